@@ -1,0 +1,84 @@
+# redress -- the two commands people need, and the builds behind them.
+#
+#   make          install what is missing, build build/redress
+#   make run      ... and run the demo (the flagship fund, verified)
+#   make test     ... and run every test: normal build, then ASan+UBSan, then
+#                 a short libFuzzer run of every fuzz target
+#   make bench    benchmarks, each beside a baseline measured in the same run
+#   make fuzz     long fuzzing runs (FUZZ_SECONDS per target, default 600)
+#
+# Dependencies come from Debian's packages through scripts/install-deps.
+
+MESON ?= meson
+NINJA ?= ninja
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event
+
+.PHONY: all deps build run test test-unit test-san test-fuzz bench fuzz format clean
+
+all: build
+
+deps:
+	@scripts/install-deps build
+
+deps-test:
+	@scripts/install-deps test
+
+deps-bench:
+	@scripts/install-deps bench
+
+build/build.ninja:
+	$(MESON) setup build --buildtype=debugoptimized
+
+build: deps build/build.ninja
+	$(NINJA) -C build
+
+run: build
+	@mkdir -p build/demo
+	build/redress --db build/demo/redress.db demo --fresh
+
+test: deps-test build/build.ninja
+	$(NINJA) -C build
+	$(MESON) test -C build --print-errorlogs --num-processes 2
+	$(MAKE) test-san
+	$(MAKE) test-fuzz
+
+build-san/build.ninja:
+	$(MESON) setup build-san --buildtype=debug -Db_sanitize=address,undefined \
+		-Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
+
+test-san: build-san/build.ninja
+	$(NINJA) -C build-san
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		$(MESON) test -C build-san --print-errorlogs --num-processes 2 --suite unit --suite cli
+
+build-fuzz/build.ninja:
+	CC=clang $(MESON) setup build-fuzz --buildtype=debugoptimized -Dfuzz=true \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=fuzzer-no-link
+
+test-fuzz: build-fuzz/build.ninja
+	$(NINJA) -C build-fuzz $(addprefix fuzz/,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		scripts/run-fuzz build-fuzz/fuzz/$$t fuzz/corpus/$${t#fuzz_} $(FUZZ_SMOKE_SECONDS) || exit 1; \
+	done
+
+fuzz: deps-test build-fuzz/build.ninja
+	$(NINJA) -C build-fuzz $(addprefix fuzz/,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		scripts/run-fuzz build-fuzz/fuzz/$$t fuzz/corpus/$${t#fuzz_} $(FUZZ_SECONDS) || exit 1; \
+	done
+
+build-bench/build.ninja:
+	$(MESON) setup build-bench --buildtype=release -Dwerror=true
+
+bench: deps-bench build-bench/build.ninja
+	$(NINJA) -C build-bench
+	bench/run build-bench
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-san build-fuzz build-bench

@@ -1,0 +1,68 @@
+/*
+ * cli.h -- what the `redress` subcommands share: the global options, opening
+ * the database, the keys and the log, and printing.  One file per
+ * subcommand (cmd_*.c) behind the dispatcher in main.c, as in git.
+ */
+#ifndef REDRESS_CLI_H
+#define REDRESS_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "crypto/keydir.h"
+#include "log/tlog.h"
+#include "store/store.h"
+
+#define CLI_PATH_MAX 4096
+
+struct cli {
+	char db[CLI_PATH_MAX];	 /* --db, REDRESS_DB, or ./redress.db */
+	char keys[CLI_PATH_MAX]; /* --keys, REDRESS_KEYS, or beside the database */
+	char actor[TLOG_ACTOR_MAX + 1];
+	/* Opened by cli_open(), closed by cli_close(). */
+	struct store *store;
+	struct keydir *keydir;
+	struct tlog *log;
+};
+
+enum cli_open_mode {
+	CLI_READ,  /* the log without its signing key */
+	CLI_WRITE, /* the log with its key: changes are possible */
+};
+
+/* Opens the database, (for CLI_WRITE) the keys, and the log. */
+enum redress_err cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err);
+void cli_close(struct cli *cli);
+
+/*
+ * Creates the database, the key directory and the log, and leaves them open
+ * in cli.  Refuses an existing log or key; on failure removes what it made.
+ */
+enum redress_err cli_init_database(struct cli *cli, const char *origin, struct redress_error *err);
+
+/* A fresh origin: "redress.local/" and 16 random hex digits. */
+void cli_default_origin(char *origin, size_t size);
+
+/* The modules redress is made of, NULL-terminated, for the log. */
+extern const struct event_module *const cli_modules[];
+
+/* Prints a JSON value to stdout, indented, with a newline; takes the reference. */
+void cli_print_json(json_t *value);
+
+/*
+ * Reports an error on stderr as "redress: MESSAGE" and returns the exit
+ * status documented for it.
+ */
+int cli_fail(const struct redress_error *err);
+
+/* A usage error: prints "redress CMD: MESSAGE" and the hint, returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Subcommands: argv[0] is the subcommand's name. */
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_ledger(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
+
+#endif

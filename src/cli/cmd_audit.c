@@ -1,0 +1,366 @@
+/*
+ * cmd_audit.c -- `redress audit ...`: what monitors use.  Checkpoints,
+ * keys, event bytes and proofs need no secret; verify needs the trusted
+ * public key from the key directory (or --pubkey), never the database's.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/clock.h"
+#include "core/text.h"
+#include "crypto/codec.h"
+#include "log/audit.h"
+#include "log/note.h"
+
+#define AUDIT_FILE_MAX (1u << 20)
+
+static void
+audit_usage(FILE *f)
+{
+	fprintf(f, "usage: redress audit checkpoint\n"
+		   "       redress audit pubkey\n"
+		   "       redress audit show --index N [--raw]\n"
+		   "       redress audit prove --index N [--size M]\n"
+		   "       redress audit prove --consistency OLD [--size NEW]\n"
+		   "       redress audit verify [--json] [--checkpoint FILE] [--pubkey FILE]\n\n"
+		   "checkpoint  the latest signed checkpoint (C2SP tlog-checkpoint in a signed note)\n"
+		   "pubkey      the verifier key for checkpoints (signed-note vkey: name+hash+base64)\n"
+		   "show        event N as JSON; --raw prints its exact bytes, the Merkle leaf input\n"
+		   "prove       an RFC 9162 inclusion proof of event N, or a consistency proof between\n"
+		   "            tree sizes OLD and NEW; --size defaults to the current size.  JSON with\n"
+		   "            base64 hashes.\n"
+		   "verify      replays every event, rebuilds every table and compares, checks the tree\n"
+		   "            and every signed checkpoint.  --checkpoint also checks a checkpoint kept\n"
+		   "            outside the database (as published); --pubkey trusts the vkey in FILE\n"
+		   "            instead of the key directory.  Exit 0 only when all agree, 1 when\n"
+		   "            something does not (each finding is named).\n");
+}
+
+/* Reads a whole small file into out. */
+static enum redress_err
+read_file(const char *path, struct buf *out, struct redress_error *err)
+{
+	char chunk[4096];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return error_set(err, REDRESS_E_IO, "cannot read '%.200s'", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(out, chunk, n);
+	fclose(f);
+	if (buf_error(out, err) != REDRESS_OK)
+		return error_prefix(err, "'%.200s'", path);
+	return REDRESS_OK;
+}
+
+static int
+audit_print_text(struct cli *cli, enum redress_err (*fn)(struct tlog *, struct buf *, struct redress_error *),
+		 int newline)
+{
+	struct redress_error err;
+	struct buf out;
+
+	buf_init(&out, AUDIT_FILE_MAX);
+	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK || fn(cli->log, &out, &err) != REDRESS_OK) {
+		buf_free(&out);
+		return cli_fail(&err);
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	if (newline)
+		fputc('\n', stdout);
+	buf_free(&out);
+	return 0;
+}
+
+static int
+parse_index(const char *what, const char *text, uint64_t *value_r)
+{
+	struct redress_error err;
+	unsigned long long v;
+
+	if (text_parse_u64(what, text, &v, &err) != REDRESS_OK) {
+		cli_usage_error("audit", "%s", err.message);
+		return 0;
+	}
+	*value_r = v;
+	return 1;
+}
+
+static int
+audit_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"index", required_argument, NULL, 'i'},
+		{"raw", no_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct redress_error err;
+	struct buf out;
+	json_t *event = NULL;
+	uint64_t index = 0;
+	int c, raw = 0, have_index = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (!parse_index("--index", optarg, &index))
+				return 2;
+			have_index = 1;
+			break;
+		case 'r':
+			raw = 1;
+			break;
+		case 'h':
+			audit_usage(stdout);
+			return 0;
+		default:
+			return cli_usage_error("audit", "unknown option");
+		}
+	}
+	if (!have_index || optind != argc)
+		return cli_usage_error("audit", "'show' needs --index N and nothing else");
+	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	buf_init(&out, TLOG_EVENT_MAX);
+	if (tlog_event_bytes(cli->log, index, &out, &err) != REDRESS_OK) {
+		buf_free(&out);
+		return cli_fail(&err);
+	}
+	if (raw) {
+		fwrite(out.data, 1, out.len, stdout);
+	} else {
+		event = json_loadb(out.data, out.len, 0, NULL);
+		if (event != NULL)
+			cli_print_json(event);
+		else
+			printf("%s\n", out.data);
+	}
+	buf_free(&out);
+	return 0;
+}
+
+static json_t *
+proof_hashes(uint8_t proof[][MERKLE_HASH_SIZE], size_t count)
+{
+	char b64[CODEC_BASE64_SIZE(MERKLE_HASH_SIZE)];
+	json_t *hashes = json_array();
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		codec_base64_encode(proof[i], MERKLE_HASH_SIZE, b64, sizeof(b64), NULL);
+		json_array_append_new(hashes, json_string(b64));
+	}
+	return hashes;
+}
+
+static int
+audit_prove(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"index", required_argument, NULL, 'i'},
+		{"consistency", required_argument, NULL, 'c'},
+		{"size", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
+	struct redress_error err;
+	uint64_t index = 0, old = 0, size = 0, used = 0;
+	int c, have_index = 0, have_old = 0;
+	size_t count = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (!parse_index("--index", optarg, &index))
+				return 2;
+			have_index = 1;
+			break;
+		case 'c':
+			if (!parse_index("--consistency", optarg, &old))
+				return 2;
+			have_old = 1;
+			break;
+		case 's':
+			if (!parse_index("--size", optarg, &size))
+				return 2;
+			if (size == 0)
+				return cli_usage_error("audit", "--size must be at least 1");
+			break;
+		case 'h':
+			audit_usage(stdout);
+			return 0;
+		default:
+			return cli_usage_error("audit", "unknown option");
+		}
+	}
+	if (have_index == have_old || optind != argc)
+		return cli_usage_error("audit", "'prove' needs either --index N or --consistency OLD");
+	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (have_index) {
+		if (tlog_prove_inclusion(cli->log, index, size, &used, proof, &count, &err) != REDRESS_OK)
+			return cli_fail(&err);
+		cli_print_json(json_pack("{s:I, s:I, s:o}", "leaf_index", (json_int_t)index, "tree_size",
+					 (json_int_t)used, "hashes", proof_hashes(proof, count)));
+	} else {
+		if (tlog_prove_consistency(cli->log, old, size, &used, proof, &count, &err) != REDRESS_OK)
+			return cli_fail(&err);
+		cli_print_json(json_pack("{s:I, s:I, s:o}", "old_size", (json_int_t)old, "tree_size",
+					 (json_int_t)used, "hashes", proof_hashes(proof, count)));
+	}
+	return 0;
+}
+
+/* The trusted public key: --pubkey FILE, or the key directory's. */
+static enum redress_err
+trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_SIZE], struct redress_error *err)
+{
+	struct note_verifier v;
+	struct buf text;
+	enum redress_err rc;
+
+	if (pubkey_file == NULL) {
+		if ((rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
+			return error_prefix(err, "verify needs the trusted key (or --pubkey FILE)");
+		memcpy(key_r, sign_key_public(keydir_log_key(cli->keydir)), SIGN_PUBLIC_SIZE);
+		return REDRESS_OK;
+	}
+	buf_init(&text, 4096);
+	if ((rc = read_file(pubkey_file, &text, err)) == REDRESS_OK) {
+		while (text.len > 0 && (text.data[text.len - 1] == '\n' || text.data[text.len - 1] == '\r'))
+			text.data[--text.len] = '\0';
+		if ((rc = note_vkey_parse(text.data, &v, err)) == REDRESS_OK) {
+			if (strcmp(v.name, tlog_origin(cli->log)) != 0)
+				rc = error_set(err, REDRESS_E_KEYS, "--pubkey is for log '%.64s', not '%.64s'", v.name,
+					       tlog_origin(cli->log));
+			else
+				memcpy(key_r, v.public_key, SIGN_PUBLIC_SIZE);
+		} else {
+			error_prefix(err, "--pubkey '%.200s'", pubkey_file);
+		}
+	}
+	buf_free(&text);
+	return rc;
+}
+
+static int
+audit_verify_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"checkpoint", required_argument, NULL, 'c'},
+		{"pubkey", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char root[CODEC_BASE64_SIZE(MERKLE_HASH_SIZE)];
+	const char *checkpoint_file = NULL, *pubkey_file = NULL;
+	uint8_t key[SIGN_PUBLIC_SIZE];
+	struct audit_report *report = NULL;
+	struct redress_error err;
+	struct buf note;
+	uint64_t started;
+	unsigned i;
+	int c, json = 0, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'c':
+			checkpoint_file = optarg;
+			break;
+		case 'p':
+			pubkey_file = optarg;
+			break;
+		case 'h':
+			audit_usage(stdout);
+			return 0;
+		default:
+			return cli_usage_error("audit", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
+	buf_init(&note, AUDIT_FILE_MAX);
+	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK || trusted_key(cli, pubkey_file, key, &err) != REDRESS_OK)
+		goto fail;
+	if (checkpoint_file != NULL && read_file(checkpoint_file, &note, &err) != REDRESS_OK)
+		goto fail;
+	report = calloc(1, sizeof(*report));
+	if (report == NULL) {
+		error_set(&err, REDRESS_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	started = clock_monotonic_us();
+	if (audit_verify(cli->log, key, report, &err) != REDRESS_OK)
+		goto fail;
+	if (checkpoint_file != NULL &&
+	    audit_external_checkpoint(cli->log, key, note.data, note.len, report, &err) != REDRESS_OK)
+		goto fail;
+	codec_base64_encode(report->root, MERKLE_HASH_SIZE, root, sizeof(root), NULL);
+	status = report->nfindings == 0 ? 0 : redress_exit_code(REDRESS_E_TAMPERED);
+	if (json) {
+		json_t *findings = json_array();
+
+		for (i = 0; i < report->nfindings; i++)
+			json_array_append_new(findings, json_string(report->findings[i]));
+		cli_print_json(json_pack("{s:b, s:I, s:s, s:I, s:I, s:o, s:I, s:I}", "ok", report->nfindings == 0,
+					 "events", (json_int_t)report->events, "root", root, "checkpoints",
+					 (json_int_t)report->checkpoints, "rows", (json_int_t)report->rows, "findings",
+					 findings, "more_findings", (json_int_t)report->dropped, "microseconds",
+					 (json_int_t)(clock_monotonic_us() - started)));
+	} else {
+		for (i = 0; i < report->nfindings; i++)
+			fprintf(stderr, "FAIL: %s\n", report->findings[i]);
+		if (report->dropped > 0)
+			fprintf(stderr, "FAIL: ... and %llu more\n", (unsigned long long)report->dropped);
+		printf("%s: %llu events, %llu signed checkpoints, %llu table rows checked; root %s\n",
+		       report->nfindings == 0 ? "verified" : "NOT VERIFIED", (unsigned long long)report->events,
+		       (unsigned long long)report->checkpoints, (unsigned long long)report->rows, root);
+	}
+	free(report);
+	buf_free(&note);
+	return status;
+fail:
+	free(report);
+	buf_free(&note);
+	return cli_fail(&err);
+}
+
+int
+cmd_audit(struct cli *cli, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	if (sub == NULL || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		audit_usage(sub == NULL ? stderr : stdout);
+		return sub == NULL ? 2 : 0;
+	}
+	argc--, argv++;
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		audit_usage(stdout);
+		return 0;
+	}
+	if (strcmp(sub, "checkpoint") == 0 || strcmp(sub, "pubkey") == 0) {
+		if (argc != 1)
+			return cli_usage_error("audit", "'%s' takes no arguments", sub);
+		return strcmp(sub, "checkpoint") == 0 ? audit_print_text(cli, tlog_checkpoint, 0)
+						      : audit_print_text(cli, tlog_vkey, 1);
+	}
+	if (strcmp(sub, "show") == 0)
+		return audit_show(cli, argc, argv);
+	if (strcmp(sub, "prove") == 0)
+		return audit_prove(cli, argc, argv);
+	if (strcmp(sub, "verify") == 0)
+		return audit_verify_cmd(cli, argc, argv);
+	return cli_usage_error("audit", "'%s' is not an audit command", sub);
+}

@@ -1,0 +1,136 @@
+/*
+ * cmd_init.c -- `redress init`: a new database, key directory and log.
+ * Refuses to touch an existing log or key; on failure removes what it made.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "crypto/codec.h"
+#include "crypto/hash.h"
+
+/* Room for a readable origin; the log accepts longer ones, people should not. */
+#define INIT_ORIGIN_MAX 128
+#define ORIGIN_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:"
+
+static void
+init_usage(FILE *f)
+{
+	fprintf(f, "usage: redress [--db PATH] [--keys DIR] init [--origin NAME]\n\n"
+		   "Creates the database, the key directory (mode 0700) holding a new Ed25519 log key\n"
+		   "(mode 0600), and the log, whose first event records the key.\n\n"
+		   "  --origin NAME  the log's name in its checkpoints (default: redress.local/ and 16\n"
+		   "                 random hex digits); letters, digits and . _ - / : only\n");
+}
+
+/* Removes the files init created when it fails half-way. */
+static void
+init_undo(const struct cli *cli, int made_db, int made_keys)
+{
+	char path[CLI_PATH_MAX + 16];
+
+	if (made_keys) {
+		snprintf(path, sizeof(path), "%s/log.key", cli->keys);
+		unlink(path);
+		rmdir(cli->keys);
+	}
+	if (made_db) {
+		unlink(cli->db);
+		snprintf(path, sizeof(path), "%s-wal", cli->db);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s-shm", cli->db);
+		unlink(path);
+	}
+}
+
+enum redress_err
+cli_init_database(struct cli *cli, const char *origin, struct redress_error *err)
+{
+	int made_db, made_keys = 0;
+	enum redress_err rc;
+
+	made_db = access(cli->db, F_OK) != 0;
+	if ((rc = store_open(cli->db, STORE_OPEN_CREATE, &cli->store, err)) != REDRESS_OK)
+		return rc;
+	/* Refuse an existing log before any key is made. */
+	if (tlog_open(cli->store, NULL, cli_modules, &cli->log, err) == REDRESS_OK) {
+		rc = error_set(err, REDRESS_E_CONFLICT, "'%.200s' already holds a redress log; nothing was changed",
+			       cli->db);
+		goto fail;
+	}
+	if ((rc = keydir_create(cli->keys, err)) != REDRESS_OK)
+		goto fail;
+	made_keys = 1;
+	if ((rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
+		goto fail;
+	if ((rc = tlog_create(cli->store, keydir_log_key(cli->keydir), origin, cli->actor, cli_modules, err)) !=
+	    REDRESS_OK)
+		goto fail;
+	if ((rc = tlog_open(cli->store, keydir_log_key(cli->keydir), cli_modules, &cli->log, err)) != REDRESS_OK ||
+	    (rc = tlog_set_actor(cli->log, cli->actor, err)) != REDRESS_OK)
+		goto fail;
+	return REDRESS_OK;
+fail:
+	cli_close(cli);
+	init_undo(cli, made_db, made_keys);
+	return rc;
+}
+
+int
+cmd_init(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"origin", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char origin[INIT_ORIGIN_MAX + 1];
+	struct redress_error err;
+	int c;
+	size_t i;
+
+	origin[0] = '\0';
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (strlen(optarg) == 0 || strlen(optarg) > INIT_ORIGIN_MAX)
+				return cli_usage_error("init", "--origin must be 1 to %d characters", INIT_ORIGIN_MAX);
+			for (i = 0; optarg[i] != '\0'; i++)
+				if (strchr(ORIGIN_CHARS, optarg[i]) == NULL)
+					return cli_usage_error("init", "--origin has '%c': use letters, digits and . _ - / :",
+							       optarg[i]);
+			memcpy(origin, optarg, strlen(optarg) + 1);
+			break;
+		case 'h':
+			init_usage(stdout);
+			return 0;
+		default:
+			init_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+	if (origin[0] == '\0')
+		cli_default_origin(origin, sizeof(origin));
+	if (cli_init_database(cli, origin, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	printf("created %s\n  log origin: %s\n  keys:       %s (keep a copy somewhere safe; without log.key\n"
+	       "              no checkpoint can be signed)\n",
+	       cli->db, origin, cli->keys);
+	return 0;
+}
+
+void
+cli_default_origin(char *origin, size_t size)
+{
+	uint8_t random[8];
+	char hex[sizeof(random) * 2 + 1];
+
+	crypto_random(random, sizeof(random));
+	codec_hex_encode(random, sizeof(random), hex, sizeof(hex), NULL);
+	snprintf(origin, size, "redress.local/%s", hex);
+}

@@ -1,0 +1,225 @@
+/*
+ * main.c -- the `redress` command: global options, then a subcommand.
+ *
+ *   redress [--db PATH] [--keys DIR] COMMAND [ARGS]
+ *
+ * Exit status: 0 success; 1 audit found problems; 2 usage; 10 + the error
+ * number for other failures (docs/errors.md).
+ */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "crypto/hash.h"
+#include "domain/ledger/ledger.h"
+
+const struct event_module *const cli_modules[] = {&ledger_module, NULL};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"init", cmd_init, "create a database, its key directory and its log"},
+	{"ledger", cmd_ledger, "accounts, transfers, exchanges, balances and history of the fund"},
+	{"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
+	{"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: redress [--db PATH] [--keys DIR] COMMAND [ARGS]\n\n"
+		   "Administers a reparations or survivor-support fund: every change is an event on a\n"
+		   "tamper-evident log that monitors can verify.\n\n"
+		   "Global options (before the command):\n"
+		   "  --db PATH    the SQLite database (default ./redress.db; also REDRESS_DB)\n"
+		   "  --keys DIR   the key directory (default: beside the database, NAME.keys;\n"
+		   "               also REDRESS_KEYS)\n"
+		   "  --help       this text; 'redress COMMAND --help' for a command\n"
+		   "  --version    the version\n\n"
+		   "Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nExit status: 0 success, 1 audit found problems, 2 usage error,\n"
+		   "10+N other errors (see docs/errors.md).\n");
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "redress %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'redress %s --help')\n", cmd);
+	return redress_exit_code(REDRESS_E_USAGE);
+}
+
+int
+cli_fail(const struct redress_error *err)
+{
+	fprintf(stderr, "redress: %s\n", err->message[0] != '\0' ? err->message : redress_strerror(err->code));
+	return redress_exit_code(err->code);
+}
+
+void
+cli_print_json(json_t *value)
+{
+	char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+
+	if (text != NULL) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+		free(text);
+	}
+	json_decref(value);
+}
+
+/* Copies src into dst, refusing what does not fit. */
+static int
+set_path(char *dst, const char *src, const char *what)
+{
+	size_t len = strlen(src);
+
+	if (len == 0 || len >= CLI_PATH_MAX) {
+		fprintf(stderr, "redress: %s must be 1 to %d bytes\n", what, CLI_PATH_MAX - 1);
+		return 0;
+	}
+	memcpy(dst, src, len + 1);
+	return 1;
+}
+
+/* The key directory beside db: "x/redress.db" -> "x/redress.keys". */
+static void
+default_keys(char *keys, const char *db)
+{
+	size_t len = strlen(db);
+
+	if (len > 3 && strcmp(db + len - 3, ".db") == 0)
+		len -= 3;
+	snprintf(keys, CLI_PATH_MAX, "%.*s.keys", (int)len, db);
+}
+
+static void
+default_actor(char *actor, size_t size)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0' && strlen(pw->pw_name) < size - 4)
+		snprintf(actor, size, "os:%s", pw->pw_name);
+	else
+		snprintf(actor, size, "os:uid-%u", (unsigned)geteuid());
+}
+
+enum redress_err
+cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = store_open(cli->db, STORE_OPEN_EXISTING, &cli->store, err)) != REDRESS_OK)
+		return rc;
+	if (mode == CLI_WRITE && (rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
+		goto fail;
+	rc = tlog_open(cli->store, cli->keydir != NULL ? keydir_log_key(cli->keydir) : NULL, cli_modules, &cli->log,
+		       err);
+	if (rc != REDRESS_OK)
+		goto fail;
+	if ((rc = tlog_set_actor(cli->log, cli->actor, err)) != REDRESS_OK)
+		goto fail;
+	return REDRESS_OK;
+fail:
+	cli_close(cli);
+	return rc;
+}
+
+void
+cli_close(struct cli *cli)
+{
+	tlog_close(&cli->log);
+	keydir_close(&cli->keydir);
+	store_close(&cli->store);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"keys", required_argument, NULL, 'k'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct redress_error err;
+	struct cli cli;
+	const char *env;
+	int c, keys_given = 0, status;
+	size_t i;
+
+	memset(&cli, 0, sizeof(cli));
+	error_clear(&err);
+	if (crypto_setup(&err) != REDRESS_OK)
+		return cli_fail(&err);
+	memcpy(cli.db, "redress.db", sizeof("redress.db"));
+	if ((env = getenv("REDRESS_DB")) != NULL && *env != '\0' && !set_path(cli.db, env, "REDRESS_DB"))
+		return 2;
+	if ((env = getenv("REDRESS_KEYS")) != NULL && *env != '\0') {
+		if (!set_path(cli.keys, env, "REDRESS_KEYS"))
+			return 2;
+		keys_given = 1;
+	}
+	/* '+' stops at the first non-option: the subcommand parses the rest. */
+	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (!set_path(cli.db, optarg, "--db"))
+				return 2;
+			break;
+		case 'k':
+			if (!set_path(cli.keys, optarg, "--keys"))
+				return 2;
+			keys_given = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("redress %s\n", REDRESS_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!keys_given)
+		default_keys(cli.keys, cli.db);
+	default_actor(cli.actor, sizeof(cli.actor));
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, argv[optind]) != 0)
+			continue;
+		argc -= optind;
+		argv += optind;
+		optind = 0; /* GNU getopt: start afresh for the subcommand */
+		status = commands[i].run(&cli, argc, argv);
+		cli_close(&cli);
+		return status;
+	}
+	fprintf(stderr, "redress: '%s' is not a command (see 'redress --help')\n", argv[optind]);
+	return 2;
+}

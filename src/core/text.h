@@ -1,0 +1,33 @@
+/*
+ * text.h -- checks for text that comes from outside: names, references,
+ * ids.  Everything redress stores as text passes one of these first, so the
+ * log never holds a malformed byte.
+ */
+#ifndef REDRESS_CORE_TEXT_H
+#define REDRESS_CORE_TEXT_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+/*
+ * Free text (a name, a reference): valid UTF-8, no control characters, at
+ * most max bytes, not empty.  what names the field in the error.
+ */
+enum redress_err text_check(const char *what, const char *s, size_t max, struct redress_error *err);
+
+/*
+ * An identifier: 1 to max bytes of ASCII letters, digits and the characters
+ * in extra (for example "._:-"), starting with a letter or digit.
+ */
+enum redress_err text_check_id(const char *what, const char *s, size_t max, const char *extra,
+			       struct redress_error *err);
+
+/* Returns 1 when the len bytes at s are valid UTF-8 (no overlongs, no surrogates). */
+int text_utf8_valid(const char *s, size_t len);
+
+/* Parses a non-negative decimal integer that fits in uint64_t, digits only. */
+enum redress_err text_parse_u64(const char *what, const char *s, unsigned long long *value_r,
+				struct redress_error *err);
+
+#endif

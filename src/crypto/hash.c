@@ -1,0 +1,53 @@
+/*
+ * hash.c -- SHA-256, randomness and constant-time comparison from libsodium.
+ */
+#include "crypto/hash.h"
+
+#include <sodium.h>
+
+_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(struct hash_sha256),
+	       "struct hash_sha256 too small for libsodium's state");
+
+enum redress_err
+crypto_setup(struct redress_error *err)
+{
+	if (sodium_init() < 0)
+		return error_set(err, REDRESS_E_CRYPTO, "libsodium could not be initialised");
+	return REDRESS_OK;
+}
+
+void
+hash_sha256(const void *data, size_t len, uint8_t out[HASH_SHA256_SIZE])
+{
+	crypto_hash_sha256(out, data, len);
+}
+
+void
+hash_sha256_init(struct hash_sha256 *state)
+{
+	crypto_hash_sha256_init((crypto_hash_sha256_state *)state->opaque);
+}
+
+void
+hash_sha256_update(struct hash_sha256 *state, const void *data, size_t len)
+{
+	crypto_hash_sha256_update((crypto_hash_sha256_state *)state->opaque, data, len);
+}
+
+void
+hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE])
+{
+	crypto_hash_sha256_final((crypto_hash_sha256_state *)state->opaque, out);
+}
+
+void
+crypto_random(void *buf, size_t len)
+{
+	randombytes_buf(buf, len);
+}
+
+int
+crypto_equal(const void *a, const void *b, size_t len)
+{
+	return sodium_memcmp(a, b, len) == 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * hash.h -- SHA-256, through libsodium.
+ *
+ * The Merkle log and the evidence store hash with SHA-256 as RFC 9162
+ * requires.  Only src/crypto calls libsodium; everything else hashes here.
+ */
+#ifndef REDRESS_CRYPTO_HASH_H
+#define REDRESS_CRYPTO_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+#define HASH_SHA256_SIZE 32
+
+/* Incremental state; opaque, sized and aligned for libsodium's own. */
+struct hash_sha256 {
+	_Alignas(16) unsigned char opaque[128];
+};
+
+/*
+ * Initialises libsodium.  Must be called once before any other function in
+ * src/crypto; safe to call again.  Fails only when libsodium cannot start.
+ */
+enum redress_err crypto_setup(struct redress_error *err);
+
+void hash_sha256(const void *data, size_t len, uint8_t out[HASH_SHA256_SIZE]);
+void hash_sha256_init(struct hash_sha256 *state);
+void hash_sha256_update(struct hash_sha256 *state, const void *data, size_t len);
+void hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE]);
+
+/* Fills buf with len bytes from the operating system's CSPRNG. */
+void crypto_random(void *buf, size_t len);
+
+/* Compares in constant time; returns 1 when equal. */
+int crypto_equal(const void *a, const void *b, size_t len);
+
+#endif

@@ -1,0 +1,473 @@
+/*
+ * ledger_apply.c -- the ledger's events and tables: encoding each event,
+ * reading it back, and applying it.  Live commands (ledger.c) and audit
+ * replay both come through ledger_apply_*, so the tables are by
+ * construction a function of the log.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/money.h"
+#include "core/text.h"
+#include "domain/ledger/ledger_int.h"
+#include "log/audit.h"
+
+static const char ledger_schema[] =
+	"CREATE TABLE IF NOT EXISTS ledger_accounts ("
+	" code TEXT PRIMARY KEY,"
+	" currency TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" no_overdraft INTEGER NOT NULL,"
+	" debits_posted INTEGER NOT NULL,"
+	" credits_posted INTEGER NOT NULL,"
+	" debits_pending INTEGER NOT NULL,"
+	" credits_pending INTEGER NOT NULL,"
+	" opened_seq INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS ledger_transfers ("
+	" id TEXT PRIMARY KEY,"
+	" debit_code TEXT NOT NULL REFERENCES ledger_accounts(code),"
+	" credit_code TEXT NOT NULL REFERENCES ledger_accounts(code),"
+	" amount INTEGER NOT NULL CHECK (amount > 0),"
+	" currency TEXT NOT NULL,"
+	" two_phase INTEGER NOT NULL,"
+	" state TEXT NOT NULL,"
+	" ref TEXT,"
+	" exchange_id TEXT,"
+	" created_seq INTEGER NOT NULL,"
+	" resolved_seq INTEGER);"
+	"CREATE INDEX IF NOT EXISTS ledger_transfers_debit ON ledger_transfers (debit_code, created_seq);"
+	"CREATE INDEX IF NOT EXISTS ledger_transfers_credit ON ledger_transfers (credit_code, created_seq);";
+
+#define ACCOUNT_COLUMNS                                                                                       \
+	"code, currency, kind, name, no_overdraft, debits_posted, credits_posted, debits_pending,"             \
+	" credits_pending, opened_seq"
+#define TRANSFER_COLUMNS                                                                                      \
+	"id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"      \
+	" resolved_seq"
+
+const struct store_query ledger_q_account_get = {
+	"ledger.account.get", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE code = ?1"};
+const struct store_query ledger_q_transfer_get = {
+	"ledger.transfer.get", "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers WHERE id = ?1"};
+static const struct store_query q_account_insert = {
+	"ledger.account.insert", "INSERT INTO ledger_accounts (" ACCOUNT_COLUMNS
+				 ") VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, ?6)"};
+static const struct store_query q_account_totals = {
+	"ledger.account.totals", "UPDATE ledger_accounts SET debits_posted = ?2, credits_posted = ?3,"
+				 " debits_pending = ?4, credits_pending = ?5 WHERE code = ?1"};
+static const struct store_query q_transfer_insert = {
+	"ledger.transfer.insert", "INSERT INTO ledger_transfers (" TRANSFER_COLUMNS
+				  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"};
+static const struct store_query q_transfer_resolve = {
+	"ledger.transfer.resolve", "UPDATE ledger_transfers SET state = ?2, resolved_seq = ?3 WHERE id = ?1"};
+static const struct store_query q_snapshot_accounts = {
+	"ledger_accounts", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts ORDER BY code"};
+static const struct store_query q_snapshot_transfers = {
+	"ledger_transfers", "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers ORDER BY id"};
+static const struct store_query q_check_balanced = {
+	"ledger.check.balanced",
+	"SELECT currency, sum(debits_posted), sum(credits_posted), sum(debits_pending), sum(credits_pending)"
+	" FROM ledger_accounts GROUP BY currency ORDER BY currency"};
+static const struct store_query q_check_overdraft = {
+	"ledger.check.overdraft", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE no_overdraft <> 0 ORDER BY code"};
+
+static void
+copy_text(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+void
+ledger_account_read(struct store_stmt *st, struct ledger_account *a)
+{
+	memset(a, 0, sizeof(*a));
+	copy_text(a->code, sizeof(a->code), store_column_text(st, 0));
+	copy_text(a->currency, sizeof(a->currency), store_column_text(st, 1));
+	if (ledger_kind_parse(store_column_text(st, 2), &a->kind, NULL) != REDRESS_OK)
+		a->kind = LEDGER_ASSET; /* unreachable for rows written here; audit names such a row */
+	copy_text(a->name, sizeof(a->name), store_column_text(st, 3));
+	a->no_overdraft = store_column_int64(st, 4) != 0;
+	a->debits_posted = store_column_int64(st, 5);
+	a->credits_posted = store_column_int64(st, 6);
+	a->debits_pending = store_column_int64(st, 7);
+	a->credits_pending = store_column_int64(st, 8);
+	a->opened_seq = (uint64_t)store_column_int64(st, 9);
+}
+
+void
+ledger_transfer_read(struct store_stmt *st, struct ledger_transfer *t)
+{
+	const char *state;
+
+	memset(t, 0, sizeof(*t));
+	copy_text(t->id, sizeof(t->id), store_column_text(st, 0));
+	copy_text(t->debit, sizeof(t->debit), store_column_text(st, 1));
+	copy_text(t->credit, sizeof(t->credit), store_column_text(st, 2));
+	t->amount = store_column_int64(st, 3);
+	copy_text(t->currency, sizeof(t->currency), store_column_text(st, 4));
+	t->two_phase = store_column_int64(st, 5) != 0;
+	state = store_column_text(st, 6);
+	t->state = strcmp(state, "posted") == 0 ? LEDGER_POSTED : strcmp(state, "voided") == 0 ? LEDGER_VOIDED
+											     : LEDGER_PENDING;
+	copy_text(t->ref, sizeof(t->ref), store_column_text(st, 7));
+	copy_text(t->exchange, sizeof(t->exchange), store_column_text(st, 8));
+	t->created_seq = (uint64_t)store_column_int64(st, 9);
+	t->resolved_seq = store_column_is_null(st, 10) ? -1 : store_column_int64(st, 10);
+}
+
+enum redress_err
+ledger_encode_account(struct buf *out, const struct ledger_account *a, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "code");
+	canon_string(&c, a->code);
+	canon_key(&c, "currency");
+	canon_string(&c, a->currency);
+	canon_key(&c, "kind");
+	canon_string(&c, ledger_kind_name(a->kind));
+	canon_key(&c, "name");
+	canon_string(&c, a->name);
+	canon_key(&c, "no_overdraft");
+	canon_bool(&c, a->no_overdraft);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+ledger_encode_transfer(struct buf *out, const struct ledger_transfer *t, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "amount");
+	canon_int(&c, t->amount);
+	canon_key(&c, "credit");
+	canon_string(&c, t->credit);
+	canon_key(&c, "currency");
+	canon_string(&c, t->currency);
+	canon_key(&c, "debit");
+	canon_string(&c, t->debit);
+	canon_key(&c, "exchange");
+	if (t->exchange[0] != '\0')
+		canon_string(&c, t->exchange);
+	else
+		canon_null(&c);
+	canon_key(&c, "id");
+	canon_string(&c, t->id);
+	canon_key(&c, "pending");
+	canon_bool(&c, t->two_phase);
+	canon_key(&c, "ref");
+	if (t->ref[0] != '\0')
+		canon_string(&c, t->ref);
+	else
+		canon_null(&c);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+ledger_encode_id(struct buf *out, const char *id, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "id");
+	canon_string(&c, id);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+ledger_apply_account(struct store *store, const struct ledger_account *a, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_account_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, a->code);
+	store_bind_text(st, 2, a->currency);
+	store_bind_text(st, 3, ledger_kind_name(a->kind));
+	store_bind_text(st, 4, a->name);
+	store_bind_int64(st, 5, a->no_overdraft);
+	store_bind_int64(st, 6, (int64_t)a->opened_seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+write_totals(struct store *store, const struct ledger_account *a, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_account_totals, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, a->code);
+	store_bind_int64(st, 2, a->debits_posted);
+	store_bind_int64(st, 3, a->credits_posted);
+	store_bind_int64(st, 4, a->debits_pending);
+	store_bind_int64(st, 5, a->credits_pending);
+	return store_run(st, err);
+}
+
+/* Adds delta to *total, refusing overflow and negative totals. */
+static enum redress_err
+total_add(int64_t *total, int64_t delta, const char *code, struct redress_error *err)
+{
+	int64_t v;
+
+	if (__builtin_add_overflow(*total, delta, &v))
+		return error_set(err, REDRESS_E_OVERFLOW, "account '%s': totals would overflow 64 bits", code);
+	if (v < 0)
+		return error_set(err, REDRESS_E_INTERNAL, "account '%s': a total would go negative", code);
+	*total = v;
+	return REDRESS_OK;
+}
+
+enum redress_err
+ledger_apply_transfer(struct store *store, const struct ledger_transfer *t, struct ledger_account *debit,
+		      struct ledger_account *credit, struct redress_error *err)
+{
+	struct store_stmt *st;
+	struct ledger_account d = *debit, c = *credit;
+	enum redress_err rc;
+
+	if (t->two_phase) {
+		if ((rc = total_add(&d.debits_pending, t->amount, d.code, err)) != REDRESS_OK ||
+		    (rc = total_add(&c.credits_pending, t->amount, c.code, err)) != REDRESS_OK)
+			return rc;
+	} else {
+		if ((rc = total_add(&d.debits_posted, t->amount, d.code, err)) != REDRESS_OK ||
+		    (rc = total_add(&c.credits_posted, t->amount, c.code, err)) != REDRESS_OK)
+			return rc;
+	}
+	if ((st = store_query(store, &q_transfer_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, t->id);
+	store_bind_text(st, 2, t->debit);
+	store_bind_text(st, 3, t->credit);
+	store_bind_int64(st, 4, t->amount);
+	store_bind_text(st, 5, t->currency);
+	store_bind_int64(st, 6, t->two_phase);
+	store_bind_text(st, 7, ledger_state_name(t->state));
+	store_bind_text(st, 8, t->ref[0] != '\0' ? t->ref : NULL);
+	store_bind_text(st, 9, t->exchange[0] != '\0' ? t->exchange : NULL);
+	store_bind_int64(st, 10, (int64_t)t->created_seq);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = write_totals(store, &d, err)) != REDRESS_OK || (rc = write_totals(store, &c, err)) != REDRESS_OK)
+		return rc;
+	*debit = d;
+	*credit = c;
+	return REDRESS_OK;
+}
+
+enum redress_err
+ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger_state to, uint64_t seq,
+		     struct ledger_account *debit, struct ledger_account *credit, struct redress_error *err)
+{
+	struct ledger_account d = *debit, c = *credit;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = total_add(&d.debits_pending, -t->amount, d.code, err)) != REDRESS_OK ||
+	    (rc = total_add(&c.credits_pending, -t->amount, c.code, err)) != REDRESS_OK)
+		return rc;
+	if (to == LEDGER_POSTED &&
+	    ((rc = total_add(&d.debits_posted, t->amount, d.code, err)) != REDRESS_OK ||
+	     (rc = total_add(&c.credits_posted, t->amount, c.code, err)) != REDRESS_OK))
+		return rc;
+	if ((st = store_query(store, &q_transfer_resolve, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, t->id);
+	store_bind_text(st, 2, ledger_state_name(to));
+	store_bind_int64(st, 3, (int64_t)seq);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = write_totals(store, &d, err)) != REDRESS_OK || (rc = write_totals(store, &c, err)) != REDRESS_OK)
+		return rc;
+	*debit = d;
+	*credit = c;
+	t->state = to;
+	t->resolved_seq = (int64_t)seq;
+	return REDRESS_OK;
+}
+
+/* Copies an event's string field into a fixed buffer, refusing what does not fit. */
+static enum redress_err
+field_copy(const json_t *data, const char *key, int optional, char *dst, size_t size, struct redress_error *err)
+{
+	const char *s;
+	enum redress_err rc;
+
+	rc = optional ? canon_get_string_opt(data, key, &s, err) : canon_get_string(data, key, &s, err);
+	if (rc != REDRESS_OK)
+		return rc;
+	if (s == NULL) {
+		dst[0] = '\0';
+		return REDRESS_OK;
+	}
+	if (strlen(s) >= size)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is too long", key);
+	memcpy(dst, s, strlen(s) + 1);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+replay_account(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"code", "currency", "kind", "name", "no_overdraft", NULL};
+	struct ledger_account a;
+	const char *kind;
+	enum redress_err rc;
+
+	memset(&a, 0, sizeof(a));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "code", 0, a.code, sizeof(a.code), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "currency", 0, a.currency, sizeof(a.currency), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "name", 0, a.name, sizeof(a.name), err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "kind", &kind, err)) != REDRESS_OK ||
+	    (rc = ledger_kind_parse(kind, &a.kind, err)) != REDRESS_OK ||
+	    (rc = canon_get_bool(ev->data, "no_overdraft", &a.no_overdraft, err)) != REDRESS_OK)
+		return rc;
+	if (currency_find(a.currency, err) == NULL)
+		return err->code;
+	a.opened_seq = ev->seq;
+	return ledger_apply_account(store, &a, err);
+}
+
+static enum redress_err
+load_pair(struct store *store, const char *debit_code, const char *credit_code, struct ledger_account *debit,
+	  struct ledger_account *credit, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (strcmp(debit_code, credit_code) == 0)
+		return error_set(err, REDRESS_E_INVALID, "debit and credit are the same account '%s'", debit_code);
+	if ((rc = ledger_account_get(store, debit_code, debit, err)) != REDRESS_OK ||
+	    (rc = ledger_account_get(store, credit_code, credit, err)) != REDRESS_OK)
+		return rc;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+replay_transfer(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"amount", "credit", "currency", "debit", "exchange",
+					   "id",     "pending", "ref",     NULL};
+	struct ledger_account debit, credit;
+	struct ledger_transfer t;
+	enum redress_err rc;
+
+	memset(&t, 0, sizeof(t));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "id", 0, t.id, sizeof(t.id), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "debit", 0, t.debit, sizeof(t.debit), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "credit", 0, t.credit, sizeof(t.credit), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "currency", 0, t.currency, sizeof(t.currency), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "ref", 1, t.ref, sizeof(t.ref), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "exchange", 1, t.exchange, sizeof(t.exchange), err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "amount", &t.amount, err)) != REDRESS_OK ||
+	    (rc = canon_get_bool(ev->data, "pending", &t.two_phase, err)) != REDRESS_OK)
+		return rc;
+	if (t.amount <= 0)
+		return error_set(err, REDRESS_E_INVALID, "transfer '%s' has a non-positive amount", t.id);
+	if ((rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK)
+		return rc;
+	if (strcmp(debit.currency, t.currency) != 0 || strcmp(credit.currency, t.currency) != 0)
+		return error_set(err, REDRESS_E_INVALID, "transfer '%s' mixes currencies", t.id);
+	t.state = t.two_phase ? LEDGER_PENDING : LEDGER_POSTED;
+	t.created_seq = ev->seq;
+	t.resolved_seq = -1;
+	return ledger_apply_transfer(store, &t, &debit, &credit, err);
+}
+
+static enum redress_err
+replay_resolve(struct store *store, const struct event *ev, enum ledger_state to, struct redress_error *err)
+{
+	static const char *const keys[] = {"id", NULL};
+	struct ledger_account debit, credit;
+	struct ledger_transfer t;
+	const char *id;
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "id", &id, err)) != REDRESS_OK ||
+	    (rc = ledger_transfer_get(store, id, &t, err)) != REDRESS_OK)
+		return rc;
+	if (t.state != LEDGER_PENDING)
+		return error_set(err, REDRESS_E_CONFLICT, "transfer '%s' is already %s", t.id,
+				 ledger_state_name(t.state));
+	if ((rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK)
+		return rc;
+	return ledger_apply_resolve(store, &t, to, ev->seq, &debit, &credit, err);
+}
+
+static enum redress_err
+ledger_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	if (strcmp(ev->type, LEDGER_EV_ACCOUNT_OPENED) == 0)
+		return replay_account(store, ev, err);
+	if (strcmp(ev->type, LEDGER_EV_TRANSFER_CREATED) == 0)
+		return replay_transfer(store, ev, err);
+	if (strcmp(ev->type, LEDGER_EV_TRANSFER_POSTED) == 0)
+		return replay_resolve(store, ev, LEDGER_POSTED, err);
+	if (strcmp(ev->type, LEDGER_EV_TRANSFER_VOIDED) == 0)
+		return replay_resolve(store, ev, LEDGER_VOIDED, err);
+	return error_set(err, REDRESS_E_INVALID, "unknown ledger event type '%.64s'", ev->type);
+}
+
+/* Double entry: per currency, debits equal credits; no-overdraft accounts are not below zero. */
+static enum redress_err
+ledger_check(struct store *store, struct audit_report *report, struct redress_error *err)
+{
+	struct ledger_account a;
+	struct store_stmt *st;
+	enum store_step_result r;
+	int64_t posted, pending;
+
+	if ((st = store_query(store, &q_check_balanced, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		if (store_column_int64(st, 1) != store_column_int64(st, 2) ||
+		    store_column_int64(st, 3) != store_column_int64(st, 4))
+			audit_finding(report, "ledger %s: debits (%lld posted, %lld pending) differ from credits (%lld"
+					      " posted, %lld pending)",
+				      store_column_text(st, 0), (long long)store_column_int64(st, 1),
+				      (long long)store_column_int64(st, 3), (long long)store_column_int64(st, 2),
+				      (long long)store_column_int64(st, 4));
+	}
+	if (r == STORE_ERROR)
+		return err->code;
+	if ((st = store_query(store, &q_check_overdraft, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		struct redress_error e;
+
+		ledger_account_read(st, &a);
+		if (ledger_balance(&a, &posted, &pending, &e) != REDRESS_OK || posted < 0 || pending < 0)
+			audit_finding(report, "ledger account '%s' is flagged no-overdraft but is below zero", a.code);
+	}
+	return r == STORE_ERROR ? err->code : REDRESS_OK;
+}
+
+static const struct store_query *const ledger_snapshots[] = {&q_snapshot_accounts, &q_snapshot_transfers, NULL};
+
+const struct event_module ledger_module = {
+	.name = "ledger",
+	.type_prefix = "ledger.",
+	.schema = ledger_schema,
+	.snapshots = ledger_snapshots,
+	.replay = ledger_replay,
+	.check = ledger_check,
+};

@@ -1,0 +1,577 @@
+/*
+ * tlog.c -- appending events, keeping the Merkle tree beside them, and
+ * signing a checkpoint at every commit.
+ *
+ * The tree's perfect subtrees are stored in log_nodes keyed by the order in
+ * which appends complete them (tlog_node_id): a leaf, then the parents it
+ * completes.  Appends therefore only ever add at the end of the table, and
+ * audit can compare the whole tree in one ordered scan.
+ *
+ * The right edge of the tree (struct merkle_range) is cached between
+ * transactions and reloaded when another process has appended meanwhile.
+ */
+#include "log/tlog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/clock.h"
+#include "crypto/codec.h"
+#include "crypto/hash.h"
+#include "log/checkpoint.h"
+#include "log/note.h"
+
+#define TLOG_FORMAT "redress-log-1"
+
+struct tlog {
+	struct store *store;
+	const struct sign_key *key; /* NULL: read-only */
+	const struct event_module *const *modules;
+	char origin[CHECKPOINT_ORIGIN_MAX + 1];
+	uint8_t public_key[SIGN_PUBLIC_SIZE];
+	char actor[TLOG_ACTOR_MAX + 1];
+	struct merkle_range range; /* right edge at range.size, valid when range_valid */
+	int range_valid;
+	int in_change;
+	struct buf event; /* reused for each event's bytes */
+};
+
+static const char tlog_schema[] =
+	"CREATE TABLE IF NOT EXISTS log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS log_events (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS log_nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
+	" note TEXT NOT NULL);";
+
+static const struct store_query q_meta_set = {"log.meta.set", "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"};
+const struct store_query tlog_q_meta_get = {"log.meta.get", "SELECT value FROM log_meta WHERE name = ?1"};
+static const struct store_query q_size = {"log.size", "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
+static const struct store_query q_event_insert = {"log.event.insert",
+						  "INSERT INTO log_events (seq, body) VALUES (?1, ?2)"};
+static const struct store_query q_event_get = {"log.event.get", "SELECT body FROM log_events WHERE seq = ?1"};
+static const struct store_query q_node_insert = {"log.node.insert", "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)"};
+static const struct store_query q_node_get = {"log.node.get", "SELECT hash FROM log_nodes WHERE id = ?1"};
+static const struct store_query q_checkpoint_insert = {
+	"log.checkpoint.insert", "INSERT OR REPLACE INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
+static const struct store_query q_checkpoint_latest = {
+	"log.checkpoint.latest", "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
+const struct store_query tlog_q_events_all = {"log.events.all", "SELECT seq, body FROM log_events ORDER BY seq"};
+const struct store_query tlog_q_nodes_all = {"log.nodes.all", "SELECT id, hash FROM log_nodes ORDER BY id"};
+const struct store_query tlog_q_checkpoints_all = {"log.checkpoints.all",
+						   "SELECT size, root, note FROM log_checkpoints ORDER BY size"};
+
+uint64_t
+tlog_node_id(unsigned level, uint64_t index)
+{
+	/* The last leaf under the node; appending it completes the node. */
+	uint64_t last = ((index + 1) << level) - 1;
+
+	return 2 * last - (uint64_t)__builtin_popcountll(last) + level;
+}
+
+static enum redress_err
+tlog_node_read(void *ctx, unsigned level, uint64_t index, uint8_t out[MERKLE_HASH_SIZE], struct redress_error *err)
+{
+	struct store_stmt *st;
+	const void *hash;
+	size_t len;
+
+	if ((st = store_query(ctx, &q_node_get, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)tlog_node_id(level, index));
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		hash = store_column_blob(st, 0, &len);
+		if (len != MERKLE_HASH_SIZE)
+			return error_set(err, REDRESS_E_TAMPERED, "tree node (level %u, index %llu) is not 32 bytes",
+					 level, (unsigned long long)index);
+		memcpy(out, hash, MERKLE_HASH_SIZE);
+		return REDRESS_OK;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_TAMPERED, "tree node (level %u, index %llu) is missing", level,
+				 (unsigned long long)index);
+	default:
+		return err->code;
+	}
+}
+
+static enum redress_err
+tlog_node_write(void *ctx, unsigned level, uint64_t index, const uint8_t hash[MERKLE_HASH_SIZE],
+		struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(ctx, &q_node_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)tlog_node_id(level, index));
+	store_bind_blob(st, 2, hash, MERKLE_HASH_SIZE);
+	return store_run(st, err);
+}
+
+static enum redress_err
+meta_get(struct store *store, const char *name, char *out, size_t size, struct redress_error *err)
+{
+	struct store_stmt *st;
+	const char *value;
+
+	if ((st = store_query(store, &tlog_q_meta_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, name);
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		value = store_column_text(st, 0);
+		if (strlen(value) >= size)
+			return error_set(err, REDRESS_E_STORE, "log setting '%s' is too long", name);
+		memcpy(out, value, strlen(value) + 1);
+		return REDRESS_OK;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_STORE, "log setting '%s' is missing", name);
+	default:
+		return err->code;
+	}
+}
+
+static enum redress_err
+meta_set(struct store *store, const char *name, const char *value, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_meta_set, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, value);
+	return store_run(st, err);
+}
+
+enum redress_err
+tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(log->store, &q_size, err)) == NULL)
+		return err->code;
+	if (store_step(st, err) != STORE_ROW)
+		return err->code;
+	*size_r = (uint64_t)store_column_int64(st, 0);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
+	  const struct event_module *const *modules, struct redress_error *err)
+{
+	struct tlog *log;
+
+	log = calloc(1, sizeof(*log));
+	if (log == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the log");
+	log->store = store;
+	log->key = key;
+	log->modules = modules;
+	buf_init(&log->event, TLOG_EVENT_MAX);
+	memcpy(log->actor, "unknown", sizeof("unknown"));
+	*log_r = log;
+	return REDRESS_OK;
+}
+
+enum redress_err
+tlog_create(struct store *store, const struct sign_key *key, const char *origin, const char *actor,
+	    const struct event_module *const *modules, struct redress_error *err)
+{
+	char pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
+	struct tlog *log = NULL;
+	struct buf data;
+	struct canon c;
+	size_t i;
+	enum redress_err rc;
+
+	if (!note_name_valid(origin) || strlen(origin) > CHECKPOINT_ORIGIN_MAX)
+		return error_set(err, REDRESS_E_INVALID, "log origin '%.64s' is not a valid key name", origin);
+	buf_init(&data, 4096);
+	if ((rc = store_begin(store, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = store_exec(store, tlog_schema, err)) != REDRESS_OK)
+		goto out;
+	for (i = 0; modules[i] != NULL; i++)
+		if ((rc = store_exec(store, modules[i]->schema, err)) != REDRESS_OK)
+			goto out;
+	if ((rc = codec_base64_encode(sign_key_public(key), SIGN_PUBLIC_SIZE, pub, sizeof(pub), err)) != REDRESS_OK)
+		goto out;
+	if ((rc = meta_set(store, "format", TLOG_FORMAT, err)) != REDRESS_OK) {
+		if (rc == REDRESS_E_CONFLICT)
+			rc = error_set(err, REDRESS_E_CONFLICT, "this database already holds a redress log");
+		goto out;
+	}
+	if ((rc = meta_set(store, "origin", origin, err)) != REDRESS_OK ||
+	    (rc = meta_set(store, "public_key", pub, err)) != REDRESS_OK)
+		goto out;
+	if ((rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
+		goto out;
+	memcpy(log->origin, origin, strlen(origin) + 1);
+	memcpy(log->public_key, sign_key_public(key), SIGN_PUBLIC_SIZE);
+	if ((rc = tlog_set_actor(log, actor, err)) != REDRESS_OK)
+		goto out;
+	merkle_range_init(&log->range);
+	log->range_valid = 1;
+	log->in_change = 1;
+
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "format");
+	canon_string(&c, TLOG_FORMAT);
+	canon_key(&c, "origin");
+	canon_string(&c, origin);
+	canon_key(&c, "public_key");
+	canon_string(&c, pub);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) != REDRESS_OK)
+		goto out;
+	if ((rc = tlog_append(log, "log.created", data.data, data.len, NULL, err)) != REDRESS_OK)
+		goto out;
+	rc = tlog_commit(log, err);
+out:
+	if (rc != REDRESS_OK && store_in_transaction(store))
+		store_rollback(store);
+	buf_free(&data);
+	tlog_close(&log);
+	return rc;
+}
+
+enum redress_err
+tlog_open(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
+	  struct tlog **log_r, struct redress_error *err)
+{
+	char format[64], pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
+	struct tlog *log = NULL;
+	size_t len;
+	enum redress_err rc;
+
+	if ((rc = meta_get(store, "format", format, sizeof(format), err)) != REDRESS_OK) {
+		error_set(err, REDRESS_E_STORE, "the database holds no redress log (run 'redress init' first)");
+		return REDRESS_E_STORE;
+	}
+	if (strcmp(format, TLOG_FORMAT) != 0)
+		return error_set(err, REDRESS_E_STORE, "the database's log format '%.32s' is not %s", format,
+				 TLOG_FORMAT);
+	if ((rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = meta_get(store, "origin", log->origin, sizeof(log->origin), err)) != REDRESS_OK ||
+	    (rc = meta_get(store, "public_key", pub, sizeof(pub), err)) != REDRESS_OK)
+		goto fail;
+	if (codec_base64_decode(pub, strlen(pub), log->public_key, SIGN_PUBLIC_SIZE, &len, err) != REDRESS_OK ||
+	    len != SIGN_PUBLIC_SIZE) {
+		rc = error_set(err, REDRESS_E_STORE, "the log's public key in the database is malformed");
+		goto fail;
+	}
+	if (key != NULL && !crypto_equal(sign_key_public(key), log->public_key, SIGN_PUBLIC_SIZE)) {
+		rc = error_set(err, REDRESS_E_KEYS,
+			       "the key directory's log key is not the key this database was created with"
+			       " (wrong --keys?)");
+		goto fail;
+	}
+	*log_r = log;
+	return REDRESS_OK;
+fail:
+	tlog_close(&log);
+	return rc;
+}
+
+void
+tlog_close(struct tlog **log)
+{
+	if (log == NULL || *log == NULL)
+		return;
+	if ((*log)->in_change)
+		tlog_rollback(*log);
+	buf_free(&(*log)->event);
+	free(*log);
+	*log = NULL;
+}
+
+enum redress_err
+tlog_set_actor(struct tlog *log, const char *actor, struct redress_error *err)
+{
+	size_t len = strlen(actor);
+
+	if (len == 0 || len > TLOG_ACTOR_MAX)
+		return error_set(err, REDRESS_E_INVALID, "actor name must be 1 to %d bytes", TLOG_ACTOR_MAX);
+	memcpy(log->actor, actor, len + 1);
+	return REDRESS_OK;
+}
+
+struct store *
+tlog_store(struct tlog *log)
+{
+	return log->store;
+}
+
+const char *
+tlog_origin(const struct tlog *log)
+{
+	return log->origin;
+}
+
+const struct event_module *const *
+tlog_modules(const struct tlog *log)
+{
+	return log->modules;
+}
+
+enum redress_err
+tlog_begin(struct tlog *log, struct redress_error *err)
+{
+	uint64_t size;
+	enum redress_err rc;
+
+	if (log->key == NULL)
+		return error_set(err, REDRESS_E_KEYS, "the log was opened without its signing key; cannot change it");
+	if (log->in_change)
+		return error_set(err, REDRESS_E_INTERNAL, "a change is already in progress");
+	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = tlog_size(log, &size, err)) != REDRESS_OK)
+		goto fail;
+	if (!log->range_valid || log->range.size != size) {
+		rc = merkle_range_load(&log->range, size, tlog_node_read, log->store, err);
+		if (rc != REDRESS_OK)
+			goto fail;
+		log->range_valid = 1;
+	}
+	log->in_change = 1;
+	return REDRESS_OK;
+fail:
+	store_rollback(log->store);
+	log->range_valid = 0;
+	return rc;
+}
+
+static int
+tlog_type_valid(const char *type)
+{
+	size_t i, len = strlen(type);
+
+	if (len == 0 || len > TLOG_TYPE_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((type[i] >= 'a' && type[i] <= 'z') || (type[i] >= '0' && type[i] <= '9') || type[i] == '.' ||
+		      type[i] == '_'))
+			return 0;
+	return 1;
+}
+
+enum redress_err
+tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len, uint64_t *seq_r,
+	    struct redress_error *err)
+{
+	char at[CLOCK_TEXT_SIZE];
+	uint8_t leaf[MERKLE_HASH_SIZE];
+	struct store_stmt *st;
+	struct canon c;
+	uint64_t seq = log->range.size;
+	enum redress_err rc;
+
+	if (!log->in_change)
+		return error_set(err, REDRESS_E_INTERNAL, "event appended outside a change");
+	if (!tlog_type_valid(type))
+		return error_set(err, REDRESS_E_INTERNAL, "event type '%.64s' is malformed", type);
+	if (seq >= (uint64_t)INT64_MAX)
+		return error_set(err, REDRESS_E_OVERFLOW, "the log is full");
+	clock_now_text(at);
+	buf_reset(&log->event);
+	canon_init(&c, &log->event);
+	canon_object_begin(&c);
+	canon_key(&c, "actor");
+	canon_string(&c, log->actor);
+	canon_key(&c, "at");
+	canon_string(&c, at);
+	canon_key(&c, "data");
+	canon_raw(&c, data, data_len);
+	canon_key(&c, "seq");
+	canon_int(&c, (int64_t)seq);
+	canon_key(&c, "type");
+	canon_string(&c, type);
+	canon_key(&c, "v");
+	canon_int(&c, TLOG_VERSION);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) != REDRESS_OK)
+		return rc;
+
+	if ((st = store_query(log->store, &q_event_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)seq);
+	store_bind_blob(st, 2, log->event.data, log->event.len);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	merkle_leaf_hash(log->event.data, log->event.len, leaf);
+	if ((rc = merkle_range_append(&log->range, leaf, tlog_node_write, log->store, err)) != REDRESS_OK)
+		return rc;
+	if (seq_r != NULL)
+		*seq_r = seq;
+	return REDRESS_OK;
+}
+
+/* Builds and stores the signed checkpoint for the current tree. */
+static enum redress_err
+tlog_sign_head(struct tlog *log, struct redress_error *err)
+{
+	struct checkpoint cp;
+	struct buf body, note;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	buf_init(&body, 4096);
+	buf_init(&note, 8192);
+	memcpy(cp.origin, log->origin, sizeof(cp.origin));
+	cp.size = log->range.size;
+	merkle_range_root(&log->range, cp.root);
+	checkpoint_format(&body, &cp);
+	if ((rc = buf_error(&body, err)) != REDRESS_OK)
+		goto out;
+	if ((rc = note_sign(&note, body.data, body.len, log->origin, log->key, err)) != REDRESS_OK)
+		goto out;
+	if ((st = store_query(log->store, &q_checkpoint_insert, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_int64(st, 1, (int64_t)cp.size);
+	store_bind_blob(st, 2, cp.root, sizeof(cp.root));
+	store_bind_text(st, 3, note.data);
+	rc = store_run(st, err);
+out:
+	buf_free(&body);
+	buf_free(&note);
+	return rc;
+}
+
+enum redress_err
+tlog_commit(struct tlog *log, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (!log->in_change)
+		return error_set(err, REDRESS_E_INTERNAL, "commit without a change");
+	rc = tlog_sign_head(log, err);
+	if (rc == REDRESS_OK)
+		rc = store_commit(log->store, err);
+	if (rc != REDRESS_OK) {
+		tlog_rollback(log);
+		return rc;
+	}
+	log->in_change = 0;
+	return REDRESS_OK;
+}
+
+void
+tlog_rollback(struct tlog *log)
+{
+	store_rollback(log->store);
+	log->in_change = 0;
+	log->range_valid = 0; /* the cached edge may hold rolled-back leaves */
+}
+
+enum redress_err
+tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(log->store, &q_checkpoint_latest, err)) == NULL)
+		return err->code;
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		buf_puts(out, store_column_text(st, 0));
+		return buf_error(out, err);
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
+	default:
+		return err->code;
+	}
+}
+
+enum redress_err
+tlog_vkey(struct tlog *log, struct buf *out, struct redress_error *err)
+{
+	note_vkey_format(out, log->origin, log->public_key);
+	return buf_error(out, err);
+}
+
+enum redress_err
+tlog_event_bytes(struct tlog *log, uint64_t seq, struct buf *out, struct redress_error *err)
+{
+	struct store_stmt *st;
+	const void *body;
+	size_t len;
+
+	if (seq > (uint64_t)INT64_MAX)
+		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu", (unsigned long long)seq);
+	if ((st = store_query(log->store, &q_event_get, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)seq);
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		body = store_column_blob(st, 0, &len);
+		buf_append(out, body, len);
+		return buf_error(out, err);
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu in the log", (unsigned long long)seq);
+	default:
+		return err->code;
+	}
+}
+
+/* Resolves size 0 to the current size and refuses sizes beyond it. */
+static enum redress_err
+tlog_proof_size(struct tlog *log, uint64_t *size, struct redress_error *err)
+{
+	uint64_t current;
+	enum redress_err rc;
+
+	if ((rc = tlog_size(log, &current, err)) != REDRESS_OK)
+		return rc;
+	if (*size == 0)
+		*size = current;
+	else if (*size > current)
+		return error_set(err, REDRESS_E_INVALID, "tree size %llu is beyond the log's %llu events",
+				 (unsigned long long)*size, (unsigned long long)current);
+	return REDRESS_OK;
+}
+
+enum redress_err
+tlog_prove_inclusion(struct tlog *log, uint64_t index, uint64_t size, uint64_t *size_r,
+		     uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = tlog_proof_size(log, &size, err)) != REDRESS_OK)
+		return rc;
+	*size_r = size;
+	return merkle_prove_inclusion(index, size, tlog_node_read, log->store, proof_r, count_r, err);
+}
+
+enum redress_err
+tlog_prove_consistency(struct tlog *log, uint64_t old_size, uint64_t size, uint64_t *size_r,
+		       uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = tlog_proof_size(log, &size, err)) != REDRESS_OK)
+		return rc;
+	*size_r = size;
+	return merkle_prove_consistency(old_size, size, tlog_node_read, log->store, proof_r, count_r, err);
+}
+
+enum redress_err
+tlog_root_at(struct tlog *log, uint64_t size, uint8_t root_r[MERKLE_HASH_SIZE], struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = tlog_proof_size(log, &size, err)) != REDRESS_OK)
+		return rc;
+	return merkle_root(size, tlog_node_read, log->store, root_r, err);
+}
+
+const uint8_t *
+tlog_public_key(const struct tlog *log)
+{
+	return log->public_key;
+}

@@ -1,0 +1,156 @@
+/*
+ * tlog.h -- the event log: the truth from which every table is derived.
+ *
+ * Every change to redress is an event appended here.  An event's bytes are
+ * canonical JSON (core/canon.h):
+ *
+ *   {"actor":A,"at":T,"data":D,"seq":N,"type":TYPE,"v":1}
+ *
+ * where N is the event's 0-based position, which is also its Merkle leaf
+ * index; T the UTC time (core/clock.h); A who did it; TYPE a dotted name
+ * owned by one domain module ("ledger.transfer.created"); D that module's
+ * canonical object.  The events are the leaves of an RFC 9162 Merkle tree
+ * (log/merkle.h) whose nodes are stored beside them.
+ *
+ * A change happens inside tlog_begin() ... tlog_commit(): the domain module
+ * appends its event(s) and updates its tables through the same store, and
+ * tlog_commit() signs a checkpoint for the new tree size and commits all of
+ * it in one database transaction.  Either everything is there or nothing.
+ */
+#ifndef REDRESS_LOG_TLOG_H
+#define REDRESS_LOG_TLOG_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "crypto/sign.h"
+#include "log/merkle.h"
+#include "store/store.h"
+
+#define TLOG_EVENT_MAX	 (1u << 20) /* bytes in one event */
+#define TLOG_ACTOR_MAX	 128
+#define TLOG_TYPE_MAX	 64
+#define TLOG_VERSION	 1
+
+/* An event as read back from the log, for replay. */
+struct event {
+	uint64_t seq;
+	const char *type;
+	const char *actor;
+	const char *at;
+	const json_t *data; /* the event's "data" object */
+};
+
+struct audit_report;
+
+/*
+ * What a domain module tells the log about itself.  Every event whose type
+ * starts with type_prefix belongs to the module, and only the module's
+ * replay function interprets it.
+ */
+struct event_module {
+	const char *name;	 /* "ledger" */
+	const char *type_prefix; /* "ledger." */
+	/* DDL for the module's projection tables; must be re-runnable (IF NOT EXISTS). */
+	const char *schema;
+	/*
+	 * Queries that read each projection table whole, ordered by its key,
+	 * key first; NULL-terminated.  Audit runs them on the live tables and
+	 * on the replayed ones and compares row by row.
+	 */
+	const struct store_query *const *snapshots;
+	/* Applies one of the module's events to the tables in store. */
+	enum redress_err (*replay)(struct store *store, const struct event *ev, struct redress_error *err);
+	/* Checks invariants of the live tables (may be NULL); adds findings to report. */
+	enum redress_err (*check)(struct store *store, struct audit_report *report, struct redress_error *err);
+};
+
+struct tlog;
+
+/*
+ * Creates a new log in an empty database: the log's and every module's
+ * tables, and the first event, "log.created", which records origin (the
+ * checkpoint origin line) and the public key that signs its checkpoints.
+ * modules is NULL-terminated.  Nothing is written on failure.
+ */
+enum redress_err tlog_create(struct store *store, const struct sign_key *key, const char *origin,
+			     const char *actor, const struct event_module *const *modules, struct redress_error *err);
+
+/*
+ * Opens the log kept in store.  key signs checkpoints and may be NULL for a
+ * read-only log; when given, it must be the key the log was created with.
+ * The store and key stay owned by the caller and must outlive the log.
+ * The caller frees *log_r with tlog_close().
+ */
+enum redress_err tlog_open(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
+			   struct tlog **log_r, struct redress_error *err);
+
+/* Frees the log (not its store); NULL is a no-op; sets *log to NULL. */
+void tlog_close(struct tlog **log);
+
+/* Who the following events are attributed to ("os:alice", later "user:bob"). */
+enum redress_err tlog_set_actor(struct tlog *log, const char *actor, struct redress_error *err);
+
+struct store *tlog_store(struct tlog *log);
+const char *tlog_origin(const struct tlog *log);
+const struct event_module *const *tlog_modules(const struct tlog *log);
+
+/* Starts a change (takes the database's write lock). */
+enum redress_err tlog_begin(struct tlog *log, struct redress_error *err);
+
+/*
+ * Appends an event of type with data (data_len bytes of one canonical JSON
+ * object) and its Merkle nodes.  *seq_r (may be NULL) is its position.
+ * Only between tlog_begin and tlog_commit.
+ */
+enum redress_err tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len,
+			     uint64_t *seq_r, struct redress_error *err);
+
+/*
+ * Signs a checkpoint for the new tree size and commits the transaction.
+ * On failure everything since tlog_begin is rolled back.
+ */
+enum redress_err tlog_commit(struct tlog *log, struct redress_error *err);
+
+/* Abandons the change; nothing since tlog_begin remains. */
+void tlog_rollback(struct tlog *log);
+
+/* The number of events in the log (the tree size). */
+enum redress_err tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err);
+
+/* Appends the latest signed checkpoint (a whole signed note) to out. */
+enum redress_err tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err);
+
+/* Appends the verifier key (signed-note vkey text) of the log to out. */
+enum redress_err tlog_vkey(struct tlog *log, struct buf *out, struct redress_error *err);
+
+/* Appends the exact bytes of event seq (its Merkle leaf input) to out. */
+enum redress_err tlog_event_bytes(struct tlog *log, uint64_t seq, struct buf *out, struct redress_error *err);
+
+/* Proofs against the tree of the first size events (size 0: the current size). */
+enum redress_err tlog_prove_inclusion(struct tlog *log, uint64_t index, uint64_t size, uint64_t *size_r,
+				      uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r, struct redress_error *err);
+enum redress_err tlog_prove_consistency(struct tlog *log, uint64_t old_size, uint64_t size, uint64_t *size_r,
+					uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r,
+					struct redress_error *err);
+
+/* The root of the tree of the first size events, from the stored nodes. */
+enum redress_err tlog_root_at(struct tlog *log, uint64_t size, uint8_t root_r[MERKLE_HASH_SIZE],
+			     struct redress_error *err);
+
+/* The log's public key, as recorded in the database when it was created. */
+const uint8_t *tlog_public_key(const struct tlog *log);
+
+/* Position in the node table of the perfect subtree (level, index). */
+uint64_t tlog_node_id(unsigned level, uint64_t index);
+
+/* The queries shared with audit. */
+extern const struct store_query tlog_q_events_all;
+extern const struct store_query tlog_q_nodes_all;
+extern const struct store_query tlog_q_checkpoints_all;
+extern const struct store_query tlog_q_meta_get;
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * store.c -- the backend-neutral half of the store: dispatch through the
+ * backend table, a cache of prepared statements keyed by query, and
+ * transaction bookkeeping.
+ */
+#include "store/store.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_backend.h"
+
+/* The cache is an open-addressed table keyed by the query's address. */
+#define STORE_CACHE_SLOTS 256 /* a power of two, above the number of queries in redress */
+
+struct store_stmt {
+	struct store *store;
+	const struct store_query *query;
+	void *handle; /* the backend's prepared statement */
+};
+
+struct store {
+	const struct store_backend *backend;
+	void *conn;
+	int in_transaction;
+	struct store_stmt cache[STORE_CACHE_SLOTS];
+};
+
+enum redress_err
+store_open(const char *location, enum store_open_flags flags, struct store **store_r, struct redress_error *err)
+{
+	struct store *store;
+	enum redress_err rc;
+
+	if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0)
+		return error_set(err, REDRESS_E_STORE,
+				 "PostgreSQL databases are not supported by this build yet: give a SQLite file path");
+	store = calloc(1, sizeof(*store));
+	if (store == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the database");
+	store->backend = &store_backend_sqlite;
+	rc = store->backend->open(location, flags, &store->conn, err);
+	if (rc != REDRESS_OK) {
+		free(store);
+		return rc;
+	}
+	*store_r = store;
+	return REDRESS_OK;
+}
+
+void
+store_close(struct store **store)
+{
+	size_t i;
+
+	if (store == NULL || *store == NULL)
+		return;
+	if ((*store)->in_transaction)
+		store_rollback(*store);
+	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+		if ((*store)->cache[i].handle != NULL)
+			(*store)->backend->finalize((*store)->cache[i].handle);
+	(*store)->backend->close((*store)->conn);
+	free(*store);
+	*store = NULL;
+}
+
+const char *
+store_backend_name(const struct store *store)
+{
+	return store->backend->name;
+}
+
+static enum redress_err
+store_start(struct store *store, int writing, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (store->in_transaction)
+		return error_set(err, REDRESS_E_INTERNAL, "a transaction is already open");
+	rc = writing ? store->backend->begin(store->conn, err) : store->backend->begin_read(store->conn, err);
+	if (rc != REDRESS_OK)
+		return rc;
+	store->in_transaction = 1;
+	return REDRESS_OK;
+}
+
+enum redress_err
+store_begin(struct store *store, struct redress_error *err)
+{
+	return store_start(store, 1, err);
+}
+
+enum redress_err
+store_begin_read(struct store *store, struct redress_error *err)
+{
+	return store_start(store, 0, err);
+}
+
+enum redress_err
+store_commit(struct store *store, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (!store->in_transaction)
+		return error_set(err, REDRESS_E_INTERNAL, "commit without a transaction");
+	rc = store->backend->commit(store->conn, err);
+	if (rc != REDRESS_OK) {
+		store_rollback(store);
+		return rc;
+	}
+	store->in_transaction = 0;
+	return REDRESS_OK;
+}
+
+void
+store_rollback(struct store *store)
+{
+	if (!store->in_transaction)
+		return;
+	store->backend->rollback(store->conn);
+	store->in_transaction = 0;
+}
+
+int
+store_in_transaction(const struct store *store)
+{
+	return store->in_transaction;
+}
+
+enum redress_err
+store_exec(struct store *store, const char *sql, struct redress_error *err)
+{
+	return store->backend->exec(store->conn, sql, err);
+}
+
+struct store_stmt *
+store_query(struct store *store, const struct store_query *q, struct redress_error *err)
+{
+	uintptr_t h = (uintptr_t)q;
+	size_t i, probe;
+
+	/* Queries are static objects; their addresses spread well after a shift. */
+	h ^= h >> 4;
+	h *= 0x9E3779B97F4A7C15u;
+	for (probe = 0; probe < STORE_CACHE_SLOTS; probe++) {
+		struct store_stmt *st;
+
+		i = (size_t)((h >> 40) + probe) & (STORE_CACHE_SLOTS - 1);
+		st = &store->cache[i];
+		if (st->query == q) {
+			store->backend->reset(st->handle);
+			return st;
+		}
+		if (st->query == NULL) {
+			if (store->backend->prepare(store->conn, q, &st->handle, err) != REDRESS_OK)
+				return NULL;
+			st->query = q;
+			st->store = store;
+			return st;
+		}
+	}
+	error_set(err, REDRESS_E_INTERNAL, "more than %d distinct queries: raise STORE_CACHE_SLOTS",
+		  STORE_CACHE_SLOTS);
+	return NULL;
+}
+
+void
+store_bind_int64(struct store_stmt *st, int index, int64_t value)
+{
+	st->store->backend->bind_int64(st->handle, index, value);
+}
+
+void
+store_bind_text(struct store_stmt *st, int index, const char *text)
+{
+	st->store->backend->bind_text(st->handle, index, text);
+}
+
+void
+store_bind_blob(struct store_stmt *st, int index, const void *data, size_t len)
+{
+	st->store->backend->bind_blob(st->handle, index, data, len);
+}
+
+void
+store_bind_null(struct store_stmt *st, int index)
+{
+	st->store->backend->bind_null(st->handle, index);
+}
+
+enum store_step_result
+store_step(struct store_stmt *st, struct redress_error *err)
+{
+	return st->store->backend->step(st->store->conn, st->handle, st->query, err);
+}
+
+enum redress_err
+store_run(struct store_stmt *st, struct redress_error *err)
+{
+	enum store_step_result r;
+
+	while ((r = store_step(st, err)) == STORE_ROW)
+		;
+	return r == STORE_DONE ? REDRESS_OK : err != NULL ? err->code : REDRESS_E_STORE;
+}
+
+int
+store_column_count(struct store_stmt *st)
+{
+	return st->store->backend->column_count(st->handle);
+}
+
+const char *
+store_column_name(struct store_stmt *st, int index)
+{
+	return st->store->backend->column_name(st->handle, index);
+}
+
+int
+store_column_is_null(struct store_stmt *st, int index)
+{
+	return st->store->backend->column_is_null(st->handle, index);
+}
+
+int
+store_column_is_integer(struct store_stmt *st, int index)
+{
+	return st->store->backend->column_is_integer(st->handle, index);
+}
+
+int64_t
+store_column_int64(struct store_stmt *st, int index)
+{
+	return st->store->backend->column_int64(st->handle, index);
+}
+
+const char *
+store_column_text(struct store_stmt *st, int index)
+{
+	return st->store->backend->column_text(st->handle, index);
+}
+
+const void *
+store_column_blob(struct store_stmt *st, int index, size_t *len_r)
+{
+	return st->store->backend->column_blob(st->handle, index, len_r);
+}
+
+int64_t
+store_changes(struct store *store)
+{
+	return store->backend->changes(store->conn);
+}

@@ -1,0 +1,106 @@
+/*
+ * store.h -- the one storage interface every other layer uses.
+ *
+ * A store is a database connection behind a table of backend functions
+ * (store_backend.h): SQLite today, PostgreSQL next.  Queries are
+ * `struct store_query` constants owned by the module that runs them; SQL is
+ * portable, numbers its parameters ?1, ?2 ... and takes values only through
+ * the bind functions -- no SQL is ever pasted together from data.  Prepared
+ * statements are cached per query for the life of the store.
+ *
+ * A store is used by one thread at a time.
+ */
+#ifndef REDRESS_STORE_STORE_H
+#define REDRESS_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct store;
+struct store_stmt;
+
+/* A statement, defined once as a static constant by the module that owns it. */
+struct store_query {
+	const char *name; /* for error messages: "ledger.account.get" */
+	const char *sql;
+};
+
+enum store_open_flags {
+	STORE_OPEN_EXISTING = 0, /* the database must already exist */
+	STORE_OPEN_CREATE = 1,	 /* create the file when missing */
+	STORE_OPEN_READONLY = 2,
+};
+
+enum store_step_result {
+	STORE_ERROR = -1,
+	STORE_DONE = 0,
+	STORE_ROW = 1,
+};
+
+/*
+ * Opens the database named by location: a file path for SQLite, or
+ * ":memory:" for a private in-memory database (used by audit replay).
+ * The caller closes *store_r with store_close().
+ */
+enum redress_err store_open(const char *location, enum store_open_flags flags, struct store **store_r,
+			    struct redress_error *err);
+
+/* Closes the store and frees its statements; NULL is a no-op; sets *store to NULL. */
+void store_close(struct store **store);
+
+/* The backend's name: "sqlite". */
+const char *store_backend_name(const struct store *store);
+
+/*
+ * Transactions.  store_begin takes the write lock at once, so that two
+ * writers queue rather than deadlock; store_rollback never fails (a failure
+ * to roll back leaves the connection closed to further writes).
+ */
+enum redress_err store_begin(struct store *store, struct redress_error *err);
+/* Starts a read-only transaction: one consistent snapshot for many queries. */
+enum redress_err store_begin_read(struct store *store, struct redress_error *err);
+enum redress_err store_commit(struct store *store, struct redress_error *err);
+void store_rollback(struct store *store);
+int store_in_transaction(const struct store *store);
+
+/* Runs statements that take no parameters (schema creation). */
+enum redress_err store_exec(struct store *store, const char *sql, struct redress_error *err);
+
+/*
+ * The prepared, reset statement for q, ready for binding.  Owned by the
+ * store; valid until the next store_query() of the same q.  NULL on error.
+ */
+struct store_stmt *store_query(struct store *store, const struct store_query *q, struct redress_error *err);
+
+/* Binding: index is 1-based, as in the SQL's ?N.  NULL text binds SQL NULL. */
+void store_bind_int64(struct store_stmt *st, int index, int64_t value);
+void store_bind_text(struct store_stmt *st, int index, const char *text);
+void store_bind_blob(struct store_stmt *st, int index, const void *data, size_t len);
+void store_bind_null(struct store_stmt *st, int index);
+
+/*
+ * Steps the statement: STORE_ROW with a row to read, STORE_DONE when
+ * finished, STORE_ERROR with err filled (naming the query).  Binding errors
+ * surface here.
+ */
+enum store_step_result store_step(struct store_stmt *st, struct redress_error *err);
+
+/* Runs a statement that returns no rows; REDRESS_OK or err filled. */
+enum redress_err store_run(struct store_stmt *st, struct redress_error *err);
+
+/* Column access for the current row; index is 0-based. */
+int store_column_count(struct store_stmt *st);
+const char *store_column_name(struct store_stmt *st, int index);
+int store_column_is_null(struct store_stmt *st, int index);
+int store_column_is_integer(struct store_stmt *st, int index);
+int64_t store_column_int64(struct store_stmt *st, int index);
+/* Text owned by the statement, valid until the next step; "" for NULL. */
+const char *store_column_text(struct store_stmt *st, int index);
+const void *store_column_blob(struct store_stmt *st, int index, size_t *len_r);
+
+/* Rows changed by the last statement run. */
+int64_t store_changes(struct store *store);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * store_backend.h -- what a storage backend implements.  Private to
+ * src/store: the rest of redress sees only store.h.
+ */
+#ifndef REDRESS_STORE_BACKEND_H
+#define REDRESS_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct store_backend {
+	const char *name;
+	/* Opens a connection; returns the backend's handle in *conn_r. */
+	enum redress_err (*open)(const char *location, enum store_open_flags flags, void **conn_r,
+				 struct redress_error *err);
+	void (*close)(void *conn);
+	enum redress_err (*exec)(void *conn, const char *sql, struct redress_error *err);
+	enum redress_err (*begin)(void *conn, struct redress_error *err);
+	enum redress_err (*begin_read)(void *conn, struct redress_error *err);
+	enum redress_err (*commit)(void *conn, struct redress_error *err);
+	void (*rollback)(void *conn);
+	/* Prepares q; the handle is freed with finalize. */
+	enum redress_err (*prepare)(void *conn, const struct store_query *q, void **stmt_r,
+				    struct redress_error *err);
+	void (*finalize)(void *stmt);
+	void (*reset)(void *stmt);
+	void (*bind_int64)(void *stmt, int index, int64_t value);
+	void (*bind_text)(void *stmt, int index, const char *text);
+	void (*bind_blob)(void *stmt, int index, const void *data, size_t len);
+	void (*bind_null)(void *stmt, int index);
+	enum store_step_result (*step)(void *conn, void *stmt, const struct store_query *q,
+				       struct redress_error *err);
+	int (*column_count)(void *stmt);
+	const char *(*column_name)(void *stmt, int index);
+	int (*column_is_null)(void *stmt, int index);
+	int (*column_is_integer)(void *stmt, int index);
+	int64_t (*column_int64)(void *stmt, int index);
+	const char *(*column_text)(void *stmt, int index);
+	const void *(*column_blob)(void *stmt, int index, size_t *len_r);
+	int64_t (*changes)(void *conn);
+};
+
+extern const struct store_backend store_backend_sqlite;
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * store_sqlite.c -- the SQLite backend: one connection, WAL journal,
+ * synchronous=FULL so that a committed transaction survives a crash or a
+ * power cut, and BEGIN IMMEDIATE so that writers queue on the lock instead
+ * of failing half-way.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_backend.h"
+
+#define SQLITE_BUSY_TIMEOUT_MS 10000
+
+static enum redress_err
+sqlite_fail(sqlite3 *db, const char *what, struct redress_error *err)
+{
+	return error_set(err, REDRESS_E_STORE, "%s: %s", what, db != NULL ? sqlite3_errmsg(db) : "no connection");
+}
+
+static enum redress_err
+sqlite_exec(void *conn, const char *sql, struct redress_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error_set(err, REDRESS_E_STORE, "database statement failed: %s", msg != NULL ? msg : "unknown");
+		sqlite3_free(msg);
+		return REDRESS_E_STORE;
+	}
+	return REDRESS_OK;
+}
+
+static enum redress_err
+sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, struct redress_error *err)
+{
+	sqlite3 *db = NULL;
+	int memory = strcmp(location, ":memory:") == 0;
+	int oflags;
+	enum redress_err rc;
+
+	oflags = (flags & STORE_OPEN_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & STORE_OPEN_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(location, &db, oflags, NULL) != SQLITE_OK) {
+		error_set(err, REDRESS_E_STORE, "cannot open database '%.200s': %s%s", location,
+			  db != NULL ? sqlite3_errmsg(db) : "out of memory",
+			  (flags & STORE_OPEN_CREATE) ? "" : " (run 'redress init' to create one)");
+		sqlite3_close(db);
+		return REDRESS_E_STORE;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, SQLITE_BUSY_TIMEOUT_MS);
+	/* A file that is not a database fails here, on its first read. */
+	rc = sqlite_exec(db,
+			 memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
+				: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				  " PRAGMA cache_size=-65536;",
+			 err);
+	if (rc != REDRESS_OK) {
+		error_prefix(err, "cannot use database '%.200s'", location);
+		sqlite3_close(db);
+		return rc;
+	}
+	*conn_r = db;
+	return REDRESS_OK;
+}
+
+static void
+sqlite_close(void *conn)
+{
+	sqlite3_close(conn);
+}
+
+static enum redress_err
+sqlite_begin(void *conn, struct redress_error *err)
+{
+	return sqlite_exec(conn, "BEGIN IMMEDIATE", err);
+}
+
+static enum redress_err
+sqlite_begin_read(void *conn, struct redress_error *err)
+{
+	return sqlite_exec(conn, "BEGIN DEFERRED", err);
+}
+
+static enum redress_err
+sqlite_commit(void *conn, struct redress_error *err)
+{
+	return sqlite_exec(conn, "COMMIT", err);
+}
+
+static void
+sqlite_rollback(void *conn)
+{
+	sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static enum redress_err
+sqlite_prepare(void *conn, const struct store_query *q, void **stmt_r, struct redress_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v3(conn, q->sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return error_set(err, REDRESS_E_STORE, "query %s cannot be prepared: %s", q->name,
+				 sqlite3_errmsg(conn));
+	*stmt_r = st;
+	return REDRESS_OK;
+}
+
+static void
+sqlite_finalize(void *stmt)
+{
+	sqlite3_finalize(stmt);
+}
+
+static void
+sqlite_reset(void *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+static void
+sqlite_bind_int64(void *stmt, int index, int64_t value)
+{
+	sqlite3_bind_int64(stmt, index, value);
+}
+
+static void
+sqlite_bind_text(void *stmt, int index, const char *text)
+{
+	if (text == NULL)
+		sqlite3_bind_null(stmt, index);
+	else
+		sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+sqlite_bind_blob(void *stmt, int index, const void *data, size_t len)
+{
+	sqlite3_bind_blob64(stmt, index, data, len, SQLITE_TRANSIENT);
+}
+
+static void
+sqlite_bind_null(void *stmt, int index)
+{
+	sqlite3_bind_null(stmt, index);
+}
+
+static enum store_step_result
+sqlite_step(void *conn, void *stmt, const struct store_query *q, struct redress_error *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		return STORE_ROW;
+	if (rc == SQLITE_DONE)
+		return STORE_DONE;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		error_set(err, REDRESS_E_CONFLICT, "query %s violates a constraint: %s", q->name,
+			  sqlite3_errmsg(conn));
+	else
+		sqlite_fail(conn, q->name, err);
+	return STORE_ERROR;
+}
+
+static int
+sqlite_column_count(void *stmt)
+{
+	return sqlite3_column_count(stmt);
+}
+
+static const char *
+sqlite_column_name(void *stmt, int index)
+{
+	return sqlite3_column_name(stmt, index);
+}
+
+static int
+sqlite_column_is_null(void *stmt, int index)
+{
+	return sqlite3_column_type(stmt, index) == SQLITE_NULL;
+}
+
+static int
+sqlite_column_is_integer(void *stmt, int index)
+{
+	return sqlite3_column_type(stmt, index) == SQLITE_INTEGER;
+}
+
+static int64_t
+sqlite_column_int64(void *stmt, int index)
+{
+	return sqlite3_column_int64(stmt, index);
+}
+
+static const char *
+sqlite_column_text(void *stmt, int index)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, index);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+static const void *
+sqlite_column_blob(void *stmt, int index, size_t *len_r)
+{
+	const void *p = sqlite3_column_blob(stmt, index);
+
+	*len_r = (size_t)sqlite3_column_bytes(stmt, index);
+	return p;
+}
+
+static int64_t
+sqlite_changes(void *conn)
+{
+	return sqlite3_changes64(conn);
+}
+
+const struct store_backend store_backend_sqlite = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.exec = sqlite_exec,
+	.begin = sqlite_begin,
+	.begin_read = sqlite_begin_read,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.prepare = sqlite_prepare,
+	.finalize = sqlite_finalize,
+	.reset = sqlite_reset,
+	.bind_int64 = sqlite_bind_int64,
+	.bind_text = sqlite_bind_text,
+	.bind_blob = sqlite_bind_blob,
+	.bind_null = sqlite_bind_null,
+	.step = sqlite_step,
+	.column_count = sqlite_column_count,
+	.column_name = sqlite_column_name,
+	.column_is_null = sqlite_column_is_null,
+	.column_is_integer = sqlite_column_is_integer,
+	.column_int64 = sqlite_column_int64,
+	.column_text = sqlite_column_text,
+	.column_blob = sqlite_column_blob,
+	.changes = sqlite_changes,
+};
