@@ -35,19 +35,22 @@ static void
 fuzz_setup(void)
 {
 	static int done;
-	static const uint8_t seed[SIGN_SEED_SIZE] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-						     17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+	static const uint8_t seed[SIGN_SEED_SIZE] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+	                                             12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+	                                             23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 	struct redress_error err;
 	struct buf b;
 
 	if (done)
 		return;
-	if (crypto_setup(&err) != REDRESS_OK || note_vkey_parse(fuzz_vkey, &fuzz_verifier, &err) != REDRESS_OK ||
+	if (crypto_setup(&err) != REDRESS_OK ||
+	    note_vkey_parse(fuzz_vkey, &fuzz_verifier, &err) != REDRESS_OK ||
 	    sign_key_from_seed(seed, &fuzz_signer, &err) != REDRESS_OK)
 		abort();
 	buf_init(&b, 1024);
 	note_vkey_format(&b, "fuzz.example/log", sign_key_public(fuzz_signer));
-	if (buf_error(&b, &err) != REDRESS_OK || note_vkey_parse(b.data, &fuzz_signer_verifier, &err) != REDRESS_OK)
+	if (buf_error(&b, &err) != REDRESS_OK ||
+	    note_vkey_parse(b.data, &fuzz_signer_verifier, &err) != REDRESS_OK)
 		abort();
 	buf_free(&b);
 	done = 1;

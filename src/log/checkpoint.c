@@ -64,7 +64,8 @@ checkpoint_parse(const char *text, size_t len, struct checkpoint *cp_r, struct r
 	if (len == 0)
 		return error_set(err, REDRESS_E_INVALID, "checkpoint: empty, line 1 (origin) is missing");
 	if (text[len - 1] != '\n')
-		return error_set(err, REDRESS_E_INVALID, "checkpoint: the last line does not end in a newline");
+		return error_set(err, REDRESS_E_INVALID,
+		                 "checkpoint: the last line does not end in a newline");
 	memset(&cp, 0, sizeof(cp));
 
 	end = text + len;
@@ -75,43 +76,48 @@ checkpoint_parse(const char *text, size_t len, struct checkpoint *cp_r, struct r
 		line_len = (size_t)(nl - line);
 		for (i = 0; i < line_len; i++)
 			if ((unsigned char)line[i] < 0x20)
-				return error_set(err, REDRESS_E_INVALID,
-						 "checkpoint: line %zu holds a control character at column %zu", lineno,
-						 i + 1);
+				return error_set(
+				    err, REDRESS_E_INVALID,
+				    "checkpoint: line %zu holds a control character at column %zu", lineno,
+				    i + 1);
 		switch (lineno) {
 		case 1:
 			if (line_len == 0)
-				return error_set(err, REDRESS_E_INVALID, "checkpoint: line 1 (origin) is empty");
-			if (line_len > CHECKPOINT_ORIGIN_MAX)
 				return error_set(err, REDRESS_E_INVALID,
-						 "checkpoint: line 1 (origin) is %zu bytes, over the limit of %d",
-						 line_len, CHECKPOINT_ORIGIN_MAX);
+				                 "checkpoint: line 1 (origin) is empty");
+			if (line_len > CHECKPOINT_ORIGIN_MAX)
+				return error_set(
+				    err, REDRESS_E_INVALID,
+				    "checkpoint: line 1 (origin) is %zu bytes, over the limit of %d",
+				    line_len, CHECKPOINT_ORIGIN_MAX);
 			memcpy(cp.origin, line, line_len);
 			cp.origin[line_len] = '\0';
 			break;
 		case 2:
 			if (!checkpoint_parse_size(line, line_len, &cp.size))
-				return error_set(err, REDRESS_E_INVALID,
-						 "checkpoint: line 2 (tree size) must be a decimal number without "
-						 "sign or leading zeros, at most %" PRId64,
-						 INT64_MAX);
+				return error_set(
+				    err, REDRESS_E_INVALID,
+				    "checkpoint: line 2 (tree size) must be a decimal number without "
+				    "sign or leading zeros, at most %" PRId64,
+				    INT64_MAX);
 			break;
 		case 3:
 			/* One spare byte tells a longer hash from an exact one. */
 			if (line_len == 0 ||
-			    codec_base64_decode(line, line_len, root, sizeof(root), &root_len, NULL) != REDRESS_OK ||
+			    codec_base64_decode(line, line_len, root, sizeof(root), &root_len, NULL) !=
+			        REDRESS_OK ||
 			    root_len != MERKLE_HASH_SIZE)
 				return error_set(err, REDRESS_E_INVALID,
-						 "checkpoint: line 3 (root hash) is not base64 of %d bytes",
-						 MERKLE_HASH_SIZE);
+				                 "checkpoint: line 3 (root hash) is not base64 of %d bytes",
+				                 MERKLE_HASH_SIZE);
 			memcpy(cp.root, root, MERKLE_HASH_SIZE);
 			break;
 		default:
 			/* Extension lines are opaque to us but must not be empty:
 			 * an empty one would be the note's blank line. */
 			if (line_len == 0)
-				return error_set(err, REDRESS_E_INVALID, "checkpoint: line %zu (extension) is empty",
-						 lineno);
+				return error_set(err, REDRESS_E_INVALID,
+				                 "checkpoint: line %zu (extension) is empty", lineno);
 			break;
 		}
 	}

@@ -23,7 +23,7 @@
 #define NOTE_ALG_ED25519 0x01
 
 /* U+2014 EM DASH and a space open every signature line. */
-#define NOTE_SIG_PREFIX	    "\xe2\x80\x94 "
+#define NOTE_SIG_PREFIX     "\xe2\x80\x94 "
 #define NOTE_SIG_PREFIX_LEN 4
 
 /* A signature decodes to the 4-byte key hash and the signature proper. */
@@ -106,8 +106,8 @@ static int
 unicode_space(uint32_t cp)
 {
 	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||
-	       (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f ||
-	       cp == 0x3000;
+	       (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
+	       cp == 0x205f || cp == 0x3000;
 }
 
 /*
@@ -211,27 +211,29 @@ note_vkey_parse(const char *text, struct note_verifier *v_r, struct redress_erro
 	 * that follows may itself hold '+'. */
 	plus1 = strchr(text, '+');
 	if (plus1 == NULL)
-		return error_set(err, REDRESS_E_INVALID, "verifier key: expected NAME+HASH+KEY, found no '+'");
+		return error_set(err, REDRESS_E_INVALID,
+		                 "verifier key: expected NAME+HASH+KEY, found no '+'");
 	name_len = (size_t)(plus1 - text);
 	if (name_len == 0 || name_len > NOTE_NAME_MAX)
 		return error_set(err, REDRESS_E_INVALID, "verifier key: the name must be 1 to %d bytes",
-				 NOTE_NAME_MAX);
+		                 NOTE_NAME_MAX);
 	memcpy(v.name, text, name_len);
 	v.name[name_len] = '\0';
 	if (!note_name_valid(v.name))
-		return error_set(err, REDRESS_E_INVALID,
-				 "verifier key: the name may hold only printable ASCII other than space and '+'");
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "verifier key: the name may hold only printable ASCII other than space and '+'");
 
 	plus2 = strchr(plus1 + 1, '+');
 	if (plus2 == NULL || plus2 - (plus1 + 1) != 8)
 		return error_set(err, REDRESS_E_INVALID,
-				 "verifier key: the key hash after the name must be 8 hex digits then '+'");
+		                 "verifier key: the key hash after the name must be 8 hex digits then '+'");
 	for (i = 0; i < 4; i++) {
 		hi = hex_value(plus1[1 + 2 * i]);
 		lo = hex_value(plus1[2 + 2 * i]);
 		if (hi < 0 || lo < 0)
 			return error_set(err, REDRESS_E_INVALID,
-					 "verifier key: the key hash after the name must be 8 hex digits");
+			                 "verifier key: the key hash after the name must be 8 hex digits");
 		v.key_hash[i] = (uint8_t)(hi << 4 | lo);
 	}
 
@@ -241,8 +243,8 @@ note_vkey_parse(const char *text, struct note_verifier *v_r, struct redress_erro
 	if (codec_base64_decode(key64, strlen(key64), raw, sizeof(raw), &raw_len, NULL) != REDRESS_OK ||
 	    raw_len == 0)
 		return error_set(err, REDRESS_E_INVALID,
-				 "verifier key: the key after the hash is not base64 of a %d-byte key",
-				 NOTE_VKEY_KEY_SIZE);
+		                 "verifier key: the key after the hash is not base64 of a %d-byte key",
+		                 NOTE_VKEY_KEY_SIZE);
 
 	/* The hash covers the type byte and the key as written, so it is
 	 * checked before either is interpreted, as Go's NewVerifier does. */
@@ -252,17 +254,18 @@ note_vkey_parse(const char *text, struct note_verifier *v_r, struct redress_erro
 	hash_sha256_update(&st, raw, raw_len);
 	hash_sha256_final(&st, sum);
 	if (memcmp(sum, v.key_hash, 4) != 0)
-		return error_set(err, REDRESS_E_INVALID,
-				 "verifier key: the key hash %02x%02x%02x%02x does not match the name and key "
-				 "(they hash to %02x%02x%02x%02x)",
-				 v.key_hash[0], v.key_hash[1], v.key_hash[2], v.key_hash[3], sum[0], sum[1], sum[2],
-				 sum[3]);
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "verifier key: the key hash %02x%02x%02x%02x does not match the name and key "
+		    "(they hash to %02x%02x%02x%02x)",
+		    v.key_hash[0], v.key_hash[1], v.key_hash[2], v.key_hash[3], sum[0], sum[1], sum[2],
+		    sum[3]);
 	if (raw[0] != NOTE_ALG_ED25519)
 		return error_set(err, REDRESS_E_INVALID,
-				 "verifier key: signature type 0x%02x is not Ed25519 (0x01)", raw[0]);
+		                 "verifier key: signature type 0x%02x is not Ed25519 (0x01)", raw[0]);
 	if (raw_len != NOTE_VKEY_KEY_SIZE)
 		return error_set(err, REDRESS_E_INVALID, "verifier key: an Ed25519 key is %d bytes, not %zu",
-				 SIGN_PUBLIC_SIZE, raw_len - 1);
+		                 SIGN_PUBLIC_SIZE, raw_len - 1);
 	memcpy(v.public_key, raw + 1, SIGN_PUBLIC_SIZE);
 	*v_r = v;
 	return REDRESS_OK;
@@ -270,30 +273,32 @@ note_vkey_parse(const char *text, struct note_verifier *v_r, struct redress_erro
 
 enum redress_err
 note_sign(struct buf *out, const char *text, size_t len, const char *name, const struct sign_key *key,
-	  struct redress_error *err)
+          struct redress_error *err)
 {
 	uint8_t raw[NOTE_SIG_RAW_SIZE];
 	char b64[CODEC_BASE64_SIZE(NOTE_SIG_RAW_SIZE)];
 	size_t bad, total;
 
 	if (!note_name_valid(name))
-		return error_set(err, REDRESS_E_INVALID,
-				 "note: key name must be 1 to %d bytes of printable ASCII other than space and '+'",
-				 NOTE_NAME_MAX);
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "note: key name must be 1 to %d bytes of printable ASCII other than space and '+'",
+		    NOTE_NAME_MAX);
 	if (text == NULL || len == 0 || text[len - 1] != '\n')
 		return error_set(err, REDRESS_E_INVALID, "note: the text must end in a newline");
 	/* A note that could not be verified is refused here, not found out
 	 * later by whoever reads it. */
 	if (!note_text_wellformed(text, len, &bad))
-		return error_set(err, REDRESS_E_INVALID,
-				 "note: byte %zu of the text is not UTF-8 or is a control character other than "
-				 "newline",
-				 bad);
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "note: byte %zu of the text is not UTF-8 or is a control character other than "
+		    "newline",
+		    bad);
 	/* text, blank line, prefix, name, space, base64, newline. */
 	total = len + 1 + NOTE_SIG_PREFIX_LEN + strlen(name) + 1 + (sizeof(b64) - 1) + 1;
 	if (total > NOTE_MAX_SIZE || total < len)
 		return error_set(err, REDRESS_E_INVALID, "note: a signed note would exceed %d bytes",
-				 NOTE_MAX_SIZE);
+		                 NOTE_MAX_SIZE);
 
 	note_key_hash(name, sign_key_public(key), raw);
 	sign_detached(key, text, len, raw + 4);
@@ -311,7 +316,7 @@ note_sign(struct buf *out, const char *text, size_t len, const char *name, const
 
 enum redress_err
 note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *text_len_r,
-	    struct redress_error *err)
+            struct redress_error *err)
 {
 	const char *sigs, *end, *line, *nl, *name, *sp, *b64;
 	uint8_t *raw = NULL;
@@ -323,10 +328,11 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 		return error_set(err, REDRESS_E_INVALID, "note: no text given");
 	if (len > NOTE_MAX_SIZE)
 		return error_set(err, REDRESS_E_INVALID, "note: %zu bytes is over the limit of %d", len,
-				 NOTE_MAX_SIZE);
+		                 NOTE_MAX_SIZE);
 	if (!note_text_wellformed(msg, len, &bad))
 		return error_set(err, REDRESS_E_INVALID,
-				 "note: byte %zu is not UTF-8 or is a control character other than newline", bad);
+		                 "note: byte %zu is not UTF-8 or is a control character other than newline",
+		                 bad);
 
 	/* The text ends at the last blank line; what follows are signatures. */
 	text_len = 0;
@@ -337,14 +343,16 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 		}
 	}
 	if (text_len == 0)
-		return error_set(err, REDRESS_E_INVALID, "note: no blank line separates the text from signatures");
+		return error_set(err, REDRESS_E_INVALID,
+		                 "note: no blank line separates the text from signatures");
 	sigs = msg + text_len + 1;
 	sigs_len = len - text_len - 1;
 	end = msg + len;
 	if (sigs_len == 0)
 		return error_set(err, REDRESS_E_INVALID, "note: no signature line follows the blank line");
 	if (msg[len - 1] != '\n')
-		return error_set(err, REDRESS_E_INVALID, "note: the last signature line does not end in a newline");
+		return error_set(err, REDRESS_E_INVALID,
+		                 "note: the last signature line does not end in a newline");
 
 	/* Counting lines first bounds the work before any of it is done. */
 	lines = 0;
@@ -352,8 +360,9 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 		if (*line == '\n')
 			lines++;
 	if (lines > NOTE_MAX_SIGNATURES)
-		return error_set(err, REDRESS_E_INVALID, "note: %zu signature lines, more than the limit of %d",
-				 lines, NOTE_MAX_SIGNATURES);
+		return error_set(err, REDRESS_E_INVALID,
+		                 "note: %zu signature lines, more than the limit of %d", lines,
+		                 NOTE_MAX_SIGNATURES);
 
 	/* Other parties' signatures may be of any length (post-quantum ones
 	 * run to kilobytes), and each must still be valid base64, so one
@@ -369,35 +378,38 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 		nl = memchr(line, '\n', (size_t)(end - line));
 		if ((size_t)(nl - line) < NOTE_SIG_PREFIX_LEN ||
 		    memcmp(line, NOTE_SIG_PREFIX, NOTE_SIG_PREFIX_LEN) != 0) {
-			rc = error_set(err, REDRESS_E_INVALID,
-				       "note: signature line %zu does not start with an em dash (U+2014) and a space",
-				       lineno);
+			rc = error_set(
+			    err, REDRESS_E_INVALID,
+			    "note: signature line %zu does not start with an em dash (U+2014) and a space",
+			    lineno);
 			goto out;
 		}
 		name = line + NOTE_SIG_PREFIX_LEN;
 		sp = memchr(name, ' ', (size_t)(nl - name));
 		if (sp == NULL) {
 			rc = error_set(err, REDRESS_E_INVALID,
-				       "note: signature line %zu has no space between key name and signature", lineno);
+			               "note: signature line %zu has no space between key name and signature",
+			               lineno);
 			goto out;
 		}
 		name_len = (size_t)(sp - name);
 		if (!note_sig_name_valid(name, name_len)) {
-			rc = error_set(err, REDRESS_E_INVALID, "note: signature line %zu has an invalid key name",
-				       lineno);
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "note: signature line %zu has an invalid key name", lineno);
 			goto out;
 		}
 		b64 = sp + 1;
-		if (b64 == nl || codec_base64_decode(b64, (size_t)(nl - b64), raw, sigs_len, &raw_len, NULL) !=
-				     REDRESS_OK) {
+		if (b64 == nl || codec_base64_decode(b64, (size_t)(nl - b64), raw, sigs_len, &raw_len,
+		                                     NULL) != REDRESS_OK) {
 			rc = error_set(err, REDRESS_E_INVALID, "note: signature line %zu is not valid base64",
-				       lineno);
+			               lineno);
 			goto out;
 		}
 		if (raw_len < 5) {
-			rc = error_set(err, REDRESS_E_INVALID,
-				       "note: signature line %zu is too short to hold a key hash and a signature",
-				       lineno);
+			rc = error_set(
+			    err, REDRESS_E_INVALID,
+			    "note: signature line %zu is too short to hold a key hash and a signature",
+			    lineno);
 			goto out;
 		}
 
@@ -412,13 +424,14 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 
 	if (first_bad != 0) {
 		rc = error_set(err, REDRESS_E_CRYPTO,
-			       "note: signature line %zu, by key %s+%02x%02x%02x%02x, does not verify", first_bad,
-			       v->name, v->key_hash[0], v->key_hash[1], v->key_hash[2], v->key_hash[3]);
+		               "note: signature line %zu, by key %s+%02x%02x%02x%02x, does not verify",
+		               first_bad, v->name, v->key_hash[0], v->key_hash[1], v->key_hash[2],
+		               v->key_hash[3]);
 		goto out;
 	}
 	if (good == 0) {
 		rc = error_set(err, REDRESS_E_CRYPTO, "note: not signed by key %s+%02x%02x%02x%02x", v->name,
-			       v->key_hash[0], v->key_hash[1], v->key_hash[2], v->key_hash[3]);
+		               v->key_hash[0], v->key_hash[1], v->key_hash[2], v->key_hash[3]);
 		goto out;
 	}
 	if (text_len_r != NULL)

@@ -33,11 +33,13 @@ static const char peter_vkey[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiB
 static const char peter_skey64[] = "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"; /* 0x01 || seed */
 static const char enoch_vkey[] = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
 static const char go_text[] = "If you think cryptography is the answer to your problem,\n"
-			      "then you don't know what your problem is.\n";
-static const char peter_sig[] = "\xe2\x80\x94 PeterNeumann "
-				"x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
-static const char enoch_sig[] = "\xe2\x80\x94 EnochRoot "
-				"rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+                              "then you don't know what your problem is.\n";
+static const char peter_sig[] =
+    "\xe2\x80\x94 PeterNeumann "
+    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+static const char enoch_sig[] =
+    "\xe2\x80\x94 EnochRoot "
+    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
 
 /*
  * The Go checksum database's key (golang/go, src/cmd/go/internal/modfetch/
@@ -46,24 +48,26 @@ static const char enoch_sig[] = "\xe2\x80\x94 EnochRoot "
  * spaces, which origins may.
  */
 static const char sumdb_vkey[] = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8";
-static const char sumdb_note[] = "go.sum database tree\n"
-				 "15368405\n"
-				 "/g9am3I6YWNKaZX/jkne1fqd9zEyjss+JXyPXG0WfkY=\n"
-				 "\n"
-				 "\xe2\x80\x94 sum.golang.org "
-				 "Az3grqJGUaSGukG9p8nI2vKgiFn7qGHxn0W+mrwyI6Gz3F0t1J3LzmWk/p96Ybf295EjwdSwlzgijq5WA9d1Ded7owM=\n";
+static const char sumdb_note[] =
+    "go.sum database tree\n"
+    "15368405\n"
+    "/g9am3I6YWNKaZX/jkne1fqd9zEyjss+JXyPXG0WfkY=\n"
+    "\n"
+    "\xe2\x80\x94 sum.golang.org "
+    "Az3grqJGUaSGukG9p8nI2vKgiFn7qGHxn0W+mrwyI6Gz3F0t1J3LzmWk/p96Ybf295EjwdSwlzgijq5WA9d1Ded7owM=\n";
 
 /* The example.com/foo key and note of an earlier c2sp.org/signed-note. */
 static const char foo_vkey[] = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
-static const char foo_note[] = "This is an example message.\n"
-			       "\n"
-			       "\xe2\x80\x94 example.com/foo "
-			       "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+static const char foo_note[] =
+    "This is an example message.\n"
+    "\n"
+    "\xe2\x80\x94 example.com/foo "
+    "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
 
 /* c2sp.org/tlog-checkpoint, the example's note text. */
 static const char c2sp_checkpoint[] = "example.com/behind-the-sofa\n"
-				      "20852163\n"
-				      "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+                                      "20852163\n"
+                                      "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
 
 static int
 group_setup(void **state)
@@ -102,7 +106,7 @@ join(struct buf *b, const char *s1, const char *s2, const char *s3, const char *
 /* Verifies len bytes at msg and checks the code and, if given, a word of the message. */
 static void
 expect_verify(const char *msg, size_t len, const struct note_verifier *v, enum redress_err want,
-	      const char *needle)
+              const char *needle)
 {
 	struct redress_error err;
 	size_t text_len = 12345;
@@ -111,7 +115,8 @@ expect_verify(const char *msg, size_t len, const struct note_verifier *v, enum r
 	error_clear(&err);
 	rc = note_verify(msg, len, v, &text_len, &err);
 	if (rc != want)
-		fail_msg("note_verify gave %d (%s), want %d, for:\n%.*s", rc, err.message, want, (int)len, msg);
+		fail_msg("note_verify gave %d (%s), want %d, for:\n%.*s", rc, err.message, want, (int)len,
+		         msg);
 	if (want != REDRESS_OK) {
 		assert_int_equal(text_len, 12345); /* untouched on failure */
 		assert_true(err.message[0] != '\0');
@@ -123,7 +128,7 @@ expect_verify(const char *msg, size_t len, const struct note_verifier *v, enum r
 /* Joins s1..s4 and verifies them as a note against v. */
 static void
 expect_note(const char *s1, const char *s2, const char *s3, const char *s4, const struct note_verifier *v,
-	    enum redress_err want, const char *needle)
+            enum redress_err want, const char *needle)
 {
 	struct buf b;
 
@@ -141,8 +146,9 @@ peter_key(void)
 	uint8_t raw[64];
 	size_t len = 0;
 
-	assert_int_equal(codec_base64_decode(peter_skey64, strlen(peter_skey64), raw, sizeof(raw), &len, &err),
-			 REDRESS_OK);
+	assert_int_equal(
+	    codec_base64_decode(peter_skey64, strlen(peter_skey64), raw, sizeof(raw), &len, &err),
+	    REDRESS_OK);
 	assert_int_equal(len, 1 + SIGN_SEED_SIZE);
 	assert_int_equal(raw[0], 0x01);
 	assert_int_equal(sign_key_from_seed(raw + 1, &key, &err), REDRESS_OK);
@@ -216,8 +222,8 @@ test_go_sign(void **state)
 	assert_int_equal(b.len, strlen(go_text) + 1 + strlen(peter_sig));
 	assert_memory_equal(b.data, go_text, strlen(go_text));
 	assert_string_equal(b.data + strlen(go_text), "\n" /* blank line */ "\xe2\x80\x94 PeterNeumann "
-						      "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
-						      "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n");
+	                                              "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+	                                              "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n");
 
 	buf_reset(&b);
 	note_vkey_format(&b, "PeterNeumann", sign_key_public(key));
@@ -246,16 +252,18 @@ test_go_bad_messages(void **state)
 	expect_note(go_text, "\n", cut, NULL, &peter, REDRESS_E_INVALID, "newline");
 	expect_note("\x01", go_text, "\n", peter_sig, &peter, REDRESS_E_INVALID, "byte 0");
 	expect_note("\xff", go_text, "\n", peter_sig, &peter, REDRESS_E_INVALID, "byte 0");
-	expect_note(go_text, "\n",
-		    "\xe2\x80\x94 Bad Name "
-		    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
-		    NULL, &peter, REDRESS_E_INVALID, NULL);
-	expect_note(go_text, "\n",
-		    "\xe2\x80\x94 Bad Name "
-		    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
-		    NULL, &peter, REDRESS_E_INVALID, "base64");
+	expect_note(
+	    go_text, "\n",
+	    "\xe2\x80\x94 Bad Name "
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
+	    NULL, &peter, REDRESS_E_INVALID, NULL);
+	expect_note(
+	    go_text, "\n",
+	    "\xe2\x80\x94 Bad Name "
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+	    NULL, &peter, REDRESS_E_INVALID, "base64");
 	expect_note(go_text, "\n", peter_sig, "Unexpected line.\n", &peter, REDRESS_E_INVALID,
-		    "signature line 2 does not start with an em dash");
+	            "signature line 2 does not start with an em dash");
 }
 
 static void
@@ -308,12 +316,14 @@ test_go_vkey_manglings(void **state)
 	/* Wrong length key, with adjusted key hash. */
 	error_clear(&err);
 	assert_int_equal(
-		note_vkey_parse("PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==", &v, &err),
-		REDRESS_E_INVALID);
+	    note_vkey_parse("PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==", &v,
+	                    &err),
+	    REDRESS_E_INVALID);
 	/* Unknown algorithm, with adjusted key hash: the algorithm byte is named. */
 	error_clear(&err);
-	assert_int_equal(note_vkey_parse("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", &v, &err),
-			 REDRESS_E_INVALID);
+	assert_int_equal(
+	    note_vkey_parse("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", &v, &err),
+	    REDRESS_E_INVALID);
 	assert_non_null(strstr(err.message, "0x65 is not Ed25519"));
 }
 
@@ -356,18 +366,18 @@ test_vkey_refused(void **state)
 		const char *text;
 		const char *needle;
 	} cases[] = {
-		{"", "no '+'"},
-		{"PeterNeumann", "no '+'"},
-		{"+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "name"},
-		{"Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "name"},
-		{"PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "does not match"},
-		{"PeterNeumann+c74f20a+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "8 hex digits"},
-		{"PeterNeumann+c74f20ag+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "8 hex digits"},
-		{"PeterNeumann+c74f20a3ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "8 hex digits"},
-		{"PeterNeumann+c74f20a3+", "base64"},
-		{"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T", "base64"},
-		{"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW\n", "base64"},
-		{"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T!", "base64"},
+	    {"", "no '+'"},
+	    {"PeterNeumann", "no '+'"},
+	    {"+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "name"},
+	    {"Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "name"},
+	    {"PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "does not match"},
+	    {"PeterNeumann+c74f20a+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "8 hex digits"},
+	    {"PeterNeumann+c74f20ag+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "8 hex digits"},
+	    {"PeterNeumann+c74f20a3ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", "8 hex digits"},
+	    {"PeterNeumann+c74f20a3+", "base64"},
+	    {"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T", "base64"},
+	    {"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW\n", "base64"},
+	    {"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T!", "base64"},
 	};
 	struct note_verifier v, before;
 	struct redress_error err;
@@ -381,8 +391,8 @@ test_vkey_refused(void **state)
 		if (note_vkey_parse(cases[i].text, &v, &err) != REDRESS_E_INVALID)
 			fail_msg("accepted verifier key \"%s\"", cases[i].text);
 		if (strstr(err.message, cases[i].needle) == NULL)
-			fail_msg("key \"%s\": message \"%s\" does not mention \"%s\"", cases[i].text, err.message,
-				 cases[i].needle);
+			fail_msg("key \"%s\": message \"%s\" does not mention \"%s\"", cases[i].text,
+			         err.message, cases[i].needle);
 		assert_memory_equal(&v, &before, sizeof(v)); /* nothing written on failure */
 	}
 	assert_int_equal(note_vkey_parse(NULL, &v, &err), REDRESS_E_INVALID);
@@ -504,12 +514,14 @@ static void
 test_round_trip(void **state)
 {
 	static const char *const texts[] = {
-		"\n",
-		"one line\n",
-		"a\n\nblank lines inside\n\n",
-		"\xed\x94\xbc\xed\x95\xb4\xec\x9e\x90 \xe8\xa2\xab\xe5\xae\xb3\xe8\x80\x85 survivor\n", /* Korean, Japanese */
-		"tab-free \x7f DEL is not a control character the spec forbids\n",
-		c2sp_checkpoint,
+	    "\n",
+	    "one line\n",
+	    "a\n\nblank lines inside\n\n",
+	    "\xed\x94\xbc\xed\x95\xb4\xec\x9e\x90 \xe8\xa2\xab\xe5\xae\xb3\xe8\x80\x85 survivor\n", /* Korean,
+	                                                                                               Japanese
+	                                                                                             */
+	    "tab-free \x7f DEL is not a control character the spec forbids\n",
+	    c2sp_checkpoint,
 	};
 	struct note_verifier v;
 	struct redress_error err;
@@ -549,10 +561,10 @@ test_round_trip(void **state)
 		load_vkey(ob.data, &ov);
 		buf_init(&onote, TEST_BUF_MAX);
 		assert_int_equal(note_sign(&onote, go_text, strlen(go_text), "witness.example", other, &err),
-				 REDRESS_OK);
+		                 REDRESS_OK);
 		buf_reset(&b);
 		assert_int_equal(note_sign(&b, go_text, strlen(go_text), "redress.example/log", key, &err),
-				 REDRESS_OK);
+		                 REDRESS_OK);
 		/* The witness's signature line, after the log's. */
 		buf_puts(&b, onote.data + strlen(go_text) + 1);
 		assert_int_equal(note_verify(b.data, b.len, &v, &text_len, &err), REDRESS_OK);
@@ -576,19 +588,19 @@ test_sign_refused(void **state)
 		size_t len;
 		const char *needle;
 	} cases[] = {
-		{"", 0, "newline"},
-		{"abc", 3, "newline"},
-		{"abc\nd", 5, "newline"},
-		{"a\x01\n", 3, "byte 1"},
-		{"a\tb\n", 4, "byte 1"},
-		{"a\rb\n", 4, "byte 1"},
-		{"a\0b\n", 4, "byte 1"},
-		{"\xff\n", 2, "byte 0"},
-		{"\xc0\x80\n", 3, "byte 0"},	     /* overlong NUL */
-		{"x\xed\xa0\x80\n", 5, "byte 1"},    /* a surrogate */
-		{"\xf4\x90\x80\x80\n", 5, "byte 0"}, /* above U+10FFFF */
-		{"ab\xe2\x80\n", 5, "byte 2"},	     /* cut short */
-		{"\x80\n", 2, "byte 0"},	     /* a lone continuation byte */
+	    {"", 0, "newline"},
+	    {"abc", 3, "newline"},
+	    {"abc\nd", 5, "newline"},
+	    {"a\x01\n", 3, "byte 1"},
+	    {"a\tb\n", 4, "byte 1"},
+	    {"a\rb\n", 4, "byte 1"},
+	    {"a\0b\n", 4, "byte 1"},
+	    {"\xff\n", 2, "byte 0"},
+	    {"\xc0\x80\n", 3, "byte 0"},         /* overlong NUL */
+	    {"x\xed\xa0\x80\n", 5, "byte 1"},    /* a surrogate */
+	    {"\xf4\x90\x80\x80\n", 5, "byte 0"}, /* above U+10FFFF */
+	    {"ab\xe2\x80\n", 5, "byte 2"},       /* cut short */
+	    {"\x80\n", 2, "byte 0"},             /* a lone continuation byte */
 	};
 	struct redress_error err;
 	struct sign_key *key = NULL;
@@ -604,7 +616,7 @@ test_sign_refused(void **state)
 			fail_msg("signed bad text %zu", i);
 		if (strstr(err.message, cases[i].needle) == NULL)
 			fail_msg("case %zu: message \"%s\" does not mention \"%s\"", i, err.message,
-				 cases[i].needle);
+			         cases[i].needle);
 		assert_int_equal(b.len, 0); /* nothing appended */
 	}
 	assert_int_equal(note_sign(&b, NULL, 0, "k", key, &err), REDRESS_E_INVALID);
@@ -660,49 +672,59 @@ test_verify_malformed(void **state)
 	expect_note(go_text, "\n", peter_sig, "\n", &peter, REDRESS_E_INVALID, "no signature line");
 
 	/* Dashes that are not U+2014 followed by a space. */
-	expect_note(go_text, "\n",
-		    "- PeterNeumann "
-		    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
-		    NULL, &peter, REDRESS_E_INVALID, "em dash");
-	expect_note(go_text, "\n",
-		    "\xe2\x80\x93 PeterNeumann " /* en dash */
-		    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
-		    NULL, &peter, REDRESS_E_INVALID, "em dash");
-	expect_note(go_text, "\n",
-		    "\xe2\x80\x94PeterNeumann "
-		    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
-		    NULL, &peter, REDRESS_E_INVALID, "em dash");
+	expect_note(
+	    go_text, "\n",
+	    "- PeterNeumann "
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+	    NULL, &peter, REDRESS_E_INVALID, "em dash");
+	expect_note(
+	    go_text, "\n",
+	    "\xe2\x80\x93 PeterNeumann " /* en dash */
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+	    NULL, &peter, REDRESS_E_INVALID, "em dash");
+	expect_note(
+	    go_text, "\n",
+	    "\xe2\x80\x94PeterNeumann "
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+	    NULL, &peter, REDRESS_E_INVALID, "em dash");
 	expect_note(go_text, "\n", "\xe2\x80\x94\n", NULL, &peter, REDRESS_E_INVALID, "em dash");
-	expect_note(go_text, "\n", "\xe2\x80\x94 PeterNeumann\n", NULL, &peter, REDRESS_E_INVALID, "no space");
+	expect_note(go_text, "\n", "\xe2\x80\x94 PeterNeumann\n", NULL, &peter, REDRESS_E_INVALID,
+	            "no space");
 
 	/* Bad base64 and bad lengths. */
-	expect_note(go_text, "\n",
-		    "\xe2\x80\x94 PeterNeumann "
-		    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM\n",
-		    NULL, &peter, REDRESS_E_INVALID, "base64");
-	expect_note(go_text, "\n",
-		    "\xe2\x80\x94 PeterNeumann "
-		    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnA!=\n",
-		    NULL, &peter, REDRESS_E_INVALID, "base64");
-	expect_note(go_text, "\n",
-		    "\xe2\x80\x94 PeterNeumann  "
-		    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
-		    NULL, &peter, REDRESS_E_INVALID, "base64");
+	expect_note(
+	    go_text, "\n",
+	    "\xe2\x80\x94 PeterNeumann "
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM\n",
+	    NULL, &peter, REDRESS_E_INVALID, "base64");
+	expect_note(
+	    go_text, "\n",
+	    "\xe2\x80\x94 PeterNeumann "
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnA!=\n",
+	    NULL, &peter, REDRESS_E_INVALID, "base64");
+	expect_note(
+	    go_text, "\n",
+	    "\xe2\x80\x94 PeterNeumann  "
+	    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+	    NULL, &peter, REDRESS_E_INVALID, "base64");
 	expect_note(go_text, "\n", "\xe2\x80\x94 PeterNeumann \n", NULL, &peter, REDRESS_E_INVALID, "base64");
 	expect_note(go_text, "\n", "\xe2\x80\x94 PeterNeumann AAAA\n", NULL, &peter, REDRESS_E_INVALID,
-		    "too short");
+	            "too short");
 	/* Peter's key hash and no signature at all: malformed, not a bad signature. */
 	expect_note(go_text, "\n", "\xe2\x80\x94 PeterNeumann x08gow==\n", NULL, &peter, REDRESS_E_INVALID,
-		    "too short");
+	            "too short");
 
 	/* Names the specification forbids on any signature line. */
-	expect_note(go_text, "\n", "\xe2\x80\x94 a+b AAAAAAAA\n", NULL, &peter, REDRESS_E_INVALID, "key name");
-	expect_note(go_text, "\n", "\xe2\x80\x94 a\xc2\xa0"
-				   "b AAAAAAAA\n",
-		    NULL, &peter, REDRESS_E_INVALID, "key name"); /* U+00A0 */
-	expect_note(go_text, "\n", "\xe2\x80\x94 a\xe3\x80\x80"
-				   "b AAAAAAAA\n",
-		    NULL, &peter, REDRESS_E_INVALID, "key name"); /* U+3000 */
+	expect_note(go_text, "\n", "\xe2\x80\x94 a+b AAAAAAAA\n", NULL, &peter, REDRESS_E_INVALID,
+	            "key name");
+	expect_note(go_text, "\n",
+	            "\xe2\x80\x94 a\xc2\xa0"
+	            "b AAAAAAAA\n",
+	            NULL, &peter, REDRESS_E_INVALID, "key name"); /* U+00A0 */
+	expect_note(go_text, "\n",
+	            "\xe2\x80\x94 a\xe3\x80\x80"
+	            "b AAAAAAAA\n",
+	            NULL, &peter, REDRESS_E_INVALID, "key name"); /* U+3000 */
 	expect_note(go_text, "\n", "\xe2\x80\x94  AAAAAAAA\n", NULL, &peter, REDRESS_E_INVALID, "key name");
 
 	/* Control characters and bad UTF-8 anywhere, even in the text. */
@@ -713,7 +735,8 @@ test_verify_malformed(void **state)
 	expect_note(go_text, "\n", peter_sig, "\x1b", &peter, REDRESS_E_INVALID, NULL);
 	expect_note("\xed\xa0\x80\n\n", peter_sig, NULL, NULL, &peter, REDRESS_E_INVALID, "byte 0");
 	expect_note("\xc1\xbf\n\n", peter_sig, NULL, NULL, &peter, REDRESS_E_INVALID, "byte 0");
-	expect_note(go_text, "\n", peter_sig, "\xe2\x80\x94 x AAAAAAAA\xff\n", &peter, REDRESS_E_INVALID, NULL);
+	expect_note(go_text, "\n", peter_sig, "\xe2\x80\x94 x AAAAAAAA\xff\n", &peter, REDRESS_E_INVALID,
+	            NULL);
 
 	/* A sequence cut short by the end of the message is refused without
 	 * reading past it: the copy is exactly as long as the message, so
@@ -805,9 +828,10 @@ test_verify_crypto(void **state)
 	{
 		size_t blen = 0;
 
-		assert_int_equal(codec_base64_decode(strrchr(peter_sig, ' ') + 1, strlen(strrchr(peter_sig, ' ') + 1) - 1,
-						     raw, sizeof(raw), &blen, &err),
-				 REDRESS_OK);
+		assert_int_equal(codec_base64_decode(strrchr(peter_sig, ' ') + 1,
+		                                     strlen(strrchr(peter_sig, ' ') + 1) - 1, raw,
+		                                     sizeof(raw), &blen, &err),
+		                 REDRESS_OK);
 		assert_int_equal(blen, 68);
 		raw[68] = 0;
 		assert_int_equal(codec_base64_encode(raw, 69, b64, sizeof(b64), &err), REDRESS_OK);
@@ -939,37 +963,40 @@ test_checkpoint_malformed(void **state)
 		const char *text;
 		const char *needle;
 	} cases[] = {
-		{"", "line 1 (origin)"},
-		{"\n", "line 1 (origin) is empty"},
-		{"\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 1 (origin) is empty"},
-		{"o\n", "line 2 (tree size) is missing"},
-		{"o\n5\n", "line 3 (root hash) is missing"},
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=", "does not end in a newline"},
-		{"o\n\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n007\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n00\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n+5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n-1\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n 5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n5 \nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n1e3\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n0x10\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n9223372036854775808\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n18446744073709551616\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n99999999999999999999999\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
-		{"o\n5\n\n", "line 3 (root hash)"},
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I\n", "line 3 (root hash)"},  /* no padding */
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2=\n", "line 3 (root hash)"},  /* 31 bytes */
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2IA\n", "line 3 (root hash)"}, /* 33 bytes */
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=AAAA\n", "line 3 (root hash)"},
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom_Xajj7h2fB2MPA3j2jxq2I=\n", "line 3 (root hash)"}, /* URL alphabet */
-		{"o\n5\n CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 3 (root hash)"},
-		{"o\n5\n0a4e59a6a1863e8e1d90c808014aa89bf5da8e3ee1d9f07630f0378f68f1ab62\n", "line 3 (root hash)"},
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n", "line 4 (extension) is empty"},
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\next\n\n", "line 5 (extension) is empty"},
-		{"o\x01\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 1 holds a control character"},
-		{"o\n5\r\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 holds a control character"},
-		{"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\ne\tx\n", "line 4 holds a control character"},
+	    {"", "line 1 (origin)"},
+	    {"\n", "line 1 (origin) is empty"},
+	    {"\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 1 (origin) is empty"},
+	    {"o\n", "line 2 (tree size) is missing"},
+	    {"o\n5\n", "line 3 (root hash) is missing"},
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=", "does not end in a newline"},
+	    {"o\n\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n007\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n00\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n+5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n-1\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n 5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n5 \nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n1e3\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n0x10\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n9223372036854775808\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n18446744073709551616\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 (tree size)"},
+	    {"o\n99999999999999999999999\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+	     "line 2 (tree size)"},
+	    {"o\n5\n\n", "line 3 (root hash)"},
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I\n", "line 3 (root hash)"},  /* no padding */
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2=\n", "line 3 (root hash)"},  /* 31 bytes */
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2IA\n", "line 3 (root hash)"}, /* 33 bytes */
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=AAAA\n", "line 3 (root hash)"},
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom_Xajj7h2fB2MPA3j2jxq2I=\n", "line 3 (root hash)"}, /* URL alphabet */
+	    {"o\n5\n CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 3 (root hash)"},
+	    {"o\n5\n0a4e59a6a1863e8e1d90c808014aa89bf5da8e3ee1d9f07630f0378f68f1ab62\n",
+	     "line 3 (root hash)"},
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n", "line 4 (extension) is empty"},
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\next\n\n", "line 5 (extension) is empty"},
+	    {"o\x01\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 1 holds a control character"},
+	    {"o\n5\r\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "line 2 holds a control character"},
+	    {"o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\ne\tx\n",
+	     "line 4 holds a control character"},
 	};
 	struct checkpoint cp, before;
 	struct redress_error err;
@@ -985,7 +1012,7 @@ test_checkpoint_malformed(void **state)
 			fail_msg("accepted checkpoint %zu:\n%s", i, cases[i].text);
 		if (strstr(err.message, cases[i].needle) == NULL)
 			fail_msg("checkpoint %zu: message \"%s\" does not name \"%s\"", i, err.message,
-				 cases[i].needle);
+			         cases[i].needle);
 		assert_memory_equal(&cp, &before, sizeof(cp)); /* nothing written on failure */
 	}
 
@@ -1026,9 +1053,10 @@ test_checkpoint_signed(void **state)
 	cp.size = 8;
 	/* RFC 6962's test tree of eight leaves has this root. */
 	{
-		static const uint8_t root8[32] = {0x5d, 0xc9, 0xda, 0x79, 0xa7, 0x06, 0x59, 0xa9, 0xad, 0x55, 0x9c,
-						  0xb7, 0x01, 0xde, 0xd9, 0xa2, 0xab, 0x9d, 0x82, 0x3a, 0xad, 0x2f,
-						  0x49, 0x60, 0xcf, 0xe3, 0x70, 0xef, 0xf4, 0x60, 0x43, 0x28};
+		static const uint8_t root8[32] = {0x5d, 0xc9, 0xda, 0x79, 0xa7, 0x06, 0x59, 0xa9,
+		                                  0xad, 0x55, 0x9c, 0xb7, 0x01, 0xde, 0xd9, 0xa2,
+		                                  0xab, 0x9d, 0x82, 0x3a, 0xad, 0x2f, 0x49, 0x60,
+		                                  0xcf, 0xe3, 0x70, 0xef, 0xf4, 0x60, 0x43, 0x28};
 		memcpy(cp.root, root8, sizeof(root8));
 	}
 	buf_init(&body, 4096);
@@ -1057,26 +1085,26 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_go_vkey),
-		cmocka_unit_test(test_go_open),
-		cmocka_unit_test(test_go_sign),
-		cmocka_unit_test(test_go_bad_messages),
-		cmocka_unit_test(test_go_invalid_signature),
-		cmocka_unit_test(test_go_vkey_manglings),
-		cmocka_unit_test(test_published_notes),
-		cmocka_unit_test(test_vkey_refused),
-		cmocka_unit_test(test_vkey_algorithm_and_hash),
-		cmocka_unit_test(test_vkey_round_trip),
-		cmocka_unit_test(test_name_valid),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_sign_refused),
-		cmocka_unit_test(test_verify_malformed),
-		cmocka_unit_test(test_verify_crypto),
-		cmocka_unit_test(test_verify_limits),
-		cmocka_unit_test(test_checkpoint_c2sp_example),
-		cmocka_unit_test(test_checkpoint_round_trip),
-		cmocka_unit_test(test_checkpoint_malformed),
-		cmocka_unit_test(test_checkpoint_signed),
+	    cmocka_unit_test(test_go_vkey),
+	    cmocka_unit_test(test_go_open),
+	    cmocka_unit_test(test_go_sign),
+	    cmocka_unit_test(test_go_bad_messages),
+	    cmocka_unit_test(test_go_invalid_signature),
+	    cmocka_unit_test(test_go_vkey_manglings),
+	    cmocka_unit_test(test_published_notes),
+	    cmocka_unit_test(test_vkey_refused),
+	    cmocka_unit_test(test_vkey_algorithm_and_hash),
+	    cmocka_unit_test(test_vkey_round_trip),
+	    cmocka_unit_test(test_name_valid),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_sign_refused),
+	    cmocka_unit_test(test_verify_malformed),
+	    cmocka_unit_test(test_verify_crypto),
+	    cmocka_unit_test(test_verify_limits),
+	    cmocka_unit_test(test_checkpoint_c2sp_example),
+	    cmocka_unit_test(test_checkpoint_round_trip),
+	    cmocka_unit_test(test_checkpoint_malformed),
+	    cmocka_unit_test(test_checkpoint_signed),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
