@@ -53,7 +53,8 @@ buf_reserve(struct buf *b, size_t extra)
 			return 0;
 		}
 	}
-	if (cap > b->max + 1)
+	/* b->max + 1 wraps to 0 for a buffer without a limit (max SIZE_MAX). */
+	if (b->max < SIZE_MAX && cap > b->max + 1)
 		cap = b->max + 1;
 	p = realloc(b->data, cap);
 	if (p == NULL) {
@@ -139,8 +140,12 @@ buf_take(struct buf *b, size_t *len_r)
 
 	if (b->failed != REDRESS_OK)
 		return NULL;
-	if (b->data == NULL && !buf_reserve(b, 0))
-		return NULL;
+	/* Never written: the caller still gets a string, and buf_reserve writes no NUL. */
+	if (b->data == NULL) {
+		if (!buf_reserve(b, 0))
+			return NULL;
+		b->data[0] = '\0';
+	}
 	p = b->data;
 	if (len_r != NULL)
 		*len_r = b->len;

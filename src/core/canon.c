@@ -7,6 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * canon_value sorts an object's keys in an array on the stack, so objects
+ * are bounded; canon_parse refuses larger ones, so that whatever it accepts
+ * can be written back.
+ */
+#define CANON_MAX_MEMBERS 256
+
 void
 canon_init(struct canon *c, struct buf *out)
 {
@@ -45,7 +52,8 @@ canon_close(struct canon *c, char bracket)
 {
 	if (c->failed != REDRESS_OK)
 		return;
-	if (c->depth == 0) {
+	/* A key whose value never came leaves first set after a key was written. */
+	if (c->depth == 0 || (c->first[c->depth] && c->last_key[c->depth][0] != '\0')) {
 		c->failed = REDRESS_E_INTERNAL;
 		return;
 	}
@@ -117,6 +125,15 @@ canon_quote(struct buf *out, const char *s)
 	buf_putc(out, '"');
 }
 
+static int
+canon_key_ascii(const char *key)
+{
+	for (; *key != '\0'; key++)
+		if ((unsigned char)*key >= 0x80)
+			return 0;
+	return 1;
+}
+
 void
 canon_key(struct canon *c, const char *key)
 {
@@ -124,7 +141,12 @@ canon_key(struct canon *c, const char *key)
 
 	if (c->failed != REDRESS_OK)
 		return;
-	if (c->depth == 0 || len == 0 || len >= CANON_KEY_MAX ||
+	/*
+	 * first is still set after a key only when that key got no value.  Keys
+	 * are ASCII so that byte order is the UTF-16 order RFC 8785 sorts by.
+	 */
+	if (c->depth == 0 || len == 0 || len >= CANON_KEY_MAX || !canon_key_ascii(key) ||
+	    (c->first[c->depth] && c->last_key[c->depth][0] != '\0') ||
 	    (!c->first[c->depth] && strcmp(c->last_key[c->depth], key) >= 0)) {
 		c->failed = REDRESS_E_INTERNAL;
 		return;
@@ -194,13 +216,19 @@ canon_raw(struct canon *c, const char *bytes, size_t len)
 	canon_value_done(c);
 }
 
+/*
+ * Called once the value is complete, so a container still open is a
+ * writer's mistake, as much as a key out of order.
+ */
 enum redress_err
 canon_error(const struct canon *c, struct redress_error *err)
 {
-	if (c->failed == REDRESS_E_INTERNAL)
+	if (c->failed == REDRESS_E_INTERNAL || (c->failed == REDRESS_OK && c->depth != 0))
 		return error_set(err, REDRESS_E_INTERNAL, "canonical JSON written out of order or unbalanced");
 	if (c->failed == REDRESS_E_OVERFLOW)
-		return error_set(err, REDRESS_E_OVERFLOW, "canonical JSON nested deeper than %d", CANON_MAX_DEPTH);
+		return error_set(err, REDRESS_E_OVERFLOW,
+				 "canonical JSON nested deeper than %d or an object of more than %d members",
+				 CANON_MAX_DEPTH - 1, CANON_MAX_MEMBERS);
 	return buf_error(c->out, err);
 }
 
@@ -213,11 +241,14 @@ canon_key_compare(const void *a, const void *b)
 void
 canon_value(struct canon *c, const json_t *v)
 {
-	const char *keys[256];
+	const char *keys[CANON_MAX_MEMBERS];
 	const char *key;
 	json_t *member;
 	size_t i, n;
 
+	/* Once failed, nothing more is written; do not walk the rest of v either. */
+	if (c->failed != REDRESS_OK)
+		return;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		n = json_object_size(v);
@@ -266,34 +297,56 @@ canon_value(struct canon *c, const json_t *v)
 	}
 }
 
-/* Refuses reals anywhere in v: amounts are integers by construction. */
-static int
-canon_has_real(const json_t *v, unsigned depth)
+/*
+ * Refuses anything in v that the writer would refuse, so that every value
+ * canon_parse accepts has a canonical form: reals (amounts are integers by
+ * construction), nesting deeper than struct canon can follow (depth counts
+ * the containers around v), objects too large to sort, and keys that
+ * canon_key would not write.
+ */
+static enum redress_err
+canon_check(const json_t *v, unsigned depth, struct redress_error *err)
 {
 	const char *key;
 	json_t *member;
+	enum redress_err rc;
 	size_t i;
 
-	if (depth > CANON_MAX_DEPTH)
-		return 1;
 	switch (json_typeof(v)) {
 	case JSON_REAL:
-		return 1;
+		return error_set(err, REDRESS_E_INVALID, "JSON holds a real number; amounts are integers");
 	case JSON_OBJECT:
-		json_object_foreach((json_t *)v, key, member)
-		{
-			if (canon_has_real(member, depth + 1))
-				return 1;
-		}
-		return 0;
 	case JSON_ARRAY:
-		for (i = 0; i < json_array_size(v); i++)
-			if (canon_has_real(json_array_get(v, i), depth + 1))
-				return 1;
-		return 0;
+		/* The writer's depth 0 is outside every container, so it nests CANON_MAX_DEPTH - 1. */
+		if (depth + 1 >= CANON_MAX_DEPTH)
+			return error_set(err, REDRESS_E_INVALID, "JSON nests deeper than %d levels",
+					 CANON_MAX_DEPTH - 1);
+		break;
 	default:
-		return 0;
+		return REDRESS_OK;
 	}
+	if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v); i++)
+			if ((rc = canon_check(json_array_get(v, i), depth + 1, err)) != REDRESS_OK)
+				return rc;
+		return REDRESS_OK;
+	}
+	if (json_object_size(v) > CANON_MAX_MEMBERS)
+		return error_set(err, REDRESS_E_INVALID, "JSON object has more than %d members",
+				 CANON_MAX_MEMBERS);
+	json_object_foreach((json_t *)v, key, member)
+	{
+		if (*key == '\0')
+			return error_set(err, REDRESS_E_INVALID, "JSON object has an empty key");
+		if (!canon_key_ascii(key))
+			return error_set(err, REDRESS_E_INVALID, "JSON object has a key that is not ASCII");
+		if (strlen(key) >= CANON_KEY_MAX)
+			return error_set(err, REDRESS_E_INVALID, "JSON key '%.32s...' is longer than %d bytes",
+					 key, CANON_KEY_MAX - 1);
+		if ((rc = canon_check(member, depth + 1, err)) != REDRESS_OK)
+			return rc;
+	}
+	return REDRESS_OK;
 }
 
 enum redress_err
@@ -301,14 +354,14 @@ canon_parse(const char *bytes, size_t len, json_t **root_r, struct redress_error
 {
 	json_error_t jerr;
 	json_t *root;
+	enum redress_err rc;
 
 	root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (root == NULL)
 		return error_set(err, REDRESS_E_INVALID, "not valid JSON at byte %d: %s", jerr.position, jerr.text);
-	if (canon_has_real(root, 0)) {
+	if ((rc = canon_check(root, 0, err)) != REDRESS_OK) {
 		json_decref(root);
-		return error_set(err, REDRESS_E_INVALID, "JSON holds a real number or nests deeper than %d",
-				 CANON_MAX_DEPTH);
+		return rc;
 	}
 	*root_r = root;
 	return REDRESS_OK;

@@ -51,6 +51,15 @@ money_parse(const char *text, const struct currency *cur, int64_t *minor_r, stru
 			seen_point = 1;
 			continue;
 		}
+		/*
+		 * A byte that is not printable ASCII is named by its value: echoed
+		 * raw, it could be half a UTF-8 character or a terminal control, and
+		 * the message would no longer be text.
+		 */
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			return error_set(err, REDRESS_E_INVALID,
+					 "amount has a byte 0x%02x at position %zu: use digits and at most one '.'",
+					 (unsigned char)*p, (size_t)(p - text) + 1);
 		if (*p < '0' || *p > '9')
 			return error_set(err, REDRESS_E_INVALID,
 					 "amount '%.32s' has '%c' at position %zu: use digits and at most one '.'",
@@ -95,18 +104,28 @@ money_format(int64_t minor, const struct currency *cur, char *out, size_t out_si
 	snprintf(out, out_size, "%s%.*s.%s", minor < 0 ? "-" : "", (int)whole, digits, digits + whole);
 }
 
+/*
+ * The builtins store the wrapped result even when they report overflow, so
+ * they write to a local: on failure *sum_r and *diff_r keep what they held.
+ */
 enum redress_err
 money_add(int64_t a, int64_t b, int64_t *sum_r, struct redress_error *err)
 {
-	if (__builtin_add_overflow(a, b, sum_r))
+	int64_t sum;
+
+	if (__builtin_add_overflow(a, b, &sum))
 		return error_set(err, REDRESS_E_OVERFLOW, "sum of amounts overflows 64 bits");
+	*sum_r = sum;
 	return REDRESS_OK;
 }
 
 enum redress_err
 money_sub(int64_t a, int64_t b, int64_t *diff_r, struct redress_error *err)
 {
-	if (__builtin_sub_overflow(a, b, diff_r))
+	int64_t diff;
+
+	if (__builtin_sub_overflow(a, b, &diff))
 		return error_set(err, REDRESS_E_OVERFLOW, "difference of amounts overflows 64 bits");
+	*diff_r = diff;
 	return REDRESS_OK;
 }

@@ -54,8 +54,14 @@ text_check(const char *what, const char *s, size_t max, struct redress_error *er
 	len = strlen(s);
 	if (len > max)
 		return error_set(err, REDRESS_E_INVALID, "%s is %zu bytes long; the limit is %zu", what, len, max);
+	/*
+	 * Control characters are C0, DEL and C1 (U+0080..U+009F, written C2 80 to
+	 * C2 9F); C1 holds CSI, which some terminals obey like ESC [.
+	 */
 	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f ||
+		    ((unsigned char)s[i] == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+		     (unsigned char)s[i + 1] <= 0x9f))
 			return error_set(err, REDRESS_E_INVALID, "%s has a control character at byte %zu", what, i + 1);
 	if (!text_utf8_valid(s, len))
 		return error_set(err, REDRESS_E_INVALID, "%s is not valid UTF-8", what);

@@ -25,19 +25,19 @@ hash_sha256(const void *data, size_t len, uint8_t out[HASH_SHA256_SIZE])
 void
 hash_sha256_init(struct hash_sha256 *state)
 {
-	crypto_hash_sha256_init((crypto_hash_sha256_state *)state->opaque);
+	crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)state->opaque);
 }
 
 void
 hash_sha256_update(struct hash_sha256 *state, const void *data, size_t len)
 {
-	crypto_hash_sha256_update((crypto_hash_sha256_state *)state->opaque, data, len);
+	crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)state->opaque, data, len);
 }
 
 void
 hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE])
 {
-	crypto_hash_sha256_final((crypto_hash_sha256_state *)state->opaque, out);
+	crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)state->opaque, out);
 }
 
 void

@@ -16,7 +16,7 @@
 
 /* Incremental state; opaque, sized and aligned for libsodium's own. */
 struct hash_sha256 {
-	_Alignas(16) unsigned char opaque[128];
+	uint64_t opaque[16];
 };
 
 /*

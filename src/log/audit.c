@@ -33,6 +33,8 @@ audit_finding(struct audit_report *report, const char *fmt, ...)
 /* State shared by the node-comparing callback. */
 struct audit_tree {
 	struct store_stmt *nodes; /* cursor over log_nodes by id */
+	const void *leaf;	  /* the current event's stored leaf hash */
+	size_t leaf_len;
 	struct audit_report *report;
 	uint64_t seq;	/* the event being appended */
 	int broken;	/* a mismatch was reported; stop comparing nodes */
@@ -43,12 +45,22 @@ audit_node_compare(void *ctx, unsigned level, uint64_t index, const uint8_t hash
 		   struct redress_error *err)
 {
 	struct audit_tree *t = ctx;
-	uint64_t id = tlog_node_id(level, index);
+	uint64_t id;
 	const void *stored;
 	size_t len;
 
 	if (t->broken)
 		return REDRESS_OK;
+	if (level == 0) {
+		if (t->leaf_len != MERKLE_HASH_SIZE || memcmp(t->leaf, hash, MERKLE_HASH_SIZE) != 0) {
+			audit_finding(t->report,
+				      "event %llu does not match its stored leaf hash: event %llu was altered",
+				      (unsigned long long)t->seq, (unsigned long long)t->seq);
+			t->broken = 1;
+		}
+		return REDRESS_OK;
+	}
+	id = tlog_node_id(level, index);
 	switch (store_step(t->nodes, err)) {
 	case STORE_ROW:
 		break;
@@ -151,7 +163,7 @@ audit_event(struct tlog *log, struct store *shadow, struct store_stmt *evs, uint
 	int64_t stated, version;
 	size_t len;
 
-	body = store_column_blob(evs, 1, &len);
+	body = store_column_blob(evs, 2, &len);
 	if (canon_parse(body, len, &root, &e) != REDRESS_OK) {
 		audit_finding(report, "event %llu is unreadable: %s", (unsigned long long)seq, e.message);
 		return REDRESS_OK;
@@ -333,7 +345,8 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		}
 		expect = seq + 1;
 		report->events++;
-		body = store_column_blob(evs, 1, &len);
+		tree.leaf = store_column_blob(evs, 1, &tree.leaf_len);
+		body = store_column_blob(evs, 2, &len);
 		merkle_leaf_hash(body, len, leaf);
 		tree.seq = seq;
 		if ((rc = merkle_range_append(&range, leaf, audit_node_compare, &tree, err)) != REDRESS_OK)

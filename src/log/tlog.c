@@ -2,10 +2,11 @@
  * tlog.c -- appending events, keeping the Merkle tree beside them, and
  * signing a checkpoint at every commit.
  *
- * The tree's perfect subtrees are stored in log_nodes keyed by the order in
- * which appends complete them (tlog_node_id): a leaf, then the parents it
- * completes.  Appends therefore only ever add at the end of the table, and
- * audit can compare the whole tree in one ordered scan.
+ * Each event's leaf hash is stored in its own row; the tree's interior
+ * perfect subtrees are stored in log_nodes keyed by the order in which
+ * appends complete them (tlog_node_id).  Appends therefore only ever add at
+ * the end of both tables, and audit can compare the whole tree in one
+ * ordered scan of each.
  *
  * The right edge of the tree (struct merkle_range) is cached between
  * transactions and reloaded when another process has appended meanwhile.
@@ -22,7 +23,8 @@
 #include "log/checkpoint.h"
 #include "log/note.h"
 
-#define TLOG_FORMAT "redress-log-1"
+#define TLOG_FORMAT	 "redress-log-1"
+#define TLOG_MODULES_MAX 32
 
 struct tlog {
 	struct store *store;
@@ -34,12 +36,14 @@ struct tlog {
 	struct merkle_range range; /* right edge at range.size, valid when range_valid */
 	int range_valid;
 	int in_change;
+	uint64_t change_start; /* tree size when the change began */
+	void *states[TLOG_MODULES_MAX]; /* per module, for the current change */
 	struct buf event; /* reused for each event's bytes */
 };
 
 static const char tlog_schema[] =
 	"CREATE TABLE IF NOT EXISTS log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS log_events (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS log_events (seq INTEGER PRIMARY KEY, leaf BLOB NOT NULL, body BLOB NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS log_nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
 	" note TEXT NOT NULL);";
@@ -48,15 +52,17 @@ static const struct store_query q_meta_set = {"log.meta.set", "INSERT INTO log_m
 const struct store_query tlog_q_meta_get = {"log.meta.get", "SELECT value FROM log_meta WHERE name = ?1"};
 static const struct store_query q_size = {"log.size", "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
 static const struct store_query q_event_insert = {"log.event.insert",
-						  "INSERT INTO log_events (seq, body) VALUES (?1, ?2)"};
+						  "INSERT INTO log_events (seq, leaf, body) VALUES (?1, ?2, ?3)"};
 static const struct store_query q_event_get = {"log.event.get", "SELECT body FROM log_events WHERE seq = ?1"};
 static const struct store_query q_node_insert = {"log.node.insert", "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)"};
 static const struct store_query q_node_get = {"log.node.get", "SELECT hash FROM log_nodes WHERE id = ?1"};
+static const struct store_query q_leaf_get = {"log.leaf.get", "SELECT leaf FROM log_events WHERE seq = ?1"};
 static const struct store_query q_checkpoint_insert = {
-	"log.checkpoint.insert", "INSERT OR REPLACE INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
+	"log.checkpoint.insert", "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
 static const struct store_query q_checkpoint_latest = {
 	"log.checkpoint.latest", "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
-const struct store_query tlog_q_events_all = {"log.events.all", "SELECT seq, body FROM log_events ORDER BY seq"};
+const struct store_query tlog_q_events_all = {"log.events.all",
+					      "SELECT seq, leaf, body FROM log_events ORDER BY seq"};
 const struct store_query tlog_q_nodes_all = {"log.nodes.all", "SELECT id, hash FROM log_nodes ORDER BY id"};
 const struct store_query tlog_q_checkpoints_all = {"log.checkpoints.all",
 						   "SELECT size, root, note FROM log_checkpoints ORDER BY size"};
@@ -64,10 +70,14 @@ const struct store_query tlog_q_checkpoints_all = {"log.checkpoints.all",
 uint64_t
 tlog_node_id(unsigned level, uint64_t index)
 {
-	/* The last leaf under the node; appending it completes the node. */
+	/*
+	 * Appending leaf i completes one interior node per trailing 1 bit of
+	 * i, so i - popcount(i) interior nodes are complete before it; the
+	 * node is the (level - 1)th that leaf `last` completes.
+	 */
 	uint64_t last = ((index + 1) << level) - 1;
 
-	return 2 * last - (uint64_t)__builtin_popcountll(last) + level;
+	return last - (uint64_t)__builtin_popcountll(last) + (level - 1);
 }
 
 static enum redress_err
@@ -77,9 +87,9 @@ tlog_node_read(void *ctx, unsigned level, uint64_t index, uint8_t out[MERKLE_HAS
 	const void *hash;
 	size_t len;
 
-	if ((st = store_query(ctx, &q_node_get, err)) == NULL)
+	if ((st = store_query(ctx, level == 0 ? &q_leaf_get : &q_node_get, err)) == NULL)
 		return err->code;
-	store_bind_int64(st, 1, (int64_t)tlog_node_id(level, index));
+	store_bind_int64(st, 1, level == 0 ? (int64_t)index : (int64_t)tlog_node_id(level, index));
 	switch (store_step(st, err)) {
 	case STORE_ROW:
 		hash = store_column_blob(st, 0, &len);
@@ -102,6 +112,8 @@ tlog_node_write(void *ctx, unsigned level, uint64_t index, const uint8_t hash[ME
 {
 	struct store_stmt *st;
 
+	if (level == 0)
+		return REDRESS_OK; /* the leaf hash was stored with its event */
 	if ((st = store_query(ctx, &q_node_insert, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)tlog_node_id(level, index));
@@ -162,7 +174,12 @@ tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
 	  const struct event_module *const *modules, struct redress_error *err)
 {
 	struct tlog *log;
+	size_t n;
 
+	for (n = 0; modules[n] != NULL; n++)
+		;
+	if (n > TLOG_MODULES_MAX)
+		return error_set(err, REDRESS_E_INTERNAL, "more than %d modules", TLOG_MODULES_MAX);
 	log = calloc(1, sizeof(*log));
 	if (log == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the log");
@@ -215,6 +232,7 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	merkle_range_init(&log->range);
 	log->range_valid = 1;
 	log->in_change = 1;
+	log->change_start = 0;
 
 	canon_init(&c, &data);
 	canon_object_begin(&c);
@@ -318,10 +336,50 @@ tlog_modules(const struct tlog *log)
 	return log->modules;
 }
 
+void **
+tlog_module_state(struct tlog *log, const struct event_module *module)
+{
+	size_t i;
+
+	if (!log->in_change)
+		return NULL;
+	for (i = 0; log->modules[i] != NULL; i++)
+		if (log->modules[i] == module)
+			return &log->states[i];
+	return NULL;
+}
+
+/* Frees every module's state for the change that just ended. */
+static void
+tlog_discard_states(struct tlog *log)
+{
+	size_t i;
+
+	for (i = 0; log->modules[i] != NULL; i++) {
+		if (log->states[i] != NULL && log->modules[i]->discard != NULL)
+			log->modules[i]->discard(log->states[i]);
+		log->states[i] = NULL;
+	}
+}
+
+/* Lets each module write what it deferred, inside the change. */
+static enum redress_err
+tlog_flush_states(struct tlog *log, struct redress_error *err)
+{
+	enum redress_err rc;
+	size_t i;
+
+	for (i = 0; log->modules[i] != NULL; i++)
+		if (log->states[i] != NULL && log->modules[i]->flush != NULL &&
+		    (rc = log->modules[i]->flush(log->store, log->states[i], err)) != REDRESS_OK)
+			return rc;
+	return REDRESS_OK;
+}
+
 enum redress_err
 tlog_begin(struct tlog *log, struct redress_error *err)
 {
-	uint64_t size;
+	uint64_t size = 0;
 	enum redress_err rc;
 
 	if (log->key == NULL)
@@ -339,6 +397,7 @@ tlog_begin(struct tlog *log, struct redress_error *err)
 		log->range_valid = 1;
 	}
 	log->in_change = 1;
+	log->change_start = log->range.size;
 	return REDRESS_OK;
 fail:
 	store_rollback(log->store);
@@ -397,13 +456,14 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 	if ((rc = canon_error(&c, err)) != REDRESS_OK)
 		return rc;
 
+	merkle_leaf_hash(log->event.data, log->event.len, leaf);
 	if ((st = store_query(log->store, &q_event_insert, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seq);
-	store_bind_blob(st, 2, log->event.data, log->event.len);
+	store_bind_blob(st, 2, leaf, sizeof(leaf));
+	store_bind_blob(st, 3, log->event.data, log->event.len);
 	if ((rc = store_run(st, err)) != REDRESS_OK)
 		return rc;
-	merkle_leaf_hash(log->event.data, log->event.len, leaf);
 	if ((rc = merkle_range_append(&log->range, leaf, tlog_node_write, log->store, err)) != REDRESS_OK)
 		return rc;
 	if (seq_r != NULL)
@@ -451,13 +511,17 @@ tlog_commit(struct tlog *log, struct redress_error *err)
 
 	if (!log->in_change)
 		return error_set(err, REDRESS_E_INTERNAL, "commit without a change");
-	rc = tlog_sign_head(log, err);
+	rc = tlog_flush_states(log, err);
+	/* A change that appended nothing (a retried request) needs no new checkpoint. */
+	if (rc == REDRESS_OK && log->range.size != log->change_start)
+		rc = tlog_sign_head(log, err);
 	if (rc == REDRESS_OK)
 		rc = store_commit(log->store, err);
 	if (rc != REDRESS_OK) {
 		tlog_rollback(log);
 		return rc;
 	}
+	tlog_discard_states(log);
 	log->in_change = 0;
 	return REDRESS_OK;
 }
@@ -465,6 +529,7 @@ tlog_commit(struct tlog *log, struct redress_error *err)
 void
 tlog_rollback(struct tlog *log)
 {
+	tlog_discard_states(log);
 	store_rollback(log->store);
 	log->in_change = 0;
 	log->range_valid = 0; /* the cached edge may hold rolled-back leaves */
@@ -523,7 +588,7 @@ tlog_event_bytes(struct tlog *log, uint64_t seq, struct buf *out, struct redress
 static enum redress_err
 tlog_proof_size(struct tlog *log, uint64_t *size, struct redress_error *err)
 {
-	uint64_t current;
+	uint64_t current = 0;
 	enum redress_err rc;
 
 	if ((rc = tlog_size(log, &current, err)) != REDRESS_OK)

@@ -66,6 +66,15 @@ struct event_module {
 	enum redress_err (*replay)(struct store *store, const struct event *ev, struct redress_error *err);
 	/* Checks invariants of the live tables (may be NULL); adds findings to report. */
 	enum redress_err (*check)(struct store *store, struct audit_report *report, struct redress_error *err);
+	/*
+	 * Work a module defers to the end of a change (may be NULL): its
+	 * state from tlog_module_state() is flushed into store just before
+	 * the change commits, and discarded (freed) after the commit or a
+	 * rollback.  Deferring lets a change of many events write a row
+	 * that many of them touch once rather than once per event.
+	 */
+	enum redress_err (*flush)(struct store *store, void *state, struct redress_error *err);
+	void (*discard)(void *state);
 };
 
 struct tlog;
@@ -97,6 +106,14 @@ enum redress_err tlog_set_actor(struct tlog *log, const char *actor, struct redr
 struct store *tlog_store(struct tlog *log);
 const char *tlog_origin(const struct tlog *log);
 const struct event_module *const *tlog_modules(const struct tlog *log);
+
+/*
+ * The slot where module keeps its state for the current change; NULL
+ * outside a change or for a module the log was not opened with.  The slot
+ * starts NULL at each tlog_begin(); the module allocates into it, and its
+ * flush and discard functions see what it put there.
+ */
+void **tlog_module_state(struct tlog *log, const struct event_module *module);
 
 /* Starts a change (takes the database's write lock). */
 enum redress_err tlog_begin(struct tlog *log, struct redress_error *err);
@@ -144,7 +161,7 @@ enum redress_err tlog_root_at(struct tlog *log, uint64_t size, uint8_t root_r[ME
 /* The log's public key, as recorded in the database when it was created. */
 const uint8_t *tlog_public_key(const struct tlog *log);
 
-/* Position in the node table of the perfect subtree (level, index). */
+/* Position in the node table of the interior perfect subtree (level >= 1, index). */
 uint64_t tlog_node_id(unsigned level, uint64_t index);
 
 /* The queries shared with audit. */

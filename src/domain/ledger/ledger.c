@@ -251,7 +251,7 @@ check_overdraft(const struct ledger_account *debit, const struct ledger_account 
 	const struct currency *cur = currency_find(debit->currency, NULL);
 	const struct ledger_account *a = NULL;
 	char have[MONEY_TEXT_SIZE], want[MONEY_TEXT_SIZE];
-	int64_t posted, available, after;
+	int64_t posted = 0, available = 0, after;
 	enum redress_err rc;
 
 	/* Only the side that lowers an account's normal balance can overdraw it. */
@@ -276,9 +276,10 @@ check_overdraft(const struct ledger_account *debit, const struct ledger_account 
 /* Checks a transfer's fields, loads its accounts and fills *t. */
 static enum redress_err
 transfer_prepare(struct tlog *log, const char *id, const char *from, const char *to, const char *amount,
-		 const char *ref, struct ledger_transfer *t, struct ledger_account *debit,
-		 struct ledger_account *credit, struct redress_error *err)
+		 const char *ref, struct ledger_transfer *t, struct ledger_account **debit_r,
+		 struct ledger_account **credit_r, struct redress_error *err)
 {
+	struct ledger_account *debit, *credit;
 	const struct currency *cur;
 	enum redress_err rc;
 
@@ -289,9 +290,11 @@ transfer_prepare(struct tlog *log, const char *id, const char *from, const char 
 		return rc;
 	if (strcmp(from, to) == 0)
 		return error_set(err, REDRESS_E_INVALID, "--from and --to are the same account '%s'", from);
-	if ((rc = ledger_account_get(tlog_store(log), to, debit, err)) != REDRESS_OK ||
-	    (rc = ledger_account_get(tlog_store(log), from, credit, err)) != REDRESS_OK)
+	if ((rc = ledger_cache_account(log, to, &debit, err)) != REDRESS_OK ||
+	    (rc = ledger_cache_account(log, from, &credit, err)) != REDRESS_OK)
 		return rc;
+	*debit_r = debit;
+	*credit_r = credit;
 	if (strcmp(debit->currency, credit->currency) != 0)
 		return error_set(err, REDRESS_E_REFUSED,
 				 "'%s' holds %s but '%s' holds %s: a transfer stays in one currency (use 'redress"
@@ -354,8 +357,11 @@ transfer_book(struct tlog *log, struct ledger_transfer *t, struct ledger_account
 	t->state = t->two_phase ? LEDGER_PENDING : LEDGER_POSTED;
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
 	if ((rc = ledger_encode_transfer(&data, t, err)) == REDRESS_OK &&
-	    (rc = append(log, LEDGER_EV_TRANSFER_CREATED, &data, &t->created_seq, err)) == REDRESS_OK)
-		rc = ledger_apply_transfer(tlog_store(log), t, debit, credit, err);
+	    (rc = append(log, LEDGER_EV_TRANSFER_CREATED, &data, &t->created_seq, err)) == REDRESS_OK &&
+	    (rc = ledger_apply_transfer(tlog_store(log), t, debit, credit, err)) == REDRESS_OK) {
+		ledger_cache_dirty(debit);
+		ledger_cache_dirty(credit);
+	}
 	buf_free(&data);
 	return rc;
 }
@@ -364,7 +370,7 @@ enum redress_err
 ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *req, struct ledger_transfer *t_r,
 		       int *replayed_r, struct redress_error *err)
 {
-	struct ledger_account debit, credit;
+	struct ledger_account *debit, *credit;
 	struct ledger_transfer t, old;
 	enum redress_err rc;
 
@@ -388,9 +394,9 @@ ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *r
 	}
 	if (rc != REDRESS_E_NOTFOUND)
 		return rc;
-	if ((rc = check_overdraft(&debit, &credit, t.amount, err)) != REDRESS_OK)
+	if ((rc = check_overdraft(debit, credit, t.amount, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = transfer_book(log, &t, &debit, &credit, err)) != REDRESS_OK)
+	if ((rc = transfer_book(log, &t, debit, credit, err)) != REDRESS_OK)
 		return rc;
 	if (t_r != NULL)
 		*t_r = t;
@@ -401,7 +407,7 @@ static enum redress_err
 transfer_resolve(struct tlog *log, const char *id, enum ledger_state to, struct ledger_transfer *t_r,
 		 struct redress_error *err)
 {
-	struct ledger_account debit, credit;
+	struct ledger_account *debit, *credit;
 	struct ledger_transfer t;
 	struct buf data;
 	uint64_t seq;
@@ -415,14 +421,17 @@ transfer_resolve(struct tlog *log, const char *id, enum ledger_state to, struct 
 		return error_set(err, REDRESS_E_CONFLICT, "transfer '%s' is %s, not pending: it cannot be %s", id,
 				 t.two_phase ? ledger_state_name(t.state) : "posted at once",
 				 to == LEDGER_POSTED ? "posted" : "voided");
-	if ((rc = ledger_account_get(tlog_store(log), t.debit, &debit, err)) != REDRESS_OK ||
-	    (rc = ledger_account_get(tlog_store(log), t.credit, &credit, err)) != REDRESS_OK)
+	if ((rc = ledger_cache_account(log, t.debit, &debit, err)) != REDRESS_OK ||
+	    (rc = ledger_cache_account(log, t.credit, &credit, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
 	if ((rc = ledger_encode_id(&data, id, err)) == REDRESS_OK &&
 	    (rc = append(log, to == LEDGER_POSTED ? LEDGER_EV_TRANSFER_POSTED : LEDGER_EV_TRANSFER_VOIDED, &data,
-			 &seq, err)) == REDRESS_OK)
-		rc = ledger_apply_resolve(tlog_store(log), &t, to, seq, &debit, &credit, err);
+			 &seq, err)) == REDRESS_OK &&
+	    (rc = ledger_apply_resolve(tlog_store(log), &t, to, seq, debit, credit, err)) == REDRESS_OK) {
+		ledger_cache_dirty(debit);
+		ledger_cache_dirty(credit);
+	}
 	buf_free(&data);
 	if (rc == REDRESS_OK && t_r != NULL)
 		*t_r = t;
@@ -464,7 +473,7 @@ ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req, str
 {
 	char out_id[LEDGER_ID_MAX + 8], in_id[LEDGER_ID_MAX + 8];
 	char xfrom[LEDGER_CODE_MAX + 1], xto[LEDGER_CODE_MAX + 1];
-	struct ledger_account from, to, debit, credit, debit2, credit2;
+	struct ledger_account from, to, *debit, *credit, *debit2, *credit2;
 	struct ledger_transfer out, in, old_out, old_in;
 	enum redress_err rc;
 
@@ -511,11 +520,11 @@ ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req, str
 	}
 	if (rc != REDRESS_E_NOTFOUND)
 		return rc;
-	if ((rc = check_overdraft(&debit, &credit, out.amount, err)) != REDRESS_OK ||
-	    (rc = check_overdraft(&debit2, &credit2, in.amount, err)) != REDRESS_OK)
+	if ((rc = check_overdraft(debit, credit, out.amount, err)) != REDRESS_OK ||
+	    (rc = check_overdraft(debit2, credit2, in.amount, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = transfer_book(log, &out, &debit, &credit, err)) != REDRESS_OK ||
-	    (rc = transfer_book(log, &in, &debit2, &credit2, err)) != REDRESS_OK)
+	if ((rc = transfer_book(log, &out, debit, credit, err)) != REDRESS_OK ||
+	    (rc = transfer_book(log, &in, debit2, credit2, err)) != REDRESS_OK)
 		return rc;
 	if (out_r != NULL)
 		*out_r = out;

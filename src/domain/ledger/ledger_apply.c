@@ -205,8 +205,8 @@ ledger_apply_account(struct store *store, const struct ledger_account *a, struct
 	return store_run(st, err);
 }
 
-static enum redress_err
-write_totals(struct store *store, const struct ledger_account *a, struct redress_error *err)
+enum redress_err
+ledger_write_totals(struct store *store, const struct ledger_account *a, struct redress_error *err)
 {
 	struct store_stmt *st;
 
@@ -265,8 +265,6 @@ ledger_apply_transfer(struct store *store, const struct ledger_transfer *t, stru
 	store_bind_int64(st, 10, (int64_t)t->created_seq);
 	if ((rc = store_run(st, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = write_totals(store, &d, err)) != REDRESS_OK || (rc = write_totals(store, &c, err)) != REDRESS_OK)
-		return rc;
 	*debit = d;
 	*credit = c;
 	return REDRESS_OK;
@@ -293,8 +291,6 @@ ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger
 	store_bind_text(st, 2, ledger_state_name(to));
 	store_bind_int64(st, 3, (int64_t)seq);
 	if ((rc = store_run(st, err)) != REDRESS_OK)
-		return rc;
-	if ((rc = write_totals(store, &d, err)) != REDRESS_OK || (rc = write_totals(store, &c, err)) != REDRESS_OK)
 		return rc;
 	*debit = d;
 	*credit = c;
@@ -347,6 +343,17 @@ replay_account(struct store *store, const struct event *ev, struct redress_error
 }
 
 static enum redress_err
+write_pair(struct store *store, const struct ledger_account *debit, const struct ledger_account *credit,
+	   struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = ledger_write_totals(store, debit, err)) != REDRESS_OK)
+		return rc;
+	return ledger_write_totals(store, credit, err);
+}
+
+static enum redress_err
 load_pair(struct store *store, const char *debit_code, const char *credit_code, struct ledger_account *debit,
 	  struct ledger_account *credit, struct redress_error *err)
 {
@@ -389,7 +396,9 @@ replay_transfer(struct store *store, const struct event *ev, struct redress_erro
 	t.state = t.two_phase ? LEDGER_PENDING : LEDGER_POSTED;
 	t.created_seq = ev->seq;
 	t.resolved_seq = -1;
-	return ledger_apply_transfer(store, &t, &debit, &credit, err);
+	if ((rc = ledger_apply_transfer(store, &t, &debit, &credit, err)) != REDRESS_OK)
+		return rc;
+	return write_pair(store, &debit, &credit, err);
 }
 
 static enum redress_err
@@ -410,7 +419,9 @@ replay_resolve(struct store *store, const struct event *ev, enum ledger_state to
 				 ledger_state_name(t.state));
 	if ((rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK)
 		return rc;
-	return ledger_apply_resolve(store, &t, to, ev->seq, &debit, &credit, err);
+	if ((rc = ledger_apply_resolve(store, &t, to, ev->seq, &debit, &credit, err)) != REDRESS_OK)
+		return rc;
+	return write_pair(store, &debit, &credit, err);
 }
 
 static enum redress_err
@@ -470,4 +481,6 @@ const struct event_module ledger_module = {
 	.snapshots = ledger_snapshots,
 	.replay = ledger_replay,
 	.check = ledger_check,
+	.flush = ledger_cache_flush,
+	.discard = ledger_cache_discard,
 };

@@ -26,9 +26,27 @@ enum redress_err ledger_encode_transfer(struct buf *out, const struct ledger_tra
 enum redress_err ledger_encode_id(struct buf *out, const char *id, struct redress_error *err);
 
 /*
+ * The accounts a change touches, read once and written back once, when the
+ * change commits (event_module.flush).  Commands read and update accounts
+ * only through ledger_cache_account(); the pointer stays valid until the
+ * change ends.
+ */
+enum redress_err ledger_cache_account(struct tlog *log, const char *code, struct ledger_account **a_r,
+				      struct redress_error *err);
+/* Marks a cached account as changed, to be written at commit. */
+void ledger_cache_dirty(struct ledger_account *a);
+enum redress_err ledger_cache_flush(struct store *store, void *state, struct redress_error *err);
+void ledger_cache_discard(void *state);
+
+/* Writes an account's four totals. */
+enum redress_err ledger_write_totals(struct store *store, const struct ledger_account *a, struct redress_error *err);
+
+/*
  * Applying events to the tables.  The live commands and audit's replay
  * share these, so the tables can only ever be what the events say.
- * Accounts passed in are the current rows; they are updated in place.
+ * Accounts passed in are the current rows; their totals are updated in
+ * place (checked) but not written: the caller writes them, at once
+ * (replay) or when the change commits (the cache).
  */
 enum redress_err ledger_apply_account(struct store *store, const struct ledger_account *a,
 				      struct redress_error *err);

@@ -1,0 +1,227 @@
+/*
+ * bench_ledger.c -- `make bench`: the ledger's write throughput and the
+ * audit's replay speed, each beside a baseline measured on the same machine
+ * in the same run, because these machines are shared and noisy.
+ *
+ *   ledger:   N transfers through ledger_transfer_create, B per change
+ *             (event, Merkle nodes, projection rows and a signed checkpoint
+ *             per change), against raw SQLite inserting the same N rows into
+ *             the same table (same indexes, same pragmas, B per transaction).
+ *   verify:   audit_verify over that log, against a raw scan of the same
+ *             events hashed with SHA-256 (the least any verifier must do).
+ *
+ * Usage: bench_ledger [TRANSFERS [BATCH [DIR]]]
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "crypto/hash.h"
+#include "crypto/keydir.h"
+#include "domain/ledger/ledger.h"
+#include "log/audit.h"
+
+#define BENCH_ACCOUNTS 100
+
+static const struct event_module *const modules[] = {&ledger_module, NULL};
+
+static void
+die(const char *what, const struct redress_error *err)
+{
+	fprintf(stderr, "bench_ledger: %s: %s\n", what, err != NULL ? err->message : "failed");
+	exit(1);
+}
+
+static double
+seconds_since(uint64_t start)
+{
+	return (double)(clock_monotonic_us() - start) / 1e6;
+}
+
+static void
+sqlite_ok(int rc, sqlite3 *db, const char *what)
+{
+	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fprintf(stderr, "bench_ledger: %s: %s\n", what, sqlite3_errmsg(db));
+		exit(1);
+	}
+}
+
+/* The baseline: the same rows, the same table, plain prepared inserts. */
+static double
+raw_sqlite_inserts(const char *path, long n, long batch)
+{
+	static const char schema[] =
+		"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
+		"CREATE TABLE ledger_transfers (id TEXT PRIMARY KEY, debit_code TEXT NOT NULL,"
+		" credit_code TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL,"
+		" two_phase INTEGER NOT NULL, state TEXT NOT NULL, ref TEXT, exchange_id TEXT,"
+		" created_seq INTEGER NOT NULL, resolved_seq INTEGER);"
+		"CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_code, created_seq);"
+		"CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_code, created_seq);";
+	char id[32], to[32];
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	uint64_t start;
+	long i;
+
+	sqlite_ok(sqlite3_open(path, &db), db, "open");
+	sqlite_ok(sqlite3_exec(db, schema, NULL, NULL, NULL), db, "schema");
+	sqlite_ok(sqlite3_prepare_v2(db,
+				     "INSERT INTO ledger_transfers VALUES (?1, ?2, ?3, ?4, 'KRW', 0, 'posted', NULL,"
+				     " NULL, ?5, NULL)",
+				     -1, &st, NULL),
+		  db, "prepare");
+	start = clock_monotonic_us();
+	for (i = 0; i < n; i++) {
+		if (i % batch == 0)
+			sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
+		snprintf(id, sizeof(id), "t-%09ld", i);
+		snprintf(to, sizeof(to), "bank-%03ld", i % BENCH_ACCOUNTS);
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, "income", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, 1);
+		sqlite3_bind_int64(st, 5, i);
+		sqlite_ok(sqlite3_step(st), db, "insert");
+		sqlite3_reset(st);
+		if (i % batch == batch - 1 || i == n - 1)
+			sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return seconds_since(start);
+}
+
+/* The verify baseline: read every event and hash it as a leaf. */
+static double
+raw_scan_hash(const char *path, long *events_r)
+{
+	uint8_t leaf[HASH_SHA256_SIZE];
+	struct hash_sha256 h;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	uint64_t start;
+	long n = 0;
+
+	sqlite_ok(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), db, "open");
+	sqlite_ok(sqlite3_prepare_v2(db, "SELECT body FROM log_events ORDER BY seq", -1, &st, NULL), db, "prepare");
+	start = clock_monotonic_us();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		static const uint8_t zero = 0;
+
+		hash_sha256_init(&h);
+		hash_sha256_update(&h, &zero, 1);
+		hash_sha256_update(&h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+		hash_sha256_final(&h, leaf);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	*events_r = n;
+	return seconds_since(start);
+}
+
+int
+main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 1000000, batch = argc > 2 ? atol(argv[2]) : 1000;
+	char dir[256], db[300], keys[300], raw[300], cmd[600], id[32], to[32];
+	struct audit_report *report;
+	struct redress_error err;
+	struct keydir *kd = NULL;
+	struct store *store = NULL;
+	struct tlog *log = NULL;
+	struct rusage ru;
+	double ledger_s, raw_s, verify_s, scan_s;
+	uint64_t start;
+	long i, scanned;
+
+	if (n <= 0 || batch <= 0) {
+		fprintf(stderr, "usage: bench_ledger [TRANSFERS [BATCH [DIR]]]\n");
+		return 2;
+	}
+	snprintf(dir, sizeof(dir), "%s/redress-bench-XXXXXX", argc > 3 ? argv[3] : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(db, sizeof(db), "%s/ledger.db", dir);
+	snprintf(keys, sizeof(keys), "%s/ledger.keys", dir);
+	snprintf(raw, sizeof(raw), "%s/raw.db", dir);
+	if (crypto_setup(&err) != REDRESS_OK || keydir_create(keys, &err) != REDRESS_OK ||
+	    keydir_open(keys, &kd, &err) != REDRESS_OK ||
+	    store_open(db, STORE_OPEN_CREATE, &store, &err) != REDRESS_OK ||
+	    tlog_create(store, keydir_log_key(kd), "bench.example/ledger", "bench", modules, &err) != REDRESS_OK ||
+	    tlog_open(store, keydir_log_key(kd), modules, &log, &err) != REDRESS_OK)
+		die("setup", &err);
+
+	if (tlog_begin(log, &err) != REDRESS_OK)
+		die("begin", &err);
+	{
+		struct ledger_account_spec income = {"income", "KRW", LEDGER_INCOME, NULL, 0};
+
+		if (ledger_account_open(log, &income, NULL, &err) != REDRESS_OK)
+			die("account", &err);
+		for (i = 0; i < BENCH_ACCOUNTS; i++) {
+			struct ledger_account_spec bank = {to, "KRW", LEDGER_ASSET, NULL, 1};
+
+			snprintf(to, sizeof(to), "bank-%03ld", i);
+			if (ledger_account_open(log, &bank, NULL, &err) != REDRESS_OK)
+				die("account", &err);
+		}
+	}
+	if (tlog_commit(log, &err) != REDRESS_OK)
+		die("commit", &err);
+
+	printf("bench_ledger: %ld transfers, %ld per change, in %s\n", n, batch, dir);
+	fflush(stdout);
+	start = clock_monotonic_us();
+	for (i = 0; i < n; i++) {
+		struct ledger_transfer_request req = {id, "income", to, "1", 0, NULL};
+
+		if (i % batch == 0 && tlog_begin(log, &err) != REDRESS_OK)
+			die("begin", &err);
+		snprintf(id, sizeof(id), "t-%09ld", i);
+		snprintf(to, sizeof(to), "bank-%03ld", i % BENCH_ACCOUNTS);
+		if (ledger_transfer_create(log, &req, NULL, NULL, &err) != REDRESS_OK)
+			die("transfer", &err);
+		if ((i % batch == batch - 1 || i == n - 1) && tlog_commit(log, &err) != REDRESS_OK)
+			die("commit", &err);
+	}
+	ledger_s = seconds_since(start);
+	raw_s = raw_sqlite_inserts(raw, n, batch);
+	printf("ledger: %ld transfers in %.2f s = %.0f transfers/s; raw SQLite inserts of the same rows:"
+	       " %.0f rows/s; ratio %.3f (goal >= 0.40)\n",
+	       n, ledger_s, n / ledger_s, n / raw_s, raw_s / ledger_s);
+	fflush(stdout);
+
+	report = calloc(1, sizeof(*report));
+	if (report == NULL)
+		die("calloc", NULL);
+	start = clock_monotonic_us();
+	if (audit_verify(log, sign_key_public(keydir_log_key(kd)), report, &err) != REDRESS_OK)
+		die("verify", &err);
+	verify_s = seconds_since(start);
+	if (report->nfindings != 0) {
+		fprintf(stderr, "bench_ledger: audit found problems: %s\n", report->findings[0]);
+		return 1;
+	}
+	scan_s = raw_scan_hash(db, &scanned);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("verify: %llu events (%llu rows) in %.2f s = %.0f events/s (goal >= 200000); raw scan + SHA-256"
+	       " of the same %ld events: %.0f events/s; ratio %.3f\n",
+	       (unsigned long long)report->events, (unsigned long long)report->rows, verify_s,
+	       report->events / verify_s, scanned, scanned / scan_s, scan_s / verify_s);
+	printf("peak memory: %ld MiB\n", ru.ru_maxrss / 1024);
+	free(report);
+	tlog_close(&log);
+	store_close(&store);
+	keydir_close(&kd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : 1;
+}

@@ -1,0 +1,83 @@
+# lib.sh -- helpers for the end-to-end tests of the `redress` command.
+# Each test script sources this, gets a fresh temporary directory with a
+# database and keys, and calls the real binary ($REDRESS) through `rd`.
+set -u
+
+: "${REDRESS:?set REDRESS to the redress binary}"
+: "${SRCDIR:?set SRCDIR to the source tree}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/redress-cli-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+DB="$T/fund.db"
+KEYS="$T/fund.keys"
+failures=0
+checks=0
+
+rd() {
+	"$REDRESS" --db "$DB" --keys "$KEYS" "$@"
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+# expect_exit CODE CMD...: runs CMD, keeps stdout in $OUT and stderr in $ERR.
+expect_exit() {
+	want=$1
+	shift
+	checks=$((checks + 1))
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+	if [ "$got" -ne "$want" ]; then
+		fail "'$*' exited $got, expected $want; stderr: $ERR"
+		return 1
+	fi
+	return 0
+}
+
+# expect_in HAYSTACK NEEDLE [WHAT]
+expect_in() {
+	checks=$((checks + 1))
+	case "$1" in
+	*"$2"*) return 0 ;;
+	esac
+	fail "${3:-output} does not contain '$2': $1"
+	return 1
+}
+
+expect_eq() {
+	checks=$((checks + 1))
+	[ "$1" = "$2" ] && return 0
+	fail "${3:-value} is '$1', expected '$2'"
+	return 1
+}
+
+# One line of stderr, naming the problem.
+expect_one_line_error() {
+	checks=$((checks + 1))
+	n=$(printf '%s\n' "$ERR" | grep -c .)
+	[ "$n" -ge 1 ] || { fail "no error message on stderr"; return 1; }
+	expect_in "$ERR" "$1" "stderr"
+}
+
+# JSON field through node (installed for the interop tests).
+json() {
+	node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>{let v=JSON.parse(d);for(const k of process.argv[1].split(".")){v=v[/^\d+$/.test(k)?Number(k):k]}console.log(typeof v==="object"?JSON.stringify(v):String(v))})' "$1"
+}
+
+# The tree size in the latest checkpoint: a cheap fingerprint of the log.
+log_size() {
+	rd audit checkpoint | sed -n 2p
+}
+
+finish() {
+	if [ "$failures" -ne 0 ]; then
+		echo "$failures of $checks checks failed" >&2
+		exit 1
+	fi
+	echo "all $checks checks passed"
+	exit 0
+}
