@@ -313,10 +313,11 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 
 		for (i = 0; i < report->nfindings; i++)
 			json_array_append_new(findings, json_string(report->findings[i]));
-		cli_print_json(json_pack("{s:b, s:I, s:s, s:I, s:I, s:o, s:I, s:I}", "ok", report->nfindings == 0,
-					 "events", (json_int_t)report->events, "root", root, "checkpoints",
-					 (json_int_t)report->checkpoints, "rows", (json_int_t)report->rows, "findings",
-					 findings, "more_findings", (json_int_t)report->dropped, "microseconds",
+		cli_print_json(json_pack("{s:b, s:I, s:s, s:I, s:I, s:b, s:o, s:I, s:I}", "ok",
+					 report->nfindings == 0, "events", (json_int_t)report->events, "root", root,
+					 "checkpoints", (json_int_t)report->checkpoints, "rows", (json_int_t)report->rows,
+					 "replayed", report->replayed, "findings", findings, "more_findings",
+					 (json_int_t)report->dropped, "microseconds",
 					 (json_int_t)(clock_monotonic_us() - started)));
 	} else {
 		for (i = 0; i < report->nfindings; i++)

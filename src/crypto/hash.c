@@ -40,6 +40,16 @@ hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE])
 	crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)state->opaque, out);
 }
 
+_Static_assert(crypto_shorthash_siphashx24_KEYBYTES == HASH_KEYED128_KEY_SIZE, "SipHash key size");
+_Static_assert(crypto_shorthash_siphashx24_BYTES == HASH_KEYED128_SIZE, "SipHash output size");
+
+void
+hash_keyed128(const uint8_t key[HASH_KEYED128_KEY_SIZE], const void *data, size_t len,
+	      uint8_t out[HASH_KEYED128_SIZE])
+{
+	crypto_shorthash_siphashx24(out, data, len, key);
+}
+
 void
 crypto_random(void *buf, size_t len)
 {

@@ -12,8 +12,22 @@
 #include <string.h>
 
 #include "core/canon.h"
+#include "crypto/hash.h"
 #include "log/checkpoint.h"
 #include "log/note.h"
+
+#define AUDIT_MODULES_MAX 32
+#define AUDIT_TABLES_MAX  8 /* snapshot queries per module */
+#define AUDIT_ROW_BYTES	  (1u << 20)
+
+/* What one pass over the events does with each event. */
+struct audit_pass {
+	struct store *shadow; /* replay into it (slow pass), or NULL */
+	void *models[AUDIT_MODULES_MAX]; /* fold into these (fast pass) */
+	struct audit_fold folds[AUDIT_MODULES_MAX];
+	/* In the replay pass, where the replay errors of modules that cannot fold go. */
+	struct audit_report *errors;
+};
 
 void
 audit_finding(struct audit_report *report, const char *fmt, ...)
@@ -28,6 +42,63 @@ audit_finding(struct audit_report *report, const char *fmt, ...)
 	vsnprintf(report->findings[report->nfindings], AUDIT_FINDING_MAX, fmt, ap);
 	va_end(ap);
 	report->nfindings++;
+}
+
+/*
+ * A row's bytes for hashing: per column a tag, then the integer as 8 bytes
+ * little-endian or the text as an 8-byte length and its bytes.  Lengths
+ * make the encoding unambiguous, so distinct rows never share bytes.
+ */
+static void
+audit_row_bytes(struct buf *out, const struct audit_value *values, size_t n)
+{
+	uint8_t word[8];
+	size_t i, k;
+
+	buf_reset(out);
+	for (i = 0; i < n; i++) {
+		uint64_t u = 0;
+
+		buf_putc(out, (char)values[i].type);
+		if (values[i].type == AUDIT_NULL)
+			continue;
+		if (values[i].type == AUDIT_INT) {
+			u = (uint64_t)values[i].i;
+		} else {
+			u = strlen(values[i].s);
+		}
+		for (k = 0; k < 8; k++)
+			word[k] = (uint8_t)(u >> (8 * k));
+		buf_append(out, word, sizeof(word));
+		if (values[i].type == AUDIT_TEXT)
+			buf_append(out, values[i].s, (size_t)u);
+	}
+}
+
+static void
+audit_digest_add(struct audit_digest *d, const uint8_t key[HASH_KEYED128_KEY_SIZE], struct buf *scratch,
+		 const struct audit_value *values, size_t n)
+{
+	uint8_t h[HASH_KEYED128_SIZE];
+	uint64_t lo = 0, hi = 0;
+	size_t k;
+
+	audit_row_bytes(scratch, values, n);
+	/* An overlong row hashes as its truncation's error state: it will differ. */
+	hash_keyed128(key, scratch->failed == REDRESS_OK ? scratch->data : "", scratch->failed ? 0 : scratch->len, h);
+	for (k = 0; k < 8; k++) {
+		lo |= (uint64_t)h[k] << (8 * k);
+		hi |= (uint64_t)h[8 + k] << (8 * k);
+	}
+	d->hi += hi + (d->lo + lo < d->lo);
+	d->lo += lo;
+	d->rows++;
+}
+
+void
+audit_fold_row(struct audit_fold *fold, size_t table, const struct audit_value *values, size_t n)
+{
+	audit_digest_add(&fold->digests[table], fold->key, fold->scratch, values, n);
 }
 
 /* State shared by the node-comparing callback. */
@@ -85,13 +156,15 @@ audit_node_compare(void *ctx, unsigned level, uint64_t index, const uint8_t hash
 }
 
 static const struct event_module *
-audit_module_for(const struct event_module *const *modules, const char *type)
+audit_module_for(const struct event_module *const *modules, const char *type, size_t *index_r)
 {
 	size_t i;
 
 	for (i = 0; modules[i] != NULL; i++)
-		if (strncmp(type, modules[i]->type_prefix, strlen(modules[i]->type_prefix)) == 0)
+		if (strncmp(type, modules[i]->type_prefix, strlen(modules[i]->type_prefix)) == 0) {
+			*index_r = i;
 			return modules[i];
+		}
 	return NULL;
 }
 
@@ -152,10 +225,11 @@ audit_log_event(struct tlog *log, const struct event *ev, const uint8_t public_k
 
 /* Reads, checks and replays the event under cursor ev. */
 static enum redress_err
-audit_event(struct tlog *log, struct store *shadow, struct store_stmt *evs, uint64_t seq,
+audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, uint64_t seq,
 	    const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report, struct redress_error *err)
 {
 	const struct event_module *module;
+	size_t m;
 	struct redress_error e;
 	struct event ev;
 	const void *body;
@@ -194,19 +268,22 @@ audit_event(struct tlog *log, struct store *shadow, struct store_stmt *evs, uint
 		audit_log_event(log, &ev, public_key, report);
 		goto out;
 	}
-	module = audit_module_for(tlog_modules(log), ev.type);
+	module = audit_module_for(tlog_modules(log), ev.type, &m);
 	if (module == NULL) {
 		audit_finding(report, "event %llu has unknown type '%.64s'", (unsigned long long)seq, ev.type);
 		goto out;
 	}
-	if (module->replay(shadow, &ev, &e) != REDRESS_OK) {
+	if (pass->shadow == NULL && module->fold == NULL)
+		goto out; /* this module is checked by the replay pass only */
+	if ((pass->shadow != NULL ? module->replay(pass->shadow, &ev, &e)
+				  : module->fold(pass->models[m], &ev, &pass->folds[m], &e)) != REDRESS_OK) {
 		if (e.code == REDRESS_E_STORE || e.code == REDRESS_E_NOMEM) {
 			json_decref(root);
 			*err = e;
 			return e.code;
 		}
-		audit_finding(report, "event %llu (%s) cannot be replayed: %s", (unsigned long long)seq, ev.type,
-			      e.message);
+		audit_finding(pass->shadow != NULL && module->fold == NULL ? pass->errors : report,
+			      "event %llu (%s) cannot be replayed: %s", (unsigned long long)seq, ev.type, e.message);
 	}
 out:
 	json_decref(root);
@@ -284,55 +361,48 @@ audit_compare_table(struct store *live, struct store *shadow, const struct store
 	return REDRESS_OK;
 }
 
-enum redress_err
-audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report,
-	     struct redress_error *err)
+/*
+ * One ordered pass over the events.  With check_tree, also the tree nodes
+ * and the signed checkpoints; each event is then folded or replayed as
+ * pass says.
+ */
+static enum redress_err
+audit_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_pass *pass, int check_tree,
+	   struct audit_report *report, struct redress_error *err)
 {
-	const struct event_module *const *modules = tlog_modules(log);
-	struct store *live = tlog_store(log), *shadow = NULL;
-	struct store_stmt *evs, *cps;
-	enum store_step_result r, rc_cp;
+	struct store *live = tlog_store(log);
+	struct store_stmt *evs, *cps = NULL;
+	enum store_step_result r, rc_cp = STORE_DONE;
 	struct merkle_range range;
 	struct note_verifier v;
 	struct audit_tree tree;
 	uint8_t leaf[MERKLE_HASH_SIZE];
 	enum redress_err rc;
 	uint64_t expect = 0;
-	size_t i, j;
 
-	memset(report, 0, sizeof(*report));
 	memset(&tree, 0, sizeof(tree));
 	memset(&v, 0, sizeof(v));
 	memcpy(v.name, tlog_origin(log), strlen(tlog_origin(log)) + 1);
 	memcpy(v.public_key, public_key, SIGN_PUBLIC_SIZE);
 	note_key_hash(v.name, public_key, v.key_hash);
 	merkle_range_init(&range);
-
-	if ((rc = store_open(":memory:", STORE_OPEN_CREATE, &shadow, err)) != REDRESS_OK)
-		return rc;
-	for (i = 0; modules[i] != NULL; i++)
-		if ((rc = store_exec(shadow, modules[i]->schema, err)) != REDRESS_OK)
-			goto out;
-	if ((rc = store_begin(shadow, err)) != REDRESS_OK)
-		goto out;
-	/* A read transaction on the live store gives one consistent snapshot. */
-	if ((rc = store_begin_read(live, err)) != REDRESS_OK)
-		goto out;
-
-	if ((evs = store_query(live, &tlog_q_events_all, err)) == NULL ||
-	    (tree.nodes = store_query(live, &tlog_q_nodes_all, err)) == NULL ||
-	    (cps = store_query(live, &tlog_q_checkpoints_all, err)) == NULL) {
-		rc = err->code;
-		goto out_live;
-	}
 	tree.report = report;
-	rc_cp = store_step(cps, err);
+	tree.broken = !check_tree;
+
+	if ((evs = store_query(live, &tlog_q_events_all, err)) == NULL)
+		return err->code;
+	if (check_tree) {
+		if ((tree.nodes = store_query(live, &tlog_q_nodes_all, err)) == NULL ||
+		    (cps = store_query(live, &tlog_q_checkpoints_all, err)) == NULL)
+			return err->code;
+		rc_cp = store_step(cps, err);
+	}
 	while ((r = store_step(evs, err)) == STORE_ROW) {
 		uint64_t seq = (uint64_t)store_column_int64(evs, 0);
 		const void *body;
 		size_t len;
 
-		if (seq != expect) {
+		if (seq != expect && check_tree) {
 			if (seq - expect == 1)
 				audit_finding(report, "event %llu missing: the log jumps from %llu to %llu (deleted)",
 					      (unsigned long long)expect, (unsigned long long)expect - 1,
@@ -345,27 +415,29 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		}
 		expect = seq + 1;
 		report->events++;
-		tree.leaf = store_column_blob(evs, 1, &tree.leaf_len);
-		body = store_column_blob(evs, 2, &len);
-		merkle_leaf_hash(body, len, leaf);
-		tree.seq = seq;
-		if ((rc = merkle_range_append(&range, leaf, audit_node_compare, &tree, err)) != REDRESS_OK)
-			goto out_live;
-		while (rc_cp == STORE_ROW && (uint64_t)store_column_int64(cps, 0) <= range.size) {
-			uint8_t root[MERKLE_HASH_SIZE];
+		if (check_tree) {
+			tree.leaf = store_column_blob(evs, 1, &tree.leaf_len);
+			body = store_column_blob(evs, 2, &len);
+			merkle_leaf_hash(body, len, leaf);
+			tree.seq = seq;
+			if ((rc = merkle_range_append(&range, leaf, audit_node_compare, &tree, err)) != REDRESS_OK)
+				return rc;
+			while (rc_cp == STORE_ROW && (uint64_t)store_column_int64(cps, 0) <= range.size) {
+				uint8_t root[MERKLE_HASH_SIZE];
 
-			merkle_range_root(&range, root);
-			if ((uint64_t)store_column_int64(cps, 0) == range.size)
-				audit_checkpoint_row(log, &v, cps, root, report);
-			rc_cp = store_step(cps, err);
+				merkle_range_root(&range, root);
+				if ((uint64_t)store_column_int64(cps, 0) == range.size)
+					audit_checkpoint_row(log, &v, cps, root, report);
+				rc_cp = store_step(cps, err);
+			}
 		}
-		if ((rc = audit_event(log, shadow, evs, seq, public_key, report, err)) != REDRESS_OK)
-			goto out_live;
+		if ((rc = audit_event(log, pass, evs, seq, public_key, report, err)) != REDRESS_OK)
+			return rc;
 	}
-	if (r == STORE_ERROR || rc_cp == STORE_ERROR) {
-		rc = err->code;
-		goto out_live;
-	}
+	if (r == STORE_ERROR || rc_cp == STORE_ERROR)
+		return err->code;
+	if (!check_tree)
+		return REDRESS_OK;
 	merkle_range_root(&range, report->root);
 	if (report->events == 0)
 		audit_finding(report, "the log holds no events");
@@ -377,12 +449,142 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 			      "a checkpoint is signed at size %lld but the log holds %llu events: events were deleted"
 			      " from the end",
 			      (long long)store_column_int64(cps, 0), (unsigned long long)report->events);
+	return REDRESS_OK;
+}
 
+/* The digest of a live table, read through its snapshot query. */
+static enum redress_err
+audit_table_digest(struct store *live, const struct store_query *q, const uint8_t key[HASH_KEYED128_KEY_SIZE],
+		   struct buf *scratch, struct audit_digest *d_r, struct redress_error *err)
+{
+	struct audit_value values[AUDIT_ROW_MAX];
+	struct store_stmt *st;
+	enum store_step_result r;
+	int i, n;
+
+	memset(d_r, 0, sizeof(*d_r));
+	if ((st = store_query(live, q, err)) == NULL)
+		return err->code;
+	n = store_column_count(st);
+	if (n > AUDIT_ROW_MAX)
+		return error_set(err, REDRESS_E_INTERNAL, "%s has more than %d columns", q->name, AUDIT_ROW_MAX);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		for (i = 0; i < n; i++) {
+			if (store_column_is_null(st, i))
+				values[i] = (struct audit_value){AUDIT_NULL, 0, NULL};
+			else if (store_column_is_integer(st, i))
+				values[i] = AUDIT_INT_VALUE(store_column_int64(st, i));
+			else
+				values[i] = AUDIT_TEXT_VALUE(store_column_text(st, i));
+		}
+		audit_digest_add(d_r, key, scratch, values, (size_t)n);
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+/*
+ * The slow path: replays every event into a private in-memory database
+ * through the modules' own apply code and compares each table row by row,
+ * naming every difference.  Replay errors were reported by the fast pass.
+ */
+static enum redress_err
+audit_replay(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report,
+	     struct redress_error *err)
+{
+	const struct event_module *const *modules = tlog_modules(log);
+	struct audit_report *scratch = NULL;
+	struct audit_pass pass;
+	unsigned before = report->nfindings;
+	enum redress_err rc;
+	size_t i, j;
+
+	memset(&pass, 0, sizeof(pass));
+	pass.errors = report;
+	if ((scratch = calloc(1, sizeof(*scratch))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = store_open(":memory:", STORE_OPEN_CREATE, &pass.shadow, err)) != REDRESS_OK)
+		goto out;
+	for (i = 0; modules[i] != NULL; i++)
+		if ((rc = store_exec(pass.shadow, modules[i]->schema, err)) != REDRESS_OK)
+			goto out;
+	if ((rc = store_begin(pass.shadow, err)) != REDRESS_OK ||
+	    (rc = audit_scan(log, public_key, &pass, 0, scratch, err)) != REDRESS_OK)
+		goto out;
+	report->rows = 0;
 	for (i = 0; modules[i] != NULL; i++)
 		for (j = 0; modules[i]->snapshots[j] != NULL; j++)
-			if ((rc = audit_compare_table(live, shadow, modules[i]->snapshots[j], report, err)) !=
-			    REDRESS_OK)
+			if ((rc = audit_compare_table(tlog_store(log), pass.shadow, modules[i]->snapshots[j], report,
+						      err)) != REDRESS_OK)
+				goto out;
+	if (report->nfindings == before && report->dropped == 0 && scratch->nfindings == 0)
+		audit_finding(report, "the tables' digests differ from the log's, yet no row does: a bug in a"
+				      " module's fold");
+out:
+	store_close(&pass.shadow);
+	free(scratch);
+	return rc;
+}
+
+enum redress_err
+audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report,
+	     struct redress_error *err)
+{
+	const struct event_module *const *modules = tlog_modules(log);
+	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX], live_digest;
+	uint8_t key[HASH_KEYED128_KEY_SIZE];
+	struct store *live = tlog_store(log);
+	struct audit_pass pass;
+	struct buf scratch;
+	enum redress_err rc;
+	int need_replay = 0;
+	size_t i, j;
+
+	memset(report, 0, sizeof(*report));
+	memset(&pass, 0, sizeof(pass));
+	memset(digests, 0, sizeof(digests));
+	crypto_random(key, sizeof(key));
+	buf_init(&scratch, AUDIT_ROW_BYTES);
+	for (i = 0; modules[i] != NULL; i++) {
+		for (j = 0; modules[i]->snapshots[j] != NULL; j++)
+			;
+		if (i >= AUDIT_MODULES_MAX || j > AUDIT_TABLES_MAX)
+			return error_set(err, REDRESS_E_INTERNAL, "too many modules or tables for audit");
+		pass.folds[i] = (struct audit_fold){key, digests[i], &scratch};
+		if (modules[i]->fold == NULL) {
+			need_replay = 1;
+			continue;
+		}
+		if ((pass.models[i] = modules[i]->fold_begin()) == NULL) {
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory starting the audit");
+			goto out;
+		}
+	}
+
+	/* A read transaction on the live store gives one consistent snapshot. */
+	if ((rc = store_begin_read(live, err)) != REDRESS_OK)
+		goto out;
+	if ((rc = audit_scan(log, public_key, &pass, 1, report, err)) != REDRESS_OK)
+		goto out_live;
+	for (i = 0; modules[i] != NULL; i++) {
+		if (pass.models[i] == NULL)
+			continue;
+		modules[i]->fold_end(pass.models[i], &pass.folds[i]);
+		pass.models[i] = NULL;
+		for (j = 0; modules[i]->snapshots[j] != NULL; j++) {
+			rc = audit_table_digest(live, modules[i]->snapshots[j], key, &scratch, &live_digest, err);
+			if (rc != REDRESS_OK)
 				goto out_live;
+			report->rows += live_digest.rows;
+			if (live_digest.lo != digests[i][j].lo || live_digest.hi != digests[i][j].hi ||
+			    live_digest.rows != digests[i][j].rows)
+				need_replay = 1;
+		}
+	}
+	if (need_replay) {
+		report->replayed = 1;
+		if ((rc = audit_replay(log, public_key, report, err)) != REDRESS_OK)
+			goto out_live;
+	}
 	for (i = 0; modules[i] != NULL; i++)
 		if (modules[i]->check != NULL && (rc = modules[i]->check(live, report, err)) != REDRESS_OK)
 			goto out_live;
@@ -390,7 +592,11 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 out_live:
 	store_rollback(live); /* nothing was written: ending the read is enough */
 out:
-	store_close(&shadow);
+	for (i = 0; modules[i] != NULL; i++)
+		if (pass.models[i] != NULL)
+			modules[i]->fold_end(pass.models[i], NULL);
+	buf_free(&scratch);
+	crypto_wipe(key, sizeof(key));
 	return rc;
 }
 

@@ -45,6 +45,7 @@ struct event {
 };
 
 struct audit_report;
+struct audit_fold;
 
 /*
  * What a domain module tells the log about itself.  Every event whose type
@@ -75,6 +76,18 @@ struct event_module {
 	 */
 	enum redress_err (*flush)(struct store *store, void *state, struct redress_error *err);
 	void (*discard)(void *state);
+	/*
+	 * Audit's fast path (may all be NULL; audit then always replays into
+	 * SQL).  fold_begin makes an empty in-memory model; fold applies one
+	 * event to it, adding to fold every row that no later event can
+	 * change; fold_end adds the rows still held (fold may be NULL: just
+	 * free) and frees the model.  The rows must be, column for column,
+	 * what the snapshot queries read from the tables.
+	 */
+	void *(*fold_begin)(void);
+	enum redress_err (*fold)(void *model, const struct event *ev, struct audit_fold *fold,
+				 struct redress_error *err);
+	void (*fold_end)(void *model, struct audit_fold *fold);
 };
 
 struct tlog;

@@ -56,6 +56,7 @@ expect_exit 0 rd audit verify --json
 expect_eq "$(printf '%s' "$OUT" | json ok)" "true" "verify ok"
 expect_eq "$(printf '%s' "$OUT" | json events)" 13 "verify events"
 expect_eq "$(printf '%s' "$OUT" | json checkpoints)" 13 "verify checkpoints (one per commit)"
+expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "a clean log verifies on the fast path"
 # The checkpoint we kept still verifies after more events.
 rd ledger transfer --id t11 --from a --to b --amount 11 >/dev/null
 expect_exit 0 rd audit verify --checkpoint "$T/checkpoint"

@@ -235,13 +235,16 @@ total_add(int64_t *total, int64_t delta, const char *code, struct redress_error 
 }
 
 enum redress_err
-ledger_apply_transfer(struct store *store, const struct ledger_transfer *t, struct ledger_account *debit,
-		      struct ledger_account *credit, struct redress_error *err)
+ledger_totals_create(const struct ledger_transfer *t, struct ledger_account *debit, struct ledger_account *credit,
+		     struct redress_error *err)
 {
-	struct store_stmt *st;
 	struct ledger_account d = *debit, c = *credit;
 	enum redress_err rc;
 
+	if (strcmp(d.code, c.code) == 0)
+		return error_set(err, REDRESS_E_INVALID, "transfer '%s' debits and credits the same account", t->id);
+	if (strcmp(d.currency, t->currency) != 0 || strcmp(c.currency, t->currency) != 0)
+		return error_set(err, REDRESS_E_INVALID, "transfer '%s' mixes currencies", t->id);
 	if (t->two_phase) {
 		if ((rc = total_add(&d.debits_pending, t->amount, d.code, err)) != REDRESS_OK ||
 		    (rc = total_add(&c.credits_pending, t->amount, c.code, err)) != REDRESS_OK)
@@ -251,6 +254,43 @@ ledger_apply_transfer(struct store *store, const struct ledger_transfer *t, stru
 		    (rc = total_add(&c.credits_posted, t->amount, c.code, err)) != REDRESS_OK)
 			return rc;
 	}
+	*debit = d;
+	*credit = c;
+	return REDRESS_OK;
+}
+
+enum redress_err
+ledger_totals_resolve(const struct ledger_transfer *t, enum ledger_state to, struct ledger_account *debit,
+		      struct ledger_account *credit, struct redress_error *err)
+{
+	struct ledger_account d = *debit, c = *credit;
+	enum redress_err rc;
+
+	if (t->state != LEDGER_PENDING)
+		return error_set(err, REDRESS_E_CONFLICT, "transfer '%s' is %s, not pending", t->id,
+				 ledger_state_name(t->state));
+	if ((rc = total_add(&d.debits_pending, -t->amount, d.code, err)) != REDRESS_OK ||
+	    (rc = total_add(&c.credits_pending, -t->amount, c.code, err)) != REDRESS_OK)
+		return rc;
+	if (to == LEDGER_POSTED &&
+	    ((rc = total_add(&d.debits_posted, t->amount, d.code, err)) != REDRESS_OK ||
+	     (rc = total_add(&c.credits_posted, t->amount, c.code, err)) != REDRESS_OK))
+		return rc;
+	*debit = d;
+	*credit = c;
+	return REDRESS_OK;
+}
+
+enum redress_err
+ledger_apply_transfer(struct store *store, const struct ledger_transfer *t, struct ledger_account *debit,
+		      struct ledger_account *credit, struct redress_error *err)
+{
+	struct ledger_account d = *debit, c = *credit;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = ledger_totals_create(t, &d, &c, err)) != REDRESS_OK)
+		return rc;
 	if ((st = store_query(store, &q_transfer_insert, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, t->id);
@@ -278,12 +318,7 @@ ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger
 	struct store_stmt *st;
 	enum redress_err rc;
 
-	if ((rc = total_add(&d.debits_pending, -t->amount, d.code, err)) != REDRESS_OK ||
-	    (rc = total_add(&c.credits_pending, -t->amount, c.code, err)) != REDRESS_OK)
-		return rc;
-	if (to == LEDGER_POSTED &&
-	    ((rc = total_add(&d.debits_posted, t->amount, d.code, err)) != REDRESS_OK ||
-	     (rc = total_add(&c.credits_posted, t->amount, c.code, err)) != REDRESS_OK))
+	if ((rc = ledger_totals_resolve(t, to, &d, &c, err)) != REDRESS_OK)
 		return rc;
 	if ((st = store_query(store, &q_transfer_resolve, err)) == NULL)
 		return err->code;
@@ -319,27 +354,63 @@ field_copy(const json_t *data, const char *key, int optional, char *dst, size_t 
 	return REDRESS_OK;
 }
 
-static enum redress_err
-replay_account(struct store *store, const struct event *ev, struct redress_error *err)
+enum redress_err
+ledger_decode_account(const struct event *ev, struct ledger_account *a, struct redress_error *err)
 {
 	static const char *const keys[] = {"code", "currency", "kind", "name", "no_overdraft", NULL};
-	struct ledger_account a;
 	const char *kind;
 	enum redress_err rc;
 
-	memset(&a, 0, sizeof(a));
+	memset(a, 0, sizeof(*a));
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "code", 0, a.code, sizeof(a.code), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "currency", 0, a.currency, sizeof(a.currency), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "name", 0, a.name, sizeof(a.name), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "code", 0, a->code, sizeof(a->code), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "currency", 0, a->currency, sizeof(a->currency), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "name", 0, a->name, sizeof(a->name), err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "kind", &kind, err)) != REDRESS_OK ||
-	    (rc = ledger_kind_parse(kind, &a.kind, err)) != REDRESS_OK ||
-	    (rc = canon_get_bool(ev->data, "no_overdraft", &a.no_overdraft, err)) != REDRESS_OK)
+	    (rc = ledger_kind_parse(kind, &a->kind, err)) != REDRESS_OK ||
+	    (rc = canon_get_bool(ev->data, "no_overdraft", &a->no_overdraft, err)) != REDRESS_OK)
 		return rc;
-	if (currency_find(a.currency, err) == NULL)
+	if (currency_find(a->currency, err) == NULL)
 		return err->code;
-	a.opened_seq = ev->seq;
-	return ledger_apply_account(store, &a, err);
+	a->opened_seq = ev->seq;
+	return REDRESS_OK;
+}
+
+enum redress_err
+ledger_decode_transfer(const struct event *ev, struct ledger_transfer *t, struct redress_error *err)
+{
+	static const char *const keys[] = {"amount", "credit", "currency", "debit", "exchange",
+					   "id",     "pending", "ref",     NULL};
+	enum redress_err rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "id", 0, t->id, sizeof(t->id), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "debit", 0, t->debit, sizeof(t->debit), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "credit", 0, t->credit, sizeof(t->credit), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "currency", 0, t->currency, sizeof(t->currency), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "ref", 1, t->ref, sizeof(t->ref), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "exchange", 1, t->exchange, sizeof(t->exchange), err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "amount", &t->amount, err)) != REDRESS_OK ||
+	    (rc = canon_get_bool(ev->data, "pending", &t->two_phase, err)) != REDRESS_OK)
+		return rc;
+	if (t->amount <= 0)
+		return error_set(err, REDRESS_E_INVALID, "transfer '%s' has a non-positive amount", t->id);
+	t->state = t->two_phase ? LEDGER_PENDING : LEDGER_POSTED;
+	t->created_seq = ev->seq;
+	t->resolved_seq = -1;
+	return REDRESS_OK;
+}
+
+enum redress_err
+ledger_decode_id(const struct event *ev, const char **id_r, struct redress_error *err)
+{
+	static const char *const keys[] = {"id", NULL};
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK)
+		return rc;
+	return canon_get_string(ev->data, "id", id_r, err);
 }
 
 static enum redress_err
@@ -359,8 +430,6 @@ load_pair(struct store *store, const char *debit_code, const char *credit_code, 
 {
 	enum redress_err rc;
 
-	if (strcmp(debit_code, credit_code) == 0)
-		return error_set(err, REDRESS_E_INVALID, "debit and credit are the same account '%s'", debit_code);
 	if ((rc = ledger_account_get(store, debit_code, debit, err)) != REDRESS_OK ||
 	    (rc = ledger_account_get(store, credit_code, credit, err)) != REDRESS_OK)
 		return rc;
@@ -370,33 +439,13 @@ load_pair(struct store *store, const char *debit_code, const char *credit_code, 
 static enum redress_err
 replay_transfer(struct store *store, const struct event *ev, struct redress_error *err)
 {
-	static const char *const keys[] = {"amount", "credit", "currency", "debit", "exchange",
-					   "id",     "pending", "ref",     NULL};
 	struct ledger_account debit, credit;
 	struct ledger_transfer t;
 	enum redress_err rc;
 
-	memset(&t, 0, sizeof(t));
-	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "id", 0, t.id, sizeof(t.id), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "debit", 0, t.debit, sizeof(t.debit), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "credit", 0, t.credit, sizeof(t.credit), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "currency", 0, t.currency, sizeof(t.currency), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "ref", 1, t.ref, sizeof(t.ref), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "exchange", 1, t.exchange, sizeof(t.exchange), err)) != REDRESS_OK ||
-	    (rc = canon_get_int(ev->data, "amount", &t.amount, err)) != REDRESS_OK ||
-	    (rc = canon_get_bool(ev->data, "pending", &t.two_phase, err)) != REDRESS_OK)
-		return rc;
-	if (t.amount <= 0)
-		return error_set(err, REDRESS_E_INVALID, "transfer '%s' has a non-positive amount", t.id);
-	if ((rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK)
-		return rc;
-	if (strcmp(debit.currency, t.currency) != 0 || strcmp(credit.currency, t.currency) != 0)
-		return error_set(err, REDRESS_E_INVALID, "transfer '%s' mixes currencies", t.id);
-	t.state = t.two_phase ? LEDGER_PENDING : LEDGER_POSTED;
-	t.created_seq = ev->seq;
-	t.resolved_seq = -1;
-	if ((rc = ledger_apply_transfer(store, &t, &debit, &credit, err)) != REDRESS_OK)
+	if ((rc = ledger_decode_transfer(ev, &t, err)) != REDRESS_OK ||
+	    (rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK ||
+	    (rc = ledger_apply_transfer(store, &t, &debit, &credit, err)) != REDRESS_OK)
 		return rc;
 	return write_pair(store, &debit, &credit, err);
 }
@@ -404,22 +453,15 @@ replay_transfer(struct store *store, const struct event *ev, struct redress_erro
 static enum redress_err
 replay_resolve(struct store *store, const struct event *ev, enum ledger_state to, struct redress_error *err)
 {
-	static const char *const keys[] = {"id", NULL};
 	struct ledger_account debit, credit;
 	struct ledger_transfer t;
 	const char *id;
 	enum redress_err rc;
 
-	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(ev->data, "id", &id, err)) != REDRESS_OK ||
-	    (rc = ledger_transfer_get(store, id, &t, err)) != REDRESS_OK)
-		return rc;
-	if (t.state != LEDGER_PENDING)
-		return error_set(err, REDRESS_E_CONFLICT, "transfer '%s' is already %s", t.id,
-				 ledger_state_name(t.state));
-	if ((rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK)
-		return rc;
-	if ((rc = ledger_apply_resolve(store, &t, to, ev->seq, &debit, &credit, err)) != REDRESS_OK)
+	if ((rc = ledger_decode_id(ev, &id, err)) != REDRESS_OK ||
+	    (rc = ledger_transfer_get(store, id, &t, err)) != REDRESS_OK ||
+	    (rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK ||
+	    (rc = ledger_apply_resolve(store, &t, to, ev->seq, &debit, &credit, err)) != REDRESS_OK)
 		return rc;
 	return write_pair(store, &debit, &credit, err);
 }
@@ -427,8 +469,14 @@ replay_resolve(struct store *store, const struct event *ev, enum ledger_state to
 static enum redress_err
 ledger_replay(struct store *store, const struct event *ev, struct redress_error *err)
 {
-	if (strcmp(ev->type, LEDGER_EV_ACCOUNT_OPENED) == 0)
-		return replay_account(store, ev, err);
+	struct ledger_account a;
+	enum redress_err rc;
+
+	if (strcmp(ev->type, LEDGER_EV_ACCOUNT_OPENED) == 0) {
+		if ((rc = ledger_decode_account(ev, &a, err)) != REDRESS_OK)
+			return rc;
+		return ledger_apply_account(store, &a, err);
+	}
 	if (strcmp(ev->type, LEDGER_EV_TRANSFER_CREATED) == 0)
 		return replay_transfer(store, ev, err);
 	if (strcmp(ev->type, LEDGER_EV_TRANSFER_POSTED) == 0)
@@ -483,4 +531,7 @@ const struct event_module ledger_module = {
 	.check = ledger_check,
 	.flush = ledger_cache_flush,
 	.discard = ledger_cache_discard,
+	.fold_begin = ledger_fold_begin,
+	.fold = ledger_fold,
+	.fold_end = ledger_fold_end,
 };

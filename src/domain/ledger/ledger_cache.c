@@ -3,97 +3,48 @@
  * payments from the same fund account then reads that account once and
  * writes its totals once, at commit, instead of a thousand times each.
  *
- * The cache is an open-addressed table of separately allocated entries, so
- * that pointers handed out stay valid while the table grows.  It lives in
- * the log's per-change module state and is freed when the change ends.
+ * Entries are allocated one by one, so pointers handed out stay valid while
+ * the table grows.  The cache lives in the log's per-change module state
+ * and is freed when the change ends.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strmap.h"
 #include "domain/ledger/ledger_int.h"
-
-#define CACHE_INITIAL 16 /* slots; a power of two */
 
 struct cache_entry {
 	struct ledger_account account; /* first, so a pointer to it is one to the entry */
 	int dirty;
 };
 
-struct ledger_cache {
-	size_t count;
-	size_t cap;
-	struct cache_entry **slots;
-};
-
-static uint64_t
-cache_hash(const char *code)
-{
-	uint64_t h = 1469598103934665603u; /* FNV-1a */
-
-	for (; *code != '\0'; code++)
-		h = (h ^ (unsigned char)*code) * 1099511628211u;
-	return h;
-}
-
-static struct cache_entry **
-cache_slot(struct ledger_cache *c, const char *code)
-{
-	size_t i = (size_t)cache_hash(code) & (c->cap - 1);
-
-	while (c->slots[i] != NULL && strcmp(c->slots[i]->account.code, code) != 0)
-		i = (i + 1) & (c->cap - 1);
-	return &c->slots[i];
-}
-
-static int
-cache_grow(struct ledger_cache *c)
-{
-	struct cache_entry **old = c->slots;
-	size_t old_cap = c->cap, i, cap;
-
-	if (__builtin_mul_overflow(old_cap ? old_cap : CACHE_INITIAL / 2, 2, &cap))
-		return 0;
-	c->slots = calloc(cap, sizeof(*c->slots));
-	if (c->slots == NULL) {
-		c->slots = old;
-		return 0;
-	}
-	c->cap = cap;
-	for (i = 0; i < old_cap; i++)
-		if (old[i] != NULL)
-			*cache_slot(c, old[i]->account.code) = old[i];
-	free(old);
-	return 1;
-}
-
 enum redress_err
 ledger_cache_account(struct tlog *log, const char *code, struct ledger_account **a_r, struct redress_error *err)
 {
 	void **state = tlog_module_state(log, &ledger_module);
-	struct ledger_cache *c;
-	struct cache_entry **slot, *e;
+	struct cache_entry *e;
+	struct strmap *map;
 	enum redress_err rc;
 
 	if (state == NULL)
 		return error_set(err, REDRESS_E_INTERNAL, "ledger used outside a change");
-	if (*state == NULL && (*state = calloc(1, sizeof(struct ledger_cache))) == NULL)
-		return error_set(err, REDRESS_E_NOMEM, "out of memory caching accounts");
-	c = *state;
-	if ((c->cap == 0 || (c->count + 1) * 2 > c->cap) && !cache_grow(c))
-		return error_set(err, REDRESS_E_NOMEM, "out of memory caching accounts");
-	slot = cache_slot(c, code);
-	if (*slot != NULL) {
-		*a_r = &(*slot)->account;
+	if (*state == NULL) {
+		if ((*state = malloc(sizeof(struct strmap))) == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory caching accounts");
+		strmap_init(*state);
+	}
+	map = *state;
+	if ((e = strmap_get(map, code)) != NULL) {
+		*a_r = &e->account;
 		return REDRESS_OK;
 	}
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory caching accounts");
-	if ((rc = ledger_account_get(tlog_store(log), code, &e->account, err)) != REDRESS_OK) {
+	if ((rc = ledger_account_get(tlog_store(log), code, &e->account, err)) != REDRESS_OK ||
+	    (rc = strmap_put(map, e->account.code, e, err)) != REDRESS_OK) {
 		free(e);
 		return rc;
 	}
-	*slot = e;
-	c->count++;
 	*a_r = &e->account;
 	return REDRESS_OK;
 }
@@ -107,14 +58,14 @@ ledger_cache_dirty(struct ledger_account *a)
 enum redress_err
 ledger_cache_flush(struct store *store, void *state, struct redress_error *err)
 {
-	struct ledger_cache *c = state;
+	struct strmap *map = state;
 	enum redress_err rc;
 	size_t i;
 
-	for (i = 0; i < c->cap; i++) {
-		struct cache_entry *e = c->slots[i];
+	for (i = 0; i < map->cap; i++) {
+		struct cache_entry *e = map->slots[i].value;
 
-		if (e == NULL || !e->dirty)
+		if (map->slots[i].key == NULL || !e->dirty)
 			continue;
 		if ((rc = ledger_write_totals(store, &e->account, err)) != REDRESS_OK)
 			return rc;
@@ -126,11 +77,12 @@ ledger_cache_flush(struct store *store, void *state, struct redress_error *err)
 void
 ledger_cache_discard(void *state)
 {
-	struct ledger_cache *c = state;
+	struct strmap *map = state;
 	size_t i;
 
-	for (i = 0; i < c->cap; i++)
-		free(c->slots[i]);
-	free(c->slots);
-	free(c);
+	for (i = 0; i < map->cap; i++)
+		if (map->slots[i].key != NULL)
+			free(map->slots[i].value);
+	strmap_free(map);
+	free(map);
 }

@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "domain/ledger/ledger.h"
+#include "log/audit.h"
 
 #define LEDGER_EV_ACCOUNT_OPENED    "ledger.account.opened"
 #define LEDGER_EV_TRANSFER_CREATED  "ledger.transfer.created"
@@ -40,6 +41,27 @@ void ledger_cache_discard(void *state);
 
 /* Writes an account's four totals. */
 enum redress_err ledger_write_totals(struct store *store, const struct ledger_account *a, struct redress_error *err);
+
+/* Reading events back: each checks every field and refuses unknown ones. */
+enum redress_err ledger_decode_account(const struct event *ev, struct ledger_account *a, struct redress_error *err);
+enum redress_err ledger_decode_transfer(const struct event *ev, struct ledger_transfer *t,
+					struct redress_error *err);
+enum redress_err ledger_decode_id(const struct event *ev, const char **id_r, struct redress_error *err);
+
+/*
+ * The arithmetic of a transfer on its two accounts' totals, checked; on
+ * error the accounts are unchanged.  Shared by the tables and audit's fold.
+ */
+enum redress_err ledger_totals_create(const struct ledger_transfer *t, struct ledger_account *debit,
+				      struct ledger_account *credit, struct redress_error *err);
+enum redress_err ledger_totals_resolve(const struct ledger_transfer *t, enum ledger_state to,
+				       struct ledger_account *debit, struct ledger_account *credit,
+				       struct redress_error *err);
+
+/* Audit's fast path: the ledger's events folded into an in-memory model. */
+void *ledger_fold_begin(void);
+enum redress_err ledger_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err);
+void ledger_fold_end(void *model, struct audit_fold *fold);
 
 /*
  * Applying events to the tables.  The live commands and audit's replay

@@ -1,0 +1,189 @@
+/*
+ * fuzz_event.c -- libFuzzer target for the canonical JSON reader and
+ * writer (core/canon.c) and for the ledger's replay of events
+ * (domain/ledger/ledger_apply.c).
+ *
+ * Canonical form must be a fixed point: whatever canon_parse accepts,
+ * canon_value must write, and writing what it wrote must give the same bytes
+ * again.  If not, two honest parties could hash the same event differently,
+ * and the target aborts.
+ *
+ * An object is then replayed as a ledger event, the way audit replays the
+ * log: its "type" member names the event (a transfer when there is none),
+ * its "data" member, or else the object itself, is the event's data.  An
+ * array replays each object in it in turn, so that the fuzzer can reach
+ * sequences such as open, transfer, post.  Replay runs against an in-memory
+ * database that already holds a few accounts and a pending transfer, inside
+ * a transaction rolled back after every input, so that no input sees
+ * another's state.  Refusals are expected; crashes, leaks and undefined
+ * behaviour are not, and neither is a ledger out of balance: whatever
+ * replay accepted, per currency the debits must still equal the credits and
+ * no total may be negative.  That is checked with a query of its own
+ * rather than through the ledger's check, which is also run, for its own
+ * crashes.
+ */
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/canon.h"
+#include "core/error.h"
+#include "domain/ledger/ledger.h"
+#include "log/audit.h"
+#include "log/tlog.h"
+#include "store/store.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Events in one array input that are replayed; the rest are only parsed. */
+#define FUZZ_EVENTS_MAX 16
+
+static struct store *fuzz_store;
+
+/* Currencies out of balance, and accounts with a negative total. */
+static const struct store_query fuzz_q_unbalanced = {
+	"fuzz.unbalanced",
+	"SELECT (SELECT count(*) FROM (SELECT currency FROM ledger_accounts GROUP BY currency"
+	" HAVING total(debits_posted) <> total(credits_posted) OR total(debits_pending) <> total(credits_pending)))"
+	" + (SELECT count(*) FROM ledger_accounts WHERE debits_posted < 0 OR credits_posted < 0"
+	" OR debits_pending < 0 OR credits_pending < 0)"};
+
+/*
+ * The state every input starts from, built through replay itself: accounts
+ * a and b in KRW (a may not be overdrawn), c in USD, and a pending transfer
+ * p1 from a to b.
+ */
+static const char *const fuzz_baseline[][2] = {
+	{"ledger.account.opened",
+	 "{\"code\":\"a\",\"currency\":\"KRW\",\"kind\":\"asset\",\"name\":\"A\",\"no_overdraft\":true}"},
+	{"ledger.account.opened",
+	 "{\"code\":\"b\",\"currency\":\"KRW\",\"kind\":\"liability\",\"name\":\"B\",\"no_overdraft\":false}"},
+	{"ledger.account.opened",
+	 "{\"code\":\"c\",\"currency\":\"USD\",\"kind\":\"equity\",\"name\":\"C\",\"no_overdraft\":false}"},
+	{"ledger.transfer.created", "{\"amount\":10,\"credit\":\"a\",\"currency\":\"KRW\",\"debit\":\"b\","
+				    "\"exchange\":null,\"id\":\"p1\",\"pending\":true,\"ref\":null}"},
+};
+
+/* Writes v canonically into out; returns 0 when the writer refuses it. */
+static int
+encode(const json_t *v, struct buf *out)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_value(&c, v);
+	return canon_error(&c, NULL) == REDRESS_OK;
+}
+
+/*
+ * Aborts when the ledger is out of balance.  total() sums in floating point,
+ * which cannot overflow; the totals it compares are sums of the same
+ * amounts, added in the same order, so they are equal when the integers are.
+ */
+static void
+check_balanced(void)
+{
+	static struct audit_report report;
+	struct redress_error err;
+	struct store_stmt *st;
+
+	if ((st = store_query(fuzz_store, &fuzz_q_unbalanced, &err)) == NULL)
+		abort();
+	if (store_step(st, &err) != STORE_ROW || store_column_int64(st, 0) != 0)
+		abort();
+	memset(&report, 0, sizeof(report));
+	(void)ledger_module.check(fuzz_store, &report, &err);
+}
+
+static enum redress_err
+replay(const json_t *obj, uint64_t seq, struct redress_error *err)
+{
+	const json_t *type = json_object_get(obj, "type"), *data = json_object_get(obj, "data");
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.seq = seq;
+	ev.type = json_is_string(type) ? json_string_value(type) : "ledger.transfer.created";
+	ev.actor = "fuzz";
+	ev.at = "2024-06-01T00:00:00Z";
+	ev.data = json_is_object(data) ? data : obj;
+	return ledger_module.replay(fuzz_store, &ev, err);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct redress_error err;
+	json_t *data;
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	if (store_open(":memory:", STORE_OPEN_CREATE, &fuzz_store, &err) != REDRESS_OK ||
+	    store_exec(fuzz_store, ledger_module.schema, &err) != REDRESS_OK || store_begin(fuzz_store, &err) != REDRESS_OK)
+		abort();
+	for (i = 0; i < sizeof(fuzz_baseline) / sizeof(fuzz_baseline[0]); i++) {
+		struct event ev = {i + 1, fuzz_baseline[i][0], "fuzz", "2024-06-01T00:00:00Z", NULL};
+
+		if (canon_parse(fuzz_baseline[i][1], strlen(fuzz_baseline[i][1]), &data, &err) != REDRESS_OK)
+			abort();
+		ev.data = data;
+		if (ledger_module.replay(fuzz_store, &ev, &err) != REDRESS_OK)
+			abort();
+		json_decref(data);
+	}
+	if (store_commit(fuzz_store, &err) != REDRESS_OK)
+		abort();
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct redress_error err;
+	struct buf first, second;
+	json_t *root = NULL, *again = NULL;
+	size_t i, n;
+
+	if (canon_parse((const char *)data, size, &root, &err) != REDRESS_OK)
+		return 0;
+
+	/*
+	 * Canonical output is never longer than the input plus a little (white
+	 * space goes, escapes only shrink), so this limit is never the reason
+	 * for a failure.
+	 */
+	buf_init(&first, 2 * size + 64);
+	buf_init(&second, 2 * size + 64);
+	if (!encode(root, &first))
+		abort();
+	if (canon_parse(first.data, first.len, &again, &err) != REDRESS_OK)
+		abort();
+	if (!encode(again, &second) || second.len != first.len || memcmp(first.data, second.data, first.len) != 0)
+		abort();
+	if (!json_equal(root, again))
+		abort();
+	json_decref(again);
+	buf_free(&first);
+	buf_free(&second);
+
+	if (store_begin(fuzz_store, &err) != REDRESS_OK)
+		abort();
+	/* Like audit, a refused event is noted and the next one replayed. */
+	if (json_is_object(root)) {
+		(void)replay(root, 1, &err);
+	} else if (json_is_array(root)) {
+		n = json_array_size(root);
+		for (i = 0; i < n && i < FUZZ_EVENTS_MAX; i++)
+			if (json_is_object(json_array_get(root, i)))
+				(void)replay(json_array_get(root, i), 1 + i, &err);
+	}
+	check_balanced();
+	store_rollback(fuzz_store);
+	json_decref(root);
+	return 0;
+}
