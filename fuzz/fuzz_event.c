@@ -46,11 +46,11 @@ static struct store *fuzz_store;
 
 /* Currencies out of balance, and accounts with a negative total. */
 static const struct store_query fuzz_q_unbalanced = {
-	"fuzz.unbalanced",
-	"SELECT (SELECT count(*) FROM (SELECT currency FROM ledger_accounts GROUP BY currency"
-	" HAVING total(debits_posted) <> total(credits_posted) OR total(debits_pending) <> total(credits_pending)))"
-	" + (SELECT count(*) FROM ledger_accounts WHERE debits_posted < 0 OR credits_posted < 0"
-	" OR debits_pending < 0 OR credits_pending < 0)"};
+    "fuzz.unbalanced",
+    "SELECT (SELECT count(*) FROM (SELECT currency FROM ledger_accounts GROUP BY currency"
+    " HAVING sum(debits_posted) <> sum(credits_posted) OR sum(debits_pending) <> sum(credits_pending)))"
+    " + (SELECT count(*) FROM ledger_accounts WHERE debits_posted < 0 OR credits_posted < 0"
+    " OR debits_pending < 0 OR credits_pending < 0)"};
 
 /*
  * The state every input starts from, built through replay itself: accounts
@@ -58,14 +58,14 @@ static const struct store_query fuzz_q_unbalanced = {
  * p1 from a to b.
  */
 static const char *const fuzz_baseline[][2] = {
-	{"ledger.account.opened",
-	 "{\"code\":\"a\",\"currency\":\"KRW\",\"kind\":\"asset\",\"name\":\"A\",\"no_overdraft\":true}"},
-	{"ledger.account.opened",
-	 "{\"code\":\"b\",\"currency\":\"KRW\",\"kind\":\"liability\",\"name\":\"B\",\"no_overdraft\":false}"},
-	{"ledger.account.opened",
-	 "{\"code\":\"c\",\"currency\":\"USD\",\"kind\":\"equity\",\"name\":\"C\",\"no_overdraft\":false}"},
-	{"ledger.transfer.created", "{\"amount\":10,\"credit\":\"a\",\"currency\":\"KRW\",\"debit\":\"b\","
-				    "\"exchange\":null,\"id\":\"p1\",\"pending\":true,\"ref\":null}"},
+    {"ledger.account.opened",
+     "{\"code\":\"a\",\"currency\":\"KRW\",\"kind\":\"asset\",\"name\":\"A\",\"no_overdraft\":true}"},
+    {"ledger.account.opened",
+     "{\"code\":\"b\",\"currency\":\"KRW\",\"kind\":\"liability\",\"name\":\"B\",\"no_overdraft\":false}"},
+    {"ledger.account.opened",
+     "{\"code\":\"c\",\"currency\":\"USD\",\"kind\":\"equity\",\"name\":\"C\",\"no_overdraft\":false}"},
+    {"ledger.transfer.created", "{\"amount\":10,\"credit\":\"a\",\"currency\":\"KRW\",\"debit\":\"b\","
+                                "\"exchange\":null,\"id\":\"p1\",\"pending\":true,\"ref\":null}"},
 };
 
 /* Writes v canonically into out; returns 0 when the writer refuses it. */
@@ -80,9 +80,9 @@ encode(const json_t *v, struct buf *out)
 }
 
 /*
- * Aborts when the ledger is out of balance.  total() sums in floating point,
- * which cannot overflow; the totals it compares are sums of the same
- * amounts, added in the same order, so they are equal when the integers are.
+ * Aborts when the ledger is out of balance.  SQLite's sum() is exact and
+ * fails on overflow, which totals near INT64_MAX can legitimately cause;
+ * then the balance cannot be judged this way and the input passes.
  */
 static void
 check_balanced(void)
@@ -90,13 +90,19 @@ check_balanced(void)
 	static struct audit_report report;
 	struct redress_error err;
 	struct store_stmt *st;
+	enum store_step_result r;
 
 	if ((st = store_query(fuzz_store, &fuzz_q_unbalanced, &err)) == NULL)
 		abort();
-	if (store_step(st, &err) != STORE_ROW || store_column_int64(st, 0) != 0)
+	r = store_step(st, &err);
+	if (r == STORE_ROW && store_column_int64(st, 0) != 0)
 		abort();
-	memset(&report, 0, sizeof(report));
-	(void)ledger_module.check(fuzz_store, &report, &err);
+	if (r == STORE_ROW)
+		(void)store_step(st, &err);
+	if (ledger_module.check != NULL) {
+		memset(&report, 0, sizeof(report));
+		(void)ledger_module.check(fuzz_store, &report, &err);
+	}
 }
 
 static enum redress_err
@@ -124,10 +130,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	if (store_open(":memory:", STORE_OPEN_CREATE, &fuzz_store, &err) != REDRESS_OK ||
-	    store_exec(fuzz_store, ledger_module.schema, &err) != REDRESS_OK || store_begin(fuzz_store, &err) != REDRESS_OK)
+	    store_exec(fuzz_store, ledger_module.schema, &err) != REDRESS_OK ||
+	    store_begin(fuzz_store, &err) != REDRESS_OK)
 		abort();
 	for (i = 0; i < sizeof(fuzz_baseline) / sizeof(fuzz_baseline[0]); i++) {
-		struct event ev = {i + 1, fuzz_baseline[i][0], "fuzz", "2024-06-01T00:00:00Z", NULL};
+		struct event ev = {
+		    .seq = i + 1, .type = fuzz_baseline[i][0], .actor = "fuzz", .at = "2024-06-01T00:00:00Z"};
 
 		if (canon_parse(fuzz_baseline[i][1], strlen(fuzz_baseline[i][1]), &data, &err) != REDRESS_OK)
 			abort();
@@ -163,7 +171,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (canon_parse(first.data, first.len, &again, &err) != REDRESS_OK)
 		abort();
-	if (!encode(again, &second) || second.len != first.len || memcmp(first.data, second.data, first.len) != 0)
+	if (!encode(again, &second) || second.len != first.len ||
+	    memcmp(first.data, second.data, first.len) != 0)
 		abort();
 	if (!json_equal(root, again))
 		abort();

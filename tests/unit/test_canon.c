@@ -102,7 +102,8 @@ parse_refused_n(const char *text, size_t len, const char *needle)
 	if (canon_parse(text, len, &v, &err) != REDRESS_E_INVALID || err.code != REDRESS_E_INVALID)
 		fail_msg("canon_parse(\"%.*s\") accepted", (int)len, text);
 	if (strstr(err.message, needle) == NULL)
-		fail_msg("canon_parse(\"%.*s\"): \"%s\" does not say \"%s\"", (int)len, text, err.message, needle);
+		fail_msg("canon_parse(\"%.*s\"): \"%s\" does not say \"%s\"", (int)len, text, err.message,
+		         needle);
 	assert_ptr_equal(v, (json_t *)&err);
 }
 
@@ -212,8 +213,9 @@ test_writer_nested(void **state)
 	canon_object_end(&c);
 	canon_array_end(&c);
 	canon_object_end(&c);
-	assert_written(&c, &b, "{\"a\":[1,{\"b\":null,\"c\":true},[],\"\"],\"d\":\"x\",\"e\":false,\"f\":{},"
-			       "\"g\":[{\"a\":1},{\"a\":2}]}");
+	assert_written(&c, &b,
+	               "{\"a\":[1,{\"b\":null,\"c\":true},[],\"\"],\"d\":\"x\",\"e\":false,\"f\":{},"
+	               "\"g\":[{\"a\":1},{\"a\":2}]}");
 	buf_free(&b);
 }
 
@@ -230,22 +232,34 @@ test_writer_escapes(void **state)
 	canon_init(&c, &b);
 	/* '/' and DEL are not escaped; non-ASCII is written as itself. */
 	canon_string(&c, "\b\t\n\f\r\x01\x1f\"\\/\x7f"
-			 "caf\xc3\xa9 \xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xf0\x9f\x98\x80");
+	                 "caf\xc3\xa9 \xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xf0\x9f\x98\x80");
 	assert_written(&c, &b,
-		       "\"\\b\\t\\n\\f\\r\\u0001\\u001f\\\"\\\\/\x7f"
-		       "caf\xc3\xa9 \xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xf0\x9f\x98\x80\"");
+	               "\"\\b\\t\\n\\f\\r\\u0001\\u001f\\\"\\\\/\x7f"
+	               "caf\xc3\xa9 \xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xf0\x9f\x98\x80\"");
 
 	/* Every control character alone: five short forms, the rest \u00xx in lower case. */
 	for (ch = 1; ch < 0x20; ch++) {
 		in[0] = (char)ch;
 		in[1] = '\0';
 		switch (ch) {
-		case 0x08: snprintf(want, sizeof(want), "\"\\b\""); break;
-		case 0x09: snprintf(want, sizeof(want), "\"\\t\""); break;
-		case 0x0a: snprintf(want, sizeof(want), "\"\\n\""); break;
-		case 0x0c: snprintf(want, sizeof(want), "\"\\f\""); break;
-		case 0x0d: snprintf(want, sizeof(want), "\"\\r\""); break;
-		default: snprintf(want, sizeof(want), "\"\\u%04x\"", ch); break;
+		case 0x08:
+			snprintf(want, sizeof(want), "\"\\b\"");
+			break;
+		case 0x09:
+			snprintf(want, sizeof(want), "\"\\t\"");
+			break;
+		case 0x0a:
+			snprintf(want, sizeof(want), "\"\\n\"");
+			break;
+		case 0x0c:
+			snprintf(want, sizeof(want), "\"\\f\"");
+			break;
+		case 0x0d:
+			snprintf(want, sizeof(want), "\"\\r\"");
+			break;
+		default:
+			snprintf(want, sizeof(want), "\"\\u%04x\"", ch);
+			break;
 		}
 		buf_reset(&b);
 		canon_init(&c, &b);
@@ -340,17 +354,14 @@ static void
 test_writer_key_order(void **state)
 {
 	static const char *const good[][4] = {
-		{"B", "a", NULL},  /* byte order: upper case first */
-		{"a", "aa", "b", NULL},
-		{"a", "a ", "a0", NULL},
-		{"_", "a", "z", NULL},
+	    {"B", "a", NULL}, /* byte order: upper case first */
+	    {"a", "aa", "b", NULL},
+	    {"a", "a ", "a0", NULL},
+	    {"_", "a", "z", NULL},
 	};
 	static const char *const bad[][4] = {
-		{"b", "a", NULL},
-		{"a", "a", NULL}, /* a duplicate */
-		{"a", "B", NULL},
-		{"aa", "a", NULL},
-		{"a", "c", "b", NULL},
+	    {"b", "a", NULL}, {"a", "a", NULL}, /* a duplicate */
+	    {"a", "B", NULL}, {"aa", "a", NULL}, {"a", "c", "b", NULL},
 	};
 	struct canon c;
 	struct buf b;
@@ -420,6 +431,7 @@ test_writer_misuse(void **state)
 	char key[CANON_KEY_MAX + 1];
 	struct canon c;
 	struct buf b;
+	json_t *real;
 
 	(void)state;
 	buf_init(&b, TEST_BUF_MAX);
@@ -492,15 +504,12 @@ test_writer_misuse(void **state)
 	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
 
 	/* A real has no canonical form. */
-	{
-		json_t *real = json_real(1.5);
-
-		buf_reset(&b);
-		canon_init(&c, &b);
-		canon_value(&c, real);
-		assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
-		json_decref(real);
-	}
+	real = json_real(1.5);
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_value(&c, real);
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+	json_decref(real);
 	buf_free(&b);
 }
 
@@ -582,51 +591,51 @@ test_parse_refuses(void **state)
 		const char *text;
 		const char *needle;
 	} cases[] = {
-		/* Duplicates, at any depth. */
-		{"{\"a\":1,\"a\":2}", "duplicate"},
-		{"{\"a\":1,\"b\":2,\"a\":1}", "duplicate"},
-		{"{\"x\":{\"a\":1,\"a\":2}}", "duplicate"},
-		{"[{\"a\":null,\"a\":null}]", "duplicate"},
-		/* Reals, in every spelling. */
-		{"1.0", "real number"},
-		{"1e2", "real number"},
-		{"1E2", "real number"},
-		{"-0.5", "real number"},
-		{"1.5e-3", "real number"},
-		{"0.0", "real number"},
-		{"[1,2.5]", "real number"},
-		{"{\"a\":{\"b\":1.5}}", "real number"},
-		/* Trailing bytes. */
-		{"1 2", "at byte 3"},
-		{"{} x", "at byte"},
-		{"{}{}", "at byte"},
-		{"[]]", "at byte"},
-		/* Not JSON. */
-		{"", "at byte 0"},
-		{"{", "not valid JSON"},
-		{"[1,2,x]", "at byte 6"},
-		{"{\"a\":}", "at byte 6"},
-		{"{\"a\" 1}", "at byte 6"},
-		{"[1,]", "at byte 4"},
-		{"'a'", "not valid JSON"},
-		{"tru", "not valid JSON"},
-		{"NaN", "not valid JSON"},
-		{"01", "not valid JSON"},
-		{"\"\\x\"", "not valid JSON"},
-		/* Integers beyond int64. */
-		{"9223372036854775808", "too big"},
-		{"-9223372036854775809", "too big"},
-		/* NUL in strings and keys, malformed UTF-8, lone surrogates. */
-		{"\"a\\u0000b\"", "not valid JSON"},
-		{"{\"a\\u0000\":1}", "not valid JSON"},
-		{"\"\xff\"", "not valid JSON"},
-		{"\"\xc0\x80\"", "not valid JSON"},
-		{"\"\xed\xa0\x80\"", "not valid JSON"},
-		{"\"\\ud800\"", "not valid JSON"},
-		/* Keys the writer would refuse. */
-		{"{\"\":1}", "empty key"},
-		{"{\"caf\xc3\xa9\":1}", "not ASCII"},
-		{"{\"\\u00e9\":1}", "not ASCII"},
+	    /* Duplicates, at any depth. */
+	    {"{\"a\":1,\"a\":2}", "duplicate"},
+	    {"{\"a\":1,\"b\":2,\"a\":1}", "duplicate"},
+	    {"{\"x\":{\"a\":1,\"a\":2}}", "duplicate"},
+	    {"[{\"a\":null,\"a\":null}]", "duplicate"},
+	    /* Reals, in every spelling. */
+	    {"1.0", "real number"},
+	    {"1e2", "real number"},
+	    {"1E2", "real number"},
+	    {"-0.5", "real number"},
+	    {"1.5e-3", "real number"},
+	    {"0.0", "real number"},
+	    {"[1,2.5]", "real number"},
+	    {"{\"a\":{\"b\":1.5}}", "real number"},
+	    /* Trailing bytes. */
+	    {"1 2", "at byte 3"},
+	    {"{} x", "at byte"},
+	    {"{}{}", "at byte"},
+	    {"[]]", "at byte"},
+	    /* Not JSON. */
+	    {"", "at byte 0"},
+	    {"{", "not valid JSON"},
+	    {"[1,2,x]", "at byte 6"},
+	    {"{\"a\":}", "at byte 6"},
+	    {"{\"a\" 1}", "at byte 6"},
+	    {"[1,]", "at byte 4"},
+	    {"'a'", "not valid JSON"},
+	    {"tru", "not valid JSON"},
+	    {"NaN", "not valid JSON"},
+	    {"01", "not valid JSON"},
+	    {"\"\\x\"", "not valid JSON"},
+	    /* Integers beyond int64. */
+	    {"9223372036854775808", "too big"},
+	    {"-9223372036854775809", "too big"},
+	    /* NUL in strings and keys, malformed UTF-8, lone surrogates. */
+	    {"\"a\\u0000b\"", "not valid JSON"},
+	    {"{\"a\\u0000\":1}", "not valid JSON"},
+	    {"\"\xff\"", "not valid JSON"},
+	    {"\"\xc0\x80\"", "not valid JSON"},
+	    {"\"\xed\xa0\x80\"", "not valid JSON"},
+	    {"\"\\ud800\"", "not valid JSON"},
+	    /* Keys the writer would refuse. */
+	    {"{\"\":1}", "empty key"},
+	    {"{\"caf\xc3\xa9\":1}", "not ASCII"},
+	    {"{\"\\u00e9\":1}", "not ASCII"},
 	};
 	size_t i;
 
@@ -654,18 +663,21 @@ test_parse_limits(void **state)
 	nested = nested_arrays(CANON_MAX_DEPTH);
 	parse_refused(nested, "nests deeper than 15");
 	free(nested);
-	parse_refused("{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{"
-		      "\"a\":{\"a\":{}}}}}}}}}}}}}}}}",
-		      "nests deeper");
-	assert_fixed_point("{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{"
-			   "\"a\":{\"a\":1}}}}}}}}}}}}}}}");
+	parse_refused(
+	    "{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{"
+	    "\"a\":{\"a\":{}}}}}}}}}}}}}}}}",
+	    "nests deeper");
+	assert_fixed_point(
+	    "{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{"
+	    "\"a\":{\"a\":1}}}}}}}}}}}}}}}");
 
 	/* 256 members, then 257. */
 	for (n = 256; n <= 257; n++) {
 		len = 0;
 		text[len++] = '{';
 		for (i = 0; i < n; i++)
-			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\"k%03zu\":%zu", i ? "," : "", i, i);
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\"k%03zu\":%zu",
+			                        i ? "," : "", i, i);
 		text[len++] = '}';
 		text[len] = '\0';
 		if (n == 256) {
@@ -694,30 +706,32 @@ static void
 test_round_trip(void **state)
 {
 	static const char *const canonical[] = {
-		"{}",
-		"[]",
-		"0",
-		"-1",
-		"-9223372036854775808",
-		"9223372036854775807",
-		"\"\"",
-		"null",
-		"true",
-		"false",
-		"[[],{},[[]],0]",
-		"{\"a\":[1,{\"b\":null,\"c\":true},[]],\"d\":\"x\",\"e\":false,\"f\":{}}",
-		"\"\\b\\t\\n\\f\\r\\u0001\\u000b\\u001f\\\"\\\\/\x7f\"",
-		"\"caf\xc3\xa9 \xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e "
-		"\xf0\x9f\x98\x80\"",
-		"{\"B\":1,\"_\":2,\"a\":3,\"a0\":4,\"aa\":5}",
-		"{\"a\\\"b\":1,\"a\\\\\":2}",
-		/* Ledger events as the ledger writes them. */
-		"{\"code\":\"bank:krw\",\"currency\":\"KRW\",\"kind\":\"asset\",\"name\":\"Bank\",\"no_overdraft\":true}",
-		"{\"amount\":5,\"credit\":\"a\",\"currency\":\"KRW\",\"debit\":\"b\",\"exchange\":null,\"id\":\"t1\","
-		"\"pending\":false,\"ref\":null}",
-		"{\"id\":\"t1\"}",
-		"{\"actor\":\"os:alice\",\"at\":\"2024-06-01T00:00:00Z\",\"data\":{\"id\":\"t1\"},\"seq\":3,"
-		"\"type\":\"ledger.transfer.posted\",\"v\":1}",
+	    "{}",
+	    "[]",
+	    "0",
+	    "-1",
+	    "-9223372036854775808",
+	    "9223372036854775807",
+	    "\"\"",
+	    "null",
+	    "true",
+	    "false",
+	    "[[],{},[[]],0]",
+	    "{\"a\":[1,{\"b\":null,\"c\":true},[]],\"d\":\"x\",\"e\":false,\"f\":{}}",
+	    "\"\\b\\t\\n\\f\\r\\u0001\\u000b\\u001f\\\"\\\\/\x7f\"",
+	    "\"caf\xc3\xa9 \xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e "
+	    "\xf0\x9f\x98\x80\"",
+	    "{\"B\":1,\"_\":2,\"a\":3,\"a0\":4,\"aa\":5}",
+	    "{\"a\\\"b\":1,\"a\\\\\":2}",
+	    /* Ledger events as the ledger writes them. */
+	    "{\"code\":\"bank:krw\",\"currency\":\"KRW\",\"kind\":\"asset\",\"name\":\"Bank\",\"no_"
+	    "overdraft\":true}",
+	    "{\"amount\":5,\"credit\":\"a\",\"currency\":\"KRW\",\"debit\":\"b\",\"exchange\":null,\"id\":"
+	    "\"t1\","
+	    "\"pending\":false,\"ref\":null}",
+	    "{\"id\":\"t1\"}",
+	    "{\"actor\":\"os:alice\",\"at\":\"2024-06-01T00:00:00Z\",\"data\":{\"id\":\"t1\"},\"seq\":3,"
+	    "\"type\":\"ledger.transfer.posted\",\"v\":1}",
 	};
 	size_t i;
 
@@ -738,7 +752,7 @@ test_normalize(void **state)
 	assert_normalizes("\"\\u007f\"", "\"\x7f\"");
 	assert_normalizes("-0", "0");
 	assert_normalizes("{\"z\":{\"y\":1,\"x\":2},\"a\":[{\"d\":1,\"c\":2}]}",
-			  "{\"a\":[{\"c\":2,\"d\":1}],\"z\":{\"x\":2,\"y\":1}}");
+	                  "{\"a\":[{\"c\":2,\"d\":1}],\"z\":{\"x\":2,\"y\":1}}");
 }
 
 /* Random values, written by canon_value and by jansson's own encoder. */
@@ -746,8 +760,26 @@ static json_t *
 random_value(uint64_t *seed, unsigned depth)
 {
 	static const char *const pieces[] = {
-		"a", "Z", " ", "\"", "\\", "/", "\b", "\t", "\n", "\f", "\r", "\x01", "\x1f", "\x7f",
-		"\xc3\xa9", "\xed\x95\x9c", "\xf0\x9f\x98\x80", "\xe2\x80\xa8", "\xc2\x85", "0",
+	    "a",
+	    "Z",
+	    " ",
+	    "\"",
+	    "\\",
+	    "/",
+	    "\b",
+	    "\t",
+	    "\n",
+	    "\f",
+	    "\r",
+	    "\x01",
+	    "\x1f",
+	    "\x7f",
+	    "\xc3\xa9",
+	    "\xed\x95\x9c",
+	    "\xf0\x9f\x98\x80",
+	    "\xe2\x80\xa8",
+	    "\xc2\x85",
+	    "0",
 	};
 	static const char *const key_pieces[] = {"a", "b", "B", "_", "0", "aa", "\"", "\\", " "};
 	uint64_t r = next_random(seed);
@@ -786,8 +818,10 @@ random_value(uint64_t *seed, unsigned depth)
 		n = (size_t)(next_random(seed) % 6);
 		for (i = 0; i < n; i++) {
 			text[0] = '\0';
-			strcat(text, key_pieces[next_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
-			strcat(text, key_pieces[next_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
+			strcat(text,
+			       key_pieces[next_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
+			strcat(text,
+			       key_pieces[next_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
 			json_object_set_new(v, text, random_value(seed, depth + 1));
 		}
 		return v;
@@ -856,8 +890,9 @@ assert_get_failed(enum redress_err rc, const struct redress_error *err, const ch
 static void
 test_getters(void **state)
 {
-	static const char text[] = "{\"amount\":-9223372036854775808,\"flag\":true,\"name\":\"Bank\",\"none\":null,"
-				   "\"off\":false,\"list\":[],\"num\":7}";
+	static const char text[] =
+	    "{\"amount\":-9223372036854775808,\"flag\":true,\"name\":\"Bank\",\"none\":null,"
+	    "\"off\":false,\"list\":[],\"num\":7}";
 	struct redress_error err;
 	json_t *obj = parse_text(text), *arr = json_array(), *nul;
 	const char *s;
@@ -912,7 +947,8 @@ test_getters(void **state)
 	json_object_set_new(nul, "ref", json_stringn("a\0b", 3));
 	json_object_set_new(nul, "real", json_real(5.0));
 	s = "unchanged";
-	assert_get_failed(canon_get_string(nul, "ref", &s, &err), &err, "field 'ref' must be a string without NUL");
+	assert_get_failed(canon_get_string(nul, "ref", &s, &err), &err,
+	                  "field 'ref' must be a string without NUL");
 	assert_get_failed(canon_get_string_opt(nul, "ref", &s, &err), &err, "field 'ref'");
 	assert_string_equal(s, "unchanged");
 	assert_get_failed(canon_get_int(nul, "real", &n, &err), &err, "field 'real' must be an integer");
@@ -1130,26 +1166,26 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_writer_nested),
-		cmocka_unit_test(test_writer_escapes),
-		cmocka_unit_test(test_writer_integers),
-		cmocka_unit_test(test_writer_top_level_and_raw),
-		cmocka_unit_test(test_writer_key_order),
-		cmocka_unit_test(test_writer_misuse),
-		cmocka_unit_test(test_writer_depth),
-		cmocka_unit_test(test_writer_buffer_limit),
-		cmocka_unit_test(test_writer_many_members),
-		cmocka_unit_test(test_parse_refuses),
-		cmocka_unit_test(test_parse_limits),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_normalize),
-		cmocka_unit_test(test_random_against_jansson),
-		cmocka_unit_test(test_getters),
-		cmocka_unit_test(test_only_keys),
-		cmocka_unit_test(test_buf_limit_sticky),
-		cmocka_unit_test(test_buf_take),
-		cmocka_unit_test(test_buf_printf_growth),
-		cmocka_unit_test(test_buf_unbounded),
+	    cmocka_unit_test(test_writer_nested),
+	    cmocka_unit_test(test_writer_escapes),
+	    cmocka_unit_test(test_writer_integers),
+	    cmocka_unit_test(test_writer_top_level_and_raw),
+	    cmocka_unit_test(test_writer_key_order),
+	    cmocka_unit_test(test_writer_misuse),
+	    cmocka_unit_test(test_writer_depth),
+	    cmocka_unit_test(test_writer_buffer_limit),
+	    cmocka_unit_test(test_writer_many_members),
+	    cmocka_unit_test(test_parse_refuses),
+	    cmocka_unit_test(test_parse_limits),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_random_against_jansson),
+	    cmocka_unit_test(test_getters),
+	    cmocka_unit_test(test_only_keys),
+	    cmocka_unit_test(test_buf_limit_sticky),
+	    cmocka_unit_test(test_buf_take),
+	    cmocka_unit_test(test_buf_printf_growth),
+	    cmocka_unit_test(test_buf_unbounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

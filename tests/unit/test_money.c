@@ -51,7 +51,8 @@ parses_to(const char *text, const char *code, int64_t want)
 	if (rc != REDRESS_OK)
 		fail_msg("money_parse(\"%s\", %s) failed: %s", text, code, err.message);
 	if (got != want)
-		fail_msg("money_parse(\"%s\", %s) = %lld, want %lld", text, code, (long long)got, (long long)want);
+		fail_msg("money_parse(\"%s\", %s) = %lld, want %lld", text, code, (long long)got,
+		         (long long)want);
 }
 
 /*
@@ -69,14 +70,14 @@ refused(const char *text, const char *code, enum redress_err want_rc, const char
 	memset(&err, 0, sizeof(err));
 	rc = money_parse(text, cur(code), &got, &err);
 	if (rc != want_rc || err.code != want_rc)
-		fail_msg("money_parse(\"%s\", %s) gave %d (%s), want %d", text != NULL ? text : "(null)", code,
-			 (int)rc, err.message, (int)want_rc);
+		fail_msg("money_parse(\"%s\", %s) gave %d (%s), want %d", text != NULL ? text : "(null)",
+		         code, (int)rc, err.message, (int)want_rc);
 	if (strstr(err.message, needle) == NULL)
 		fail_msg("money_parse(\"%s\", %s): message \"%s\" does not say \"%s\"",
-			 text != NULL ? text : "(null)", code, err.message, needle);
+		         text != NULL ? text : "(null)", code, err.message, needle);
 	if (got != SENTINEL)
-		fail_msg("money_parse(\"%s\", %s) wrote %lld on failure", text != NULL ? text : "(null)", code,
-			 (long long)got);
+		fail_msg("money_parse(\"%s\", %s) wrote %lld on failure", text != NULL ? text : "(null)",
+		         code, (long long)got);
 }
 
 static void
@@ -110,7 +111,7 @@ test_currency_find(void **state)
 		const char *code;
 		unsigned exponent;
 	} known[] = {
-		{"KRW", 0}, {"JPY", 0}, {"VND", 0}, {"USD", 2}, {"EUR", 2}, {"GBP", 2}, {"KWD", 3},
+	    {"KRW", 0}, {"JPY", 0}, {"VND", 0}, {"USD", 2}, {"EUR", 2}, {"GBP", 2}, {"KWD", 3},
 	};
 	static const char *const unknown[] = {"XXX", "usd", "US", "USDX", "", " USD", "KRW\n"};
 	struct redress_error err;
@@ -188,23 +189,23 @@ test_parse_refuses_malformed(void **state)
 		const char *text;
 		const char *needle;
 	} cases[] = {
-		{"1.", "ends in '.'"},
-		{".5", "misplaced '.'"},
-		{".", "misplaced '.'"},
-		{"1.2.3", "misplaced '.'"},
-		{"1..2", "misplaced '.'"},
-		{"-5", "'-' at position 1"},
-		{"+5", "'+' at position 1"},
-		{"1e3", "'e' at position 2"},
-		{"1E3", "'E' at position 2"},
-		{"1,000", "',' at position 2"},
-		{"1_000", "'_' at position 2"},
-		{" 1", "' ' at position 1"},
-		{"1 ", "' ' at position 2"},
-		{"0x10", "'x' at position 2"},
-		{"١", "position 1"}, /* an Arabic-Indic digit is not a digit here */
-		{"1\t", "position 2"},
-		{"", "empty"},
+	    {"1.", "ends in '.'"},
+	    {".5", "misplaced '.'"},
+	    {".", "misplaced '.'"},
+	    {"1.2.3", "misplaced '.'"},
+	    {"1..2", "misplaced '.'"},
+	    {"-5", "'-' at position 1"},
+	    {"+5", "'+' at position 1"},
+	    {"1e3", "'e' at position 2"},
+	    {"1E3", "'E' at position 2"},
+	    {"1,000", "',' at position 2"},
+	    {"1_000", "'_' at position 2"},
+	    {" 1", "' ' at position 1"},
+	    {"1 ", "' ' at position 2"},
+	    {"0x10", "'x' at position 2"},
+	    {"١", "position 1"}, /* an Arabic-Indic digit is not a digit here */
+	    {"1\t", "position 2"},
+	    {"", "empty"},
 	};
 	static const char *const codes[] = {"KRW", "USD", "KWD"};
 	size_t i, j;
@@ -221,24 +222,23 @@ test_parse_refuses_malformed(void **state)
 	refused(NULL, "USD", REDRESS_E_INVALID, "empty");
 }
 
+/* U+00A0, the no-break space some locales group digits with. */
+#define NBSP "\xc2\xa0"
+
 /*
- * A byte that is not printable ASCII is named by its value, so that the
- * message stays valid UTF-8 however broken the input was.
+ * A byte that is not printable ASCII is named by its value, rather than
+ * echoed as half a character or a terminal control.
  */
 static void
 test_parse_names_odd_bytes(void **state)
 {
-	static const char *const cases[] = {"1\xc2\xa0"
-					    "000",
-					    "\xff", "12\x01", "1\x7f"};
+	static const char *const cases[] = {"1" NBSP "000", "\xff", "12\x01", "1\x7f", "\x1b[2J"};
 	struct redress_error err;
 	int64_t v;
 	size_t i;
 
 	(void)state;
-	refused("1\xc2\xa0"
-		"000",
-		"USD", REDRESS_E_INVALID, "byte 0xc2 at position 2");
+	refused("1" NBSP "000", "USD", REDRESS_E_INVALID, "byte 0xc2 at position 2");
 	refused("12\x01", "KRW", REDRESS_E_INVALID, "byte 0x01 at position 3");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(money_parse(cases[i], cur("USD"), &v, &err), REDRESS_E_INVALID);
@@ -421,15 +421,15 @@ static const struct {
 	unsigned char lo[4], hi[4];
 	size_t n;
 } utf8_rows[] = {
-	{{0x00}, {0x7f}, 1},
-	{{0xc2, 0x80}, {0xdf, 0xbf}, 2},
-	{{0xe0, 0xa0, 0x80}, {0xe0, 0xbf, 0xbf}, 3},
-	{{0xe1, 0x80, 0x80}, {0xec, 0xbf, 0xbf}, 3},
-	{{0xed, 0x80, 0x80}, {0xed, 0x9f, 0xbf}, 3},
-	{{0xee, 0x80, 0x80}, {0xef, 0xbf, 0xbf}, 3},
-	{{0xf0, 0x90, 0x80, 0x80}, {0xf0, 0xbf, 0xbf, 0xbf}, 4},
-	{{0xf1, 0x80, 0x80, 0x80}, {0xf3, 0xbf, 0xbf, 0xbf}, 4},
-	{{0xf4, 0x80, 0x80, 0x80}, {0xf4, 0x8f, 0xbf, 0xbf}, 4},
+    {{0x00}, {0x7f}, 1},
+    {{0xc2, 0x80}, {0xdf, 0xbf}, 2},
+    {{0xe0, 0xa0, 0x80}, {0xe0, 0xbf, 0xbf}, 3},
+    {{0xe1, 0x80, 0x80}, {0xec, 0xbf, 0xbf}, 3},
+    {{0xed, 0x80, 0x80}, {0xed, 0x9f, 0xbf}, 3},
+    {{0xee, 0x80, 0x80}, {0xef, 0xbf, 0xbf}, 3},
+    {{0xf0, 0x90, 0x80, 0x80}, {0xf0, 0xbf, 0xbf, 0xbf}, 4},
+    {{0xf1, 0x80, 0x80, 0x80}, {0xf3, 0xbf, 0xbf, 0xbf}, 4},
+    {{0xf4, 0x80, 0x80, 0x80}, {0xf4, 0x8f, 0xbf, 0xbf}, 4},
 };
 
 static int
@@ -475,47 +475,47 @@ static void
 test_utf8_known(void **state)
 {
 	static const char *const valid[] = {
-		"",
-		"plain ASCII",
-		"\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4", /* 한국어 */
-		"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", /* 日本語 */
-		"\xf0\x9f\x98\x80",			/* U+1F600, an emoji */
-		"\xc2\x80",				/* U+0080, the first two-byte */
-		"\xdf\xbf",				/* U+07FF, the last two-byte */
-		"\xe0\xa0\x80",				/* U+0800, the first three-byte */
-		"\xed\x9f\xbf",				/* U+D7FF, just below the surrogates */
-		"\xee\x80\x80",				/* U+E000, just above them */
-		"\xef\xbf\xbf",				/* U+FFFF */
-		"\xf0\x90\x80\x80",			/* U+10000, the first four-byte */
-		"\xf4\x8f\xbf\xbf",			/* U+10FFFF, the last code point */
-		"a\xc3\xa9z\xf0\x9f\x98\x80!",		/* mixed widths */
+	    "",
+	    "plain ASCII",
+	    "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4", /* 한국어 */
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", /* 日本語 */
+	    "\xf0\x9f\x98\x80",                     /* U+1F600, an emoji */
+	    "\xc2\x80",                             /* U+0080, the first two-byte */
+	    "\xdf\xbf",                             /* U+07FF, the last two-byte */
+	    "\xe0\xa0\x80",                         /* U+0800, the first three-byte */
+	    "\xed\x9f\xbf",                         /* U+D7FF, just below the surrogates */
+	    "\xee\x80\x80",                         /* U+E000, just above them */
+	    "\xef\xbf\xbf",                         /* U+FFFF */
+	    "\xf0\x90\x80\x80",                     /* U+10000, the first four-byte */
+	    "\xf4\x8f\xbf\xbf",                     /* U+10FFFF, the last code point */
+	    "a\xc3\xa9z\xf0\x9f\x98\x80!",          /* mixed widths */
 	};
 	static const char *const invalid[] = {
-		"\xc0\x80",	    /* overlong NUL */
-		"\xc1\xbf",	    /* overlong U+007F */
-		"\xe0\x80\x80",	    /* overlong NUL, three bytes */
-		"\xe0\x9f\xbf",	    /* overlong U+07FF */
-		"\xf0\x80\x80\x80", /* overlong NUL, four bytes */
-		"\xf0\x8f\xbf\xbf", /* overlong U+FFFF */
-		"\xed\xa0\x80",	    /* U+D800, a surrogate */
-		"\xed\xbf\xbf",	    /* U+DFFF */
-		"\xed\xa0\xbd\xed\xb8\x80", /* a surrogate pair written as CESU-8 */
-		"\xf4\x90\x80\x80",	    /* U+110000, beyond Unicode */
-		"\xf5\x80\x80\x80",
-		"\xf8\x88\x80\x80\x80", /* old five-byte form */
-		"\xfe",
-		"\xff",
-		"\xc3",		    /* truncated two-byte */
-		"\xe6\x97",	    /* truncated three-byte */
-		"\xf0\x9f\x98",	    /* truncated four-byte */
-		"abc\xf0\x9f\x98",  /* truncated at the end of text */
-		"\x80",		    /* lone continuation */
-		"\xbf",
-		"a\x80z",
-		"\xc3\xa9\xa9",	    /* one continuation too many */
-		"\xc3\x28",	    /* lead byte then ASCII */
-		"\xe6\x28\xa5",
-		"\xf0\x9f\x28\x80",
+	    "\xc0\x80",                 /* overlong NUL */
+	    "\xc1\xbf",                 /* overlong U+007F */
+	    "\xe0\x80\x80",             /* overlong NUL, three bytes */
+	    "\xe0\x9f\xbf",             /* overlong U+07FF */
+	    "\xf0\x80\x80\x80",         /* overlong NUL, four bytes */
+	    "\xf0\x8f\xbf\xbf",         /* overlong U+FFFF */
+	    "\xed\xa0\x80",             /* U+D800, a surrogate */
+	    "\xed\xbf\xbf",             /* U+DFFF */
+	    "\xed\xa0\xbd\xed\xb8\x80", /* a surrogate pair written as CESU-8 */
+	    "\xf4\x90\x80\x80",         /* U+110000, beyond Unicode */
+	    "\xf5\x80\x80\x80",
+	    "\xf8\x88\x80\x80\x80", /* old five-byte form */
+	    "\xfe",
+	    "\xff",
+	    "\xc3",            /* truncated two-byte */
+	    "\xe6\x97",        /* truncated three-byte */
+	    "\xf0\x9f\x98",    /* truncated four-byte */
+	    "abc\xf0\x9f\x98", /* truncated at the end of text */
+	    "\x80",            /* lone continuation */
+	    "\xbf",
+	    "a\x80z",
+	    "\xc3\xa9\xa9", /* one continuation too many */
+	    "\xc3\x28",     /* lead byte then ASCII */
+	    "\xe6\x28\xa5",
+	    "\xf0\x9f\x28\x80",
 	};
 	size_t i;
 
@@ -562,7 +562,8 @@ test_utf8_exhaustive(void **state)
 		s[1] = (unsigned char)(v >> 8);
 		s[2] = (unsigned char)v;
 		if (text_utf8_valid((const char *)s, 3) != reference_utf8_valid(s, 3))
-			fail_msg("%02x %02x %02x: text_utf8_valid disagrees with table 3-7", s[0], s[1], s[2]);
+			fail_msg("%02x %02x %02x: text_utf8_valid disagrees with table 3-7", s[0], s[1],
+			         s[2]);
 	}
 	/* Four bytes: every lead byte from 0xf0, with random continuations. */
 	for (i = 0; i < 1000000; i++) {
@@ -579,8 +580,8 @@ test_utf8_exhaustive(void **state)
 			s[3] = (unsigned char)(0x80 | (s[3] & 0x3f));
 		}
 		if (text_utf8_valid((const char *)s, 4) != reference_utf8_valid(s, 4))
-			fail_msg("%02x %02x %02x %02x: text_utf8_valid disagrees with table 3-7", s[0], s[1], s[2],
-				 s[3]);
+			fail_msg("%02x %02x %02x %02x: text_utf8_valid disagrees with table 3-7", s[0], s[1],
+			         s[2], s[3]);
 	}
 }
 
@@ -595,16 +596,21 @@ text_refused(const char *s, size_t max, const char *needle)
 	if (text_check("account name", s, max, &err) != REDRESS_E_INVALID || err.code != REDRESS_E_INVALID)
 		fail_msg("text_check(\"%s\") accepted", s != NULL ? s : "(null)");
 	if (strstr(err.message, "account name") == NULL || strstr(err.message, needle) == NULL)
-		fail_msg("text_check: message \"%s\" does not name the field and say \"%s\"", err.message, needle);
+		fail_msg("text_check: message \"%s\" does not name the field and say \"%s\"", err.message,
+		         needle);
 }
 
 static void
 test_text_check(void **state)
 {
 	static const char *const ok[] = {
-		"Bank", "Reparations fund, 2024 (KRW)", "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xec\x9d\x80\xed\x96\x89",
-		"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "\xf0\x9f\x98\x80", "~!@#$%^&*()\"'\\<>",
-		"\xc2\xa0", /* U+00A0, no-break space: printable, just after the C1 controls */
+	    "Bank",
+	    "Reparations fund, 2024 (KRW)",
+	    "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xec\x9d\x80\xed\x96\x89",
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+	    "\xf0\x9f\x98\x80",
+	    "~!@#$%^&*()\"'\\<>",
+	    "\xc2\xa0", /* U+00A0, no-break space: printable, just after the C1 controls */
 	};
 	struct redress_error err;
 	char long_text[300];
@@ -627,8 +633,8 @@ test_text_check(void **state)
 	text_refused("a\xc2\x80", 200, "control character at byte 2");
 	text_refused("\xc2\x85", 200, "control character at byte 1");
 	text_refused("x\xc2\x9b"
-		     "31m",
-		     200, "control character at byte 2");
+	             "31m",
+	             200, "control character at byte 2");
 	text_refused("ab\xc2\x9f", 200, "control character at byte 3");
 	text_refused("\xff", 200, "not valid UTF-8");
 	text_refused("ok\xc0\x80", 200, "not valid UTF-8");
@@ -655,11 +661,12 @@ id_refused(const char *s, size_t max, const char *extra, const char *needle)
 	struct redress_error err;
 
 	memset(&err, 0, sizeof(err));
-	if (text_check_id("account code", s, max, extra, &err) != REDRESS_E_INVALID || err.code != REDRESS_E_INVALID)
+	if (text_check_id("account code", s, max, extra, &err) != REDRESS_E_INVALID ||
+	    err.code != REDRESS_E_INVALID)
 		fail_msg("text_check_id(\"%s\", \"%s\") accepted", s != NULL ? s : "(null)", extra);
 	if (strstr(err.message, "account code") == NULL || strstr(err.message, needle) == NULL)
 		fail_msg("text_check_id: message \"%s\" does not name the field and say \"%s\"", err.message,
-			 needle);
+		         needle);
 }
 
 static void
@@ -669,9 +676,15 @@ test_text_check_id(void **state)
 		const char *id;
 		const char *extra;
 	} ok[] = {
-		{"a", ""},	       {"Z", ""},	   {"0", ""},	      {"A1b2C3", ""},
-		{"bank:krw", "._:-"}, {"exchange:USD", "._:-"}, {"x....", "._:-"}, {"9:-.", "._:-"},
-		{"t-1.2_3", "._:-_"},
+	    {"a", ""},
+	    {"Z", ""},
+	    {"0", ""},
+	    {"A1b2C3", ""},
+	    {"bank:krw", "._:-"},
+	    {"exchange:USD", "._:-"},
+	    {"x....", "._:-"},
+	    {"9:-.", "._:-"},
+	    {"t-1.2_3", "._:-_"},
 	};
 	struct redress_error err;
 	char id[80];
@@ -758,21 +771,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_currency_find),
-		cmocka_unit_test(test_parse_each_exponent),
-		cmocka_unit_test(test_parse_too_many_decimals),
-		cmocka_unit_test(test_parse_refuses_malformed),
-		cmocka_unit_test(test_parse_names_odd_bytes),
-		cmocka_unit_test(test_parse_overflow_boundaries),
-		cmocka_unit_test(test_format_exact),
-		cmocka_unit_test(test_format_short_buffer),
-		cmocka_unit_test(test_format_round_trip),
-		cmocka_unit_test(test_add_sub_boundaries),
-		cmocka_unit_test(test_utf8_known),
-		cmocka_unit_test(test_utf8_exhaustive),
-		cmocka_unit_test(test_text_check),
-		cmocka_unit_test(test_text_check_id),
-		cmocka_unit_test(test_text_parse_u64),
+	    cmocka_unit_test(test_currency_find),
+	    cmocka_unit_test(test_parse_each_exponent),
+	    cmocka_unit_test(test_parse_too_many_decimals),
+	    cmocka_unit_test(test_parse_refuses_malformed),
+	    cmocka_unit_test(test_parse_names_odd_bytes),
+	    cmocka_unit_test(test_parse_overflow_boundaries),
+	    cmocka_unit_test(test_format_exact),
+	    cmocka_unit_test(test_format_short_buffer),
+	    cmocka_unit_test(test_format_round_trip),
+	    cmocka_unit_test(test_add_sub_boundaries),
+	    cmocka_unit_test(test_utf8_known),
+	    cmocka_unit_test(test_utf8_exhaustive),
+	    cmocka_unit_test(test_text_check),
+	    cmocka_unit_test(test_text_check_id),
+	    cmocka_unit_test(test_text_parse_u64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
