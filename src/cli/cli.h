@@ -59,6 +59,9 @@ int cli_fail(const struct redress_error *err);
 /* A usage error: prints "redress CMD: MESSAGE" and the hint, returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* An option getopt did not accept: names it, returns 2. */
+int cli_bad_option(const char *cmd, char **argv);
+
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_ledger(struct cli *cli, int argc, char **argv);

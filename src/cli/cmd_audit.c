@@ -120,7 +120,7 @@ audit_show(struct cli *cli, int argc, char **argv)
 			audit_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("audit", "unknown option");
+			return cli_bad_option("audit", argv);
 		}
 	}
 	if (!have_index || optind != argc)
@@ -197,7 +197,7 @@ audit_prove(struct cli *cli, int argc, char **argv)
 			audit_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("audit", "unknown option");
+			return cli_bad_option("audit", argv);
 		}
 	}
 	if (have_index == have_old || optind != argc)
@@ -285,7 +285,7 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 			audit_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("audit", "unknown option");
+			return cli_bad_option("audit", argv);
 		}
 	}
 	if (optind != argc)

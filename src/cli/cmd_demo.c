@@ -21,6 +21,8 @@
 
 #define DEMO_SURVIVORS 5
 #define DEMO_FAMILIES  3
+/* The origin prefix of a demo's log. */
+#define DEMO_ORIGIN "redress.demo/"
 
 static void
 demo_usage(FILE *f)
@@ -181,10 +183,28 @@ demo_book(struct tlog *log, struct redress_error *err)
 	return REDRESS_OK;
 }
 
-static void
-demo_remove(const struct cli *cli)
+/*
+ * Removes an earlier demo database and its keys -- and nothing else: a
+ * database whose log is not a demo's (its origin does not start with
+ * DEMO_ORIGIN) is a fund's, and is never removed.
+ */
+static enum redress_err
+demo_remove(struct cli *cli, struct redress_error *err)
 {
 	char path[CLI_PATH_MAX + 16];
+	enum redress_err rc;
+	int demo;
+
+	if (access(cli->db, F_OK) != 0)
+		return REDRESS_OK;
+	if ((rc = cli_open(cli, CLI_READ, err)) != REDRESS_OK)
+		return error_prefix(err, "--fresh removes only an earlier demo database, and '%.200s' is not one",
+				    cli->db);
+	demo = strncmp(tlog_origin(cli->log), DEMO_ORIGIN, strlen(DEMO_ORIGIN)) == 0;
+	cli_close(cli);
+	if (!demo)
+		return error_set(err, REDRESS_E_CONFLICT,
+				 "'%.200s' holds a fund's log, not a demo's: --fresh will not remove it", cli->db);
 
 	snprintf(path, sizeof(path), "%s/log.key", cli->keys);
 	unlink(path);
@@ -194,6 +214,7 @@ demo_remove(const struct cli *cli)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s-shm", cli->db);
 	unlink(path);
+	return REDRESS_OK;
 }
 
 int
@@ -204,7 +225,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char origin[64];
+	char origin[64], random_origin[64];
 	struct audit_report *report = NULL;
 	struct redress_error err;
 	struct buf out;
@@ -220,15 +241,16 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 			demo_usage(stdout);
 			return 0;
 		default:
-			demo_usage(stderr);
-			return 2;
+			return cli_bad_option("demo", argv);
 		}
 	}
 	if (optind != argc)
 		return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
-	if (fresh)
-		demo_remove(cli);
-	cli_default_origin(origin, sizeof(origin));
+	if (fresh && demo_remove(cli, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	/* The origin marks the log as a demo's, so --fresh may remove it later. */
+	cli_default_origin(random_origin, sizeof(random_origin));
+	snprintf(origin, sizeof(origin), "%s%s", DEMO_ORIGIN, strchr(random_origin, '/') + 1);
 	if (cli_init_database(cli, origin, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	printf("created the demo database %s (keys in %s)\n", cli->db, cli->keys);
@@ -264,7 +286,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	if (tlog_vkey(cli->log, &out, &err) == REDRESS_OK)
 		printf("\nverifier key: %s\n", out.data);
 	buf_free(&out);
-	printf("\ntry: build/redress --db %s ledger balance\n     build/redress --db %s audit verify\n", cli->db,
-	       cli->db);
+	printf("\ntry: redress --db %s --keys %s ledger balance\n     redress --db %s --keys %s audit verify\n",
+	       cli->db, cli->keys, cli->db, cli->keys);
 	return status;
 }

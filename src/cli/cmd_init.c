@@ -28,14 +28,15 @@ init_usage(FILE *f)
 
 /* Removes the files init created when it fails half-way. */
 static void
-init_undo(const struct cli *cli, int made_db, int made_keys)
+init_undo(const struct cli *cli, int made_db, int made_keys, int had_keydir)
 {
 	char path[CLI_PATH_MAX + 16];
 
 	if (made_keys) {
 		snprintf(path, sizeof(path), "%s/log.key", cli->keys);
 		unlink(path);
-		rmdir(cli->keys);
+		if (!had_keydir)
+			rmdir(cli->keys);
 	}
 	if (made_db) {
 		unlink(cli->db);
@@ -49,10 +50,11 @@ init_undo(const struct cli *cli, int made_db, int made_keys)
 enum redress_err
 cli_init_database(struct cli *cli, const char *origin, struct redress_error *err)
 {
-	int made_db, made_keys = 0;
+	int made_db, made_keys = 0, had_keydir;
 	enum redress_err rc;
 
 	made_db = access(cli->db, F_OK) != 0;
+	had_keydir = access(cli->keys, F_OK) == 0;
 	if ((rc = store_open(cli->db, STORE_OPEN_CREATE, &cli->store, err)) != REDRESS_OK)
 		return rc;
 	/* Refuse an existing log before any key is made. */
@@ -75,7 +77,7 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 	return REDRESS_OK;
 fail:
 	cli_close(cli);
-	init_undo(cli, made_db, made_keys);
+	init_undo(cli, made_db, made_keys, had_keydir);
 	return rc;
 }
 
@@ -108,8 +110,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 			init_usage(stdout);
 			return 0;
 		default:
-			init_usage(stderr);
-			return 2;
+			return cli_bad_option("init", argv);
 		}
 	}
 	if (optind != argc)

@@ -104,6 +104,10 @@ ledger_account(struct cli *cli, int argc, char **argv)
 
 	memset(&spec, 0, sizeof(spec));
 	spec.kind = LEDGER_ASSET;
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		ledger_usage(stdout);
+		return 0;
+	}
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
 		return cli_usage_error("ledger", "'ledger account' takes 'add'");
 	argc--, argv++;
@@ -126,7 +130,7 @@ ledger_account(struct cli *cli, int argc, char **argv)
 			ledger_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("ledger", "unknown option");
+			return cli_bad_option("ledger", argv);
 		}
 	}
 	if (optind + 1 != argc)
@@ -175,7 +179,7 @@ ledger_transfer(struct cli *cli, int argc, char **argv)
 			ledger_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("ledger", "unknown option");
+			return cli_bad_option("ledger", argv);
 		}
 	}
 	if (optind != argc)
@@ -259,7 +263,7 @@ ledger_exchange_cmd(struct cli *cli, int argc, char **argv)
 			ledger_usage(stdout);
 			return 0;
 		default:
-			return cli_usage_error("ledger", "unknown option");
+			return cli_bad_option("ledger", argv);
 		}
 	}
 	if (optind != argc)
@@ -377,6 +381,7 @@ fail:
 
 struct history_out {
 	const char *code;
+	int debit_normal; /* the account grows with debits (asset, expense) */
 	json_t *json;
 };
 
@@ -401,8 +406,9 @@ history_one(void *ctx, const struct ledger_transfer *t, struct redress_error *er
 		json_array_append_new(out->json, row);
 		return REDRESS_OK;
 	}
+	/* The sign is the effect on the account's balance, read on its normal side. */
 	printf("%8llu  %-24s %-3s ", (unsigned long long)t->created_seq, t->id, incoming ? "in" : "out");
-	print_amount(incoming ? "+" : "-", t->amount, t->currency, "");
+	print_amount(incoming == out->debit_normal ? "+" : "-", t->amount, t->currency, "");
 	printf("  %s %-20s %s%s%s\n", incoming ? "from" : "to  ", other, ledger_state_name(t->state),
 	       t->ref[0] ? "  ref: " : "", t->ref);
 	return REDRESS_OK;
@@ -411,7 +417,8 @@ history_one(void *ctx, const struct ledger_transfer *t, struct redress_error *er
 static int
 ledger_history_cmd(struct cli *cli, int argc, char **argv)
 {
-	struct history_out out = {NULL, NULL};
+	struct history_out out = {NULL, 0, NULL};
+	struct ledger_account a;
 	struct redress_error err;
 	int json, status;
 
@@ -422,8 +429,10 @@ ledger_history_cmd(struct cli *cli, int argc, char **argv)
 	}
 	if (out.code == NULL)
 		return cli_usage_error("ledger", "'history' needs an account CODE");
-	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK)
+	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK ||
+	    ledger_account_get(tlog_store(cli->log), out.code, &a, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	out.debit_normal = a.kind == LEDGER_ASSET || a.kind == LEDGER_EXPENSE;
 	if (json)
 		out.json = json_array();
 	if (ledger_history(tlog_store(cli->log), out.code, history_one, &out, &err) != REDRESS_OK) {

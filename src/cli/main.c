@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -63,8 +64,17 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see 'redress %s --help')\n", cmd);
+	fprintf(stderr, " (see 'redress %s --help')\n", cmd);
 	return redress_exit_code(REDRESS_E_USAGE);
+}
+
+int
+cli_bad_option(const char *cmd, char **argv)
+{
+	/* getopt has just stepped past the offending word. */
+	if (optopt != 0 && optind > 0 && argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-')
+		return cli_usage_error(cmd, "unknown option '-%c' or it needs a value", optopt);
+	return cli_usage_error(cmd, "unknown option '%s', or it needs a value", optind > 0 ? argv[optind - 1] : "?");
 }
 
 int
@@ -170,6 +180,10 @@ main(int argc, char **argv)
 
 	memset(&cli, 0, sizeof(cli));
 	error_clear(&err);
+	/* The database, its journal and anything else redress writes are the fund's alone. */
+	umask(077);
+	/* Option errors are reported by redress, in one line naming the option. */
+	opterr = 0;
 	if (crypto_setup(&err) != REDRESS_OK)
 		return cli_fail(&err);
 	memcpy(cli.db, "redress.db", sizeof("redress.db"));
@@ -199,8 +213,8 @@ main(int argc, char **argv)
 			printf("redress %s\n", REDRESS_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			fprintf(stderr, "redress: unknown global option '%s' (see 'redress --help')\n", argv[optind - 1]);
+			return redress_exit_code(REDRESS_E_USAGE);
 		}
 	}
 	if (!keys_given)

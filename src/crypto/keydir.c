@@ -70,18 +70,25 @@ keydir_create(const char *path, struct redress_error *err)
 	enum redress_err rc;
 	size_t len;
 
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
-				 strerror(errno));
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return error_set(err, REDRESS_E_KEYS, "key directory '%.200s' is not a directory", path);
-	if (chmod(path, 0700) != 0)
-		return error_set(err, REDRESS_E_KEYS, "cannot set mode 0700 on '%.200s': %s", path, strerror(errno));
 	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_LOG_KEY, err)) != REDRESS_OK)
 		return rc;
-	if (access(file, F_OK) == 0)
-		return error_set(err, REDRESS_E_KEYS,
-				 "'%.200s' already holds a log key; refusing to overwrite it (use another --keys)", path);
+	/* Look before touching anything, so a refusal changes nothing. */
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return error_set(err, REDRESS_E_KEYS, "key directory '%.200s' is not a directory", path);
+		if (access(file, F_OK) == 0)
+			return error_set(err, REDRESS_E_KEYS,
+					 "'%.200s' already holds a log key; refusing to overwrite it (use another --keys)",
+					 path);
+		if ((st.st_mode & 077) != 0)
+			return error_set(err, REDRESS_E_KEYS,
+					 "key directory '%.200s' is open to others (mode %03o): chmod 700 it, or give a"
+					 " new --keys",
+					 path, (unsigned)(st.st_mode & 0777));
+	} else if (mkdir(path, 0700) != 0) {
+		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
+				 strerror(errno));
+	}
 	if ((rc = sign_key_generate(&key, err)) != REDRESS_OK)
 		return rc;
 	sign_key_seed(key, seed);

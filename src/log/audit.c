@@ -6,6 +6,7 @@
  */
 #include "log/audit.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct audit_pass {
 	struct audit_fold folds[AUDIT_MODULES_MAX];
 	/* In the replay pass, where the replay errors of modules that cannot fold go. */
 	struct audit_report *errors;
+	struct canon_doc doc; /* each event read, in reused memory */
 };
 
 void
@@ -229,64 +231,62 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 	    const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report, struct redress_error *err)
 {
 	const struct event_module *module;
-	size_t m;
+	const struct canon_node *root;
 	struct redress_error e;
 	struct event ev;
 	const void *body;
-	json_t *root = NULL;
 	int64_t stated, version;
-	size_t len;
+	size_t len, m;
 
 	body = store_column_blob(evs, 2, &len);
-	if (canon_parse(body, len, &root, &e) != REDRESS_OK) {
+	if (canon_read(&pass->doc, body, len, &e) != REDRESS_OK) {
 		audit_finding(report, "event %llu is unreadable: %s", (unsigned long long)seq, e.message);
 		return REDRESS_OK;
 	}
+	root = canon_root(&pass->doc);
 	memset(&ev, 0, sizeof(ev));
 	ev.seq = seq;
-	ev.data = json_object_get(root, "data");
+	ev.data = canon_find(root, "data");
 	if (canon_get_int(root, "seq", &stated, &e) != REDRESS_OK ||
 	    canon_get_int(root, "v", &version, &e) != REDRESS_OK ||
 	    canon_get_string(root, "type", &ev.type, &e) != REDRESS_OK ||
 	    canon_get_string(root, "actor", &ev.actor, &e) != REDRESS_OK ||
-	    canon_get_string(root, "at", &ev.at, &e) != REDRESS_OK || !json_is_object(ev.data)) {
+	    canon_get_string(root, "at", &ev.at, &e) != REDRESS_OK || ev.data == NULL ||
+	    ev.data->type != CANON_OBJECT) {
 		audit_finding(report, "event %llu is malformed: %s", (unsigned long long)seq,
-			      ev.data == NULL ? "no data object" : e.message);
-		goto out;
+			      ev.data == NULL || ev.data->type != CANON_OBJECT ? "no data object" : e.message);
+		return REDRESS_OK;
 	}
 	if (stated < 0 || (uint64_t)stated != seq) {
 		audit_finding(report, "event at position %llu says it is event %lld: history reordered or rewritten",
 			      (unsigned long long)seq, (long long)stated);
-		goto out;
+		return REDRESS_OK;
 	}
 	if (version != TLOG_VERSION) {
 		audit_finding(report, "event %llu has unknown version %lld", (unsigned long long)seq,
 			      (long long)version);
-		goto out;
+		return REDRESS_OK;
 	}
 	if (strncmp(ev.type, "log.", 4) == 0) {
 		audit_log_event(log, &ev, public_key, report);
-		goto out;
+		return REDRESS_OK;
 	}
 	module = audit_module_for(tlog_modules(log), ev.type, &m);
 	if (module == NULL) {
 		audit_finding(report, "event %llu has unknown type '%.64s'", (unsigned long long)seq, ev.type);
-		goto out;
+		return REDRESS_OK;
 	}
 	if (pass->shadow == NULL && module->fold == NULL)
-		goto out; /* this module is checked by the replay pass only */
+		return REDRESS_OK; /* this module is checked by the replay pass only */
 	if ((pass->shadow != NULL ? module->replay(pass->shadow, &ev, &e)
 				  : module->fold(pass->models[m], &ev, &pass->folds[m], &e)) != REDRESS_OK) {
 		if (e.code == REDRESS_E_STORE || e.code == REDRESS_E_NOMEM) {
-			json_decref(root);
 			*err = e;
 			return e.code;
 		}
 		audit_finding(pass->shadow != NULL && module->fold == NULL ? pass->errors : report,
 			      "event %llu (%s) cannot be replayed: %s", (unsigned long long)seq, ev.type, e.message);
 	}
-out:
-	json_decref(root);
 	return REDRESS_OK;
 }
 
@@ -379,6 +379,7 @@ audit_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct 
 	uint8_t leaf[MERKLE_HASH_SIZE];
 	enum redress_err rc;
 	uint64_t expect = 0;
+	int gap = 0;
 
 	memset(&tree, 0, sizeof(tree));
 	memset(&v, 0, sizeof(v));
@@ -412,6 +413,7 @@ audit_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct 
 					      (unsigned long long)expect, (unsigned long long)seq - 1,
 					      (unsigned long long)seq);
 			tree.broken = 1;
+			gap = 1;
 		}
 		expect = seq + 1;
 		report->events++;
@@ -444,11 +446,11 @@ audit_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct 
 	if (!tree.broken && store_step(tree.nodes, err) == STORE_ROW)
 		audit_finding(report, "the tree holds nodes beyond the %llu events: events were deleted from the end",
 			      (unsigned long long)report->events);
+	/* After a gap (already named) the count is short for that reason, not a cut end. */
 	for (; rc_cp == STORE_ROW; rc_cp = store_step(cps, err))
-		audit_finding(report,
-			      "a checkpoint is signed at size %lld but the log holds %llu events: events were deleted"
-			      " from the end",
-			      (long long)store_column_int64(cps, 0), (unsigned long long)report->events);
+		audit_finding(report, "a checkpoint is signed at size %lld but the log holds %llu events: events were deleted%s",
+			      (long long)store_column_int64(cps, 0), (unsigned long long)report->events,
+			      gap ? "" : " from the end");
 	return REDRESS_OK;
 }
 
@@ -521,8 +523,73 @@ audit_replay(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 				      " module's fold");
 out:
 	store_close(&pass.shadow);
+	canon_doc_free(&pass.doc);
 	free(scratch);
 	return rc;
+}
+
+/* The live tables' digests, all modules, read through store under one read transaction. */
+struct audit_live {
+	struct store *store;
+	const struct event_module *const *modules;
+	const uint8_t *key;
+	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
+	uint64_t size;	/* the log's size as this snapshot saw it */
+	enum redress_err rc;
+	struct redress_error err;
+};
+
+static const struct store_query q_audit_size = {"audit.size", "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
+
+static enum redress_err
+audit_live_size(struct store *store, uint64_t *size_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_audit_size, err)) == NULL)
+		return err->code;
+	if (store_step(st, err) != STORE_ROW)
+		return err->code;
+	*size_r = (uint64_t)store_column_int64(st, 0);
+	return REDRESS_OK;
+}
+
+/* Digests every table; the caller holds a read transaction on live->store. */
+static enum redress_err
+audit_live_digests(struct audit_live *live, struct redress_error *err)
+{
+	struct buf scratch;
+	enum redress_err rc = REDRESS_OK;
+	size_t i, j;
+
+	buf_init(&scratch, AUDIT_ROW_BYTES);
+	if ((rc = audit_live_size(live->store, &live->size, err)) != REDRESS_OK)
+		goto out;
+	for (i = 0; live->modules[i] != NULL; i++) {
+		if (live->modules[i]->fold == NULL)
+			continue;
+		for (j = 0; live->modules[i]->snapshots[j] != NULL; j++)
+			if ((rc = audit_table_digest(live->store, live->modules[i]->snapshots[j], live->key, &scratch,
+						     &live->digests[i][j], err)) != REDRESS_OK)
+				goto out;
+	}
+out:
+	buf_free(&scratch);
+	return rc;
+}
+
+/* The same, in a thread of its own, on a second connection. */
+static void *
+audit_live_thread(void *arg)
+{
+	struct audit_live *live = arg;
+
+	live->rc = store_begin_read(live->store, &live->err);
+	if (live->rc == REDRESS_OK) {
+		live->rc = audit_live_digests(live, &live->err);
+		store_rollback(live->store);
+	}
+	return NULL;
 }
 
 enum redress_err
@@ -530,16 +597,21 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	     struct redress_error *err)
 {
 	const struct event_module *const *modules = tlog_modules(log);
-	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX], live_digest;
+	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
 	uint8_t key[HASH_KEYED128_KEY_SIZE];
-	struct store *live = tlog_store(log);
+	struct store *live = tlog_store(log), *other_store;
+	struct audit_live other;
 	struct audit_pass pass;
+	struct redress_error e;
 	struct buf scratch;
+	pthread_t thread;
 	enum redress_err rc;
-	int need_replay = 0;
+	int need_replay = 0, threaded = 0;
+	uint64_t size = 0;
 	size_t i, j;
 
 	memset(report, 0, sizeof(*report));
+	memset(&other, 0, sizeof(other));
 	memset(&pass, 0, sizeof(pass));
 	memset(digests, 0, sizeof(digests));
 	crypto_random(key, sizeof(key));
@@ -560,23 +632,45 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		}
 	}
 
-	/* A read transaction on the live store gives one consistent snapshot. */
-	if ((rc = store_begin_read(live, err)) != REDRESS_OK)
+	/*
+	 * A read transaction on the live store gives one consistent snapshot.
+	 * The tables are digested meanwhile on a second connection, in a
+	 * thread; its snapshot is the same one when it sees the same log size,
+	 * since every committed change appends to the log.  When it does not
+	 * (a change committed in between), the digests are read again here.
+	 */
+	if ((rc = store_begin_read(live, err)) != REDRESS_OK ||
+	    (rc = audit_live_size(live, &size, err)) != REDRESS_OK)
 		goto out;
-	if ((rc = audit_scan(log, public_key, &pass, 1, report, err)) != REDRESS_OK)
+	other.modules = modules;
+	other.key = key;
+	if (store_reopen(live, STORE_OPEN_READONLY, &other.store, &e) == REDRESS_OK &&
+	    pthread_create(&thread, NULL, audit_live_thread, &other) == 0)
+		threaded = 1;
+	rc = audit_scan(log, public_key, &pass, 1, report, err);
+	if (threaded)
+		pthread_join(thread, NULL);
+	if (rc != REDRESS_OK)
 		goto out_live;
+	if (!threaded || other.rc != REDRESS_OK || other.size != size) {
+		memset(other.digests, 0, sizeof(other.digests));
+		other_store = other.store;
+		other.store = live;
+		rc = audit_live_digests(&other, err);
+		other.store = other_store;
+		if (rc != REDRESS_OK)
+			goto out_live;
+	}
 	for (i = 0; modules[i] != NULL; i++) {
 		if (pass.models[i] == NULL)
 			continue;
 		modules[i]->fold_end(pass.models[i], &pass.folds[i]);
 		pass.models[i] = NULL;
 		for (j = 0; modules[i]->snapshots[j] != NULL; j++) {
-			rc = audit_table_digest(live, modules[i]->snapshots[j], key, &scratch, &live_digest, err);
-			if (rc != REDRESS_OK)
-				goto out_live;
-			report->rows += live_digest.rows;
-			if (live_digest.lo != digests[i][j].lo || live_digest.hi != digests[i][j].hi ||
-			    live_digest.rows != digests[i][j].rows)
+			struct audit_digest *d = &other.digests[i][j];
+
+			report->rows += d->rows;
+			if (d->lo != digests[i][j].lo || d->hi != digests[i][j].hi || d->rows != digests[i][j].rows)
 				need_replay = 1;
 		}
 	}
@@ -595,7 +689,9 @@ out:
 	for (i = 0; modules[i] != NULL; i++)
 		if (pass.models[i] != NULL)
 			modules[i]->fold_end(pass.models[i], NULL);
+	store_close(&other.store);
 	buf_free(&scratch);
+	canon_doc_free(&pass.doc);
 	crypto_wipe(key, sizeof(key));
 	return rc;
 }

@@ -609,6 +609,9 @@ tlog_prove_inclusion(struct tlog *log, uint64_t index, uint64_t size, uint64_t *
 
 	if ((rc = tlog_proof_size(log, &size, err)) != REDRESS_OK)
 		return rc;
+	if (index >= size)
+		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu in a log of %llu events",
+				 (unsigned long long)index, (unsigned long long)size);
 	*size_r = size;
 	return merkle_prove_inclusion(index, size, tlog_node_read, log->store, proof_r, count_r, err);
 }

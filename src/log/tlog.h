@@ -20,11 +20,11 @@
 #ifndef REDRESS_LOG_TLOG_H
 #define REDRESS_LOG_TLOG_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/canon.h"
 #include "core/error.h"
 #include "crypto/sign.h"
 #include "log/merkle.h"
@@ -41,7 +41,7 @@ struct event {
 	const char *type;
 	const char *actor;
 	const char *at;
-	const json_t *data; /* the event's "data" object */
+	const struct canon_node *data; /* the event's "data" object */
 };
 
 struct audit_report;

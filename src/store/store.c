@@ -49,6 +49,17 @@ store_open(const char *location, enum store_open_flags flags, struct store **sto
 	return REDRESS_OK;
 }
 
+enum redress_err
+store_reopen(const struct store *store, enum store_open_flags flags, struct store **other_r,
+	     struct redress_error *err)
+{
+	const char *location = store->backend->location(store->conn);
+
+	if (location == NULL)
+		return error_set(err, REDRESS_E_STORE, "a private database cannot be opened twice");
+	return store_open(location, flags, other_r, err);
+}
+
 void
 store_close(struct store **store)
 {

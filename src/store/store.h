@@ -47,6 +47,15 @@ enum store_step_result {
 enum redress_err store_open(const char *location, enum store_open_flags flags, struct store **store_r,
 			    struct redress_error *err);
 
+/*
+ * Opens a second connection to the same database, for work done in another
+ * thread (each connection is used by one thread at a time).  Fails with
+ * REDRESS_E_STORE for a private in-memory database, which has no second
+ * connection.  The caller closes *other_r with store_close().
+ */
+enum redress_err store_reopen(const struct store *store, enum store_open_flags flags, struct store **other_r,
+			      struct redress_error *err);
+
 /* Closes the store and frees its statements; NULL is a no-op; sets *store to NULL. */
 void store_close(struct store **store);
 

@@ -13,6 +13,8 @@ struct store_backend {
 	enum redress_err (*open)(const char *location, enum store_open_flags flags, void **conn_r,
 				 struct redress_error *err);
 	void (*close)(void *conn);
+	/* The location another connection can open, or NULL (a private database). */
+	const char *(*location)(void *conn);
 	enum redress_err (*exec)(void *conn, const char *sql, struct redress_error *err);
 	enum redress_err (*begin)(void *conn, struct redress_error *err);
 	enum redress_err (*begin_read)(void *conn, struct redress_error *err);

@@ -73,6 +73,14 @@ sqlite_close(void *conn)
 	sqlite3_close(conn);
 }
 
+static const char *
+sqlite_location(void *conn)
+{
+	const char *name = sqlite3_db_filename(conn, "main");
+
+	return name != NULL && name[0] != '\0' ? name : NULL;
+}
+
 static enum redress_err
 sqlite_begin(void *conn, struct redress_error *err)
 {
@@ -223,6 +231,7 @@ const struct store_backend store_backend_sqlite = {
 	.name = "sqlite",
 	.open = sqlite_open,
 	.close = sqlite_close,
+	.location = sqlite_location,
 	.exec = sqlite_exec,
 	.begin = sqlite_begin,
 	.begin_read = sqlite_begin_read,

@@ -46,7 +46,8 @@ expect_eq "$(printf '%s' "$OUT" | json tree_size)" 13 "tree_size"
 expect_eq "$(printf '%s' "$OUT" | node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>console.log(JSON.parse(d).hashes.length))')" 4 "proof length for 5 in 13"
 expect_exit 0 rd audit prove --consistency 7 --size 13
 expect_eq "$(printf '%s' "$OUT" | json old_size)" 7 "old_size"
-expect_exit 12 rd audit prove --index 13
+expect_exit 13 rd audit prove --index 13
+expect_in "$ERR" "no event 13 in a log of 13 events"
 expect_exit 12 rd audit prove --consistency 14
 expect_exit 2 rd audit prove --index x
 expect_exit 2 rd audit prove

@@ -36,9 +36,21 @@ refused 15 "holds USD" ledger transfer --id x --from bank --to usd --amount 1
 refused 15 "may not go below zero" ledger transfer --id x --from bank --to gift --amount 1001
 refused 2 "kind 'cash' is not one of" ledger account add c --currency KRW --kind cash
 refused 2 "needs --id, --from, --to and --amount" ledger transfer --from gift --to bank --amount 1
+refused 2 "unknown option '--frobnicate'" ledger transfer --frobnicate --id x
+refused 15 "accounts move money only through 'redress ledger exchange'" ledger transfer --id x --from bank --to exchange:JPY --amount 1
+refused 12 "--to-amount must be more than zero" ledger exchange --id fx --from bank --amount 1 --to usd --to-amount 0
+# A liability that may not go below zero is protected too, not only the paying side.
+rd ledger account add strict --currency KRW --kind liability --no-overdraft >/dev/null
+before=$(log_size)
+balance_before=$(rd ledger balance --json)
+refused 15 "account 'strict' may not go below zero" ledger transfer --id x --from bank --to strict --amount 5
 refused 2 "not a ledger command" ledger frobnicate
 refused 13 "no transfer 'ghost'" ledger post ghost
 expect_eq "$(rd ledger balance --json)" "$balance_before" "balances after refused commands"
+
+# Usage errors are one line.
+expect_exit 2 rd ledger transfer --from gift
+expect_eq "$(printf '%s\n' "$ERR" | wc -l)" 1 "lines of a usage error"
 
 # Not a command at all.
 expect_exit 2 "$REDRESS" frobnicate
@@ -70,6 +82,21 @@ if [ "$(id -u)" -ne 0 ]; then
 	expect_exit 17 "$REDRESS" --db "$T/ro/x.db" init
 	[ ! -e "$T/ro/x.keys" ] || fail "failed init left a key directory"
 fi
+# The database and its journal are the fund's alone.
+expect_eq "$(stat -c %a "$DB")" 600 "database file mode"
+# An existing key directory open to others is refused, and left as it was.
+mkdir -m 755 "$T/open.keys"
+expect_exit 18 "$REDRESS" --db "$T/open.db" --keys "$T/open.keys" init
+expect_one_line_error "open to others (mode 755)"
+expect_eq "$(stat -c %a "$T/open.keys")" 755 "mode of a refused key directory"
+[ -d "$T/open.keys" ] && [ ! -e "$T/open.db" ] || fail "a refused init left or removed something"
+checks=$((checks + 1))
+# demo --fresh never removes a fund that is not a demo.
+expect_exit 14 rd demo --fresh
+expect_one_line_error "holds a fund's log, not a demo's"
+[ -e "$KEYS/log.key" ] || fail "demo --fresh removed a fund's key"
+checks=$((checks + 1))
+
 # An existing key is never overwritten.
 expect_exit 18 "$REDRESS" --db "$T/fresh.db" --keys "$KEYS" init
 expect_one_line_error "already holds a log key"

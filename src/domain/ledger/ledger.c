@@ -9,8 +9,6 @@
 #include "domain/ledger/ledger_int.h"
 
 #define LEDGER_EVENT_DATA_MAX 4096
-#define CODE_CHARS	      "._:-"
-#define ID_CHARS	      "._:-"
 
 static const char *const kind_names[] = {
 	[LEDGER_ASSET] = "asset",   [LEDGER_LIABILITY] = "liability", [LEDGER_EQUITY] = "equity",
@@ -183,6 +181,12 @@ append(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, st
 	return tlog_append(log, type, data->data, data->len, seq_r, err);
 }
 
+static int
+is_exchange_account(const char *code)
+{
+	return strncmp(code, LEDGER_EXCHANGE_PREFIX, strlen(LEDGER_EXCHANGE_PREFIX)) == 0;
+}
+
 static enum redress_err
 account_open(struct tlog *log, const struct ledger_account_spec *spec, int internal, int *existed_r,
 	     struct redress_error *err)
@@ -194,9 +198,9 @@ account_open(struct tlog *log, const struct ledger_account_spec *spec, int inter
 
 	if (existed_r != NULL)
 		*existed_r = 0;
-	if ((rc = text_check_id("account code", spec->code, LEDGER_CODE_MAX, CODE_CHARS, err)) != REDRESS_OK)
+	if ((rc = text_check_id("account code", spec->code, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK)
 		return rc;
-	if (!internal && strncmp(spec->code, LEDGER_EXCHANGE_PREFIX, strlen(LEDGER_EXCHANGE_PREFIX)) == 0)
+	if (!internal && is_exchange_account(spec->code))
 		return error_set(err, REDRESS_E_INVALID, "account codes starting with '%s' are the ledger's own",
 				 LEDGER_EXCHANGE_PREFIX);
 	if ((cur = currency_find(spec->currency, err)) == NULL)
@@ -243,23 +247,16 @@ ledger_account_open(struct tlog *log, const struct ledger_account_spec *spec, in
 	return account_open(log, spec, 0, existed_r, err);
 }
 
-/* Refuses a transfer that would take a no-overdraft account below zero. */
+/* Refuses lowering a's normal balance by amount when a is no-overdraft and that would go below zero. */
 static enum redress_err
-check_overdraft(const struct ledger_account *debit, const struct ledger_account *credit, int64_t amount,
-		struct redress_error *err)
+check_one_side(const struct ledger_account *a, int64_t amount, struct redress_error *err)
 {
-	const struct currency *cur = currency_find(debit->currency, NULL);
-	const struct ledger_account *a = NULL;
+	const struct currency *cur = currency_find(a->currency, NULL);
 	char have[MONEY_TEXT_SIZE], want[MONEY_TEXT_SIZE];
 	int64_t posted = 0, available = 0, after;
 	enum redress_err rc;
 
-	/* Only the side that lowers an account's normal balance can overdraw it. */
-	if (credit->no_overdraft && debit_normal(credit->kind))
-		a = credit;
-	if (a == NULL && debit->no_overdraft && !debit_normal(debit->kind))
-		a = debit;
-	if (a == NULL)
+	if (!a->no_overdraft)
 		return REDRESS_OK;
 	if ((rc = ledger_balance(a, &posted, &available, err)) != REDRESS_OK)
 		return rc;
@@ -273,10 +270,28 @@ check_overdraft(const struct ledger_account *debit, const struct ledger_account 
 			 a->code, have, a->currency, want, a->currency);
 }
 
+/*
+ * Refuses a transfer that would take a no-overdraft account below zero.
+ * A credit lowers a debit-normal account (an asset paying out); a debit
+ * lowers a credit-normal one (a liability paid down).  Both sides can.
+ */
+static enum redress_err
+check_overdraft(const struct ledger_account *debit, const struct ledger_account *credit, int64_t amount,
+		struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (debit_normal(credit->kind) && (rc = check_one_side(credit, amount, err)) != REDRESS_OK)
+		return rc;
+	if (!debit_normal(debit->kind) && (rc = check_one_side(debit, amount, err)) != REDRESS_OK)
+		return rc;
+	return REDRESS_OK;
+}
+
 /* Checks a transfer's fields, loads its accounts and fills *t. */
 static enum redress_err
 transfer_prepare(struct tlog *log, const char *id, const char *from, const char *to, const char *amount,
-		 const char *ref, struct ledger_transfer *t, struct ledger_account **debit_r,
+		 const char *amount_flag, const char *ref, struct ledger_transfer *t, struct ledger_account **debit_r,
 		 struct ledger_account **credit_r, struct redress_error *err)
 {
 	struct ledger_account *debit, *credit;
@@ -285,8 +300,8 @@ transfer_prepare(struct tlog *log, const char *id, const char *from, const char 
 
 	if (ref != NULL && (rc = text_check("reference", ref, LEDGER_REF_MAX, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = text_check_id("account code", from, LEDGER_CODE_MAX, CODE_CHARS, err)) != REDRESS_OK ||
-	    (rc = text_check_id("account code", to, LEDGER_CODE_MAX, CODE_CHARS, err)) != REDRESS_OK)
+	if ((rc = text_check_id("account code", from, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK ||
+	    (rc = text_check_id("account code", to, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK)
 		return rc;
 	if (strcmp(from, to) == 0)
 		return error_set(err, REDRESS_E_INVALID, "--from and --to are the same account '%s'", from);
@@ -304,9 +319,9 @@ transfer_prepare(struct tlog *log, const char *id, const char *from, const char 
 		return err->code;
 	memset(t, 0, sizeof(*t));
 	if ((rc = money_parse(amount, cur, &t->amount, err)) != REDRESS_OK)
-		return error_prefix(err, "--amount");
+		return error_prefix(err, "%s", amount_flag);
 	if (t->amount == 0)
-		return error_set(err, REDRESS_E_INVALID, "--amount must be more than zero");
+		return error_set(err, REDRESS_E_INVALID, "%s must be more than zero", amount_flag);
 	memcpy(t->id, id, strlen(id) + 1);
 	memcpy(t->debit, to, strlen(to) + 1);
 	memcpy(t->credit, from, strlen(from) + 1);
@@ -376,10 +391,14 @@ ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *r
 
 	if (replayed_r != NULL)
 		*replayed_r = 0;
-	if ((rc = text_check_id("transfer id", req->id, LEDGER_ID_MAX, ID_CHARS, err)) != REDRESS_OK)
+	if ((rc = text_check_id("transfer id", req->id, LEDGER_ID_MAX, LEDGER_ID_CHARS, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = transfer_prepare(log, req->id, req->from, req->to, req->amount, req->ref, &t, &debit, &credit,
-				   err)) != REDRESS_OK)
+	if (is_exchange_account(req->from) || is_exchange_account(req->to))
+		return error_set(err, REDRESS_E_REFUSED,
+				 "'%s' accounts move money only through 'redress ledger exchange'",
+				 LEDGER_EXCHANGE_PREFIX);
+	if ((rc = transfer_prepare(log, req->id, req->from, req->to, req->amount, "--amount", req->ref, &t, &debit,
+				   &credit, err)) != REDRESS_OK)
 		return rc;
 	t.two_phase = req->pending != 0;
 	rc = ledger_transfer_get(tlog_store(log), req->id, &old, err);
@@ -413,7 +432,7 @@ transfer_resolve(struct tlog *log, const char *id, enum ledger_state to, struct 
 	uint64_t seq;
 	enum redress_err rc;
 
-	if ((rc = text_check_id("transfer id", id, LEDGER_ID_MAX + 4, ID_CHARS "/", err)) != REDRESS_OK)
+	if ((rc = text_check_id("transfer id", id, LEDGER_ID_MAX + 4, LEDGER_ID_CHARS "/", err)) != REDRESS_OK)
 		return rc;
 	if ((rc = ledger_transfer_get(tlog_store(log), id, &t, err)) != REDRESS_OK)
 		return rc;
@@ -479,7 +498,7 @@ ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req, str
 
 	if (replayed_r != NULL)
 		*replayed_r = 0;
-	if ((rc = text_check_id("exchange id", req->id, LEDGER_ID_MAX, ID_CHARS, err)) != REDRESS_OK)
+	if ((rc = text_check_id("exchange id", req->id, LEDGER_ID_MAX, LEDGER_ID_CHARS, err)) != REDRESS_OK)
 		return rc;
 	snprintf(out_id, sizeof(out_id), "%s/out", req->id);
 	snprintf(in_id, sizeof(in_id), "%s/in", req->id);
@@ -494,12 +513,11 @@ ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req, str
 	if ((rc = exchange_account(log, from.currency, xfrom, err)) != REDRESS_OK ||
 	    (rc = exchange_account(log, to.currency, xto, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = transfer_prepare(log, out_id, req->from, xfrom, req->amount, req->ref, &out, &debit, &credit,
-				   err)) != REDRESS_OK)
+	if ((rc = transfer_prepare(log, out_id, req->from, xfrom, req->amount, "--amount", req->ref, &out, &debit,
+				   &credit, err)) != REDRESS_OK ||
+	    (rc = transfer_prepare(log, in_id, xto, req->to, req->to_amount, "--to-amount", req->ref, &in, &debit2,
+				   &credit2, err)) != REDRESS_OK)
 		return rc;
-	rc = transfer_prepare(log, in_id, xto, req->to, req->to_amount, req->ref, &in, &debit2, &credit2, err);
-	if (rc != REDRESS_OK)
-		return error_prefix(err, "--to-amount");
 	memcpy(out.exchange, req->id, strlen(req->id) + 1);
 	memcpy(in.exchange, req->id, strlen(req->id) + 1);
 

@@ -336,7 +336,7 @@ ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger
 
 /* Copies an event's string field into a fixed buffer, refusing what does not fit. */
 static enum redress_err
-field_copy(const json_t *data, const char *key, int optional, char *dst, size_t size, struct redress_error *err)
+field_copy(const struct canon_node *data, const char *key, int optional, char *dst, size_t size, struct redress_error *err)
 {
 	const char *s;
 	enum redress_err rc;
@@ -370,6 +370,10 @@ ledger_decode_account(const struct event *ev, struct ledger_account *a, struct r
 	    (rc = ledger_kind_parse(kind, &a->kind, err)) != REDRESS_OK ||
 	    (rc = canon_get_bool(ev->data, "no_overdraft", &a->no_overdraft, err)) != REDRESS_OK)
 		return rc;
+	/* What the commands would refuse, the log may not carry either. */
+	if ((rc = text_check_id("account code", a->code, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK ||
+	    (rc = text_check("account name", a->name, LEDGER_NAME_MAX, err)) != REDRESS_OK)
+		return rc;
 	if (currency_find(a->currency, err) == NULL)
 		return err->code;
 	a->opened_seq = ev->seq;
@@ -396,6 +400,13 @@ ledger_decode_transfer(const struct event *ev, struct ledger_transfer *t, struct
 		return rc;
 	if (t->amount <= 0)
 		return error_set(err, REDRESS_E_INVALID, "transfer '%s' has a non-positive amount", t->id);
+	if ((rc = text_check_id("transfer id", t->id, sizeof(t->id) - 1, LEDGER_ID_CHARS "/", err)) != REDRESS_OK ||
+	    (rc = text_check_id("account code", t->debit, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK ||
+	    (rc = text_check_id("account code", t->credit, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK ||
+	    (t->ref[0] != '\0' && (rc = text_check("reference", t->ref, LEDGER_REF_MAX, err)) != REDRESS_OK) ||
+	    (t->exchange[0] != '\0' &&
+	     (rc = text_check_id("exchange id", t->exchange, LEDGER_ID_MAX, LEDGER_ID_CHARS, err)) != REDRESS_OK))
+		return rc;
 	t->state = t->two_phase ? LEDGER_PENDING : LEDGER_POSTED;
 	t->created_seq = ev->seq;
 	t->resolved_seq = -1;

@@ -9,6 +9,10 @@
 #include "domain/ledger/ledger.h"
 #include "log/audit.h"
 
+/* The characters allowed in account codes and transfer ids, after the first. */
+#define LEDGER_CODE_CHARS "._:-"
+#define LEDGER_ID_CHARS	  "._:-"
+
 #define LEDGER_EV_ACCOUNT_OPENED    "ledger.account.opened"
 #define LEDGER_EV_TRANSFER_CREATED  "ledger.transfer.created"
 #define LEDGER_EV_TRANSFER_POSTED   "ledger.transfer.posted"
