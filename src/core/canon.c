@@ -173,10 +173,21 @@ canon_string(struct canon *c, const char *s)
 void
 canon_int(struct canon *c, int64_t v)
 {
+	char digits[24], *p = digits + sizeof(digits);
+	/* The magnitude as unsigned, so INT64_MIN has one. */
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
 	if (c->failed != REDRESS_OK)
 		return;
 	canon_separate(c);
-	buf_printf(c->out, "%lld", (long long)v);
+	/* By hand: every event has several integers, and printf is the slow way. */
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(c->out, p, (size_t)(digits + sizeof(digits) - p));
 	canon_value_done(c);
 }
 

@@ -80,6 +80,7 @@ enum redress_err store_exec(struct store *store, const char *sql, struct redress
 /*
  * The prepared, reset statement for q, ready for binding.  Owned by the
  * store; valid until the next store_query() of the same q.  NULL on error.
+ * Bindings of the previous use are not cleared: bind every parameter.
  */
 struct store_stmt *store_query(struct store *store, const struct store_query *q, struct redress_error *err);
 

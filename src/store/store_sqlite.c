@@ -126,8 +126,8 @@ sqlite_finalize(void *stmt)
 static void
 sqlite_reset(void *stmt)
 {
+	/* No sqlite3_clear_bindings: store.h has callers bind every parameter. */
 	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
 }
 
 static void
