@@ -1,12 +1,13 @@
 /*
- * fuzz_event.c -- libFuzzer target for the canonical JSON reader and
- * writer (core/canon.c) and for the ledger's replay of events
- * (domain/ledger/ledger_apply.c).
+ * fuzz_event.c -- libFuzzer target for the canonical JSON reader
+ * (core/canon_read.c) and writer (core/canon.c) and for the ledger's replay
+ * of events (domain/ledger/ledger_apply.c).
  *
- * Canonical form must be a fixed point: whatever canon_parse accepts,
- * canon_value must write, and writing what it wrote must give the same bytes
- * again.  If not, two honest parties could hash the same event differently,
- * and the target aborts.
+ * The reader accepts only canonical form, so whatever canon_read accepts,
+ * canon_write_node must write back as exactly the bytes it was given.  If
+ * not, the reader accepts something the writer would never write, two
+ * honest parties could hash the same event differently, and the target
+ * aborts.  One document is reused for every input, as audit reuses it.
  *
  * An object is then replayed as a ledger event, the way audit replays the
  * log: its "type" member names the event (a transfer when there is none),
@@ -22,7 +23,6 @@
  * rather than through the ledger's check, which is also run, for its own
  * crashes.
  */
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,10 +39,11 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Events in one array input that are replayed; the rest are only parsed. */
+/* Events in one array input that are replayed; the rest are only read. */
 #define FUZZ_EVENTS_MAX 16
 
 static struct store *fuzz_store;
+static struct canon_doc fuzz_doc;
 
 /* Currencies out of balance, and accounts with a negative total. */
 static const struct store_query fuzz_q_unbalanced = {
@@ -68,14 +69,14 @@ static const char *const fuzz_baseline[][2] = {
                                 "\"exchange\":null,\"id\":\"p1\",\"pending\":true,\"ref\":null}"},
 };
 
-/* Writes v canonically into out; returns 0 when the writer refuses it. */
+/* Writes n back into out; returns 0 when the writer refuses it. */
 static int
-encode(const json_t *v, struct buf *out)
+encode(const struct canon_node *n, struct buf *out)
 {
 	struct canon c;
 
 	canon_init(&c, out);
-	canon_value(&c, v);
+	canon_write_node(&c, n);
 	return canon_error(&c, NULL) == REDRESS_OK;
 }
 
@@ -106,17 +107,17 @@ check_balanced(void)
 }
 
 static enum redress_err
-replay(const json_t *obj, uint64_t seq, struct redress_error *err)
+replay(const struct canon_node *obj, uint64_t seq, struct redress_error *err)
 {
-	const json_t *type = json_object_get(obj, "type"), *data = json_object_get(obj, "data");
+	const struct canon_node *type = canon_find(obj, "type"), *data = canon_find(obj, "data");
 	struct event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.seq = seq;
-	ev.type = json_is_string(type) ? json_string_value(type) : "ledger.transfer.created";
+	ev.type = type != NULL && type->type == CANON_STRING ? type->str : "ledger.transfer.created";
 	ev.actor = "fuzz";
 	ev.at = "2024-06-01T00:00:00Z";
-	ev.data = json_is_object(data) ? data : obj;
+	ev.data = data != NULL && data->type == CANON_OBJECT ? data : obj;
 	return ledger_module.replay(fuzz_store, &ev, err);
 }
 
@@ -124,7 +125,6 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct redress_error err;
-	json_t *data;
 	size_t i;
 
 	(void)argc;
@@ -137,12 +137,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		struct event ev = {
 		    .seq = i + 1, .type = fuzz_baseline[i][0], .actor = "fuzz", .at = "2024-06-01T00:00:00Z"};
 
-		if (canon_parse(fuzz_baseline[i][1], strlen(fuzz_baseline[i][1]), &data, &err) != REDRESS_OK)
+		if (canon_read(&fuzz_doc, fuzz_baseline[i][1], strlen(fuzz_baseline[i][1]), &err) !=
+		    REDRESS_OK)
 			abort();
-		ev.data = data;
+		ev.data = canon_root(&fuzz_doc);
 		if (ledger_module.replay(fuzz_store, &ev, &err) != REDRESS_OK)
 			abort();
-		json_decref(data);
 	}
 	if (store_commit(fuzz_store, &err) != REDRESS_OK)
 		abort();
@@ -152,47 +152,40 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const struct canon_node *root, *c;
 	struct redress_error err;
-	struct buf first, second;
-	json_t *root = NULL, *again = NULL;
-	size_t i, n;
+	struct buf out;
+	size_t i;
 
-	if (canon_parse((const char *)data, size, &root, &err) != REDRESS_OK)
+	if (canon_read(&fuzz_doc, (const char *)data, size, &err) != REDRESS_OK) {
+		/* A refusal is an error that names a byte of the input (or its end). */
+		if (err.code != REDRESS_E_INVALID || canon_root(&fuzz_doc) != NULL)
+			abort();
 		return 0;
+	}
+	root = canon_root(&fuzz_doc);
+	if (root == NULL || root->span != fuzz_doc.count)
+		abort();
 
-	/*
-	 * Canonical output is never longer than the input plus a little (white
-	 * space goes, escapes only shrink), so this limit is never the reason
-	 * for a failure.
-	 */
-	buf_init(&first, 2 * size + 64);
-	buf_init(&second, 2 * size + 64);
-	if (!encode(root, &first))
+	/* Written back, the bytes are the input's; one more byte of room shows any excess. */
+	buf_init(&out, size + 1);
+	if (!encode(root, &out) || out.len != size || memcmp(out.data, data, size) != 0)
 		abort();
-	if (canon_parse(first.data, first.len, &again, &err) != REDRESS_OK)
-		abort();
-	if (!encode(again, &second) || second.len != first.len ||
-	    memcmp(first.data, second.data, first.len) != 0)
-		abort();
-	if (!json_equal(root, again))
-		abort();
-	json_decref(again);
-	buf_free(&first);
-	buf_free(&second);
+	buf_free(&out);
 
 	if (store_begin(fuzz_store, &err) != REDRESS_OK)
 		abort();
 	/* Like audit, a refused event is noted and the next one replayed. */
-	if (json_is_object(root)) {
+	if (root->type == CANON_OBJECT) {
 		(void)replay(root, 1, &err);
-	} else if (json_is_array(root)) {
-		n = json_array_size(root);
-		for (i = 0; i < n && i < FUZZ_EVENTS_MAX; i++)
-			if (json_is_object(json_array_get(root, i)))
-				(void)replay(json_array_get(root, i), 1 + i, &err);
+	} else if (root->type == CANON_ARRAY) {
+		i = 0;
+		for (c = canon_first(root); c < canon_end(root) && i < FUZZ_EVENTS_MAX;
+		     c = canon_next(c), i++)
+			if (c->type == CANON_OBJECT)
+				(void)replay(c, 1 + i, &err);
 	}
 	check_balanced();
 	store_rollback(fuzz_store);
-	json_decref(root);
 	return 0;
 }

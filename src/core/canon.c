@@ -16,13 +16,23 @@ canon_init(struct canon *c, struct buf *out)
 	c->first[0] = 1;
 }
 
-/* Writes the comma that separates this value from the previous one. */
-static void
+/*
+ * Writes the comma that separates this value from the previous one.  Outside
+ * every container there is room for one value only: a second is a writer's
+ * mistake (it would write "1,2"), and 0 is returned.
+ */
+static int
 canon_separate(struct canon *c)
 {
-	if (!c->first[c->depth])
+	if (!c->first[c->depth]) {
+		if (c->depth == 0) {
+			c->failed = REDRESS_E_INTERNAL;
+			return 0;
+		}
 		buf_putc(c->out, ',');
+	}
 	c->first[c->depth] = 0;
+	return 1;
 }
 
 static void
@@ -30,7 +40,8 @@ canon_open(struct canon *c, char bracket)
 {
 	if (c->failed != REDRESS_OK)
 		return;
-	canon_separate(c);
+	if (!canon_separate(c))
+		return;
 	if (c->depth + 1 >= CANON_MAX_DEPTH) {
 		c->failed = REDRESS_E_OVERFLOW;
 		return;
@@ -145,7 +156,8 @@ canon_key(struct canon *c, const char *key)
 		c->failed = REDRESS_E_INTERNAL;
 		return;
 	}
-	canon_separate(c);
+	if (!canon_separate(c))
+		return;
 	memcpy(c->last_key[c->depth], key, len + 1);
 	canon_quote(c->out, key);
 	buf_putc(c->out, ':');
@@ -165,7 +177,8 @@ canon_string(struct canon *c, const char *s)
 {
 	if (c->failed != REDRESS_OK)
 		return;
-	canon_separate(c);
+	if (!canon_separate(c))
+		return;
 	canon_quote(c->out, s);
 	canon_value_done(c);
 }
@@ -179,7 +192,8 @@ canon_int(struct canon *c, int64_t v)
 
 	if (c->failed != REDRESS_OK)
 		return;
-	canon_separate(c);
+	if (!canon_separate(c))
+		return;
 	/* By hand: every event has several integers, and printf is the slow way. */
 	do {
 		*--p = (char)('0' + u % 10);
@@ -196,7 +210,8 @@ canon_bool(struct canon *c, int v)
 {
 	if (c->failed != REDRESS_OK)
 		return;
-	canon_separate(c);
+	if (!canon_separate(c))
+		return;
 	buf_puts(c->out, v ? "true" : "false");
 	canon_value_done(c);
 }
@@ -206,7 +221,8 @@ canon_null(struct canon *c)
 {
 	if (c->failed != REDRESS_OK)
 		return;
-	canon_separate(c);
+	if (!canon_separate(c))
+		return;
 	buf_puts(c->out, "null");
 	canon_value_done(c);
 }
@@ -216,7 +232,8 @@ canon_raw(struct canon *c, const char *bytes, size_t len)
 {
 	if (c->failed != REDRESS_OK)
 		return;
-	canon_separate(c);
+	if (!canon_separate(c))
+		return;
 	buf_append(c->out, bytes, len);
 	canon_value_done(c);
 }

@@ -25,8 +25,8 @@ struct reader {
 static enum redress_err
 reader_fail_at(struct reader *r, const char *at, const char *what)
 {
-	return error_set(r->err, REDRESS_E_INVALID, "not canonical JSON at byte %zu: %s", (size_t)(at - r->start),
-			 what);
+	return error_set(r->err, REDRESS_E_INVALID, "not canonical JSON at byte %zu: %s",
+	                 (size_t)(at - r->start), what);
 }
 
 static enum redress_err
@@ -120,19 +120,19 @@ read_string(struct reader *r, const char **s_r)
 		case 'u': {
 			int h0, h1;
 
-			if (r->end - r->p < 6 || r->p[2] != '0' || r->p[3] != '0' || (h0 = hex_digit(r->p[4])) < 0 ||
-			    (h1 = hex_digit(r->p[5])) < 0)
+			if (r->end - r->p < 6 || r->p[2] != '0' || r->p[3] != '0' ||
+			    (h0 = hex_digit(r->p[4])) < 0 || (h1 = hex_digit(r->p[5])) < 0)
 				return reader_fail(r, "\\u escape other than \\u00xx in lower case");
 			c = (unsigned char)(h0 * 16 + h1);
 			/* Only the controls without a short form are escaped this way. */
-			if (c >= 0x20 || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' || c == 0)
+			if (c >= 0x20 || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ||
+			    c == 0)
 				return reader_fail(r, "needless \\u escape (or an escaped NUL)");
 			out[n++] = (char)c;
 			r->p += 4;
 			break;
 		}
-		default:
-			return reader_fail(r, "unknown or needless escape");
+		default: return reader_fail(r, "unknown or needless escape");
 		}
 		r->p += 2;
 	}
@@ -270,22 +270,17 @@ read_value(struct reader *r, const char *key, unsigned depth)
 	if ((index = reader_node(r, type, key)) < 0)
 		return REDRESS_E_NOMEM; /* err, which may be NULL, is filled */
 	switch (type) {
-	case CANON_OBJECT:
-		return read_container(r, index, 1, depth);
-	case CANON_ARRAY:
-		return read_container(r, index, 0, depth);
-	case CANON_STRING:
-		return read_string(r, &r->doc->nodes[index].str);
+	case CANON_OBJECT: return read_container(r, index, 1, depth);
+	case CANON_ARRAY: return read_container(r, index, 0, depth);
+	case CANON_STRING: return read_string(r, &r->doc->nodes[index].str);
 	case CANON_BOOL:
 		if (literal(r, "true"))
 			r->doc->nodes[index].num = 1;
 		else if (!literal(r, "false"))
 			return reader_fail(r, "unknown literal");
 		return REDRESS_OK;
-	case CANON_NULL:
-		return literal(r, "null") ? REDRESS_OK : reader_fail(r, "unknown literal");
-	case CANON_INT:
-		return read_number(r, &r->doc->nodes[index].num);
+	case CANON_NULL: return literal(r, "null") ? REDRESS_OK : reader_fail(r, "unknown literal");
+	case CANON_INT: return read_number(r, &r->doc->nodes[index].num);
 	}
 	return reader_fail(r, "unexpected character");
 }
@@ -313,7 +308,7 @@ canon_read(struct canon_doc *doc, const char *bytes, size_t len, struct redress_
 	doc->count = 0;
 	if (len > CANON_READ_MAX)
 		return error_set(err, REDRESS_E_INVALID, "JSON of %zu bytes is beyond the limit of %u", len,
-				 CANON_READ_MAX);
+		                 CANON_READ_MAX);
 	if (doc->text_cap < len + 1) {
 		char *text = realloc(doc->text, len + 1);
 
@@ -372,7 +367,8 @@ member(const struct canon_node *obj, const char *key, const char *want, struct r
 }
 
 enum redress_err
-canon_get_string(const struct canon_node *obj, const char *key, const char **value_r, struct redress_error *err)
+canon_get_string(const struct canon_node *obj, const char *key, const char **value_r,
+                 struct redress_error *err)
 {
 	const struct canon_node *v = member(obj, key, "a string", err);
 
@@ -386,7 +382,7 @@ canon_get_string(const struct canon_node *obj, const char *key, const char **val
 
 enum redress_err
 canon_get_string_opt(const struct canon_node *obj, const char *key, const char **value_r,
-		     struct redress_error *err)
+                     struct redress_error *err)
 {
 	const struct canon_node *v = canon_find(obj, key);
 
@@ -461,17 +457,9 @@ canon_write_node(struct canon *c, const struct canon_node *n)
 			canon_write_node(c, m);
 		canon_array_end(c);
 		break;
-	case CANON_STRING:
-		canon_string(c, n->str);
-		break;
-	case CANON_INT:
-		canon_int(c, n->num);
-		break;
-	case CANON_BOOL:
-		canon_bool(c, (int)n->num);
-		break;
-	case CANON_NULL:
-		canon_null(c);
-		break;
+	case CANON_STRING: canon_string(c, n->str); break;
+	case CANON_INT: canon_int(c, n->num); break;
+	case CANON_BOOL: canon_bool(c, (int)n->num); break;
+	case CANON_NULL: canon_null(c); break;
 	}
 }
