@@ -129,7 +129,8 @@ enum redress_err canon_get_bool(const struct canon_node *obj, const char *key, i
 
 /*
  * Refuses any member of obj whose name is not in the NULL-terminated list
- * allowed, so that an event cannot smuggle fields its reader ignores.
+ * allowed, so that an event cannot smuggle fields its reader ignores.  The
+ * list must be in ascending byte order, as the members are.
  */
 enum redress_err canon_only_keys(const struct canon_node *obj, const char *const *allowed,
 				 struct redress_error *err);

@@ -423,16 +423,17 @@ enum redress_err
 canon_only_keys(const struct canon_node *obj, const char *const *allowed, struct redress_error *err)
 {
 	const struct canon_node *c;
-	size_t i;
+	int cmp;
 
 	if (obj == NULL || obj->type != CANON_OBJECT)
 		return error_set(err, REDRESS_E_INVALID, "expected an object");
+	/* Both lists are sorted: one merge walk, not a search per member. */
 	for (c = canon_first(obj); c < canon_end(obj); c = canon_next(c)) {
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(allowed[i], c->key) == 0)
-				break;
-		if (allowed[i] == NULL)
+		while (*allowed != NULL && (cmp = strcmp(*allowed, c->key)) < 0)
+			allowed++;
+		if (*allowed == NULL || cmp != 0)
 			return error_set(err, REDRESS_E_INVALID, "unexpected field '%.64s'", c->key);
+		allowed++;
 	}
 	return REDRESS_OK;
 }

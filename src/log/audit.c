@@ -362,17 +362,17 @@ audit_compare_table(struct store *live, struct store *shadow, const struct store
 }
 
 /*
- * One ordered pass over the events.  With check_tree, also the tree nodes
- * and the signed checkpoints; each event is then folded or replayed as
- * pass says.
+ * The tree: every position present, each event's leaf hash and every node
+ * its append completes equal to the stored ones, every stored checkpoint
+ * signed and naming the events' root at its size.  Reads store, which may
+ * be a connection of its own, in a thread of its own.
  */
 static enum redress_err
-audit_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_pass *pass, int check_tree,
-	   struct audit_report *report, struct redress_error *err)
+audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[SIGN_PUBLIC_SIZE],
+		struct audit_report *report, struct redress_error *err)
 {
-	struct store *live = tlog_store(log);
-	struct store_stmt *evs, *cps = NULL;
-	enum store_step_result r, rc_cp = STORE_DONE;
+	struct store_stmt *evs, *cps;
+	enum store_step_result r, rc_cp;
 	struct merkle_range range;
 	struct note_verifier v;
 	struct audit_tree tree;
@@ -388,22 +388,18 @@ audit_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct 
 	note_key_hash(v.name, public_key, v.key_hash);
 	merkle_range_init(&range);
 	tree.report = report;
-	tree.broken = !check_tree;
 
-	if ((evs = store_query(live, &tlog_q_events_all, err)) == NULL)
+	if ((evs = store_query(store, &tlog_q_events_all, err)) == NULL ||
+	    (tree.nodes = store_query(store, &tlog_q_nodes_all, err)) == NULL ||
+	    (cps = store_query(store, &tlog_q_checkpoints_all, err)) == NULL)
 		return err->code;
-	if (check_tree) {
-		if ((tree.nodes = store_query(live, &tlog_q_nodes_all, err)) == NULL ||
-		    (cps = store_query(live, &tlog_q_checkpoints_all, err)) == NULL)
-			return err->code;
-		rc_cp = store_step(cps, err);
-	}
+	rc_cp = store_step(cps, err);
 	while ((r = store_step(evs, err)) == STORE_ROW) {
 		uint64_t seq = (uint64_t)store_column_int64(evs, 0);
 		const void *body;
 		size_t len;
 
-		if (seq != expect && check_tree) {
+		if (seq != expect) {
 			if (seq - expect == 1)
 				audit_finding(report, "event %llu missing: the log jumps from %llu to %llu (deleted)",
 					      (unsigned long long)expect, (unsigned long long)expect - 1,
@@ -417,29 +413,23 @@ audit_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct 
 		}
 		expect = seq + 1;
 		report->events++;
-		if (check_tree) {
-			tree.leaf = store_column_blob(evs, 1, &tree.leaf_len);
-			body = store_column_blob(evs, 2, &len);
-			merkle_leaf_hash(body, len, leaf);
-			tree.seq = seq;
-			if ((rc = merkle_range_append(&range, leaf, audit_node_compare, &tree, err)) != REDRESS_OK)
-				return rc;
-			while (rc_cp == STORE_ROW && (uint64_t)store_column_int64(cps, 0) <= range.size) {
-				uint8_t root[MERKLE_HASH_SIZE];
-
-				merkle_range_root(&range, root);
-				if ((uint64_t)store_column_int64(cps, 0) == range.size)
-					audit_checkpoint_row(log, &v, cps, root, report);
-				rc_cp = store_step(cps, err);
-			}
-		}
-		if ((rc = audit_event(log, pass, evs, seq, public_key, report, err)) != REDRESS_OK)
+		tree.leaf = store_column_blob(evs, 1, &tree.leaf_len);
+		body = store_column_blob(evs, 2, &len);
+		merkle_leaf_hash(body, len, leaf);
+		tree.seq = seq;
+		if ((rc = merkle_range_append(&range, leaf, audit_node_compare, &tree, err)) != REDRESS_OK)
 			return rc;
+		while (rc_cp == STORE_ROW && (uint64_t)store_column_int64(cps, 0) <= range.size) {
+			uint8_t root[MERKLE_HASH_SIZE];
+
+			merkle_range_root(&range, root);
+			if ((uint64_t)store_column_int64(cps, 0) == range.size)
+				audit_checkpoint_row(log, &v, cps, root, report);
+			rc_cp = store_step(cps, err);
+		}
 	}
 	if (r == STORE_ERROR || rc_cp == STORE_ERROR)
 		return err->code;
-	if (!check_tree)
-		return REDRESS_OK;
 	merkle_range_root(&range, report->root);
 	if (report->events == 0)
 		audit_finding(report, "the log holds no events");
@@ -448,10 +438,29 @@ audit_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct 
 			      (unsigned long long)report->events);
 	/* After a gap (already named) the count is short for that reason, not a cut end. */
 	for (; rc_cp == STORE_ROW; rc_cp = store_step(cps, err))
-		audit_finding(report, "a checkpoint is signed at size %lld but the log holds %llu events: events were deleted%s",
+		audit_finding(report,
+			      "a checkpoint is signed at size %lld but the log holds %llu events: events were deleted%s",
 			      (long long)store_column_int64(cps, 0), (unsigned long long)report->events,
 			      gap ? "" : " from the end");
 	return REDRESS_OK;
+}
+
+/* The events, each read and folded or replayed as pass says. */
+static enum redress_err
+audit_event_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_pass *pass,
+		 struct audit_report *report, struct redress_error *err)
+{
+	struct store_stmt *evs;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((evs = store_query(tlog_store(log), &tlog_q_events_all, err)) == NULL)
+		return err->code;
+	while ((r = store_step(evs, err)) == STORE_ROW)
+		if ((rc = audit_event(log, pass, evs, (uint64_t)store_column_int64(evs, 0), public_key, report,
+				      err)) != REDRESS_OK)
+			return rc;
+	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
 /* The digest of a live table, read through its snapshot query. */
@@ -510,7 +519,7 @@ audit_replay(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		if ((rc = store_exec(pass.shadow, modules[i]->schema, err)) != REDRESS_OK)
 			goto out;
 	if ((rc = store_begin(pass.shadow, err)) != REDRESS_OK ||
-	    (rc = audit_scan(log, public_key, &pass, 0, scratch, err)) != REDRESS_OK)
+	    (rc = audit_event_scan(log, public_key, &pass, scratch, err)) != REDRESS_OK)
 		goto out;
 	report->rows = 0;
 	for (i = 0; modules[i] != NULL; i++)
@@ -528,21 +537,10 @@ out:
 	return rc;
 }
 
-/* The live tables' digests, all modules, read through store under one read transaction. */
-struct audit_live {
-	struct store *store;
-	const struct event_module *const *modules;
-	const uint8_t *key;
-	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
-	uint64_t size;	/* the log's size as this snapshot saw it */
-	enum redress_err rc;
-	struct redress_error err;
-};
-
 static const struct store_query q_audit_size = {"audit.size", "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
 
 static enum redress_err
-audit_live_size(struct store *store, uint64_t *size_r, struct redress_error *err)
+audit_log_size(struct store *store, uint64_t *size_r, struct redress_error *err)
 {
 	struct store_stmt *st;
 
@@ -554,42 +552,138 @@ audit_live_size(struct store *store, uint64_t *size_r, struct redress_error *err
 	return REDRESS_OK;
 }
 
-/* Digests every table; the caller holds a read transaction on live->store. */
+/*
+ * Work audit hands to a thread of its own, on a connection of its own:
+ * checking the tree, or digesting the live tables.  Each connection reads
+ * one snapshot; it is the main connection's snapshot when it sees the same
+ * log size, since every committed change appends to the log.  When a job
+ * could not start, failed, or saw another size (a change committed in
+ * between), it is run again on the main connection.
+ */
+enum audit_job_kind {
+	AUDIT_JOB_TREE,
+	AUDIT_JOB_DIGESTS,
+};
+
+struct audit_job {
+	enum audit_job_kind kind;
+	struct tlog *log;
+	const uint8_t *public_key;
+	const uint8_t *key; /* for digests */
+	struct store *store; /* the job's own connection, or NULL */
+	pthread_t thread;
+	int started;
+	/* Results. */
+	uint64_t size;		     /* the log's size as the job's snapshot saw it */
+	struct audit_report *report; /* tree findings */
+	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
+	enum redress_err rc;
+	struct redress_error err;
+};
+
+/* Runs the job on store, which holds a read transaction. */
 static enum redress_err
-audit_live_digests(struct audit_live *live, struct redress_error *err)
+audit_job_run(struct audit_job *job, struct store *store, struct redress_error *err)
 {
+	const struct event_module *const *modules = tlog_modules(job->log);
 	struct buf scratch;
-	enum redress_err rc = REDRESS_OK;
+	enum redress_err rc;
 	size_t i, j;
 
+	memset(job->report, 0, sizeof(*job->report));
+	memset(job->digests, 0, sizeof(job->digests));
+	if ((rc = audit_log_size(store, &job->size, err)) != REDRESS_OK)
+		return rc;
+	if (job->kind == AUDIT_JOB_TREE)
+		return audit_tree_scan(job->log, store, job->public_key, job->report, err);
 	buf_init(&scratch, AUDIT_ROW_BYTES);
-	if ((rc = audit_live_size(live->store, &live->size, err)) != REDRESS_OK)
-		goto out;
-	for (i = 0; live->modules[i] != NULL; i++) {
-		if (live->modules[i]->fold == NULL)
-			continue;
-		for (j = 0; live->modules[i]->snapshots[j] != NULL; j++)
-			if ((rc = audit_table_digest(live->store, live->modules[i]->snapshots[j], live->key, &scratch,
-						     &live->digests[i][j], err)) != REDRESS_OK)
-				goto out;
-	}
-out:
+	for (i = 0; modules[i] != NULL && rc == REDRESS_OK; i++)
+		for (j = 0; modules[i]->fold != NULL && modules[i]->snapshots[j] != NULL && rc == REDRESS_OK; j++)
+			rc = audit_table_digest(store, modules[i]->snapshots[j], job->key, &scratch, &job->digests[i][j],
+						err);
 	buf_free(&scratch);
 	return rc;
 }
 
-/* The same, in a thread of its own, on a second connection. */
 static void *
-audit_live_thread(void *arg)
+audit_job_thread(void *arg)
 {
-	struct audit_live *live = arg;
+	struct audit_job *job = arg;
 
-	live->rc = store_begin_read(live->store, &live->err);
-	if (live->rc == REDRESS_OK) {
-		live->rc = audit_live_digests(live, &live->err);
-		store_rollback(live->store);
+	job->rc = store_begin_read(job->store, &job->err);
+	if (job->rc == REDRESS_OK) {
+		job->rc = audit_job_run(job, job->store, &job->err);
+		store_rollback(job->store);
 	}
 	return NULL;
+}
+
+static void
+audit_job_start(struct audit_job *job, struct store *live)
+{
+	struct redress_error e;
+
+	if (store_reopen(live, STORE_OPEN_READONLY, &job->store, &e) == REDRESS_OK &&
+	    pthread_create(&job->thread, NULL, audit_job_thread, job) == 0)
+		job->started = 1;
+}
+
+/*
+ * Waits for the job; runs it here when its result cannot be used.  With
+ * err NULL, only waits (the audit is failing anyway).
+ */
+static enum redress_err
+audit_job_finish(struct audit_job *job, struct store *live, uint64_t size, struct redress_error *err)
+{
+	int usable = 0;
+
+	if (job->started) {
+		pthread_join(job->thread, NULL);
+		job->started = 0;
+		usable = job->rc == REDRESS_OK && job->size == size;
+	}
+	store_close(&job->store);
+	if (usable || err == NULL)
+		return REDRESS_OK;
+	return audit_job_run(job, live, err);
+}
+
+/* A job of kind over log, with room for its findings in report. */
+static void
+audit_job_init(struct audit_job *job, enum audit_job_kind kind, struct tlog *log, const uint8_t *public_key,
+	       const uint8_t *key, struct audit_report *report)
+{
+	memset(job, 0, sizeof(*job));
+	job->kind = kind;
+	job->log = log;
+	job->public_key = public_key;
+	job->key = key;
+	job->report = report;
+}
+
+/* Puts the tree's findings first, then the events' and the tables'. */
+static void
+audit_merge(struct audit_report *report, const struct audit_report *tree)
+{
+	struct audit_report *events = malloc(sizeof(*events));
+	unsigned i;
+
+	if (events == NULL) {
+		report->dropped += tree->nfindings + tree->dropped;
+		return;
+	}
+	memcpy(events, report, sizeof(*events));
+	report->nfindings = 0;
+	report->dropped = 0;
+	for (i = 0; i < tree->nfindings; i++)
+		audit_finding(report, "%s", tree->findings[i]);
+	for (i = 0; i < events->nfindings; i++)
+		audit_finding(report, "%s", events->findings[i]);
+	report->dropped += tree->dropped + events->dropped;
+	report->events = tree->events;
+	report->checkpoints = tree->checkpoints;
+	memcpy(report->root, tree->root, sizeof(report->root));
+	free(events);
 }
 
 enum redress_err
@@ -599,28 +693,34 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	const struct event_module *const *modules = tlog_modules(log);
 	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
 	uint8_t key[HASH_KEYED128_KEY_SIZE];
-	struct store *live = tlog_store(log), *other_store;
-	struct audit_live other;
+	struct store *live = tlog_store(log);
+	struct audit_job *tree = NULL, *tables = NULL;
 	struct audit_pass pass;
-	struct redress_error e;
 	struct buf scratch;
-	pthread_t thread;
 	enum redress_err rc;
-	int need_replay = 0, threaded = 0;
+	int need_replay = 0;
 	uint64_t size = 0;
 	size_t i, j;
 
 	memset(report, 0, sizeof(*report));
-	memset(&other, 0, sizeof(other));
 	memset(&pass, 0, sizeof(pass));
 	memset(digests, 0, sizeof(digests));
 	crypto_random(key, sizeof(key));
 	buf_init(&scratch, AUDIT_ROW_BYTES);
+	tree = calloc(1, sizeof(*tree));
+	tables = calloc(1, sizeof(*tables));
+	if (tree == NULL || tables == NULL || (tree->report = calloc(1, sizeof(*tree->report))) == NULL ||
+	    (tables->report = calloc(1, sizeof(*tables->report))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory starting the audit");
+		goto out;
+	}
 	for (i = 0; modules[i] != NULL; i++) {
 		for (j = 0; modules[i]->snapshots[j] != NULL; j++)
 			;
-		if (i >= AUDIT_MODULES_MAX || j > AUDIT_TABLES_MAX)
-			return error_set(err, REDRESS_E_INTERNAL, "too many modules or tables for audit");
+		if (i >= AUDIT_MODULES_MAX || j > AUDIT_TABLES_MAX) {
+			rc = error_set(err, REDRESS_E_INTERNAL, "too many modules or tables for audit");
+			goto out;
+		}
 		pass.folds[i] = (struct audit_fold){key, digests[i], &scratch};
 		if (modules[i]->fold == NULL) {
 			need_replay = 1;
@@ -633,41 +733,34 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	}
 
 	/*
-	 * A read transaction on the live store gives one consistent snapshot.
-	 * The tables are digested meanwhile on a second connection, in a
-	 * thread; its snapshot is the same one when it sees the same log size,
-	 * since every committed change appends to the log.  When it does not
-	 * (a change committed in between), the digests are read again here.
+	 * Three passes at once over one snapshot: this thread folds the
+	 * events, one job checks the tree, another digests the tables.
 	 */
-	if ((rc = store_begin_read(live, err)) != REDRESS_OK ||
-	    (rc = audit_live_size(live, &size, err)) != REDRESS_OK)
+	if ((rc = store_begin_read(live, err)) != REDRESS_OK)
 		goto out;
-	other.modules = modules;
-	other.key = key;
-	if (store_reopen(live, STORE_OPEN_READONLY, &other.store, &e) == REDRESS_OK &&
-	    pthread_create(&thread, NULL, audit_live_thread, &other) == 0)
-		threaded = 1;
-	rc = audit_scan(log, public_key, &pass, 1, report, err);
-	if (threaded)
-		pthread_join(thread, NULL);
+	if ((rc = audit_log_size(live, &size, err)) != REDRESS_OK)
+		goto out_live;
+	audit_job_init(tree, AUDIT_JOB_TREE, log, public_key, key, tree->report);
+	audit_job_init(tables, AUDIT_JOB_DIGESTS, log, public_key, key, tables->report);
+	audit_job_start(tree, live);
+	audit_job_start(tables, live);
+	rc = audit_event_scan(log, public_key, &pass, report, err);
+	if (rc == REDRESS_OK)
+		rc = audit_job_finish(tree, live, size, err);
+	else
+		audit_job_finish(tree, live, size, NULL);
+	if (rc == REDRESS_OK)
+		rc = audit_job_finish(tables, live, size, err);
 	if (rc != REDRESS_OK)
 		goto out_live;
-	if (!threaded || other.rc != REDRESS_OK || other.size != size) {
-		memset(other.digests, 0, sizeof(other.digests));
-		other_store = other.store;
-		other.store = live;
-		rc = audit_live_digests(&other, err);
-		other.store = other_store;
-		if (rc != REDRESS_OK)
-			goto out_live;
-	}
+	audit_merge(report, tree->report);
 	for (i = 0; modules[i] != NULL; i++) {
 		if (pass.models[i] == NULL)
 			continue;
 		modules[i]->fold_end(pass.models[i], &pass.folds[i]);
 		pass.models[i] = NULL;
 		for (j = 0; modules[i]->snapshots[j] != NULL; j++) {
-			struct audit_digest *d = &other.digests[i][j];
+			struct audit_digest *d = &tables->digests[i][j];
 
 			report->rows += d->rows;
 			if (d->lo != digests[i][j].lo || d->hi != digests[i][j].hi || d->rows != digests[i][j].rows)
@@ -689,7 +782,12 @@ out:
 	for (i = 0; modules[i] != NULL; i++)
 		if (pass.models[i] != NULL)
 			modules[i]->fold_end(pass.models[i], NULL);
-	store_close(&other.store);
+	if (tree != NULL)
+		free(tree->report);
+	if (tables != NULL)
+		free(tables->report);
+	free(tree);
+	free(tables);
 	buf_free(&scratch);
 	canon_doc_free(&pass.doc);
 	crypto_wipe(key, sizeof(key));
