@@ -3,6 +3,7 @@
  * accepts exactly what this file writes.
  */
 #include "core/canon.h"
+#include "core/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ canon_open(struct canon *c, char bracket)
 	c->depth++;
 	c->first[c->depth] = 1;
 	c->last_key[c->depth][0] = '\0';
+	c->members[c->depth] = 0;
 	buf_putc(c->out, bracket);
 }
 
@@ -156,6 +158,11 @@ canon_key(struct canon *c, const char *key)
 		c->failed = REDRESS_E_INTERNAL;
 		return;
 	}
+	/* The reader refuses bigger objects, so the writer must not make one. */
+	if (++c->members[c->depth] > CANON_MAX_MEMBERS) {
+		c->failed = REDRESS_E_OVERFLOW;
+		return;
+	}
 	if (!canon_separate(c))
 		return;
 	memcpy(c->last_key[c->depth], key, len + 1);
@@ -177,6 +184,11 @@ canon_string(struct canon *c, const char *s)
 {
 	if (c->failed != REDRESS_OK)
 		return;
+	/* Never write bytes the reader, and so audit, would refuse. */
+	if (!text_utf8_valid(s, strlen(s))) {
+		c->failed = REDRESS_E_INVALID;
+		return;
+	}
 	if (!canon_separate(c))
 		return;
 	canon_quote(c->out, s);
@@ -247,6 +259,8 @@ canon_error(const struct canon *c, struct redress_error *err)
 {
 	if (c->failed == REDRESS_E_INTERNAL || (c->failed == REDRESS_OK && c->depth != 0))
 		return error_set(err, REDRESS_E_INTERNAL, "canonical JSON written out of order or unbalanced");
+	if (c->failed == REDRESS_E_INVALID)
+		return error_set(err, REDRESS_E_INVALID, "canonical JSON given a string that is not valid UTF-8");
 	if (c->failed == REDRESS_E_OVERFLOW)
 		return error_set(err, REDRESS_E_OVERFLOW,
 				 "canonical JSON nested deeper than %d or an object of more than %d members",

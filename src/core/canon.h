@@ -35,6 +35,7 @@ struct canon {
 	unsigned depth;
 	int first[CANON_MAX_DEPTH];		    /* no member written yet at this depth */
 	char last_key[CANON_MAX_DEPTH][CANON_KEY_MAX]; /* to check keys arrive in order */
+	unsigned members[CANON_MAX_DEPTH];	    /* keys written in the object at this depth */
 	enum redress_err failed;		    /* sticky, like struct buf's */
 };
 
