@@ -115,8 +115,8 @@ expect_verify(const char *msg, size_t len, const struct note_verifier *v, enum r
 	error_clear(&err);
 	rc = note_verify(msg, len, v, &text_len, &err);
 	if (rc != want)
-		fail_msg("note_verify gave %d (%s), want %d, for:\n%.*s", rc, err.message, want, (int)len,
-		         msg);
+		fail_msg("note_verify gave %d (%s), want %d, for:\n%.*s", rc, err.message, want,
+		         msg != NULL ? (int)len : 0, msg != NULL ? msg : "");
 	if (want != REDRESS_OK) {
 		assert_int_equal(text_len, 12345); /* untouched on failure */
 		assert_true(err.message[0] != '\0');
