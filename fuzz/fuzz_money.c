@@ -23,6 +23,7 @@
 
 #include "core/error.h"
 #include "core/money.h"
+#include "support.h"
 #include "core/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,44 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_TEXT_MAX 200 /* like LEDGER_NAME_MAX: long inputs exercise the limit */
 #define FUZZ_ID_MAX   64
 #define FUZZ_ID_EXTRA "._:-"
-
-/* Unicode 15, table 3-7: the allowed range of each byte of each well-formed sequence. */
-static const struct {
-	unsigned char lo[4], hi[4];
-	size_t n;
-} utf8_rows[] = {
-    {{0x00}, {0x7f}, 1},
-    {{0xc2, 0x80}, {0xdf, 0xbf}, 2},
-    {{0xe0, 0xa0, 0x80}, {0xe0, 0xbf, 0xbf}, 3},
-    {{0xe1, 0x80, 0x80}, {0xec, 0xbf, 0xbf}, 3},
-    {{0xed, 0x80, 0x80}, {0xed, 0x9f, 0xbf}, 3},
-    {{0xee, 0x80, 0x80}, {0xef, 0xbf, 0xbf}, 3},
-    {{0xf0, 0x90, 0x80, 0x80}, {0xf0, 0xbf, 0xbf, 0xbf}, 4},
-    {{0xf1, 0x80, 0x80, 0x80}, {0xf3, 0xbf, 0xbf, 0xbf}, 4},
-    {{0xf4, 0x80, 0x80, 0x80}, {0xf4, 0x8f, 0xbf, 0xbf}, 4},
-};
-
-static int
-reference_utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t pos = 0, r, k;
-
-	while (pos < len) {
-		for (r = 0; r < sizeof(utf8_rows) / sizeof(utf8_rows[0]); r++) {
-			if (len - pos < utf8_rows[r].n)
-				continue;
-			for (k = 0; k < utf8_rows[r].n; k++)
-				if (s[pos + k] < utf8_rows[r].lo[k] || s[pos + k] > utf8_rows[r].hi[k])
-					break;
-			if (k == utf8_rows[r].n)
-				break;
-		}
-		if (r == sizeof(utf8_rows) / sizeof(utf8_rows[0]))
-			return 0;
-		pos += utf8_rows[r].n;
-	}
-	return 1;
-}
 
 /* A refusal must be one of the documented codes, with a message. */
 static void
@@ -141,7 +104,7 @@ check_text(const char *s)
 
 	rc = text_check("name", s, FUZZ_TEXT_MAX, &err);
 	if (rc == REDRESS_OK) {
-		if (len == 0 || len > FUZZ_TEXT_MAX || !reference_utf8_valid((const unsigned char *)s, len))
+		if (len == 0 || len > FUZZ_TEXT_MAX || !support_utf8_valid((const unsigned char *)s, len))
 			abort();
 		for (i = 0; i < len; i++)
 			if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f ||
@@ -184,7 +147,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text;
 
 	/* The raw bytes, NULs and all, against the reference. */
-	if (text_utf8_valid((const char *)data, size) != reference_utf8_valid(data, size))
+	if (text_utf8_valid((const char *)data, size) != support_utf8_valid(data, size))
 		abort();
 
 	text = malloc(size + 1);

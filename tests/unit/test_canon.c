@@ -30,6 +30,7 @@
 #include "core/buf.h"
 #include "core/canon.h"
 #include "core/error.h"
+#include "support.h"
 
 #define TEST_BUF_MAX (1u << 20)
 
@@ -181,16 +182,6 @@ nested_objects(unsigned n)
 	return s;
 }
 
-/* splitmix64, for values that are the same on every run. */
-static uint64_t
-next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* ---- the writer ---- */
 
@@ -1337,6 +1328,16 @@ node_equals_json(const struct canon_node *n, const json_t *v)
 }
 
 /* Random values, written by the writer and by jansson's own encoder. */
+/* Appends piece to the NUL-terminated text in buf, bounded by size. */
+static void
+append_piece(char *buf, size_t size, const char *piece)
+{
+	size_t len = strlen(buf), add = strlen(piece);
+
+	assert_true(len + add < size);
+	memcpy(buf + len, piece, add + 1);
+}
+
 static json_t *
 random_value(uint64_t *seed, unsigned depth)
 {
@@ -1363,7 +1364,7 @@ random_value(uint64_t *seed, unsigned depth)
 	    "0",
 	};
 	static const char *const key_pieces[] = {"a", "b", "B", "_", "0", "aa", "\"", "\\", " "};
-	uint64_t r = next_random(seed);
+	uint64_t r = support_random(seed);
 	unsigned kind = (unsigned)(r % (depth < CANON_MAX_DEPTH - 1 ? 8 : 6));
 	char text[64];
 	json_t *v;
@@ -1375,31 +1376,31 @@ random_value(uint64_t *seed, unsigned depth)
 	case 1: return json_boolean(r & 0x100);
 	case 2:
 		/* A random width, so that short numbers are as common as long ones; ~ gives the negatives. */
-		u = next_random(seed) >> (next_random(seed) % 64);
+		u = support_random(seed) >> (support_random(seed) % 64);
 		return json_integer((r & 0x200) ? ~(json_int_t)u : (json_int_t)u);
 	case 3: return json_integer(r & 0x400 ? INT64_MIN : INT64_MAX);
 	case 4:
 	case 5:
 		text[0] = '\0';
-		n = (size_t)(next_random(seed) % 8);
+		n = (size_t)(support_random(seed) % 8);
 		for (i = 0; i < n; i++)
-			strcat(text, pieces[next_random(seed) % (sizeof(pieces) / sizeof(pieces[0]))]);
+			append_piece(text, sizeof(text), pieces[support_random(seed) % (sizeof(pieces) / sizeof(pieces[0]))]);
 		return json_string(text);
 	case 6:
 		v = json_array();
-		n = (size_t)(next_random(seed) % 5);
+		n = (size_t)(support_random(seed) % 5);
 		for (i = 0; i < n; i++)
 			json_array_append_new(v, random_value(seed, depth + 1));
 		return v;
 	default:
 		v = json_object();
-		n = (size_t)(next_random(seed) % 6);
+		n = (size_t)(support_random(seed) % 6);
 		for (i = 0; i < n; i++) {
 			text[0] = '\0';
-			strcat(text,
-			       key_pieces[next_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
-			strcat(text,
-			       key_pieces[next_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
+			append_piece(text, sizeof(text),
+				     key_pieces[support_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
+			append_piece(text, sizeof(text),
+				     key_pieces[support_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
 			json_object_set_new(v, text, random_value(seed, depth + 1));
 		}
 		return v;
@@ -1476,12 +1477,12 @@ test_random_mutations(void **state)
 		size_t len, pos, out_len, at;
 		char *text = encode_json(v, &len), *mutated, *out;
 		const char *where;
-		unsigned op = (unsigned)(next_random(&seed) % 3);
-		char b = bytes[next_random(&seed) % (sizeof(bytes) - 1)];
+		unsigned op = (unsigned)(support_random(&seed) % 3);
+		char b = bytes[support_random(&seed) % (sizeof(bytes) - 1)];
 
 		mutated = malloc(len + 2);
 		assert_non_null(mutated);
-		pos = (size_t)(next_random(&seed) % (len + 1));
+		pos = (size_t)(support_random(&seed) % (len + 1));
 		memcpy(mutated, text, pos);
 		if (op == 0 && pos < len) {
 			mutated[pos] = b; /* changed */

@@ -22,6 +22,7 @@
 
 #include "core/error.h"
 #include "core/money.h"
+#include "support.h"
 #include "core/text.h"
 
 #define SENTINEL ((int64_t)0x5a5a5a5a5a5a5a5a)
@@ -91,16 +92,6 @@ formats_to(int64_t minor, const char *code, const char *want)
 		fail_msg("money_format(%lld, %s) = \"%s\", want \"%s\"", (long long)minor, code, out, want);
 }
 
-/* splitmix64: a fixed seed gives the same values on every run and machine. */
-static uint64_t
-next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* ---- currencies ---- */
 
@@ -338,11 +329,11 @@ test_format_round_trip(void **state)
 
 	(void)state;
 	for (i = 0; i < 50000; i++) {
-		uint64_t r = next_random(&seed);
+		uint64_t r = support_random(&seed);
 
 		/* Shift by a random amount so that small values are as common as large ones. */
-		v = (int64_t)(r >> (next_random(&seed) % 64));
-		if (next_random(&seed) & 1)
+		v = (int64_t)(r >> (support_random(&seed) % 64));
+		if (support_random(&seed) & 1)
 			v = -v;
 		for (j = 0; j < sizeof(codes) / sizeof(codes[0]); j++) {
 			const struct currency *c = cur(codes[j]);
@@ -412,47 +403,6 @@ test_add_sub_boundaries(void **state)
 }
 
 /* ---- UTF-8 ---- */
-
-/*
- * The reference: Unicode 15, table 3-7, "Well-Formed UTF-8 Byte Sequences".
- * Each row gives the allowed range of each byte of one sequence.
- */
-static const struct {
-	unsigned char lo[4], hi[4];
-	size_t n;
-} utf8_rows[] = {
-    {{0x00}, {0x7f}, 1},
-    {{0xc2, 0x80}, {0xdf, 0xbf}, 2},
-    {{0xe0, 0xa0, 0x80}, {0xe0, 0xbf, 0xbf}, 3},
-    {{0xe1, 0x80, 0x80}, {0xec, 0xbf, 0xbf}, 3},
-    {{0xed, 0x80, 0x80}, {0xed, 0x9f, 0xbf}, 3},
-    {{0xee, 0x80, 0x80}, {0xef, 0xbf, 0xbf}, 3},
-    {{0xf0, 0x90, 0x80, 0x80}, {0xf0, 0xbf, 0xbf, 0xbf}, 4},
-    {{0xf1, 0x80, 0x80, 0x80}, {0xf3, 0xbf, 0xbf, 0xbf}, 4},
-    {{0xf4, 0x80, 0x80, 0x80}, {0xf4, 0x8f, 0xbf, 0xbf}, 4},
-};
-
-static int
-reference_utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t pos = 0, r, k;
-
-	while (pos < len) {
-		for (r = 0; r < sizeof(utf8_rows) / sizeof(utf8_rows[0]); r++) {
-			if (len - pos < utf8_rows[r].n)
-				continue;
-			for (k = 0; k < utf8_rows[r].n; k++)
-				if (s[pos + k] < utf8_rows[r].lo[k] || s[pos + k] > utf8_rows[r].hi[k])
-					break;
-			if (k == utf8_rows[r].n)
-				break;
-		}
-		if (r == sizeof(utf8_rows) / sizeof(utf8_rows[0]))
-			return 0;
-		pos += utf8_rows[r].n;
-	}
-	return 1;
-}
 
 /*
  * Checks the len bytes at s from an exact-size heap copy, so that a read
@@ -550,24 +500,24 @@ test_utf8_exhaustive(void **state)
 	(void)state;
 	for (v = 0; v < 0x100; v++) {
 		s[0] = (unsigned char)v;
-		assert_int_equal(text_utf8_valid((const char *)s, 1), reference_utf8_valid(s, 1));
+		assert_int_equal(text_utf8_valid((const char *)s, 1), support_utf8_valid(s, 1));
 	}
 	for (v = 0; v < 0x10000; v++) {
 		s[0] = (unsigned char)(v >> 8);
 		s[1] = (unsigned char)v;
-		assert_int_equal(text_utf8_valid((const char *)s, 2), reference_utf8_valid(s, 2));
+		assert_int_equal(text_utf8_valid((const char *)s, 2), support_utf8_valid(s, 2));
 	}
 	for (v = 0xc00000; v < 0x1000000; v++) {
 		s[0] = (unsigned char)(v >> 16);
 		s[1] = (unsigned char)(v >> 8);
 		s[2] = (unsigned char)v;
-		if (text_utf8_valid((const char *)s, 3) != reference_utf8_valid(s, 3))
+		if (text_utf8_valid((const char *)s, 3) != support_utf8_valid(s, 3))
 			fail_msg("%02x %02x %02x: text_utf8_valid disagrees with table 3-7", s[0], s[1],
 			         s[2]);
 	}
 	/* Four bytes: every lead byte from 0xf0, with random continuations. */
 	for (i = 0; i < 1000000; i++) {
-		uint64_t r = next_random(&seed);
+		uint64_t r = support_random(&seed);
 
 		s[0] = (unsigned char)(0xf0 | (r & 0x0f));
 		s[1] = (unsigned char)(r >> 8);
@@ -579,7 +529,7 @@ test_utf8_exhaustive(void **state)
 			s[2] = (unsigned char)(0x80 | (s[2] & 0x3f));
 			s[3] = (unsigned char)(0x80 | (s[3] & 0x3f));
 		}
-		if (text_utf8_valid((const char *)s, 4) != reference_utf8_valid(s, 4))
+		if (text_utf8_valid((const char *)s, 4) != support_utf8_valid(s, 4))
 			fail_msg("%02x %02x %02x %02x: text_utf8_valid disagrees with table 3-7", s[0], s[1],
 			         s[2], s[3]);
 	}
