@@ -57,13 +57,13 @@ static double
 raw_sqlite_inserts(const char *path, long n, long batch)
 {
 	static const char schema[] =
-		"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
-		"CREATE TABLE ledger_transfers (id TEXT PRIMARY KEY, debit_code TEXT NOT NULL,"
-		" credit_code TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL,"
-		" two_phase INTEGER NOT NULL, state TEXT NOT NULL, ref TEXT, exchange_id TEXT,"
-		" created_seq INTEGER NOT NULL, resolved_seq INTEGER);"
-		"CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_code, created_seq);"
-		"CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_code, created_seq);";
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
+	    "CREATE TABLE ledger_transfers (id TEXT PRIMARY KEY, debit_code TEXT NOT NULL,"
+	    " credit_code TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL,"
+	    " two_phase INTEGER NOT NULL, state TEXT NOT NULL, ref TEXT, exchange_id TEXT,"
+	    " created_seq INTEGER NOT NULL, resolved_seq INTEGER);"
+	    "CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_code, created_seq);"
+	    "CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_code, created_seq);";
 	char id[32], to[32];
 	sqlite3_stmt *st;
 	sqlite3 *db;
@@ -72,11 +72,12 @@ raw_sqlite_inserts(const char *path, long n, long batch)
 
 	sqlite_ok(sqlite3_open(path, &db), db, "open");
 	sqlite_ok(sqlite3_exec(db, schema, NULL, NULL, NULL), db, "schema");
-	sqlite_ok(sqlite3_prepare_v2(db,
-				     "INSERT INTO ledger_transfers VALUES (?1, ?2, ?3, ?4, 'KRW', 0, 'posted', NULL,"
-				     " NULL, ?5, NULL)",
-				     -1, &st, NULL),
-		  db, "prepare");
+	sqlite_ok(sqlite3_prepare_v2(
+	              db,
+	              "INSERT INTO ledger_transfers VALUES (?1, ?2, ?3, ?4, 'KRW', 0, 'posted', NULL,"
+	              " NULL, ?5, NULL)",
+	              -1, &st, NULL),
+	          db, "prepare");
 	start = clock_monotonic_us();
 	for (i = 0; i < n; i++) {
 		if (i % batch == 0)
@@ -110,7 +111,8 @@ raw_scan_hash(const char *path, long *events_r)
 	long n = 0;
 
 	sqlite_ok(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), db, "open");
-	sqlite_ok(sqlite3_prepare_v2(db, "SELECT body FROM log_events ORDER BY seq", -1, &st, NULL), db, "prepare");
+	sqlite_ok(sqlite3_prepare_v2(db, "SELECT body FROM log_events ORDER BY seq", -1, &st, NULL), db,
+	          "prepare");
 	start = clock_monotonic_us();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		static const uint8_t zero = 0;
@@ -157,7 +159,8 @@ main(int argc, char **argv)
 	if (crypto_setup(&err) != REDRESS_OK || keydir_create(keys, &err) != REDRESS_OK ||
 	    keydir_open(keys, &kd, &err) != REDRESS_OK ||
 	    store_open(db, STORE_OPEN_CREATE, &store, &err) != REDRESS_OK ||
-	    tlog_create(store, keydir_log_key(kd), "bench.example/ledger", "bench", modules, &err) != REDRESS_OK ||
+	    tlog_create(store, keydir_log_key(kd), "bench.example/ledger", "bench", modules, &err) !=
+	        REDRESS_OK ||
 	    tlog_open(store, keydir_log_key(kd), modules, &log, &err) != REDRESS_OK)
 		die("setup", &err);
 
@@ -214,10 +217,11 @@ main(int argc, char **argv)
 	}
 	scan_s = raw_scan_hash(db, &scanned);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("verify: %llu events (%llu rows) in %.2f s = %.0f events/s (goal >= 200000); raw scan + SHA-256"
-	       " of the same %ld events: %.0f events/s; ratio %.3f\n",
-	       (unsigned long long)report->events, (unsigned long long)report->rows, verify_s,
-	       report->events / verify_s, scanned, scanned / scan_s, scan_s / verify_s);
+	printf(
+	    "verify: %llu events (%llu rows) in %.2f s = %.0f events/s (goal >= 200000); raw scan + SHA-256"
+	    " of the same %ld events: %.0f events/s; ratio %.3f\n",
+	    (unsigned long long)report->events, (unsigned long long)report->rows, verify_s,
+	    report->events / verify_s, scanned, scanned / scan_s, scan_s / verify_s);
 	printf("peak memory: %ld MiB\n", ru.ru_maxrss / 1024);
 	free(report);
 	tlog_close(&log);

@@ -23,8 +23,8 @@
 
 #include "core/error.h"
 #include "core/money.h"
-#include "support.h"
 #include "core/text.h"
+#include "support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

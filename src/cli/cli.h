@@ -17,7 +17,7 @@
 #define CLI_PATH_MAX 4096
 
 struct cli {
-	char db[CLI_PATH_MAX];	 /* --db, REDRESS_DB, or ./redress.db */
+	char db[CLI_PATH_MAX];   /* --db, REDRESS_DB, or ./redress.db */
 	char keys[CLI_PATH_MAX]; /* --keys, REDRESS_KEYS, or beside the database */
 	char actor[TLOG_ACTOR_MAX + 1];
 	/* Opened by cli_open(), closed by cli_close(). */

@@ -22,22 +22,22 @@ static void
 audit_usage(FILE *f)
 {
 	fprintf(f, "usage: redress audit checkpoint\n"
-		   "       redress audit pubkey\n"
-		   "       redress audit show --index N [--raw]\n"
-		   "       redress audit prove --index N [--size M]\n"
-		   "       redress audit prove --consistency OLD [--size NEW]\n"
-		   "       redress audit verify [--json] [--checkpoint FILE] [--pubkey FILE]\n\n"
-		   "checkpoint  the latest signed checkpoint (C2SP tlog-checkpoint in a signed note)\n"
-		   "pubkey      the verifier key for checkpoints (signed-note vkey: name+hash+base64)\n"
-		   "show        event N as JSON; --raw prints its exact bytes, the Merkle leaf input\n"
-		   "prove       an RFC 9162 inclusion proof of event N, or a consistency proof between\n"
-		   "            tree sizes OLD and NEW; --size defaults to the current size.  JSON with\n"
-		   "            base64 hashes.\n"
-		   "verify      replays every event, rebuilds every table and compares, checks the tree\n"
-		   "            and every signed checkpoint.  --checkpoint also checks a checkpoint kept\n"
-		   "            outside the database (as published); --pubkey trusts the vkey in FILE\n"
-		   "            instead of the key directory.  Exit 0 only when all agree, 1 when\n"
-		   "            something does not (each finding is named).\n");
+	           "       redress audit pubkey\n"
+	           "       redress audit show --index N [--raw]\n"
+	           "       redress audit prove --index N [--size M]\n"
+	           "       redress audit prove --consistency OLD [--size NEW]\n"
+	           "       redress audit verify [--json] [--checkpoint FILE] [--pubkey FILE]\n\n"
+	           "checkpoint  the latest signed checkpoint (C2SP tlog-checkpoint in a signed note)\n"
+	           "pubkey      the verifier key for checkpoints (signed-note vkey: name+hash+base64)\n"
+	           "show        event N as JSON; --raw prints its exact bytes, the Merkle leaf input\n"
+	           "prove       an RFC 9162 inclusion proof of event N, or a consistency proof between\n"
+	           "            tree sizes OLD and NEW; --size defaults to the current size.  JSON with\n"
+	           "            base64 hashes.\n"
+	           "verify      replays every event, rebuilds every table and compares, checks the tree\n"
+	           "            and every signed checkpoint.  --checkpoint also checks a checkpoint kept\n"
+	           "            outside the database (as published); --pubkey trusts the vkey in FILE\n"
+	           "            instead of the key directory.  Exit 0 only when all agree, 1 when\n"
+	           "            something does not (each finding is named).\n");
 }
 
 /* Reads a whole small file into out. */
@@ -60,7 +60,7 @@ read_file(const char *path, struct buf *out, struct redress_error *err)
 
 static int
 audit_print_text(struct cli *cli, enum redress_err (*fn)(struct tlog *, struct buf *, struct redress_error *),
-		 int newline)
+                 int newline)
 {
 	struct redress_error err;
 	struct buf out;
@@ -95,10 +95,10 @@ static int
 audit_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"index", required_argument, NULL, 'i'},
-		{"raw", no_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"index", required_argument, NULL, 'i'},
+	    {"raw", no_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct redress_error err;
 	struct buf out;
@@ -113,14 +113,9 @@ audit_show(struct cli *cli, int argc, char **argv)
 				return 2;
 			have_index = 1;
 			break;
-		case 'r':
-			raw = 1;
-			break;
-		case 'h':
-			audit_usage(stdout);
-			return 0;
-		default:
-			return cli_bad_option("audit", argv);
+		case 'r': raw = 1; break;
+		case 'h': audit_usage(stdout); return 0;
+		default: return cli_bad_option("audit", argv);
 		}
 	}
 	if (!have_index || optind != argc)
@@ -163,11 +158,11 @@ static int
 audit_prove(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"index", required_argument, NULL, 'i'},
-		{"consistency", required_argument, NULL, 'c'},
-		{"size", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"index", required_argument, NULL, 'i'},
+	    {"consistency", required_argument, NULL, 'c'},
+	    {"size", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
 	struct redress_error err;
@@ -193,11 +188,8 @@ audit_prove(struct cli *cli, int argc, char **argv)
 			if (size == 0)
 				return cli_usage_error("audit", "--size must be at least 1");
 			break;
-		case 'h':
-			audit_usage(stdout);
-			return 0;
-		default:
-			return cli_bad_option("audit", argv);
+		case 'h': audit_usage(stdout); return 0;
+		default: return cli_bad_option("audit", argv);
 		}
 	}
 	if (have_index == have_old || optind != argc)
@@ -208,19 +200,20 @@ audit_prove(struct cli *cli, int argc, char **argv)
 		if (tlog_prove_inclusion(cli->log, index, size, &used, proof, &count, &err) != REDRESS_OK)
 			return cli_fail(&err);
 		cli_print_json(json_pack("{s:I, s:I, s:o}", "leaf_index", (json_int_t)index, "tree_size",
-					 (json_int_t)used, "hashes", proof_hashes(proof, count)));
+		                         (json_int_t)used, "hashes", proof_hashes(proof, count)));
 	} else {
 		if (tlog_prove_consistency(cli->log, old, size, &used, proof, &count, &err) != REDRESS_OK)
 			return cli_fail(&err);
 		cli_print_json(json_pack("{s:I, s:I, s:o}", "old_size", (json_int_t)old, "tree_size",
-					 (json_int_t)used, "hashes", proof_hashes(proof, count)));
+		                         (json_int_t)used, "hashes", proof_hashes(proof, count)));
 	}
 	return 0;
 }
 
 /* The trusted public key: --pubkey FILE, or the key directory's. */
 static enum redress_err
-trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_SIZE], struct redress_error *err)
+trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_SIZE],
+            struct redress_error *err)
 {
 	struct note_verifier v;
 	struct buf text;
@@ -238,8 +231,9 @@ trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_
 			text.data[--text.len] = '\0';
 		if ((rc = note_vkey_parse(text.data, &v, err)) == REDRESS_OK) {
 			if (strcmp(v.name, tlog_origin(cli->log)) != 0)
-				rc = error_set(err, REDRESS_E_KEYS, "--pubkey is for log '%.64s', not '%.64s'", v.name,
-					       tlog_origin(cli->log));
+				rc =
+				    error_set(err, REDRESS_E_KEYS, "--pubkey is for log '%.64s', not '%.64s'",
+				              v.name, tlog_origin(cli->log));
 			else
 				memcpy(key_r, v.public_key, SIGN_PUBLIC_SIZE);
 		} else {
@@ -254,11 +248,11 @@ static int
 audit_verify_cmd(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"checkpoint", required_argument, NULL, 'c'},
-		{"pubkey", required_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"checkpoint", required_argument, NULL, 'c'},
+	    {"pubkey", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	char root[CODEC_BASE64_SIZE(MERKLE_HASH_SIZE)];
 	const char *checkpoint_file = NULL, *pubkey_file = NULL;
@@ -272,26 +266,18 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'c':
-			checkpoint_file = optarg;
-			break;
-		case 'p':
-			pubkey_file = optarg;
-			break;
-		case 'h':
-			audit_usage(stdout);
-			return 0;
-		default:
-			return cli_bad_option("audit", argv);
+		case 'j': json = 1; break;
+		case 'c': checkpoint_file = optarg; break;
+		case 'p': pubkey_file = optarg; break;
+		case 'h': audit_usage(stdout); return 0;
+		default: return cli_bad_option("audit", argv);
 		}
 	}
 	if (optind != argc)
 		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
 	buf_init(&note, AUDIT_FILE_MAX);
-	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK || trusted_key(cli, pubkey_file, key, &err) != REDRESS_OK)
+	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK ||
+	    trusted_key(cli, pubkey_file, key, &err) != REDRESS_OK)
 		goto fail;
 	if (checkpoint_file != NULL && read_file(checkpoint_file, &note, &err) != REDRESS_OK)
 		goto fail;
@@ -314,19 +300,20 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 		for (i = 0; i < report->nfindings; i++)
 			json_array_append_new(findings, json_string(report->findings[i]));
 		cli_print_json(json_pack("{s:b, s:I, s:s, s:I, s:I, s:b, s:o, s:I, s:I}", "ok",
-					 report->nfindings == 0, "events", (json_int_t)report->events, "root", root,
-					 "checkpoints", (json_int_t)report->checkpoints, "rows", (json_int_t)report->rows,
-					 "replayed", report->replayed, "findings", findings, "more_findings",
-					 (json_int_t)report->dropped, "microseconds",
-					 (json_int_t)(clock_monotonic_us() - started)));
+		                         report->nfindings == 0, "events", (json_int_t)report->events, "root",
+		                         root, "checkpoints", (json_int_t)report->checkpoints, "rows",
+		                         (json_int_t)report->rows, "replayed", report->replayed, "findings",
+		                         findings, "more_findings", (json_int_t)report->dropped,
+		                         "microseconds", (json_int_t)(clock_monotonic_us() - started)));
 	} else {
 		for (i = 0; i < report->nfindings; i++)
 			fprintf(stderr, "FAIL: %s\n", report->findings[i]);
 		if (report->dropped > 0)
 			fprintf(stderr, "FAIL: ... and %llu more\n", (unsigned long long)report->dropped);
 		printf("%s: %llu events, %llu signed checkpoints, %llu table rows checked; root %s\n",
-		       report->nfindings == 0 ? "verified" : "NOT VERIFIED", (unsigned long long)report->events,
-		       (unsigned long long)report->checkpoints, (unsigned long long)report->rows, root);
+		       report->nfindings == 0 ? "verified" : "NOT VERIFIED",
+		       (unsigned long long)report->events, (unsigned long long)report->checkpoints,
+		       (unsigned long long)report->rows, root);
 	}
 	free(report);
 	buf_free(&note);
@@ -355,7 +342,7 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 		if (argc != 1)
 			return cli_usage_error("audit", "'%s' takes no arguments", sub);
 		return strcmp(sub, "checkpoint") == 0 ? audit_print_text(cli, tlog_checkpoint, 0)
-						      : audit_print_text(cli, tlog_vkey, 1);
+		                                      : audit_print_text(cli, tlog_vkey, 1);
 	}
 	if (strcmp(sub, "show") == 0)
 		return audit_show(cli, argc, argv);

@@ -28,28 +28,29 @@ static void
 demo_usage(FILE *f)
 {
 	fprintf(f, "usage: redress [--db PATH] [--keys DIR] demo [--fresh]\n\n"
-		   "Creates the database (as 'init' does) and books the flagship fund with synthetic\n"
-		   "beneficiaries: the pledge, its receipt, the conversion to KRW, entitlements and\n"
-		   "payments (one returned by the bank and paid again).  Prints the balances, verifies\n"
-		   "the log and prints the signed checkpoint.\n\n"
-		   "  --fresh  remove an earlier demo database and its keys first\n");
+	           "Creates the database (as 'init' does) and books the flagship fund with synthetic\n"
+	           "beneficiaries: the pledge, its receipt, the conversion to KRW, entitlements and\n"
+	           "payments (one returned by the bank and paid again).  Prints the balances, verifies\n"
+	           "the log and prints the signed checkpoint.\n\n"
+	           "  --fresh  remove an earlier demo database and its keys first\n");
 }
 
 static const struct ledger_account_spec demo_accounts[] = {
-	{"contributions:japan", "JPY", LEDGER_INCOME, "Contribution of the Government of Japan (2015 agreement)", 0},
-	{"pledge:japan", "JPY", LEDGER_ASSET, "Pledge receivable from the Government of Japan", 0},
-	{"bank:jpy", "JPY", LEDGER_ASSET, "Foundation bank account, JPY", 1},
-	{"bank:krw", "KRW", LEDGER_ASSET, "Foundation bank account, KRW", 1},
-	{"payable:survivors", "KRW", LEDGER_LIABILITY, "Benefits payable to surviving victims", 0},
-	{"payable:families", "KRW", LEDGER_LIABILITY, "Benefits payable to bereaved families", 0},
-	{"benefits:survivors", "KRW", LEDGER_EXPENSE, "Benefits to surviving victims", 0},
-	{"benefits:families", "KRW", LEDGER_EXPENSE, "Benefits to bereaved families", 0},
+    {"contributions:japan", "JPY", LEDGER_INCOME, "Contribution of the Government of Japan (2015 agreement)",
+     0},
+    {"pledge:japan", "JPY", LEDGER_ASSET, "Pledge receivable from the Government of Japan", 0},
+    {"bank:jpy", "JPY", LEDGER_ASSET, "Foundation bank account, JPY", 1},
+    {"bank:krw", "KRW", LEDGER_ASSET, "Foundation bank account, KRW", 1},
+    {"payable:survivors", "KRW", LEDGER_LIABILITY, "Benefits payable to surviving victims", 0},
+    {"payable:families", "KRW", LEDGER_LIABILITY, "Benefits payable to bereaved families", 0},
+    {"benefits:survivors", "KRW", LEDGER_EXPENSE, "Benefits to surviving victims", 0},
+    {"benefits:families", "KRW", LEDGER_EXPENSE, "Benefits to bereaved families", 0},
 };
 
 /* One change holding one transfer; prints what was booked. */
 static enum redress_err
-demo_transfer(struct tlog *log, const char *id, const char *from, const char *to, const char *amount, int pending,
-	      const char *ref, struct redress_error *err)
+demo_transfer(struct tlog *log, const char *id, const char *from, const char *to, const char *amount,
+              int pending, const char *ref, struct redress_error *err)
 {
 	struct ledger_transfer_request req = {id, from, to, amount, pending, ref};
 	struct ledger_transfer t;
@@ -103,10 +104,11 @@ static enum redress_err
 demo_book(struct tlog *log, struct redress_error *err)
 {
 	char id[64], pay[64], ref[64];
-	struct ledger_exchange_request fx = {"fx-2016-09-01", "bank:jpy", "1000000000", "bank:krw", "10800000000",
-					     "Conversion of the contribution at the bank's booked amounts"};
-	struct ledger_transfer_request too_much = {"pay-too-much", "bank:krw", "payable:survivors", "20000000000", 0,
-						   NULL};
+	struct ledger_exchange_request fx = {
+	    "fx-2016-09-01", "bank:jpy",    "1000000000",
+	    "bank:krw",      "10800000000", "Conversion of the contribution at the bank's booked amounts"};
+	struct ledger_transfer_request too_much = {"pay-too-much", "bank:krw", "payable:survivors",
+	                                           "20000000000",  0,          NULL};
 	struct redress_error refused;
 	enum redress_err rc;
 	size_t i;
@@ -122,10 +124,10 @@ demo_book(struct tlog *log, struct redress_error *err)
 		return rc;
 	printf("opened %zu accounts\n", sizeof(demo_accounts) / sizeof(demo_accounts[0]));
 
-	if ((rc = demo_transfer(log, "pledge-2015-12-28", "contributions:japan", "pledge:japan", "1000000000", 0,
-				"Pledge under the agreement of 28 December 2015", err)) != REDRESS_OK ||
+	if ((rc = demo_transfer(log, "pledge-2015-12-28", "contributions:japan", "pledge:japan", "1000000000",
+	                        0, "Pledge under the agreement of 28 December 2015", err)) != REDRESS_OK ||
 	    (rc = demo_transfer(log, "receipt-2016-08-31", "pledge:japan", "bank:jpy", "1000000000", 0,
-				"Receipt of the contribution", err)) != REDRESS_OK)
+	                        "Receipt of the contribution", err)) != REDRESS_OK)
 		return rc;
 	printf("booked the pledge of 1000000000 JPY and its receipt\n");
 	if ((rc = tlog_begin(log, err)) != REDRESS_OK)
@@ -145,8 +147,8 @@ demo_book(struct tlog *log, struct redress_error *err)
 		snprintf(id, sizeof(id), "ent-V-%06zu", i);
 		snprintf(ref, sizeof(ref), "V-%06zu", i);
 		if ((rc = demo_transfer(log, id, survivor ? "payable:survivors" : "payable:families",
-					survivor ? "benefits:survivors" : "benefits:families",
-					survivor ? "100000000" : "20000000", 0, ref, err)) != REDRESS_OK)
+		                        survivor ? "benefits:survivors" : "benefits:families",
+		                        survivor ? "100000000" : "20000000", 0, ref, err)) != REDRESS_OK)
 			return rc;
 	}
 	printf("booked %d survivor and %d family entitlements\n", DEMO_SURVIVORS, DEMO_FAMILIES);
@@ -157,8 +159,9 @@ demo_book(struct tlog *log, struct redress_error *err)
 
 		snprintf(pay, sizeof(pay), "pay-V-%06zu", i);
 		snprintf(ref, sizeof(ref), "V-%06zu", i);
-		if ((rc = demo_transfer(log, pay, "bank:krw", survivor ? "payable:survivors" : "payable:families",
-					survivor ? "100000000" : "20000000", 1, ref, err)) != REDRESS_OK)
+		if ((rc = demo_transfer(log, pay, "bank:krw",
+		                        survivor ? "payable:survivors" : "payable:families",
+		                        survivor ? "100000000" : "20000000", 1, ref, err)) != REDRESS_OK)
 			return rc;
 		if (i == DEMO_SURVIVORS + DEMO_FAMILIES)
 			continue; /* left pending: in the bank's hands */
@@ -166,7 +169,7 @@ demo_book(struct tlog *log, struct redress_error *err)
 			return rc;
 	}
 	if ((rc = demo_transfer(log, "pay-V-000004-again", "bank:krw", "payable:survivors", "100000000", 1,
-				"V-000004 (first payment returned: account closed)", err)) != REDRESS_OK ||
+	                        "V-000004 (first payment returned: account closed)", err)) != REDRESS_OK ||
 	    (rc = demo_resolve(log, "pay-V-000004-again", 1, err)) != REDRESS_OK)
 		return rc;
 	printf("paid %d beneficiaries; one payment returned by the bank and paid again; one still pending\n",
@@ -178,7 +181,8 @@ demo_book(struct tlog *log, struct redress_error *err)
 	rc = ledger_transfer_create(log, &too_much, NULL, NULL, &refused);
 	tlog_rollback(log);
 	if (rc != REDRESS_E_REFUSED)
-		return error_set(err, REDRESS_E_INTERNAL, "the ledger did not refuse an overdraft of the fund");
+		return error_set(err, REDRESS_E_INTERNAL,
+		                 "the ledger did not refuse an overdraft of the fund");
 	printf("refused, as it must be: %s\n", refused.message);
 	return REDRESS_OK;
 }
@@ -198,13 +202,14 @@ demo_remove(struct cli *cli, struct redress_error *err)
 	if (access(cli->db, F_OK) != 0)
 		return REDRESS_OK;
 	if ((rc = cli_open(cli, CLI_READ, err)) != REDRESS_OK)
-		return error_prefix(err, "--fresh removes only an earlier demo database, and '%.200s' is not one",
-				    cli->db);
+		return error_prefix(
+		    err, "--fresh removes only an earlier demo database, and '%.200s' is not one", cli->db);
 	demo = strncmp(tlog_origin(cli->log), DEMO_ORIGIN, strlen(DEMO_ORIGIN)) == 0;
 	cli_close(cli);
 	if (!demo)
 		return error_set(err, REDRESS_E_CONFLICT,
-				 "'%.200s' holds a fund's log, not a demo's: --fresh will not remove it", cli->db);
+		                 "'%.200s' holds a fund's log, not a demo's: --fresh will not remove it",
+		                 cli->db);
 
 	snprintf(path, sizeof(path), "%s/log.key", cli->keys);
 	unlink(path);
@@ -221,9 +226,9 @@ int
 cmd_demo(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"fresh", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"fresh", no_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	char origin[64], random_origin[64];
 	struct audit_report *report = NULL;
@@ -234,14 +239,9 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			fresh = 1;
-			break;
-		case 'h':
-			demo_usage(stdout);
-			return 0;
-		default:
-			return cli_bad_option("demo", argv);
+		case 'f': fresh = 1; break;
+		case 'h': demo_usage(stdout); return 0;
+		default: return cli_bad_option("demo", argv);
 		}
 	}
 	if (optind != argc)
@@ -264,7 +264,8 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	report = calloc(1, sizeof(*report));
 	if (report == NULL)
 		return cli_fail(&(struct redress_error){REDRESS_E_NOMEM, "out of memory"});
-	if (audit_verify(cli->log, sign_key_public(keydir_log_key(cli->keydir)), report, &err) != REDRESS_OK) {
+	if (audit_verify(cli->log, sign_key_public(keydir_log_key(cli->keydir)), report, &err) !=
+	    REDRESS_OK) {
 		free(report);
 		return cli_fail(&err);
 	}
@@ -286,7 +287,8 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	if (tlog_vkey(cli->log, &out, &err) == REDRESS_OK)
 		printf("\nverifier key: %s\n", out.data);
 	buf_free(&out);
-	printf("\ntry: redress --db %s --keys %s ledger balance\n     redress --db %s --keys %s audit verify\n",
-	       cli->db, cli->keys, cli->db, cli->keys);
+	printf(
+	    "\ntry: redress --db %s --keys %s ledger balance\n     redress --db %s --keys %s audit verify\n",
+	    cli->db, cli->keys, cli->db, cli->keys);
 	return status;
 }

@@ -14,16 +14,16 @@
 
 /* Room for a readable origin; the log accepts longer ones, people should not. */
 #define INIT_ORIGIN_MAX 128
-#define ORIGIN_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:"
+#define ORIGIN_CHARS    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:"
 
 static void
 init_usage(FILE *f)
 {
 	fprintf(f, "usage: redress [--db PATH] [--keys DIR] init [--origin NAME]\n\n"
-		   "Creates the database, the key directory (mode 0700) holding a new Ed25519 log key\n"
-		   "(mode 0600), and the log, whose first event records the key.\n\n"
-		   "  --origin NAME  the log's name in its checkpoints (default: redress.local/ and 16\n"
-		   "                 random hex digits); letters, digits and . _ - / : only\n");
+	           "Creates the database, the key directory (mode 0700) holding a new Ed25519 log key\n"
+	           "(mode 0600), and the log, whose first event records the key.\n\n"
+	           "  --origin NAME  the log's name in its checkpoints (default: redress.local/ and 16\n"
+	           "                 random hex digits); letters, digits and . _ - / : only\n");
 }
 
 /* Removes the files init created when it fails half-way. */
@@ -59,8 +59,8 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 		return rc;
 	/* Refuse an existing log before any key is made. */
 	if (tlog_open(cli->store, NULL, cli_modules, &cli->log, err) == REDRESS_OK) {
-		rc = error_set(err, REDRESS_E_CONFLICT, "'%.200s' already holds a redress log; nothing was changed",
-			       cli->db);
+		rc = error_set(err, REDRESS_E_CONFLICT,
+		               "'%.200s' already holds a redress log; nothing was changed", cli->db);
 		goto fail;
 	}
 	if ((rc = keydir_create(cli->keys, err)) != REDRESS_OK)
@@ -68,10 +68,11 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 	made_keys = 1;
 	if ((rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
 		goto fail;
-	if ((rc = tlog_create(cli->store, keydir_log_key(cli->keydir), origin, cli->actor, cli_modules, err)) !=
-	    REDRESS_OK)
+	if ((rc = tlog_create(cli->store, keydir_log_key(cli->keydir), origin, cli->actor, cli_modules,
+	                      err)) != REDRESS_OK)
 		goto fail;
-	if ((rc = tlog_open(cli->store, keydir_log_key(cli->keydir), cli_modules, &cli->log, err)) != REDRESS_OK ||
+	if ((rc = tlog_open(cli->store, keydir_log_key(cli->keydir), cli_modules, &cli->log, err)) !=
+	        REDRESS_OK ||
 	    (rc = tlog_set_actor(cli->log, cli->actor, err)) != REDRESS_OK)
 		goto fail;
 	return REDRESS_OK;
@@ -85,9 +86,9 @@ int
 cmd_init(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"origin", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"origin", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	char origin[INIT_ORIGIN_MAX + 1];
 	struct redress_error err;
@@ -99,18 +100,17 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'o':
 			if (strlen(optarg) == 0 || strlen(optarg) > INIT_ORIGIN_MAX)
-				return cli_usage_error("init", "--origin must be 1 to %d characters", INIT_ORIGIN_MAX);
+				return cli_usage_error("init", "--origin must be 1 to %d characters",
+				                       INIT_ORIGIN_MAX);
 			for (i = 0; optarg[i] != '\0'; i++)
 				if (strchr(ORIGIN_CHARS, optarg[i]) == NULL)
-					return cli_usage_error("init", "--origin has '%c': use letters, digits and . _ - / :",
-							       optarg[i]);
+					return cli_usage_error(
+					    "init", "--origin has '%c': use letters, digits and . _ - / :",
+					    optarg[i]);
 			memcpy(origin, optarg, strlen(optarg) + 1);
 			break;
-		case 'h':
-			init_usage(stdout);
-			return 0;
-		default:
-			return cli_bad_option("init", argv);
+		case 'h': init_usage(stdout); return 0;
+		default: return cli_bad_option("init", argv);
 		}
 	}
 	if (optind != argc)

@@ -12,30 +12,32 @@
 static void
 ledger_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: redress ledger account add CODE --currency CUR [--kind KIND] [--no-overdraft] [--name TEXT]\n"
-		"       redress ledger transfer --id ID --from CODE --to CODE --amount N [--pending] [--ref TEXT]\n"
-		"       redress ledger post ID\n"
-		"       redress ledger void ID\n"
-		"       redress ledger exchange --id ID --from CODE --amount N --to CODE --to-amount M [--ref TEXT]\n"
-		"       redress ledger balance [CODE] [--json]\n"
-		"       redress ledger history CODE [--json]\n\n"
-		"Amounts are decimal text in the account's currency, with no more decimals than it\n"
-		"has (KRW and JPY none, USD and EUR two): 100000000, 1250.50.\n"
-		"A transfer moves money from --from (credited) to --to (debited); both accounts hold\n"
-		"the same currency.  KIND is asset (default), liability, equity, income or expense.\n"
-		"--no-overdraft refuses any transfer that would take the balance below zero.\n"
-		"The transfer id is its idempotency key: the same id and fields again changes nothing;\n"
-		"the same id with other fields is refused.  --pending holds the amount until\n"
-		"'ledger post ID' settles it or 'ledger void ID' cancels it.\n"
-		"'exchange' books a conversion as two linked transfers (ID/out and ID/in) through the\n"
-		"accounts exchange:CUR, with both amounts as the bank booked them.\n");
+	fprintf(f, "usage: redress ledger account add CODE --currency CUR [--kind KIND] [--no-overdraft] "
+	           "[--name TEXT]\n"
+	           "       redress ledger transfer --id ID --from CODE --to CODE --amount N [--pending] "
+	           "[--ref TEXT]\n"
+	           "       redress ledger post ID\n"
+	           "       redress ledger void ID\n"
+	           "       redress ledger exchange --id ID --from CODE --amount N --to CODE --to-amount M "
+	           "[--ref TEXT]\n"
+	           "       redress ledger balance [CODE] [--json]\n"
+	           "       redress ledger history CODE [--json]\n\n"
+	           "Amounts are decimal text in the account's currency, with no more decimals than it\n"
+	           "has (KRW and JPY none, USD and EUR two): 100000000, 1250.50.\n"
+	           "A transfer moves money from --from (credited) to --to (debited); both accounts hold\n"
+	           "the same currency.  KIND is asset (default), liability, equity, income or expense.\n"
+	           "--no-overdraft refuses any transfer that would take the balance below zero.\n"
+	           "The transfer id is its idempotency key: the same id and fields again changes nothing;\n"
+	           "the same id with other fields is refused.  --pending holds the amount until\n"
+	           "'ledger post ID' settles it or 'ledger void ID' cancels it.\n"
+	           "'exchange' books a conversion as two linked transfers (ID/out and ID/in) through the\n"
+	           "accounts exchange:CUR, with both amounts as the bank booked them.\n");
 }
 
 /* Runs one change: fn inside tlog_begin/tlog_commit. */
 static int
 run_change(struct cli *cli, enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err),
-	   void *arg)
+           void *arg)
 {
 	struct redress_error err;
 	enum redress_err rc;
@@ -86,7 +88,8 @@ do_account_add(struct cli *cli, void *arg, struct redress_error *err)
 	if ((rc = ledger_account_open(cli->log, spec, &existed, err)) != REDRESS_OK)
 		return rc;
 	printf("account %s (%s, %s%s)%s\n", spec->code, spec->currency, ledger_kind_name(spec->kind),
-	       spec->no_overdraft ? ", no overdraft" : "", existed ? " already exists; nothing changed" : " opened");
+	       spec->no_overdraft ? ", no overdraft" : "",
+	       existed ? " already exists; nothing changed" : " opened");
 	return REDRESS_OK;
 }
 
@@ -94,9 +97,9 @@ static int
 ledger_account(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"currency", required_argument, NULL, 'c'}, {"kind", required_argument, NULL, 'k'},
-		{"no-overdraft", no_argument, NULL, 'n'},   {"name", required_argument, NULL, 'N'},
-		{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	    {"currency", required_argument, NULL, 'c'}, {"kind", required_argument, NULL, 'k'},
+	    {"no-overdraft", no_argument, NULL, 'n'},   {"name", required_argument, NULL, 'N'},
+	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	struct ledger_account_spec spec;
 	struct redress_error err;
@@ -113,24 +116,15 @@ ledger_account(struct cli *cli, int argc, char **argv)
 	argc--, argv++;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			spec.currency = optarg;
-			break;
+		case 'c': spec.currency = optarg; break;
 		case 'k':
 			if (ledger_kind_parse(optarg, &spec.kind, &err) != REDRESS_OK)
 				return cli_usage_error("ledger", "--kind: %s", err.message);
 			break;
-		case 'n':
-			spec.no_overdraft = 1;
-			break;
-		case 'N':
-			spec.name = optarg;
-			break;
-		case 'h':
-			ledger_usage(stdout);
-			return 0;
-		default:
-			return cli_bad_option("ledger", argv);
+		case 'n': spec.no_overdraft = 1; break;
+		case 'N': spec.name = optarg; break;
+		case 'h': ledger_usage(stdout); return 0;
+		default: return cli_bad_option("ledger", argv);
 		}
 	}
 	if (optind + 1 != argc)
@@ -158,10 +152,10 @@ static int
 ledger_transfer(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"id", required_argument, NULL, 'i'},	  {"from", required_argument, NULL, 'f'},
-		{"to", required_argument, NULL, 't'},	  {"amount", required_argument, NULL, 'a'},
-		{"pending", no_argument, NULL, 'p'},	  {"ref", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	    {"id", required_argument, NULL, 'i'}, {"from", required_argument, NULL, 'f'},
+	    {"to", required_argument, NULL, 't'}, {"amount", required_argument, NULL, 'a'},
+	    {"pending", no_argument, NULL, 'p'},  {"ref", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
 	};
 	struct ledger_transfer_request req;
 	int c;
@@ -175,11 +169,8 @@ ledger_transfer(struct cli *cli, int argc, char **argv)
 		case 'a': req.amount = optarg; break;
 		case 'p': req.pending = 1; break;
 		case 'r': req.ref = optarg; break;
-		case 'h':
-			ledger_usage(stdout);
-			return 0;
-		default:
-			return cli_bad_option("ledger", argv);
+		case 'h': ledger_usage(stdout); return 0;
+		default: return cli_bad_option("ledger", argv);
 		}
 	}
 	if (optind != argc)
@@ -201,7 +192,8 @@ do_resolve(struct cli *cli, void *arg, struct redress_error *err)
 	struct ledger_transfer t;
 	enum redress_err rc;
 
-	rc = r->post ? ledger_transfer_post(cli->log, r->id, &t, err) : ledger_transfer_void(cli->log, r->id, &t, err);
+	rc = r->post ? ledger_transfer_post(cli->log, r->id, &t, err)
+	             : ledger_transfer_void(cli->log, r->id, &t, err);
 	if (rc != REDRESS_OK)
 		return rc;
 	print_transfer(&t, 0);
@@ -242,10 +234,14 @@ static int
 ledger_exchange_cmd(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"id", required_argument, NULL, 'i'},	    {"from", required_argument, NULL, 'f'},
-		{"amount", required_argument, NULL, 'a'},   {"to", required_argument, NULL, 't'},
-		{"to-amount", required_argument, NULL, 'A'}, {"ref", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	    {"id", required_argument, NULL, 'i'},
+	    {"from", required_argument, NULL, 'f'},
+	    {"amount", required_argument, NULL, 'a'},
+	    {"to", required_argument, NULL, 't'},
+	    {"to-amount", required_argument, NULL, 'A'},
+	    {"ref", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ledger_exchange_request req;
 	int c;
@@ -259,17 +255,16 @@ ledger_exchange_cmd(struct cli *cli, int argc, char **argv)
 		case 't': req.to = optarg; break;
 		case 'A': req.to_amount = optarg; break;
 		case 'r': req.ref = optarg; break;
-		case 'h':
-			ledger_usage(stdout);
-			return 0;
-		default:
-			return cli_bad_option("ledger", argv);
+		case 'h': ledger_usage(stdout); return 0;
+		default: return cli_bad_option("ledger", argv);
 		}
 	}
 	if (optind != argc)
 		return cli_usage_error("ledger", "unexpected argument '%s'", argv[optind]);
-	if (req.id == NULL || req.from == NULL || req.to == NULL || req.amount == NULL || req.to_amount == NULL)
-		return cli_usage_error("ledger", "'exchange' needs --id, --from, --amount, --to and --to-amount");
+	if (req.id == NULL || req.from == NULL || req.to == NULL || req.amount == NULL ||
+	    req.to_amount == NULL)
+		return cli_usage_error("ledger",
+		                       "'exchange' needs --id, --from, --amount, --to and --to-amount");
 	return run_change(cli, do_exchange, &req);
 }
 
@@ -299,14 +294,15 @@ balance_one(void *ctx, const struct ledger_account *a, struct redress_error *err
 		return rc;
 	if (out->json != NULL) {
 		json_array_append_new(
-			out->json,
-			json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "code", a->code,
-				  "name", a->name, "currency", a->currency, "kind", ledger_kind_name(a->kind),
-				  "no_overdraft", a->no_overdraft, "balance", amount_json(posted, a->currency),
-				  "available", amount_json(available, a->currency), "balance_minor", (json_int_t)posted,
-				  "debits_posted", (json_int_t)a->debits_posted, "credits_posted",
-				  (json_int_t)a->credits_posted, "debits_pending", (json_int_t)a->debits_pending,
-				  "credits_pending", (json_int_t)a->credits_pending));
+		    out->json,
+		    json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "code", a->code,
+		              "name", a->name, "currency", a->currency, "kind", ledger_kind_name(a->kind),
+		              "no_overdraft", a->no_overdraft, "balance", amount_json(posted, a->currency),
+		              "available", amount_json(available, a->currency), "balance_minor",
+		              (json_int_t)posted, "debits_posted", (json_int_t)a->debits_posted,
+		              "credits_posted", (json_int_t)a->credits_posted, "debits_pending",
+		              (json_int_t)a->debits_pending, "credits_pending",
+		              (json_int_t)a->credits_pending));
 		return REDRESS_OK;
 	}
 	printf("%-24s %-3s %-9s", a->code, a->currency, ledger_kind_name(a->kind));
@@ -394,15 +390,15 @@ history_one(void *ctx, const struct ledger_transfer *t, struct redress_error *er
 
 	(void)err;
 	if (out->json != NULL) {
-		json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:o, s:I, s:s, s:s}", "event", (json_int_t)t->created_seq,
-					"id", t->id, "direction", incoming ? "in" : "out", "counterparty", other,
-					"amount", amount_json(t->amount, t->currency), "amount_minor",
-					(json_int_t)t->amount, "currency", t->currency, "state",
-					ledger_state_name(t->state));
+		json_t *row = json_pack(
+		    "{s:I, s:s, s:s, s:s, s:o, s:I, s:s, s:s}", "event", (json_int_t)t->created_seq, "id",
+		    t->id, "direction", incoming ? "in" : "out", "counterparty", other, "amount",
+		    amount_json(t->amount, t->currency), "amount_minor", (json_int_t)t->amount, "currency",
+		    t->currency, "state", ledger_state_name(t->state));
 
 		json_object_set_new(row, "ref", t->ref[0] ? json_string(t->ref) : json_null());
 		json_object_set_new(row, "resolved_event",
-				    t->resolved_seq >= 0 ? json_integer(t->resolved_seq) : json_null());
+		                    t->resolved_seq >= 0 ? json_integer(t->resolved_seq) : json_null());
 		json_array_append_new(out->json, row);
 		return REDRESS_OK;
 	}

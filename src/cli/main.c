@@ -28,10 +28,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"init", cmd_init, "create a database, its key directory and its log"},
-	{"ledger", cmd_ledger, "accounts, transfers, exchanges, balances and history of the fund"},
-	{"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
-	{"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
+    {"init", cmd_init, "create a database, its key directory and its log"},
+    {"ledger", cmd_ledger, "accounts, transfers, exchanges, balances and history of the fund"},
+    {"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
+    {"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
 };
 
 static void
@@ -40,19 +40,19 @@ usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: redress [--db PATH] [--keys DIR] COMMAND [ARGS]\n\n"
-		   "Administers a reparations or survivor-support fund: every change is an event on a\n"
-		   "tamper-evident log that monitors can verify.\n\n"
-		   "Global options (before the command):\n"
-		   "  --db PATH    the SQLite database (default ./redress.db; also REDRESS_DB)\n"
-		   "  --keys DIR   the key directory (default: beside the database, NAME.keys;\n"
-		   "               also REDRESS_KEYS)\n"
-		   "  --help       this text; 'redress COMMAND --help' for a command\n"
-		   "  --version    the version\n\n"
-		   "Commands:\n");
+	           "Administers a reparations or survivor-support fund: every change is an event on a\n"
+	           "tamper-evident log that monitors can verify.\n\n"
+	           "Global options (before the command):\n"
+	           "  --db PATH    the SQLite database (default ./redress.db; also REDRESS_DB)\n"
+	           "  --keys DIR   the key directory (default: beside the database, NAME.keys;\n"
+	           "               also REDRESS_KEYS)\n"
+	           "  --help       this text; 'redress COMMAND --help' for a command\n"
+	           "  --version    the version\n\n"
+	           "Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nExit status: 0 success, 1 audit found problems, 2 usage error,\n"
-		   "10+N other errors (see docs/errors.md).\n");
+	           "10+N other errors (see docs/errors.md).\n");
 }
 
 int
@@ -74,13 +74,15 @@ cli_bad_option(const char *cmd, char **argv)
 	/* getopt has just stepped past the offending word. */
 	if (optopt != 0 && optind > 0 && argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-')
 		return cli_usage_error(cmd, "unknown option '-%c' or it needs a value", optopt);
-	return cli_usage_error(cmd, "unknown option '%s', or it needs a value", optind > 0 ? argv[optind - 1] : "?");
+	return cli_usage_error(cmd, "unknown option '%s', or it needs a value",
+	                       optind > 0 ? argv[optind - 1] : "?");
 }
 
 int
 cli_fail(const struct redress_error *err)
 {
-	fprintf(stderr, "redress: %s\n", err->message[0] != '\0' ? err->message : redress_strerror(err->code));
+	fprintf(stderr, "redress: %s\n",
+	        err->message[0] != '\0' ? err->message : redress_strerror(err->code));
 	return redress_exit_code(err->code);
 }
 
@@ -142,8 +144,8 @@ cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
 		return rc;
 	if (mode == CLI_WRITE && (rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
 		goto fail;
-	rc = tlog_open(cli->store, cli->keydir != NULL ? keydir_log_key(cli->keydir) : NULL, cli_modules, &cli->log,
-		       err);
+	rc = tlog_open(cli->store, cli->keydir != NULL ? keydir_log_key(cli->keydir) : NULL, cli_modules,
+	               &cli->log, err);
 	if (rc != REDRESS_OK)
 		goto fail;
 	if ((rc = tlog_set_actor(cli->log, cli->actor, err)) != REDRESS_OK)
@@ -166,11 +168,11 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"keys", required_argument, NULL, 'k'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"keys", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct redress_error err;
 	struct cli cli;
@@ -206,14 +208,11 @@ main(int argc, char **argv)
 				return 2;
 			keys_given = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("redress %s\n", REDRESS_VERSION);
-			return 0;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("redress %s\n", REDRESS_VERSION); return 0;
 		default:
-			fprintf(stderr, "redress: unknown global option '%s' (see 'redress --help')\n", argv[optind - 1]);
+			fprintf(stderr, "redress: unknown global option '%s' (see 'redress --help')\n",
+			        argv[optind - 1]);
 			return redress_exit_code(REDRESS_E_USAGE);
 		}
 	}

@@ -124,12 +124,9 @@ enum redress_err
 buf_error(const struct buf *b, struct redress_error *err)
 {
 	switch (b->failed) {
-	case REDRESS_OK:
-		return REDRESS_OK;
-	case REDRESS_E_NOMEM:
-		return error_set(err, REDRESS_E_NOMEM, "out of memory building a buffer");
-	default:
-		return error_set(err, b->failed, "text longer than the limit of %zu bytes", b->max);
+	case REDRESS_OK: return REDRESS_OK;
+	case REDRESS_E_NOMEM: return error_set(err, REDRESS_E_NOMEM, "out of memory building a buffer");
+	default: return error_set(err, b->failed, "text longer than the limit of %zu bytes", b->max);
 	}
 }
 

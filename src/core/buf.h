@@ -15,10 +15,10 @@
 #include "core/error.h"
 
 struct buf {
-	char *data;	 /* len bytes, then a NUL; NULL until the first append */
+	char *data; /* len bytes, then a NUL; NULL until the first append */
 	size_t len;
 	size_t cap;
-	size_t max;	 /* hard limit on len */
+	size_t max;              /* hard limit on len */
 	enum redress_err failed; /* REDRESS_OK, REDRESS_E_NOMEM or REDRESS_E_OVERFLOW */
 };
 

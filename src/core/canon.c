@@ -258,13 +258,14 @@ enum redress_err
 canon_error(const struct canon *c, struct redress_error *err)
 {
 	if (c->failed == REDRESS_E_INTERNAL || (c->failed == REDRESS_OK && c->depth != 0))
-		return error_set(err, REDRESS_E_INTERNAL, "canonical JSON written out of order or unbalanced");
+		return error_set(err, REDRESS_E_INTERNAL,
+		                 "canonical JSON written out of order or unbalanced");
 	if (c->failed == REDRESS_E_INVALID)
-		return error_set(err, REDRESS_E_INVALID, "canonical JSON given a string that is not valid UTF-8");
+		return error_set(err, REDRESS_E_INVALID,
+		                 "canonical JSON given a string that is not valid UTF-8");
 	if (c->failed == REDRESS_E_OVERFLOW)
 		return error_set(err, REDRESS_E_OVERFLOW,
-				 "canonical JSON nested deeper than %d or an object of more than %d members",
-				 CANON_MAX_DEPTH - 1, CANON_MAX_MEMBERS);
+		                 "canonical JSON nested deeper than %d or an object of more than %d members",
+		                 CANON_MAX_DEPTH - 1, CANON_MAX_MEMBERS);
 	return buf_error(c->out, err);
 }
-

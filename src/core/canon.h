@@ -26,17 +26,17 @@
 #include "core/buf.h"
 #include "core/error.h"
 
-#define CANON_MAX_DEPTH 16
-#define CANON_KEY_MAX	64
+#define CANON_MAX_DEPTH   16
+#define CANON_KEY_MAX     64
 #define CANON_MAX_MEMBERS 256 /* in one object */
 
 struct canon {
 	struct buf *out;
 	unsigned depth;
-	int first[CANON_MAX_DEPTH];		    /* no member written yet at this depth */
+	int first[CANON_MAX_DEPTH];                    /* no member written yet at this depth */
 	char last_key[CANON_MAX_DEPTH][CANON_KEY_MAX]; /* to check keys arrive in order */
-	unsigned members[CANON_MAX_DEPTH];	    /* keys written in the object at this depth */
-	enum redress_err failed;		    /* sticky, like struct buf's */
+	unsigned members[CANON_MAX_DEPTH];             /* keys written in the object at this depth */
+	enum redress_err failed;                       /* sticky, like struct buf's */
 };
 
 /* Starts writing a value into out (which the caller owns). */
@@ -79,10 +79,10 @@ enum canon_type {
 
 struct canon_node {
 	enum canon_type type;
-	uint32_t span;	 /* nodes in this value's subtree, itself included */
+	uint32_t span;   /* nodes in this value's subtree, itself included */
 	const char *key; /* member name when the parent is an object, else NULL */
 	const char *str; /* CANON_STRING: the text, NUL-terminated (never holds a NUL) */
-	int64_t num;	 /* CANON_INT: the value; CANON_BOOL: 0 or 1 */
+	int64_t num;     /* CANON_INT: the value; CANON_BOOL: 0 or 1 */
 };
 
 /* A value's children: for (c = canon_first(n); c < canon_end(n); c = canon_next(c)) */
@@ -119,14 +119,14 @@ const struct canon_node *canon_find(const struct canon_node *obj, const char *ke
  * from the document.
  */
 enum redress_err canon_get_string(const struct canon_node *obj, const char *key, const char **value_r,
-				  struct redress_error *err);
+                                  struct redress_error *err);
 /* Like canon_get_string, but a missing member or null gives NULL. */
 enum redress_err canon_get_string_opt(const struct canon_node *obj, const char *key, const char **value_r,
-				      struct redress_error *err);
+                                      struct redress_error *err);
 enum redress_err canon_get_int(const struct canon_node *obj, const char *key, int64_t *value_r,
-			       struct redress_error *err);
+                               struct redress_error *err);
 enum redress_err canon_get_bool(const struct canon_node *obj, const char *key, int *value_r,
-				struct redress_error *err);
+                                struct redress_error *err);
 
 /*
  * Refuses any member of obj whose name is not in the NULL-terminated list
@@ -134,7 +134,7 @@ enum redress_err canon_get_bool(const struct canon_node *obj, const char *key, i
  * list must be in ascending byte order, as the members are.
  */
 enum redress_err canon_only_keys(const struct canon_node *obj, const char *const *allowed,
-				 struct redress_error *err);
+                                 struct redress_error *err);
 
 /* Writes a value read by canon_read() back out (the same bytes, by construction). */
 void canon_write_node(struct canon *c, const struct canon_node *n);

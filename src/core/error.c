@@ -10,20 +10,20 @@
 #include <string.h>
 
 static const char *const error_names[] = {
-	[REDRESS_OK] = "success",
-	[REDRESS_E_USAGE] = "usage error",
-	[REDRESS_E_INVALID] = "invalid input",
-	[REDRESS_E_NOTFOUND] = "not found",
-	[REDRESS_E_CONFLICT] = "conflict",
-	[REDRESS_E_REFUSED] = "refused",
-	[REDRESS_E_OVERFLOW] = "overflow",
-	[REDRESS_E_STORE] = "storage error",
-	[REDRESS_E_KEYS] = "key error",
-	[REDRESS_E_CRYPTO] = "verification failed",
-	[REDRESS_E_TAMPERED] = "tampering found",
-	[REDRESS_E_NOMEM] = "out of memory",
-	[REDRESS_E_IO] = "i/o error",
-	[REDRESS_E_INTERNAL] = "internal error",
+    [REDRESS_OK] = "success",
+    [REDRESS_E_USAGE] = "usage error",
+    [REDRESS_E_INVALID] = "invalid input",
+    [REDRESS_E_NOTFOUND] = "not found",
+    [REDRESS_E_CONFLICT] = "conflict",
+    [REDRESS_E_REFUSED] = "refused",
+    [REDRESS_E_OVERFLOW] = "overflow",
+    [REDRESS_E_STORE] = "storage error",
+    [REDRESS_E_KEYS] = "key error",
+    [REDRESS_E_CRYPTO] = "verification failed",
+    [REDRESS_E_TAMPERED] = "tampering found",
+    [REDRESS_E_NOMEM] = "out of memory",
+    [REDRESS_E_IO] = "i/o error",
+    [REDRESS_E_INTERNAL] = "internal error",
 };
 
 const char *
@@ -80,13 +80,9 @@ redress_exit_code(enum redress_err code)
 	/* Exit codes follow the error numbers, offset so that 1 stays the
 	 * conventional "something failed" and 2 the conventional usage error. */
 	switch (code) {
-	case REDRESS_OK:
-		return 0;
-	case REDRESS_E_USAGE:
-		return 2;
-	case REDRESS_E_TAMPERED:
-		return 1;
-	default:
-		return 10 + (int)code;
+	case REDRESS_OK: return 0;
+	case REDRESS_E_USAGE: return 2;
+	case REDRESS_E_TAMPERED: return 1;
+	default: return 10 + (int)code;
 	}
 }

@@ -13,18 +13,18 @@
 
 enum redress_err {
 	REDRESS_OK = 0,
-	REDRESS_E_USAGE = 1,	 /* a command line that cannot be understood */
-	REDRESS_E_INVALID = 2,	 /* input that is malformed or out of range */
-	REDRESS_E_NOTFOUND = 3,	 /* a named thing does not exist */
-	REDRESS_E_CONFLICT = 4,	 /* an id reused with other fields, a state that forbids the step */
-	REDRESS_E_REFUSED = 5,	 /* a rule refuses it: overdraft, currency mismatch */
-	REDRESS_E_OVERFLOW = 6,	 /* an amount or size beyond what is representable */
-	REDRESS_E_STORE = 7,	 /* the database could not be read or written */
-	REDRESS_E_KEYS = 8,	 /* the key directory is missing, unreadable or wrong */
-	REDRESS_E_CRYPTO = 9,	 /* a signature or hash that does not verify */
+	REDRESS_E_USAGE = 1,     /* a command line that cannot be understood */
+	REDRESS_E_INVALID = 2,   /* input that is malformed or out of range */
+	REDRESS_E_NOTFOUND = 3,  /* a named thing does not exist */
+	REDRESS_E_CONFLICT = 4,  /* an id reused with other fields, a state that forbids the step */
+	REDRESS_E_REFUSED = 5,   /* a rule refuses it: overdraft, currency mismatch */
+	REDRESS_E_OVERFLOW = 6,  /* an amount or size beyond what is representable */
+	REDRESS_E_STORE = 7,     /* the database could not be read or written */
+	REDRESS_E_KEYS = 8,      /* the key directory is missing, unreadable or wrong */
+	REDRESS_E_CRYPTO = 9,    /* a signature or hash that does not verify */
 	REDRESS_E_TAMPERED = 10, /* audit found the log and the tables disagree */
-	REDRESS_E_NOMEM = 11,	 /* out of memory or over a hard limit */
-	REDRESS_E_IO = 12,	 /* a file could not be read or written */
+	REDRESS_E_NOMEM = 11,    /* out of memory or over a hard limit */
+	REDRESS_E_IO = 12,       /* a file could not be read or written */
 	REDRESS_E_INTERNAL = 13, /* a bug: an invariant that should hold did not */
 };
 
@@ -44,14 +44,14 @@ const char *redress_strerror(enum redress_err code);
  * `return error_set(err, REDRESS_E_INVALID, "...")`.
  */
 enum redress_err error_set(struct redress_error *err, enum redress_err code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * Prefixes the message already in err with "prefix: ", keeping its code.
  * Used to add where an error happened as it travels up.
  */
 enum redress_err error_prefix(struct redress_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Clears err to REDRESS_OK with an empty message. */
 void error_clear(struct redress_error *err);

@@ -12,10 +12,9 @@
  * ISO 4217 minor-unit exponents.  Sorted by code.
  */
 static const struct currency currencies[] = {
-	{"AUD", 2}, {"CAD", 2}, {"CHF", 2}, {"CNY", 2}, {"COP", 2}, {"EUR", 2}, {"GBP", 2},
-	{"HKD", 2}, {"IDR", 2}, {"JPY", 0}, {"KRW", 0}, {"KWD", 3}, {"MYR", 2}, {"NOK", 2},
-	{"NZD", 2}, {"PHP", 2}, {"SEK", 2}, {"SGD", 2}, {"THB", 2}, {"TWD", 2}, {"USD", 2},
-	{"VND", 0},
+    {"AUD", 2}, {"CAD", 2}, {"CHF", 2}, {"CNY", 2}, {"COP", 2}, {"EUR", 2}, {"GBP", 2}, {"HKD", 2},
+    {"IDR", 2}, {"JPY", 0}, {"KRW", 0}, {"KWD", 3}, {"MYR", 2}, {"NOK", 2}, {"NZD", 2}, {"PHP", 2},
+    {"SEK", 2}, {"SGD", 2}, {"THB", 2}, {"TWD", 2}, {"USD", 2}, {"VND", 0},
 };
 
 const struct currency *
@@ -29,7 +28,7 @@ currency_find(const char *code, struct redress_error *err)
 		if (strcmp(currencies[i].code, code) == 0)
 			return &currencies[i];
 	error_set(err, REDRESS_E_INVALID,
-		  "unknown currency '%.8s': give an ISO 4217 code such as KRW, JPY, USD or EUR", code);
+	          "unknown currency '%.8s': give an ISO 4217 code such as KRW, JPY, USD or EUR", code);
 	return NULL;
 }
 
@@ -47,7 +46,8 @@ money_parse(const char *text, const struct currency *cur, int64_t *minor_r, stru
 		if (*p == '.') {
 			if (seen_point || !seen_digit)
 				return error_set(err, REDRESS_E_INVALID,
-						 "amount '%.32s' is not a decimal number (misplaced '.')", text);
+				                 "amount '%.32s' is not a decimal number (misplaced '.')",
+				                 text);
 			seen_point = 1;
 			continue;
 		}
@@ -57,17 +57,21 @@ money_parse(const char *text, const struct currency *cur, int64_t *minor_r, stru
 		 * the message would no longer be text.
 		 */
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			return error_set(err, REDRESS_E_INVALID,
-					 "amount has a byte 0x%02x at position %zu: use digits and at most one '.'",
-					 (unsigned char)*p, (size_t)(p - text) + 1);
+			return error_set(
+			    err, REDRESS_E_INVALID,
+			    "amount has a byte 0x%02x at position %zu: use digits and at most one '.'",
+			    (unsigned char)*p, (size_t)(p - text) + 1);
 		if (*p < '0' || *p > '9')
-			return error_set(err, REDRESS_E_INVALID,
-					 "amount '%.32s' has '%c' at position %zu: use digits and at most one '.'",
-					 text, *p, (size_t)(p - text) + 1);
+			return error_set(
+			    err, REDRESS_E_INVALID,
+			    "amount '%.32s' has '%c' at position %zu: use digits and at most one '.'", text,
+			    *p, (size_t)(p - text) + 1);
 		if (seen_point && ++fraction > cur->exponent)
-			return error_set(err, REDRESS_E_INVALID, "amount '%.32s' has more than %u decimal places for %s",
-					 text, cur->exponent, cur->code);
-		if (__builtin_mul_overflow(value, 10, &value) || __builtin_add_overflow(value, *p - '0', &value))
+			return error_set(err, REDRESS_E_INVALID,
+			                 "amount '%.32s' has more than %u decimal places for %s", text,
+			                 cur->exponent, cur->code);
+		if (__builtin_mul_overflow(value, 10, &value) ||
+		    __builtin_add_overflow(value, *p - '0', &value))
 			return error_set(err, REDRESS_E_OVERFLOW, "amount '%.32s' is too large", text);
 		seen_digit = 1;
 	}
@@ -90,7 +94,8 @@ money_format(int64_t minor, const struct currency *cur, char *out, size_t out_si
 
 	/* Work on the unsigned magnitude so INT64_MIN has a representation. */
 	magnitude = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-	len = snprintf(digits, sizeof(digits), "%0*llu", (int)cur->exponent + 1, (unsigned long long)magnitude);
+	len =
+	    snprintf(digits, sizeof(digits), "%0*llu", (int)cur->exponent + 1, (unsigned long long)magnitude);
 	if (len < 0) {
 		snprintf(out, out_size, "?");
 		return;

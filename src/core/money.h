@@ -24,7 +24,7 @@ struct currency {
 };
 
 struct money {
-	int64_t minor;			 /* count of minor units */
+	int64_t minor;                   /* count of minor units */
 	const struct currency *currency; /* never NULL in a valid amount */
 };
 
@@ -41,7 +41,7 @@ const struct currency *currency_find(const char *code, struct redress_error *err
  * exponent.  Errors (REDRESS_E_INVALID, REDRESS_E_OVERFLOW) say which.
  */
 enum redress_err money_parse(const char *text, const struct currency *cur, int64_t *minor_r,
-			     struct redress_error *err);
+                             struct redress_error *err);
 
 /*
  * Writes minor as decimal text with exactly cur->exponent fraction digits

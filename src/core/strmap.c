@@ -84,7 +84,8 @@ strmap_put(struct strmap *m, const char *key, void *value, struct redress_error 
 	size_t i;
 
 	if ((m->cap == 0 || (m->count + 1) * 2 > m->cap) && !strmap_grow(m))
-		return error_set(err, REDRESS_E_NOMEM, "out of memory growing a table of %zu entries", m->count);
+		return error_set(err, REDRESS_E_NOMEM, "out of memory growing a table of %zu entries",
+		                 m->count);
 	i = strmap_find(m, key);
 	if (m->slots[i].key != NULL)
 		return error_set(err, REDRESS_E_CONFLICT, "'%.64s' is already in the table", key);

@@ -37,7 +37,8 @@ text_utf8_valid(const char *s, size_t len)
 				return 0;
 			cp = (cp << 6) | (p[i] & 0x3f);
 		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
 			return 0;
 		p += n + 1;
 	}
@@ -53,7 +54,8 @@ text_check(const char *what, const char *s, size_t max, struct redress_error *er
 		return error_set(err, REDRESS_E_INVALID, "%s is empty", what);
 	len = strlen(s);
 	if (len > max)
-		return error_set(err, REDRESS_E_INVALID, "%s is %zu bytes long; the limit is %zu", what, len, max);
+		return error_set(err, REDRESS_E_INVALID, "%s is %zu bytes long; the limit is %zu", what, len,
+		                 max);
 	/*
 	 * Control characters are C0, DEL and C1 (U+0080..U+009F, written C2 80 to
 	 * C2 9F); C1 holds CSI, which some terminals obey like ESC [.
@@ -62,7 +64,8 @@ text_check(const char *what, const char *s, size_t max, struct redress_error *er
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f ||
 		    ((unsigned char)s[i] == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
 		     (unsigned char)s[i + 1] <= 0x9f))
-			return error_set(err, REDRESS_E_INVALID, "%s has a control character at byte %zu", what, i + 1);
+			return error_set(err, REDRESS_E_INVALID, "%s has a control character at byte %zu",
+			                 what, i + 1);
 	if (!text_utf8_valid(s, len))
 		return error_set(err, REDRESS_E_INVALID, "%s is not valid UTF-8", what);
 	return REDRESS_OK;
@@ -77,7 +80,8 @@ text_check_id(const char *what, const char *s, size_t max, const char *extra, st
 		return error_set(err, REDRESS_E_INVALID, "%s is empty", what);
 	len = strlen(s);
 	if (len > max)
-		return error_set(err, REDRESS_E_INVALID, "%s '%.40s...' is longer than %zu characters", what, s, max);
+		return error_set(err, REDRESS_E_INVALID, "%s '%.40s...' is longer than %zu characters", what,
+		                 s, max);
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -86,12 +90,13 @@ text_check_id(const char *what, const char *s, size_t max, const char *extra, st
 			continue;
 		if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
 			return error_set(err, REDRESS_E_INVALID,
-					 "%s has a byte 0x%02x at position %zu: use letters, digits and '%s'", what,
-					 (unsigned char)c, i + 1, extra);
-		return error_set(err, REDRESS_E_INVALID,
-				 "%s '%.64s' has '%c' at position %zu: use letters, digits and '%s', starting with a"
-				 " letter or digit",
-				 what, s, c, i + 1, extra);
+			                 "%s has a byte 0x%02x at position %zu: use letters, digits and '%s'",
+			                 what, (unsigned char)c, i + 1, extra);
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "%s '%.64s' has '%c' at position %zu: use letters, digits and '%s', starting with a"
+		    " letter or digit",
+		    what, s, c, i + 1, extra);
 	}
 	return REDRESS_OK;
 }

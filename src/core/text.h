@@ -21,13 +21,13 @@ enum redress_err text_check(const char *what, const char *s, size_t max, struct 
  * in extra (for example "._:-"), starting with a letter or digit.
  */
 enum redress_err text_check_id(const char *what, const char *s, size_t max, const char *extra,
-			       struct redress_error *err);
+                               struct redress_error *err);
 
 /* Returns 1 when the len bytes at s are valid UTF-8 (no overlongs, no surrogates). */
 int text_utf8_valid(const char *s, size_t len);
 
 /* Parses a non-negative decimal integer that fits in uint64_t, digits only. */
 enum redress_err text_parse_u64(const char *what, const char *s, unsigned long long *value_r,
-				struct redress_error *err);
+                                struct redress_error *err);
 
 #endif

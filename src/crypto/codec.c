@@ -17,15 +17,16 @@ codec_base64_encode(const void *bin, size_t len, char *out, size_t out_size, str
 
 enum redress_err
 codec_base64_decode(const char *text, size_t text_len, uint8_t *out, size_t out_size, size_t *len_r,
-		    struct redress_error *err)
+                    struct redress_error *err)
 {
 	const char *end = NULL;
 	size_t len = 0;
 
-	if (sodium_base642bin(out, out_size, text, text_len, NULL, &len, &end, sodium_base64_VARIANT_ORIGINAL) !=
-		    0 ||
+	if (sodium_base642bin(out, out_size, text, text_len, NULL, &len, &end,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    end != text + text_len)
-		return error_set(err, REDRESS_E_INVALID, "not valid base64, or longer than %zu bytes", out_size);
+		return error_set(err, REDRESS_E_INVALID, "not valid base64, or longer than %zu bytes",
+		                 out_size);
 	*len_r = len;
 	return REDRESS_OK;
 }

@@ -18,7 +18,7 @@
  * be at least CODEC_BASE64_SIZE(len); returns REDRESS_E_OVERFLOW otherwise.
  */
 enum redress_err codec_base64_encode(const void *bin, size_t len, char *out, size_t out_size,
-				     struct redress_error *err);
+                                     struct redress_error *err);
 
 /*
  * Decodes exactly the first text_len characters of text (padded base64, no
@@ -26,10 +26,10 @@ enum redress_err codec_base64_encode(const void *bin, size_t len, char *out, siz
  * missing padding or an output longer than out_size is REDRESS_E_INVALID.
  */
 enum redress_err codec_base64_decode(const char *text, size_t text_len, uint8_t *out, size_t out_size,
-				     size_t *len_r, struct redress_error *err);
+                                     size_t *len_r, struct redress_error *err);
 
 /* Writes lowercase hex of bin into out; out_size must be >= 2*len+1. */
 enum redress_err codec_hex_encode(const void *bin, size_t len, char *out, size_t out_size,
-				  struct redress_error *err);
+                                  struct redress_error *err);
 
 #endif

@@ -6,7 +6,7 @@
 #include <sodium.h>
 
 _Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(struct hash_sha256),
-	       "struct hash_sha256 too small for libsodium's state");
+               "struct hash_sha256 too small for libsodium's state");
 
 enum redress_err
 crypto_setup(struct redress_error *err)
@@ -45,7 +45,7 @@ _Static_assert(crypto_shorthash_siphashx24_BYTES == HASH_KEYED128_SIZE, "SipHash
 
 void
 hash_keyed128(const uint8_t key[HASH_KEYED128_KEY_SIZE], const void *data, size_t len,
-	      uint8_t out[HASH_KEYED128_SIZE])
+              uint8_t out[HASH_KEYED128_SIZE])
 {
 	crypto_shorthash_siphashx24(out, data, len, key);
 }

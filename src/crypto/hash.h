@@ -31,7 +31,7 @@ void hash_sha256_update(struct hash_sha256 *state, const void *data, size_t len)
 void hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE]);
 
 #define HASH_KEYED128_KEY_SIZE 16
-#define HASH_KEYED128_SIZE	16
+#define HASH_KEYED128_SIZE     16
 
 /*
  * A fast keyed 128-bit hash (SipHash-2-4 with a 128-bit output, libsodium's
@@ -40,7 +40,7 @@ void hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE])
  * never sees, as audit does for its table digests.
  */
 void hash_keyed128(const uint8_t key[HASH_KEYED128_KEY_SIZE], const void *data, size_t len,
-		   uint8_t out[HASH_KEYED128_SIZE]);
+                   uint8_t out[HASH_KEYED128_SIZE]);
 
 /* Fills buf with len bytes from the operating system's CSPRNG. */
 void crypto_random(void *buf, size_t len);

@@ -15,7 +15,7 @@
 
 #include "crypto/codec.h"
 
-#define KEYDIR_LOG_KEY	 "log.key"
+#define KEYDIR_LOG_KEY  "log.key"
 #define KEYDIR_FILE_MAX 256
 
 struct keydir {
@@ -44,7 +44,8 @@ keydir_write_secret(const char *path, const char *text, struct redress_error *er
 		return error_set(err, REDRESS_E_KEYS, "key path '%.200s' is too long", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return error_set(err, REDRESS_E_KEYS, "cannot create key file '%.200s': %s", tmp, strerror(errno));
+		return error_set(err, REDRESS_E_KEYS, "cannot create key file '%.200s': %s", tmp,
+		                 strerror(errno));
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
 		error_set(err, REDRESS_E_KEYS, "cannot write key file '%.200s': %s", tmp, strerror(errno));
 		close(fd);
@@ -75,19 +76,22 @@ keydir_create(const char *path, struct redress_error *err)
 	/* Look before touching anything, so a refusal changes nothing. */
 	if (stat(path, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
-			return error_set(err, REDRESS_E_KEYS, "key directory '%.200s' is not a directory", path);
+			return error_set(err, REDRESS_E_KEYS, "key directory '%.200s' is not a directory",
+			                 path);
 		if (access(file, F_OK) == 0)
-			return error_set(err, REDRESS_E_KEYS,
-					 "'%.200s' already holds a log key; refusing to overwrite it (use another --keys)",
-					 path);
+			return error_set(
+			    err, REDRESS_E_KEYS,
+			    "'%.200s' already holds a log key; refusing to overwrite it (use another --keys)",
+			    path);
 		if ((st.st_mode & 077) != 0)
-			return error_set(err, REDRESS_E_KEYS,
-					 "key directory '%.200s' is open to others (mode %03o): chmod 700 it, or give a"
-					 " new --keys",
-					 path, (unsigned)(st.st_mode & 0777));
+			return error_set(
+			    err, REDRESS_E_KEYS,
+			    "key directory '%.200s' is open to others (mode %03o): chmod 700 it, or give a"
+			    " new --keys",
+			    path, (unsigned)(st.st_mode & 0777));
 	} else if (mkdir(path, 0700) != 0) {
 		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
-				 strerror(errno));
+		                 strerror(errno));
 	}
 	if ((rc = sign_key_generate(&key, err)) != REDRESS_OK)
 		return rc;
@@ -117,8 +121,9 @@ keydir_read_seed(const char *file, uint8_t seed[SIGN_SEED_SIZE], struct redress_
 
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return error_set(err, REDRESS_E_KEYS, "cannot read key '%.200s': %s (give --keys DIR or run 'redress init')",
-				 file, strerror(errno));
+		return error_set(err, REDRESS_E_KEYS,
+		                 "cannot read key '%.200s': %s (give --keys DIR or run 'redress init')", file,
+		                 strerror(errno));
 	if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
 		rc = error_set(err, REDRESS_E_KEYS, "key '%.200s' is readable by others: chmod 600 it", file);
 		goto out;
@@ -131,8 +136,10 @@ keydir_read_seed(const char *file, uint8_t seed[SIGN_SEED_SIZE], struct redress_
 	len = (size_t)n;
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 		len--;
-	if (codec_base64_decode(text, len, seed, SIGN_SEED_SIZE, &len, err) != REDRESS_OK || len != SIGN_SEED_SIZE)
-		rc = error_set(err, REDRESS_E_KEYS, "key '%.200s' is malformed (expected base64 of 32 bytes)", file);
+	if (codec_base64_decode(text, len, seed, SIGN_SEED_SIZE, &len, err) != REDRESS_OK ||
+	    len != SIGN_SEED_SIZE)
+		rc = error_set(err, REDRESS_E_KEYS, "key '%.200s' is malformed (expected base64 of 32 bytes)",
+		               file);
 out:
 	crypto_wipe(text, sizeof(text));
 	close(fd);
@@ -149,8 +156,9 @@ keydir_open(const char *path, struct keydir **kd_r, struct redress_error *err)
 	enum redress_err rc;
 
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return error_set(err, REDRESS_E_KEYS,
-				 "key directory '%.200s' does not exist (give --keys DIR or run 'redress init')", path);
+		return error_set(
+		    err, REDRESS_E_KEYS,
+		    "key directory '%.200s' does not exist (give --keys DIR or run 'redress init')", path);
 	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_LOG_KEY, err)) != REDRESS_OK)
 		return rc;
 	kd = calloc(1, sizeof(*kd));

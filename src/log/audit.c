@@ -19,11 +19,11 @@
 
 #define AUDIT_MODULES_MAX 32
 #define AUDIT_TABLES_MAX  8 /* snapshot queries per module */
-#define AUDIT_ROW_BYTES	  (1u << 20)
+#define AUDIT_ROW_BYTES   (1u << 20)
 
 /* What one pass over the events does with each event. */
 struct audit_pass {
-	struct store *shadow; /* replay into it (slow pass), or NULL */
+	struct store *shadow;            /* replay into it (slow pass), or NULL */
 	void *models[AUDIT_MODULES_MAX]; /* fold into these (fast pass) */
 	struct audit_fold folds[AUDIT_MODULES_MAX];
 	/* In the replay pass, where the replay errors of modules that cannot fold go. */
@@ -79,7 +79,7 @@ audit_row_bytes(struct buf *out, const struct audit_value *values, size_t n)
 
 static void
 audit_digest_add(struct audit_digest *d, const uint8_t key[HASH_KEYED128_KEY_SIZE], struct buf *scratch,
-		 const struct audit_value *values, size_t n)
+                 const struct audit_value *values, size_t n)
 {
 	uint8_t h[HASH_KEYED128_SIZE];
 	uint64_t lo = 0, hi = 0;
@@ -87,7 +87,8 @@ audit_digest_add(struct audit_digest *d, const uint8_t key[HASH_KEYED128_KEY_SIZ
 
 	audit_row_bytes(scratch, values, n);
 	/* An overlong row hashes as its truncation's error state: it will differ. */
-	hash_keyed128(key, scratch->failed == REDRESS_OK ? scratch->data : "", scratch->failed ? 0 : scratch->len, h);
+	hash_keyed128(key, scratch->failed == REDRESS_OK ? scratch->data : "",
+	              scratch->failed ? 0 : scratch->len, h);
 	for (k = 0; k < 8; k++) {
 		lo |= (uint64_t)h[k] << (8 * k);
 		hi |= (uint64_t)h[8 + k] << (8 * k);
@@ -106,16 +107,16 @@ audit_fold_row(struct audit_fold *fold, size_t table, const struct audit_value *
 /* State shared by the node-comparing callback. */
 struct audit_tree {
 	struct store_stmt *nodes; /* cursor over log_nodes by id */
-	const void *leaf;	  /* the current event's stored leaf hash */
+	const void *leaf;         /* the current event's stored leaf hash */
 	size_t leaf_len;
 	struct audit_report *report;
-	uint64_t seq;	/* the event being appended */
-	int broken;	/* a mismatch was reported; stop comparing nodes */
+	uint64_t seq; /* the event being appended */
+	int broken;   /* a mismatch was reported; stop comparing nodes */
 };
 
 static enum redress_err
 audit_node_compare(void *ctx, unsigned level, uint64_t index, const uint8_t hash[MERKLE_HASH_SIZE],
-		   struct redress_error *err)
+                   struct redress_error *err)
 {
 	struct audit_tree *t = ctx;
 	uint64_t id;
@@ -126,32 +127,32 @@ audit_node_compare(void *ctx, unsigned level, uint64_t index, const uint8_t hash
 		return REDRESS_OK;
 	if (level == 0) {
 		if (t->leaf_len != MERKLE_HASH_SIZE || memcmp(t->leaf, hash, MERKLE_HASH_SIZE) != 0) {
-			audit_finding(t->report,
-				      "event %llu does not match its stored leaf hash: event %llu was altered",
-				      (unsigned long long)t->seq, (unsigned long long)t->seq);
+			audit_finding(
+			    t->report,
+			    "event %llu does not match its stored leaf hash: event %llu was altered",
+			    (unsigned long long)t->seq, (unsigned long long)t->seq);
 			t->broken = 1;
 		}
 		return REDRESS_OK;
 	}
 	id = tlog_node_id(level, index);
 	switch (store_step(t->nodes, err)) {
-	case STORE_ROW:
-		break;
+	case STORE_ROW: break;
 	case STORE_DONE:
-		audit_finding(t->report, "tree node (level %u, index %llu) is missing from the database", level,
-			      (unsigned long long)index);
+		audit_finding(t->report, "tree node (level %u, index %llu) is missing from the database",
+		              level, (unsigned long long)index);
 		t->broken = 1;
 		return REDRESS_OK;
-	default:
-		return err->code;
+	default: return err->code;
 	}
 	stored = store_column_blob(t->nodes, 1, &len);
 	if ((uint64_t)store_column_int64(t->nodes, 0) != id || len != MERKLE_HASH_SIZE ||
 	    memcmp(stored, hash, MERKLE_HASH_SIZE) != 0) {
-		audit_finding(t->report,
-			      "tree node (level %u, index %llu) does not match the events: event %llu was altered,"
-			      " or the tree rewritten",
-			      level, (unsigned long long)index, (unsigned long long)t->seq);
+		audit_finding(
+		    t->report,
+		    "tree node (level %u, index %llu) does not match the events: event %llu was altered,"
+		    " or the tree rewritten",
+		    level, (unsigned long long)index, (unsigned long long)t->seq);
 		t->broken = 1;
 	}
 	return REDRESS_OK;
@@ -173,7 +174,7 @@ audit_module_for(const struct event_module *const *modules, const char *type, si
 /* Checks the stored checkpoint under cursor cps against the events' root. */
 static void
 audit_checkpoint_row(struct tlog *log, const struct note_verifier *v, struct store_stmt *cps,
-		     const uint8_t root[MERKLE_HASH_SIZE], struct audit_report *report)
+                     const uint8_t root[MERKLE_HASH_SIZE], struct audit_report *report)
 {
 	uint64_t size = (uint64_t)store_column_int64(cps, 0);
 	const char *note = store_column_text(cps, 2);
@@ -195,27 +196,28 @@ audit_checkpoint_row(struct tlog *log, const struct note_verifier *v, struct sto
 	if (strcmp(cp.origin, tlog_origin(log)) != 0 || cp.size != size || len != MERKLE_HASH_SIZE ||
 	    memcmp(stored_root, cp.root, MERKLE_HASH_SIZE) != 0) {
 		audit_finding(report, "checkpoint at size %llu: its row does not match its signed text",
-			      (unsigned long long)size);
+		              (unsigned long long)size);
 		return;
 	}
 	if (memcmp(cp.root, root, MERKLE_HASH_SIZE) != 0)
-		audit_finding(report,
-			      "checkpoint at size %llu: the signed root differs from the root of the first %llu"
-			      " events: the log was rewritten",
-			      (unsigned long long)size, (unsigned long long)size);
+		audit_finding(
+		    report,
+		    "checkpoint at size %llu: the signed root differs from the root of the first %llu"
+		    " events: the log was rewritten",
+		    (unsigned long long)size, (unsigned long long)size);
 }
 
 /* Checks the log's own first event against the database's settings. */
 static void
 audit_log_event(struct tlog *log, const struct event *ev, const uint8_t public_key[SIGN_PUBLIC_SIZE],
-		struct audit_report *report)
+                struct audit_report *report)
 {
 	const char *origin = NULL;
 	struct redress_error e;
 
 	if (strcmp(ev->type, "log.created") != 0 || ev->seq != 0) {
 		audit_finding(report, "event %llu: type '%.64s' is not one redress writes",
-			      (unsigned long long)ev->seq, ev->type);
+		              (unsigned long long)ev->seq, ev->type);
 		return;
 	}
 	if (canon_get_string(ev->data, "origin", &origin, &e) != REDRESS_OK ||
@@ -228,7 +230,8 @@ audit_log_event(struct tlog *log, const struct event *ev, const uint8_t public_k
 /* Reads, checks and replays the event under cursor ev. */
 static enum redress_err
 audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, uint64_t seq,
-	    const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report, struct redress_error *err)
+            const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report,
+            struct redress_error *err)
 {
 	const struct event_module *module;
 	const struct canon_node *root;
@@ -254,17 +257,19 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 	    canon_get_string(root, "at", &ev.at, &e) != REDRESS_OK || ev.data == NULL ||
 	    ev.data->type != CANON_OBJECT) {
 		audit_finding(report, "event %llu is malformed: %s", (unsigned long long)seq,
-			      ev.data == NULL || ev.data->type != CANON_OBJECT ? "no data object" : e.message);
+		              ev.data == NULL || ev.data->type != CANON_OBJECT ? "no data object"
+		                                                               : e.message);
 		return REDRESS_OK;
 	}
 	if (stated < 0 || (uint64_t)stated != seq) {
-		audit_finding(report, "event at position %llu says it is event %lld: history reordered or rewritten",
-			      (unsigned long long)seq, (long long)stated);
+		audit_finding(report,
+		              "event at position %llu says it is event %lld: history reordered or rewritten",
+		              (unsigned long long)seq, (long long)stated);
 		return REDRESS_OK;
 	}
 	if (version != TLOG_VERSION) {
 		audit_finding(report, "event %llu has unknown version %lld", (unsigned long long)seq,
-			      (long long)version);
+		              (long long)version);
 		return REDRESS_OK;
 	}
 	if (strncmp(ev.type, "log.", 4) == 0) {
@@ -273,19 +278,21 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 	}
 	module = audit_module_for(tlog_modules(log), ev.type, &m);
 	if (module == NULL) {
-		audit_finding(report, "event %llu has unknown type '%.64s'", (unsigned long long)seq, ev.type);
+		audit_finding(report, "event %llu has unknown type '%.64s'", (unsigned long long)seq,
+		              ev.type);
 		return REDRESS_OK;
 	}
 	if (pass->shadow == NULL && module->fold == NULL)
 		return REDRESS_OK; /* this module is checked by the replay pass only */
 	if ((pass->shadow != NULL ? module->replay(pass->shadow, &ev, &e)
-				  : module->fold(pass->models[m], &ev, &pass->folds[m], &e)) != REDRESS_OK) {
+	                          : module->fold(pass->models[m], &ev, &pass->folds[m], &e)) != REDRESS_OK) {
 		if (e.code == REDRESS_E_STORE || e.code == REDRESS_E_NOMEM) {
 			*err = e;
 			return e.code;
 		}
 		audit_finding(pass->shadow != NULL && module->fold == NULL ? pass->errors : report,
-			      "event %llu (%s) cannot be replayed: %s", (unsigned long long)seq, ev.type, e.message);
+		              "event %llu (%s) cannot be replayed: %s", (unsigned long long)seq, ev.type,
+		              e.message);
 	}
 	return REDRESS_OK;
 }
@@ -310,7 +317,7 @@ audit_key_compare(struct store_stmt *a, struct store_stmt *b)
 /* Compares one projection table, live against replayed. */
 static enum redress_err
 audit_compare_table(struct store *live, struct store *shadow, const struct store_query *q,
-		    struct audit_report *report, struct redress_error *err)
+                    struct audit_report *report, struct redress_error *err)
 {
 	struct store_stmt *a, *b;
 	enum store_step_result ra, rb;
@@ -330,14 +337,14 @@ audit_compare_table(struct store *live, struct store *shadow, const struct store
 		else
 			cmp = audit_key_compare(a, b);
 		if (cmp < 0) {
-			audit_finding(report, "%s '%.64s': row in the database that no event created", q->name,
-				      store_column_text(a, 0));
+			audit_finding(report, "%s '%.64s': row in the database that no event created",
+			              q->name, store_column_text(a, 0));
 			ra = store_step(a, err);
 			continue;
 		}
 		if (cmp > 0) {
-			audit_finding(report, "%s '%.64s': row the log creates is missing from the database", q->name,
-				      store_column_text(b, 0));
+			audit_finding(report, "%s '%.64s': row the log creates is missing from the database",
+			              q->name, store_column_text(b, 0));
 			rb = store_step(b, err);
 			continue;
 		}
@@ -347,11 +354,12 @@ audit_compare_table(struct store *live, struct store *shadow, const struct store
 			if (store_column_is_null(a, i) == store_column_is_null(b, i) &&
 			    strcmp(store_column_text(a, i), store_column_text(b, i)) == 0)
 				continue;
-			audit_finding(report,
-				      "%s '%.64s': %s is '%.40s' in the database but '%.40s' by the log (edited behind"
-				      " the log's back)",
-				      q->name, store_column_text(a, 0), store_column_name(a, i), store_column_text(a, i),
-				      store_column_text(b, i));
+			audit_finding(
+			    report,
+			    "%s '%.64s': %s is '%.40s' in the database but '%.40s' by the log (edited behind"
+			    " the log's back)",
+			    q->name, store_column_text(a, 0), store_column_name(a, i),
+			    store_column_text(a, i), store_column_text(b, i));
 		}
 		ra = store_step(a, err);
 		rb = store_step(b, err);
@@ -369,7 +377,7 @@ audit_compare_table(struct store *live, struct store *shadow, const struct store
  */
 static enum redress_err
 audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[SIGN_PUBLIC_SIZE],
-		struct audit_report *report, struct redress_error *err)
+                struct audit_report *report, struct redress_error *err)
 {
 	struct store_stmt *evs, *cps;
 	enum store_step_result r, rc_cp;
@@ -401,13 +409,15 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 
 		if (seq != expect) {
 			if (seq - expect == 1)
-				audit_finding(report, "event %llu missing: the log jumps from %llu to %llu (deleted)",
-					      (unsigned long long)expect, (unsigned long long)expect - 1,
-					      (unsigned long long)seq);
+				audit_finding(report,
+				              "event %llu missing: the log jumps from %llu to %llu (deleted)",
+				              (unsigned long long)expect, (unsigned long long)expect - 1,
+				              (unsigned long long)seq);
 			else
-				audit_finding(report, "events %llu to %llu missing: the log jumps to %llu (deleted)",
-					      (unsigned long long)expect, (unsigned long long)seq - 1,
-					      (unsigned long long)seq);
+				audit_finding(report,
+				              "events %llu to %llu missing: the log jumps to %llu (deleted)",
+				              (unsigned long long)expect, (unsigned long long)seq - 1,
+				              (unsigned long long)seq);
 			tree.broken = 1;
 			gap = 1;
 		}
@@ -434,21 +444,23 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 	if (report->events == 0)
 		audit_finding(report, "the log holds no events");
 	if (!tree.broken && store_step(tree.nodes, err) == STORE_ROW)
-		audit_finding(report, "the tree holds nodes beyond the %llu events: events were deleted from the end",
-			      (unsigned long long)report->events);
+		audit_finding(report,
+		              "the tree holds nodes beyond the %llu events: events were deleted from the end",
+		              (unsigned long long)report->events);
 	/* After a gap (already named) the count is short for that reason, not a cut end. */
 	for (; rc_cp == STORE_ROW; rc_cp = store_step(cps, err))
 		audit_finding(report,
-			      "a checkpoint is signed at size %lld but the log holds %llu events: events were deleted%s",
-			      (long long)store_column_int64(cps, 0), (unsigned long long)report->events,
-			      gap ? "" : " from the end");
+		              "a checkpoint is signed at size %lld but the log holds %llu events: events "
+		              "were deleted%s",
+		              (long long)store_column_int64(cps, 0), (unsigned long long)report->events,
+		              gap ? "" : " from the end");
 	return REDRESS_OK;
 }
 
 /* The events, each read and folded or replayed as pass says. */
 static enum redress_err
 audit_event_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_pass *pass,
-		 struct audit_report *report, struct redress_error *err)
+                 struct audit_report *report, struct redress_error *err)
 {
 	struct store_stmt *evs;
 	enum store_step_result r;
@@ -457,8 +469,8 @@ audit_event_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], s
 	if ((evs = store_query(tlog_store(log), &tlog_q_events_all, err)) == NULL)
 		return err->code;
 	while ((r = store_step(evs, err)) == STORE_ROW)
-		if ((rc = audit_event(log, pass, evs, (uint64_t)store_column_int64(evs, 0), public_key, report,
-				      err)) != REDRESS_OK)
+		if ((rc = audit_event(log, pass, evs, (uint64_t)store_column_int64(evs, 0), public_key,
+		                      report, err)) != REDRESS_OK)
 			return rc;
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
@@ -466,7 +478,7 @@ audit_event_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], s
 /* The digest of a live table, read through its snapshot query. */
 static enum redress_err
 audit_table_digest(struct store *live, const struct store_query *q, const uint8_t key[HASH_KEYED128_KEY_SIZE],
-		   struct buf *scratch, struct audit_digest *d_r, struct redress_error *err)
+                   struct buf *scratch, struct audit_digest *d_r, struct redress_error *err)
 {
 	struct audit_value values[AUDIT_ROW_MAX];
 	struct store_stmt *st;
@@ -478,7 +490,8 @@ audit_table_digest(struct store *live, const struct store_query *q, const uint8_
 		return err->code;
 	n = store_column_count(st);
 	if (n > AUDIT_ROW_MAX)
-		return error_set(err, REDRESS_E_INTERNAL, "%s has more than %d columns", q->name, AUDIT_ROW_MAX);
+		return error_set(err, REDRESS_E_INTERNAL, "%s has more than %d columns", q->name,
+		                 AUDIT_ROW_MAX);
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		for (i = 0; i < n; i++) {
 			if (store_column_is_null(st, i))
@@ -500,7 +513,7 @@ audit_table_digest(struct store *live, const struct store_query *q, const uint8_
  */
 static enum redress_err
 audit_replay(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report,
-	     struct redress_error *err)
+             struct redress_error *err)
 {
 	const struct event_module *const *modules = tlog_modules(log);
 	struct audit_report *scratch = NULL;
@@ -524,12 +537,12 @@ audit_replay(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	report->rows = 0;
 	for (i = 0; modules[i] != NULL; i++)
 		for (j = 0; modules[i]->snapshots[j] != NULL; j++)
-			if ((rc = audit_compare_table(tlog_store(log), pass.shadow, modules[i]->snapshots[j], report,
-						      err)) != REDRESS_OK)
+			if ((rc = audit_compare_table(tlog_store(log), pass.shadow, modules[i]->snapshots[j],
+			                              report, err)) != REDRESS_OK)
 				goto out;
 	if (report->nfindings == before && report->dropped == 0 && scratch->nfindings == 0)
 		audit_finding(report, "the tables' digests differ from the log's, yet no row does: a bug in a"
-				      " module's fold");
+		                      " module's fold");
 out:
 	store_close(&pass.shadow);
 	canon_doc_free(&pass.doc);
@@ -537,7 +550,8 @@ out:
 	return rc;
 }
 
-static const struct store_query q_audit_size = {"audit.size", "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
+static const struct store_query q_audit_size = {"audit.size",
+                                                "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
 
 static enum redress_err
 audit_log_size(struct store *store, uint64_t *size_r, struct redress_error *err)
@@ -569,12 +583,12 @@ struct audit_job {
 	enum audit_job_kind kind;
 	struct tlog *log;
 	const uint8_t *public_key;
-	const uint8_t *key; /* for digests */
+	const uint8_t *key;  /* for digests */
 	struct store *store; /* the job's own connection, or NULL */
 	pthread_t thread;
 	int started;
 	/* Results. */
-	uint64_t size;		     /* the log's size as the job's snapshot saw it */
+	uint64_t size;               /* the log's size as the job's snapshot saw it */
 	struct audit_report *report; /* tree findings */
 	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
 	enum redress_err rc;
@@ -598,9 +612,10 @@ audit_job_run(struct audit_job *job, struct store *store, struct redress_error *
 		return audit_tree_scan(job->log, store, job->public_key, job->report, err);
 	buf_init(&scratch, AUDIT_ROW_BYTES);
 	for (i = 0; modules[i] != NULL && rc == REDRESS_OK; i++)
-		for (j = 0; modules[i]->fold != NULL && modules[i]->snapshots[j] != NULL && rc == REDRESS_OK; j++)
-			rc = audit_table_digest(store, modules[i]->snapshots[j], job->key, &scratch, &job->digests[i][j],
-						err);
+		for (j = 0; modules[i]->fold != NULL && modules[i]->snapshots[j] != NULL && rc == REDRESS_OK;
+		     j++)
+			rc = audit_table_digest(store, modules[i]->snapshots[j], job->key, &scratch,
+			                        &job->digests[i][j], err);
 	buf_free(&scratch);
 	return rc;
 }
@@ -651,7 +666,7 @@ audit_job_finish(struct audit_job *job, struct store *live, uint64_t size, struc
 /* A job of kind over log, with room for its findings in report. */
 static void
 audit_job_init(struct audit_job *job, enum audit_job_kind kind, struct tlog *log, const uint8_t *public_key,
-	       const uint8_t *key, struct audit_report *report)
+               const uint8_t *key, struct audit_report *report)
 {
 	memset(job, 0, sizeof(*job));
 	job->kind = kind;
@@ -688,7 +703,7 @@ audit_merge(struct audit_report *report, const struct audit_report *tree)
 
 enum redress_err
 audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struct audit_report *report,
-	     struct redress_error *err)
+             struct redress_error *err)
 {
 	const struct event_module *const *modules = tlog_modules(log);
 	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
@@ -763,7 +778,8 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 			struct audit_digest *d = &tables->digests[i][j];
 
 			report->rows += d->rows;
-			if (d->lo != digests[i][j].lo || d->hi != digests[i][j].hi || d->rows != digests[i][j].rows)
+			if (d->lo != digests[i][j].lo || d->hi != digests[i][j].hi ||
+			    d->rows != digests[i][j].rows)
 				need_replay = 1;
 		}
 	}
@@ -796,7 +812,7 @@ out:
 
 enum redress_err
 audit_external_checkpoint(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], const char *note,
-			  size_t len, struct audit_report *report, struct redress_error *err)
+                          size_t len, struct audit_report *report, struct redress_error *err)
 {
 	uint8_t root[MERKLE_HASH_SIZE];
 	struct note_verifier v;
@@ -818,18 +834,20 @@ audit_external_checkpoint(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC
 		return REDRESS_OK;
 	}
 	if (cp.size > report->events) {
-		audit_finding(report,
-			      "the given checkpoint is signed at size %llu but the log holds %llu events: events were"
-			      " deleted from the end",
-			      (unsigned long long)cp.size, (unsigned long long)report->events);
+		audit_finding(
+		    report,
+		    "the given checkpoint is signed at size %llu but the log holds %llu events: events were"
+		    " deleted from the end",
+		    (unsigned long long)cp.size, (unsigned long long)report->events);
 		return REDRESS_OK;
 	}
 	if (tlog_root_at(log, cp.size, root, err) != REDRESS_OK)
 		return err->code;
 	if (memcmp(root, cp.root, MERKLE_HASH_SIZE) != 0)
-		audit_finding(report, "the given checkpoint's root at size %llu differs from the log's: the log was"
-				      " rewritten",
-			      (unsigned long long)cp.size);
+		audit_finding(report,
+		              "the given checkpoint's root at size %llu differs from the log's: the log was"
+		              " rewritten",
+		              (unsigned long long)cp.size);
 	report->checkpoints++;
 	return REDRESS_OK;
 }

@@ -37,13 +37,13 @@
 #define AUDIT_FINDING_MAX  320
 
 struct audit_report {
-	uint64_t events;      /* events read */
-	int replayed;	      /* 1 when the digests differed and the log was replayed row by row */
-	uint64_t checkpoints; /* signed checkpoints checked */
-	uint64_t rows;	      /* projection rows compared */
+	uint64_t events;                /* events read */
+	int replayed;                   /* 1 when the digests differed and the log was replayed row by row */
+	uint64_t checkpoints;           /* signed checkpoints checked */
+	uint64_t rows;                  /* projection rows compared */
 	uint8_t root[MERKLE_HASH_SIZE]; /* the root the events give */
-	unsigned nfindings;   /* findings kept, at most AUDIT_MAX_FINDINGS */
-	uint64_t dropped;     /* findings beyond those kept */
+	unsigned nfindings;             /* findings kept, at most AUDIT_MAX_FINDINGS */
+	uint64_t dropped;               /* findings beyond those kept */
 	char findings[AUDIT_MAX_FINDINGS][AUDIT_FINDING_MAX];
 };
 
@@ -70,18 +70,19 @@ struct audit_digest {
 
 /* Where a module's fold adds the rows its events imply, table by table. */
 struct audit_fold {
-	const uint8_t *key;		/* HASH_KEYED128_KEY_SIZE bytes, fresh per audit */
+	const uint8_t *key;           /* HASH_KEYED128_KEY_SIZE bytes, fresh per audit */
 	struct audit_digest *digests; /* one per snapshot query of the module */
-	struct buf *scratch;		/* where rows are encoded for hashing */
+	struct buf *scratch;          /* where rows are encoded for hashing */
 };
 
 /* Adds one row of table (an index into the module's snapshots) to the fold. */
 void audit_fold_row(struct audit_fold *fold, size_t table, const struct audit_value *values, size_t n);
 
 /* Value constructors for fold functions: text that is "" becomes NULL with AUDIT_TEXT_OR_NULL. */
-#define AUDIT_INT_VALUE(v)	     ((struct audit_value){AUDIT_INT, (int64_t)(v), NULL})
-#define AUDIT_TEXT_VALUE(v)	     ((struct audit_value){AUDIT_TEXT, 0, (v)})
-#define AUDIT_TEXT_OR_NULL_VALUE(v) ((v)[0] != '\0' ? AUDIT_TEXT_VALUE(v) : (struct audit_value){AUDIT_NULL, 0, NULL})
+#define AUDIT_INT_VALUE(v)  ((struct audit_value){AUDIT_INT, (int64_t)(v), NULL})
+#define AUDIT_TEXT_VALUE(v) ((struct audit_value){AUDIT_TEXT, 0, (v)})
+#define AUDIT_TEXT_OR_NULL_VALUE(v)                                                                          \
+	((v)[0] != '\0' ? AUDIT_TEXT_VALUE(v) : (struct audit_value){AUDIT_NULL, 0, NULL})
 
 /* Records a finding (a problem audit found), printf-style. */
 void audit_finding(struct audit_report *report, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -93,7 +94,7 @@ void audit_finding(struct audit_report *report, const char *fmt, ...) __attribut
  * or an error when it could not (the database unreadable).
  */
 enum redress_err audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE],
-			      struct audit_report *report, struct redress_error *err);
+                              struct audit_report *report, struct redress_error *err);
 
 /*
  * Checks a checkpoint kept outside the database (a signed note, as
@@ -101,7 +102,7 @@ enum redress_err audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PU
  * equal to the events' root at its size.  Adds a finding otherwise.
  */
 enum redress_err audit_external_checkpoint(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE],
-					   const char *note, size_t len, struct audit_report *report,
-					   struct redress_error *err);
+                                           const char *note, size_t len, struct audit_report *report,
+                                           struct redress_error *err);
 
 #endif

@@ -32,6 +32,6 @@ void checkpoint_format(struct buf *out, const struct checkpoint *cp);
  * and ignored.  Anything else is REDRESS_E_INVALID naming the line.
  */
 enum redress_err checkpoint_parse(const char *text, size_t len, struct checkpoint *cp_r,
-				  struct redress_error *err);
+                                  struct redress_error *err);
 
 #endif

@@ -21,8 +21,8 @@
 #include "core/error.h"
 #include "crypto/sign.h"
 
-#define NOTE_NAME_MAX 256    /* bytes, without NUL */
-#define NOTE_MAX_SIZE 1000000 /* a note longer than this is refused */
+#define NOTE_NAME_MAX       256     /* bytes, without NUL */
+#define NOTE_MAX_SIZE       1000000 /* a note longer than this is refused */
 #define NOTE_MAX_SIGNATURES 100
 
 /* A parsed verifier key. */
@@ -54,7 +54,7 @@ enum redress_err note_vkey_parse(const char *text, struct note_verifier *v_r, st
  * under name.
  */
 enum redress_err note_sign(struct buf *out, const char *text, size_t len, const char *name,
-			   const struct sign_key *key, struct redress_error *err);
+                           const struct sign_key *key, struct redress_error *err);
 
 /*
  * Verifies msg (a whole signed note, len bytes) against verifier v: the note
@@ -65,6 +65,6 @@ enum redress_err note_sign(struct buf *out, const char *text, size_t len, const 
  * REDRESS_E_CRYPTO.
  */
 enum redress_err note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *text_len_r,
-			     struct redress_error *err);
+                             struct redress_error *err);
 
 #endif

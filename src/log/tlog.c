@@ -23,7 +23,7 @@
 #include "log/checkpoint.h"
 #include "log/note.h"
 
-#define TLOG_FORMAT	 "redress-log-1"
+#define TLOG_FORMAT      "redress-log-1"
 #define TLOG_MODULES_MAX 32
 
 struct tlog {
@@ -36,36 +36,38 @@ struct tlog {
 	struct merkle_range range; /* right edge at range.size, valid when range_valid */
 	int range_valid;
 	int in_change;
-	uint64_t change_start; /* tree size when the change began */
+	uint64_t change_start;          /* tree size when the change began */
 	void *states[TLOG_MODULES_MAX]; /* per module, for the current change */
-	struct buf event; /* reused for each event's bytes */
+	struct buf event;               /* reused for each event's bytes */
 };
 
 static const char tlog_schema[] =
-	"CREATE TABLE IF NOT EXISTS log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS log_events (seq INTEGER PRIMARY KEY, leaf BLOB NOT NULL, body BLOB NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS log_nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
-	" note TEXT NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS log_events (seq INTEGER PRIMARY KEY, leaf BLOB NOT NULL, body BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS log_nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
+    " note TEXT NOT NULL);";
 
-static const struct store_query q_meta_set = {"log.meta.set", "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"};
+static const struct store_query q_meta_set = {"log.meta.set",
+                                              "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"};
 const struct store_query tlog_q_meta_get = {"log.meta.get", "SELECT value FROM log_meta WHERE name = ?1"};
 static const struct store_query q_size = {"log.size", "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
-static const struct store_query q_event_insert = {"log.event.insert",
-						  "INSERT INTO log_events (seq, leaf, body) VALUES (?1, ?2, ?3)"};
+static const struct store_query q_event_insert = {
+    "log.event.insert", "INSERT INTO log_events (seq, leaf, body) VALUES (?1, ?2, ?3)"};
 static const struct store_query q_event_get = {"log.event.get", "SELECT body FROM log_events WHERE seq = ?1"};
-static const struct store_query q_node_insert = {"log.node.insert", "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)"};
+static const struct store_query q_node_insert = {"log.node.insert",
+                                                 "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)"};
 static const struct store_query q_node_get = {"log.node.get", "SELECT hash FROM log_nodes WHERE id = ?1"};
 static const struct store_query q_leaf_get = {"log.leaf.get", "SELECT leaf FROM log_events WHERE seq = ?1"};
 static const struct store_query q_checkpoint_insert = {
-	"log.checkpoint.insert", "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
+    "log.checkpoint.insert", "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
 static const struct store_query q_checkpoint_latest = {
-	"log.checkpoint.latest", "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
+    "log.checkpoint.latest", "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
 const struct store_query tlog_q_events_all = {"log.events.all",
-					      "SELECT seq, leaf, body FROM log_events ORDER BY seq"};
+                                              "SELECT seq, leaf, body FROM log_events ORDER BY seq"};
 const struct store_query tlog_q_nodes_all = {"log.nodes.all", "SELECT id, hash FROM log_nodes ORDER BY id"};
-const struct store_query tlog_q_checkpoints_all = {"log.checkpoints.all",
-						   "SELECT size, root, note FROM log_checkpoints ORDER BY size"};
+const struct store_query tlog_q_checkpoints_all = {
+    "log.checkpoints.all", "SELECT size, root, note FROM log_checkpoints ORDER BY size"};
 
 uint64_t
 tlog_node_id(unsigned level, uint64_t index)
@@ -81,7 +83,8 @@ tlog_node_id(unsigned level, uint64_t index)
 }
 
 static enum redress_err
-tlog_node_read(void *ctx, unsigned level, uint64_t index, uint8_t out[MERKLE_HASH_SIZE], struct redress_error *err)
+tlog_node_read(void *ctx, unsigned level, uint64_t index, uint8_t out[MERKLE_HASH_SIZE],
+               struct redress_error *err)
 {
 	struct store_stmt *st;
 	const void *hash;
@@ -94,21 +97,21 @@ tlog_node_read(void *ctx, unsigned level, uint64_t index, uint8_t out[MERKLE_HAS
 	case STORE_ROW:
 		hash = store_column_blob(st, 0, &len);
 		if (len != MERKLE_HASH_SIZE)
-			return error_set(err, REDRESS_E_TAMPERED, "tree node (level %u, index %llu) is not 32 bytes",
-					 level, (unsigned long long)index);
+			return error_set(err, REDRESS_E_TAMPERED,
+			                 "tree node (level %u, index %llu) is not 32 bytes", level,
+			                 (unsigned long long)index);
 		memcpy(out, hash, MERKLE_HASH_SIZE);
 		return REDRESS_OK;
 	case STORE_DONE:
-		return error_set(err, REDRESS_E_TAMPERED, "tree node (level %u, index %llu) is missing", level,
-				 (unsigned long long)index);
-	default:
-		return err->code;
+		return error_set(err, REDRESS_E_TAMPERED, "tree node (level %u, index %llu) is missing",
+		                 level, (unsigned long long)index);
+	default: return err->code;
 	}
 }
 
 static enum redress_err
 tlog_node_write(void *ctx, unsigned level, uint64_t index, const uint8_t hash[MERKLE_HASH_SIZE],
-		struct redress_error *err)
+                struct redress_error *err)
 {
 	struct store_stmt *st;
 
@@ -137,10 +140,8 @@ meta_get(struct store *store, const char *name, char *out, size_t size, struct r
 			return error_set(err, REDRESS_E_STORE, "log setting '%s' is too long", name);
 		memcpy(out, value, strlen(value) + 1);
 		return REDRESS_OK;
-	case STORE_DONE:
-		return error_set(err, REDRESS_E_STORE, "log setting '%s' is missing", name);
-	default:
-		return err->code;
+	case STORE_DONE: return error_set(err, REDRESS_E_STORE, "log setting '%s' is missing", name);
+	default: return err->code;
 	}
 }
 
@@ -171,7 +172,7 @@ tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
 
 static enum redress_err
 tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
-	  const struct event_module *const *modules, struct redress_error *err)
+          const struct event_module *const *modules, struct redress_error *err)
 {
 	struct tlog *log;
 	size_t n;
@@ -194,7 +195,7 @@ tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
 
 enum redress_err
 tlog_create(struct store *store, const struct sign_key *key, const char *origin, const char *actor,
-	    const struct event_module *const *modules, struct redress_error *err)
+            const struct event_module *const *modules, struct redress_error *err)
 {
 	char pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
 	struct tlog *log = NULL;
@@ -204,7 +205,8 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	enum redress_err rc;
 
 	if (!note_name_valid(origin) || strlen(origin) > CHECKPOINT_ORIGIN_MAX)
-		return error_set(err, REDRESS_E_INVALID, "log origin '%.64s' is not a valid key name", origin);
+		return error_set(err, REDRESS_E_INVALID, "log origin '%.64s' is not a valid key name",
+		                 origin);
 	buf_init(&data, 4096);
 	if ((rc = store_begin(store, err)) != REDRESS_OK)
 		return rc;
@@ -213,7 +215,8 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	for (i = 0; modules[i] != NULL; i++)
 		if ((rc = store_exec(store, modules[i]->schema, err)) != REDRESS_OK)
 			goto out;
-	if ((rc = codec_base64_encode(sign_key_public(key), SIGN_PUBLIC_SIZE, pub, sizeof(pub), err)) != REDRESS_OK)
+	if ((rc = codec_base64_encode(sign_key_public(key), SIGN_PUBLIC_SIZE, pub, sizeof(pub), err)) !=
+	    REDRESS_OK)
 		goto out;
 	if ((rc = meta_set(store, "format", TLOG_FORMAT, err)) != REDRESS_OK) {
 		if (rc == REDRESS_E_CONFLICT)
@@ -258,7 +261,7 @@ out:
 
 enum redress_err
 tlog_open(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
-	  struct tlog **log_r, struct redress_error *err)
+          struct tlog **log_r, struct redress_error *err)
 {
 	char format[64], pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
 	struct tlog *log = NULL;
@@ -266,26 +269,28 @@ tlog_open(struct store *store, const struct sign_key *key, const struct event_mo
 	enum redress_err rc;
 
 	if ((rc = meta_get(store, "format", format, sizeof(format), err)) != REDRESS_OK) {
-		error_set(err, REDRESS_E_STORE, "the database holds no redress log (run 'redress init' first)");
+		error_set(err, REDRESS_E_STORE,
+		          "the database holds no redress log (run 'redress init' first)");
 		return REDRESS_E_STORE;
 	}
 	if (strcmp(format, TLOG_FORMAT) != 0)
 		return error_set(err, REDRESS_E_STORE, "the database's log format '%.32s' is not %s", format,
-				 TLOG_FORMAT);
+		                 TLOG_FORMAT);
 	if ((rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = meta_get(store, "origin", log->origin, sizeof(log->origin), err)) != REDRESS_OK ||
 	    (rc = meta_get(store, "public_key", pub, sizeof(pub), err)) != REDRESS_OK)
 		goto fail;
-	if (codec_base64_decode(pub, strlen(pub), log->public_key, SIGN_PUBLIC_SIZE, &len, err) != REDRESS_OK ||
+	if (codec_base64_decode(pub, strlen(pub), log->public_key, SIGN_PUBLIC_SIZE, &len, err) !=
+	        REDRESS_OK ||
 	    len != SIGN_PUBLIC_SIZE) {
 		rc = error_set(err, REDRESS_E_STORE, "the log's public key in the database is malformed");
 		goto fail;
 	}
 	if (key != NULL && !crypto_equal(sign_key_public(key), log->public_key, SIGN_PUBLIC_SIZE)) {
 		rc = error_set(err, REDRESS_E_KEYS,
-			       "the key directory's log key is not the key this database was created with"
-			       " (wrong --keys?)");
+		               "the key directory's log key is not the key this database was created with"
+		               " (wrong --keys?)");
 		goto fail;
 	}
 	*log_r = log;
@@ -383,7 +388,8 @@ tlog_begin(struct tlog *log, struct redress_error *err)
 	enum redress_err rc;
 
 	if (log->key == NULL)
-		return error_set(err, REDRESS_E_KEYS, "the log was opened without its signing key; cannot change it");
+		return error_set(err, REDRESS_E_KEYS,
+		                 "the log was opened without its signing key; cannot change it");
 	if (log->in_change)
 		return error_set(err, REDRESS_E_INTERNAL, "a change is already in progress");
 	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
@@ -413,15 +419,15 @@ tlog_type_valid(const char *type)
 	if (len == 0 || len > TLOG_TYPE_MAX)
 		return 0;
 	for (i = 0; i < len; i++)
-		if (!((type[i] >= 'a' && type[i] <= 'z') || (type[i] >= '0' && type[i] <= '9') || type[i] == '.' ||
-		      type[i] == '_'))
+		if (!((type[i] >= 'a' && type[i] <= 'z') || (type[i] >= '0' && type[i] <= '9') ||
+		      type[i] == '.' || type[i] == '_'))
 			return 0;
 	return 1;
 }
 
 enum redress_err
 tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len, uint64_t *seq_r,
-	    struct redress_error *err)
+            struct redress_error *err)
 {
 	char at[CLOCK_TEXT_SIZE];
 	uint8_t leaf[MERKLE_HASH_SIZE];
@@ -543,13 +549,9 @@ tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err)
 	if ((st = store_query(log->store, &q_checkpoint_latest, err)) == NULL)
 		return err->code;
 	switch (store_step(st, err)) {
-	case STORE_ROW:
-		buf_puts(out, store_column_text(st, 0));
-		return buf_error(out, err);
-	case STORE_DONE:
-		return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
-	default:
-		return err->code;
+	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); return buf_error(out, err);
+	case STORE_DONE: return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
+	default: return err->code;
 	}
 }
 
@@ -578,9 +580,9 @@ tlog_event_bytes(struct tlog *log, uint64_t seq, struct buf *out, struct redress
 		buf_append(out, body, len);
 		return buf_error(out, err);
 	case STORE_DONE:
-		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu in the log", (unsigned long long)seq);
-	default:
-		return err->code;
+		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu in the log",
+		                 (unsigned long long)seq);
+	default: return err->code;
 	}
 }
 
@@ -597,13 +599,13 @@ tlog_proof_size(struct tlog *log, uint64_t *size, struct redress_error *err)
 		*size = current;
 	else if (*size > current)
 		return error_set(err, REDRESS_E_INVALID, "tree size %llu is beyond the log's %llu events",
-				 (unsigned long long)*size, (unsigned long long)current);
+		                 (unsigned long long)*size, (unsigned long long)current);
 	return REDRESS_OK;
 }
 
 enum redress_err
 tlog_prove_inclusion(struct tlog *log, uint64_t index, uint64_t size, uint64_t *size_r,
-		     uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r, struct redress_error *err)
+                     uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r, struct redress_error *err)
 {
 	enum redress_err rc;
 
@@ -611,14 +613,14 @@ tlog_prove_inclusion(struct tlog *log, uint64_t index, uint64_t size, uint64_t *
 		return rc;
 	if (index >= size)
 		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu in a log of %llu events",
-				 (unsigned long long)index, (unsigned long long)size);
+		                 (unsigned long long)index, (unsigned long long)size);
 	*size_r = size;
 	return merkle_prove_inclusion(index, size, tlog_node_read, log->store, proof_r, count_r, err);
 }
 
 enum redress_err
 tlog_prove_consistency(struct tlog *log, uint64_t old_size, uint64_t size, uint64_t *size_r,
-		       uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r, struct redress_error *err)
+                       uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r, struct redress_error *err)
 {
 	enum redress_err rc;
 

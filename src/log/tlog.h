@@ -30,10 +30,10 @@
 #include "log/merkle.h"
 #include "store/store.h"
 
-#define TLOG_EVENT_MAX	 (1u << 20) /* bytes in one event */
-#define TLOG_ACTOR_MAX	 128
-#define TLOG_TYPE_MAX	 64
-#define TLOG_VERSION	 1
+#define TLOG_EVENT_MAX (1u << 20) /* bytes in one event */
+#define TLOG_ACTOR_MAX 128
+#define TLOG_TYPE_MAX  64
+#define TLOG_VERSION   1
 
 /* An event as read back from the log, for replay. */
 struct event {
@@ -53,7 +53,7 @@ struct audit_fold;
  * replay function interprets it.
  */
 struct event_module {
-	const char *name;	 /* "ledger" */
+	const char *name;        /* "ledger" */
 	const char *type_prefix; /* "ledger." */
 	/* DDL for the module's projection tables; must be re-runnable (IF NOT EXISTS). */
 	const char *schema;
@@ -66,7 +66,8 @@ struct event_module {
 	/* Applies one of the module's events to the tables in store. */
 	enum redress_err (*replay)(struct store *store, const struct event *ev, struct redress_error *err);
 	/* Checks invariants of the live tables (may be NULL); adds findings to report. */
-	enum redress_err (*check)(struct store *store, struct audit_report *report, struct redress_error *err);
+	enum redress_err (*check)(struct store *store, struct audit_report *report,
+	                          struct redress_error *err);
 	/*
 	 * Work a module defers to the end of a change (may be NULL): its
 	 * state from tlog_module_state() is flushed into store just before
@@ -86,7 +87,7 @@ struct event_module {
 	 */
 	void *(*fold_begin)(void);
 	enum redress_err (*fold)(void *model, const struct event *ev, struct audit_fold *fold,
-				 struct redress_error *err);
+	                         struct redress_error *err);
 	void (*fold_end)(void *model, struct audit_fold *fold);
 };
 
@@ -99,7 +100,8 @@ struct tlog;
  * modules is NULL-terminated.  Nothing is written on failure.
  */
 enum redress_err tlog_create(struct store *store, const struct sign_key *key, const char *origin,
-			     const char *actor, const struct event_module *const *modules, struct redress_error *err);
+                             const char *actor, const struct event_module *const *modules,
+                             struct redress_error *err);
 
 /*
  * Opens the log kept in store.  key signs checkpoints and may be NULL for a
@@ -107,8 +109,9 @@ enum redress_err tlog_create(struct store *store, const struct sign_key *key, co
  * The store and key stay owned by the caller and must outlive the log.
  * The caller frees *log_r with tlog_close().
  */
-enum redress_err tlog_open(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
-			   struct tlog **log_r, struct redress_error *err);
+enum redress_err tlog_open(struct store *store, const struct sign_key *key,
+                           const struct event_module *const *modules, struct tlog **log_r,
+                           struct redress_error *err);
 
 /* Frees the log (not its store); NULL is a no-op; sets *log to NULL. */
 void tlog_close(struct tlog **log);
@@ -137,7 +140,7 @@ enum redress_err tlog_begin(struct tlog *log, struct redress_error *err);
  * Only between tlog_begin and tlog_commit.
  */
 enum redress_err tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len,
-			     uint64_t *seq_r, struct redress_error *err);
+                             uint64_t *seq_r, struct redress_error *err);
 
 /*
  * Signs a checkpoint for the new tree size and commits the transaction.
@@ -162,14 +165,15 @@ enum redress_err tlog_event_bytes(struct tlog *log, uint64_t seq, struct buf *ou
 
 /* Proofs against the tree of the first size events (size 0: the current size). */
 enum redress_err tlog_prove_inclusion(struct tlog *log, uint64_t index, uint64_t size, uint64_t *size_r,
-				      uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r, struct redress_error *err);
+                                      uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r,
+                                      struct redress_error *err);
 enum redress_err tlog_prove_consistency(struct tlog *log, uint64_t old_size, uint64_t size, uint64_t *size_r,
-					uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r,
-					struct redress_error *err);
+                                        uint8_t proof_r[][MERKLE_HASH_SIZE], size_t *count_r,
+                                        struct redress_error *err);
 
 /* The root of the tree of the first size events, from the stored nodes. */
 enum redress_err tlog_root_at(struct tlog *log, uint64_t size, uint8_t root_r[MERKLE_HASH_SIZE],
-			     struct redress_error *err);
+                              struct redress_error *err);
 
 /* The log's public key, as recorded in the database when it was created. */
 const uint8_t *tlog_public_key(const struct tlog *log);

@@ -28,14 +28,16 @@ struct store {
 };
 
 enum redress_err
-store_open(const char *location, enum store_open_flags flags, struct store **store_r, struct redress_error *err)
+store_open(const char *location, enum store_open_flags flags, struct store **store_r,
+           struct redress_error *err)
 {
 	struct store *store;
 	enum redress_err rc;
 
 	if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0)
-		return error_set(err, REDRESS_E_STORE,
-				 "PostgreSQL databases are not supported by this build yet: give a SQLite file path");
+		return error_set(
+		    err, REDRESS_E_STORE,
+		    "PostgreSQL databases are not supported by this build yet: give a SQLite file path");
 	store = calloc(1, sizeof(*store));
 	if (store == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the database");
@@ -51,7 +53,7 @@ store_open(const char *location, enum store_open_flags flags, struct store **sto
 
 enum redress_err
 store_reopen(const struct store *store, enum store_open_flags flags, struct store **other_r,
-	     struct redress_error *err)
+             struct redress_error *err)
 {
 	const char *location = store->backend->location(store->conn);
 
@@ -173,7 +175,7 @@ store_query(struct store *store, const struct store_query *q, struct redress_err
 		}
 	}
 	error_set(err, REDRESS_E_INTERNAL, "more than %d distinct queries: raise STORE_CACHE_SLOTS",
-		  STORE_CACHE_SLOTS);
+	          STORE_CACHE_SLOTS);
 	return NULL;
 }
 

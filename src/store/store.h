@@ -29,7 +29,7 @@ struct store_query {
 
 enum store_open_flags {
 	STORE_OPEN_EXISTING = 0, /* the database must already exist */
-	STORE_OPEN_CREATE = 1,	 /* create the file when missing */
+	STORE_OPEN_CREATE = 1,   /* create the file when missing */
 	STORE_OPEN_READONLY = 2,
 };
 
@@ -45,7 +45,7 @@ enum store_step_result {
  * The caller closes *store_r with store_close().
  */
 enum redress_err store_open(const char *location, enum store_open_flags flags, struct store **store_r,
-			    struct redress_error *err);
+                            struct redress_error *err);
 
 /*
  * Opens a second connection to the same database, for work done in another
@@ -54,7 +54,7 @@ enum redress_err store_open(const char *location, enum store_open_flags flags, s
  * connection.  The caller closes *other_r with store_close().
  */
 enum redress_err store_reopen(const struct store *store, enum store_open_flags flags, struct store **other_r,
-			      struct redress_error *err);
+                              struct redress_error *err);
 
 /* Closes the store and frees its statements; NULL is a no-op; sets *store to NULL. */
 void store_close(struct store **store);

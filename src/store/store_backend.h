@@ -11,7 +11,7 @@ struct store_backend {
 	const char *name;
 	/* Opens a connection; returns the backend's handle in *conn_r. */
 	enum redress_err (*open)(const char *location, enum store_open_flags flags, void **conn_r,
-				 struct redress_error *err);
+	                         struct redress_error *err);
 	void (*close)(void *conn);
 	/* The location another connection can open, or NULL (a private database). */
 	const char *(*location)(void *conn);
@@ -22,7 +22,7 @@ struct store_backend {
 	void (*rollback)(void *conn);
 	/* Prepares q; the handle is freed with finalize. */
 	enum redress_err (*prepare)(void *conn, const struct store_query *q, void **stmt_r,
-				    struct redress_error *err);
+	                            struct redress_error *err);
 	void (*finalize)(void *stmt);
 	void (*reset)(void *stmt);
 	void (*bind_int64)(void *stmt, int index, int64_t value);
@@ -30,7 +30,7 @@ struct store_backend {
 	void (*bind_blob)(void *stmt, int index, const void *data, size_t len);
 	void (*bind_null)(void *stmt, int index);
 	enum store_step_result (*step)(void *conn, void *stmt, const struct store_query *q,
-				       struct redress_error *err);
+	                               struct redress_error *err);
 	int (*column_count)(void *stmt);
 	const char *(*column_name)(void *stmt, int index);
 	int (*column_is_null)(void *stmt, int index);

@@ -15,7 +15,8 @@
 static enum redress_err
 sqlite_fail(sqlite3 *db, const char *what, struct redress_error *err)
 {
-	return error_set(err, REDRESS_E_STORE, "%s: %s", what, db != NULL ? sqlite3_errmsg(db) : "no connection");
+	return error_set(err, REDRESS_E_STORE, "%s: %s", what,
+	                 db != NULL ? sqlite3_errmsg(db) : "no connection");
 }
 
 static enum redress_err
@@ -24,7 +25,8 @@ sqlite_exec(void *conn, const char *sql, struct redress_error *err)
 	char *msg = NULL;
 
 	if (sqlite3_exec(conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error_set(err, REDRESS_E_STORE, "database statement failed: %s", msg != NULL ? msg : "unknown");
+		error_set(err, REDRESS_E_STORE, "database statement failed: %s",
+		          msg != NULL ? msg : "unknown");
 		sqlite3_free(msg);
 		return REDRESS_E_STORE;
 	}
@@ -45,8 +47,8 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 	oflags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(location, &db, oflags, NULL) != SQLITE_OK) {
 		error_set(err, REDRESS_E_STORE, "cannot open database '%.200s': %s%s", location,
-			  db != NULL ? sqlite3_errmsg(db) : "out of memory",
-			  (flags & STORE_OPEN_CREATE) ? "" : " (run 'redress init' to create one)");
+		          db != NULL ? sqlite3_errmsg(db) : "out of memory",
+		          (flags & STORE_OPEN_CREATE) ? "" : " (run 'redress init' to create one)");
 		sqlite3_close(db);
 		return REDRESS_E_STORE;
 	}
@@ -54,10 +56,10 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 	sqlite3_busy_timeout(db, SQLITE_BUSY_TIMEOUT_MS);
 	/* A file that is not a database fails here, on its first read. */
 	rc = sqlite_exec(db,
-			 memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
-				: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-				  " PRAGMA cache_size=-65536;",
-			 err);
+	                 memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
+	                        : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	                          " PRAGMA cache_size=-65536;",
+	                 err);
 	if (rc != REDRESS_OK) {
 		error_prefix(err, "cannot use database '%.200s'", location);
 		sqlite3_close(db);
@@ -112,7 +114,7 @@ sqlite_prepare(void *conn, const struct store_query *q, void **stmt_r, struct re
 
 	if (sqlite3_prepare_v3(conn, q->sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return error_set(err, REDRESS_E_STORE, "query %s cannot be prepared: %s", q->name,
-				 sqlite3_errmsg(conn));
+		                 sqlite3_errmsg(conn));
 	*stmt_r = st;
 	return REDRESS_OK;
 }
@@ -168,7 +170,7 @@ sqlite_step(void *conn, void *stmt, const struct store_query *q, struct redress_
 		return STORE_DONE;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		error_set(err, REDRESS_E_CONFLICT, "query %s violates a constraint: %s", q->name,
-			  sqlite3_errmsg(conn));
+		          sqlite3_errmsg(conn));
 	else
 		sqlite_fail(conn, q->name, err);
 	return STORE_ERROR;
@@ -228,29 +230,29 @@ sqlite_changes(void *conn)
 }
 
 const struct store_backend store_backend_sqlite = {
-	.name = "sqlite",
-	.open = sqlite_open,
-	.close = sqlite_close,
-	.location = sqlite_location,
-	.exec = sqlite_exec,
-	.begin = sqlite_begin,
-	.begin_read = sqlite_begin_read,
-	.commit = sqlite_commit,
-	.rollback = sqlite_rollback,
-	.prepare = sqlite_prepare,
-	.finalize = sqlite_finalize,
-	.reset = sqlite_reset,
-	.bind_int64 = sqlite_bind_int64,
-	.bind_text = sqlite_bind_text,
-	.bind_blob = sqlite_bind_blob,
-	.bind_null = sqlite_bind_null,
-	.step = sqlite_step,
-	.column_count = sqlite_column_count,
-	.column_name = sqlite_column_name,
-	.column_is_null = sqlite_column_is_null,
-	.column_is_integer = sqlite_column_is_integer,
-	.column_int64 = sqlite_column_int64,
-	.column_text = sqlite_column_text,
-	.column_blob = sqlite_column_blob,
-	.changes = sqlite_changes,
+    .name = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .location = sqlite_location,
+    .exec = sqlite_exec,
+    .begin = sqlite_begin,
+    .begin_read = sqlite_begin_read,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .prepare = sqlite_prepare,
+    .finalize = sqlite_finalize,
+    .reset = sqlite_reset,
+    .bind_int64 = sqlite_bind_int64,
+    .bind_text = sqlite_bind_text,
+    .bind_blob = sqlite_bind_blob,
+    .bind_null = sqlite_bind_null,
+    .step = sqlite_step,
+    .column_count = sqlite_column_count,
+    .column_name = sqlite_column_name,
+    .column_is_null = sqlite_column_is_null,
+    .column_is_integer = sqlite_column_is_integer,
+    .column_int64 = sqlite_column_int64,
+    .column_text = sqlite_column_text,
+    .column_blob = sqlite_column_blob,
+    .changes = sqlite_changes,
 };

@@ -182,7 +182,6 @@ nested_objects(unsigned n)
 	return s;
 }
 
-
 /* ---- the writer ---- */
 
 static void
@@ -1384,7 +1383,8 @@ random_value(uint64_t *seed, unsigned depth)
 		text[0] = '\0';
 		n = (size_t)(support_random(seed) % 8);
 		for (i = 0; i < n; i++)
-			append_piece(text, sizeof(text), pieces[support_random(seed) % (sizeof(pieces) / sizeof(pieces[0]))]);
+			append_piece(text, sizeof(text),
+			             pieces[support_random(seed) % (sizeof(pieces) / sizeof(pieces[0]))]);
 		return json_string(text);
 	case 6:
 		v = json_array();
@@ -1397,10 +1397,12 @@ random_value(uint64_t *seed, unsigned depth)
 		n = (size_t)(support_random(seed) % 6);
 		for (i = 0; i < n; i++) {
 			text[0] = '\0';
-			append_piece(text, sizeof(text),
-				     key_pieces[support_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
-			append_piece(text, sizeof(text),
-				     key_pieces[support_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
+			append_piece(
+			    text, sizeof(text),
+			    key_pieces[support_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
+			append_piece(
+			    text, sizeof(text),
+			    key_pieces[support_random(seed) % (sizeof(key_pieces) / sizeof(key_pieces[0]))]);
 			json_object_set_new(v, text, random_value(seed, depth + 1));
 		}
 		return v;

@@ -48,8 +48,9 @@ setup(void **state)
 	assert_int_equal(keydir_create(f->keys, &err), REDRESS_OK);
 	assert_int_equal(keydir_open(f->keys, &f->kd, &err), REDRESS_OK);
 	assert_int_equal(store_open(f->db, STORE_OPEN_CREATE, &f->store, &err), REDRESS_OK);
-	assert_int_equal(tlog_create(f->store, keydir_log_key(f->kd), "test.example/log", "test", modules, &err),
-			 REDRESS_OK);
+	assert_int_equal(
+	    tlog_create(f->store, keydir_log_key(f->kd), "test.example/log", "test", modules, &err),
+	    REDRESS_OK);
 	assert_int_equal(tlog_open(f->store, keydir_log_key(f->kd), modules, &f->log, &err), REDRESS_OK);
 	assert_int_equal(tlog_set_actor(f->log, "os:tester", &err), REDRESS_OK);
 	*state = f;
@@ -85,7 +86,7 @@ open_account(struct fixture *f, const char *code, const char *cur, enum ledger_k
 /* Runs one transfer in its own change; returns its result code. */
 static enum redress_err
 transfer(struct fixture *f, const char *id, const char *from, const char *to, const char *amount, int pending,
-	 int *replayed, struct redress_error *err)
+         int *replayed, struct redress_error *err)
 {
 	struct ledger_transfer_request req = {id, from, to, amount, pending, NULL};
 	enum redress_err rc;
@@ -298,7 +299,7 @@ test_refusals_change_nothing(void **state)
 	assert_int_equal(transfer(f, "bad id", "bank", "payable", "1", 0, NULL, &err), REDRESS_E_INVALID);
 	assert_int_equal(transfer(f, "x/y", "bank", "payable", "1", 0, NULL, &err), REDRESS_E_INVALID);
 	assert_int_equal(transfer(f, "x", "bank", "payable", "99999999999999999999", 0, NULL, &err),
-			 REDRESS_E_OVERFLOW);
+	                 REDRESS_E_OVERFLOW);
 	assert_int_equal(log_size(f), before);
 	assert_int_equal(balance(f, "bank", 0), 1000);
 	assert_audit_clean(f);
@@ -398,11 +399,13 @@ test_checkpoint_and_proofs(void **state)
 		merkle_leaf_hash(ev.data, ev.len, leaf);
 		assert_int_equal(tlog_prove_inclusion(f->log, i, 0, &used, proof, &count, &err), REDRESS_OK);
 		assert_int_equal(used, size);
-		assert_int_equal(merkle_verify_inclusion(i, size, leaf, (const uint8_t(*)[MERKLE_HASH_SIZE])proof,
-							 count, cp.root, &err),
-				 REDRESS_OK);
+		assert_int_equal(merkle_verify_inclusion(i, size, leaf,
+		                                         (const uint8_t(*)[MERKLE_HASH_SIZE])proof, count,
+		                                         cp.root, &err),
+		                 REDRESS_OK);
 	}
-	assert_int_equal(tlog_prove_inclusion(f->log, size, 0, &used, proof, &count, &err), REDRESS_E_NOTFOUND);
+	assert_int_equal(tlog_prove_inclusion(f->log, size, 0, &used, proof, &count, &err),
+	                 REDRESS_E_NOTFOUND);
 	buf_free(&note);
 	buf_free(&vkey);
 	buf_free(&ev);
@@ -447,7 +450,8 @@ test_audit_names_inserted_row(void **state)
 	struct fixture *f = *state;
 
 	fund(f);
-	tamper(f, "INSERT INTO ledger_transfers VALUES ('ghost','bank','income',1,'KRW',0,'posted',NULL,NULL,1,NULL)");
+	tamper(f, "INSERT INTO ledger_transfers VALUES "
+	          "('ghost','bank','income',1,'KRW',0,'posted',NULL,NULL,1,NULL)");
 	assert_audit_finds(f, "ledger_transfers 'ghost': row in the database that no event created");
 }
 
@@ -478,7 +482,8 @@ test_audit_names_truncated_log(void **state)
 	char sql[128];
 
 	fund(f);
-	snprintf(sql, sizeof(sql), "DELETE FROM log_events WHERE seq = %llu", (unsigned long long)(log_size(f) - 1));
+	snprintf(sql, sizeof(sql), "DELETE FROM log_events WHERE seq = %llu",
+	         (unsigned long long)(log_size(f) - 1));
 	tamper(f, sql);
 	assert_audit_finds(f, "deleted from the end");
 }
@@ -489,8 +494,9 @@ test_audit_names_altered_event(void **state)
 	struct fixture *f = *state;
 
 	fund(f);
-	tamper(f, "UPDATE log_events SET body = CAST(replace(CAST(body AS TEXT), '\"amount\":1000', '\"amount\":9000')"
-		  " AS BLOB) WHERE seq = 4");
+	tamper(f, "UPDATE log_events SET body = CAST(replace(CAST(body AS TEXT), '\"amount\":1000', "
+	          "'\"amount\":9000')"
+	          " AS BLOB) WHERE seq = 4");
 	assert_audit_finds(f, "event 4 was altered");
 }
 
@@ -501,8 +507,8 @@ test_audit_names_reordered_events(void **state)
 
 	fund(f);
 	tamper(f, "UPDATE log_events SET seq = -1 WHERE seq = 2;"
-		  "UPDATE log_events SET seq = 2 WHERE seq = 3;"
-		  "UPDATE log_events SET seq = 3 WHERE seq = -1;");
+	          "UPDATE log_events SET seq = 2 WHERE seq = 3;"
+	          "UPDATE log_events SET seq = 3 WHERE seq = -1;");
 	assert_audit_finds(f, "history reordered");
 }
 
@@ -523,24 +529,24 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_double_entry_and_balances, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idempotent_retry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overdraft_counts_pending, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overdraft_both_sides, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_phase, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_totals_overflow_is_an_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_checkpoint_and_proofs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_names_edited_balance, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_names_inserted_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_names_deleted_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_names_deleted_event, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_names_truncated_log, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_names_altered_event, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_names_reordered_events, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_names_rewritten_tree, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_double_entry_and_balances, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idempotent_retry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_overdraft_counts_pending, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_overdraft_both_sides, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_two_phase, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_totals_overflow_is_an_error, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_checkpoint_and_proofs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_edited_balance, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_inserted_row, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_deleted_row, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_deleted_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_truncated_log, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_altered_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_reordered_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_rewritten_tree, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,8 +22,8 @@
 
 #include "core/error.h"
 #include "core/money.h"
-#include "support.h"
 #include "core/text.h"
+#include "support.h"
 
 #define SENTINEL ((int64_t)0x5a5a5a5a5a5a5a5a)
 
@@ -91,7 +91,6 @@ formats_to(int64_t minor, const char *code, const char *want)
 	if (strcmp(out, want) != 0)
 		fail_msg("money_format(%lld, %s) = \"%s\", want \"%s\"", (long long)minor, code, out, want);
 }
-
 
 /* ---- currencies ---- */
 

@@ -513,16 +513,20 @@ test_name_valid(void **state)
 static void
 test_round_trip(void **state)
 {
-	static const char *const texts[] = {
-	    "\n",
-	    "one line\n",
-	    "a\n\nblank lines inside\n\n",
-	    "\xed\x94\xbc\xed\x95\xb4\xec\x9e\x90 \xe8\xa2\xab\xe5\xae\xb3\xe8\x80\x85 survivor\n", /* Korean,
-	                                                                                               Japanese
-	                                                                                             */
-	    "tab-free \x7f DEL is not a control character the spec forbids\n",
-	    c2sp_checkpoint,
-	};
+	static const char
+	    *const
+	        texts[] =
+	            {
+	                "\n",
+	                "one line\n",
+	                "a\n\nblank lines inside\n\n",
+	                "\xed\x94\xbc\xed\x95\xb4\xec\x9e\x90 \xe8\xa2\xab\xe5\xae\xb3\xe8\x80\x85 "
+	                "survivor\n", /* Korean,
+	                                 Japanese
+	                               */
+	                "tab-free \x7f DEL is not a control character the spec forbids\n",
+	                c2sp_checkpoint,
+	            };
 	struct note_verifier v;
 	struct redress_error err;
 	struct sign_key *key = NULL;

@@ -11,8 +11,8 @@
 #define LEDGER_EVENT_DATA_MAX 4096
 
 static const char *const kind_names[] = {
-	[LEDGER_ASSET] = "asset",   [LEDGER_LIABILITY] = "liability", [LEDGER_EQUITY] = "equity",
-	[LEDGER_INCOME] = "income", [LEDGER_EXPENSE] = "expense",
+    [LEDGER_ASSET] = "asset",   [LEDGER_LIABILITY] = "liability", [LEDGER_EQUITY] = "equity",
+    [LEDGER_INCOME] = "income", [LEDGER_EXPENSE] = "expense",
 };
 
 const char *
@@ -32,19 +32,17 @@ ledger_kind_parse(const char *text, enum ledger_kind *kind_r, struct redress_err
 			return REDRESS_OK;
 		}
 	return error_set(err, REDRESS_E_INVALID,
-			 "account kind '%.32s' is not one of asset, liability, equity, income, expense", text);
+	                 "account kind '%.32s' is not one of asset, liability, equity, income, expense",
+	                 text);
 }
 
 const char *
 ledger_state_name(enum ledger_state state)
 {
 	switch (state) {
-	case LEDGER_PENDING:
-		return "pending";
-	case LEDGER_POSTED:
-		return "posted";
-	case LEDGER_VOIDED:
-		return "voided";
+	case LEDGER_PENDING: return "pending";
+	case LEDGER_POSTED: return "posted";
+	case LEDGER_VOIDED: return "voided";
 	}
 	return "?";
 }
@@ -58,7 +56,7 @@ debit_normal(enum ledger_kind kind)
 
 enum redress_err
 ledger_balance(const struct ledger_account *a, int64_t *posted_r, int64_t *with_pending_r,
-	       struct redress_error *err)
+               struct redress_error *err)
 {
 	int64_t up, down, down_pending, posted, with_pending;
 
@@ -68,7 +66,8 @@ ledger_balance(const struct ledger_account *a, int64_t *posted_r, int64_t *with_
 	} else {
 		up = a->credits_posted, down = a->debits_posted, down_pending = a->debits_pending;
 	}
-	if (__builtin_sub_overflow(up, down, &posted) || __builtin_sub_overflow(posted, down_pending, &with_pending))
+	if (__builtin_sub_overflow(up, down, &posted) ||
+	    __builtin_sub_overflow(posted, down_pending, &with_pending))
 		return error_set(err, REDRESS_E_OVERFLOW, "account '%s': balance overflows 64 bits", a->code);
 	*posted_r = posted;
 	*with_pending_r = with_pending;
@@ -76,7 +75,8 @@ ledger_balance(const struct ledger_account *a, int64_t *posted_r, int64_t *with_
 }
 
 enum redress_err
-ledger_account_get(struct store *store, const char *code, struct ledger_account *a_r, struct redress_error *err)
+ledger_account_get(struct store *store, const char *code, struct ledger_account *a_r,
+                   struct redress_error *err)
 {
 	struct store_stmt *st;
 
@@ -84,19 +84,18 @@ ledger_account_get(struct store *store, const char *code, struct ledger_account 
 		return err->code;
 	store_bind_text(st, 1, code);
 	switch (store_step(st, err)) {
-	case STORE_ROW:
-		ledger_account_read(st, a_r);
-		return REDRESS_OK;
+	case STORE_ROW: ledger_account_read(st, a_r); return REDRESS_OK;
 	case STORE_DONE:
-		return error_set(err, REDRESS_E_NOTFOUND,
-				 "no account '%.64s' (see 'redress ledger balance' for the accounts there are)", code);
-	default:
-		return err->code;
+		return error_set(
+		    err, REDRESS_E_NOTFOUND,
+		    "no account '%.64s' (see 'redress ledger balance' for the accounts there are)", code);
+	default: return err->code;
 	}
 }
 
 enum redress_err
-ledger_transfer_get(struct store *store, const char *id, struct ledger_transfer *t_r, struct redress_error *err)
+ledger_transfer_get(struct store *store, const char *id, struct ledger_transfer *t_r,
+                    struct redress_error *err)
 {
 	struct store_stmt *st;
 
@@ -104,32 +103,29 @@ ledger_transfer_get(struct store *store, const char *id, struct ledger_transfer 
 		return err->code;
 	store_bind_text(st, 1, id);
 	switch (store_step(st, err)) {
-	case STORE_ROW:
-		ledger_transfer_read(st, t_r);
-		return REDRESS_OK;
-	case STORE_DONE:
-		return error_set(err, REDRESS_E_NOTFOUND, "no transfer '%.64s'", id);
-	default:
-		return err->code;
+	case STORE_ROW: ledger_transfer_read(st, t_r); return REDRESS_OK;
+	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no transfer '%.64s'", id);
+	default: return err->code;
 	}
 }
 
 static const struct store_query q_accounts_all = {
-	"ledger.accounts.all", "SELECT code, currency, kind, name, no_overdraft, debits_posted, credits_posted,"
-			       " debits_pending, credits_pending, opened_seq FROM ledger_accounts ORDER BY code"};
+    "ledger.accounts.all", "SELECT code, currency, kind, name, no_overdraft, debits_posted, credits_posted,"
+                           " debits_pending, credits_pending, opened_seq FROM ledger_accounts ORDER BY code"};
 static const struct store_query q_history = {
-	"ledger.history",
-	"SELECT id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"
-	" resolved_seq FROM ledger_transfers WHERE debit_code = ?1"
-	" UNION ALL "
-	"SELECT id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"
-	" resolved_seq FROM ledger_transfers WHERE credit_code = ?1"
-	" ORDER BY 10"};
+    "ledger.history",
+    "SELECT id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"
+    " resolved_seq FROM ledger_transfers WHERE debit_code = ?1"
+    " UNION ALL "
+    "SELECT id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"
+    " resolved_seq FROM ledger_transfers WHERE credit_code = ?1"
+    " ORDER BY 10"};
 
 enum redress_err
 ledger_account_each(struct store *store,
-		    enum redress_err (*fn)(void *ctx, const struct ledger_account *a, struct redress_error *err),
-		    void *ctx, struct redress_error *err)
+                    enum redress_err (*fn)(void *ctx, const struct ledger_account *a,
+                                           struct redress_error *err),
+                    void *ctx, struct redress_error *err)
 {
 	struct ledger_account a;
 	struct store_stmt *st;
@@ -148,8 +144,8 @@ ledger_account_each(struct store *store,
 
 enum redress_err
 ledger_history(struct store *store, const char *code,
-	       enum redress_err (*fn)(void *ctx, const struct ledger_transfer *t, struct redress_error *err),
-	       void *ctx, struct redress_error *err)
+               enum redress_err (*fn)(void *ctx, const struct ledger_transfer *t, struct redress_error *err),
+               void *ctx, struct redress_error *err)
 {
 	struct ledger_account a;
 	struct ledger_transfer t;
@@ -189,7 +185,7 @@ is_exchange_account(const char *code)
 
 static enum redress_err
 account_open(struct tlog *log, const struct ledger_account_spec *spec, int internal, int *existed_r,
-	     struct redress_error *err)
+             struct redress_error *err)
 {
 	const struct currency *cur;
 	struct ledger_account a, old;
@@ -198,14 +194,17 @@ account_open(struct tlog *log, const struct ledger_account_spec *spec, int inter
 
 	if (existed_r != NULL)
 		*existed_r = 0;
-	if ((rc = text_check_id("account code", spec->code, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK)
+	if ((rc = text_check_id("account code", spec->code, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) !=
+	    REDRESS_OK)
 		return rc;
 	if (!internal && is_exchange_account(spec->code))
-		return error_set(err, REDRESS_E_INVALID, "account codes starting with '%s' are the ledger's own",
-				 LEDGER_EXCHANGE_PREFIX);
+		return error_set(err, REDRESS_E_INVALID,
+		                 "account codes starting with '%s' are the ledger's own",
+		                 LEDGER_EXCHANGE_PREFIX);
 	if ((cur = currency_find(spec->currency, err)) == NULL)
 		return err->code;
-	if (spec->name != NULL && (rc = text_check("account name", spec->name, LEDGER_NAME_MAX, err)) != REDRESS_OK)
+	if (spec->name != NULL &&
+	    (rc = text_check("account name", spec->name, LEDGER_NAME_MAX, err)) != REDRESS_OK)
 		return rc;
 	if ((size_t)spec->kind >= sizeof(kind_names) / sizeof(kind_names[0]))
 		return error_set(err, REDRESS_E_INVALID, "account kind %d is not valid", (int)spec->kind);
@@ -220,11 +219,12 @@ account_open(struct tlog *log, const struct ledger_account_spec *spec, int inter
 
 	rc = ledger_account_get(tlog_store(log), a.code, &old, err);
 	if (rc == REDRESS_OK) {
-		if (strcmp(old.currency, a.currency) != 0 || old.kind != a.kind || strcmp(old.name, a.name) != 0 ||
-		    old.no_overdraft != a.no_overdraft)
+		if (strcmp(old.currency, a.currency) != 0 || old.kind != a.kind ||
+		    strcmp(old.name, a.name) != 0 || old.no_overdraft != a.no_overdraft)
 			return error_set(err, REDRESS_E_CONFLICT,
-					 "account '%s' already exists with other settings (%s, %s%s)", a.code,
-					 old.currency, ledger_kind_name(old.kind), old.no_overdraft ? ", no-overdraft" : "");
+			                 "account '%s' already exists with other settings (%s, %s%s)", a.code,
+			                 old.currency, ledger_kind_name(old.kind),
+			                 old.no_overdraft ? ", no-overdraft" : "");
 		if (existed_r != NULL)
 			*existed_r = 1;
 		return REDRESS_OK;
@@ -242,7 +242,7 @@ account_open(struct tlog *log, const struct ledger_account_spec *spec, int inter
 
 enum redress_err
 ledger_account_open(struct tlog *log, const struct ledger_account_spec *spec, int *existed_r,
-		    struct redress_error *err)
+                    struct redress_error *err)
 {
 	return account_open(log, spec, 0, existed_r, err);
 }
@@ -265,9 +265,9 @@ check_one_side(const struct ledger_account *a, int64_t amount, struct redress_er
 	money_format(available, cur, have, sizeof(have));
 	money_format(amount, cur, want, sizeof(want));
 	return error_set(err, REDRESS_E_REFUSED,
-			 "account '%s' may not go below zero: it has %s %s available (pending included), the"
-			 " transfer needs %s %s",
-			 a->code, have, a->currency, want, a->currency);
+	                 "account '%s' may not go below zero: it has %s %s available (pending included), the"
+	                 " transfer needs %s %s",
+	                 a->code, have, a->currency, want, a->currency);
 }
 
 /*
@@ -277,7 +277,7 @@ check_one_side(const struct ledger_account *a, int64_t amount, struct redress_er
  */
 static enum redress_err
 check_overdraft(const struct ledger_account *debit, const struct ledger_account *credit, int64_t amount,
-		struct redress_error *err)
+                struct redress_error *err)
 {
 	enum redress_err rc;
 
@@ -291,8 +291,8 @@ check_overdraft(const struct ledger_account *debit, const struct ledger_account 
 /* Checks a transfer's fields, loads its accounts and fills *t. */
 static enum redress_err
 transfer_prepare(struct tlog *log, const char *id, const char *from, const char *to, const char *amount,
-		 const char *amount_flag, const char *ref, struct ledger_transfer *t, struct ledger_account **debit_r,
-		 struct ledger_account **credit_r, struct redress_error *err)
+                 const char *amount_flag, const char *ref, struct ledger_transfer *t,
+                 struct ledger_account **debit_r, struct ledger_account **credit_r, struct redress_error *err)
 {
 	struct ledger_account *debit, *credit;
 	const struct currency *cur;
@@ -300,7 +300,8 @@ transfer_prepare(struct tlog *log, const char *id, const char *from, const char 
 
 	if (ref != NULL && (rc = text_check("reference", ref, LEDGER_REF_MAX, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = text_check_id("account code", from, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK ||
+	if ((rc = text_check_id("account code", from, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) !=
+	        REDRESS_OK ||
 	    (rc = text_check_id("account code", to, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK)
 		return rc;
 	if (strcmp(from, to) == 0)
@@ -311,10 +312,11 @@ transfer_prepare(struct tlog *log, const char *id, const char *from, const char 
 	*debit_r = debit;
 	*credit_r = credit;
 	if (strcmp(debit->currency, credit->currency) != 0)
-		return error_set(err, REDRESS_E_REFUSED,
-				 "'%s' holds %s but '%s' holds %s: a transfer stays in one currency (use 'redress"
-				 " ledger exchange')",
-				 from, credit->currency, to, debit->currency);
+		return error_set(
+		    err, REDRESS_E_REFUSED,
+		    "'%s' holds %s but '%s' holds %s: a transfer stays in one currency (use 'redress"
+		    " ledger exchange')",
+		    from, credit->currency, to, debit->currency);
 	if ((cur = currency_find(debit->currency, err)) == NULL)
 		return err->code;
 	memset(t, 0, sizeof(*t));
@@ -356,15 +358,16 @@ transfer_same(const struct ledger_transfer *old, const struct ledger_transfer *t
 		field = "the exchange it belongs to";
 	if (field == NULL)
 		return REDRESS_OK;
-	return error_set(err, REDRESS_E_CONFLICT,
-			 "transfer id '%s' was already used with a different %s: choose a new id for a new transfer",
-			 old->id, field);
+	return error_set(
+	    err, REDRESS_E_CONFLICT,
+	    "transfer id '%s' was already used with a different %s: choose a new id for a new transfer",
+	    old->id, field);
 }
 
 /* Appends and applies a prepared transfer. */
 static enum redress_err
 transfer_book(struct tlog *log, struct ledger_transfer *t, struct ledger_account *debit,
-	      struct ledger_account *credit, struct redress_error *err)
+              struct ledger_account *credit, struct redress_error *err)
 {
 	struct buf data;
 	enum redress_err rc;
@@ -382,8 +385,8 @@ transfer_book(struct tlog *log, struct ledger_transfer *t, struct ledger_account
 }
 
 enum redress_err
-ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *req, struct ledger_transfer *t_r,
-		       int *replayed_r, struct redress_error *err)
+ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *req,
+                       struct ledger_transfer *t_r, int *replayed_r, struct redress_error *err)
 {
 	struct ledger_account *debit, *credit;
 	struct ledger_transfer t, old;
@@ -395,10 +398,10 @@ ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *r
 		return rc;
 	if (is_exchange_account(req->from) || is_exchange_account(req->to))
 		return error_set(err, REDRESS_E_REFUSED,
-				 "'%s' accounts move money only through 'redress ledger exchange'",
-				 LEDGER_EXCHANGE_PREFIX);
-	if ((rc = transfer_prepare(log, req->id, req->from, req->to, req->amount, "--amount", req->ref, &t, &debit,
-				   &credit, err)) != REDRESS_OK)
+		                 "'%s' accounts move money only through 'redress ledger exchange'",
+		                 LEDGER_EXCHANGE_PREFIX);
+	if ((rc = transfer_prepare(log, req->id, req->from, req->to, req->amount, "--amount", req->ref, &t,
+	                           &debit, &credit, err)) != REDRESS_OK)
 		return rc;
 	t.two_phase = req->pending != 0;
 	rc = ledger_transfer_get(tlog_store(log), req->id, &old, err);
@@ -424,7 +427,7 @@ ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *r
 
 static enum redress_err
 transfer_resolve(struct tlog *log, const char *id, enum ledger_state to, struct ledger_transfer *t_r,
-		 struct redress_error *err)
+                 struct redress_error *err)
 {
 	struct ledger_account *debit, *credit;
 	struct ledger_transfer t;
@@ -432,21 +435,22 @@ transfer_resolve(struct tlog *log, const char *id, enum ledger_state to, struct 
 	uint64_t seq;
 	enum redress_err rc;
 
-	if ((rc = text_check_id("transfer id", id, LEDGER_ID_MAX + 4, LEDGER_ID_CHARS "/", err)) != REDRESS_OK)
+	if ((rc = text_check_id("transfer id", id, LEDGER_ID_MAX + 4, LEDGER_ID_CHARS "/", err)) !=
+	    REDRESS_OK)
 		return rc;
 	if ((rc = ledger_transfer_get(tlog_store(log), id, &t, err)) != REDRESS_OK)
 		return rc;
 	if (t.state != LEDGER_PENDING)
-		return error_set(err, REDRESS_E_CONFLICT, "transfer '%s' is %s, not pending: it cannot be %s", id,
-				 t.two_phase ? ledger_state_name(t.state) : "posted at once",
-				 to == LEDGER_POSTED ? "posted" : "voided");
+		return error_set(err, REDRESS_E_CONFLICT, "transfer '%s' is %s, not pending: it cannot be %s",
+		                 id, t.two_phase ? ledger_state_name(t.state) : "posted at once",
+		                 to == LEDGER_POSTED ? "posted" : "voided");
 	if ((rc = ledger_cache_account(log, t.debit, &debit, err)) != REDRESS_OK ||
 	    (rc = ledger_cache_account(log, t.credit, &credit, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
 	if ((rc = ledger_encode_id(&data, id, err)) == REDRESS_OK &&
-	    (rc = append(log, to == LEDGER_POSTED ? LEDGER_EV_TRANSFER_POSTED : LEDGER_EV_TRANSFER_VOIDED, &data,
-			 &seq, err)) == REDRESS_OK &&
+	    (rc = append(log, to == LEDGER_POSTED ? LEDGER_EV_TRANSFER_POSTED : LEDGER_EV_TRANSFER_VOIDED,
+	                 &data, &seq, err)) == REDRESS_OK &&
 	    (rc = ledger_apply_resolve(tlog_store(log), &t, to, seq, debit, credit, err)) == REDRESS_OK) {
 		ledger_cache_dirty(debit);
 		ledger_cache_dirty(credit);
@@ -471,7 +475,8 @@ ledger_transfer_void(struct tlog *log, const char *id, struct ledger_transfer *t
 
 /* Opens exchange:CUR when it does not exist yet. */
 static enum redress_err
-exchange_account(struct tlog *log, const char *currency, char code[LEDGER_CODE_MAX + 1], struct redress_error *err)
+exchange_account(struct tlog *log, const char *currency, char code[LEDGER_CODE_MAX + 1],
+                 struct redress_error *err)
 {
 	struct ledger_account_spec spec;
 	char name[64];
@@ -488,7 +493,7 @@ exchange_account(struct tlog *log, const char *currency, char code[LEDGER_CODE_M
 
 enum redress_err
 ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req, struct ledger_transfer *out_r,
-		struct ledger_transfer *in_r, int *replayed_r, struct redress_error *err)
+                struct ledger_transfer *in_r, int *replayed_r, struct redress_error *err)
 {
 	char out_id[LEDGER_ID_MAX + 8], in_id[LEDGER_ID_MAX + 8];
 	char xfrom[LEDGER_CODE_MAX + 1], xto[LEDGER_CODE_MAX + 1];
@@ -506,17 +511,18 @@ ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req, str
 	    (rc = ledger_account_get(tlog_store(log), req->to, &to, err)) != REDRESS_OK)
 		return rc;
 	if (strcmp(from.currency, to.currency) == 0)
-		return error_set(err, REDRESS_E_INVALID,
-				 "'%s' and '%s' both hold %s: an exchange converts between two currencies (use"
-				 " 'redress ledger transfer')",
-				 req->from, req->to, from.currency);
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "'%s' and '%s' both hold %s: an exchange converts between two currencies (use"
+		    " 'redress ledger transfer')",
+		    req->from, req->to, from.currency);
 	if ((rc = exchange_account(log, from.currency, xfrom, err)) != REDRESS_OK ||
 	    (rc = exchange_account(log, to.currency, xto, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = transfer_prepare(log, out_id, req->from, xfrom, req->amount, "--amount", req->ref, &out, &debit,
-				   &credit, err)) != REDRESS_OK ||
-	    (rc = transfer_prepare(log, in_id, xto, req->to, req->to_amount, "--to-amount", req->ref, &in, &debit2,
-				   &credit2, err)) != REDRESS_OK)
+	if ((rc = transfer_prepare(log, out_id, req->from, xfrom, req->amount, "--amount", req->ref, &out,
+	                           &debit, &credit, err)) != REDRESS_OK ||
+	    (rc = transfer_prepare(log, in_id, xto, req->to, req->to_amount, "--to-amount", req->ref, &in,
+	                           &debit2, &credit2, err)) != REDRESS_OK)
 		return rc;
 	memcpy(out.exchange, req->id, strlen(req->id) + 1);
 	memcpy(in.exchange, req->id, strlen(req->id) + 1);

@@ -32,9 +32,9 @@
 #include "store/store.h"
 
 #define LEDGER_CODE_MAX 64  /* account code, bytes */
-#define LEDGER_ID_MAX	64  /* transfer id, bytes */
+#define LEDGER_ID_MAX   64  /* transfer id, bytes */
 #define LEDGER_NAME_MAX 200 /* account name, bytes */
-#define LEDGER_REF_MAX	200 /* transfer reference, bytes */
+#define LEDGER_REF_MAX  200 /* transfer reference, bytes */
 
 /* Accounts whose code starts with this are the ledger's own, for exchange. */
 #define LEDGER_EXCHANGE_PREFIX "exchange:"
@@ -67,7 +67,7 @@ struct ledger_account {
 };
 
 struct ledger_transfer {
-	char id[LEDGER_ID_MAX + 4]; /* room for an exchange leg's "/out" */
+	char id[LEDGER_ID_MAX + 4];       /* room for an exchange leg's "/out" */
 	char debit[LEDGER_CODE_MAX + 1];  /* the "to" account */
 	char credit[LEDGER_CODE_MAX + 1]; /* the "from" account */
 	int64_t amount;
@@ -91,7 +91,7 @@ struct ledger_account_spec {
 struct ledger_transfer_request {
 	const char *id;
 	const char *from;   /* credited */
-	const char *to;	    /* debited */
+	const char *to;     /* debited */
 	const char *amount; /* decimal text in the accounts' currency */
 	int pending;
 	const char *ref; /* may be NULL */
@@ -101,7 +101,7 @@ struct ledger_exchange_request {
 	const char *id;
 	const char *from;      /* credited, in the first currency */
 	const char *amount;    /* what leaves from, as the bank booked it */
-	const char *to;	       /* debited, in the second currency */
+	const char *to;        /* debited, in the second currency */
 	const char *to_amount; /* what arrives in to, as the bank booked it */
 	const char *ref;       /* may be NULL */
 };
@@ -116,46 +116,47 @@ const char *ledger_state_name(enum ledger_state state);
 
 /* The balance on the account's normal side, posted only, and with pending. */
 enum redress_err ledger_balance(const struct ledger_account *a, int64_t *posted_r, int64_t *with_pending_r,
-				struct redress_error *err);
+                                struct redress_error *err);
 
 /*
  * Opens an account.  Opening again with the same fields is a no-op
  * (*existed_r = 1, may be NULL); with other fields, REDRESS_E_CONFLICT.
  */
 enum redress_err ledger_account_open(struct tlog *log, const struct ledger_account_spec *spec, int *existed_r,
-				     struct redress_error *err);
+                                     struct redress_error *err);
 
 /* Reads an account; REDRESS_E_NOTFOUND naming code when there is none. */
 enum redress_err ledger_account_get(struct store *store, const char *code, struct ledger_account *a_r,
-				    struct redress_error *err);
+                                    struct redress_error *err);
 
 /* Calls fn for each account in code order; stops at fn's first error. */
 enum redress_err ledger_account_each(struct store *store,
-				     enum redress_err (*fn)(void *ctx, const struct ledger_account *a,
-							    struct redress_error *err),
-				     void *ctx, struct redress_error *err);
+                                     enum redress_err (*fn)(void *ctx, const struct ledger_account *a,
+                                                            struct redress_error *err),
+                                     void *ctx, struct redress_error *err);
 
 /*
  * Books a transfer (pending when req->pending).  *t_r receives the transfer
  * as booked; *replayed_r (may be NULL) is 1 when it already existed.
  */
 enum redress_err ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *req,
-					struct ledger_transfer *t_r, int *replayed_r, struct redress_error *err);
+                                        struct ledger_transfer *t_r, int *replayed_r,
+                                        struct redress_error *err);
 
 /* Settles or cancels a pending transfer; anything else is REDRESS_E_CONFLICT. */
 enum redress_err ledger_transfer_post(struct tlog *log, const char *id, struct ledger_transfer *t_r,
-				      struct redress_error *err);
+                                      struct redress_error *err);
 enum redress_err ledger_transfer_void(struct tlog *log, const char *id, struct ledger_transfer *t_r,
-				      struct redress_error *err);
+                                      struct redress_error *err);
 
 enum redress_err ledger_transfer_get(struct store *store, const char *id, struct ledger_transfer *t_r,
-				     struct redress_error *err);
+                                     struct redress_error *err);
 
 /* Calls fn for each transfer touching account code, oldest first. */
 enum redress_err ledger_history(struct store *store, const char *code,
-				enum redress_err (*fn)(void *ctx, const struct ledger_transfer *t,
-						       struct redress_error *err),
-				void *ctx, struct redress_error *err);
+                                enum redress_err (*fn)(void *ctx, const struct ledger_transfer *t,
+                                                       struct redress_error *err),
+                                void *ctx, struct redress_error *err);
 
 /*
  * Books a currency conversion as two linked, posted transfers that commit
@@ -165,7 +166,7 @@ enum redress_err ledger_history(struct store *store, const char *code,
  * out_r and in_r (may be NULL) receive the two legs.
  */
 enum redress_err ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req,
-				 struct ledger_transfer *out_r, struct ledger_transfer *in_r, int *replayed_r,
-				 struct redress_error *err);
+                                 struct ledger_transfer *out_r, struct ledger_transfer *in_r, int *replayed_r,
+                                 struct redress_error *err);
 
 #endif

@@ -20,64 +20,65 @@
  * write throughput for a guarantee already held twice.
  */
 static const char ledger_schema[] =
-	"CREATE TABLE IF NOT EXISTS ledger_accounts ("
-	" code TEXT PRIMARY KEY,"
-	" currency TEXT NOT NULL,"
-	" kind TEXT NOT NULL,"
-	" name TEXT NOT NULL,"
-	" no_overdraft INTEGER NOT NULL,"
-	" debits_posted INTEGER NOT NULL,"
-	" credits_posted INTEGER NOT NULL,"
-	" debits_pending INTEGER NOT NULL,"
-	" credits_pending INTEGER NOT NULL,"
-	" opened_seq INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS ledger_transfers ("
-	" id TEXT PRIMARY KEY,"
-	" debit_code TEXT NOT NULL,"
-	" credit_code TEXT NOT NULL,"
-	" amount INTEGER NOT NULL CHECK (amount > 0),"
-	" currency TEXT NOT NULL,"
-	" two_phase INTEGER NOT NULL,"
-	" state TEXT NOT NULL,"
-	" ref TEXT,"
-	" exchange_id TEXT,"
-	" created_seq INTEGER NOT NULL,"
-	" resolved_seq INTEGER);"
-	"CREATE INDEX IF NOT EXISTS ledger_transfers_debit ON ledger_transfers (debit_code, created_seq);"
-	"CREATE INDEX IF NOT EXISTS ledger_transfers_credit ON ledger_transfers (credit_code, created_seq);";
+    "CREATE TABLE IF NOT EXISTS ledger_accounts ("
+    " code TEXT PRIMARY KEY,"
+    " currency TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " no_overdraft INTEGER NOT NULL,"
+    " debits_posted INTEGER NOT NULL,"
+    " credits_posted INTEGER NOT NULL,"
+    " debits_pending INTEGER NOT NULL,"
+    " credits_pending INTEGER NOT NULL,"
+    " opened_seq INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS ledger_transfers ("
+    " id TEXT PRIMARY KEY,"
+    " debit_code TEXT NOT NULL,"
+    " credit_code TEXT NOT NULL,"
+    " amount INTEGER NOT NULL CHECK (amount > 0),"
+    " currency TEXT NOT NULL,"
+    " two_phase INTEGER NOT NULL,"
+    " state TEXT NOT NULL,"
+    " ref TEXT,"
+    " exchange_id TEXT,"
+    " created_seq INTEGER NOT NULL,"
+    " resolved_seq INTEGER);"
+    "CREATE INDEX IF NOT EXISTS ledger_transfers_debit ON ledger_transfers (debit_code, created_seq);"
+    "CREATE INDEX IF NOT EXISTS ledger_transfers_credit ON ledger_transfers (credit_code, created_seq);";
 
-#define ACCOUNT_COLUMNS                                                                                       \
-	"code, currency, kind, name, no_overdraft, debits_posted, credits_posted, debits_pending,"             \
+#define ACCOUNT_COLUMNS                                                                                      \
+	"code, currency, kind, name, no_overdraft, debits_posted, credits_posted, debits_pending,"           \
 	" credits_pending, opened_seq"
-#define TRANSFER_COLUMNS                                                                                      \
-	"id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"      \
+#define TRANSFER_COLUMNS                                                                                     \
+	"id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"    \
 	" resolved_seq"
 
 const struct store_query ledger_q_account_get = {
-	"ledger.account.get", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE code = ?1"};
+    "ledger.account.get", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE code = ?1"};
 const struct store_query ledger_q_transfer_get = {
-	"ledger.transfer.get", "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers WHERE id = ?1"};
-static const struct store_query q_account_insert = {
-	"ledger.account.insert", "INSERT INTO ledger_accounts (" ACCOUNT_COLUMNS
-				 ") VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, ?6)"};
+    "ledger.transfer.get", "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers WHERE id = ?1"};
+static const struct store_query q_account_insert = {"ledger.account.insert",
+                                                    "INSERT INTO ledger_accounts (" ACCOUNT_COLUMNS
+                                                    ") VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, ?6)"};
 static const struct store_query q_account_totals = {
-	"ledger.account.totals", "UPDATE ledger_accounts SET debits_posted = ?2, credits_posted = ?3,"
-				 " debits_pending = ?4, credits_pending = ?5 WHERE code = ?1"};
+    "ledger.account.totals", "UPDATE ledger_accounts SET debits_posted = ?2, credits_posted = ?3,"
+                             " debits_pending = ?4, credits_pending = ?5 WHERE code = ?1"};
 static const struct store_query q_transfer_insert = {
-	"ledger.transfer.insert", "INSERT INTO ledger_transfers (" TRANSFER_COLUMNS
-				  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"};
+    "ledger.transfer.insert", "INSERT INTO ledger_transfers (" TRANSFER_COLUMNS
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"};
 static const struct store_query q_transfer_resolve = {
-	"ledger.transfer.resolve", "UPDATE ledger_transfers SET state = ?2, resolved_seq = ?3 WHERE id = ?1"};
+    "ledger.transfer.resolve", "UPDATE ledger_transfers SET state = ?2, resolved_seq = ?3 WHERE id = ?1"};
 static const struct store_query q_snapshot_accounts = {
-	"ledger_accounts", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts ORDER BY code"};
+    "ledger_accounts", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts ORDER BY code"};
 static const struct store_query q_snapshot_transfers = {
-	"ledger_transfers", "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers ORDER BY id"};
+    "ledger_transfers", "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers ORDER BY id"};
 static const struct store_query q_check_balanced = {
-	"ledger.check.balanced",
-	"SELECT currency, sum(debits_posted), sum(credits_posted), sum(debits_pending), sum(credits_pending)"
-	" FROM ledger_accounts GROUP BY currency ORDER BY currency"};
+    "ledger.check.balanced",
+    "SELECT currency, sum(debits_posted), sum(credits_posted), sum(debits_pending), sum(credits_pending)"
+    " FROM ledger_accounts GROUP BY currency ORDER BY currency"};
 static const struct store_query q_check_overdraft = {
-	"ledger.check.overdraft", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE no_overdraft <> 0 ORDER BY code"};
+    "ledger.check.overdraft",
+    "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE no_overdraft <> 0 ORDER BY code"};
 
 static void
 copy_text(char *dst, size_t size, const char *src)
@@ -120,8 +121,9 @@ ledger_transfer_read(struct store_stmt *st, struct ledger_transfer *t)
 	copy_text(t->currency, sizeof(t->currency), store_column_text(st, 4));
 	t->two_phase = store_column_int64(st, 5) != 0;
 	state = store_column_text(st, 6);
-	t->state = strcmp(state, "posted") == 0 ? LEDGER_POSTED : strcmp(state, "voided") == 0 ? LEDGER_VOIDED
-											     : LEDGER_PENDING;
+	t->state = strcmp(state, "posted") == 0   ? LEDGER_POSTED
+	           : strcmp(state, "voided") == 0 ? LEDGER_VOIDED
+	                                          : LEDGER_PENDING;
 	copy_text(t->ref, sizeof(t->ref), store_column_text(st, 7));
 	copy_text(t->exchange, sizeof(t->exchange), store_column_text(st, 8));
 	t->created_seq = (uint64_t)store_column_int64(st, 9);
@@ -233,7 +235,8 @@ total_add(int64_t *total, int64_t delta, const char *code, struct redress_error 
 	int64_t v;
 
 	if (__builtin_add_overflow(*total, delta, &v))
-		return error_set(err, REDRESS_E_OVERFLOW, "account '%s': totals would overflow 64 bits", code);
+		return error_set(err, REDRESS_E_OVERFLOW, "account '%s': totals would overflow 64 bits",
+		                 code);
 	if (v < 0)
 		return error_set(err, REDRESS_E_INTERNAL, "account '%s': a total would go negative", code);
 	*total = v;
@@ -241,14 +244,15 @@ total_add(int64_t *total, int64_t delta, const char *code, struct redress_error 
 }
 
 enum redress_err
-ledger_totals_create(const struct ledger_transfer *t, struct ledger_account *debit, struct ledger_account *credit,
-		     struct redress_error *err)
+ledger_totals_create(const struct ledger_transfer *t, struct ledger_account *debit,
+                     struct ledger_account *credit, struct redress_error *err)
 {
 	struct ledger_account d = *debit, c = *credit;
 	enum redress_err rc;
 
 	if (strcmp(d.code, c.code) == 0)
-		return error_set(err, REDRESS_E_INVALID, "transfer '%s' debits and credits the same account", t->id);
+		return error_set(err, REDRESS_E_INVALID, "transfer '%s' debits and credits the same account",
+		                 t->id);
 	if (strcmp(d.currency, t->currency) != 0 || strcmp(c.currency, t->currency) != 0)
 		return error_set(err, REDRESS_E_INVALID, "transfer '%s' mixes currencies", t->id);
 	if (t->two_phase) {
@@ -267,14 +271,14 @@ ledger_totals_create(const struct ledger_transfer *t, struct ledger_account *deb
 
 enum redress_err
 ledger_totals_resolve(const struct ledger_transfer *t, enum ledger_state to, struct ledger_account *debit,
-		      struct ledger_account *credit, struct redress_error *err)
+                      struct ledger_account *credit, struct redress_error *err)
 {
 	struct ledger_account d = *debit, c = *credit;
 	enum redress_err rc;
 
 	if (t->state != LEDGER_PENDING)
 		return error_set(err, REDRESS_E_CONFLICT, "transfer '%s' is %s, not pending", t->id,
-				 ledger_state_name(t->state));
+		                 ledger_state_name(t->state));
 	if ((rc = total_add(&d.debits_pending, -t->amount, d.code, err)) != REDRESS_OK ||
 	    (rc = total_add(&c.credits_pending, -t->amount, c.code, err)) != REDRESS_OK)
 		return rc;
@@ -289,7 +293,7 @@ ledger_totals_resolve(const struct ledger_transfer *t, enum ledger_state to, str
 
 enum redress_err
 ledger_apply_transfer(struct store *store, const struct ledger_transfer *t, struct ledger_account *debit,
-		      struct ledger_account *credit, struct redress_error *err)
+                      struct ledger_account *credit, struct redress_error *err)
 {
 	struct ledger_account d = *debit, c = *credit;
 	struct store_stmt *st;
@@ -318,7 +322,7 @@ ledger_apply_transfer(struct store *store, const struct ledger_transfer *t, stru
 
 enum redress_err
 ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger_state to, uint64_t seq,
-		     struct ledger_account *debit, struct ledger_account *credit, struct redress_error *err)
+                     struct ledger_account *debit, struct ledger_account *credit, struct redress_error *err)
 {
 	struct ledger_account d = *debit, c = *credit;
 	struct store_stmt *st;
@@ -342,7 +346,8 @@ ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger
 
 /* Copies an event's string field into a fixed buffer, refusing what does not fit. */
 static enum redress_err
-field_copy(const struct canon_node *data, const char *key, int optional, char *dst, size_t size, struct redress_error *err)
+field_copy(const struct canon_node *data, const char *key, int optional, char *dst, size_t size,
+           struct redress_error *err)
 {
 	const char *s;
 	enum redress_err rc;
@@ -377,7 +382,8 @@ ledger_decode_account(const struct event *ev, struct ledger_account *a, struct r
 	    (rc = canon_get_bool(ev->data, "no_overdraft", &a->no_overdraft, err)) != REDRESS_OK)
 		return rc;
 	/* What the commands would refuse, the log may not carry either. */
-	if ((rc = text_check_id("account code", a->code, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK ||
+	if ((rc = text_check_id("account code", a->code, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) !=
+	        REDRESS_OK ||
 	    (rc = text_check("account name", a->name, LEDGER_NAME_MAX, err)) != REDRESS_OK)
 		return rc;
 	if (currency_find(a->currency, err) == NULL)
@@ -389,8 +395,8 @@ ledger_decode_account(const struct event *ev, struct ledger_account *a, struct r
 enum redress_err
 ledger_decode_transfer(const struct event *ev, struct ledger_transfer *t, struct redress_error *err)
 {
-	static const char *const keys[] = {"amount", "credit", "currency", "debit", "exchange",
-					   "id",     "pending", "ref",     NULL};
+	static const char *const keys[] = {"amount", "credit",  "currency", "debit", "exchange",
+	                                   "id",     "pending", "ref",      NULL};
 	enum redress_err rc;
 
 	memset(t, 0, sizeof(*t));
@@ -406,12 +412,16 @@ ledger_decode_transfer(const struct event *ev, struct ledger_transfer *t, struct
 		return rc;
 	if (t->amount <= 0)
 		return error_set(err, REDRESS_E_INVALID, "transfer '%s' has a non-positive amount", t->id);
-	if ((rc = text_check_id("transfer id", t->id, sizeof(t->id) - 1, LEDGER_ID_CHARS "/", err)) != REDRESS_OK ||
-	    (rc = text_check_id("account code", t->debit, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK ||
-	    (rc = text_check_id("account code", t->credit, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) != REDRESS_OK ||
-	    (t->ref[0] != '\0' && (rc = text_check("reference", t->ref, LEDGER_REF_MAX, err)) != REDRESS_OK) ||
-	    (t->exchange[0] != '\0' &&
-	     (rc = text_check_id("exchange id", t->exchange, LEDGER_ID_MAX, LEDGER_ID_CHARS, err)) != REDRESS_OK))
+	if ((rc = text_check_id("transfer id", t->id, sizeof(t->id) - 1, LEDGER_ID_CHARS "/", err)) !=
+	        REDRESS_OK ||
+	    (rc = text_check_id("account code", t->debit, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) !=
+	        REDRESS_OK ||
+	    (rc = text_check_id("account code", t->credit, LEDGER_CODE_MAX, LEDGER_CODE_CHARS, err)) !=
+	        REDRESS_OK ||
+	    (t->ref[0] != '\0' &&
+	     (rc = text_check("reference", t->ref, LEDGER_REF_MAX, err)) != REDRESS_OK) ||
+	    (t->exchange[0] != '\0' && (rc = text_check_id("exchange id", t->exchange, LEDGER_ID_MAX,
+	                                                   LEDGER_ID_CHARS, err)) != REDRESS_OK))
 		return rc;
 	t->state = t->two_phase ? LEDGER_PENDING : LEDGER_POSTED;
 	t->created_seq = ev->seq;
@@ -432,7 +442,7 @@ ledger_decode_id(const struct event *ev, const char **id_r, struct redress_error
 
 static enum redress_err
 write_pair(struct store *store, const struct ledger_account *debit, const struct ledger_account *credit,
-	   struct redress_error *err)
+           struct redress_error *err)
 {
 	enum redress_err rc;
 
@@ -443,7 +453,7 @@ write_pair(struct store *store, const struct ledger_account *debit, const struct
 
 static enum redress_err
 load_pair(struct store *store, const char *debit_code, const char *credit_code, struct ledger_account *debit,
-	  struct ledger_account *credit, struct redress_error *err)
+          struct ledger_account *credit, struct redress_error *err)
 {
 	enum redress_err rc;
 
@@ -517,11 +527,13 @@ ledger_check(struct store *store, struct audit_report *report, struct redress_er
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		if (store_column_int64(st, 1) != store_column_int64(st, 2) ||
 		    store_column_int64(st, 3) != store_column_int64(st, 4))
-			audit_finding(report, "ledger %s: debits (%lld posted, %lld pending) differ from credits (%lld"
-					      " posted, %lld pending)",
-				      store_column_text(st, 0), (long long)store_column_int64(st, 1),
-				      (long long)store_column_int64(st, 3), (long long)store_column_int64(st, 2),
-				      (long long)store_column_int64(st, 4));
+			audit_finding(
+			    report,
+			    "ledger %s: debits (%lld posted, %lld pending) differ from credits (%lld"
+			    " posted, %lld pending)",
+			    store_column_text(st, 0), (long long)store_column_int64(st, 1),
+			    (long long)store_column_int64(st, 3), (long long)store_column_int64(st, 2),
+			    (long long)store_column_int64(st, 4));
 	}
 	if (r == STORE_ERROR)
 		return err->code;
@@ -532,23 +544,25 @@ ledger_check(struct store *store, struct audit_report *report, struct redress_er
 
 		ledger_account_read(st, &a);
 		if (ledger_balance(&a, &posted, &pending, &e) != REDRESS_OK || posted < 0 || pending < 0)
-			audit_finding(report, "ledger account '%s' is flagged no-overdraft but is below zero", a.code);
+			audit_finding(report, "ledger account '%s' is flagged no-overdraft but is below zero",
+			              a.code);
 	}
 	return r == STORE_ERROR ? err->code : REDRESS_OK;
 }
 
-static const struct store_query *const ledger_snapshots[] = {&q_snapshot_accounts, &q_snapshot_transfers, NULL};
+static const struct store_query *const ledger_snapshots[] = {&q_snapshot_accounts, &q_snapshot_transfers,
+                                                             NULL};
 
 const struct event_module ledger_module = {
-	.name = "ledger",
-	.type_prefix = "ledger.",
-	.schema = ledger_schema,
-	.snapshots = ledger_snapshots,
-	.replay = ledger_replay,
-	.check = ledger_check,
-	.flush = ledger_cache_flush,
-	.discard = ledger_cache_discard,
-	.fold_begin = ledger_fold_begin,
-	.fold = ledger_fold,
-	.fold_end = ledger_fold_end,
+    .name = "ledger",
+    .type_prefix = "ledger.",
+    .schema = ledger_schema,
+    .snapshots = ledger_snapshots,
+    .replay = ledger_replay,
+    .check = ledger_check,
+    .flush = ledger_cache_flush,
+    .discard = ledger_cache_discard,
+    .fold_begin = ledger_fold_begin,
+    .fold = ledger_fold,
+    .fold_end = ledger_fold_end,
 };

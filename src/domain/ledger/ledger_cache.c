@@ -19,7 +19,8 @@ struct cache_entry {
 };
 
 enum redress_err
-ledger_cache_account(struct tlog *log, const char *code, struct ledger_account **a_r, struct redress_error *err)
+ledger_cache_account(struct tlog *log, const char *code, struct ledger_account **a_r,
+                     struct redress_error *err)
 {
 	void **state = tlog_module_state(log, &ledger_module);
 	struct cache_entry *e;

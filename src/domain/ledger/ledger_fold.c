@@ -15,12 +15,12 @@
 #include "core/strmap.h"
 #include "domain/ledger/ledger_int.h"
 
-#define TABLE_ACCOUNTS	0
+#define TABLE_ACCOUNTS  0
 #define TABLE_TRANSFERS 1
 
 struct ledger_model {
 	struct strmap accounts; /* code -> struct ledger_account */
-	struct strmap pending;	/* id -> struct ledger_transfer */
+	struct strmap pending;  /* id -> struct ledger_transfer */
 };
 
 void *
@@ -39,11 +39,16 @@ static void
 fold_account(struct audit_fold *fold, const struct ledger_account *a)
 {
 	const struct audit_value row[] = {
-		AUDIT_TEXT_VALUE(a->code),	      AUDIT_TEXT_VALUE(a->currency),
-		AUDIT_TEXT_VALUE(ledger_kind_name(a->kind)), AUDIT_TEXT_VALUE(a->name),
-		AUDIT_INT_VALUE(a->no_overdraft),     AUDIT_INT_VALUE(a->debits_posted),
-		AUDIT_INT_VALUE(a->credits_posted),   AUDIT_INT_VALUE(a->debits_pending),
-		AUDIT_INT_VALUE(a->credits_pending),  AUDIT_INT_VALUE(a->opened_seq),
+	    AUDIT_TEXT_VALUE(a->code),
+	    AUDIT_TEXT_VALUE(a->currency),
+	    AUDIT_TEXT_VALUE(ledger_kind_name(a->kind)),
+	    AUDIT_TEXT_VALUE(a->name),
+	    AUDIT_INT_VALUE(a->no_overdraft),
+	    AUDIT_INT_VALUE(a->debits_posted),
+	    AUDIT_INT_VALUE(a->credits_posted),
+	    AUDIT_INT_VALUE(a->debits_pending),
+	    AUDIT_INT_VALUE(a->credits_pending),
+	    AUDIT_INT_VALUE(a->opened_seq),
 	};
 
 	audit_fold_row(fold, TABLE_ACCOUNTS, row, sizeof(row) / sizeof(row[0]));
@@ -53,17 +58,18 @@ static void
 fold_transfer(struct audit_fold *fold, const struct ledger_transfer *t)
 {
 	const struct audit_value row[] = {
-		AUDIT_TEXT_VALUE(t->id),
-		AUDIT_TEXT_VALUE(t->debit),
-		AUDIT_TEXT_VALUE(t->credit),
-		AUDIT_INT_VALUE(t->amount),
-		AUDIT_TEXT_VALUE(t->currency),
-		AUDIT_INT_VALUE(t->two_phase),
-		AUDIT_TEXT_VALUE(ledger_state_name(t->state)),
-		AUDIT_TEXT_OR_NULL_VALUE(t->ref),
-		AUDIT_TEXT_OR_NULL_VALUE(t->exchange),
-		AUDIT_INT_VALUE(t->created_seq),
-		t->resolved_seq >= 0 ? AUDIT_INT_VALUE(t->resolved_seq) : (struct audit_value){AUDIT_NULL, 0, NULL},
+	    AUDIT_TEXT_VALUE(t->id),
+	    AUDIT_TEXT_VALUE(t->debit),
+	    AUDIT_TEXT_VALUE(t->credit),
+	    AUDIT_INT_VALUE(t->amount),
+	    AUDIT_TEXT_VALUE(t->currency),
+	    AUDIT_INT_VALUE(t->two_phase),
+	    AUDIT_TEXT_VALUE(ledger_state_name(t->state)),
+	    AUDIT_TEXT_OR_NULL_VALUE(t->ref),
+	    AUDIT_TEXT_OR_NULL_VALUE(t->exchange),
+	    AUDIT_INT_VALUE(t->created_seq),
+	    t->resolved_seq >= 0 ? AUDIT_INT_VALUE(t->resolved_seq)
+	                         : (struct audit_value){AUDIT_NULL, 0, NULL},
 	};
 
 	audit_fold_row(fold, TABLE_TRANSFERS, row, sizeof(row) / sizeof(row[0]));
@@ -71,7 +77,7 @@ fold_transfer(struct audit_fold *fold, const struct ledger_transfer *t)
 
 static enum redress_err
 model_pair(struct ledger_model *m, const struct ledger_transfer *t, struct ledger_account **debit_r,
-	   struct ledger_account **credit_r, struct redress_error *err)
+           struct ledger_account **credit_r, struct redress_error *err)
 {
 	if ((*debit_r = strmap_get(&m->accounts, t->debit)) == NULL)
 		return error_set(err, REDRESS_E_NOTFOUND, "no account '%s'", t->debit);
@@ -97,7 +103,8 @@ fold_opened(struct ledger_model *m, const struct event *ev, struct redress_error
 }
 
 static enum redress_err
-fold_created(struct ledger_model *m, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+fold_created(struct ledger_model *m, const struct event *ev, struct audit_fold *fold,
+             struct redress_error *err)
 {
 	struct ledger_account *debit, *credit;
 	struct ledger_transfer t, *held;
@@ -124,7 +131,7 @@ fold_created(struct ledger_model *m, const struct event *ev, struct audit_fold *
 
 static enum redress_err
 fold_resolved(struct ledger_model *m, const struct event *ev, enum ledger_state to, struct audit_fold *fold,
-	      struct redress_error *err)
+              struct redress_error *err)
 {
 	struct ledger_account *debit, *credit;
 	struct ledger_transfer *t;

@@ -11,12 +11,12 @@
 
 /* The characters allowed in account codes and transfer ids, after the first. */
 #define LEDGER_CODE_CHARS "._:-"
-#define LEDGER_ID_CHARS	  "._:-"
+#define LEDGER_ID_CHARS   "._:-"
 
-#define LEDGER_EV_ACCOUNT_OPENED    "ledger.account.opened"
-#define LEDGER_EV_TRANSFER_CREATED  "ledger.transfer.created"
-#define LEDGER_EV_TRANSFER_POSTED   "ledger.transfer.posted"
-#define LEDGER_EV_TRANSFER_VOIDED   "ledger.transfer.voided"
+#define LEDGER_EV_ACCOUNT_OPENED   "ledger.account.opened"
+#define LEDGER_EV_TRANSFER_CREATED "ledger.transfer.created"
+#define LEDGER_EV_TRANSFER_POSTED  "ledger.transfer.posted"
+#define LEDGER_EV_TRANSFER_VOIDED  "ledger.transfer.voided"
 
 extern const struct store_query ledger_q_account_get;
 extern const struct store_query ledger_q_transfer_get;
@@ -26,8 +26,10 @@ void ledger_account_read(struct store_stmt *st, struct ledger_account *a);
 void ledger_transfer_read(struct store_stmt *st, struct ledger_transfer *t);
 
 /* Canonical event data for each event type, appended to out. */
-enum redress_err ledger_encode_account(struct buf *out, const struct ledger_account *a, struct redress_error *err);
-enum redress_err ledger_encode_transfer(struct buf *out, const struct ledger_transfer *t, struct redress_error *err);
+enum redress_err ledger_encode_account(struct buf *out, const struct ledger_account *a,
+                                       struct redress_error *err);
+enum redress_err ledger_encode_transfer(struct buf *out, const struct ledger_transfer *t,
+                                        struct redress_error *err);
 enum redress_err ledger_encode_id(struct buf *out, const char *id, struct redress_error *err);
 
 /*
@@ -37,19 +39,21 @@ enum redress_err ledger_encode_id(struct buf *out, const char *id, struct redres
  * change ends.
  */
 enum redress_err ledger_cache_account(struct tlog *log, const char *code, struct ledger_account **a_r,
-				      struct redress_error *err);
+                                      struct redress_error *err);
 /* Marks a cached account as changed, to be written at commit. */
 void ledger_cache_dirty(struct ledger_account *a);
 enum redress_err ledger_cache_flush(struct store *store, void *state, struct redress_error *err);
 void ledger_cache_discard(void *state);
 
 /* Writes an account's four totals. */
-enum redress_err ledger_write_totals(struct store *store, const struct ledger_account *a, struct redress_error *err);
+enum redress_err ledger_write_totals(struct store *store, const struct ledger_account *a,
+                                     struct redress_error *err);
 
 /* Reading events back: each checks every field and refuses unknown ones. */
-enum redress_err ledger_decode_account(const struct event *ev, struct ledger_account *a, struct redress_error *err);
+enum redress_err ledger_decode_account(const struct event *ev, struct ledger_account *a,
+                                       struct redress_error *err);
 enum redress_err ledger_decode_transfer(const struct event *ev, struct ledger_transfer *t,
-					struct redress_error *err);
+                                        struct redress_error *err);
 enum redress_err ledger_decode_id(const struct event *ev, const char **id_r, struct redress_error *err);
 
 /*
@@ -57,14 +61,15 @@ enum redress_err ledger_decode_id(const struct event *ev, const char **id_r, str
  * error the accounts are unchanged.  Shared by the tables and audit's fold.
  */
 enum redress_err ledger_totals_create(const struct ledger_transfer *t, struct ledger_account *debit,
-				      struct ledger_account *credit, struct redress_error *err);
+                                      struct ledger_account *credit, struct redress_error *err);
 enum redress_err ledger_totals_resolve(const struct ledger_transfer *t, enum ledger_state to,
-				       struct ledger_account *debit, struct ledger_account *credit,
-				       struct redress_error *err);
+                                       struct ledger_account *debit, struct ledger_account *credit,
+                                       struct redress_error *err);
 
 /* Audit's fast path: the ledger's events folded into an in-memory model. */
 void *ledger_fold_begin(void);
-enum redress_err ledger_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err);
+enum redress_err ledger_fold(void *model, const struct event *ev, struct audit_fold *fold,
+                             struct redress_error *err);
 void ledger_fold_end(void *model, struct audit_fold *fold);
 
 /*
@@ -75,12 +80,12 @@ void ledger_fold_end(void *model, struct audit_fold *fold);
  * (replay) or when the change commits (the cache).
  */
 enum redress_err ledger_apply_account(struct store *store, const struct ledger_account *a,
-				      struct redress_error *err);
+                                      struct redress_error *err);
 enum redress_err ledger_apply_transfer(struct store *store, const struct ledger_transfer *t,
-				       struct ledger_account *debit, struct ledger_account *credit,
-				       struct redress_error *err);
+                                       struct ledger_account *debit, struct ledger_account *credit,
+                                       struct redress_error *err);
 enum redress_err ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger_state to,
-				      uint64_t seq, struct ledger_account *debit, struct ledger_account *credit,
-				      struct redress_error *err);
+                                      uint64_t seq, struct ledger_account *debit,
+                                      struct ledger_account *credit, struct redress_error *err);
 
 #endif
