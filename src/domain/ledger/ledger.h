@@ -18,8 +18,10 @@
  *
  * Every change is an event on the log (types "ledger.*"), and these
  * functions must be called inside a change: tlog_begin() ... tlog_commit().
- * On error they leave the tables as they were; the caller rolls the change
- * back.
+ * On error the caller must roll the whole change back (tlog_rollback()):
+ * an exchange may have booked one leg, and the accounts a change touches
+ * are written only when it commits.  Nothing of a rolled-back change
+ * remains.
  */
 #ifndef REDRESS_DOMAIN_LEDGER_H
 #define REDRESS_DOMAIN_LEDGER_H
