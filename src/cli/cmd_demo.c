@@ -269,7 +269,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		free(report);
 		return cli_fail(&err);
 	}
-	printf("\naudit: %llu events replayed, %llu signed checkpoints and %llu table rows checked: %s\n",
+	printf("\naudit: %llu events, %llu signed checkpoints and %llu table rows checked: %s\n",
 	       (unsigned long long)report->events, (unsigned long long)report->checkpoints,
 	       (unsigned long long)report->rows, report->nfindings == 0 ? "all agree" : "PROBLEMS FOUND");
 	for (i = 0; i < report->nfindings; i++)
