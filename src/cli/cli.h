@@ -11,6 +11,8 @@
 
 #include "core/error.h"
 #include "crypto/keydir.h"
+#include "domain/registry/registry.h"
+#include "domain/users/users.h"
 #include "log/tlog.h"
 #include "store/store.h"
 
@@ -19,7 +21,9 @@
 struct cli {
 	char db[CLI_PATH_MAX];   /* --db, REDRESS_DB, or ./redress.db */
 	char keys[CLI_PATH_MAX]; /* --keys, REDRESS_KEYS, or beside the database */
-	char actor[TLOG_ACTOR_MAX + 1];
+	char os_user[TLOG_ACTOR_MAX + 1]; /* "os:NAME", the bootstrap actor's name */
+	char as[USER_NAME_MAX + 1];	   /* --as: the staff account to act as, or "" */
+	struct actor actor;		   /* who is acting, once cli_open_as() has run */
 	/* Opened by cli_open(), closed by cli_close(). */
 	struct store *store;
 	struct keydir *keydir;
@@ -33,6 +37,20 @@ enum cli_open_mode {
 
 /* Opens the database, (for CLI_WRITE) the keys, and the log. */
 enum redress_err cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err);
+
+/*
+ * cli_open(), then establishes who is acting (cli->actor) and attributes
+ * the log's events to them: while the fund has no staff accounts, the OS
+ * user (the bootstrap); once it has, the account named by --as, whose
+ * password is read from the file named by REDRESS_PASSWORD_FILE or asked
+ * on the terminal.  Opens the keys in either mode: signing in needs the
+ * master key.  Then checks that the actor may do perm.
+ */
+enum redress_err cli_open_as(struct cli *cli, enum cli_open_mode mode, enum permission perm,
+			     struct redress_error *err);
+
+/* The registry's keys from the key directory (after cli_open_as). */
+struct registry_keys cli_registry_keys(const struct cli *cli);
 void cli_close(struct cli *cli);
 
 /*

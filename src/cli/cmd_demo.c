@@ -211,8 +211,7 @@ demo_remove(struct cli *cli, struct redress_error *err)
 		                 "'%.200s' holds a fund's log, not a demo's: --fresh will not remove it",
 		                 cli->db);
 
-	snprintf(path, sizeof(path), "%s/log.key", cli->keys);
-	unlink(path);
+	keydir_remove_keys(cli->keys);
 	rmdir(cli->keys);
 	unlink(cli->db);
 	snprintf(path, sizeof(path), "%s-wal", cli->db);

@@ -33,8 +33,7 @@ init_undo(const struct cli *cli, int made_db, int made_keys, int had_keydir)
 	char path[CLI_PATH_MAX + 16];
 
 	if (made_keys) {
-		snprintf(path, sizeof(path), "%s/log.key", cli->keys);
-		unlink(path);
+		keydir_remove_keys(cli->keys);
 		if (!had_keydir)
 			rmdir(cli->keys);
 	}
@@ -68,12 +67,12 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 	made_keys = 1;
 	if ((rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
 		goto fail;
-	if ((rc = tlog_create(cli->store, keydir_log_key(cli->keydir), origin, cli->actor, cli_modules,
+	if ((rc = tlog_create(cli->store, keydir_log_key(cli->keydir), origin, cli->os_user, cli_modules,
 	                      err)) != REDRESS_OK)
 		goto fail;
 	if ((rc = tlog_open(cli->store, keydir_log_key(cli->keydir), cli_modules, &cli->log, err)) !=
 	        REDRESS_OK ||
-	    (rc = tlog_set_actor(cli->log, cli->actor, err)) != REDRESS_OK)
+	    (rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK)
 		goto fail;
 	return REDRESS_OK;
 fail:

@@ -148,7 +148,7 @@ cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
 	               &cli->log, err);
 	if (rc != REDRESS_OK)
 		goto fail;
-	if ((rc = tlog_set_actor(cli->log, cli->actor, err)) != REDRESS_OK)
+	if ((rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK)
 		goto fail;
 	return REDRESS_OK;
 fail:
@@ -218,7 +218,7 @@ main(int argc, char **argv)
 	}
 	if (!keys_given)
 		default_keys(cli.keys, cli.db);
-	default_actor(cli.actor, sizeof(cli.actor));
+	default_actor(cli.os_user, sizeof(cli.os_user));
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;

@@ -14,12 +14,17 @@
 #include <unistd.h>
 
 #include "crypto/codec.h"
+#include "crypto/hash.h"
 
-#define KEYDIR_LOG_KEY  "log.key"
+#define KEYDIR_LOG_KEY    "log.key"
+#define KEYDIR_MASTER_KEY "master.key"
+#define KEYDIR_INDEX_KEY  "index.key"
 #define KEYDIR_FILE_MAX 256
 
 struct keydir {
 	struct sign_key *log_key;
+	struct seal_key *master;
+	struct seal_key *index;
 };
 
 static enum redress_err
@@ -61,15 +66,47 @@ keydir_write_secret(const char *path, const char *text, struct redress_error *er
 	return REDRESS_OK;
 }
 
+/* Writes one key file: base64 of its 32 bytes and a newline, mode 0600. */
+static enum redress_err
+keydir_write_key(const char *dir, const char *name, const uint8_t bytes[32], struct redress_error *err)
+{
+	char file[PATH_MAX], text[KEYDIR_FILE_MAX];
+	enum redress_err rc;
+	size_t len;
+
+	if ((rc = keydir_path(file, sizeof(file), dir, name, err)) != REDRESS_OK)
+		return rc;
+	rc = codec_base64_encode(bytes, 32, text, sizeof(text) - 1, err);
+	if (rc == REDRESS_OK) {
+		len = strlen(text);
+		text[len] = '\n';
+		text[len + 1] = '\0';
+		rc = keydir_write_secret(file, text, err);
+	}
+	crypto_wipe(text, sizeof(text));
+	return rc;
+}
+
+void
+keydir_remove_keys(const char *dir)
+{
+	static const char *const names[] = {KEYDIR_LOG_KEY, KEYDIR_MASTER_KEY, KEYDIR_INDEX_KEY};
+	char file[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (keydir_path(file, sizeof(file), dir, names[i], NULL) == REDRESS_OK)
+			unlink(file);
+}
+
 enum redress_err
 keydir_create(const char *path, struct redress_error *err)
 {
-	char file[PATH_MAX], text[KEYDIR_FILE_MAX];
+	char file[PATH_MAX];
 	uint8_t seed[SIGN_SEED_SIZE];
 	struct sign_key *key = NULL;
 	struct stat st;
 	enum redress_err rc;
-	size_t len;
 
 	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_LOG_KEY, err)) != REDRESS_OK)
 		return rc;
@@ -96,16 +133,20 @@ keydir_create(const char *path, struct redress_error *err)
 	if ((rc = sign_key_generate(&key, err)) != REDRESS_OK)
 		return rc;
 	sign_key_seed(key, seed);
-	rc = codec_base64_encode(seed, sizeof(seed), text, sizeof(text) - 1, err);
+	rc = keydir_write_key(path, KEYDIR_LOG_KEY, seed, err);
+	sign_key_free(&key);
+	/* The seal keys are plain random bytes. */
 	if (rc == REDRESS_OK) {
-		len = strlen(text);
-		text[len] = '\n';
-		text[len + 1] = '\0';
-		rc = keydir_write_secret(file, text, err);
+		crypto_random(seed, sizeof(seed));
+		rc = keydir_write_key(path, KEYDIR_MASTER_KEY, seed, err);
+	}
+	if (rc == REDRESS_OK) {
+		crypto_random(seed, sizeof(seed));
+		rc = keydir_write_key(path, KEYDIR_INDEX_KEY, seed, err);
 	}
 	crypto_wipe(seed, sizeof(seed));
-	crypto_wipe(text, sizeof(text));
-	sign_key_free(&key);
+	if (rc != REDRESS_OK)
+		keydir_remove_keys(path);
 	return rc;
 }
 
@@ -167,6 +208,12 @@ keydir_open(const char *path, struct keydir **kd_r, struct redress_error *err)
 	rc = keydir_read_seed(file, seed, err);
 	if (rc == REDRESS_OK)
 		rc = sign_key_from_seed(seed, &kd->log_key, err);
+	if (rc == REDRESS_OK && (rc = keydir_path(file, sizeof(file), path, KEYDIR_MASTER_KEY, err)) == REDRESS_OK &&
+	    (rc = keydir_read_seed(file, seed, err)) == REDRESS_OK)
+		rc = seal_key_from_bytes(seed, &kd->master, err);
+	if (rc == REDRESS_OK && (rc = keydir_path(file, sizeof(file), path, KEYDIR_INDEX_KEY, err)) == REDRESS_OK &&
+	    (rc = keydir_read_seed(file, seed, err)) == REDRESS_OK)
+		rc = seal_key_from_bytes(seed, &kd->index, err);
 	crypto_wipe(seed, sizeof(seed));
 	if (rc != REDRESS_OK) {
 		keydir_close(&kd);
@@ -182,6 +229,8 @@ keydir_close(struct keydir **kd)
 	if (kd == NULL || *kd == NULL)
 		return;
 	sign_key_free(&(*kd)->log_key);
+	seal_key_free(&(*kd)->master);
+	seal_key_free(&(*kd)->index);
 	free(*kd);
 	*kd = NULL;
 }
@@ -190,4 +239,16 @@ const struct sign_key *
 keydir_log_key(const struct keydir *kd)
 {
 	return kd->log_key;
+}
+
+const struct seal_key *
+keydir_master_key(const struct keydir *kd)
+{
+	return kd->master;
+}
+
+const struct seal_key *
+keydir_index_key(const struct keydir *kd)
+{
+	return kd->index;
 }

@@ -1,0 +1,91 @@
+/*
+ * claims.h -- a claim for a victim under a program, from intake to decision.
+ *
+ *   open -> submitted -> approved        (after `approvals` approvals by
+ *                     \-> denied  -> appealed -> approved / denied ...
+ *
+ * A claim is for one victim (registry pseudonym) under one program; the
+ * claimant is the victim or a relative acting for her or her estate.
+ * Evidence files are stored sealed (crypto/seal.h) with the victim's data
+ * key, and their SHA-256 recorded.  Approval needs `approvals` approvals
+ * (program.approvals, at least two) by different reviewers, none of whom
+ * opened the claim.  Every transition checks the current state, is an
+ * event ("claims.*"), and a decision carries its reason (sealed: it may
+ * describe the person).
+ *
+ * Claim ids are "C-000001", in order of opening.
+ */
+#ifndef REDRESS_DOMAIN_CLAIMS_H
+#define REDRESS_DOMAIN_CLAIMS_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "crypto/seal.h"
+#include "domain/registry/registry.h"
+#include "domain/users/users.h"
+#include "log/tlog.h"
+
+#define CLAIM_ID_MAX	   16
+#define CLAIM_REASON_MAX   4000
+#define CLAIM_EVIDENCE_MAX (64u << 20) /* bytes in one evidence file */
+
+enum claim_state {
+	CLAIM_OPEN,
+	CLAIM_SUBMITTED,
+	CLAIM_APPROVED,
+	CLAIM_DENIED,
+	CLAIM_APPEALED,
+};
+
+struct claim {
+	char id[CLAIM_ID_MAX + 1];
+	char program[65];
+	char victim[REGISTRY_PSEUDONYM_MAX + 1];
+	char claimant[REGISTRY_PSEUDONYM_MAX + 1];
+	enum claim_state state;
+	char opened_by[USER_NAME_MAX + 1];
+	int approvals; /* approvals since the last submission or appeal */
+	int evidence;  /* evidence files attached */
+	uint64_t opened_seq;
+	uint64_t decided_seq; /* 0 until approved or denied */
+};
+
+extern const struct event_module claims_module;
+
+const char *claim_state_name(enum claim_state state);
+enum redress_err claim_state_parse(const char *text, enum claim_state *state_r, struct redress_error *err);
+
+/*
+ * Opens a claim under program for victim (a victim in the registry, not
+ * erased), claimant defaulting to the victim.  Needs PERM_CLAIMS_INTAKE.
+ */
+enum redress_err claim_open(struct tlog *log, const struct actor *actor, const char *program, const char *victim,
+			    const char *claimant, char id_r[CLAIM_ID_MAX + 1], struct redress_error *err);
+
+/*
+ * Attaches len bytes of evidence named filename (its base name is kept,
+ * sealed), sealed under the victim's data key (unwrapped with keys->master);
+ * records its SHA-256 (hex) in sha256_r.
+ */
+enum redress_err claim_evidence_add(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+				    const char *id, const char *filename, const void *data, size_t len,
+				    char sha256_r[65], struct redress_error *err);
+
+/* Transitions; reason may be NULL except for deny.  Wrong state: REDRESS_E_CONFLICT. */
+enum redress_err claim_submit(struct tlog *log, const struct actor *actor, const char *id, struct redress_error *err);
+enum redress_err claim_approve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+			       const char *id, const char *reason, struct redress_error *err);
+enum redress_err claim_deny(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+			    const char *id, const char *reason, struct redress_error *err);
+enum redress_err claim_appeal(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+			      const char *id, const char *reason, struct redress_error *err);
+
+enum redress_err claim_get(struct store *store, const char *id, struct claim *c_r, struct redress_error *err);
+
+/* Calls fn for each claim (state filter: -1 for all; program: NULL for all), in id order. */
+enum redress_err claim_each(struct store *store, int state, const char *program,
+			    enum redress_err (*fn)(void *ctx, const struct claim *c, struct redress_error *err),
+			    void *ctx, struct redress_error *err);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * registry.h -- the people a fund exists for: victims and their relatives,
+ * their consent, what they said when consulted, and who inherits.
+ *
+ * A person is known outside the case file only by a pseudonym, V-000042 for
+ * a victim and R-000007 for a relative, given in order of registration.
+ * The identity fields (name, national id, exact birth date, phone, address)
+ * are sealed (crypto/seal.h) with the person's own data key, itself
+ * wrapped under the master key in registry_keys -- a table that is not a
+ * projection of the log, so that `person erase` can destroy the key (and
+ * with it every sealed field, in the tables, the log and any later backup)
+ * while the log still verifies.  Only these stay in clear, because the
+ * fund's rules and its queue need them: kind, status, date of death,
+ * birth year, region, language, frailty.
+ *
+ * Duplicates are found by a blind index of the normalised national id
+ * (crypto/seal.h), never the id itself.
+ *
+ * Every change is an event ("registry.*") inside a change
+ * (tlog_begin ... tlog_commit); on error the caller rolls the change back.
+ * Commands check the actor's permission (domain/users) themselves.
+ */
+#ifndef REDRESS_DOMAIN_REGISTRY_H
+#define REDRESS_DOMAIN_REGISTRY_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "crypto/seal.h"
+#include "domain/users/users.h"
+#include "log/tlog.h"
+#include "store/store.h"
+
+#define REGISTRY_PSEUDONYM_SIZE 10 /* "V-000042" and a NUL; more digits after 999999 */
+#define REGISTRY_PSEUDONYM_MAX	16
+#define REGISTRY_NAME_MAX	200
+#define REGISTRY_FIELD_MAX	500 /* national id, phone, address */
+#define REGISTRY_REGION_MAX	16  /* a region code: [A-Za-z0-9-] */
+#define REGISTRY_SCOPE_MAX	80  /* "processing", "statistics", "contact", "share:PARTY" */
+#define REGISTRY_TEXT_MAX	4000 /* consultation summary, method, witness */
+
+enum registry_kind {
+	REGISTRY_VICTIM,
+	REGISTRY_RELATIVE,
+};
+
+enum registry_status {
+	REGISTRY_ALIVE,
+	REGISTRY_DECEASED,
+	REGISTRY_ERASED, /* the data key is destroyed; only the pseudonym and the clear fields remain */
+};
+
+enum registry_wish {
+	REGISTRY_WISH_NONE, /* never consulted */
+	REGISTRY_WISH_ACCEPT,
+	REGISTRY_WISH_DECLINE,
+	REGISTRY_WISH_UNDECIDED,
+};
+
+/* What a person's file says, identity aside. */
+struct registry_person {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	enum registry_kind kind;
+	enum registry_status status;
+	char death_date[11]; /* YYYY-MM-DD, or "" */
+	int birth_year;
+	char region[REGISTRY_REGION_MAX + 1]; /* or "" */
+	char language[3];		       /* "ko", "ja", "en" */
+	int frailty;			       /* 0 (none known) to 3 (most frail): the queue's order */
+	uint64_t registered_seq;
+};
+
+/* The identity fields, in clear: only in memory, only after a reveal. */
+struct registry_identity {
+	char name[REGISTRY_NAME_MAX + 1];
+	char birth_date[11];
+	char national_id[REGISTRY_FIELD_MAX + 1]; /* or "" */
+	char phone[REGISTRY_FIELD_MAX + 1];	  /* or "" */
+	char address[REGISTRY_FIELD_MAX + 1];	  /* or "" */
+};
+
+/* What `person add` and `person import` give. */
+struct registry_new_person {
+	enum registry_kind kind;
+	struct registry_identity identity; /* name and birth_date required */
+	char region[REGISTRY_REGION_MAX + 1];
+	char language[3]; /* default "ko" */
+	int frailty;
+};
+
+/* The keys registry commands need, from the key directory. */
+struct registry_keys {
+	const struct seal_key *master; /* wraps each person's data key */
+	const struct seal_key *index;  /* the blind index of national ids */
+};
+
+extern const struct event_module registry_module;
+
+const char *registry_kind_name(enum registry_kind kind);
+const char *registry_status_name(enum registry_status status);
+const char *registry_wish_name(enum registry_wish wish);
+enum redress_err registry_wish_parse(const char *text, enum registry_wish *wish_r, struct redress_error *err);
+
+/* Checks a calendar date "YYYY-MM-DD" (a real day, 1900 to 2199); names what is wrong. */
+enum redress_err registry_date_check(const char *what, const char *date, struct redress_error *err);
+
+/*
+ * Registers a person and writes the new pseudonym into pseudonym_r.  A
+ * national id already registered (by its blind index) is
+ * REDRESS_E_CONFLICT naming the pseudonym that holds it.
+ */
+enum redress_err registry_add(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+			      const struct registry_new_person *p, char pseudonym_r[REGISTRY_PSEUDONYM_MAX + 1],
+			      struct redress_error *err);
+
+enum redress_err registry_get(struct store *store, const char *pseudonym, struct registry_person *p_r,
+			      struct redress_error *err);
+
+/*
+ * Opens the identity fields of pseudonym into *id_r, and records the reveal
+ * as an event (who read whose file, when, why).  reason may be NULL.
+ * Needs PERM_PERSONS_REVEAL; an erased person is REDRESS_E_NOTFOUND.
+ */
+enum redress_err registry_reveal(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+				 const char *pseudonym, const char *reason, struct registry_identity *id_r,
+				 struct redress_error *err);
+
+/* Calls fn for each person (status filter: -1 for all), in pseudonym order. */
+enum redress_err registry_each(struct store *store, int status,
+			       enum redress_err (*fn)(void *ctx, const struct registry_person *p,
+						      struct redress_error *err),
+			       void *ctx, struct redress_error *err);
+
+/* Records a death on date; a person already deceased or erased is REDRESS_E_CONFLICT. */
+enum redress_err registry_death(struct tlog *log, const struct actor *actor, const char *pseudonym, const char *date,
+				struct redress_error *err);
+
+/* Destroys the person's data key (crypto-shredding) and records it.  Needs PERM_PERSONS_ERASE. */
+enum redress_err registry_erase(struct tlog *log, const struct actor *actor, const char *pseudonym,
+				struct redress_error *err);
+
+/*
+ * Records that relative is an heir of victim with share num/den (0 < num
+ * <= den, den <= 1,000,000), and the relation ("daughter", "son", ...).
+ * The shares of one victim's heirs may not add up to more than 1.
+ */
+enum redress_err registry_relation_add(struct tlog *log, const struct actor *actor, const char *victim,
+				       const char *relative, const char *relation, int64_t num, int64_t den,
+				       struct redress_error *err);
+
+/* Calls fn for each heir of victim, in relative-pseudonym order. */
+enum redress_err registry_heirs(struct store *store, const char *victim,
+				enum redress_err (*fn)(void *ctx, const char *relative, int64_t num, int64_t den,
+						       struct redress_error *err),
+				void *ctx, struct redress_error *err);
+
+/*
+ * Grants (given 1) or withdraws (0) consent for scope: "processing",
+ * "statistics", "contact", or "share:PARTY".  method says how it was given
+ * ("in person", "by telephone, recorded"); witness may be NULL; both are
+ * sealed like identity fields.
+ */
+enum redress_err registry_consent(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+				  const char *pseudonym, const char *scope, int given, const char *method,
+				  const char *witness, struct redress_error *err);
+
+/* 1 in *given_r when the latest word on scope for pseudonym is a grant. */
+enum redress_err registry_consent_given(struct store *store, const char *pseudonym, const char *scope, int *given_r,
+					struct redress_error *err);
+
+/* Records a consultation: the person's wish and a summary (sealed; may be NULL). */
+enum redress_err registry_consult(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+				  const char *pseudonym, enum registry_wish wish, const char *summary,
+				  struct redress_error *err);
+
+/* The latest wish (REGISTRY_WISH_NONE when never consulted). */
+enum redress_err registry_latest_wish(struct store *store, const char *pseudonym, enum registry_wish *wish_r,
+				      struct redress_error *err);
+
+#endif
