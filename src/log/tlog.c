@@ -335,6 +335,12 @@ tlog_origin(const struct tlog *log)
 	return log->origin;
 }
 
+const char *
+tlog_actor(const struct tlog *log)
+{
+	return log->actor;
+}
+
 const struct event_module *const *
 tlog_modules(const struct tlog *log)
 {

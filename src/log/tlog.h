@@ -121,6 +121,8 @@ enum redress_err tlog_set_actor(struct tlog *log, const char *actor, struct redr
 
 struct store *tlog_store(struct tlog *log);
 const char *tlog_origin(const struct tlog *log);
+/* Who the next events are attributed to (as tlog_set_actor set it), owned by the log. */
+const char *tlog_actor(const struct tlog *log);
 const struct event_module *const *tlog_modules(const struct tlog *log);
 
 /*
