@@ -94,6 +94,20 @@ ledger_account_get(struct store *store, const char *code, struct ledger_account 
 }
 
 enum redress_err
+ledger_account_current(struct tlog *log, const char *code, struct ledger_account *a_r, struct redress_error *err)
+{
+	struct ledger_account *cached;
+	enum redress_err rc;
+
+	if (tlog_module_state(log, &ledger_module) == NULL)
+		return ledger_account_get(tlog_store(log), code, a_r, err);
+	if ((rc = ledger_cache_account(log, code, &cached, err)) != REDRESS_OK)
+		return rc;
+	*a_r = *cached;
+	return REDRESS_OK;
+}
+
+enum redress_err
 ledger_transfer_get(struct store *store, const char *id, struct ledger_transfer *t_r,
                     struct redress_error *err)
 {

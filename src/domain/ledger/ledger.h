@@ -131,6 +131,14 @@ enum redress_err ledger_account_open(struct tlog *log, const struct ledger_accou
 enum redress_err ledger_account_get(struct store *store, const char *code, struct ledger_account *a_r,
                                     struct redress_error *err);
 
+/*
+ * Reads an account as the current change sees it: inside a change its
+ * totals include what the change has booked (which reach the table only at
+ * commit); outside one, as ledger_account_get.
+ */
+enum redress_err ledger_account_current(struct tlog *log, const char *code, struct ledger_account *a_r,
+					struct redress_error *err);
+
 /* Calls fn for each account in code order; stops at fn's first error. */
 enum redress_err ledger_account_each(struct store *store,
                                      enum redress_err (*fn)(void *ctx, const struct ledger_account *a,
