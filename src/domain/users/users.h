@@ -38,22 +38,22 @@ enum role {
 };
 
 enum permission {
-	PERM_USERS_MANAGE,    /* user add, user disable */
-	PERM_PROGRAMS_MANAGE, /* program add */
-	PERM_PERSONS_WRITE,   /* person add / import / death, relation add */
-	PERM_PERSONS_READ,    /* person list / show without identity */
-	PERM_PERSONS_REVEAL,  /* person show --reveal */
-	PERM_PERSONS_ERASE,   /* person erase */
-	PERM_CONSENT_WRITE,   /* consent grant / withdraw, consult add */
-	PERM_CLAIMS_INTAKE,   /* claim open / evidence add / submit / appeal */
-	PERM_CLAIMS_DECIDE,   /* claim approve / deny */
-	PERM_CLAIMS_READ,     /* claim show / list */
-	PERM_LEDGER_WRITE,    /* ledger account add / transfer / post / void / exchange */
-	PERM_LEDGER_READ,     /* ledger history (it names pseudonyms in references) */
-	PERM_BALANCES_READ,   /* ledger balance: aggregates */
+	PERM_USERS_MANAGE,     /* user add, user disable */
+	PERM_PROGRAMS_MANAGE,  /* program add */
+	PERM_PERSONS_WRITE,    /* person add / import / death, relation add */
+	PERM_PERSONS_READ,     /* person list / show without identity */
+	PERM_PERSONS_REVEAL,   /* person show --reveal */
+	PERM_PERSONS_ERASE,    /* person erase */
+	PERM_CONSENT_WRITE,    /* consent grant / withdraw, consult add */
+	PERM_CLAIMS_INTAKE,    /* claim open / evidence add / submit / appeal */
+	PERM_CLAIMS_DECIDE,    /* claim approve / deny */
+	PERM_CLAIMS_READ,      /* claim show / list */
+	PERM_LEDGER_WRITE,     /* ledger account add / transfer / post / void / exchange */
+	PERM_LEDGER_READ,      /* ledger history (it names pseudonyms in references) */
+	PERM_BALANCES_READ,    /* ledger balance: aggregates */
 	PERM_ENTITLEMENTS_RUN, /* entitlements compute */
-	PERM_QUEUE_READ,      /* queue */
-	PERM_AGGREGATES_READ, /* reports (a later issue) */
+	PERM_QUEUE_READ,       /* queue */
+	PERM_AGGREGATES_READ,  /* reports (a later issue) */
 };
 
 /* Who is acting. */
@@ -68,6 +68,9 @@ extern const struct event_module users_module;
 const char *users_role_name(enum role role);
 enum redress_err users_role_parse(const char *text, enum role *role_r, struct redress_error *err);
 const char *users_permission_name(enum permission perm);
+
+/* Checks an account name: 1 to USER_NAME_MAX of [a-z0-9._-], starting [a-z0-9]. */
+enum redress_err users_name_check(const char *name, struct redress_error *err);
 
 /* 1 when actor may do perm (the bootstrap actor may do anything). */
 int users_allows(const struct actor *actor, enum permission perm);
@@ -88,7 +91,7 @@ enum redress_err users_count(struct store *store, uint64_t *count_r, struct redr
  * already taken is REDRESS_E_CONFLICT.
  */
 enum redress_err users_add(struct tlog *log, const struct actor *actor, const struct seal_key *master,
-			   const char *name, enum role role, const char *password, struct redress_error *err);
+                           const char *name, enum role role, const char *password, struct redress_error *err);
 
 /*
  * Checks name and password against the accounts and fills *actor_r.  A
@@ -96,15 +99,15 @@ enum redress_err users_add(struct tlog *log, const struct actor *actor, const st
  * both (no account enumeration).
  */
 enum redress_err users_authenticate(struct store *store, const struct seal_key *master, const char *name,
-				    const char *password, struct actor *actor_r, struct redress_error *err);
+                                    const char *password, struct actor *actor_r, struct redress_error *err);
 
 /* The bootstrap actor for the OS user os_name ("os:alice"). */
 void users_bootstrap_actor(const char *os_name, struct actor *actor_r);
 
 /* Calls fn for each account in name order. */
 enum redress_err users_each(struct store *store,
-			    enum redress_err (*fn)(void *ctx, const char *name, enum role role,
-						   struct redress_error *err),
-			    void *ctx, struct redress_error *err);
+                            enum redress_err (*fn)(void *ctx, const char *name, enum role role,
+                                                   struct redress_error *err),
+                            void *ctx, struct redress_error *err);
 
 #endif

@@ -32,9 +32,6 @@ struct users_account {
 	uint64_t added_seq;                         /* the event that added it */
 };
 
-/* Checks an account name: 1 to USER_NAME_MAX of [a-z0-9._-], starting [a-z0-9]. */
-enum redress_err users_name_check(const char *name, struct redress_error *err);
-
 /* The sealing label of name's password hash. */
 void users_seal_ad(const char *name, char ad[USERS_SEAL_AD_SIZE]);
 
