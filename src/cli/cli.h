@@ -19,11 +19,11 @@
 #define CLI_PATH_MAX 4096
 
 struct cli {
-	char db[CLI_PATH_MAX];   /* --db, REDRESS_DB, or ./redress.db */
-	char keys[CLI_PATH_MAX]; /* --keys, REDRESS_KEYS, or beside the database */
+	char db[CLI_PATH_MAX];            /* --db, REDRESS_DB, or ./redress.db */
+	char keys[CLI_PATH_MAX];          /* --keys, REDRESS_KEYS, or beside the database */
 	char os_user[TLOG_ACTOR_MAX + 1]; /* "os:NAME", the bootstrap actor's name */
-	char as[USER_NAME_MAX + 1];	   /* --as: the staff account to act as, or "" */
-	struct actor actor;		   /* who is acting, once cli_open_as() has run */
+	char as[USER_NAME_MAX + 1];       /* --as: the staff account to act as, or "" */
+	struct actor actor;               /* who is acting, once cli_open_as() has run */
 	/* Opened by cli_open(), closed by cli_close(). */
 	struct store *store;
 	struct keydir *keydir;
@@ -47,10 +47,25 @@ enum redress_err cli_open(struct cli *cli, enum cli_open_mode mode, struct redre
  * master key.  Then checks that the actor may do perm.
  */
 enum redress_err cli_open_as(struct cli *cli, enum cli_open_mode mode, enum permission perm,
-			     struct redress_error *err);
+                             struct redress_error *err);
 
 /* The registry's keys from the key directory (after cli_open_as). */
 struct registry_keys cli_registry_keys(const struct cli *cli);
+
+/*
+ * Staff passwords (password.c).  Each fills out (size bytes, at least
+ * PASSWORD_MAX + 1) with one line, without its newline, and the caller
+ * wipes it with explicit_bzero() once used; on failure out holds nothing.
+ *   cli_password_for:       the password of account name for --as: the
+ *                           first line of the file REDRESS_PASSWORD_FILE
+ *                           names, else typed on the terminal when stdin
+ *                           is one, else REDRESS_E_USAGE saying so;
+ *   cli_password_from_file: the first line of path;
+ *   cli_password_ask:       typed on /dev/tty after prompt, echo off.
+ */
+enum redress_err cli_password_for(const char *name, char *out, size_t size, struct redress_error *err);
+enum redress_err cli_password_from_file(const char *path, char *out, size_t size, struct redress_error *err);
+enum redress_err cli_password_ask(const char *prompt, char *out, size_t size, struct redress_error *err);
 void cli_close(struct cli *cli);
 
 /*
@@ -85,5 +100,6 @@ int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * main.c -- the `redress` command: global options, then a subcommand.
  *
- *   redress [--db PATH] [--keys DIR] COMMAND [ARGS]
+ *   redress [--db PATH] [--keys DIR] [--as USER] COMMAND [ARGS]
  *
  * Exit status: 0 success; 1 audit found problems; 2 usage; 10 + the error
  * number for other failures (docs/errors.md).
@@ -18,8 +18,9 @@
 #include "cli/cli.h"
 #include "crypto/hash.h"
 #include "domain/ledger/ledger.h"
+#include "domain/users/users.h"
 
-const struct event_module *const cli_modules[] = {&ledger_module, NULL};
+const struct event_module *const cli_modules[] = {&ledger_module, &users_module, NULL};
 
 struct command {
 	const char *name;
@@ -32,6 +33,7 @@ static const struct command commands[] = {
     {"ledger", cmd_ledger, "accounts, transfers, exchanges, balances and history of the fund"},
     {"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
     {"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
+    {"user", cmd_user, "staff accounts and their roles"},
 };
 
 static void
@@ -39,13 +41,18 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: redress [--db PATH] [--keys DIR] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: redress [--db PATH] [--keys DIR] [--as USER] COMMAND [ARGS]\n\n"
 	           "Administers a reparations or survivor-support fund: every change is an event on a\n"
 	           "tamper-evident log that monitors can verify.\n\n"
 	           "Global options (before the command):\n"
 	           "  --db PATH    the SQLite database (default ./redress.db; also REDRESS_DB)\n"
 	           "  --keys DIR   the key directory (default: beside the database, NAME.keys;\n"
 	           "               also REDRESS_KEYS)\n"
+	           "  --as USER    the staff account acting; its password is the first line of the\n"
+	           "               file named by REDRESS_PASSWORD_FILE, or asked on the terminal.\n"
+	           "               Needed once the fund has accounts (see 'redress user --help');\n"
+	           "               until then the operating-system user acts, and may add the\n"
+	           "               first admin\n"
 	           "  --help       this text; 'redress COMMAND --help' for a command\n"
 	           "  --version    the version\n\n"
 	           "Commands:\n");
@@ -156,6 +163,92 @@ fail:
 	return rc;
 }
 
+/* Opens the key directory when cli_open() did not (CLI_READ), and checks it is this fund's. */
+static enum redress_err
+open_keys(struct cli *cli, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (cli->keydir != NULL)
+		return REDRESS_OK;
+	if ((rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
+		return rc;
+	if (!crypto_equal(sign_key_public(keydir_log_key(cli->keydir)), tlog_public_key(cli->log),
+	                  SIGN_PUBLIC_SIZE))
+		return error_set(err, REDRESS_E_KEYS,
+		                 "the key directory's log key is not the key this database was created with"
+		                 " (wrong --keys?)");
+	return REDRESS_OK;
+}
+
+/* Signs in as cli->as with the password from REDRESS_PASSWORD_FILE or the terminal. */
+static enum redress_err
+sign_in(struct cli *cli, struct redress_error *err)
+{
+	char password[PASSWORD_MAX + 1], actor[TLOG_ACTOR_MAX + 1];
+	enum redress_err rc;
+
+	rc = cli_password_for(cli->as, password, sizeof(password), err);
+	if (rc == REDRESS_OK)
+		rc = users_authenticate(tlog_store(cli->log), keydir_master_key(cli->keydir), cli->as,
+		                        password, &cli->actor, err);
+	explicit_bzero(password, sizeof(password));
+	if (rc != REDRESS_OK)
+		return rc;
+	snprintf(actor, sizeof(actor), "user:%s", cli->actor.name);
+	return tlog_set_actor(cli->log, actor, err);
+}
+
+enum redress_err
+cli_open_as(struct cli *cli, enum cli_open_mode mode, enum permission perm, struct redress_error *err)
+{
+	uint64_t accounts;
+	enum redress_err rc;
+
+	if ((rc = cli_open(cli, mode, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = open_keys(cli, err)) != REDRESS_OK ||
+	    (rc = users_count(tlog_store(cli->log), &accounts, err)) != REDRESS_OK)
+		goto fail;
+	if (accounts == 0) {
+		/* The bootstrap: whoever holds the keys sets the fund up, as the OS user. */
+		if (cli->as[0] != '\0') {
+			rc = error_set(
+			    err, REDRESS_E_REFUSED,
+			    "this fund has no staff accounts yet: create the first with 'redress user"
+			    " add NAME --role admin'");
+			goto fail;
+		}
+		users_bootstrap_actor(cli->os_user, &cli->actor);
+	} else if (cli->as[0] == '\0') {
+		rc = error_set(err, REDRESS_E_REFUSED,
+		               "this fund has staff accounts: say which one is acting with 'redress --as NAME"
+		               " COMMAND ...' (its password from the file REDRESS_PASSWORD_FILE names, or"
+		               " typed on the terminal)");
+		goto fail;
+	} else if ((rc = sign_in(cli, err)) != REDRESS_OK) {
+		goto fail;
+	}
+	if ((rc = users_require(&cli->actor, perm, err)) != REDRESS_OK)
+		goto fail;
+	return REDRESS_OK;
+fail:
+	cli_close(cli);
+	return rc;
+}
+
+struct registry_keys
+cli_registry_keys(const struct cli *cli)
+{
+	struct registry_keys keys = {NULL, NULL};
+
+	if (cli->keydir != NULL) {
+		keys.master = keydir_master_key(cli->keydir);
+		keys.index = keydir_index_key(cli->keydir);
+	}
+	return keys;
+}
+
 void
 cli_close(struct cli *cli)
 {
@@ -168,11 +261,9 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"keys", required_argument, NULL, 'k'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'}, {"keys", required_argument, NULL, 'k'},
+	    {"as", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0},
 	};
 	struct redress_error err;
 	struct cli cli;
@@ -207,6 +298,13 @@ main(int argc, char **argv)
 			if (!set_path(cli.keys, optarg, "--keys"))
 				return 2;
 			keys_given = 1;
+			break;
+		case 'a':
+			if (users_name_check(optarg, &err) != REDRESS_OK) {
+				fprintf(stderr, "redress: --as: %s\n", err.message);
+				return redress_exit_code(REDRESS_E_USAGE);
+			}
+			memcpy(cli.as, optarg, strlen(optarg) + 1);
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("redress %s\n", REDRESS_VERSION); return 0;
