@@ -31,10 +31,13 @@ ledger_usage(FILE *f)
 	           "the same id with other fields is refused.  --pending holds the amount until\n"
 	           "'ledger post ID' settles it or 'ledger void ID' cancels it.\n"
 	           "'exchange' books a conversion as two linked transfers (ID/out and ID/in) through the\n"
-	           "accounts exchange:CUR, with both amounts as the bank booked them.\n");
+	           "accounts exchange:CUR, with both amounts as the bank booked them.\n"
+	           "Once the fund has staff accounts, each command runs as one (redress --as USER\n"
+	           "ledger ...): changes and 'history' need the finance role; 'balance' finance,\n"
+	           "admin or monitor.\n");
 }
 
-/* Runs one change: fn inside tlog_begin/tlog_commit. */
+/* Runs one change as an account that may change the ledger: fn inside tlog_begin/tlog_commit. */
 static int
 run_change(struct cli *cli, enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err),
            void *arg)
@@ -42,7 +45,7 @@ run_change(struct cli *cli, enum redress_err (*fn)(struct cli *cli, void *arg, s
 	struct redress_error err;
 	enum redress_err rc;
 
-	if ((rc = cli_open(cli, CLI_WRITE, &err)) != REDRESS_OK)
+	if ((rc = cli_open_as(cli, CLI_WRITE, PERM_LEDGER_WRITE, &err)) != REDRESS_OK)
 		return cli_fail(&err);
 	if ((rc = tlog_begin(cli->log, &err)) != REDRESS_OK)
 		return cli_fail(&err);
@@ -349,7 +352,7 @@ ledger_balance_cmd(struct cli *cli, int argc, char **argv)
 			ledger_usage(stdout);
 		return status < 0 ? 0 : status;
 	}
-	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK)
+	if (cli_open_as(cli, CLI_READ, PERM_BALANCES_READ, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	if (json)
 		out.json = json_array();
@@ -425,7 +428,7 @@ ledger_history_cmd(struct cli *cli, int argc, char **argv)
 	}
 	if (out.code == NULL)
 		return cli_usage_error("ledger", "'history' needs an account CODE");
-	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK ||
+	if (cli_open_as(cli, CLI_READ, PERM_LEDGER_READ, &err) != REDRESS_OK ||
 	    ledger_account_get(tlog_store(cli->log), out.code, &a, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	out.debit_normal = a.kind == LEDGER_ASSET || a.kind == LEDGER_EXPENSE;
