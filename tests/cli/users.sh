@@ -1,0 +1,208 @@
+# users.sh -- staff accounts end to end: the bootstrap adds the first
+# admin, then every command but audit needs --as with the right password;
+# each role may do what its row of the table says and nothing else; events
+# name the account; no password or hash is ever shown or stored in clear.
+. "$SRCDIR/tests/cli/lib.sh"
+
+unset REDRESS_PASSWORD_FILE
+# Canary passwords: they must never be found in the database or in output.
+printf 'canary-ada-3c9e1f70\n' >"$T/ada.pw"
+printf 'canary-fin-a81d42be\n' >"$T/fin.pw"
+printf 'canary-mon-0b77e5d2\n' >"$T/mon.pw"
+printf 'canary-ada-3c9e1f7X\n' >"$T/wrong.pw"
+printf 'short\n' >"$T/short.pw"
+# A file written on Windows: the line ends in CR LF; the CR is not part of the password.
+printf 'canary-rev-55aa10cd\r\n' >"$T/rev-crlf.pw"
+printf 'canary-rev-55aa10cd\n' >"$T/rev.pw"
+
+as() {
+	who=$1
+	pw=$2
+	shift 2
+	REDRESS_PASSWORD_FILE="$pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
+}
+
+expect_exit 0 rd init --origin test.example/users
+expect_exit 0 rd ledger account add income --currency KRW --kind income
+expect_exit 0 rd ledger account add bank --currency KRW --no-overdraft
+expect_exit 0 rd ledger account add payable --currency KRW --kind liability
+
+# The bootstrap: no accounts yet, so --as is refused and the OS user acts.
+expect_exit 15 as ada "$T/ada.pw" ledger balance
+expect_one_line_error "this fund has no staff accounts yet: create the first with 'redress user add NAME --role admin'"
+expect_exit 0 rd user list
+expect_eq "$OUT" "" "accounts before the first"
+expect_exit 15 rd user add ada --role monitor --password-file "$T/ada.pw"
+expect_one_line_error "the first account must be an admin"
+expect_exit 12 rd user add ada --role admin --password-file "$T/short.pw"
+expect_one_line_error "at least 10"
+expect_exit 2 rd user add ada --role boss --password-file "$T/ada.pw"
+expect_in "$ERR" "not one of admin, caseworker, reviewer, finance, monitor"
+expect_exit 2 rd user add ada --password-file "$T/ada.pw"
+expect_exit 12 rd user add Ada --role admin --password-file "$T/ada.pw"
+expect_exit 22 rd user add ada --role admin --password-file "$T/absent.pw"
+expect_in "$ERR" "absent.pw"
+expect_eq "$(rd user list)" "" "accounts after refusals"
+expect_exit 0 rd user add ada --role admin --password-file "$T/ada.pw"
+expect_in "$OUT" "account ada (admin) added"
+boot_event=$(($(log_size) - 1))
+expect_exit 0 rd audit show --index "$boot_event" --raw
+expect_in "$OUT" '"actor":"os:'
+expect_in "$OUT" '"type":"users.user.added"'
+
+# Now every command that is not a public audit command needs --as.
+size=$(log_size)
+expect_exit 15 rd ledger balance
+expect_one_line_error "this fund has staff accounts: say which one is acting with 'redress --as NAME"
+expect_exit 15 rd ledger transfer --id t0 --from income --to bank --amount 1
+expect_exit 15 rd user list
+expect_exit 15 rd user add eve --role admin --password-file "$T/ada.pw"
+expect_eq "$(log_size)" "$size" "log size after refusals"
+expect_exit 0 rd audit verify
+expect_exit 0 rd audit checkpoint
+
+# Signing in: a wrong password and an unknown name get the same message.
+expect_exit 15 as ada "$T/wrong.pw" ledger balance
+wrong_password=$ERR
+expect_exit 15 as nobody "$T/ada.pw" ledger balance
+expect_eq "$ERR" "$wrong_password" "the refusal of an unknown name"
+expect_in "$wrong_password" "sign-in refused"
+checks=$((checks + 1))
+case "$wrong_password" in *ada*) fail "the refusal names the account: $wrong_password" ;; esac
+expect_exit 2 "$REDRESS" --db "$DB" --keys "$KEYS" --as 'Ada!' ledger balance
+expect_in "$ERR" "--as"
+# No password file and no terminal: a clear error, not a hang.
+expect_exit 2 rd --as ada ledger balance </dev/null
+expect_one_line_error "REDRESS_PASSWORD_FILE"
+expect_exit 22 as ada "$T/absent.pw" ledger balance
+# Signing in needs the key directory, even to read.
+expect_exit 18 env REDRESS_PASSWORD_FILE="$T/ada.pw" "$REDRESS" --db "$DB" --keys "$T/nokeys" --as ada ledger balance
+
+# The admin adds the others.
+expect_exit 0 as ada "$T/ada.pw" user add fin --role finance --password-file "$T/fin.pw"
+expect_in "$OUT" "account fin (finance) added"
+fin_event=$(($(log_size) - 1))
+expect_exit 0 as ada "$T/ada.pw" user add mon --role monitor --password-file "$T/mon.pw"
+expect_exit 0 as ada "$T/ada.pw" user add rev --role reviewer --password-file "$T/rev-crlf.pw"
+expect_exit 14 as ada "$T/ada.pw" user add fin --role monitor --password-file "$T/mon.pw"
+expect_one_line_error "account 'fin' already exists"
+expect_exit 0 rd audit show --index "$fin_event" --raw
+expect_in "$OUT" '"actor":"user:ada"'
+expect_in "$OUT" '"password":"s1:'
+
+# The list: names and roles, never password material.
+expect_exit 0 as ada "$T/ada.pw" user list
+expect_in "$OUT" "ada                      admin"
+expect_in "$OUT" "fin                      finance"
+expect_in "$OUT" "mon                      monitor"
+list=$OUT
+expect_exit 0 as ada "$T/ada.pw" user list --json
+expect_eq "$(printf '%s' "$OUT" | json 1.name)" "fin" "second account's name"
+expect_eq "$(printf '%s' "$OUT" | json 1.role)" "finance" "second account's role"
+expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance"}' "an account in JSON"
+for out in "$list" "$OUT"; do
+	for needle in s1: argon canary; do
+		checks=$((checks + 1))
+		case "$out" in *"$needle"*) fail "'user list' shows '$needle': $out" ;; esac
+	done
+done
+
+# finance: the ledger.
+expect_exit 0 as fin "$T/fin.pw" ledger transfer --id gift-1 --from income --to bank --amount 1000000
+expect_in "$OUT" "transfer gift-1: 1000000 KRW from income to bank, posted"
+gift_event=$(($(log_size) - 1))
+expect_exit 0 rd audit show --index "$gift_event" --raw
+expect_in "$OUT" '"actor":"user:fin"'
+expect_in "$OUT" '"type":"ledger.transfer.created"'
+expect_exit 0 rd audit show --index "$gift_event"
+expect_in "$OUT" "user:fin"
+expect_exit 0 as fin "$T/fin.pw" ledger history bank
+expect_in "$OUT" "gift-1"
+expect_exit 0 as fin "$T/fin.pw" ledger balance bank --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" "1000000" "balance read by finance"
+expect_exit 15 as fin "$T/fin.pw" user list
+expect_one_line_error "account 'fin' (finance) may not manage staff accounts"
+
+# monitor: balances, and nothing else here.
+size=$(log_size)
+expect_exit 0 as mon "$T/mon.pw" ledger balance bank --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" "1000000" "balance read by a monitor"
+expect_exit 15 as mon "$T/mon.pw" ledger transfer --id gift-2 --from income --to bank --amount 5
+expect_one_line_error "account 'mon' (monitor) may not change the ledger: that needs the role finance"
+expect_exit 15 as mon "$T/mon.pw" ledger history bank
+expect_one_line_error "account 'mon' (monitor) may not read the ledger's history"
+expect_exit 15 as mon "$T/mon.pw" ledger account add cash --currency KRW
+expect_exit 15 as mon "$T/mon.pw" user add eve --role admin --password-file "$T/mon.pw"
+expect_exit 15 as mon "$T/mon.pw" user list
+expect_eq "$(log_size)" "$size" "log size after a monitor's refused commands"
+# reviewer and admin may not move money either; the reviewer signs in with the CR-less password.
+expect_exit 15 as rev "$T/rev.pw" ledger transfer --id gift-2 --from income --to bank --amount 5
+expect_one_line_error "account 'rev' (reviewer) may not change the ledger"
+expect_exit 15 as rev "$T/rev.pw" ledger balance
+expect_one_line_error "account 'rev' (reviewer) may not read balances"
+expect_exit 15 as ada "$T/ada.pw" ledger transfer --id gift-2 --from income --to bank --amount 5
+expect_one_line_error "account 'ada' (admin) may not change the ledger"
+expect_exit 0 as ada "$T/ada.pw" ledger balance
+
+# --as is a global option: before the command, not after it.
+expect_exit 2 env REDRESS_PASSWORD_FILE="$T/ada.pw" "$REDRESS" --db "$DB" --keys "$KEYS" user list --as ada
+
+# Help needs no account.
+expect_exit 0 rd user --help
+expect_in "$OUT" "--password-file"
+expect_exit 0 "$REDRESS" --help
+expect_in "$OUT" "--as USER"
+expect_in "$OUT" "REDRESS_PASSWORD_FILE"
+
+# The audit agrees, and no password or hash is in the database, its WAL, or any event.
+expect_exit 0 rd audit verify
+for f in "$DB" "$DB-wal"; do
+	[ -f "$f" ] || continue
+	for needle in canary- '$argon2id$'; do
+		checks=$((checks + 1))
+		if grep -a -q -F -- "$needle" "$f"; then
+			fail "$(basename "$f") holds '$needle' in clear"
+		fi
+	done
+done
+n=$(log_size)
+i=0
+while [ "$i" -lt "$n" ]; do
+	ev=$(rd audit show --index "$i" --raw)
+	checks=$((checks + 1))
+	case "$ev" in *canary-* | *argon2*) fail "event $i holds a password or a hash in clear: $ev" ;; esac
+	i=$((i + 1))
+done
+
+# On a terminal (script(1) gives one): the password is asked with echo off,
+# a new one twice.  Each line is typed after its prompt: turning echo off
+# discards what was typed ahead.
+TDB="$T/tty.db"
+type_lines() {
+	for line in "$@"; do
+		sleep 1
+		printf '%s\n' "$line"
+	done
+}
+on_tty() {
+	script -q -e -c "$*" /dev/null
+}
+"$REDRESS" --db "$TDB" init >/dev/null
+expect_exit 12 on_tty "'$REDRESS' --db '$TDB' user add ada --role admin" < <(type_lines canary-tty-11223344 canary-tty-99999999)
+expect_in "$OUT" "the two passwords typed differ"
+expect_exit 0 on_tty "'$REDRESS' --db '$TDB' user add ada --role admin" < <(type_lines canary-tty-11223344 canary-tty-11223344)
+expect_in "$OUT" "New password for ada:"
+expect_in "$OUT" "account ada (admin) added"
+expect_exit 0 on_tty "'$REDRESS' --db '$TDB' --as ada user list" < <(type_lines canary-tty-11223344)
+expect_in "$OUT" "Password for ada:"
+expect_in "$OUT" "ada                      admin"
+checks=$((checks + 1))
+case "$OUT" in *canary-tty*) fail "the terminal echoed the password: $OUT" ;; esac
+expect_exit 15 on_tty "'$REDRESS' --db '$TDB' --as ada user list" < <(type_lines canary-tty-wrong-pw)
+expect_in "$OUT" "sign-in refused"
+
+# A role raised behind the log's back is named by audit (sqlite3, as tamper.sh edits).
+sqlite3 "$DB" "UPDATE users_accounts SET role = 'admin' WHERE name = 'mon'" || fail "sqlite3 failed"
+expect_exit 1 rd audit verify
+expect_in "$ERR" "FAIL: users_accounts 'mon': role is 'admin' in the database but 'monitor' by the log"
+finish

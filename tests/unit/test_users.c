@@ -1,0 +1,731 @@
+/*
+ * test_users.c -- staff accounts with the log, in process: the whole
+ * role-by-permission table against the documented one, adding accounts
+ * and signing in, the bootstrap's limits, refusals that do not tell which
+ * accounts exist, passwords and their hashes never in clear in the
+ * database file or any event (canary values), and audit agreeing with the
+ * accounts table and naming each row edited behind its back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "crypto/hash.h"
+#include "crypto/keydir.h"
+#include "domain/ledger/ledger.h"
+#include "domain/users/users.h"
+#include "log/audit.h"
+
+static const struct event_module *const modules[] = {&ledger_module, &users_module, NULL};
+
+/* Passwords no other test or fixture uses, to look for in the bytes. */
+#define ADA_PASSWORD "canary-ada-7f3a9c1e-pw"
+#define BOB_PASSWORD "canary-bob-51d0b8aa-pw"
+
+struct fixture {
+	char dir[64];
+	char db[128];
+	char keys[128];
+	struct store *store;
+	struct keydir *kd;
+	struct tlog *log;
+	struct actor boot; /* the OS user, while there are no accounts */
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct redress_error err;
+
+	assert_non_null(f);
+	assert_int_equal(crypto_setup(&err), REDRESS_OK);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/redress-test-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+	snprintf(f->keys, sizeof(f->keys), "%s/t.keys", f->dir);
+	assert_int_equal(keydir_create(f->keys, &err), REDRESS_OK);
+	assert_int_equal(keydir_open(f->keys, &f->kd, &err), REDRESS_OK);
+	assert_int_equal(store_open(f->db, STORE_OPEN_CREATE, &f->store, &err), REDRESS_OK);
+	assert_int_equal(
+	    tlog_create(f->store, keydir_log_key(f->kd), "test.example/users", "os:tester", modules, &err),
+	    REDRESS_OK);
+	assert_int_equal(tlog_open(f->store, keydir_log_key(f->kd), modules, &f->log, &err), REDRESS_OK);
+	assert_int_equal(tlog_set_actor(f->log, "os:tester", &err), REDRESS_OK);
+	users_bootstrap_actor("os:tester", &f->boot);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[256];
+
+	tlog_close(&f->log);
+	store_close(&f->store);
+	keydir_close(&f->kd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* Adds an account in a change of its own; returns the result, the change rolled back on error. */
+static enum redress_err
+add(struct fixture *f, const struct actor *actor, const char *name, enum role role, const char *password,
+    struct redress_error *err)
+{
+	enum redress_err rc;
+
+	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
+	rc = users_add(f->log, actor, keydir_master_key(f->kd), name, role, password, err);
+	if (rc != REDRESS_OK) {
+		tlog_rollback(f->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
+	return REDRESS_OK;
+}
+
+static uint64_t
+log_size(struct fixture *f)
+{
+	struct redress_error err;
+	uint64_t size;
+
+	assert_int_equal(tlog_size(f->log, &size, &err), REDRESS_OK);
+	return size;
+}
+
+static uint64_t
+count(struct fixture *f)
+{
+	struct redress_error err;
+	uint64_t n;
+
+	assert_int_equal(users_count(f->store, &n, &err), REDRESS_OK);
+	return n;
+}
+
+/* ada, the first admin (added by the bootstrap), and bob, a reviewer she adds. */
+static void
+staff(struct fixture *f, struct actor *ada_r)
+{
+	struct redress_error err;
+	struct actor ada;
+
+	assert_int_equal(add(f, &f->boot, "ada", ROLE_ADMIN, ADA_PASSWORD, &err), REDRESS_OK);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "ada", ADA_PASSWORD, &ada, &err),
+	    REDRESS_OK);
+	assert_int_equal(tlog_set_actor(f->log, "user:ada", &err), REDRESS_OK);
+	assert_int_equal(add(f, &ada, "bob", ROLE_REVIEWER, BOB_PASSWORD, &err), REDRESS_OK);
+	if (ada_r != NULL)
+		*ada_r = ada;
+}
+
+static void
+assert_audit_clean(struct fixture *f)
+{
+	struct audit_report *r = calloc(1, sizeof(*r));
+	struct redress_error err;
+	unsigned i;
+
+	assert_non_null(r);
+	assert_int_equal(audit_verify(f->log, sign_key_public(keydir_log_key(f->kd)), r, &err), REDRESS_OK);
+	for (i = 0; i < r->nfindings; i++)
+		fprintf(stderr, "finding: %s\n", r->findings[i]);
+	assert_int_equal(r->nfindings, 0);
+	assert_int_equal(r->events, log_size(f));
+	/* The in-memory fold agreed with every table: no row-by-row replay was needed. */
+	assert_int_equal(r->replayed, 0);
+	free(r);
+}
+
+/* Runs the audit and checks that some finding contains needle. */
+static void
+assert_audit_finds(struct fixture *f, const char *needle)
+{
+	struct audit_report *r = calloc(1, sizeof(*r));
+	struct redress_error err;
+	unsigned i;
+	int found = 0;
+
+	assert_non_null(r);
+	assert_int_equal(audit_verify(f->log, sign_key_public(keydir_log_key(f->kd)), r, &err), REDRESS_OK);
+	for (i = 0; i < r->nfindings; i++)
+		if (strstr(r->findings[i], needle) != NULL)
+			found = 1;
+	if (!found)
+		for (i = 0; i < r->nfindings; i++)
+			fprintf(stderr, "finding: %s\n", r->findings[i]);
+	free(r);
+	if (!found)
+		fail_msg("no finding contains '%s'", needle);
+}
+
+/* The table in README.md ("Staff accounts and roles"), written out again, not derived from the code. */
+static const struct {
+	enum role role;
+	enum permission allowed[8];
+	size_t n;
+} documented[] = {
+    {ROLE_ADMIN,
+     {PERM_USERS_MANAGE, PERM_PROGRAMS_MANAGE, PERM_PERSONS_ERASE, PERM_PERSONS_READ, PERM_CLAIMS_READ,
+      PERM_BALANCES_READ, PERM_AGGREGATES_READ},
+     7},
+    {ROLE_CASEWORKER,
+     {PERM_PERSONS_WRITE, PERM_PERSONS_READ, PERM_PERSONS_REVEAL, PERM_CONSENT_WRITE, PERM_CLAIMS_INTAKE,
+      PERM_CLAIMS_READ},
+     6},
+    {ROLE_REVIEWER, {PERM_CLAIMS_DECIDE, PERM_CLAIMS_READ, PERM_PERSONS_READ}, 3},
+    {ROLE_FINANCE,
+     {PERM_LEDGER_WRITE, PERM_LEDGER_READ, PERM_BALANCES_READ, PERM_ENTITLEMENTS_RUN, PERM_QUEUE_READ,
+      PERM_CLAIMS_READ},
+     6},
+    {ROLE_MONITOR, {PERM_BALANCES_READ, PERM_AGGREGATES_READ}, 2},
+};
+
+#define ROLES 5
+#define PERMS (PERM_AGGREGATES_READ + 1)
+
+static void
+test_permission_table(void **state)
+{
+	struct redress_error err;
+	struct actor a, boot;
+	char want[REDRESS_ERROR_MAX];
+	size_t r, p, i;
+	int allowed;
+
+	(void)state;
+	assert_int_equal(sizeof(documented) / sizeof(documented[0]), ROLES);
+	users_bootstrap_actor("os:tester", &boot);
+	for (r = 0; r < ROLES; r++) {
+		memset(&a, 0, sizeof(a));
+		snprintf(a.name, sizeof(a.name), "someone");
+		a.role = documented[r].role;
+		for (p = 0; p < PERMS; p++) {
+			allowed = 0;
+			for (i = 0; i < documented[r].n; i++)
+				if (documented[r].allowed[i] == (enum permission)p)
+					allowed = 1;
+			if (users_allows(&a, (enum permission)p) != allowed)
+				fail_msg(
+				    "role %s, permission '%s': the code says %d, the documented table %d",
+				    users_role_name(a.role), users_permission_name((enum permission)p),
+				    !allowed, allowed);
+			if (allowed) {
+				assert_int_equal(users_require(&a, (enum permission)p, &err), REDRESS_OK);
+				continue;
+			}
+			assert_int_equal(users_require(&a, (enum permission)p, &err), REDRESS_E_REFUSED);
+			snprintf(want, sizeof(want), "account 'someone' (%s) may not %s",
+			         users_role_name(a.role), users_permission_name((enum permission)p));
+			assert_non_null(strstr(err.message, want));
+		}
+	}
+	/* The bootstrap may do anything; no one at all may do nothing. */
+	for (p = 0; p < PERMS; p++) {
+		assert_true(users_allows(&boot, (enum permission)p));
+		assert_false(users_allows(NULL, (enum permission)p));
+		assert_int_equal(users_require(NULL, (enum permission)p, &err), REDRESS_E_REFUSED);
+	}
+	/* Every permission has its own words, and some role has it. */
+	for (p = 0; p < PERMS; p++) {
+		assert_string_not_equal(users_permission_name((enum permission)p), "?");
+		for (i = p + 1; i < PERMS; i++)
+			assert_string_not_equal(users_permission_name((enum permission)p),
+			                        users_permission_name((enum permission)i));
+	}
+	/* The refusal names the role that may. */
+	a.role = ROLE_MONITOR;
+	assert_int_equal(users_require(&a, PERM_LEDGER_WRITE, &err), REDRESS_E_REFUSED);
+	assert_string_equal(
+	    err.message,
+	    "account 'someone' (monitor) may not change the ledger: that needs the role finance");
+	assert_int_equal(users_require(&a, PERM_CLAIMS_READ, &err), REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "admin or caseworker or reviewer or finance"));
+}
+
+static void
+test_roles_and_names(void **state)
+{
+	static const char *const names[] = {"admin", "caseworker", "reviewer", "finance", "monitor"};
+	struct redress_error err;
+	struct actor boot;
+	enum role role;
+	char long_name[USER_NAME_MAX + 2], long_os[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROLES; i++) {
+		assert_int_equal(users_role_parse(names[i], &role, &err), REDRESS_OK);
+		assert_string_equal(users_role_name(role), names[i]);
+	}
+	assert_int_equal(users_role_parse("Admin", &role, &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "admin, caseworker, reviewer, finance, monitor"));
+	assert_int_equal(users_role_parse("", &role, &err), REDRESS_E_INVALID);
+
+	assert_int_equal(users_name_check("ada", &err), REDRESS_OK);
+	assert_int_equal(users_name_check("j.kim_2-b", &err), REDRESS_OK);
+	assert_int_equal(users_name_check("7", &err), REDRESS_OK);
+	assert_int_equal(users_name_check("Ada", &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "'A' at position 1"));
+	assert_int_equal(users_name_check("-ada", &err), REDRESS_E_INVALID);
+	assert_int_equal(users_name_check("a da", &err), REDRESS_E_INVALID);
+	assert_int_equal(users_name_check("a:b", &err), REDRESS_E_INVALID);
+	assert_int_equal(users_name_check("\xc3\xa9", &err), REDRESS_E_INVALID);
+	assert_int_equal(users_name_check("", &err), REDRESS_E_INVALID);
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	assert_int_equal(users_name_check(long_name, &err), REDRESS_E_INVALID);
+	long_name[USER_NAME_MAX] = '\0';
+	assert_int_equal(users_name_check(long_name, &err), REDRESS_OK);
+
+	/* The bootstrap's name is cut to fit an actor; the log records the OS user whole. */
+	memset(long_os, 'x', sizeof(long_os) - 1);
+	long_os[sizeof(long_os) - 1] = '\0';
+	users_bootstrap_actor(long_os, &boot);
+	assert_int_equal(strlen(boot.name), USER_NAME_MAX);
+	assert_true(boot.bootstrap);
+}
+
+static enum redress_err
+collect(void *ctx, const char *name, enum role role, struct redress_error *err)
+{
+	struct buf *out = ctx;
+
+	(void)err;
+	buf_printf(out, "%s:%s;", name, users_role_name(role));
+	return REDRESS_OK;
+}
+
+static void
+test_add_and_authenticate(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+	struct actor ada, bob;
+	struct buf list;
+	uint64_t before;
+
+	assert_int_equal(count(f), 0);
+	before = log_size(f);
+	staff(f, &ada);
+	assert_int_equal(count(f), 2);
+	assert_int_equal(log_size(f), before + 2);
+	assert_string_equal(ada.name, "ada");
+	assert_int_equal(ada.role, ROLE_ADMIN);
+	assert_false(ada.bootstrap);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &bob, &err),
+	    REDRESS_OK);
+	assert_string_equal(bob.name, "bob");
+	assert_int_equal(bob.role, ROLE_REVIEWER);
+	assert_false(users_allows(&bob, PERM_USERS_MANAGE));
+
+	/* A reviewer may not add accounts, and a refusal changes nothing. */
+	before = log_size(f);
+	assert_int_equal(add(f, &bob, "carol", ROLE_FINANCE, "another long password", &err),
+	                 REDRESS_E_REFUSED);
+	assert_string_equal(err.message, "account 'bob' (reviewer) may not manage staff accounts: that needs"
+	                                 " the role admin");
+	assert_int_equal(log_size(f), before);
+	assert_int_equal(count(f), 2);
+
+	assert_int_equal(add(f, &ada, "carol", ROLE_FINANCE, "another long password", &err), REDRESS_OK);
+	buf_init(&list, 4096);
+	assert_int_equal(users_each(f->store, collect, &list, &err), REDRESS_OK);
+	assert_string_equal(list.data, "ada:admin;bob:reviewer;carol:finance;");
+	buf_free(&list);
+	assert_audit_clean(f);
+}
+
+static void
+test_bootstrap_limits(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+
+	/* The first account must be an admin, or no one could ever add another. */
+	assert_int_equal(add(f, &f->boot, "mon", ROLE_MONITOR, "a long enough password", &err),
+	                 REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "the first account must be an admin"));
+	assert_int_equal(count(f), 0);
+	assert_int_equal(add(f, &f->boot, "ada", ROLE_ADMIN, ADA_PASSWORD, &err), REDRESS_OK);
+	/* Once there is one, the bootstrap is over. */
+	assert_int_equal(add(f, &f->boot, "eve", ROLE_ADMIN, "a long enough password", &err),
+	                 REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "this fund has staff accounts"));
+	assert_int_equal(count(f), 1);
+}
+
+static void
+test_duplicate_name_conflict(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+	struct actor ada;
+	uint64_t before;
+
+	staff(f, &ada);
+	before = log_size(f);
+	assert_int_equal(add(f, &ada, "bob", ROLE_FINANCE, "quite another password", &err),
+	                 REDRESS_E_CONFLICT);
+	assert_string_equal(err.message, "account 'bob' already exists (reviewer)");
+	assert_int_equal(log_size(f), before);
+	/* bob is still the reviewer with his own password. */
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &ada, &err),
+	    REDRESS_OK);
+	assert_int_equal(ada.role, ROLE_REVIEWER);
+}
+
+static void
+test_password_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+	struct actor ada;
+
+	staff(f, &ada);
+	/* Nine characters are too few; the message never shows the password. */
+	assert_int_equal(add(f, &ada, "p1", ROLE_MONITOR, "123456789", &err), REDRESS_E_INVALID);
+	assert_string_equal(err.message, "the password has 9 characters; a staff password has at least 10");
+	assert_int_equal(add(f, &ada, "p1", ROLE_MONITOR, "", &err), REDRESS_E_INVALID);
+	/* Characters, not bytes: nine Hangul syllables are 27 bytes and still nine characters. */
+	assert_int_equal(
+	    add(f, &ada, "p1", ROLE_MONITOR,
+	        "\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0"
+	        "\x80\xea\xb0\x80\xea\xb0\x80",
+	        &err),
+	    REDRESS_E_INVALID);
+	assert_int_equal(add(f, &ada, "p1", ROLE_MONITOR, "tab\there-and-more", &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "control character"));
+	assert_int_equal(add(f, &ada, "p1", ROLE_MONITOR, "bad \xff utf-8 bytes", &err), REDRESS_E_INVALID);
+	assert_int_equal(count(f), 2);
+	/* Ten characters are enough, ten Hangul syllables too. */
+	assert_int_equal(add(f, &ada, "p1", ROLE_MONITOR, "1234567890", &err), REDRESS_OK);
+	assert_int_equal(
+	    add(f, &ada, "p2", ROLE_MONITOR,
+	        "\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0"
+	        "\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80",
+	        &err),
+	    REDRESS_OK);
+	/* An invalid name is refused before anything else. */
+	assert_int_equal(add(f, &ada, "P3", ROLE_MONITOR, "1234567890", &err), REDRESS_E_INVALID);
+	assert_int_equal(count(f), 4);
+}
+
+static void
+test_refusal_does_not_tell_which_names_exist(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error wrong_password, unknown_name, bad_name;
+	struct actor a;
+
+	staff(f, NULL);
+	memset(&a, 0x5a, sizeof(a));
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "ada", BOB_PASSWORD, &a, &wrong_password),
+	    REDRESS_E_REFUSED);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "nobody", ADA_PASSWORD, &a, &unknown_name),
+	    REDRESS_E_REFUSED);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "No Body!", ADA_PASSWORD, &a, &bad_name),
+	    REDRESS_E_REFUSED);
+	assert_string_equal(wrong_password.message, unknown_name.message);
+	assert_string_equal(wrong_password.message, bad_name.message);
+	assert_null(strstr(wrong_password.message, "ada"));
+	/* A refusal fills in no one. */
+	assert_int_equal(((unsigned char *)&a)[0], 0x5a);
+	/* The right password differs from a wrong one by a single character. */
+	assert_int_equal(users_authenticate(f->store, keydir_master_key(f->kd), "ada", ADA_PASSWORD "x", &a,
+	                                    &wrong_password),
+	                 REDRESS_E_REFUSED);
+}
+
+/* The whole of a file's bytes, or an empty buffer when it does not exist. */
+static void
+read_bytes(const char *path, struct buf *out)
+{
+	char chunk[65536];
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (fp == NULL)
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_append(out, chunk, n);
+	fclose(fp);
+	assert_int_equal(buf_error(out, NULL), REDRESS_OK);
+}
+
+static void
+assert_absent(const struct buf *hay, const char *needle, const char *what)
+{
+	if (hay->len > 0 && memmem(hay->data, hay->len, needle, strlen(needle)) != NULL)
+		fail_msg("%s holds '%s' in clear", what, needle);
+}
+
+/* The clear Argon2id hash of name's password, opened from its row with the master key. */
+static void
+opened_hash(struct fixture *f, const char *name, struct buf *hash_r)
+{
+	static const struct store_query q = {"test.sealed",
+	                                     "SELECT password_sealed FROM users_accounts WHERE name = ?1"};
+	char ad[128];
+	struct redress_error err;
+	struct store_stmt *st;
+
+	assert_non_null(st = store_query(f->store, &q, &err));
+	store_bind_text(st, 1, name);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_memory_equal(store_column_text(st, 0), "s1:", 3);
+	snprintf(ad, sizeof(ad), "user:%s/password", name);
+	assert_int_equal(seal_decrypt(keydir_master_key(f->kd), store_column_text(st, 0), ad, hash_r, &err),
+	                 REDRESS_OK);
+	assert_memory_equal(hash_r->data, "$argon2id$", 10);
+}
+
+static void
+test_no_password_or_hash_in_clear(void **state)
+{
+	struct fixture *f = *state;
+	struct buf ada_hash, bob_hash, bytes, ev;
+	struct redress_error err;
+	char path[160], what[64];
+	const char *tail;
+	uint64_t i, size;
+
+	staff(f, NULL);
+	buf_init(&ada_hash, 1024);
+	buf_init(&bob_hash, 1024);
+	opened_hash(f, "ada", &ada_hash);
+	opened_hash(f, "bob", &bob_hash);
+
+	/* Every event: not the password, not the hash, not even the hash's last part (the digest). */
+	buf_init(&ev, TLOG_EVENT_MAX);
+	size = log_size(f);
+	for (i = 0; i < size; i++) {
+		buf_reset(&ev);
+		assert_int_equal(tlog_event_bytes(f->log, i, &ev, &err), REDRESS_OK);
+		snprintf(what, sizeof(what), "event %llu", (unsigned long long)i);
+		assert_absent(&ev, ADA_PASSWORD, what);
+		assert_absent(&ev, BOB_PASSWORD, what);
+		assert_absent(&ev, ada_hash.data, what);
+		assert_absent(&ev, bob_hash.data, what);
+		assert_absent(&ev, strrchr(ada_hash.data, '$') + 1, what);
+		assert_absent(&ev, strrchr(bob_hash.data, '$') + 1, what);
+		assert_absent(&ev, "argon2", what);
+		if (strstr(ev.data, "users.user.added") != NULL)
+			assert_non_null(strstr(ev.data, "\"password\":\"s1:"));
+	}
+
+	/* The database file and its write-ahead log, byte for byte. */
+	buf_init(&bytes, 1u << 28);
+	read_bytes(f->db, &bytes);
+	snprintf(path, sizeof(path), "%s-wal", f->db);
+	read_bytes(path, &bytes);
+	assert_true(bytes.len > 0);
+	tail = strrchr(ada_hash.data, '$') + 1;
+	assert_absent(&bytes, ADA_PASSWORD, "the database");
+	assert_absent(&bytes, BOB_PASSWORD, "the database");
+	assert_absent(&bytes, ada_hash.data, "the database");
+	assert_absent(&bytes, bob_hash.data, "the database");
+	assert_absent(&bytes, tail, "the database");
+	assert_absent(&bytes, strrchr(bob_hash.data, '$') + 1, "the database");
+	assert_absent(&bytes, "$argon2id$", "the database");
+	/* The check can see: the account names themselves are in the file. */
+	assert_non_null(memmem(bytes.data, bytes.len, "users_accounts", strlen("users_accounts")));
+	buf_free(&bytes);
+	buf_free(&ev);
+	buf_free(&ada_hash);
+	buf_free(&bob_hash);
+}
+
+static void
+test_sealed_hash_bound_to_its_account(void **state)
+{
+	struct fixture *f = *state;
+	struct keydir *other = NULL;
+	struct redress_error err;
+	struct actor a;
+	char path[160];
+
+	staff(f, NULL);
+	/* bob's sealed hash copied into ada's row does not let bob's password in as ada. */
+	assert_int_equal(store_exec(f->store,
+	                            "UPDATE users_accounts SET password_sealed = (SELECT password_sealed FROM"
+	                            " users_accounts WHERE name = 'bob') WHERE name = 'ada'",
+	                            &err),
+	                 REDRESS_OK);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "ada", BOB_PASSWORD, &a, &err),
+	    REDRESS_E_CRYPTO);
+	assert_non_null(strstr(err.message, "does not open"));
+	/* Another fund's master key opens nothing here. */
+	snprintf(path, sizeof(path), "%s/other.keys", f->dir);
+	assert_int_equal(keydir_create(path, &err), REDRESS_OK);
+	assert_int_equal(keydir_open(path, &other, &err), REDRESS_OK);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(other), "bob", BOB_PASSWORD, &a, &err),
+	    REDRESS_E_CRYPTO);
+	keydir_close(&other);
+	/* And audit names the edited row. */
+	assert_audit_finds(f, "users_accounts 'ada': password_sealed is ");
+}
+
+static void
+test_audit_clean_after_accounts_and_ledger(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_account_spec spec = {"bank", "KRW", LEDGER_ASSET, NULL, 0};
+	struct redress_error err;
+
+	assert_audit_clean(f);
+	staff(f, NULL);
+	assert_audit_clean(f);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(ledger_account_open(f->log, &spec, NULL, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	assert_audit_clean(f);
+}
+
+static void
+test_events_name_the_actor(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+	struct buf ev;
+
+	staff(f, NULL);
+	buf_init(&ev, TLOG_EVENT_MAX);
+	/* ada was added by the bootstrap, bob by ada. */
+	assert_int_equal(tlog_event_bytes(f->log, 1, &ev, &err), REDRESS_OK);
+	assert_non_null(strstr(ev.data, "\"actor\":\"os:tester\""));
+	assert_non_null(strstr(ev.data, "\"data\":{\"name\":\"ada\",\"password\":\"s1:"));
+	assert_non_null(strstr(ev.data, "\"role\":\"admin\"},"));
+	buf_reset(&ev);
+	assert_int_equal(tlog_event_bytes(f->log, 2, &ev, &err), REDRESS_OK);
+	assert_non_null(strstr(ev.data, "\"actor\":\"user:ada\""));
+	assert_non_null(strstr(ev.data, "\"type\":\"users.user.added\""));
+	buf_free(&ev);
+}
+
+/* Edits made with plain SQL, behind the log's back, must each be named. */
+static void
+tamper(struct fixture *f, const char *sql)
+{
+	struct redress_error err;
+
+	assert_int_equal(store_exec(f->store, sql, &err), REDRESS_OK);
+}
+
+static void
+test_audit_names_raised_role(void **state)
+{
+	struct fixture *f = *state;
+
+	staff(f, NULL);
+	tamper(f, "UPDATE users_accounts SET role = 'admin' WHERE name = 'bob'");
+	assert_audit_finds(f,
+	                   "users_accounts 'bob': role is 'admin' in the database but 'reviewer' by the log");
+}
+
+static void
+test_audit_names_inserted_account(void **state)
+{
+	struct fixture *f = *state;
+
+	staff(f, NULL);
+	tamper(f, "INSERT INTO users_accounts SELECT 'eve', 'admin', password_sealed, 9 FROM users_accounts"
+	          " WHERE name = 'ada'");
+	assert_audit_finds(f, "users_accounts 'eve': row in the database that no event created");
+}
+
+static void
+test_audit_names_deleted_account(void **state)
+{
+	struct fixture *f = *state;
+
+	staff(f, NULL);
+	tamper(f, "DELETE FROM users_accounts WHERE name = 'bob'");
+	assert_audit_finds(f, "users_accounts 'bob': row the log creates is missing from the database");
+}
+
+/* An event that carries a hash in clear, or adds a name twice, is named as such. */
+static void
+test_audit_names_bad_events(void **state)
+{
+	static const char clear[] =
+	    "{\"name\":\"mal\",\"password\":\"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA\","
+	    "\"role\":\"admin\"}";
+	struct fixture *f = *state;
+	struct redress_error err;
+	struct buf again;
+	uint64_t seq;
+
+	staff(f, NULL);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(tlog_append(f->log, "users.user.added", clear, strlen(clear), &seq, &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	assert_audit_finds(f, "field 'password' is not a sealed hash");
+
+	/* bob's event again, appended without going through users_add. */
+	buf_init(&again, TLOG_EVENT_MAX);
+	assert_int_equal(tlog_event_bytes(f->log, 2, &again, &err), REDRESS_OK);
+	{
+		const char *data = strstr(again.data, "\"data\":") + strlen("\"data\":");
+		const char *end = strstr(data, "},\"seq\"") + 1;
+
+		assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+		assert_int_equal(
+		    tlog_append(f->log, "users.user.added", data, (size_t)(end - data), &seq, &err),
+		    REDRESS_OK);
+		assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	}
+	buf_free(&again);
+	assert_audit_finds(f, "is added twice");
+	/* With a table edited too, audit replays row by row: the same events are named again. */
+	tamper(f, "UPDATE users_accounts SET role = 'finance' WHERE name = 'ada'");
+	assert_audit_finds(f,
+	                   "users_accounts 'ada': role is 'finance' in the database but 'admin' by the log");
+	assert_audit_finds(f, "field 'password' is not a sealed hash");
+	assert_audit_finds(f, "cannot be replayed");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_permission_table),
+	    cmocka_unit_test(test_roles_and_names),
+	    cmocka_unit_test_setup_teardown(test_add_and_authenticate, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bootstrap_limits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicate_name_conflict, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_password_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refusal_does_not_tell_which_names_exist, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_password_or_hash_in_clear, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sealed_hash_bound_to_its_account, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_clean_after_accounts_and_ledger, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_events_name_the_actor, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_raised_role, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_inserted_account, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_deleted_account, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_bad_events, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
