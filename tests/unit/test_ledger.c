@@ -21,59 +21,26 @@
 #include "log/audit.h"
 #include "log/checkpoint.h"
 #include "log/note.h"
+#include "logfix.h"
 
 static const struct event_module *const modules[] = {&ledger_module, NULL};
-
-struct fixture {
-	char dir[64];
-	char db[128];
-	char keys[128];
-	struct store *store;
-	struct keydir *kd;
-	struct tlog *log;
-};
 
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct redress_error err;
-
-	assert_non_null(f);
-	assert_int_equal(crypto_setup(&err), REDRESS_OK);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/redress-test-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	snprintf(f->keys, sizeof(f->keys), "%s/t.keys", f->dir);
-	assert_int_equal(keydir_create(f->keys, &err), REDRESS_OK);
-	assert_int_equal(keydir_open(f->keys, &f->kd, &err), REDRESS_OK);
-	assert_int_equal(store_open(f->db, STORE_OPEN_CREATE, &f->store, &err), REDRESS_OK);
-	assert_int_equal(
-	    tlog_create(f->store, keydir_log_key(f->kd), "test.example/log", "test", modules, &err),
-	    REDRESS_OK);
-	assert_int_equal(tlog_open(f->store, keydir_log_key(f->kd), modules, &f->log, &err), REDRESS_OK);
-	assert_int_equal(tlog_set_actor(f->log, "os:tester", &err), REDRESS_OK);
-	*state = f;
+	*state = logfix_new(modules, "test.example/log");
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	char cmd[256];
-
-	tlog_close(&f->log);
-	store_close(&f->store);
-	keydir_close(&f->kd);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	logfix_free(*state);
 	return 0;
 }
 
 static void
-open_account(struct fixture *f, const char *code, const char *cur, enum ledger_kind kind, int no_overdraft)
+open_account(struct logfix *f, const char *code, const char *cur, enum ledger_kind kind, int no_overdraft)
 {
 	struct ledger_account_spec spec = {code, cur, kind, NULL, no_overdraft};
 	struct redress_error err;
@@ -85,7 +52,7 @@ open_account(struct fixture *f, const char *code, const char *cur, enum ledger_k
 
 /* Runs one transfer in its own change; returns its result code. */
 static enum redress_err
-transfer(struct fixture *f, const char *id, const char *from, const char *to, const char *amount, int pending,
+transfer(struct logfix *f, const char *id, const char *from, const char *to, const char *amount, int pending,
          int *replayed, struct redress_error *err)
 {
 	struct ledger_transfer_request req = {id, from, to, amount, pending, NULL};
@@ -102,7 +69,7 @@ transfer(struct fixture *f, const char *id, const char *from, const char *to, co
 }
 
 static int64_t
-balance(struct fixture *f, const char *code, int with_pending)
+balance(struct logfix *f, const char *code, int with_pending)
 {
 	struct ledger_account a;
 	struct redress_error err;
@@ -113,58 +80,8 @@ balance(struct fixture *f, const char *code, int with_pending)
 	return with_pending ? available : posted;
 }
 
-static uint64_t
-log_size(struct fixture *f)
-{
-	struct redress_error err;
-	uint64_t size;
-
-	assert_int_equal(tlog_size(f->log, &size, &err), REDRESS_OK);
-	return size;
-}
-
 static void
-assert_audit_clean(struct fixture *f)
-{
-	struct audit_report *r = calloc(1, sizeof(*r));
-	struct redress_error err;
-	unsigned i;
-
-	assert_non_null(r);
-	assert_int_equal(audit_verify(f->log, sign_key_public(keydir_log_key(f->kd)), r, &err), REDRESS_OK);
-	for (i = 0; i < r->nfindings; i++)
-		fprintf(stderr, "finding: %s\n", r->findings[i]);
-	assert_int_equal(r->nfindings, 0);
-	assert_int_equal(r->events, log_size(f));
-	/* The in-memory fold agreed with every table: no row-by-row replay was needed. */
-	assert_int_equal(r->replayed, 0);
-	free(r);
-}
-
-/* Runs the audit and checks that some finding contains needle. */
-static void
-assert_audit_finds(struct fixture *f, const char *needle)
-{
-	struct audit_report *r = calloc(1, sizeof(*r));
-	struct redress_error err;
-	unsigned i;
-	int found = 0;
-
-	assert_non_null(r);
-	assert_int_equal(audit_verify(f->log, sign_key_public(keydir_log_key(f->kd)), r, &err), REDRESS_OK);
-	for (i = 0; i < r->nfindings; i++)
-		if (strstr(r->findings[i], needle) != NULL)
-			found = 1;
-	if (!found)
-		for (i = 0; i < r->nfindings; i++)
-			fprintf(stderr, "finding: %s\n", r->findings[i]);
-	free(r);
-	if (!found)
-		fail_msg("no finding contains '%s'", needle);
-}
-
-static void
-fund(struct fixture *f)
+fund(struct logfix *f)
 {
 	struct redress_error err;
 
@@ -177,7 +94,7 @@ fund(struct fixture *f)
 static void
 test_double_entry_and_balances(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct redress_error err;
 
 	fund(f);
@@ -187,36 +104,36 @@ test_double_entry_and_balances(void **state)
 	assert_int_equal(balance(f, "bank", 0), 700);
 	/* A liability debited goes down on its normal side. */
 	assert_int_equal(balance(f, "payable", 0), -300);
-	assert_audit_clean(f);
+	logfix_audit_clean(f);
 }
 
 static void
 test_idempotent_retry(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct redress_error err;
 	uint64_t before;
 	int replayed = 0;
 
 	fund(f);
-	before = log_size(f);
+	before = logfix_size(f);
 	assert_int_equal(transfer(f, "in-1", "income", "bank", "1000", 0, &replayed, &err), REDRESS_OK);
 	assert_int_equal(replayed, 1);
 	/* The retry appended nothing but the commit's checkpoint. */
-	assert_int_equal(log_size(f), before);
+	assert_int_equal(logfix_size(f), before);
 	assert_int_equal(balance(f, "bank", 0), 1000);
 	assert_int_equal(transfer(f, "in-1", "income", "bank", "999", 0, NULL, &err), REDRESS_E_CONFLICT);
 	assert_non_null(strstr(err.message, "--amount"));
 	assert_int_equal(transfer(f, "in-1", "income", "bank", "1000", 1, NULL, &err), REDRESS_E_CONFLICT);
 	assert_non_null(strstr(err.message, "--pending"));
-	assert_int_equal(log_size(f), before);
-	assert_audit_clean(f);
+	assert_int_equal(logfix_size(f), before);
+	logfix_audit_clean(f);
 }
 
 static void
 test_overdraft_counts_pending(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct redress_error err;
 	uint64_t before;
 
@@ -224,19 +141,19 @@ test_overdraft_counts_pending(void **state)
 	assert_int_equal(transfer(f, "hold", "bank", "payable", "600", 1, NULL, &err), REDRESS_OK);
 	assert_int_equal(balance(f, "bank", 0), 1000);
 	assert_int_equal(balance(f, "bank", 1), 400);
-	before = log_size(f);
+	before = logfix_size(f);
 	assert_int_equal(transfer(f, "too-much", "bank", "payable", "401", 0, NULL, &err), REDRESS_E_REFUSED);
 	assert_non_null(strstr(err.message, "bank"));
-	assert_int_equal(log_size(f), before);
+	assert_int_equal(logfix_size(f), before);
 	assert_int_equal(transfer(f, "exact", "bank", "payable", "400", 0, NULL, &err), REDRESS_OK);
 	assert_int_equal(balance(f, "bank", 1), 0);
-	assert_audit_clean(f);
+	logfix_audit_clean(f);
 }
 
 static void
 test_overdraft_both_sides(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct redress_error err;
 
 	fund(f);
@@ -248,13 +165,13 @@ test_overdraft_both_sides(void **state)
 	assert_int_equal(transfer(f, "t2", "strict", "owed", "50", 0, NULL, &err), REDRESS_OK);
 	assert_int_equal(transfer(f, "t3", "bank", "strict", "50", 0, NULL, &err), REDRESS_OK);
 	assert_int_equal(balance(f, "strict", 0), 0);
-	assert_audit_clean(f);
+	logfix_audit_clean(f);
 }
 
 static void
 test_two_phase(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct redress_error err;
 	struct ledger_transfer t;
 
@@ -277,19 +194,19 @@ test_two_phase(void **state)
 	assert_int_equal(ledger_transfer_void(f->log, "in-1", &t, &err), REDRESS_E_CONFLICT);
 	assert_int_equal(ledger_transfer_post(f->log, "nope", &t, &err), REDRESS_E_NOTFOUND);
 	tlog_rollback(f->log);
-	assert_audit_clean(f);
+	logfix_audit_clean(f);
 }
 
 static void
 test_refusals_change_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct redress_error err;
 	uint64_t before;
 
 	fund(f);
 	open_account(f, "usd", "USD", LEDGER_ASSET, 0);
-	before = log_size(f);
+	before = logfix_size(f);
 	assert_int_equal(transfer(f, "x", "bank", "nowhere", "1", 0, NULL, &err), REDRESS_E_NOTFOUND);
 	assert_non_null(strstr(err.message, "nowhere"));
 	assert_int_equal(transfer(f, "x", "bank", "usd", "1", 0, NULL, &err), REDRESS_E_REFUSED);
@@ -300,15 +217,15 @@ test_refusals_change_nothing(void **state)
 	assert_int_equal(transfer(f, "x/y", "bank", "payable", "1", 0, NULL, &err), REDRESS_E_INVALID);
 	assert_int_equal(transfer(f, "x", "bank", "payable", "99999999999999999999", 0, NULL, &err),
 	                 REDRESS_E_OVERFLOW);
-	assert_int_equal(log_size(f), before);
+	assert_int_equal(logfix_size(f), before);
 	assert_int_equal(balance(f, "bank", 0), 1000);
-	assert_audit_clean(f);
+	logfix_audit_clean(f);
 }
 
 static void
 test_totals_overflow_is_an_error(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct redress_error err;
 	char max[32];
 
@@ -318,13 +235,13 @@ test_totals_overflow_is_an_error(void **state)
 	assert_int_equal(transfer(f, "big", "src", "dst", max, 0, NULL, &err), REDRESS_OK);
 	assert_int_equal(transfer(f, "one-more", "src", "dst", "1", 0, NULL, &err), REDRESS_E_OVERFLOW);
 	assert_int_equal(balance(f, "dst", 0), INT64_MAX);
-	assert_audit_clean(f);
+	logfix_audit_clean(f);
 }
 
 static void
 test_exchange(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct ledger_exchange_request fx = {"fx-1", "jpy", "1000000000", "krw", "10800000000", NULL};
 	struct ledger_transfer out, in;
 	struct redress_error err;
@@ -346,14 +263,14 @@ test_exchange(void **state)
 	assert_int_equal(balance(f, "krw", 0), 10800000000LL);
 
 	/* The same exchange again: nothing; with another amount: refused. */
-	before = log_size(f);
+	before = logfix_size(f);
 	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
 	assert_int_equal(ledger_exchange(f->log, &fx, NULL, NULL, &replayed, &err), REDRESS_OK);
 	assert_int_equal(replayed, 1);
 	fx.to_amount = "10800000001";
 	assert_int_equal(ledger_exchange(f->log, &fx, NULL, NULL, NULL, &err), REDRESS_E_CONFLICT);
 	tlog_rollback(f->log);
-	assert_int_equal(log_size(f), before);
+	assert_int_equal(logfix_size(f), before);
 
 	/* A second exchange that would overdraw: neither leg is booked. */
 	fx.id = "fx-2";
@@ -362,15 +279,15 @@ test_exchange(void **state)
 	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
 	assert_int_equal(ledger_exchange(f->log, &fx, NULL, NULL, NULL, &err), REDRESS_E_REFUSED);
 	tlog_rollback(f->log);
-	assert_int_equal(log_size(f), before);
+	assert_int_equal(logfix_size(f), before);
 	assert_int_equal(ledger_transfer_get(f->store, "fx-2/in", &in, &err), REDRESS_E_NOTFOUND);
-	assert_audit_clean(f);
+	logfix_audit_clean(f);
 }
 
 static void
 test_checkpoint_and_proofs(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], leaf[MERKLE_HASH_SIZE], root[MERKLE_HASH_SIZE];
 	struct note_verifier v;
 	struct redress_error err;
@@ -388,7 +305,7 @@ test_checkpoint_and_proofs(void **state)
 	assert_int_equal(note_vkey_parse(vkey.data, &v, &err), REDRESS_OK);
 	assert_int_equal(note_verify(note.data, note.len, &v, &text_len, &err), REDRESS_OK);
 	assert_int_equal(checkpoint_parse(note.data, text_len, &cp, &err), REDRESS_OK);
-	size = log_size(f);
+	size = logfix_size(f);
 	assert_int_equal(cp.size, size);
 	assert_string_equal(cp.origin, "test.example/log");
 	assert_int_equal(tlog_root_at(f->log, size, root, &err), REDRESS_OK);
@@ -414,7 +331,7 @@ test_checkpoint_and_proofs(void **state)
 static void
 test_wrong_key_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	struct sign_key *other = NULL;
 	struct redress_error err;
 	struct tlog *log = NULL;
@@ -427,102 +344,95 @@ test_wrong_key_refused(void **state)
 
 /* Edits made with plain SQL, behind the log's back, must each be named. */
 static void
-tamper(struct fixture *f, const char *sql)
-{
-	struct redress_error err;
-
-	assert_int_equal(store_exec(f->store, sql, &err), REDRESS_OK);
-}
-
-static void
 test_audit_names_edited_balance(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 
 	fund(f);
-	tamper(f, "UPDATE ledger_accounts SET debits_posted = 5000 WHERE code = 'bank'");
-	assert_audit_finds(f, "ledger_accounts 'bank': debits_posted is '5000'");
+	logfix_tamper(f, "UPDATE ledger_accounts SET debits_posted = 5000 WHERE code = 'bank'");
+	logfix_audit_finds(f, "ledger_accounts 'bank': debits_posted is '5000'");
 }
 
 static void
 test_audit_names_inserted_row(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 
 	fund(f);
-	tamper(f, "INSERT INTO ledger_transfers VALUES "
-	          "('ghost','bank','income',1,'KRW',0,'posted',NULL,NULL,1,NULL)");
-	assert_audit_finds(f, "ledger_transfers 'ghost': row in the database that no event created");
+	logfix_tamper(f, "INSERT INTO ledger_transfers VALUES "
+	                 "('ghost','bank','income',1,'KRW',0,'posted',NULL,NULL,1,NULL)");
+	logfix_audit_finds(f, "ledger_transfers 'ghost': row in the database that no event created");
 }
 
 static void
 test_audit_names_deleted_row(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 
 	fund(f);
-	tamper(f, "DELETE FROM ledger_transfers WHERE id = 'in-1'");
-	assert_audit_finds(f, "ledger_transfers 'in-1': row the log creates is missing");
+	logfix_tamper(f, "DELETE FROM ledger_transfers WHERE id = 'in-1'");
+	logfix_audit_finds(f, "ledger_transfers 'in-1': row the log creates is missing");
 }
 
 static void
 test_audit_names_deleted_event(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 
 	fund(f);
-	tamper(f, "DELETE FROM log_events WHERE seq = 2");
-	assert_audit_finds(f, "event 2 missing");
+	logfix_tamper(f, "DELETE FROM log_events WHERE seq = 2");
+	logfix_audit_finds(f, "event 2 missing");
 }
 
 static void
 test_audit_names_truncated_log(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 	char sql[128];
 
 	fund(f);
 	snprintf(sql, sizeof(sql), "DELETE FROM log_events WHERE seq = %llu",
-	         (unsigned long long)(log_size(f) - 1));
-	tamper(f, sql);
-	assert_audit_finds(f, "deleted from the end");
+	         (unsigned long long)(logfix_size(f) - 1));
+	logfix_tamper(f, sql);
+	logfix_audit_finds(f, "deleted from the end");
 }
 
 static void
 test_audit_names_altered_event(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 
 	fund(f);
-	tamper(f, "UPDATE log_events SET body = CAST(replace(CAST(body AS TEXT), '\"amount\":1000', "
-	          "'\"amount\":9000')"
-	          " AS BLOB) WHERE seq = 4");
-	assert_audit_finds(f, "event 4 was altered");
+	logfix_tamper(f, "UPDATE log_events SET body = CAST(replace(CAST(body AS TEXT), '\"amount\":1000', "
+	                 "'\"amount\":9000')"
+	                 " AS BLOB) WHERE seq = 4");
+	logfix_audit_finds(f, "event 4 was altered");
 }
 
 static void
 test_audit_names_reordered_events(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 
 	fund(f);
-	tamper(f, "UPDATE log_events SET seq = -1 WHERE seq = 2;"
-	          "UPDATE log_events SET seq = 2 WHERE seq = 3;"
-	          "UPDATE log_events SET seq = 3 WHERE seq = -1;");
-	assert_audit_finds(f, "history reordered");
+	logfix_tamper(f, "UPDATE log_events SET seq = -1 WHERE seq = 2;"
+	                 "UPDATE log_events SET seq = 2 WHERE seq = 3;"
+	                 "UPDATE log_events SET seq = 3 WHERE seq = -1;");
+	logfix_audit_finds(f, "history reordered");
 }
 
 static void
 test_audit_names_rewritten_tree(void **state)
 {
-	struct fixture *f = *state;
+	struct logfix *f = *state;
 
 	fund(f);
 	/* A forger who rewrites an event and its whole tree still cannot re-sign. */
-	tamper(f, "UPDATE log_nodes SET hash = zeroblob(32) WHERE id = (SELECT max(id) FROM log_nodes)");
-	assert_audit_finds(f, "does not match the events");
-	tamper(f, "UPDATE log_checkpoints SET note = replace(note, 'test.example', 'test.exampl3')");
-	assert_audit_finds(f, "checkpoint at size");
+	logfix_tamper(f,
+	              "UPDATE log_nodes SET hash = zeroblob(32) WHERE id = (SELECT max(id) FROM log_nodes)");
+	logfix_audit_finds(f, "does not match the events");
+	logfix_tamper(f, "UPDATE log_checkpoints SET note = replace(note, 'test.example', 'test.exampl3')");
+	logfix_audit_finds(f, "checkpoint at size");
 }
 
 int

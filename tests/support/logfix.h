@@ -1,0 +1,46 @@
+/*
+ * logfix.h -- the fixture the cmocka tests of domain modules share: a
+ * fresh database with its key directory and an open log in a temporary
+ * directory, and the audit checks every such test makes.  Unit tests only
+ * (it calls cmocka); the fuzz targets do not link it.
+ */
+#ifndef REDRESS_TESTS_LOGFIX_H
+#define REDRESS_TESTS_LOGFIX_H
+
+#include <stdint.h>
+
+#include "crypto/keydir.h"
+#include "log/tlog.h"
+#include "store/store.h"
+
+struct logfix {
+	char dir[64]; /* the temporary directory, removed by logfix_free */
+	char db[128];
+	char keys[128];
+	struct store *store;
+	struct keydir *kd;
+	struct tlog *log; /* created with origin, its actor "os:tester" */
+};
+
+/* A new database, keys and log with modules (NULL-terminated); fails the test on error. */
+struct logfix *logfix_new(const struct event_module *const *modules, const char *origin);
+
+/* Closes everything and removes the directory. */
+void logfix_free(struct logfix *f);
+
+/* The number of events in the log. */
+uint64_t logfix_size(struct logfix *f);
+
+/*
+ * Runs audit verify: no finding, every event read, and the in-memory fold
+ * agreeing with every table (no row-by-row replay needed).
+ */
+void logfix_audit_clean(struct logfix *f);
+
+/* Runs audit verify and fails the test unless some finding contains needle. */
+void logfix_audit_finds(struct logfix *f, const char *needle);
+
+/* Runs SQL on the database behind the log's back. */
+void logfix_tamper(struct logfix *f, const char *sql);
+
+#endif
