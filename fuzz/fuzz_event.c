@@ -1,7 +1,8 @@
 /*
  * fuzz_event.c -- libFuzzer target for the canonical JSON reader
- * (core/canon_read.c) and writer (core/canon.c) and for the ledger's replay
- * of events (domain/ledger/ledger_apply.c).
+ * (core/canon_read.c) and writer (core/canon.c) and for the replay of
+ * events by the ledger (domain/ledger/ledger_apply.c) and the staff accounts
+ * (domain/users/users_apply.c).
  *
  * The reader accepts only canonical form, so whatever canon_read accepts,
  * canon_write_node must write back as exactly the bytes it was given.  If
@@ -9,8 +10,9 @@
  * honest parties could hash the same event differently, and the target
  * aborts.  One document is reused for every input, as audit reuses it.
  *
- * An object is then replayed as a ledger event, the way audit replays the
- * log: its "type" member names the event (a transfer when there is none),
+ * An object is then replayed as an event, the way audit replays the log:
+ * its "type" member names the event (a ledger transfer when there is none;
+ * a "users." type goes to the users module),
  * its "data" member, or else the object itself, is the event's data.  An
  * array replays each object in it in turn, so that the fuzzer can reach
  * sequences such as open, transfer, post.  Replay runs against an in-memory
@@ -32,6 +34,7 @@
 #include "core/canon.h"
 #include "core/error.h"
 #include "domain/ledger/ledger.h"
+#include "domain/users/users.h"
 #include "log/audit.h"
 #include "log/tlog.h"
 #include "store/store.h"
@@ -118,6 +121,8 @@ replay(const struct canon_node *obj, uint64_t seq, struct redress_error *err)
 	ev.actor = "fuzz";
 	ev.at = "2024-06-01T00:00:00Z";
 	ev.data = data != NULL && data->type == CANON_OBJECT ? data : obj;
+	if (strncmp(ev.type, users_module.type_prefix, strlen(users_module.type_prefix)) == 0)
+		return users_module.replay(fuzz_store, &ev, err);
 	return ledger_module.replay(fuzz_store, &ev, err);
 }
 
@@ -131,6 +136,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (store_open(":memory:", STORE_OPEN_CREATE, &fuzz_store, &err) != REDRESS_OK ||
 	    store_exec(fuzz_store, ledger_module.schema, &err) != REDRESS_OK ||
+	    store_exec(fuzz_store, users_module.schema, &err) != REDRESS_OK ||
 	    store_begin(fuzz_store, &err) != REDRESS_OK)
 		abort();
 	for (i = 0; i < sizeof(fuzz_baseline) / sizeof(fuzz_baseline[0]); i++) {
