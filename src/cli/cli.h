@@ -41,10 +41,13 @@ enum redress_err cli_open(struct cli *cli, enum cli_open_mode mode, struct redre
 /*
  * cli_open(), then establishes who is acting (cli->actor) and attributes
  * the log's events to them: while the fund has no staff accounts, the OS
- * user (the bootstrap); once it has, the account named by --as, whose
- * password is read from the file named by REDRESS_PASSWORD_FILE or asked
- * on the terminal.  Opens the keys in either mode: signing in needs the
- * master key.  Then checks that the actor may do perm.
+ * user (the bootstrap, "os:NAME"; --as is then REDRESS_E_REFUSED); once it
+ * has, the account named by --as ("user:NAME"), whose password is read
+ * from the file named by REDRESS_PASSWORD_FILE or asked on the terminal
+ * (no --as, or a wrong name or password: REDRESS_E_REFUSED).  Opens the
+ * keys in either mode: signing in needs the master key.  Then checks that
+ * the actor may do perm (REDRESS_E_REFUSED naming account, role and what).
+ * On failure everything is closed again.
  */
 enum redress_err cli_open_as(struct cli *cli, enum cli_open_mode mode, enum permission perm,
                              struct redress_error *err);

@@ -74,6 +74,8 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 	        REDRESS_OK ||
 	    (rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK)
 		goto fail;
+	/* A new fund has no staff accounts: whoever creates it acts (the bootstrap). */
+	users_bootstrap_actor(cli->os_user, &cli->actor);
 	return REDRESS_OK;
 fail:
 	cli_close(cli);

@@ -88,7 +88,9 @@ enum redress_err users_count(struct store *store, uint64_t *count_r, struct redr
  * Adds an account (an event "users.user.added", inside a change).  The
  * name follows USER_NAME_MAX's rule; the password has at least
  * PASSWORD_MIN characters.  master seals the password's hash.  A name
- * already taken is REDRESS_E_CONFLICT.
+ * already taken is REDRESS_E_CONFLICT.  actor needs PERM_USERS_MANAGE; the
+ * bootstrap actor may add only the first account, an admin (else
+ * REDRESS_E_REFUSED).  On error the caller rolls the change back.
  */
 enum redress_err users_add(struct tlog *log, const struct actor *actor, const struct seal_key *master,
                            const char *name, enum role role, const char *password, struct redress_error *err);
