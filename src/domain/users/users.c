@@ -116,7 +116,7 @@ users_require(const struct actor *actor, enum permission perm, struct redress_er
 	if (users_allows(actor, perm))
 		return REDRESS_OK;
 	if (actor == NULL)
-		return error_set(err, REDRESS_E_REFUSED, "no one is signed in, and no one else may %s",
+		return error_set(err, REDRESS_E_REFUSED, "no one is signed in: only an account may %s",
 		                 users_permission_name(perm));
 	/* Name the roles that may, so the refusal says whom to ask. */
 	roles[0] = '\0';
@@ -124,9 +124,9 @@ users_require(const struct actor *actor, enum permission perm, struct redress_er
 		if (role_perms[i] & PERM_BIT(perm))
 			len += (size_t)snprintf(roles + len, sizeof(roles) - len, "%s%s",
 			                        len > 0 ? " or " : "", role_names[i]);
-	return error_set(err, REDRESS_E_REFUSED, "account '%s' (%s) may not %s: that needs the role %s",
-	                 actor->name, users_role_name(actor->role), users_permission_name(perm),
-	                 roles[0] != '\0' ? roles : "no role has");
+	return error_set(err, REDRESS_E_REFUSED, "account '%s' (%s) may not %s: %s%s", actor->name,
+	                 users_role_name(actor->role), users_permission_name(perm),
+	                 roles[0] != '\0' ? "that needs the role " : "no role may", roles);
 }
 
 enum redress_err
