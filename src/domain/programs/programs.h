@@ -36,9 +36,11 @@
 #include "domain/users/users.h"
 #include "log/tlog.h"
 
-#define PROGRAM_CODE_MAX 64
-#define PROGRAM_NAME_MAX 200
-#define PROGRAM_FILE_MAX (1u << 20)
+#define PROGRAM_CODE_MAX      64
+#define PROGRAM_NAME_MAX      200
+#define PROGRAM_FILE_MAX      (1u << 20)
+#define PROGRAM_APPROVALS_MIN 2  /* four eyes, at least */
+#define PROGRAM_APPROVALS_MAX 10 /* more reviewers than that is a typing error */
 
 struct program {
 	char code[PROGRAM_CODE_MAX + 1];
@@ -50,8 +52,8 @@ struct program {
 	char expense[LEDGER_CODE_MAX + 1];
 	int64_t survivor_amount; /* minor units */
 	int64_t bereaved_amount; /* minor units, shared among heirs */
-	int approvals;
-	uint64_t added_seq;
+	int approvals;           /* different reviewers who must approve a claim */
+	uint64_t added_seq;      /* the event that added it (0 for a program only parsed) */
 };
 
 extern const struct event_module programs_module;
@@ -70,8 +72,16 @@ enum redress_err program_parse(const char *text, size_t len, struct program *p_r
  * REDRESS_E_CONFLICT.  Needs PERM_PROGRAMS_MANAGE.
  */
 enum redress_err program_add(struct tlog *log, const struct actor *actor, const struct program *p,
-			     struct redress_error *err);
+                             struct redress_error *err);
 
-enum redress_err program_get(struct store *store, const char *code, struct program *p_r, struct redress_error *err);
+/* Reads a program; REDRESS_E_NOTFOUND naming code when there is none. */
+enum redress_err program_get(struct store *store, const char *code, struct program *p_r,
+                             struct redress_error *err);
+
+/* Calls fn for each program, in code order; stops at fn's first error. */
+enum redress_err program_each(struct store *store,
+                              enum redress_err (*fn)(void *ctx, const struct program *p,
+                                                     struct redress_error *err),
+                              void *ctx, struct redress_error *err);
 
 #endif

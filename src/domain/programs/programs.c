@@ -1,0 +1,387 @@
+/*
+ * programs.c -- a program file read from outside (jansson), its checks,
+ * and the commands: add (the event, and the program's ledger accounts),
+ * get, each.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "domain/programs/programs_int.h"
+#include "domain/registry/registry.h"
+
+#define PROGRAMS_EVENT_DATA_MAX 4096
+
+/* The fields a program file may hold, each object's in order; anything else is refused. */
+static const char *const top_fields[] = {"accounts", "approvals", "benefits", "code",
+                                         "currency", "cutoff",    "name",     NULL};
+static const char *const account_fields[] = {"expense", "fund", "payable", NULL};
+static const char *const benefit_fields[] = {"bereaved", "survivor", NULL};
+
+static int
+is_exchange_account(const char *code)
+{
+	return strncmp(code, LEDGER_EXCHANGE_PREFIX, strlen(LEDGER_EXCHANGE_PREFIX)) == 0;
+}
+
+static enum redress_err
+account_check(const char *field, const char *code, struct redress_error *err)
+{
+	char what[64];
+	enum redress_err rc;
+
+	snprintf(what, sizeof(what), "field '%s'", field);
+	if ((rc = text_check_id(what, code, LEDGER_CODE_MAX, PROGRAM_ACCOUNT_CHARS, err)) != REDRESS_OK)
+		return rc;
+	if (is_exchange_account(code))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "field '%s': account codes starting with '%s' are the ledger's own", field,
+		                 LEDGER_EXCHANGE_PREFIX);
+	return REDRESS_OK;
+}
+
+enum redress_err
+programs_check(const struct program *p, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = text_check_id("field 'code'", p->code, PROGRAM_CODE_MAX, PROGRAM_CODE_CHARS, err)) !=
+	        REDRESS_OK ||
+	    (rc = text_check("field 'name'", p->name, PROGRAM_NAME_MAX, err)) != REDRESS_OK)
+		return rc;
+	if (currency_find(p->currency, err) == NULL)
+		return error_prefix(err, "field 'currency'");
+	if ((rc = registry_date_check("field 'cutoff'", p->cutoff, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = account_check("accounts.fund", p->fund, err)) != REDRESS_OK ||
+	    (rc = account_check("accounts.payable", p->payable, err)) != REDRESS_OK ||
+	    (rc = account_check("accounts.expense", p->expense, err)) != REDRESS_OK)
+		return rc;
+	if (strcmp(p->fund, p->payable) == 0 || strcmp(p->fund, p->expense) == 0 ||
+	    strcmp(p->payable, p->expense) == 0)
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "field 'accounts': fund, payable and expense must be three different accounts");
+	if (p->survivor_amount < 0)
+		return error_set(err, REDRESS_E_INVALID, "field 'benefits.survivor' is negative");
+	if (p->bereaved_amount < 0)
+		return error_set(err, REDRESS_E_INVALID, "field 'benefits.bereaved' is negative");
+	if (p->survivor_amount == 0 && p->bereaved_amount == 0)
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "field 'benefits': survivor and bereaved are both zero: the program would pay"
+		    " nothing");
+	if (p->approvals < PROGRAM_APPROVALS_MIN || p->approvals > PROGRAM_APPROVALS_MAX)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "field 'approvals' is %d; it must be %d to %d (different reviewers approve a"
+		                 " claim: four eyes at least)",
+		                 p->approvals, PROGRAM_APPROVALS_MIN, PROGRAM_APPROVALS_MAX);
+	return REDRESS_OK;
+}
+
+/* The dotted name of key inside the object named prefix ("" for the top). */
+static void
+field_name(char *out, size_t size, const char *prefix, const char *key)
+{
+	snprintf(out, size, "%s%s%.64s", prefix, prefix[0] != '\0' ? "." : "", key);
+}
+
+/* Refuses any member of obj not in allowed. */
+static enum redress_err
+only_fields(json_t *obj, const char *const *allowed, const char *prefix, struct redress_error *err)
+{
+	char name[160], list[160];
+	const char *key;
+	json_t *value;
+	size_t i, used;
+
+	json_object_foreach(obj, key, value)
+	{
+		for (i = 0; allowed[i] != NULL && strcmp(allowed[i], key) != 0; i++)
+			;
+		if (allowed[i] != NULL)
+			continue;
+		used = 0;
+		list[0] = '\0';
+		for (i = 0; allowed[i] != NULL && used < sizeof(list); i++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i > 0 ? ", " : "",
+			                         allowed[i]);
+		field_name(name, sizeof(name), prefix, key);
+		return error_set(err, REDRESS_E_INVALID, "unknown field '%s' (the fields%s%s are: %s)", name,
+		                 prefix[0] != '\0' ? " of " : "", prefix, list);
+	}
+	return REDRESS_OK;
+}
+
+/* The member key of obj, which must be there and of type want ("a string", ...). */
+static json_t *
+member(json_t *obj, const char *prefix, const char *key, int (*is)(const json_t *), const char *want,
+       struct redress_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	char name[160];
+
+	field_name(name, sizeof(name), prefix, key);
+	if (v == NULL) {
+		error_set(err, REDRESS_E_INVALID, "field '%s' is missing", name);
+		return NULL;
+	}
+	if (!is(v)) {
+		error_set(err, REDRESS_E_INVALID, "field '%s' must be %s", name, want);
+		return NULL;
+	}
+	return v;
+}
+
+static int
+is_string(const json_t *v)
+{
+	return json_is_string(v);
+}
+
+static int
+is_object(const json_t *v)
+{
+	return json_is_object(v);
+}
+
+static int
+is_integer(const json_t *v)
+{
+	return json_is_integer(v);
+}
+
+/* Copies the string member key into dst (size bytes), refusing what does not fit. */
+static enum redress_err
+string_field(json_t *obj, const char *prefix, const char *key, char *dst, size_t size,
+             struct redress_error *err)
+{
+	json_t *v = member(obj, prefix, key, is_string, "a string", err);
+	char name[160];
+	size_t len;
+
+	if (v == NULL)
+		return err->code;
+	field_name(name, sizeof(name), prefix, key);
+	len = json_string_length(v);
+	if (len != strlen(json_string_value(v)))
+		return error_set(err, REDRESS_E_INVALID, "field '%s' holds a NUL character", name);
+	if (len >= size)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is %zu bytes long; the limit is %zu",
+		                 name, len, size - 1);
+	memcpy(dst, json_string_value(v), len + 1);
+	return REDRESS_OK;
+}
+
+/* An amount: decimal text in the program's currency, "100000000" or "1250.50". */
+static enum redress_err
+amount_field(json_t *obj, const char *key, const struct currency *cur, int64_t *minor_r,
+             struct redress_error *err)
+{
+	char text[MONEY_TEXT_SIZE + 8];
+	enum redress_err rc;
+
+	if ((rc = string_field(obj, "benefits", key, text, sizeof(text), err)) != REDRESS_OK)
+		return rc;
+	if ((rc = money_parse(text, cur, minor_r, err)) != REDRESS_OK)
+		return error_prefix(err, "field 'benefits.%s'", key);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+parse_object(json_t *root, struct program *p, struct redress_error *err)
+{
+	const struct currency *cur;
+	json_t *accounts, *benefits, *approvals;
+	json_int_t n;
+	enum redress_err rc;
+
+	if ((rc = only_fields(root, top_fields, "", err)) != REDRESS_OK ||
+	    (rc = string_field(root, "", "code", p->code, sizeof(p->code), err)) != REDRESS_OK ||
+	    (rc = string_field(root, "", "name", p->name, sizeof(p->name), err)) != REDRESS_OK ||
+	    (rc = string_field(root, "", "currency", p->currency, sizeof(p->currency), err)) != REDRESS_OK ||
+	    (rc = string_field(root, "", "cutoff", p->cutoff, sizeof(p->cutoff), err)) != REDRESS_OK)
+		return rc;
+	if ((cur = currency_find(p->currency, err)) == NULL)
+		return error_prefix(err, "field 'currency'");
+	if ((accounts = member(root, "", "accounts", is_object, "an object", err)) == NULL)
+		return err->code;
+	if ((rc = only_fields(accounts, account_fields, "accounts", err)) != REDRESS_OK ||
+	    (rc = string_field(accounts, "accounts", "fund", p->fund, sizeof(p->fund), err)) != REDRESS_OK ||
+	    (rc = string_field(accounts, "accounts", "payable", p->payable, sizeof(p->payable), err)) !=
+	        REDRESS_OK ||
+	    (rc = string_field(accounts, "accounts", "expense", p->expense, sizeof(p->expense), err)) !=
+	        REDRESS_OK)
+		return rc;
+	if ((benefits = member(root, "", "benefits", is_object, "an object", err)) == NULL)
+		return err->code;
+	if ((rc = only_fields(benefits, benefit_fields, "benefits", err)) != REDRESS_OK ||
+	    (rc = amount_field(benefits, "survivor", cur, &p->survivor_amount, err)) != REDRESS_OK ||
+	    (rc = amount_field(benefits, "bereaved", cur, &p->bereaved_amount, err)) != REDRESS_OK)
+		return rc;
+	if ((approvals = member(root, "", "approvals", is_integer, "a whole number", err)) == NULL)
+		return err->code;
+	n = json_integer_value(approvals);
+	if (n < PROGRAM_APPROVALS_MIN || n > PROGRAM_APPROVALS_MAX)
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "field 'approvals' is %lld; it must be %d to %d (different reviewers approve a"
+		    " claim: four eyes at least)",
+		    (long long)n, PROGRAM_APPROVALS_MIN, PROGRAM_APPROVALS_MAX);
+	p->approvals = (int)n;
+	memcpy(p->currency, cur->code, sizeof(p->currency));
+	return programs_check(p, err);
+}
+
+enum redress_err
+program_parse(const char *text, size_t len, struct program *p_r, struct redress_error *err)
+{
+	struct program p;
+	json_error_t jerr;
+	json_t *root;
+	enum redress_err rc;
+
+	if (len > PROGRAM_FILE_MAX)
+		return error_set(err, REDRESS_E_INVALID, "the program file is %zu bytes; the limit is %u",
+		                 len, PROGRAM_FILE_MAX);
+	memset(&p, 0, sizeof(p));
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return error_set(err, REDRESS_E_INVALID, "%d:%d: %s", jerr.line, jerr.column, jerr.text);
+	if (!json_is_object(root))
+		rc = error_set(err, REDRESS_E_INVALID, "1:1: a program file is one JSON object");
+	else
+		rc = parse_object(root, &p, err);
+	json_decref(root);
+	if (rc == REDRESS_OK)
+		*p_r = p;
+	return rc;
+}
+
+enum redress_err
+program_get(struct store *store, const char *code, struct program *p_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &programs_q_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, code);
+	switch (store_step(st, err)) {
+	case STORE_ROW: programs_read(st, p_r); return REDRESS_OK;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND,
+		                 "no program '%.64s' (add it with 'redress program add --file PROGRAM.json')",
+		                 code);
+	default: return err->code;
+	}
+}
+
+static const struct store_query q_all = {
+    "programs.all", "SELECT code, name, currency, cutoff, fund, payable, expense, survivor_amount,"
+                    " bereaved_amount, approvals, added_seq FROM programs_programs ORDER BY code"};
+
+enum redress_err
+program_each(struct store *store,
+             enum redress_err (*fn)(void *ctx, const struct program *p, struct redress_error *err), void *ctx,
+             struct redress_error *err)
+{
+	struct program p;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_all, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		programs_read(st, &p);
+		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+/*
+ * Opens the account code when it is missing (no_overdraft as given); an
+ * account already there must be of kind in the program's currency, and the
+ * fund, an asset, no-overdraft: the fund can never pay out more than it
+ * holds.
+ */
+static enum redress_err
+program_account(struct tlog *log, const struct program *p, const char *field, const char *code,
+                enum ledger_kind kind, int no_overdraft, const char *name, struct redress_error *err)
+{
+	struct ledger_account_spec spec;
+	struct ledger_account a;
+	enum redress_err rc;
+
+	int need_no_overdraft = kind == LEDGER_ASSET;
+
+	rc = ledger_account_get(tlog_store(log), code, &a, err);
+	if (rc == REDRESS_OK) {
+		if (a.kind != kind || strcmp(a.currency, p->currency) != 0 ||
+		    (need_no_overdraft && !a.no_overdraft))
+			return error_set(err, REDRESS_E_REFUSED,
+			                 "%s: account '%s' exists as %s %s%s; program '%s' needs %s %s%s",
+			                 field, code, a.currency, ledger_kind_name(a.kind),
+			                 a.no_overdraft ? " (no overdraft)" : "", p->code, p->currency,
+			                 ledger_kind_name(kind),
+			                 need_no_overdraft ? " that may not go below zero" : "");
+		return REDRESS_OK;
+	}
+	if (rc != REDRESS_E_NOTFOUND)
+		return rc;
+	memset(&spec, 0, sizeof(spec));
+	spec.code = code;
+	spec.currency = p->currency;
+	spec.kind = kind;
+	spec.name = name;
+	spec.no_overdraft = no_overdraft;
+	if ((rc = ledger_account_open(log, &spec, NULL, err)) != REDRESS_OK)
+		return error_prefix(err, "%s", field);
+	return REDRESS_OK;
+}
+
+enum redress_err
+program_add(struct tlog *log, const struct actor *actor, const struct program *p, struct redress_error *err)
+{
+	char fund_name[LEDGER_NAME_MAX + 1], payable_name[LEDGER_NAME_MAX + 1],
+	    expense_name[LEDGER_NAME_MAX + 1];
+	struct program q = *p, old;
+	struct buf data;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_PROGRAMS_MANAGE, err)) != REDRESS_OK ||
+	    (rc = programs_check(&q, err)) != REDRESS_OK)
+		return rc;
+	rc = program_get(tlog_store(log), q.code, &old, err);
+	if (rc == REDRESS_OK)
+		return error_set(
+		    err, REDRESS_E_CONFLICT,
+		    "program '%s' already exists (added by event %llu); a program is never changed:"
+		    " add a new one under a new code",
+		    q.code, (unsigned long long)old.added_seq);
+	if (rc != REDRESS_E_NOTFOUND)
+		return rc;
+	snprintf(fund_name, sizeof(fund_name), "Fund of program %s", q.code);
+	snprintf(payable_name, sizeof(payable_name), "Benefits payable under program %s", q.code);
+	snprintf(expense_name, sizeof(expense_name), "Benefits under program %s", q.code);
+	/*
+	 * The payable may not go below zero either: the fund never pays a
+	 * beneficiary more than the program owes.
+	 */
+	if ((rc = program_account(log, &q, "accounts.fund", q.fund, LEDGER_ASSET, 1, fund_name, err)) !=
+	        REDRESS_OK ||
+	    (rc = program_account(log, &q, "accounts.payable", q.payable, LEDGER_LIABILITY, 1, payable_name,
+	                          err)) != REDRESS_OK ||
+	    (rc = program_account(log, &q, "accounts.expense", q.expense, LEDGER_EXPENSE, 0, expense_name,
+	                          err)) != REDRESS_OK)
+		return rc;
+	buf_init(&data, PROGRAMS_EVENT_DATA_MAX);
+	if ((rc = programs_encode(&data, &q, err)) == REDRESS_OK &&
+	    (rc = buf_error(&data, err)) == REDRESS_OK &&
+	    (rc = tlog_append(log, PROGRAMS_EV_ADDED, data.data, data.len, &q.added_seq, err)) == REDRESS_OK)
+		rc = programs_apply(tlog_store(log), &q, err);
+	buf_free(&data);
+	return rc;
+}

@@ -1,0 +1,322 @@
+/*
+ * programs_apply.c -- the programs' event and table: encoding the event,
+ * reading it back, applying it, replaying it, and folding it for audit's
+ * fast path.  A program is never changed once added, so each row is final
+ * when its event is read: the fold hashes it at once and keeps only the
+ * code, to refuse a second program under the same code as replay would.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/strmap.h"
+#include "domain/programs/programs_int.h"
+
+static const char programs_schema[] = "CREATE TABLE IF NOT EXISTS programs_programs ("
+                                      " code TEXT PRIMARY KEY,"
+                                      " name TEXT NOT NULL,"
+                                      " currency TEXT NOT NULL,"
+                                      " cutoff TEXT NOT NULL,"
+                                      " fund TEXT NOT NULL,"
+                                      " payable TEXT NOT NULL,"
+                                      " expense TEXT NOT NULL,"
+                                      " survivor_amount INTEGER NOT NULL,"
+                                      " bereaved_amount INTEGER NOT NULL,"
+                                      " approvals INTEGER NOT NULL,"
+                                      " added_seq INTEGER NOT NULL);";
+
+#define PROGRAM_COLUMNS                                                                                      \
+	"code, name, currency, cutoff, fund, payable, expense, survivor_amount, bereaved_amount, approvals," \
+	" added_seq"
+
+const struct store_query programs_q_get = {"programs.get", "SELECT " PROGRAM_COLUMNS
+                                                           " FROM programs_programs WHERE code = ?1"};
+static const struct store_query q_insert = {"programs.insert",
+                                            "INSERT INTO programs_programs (" PROGRAM_COLUMNS
+                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"};
+static const struct store_query q_snapshot = {"programs_programs", "SELECT " PROGRAM_COLUMNS
+                                                                   " FROM programs_programs ORDER BY code"};
+
+static void
+copy_text(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+void
+programs_read(struct store_stmt *st, struct program *p)
+{
+	memset(p, 0, sizeof(*p));
+	copy_text(p->code, sizeof(p->code), store_column_text(st, 0));
+	copy_text(p->name, sizeof(p->name), store_column_text(st, 1));
+	copy_text(p->currency, sizeof(p->currency), store_column_text(st, 2));
+	copy_text(p->cutoff, sizeof(p->cutoff), store_column_text(st, 3));
+	copy_text(p->fund, sizeof(p->fund), store_column_text(st, 4));
+	copy_text(p->payable, sizeof(p->payable), store_column_text(st, 5));
+	copy_text(p->expense, sizeof(p->expense), store_column_text(st, 6));
+	p->survivor_amount = store_column_int64(st, 7);
+	p->bereaved_amount = store_column_int64(st, 8);
+	p->approvals = (int)store_column_int64(st, 9);
+	p->added_seq = (uint64_t)store_column_int64(st, 10);
+}
+
+/*
+ * {"accounts":{"expense","fund","payable"},"approvals","benefits":{"bereaved","survivor"},
+ *  "code","currency","cutoff","name"}: the file's shape, amounts in minor units.
+ */
+enum redress_err
+programs_encode(struct buf *out, const struct program *p, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "accounts");
+	canon_object_begin(&c);
+	canon_key(&c, "expense");
+	canon_string(&c, p->expense);
+	canon_key(&c, "fund");
+	canon_string(&c, p->fund);
+	canon_key(&c, "payable");
+	canon_string(&c, p->payable);
+	canon_object_end(&c);
+	canon_key(&c, "approvals");
+	canon_int(&c, p->approvals);
+	canon_key(&c, "benefits");
+	canon_object_begin(&c);
+	canon_key(&c, "bereaved");
+	canon_int(&c, p->bereaved_amount);
+	canon_key(&c, "survivor");
+	canon_int(&c, p->survivor_amount);
+	canon_object_end(&c);
+	canon_key(&c, "code");
+	canon_string(&c, p->code);
+	canon_key(&c, "currency");
+	canon_string(&c, p->currency);
+	canon_key(&c, "cutoff");
+	canon_string(&c, p->cutoff);
+	canon_key(&c, "name");
+	canon_string(&c, p->name);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+/* Copies a string member into a fixed buffer, refusing what does not fit. */
+static enum redress_err
+field_copy(const struct canon_node *obj, const char *key, char *dst, size_t size, struct redress_error *err)
+{
+	const char *s;
+	enum redress_err rc;
+
+	if ((rc = canon_get_string(obj, key, &s, err)) != REDRESS_OK)
+		return rc;
+	if (strlen(s) >= size)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is too long", key);
+	memcpy(dst, s, strlen(s) + 1);
+	return REDRESS_OK;
+}
+
+/* The member key of obj, which must be an object with only the allowed members. */
+static enum redress_err
+sub_object(const struct canon_node *obj, const char *key, const char *const *allowed,
+           const struct canon_node **sub_r, struct redress_error *err)
+{
+	const struct canon_node *sub = canon_find(obj, key);
+
+	if (sub == NULL || sub->type != CANON_OBJECT)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' must be an object", key);
+	*sub_r = sub;
+	return canon_only_keys(sub, allowed, err);
+}
+
+enum redress_err
+programs_decode(const struct event *ev, struct program *p, struct redress_error *err)
+{
+	static const char *const keys[] = {"accounts", "approvals", "benefits", "code",
+	                                   "currency", "cutoff",    "name",     NULL};
+	static const char *const account_keys[] = {"expense", "fund", "payable", NULL};
+	static const char *const benefit_keys[] = {"bereaved", "survivor", NULL};
+	const struct canon_node *accounts = NULL, *benefits = NULL;
+	int64_t approvals;
+	enum redress_err rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "code", p->code, sizeof(p->code), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "name", p->name, sizeof(p->name), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "currency", p->currency, sizeof(p->currency), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "cutoff", p->cutoff, sizeof(p->cutoff), err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "approvals", &approvals, err)) != REDRESS_OK ||
+	    (rc = sub_object(ev->data, "accounts", account_keys, &accounts, err)) != REDRESS_OK ||
+	    (rc = field_copy(accounts, "fund", p->fund, sizeof(p->fund), err)) != REDRESS_OK ||
+	    (rc = field_copy(accounts, "payable", p->payable, sizeof(p->payable), err)) != REDRESS_OK ||
+	    (rc = field_copy(accounts, "expense", p->expense, sizeof(p->expense), err)) != REDRESS_OK ||
+	    (rc = sub_object(ev->data, "benefits", benefit_keys, &benefits, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(benefits, "survivor", &p->survivor_amount, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(benefits, "bereaved", &p->bereaved_amount, err)) != REDRESS_OK)
+		return rc;
+	if (approvals < PROGRAM_APPROVALS_MIN || approvals > PROGRAM_APPROVALS_MAX)
+		return error_set(err, REDRESS_E_INVALID, "field 'approvals' is %lld", (long long)approvals);
+	p->approvals = (int)approvals;
+	p->added_seq = ev->seq;
+	/* What the commands would refuse, the log may not carry either. */
+	return programs_check(p, err);
+}
+
+enum redress_err
+programs_apply(struct store *store, const struct program *p, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, p->code);
+	store_bind_text(st, 2, p->name);
+	store_bind_text(st, 3, p->currency);
+	store_bind_text(st, 4, p->cutoff);
+	store_bind_text(st, 5, p->fund);
+	store_bind_text(st, 6, p->payable);
+	store_bind_text(st, 7, p->expense);
+	store_bind_int64(st, 8, p->survivor_amount);
+	store_bind_int64(st, 9, p->bereaved_amount);
+	store_bind_int64(st, 10, p->approvals);
+	store_bind_int64(st, 11, (int64_t)p->added_seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+programs_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	struct program p;
+	enum redress_err rc;
+
+	if (strcmp(ev->type, PROGRAMS_EV_ADDED) != 0)
+		return error_set(err, REDRESS_E_INVALID, "unknown programs event type '%.64s'", ev->type);
+	if ((rc = programs_decode(ev, &p, err)) != REDRESS_OK)
+		return rc;
+	return programs_apply(store, &p, err);
+}
+
+struct check_ctx {
+	struct store *store;
+	struct audit_report *report;
+};
+
+/* Each program's accounts are still what it needs: the fund a no-overdraft asset, all in its currency. */
+static enum redress_err
+check_accounts(void *ctx, const struct program *p, struct redress_error *err)
+{
+	static const enum ledger_kind kinds[] = {LEDGER_ASSET, LEDGER_LIABILITY, LEDGER_EXPENSE};
+	const char *codes[] = {p->fund, p->payable, p->expense};
+	struct check_ctx *c = ctx;
+	struct ledger_account a;
+	struct redress_error e;
+	enum redress_err rc;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		rc = ledger_account_get(c->store, codes[i], &a, &e);
+		if (rc == REDRESS_E_NOTFOUND) {
+			audit_finding(c->report, "program '%s': its account '%s' does not exist", p->code,
+			              codes[i]);
+			continue;
+		}
+		if (rc != REDRESS_OK) {
+			*err = e;
+			return rc;
+		}
+		if (a.kind != kinds[i] || strcmp(a.currency, p->currency) != 0 || (i == 0 && !a.no_overdraft))
+			audit_finding(c->report,
+			              "program '%s': account '%s' is %s %s%s, not the %s %s it needs",
+			              p->code, codes[i], a.currency, ledger_kind_name(a.kind),
+			              a.no_overdraft ? " (no overdraft)" : "", p->currency,
+			              i == 0 ? "no-overdraft asset" : ledger_kind_name(kinds[i]));
+	}
+	return REDRESS_OK;
+}
+
+static enum redress_err
+programs_check_tables(struct store *store, struct audit_report *report, struct redress_error *err)
+{
+	struct check_ctx c = {store, report};
+
+	return program_each(store, check_accounts, &c, err);
+}
+
+/* Audit's fast path. */
+static void *
+programs_fold_begin(void)
+{
+	struct strmap *codes = malloc(sizeof(*codes));
+
+	if (codes != NULL)
+		strmap_init(codes);
+	return codes;
+}
+
+static enum redress_err
+programs_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+{
+	struct strmap *codes = model;
+	struct program p;
+	char *code;
+	enum redress_err rc;
+
+	if (strcmp(ev->type, PROGRAMS_EV_ADDED) != 0)
+		return error_set(err, REDRESS_E_INVALID, "unknown programs event type '%.64s'", ev->type);
+	if ((rc = programs_decode(ev, &p, err)) != REDRESS_OK)
+		return rc;
+	if (strmap_get(codes, p.code) != NULL)
+		return error_set(err, REDRESS_E_CONFLICT, "program '%s' is added twice", p.code);
+	if ((code = strdup(p.code)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory folding programs");
+	if ((rc = strmap_put(codes, code, code, err)) != REDRESS_OK) {
+		free(code);
+		return rc;
+	}
+	{
+		const struct audit_value row[] = {
+		    AUDIT_TEXT_VALUE(p.code),           AUDIT_TEXT_VALUE(p.name),
+		    AUDIT_TEXT_VALUE(p.currency),       AUDIT_TEXT_VALUE(p.cutoff),
+		    AUDIT_TEXT_VALUE(p.fund),           AUDIT_TEXT_VALUE(p.payable),
+		    AUDIT_TEXT_VALUE(p.expense),        AUDIT_INT_VALUE(p.survivor_amount),
+		    AUDIT_INT_VALUE(p.bereaved_amount), AUDIT_INT_VALUE(p.approvals),
+		    AUDIT_INT_VALUE(p.added_seq),
+		};
+
+		audit_fold_row(fold, 0, row, sizeof(row) / sizeof(row[0]));
+	}
+	return REDRESS_OK;
+}
+
+static void
+programs_fold_end(void *model, struct audit_fold *fold)
+{
+	struct strmap *codes = model;
+	size_t i;
+
+	(void)fold;
+	for (i = 0; i < codes->cap; i++)
+		free(codes->slots[i].value);
+	strmap_free(codes);
+	free(codes);
+}
+
+static const struct store_query *const programs_snapshots[] = {&q_snapshot, NULL};
+
+const struct event_module programs_module = {
+    .name = "programs",
+    .type_prefix = "programs.",
+    .schema = programs_schema,
+    .snapshots = programs_snapshots,
+    .replay = programs_replay,
+    .check = programs_check_tables,
+    .fold_begin = programs_fold_begin,
+    .fold = programs_fold,
+    .fold_end = programs_fold_end,
+};
