@@ -20,15 +20,18 @@
 
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "crypto/seal.h"
 #include "domain/registry/registry.h"
 #include "domain/users/users.h"
 #include "log/tlog.h"
 
-#define CLAIM_ID_MAX	   16
-#define CLAIM_REASON_MAX   4000
-#define CLAIM_EVIDENCE_MAX (64u << 20) /* bytes in one evidence file */
+#define CLAIM_ID_MAX         16
+#define CLAIM_REASON_MAX     4000
+#define CLAIM_EVIDENCE_MAX   (64u << 20) /* bytes in one evidence file */
+#define CLAIM_FILENAME_MAX   255         /* bytes in an evidence file's base name */
+#define CLAIM_EVIDENCE_FILES 1000        /* evidence files on one claim, at most */
 
 enum claim_state {
 	CLAIM_OPEN,
@@ -44,48 +47,119 @@ struct claim {
 	char victim[REGISTRY_PSEUDONYM_MAX + 1];
 	char claimant[REGISTRY_PSEUDONYM_MAX + 1];
 	enum claim_state state;
-	char opened_by[USER_NAME_MAX + 1];
-	int approvals; /* approvals since the last submission or appeal */
-	int evidence;  /* evidence files attached */
+	char opened_by[TLOG_ACTOR_MAX + 1]; /* the log's actor: "user:NAME", or "os:NAME" for the bootstrap */
+	int approvals_needed;               /* the program's approvals when the claim was opened */
+	int approvals;                      /* approvals since the last submission or appeal */
+	int round;                          /* appeals so far: approvals count within one round */
+	int evidence;                       /* evidence files attached */
 	uint64_t opened_seq;
-	uint64_t decided_seq; /* 0 until approved or denied */
+	uint64_t decided_seq; /* 0 until approved or denied; 0 again after an appeal */
+};
+
+/* A transition, as the history (claim_decision_each) records it. */
+enum claim_action {
+	CLAIM_SUBMIT,
+	CLAIM_APPROVE,
+	CLAIM_DENY,
+	CLAIM_APPEAL,
+};
+
+/* One evidence file, without its content or its (sealed) name. */
+struct claim_evidence {
+	char claim[CLAIM_ID_MAX + 1];
+	int n; /* 1, 2, ... in order of attaching */
+	char sha256[65];
+	int64_t size;
+	char added_by[TLOG_ACTOR_MAX + 1];
+	uint64_t added_seq;
+};
+
+/* One transition of a claim, with who made it. */
+struct claim_decision {
+	uint64_t seq; /* the event */
+	char claim[CLAIM_ID_MAX + 1];
+	enum claim_action action;
+	int round;
+	char actor[TLOG_ACTOR_MAX + 1];
+	int has_reason;
 };
 
 extern const struct event_module claims_module;
 
 const char *claim_state_name(enum claim_state state);
 enum redress_err claim_state_parse(const char *text, enum claim_state *state_r, struct redress_error *err);
+const char *claim_action_name(enum claim_action action); /* "submitted", "approved", ... */
 
 /*
  * Opens a claim under program for victim (a victim in the registry, not
  * erased), claimant defaulting to the victim.  Needs PERM_CLAIMS_INTAKE.
  */
-enum redress_err claim_open(struct tlog *log, const struct actor *actor, const char *program, const char *victim,
-			    const char *claimant, char id_r[CLAIM_ID_MAX + 1], struct redress_error *err);
+enum redress_err claim_open(struct tlog *log, const struct actor *actor, const char *program,
+                            const char *victim, const char *claimant, char id_r[CLAIM_ID_MAX + 1],
+                            struct redress_error *err);
 
 /*
  * Attaches len bytes of evidence named filename (its base name is kept,
  * sealed), sealed under the victim's data key (unwrapped with keys->master);
- * records its SHA-256 (hex) in sha256_r.
+ * records its SHA-256 (hex) in sha256_r.  Only while the claim is open or
+ * denied (new evidence for an appeal): what reviewers are deciding on does
+ * not change under them.  Needs PERM_CLAIMS_INTAKE.
  */
-enum redress_err claim_evidence_add(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-				    const char *id, const char *filename, const void *data, size_t len,
-				    char sha256_r[65], struct redress_error *err);
+enum redress_err claim_evidence_add(struct tlog *log, const struct actor *actor,
+                                    const struct registry_keys *keys, const char *id, const char *filename,
+                                    const void *data, size_t len, char sha256_r[65],
+                                    struct redress_error *err);
 
-/* Transitions; reason may be NULL except for deny.  Wrong state: REDRESS_E_CONFLICT. */
-enum redress_err claim_submit(struct tlog *log, const struct actor *actor, const char *id, struct redress_error *err);
+/*
+ * Transitions; reason may be NULL except for deny.  Wrong state:
+ * REDRESS_E_CONFLICT naming the state.  The actor is the log's
+ * (tlog_actor): an approval by the account that opened the claim, or a
+ * second by the same account in the same round, is REDRESS_E_REFUSED.
+ * submit and appeal need PERM_CLAIMS_INTAKE, approve and deny
+ * PERM_CLAIMS_DECIDE.
+ */
+enum redress_err claim_submit(struct tlog *log, const struct actor *actor, const char *id,
+                              struct redress_error *err);
 enum redress_err claim_approve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-			       const char *id, const char *reason, struct redress_error *err);
+                               const char *id, const char *reason, struct redress_error *err);
 enum redress_err claim_deny(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-			    const char *id, const char *reason, struct redress_error *err);
+                            const char *id, const char *reason, struct redress_error *err);
 enum redress_err claim_appeal(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-			      const char *id, const char *reason, struct redress_error *err);
+                              const char *id, const char *reason, struct redress_error *err);
 
+/* Reads a claim; REDRESS_E_NOTFOUND naming id when there is none. */
 enum redress_err claim_get(struct store *store, const char *id, struct claim *c_r, struct redress_error *err);
 
 /* Calls fn for each claim (state filter: -1 for all; program: NULL for all), in id order. */
 enum redress_err claim_each(struct store *store, int state, const char *program,
-			    enum redress_err (*fn)(void *ctx, const struct claim *c, struct redress_error *err),
-			    void *ctx, struct redress_error *err);
+                            enum redress_err (*fn)(void *ctx, const struct claim *c,
+                                                   struct redress_error *err),
+                            void *ctx, struct redress_error *err);
+
+/* Calls fn for each evidence file of claim id, and each transition, in order. */
+enum redress_err claim_evidence_each(struct store *store, const char *id,
+                                     enum redress_err (*fn)(void *ctx, const struct claim_evidence *e,
+                                                            struct redress_error *err),
+                                     void *ctx, struct redress_error *err);
+enum redress_err claim_decision_each(struct store *store, const char *id,
+                                     enum redress_err (*fn)(void *ctx, const struct claim_decision *d,
+                                                            struct redress_error *err),
+                                     void *ctx, struct redress_error *err);
+
+/*
+ * Opens evidence file n of claim id: appends its bytes to out (whose
+ * maximum must allow them) and its base name to name_r, after checking its
+ * size and SHA-256 against what the log recorded (REDRESS_E_CRYPTO when they
+ * differ).  Needs PERM_CLAIMS_READ.  An erased victim's evidence is gone
+ * with her key: REDRESS_E_NOTFOUND.
+ */
+enum redress_err claim_evidence_read(struct store *store, const struct actor *actor,
+                                     const struct registry_keys *keys, const char *id, int n, struct buf *out,
+                                     char name_r[CLAIM_FILENAME_MAX + 1], struct redress_error *err);
+
+/* Opens the reason of a transition (d->has_reason) into out.  Needs PERM_CLAIMS_READ. */
+enum redress_err claim_reason_read(struct store *store, const struct actor *actor,
+                                   const struct registry_keys *keys, const struct claim_decision *d,
+                                   struct buf *out, struct redress_error *err);
 
 #endif

@@ -118,6 +118,15 @@ enum redress_err registry_get(struct store *store, const char *pseudonym, struct
 			      struct redress_error *err);
 
 /*
+ * The data key of pseudonym, unwrapped with keys->master, for the modules
+ * that seal what concerns a person with it (a claim's evidence files and
+ * decision reasons).  The caller frees *key_r with seal_key_free().  An
+ * erased person, whose key is destroyed, is REDRESS_E_NOTFOUND.
+ */
+enum redress_err registry_data_key(struct store *store, const struct registry_keys *keys, const char *pseudonym,
+				   struct seal_key **key_r, struct redress_error *err);
+
+/*
  * Opens the identity fields of pseudonym into *id_r, and records the reveal
  * as an event (who read whose file, when, why).  reason may be NULL.
  * Needs PERM_PERSONS_REVEAL; an erased person is REDRESS_E_NOTFOUND.

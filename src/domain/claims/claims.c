@@ -1,0 +1,589 @@
+/*
+ * claims.c -- the claims' commands: validate, check the permission, the
+ * state and the rules, append the event, apply it.  Evidence files and
+ * reasons are sealed with the victim's data key.  Reading claims, their
+ * evidence and their history is here too.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "crypto/codec.h"
+#include "crypto/hash.h"
+#include "domain/claims/claims_int.h"
+#include "domain/programs/programs.h"
+
+#define CLAIMS_EVENT_DATA_MAX (CLAIMS_SEALED_MAX + 1024)
+
+static const struct store_query q_count = {"claims.count", "SELECT count(*) FROM claims_claims"};
+static const struct store_query q_by_victim = {
+    "claims.by_victim", "SELECT id, state FROM claims_claims WHERE program = ?1 AND victim = ?2"};
+static const struct store_query q_each = {
+    "claims.each",
+    "SELECT id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round,"
+    " evidence, opened_seq, decided_seq FROM claims_claims"
+    " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR program = ?2) ORDER BY opened_seq"};
+static const struct store_query q_evidence_each = {
+    "claims.evidence.each", "SELECT claim, n, sha256, size, added_by, added_seq FROM claims_evidence"
+                            " WHERE claim = ?1 ORDER BY n"};
+static const struct store_query q_evidence_get = {
+    "claims.evidence.get", "SELECT name, sha256, size FROM claims_evidence WHERE claim = ?1 AND n = ?2"};
+static const struct store_query q_decision_each = {
+    "claims.decision.each",
+    "SELECT seq, claim, action, round, actor, reason IS NOT NULL FROM claims_decisions"
+    " WHERE claim = ?1 ORDER BY seq"};
+static const struct store_query q_reason_get = {
+    "claims.reason.get", "SELECT reason FROM claims_decisions WHERE seq = ?1 AND claim = ?2"};
+static const struct store_query q_blob_put = {
+    "claims.blob.put", "INSERT INTO claims_evidence_blobs (claim, n, part, sealed) VALUES (?1, ?2, ?3, ?4)"};
+static const struct store_query q_blob_parts = {
+    "claims.blob.parts",
+    "SELECT part, sealed FROM claims_evidence_blobs WHERE claim = ?1 AND n = ?2 ORDER BY part"};
+
+static void
+copy_text(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+enum redress_err
+claim_get(struct store *store, const char *id, struct claim *c_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &claims_q_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	switch (store_step(st, err)) {
+	case STORE_ROW: claims_read(st, c_r); return REDRESS_OK;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "no claim '%.32s' (see 'redress claim list')", id);
+	default: return err->code;
+	}
+}
+
+enum redress_err
+claim_each(struct store *store, int state, const char *program,
+           enum redress_err (*fn)(void *ctx, const struct claim *c, struct redress_error *err), void *ctx,
+           struct redress_error *err)
+{
+	struct store_stmt *st;
+	struct claim c;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_each, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, state >= 0 ? claim_state_name((enum claim_state)state) : NULL);
+	store_bind_text(st, 2, program);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		claims_read(st, &c);
+		if ((rc = fn(ctx, &c, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+claim_evidence_each(struct store *store, const char *id,
+                    enum redress_err (*fn)(void *ctx, const struct claim_evidence *e,
+                                           struct redress_error *err),
+                    void *ctx, struct redress_error *err)
+{
+	struct claim_evidence e;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_evidence_each, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		memset(&e, 0, sizeof(e));
+		copy_text(e.claim, sizeof(e.claim), store_column_text(st, 0));
+		e.n = (int)store_column_int64(st, 1);
+		copy_text(e.sha256, sizeof(e.sha256), store_column_text(st, 2));
+		e.size = store_column_int64(st, 3);
+		copy_text(e.added_by, sizeof(e.added_by), store_column_text(st, 4));
+		e.added_seq = (uint64_t)store_column_int64(st, 5);
+		if ((rc = fn(ctx, &e, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+claim_decision_each(struct store *store, const char *id,
+                    enum redress_err (*fn)(void *ctx, const struct claim_decision *d,
+                                           struct redress_error *err),
+                    void *ctx, struct redress_error *err)
+{
+	struct claim_decision d;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_decision_each, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		memset(&d, 0, sizeof(d));
+		d.seq = (uint64_t)store_column_int64(st, 0);
+		copy_text(d.claim, sizeof(d.claim), store_column_text(st, 1));
+		if (!claims_action_parse(store_column_text(st, 2), &d.action))
+			return error_set(err, REDRESS_E_STORE,
+			                 "claims_decisions %llu: unknown action '%.32s'",
+			                 (unsigned long long)d.seq, store_column_text(st, 2));
+		d.round = (int)store_column_int64(st, 3);
+		copy_text(d.actor, sizeof(d.actor), store_column_text(st, 4));
+		d.has_reason = store_column_int64(st, 5) != 0;
+		if ((rc = fn(ctx, &d, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+/* Appends the event in data and returns its position. */
+static enum redress_err
+append(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = buf_error(data, err)) != REDRESS_OK)
+		return rc;
+	return tlog_append(log, type, data->data, data->len, seq_r, err);
+}
+
+/* The victim's data key, unwrapped; the caller frees it with seal_key_free(). */
+static enum redress_err
+victim_key(struct store *store, const struct registry_keys *keys, const char *victim, struct seal_key **key_r,
+           struct redress_error *err)
+{
+	if (keys == NULL || keys->master == NULL)
+		return error_set(err, REDRESS_E_KEYS,
+		                 "the master key is needed to seal or open a claim's files");
+	return registry_data_key(store, keys, victim, key_r, err);
+}
+
+/* A person in the registry who may take part in a claim as role ("victim", "claimant"). */
+static enum redress_err
+person_check(struct store *store, const char *role, const char *pseudonym, struct registry_person *p_r,
+             struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = text_check_id(role, pseudonym, REGISTRY_PSEUDONYM_MAX, "-", err)) != REDRESS_OK)
+		return rc;
+	if ((rc = registry_get(store, pseudonym, p_r, err)) != REDRESS_OK)
+		return error_prefix(err, "%s", role);
+	if (p_r->status == REGISTRY_ERASED)
+		return error_set(err, REDRESS_E_REFUSED, "%s %s was erased: no claim can name her", role,
+		                 pseudonym);
+	return REDRESS_OK;
+}
+
+enum redress_err
+claim_open(struct tlog *log, const struct actor *actor, const char *program, const char *victim,
+           const char *claimant, char id_r[CLAIM_ID_MAX + 1], struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct registry_person v, cl;
+	struct store_stmt *st;
+	struct program p;
+	struct claim c;
+	struct buf data;
+	uint64_t count;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_CLAIMS_INTAKE, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = text_check_id("program", program, PROGRAM_CODE_MAX, "._-", err)) != REDRESS_OK ||
+	    (rc = program_get(store, program, &p, err)) != REDRESS_OK ||
+	    (rc = person_check(store, "victim", victim, &v, err)) != REDRESS_OK)
+		return rc;
+	if (v.kind != REGISTRY_VICTIM)
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "%s is a relative, not a victim: a claim is for a victim (a relative may be its"
+		    " claimant)",
+		    victim);
+	if (claimant == NULL)
+		claimant = victim;
+	else if ((rc = person_check(store, "claimant", claimant, &cl, err)) != REDRESS_OK)
+		return rc;
+	/* One claim per victim and program: a second one would be paid twice. */
+	if ((st = store_query(store, &q_by_victim, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, p.code);
+	store_bind_text(st, 2, victim);
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		return error_set(
+		    err, REDRESS_E_CONFLICT,
+		    "%s already has claim %s under program %s (%s): a denied claim is appealed, not"
+		    " opened again",
+		    victim, store_column_text(st, 0), p.code, store_column_text(st, 1));
+	case STORE_DONE: break;
+	default: return err->code;
+	}
+	if ((st = store_query(store, &q_count, err)) == NULL)
+		return err->code;
+	if (store_step(st, err) != STORE_ROW)
+		return err->code;
+	count = (uint64_t)store_column_int64(st, 0);
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "C-%06llu", (unsigned long long)count + 1);
+	copy_text(c.program, sizeof(c.program), p.code);
+	copy_text(c.victim, sizeof(c.victim), victim);
+	copy_text(c.claimant, sizeof(c.claimant), claimant);
+	copy_text(c.opened_by, sizeof(c.opened_by), tlog_actor(log));
+	c.state = CLAIM_OPEN;
+	c.approvals_needed = p.approvals;
+	buf_init(&data, CLAIMS_EVENT_DATA_MAX);
+	if ((rc = claims_encode_opened(&data, &c, err)) == REDRESS_OK &&
+	    (rc = append(log, CLAIMS_EV_OPENED, &data, &c.opened_seq, err)) == REDRESS_OK)
+		rc = claims_apply_opened(store, &c, err);
+	buf_free(&data);
+	if (rc == REDRESS_OK)
+		memcpy(id_r, c.id, strlen(c.id) + 1);
+	return rc;
+}
+
+/* Checks id and reads the claim. */
+static enum redress_err
+load(struct store *store, const char *id, struct claim *c, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = claims_id_check(id, err)) != REDRESS_OK)
+		return rc;
+	return claim_get(store, id, c, err);
+}
+
+/* Seals the part-th CLAIMS_EVIDENCE_PART bytes of data and stores them beside the event. */
+static enum redress_err
+blob_put(struct store *store, const struct seal_key *key, const struct claim *c, int n, uint64_t part,
+         const void *data, size_t len, struct buf *sealed, struct redress_error *err)
+{
+	char ad[CLAIM_ID_MAX + 64];
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	snprintf(ad, sizeof(ad), "%s/evidence/%d/part/%llu", c->id, n, (unsigned long long)part);
+	buf_reset(sealed);
+	if ((rc = seal_encrypt(key, data, len, ad, sealed, err)) != REDRESS_OK ||
+	    (rc = buf_error(sealed, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_blob_put, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, c->id);
+	store_bind_int64(st, 2, n);
+	store_bind_int64(st, 3, (int64_t)part);
+	store_bind_text(st, 4, sealed->data);
+	return store_run(st, err);
+}
+
+/* The base name of a path: what follows the last '/'. */
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+enum redress_err
+claim_evidence_add(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                   const char *id, const char *filename, const void *data, size_t len, char sha256_r[65],
+                   struct redress_error *err)
+{
+	uint8_t digest[HASH_SHA256_SIZE];
+	char sha256[65], ad[CLAIM_ID_MAX + 64];
+	struct store *store = tlog_store(log);
+	struct seal_key *key = NULL;
+	struct claims_ev_evidence e;
+	struct buf sealed, name, event;
+	const char *base;
+	uint64_t part, seq;
+	size_t off;
+	struct claim c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_CLAIMS_INTAKE, err)) != REDRESS_OK ||
+	    (rc = load(store, id, &c, err)) != REDRESS_OK)
+		return rc;
+	base = base_name(filename);
+	if ((rc = text_check("evidence file name", base, CLAIM_FILENAME_MAX, err)) != REDRESS_OK)
+		return rc;
+	if (len == 0)
+		return error_set(err, REDRESS_E_INVALID, "evidence file '%.64s' is empty", base);
+	if (len > CLAIM_EVIDENCE_MAX)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "evidence file '%.64s' is %zu bytes; the limit is %u", base, len,
+		                 CLAIM_EVIDENCE_MAX);
+	if (!claims_evidence_allowed(c.state))
+		return error_set(err, REDRESS_E_CONFLICT,
+		                 "claim %s is %s: evidence is added only while it is open, or denied (for an"
+		                 " appeal)",
+		                 c.id, claim_state_name(c.state));
+	if (c.evidence >= CLAIM_EVIDENCE_FILES)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "claim %s already has %d evidence files, the most it may have", c.id,
+		                 CLAIM_EVIDENCE_FILES);
+	if ((rc = victim_key(store, keys, c.victim, &key, err)) != REDRESS_OK)
+		return rc;
+	hash_sha256(data, len, digest);
+	codec_hex_encode(digest, sizeof(digest), sha256, sizeof(sha256), NULL);
+
+	memset(&e, 0, sizeof(e));
+	copy_text(e.claim, sizeof(e.claim), c.id);
+	e.n = c.evidence + 1;
+	e.sha256 = sha256;
+	e.size = (int64_t)len;
+	buf_init(&sealed, CODEC_BASE64_SIZE(CLAIMS_EVIDENCE_PART + 64) + 8);
+	buf_init(&name, CLAIMS_SEALED_MAX);
+	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
+	for (off = 0, part = 0, rc = REDRESS_OK; off < len && rc == REDRESS_OK;
+	     off += CLAIMS_EVIDENCE_PART, part++)
+		rc = blob_put(store, key, &c, e.n, part, (const char *)data + off,
+		              len - off < CLAIMS_EVIDENCE_PART ? len - off : CLAIMS_EVIDENCE_PART, &sealed,
+		              err);
+	if (rc != REDRESS_OK)
+		goto out;
+	snprintf(ad, sizeof(ad), "%s/evidence/%d/name", c.id, e.n);
+	if ((rc = seal_encrypt(key, base, strlen(base), ad, &name, err)) != REDRESS_OK ||
+	    (rc = buf_error(&name, err)) != REDRESS_OK)
+		goto out;
+	e.name = name.data;
+	if ((rc = claims_encode_evidence(&event, &e, err)) != REDRESS_OK ||
+	    (rc = append(log, CLAIMS_EV_EVIDENCE, &event, &seq, err)) != REDRESS_OK ||
+	    (rc = claims_apply_evidence(store, &e, tlog_actor(log), seq, err)) != REDRESS_OK)
+		goto out;
+	memcpy(sha256_r, sha256, sizeof(sha256));
+out:
+	buf_free(&sealed);
+	buf_free(&name);
+	buf_free(&event);
+	seal_key_free(&key);
+	return rc;
+}
+
+/*
+ * One transition: permission, state and rules checked first (so that a
+ * refusal changes nothing and says why), then the reason sealed, the event
+ * appended and applied (which checks the rules again, as replay does).
+ */
+static enum redress_err
+transition(struct tlog *log, const struct actor *actor, const struct registry_keys *keys, const char *id,
+           enum claim_action action, const char *reason, struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct claims_ev_transition t;
+	struct seal_key *key = NULL;
+	struct claim c, after;
+	struct buf sealed, event;
+	char ad[CLAIM_ID_MAX + 64];
+	uint64_t seq;
+	int approved_before = 0;
+	enum redress_err rc;
+
+	rc = users_require(
+	    actor, action == CLAIM_APPROVE || action == CLAIM_DENY ? PERM_CLAIMS_DECIDE : PERM_CLAIMS_INTAKE,
+	    err);
+	if (rc != REDRESS_OK || (rc = load(store, id, &c, err)) != REDRESS_OK)
+		return rc;
+	if (action == CLAIM_DENY && (reason == NULL || reason[0] == '\0'))
+		return error_set(err, REDRESS_E_INVALID, "a denial needs a reason (--reason TEXT)");
+	if (reason != NULL && (rc = text_check("reason", reason, CLAIM_REASON_MAX, err)) != REDRESS_OK)
+		return rc;
+	if (action == CLAIM_APPROVE && (rc = claims_approved_by(store, c.id, c.round, tlog_actor(log),
+	                                                        &approved_before, err)) != REDRESS_OK)
+		return rc;
+	after = c;
+	if ((rc = tlog_size(log, &seq, err)) != REDRESS_OK ||
+	    (rc = claims_transition(&after, action, tlog_actor(log), approved_before, seq, err)) !=
+	        REDRESS_OK)
+		return rc;
+
+	memset(&t, 0, sizeof(t));
+	copy_text(t.claim, sizeof(t.claim), c.id);
+	t.action = action;
+	buf_init(&sealed, CLAIMS_SEALED_MAX);
+	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
+	if (reason != NULL) {
+		/* Bound to the claim and the event it belongs to: it cannot be moved to another. */
+		snprintf(ad, sizeof(ad), "%s/reason/%llu", c.id, (unsigned long long)seq);
+		if ((rc = victim_key(store, keys, c.victim, &key, err)) != REDRESS_OK ||
+		    (rc = seal_encrypt(key, reason, strlen(reason), ad, &sealed, err)) != REDRESS_OK ||
+		    (rc = buf_error(&sealed, err)) != REDRESS_OK)
+			goto out;
+		t.reason = sealed.data;
+	}
+	if ((rc = claims_encode_transition(&event, &t, err)) != REDRESS_OK ||
+	    (rc = append(log, claims_action_event(action), &event, &seq, err)) != REDRESS_OK)
+		goto out;
+	rc = claims_apply_transition(store, &t, tlog_actor(log), seq, err);
+out:
+	buf_free(&sealed);
+	buf_free(&event);
+	seal_key_free(&key);
+	return rc;
+}
+
+enum redress_err
+claim_submit(struct tlog *log, const struct actor *actor, const char *id, struct redress_error *err)
+{
+	return transition(log, actor, NULL, id, CLAIM_SUBMIT, NULL, err);
+}
+
+enum redress_err
+claim_approve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys, const char *id,
+              const char *reason, struct redress_error *err)
+{
+	return transition(log, actor, keys, id, CLAIM_APPROVE, reason, err);
+}
+
+enum redress_err
+claim_deny(struct tlog *log, const struct actor *actor, const struct registry_keys *keys, const char *id,
+           const char *reason, struct redress_error *err)
+{
+	return transition(log, actor, keys, id, CLAIM_DENY, reason, err);
+}
+
+enum redress_err
+claim_appeal(struct tlog *log, const struct actor *actor, const struct registry_keys *keys, const char *id,
+             const char *reason, struct redress_error *err)
+{
+	return transition(log, actor, keys, id, CLAIM_APPEAL, reason, err);
+}
+
+enum redress_err
+claim_evidence_read(struct store *store, const struct actor *actor, const struct registry_keys *keys,
+                    const char *id, int n, struct buf *out, char name_r[CLAIM_FILENAME_MAX + 1],
+                    struct redress_error *err)
+{
+	uint8_t digest[HASH_SHA256_SIZE];
+	char sha256[65], want[65], ad[CLAIM_ID_MAX + 64];
+	struct hash_sha256 h;
+	struct seal_key *key = NULL;
+	struct store_stmt *st;
+	struct buf name, part;
+	enum store_step_result r;
+	int64_t size, got = 0, expect_part = 0;
+	size_t start = out->len;
+	struct claim c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_CLAIMS_READ, err)) != REDRESS_OK ||
+	    (rc = load(store, id, &c, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_evidence_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, c.id);
+	store_bind_int64(st, 2, n);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "claim %s has no evidence %d (it has %d)", c.id, n,
+		                 c.evidence);
+	default: return err->code;
+	}
+	buf_init(&name, CLAIM_FILENAME_MAX + 1);
+	buf_init(&part, CLAIMS_EVIDENCE_PART + 1);
+	copy_text(want, sizeof(want), store_column_text(st, 1));
+	size = store_column_int64(st, 2);
+	snprintf(ad, sizeof(ad), "%s/evidence/%d/name", c.id, n);
+	if ((rc = victim_key(store, keys, c.victim, &key, err)) != REDRESS_OK ||
+	    (rc = seal_decrypt(key, store_column_text(st, 0), ad, &name, err)) != REDRESS_OK)
+		goto out;
+	hash_sha256_init(&h);
+	if ((st = store_query(store, &q_blob_parts, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, c.id);
+	store_bind_int64(st, 2, n);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		if (store_column_int64(st, 0) != expect_part) {
+			rc = error_set(err, REDRESS_E_CRYPTO, "evidence %s/%d: part %lld is missing", c.id, n,
+			               (long long)expect_part);
+			goto out;
+		}
+		snprintf(ad, sizeof(ad), "%s/evidence/%d/part/%lld", c.id, n, (long long)expect_part);
+		buf_reset(&part);
+		if ((rc = seal_decrypt(key, store_column_text(st, 1), ad, &part, err)) != REDRESS_OK)
+			goto out;
+		hash_sha256_update(&h, part.data, part.len);
+		buf_append(out, part.data, part.len);
+		got += (int64_t)part.len;
+		expect_part++;
+	}
+	if (r == STORE_ERROR || (rc = buf_error(out, err)) != REDRESS_OK) {
+		rc = err->code;
+		goto out;
+	}
+	hash_sha256_final(&h, digest);
+	codec_hex_encode(digest, sizeof(digest), sha256, sizeof(sha256), NULL);
+	if (got != size || strcmp(sha256, want) != 0) {
+		rc = error_set(
+		    err, REDRESS_E_CRYPTO,
+		    "evidence %s/%d does not match what the log recorded (%lld bytes, SHA-256 %.16s...):"
+		    " the stored file was altered or cut",
+		    c.id, n, (long long)size, want);
+		goto out;
+	}
+	copy_text(name_r, CLAIM_FILENAME_MAX + 1, name.data);
+out:
+	if (rc != REDRESS_OK && out->failed == REDRESS_OK && out->len > start) {
+		/* Nothing of a file that did not check out is handed back. */
+		memset(out->data + start, 0, out->len - start);
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	buf_free(&name);
+	if (part.data != NULL)
+		memset(part.data, 0, part.len);
+	buf_free(&part);
+	seal_key_free(&key);
+	return rc;
+}
+
+enum redress_err
+claim_reason_read(struct store *store, const struct actor *actor, const struct registry_keys *keys,
+                  const struct claim_decision *d, struct buf *out, struct redress_error *err)
+{
+	char ad[CLAIM_ID_MAX + 64];
+	struct seal_key *key = NULL;
+	struct store_stmt *st;
+	struct claim c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_CLAIMS_READ, err)) != REDRESS_OK ||
+	    (rc = load(store, d->claim, &c, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_reason_get, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)d->seq);
+	store_bind_text(st, 2, c.id);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "claim %s has no decision at event %llu", c.id,
+		                 (unsigned long long)d->seq);
+	default: return err->code;
+	}
+	if (store_column_is_null(st, 0))
+		return error_set(err, REDRESS_E_NOTFOUND, "the decision at event %llu gave no reason",
+		                 (unsigned long long)d->seq);
+	snprintf(ad, sizeof(ad), "%s/reason/%llu", c.id, (unsigned long long)d->seq);
+	if ((rc = victim_key(store, keys, c.victim, &key, err)) == REDRESS_OK)
+		rc = seal_decrypt(key, store_column_text(st, 0), ad, out, err);
+	seal_key_free(&key);
+	return rc;
+}

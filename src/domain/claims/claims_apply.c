@@ -1,0 +1,650 @@
+/*
+ * claims_apply.c -- the claims' events and tables: encoding each event,
+ * reading it back, the rules of each transition, and applying events.
+ * Live commands (claims.c) and audit's replay both come through
+ * claims_apply_*, so the tables are by construction a function of the log.
+ *
+ * claims_evidence_blobs is not a projection: the sealed bytes of evidence
+ * files are written beside their events by the command alone (a 64 MiB
+ * file has no place in the log), while the event carries the file's
+ * SHA-256 and size, so the log still binds the file.  Audit checks that
+ * every evidence row has its sealed file, and no sealed file lacks a row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/text.h"
+#include "domain/claims/claims_int.h"
+#include "domain/programs/programs.h"
+
+static const char claims_schema[] =
+    "CREATE TABLE IF NOT EXISTS claims_claims ("
+    " id TEXT PRIMARY KEY,"
+    " program TEXT NOT NULL,"
+    " victim TEXT NOT NULL,"
+    " claimant TEXT NOT NULL,"
+    " state TEXT NOT NULL,"
+    " opened_by TEXT NOT NULL,"
+    " approvals_needed INTEGER NOT NULL,"
+    " approvals INTEGER NOT NULL,"
+    " round INTEGER NOT NULL,"
+    " evidence INTEGER NOT NULL,"
+    " opened_seq INTEGER NOT NULL,"
+    " decided_seq INTEGER);"
+    /* One claim per victim and program: a second would be paid twice. */
+    "CREATE UNIQUE INDEX IF NOT EXISTS claims_claims_victim ON claims_claims (program, victim);"
+    "CREATE INDEX IF NOT EXISTS claims_claims_state ON claims_claims (state, opened_seq);"
+    "CREATE TABLE IF NOT EXISTS claims_evidence ("
+    " id TEXT PRIMARY KEY," /* CLAIM/N */
+    " claim TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " name TEXT NOT NULL," /* sealed */
+    " sha256 TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " added_by TEXT NOT NULL,"
+    " added_seq INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS claims_evidence_claim ON claims_evidence (claim, n);"
+    "CREATE TABLE IF NOT EXISTS claims_decisions ("
+    " seq INTEGER PRIMARY KEY,"
+    " claim TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " round INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " reason TEXT);" /* sealed */
+    "CREATE INDEX IF NOT EXISTS claims_decisions_claim ON claims_decisions (claim, round);"
+    "CREATE TABLE IF NOT EXISTS claims_evidence_blobs ("
+    " claim TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " part INTEGER NOT NULL,"
+    " sealed TEXT NOT NULL,"
+    " PRIMARY KEY (claim, n, part));";
+
+#define CLAIM_COLUMNS                                                                                        \
+	"id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round, evidence,"     \
+	" opened_seq, decided_seq"
+#define EVIDENCE_COLUMNS "id, claim, n, name, sha256, size, added_by, added_seq"
+#define DECISION_COLUMNS "seq, claim, action, round, actor, reason"
+
+const struct store_query claims_q_get = {"claims.get",
+                                         "SELECT " CLAIM_COLUMNS " FROM claims_claims WHERE id = ?1"};
+static const struct store_query q_insert = {"claims.insert",
+                                            "INSERT INTO claims_claims (" CLAIM_COLUMNS
+                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0, ?8, NULL)"};
+static const struct store_query q_update = {"claims.update",
+                                            "UPDATE claims_claims SET state = ?2, approvals = ?3, round = ?4,"
+                                            " evidence = ?5, decided_seq = ?6 WHERE id = ?1"};
+static const struct store_query q_evidence_insert = {"claims.evidence.insert",
+                                                     "INSERT INTO claims_evidence (" EVIDENCE_COLUMNS
+                                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
+static const struct store_query q_decision_insert = {"claims.decision.insert",
+                                                     "INSERT INTO claims_decisions (" DECISION_COLUMNS
+                                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+static const struct store_query q_approved_by = {
+    "claims.approved_by",
+    "SELECT count(*) FROM claims_decisions WHERE claim = ?1 AND round = ?2 AND actor = ?3"
+    " AND action = 'approved'"};
+static const struct store_query q_snapshot_claims = {"claims_claims", "SELECT " CLAIM_COLUMNS
+                                                                      " FROM claims_claims ORDER BY id"};
+static const struct store_query q_snapshot_evidence = {
+    "claims_evidence", "SELECT " EVIDENCE_COLUMNS " FROM claims_evidence ORDER BY id"};
+static const struct store_query q_snapshot_decisions = {
+    "claims_decisions", "SELECT " DECISION_COLUMNS " FROM claims_decisions ORDER BY seq"};
+static const struct store_query q_check_blobs = {
+    "claims.check.blobs", "SELECT e.id FROM claims_evidence e WHERE NOT EXISTS (SELECT 1 FROM"
+                          " claims_evidence_blobs b WHERE b.claim = e.claim AND b.n = e.n) ORDER BY e.id"};
+static const struct store_query q_check_orphans = {
+    "claims.check.orphans", "SELECT DISTINCT b.claim, b.n FROM claims_evidence_blobs b WHERE NOT EXISTS"
+                            " (SELECT 1 FROM claims_evidence e WHERE e.claim = b.claim AND e.n = b.n)"
+                            " ORDER BY b.claim, b.n"};
+
+static const char *const state_names[] = {
+    [CLAIM_OPEN] = "open",     [CLAIM_SUBMITTED] = "submitted", [CLAIM_APPROVED] = "approved",
+    [CLAIM_DENIED] = "denied", [CLAIM_APPEALED] = "appealed",
+};
+static const char *const action_names[] = {
+    [CLAIM_SUBMIT] = "submitted",
+    [CLAIM_APPROVE] = "approved",
+    [CLAIM_DENY] = "denied",
+    [CLAIM_APPEAL] = "appealed",
+};
+static const char *const action_events[] = {
+    [CLAIM_SUBMIT] = CLAIMS_EV_SUBMITTED,
+    [CLAIM_APPROVE] = CLAIMS_EV_APPROVED,
+    [CLAIM_DENY] = CLAIMS_EV_DENIED,
+    [CLAIM_APPEAL] = CLAIMS_EV_APPEALED,
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *
+claim_state_name(enum claim_state state)
+{
+	return (size_t)state < COUNT(state_names) ? state_names[state] : "?";
+}
+
+enum redress_err
+claim_state_parse(const char *text, enum claim_state *state_r, struct redress_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT(state_names); i++)
+		if (strcmp(state_names[i], text) == 0) {
+			*state_r = (enum claim_state)i;
+			return REDRESS_OK;
+		}
+	return error_set(err, REDRESS_E_INVALID,
+	                 "claim state '%.32s' is not one of open, submitted, approved, denied, appealed",
+	                 text);
+}
+
+const char *
+claim_action_name(enum claim_action action)
+{
+	return (size_t)action < COUNT(action_names) ? action_names[action] : "?";
+}
+
+const char *
+claims_action_event(enum claim_action action)
+{
+	return (size_t)action < COUNT(action_events) ? action_events[action] : "?";
+}
+
+int
+claims_action_parse(const char *text, enum claim_action *action_r)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT(action_names); i++)
+		if (strcmp(action_names[i], text) == 0) {
+			*action_r = (enum claim_action)i;
+			return 1;
+		}
+	return 0;
+}
+
+enum redress_err
+claims_id_check(const char *id, struct redress_error *err)
+{
+	size_t i, len = strlen(id);
+
+	if (len < 8 || len > CLAIM_ID_MAX || strncmp(id, "C-", 2) != 0)
+		goto bad;
+	for (i = 2; i < len; i++)
+		if (id[i] < '0' || id[i] > '9')
+			goto bad;
+	return REDRESS_OK;
+bad:
+	return error_set(err, REDRESS_E_INVALID, "'%.32s' is not a claim id (C-000001, ...)", id);
+}
+
+static void
+copy_text(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+void
+claims_read(struct store_stmt *st, struct claim *c)
+{
+	enum claim_state state = CLAIM_OPEN;
+
+	memset(c, 0, sizeof(*c));
+	copy_text(c->id, sizeof(c->id), store_column_text(st, 0));
+	copy_text(c->program, sizeof(c->program), store_column_text(st, 1));
+	copy_text(c->victim, sizeof(c->victim), store_column_text(st, 2));
+	copy_text(c->claimant, sizeof(c->claimant), store_column_text(st, 3));
+	/* A row with another state was not written here; audit names it. */
+	(void)claim_state_parse(store_column_text(st, 4), &state, NULL);
+	c->state = state;
+	copy_text(c->opened_by, sizeof(c->opened_by), store_column_text(st, 5));
+	c->approvals_needed = (int)store_column_int64(st, 6);
+	c->approvals = (int)store_column_int64(st, 7);
+	c->round = (int)store_column_int64(st, 8);
+	c->evidence = (int)store_column_int64(st, 9);
+	c->opened_seq = (uint64_t)store_column_int64(st, 10);
+	c->decided_seq = (uint64_t)store_column_int64(st, 11);
+}
+
+int
+claims_evidence_allowed(enum claim_state state)
+{
+	return state == CLAIM_OPEN || state == CLAIM_DENIED;
+}
+
+static enum redress_err
+wrong_state(const struct claim *c, const char *step, const char *from, struct redress_error *err)
+{
+	return error_set(err, REDRESS_E_CONFLICT, "claim %s is %s: it can be %s only when %s", c->id,
+	                 claim_state_name(c->state), step, from);
+}
+
+enum redress_err
+claims_transition(struct claim *c, enum claim_action action, const char *actor, int approved_before,
+                  uint64_t seq, struct redress_error *err)
+{
+	struct claim n = *c;
+
+	switch (action) {
+	case CLAIM_SUBMIT:
+		if (c->state != CLAIM_OPEN)
+			return wrong_state(c, "submitted", "open", err);
+		n.state = CLAIM_SUBMITTED;
+		n.approvals = 0;
+		break;
+	case CLAIM_APPROVE:
+		if (c->state != CLAIM_SUBMITTED && c->state != CLAIM_APPEALED)
+			return wrong_state(c, "approved", "submitted or appealed", err);
+		if (strcmp(c->opened_by, actor) == 0)
+			return error_set(
+			    err, REDRESS_E_REFUSED,
+			    "claim %s was opened by %s, who may not approve it: %d other reviewers must",
+			    c->id, actor, c->approvals_needed);
+		if (approved_before)
+			return error_set(
+			    err, REDRESS_E_REFUSED,
+			    "%s has already approved claim %s in this round: it needs %d approvals by"
+			    " different reviewers (%d so far)",
+			    actor, c->id, c->approvals_needed, c->approvals);
+		n.approvals++;
+		if (n.approvals >= n.approvals_needed) {
+			n.state = CLAIM_APPROVED;
+			n.decided_seq = seq;
+		}
+		break;
+	case CLAIM_DENY:
+		if (c->state != CLAIM_SUBMITTED && c->state != CLAIM_APPEALED)
+			return wrong_state(c, "denied", "submitted or appealed", err);
+		n.state = CLAIM_DENIED;
+		n.decided_seq = seq;
+		break;
+	case CLAIM_APPEAL:
+		if (c->state != CLAIM_DENIED)
+			return wrong_state(c, "appealed", "denied", err);
+		n.state = CLAIM_APPEALED;
+		n.approvals = 0;
+		n.round++;
+		n.decided_seq = 0;
+		break;
+	default: return error_set(err, REDRESS_E_INTERNAL, "unknown claim action %d", (int)action);
+	}
+	*c = n;
+	return REDRESS_OK;
+}
+
+/* Events. */
+
+enum redress_err
+claims_encode_opened(struct buf *out, const struct claim *c, struct redress_error *err)
+{
+	struct canon w;
+
+	canon_init(&w, out);
+	canon_object_begin(&w);
+	canon_key(&w, "approvals");
+	canon_int(&w, c->approvals_needed);
+	canon_key(&w, "claimant");
+	canon_string(&w, c->claimant);
+	canon_key(&w, "id");
+	canon_string(&w, c->id);
+	canon_key(&w, "program");
+	canon_string(&w, c->program);
+	canon_key(&w, "victim");
+	canon_string(&w, c->victim);
+	canon_object_end(&w);
+	return canon_error(&w, err);
+}
+
+enum redress_err
+claims_encode_evidence(struct buf *out, const struct claims_ev_evidence *e, struct redress_error *err)
+{
+	struct canon w;
+
+	canon_init(&w, out);
+	canon_object_begin(&w);
+	canon_key(&w, "claim");
+	canon_string(&w, e->claim);
+	canon_key(&w, "n");
+	canon_int(&w, e->n);
+	canon_key(&w, "name");
+	canon_string(&w, e->name);
+	canon_key(&w, "sha256");
+	canon_string(&w, e->sha256);
+	canon_key(&w, "size");
+	canon_int(&w, e->size);
+	canon_object_end(&w);
+	return canon_error(&w, err);
+}
+
+enum redress_err
+claims_encode_transition(struct buf *out, const struct claims_ev_transition *t, struct redress_error *err)
+{
+	struct canon w;
+
+	canon_init(&w, out);
+	canon_object_begin(&w);
+	canon_key(&w, "claim");
+	canon_string(&w, t->claim);
+	if (t->action != CLAIM_SUBMIT) {
+		canon_key(&w, "reason");
+		if (t->reason != NULL)
+			canon_string(&w, t->reason);
+		else
+			canon_null(&w);
+	}
+	canon_object_end(&w);
+	return canon_error(&w, err);
+}
+
+static enum redress_err
+field_copy(const struct canon_node *data, const char *key, char *dst, size_t size, struct redress_error *err)
+{
+	const char *s;
+	enum redress_err rc;
+
+	if ((rc = canon_get_string(data, key, &s, err)) != REDRESS_OK)
+		return rc;
+	if (strlen(s) >= size)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is too long", key);
+	memcpy(dst, s, strlen(s) + 1);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+sealed_check(const char *field, const char *s, struct redress_error *err)
+{
+	if (strncmp(s, "s1:", 3) != 0 || strlen(s) > CLAIMS_SEALED_MAX)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is not sealed text", field);
+	return REDRESS_OK;
+}
+
+enum redress_err
+claims_decode_opened(const struct event *ev, struct claim *c, struct redress_error *err)
+{
+	static const char *const keys[] = {"approvals", "claimant", "id", "program", "victim", NULL};
+	int64_t approvals;
+	enum redress_err rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "id", c->id, sizeof(c->id), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "program", c->program, sizeof(c->program), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "victim", c->victim, sizeof(c->victim), err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "claimant", c->claimant, sizeof(c->claimant), err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "approvals", &approvals, err)) != REDRESS_OK)
+		return rc;
+	/* What the commands would refuse, the log may not carry either. */
+	if ((rc = claims_id_check(c->id, err)) != REDRESS_OK ||
+	    (rc = text_check_id("program", c->program, PROGRAM_CODE_MAX, "._-", err)) != REDRESS_OK ||
+	    (rc = text_check_id("victim", c->victim, REGISTRY_PSEUDONYM_MAX, "-", err)) != REDRESS_OK ||
+	    (rc = text_check_id("claimant", c->claimant, REGISTRY_PSEUDONYM_MAX, "-", err)) != REDRESS_OK)
+		return rc;
+	if (approvals < PROGRAM_APPROVALS_MIN || approvals > PROGRAM_APPROVALS_MAX)
+		return error_set(err, REDRESS_E_INVALID, "field 'approvals' is %lld", (long long)approvals);
+	c->approvals_needed = (int)approvals;
+	c->state = CLAIM_OPEN;
+	copy_text(c->opened_by, sizeof(c->opened_by), ev->actor);
+	c->opened_seq = ev->seq;
+	return REDRESS_OK;
+}
+
+enum redress_err
+claims_decode_evidence(const struct event *ev, struct claims_ev_evidence *e, struct redress_error *err)
+{
+	static const char *const keys[] = {"claim", "n", "name", "sha256", "size", NULL};
+	int64_t n;
+	size_t i;
+	enum redress_err rc;
+
+	memset(e, 0, sizeof(*e));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = field_copy(ev->data, "claim", e->claim, sizeof(e->claim), err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "n", &n, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "name", &e->name, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "sha256", &e->sha256, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "size", &e->size, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = claims_id_check(e->claim, err)) != REDRESS_OK ||
+	    (rc = sealed_check("name", e->name, err)) != REDRESS_OK)
+		return rc;
+	if (n < 1 || n > CLAIM_EVIDENCE_FILES)
+		return error_set(err, REDRESS_E_INVALID, "field 'n' is %lld", (long long)n);
+	if (e->size < 1 || e->size > (int64_t)CLAIM_EVIDENCE_MAX)
+		return error_set(err, REDRESS_E_INVALID, "field 'size' is %lld", (long long)e->size);
+	for (i = 0; e->sha256[i] != '\0'; i++)
+		if (!((e->sha256[i] >= '0' && e->sha256[i] <= '9') ||
+		      (e->sha256[i] >= 'a' && e->sha256[i] <= 'f')))
+			break;
+	if (i != 64 || e->sha256[i] != '\0')
+		return error_set(err, REDRESS_E_INVALID, "field 'sha256' is not 64 lowercase hex digits");
+	e->n = (int)n;
+	return REDRESS_OK;
+}
+
+enum redress_err
+claims_decode_transition(const struct event *ev, struct claims_ev_transition *t, struct redress_error *err)
+{
+	static const char *const submit_keys[] = {"claim", NULL};
+	static const char *const keys[] = {"claim", "reason", NULL};
+	enum redress_err rc;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < COUNT(action_events); i++)
+		if (strcmp(ev->type, action_events[i]) == 0)
+			break;
+	if (i == COUNT(action_events))
+		return error_set(err, REDRESS_E_INVALID, "unknown claims event type '%.64s'", ev->type);
+	t->action = (enum claim_action)i;
+	if ((rc = canon_only_keys(ev->data, t->action == CLAIM_SUBMIT ? submit_keys : keys, err)) !=
+	        REDRESS_OK ||
+	    (rc = field_copy(ev->data, "claim", t->claim, sizeof(t->claim), err)) != REDRESS_OK ||
+	    (rc = claims_id_check(t->claim, err)) != REDRESS_OK)
+		return rc;
+	if (t->action == CLAIM_SUBMIT)
+		return REDRESS_OK;
+	if (canon_find(ev->data, "reason") == NULL)
+		return error_set(err, REDRESS_E_INVALID, "field 'reason' is missing");
+	rc = t->action == CLAIM_DENY ? canon_get_string(ev->data, "reason", &t->reason, err)
+	                             : canon_get_string_opt(ev->data, "reason", &t->reason, err);
+	if (rc != REDRESS_OK)
+		return rc;
+	return t->reason != NULL ? sealed_check("reason", t->reason, err) : REDRESS_OK;
+}
+
+/* Tables. */
+
+enum redress_err
+claims_apply_opened(struct store *store, const struct claim *c, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, c->id);
+	store_bind_text(st, 2, c->program);
+	store_bind_text(st, 3, c->victim);
+	store_bind_text(st, 4, c->claimant);
+	store_bind_text(st, 5, claim_state_name(CLAIM_OPEN));
+	store_bind_text(st, 6, c->opened_by);
+	store_bind_int64(st, 7, c->approvals_needed);
+	store_bind_int64(st, 8, (int64_t)c->opened_seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+claim_update(struct store *store, const struct claim *c, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_update, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, c->id);
+	store_bind_text(st, 2, claim_state_name(c->state));
+	store_bind_int64(st, 3, c->approvals);
+	store_bind_int64(st, 4, c->round);
+	store_bind_int64(st, 5, c->evidence);
+	if (c->decided_seq != 0)
+		store_bind_int64(st, 6, (int64_t)c->decided_seq);
+	else
+		store_bind_null(st, 6);
+	return store_run(st, err);
+}
+
+enum redress_err
+claims_apply_evidence(struct store *store, const struct claims_ev_evidence *e, const char *actor,
+                      uint64_t seq, struct redress_error *err)
+{
+	char id[CLAIM_ID_MAX + 16];
+	struct store_stmt *st;
+	struct claim c;
+	enum redress_err rc;
+
+	if ((rc = claim_get(store, e->claim, &c, err)) != REDRESS_OK)
+		return rc;
+	if (!claims_evidence_allowed(c.state))
+		return error_set(err, REDRESS_E_CONFLICT,
+		                 "claim %s is %s: evidence is added only while it is open, or denied (for an"
+		                 " appeal)",
+		                 c.id, claim_state_name(c.state));
+	if (e->n != c.evidence + 1)
+		return error_set(err, REDRESS_E_INVALID, "claim %s: evidence %d follows evidence %d", c.id,
+		                 e->n, c.evidence);
+	snprintf(id, sizeof(id), "%s/%d", e->claim, e->n);
+	if ((st = store_query(store, &q_evidence_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, e->claim);
+	store_bind_int64(st, 3, e->n);
+	store_bind_text(st, 4, e->name);
+	store_bind_text(st, 5, e->sha256);
+	store_bind_int64(st, 6, e->size);
+	store_bind_text(st, 7, actor);
+	store_bind_int64(st, 8, (int64_t)seq);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	c.evidence = e->n;
+	return claim_update(store, &c, err);
+}
+
+enum redress_err
+claims_approved_by(struct store *store, const char *id, int round, const char *actor, int *approved_r,
+                   struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_approved_by, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	store_bind_int64(st, 2, round);
+	store_bind_text(st, 3, actor);
+	if (store_step(st, err) != STORE_ROW)
+		return err->code;
+	*approved_r = store_column_int64(st, 0) != 0;
+	return REDRESS_OK;
+}
+
+enum redress_err
+claims_apply_transition(struct store *store, const struct claims_ev_transition *t, const char *actor,
+                        uint64_t seq, struct redress_error *err)
+{
+	struct store_stmt *st;
+	struct claim c;
+	int approved_before = 0;
+	enum redress_err rc;
+
+	if ((rc = claim_get(store, t->claim, &c, err)) != REDRESS_OK)
+		return rc;
+	if (t->action == CLAIM_APPROVE &&
+	    (rc = claims_approved_by(store, c.id, c.round, actor, &approved_before, err)) != REDRESS_OK)
+		return rc;
+	if (t->action == CLAIM_DENY && t->reason == NULL)
+		return error_set(err, REDRESS_E_INVALID, "a denial needs a reason");
+	if ((rc = claims_transition(&c, t->action, actor, approved_before, seq, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_decision_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)seq);
+	store_bind_text(st, 2, c.id);
+	store_bind_text(st, 3, claim_action_name(t->action));
+	store_bind_int64(st, 4, c.round);
+	store_bind_text(st, 5, actor);
+	store_bind_text(st, 6, t->reason);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	return claim_update(store, &c, err);
+}
+
+static enum redress_err
+claims_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	struct claims_ev_transition t;
+	struct claims_ev_evidence e;
+	struct program p;
+	struct claim c;
+	enum redress_err rc;
+
+	if (strcmp(ev->type, CLAIMS_EV_OPENED) == 0) {
+		if ((rc = claims_decode_opened(ev, &c, err)) != REDRESS_OK ||
+		    (rc = program_get(store, c.program, &p, err)) != REDRESS_OK)
+			return rc;
+		if (p.approvals != c.approvals_needed)
+			return error_set(err, REDRESS_E_INVALID,
+			                 "claim %s needs %d approvals, but program %s asks for %d", c.id,
+			                 c.approvals_needed, p.code, p.approvals);
+		return claims_apply_opened(store, &c, err);
+	}
+	if (strcmp(ev->type, CLAIMS_EV_EVIDENCE) == 0) {
+		if ((rc = claims_decode_evidence(ev, &e, err)) != REDRESS_OK)
+			return rc;
+		return claims_apply_evidence(store, &e, ev->actor, ev->seq, err);
+	}
+	if ((rc = claims_decode_transition(ev, &t, err)) != REDRESS_OK)
+		return rc;
+	return claims_apply_transition(store, &t, ev->actor, ev->seq, err);
+}
+
+/* Every evidence row has its sealed file, and no sealed file lacks its row. */
+static enum redress_err
+claims_check(struct store *store, struct audit_report *report, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+
+	if ((st = store_query(store, &q_check_blobs, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW)
+		audit_finding(
+		    report, "claims_evidence '%.40s': its sealed file is missing from claims_evidence_blobs",
+		    store_column_text(st, 0));
+	if (r == STORE_ERROR)
+		return err->code;
+	if ((st = store_query(store, &q_check_orphans, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW)
+		audit_finding(
+		    report,
+		    "claims_evidence_blobs '%.40s/%lld': a sealed file that no evidence event records",
+		    store_column_text(st, 0), (long long)store_column_int64(st, 1));
+	return r == STORE_ERROR ? err->code : REDRESS_OK;
+}
+
+static const struct store_query *const claims_snapshots[] = {&q_snapshot_claims, &q_snapshot_evidence,
+                                                             &q_snapshot_decisions, NULL};
+
+const struct event_module claims_module = {
+    .name = "claims",
+    .type_prefix = "claims.",
+    .schema = claims_schema,
+    .snapshots = claims_snapshots,
+    .replay = claims_replay,
+    .check = claims_check,
+    .fold_begin = claims_fold_begin,
+    .fold = claims_fold,
+    .fold_end = claims_fold_end,
+};

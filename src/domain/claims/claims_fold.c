@@ -1,0 +1,236 @@
+/*
+ * claims_fold.c -- the claims' events folded into memory, for audit's fast
+ * path (log/audit.h).  Evidence and decision rows are final when their
+ * event is read, so they are hashed into the fold at once.  A claim's row
+ * changes until it is approved, after which nothing can change it: the
+ * model holds the claims not yet approved, with the reviewers who approved
+ * each in its current round (for the four-eyes rule), and lets an approved
+ * claim go as soon as it is hashed.
+ *
+ * The rows are the snapshot queries' rows, column for column
+ * (claims_apply.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strmap.h"
+#include "domain/claims/claims_int.h"
+
+struct held_claim {
+	struct claim c;   /* first: its id is the map's key */
+	char **approvers; /* the log actors who approved in this round */
+	int napprovers;
+};
+
+struct claims_model {
+	struct strmap claims; /* id -> struct held_claim */
+};
+
+void *
+claims_fold_begin(void)
+{
+	struct claims_model *m = calloc(1, sizeof(*m));
+
+	if (m != NULL)
+		strmap_init(&m->claims);
+	return m;
+}
+
+void
+claims_fold_claim(struct audit_fold *fold, const struct claim *c)
+{
+	const struct audit_value row[] = {
+	    AUDIT_TEXT_VALUE(c->id),
+	    AUDIT_TEXT_VALUE(c->program),
+	    AUDIT_TEXT_VALUE(c->victim),
+	    AUDIT_TEXT_VALUE(c->claimant),
+	    AUDIT_TEXT_VALUE(claim_state_name(c->state)),
+	    AUDIT_TEXT_VALUE(c->opened_by),
+	    AUDIT_INT_VALUE(c->approvals_needed),
+	    AUDIT_INT_VALUE(c->approvals),
+	    AUDIT_INT_VALUE(c->round),
+	    AUDIT_INT_VALUE(c->evidence),
+	    AUDIT_INT_VALUE(c->opened_seq),
+	    c->decided_seq != 0 ? AUDIT_INT_VALUE(c->decided_seq) : (struct audit_value){AUDIT_NULL, 0, NULL},
+	};
+
+	audit_fold_row(fold, CLAIMS_TABLE_CLAIMS, row, sizeof(row) / sizeof(row[0]));
+}
+
+void
+claims_fold_evidence(struct audit_fold *fold, const struct claims_ev_evidence *e, const char *actor,
+                     uint64_t seq)
+{
+	char id[CLAIM_ID_MAX + 16];
+
+	snprintf(id, sizeof(id), "%s/%d", e->claim, e->n);
+	{
+		const struct audit_value row[] = {
+		    AUDIT_TEXT_VALUE(id),      AUDIT_TEXT_VALUE(e->claim),  AUDIT_INT_VALUE(e->n),
+		    AUDIT_TEXT_VALUE(e->name), AUDIT_TEXT_VALUE(e->sha256), AUDIT_INT_VALUE(e->size),
+		    AUDIT_TEXT_VALUE(actor),   AUDIT_INT_VALUE(seq),
+		};
+
+		audit_fold_row(fold, CLAIMS_TABLE_EVIDENCE, row, sizeof(row) / sizeof(row[0]));
+	}
+}
+
+void
+claims_fold_decision(struct audit_fold *fold, const struct claims_ev_transition *t, int round,
+                     const char *actor, uint64_t seq)
+{
+	const struct audit_value row[] = {
+	    AUDIT_INT_VALUE(seq),
+	    AUDIT_TEXT_VALUE(t->claim),
+	    AUDIT_TEXT_VALUE(claim_action_name(t->action)),
+	    AUDIT_INT_VALUE(round),
+	    AUDIT_TEXT_VALUE(actor),
+	    t->reason != NULL ? AUDIT_TEXT_VALUE(t->reason) : (struct audit_value){AUDIT_NULL, 0, NULL},
+	};
+
+	audit_fold_row(fold, CLAIMS_TABLE_DECISIONS, row, sizeof(row) / sizeof(row[0]));
+}
+
+static void
+approvers_clear(struct held_claim *h)
+{
+	int i;
+
+	for (i = 0; i < h->napprovers; i++)
+		free(h->approvers[i]);
+	free(h->approvers);
+	h->approvers = NULL;
+	h->napprovers = 0;
+}
+
+static void
+held_free(struct held_claim *h)
+{
+	if (h != NULL)
+		approvers_clear(h);
+	free(h);
+}
+
+static enum redress_err
+fold_opened(struct claims_model *m, const struct event *ev, struct redress_error *err)
+{
+	struct held_claim *h;
+	enum redress_err rc;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
+	if ((rc = claims_decode_opened(ev, &h->c, err)) != REDRESS_OK) {
+		free(h);
+		return rc;
+	}
+	if ((rc = strmap_put(&m->claims, h->c.id, h, err)) != REDRESS_OK) {
+		if (rc == REDRESS_E_CONFLICT)
+			error_set(err, REDRESS_E_CONFLICT, "claim %s is opened twice", h->c.id);
+		free(h);
+		return rc;
+	}
+	return REDRESS_OK;
+}
+
+static enum redress_err
+held_get(struct claims_model *m, const char *id, struct held_claim **h_r, struct redress_error *err)
+{
+	if ((*h_r = strmap_get(&m->claims, id)) == NULL)
+		return error_set(err, REDRESS_E_CONFLICT,
+		                 "claim %s is not open to change (never opened, or approved)", id);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+fold_evidence(struct claims_model *m, const struct event *ev, struct audit_fold *fold,
+              struct redress_error *err)
+{
+	struct claims_ev_evidence e;
+	struct held_claim *h;
+	enum redress_err rc;
+
+	if ((rc = claims_decode_evidence(ev, &e, err)) != REDRESS_OK ||
+	    (rc = held_get(m, e.claim, &h, err)) != REDRESS_OK)
+		return rc;
+	if (!claims_evidence_allowed(h->c.state))
+		return error_set(err, REDRESS_E_CONFLICT, "claim %s is %s: no evidence may be added", h->c.id,
+		                 claim_state_name(h->c.state));
+	if (e.n != h->c.evidence + 1)
+		return error_set(err, REDRESS_E_INVALID, "claim %s: evidence %d follows evidence %d", h->c.id,
+		                 e.n, h->c.evidence);
+	h->c.evidence = e.n;
+	claims_fold_evidence(fold, &e, ev->actor, ev->seq);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+fold_transition(struct claims_model *m, const struct event *ev, struct audit_fold *fold,
+                struct redress_error *err)
+{
+	struct claims_ev_transition t;
+	struct held_claim *h;
+	char **grown;
+	int i, approved_before = 0;
+	enum redress_err rc;
+
+	if ((rc = claims_decode_transition(ev, &t, err)) != REDRESS_OK ||
+	    (rc = held_get(m, t.claim, &h, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < h->napprovers; i++)
+		if (strcmp(h->approvers[i], ev->actor) == 0)
+			approved_before = 1;
+	if (t.action == CLAIM_DENY && t.reason == NULL)
+		return error_set(err, REDRESS_E_INVALID, "a denial needs a reason");
+	if (t.action == CLAIM_APPROVE) {
+		/* Room for the approver first, so that a failure leaves the claim as it was. */
+		if ((grown = realloc(h->approvers, (size_t)(h->napprovers + 1) * sizeof(*grown))) == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
+		h->approvers = grown;
+	}
+	if ((rc = claims_transition(&h->c, t.action, ev->actor, approved_before, ev->seq, err)) != REDRESS_OK)
+		return rc;
+	claims_fold_decision(fold, &t, h->c.round, ev->actor, ev->seq);
+	if (t.action == CLAIM_APPROVE && h->c.state != CLAIM_APPROVED) {
+		if ((h->approvers[h->napprovers] = strdup(ev->actor)) == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
+		h->napprovers++;
+	}
+	if (h->c.state == CLAIM_DENIED || h->c.state == CLAIM_APPEALED)
+		approvers_clear(h);
+	if (h->c.state == CLAIM_APPROVED) {
+		/* Final: nothing can change an approved claim. */
+		claims_fold_claim(fold, &h->c);
+		held_free(strmap_remove(&m->claims, h->c.id));
+	}
+	return REDRESS_OK;
+}
+
+enum redress_err
+claims_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+{
+	struct claims_model *m = model;
+
+	if (strcmp(ev->type, CLAIMS_EV_OPENED) == 0)
+		return fold_opened(m, ev, err);
+	if (strcmp(ev->type, CLAIMS_EV_EVIDENCE) == 0)
+		return fold_evidence(m, ev, fold, err);
+	return fold_transition(m, ev, fold, err);
+}
+
+void
+claims_fold_end(void *model, struct audit_fold *fold)
+{
+	struct claims_model *m = model;
+	size_t i;
+
+	for (i = 0; i < m->claims.cap; i++) {
+		if (m->claims.slots[i].key == NULL)
+			continue;
+		if (fold != NULL)
+			claims_fold_claim(fold, m->claims.slots[i].value);
+		held_free(m->claims.slots[i].value);
+	}
+	strmap_free(&m->claims);
+	free(m);
+}

@@ -1,0 +1,120 @@
+/*
+ * claims_int.h -- what claims.c (commands and reads), claims_apply.c
+ * (events, tables, replay) and claims_fold.c (audit's fast path) share.
+ * Private to src/domain/claims.
+ */
+#ifndef REDRESS_DOMAIN_CLAIMS_INT_H
+#define REDRESS_DOMAIN_CLAIMS_INT_H
+
+#include "core/buf.h"
+#include "domain/claims/claims.h"
+#include "log/audit.h"
+
+#define CLAIMS_EV_OPENED    "claims.claim.opened"
+#define CLAIMS_EV_EVIDENCE  "claims.evidence.added"
+#define CLAIMS_EV_SUBMITTED "claims.claim.submitted"
+#define CLAIMS_EV_APPROVED  "claims.claim.approved"
+#define CLAIMS_EV_DENIED    "claims.claim.denied"
+#define CLAIMS_EV_APPEALED  "claims.claim.appealed"
+
+/*
+ * Sealed text is "s1:" and the base64 of a 24-byte nonce, the plain bytes
+ * and a 16-byte tag: a reason of CLAIM_REASON_MAX bytes seals to under
+ * 5,500 characters, a file name to under 400.
+ */
+#define CLAIMS_SEALED_MAX 8192
+
+/* Evidence is sealed in parts of this many bytes, one row each. */
+#define CLAIMS_EVIDENCE_PART (1u << 20)
+
+/* The snapshot tables, in claims_module.snapshots order. */
+enum {
+	CLAIMS_TABLE_CLAIMS,
+	CLAIMS_TABLE_EVIDENCE,
+	CLAIMS_TABLE_DECISIONS,
+};
+
+/* An evidence event's fields; name and sha256 borrowed from the event or the command. */
+struct claims_ev_evidence {
+	char claim[CLAIM_ID_MAX + 1];
+	int n;
+	const char *name; /* sealed */
+	const char *sha256;
+	int64_t size;
+};
+
+/* A transition event's fields; reason borrowed (sealed, or NULL). */
+struct claims_ev_transition {
+	char claim[CLAIM_ID_MAX + 1];
+	enum claim_action action;
+	const char *reason;
+};
+
+extern const struct store_query claims_q_get;
+
+/* Reads the claim under the cursor st (claims_q_get's columns). */
+void claims_read(struct store_stmt *st, struct claim *c);
+
+/* "C-000001" ...: an id as claim_open makes them. */
+enum redress_err claims_id_check(const char *id, struct redress_error *err);
+
+/* The event type of a transition; and an action from its name (1 when known). */
+const char *claims_action_event(enum claim_action action);
+int claims_action_parse(const char *text, enum claim_action *action_r);
+
+/*
+ * The rules of a transition on the claim as it stands, shared by the
+ * commands, replay and the fold: state, four eyes, the count of approvals.
+ * actor is the event's; approved_before is 1 when actor already approved
+ * this round.  On success c is the claim after the transition (seq is the
+ * event's); on error c is unchanged and err names the state or the rule.
+ */
+enum redress_err claims_transition(struct claim *c, enum claim_action action, const char *actor,
+                                   int approved_before, uint64_t seq, struct redress_error *err);
+
+/* Evidence may be attached in this state. */
+int claims_evidence_allowed(enum claim_state state);
+
+/* Canonical event data, appended to out. */
+enum redress_err claims_encode_opened(struct buf *out, const struct claim *c, struct redress_error *err);
+enum redress_err claims_encode_evidence(struct buf *out, const struct claims_ev_evidence *e,
+                                        struct redress_error *err);
+enum redress_err claims_encode_transition(struct buf *out, const struct claims_ev_transition *t,
+                                          struct redress_error *err);
+
+/* Reading events back: each checks every field and refuses unknown ones. */
+enum redress_err claims_decode_opened(const struct event *ev, struct claim *c, struct redress_error *err);
+enum redress_err claims_decode_evidence(const struct event *ev, struct claims_ev_evidence *e,
+                                        struct redress_error *err);
+enum redress_err claims_decode_transition(const struct event *ev, struct claims_ev_transition *t,
+                                          struct redress_error *err);
+
+/*
+ * Applying events to the tables; the commands and replay share these.
+ * actor and seq are the event's.  claims_apply_transition checks the rules
+ * (claims_transition) against the tables.
+ */
+enum redress_err claims_apply_opened(struct store *store, const struct claim *c, struct redress_error *err);
+enum redress_err claims_apply_evidence(struct store *store, const struct claims_ev_evidence *e,
+                                       const char *actor, uint64_t seq, struct redress_error *err);
+enum redress_err claims_apply_transition(struct store *store, const struct claims_ev_transition *t,
+                                         const char *actor, uint64_t seq, struct redress_error *err);
+
+/* 1 in *approved_r when actor has approved claim id in round. */
+enum redress_err claims_approved_by(struct store *store, const char *id, int round, const char *actor,
+                                    int *approved_r, struct redress_error *err);
+
+/* Audit's fast path (claims_fold.c). */
+void *claims_fold_begin(void);
+enum redress_err claims_fold(void *model, const struct event *ev, struct audit_fold *fold,
+                             struct redress_error *err);
+void claims_fold_end(void *model, struct audit_fold *fold);
+
+/* The rows of each table as the snapshot queries read them, for the fold. */
+void claims_fold_claim(struct audit_fold *fold, const struct claim *c);
+void claims_fold_evidence(struct audit_fold *fold, const struct claims_ev_evidence *e, const char *actor,
+                          uint64_t seq);
+void claims_fold_decision(struct audit_fold *fold, const struct claims_ev_transition *t, int round,
+                          const char *actor, uint64_t seq);
+
+#endif
