@@ -80,6 +80,13 @@ enum redress_err cli_init_database(struct cli *cli, const char *origin, struct r
 /* A fresh origin: "redress.local/" and 16 random hex digits. */
 void cli_default_origin(char *origin, size_t size);
 
+/*
+ * Reads the whole file path (at most max bytes, else REDRESS_E_INVALID
+ * saying so before reading) into out, which it initialises; the caller
+ * frees out with buf_free().  On failure out holds nothing.
+ */
+enum redress_err cli_read_file(const char *path, size_t max, struct buf *out, struct redress_error *err);
+
 /* The modules redress is made of, NULL-terminated, for the log. */
 extern const struct event_module *const cli_modules[];
 
@@ -104,5 +111,7 @@ int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_program(struct cli *cli, int argc, char **argv);
+int cmd_claim(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -17,10 +17,13 @@
 
 #include "cli/cli.h"
 #include "crypto/hash.h"
+#include "domain/claims/claims.h"
 #include "domain/ledger/ledger.h"
+#include "domain/programs/programs.h"
 #include "domain/users/users.h"
 
-const struct event_module *const cli_modules[] = {&ledger_module, &users_module, NULL};
+const struct event_module *const cli_modules[] = {&ledger_module, &users_module, &programs_module,
+                                                  &claims_module, NULL};
 
 struct command {
 	const char *name;
@@ -34,6 +37,8 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
     {"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
     {"user", cmd_user, "staff accounts and their roles"},
+    {"program", cmd_program, "a program's rules: currency, cutoff, benefits, approvals"},
+    {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},
 };
 
 static void

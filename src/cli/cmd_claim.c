@@ -1,0 +1,413 @@
+/*
+ * cmd_claim.c -- `redress claim ...`: a claim from intake to decision.
+ * Each change is one change on the log, made by the acting account, whose
+ * role decides what it may do (domain/users): caseworkers open claims, add
+ * evidence, submit and appeal; reviewers approve and deny.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/claims/claims.h"
+
+static void
+claim_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: redress [--as USER] claim open --program CODE --victim PSEUDONYM [--claimant PSEUDONYM]\n"
+	    "       redress [--as USER] claim evidence add CLAIM FILE\n"
+	    "       redress [--as USER] claim submit CLAIM\n"
+	    "       redress [--as USER] claim approve CLAIM [--reason TEXT]\n"
+	    "       redress [--as USER] claim deny CLAIM --reason TEXT\n"
+	    "       redress [--as USER] claim appeal CLAIM [--reason TEXT]\n"
+	    "       redress [--as USER] claim show CLAIM [--json] [--reasons]\n"
+	    "       redress [--as USER] claim list [--status STATE] [--program CODE] [--json]\n\n"
+	    "A claim is for one victim under one program; the claimant (default: the victim)\n"
+	    "is a registered person acting for her or her estate.  'open' prints the claim's\n"
+	    "id (C-000001).  States: open -> submitted -> approved, or denied -> appealed ->\n"
+	    "approved or denied again.  Approval needs the program's number of approvals by\n"
+	    "different reviewers, none of whom opened the claim; one denial (with a reason)\n"
+	    "denies it; an appeal starts the count again.\n"
+	    "'evidence add' seals FILE (at most %u MiB) with the victim's key and prints its\n"
+	    "SHA-256; evidence is added while the claim is open, or denied (for an appeal).\n"
+	    "Reasons are sealed too; 'show --reasons' opens them.\n"
+	    "open, evidence, submit and appeal need a caseworker; approve and deny a reviewer;\n"
+	    "show and list an account that reads claims.\n",
+	    CLAIM_EVIDENCE_MAX >> 20);
+}
+
+struct open_arg {
+	const char *program, *victim, *claimant;
+	char id[CLAIM_ID_MAX + 1];
+};
+
+static enum redress_err
+do_open(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct open_arg *a = arg;
+
+	return claim_open(cli->log, &cli->actor, a->program, a->victim, a->claimant, a->id, err);
+}
+
+static int
+claim_open_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"program", required_argument, NULL, 'p'},
+	    {"victim", required_argument, NULL, 'v'},
+	    {"claimant", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct open_arg a;
+	int c, status;
+
+	memset(&a, 0, sizeof(a));
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p': a.program = optarg; break;
+		case 'v': a.victim = optarg; break;
+		case 'c': a.claimant = optarg; break;
+		case 'h': claim_usage(stdout); return 0;
+		default: return cli_bad_option("claim", argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("claim", "unexpected argument '%s'", argv[optind]);
+	if (a.program == NULL || a.victim == NULL)
+		return cli_usage_error("claim", "'open' needs --program CODE and --victim PSEUDONYM");
+	if ((status = cli_run_change(cli, PERM_CLAIMS_INTAKE, do_open, &a)) == 0)
+		printf("%s\n", a.id);
+	return status;
+}
+
+struct evidence_arg {
+	const char *id, *path;
+	struct buf data;
+	char sha256[65];
+};
+
+static enum redress_err
+do_evidence(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct evidence_arg *a = arg;
+	struct registry_keys keys = cli_registry_keys(cli);
+
+	return claim_evidence_add(cli->log, &cli->actor, &keys, a->id, a->path, a->data.data, a->data.len,
+	                          a->sha256, err);
+}
+
+static int
+claim_evidence_cmd(struct cli *cli, int argc, char **argv)
+{
+	struct evidence_arg a;
+	struct redress_error err;
+	int status;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		claim_usage(stdout);
+		return 0;
+	}
+	if (argc != 4 || strcmp(argv[1], "add") != 0)
+		return cli_usage_error("claim", "'evidence' takes: add CLAIM FILE");
+	memset(&a, 0, sizeof(a));
+	a.id = argv[2];
+	a.path = argv[3];
+	if (cli_read_file(a.path, CLAIM_EVIDENCE_MAX, &a.data, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	status = cli_run_change(cli, PERM_CLAIMS_INTAKE, do_evidence, &a);
+	/* The file's bytes are a person's: wipe them before they are freed. */
+	if (a.data.data != NULL)
+		memset(a.data.data, 0, a.data.len);
+	buf_free(&a.data);
+	if (status == 0)
+		printf("%s\n", a.sha256);
+	return status;
+}
+
+struct transition_arg {
+	const char *id, *reason;
+	enum claim_action action;
+	struct claim after; /* the claim once the change is made */
+};
+
+static enum redress_err
+do_transition(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct transition_arg *a = arg;
+	struct registry_keys keys = cli_registry_keys(cli);
+	enum redress_err rc;
+
+	switch (a->action) {
+	case CLAIM_SUBMIT: rc = claim_submit(cli->log, &cli->actor, a->id, err); break;
+	case CLAIM_APPROVE: rc = claim_approve(cli->log, &cli->actor, &keys, a->id, a->reason, err); break;
+	case CLAIM_DENY: rc = claim_deny(cli->log, &cli->actor, &keys, a->id, a->reason, err); break;
+	default: rc = claim_appeal(cli->log, &cli->actor, &keys, a->id, a->reason, err); break;
+	}
+	if (rc != REDRESS_OK)
+		return rc;
+	return claim_get(tlog_store(cli->log), a->id, &a->after, err);
+}
+
+static int
+claim_transition_cmd(struct cli *cli, int argc, char **argv, enum claim_action action)
+{
+	static const struct option options[] = {
+	    {"reason", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct transition_arg a;
+	int c, status;
+
+	memset(&a, 0, sizeof(a));
+	a.action = action;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'r': a.reason = optarg; break;
+		case 'h': claim_usage(stdout); return 0;
+		default: return cli_bad_option("claim", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("claim", "'%s' takes exactly one CLAIM", argv[0]);
+	a.id = argv[optind];
+	if (action == CLAIM_SUBMIT && a.reason != NULL)
+		return cli_usage_error("claim", "'submit' takes no --reason");
+	if (action == CLAIM_DENY && a.reason == NULL)
+		return cli_usage_error("claim", "'deny' needs --reason TEXT");
+	status = cli_run_change(
+	    cli, action == CLAIM_APPROVE || action == CLAIM_DENY ? PERM_CLAIMS_DECIDE : PERM_CLAIMS_INTAKE,
+	    do_transition, &a);
+	if (status != 0)
+		return status;
+	if (action == CLAIM_APPROVE && a.after.state != CLAIM_APPROVED)
+		printf("claim %s: approval %d of %d recorded; it needs %d more, each by another reviewer\n",
+		       a.after.id, a.after.approvals, a.after.approvals_needed,
+		       a.after.approvals_needed - a.after.approvals);
+	else
+		printf("claim %s %s\n", a.after.id, claim_state_name(a.after.state));
+	return 0;
+}
+
+/* show */
+
+struct show_out {
+	struct cli *cli;
+	json_t *evidence, *history; /* arrays, or NULL for text */
+	int reasons;                /* open the sealed reasons */
+};
+
+static enum redress_err
+show_evidence(void *ctx, const struct claim_evidence *e, struct redress_error *err)
+{
+	struct show_out *out = ctx;
+
+	(void)err;
+	if (out->evidence != NULL) {
+		json_array_append_new(out->evidence,
+		                      json_pack("{s:i, s:s, s:I, s:s, s:I}", "n", e->n, "sha256", e->sha256,
+		                                "size", (json_int_t)e->size, "added_by", e->added_by, "event",
+		                                (json_int_t)e->added_seq));
+		return REDRESS_OK;
+	}
+	printf("  evidence %d  %s  %lld bytes, by %s (event %llu)\n", e->n, e->sha256, (long long)e->size,
+	       e->added_by, (unsigned long long)e->added_seq);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+show_decision(void *ctx, const struct claim_decision *d, struct redress_error *err)
+{
+	struct show_out *out = ctx;
+	struct registry_keys keys = cli_registry_keys(out->cli);
+	struct buf reason;
+	enum redress_err rc;
+
+	buf_init(&reason, CLAIM_REASON_MAX + 1);
+	if (d->has_reason && out->reasons &&
+	    (rc = claim_reason_read(tlog_store(out->cli->log), &out->cli->actor, &keys, d, &reason, err)) !=
+	        REDRESS_OK) {
+		buf_free(&reason);
+		return rc;
+	}
+	if (out->history != NULL) {
+		json_t *row = json_pack("{s:I, s:s, s:i, s:s, s:b}", "event", (json_int_t)d->seq, "action",
+		                        claim_action_name(d->action), "round", d->round, "actor", d->actor,
+		                        "has_reason", d->has_reason);
+
+		if (reason.data != NULL)
+			json_object_set_new(row, "reason", json_string(reason.data));
+		json_array_append_new(out->history, row);
+	} else {
+		printf("  event %-6llu %-9s by %s, round %d%s%s%s\n", (unsigned long long)d->seq,
+		       claim_action_name(d->action), d->actor, d->round,
+		       d->has_reason && reason.data == NULL ? " (reason sealed)" : "",
+		       reason.data != NULL ? ": " : "", reason.data != NULL ? reason.data : "");
+	}
+	buf_free(&reason);
+	return REDRESS_OK;
+}
+
+static int
+claim_show_cmd(struct cli *cli, int argc, char **argv)
+{
+	struct show_out out = {cli, NULL, NULL, 0};
+	struct redress_error err;
+	struct claim c;
+	const char *id = NULL;
+	int i, json = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--reasons") == 0)
+			out.reasons = 1;
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			claim_usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-')
+			return cli_usage_error("claim", "unknown option '%s' for 'show'", argv[i]);
+		else if (id == NULL)
+			id = argv[i];
+		else
+			return cli_usage_error("claim", "'show' takes one CLAIM");
+	}
+	if (id == NULL)
+		return cli_usage_error("claim", "'show' needs a CLAIM");
+	if (cli_open_as(cli, CLI_READ, PERM_CLAIMS_READ, &err) != REDRESS_OK ||
+	    claim_get(tlog_store(cli->log), id, &c, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (json) {
+		out.evidence = json_array();
+		out.history = json_array();
+	} else {
+		printf("claim %s\n  program   %s\n  victim    %s\n  claimant  %s\n  state     %s", c.id,
+		       c.program, c.victim, c.claimant, claim_state_name(c.state));
+		if (c.state == CLAIM_SUBMITTED || c.state == CLAIM_APPEALED)
+			printf(" (%d of %d approvals)", c.approvals, c.approvals_needed);
+		printf("\n  opened    by %s (event %llu)\n", c.opened_by, (unsigned long long)c.opened_seq);
+	}
+	if (claim_evidence_each(tlog_store(cli->log), c.id, show_evidence, &out, &err) != REDRESS_OK ||
+	    claim_decision_each(tlog_store(cli->log), c.id, show_decision, &out, &err) != REDRESS_OK) {
+		json_decref(out.evidence);
+		json_decref(out.history);
+		return cli_fail(&err);
+	}
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I}", "id", c.id,
+		                      "program", c.program, "victim", c.victim, "claimant", c.claimant,
+		                      "state", claim_state_name(c.state), "approvals", c.approvals,
+		                      "approvals_needed", c.approvals_needed, "round", c.round, "opened_by",
+		                      c.opened_by, "opened_event", (json_int_t)c.opened_seq);
+
+		json_object_set_new(o, "decided_event",
+		                    c.decided_seq != 0 ? json_integer((json_int_t)c.decided_seq)
+		                                       : json_null());
+		json_object_set_new(o, "evidence", out.evidence);
+		json_object_set_new(o, "history", out.history);
+		cli_print_json(o);
+	}
+	return 0;
+}
+
+/* list */
+
+static enum redress_err
+list_one(void *ctx, const struct claim *c, struct redress_error *err)
+{
+	json_t *array = ctx;
+
+	(void)err;
+	if (array != NULL) {
+		json_array_append_new(
+		    array, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "id", c->id, "program",
+		                     c->program, "victim", c->victim, "claimant", c->claimant, "state",
+		                     claim_state_name(c->state), "approvals", c->approvals,
+		                     "approvals_needed", c->approvals_needed, "evidence", c->evidence));
+		return REDRESS_OK;
+	}
+	printf("%-10s %-20s %-10s %-10s %-9s %d/%d approvals, %d evidence\n", c->id, c->program, c->victim,
+	       c->claimant, claim_state_name(c->state), c->approvals, c->approvals_needed, c->evidence);
+	return REDRESS_OK;
+}
+
+static int
+claim_list_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"status", required_argument, NULL, 's'},
+	    {"program", required_argument, NULL, 'p'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct redress_error err;
+	enum claim_state state;
+	const char *program = NULL;
+	json_t *array = NULL;
+	int c, status = -1, json = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (claim_state_parse(optarg, &state, &err) != REDRESS_OK)
+				return cli_usage_error("claim", "--status: %s", err.message);
+			status = (int)state;
+			break;
+		case 'p': program = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': claim_usage(stdout); return 0;
+		default: return cli_bad_option("claim", argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("claim", "unexpected argument '%s'", argv[optind]);
+	if (cli_open_as(cli, CLI_READ, PERM_CLAIMS_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (json)
+		array = json_array();
+	if (claim_each(tlog_store(cli->log), status, program, list_one, array, &err) != REDRESS_OK) {
+		json_decref(array);
+		return cli_fail(&err);
+	}
+	if (json)
+		cli_print_json(array);
+	return 0;
+}
+
+int
+cmd_claim(struct cli *cli, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		enum claim_action action;
+	} transitions[] = {
+	    {"submit", CLAIM_SUBMIT},
+	    {"approve", CLAIM_APPROVE},
+	    {"deny", CLAIM_DENY},
+	    {"appeal", CLAIM_APPEAL},
+	};
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	size_t i;
+
+	if (sub == NULL || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		claim_usage(sub == NULL ? stderr : stdout);
+		return sub == NULL ? 2 : 0;
+	}
+	argc--, argv++;
+	if (strcmp(sub, "open") == 0)
+		return claim_open_cmd(cli, argc, argv);
+	if (strcmp(sub, "evidence") == 0)
+		return claim_evidence_cmd(cli, argc, argv);
+	for (i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
+		if (strcmp(sub, transitions[i].name) == 0)
+			return claim_transition_cmd(cli, argc, argv, transitions[i].action);
+	if (strcmp(sub, "show") == 0)
+		return claim_show_cmd(cli, argc, argv);
+	if (strcmp(sub, "list") == 0)
+		return claim_list_cmd(cli, argc, argv);
+	return cli_usage_error("claim", "'%s' is not a claim command", sub);
+}

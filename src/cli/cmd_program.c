@@ -1,0 +1,189 @@
+/*
+ * cmd_program.c -- `redress program ...`: a program's rules, as data.
+ * Adding one is one change on the log: its accounts (when missing) and the
+ * program itself.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/programs/programs.h"
+
+static void
+program_usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: redress [--as USER] program add --file PROGRAM.json\n"
+	        "       redress [--as USER] program show CODE [--json]\n\n"
+	        "A program file is one JSON object (see examples/flagship-2015.json):\n"
+	        "  code       the program's code: letters, digits and . _ -\n"
+	        "  name       its name\n"
+	        "  currency   ISO 4217 code of everything it pays\n"
+	        "  cutoff     YYYY-MM-DD: a victim alive that day is a survivor\n"
+	        "  accounts   {\"fund\": ..., \"payable\": ..., \"expense\": ...}: ledger account codes\n"
+	        "  benefits   {\"survivor\": ..., \"bereaved\": ...}: decimal text in the currency,\n"
+	        "             \"100000000\" or \"20000.00\"; bereaved is shared among the heirs\n"
+	        "  approvals  how many different reviewers approve a claim (%d to %d)\n"
+	        "Any other field is refused.  'add' opens the payable (a liability that may not go\n"
+	        "below zero) and the expense account when missing; the fund must be an asset that\n"
+	        "may not go below zero, in the program's currency, and is opened so when missing.\n"
+	        "A program is never changed: a new rule is a new program.\n"
+	        "'add' needs an admin; 'show' an account that reads claims.\n",
+	        PROGRAM_APPROVALS_MIN, PROGRAM_APPROVALS_MAX);
+}
+
+static void
+amount_text(int64_t minor, const char *currency, char out[MONEY_TEXT_SIZE])
+{
+	const struct currency *cur = currency_find(currency, NULL);
+
+	if (cur != NULL)
+		money_format(minor, cur, out, MONEY_TEXT_SIZE);
+	else
+		snprintf(out, MONEY_TEXT_SIZE, "%lld", (long long)minor);
+}
+
+static void
+print_program(const struct program *p)
+{
+	char survivor[MONEY_TEXT_SIZE], bereaved[MONEY_TEXT_SIZE];
+
+	amount_text(p->survivor_amount, p->currency, survivor);
+	amount_text(p->bereaved_amount, p->currency, bereaved);
+	printf("program %s (event %llu)\n"
+	       "  name       %s\n"
+	       "  currency   %s\n"
+	       "  cutoff     %s\n"
+	       "  survivor   %s %s\n"
+	       "  bereaved   %s %s, shared among the heirs\n"
+	       "  approvals  %d different reviewers\n"
+	       "  accounts   fund %s, payable %s, expense %s\n",
+	       p->code, (unsigned long long)p->added_seq, p->name, p->currency, p->cutoff, survivor,
+	       p->currency, bereaved, p->currency, p->approvals, p->fund, p->payable, p->expense);
+}
+
+static enum redress_err
+do_add(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct program *p = arg;
+	enum redress_err rc;
+
+	if ((rc = program_add(cli->log, &cli->actor, p, err)) != REDRESS_OK)
+		return rc;
+	return program_get(tlog_store(cli->log), p->code, p, err);
+}
+
+static int
+program_add_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"file", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct redress_error err;
+	struct program p;
+	const char *file = NULL;
+	struct buf text;
+	enum redress_err rc;
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f': file = optarg; break;
+		case 'h': program_usage(stdout); return 0;
+		default: return cli_bad_option("program", argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("program", "unexpected argument '%s'", argv[optind]);
+	if (file == NULL)
+		return cli_usage_error("program", "'add' needs --file PROGRAM.json");
+	if (cli_read_file(file, PROGRAM_FILE_MAX, &text, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	rc = program_parse(text.data != NULL ? text.data : "", text.len, &p, &err);
+	buf_free(&text);
+	if (rc != REDRESS_OK) {
+		/* A syntax error reads FILE:LINE:COLUMN: ..., a field's FILE: field '...' ... */
+		if (err.message[0] >= '0' && err.message[0] <= '9') {
+			char msg[REDRESS_ERROR_MAX];
+
+			memcpy(msg, err.message, sizeof(msg));
+			error_set(&err, rc, "%.200s:%s", file, msg);
+		} else {
+			error_prefix(&err, "%.200s", file);
+		}
+		return cli_fail(&err);
+	}
+	if ((status = cli_run_change(cli, PERM_PROGRAMS_MANAGE, do_add, &p)) == 0)
+		print_program(&p);
+	return status;
+}
+
+static json_t *
+amount_json(int64_t minor, const char *currency)
+{
+	char text[MONEY_TEXT_SIZE];
+
+	amount_text(minor, currency, text);
+	return json_string(text);
+}
+
+static int
+program_show_cmd(struct cli *cli, int argc, char **argv)
+{
+	struct redress_error err;
+	struct program p;
+	const char *code = NULL;
+	int i, json = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			program_usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-')
+			return cli_usage_error("program", "unknown option '%s' for 'show'", argv[i]);
+		else if (code == NULL)
+			code = argv[i];
+		else
+			return cli_usage_error("program", "'show' takes one program CODE");
+	}
+	if (code == NULL)
+		return cli_usage_error("program", "'show' needs a program CODE");
+	if (cli_open_as(cli, CLI_READ, PERM_CLAIMS_READ, &err) != REDRESS_OK ||
+	    program_get(tlog_store(cli->log), code, &p, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (!json) {
+		print_program(&p);
+		return 0;
+	}
+	cli_print_json(
+	    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:o, s:o}, s:{s:I, s:I}, s:i, s:I}", "code",
+	              p.code, "name", p.name, "currency", p.currency, "cutoff", p.cutoff, "accounts", "fund",
+	              p.fund, "payable", p.payable, "expense", p.expense, "benefits", "survivor",
+	              amount_json(p.survivor_amount, p.currency), "bereaved",
+	              amount_json(p.bereaved_amount, p.currency), "benefits_minor", "survivor",
+	              (json_int_t)p.survivor_amount, "bereaved", (json_int_t)p.bereaved_amount, "approvals",
+	              p.approvals, "event", (json_int_t)p.added_seq));
+	return 0;
+}
+
+int
+cmd_program(struct cli *cli, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	if (sub == NULL || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		program_usage(sub == NULL ? stderr : stdout);
+		return sub == NULL ? 2 : 0;
+	}
+	argc--, argv++;
+	if (strcmp(sub, "add") == 0)
+		return program_add_cmd(cli, argc, argv);
+	if (strcmp(sub, "show") == 0)
+		return program_show_cmd(cli, argc, argv);
+	return cli_usage_error("program", "'%s' is not a program command", sub);
+}
