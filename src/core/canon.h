@@ -120,6 +120,9 @@ const struct canon_node *canon_find(const struct canon_node *obj, const char *ke
  */
 enum redress_err canon_get_string(const struct canon_node *obj, const char *key, const char **value_r,
                                   struct redress_error *err);
+/* Like canon_get_string, copied into dst (size bytes); a longer string is refused naming key. */
+enum redress_err canon_get_string_into(const struct canon_node *obj, const char *key, char *dst, size_t size,
+                                       struct redress_error *err);
 /* Like canon_get_string, but a missing member or null gives NULL. */
 enum redress_err canon_get_string_opt(const struct canon_node *obj, const char *key, const char **value_r,
                                       struct redress_error *err);

@@ -381,6 +381,22 @@ canon_get_string(const struct canon_node *obj, const char *key, const char **val
 }
 
 enum redress_err
+canon_get_string_into(const struct canon_node *obj, const char *key, char *dst, size_t size,
+                      struct redress_error *err)
+{
+	const char *s;
+	size_t len;
+	enum redress_err rc;
+
+	if ((rc = canon_get_string(obj, key, &s, err)) != REDRESS_OK)
+		return rc;
+	if ((len = strlen(s)) >= size)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is longer than %zu bytes", key, size - 1);
+	memcpy(dst, s, len + 1);
+	return REDRESS_OK;
+}
+
+enum redress_err
 canon_get_string_opt(const struct canon_node *obj, const char *key, const char **value_r,
                      struct redress_error *err)
 {

@@ -118,3 +118,14 @@ text_parse_u64(const char *what, const char *s, unsigned long long *value_r, str
 	*value_r = v;
 	return REDRESS_OK;
 }
+
+void
+text_copy(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}

@@ -23,6 +23,13 @@ enum redress_err text_check(const char *what, const char *s, size_t max, struct 
 enum redress_err text_check_id(const char *what, const char *s, size_t max, const char *extra,
                                struct redress_error *err);
 
+/*
+ * Copies src into dst (size bytes, size >= 1), cut to fit: for text read
+ * back from the database, which was checked against the same limit when
+ * it was written.
+ */
+void text_copy(char *dst, size_t size, const char *src);
+
 /* Returns 1 when the len bytes at s are valid UTF-8 (no overlongs, no surrogates). */
 int text_utf8_valid(const char *s, size_t len);
 

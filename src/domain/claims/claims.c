@@ -40,17 +40,6 @@ static const struct store_query q_blob_parts = {
     "claims.blob.parts",
     "SELECT part, sealed FROM claims_evidence_blobs WHERE claim = ?1 AND n = ?2 ORDER BY part"};
 
-static void
-copy_text(char *dst, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 enum redress_err
 claim_get(struct store *store, const char *id, struct claim *c_r, struct redress_error *err)
 {
@@ -105,11 +94,11 @@ claim_evidence_each(struct store *store, const char *id,
 	store_bind_text(st, 1, id);
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		memset(&e, 0, sizeof(e));
-		copy_text(e.claim, sizeof(e.claim), store_column_text(st, 0));
+		text_copy(e.claim, sizeof(e.claim), store_column_text(st, 0));
 		e.n = (int)store_column_int64(st, 1);
-		copy_text(e.sha256, sizeof(e.sha256), store_column_text(st, 2));
+		text_copy(e.sha256, sizeof(e.sha256), store_column_text(st, 2));
 		e.size = store_column_int64(st, 3);
-		copy_text(e.added_by, sizeof(e.added_by), store_column_text(st, 4));
+		text_copy(e.added_by, sizeof(e.added_by), store_column_text(st, 4));
 		e.added_seq = (uint64_t)store_column_int64(st, 5);
 		if ((rc = fn(ctx, &e, err)) != REDRESS_OK)
 			return rc;
@@ -134,13 +123,13 @@ claim_decision_each(struct store *store, const char *id,
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		memset(&d, 0, sizeof(d));
 		d.seq = (uint64_t)store_column_int64(st, 0);
-		copy_text(d.claim, sizeof(d.claim), store_column_text(st, 1));
+		text_copy(d.claim, sizeof(d.claim), store_column_text(st, 1));
 		if (!claims_action_parse(store_column_text(st, 2), &d.action))
 			return error_set(err, REDRESS_E_STORE,
 			                 "claims_decisions %llu: unknown action '%.32s'",
 			                 (unsigned long long)d.seq, store_column_text(st, 2));
 		d.round = (int)store_column_int64(st, 3);
-		copy_text(d.actor, sizeof(d.actor), store_column_text(st, 4));
+		text_copy(d.actor, sizeof(d.actor), store_column_text(st, 4));
 		d.has_reason = store_column_int64(st, 5) != 0;
 		if ((rc = fn(ctx, &d, err)) != REDRESS_OK)
 			return rc;
@@ -239,10 +228,10 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 
 	memset(&c, 0, sizeof(c));
 	snprintf(c.id, sizeof(c.id), "C-%06llu", (unsigned long long)count + 1);
-	copy_text(c.program, sizeof(c.program), p.code);
-	copy_text(c.victim, sizeof(c.victim), victim);
-	copy_text(c.claimant, sizeof(c.claimant), claimant);
-	copy_text(c.opened_by, sizeof(c.opened_by), tlog_actor(log));
+	text_copy(c.program, sizeof(c.program), p.code);
+	text_copy(c.victim, sizeof(c.victim), victim);
+	text_copy(c.claimant, sizeof(c.claimant), claimant);
+	text_copy(c.opened_by, sizeof(c.opened_by), tlog_actor(log));
 	c.state = CLAIM_OPEN;
 	c.approvals_needed = p.approvals;
 	buf_init(&data, CLAIMS_EVENT_DATA_MAX);
@@ -342,7 +331,7 @@ claim_evidence_add(struct tlog *log, const struct actor *actor, const struct reg
 	codec_hex_encode(digest, sizeof(digest), sha256, sizeof(sha256), NULL);
 
 	memset(&e, 0, sizeof(e));
-	copy_text(e.claim, sizeof(e.claim), c.id);
+	text_copy(e.claim, sizeof(e.claim), c.id);
 	e.n = c.evidence + 1;
 	e.sha256 = sha256;
 	e.size = (int64_t)len;
@@ -412,7 +401,7 @@ transition(struct tlog *log, const struct actor *actor, const struct registry_ke
 		return rc;
 
 	memset(&t, 0, sizeof(t));
-	copy_text(t.claim, sizeof(t.claim), c.id);
+	text_copy(t.claim, sizeof(t.claim), c.id);
 	t.action = action;
 	buf_init(&sealed, CLAIMS_SEALED_MAX);
 	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
@@ -496,7 +485,7 @@ claim_evidence_read(struct store *store, const struct actor *actor, const struct
 	}
 	buf_init(&name, CLAIM_FILENAME_MAX + 1);
 	buf_init(&part, CLAIMS_EVIDENCE_PART + 1);
-	copy_text(want, sizeof(want), store_column_text(st, 1));
+	text_copy(want, sizeof(want), store_column_text(st, 1));
 	size = store_column_int64(st, 2);
 	snprintf(ad, sizeof(ad), "%s/evidence/%d/name", c.id, n);
 	if ((rc = victim_key(store, keys, c.victim, &key, err)) != REDRESS_OK ||
@@ -538,7 +527,7 @@ claim_evidence_read(struct store *store, const struct actor *actor, const struct
 		    c.id, n, (long long)size, want);
 		goto out;
 	}
-	copy_text(name_r, CLAIM_FILENAME_MAX + 1, name.data);
+	text_copy(name_r, CLAIM_FILENAME_MAX + 1, name.data);
 out:
 	if (rc != REDRESS_OK && out->failed == REDRESS_OK && out->len > start) {
 		/* Nothing of a file that did not check out is handed back. */

@@ -178,31 +178,20 @@ bad:
 	return error_set(err, REDRESS_E_INVALID, "'%.32s' is not a claim id (C-000001, ...)", id);
 }
 
-static void
-copy_text(char *dst, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 void
 claims_read(struct store_stmt *st, struct claim *c)
 {
 	enum claim_state state = CLAIM_OPEN;
 
 	memset(c, 0, sizeof(*c));
-	copy_text(c->id, sizeof(c->id), store_column_text(st, 0));
-	copy_text(c->program, sizeof(c->program), store_column_text(st, 1));
-	copy_text(c->victim, sizeof(c->victim), store_column_text(st, 2));
-	copy_text(c->claimant, sizeof(c->claimant), store_column_text(st, 3));
+	text_copy(c->id, sizeof(c->id), store_column_text(st, 0));
+	text_copy(c->program, sizeof(c->program), store_column_text(st, 1));
+	text_copy(c->victim, sizeof(c->victim), store_column_text(st, 2));
+	text_copy(c->claimant, sizeof(c->claimant), store_column_text(st, 3));
 	/* A row with another state was not written here; audit names it. */
 	(void)claim_state_parse(store_column_text(st, 4), &state, NULL);
 	c->state = state;
-	copy_text(c->opened_by, sizeof(c->opened_by), store_column_text(st, 5));
+	text_copy(c->opened_by, sizeof(c->opened_by), store_column_text(st, 5));
 	c->approvals_needed = (int)store_column_int64(st, 6);
 	c->approvals = (int)store_column_int64(st, 7);
 	c->round = (int)store_column_int64(st, 8);
@@ -342,20 +331,6 @@ claims_encode_transition(struct buf *out, const struct claims_ev_transition *t, 
 }
 
 static enum redress_err
-field_copy(const struct canon_node *data, const char *key, char *dst, size_t size, struct redress_error *err)
-{
-	const char *s;
-	enum redress_err rc;
-
-	if ((rc = canon_get_string(data, key, &s, err)) != REDRESS_OK)
-		return rc;
-	if (strlen(s) >= size)
-		return error_set(err, REDRESS_E_INVALID, "field '%s' is too long", key);
-	memcpy(dst, s, strlen(s) + 1);
-	return REDRESS_OK;
-}
-
-static enum redress_err
 sealed_check(const char *field, const char *s, struct redress_error *err)
 {
 	if (strncmp(s, "s1:", 3) != 0 || strlen(s) > CLAIMS_SEALED_MAX)
@@ -372,10 +347,13 @@ claims_decode_opened(const struct event *ev, struct claim *c, struct redress_err
 
 	memset(c, 0, sizeof(*c));
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "id", c->id, sizeof(c->id), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "program", c->program, sizeof(c->program), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "victim", c->victim, sizeof(c->victim), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "claimant", c->claimant, sizeof(c->claimant), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "id", c->id, sizeof(c->id), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "program", c->program, sizeof(c->program), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "victim", c->victim, sizeof(c->victim), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "claimant", c->claimant, sizeof(c->claimant), err)) !=
+	        REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "approvals", &approvals, err)) != REDRESS_OK)
 		return rc;
 	/* What the commands would refuse, the log may not carry either. */
@@ -388,7 +366,7 @@ claims_decode_opened(const struct event *ev, struct claim *c, struct redress_err
 		return error_set(err, REDRESS_E_INVALID, "field 'approvals' is %lld", (long long)approvals);
 	c->approvals_needed = (int)approvals;
 	c->state = CLAIM_OPEN;
-	copy_text(c->opened_by, sizeof(c->opened_by), ev->actor);
+	text_copy(c->opened_by, sizeof(c->opened_by), ev->actor);
 	c->opened_seq = ev->seq;
 	return REDRESS_OK;
 }
@@ -403,7 +381,7 @@ claims_decode_evidence(const struct event *ev, struct claims_ev_evidence *e, str
 
 	memset(e, 0, sizeof(*e));
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "claim", e->claim, sizeof(e->claim), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "claim", e->claim, sizeof(e->claim), err)) != REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "n", &n, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "name", &e->name, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "sha256", &e->sha256, err)) != REDRESS_OK ||
@@ -443,7 +421,7 @@ claims_decode_transition(const struct event *ev, struct claims_ev_transition *t,
 	t->action = (enum claim_action)i;
 	if ((rc = canon_only_keys(ev->data, t->action == CLAIM_SUBMIT ? submit_keys : keys, err)) !=
 	        REDRESS_OK ||
-	    (rc = field_copy(ev->data, "claim", t->claim, sizeof(t->claim), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "claim", t->claim, sizeof(t->claim), err)) != REDRESS_OK ||
 	    (rc = claims_id_check(t->claim, err)) != REDRESS_OK)
 		return rc;
 	if (t->action == CLAIM_SUBMIT)

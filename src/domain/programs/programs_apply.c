@@ -10,6 +10,7 @@
 
 #include "core/canon.h"
 #include "core/strmap.h"
+#include "core/text.h"
 #include "domain/programs/programs_int.h"
 
 static const char programs_schema[] = "CREATE TABLE IF NOT EXISTS programs_programs ("
@@ -37,28 +38,17 @@ static const struct store_query q_insert = {"programs.insert",
 static const struct store_query q_snapshot = {"programs_programs", "SELECT " PROGRAM_COLUMNS
                                                                    " FROM programs_programs ORDER BY code"};
 
-static void
-copy_text(char *dst, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 void
 programs_read(struct store_stmt *st, struct program *p)
 {
 	memset(p, 0, sizeof(*p));
-	copy_text(p->code, sizeof(p->code), store_column_text(st, 0));
-	copy_text(p->name, sizeof(p->name), store_column_text(st, 1));
-	copy_text(p->currency, sizeof(p->currency), store_column_text(st, 2));
-	copy_text(p->cutoff, sizeof(p->cutoff), store_column_text(st, 3));
-	copy_text(p->fund, sizeof(p->fund), store_column_text(st, 4));
-	copy_text(p->payable, sizeof(p->payable), store_column_text(st, 5));
-	copy_text(p->expense, sizeof(p->expense), store_column_text(st, 6));
+	text_copy(p->code, sizeof(p->code), store_column_text(st, 0));
+	text_copy(p->name, sizeof(p->name), store_column_text(st, 1));
+	text_copy(p->currency, sizeof(p->currency), store_column_text(st, 2));
+	text_copy(p->cutoff, sizeof(p->cutoff), store_column_text(st, 3));
+	text_copy(p->fund, sizeof(p->fund), store_column_text(st, 4));
+	text_copy(p->payable, sizeof(p->payable), store_column_text(st, 5));
+	text_copy(p->expense, sizeof(p->expense), store_column_text(st, 6));
 	p->survivor_amount = store_column_int64(st, 7);
 	p->bereaved_amount = store_column_int64(st, 8);
 	p->approvals = (int)store_column_int64(st, 9);
@@ -106,21 +96,6 @@ programs_encode(struct buf *out, const struct program *p, struct redress_error *
 	return canon_error(&c, err);
 }
 
-/* Copies a string member into a fixed buffer, refusing what does not fit. */
-static enum redress_err
-field_copy(const struct canon_node *obj, const char *key, char *dst, size_t size, struct redress_error *err)
-{
-	const char *s;
-	enum redress_err rc;
-
-	if ((rc = canon_get_string(obj, key, &s, err)) != REDRESS_OK)
-		return rc;
-	if (strlen(s) >= size)
-		return error_set(err, REDRESS_E_INVALID, "field '%s' is too long", key);
-	memcpy(dst, s, strlen(s) + 1);
-	return REDRESS_OK;
-}
-
 /* The member key of obj, which must be an object with only the allowed members. */
 static enum redress_err
 sub_object(const struct canon_node *obj, const char *key, const char *const *allowed,
@@ -147,15 +122,19 @@ programs_decode(const struct event *ev, struct program *p, struct redress_error 
 
 	memset(p, 0, sizeof(*p));
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "code", p->code, sizeof(p->code), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "name", p->name, sizeof(p->name), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "currency", p->currency, sizeof(p->currency), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "cutoff", p->cutoff, sizeof(p->cutoff), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "code", p->code, sizeof(p->code), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "name", p->name, sizeof(p->name), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "currency", p->currency, sizeof(p->currency), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "cutoff", p->cutoff, sizeof(p->cutoff), err)) !=
+	        REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "approvals", &approvals, err)) != REDRESS_OK ||
 	    (rc = sub_object(ev->data, "accounts", account_keys, &accounts, err)) != REDRESS_OK ||
-	    (rc = field_copy(accounts, "fund", p->fund, sizeof(p->fund), err)) != REDRESS_OK ||
-	    (rc = field_copy(accounts, "payable", p->payable, sizeof(p->payable), err)) != REDRESS_OK ||
-	    (rc = field_copy(accounts, "expense", p->expense, sizeof(p->expense), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(accounts, "fund", p->fund, sizeof(p->fund), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(accounts, "payable", p->payable, sizeof(p->payable), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(accounts, "expense", p->expense, sizeof(p->expense), err)) !=
+	        REDRESS_OK ||
 	    (rc = sub_object(ev->data, "benefits", benefit_keys, &benefits, err)) != REDRESS_OK ||
 	    (rc = canon_get_int(benefits, "survivor", &p->survivor_amount, err)) != REDRESS_OK ||
 	    (rc = canon_get_int(benefits, "bereaved", &p->bereaved_amount, err)) != REDRESS_OK)
