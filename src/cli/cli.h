@@ -87,6 +87,14 @@ void cli_default_origin(char *origin, size_t size);
  */
 enum redress_err cli_read_file(const char *path, size_t max, struct buf *out, struct redress_error *err);
 
+/*
+ * Runs fn as one change (tlog_begin ... tlog_commit) as an account that may
+ * do perm; rolls back on fn's error.  Returns the exit status, having
+ * reported any error; fn prints nothing (print after it returned 0).
+ */
+int cli_run_change(struct cli *cli, enum permission perm,
+		   enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg);
+
 /* The modules redress is made of, NULL-terminated, for the log. */
 extern const struct event_module *const cli_modules[];
 

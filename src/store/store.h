@@ -74,6 +74,17 @@ enum redress_err store_commit(struct store *store, struct redress_error *err);
 void store_rollback(struct store *store);
 int store_in_transaction(const struct store *store);
 
+/*
+ * Leaves no copy of rows that committed changes deleted in the database's
+ * files: for after a change that destroyed a secret (a person's data key,
+ * domain/registry).  Deleted content is overwritten where it lay (SQLite's
+ * secure_delete, always on); this also moves the write-ahead journal into
+ * the database and empties it, since the journal still holds the pages as
+ * they were.  Outside a transaction; REDRESS_E_STORE when readers kept the
+ * journal from being emptied (run it again when they are done).
+ */
+enum redress_err store_scrub(struct store *store, struct redress_error *err);
+
 /* Runs statements that take no parameters (schema creation). */
 enum redress_err store_exec(struct store *store, const char *sql, struct redress_error *err);
 

@@ -58,7 +58,7 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 	rc = sqlite_exec(db,
 	                 memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
 	                        : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	                          " PRAGMA cache_size=-65536;",
+	                          " PRAGMA cache_size=-65536; PRAGMA secure_delete=ON;",
 	                 err);
 	if (rc != REDRESS_OK) {
 		error_prefix(err, "cannot use database '%.200s'", location);
@@ -66,6 +66,22 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 		return rc;
 	}
 	*conn_r = db;
+	return REDRESS_OK;
+}
+
+/*
+ * secure_delete has zeroed what was deleted in the pages the journal holds
+ * now; older copies of those pages stay in the journal until a checkpoint
+ * moves it into the database and TRUNCATE empties the file.
+ */
+static enum redress_err
+sqlite_scrub(void *conn, struct redress_error *err)
+{
+	int log = 0, done = 0;
+
+	if (sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK)
+		return sqlite_fail(conn, "the journal could not be emptied (is another process reading? try again)",
+		                   err);
 	return REDRESS_OK;
 }
 
@@ -235,6 +251,7 @@ const struct store_backend store_backend_sqlite = {
     .close = sqlite_close,
     .location = sqlite_location,
     .exec = sqlite_exec,
+    .scrub = sqlite_scrub,
     .begin = sqlite_begin,
     .begin_read = sqlite_begin_read,
     .commit = sqlite_commit,

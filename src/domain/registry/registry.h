@@ -33,12 +33,12 @@
 #include "store/store.h"
 
 #define REGISTRY_PSEUDONYM_SIZE 10 /* "V-000042" and a NUL; more digits after 999999 */
-#define REGISTRY_PSEUDONYM_MAX	16
-#define REGISTRY_NAME_MAX	200
-#define REGISTRY_FIELD_MAX	500 /* national id, phone, address */
-#define REGISTRY_REGION_MAX	16  /* a region code: [A-Za-z0-9-] */
-#define REGISTRY_SCOPE_MAX	80  /* "processing", "statistics", "contact", "share:PARTY" */
-#define REGISTRY_TEXT_MAX	4000 /* consultation summary, method, witness */
+#define REGISTRY_PSEUDONYM_MAX  16
+#define REGISTRY_NAME_MAX       200
+#define REGISTRY_FIELD_MAX      500  /* national id, phone, address */
+#define REGISTRY_REGION_MAX     16   /* a region code: [A-Za-z0-9-] */
+#define REGISTRY_SCOPE_MAX      80   /* "processing", "statistics", "contact", "share:PARTY" */
+#define REGISTRY_TEXT_MAX       4000 /* consultation summary, method, witness */
 
 enum registry_kind {
 	REGISTRY_VICTIM,
@@ -66,8 +66,8 @@ struct registry_person {
 	char death_date[11]; /* YYYY-MM-DD, or "" */
 	int birth_year;
 	char region[REGISTRY_REGION_MAX + 1]; /* or "" */
-	char language[3];		       /* "ko", "ja", "en" */
-	int frailty;			       /* 0 (none known) to 3 (most frail): the queue's order */
+	char language[3];                     /* "ko", "ja", "en" */
+	int frailty;                          /* 0 (none known) to 3 (most frail): the queue's order */
 	uint64_t registered_seq;
 };
 
@@ -76,8 +76,8 @@ struct registry_identity {
 	char name[REGISTRY_NAME_MAX + 1];
 	char birth_date[11];
 	char national_id[REGISTRY_FIELD_MAX + 1]; /* or "" */
-	char phone[REGISTRY_FIELD_MAX + 1];	  /* or "" */
-	char address[REGISTRY_FIELD_MAX + 1];	  /* or "" */
+	char phone[REGISTRY_FIELD_MAX + 1];       /* or "" */
+	char address[REGISTRY_FIELD_MAX + 1];     /* or "" */
 };
 
 /* What `person add` and `person import` give. */
@@ -101,6 +101,9 @@ const char *registry_kind_name(enum registry_kind kind);
 const char *registry_status_name(enum registry_status status);
 const char *registry_wish_name(enum registry_wish wish);
 enum redress_err registry_wish_parse(const char *text, enum registry_wish *wish_r, struct redress_error *err);
+enum redress_err registry_kind_parse(const char *text, enum registry_kind *kind_r, struct redress_error *err);
+enum redress_err registry_status_parse(const char *text, enum registry_status *status_r,
+                                       struct redress_error *err);
 
 /* Checks a calendar date "YYYY-MM-DD" (a real day, 1900 to 2199); names what is wrong. */
 enum redress_err registry_date_check(const char *what, const char *date, struct redress_error *err);
@@ -111,11 +114,11 @@ enum redress_err registry_date_check(const char *what, const char *date, struct 
  * REDRESS_E_CONFLICT naming the pseudonym that holds it.
  */
 enum redress_err registry_add(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-			      const struct registry_new_person *p, char pseudonym_r[REGISTRY_PSEUDONYM_MAX + 1],
-			      struct redress_error *err);
+                              const struct registry_new_person *p,
+                              char pseudonym_r[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err);
 
 enum redress_err registry_get(struct store *store, const char *pseudonym, struct registry_person *p_r,
-			      struct redress_error *err);
+                              struct redress_error *err);
 
 /*
  * The data key of pseudonym, unwrapped with keys->master, for the modules
@@ -123,31 +126,45 @@ enum redress_err registry_get(struct store *store, const char *pseudonym, struct
  * decision reasons).  The caller frees *key_r with seal_key_free().  An
  * erased person, whose key is destroyed, is REDRESS_E_NOTFOUND.
  */
-enum redress_err registry_data_key(struct store *store, const struct registry_keys *keys, const char *pseudonym,
-				   struct seal_key **key_r, struct redress_error *err);
+enum redress_err registry_data_key(struct store *store, const struct registry_keys *keys,
+                                   const char *pseudonym, struct seal_key **key_r, struct redress_error *err);
 
 /*
  * Opens the identity fields of pseudonym into *id_r, and records the reveal
  * as an event (who read whose file, when, why).  reason may be NULL.
  * Needs PERM_PERSONS_REVEAL; an erased person is REDRESS_E_NOTFOUND.
  */
-enum redress_err registry_reveal(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-				 const char *pseudonym, const char *reason, struct registry_identity *id_r,
-				 struct redress_error *err);
+enum redress_err registry_reveal(struct tlog *log, const struct actor *actor,
+                                 const struct registry_keys *keys, const char *pseudonym, const char *reason,
+                                 struct registry_identity *id_r, struct redress_error *err);
 
 /* Calls fn for each person (status filter: -1 for all), in pseudonym order. */
 enum redress_err registry_each(struct store *store, int status,
-			       enum redress_err (*fn)(void *ctx, const struct registry_person *p,
-						      struct redress_error *err),
-			       void *ctx, struct redress_error *err);
+                               enum redress_err (*fn)(void *ctx, const struct registry_person *p,
+                                                      struct redress_error *err),
+                               void *ctx, struct redress_error *err);
 
-/* Records a death on date; a person already deceased or erased is REDRESS_E_CONFLICT. */
-enum redress_err registry_death(struct tlog *log, const struct actor *actor, const char *pseudonym, const char *date,
-				struct redress_error *err);
+/*
+ * Records a death on date (not in the future, not before the birth date,
+ * which keys open to compare); a person already deceased or erased is
+ * REDRESS_E_CONFLICT.  Needs PERM_PERSONS_WRITE.
+ */
+enum redress_err registry_death(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                                const char *pseudonym, const char *date, struct redress_error *err);
 
-/* Destroys the person's data key (crypto-shredding) and records it.  Needs PERM_PERSONS_ERASE. */
+/*
+ * Destroys the person's data key (crypto-shredding) and records it.  Needs
+ * PERM_PERSONS_ERASE.  The key row is deleted in the change; once the
+ * change commits, call store_scrub() so that no copy of it stays in the
+ * database's journal.  Backups made before stay readable with the master
+ * key: erasure reaches only forward.
+ */
 enum redress_err registry_erase(struct tlog *log, const struct actor *actor, const char *pseudonym,
-				struct redress_error *err);
+                                struct redress_error *err);
+
+/* Parses a share "P/Q" (0 < P <= Q <= 1,000,000) into its reduced fraction. */
+enum redress_err registry_share_parse(const char *text, int64_t *num_r, int64_t *den_r,
+                                      struct redress_error *err);
 
 /*
  * Records that relative is an heir of victim with share num/den (0 < num
@@ -155,14 +172,14 @@ enum redress_err registry_erase(struct tlog *log, const struct actor *actor, con
  * The shares of one victim's heirs may not add up to more than 1.
  */
 enum redress_err registry_relation_add(struct tlog *log, const struct actor *actor, const char *victim,
-				       const char *relative, const char *relation, int64_t num, int64_t den,
-				       struct redress_error *err);
+                                       const char *relative, const char *relation, int64_t num, int64_t den,
+                                       struct redress_error *err);
 
 /* Calls fn for each heir of victim, in relative-pseudonym order. */
 enum redress_err registry_heirs(struct store *store, const char *victim,
-				enum redress_err (*fn)(void *ctx, const char *relative, int64_t num, int64_t den,
-						       struct redress_error *err),
-				void *ctx, struct redress_error *err);
+                                enum redress_err (*fn)(void *ctx, const char *relative, int64_t num,
+                                                       int64_t den, struct redress_error *err),
+                                void *ctx, struct redress_error *err);
 
 /*
  * Grants (given 1) or withdraws (0) consent for scope: "processing",
@@ -170,21 +187,53 @@ enum redress_err registry_heirs(struct store *store, const char *victim,
  * ("in person", "by telephone, recorded"); witness may be NULL; both are
  * sealed like identity fields.
  */
-enum redress_err registry_consent(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-				  const char *pseudonym, const char *scope, int given, const char *method,
-				  const char *witness, struct redress_error *err);
+enum redress_err registry_consent(struct tlog *log, const struct actor *actor,
+                                  const struct registry_keys *keys, const char *pseudonym, const char *scope,
+                                  int given, const char *method, const char *witness,
+                                  struct redress_error *err);
 
 /* 1 in *given_r when the latest word on scope for pseudonym is a grant. */
-enum redress_err registry_consent_given(struct store *store, const char *pseudonym, const char *scope, int *given_r,
-					struct redress_error *err);
+enum redress_err registry_consent_given(struct store *store, const char *pseudonym, const char *scope,
+                                        int *given_r, struct redress_error *err);
+
+/* Calls fn with the latest word on each scope of pseudonym's consent, in scope order. */
+enum redress_err registry_consents_each(struct store *store, const char *pseudonym,
+                                        enum redress_err (*fn)(void *ctx, const char *scope, int given,
+                                                               uint64_t seq, struct redress_error *err),
+                                        void *ctx, struct redress_error *err);
 
 /* Records a consultation: the person's wish and a summary (sealed; may be NULL). */
-enum redress_err registry_consult(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-				  const char *pseudonym, enum registry_wish wish, const char *summary,
-				  struct redress_error *err);
+enum redress_err registry_consult(struct tlog *log, const struct actor *actor,
+                                  const struct registry_keys *keys, const char *pseudonym,
+                                  enum registry_wish wish, const char *summary, struct redress_error *err);
 
 /* The latest wish (REGISTRY_WISH_NONE when never consulted). */
 enum redress_err registry_latest_wish(struct store *store, const char *pseudonym, enum registry_wish *wish_r,
-				      struct redress_error *err);
+                                      struct redress_error *err);
+
+/*
+ * The CSV import's parser, apart from any database so that it can be
+ * fuzzed.  A person file is UTF-8 CSV (RFC 4180; an initial byte-order
+ * mark is skipped) whose first line names the columns, in any order:
+ *
+ *   kind,name,birth_date,national_id,phone,address,region,language,frailty
+ *
+ * kind, name and birth_date are required; the other columns may be left
+ * out, and their cells empty (language then "ko", frailty 0).  Blank lines
+ * are skipped.  Each row is checked as `person add` checks its options;
+ * two rows with the same national id (as the blind index normalises it)
+ * are an error too.  For each good row, in order, fn gets the row's first
+ * line, the bytes read so far (for progress) and the person.  The first
+ * problem stops the parse: err says "NAME: line N, field 'F': what" (NAME
+ * is name, the file's), and fn's own errors come prefixed with the file
+ * and line.  At most REGISTRY_CSV_MAX bytes.
+ */
+#define REGISTRY_CSV_MAX (256u * 1024 * 1024)
+
+enum redress_err registry_csv_parse(const char *bytes, size_t len, const char *name,
+                                    enum redress_err (*fn)(void *ctx, size_t line, size_t offset,
+                                                           const struct registry_new_person *p,
+                                                           struct redress_error *err),
+                                    void *ctx, struct redress_error *err);
 
 #endif

@@ -1,0 +1,826 @@
+/*
+ * registry.c -- the registry's commands (check the actor, validate, seal,
+ * append the event, apply it) and its reads.
+ *
+ * Each person's data key is random, wrapped under the master key (ad
+ * "PSEUDONYM/key") in registry_keys, and seals every personal field of her
+ * file with the ad "PSEUDONYM/FIELD".  Plain text of those fields exists
+ * only in memory, is padded before sealing (REGISTRY_SEAL_PAD) and wiped
+ * after use.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/text.h"
+#include "domain/registry/registry_int.h"
+
+#define BLIND_INDEX_DOMAIN "redress national id 1:"
+
+static const struct store_query q_key_get = {"registry.key.get",
+                                             "SELECT wrapped FROM registry_keys WHERE pseudonym = ?1"};
+static const struct store_query q_key_insert = {
+    "registry.key.insert", "INSERT INTO registry_keys (pseudonym, wrapped) VALUES (?1, ?2)"};
+static const struct store_query q_key_delete = {"registry.key.delete",
+                                                "DELETE FROM registry_keys WHERE pseudonym = ?1"};
+static const struct store_query q_identity_get = {
+    "registry.identity.get", "SELECT identity FROM registry_persons WHERE pseudonym = ?1"};
+static const struct store_query q_index_holder = {"registry.index.holder",
+                                                  "SELECT pseudonym FROM registry_persons WHERE id_index = "
+                                                  "?1 AND status <> 'erased' ORDER BY pseudonym LIMIT 1"};
+static const struct store_query q_persons_all = {
+    "registry.persons.all",
+    "SELECT pseudonym, kind, status, death_date, birth_year, region, language, frailty,"
+    " registered_seq FROM registry_persons ORDER BY kind, registered_seq"};
+static const struct store_query q_persons_status = {
+    "registry.persons.status", "SELECT pseudonym, kind, status, death_date, birth_year, region, language,"
+                               " frailty, registered_seq FROM registry_persons WHERE status = ?1"
+                               " ORDER BY kind, registered_seq"};
+static const struct store_query q_heirs = {
+    "registry.heirs", "SELECT relative, num, den, relation FROM registry_relations WHERE victim = ?1"
+                      " ORDER BY length(relative), relative"};
+static const struct store_query q_consent_latest = {
+    "registry.consent.latest", "SELECT given FROM registry_consents WHERE pseudonym = ?1 AND scope = ?2"
+                               " ORDER BY seq DESC LIMIT 1"};
+static const struct store_query q_consents_latest = {
+    "registry.consents.latest",
+    "SELECT c.scope, c.given, c.seq FROM registry_consents c WHERE c.pseudonym = ?1 AND c.seq ="
+    " (SELECT max(d.seq) FROM registry_consents d WHERE d.pseudonym = ?1 AND d.scope = c.scope)"
+    " ORDER BY c.scope"};
+static const struct store_query q_wish_latest = {
+    "registry.wish.latest",
+    "SELECT wish FROM registry_consultations WHERE pseudonym = ?1 ORDER BY seq DESC LIMIT 1"};
+
+/* Wipes what a buffer held (personal data in clear) and frees it. */
+static void
+buf_wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->cap);
+	buf_free(b);
+}
+
+/* A pseudonym given from outside: REDRESS_E_INVALID without echoing what was typed instead. */
+static enum redress_err
+pseudonym_check(const char *text, enum registry_kind *kind_r, struct redress_error *err)
+{
+	enum registry_kind kind;
+	uint64_t number;
+	enum redress_err rc;
+
+	if ((rc = registry_pseudonym_parse(text, &kind, &number, err)) != REDRESS_OK)
+		return rc;
+	if (kind_r != NULL)
+		*kind_r = kind;
+	return REDRESS_OK;
+}
+
+enum redress_err
+registry_get(struct store *store, const char *pseudonym, struct registry_person *p_r,
+             struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = pseudonym_check(pseudonym, NULL, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &registry_q_person_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	switch (store_step(st, err)) {
+	case STORE_ROW: registry_person_read(st, p_r); return REDRESS_OK;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "no person '%s' (see 'redress person list')",
+		                 pseudonym);
+	default: return err->code;
+	}
+}
+
+/* The person, who must exist and not have been erased (REDRESS_E_CONFLICT). */
+static enum redress_err
+get_live(struct store *store, const char *pseudonym, struct registry_person *p, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = registry_get(store, pseudonym, p, err)) != REDRESS_OK)
+		return rc;
+	if (p->status == REGISTRY_ERASED)
+		return error_set(err, REDRESS_E_CONFLICT,
+		                 "%s was erased: nothing more can be recorded of this person", pseudonym);
+	return REDRESS_OK;
+}
+
+/* Checks that pseudonym is registered, then prepares q with it bound to ?1. */
+static struct store_stmt *
+person_query(struct store *store, const char *pseudonym, const struct store_query *q,
+             struct redress_error *err)
+{
+	struct registry_person p;
+	struct store_stmt *st;
+
+	if (registry_get(store, pseudonym, &p, err) != REDRESS_OK ||
+	    (st = store_query(store, q, err)) == NULL)
+		return NULL;
+	store_bind_text(st, 1, pseudonym);
+	return st;
+}
+
+enum redress_err
+registry_each(struct store *store, int status,
+              enum redress_err (*fn)(void *ctx, const struct registry_person *p, struct redress_error *err),
+              void *ctx, struct redress_error *err)
+{
+	struct registry_person p;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, status < 0 ? &q_persons_all : &q_persons_status, err)) == NULL)
+		return err->code;
+	if (status >= 0)
+		store_bind_text(st, 1, registry_status_name((enum registry_status)status));
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		registry_person_read(st, &p);
+		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+registry_heirs(struct store *store, const char *victim,
+               enum redress_err (*fn)(void *ctx, const char *relative, int64_t num, int64_t den,
+                                      struct redress_error *err),
+               void *ctx, struct redress_error *err)
+{
+	char relative[REGISTRY_PSEUDONYM_MAX + 1];
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = person_query(store, victim, &q_heirs, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		registry_copy(relative, sizeof(relative), store_column_text(st, 0));
+		if ((rc = fn(ctx, relative, store_column_int64(st, 1), store_column_int64(st, 2), err)) !=
+		    REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+registry_consent_given(struct store *store, const char *pseudonym, const char *scope, int *given_r,
+                       struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = registry_scope_check(scope, err)) != REDRESS_OK)
+		return rc;
+	if ((st = person_query(store, pseudonym, &q_consent_latest, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 2, scope);
+	switch (store_step(st, err)) {
+	case STORE_ROW: *given_r = store_column_int64(st, 0) != 0; return REDRESS_OK;
+	case STORE_DONE: *given_r = 0; return REDRESS_OK;
+	default: return err->code;
+	}
+}
+
+enum redress_err
+registry_consents_each(struct store *store, const char *pseudonym,
+                       enum redress_err (*fn)(void *ctx, const char *scope, int given, uint64_t seq,
+                                              struct redress_error *err),
+                       void *ctx, struct redress_error *err)
+{
+	char scope[REGISTRY_SCOPE_MAX + 1];
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = person_query(store, pseudonym, &q_consents_latest, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		registry_copy(scope, sizeof(scope), store_column_text(st, 0));
+		if ((rc = fn(ctx, scope, store_column_int64(st, 1) != 0, (uint64_t)store_column_int64(st, 2),
+		             err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+registry_latest_wish(struct store *store, const char *pseudonym, enum registry_wish *wish_r,
+                     struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = person_query(store, pseudonym, &q_wish_latest, err)) == NULL)
+		return err->code;
+	switch (store_step(st, err)) {
+	case STORE_ROW: return registry_wish_parse(store_column_text(st, 0), wish_r, err);
+	case STORE_DONE: *wish_r = REGISTRY_WISH_NONE; return REDRESS_OK;
+	default: return err->code;
+	}
+}
+
+/*
+ * Appends the event, reads its bytes back and applies them, so that the
+ * tables get exactly what the log holds, its actor and time included.
+ */
+static enum redress_err
+append_apply(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
+{
+	const struct canon_node *root;
+	struct canon_doc doc;
+	struct buf bytes;
+	struct event ev;
+	uint64_t seq;
+	enum redress_err rc;
+
+	if ((rc = buf_error(data, err)) != REDRESS_OK ||
+	    (rc = tlog_append(log, type, data->data, data->len, &seq, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&bytes, TLOG_EVENT_MAX);
+	canon_doc_init(&doc);
+	if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK ||
+	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) != REDRESS_OK)
+		goto out;
+	root = canon_root(&doc);
+	memset(&ev, 0, sizeof(ev));
+	ev.seq = seq;
+	ev.data = canon_find(root, "data");
+	if ((rc = canon_get_string(root, "type", &ev.type, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(root, "actor", &ev.actor, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(root, "at", &ev.at, err)) != REDRESS_OK)
+		goto out;
+	if (ev.data == NULL || ev.data->type != CANON_OBJECT) {
+		rc = error_set(err, REDRESS_E_INTERNAL, "event %llu has no data object",
+		               (unsigned long long)seq);
+		goto out;
+	}
+	if ((rc = registry_replay(tlog_store(log), &ev, err)) == REDRESS_OK && seq_r != NULL)
+		*seq_r = seq;
+out:
+	canon_doc_free(&doc);
+	buf_free(&bytes);
+	return rc;
+}
+
+/* "PSEUDONYM/field": what binds a sealed field to its owner and place. */
+static void
+seal_ad(char *ad, size_t size, const char *pseudonym, const char *field)
+{
+	snprintf(ad, size, "%s/%s", pseudonym, field);
+}
+
+/* Seals len bytes of text, padded with NULs to a multiple of REGISTRY_SEAL_PAD, and appends it to out. */
+static enum redress_err
+seal_field(const struct seal_key *key, const char *pseudonym, const char *field, const char *text, size_t len,
+           struct buf *out, struct redress_error *err)
+{
+	char ad[REGISTRY_PSEUDONYM_MAX + 32];
+	size_t padded;
+	char *plain;
+	enum redress_err rc;
+
+	padded = (len / REGISTRY_SEAL_PAD + 1) * REGISTRY_SEAL_PAD;
+	if ((plain = calloc(1, padded)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory sealing a field");
+	memcpy(plain, text, len);
+	seal_ad(ad, sizeof(ad), pseudonym, field);
+	rc = seal_encrypt(key, plain, padded, ad, out, err);
+	explicit_bzero(plain, padded);
+	free(plain);
+	return rc;
+}
+
+/* Opens a sealed field into out, without its padding. */
+static enum redress_err
+open_field(const struct seal_key *key, const char *pseudonym, const char *field, const char *sealed,
+           struct buf *out, struct redress_error *err)
+{
+	char ad[REGISTRY_PSEUDONYM_MAX + 32];
+	enum redress_err rc;
+
+	seal_ad(ad, sizeof(ad), pseudonym, field);
+	if ((rc = seal_decrypt(key, sealed, ad, out, err)) != REDRESS_OK)
+		return error_prefix(err, "%s's %s", pseudonym, field);
+	while (out->len > 0 && out->data[out->len - 1] == '\0')
+		out->len--;
+	return REDRESS_OK;
+}
+
+enum redress_err
+registry_data_key(struct store *store, const struct registry_keys *keys, const char *pseudonym,
+                  struct seal_key **key_r, struct redress_error *err)
+{
+	char ad[REGISTRY_PSEUDONYM_MAX + 32];
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = pseudonym_check(pseudonym, NULL, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_key_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "%s has no data key: not registered, or erased",
+		                 pseudonym);
+	default: return err->code;
+	}
+	seal_ad(ad, sizeof(ad), pseudonym, "key");
+	if (seal_unwrap(keys->master, store_column_text(st, 0), ad, key_r, err) != REDRESS_OK)
+		return error_prefix(err, "%s's data key (is this the fund's master key?)", pseudonym);
+	return REDRESS_OK;
+}
+
+static void
+canon_opt_string(struct canon *c, const char *key, const char *s)
+{
+	canon_key(c, key);
+	if (s != NULL && s[0] != '\0')
+		canon_string(c, s);
+	else
+		canon_null(c);
+}
+
+static enum redress_err
+identity_encode(const struct registry_identity *id, struct buf *out, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_opt_string(&c, "address", id->address);
+	canon_key(&c, "birth_date");
+	canon_string(&c, id->birth_date);
+	canon_key(&c, "name");
+	canon_string(&c, id->name);
+	canon_opt_string(&c, "national_id", id->national_id);
+	canon_opt_string(&c, "phone", id->phone);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+static enum redress_err
+identity_decode(const char *json, size_t len, struct registry_identity *id, struct redress_error *err)
+{
+	static const char *const keys[] = {"address", "birth_date", "name", "national_id", "phone", NULL};
+	const char *address, *birth, *name, *nid, *phone;
+	const struct canon_node *root;
+	struct canon_doc doc;
+	enum redress_err rc;
+
+	canon_doc_init(&doc);
+	memset(id, 0, sizeof(*id));
+	if ((rc = canon_read(&doc, json, len, err)) != REDRESS_OK)
+		goto out;
+	root = canon_root(&doc);
+	if ((rc = canon_only_keys(root, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt(root, "address", &address, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(root, "birth_date", &birth, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(root, "name", &name, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt(root, "national_id", &nid, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt(root, "phone", &phone, err)) != REDRESS_OK)
+		goto out;
+	registry_copy(id->address, sizeof(id->address), address);
+	registry_copy(id->birth_date, sizeof(id->birth_date), birth);
+	registry_copy(id->name, sizeof(id->name), name);
+	registry_copy(id->national_id, sizeof(id->national_id), nid);
+	registry_copy(id->phone, sizeof(id->phone), phone);
+out:
+	/* The document's text holds the identity in clear. */
+	if (doc.text != NULL)
+		explicit_bzero(doc.text, doc.text_cap);
+	canon_doc_free(&doc);
+	if (rc != REDRESS_OK)
+		error_prefix(err, "identity");
+	return rc;
+}
+
+/* Opens pseudonym's identity with key. */
+static enum redress_err
+identity_open(struct store *store, const struct seal_key *key, const char *pseudonym,
+              struct registry_identity *id_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+	struct buf plain;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_identity_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no person '%s'", pseudonym);
+	default: return err->code;
+	}
+	buf_init(&plain, SEAL_PLAIN_MAX);
+	if ((rc = open_field(key, pseudonym, "identity", store_column_text(st, 0), &plain, err)) ==
+	    REDRESS_OK)
+		rc = identity_decode(plain.data, plain.len, id_r, err);
+	buf_wipe(&plain);
+	return rc;
+}
+
+/* The blind index of a national id, or "" for none; REDRESS_E_CONFLICT when someone not erased holds it. */
+static enum redress_err
+national_id_index(struct store *store, const struct registry_keys *keys, const char *national_id,
+                  char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err)
+{
+	char norm[REGISTRY_FIELD_MAX + 1], *value;
+	size_t len;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	index[0] = '\0';
+	if (national_id[0] == '\0')
+		return REDRESS_OK;
+	if ((rc = registry_id_normalise(national_id, norm, err)) != REDRESS_OK)
+		return rc;
+	len = sizeof(BLIND_INDEX_DOMAIN) + strlen(norm);
+	if ((value = malloc(len)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing a national id");
+	snprintf(value, len, "%s%s", BLIND_INDEX_DOMAIN, norm);
+	seal_blind_index(keys->index, value, index);
+	explicit_bzero(value, len);
+	explicit_bzero(norm, sizeof(norm));
+	free(value);
+	if ((st = store_query(store, &q_index_holder, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, index);
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		return error_set(err, REDRESS_E_CONFLICT, "this national id is already registered to %s",
+		                 store_column_text(st, 0));
+	case STORE_DONE: return REDRESS_OK;
+	default: return err->code;
+	}
+}
+
+enum redress_err
+registry_add(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+             const struct registry_new_person *p, char pseudonym_r[REGISTRY_PSEUDONYM_MAX + 1],
+             struct redress_error *err)
+{
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], index[SEAL_INDEX_TEXT_SIZE],
+	    ad[REGISTRY_PSEUDONYM_MAX + 32];
+	struct store *store = tlog_store(log);
+	struct seal_key *key = NULL;
+	struct buf plain, identity, wrapped, data;
+	const char *field, *language;
+	struct canon c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
+	    (rc = registry_new_person_check(p, &field, err)) != REDRESS_OK ||
+	    (rc = national_id_index(store, keys, p->identity.national_id, index, err)) != REDRESS_OK ||
+	    (rc = registry_next_pseudonym(store, p->kind, pseudonym, err)) != REDRESS_OK)
+		return rc;
+	language = p->language[0] != '\0' ? p->language : "ko";
+	buf_init(&plain, SEAL_PLAIN_MAX);
+	buf_init(&identity, SEAL_PLAIN_MAX);
+	buf_init(&wrapped, 1024);
+	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
+	/* A key of her own, wrapped under the master key and bound to her pseudonym. */
+	seal_ad(ad, sizeof(ad), pseudonym, "key");
+	if ((rc = seal_key_random(&key, err)) != REDRESS_OK ||
+	    (rc = seal_wrap(keys->master, key, ad, &wrapped, err)) != REDRESS_OK)
+		goto out;
+	if ((rc = identity_encode(&p->identity, &plain, err)) != REDRESS_OK ||
+	    (rc = seal_field(key, pseudonym, "identity", plain.data, plain.len, &identity, err)) !=
+	        REDRESS_OK)
+		goto out;
+
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "birth_year");
+	canon_int(&c, registry_date_year(p->identity.birth_date));
+	canon_key(&c, "frailty");
+	canon_int(&c, p->frailty);
+	canon_opt_string(&c, "id_index", index);
+	canon_key(&c, "identity");
+	canon_string(&c, identity.data);
+	canon_key(&c, "kind");
+	canon_string(&c, registry_kind_name(p->kind));
+	canon_key(&c, "language");
+	canon_string(&c, language);
+	canon_key(&c, "pseudonym");
+	canon_string(&c, pseudonym);
+	canon_opt_string(&c, "region", p->region);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) != REDRESS_OK ||
+	    (rc = append_apply(log, REGISTRY_EV_REGISTERED, &data, NULL, err)) != REDRESS_OK)
+		goto out;
+	{
+		struct store_stmt *st;
+
+		if ((st = store_query(store, &q_key_insert, err)) == NULL) {
+			rc = err->code;
+			goto out;
+		}
+		store_bind_text(st, 1, pseudonym);
+		store_bind_text(st, 2, wrapped.data);
+		if ((rc = store_run(st, err)) != REDRESS_OK)
+			goto out;
+	}
+	memcpy(pseudonym_r, pseudonym, sizeof(pseudonym));
+out:
+	seal_key_free(&key);
+	buf_wipe(&plain);
+	buf_free(&identity);
+	buf_free(&wrapped);
+	buf_free(&data);
+	return rc;
+}
+
+enum redress_err
+registry_reveal(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                const char *pseudonym, const char *reason, struct registry_identity *id_r,
+                struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct registry_person p;
+	struct seal_key *key = NULL;
+	struct buf sealed, data;
+	struct canon c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_PERSONS_REVEAL, err)) != REDRESS_OK ||
+	    (rc = registry_get(store, pseudonym, &p, err)) != REDRESS_OK)
+		return rc;
+	if (reason != NULL && (rc = text_check("reason", reason, REGISTRY_TEXT_MAX, err)) != REDRESS_OK)
+		return rc;
+	if (p.status == REGISTRY_ERASED)
+		return error_set(err, REDRESS_E_NOTFOUND, "%s was erased: the identity can no longer be read",
+		                 pseudonym);
+	if ((rc = registry_data_key(store, keys, pseudonym, &key, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&sealed, SEAL_PLAIN_MAX);
+	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
+	if ((rc = identity_open(store, key, pseudonym, id_r, err)) != REDRESS_OK)
+		goto out;
+	if (reason != NULL &&
+	    (rc = seal_field(key, pseudonym, "reason", reason, strlen(reason), &sealed, err)) != REDRESS_OK)
+		goto out;
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "pseudonym");
+	canon_string(&c, pseudonym);
+	canon_opt_string(&c, "reason", sealed.data);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = append_apply(log, REGISTRY_EV_REVEALED, &data, NULL, err);
+out:
+	if (rc != REDRESS_OK)
+		explicit_bzero(id_r, sizeof(*id_r));
+	seal_key_free(&key);
+	buf_free(&sealed);
+	buf_free(&data);
+	return rc;
+}
+
+enum redress_err
+registry_death(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+               const char *pseudonym, const char *date, struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct registry_identity *id = NULL;
+	struct registry_person p;
+	struct seal_key *key = NULL;
+	char today[11];
+	struct buf data;
+	struct canon c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
+	    (rc = registry_date_check("date of death", date, err)) != REDRESS_OK ||
+	    (rc = get_live(store, pseudonym, &p, err)) != REDRESS_OK)
+		return rc;
+	registry_today(today);
+	if (strcmp(date, today) > 0)
+		return error_set(err, REDRESS_E_INVALID, "date of death is in the future");
+	if (p.status != REGISTRY_ALIVE)
+		return error_set(err, REDRESS_E_CONFLICT, "%s is already recorded as deceased (on %s)",
+		                 pseudonym, p.death_date);
+	/* The birth date is sealed: open it to compare, and forget it. */
+	if ((id = malloc(sizeof(*id))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
+	if ((rc = registry_data_key(store, keys, pseudonym, &key, err)) != REDRESS_OK ||
+	    (rc = identity_open(store, key, pseudonym, id, err)) != REDRESS_OK)
+		goto out;
+	if (strcmp(date, id->birth_date) < 0) {
+		rc = error_set(err, REDRESS_E_INVALID, "date of death is before %s's birth date", pseudonym);
+		goto out;
+	}
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "date");
+	canon_string(&c, date);
+	canon_key(&c, "pseudonym");
+	canon_string(&c, pseudonym);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = append_apply(log, REGISTRY_EV_DIED, &data, NULL, err);
+out:
+	explicit_bzero(id, sizeof(*id));
+	free(id);
+	seal_key_free(&key);
+	buf_free(&data);
+	return rc;
+}
+
+enum redress_err
+registry_erase(struct tlog *log, const struct actor *actor, const char *pseudonym, struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct registry_person p;
+	struct store_stmt *st;
+	struct buf data;
+	struct canon c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_PERSONS_ERASE, err)) != REDRESS_OK ||
+	    (rc = registry_get(store, pseudonym, &p, err)) != REDRESS_OK)
+		return rc;
+	if (p.status == REGISTRY_ERASED)
+		return error_set(err, REDRESS_E_CONFLICT, "%s was already erased", pseudonym);
+	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "pseudonym");
+	canon_string(&c, pseudonym);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK &&
+	    (rc = append_apply(log, REGISTRY_EV_ERASED, &data, NULL, err)) == REDRESS_OK) {
+		/* The crypto-shredding: without this row no sealed field of hers opens again. */
+		if ((st = store_query(store, &q_key_delete, err)) == NULL)
+			rc = err->code;
+		else {
+			store_bind_text(st, 1, pseudonym);
+			rc = store_run(st, err);
+		}
+	}
+	buf_free(&data);
+	return rc;
+}
+
+enum redress_err
+registry_relation_add(struct tlog *log, const struct actor *actor, const char *victim, const char *relative,
+                      const char *relation, int64_t num, int64_t den, struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct registry_person v, r;
+	enum registry_kind kind;
+	int64_t sum[2] = {0, 1};
+	struct buf data;
+	struct canon c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = pseudonym_check(victim, &kind, err)) != REDRESS_OK)
+		return error_prefix(err, "VICTIM");
+	if (kind != REGISTRY_VICTIM)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "%s is a relative's pseudonym; a victim's starts with V-", victim);
+	if ((rc = pseudonym_check(relative, &kind, err)) != REDRESS_OK)
+		return error_prefix(err, "RELATIVE");
+	if (kind != REGISTRY_RELATIVE)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "%s is a victim's pseudonym; a relative's starts with R-", relative);
+	if ((rc = registry_relation_check(relation, err)) != REDRESS_OK)
+		return rc;
+	/* Reduced (0/1 + num/den), so that the same share is always written the same way. */
+	if (num > 0 && den > 0 && (rc = registry_share_add(&sum[0], &sum[1], num, den, err)) == REDRESS_OK) {
+		num = sum[0];
+		den = sum[1];
+		sum[0] = 0;
+		sum[1] = 1;
+	}
+	if ((rc = registry_share_check(num, den, err)) != REDRESS_OK ||
+	    (rc = get_live(store, victim, &v, err)) != REDRESS_OK ||
+	    (rc = get_live(store, relative, &r, err)) != REDRESS_OK)
+		return rc;
+	/* The pair not yet recorded, and the shares not over 1: replay_relation checks both. */
+	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "den");
+	canon_int(&c, den);
+	canon_key(&c, "num");
+	canon_int(&c, num);
+	canon_key(&c, "relation");
+	canon_string(&c, relation);
+	canon_key(&c, "relative");
+	canon_string(&c, relative);
+	canon_key(&c, "victim");
+	canon_string(&c, victim);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = append_apply(log, REGISTRY_EV_RELATION, &data, NULL, err);
+	buf_free(&data);
+	return rc;
+}
+
+enum redress_err
+registry_consent(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                 const char *pseudonym, const char *scope, int given, const char *method, const char *witness,
+                 struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct registry_person p;
+	struct seal_key *key = NULL;
+	struct buf sealed_method, sealed_witness, data;
+	struct canon c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_CONSENT_WRITE, err)) != REDRESS_OK ||
+	    (rc = pseudonym_check(pseudonym, NULL, err)) != REDRESS_OK ||
+	    (rc = registry_scope_check(scope, err)) != REDRESS_OK ||
+	    (rc = text_check("method", method, REGISTRY_TEXT_MAX, err)) != REDRESS_OK ||
+	    (witness != NULL &&
+	     (rc = text_check("witness", witness, REGISTRY_TEXT_MAX, err)) != REDRESS_OK) ||
+	    (rc = get_live(store, pseudonym, &p, err)) != REDRESS_OK ||
+	    (rc = registry_data_key(store, keys, pseudonym, &key, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&sealed_method, SEAL_PLAIN_MAX);
+	buf_init(&sealed_witness, SEAL_PLAIN_MAX);
+	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
+	if ((rc = seal_field(key, pseudonym, "method", method, strlen(method), &sealed_method, err)) !=
+	        REDRESS_OK ||
+	    (witness != NULL && (rc = seal_field(key, pseudonym, "witness", witness, strlen(witness),
+	                                         &sealed_witness, err)) != REDRESS_OK))
+		goto out;
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "given");
+	canon_bool(&c, given != 0);
+	canon_key(&c, "method");
+	canon_string(&c, sealed_method.data);
+	canon_key(&c, "pseudonym");
+	canon_string(&c, pseudonym);
+	canon_key(&c, "scope");
+	canon_string(&c, scope);
+	canon_opt_string(&c, "witness", sealed_witness.data);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = append_apply(log, REGISTRY_EV_CONSENT, &data, NULL, err);
+out:
+	seal_key_free(&key);
+	buf_free(&sealed_method);
+	buf_free(&sealed_witness);
+	buf_free(&data);
+	return rc;
+}
+
+enum redress_err
+registry_consult(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                 const char *pseudonym, enum registry_wish wish, const char *summary,
+                 struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct registry_person p;
+	struct seal_key *key = NULL;
+	struct buf sealed, data;
+	struct canon c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_CONSENT_WRITE, err)) != REDRESS_OK ||
+	    (rc = pseudonym_check(pseudonym, NULL, err)) != REDRESS_OK)
+		return rc;
+	if (wish != REGISTRY_WISH_ACCEPT && wish != REGISTRY_WISH_DECLINE && wish != REGISTRY_WISH_UNDECIDED)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "a consultation records accept, decline or undecided");
+	if ((summary != NULL &&
+	     (rc = text_check("summary", summary, REGISTRY_TEXT_MAX, err)) != REDRESS_OK) ||
+	    (rc = get_live(store, pseudonym, &p, err)) != REDRESS_OK ||
+	    (rc = registry_data_key(store, keys, pseudonym, &key, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&sealed, SEAL_PLAIN_MAX);
+	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
+	if (summary != NULL && (rc = seal_field(key, pseudonym, "summary", summary, strlen(summary), &sealed,
+	                                        err)) != REDRESS_OK)
+		goto out;
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "pseudonym");
+	canon_string(&c, pseudonym);
+	canon_opt_string(&c, "summary", sealed.data);
+	canon_key(&c, "wish");
+	canon_string(&c, registry_wish_name(wish));
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = append_apply(log, REGISTRY_EV_CONSULT, &data, NULL, err);
+out:
+	seal_key_free(&key);
+	buf_free(&sealed);
+	buf_free(&data);
+	return rc;
+}

@@ -1,0 +1,708 @@
+/*
+ * registry_apply.c -- the registry's events and tables: reading each event
+ * back (every field checked, unknown fields refused) and applying it.
+ * Live commands (registry.c) append their event, read it back and apply it
+ * through registry_replay(), as audit's replay does, so the tables are by
+ * construction a function of the log.
+ *
+ * registry_keys is the exception, on purpose: it holds each person's data
+ * key wrapped under the master key, is written by the command beside its
+ * event, and is deleted by erasure.  It is no projection of the log (the
+ * log never holds a key), so it has no snapshot and no fold, and replay
+ * never writes it; the module's check compares it with the persons.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/text.h"
+#include "domain/registry/registry_int.h"
+#include "log/audit.h"
+
+#define REGISTRY_SEALED_MAX 8192 /* characters of sealed text in one field */
+
+/*
+ * No FOREIGN KEY clauses, as in the ledger: the commands check that every
+ * pseudonym a row names exists, and audit replays the log against every
+ * row.  registry_persons_kind serves the next pseudonym and the lists.
+ */
+static const char registry_schema[] =
+    "CREATE TABLE IF NOT EXISTS registry_persons ("
+    " pseudonym TEXT PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " death_date TEXT,"
+    " birth_year INTEGER NOT NULL,"
+    " region TEXT,"
+    " language TEXT NOT NULL,"
+    " frailty INTEGER NOT NULL,"
+    " identity TEXT NOT NULL,"
+    " id_index TEXT,"
+    " registered_seq INTEGER NOT NULL,"
+    " death_seq INTEGER,"
+    " erased_seq INTEGER);"
+    "CREATE INDEX IF NOT EXISTS registry_persons_kind ON registry_persons (kind, registered_seq);"
+    "CREATE INDEX IF NOT EXISTS registry_persons_id_index ON registry_persons (id_index);"
+    "CREATE TABLE IF NOT EXISTS registry_keys ("
+    " pseudonym TEXT PRIMARY KEY,"
+    " wrapped TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS registry_relations ("
+    " seq INTEGER PRIMARY KEY,"
+    " victim TEXT NOT NULL,"
+    " relative TEXT NOT NULL,"
+    " relation TEXT NOT NULL,"
+    " num INTEGER NOT NULL,"
+    " den INTEGER NOT NULL,"
+    " UNIQUE (victim, relative));"
+    "CREATE TABLE IF NOT EXISTS registry_consents ("
+    " seq INTEGER PRIMARY KEY,"
+    " pseudonym TEXT NOT NULL,"
+    " scope TEXT NOT NULL,"
+    " given INTEGER NOT NULL,"
+    " method TEXT NOT NULL,"
+    " witness TEXT,"
+    " actor TEXT NOT NULL,"
+    " at TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS registry_consents_scope ON registry_consents (pseudonym, scope, seq);"
+    "CREATE TABLE IF NOT EXISTS registry_consultations ("
+    " seq INTEGER PRIMARY KEY,"
+    " pseudonym TEXT NOT NULL,"
+    " wish TEXT NOT NULL,"
+    " summary TEXT,"
+    " actor TEXT NOT NULL,"
+    " at TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS registry_consultations_person ON registry_consultations (pseudonym, seq);"
+    "CREATE TABLE IF NOT EXISTS registry_reveals ("
+    " seq INTEGER PRIMARY KEY,"
+    " pseudonym TEXT NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " at TEXT NOT NULL,"
+    " reason TEXT);";
+
+#define PERSON_COLUMNS                                                                                       \
+	"pseudonym, kind, status, death_date, birth_year, region, language, frailty, registered_seq"
+
+const struct store_query registry_q_person_get = {
+    "registry.person.get", "SELECT " PERSON_COLUMNS " FROM registry_persons WHERE pseudonym = ?1"};
+static const struct store_query q_person_last = {
+    "registry.person.last",
+    "SELECT pseudonym FROM registry_persons WHERE kind = ?1 ORDER BY registered_seq DESC LIMIT 1"};
+static const struct store_query q_person_insert = {
+    "registry.person.insert", "INSERT INTO registry_persons (pseudonym, kind, status, death_date, "
+                              "birth_year, region, language, frailty,"
+                              " identity, id_index, registered_seq, death_seq, erased_seq)"
+                              " VALUES (?1, ?2, 'alive', NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL)"};
+static const struct store_query q_person_died = {
+    "registry.person.died",
+    "UPDATE registry_persons SET status = 'deceased', death_date = ?2, death_seq = ?3 WHERE pseudonym = ?1"};
+static const struct store_query q_person_erased = {
+    "registry.person.erased",
+    "UPDATE registry_persons SET status = 'erased', erased_seq = ?2 WHERE pseudonym = ?1"};
+static const struct store_query q_relation_pair = {
+    "registry.relation.pair", "SELECT seq FROM registry_relations WHERE victim = ?1 AND relative = ?2"};
+static const struct store_query q_relation_shares = {
+    "registry.relation.shares", "SELECT num, den FROM registry_relations WHERE victim = ?1 ORDER BY seq"};
+static const struct store_query q_relation_insert = {"registry.relation.insert",
+                                                     "INSERT INTO registry_relations (seq, victim, relative, "
+                                                     "relation, num, den) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+static const struct store_query q_consent_insert = {
+    "registry.consent.insert",
+    "INSERT INTO registry_consents (seq, pseudonym, scope, given, method, witness, actor, at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
+static const struct store_query q_consult_insert = {
+    "registry.consultation.insert",
+    "INSERT INTO registry_consultations (seq, pseudonym, wish, summary, actor, at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+static const struct store_query q_reveal_insert = {
+    "registry.reveal.insert",
+    "INSERT INTO registry_reveals (seq, pseudonym, actor, at, reason) VALUES (?1, ?2, ?3, ?4, ?5)"};
+
+/*
+ * The snapshots.  registry_persons is read twice: what registration fixes
+ * (audit's fold hashes it as each person is registered and forgets it),
+ * and what death and erasure change (held in the fold's compact model
+ * until the end).  Between them they cover every column.
+ */
+static const struct store_query q_snapshot_persons = {
+    "registry_persons", "SELECT pseudonym, kind, birth_year, region, language, frailty, identity, id_index,"
+                        " registered_seq FROM registry_persons ORDER BY pseudonym"};
+static const struct store_query q_snapshot_status = {
+    "registry_persons",
+    "SELECT pseudonym, status, death_date, death_seq, erased_seq FROM registry_persons ORDER BY pseudonym"};
+static const struct store_query q_snapshot_relations = {
+    "registry_relations",
+    "SELECT seq, victim, relative, relation, num, den FROM registry_relations ORDER BY seq"};
+static const struct store_query q_snapshot_consents = {
+    "registry_consents",
+    "SELECT seq, pseudonym, scope, given, method, witness, actor, at FROM registry_consents ORDER BY seq"};
+static const struct store_query q_snapshot_consultations = {
+    "registry_consultations",
+    "SELECT seq, pseudonym, wish, summary, actor, at FROM registry_consultations ORDER BY seq"};
+static const struct store_query q_snapshot_reveals = {
+    "registry_reveals", "SELECT seq, pseudonym, actor, at, reason FROM registry_reveals ORDER BY seq"};
+
+static const struct store_query q_check_keys = {
+    "registry.check.keys", "SELECT p.pseudonym, p.status, k.pseudonym IS NOT NULL FROM registry_persons p"
+                           " LEFT JOIN registry_keys k ON k.pseudonym = p.pseudonym"
+                           " WHERE (p.status = 'erased') = (k.pseudonym IS NOT NULL) ORDER BY p.pseudonym"};
+static const struct store_query q_check_orphan_keys = {
+    "registry.check.orphan_keys",
+    "SELECT k.pseudonym FROM registry_keys k LEFT JOIN registry_persons p"
+    " ON p.pseudonym = k.pseudonym WHERE p.pseudonym IS NULL ORDER BY k.pseudonym"};
+static const struct store_query q_check_shares = {
+    "registry.check.shares", "SELECT victim, num, den FROM registry_relations ORDER BY victim, seq"};
+
+void
+registry_person_read(struct store_stmt *st, struct registry_person *p)
+{
+	memset(p, 0, sizeof(*p));
+	registry_copy(p->pseudonym, sizeof(p->pseudonym), store_column_text(st, 0));
+	/* Rows are written only here; audit names a row with a value these would not accept. */
+	if (registry_kind_parse(store_column_text(st, 1), &p->kind, NULL) != REDRESS_OK)
+		p->kind = REGISTRY_VICTIM;
+	if (registry_status_parse(store_column_text(st, 2), &p->status, NULL) != REDRESS_OK)
+		p->status = REGISTRY_ALIVE;
+	registry_copy(p->death_date, sizeof(p->death_date), store_column_text(st, 3));
+	p->birth_year = (int)store_column_int64(st, 4);
+	registry_copy(p->region, sizeof(p->region), store_column_text(st, 5));
+	registry_copy(p->language, sizeof(p->language), store_column_text(st, 6));
+	p->frailty = (int)store_column_int64(st, 7);
+	p->registered_seq = (uint64_t)store_column_int64(st, 8);
+}
+
+/* Sealed text as seal_encrypt writes it: "s1:" and base64, within bounds. */
+static enum redress_err
+sealed_check(const char *key, const char *s, struct redress_error *err)
+{
+	size_t i, len = strlen(s);
+
+	if (len < 4 || len > REGISTRY_SEALED_MAX || strncmp(s, "s1:", 3) != 0)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is not sealed text", key);
+	for (i = 3; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/' || c == '='))
+			return error_set(err, REDRESS_E_INVALID, "field '%s' is not sealed text", key);
+	}
+	return REDRESS_OK;
+}
+
+static enum redress_err
+get_sealed(const struct canon_node *data, const char *key, int optional, const char **s_r,
+           struct redress_error *err)
+{
+	enum redress_err rc;
+
+	rc = optional ? canon_get_string_opt(data, key, s_r, err) : canon_get_string(data, key, s_r, err);
+	if (rc != REDRESS_OK || *s_r == NULL)
+		return rc;
+	return sealed_check(key, *s_r, err);
+}
+
+/* A pseudonym field of kind (or of either kind when kind_r is given). */
+static enum redress_err
+get_pseudonym(const struct canon_node *data, const char *key, int want_kind, enum registry_kind *kind_r,
+              const char **s_r, struct redress_error *err)
+{
+	enum registry_kind kind;
+	uint64_t number;
+	enum redress_err rc;
+
+	if ((rc = canon_get_string(data, key, s_r, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = registry_pseudonym_parse(*s_r, &kind, &number, err)) != REDRESS_OK)
+		return error_prefix(err, "field '%s'", key);
+	if (want_kind >= 0 && kind != (enum registry_kind)want_kind)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is not a %s", key,
+		                 registry_kind_name((enum registry_kind)want_kind));
+	if (kind_r != NULL)
+		*kind_r = kind;
+	return REDRESS_OK;
+}
+
+static int
+is_index(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == SEAL_INDEX_TEXT_SIZE - 1;
+}
+
+enum redress_err
+registry_decode_person(const struct event *ev, struct registry_ev_person *r, struct redress_error *err)
+{
+	static const char *const keys[] = {"birth_year", "frailty",   "id_index", "identity", "kind",
+	                                   "language",   "pseudonym", "region",   NULL};
+	const char *pseudonym, *kind, *language, *region;
+	enum registry_kind pkind;
+	int64_t year, frailty;
+	enum redress_err rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = get_pseudonym(ev->data, "pseudonym", -1, &pkind, &pseudonym, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "kind", &kind, err)) != REDRESS_OK ||
+	    (rc = registry_kind_parse(kind, &r->p.kind, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "birth_year", &year, err)) != REDRESS_OK ||
+	    (rc = registry_birth_year_check(year, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "frailty", &frailty, err)) != REDRESS_OK ||
+	    (rc = registry_frailty_check(frailty, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "language", &language, err)) != REDRESS_OK ||
+	    (rc = registry_language_check(language, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt(ev->data, "region", &region, err)) != REDRESS_OK ||
+	    (region != NULL && (rc = registry_region_check(region, err)) != REDRESS_OK) ||
+	    (rc = get_sealed(ev->data, "identity", 0, &r->identity, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt(ev->data, "id_index", &r->id_index, err)) != REDRESS_OK)
+		return rc;
+	if (pkind != r->p.kind)
+		return error_set(err, REDRESS_E_INVALID, "pseudonym '%s' is not a %s's", pseudonym, kind);
+	if (r->id_index != NULL && !is_index(r->id_index))
+		return error_set(err, REDRESS_E_INVALID, "field 'id_index' is not a blind index");
+	registry_copy(r->p.pseudonym, sizeof(r->p.pseudonym), pseudonym);
+	r->p.status = REGISTRY_ALIVE;
+	r->p.birth_year = (int)year;
+	r->p.frailty = (int)frailty;
+	registry_copy(r->p.language, sizeof(r->p.language), language);
+	registry_copy(r->p.region, sizeof(r->p.region), region != NULL ? region : "");
+	r->p.registered_seq = ev->seq;
+	return REDRESS_OK;
+}
+
+enum redress_err
+registry_decode_pseudonym(const struct event *ev, const char **pseudonym_r, struct redress_error *err)
+{
+	static const char *const keys[] = {"pseudonym", NULL};
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK)
+		return rc;
+	return get_pseudonym(ev->data, "pseudonym", -1, NULL, pseudonym_r, err);
+}
+
+enum redress_err
+registry_decode_died(const struct event *ev, const char **pseudonym_r, const char **date_r,
+                     struct redress_error *err)
+{
+	static const char *const keys[] = {"date", "pseudonym", NULL};
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = get_pseudonym(ev->data, "pseudonym", -1, NULL, pseudonym_r, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "date", date_r, err)) != REDRESS_OK)
+		return rc;
+	return registry_date_check("date of death", *date_r, err);
+}
+
+enum redress_err
+registry_decode_reveal(const struct event *ev, struct registry_ev_note *r, struct redress_error *err)
+{
+	static const char *const keys[] = {"pseudonym", "reason", NULL};
+	enum redress_err rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = get_pseudonym(ev->data, "pseudonym", -1, NULL, &r->pseudonym, err)) != REDRESS_OK)
+		return rc;
+	return get_sealed(ev->data, "reason", 1, &r->sealed, err);
+}
+
+enum redress_err
+registry_decode_relation(const struct event *ev, struct registry_ev_relation *r, struct redress_error *err)
+{
+	static const char *const keys[] = {"den", "num", "relation", "relative", "victim", NULL};
+	enum redress_err rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = get_pseudonym(ev->data, "victim", REGISTRY_VICTIM, NULL, &r->victim, err)) != REDRESS_OK ||
+	    (rc = get_pseudonym(ev->data, "relative", REGISTRY_RELATIVE, NULL, &r->relative, err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "relation", &r->relation, err)) != REDRESS_OK ||
+	    (rc = registry_relation_check(r->relation, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "num", &r->num, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "den", &r->den, err)) != REDRESS_OK)
+		return rc;
+	return registry_share_check(r->num, r->den, err);
+}
+
+enum redress_err
+registry_decode_consent(const struct event *ev, struct registry_ev_note *r, struct redress_error *err)
+{
+	static const char *const keys[] = {"given", "method", "pseudonym", "scope", "witness", NULL};
+	enum redress_err rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = get_pseudonym(ev->data, "pseudonym", -1, NULL, &r->pseudonym, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "scope", &r->scope, err)) != REDRESS_OK ||
+	    (rc = registry_scope_check(r->scope, err)) != REDRESS_OK ||
+	    (rc = canon_get_bool(ev->data, "given", &r->given, err)) != REDRESS_OK ||
+	    (rc = get_sealed(ev->data, "method", 0, &r->sealed, err)) != REDRESS_OK)
+		return rc;
+	return get_sealed(ev->data, "witness", 1, &r->witness, err);
+}
+
+enum redress_err
+registry_decode_consult(const struct event *ev, struct registry_ev_note *r, struct redress_error *err)
+{
+	static const char *const keys[] = {"pseudonym", "summary", "wish", NULL};
+	const char *wish;
+	enum redress_err rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = get_pseudonym(ev->data, "pseudonym", -1, NULL, &r->pseudonym, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "wish", &wish, err)) != REDRESS_OK ||
+	    (rc = registry_wish_parse(wish, &r->wish, err)) != REDRESS_OK)
+		return rc;
+	if (r->wish == REGISTRY_WISH_NONE)
+		return error_set(err, REDRESS_E_INVALID, "a consultation records a wish, not '%s'", wish);
+	return get_sealed(ev->data, "summary", 1, &r->sealed, err);
+}
+
+/* The person, who must not have been erased. */
+static enum redress_err
+person_live(struct store *store, const char *pseudonym, struct registry_person *p, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = registry_get(store, pseudonym, p, err)) != REDRESS_OK)
+		return rc;
+	if (p->status == REGISTRY_ERASED)
+		return error_set(err, REDRESS_E_CONFLICT, "%s was erased", pseudonym);
+	return REDRESS_OK;
+}
+
+enum redress_err
+registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[REGISTRY_PSEUDONYM_MAX + 1],
+                        struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum registry_kind k;
+	uint64_t last = 0;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_person_last, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, registry_kind_name(kind));
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		if ((rc = registry_pseudonym_parse(store_column_text(st, 0), &k, &last, err)) != REDRESS_OK)
+			return rc;
+		break;
+	case STORE_DONE: break;
+	default: return err->code;
+	}
+	if (last >= REGISTRY_NUMBER_MAX)
+		return error_set(err, REDRESS_E_OVERFLOW, "no pseudonym is left for another %s",
+		                 registry_kind_name(kind));
+	registry_pseudonym_format(kind, last + 1, out);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+replay_registered(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	char expect[REGISTRY_PSEUDONYM_MAX + 1];
+	struct registry_ev_person r;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = registry_decode_person(ev, &r, err)) != REDRESS_OK)
+		return rc;
+	/* Pseudonyms are given in order, per kind. */
+	if ((rc = registry_next_pseudonym(store, r.p.kind, expect, err)) != REDRESS_OK)
+		return rc;
+	if (strcmp(expect, r.p.pseudonym) != 0)
+		return error_set(err, REDRESS_E_INVALID, "pseudonym %s is out of order: the next %s is %s",
+		                 r.p.pseudonym, registry_kind_name(r.p.kind), expect);
+	if ((st = store_query(store, &q_person_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, r.p.pseudonym);
+	store_bind_text(st, 2, registry_kind_name(r.p.kind));
+	store_bind_int64(st, 3, r.p.birth_year);
+	store_bind_text(st, 4, r.p.region[0] != '\0' ? r.p.region : NULL);
+	store_bind_text(st, 5, r.p.language);
+	store_bind_int64(st, 6, r.p.frailty);
+	store_bind_text(st, 7, r.identity);
+	store_bind_text(st, 8, r.id_index);
+	store_bind_int64(st, 9, (int64_t)ev->seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+replay_died(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	const char *pseudonym, *date;
+	struct registry_person p;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = registry_decode_died(ev, &pseudonym, &date, err)) != REDRESS_OK ||
+	    (rc = person_live(store, pseudonym, &p, err)) != REDRESS_OK)
+		return rc;
+	if (p.status != REGISTRY_ALIVE)
+		return error_set(err, REDRESS_E_CONFLICT, "%s is already recorded as deceased", pseudonym);
+	if (registry_date_year(date) < p.birth_year)
+		return error_set(err, REDRESS_E_INVALID, "%s's date of death is before the year of birth",
+		                 pseudonym);
+	if ((st = store_query(store, &q_person_died, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	store_bind_text(st, 2, date);
+	store_bind_int64(st, 3, (int64_t)ev->seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+replay_erased(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	const char *pseudonym;
+	struct registry_person p;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = registry_decode_pseudonym(ev, &pseudonym, err)) != REDRESS_OK ||
+	    (rc = person_live(store, pseudonym, &p, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_person_erased, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	store_bind_int64(st, 2, (int64_t)ev->seq);
+	return store_run(st, err);
+}
+
+/* The sum of the shares victim's heirs hold, reduced. */
+static enum redress_err
+shares_sum(struct store *store, const char *victim, int64_t *num_r, int64_t *den_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	*num_r = 0;
+	*den_r = 1;
+	if ((st = store_query(store, &q_relation_shares, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, victim);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		if ((rc = registry_share_add(num_r, den_r, store_column_int64(st, 0),
+		                             store_column_int64(st, 1), err)) != REDRESS_OK)
+			return rc;
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+static enum redress_err
+replay_relation(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	struct registry_ev_relation r;
+	struct registry_person victim, relative;
+	struct store_stmt *st;
+	int64_t num, den, held_num, held_den;
+	enum redress_err rc;
+
+	if ((rc = registry_decode_relation(ev, &r, err)) != REDRESS_OK ||
+	    (rc = person_live(store, r.victim, &victim, err)) != REDRESS_OK ||
+	    (rc = person_live(store, r.relative, &relative, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_relation_pair, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, r.victim);
+	store_bind_text(st, 2, r.relative);
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		return error_set(err, REDRESS_E_CONFLICT, "%s is already recorded as an heir of %s",
+		                 r.relative, r.victim);
+	case STORE_DONE: break;
+	default: return err->code;
+	}
+	if ((rc = shares_sum(store, r.victim, &held_num, &held_den, err)) != REDRESS_OK)
+		return rc;
+	num = held_num;
+	den = held_den;
+	if ((rc = registry_share_add(&num, &den, r.num, r.den, err)) != REDRESS_OK)
+		return rc;
+	if (num > den)
+		return error_set(
+		    err, REDRESS_E_REFUSED,
+		    "%s's heirs already hold %lld/%lld; another %lld/%lld would make more than 1", r.victim,
+		    (long long)held_num, (long long)held_den, (long long)r.num, (long long)r.den);
+	if ((st = store_query(store, &q_relation_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)ev->seq);
+	store_bind_text(st, 2, r.victim);
+	store_bind_text(st, 3, r.relative);
+	store_bind_text(st, 4, r.relation);
+	store_bind_int64(st, 5, r.num);
+	store_bind_int64(st, 6, r.den);
+	return store_run(st, err);
+}
+
+static enum redress_err
+replay_consent(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	struct registry_ev_note r;
+	struct registry_person p;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = registry_decode_consent(ev, &r, err)) != REDRESS_OK ||
+	    (rc = person_live(store, r.pseudonym, &p, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_consent_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)ev->seq);
+	store_bind_text(st, 2, r.pseudonym);
+	store_bind_text(st, 3, r.scope);
+	store_bind_int64(st, 4, r.given);
+	store_bind_text(st, 5, r.sealed);
+	store_bind_text(st, 6, r.witness);
+	store_bind_text(st, 7, ev->actor);
+	store_bind_text(st, 8, ev->at);
+	return store_run(st, err);
+}
+
+static enum redress_err
+replay_consult(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	struct registry_ev_note r;
+	struct registry_person p;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = registry_decode_consult(ev, &r, err)) != REDRESS_OK ||
+	    (rc = person_live(store, r.pseudonym, &p, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_consult_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)ev->seq);
+	store_bind_text(st, 2, r.pseudonym);
+	store_bind_text(st, 3, registry_wish_name(r.wish));
+	store_bind_text(st, 4, r.sealed);
+	store_bind_text(st, 5, ev->actor);
+	store_bind_text(st, 6, ev->at);
+	return store_run(st, err);
+}
+
+static enum redress_err
+replay_reveal(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	struct registry_ev_note r;
+	struct registry_person p;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = registry_decode_reveal(ev, &r, err)) != REDRESS_OK ||
+	    (rc = person_live(store, r.pseudonym, &p, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_reveal_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)ev->seq);
+	store_bind_text(st, 2, r.pseudonym);
+	store_bind_text(st, 3, ev->actor);
+	store_bind_text(st, 4, ev->at);
+	store_bind_text(st, 5, r.sealed);
+	return store_run(st, err);
+}
+
+enum redress_err
+registry_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	if (strcmp(ev->type, REGISTRY_EV_REGISTERED) == 0)
+		return replay_registered(store, ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_REVEALED) == 0)
+		return replay_reveal(store, ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_DIED) == 0)
+		return replay_died(store, ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_ERASED) == 0)
+		return replay_erased(store, ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_RELATION) == 0)
+		return replay_relation(store, ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_CONSENT) == 0)
+		return replay_consent(store, ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_CONSULT) == 0)
+		return replay_consult(store, ev, err);
+	return error_set(err, REDRESS_E_INVALID, "unknown registry event type '%.64s'", ev->type);
+}
+
+/*
+ * What the tables must hold beside the log: a data key for every person
+ * not erased and none for an erased one (a key left behind means erasure
+ * did not happen; a key missing means a file can no longer be opened), and
+ * no victim's heirs holding more than the whole.
+ */
+static enum redress_err
+registry_check(struct store *store, struct audit_report *report, struct redress_error *err)
+{
+	char victim[REGISTRY_PSEUDONYM_MAX + 1] = "";
+	struct store_stmt *st;
+	enum store_step_result r;
+	int64_t num = 0, den = 1;
+	int over = 0;
+
+	if ((st = store_query(store, &q_check_keys, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		if (store_column_int64(st, 2) != 0)
+			audit_finding(report,
+			              "registry person %.16s is erased but its data key was not destroyed",
+			              store_column_text(st, 0));
+		else
+			audit_finding(report,
+			              "registry person %.16s has no data key: its file cannot be opened",
+			              store_column_text(st, 0));
+	}
+	if (r == STORE_ERROR)
+		return err->code;
+	if ((st = store_query(store, &q_check_orphan_keys, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW)
+		audit_finding(report, "registry_keys holds a key for %.16s, who is not registered",
+		              store_column_text(st, 0));
+	if (r == STORE_ERROR)
+		return err->code;
+	if ((st = store_query(store, &q_check_shares, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		struct redress_error e;
+
+		if (strcmp(victim, store_column_text(st, 0)) != 0) {
+			registry_copy(victim, sizeof(victim), store_column_text(st, 0));
+			num = 0, den = 1, over = 0;
+		}
+		if (over)
+			continue;
+		if (registry_share_add(&num, &den, store_column_int64(st, 1), store_column_int64(st, 2),
+		                       &e) != REDRESS_OK ||
+		    num > den) {
+			audit_finding(report, "registry: the shares of %s's heirs add up to more than 1",
+			              victim);
+			over = 1;
+		}
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+static const struct store_query *const registry_snapshots[] = {&q_snapshot_persons,
+                                                               &q_snapshot_status,
+                                                               &q_snapshot_relations,
+                                                               &q_snapshot_consents,
+                                                               &q_snapshot_consultations,
+                                                               &q_snapshot_reveals,
+                                                               NULL};
+
+const struct event_module registry_module = {
+    .name = "registry",
+    .type_prefix = "registry.",
+    .schema = registry_schema,
+    .snapshots = registry_snapshots,
+    .replay = registry_replay,
+    .check = registry_check,
+    .fold_begin = registry_fold_begin,
+    .fold = registry_fold,
+    .fold_end = registry_fold_end,
+};

@@ -1,0 +1,153 @@
+/*
+ * registry_int.h -- what registry.c (commands and reads), registry_apply.c
+ * (events and tables), registry_fold.c (audit's fast path) and
+ * registry_csv.c (the import parser) share.  Private to src/domain/registry.
+ */
+#ifndef REDRESS_DOMAIN_REGISTRY_INT_H
+#define REDRESS_DOMAIN_REGISTRY_INT_H
+
+#include "domain/registry/registry.h"
+#include "log/audit.h"
+
+#define REGISTRY_EV_REGISTERED "registry.person.registered"
+#define REGISTRY_EV_REVEALED   "registry.person.revealed"
+#define REGISTRY_EV_DIED       "registry.person.died"
+#define REGISTRY_EV_ERASED     "registry.person.erased"
+#define REGISTRY_EV_RELATION   "registry.relation.added"
+#define REGISTRY_EV_CONSENT    "registry.consent.recorded"
+#define REGISTRY_EV_CONSULT    "registry.consultation.recorded"
+
+#define REGISTRY_RELATION_MAX   32 /* "daughter", "grandson": an identifier, never a name */
+#define REGISTRY_PARTY_MAX      64 /* the PARTY of "share:PARTY" */
+#define REGISTRY_SHARE_DEN_MAX  1000000
+#define REGISTRY_NUMBER_MAX     99999999999999ull /* 14 digits fit REGISTRY_PSEUDONYM_MAX */
+#define REGISTRY_EVENT_DATA_MAX (64u * 1024)
+
+/*
+ * Sealed fields are padded to a multiple of this many bytes before sealing,
+ * so that a ciphertext's length says little about a name's.
+ */
+#define REGISTRY_SEAL_PAD 128
+
+/* The clear part of a registration, as its event carries it. */
+struct registry_ev_person {
+	struct registry_person p;
+	const char *identity; /* sealed; borrowed from the event */
+	const char *id_index; /* 64 hex digits, or NULL */
+};
+
+/* A consent, a consultation or a reveal, as its event carries it; strings borrowed. */
+struct registry_ev_note {
+	const char *pseudonym;
+	const char *scope;       /* consent */
+	int given;               /* consent */
+	enum registry_wish wish; /* consultation */
+	const char *sealed;      /* method (consent), summary (consultation), reason (reveal); or NULL */
+	const char *witness;     /* consent; or NULL */
+};
+
+struct registry_ev_relation {
+	const char *victim;
+	const char *relative;
+	const char *relation;
+	int64_t num, den;
+};
+
+/*
+ * A pseudonym's parts: REDRESS_OK when text is exactly what
+ * registry_pseudonym_format makes of a kind and a number >= 1.
+ */
+enum redress_err registry_pseudonym_parse(const char *text, enum registry_kind *kind_r, uint64_t *number_r,
+                                          struct redress_error *err);
+void registry_pseudonym_format(enum registry_kind kind, uint64_t number,
+                               char out[REGISTRY_PSEUDONYM_MAX + 1]);
+
+/* Field checks shared by commands, the CSV parser and the decoders. */
+enum redress_err registry_region_check(const char *region, struct redress_error *err);
+enum redress_err registry_language_check(const char *language, struct redress_error *err);
+enum redress_err registry_frailty_check(int64_t frailty, struct redress_error *err);
+enum redress_err registry_birth_year_check(int64_t year, struct redress_error *err);
+enum redress_err registry_scope_check(const char *scope, struct redress_error *err);
+enum redress_err registry_relation_check(const char *relation, struct redress_error *err);
+/* 0 < num <= den <= REGISTRY_SHARE_DEN_MAX, reduced. */
+enum redress_err registry_share_check(int64_t num, int64_t den, struct redress_error *err);
+
+/* The year of a date registry_date_check accepted. */
+int registry_date_year(const char *date);
+
+/* Copies src (NULL: "") into dst of size bytes, cut to fit: for values already checked to fit. */
+void registry_copy(char *dst, size_t size, const char *src);
+
+/* Today, UTC, "YYYY-MM-DD". */
+void registry_today(char out[11]);
+
+/*
+ * Checks every field of a new person; *field_r names the failing field as
+ * the CSV header does ("birth_date").
+ */
+enum redress_err registry_new_person_check(const struct registry_new_person *p, const char **field_r,
+                                           struct redress_error *err);
+
+/*
+ * The national id as the blind index sees it: spaces (ASCII and
+ * ideographic) and hyphens dropped, full-width letters and digits made
+ * ASCII, letters upper-case.  REDRESS_E_INVALID when nothing is left.
+ */
+enum redress_err registry_id_normalise(const char *id, char out[REGISTRY_FIELD_MAX + 1],
+                                       struct redress_error *err);
+
+/*
+ * Adds num/den to the fraction sum_num over sum_den (reduced), exactly;
+ * REDRESS_E_OVERFLOW when the reduced result does not fit 64 bits.
+ */
+enum redress_err registry_share_add(int64_t *sum_num, int64_t *sum_den, int64_t num, int64_t den,
+                                    struct redress_error *err);
+
+/* Reading events back: each checks every field and refuses unknown ones. */
+enum redress_err registry_decode_person(const struct event *ev, struct registry_ev_person *r,
+                                        struct redress_error *err);
+enum redress_err registry_decode_pseudonym(const struct event *ev, const char **pseudonym_r,
+                                           struct redress_error *err);
+enum redress_err registry_decode_died(const struct event *ev, const char **pseudonym_r, const char **date_r,
+                                      struct redress_error *err);
+enum redress_err registry_decode_reveal(const struct event *ev, struct registry_ev_note *r,
+                                        struct redress_error *err);
+enum redress_err registry_decode_relation(const struct event *ev, struct registry_ev_relation *r,
+                                          struct redress_error *err);
+enum redress_err registry_decode_consent(const struct event *ev, struct registry_ev_note *r,
+                                         struct redress_error *err);
+enum redress_err registry_decode_consult(const struct event *ev, struct registry_ev_note *r,
+                                         struct redress_error *err);
+
+/*
+ * Applies one event to the tables.  Commands append their event, read it
+ * back and come through here, as audit's replay does, so the tables are by
+ * construction what the log says (the event's actor and time included).
+ */
+enum redress_err registry_replay(struct store *store, const struct event *ev, struct redress_error *err);
+
+/* The pseudonym the next person of kind gets: the last one's number plus one. */
+enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind kind,
+                                         char out[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err);
+
+/* Reads the person under the cursor st (registry_q_person_get's columns). */
+void registry_person_read(struct store_stmt *st, struct registry_person *p);
+extern const struct store_query registry_q_person_get;
+
+/* Audit's fast path: the registry's events folded into a compact model. */
+void *registry_fold_begin(void);
+enum redress_err registry_fold(void *model, const struct event *ev, struct audit_fold *fold,
+                               struct redress_error *err);
+void registry_fold_end(void *model, struct audit_fold *fold);
+
+/* The snapshot tables, in registry_module.snapshots order. */
+enum {
+	REGISTRY_TABLE_PERSONS,       /* what registration fixes */
+	REGISTRY_TABLE_PERSON_STATUS, /* what death and erasure change, of the same rows */
+	REGISTRY_TABLE_RELATIONS,
+	REGISTRY_TABLE_CONSENTS,
+	REGISTRY_TABLE_CONSULTATIONS,
+	REGISTRY_TABLE_REVEALS,
+};
+
+#endif

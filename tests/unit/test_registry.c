@@ -1,0 +1,819 @@
+/*
+ * test_registry.c -- the registry with the log, in process: pseudonyms in
+ * order, identity sealed so that no canary value reaches the database, its
+ * journal or any event; reveals recorded; duplicates found through the
+ * blind index; erasure that leaves the log verifiable; exact shares; roles;
+ * the CSV parser's rows and its errors by line and field; and audit naming
+ * every table edited behind the log's back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "domain/registry/registry_int.h" /* registry_share_add, for its overflow */
+#include "logfix.h"
+
+static const struct event_module *const modules[] = {&registry_module, NULL};
+
+/* Values that must never be found outside a reveal. */
+#define CANARY_NAME    "CANARY-NAME-7f3a"
+#define CANARY_NID     "CANARY-NID-91c2"
+#define CANARY_PHONE   "CANARY-PHONE-2b6e"
+#define CANARY_ADDRESS "CANARY-ADDR-c04d"
+#define CANARY_BIRTH   "1931-07-19"
+#define CANARY_SUMMARY "CANARY-SUMMARY-5e18"
+#define CANARY_WITNESS "CANARY-WITNESS-a9f7"
+#define CANARY_METHOD  "CANARY-METHOD-33d0"
+#define CANARY_REASON  "CANARY-REASON-0c61"
+
+static const char *const canaries[] = {CANARY_NAME,   CANARY_NID,      CANARY_PHONE,   CANARY_ADDRESS,
+                                       CANARY_BIRTH,  CANARY_SUMMARY,  CANARY_WITNESS, CANARY_METHOD,
+                                       CANARY_REASON, "CANARYNID91C2", /* as normalised */
+                                       NULL};
+
+static const struct actor caseworker = {"carol", ROLE_CASEWORKER, 0};
+static const struct actor reviewer = {"rita", ROLE_REVIEWER, 0};
+static const struct actor monitor = {"mona", ROLE_MONITOR, 0};
+static const struct actor admin = {"ada", ROLE_ADMIN, 0};
+
+struct fixture {
+	struct logfix *lf;
+	struct registry_keys keys;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->lf = logfix_new(modules, "test.example/registry");
+	f->keys.master = keydir_master_key(f->lf->kd);
+	f->keys.index = keydir_index_key(f->lf->kd);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	logfix_free(f->lf);
+	free(f);
+	return 0;
+}
+
+static void
+person(struct registry_new_person *p, enum registry_kind kind, const char *name, const char *birth,
+       const char *nid)
+{
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	snprintf(p->identity.name, sizeof(p->identity.name), "%s", name);
+	snprintf(p->identity.birth_date, sizeof(p->identity.birth_date), "%s", birth);
+	snprintf(p->identity.national_id, sizeof(p->identity.national_id), "%s", nid != NULL ? nid : "");
+	memcpy(p->language, "ko", 3);
+}
+
+/* Runs one registration in its own change; the result code, and the pseudonym in out. */
+static enum redress_err
+add(struct fixture *f, const struct actor *who, const struct registry_new_person *p, char *out,
+    struct redress_error *err)
+{
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	enum redress_err rc;
+
+	assert_int_equal(tlog_begin(f->lf->log, err), REDRESS_OK);
+	if ((rc = registry_add(f->lf->log, who, &f->keys, p, pseudonym, err)) != REDRESS_OK) {
+		tlog_rollback(f->lf->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->lf->log, err), REDRESS_OK);
+	if (out != NULL)
+		memcpy(out, pseudonym, sizeof(pseudonym));
+	return REDRESS_OK;
+}
+
+static void
+add_ok(struct fixture *f, enum registry_kind kind, const char *name, const char *birth, const char *nid,
+       const char *expect)
+{
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	struct registry_new_person p;
+	struct redress_error err;
+
+	person(&p, kind, name, birth, nid);
+	if (add(f, &caseworker, &p, pseudonym, &err) != REDRESS_OK)
+		fail_msg("add %s: %s", name, err.message);
+	assert_string_equal(pseudonym, expect);
+}
+
+/* The commands below, each in its own change, returning their result. */
+static enum redress_err
+begin(struct fixture *f, struct redress_error *err)
+{
+	return tlog_begin(f->lf->log, err);
+}
+
+static enum redress_err
+end(struct fixture *f, enum redress_err rc, struct redress_error *err)
+{
+	struct redress_error e;
+
+	if (rc != REDRESS_OK) {
+		tlog_rollback(f->lf->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->lf->log, &e), REDRESS_OK);
+	(void)err;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+reveal(struct fixture *f, const struct actor *who, const char *pseudonym, const char *reason,
+       struct registry_identity *id, struct redress_error *err)
+{
+	assert_int_equal(begin(f, err), REDRESS_OK);
+	return end(f, registry_reveal(f->lf->log, who, &f->keys, pseudonym, reason, id, err), err);
+}
+
+static enum redress_err
+death(struct fixture *f, const char *pseudonym, const char *date, struct redress_error *err)
+{
+	assert_int_equal(begin(f, err), REDRESS_OK);
+	return end(f, registry_death(f->lf->log, &caseworker, &f->keys, pseudonym, date, err), err);
+}
+
+static enum redress_err
+erase(struct fixture *f, const struct actor *who, const char *pseudonym, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	assert_int_equal(begin(f, err), REDRESS_OK);
+	if ((rc = end(f, registry_erase(f->lf->log, who, pseudonym, err), err)) == REDRESS_OK)
+		assert_int_equal(store_scrub(f->lf->store, err), REDRESS_OK);
+	return rc;
+}
+
+static enum redress_err
+relation(struct fixture *f, const char *victim, const char *relative, int64_t num, int64_t den,
+         struct redress_error *err)
+{
+	assert_int_equal(begin(f, err), REDRESS_OK);
+	return end(
+	    f, registry_relation_add(f->lf->log, &caseworker, victim, relative, "daughter", num, den, err),
+	    err);
+}
+
+static enum redress_err
+consent(struct fixture *f, const char *pseudonym, const char *scope, int given, const char *witness,
+        struct redress_error *err)
+{
+	assert_int_equal(begin(f, err), REDRESS_OK);
+	return end(f,
+	           registry_consent(f->lf->log, &caseworker, &f->keys, pseudonym, scope, given, CANARY_METHOD,
+	                            witness, err),
+	           err);
+}
+
+static enum redress_err
+consult(struct fixture *f, const char *pseudonym, enum registry_wish wish, const char *summary,
+        struct redress_error *err)
+{
+	assert_int_equal(begin(f, err), REDRESS_OK);
+	return end(f, registry_consult(f->lf->log, &caseworker, &f->keys, pseudonym, wish, summary, err),
+	           err);
+}
+
+static void
+expect_error(enum redress_err got, enum redress_err want, const struct redress_error *err, const char *needle)
+{
+	if (got != want)
+		fail_msg("result %d, expected %d (%s)", got, want, got != REDRESS_OK ? err->message : "ok");
+	if (needle != NULL && strstr(err->message, needle) == NULL)
+		fail_msg("message '%s' does not contain '%s'", err->message, needle);
+}
+
+/* Reads a whole file into memory (the caller frees); NULL with *len 0 when it does not exist. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *data = NULL;
+	long n;
+
+	*len = 0;
+	if (fp == NULL)
+		return NULL;
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	assert_true(n >= 0);
+	rewind(fp);
+	data = malloc((size_t)n + 1);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return data;
+}
+
+static void
+assert_no_canary(const char *what, const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; canaries[i] != NULL; i++)
+		if (data != NULL && memmem(data, len, canaries[i], strlen(canaries[i])) != NULL)
+			fail_msg("%s holds the canary '%s'", what, canaries[i]);
+}
+
+/* No canary in the database file, its journal, or the bytes of any event. */
+static void
+assert_no_canary_anywhere(struct fixture *f)
+{
+	char path[160], what[32];
+	struct redress_error err;
+	struct buf bytes;
+	uint64_t seq;
+	size_t len;
+	char *data;
+
+	data = slurp(f->lf->db, &len);
+	assert_non_null(data);
+	assert_no_canary("the database", data, len);
+	free(data);
+	snprintf(path, sizeof(path), "%s-wal", f->lf->db);
+	data = slurp(path, &len);
+	assert_no_canary("the journal", data, len);
+	free(data);
+	for (seq = 0; seq < logfix_size(f->lf); seq++) {
+		buf_init(&bytes, TLOG_EVENT_MAX);
+		assert_int_equal(tlog_event_bytes(f->lf->log, seq, &bytes, &err), REDRESS_OK);
+		snprintf(what, sizeof(what), "event %llu", (unsigned long long)seq);
+		assert_no_canary(what, bytes.data, bytes.len);
+		buf_free(&bytes);
+	}
+}
+
+static void
+canary_victim(struct fixture *f)
+{
+	struct registry_new_person p;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	struct redress_error err;
+
+	person(&p, REGISTRY_VICTIM, CANARY_NAME, CANARY_BIRTH, CANARY_NID);
+	snprintf(p.identity.phone, sizeof(p.identity.phone), "%s", CANARY_PHONE);
+	snprintf(p.identity.address, sizeof(p.identity.address), "%s", CANARY_ADDRESS);
+	memcpy(p.region, "KR-11", 6);
+	p.frailty = 3;
+	assert_int_equal(add(f, &caseworker, &p, pseudonym, &err), REDRESS_OK);
+	assert_string_equal(pseudonym, "V-000001");
+}
+
+static void
+test_pseudonyms_in_order(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_person p;
+	struct redress_error err;
+
+	add_ok(f, REGISTRY_VICTIM, "A", "1930-01-01", NULL, "V-000001");
+	add_ok(f, REGISTRY_RELATIVE, "B", "1960-01-01", NULL, "R-000001");
+	add_ok(f, REGISTRY_VICTIM, "C", "1929-12-31", NULL, "V-000002");
+	add_ok(f, REGISTRY_RELATIVE, "D", "1962-02-28", NULL, "R-000002");
+	assert_int_equal(registry_get(f->lf->store, "V-000002", &p, &err), REDRESS_OK);
+	assert_int_equal(p.kind, REGISTRY_VICTIM);
+	assert_int_equal(p.status, REGISTRY_ALIVE);
+	assert_int_equal(p.birth_year, 1929);
+	assert_string_equal(p.language, "ko");
+	expect_error(registry_get(f->lf->store, "V-000009", &p, &err), REDRESS_E_NOTFOUND, &err,
+	             "no person 'V-000009'");
+	expect_error(registry_get(f->lf->store, "V-1", &p, &err), REDRESS_E_INVALID, &err,
+	             "a pseudonym is V-000042");
+	expect_error(registry_get(f->lf->store, "V-0000002", &p, &err), REDRESS_E_INVALID, &err, NULL);
+	logfix_audit_clean(f->lf);
+}
+
+static void
+test_canaries_never_in_clear(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_identity id;
+	struct redress_error err;
+
+	canary_victim(f);
+	add_ok(f, REGISTRY_RELATIVE, "Kim", "1960-05-05", NULL, "R-000001");
+	assert_int_equal(consent(f, "V-000001", "processing", 1, CANARY_WITNESS, &err), REDRESS_OK);
+	assert_int_equal(consult(f, "V-000001", REGISTRY_WISH_DECLINE, CANARY_SUMMARY, &err), REDRESS_OK);
+	assert_int_equal(relation(f, "V-000001", "R-000001", 1, 2, &err), REDRESS_OK);
+	assert_int_equal(reveal(f, &caseworker, "V-000001", CANARY_REASON, &id, &err), REDRESS_OK);
+	assert_no_canary_anywhere(f);
+	logfix_audit_clean(f->lf);
+	assert_no_canary_anywhere(f);
+}
+
+static void
+test_reveal_opens_and_is_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_identity id;
+	struct redress_error err;
+	struct buf bytes;
+	uint64_t before;
+
+	canary_victim(f);
+	before = logfix_size(f->lf);
+	assert_int_equal(tlog_set_actor(f->lf->log, "user:carol", &err), REDRESS_OK);
+	assert_int_equal(reveal(f, &caseworker, "V-000001", CANARY_REASON, &id, &err), REDRESS_OK);
+	assert_string_equal(id.name, CANARY_NAME);
+	assert_string_equal(id.birth_date, CANARY_BIRTH);
+	assert_string_equal(id.national_id, CANARY_NID);
+	assert_string_equal(id.phone, CANARY_PHONE);
+	assert_string_equal(id.address, CANARY_ADDRESS);
+	/* The reveal is an event naming who read the file. */
+	assert_int_equal(logfix_size(f->lf), before + 1);
+	buf_init(&bytes, TLOG_EVENT_MAX);
+	assert_int_equal(tlog_event_bytes(f->lf->log, before, &bytes, &err), REDRESS_OK);
+	assert_non_null(strstr(bytes.data, "\"actor\":\"user:carol\""));
+	assert_non_null(strstr(bytes.data, "\"type\":\"registry.person.revealed\""));
+	assert_non_null(strstr(bytes.data, "\"reason\":\"s1:"));
+	buf_free(&bytes);
+	/* Without a reason too; and a reviewer may not. */
+	assert_int_equal(reveal(f, &caseworker, "V-000001", NULL, &id, &err), REDRESS_OK);
+	expect_error(reveal(f, &reviewer, "V-000001", NULL, &id, &err), REDRESS_E_REFUSED, &err,
+	             "may not reveal a person's identity");
+	expect_error(reveal(f, &caseworker, "V-000002", NULL, &id, &err), REDRESS_E_NOTFOUND, &err, NULL);
+	assert_int_equal(logfix_size(f->lf), before + 2);
+	logfix_tamper(f->lf, "UPDATE registry_reveals SET actor = 'user:nobody' WHERE seq = (SELECT min(seq) "
+	                     "FROM registry_reveals)");
+	logfix_audit_finds(f->lf, "registry_reveals");
+}
+
+static void
+test_duplicate_national_id(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_new_person p;
+	struct redress_error err;
+	uint64_t before;
+
+	add_ok(f, REGISTRY_VICTIM, "A", "1930-01-01", "800101-2345678", "V-000001");
+	add_ok(f, REGISTRY_VICTIM, "B", "1930-01-01", "ab-12", "V-000002");
+	before = logfix_size(f->lf);
+	person(&p, REGISTRY_VICTIM, "C", "1931-01-01", " 8001012345678 ");
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_CONFLICT, &err,
+	             "already registered to V-000001");
+	person(&p, REGISTRY_RELATIVE, "D", "1961-01-01", "800101 - 2345 678");
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_CONFLICT, &err, "V-000001");
+	person(&p, REGISTRY_VICTIM, "E", "1931-01-01", "AB12");
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_CONFLICT, &err, "V-000002");
+	/* Full-width digits and an ideographic space, as an East Asian keyboard types them. */
+	person(&p, REGISTRY_VICTIM, "F", "1931-01-01",
+	       "\xef\xbc\xa1\xef\xbd\x82\xe3\x80\x80\xef\xbc\x91\xef\xbc\x92");
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_CONFLICT, &err, "V-000002");
+	person(&p, REGISTRY_VICTIM, "G", "1931-01-01", " - ");
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err,
+	             "national id holds no letter");
+	assert_int_equal(logfix_size(f->lf), before);
+	add_ok(f, REGISTRY_VICTIM, "H", "1931-01-01", "800101-2345679", "V-000003");
+	logfix_audit_clean(f->lf);
+}
+
+static void
+test_bad_input_changes_nothing(void **state)
+{
+	static const struct {
+		const char *birth, *needle;
+	} dates[] = {
+	    {"1930-02-31", "day 31, which its month does not have"},
+	    {"1931-02-29", "day 29"},
+	    {"1930-13-01", "month 13"},
+	    {"1899-12-31", "outside 1900 to 2199"},
+	    {"2150-01-01", "in the future"},
+	    {"30-01-01", "YYYY-MM-DD"},
+	    {"1930/01/01", "YYYY-MM-DD"},
+	    {"", "YYYY-MM-DD"},
+	};
+	struct fixture *f = *state;
+	struct registry_new_person p;
+	struct redress_error err;
+	uint64_t before;
+	size_t i;
+
+	add_ok(f, REGISTRY_VICTIM, "A", "1932-02-29", NULL, "V-000001");
+	before = logfix_size(f->lf);
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		person(&p, REGISTRY_VICTIM, "X", dates[i].birth, NULL);
+		expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err, dates[i].needle);
+		/* The message names the field, never the value. */
+		if (dates[i].birth[0] != '\0')
+			assert_null(strstr(err.message, dates[i].birth));
+	}
+	person(&p, REGISTRY_VICTIM, "", "1930-01-01", NULL);
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err, "name is empty");
+	person(&p, REGISTRY_VICTIM, "bad\x01name", "1930-01-01", NULL);
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err, "control character");
+	person(&p, REGISTRY_VICTIM, "bad \xc3\x28", "1930-01-01", NULL);
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err, "not valid UTF-8");
+	person(&p, REGISTRY_VICTIM, "X", "1930-01-01", NULL);
+	memcpy(p.language, "fr", 3);
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err, "not ko, ja or en");
+	person(&p, REGISTRY_VICTIM, "X", "1930-01-01", NULL);
+	p.frailty = 4;
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err, "frailty 4");
+	person(&p, REGISTRY_VICTIM, "X", "1930-01-01", NULL);
+	memcpy(p.region, "KR 11", 6);
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err, "region");
+	person(&p, (enum registry_kind)7, "X", "1930-01-01", NULL);
+	expect_error(add(f, &caseworker, &p, NULL, &err), REDRESS_E_INVALID, &err, "kind");
+	/* Deaths: a real day, not before birth, not in the future, once. */
+	expect_error(death(f, "V-000001", "1932-02-28", &err), REDRESS_E_INVALID, &err,
+	             "before V-000001's birth date");
+	expect_error(death(f, "V-000001", "2001-02-29", &err), REDRESS_E_INVALID, &err, "day 29");
+	expect_error(death(f, "V-000001", "2190-01-01", &err), REDRESS_E_INVALID, &err, "in the future");
+	expect_error(death(f, "V-000009", "2001-01-01", &err), REDRESS_E_NOTFOUND, &err,
+	             "no person 'V-000009'");
+	assert_int_equal(logfix_size(f->lf), before);
+	assert_int_equal(death(f, "V-000001", "1932-02-29", &err), REDRESS_OK);
+	expect_error(death(f, "V-000001", "2001-01-01", &err), REDRESS_E_CONFLICT, &err,
+	             "already recorded as deceased");
+	logfix_audit_clean(f->lf);
+}
+
+static void
+test_erase_shreds(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_identity id;
+	struct registry_person p;
+	struct redress_error err;
+	struct store_stmt *st;
+	static const struct store_query q = {"test.keys", "SELECT count(*) FROM registry_keys"};
+
+	canary_victim(f);
+	add_ok(f, REGISTRY_RELATIVE, "Kim", "1960-05-05", NULL, "R-000001");
+	assert_int_equal(consent(f, "V-000001", "contact", 1, NULL, &err), REDRESS_OK);
+	assert_int_equal(death(f, "V-000001", "2020-01-01", &err), REDRESS_OK);
+	/* Only an admin erases. */
+	expect_error(erase(f, &caseworker, "V-000001", &err), REDRESS_E_REFUSED, &err,
+	             "may not erase a person");
+	assert_int_equal(erase(f, &admin, "V-000001", &err), REDRESS_OK);
+	assert_int_equal(registry_get(f->lf->store, "V-000001", &p, &err), REDRESS_OK);
+	assert_int_equal(p.status, REGISTRY_ERASED);
+	assert_string_equal(p.death_date, "2020-01-01");
+	expect_error(reveal(f, &caseworker, "V-000001", NULL, &id, &err), REDRESS_E_NOTFOUND, &err,
+	             "was erased");
+	expect_error(erase(f, &admin, "V-000001", &err), REDRESS_E_CONFLICT, &err, "already erased");
+	expect_error(consent(f, "V-000001", "contact", 0, NULL, &err), REDRESS_E_CONFLICT, &err,
+	             "was erased");
+	expect_error(relation(f, "V-000001", "R-000001", 1, 2, &err), REDRESS_E_CONFLICT, &err, "was erased");
+	st = store_query(f->lf->store, &q, &err);
+	assert_non_null(st);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_int_equal(store_column_int64(st, 0), 1);
+	/* The same national id may be registered again: the erased file no longer holds it. */
+	add_ok(f, REGISTRY_VICTIM, "Again", "1931-01-01", CANARY_NID, "V-000002");
+	logfix_audit_clean(f->lf);
+	assert_no_canary_anywhere(f);
+	/* A key put back behind the log's back is named. */
+	logfix_tamper(f->lf, "INSERT INTO registry_keys VALUES ('V-000001', 's1:AAAA')");
+	logfix_audit_finds(f->lf, "V-000001 is erased but its data key was not destroyed");
+}
+
+static void
+test_shares_exact(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+	int64_t num, den;
+	uint64_t before;
+
+	add_ok(f, REGISTRY_VICTIM, "V", "1930-01-01", NULL, "V-000001");
+	add_ok(f, REGISTRY_RELATIVE, "a", "1960-01-01", NULL, "R-000001");
+	add_ok(f, REGISTRY_RELATIVE, "b", "1960-01-01", NULL, "R-000002");
+	add_ok(f, REGISTRY_RELATIVE, "c", "1960-01-01", NULL, "R-000003");
+	add_ok(f, REGISTRY_RELATIVE, "d", "1960-01-01", NULL, "R-000004");
+	assert_int_equal(registry_share_parse("2/4", &num, &den, &err), REDRESS_OK);
+	assert_int_equal(num, 1);
+	assert_int_equal(den, 2);
+	expect_error(registry_share_parse("0/3", &num, &den, &err), REDRESS_E_INVALID, &err, NULL);
+	expect_error(registry_share_parse("4/3", &num, &den, &err), REDRESS_E_INVALID, &err, NULL);
+	expect_error(registry_share_parse("1/1000001", &num, &den, &err), REDRESS_E_INVALID, &err, NULL);
+	expect_error(registry_share_parse("1/", &num, &den, &err), REDRESS_E_INVALID, &err, "not a fraction");
+	expect_error(registry_share_parse("0.5", &num, &den, &err), REDRESS_E_INVALID, &err,
+	             "not a fraction");
+	expect_error(registry_share_parse("-1/2", &num, &den, &err), REDRESS_E_INVALID, &err, NULL);
+	expect_error(registry_share_parse("1/2/3", &num, &den, &err), REDRESS_E_INVALID, &err, NULL);
+	assert_int_equal(relation(f, "V-000001", "R-000001", 2, 4, &err), REDRESS_OK);
+	assert_int_equal(relation(f, "V-000001", "R-000002", 1, 3, &err), REDRESS_OK);
+	before = logfix_size(f->lf);
+	expect_error(relation(f, "V-000001", "R-000003", 1, 5, &err), REDRESS_E_REFUSED, &err,
+	             "already hold 5/6; another 1/5 would make more than 1");
+	expect_error(relation(f, "V-000001", "R-000001", 1, 6, &err), REDRESS_E_CONFLICT, &err,
+	             "already recorded");
+	expect_error(relation(f, "R-000001", "R-000003", 1, 6, &err), REDRESS_E_INVALID, &err,
+	             "a victim's starts with V-");
+	expect_error(relation(f, "V-000001", "V-000001", 1, 6, &err), REDRESS_E_INVALID, &err,
+	             "a relative's starts with R-");
+	expect_error(relation(f, "V-000001", "R-000009", 1, 6, &err), REDRESS_E_NOTFOUND, &err, NULL);
+	expect_error(relation(f, "V-000001", "R-000003", 7, 6, &err), REDRESS_E_INVALID, &err, NULL);
+	assert_int_equal(logfix_size(f->lf), before);
+	/* Exactly the whole is allowed; nothing beyond. */
+	assert_int_equal(relation(f, "V-000001", "R-000003", 1, 6, &err), REDRESS_OK);
+	expect_error(relation(f, "V-000001", "R-000004", 1, 1000000, &err), REDRESS_E_REFUSED, &err,
+	             "already hold 1/1");
+	logfix_audit_clean(f->lf);
+	logfix_tamper(f->lf, "UPDATE registry_relations SET num = 5 WHERE relative = 'R-000003'");
+	logfix_audit_finds(f->lf, "registry_relations");
+	logfix_audit_finds(f->lf, "the shares of V-000001's heirs add up to more than 1");
+}
+
+static void
+test_share_arithmetic_overflow(void **state)
+{
+	struct redress_error err;
+	int64_t num = 1, den = 999983; /* primes, so nothing reduces */
+
+	(void)state;
+	assert_int_equal(registry_share_add(&num, &den, 1, 999979, &err), REDRESS_OK);
+	assert_int_equal(den, (int64_t)999983 * 999979);
+	assert_int_equal(registry_share_add(&num, &den, 1, 999961, &err), REDRESS_OK);
+	expect_error(registry_share_add(&num, &den, 1, 999959, &err), REDRESS_E_OVERFLOW, &err, "too fine");
+}
+
+static void
+test_consent_and_wishes(void **state)
+{
+	struct fixture *f = *state;
+	enum registry_wish wish;
+	struct redress_error err;
+	int given = -1;
+
+	add_ok(f, REGISTRY_VICTIM, "A", "1930-01-01", NULL, "V-000001");
+	assert_int_equal(registry_latest_wish(f->lf->store, "V-000001", &wish, &err), REDRESS_OK);
+	assert_int_equal(wish, REGISTRY_WISH_NONE);
+	assert_int_equal(registry_consent_given(f->lf->store, "V-000001", "processing", &given, &err),
+	                 REDRESS_OK);
+	assert_int_equal(given, 0);
+	assert_int_equal(consent(f, "V-000001", "processing", 1, NULL, &err), REDRESS_OK);
+	assert_int_equal(consent(f, "V-000001", "share:cedaw", 1, CANARY_WITNESS, &err), REDRESS_OK);
+	assert_int_equal(consent(f, "V-000001", "processing", 0, NULL, &err), REDRESS_OK);
+	assert_int_equal(registry_consent_given(f->lf->store, "V-000001", "processing", &given, &err),
+	                 REDRESS_OK);
+	assert_int_equal(given, 0);
+	assert_int_equal(registry_consent_given(f->lf->store, "V-000001", "share:cedaw", &given, &err),
+	                 REDRESS_OK);
+	assert_int_equal(given, 1);
+	expect_error(consent(f, "V-000001", "marketing", 1, NULL, &err), REDRESS_E_INVALID, &err,
+	             "not processing");
+	expect_error(consent(f, "V-000001", "share:", 1, NULL, &err), REDRESS_E_INVALID, &err, "party");
+	expect_error(consent(f, "V-000001", "share:a b", 1, NULL, &err), REDRESS_E_INVALID, &err, NULL);
+	assert_int_equal(consult(f, "V-000001", REGISTRY_WISH_UNDECIDED, NULL, &err), REDRESS_OK);
+	assert_int_equal(consult(f, "V-000001", REGISTRY_WISH_DECLINE, CANARY_SUMMARY, &err), REDRESS_OK);
+	assert_int_equal(registry_latest_wish(f->lf->store, "V-000001", &wish, &err), REDRESS_OK);
+	assert_int_equal(wish, REGISTRY_WISH_DECLINE);
+	expect_error(consult(f, "V-000001", REGISTRY_WISH_NONE, NULL, &err), REDRESS_E_INVALID, &err, NULL);
+	expect_error(registry_wish_parse("none", &wish, &err), REDRESS_E_INVALID, &err, NULL);
+	logfix_audit_clean(f->lf);
+	logfix_tamper(f->lf, "UPDATE registry_consultations SET wish = 'accept' WHERE wish = 'decline'");
+	logfix_audit_finds(f->lf, "registry_consultations");
+}
+
+static void
+test_roles(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_new_person p;
+	struct redress_error err;
+
+	person(&p, REGISTRY_VICTIM, "A", "1930-01-01", NULL);
+	expect_error(add(f, &reviewer, &p, NULL, &err), REDRESS_E_REFUSED, &err,
+	             "may not register or change persons");
+	expect_error(add(f, &monitor, &p, NULL, &err), REDRESS_E_REFUSED, &err, NULL);
+	expect_error(add(f, &admin, &p, NULL, &err), REDRESS_E_REFUSED, &err, NULL);
+	assert_false(users_allows(&monitor, PERM_PERSONS_READ));
+	assert_true(users_allows(&reviewer, PERM_PERSONS_READ));
+	assert_false(users_allows(&reviewer, PERM_PERSONS_REVEAL));
+	assert_int_equal(add(f, &caseworker, &p, NULL, &err), REDRESS_OK);
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	expect_error(
+	    end(f,
+	        registry_consent(f->lf->log, &reviewer, &f->keys, "V-000001", "contact", 1, "x", NULL, &err),
+	        &err),
+	    REDRESS_E_REFUSED, &err, NULL);
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	expect_error(
+	    end(f, registry_death(f->lf->log, &monitor, &f->keys, "V-000001", "2000-01-01", &err), &err),
+	    REDRESS_E_REFUSED, &err, NULL);
+	assert_int_equal(logfix_size(f->lf), 2);
+}
+
+static void
+test_audit_names_edited_person(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+
+	canary_victim(f);
+	assert_int_equal(death(f, "V-000001", "2020-01-01", &err), REDRESS_OK);
+	logfix_audit_clean(f->lf);
+	logfix_tamper(f->lf, "UPDATE registry_persons SET frailty = 0 WHERE pseudonym = 'V-000001'");
+	logfix_audit_finds(f->lf, "registry_persons 'V-000001': frailty is '0'");
+	logfix_tamper(
+	    f->lf, "UPDATE registry_persons SET frailty = 3, status = 'alive' WHERE pseudonym = 'V-000001'");
+	logfix_audit_finds(f->lf, "registry_persons 'V-000001': status is 'alive'");
+	logfix_tamper(f->lf, "UPDATE registry_persons SET status = 'deceased'; DELETE FROM registry_keys");
+	logfix_audit_finds(f->lf, "V-000001 has no data key");
+}
+
+/* A CSV row as the parser hands it over. */
+struct csv_rows {
+	size_t n;
+	size_t lines[16];
+	struct registry_new_person rows[16];
+	int fail_at; /* refuse the row at this index, to see the error prefixed */
+};
+
+static enum redress_err
+collect(void *ctx, size_t line, size_t offset, const struct registry_new_person *p, struct redress_error *err)
+{
+	struct csv_rows *r = ctx;
+
+	(void)offset;
+	if ((int)r->n == r->fail_at)
+		return error_set(err, REDRESS_E_CONFLICT, "refused by the test");
+	assert_true(r->n < 16);
+	r->lines[r->n] = line;
+	r->rows[r->n++] = *p;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+parse(const char *csv, struct csv_rows *r, struct redress_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->fail_at = -1;
+	return registry_csv_parse(csv, strlen(csv), "people.csv", collect, r, err);
+}
+
+static void
+test_csv_rows(void **state)
+{
+	struct redress_error err;
+	struct csv_rows r;
+
+	(void)state;
+	assert_int_equal(
+	    parse("\xef\xbb\xbfkind,name,birth_date,national_id,phone,address,region,language,frailty\r\n"
+	          "victim,\"Kim, \"\"Soon\"\"\",1930-01-01,800101-2345678,010,\"Seoul, Mapo\",KR-11,ja,3\r\n"
+	          "\r\n"
+	          "relative,Lee,1960-02-29,,,,,,\n",
+	          &r, &err),
+	    REDRESS_OK);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.lines[0], 2);
+	assert_int_equal(r.lines[1], 4);
+	assert_string_equal(r.rows[0].identity.name, "Kim, \"Soon\"");
+	assert_string_equal(r.rows[0].identity.address, "Seoul, Mapo");
+	assert_string_equal(r.rows[0].language, "ja");
+	assert_int_equal(r.rows[0].frailty, 3);
+	assert_int_equal(r.rows[1].kind, REGISTRY_RELATIVE);
+	assert_string_equal(r.rows[1].language, "ko");
+	assert_int_equal(r.rows[1].frailty, 0);
+	/* Columns in any order, the optional ones left out; no final newline. */
+	assert_int_equal(parse("birth_date,name,kind\n1931-03-03,Park,victim", &r, &err), REDRESS_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.rows[0].identity.name, "Park");
+	/* A header alone is a file of no one. */
+	assert_int_equal(parse("kind,name,birth_date\n", &r, &err), REDRESS_OK);
+	assert_int_equal(r.n, 0);
+}
+
+static void
+test_csv_errors(void **state)
+{
+	static const struct {
+		const char *csv, *message;
+	} bad[] = {
+	    {"", "people.csv: line 1: no header"},
+	    {"kind,name,birth_date,nickname\n", "people.csv: line 1: unknown column 'nickname'"},
+	    {"Kim Soon-ja,victim,1930-01-01\n", "people.csv: line 1: header cell 1 is not a column name"},
+	    {"kind,name,kind,birth_date\n", "column 'kind' is named twice"},
+	    {"kind,name\n", "the header has no 'birth_date' column"},
+	    {"kind,name,birth_date\nvictim,A,1930-02-31\n",
+	     "people.csv: line 2, field 'birth_date': birth date has day 31"},
+	    {"kind,name,birth_date\nvictim,A,1930-01-01\nvictim,B,2150-01-01\n",
+	     "people.csv: line 3, field 'birth_date': birth date is in the future"},
+	    {"kind,name,birth_date\nvictim,A,1930-01-01\nperson,B,1930-01-01\n", "line 3, field 'kind'"},
+	    {"kind,name,birth_date\nvictim,,1930-01-01\n", "line 2, field 'name': name is empty"},
+	    {"kind,name,birth_date,frailty\nvictim,A,1930-01-01,9\n", "line 2, field 'frailty'"},
+	    {"kind,name,birth_date,language\nvictim,A,1930-01-01,fr\n", "line 2, field 'language'"},
+	    {"kind,name,birth_date,region\nvictim,A,1930-01-01,K R\n", "line 2, field 'region'"},
+	    {"kind,name,birth_date\nvictim,A,1930-01-01,extra\n", "line 2: 4 fields where the header has 3"},
+	    {"kind,name,birth_date\nvictim,A\n", "line 2: 2 fields where the header has 3"},
+	    {"kind,name,birth_date\nvictim,\"A,1930-01-01\n", "line 2: malformed CSV"},
+	    {"kind,name,birth_date\nvictim,A\"B,1930-01-01\n", "line 2: malformed CSV"},
+	    {"kind,name,birth_date,national_id\nvictim,A,1930-01-01,12-34\nvictim,B,1930-01-01,x\n\n"
+	     "relative,D,1960-01-01, 1234 \n",
+	     "people.csv: line 5, field 'national_id': the same national id as line 2"},
+	    /* A quoted cell may run over lines (its row is named by its first), but no field holds a line
+	       break. */
+	    {"kind,name,birth_date\nvictim,A,1930-01-01\nvictim,\"B\nC\",1930-01-01\n",
+	     "people.csv: line 3, field 'name': name has a control character"},
+	};
+	struct redress_error err;
+	struct csv_rows r;
+	char csv[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum redress_err rc = parse(bad[i].csv, &r, &err);
+
+		if (rc == REDRESS_OK)
+			fail_msg("case %zu parsed", i);
+		if (strstr(err.message, bad[i].message) == NULL)
+			fail_msg("case %zu: '%s' does not contain '%s'", i, err.message, bad[i].message);
+		/* No personal value is quoted back. */
+		assert_null(strstr(err.message, "Kim Soon-ja"));
+		assert_null(strstr(err.message, "1234"));
+	}
+	/* A NUL inside a cell. */
+	memcpy(csv, "kind,name,birth_date\nvictim,A\0B,1930-01-01\n", 44);
+	memset(&r, 0, sizeof(r));
+	r.fail_at = -1;
+	assert_int_equal(registry_csv_parse(csv, 43, "people.csv", collect, &r, &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "line 2: cell 2 holds a NUL byte"));
+	/* The consumer's refusal is named by file and line. */
+	memset(&r, 0, sizeof(r));
+	r.fail_at = 1;
+	assert_int_equal(
+	    registry_csv_parse("kind,name,birth_date\nvictim,A,1930-01-01\n\nvictim,B,1930-01-01\n", 62,
+	                       "people.csv", collect, &r, &err),
+	    REDRESS_E_CONFLICT);
+	assert_string_equal(err.message, "people.csv: line 4: refused by the test");
+}
+
+static void
+test_fold_matches_replay(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+	char name[16];
+	int i;
+
+	/* Enough people to grow the fold's arrays, with every kind of event. */
+	for (i = 0; i < 150; i++) {
+		struct registry_new_person p;
+		char nid[16];
+
+		snprintf(name, sizeof(name), "P%d", i);
+		snprintf(nid, sizeof(nid), "ID%d", i);
+		person(&p, i % 3 == 0 ? REGISTRY_RELATIVE : REGISTRY_VICTIM, name, "1940-01-01",
+		       i % 2 ? nid : NULL);
+		p.frailty = i % 4;
+		assert_int_equal(add(f, &caseworker, &p, NULL, &err), REDRESS_OK);
+	}
+	assert_int_equal(relation(f, "V-000001", "R-000001", 1, 3, &err), REDRESS_OK);
+	assert_int_equal(relation(f, "V-000001", "R-000002", 2, 3, &err), REDRESS_OK);
+	assert_int_equal(death(f, "V-000003", "2010-10-10", &err), REDRESS_OK);
+	assert_int_equal(erase(f, &admin, "V-000004", &err), REDRESS_OK);
+	assert_int_equal(erase(f, &admin, "V-000003", &err), REDRESS_OK);
+	assert_int_equal(consent(f, "R-000005", "statistics", 1, NULL, &err), REDRESS_OK);
+	assert_int_equal(consult(f, "R-000005", REGISTRY_WISH_ACCEPT, NULL, &err), REDRESS_OK);
+	logfix_audit_clean(f->lf);
+	logfix_tamper(f->lf, "DELETE FROM registry_persons WHERE pseudonym = 'V-000050'");
+	logfix_audit_finds(f->lf,
+	                   "registry_persons 'V-000050': row the log creates is missing from the database");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_pseudonyms_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_canaries_never_in_clear, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reveal_opens_and_is_recorded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicate_national_id, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_erase_shreds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shares_exact, setup, teardown),
+	    cmocka_unit_test(test_share_arithmetic_overflow),
+	    cmocka_unit_test_setup_teardown(test_consent_and_wishes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_edited_person, setup, teardown),
+	    cmocka_unit_test(test_csv_rows),
+	    cmocka_unit_test(test_csv_errors),
+	    cmocka_unit_test_setup_teardown(test_fold_matches_replay, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
