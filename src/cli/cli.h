@@ -119,6 +119,10 @@ int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_person(struct cli *cli, int argc, char **argv);
+int cmd_relation(struct cli *cli, int argc, char **argv);
+int cmd_consent(struct cli *cli, int argc, char **argv);
+int cmd_consult(struct cli *cli, int argc, char **argv);
 int cmd_program(struct cli *cli, int argc, char **argv);
 int cmd_claim(struct cli *cli, int argc, char **argv);
 

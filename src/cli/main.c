@@ -22,8 +22,8 @@
 #include "domain/programs/programs.h"
 #include "domain/users/users.h"
 
-const struct event_module *const cli_modules[] = {&ledger_module, &users_module, &programs_module,
-                                                  &claims_module, NULL};
+const struct event_module *const cli_modules[] = {&ledger_module,   &users_module,  &registry_module,
+                                                  &programs_module, &claims_module, NULL};
 
 struct command {
 	const char *name;
@@ -37,6 +37,10 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
     {"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
     {"user", cmd_user, "staff accounts and their roles"},
+    {"person", cmd_person, "the people the fund is for: register, show, list, import, death, erase"},
+    {"relation", cmd_relation, "heirs of a victim and their shares"},
+    {"consent", cmd_consent, "a person's consent, per scope: grant or withdraw"},
+    {"consult", cmd_consult, "consultations and the wish each person stated"},
     {"program", cmd_program, "a program's rules: currency, cutoff, benefits, approvals"},
     {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},
 };

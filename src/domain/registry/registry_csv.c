@@ -215,7 +215,7 @@ check_duplicate(struct csv_state *st, struct redress_error *err)
 	if ((rc = registry_id_normalise(st->person.identity.national_id, norm, err)) != REDRESS_OK)
 		return rc;
 	if ((earlier = strmap_get(&st->ids, norm)) != NULL)
-		rc = error_set(err, REDRESS_E_CONFLICT, "the same national id as line %zu", earlier->line);
+		rc = error_set(err, REDRESS_E_INVALID, "the same national id as line %zu", earlier->line);
 	else if ((seen = malloc(sizeof(*seen) + (len = strlen(norm)) + 1)) == NULL)
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory reading the file");
 	else {

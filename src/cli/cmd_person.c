@@ -1,0 +1,622 @@
+/*
+ * cmd_person.c -- `redress person ...`: registering the people a fund
+ * exists for, reading their files, recording a death, erasing.
+ *
+ * Pseudonyms are the only identifiers this command prints, except `show
+ * --reveal`, which prints the identity to the one who asked and records
+ * that they did.  Errors name fields and lines, never a personal value.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/clock.h"
+
+static void
+person_usage(FILE *f)
+{
+	fprintf(f, "usage: redress person add --kind victim|relative --name TEXT --birth-date YYYY-MM-DD\n"
+	           "                          [--national-id TEXT] [--phone TEXT] [--address TEXT]\n"
+	           "                          [--region CODE] [--language ko|ja|en] [--frailty 0-3]\n"
+	           "       redress person show PSEUDONYM [--reveal [--reason TEXT]] [--json]\n"
+	           "       redress person list [--status alive|deceased|erased] [--json]\n"
+	           "       redress person import FILE.csv [--dry-run]\n"
+	           "       redress person death PSEUDONYM --date YYYY-MM-DD\n"
+	           "       redress person erase PSEUDONYM\n\n"
+	           "The people a fund exists for.  Each is known by a pseudonym given in order,\n"
+	           "V-000001 for a victim and R-000001 for a relative, and that is all any output shows.\n"
+	           "Name, birth date, national id, phone and address are sealed with the person's own\n"
+	           "key; only kind, status, birth year, date of death, region, language and frailty\n"
+	           "(0 none known .. 3 most frail: the payment queue's order) are kept in clear.\n\n"
+	           "add     registers a person and prints the pseudonym.  A national id already\n"
+	           "        registered (whatever its spacing, hyphens or case) is refused, naming who\n"
+	           "        holds it.  --language defaults to ko, --frailty to 0.\n"
+	           "show    the file; --reveal also opens the identity (caseworkers), and records who\n"
+	           "        read it, when, and --reason, sealed.\n"
+	           "list    everyone, or those with --status.\n"
+	           "import  registers every row of a CSV file whose first line names the columns\n"
+	           "        kind,name,birth_date,national_id,phone,address,region,language,frailty\n"
+	           "        (any order; kind, name and birth_date required) as one change: one bad row\n"
+	           "        (named by line and field) imports nothing.  --dry-run checks everything and\n"
+	           "        changes nothing.\n"
+	           "death   records the date of death.\n"
+	           "erase   destroys the person's key: her sealed fields never open again, here, in\n"
+	           "        the log, or in backups made from now on (admin).\n\n"
+	           "add, import and death need a caseworker; show and list an account that reads\n"
+	           "persons; --reveal a caseworker; erase an admin.\n");
+}
+
+/* Copies an option's value into a fixed field, refusing what does not fit. */
+static int
+set_field(char *dst, size_t size, const char *src, const char *option)
+{
+	size_t len = strlen(src);
+
+	if (len >= size) {
+		fprintf(stderr, "redress: %s is %zu bytes long; the limit is %zu\n", option, len, size - 1);
+		return redress_exit_code(REDRESS_E_INVALID);
+	}
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+static json_t *
+person_json(const struct registry_person *p)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:I}", "pseudonym", p->pseudonym, "kind",
+	                      registry_kind_name(p->kind), "status", registry_status_name(p->status),
+	                      "birth_year", p->birth_year, "language", p->language, "frailty", p->frailty,
+	                      "registered_event", (json_int_t)p->registered_seq);
+
+	json_object_set_new(o, "region", p->region[0] != '\0' ? json_string(p->region) : json_null());
+	json_object_set_new(o, "death_date",
+	                    p->death_date[0] != '\0' ? json_string(p->death_date) : json_null());
+	return o;
+}
+
+struct add_arg {
+	struct registry_new_person person;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+static enum redress_err
+do_add(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct add_arg *a = arg;
+	struct registry_keys keys = cli_registry_keys(cli);
+
+	return registry_add(cli->log, &cli->actor, &keys, &a->person, a->pseudonym, err);
+}
+
+static int
+person_add(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"kind", required_argument, NULL, 'k'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"birth-date", required_argument, NULL, 'b'},
+	    {"national-id", required_argument, NULL, 'i'},
+	    {"phone", required_argument, NULL, 'p'},
+	    {"address", required_argument, NULL, 'a'},
+	    {"region", required_argument, NULL, 'r'},
+	    {"language", required_argument, NULL, 'l'},
+	    {"frailty", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct add_arg *a;
+	struct registry_identity *id;
+	struct redress_error err;
+	int c, status = 0, have_kind = 0;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return redress_exit_code(REDRESS_E_NOMEM);
+	id = &a->person.identity;
+	while (status == 0 && (c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			if (registry_kind_parse(optarg, &a->person.kind, &err) != REDRESS_OK)
+				status = cli_usage_error("person", "--kind: %s", err.message);
+			have_kind = 1;
+			break;
+		case 'n': status = set_field(id->name, sizeof(id->name), optarg, "--name"); break;
+		case 'b':
+			status = set_field(id->birth_date, sizeof(id->birth_date), optarg, "--birth-date");
+			break;
+		case 'i':
+			status = set_field(id->national_id, sizeof(id->national_id), optarg, "--national-id");
+			break;
+		case 'p': status = set_field(id->phone, sizeof(id->phone), optarg, "--phone"); break;
+		case 'a': status = set_field(id->address, sizeof(id->address), optarg, "--address"); break;
+		case 'r':
+			status = set_field(a->person.region, sizeof(a->person.region), optarg, "--region");
+			break;
+		case 'l':
+			status =
+			    set_field(a->person.language, sizeof(a->person.language), optarg, "--language");
+			break;
+		case 'f':
+			if (optarg[0] < '0' || optarg[0] > '3' || optarg[1] != '\0')
+				status = cli_usage_error("person", "--frailty is 0, 1, 2 or 3");
+			else
+				a->person.frailty = optarg[0] - '0';
+			break;
+		case 'h': person_usage(stdout); goto out;
+		default: status = cli_bad_option("person", argv); break;
+		}
+	}
+	if (status != 0)
+		goto out;
+	if (optind != argc)
+		status = cli_usage_error("person", "'add' takes options only, not '%s'", argv[optind]);
+	else if (!have_kind || id->name[0] == '\0' || id->birth_date[0] == '\0')
+		status = cli_usage_error("person", "'add' needs --kind, --name and --birth-date");
+	else if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_add, a)) == 0)
+		printf("%s\n", a->pseudonym);
+out:
+	explicit_bzero(a, sizeof(*a));
+	free(a);
+	return status;
+}
+
+/* What `show` prints, gathered first so that text and JSON say the same. */
+struct show {
+	json_t *consents; /* scope -> {"given", "event"} */
+	json_t *heirs;    /* [{"relative", "share"}] */
+};
+
+static enum redress_err
+show_consent(void *ctx, const char *scope, int given, uint64_t seq, struct redress_error *err)
+{
+	struct show *s = ctx;
+
+	(void)err;
+	json_object_set_new(s->consents, scope,
+	                    json_pack("{s:b, s:I}", "given", given, "event", (json_int_t)seq));
+	return REDRESS_OK;
+}
+
+static enum redress_err
+show_heir(void *ctx, const char *relative, int64_t num, int64_t den, struct redress_error *err)
+{
+	struct show *s = ctx;
+	char share[48];
+
+	(void)err;
+	snprintf(share, sizeof(share), "%lld/%lld", (long long)num, (long long)den);
+	json_array_append_new(s->heirs, json_pack("{s:s, s:s}", "relative", relative, "share", share));
+	return REDRESS_OK;
+}
+
+static json_t *
+identity_json(const struct registry_identity *id)
+{
+	json_t *o = json_pack("{s:s, s:s}", "name", id->name, "birth_date", id->birth_date);
+
+	json_object_set_new(o, "national_id",
+	                    id->national_id[0] ? json_string(id->national_id) : json_null());
+	json_object_set_new(o, "phone", id->phone[0] ? json_string(id->phone) : json_null());
+	json_object_set_new(o, "address", id->address[0] ? json_string(id->address) : json_null());
+	return o;
+}
+
+static void
+print_show(const struct registry_person *p, enum registry_wish wish, const struct show *s,
+           const struct registry_identity *id)
+{
+	const char *scope;
+	json_t *v;
+	size_t i;
+
+	printf("%s  %s, %s\n", p->pseudonym, registry_kind_name(p->kind), registry_status_name(p->status));
+	printf("  birth year  %d\n", p->birth_year);
+	if (p->death_date[0] != '\0')
+		printf("  died        %s\n", p->death_date);
+	printf("  region      %s\n", p->region[0] != '\0' ? p->region : "-");
+	printf("  language    %s\n", p->language);
+	printf("  frailty     %d\n", p->frailty);
+	printf("  registered  event %llu\n", (unsigned long long)p->registered_seq);
+	printf("  wish        %s\n", registry_wish_name(wish));
+	json_object_foreach(s->consents, scope, v)
+	{
+		printf("  consent     %s: %s (event %lld)\n", scope,
+		       json_is_true(json_object_get(v, "given")) ? "granted" : "withdrawn",
+		       (long long)json_integer_value(json_object_get(v, "event")));
+	}
+	for (i = 0; i < json_array_size(s->heirs); i++) {
+		v = json_array_get(s->heirs, i);
+		printf("  heir        %s  %s\n", json_string_value(json_object_get(v, "relative")),
+		       json_string_value(json_object_get(v, "share")));
+	}
+	if (id != NULL) {
+		printf("  name        %s\n", id->name);
+		printf("  birth date  %s\n", id->birth_date);
+		printf("  national id %s\n", id->national_id[0] ? id->national_id : "-");
+		printf("  phone       %s\n", id->phone[0] ? id->phone : "-");
+		printf("  address     %s\n", id->address[0] ? id->address : "-");
+	}
+}
+
+struct reveal_arg {
+	const char *pseudonym, *reason;
+	struct registry_identity id;
+};
+
+static enum redress_err
+do_reveal(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct reveal_arg *r = arg;
+	struct registry_keys keys = cli_registry_keys(cli);
+
+	return registry_reveal(cli->log, &cli->actor, &keys, r->pseudonym, r->reason, &r->id, err);
+}
+
+static int
+person_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"reveal", no_argument, NULL, 'r'},
+	    {"reason", required_argument, NULL, 'R'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct show s = {NULL, NULL};
+	struct reveal_arg *r = NULL;
+	struct registry_person p;
+	struct redress_error err;
+	enum registry_wish wish;
+	const char *reason = NULL;
+	int c, reveal = 0, json = 0, status = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'r': reveal = 1; break;
+		case 'R': reason = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': person_usage(stdout); return 0;
+		default: return cli_bad_option("person", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("person", "'show' takes exactly one PSEUDONYM");
+	if (reason != NULL && !reveal)
+		return cli_usage_error("person", "--reason goes with --reveal");
+	if (reveal) {
+		/* The reveal is a change: the event that says who read the file. */
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			return redress_exit_code(REDRESS_E_NOMEM);
+		r->pseudonym = argv[optind];
+		r->reason = reason;
+		if ((status = cli_run_change(cli, PERM_PERSONS_REVEAL, do_reveal, r)) != 0)
+			goto out;
+	} else if (cli_open_as(cli, CLI_READ, PERM_PERSONS_READ, &err) != REDRESS_OK) {
+		return cli_fail(&err);
+	}
+	s.consents = json_object();
+	s.heirs = json_array();
+	if (registry_get(tlog_store(cli->log), argv[optind], &p, &err) != REDRESS_OK ||
+	    registry_latest_wish(tlog_store(cli->log), p.pseudonym, &wish, &err) != REDRESS_OK ||
+	    registry_consents_each(tlog_store(cli->log), p.pseudonym, show_consent, &s, &err) != REDRESS_OK ||
+	    (p.kind == REGISTRY_VICTIM &&
+	     registry_heirs(tlog_store(cli->log), p.pseudonym, show_heir, &s, &err) != REDRESS_OK)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (json) {
+		json_t *o = person_json(&p);
+
+		json_object_set_new(o, "wish", json_string(registry_wish_name(wish)));
+		json_object_set(o, "consents", s.consents);
+		json_object_set(o, "heirs", s.heirs);
+		if (r != NULL)
+			json_object_set_new(o, "identity", identity_json(&r->id));
+		cli_print_json(o);
+	} else {
+		print_show(&p, wish, &s, r != NULL ? &r->id : NULL);
+	}
+out:
+	json_decref(s.consents);
+	json_decref(s.heirs);
+	if (r != NULL) {
+		explicit_bzero(r, sizeof(*r));
+		free(r);
+	}
+	return status;
+}
+
+struct list_out {
+	json_t *json; /* an array, or NULL for text */
+};
+
+static enum redress_err
+list_one(void *ctx, const struct registry_person *p, struct redress_error *err)
+{
+	struct list_out *out = ctx;
+
+	(void)err;
+	if (out->json != NULL) {
+		json_array_append_new(out->json, person_json(p));
+		return REDRESS_OK;
+	}
+	printf("%-10s %-8s %-8s %4d  %s  frailty %d  %-16s%s%s\n", p->pseudonym, registry_kind_name(p->kind),
+	       registry_status_name(p->status), p->birth_year, p->language, p->frailty,
+	       p->region[0] != '\0' ? p->region : "-", p->death_date[0] != '\0' ? "  died " : "",
+	       p->death_date);
+	return REDRESS_OK;
+}
+
+static int
+person_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"status", required_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct list_out out = {NULL};
+	struct redress_error err;
+	int c, status = -1, json = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (strcmp(optarg, "alive") != 0 && strcmp(optarg, "deceased") != 0 &&
+			    strcmp(optarg, "erased") != 0)
+				return cli_usage_error("person", "--status is alive, deceased or erased");
+			status = strcmp(optarg, "alive") == 0      ? REGISTRY_ALIVE
+			         : strcmp(optarg, "deceased") == 0 ? REGISTRY_DECEASED
+			                                           : REGISTRY_ERASED;
+			break;
+		case 'j': json = 1; break;
+		case 'h': person_usage(stdout); return 0;
+		default: return cli_bad_option("person", argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("person", "'list' takes no argument '%s'", argv[optind]);
+	if (cli_open_as(cli, CLI_READ, PERM_PERSONS_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (json)
+		out.json = json_array();
+	if (registry_each(tlog_store(cli->log), status, list_one, &out, &err) != REDRESS_OK) {
+		json_decref(out.json);
+		return cli_fail(&err);
+	}
+	if (json)
+		cli_print_json(out.json);
+	return 0;
+}
+
+/* One row imported: its first line and the pseudonym it got. */
+struct imported {
+	size_t line;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+struct import_arg {
+	struct cli *cli;
+	struct registry_keys keys;
+	size_t len;        /* the file's bytes, for progress */
+	int progress;      /* stderr is a terminal: draw a progress bar there */
+	unsigned shown;    /* the percentage drawn last */
+	uint64_t shown_at; /* when, in monotonic microseconds */
+	struct imported *rows;
+	size_t nrows, cap;
+};
+
+static void
+draw_progress(struct import_arg *a, size_t offset, int last)
+{
+	unsigned pct = a->len > 0 ? (unsigned)((double)offset * 100.0 / (double)a->len) : 100;
+	uint64_t now = clock_monotonic_us();
+	char bar[41];
+	unsigned i;
+
+	if (!a->progress || (!last && (pct == a->shown || now - a->shown_at < 100000)))
+		return;
+	for (i = 0; i < 40; i++)
+		bar[i] = i < pct * 40 / 100 ? '#' : '.';
+	bar[40] = '\0';
+	fprintf(stderr, "\rimporting [%s] %3u%%  %zu rows", bar, pct, a->nrows);
+	if (last)
+		fputc('\n', stderr);
+	fflush(stderr);
+	a->shown = pct;
+	a->shown_at = now;
+}
+
+static enum redress_err
+import_row(void *ctx, size_t line, size_t offset, const struct registry_new_person *p,
+           struct redress_error *err)
+{
+	struct import_arg *a = ctx;
+	struct imported *row;
+	enum redress_err rc;
+
+	if (a->nrows == a->cap) {
+		size_t cap = a->cap != 0 ? a->cap * 2 : 256;
+		struct imported *rows = realloc(a->rows, cap * sizeof(*rows));
+
+		if (rows == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory importing");
+		a->rows = rows;
+		a->cap = cap;
+	}
+	row = &a->rows[a->nrows];
+	row->line = line;
+	if ((rc = registry_add(a->cli->log, &a->cli->actor, &a->keys, p, row->pseudonym, err)) != REDRESS_OK)
+		return rc;
+	a->nrows++;
+	draw_progress(a, offset, 0);
+	return REDRESS_OK;
+}
+
+static int
+person_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct import_arg a;
+	struct redress_error err;
+	struct buf file = {0};
+	const char *path;
+	int c, dry_run = 0, status = 0;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'n': dry_run = 1; break;
+		case 'h': person_usage(stdout); return 0;
+		default: return cli_bad_option("person", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("person", "'import' takes exactly one FILE");
+	path = argv[optind];
+	memset(&a, 0, sizeof(a));
+	if (cli_read_file(path, REGISTRY_CSV_MAX, &file, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (cli_open_as(cli, CLI_WRITE, PERM_PERSONS_WRITE, &err) != REDRESS_OK ||
+	    tlog_begin(cli->log, &err) != REDRESS_OK) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	a.cli = cli;
+	a.keys = cli_registry_keys(cli);
+	a.len = file.len;
+	a.progress = isatty(STDERR_FILENO);
+	a.shown_at = clock_monotonic_us();
+	/* One change: every row, or (on the first error) none. */
+	if (registry_csv_parse(file.data != NULL ? file.data : "", file.len, path, import_row, &a, &err) !=
+	    REDRESS_OK) {
+		if (a.progress)
+			fputc('\n', stderr);
+		tlog_rollback(cli->log);
+		status = cli_fail(&err);
+		goto out;
+	}
+	draw_progress(&a, file.len, 1);
+	if (dry_run) {
+		tlog_rollback(cli->log);
+		printf("%s: %zu %s valid; nothing was imported (--dry-run)\n", path, a.nrows,
+		       a.nrows == 1 ? "row is" : "rows are");
+		goto out;
+	}
+	if (tlog_commit(cli->log, &err) != REDRESS_OK) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	for (i = 0; i < a.nrows; i++)
+		printf("line %zu: %s\n", a.rows[i].line, a.rows[i].pseudonym);
+	printf("%s: %zu %s imported\n", path, a.nrows, a.nrows == 1 ? "person" : "persons");
+out:
+	free(a.rows);
+	if (file.data != NULL)
+		explicit_bzero(file.data, file.cap);
+	buf_free(&file);
+	return status;
+}
+
+struct death_arg {
+	const char *pseudonym, *date;
+};
+
+static enum redress_err
+do_death(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct death_arg *d = arg;
+	struct registry_keys keys = cli_registry_keys(cli);
+
+	return registry_death(cli->log, &cli->actor, &keys, d->pseudonym, d->date, err);
+}
+
+static int
+person_death(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"date", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct death_arg d = {NULL, NULL};
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd': d.date = optarg; break;
+		case 'h': person_usage(stdout); return 0;
+		default: return cli_bad_option("person", argv);
+		}
+	}
+	if (optind + 1 != argc || d.date == NULL)
+		return cli_usage_error("person", "'death' takes one PSEUDONYM and --date YYYY-MM-DD");
+	d.pseudonym = argv[optind];
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_death, &d)) == 0)
+		printf("%s: deceased on %s\n", d.pseudonym, d.date);
+	return status;
+}
+
+static enum redress_err
+do_erase(struct cli *cli, void *arg, struct redress_error *err)
+{
+	return registry_erase(cli->log, &cli->actor, arg, err);
+}
+
+static int
+person_erase(struct cli *cli, int argc, char **argv)
+{
+	struct redress_error err;
+	int status;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		person_usage(stdout);
+		return 0;
+	}
+	if (argc != 2)
+		return cli_usage_error("person", "'erase' takes exactly one PSEUDONYM");
+	if ((status = cli_run_change(cli, PERM_PERSONS_ERASE, do_erase, argv[1])) != 0)
+		return status;
+	/* The key row is gone from the tables; the journal may still hold the page it was on. */
+	if (store_scrub(cli->store, &err) != REDRESS_OK) {
+		fprintf(stderr,
+		        "redress: %s is erased, but the database journal may still hold the key: %s\n",
+		        argv[1], err.message);
+		return redress_exit_code(err.code);
+	}
+	printf("%s: erased; the data key is destroyed and the sealed fields can no longer be opened\n",
+	       argv[1]);
+	return 0;
+}
+
+int
+cmd_person(struct cli *cli, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	if (sub == NULL || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		person_usage(sub == NULL ? stderr : stdout);
+		return sub == NULL ? 2 : 0;
+	}
+	argc--, argv++;
+	if (strcmp(sub, "add") == 0)
+		return person_add(cli, argc, argv);
+	if (strcmp(sub, "show") == 0)
+		return person_show(cli, argc, argv);
+	if (strcmp(sub, "list") == 0)
+		return person_list(cli, argc, argv);
+	if (strcmp(sub, "import") == 0)
+		return person_import(cli, argc, argv);
+	if (strcmp(sub, "death") == 0)
+		return person_death(cli, argc, argv);
+	if (strcmp(sub, "erase") == 0)
+		return person_erase(cli, argc, argv);
+	return cli_usage_error("person", "'%s' is not a person command", sub);
+}
