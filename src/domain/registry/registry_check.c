@@ -397,9 +397,12 @@ registry_new_person_check(const struct registry_new_person *p, const char **fiel
 	const struct registry_identity *id = &p->identity;
 	enum redress_err rc;
 
-	if ((*field_r = "kind", p->kind != REGISTRY_VICTIM && p->kind != REGISTRY_RELATIVE))
+	/* Each check first names its field, so that a failure leaves *field_r on it. */
+	*field_r = "kind";
+	if (p->kind != REGISTRY_VICTIM && p->kind != REGISTRY_RELATIVE)
 		return error_set(err, REDRESS_E_INVALID, "kind must be victim or relative");
-	if ((*field_r = "name", rc = text_check("name", id->name, REGISTRY_NAME_MAX, err)) != REDRESS_OK)
+	*field_r = "name";
+	if ((rc = text_check("name", id->name, REGISTRY_NAME_MAX, err)) != REDRESS_OK)
 		return rc;
 	*field_r = "birth_date";
 	if ((rc = registry_date_check("birth date", id->birth_date, err)) != REDRESS_OK)
@@ -412,16 +415,17 @@ registry_new_person_check(const struct registry_new_person *p, const char **fiel
 	    (id->national_id[0] != '\0' &&
 	     (rc = registry_id_normalise(id->national_id, norm, err)) != REDRESS_OK))
 		return rc;
-	if ((*field_r = "phone", rc = optional_text("phone", id->phone, REGISTRY_FIELD_MAX, err)) !=
-	        REDRESS_OK ||
-	    (*field_r = "address", rc = optional_text("address", id->address, REGISTRY_FIELD_MAX, err)) !=
-	        REDRESS_OK)
+	*field_r = "phone";
+	if ((rc = optional_text("phone", id->phone, REGISTRY_FIELD_MAX, err)) != REDRESS_OK)
 		return rc;
-	if ((*field_r = "region", p->region[0] != '\0') &&
-	    (rc = registry_region_check(p->region, err)) != REDRESS_OK)
+	*field_r = "address";
+	if ((rc = optional_text("address", id->address, REGISTRY_FIELD_MAX, err)) != REDRESS_OK)
 		return rc;
-	if ((*field_r = "language", p->language[0] != '\0') &&
-	    (rc = registry_language_check(p->language, err)) != REDRESS_OK)
+	*field_r = "region";
+	if (p->region[0] != '\0' && (rc = registry_region_check(p->region, err)) != REDRESS_OK)
+		return rc;
+	*field_r = "language";
+	if (p->language[0] != '\0' && (rc = registry_language_check(p->language, err)) != REDRESS_OK)
 		return rc;
 	*field_r = "frailty";
 	return registry_frailty_check(p->frailty, err);

@@ -103,7 +103,7 @@ static void
 header_cell(struct csv_state *st, const char *s, size_t len)
 {
 	struct redress_error e;
-	size_t f = st->field, c;
+	size_t f = st->field, c, i;
 
 	for (c = 0; c < NCOLUMNS; c++)
 		if (strlen(column_names[c]) == len && memcmp(column_names[c], s, len) == 0)
@@ -123,7 +123,7 @@ header_cell(struct csv_state *st, const char *s, size_t len)
 		fail_row(st, NULL, &e);
 		return;
 	}
-	for (size_t i = 0; i < f; i++)
+	for (i = 0; i < f; i++)
 		if (st->map[i] == (int)c) {
 			error_set(&e, REDRESS_E_INVALID, "column '%s' is named twice", column_names[c]);
 			fail_row(st, NULL, &e);
