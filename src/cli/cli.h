@@ -125,5 +125,7 @@ int cmd_consent(struct cli *cli, int argc, char **argv);
 int cmd_consult(struct cli *cli, int argc, char **argv);
 int cmd_program(struct cli *cli, int argc, char **argv);
 int cmd_claim(struct cli *cli, int argc, char **argv);
+int cmd_entitlements(struct cli *cli, int argc, char **argv);
+int cmd_queue(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "domain/entitlements/entitlements.h"
 
 static void
 person_usage(FILE *f)
@@ -527,6 +528,8 @@ out:
 
 struct death_arg {
 	const char *pseudonym, *date;
+	uint64_t moved; /* entitlements passed to heirs */
+	int unresolved; /* some could not be: no heirs, or shares not 1 */
 };
 
 static enum redress_err
@@ -534,8 +537,12 @@ do_death(struct cli *cli, void *arg, struct redress_error *err)
 {
 	struct death_arg *d = arg;
 	struct registry_keys keys = cli_registry_keys(cli);
+	enum redress_err rc;
 
-	return registry_death(cli->log, &cli->actor, &keys, d->pseudonym, d->date, err);
+	if ((rc = registry_death(cli->log, &cli->actor, &keys, d->pseudonym, d->date, err)) != REDRESS_OK)
+		return rc;
+	/* In the same change: what she was owed and not yet paid passes to her heirs. */
+	return entitlements_on_death(cli->log, &cli->actor, d->pseudonym, &d->moved, &d->unresolved, err);
 }
 
 static int
@@ -546,7 +553,7 @@ person_death(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct death_arg d = {NULL, NULL};
+	struct death_arg d = {NULL, NULL, 0, 0};
 	int c, status;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -559,8 +566,15 @@ person_death(struct cli *cli, int argc, char **argv)
 	if (optind + 1 != argc || d.date == NULL)
 		return cli_usage_error("person", "'death' takes one PSEUDONYM and --date YYYY-MM-DD");
 	d.pseudonym = argv[optind];
-	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_death, &d)) == 0)
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_death, &d)) == 0) {
 		printf("%s: deceased on %s\n", d.pseudonym, d.date);
+		if (d.moved > 0)
+			printf("%llu unpaid entitlements passed to her heirs\n", (unsigned long long)d.moved);
+		if (d.unresolved)
+			printf("some unpaid entitlements stay queued in her name: record her heirs (shares "
+			       "adding up"
+			       " to 1), then run 'redress entitlements compute'\n");
+	}
 	return status;
 }
 

@@ -18,12 +18,14 @@
 #include "cli/cli.h"
 #include "crypto/hash.h"
 #include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
 #include "domain/programs/programs.h"
 #include "domain/users/users.h"
 
 const struct event_module *const cli_modules[] = {&ledger_module,   &users_module,  &registry_module,
-                                                  &programs_module, &claims_module, NULL};
+                                                  &programs_module, &claims_module, &entitlements_module,
+                                                  NULL};
 
 struct command {
 	const char *name;
@@ -43,6 +45,8 @@ static const struct command commands[] = {
     {"consult", cmd_consult, "consultations and the wish each person stated"},
     {"program", cmd_program, "a program's rules: currency, cutoff, benefits, approvals"},
     {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},
+    {"entitlements", cmd_entitlements, "book what approved claims are owed, by the program's rules"},
+    {"queue", cmd_queue, "what is owed and unpaid, most frail and oldest first"},
 };
 
 static void

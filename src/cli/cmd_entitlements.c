@@ -1,0 +1,172 @@
+/*
+ * cmd_entitlements.c -- `redress entitlements compute` and `redress queue`:
+ * what approved claims are owed, booked as payables, and the order the
+ * fund pays them in.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/entitlements/entitlements.h"
+
+static void
+entitlements_usage(FILE *f)
+{
+	fprintf(f, "usage: redress entitlements compute --program CODE [--dry-run]\n\n"
+	           "Books what every approved claim of the program is owed, by the program's rules:\n"
+	           "the survivor amount to a victim alive on the cutoff date; the bereaved amount,\n"
+	           "shared by exact fractions, to the heirs of a victim who had died by then.  Each\n"
+	           "is a payable in the ledger (payable account to expense account).  Running it again\n"
+	           "books nothing twice; it follows changed wishes (a person who declines is booked as\n"
+	           "declined and never paid).  A run that would make the fund owe more than it holds\n"
+	           "books nothing and says by how much it falls short.\n\n"
+	           "  --dry-run  compute and report, book nothing\n");
+}
+
+static void
+queue_usage(FILE *f)
+{
+	fprintf(f, "usage: redress queue --program CODE [--json]\n\n"
+	           "The entitlements owed and not yet paid, in the order the fund pays them: the\n"
+	           "most frail first, then the oldest, then in order of booking.  Pseudonyms only.\n");
+}
+
+/* Parses --program CODE, --dry-run and --json; returns -1 for --help, else 0 or an exit status. */
+static int
+parse_program_options(int argc, char **argv, const char *cmd, const char **program, int *dry, int *json)
+{
+	static const struct option options[] = {
+	    {"program", required_argument, NULL, 'p'},
+	    {"dry-run", no_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	*program = NULL;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p': *program = optarg; break;
+		case 'd':
+			if (dry == NULL)
+				return cli_bad_option(cmd, argv);
+			*dry = 1;
+			break;
+		case 'j':
+			if (json == NULL)
+				return cli_bad_option(cmd, argv);
+			*json = 1;
+			break;
+		case 'h': return -1;
+		default: return cli_bad_option(cmd, argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (*program == NULL)
+		return cli_usage_error(cmd, "--program CODE is required");
+	return 0;
+}
+
+int
+cmd_entitlements(struct cli *cli, int argc, char **argv)
+{
+	struct entitlements_run run;
+	struct redress_error err;
+	char total[MONEY_TEXT_SIZE];
+	const char *program;
+	int dry = 0, status;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		entitlements_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "compute") != 0)
+		return cli_usage_error("entitlements", "'%s' is not an entitlements command", argv[1]);
+	argc--, argv++;
+	if ((status = parse_program_options(argc, argv, "entitlements", &program, &dry, NULL)) != 0) {
+		if (status < 0)
+			entitlements_usage(stdout);
+		return status < 0 ? 0 : status;
+	}
+	if (cli_open_as(cli, CLI_WRITE, PERM_ENTITLEMENTS_RUN, &err) != REDRESS_OK ||
+	    tlog_begin(cli->log, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (entitlements_compute(cli->log, &cli->actor, program, &run, &err) != REDRESS_OK) {
+		tlog_rollback(cli->log);
+		return cli_fail(&err);
+	}
+	if (dry)
+		tlog_rollback(cli->log);
+	else if (tlog_commit(cli->log, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	snprintf(total, sizeof(total), "%lld", (long long)run.total);
+	printf("%s%llu entitlements%s (%llu of them declined by the person), %s in minor units;"
+	       " %llu already booked, %llu moved by a changed wish\n",
+	       dry ? "dry run, nothing changed: would book " : "", (unsigned long long)run.booked,
+	       dry ? "" : " booked", (unsigned long long)run.declined, total, (unsigned long long)run.skipped,
+	       (unsigned long long)run.changed);
+	if (run.unresolved > 0)
+		printf("%llu approved claims cannot be computed yet; the first: %s\n",
+		       (unsigned long long)run.unresolved, run.first_unresolved);
+	return 0;
+}
+
+struct queue_out {
+	json_t *json;
+	unsigned long long position;
+};
+
+static enum redress_err
+queue_one(void *ctx, const struct entitlement *e, const struct registry_person *p, struct redress_error *err)
+{
+	struct queue_out *out = ctx;
+	const struct currency *cur = currency_find(e->currency, NULL);
+	char amount[MONEY_TEXT_SIZE];
+
+	(void)err;
+	out->position++;
+	money_format(e->amount, cur, amount, sizeof(amount));
+	if (out->json != NULL) {
+		json_array_append_new(
+		    out->json, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i}", "position",
+		                         (json_int_t)out->position, "entitlement", e->id, "claim", e->claim,
+		                         "beneficiary", e->beneficiary, "amount", amount, "currency",
+		                         e->currency, "amount_minor", (json_int_t)e->amount, "frailty",
+		                         p->frailty, "birth_year", p->birth_year));
+		return REDRESS_OK;
+	}
+	printf("%6llu  %-10s %18s %s  %-9s frailty %d, born %d  (%s)\n", out->position, e->beneficiary,
+	       amount, e->currency, entitlement_basis_name(e->basis), p->frailty, p->birth_year, e->claim);
+	return REDRESS_OK;
+}
+
+int
+cmd_queue(struct cli *cli, int argc, char **argv)
+{
+	struct queue_out out = {NULL, 0};
+	struct redress_error err;
+	const char *program;
+	int json = 0, status;
+
+	if ((status = parse_program_options(argc, argv, "queue", &program, NULL, &json)) != 0) {
+		if (status < 0)
+			queue_usage(stdout);
+		return status < 0 ? 0 : status;
+	}
+	if (cli_open_as(cli, CLI_READ, PERM_QUEUE_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (json)
+		out.json = json_array();
+	if (entitlements_queue(tlog_store(cli->log), program, queue_one, &out, &err) != REDRESS_OK) {
+		json_decref(out.json);
+		return cli_fail(&err);
+	}
+	if (json)
+		cli_print_json(out.json);
+	else if (out.position == 0)
+		printf("nothing owed and unpaid in program %s\n", program);
+	return 0;
+}

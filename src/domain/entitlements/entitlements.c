@@ -1,0 +1,597 @@
+/*
+ * entitlements.c -- computing, booking and moving entitlements, and the
+ * payment queue.  See entitlements.h for the rules.
+ */
+#include "domain/entitlements/entitlements.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/text.h"
+#include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements_int.h"
+#include "domain/ledger/ledger.h"
+#include "domain/programs/programs.h"
+
+#define HEIRS_MAX 64 /* heirs of one person */
+
+/* Exact products of amounts and shares need more than 64 bits. */
+__extension__ typedef __int128 wide;
+#define EVENT_DATA_MAX 2048
+
+static const char *const state_names[] = {
+    [ENTITLEMENT_QUEUED] = "queued",
+    [ENTITLEMENT_DECLINED] = "declined",
+    [ENTITLEMENT_MOVED] = "moved",
+};
+
+static const char *const basis_names[] = {
+    [ENTITLEMENT_SURVIVOR] = "survivor",
+    [ENTITLEMENT_BEREAVED] = "bereaved",
+    [ENTITLEMENT_INHERITED] = "inherited",
+};
+
+const char *
+entitlement_state_name(enum entitlement_state state)
+{
+	return (size_t)state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "?";
+}
+
+const char *
+entitlement_basis_name(enum entitlement_basis basis)
+{
+	return (size_t)basis < sizeof(basis_names) / sizeof(basis_names[0]) ? basis_names[basis] : "?";
+}
+
+int
+entitlements_state_parse(const char *text, enum entitlement_state *state_r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
+		if (strcmp(text, state_names[i]) == 0) {
+			*state_r = (enum entitlement_state)i;
+			return 1;
+		}
+	return 0;
+}
+
+int
+entitlements_basis_parse(const char *text, enum entitlement_basis *basis_r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(basis_names) / sizeof(basis_names[0]); i++)
+		if (strcmp(text, basis_names[i]) == 0) {
+			*basis_r = (enum entitlement_basis)i;
+			return 1;
+		}
+	return 0;
+}
+
+/* 1 when a/b > c/d, for positive denominators, exactly. */
+static int
+fraction_greater(wide a, wide b, wide c, wide d)
+{
+	return a * d > c * b;
+}
+
+enum redress_err
+entitlements_split(int64_t amount, const int64_t *num, const int64_t *den, size_t n, int64_t *parts,
+                   struct redress_error *err)
+{
+	wide sum_num = 0, sum_den = 1, rem[HEIRS_MAX], given = 0;
+	int taken[HEIRS_MAX];
+	size_t i, k, best;
+	int64_t leftover;
+
+	if (n == 0 || n > HEIRS_MAX)
+		return error_set(err, REDRESS_E_INVALID, "%zu heirs: between 1 and %d are supported", n,
+		                 HEIRS_MAX);
+	if (amount < 0)
+		return error_set(err, REDRESS_E_INVALID, "a negative amount cannot be shared");
+	/* The shares must add up to exactly 1: sum them as one reduced fraction. */
+	for (i = 0; i < n; i++) {
+		wide a, b, g, x, y;
+
+		if (num[i] <= 0 || den[i] <= 0 || num[i] > den[i] || den[i] > 1000000)
+			return error_set(err, REDRESS_E_INVALID,
+			                 "share %lld/%lld is not a fraction in (0, 1]", (long long)num[i],
+			                 (long long)den[i]);
+		a = sum_num * den[i] + (wide)num[i] * sum_den;
+		b = sum_den * den[i];
+		for (x = a, y = b; y != 0;) {
+			g = x % y;
+			x = y;
+			y = g;
+		}
+		sum_num = a / x;
+		sum_den = b / x;
+		if (sum_den > ((wide)1 << 100))
+			return error_set(err, REDRESS_E_OVERFLOW,
+			                 "the heirs' shares are too fine to add up exactly");
+	}
+	if (sum_num != sum_den)
+		return error_set(err, REDRESS_E_INVALID, "the heirs' shares add up to %lld/%lld, not 1",
+		                 (long long)sum_num, (long long)sum_den);
+	for (i = 0; i < n; i++) {
+		wide whole = (wide)amount * num[i];
+
+		parts[i] = (int64_t)(whole / den[i]);
+		rem[i] = whole % den[i];
+		given += parts[i];
+		taken[i] = 0;
+	}
+	leftover = (int64_t)((wide)amount - given);
+	if (leftover < 0 || (size_t)leftover >= n)
+		return error_set(err, REDRESS_E_INTERNAL, "shares left %lld units for %zu heirs",
+		                 (long long)leftover, n);
+	/* Largest remainders first; on a tie the earlier heir. */
+	for (k = 0; k < (size_t)leftover; k++) {
+		best = n;
+		for (i = 0; i < n; i++)
+			if (!taken[i] &&
+			    (best == n || fraction_greater(rem[i], den[i], rem[best], den[best])))
+				best = i;
+		taken[best] = 1;
+		parts[best]++;
+	}
+	return REDRESS_OK;
+}
+
+/* The heirs of a person: pseudonyms and shares. */
+struct heirs {
+	size_t n;
+	char who[HEIRS_MAX][REGISTRY_PSEUDONYM_MAX + 1];
+	int64_t num[HEIRS_MAX], den[HEIRS_MAX], parts[HEIRS_MAX];
+};
+
+static enum redress_err
+heir_one(void *ctx, const char *relative, int64_t num, int64_t den, struct redress_error *err)
+{
+	struct heirs *h = ctx;
+
+	if (h->n == HEIRS_MAX)
+		return error_set(err, REDRESS_E_INVALID, "more than %d heirs", HEIRS_MAX);
+	snprintf(h->who[h->n], sizeof(h->who[h->n]), "%s", relative);
+	h->num[h->n] = num;
+	h->den[h->n] = den;
+	h->n++;
+	return REDRESS_OK;
+}
+
+/* Loads pseudonym's heirs and splits amount among them; why_r says why not. */
+static enum redress_err
+heirs_split(struct store *store, const char *pseudonym, int64_t amount, struct heirs *h, char *why,
+            size_t why_size, struct redress_error *err)
+{
+	struct redress_error e;
+	enum redress_err rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((rc = registry_heirs(store, pseudonym, heir_one, h, err)) != REDRESS_OK)
+		return rc;
+	if (h->n == 0) {
+		snprintf(why, why_size, "%s has died and no heirs are recorded", pseudonym);
+		return REDRESS_E_NOTFOUND;
+	}
+	if (entitlements_split(amount, h->num, h->den, h->n, h->parts, &e) != REDRESS_OK) {
+		snprintf(why, why_size, "%s: %s", pseudonym, e.message);
+		return REDRESS_E_INVALID;
+	}
+	return REDRESS_OK;
+}
+
+/* Appends the booked event for e and applies it. */
+static enum redress_err
+book_event(struct tlog *log, struct entitlement *e, struct redress_error *err)
+{
+	struct buf data;
+	enum redress_err rc;
+
+	buf_init(&data, EVENT_DATA_MAX);
+	if ((rc = entitlements_encode(&data, e, err)) == REDRESS_OK &&
+	    (rc = tlog_append(log, ENTITLEMENTS_EV_BOOKED, data.data, data.len, &e->booked_seq, err)) ==
+	        REDRESS_OK)
+		rc = entitlements_apply_booked(tlog_store(log), e, err);
+	buf_free(&data);
+	return rc;
+}
+
+/* Appends a state change (queued, declined, moved) of id and applies it. */
+static enum redress_err
+state_event(struct tlog *log, const char *id, enum entitlement_state to, struct redress_error *err)
+{
+	struct buf data;
+	struct canon c;
+	uint64_t seq;
+	enum redress_err rc;
+
+	buf_init(&data, EVENT_DATA_MAX);
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "id");
+	canon_string(&c, id);
+	canon_key(&c, "state");
+	canon_string(&c, entitlement_state_name(to));
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK &&
+	    (rc = tlog_append(log, ENTITLEMENTS_EV_CHANGED, data.data, data.len, &seq, err)) == REDRESS_OK)
+		rc = entitlements_apply_changed(tlog_store(log), id, to, seq, err);
+	buf_free(&data);
+	return rc;
+}
+
+/* The state a beneficiary's latest wish puts a new or queued entitlement in. */
+static enum redress_err
+wished_state(struct store *store, const char *pseudonym, enum entitlement_state *state_r,
+             struct redress_error *err)
+{
+	enum registry_wish wish;
+	enum redress_err rc;
+
+	if ((rc = registry_latest_wish(store, pseudonym, &wish, err)) != REDRESS_OK)
+		return rc;
+	*state_r = wish == REGISTRY_WISH_DECLINE ? ENTITLEMENT_DECLINED : ENTITLEMENT_QUEUED;
+	return REDRESS_OK;
+}
+
+/* Books (or brings up to date) one claim/beneficiary pair. */
+static enum redress_err
+book_one(struct tlog *log, const struct program *p, const struct claim *c, const char *beneficiary,
+         int64_t amount, enum entitlement_basis basis, struct entitlements_run *run,
+         struct redress_error *err)
+{
+	char amount_text[MONEY_TEXT_SIZE];
+	struct ledger_transfer_request req;
+	struct entitlement e, old;
+	enum entitlement_state want;
+	enum redress_err rc;
+
+	if (amount == 0)
+		return REDRESS_OK;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.id, sizeof(e.id), "E-%s-%s", c->id, beneficiary);
+	if ((rc = wished_state(tlog_store(log), beneficiary, &want, err)) != REDRESS_OK)
+		return rc;
+	rc = entitlement_get(tlog_store(log), e.id, &old, err);
+	if (rc == REDRESS_OK) {
+		/* Booked before: follow a changed wish, nothing else. */
+		if (old.state != ENTITLEMENT_MOVED && old.state != want) {
+			run->changed++;
+			return state_event(log, e.id, want, err);
+		}
+		run->skipped++;
+		return REDRESS_OK;
+	}
+	if (rc != REDRESS_E_NOTFOUND)
+		return rc;
+	snprintf(e.claim, sizeof(e.claim), "%s", c->id);
+	snprintf(e.program, sizeof(e.program), "%s", p->code);
+	snprintf(e.beneficiary, sizeof(e.beneficiary), "%s", beneficiary);
+	memcpy(e.currency, p->currency, sizeof(e.currency));
+	e.amount = amount;
+	e.basis = basis;
+	e.state = want;
+	/* The payable: the fund now owes it, whether or not it will be paid. */
+	money_format(amount, currency_find(p->currency, NULL), amount_text, sizeof(amount_text));
+	memset(&req, 0, sizeof(req));
+	req.id = e.id;
+	req.from = p->payable;
+	req.to = p->expense;
+	req.amount = amount_text;
+	req.ref = beneficiary;
+	if ((rc = ledger_transfer_create(log, &req, NULL, NULL, err)) != REDRESS_OK ||
+	    (rc = book_event(log, &e, err)) != REDRESS_OK)
+		return rc;
+	run->booked++;
+	if (want == ENTITLEMENT_DECLINED)
+		run->declined++;
+	return money_add(run->total, amount, &run->total, err);
+}
+
+static void
+unresolved(struct entitlements_run *run, const char *claim, const char *why)
+{
+	if (run->unresolved++ == 0)
+		snprintf(run->first_unresolved, sizeof(run->first_unresolved), "claim %s: %s", claim, why);
+}
+
+/*
+ * A claim computed before is not computed again (what happened since, a
+ * death, went through entitlements_on_death); its entitlements only follow
+ * their beneficiaries' latest wishes.  *done_r is 1 when it had any.
+ */
+static enum redress_err
+reconcile_claim(struct tlog *log, const struct claim *c, struct entitlements_run *run, int *done_r,
+                struct redress_error *err)
+{
+	struct entitlement *items = NULL;
+	enum entitlement_state want;
+	enum redress_err rc;
+	size_t n = 0, i;
+
+	if ((rc = entitlements_of_claim(tlog_store(log), c->id, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	*done_r = n > 0;
+	for (i = 0; rc == REDRESS_OK && i < n; i++) {
+		if (items[i].state == ENTITLEMENT_MOVED)
+			continue;
+		if ((rc = wished_state(tlog_store(log), items[i].beneficiary, &want, err)) != REDRESS_OK)
+			break;
+		if (want == items[i].state) {
+			run->skipped++;
+			continue;
+		}
+		run->changed++;
+		rc = state_event(log, items[i].id, want, err);
+	}
+	free(items);
+	return rc;
+}
+
+/* Books one approved claim by the program's rules. */
+static enum redress_err
+compute_claim(struct tlog *log, const struct program *p, const struct claim *c, struct entitlements_run *run,
+              struct redress_error *err)
+{
+	struct registry_person victim;
+	struct heirs *h = NULL;
+	char why[128];
+	enum entitlement_basis basis;
+	int64_t amount;
+	int died_by_cutoff;
+	enum redress_err rc;
+	size_t i;
+	int done;
+
+	if ((rc = reconcile_claim(log, c, run, &done, err)) != REDRESS_OK || done)
+		return rc;
+	if ((rc = registry_get(tlog_store(log), c->victim, &victim, err)) != REDRESS_OK)
+		return rc;
+	if (victim.status == REGISTRY_ERASED) {
+		unresolved(run, c->id, "the victim's file has been erased");
+		return REDRESS_OK;
+	}
+	died_by_cutoff = victim.status == REGISTRY_DECEASED && strcmp(victim.death_date, p->cutoff) <= 0;
+	if (!died_by_cutoff && victim.status == REGISTRY_ALIVE)
+		return book_one(log, p, c, victim.pseudonym, p->survivor_amount, ENTITLEMENT_SURVIVOR, run,
+		                err);
+	/* Her heirs share: the bereaved amount, or her own if she died after the cutoff. */
+	amount = died_by_cutoff ? p->bereaved_amount : p->survivor_amount;
+	basis = died_by_cutoff ? ENTITLEMENT_BEREAVED : ENTITLEMENT_INHERITED;
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	rc = heirs_split(tlog_store(log), victim.pseudonym, amount, h, why, sizeof(why), err);
+	if (rc == REDRESS_E_NOTFOUND || rc == REDRESS_E_INVALID) {
+		unresolved(run, c->id, why);
+		rc = REDRESS_OK;
+		goto out;
+	}
+	for (i = 0; rc == REDRESS_OK && i < h->n; i++)
+		rc = book_one(log, p, c, h->who[i], h->parts[i], basis, run, err);
+out:
+	free(h);
+	return rc;
+}
+
+/* The approved claims of a program, collected before any is booked. */
+struct claim_list {
+	size_t n, cap;
+	struct claim *items;
+};
+
+static enum redress_err
+collect_claim(void *ctx, const struct claim *c, struct redress_error *err)
+{
+	struct claim_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct claim *items = realloc(l->items, cap * sizeof(*items));
+
+		if (items == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory listing claims");
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->n++] = *c;
+	return REDRESS_OK;
+}
+
+/* Refuses a run that would leave the fund owing more than it holds. */
+static enum redress_err
+check_commitment(struct tlog *log, const struct program *p, struct redress_error *err)
+{
+	const struct currency *cur = currency_find(p->currency, NULL);
+	char have[MONEY_TEXT_SIZE], owe[MONEY_TEXT_SIZE], short_by[MONEY_TEXT_SIZE];
+	struct ledger_account fund, payable;
+	int64_t fund_posted, fund_available, owed_posted, owed, shortfall;
+	enum redress_err rc;
+
+	if ((rc = ledger_account_current(log, p->fund, &fund, err)) != REDRESS_OK ||
+	    (rc = ledger_account_current(log, p->payable, &payable, err)) != REDRESS_OK ||
+	    (rc = ledger_balance(&fund, &fund_posted, &fund_available, err)) != REDRESS_OK ||
+	    (rc = ledger_balance(&payable, &owed_posted, &owed, err)) != REDRESS_OK)
+		return rc;
+	if (fund_available >= owed)
+		return REDRESS_OK;
+	if ((rc = money_sub(owed, fund_available, &shortfall, err)) != REDRESS_OK)
+		return rc;
+	money_format(fund_available, cur, have, sizeof(have));
+	money_format(owed, cur, owe, sizeof(owe));
+	money_format(shortfall, cur, short_by, sizeof(short_by));
+	return error_set(
+	    err, REDRESS_E_REFUSED,
+	    "the fund '%s' holds %s %s but would owe %s %s: it falls short by %s %s; nothing was booked",
+	    p->fund, have, p->currency, owe, p->currency, short_by, p->currency);
+}
+
+static enum redress_err move_to_heirs(struct tlog *log, const char *pseudonym, uint64_t *moved_r,
+                                      int *unresolved_r, struct redress_error *err);
+
+/* The distinct deceased beneficiaries of a program's unpaid entitlements. */
+struct deceased_list {
+	size_t n, cap;
+	char (*who)[REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+static enum redress_err
+collect_deceased(void *ctx, const struct entitlement *e, const struct registry_person *p,
+                 struct redress_error *err)
+{
+	struct deceased_list *l = ctx;
+
+	if (p->status != REGISTRY_DECEASED || (l->n > 0 && strcmp(l->who[l->n - 1], e->beneficiary) == 0))
+		return REDRESS_OK;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char(*who)[REGISTRY_PSEUDONYM_MAX + 1] = realloc(l->who, cap * sizeof(*who));
+
+		if (who == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory");
+		l->who = who;
+		l->cap = cap;
+	}
+	snprintf(l->who[l->n++], sizeof(l->who[0]), "%s", e->beneficiary);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+move_deceased(struct tlog *log, const char *program, struct entitlements_run *run, struct redress_error *err)
+{
+	struct deceased_list l = {0, 0, NULL};
+	enum redress_err rc;
+	uint64_t moved;
+	int open;
+	size_t i;
+
+	rc = entitlements_queue(tlog_store(log), program, collect_deceased, &l, err);
+	for (i = 0; rc == REDRESS_OK && i < l.n; i++) {
+		/* The queue repeats a beneficiary; moving twice finds nothing the second time. */
+		rc = move_to_heirs(log, l.who[i], &moved, &open, err);
+		run->changed += moved;
+		if (rc == REDRESS_OK && open && run->unresolved++ == 0)
+			snprintf(run->first_unresolved, sizeof(run->first_unresolved),
+			         "%s has died unpaid and her heirs are not recorded (shares adding up to 1)",
+			         l.who[i]);
+	}
+	free(l.who);
+	return rc;
+}
+
+enum redress_err
+entitlements_compute(struct tlog *log, const struct actor *actor, const char *program,
+                     struct entitlements_run *run_r, struct redress_error *err)
+{
+	struct claim_list claims = {0, 0, NULL};
+	struct program p;
+	enum redress_err rc;
+	size_t i;
+
+	memset(run_r, 0, sizeof(*run_r));
+	if ((rc = users_require(actor, PERM_ENTITLEMENTS_RUN, err)) != REDRESS_OK ||
+	    (rc = program_get(tlog_store(log), program, &p, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = claim_each(tlog_store(log), CLAIM_APPROVED, program, collect_claim, &claims, err)) !=
+	    REDRESS_OK)
+		goto out;
+	for (i = 0; rc == REDRESS_OK && i < claims.n; i++)
+		rc = compute_claim(log, &p, &claims.items[i], run_r, err);
+	/* Beneficiaries who died unpaid, whose heirs were recorded only later. */
+	if (rc == REDRESS_OK)
+		rc = move_deceased(log, program, run_r, err);
+	if (rc == REDRESS_OK)
+		rc = check_commitment(log, &p, err);
+out:
+	free(claims.items);
+	return rc;
+}
+
+/* The queued entitlements of one beneficiary, collected before any is moved. */
+struct entitlement_list {
+	size_t n, cap;
+	struct entitlement *items;
+};
+
+/* Moves pseudonym's unpaid entitlements to her heirs; the caller checked the permission. */
+static enum redress_err
+move_to_heirs(struct tlog *log, const char *pseudonym, uint64_t *moved_r, int *unresolved_r,
+              struct redress_error *err)
+{
+	struct entitlement_list list = {0, 0, NULL};
+	struct heirs *h = NULL;
+	char why[128];
+	enum redress_err rc;
+	size_t i, k;
+
+	if (moved_r != NULL)
+		*moved_r = 0;
+	if (unresolved_r != NULL)
+		*unresolved_r = 0;
+	if ((rc = entitlements_of(tlog_store(log), pseudonym, &list.items, &list.n, err)) != REDRESS_OK)
+		return rc;
+	if (list.n == 0)
+		goto out;
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < list.n; i++) {
+		struct entitlement *e = &list.items[i];
+
+		rc = heirs_split(tlog_store(log), pseudonym, e->amount, h, why, sizeof(why), err);
+		if (rc == REDRESS_E_NOTFOUND || rc == REDRESS_E_INVALID) {
+			/* Stays queued, visibly owed, until heirs are recorded and the death is re-run. */
+			if (unresolved_r != NULL)
+				*unresolved_r = 1;
+			rc = REDRESS_OK;
+			continue;
+		}
+		if (rc != REDRESS_OK || (rc = state_event(log, e->id, ENTITLEMENT_MOVED, err)) != REDRESS_OK)
+			goto out;
+		for (k = 0; k < h->n; k++) {
+			struct entitlement heir = *e;
+
+			if (h->parts[k] == 0)
+				continue;
+			if (snprintf(heir.id, sizeof(heir.id), "%s-%s", e->id, h->who[k]) >=
+			    (int)sizeof(heir.id)) {
+				rc = error_set(err, REDRESS_E_OVERFLOW,
+				               "entitlement id for %s's heir too long", e->id);
+				goto out;
+			}
+			snprintf(heir.beneficiary, sizeof(heir.beneficiary), "%s", h->who[k]);
+			snprintf(heir.from, sizeof(heir.from), "%s", e->id);
+			heir.amount = h->parts[k];
+			heir.basis = ENTITLEMENT_INHERITED;
+			if ((rc = wished_state(tlog_store(log), heir.beneficiary, &heir.state, err)) !=
+			        REDRESS_OK ||
+			    (rc = book_event(log, &heir, err)) != REDRESS_OK)
+				goto out;
+		}
+		if (moved_r != NULL)
+			(*moved_r)++;
+	}
+out:
+	free(h);
+	free(list.items);
+	return rc;
+}
+
+enum redress_err
+entitlements_on_death(struct tlog *log, const struct actor *actor, const char *pseudonym, uint64_t *moved_r,
+                      int *unresolved_r, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (moved_r != NULL)
+		*moved_r = 0;
+	if (unresolved_r != NULL)
+		*unresolved_r = 0;
+	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK)
+		return rc;
+	return move_to_heirs(log, pseudonym, moved_r, unresolved_r, err);
+}

@@ -1,0 +1,123 @@
+/*
+ * entitlements.h -- what each approved claim is owed, to whom, booked in
+ * the ledger as payables, and the order they are paid in.
+ *
+ * The program's rules (domain/programs) decide: a victim alive on the
+ * cutoff date is owed the survivor amount; the heirs of a victim who had
+ * died by then share the bereaved amount.  One entitlement per claim and
+ * beneficiary, id "E-CLAIM-PSEUDONYM", booked as a transfer from the
+ * program's payable account to its expense account: the fund then owes it.
+ *
+ *   - Computing twice books nothing twice: a pair already booked is skipped.
+ *   - The fund can never commit more than it holds: a run that would make
+ *     the payables exceed the fund's available balance books nothing and
+ *     says by how much the fund falls short.
+ *   - A beneficiary whose latest wish is to decline is booked as
+ *     "declined": the fund keeps the money for her, she is never paid nor
+ *     queued, and she counts as declined, never as unreached.  Each run
+ *     follows her latest wish: a later acceptance puts her entitlement in
+ *     the queue, a later refusal takes it out.
+ *   - Heirs share by their recorded fractions, which must add up to exactly
+ *     1.  Each gets floor(amount * num / den); the units left over (fewer
+ *     than the number of heirs) go one each to the heirs with the largest
+ *     fractional remainders, ties to the earlier pseudonym.  No unit of
+ *     money is lost or created.
+ *   - A beneficiary who dies before she is paid passes her queued
+ *     entitlements to her heirs by the same rule (entitlements_on_death):
+ *     the original becomes "moved", the heirs' are booked as "inherited".
+ *     The payable total does not change, so the ledger does not either.
+ *
+ * The queue: queued entitlements, most frail first, then oldest (birth
+ * year), then in order of booking.
+ */
+#ifndef REDRESS_DOMAIN_ENTITLEMENTS_H
+#define REDRESS_DOMAIN_ENTITLEMENTS_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/money.h"
+#include "domain/registry/registry.h"
+#include "domain/users/users.h"
+#include "log/tlog.h"
+
+#define ENTITLEMENT_ID_MAX 64
+
+enum entitlement_state {
+	ENTITLEMENT_QUEUED,   /* owed, to be paid */
+	ENTITLEMENT_DECLINED, /* owed, but the person has declined it: never paid */
+	ENTITLEMENT_MOVED,    /* its beneficiary died unpaid; passed to her heirs */
+};
+
+enum entitlement_basis {
+	ENTITLEMENT_SURVIVOR,  /* the victim, alive on the cutoff date */
+	ENTITLEMENT_BEREAVED,  /* an heir of a victim who had died by the cutoff */
+	ENTITLEMENT_INHERITED, /* an heir of a beneficiary who died unpaid */
+};
+
+struct entitlement {
+	char id[ENTITLEMENT_ID_MAX + 1];
+	char claim[17];
+	char program[65];
+	char beneficiary[REGISTRY_PSEUDONYM_MAX + 1];
+	int64_t amount; /* minor units */
+	char currency[CURRENCY_CODE_SIZE];
+	enum entitlement_basis basis;
+	enum entitlement_state state;
+	char from[ENTITLEMENT_ID_MAX + 1]; /* the entitlement it was inherited from, or "" */
+	uint64_t booked_seq;
+};
+
+/* What a run did (or, dry, would do). */
+struct entitlements_run {
+	uint64_t booked;            /* entitlements booked */
+	int64_t total;              /* their sum, minor units */
+	uint64_t declined;          /* of those booked, declined by the person */
+	uint64_t changed;           /* entitlements moved in or out of the queue by a changed wish */
+	uint64_t skipped;           /* claim/beneficiary pairs already booked and unchanged */
+	uint64_t unresolved;        /* approved claims that cannot be computed yet (no heirs, shares not 1) */
+	char first_unresolved[160]; /* why, for the first of them */
+};
+
+extern const struct event_module entitlements_module;
+
+const char *entitlement_state_name(enum entitlement_state state);
+const char *entitlement_basis_name(enum entitlement_basis basis);
+
+/*
+ * Books the entitlements of every approved claim of program (see above),
+ * inside a change; a dry run is this, then tlog_rollback().  Needs
+ * PERM_ENTITLEMENTS_RUN.  A fund that would be over-committed is
+ * REDRESS_E_REFUSED saying by how much (the caller rolls back).
+ */
+enum redress_err entitlements_compute(struct tlog *log, const struct actor *actor, const char *program,
+                                      struct entitlements_run *run_r, struct redress_error *err);
+
+/*
+ * After pseudonym's death is recorded: moves her queued entitlements to her
+ * heirs.  *moved_r (may be NULL) counts the entitlements moved.  A
+ * beneficiary without heirs whose shares add up to 1 keeps her
+ * entitlements queued, and *unresolved_r (may be NULL) says so.
+ */
+enum redress_err entitlements_on_death(struct tlog *log, const struct actor *actor, const char *pseudonym,
+                                       uint64_t *moved_r, int *unresolved_r, struct redress_error *err);
+
+enum redress_err entitlement_get(struct store *store, const char *id, struct entitlement *e_r,
+                                 struct redress_error *err);
+
+/* Calls fn for each queued entitlement of program, in queue order. */
+enum redress_err entitlements_queue(struct store *store, const char *program,
+                                    enum redress_err (*fn)(void *ctx, const struct entitlement *e,
+                                                           const struct registry_person *p,
+                                                           struct redress_error *err),
+                                    void *ctx, struct redress_error *err);
+
+/*
+ * Splits amount among shares (num[i]/den[i], adding up to exactly 1) by the
+ * rule above into parts[i].  n heirs, n >= 1.  Shares that do not add up to
+ * 1 are REDRESS_E_INVALID.  Exposed for tests.
+ */
+enum redress_err entitlements_split(int64_t amount, const int64_t *num, const int64_t *den, size_t n,
+                                    int64_t *parts, struct redress_error *err);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * entitlements_int.h -- what entitlements.c (commands) and
+ * entitlements_apply.c (events, tables, replay, fold) share.
+ */
+#ifndef REDRESS_DOMAIN_ENTITLEMENTS_INT_H
+#define REDRESS_DOMAIN_ENTITLEMENTS_INT_H
+
+#include "core/buf.h"
+#include "domain/entitlements/entitlements.h"
+
+#define ENTITLEMENTS_EV_BOOKED  "entitlements.entitlement.booked"
+#define ENTITLEMENTS_EV_CHANGED "entitlements.entitlement.changed"
+
+int entitlements_state_parse(const char *text, enum entitlement_state *state_r);
+int entitlements_basis_parse(const char *text, enum entitlement_basis *basis_r);
+
+/* The booked event's canonical data. */
+enum redress_err entitlements_encode(struct buf *out, const struct entitlement *e, struct redress_error *err);
+
+/* Applying the two events to the table; shared by the commands and replay. */
+enum redress_err entitlements_apply_booked(struct store *store, const struct entitlement *e,
+                                           struct redress_error *err);
+enum redress_err entitlements_apply_changed(struct store *store, const char *id, enum entitlement_state to,
+                                            uint64_t seq, struct redress_error *err);
+
+/*
+ * The queued and declined entitlements of beneficiary (the ones a death
+ * moves), in id order.  The caller frees *items_r.
+ */
+enum redress_err entitlements_of(struct store *store, const char *beneficiary, struct entitlement **items_r,
+                                 size_t *n_r, struct redress_error *err);
+
+/* Every entitlement booked for claim, in any state, in id order.  The caller frees *items_r. */
+enum redress_err entitlements_of_claim(struct store *store, const char *claim, struct entitlement **items_r,
+                                       size_t *n_r, struct redress_error *err);
+
+#endif
