@@ -3,11 +3,12 @@
  * agreement, set up from nothing with synthetic data, each step a change on
  * the log, then the balances and a full audit.
  *
- * No real person appears: beneficiaries are pseudonyms (V-000001 ...) that
- * stand for no one.  The figures are the agreement's: a contribution of
- * 1,000,000,000 JPY, converted to 10,800,000,000 KRW, paying 100,000,000 KRW
- * to each surviving victim and 20,000,000 KRW to the family of each victim
- * who had died.
+ * No real person appears: the people are synthetic ("Demo Survivor One",
+ * made-up dates) and known outside their files by pseudonyms.  The figures
+ * are the agreement's: a contribution of 1,000,000,000 JPY, converted to
+ * 10,800,000,000 KRW, paying 100,000,000 KRW to each surviving victim and
+ * 20,000,000 KRW to the family of each victim who had died.  Each step is
+ * done by the staff account whose role it needs.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,11 +17,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "crypto/codec.h"
+#include "crypto/hash.h"
+#include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
+#include "domain/programs/programs.h"
 #include "log/audit.h"
 
-#define DEMO_SURVIVORS 5
-#define DEMO_FAMILIES  3
 /* The origin prefix of a demo's log. */
 #define DEMO_ORIGIN "redress.demo/"
 
@@ -28,56 +32,380 @@ static void
 demo_usage(FILE *f)
 {
 	fprintf(f, "usage: redress [--db PATH] [--keys DIR] demo [--fresh]\n\n"
-	           "Creates the database (as 'init' does) and books the flagship fund with synthetic\n"
-	           "beneficiaries: the pledge, its receipt, the conversion to KRW, entitlements and\n"
-	           "payments (one returned by the bank and paid again).  Prints the balances, verifies\n"
+	           "Creates the database (as 'init' does) and does a foundation's work with synthetic\n"
+	           "people, each step by the staff account whose role it needs: the accounts, the\n"
+	           "flagship program, the Government of Japan's contribution, its receipt and its\n"
+	           "conversion to KRW; survivors and the families of victims who had died, their\n"
+	           "consent and wishes (one declines); claims approved by two reviewers; the\n"
+	           "entitlements; payments in queue order (one returned by the bank and paid again,\n"
+	           "one still at the bank); a survivor who dies unpaid, whose entitlement passes to\n"
+	           "her heir.  Prints the demo accounts and their passwords, the balances, verifies\n"
 	           "the log and prints the signed checkpoint.\n\n"
 	           "  --fresh  remove an earlier demo database and its keys first\n");
 }
+
+/* The flagship program, as examples/flagship-2015.json has it (the demo test compares them). */
+static const char demo_program[] =
+    "{\"code\": \"flagship-2015\","
+    " \"name\": \"Reconciliation and Healing Foundation (2015 agreement)\","
+    " \"currency\": \"KRW\", \"cutoff\": \"2015-12-28\","
+    " \"accounts\": {\"fund\": \"bank:krw\", \"payable\": \"payable:flagship-2015\","
+    " \"expense\": \"benefits:flagship-2015\"},"
+    " \"benefits\": {\"survivor\": \"100000000\", \"bereaved\": \"20000000\"},"
+    " \"approvals\": 2}";
 
 static const struct ledger_account_spec demo_accounts[] = {
     {"contributions:japan", "JPY", LEDGER_INCOME, "Contribution of the Government of Japan (2015 agreement)",
      0},
     {"pledge:japan", "JPY", LEDGER_ASSET, "Pledge receivable from the Government of Japan", 0},
     {"bank:jpy", "JPY", LEDGER_ASSET, "Foundation bank account, JPY", 1},
-    {"bank:krw", "KRW", LEDGER_ASSET, "Foundation bank account, KRW", 1},
-    {"payable:survivors", "KRW", LEDGER_LIABILITY, "Benefits payable to surviving victims", 0},
-    {"payable:families", "KRW", LEDGER_LIABILITY, "Benefits payable to bereaved families", 0},
-    {"benefits:survivors", "KRW", LEDGER_EXPENSE, "Benefits to surviving victims", 0},
-    {"benefits:families", "KRW", LEDGER_EXPENSE, "Benefits to bereaved families", 0},
 };
 
-/* One change holding one transfer; prints what was booked. */
-static enum redress_err
-demo_transfer(struct tlog *log, const char *id, const char *from, const char *to, const char *amount,
-              int pending, const char *ref, struct redress_error *err)
-{
-	struct ledger_transfer_request req = {id, from, to, amount, pending, ref};
-	struct ledger_transfer t;
-	enum redress_err rc;
+/* The staff, one account per role (and a second reviewer: approval needs four eyes). */
+static const struct {
+	const char *name;
+	enum role role;
+} demo_staff[] = {
+    {"ada", ROLE_ADMIN},    {"cho", ROLE_CASEWORKER}, {"rin", ROLE_REVIEWER},
+    {"ryu", ROLE_REVIEWER}, {"fumi", ROLE_FINANCE},   {"moe", ROLE_MONITOR},
+};
+#define DEMO_STAFF (sizeof(demo_staff) / sizeof(demo_staff[0]))
 
-	if ((rc = tlog_begin(log, err)) != REDRESS_OK)
-		return rc;
-	if ((rc = ledger_transfer_create(log, &req, &t, NULL, err)) != REDRESS_OK) {
-		tlog_rollback(log);
-		return rc;
-	}
-	return tlog_commit(log, err);
+/* Synthetic people: no real name, no real date. */
+static const struct {
+	const char *name, *birth_date, *death_date; /* death_date NULL: alive */
+	int frailty;
+	enum registry_wish wish;
+} demo_victims[] = {
+    {"Demo Survivor One", "1926-02-11", NULL, 2, REGISTRY_WISH_ACCEPT},
+    {"Demo Survivor Two", "1928-07-30", NULL, 3, REGISTRY_WISH_ACCEPT},
+    {"Demo Survivor Three", "1929-01-05", NULL, 1, REGISTRY_WISH_ACCEPT},
+    {"Demo Survivor Four", "1927-10-21", NULL, 0, REGISTRY_WISH_DECLINE},
+    {"Demo Survivor Five", "1930-04-17", NULL, 1, REGISTRY_WISH_ACCEPT},
+    {"Demo Victim Six", "1921-09-09", "2009-03-01", 0, REGISTRY_WISH_NONE},
+    {"Demo Victim Seven", "1923-12-24", "2013-08-14", 0, REGISTRY_WISH_NONE},
+};
+#define DEMO_VICTIMS (sizeof(demo_victims) / sizeof(demo_victims[0]))
+
+struct demo {
+	struct cli *cli;
+	struct registry_keys keys;
+	char passwords[DEMO_STAFF][33];
+	char victims[DEMO_VICTIMS][REGISTRY_PSEUDONYM_MAX + 1];
+	char heirs[4][REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+/* From now on, act as staff account i. */
+static enum redress_err
+demo_as(struct demo *d, size_t i, struct redress_error *err)
+{
+	char actor[TLOG_ACTOR_MAX + 1];
+
+	memset(&d->cli->actor, 0, sizeof(d->cli->actor));
+	snprintf(d->cli->actor.name, sizeof(d->cli->actor.name), "%s", demo_staff[i].name);
+	d->cli->actor.role = demo_staff[i].role;
+	snprintf(actor, sizeof(actor), "user:%s", demo_staff[i].name);
+	return tlog_set_actor(d->cli->log, actor, err);
 }
 
 static enum redress_err
-demo_resolve(struct tlog *log, const char *id, int post, struct redress_error *err)
+demo_begin(struct demo *d, struct redress_error *err)
+{
+	return tlog_begin(d->cli->log, err);
+}
+
+/* Ends a change: commits it when rc is REDRESS_OK, rolls it back otherwise. */
+static enum redress_err
+demo_end(struct demo *d, enum redress_err rc, struct redress_error *err)
+{
+	if (rc != REDRESS_OK) {
+		tlog_rollback(d->cli->log);
+		return rc;
+	}
+	return tlog_commit(d->cli->log, err);
+}
+
+static enum redress_err
+demo_transfer(struct demo *d, const char *id, const char *from, const char *to, const char *amount,
+              int pending, const char *ref, struct redress_error *err)
+{
+	struct ledger_transfer_request req = {id, from, to, amount, pending, ref};
+	enum redress_err rc;
+
+	if ((rc = demo_begin(d, err)) != REDRESS_OK)
+		return rc;
+	return demo_end(d, ledger_transfer_create(d->cli->log, &req, NULL, NULL, err), err);
+}
+
+static enum redress_err
+demo_resolve(struct demo *d, const char *id, int post, struct redress_error *err)
 {
 	enum redress_err rc;
 
-	if ((rc = tlog_begin(log, err)) != REDRESS_OK)
+	if ((rc = demo_begin(d, err)) != REDRESS_OK)
 		return rc;
-	rc = post ? ledger_transfer_post(log, id, NULL, err) : ledger_transfer_void(log, id, NULL, err);
-	if (rc != REDRESS_OK) {
-		tlog_rollback(log);
-		return rc;
+	rc = post ? ledger_transfer_post(d->cli->log, id, NULL, err)
+	          : ledger_transfer_void(d->cli->log, id, NULL, err);
+	return demo_end(d, rc, err);
+}
+
+/* The staff accounts: the bootstrap creates the administrator, who creates the rest. */
+static enum redress_err
+demo_staff_accounts(struct demo *d, struct redress_error *err)
+{
+	const struct seal_key *master = keydir_master_key(d->cli->keydir);
+	uint8_t random[16];
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	for (i = 0; i < DEMO_STAFF && rc == REDRESS_OK; i++) {
+		crypto_random(random, sizeof(random));
+		codec_hex_encode(random, sizeof(random), d->passwords[i], sizeof(d->passwords[i]), NULL);
+		if (i == 1 && (rc = demo_as(d, 0, err)) != REDRESS_OK)
+			break;
+		if ((rc = demo_begin(d, err)) != REDRESS_OK)
+			break;
+		rc = demo_end(d,
+		              users_add(d->cli->log, &d->cli->actor, master, demo_staff[i].name,
+		                        demo_staff[i].role, d->passwords[i], err),
+		              err);
 	}
-	return tlog_commit(log, err);
+	crypto_wipe(random, sizeof(random));
+	printf("created %zu staff accounts, one per role\n", DEMO_STAFF);
+	return rc;
+}
+
+/* The administrator adds the program; finance books the contribution and converts it. */
+static enum redress_err
+demo_money(struct demo *d, struct redress_error *err)
+{
+	struct ledger_exchange_request fx = {
+	    "fx-2016-09-01", "bank:jpy",    "1000000000",
+	    "bank:krw",      "10800000000", "Conversion of the contribution at the bank's booked amounts"};
+	struct program p;
+	enum redress_err rc;
+	size_t i;
+
+	if ((rc = program_parse(demo_program, sizeof(demo_program) - 1, &p, err)) != REDRESS_OK ||
+	    (rc = demo_as(d, 0, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
+	    (rc = demo_end(d, program_add(d->cli->log, &d->cli->actor, &p, err), err)) != REDRESS_OK)
+		return rc;
+	printf("added the program %s: %s, cutoff %s\n", p.code, p.name, p.cutoff);
+	if ((rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < sizeof(demo_accounts) / sizeof(demo_accounts[0]) && rc == REDRESS_OK; i++)
+		rc = ledger_account_open(d->cli->log, &demo_accounts[i], NULL, err);
+	if ((rc = demo_end(d, rc, err)) != REDRESS_OK ||
+	    (rc = demo_transfer(d, "pledge-2015-12-28", "contributions:japan", "pledge:japan", "1000000000",
+	                        0, "Pledge under the agreement of 28 December 2015", err)) != REDRESS_OK ||
+	    (rc = demo_transfer(d, "receipt-2016-08-31", "pledge:japan", "bank:jpy", "1000000000", 0,
+	                        "Receipt of the contribution", err)) != REDRESS_OK ||
+	    (rc = demo_begin(d, err)) != REDRESS_OK ||
+	    (rc = demo_end(d, ledger_exchange(d->cli->log, &fx, NULL, NULL, NULL, err), err)) != REDRESS_OK)
+		return rc;
+	printf("booked the pledge of 1000000000 JPY, its receipt, and its conversion into 10800000000 KRW\n");
+	return REDRESS_OK;
+}
+
+static enum redress_err
+demo_person(struct demo *d, enum registry_kind kind, const char *name, const char *birth_date, int frailty,
+            char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err)
+{
+	struct registry_new_person p;
+
+	memset(&p, 0, sizeof(p));
+	p.kind = kind;
+	snprintf(p.identity.name, sizeof(p.identity.name), "%s", name);
+	snprintf(p.identity.birth_date, sizeof(p.identity.birth_date), "%s", birth_date);
+	memcpy(p.language, "ko", 3);
+	p.frailty = frailty;
+	return registry_add(d->cli->log, &d->cli->actor, &d->keys, &p, pseudonym, err);
+}
+
+/* The caseworker registers the people, their heirs, their consent and their wishes. */
+static enum redress_err
+demo_registry(struct demo *d, struct redress_error *err)
+{
+	static const char *const heir_names[] = {"Demo Daughter of Six", "Demo Son of Six",
+	                                         "Demo Niece of Seven", "Demo Son of Two"};
+	enum redress_err rc;
+	size_t i;
+
+	if ((rc = demo_as(d, 1, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < DEMO_VICTIMS && rc == REDRESS_OK; i++) {
+		rc = demo_person(d, REGISTRY_VICTIM, demo_victims[i].name, demo_victims[i].birth_date,
+		                 demo_victims[i].frailty, d->victims[i], err);
+		if (rc == REDRESS_OK && demo_victims[i].death_date != NULL)
+			rc = registry_death(d->cli->log, &d->cli->actor, &d->keys, d->victims[i],
+			                    demo_victims[i].death_date, err);
+		if (rc == REDRESS_OK && demo_victims[i].wish != REGISTRY_WISH_NONE)
+			rc = registry_consent(d->cli->log, &d->cli->actor, &d->keys, d->victims[i],
+			                      "processing", 1, "in person, with an interpreter", NULL, err);
+		if (rc == REDRESS_OK && demo_victims[i].wish != REGISTRY_WISH_NONE)
+			rc = registry_consult(d->cli->log, &d->cli->actor, &d->keys, d->victims[i],
+			                      demo_victims[i].wish, NULL, err);
+	}
+	for (i = 0; i < 4 && rc == REDRESS_OK; i++)
+		rc = demo_person(d, REGISTRY_RELATIVE, heir_names[i], "1955-05-05", 0, d->heirs[i], err);
+	/* Six's two children share in halves, Seven's niece alone, Two's son alone. */
+	if (rc == REDRESS_OK)
+		rc = registry_relation_add(d->cli->log, &d->cli->actor, d->victims[5], d->heirs[0],
+		                           "daughter", 1, 2, err);
+	if (rc == REDRESS_OK)
+		rc = registry_relation_add(d->cli->log, &d->cli->actor, d->victims[5], d->heirs[1], "son", 1,
+		                           2, err);
+	if (rc == REDRESS_OK)
+		rc = registry_relation_add(d->cli->log, &d->cli->actor, d->victims[6], d->heirs[2], "niece",
+		                           1, 1, err);
+	if (rc == REDRESS_OK)
+		rc = registry_relation_add(d->cli->log, &d->cli->actor, d->victims[1], d->heirs[3], "son", 1,
+		                           1, err);
+	if ((rc = demo_end(d, rc, err)) != REDRESS_OK)
+		return rc;
+	printf("registered %zu victims (%zu of them had died before the cutoff) and 4 heirs; one survivor "
+	       "declines"
+	       " the money\n",
+	       DEMO_VICTIMS, (size_t)2);
+	return REDRESS_OK;
+}
+
+/* A claim for every victim: opened by the caseworker, approved by both reviewers. */
+static enum redress_err
+demo_claims(struct demo *d, struct redress_error *err)
+{
+	char ids[DEMO_VICTIMS][CLAIM_ID_MAX + 1];
+	enum redress_err rc;
+	size_t i;
+
+	if ((rc = demo_as(d, 1, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < DEMO_VICTIMS && rc == REDRESS_OK; i++)
+		if ((rc = claim_open(d->cli->log, &d->cli->actor, "flagship-2015", d->victims[i], NULL,
+		                     ids[i], err)) == REDRESS_OK)
+			rc = claim_submit(d->cli->log, &d->cli->actor, ids[i], err);
+	if ((rc = demo_end(d, rc, err)) != REDRESS_OK)
+		return rc;
+	for (size_t r = 2; r <= 3; r++) {
+		if ((rc = demo_as(d, r, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK)
+			return rc;
+		for (i = 0; i < DEMO_VICTIMS && rc == REDRESS_OK; i++)
+			rc = claim_approve(d->cli->log, &d->cli->actor, &d->keys, ids[i], NULL, err);
+		if ((rc = demo_end(d, rc, err)) != REDRESS_OK)
+			return rc;
+	}
+	printf("opened %zu claims; each approved by two reviewers\n", DEMO_VICTIMS);
+	return REDRESS_OK;
+}
+
+/* One entitlement in the queue, to pay. */
+struct demo_queue {
+	size_t n;
+	char id[16][ENTITLEMENT_ID_MAX + 1];
+	char who[16][REGISTRY_PSEUDONYM_MAX + 1];
+	char amount[16][MONEY_TEXT_SIZE];
+};
+
+static enum redress_err
+demo_queued(void *ctx, const struct entitlement *e, const struct registry_person *p,
+            struct redress_error *err)
+{
+	struct demo_queue *q = ctx;
+
+	(void)p;
+	if (q->n == 16)
+		return error_set(err, REDRESS_E_INTERNAL, "the demo's queue is longer than it should be");
+	snprintf(q->id[q->n], sizeof(q->id[q->n]), "%s", e->id);
+	snprintf(q->who[q->n], sizeof(q->who[q->n]), "%s", e->beneficiary);
+	money_format(e->amount, currency_find(e->currency, NULL), q->amount[q->n], sizeof(q->amount[q->n]));
+	q->n++;
+	return REDRESS_OK;
+}
+
+/* Finance books the entitlements and pays the queue, in its order. */
+static enum redress_err
+demo_pay(struct demo *d, struct redress_error *err)
+{
+	struct ledger_transfer_request too_much = {"pay-too-much", "bank:krw", "payable:flagship-2015",
+	                                           "20000000000",  0,          NULL};
+	struct entitlements_run run;
+	struct demo_queue q;
+	struct redress_error refused;
+	char pay[ENTITLEMENT_ID_MAX + 8];
+	uint64_t moved = 0;
+	int unresolved = 0;
+	enum redress_err rc;
+	size_t i;
+
+	if ((rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
+	    (rc = demo_end(d, entitlements_compute(d->cli->log, &d->cli->actor, "flagship-2015", &run, err),
+	                   err)) != REDRESS_OK)
+		return rc;
+	printf("booked %llu entitlements (%llu declined by the person)\n", (unsigned long long)run.booked,
+	       (unsigned long long)run.declined);
+
+	/* Survivor Two dies before she is paid: her entitlement passes to her son. */
+	if ((rc = demo_as(d, 1, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK)
+		return rc;
+	rc = registry_death(d->cli->log, &d->cli->actor, &d->keys, d->victims[1], "2026-11-01", err);
+	if (rc == REDRESS_OK)
+		rc = entitlements_on_death(d->cli->log, &d->cli->actor, d->victims[1], &moved, &unresolved,
+		                           err);
+	if ((rc = demo_end(d, rc, err)) != REDRESS_OK)
+		return rc;
+	printf("%s died unpaid: %llu entitlement passed to her heir %s\n", d->victims[1],
+	       (unsigned long long)moved, d->heirs[3]);
+
+	if ((rc = demo_as(d, 4, err)) != REDRESS_OK)
+		return rc;
+	memset(&q, 0, sizeof(q));
+	if ((rc = entitlements_queue(tlog_store(d->cli->log), "flagship-2015", demo_queued, &q, err)) !=
+	    REDRESS_OK)
+		return rc;
+	for (i = 0; i < q.n; i++) {
+		snprintf(pay, sizeof(pay), "pay-%s", q.id[i]);
+		if ((rc = demo_transfer(d, pay, "bank:krw", "payable:flagship-2015", q.amount[i], 1, q.who[i],
+		                        err)) != REDRESS_OK)
+			return rc;
+		if (i == q.n - 1)
+			continue; /* left pending: in the bank's hands */
+		if ((rc = demo_resolve(d, pay, i != 1, err)) != REDRESS_OK)
+			return rc;
+		if (i == 1) {
+			/* Returned by the bank (account closed): paid again to the corrected account. */
+			snprintf(pay, sizeof(pay), "pay-%s-again", q.id[i]);
+			if ((rc = demo_transfer(d, pay, "bank:krw", "payable:flagship-2015", q.amount[i], 1,
+			                        q.who[i], err)) != REDRESS_OK ||
+			    (rc = demo_resolve(d, pay, 1, err)) != REDRESS_OK)
+				return rc;
+		}
+	}
+	printf(
+	    "paid %zu entitlements in queue order, most frail and oldest first; one returned by the bank and"
+	    " paid again; one still at the bank\n",
+	    q.n);
+
+	/* The fund can never pay out more than it holds. */
+	if ((rc = demo_begin(d, err)) != REDRESS_OK)
+		return rc;
+	rc = ledger_transfer_create(d->cli->log, &too_much, NULL, NULL, &refused);
+	tlog_rollback(d->cli->log);
+	if (rc != REDRESS_E_REFUSED)
+		return error_set(err, REDRESS_E_INTERNAL,
+		                 "the ledger did not refuse an overdraft of the fund");
+	printf("refused, as it must be: %s\n", refused.message);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+demo_book(struct demo *d, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = demo_staff_accounts(d, err)) != REDRESS_OK || (rc = demo_money(d, err)) != REDRESS_OK ||
+	    (rc = demo_registry(d, err)) != REDRESS_OK || (rc = demo_claims(d, err)) != REDRESS_OK)
+		return rc;
+	return demo_pay(d, err);
 }
 
 static enum redress_err
@@ -97,93 +425,6 @@ demo_print_balance(void *ctx, const struct ledger_account *a, struct redress_err
 	if (available != posted)
 		printf("   (%s after pending payments)", avail_text);
 	printf("\n");
-	return REDRESS_OK;
-}
-
-static enum redress_err
-demo_book(struct tlog *log, struct redress_error *err)
-{
-	char id[64], pay[64], ref[64];
-	struct ledger_exchange_request fx = {
-	    "fx-2016-09-01", "bank:jpy",    "1000000000",
-	    "bank:krw",      "10800000000", "Conversion of the contribution at the bank's booked amounts"};
-	struct ledger_transfer_request too_much = {"pay-too-much", "bank:krw", "payable:survivors",
-	                                           "20000000000",  0,          NULL};
-	struct redress_error refused;
-	enum redress_err rc;
-	size_t i;
-
-	if ((rc = tlog_begin(log, err)) != REDRESS_OK)
-		return rc;
-	for (i = 0; i < sizeof(demo_accounts) / sizeof(demo_accounts[0]); i++)
-		if ((rc = ledger_account_open(log, &demo_accounts[i], NULL, err)) != REDRESS_OK) {
-			tlog_rollback(log);
-			return rc;
-		}
-	if ((rc = tlog_commit(log, err)) != REDRESS_OK)
-		return rc;
-	printf("opened %zu accounts\n", sizeof(demo_accounts) / sizeof(demo_accounts[0]));
-
-	if ((rc = demo_transfer(log, "pledge-2015-12-28", "contributions:japan", "pledge:japan", "1000000000",
-	                        0, "Pledge under the agreement of 28 December 2015", err)) != REDRESS_OK ||
-	    (rc = demo_transfer(log, "receipt-2016-08-31", "pledge:japan", "bank:jpy", "1000000000", 0,
-	                        "Receipt of the contribution", err)) != REDRESS_OK)
-		return rc;
-	printf("booked the pledge of 1000000000 JPY and its receipt\n");
-	if ((rc = tlog_begin(log, err)) != REDRESS_OK)
-		return rc;
-	if ((rc = ledger_exchange(log, &fx, NULL, NULL, NULL, err)) != REDRESS_OK) {
-		tlog_rollback(log);
-		return rc;
-	}
-	if ((rc = tlog_commit(log, err)) != REDRESS_OK)
-		return rc;
-	printf("converted 1000000000 JPY into 10800000000 KRW\n");
-
-	/* Entitlements: survivors V-000001..5, families of V-000006..8. */
-	for (i = 1; i <= DEMO_SURVIVORS + DEMO_FAMILIES; i++) {
-		int survivor = i <= DEMO_SURVIVORS;
-
-		snprintf(id, sizeof(id), "ent-V-%06zu", i);
-		snprintf(ref, sizeof(ref), "V-%06zu", i);
-		if ((rc = demo_transfer(log, id, survivor ? "payable:survivors" : "payable:families",
-		                        survivor ? "benefits:survivors" : "benefits:families",
-		                        survivor ? "100000000" : "20000000", 0, ref, err)) != REDRESS_OK)
-			return rc;
-	}
-	printf("booked %d survivor and %d family entitlements\n", DEMO_SURVIVORS, DEMO_FAMILIES);
-
-	/* Payments: held pending, then settled; V-000004's is returned and paid again. */
-	for (i = 1; i <= DEMO_SURVIVORS + DEMO_FAMILIES; i++) {
-		int survivor = i <= DEMO_SURVIVORS;
-
-		snprintf(pay, sizeof(pay), "pay-V-%06zu", i);
-		snprintf(ref, sizeof(ref), "V-%06zu", i);
-		if ((rc = demo_transfer(log, pay, "bank:krw",
-		                        survivor ? "payable:survivors" : "payable:families",
-		                        survivor ? "100000000" : "20000000", 1, ref, err)) != REDRESS_OK)
-			return rc;
-		if (i == DEMO_SURVIVORS + DEMO_FAMILIES)
-			continue; /* left pending: in the bank's hands */
-		if ((rc = demo_resolve(log, pay, i != 4, err)) != REDRESS_OK)
-			return rc;
-	}
-	if ((rc = demo_transfer(log, "pay-V-000004-again", "bank:krw", "payable:survivors", "100000000", 1,
-	                        "V-000004 (first payment returned: account closed)", err)) != REDRESS_OK ||
-	    (rc = demo_resolve(log, "pay-V-000004-again", 1, err)) != REDRESS_OK)
-		return rc;
-	printf("paid %d beneficiaries; one payment returned by the bank and paid again; one still pending\n",
-	       DEMO_SURVIVORS + DEMO_FAMILIES - 1);
-
-	/* The fund can never pay out more than it holds. */
-	if ((rc = tlog_begin(log, err)) != REDRESS_OK)
-		return rc;
-	rc = ledger_transfer_create(log, &too_much, NULL, NULL, &refused);
-	tlog_rollback(log);
-	if (rc != REDRESS_E_REFUSED)
-		return error_set(err, REDRESS_E_INTERNAL,
-		                 "the ledger did not refuse an overdraft of the fund");
-	printf("refused, as it must be: %s\n", refused.message);
 	return REDRESS_OK;
 }
 
@@ -232,8 +473,10 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	char origin[64], random_origin[64];
 	struct audit_report *report = NULL;
 	struct redress_error err;
+	struct demo d;
 	struct buf out;
 	int c, fresh = 0, status = 0;
+	enum redress_err rc;
 	unsigned i;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -253,8 +496,14 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	if (cli_init_database(cli, origin, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	printf("created the demo database %s (keys in %s)\n", cli->db, cli->keys);
-	if (demo_book(cli->log, &err) != REDRESS_OK)
+	memset(&d, 0, sizeof(d));
+	d.cli = cli;
+	d.keys = cli_registry_keys(cli);
+	rc = demo_book(&d, &err);
+	if (rc != REDRESS_OK) {
+		crypto_wipe(d.passwords, sizeof(d.passwords));
 		return cli_fail(&err);
+	}
 
 	printf("\nbalances:\n");
 	if (ledger_account_each(tlog_store(cli->log), demo_print_balance, NULL, &err) != REDRESS_OK)
@@ -286,8 +535,13 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	if (tlog_vkey(cli->log, &out, &err) == REDRESS_OK)
 		printf("\nverifier key: %s\n", out.data);
 	buf_free(&out);
-	printf(
-	    "\ntry: redress --db %s --keys %s ledger balance\n     redress --db %s --keys %s audit verify\n",
-	    cli->db, cli->keys, cli->db, cli->keys);
+	printf("\ndemo accounts (synthetic, for this demo database only):\n");
+	for (i = 0; i < DEMO_STAFF; i++)
+		printf("  %-5s %-10s password %s\n", demo_staff[i].name, users_role_name(demo_staff[i].role),
+		       d.passwords[i]);
+	crypto_wipe(d.passwords, sizeof(d.passwords));
+	printf("\ntry: redress --db %s --keys %s --as fumi queue --program flagship-2015\n"
+	       "     redress --db %s --keys %s audit verify\n",
+	       cli->db, cli->keys, cli->db, cli->keys);
 	return status;
 }

@@ -1,18 +1,48 @@
-# demo.sh -- the main job: `redress demo` books the flagship fund, verifies
+# demo.sh -- the main job: `redress demo` does a foundation's work with
+# synthetic people, each step by the account whose role it needs, verifies
 # it, and can be run again with --fresh; its figures are the agreement's.
 . "$SRCDIR/tests/cli/lib.sh"
 
 expect_exit 0 rd demo
-expect_in "$OUT" "audit: "
-expect_in "$OUT" "all agree"
-expect_in "$OUT" "refused, as it must be: account 'bank:krw' may not go below zero"
-expect_exit 0 rd ledger balance bank:krw --json
-# 10,800,000,000 KRW received; 5 x 100,000,000 + 2 x 20,000,000 paid, one
-# 20,000,000 still pending at the bank, one returned payment paid again.
-expect_eq "$(printf '%s' "$OUT" | json balance)" 10260000000 "fund balance after payments"
-expect_eq "$(printf '%s' "$OUT" | json available)" 10240000000 "fund available with the pending payment"
-expect_exit 0 rd ledger balance bank:jpy --json
+demo=$OUT
+expect_in "$demo" "created 6 staff accounts, one per role"
+expect_in "$demo" "booked 8 entitlements (1 declined by the person)"
+expect_in "$demo" "died unpaid: 1 entitlement passed to her heir"
+expect_in "$demo" "all agree"
+expect_in "$demo" "refused, as it must be: account 'bank:krw' may not go below zero"
+# The demo's people are synthetic and never appear in its output or its log in clear.
+case "$demo" in *"Demo Survivor"*) fail "a demo name appears in the demo's output" ;; esac
+checks=$((checks + 1))
+if grep -qa "Demo Survivor" "$DB" "$DB-wal" 2>/dev/null; then fail "a demo name is in the database in clear"; fi
+checks=$((checks + 1))
+
+# Sign in as the demo's finance account, with the password it printed.
+printf '%s\n' "$(printf '%s\n' "$demo" | awk '$1 == "fumi" { print $4 }')" >"$T/fumi.pw"
+fin() {
+	REDRESS_PASSWORD_FILE="$T/fumi.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as fumi "$@"
+}
+# 10,800,000,000 KRW received; 540,000,000 owed and 440,000,000 of it paid
+# (one payment returned and paid again), 100,000,000 at the bank, and
+# 100,000,000 declined by the person and never paid.
+expect_exit 0 fin ledger balance bank:krw --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 10460000000 "fund balance after payments"
+expect_eq "$(printf '%s' "$OUT" | json available)" 10360000000 "fund available with the pending payment"
+expect_exit 0 fin ledger balance payable:flagship-2015 --json
+expect_eq "$(printf '%s' "$OUT" | json available)" 100000000 "owed and not paid: the declined entitlement"
+expect_exit 0 fin ledger balance bank:jpy --json
 expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "JPY converted in full"
+# The queue: Survivor Two (frailty 3) died unpaid, so Survivor One (frailty 2) leads.
+expect_exit 0 fin queue --program flagship-2015 --json
+expect_eq "$(printf '%s' "$OUT" | json 0.beneficiary)" "V-000001" "the queue's first"
+
+# The program the demo embeds is examples/flagship-2015.json.
+expect_exit 0 fin program show flagship-2015 --json
+shown=$OUT
+for field in code name currency cutoff approvals benefits.survivor benefits.bereaved; do
+	want=$(node -e 'const p=require(process.argv[1]);let v=p;for(const k of process.argv[2].split("."))v=v[k];console.log(String(v))' "$SRCDIR/examples/flagship-2015.json" "$field")
+	expect_eq "$(printf '%s' "$shown" | json "$field")" "$want" "demo program field $field"
+done
+
 expect_exit 0 rd audit verify
 # Again, from nothing.
 expect_exit 0 rd demo --fresh
