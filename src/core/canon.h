@@ -123,6 +123,9 @@ enum redress_err canon_get_string(const struct canon_node *obj, const char *key,
 /* Like canon_get_string, copied into dst (size bytes); a longer string is refused naming key. */
 enum redress_err canon_get_string_into(const struct canon_node *obj, const char *key, char *dst, size_t size,
                                        struct redress_error *err);
+/* Like canon_get_string_into, but a missing member or null gives "". */
+enum redress_err canon_get_string_opt_into(const struct canon_node *obj, const char *key, char *dst,
+                                           size_t size, struct redress_error *err);
 /* Like canon_get_string, but a missing member or null gives NULL. */
 enum redress_err canon_get_string_opt(const struct canon_node *obj, const char *key, const char **value_r,
                                       struct redress_error *err);

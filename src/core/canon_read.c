@@ -391,9 +391,23 @@ canon_get_string_into(const struct canon_node *obj, const char *key, char *dst, 
 	if ((rc = canon_get_string(obj, key, &s, err)) != REDRESS_OK)
 		return rc;
 	if ((len = strlen(s)) >= size)
-		return error_set(err, REDRESS_E_INVALID, "field '%s' is longer than %zu bytes", key, size - 1);
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is longer than %zu bytes", key,
+		                 size - 1);
 	memcpy(dst, s, len + 1);
 	return REDRESS_OK;
+}
+
+enum redress_err
+canon_get_string_opt_into(const struct canon_node *obj, const char *key, char *dst, size_t size,
+                          struct redress_error *err)
+{
+	const struct canon_node *v = canon_find(obj, key);
+
+	if (v == NULL || v->type == CANON_NULL) {
+		dst[0] = '\0';
+		return REDRESS_OK;
+	}
+	return canon_get_string_into(obj, key, dst, size, err);
 }
 
 enum redress_err

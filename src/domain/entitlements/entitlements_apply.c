@@ -51,27 +51,21 @@ static const struct store_query q_snapshot = {"entitlements",
                                               "SELECT " COLUMNS " FROM entitlements ORDER BY id"};
 
 static void
-copy_text(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src);
-}
-
-static void
 entitlement_read(struct store_stmt *st, struct entitlement *e)
 {
 	memset(e, 0, sizeof(*e));
-	copy_text(e->id, sizeof(e->id), store_column_text(st, 0));
-	copy_text(e->claim, sizeof(e->claim), store_column_text(st, 1));
-	copy_text(e->program, sizeof(e->program), store_column_text(st, 2));
-	copy_text(e->beneficiary, sizeof(e->beneficiary), store_column_text(st, 3));
+	text_copy(e->id, sizeof(e->id), store_column_text(st, 0));
+	text_copy(e->claim, sizeof(e->claim), store_column_text(st, 1));
+	text_copy(e->program, sizeof(e->program), store_column_text(st, 2));
+	text_copy(e->beneficiary, sizeof(e->beneficiary), store_column_text(st, 3));
 	e->amount = store_column_int64(st, 4);
-	copy_text(e->currency, sizeof(e->currency), store_column_text(st, 5));
+	text_copy(e->currency, sizeof(e->currency), store_column_text(st, 5));
 	if (!entitlements_basis_parse(store_column_text(st, 6), &e->basis))
 		e->basis =
 		    ENTITLEMENT_SURVIVOR; /* unreachable for rows written here; audit names such a row */
 	if (!entitlements_state_parse(store_column_text(st, 7), &e->state))
 		e->state = ENTITLEMENT_QUEUED;
-	copy_text(e->from, sizeof(e->from), store_column_text(st, 8));
+	text_copy(e->from, sizeof(e->from), store_column_text(st, 8));
 	e->booked_seq = (uint64_t)store_column_int64(st, 9);
 }
 
@@ -108,26 +102,6 @@ entitlements_encode(struct buf *out, const struct entitlement *e, struct redress
 }
 
 static enum redress_err
-field(const struct canon_node *data, const char *key, int optional, char *dst, size_t size,
-      struct redress_error *err)
-{
-	const char *s = NULL;
-	enum redress_err rc;
-
-	rc = optional ? canon_get_string_opt(data, key, &s, err) : canon_get_string(data, key, &s, err);
-	if (rc != REDRESS_OK)
-		return rc;
-	if (s == NULL) {
-		dst[0] = '\0';
-		return REDRESS_OK;
-	}
-	if (strlen(s) >= size)
-		return error_set(err, REDRESS_E_INVALID, "field '%s' is too long", key);
-	memcpy(dst, s, strlen(s) + 1);
-	return REDRESS_OK;
-}
-
-static enum redress_err
 decode_booked(const struct event *ev, struct entitlement *e, struct redress_error *err)
 {
 	static const char *const keys[] = {"amount", "basis", "beneficiary", "claim", "currency",
@@ -137,13 +111,15 @@ decode_booked(const struct event *ev, struct entitlement *e, struct redress_erro
 
 	memset(e, 0, sizeof(*e));
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = field(ev->data, "id", 0, e->id, sizeof(e->id), err)) != REDRESS_OK ||
-	    (rc = field(ev->data, "claim", 0, e->claim, sizeof(e->claim), err)) != REDRESS_OK ||
-	    (rc = field(ev->data, "program", 0, e->program, sizeof(e->program), err)) != REDRESS_OK ||
-	    (rc = field(ev->data, "beneficiary", 0, e->beneficiary, sizeof(e->beneficiary), err)) !=
+	    (rc = canon_get_string_into(ev->data, "id", e->id, sizeof(e->id), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "claim", e->claim, sizeof(e->claim), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "program", e->program, sizeof(e->program), err)) !=
 	        REDRESS_OK ||
-	    (rc = field(ev->data, "currency", 0, e->currency, sizeof(e->currency), err)) != REDRESS_OK ||
-	    (rc = field(ev->data, "from", 1, e->from, sizeof(e->from), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "beneficiary", e->beneficiary, sizeof(e->beneficiary),
+	                                err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "currency", e->currency, sizeof(e->currency), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_opt_into(ev->data, "from", e->from, sizeof(e->from), err)) != REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "amount", &e->amount, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "basis", &basis, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "state", &state, err)) != REDRESS_OK)

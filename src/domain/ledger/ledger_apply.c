@@ -80,26 +80,15 @@ static const struct store_query q_check_overdraft = {
     "ledger.check.overdraft",
     "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE no_overdraft <> 0 ORDER BY code"};
 
-static void
-copy_text(char *dst, size_t size, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 void
 ledger_account_read(struct store_stmt *st, struct ledger_account *a)
 {
 	memset(a, 0, sizeof(*a));
-	copy_text(a->code, sizeof(a->code), store_column_text(st, 0));
-	copy_text(a->currency, sizeof(a->currency), store_column_text(st, 1));
+	text_copy(a->code, sizeof(a->code), store_column_text(st, 0));
+	text_copy(a->currency, sizeof(a->currency), store_column_text(st, 1));
 	if (ledger_kind_parse(store_column_text(st, 2), &a->kind, NULL) != REDRESS_OK)
 		a->kind = LEDGER_ASSET; /* unreachable for rows written here; audit names such a row */
-	copy_text(a->name, sizeof(a->name), store_column_text(st, 3));
+	text_copy(a->name, sizeof(a->name), store_column_text(st, 3));
 	a->no_overdraft = store_column_int64(st, 4) != 0;
 	a->debits_posted = store_column_int64(st, 5);
 	a->credits_posted = store_column_int64(st, 6);
@@ -114,18 +103,18 @@ ledger_transfer_read(struct store_stmt *st, struct ledger_transfer *t)
 	const char *state;
 
 	memset(t, 0, sizeof(*t));
-	copy_text(t->id, sizeof(t->id), store_column_text(st, 0));
-	copy_text(t->debit, sizeof(t->debit), store_column_text(st, 1));
-	copy_text(t->credit, sizeof(t->credit), store_column_text(st, 2));
+	text_copy(t->id, sizeof(t->id), store_column_text(st, 0));
+	text_copy(t->debit, sizeof(t->debit), store_column_text(st, 1));
+	text_copy(t->credit, sizeof(t->credit), store_column_text(st, 2));
 	t->amount = store_column_int64(st, 3);
-	copy_text(t->currency, sizeof(t->currency), store_column_text(st, 4));
+	text_copy(t->currency, sizeof(t->currency), store_column_text(st, 4));
 	t->two_phase = store_column_int64(st, 5) != 0;
 	state = store_column_text(st, 6);
 	t->state = strcmp(state, "posted") == 0   ? LEDGER_POSTED
 	           : strcmp(state, "voided") == 0 ? LEDGER_VOIDED
 	                                          : LEDGER_PENDING;
-	copy_text(t->ref, sizeof(t->ref), store_column_text(st, 7));
-	copy_text(t->exchange, sizeof(t->exchange), store_column_text(st, 8));
+	text_copy(t->ref, sizeof(t->ref), store_column_text(st, 7));
+	text_copy(t->exchange, sizeof(t->exchange), store_column_text(st, 8));
 	t->created_seq = (uint64_t)store_column_int64(st, 9);
 	t->resolved_seq = store_column_is_null(st, 10) ? -1 : store_column_int64(st, 10);
 }
@@ -344,27 +333,6 @@ ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger
 	return REDRESS_OK;
 }
 
-/* Copies an event's string field into a fixed buffer, refusing what does not fit. */
-static enum redress_err
-field_copy(const struct canon_node *data, const char *key, int optional, char *dst, size_t size,
-           struct redress_error *err)
-{
-	const char *s;
-	enum redress_err rc;
-
-	rc = optional ? canon_get_string_opt(data, key, &s, err) : canon_get_string(data, key, &s, err);
-	if (rc != REDRESS_OK)
-		return rc;
-	if (s == NULL) {
-		dst[0] = '\0';
-		return REDRESS_OK;
-	}
-	if (strlen(s) >= size)
-		return error_set(err, REDRESS_E_INVALID, "field '%s' is too long", key);
-	memcpy(dst, s, strlen(s) + 1);
-	return REDRESS_OK;
-}
-
 enum redress_err
 ledger_decode_account(const struct event *ev, struct ledger_account *a, struct redress_error *err)
 {
@@ -374,9 +342,10 @@ ledger_decode_account(const struct event *ev, struct ledger_account *a, struct r
 
 	memset(a, 0, sizeof(*a));
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "code", 0, a->code, sizeof(a->code), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "currency", 0, a->currency, sizeof(a->currency), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "name", 0, a->name, sizeof(a->name), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "code", a->code, sizeof(a->code), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "currency", a->currency, sizeof(a->currency), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "name", a->name, sizeof(a->name), err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "kind", &kind, err)) != REDRESS_OK ||
 	    (rc = ledger_kind_parse(kind, &a->kind, err)) != REDRESS_OK ||
 	    (rc = canon_get_bool(ev->data, "no_overdraft", &a->no_overdraft, err)) != REDRESS_OK)
@@ -401,12 +370,15 @@ ledger_decode_transfer(const struct event *ev, struct ledger_transfer *t, struct
 
 	memset(t, 0, sizeof(*t));
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "id", 0, t->id, sizeof(t->id), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "debit", 0, t->debit, sizeof(t->debit), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "credit", 0, t->credit, sizeof(t->credit), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "currency", 0, t->currency, sizeof(t->currency), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "ref", 1, t->ref, sizeof(t->ref), err)) != REDRESS_OK ||
-	    (rc = field_copy(ev->data, "exchange", 1, t->exchange, sizeof(t->exchange), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "id", t->id, sizeof(t->id), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "debit", t->debit, sizeof(t->debit), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "credit", t->credit, sizeof(t->credit), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "currency", t->currency, sizeof(t->currency), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_opt_into(ev->data, "ref", t->ref, sizeof(t->ref), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt_into(ev->data, "exchange", t->exchange, sizeof(t->exchange), err)) !=
+	        REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "amount", &t->amount, err)) != REDRESS_OK ||
 	    (rc = canon_get_bool(ev->data, "pending", &t->two_phase, err)) != REDRESS_OK)
 		return rc;
