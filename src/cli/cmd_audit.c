@@ -120,7 +120,8 @@ audit_show(struct cli *cli, int argc, char **argv)
 	}
 	if (!have_index || optind != argc)
 		return cli_usage_error("audit", "'show' needs --index N and nothing else");
-	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK)
+	/* Events are pseudonym-level records: staff who may read persons only (never a monitor). */
+	if (cli_open_as(cli, CLI_READ, PERM_PERSONS_READ, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	buf_init(&out, TLOG_EVENT_MAX);
 	if (tlog_event_bytes(cli->log, index, &out, &err) != REDRESS_OK) {

@@ -292,12 +292,19 @@ expect_eq "$(log_size)" "$size" "log size after commands without --as"
 n_events=$(log_size)
 rd audit checkpoint >"$T/cp.txt" 2>/dev/null
 rd audit pubkey >"$T/vkey" 2>/dev/null
-for cmd in "checkpoint" "pubkey" "show --index 0" "show --index 0 --raw" "show --index $((n_events - 1))" \
-	"prove --index 1" "prove --index 1 --size $((n_events - 1))" "prove --consistency 3" \
-	"verify" "verify --json" "verify --checkpoint $T/cp.txt --pubkey $T/vkey"; do
+for cmd in "checkpoint" "pubkey" "prove --index 1" "prove --index 1 --size $((n_events - 1))" \
+	"prove --consistency 3" "verify" "verify --json" "verify --checkpoint $T/cp.txt --pubkey $T/vkey"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 rd audit $cmd </dev/null
 done
+# Event bytes are pseudonym-level records: staff who may read persons, never a monitor, never anonymous.
+expect_exit 15 rd audit show --index 1
+expect_exit 15 as mona audit show --index 1 --raw
+expect_one_line_error "account 'mona' (monitor) may not"
+for who in ada cid rita; do
+	expect_exit 0 as "$who" audit show --index 1 --raw
+done
+expect_exit 15 as fin audit show --index 1
 expect_eq "$(log_size)" "$n_events" "log size after the audit commands"
 
 # ---------------------------------------------------------------------------
