@@ -46,7 +46,7 @@ expect_eq "$(rd user list)" "" "accounts after refusals"
 expect_exit 0 rd user add ada --role admin --password-file "$T/ada.pw"
 expect_in "$OUT" "account ada (admin) added"
 boot_event=$(($(log_size) - 1))
-expect_exit 0 rd audit show --index "$boot_event" --raw
+expect_exit 0 as ada "$T/ada.pw" audit show --index "$boot_event" --raw
 expect_in "$OUT" '"actor":"os:'
 expect_in "$OUT" '"type":"users.user.added"'
 
@@ -86,7 +86,7 @@ expect_exit 0 as ada "$T/ada.pw" user add mon --role monitor --password-file "$T
 expect_exit 0 as ada "$T/ada.pw" user add rev --role reviewer --password-file "$T/rev-crlf.pw"
 expect_exit 14 as ada "$T/ada.pw" user add fin --role monitor --password-file "$T/mon.pw"
 expect_one_line_error "account 'fin' already exists"
-expect_exit 0 rd audit show --index "$fin_event" --raw
+expect_exit 0 as ada "$T/ada.pw" audit show --index "$fin_event" --raw
 expect_in "$OUT" '"actor":"user:ada"'
 expect_in "$OUT" '"password":"s1:'
 
@@ -111,10 +111,10 @@ done
 expect_exit 0 as fin "$T/fin.pw" ledger transfer --id gift-1 --from income --to bank --amount 1000000
 expect_in "$OUT" "transfer gift-1: 1000000 KRW from income to bank, posted"
 gift_event=$(($(log_size) - 1))
-expect_exit 0 rd audit show --index "$gift_event" --raw
+expect_exit 0 as ada "$T/ada.pw" audit show --index "$gift_event" --raw
 expect_in "$OUT" '"actor":"user:fin"'
 expect_in "$OUT" '"type":"ledger.transfer.created"'
-expect_exit 0 rd audit show --index "$gift_event"
+expect_exit 0 as ada "$T/ada.pw" audit show --index "$gift_event"
 expect_in "$OUT" "user:fin"
 expect_exit 0 as fin "$T/fin.pw" ledger history bank
 expect_in "$OUT" "gift-1"
@@ -165,14 +165,14 @@ for f in "$DB" "$DB-wal"; do
 		fi
 	done
 done
+# Every event's bytes, straight from the database (as `audit show --raw` gives them).
 n=$(log_size)
-i=0
-while [ "$i" -lt "$n" ]; do
-	ev=$(rd audit show --index "$i" --raw)
-	checks=$((checks + 1))
-	case "$ev" in *canary-* | *argon2*) fail "event $i holds a password or a hash in clear: $ev" ;; esac
-	i=$((i + 1))
-done
+expect_eq "$(sqlite3 "$DB" 'SELECT count(*) FROM log_events')" "$n" "events read"
+sqlite3 "$DB" 'SELECT seq, CAST(body AS TEXT) FROM log_events ORDER BY seq' >"$T/events"
+checks=$((checks + 1))
+if grep -E 'canary-|argon2' "$T/events" >/dev/null; then
+	fail "an event holds a password or a hash in clear: $(grep -E 'canary-|argon2' "$T/events" | head -1)"
+fi
 
 # On a terminal (script(1) gives one): the password is asked with echo off,
 # a new one twice.  Each line is typed after its prompt: turning echo off
