@@ -20,7 +20,7 @@ entitlements_usage(FILE *f)
 	           "is a payable in the ledger (payable account to expense account).  Running it again\n"
 	           "books nothing twice; it follows changed wishes (a person who declines is booked as\n"
 	           "declined and never paid).  A run that would make the fund owe more than it holds\n"
-	           "books nothing and says by how much it falls short.\n\n"
+	           "books nothing and says by how much it falls short.  Needs a finance account.\n\n"
 	           "  --dry-run  compute and report, book nothing\n");
 }
 
@@ -29,7 +29,8 @@ queue_usage(FILE *f)
 {
 	fprintf(f, "usage: redress queue --program CODE [--json]\n\n"
 	           "The entitlements owed and not yet paid, in the order the fund pays them: the\n"
-	           "most frail first, then the oldest, then in order of booking.  Pseudonyms only.\n");
+	           "most frail first, then the oldest, then in order of booking.  Pseudonyms only.\n"
+	           "Needs a finance account.\n");
 }
 
 /* Parses --program CODE, --dry-run and --json; returns -1 for --help, else 0 or an exit status. */
