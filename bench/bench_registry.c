@@ -1,0 +1,651 @@
+/*
+ * bench_registry.c -- `make bench`: the registry at scale.  A million
+ * synthetic people imported from a CSV file, sealed, then a claim each
+ * taken through four eyes, the entitlements of all of them computed in
+ * one run, and the whole log audited; each figure beside a baseline
+ * measured on the same machine in the same run, because these machines
+ * are shared and noisy.
+ *
+ *   import:       the CSV file through registry_csv_parse + registry_add in
+ *                 one change -- exactly what `redress person import` calls
+ *                 (src/cli/cmd_person.c), minus printing a line per row --
+ *                 against libcsv parsing the same file alone, and raw SQLite
+ *                 inserting the same rows in plain text (a table shaped like
+ *                 registry_persons, pseudonym key and national-id index, one
+ *                 transaction, the store's pragmas).
+ *   claims:       open, submit and two approvals per victim, by a
+ *                 caseworker and two reviewers (four eyes), B claims per
+ *                 change: set-up, timed and reported, no goal.
+ *   entitlements: entitlements_compute for the program, one change, against
+ *                 raw SQLite inserting the same number of payable rows into
+ *                 a table shaped like ledger_transfers (one transaction).
+ *   verify:       audit_verify over the whole log, against a raw scan of
+ *                 the same events hashed with SHA-256.
+ *
+ * The people are synthetic: "Synthetic Person 000123", a birth date drawn
+ * in 1920-1935, a national id "SYN-270412-0000123" (birth date, serial); no
+ * real data.
+ *
+ * Usage: bench_registry [PEOPLE [BATCH [DIR]]]
+ * With BENCH_KEEP set, the files are kept (for profiling) and named.
+ */
+#include <csv.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/money.h"
+#include "crypto/hash.h"
+#include "crypto/keydir.h"
+#include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements.h"
+#include "domain/ledger/ledger.h"
+#include "domain/programs/programs.h"
+#include "domain/registry/registry.h"
+#include "domain/users/users.h"
+#include "log/audit.h"
+
+#ifndef BENCH_EXAMPLES
+#define BENCH_EXAMPLES "examples"
+#endif
+#define PROGRAM_FILE BENCH_EXAMPLES "/flagship-2015.json"
+#define PROGRAM_CODE "flagship-2015"
+
+/* As src/cli/main.c's cli_modules. */
+static const struct event_module *const modules[] = {
+    &ledger_module,       &users_module, &registry_module, &programs_module, &claims_module,
+    &entitlements_module, NULL};
+
+static void
+die(const char *what, const struct redress_error *err)
+{
+	fprintf(stderr, "bench_registry: %s: %s\n", what, err != NULL ? err->message : "failed");
+	exit(1);
+}
+
+static double
+seconds_since(uint64_t start)
+{
+	return (double)(clock_monotonic_us() - start) / 1e6;
+}
+
+static long
+peak_mib(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss / 1024;
+}
+
+static void
+sqlite_ok(int rc, sqlite3 *db, const char *what)
+{
+	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fprintf(stderr, "bench_registry: %s: %s\n", what, sqlite3_errmsg(db));
+		exit(1);
+	}
+}
+
+/* ---- the synthetic people ---- */
+
+struct row {
+	char name[40], birth_date[11], national_id[24], region[8];
+	const char *language;
+	int frailty;
+};
+
+static uint64_t
+splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Row i (from 1) of the file; the same seed gives the same rows. */
+static void
+make_row(uint64_t *seed, long i, struct row *r)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const char *const regions[] = {"KR-11", "KR-26", "KR-27", "KR-28", "KR-29", "KR-30",
+	                                      "KR-31", "KR-41", "KR-42", "KR-43", "KR-44", "KR-45",
+	                                      "KR-46", "KR-47", "KR-48", "KR-49", "KR-50"};
+	uint64_t x = splitmix(seed);
+	int year = 1920 + (int)(x % 16), month = 1 + (int)((x >> 8) % 12), dim, day,
+	    lang = (int)((x >> 24) % 100);
+
+	dim = mdays[month - 1] + (month == 2 && year % 4 == 0 ? 1 : 0); /* 1920-1935: no century */
+	snprintf(r->name, sizeof(r->name), "Synthetic Person %06ld", i);
+	day = 1 + (int)((x >> 16) % (uint64_t)dim);
+	snprintf(r->birth_date, sizeof(r->birth_date), "%04d-%02d-%02d", year, month, day);
+	/* Shaped like a Korean resident number, so not in file order: birth date, then a serial. */
+	snprintf(r->national_id, sizeof(r->national_id), "SYN-%02d%02d%02d-%07ld", year % 100, month, day, i);
+	snprintf(r->region, sizeof(r->region), "%s",
+	         regions[(x >> 32) % (sizeof(regions) / sizeof(regions[0]))]);
+	r->language = lang < 90 ? "ko" : lang < 97 ? "ja" : "en";
+	r->frailty = (int)((x >> 40) % 4);
+}
+
+#define SEED 2015
+
+static void
+write_csv(const char *path, long n)
+{
+	uint64_t seed = SEED;
+	struct row r;
+	FILE *f = fopen(path, "w");
+	long i;
+
+	if (f == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fputs("kind,name,birth_date,national_id,region,language,frailty\n", f);
+	for (i = 1; i <= n; i++) {
+		make_row(&seed, i, &r);
+		fprintf(f, "victim,%s,%s,%s,%s,%s,%d\n", r.name, r.birth_date, r.national_id, r.region,
+		        r.language, r.frailty);
+	}
+	if (fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static char *
+read_all(const char *path, size_t *len_r)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long size;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		perror(path);
+		exit(1);
+	}
+	if ((data = malloc((size_t)size + 1)) == NULL || fread(data, 1, (size_t)size, f) != (size_t)size) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+	data[size] = '\0';
+	*len_r = (size_t)size;
+	return data;
+}
+
+/* ---- baselines ---- */
+
+struct csv_count {
+	long fields, rows;
+};
+
+static void
+count_field(void *s, size_t len, void *ctx)
+{
+	(void)s;
+	(void)len;
+	((struct csv_count *)ctx)->fields++;
+}
+
+static void
+count_row(int c, void *ctx)
+{
+	(void)c;
+	((struct csv_count *)ctx)->rows++;
+}
+
+/* libcsv alone over the same file (read from disk, as the import does), every field seen. */
+static double
+libcsv_alone(const char *path, long *rows_r)
+{
+	struct csv_count count = {0, 0};
+	struct csv_parser p;
+	uint64_t start = clock_monotonic_us();
+	size_t len;
+	char *data = read_all(path, &len);
+
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0 ||
+	    csv_parse(&p, data, len, count_field, count_row, &count) != len ||
+	    csv_fini(&p, count_field, count_row, &count) != 0) {
+		fprintf(stderr, "bench_registry: libcsv failed\n");
+		exit(1);
+	}
+	csv_free(&p);
+	free(data);
+	*rows_r = count.rows - 1; /* the header */
+	return seconds_since(start);
+}
+
+/* The registry's own parser and row checks alone (no database): where import time goes. */
+static enum redress_err
+parse_only_row(void *ctx, size_t line, size_t offset, const struct registry_new_person *p,
+               struct redress_error *err)
+{
+	(void)line;
+	(void)offset;
+	(void)p;
+	(void)err;
+	(*(long *)ctx)++;
+	return REDRESS_OK;
+}
+
+static double
+registry_parse_alone(const char *path, long *rows_r)
+{
+	struct redress_error err;
+	uint64_t start = clock_monotonic_us();
+	size_t len;
+	char *data = read_all(path, &len);
+
+	*rows_r = 0;
+	if (registry_csv_parse(data, len, path, parse_only_row, rows_r, &err) != REDRESS_OK)
+		die("registry_csv_parse", &err);
+	free(data);
+	return seconds_since(start);
+}
+
+static sqlite3 *
+raw_open(const char *path, const char *schema)
+{
+	static const char pragmas[] =
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
+	    " PRAGMA secure_delete=ON;";
+	sqlite3 *db;
+
+	sqlite_ok(sqlite3_open(path, &db), db, "open");
+	sqlite_ok(sqlite3_exec(db, pragmas, NULL, NULL, NULL), db, "pragmas");
+	sqlite_ok(sqlite3_exec(db, schema, NULL, NULL, NULL), db, "schema");
+	return db;
+}
+
+/* The same rows, plain text, into a table shaped like registry_persons, one transaction. */
+static double
+raw_person_inserts(const char *path, long n)
+{
+	static const char schema[] =
+	    "CREATE TABLE persons (pseudonym TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+	    " birth_date TEXT NOT NULL, national_id TEXT, region TEXT, language TEXT NOT NULL,"
+	    " frailty INTEGER NOT NULL);"
+	    "CREATE INDEX persons_national_id ON persons (national_id);";
+	char pseudonym[24];
+	uint64_t seed = SEED, start;
+	sqlite3_stmt *st;
+	struct row r;
+	sqlite3 *db = raw_open(path, schema);
+	long i;
+
+	sqlite_ok(sqlite3_prepare_v2(db, "INSERT INTO persons VALUES (?1, 'victim', ?2, ?3, ?4, ?5, ?6, ?7)",
+	                             -1, &st, NULL),
+	          db, "prepare");
+	start = clock_monotonic_us();
+	sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
+	for (i = 1; i <= n; i++) {
+		make_row(&seed, i, &r);
+		snprintf(pseudonym, sizeof(pseudonym), "V-%06ld", i);
+		sqlite3_bind_text(st, 1, pseudonym, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, r.name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, r.birth_date, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, r.national_id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, r.region, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 6, r.language, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, r.frailty);
+		sqlite_ok(sqlite3_step(st), db, "insert");
+		sqlite3_reset(st);
+	}
+	sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return seconds_since(start);
+}
+
+/* N payable rows into a table shaped like ledger_transfers, one transaction. */
+static double
+raw_payable_inserts(const char *path, long n)
+{
+	static const char schema[] =
+	    "CREATE TABLE ledger_transfers (id TEXT PRIMARY KEY, debit_code TEXT NOT NULL,"
+	    " credit_code TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL,"
+	    " two_phase INTEGER NOT NULL, state TEXT NOT NULL, ref TEXT, exchange_id TEXT,"
+	    " created_seq INTEGER NOT NULL, resolved_seq INTEGER);"
+	    "CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_code, created_seq);"
+	    "CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_code, created_seq);";
+	char id[48], ref[24];
+	sqlite3_stmt *st;
+	sqlite3 *db = raw_open(path, schema);
+	uint64_t start;
+	long i;
+
+	sqlite_ok(sqlite3_prepare_v2(db,
+	                             "INSERT INTO ledger_transfers VALUES (?1, 'benefits:" PROGRAM_CODE
+	                             "', 'payable:" PROGRAM_CODE "', 100000000, 'KRW', 0, 'posted', ?2,"
+	                             " NULL, ?3, NULL)",
+	                             -1, &st, NULL),
+	          db, "prepare");
+	start = clock_monotonic_us();
+	sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
+	for (i = 1; i <= n; i++) {
+		snprintf(ref, sizeof(ref), "V-%06ld", i);
+		snprintf(id, sizeof(id), "E-C-%06ld-%s", i, ref);
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, ref, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, i);
+		sqlite_ok(sqlite3_step(st), db, "insert");
+		sqlite3_reset(st);
+	}
+	sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return seconds_since(start);
+}
+
+/* The verify baseline: read every event and hash it as a leaf. */
+static double
+raw_scan_hash(const char *path, long *events_r)
+{
+	uint8_t leaf[HASH_SHA256_SIZE];
+	struct hash_sha256 h;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	uint64_t start;
+	long n = 0;
+
+	sqlite_ok(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), db, "open");
+	sqlite_ok(sqlite3_prepare_v2(db, "SELECT body FROM log_events ORDER BY seq", -1, &st, NULL), db,
+	          "prepare");
+	start = clock_monotonic_us();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		static const uint8_t zero = 0;
+
+		hash_sha256_init(&h);
+		hash_sha256_update(&h, &zero, 1);
+		hash_sha256_update(&h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+		hash_sha256_final(&h, leaf);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	*events_r = n;
+	return seconds_since(start);
+}
+
+/* ---- the import, as `redress person import` does it ---- */
+
+/* One row imported: its first line and the pseudonym it got (cmd_person.c keeps the same). */
+struct imported {
+	size_t line;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+struct import_arg {
+	struct tlog *log;
+	const struct actor *actor;
+	struct registry_keys keys;
+	struct imported *rows;
+	size_t nrows, cap;
+};
+
+static enum redress_err
+import_row(void *ctx, size_t line, size_t offset, const struct registry_new_person *p,
+           struct redress_error *err)
+{
+	struct import_arg *a = ctx;
+	struct imported *row;
+	enum redress_err rc;
+
+	(void)offset;
+	if (a->nrows == a->cap) {
+		size_t cap = a->cap != 0 ? a->cap * 2 : 256;
+		struct imported *rows = realloc(a->rows, cap * sizeof(*rows));
+
+		if (rows == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory importing");
+		a->rows = rows;
+		a->cap = cap;
+	}
+	row = &a->rows[a->nrows];
+	row->line = line;
+	if ((rc = registry_add(a->log, a->actor, &a->keys, p, row->pseudonym, err)) != REDRESS_OK)
+		return rc;
+	a->nrows++;
+	return REDRESS_OK;
+}
+
+/* A staff member acting: the actor value and the log's actor, as the claims tests set them. */
+static void
+act(struct tlog *log, struct actor *a, const char *name, enum role role)
+{
+	char log_actor[USER_NAME_MAX + 8];
+	struct redress_error err;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->role = role;
+	snprintf(log_actor, sizeof(log_actor), "user:%s", name);
+	if (tlog_set_actor(log, log_actor, &err) != REDRESS_OK)
+		die("actor", &err);
+}
+
+static void
+as(struct tlog *log, const struct actor *a)
+{
+	char log_actor[USER_NAME_MAX + 8];
+	struct redress_error err;
+
+	snprintf(log_actor, sizeof(log_actor), "user:%s", a->name);
+	if (tlog_set_actor(log, log_actor, &err) != REDRESS_OK)
+		die("actor", &err);
+}
+
+int
+main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 1000000, batch = argc > 2 ? atol(argv[2]) : 1000;
+	char dir[256], csv[300], db[300], keys[300], raw[300], rawpay[300], cmd[600];
+	struct actor carol, rita, rob, ada, fin;
+	struct entitlements_run run;
+	struct audit_report *report;
+	struct redress_error err;
+	struct import_arg a;
+	struct keydir *kd = NULL;
+	struct store *store = NULL;
+	struct tlog *log = NULL;
+	struct program prog;
+	double import_s, csv_s, parse_s, raw_s, claims_s, ent_s, rawpay_s, verify_s, scan_s;
+	long i, csv_rows, parse_rows, scanned, mem_import, mem_claims, mem_ent;
+	uint64_t start, events_before, events_after;
+	size_t len;
+	char *data;
+
+	if (n <= 0 || batch <= 0) {
+		fprintf(stderr, "usage: bench_registry [PEOPLE [BATCH [DIR]]]\n");
+		return 2;
+	}
+	snprintf(dir, sizeof(dir), "%s/redress-bench-XXXXXX", argc > 3 ? argv[3] : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(csv, sizeof(csv), "%s/people.csv", dir);
+	snprintf(db, sizeof(db), "%s/registry.db", dir);
+	snprintf(keys, sizeof(keys), "%s/registry.keys", dir);
+	snprintf(raw, sizeof(raw), "%s/raw-persons.db", dir);
+	snprintf(rawpay, sizeof(rawpay), "%s/raw-payables.db", dir);
+
+	printf("bench_registry: %ld synthetic people, claims %ld per change, in %s\n", n, batch, dir);
+	fflush(stdout);
+	write_csv(csv, n);
+
+	if (crypto_setup(&err) != REDRESS_OK || keydir_create(keys, &err) != REDRESS_OK ||
+	    keydir_open(keys, &kd, &err) != REDRESS_OK ||
+	    store_open(db, STORE_OPEN_CREATE, &store, &err) != REDRESS_OK ||
+	    tlog_create(store, keydir_log_key(kd), "bench.example/registry", "bench", modules, &err) !=
+	        REDRESS_OK ||
+	    tlog_open(store, keydir_log_key(kd), modules, &log, &err) != REDRESS_OK)
+		die("setup", &err);
+
+	/* ---- import: the file read, parsed, checked, sealed and registered in one change ---- */
+	memset(&a, 0, sizeof(a));
+	act(log, &carol, "carol", ROLE_CASEWORKER);
+	a.log = log;
+	a.actor = &carol;
+	a.keys.master = keydir_master_key(kd);
+	a.keys.index = keydir_index_key(kd);
+	start = clock_monotonic_us();
+	data = read_all(csv, &len);
+	if (tlog_begin(log, &err) != REDRESS_OK)
+		die("begin", &err);
+	if (registry_csv_parse(data, len, csv, import_row, &a, &err) != REDRESS_OK)
+		die("import", &err);
+	if (tlog_commit(log, &err) != REDRESS_OK)
+		die("commit", &err);
+	import_s = seconds_since(start);
+	explicit_bzero(data, len);
+	free(data);
+	mem_import = peak_mib();
+	if ((long)a.nrows != n) {
+		fprintf(stderr, "bench_registry: imported %zu of %ld rows\n", a.nrows, n);
+		return 1;
+	}
+	csv_s = libcsv_alone(csv, &csv_rows);
+	parse_s = registry_parse_alone(csv, &parse_rows);
+	raw_s = raw_person_inserts(raw, n);
+	printf(
+	    "import: %ld people in %.2f s = %.0f people/s; raw SQLite inserts of the same rows: %.0f rows/s;"
+	    " ratio %.3f (goal >= 50,000 people/s)\n",
+	    n, import_s, n / import_s, n / raw_s, raw_s / import_s);
+	printf("  libcsv parsing alone: %ld rows in %.2f s = %.0f rows/s; registry_csv_parse with its checks,"
+	       " no database: %.0f rows/s\n",
+	       csv_rows, csv_s, csv_rows / csv_s, parse_rows / parse_s);
+	fflush(stdout);
+
+	/* ---- the program, the money, and a claim per victim through four eyes ---- */
+	act(log, &ada, "ada", ROLE_ADMIN);
+	data = read_all(PROGRAM_FILE, &len);
+	if (program_parse(data, len, &prog, &err) != REDRESS_OK)
+		die(PROGRAM_FILE, &err);
+	free(data);
+	if (tlog_begin(log, &err) != REDRESS_OK || program_add(log, &ada, &prog, &err) != REDRESS_OK ||
+	    tlog_commit(log, &err) != REDRESS_OK)
+		die("program", &err);
+	act(log, &fin, "fin", ROLE_FINANCE);
+	{
+		struct ledger_account_spec donor = {"contributions:bench", prog.currency, LEDGER_INCOME,
+		                                    "Contributions (benchmark)", 0};
+		char amount[MONEY_TEXT_SIZE];
+		struct ledger_transfer_request req = {
+		    "fund-bench", "contributions:bench", prog.fund, amount, 0, "Enough for every survivor"};
+		int64_t total;
+
+		if (prog.survivor_amount > INT64_MAX / n)
+			die("fund: the program's amounts for so many people overflow", NULL);
+		total = prog.survivor_amount * n;
+		money_format(total, currency_find(prog.currency, NULL), amount, sizeof(amount));
+		if (tlog_begin(log, &err) != REDRESS_OK ||
+		    ledger_account_open(log, &donor, NULL, &err) != REDRESS_OK ||
+		    ledger_transfer_create(log, &req, NULL, NULL, &err) != REDRESS_OK ||
+		    tlog_commit(log, &err) != REDRESS_OK)
+			die("fund", &err);
+	}
+	act(log, &rita, "rita", ROLE_REVIEWER);
+	act(log, &rob, "rob", ROLE_REVIEWER);
+	start = clock_monotonic_us();
+	for (i = 0; i < n; i++) {
+		char id[CLAIM_ID_MAX + 1];
+
+		if (i % batch == 0 && tlog_begin(log, &err) != REDRESS_OK)
+			die("begin", &err);
+		as(log, &carol);
+		if (claim_open(log, &carol, prog.code, a.rows[i].pseudonym, NULL, id, &err) != REDRESS_OK ||
+		    claim_submit(log, &carol, id, &err) != REDRESS_OK)
+			die("claim", &err);
+		as(log, &rita);
+		if (claim_approve(log, &rita, &a.keys, id, NULL, &err) != REDRESS_OK)
+			die("approve", &err);
+		as(log, &rob);
+		if (claim_approve(log, &rob, &a.keys, id, NULL, &err) != REDRESS_OK)
+			die("approve", &err);
+		if ((i % batch == batch - 1 || i == n - 1) && tlog_commit(log, &err) != REDRESS_OK)
+			die("commit", &err);
+		if (n >= 10 && (i + 1) % (n / 10) == 0) {
+			fprintf(stderr, "bench_registry: %ld claims approved, %.1f s\n", i + 1,
+			        seconds_since(start));
+			fflush(stderr);
+		}
+	}
+	claims_s = seconds_since(start);
+	mem_claims = peak_mib();
+	printf("claims (set-up, no goal): %ld opened, submitted and approved twice (%ld events) in %.2f s ="
+	       " %.0f claims/s\n",
+	       n, 4 * n, claims_s, n / claims_s);
+	fflush(stdout);
+
+	/* ---- entitlements: one run, one change ---- */
+	as(log, &fin);
+	if (tlog_size(log, &events_before, &err) != REDRESS_OK)
+		die("size", &err);
+	start = clock_monotonic_us();
+	if (tlog_begin(log, &err) != REDRESS_OK ||
+	    entitlements_compute(log, &fin, prog.code, &run, &err) != REDRESS_OK ||
+	    tlog_commit(log, &err) != REDRESS_OK)
+		die("entitlements", &err);
+	ent_s = seconds_since(start);
+	mem_ent = peak_mib();
+	if (tlog_size(log, &events_after, &err) != REDRESS_OK)
+		die("size", &err);
+	if ((long)run.booked != n || run.unresolved != 0) {
+		fprintf(stderr, "bench_registry: booked %llu of %ld entitlements (%llu unresolved: %s)\n",
+		        (unsigned long long)run.booked, n, (unsigned long long)run.unresolved,
+		        run.first_unresolved);
+		return 1;
+	}
+	rawpay_s = raw_payable_inserts(rawpay, n);
+	printf(
+	    "entitlements: %llu booked (%llu events) in %.2f s = %.0f entitlements/s (goal: %ld in < 20 s);"
+	    " raw SQLite inserts of the same number of payable rows: %.2f s = %.0f rows/s; ratio %.3f\n",
+	    (unsigned long long)run.booked, (unsigned long long)(events_after - events_before), ent_s,
+	    run.booked / ent_s, n, rawpay_s, n / rawpay_s, rawpay_s / ent_s);
+	fflush(stdout);
+
+	/* ---- the whole log audited ---- */
+	report = calloc(1, sizeof(*report));
+	if (report == NULL)
+		die("calloc", NULL);
+	start = clock_monotonic_us();
+	if (audit_verify(log, sign_key_public(keydir_log_key(kd)), report, &err) != REDRESS_OK)
+		die("verify", &err);
+	verify_s = seconds_since(start);
+	if (report->nfindings != 0) {
+		fprintf(stderr, "bench_registry: audit found problems: %s\n", report->findings[0]);
+		return 1;
+	}
+	scan_s = raw_scan_hash(db, &scanned);
+	printf(
+	    "verify: %llu events (%llu rows) in %.2f s = %.0f events/s%s; raw scan + SHA-256 of the same %ld"
+	    " events: %.0f events/s; ratio %.3f\n",
+	    (unsigned long long)report->events, (unsigned long long)report->rows, verify_s,
+	    report->events / verify_s, report->replayed ? " (replayed row by row)" : "", scanned,
+	    scanned / scan_s, scan_s / verify_s);
+	printf("peak memory: %ld MiB (goal < 1024; after the import %ld, the claims %ld, the entitlements "
+	       "%ld)\n",
+	       peak_mib(), mem_import, mem_claims, mem_ent);
+	free(report);
+	free(a.rows);
+	tlog_close(&log);
+	store_close(&store);
+	keydir_close(&kd);
+	if (getenv("BENCH_KEEP") != NULL) {
+		/* For profiling: redress --db DIR/registry.db --keys DIR/registry.keys audit verify */
+		printf("kept %s\n", dir);
+		return 0;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : 1;
+}
