@@ -159,8 +159,8 @@ refused(struct world *w, struct actor *actor, enum step step, const char *id, co
 	error_clear(&err);
 	rc = run(w, actor, step, id, reason, &err);
 	if (rc != code || strstr(err.message, needle) == NULL)
-		fail_msg("step %d on %s by %s: got %d '%s', wanted %d '%s'", (int)step, id, actor->name,
-		         (int)rc, err.message, (int)code, needle);
+		fail_msg("step %d on %s by %s: got %d '%s', wanted %d '%s'", (int)step, id != NULL ? id : "(none)",
+		         actor->name, (int)rc, err.message, (int)code, needle);
 }
 
 static char *

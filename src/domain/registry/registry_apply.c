@@ -238,7 +238,7 @@ registry_decode_person(const struct event *ev, struct registry_ev_person *r, str
 	static const char *const keys[] = {"birth_year", "frailty",   "id_index", "identity", "kind",
 	                                   "language",   "pseudonym", "region",   NULL};
 	const char *pseudonym, *kind, *language, *region;
-	enum registry_kind pkind;
+	enum registry_kind pkind = REGISTRY_VICTIM;
 	int64_t year, frailty;
 	enum redress_err rc;
 

@@ -93,7 +93,7 @@ fold_registered(struct registry_model *m, const struct event *ev, struct audit_f
 {
 	struct registry_ev_person r;
 	struct fold_people *people;
-	struct fold_person *p;
+	struct fold_person *p = NULL;
 	enum registry_kind kind;
 	uint64_t number;
 	enum redress_err rc;
@@ -148,7 +148,7 @@ static enum redress_err
 fold_died(struct registry_model *m, const struct event *ev, struct redress_error *err)
 {
 	const char *pseudonym, *date;
-	struct fold_person *p;
+	struct fold_person *p = NULL;
 	enum redress_err rc;
 
 	if ((rc = registry_decode_died(ev, &pseudonym, &date, err)) != REDRESS_OK ||
@@ -171,7 +171,7 @@ static enum redress_err
 fold_erased(struct registry_model *m, const struct event *ev, struct redress_error *err)
 {
 	const char *pseudonym;
-	struct fold_person *p;
+	struct fold_person *p = NULL;
 	enum redress_err rc;
 
 	if ((rc = registry_decode_pseudonym(ev, &pseudonym, err)) != REDRESS_OK ||
@@ -187,7 +187,7 @@ fold_relation(struct registry_model *m, const struct event *ev, struct audit_fol
               struct redress_error *err)
 {
 	struct registry_ev_relation r;
-	struct fold_person *victim, *relative;
+	struct fold_person *victim = NULL, *relative = NULL;
 	int64_t num, den;
 	enum redress_err rc;
 
@@ -222,7 +222,7 @@ fold_consent(struct registry_model *m, const struct event *ev, struct audit_fold
              struct redress_error *err)
 {
 	struct registry_ev_note r;
-	struct fold_person *p;
+	struct fold_person *p = NULL;
 	enum redress_err rc;
 
 	if ((rc = registry_decode_consent(ev, &r, err)) != REDRESS_OK ||
@@ -245,7 +245,7 @@ fold_consult(struct registry_model *m, const struct event *ev, struct audit_fold
              struct redress_error *err)
 {
 	struct registry_ev_note r;
-	struct fold_person *p;
+	struct fold_person *p = NULL;
 	enum redress_err rc;
 
 	if ((rc = registry_decode_consult(ev, &r, err)) != REDRESS_OK ||
@@ -271,7 +271,7 @@ fold_reveal(struct registry_model *m, const struct event *ev, struct audit_fold 
             struct redress_error *err)
 {
 	struct registry_ev_note r;
-	struct fold_person *p;
+	struct fold_person *p = NULL;
 	enum redress_err rc;
 
 	if ((rc = registry_decode_reveal(ev, &r, err)) != REDRESS_OK ||
