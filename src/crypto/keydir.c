@@ -210,10 +210,10 @@ keydir_open(const char *path, struct keydir **kd_r, struct redress_error *err)
 		rc = sign_key_from_seed(seed, &kd->log_key, err);
 	if (rc == REDRESS_OK && (rc = keydir_path(file, sizeof(file), path, KEYDIR_MASTER_KEY, err)) == REDRESS_OK &&
 	    (rc = keydir_read_seed(file, seed, err)) == REDRESS_OK)
-		rc = seal_key_from_bytes(seed, &kd->master, err);
+		rc = seal_key_guarded_from_bytes(seed, &kd->master, err);
 	if (rc == REDRESS_OK && (rc = keydir_path(file, sizeof(file), path, KEYDIR_INDEX_KEY, err)) == REDRESS_OK &&
 	    (rc = keydir_read_seed(file, seed, err)) == REDRESS_OK)
-		rc = seal_key_from_bytes(seed, &kd->index, err);
+		rc = seal_key_guarded_from_bytes(seed, &kd->index, err);
 	crypto_wipe(seed, sizeof(seed));
 	if (rc != REDRESS_OK) {
 		keydir_close(&kd);

@@ -18,15 +18,21 @@ _Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == SEAL_KEY_SIZE, "se
 _Static_assert(crypto_pwhash_STRBYTES <= PASSWORD_HASH_SIZE, "password hash size");
 
 struct seal_key {
-	uint8_t *bytes; /* SEAL_KEY_SIZE, sodium_malloc'd */
+	uint8_t *bytes; /* SEAL_KEY_SIZE: guarded, or inline below */
+	int guarded;    /* sodium_malloc'd (long-lived keys) */
+	uint8_t inline_bytes[SEAL_KEY_SIZE];
 };
 
 static enum redress_err
-seal_key_alloc(struct seal_key **key_r, struct redress_error *err)
+seal_key_alloc(int guarded, struct seal_key **key_r, struct redress_error *err)
 {
 	struct seal_key *key = calloc(1, sizeof(*key));
 
-	if (key == NULL || (key->bytes = sodium_malloc(SEAL_KEY_SIZE)) == NULL) {
+	if (key == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory for a key");
+	key->guarded = guarded;
+	key->bytes = guarded ? sodium_malloc(SEAL_KEY_SIZE) : key->inline_bytes;
+	if (key->bytes == NULL) {
 		free(key);
 		return error_set(err, REDRESS_E_NOMEM, "out of secure memory for a key");
 	}
@@ -39,21 +45,35 @@ seal_key_random(struct seal_key **key_r, struct redress_error *err)
 {
 	enum redress_err rc;
 
-	if ((rc = seal_key_alloc(key_r, err)) != REDRESS_OK)
+	if ((rc = seal_key_alloc(0, key_r, err)) != REDRESS_OK)
 		return rc;
 	crypto_aead_xchacha20poly1305_ietf_keygen((*key_r)->bytes);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+seal_key_copy(int guarded, const uint8_t bytes[SEAL_KEY_SIZE], struct seal_key **key_r,
+              struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = seal_key_alloc(guarded, key_r, err)) != REDRESS_OK)
+		return rc;
+	memcpy((*key_r)->bytes, bytes, SEAL_KEY_SIZE);
 	return REDRESS_OK;
 }
 
 enum redress_err
 seal_key_from_bytes(const uint8_t bytes[SEAL_KEY_SIZE], struct seal_key **key_r, struct redress_error *err)
 {
-	enum redress_err rc;
+	return seal_key_copy(0, bytes, key_r, err);
+}
 
-	if ((rc = seal_key_alloc(key_r, err)) != REDRESS_OK)
-		return rc;
-	memcpy((*key_r)->bytes, bytes, SEAL_KEY_SIZE);
-	return REDRESS_OK;
+enum redress_err
+seal_key_guarded_from_bytes(const uint8_t bytes[SEAL_KEY_SIZE], struct seal_key **key_r,
+                            struct redress_error *err)
+{
+	return seal_key_copy(1, bytes, key_r, err);
 }
 
 void
@@ -61,14 +81,17 @@ seal_key_free(struct seal_key **key)
 {
 	if (key == NULL || *key == NULL)
 		return;
-	sodium_free((*key)->bytes);
+	if ((*key)->guarded)
+		sodium_free((*key)->bytes);
+	else
+		sodium_memzero((*key)->inline_bytes, sizeof((*key)->inline_bytes));
 	free(*key);
 	*key = NULL;
 }
 
 enum redress_err
 seal_encrypt(const struct seal_key *key, const void *plain, size_t len, const char *ad, struct buf *out,
-	     struct redress_error *err)
+             struct redress_error *err)
 {
 	unsigned char *box = NULL;
 	char *text = NULL;
@@ -77,7 +100,8 @@ seal_encrypt(const struct seal_key *key, const void *plain, size_t len, const ch
 	enum redress_err rc;
 
 	if (len > SEAL_PLAIN_MAX)
-		return error_set(err, REDRESS_E_INVALID, "%zu bytes are more than can be sealed at once", len);
+		return error_set(err, REDRESS_E_INVALID, "%zu bytes are more than can be sealed at once",
+		                 len);
 	if (strlen(ad) > SEAL_AD_MAX)
 		return error_set(err, REDRESS_E_INTERNAL, "sealing label too long");
 	box_len = SEAL_NONCE + len + SEAL_TAG;
@@ -89,8 +113,9 @@ seal_encrypt(const struct seal_key *key, const void *plain, size_t len, const ch
 		goto out;
 	}
 	randombytes_buf(box, SEAL_NONCE);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(box + SEAL_NONCE, &clen, plain, len, (const unsigned char *)ad,
-						   strlen(ad), NULL, box, key->bytes);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(box + SEAL_NONCE, &clen, plain, len,
+	                                           (const unsigned char *)ad, strlen(ad), NULL, box,
+	                                           key->bytes);
 	if ((rc = codec_base64_encode(box, box_len, text, text_size, err)) != REDRESS_OK)
 		goto out;
 	buf_puts(out, SEAL_PREFIX);
@@ -104,7 +129,7 @@ out:
 
 enum redress_err
 seal_decrypt(const struct seal_key *key, const char *sealed, const char *ad, struct buf *out,
-	     struct redress_error *err)
+             struct redress_error *err)
 {
 	unsigned char *box = NULL, *plain = NULL;
 	size_t text_len, box_len = 0;
@@ -129,8 +154,8 @@ seal_decrypt(const struct seal_key *key, const char *sealed, const char *ad, str
 		goto out;
 	}
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plain_len, NULL, box + SEAL_NONCE,
-						       box_len - SEAL_NONCE, (const unsigned char *)ad, strlen(ad),
-						       box, key->bytes) != 0) {
+	                                               box_len - SEAL_NONCE, (const unsigned char *)ad,
+	                                               strlen(ad), box, key->bytes) != 0) {
 		rc = error_set(err, REDRESS_E_CRYPTO, "sealed text does not open: wrong key, or altered");
 		goto out;
 	}
@@ -146,14 +171,14 @@ out:
 
 enum redress_err
 seal_wrap(const struct seal_key *master, const struct seal_key *data, const char *ad, struct buf *out,
-	  struct redress_error *err)
+          struct redress_error *err)
 {
 	return seal_encrypt(master, data->bytes, SEAL_KEY_SIZE, ad, out, err);
 }
 
 enum redress_err
 seal_unwrap(const struct seal_key *master, const char *wrapped, const char *ad, struct seal_key **data_r,
-	    struct redress_error *err)
+            struct redress_error *err)
 {
 	struct buf plain;
 	enum redress_err rc;
@@ -177,7 +202,7 @@ seal_blind_index(const struct seal_key *index_key, const char *value, char out[S
 	uint8_t h[32];
 
 	crypto_generichash(h, sizeof(h), (const unsigned char *)value, strlen(value), index_key->bytes,
-			   SEAL_KEY_SIZE);
+	                   SEAL_KEY_SIZE);
 	sodium_bin2hex(out, SEAL_INDEX_TEXT_SIZE, h, sizeof(h));
 }
 
@@ -185,7 +210,7 @@ enum redress_err
 password_hash(const char *password, char out[PASSWORD_HASH_SIZE], struct redress_error *err)
 {
 	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return error_set(err, REDRESS_E_NOMEM, "not enough memory to hash a password with Argon2id");
 	return REDRESS_OK;
 }

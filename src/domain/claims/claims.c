@@ -15,7 +15,14 @@
 
 #define CLAIMS_EVENT_DATA_MAX (CLAIMS_SEALED_MAX + 1024)
 
-static const struct store_query q_count = {"claims.count", "SELECT count(*) FROM claims_claims"};
+/*
+ * Claims are never deleted, so the table's last rowid is its count, found
+ * at the right edge of the b-tree where count(*) would read every row (at a
+ * million claims, half a millisecond per claim opened).  The PostgreSQL
+ * backend will need a sequence here.
+ */
+static const struct store_query q_count = {"claims.count",
+                                           "SELECT coalesce(max(rowid), 0) FROM claims_claims"};
 static const struct store_query q_by_victim = {
     "claims.by_victim", "SELECT id, state FROM claims_claims WHERE program = ?1 AND victim = ?2"};
 static const struct store_query q_each = {

@@ -432,19 +432,23 @@ check_commitment(struct tlog *log, const struct program *p, struct redress_error
 static enum redress_err move_to_heirs(struct tlog *log, const char *pseudonym, uint64_t *moved_r,
                                       int *unresolved_r, struct redress_error *err);
 
-/* The distinct deceased beneficiaries of a program's unpaid entitlements. */
+/* The deceased among a program's unpaid beneficiaries (few: people die one at a time). */
 struct deceased_list {
+	struct store *store;
 	size_t n, cap;
 	char (*who)[REGISTRY_PSEUDONYM_MAX + 1];
 };
 
 static enum redress_err
-collect_deceased(void *ctx, const struct entitlement *e, const struct registry_person *p,
-                 struct redress_error *err)
+collect_deceased(void *ctx, const char *beneficiary, struct redress_error *err)
 {
 	struct deceased_list *l = ctx;
+	struct registry_person p;
+	enum redress_err rc;
 
-	if (p->status != REGISTRY_DECEASED || (l->n > 0 && strcmp(l->who[l->n - 1], e->beneficiary) == 0))
+	if ((rc = registry_get(l->store, beneficiary, &p, err)) != REDRESS_OK)
+		return rc;
+	if (p.status != REGISTRY_DECEASED)
 		return REDRESS_OK;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
@@ -455,22 +459,21 @@ collect_deceased(void *ctx, const struct entitlement *e, const struct registry_p
 		l->who = who;
 		l->cap = cap;
 	}
-	snprintf(l->who[l->n++], sizeof(l->who[0]), "%s", e->beneficiary);
+	snprintf(l->who[l->n++], sizeof(l->who[0]), "%s", beneficiary);
 	return REDRESS_OK;
 }
 
 static enum redress_err
 move_deceased(struct tlog *log, const char *program, struct entitlements_run *run, struct redress_error *err)
 {
-	struct deceased_list l = {0, 0, NULL};
+	struct deceased_list l = {tlog_store(log), 0, 0, NULL};
 	enum redress_err rc;
 	uint64_t moved;
 	int open;
 	size_t i;
 
-	rc = entitlements_queue(tlog_store(log), program, collect_deceased, &l, err);
+	rc = entitlements_unpaid_beneficiaries(tlog_store(log), program, collect_deceased, &l, err);
 	for (i = 0; rc == REDRESS_OK && i < l.n; i++) {
-		/* The queue repeats a beneficiary; moving twice finds nothing the second time. */
 		rc = move_to_heirs(log, l.who[i], &moved, &open, err);
 		run->changed += moved;
 		if (rc == REDRESS_OK && open && run->unresolved++ == 0)

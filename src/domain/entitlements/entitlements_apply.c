@@ -47,6 +47,9 @@ static const struct store_query q_of_claim = {
     "entitlements.of_claim", "SELECT " COLUMNS " FROM entitlements WHERE claim = ?1 ORDER BY id"};
 static const struct store_query q_queued = {
     "entitlements.queued", "SELECT " COLUMNS " FROM entitlements WHERE program = ?1 AND state = 'queued'"};
+static const struct store_query q_unpaid_beneficiaries = {
+    "entitlements.unpaid_beneficiaries",
+    "SELECT DISTINCT beneficiary FROM entitlements WHERE program = ?1 AND state IN ('queued', 'declined')"};
 static const struct store_query q_snapshot = {"entitlements",
                                               "SELECT " COLUMNS " FROM entitlements ORDER BY id"};
 
@@ -261,6 +264,25 @@ entitlements_of_claim(struct store *store, const char *claim, struct entitlement
 		return err->code;
 	store_bind_text(st, 1, claim);
 	return read_all(st, items_r, n_r, err);
+}
+
+enum redress_err
+entitlements_unpaid_beneficiaries(struct store *store, const char *program,
+                                  enum redress_err (*fn)(void *ctx, const char *beneficiary,
+                                                         struct redress_error *err),
+                                  void *ctx, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_unpaid_beneficiaries, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		if ((rc = fn(ctx, store_column_text(st, 0), err)) != REDRESS_OK)
+			return rc;
+	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
 /* A queued entitlement with what orders it. */

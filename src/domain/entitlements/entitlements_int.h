@@ -34,4 +34,10 @@ enum redress_err entitlements_of(struct store *store, const char *beneficiary, s
 enum redress_err entitlements_of_claim(struct store *store, const char *claim, struct entitlement **items_r,
                                        size_t *n_r, struct redress_error *err);
 
+/* Calls fn for each distinct beneficiary of program's unpaid (queued or declined) entitlements. */
+enum redress_err entitlements_unpaid_beneficiaries(struct store *store, const char *program,
+                                                   enum redress_err (*fn)(void *ctx, const char *beneficiary,
+                                                                          struct redress_error *err),
+                                                   void *ctx, struct redress_error *err);
+
 #endif
