@@ -17,9 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "crypto/keydir.h"
@@ -29,28 +29,6 @@
 #define BENCH_ACCOUNTS 100
 
 static const struct event_module *const modules[] = {&ledger_module, NULL};
-
-static void
-die(const char *what, const struct redress_error *err)
-{
-	fprintf(stderr, "bench_ledger: %s: %s\n", what, err != NULL ? err->message : "failed");
-	exit(1);
-}
-
-static double
-seconds_since(uint64_t start)
-{
-	return (double)(clock_monotonic_us() - start) / 1e6;
-}
-
-static void
-sqlite_ok(int rc, sqlite3 *db, const char *what)
-{
-	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fprintf(stderr, "bench_ledger: %s: %s\n", what, sqlite3_errmsg(db));
-		exit(1);
-	}
-}
 
 /* The baseline: the same rows, the same table, plain prepared inserts. */
 static double
@@ -70,18 +48,18 @@ raw_sqlite_inserts(const char *path, long n, long batch)
 	uint64_t start;
 	long i;
 
-	sqlite_ok(sqlite3_open(path, &db), db, "open");
-	sqlite_ok(sqlite3_exec(db, schema, NULL, NULL, NULL), db, "schema");
-	sqlite_ok(sqlite3_prepare_v2(
-	              db,
-	              "INSERT INTO ledger_transfers VALUES (?1, ?2, ?3, ?4, 'KRW', 0, 'posted', NULL,"
-	              " NULL, ?5, NULL)",
-	              -1, &st, NULL),
-	          db, "prepare");
+	bench_sqlite_ok(sqlite3_open(path, &db), db, "open");
+	bench_sqlite_ok(sqlite3_exec(db, schema, NULL, NULL, NULL), db, "schema");
+	bench_sqlite_ok(sqlite3_prepare_v2(
+	                    db,
+	                    "INSERT INTO ledger_transfers VALUES (?1, ?2, ?3, ?4, 'KRW', 0, 'posted', NULL,"
+	                    " NULL, ?5, NULL)",
+	                    -1, &st, NULL),
+	                db, "prepare");
 	start = clock_monotonic_us();
 	for (i = 0; i < n; i++) {
 		if (i % batch == 0)
-			sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
+			bench_sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
 		snprintf(id, sizeof(id), "t-%09ld", i);
 		snprintf(to, sizeof(to), "bank-%03ld", i % BENCH_ACCOUNTS);
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -89,44 +67,14 @@ raw_sqlite_inserts(const char *path, long n, long batch)
 		sqlite3_bind_text(st, 3, "income", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, 1);
 		sqlite3_bind_int64(st, 5, i);
-		sqlite_ok(sqlite3_step(st), db, "insert");
+		bench_sqlite_ok(sqlite3_step(st), db, "insert");
 		sqlite3_reset(st);
 		if (i % batch == batch - 1 || i == n - 1)
-			sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
+			bench_sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	return seconds_since(start);
-}
-
-/* The verify baseline: read every event and hash it as a leaf. */
-static double
-raw_scan_hash(const char *path, long *events_r)
-{
-	uint8_t leaf[HASH_SHA256_SIZE];
-	struct hash_sha256 h;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	uint64_t start;
-	long n = 0;
-
-	sqlite_ok(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), db, "open");
-	sqlite_ok(sqlite3_prepare_v2(db, "SELECT body FROM log_events ORDER BY seq", -1, &st, NULL), db,
-	          "prepare");
-	start = clock_monotonic_us();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		static const uint8_t zero = 0;
-
-		hash_sha256_init(&h);
-		hash_sha256_update(&h, &zero, 1);
-		hash_sha256_update(&h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-		hash_sha256_final(&h, leaf);
-		n++;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	*events_r = n;
-	return seconds_since(start);
+	return bench_seconds_since(start);
 }
 
 int
@@ -139,11 +87,11 @@ main(int argc, char **argv)
 	struct keydir *kd = NULL;
 	struct store *store = NULL;
 	struct tlog *log = NULL;
-	struct rusage ru;
 	double ledger_s, raw_s, verify_s, scan_s;
 	uint64_t start;
 	long i, scanned;
 
+	bench_name("bench_ledger");
 	if (n <= 0 || batch <= 0) {
 		fprintf(stderr, "usage: bench_ledger [TRANSFERS [BATCH [DIR]]]\n");
 		return 2;
@@ -162,25 +110,25 @@ main(int argc, char **argv)
 	    tlog_create(store, keydir_log_key(kd), "bench.example/ledger", "bench", modules, &err) !=
 	        REDRESS_OK ||
 	    tlog_open(store, keydir_log_key(kd), modules, &log, &err) != REDRESS_OK)
-		die("setup", &err);
+		bench_die("setup", &err);
 
 	if (tlog_begin(log, &err) != REDRESS_OK)
-		die("begin", &err);
+		bench_die("begin", &err);
 	{
 		struct ledger_account_spec income = {"income", "KRW", LEDGER_INCOME, NULL, 0};
 
 		if (ledger_account_open(log, &income, NULL, &err) != REDRESS_OK)
-			die("account", &err);
+			bench_die("account", &err);
 		for (i = 0; i < BENCH_ACCOUNTS; i++) {
 			struct ledger_account_spec bank = {to, "KRW", LEDGER_ASSET, NULL, 1};
 
 			snprintf(to, sizeof(to), "bank-%03ld", i);
 			if (ledger_account_open(log, &bank, NULL, &err) != REDRESS_OK)
-				die("account", &err);
+				bench_die("account", &err);
 		}
 	}
 	if (tlog_commit(log, &err) != REDRESS_OK)
-		die("commit", &err);
+		bench_die("commit", &err);
 
 	printf("bench_ledger: %ld transfers, %ld per change, in %s\n", n, batch, dir);
 	fflush(stdout);
@@ -189,15 +137,15 @@ main(int argc, char **argv)
 		struct ledger_transfer_request req = {id, "income", to, "1", 0, NULL};
 
 		if (i % batch == 0 && tlog_begin(log, &err) != REDRESS_OK)
-			die("begin", &err);
+			bench_die("begin", &err);
 		snprintf(id, sizeof(id), "t-%09ld", i);
 		snprintf(to, sizeof(to), "bank-%03ld", i % BENCH_ACCOUNTS);
 		if (ledger_transfer_create(log, &req, NULL, NULL, &err) != REDRESS_OK)
-			die("transfer", &err);
+			bench_die("transfer", &err);
 		if ((i % batch == batch - 1 || i == n - 1) && tlog_commit(log, &err) != REDRESS_OK)
-			die("commit", &err);
+			bench_die("commit", &err);
 	}
-	ledger_s = seconds_since(start);
+	ledger_s = bench_seconds_since(start);
 	raw_s = raw_sqlite_inserts(raw, n, batch);
 	printf("ledger: %ld transfers in %.2f s = %.0f transfers/s; raw SQLite inserts of the same rows:"
 	       " %.0f rows/s; ratio %.3f (goal >= 0.40)\n",
@@ -206,23 +154,22 @@ main(int argc, char **argv)
 
 	report = calloc(1, sizeof(*report));
 	if (report == NULL)
-		die("calloc", NULL);
+		bench_die("calloc", NULL);
 	start = clock_monotonic_us();
 	if (audit_verify(log, sign_key_public(keydir_log_key(kd)), report, &err) != REDRESS_OK)
-		die("verify", &err);
-	verify_s = seconds_since(start);
+		bench_die("verify", &err);
+	verify_s = bench_seconds_since(start);
 	if (report->nfindings != 0) {
 		fprintf(stderr, "bench_ledger: audit found problems: %s\n", report->findings[0]);
 		return 1;
 	}
-	scan_s = raw_scan_hash(db, &scanned);
-	getrusage(RUSAGE_SELF, &ru);
+	scan_s = bench_raw_scan_hash(db, &scanned);
 	printf(
 	    "verify: %llu events (%llu rows) in %.2f s = %.0f events/s (goal >= 200000); raw scan + SHA-256"
 	    " of the same %ld events: %.0f events/s; ratio %.3f\n",
 	    (unsigned long long)report->events, (unsigned long long)report->rows, verify_s,
 	    report->events / verify_s, scanned, scanned / scan_s, scan_s / verify_s);
-	printf("peak memory: %ld MiB\n", ru.ru_maxrss / 1024);
+	printf("peak memory: %ld MiB\n", bench_peak_mib());
 	free(report);
 	tlog_close(&log);
 	store_close(&store);

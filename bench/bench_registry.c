@@ -35,9 +35,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "core/clock.h"
 #include "core/money.h"
 #include "crypto/hash.h"
@@ -60,37 +60,6 @@
 static const struct event_module *const modules[] = {
     &ledger_module,       &users_module, &registry_module, &programs_module, &claims_module,
     &entitlements_module, NULL};
-
-static void
-die(const char *what, const struct redress_error *err)
-{
-	fprintf(stderr, "bench_registry: %s: %s\n", what, err != NULL ? err->message : "failed");
-	exit(1);
-}
-
-static double
-seconds_since(uint64_t start)
-{
-	return (double)(clock_monotonic_us() - start) / 1e6;
-}
-
-static long
-peak_mib(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss / 1024;
-}
-
-static void
-sqlite_ok(int rc, sqlite3 *db, const char *what)
-{
-	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fprintf(stderr, "bench_registry: %s: %s\n", what, sqlite3_errmsg(db));
-		exit(1);
-	}
-}
 
 /* ---- the synthetic people ---- */
 
@@ -221,7 +190,7 @@ libcsv_alone(const char *path, long *rows_r)
 	csv_free(&p);
 	free(data);
 	*rows_r = count.rows - 1; /* the header */
-	return seconds_since(start);
+	return bench_seconds_since(start);
 }
 
 /* The registry's own parser and row checks alone (no database): where import time goes. */
@@ -247,9 +216,9 @@ registry_parse_alone(const char *path, long *rows_r)
 
 	*rows_r = 0;
 	if (registry_csv_parse(data, len, path, parse_only_row, rows_r, &err) != REDRESS_OK)
-		die("registry_csv_parse", &err);
+		bench_die("registry_csv_parse", &err);
 	free(data);
-	return seconds_since(start);
+	return bench_seconds_since(start);
 }
 
 static sqlite3 *
@@ -260,9 +229,9 @@ raw_open(const char *path, const char *schema)
 	    " PRAGMA secure_delete=ON;";
 	sqlite3 *db;
 
-	sqlite_ok(sqlite3_open(path, &db), db, "open");
-	sqlite_ok(sqlite3_exec(db, pragmas, NULL, NULL, NULL), db, "pragmas");
-	sqlite_ok(sqlite3_exec(db, schema, NULL, NULL, NULL), db, "schema");
+	bench_sqlite_ok(sqlite3_open(path, &db), db, "open");
+	bench_sqlite_ok(sqlite3_exec(db, pragmas, NULL, NULL, NULL), db, "pragmas");
+	bench_sqlite_ok(sqlite3_exec(db, schema, NULL, NULL, NULL), db, "schema");
 	return db;
 }
 
@@ -282,11 +251,12 @@ raw_person_inserts(const char *path, long n)
 	sqlite3 *db = raw_open(path, schema);
 	long i;
 
-	sqlite_ok(sqlite3_prepare_v2(db, "INSERT INTO persons VALUES (?1, 'victim', ?2, ?3, ?4, ?5, ?6, ?7)",
-	                             -1, &st, NULL),
-	          db, "prepare");
+	bench_sqlite_ok(
+	    sqlite3_prepare_v2(db, "INSERT INTO persons VALUES (?1, 'victim', ?2, ?3, ?4, ?5, ?6, ?7)", -1,
+	                       &st, NULL),
+	    db, "prepare");
 	start = clock_monotonic_us();
-	sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
+	bench_sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
 	for (i = 1; i <= n; i++) {
 		make_row(&seed, i, &r);
 		snprintf(pseudonym, sizeof(pseudonym), "V-%06ld", i);
@@ -297,13 +267,13 @@ raw_person_inserts(const char *path, long n)
 		sqlite3_bind_text(st, 5, r.region, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 6, r.language, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 7, r.frailty);
-		sqlite_ok(sqlite3_step(st), db, "insert");
+		bench_sqlite_ok(sqlite3_step(st), db, "insert");
 		sqlite3_reset(st);
 	}
-	sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
+	bench_sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	return seconds_since(start);
+	return bench_seconds_since(start);
 }
 
 /* N payable rows into a table shaped like ledger_transfers, one transaction. */
@@ -323,57 +293,27 @@ raw_payable_inserts(const char *path, long n)
 	uint64_t start;
 	long i;
 
-	sqlite_ok(sqlite3_prepare_v2(db,
-	                             "INSERT INTO ledger_transfers VALUES (?1, 'benefits:" PROGRAM_CODE
-	                             "', 'payable:" PROGRAM_CODE "', 100000000, 'KRW', 0, 'posted', ?2,"
-	                             " NULL, ?3, NULL)",
-	                             -1, &st, NULL),
-	          db, "prepare");
+	bench_sqlite_ok(sqlite3_prepare_v2(db,
+	                                   "INSERT INTO ledger_transfers VALUES (?1, 'benefits:" PROGRAM_CODE
+	                                   "', 'payable:" PROGRAM_CODE "', 100000000, 'KRW', 0, 'posted', ?2,"
+	                                   " NULL, ?3, NULL)",
+	                                   -1, &st, NULL),
+	                db, "prepare");
 	start = clock_monotonic_us();
-	sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
+	bench_sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
 	for (i = 1; i <= n; i++) {
 		snprintf(ref, sizeof(ref), "V-%06ld", i);
 		snprintf(id, sizeof(id), "E-C-%06ld-%s", i, ref);
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, ref, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 3, i);
-		sqlite_ok(sqlite3_step(st), db, "insert");
+		bench_sqlite_ok(sqlite3_step(st), db, "insert");
 		sqlite3_reset(st);
 	}
-	sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
+	bench_sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	return seconds_since(start);
-}
-
-/* The verify baseline: read every event and hash it as a leaf. */
-static double
-raw_scan_hash(const char *path, long *events_r)
-{
-	uint8_t leaf[HASH_SHA256_SIZE];
-	struct hash_sha256 h;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	uint64_t start;
-	long n = 0;
-
-	sqlite_ok(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), db, "open");
-	sqlite_ok(sqlite3_prepare_v2(db, "SELECT body FROM log_events ORDER BY seq", -1, &st, NULL), db,
-	          "prepare");
-	start = clock_monotonic_us();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		static const uint8_t zero = 0;
-
-		hash_sha256_init(&h);
-		hash_sha256_update(&h, &zero, 1);
-		hash_sha256_update(&h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-		hash_sha256_final(&h, leaf);
-		n++;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	*events_r = n;
-	return seconds_since(start);
+	return bench_seconds_since(start);
 }
 
 /* ---- the import, as `redress person import` does it ---- */
@@ -430,7 +370,7 @@ act(struct tlog *log, struct actor *a, const char *name, enum role role)
 	a->role = role;
 	snprintf(log_actor, sizeof(log_actor), "user:%s", name);
 	if (tlog_set_actor(log, log_actor, &err) != REDRESS_OK)
-		die("actor", &err);
+		bench_die("actor", &err);
 }
 
 static void
@@ -441,7 +381,7 @@ as(struct tlog *log, const struct actor *a)
 
 	snprintf(log_actor, sizeof(log_actor), "user:%s", a->name);
 	if (tlog_set_actor(log, log_actor, &err) != REDRESS_OK)
-		die("actor", &err);
+		bench_die("actor", &err);
 }
 
 int
@@ -464,6 +404,7 @@ main(int argc, char **argv)
 	size_t len;
 	char *data;
 
+	bench_name("bench_registry");
 	if (n <= 0 || batch <= 0) {
 		fprintf(stderr, "usage: bench_registry [PEOPLE [BATCH [DIR]]]\n");
 		return 2;
@@ -489,7 +430,7 @@ main(int argc, char **argv)
 	    tlog_create(store, keydir_log_key(kd), "bench.example/registry", "bench", modules, &err) !=
 	        REDRESS_OK ||
 	    tlog_open(store, keydir_log_key(kd), modules, &log, &err) != REDRESS_OK)
-		die("setup", &err);
+		bench_die("setup", &err);
 
 	/* ---- import: the file read, parsed, checked, sealed and registered in one change ---- */
 	memset(&a, 0, sizeof(a));
@@ -501,15 +442,15 @@ main(int argc, char **argv)
 	start = clock_monotonic_us();
 	data = read_all(csv, &len);
 	if (tlog_begin(log, &err) != REDRESS_OK)
-		die("begin", &err);
+		bench_die("begin", &err);
 	if (registry_csv_parse(data, len, csv, import_row, &a, &err) != REDRESS_OK)
-		die("import", &err);
+		bench_die("import", &err);
 	if (tlog_commit(log, &err) != REDRESS_OK)
-		die("commit", &err);
-	import_s = seconds_since(start);
+		bench_die("commit", &err);
+	import_s = bench_seconds_since(start);
 	explicit_bzero(data, len);
 	free(data);
-	mem_import = peak_mib();
+	mem_import = bench_peak_mib();
 	if ((long)a.nrows != n) {
 		fprintf(stderr, "bench_registry: imported %zu of %ld rows\n", a.nrows, n);
 		return 1;
@@ -530,11 +471,11 @@ main(int argc, char **argv)
 	act(log, &ada, "ada", ROLE_ADMIN);
 	data = read_all(PROGRAM_FILE, &len);
 	if (program_parse(data, len, &prog, &err) != REDRESS_OK)
-		die(PROGRAM_FILE, &err);
+		bench_die(PROGRAM_FILE, &err);
 	free(data);
 	if (tlog_begin(log, &err) != REDRESS_OK || program_add(log, &ada, &prog, &err) != REDRESS_OK ||
 	    tlog_commit(log, &err) != REDRESS_OK)
-		die("program", &err);
+		bench_die("program", &err);
 	act(log, &fin, "fin", ROLE_FINANCE);
 	{
 		struct ledger_account_spec donor = {"contributions:bench", prog.currency, LEDGER_INCOME,
@@ -545,14 +486,14 @@ main(int argc, char **argv)
 		int64_t total;
 
 		if (prog.survivor_amount > INT64_MAX / n)
-			die("fund: the program's amounts for so many people overflow", NULL);
+			bench_die("fund: the program's amounts for so many people overflow", NULL);
 		total = prog.survivor_amount * n;
 		money_format(total, currency_find(prog.currency, NULL), amount, sizeof(amount));
 		if (tlog_begin(log, &err) != REDRESS_OK ||
 		    ledger_account_open(log, &donor, NULL, &err) != REDRESS_OK ||
 		    ledger_transfer_create(log, &req, NULL, NULL, &err) != REDRESS_OK ||
 		    tlog_commit(log, &err) != REDRESS_OK)
-			die("fund", &err);
+			bench_die("fund", &err);
 	}
 	act(log, &rita, "rita", ROLE_REVIEWER);
 	act(log, &rob, "rob", ROLE_REVIEWER);
@@ -561,27 +502,27 @@ main(int argc, char **argv)
 		char id[CLAIM_ID_MAX + 1];
 
 		if (i % batch == 0 && tlog_begin(log, &err) != REDRESS_OK)
-			die("begin", &err);
+			bench_die("begin", &err);
 		as(log, &carol);
 		if (claim_open(log, &carol, prog.code, a.rows[i].pseudonym, NULL, id, &err) != REDRESS_OK ||
 		    claim_submit(log, &carol, id, &err) != REDRESS_OK)
-			die("claim", &err);
+			bench_die("claim", &err);
 		as(log, &rita);
 		if (claim_approve(log, &rita, &a.keys, id, NULL, &err) != REDRESS_OK)
-			die("approve", &err);
+			bench_die("approve", &err);
 		as(log, &rob);
 		if (claim_approve(log, &rob, &a.keys, id, NULL, &err) != REDRESS_OK)
-			die("approve", &err);
+			bench_die("approve", &err);
 		if ((i % batch == batch - 1 || i == n - 1) && tlog_commit(log, &err) != REDRESS_OK)
-			die("commit", &err);
+			bench_die("commit", &err);
 		if (n >= 10 && (i + 1) % (n / 10) == 0) {
 			fprintf(stderr, "bench_registry: %ld claims approved, %.1f s\n", i + 1,
-			        seconds_since(start));
+			        bench_seconds_since(start));
 			fflush(stderr);
 		}
 	}
-	claims_s = seconds_since(start);
-	mem_claims = peak_mib();
+	claims_s = bench_seconds_since(start);
+	mem_claims = bench_peak_mib();
 	printf("claims (set-up, no goal): %ld opened, submitted and approved twice (%ld events) in %.2f s ="
 	       " %.0f claims/s\n",
 	       n, 4 * n, claims_s, n / claims_s);
@@ -590,16 +531,16 @@ main(int argc, char **argv)
 	/* ---- entitlements: one run, one change ---- */
 	as(log, &fin);
 	if (tlog_size(log, &events_before, &err) != REDRESS_OK)
-		die("size", &err);
+		bench_die("size", &err);
 	start = clock_monotonic_us();
 	if (tlog_begin(log, &err) != REDRESS_OK ||
 	    entitlements_compute(log, &fin, prog.code, &run, &err) != REDRESS_OK ||
 	    tlog_commit(log, &err) != REDRESS_OK)
-		die("entitlements", &err);
-	ent_s = seconds_since(start);
-	mem_ent = peak_mib();
+		bench_die("entitlements", &err);
+	ent_s = bench_seconds_since(start);
+	mem_ent = bench_peak_mib();
 	if (tlog_size(log, &events_after, &err) != REDRESS_OK)
-		die("size", &err);
+		bench_die("size", &err);
 	if ((long)run.booked != n || run.unresolved != 0) {
 		fprintf(stderr, "bench_registry: booked %llu of %ld entitlements (%llu unresolved: %s)\n",
 		        (unsigned long long)run.booked, n, (unsigned long long)run.unresolved,
@@ -617,16 +558,16 @@ main(int argc, char **argv)
 	/* ---- the whole log audited ---- */
 	report = calloc(1, sizeof(*report));
 	if (report == NULL)
-		die("calloc", NULL);
+		bench_die("calloc", NULL);
 	start = clock_monotonic_us();
 	if (audit_verify(log, sign_key_public(keydir_log_key(kd)), report, &err) != REDRESS_OK)
-		die("verify", &err);
-	verify_s = seconds_since(start);
+		bench_die("verify", &err);
+	verify_s = bench_seconds_since(start);
 	if (report->nfindings != 0) {
 		fprintf(stderr, "bench_registry: audit found problems: %s\n", report->findings[0]);
 		return 1;
 	}
-	scan_s = raw_scan_hash(db, &scanned);
+	scan_s = bench_raw_scan_hash(db, &scanned);
 	printf(
 	    "verify: %llu events (%llu rows) in %.2f s = %.0f events/s%s; raw scan + SHA-256 of the same %ld"
 	    " events: %.0f events/s; ratio %.3f\n",
@@ -635,7 +576,7 @@ main(int argc, char **argv)
 	    scanned / scan_s, scan_s / verify_s);
 	printf("peak memory: %ld MiB (goal < 1024; after the import %ld, the claims %ld, the entitlements "
 	       "%ld)\n",
-	       peak_mib(), mem_import, mem_claims, mem_ent);
+	       bench_peak_mib(), mem_import, mem_claims, mem_ent);
 	free(report);
 	free(a.rows);
 	tlog_close(&log);

@@ -1,0 +1,27 @@
+/*
+ * baseline.h -- what the benchmarks share: failing loudly, timing, peak
+ * memory, and the baseline every audit figure is set beside (a raw scan of
+ * the same events with SHA-256, the least any verifier must do).
+ */
+#ifndef REDRESS_BENCH_BASELINE_H
+#define REDRESS_BENCH_BASELINE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+/* Prints "NAME: what: message" on stderr and exits 1; name is set once by bench_name(). */
+void bench_name(const char *name);
+void bench_die(const char *what, const struct redress_error *err) __attribute__((noreturn));
+
+/* Exits through bench_die when rc is not SQLITE_OK, SQLITE_DONE or SQLITE_ROW. */
+void bench_sqlite_ok(int rc, sqlite3 *db, const char *what);
+
+double bench_seconds_since(uint64_t start_us);
+long bench_peak_mib(void);
+
+/* Reads every event of the log at path and hashes it as a Merkle leaf; returns the seconds. */
+double bench_raw_scan_hash(const char *path, long *events_r);
+
+#endif
