@@ -74,9 +74,13 @@ expect_eq "$(log_size)" "$size" "log size after a dry run"
 
 expect_exit 0 as fin entitlements compute --program flagship-2015
 expect_in "$OUT" "5 entitlements booked (1 of them declined by the person), 320000000 in minor units"
-# The bereaved amount in thirds: 6,666,666.67 and 13,333,333.33; the leftover unit to the larger remainder.
+# One payable transfer for the run; the entitlements are its subsidiary ledger.
 expect_exit 0 as fin ledger history payable:flagship-2015 --json
-expect_in "$OUT" "\"id\": \"E-C-000003-$R1\""
+expect_eq "$(printf '%s' "$OUT" | json_len)" 1 "payable transfers after the run"
+expect_eq "$(printf '%s' "$OUT" | json 0.amount)" 320000000 "the run's payable"
+expect_eq "$(printf '%s' "$OUT" | json 0.ref)" "flagship-2015: 5 entitlements" "the run's reference"
+case "$(printf '%s' "$OUT" | json 0.id)" in E-RUN-*) checks=$((checks + 1)) ;; *) fail "run transfer id" ;; esac
+# The bereaved amount in thirds: 6,666,666.67 and 13,333,333.33; the leftover unit to the larger remainder.
 expect_exit 0 as fin queue --program flagship-2015 --json
 q=$OUT
 expect_eq "$(printf '%s' "$q" | json_len)" 4 "queued entitlements (the declined one is not)"

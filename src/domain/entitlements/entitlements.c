@@ -244,30 +244,17 @@ book_one(struct tlog *log, const struct program *p, const struct claim *c, const
          int64_t amount, enum entitlement_basis basis, struct entitlements_run *run,
          struct redress_error *err)
 {
-	char amount_text[MONEY_TEXT_SIZE];
-	struct ledger_transfer_request req;
-	struct entitlement e, old;
+	struct entitlement e;
 	enum entitlement_state want;
 	enum redress_err rc;
 
+	/* Only claims with no entitlement yet come here (reconcile_claim), so the pair is new. */
 	if (amount == 0)
 		return REDRESS_OK;
-	memset(&e, 0, sizeof(e));
-	snprintf(e.id, sizeof(e.id), "E-%s-%s", c->id, beneficiary);
 	if ((rc = wished_state(tlog_store(log), beneficiary, &want, err)) != REDRESS_OK)
 		return rc;
-	rc = entitlement_get(tlog_store(log), e.id, &old, err);
-	if (rc == REDRESS_OK) {
-		/* Booked before: follow a changed wish, nothing else. */
-		if (old.state != ENTITLEMENT_MOVED && old.state != want) {
-			run->changed++;
-			return state_event(log, e.id, want, err);
-		}
-		run->skipped++;
-		return REDRESS_OK;
-	}
-	if (rc != REDRESS_E_NOTFOUND)
-		return rc;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.id, sizeof(e.id), "E-%s-%s", c->id, beneficiary);
 	snprintf(e.claim, sizeof(e.claim), "%s", c->id);
 	snprintf(e.program, sizeof(e.program), "%s", p->code);
 	snprintf(e.beneficiary, sizeof(e.beneficiary), "%s", beneficiary);
@@ -275,21 +262,44 @@ book_one(struct tlog *log, const struct program *p, const struct claim *c, const
 	e.amount = amount;
 	e.basis = basis;
 	e.state = want;
-	/* The payable: the fund now owes it, whether or not it will be paid. */
-	money_format(amount, currency_find(p->currency, NULL), amount_text, sizeof(amount_text));
-	memset(&req, 0, sizeof(req));
-	req.id = e.id;
-	req.from = p->payable;
-	req.to = p->expense;
-	req.amount = amount_text;
-	req.ref = beneficiary;
-	if ((rc = ledger_transfer_create(log, &req, NULL, NULL, err)) != REDRESS_OK ||
-	    (rc = book_event(log, &e, err)) != REDRESS_OK)
+	if ((rc = book_event(log, &e, err)) != REDRESS_OK)
 		return rc;
 	run->booked++;
 	if (want == ENTITLEMENT_DECLINED)
 		run->declined++;
 	return money_add(run->total, amount, &run->total, err);
+}
+
+/*
+ * The run's payable: one ledger transfer of everything it booked, from the
+ * program's payable account to its expense account.  The fund owes it all,
+ * declined entitlements included (kept for the person, should she accept);
+ * the entitlements table is the subsidiary ledger that says to whom.
+ */
+static enum redress_err
+book_payable(struct tlog *log, const struct program *p, const struct entitlements_run *run,
+             struct redress_error *err)
+{
+	char id[LEDGER_ID_MAX + 1], amount[MONEY_TEXT_SIZE], ref[LEDGER_REF_MAX + 1];
+	struct ledger_transfer_request req;
+	uint64_t next;
+	enum redress_err rc;
+
+	if (run->total == 0)
+		return REDRESS_OK;
+	/* Named after the run's first event position: unique, and found again from the log. */
+	if ((rc = tlog_size(log, &next, err)) != REDRESS_OK)
+		return rc;
+	snprintf(id, sizeof(id), "E-RUN-%llu", (unsigned long long)next);
+	snprintf(ref, sizeof(ref), "%.64s: %llu entitlements", p->code, (unsigned long long)run->booked);
+	money_format(run->total, currency_find(p->currency, NULL), amount, sizeof(amount));
+	memset(&req, 0, sizeof(req));
+	req.id = id;
+	req.from = p->payable;
+	req.to = p->expense;
+	req.amount = amount;
+	req.ref = ref;
+	return ledger_transfer_create(log, &req, NULL, NULL, err);
 }
 
 static void
@@ -506,6 +516,8 @@ entitlements_compute(struct tlog *log, const struct actor *actor, const char *pr
 	/* Beneficiaries who died unpaid, whose heirs were recorded only later. */
 	if (rc == REDRESS_OK)
 		rc = move_deceased(log, program, run_r, err);
+	if (rc == REDRESS_OK)
+		rc = book_payable(log, &p, run_r, err);
 	if (rc == REDRESS_OK)
 		rc = check_commitment(log, &p, err);
 out:
