@@ -122,10 +122,10 @@ text_parse_u64(const char *what, const char *s, unsigned long long *value_r, str
 void
 text_copy(char *dst, size_t size, const char *src)
 {
-	size_t len = strlen(src);
+	size_t len = src != NULL ? strlen(src) : 0;
 
 	if (len >= size)
 		len = size - 1;
-	memcpy(dst, src, len);
+	memcpy(dst, src != NULL ? src : "", len);
 	dst[len] = '\0';
 }

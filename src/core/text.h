@@ -26,7 +26,7 @@ enum redress_err text_check_id(const char *what, const char *s, size_t max, cons
 /*
  * Copies src into dst (size bytes, size >= 1), cut to fit: for text read
  * back from the database, which was checked against the same limit when
- * it was written.
+ * it was written.  NULL copies as "".
  */
 void text_copy(char *dst, size_t size, const char *src);
 

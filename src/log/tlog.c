@@ -483,6 +483,17 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 	return REDRESS_OK;
 }
 
+enum redress_err
+tlog_append_buf(struct tlog *log, const char *type, const struct buf *data, uint64_t *seq_r,
+                struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = buf_error(data, err)) != REDRESS_OK)
+		return rc;
+	return tlog_append(log, type, data->data, data->len, seq_r, err);
+}
+
 /* Builds and stores the signed checkpoint for the current tree. */
 static enum redress_err
 tlog_sign_head(struct tlog *log, struct redress_error *err)

@@ -145,6 +145,13 @@ enum redress_err tlog_append(struct tlog *log, const char *type, const char *dat
                              uint64_t *seq_r, struct redress_error *err);
 
 /*
+ * tlog_append with the data a module built in a struct buf: the buffer's
+ * sticky error (out of memory, over its limit) is reported first.
+ */
+enum redress_err tlog_append_buf(struct tlog *log, const char *type, const struct buf *data, uint64_t *seq_r,
+                                 struct redress_error *err);
+
+/*
  * Signs a checkpoint for the new tree size and commits the transaction.
  * On failure everything since tlog_begin is rolled back.
  */

@@ -144,17 +144,6 @@ claim_decision_each(struct store *store, const char *id,
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
-/* Appends the event in data and returns its position. */
-static enum redress_err
-append(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
-{
-	enum redress_err rc;
-
-	if ((rc = buf_error(data, err)) != REDRESS_OK)
-		return rc;
-	return tlog_append(log, type, data->data, data->len, seq_r, err);
-}
-
 /* The victim's data key, unwrapped; the caller frees it with seal_key_free(). */
 static enum redress_err
 victim_key(struct store *store, const struct registry_keys *keys, const char *victim, struct seal_key **key_r,
@@ -243,7 +232,7 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 	c.approvals_needed = p.approvals;
 	buf_init(&data, CLAIMS_EVENT_DATA_MAX);
 	if ((rc = claims_encode_opened(&data, &c, err)) == REDRESS_OK &&
-	    (rc = append(log, CLAIMS_EV_OPENED, &data, &c.opened_seq, err)) == REDRESS_OK)
+	    (rc = tlog_append_buf(log, CLAIMS_EV_OPENED, &data, &c.opened_seq, err)) == REDRESS_OK)
 		rc = claims_apply_opened(store, &c, err);
 	buf_free(&data);
 	if (rc == REDRESS_OK)
@@ -358,7 +347,7 @@ claim_evidence_add(struct tlog *log, const struct actor *actor, const struct reg
 		goto out;
 	e.name = name.data;
 	if ((rc = claims_encode_evidence(&event, &e, err)) != REDRESS_OK ||
-	    (rc = append(log, CLAIMS_EV_EVIDENCE, &event, &seq, err)) != REDRESS_OK ||
+	    (rc = tlog_append_buf(log, CLAIMS_EV_EVIDENCE, &event, &seq, err)) != REDRESS_OK ||
 	    (rc = claims_apply_evidence(store, &e, tlog_actor(log), seq, err)) != REDRESS_OK)
 		goto out;
 	memcpy(sha256_r, sha256, sizeof(sha256));
@@ -422,7 +411,7 @@ transition(struct tlog *log, const struct actor *actor, const struct registry_ke
 		t.reason = sealed.data;
 	}
 	if ((rc = claims_encode_transition(&event, &t, err)) != REDRESS_OK ||
-	    (rc = append(log, claims_action_event(action), &event, &seq, err)) != REDRESS_OK)
+	    (rc = tlog_append_buf(log, claims_action_event(action), &event, &seq, err)) != REDRESS_OK)
 		goto out;
 	rc = claims_apply_transition(store, &t, tlog_actor(log), seq, err);
 out:

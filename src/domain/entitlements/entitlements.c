@@ -193,8 +193,7 @@ book_event(struct tlog *log, struct entitlement *e, struct redress_error *err)
 
 	buf_init(&data, EVENT_DATA_MAX);
 	if ((rc = entitlements_encode(&data, e, err)) == REDRESS_OK &&
-	    (rc = tlog_append(log, ENTITLEMENTS_EV_BOOKED, data.data, data.len, &e->booked_seq, err)) ==
-	        REDRESS_OK)
+	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_BOOKED, &data, &e->booked_seq, err)) == REDRESS_OK)
 		rc = entitlements_apply_booked(tlog_store(log), e, err);
 	buf_free(&data);
 	return rc;
@@ -218,7 +217,7 @@ state_event(struct tlog *log, const char *id, enum entitlement_state to, struct 
 	canon_string(&c, entitlement_state_name(to));
 	canon_object_end(&c);
 	if ((rc = canon_error(&c, err)) == REDRESS_OK &&
-	    (rc = tlog_append(log, ENTITLEMENTS_EV_CHANGED, data.data, data.len, &seq, err)) == REDRESS_OK)
+	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_CHANGED, &data, &seq, err)) == REDRESS_OK)
 		rc = entitlements_apply_changed(tlog_store(log), id, to, seq, err);
 	buf_free(&data);
 	return rc;

@@ -94,7 +94,8 @@ ledger_account_get(struct store *store, const char *code, struct ledger_account 
 }
 
 enum redress_err
-ledger_account_current(struct tlog *log, const char *code, struct ledger_account *a_r, struct redress_error *err)
+ledger_account_current(struct tlog *log, const char *code, struct ledger_account *a_r,
+                       struct redress_error *err)
 {
 	struct ledger_account *cached;
 	enum redress_err rc;
@@ -180,17 +181,6 @@ ledger_history(struct store *store, const char *code,
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
-/* Appends the event and returns its position. */
-static enum redress_err
-append(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
-{
-	enum redress_err rc;
-
-	if ((rc = buf_error(data, err)) != REDRESS_OK)
-		return rc;
-	return tlog_append(log, type, data->data, data->len, seq_r, err);
-}
-
 static int
 is_exchange_account(const char *code)
 {
@@ -248,7 +238,7 @@ account_open(struct tlog *log, const struct ledger_account_spec *spec, int inter
 
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
 	if ((rc = ledger_encode_account(&data, &a, err)) == REDRESS_OK &&
-	    (rc = append(log, LEDGER_EV_ACCOUNT_OPENED, &data, &a.opened_seq, err)) == REDRESS_OK)
+	    (rc = tlog_append_buf(log, LEDGER_EV_ACCOUNT_OPENED, &data, &a.opened_seq, err)) == REDRESS_OK)
 		rc = ledger_apply_account(tlog_store(log), &a, err);
 	buf_free(&data);
 	return rc;
@@ -389,7 +379,8 @@ transfer_book(struct tlog *log, struct ledger_transfer *t, struct ledger_account
 	t->state = t->two_phase ? LEDGER_PENDING : LEDGER_POSTED;
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
 	if ((rc = ledger_encode_transfer(&data, t, err)) == REDRESS_OK &&
-	    (rc = append(log, LEDGER_EV_TRANSFER_CREATED, &data, &t->created_seq, err)) == REDRESS_OK &&
+	    (rc = tlog_append_buf(log, LEDGER_EV_TRANSFER_CREATED, &data, &t->created_seq, err)) ==
+	        REDRESS_OK &&
 	    (rc = ledger_apply_transfer(tlog_store(log), t, debit, credit, err)) == REDRESS_OK) {
 		ledger_cache_dirty(debit);
 		ledger_cache_dirty(credit);
@@ -463,8 +454,9 @@ transfer_resolve(struct tlog *log, const char *id, enum ledger_state to, struct 
 		return rc;
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
 	if ((rc = ledger_encode_id(&data, id, err)) == REDRESS_OK &&
-	    (rc = append(log, to == LEDGER_POSTED ? LEDGER_EV_TRANSFER_POSTED : LEDGER_EV_TRANSFER_VOIDED,
-	                 &data, &seq, err)) == REDRESS_OK &&
+	    (rc = tlog_append_buf(log,
+	                          to == LEDGER_POSTED ? LEDGER_EV_TRANSFER_POSTED : LEDGER_EV_TRANSFER_VOIDED,
+	                          &data, &seq, err)) == REDRESS_OK &&
 	    (rc = ledger_apply_resolve(tlog_store(log), &t, to, seq, debit, credit, err)) == REDRESS_OK) {
 		ledger_cache_dirty(debit);
 		ledger_cache_dirty(credit);

@@ -137,7 +137,7 @@ enum redress_err ledger_account_get(struct store *store, const char *code, struc
  * commit); outside one, as ledger_account_get.
  */
 enum redress_err ledger_account_current(struct tlog *log, const char *code, struct ledger_account *a_r,
-					struct redress_error *err);
+                                        struct redress_error *err);
 
 /* Calls fn for each account in code order; stops at fn's first error. */
 enum redress_err ledger_account_each(struct store *store,

@@ -379,8 +379,7 @@ program_add(struct tlog *log, const struct actor *actor, const struct program *p
 		return rc;
 	buf_init(&data, PROGRAMS_EVENT_DATA_MAX);
 	if ((rc = programs_encode(&data, &q, err)) == REDRESS_OK &&
-	    (rc = buf_error(&data, err)) == REDRESS_OK &&
-	    (rc = tlog_append(log, PROGRAMS_EV_ADDED, data.data, data.len, &q.added_seq, err)) == REDRESS_OK)
+	    (rc = tlog_append_buf(log, PROGRAMS_EV_ADDED, &data, &q.added_seq, err)) == REDRESS_OK)
 		rc = programs_apply(tlog_store(log), &q, err);
 	buf_free(&data);
 	return rc;

@@ -162,7 +162,7 @@ registry_heirs(struct store *store, const char *victim,
 	if ((st = person_query(store, victim, &q_heirs, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
-		registry_copy(relative, sizeof(relative), store_column_text(st, 0));
+		text_copy(relative, sizeof(relative), store_column_text(st, 0));
 		if ((rc = fn(ctx, relative, store_column_int64(st, 1), store_column_int64(st, 2), err)) !=
 		    REDRESS_OK)
 			return rc;
@@ -203,7 +203,7 @@ registry_consents_each(struct store *store, const char *pseudonym,
 	if ((st = person_query(store, pseudonym, &q_consents_latest, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
-		registry_copy(scope, sizeof(scope), store_column_text(st, 0));
+		text_copy(scope, sizeof(scope), store_column_text(st, 0));
 		if ((rc = fn(ctx, scope, store_column_int64(st, 1) != 0, (uint64_t)store_column_int64(st, 2),
 		             err)) != REDRESS_OK)
 			return rc;
@@ -240,8 +240,7 @@ append_apply(struct tlog *log, const char *type, struct buf *data, uint64_t *seq
 	uint64_t seq;
 	enum redress_err rc;
 
-	if ((rc = buf_error(data, err)) != REDRESS_OK ||
-	    (rc = tlog_append(log, type, data->data, data->len, &seq, err)) != REDRESS_OK)
+	if ((rc = tlog_append_buf(log, type, data, &seq, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&bytes, TLOG_EVENT_MAX);
 	canon_doc_init(&doc);
@@ -388,11 +387,11 @@ identity_decode(const char *json, size_t len, struct registry_identity *id, stru
 	    (rc = canon_get_string_opt(root, "national_id", &nid, err)) != REDRESS_OK ||
 	    (rc = canon_get_string_opt(root, "phone", &phone, err)) != REDRESS_OK)
 		goto out;
-	registry_copy(id->address, sizeof(id->address), address);
-	registry_copy(id->birth_date, sizeof(id->birth_date), birth);
-	registry_copy(id->name, sizeof(id->name), name);
-	registry_copy(id->national_id, sizeof(id->national_id), nid);
-	registry_copy(id->phone, sizeof(id->phone), phone);
+	text_copy(id->address, sizeof(id->address), address);
+	text_copy(id->birth_date, sizeof(id->birth_date), birth);
+	text_copy(id->name, sizeof(id->name), name);
+	text_copy(id->national_id, sizeof(id->national_id), nid);
+	text_copy(id->phone, sizeof(id->phone), phone);
 out:
 	/* The document's text holds the identity in clear. */
 	if (doc.text != NULL)

@@ -156,16 +156,16 @@ void
 registry_person_read(struct store_stmt *st, struct registry_person *p)
 {
 	memset(p, 0, sizeof(*p));
-	registry_copy(p->pseudonym, sizeof(p->pseudonym), store_column_text(st, 0));
+	text_copy(p->pseudonym, sizeof(p->pseudonym), store_column_text(st, 0));
 	/* Rows are written only here; audit names a row with a value these would not accept. */
 	if (registry_kind_parse(store_column_text(st, 1), &p->kind, NULL) != REDRESS_OK)
 		p->kind = REGISTRY_VICTIM;
 	if (registry_status_parse(store_column_text(st, 2), &p->status, NULL) != REDRESS_OK)
 		p->status = REGISTRY_ALIVE;
-	registry_copy(p->death_date, sizeof(p->death_date), store_column_text(st, 3));
+	text_copy(p->death_date, sizeof(p->death_date), store_column_text(st, 3));
 	p->birth_year = (int)store_column_int64(st, 4);
-	registry_copy(p->region, sizeof(p->region), store_column_text(st, 5));
-	registry_copy(p->language, sizeof(p->language), store_column_text(st, 6));
+	text_copy(p->region, sizeof(p->region), store_column_text(st, 5));
+	text_copy(p->language, sizeof(p->language), store_column_text(st, 6));
 	p->frailty = (int)store_column_int64(st, 7);
 	p->registered_seq = (uint64_t)store_column_int64(st, 8);
 }
@@ -262,12 +262,12 @@ registry_decode_person(const struct event *ev, struct registry_ev_person *r, str
 		return error_set(err, REDRESS_E_INVALID, "pseudonym '%s' is not a %s's", pseudonym, kind);
 	if (r->id_index != NULL && !is_index(r->id_index))
 		return error_set(err, REDRESS_E_INVALID, "field 'id_index' is not a blind index");
-	registry_copy(r->p.pseudonym, sizeof(r->p.pseudonym), pseudonym);
+	text_copy(r->p.pseudonym, sizeof(r->p.pseudonym), pseudonym);
 	r->p.status = REGISTRY_ALIVE;
 	r->p.birth_year = (int)year;
 	r->p.frailty = (int)frailty;
-	registry_copy(r->p.language, sizeof(r->p.language), language);
-	registry_copy(r->p.region, sizeof(r->p.region), region != NULL ? region : "");
+	text_copy(r->p.language, sizeof(r->p.language), language);
+	text_copy(r->p.region, sizeof(r->p.region), region != NULL ? region : "");
 	r->p.registered_seq = ev->seq;
 	return REDRESS_OK;
 }
@@ -671,7 +671,7 @@ registry_check(struct store *store, struct audit_report *report, struct redress_
 		struct redress_error e;
 
 		if (strcmp(victim, store_column_text(st, 0)) != 0) {
-			registry_copy(victim, sizeof(victim), store_column_text(st, 0));
+			text_copy(victim, sizeof(victim), store_column_text(st, 0));
 			num = 0, den = 1, over = 0;
 		}
 		if (over)

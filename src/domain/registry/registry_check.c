@@ -167,17 +167,6 @@ registry_date_check(const char *what, const char *date, struct redress_error *er
 }
 
 void
-registry_copy(char *dst, size_t size, const char *src)
-{
-	size_t len = src != NULL ? strlen(src) : 0;
-
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, src != NULL ? src : "", len);
-	dst[len] = '\0';
-}
-
-void
 registry_today(char out[11])
 {
 	char now[CLOCK_TEXT_SIZE];

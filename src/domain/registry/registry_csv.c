@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/strmap.h"
+#include "core/text.h"
 #include "domain/registry/registry_int.h"
 
 enum column {
@@ -185,14 +186,14 @@ build_person(struct csv_state *st, const char **column_r, struct redress_error *
 	*column_r = "kind";
 	if ((rc = registry_kind_parse(st->cells.v[COL_KIND], &p->kind, err)) != REDRESS_OK)
 		return rc;
-	registry_copy(p->identity.name, sizeof(p->identity.name), st->cells.v[COL_NAME]);
-	registry_copy(p->identity.birth_date, sizeof(p->identity.birth_date), st->cells.v[COL_BIRTH_DATE]);
-	registry_copy(p->identity.national_id, sizeof(p->identity.national_id), st->cells.v[COL_NATIONAL_ID]);
-	registry_copy(p->identity.phone, sizeof(p->identity.phone), st->cells.v[COL_PHONE]);
-	registry_copy(p->identity.address, sizeof(p->identity.address), st->cells.v[COL_ADDRESS]);
-	registry_copy(p->region, sizeof(p->region), st->cells.v[COL_REGION]);
-	registry_copy(p->language, sizeof(p->language),
-	              st->cells.v[COL_LANGUAGE][0] != '\0' ? st->cells.v[COL_LANGUAGE] : "ko");
+	text_copy(p->identity.name, sizeof(p->identity.name), st->cells.v[COL_NAME]);
+	text_copy(p->identity.birth_date, sizeof(p->identity.birth_date), st->cells.v[COL_BIRTH_DATE]);
+	text_copy(p->identity.national_id, sizeof(p->identity.national_id), st->cells.v[COL_NATIONAL_ID]);
+	text_copy(p->identity.phone, sizeof(p->identity.phone), st->cells.v[COL_PHONE]);
+	text_copy(p->identity.address, sizeof(p->identity.address), st->cells.v[COL_ADDRESS]);
+	text_copy(p->region, sizeof(p->region), st->cells.v[COL_REGION]);
+	text_copy(p->language, sizeof(p->language),
+	          st->cells.v[COL_LANGUAGE][0] != '\0' ? st->cells.v[COL_LANGUAGE] : "ko");
 	if (frailty[0] != '\0' && (frailty[0] < '0' || frailty[0] > '3' || frailty[1] != '\0')) {
 		*column_r = "frailty";
 		return error_set(err, REDRESS_E_INVALID, "frailty is not 0, 1, 2 or 3");

@@ -75,9 +75,6 @@ enum redress_err registry_share_check(int64_t num, int64_t den, struct redress_e
 /* The year of a date registry_date_check accepted. */
 int registry_date_year(const char *date);
 
-/* Copies src (NULL: "") into dst of size bytes, cut to fit: for values already checked to fit. */
-void registry_copy(char *dst, size_t size, const char *src);
-
 /* Today, UTC, "YYYY-MM-DD". */
 void registry_today(char out[11]);
 

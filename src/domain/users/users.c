@@ -266,8 +266,7 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 		return rc;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
 	if ((rc = users_encode_added(&data, &a, err)) == REDRESS_OK &&
-	    (rc = buf_error(&data, err)) == REDRESS_OK &&
-	    (rc = tlog_append(log, USERS_EV_ADDED, data.data, data.len, &a.added_seq, err)) == REDRESS_OK)
+	    (rc = tlog_append_buf(log, USERS_EV_ADDED, &data, &a.added_seq, err)) == REDRESS_OK)
 		rc = users_apply_added(tlog_store(log), &a, err);
 	buf_free(&data);
 	return rc;
