@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "crypto/hash.h"
+#include "log/audit.h"
 
 static const char *bench = "bench";
 
@@ -75,4 +76,33 @@ bench_raw_scan_hash(const char *path, long *events_r)
 	sqlite3_close(db);
 	*events_r = n;
 	return bench_seconds_since(start);
+}
+
+void
+bench_verify(struct tlog *log, const uint8_t *public_key, const char *db, const char *goal)
+{
+	struct audit_report *report = calloc(1, sizeof(*report));
+	struct redress_error err;
+	double verify_s, scan_s;
+	uint64_t start;
+	long scanned;
+
+	if (report == NULL)
+		bench_die("calloc", NULL);
+	start = clock_monotonic_us();
+	if (audit_verify(log, public_key, report, &err) != REDRESS_OK)
+		bench_die("verify", &err);
+	verify_s = bench_seconds_since(start);
+	if (report->nfindings != 0) {
+		fprintf(stderr, "%s: audit found problems: %s\n", bench, report->findings[0]);
+		exit(1);
+	}
+	scan_s = bench_raw_scan_hash(db, &scanned);
+	printf("verify: %llu events (%llu rows) in %.2f s = %.0f events/s%s%s; raw scan + SHA-256 of the same"
+	       " %ld events: %.0f events/s; ratio %.3f\n",
+	       (unsigned long long)report->events, (unsigned long long)report->rows, verify_s,
+	       report->events / verify_s, report->replayed ? " (replayed row by row)" : "", goal, scanned,
+	       scanned / scan_s, scan_s / verify_s);
+	fflush(stdout);
+	free(report);
 }

@@ -24,4 +24,13 @@ long bench_peak_mib(void);
 /* Reads every event of the log at path and hashes it as a Merkle leaf; returns the seconds. */
 double bench_raw_scan_hash(const char *path, long *events_r);
 
+struct tlog;
+
+/*
+ * Runs audit_verify over log (whose database file is db), exits when it
+ * finds anything, and prints its rate beside bench_raw_scan_hash's; goal is
+ * printed after the rate (may be "").
+ */
+void bench_verify(struct tlog *log, const uint8_t *public_key, const char *db, const char *goal);
+
 #endif

@@ -391,15 +391,14 @@ main(int argc, char **argv)
 	char dir[256], csv[300], db[300], keys[300], raw[300], rawpay[300], cmd[600];
 	struct actor carol, rita, rob, ada, fin;
 	struct entitlements_run run;
-	struct audit_report *report;
 	struct redress_error err;
 	struct import_arg a;
 	struct keydir *kd = NULL;
 	struct store *store = NULL;
 	struct tlog *log = NULL;
 	struct program prog;
-	double import_s, csv_s, parse_s, raw_s, claims_s, ent_s, rawpay_s, verify_s, scan_s;
-	long i, csv_rows, parse_rows, scanned, mem_import, mem_claims, mem_ent;
+	double import_s, csv_s, parse_s, raw_s, claims_s, ent_s, rawpay_s;
+	long i, csv_rows, parse_rows, mem_import, mem_claims, mem_ent;
 	uint64_t start, events_before, events_after;
 	size_t len;
 	char *data;
@@ -556,28 +555,10 @@ main(int argc, char **argv)
 	fflush(stdout);
 
 	/* ---- the whole log audited ---- */
-	report = calloc(1, sizeof(*report));
-	if (report == NULL)
-		bench_die("calloc", NULL);
-	start = clock_monotonic_us();
-	if (audit_verify(log, sign_key_public(keydir_log_key(kd)), report, &err) != REDRESS_OK)
-		bench_die("verify", &err);
-	verify_s = bench_seconds_since(start);
-	if (report->nfindings != 0) {
-		fprintf(stderr, "bench_registry: audit found problems: %s\n", report->findings[0]);
-		return 1;
-	}
-	scan_s = bench_raw_scan_hash(db, &scanned);
-	printf(
-	    "verify: %llu events (%llu rows) in %.2f s = %.0f events/s%s; raw scan + SHA-256 of the same %ld"
-	    " events: %.0f events/s; ratio %.3f\n",
-	    (unsigned long long)report->events, (unsigned long long)report->rows, verify_s,
-	    report->events / verify_s, report->replayed ? " (replayed row by row)" : "", scanned,
-	    scanned / scan_s, scan_s / verify_s);
+	bench_verify(log, sign_key_public(keydir_log_key(kd)), db, "");
 	printf("peak memory: %ld MiB (goal < 1024; after the import %ld, the claims %ld, the entitlements "
 	       "%ld)\n",
 	       bench_peak_mib(), mem_import, mem_claims, mem_ent);
-	free(report);
 	free(a.rows);
 	tlog_close(&log);
 	store_close(&store);
