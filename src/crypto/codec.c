@@ -16,6 +16,15 @@ codec_base64_encode(const void *bin, size_t len, char *out, size_t out_size, str
 }
 
 enum redress_err
+codec_base64url_encode(const void *bin, size_t len, char *out, size_t out_size, struct redress_error *err)
+{
+	if (out_size < sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+		return error_set(err, REDRESS_E_OVERFLOW, "base64url output buffer too small");
+	sodium_bin2base64(out, out_size, bin, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return REDRESS_OK;
+}
+
+enum redress_err
 codec_base64_decode(const char *text, size_t text_len, uint8_t *out, size_t out_size, size_t *len_r,
                     struct redress_error *err)
 {

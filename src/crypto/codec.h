@@ -1,5 +1,6 @@
 /*
- * codec.h -- base64 (RFC 4648, standard alphabet, padded) and lowercase hex,
+ * codec.h -- base64 (RFC 4648, standard alphabet, padded; and base64url
+ * without padding) and lowercase hex,
  * through libsodium's constant-time codecs.
  */
 #ifndef REDRESS_CRYPTO_CODEC_H
@@ -27,6 +28,17 @@ enum redress_err codec_base64_encode(const void *bin, size_t len, char *out, siz
  */
 enum redress_err codec_base64_decode(const char *text, size_t text_len, uint8_t *out, size_t out_size,
                                      size_t *len_r, struct redress_error *err);
+
+/* Bytes needed to hold the unpadded base64url of len bytes, with its NUL. */
+#define CODEC_BASE64URL_SIZE(len) (((len)*4 + 2) / 3 + 1)
+
+/*
+ * Writes the base64url of bin (RFC 4648 section 5, no padding) into out
+ * (NUL-terminated): for tokens that travel in headers and URLs.  out_size
+ * must be at least CODEC_BASE64URL_SIZE(len); REDRESS_E_OVERFLOW otherwise.
+ */
+enum redress_err codec_base64url_encode(const void *bin, size_t len, char *out, size_t out_size,
+                                        struct redress_error *err);
 
 /* Writes lowercase hex of bin into out; out_size must be >= 2*len+1. */
 enum redress_err codec_hex_encode(const void *bin, size_t len, char *out, size_t out_size,
