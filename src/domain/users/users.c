@@ -1,6 +1,8 @@
 /*
  * users.c -- staff accounts: the roles and what each may do, adding an
- * account, and signing in.  The events and the table are in users_apply.c.
+ * account, and signing in with a password.  The second factor, API tokens
+ * and locks are in users_auth.c; the events and the tables in
+ * users_apply.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -196,7 +198,7 @@ users_count(struct store *store, uint64_t *count_r, struct redress_error *err)
 
 /* Hashes password and seals the hash for name into a->password_sealed. */
 static enum redress_err
-seal_password(const struct seal_key *master, const char *name, const char *password, struct users_account *a,
+seal_password(const struct seal_key *master, const char *name, const char *password, struct users_row *a,
               struct redress_error *err)
 {
 	char hash[PASSWORD_HASH_SIZE], ad[USERS_SEAL_AD_SIZE];
@@ -239,7 +241,7 @@ enum redress_err
 users_add(struct tlog *log, const struct actor *actor, const struct seal_key *master, const char *name,
           enum role role, const char *password, struct redress_error *err)
 {
-	struct users_account a, old;
+	struct users_row a, old;
 	struct buf data;
 	enum redress_err rc;
 
@@ -274,7 +276,7 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 
 /* Opens a's sealed hash and checks password against it: 1 on a match. */
 static enum redress_err
-check_password(const struct seal_key *master, const struct users_account *a, const char *password, int *ok_r,
+check_password(const struct seal_key *master, const struct users_row *a, const char *password, int *ok_r,
                struct redress_error *err)
 {
 	char ad[USERS_SEAL_AD_SIZE];
@@ -303,7 +305,8 @@ users_authenticate(struct store *store, const struct seal_key *master, const cha
                    struct actor *actor_r, struct redress_error *err)
 {
 	char wasted[PASSWORD_HASH_SIZE];
-	struct users_account a;
+	struct users_account acct;
+	struct users_row a;
 	enum redress_err rc;
 	int ok = 0;
 
@@ -319,6 +322,14 @@ users_authenticate(struct store *store, const struct seal_key *master, const cha
 	}
 	if (rc != REDRESS_OK)
 		return rc;
+	/* Before the password: a lock must not let anyone go on guessing it. */
+	if ((rc = users_account_get(store, name, &acct, err)) != REDRESS_OK)
+		return rc;
+	if (acct.locked)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "sign-in refused: account '%s' is locked (after repeated failed sign-ins);"
+		                 " an admin can unlock it with 'redress user unlock %s'",
+		                 name, name);
 	if ((rc = check_password(master, &a, password, &ok, err)) != REDRESS_OK)
 		return rc;
 	if (!ok)

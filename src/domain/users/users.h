@@ -18,16 +18,36 @@
  *
  * Password hashes (Argon2id) travel in events sealed under the master key,
  * so the log never shows even a hash.
+ *
+ * The second factor: admin, reviewer and finance accounts sign in with a
+ * TOTP code too (users_role_needs_totp).  Its secret travels sealed under
+ * the master key like a password hash.  API clients use bearer tokens: the
+ * token is shown once, and only its SHA-256 is kept.  An account locked
+ * (after repeated failed sign-ins) signs in, by password or token, no
+ * more until an admin unlocks it.  Each of these is an event.
  */
 #ifndef REDRESS_DOMAIN_USERS_H
 #define REDRESS_DOMAIN_USERS_H
+
+#include <stdint.h>
 
 #include "core/error.h"
 #include "crypto/seal.h"
 #include "log/tlog.h"
 #include "store/store.h"
 
-#define USER_NAME_MAX 64 /* [a-z0-9][a-z0-9._-]* */
+#define USER_NAME_MAX    64  /* [a-z0-9][a-z0-9._-]* */
+#define USERS_REASON_MAX 200 /* bytes of a lock's reason */
+/* An API token's text with its NUL: "rdt_" and the base64url of 32 random bytes (47 characters). */
+#define USERS_TOKEN_SIZE   80
+#define USERS_TOKEN_PREFIX "rdt_"
+/* An otpauth:// URI with its NUL: the name twice at worst escaped, and the secret. */
+#define USERS_TOTP_URI_SIZE 512
+/*
+ * What a person signing in is told when the second factor fails, whatever
+ * the reason (the error's message says which, for the server's own log).
+ */
+#define USERS_TOTP_REFUSED "second factor refused"
 
 enum role {
 	ROLE_ADMIN,
@@ -98,13 +118,108 @@ enum redress_err users_add(struct tlog *log, const struct actor *actor, const st
 /*
  * Checks name and password against the accounts and fills *actor_r.  A
  * wrong name or password is REDRESS_E_REFUSED with the same message for
- * both (no account enumeration).
+ * both (no account enumeration).  A locked account is REDRESS_E_REFUSED
+ * saying it is locked and that an admin can unlock it, whatever the
+ * password (so a lock is no oracle for guessing it).  The second factor
+ * is the caller's next step (users_totp_verify).
  */
 enum redress_err users_authenticate(struct store *store, const struct seal_key *master, const char *name,
                                     const char *password, struct actor *actor_r, struct redress_error *err);
 
 /* The bootstrap actor for the OS user os_name ("os:alice"). */
 void users_bootstrap_actor(const char *os_name, struct actor *actor_r);
+
+/*
+ * 1 when an account of role must sign in with a second factor (TOTP):
+ * admin, reviewer and finance.
+ */
+int users_role_needs_totp(enum role role);
+
+/* What the server needs to know about an account; no secret. */
+struct users_account {
+	char name[USER_NAME_MAX + 1];
+	enum role role;
+	int has_totp;    /* 1: a TOTP secret is enrolled */
+	int locked;      /* 1: locked (users_lock) until an admin unlocks it */
+	uint64_t tokens; /* API tokens issued and not revoked */
+};
+
+/* Reads account name into *acct_r; REDRESS_E_NOTFOUND when there is none. */
+enum redress_err users_account_get(struct store *store, const char *name, struct users_account *acct_r,
+                                   struct redress_error *err);
+
+/*
+ * Enrols a new TOTP secret for account name (an event
+ * "users.totp.enrolled", inside a change), replacing any earlier one.
+ * actor needs PERM_USERS_MANAGE, or is the account itself.  The secret is
+ * sealed under master in the event and the table.  uri (uri_size bytes,
+ * USERS_TOTP_URI_SIZE is enough) receives
+ * otpauth://totp/redress:NAME?secret=BASE32&issuer=redress&algorithm=SHA1&digits=6&period=30
+ * for an authenticator app: a secret, which the caller shows once and
+ * wipes.  REDRESS_E_NOTFOUND for no such account; on error the caller
+ * rolls the change back and uri is "".
+ */
+enum redress_err users_totp_enrol(struct tlog *log, const struct actor *actor, const struct seal_key *master,
+                                  const char *name, char *uri, size_t uri_size, struct redress_error *err);
+
+/*
+ * Checks a TOTP code of account name at unix_now (the step holding it and
+ * one either side).  *step_r (may be NULL) is the matched step: the caller
+ * keeps the last step it accepted per account and refuses it again (a
+ * replayed code).  REDRESS_E_REFUSED for a wrong or malformed code, an
+ * account with no TOTP or no such account; the message starts with
+ * USERS_TOTP_REFUSED and then says which, never the code.
+ * REDRESS_E_CRYPTO when the secret does not open with master.
+ */
+enum redress_err users_totp_verify(struct store *store, const struct seal_key *master, const char *name,
+                                   const char *code, uint64_t unix_now, uint64_t *step_r,
+                                   struct redress_error *err);
+
+/*
+ * Issues a new API token for account name (an event "users.token.issued",
+ * inside a change) into token (size bytes, USERS_TOKEN_SIZE): "rdt_" and
+ * the base64url of 32 random bytes.  Only its SHA-256 is stored; the
+ * caller shows the token once and wipes it.  actor needs
+ * PERM_USERS_MANAGE.  REDRESS_E_NOTFOUND for no such account.
+ */
+enum redress_err users_token_issue(struct tlog *log, const struct actor *actor, const char *name, char *token,
+                                   size_t size, struct redress_error *err);
+
+/*
+ * Ends every live token of account name (an event "users.tokens.revoked",
+ * inside a change, even when there are none); *revoked_r (may be NULL) is
+ * how many.  actor needs PERM_USERS_MANAGE.
+ */
+enum redress_err users_tokens_revoke(struct tlog *log, const struct actor *actor, const char *name,
+                                     uint64_t *revoked_r, struct redress_error *err);
+
+/*
+ * Finds the account a token was issued to and fills *actor_r: one indexed
+ * lookup by the token's hash, no allocation.  REDRESS_E_REFUSED for a
+ * malformed, unknown or revoked token and for a locked account, with one
+ * message for the first three.
+ */
+enum redress_err users_token_authenticate(struct store *store, const char *token, struct actor *actor_r,
+                                          struct redress_error *err);
+
+/*
+ * Locks account name (an event "users.account.locked", inside a change, by
+ * whichever actor the log has: "system:http"): it signs in no more, by
+ * password or token, until users_unlock.  reason is free text of at most
+ * USERS_REASON_MAX bytes, kept in clear in the log: never a password.  A
+ * locked account is locked again as REDRESS_OK without an event.
+ * REDRESS_E_NOTFOUND for no such account.
+ */
+enum redress_err users_lock(struct tlog *log, const char *name, const char *reason,
+                            struct redress_error *err);
+
+/*
+ * Unlocks account name (an event "users.account.unlocked", inside a
+ * change).  actor needs PERM_USERS_MANAGE.  REDRESS_E_CONFLICT when it is
+ * not locked, REDRESS_E_NOTFOUND when there is no such account.
+ */
+enum redress_err users_unlock(struct tlog *log, const struct actor *actor, const char *name,
+                              struct redress_error *err);
 
 /* Calls fn for each account in name order. */
 enum redress_err users_each(struct store *store,

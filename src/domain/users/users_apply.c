@@ -1,23 +1,42 @@
 /*
- * users_apply.c -- the users module's events and table: encoding
- * "users.user.added", reading it back, and applying it.  Live commands
- * (users.c) and audit's replay both write the table through
- * users_apply_added, so the accounts are by construction what the log says.
+ * users_apply.c -- the users module's events and tables: encoding each
+ * event ("users.user.added", ".totp.enrolled", ".token.issued",
+ * ".tokens.revoked", ".account.locked", ".account.unlocked"), reading it
+ * back, and applying it.  Live commands (users.c, users_auth.c) and
+ * audit's replay both write the tables through the users_apply_*
+ * functions, so the tables are by construction what the log says.
  *
  * The password travels only as its Argon2id hash sealed under the master
- * key; replay copies the sealed text as it is and never needs the key.
+ * key, a TOTP secret sealed the same way, and an API token only as its
+ * SHA-256; replay copies them as they are and never needs the key.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/canon.h"
+#include "core/text.h"
 #include "domain/users/users_int.h"
 
 static const char users_schema[] = "CREATE TABLE IF NOT EXISTS users_accounts ("
                                    " name TEXT PRIMARY KEY,"
                                    " role TEXT NOT NULL,"
                                    " password_sealed TEXT NOT NULL,"
-                                   " added_seq INTEGER NOT NULL);";
+                                   " added_seq INTEGER NOT NULL);"
+                                   "CREATE TABLE IF NOT EXISTS users_totp ("
+                                   " name TEXT PRIMARY KEY,"
+                                   " secret_sealed TEXT NOT NULL,"
+                                   " enrolled_seq INTEGER NOT NULL);"
+                                   "CREATE TABLE IF NOT EXISTS users_tokens ("
+                                   " hash TEXT PRIMARY KEY,"
+                                   " account TEXT NOT NULL,"
+                                   " issued_seq INTEGER NOT NULL,"
+                                   " revoked_seq INTEGER);"
+                                   "CREATE INDEX IF NOT EXISTS users_tokens_account"
+                                   " ON users_tokens (account, revoked_seq);"
+                                   "CREATE TABLE IF NOT EXISTS users_locks ("
+                                   " name TEXT PRIMARY KEY,"
+                                   " reason TEXT NOT NULL,"
+                                   " locked_seq INTEGER NOT NULL);";
 
 #define ACCOUNT_COLUMNS "name, role, password_sealed, added_seq"
 
@@ -27,6 +46,30 @@ static const struct store_query q_insert = {
     "users.account.insert", "INSERT INTO users_accounts (" ACCOUNT_COLUMNS ") VALUES (?1, ?2, ?3, ?4)"};
 static const struct store_query q_snapshot_accounts = {
     "users_accounts", "SELECT " ACCOUNT_COLUMNS " FROM users_accounts ORDER BY name"};
+static const struct store_query q_totp_get = {
+    "users.totp.get", "SELECT name, secret_sealed, enrolled_seq FROM users_totp WHERE name = ?1"};
+static const struct store_query q_totp_put = {
+    "users.totp.put", "INSERT INTO users_totp (name, secret_sealed, enrolled_seq) VALUES (?1, ?2, ?3)"
+                      " ON CONFLICT (name) DO UPDATE SET secret_sealed = excluded.secret_sealed,"
+                      " enrolled_seq = excluded.enrolled_seq"};
+static const struct store_query q_snapshot_totp = {
+    "users_totp", "SELECT name, secret_sealed, enrolled_seq FROM users_totp ORDER BY name"};
+static const struct store_query q_token_insert = {
+    "users.token.insert", "INSERT INTO users_tokens (hash, account, issued_seq, revoked_seq)"
+                          " VALUES (?1, ?2, ?3, NULL)"};
+static const struct store_query q_tokens_revoke = {
+    "users.tokens.revoke",
+    "UPDATE users_tokens SET revoked_seq = ?2 WHERE account = ?1 AND revoked_seq IS NULL"};
+static const struct store_query q_tokens_live = {
+    "users.tokens.live", "SELECT count(*) FROM users_tokens WHERE account = ?1 AND revoked_seq IS NULL"};
+static const struct store_query q_snapshot_tokens = {
+    "users_tokens", "SELECT hash, account, issued_seq, revoked_seq FROM users_tokens ORDER BY hash"};
+static const struct store_query q_lock_insert = {
+    "users.lock.insert", "INSERT INTO users_locks (name, reason, locked_seq) VALUES (?1, ?2, ?3)"};
+static const struct store_query q_lock_delete = {"users.lock.delete",
+                                                 "DELETE FROM users_locks WHERE name = ?1"};
+static const struct store_query q_snapshot_locks = {
+    "users_locks", "SELECT name, reason, locked_seq FROM users_locks ORDER BY name"};
 
 /* Copies src into dst of size bytes; 0 when it does not fit (dst is then ""). */
 static int
@@ -48,8 +91,14 @@ users_seal_ad(const char *name, char ad[USERS_SEAL_AD_SIZE])
 	snprintf(ad, USERS_SEAL_AD_SIZE, "user:%s/password", name);
 }
 
+void
+users_totp_ad(const char *name, char ad[USERS_SEAL_AD_SIZE])
+{
+	snprintf(ad, USERS_SEAL_AD_SIZE, "user:%s/totp", name);
+}
+
 enum redress_err
-users_get(struct store *store, const char *name, struct users_account *a_r, struct redress_error *err)
+users_get(struct store *store, const char *name, struct users_row *a_r, struct redress_error *err)
 {
 	struct store_stmt *st;
 
@@ -76,7 +125,7 @@ users_get(struct store *store, const char *name, struct users_account *a_r, stru
 }
 
 enum redress_err
-users_encode_added(struct buf *out, const struct users_account *a, struct redress_error *err)
+users_encode_added(struct buf *out, const struct users_row *a, struct redress_error *err)
 {
 	struct canon c;
 
@@ -93,7 +142,7 @@ users_encode_added(struct buf *out, const struct users_account *a, struct redres
 }
 
 enum redress_err
-users_decode_added(const struct event *ev, struct users_account *a, struct redress_error *err)
+users_decode_added(const struct event *ev, struct users_row *a, struct redress_error *err)
 {
 	static const char *const keys[] = {"name", "password", "role", NULL};
 	const char *name, *password, *role;
@@ -119,7 +168,7 @@ users_decode_added(const struct event *ev, struct users_account *a, struct redre
 }
 
 enum redress_err
-users_apply_added(struct store *store, const struct users_account *a, struct redress_error *err)
+users_apply_added(struct store *store, const struct users_row *a, struct redress_error *err)
 {
 	struct store_stmt *st;
 
@@ -132,20 +181,340 @@ users_apply_added(struct store *store, const struct users_account *a, struct red
 	return store_run(st, err);
 }
 
+/* Text of a sealed secret: "s1:" and base64 that fits. */
+static int
+sealed_text_ok(const char *s, char *dst, size_t size)
+{
+	return strncmp(s, "s1:", 3) == 0 && copy_text(dst, size, s);
+}
+
+/* 64 lowercase hex digits. */
+static int
+token_hash_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < USERS_TOKEN_HASH_SIZE - 1; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+enum redress_err
+users_totp_get(struct store *store, const char *name, struct users_totp_row *t_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_totp_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, name);
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		memset(t_r, 0, sizeof(*t_r));
+		copy_text(t_r->name, sizeof(t_r->name), store_column_text(st, 0));
+		if (!sealed_text_ok(store_column_text(st, 1), t_r->secret_sealed, sizeof(t_r->secret_sealed)))
+			return error_set(
+			    err, REDRESS_E_STORE,
+			    "account '%.64s' has a malformed TOTP row in the database (run 'redress"
+			    " audit verify')",
+			    name);
+		t_r->enrolled_seq = (uint64_t)store_column_int64(st, 2);
+		return REDRESS_OK;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "account '%.64s' has no TOTP secret", name);
+	default: return err->code;
+	}
+}
+
+enum redress_err
+users_encode_totp(struct buf *out, const struct users_totp_row *t, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "name");
+	canon_string(&c, t->name);
+	canon_key(&c, "secret");
+	canon_string(&c, t->secret_sealed);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+users_decode_totp(const struct event *ev, struct users_totp_row *t, struct redress_error *err)
+{
+	static const char *const keys[] = {"name", "secret", NULL};
+	const char *name, *secret;
+	enum redress_err rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "name", &name, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "secret", &secret, err)) != REDRESS_OK ||
+	    (rc = users_name_check(name, err)) != REDRESS_OK)
+		return rc;
+	if (!sealed_text_ok(secret, t->secret_sealed, sizeof(t->secret_sealed)))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "account '%s': field 'secret' is not a sealed secret", name);
+	memcpy(t->name, name, strlen(name) + 1);
+	t->enrolled_seq = ev->seq;
+	return REDRESS_OK;
+}
+
+enum redress_err
+users_apply_totp(struct store *store, const struct users_totp_row *t, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_totp_put, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, t->name);
+	store_bind_text(st, 2, t->secret_sealed);
+	store_bind_int64(st, 3, (int64_t)t->enrolled_seq);
+	return store_run(st, err);
+}
+
+enum redress_err
+users_encode_token(struct buf *out, const struct users_token_row *k, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "hash");
+	canon_string(&c, k->hash);
+	canon_key(&c, "name");
+	canon_string(&c, k->account);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+users_decode_token(const struct event *ev, struct users_token_row *k, struct redress_error *err)
+{
+	static const char *const keys[] = {"hash", "name", NULL};
+	const char *hash, *name;
+	enum redress_err rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "hash", &hash, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "name", &name, err)) != REDRESS_OK ||
+	    (rc = users_name_check(name, err)) != REDRESS_OK)
+		return rc;
+	if (!token_hash_ok(hash))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "account '%s': field 'hash' is not 64 lowercase hex digits", name);
+	memcpy(k->hash, hash, USERS_TOKEN_HASH_SIZE);
+	memcpy(k->account, name, strlen(name) + 1);
+	k->issued_seq = ev->seq;
+	return REDRESS_OK;
+}
+
+enum redress_err
+users_apply_token(struct store *store, const struct users_token_row *k, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_token_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, k->hash);
+	store_bind_text(st, 2, k->account);
+	store_bind_int64(st, 3, (int64_t)k->issued_seq);
+	return store_run(st, err);
+}
+
+enum redress_err
+users_encode_revoke(struct buf *out, const struct users_revoke_ev *r, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "count");
+	canon_int(&c, r->count);
+	canon_key(&c, "name");
+	canon_string(&c, r->name);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+users_decode_revoke(const struct event *ev, struct users_revoke_ev *r, struct redress_error *err)
+{
+	static const char *const keys[] = {"count", "name", NULL};
+	const char *name;
+	enum redress_err rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "count", &r->count, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "name", &name, err)) != REDRESS_OK ||
+	    (rc = users_name_check(name, err)) != REDRESS_OK)
+		return rc;
+	if (r->count < 0)
+		return error_set(err, REDRESS_E_INVALID, "account '%s': field 'count' is negative", name);
+	memcpy(r->name, name, strlen(name) + 1);
+	r->seq = ev->seq;
+	return REDRESS_OK;
+}
+
+enum redress_err
+users_live_tokens(struct store *store, const char *name, uint64_t *count_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_tokens_live, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, name);
+	switch (store_step(st, err)) {
+	case STORE_ROW: *count_r = (uint64_t)store_column_int64(st, 0); return REDRESS_OK;
+	case STORE_DONE: return error_set(err, REDRESS_E_INTERNAL, "counting tokens gave no row");
+	default: return err->code;
+	}
+}
+
+enum redress_err
+users_apply_revoke(struct store *store, const struct users_revoke_ev *r, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_tokens_revoke, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, r->name);
+	store_bind_int64(st, 2, (int64_t)r->seq);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	if (store_changes(store) != r->count)
+		return error_set(err, REDRESS_E_CONFLICT,
+		                 "account '%s': %lld tokens revoked, the event says %lld", r->name,
+		                 (long long)store_changes(store), (long long)r->count);
+	return REDRESS_OK;
+}
+
+enum redress_err
+users_encode_lock(struct buf *out, const struct users_lock_row *l, int locked, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "name");
+	canon_string(&c, l->name);
+	if (locked) {
+		canon_key(&c, "reason");
+		canon_string(&c, l->reason);
+	}
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+users_decode_lock(const struct event *ev, struct users_lock_row *l, int locked, struct redress_error *err)
+{
+	static const char *const lock_keys[] = {"name", "reason", NULL};
+	static const char *const unlock_keys[] = {"name", NULL};
+	const char *name, *reason = "";
+	enum redress_err rc;
+
+	memset(l, 0, sizeof(*l));
+	if ((rc = canon_only_keys(ev->data, locked ? lock_keys : unlock_keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "name", &name, err)) != REDRESS_OK ||
+	    (rc = users_name_check(name, err)) != REDRESS_OK)
+		return rc;
+	if (locked && ((rc = canon_get_string(ev->data, "reason", &reason, err)) != REDRESS_OK ||
+	               (rc = text_check("a lock's reason", reason, USERS_REASON_MAX, err)) != REDRESS_OK))
+		return rc;
+	memcpy(l->name, name, strlen(name) + 1);
+	memcpy(l->reason, reason, strlen(reason) + 1);
+	l->locked_seq = ev->seq;
+	return REDRESS_OK;
+}
+
+enum redress_err
+users_apply_lock(struct store *store, const struct users_lock_row *l, int locked, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((st = store_query(store, locked ? &q_lock_insert : &q_lock_delete, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, l->name);
+	if (locked) {
+		store_bind_text(st, 2, l->reason);
+		store_bind_int64(st, 3, (int64_t)l->locked_seq);
+	}
+	rc = store_run(st, err);
+	if (locked && rc == REDRESS_E_CONFLICT)
+		return error_set(err, REDRESS_E_CONFLICT, "account '%s' is locked already", l->name);
+	if (rc == REDRESS_OK && !locked && store_changes(store) != 1)
+		return error_set(err, REDRESS_E_CONFLICT, "account '%s' is not locked", l->name);
+	return rc;
+}
+
+/* Replay: later events must name an account that exists, as the live commands check. */
+static enum redress_err
+replay_account_exists(struct store *store, const char *name, struct redress_error *err)
+{
+	struct users_row a;
+	enum redress_err rc = users_get(store, name, &a, err);
+
+	if (rc == REDRESS_E_NOTFOUND)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "an event names account '%.64s', which was never added", name);
+	return rc;
+}
+
 static enum redress_err
 users_replay(struct store *store, const struct event *ev, struct redress_error *err)
 {
-	struct users_account a;
+	union {
+		struct users_row a;
+		struct users_totp_row t;
+		struct users_token_row k;
+		struct users_revoke_ev r;
+		struct users_lock_row l;
+	} u;
 	enum redress_err rc;
+	int locked;
 
-	if (strcmp(ev->type, USERS_EV_ADDED) != 0)
-		return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
-	if ((rc = users_decode_added(ev, &a, err)) != REDRESS_OK)
-		return rc;
-	return users_apply_added(store, &a, err);
+	if (strcmp(ev->type, USERS_EV_ADDED) == 0) {
+		if ((rc = users_decode_added(ev, &u.a, err)) != REDRESS_OK)
+			return rc;
+		return users_apply_added(store, &u.a, err);
+	}
+	if (strcmp(ev->type, USERS_EV_TOTP_ENROLLED) == 0) {
+		if ((rc = users_decode_totp(ev, &u.t, err)) != REDRESS_OK ||
+		    (rc = replay_account_exists(store, u.t.name, err)) != REDRESS_OK)
+			return rc;
+		return users_apply_totp(store, &u.t, err);
+	}
+	if (strcmp(ev->type, USERS_EV_TOKEN_ISSUED) == 0) {
+		if ((rc = users_decode_token(ev, &u.k, err)) != REDRESS_OK ||
+		    (rc = replay_account_exists(store, u.k.account, err)) != REDRESS_OK)
+			return rc;
+		return users_apply_token(store, &u.k, err);
+	}
+	if (strcmp(ev->type, USERS_EV_TOKENS_REVOKED) == 0) {
+		if ((rc = users_decode_revoke(ev, &u.r, err)) != REDRESS_OK ||
+		    (rc = replay_account_exists(store, u.r.name, err)) != REDRESS_OK)
+			return rc;
+		return users_apply_revoke(store, &u.r, err);
+	}
+	if ((locked = strcmp(ev->type, USERS_EV_LOCKED) == 0) || strcmp(ev->type, USERS_EV_UNLOCKED) == 0) {
+		if ((rc = users_decode_lock(ev, &u.l, locked, err)) != REDRESS_OK ||
+		    (rc = replay_account_exists(store, u.l.name, err)) != REDRESS_OK)
+			return rc;
+		return users_apply_lock(store, &u.l, locked, err);
+	}
+	return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
 }
 
-static const struct store_query *const users_snapshots[] = {&q_snapshot_accounts, NULL};
+/* In the order of enum users_table. */
+static const struct store_query *const users_snapshots[] = {&q_snapshot_accounts, &q_snapshot_totp,
+                                                            &q_snapshot_tokens, &q_snapshot_locks, NULL};
 
 const struct event_module users_module = {
     .name = "users",

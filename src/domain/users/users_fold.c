@@ -1,12 +1,17 @@
 /*
  * users_fold.c -- the users module's events folded into memory, for
  * audit's fast path (log/audit.h).  No later event changes an account's
- * row, so each row is hashed into the fold as soon as its event is read;
- * the model keeps only the names seen, to refuse a name added twice as the
- * table's primary key would.
+ * row, so each is hashed into the fold as soon as its event is read.  A
+ * TOTP row (replaced on re-enrolment), a lock (removed on unlock) and a
+ * token (revoked later) can change, so the model holds them, per account
+ * and per token hash, and hashes what is left at the end.  The model also
+ * refuses what the tables' keys and the live commands would: a name added
+ * twice, an event naming an account never added, a lock of a locked
+ * account, an unlock of an unlocked one, a token issued twice, a revoke
+ * whose count is not the number of live tokens.
  *
- * The rows are the snapshot query's rows, column for column: accounts are
- * table 0 (users_apply.c, users_snapshots).
+ * The rows are the snapshot queries' rows, column for column
+ * (users_apply.c, users_snapshots, enum users_table).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +19,17 @@
 #include "core/strmap.h"
 #include "domain/users/users_int.h"
 
-#define TABLE_ACCOUNTS 0
+struct held_account {
+	char name[USER_NAME_MAX + 1]; /* first: the map's key points here */
+	int has_totp;
+	struct users_totp_row totp;
+	int locked;
+	struct users_lock_row lock;
+};
 
 struct users_model {
-	struct strmap names; /* name -> its own copy, which the map's key points into */
+	struct strmap accounts; /* name -> struct held_account */
+	struct strmap tokens;   /* hash -> struct users_token_row */
 };
 
 void *
@@ -25,13 +37,15 @@ users_fold_begin(void)
 {
 	struct users_model *m = calloc(1, sizeof(*m));
 
-	if (m != NULL)
-		strmap_init(&m->names);
+	if (m != NULL) {
+		strmap_init(&m->accounts);
+		strmap_init(&m->tokens);
+	}
 	return m;
 }
 
 static void
-fold_account(struct audit_fold *fold, const struct users_account *a)
+fold_account(struct audit_fold *fold, const struct users_row *a)
 {
 	const struct audit_value row[] = {
 	    AUDIT_TEXT_VALUE(a->name),
@@ -40,31 +54,162 @@ fold_account(struct audit_fold *fold, const struct users_account *a)
 	    AUDIT_INT_VALUE(a->added_seq),
 	};
 
-	audit_fold_row(fold, TABLE_ACCOUNTS, row, sizeof(row) / sizeof(row[0]));
+	audit_fold_row(fold, USERS_TABLE_ACCOUNTS, row, sizeof(row) / sizeof(row[0]));
+}
+
+static void
+fold_totp(struct audit_fold *fold, const struct users_totp_row *t)
+{
+	const struct audit_value row[] = {
+	    AUDIT_TEXT_VALUE(t->name),
+	    AUDIT_TEXT_VALUE(t->secret_sealed),
+	    AUDIT_INT_VALUE(t->enrolled_seq),
+	};
+
+	audit_fold_row(fold, USERS_TABLE_TOTP, row, sizeof(row) / sizeof(row[0]));
+}
+
+static void
+fold_token(struct audit_fold *fold, const struct users_token_row *k)
+{
+	const struct audit_value row[] = {
+	    AUDIT_TEXT_VALUE(k->hash),
+	    AUDIT_TEXT_VALUE(k->account),
+	    AUDIT_INT_VALUE(k->issued_seq),
+	    k->revoked_seq != 0 ? AUDIT_INT_VALUE(k->revoked_seq) : (struct audit_value){AUDIT_NULL, 0, NULL},
+	};
+
+	audit_fold_row(fold, USERS_TABLE_TOKENS, row, sizeof(row) / sizeof(row[0]));
+}
+
+static void
+fold_lock(struct audit_fold *fold, const struct users_lock_row *l)
+{
+	const struct audit_value row[] = {
+	    AUDIT_TEXT_VALUE(l->name),
+	    AUDIT_TEXT_VALUE(l->reason),
+	    AUDIT_INT_VALUE(l->locked_seq),
+	};
+
+	audit_fold_row(fold, USERS_TABLE_LOCKS, row, sizeof(row) / sizeof(row[0]));
+}
+
+static enum redress_err
+fold_added(struct users_model *m, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+{
+	struct held_account *h;
+	struct users_row a;
+	enum redress_err rc;
+
+	if ((rc = users_decode_added(ev, &a, err)) != REDRESS_OK)
+		return rc;
+	if (strmap_get(&m->accounts, a.name) != NULL)
+		return error_set(err, REDRESS_E_CONFLICT, "account '%s' is added twice", a.name);
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory folding accounts");
+	memcpy(h->name, a.name, sizeof(h->name));
+	if ((rc = strmap_put(&m->accounts, h->name, h, err)) != REDRESS_OK) {
+		free(h);
+		return rc;
+	}
+	fold_account(fold, &a);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+held(struct users_model *m, const char *name, struct held_account **h_r, struct redress_error *err)
+{
+	if ((*h_r = strmap_get(&m->accounts, name)) == NULL)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "an event names account '%.64s', which was never added", name);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+fold_token_issued(struct users_model *m, const struct event *ev, struct redress_error *err)
+{
+	struct users_token_row *k;
+	struct held_account *h;
+	enum redress_err rc;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory folding tokens");
+	if ((rc = users_decode_token(ev, k, err)) != REDRESS_OK ||
+	    (rc = held(m, k->account, &h, err)) != REDRESS_OK)
+		goto out;
+	if ((rc = strmap_put(&m->tokens, k->hash, k, err)) == REDRESS_E_CONFLICT)
+		rc =
+		    error_set(err, REDRESS_E_CONFLICT, "a token of account '%s' is issued twice", k->account);
+out:
+	if (rc != REDRESS_OK)
+		free(k);
+	return rc;
+}
+
+static enum redress_err
+fold_revoked(struct users_model *m, const struct event *ev, struct redress_error *err)
+{
+	struct users_revoke_ev r;
+	struct held_account *h;
+	enum redress_err rc;
+	int64_t n = 0;
+	size_t i;
+
+	if ((rc = users_decode_revoke(ev, &r, err)) != REDRESS_OK ||
+	    (rc = held(m, r.name, &h, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < m->tokens.cap; i++) {
+		struct users_token_row *k = m->tokens.slots[i].value;
+
+		if (m->tokens.slots[i].key != NULL && k->revoked_seq == 0 &&
+		    strcmp(k->account, r.name) == 0) {
+			k->revoked_seq = r.seq;
+			n++;
+		}
+	}
+	if (n != r.count)
+		return error_set(err, REDRESS_E_CONFLICT,
+		                 "account '%s': %lld tokens revoked, the event says %lld", r.name,
+		                 (long long)n, (long long)r.count);
+	return REDRESS_OK;
 }
 
 enum redress_err
 users_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
 {
 	struct users_model *m = model;
-	struct users_account a;
-	char *name;
+	struct held_account *h;
+	struct users_totp_row t;
+	struct users_lock_row l;
 	enum redress_err rc;
+	int locked;
 
-	if (strcmp(ev->type, USERS_EV_ADDED) != 0)
-		return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
-	if ((rc = users_decode_added(ev, &a, err)) != REDRESS_OK)
-		return rc;
-	if (strmap_get(&m->names, a.name) != NULL)
-		return error_set(err, REDRESS_E_CONFLICT, "account '%s' is added twice", a.name);
-	if ((name = strdup(a.name)) == NULL)
-		return error_set(err, REDRESS_E_NOMEM, "out of memory folding accounts");
-	if ((rc = strmap_put(&m->names, name, name, err)) != REDRESS_OK) {
-		free(name);
-		return rc;
+	if (strcmp(ev->type, USERS_EV_ADDED) == 0)
+		return fold_added(m, ev, fold, err);
+	if (strcmp(ev->type, USERS_EV_TOKEN_ISSUED) == 0)
+		return fold_token_issued(m, ev, err);
+	if (strcmp(ev->type, USERS_EV_TOKENS_REVOKED) == 0)
+		return fold_revoked(m, ev, err);
+	if (strcmp(ev->type, USERS_EV_TOTP_ENROLLED) == 0) {
+		if ((rc = users_decode_totp(ev, &t, err)) != REDRESS_OK ||
+		    (rc = held(m, t.name, &h, err)) != REDRESS_OK)
+			return rc;
+		h->totp = t;
+		h->has_totp = 1;
+		return REDRESS_OK;
 	}
-	fold_account(fold, &a);
-	return REDRESS_OK;
+	if ((locked = strcmp(ev->type, USERS_EV_LOCKED) == 0) || strcmp(ev->type, USERS_EV_UNLOCKED) == 0) {
+		if ((rc = users_decode_lock(ev, &l, locked, err)) != REDRESS_OK ||
+		    (rc = held(m, l.name, &h, err)) != REDRESS_OK)
+			return rc;
+		if (h->locked == locked)
+			return error_set(err, REDRESS_E_CONFLICT, "account '%s' is %s already", l.name,
+			                 locked ? "locked" : "unlocked");
+		h->locked = locked;
+		h->lock = l;
+		return REDRESS_OK;
+	}
+	return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
 }
 
 void
@@ -73,10 +218,26 @@ users_fold_end(void *model, struct audit_fold *fold)
 	struct users_model *m = model;
 	size_t i;
 
-	(void)fold; /* every row was added as its event was read */
-	for (i = 0; i < m->names.cap; i++)
-		if (m->names.slots[i].key != NULL)
-			free(m->names.slots[i].value);
-	strmap_free(&m->names);
+	for (i = 0; i < m->accounts.cap; i++) {
+		struct held_account *h = m->accounts.slots[i].value;
+
+		if (m->accounts.slots[i].key == NULL)
+			continue;
+		if (fold != NULL && h->has_totp)
+			fold_totp(fold, &h->totp);
+		if (fold != NULL && h->locked)
+			fold_lock(fold, &h->lock);
+		explicit_bzero(h, sizeof(*h));
+		free(h);
+	}
+	for (i = 0; i < m->tokens.cap; i++) {
+		if (m->tokens.slots[i].key == NULL)
+			continue;
+		if (fold != NULL)
+			fold_token(fold, m->tokens.slots[i].value);
+		free(m->tokens.slots[i].value);
+	}
+	strmap_free(&m->accounts);
+	strmap_free(&m->tokens);
 	free(m);
 }

@@ -12,7 +12,23 @@
 #include "domain/users/users.h"
 #include "log/audit.h"
 
-#define USERS_EV_ADDED "users.user.added"
+#define USERS_EV_ADDED          "users.user.added"
+#define USERS_EV_TOTP_ENROLLED  "users.totp.enrolled"
+#define USERS_EV_TOKEN_ISSUED   "users.token.issued"
+#define USERS_EV_TOKENS_REVOKED "users.tokens.revoked"
+#define USERS_EV_LOCKED         "users.account.locked"
+#define USERS_EV_UNLOCKED       "users.account.unlocked"
+
+/* The module's tables, in the order of users_snapshots (users_apply.c). */
+enum users_table {
+	USERS_TABLE_ACCOUNTS,
+	USERS_TABLE_TOTP,
+	USERS_TABLE_TOKENS,
+	USERS_TABLE_LOCKS,
+};
+
+/* A token's hash as stored: the lowercase hex of the SHA-256 of its text. */
+#define USERS_TOKEN_HASH_SIZE 65
 
 /*
  * Sealed text of a password hash: "s1:" and the base64 of a 24-byte nonce,
@@ -24,8 +40,8 @@
 /* The associated data that binds a sealed hash to its account: "user:NAME/password". */
 #define USERS_SEAL_AD_SIZE (sizeof("user:/password") + USER_NAME_MAX)
 
-/* An account as its row holds it. */
-struct users_account {
+/* An account as its row in users_accounts holds it. */
+struct users_row {
 	char name[USER_NAME_MAX + 1];
 	enum role role;
 	char password_sealed[USERS_SEALED_MAX + 1]; /* the Argon2id hash, sealed under the master key */
@@ -35,21 +51,94 @@ struct users_account {
 /* The sealing label of name's password hash. */
 void users_seal_ad(const char *name, char ad[USERS_SEAL_AD_SIZE]);
 
+/* The sealing label of name's TOTP secret: "user:NAME/totp". */
+void users_totp_ad(const char *name, char ad[USERS_SEAL_AD_SIZE]);
+
+/* "users.totp.enrolled": the account's TOTP secret, sealed; a later one replaces it. */
+struct users_totp_row {
+	char name[USER_NAME_MAX + 1];
+	char secret_sealed[USERS_SEALED_MAX + 1];
+	uint64_t enrolled_seq;
+};
+
+/* "users.token.issued": an API token, known only by its hash. */
+struct users_token_row {
+	char hash[USERS_TOKEN_HASH_SIZE];
+	char account[USER_NAME_MAX + 1];
+	uint64_t issued_seq;
+	uint64_t revoked_seq; /* 0 while it is live (NULL in the table) */
+};
+
+/* "users.tokens.revoked": every live token of name ends; count of them. */
+struct users_revoke_ev {
+	char name[USER_NAME_MAX + 1];
+	int64_t count;
+	uint64_t seq;
+};
+
+/* "users.account.locked": the account signs in no more until unlocked. */
+struct users_lock_row {
+	char name[USER_NAME_MAX + 1];
+	char reason[USERS_REASON_MAX + 1];
+	uint64_t locked_seq;
+};
+
+/*
+ * Each new event's encoder (into out), decoder (checks every field,
+ * refuses unknown ones) and apply function (the one way the live commands
+ * and replay write its table).  "users.account.unlocked" carries only a
+ * name: it uses struct users_lock_row with an empty reason.
+ */
+enum redress_err users_encode_totp(struct buf *out, const struct users_totp_row *t,
+                                   struct redress_error *err);
+enum redress_err users_decode_totp(const struct event *ev, struct users_totp_row *t,
+                                   struct redress_error *err);
+enum redress_err users_apply_totp(struct store *store, const struct users_totp_row *t,
+                                  struct redress_error *err);
+
+enum redress_err users_encode_token(struct buf *out, const struct users_token_row *k,
+                                    struct redress_error *err);
+enum redress_err users_decode_token(const struct event *ev, struct users_token_row *k,
+                                    struct redress_error *err);
+enum redress_err users_apply_token(struct store *store, const struct users_token_row *k,
+                                   struct redress_error *err);
+
+enum redress_err users_encode_revoke(struct buf *out, const struct users_revoke_ev *r,
+                                     struct redress_error *err);
+enum redress_err users_decode_revoke(const struct event *ev, struct users_revoke_ev *r,
+                                     struct redress_error *err);
+/* Ends the live tokens; REDRESS_E_CONFLICT when their number is not r->count. */
+enum redress_err users_apply_revoke(struct store *store, const struct users_revoke_ev *r,
+                                    struct redress_error *err);
+
+enum redress_err users_encode_lock(struct buf *out, const struct users_lock_row *l, int locked,
+                                   struct redress_error *err);
+enum redress_err users_decode_lock(const struct event *ev, struct users_lock_row *l, int locked,
+                                   struct redress_error *err);
+/* Locks (locked 1) or unlocks; REDRESS_E_CONFLICT when it already is so. */
+enum redress_err users_apply_lock(struct store *store, const struct users_lock_row *l, int locked,
+                                  struct redress_error *err);
+
+/* The number of live tokens of name. */
+enum redress_err users_live_tokens(struct store *store, const char *name, uint64_t *count_r,
+                                   struct redress_error *err);
+
+/* Reads name's TOTP row; REDRESS_E_NOTFOUND when it has none. */
+enum redress_err users_totp_get(struct store *store, const char *name, struct users_totp_row *t_r,
+                                struct redress_error *err);
+
 /* Reads the account name; REDRESS_E_NOTFOUND when there is none. */
-enum redress_err users_get(struct store *store, const char *name, struct users_account *a_r,
+enum redress_err users_get(struct store *store, const char *name, struct users_row *a_r,
                            struct redress_error *err);
 
 /* Canonical event data of "users.user.added", appended to out. */
-enum redress_err users_encode_added(struct buf *out, const struct users_account *a,
-                                    struct redress_error *err);
+enum redress_err users_encode_added(struct buf *out, const struct users_row *a, struct redress_error *err);
 
 /* Reads "users.user.added" back: checks every field and refuses unknown ones. */
-enum redress_err users_decode_added(const struct event *ev, struct users_account *a,
-                                    struct redress_error *err);
+enum redress_err users_decode_added(const struct event *ev, struct users_row *a, struct redress_error *err);
 
 /* Inserts an account row: the one way the live commands and replay write the table. */
-enum redress_err users_apply_added(struct store *store, const struct users_account *a,
-                                   struct redress_error *err);
+enum redress_err users_apply_added(struct store *store, const struct users_row *a, struct redress_error *err);
 
 /* Audit's fast path: the module's events folded into an in-memory model. */
 void *users_fold_begin(void);
