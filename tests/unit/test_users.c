@@ -16,8 +16,10 @@
 
 #include <cmocka.h>
 
+#include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "crypto/keydir.h"
+#include "crypto/totp.h"
 #include "domain/ledger/ledger.h"
 #include "domain/users/users.h"
 #include "log/audit.h"
@@ -614,6 +616,528 @@ test_audit_names_bad_events(void **state)
 	logfix_audit_finds(f, "cannot be replayed");
 }
 
+/* ---- The second factor, API tokens and locks ---- */
+
+/* Decodes RFC 4648 base32 (upper case, no padding): the test's own, not liboath's. */
+static size_t
+base32_decode(const char *s, size_t len, uint8_t *out, size_t size)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	uint32_t acc = 0;
+	size_t i, n = 0;
+	int bits = 0;
+
+	for (i = 0; i < len; i++) {
+		const char *p = strchr(alphabet, s[i]);
+
+		assert_non_null(p);
+		acc = (acc << 5) | (uint32_t)(p - alphabet);
+		bits += 5;
+		if (bits >= 8) {
+			bits -= 8;
+			assert_true(n < size);
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return n;
+}
+
+/* The secret an otpauth URI carries, checking the URI's shape for name. */
+static void
+uri_secret(const char *uri, const char *name, uint8_t secret[TOTP_SECRET_SIZE], char base32[TOTP_BASE32_SIZE])
+{
+	char head[128];
+	const char *s, *end;
+
+	snprintf(head, sizeof(head), "otpauth://totp/redress:%s?secret=", name);
+	assert_true(strncmp(uri, head, strlen(head)) == 0);
+	s = uri + strlen(head);
+	assert_non_null(end = strchr(s, '&'));
+	assert_string_equal(end, "&issuer=redress&algorithm=SHA1&digits=6&period=30");
+	assert_int_equal((size_t)(end - s), TOTP_BASE32_SIZE - 1);
+	memcpy(base32, s, (size_t)(end - s));
+	base32[end - s] = '\0';
+	assert_int_equal(base32_decode(s, (size_t)(end - s), secret, TOTP_SECRET_SIZE), TOTP_SECRET_SIZE);
+}
+
+/* Enrols name's TOTP as actor in a change of its own; the change rolled back on error. */
+static enum redress_err
+enrol(struct logfix *f, const struct actor *actor, const char *name, char uri[USERS_TOTP_URI_SIZE],
+      struct redress_error *err)
+{
+	enum redress_err rc;
+
+	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
+	rc = users_totp_enrol(f->log, actor, keydir_master_key(f->kd), name, uri, USERS_TOTP_URI_SIZE, err);
+	if (rc != REDRESS_OK) {
+		tlog_rollback(f->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+issue(struct logfix *f, const struct actor *actor, const char *name, char token[USERS_TOKEN_SIZE],
+      struct redress_error *err)
+{
+	enum redress_err rc;
+
+	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
+	rc = users_token_issue(f->log, actor, name, token, USERS_TOKEN_SIZE, err);
+	if (rc != REDRESS_OK) {
+		tlog_rollback(f->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+revoke(struct logfix *f, const struct actor *actor, const char *name, uint64_t *n_r,
+       struct redress_error *err)
+{
+	enum redress_err rc;
+
+	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
+	rc = users_tokens_revoke(f->log, actor, name, n_r, err);
+	if (rc != REDRESS_OK) {
+		tlog_rollback(f->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
+	return REDRESS_OK;
+}
+
+/* Locks (actor NULL: users_lock, by the log's actor) or unlocks in a change of its own. */
+static enum redress_err
+lock(struct logfix *f, const struct actor *unlocker, const char *name, const char *reason,
+     struct redress_error *err)
+{
+	enum redress_err rc;
+
+	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
+	rc = unlocker == NULL ? users_lock(f->log, name, reason, err)
+	                      : users_unlock(f->log, unlocker, name, err);
+	if (rc != REDRESS_OK) {
+		tlog_rollback(f->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
+	return REDRESS_OK;
+}
+
+static struct users_account
+account(struct logfix *f, const char *name)
+{
+	struct users_account a;
+	struct redress_error err;
+
+	assert_int_equal(users_account_get(f->store, name, &a, &err), REDRESS_OK);
+	assert_string_equal(a.name, name);
+	return a;
+}
+
+static void
+test_roles_needing_totp(void **state)
+{
+	(void)state;
+	assert_true(users_role_needs_totp(ROLE_ADMIN));
+	assert_true(users_role_needs_totp(ROLE_REVIEWER));
+	assert_true(users_role_needs_totp(ROLE_FINANCE));
+	assert_false(users_role_needs_totp(ROLE_CASEWORKER));
+	assert_false(users_role_needs_totp(ROLE_MONITOR));
+}
+
+static void
+test_totp_enrol_and_verify(void **state)
+{
+	struct logfix *f = *state;
+	char uri[USERS_TOTP_URI_SIZE], base32[TOTP_BASE32_SIZE], code[TOTP_DIGITS_MAX + 1], wrong[8];
+	uint8_t secret[TOTP_SECRET_SIZE], old[TOTP_SECRET_SIZE];
+	const uint64_t now = 1800000000;
+	struct redress_error err;
+	struct actor ada, bob, carl;
+	struct users_account a;
+	uint64_t step = 0;
+
+	staff(f, &ada);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &bob, &err),
+	    REDRESS_OK);
+	assert_int_equal(users_account_get(f->store, "nobody", &a, &err), REDRESS_E_NOTFOUND);
+	a = account(f, "bob");
+	assert_int_equal(a.role, ROLE_REVIEWER);
+	assert_false(a.has_totp);
+	assert_false(a.locked);
+	assert_int_equal(a.tokens, 0);
+
+	/* Before enrolment: refused, saying so, as for a name that does not exist. */
+	assert_int_equal(
+	    users_totp_verify(f->store, keydir_master_key(f->kd), "bob", "123456", now, &step, &err),
+	    REDRESS_E_REFUSED);
+	assert_true(strncmp(err.message, USERS_TOTP_REFUSED ": ", strlen(USERS_TOTP_REFUSED) + 2) == 0);
+	assert_non_null(strstr(err.message, "no TOTP"));
+	assert_int_equal(
+	    users_totp_verify(f->store, keydir_master_key(f->kd), "nobody", "123456", now, &step, &err),
+	    REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "no TOTP"));
+
+	/* ada (admin) enrols bob. */
+	assert_int_equal(enrol(f, &ada, "bob", uri, &err), REDRESS_OK);
+	uri_secret(uri, "bob", secret, base32);
+	assert_true(account(f, "bob").has_totp);
+	assert_int_equal(totp_generate(secret, sizeof(secret), now, 6, code, sizeof(code), &err), REDRESS_OK);
+	assert_int_equal(users_totp_verify(f->store, keydir_master_key(f->kd), "bob", code, now, &step, &err),
+	                 REDRESS_OK);
+	assert_int_equal(step, now / TOTP_PERIOD);
+	/* A wrong code, and a malformed one. */
+	snprintf(wrong, sizeof(wrong), "%06d", (atoi(code) + 1) % 1000000);
+	assert_int_equal(
+	    users_totp_verify(f->store, keydir_master_key(f->kd), "bob", wrong, now, &step, &err),
+	    REDRESS_E_REFUSED);
+	assert_true(strncmp(err.message, USERS_TOTP_REFUSED, strlen(USERS_TOTP_REFUSED)) == 0);
+	assert_null(strstr(err.message, wrong));
+	assert_int_equal(
+	    users_totp_verify(f->store, keydir_master_key(f->kd), "bob", "12a456", now, &step, &err),
+	    REDRESS_E_REFUSED);
+	/* Too late. */
+	assert_int_equal(users_totp_verify(f->store, keydir_master_key(f->kd), "bob", code,
+	                                   now + 3 * TOTP_PERIOD, &step, &err),
+	                 REDRESS_E_REFUSED);
+
+	/* bob may enrol himself again (a new phone), which replaces the secret. */
+	memcpy(old, secret, sizeof(old));
+	assert_int_equal(enrol(f, &bob, "bob", uri, &err), REDRESS_OK);
+	uri_secret(uri, "bob", secret, base32);
+	assert_memory_not_equal(old, secret, sizeof(old));
+	assert_int_equal(totp_generate(secret, sizeof(secret), now, 6, code, sizeof(code), &err), REDRESS_OK);
+	assert_int_equal(users_totp_verify(f->store, keydir_master_key(f->kd), "bob", code, now, &step, &err),
+	                 REDRESS_OK);
+	assert_int_equal(totp_generate(old, sizeof(old), now, 6, wrong, sizeof(wrong), &err), REDRESS_OK);
+	if (strcmp(wrong, code) != 0)
+		assert_int_equal(
+		    users_totp_verify(f->store, keydir_master_key(f->kd), "bob", wrong, now, &step, &err),
+		    REDRESS_E_REFUSED);
+
+	/* bob, a reviewer, may not enrol ada; nobody enrols an account that does not exist. */
+	assert_int_equal(enrol(f, &bob, "ada", uri, &err), REDRESS_E_REFUSED);
+	assert_string_equal(uri, "");
+	assert_non_null(strstr(err.message, "may not manage staff accounts"));
+	assert_int_equal(enrol(f, &ada, "nobody", uri, &err), REDRESS_E_NOTFOUND);
+	/* An actor merely named like the account but not it (the bootstrap's OS user) gets no exception. */
+	memset(&carl, 0, sizeof(carl));
+	snprintf(carl.name, sizeof(carl.name), "carl");
+	carl.role = ROLE_MONITOR;
+	assert_int_equal(enrol(f, &carl, "bob", uri, &err), REDRESS_E_REFUSED);
+	assert_int_equal(enrol(f, &ada, "ada", uri, &err), REDRESS_OK);
+	assert_true(account(f, "ada").has_totp);
+
+	/* The event names who enrolled whom and carries the secret sealed. */
+	logfix_audit_clean(f);
+	explicit_bzero(secret, sizeof(secret));
+}
+
+/* The secret is bound to its account: bob's sealed secret moved to ada's row opens for no one. */
+static void
+test_totp_secret_bound_to_account(void **state)
+{
+	struct logfix *f = *state;
+	char uri[USERS_TOTP_URI_SIZE], base32[TOTP_BASE32_SIZE], code[8];
+	uint8_t secret[TOTP_SECRET_SIZE];
+	struct redress_error err;
+	struct actor ada;
+	uint64_t step;
+
+	staff(f, &ada);
+	assert_int_equal(enrol(f, &ada, "bob", uri, &err), REDRESS_OK);
+	assert_int_equal(enrol(f, &ada, "ada", uri, &err), REDRESS_OK);
+	uri_secret(uri, "ada", secret, base32);
+	logfix_tamper(f, "UPDATE users_totp SET secret_sealed = (SELECT secret_sealed FROM users_totp"
+	                 " WHERE name = 'bob') WHERE name = 'ada'");
+	assert_int_equal(totp_generate(secret, sizeof(secret), 1800000000, 6, code, sizeof(code), &err),
+	                 REDRESS_OK);
+	assert_int_equal(
+	    users_totp_verify(f->store, keydir_master_key(f->kd), "ada", code, 1800000000, &step, &err),
+	    REDRESS_E_CRYPTO);
+	assert_non_null(strstr(err.message, "does not open"));
+	logfix_audit_finds(f, "users_totp 'ada': secret_sealed is ");
+}
+
+static void
+test_tokens(void **state)
+{
+	struct logfix *f = *state;
+	char t1[USERS_TOKEN_SIZE], t2[USERS_TOKEN_SIZE], forged[USERS_TOKEN_SIZE];
+	struct redress_error err;
+	struct actor ada, bob, who;
+	uint64_t n = 99, size;
+	size_t i;
+
+	staff(f, &ada);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &bob, &err),
+	    REDRESS_OK);
+	assert_int_equal(issue(f, &ada, "bob", t1, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &ada, "bob", t2, &err), REDRESS_OK);
+	/* "rdt_" and 43 characters of base64url. */
+	assert_int_equal(strlen(t1), 47);
+	assert_memory_equal(t1, "rdt_", 4);
+	for (i = 4; i < 47; i++)
+		assert_non_null(
+		    strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", t1[i]));
+	assert_string_not_equal(t1, t2);
+	assert_int_equal(account(f, "bob").tokens, 2);
+
+	memset(&who, 0, sizeof(who));
+	assert_int_equal(users_token_authenticate(f->store, t1, &who, &err), REDRESS_OK);
+	assert_string_equal(who.name, "bob");
+	assert_int_equal(who.role, ROLE_REVIEWER);
+	assert_false(who.bootstrap);
+	assert_int_equal(users_token_authenticate(f->store, t2, &who, &err), REDRESS_OK);
+
+	/* Malformed and unknown tokens: one message, which never repeats the token. */
+	memcpy(forged, t1, sizeof(forged));
+	forged[10] = forged[10] == 'A' ? 'B' : 'A';
+	{
+		const char *bad[] = {"",
+		                     "rdt_",
+		                     "rdt_x",
+		                     forged,
+		                     "xdt_"
+		                     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		                     "rdt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+		                     "rdt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			assert_int_equal(users_token_authenticate(f->store, bad[i], &who, &err),
+			                 REDRESS_E_REFUSED);
+			assert_non_null(strstr(err.message, "API token refused"));
+		}
+		assert_null(strstr(err.message, "rdt_"));
+	}
+	assert_int_equal(users_token_authenticate(f->store, NULL, &who, &err), REDRESS_E_REFUSED);
+
+	/* Only who manages accounts issues or revokes. */
+	assert_int_equal(issue(f, &bob, "bob", forged, &err), REDRESS_E_REFUSED);
+	assert_string_equal(forged, "");
+	assert_int_equal(revoke(f, &bob, "bob", &n, &err), REDRESS_E_REFUSED);
+	assert_int_equal(issue(f, &ada, "nobody", forged, &err), REDRESS_E_NOTFOUND);
+	/* A buffer too small for a token gets none. */
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(users_token_issue(f->log, &ada, "bob", forged, 40, &err), REDRESS_E_OVERFLOW);
+	tlog_rollback(f->log);
+
+	/* A token for ada too, which bob's revocation leaves alone. */
+	assert_int_equal(issue(f, &ada, "ada", forged, &err), REDRESS_OK);
+	assert_int_equal(revoke(f, &ada, "bob", &n, &err), REDRESS_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(account(f, "bob").tokens, 0);
+	assert_int_equal(users_token_authenticate(f->store, t1, &who, &err), REDRESS_E_REFUSED);
+	assert_int_equal(users_token_authenticate(f->store, t2, &who, &err), REDRESS_E_REFUSED);
+	assert_int_equal(users_token_authenticate(f->store, forged, &who, &err), REDRESS_OK);
+	assert_string_equal(who.name, "ada");
+	/* Revoking none is an event too (who tried to end them, and when). */
+	size = logfix_size(f);
+	assert_int_equal(revoke(f, &ada, "bob", &n, &err), REDRESS_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(logfix_size(f), size + 1);
+	/* A new one after revocation works. */
+	assert_int_equal(issue(f, &ada, "bob", t1, &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, t1, &who, &err), REDRESS_OK);
+	assert_int_equal(account(f, "bob").tokens, 1);
+	logfix_audit_clean(f);
+	explicit_bzero(t1, sizeof(t1));
+	explicit_bzero(t2, sizeof(t2));
+}
+
+static void
+test_locks(void **state)
+{
+	struct logfix *f = *state;
+	char token[USERS_TOKEN_SIZE];
+	struct redress_error err;
+	struct actor ada, bob, who;
+	struct buf ev;
+	uint64_t size;
+
+	staff(f, &ada);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &bob, &err),
+	    REDRESS_OK);
+	assert_int_equal(issue(f, &ada, "bob", token, &err), REDRESS_OK);
+
+	/* The server locks bob after failed sign-ins, as itself. */
+	assert_int_equal(tlog_set_actor(f->log, "system:http", &err), REDRESS_OK);
+	assert_int_equal(lock(f, NULL, "bob", "5 failed sign-ins from 192.0.2.7", &err), REDRESS_OK);
+	assert_true(account(f, "bob").locked);
+	buf_init(&ev, TLOG_EVENT_MAX);
+	assert_int_equal(tlog_event_bytes(f->log, logfix_size(f) - 1, &ev, &err), REDRESS_OK);
+	assert_non_null(strstr(ev.data, "\"actor\":\"system:http\""));
+	assert_non_null(strstr(ev.data, "\"type\":\"users.account.locked\""));
+	assert_non_null(strstr(ev.data, "\"reason\":\"5 failed sign-ins from 192.0.2.7\""));
+	/* Locked again: nothing new. */
+	size = logfix_size(f);
+	assert_int_equal(lock(f, NULL, "bob", "again", &err), REDRESS_OK);
+	assert_int_equal(logfix_size(f), size);
+	assert_int_equal(lock(f, NULL, "nobody", "x", &err), REDRESS_E_NOTFOUND);
+	assert_int_equal(lock(f, NULL, "ada", "bad\x01reason", &err), REDRESS_E_INVALID);
+
+	/* Locked: neither the right password nor a token signs bob in. */
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &who, &err),
+	    REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "locked"));
+	assert_non_null(strstr(err.message, "an admin can unlock it"));
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", "wrong-password-123", &who, &err),
+	    REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "locked"));
+	assert_int_equal(users_token_authenticate(f->store, token, &who, &err), REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "locked"));
+	logfix_audit_clean(f);
+
+	/* Only who manages accounts unlocks. */
+	assert_int_equal(tlog_set_actor(f->log, "user:bob", &err), REDRESS_OK);
+	assert_int_equal(lock(f, &bob, "bob", NULL, &err), REDRESS_E_REFUSED);
+	assert_int_equal(tlog_set_actor(f->log, "user:ada", &err), REDRESS_OK);
+	assert_int_equal(lock(f, &ada, "bob", NULL, &err), REDRESS_OK);
+	assert_false(account(f, "bob").locked);
+	assert_int_equal(lock(f, &ada, "bob", NULL, &err), REDRESS_E_CONFLICT);
+	assert_non_null(strstr(err.message, "not locked"));
+	assert_int_equal(lock(f, &ada, "nobody", NULL, &err), REDRESS_E_NOTFOUND);
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &who, &err),
+	    REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, token, &who, &err), REDRESS_OK);
+	/* Locked twice over time: each lock its own event and row. */
+	assert_int_equal(lock(f, NULL, "bob", "again", &err), REDRESS_OK);
+	logfix_audit_clean(f);
+	buf_free(&ev);
+}
+
+/* No TOTP secret (raw or base32) nor token in clear in any event, the database or its journal. */
+static void
+test_second_factor_secrets_not_in_clear(void **state)
+{
+	struct logfix *f = *state;
+	char uri[USERS_TOTP_URI_SIZE], base32[TOTP_BASE32_SIZE], token[USERS_TOKEN_SIZE], what[64], path[160];
+	char hexsecret[2 * TOTP_SECRET_SIZE + 1], b64[64];
+	uint8_t secret[TOTP_SECRET_SIZE], digest[HASH_SHA256_SIZE];
+	char tokhash[2 * HASH_SHA256_SIZE + 1];
+	struct redress_error err;
+	struct buf ev, bytes;
+	struct actor ada;
+	uint64_t i, size;
+
+	staff(f, &ada);
+	assert_int_equal(enrol(f, &ada, "bob", uri, &err), REDRESS_OK);
+	uri_secret(uri, "bob", secret, base32);
+	assert_int_equal(issue(f, &ada, "bob", token, &err), REDRESS_OK);
+	assert_int_equal(codec_hex_encode(secret, sizeof(secret), hexsecret, sizeof(hexsecret), &err),
+	                 REDRESS_OK);
+	assert_int_equal(codec_base64_encode(secret, sizeof(secret), b64, sizeof(b64), &err), REDRESS_OK);
+	hash_sha256(token, strlen(token), digest);
+	assert_int_equal(codec_hex_encode(digest, sizeof(digest), tokhash, sizeof(tokhash), &err),
+	                 REDRESS_OK);
+
+	buf_init(&ev, TLOG_EVENT_MAX);
+	size = logfix_size(f);
+	for (i = 0; i < size; i++) {
+		buf_reset(&ev);
+		assert_int_equal(tlog_event_bytes(f->log, i, &ev, &err), REDRESS_OK);
+		snprintf(what, sizeof(what), "event %llu", (unsigned long long)i);
+		assert_absent(&ev, base32, what);
+		assert_absent(&ev, hexsecret, what);
+		assert_absent(&ev, b64, what);
+		assert_absent(&ev, token, what);
+		assert_absent(&ev, token + 4, what);
+		assert_absent(&ev, "otpauth", what);
+		if (memmem(ev.data, ev.len, secret, sizeof(secret)) != NULL)
+			fail_msg("%s holds the raw TOTP secret", what);
+	}
+	buf_init(&bytes, 1u << 28);
+	read_bytes(f->db, &bytes);
+	snprintf(path, sizeof(path), "%s-wal", f->db);
+	read_bytes(path, &bytes);
+	assert_absent(&bytes, base32, "the database");
+	assert_absent(&bytes, hexsecret, "the database");
+	assert_absent(&bytes, b64, "the database");
+	assert_absent(&bytes, token, "the database");
+	assert_absent(&bytes, token + 4, "the database");
+	assert_absent(&bytes, "otpauth", "the database");
+	if (memmem(bytes.data, bytes.len, secret, sizeof(secret)) != NULL)
+		fail_msg("the database holds the raw TOTP secret");
+	/* The check can see: the token's hash is there, as it must be to find the token. */
+	assert_non_null(memmem(bytes.data, bytes.len, tokhash, strlen(tokhash)));
+	buf_free(&bytes);
+	buf_free(&ev);
+	explicit_bzero(secret, sizeof(secret));
+}
+
+/* Rows of the new tables edited behind the log's back are each named. */
+static void
+test_audit_names_tampered_auth_rows(void **state)
+{
+	struct logfix *f = *state;
+	char uri[USERS_TOTP_URI_SIZE], token[USERS_TOKEN_SIZE];
+	struct redress_error err;
+	struct actor ada;
+	uint64_t n;
+
+	staff(f, &ada);
+	assert_int_equal(enrol(f, &ada, "bob", uri, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &ada, "bob", token, &err), REDRESS_OK);
+	assert_int_equal(revoke(f, &ada, "bob", &n, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &ada, "ada", token, &err), REDRESS_OK);
+	assert_int_equal(lock(f, NULL, "bob", "3 failed sign-ins", &err), REDRESS_OK);
+	logfix_audit_clean(f);
+
+	/* A revoked token made live again. */
+	logfix_tamper(f, "UPDATE users_tokens SET revoked_seq = NULL WHERE account = 'bob'");
+	logfix_audit_finds(f, "users_tokens '");
+	logfix_audit_finds(f, "revoked_seq is ");
+	/* A token inserted for bob. */
+	logfix_tamper(f, "INSERT INTO users_tokens VALUES ('"
+	                 "0000000000000000000000000000000000000000000000000000000000000000"
+	                 "', 'bob', 3, NULL)");
+	logfix_audit_finds(
+	    f, "users_tokens '0000000000000000000000000000000000000000000000000000000000000000': row in"
+	       " the database that no event created");
+	/* The lock deleted, and the TOTP row deleted. */
+	logfix_tamper(f, "DELETE FROM users_locks WHERE name = 'bob'");
+	logfix_audit_finds(f, "users_locks 'bob': row the log creates is missing from the database");
+	logfix_tamper(f, "DELETE FROM users_totp WHERE name = 'bob'");
+	logfix_audit_finds(f, "users_totp 'bob': row the log creates is missing from the database");
+}
+
+/* Events that break the rules the commands keep are named. */
+static void
+test_audit_names_bad_auth_events(void **state)
+{
+	static const char unknown[] = "{\"hash\":\""
+	                              "1111111111111111111111111111111111111111111111111111111111111111"
+	                              "\",\"name\":\"zed\"}";
+	static const char wrong_count[] = "{\"count\":5,\"name\":\"bob\"}";
+	static const char unlock[] = "{\"name\":\"bob\"}";
+	struct logfix *f = *state;
+	struct redress_error err;
+
+	staff(f, NULL);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(tlog_append(f->log, "users.token.issued", unknown, strlen(unknown), NULL, &err),
+	                 REDRESS_OK);
+	assert_int_equal(
+	    tlog_append(f->log, "users.tokens.revoked", wrong_count, strlen(wrong_count), NULL, &err),
+	    REDRESS_OK);
+	assert_int_equal(tlog_append(f->log, "users.account.unlocked", unlock, strlen(unlock), NULL, &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	logfix_audit_finds(f, "account 'zed', which was never added");
+	logfix_audit_finds(f, "0 tokens revoked, the event says 5");
+	logfix_audit_finds(f, "account 'bob' is unlocked already");
+}
+
 int
 main(void)
 {
@@ -634,6 +1158,14 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_audit_names_inserted_account, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_deleted_account, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_bad_events, setup, teardown),
+	    cmocka_unit_test(test_roles_needing_totp),
+	    cmocka_unit_test_setup_teardown(test_totp_enrol_and_verify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_totp_secret_bound_to_account, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_locks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_second_factor_secrets_not_in_clear, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_tampered_auth_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_names_bad_auth_events, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
