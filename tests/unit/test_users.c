@@ -660,71 +660,53 @@ uri_secret(const char *uri, const char *name, uint8_t secret[TOTP_SECRET_SIZE], 
 	assert_int_equal(base32_decode(s, (size_t)(end - s), secret, TOTP_SECRET_SIZE), TOTP_SECRET_SIZE);
 }
 
-/* Enrols name's TOTP as actor in a change of its own; the change rolled back on error. */
+/* Ends the change a call ran in: committed when it returned REDRESS_OK, else rolled back. */
 static enum redress_err
-enrol(struct logfix *f, const struct actor *actor, const char *name, char uri[USERS_TOTP_URI_SIZE],
-      struct redress_error *err)
+change_end(struct logfix *f, enum redress_err rc, struct redress_error *err)
 {
-	enum redress_err rc;
-
-	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
-	rc = users_totp_enrol(f->log, actor, keydir_master_key(f->kd), name, uri, USERS_TOTP_URI_SIZE, err);
 	if (rc != REDRESS_OK) {
 		tlog_rollback(f->log);
 		return rc;
 	}
 	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
 	return REDRESS_OK;
+}
+
+/* Runs call in a change of its own (call is evaluated after tlog_begin). */
+#define IN_CHANGE(f, err, call)                                                                              \
+	change_end((f), tlog_begin((f)->log, (err)) == REDRESS_OK ? (call) : (err)->code, (err))
+
+static enum redress_err
+enrol(struct logfix *f, const struct actor *actor, const char *name, char uri[USERS_TOTP_URI_SIZE],
+      struct redress_error *err)
+{
+	return IN_CHANGE(
+	    f, err,
+	    users_totp_enrol(f->log, actor, keydir_master_key(f->kd), name, uri, USERS_TOTP_URI_SIZE, err));
 }
 
 static enum redress_err
 issue(struct logfix *f, const struct actor *actor, const char *name, char token[USERS_TOKEN_SIZE],
       struct redress_error *err)
 {
-	enum redress_err rc;
-
-	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
-	rc = users_token_issue(f->log, actor, name, token, USERS_TOKEN_SIZE, err);
-	if (rc != REDRESS_OK) {
-		tlog_rollback(f->log);
-		return rc;
-	}
-	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
-	return REDRESS_OK;
+	return IN_CHANGE(f, err, users_token_issue(f->log, actor, name, token, USERS_TOKEN_SIZE, err));
 }
 
 static enum redress_err
 revoke(struct logfix *f, const struct actor *actor, const char *name, uint64_t *n_r,
        struct redress_error *err)
 {
-	enum redress_err rc;
-
-	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
-	rc = users_tokens_revoke(f->log, actor, name, n_r, err);
-	if (rc != REDRESS_OK) {
-		tlog_rollback(f->log);
-		return rc;
-	}
-	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
-	return REDRESS_OK;
+	return IN_CHANGE(f, err, users_tokens_revoke(f->log, actor, name, n_r, err));
 }
 
-/* Locks (actor NULL: users_lock, by the log's actor) or unlocks in a change of its own. */
+/* Locks (unlocker NULL: users_lock, by the log's actor) or unlocks in a change of its own. */
 static enum redress_err
 lock(struct logfix *f, const struct actor *unlocker, const char *name, const char *reason,
      struct redress_error *err)
 {
-	enum redress_err rc;
-
-	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
-	rc = unlocker == NULL ? users_lock(f->log, name, reason, err)
-	                      : users_unlock(f->log, unlocker, name, err);
-	if (rc != REDRESS_OK) {
-		tlog_rollback(f->log);
-		return rc;
-	}
-	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
-	return REDRESS_OK;
+	return IN_CHANGE(f, err,
+	                 unlocker == NULL ? users_lock(f->log, name, reason, err)
+	                                  : users_unlock(f->log, unlocker, name, err));
 }
 
 static struct users_account
