@@ -127,5 +127,6 @@ int cmd_program(struct cli *cli, int argc, char **argv);
 int cmd_claim(struct cli *cli, int argc, char **argv);
 int cmd_entitlements(struct cli *cli, int argc, char **argv);
 int cmd_queue(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
 
 #endif

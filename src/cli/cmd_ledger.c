@@ -276,16 +276,6 @@ struct balance_out {
 	json_t *json; /* an array, or NULL for text */
 };
 
-static json_t *
-amount_json(int64_t minor, const char *currency)
-{
-	const struct currency *cur = currency_find(currency, NULL);
-	char text[MONEY_TEXT_SIZE];
-
-	money_format(minor, cur, text, sizeof(text));
-	return json_string(text);
-}
-
 static enum redress_err
 balance_one(void *ctx, const struct ledger_account *a, struct redress_error *err)
 {
@@ -296,16 +286,11 @@ balance_one(void *ctx, const struct ledger_account *a, struct redress_error *err
 	if ((rc = ledger_balance(a, &posted, &available, err)) != REDRESS_OK)
 		return rc;
 	if (out->json != NULL) {
-		json_array_append_new(
-		    out->json,
-		    json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "code", a->code,
-		              "name", a->name, "currency", a->currency, "kind", ledger_kind_name(a->kind),
-		              "no_overdraft", a->no_overdraft, "balance", amount_json(posted, a->currency),
-		              "available", amount_json(available, a->currency), "balance_minor",
-		              (json_int_t)posted, "debits_posted", (json_int_t)a->debits_posted,
-		              "credits_posted", (json_int_t)a->credits_posted, "debits_pending",
-		              (json_int_t)a->debits_pending, "credits_pending",
-		              (json_int_t)a->credits_pending));
+		json_t *row = ledger_account_json(a, err);
+
+		if (row == NULL)
+			return err->code;
+		json_array_append_new(out->json, row);
 		return REDRESS_OK;
 	}
 	printf("%-24s %-3s %-9s", a->code, a->currency, ledger_kind_name(a->kind));
@@ -396,8 +381,8 @@ history_one(void *ctx, const struct ledger_transfer *t, struct redress_error *er
 		json_t *row = json_pack(
 		    "{s:I, s:s, s:s, s:s, s:o, s:I, s:s, s:s}", "event", (json_int_t)t->created_seq, "id",
 		    t->id, "direction", incoming ? "in" : "out", "counterparty", other, "amount",
-		    amount_json(t->amount, t->currency), "amount_minor", (json_int_t)t->amount, "currency",
-		    t->currency, "state", ledger_state_name(t->state));
+		    ledger_amount_json(t->amount, t->currency), "amount_minor", (json_int_t)t->amount,
+		    "currency", t->currency, "state", ledger_state_name(t->state));
 
 		json_object_set_new(row, "ref", t->ref[0] ? json_string(t->ref) : json_null());
 		json_object_set_new(row, "resolved_event",

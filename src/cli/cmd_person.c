@@ -64,20 +64,6 @@ set_field(char *dst, size_t size, const char *src, const char *option)
 	return 0;
 }
 
-static json_t *
-person_json(const struct registry_person *p)
-{
-	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:I}", "pseudonym", p->pseudonym, "kind",
-	                      registry_kind_name(p->kind), "status", registry_status_name(p->status),
-	                      "birth_year", p->birth_year, "language", p->language, "frailty", p->frailty,
-	                      "registered_event", (json_int_t)p->registered_seq);
-
-	json_object_set_new(o, "region", p->region[0] != '\0' ? json_string(p->region) : json_null());
-	json_object_set_new(o, "death_date",
-	                    p->death_date[0] != '\0' ? json_string(p->death_date) : json_null());
-	return o;
-}
-
 struct add_arg {
 	struct registry_new_person person;
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
@@ -163,53 +149,12 @@ out:
 	return status;
 }
 
-/* What `show` prints, gathered first so that text and JSON say the same. */
-struct show {
-	json_t *consents; /* scope -> {"given", "event"} */
-	json_t *heirs;    /* [{"relative", "share"}] */
-};
-
-static enum redress_err
-show_consent(void *ctx, const char *scope, int given, uint64_t seq, struct redress_error *err)
-{
-	struct show *s = ctx;
-
-	(void)err;
-	json_object_set_new(s->consents, scope,
-	                    json_pack("{s:b, s:I}", "given", given, "event", (json_int_t)seq));
-	return REDRESS_OK;
-}
-
-static enum redress_err
-show_heir(void *ctx, const char *relative, int64_t num, int64_t den, struct redress_error *err)
-{
-	struct show *s = ctx;
-	char share[48];
-
-	(void)err;
-	snprintf(share, sizeof(share), "%lld/%lld", (long long)num, (long long)den);
-	json_array_append_new(s->heirs, json_pack("{s:s, s:s}", "relative", relative, "share", share));
-	return REDRESS_OK;
-}
-
-static json_t *
-identity_json(const struct registry_identity *id)
-{
-	json_t *o = json_pack("{s:s, s:s}", "name", id->name, "birth_date", id->birth_date);
-
-	json_object_set_new(o, "national_id",
-	                    id->national_id[0] ? json_string(id->national_id) : json_null());
-	json_object_set_new(o, "phone", id->phone[0] ? json_string(id->phone) : json_null());
-	json_object_set_new(o, "address", id->address[0] ? json_string(id->address) : json_null());
-	return o;
-}
-
+/* The file as text, from the JSON registry_file_json() gives, so that both say the same. */
 static void
-print_show(const struct registry_person *p, enum registry_wish wish, const struct show *s,
-           const struct registry_identity *id)
+print_show(const struct registry_person *p, json_t *file, const struct registry_identity *id)
 {
+	json_t *v, *heirs = json_object_get(file, "heirs");
 	const char *scope;
-	json_t *v;
 	size_t i;
 
 	printf("%s  %s, %s\n", p->pseudonym, registry_kind_name(p->kind), registry_status_name(p->status));
@@ -220,15 +165,15 @@ print_show(const struct registry_person *p, enum registry_wish wish, const struc
 	printf("  language    %s\n", p->language);
 	printf("  frailty     %d\n", p->frailty);
 	printf("  registered  event %llu\n", (unsigned long long)p->registered_seq);
-	printf("  wish        %s\n", registry_wish_name(wish));
-	json_object_foreach(s->consents, scope, v)
+	printf("  wish        %s\n", json_string_value(json_object_get(file, "wish")));
+	json_object_foreach(json_object_get(file, "consents"), scope, v)
 	{
 		printf("  consent     %s: %s (event %lld)\n", scope,
 		       json_is_true(json_object_get(v, "given")) ? "granted" : "withdrawn",
 		       (long long)json_integer_value(json_object_get(v, "event")));
 	}
-	for (i = 0; i < json_array_size(s->heirs); i++) {
-		v = json_array_get(s->heirs, i);
+	for (i = 0; i < json_array_size(heirs); i++) {
+		v = json_array_get(heirs, i);
 		printf("  heir        %s  %s\n", json_string_value(json_object_get(v, "relative")),
 		       json_string_value(json_object_get(v, "share")));
 	}
@@ -265,11 +210,10 @@ person_show(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct show s = {NULL, NULL};
 	struct reveal_arg *r = NULL;
 	struct registry_person p;
 	struct redress_error err;
-	enum registry_wish wish;
+	json_t *file = NULL;
 	const char *reason = NULL;
 	int c, reveal = 0, json = 0, status = 0;
 
@@ -297,31 +241,19 @@ person_show(struct cli *cli, int argc, char **argv)
 	} else if (cli_open_as(cli, CLI_READ, PERM_PERSONS_READ, &err) != REDRESS_OK) {
 		return cli_fail(&err);
 	}
-	s.consents = json_object();
-	s.heirs = json_array();
-	if (registry_get(tlog_store(cli->log), argv[optind], &p, &err) != REDRESS_OK ||
-	    registry_latest_wish(tlog_store(cli->log), p.pseudonym, &wish, &err) != REDRESS_OK ||
-	    registry_consents_each(tlog_store(cli->log), p.pseudonym, show_consent, &s, &err) != REDRESS_OK ||
-	    (p.kind == REGISTRY_VICTIM &&
-	     registry_heirs(tlog_store(cli->log), p.pseudonym, show_heir, &s, &err) != REDRESS_OK)) {
+	if (registry_file_json(tlog_store(cli->log), argv[optind], &p, &file, &err) != REDRESS_OK) {
 		status = cli_fail(&err);
 		goto out;
 	}
 	if (json) {
-		json_t *o = person_json(&p);
-
-		json_object_set_new(o, "wish", json_string(registry_wish_name(wish)));
-		json_object_set(o, "consents", s.consents);
-		json_object_set(o, "heirs", s.heirs);
 		if (r != NULL)
-			json_object_set_new(o, "identity", identity_json(&r->id));
-		cli_print_json(o);
+			json_object_set_new(file, "identity", registry_identity_json(&r->id));
+		cli_print_json(json_incref(file));
 	} else {
-		print_show(&p, wish, &s, r != NULL ? &r->id : NULL);
+		print_show(&p, file, r != NULL ? &r->id : NULL);
 	}
 out:
-	json_decref(s.consents);
-	json_decref(s.heirs);
+	json_decref(file);
 	if (r != NULL) {
 		explicit_bzero(r, sizeof(*r));
 		free(r);
@@ -340,7 +272,7 @@ list_one(void *ctx, const struct registry_person *p, struct redress_error *err)
 
 	(void)err;
 	if (out->json != NULL) {
-		json_array_append_new(out->json, person_json(p));
+		json_array_append_new(out->json, registry_person_json(p));
 		return REDRESS_OK;
 	}
 	printf("%-10s %-8s %-8s %4d  %s  frailty %d  %-16s%s%s\n", p->pseudonym, registry_kind_name(p->kind),

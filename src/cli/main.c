@@ -47,6 +47,7 @@ static const struct command commands[] = {
     {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},
     {"entitlements", cmd_entitlements, "book what approved claims are owed, by the program's rules"},
     {"queue", cmd_queue, "what is owed and unpaid, most frail and oldest first"},
+    {"serve", cmd_serve, "the JSON API over HTTP, for staff in their roles and for monitors"},
 };
 
 static void

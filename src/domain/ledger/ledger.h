@@ -26,6 +26,7 @@
 #ifndef REDRESS_DOMAIN_LEDGER_H
 #define REDRESS_DOMAIN_LEDGER_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -178,5 +179,14 @@ enum redress_err ledger_history(struct store *store, const char *code,
 enum redress_err ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req,
                                  struct ledger_transfer *out_r, struct ledger_transfer *in_r, int *replayed_r,
                                  struct redress_error *err);
+
+/*
+ * JSON for readers (ledger_json.c), new references the caller decrefs (NULL
+ * when out of memory).  An amount is its decimal text in the currency's
+ * exponent; an account carries its balances, a transfer its state.
+ */
+json_t *ledger_amount_json(int64_t minor, const char *currency);
+json_t *ledger_account_json(const struct ledger_account *a, struct redress_error *err);
+json_t *ledger_transfer_json(const struct ledger_transfer *t);
 
 #endif

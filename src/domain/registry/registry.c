@@ -148,6 +148,35 @@ registry_each(struct store *store, int status,
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
+static const struct store_query q_persons_page = {
+    "registry.persons.page", "SELECT pseudonym, kind, status, death_date, birth_year, region, language,"
+                             " frailty, registered_seq FROM registry_persons"
+                             " WHERE registered_seq > ?1 AND (?2 = '' OR status = ?2)"
+                             " ORDER BY registered_seq LIMIT ?3"};
+
+enum redress_err
+registry_page(struct store *store, int status, uint64_t after, size_t limit,
+              enum redress_err (*fn)(void *ctx, const struct registry_person *p, struct redress_error *err),
+              void *ctx, struct redress_error *err)
+{
+	struct registry_person p;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_persons_page, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, after > INT64_MAX ? INT64_MAX : (int64_t)after);
+	store_bind_text(st, 2, status < 0 ? "" : registry_status_name((enum registry_status)status));
+	store_bind_int64(st, 3, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		registry_person_read(st, &p);
+		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
 enum redress_err
 registry_heirs(struct store *store, const char *victim,
                enum redress_err (*fn)(void *ctx, const char *relative, int64_t num, int64_t den,

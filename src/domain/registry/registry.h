@@ -23,6 +23,7 @@
 #ifndef REDRESS_DOMAIN_REGISTRY_H
 #define REDRESS_DOMAIN_REGISTRY_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -137,6 +138,31 @@ enum redress_err registry_data_key(struct store *store, const struct registry_ke
 enum redress_err registry_reveal(struct tlog *log, const struct actor *actor,
                                  const struct registry_keys *keys, const char *pseudonym, const char *reason,
                                  struct registry_identity *id_r, struct redress_error *err);
+
+/*
+ * JSON for readers (registry_json.c); new references the caller decrefs.
+ *   registry_person_json:   the clear fields (NULL when out of memory);
+ *   registry_identity_json: the identity, only ever after a reveal;
+ *   registry_file_json:     the case file without identity: the clear
+ *                           fields, the latest wish, consent per scope
+ *                           (the latest word, its event) and, for a victim,
+ *                           her heirs with their shares.  *p_r gets the
+ *                           person; unknown pseudonym: REDRESS_E_NOTFOUND.
+ */
+json_t *registry_person_json(const struct registry_person *p);
+json_t *registry_identity_json(const struct registry_identity *id);
+enum redress_err registry_file_json(struct store *store, const char *pseudonym, struct registry_person *p_r,
+                                    json_t **file_r, struct redress_error *err);
+
+/*
+ * Calls fn for at most limit persons registered after event after (status
+ * filter: -1 for all), in order of registration: pages that stay put while
+ * people are added.
+ */
+enum redress_err registry_page(struct store *store, int status, uint64_t after, size_t limit,
+                               enum redress_err (*fn)(void *ctx, const struct registry_person *p,
+                                                      struct redress_error *err),
+                               void *ctx, struct redress_error *err);
 
 /* Calls fn for each person (status filter: -1 for all), in pseudonym order. */
 enum redress_err registry_each(struct store *store, int status,

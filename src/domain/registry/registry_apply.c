@@ -43,6 +43,7 @@ static const char registry_schema[] =
     " erased_seq INTEGER);"
     "CREATE INDEX IF NOT EXISTS registry_persons_kind ON registry_persons (kind, registered_seq);"
     "CREATE INDEX IF NOT EXISTS registry_persons_id_index ON registry_persons (id_index);"
+    "CREATE INDEX IF NOT EXISTS registry_persons_registered ON registry_persons (registered_seq);"
     "CREATE TABLE IF NOT EXISTS registry_keys ("
     " pseudonym TEXT PRIMARY KEY,"
     " wrapped TEXT NOT NULL);"

@@ -1,0 +1,67 @@
+/*
+ * api.h -- the handlers of /api/v1, one file per part of the fund
+ * (api_persons.c, api_ledger.c ...), and what they share.  routes.c puts
+ * them in the route table with the permission each needs; a handler can
+ * count on the router having checked it.
+ */
+#ifndef REDRESS_HTTP_API_H
+#define REDRESS_HTTP_API_H
+
+#include "http/http_int.h"
+
+/*
+ * Reading a change request: api_form_begin() reads the JSON body (absent is
+ * {} when body_optional), refuses a field not in fields (NULL-terminated),
+ * and gives a zeroed argument of size bytes for the change; NULL after
+ * answering.  The handler then reads the fields into the argument, and
+ * api_form_end() submits fn with it when ok, or else (an answer already in
+ * res) wipes and frees it; either way it drops body.
+ */
+void *api_form_begin(struct http_request *req, struct http_response *res, const char *const *fields,
+                     int body_optional, size_t size, json_t **body_r);
+void api_form_end(struct http_request *req, json_t *body, int ok, http_change_fn fn, void *arg, size_t size);
+
+/* A whole-number query parameter: 1 read, 0 absent (optional), -1 after answering 400. */
+int api_query_u64(struct http_request *req, struct http_response *res, const char *name, int required,
+                  uint64_t *value_r);
+
+/* api_meta.c */
+void api_healthz(struct http_request *req, struct http_response *res);
+void api_metrics(struct http_request *req, struct http_response *res);
+void api_openapi(struct http_request *req, struct http_response *res);
+
+/* api_audit.c */
+void api_audit_checkpoint(struct http_request *req, struct http_response *res);
+void api_audit_pubkey(struct http_request *req, struct http_response *res);
+void api_audit_inclusion(struct http_request *req, struct http_response *res);
+void api_audit_consistency(struct http_request *req, struct http_response *res);
+void api_audit_event(struct http_request *req, struct http_response *res);
+
+/* api_session.c */
+void api_session_create(struct http_request *req, struct http_response *res);
+void api_session_show(struct http_request *req, struct http_response *res);
+void api_session_delete(struct http_request *req, struct http_response *res);
+
+/* api_persons.c */
+void api_persons_list(struct http_request *req, struct http_response *res);
+void api_persons_add(struct http_request *req, struct http_response *res);
+void api_persons_show(struct http_request *req, struct http_response *res);
+void api_persons_reveal(struct http_request *req, struct http_response *res);
+void api_persons_death(struct http_request *req, struct http_response *res);
+void api_persons_erase(struct http_request *req, struct http_response *res);
+void api_persons_consent(struct http_request *req, struct http_response *res);
+void api_persons_consult(struct http_request *req, struct http_response *res);
+void api_relations_add(struct http_request *req, struct http_response *res);
+
+/* api_ledger.c */
+void api_ledger_accounts(struct http_request *req, struct http_response *res);
+void api_ledger_account_add(struct http_request *req, struct http_response *res);
+void api_ledger_balances(struct http_request *req, struct http_response *res);
+void api_ledger_transfers(struct http_request *req, struct http_response *res);
+void api_ledger_transfer_show(struct http_request *req, struct http_response *res);
+void api_ledger_transfer_add(struct http_request *req, struct http_response *res);
+void api_ledger_transfer_post(struct http_request *req, struct http_response *res);
+void api_ledger_transfer_void(struct http_request *req, struct http_response *res);
+void api_ledger_exchange(struct http_request *req, struct http_response *res);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * api_audit.c -- the log for anyone to check: the signed checkpoint, the
+ * public key, inclusion and consistency proofs (RFC 9162), public; and one
+ * event's bytes, for accounts that may read pseudonym-level records (as
+ * `redress audit show`).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "crypto/codec.h"
+#include "http/api.h"
+#include "log/merkle.h"
+
+void
+api_audit_checkpoint(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct tlog *log;
+
+	if ((log = http_read_log(req, res)) == NULL)
+		return;
+	buf_reset(&res->body);
+	if (tlog_checkpoint(log, &res->body, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	res->status = 200;
+	res->content_type = "text/plain; charset=utf-8";
+}
+
+void
+api_audit_pubkey(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct tlog *log;
+
+	if ((log = http_read_log(req, res)) == NULL)
+		return;
+	buf_reset(&res->body);
+	if (tlog_vkey(log, &res->body, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	buf_putc(&res->body, '\n');
+	res->status = 200;
+	res->content_type = "text/plain; charset=utf-8";
+}
+
+static json_t *
+hashes_json(uint8_t proof[][MERKLE_HASH_SIZE], size_t count)
+{
+	char b64[CODEC_BASE64_SIZE(MERKLE_HASH_SIZE)];
+	json_t *array = json_array();
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (codec_base64_encode(proof[i], MERKLE_HASH_SIZE, b64, sizeof(b64), NULL) == REDRESS_OK)
+			json_array_append_new(array, json_string(b64));
+	return array;
+}
+
+void
+api_audit_inclusion(struct http_request *req, struct http_response *res)
+{
+	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
+	struct redress_error err;
+	uint64_t index = 0, size = 0, used = 0;
+	size_t count = 0;
+	struct tlog *log;
+
+	if (api_query_u64(req, res, "index", 1, &index) < 0 || api_query_u64(req, res, "size", 0, &size) < 0)
+		return;
+	if ((log = http_read_log(req, res)) == NULL)
+		return;
+	if (tlog_prove_inclusion(log, index, size, &used, proof, &count, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	http_reply_json(res, 200,
+	                json_pack("{s:I, s:I, s:o}", "leaf_index", (json_int_t)index, "tree_size",
+	                          (json_int_t)used, "hashes", hashes_json(proof, count)));
+}
+
+void
+api_audit_consistency(struct http_request *req, struct http_response *res)
+{
+	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
+	struct redress_error err;
+	uint64_t old = 0, size = 0, used = 0;
+	size_t count = 0;
+	struct tlog *log;
+
+	if (api_query_u64(req, res, "old", 1, &old) < 0 || api_query_u64(req, res, "size", 0, &size) < 0)
+		return;
+	if ((log = http_read_log(req, res)) == NULL)
+		return;
+	if (tlog_prove_consistency(log, old, size, &used, proof, &count, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	http_reply_json(res, 200,
+	                json_pack("{s:I, s:I, s:o}", "old_size", (json_int_t)old, "tree_size",
+	                          (json_int_t)used, "hashes", hashes_json(proof, count)));
+}
+
+void
+api_audit_event(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct tlog *log;
+	uint64_t seq;
+	char *end;
+
+	errno = 0;
+	seq = strtoull(http_param(req, "seq"), &end, 10);
+	if (*end != '\0' || errno != 0 || http_param(req, "seq")[0] < '0' ||
+	    http_param(req, "seq")[0] > '9') {
+		http_reply_error(res, 400, "invalid", "the event number must be a whole number");
+		return;
+	}
+	if ((log = http_read_log(req, res)) == NULL)
+		return;
+	buf_reset(&res->body);
+	if (tlog_event_bytes(log, seq, &res->body, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	res->status = 200;
+	res->content_type = "application/json";
+}

@@ -1,0 +1,42 @@
+/*
+ * api_meta.c -- the server about itself: /healthz for load balancers and
+ * supervisors, /metrics for Prometheus, and the OpenAPI document that
+ * describes every route (kept true by tests/http/openapi.sh).
+ */
+#include "http/api.h"
+
+static const struct store_query q_health = {"http.health", "SELECT count(*) FROM log_events WHERE seq = 0"};
+
+void
+api_healthz(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct store_stmt *st;
+	struct store *store;
+
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	if ((st = store_query(store, &q_health, &err)) == NULL || store_step(st, &err) != STORE_ROW) {
+		http_reply_error(res, 503, "unavailable", "the database cannot be read");
+		return;
+	}
+	http_reply_json(res, 200,
+	                json_pack("{s:s, s:I}", "status", "ok", "tree_size",
+	                          (json_int_t)atomic_load(&req->app->metrics.tree_size)));
+}
+
+void
+api_metrics(struct http_request *req, struct http_response *res)
+{
+	buf_reset(&res->body);
+	http_metrics_write(&req->app->metrics, &res->body);
+	res->status = 200;
+	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+void
+api_openapi(struct http_request *req, struct http_response *res)
+{
+	(void)req;
+	http_reply_text(res, 200, "application/json", http_openapi_json, http_openapi_json_len);
+}

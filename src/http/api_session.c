@@ -1,0 +1,195 @@
+/*
+ * api_session.c -- signing in and out.
+ *
+ * POST /api/v1/session {"username", "password", "totp"} checks the
+ * password (Argon2id, domain/users) and, for the roles that can move money,
+ * decide claims or manage accounts, a TOTP code; a code is good once.  A
+ * wrong name and a wrong password get the same answer.  Failures are
+ * throttled per account and per address (throttle.c); HTTP_THROTTLE_LOCK
+ * failures in a row lock the account, an event on the log, until an admin
+ * unlocks it.  Success: a new session (never one the client brought), its
+ * cookie, and the CSRF token the client sends back on changes.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "http/api.h"
+
+struct lock_arg {
+	char name[USER_NAME_MAX + 1];
+};
+
+static enum redress_err
+do_lock(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct lock_arg *a = arg;
+
+	(void)res;
+	return users_lock(c->log, a->name, "too many failed sign-ins over HTTP", err);
+}
+
+/* Counts a failure; locks the account when it has failed too often. */
+static void
+sign_in_failed(struct http_request *req, const char *name)
+{
+	struct http_app *app = req->app;
+	struct lock_arg a;
+	struct redress_error err;
+	unsigned failures;
+
+	atomic_fetch_add(&app->metrics.sign_in_failures, 1);
+	failures = http_throttle_fail(&app->throttle, name, req->address, (uint64_t)time(NULL));
+	if (failures != HTTP_THROTTLE_LOCK)
+		return;
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	/* An unknown name has nothing to lock; the throttle alone slows the guessing. */
+	if (http_change_run(app, "system:http", do_lock, &a, &err) == REDRESS_OK) {
+		http_sessions_end_account(&app->sessions, name);
+		fprintf(stderr, "redress: account %s locked after %u failed sign-ins\n", name, failures);
+	}
+}
+
+/* 1 when step is newer than any this account has used: a TOTP code is good once. */
+static int
+totp_step_fresh(struct http_app *app, const char *name, uint64_t step)
+{
+	struct http_totp_seen *seen;
+	struct redress_error err;
+	int fresh = 0;
+
+	pthread_mutex_lock(&app->totp_lock);
+	if ((seen = strmap_get(&app->totp_steps, name)) == NULL &&
+	    (seen = calloc(1, sizeof(*seen))) != NULL) {
+		snprintf(seen->name, sizeof(seen->name), "%s", name);
+		if (strmap_put(&app->totp_steps, seen->name, seen, &err) != REDRESS_OK) {
+			free(seen);
+			seen = NULL;
+		}
+	}
+	if (seen != NULL && (!seen->used || step > seen->step)) {
+		seen->step = step;
+		seen->used = 1;
+		fresh = 1;
+	}
+	pthread_mutex_unlock(&app->totp_lock);
+	return fresh;
+}
+
+void
+api_session_create(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"username", "password", "totp", NULL};
+	char name[USER_NAME_MAX + 1], password[PASSWORD_MAX + 1], totp[16];
+	char token[HTTP_TOKEN_TEXT_SIZE], csrf[HTTP_TOKEN_TEXT_SIZE];
+	struct http_app *app = req->app;
+	struct users_account account;
+	struct redress_error err;
+	struct actor actor;
+	struct store *store;
+	uint64_t now = (uint64_t)time(NULL), step = 0;
+	unsigned wait;
+	json_t *body;
+
+	password[0] = '\0';
+	if ((body = http_body_object(req, res)) == NULL)
+		return;
+	if (http_fields_only(res, body, fields) < 0 ||
+	    http_field_string(res, body, "username", 1, name, sizeof(name)) < 0 ||
+	    http_field_string(res, body, "password", 1, password, sizeof(password)) < 0 ||
+	    http_field_string(res, body, "totp", 0, totp, sizeof(totp)) < 0)
+		goto out;
+	if ((wait = http_throttle_wait(&app->throttle, name, req->address, now)) > 0) {
+		res->retry_after = wait;
+		http_reply_error(res, 429, "throttled", "too many failed sign-ins; try again in %u seconds",
+		                 wait);
+		goto out;
+	}
+	if ((store = http_store(req, res)) == NULL)
+		goto out;
+	if (users_authenticate(store, keydir_master_key(app->config->keys), name, password, &actor, &err) !=
+	    REDRESS_OK) {
+		if (err.code != REDRESS_E_REFUSED) {
+			http_reply_fail(res, &err);
+			goto out;
+		}
+		sign_in_failed(req, name);
+		http_reply_error(res, 401, "unauthenticated", "%s", err.message);
+		goto out;
+	}
+	if (users_role_needs_totp(actor.role)) {
+		if (users_account_get(store, actor.name, &account, &err) != REDRESS_OK) {
+			http_reply_fail(res, &err);
+			goto out;
+		}
+		if (!account.has_totp) {
+			http_reply_error(
+			    res, 403, "totp_not_enrolled",
+			    "a %s signs in with a second factor, and account %s has none yet: an admin "
+			    "enrols it with 'redress user totp %s'",
+			    users_role_name(actor.role), actor.name, actor.name);
+			goto out;
+		}
+		if (totp[0] == '\0' ||
+		    users_totp_verify(store, keydir_master_key(app->config->keys), actor.name, totp, now,
+		                      &step, &err) != REDRESS_OK ||
+		    !totp_step_fresh(app, actor.name, step)) {
+			sign_in_failed(req, name);
+			http_reply_error(
+			    res, 401, "unauthenticated",
+			    "the second factor was refused: give the current 6-digit code (each code "
+			    "works once)");
+			goto out;
+		}
+	}
+	http_throttle_clear(&app->throttle, name, req->address);
+	http_session_create(&app->sessions, &actor, now, token, csrf);
+	req->actor = actor; /* for the access log's account */
+	req->auth = HTTP_AUTH_COOKIE;
+	http_session_cookie(req, res, token);
+	http_reply_json(res, 201,
+	                json_pack("{s:s, s:s, s:s, s:i, s:i}", "account", actor.name, "role",
+	                          users_role_name(actor.role), "csrf_token", csrf, "idle_timeout_s",
+	                          HTTP_SESSION_IDLE_S, "absolute_timeout_s", HTTP_SESSION_ABSOLUTE_S));
+	sodium_memzero(token, sizeof(token));
+out:
+	sodium_memzero(password, sizeof(password));
+	json_decref(body);
+}
+
+void
+api_session_show(struct http_request *req, struct http_response *res)
+{
+	json_t *allowed = json_array();
+	size_t i;
+
+	for (i = 0; i < http_routes_count; i++) {
+		const struct http_route *r = &http_routes[i];
+
+		if (r->access == HTTP_SIGNED_IN && users_allows(&req->actor, r->perm))
+			json_array_append_new(allowed,
+			                      json_pack("{s:s, s:s}", "method", http_method_name(r->method),
+			                                "path", r->pattern));
+	}
+	http_reply_json(res, 200,
+	                json_pack("{s:s, s:s, s:s, s:o}", "account", req->actor.name, "role",
+	                          users_role_name(req->actor.role), "auth",
+	                          req->auth == HTTP_AUTH_COOKIE ? "session" : "token", "routes", allowed));
+}
+
+void
+api_session_delete(struct http_request *req, struct http_response *res)
+{
+	if (req->auth != HTTP_AUTH_COOKIE) {
+		http_reply_error(
+		    res, 400, "invalid",
+		    "an API token is not a session: end it with DELETE /api/v1/users/NAME/tokens");
+		return;
+	}
+	http_session_end(&req->app->sessions, req->session);
+	http_session_cookie(req, res, NULL);
+	http_reply_json(res, 200, json_pack("{s:b}", "signed_out", 1));
+}

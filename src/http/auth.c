@@ -1,0 +1,133 @@
+/*
+ * auth.c -- who is asking, and may they.
+ *
+ * A request is signed in by its session cookie (browsers) or by an
+ * "Authorization: Bearer" API token (domain/users).  A route says whether
+ * it is public, for any account, or for the roles that have one
+ * permission.  A state-changing request made with a cookie must carry the
+ * session's CSRF token in X-CSRF-Token: a cookie is sent by the browser on
+ * any site's behalf, a header is not.
+ */
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "crypto/hash.h"
+#include "http/http_int.h"
+
+#define COOKIE_NAME "redress_session"
+
+/* The value of cookie name in a Cookie header, into out; 0 when absent. */
+static int
+cookie_value(const char *header, const char *name, char *out, size_t size)
+{
+	size_t name_len = strlen(name);
+	const char *p = header;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (strncmp(p, name, name_len) == 0 && p[name_len] == '=') {
+			const char *v = p + name_len + 1;
+			size_t len = strcspn(v, ";");
+
+			while (len > 0 && v[len - 1] == ' ')
+				len--;
+			if (len >= size)
+				return 0;
+			memcpy(out, v, len);
+			out[len] = '\0';
+			return 1;
+		}
+		p = strchr(p, ';');
+	}
+	return 0;
+}
+
+void
+http_authenticate(struct http_request *req)
+{
+	const char *header;
+	char token[HTTP_TOKEN_TEXT_SIZE + 8];
+	struct http_session session;
+	struct redress_error err;
+	struct store *store;
+
+	req->auth = HTTP_AUTH_NONE;
+	header = http_header(req, "Authorization");
+	if (header != NULL && strncasecmp(header, "Bearer ", 7) == 0) {
+		if ((store = http_store(req, &req->res)) == NULL)
+			return;
+		/* A refused token leaves the request anonymous: the route then answers 401. */
+		if (users_token_authenticate(store, header + 7, &req->actor, &err) == REDRESS_OK)
+			req->auth = HTTP_AUTH_BEARER;
+		return;
+	}
+	header = http_header(req, "Cookie");
+	if (header == NULL || !cookie_value(header, COOKIE_NAME, token, sizeof(token)))
+		return;
+	if (!http_session_find(&req->app->sessions, token, (uint64_t)time(NULL), &session))
+		return;
+	memset(&req->actor, 0, sizeof(req->actor));
+	memcpy(req->actor.name, session.account, sizeof(req->actor.name));
+	req->actor.role = session.role;
+	memcpy(req->session, session.hash, sizeof(req->session));
+	memcpy(req->csrf, session.csrf, sizeof(req->csrf));
+	req->auth = HTTP_AUTH_COOKIE;
+	sodium_memzero(token, sizeof(token));
+}
+
+static int
+changes_state(enum http_method m)
+{
+	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH || m == HTTP_DELETE;
+}
+
+int
+http_authorize(struct http_request *req, struct http_response *res)
+{
+	const struct http_route *route = &http_routes[req->route];
+	const char *csrf;
+
+	if (res->status != 0)
+		return -1; /* authentication could not even ask the database */
+	if (route->access == HTTP_PUBLIC)
+		return 0;
+	if (req->auth == HTTP_AUTH_NONE) {
+		http_reply_error(
+		    res, 401, "unauthenticated",
+		    "sign in first (POST /api/v1/session), or send an API token as Authorization: Bearer");
+		return -1;
+	}
+	if (req->auth == HTTP_AUTH_COOKIE && changes_state(req->method)) {
+		csrf = http_header(req, "X-CSRF-Token");
+		if (csrf == NULL || strlen(csrf) != strlen(req->csrf) ||
+		    sodium_memcmp(csrf, req->csrf, strlen(req->csrf)) != 0) {
+			http_reply_error(
+			    res, 403, "csrf",
+			    "a change made with a session cookie needs the session's X-CSRF-Token header");
+			return -1;
+		}
+	}
+	if (route->access == HTTP_SIGNED_IN && !users_allows(&req->actor, route->perm)) {
+		http_reply_error(res, 403, "forbidden", "account %s (%s) may not %s", req->actor.name,
+		                 users_role_name(req->actor.role), users_permission_name(route->perm));
+		return -1;
+	}
+	return 0;
+}
+
+void
+http_session_cookie(const struct http_request *req, struct http_response *res, const char *token)
+{
+	if (token == NULL)
+		snprintf(res->cookie, sizeof(res->cookie),
+		         COOKIE_NAME "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+		         req->app->tls ? "; Secure" : "");
+	else
+		snprintf(res->cookie, sizeof(res->cookie),
+		         COOKIE_NAME "=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s", token,
+		         HTTP_SESSION_ABSOLUTE_S, req->app->tls ? "; Secure" : "");
+}

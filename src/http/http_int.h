@@ -1,0 +1,413 @@
+/*
+ * http_int.h -- what the files of src/http share: the request and the
+ * response a handler sees, the route table, the writer that commits
+ * changes, sessions, throttling and metrics.  Nothing outside src/http
+ * includes it (but the fuzz target and the unit tests of the router).
+ */
+#ifndef REDRESS_HTTP_INT_H
+#define REDRESS_HTTP_INT_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/strmap.h"
+#include "domain/registry/registry.h"
+#include "domain/users/users.h"
+#include "http/http.h"
+#include "log/tlog.h"
+#include "store/store.h"
+
+struct MHD_Connection;
+struct http_app;
+struct http_request;
+struct http_response;
+
+/* ---- Limits ------------------------------------------------------------ */
+
+#define HTTP_JSON_BODY_MAX   (1u << 20)  /* a JSON request body */
+#define HTTP_UPLOAD_MAX      (64u << 20) /* an evidence upload (multipart) */
+#define HTTP_HEADERS_MAX     (32u << 10) /* libmicrohttpd's per-connection memory: headers */
+#define HTTP_JSON_DEPTH_MAX  16
+#define HTTP_PARAMS_MAX      3
+#define HTTP_PARAM_MAX       128
+#define HTTP_PATH_MAX        1024
+#define HTTP_IDEMPOTENCY_MAX 128
+#define HTTP_TOKEN_TEXT_SIZE 44 /* 32 random bytes, base64url without padding, and a NUL */
+#define HTTP_ADDRESS_MAX     64
+
+/* ---- Routes ------------------------------------------------------------ */
+
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_PATCH,
+	HTTP_DELETE,
+	HTTP_OPTIONS,
+	HTTP_METHOD_OTHER,
+};
+
+enum http_access {
+	HTTP_PUBLIC,      /* anyone */
+	HTTP_SIGNED_IN,   /* a session or a bearer token whose role has the route's permission */
+	HTTP_ANY_ACCOUNT, /* a session or token, whatever the role (sign-out, "who am I") */
+};
+
+typedef void (*http_handler)(struct http_request *req, struct http_response *res);
+
+struct http_route {
+	enum http_method method;
+	const char *pattern; /* "/api/v1/persons/{pseudonym}": {name} is one path segment */
+	const char *name;    /* the metrics and log label: "persons.show" */
+	enum http_access access;
+	enum permission perm; /* for HTTP_SIGNED_IN */
+	http_handler handler;
+};
+
+extern const struct http_route http_routes[];
+extern const size_t http_routes_count;
+
+struct http_params {
+	size_t n;
+	const char *names[HTTP_PARAMS_MAX]; /* point into the route's pattern */
+	size_t name_lens[HTTP_PARAMS_MAX];
+	char values[HTTP_PARAMS_MAX][HTTP_PARAM_MAX + 1];
+};
+
+enum http_method http_method_parse(const char *text);
+const char *http_method_name(enum http_method method);
+
+/*
+ * Finds the route for method and path (already percent-decoded), filling
+ * params from its {name} segments.  Returns its index, or -1: then
+ * *allowed_r (may be NULL) is 1 when the path exists with other methods
+ * (405), 0 when it does not (404).  A segment longer than HTTP_PARAM_MAX, an
+ * empty one, or one holding a NUL, '/', or control byte matches nothing.
+ */
+long http_route_match(const struct http_route *routes, size_t n, enum http_method method, const char *path,
+                      struct http_params *params, int *allowed_r);
+
+/* ---- Requests and responses --------------------------------------------- */
+
+enum http_auth {
+	HTTP_AUTH_NONE,
+	HTTP_AUTH_COOKIE, /* a session: state-changing requests need the CSRF token */
+	HTTP_AUTH_BEARER, /* an API token */
+};
+
+struct http_response {
+	unsigned status;
+	const char *content_type; /* static */
+	struct buf body;
+	char cookie[256];      /* a Set-Cookie value, or "" */
+	char disposition[160]; /* a Content-Disposition value, or "" */
+	unsigned retry_after;  /* seconds, for 429 and 503; 0: none */
+	int replayed;          /* an idempotent retry answered from the first answer */
+};
+
+enum http_request_state {
+	HTTP_REQUEST_NEW,
+	HTTP_REQUEST_WAITING, /* suspended until the writer has committed its change */
+	HTTP_REQUEST_DONE,    /* res holds the answer */
+};
+
+struct http_upload; /* a multipart body being read (server.c) */
+
+struct http_request {
+	struct http_app *app;
+	struct MHD_Connection *conn; /* NULL in tests */
+	enum http_method method;
+	long route; /* index in http_routes, or -1 */
+	struct http_params params;
+	struct buf body;            /* a JSON or raw body */
+	struct http_upload *upload; /* a multipart body */
+	char content_type[128];
+	enum http_auth auth;
+	struct actor actor;              /* valid when auth != HTTP_AUTH_NONE */
+	uint8_t session[32];             /* the session token's hash, for sign-out */
+	char csrf[HTTP_TOKEN_TEXT_SIZE]; /* the session's CSRF token */
+	char address[HTTP_ADDRESS_MAX];
+	char idempotency_key[HTTP_IDEMPOTENCY_MAX + 1];
+	uint64_t started_us;
+	enum http_request_state state;
+	struct store *store; /* a pooled read connection, once asked for */
+	struct tlog *log;    /* the log read through it, once asked for */
+	struct http_response res;
+	/* The upload's file, once the multipart body is read. */
+	char upload_name[256];
+	char upload_type[128];
+};
+
+/* The value of {name} in the route's pattern, or "" (never NULL). */
+const char *http_param(const struct http_request *req, const char *name);
+
+/* A multipart form's text field, or NULL. */
+const char *http_upload_field(const struct http_request *req, const char *name);
+
+/* A multipart form's part named "file" (req->upload_name, req->upload_type), or NULL. */
+const struct buf *http_upload_file(const struct http_request *req);
+
+/* A query-string argument, or NULL. */
+const char *http_query(const struct http_request *req, const char *name);
+
+/* A request header, or NULL. */
+const char *http_header(const struct http_request *req, const char *name);
+
+/* The request's read connection from the pool (released when the request ends); NULL after filling res. */
+struct store *http_store(struct http_request *req, struct http_response *res);
+
+/* The app's registry keys (master and index). */
+struct registry_keys http_registry_keys(const struct http_request *req);
+
+/* The log for reading (checkpoints, proofs, event bytes), over the request's connection. */
+struct tlog *http_read_log(struct http_request *req, struct http_response *res);
+
+/* Answers value (a reference it takes) as JSON with status. */
+void http_reply_json(struct http_response *res, unsigned status, json_t *value);
+
+/* Answers text of content_type (static) with status. */
+void http_reply_text(struct http_response *res, unsigned status, const char *content_type, const char *text,
+                     size_t len);
+
+/*
+ * Answers {"error": {"status": S, "code": CODE, "message": M}}: code is a
+ * short stable word ("invalid", "not_found", "forbidden" ...), the message
+ * is for the person and names what and where, never a personal value.
+ */
+void http_reply_error(struct http_response *res, unsigned status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The HTTP status for an error code of redress. */
+unsigned http_status_for(enum redress_err code);
+
+/* Answers err with the status http_status_for() gives. */
+void http_reply_fail(struct http_response *res, const struct redress_error *err);
+
+/* ---- JSON bodies ------------------------------------------------------- */
+
+/*
+ * Parses len bytes as one JSON object (UTF-8, no duplicate keys, at most
+ * HTTP_JSON_DEPTH_MAX deep), naming line and column of what is wrong.
+ * The caller frees *value_r with json_decref().  Exposed for the fuzzer.
+ */
+enum redress_err http_json_parse(const char *data, size_t len, json_t **value_r, struct redress_error *err);
+
+/*
+ * The request's body as a JSON object; NULL after answering 415 (not
+ * application/json) or 400 (what is wrong, where).  The caller decrefs.
+ */
+json_t *http_body_object(struct http_request *req, struct http_response *res);
+
+/*
+ * Reads a field of a request object into out (size bytes), answering 400
+ * naming the field when it is missing (required), not a string, empty or
+ * too long.  Returns 1 when out holds a value, 0 when an optional field is
+ * absent (out is ""), -1 after answering.
+ */
+int http_field_string(struct http_response *res, json_t *object, const char *field, int required, char *out,
+                      size_t size);
+
+/* An integer field in [min, max]: 1, 0 (absent, optional; *value_r untouched) or -1 after answering. */
+int http_field_int(struct http_response *res, json_t *object, const char *field, int required, int64_t min,
+                   int64_t max, int64_t *value_r);
+
+/* A boolean field: as http_field_int. */
+int http_field_bool(struct http_response *res, json_t *object, const char *field, int required, int *value_r);
+
+/*
+ * Refuses (400, naming it) a field of object that is not among the
+ * NULL-terminated allowed: a misspelt field must not be silently ignored.
+ * Returns 0, or -1 after answering.
+ */
+int http_fields_only(struct http_response *res, json_t *object, const char *const *allowed);
+
+/* ---- Changes: the writer ------------------------------------------------ */
+
+/* What a change function works with, on the writer thread. */
+struct http_change {
+	struct tlog *log;
+	struct store *store;
+	const struct actor *actor;
+	struct registry_keys keys;
+	const struct keydir *keydir;
+	int scrub; /* set by a change that destroyed a secret: scrub the database after the commit */
+};
+
+/*
+ * Makes the change, inside an open tlog change, and leaves the answer in
+ * res (status 200 when it sets none).  An error rolls the change back and
+ * is answered with http_reply_fail() unless fn already put a 4xx/5xx in
+ * res.  fn may run twice: when another request of the same group fails,
+ * the group is rolled back and each change is made again alone.
+ */
+typedef enum redress_err (*http_change_fn)(struct http_change *change, void *arg, struct http_response *res,
+                                           struct redress_error *err);
+
+/*
+ * Hands fn to the writer and suspends the request until its change has
+ * committed (or failed); arg, if not NULL, is freed with free() after.
+ * The request's Idempotency-Key, when given, makes a retry answer the
+ * first answer and change nothing.
+ */
+void http_change_submit(struct http_request *req, http_change_fn fn, void *arg);
+
+/* The same, for changes made by the server itself (locking an account): waits for the commit. */
+enum redress_err http_change_run(struct http_app *app, const char *actor, http_change_fn fn, void *arg,
+                                 struct redress_error *err);
+
+/* ---- Sessions ----------------------------------------------------------- */
+
+#define HTTP_SESSION_IDLE_S     (30 * 60)      /* signed out after 30 minutes without a request */
+#define HTTP_SESSION_ABSOLUTE_S (12 * 60 * 60) /* and after 12 hours whatever happens */
+#define HTTP_SESSIONS_MAX       4096
+
+struct http_session {
+	uint8_t hash[32]; /* SHA-256 of the cookie's token; all zero: a free slot */
+	char account[USER_NAME_MAX + 1];
+	enum role role;
+	uint64_t created, seen; /* seconds */
+	char csrf[HTTP_TOKEN_TEXT_SIZE];
+};
+
+struct http_sessions {
+	pthread_mutex_t lock;
+	struct http_session *slots; /* HTTP_SESSIONS_MAX */
+};
+
+enum redress_err http_sessions_init(struct http_sessions *s, struct redress_error *err);
+void http_sessions_free(struct http_sessions *s);
+
+/*
+ * A new session for actor: a fresh 256-bit token (for the cookie) and CSRF
+ * token; only the token's hash is kept.  When full, the session seen
+ * longest ago ends.
+ */
+void http_session_create(struct http_sessions *s, const struct actor *actor, uint64_t now,
+                         char token_r[HTTP_TOKEN_TEXT_SIZE], char csrf_r[HTTP_TOKEN_TEXT_SIZE]);
+
+/* Finds the live session of token and marks it seen; 0 when none (unknown, idle or too old). */
+int http_session_find(struct http_sessions *s, const char *token, uint64_t now, struct http_session *copy_r);
+
+/* Ends the session whose token hashes to hash. */
+void http_session_end(struct http_sessions *s, const uint8_t hash[32]);
+
+/* Ends every session of account (locked, role changed). */
+void http_sessions_end_account(struct http_sessions *s, const char *account);
+
+/* 32 random bytes as base64url without padding. */
+void http_token_new(char out[HTTP_TOKEN_TEXT_SIZE]);
+
+/* ---- Throttling failed sign-ins ------------------------------------------ */
+
+#define HTTP_THROTTLE_FREE     5  /* failures allowed before a wait */
+#define HTTP_THROTTLE_LOCK     10 /* an account's consecutive failures that lock it */
+#define HTTP_THROTTLE_WAIT_MAX (15 * 60)
+#define HTTP_THROTTLE_SLOTS    1024
+
+struct http_throttle_slot {
+	char key[USER_NAME_MAX + HTTP_ADDRESS_MAX + 4]; /* "a:NAME" or "i:ADDRESS"; "" free */
+	unsigned failures;
+	uint64_t last; /* seconds */
+};
+
+struct http_throttle {
+	pthread_mutex_t lock;
+	struct http_throttle_slot slots[HTTP_THROTTLE_SLOTS];
+};
+
+void http_throttle_init(struct http_throttle *t);
+void http_throttle_free(struct http_throttle *t);
+
+/* Seconds to wait before account may try again from address; 0: now. */
+unsigned http_throttle_wait(struct http_throttle *t, const char *account, const char *address, uint64_t now);
+
+/* Counts a failure; returns the account's consecutive failures. */
+unsigned http_throttle_fail(struct http_throttle *t, const char *account, const char *address, uint64_t now);
+
+/* A success clears the account's and the address's failures. */
+void http_throttle_clear(struct http_throttle *t, const char *account, const char *address);
+
+/* ---- Metrics ------------------------------------------------------------ */
+
+#define HTTP_METRICS_STATUSES 16
+#define HTTP_METRICS_BUCKETS  12
+
+struct http_route_metrics {
+	_Atomic uint64_t by_status[HTTP_METRICS_STATUSES];
+	_Atomic uint64_t buckets[HTTP_METRICS_BUCKETS]; /* cumulative at export, not here */
+	_Atomic uint64_t sum_us;
+};
+
+struct http_metrics {
+	struct http_route_metrics *routes; /* http_routes_count + 1: the last for unknown routes */
+	_Atomic uint64_t events_appended;
+	_Atomic uint64_t tree_size;
+	_Atomic uint64_t commits;
+	_Atomic uint64_t sign_in_failures;
+	_Atomic uint64_t in_flight;
+};
+
+enum redress_err http_metrics_init(struct http_metrics *m, struct redress_error *err);
+void http_metrics_free(struct http_metrics *m);
+void http_metrics_record(struct http_metrics *m, long route, unsigned status, uint64_t micros);
+
+/* Writes the Prometheus text exposition (format 0.0.4). */
+void http_metrics_write(struct http_metrics *m, struct buf *out);
+
+/* ---- The app ------------------------------------------------------------ */
+
+struct http_job;
+
+/* The last TOTP step an account signed in with (the map's key is name). */
+struct http_totp_seen {
+	uint64_t step;
+	int used;
+	char name[USER_NAME_MAX + 1];
+};
+
+struct http_app {
+	const struct http_config *config;
+	int tls;
+	/* Read connections, reused. */
+	pthread_mutex_t pool_lock;
+	struct store **pool;
+	size_t pool_len, pool_cap;
+	struct store *first; /* the writer's, from which the others are opened */
+	/* The writer: one thread, one connection, the log with its key. */
+	struct tlog *log;
+	pthread_t writer;
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queue_cond;
+	struct http_job *queue_head, *queue_tail;
+	int stopping;
+	int scrub_pending; /* the writer's: a change destroyed a secret, scrub when readers allow */
+	struct http_sessions sessions;
+	struct http_throttle throttle;
+	struct http_metrics metrics;
+	pthread_mutex_t totp_lock; /* the last TOTP step each account used: no code twice */
+	struct strmap totp_steps;  /* account -> struct http_totp_seen */
+};
+
+/* Writer thread lifecycle (writer.c). */
+enum redress_err http_writer_start(struct http_app *app, struct redress_error *err);
+void http_writer_stop(struct http_app *app);
+
+/* Checks that the request may use its route (signed in, role, CSRF); answers and returns -1 when not. */
+int http_authorize(struct http_request *req, struct http_response *res);
+
+/* Sets req's actor from its cookie or bearer token, when it has one (auth.c). */
+void http_authenticate(struct http_request *req);
+
+/* Sets the session cookie to token (HttpOnly, SameSite=Strict, Secure under TLS); NULL clears it. */
+void http_session_cookie(const struct http_request *req, struct http_response *res, const char *token);
+
+/* The OpenAPI document (openapi.c, generated from docs/openapi.json). */
+extern const char http_openapi_json[];
+extern const size_t http_openapi_json_len;
+
+#endif

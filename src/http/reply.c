@@ -1,0 +1,119 @@
+/*
+ * reply.c -- the answers handlers give: JSON, text, and errors in one
+ * shape, {"error": {"status", "code", "message"}}, whose message names what
+ * was wrong and where and never repeats a personal value.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_int.h"
+
+void
+http_reply_json(struct http_response *res, unsigned status, json_t *value)
+{
+	char *text;
+
+	buf_reset(&res->body);
+	res->status = status;
+	res->content_type = "application/json";
+	if (value == NULL) {
+		http_reply_error(res, 500, "internal", "out of memory while writing the answer");
+		return;
+	}
+	text = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(value);
+	if (text == NULL) {
+		res->status = 500;
+		buf_puts(&res->body,
+		         "{\"error\":{\"status\":500,\"code\":\"internal\",\"message\":\"out of memory\"}}");
+		return;
+	}
+	buf_puts(&res->body, text);
+	buf_putc(&res->body, '\n');
+	free(text);
+}
+
+void
+http_reply_text(struct http_response *res, unsigned status, const char *content_type, const char *text,
+                size_t len)
+{
+	buf_reset(&res->body);
+	res->status = status;
+	res->content_type = content_type;
+	buf_append(&res->body, text, len);
+}
+
+void
+http_reply_error(struct http_response *res, unsigned status, const char *code, const char *fmt, ...)
+{
+	char message[REDRESS_ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	http_reply_json(res, status,
+	                json_pack("{s:{s:i, s:s, s:s}}", "error", "status", (int)status, "code", code,
+	                          "message", message));
+	/* json_pack fails only on invalid UTF-8 in message: say so rather than nothing. */
+	if (res->status == 500 && status != 500)
+		http_reply_error(res, status, code,
+		                 "the request was refused (the message was not valid UTF-8)");
+}
+
+unsigned
+http_status_for(enum redress_err code)
+{
+	switch (code) {
+	case REDRESS_OK: return 200;
+	case REDRESS_E_USAGE:
+	case REDRESS_E_INVALID: return 400;
+	case REDRESS_E_NOTFOUND: return 404;
+	case REDRESS_E_CONFLICT: return 409;
+	case REDRESS_E_REFUSED:
+	case REDRESS_E_OVERFLOW: return 422;
+	case REDRESS_E_NOMEM: return 503;
+	case REDRESS_E_TAMPERED: return 500;
+	case REDRESS_E_STORE:
+	case REDRESS_E_KEYS:
+	case REDRESS_E_CRYPTO:
+	case REDRESS_E_IO:
+	case REDRESS_E_INTERNAL: return 500;
+	}
+	return 500;
+}
+
+static const char *
+code_word(enum redress_err code)
+{
+	switch (code) {
+	case REDRESS_OK: return "ok";
+	case REDRESS_E_USAGE:
+	case REDRESS_E_INVALID: return "invalid";
+	case REDRESS_E_NOTFOUND: return "not_found";
+	case REDRESS_E_CONFLICT: return "conflict";
+	case REDRESS_E_REFUSED: return "refused";
+	case REDRESS_E_OVERFLOW: return "overflow";
+	case REDRESS_E_NOMEM: return "unavailable";
+	case REDRESS_E_TAMPERED: return "tampered";
+	case REDRESS_E_STORE: return "store";
+	case REDRESS_E_KEYS: return "keys";
+	case REDRESS_E_CRYPTO: return "crypto";
+	case REDRESS_E_IO: return "io";
+	case REDRESS_E_INTERNAL: return "internal";
+	}
+	return "internal";
+}
+
+void
+http_reply_fail(struct http_response *res, const struct redress_error *err)
+{
+	unsigned status = http_status_for(err->code);
+
+	if (status == 503)
+		res->retry_after = 1;
+	http_reply_error(res, status, code_word(err->code), "%s",
+	                 err->message[0] != '\0' ? err->message : redress_strerror(err->code));
+}

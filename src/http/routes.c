@@ -1,0 +1,60 @@
+/*
+ * routes.c -- every route the server has, the permission each needs, and
+ * its name in logs and metrics.  docs/openapi.json describes the same
+ * routes; tests/http check that the two agree and that each route answers
+ * each role as this table says.
+ */
+#include "http/api.h"
+
+#define R(method, pattern, name, access, perm, handler)                                                      \
+	{                                                                                                    \
+		HTTP_##method, pattern, name, access, perm, handler                                          \
+	}
+#define PUBLIC(method, pattern, name, handler)      R(method, pattern, name, HTTP_PUBLIC, 0, handler)
+#define ACCOUNT(method, pattern, name, handler)     R(method, pattern, name, HTTP_ANY_ACCOUNT, 0, handler)
+#define NEEDS(perm, method, pattern, name, handler) R(method, pattern, name, HTTP_SIGNED_IN, perm, handler)
+
+const struct http_route http_routes[] = {
+    PUBLIC(GET, "/healthz", "healthz", api_healthz),
+    PUBLIC(GET, "/metrics", "metrics", api_metrics),
+    PUBLIC(GET, "/api/v1/openapi.json", "openapi", api_openapi),
+
+    PUBLIC(POST, "/api/v1/session", "session.create", api_session_create),
+    ACCOUNT(GET, "/api/v1/session", "session.show", api_session_show),
+    ACCOUNT(DELETE, "/api/v1/session", "session.delete", api_session_delete),
+
+    PUBLIC(GET, "/api/v1/audit/checkpoint", "audit.checkpoint", api_audit_checkpoint),
+    PUBLIC(GET, "/api/v1/audit/pubkey", "audit.pubkey", api_audit_pubkey),
+    PUBLIC(GET, "/api/v1/audit/proofs/inclusion", "audit.inclusion", api_audit_inclusion),
+    PUBLIC(GET, "/api/v1/audit/proofs/consistency", "audit.consistency", api_audit_consistency),
+    NEEDS(PERM_PERSONS_READ, GET, "/api/v1/audit/events/{seq}", "audit.event", api_audit_event),
+
+    NEEDS(PERM_PERSONS_READ, GET, "/api/v1/persons", "persons.list", api_persons_list),
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons", "persons.add", api_persons_add),
+    NEEDS(PERM_PERSONS_READ, GET, "/api/v1/persons/{pseudonym}", "persons.show", api_persons_show),
+    NEEDS(PERM_PERSONS_REVEAL, POST, "/api/v1/persons/{pseudonym}/reveal", "persons.reveal",
+          api_persons_reveal),
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/death", "persons.death", api_persons_death),
+    NEEDS(PERM_PERSONS_ERASE, POST, "/api/v1/persons/{pseudonym}/erase", "persons.erase", api_persons_erase),
+    NEEDS(PERM_CONSENT_WRITE, POST, "/api/v1/persons/{pseudonym}/consents", "persons.consent",
+          api_persons_consent),
+    NEEDS(PERM_CONSENT_WRITE, POST, "/api/v1/persons/{pseudonym}/consultations", "persons.consult",
+          api_persons_consult),
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/relations", "relations.add", api_relations_add),
+
+    NEEDS(PERM_LEDGER_READ, GET, "/api/v1/ledger/accounts", "ledger.accounts", api_ledger_accounts),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/accounts", "ledger.account.add", api_ledger_account_add),
+    NEEDS(PERM_BALANCES_READ, GET, "/api/v1/ledger/balances", "ledger.balances", api_ledger_balances),
+    NEEDS(PERM_LEDGER_READ, GET, "/api/v1/ledger/transfers", "ledger.transfers", api_ledger_transfers),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/transfers", "ledger.transfer.add",
+          api_ledger_transfer_add),
+    NEEDS(PERM_LEDGER_READ, GET, "/api/v1/ledger/transfers/{id}", "ledger.transfer.show",
+          api_ledger_transfer_show),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/transfers/{id}/post", "ledger.transfer.post",
+          api_ledger_transfer_post),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/transfers/{id}/void", "ledger.transfer.void",
+          api_ledger_transfer_void),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/exchanges", "ledger.exchange", api_ledger_exchange),
+};
+
+const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

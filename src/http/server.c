@@ -1,0 +1,713 @@
+/*
+ * server.c -- libmicrohttpd underneath: connections, bodies, answers.
+ *
+ * A request is answered on the access handler's last call, never its
+ * first: libmicrohttpd 0.9.75 closes the connection after an answer queued
+ * on the first call, which would cost keep-alive (about 22,000 against
+ * 110,000 requests a second on a two-core machine).  Bodies are read into
+ * bounded buffers (a JSON body, or a multipart upload through
+ * libmicrohttpd's post processor); over the limit is 413.  Every answer
+ * carries the security headers; every request ends in one line on stderr
+ * (time, method, route, status, duration, account), never the path, the
+ * query, or anything the body held.
+ *
+ * Shutdown: SIGTERM or SIGINT stops the listening socket, waits for the
+ * requests in flight (and the writer's queue) to finish, then stops.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "http/http_int.h"
+
+#define UPLOAD_FIELDS_MAX 8
+#define UPLOAD_FIELD_MAX  1024
+#define SHUTDOWN_WAIT_S   30
+
+struct http_upload {
+	struct MHD_PostProcessor *pp;
+	struct buf file; /* the part named "file" */
+	int saw_file;
+	size_t fields;
+	char names[UPLOAD_FIELDS_MAX][64];
+	char values[UPLOAD_FIELDS_MAX][UPLOAD_FIELD_MAX + 1];
+	int too_large;
+};
+
+/* ---- The read pool --------------------------------------------------------- */
+
+struct store *
+http_store(struct http_request *req, struct http_response *res)
+{
+	struct http_app *app = req->app;
+	struct redress_error err;
+
+	if (req->store != NULL)
+		return req->store;
+	pthread_mutex_lock(&app->pool_lock);
+	if (app->pool_len > 0)
+		req->store = app->pool[--app->pool_len];
+	pthread_mutex_unlock(&app->pool_lock);
+	if (req->store == NULL &&
+	    store_reopen(app->first, STORE_OPEN_EXISTING, &req->store, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return NULL;
+	}
+	return req->store;
+}
+
+static void
+store_release(struct http_app *app, struct store **store)
+{
+	if (*store == NULL)
+		return;
+	if (store_in_transaction(*store))
+		store_rollback(*store);
+	pthread_mutex_lock(&app->pool_lock);
+	if (app->pool_len < app->pool_cap) {
+		app->pool[app->pool_len++] = *store;
+		*store = NULL;
+	}
+	pthread_mutex_unlock(&app->pool_lock);
+	store_close(store);
+}
+
+struct registry_keys
+http_registry_keys(const struct http_request *req)
+{
+	struct registry_keys keys = {keydir_master_key(req->app->config->keys),
+	                             keydir_index_key(req->app->config->keys)};
+
+	return keys;
+}
+
+/* ---- Request state ------------------------------------------------------- */
+
+const char *
+http_query(const struct http_request *req, const char *name)
+{
+	return req->conn != NULL ? MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
+}
+
+const char *
+http_header(const struct http_request *req, const char *name)
+{
+	return req->conn != NULL ? MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
+static void
+client_address(struct MHD_Connection *conn, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = info != NULL ? info->client_addr : NULL;
+
+	snprintf(out, size, "unknown");
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+		          (socklen_t)size);
+}
+
+static struct http_request *
+request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, const char *method)
+{
+	struct http_request *req = calloc(1, sizeof(*req));
+	const char *type, *key;
+	int allowed;
+
+	if (req == NULL)
+		return NULL;
+	req->app = app;
+	req->conn = conn;
+	req->started_us = clock_monotonic_us();
+	req->method = http_method_parse(method);
+	buf_init(&req->body, HTTP_JSON_BODY_MAX);
+	buf_init(&req->res.body, HTTP_UPLOAD_MAX + (1u << 20));
+	req->route =
+	    http_route_match(http_routes, http_routes_count, req->method, url, &req->params, &allowed);
+	if (req->route < 0)
+		req->res.status = allowed ? 405 : 404;
+	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	snprintf(req->content_type, sizeof(req->content_type), "%s", type != NULL ? type : "");
+	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
+	if (key != NULL)
+		snprintf(req->idempotency_key, sizeof(req->idempotency_key), "%s", key);
+	client_address(conn, req->address, sizeof(req->address));
+	atomic_fetch_add(&app->metrics.in_flight, 1);
+	return req;
+}
+
+static void
+upload_free(struct http_upload *u)
+{
+	if (u == NULL)
+		return;
+	if (u->pp != NULL)
+		MHD_destroy_post_processor(u->pp);
+	if (u->file.data != NULL)
+		sodium_memzero(u->file.data, u->file.len);
+	buf_free(&u->file);
+	free(u);
+}
+
+struct tlog *
+http_read_log(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct store *store;
+
+	if (req->log != NULL)
+		return req->log;
+	if ((store = http_store(req, res)) == NULL)
+		return NULL;
+	if (tlog_open(store, NULL, req->app->config->modules, &req->log, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return NULL;
+	}
+	return req->log;
+}
+
+static void
+request_free(struct http_request *req)
+{
+	tlog_close(&req->log);
+	store_release(req->app, &req->store);
+	upload_free(req->upload);
+	/* Bodies may hold identity (a registration, a reveal): wipe them, not just free them. */
+	if (req->body.data != NULL)
+		sodium_memzero(req->body.data, req->body.len);
+	if (req->res.body.data != NULL)
+		sodium_memzero(req->res.body.data, req->res.body.len);
+	buf_free(&req->body);
+	buf_free(&req->res.body);
+	sodium_memzero(req, sizeof(*req));
+	free(req);
+}
+
+/* ---- Bodies ---------------------------------------------------------------- */
+
+static enum MHD_Result
+upload_iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+               const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
+               size_t size)
+{
+	struct http_request *req = cls;
+	struct http_upload *u = req->upload;
+	size_t i;
+
+	(void)kind;
+	(void)transfer_encoding;
+	if (strcmp(key, "file") == 0) {
+		if (off == 0) {
+			u->saw_file = 1;
+			snprintf(req->upload_name, sizeof(req->upload_name), "%s",
+			         filename != NULL ? filename : "");
+			snprintf(req->upload_type, sizeof(req->upload_type), "%s",
+			         content_type != NULL ? content_type : "application/octet-stream");
+		}
+		buf_append(&u->file, data, size);
+		return MHD_YES;
+	}
+	for (i = 0; i < u->fields && strcmp(u->names[i], key) != 0; i++)
+		;
+	if (i == u->fields) {
+		if (u->fields == UPLOAD_FIELDS_MAX || strlen(key) >= sizeof(u->names[0])) {
+			u->too_large = 1;
+			return MHD_YES;
+		}
+		snprintf(u->names[i], sizeof(u->names[i]), "%s", key);
+		u->values[i][0] = '\0';
+		u->fields++;
+	}
+	if (off + size > UPLOAD_FIELD_MAX) {
+		u->too_large = 1;
+		return MHD_YES;
+	}
+	memcpy(u->values[i] + off, data, size);
+	u->values[i][off + size] = '\0';
+	return MHD_YES;
+}
+
+static int
+is_multipart(const char *type)
+{
+	return strncasecmp(type, "multipart/form-data", strlen("multipart/form-data")) == 0;
+}
+
+/* Takes the next piece of the body; returns MHD_NO only to drop a connection libmicrohttpd cannot go on with.
+ */
+static void
+body_accept(struct http_request *req, const char *data, size_t size)
+{
+	if (req->route < 0 || req->res.status != 0)
+		return; /* answered already: the body is read and dropped */
+	if (is_multipart(req->content_type)) {
+		if (req->upload == NULL) {
+			req->upload = calloc(1, sizeof(*req->upload));
+			if (req->upload == NULL) {
+				http_reply_error(&req->res, 503, "unavailable", "out of memory");
+				return;
+			}
+			buf_init(&req->upload->file, HTTP_UPLOAD_MAX);
+			req->upload->pp =
+			    MHD_create_post_processor(req->conn, 64 * 1024, upload_iterate, req);
+			if (req->upload->pp == NULL) {
+				http_reply_error(&req->res, 400, "invalid",
+				                 "the multipart body has no boundary in its Content-Type");
+				return;
+			}
+		}
+		if (MHD_post_process(req->upload->pp, data, size) != MHD_YES)
+			http_reply_error(&req->res, 400, "invalid", "the multipart body could not be read");
+		return;
+	}
+	buf_append(&req->body, data, size);
+}
+
+const char *
+http_upload_field(const struct http_request *req, const char *name)
+{
+	size_t i;
+
+	if (req->upload == NULL)
+		return NULL;
+	for (i = 0; i < req->upload->fields; i++)
+		if (strcmp(req->upload->names[i], name) == 0)
+			return req->upload->values[i];
+	return NULL;
+}
+
+const struct buf *
+http_upload_file(const struct http_request *req)
+{
+	return req->upload != NULL && req->upload->saw_file ? &req->upload->file : NULL;
+}
+
+/* Checks what the upload ended as; answers and returns -1 when it cannot be used. */
+static int
+upload_check(struct http_request *req)
+{
+	struct redress_error err;
+
+	if (req->upload == NULL)
+		return 0;
+	if (buf_error(&req->upload->file, &err) != REDRESS_OK) {
+		http_reply_error(&req->res, 413, "too_large", "the file is larger than %u bytes",
+		                 HTTP_UPLOAD_MAX);
+		return -1;
+	}
+	if (req->upload->too_large) {
+		http_reply_error(&req->res, 413, "too_large",
+		                 "the form has more than %d fields, or a field longer than %d bytes",
+		                 UPLOAD_FIELDS_MAX, UPLOAD_FIELD_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- Dispatch and answers ---------------------------------------------------- */
+
+static void
+dispatch(struct http_request *req)
+{
+	struct http_response *res = &req->res;
+	struct redress_error err;
+
+	if (res->status != 0) {
+		if (res->body.len == 0 && res->status == 404)
+			http_reply_error(res, 404, "not_found", "there is no such resource");
+		else if (res->body.len == 0 && res->status == 405)
+			http_reply_error(res, 405, "method_not_allowed", "this resource does not take %s",
+			                 http_method_name(req->method));
+		return;
+	}
+	if (req->body.failed != REDRESS_OK && buf_error(&req->body, &err) != REDRESS_OK) {
+		http_reply_error(res, 413, "too_large", "the body is larger than %u bytes",
+		                 HTTP_JSON_BODY_MAX);
+		return;
+	}
+	if (upload_check(req) != 0)
+		return;
+	http_authenticate(req);
+	if (http_authorize(req, res) != 0)
+		return;
+	http_routes[req->route].handler(req, res);
+	if (req->state == HTTP_REQUEST_NEW && res->status == 0)
+		res->status = 200;
+}
+
+static void
+add_headers(struct http_app *app, struct MHD_Response *r, const struct http_response *res)
+{
+	char number[24];
+
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        res->content_type != NULL ? res->content_type : "application/json");
+	MHD_add_response_header(
+	    r, "Content-Security-Policy",
+	    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (app->tls)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+	if (res->cookie[0] != '\0')
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookie);
+	if (res->disposition[0] != '\0')
+		MHD_add_response_header(r, "Content-Disposition", res->disposition);
+	if (res->replayed)
+		MHD_add_response_header(r, "Idempotent-Replayed", "true");
+	if (res->retry_after != 0) {
+		snprintf(number, sizeof(number), "%u", res->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, number);
+	}
+	if (res->status == 401)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"redress\"");
+}
+
+static enum MHD_Result
+respond(struct http_request *req)
+{
+	struct http_response *res = &req->res;
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+	size_t len = res->body.len;
+
+	if (buf_error(&res->body, NULL) != REDRESS_OK) {
+		buf_reset(&res->body);
+		http_reply_error(res, 500, "internal", "the answer was larger than the server will send");
+		len = res->body.len;
+	}
+	r = MHD_create_response_from_buffer(len, res->body.data != NULL ? res->body.data : (char *)"",
+	                                    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	add_headers(req->app, r, res);
+	ok = MHD_queue_response(req->conn, res->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result
+access_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+               const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http_app *app = cls;
+	struct http_request *req = *con_cls;
+
+	(void)version;
+	if (req == NULL) {
+		const char *length;
+
+		if ((req = request_new(app, conn, url, method)) == NULL)
+			return MHD_NO;
+		*con_cls = req;
+		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (length != NULL && strtoull(length, NULL, 10) > HTTP_UPLOAD_MAX + (1u << 20)) {
+			/* Not worth reading: answer now, and libmicrohttpd closes the connection. */
+			http_reply_error(&req->res, 413, "too_large",
+			                 "the body is larger than the server accepts");
+			req->state = HTTP_REQUEST_DONE;
+			return respond(req);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		if (req->state == HTTP_REQUEST_NEW)
+			body_accept(req, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	/* After a resume, the writer's answer is seen through the lock it set the state under. */
+	pthread_mutex_lock(&app->queue_lock);
+	pthread_mutex_unlock(&app->queue_lock);
+	if (req->state == HTTP_REQUEST_NEW) {
+		dispatch(req);
+		if (req->state == HTTP_REQUEST_WAITING)
+			return MHD_YES;
+		req->state = HTTP_REQUEST_DONE;
+	}
+	if (req->method == HTTP_HEAD)
+		buf_reset(&req->res.body);
+	return respond(req);
+}
+
+static void
+request_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct http_app *app = cls;
+	struct http_request *req = *con_cls;
+	char at[CLOCK_TEXT_SIZE];
+	uint64_t micros;
+
+	(void)conn;
+	if (req == NULL)
+		return;
+	micros = clock_monotonic_us() - req->started_us;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && req->state != HTTP_REQUEST_DONE)
+		req->res.status = 499; /* the client went away */
+	http_metrics_record(&app->metrics, req->route, req->res.status, micros);
+	clock_now_text(at);
+	fprintf(stderr, "at=%s method=%s route=%s status=%u ms=%.3f account=%s%s\n", at,
+	        http_method_name(req->method), req->route >= 0 ? http_routes[req->route].name : "unknown",
+	        req->res.status, (double)micros / 1000.0, req->auth != HTTP_AUTH_NONE ? req->actor.name : "-",
+	        req->res.replayed ? " replayed=1" : "");
+	atomic_fetch_sub(&app->metrics.in_flight, 1);
+	request_free(req);
+	*con_cls = NULL;
+}
+
+/* ---- Start and stop --------------------------------------------------------- */
+
+enum redress_err
+http_listen_parse(const char *text, struct http_config *config, struct redress_error *err)
+{
+	const char *colon, *host_start = text, *host_end;
+	char *end;
+	unsigned long port;
+
+	if (text[0] == '[') {
+		host_start = text + 1;
+		if ((host_end = strchr(text, ']')) == NULL || host_end[1] != ':')
+			return error_set(err, REDRESS_E_INVALID,
+			                 "--listen '%s': an IPv6 address is written [ADDR]:PORT", text);
+		colon = host_end + 1;
+	} else {
+		if ((colon = strrchr(text, ':')) == NULL)
+			return error_set(err, REDRESS_E_INVALID, "--listen '%s': expected HOST:PORT", text);
+		host_end = colon;
+	}
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port > 65535)
+		return error_set(err, REDRESS_E_INVALID, "--listen '%s': the port must be 0 to 65535", text);
+	if ((size_t)(host_end - host_start) >= sizeof(config->host))
+		return error_set(err, REDRESS_E_INVALID, "--listen '%s': the host is too long", text);
+	if (host_end == host_start)
+		snprintf(config->host, sizeof(config->host), "127.0.0.1");
+	else
+		snprintf(config->host, sizeof(config->host), "%.*s", (int)(host_end - host_start),
+		         host_start);
+	config->port = (uint16_t)port;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+read_pem(const char *path, struct buf *out, struct redress_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[4096];
+	size_t n;
+
+	buf_init(out, 1u << 20);
+	if (f == NULL)
+		return error_set(err, REDRESS_E_IO, "%s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(out, chunk, n);
+	fclose(f);
+	if (buf_error(out, err) != REDRESS_OK)
+		return error_prefix(err, "%s", path);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+app_open(struct http_app *app, const struct http_config *config, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	app->config = config;
+	app->tls = config->tls_cert != NULL;
+	pthread_mutex_init(&app->pool_lock, NULL);
+	pthread_mutex_init(&app->totp_lock, NULL);
+	strmap_init(&app->totp_steps);
+	http_throttle_init(&app->throttle);
+	app->pool_cap = 64;
+	if ((app->pool = calloc(app->pool_cap, sizeof(*app->pool))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = http_sessions_init(&app->sessions, err)) != REDRESS_OK ||
+	    (rc = http_metrics_init(&app->metrics, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = store_open(config->db, STORE_OPEN_EXISTING, &app->first, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = tlog_open(app->first, keydir_log_key(config->keys), config->modules, &app->log, err)) !=
+	    REDRESS_OK)
+		return rc;
+	return http_writer_start(app, err);
+}
+
+static void
+app_close(struct http_app *app, int writer_started)
+{
+	size_t i;
+
+	if (writer_started)
+		http_writer_stop(app);
+	for (i = 0; i < app->pool_len; i++)
+		store_close(&app->pool[i]);
+	free(app->pool);
+	tlog_close(&app->log);
+	store_close(&app->first);
+	http_metrics_free(&app->metrics);
+	http_sessions_free(&app->sessions);
+	http_throttle_free(&app->throttle);
+	for (i = 0; i < app->totp_steps.cap; i++)
+		free(app->totp_steps.slots[i].value);
+	strmap_free(&app->totp_steps);
+	pthread_mutex_destroy(&app->totp_lock);
+	pthread_mutex_destroy(&app->pool_lock);
+}
+
+static enum redress_err
+listen_address(const struct http_config *config, struct sockaddr_storage *ss, struct redress_error *err)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)(void *)ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, config->host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(config->port);
+		return REDRESS_OK;
+	}
+	if (inet_pton(AF_INET6, config->host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(config->port);
+		return REDRESS_OK;
+	}
+	return error_set(err, REDRESS_E_INVALID, "--listen: '%s' is not an IPv4 or IPv6 address",
+	                 config->host);
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("libmicrohttpd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+enum redress_err
+http_serve(const struct http_config *config, struct redress_error *err)
+{
+	struct http_app app;
+	struct sockaddr_storage ss;
+	struct MHD_Daemon *d = NULL;
+	sigset_t stop_set, old_set;
+	int sig = 0;
+	struct buf cert, key;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	unsigned port, threads = config->threads != 0 ? config->threads : 2;
+	enum redress_err rc;
+	uint64_t waited_ms = 0;
+	int started = 0, opened = 0;
+
+	memset(&app, 0, sizeof(app));
+	buf_init(&cert, 1);
+	buf_init(&key, 1);
+	if ((rc = listen_address(config, &ss, err)) != REDRESS_OK)
+		return rc;
+	if ((config->tls_cert == NULL) != (config->tls_key == NULL))
+		return error_set(err, REDRESS_E_USAGE, "--tls-cert and --tls-key go together");
+	if (config->tls_cert != NULL) {
+		if ((rc = read_pem(config->tls_cert, &cert, err)) != REDRESS_OK ||
+		    (rc = read_pem(config->tls_key, &key, err)) != REDRESS_OK)
+			goto out;
+		flags |= MHD_USE_TLS;
+	}
+	/* Every thread started from here on leaves SIGTERM and SIGINT to sigwait() below. */
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_set, &old_set);
+	opened = 1;
+	if ((rc = app_open(&app, config, err)) != REDRESS_OK)
+		goto out;
+	started = 1;
+	if (config->tls_cert != NULL)
+		d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, &app, MHD_OPTION_EXTERNAL_LOGGER,
+		                     mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
+		                     threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS_MAX,
+		                     MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_NOTIFY_COMPLETED,
+		                     request_completed, &app, MHD_OPTION_HTTPS_MEM_CERT, cert.data,
+		                     MHD_OPTION_HTTPS_MEM_KEY, key.data, MHD_OPTION_END);
+	else
+		d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, &app, MHD_OPTION_EXTERNAL_LOGGER,
+		                     mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
+		                     threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS_MAX,
+		                     MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_NOTIFY_COMPLETED,
+		                     request_completed, &app, MHD_OPTION_END);
+	if (d == NULL) {
+		rc = error_set(err, REDRESS_E_IO, "could not listen on %s port %u (in use? a bad TLS file?)",
+		               config->host, (unsigned)config->port);
+		goto out;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	port = info != NULL ? info->port : config->port;
+	{
+		uint64_t size = 0;
+		struct redress_error ignored;
+
+		if (tlog_size(app.log, &size, &ignored) == REDRESS_OK)
+			atomic_store(&app.metrics.tree_size, size);
+	}
+	fprintf(stderr, "redress: serving %s on %s%s%s:%u\n", config->db,
+	        strchr(config->host, ':') ? "[" : "", config->host, strchr(config->host, ':') ? "]" : "",
+	        port);
+	if (config->ready_fd >= 0) {
+		char text[16];
+		int len = snprintf(text, sizeof(text), "%u\n", port);
+
+		if (write(config->ready_fd, text, (size_t)len) != len)
+			fprintf(stderr, "redress: could not write the port to the ready descriptor\n");
+		close(config->ready_fd);
+	}
+	while (sigwait(&stop_set, &sig) != 0)
+		;
+	/* Stop taking connections; let what is in flight finish. */
+	fprintf(stderr, "redress: stopping (signal %d): finishing %llu requests in flight\n", sig,
+	        (unsigned long long)atomic_load(&app.metrics.in_flight));
+	MHD_quiesce_daemon(d);
+	while (atomic_load(&app.metrics.in_flight) > 0 && waited_ms < SHUTDOWN_WAIT_S * 1000) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+		waited_ms += 10;
+	}
+	rc = REDRESS_OK;
+out:
+	if (d != NULL)
+		MHD_stop_daemon(d);
+	if (opened) {
+		app_close(&app, started);
+		pthread_sigmask(SIG_SETMASK, &old_set, NULL);
+	}
+	if (cert.data != NULL)
+		sodium_memzero(cert.data, cert.len);
+	if (key.data != NULL)
+		sodium_memzero(key.data, key.len);
+	buf_free(&cert);
+	buf_free(&key);
+	return rc;
+}

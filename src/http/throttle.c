@@ -1,0 +1,130 @@
+/*
+ * throttle.c -- slowing down password guessing.
+ *
+ * Failed sign-ins are counted per account and per client address.  The
+ * first HTTP_THROTTLE_FREE failures cost nothing; each later one doubles
+ * the wait before the next try (2, 4, 8 ... seconds, at most
+ * HTTP_THROTTLE_WAIT_MAX).  A success clears both counts.  The table is
+ * fixed in size: when it is full, the entry idle longest is forgotten,
+ * which an attacker can use only to reset counts for addresses, never to
+ * unlock an account (HTTP_THROTTLE_LOCK failures lock it in the database,
+ * see api_session.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/http_int.h"
+
+void
+http_throttle_init(struct http_throttle *t)
+{
+	memset(t->slots, 0, sizeof(t->slots));
+	pthread_mutex_init(&t->lock, NULL);
+}
+
+void
+http_throttle_free(struct http_throttle *t)
+{
+	pthread_mutex_destroy(&t->lock);
+}
+
+static struct http_throttle_slot *
+find(struct http_throttle *t, const char *key, int create, uint64_t now)
+{
+	struct http_throttle_slot *empty = NULL, *oldest = NULL;
+	size_t i;
+
+	for (i = 0; i < HTTP_THROTTLE_SLOTS; i++) {
+		struct http_throttle_slot *s = &t->slots[i];
+
+		if (s->key[0] == '\0') {
+			if (empty == NULL)
+				empty = s;
+			continue;
+		}
+		if (strcmp(s->key, key) == 0)
+			return s;
+		if (oldest == NULL || s->last < oldest->last)
+			oldest = s;
+	}
+	if (!create)
+		return NULL;
+	if (empty == NULL)
+		empty = oldest;
+	memset(empty, 0, sizeof(*empty));
+	snprintf(empty->key, sizeof(empty->key), "%s", key);
+	empty->last = now;
+	return empty;
+}
+
+static unsigned
+wait_for(const struct http_throttle_slot *s, uint64_t now)
+{
+	uint64_t wait, until;
+	unsigned over;
+
+	if (s == NULL || s->failures < HTTP_THROTTLE_FREE)
+		return 0;
+	over = s->failures - HTTP_THROTTLE_FREE;
+	wait = over >= 10 ? HTTP_THROTTLE_WAIT_MAX : (uint64_t)2 << over;
+	if (wait > HTTP_THROTTLE_WAIT_MAX)
+		wait = HTTP_THROTTLE_WAIT_MAX;
+	until = s->last + wait;
+	return until > now ? (unsigned)(until - now) : 0;
+}
+
+static void
+keys(const char *account, const char *address, char *akey, char *ikey, size_t size)
+{
+	snprintf(akey, size, "a:%s", account);
+	snprintf(ikey, size, "i:%s", address);
+}
+
+unsigned
+http_throttle_wait(struct http_throttle *t, const char *account, const char *address, uint64_t now)
+{
+	char akey[sizeof(t->slots[0].key)], ikey[sizeof(t->slots[0].key)];
+	unsigned a, i;
+
+	keys(account, address, akey, ikey, sizeof(akey));
+	pthread_mutex_lock(&t->lock);
+	a = wait_for(find(t, akey, 0, now), now);
+	i = wait_for(find(t, ikey, 0, now), now);
+	pthread_mutex_unlock(&t->lock);
+	return a > i ? a : i;
+}
+
+unsigned
+http_throttle_fail(struct http_throttle *t, const char *account, const char *address, uint64_t now)
+{
+	char akey[sizeof(t->slots[0].key)], ikey[sizeof(t->slots[0].key)];
+	struct http_throttle_slot *s;
+	unsigned failures;
+
+	keys(account, address, akey, ikey, sizeof(akey));
+	pthread_mutex_lock(&t->lock);
+	s = find(t, ikey, 1, now);
+	s->failures++;
+	s->last = now;
+	s = find(t, akey, 1, now);
+	s->failures++;
+	s->last = now;
+	failures = s->failures;
+	pthread_mutex_unlock(&t->lock);
+	return failures;
+}
+
+void
+http_throttle_clear(struct http_throttle *t, const char *account, const char *address)
+{
+	char akey[sizeof(t->slots[0].key)], ikey[sizeof(t->slots[0].key)];
+	struct http_throttle_slot *s;
+
+	keys(account, address, akey, ikey, sizeof(akey));
+	pthread_mutex_lock(&t->lock);
+	if ((s = find(t, akey, 0, 0)) != NULL)
+		memset(s, 0, sizeof(*s));
+	if ((s = find(t, ikey, 0, 0)) != NULL)
+		memset(s, 0, sizeof(*s));
+	pthread_mutex_unlock(&t->lock);
+}

@@ -1,0 +1,483 @@
+/*
+ * writer.c -- the one thread that changes the database.
+ *
+ * Requests that change something hand their change to this thread and are
+ * suspended.  The writer takes every change waiting, makes them all inside
+ * one log change (one transaction, one signed checkpoint, one fsync) and
+ * only then lets their answers go: an answered change is durable, and a
+ * disk that takes milliseconds to sync still commits thousands of changes a
+ * second.  When one change of a group fails, the group is rolled back and
+ * each change is made again alone, so that one request's error never
+ * becomes another's.
+ *
+ * Idempotency: a request with an Idempotency-Key header whose key the
+ * account has used before gets the first answer again and changes nothing;
+ * the same key on a different request is refused (422).  Answers are kept
+ * sealed under the master key (they may hold a revealed identity) in
+ * http_idempotency, committed in the same transaction as the change they
+ * answer, for HTTP_IDEMPOTENCY_KEEP_S.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "crypto/hash.h"
+#include "http/http_int.h"
+
+#define GROUP_MAX               512
+#define HTTP_IDEMPOTENCY_KEEP_S (24 * 60 * 60)
+
+struct http_job {
+	struct http_job *next;
+	struct http_request *req; /* NULL for a change of the server's own */
+	struct http_response *res;
+	http_change_fn fn;
+	void *arg;
+	struct actor actor;
+	char actor_text[TLOG_ACTOR_MAX + 1];
+	char idempotency_key[HTTP_IDEMPOTENCY_MAX + 1];
+	uint8_t request_hash[HASH_SHA256_SIZE];
+	/* For http_change_run, which waits. */
+	int done;
+	enum redress_err rc;
+	struct redress_error err;
+	pthread_cond_t *done_cond;
+};
+
+static const char idempotency_schema[] = "CREATE TABLE IF NOT EXISTS http_idempotency ("
+                                         " account TEXT NOT NULL,"
+                                         " key TEXT NOT NULL,"
+                                         " request BLOB NOT NULL,"
+                                         " status INTEGER NOT NULL,"
+                                         " content_type TEXT NOT NULL,"
+                                         " body TEXT NOT NULL,"
+                                         " at INTEGER NOT NULL,"
+                                         " PRIMARY KEY (account, key));";
+
+static const struct store_query q_idem_get = {
+    "http.idempotency.get",
+    "SELECT request, status, content_type, body FROM http_idempotency WHERE account = ?1 AND key = ?2"};
+static const struct store_query q_idem_put = {
+    "http.idempotency.put",
+    "INSERT INTO http_idempotency (account, key, request, status, content_type, body, at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+static const struct store_query q_idem_expire = {"http.idempotency.expire",
+                                                 "DELETE FROM http_idempotency WHERE at < ?1"};
+
+static uint64_t
+now_s(void)
+{
+	return (uint64_t)time(NULL);
+}
+
+/* The content types answers have; stored by name, given back as the same static string. */
+static const char *
+known_type(const char *type)
+{
+	static const char *const types[] = {"application/json", "text/plain; charset=utf-8",
+	                                    "application/octet-stream"};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i]) == 0)
+			return types[i];
+	return "application/octet-stream";
+}
+
+static void
+wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->len);
+	buf_free(b);
+}
+
+/* 1 when the key was seen: res then holds the answer to give. */
+static int
+idempotency_replay(struct http_change *c, struct http_job *job, struct redress_error *err,
+                   enum redress_err *rc)
+{
+	struct store_stmt *st;
+	struct buf plain;
+	size_t len;
+	const void *hash;
+	int found = 0;
+
+	*rc = REDRESS_OK;
+	if ((st = store_query(c->store, &q_idem_get, err)) == NULL) {
+		*rc = err->code;
+		return 1;
+	}
+	store_bind_text(st, 1, job->actor.name);
+	store_bind_text(st, 2, job->idempotency_key);
+	switch (store_step(st, err)) {
+	case STORE_ERROR: *rc = err->code; return 1;
+	case STORE_DONE: return 0;
+	case STORE_ROW: found = 1; break;
+	}
+	hash = store_column_blob(st, 0, &len);
+	if (len != HASH_SHA256_SIZE || !crypto_equal(hash, job->request_hash, HASH_SHA256_SIZE)) {
+		http_reply_error(job->res, 422, "idempotency_key_reused",
+		                 "this Idempotency-Key was used for a different request");
+		return found;
+	}
+	buf_init(&plain, HTTP_UPLOAD_MAX);
+	if ((*rc = seal_decrypt(c->keys.master, store_column_text(st, 3), "http.idempotency", &plain, err)) !=
+	    REDRESS_OK) {
+		buf_free(&plain);
+		return 1;
+	}
+	buf_reset(&job->res->body);
+	buf_append(&job->res->body, plain.data, plain.len);
+	job->res->status = (unsigned)store_column_int64(st, 1);
+	job->res->content_type = known_type(store_column_text(st, 2));
+	job->res->replayed = 1;
+	wipe(&plain);
+	return 1;
+}
+
+static enum redress_err
+idempotency_keep(struct http_change *c, struct http_job *job, struct redress_error *err)
+{
+	struct store_stmt *st;
+	struct buf sealed;
+	enum redress_err rc;
+
+	buf_init(&sealed, 2 * HTTP_UPLOAD_MAX);
+	rc = seal_encrypt(c->keys.master, job->res->body.data != NULL ? job->res->body.data : "",
+	                  job->res->body.len, "http.idempotency", &sealed, err);
+	if (rc != REDRESS_OK)
+		goto out;
+	if ((st = store_query(c->store, &q_idem_put, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, job->actor.name);
+	store_bind_text(st, 2, job->idempotency_key);
+	store_bind_blob(st, 3, job->request_hash, HASH_SHA256_SIZE);
+	store_bind_int64(st, 4, job->res->status);
+	store_bind_text(st, 5, job->res->content_type);
+	store_bind_text(st, 6, sealed.data);
+	store_bind_int64(st, 7, (int64_t)now_s());
+	rc = store_run(st, err);
+out:
+	buf_free(&sealed);
+	return rc;
+}
+
+/* Makes one job's change inside the open log change. */
+static enum redress_err
+run_one(struct http_app *app, struct http_job *job, struct redress_error *err)
+{
+	struct http_change c = {
+	    .log = app->log,
+	    .store = tlog_store(app->log),
+	    .actor = &job->actor,
+	    .keys = {keydir_master_key(app->config->keys), keydir_index_key(app->config->keys)},
+	    .keydir = app->config->keys,
+	};
+	enum redress_err rc;
+
+	buf_reset(&job->res->body);
+	job->res->status = 0;
+	job->res->replayed = 0;
+	job->res->cookie[0] = job->res->disposition[0] = '\0';
+	if ((rc = tlog_set_actor(app->log, job->actor_text, err)) != REDRESS_OK)
+		return rc;
+	if (job->idempotency_key[0] != '\0' && idempotency_replay(&c, job, err, &rc))
+		return rc;
+	if ((rc = job->fn(&c, job->arg, job->res, err)) != REDRESS_OK) {
+		if (job->res->status < 400)
+			http_reply_fail(job->res, err);
+		return rc;
+	}
+	if (job->res->status == 0)
+		job->res->status = 200;
+	if (c.scrub)
+		app->scrub_pending = 1;
+	if (job->idempotency_key[0] != '\0' && job->res->status < 300)
+		rc = idempotency_keep(&c, job, err);
+	return rc;
+}
+
+static void
+fail_job(struct http_job *job, const struct redress_error *err)
+{
+	if (job->res->status < 400)
+		http_reply_fail(job->res, err);
+}
+
+/* Lets the job's request go (or wakes http_change_run). */
+static void
+finish(struct http_app *app, struct http_job *job, enum redress_err rc, const struct redress_error *err)
+{
+	if (job->req != NULL) {
+		struct http_request *req = job->req;
+
+		free(job->arg);
+		free(job);
+		pthread_mutex_lock(&app->queue_lock);
+		req->state = HTTP_REQUEST_DONE;
+		pthread_mutex_unlock(&app->queue_lock);
+		MHD_resume_connection(req->conn);
+		return;
+	}
+	pthread_mutex_lock(&app->queue_lock);
+	job->rc = rc;
+	if (err != NULL)
+		job->err = *err;
+	job->done = 1;
+	pthread_cond_broadcast(job->done_cond);
+	pthread_mutex_unlock(&app->queue_lock);
+}
+
+/* One job alone, in its own change. */
+static void
+run_alone(struct http_app *app, struct http_job *job)
+{
+	struct redress_error err;
+	enum redress_err rc;
+
+	error_clear(&err);
+	if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
+		if ((rc = run_one(app, job, &err)) == REDRESS_OK)
+			rc = tlog_commit(app->log, &err);
+		else
+			tlog_rollback(app->log);
+	}
+	if (rc != REDRESS_OK)
+		fail_job(job, &err);
+	else
+		atomic_fetch_add(&app->metrics.commits, 1);
+	finish(app, job, rc, &err);
+}
+
+/* Leaves no copy of a destroyed secret in the database's files, once readers let it. */
+static void
+scrub(struct http_app *app)
+{
+	struct redress_error err;
+
+	if (app->scrub_pending && store_scrub(tlog_store(app->log), &err) == REDRESS_OK)
+		app->scrub_pending = 0;
+}
+
+static void
+run_group(struct http_app *app, struct http_job *jobs)
+{
+	struct redress_error err;
+	struct http_job *job, *next;
+	enum redress_err rc;
+	uint64_t before = 0, after = 0;
+
+	error_clear(&err);
+	(void)tlog_size(app->log, &before, &err);
+	if (jobs->next == NULL) {
+		run_alone(app, jobs);
+		goto count;
+	}
+	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
+		goto each;
+	for (job = jobs; job != NULL; job = job->next)
+		if ((rc = run_one(app, job, &err)) != REDRESS_OK)
+			break;
+	if (job == NULL && (rc = tlog_commit(app->log, &err)) == REDRESS_OK) {
+		atomic_fetch_add(&app->metrics.commits, 1);
+		for (job = jobs; job != NULL; job = next) {
+			next = job->next;
+			finish(app, job, REDRESS_OK, NULL);
+		}
+		goto count;
+	}
+	if (job != NULL)
+		tlog_rollback(app->log);
+each:
+	for (job = jobs; job != NULL; job = next) {
+		next = job->next;
+		run_alone(app, job);
+	}
+count:
+	scrub(app);
+	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
+		atomic_store(&app->metrics.tree_size, after);
+		if (after > before)
+			atomic_fetch_add(&app->metrics.events_appended, after - before);
+	}
+}
+
+static void
+expire_idempotency(struct http_app *app)
+{
+	struct redress_error err;
+	struct store_stmt *st;
+	struct store *store = tlog_store(app->log);
+
+	if (store_begin(store, &err) != REDRESS_OK)
+		return;
+	if ((st = store_query(store, &q_idem_expire, &err)) == NULL) {
+		store_rollback(store);
+		return;
+	}
+	store_bind_int64(st, 1, (int64_t)(now_s() - HTTP_IDEMPOTENCY_KEEP_S));
+	if (store_run(st, &err) != REDRESS_OK || store_commit(store, &err) != REDRESS_OK)
+		store_rollback(store);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct http_app *app = arg;
+	uint64_t groups = 0;
+
+	for (;;) {
+		struct http_job *jobs, *tail;
+		size_t n = 1;
+
+		pthread_mutex_lock(&app->queue_lock);
+		while (app->queue_head == NULL && !app->stopping)
+			pthread_cond_wait(&app->queue_cond, &app->queue_lock);
+		if (app->queue_head == NULL) {
+			pthread_mutex_unlock(&app->queue_lock);
+			break;
+		}
+		jobs = tail = app->queue_head;
+		while (tail->next != NULL && n < GROUP_MAX) {
+			tail = tail->next;
+			n++;
+		}
+		app->queue_head = tail->next;
+		if (app->queue_head == NULL)
+			app->queue_tail = NULL;
+		tail->next = NULL;
+		pthread_mutex_unlock(&app->queue_lock);
+		run_group(app, jobs);
+		if (++groups % 4096 == 0)
+			expire_idempotency(app);
+	}
+	return NULL;
+}
+
+enum redress_err
+http_writer_start(struct http_app *app, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = store_exec(tlog_store(app->log), idempotency_schema, err)) != REDRESS_OK)
+		return rc;
+	expire_idempotency(app);
+	pthread_mutex_init(&app->queue_lock, NULL);
+	pthread_cond_init(&app->queue_cond, NULL);
+	if (pthread_create(&app->writer, NULL, writer_main, app) != 0) {
+		pthread_cond_destroy(&app->queue_cond);
+		pthread_mutex_destroy(&app->queue_lock);
+		return error_set(err, REDRESS_E_INTERNAL, "could not start the writer thread");
+	}
+	return REDRESS_OK;
+}
+
+void
+http_writer_stop(struct http_app *app)
+{
+	pthread_mutex_lock(&app->queue_lock);
+	app->stopping = 1;
+	pthread_cond_broadcast(&app->queue_cond);
+	pthread_mutex_unlock(&app->queue_lock);
+	pthread_join(app->writer, NULL);
+	pthread_cond_destroy(&app->queue_cond);
+	pthread_mutex_destroy(&app->queue_lock);
+}
+
+static void
+enqueue(struct http_app *app, struct http_job *job)
+{
+	pthread_mutex_lock(&app->queue_lock);
+	if (app->queue_tail != NULL)
+		app->queue_tail->next = job;
+	else
+		app->queue_head = job;
+	app->queue_tail = job;
+	pthread_cond_signal(&app->queue_cond);
+	pthread_mutex_unlock(&app->queue_lock);
+}
+
+/* SHA-256 of what makes a request the same request: method, route, parameters, body. */
+static void
+request_hash(const struct http_request *req, uint8_t out[HASH_SHA256_SIZE])
+{
+	struct hash_sha256 h;
+	size_t i;
+
+	hash_sha256_init(&h);
+	hash_sha256_update(&h, http_method_name(req->method), strlen(http_method_name(req->method)) + 1);
+	if (req->route >= 0)
+		hash_sha256_update(&h, http_routes[req->route].name,
+		                   strlen(http_routes[req->route].name) + 1);
+	for (i = 0; i < req->params.n; i++)
+		hash_sha256_update(&h, req->params.values[i], strlen(req->params.values[i]) + 1);
+	if (req->body.data != NULL)
+		hash_sha256_update(&h, req->body.data, req->body.len);
+	hash_sha256_final(&h, out);
+}
+
+void
+http_change_submit(struct http_request *req, http_change_fn fn, void *arg)
+{
+	struct http_job *job = calloc(1, sizeof(*job));
+
+	if (job == NULL) {
+		free(arg);
+		http_reply_error(&req->res, 503, "unavailable", "out of memory");
+		req->res.retry_after = 1;
+		return;
+	}
+	job->req = req;
+	job->res = &req->res;
+	job->fn = fn;
+	job->arg = arg;
+	job->actor = req->actor;
+	snprintf(job->actor_text, sizeof(job->actor_text), "user:%s", req->actor.name);
+	memcpy(job->idempotency_key, req->idempotency_key, sizeof(job->idempotency_key));
+	if (job->idempotency_key[0] != '\0')
+		request_hash(req, job->request_hash);
+	req->state = HTTP_REQUEST_WAITING;
+	MHD_suspend_connection(req->conn);
+	enqueue(req->app, job);
+}
+
+enum redress_err
+http_change_run(struct http_app *app, const char *actor, http_change_fn fn, void *arg,
+                struct redress_error *err)
+{
+	pthread_cond_t done;
+	struct http_response res;
+	struct http_job job;
+	enum redress_err rc;
+
+	memset(&job, 0, sizeof(job));
+	memset(&res, 0, sizeof(res));
+	buf_init(&res.body, HTTP_JSON_BODY_MAX);
+	pthread_cond_init(&done, NULL);
+	job.res = &res;
+	job.fn = fn;
+	job.arg = arg;
+	snprintf(job.actor.name, sizeof(job.actor.name), "%s", actor);
+	job.actor.role = ROLE_ADMIN;
+	snprintf(job.actor_text, sizeof(job.actor_text), "%s", actor);
+	job.done_cond = &done;
+	enqueue(app, &job);
+	pthread_mutex_lock(&app->queue_lock);
+	while (!job.done)
+		pthread_cond_wait(&done, &app->queue_lock);
+	pthread_mutex_unlock(&app->queue_lock);
+	pthread_cond_destroy(&done);
+	buf_free(&res.body);
+	rc = job.rc;
+	if (rc != REDRESS_OK && err != NULL)
+		*err = job.err;
+	return rc;
+}
