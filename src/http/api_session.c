@@ -79,19 +79,60 @@ totp_step_fresh(struct http_app *app, const char *name, uint64_t step)
 	return fresh;
 }
 
+enum http_sign_in_result
+http_sign_in(struct http_request *req, const char *name, const char *password, const char *totp,
+             struct http_sign_in *out)
+{
+	struct http_app *app = req->app;
+	struct users_account account;
+	struct actor actor;
+	struct store *store;
+	uint64_t now = (uint64_t)time(NULL), step = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((out->wait = http_throttle_wait(&app->throttle, name, req->address, now)) > 0)
+		return HTTP_SIGN_IN_THROTTLED;
+	if ((store = http_store(req, &req->res)) == NULL) {
+		error_set(&out->err, REDRESS_E_IO, "the database could not be opened");
+		return HTTP_SIGN_IN_ERROR;
+	}
+	if (users_authenticate(store, keydir_master_key(app->config->keys), name, password, &actor,
+	                       &out->err) != REDRESS_OK) {
+		if (out->err.code != REDRESS_E_REFUSED)
+			return HTTP_SIGN_IN_ERROR;
+		sign_in_failed(req, name);
+		return HTTP_SIGN_IN_REFUSED;
+	}
+	if (users_role_needs_totp(actor.role)) {
+		if (users_account_get(store, actor.name, &account, &out->err) != REDRESS_OK)
+			return HTTP_SIGN_IN_ERROR;
+		if (!account.has_totp) {
+			out->actor = actor;
+			return HTTP_SIGN_IN_TOTP_MISSING;
+		}
+		if (totp == NULL || totp[0] == '\0' ||
+		    users_totp_verify(store, keydir_master_key(app->config->keys), actor.name, totp, now,
+		                      &step, &out->err) != REDRESS_OK ||
+		    !totp_step_fresh(app, actor.name, step)) {
+			sign_in_failed(req, name);
+			return HTTP_SIGN_IN_TOTP_REFUSED;
+		}
+	}
+	http_throttle_clear(&app->throttle, name, req->address);
+	http_session_create(&app->sessions, &actor, now, out->token, out->csrf);
+	out->actor = actor;
+	req->actor = actor; /* for the access log's account */
+	req->auth = HTTP_AUTH_COOKIE;
+	memcpy(req->csrf, out->csrf, sizeof(req->csrf));
+	return HTTP_SIGN_IN_OK;
+}
+
 void
 api_session_create(struct http_request *req, struct http_response *res)
 {
 	static const char *const fields[] = {"username", "password", "totp", NULL};
 	char name[USER_NAME_MAX + 1], password[PASSWORD_MAX + 1], totp[16];
-	char token[HTTP_TOKEN_TEXT_SIZE], csrf[HTTP_TOKEN_TEXT_SIZE];
-	struct http_app *app = req->app;
-	struct users_account account;
-	struct redress_error err;
-	struct actor actor;
-	struct store *store;
-	uint64_t now = (uint64_t)time(NULL), step = 0;
-	unsigned wait;
+	struct http_sign_in in;
 	json_t *body;
 
 	password[0] = '\0';
@@ -102,60 +143,39 @@ api_session_create(struct http_request *req, struct http_response *res)
 	    http_field_string(res, body, "password", 1, password, sizeof(password)) < 0 ||
 	    http_field_string(res, body, "totp", 0, totp, sizeof(totp)) < 0)
 		goto out;
-	if ((wait = http_throttle_wait(&app->throttle, name, req->address, now)) > 0) {
-		res->retry_after = wait;
+	switch (http_sign_in(req, name, password, totp, &in)) {
+	case HTTP_SIGN_IN_OK:
+		http_session_cookie(req, res, in.token);
+		http_reply_json(res, 201,
+		                json_pack("{s:s, s:s, s:s, s:i, s:i}", "account", in.actor.name, "role",
+		                          users_role_name(in.actor.role), "csrf_token", in.csrf,
+		                          "idle_timeout_s", HTTP_SESSION_IDLE_S, "absolute_timeout_s",
+		                          HTTP_SESSION_ABSOLUTE_S));
+		break;
+	case HTTP_SIGN_IN_THROTTLED:
+		res->retry_after = in.wait;
 		http_reply_error(res, 429, "throttled", "too many failed sign-ins; try again in %u seconds",
-		                 wait);
-		goto out;
+		                 in.wait);
+		break;
+	case HTTP_SIGN_IN_REFUSED: http_reply_error(res, 401, "unauthenticated", "%s", in.err.message); break;
+	case HTTP_SIGN_IN_TOTP_MISSING:
+		http_reply_error(res, 403, "totp_not_enrolled",
+		                 "a %s signs in with a second factor, and account %s has none yet: an admin "
+		                 "enrols it with 'redress user totp %s'",
+		                 users_role_name(in.actor.role), in.actor.name, in.actor.name);
+		break;
+	case HTTP_SIGN_IN_TOTP_REFUSED:
+		http_reply_error(res, 401, "unauthenticated",
+		                 "the second factor was refused: give the current 6-digit code (each code "
+		                 "works once)");
+		break;
+	case HTTP_SIGN_IN_ERROR:
+		if (res->status == 0)
+			http_reply_fail(res, &in.err);
+		break;
 	}
-	if ((store = http_store(req, res)) == NULL)
-		goto out;
-	if (users_authenticate(store, keydir_master_key(app->config->keys), name, password, &actor, &err) !=
-	    REDRESS_OK) {
-		if (err.code != REDRESS_E_REFUSED) {
-			http_reply_fail(res, &err);
-			goto out;
-		}
-		sign_in_failed(req, name);
-		http_reply_error(res, 401, "unauthenticated", "%s", err.message);
-		goto out;
-	}
-	if (users_role_needs_totp(actor.role)) {
-		if (users_account_get(store, actor.name, &account, &err) != REDRESS_OK) {
-			http_reply_fail(res, &err);
-			goto out;
-		}
-		if (!account.has_totp) {
-			http_reply_error(
-			    res, 403, "totp_not_enrolled",
-			    "a %s signs in with a second factor, and account %s has none yet: an admin "
-			    "enrols it with 'redress user totp %s'",
-			    users_role_name(actor.role), actor.name, actor.name);
-			goto out;
-		}
-		if (totp[0] == '\0' ||
-		    users_totp_verify(store, keydir_master_key(app->config->keys), actor.name, totp, now,
-		                      &step, &err) != REDRESS_OK ||
-		    !totp_step_fresh(app, actor.name, step)) {
-			sign_in_failed(req, name);
-			http_reply_error(
-			    res, 401, "unauthenticated",
-			    "the second factor was refused: give the current 6-digit code (each code "
-			    "works once)");
-			goto out;
-		}
-	}
-	http_throttle_clear(&app->throttle, name, req->address);
-	http_session_create(&app->sessions, &actor, now, token, csrf);
-	req->actor = actor; /* for the access log's account */
-	req->auth = HTTP_AUTH_COOKIE;
-	http_session_cookie(req, res, token);
-	http_reply_json(res, 201,
-	                json_pack("{s:s, s:s, s:s, s:i, s:i}", "account", actor.name, "role",
-	                          users_role_name(actor.role), "csrf_token", csrf, "idle_timeout_s",
-	                          HTTP_SESSION_IDLE_S, "absolute_timeout_s", HTTP_SESSION_ABSOLUTE_S));
-	sodium_memzero(token, sizeof(token));
 out:
+	sodium_memzero(&in, sizeof(in));
 	sodium_memzero(password, sizeof(password));
 	json_decref(body);
 }

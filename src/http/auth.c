@@ -6,7 +6,10 @@
  * it is public, for any account, or for the roles that have one
  * permission.  A state-changing request made with a cookie must carry the
  * session's CSRF token in X-CSRF-Token: a cookie is sent by the browser on
- * any site's behalf, a header is not.
+ * any site's behalf, a header is not.  An HTML form cannot set a header,
+ * so a page's form carries the token in a hidden field csrf_token of its
+ * urlencoded or multipart body instead: another site can post a form to
+ * us, but cannot read the token to put in it.
  */
 #include <string.h>
 #include <strings.h>
@@ -44,6 +47,14 @@ cookie_value(const char *header, const char *name, char *out, size_t size)
 		p = strchr(p, ';');
 	}
 	return 0;
+}
+
+int
+http_cookie(const struct http_request *req, const char *name, char *out, size_t size)
+{
+	const char *header = http_header(req, "Cookie");
+
+	return header != NULL && cookie_value(header, name, out, size);
 }
 
 void
@@ -101,15 +112,29 @@ http_authorize(struct http_request *req, struct http_response *res)
 		    "sign in first (POST /api/v1/session), or send an API token as Authorization: Bearer");
 		return -1;
 	}
+	if (req->auth == HTTP_AUTH_NONE && route->page) {
+		http_page_refuse(req, res, 401);
+		return -1;
+	}
 	if (req->auth == HTTP_AUTH_COOKIE && changes_state(req->method)) {
 		csrf = http_header(req, "X-CSRF-Token");
+		if (csrf == NULL)
+			csrf = http_form_field(req, "csrf_token");
 		if (csrf == NULL || strlen(csrf) != strlen(req->csrf) ||
 		    sodium_memcmp(csrf, req->csrf, strlen(req->csrf)) != 0) {
-			http_reply_error(
-			    res, 403, "csrf",
-			    "a change made with a session cookie needs the session's X-CSRF-Token header");
+			if (route->page)
+				http_page_refuse(req, res, 400);
+			else
+				http_reply_error(
+				    res, 403, "csrf",
+				    "a change made with a session cookie needs the session's "
+				    "X-CSRF-Token header (or, from a form, its csrf_token field)");
 			return -1;
 		}
+	}
+	if (route->access == HTTP_SIGNED_IN && !users_allows(&req->actor, route->perm) && route->page) {
+		http_page_refuse(req, res, 403);
+		return -1;
 	}
 	if (route->access == HTTP_SIGNED_IN && !users_allows(&req->actor, route->perm)) {
 		http_reply_error(res, 403, "forbidden", "account %s (%s) may not %s", req->actor.name,

@@ -67,6 +67,7 @@ struct http_route {
 	enum http_access access;
 	enum permission perm; /* for HTTP_SIGNED_IN */
 	http_handler handler;
+	int page; /* an HTML page: refusals answer as pages (sign in first, not allowed), not JSON */
 };
 
 extern const struct http_route http_routes[];
@@ -108,6 +109,9 @@ struct http_response {
 	char disposition[160]; /* a Content-Disposition value, or "" */
 	unsigned retry_after;  /* seconds, for 429 and 503; 0: none */
 	int replayed;          /* an idempotent retry answered from the first answer */
+	char location[256];    /* a Location value (a page's 303 after a form), or "" */
+	char lang_cookie[64];  /* a second Set-Cookie value: the language a person chose, or "" */
+	int immutable;         /* 1: an asset whose name holds its hash, cached for a year; else no-store */
 };
 
 enum http_request_state {
@@ -146,14 +150,18 @@ struct http_request {
 /* The value of {name} in the route's pattern, or "" (never NULL). */
 const char *http_param(const struct http_request *req, const char *name);
 
-/* A multipart form's text field, or NULL. */
+/* A multipart or application/x-www-form-urlencoded form's text field, or NULL. */
 const char *http_upload_field(const struct http_request *req, const char *name);
+#define http_form_field http_upload_field
 
 /* A multipart form's part named "file" (req->upload_name, req->upload_type), or NULL. */
 const struct buf *http_upload_file(const struct http_request *req);
 
 /* A query-string argument, or NULL. */
 const char *http_query(const struct http_request *req, const char *name);
+
+/* The value of cookie name into out (size bytes); 0 when absent or longer. */
+int http_cookie(const struct http_request *req, const char *name, char *out, size_t size);
 
 /* A request header, or NULL. */
 const char *http_header(const struct http_request *req, const char *name);
@@ -302,6 +310,36 @@ void http_sessions_end_account(struct http_sessions *s, const char *account);
 /* 32 random bytes as base64url without padding. */
 void http_token_new(char out[HTTP_TOKEN_TEXT_SIZE]);
 
+/* ---- Signing in (api_session.c), for the API and the sign-in page ------------ */
+
+enum http_sign_in_result {
+	HTTP_SIGN_IN_OK,        /* a new session: token and csrf filled, req signed in */
+	HTTP_SIGN_IN_THROTTLED, /* too many failures: wait seconds */
+	HTTP_SIGN_IN_REFUSED, /* wrong name or password, or locked: err says which, as users_authenticate does
+	                       */
+	HTTP_SIGN_IN_TOTP_MISSING, /* the role needs a second factor and the account has none enrolled */
+	HTTP_SIGN_IN_TOTP_REFUSED, /* the code is missing, wrong, or used before */
+	HTTP_SIGN_IN_ERROR,        /* the database failed: err */
+};
+
+struct http_sign_in {
+	struct actor actor;
+	char token[HTTP_TOKEN_TEXT_SIZE]; /* for the cookie: wipe after use */
+	char csrf[HTTP_TOKEN_TEXT_SIZE];
+	unsigned wait;
+	struct redress_error err;
+};
+
+/*
+ * Checks a sign-in: throttling, the password, the second factor where the
+ * role needs one (each code once); failures are counted, and locking an
+ * account after HTTP_THROTTLE_LOCK of them is a change on the log.  On
+ * HTTP_SIGN_IN_OK a session exists; the caller sets its cookie with
+ * http_session_cookie(req, res, out->token) and wipes out.
+ */
+enum http_sign_in_result http_sign_in(struct http_request *req, const char *name, const char *password,
+                                      const char *totp, struct http_sign_in *out);
+
 /* ---- Throttling failed sign-ins ------------------------------------------ */
 
 #define HTTP_THROTTLE_FREE     5  /* failures allowed before a wait */
@@ -399,6 +437,13 @@ void http_writer_stop(struct http_app *app);
 
 /* Checks that the request may use its route (signed in, role, CSRF); answers and returns -1 when not. */
 int http_authorize(struct http_request *req, struct http_response *res);
+
+/*
+ * Answers a page route's refusal as a page, in the request's language:
+ * 401 goes to the sign-in page (303), 403 says the account may not see the
+ * page, 400 that the form is stale (no or a wrong CSRF token).  page.c.
+ */
+void http_page_refuse(struct http_request *req, struct http_response *res, unsigned status);
 
 /* Sets req's actor from its cookie or bearer token, when it has one (auth.c). */
 void http_authenticate(struct http_request *req);

@@ -5,14 +5,24 @@
  * each role as this table says.
  */
 #include "http/api.h"
+#include "http/page.h"
 
 #define R(method, pattern, name, access, perm, handler)                                                      \
 	{                                                                                                    \
-		HTTP_##method, pattern, name, access, perm, handler                                          \
+		HTTP_##method, pattern, name, access, perm, handler, 0                                       \
 	}
 #define PUBLIC(method, pattern, name, handler)      R(method, pattern, name, HTTP_PUBLIC, 0, handler)
 #define ACCOUNT(method, pattern, name, handler)     R(method, pattern, name, HTTP_ANY_ACCOUNT, 0, handler)
 #define NEEDS(perm, method, pattern, name, handler) R(method, pattern, name, HTTP_SIGNED_IN, perm, handler)
+/* Pages: a refusal is a page too (to the sign-in page, or "not allowed"), not JSON. */
+#define P(method, pattern, name, access, perm, handler)                                                      \
+	{                                                                                                    \
+		HTTP_##method, pattern, name, access, perm, handler, 1                                       \
+	}
+#define PAGE_PUBLIC(method, pattern, name, handler)  P(method, pattern, name, HTTP_PUBLIC, 0, handler)
+#define PAGE_ACCOUNT(method, pattern, name, handler) P(method, pattern, name, HTTP_ANY_ACCOUNT, 0, handler)
+#define PAGE_NEEDS(perm, method, pattern, name, handler)                                                     \
+	P(method, pattern, name, HTTP_SIGNED_IN, perm, handler)
 
 const struct http_route http_routes[] = {
     PUBLIC(GET, "/healthz", "healthz", api_healthz),
@@ -55,6 +65,20 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/transfers/{id}/void", "ledger.transfer.void",
           api_ledger_transfer_void),
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/exchanges", "ledger.exchange", api_ledger_exchange),
+
+    /* The pages for people (page_*.c); their forms carry the CSRF token in a field. */
+    PAGE_PUBLIC(GET, "/", "page.home", page_home),
+    PAGE_PUBLIC(GET, "/assets/{name}", "page.asset", page_asset),
+    PAGE_PUBLIC(GET, "/sign-in", "page.sign_in.form", page_sign_in_form),
+    PAGE_PUBLIC(POST, "/sign-in", "page.sign_in", page_sign_in),
+    PAGE_ACCOUNT(POST, "/sign-out", "page.sign_out", page_sign_out),
+    PAGE_ACCOUNT(GET, "/account", "page.account", page_account),
+    PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons", "page.persons.find", page_persons_find),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/new", "page.persons.new", page_persons_new),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons", "page.persons.add", page_persons_add),
+    PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons/{pseudonym}", "page.persons.show", page_persons_show),
+    PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/persons/{pseudonym}/reveal", "page.persons.reveal",
+               page_persons_reveal),
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -31,8 +31,9 @@
 
 #include "core/clock.h"
 #include "http/http_int.h"
+#include "http/i18n.h"
 
-#define UPLOAD_FIELDS_MAX 8
+#define UPLOAD_FIELDS_MAX 16 /* a page's form: the registration has ten fields and the CSRF token */
 #define UPLOAD_FIELD_MAX  1024
 #define SHUTDOWN_WAIT_S   30
 
@@ -245,10 +246,13 @@ upload_iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *
 	return MHD_YES;
 }
 
+/* A form libmicrohttpd's post processor reads: a multipart upload, or an HTML page's urlencoded form. */
 static int
-is_multipart(const char *type)
+is_form(const char *type)
 {
-	return strncasecmp(type, "multipart/form-data", strlen("multipart/form-data")) == 0;
+	return strncasecmp(type, "multipart/form-data", strlen("multipart/form-data")) == 0 ||
+	       strncasecmp(type, "application/x-www-form-urlencoded",
+	                   strlen("application/x-www-form-urlencoded")) == 0;
 }
 
 /* Takes the next piece of the body; returns MHD_NO only to drop a connection libmicrohttpd cannot go on with.
@@ -258,7 +262,7 @@ body_accept(struct http_request *req, const char *data, size_t size)
 {
 	if (req->route < 0 || req->res.status != 0)
 		return; /* answered already: the body is read and dropped */
-	if (is_multipart(req->content_type)) {
+	if (is_form(req->content_type)) {
 		if (req->upload == NULL) {
 			req->upload = calloc(1, sizeof(*req->upload));
 			if (req->upload == NULL) {
@@ -269,13 +273,15 @@ body_accept(struct http_request *req, const char *data, size_t size)
 			req->upload->pp =
 			    MHD_create_post_processor(req->conn, 64 * 1024, upload_iterate, req);
 			if (req->upload->pp == NULL) {
-				http_reply_error(&req->res, 400, "invalid",
-				                 "the multipart body has no boundary in its Content-Type");
+				http_reply_error(
+				    &req->res, 400, "invalid",
+				    "the form could not be read (a multipart body needs a boundary "
+				    "in its Content-Type)");
 				return;
 			}
 		}
 		if (MHD_post_process(req->upload->pp, data, size) != MHD_YES)
-			http_reply_error(&req->res, 400, "invalid", "the multipart body could not be read");
+			http_reply_error(&req->res, 400, "invalid", "the form body could not be read");
 		return;
 	}
 	buf_append(&req->body, data, size);
@@ -369,11 +375,17 @@ add_headers(struct http_app *app, struct MHD_Response *r, const struct http_resp
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	/* Only assets named by their hash may be kept; every answer about people is no-store. */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+	                        res->immutable ? "public, max-age=31536000, immutable" : "no-store");
 	if (app->tls)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	if (res->cookie[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookie);
+	if (res->lang_cookie[0] != '\0')
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->lang_cookie);
+	if (res->location[0] != '\0')
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
 	if (res->disposition[0] != '\0')
 		MHD_add_response_header(r, "Content-Disposition", res->disposition);
 	if (res->replayed)
@@ -624,6 +636,8 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	int started = 0, opened = 0;
 
 	memset(&app, 0, sizeof(app));
+	/* Before any thread: it binds the catalogues and unsets LANGUAGE (i18n.h). */
+	i18n_init(NULL);
 	buf_init(&cert, 1);
 	buf_init(&key, 1);
 	if ((rc = listen_address(config, &ss, err)) != REDRESS_OK)

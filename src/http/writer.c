@@ -186,7 +186,7 @@ run_one(struct http_app *app, struct http_job *job, struct redress_error *err)
 	buf_reset(&job->res->body);
 	job->res->status = 0;
 	job->res->replayed = 0;
-	job->res->cookie[0] = job->res->disposition[0] = '\0';
+	job->res->cookie[0] = job->res->disposition[0] = job->res->location[0] = '\0';
 	if ((rc = tlog_set_actor(app->log, job->actor_text, err)) != REDRESS_OK)
 		return rc;
 	if (job->idempotency_key[0] != '\0' && idempotency_replay(&c, job, err, &rc))

@@ -110,6 +110,14 @@ enum redress_err registry_status_parse(const char *text, enum registry_status *s
 enum redress_err registry_date_check(const char *what, const char *date, struct redress_error *err);
 
 /*
+ * Checks every field of a new person as registry_add() will; *field_r
+ * names the failing field as the CSV header does ("birth_date"), so that a
+ * form can say what is wrong beside the field.
+ */
+enum redress_err registry_new_person_check(const struct registry_new_person *p, const char **field_r,
+                                           struct redress_error *err);
+
+/*
  * Registers a person and writes the new pseudonym into pseudonym_r.  A
  * national id already registered (by its blind index) is
  * REDRESS_E_CONFLICT naming the pseudonym that holds it.

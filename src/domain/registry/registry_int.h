@@ -79,13 +79,6 @@ int registry_date_year(const char *date);
 void registry_today(char out[11]);
 
 /*
- * Checks every field of a new person; *field_r names the failing field as
- * the CSV header does ("birth_date").
- */
-enum redress_err registry_new_person_check(const struct registry_new_person *p, const char **field_r,
-                                           struct redress_error *err);
-
-/*
  * The national id as the blind index sees it: spaces (ASCII and
  * ideographic) and hyphens dropped, full-width letters and digits made
  * ASCII, letters upper-case.  REDRESS_E_INVALID when nothing is left.

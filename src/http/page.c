@@ -1,0 +1,336 @@
+/*
+ * page.c -- what every page has: the language, the layout, forms' common
+ * parts, and the pages that refuse.
+ *
+ * The layout is built for people who may use a screen reader or only a
+ * keyboard: a skip link first, landmarks (header, nav, main, footer), the
+ * lang attribute of the page's language, and no script at all; the one
+ * stylesheet comes from /assets/ under a name holding its hash, so it can
+ * be cached for a year and still change with the binary.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/page.h"
+
+#define LANG_COOKIE "redress_lang"
+
+/* ---- Language ------------------------------------------------------------- */
+
+enum i18n_lang
+page_lang(struct http_request *req, struct http_response *res)
+{
+	char cookie[8];
+	int lang;
+
+	if ((lang = i18n_parse(http_query(req, "lang"))) >= 0) {
+		/* Remembered for a year; not HttpOnly-worthy (no secret), but no script reads it anyway. */
+		snprintf(res->lang_cookie, sizeof(res->lang_cookie),
+		         LANG_COOKIE "=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
+		         i18n_code((enum i18n_lang)lang),
+		         req->app != NULL && req->app->tls ? "; Secure" : "");
+		return (enum i18n_lang)lang;
+	}
+	if (http_cookie(req, LANG_COOKIE, cookie, sizeof(cookie)) && (lang = i18n_parse(cookie)) >= 0)
+		return (enum i18n_lang)lang;
+	if ((lang = i18n_accept(http_header(req, "Accept-Language"))) >= 0)
+		return (enum i18n_lang)lang;
+	return I18N_KO;
+}
+
+/* ---- The stylesheet's name ------------------------------------------------------- */
+
+static pthread_once_t css_once = PTHREAD_ONCE_INIT;
+static char css_url[64];
+
+static void
+css_name(void)
+{
+	/* FNV-1a: a name that changes when the file does, not a security measure. */
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < http_asset_css_len; i++) {
+		h ^= (unsigned char)http_asset_css[i];
+		h *= 1099511628211ull;
+	}
+	snprintf(css_url, sizeof(css_url), "/assets/redress.%016llx.css", (unsigned long long)h);
+}
+
+const char *
+page_css_url(void)
+{
+	pthread_once(&css_once, css_name);
+	return css_url;
+}
+
+/* ---- Layout ------------------------------------------------------------------ */
+
+static const struct {
+	const char *path;
+	const char *label; /* msgid */
+	int any;           /* 1: every account; else needs perm */
+	enum permission perm;
+} nav[] = {
+    {"/account", N_("My account"), 1, 0},
+    {"/persons", N_("Find a person"), 0, PERM_PERSONS_READ},
+    {"/persons/new", N_("Register a person"), 0, PERM_PERSONS_WRITE},
+};
+
+static void
+language_switch(struct page *p)
+{
+	static const char *const names[I18N_LANGS] = {"한국어", "日本語", "English"};
+	/* A GET page switches in place; after a form, the home page does. */
+	int here = p->req->method == HTTP_GET || p->req->method == HTTP_HEAD;
+	int i;
+
+	html_raw_const(p->b, "<nav class=\"langs\"");
+	html_attr(p->b, "aria-label", T(p, "Language"));
+	html_raw_const(p->b, "><ul>");
+	for (i = 0; i < I18N_LANGS; i++) {
+		html_raw_const(p->b, "<li><a");
+		if (here)
+			html_href_path(p->b, "href", "?lang=", i18n_code((enum i18n_lang)i));
+		else
+			html_href_path(p->b, "href", "/?lang=", i18n_code((enum i18n_lang)i));
+		html_attr(p->b, "lang", i18n_code((enum i18n_lang)i));
+		html_attr(p->b, "hreflang", i18n_code((enum i18n_lang)i));
+		if ((int)p->lang == i)
+			html_raw_const(p->b, " aria-current=\"true\"");
+		html_raw_const(p->b, ">");
+		html_text(p->b, names[i]);
+		html_raw_const(p->b, "</a></li>");
+	}
+	html_raw_const(p->b, "</ul></nav>");
+}
+
+void
+page_begin(struct page *p, struct http_request *req, struct http_response *res, const char *title)
+{
+	page_begin_lang(p, req, res, title, page_lang(req, res));
+}
+
+void
+page_begin_lang(struct page *p, struct http_request *req, struct http_response *res, const char *title,
+                enum i18n_lang lang)
+{
+	size_t i;
+	int signed_in = req->auth != HTTP_AUTH_NONE;
+
+	p->req = req;
+	p->res = res;
+	p->b = &res->body;
+	p->lang = lang;
+	buf_reset(p->b);
+	html_raw_const(p->b, "<!DOCTYPE html>\n<html");
+	html_attr(p->b, "lang", i18n_code(p->lang));
+	html_raw_const(p->b, "><head><meta charset=\"utf-8\">"
+	                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	                     "<title>");
+	html_text(p->b, i18n_get(p->lang, title));
+	html_raw_const(p->b, " — redress</title><link rel=\"stylesheet\"");
+	html_href(p->b, "href", page_css_url());
+	html_raw_const(p->b, "></head><body><a class=\"skip\" href=\"#main\">");
+	html_text(p->b, T(p, "Skip to the content"));
+	html_raw_const(p->b, "</a><header class=\"top\"><p class=\"brand\"><a href=\"/\">");
+	html_text(p->b, T(p, "redress: the survivors' fund"));
+	html_raw_const(p->b, "</a></p>");
+	language_switch(p);
+	if (signed_in) {
+		html_raw_const(p->b, "<nav class=\"main-nav\"");
+		html_attr(p->b, "aria-label", T(p, "Main"));
+		html_raw_const(p->b, "><ul>");
+		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
+			if (!nav[i].any && !users_allows(&req->actor, nav[i].perm))
+				continue;
+			html_raw_const(p->b, "<li><a");
+			html_href(p->b, "href", nav[i].path);
+			html_raw_const(p->b, ">");
+			html_text(p->b, i18n_get(p->lang, nav[i].label));
+			html_raw_const(p->b, "</a></li>");
+		}
+		html_raw_const(p->b,
+		               "</ul></nav><form class=\"sign-out\" method=\"post\" action=\"/sign-out\">");
+		page_csrf(p);
+		html_raw_const(p->b, "<span class=\"who\">");
+		html_text(p->b, req->actor.name);
+		html_raw_const(p->b, "</span> <button type=\"submit\">");
+		html_text(p->b, T(p, "Sign out"));
+		html_raw_const(p->b, "</button></form>");
+	}
+	html_raw_const(p->b, "</header><main id=\"main\" tabindex=\"-1\"><h1>");
+	html_text(p->b, i18n_get(p->lang, title));
+	html_raw_const(p->b, "</h1>");
+}
+
+void
+page_end(struct page *p, unsigned status)
+{
+	html_raw_const(p->b, "</main><footer class=\"bottom\"><p>");
+	html_text(p->b, T(p, "Every change is recorded in a log that outside monitors can verify."));
+	html_raw_const(p->b, "</p></footer></body></html>\n");
+	p->res->status = status;
+	p->res->content_type = "text/html; charset=utf-8";
+}
+
+void
+page_csrf(struct page *p)
+{
+	html_raw_const(p->b, "<input type=\"hidden\" name=\"csrf_token\"");
+	html_attr(p->b, "value", p->req->csrf);
+	html_raw_const(p->b, ">");
+}
+
+/* Opens a field: <div class="field"><label for="f-NAME">label (required)</label>; id_r gets "f-NAME". */
+static void
+field_begin(struct page *p, const char *label, const char *name, int required, char id_r[80])
+{
+	snprintf(id_r, 80, "f-%s", name);
+	html_raw_const(p->b, "<div class=\"field\"><label");
+	html_attr(p->b, "for", id_r);
+	html_raw_const(p->b, ">");
+	html_text(p->b, i18n_get(p->lang, label));
+	if (required) {
+		html_raw_const(p->b, " <span class=\"req\">(");
+		html_text(p->b, T(p, "required"));
+		html_raw_const(p->b, ")</span>");
+	}
+	html_raw_const(p->b, "</label>");
+}
+
+/* The control's attributes that tie it to its error, when it has one. */
+static void
+field_invalid(struct page *p, const char *id, const char *error)
+{
+	char error_id[96];
+
+	if (error == NULL)
+		return;
+	snprintf(error_id, sizeof(error_id), "%s-error", id);
+	html_raw_const(p->b, " aria-invalid=\"true\"");
+	html_attr(p->b, "aria-describedby", error_id);
+}
+
+/* The error beside the control, and the field's end. */
+static void
+field_end(struct page *p, const char *id, const char *error)
+{
+	char error_id[96];
+
+	if (error != NULL) {
+		snprintf(error_id, sizeof(error_id), "%s-error", id);
+		html_raw_const(p->b, "<p class=\"field-error\"");
+		html_attr(p->b, "id", error_id);
+		html_raw_const(p->b, ">");
+		html_text(p->b, error);
+		html_raw_const(p->b, "</p>");
+	}
+	html_raw_const(p->b, "</div>");
+}
+
+void
+page_input(struct page *p, const char *label, const char *name, const char *type, const char *value,
+           const char *error, int required, const char *autocomplete)
+{
+	char id[80];
+
+	field_begin(p, label, name, required, id);
+	html_raw_const(p->b, "<input");
+	html_attr(p->b, "id", id);
+	html_attr(p->b, "name", name);
+	html_attr(p->b, "type", type);
+	if (value != NULL && strcmp(type, "password") != 0)
+		html_attr(p->b, "value", value);
+	if (autocomplete != NULL)
+		html_attr(p->b, "autocomplete", autocomplete);
+	if (required)
+		html_raw_const(p->b, " required");
+	field_invalid(p, id, error);
+	html_raw_const(p->b, ">");
+	field_end(p, id, error);
+}
+
+void
+page_select_begin(struct page *p, const char *label, const char *name, const char *error)
+{
+	char id[80];
+
+	field_begin(p, label, name, 0, id);
+	html_raw_const(p->b, "<select");
+	html_attr(p->b, "id", id);
+	html_attr(p->b, "name", name);
+	field_invalid(p, id, error);
+	html_raw_const(p->b, ">");
+}
+
+void
+page_option(struct page *p, const char *value, const char *text, const char *current)
+{
+	html_raw_const(p->b, "<option");
+	html_attr(p->b, "value", value);
+	if (current != NULL && strcmp(current, value) == 0)
+		html_raw_const(p->b, " selected");
+	html_raw_const(p->b, ">");
+	html_text(p->b, text);
+	html_raw_const(p->b, "</option>");
+}
+
+void
+page_select_end(struct page *p, const char *name, const char *error)
+{
+	char id[80];
+
+	snprintf(id, sizeof(id), "f-%s", name);
+	html_raw_const(p->b, "</select>");
+	field_end(p, id, error);
+}
+
+void
+page_notice(struct page *p, const char *kind, const char *text)
+{
+	html_raw_const(p->b, "<p");
+	html_attr(p->b, "class", strcmp(kind, "error") == 0 ? "notice notice-error" : "notice notice-ok");
+	html_raw_const(p->b, " role=\"status\">");
+	html_text(p->b, text);
+	html_raw_const(p->b, "</p>");
+}
+
+void
+page_redirect(struct http_response *res, const char *path)
+{
+	snprintf(res->location, sizeof(res->location), "%s", html_url_ok(path) ? path : "/");
+	buf_reset(&res->body);
+	res->status = 303;
+	res->content_type = "text/html; charset=utf-8";
+}
+
+void
+http_page_refuse(struct http_request *req, struct http_response *res, unsigned status)
+{
+	struct page p;
+
+	if (status == 401) {
+		page_lang(req, res);
+		page_redirect(res, "/sign-in");
+		return;
+	}
+	if (status == 403) {
+		page_begin(&p, req, res, N_("Not allowed"));
+		html_raw_const(p.b, "<p>");
+		html_text(p.b, T(&p, "Your role may not see this page. If your work needs it, ask an "
+		                     "administrator."));
+		html_raw_const(p.b, "</p><p><a href=\"/account\">");
+		html_text(p.b, T(&p, "What my account may do"));
+		html_raw_const(p.b, "</a></p>");
+		page_end(&p, 403);
+		return;
+	}
+	page_begin(&p, req, res, N_("The form has expired"));
+	html_raw_const(p.b, "<p>");
+	html_text(p.b, T(&p, "This form was sent without this session's security token, so nothing was "
+	                     "done. Go back, reload the page and send it again."));
+	html_raw_const(p.b, "</p>");
+	page_end(&p, status);
+}

@@ -1,0 +1,100 @@
+/*
+ * page.h -- the HTML pages for the foundation's staff: what the page_*.c
+ * files share.  One file a part of the work (page_session.c: signing in,
+ * the account; page_persons.c: the caseworker's pages), the layout and
+ * the language here (page.c), escaping in html.h, words in i18n.h.
+ *
+ * A page handler starts with page_begin(), writes its main content with
+ * html.h's functions (T() for the words of the page, in the request's
+ * language), and ends with page_end().  Forms post back
+ * application/x-www-form-urlencoded with page_csrf() inside; a form that
+ * is wrong is shown again with the error beside each field (status 422),
+ * and nothing is saved; a form that worked answers 303 to the next page.
+ */
+#ifndef REDRESS_HTTP_PAGE_H
+#define REDRESS_HTTP_PAGE_H
+
+#include "http/html.h"
+#include "http/http_int.h"
+#include "http/i18n.h"
+
+#define PAGE_MAX (4u << 20) /* a page's bytes */
+
+struct page {
+	struct http_request *req;
+	struct http_response *res;
+	struct buf *b; /* res->body */
+	enum i18n_lang lang;
+};
+
+/* The words of the page p in its language: T(p, "Sign in"). */
+#define T(p, msgid) i18n_get((p)->lang, "" msgid "")
+
+/* The request's language: ?lang= (then remembered in a cookie), the cookie, Accept-Language, Korean. */
+enum i18n_lang page_lang(struct http_request *req, struct http_response *res);
+
+/*
+ * Starts a page: the document's head (title, the stylesheet), the skip
+ * link, the header with the fund's name, the navigation for the signed-in
+ * account's role, the language switch, and opens <main>.  title is a
+ * msgid.
+ */
+void page_begin(struct page *p, struct http_request *req, struct http_response *res, const char *title);
+
+/* The same in language lang, for a page rendered away from its request (on the writer's thread). */
+void page_begin_lang(struct page *p, struct http_request *req, struct http_response *res, const char *title,
+                     enum i18n_lang lang);
+
+/* Closes <main> and the document; answers status as text/html. */
+void page_end(struct page *p, unsigned status);
+
+/* The hidden csrf_token field of a form (the session's). */
+void page_csrf(struct page *p);
+
+/*
+ * A labelled text input: label (msgid), name (a literal), type, value
+ * (may be NULL), error (a message already in the page's language, or
+ * NULL), required.  The error sits beside the field, tied to it by
+ * aria-describedby, and the field gets aria-invalid.
+ */
+void page_input(struct page *p, const char *label, const char *name, const char *type, const char *value,
+                const char *error, int required, const char *autocomplete);
+
+/*
+ * A labelled <select> named name: label a msgid; options with
+ * page_option() (text in the page's language, selected when value equals
+ * current); error as for page_input().
+ */
+void page_select_begin(struct page *p, const char *label, const char *name, const char *error);
+void page_option(struct page *p, const char *value, const char *text, const char *current);
+void page_select_end(struct page *p, const char *name, const char *error);
+
+/* A notice box: kind "error" or "ok"; text in the page's language. */
+void page_notice(struct page *p, const char *kind, const char *text);
+
+/* Answers 303 to path (a literal or built from escaped parts; checked with html_url_ok). */
+void page_redirect(struct http_response *res, const char *path);
+
+/* The stylesheet's URL, "/assets/redress.HASH.css". */
+const char *page_css_url(void);
+
+/* page_session.c */
+void page_home(struct http_request *req, struct http_response *res);
+void page_sign_in_form(struct http_request *req, struct http_response *res);
+void page_sign_in(struct http_request *req, struct http_response *res);
+void page_sign_out(struct http_request *req, struct http_response *res);
+void page_account(struct http_request *req, struct http_response *res);
+void page_asset(struct http_request *req, struct http_response *res);
+
+/* page_persons.c */
+void page_persons_find(struct http_request *req, struct http_response *res);
+void page_persons_new(struct http_request *req, struct http_response *res);
+void page_persons_add(struct http_request *req, struct http_response *res);
+void page_persons_show(struct http_request *req, struct http_response *res);
+void page_persons_reveal(struct http_request *req, struct http_response *res);
+
+/* The stylesheet (assets/redress.css, embedded at build time). */
+extern const char http_asset_css[];
+extern const size_t http_asset_css_len;
+
+#endif

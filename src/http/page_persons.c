@@ -1,0 +1,696 @@
+/*
+ * page_persons.c -- the caseworker's pages: finding a person by pseudonym,
+ * registering one, and the case file.
+ *
+ * The case file never shows identity by itself.  Identity is behind a
+ * button that posts (a deliberate act, with a reason), and the reveal is
+ * the registry's: an event on the log saying who read whose identity,
+ * when and why, committed before the page that shows it is sent.  That
+ * page is rendered on the writer's thread from the change's own
+ * connection, so it is the state the reveal was recorded against.
+ *
+ * A registration is checked field by field before anything is written;
+ * what is wrong is said beside its field and the form comes back filled
+ * in (but never the password-like fields: there are none here).  The
+ * registry's own check (registry_new_person_check) is the last word, and
+ * a failure inside the change (a national id already registered) rolls it
+ * back whole: nothing half-saved.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/text.h"
+#include "domain/claims/claims.h"
+#include "http/page.h"
+
+#define LIST_PAGE 50
+
+/* ---- Words ----------------------------------------------------------------- */
+
+static const char *
+kind_words(struct page *p, enum registry_kind kind)
+{
+	return kind == REGISTRY_VICTIM ? T(p, "victim") : T(p, "relative");
+}
+
+static const char *
+status_words(struct page *p, enum registry_status status)
+{
+	switch (status) {
+	case REGISTRY_ALIVE: return T(p, "alive");
+	case REGISTRY_DECEASED: return T(p, "deceased");
+	case REGISTRY_ERASED: return T(p, "erased");
+	}
+	return "?";
+}
+
+static const char *
+wish_words(struct page *p, const char *wish)
+{
+	if (strcmp(wish, "accept") == 0)
+		return T(p, "accepts the payment");
+	if (strcmp(wish, "decline") == 0)
+		return T(p, "declines the payment");
+	if (strcmp(wish, "undecided") == 0)
+		return T(p, "undecided: ask again later");
+	return T(p, "not consulted yet");
+}
+
+static const char *
+claim_state_words(struct page *p, enum claim_state state)
+{
+	switch (state) {
+	case CLAIM_OPEN: return T(p, "open");
+	case CLAIM_SUBMITTED: return T(p, "submitted for review");
+	case CLAIM_APPROVED: return T(p, "approved");
+	case CLAIM_DENIED: return T(p, "denied");
+	case CLAIM_APPEALED: return T(p, "appealed");
+	}
+	return "?";
+}
+
+/* <dt>label</dt><dd>value</dd>, value escaped. */
+static void
+fact(struct page *p, const char *label_text, const char *value)
+{
+	html_raw_const(p->b, "<dt>");
+	html_text(p->b, label_text);
+	html_raw_const(p->b, "</dt><dd>");
+	html_text(p->b, value != NULL && value[0] != '\0' ? value : "—");
+	html_raw_const(p->b, "</dd>");
+}
+
+/* ---- Finding a person ------------------------------------------------------------- */
+
+struct list {
+	struct page *p;
+	size_t count;
+	uint64_t last;
+};
+
+static enum redress_err
+list_row(void *ctx, const struct registry_person *person, struct redress_error *err)
+{
+	struct list *l = ctx;
+	struct page *p = l->p;
+
+	(void)err;
+	html_raw_const(p->b, "<tr><td><a");
+	html_href_path(p->b, "href", "/persons/", person->pseudonym);
+	html_raw_const(p->b, ">");
+	html_text(p->b, person->pseudonym);
+	html_raw_const(p->b, "</a></td><td>");
+	html_text(p->b, kind_words(p, person->kind));
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, status_words(p, person->status));
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%d", person->birth_year);
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%d", person->frailty);
+	html_raw_const(p->b, "</td></tr>");
+	l->count++;
+	l->last = person->registered_seq;
+	return REDRESS_OK;
+}
+
+static void
+find_form(struct page *p, const char *q, const char *error)
+{
+	html_raw_const(p->b,
+	               "<form class=\"form search\" method=\"get\" action=\"/persons\" role=\"search\">");
+	page_input(p, N_("Pseudonym"), "q", "search", q, error, 1, "off");
+	html_raw_const(p->b, "<p class=\"hint\">");
+	html_text(p->b, T(p, "A pseudonym looks like V-000042 (a victim) or R-000007 (a relative)."));
+	html_raw_const(p->b, "</p><button type=\"submit\">");
+	html_text(p->b, T(p, "Find"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+void
+page_persons_find(struct http_request *req, struct http_response *res)
+{
+	const char *q = http_query(req, "q"), *after_text = http_query(req, "after");
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], path[64];
+	struct registry_person person;
+	struct redress_error err;
+	struct list l;
+	struct store *store;
+	struct page p;
+	uint64_t after = 0;
+	size_t i;
+
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	if (q != NULL && q[0] != '\0') {
+		/* People type pseudonyms in lower case and with spaces around; the registry's are upper case.
+		 */
+		while (*q == ' ')
+			q++;
+		for (i = 0; q[i] != '\0' && q[i] != ' ' && i < sizeof(pseudonym) - 1; i++)
+			pseudonym[i] = (q[i] >= 'a' && q[i] <= 'z') ? (char)(q[i] - 'a' + 'A') : q[i];
+		pseudonym[i] = '\0';
+		if (registry_get(store, pseudonym, &person, &err) == REDRESS_OK) {
+			page_lang(req, res);
+			snprintf(path, sizeof(path), "/persons/%s", person.pseudonym);
+			page_redirect(res, path);
+			return;
+		}
+		page_begin(&p, req, res, N_("Find a person"));
+		find_form(&p, q, T(&p, "No person has this pseudonym. Check it and try again."));
+		page_end(&p, 404);
+		return;
+	}
+	if (after_text != NULL)
+		after = strtoull(after_text, NULL, 10);
+	page_begin(&p, req, res, N_("Find a person"));
+	find_form(&p, NULL, NULL);
+	html_raw_const(p.b, "<h2 id=\"list-title\">");
+	html_text(p.b, T(&p, "Persons in order of registration"));
+	html_raw_const(p.b, "</h2><table aria-labelledby=\"list-title\"><thead><tr><th scope=\"col\">");
+	html_text(p.b, T(&p, "Pseudonym"));
+	html_raw_const(p.b, "</th><th scope=\"col\">");
+	html_text(p.b, T(&p, "Kind"));
+	html_raw_const(p.b, "</th><th scope=\"col\">");
+	html_text(p.b, T(&p, "Status"));
+	html_raw_const(p.b, "</th><th scope=\"col\">");
+	html_text(p.b, T(&p, "Birth year"));
+	html_raw_const(p.b, "</th><th scope=\"col\">");
+	html_text(p.b, T(&p, "Frailty"));
+	html_raw_const(p.b, "</th></tr></thead><tbody>");
+	l.p = &p;
+	l.count = 0;
+	l.last = 0;
+	if (registry_page(store, -1, after, LIST_PAGE, list_row, &l, &err) != REDRESS_OK) {
+		html_raw_const(p.b, "</tbody></table>");
+		page_notice(&p, "error", T(&p, "The list could not be read. Try again in a moment."));
+		page_end(&p, 500);
+		return;
+	}
+	html_raw_const(p.b, "</tbody></table>");
+	if (l.count == LIST_PAGE) {
+		char next[24];
+
+		snprintf(next, sizeof(next), "%llu", (unsigned long long)l.last);
+		html_raw_const(p.b, "<p><a");
+		html_href_path(p.b, "href", "/persons?after=", next);
+		html_raw_const(p.b, ">");
+		html_text(p.b, T(&p, "Next page"));
+		html_raw_const(p.b, "</a></p>");
+	}
+	page_end(&p, 200);
+}
+
+/* ---- Registering a person ------------------------------------------------------------ */
+
+/* The form's fields as typed, and what is wrong with each (NULL: nothing). */
+struct reg_form {
+	struct registry_new_person person;
+	char frailty[4];
+	const char
+	    *errors[9]; /* kind, name, birth_date, national_id, phone, address, region, language, frailty */
+};
+
+enum { F_KIND, F_NAME, F_BIRTH, F_NATIONAL, F_PHONE, F_ADDRESS, F_REGION, F_LANGUAGE, F_FRAILTY };
+
+static const char *const reg_field_names[] = {"kind",    "name",   "birth_date", "national_id", "phone",
+                                              "address", "region", "language",   "frailty"};
+
+static void
+reg_render(struct page *p, const struct reg_form *f, const char *notice, unsigned status)
+{
+	const struct registry_new_person *n = f != NULL ? &f->person : NULL;
+	const struct registry_identity *id = n != NULL ? &n->identity : NULL;
+	static const char *const frailties[] = {"0", "1", "2", "3"};
+	const char *const *e = f != NULL ? f->errors : (const char *const[9]){NULL};
+	size_t i;
+
+	if (notice != NULL)
+		page_notice(p, "error", notice);
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\" action=\"/persons\" novalidate>");
+	page_csrf(p);
+	page_select_begin(p, N_("Kind"), "kind", e[F_KIND]);
+	page_option(p, "victim", T(p, "victim"),
+	            n == NULL || n->kind == REGISTRY_VICTIM ? "victim" : "relative");
+	page_option(p, "relative", T(p, "relative"),
+	            n == NULL || n->kind == REGISTRY_VICTIM ? "victim" : "relative");
+	page_select_end(p, "kind", e[F_KIND]);
+	page_input(p, N_("Full name"), "name", "text", id != NULL ? id->name : NULL, e[F_NAME], 1, "off");
+	page_input(p, N_("Date of birth (YYYY-MM-DD)"), "birth_date", "text",
+	           id != NULL ? id->birth_date : NULL, e[F_BIRTH], 1, "off");
+	page_input(p, N_("National id number"), "national_id", "text", id != NULL ? id->national_id : NULL,
+	           e[F_NATIONAL], 0, "off");
+	page_input(p, N_("Telephone"), "phone", "text", id != NULL ? id->phone : NULL, e[F_PHONE], 0, "off");
+	page_input(p, N_("Address"), "address", "text", id != NULL ? id->address : NULL, e[F_ADDRESS], 0,
+	           "off");
+	page_input(p, N_("Region code"), "region", "text", n != NULL ? n->region : NULL, e[F_REGION], 0,
+	           "off");
+	page_select_begin(p, N_("Language the person speaks"), "language", e[F_LANGUAGE]);
+	page_option(p, "ko", "한국어", n != NULL && n->language[0] ? n->language : "ko");
+	page_option(p, "ja", "日本語", n != NULL && n->language[0] ? n->language : "ko");
+	page_option(p, "en", "English", n != NULL && n->language[0] ? n->language : "ko");
+	page_select_end(p, "language", e[F_LANGUAGE]);
+	page_select_begin(p, N_("Frailty (0: none known, 3: most frail; the most frail are paid first)"),
+	                  "frailty", e[F_FRAILTY]);
+	for (i = 0; i < 4; i++)
+		page_option(p, frailties[i], frailties[i], f != NULL ? f->frailty : "0");
+	page_select_end(p, "frailty", e[F_FRAILTY]);
+	html_raw_const(p->b, "<p class=\"hint\">");
+	html_text(p->b, T(p, "The name, date of birth, national id, telephone and address are sealed: only a "
+	                     "recorded reveal shows them again."));
+	html_raw_const(p->b, "</p><button type=\"submit\">");
+	html_text(p->b, T(p, "Register"));
+	html_raw_const(p->b, "</button></form>");
+	page_end(p, status);
+}
+
+void
+page_persons_new(struct http_request *req, struct http_response *res)
+{
+	struct page p;
+
+	page_begin(&p, req, res, N_("Register a person"));
+	reg_render(&p, NULL, NULL, 200);
+}
+
+/* What the writer needs to register, and to answer in the person's language if it cannot. */
+struct reg_arg {
+	struct reg_form form;
+	struct http_request shadow; /* what a page needs of the request: method, auth, actor, csrf */
+	enum i18n_lang lang;
+};
+
+/* Copies a form field into out (size bytes); 0 when too long (out is then ""). */
+static int
+form_copy(struct http_request *req, const char *name, char *out, size_t size)
+{
+	const char *v = http_form_field(req, name);
+
+	out[0] = '\0';
+	if (v == NULL)
+		return 1;
+	if (strlen(v) >= size)
+		return 0;
+	memcpy(out, v, strlen(v) + 1);
+	return 1;
+}
+
+static enum redress_err
+do_register(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct reg_arg *a = arg;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], path[64];
+	enum redress_err rc;
+	struct page p;
+
+	rc = registry_add(c->log, c->actor, &c->keys, &a->form.person, pseudonym, err);
+	if (rc == REDRESS_OK) {
+		snprintf(path, sizeof(path), "/persons/%s", pseudonym);
+		page_redirect(res, path);
+		return REDRESS_OK;
+	}
+	/* The change is rolled back: show the form again, with why. */
+	page_begin_lang(&p, &a->shadow, res, N_("Register a person"), a->lang);
+	if (rc == REDRESS_E_CONFLICT) {
+		a->form.errors[F_NATIONAL] = T(&p, "A person with this national id is already registered.");
+		reg_render(&p, &a->form, NULL, 409);
+	} else {
+		reg_render(&p, &a->form, T(&p, "The person could not be registered, and nothing was saved."),
+		           rc == REDRESS_E_INVALID ? 422 : 500);
+	}
+	a->form.errors[F_NATIONAL] = NULL;
+	return rc;
+}
+
+void
+page_persons_add(struct http_request *req, struct http_response *res)
+{
+	struct reg_arg *a = calloc(1, sizeof(*a));
+	struct registry_identity *id;
+	struct redress_error err;
+	const char *kind = http_form_field(req, "kind"), *field = NULL;
+	struct page p;
+	int bad = 0;
+	size_t i;
+
+	if (a == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	a->lang = page_lang(req, res);
+	p.lang = a->lang;
+	id = &a->form.person.identity;
+	/* Each field's own check first, in words for the person at the form. */
+	if (kind == NULL || registry_kind_parse(kind, &a->form.person.kind, &err) != REDRESS_OK)
+		a->form.errors[F_KIND] = T(&p, "Choose victim or relative.");
+	if (!form_copy(req, "name", id->name, sizeof(id->name)))
+		a->form.errors[F_NAME] = T(&p, "The name is too long.");
+	else if (id->name[0] == '\0')
+		a->form.errors[F_NAME] = T(&p, "Give the person's full name.");
+	if (!form_copy(req, "birth_date", id->birth_date, sizeof(id->birth_date)) ||
+	    registry_date_check("birth date", id->birth_date, &err) != REDRESS_OK)
+		a->form.errors[F_BIRTH] =
+		    T(&p, "Give the date of birth as YYYY-MM-DD, for example 1926-02-11.");
+	if (!form_copy(req, "national_id", id->national_id, sizeof(id->national_id)))
+		a->form.errors[F_NATIONAL] = T(&p, "The national id is too long.");
+	if (!form_copy(req, "phone", id->phone, sizeof(id->phone)))
+		a->form.errors[F_PHONE] = T(&p, "The telephone number is too long.");
+	if (!form_copy(req, "address", id->address, sizeof(id->address)))
+		a->form.errors[F_ADDRESS] = T(&p, "The address is too long.");
+	if (!form_copy(req, "region", a->form.person.region, sizeof(a->form.person.region)))
+		a->form.errors[F_REGION] = T(&p, "A region code has at most 16 letters, digits and hyphens.");
+	if (!form_copy(req, "language", a->form.person.language, sizeof(a->form.person.language)))
+		a->form.errors[F_LANGUAGE] = T(&p, "Choose Korean, Japanese or English.");
+	if (!form_copy(req, "frailty", a->form.frailty, sizeof(a->form.frailty)) ||
+	    a->form.frailty[0] < '0' || a->form.frailty[0] > '3' || a->form.frailty[1] != '\0')
+		a->form.errors[F_FRAILTY] = T(&p, "Choose a frailty from 0 to 3.");
+	else
+		a->form.person.frailty = a->form.frailty[0] - '0';
+	for (i = 0; i < 9; i++)
+		bad |= a->form.errors[i] != NULL;
+	/* Then the registry's own check, the last word, beside the field it names. */
+	if (!bad && registry_new_person_check(&a->form.person, &field, &err) != REDRESS_OK) {
+		for (i = 0; i < 9; i++)
+			if (field != NULL && strcmp(field, reg_field_names[i]) == 0)
+				a->form.errors[i] = T(&p, "This value is not accepted; check it.");
+		if (field == NULL || strcmp(field, "region") == 0)
+			a->form.errors[F_REGION] =
+			    T(&p, "A region code has at most 16 letters, digits and hyphens.");
+		bad = 1;
+	}
+	if (bad) {
+		page_begin(&p, req, res, N_("Register a person"));
+		reg_render(&p, &a->form, T(&p, "Nothing was saved: correct the fields marked below."), 422);
+		sodium_memzero(a, sizeof(*a));
+		free(a);
+		return;
+	}
+	a->shadow.method = req->method;
+	a->shadow.auth = req->auth;
+	a->shadow.actor = req->actor;
+	memcpy(a->shadow.csrf, req->csrf, sizeof(a->shadow.csrf));
+	http_change_submit(req, do_register, a);
+}
+
+/* ---- The case file ----------------------------------------------------------------- */
+
+struct claims_ctx {
+	struct page *p;
+	const char *victim;
+	size_t count;
+};
+
+static enum redress_err
+claim_row(void *ctx, const struct claim *c, struct redress_error *err)
+{
+	struct claims_ctx *cc = ctx;
+	struct page *p = cc->p;
+
+	(void)err;
+	if (strcmp(c->victim, cc->victim) != 0)
+		return REDRESS_OK;
+	if (cc->count++ == 0) {
+		html_raw_const(p->b, "<table><thead><tr><th scope=\"col\">");
+		html_text(p->b, T(p, "Claim"));
+		html_raw_const(p->b, "</th><th scope=\"col\">");
+		html_text(p->b, T(p, "Program"));
+		html_raw_const(p->b, "</th><th scope=\"col\">");
+		html_text(p->b, T(p, "State"));
+		html_raw_const(p->b, "</th><th scope=\"col\">");
+		html_text(p->b, T(p, "Approvals"));
+		html_raw_const(p->b, "</th><th scope=\"col\">");
+		html_text(p->b, T(p, "Evidence files"));
+		html_raw_const(p->b, "</th></tr></thead><tbody>");
+	}
+	html_raw_const(p->b, "<tr><td>");
+	html_text(p->b, c->id);
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, c->program);
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, claim_state_words(p, c->state));
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%d / %d", c->approvals, c->approvals_needed);
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%d", c->evidence);
+	html_raw_const(p->b, "</td></tr>");
+	return REDRESS_OK;
+}
+
+static void
+section(struct page *p, const char *id, const char *title_text)
+{
+	html_raw_const(p->b, "<section");
+	html_attr(p->b, "aria-labelledby", id);
+	html_raw_const(p->b, "><h2");
+	html_attr(p->b, "id", id);
+	html_raw_const(p->b, ">");
+	html_text(p->b, title_text);
+	html_raw_const(p->b, "</h2>");
+}
+
+/*
+ * Writes the case file of pseudonym from store, with identity when id is
+ * not NULL (just revealed).  Returns the status for the page.
+ */
+static unsigned
+casefile(struct page *p, struct store *store, const char *pseudonym, const struct registry_identity *id)
+{
+	struct registry_person person;
+	struct redress_error err;
+	struct claims_ctx cc;
+	json_t *file = NULL, *consents, *heirs, *v;
+	const char *scope, *wish;
+	char number[32];
+	struct buf date;
+	size_t i;
+
+	if (registry_file_json(store, pseudonym, &person, &file, &err) != REDRESS_OK) {
+		page_notice(p, "error",
+		            err.code == REDRESS_E_NOTFOUND ? T(p, "No person has this pseudonym.")
+		                                           : T(p, "The case file could not be read."));
+		return err.code == REDRESS_E_NOTFOUND ? 404 : 500;
+	}
+	buf_init(&date, 128);
+	html_raw_const(p->b, "<p class=\"pseudonym\">");
+	html_text(p->b, person.pseudonym);
+	html_raw_const(p->b, "</p>");
+	section(p, "s-facts", T(p, "What the fund knows in clear"));
+	html_raw_const(p->b, "<dl class=\"facts\">");
+	fact(p, T(p, "Kind"), kind_words(p, person.kind));
+	fact(p, T(p, "Status"), status_words(p, person.status));
+	snprintf(number, sizeof(number), "%d", person.birth_year);
+	fact(p, T(p, "Birth year"), number);
+	if (person.death_date[0] != '\0') {
+		i18n_date(&date, p->lang, person.death_date);
+		fact(p, T(p, "Date of death"), date.data);
+	}
+	fact(p, T(p, "Region code"), person.region);
+	fact(p, T(p, "Language"), person.language);
+	snprintf(number, sizeof(number), "%d", person.frailty);
+	fact(p, T(p, "Frailty"), number);
+	html_raw_const(p->b, "</dl></section>");
+
+	section(p, "s-identity", T(p, "Identity"));
+	if (id != NULL) {
+		page_notice(p, "ok",
+		            T(p, "This reveal has been recorded in the log, with your account and reason."));
+		html_raw_const(p->b, "<dl class=\"facts identity\">");
+		fact(p, T(p, "Full name"), id->name);
+		buf_reset(&date);
+		i18n_date(&date, p->lang, id->birth_date);
+		fact(p, T(p, "Date of birth"), date.data);
+		fact(p, T(p, "National id number"), id->national_id);
+		fact(p, T(p, "Telephone"), id->phone);
+		fact(p, T(p, "Address"), id->address);
+		html_raw_const(p->b, "</dl>");
+	} else if (person.status == REGISTRY_ERASED) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, T(p, "This person's data was erased: the identity can no longer be read."));
+		html_raw_const(p->b, "</p>");
+	} else if (users_allows(&p->req->actor, PERM_PERSONS_REVEAL)) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b,
+		          T(p, "The identity is sealed. Revealing it is recorded in the log: who, whose, "
+		               "when and why."));
+		html_raw_const(p->b, "</p><form class=\"form\" method=\"post\"");
+		html_href_path_suffix(p->b, "action", "/persons/", person.pseudonym, "/reveal");
+		html_raw_const(p->b, ">");
+		page_csrf(p);
+		page_input(p, N_("Reason for revealing"), "reason", "text", NULL, NULL, 1, "off");
+		html_raw_const(p->b, "<button type=\"submit\" class=\"reveal\">");
+		html_text(p->b, T(p, "Reveal the identity"));
+		html_raw_const(p->b, "</button></form>");
+	} else {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, T(p, "The identity is sealed, and your role may not reveal it."));
+		html_raw_const(p->b, "</p>");
+	}
+	html_raw_const(p->b, "</section>");
+
+	section(p, "s-wishes", T(p, "Consultations and wishes"));
+	wish = json_string_value(json_object_get(file, "wish"));
+	html_raw_const(p->b, "<p>");
+	html_text(p->b, T(p, "Latest wish:"));
+	html_raw_const(p->b, " <strong>");
+	html_text(p->b, wish_words(p, wish != NULL ? wish : "none"));
+	html_raw_const(p->b, "</strong></p></section>");
+
+	section(p, "s-consent", T(p, "Consent per scope"));
+	consents = json_object_get(file, "consents");
+	if (json_object_size(consents) == 0) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, T(p, "No consent has been recorded."));
+		html_raw_const(p->b, "</p>");
+	} else {
+		html_raw_const(p->b, "<table><thead><tr><th scope=\"col\">");
+		html_text(p->b, T(p, "Scope"));
+		html_raw_const(p->b, "</th><th scope=\"col\">");
+		html_text(p->b, T(p, "Latest word"));
+		html_raw_const(p->b, "</th><th scope=\"col\">");
+		html_text(p->b, T(p, "Log event"));
+		html_raw_const(p->b, "</th></tr></thead><tbody>");
+		json_object_foreach(consents, scope, v)
+		{
+			html_raw_const(p->b, "<tr><td>");
+			html_text(p->b, scope);
+			html_raw_const(p->b, "</td><td>");
+			html_text(p->b, json_is_true(json_object_get(v, "given")) ? T(p, "granted")
+			                                                          : T(p, "withdrawn"));
+			html_raw_const(p->b, "</td><td>");
+			html_textf(p->b, "%lld", (long long)json_integer_value(json_object_get(v, "event")));
+			html_raw_const(p->b, "</td></tr>");
+		}
+		html_raw_const(p->b, "</tbody></table>");
+	}
+	html_raw_const(p->b, "</section>");
+
+	if (person.kind == REGISTRY_VICTIM) {
+		section(p, "s-heirs", T(p, "Heirs"));
+		heirs = json_object_get(file, "heirs");
+		if (json_array_size(heirs) == 0) {
+			html_raw_const(p->b, "<p>");
+			html_text(p->b, T(p, "No heir has been recorded."));
+			html_raw_const(p->b, "</p>");
+		} else {
+			html_raw_const(p->b, "<table><thead><tr><th scope=\"col\">");
+			html_text(p->b, T(p, "Relative"));
+			html_raw_const(p->b, "</th><th scope=\"col\">");
+			html_text(p->b, T(p, "Share"));
+			html_raw_const(p->b, "</th></tr></thead><tbody>");
+			json_array_foreach(heirs, i, v)
+			{
+				const char *relative = json_string_value(json_object_get(v, "relative"));
+
+				html_raw_const(p->b, "<tr><td><a");
+				html_href_path(p->b, "href", "/persons/", relative);
+				html_raw_const(p->b, ">");
+				html_text(p->b, relative);
+				html_raw_const(p->b, "</a></td><td>");
+				html_text(p->b, json_string_value(json_object_get(v, "share")));
+				html_raw_const(p->b, "</td></tr>");
+			}
+			html_raw_const(p->b, "</tbody></table>");
+		}
+		html_raw_const(p->b, "</section>");
+		if (users_allows(&p->req->actor, PERM_CLAIMS_READ)) {
+			section(p, "s-claims", T(p, "Claims"));
+			cc.p = p;
+			cc.victim = person.pseudonym;
+			cc.count = 0;
+			if (claim_each(store, -1, NULL, claim_row, &cc, &err) != REDRESS_OK)
+				page_notice(p, "error", T(p, "The claims could not be read."));
+			else if (cc.count == 0) {
+				html_raw_const(p->b, "<p>");
+				html_text(p->b, T(p, "No claim has been opened."));
+				html_raw_const(p->b, "</p>");
+			} else
+				html_raw_const(p->b, "</tbody></table>");
+			html_raw_const(p->b, "</section>");
+		}
+	}
+	buf_free(&date);
+	json_decref(file);
+	return 200;
+}
+
+void
+page_persons_show(struct http_request *req, struct http_response *res)
+{
+	struct store *store;
+	struct page p;
+	unsigned status;
+
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	page_begin(&p, req, res, N_("Case file"));
+	status = casefile(&p, store, http_param(req, "pseudonym"), NULL);
+	page_end(&p, status);
+}
+
+struct reveal_arg {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	char reason[REGISTRY_TEXT_MAX + 1];
+	struct http_request shadow;
+	enum i18n_lang lang;
+};
+
+static enum redress_err
+do_reveal(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct reveal_arg *a = arg;
+	struct registry_identity id;
+	enum redress_err rc;
+	struct page p;
+	unsigned status;
+
+	memset(&id, 0, sizeof(id));
+	page_begin_lang(&p, &a->shadow, res, N_("Case file"), a->lang);
+	rc = registry_reveal(c->log, c->actor, &c->keys, a->pseudonym, a->reason, &id, err);
+	if (rc != REDRESS_OK) {
+		page_notice(&p, "error",
+		            rc == REDRESS_E_NOTFOUND
+		                ? T(&p, "No person has this pseudonym, or the data was erased.")
+		                : T(&p, "The identity could not be revealed."));
+		page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 500);
+		return rc;
+	}
+	status = casefile(&p, c->store, a->pseudonym, &id);
+	page_end(&p, status);
+	sodium_memzero(&id, sizeof(id));
+	return REDRESS_OK;
+}
+
+void
+page_persons_reveal(struct http_request *req, struct http_response *res)
+{
+	const char *pseudonym = http_param(req, "pseudonym");
+	struct reveal_arg *a;
+	struct page p;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	a->lang = page_lang(req, res);
+	if (!form_copy(req, "reason", a->reason, sizeof(a->reason)) || a->reason[0] == '\0' ||
+	    strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX ||
+	    text_check("reason", a->reason, REGISTRY_TEXT_MAX, NULL) != REDRESS_OK) {
+		struct store *store = http_store(req, res);
+
+		free(a);
+		if (store == NULL)
+			return;
+		page_begin(&p, req, res, N_("Case file"));
+		page_notice(&p, "error", T(&p, "Give a reason for revealing the identity: it is recorded."));
+		casefile(&p, store, pseudonym, NULL);
+		page_end(&p, 422);
+		return;
+	}
+	memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
+	a->shadow.method = req->method;
+	a->shadow.auth = req->auth;
+	a->shadow.actor = req->actor;
+	memcpy(a->shadow.csrf, req->csrf, sizeof(a->shadow.csrf));
+	http_change_submit(req, do_reveal, a);
+}

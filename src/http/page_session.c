@@ -1,0 +1,210 @@
+/*
+ * page_session.c -- the pages every role has: signing in and out, the
+ * account page, the home page that sends each person where they start,
+ * and the stylesheet.
+ *
+ * Signing in is the API's sign-in (http_sign_in in api_session.c): the
+ * same throttling, the same second factor, the same lock after too many
+ * failures; only the answer differs, a page with the error beside the
+ * field it concerns.  A wrong name and a wrong password get the same
+ * words, as over the API.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "http/page.h"
+
+void
+page_home(struct http_request *req, struct http_response *res)
+{
+	page_lang(req, res); /* ?lang= on the home page is remembered too */
+	if (req->auth == HTTP_AUTH_NONE)
+		page_redirect(res, "/sign-in");
+	else if (users_allows(&req->actor, PERM_PERSONS_READ))
+		page_redirect(res, "/persons");
+	else
+		page_redirect(res, "/account");
+}
+
+/* The sign-in form, with what was wrong beside its field (each NULL when nothing). */
+static void
+sign_in_render(struct http_request *req, struct http_response *res, const char *name, const char *notice,
+               const char *password_error, const char *totp_error, unsigned status)
+{
+	struct page p;
+
+	page_begin(&p, req, res, N_("Sign in"));
+	if (notice != NULL)
+		page_notice(&p, "error", notice);
+	html_raw_const(p.b, "<form class=\"form\" method=\"post\" action=\"/sign-in\" novalidate>");
+	page_input(&p, N_("Account name"), "username", "text", name, NULL, 1, "username");
+	page_input(&p, N_("Password"), "password", "password", NULL, password_error, 1, "current-password");
+	page_input(&p, N_("One-time code (administrators, reviewers and finance officers)"), "totp", "text",
+	           NULL, totp_error, 0, "one-time-code");
+	html_raw_const(p.b, "<p class=\"hint\">");
+	html_text(p.b, T(&p, "The one-time code is the 6-digit number your authenticator app shows now."));
+	html_raw_const(p.b, "</p><button type=\"submit\">");
+	html_text(p.b, T(&p, "Sign in"));
+	html_raw_const(p.b, "</button></form>");
+	page_end(&p, status);
+}
+
+void
+page_sign_in_form(struct http_request *req, struct http_response *res)
+{
+	if (req->auth != HTTP_AUTH_NONE) {
+		page_lang(req, res);
+		page_redirect(res, "/account");
+		return;
+	}
+	sign_in_render(req, res, NULL, NULL, NULL, NULL, 200);
+}
+
+/* The same words for a wrong name and a wrong password: no account enumeration. */
+static const char refused[] = N_("The account name or the password is wrong, or the account is locked (an "
+                                 "administrator can unlock it).");
+
+void
+page_sign_in(struct http_request *req, struct http_response *res)
+{
+	const char *name = http_form_field(req, "username"), *password = http_form_field(req, "password"),
+	           *totp = http_form_field(req, "totp");
+	enum i18n_lang lang = page_lang(req, res);
+	struct http_sign_in in;
+	char wait[160];
+
+	memset(&in, 0, sizeof(in));
+	if (name == NULL || name[0] == '\0' || password == NULL || password[0] == '\0') {
+		sign_in_render(req, res, name, NULL,
+		               i18n_get(lang, N_("Give your account name and your password.")), NULL, 422);
+		return;
+	}
+	if (strlen(name) > USER_NAME_MAX || strlen(password) > PASSWORD_MAX) {
+		sign_in_render(req, res, NULL, NULL, i18n_get(lang, refused), NULL, 401);
+		return;
+	}
+	switch (http_sign_in(req, name, password, totp, &in)) {
+	case HTTP_SIGN_IN_OK:
+		http_session_cookie(req, res, in.token);
+		page_redirect(res, "/");
+		break;
+	case HTTP_SIGN_IN_THROTTLED:
+		res->retry_after = in.wait;
+		snprintf(wait, sizeof(wait), "%s %u",
+		         i18n_get(lang, N_("Too many failed sign-ins. Seconds to wait before trying again:")),
+		         in.wait);
+		sign_in_render(req, res, name, wait, NULL, NULL, 429);
+		break;
+	case HTTP_SIGN_IN_REFUSED:
+		sign_in_render(req, res, name, NULL, i18n_get(lang, refused), NULL, 401);
+		break;
+	case HTTP_SIGN_IN_TOTP_MISSING:
+		sign_in_render(req, res, name, NULL, NULL,
+		               i18n_get(lang, N_("Your role signs in with a one-time code, and your account "
+		                                 "has none yet: ask an administrator to enrol it.")),
+		               403);
+		break;
+	case HTTP_SIGN_IN_TOTP_REFUSED:
+		sign_in_render(req, res, name, NULL, NULL,
+		               i18n_get(lang, N_("The one-time code was refused: give the 6-digit code your "
+		                                 "app shows now (each code works once).")),
+		               401);
+		break;
+	case HTTP_SIGN_IN_ERROR:
+		buf_reset(&res->body);
+		sign_in_render(req, res, name,
+		               i18n_get(lang, N_("The server could not check the sign-in. Try again in a "
+		                                 "moment.")),
+		               NULL, NULL, 500);
+		break;
+	}
+	sodium_memzero(&in, sizeof(in));
+}
+
+void
+page_sign_out(struct http_request *req, struct http_response *res)
+{
+	if (req->auth == HTTP_AUTH_COOKIE)
+		http_session_end(&req->app->sessions, req->session);
+	http_session_cookie(req, res, NULL);
+	page_redirect(res, "/sign-in");
+}
+
+/* What each permission lets a person do, in words for the account page. */
+static const char *const perm_words[] = {
+    [PERM_USERS_MANAGE] = N_("Manage accounts and roles"),
+    [PERM_PROGRAMS_MANAGE] = N_("Set up programs"),
+    [PERM_PERSONS_WRITE] = N_("Register persons, record deaths and relations"),
+    [PERM_PERSONS_READ] = N_("Read case files (without identity)"),
+    [PERM_PERSONS_REVEAL] = N_("Reveal a person's identity (each time recorded)"),
+    [PERM_PERSONS_ERASE] = N_("Erase a person's data"),
+    [PERM_CONSENT_WRITE] = N_("Record consent and consultations"),
+    [PERM_CLAIMS_INTAKE] = N_("Open claims, add evidence, submit and appeal"),
+    [PERM_CLAIMS_DECIDE] = N_("Approve or deny claims"),
+    [PERM_CLAIMS_READ] = N_("Read claims"),
+    [PERM_LEDGER_WRITE] = N_("Record transfers in the fund's ledger"),
+    [PERM_LEDGER_READ] = N_("Read the ledger's history"),
+    [PERM_BALANCES_READ] = N_("Read the fund's balances"),
+    [PERM_ENTITLEMENTS_RUN] = N_("Run the entitlements"),
+    [PERM_QUEUE_READ] = N_("Read the payment queue"),
+    [PERM_AGGREGATES_READ] = N_("Read aggregate figures"),
+};
+
+static const char *const role_words[] = {
+    [ROLE_ADMIN] = N_("administrator"), [ROLE_CASEWORKER] = N_("caseworker"),
+    [ROLE_REVIEWER] = N_("reviewer"),   [ROLE_FINANCE] = N_("finance officer"),
+    [ROLE_MONITOR] = N_("monitor"),
+};
+
+void
+page_account(struct http_request *req, struct http_response *res)
+{
+	struct page p;
+	size_t i;
+
+	page_begin(&p, req, res, N_("My account"));
+	html_raw_const(p.b, "<dl class=\"facts\"><dt>");
+	html_text(p.b, T(&p, "Account"));
+	html_raw_const(p.b, "</dt><dd>");
+	html_text(p.b, req->actor.name);
+	html_raw_const(p.b, "</dd><dt>");
+	html_text(p.b, T(&p, "Role"));
+	html_raw_const(p.b, "</dt><dd>");
+	html_text(p.b, (unsigned)req->actor.role < sizeof(role_words) / sizeof(role_words[0])
+	                   ? i18n_get(p.lang, role_words[req->actor.role])
+	                   : users_role_name(req->actor.role));
+	html_raw_const(p.b, "</dd><dt>");
+	html_text(p.b, T(&p, "Signed in with"));
+	html_raw_const(p.b, "</dt><dd>");
+	html_text(p.b,
+	          req->auth == HTTP_AUTH_COOKIE ? T(&p, "a session in this browser") : T(&p, "an API token"));
+	html_raw_const(p.b, "</dd></dl><h2>");
+	html_text(p.b, T(&p, "What I may do"));
+	html_raw_const(p.b, "</h2><ul class=\"may\">");
+	for (i = 0; i < sizeof(perm_words) / sizeof(perm_words[0]); i++) {
+		if (!users_allows(&req->actor, (enum permission)i))
+			continue;
+		html_raw_const(p.b, "<li>");
+		html_text(p.b, i18n_get(p.lang, perm_words[i]));
+		html_raw_const(p.b, "</li>");
+	}
+	html_raw_const(p.b, "</ul><p class=\"hint\">");
+	html_text(p.b, T(&p, "A session ends after 30 minutes without use, and after 12 hours in any case."));
+	html_raw_const(p.b, "</p>");
+	page_end(&p, 200);
+}
+
+void
+page_asset(struct http_request *req, struct http_response *res)
+{
+	const char *name = http_param(req, "name");
+	const char *css = page_css_url() + strlen("/assets/");
+
+	if (strcmp(name, css) != 0) {
+		http_reply_text(res, 404, "text/plain; charset=utf-8", "no such asset\n", 14);
+		return;
+	}
+	http_reply_text(res, 200, "text/css; charset=utf-8", http_asset_css, http_asset_css_len);
+	res->immutable = 1;
+}
