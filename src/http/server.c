@@ -76,6 +76,8 @@ store_release(struct http_app *app, struct store **store)
 		return;
 	if (store_in_transaction(*store))
 		store_rollback(*store);
+	/* Else the next request on this connection would read the snapshot this one left open. */
+	store_idle(*store);
 	pthread_mutex_lock(&app->pool_lock);
 	if (app->pool_len < app->pool_cap) {
 		app->pool[app->pool_len++] = *store;

@@ -142,17 +142,24 @@ store_in_transaction(const struct store *store)
 	return store->in_transaction;
 }
 
-enum redress_err
-store_scrub(struct store *store, struct redress_error *err)
+void
+store_idle(struct store *store)
 {
 	size_t i;
 
-	if (store->in_transaction)
-		return error_set(err, REDRESS_E_INTERNAL, "scrubbing inside a transaction");
-	/* A statement left in the middle of its rows still reads, and holds the journal. */
+	/* A statement left in the middle of its rows still reads: its snapshot, and the journal, stay held.
+	 */
 	for (i = 0; i < STORE_CACHE_SLOTS; i++)
 		if (store->cache[i].handle != NULL)
 			store->backend->reset(store->cache[i].handle);
+}
+
+enum redress_err
+store_scrub(struct store *store, struct redress_error *err)
+{
+	if (store->in_transaction)
+		return error_set(err, REDRESS_E_INTERNAL, "scrubbing inside a transaction");
+	store_idle(store);
 	return store->backend->scrub(store->conn, err);
 }
 
