@@ -2,8 +2,10 @@
 #
 #   make          install what is missing, build build/redress
 #   make run      ... and run the demo (the flagship fund, verified)
-#   make test     ... and run every test: normal build, then ASan+UBSan, then
-#                 a short libFuzzer run of every fuzz target
+#   make test     ... and run every test: normal build, the browser tests of
+#                 the web pages (chromium; skipped loudly where it cannot be
+#                 installed), then ASan+UBSan, then a short libFuzzer run of
+#                 every fuzz target
 #   make bench    benchmarks, each beside a baseline measured in the same run
 #   make fuzz     long fuzzing runs (FUZZ_SECONDS per target, default 600)
 #
@@ -15,7 +17,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program
 
-.PHONY: all deps build run test test-unit test-san test-fuzz bench fuzz format clean
+.PHONY: all deps build run test test-unit test-browser test-san test-fuzz bench fuzz format clean
 
 all: build
 
@@ -41,8 +43,14 @@ run: build
 test: deps-test build/build.ninja
 	$(NINJA) -C build
 	$(MESON) test -C build --print-errorlogs --num-processes 2
+	$(MAKE) test-browser
 	$(MAKE) test-san
 	$(MAKE) test-fuzz
+
+# Exit 77 is the loud skip where chromium cannot be installed; anything else non-zero fails.
+test-browser: build/build.ninja
+	$(NINJA) -C build
+	@scripts/test-browser build || { rc=$$?; [ $$rc -eq 77 ] || exit $$rc; }
 
 build-san/build.ninja:
 	$(MESON) setup build-san --buildtype=debug -Db_sanitize=address,undefined \

@@ -106,14 +106,14 @@ http_authorize(struct http_request *req, struct http_response *res)
 		return -1; /* authentication could not even ask the database */
 	if (route->access == HTTP_PUBLIC)
 		return 0;
+	if (req->auth == HTTP_AUTH_NONE && route->page) {
+		http_page_refuse(req, res, 401);
+		return -1;
+	}
 	if (req->auth == HTTP_AUTH_NONE) {
 		http_reply_error(
 		    res, 401, "unauthenticated",
 		    "sign in first (POST /api/v1/session), or send an API token as Authorization: Bearer");
-		return -1;
-	}
-	if (req->auth == HTTP_AUTH_NONE && route->page) {
-		http_page_refuse(req, res, 401);
 		return -1;
 	}
 	if (req->auth == HTTP_AUTH_COOKIE && changes_state(req->method)) {

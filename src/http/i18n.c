@@ -94,6 +94,14 @@ i18n_code(enum i18n_lang lang)
 	return (unsigned)lang < I18N_LANGS ? codes[lang] : "ko";
 }
 
+const char *
+i18n_name(enum i18n_lang lang)
+{
+	static const char *const names[I18N_LANGS] = {"한국어", "日本語", "English"};
+
+	return (unsigned)lang < I18N_LANGS ? names[lang] : names[I18N_KO];
+}
+
 int
 i18n_parse(const char *code)
 {

@@ -48,6 +48,9 @@ const char *i18n_get(enum i18n_lang lang, const char *msgid);
 /* "ko", "ja", "en". */
 const char *i18n_code(enum i18n_lang lang);
 
+/* The language's own name for itself: "한국어", "日本語", "English". */
+const char *i18n_name(enum i18n_lang lang);
+
 /* The language of code ("ko", "ja", "en"); -1 when it is none of them. */
 int i18n_parse(const char *code);
 

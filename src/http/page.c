@@ -81,7 +81,6 @@ static const struct {
 static void
 language_switch(struct page *p)
 {
-	static const char *const names[I18N_LANGS] = {"한국어", "日本語", "English"};
 	/* A GET page switches in place; after a form, the home page does. */
 	int here = p->req->method == HTTP_GET || p->req->method == HTTP_HEAD;
 	int i;
@@ -100,7 +99,7 @@ language_switch(struct page *p)
 		if ((int)p->lang == i)
 			html_raw_const(p->b, " aria-current=\"true\"");
 		html_raw_const(p->b, ">");
-		html_text(p->b, names[i]);
+		html_text(p->b, i18n_name((enum i18n_lang)i));
 		html_raw_const(p->b, "</a></li>");
 	}
 	html_raw_const(p->b, "</ul></nav>");

@@ -71,6 +71,15 @@ claim_state_words(struct page *p, enum claim_state state)
 	return "?";
 }
 
+/* A language as its speakers write it; a code the pages do not know as itself. */
+static const char *
+language_name(const char *code)
+{
+	int lang = i18n_parse(code);
+
+	return lang >= 0 ? i18n_name((enum i18n_lang)lang) : code;
+}
+
 /* <dt>label</dt><dd>value</dd>, value escaped. */
 static void
 fact(struct page *p, const char *label_text, const char *value)
@@ -247,9 +256,9 @@ reg_render(struct page *p, const struct reg_form *f, const char *notice, unsigne
 	page_input(p, N_("Region code"), "region", "text", n != NULL ? n->region : NULL, e[F_REGION], 0,
 	           "off");
 	page_select_begin(p, N_("Language the person speaks"), "language", e[F_LANGUAGE]);
-	page_option(p, "ko", "한국어", n != NULL && n->language[0] ? n->language : "ko");
-	page_option(p, "ja", "日本語", n != NULL && n->language[0] ? n->language : "ko");
-	page_option(p, "en", "English", n != NULL && n->language[0] ? n->language : "ko");
+	page_option(p, "ko", i18n_name(I18N_KO), n != NULL && n->language[0] ? n->language : "ko");
+	page_option(p, "ja", i18n_name(I18N_JA), n != NULL && n->language[0] ? n->language : "ko");
+	page_option(p, "en", i18n_name(I18N_EN), n != NULL && n->language[0] ? n->language : "ko");
 	page_select_end(p, "language", e[F_LANGUAGE]);
 	page_select_begin(p, N_("Frailty (0: none known, 3: most frail; the most frail are paid first)"),
 	                  "frailty", e[F_FRAILTY]);
@@ -486,7 +495,7 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		fact(p, T(p, "Date of death"), date.data);
 	}
 	fact(p, T(p, "Region code"), person.region);
-	fact(p, T(p, "Language"), person.language);
+	fact(p, T(p, "Language"), language_name(person.language));
 	snprintf(number, sizeof(number), "%d", person.frailty);
 	fact(p, T(p, "Frailty"), number);
 	html_raw_const(p->b, "</dl></section>");
