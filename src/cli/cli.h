@@ -52,6 +52,13 @@ enum redress_err cli_open(struct cli *cli, enum cli_open_mode mode, struct redre
 enum redress_err cli_open_as(struct cli *cli, enum cli_open_mode mode, enum permission perm,
                              struct redress_error *err);
 
+/*
+ * cli_open_as without the check of a permission: for what an account may
+ * do to itself whatever its role (enrolling its own second factor), where
+ * the domain function checks who may.
+ */
+enum redress_err cli_open_signed_in(struct cli *cli, enum cli_open_mode mode, struct redress_error *err);
+
 /* The registry's keys from the key directory (after cli_open_as). */
 struct registry_keys cli_registry_keys(const struct cli *cli);
 
@@ -93,7 +100,7 @@ enum redress_err cli_read_file(const char *path, size_t max, struct buf *out, st
  * reported any error; fn prints nothing (print after it returned 0).
  */
 int cli_run_change(struct cli *cli, enum permission perm,
-		   enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg);
+                   enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg);
 
 /* The modules redress is made of, NULL-terminated, for the log. */
 extern const struct event_module *const cli_modules[];

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
+#include "crypto/totp.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
@@ -91,6 +92,7 @@ struct demo {
 	struct cli *cli;
 	struct registry_keys keys;
 	char passwords[DEMO_STAFF][33];
+	char totp[DEMO_STAFF][TOTP_BASE32_SIZE]; /* the base32 TOTP secret of those whose role needs one */
 	char victims[DEMO_VICTIMS][REGISTRY_PSEUDONYM_MAX + 1];
 	char heirs[4][REGISTRY_PSEUDONYM_MAX + 1];
 };
@@ -149,6 +151,26 @@ demo_resolve(struct demo *d, const char *id, int post, struct redress_error *err
 	return demo_end(d, rc, err);
 }
 
+/* Enrols staff account i's second factor and keeps its base32 secret to print. */
+static enum redress_err
+demo_totp(struct demo *d, size_t i, struct redress_error *err)
+{
+	char uri[USERS_TOTP_URI_SIZE];
+	const char *secret;
+	enum redress_err rc;
+
+	if ((rc = demo_begin(d, err)) != REDRESS_OK)
+		return rc;
+	rc = demo_end(d,
+	              users_totp_enrol(d->cli->log, &d->cli->actor, keydir_master_key(d->cli->keydir),
+	                               demo_staff[i].name, uri, sizeof(uri), err),
+	              err);
+	if (rc == REDRESS_OK && (secret = strstr(uri, "secret=")) != NULL)
+		snprintf(d->totp[i], sizeof(d->totp[i]), "%.*s", (int)strcspn(secret + 7, "&"), secret + 7);
+	crypto_wipe(uri, sizeof(uri));
+	return rc;
+}
+
 /* The staff accounts: the bootstrap creates the administrator, who creates the rest. */
 static enum redress_err
 demo_staff_accounts(struct demo *d, struct redress_error *err)
@@ -169,6 +191,8 @@ demo_staff_accounts(struct demo *d, struct redress_error *err)
 		              users_add(d->cli->log, &d->cli->actor, master, demo_staff[i].name,
 		                        demo_staff[i].role, d->passwords[i], err),
 		              err);
+		if (rc == REDRESS_OK && users_role_needs_totp(demo_staff[i].role))
+			rc = demo_totp(d, i, err);
 	}
 	crypto_wipe(random, sizeof(random));
 	printf("created %zu staff accounts, one per role\n", DEMO_STAFF);
@@ -502,6 +526,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	rc = demo_book(&d, &err);
 	if (rc != REDRESS_OK) {
 		crypto_wipe(d.passwords, sizeof(d.passwords));
+		crypto_wipe(d.totp, sizeof(d.totp));
 		return cli_fail(&err);
 	}
 
@@ -537,9 +562,11 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	buf_free(&out);
 	printf("\ndemo accounts (synthetic, for this demo database only):\n");
 	for (i = 0; i < DEMO_STAFF; i++)
-		printf("  %-5s %-10s password %s\n", demo_staff[i].name, users_role_name(demo_staff[i].role),
-		       d.passwords[i]);
+		printf("  %-5s %-10s password %s%s%s\n", demo_staff[i].name,
+		       users_role_name(demo_staff[i].role), d.passwords[i],
+		       d.totp[i][0] != '\0' ? "  totp secret " : "", d.totp[i]);
 	crypto_wipe(d.passwords, sizeof(d.passwords));
+	crypto_wipe(d.totp, sizeof(d.totp));
 	printf("\ntry: redress --db %s --keys %s --as fumi queue --program flagship-2015\n"
 	       "     redress --db %s --keys %s audit verify\n",
 	       cli->db, cli->keys, cli->db, cli->keys);

@@ -1,21 +1,32 @@
 /*
- * cmd_user.c -- `redress user ...`: staff accounts and their roles.
- * Adding an account is one change on the log; the password travels only
- * as its Argon2id hash sealed under the master key (domain/users).
+ * cmd_user.c -- `redress user ...`: staff accounts and their roles, their
+ * second factor, API tokens and locks.  Each change is one change on the
+ * log; the password travels only as its Argon2id hash and the TOTP secret
+ * only sealed under the master key, a token only as its SHA-256
+ * (domain/users).  The secret and the token are printed once, by the
+ * command that makes them, and wiped.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/qr.h"
 
 static void
 user_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: redress [--as USER] user add NAME --role ROLE [--password-file FILE]\n"
-	        "       redress [--as USER] user list [--json]\n\n"
+	        "       redress [--as USER] user list [--json]\n"
+	        "       redress [--as USER] user totp NAME [--svg FILE]\n"
+	        "       redress [--as USER] user token NAME\n"
+	        "       redress [--as USER] user revoke NAME\n"
+	        "       redress [--as USER] user lock NAME --reason TEXT\n"
+	        "       redress [--as USER] user unlock NAME\n\n"
 	        "Staff accounts.  Each acts with --as NAME before the command, its password read\n"
 	        "from the file REDRESS_PASSWORD_FILE names, or typed on the terminal.  Until the\n"
 	        "fund has an account the operating-system user acts (the bootstrap), and may add\n"
@@ -31,8 +42,22 @@ user_usage(FILE *f)
 	        "        monitor     balances and aggregate reports only\n"
 	        "      --password-file FILE  the password is FILE's first line; without it the\n"
 	        "      password is asked twice on the terminal.  At least %d characters.\n"
-	        "list  the accounts and their roles (--json: as JSON); never any password material.\n\n"
-	        "Both need an admin (or the bootstrap).\n",
+	        "list  the accounts, their roles, whether each has a second factor (totp yes/no),\n"
+	        "      how many API tokens it holds and whether it is locked (--json: as JSON);\n"
+	        "      never any password, secret or token.\n"
+	        "totp  enrols a new second factor for NAME (replacing any earlier one): prints\n"
+	        "      the otpauth:// URI and its QR code to scan with an authenticator app, once.\n"
+	        "      --svg FILE also writes the QR code as an SVG image (mode 0600).  admin,\n"
+	        "      reviewer and finance accounts sign in on the web with a code from it.\n"
+	        "      An account may enrol itself.\n"
+	        "token prints a new API token for NAME (a bearer token for the JSON API), once:\n"
+	        "      only its SHA-256 is kept.\n"
+	        "revoke ends every API token of NAME and prints how many.\n"
+	        "lock  locks NAME (as the server does after repeated failed sign-ins): it signs\n"
+	        "      in no more, by password or token; --reason is kept in the log, in clear.\n"
+	        "unlock unlocks NAME.\n\n"
+	        "All need an admin (or the bootstrap), but for an account enrolling its own\n"
+	        "second factor.\n",
 	        USER_NAME_MAX, PASSWORD_MIN);
 }
 
@@ -122,6 +147,7 @@ fail:
 }
 
 struct list_out {
+	struct store *store;
 	json_t *json; /* an array, or NULL for text */
 };
 
@@ -129,20 +155,27 @@ static enum redress_err
 list_one(void *ctx, const char *name, enum role role, struct redress_error *err)
 {
 	struct list_out *out = ctx;
+	struct users_account a;
+	enum redress_err rc;
 
-	(void)err;
+	(void)role;
+	if ((rc = users_account_get(out->store, name, &a, err)) != REDRESS_OK)
+		return rc;
 	if (out->json != NULL)
 		json_array_append_new(out->json,
-		                      json_pack("{s:s, s:s}", "name", name, "role", users_role_name(role)));
+		                      json_pack("{s:s, s:s, s:b, s:b, s:I}", "name", a.name, "role",
+		                                users_role_name(a.role), "totp", a.has_totp, "locked",
+		                                a.locked, "tokens", (json_int_t)a.tokens));
 	else
-		printf("%-24s %s\n", name, users_role_name(role));
+		printf("%-24s %-10s totp %-3s  tokens %llu%s\n", a.name, users_role_name(a.role),
+		       a.has_totp ? "yes" : "no", (unsigned long long)a.tokens, a.locked ? "  locked" : "");
 	return REDRESS_OK;
 }
 
 static int
 user_list(struct cli *cli, int argc, char **argv)
 {
-	struct list_out out = {NULL};
+	struct list_out out = {NULL, NULL};
 	struct redress_error err;
 	int i, json = 0;
 
@@ -158,6 +191,7 @@ user_list(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open_as(cli, CLI_READ, PERM_USERS_MANAGE, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	out.store = tlog_store(cli->log);
 	if (json)
 		out.json = json_array();
 	if (users_each(tlog_store(cli->log), list_one, &out, &err) != REDRESS_OK) {
@@ -167,6 +201,212 @@ user_list(struct cli *cli, int argc, char **argv)
 	if (json)
 		cli_print_json(out.json);
 	return 0;
+}
+
+/* What a subcommand that names one account was given. */
+struct one_account {
+	const char *name;
+	const char *svg;    /* totp: --svg FILE */
+	const char *reason; /* lock: --reason TEXT */
+	char token[USERS_TOKEN_SIZE];
+	uint64_t revoked;
+};
+
+/*
+ * Parses "SUB NAME [options]": the options sub takes (--svg for totp,
+ * --reason for lock) and exactly one account name.  Returns -1 to go on,
+ * else the exit status (help printed, or a usage error).
+ */
+static int
+one_account_args(const char *sub, int argc, char **argv, struct one_account *a)
+{
+	static const struct option options[] = {
+	    {"svg", required_argument, NULL, 's'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (strcmp(sub, "totp") != 0)
+				return cli_usage_error("user", "'%s' takes no --svg", sub);
+			a->svg = optarg;
+			break;
+		case 'r':
+			if (strcmp(sub, "lock") != 0)
+				return cli_usage_error("user", "'%s' takes no --reason", sub);
+			a->reason = optarg;
+			break;
+		case 'h': user_usage(stdout); return 0;
+		default: return cli_bad_option("user", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("user", "'%s' takes exactly one account NAME", sub);
+	if (strcmp(sub, "lock") == 0 && a->reason == NULL)
+		return cli_usage_error("user", "'lock' needs --reason TEXT (kept in the log, in clear)");
+	a->name = argv[optind];
+	return -1;
+}
+
+static enum redress_err
+token_change(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct one_account *a = arg;
+
+	return users_token_issue(cli->log, &cli->actor, a->name, a->token, sizeof(a->token), err);
+}
+
+static enum redress_err
+revoke_change(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct one_account *a = arg;
+
+	return users_tokens_revoke(cli->log, &cli->actor, a->name, &a->revoked, err);
+}
+
+static enum redress_err
+lock_change(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct one_account *a = arg;
+
+	return users_lock(cli->log, a->name, a->reason, err);
+}
+
+static enum redress_err
+unlock_change(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct one_account *a = arg;
+
+	return users_unlock(cli->log, &cli->actor, a->name, err);
+}
+
+static int
+user_token(struct cli *cli, int argc, char **argv)
+{
+	struct one_account a;
+	int rc;
+
+	if ((rc = one_account_args("token", argc, argv, &a)) >= 0)
+		return rc;
+	if ((rc = cli_run_change(cli, PERM_USERS_MANAGE, token_change, &a)) == 0) {
+		printf("%s\n", a.token);
+		fprintf(stderr,
+		        "API token for account %s: shown this once, only its hash is kept; give it to the"
+		        " client as 'Authorization: Bearer TOKEN'; 'redress user revoke %s' ends it\n",
+		        a.name, a.name);
+	}
+	explicit_bzero(a.token, sizeof(a.token));
+	return rc;
+}
+
+static int
+user_revoke(struct cli *cli, int argc, char **argv)
+{
+	struct one_account a;
+	int rc;
+
+	if ((rc = one_account_args("revoke", argc, argv, &a)) >= 0)
+		return rc;
+	if ((rc = cli_run_change(cli, PERM_USERS_MANAGE, revoke_change, &a)) == 0)
+		printf("account %s: %llu API token%s revoked\n", a.name, (unsigned long long)a.revoked,
+		       a.revoked == 1 ? "" : "s");
+	return rc;
+}
+
+static int
+user_lock(struct cli *cli, int argc, char **argv, int locked)
+{
+	struct one_account a;
+	int rc;
+
+	if ((rc = one_account_args(locked ? "lock" : "unlock", argc, argv, &a)) >= 0)
+		return rc;
+	if ((rc = cli_run_change(cli, PERM_USERS_MANAGE, locked ? lock_change : unlock_change, &a)) == 0)
+		printf("account %s %s\n", a.name,
+		       locked ? "locked: it signs in no more until 'redress user unlock'" : "unlocked");
+	return rc;
+}
+
+/* Opens path for the SVG, mode 0600 (it holds the secret), refusing to follow a link. */
+static enum redress_err
+svg_open(const char *path, FILE **f_r, struct redress_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0 || (*f_r = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return error_set(err, REDRESS_E_IO, "cannot write '%.200s': %s", path, strerror(errno));
+	}
+	return REDRESS_OK;
+}
+
+static int
+user_totp(struct cli *cli, int argc, char **argv)
+{
+	char uri[USERS_TOTP_URI_SIZE], label[USER_NAME_MAX + 48];
+	struct redress_error err;
+	struct one_account a;
+	struct buf svg;
+	FILE *f = NULL;
+	int rc;
+
+	if ((rc = one_account_args("totp", argc, argv, &a)) >= 0)
+		return rc;
+	uri[0] = '\0';
+	buf_init(&svg, 1u << 20);
+	/* A file that cannot be written is found before anything changes. */
+	if (a.svg != NULL && svg_open(a.svg, &f, &err) != REDRESS_OK)
+		goto fail;
+	/* An account may enrol itself whatever its role: users_totp_enrol decides who may. */
+	if (cli_open_signed_in(cli, CLI_WRITE, &err) != REDRESS_OK ||
+	    tlog_begin(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	if (users_totp_enrol(cli->log, &cli->actor, keydir_master_key(cli->keydir), a.name, uri, sizeof(uri),
+	                     &err) != REDRESS_OK) {
+		tlog_rollback(cli->log);
+		goto fail;
+	}
+	if (tlog_commit(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	printf("account %s: a new second factor is enrolled; any earlier one no longer works.\n"
+	       "Scan the QR code with an authenticator app, or enter this URI in it (shown this once):\n"
+	       "%s\n",
+	       a.name, uri);
+	if (qr_terminal(uri, stdout, &err) != REDRESS_OK)
+		goto fail;
+	if (f != NULL) {
+		snprintf(label, sizeof(label), "Second factor (TOTP) for the redress account %s", a.name);
+		if (qr_svg(uri, label, &svg, &err) != REDRESS_OK)
+			goto fail;
+		if (fwrite(svg.data, 1, svg.len, f) != svg.len || fclose(f) != 0) {
+			f = NULL;
+			error_set(
+			    &err, REDRESS_E_IO,
+			    "cannot write '%.200s': %s (the second factor is enrolled: use the URI above)",
+			    a.svg, strerror(errno));
+			goto fail;
+		}
+		f = NULL;
+		printf("The QR code is also in %s (mode 0600): delete it once scanned.\n", a.svg);
+	}
+	rc = 0;
+	goto out;
+fail:
+	rc = cli_fail(&err);
+out:
+	if (f != NULL)
+		fclose(f);
+	explicit_bzero(uri, sizeof(uri));
+	if (svg.data != NULL)
+		explicit_bzero(svg.data, svg.cap);
+	buf_free(&svg);
+	return rc;
 }
 
 int
@@ -183,5 +423,16 @@ cmd_user(struct cli *cli, int argc, char **argv)
 		return user_add(cli, argc, argv);
 	if (strcmp(sub, "list") == 0)
 		return user_list(cli, argc, argv);
-	return cli_usage_error("user", "'%s' is not a user command (add, list)", sub);
+	if (strcmp(sub, "totp") == 0)
+		return user_totp(cli, argc, argv);
+	if (strcmp(sub, "token") == 0)
+		return user_token(cli, argc, argv);
+	if (strcmp(sub, "revoke") == 0)
+		return user_revoke(cli, argc, argv);
+	if (strcmp(sub, "lock") == 0)
+		return user_lock(cli, argc, argv, 1);
+	if (strcmp(sub, "unlock") == 0)
+		return user_lock(cli, argc, argv, 0);
+	return cli_usage_error(
+	    "user", "'%s' is not a user command (add, list, totp, token, revoke, lock, unlock)", sub);
 }

@@ -23,9 +23,9 @@
 #include "domain/programs/programs.h"
 #include "domain/users/users.h"
 
-const struct event_module *const cli_modules[] = {&ledger_module,   &users_module,  &registry_module,
-                                                  &programs_module, &claims_module, &entitlements_module,
-                                                  NULL};
+const struct event_module *const cli_modules[] = {
+    &ledger_module,       &users_module, &registry_module, &programs_module, &claims_module,
+    &entitlements_module, NULL};
 
 struct command {
 	const char *name;
@@ -216,6 +216,18 @@ sign_in(struct cli *cli, struct redress_error *err)
 enum redress_err
 cli_open_as(struct cli *cli, enum cli_open_mode mode, enum permission perm, struct redress_error *err)
 {
+	enum redress_err rc;
+
+	if ((rc = cli_open_signed_in(cli, mode, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = users_require(&cli->actor, perm, err)) != REDRESS_OK)
+		cli_close(cli);
+	return rc;
+}
+
+enum redress_err
+cli_open_signed_in(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
+{
 	uint64_t accounts;
 	enum redress_err rc;
 
@@ -243,8 +255,6 @@ cli_open_as(struct cli *cli, enum cli_open_mode mode, enum permission perm, stru
 	} else if ((rc = sign_in(cli, err)) != REDRESS_OK) {
 		goto fail;
 	}
-	if ((rc = users_require(&cli->actor, perm, err)) != REDRESS_OK)
-		goto fail;
 	return REDRESS_OK;
 fail:
 	cli_close(cli);

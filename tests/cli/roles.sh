@@ -127,11 +127,18 @@ expect_in "$OUT" "$R1"
 # its fixtures are made: @USER a new account name, @PROGRAM a new program
 # file, @V and @R a new victim and relative, @CSV a new one-row person file,
 # @OPEN, @SUBMITTED, @DENIED a new claim in that state, @PENDING a new
-# pending transfer, @ID a new transfer id, @CODE a new account code, and
+# pending transfer, @ID a new transfer id, @CODE a new account code,
+# @ACCOUNT a new staff account (a monitor) and @LOCKED one locked, and
 # @APPROVED (which leaves nothing on the line) a new approved claim to book.
 TABLE=(
 	'user add @USER --role monitor --password-file $T/mona.pw | admin'
 	'user list | admin'
+	'user totp @ACCOUNT | admin'
+	'user totp @ACCOUNT --svg $T/qr.svg | admin'
+	'user token @ACCOUNT | admin'
+	'user revoke @ACCOUNT | admin'
+	'user lock @ACCOUNT --reason "Synthetic reason: a test" | admin'
+	'user unlock @LOCKED | admin'
 	'program add --file @PROGRAM | admin'
 	'program show flagship-2015 | admin caseworker reviewer finance'
 	'person add --kind victim --name "Synthetic Added Person" --birth-date 1930-05-05 | caseworker'
@@ -186,6 +193,15 @@ $ERR"
 fixtures() {
 	CMD=$1
 	case "$CMD" in *@USER*) seq_no=$((seq_no + 1)) && CMD=${CMD//@USER/staff$seq_no} ;; esac
+	for what in ACCOUNT LOCKED; do
+		case "$CMD" in *@$what*)
+			seq_no=$((seq_no + 1))
+			expect_exit 0 as ada user add "staff$seq_no" --role monitor --password-file "$T/mona.pw"
+			[ $what = LOCKED ] && expect_exit 0 as ada user lock "staff$seq_no" --reason "Synthetic reason: a test"
+			CMD=${CMD//@$what/staff$seq_no}
+			;;
+		esac
+	done
 	case "$CMD" in *@PROGRAM*)
 		seq_no=$((seq_no + 1))
 		sed "s/flagship-2015/prog-$seq_no/g" "$SRCDIR/examples/flagship-2015.json" >"$T/prog-$seq_no.json"

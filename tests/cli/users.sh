@@ -2,6 +2,9 @@
 # admin, then every command but audit needs --as with the right password;
 # each role may do what its row of the table says and nothing else; events
 # name the account; no password or hash is ever shown or stored in clear.
+# Then the second factor (enrolment, its URI, QR code and SVG), API tokens
+# (issued, stored only hashed, revoked) and locks (sign-in refused until
+# unlocked), with each secret and token printed once and found nowhere else.
 . "$SRCDIR/tests/cli/lib.sh"
 
 unset REDRESS_PASSWORD_FILE
@@ -99,7 +102,7 @@ list=$OUT
 expect_exit 0 as ada "$T/ada.pw" user list --json
 expect_eq "$(printf '%s' "$OUT" | json 1.name)" "fin" "second account's name"
 expect_eq "$(printf '%s' "$OUT" | json 1.role)" "finance" "second account's role"
-expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance"}' "an account in JSON"
+expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance","totp":false,"locked":false,"tokens":0}' "an account in JSON"
 for out in "$list" "$OUT"; do
 	for needle in s1: argon canary; do
 		checks=$((checks + 1))
@@ -200,6 +203,177 @@ checks=$((checks + 1))
 case "$OUT" in *canary-tty*) fail "the terminal echoed the password: $OUT" ;; esac
 expect_exit 15 on_tty "'$REDRESS' --db '$TDB' --as ada user list" < <(type_lines canary-tty-wrong-pw)
 expect_in "$OUT" "sign-in refused"
+
+# ---------------------------------------------------------------------------
+# The second factor, API tokens and locks.  The TOTP secrets and the tokens
+# are the canaries here: each is printed once, by the command that makes
+# it, and must be in no other output, nor in the database, its WAL or any
+# event's bytes.  OTHER collects every other output of this part.
+OTHER="$T/other-outputs"
+: >"$OTHER"
+keep() {
+	printf '%s\n%s\n' "$OUT" "$ERR" >>"$OTHER"
+}
+# secret_of OUTPUT: the base32 secret of the otpauth URI in a 'user totp' output.
+secret_of() {
+	uri=$(printf '%s\n' "$1" | grep '^otpauth://')
+	s=${uri#*secret=}
+	printf '%s' "${s%%&*}"
+}
+# not_in_files NEEDLE FILE...: the text nowhere in the files.
+not_in_files() {
+	needle=$1
+	shift
+	for f in "$@"; do
+		checks=$((checks + 1))
+		if [ -f "$f" ] && grep -aqF -- "$needle" "$f"; then
+			fail "$(basename "$f") holds '$needle' in clear"
+		fi
+	done
+}
+# raw_secret_absent BASE32 FILE...: the secret's 20 bytes, raw, in hex or in base64, in none of the files.
+raw_secret_absent() {
+	checks=$((checks + 1))
+	node -e '
+		const fs = require("fs");
+		const [b32, ...files] = process.argv.slice(1);
+		const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+		let bits = 0, acc = 0; const out = [];
+		for (const c of b32) { acc = (acc << 5) | abc.indexOf(c); bits += 5;
+			if (bits >= 8) { bits -= 8; out.push((acc >> bits) & 255); } }
+		const raw = Buffer.from(out);
+		if (raw.length !== 20) { console.error("secret is " + raw.length + " bytes"); process.exit(1); }
+		for (const f of files) {
+			if (!fs.existsSync(f)) continue;
+			const b = fs.readFileSync(f);
+			for (const n of [raw, Buffer.from(raw.toString("hex")), Buffer.from(raw.toString("base64"))])
+				if (b.indexOf(n) >= 0) { console.error(f + " holds the secret"); process.exit(1); }
+		}' "$@" || fail "a TOTP secret is in clear in one of: $*"
+}
+
+# TOTP: an admin enrols the reviewer; the URI and the QR code are printed once.
+size=$(log_size)
+expect_exit 0 as ada "$T/ada.pw" user totp rev --svg "$T/rev.svg"
+totp_out=$OUT
+expect_in "$OUT" "account rev: a new second factor is enrolled"
+secret1=$(secret_of "$OUT")
+checks=$((checks + 1))
+[[ "$secret1" =~ ^[A-Z2-7]{32}$ ]] || fail "the secret '$secret1' is not 32 characters of base32"
+expect_in "$OUT" "otpauth://totp/redress:rev?secret=$secret1&issuer=redress&algorithm=SHA1&digits=6&period=30"
+# The QR code in half blocks, the quiet zone a line of full blocks.
+expect_in "$OUT" "█████████████████████████████"
+expect_in "$OUT" "▀"
+expect_eq "$(log_size)" "$((size + 1))" "log size after enrolment"
+expect_exit 0 as ada "$T/ada.pw" audit show --index "$size" --raw && keep
+expect_in "$OUT" '"type":"users.totp.enrolled"'
+expect_in "$OUT" '"actor":"user:ada"'
+expect_in "$OUT" '"data":{"name":"rev","secret":"s1:'
+# The SVG: a standalone image, readable only by its owner, the secret only in its drawing.
+checks=$((checks + 1))
+[ "$(stat -c %a "$T/rev.svg")" = 600 ] || fail "rev.svg has mode $(stat -c %a "$T/rev.svg"), not 600"
+svg=$(cat "$T/rev.svg")
+expect_in "$svg" '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 '
+expect_in "$svg" 'role="img" aria-label="Second factor (TOTP) for the redress account rev"'
+expect_eq "$(grep -c '<path' "$T/rev.svg")" 1 "paths in the SVG"
+not_in_files "$secret1" "$T/rev.svg"
+# The reviewer enrols herself again (a new phone): a new secret replaces the first.
+expect_exit 0 as rev "$T/rev.pw" user totp rev
+totp_out2=$OUT
+secret2=$(secret_of "$OUT")
+checks=$((checks + 1))
+[ -n "$secret2" ] && [ "$secret2" != "$secret1" ] || fail "re-enrolment gave the secret '$secret2' again"
+# ... but nobody else's, and nobody enrols an account that does not exist.
+size=$(log_size)
+expect_exit 15 as rev "$T/rev.pw" user totp fin && keep
+expect_one_line_error "account 'rev' (reviewer) may not manage staff accounts: that needs the role admin"
+expect_exit 15 as mon "$T/mon.pw" user totp rev && keep
+expect_exit 13 as ada "$T/ada.pw" user totp nobody && keep
+expect_one_line_error "no account 'nobody'"
+# An SVG file that cannot be written is found before anything changes.
+expect_exit 22 as ada "$T/ada.pw" user totp fin --svg "$T/no/such/dir.svg" && keep
+expect_in "$ERR" "dir.svg"
+expect_exit 2 as ada "$T/ada.pw" user totp && keep
+expect_exit 2 as ada "$T/ada.pw" user totp fin --reason x && keep
+expect_eq "$(log_size)" "$size" "log size after refused enrolments"
+
+# API tokens: printed once on stdout, alone; only the SHA-256 is kept.
+expect_exit 0 as ada "$T/ada.pw" user token fin
+tok1=$OUT
+checks=$((checks + 1))
+[[ "$tok1" =~ ^rdt_[A-Za-z0-9_-]{43}$ ]] || fail "the token '$tok1' is not rdt_ and 43 characters of base64url"
+expect_in "$ERR" "shown this once"
+expect_exit 0 as ada "$T/ada.pw" user token fin
+tok2=$OUT
+checks=$((checks + 1))
+[ "$tok1" != "$tok2" ] || fail "two tokens are the same"
+hash1=$(printf '%s' "$tok1" | sha256sum | cut -d' ' -f1)
+hash2=$(printf '%s' "$tok2" | sha256sum | cut -d' ' -f1)
+expect_eq "$(sqlite3 "$DB" "SELECT account || ' ' || ifnull(revoked_seq, 'live') FROM users_tokens WHERE hash = '$hash1'")" \
+	"fin live" "token 1's row"
+expect_exit 0 as ada "$T/ada.pw" user list && keep
+expect_in "$OUT" "fin                      finance    totp no   tokens 2"
+expect_in "$OUT" "rev                      reviewer   totp yes  tokens 0"
+expect_exit 0 as ada "$T/ada.pw" user list --json && keep
+expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance","totp":false,"locked":false,"tokens":2}' "fin in JSON"
+# Only an admin issues or revokes.
+size=$(log_size)
+expect_exit 15 as fin "$T/fin.pw" user token fin && keep
+expect_one_line_error "account 'fin' (finance) may not manage staff accounts"
+expect_exit 15 as fin "$T/fin.pw" user revoke fin && keep
+expect_exit 13 as ada "$T/ada.pw" user token nobody && keep
+expect_eq "$(log_size)" "$size" "log size after refused token commands"
+# Revoking ends both, and says how many.
+expect_exit 0 as ada "$T/ada.pw" user revoke fin && keep
+expect_eq "$OUT" "account fin: 2 API tokens revoked"
+for h in "$hash1" "$hash2"; do
+	expect_eq "$(sqlite3 "$DB" "SELECT revoked_seq IS NOT NULL FROM users_tokens WHERE hash = '$h'")" 1 "token revoked"
+done
+expect_exit 0 as ada "$T/ada.pw" user revoke fin && keep
+expect_eq "$OUT" "account fin: 0 API tokens revoked"
+
+# Locks: a locked account signs in no more, with any password, until an admin unlocks it.
+expect_exit 0 as ada "$T/ada.pw" user lock mon --reason "Synthetic reason: laptop lost" && keep
+expect_eq "$OUT" "account mon locked: it signs in no more until 'redress user unlock'"
+expect_exit 0 as ada "$T/ada.pw" audit show --index "$(($(log_size) - 1))" --raw && keep
+expect_in "$OUT" '"data":{"name":"mon","reason":"Synthetic reason: laptop lost"}'
+expect_in "$OUT" '"type":"users.account.locked"'
+size=$(log_size)
+expect_exit 15 as mon "$T/mon.pw" ledger balance && keep
+expect_eq "$ERR" "redress: sign-in refused: account 'mon' is locked; an admin can unlock it with 'redress user unlock mon'" "a locked account's refusal"
+expect_exit 15 as mon "$T/wrong.pw" ledger balance && keep
+expect_in "$ERR" "is locked"
+expect_exit 0 as ada "$T/ada.pw" user lock mon --reason "again" && keep
+expect_eq "$(log_size)" "$size" "log size after locking a locked account"
+expect_exit 0 as ada "$T/ada.pw" user list && keep
+expect_in "$OUT" "mon                      monitor    totp no   tokens 0  locked"
+expect_exit 2 as ada "$T/ada.pw" user lock mon && keep
+expect_in "$ERR" "--reason"
+expect_exit 15 as fin "$T/fin.pw" user unlock mon && keep
+expect_exit 15 as fin "$T/fin.pw" user lock ada --reason "coup" && keep
+expect_eq "$(log_size)" "$size" "log size after refused locks"
+expect_exit 0 as ada "$T/ada.pw" user unlock mon && keep
+expect_eq "$OUT" "account mon unlocked"
+expect_exit 14 as ada "$T/ada.pw" user unlock mon && keep
+expect_one_line_error "account 'mon' is not locked"
+expect_exit 0 as mon "$T/mon.pw" ledger balance && keep
+
+# The audit agrees, by its fast path, and names a lock deleted behind its back.
+expect_exit 0 rd audit verify --json && keep
+expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "audit replayed"
+# No secret nor token in clear but in the one output that printed it.
+sqlite3 "$DB" 'SELECT CAST(body AS TEXT) FROM log_events ORDER BY seq' >"$T/events"
+for canary in "$secret1" "$secret2" "$tok1" "$tok2" "${tok1#rdt_}" "${tok2#rdt_}"; do
+	not_in_files "$canary" "$DB" "$DB-wal" "$T/events" "$OTHER"
+done
+raw_secret_absent "$secret1" "$DB" "$DB-wal" "$T/events" "$OTHER"
+raw_secret_absent "$secret2" "$DB" "$DB-wal" "$T/events" "$OTHER"
+not_in_files "otpauth" "$DB" "$DB-wal" "$T/events" "$OTHER"
+checks=$((checks + 1))
+case "$totp_out2" in *"$secret1"*) fail "the second enrolment shows the first secret" ;; esac
+# ... while the events do hold the sealed secret and the token's hash.
+expect_in "$(cat "$T/events")" '"secret":"s1:'
+expect_in "$(cat "$T/events")" "\"hash\":\"$hash1\""
+expect_in "$totp_out" "$secret1" "the enrolment's own output"
 
 # A role raised behind the log's back is named by audit (sqlite3, as tamper.sh edits).
 sqlite3 "$DB" "UPDATE users_accounts SET role = 'admin' WHERE name = 'mon'" || fail "sqlite3 failed"

@@ -4,7 +4,13 @@
  * and signing in, the bootstrap's limits, refusals that do not tell which
  * accounts exist, passwords and their hashes never in clear in the
  * database file or any event (canary values), and audit agreeing with the
- * accounts table and naming each row edited behind its back.
+ * accounts table and naming each row edited behind its back.  Then the
+ * second factor (enrolment by an admin or the account itself, codes checked
+ * in their window, re-enrolment replacing the secret, the secret bound to
+ * its account), API tokens (issued, authenticated by hash, revoked), locks
+ * (password and token refused until unlocked), none of the secrets or
+ * tokens in clear, and audit naming their tables' tampered rows and events
+ * that break the commands' rules.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -327,7 +327,7 @@ users_authenticate(struct store *store, const struct seal_key *master, const cha
 		return rc;
 	if (acct.locked)
 		return error_set(err, REDRESS_E_REFUSED,
-		                 "sign-in refused: account '%s' is locked (after repeated failed sign-ins);"
+		                 "sign-in refused: account '%s' is locked;"
 		                 " an admin can unlock it with 'redress user unlock %s'",
 		                 name, name);
 	if ((rc = check_password(master, &a, password, &ok, err)) != REDRESS_OK)
