@@ -76,6 +76,7 @@ static const struct {
     {"/account", N_("My account"), 1, 0},
     {"/persons", N_("Find a person"), 0, PERM_PERSONS_READ},
     {"/persons/new", N_("Register a person"), 0, PERM_PERSONS_WRITE},
+    {"/claims", N_("Claims"), 0, PERM_CLAIMS_READ},
 };
 
 static void
@@ -332,4 +333,36 @@ http_page_refuse(struct http_request *req, struct http_response *res, unsigned s
 	                     "done. Go back, reload the page and send it again."));
 	html_raw_const(p.b, "</p>");
 	page_end(&p, status);
+}
+
+void
+page_change_init(struct page_change *pc, struct http_request *req, struct http_response *res)
+{
+	memset(&pc->shadow, 0, sizeof(pc->shadow));
+	pc->shadow.method = req->method;
+	pc->shadow.auth = req->auth;
+	pc->shadow.actor = req->actor;
+	memcpy(pc->shadow.csrf, req->csrf, sizeof(pc->shadow.csrf));
+	pc->lang = page_lang(req, res);
+}
+
+void
+page_change_begin(struct page *p, struct page_change *pc, struct http_response *res, const char *title)
+{
+	page_begin_lang(p, &pc->shadow, res, title, pc->lang);
+}
+
+int
+page_form_copy(struct http_request *req, const char *name, char *out, size_t size)
+{
+	const char *v = http_form_field(req, name);
+	size_t len;
+
+	out[0] = '\0';
+	if (v == NULL)
+		return 1;
+	if ((len = strlen(v)) >= size)
+		return 0;
+	memcpy(out, v, len + 1);
+	return 1;
 }

@@ -78,6 +78,24 @@ void page_redirect(struct http_response *res, const char *path);
 /* The stylesheet's URL, "/assets/redress.HASH.css". */
 const char *page_css_url(void);
 
+/*
+ * What a change made for a page needs to render its answer on the
+ * writer's thread, away from its request: the request's method, account
+ * and CSRF token (a shadow request without a connection) and the
+ * language.  Embed it in the change's argument; page_change_init() fills
+ * it on the request's thread, page_change_begin() starts the page.
+ */
+struct page_change {
+	struct http_request shadow;
+	enum i18n_lang lang;
+};
+
+void page_change_init(struct page_change *pc, struct http_request *req, struct http_response *res);
+void page_change_begin(struct page *p, struct page_change *pc, struct http_response *res, const char *title);
+
+/* Copies form field name into out (size bytes; "" when absent); 0 when it is too long (out is then ""). */
+int page_form_copy(struct http_request *req, const char *name, char *out, size_t size);
+
 /* page_session.c */
 void page_home(struct http_request *req, struct http_response *res);
 void page_sign_in_form(struct http_request *req, struct http_response *res);
@@ -92,6 +110,33 @@ void page_persons_new(struct http_request *req, struct http_response *res);
 void page_persons_add(struct http_request *req, struct http_response *res);
 void page_persons_show(struct http_request *req, struct http_response *res);
 void page_persons_reveal(struct http_request *req, struct http_response *res);
+
+/* page_persons.c: consent and consultations */
+void page_persons_consent(struct http_request *req, struct http_response *res);
+void page_persons_consult(struct http_request *req, struct http_response *res);
+
+/* page_claims.c */
+void page_claims_list(struct http_request *req, struct http_response *res);
+void page_claims_show(struct http_request *req, struct http_response *res);
+void page_claims_open(struct http_request *req, struct http_response *res);
+void page_claims_evidence(struct http_request *req, struct http_response *res);
+void page_claims_submit(struct http_request *req, struct http_response *res);
+void page_claims_approve(struct http_request *req, struct http_response *res);
+void page_claims_deny(struct http_request *req, struct http_response *res);
+void page_claims_appeal(struct http_request *req, struct http_response *res);
+
+/*
+ * A table of the claims in state (-1: all) of victim (NULL: everyone's),
+ * or a sentence saying there is none; the number shown, -1 after saying
+ * they could not be read.
+ */
+int page_claims_table(struct page *p, struct store *store, int state, const char *victim);
+
+/*
+ * The claim-opening form for victim, listing the programs (page_claims.c;
+ * the case file shows it).
+ */
+void page_claim_open_form(struct page *p, struct store *store, const char *victim);
 
 /* The stylesheet (assets/redress.css, embedded at build time). */
 extern const char http_asset_css[];

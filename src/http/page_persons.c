@@ -58,19 +58,6 @@ wish_words(struct page *p, const char *wish)
 	return T(p, "not consulted yet");
 }
 
-static const char *
-claim_state_words(struct page *p, enum claim_state state)
-{
-	switch (state) {
-	case CLAIM_OPEN: return T(p, "open");
-	case CLAIM_SUBMITTED: return T(p, "submitted for review");
-	case CLAIM_APPROVED: return T(p, "approved");
-	case CLAIM_DENIED: return T(p, "denied");
-	case CLAIM_APPEALED: return T(p, "appealed");
-	}
-	return "?";
-}
-
 /* A language as its speakers write it; a code the pages do not know as itself. */
 static const char *
 language_name(const char *code)
@@ -286,24 +273,8 @@ page_persons_new(struct http_request *req, struct http_response *res)
 /* What the writer needs to register, and to answer in the person's language if it cannot. */
 struct reg_arg {
 	struct reg_form form;
-	struct http_request shadow; /* what a page needs of the request: method, auth, actor, csrf */
-	enum i18n_lang lang;
+	struct page_change pc;
 };
-
-/* Copies a form field into out (size bytes); 0 when too long (out is then ""). */
-static int
-form_copy(struct http_request *req, const char *name, char *out, size_t size)
-{
-	const char *v = http_form_field(req, name);
-
-	out[0] = '\0';
-	if (v == NULL)
-		return 1;
-	if (strlen(v) >= size)
-		return 0;
-	memcpy(out, v, strlen(v) + 1);
-	return 1;
-}
 
 static enum redress_err
 do_register(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
@@ -320,7 +291,7 @@ do_register(struct http_change *c, void *arg, struct http_response *res, struct 
 		return REDRESS_OK;
 	}
 	/* The change is rolled back: show the form again, with why. */
-	page_begin_lang(&p, &a->shadow, res, N_("Register a person"), a->lang);
+	page_change_begin(&p, &a->pc, res, N_("Register a person"));
 	if (rc == REDRESS_E_CONFLICT) {
 		a->form.errors[F_NATIONAL] = T(&p, "A person with this national id is already registered.");
 		reg_render(&p, &a->form, NULL, 409);
@@ -347,31 +318,31 @@ page_persons_add(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
-	a->lang = page_lang(req, res);
-	p.lang = a->lang;
+	page_change_init(&a->pc, req, res);
+	p.lang = a->pc.lang;
 	id = &a->form.person.identity;
 	/* Each field's own check first, in words for the person at the form. */
 	if (kind == NULL || registry_kind_parse(kind, &a->form.person.kind, &err) != REDRESS_OK)
 		a->form.errors[F_KIND] = T(&p, "Choose victim or relative.");
-	if (!form_copy(req, "name", id->name, sizeof(id->name)))
+	if (!page_form_copy(req, "name", id->name, sizeof(id->name)))
 		a->form.errors[F_NAME] = T(&p, "The name is too long.");
 	else if (id->name[0] == '\0')
 		a->form.errors[F_NAME] = T(&p, "Give the person's full name.");
-	if (!form_copy(req, "birth_date", id->birth_date, sizeof(id->birth_date)) ||
+	if (!page_form_copy(req, "birth_date", id->birth_date, sizeof(id->birth_date)) ||
 	    registry_date_check("birth date", id->birth_date, &err) != REDRESS_OK)
 		a->form.errors[F_BIRTH] =
 		    T(&p, "Give the date of birth as YYYY-MM-DD, for example 1926-02-11.");
-	if (!form_copy(req, "national_id", id->national_id, sizeof(id->national_id)))
+	if (!page_form_copy(req, "national_id", id->national_id, sizeof(id->national_id)))
 		a->form.errors[F_NATIONAL] = T(&p, "The national id is too long.");
-	if (!form_copy(req, "phone", id->phone, sizeof(id->phone)))
+	if (!page_form_copy(req, "phone", id->phone, sizeof(id->phone)))
 		a->form.errors[F_PHONE] = T(&p, "The telephone number is too long.");
-	if (!form_copy(req, "address", id->address, sizeof(id->address)))
+	if (!page_form_copy(req, "address", id->address, sizeof(id->address)))
 		a->form.errors[F_ADDRESS] = T(&p, "The address is too long.");
-	if (!form_copy(req, "region", a->form.person.region, sizeof(a->form.person.region)))
+	if (!page_form_copy(req, "region", a->form.person.region, sizeof(a->form.person.region)))
 		a->form.errors[F_REGION] = T(&p, "A region code has at most 16 letters, digits and hyphens.");
-	if (!form_copy(req, "language", a->form.person.language, sizeof(a->form.person.language)))
+	if (!page_form_copy(req, "language", a->form.person.language, sizeof(a->form.person.language)))
 		a->form.errors[F_LANGUAGE] = T(&p, "Choose Korean, Japanese or English.");
-	if (!form_copy(req, "frailty", a->form.frailty, sizeof(a->form.frailty)) ||
+	if (!page_form_copy(req, "frailty", a->form.frailty, sizeof(a->form.frailty)) ||
 	    a->form.frailty[0] < '0' || a->form.frailty[0] > '3' || a->form.frailty[1] != '\0')
 		a->form.errors[F_FRAILTY] = T(&p, "Choose a frailty from 0 to 3.");
 	else
@@ -395,56 +366,165 @@ page_persons_add(struct http_request *req, struct http_response *res)
 		free(a);
 		return;
 	}
-	a->shadow.method = req->method;
-	a->shadow.auth = req->auth;
-	a->shadow.actor = req->actor;
-	memcpy(a->shadow.csrf, req->csrf, sizeof(a->shadow.csrf));
 	http_change_submit(req, do_register, a);
 }
 
-/* ---- The case file ----------------------------------------------------------------- */
+/* ---- Consent and consultations ---------------------------------------------------------- */
 
-struct claims_ctx {
-	struct page *p;
-	const char *victim;
-	size_t count;
+static void
+consent_form(struct page *p, const char *pseudonym)
+{
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, T(p, "Record consent"));
+	html_raw_const(p->b, "</h3><form class=\"form\" method=\"post\"");
+	html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/consents");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	page_select_begin(p, N_("Scope"), "scope", NULL);
+	page_option(p, "processing", T(p, "processing of the case"), NULL);
+	page_option(p, "statistics", T(p, "counting in statistics"), NULL);
+	page_option(p, "contact", T(p, "being contacted"), NULL);
+	page_select_end(p, "scope", NULL);
+	page_select_begin(p, N_("Consent"), "given", NULL);
+	page_option(p, "grant", T(p, "granted"), NULL);
+	page_option(p, "withdraw", T(p, "withdrawn"), NULL);
+	page_select_end(p, "given", NULL);
+	page_input(p, N_("How it was given (in person, by telephone ...)"), "method", "text", NULL, NULL, 1,
+	           "off");
+	page_input(p, N_("Witness"), "witness", "text", NULL, NULL, 0, "off");
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Record consent"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+static void
+consult_form(struct page *p, const char *pseudonym)
+{
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, T(p, "Record a consultation"));
+	html_raw_const(p->b, "</h3><form class=\"form\" method=\"post\"");
+	html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/consultations");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	page_select_begin(p, N_("The person's wish"), "wish", NULL);
+	page_option(p, "accept", T(p, "accepts the payment"), NULL);
+	page_option(p, "decline", T(p, "declines the payment"), NULL);
+	page_option(p, "undecided", T(p, "undecided: ask again later"), NULL);
+	page_select_end(p, "wish", NULL);
+	page_input(p, N_("Summary of what was said (sealed)"), "summary", "text", NULL, NULL, 0, "off");
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Record the consultation"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+struct record_arg {
+	struct page_change pc;
+	int consult; /* 0: consent, 1: consultation */
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	char scope[REGISTRY_SCOPE_MAX + 1];
+	int given;
+	char method[REGISTRY_TEXT_MAX + 1];
+	char witness[REGISTRY_TEXT_MAX + 1];
+	enum registry_wish wish;
+	char summary[REGISTRY_TEXT_MAX + 1];
 };
 
-static enum redress_err
-claim_row(void *ctx, const struct claim *c, struct redress_error *err)
-{
-	struct claims_ctx *cc = ctx;
-	struct page *p = cc->p;
+static unsigned casefile(struct page *p, struct store *store, const char *pseudonym,
+                         const struct registry_identity *id);
 
-	(void)err;
-	if (strcmp(c->victim, cc->victim) != 0)
+static enum redress_err
+do_record(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct record_arg *a = arg;
+	char path[64];
+	enum redress_err rc;
+	struct page p;
+
+	if (a->consult)
+		rc = registry_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
+		                      a->summary[0] != '\0' ? a->summary : NULL, err);
+	else
+		rc = registry_consent(c->log, c->actor, &c->keys, a->pseudonym, a->scope, a->given, a->method,
+		                      a->witness[0] != '\0' ? a->witness : NULL, err);
+	if (rc == REDRESS_OK) {
+		snprintf(path, sizeof(path), "/persons/%s", a->pseudonym);
+		page_redirect(res, path);
 		return REDRESS_OK;
-	if (cc->count++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr><th scope=\"col\">");
-		html_text(p->b, T(p, "Claim"));
-		html_raw_const(p->b, "</th><th scope=\"col\">");
-		html_text(p->b, T(p, "Program"));
-		html_raw_const(p->b, "</th><th scope=\"col\">");
-		html_text(p->b, T(p, "State"));
-		html_raw_const(p->b, "</th><th scope=\"col\">");
-		html_text(p->b, T(p, "Approvals"));
-		html_raw_const(p->b, "</th><th scope=\"col\">");
-		html_text(p->b, T(p, "Evidence files"));
-		html_raw_const(p->b, "</th></tr></thead><tbody>");
 	}
-	html_raw_const(p->b, "<tr><td>");
-	html_text(p->b, c->id);
-	html_raw_const(p->b, "</td><td>");
-	html_text(p->b, c->program);
-	html_raw_const(p->b, "</td><td>");
-	html_text(p->b, claim_state_words(p, c->state));
-	html_raw_const(p->b, "</td><td>");
-	html_textf(p->b, "%d / %d", c->approvals, c->approvals_needed);
-	html_raw_const(p->b, "</td><td>");
-	html_textf(p->b, "%d", c->evidence);
-	html_raw_const(p->b, "</td></tr>");
-	return REDRESS_OK;
+	page_change_begin(&p, &a->pc, res, N_("Case file"));
+	page_notice(&p, "error", T(&p, "It could not be recorded, and nothing was saved."));
+	html_raw_const(p.b, "<p class=\"hint\">");
+	html_text(p.b, err->message);
+	html_raw_const(p.b, "</p>");
+	page_end(&p, casefile(&p, c->store, a->pseudonym, NULL) == 200 ? 422 : 404);
+	return rc;
 }
+
+/* Reads a consent or consultation form; submits it, or answers the case file with what is wrong. */
+static void
+record(struct http_request *req, struct http_response *res, int consult)
+{
+	const char *pseudonym = http_param(req, "pseudonym"), *given = http_form_field(req, "given"),
+	           *wish = http_form_field(req, "wish");
+	struct record_arg *a = calloc(1, sizeof(*a));
+	struct redress_error err;
+	const char *problem = NULL;
+	struct store *store;
+	struct page p;
+
+	if (a == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	a->consult = consult;
+	if (strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX)
+		problem = N_("No person has this pseudonym.");
+	else
+		memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
+	if (consult) {
+		if (wish == NULL || registry_wish_parse(wish, &a->wish, &err) != REDRESS_OK ||
+		    a->wish == REGISTRY_WISH_NONE)
+			problem = N_("Choose what the person wishes.");
+		else if (!page_form_copy(req, "summary", a->summary, sizeof(a->summary)))
+			problem = N_("The summary is too long.");
+	} else {
+		a->given = given != NULL && strcmp(given, "grant") == 0;
+		if (!page_form_copy(req, "scope", a->scope, sizeof(a->scope)) || a->scope[0] == '\0')
+			problem = N_("Choose the scope of the consent.");
+		else if (given == NULL || (strcmp(given, "grant") != 0 && strcmp(given, "withdraw") != 0))
+			problem = N_("Say whether consent was granted or withdrawn.");
+		else if (!page_form_copy(req, "method", a->method, sizeof(a->method)) || a->method[0] == '\0')
+			problem = N_("Say how the consent was given: in person, by telephone ...");
+		else if (!page_form_copy(req, "witness", a->witness, sizeof(a->witness)))
+			problem = N_("The witness is too long.");
+	}
+	if (problem == NULL) {
+		http_change_submit(req, do_record, a);
+		return;
+	}
+	sodium_memzero(a, sizeof(*a));
+	free(a);
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	page_begin(&p, req, res, N_("Case file"));
+	page_notice(&p, "error", i18n_get(p.lang, problem));
+	page_end(&p, casefile(&p, store, pseudonym, NULL) == 200 ? 422 : 404);
+}
+
+void
+page_persons_consent(struct http_request *req, struct http_response *res)
+{
+	record(req, res, 0);
+}
+
+void
+page_persons_consult(struct http_request *req, struct http_response *res)
+{
+	record(req, res, 1);
+}
+
+/* ---- The case file ----------------------------------------------------------------- */
 
 static void
 section(struct page *p, const char *id, const char *title_text)
@@ -467,9 +547,9 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 {
 	struct registry_person person;
 	struct redress_error err;
-	struct claims_ctx cc;
 	json_t *file = NULL, *consents, *heirs, *v;
 	const char *scope, *wish;
+	int may_record;
 	char number[32];
 	struct buf date;
 	size_t i;
@@ -480,6 +560,7 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		                                           : T(p, "The case file could not be read."));
 		return err.code == REDRESS_E_NOTFOUND ? 404 : 500;
 	}
+	may_record = users_allows(&p->req->actor, PERM_CONSENT_WRITE) && person.status != REGISTRY_ERASED;
 	buf_init(&date, 128);
 	html_raw_const(p->b, "<p class=\"pseudonym\">");
 	html_text(p->b, person.pseudonym);
@@ -543,7 +624,10 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 	html_text(p->b, T(p, "Latest wish:"));
 	html_raw_const(p->b, " <strong>");
 	html_text(p->b, wish_words(p, wish != NULL ? wish : "none"));
-	html_raw_const(p->b, "</strong></p></section>");
+	html_raw_const(p->b, "</strong></p>");
+	if (may_record)
+		consult_form(p, person.pseudonym);
+	html_raw_const(p->b, "</section>");
 
 	section(p, "s-consent", T(p, "Consent per scope"));
 	consents = json_object_get(file, "consents");
@@ -572,6 +656,8 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		}
 		html_raw_const(p->b, "</tbody></table>");
 	}
+	if (may_record)
+		consent_form(p, person.pseudonym);
 	html_raw_const(p->b, "</section>");
 
 	if (person.kind == REGISTRY_VICTIM) {
@@ -604,17 +690,10 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		html_raw_const(p->b, "</section>");
 		if (users_allows(&p->req->actor, PERM_CLAIMS_READ)) {
 			section(p, "s-claims", T(p, "Claims"));
-			cc.p = p;
-			cc.victim = person.pseudonym;
-			cc.count = 0;
-			if (claim_each(store, -1, NULL, claim_row, &cc, &err) != REDRESS_OK)
-				page_notice(p, "error", T(p, "The claims could not be read."));
-			else if (cc.count == 0) {
-				html_raw_const(p->b, "<p>");
-				html_text(p->b, T(p, "No claim has been opened."));
-				html_raw_const(p->b, "</p>");
-			} else
-				html_raw_const(p->b, "</tbody></table>");
+			page_claims_table(p, store, -1, person.pseudonym);
+			if (users_allows(&p->req->actor, PERM_CLAIMS_INTAKE) &&
+			    person.status != REGISTRY_ERASED)
+				page_claim_open_form(p, store, person.pseudonym);
 			html_raw_const(p->b, "</section>");
 		}
 	}
@@ -640,8 +719,7 @@ page_persons_show(struct http_request *req, struct http_response *res)
 struct reveal_arg {
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	char reason[REGISTRY_TEXT_MAX + 1];
-	struct http_request shadow;
-	enum i18n_lang lang;
+	struct page_change pc;
 };
 
 static enum redress_err
@@ -654,7 +732,7 @@ do_reveal(struct http_change *c, void *arg, struct http_response *res, struct re
 	unsigned status;
 
 	memset(&id, 0, sizeof(id));
-	page_begin_lang(&p, &a->shadow, res, N_("Case file"), a->lang);
+	page_change_begin(&p, &a->pc, res, N_("Case file"));
 	rc = registry_reveal(c->log, c->actor, &c->keys, a->pseudonym, a->reason, &id, err);
 	if (rc != REDRESS_OK) {
 		page_notice(&p, "error",
@@ -681,8 +759,8 @@ page_persons_reveal(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
-	a->lang = page_lang(req, res);
-	if (!form_copy(req, "reason", a->reason, sizeof(a->reason)) || a->reason[0] == '\0' ||
+	page_change_init(&a->pc, req, res);
+	if (!page_form_copy(req, "reason", a->reason, sizeof(a->reason)) || a->reason[0] == '\0' ||
 	    strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX ||
 	    text_check("reason", a->reason, REGISTRY_TEXT_MAX, NULL) != REDRESS_OK) {
 		struct store *store = http_store(req, res);
@@ -697,9 +775,5 @@ page_persons_reveal(struct http_request *req, struct http_response *res)
 		return;
 	}
 	memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
-	a->shadow.method = req->method;
-	a->shadow.auth = req->auth;
-	a->shadow.actor = req->actor;
-	memcpy(a->shadow.csrf, req->csrf, sizeof(a->shadow.csrf));
 	http_change_submit(req, do_reveal, a);
 }

@@ -21,6 +21,8 @@ page_home(struct http_request *req, struct http_response *res)
 	page_lang(req, res); /* ?lang= on the home page is remembered too */
 	if (req->auth == HTTP_AUTH_NONE)
 		page_redirect(res, "/sign-in");
+	else if (users_allows(&req->actor, PERM_CLAIMS_DECIDE))
+		page_redirect(res, "/claims"); /* a reviewer's day starts at the queue */
 	else if (users_allows(&req->actor, PERM_PERSONS_READ))
 		page_redirect(res, "/persons");
 	else

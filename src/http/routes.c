@@ -79,6 +79,19 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons/{pseudonym}", "page.persons.show", page_persons_show),
     PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/persons/{pseudonym}/reveal", "page.persons.reveal",
                page_persons_reveal),
+    PAGE_NEEDS(PERM_CONSENT_WRITE, POST, "/persons/{pseudonym}/consents", "page.persons.consent",
+               page_persons_consent),
+    PAGE_NEEDS(PERM_CONSENT_WRITE, POST, "/persons/{pseudonym}/consultations", "page.persons.consult",
+               page_persons_consult),
+    PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/persons/{pseudonym}/claims", "page.claims.open", page_claims_open),
+    PAGE_NEEDS(PERM_CLAIMS_READ, GET, "/claims", "page.claims.list", page_claims_list),
+    PAGE_NEEDS(PERM_CLAIMS_READ, GET, "/claims/{id}", "page.claims.show", page_claims_show),
+    PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/evidence", "page.claims.evidence",
+               page_claims_evidence),
+    PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/submit", "page.claims.submit", page_claims_submit),
+    PAGE_NEEDS(PERM_CLAIMS_DECIDE, POST, "/claims/{id}/approve", "page.claims.approve", page_claims_approve),
+    PAGE_NEEDS(PERM_CLAIMS_DECIDE, POST, "/claims/{id}/deny", "page.claims.deny", page_claims_deny),
+    PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/appeal", "page.claims.appeal", page_claims_appeal),
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

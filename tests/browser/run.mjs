@@ -137,6 +137,7 @@ async function signIn(name, password, code) {
 try {
   // Anonymous: the home page sends to sign-in, in Korean (Accept-Language).
   let res = await page.goto(`${base}/`);
+  let claimUrl = '';
   check(page.url().endsWith('/sign-in'), 'an anonymous visitor is sent to the sign-in page');
   check((await page.getAttribute('html', 'lang')) === 'ko', 'the page is Korean by Accept-Language');
   check((await page.textContent('h1')) === '로그인', 'the sign-in heading is Korean');
@@ -205,6 +206,32 @@ try {
   check((await page.textContent('.notice-ok')).length > 0, 'the page says the reveal was recorded');
   await axe('case file after a reveal');
   await shot('case-file-revealed');
+
+  // Consent and a consultation, recorded from the case file.
+  await page.goto(registered);
+  await page.selectOption('#f-scope', 'processing');
+  await page.selectOption('#f-given', 'grant');
+  await page.fill('#f-method', 'in person, at her home');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consents"] button')]);
+  check((await page.textContent('#s-consent + table, section[aria-labelledby=s-consent]')).includes('processing'), 'consent is recorded and shown per scope');
+  await page.selectOption('#f-wish', 'accept');
+  await page.fill('#f-summary', 'She wants the payment before winter.');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consultations"] button')]);
+  check((await page.textContent('section[aria-labelledby=s-wishes] strong')) === '지급을 받겠다고 함', 'the consultation\'s wish is shown');
+
+  // A claim: opened from the case file, evidence attached, submitted.
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/claims"] button')]);
+  check(/\/claims\/C-\d+$/.test(page.url()), 'opening a claim shows the new claim');
+  claimUrl = page.url();
+  await page.setInputFiles('#f-file', { name: 'statement.txt', mimeType: 'text/plain', buffer: Buffer.from('Synthetic statement for the browser test.') });
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/evidence"] button')]);
+  check((await page.textContent('main')).includes('statement') === false, 'the evidence file\'s name is not shown (it is sealed)');
+  check(await page.isVisible('text=41'), 'the attached file is listed with its size');
+  await axe('claim');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/submit"] button')]);
+  check((await page.textContent('dd.state')) === '심사 요청됨', 'the claim is submitted for review');
+  await shot('claim-submitted');
+
   const audit = spawnSync(redress, ['--db', db, 'audit', 'verify'], { encoding: 'utf8' });
   check(audit.status === 0, 'the log verifies after the pages\' changes');
 
@@ -254,8 +281,29 @@ try {
   await signIn('rin', passwords.rin, '000000');
   check(await page.isVisible('#f-totp-error'), 'a wrong code is refused beside the code field');
   await signIn('rin', passwords.rin, totp(secrets.rin));
-  check(page.url().endsWith('/persons') || page.url().endsWith('/account'), 'a reviewer signs in with a TOTP code');
-  await axe('reviewer\'s first page');
+  check(page.url().endsWith('/claims'), 'a reviewer signs in with a TOTP code and lands on the review queue');
+  check(await page.isVisible(`a[href="${new URL(claimUrl).pathname}"]`), 'the submitted claim is in the review queue');
+  await axe('review queue');
+  await shot('review-queue');
+
+  // Four eyes: two different reviewers approve; the first may not approve twice.
+  await page.goto(claimUrl);
+  await page.fill('#f-approve_reason', 'Identity and dates consistent with the registry.');
+  await Promise.all([page.waitForLoadState('load'), page.click('button.approve')]);
+  check((await page.textContent('main')).includes('1 / 2'), 'the first approval is counted');
+  await page.goto(claimUrl);
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('button.approve')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.isVisible('.notice-error')), 'the same reviewer may not approve twice (refused, said on the page)');
+  await shot('claim-refused-second-approval');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
+  // A TOTP code works once per account; ryu's is his own.
+  await signIn('ryu', passwords.ryu, totp(secrets.ryu));
+  await page.goto(claimUrl);
+  await Promise.all([page.waitForLoadState('load'), page.click('button.approve')]);
+  check((await page.textContent('dd.state')) === '승인됨', 'a second reviewer\'s approval approves the claim');
+  await axe('approved claim');
+  await shot('claim-approved');
 
   check(cspViolations.length === 0, `no Content-Security-Policy violation (${cspViolations.join('; ')})`);
 } catch (e) {

@@ -1,0 +1,573 @@
+/*
+ * page_claims.c -- claims in the browser: the list (for reviewers, the
+ * queue of claims waiting for a decision), a claim with its evidence and
+ * history, and the forms that move it: open (from the case file),
+ * evidence upload, submit, approve, deny, appeal.
+ *
+ * Each form is a change on the writer (domain/claims decides what is
+ * allowed: four eyes, no approval by whoever opened the claim, no second
+ * approval by the same reviewer in a round).  When the domain refuses,
+ * the change is rolled back and the claim page comes back with the
+ * refusal on top, rendered from the change's own connection.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "domain/claims/claims.h"
+#include "domain/programs/programs.h"
+#include "http/page.h"
+
+/* ---- Words ------------------------------------------------------------------ */
+
+static const char *
+state_words(struct page *p, enum claim_state state)
+{
+	switch (state) {
+	case CLAIM_OPEN: return T(p, "open");
+	case CLAIM_SUBMITTED: return T(p, "submitted for review");
+	case CLAIM_APPROVED: return T(p, "approved");
+	case CLAIM_DENIED: return T(p, "denied");
+	case CLAIM_APPEALED: return T(p, "appealed");
+	}
+	return "?";
+}
+
+static const char *
+action_words(struct page *p, enum claim_action action)
+{
+	switch (action) {
+	case CLAIM_SUBMIT: return T(p, "submitted");
+	case CLAIM_APPROVE: return T(p, "approved");
+	case CLAIM_DENY: return T(p, "denied");
+	case CLAIM_APPEAL: return T(p, "appealed");
+	}
+	return "?";
+}
+
+static void
+th(struct page *p, const char *text)
+{
+	html_raw_const(p->b, "<th scope=\"col\">");
+	html_text(p->b, text);
+	html_raw_const(p->b, "</th>");
+}
+
+static void
+td(struct page *p, const char *text)
+{
+	html_raw_const(p->b, "<td>");
+	html_text(p->b, text);
+	html_raw_const(p->b, "</td>");
+}
+
+/* ---- The list and the queue ---------------------------------------------------------- */
+
+struct list_ctx {
+	struct page *p;
+	const char *victim; /* only this victim's claims, or NULL */
+	size_t count;
+};
+
+static enum redress_err
+list_row(void *ctx, const struct claim *c, struct redress_error *err)
+{
+	struct list_ctx *l = ctx;
+	struct page *p = l->p;
+
+	(void)err;
+	if (l->victim != NULL && strcmp(c->victim, l->victim) != 0)
+		return REDRESS_OK;
+	if (l->count++ == 0) {
+		html_raw_const(p->b, "<table><thead><tr>");
+		th(p, T(p, "Claim"));
+		th(p, T(p, "Victim"));
+		th(p, T(p, "Program"));
+		th(p, T(p, "State"));
+		th(p, T(p, "Approvals"));
+		th(p, T(p, "Evidence files"));
+		html_raw_const(p->b, "</tr></thead><tbody>");
+	}
+	html_raw_const(p->b, "<tr><td><a");
+	html_href_path(p->b, "href", "/claims/", c->id);
+	html_raw_const(p->b, ">");
+	html_text(p->b, c->id);
+	html_raw_const(p->b, "</a></td>");
+	td(p, c->victim);
+	td(p, c->program);
+	td(p, state_words(p, c->state));
+	html_raw_const(p->b, "<td>");
+	html_textf(p->b, "%d / %d", c->approvals, c->approvals_needed);
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%d", c->evidence);
+	html_raw_const(p->b, "</td></tr>");
+	return REDRESS_OK;
+}
+
+int
+page_claims_table(struct page *p, struct store *store, int state, const char *victim)
+{
+	struct list_ctx l = {p, victim, 0};
+	struct redress_error err;
+	enum redress_err rc;
+
+	/* A victim's claims are found by reading all: fine for a fund's thousands, a query of its own beyond.
+	 */
+	rc = claim_each(store, state, NULL, list_row, &l, &err);
+	if (l.count > 0)
+		html_raw_const(p->b, "</tbody></table>");
+	if (rc != REDRESS_OK) {
+		page_notice(p, "error", T(p, "The claims could not be read."));
+		return -1;
+	}
+	if (l.count == 0) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, victim != NULL ? T(p, "No claim has been opened.")
+		                               : T(p, "No claim is in this list."));
+		html_raw_const(p->b, "</p>");
+	}
+	return (int)l.count;
+}
+
+void
+page_claims_list(struct http_request *req, struct http_response *res)
+{
+	const char *state_text = http_query(req, "state");
+	struct redress_error err;
+	enum claim_state state = CLAIM_SUBMITTED;
+	struct store *store;
+	struct page p;
+	int filter;
+
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	/* Reviewers come here for what waits for them: submitted claims unless asked otherwise. */
+	if (state_text != NULL && strcmp(state_text, "all") == 0)
+		filter = -1;
+	else if (state_text != NULL && claim_state_parse(state_text, &state, &err) == REDRESS_OK)
+		filter = (int)state;
+	else
+		filter = CLAIM_SUBMITTED;
+	page_begin(&p, req, res, filter == CLAIM_SUBMITTED ? N_("Claims waiting for review") : N_("Claims"));
+	html_raw_const(p.b, "<nav class=\"filters\"");
+	html_attr(p.b, "aria-label", T(&p, "Show claims"));
+	html_raw_const(p.b, "><ul><li><a href=\"/claims?state=submitted\">");
+	html_text(p.b, T(&p, "Waiting for review"));
+	html_raw_const(p.b, "</a></li><li><a href=\"/claims?state=appealed\">");
+	html_text(p.b, T(&p, "Appealed"));
+	html_raw_const(p.b, "</a></li><li><a href=\"/claims?state=approved\">");
+	html_text(p.b, T(&p, "Approved"));
+	html_raw_const(p.b, "</a></li><li><a href=\"/claims?state=all\">");
+	html_text(p.b, T(&p, "All claims"));
+	html_raw_const(p.b, "</a></li></ul></nav>");
+	page_end(&p, page_claims_table(&p, store, filter, NULL) < 0 ? 500 : 200);
+}
+
+/* ---- One claim -------------------------------------------------------------------- */
+
+static enum redress_err
+evidence_row(void *ctx, const struct claim_evidence *e, struct redress_error *err)
+{
+	struct page *p = ctx;
+
+	(void)err;
+	html_raw_const(p->b, "<tr><td>");
+	html_textf(p->b, "%d", e->n);
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%lld", (long long)e->size);
+	html_raw_const(p->b, "</td><td><code>");
+	html_textn(p->b, e->sha256, 16);
+	html_raw_const(p->b, "…</code></td>");
+	td(p, e->added_by);
+	html_raw_const(p->b, "</tr>");
+	return REDRESS_OK;
+}
+
+static enum redress_err
+history_row(void *ctx, const struct claim_decision *d, struct redress_error *err)
+{
+	struct page *p = ctx;
+
+	(void)err;
+	html_raw_const(p->b, "<tr>");
+	td(p, action_words(p, d->action));
+	html_raw_const(p->b, "<td>");
+	html_textf(p->b, "%d", d->round + 1);
+	html_raw_const(p->b, "</td>");
+	td(p, d->actor);
+	html_raw_const(p->b, "<td>");
+	html_textf(p->b, "%llu", (unsigned long long)d->seq);
+	html_raw_const(p->b, "</td></tr>");
+	return REDRESS_OK;
+}
+
+/*
+ * A form posting to action_path with, when reason_field is not NULL, a
+ * reason (each form its own field name, so that ids stay unique on the page).
+ */
+static void
+transition_form(struct page *p, const char *action_path, const char *button, const char *reason_field,
+                int reason_required, const char *button_class)
+{
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\"");
+	html_href(p->b, "action", action_path);
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	if (reason_field != NULL)
+		page_input(p, reason_required ? N_("Reason") : N_("Reason (optional)"), reason_field, "text",
+		           NULL, NULL, reason_required, "off");
+	html_raw_const(p->b, "<button type=\"submit\"");
+	html_attr(p->b, "class", button_class);
+	html_raw_const(p->b, ">");
+	html_text(p->b, button);
+	html_raw_const(p->b, "</button></form>");
+}
+
+/* Writes the claim id from store; returns the page's status. */
+static unsigned
+claim_body(struct page *p, struct store *store, const char *id)
+{
+	const struct actor *actor = &p->req->actor;
+	struct redress_error err;
+	struct claim c;
+	char path[96];
+
+	if (claim_get(store, id, &c, &err) != REDRESS_OK) {
+		page_notice(p, "error",
+		            err.code == REDRESS_E_NOTFOUND ? T(p, "There is no such claim.")
+		                                           : T(p, "The claims could not be read."));
+		return err.code == REDRESS_E_NOTFOUND ? 404 : 500;
+	}
+	html_raw_const(p->b, "<p class=\"pseudonym\">");
+	html_text(p->b, c.id);
+	html_raw_const(p->b, "</p><dl class=\"facts\"><dt>");
+	html_text(p->b, T(p, "Victim"));
+	html_raw_const(p->b, "</dt><dd>");
+	if (users_allows(actor, PERM_PERSONS_READ)) {
+		html_raw_const(p->b, "<a");
+		html_href_path(p->b, "href", "/persons/", c.victim);
+		html_raw_const(p->b, ">");
+		html_text(p->b, c.victim);
+		html_raw_const(p->b, "</a>");
+	} else {
+		html_text(p->b, c.victim);
+	}
+	html_raw_const(p->b, "</dd><dt>");
+	html_text(p->b, T(p, "Program"));
+	html_raw_const(p->b, "</dt><dd>");
+	html_text(p->b, c.program);
+	html_raw_const(p->b, "</dd><dt>");
+	html_text(p->b, T(p, "State"));
+	html_raw_const(p->b, "</dt><dd class=\"state\">");
+	html_text(p->b, state_words(p, c.state));
+	html_raw_const(p->b, "</dd><dt>");
+	html_text(p->b, T(p, "Approvals"));
+	html_raw_const(p->b, "</dt><dd>");
+	html_textf(p->b, "%d / %d", c.approvals, c.approvals_needed);
+	html_raw_const(p->b, "</dd><dt>");
+	html_text(p->b, T(p, "Opened by"));
+	html_raw_const(p->b, "</dt><dd>");
+	html_text(p->b, c.opened_by);
+	html_raw_const(p->b, "</dd></dl>");
+
+	html_raw_const(p->b, "<h2>");
+	html_text(p->b, T(p, "Evidence"));
+	html_raw_const(p->b, "</h2>");
+	if (c.evidence == 0) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, T(p, "No evidence has been attached."));
+		html_raw_const(p->b, "</p>");
+	} else {
+		html_raw_const(p->b, "<table><thead><tr>");
+		th(p, T(p, "File"));
+		th(p, T(p, "Bytes"));
+		th(p, "SHA-256");
+		th(p, T(p, "Added by"));
+		html_raw_const(p->b, "</tr></thead><tbody>");
+		claim_evidence_each(store, c.id, evidence_row, p, &err);
+		html_raw_const(p->b, "</tbody></table>");
+	}
+	html_raw_const(p->b, "<h2>");
+	html_text(p->b, T(p, "History"));
+	html_raw_const(p->b, "</h2><table><thead><tr>");
+	th(p, T(p, "What"));
+	th(p, T(p, "Round"));
+	th(p, T(p, "Who"));
+	th(p, T(p, "Log event"));
+	html_raw_const(p->b, "</tr></thead><tbody>");
+	claim_decision_each(store, c.id, history_row, p, &err);
+	html_raw_const(p->b, "</tbody></table>");
+
+	if (users_allows(actor, PERM_CLAIMS_INTAKE) && (c.state == CLAIM_OPEN || c.state == CLAIM_DENIED)) {
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, T(p, "Add evidence"));
+		html_raw_const(p->b,
+		               "</h2><form class=\"form\" method=\"post\" enctype=\"multipart/form-data\"");
+		html_href_path_suffix(p->b, "action", "/claims/", c.id, "/evidence");
+		html_raw_const(p->b, ">");
+		page_csrf(p);
+		page_input(p, N_("File"), "file", "file", NULL, NULL, 1, NULL);
+		html_raw_const(p->b, "<button type=\"submit\">");
+		html_text(p->b, T(p, "Attach the file"));
+		html_raw_const(p->b, "</button></form>");
+	}
+	if (users_allows(actor, PERM_CLAIMS_INTAKE) && c.state == CLAIM_OPEN) {
+		snprintf(path, sizeof(path), "/claims/%s/submit", c.id);
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, T(p, "Submit for review"));
+		html_raw_const(p->b, "</h2>");
+		transition_form(p, path, T(p, "Submit the claim for review"), NULL, 0, "");
+	}
+	if (users_allows(actor, PERM_CLAIMS_INTAKE) && c.state == CLAIM_DENIED) {
+		snprintf(path, sizeof(path), "/claims/%s/appeal", c.id);
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, T(p, "Appeal"));
+		html_raw_const(p->b, "</h2>");
+		transition_form(p, path, T(p, "Appeal the decision"), "appeal_reason", 1, "");
+	}
+	if (users_allows(actor, PERM_CLAIMS_DECIDE) &&
+	    (c.state == CLAIM_SUBMITTED || c.state == CLAIM_APPEALED)) {
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, T(p, "Decision"));
+		html_raw_const(p->b, "</h2><p class=\"hint\">");
+		html_text(p->b, T(p, "A claim is approved when enough different reviewers approve it; no one "
+		                     "approves twice, and whoever opened it does not approve it."));
+		html_raw_const(p->b, "</p>");
+		snprintf(path, sizeof(path), "/claims/%s/approve", c.id);
+		transition_form(p, path, T(p, "Approve"), "approve_reason", 0, "approve");
+		snprintf(path, sizeof(path), "/claims/%s/deny", c.id);
+		transition_form(p, path, T(p, "Deny"), "deny_reason", 1, "deny");
+	}
+	return 200;
+}
+
+void
+page_claims_show(struct http_request *req, struct http_response *res)
+{
+	struct store *store;
+	struct page p;
+	unsigned status;
+
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	page_begin(&p, req, res, N_("Claim"));
+	status = claim_body(&p, store, http_param(req, "id"));
+	page_end(&p, status);
+}
+
+/* ---- Changes ------------------------------------------------------------------------ */
+
+enum claim_op { OP_OPEN, OP_EVIDENCE, OP_SUBMIT, OP_APPROVE, OP_DENY, OP_APPEAL };
+
+struct claim_arg {
+	struct page_change pc;
+	enum claim_op op;
+	char id[CLAIM_ID_MAX + 1];             /* the claim, or for OP_OPEN the victim's pseudonym */
+	char program[PROGRAM_CODE_MAX + 1];    /* OP_OPEN */
+	char reason[REGISTRY_TEXT_MAX + 1];    /* approve, deny, appeal */
+	char filename[CLAIM_FILENAME_MAX + 1]; /* OP_EVIDENCE */
+	size_t len;
+	unsigned char data[]; /* OP_EVIDENCE: the file */
+};
+
+/* Words for a refusal of the domain's, beside its own (English) message. */
+static const char *
+refusal_words(struct page *p, enum redress_err code)
+{
+	switch (code) {
+	case REDRESS_E_REFUSED:
+		return T(
+		    p, "This is not allowed: a claim needs approvals from different reviewers, none of whom "
+		       "opened it.");
+	case REDRESS_E_CONFLICT:
+		return T(p, "The claim is not in a state that allows this; it may have changed meanwhile.");
+	case REDRESS_E_NOTFOUND: return T(p, "There is no such claim.");
+	default: return T(p, "The change could not be made, and nothing was saved.");
+	}
+}
+
+static enum redress_err
+do_claim(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct claim_arg *a = arg;
+	const char *reason = a->reason[0] != '\0' ? a->reason : NULL;
+	char id[CLAIM_ID_MAX + 1], sha[65], path[96];
+	enum redress_err rc = REDRESS_OK;
+	struct page p;
+
+	snprintf(id, sizeof(id), "%s", a->id);
+	switch (a->op) {
+	case OP_OPEN: rc = claim_open(c->log, c->actor, a->program, a->id, NULL, id, err); break;
+	case OP_EVIDENCE:
+		rc = claim_evidence_add(c->log, c->actor, &c->keys, a->id, a->filename, a->data, a->len, sha,
+		                        err);
+		break;
+	case OP_SUBMIT: rc = claim_submit(c->log, c->actor, a->id, err); break;
+	case OP_APPROVE: rc = claim_approve(c->log, c->actor, &c->keys, a->id, reason, err); break;
+	case OP_DENY: rc = claim_deny(c->log, c->actor, &c->keys, a->id, reason, err); break;
+	case OP_APPEAL: rc = claim_appeal(c->log, c->actor, &c->keys, a->id, reason, err); break;
+	}
+	if (rc == REDRESS_OK) {
+		snprintf(path, sizeof(path), "/claims/%s", id);
+		page_redirect(res, path);
+		return REDRESS_OK;
+	}
+	/* Rolled back: the page as it was, with why. */
+	page_change_begin(&p, &a->pc, res, N_("Claim"));
+	page_notice(&p, "error", refusal_words(&p, rc));
+	html_raw_const(p.b, "<p class=\"hint\">");
+	html_text(p.b, err->message);
+	html_raw_const(p.b, "</p>");
+	if (a->op == OP_OPEN)
+		page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 422);
+	else
+		page_end(&p, claim_body(&p, c->store, a->id) == 200 ? (rc == REDRESS_E_CONFLICT ? 409 : 422)
+		                                                    : 404);
+	return rc;
+}
+
+/* A claim change of op from the form, with extra bytes for a file; NULL after answering. */
+static struct claim_arg *
+claim_arg_new(struct http_request *req, struct http_response *res, enum claim_op op, size_t extra)
+{
+	struct claim_arg *a = calloc(1, sizeof(*a) + extra);
+	const char *id = op == OP_OPEN ? http_param(req, "pseudonym") : http_param(req, "id");
+
+	if (a == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return NULL;
+	}
+	page_change_init(&a->pc, req, res);
+	a->op = op;
+	snprintf(a->id, sizeof(a->id), "%s", id);
+	return a;
+}
+
+/* Answers a form that is wrong: the claim page (or the case file's claim) with the notice. */
+static void
+form_refused(struct http_request *req, struct http_response *res, struct claim_arg *a, const char *msgid)
+{
+	struct store *store = http_store(req, res);
+	struct page p;
+
+	if (store == NULL)
+		goto out;
+	page_begin(&p, req, res, N_("Claim"));
+	page_notice(&p, "error", i18n_get(p.lang, msgid));
+	if (a->op == OP_OPEN)
+		page_end(&p, 422);
+	else
+		page_end(&p, claim_body(&p, store, a->id) == 200 ? 422 : 404);
+out:
+	sodium_memzero(a, sizeof(*a) + a->len);
+	free(a);
+}
+
+static void
+transition(struct http_request *req, struct http_response *res, enum claim_op op, const char *field,
+           int reason_required)
+{
+	struct claim_arg *a = claim_arg_new(req, res, op, 0);
+
+	if (a == NULL)
+		return;
+	if (field != NULL && (!page_form_copy(req, field, a->reason, sizeof(a->reason)) ||
+	                      (reason_required && a->reason[0] == '\0'))) {
+		form_refused(req, res, a, N_("Give a reason: it is recorded with the decision."));
+		return;
+	}
+	http_change_submit(req, do_claim, a);
+}
+
+void
+page_claims_submit(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, OP_SUBMIT, NULL, 0);
+}
+
+void
+page_claims_approve(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, OP_APPROVE, "approve_reason", 0);
+}
+
+void
+page_claims_deny(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, OP_DENY, "deny_reason", 1);
+}
+
+void
+page_claims_appeal(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, OP_APPEAL, "appeal_reason", 1);
+}
+
+void
+page_claims_open(struct http_request *req, struct http_response *res)
+{
+	struct claim_arg *a = claim_arg_new(req, res, OP_OPEN, 0);
+
+	if (a == NULL)
+		return;
+	if (!page_form_copy(req, "program", a->program, sizeof(a->program)) || a->program[0] == '\0') {
+		form_refused(req, res, a, N_("Choose the program the claim is under."));
+		return;
+	}
+	http_change_submit(req, do_claim, a);
+}
+
+void
+page_claims_evidence(struct http_request *req, struct http_response *res)
+{
+	const struct buf *file = http_upload_file(req);
+	struct claim_arg *a;
+
+	if ((a = claim_arg_new(req, res, OP_EVIDENCE, file != NULL ? file->len : 0)) == NULL)
+		return;
+	if (file == NULL || file->len == 0 || req->upload_name[0] == '\0') {
+		form_refused(req, res, a, N_("Choose a file to attach."));
+		return;
+	}
+	snprintf(a->filename, sizeof(a->filename), "%s", req->upload_name);
+	memcpy(a->data, file->data, file->len);
+	a->len = file->len;
+	http_change_submit(req, do_claim, a);
+}
+
+/* ---- On the case file ---------------------------------------------------------------- */
+
+struct programs_ctx {
+	struct page *p;
+	size_t count;
+};
+
+static enum redress_err
+program_option(void *ctx, const struct program *prog, struct redress_error *err)
+{
+	struct programs_ctx *pc = ctx;
+
+	(void)err;
+	page_option(pc->p, prog->code, prog->name, NULL);
+	pc->count++;
+	return REDRESS_OK;
+}
+
+void
+page_claim_open_form(struct page *p, struct store *store, const char *victim)
+{
+	struct programs_ctx pc = {p, 0};
+	struct redress_error err;
+
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\"");
+	html_href_path_suffix(p->b, "action", "/persons/", victim, "/claims");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	page_select_begin(p, N_("Program"), "program", NULL);
+	program_each(store, program_option, &pc, &err);
+	page_select_end(p, "program", NULL);
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Open a claim"));
+	html_raw_const(p->b, "</button></form>");
+}
