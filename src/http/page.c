@@ -77,6 +77,10 @@ static const struct {
     {"/persons", N_("Find a person"), 0, PERM_PERSONS_READ},
     {"/persons/new", N_("Register a person"), 0, PERM_PERSONS_WRITE},
     {"/claims", N_("Claims"), 0, PERM_CLAIMS_READ},
+    {"/queue", N_("Payment queue"), 0, PERM_QUEUE_READ},
+    {"/fund", N_("Fund balances"), 0, PERM_BALANCES_READ},
+    {"/admin/accounts", N_("Accounts and roles"), 0, PERM_USERS_MANAGE},
+    {"/transparency", N_("Verifying the published figures"), 0, PERM_AGGREGATES_READ},
 };
 
 static void
@@ -365,4 +369,53 @@ page_form_copy(struct http_request *req, const char *name, char *out, size_t siz
 		return 0;
 	memcpy(out, v, len + 1);
 	return 1;
+}
+
+void
+page_fact(struct page *p, const char *label, const char *value)
+{
+	html_raw_const(p->b, "<dt>");
+	html_text(p->b, label);
+	html_raw_const(p->b, "</dt><dd>");
+	html_text(p->b, value != NULL && value[0] != '\0' ? value : "—");
+	html_raw_const(p->b, "</dd>");
+}
+
+const char *
+page_role_words(struct page *p, enum role role)
+{
+	static const char *const words[] = {
+	    [ROLE_ADMIN] = N_("administrator"), [ROLE_CASEWORKER] = N_("caseworker"),
+	    [ROLE_REVIEWER] = N_("reviewer"),   [ROLE_FINANCE] = N_("finance officer"),
+	    [ROLE_MONITOR] = N_("monitor"),
+	};
+
+	return (unsigned)role < sizeof(words) / sizeof(words[0]) ? i18n_get(p->lang, words[role])
+	                                                         : users_role_name(role);
+}
+
+struct store *
+page_open(struct page *p, struct http_request *req, struct http_response *res, const char *title)
+{
+	struct store *store = http_store(req, res);
+
+	if (store != NULL)
+		page_begin(p, req, res, title);
+	return store;
+}
+
+void
+page_th(struct page *p, const char *text)
+{
+	html_raw_const(p->b, "<th scope=\"col\">");
+	html_text(p->b, text);
+	html_raw_const(p->b, "</th>");
+}
+
+void
+page_td(struct page *p, const char *text)
+{
+	html_raw_const(p->b, "<td>");
+	html_text(p->b, text);
+	html_raw_const(p->b, "</td>");
 }

@@ -69,6 +69,20 @@ void page_select_begin(struct page *p, const char *label, const char *name, cons
 void page_option(struct page *p, const char *value, const char *text, const char *current);
 void page_select_end(struct page *p, const char *name, const char *error);
 
+/* The request's read connection, then page_begin(); NULL (after answering) when there is none. */
+struct store *page_open(struct page *p, struct http_request *req, struct http_response *res,
+                        const char *title);
+
+/* A column heading <th scope="col">, and a cell; text already in the page's language. */
+void page_th(struct page *p, const char *text);
+void page_td(struct page *p, const char *text);
+
+/* <dt>label</dt><dd>value</dd> (an em dash when value is empty); both already in the page's language. */
+void page_fact(struct page *p, const char *label, const char *value);
+
+/* The role's name in the page's language. */
+const char *page_role_words(struct page *p, enum role role);
+
 /* A notice box: kind "error" or "ok"; text in the page's language. */
 void page_notice(struct page *p, const char *kind, const char *text);
 
@@ -137,6 +151,14 @@ int page_claims_table(struct page *p, struct store *store, int state, const char
  * the case file shows it).
  */
 void page_claim_open_form(struct page *p, struct store *store, const char *victim);
+
+/* page_fund.c */
+void page_fund_balances(struct http_request *req, struct http_response *res);
+void page_fund_queue(struct http_request *req, struct http_response *res);
+void page_fund_run(struct http_request *req, struct http_response *res);
+void page_admin_accounts(struct http_request *req, struct http_response *res);
+void page_admin_totp(struct http_request *req, struct http_response *res);
+void page_transparency(struct http_request *req, struct http_response *res);
 
 /* The stylesheet (assets/redress.css, embedded at build time). */
 extern const char http_asset_css[];

@@ -46,22 +46,6 @@ action_words(struct page *p, enum claim_action action)
 	return "?";
 }
 
-static void
-th(struct page *p, const char *text)
-{
-	html_raw_const(p->b, "<th scope=\"col\">");
-	html_text(p->b, text);
-	html_raw_const(p->b, "</th>");
-}
-
-static void
-td(struct page *p, const char *text)
-{
-	html_raw_const(p->b, "<td>");
-	html_text(p->b, text);
-	html_raw_const(p->b, "</td>");
-}
-
 /* ---- The list and the queue ---------------------------------------------------------- */
 
 struct list_ctx {
@@ -81,12 +65,12 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 		return REDRESS_OK;
 	if (l->count++ == 0) {
 		html_raw_const(p->b, "<table><thead><tr>");
-		th(p, T(p, "Claim"));
-		th(p, T(p, "Victim"));
-		th(p, T(p, "Program"));
-		th(p, T(p, "State"));
-		th(p, T(p, "Approvals"));
-		th(p, T(p, "Evidence files"));
+		page_th(p, T(p, "Claim"));
+		page_th(p, T(p, "Victim"));
+		page_th(p, T(p, "Program"));
+		page_th(p, T(p, "State"));
+		page_th(p, T(p, "Approvals"));
+		page_th(p, T(p, "Evidence files"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
 	}
 	html_raw_const(p->b, "<tr><td><a");
@@ -94,9 +78,9 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	html_raw_const(p->b, ">");
 	html_text(p->b, c->id);
 	html_raw_const(p->b, "</a></td>");
-	td(p, c->victim);
-	td(p, c->program);
-	td(p, state_words(p, c->state));
+	page_td(p, c->victim);
+	page_td(p, c->program);
+	page_td(p, state_words(p, c->state));
 	html_raw_const(p->b, "<td>");
 	html_textf(p->b, "%d / %d", c->approvals, c->approvals_needed);
 	html_raw_const(p->b, "</td><td>");
@@ -179,7 +163,7 @@ evidence_row(void *ctx, const struct claim_evidence *e, struct redress_error *er
 	html_raw_const(p->b, "</td><td><code>");
 	html_textn(p->b, e->sha256, 16);
 	html_raw_const(p->b, "…</code></td>");
-	td(p, e->added_by);
+	page_td(p, e->added_by);
 	html_raw_const(p->b, "</tr>");
 	return REDRESS_OK;
 }
@@ -191,11 +175,11 @@ history_row(void *ctx, const struct claim_decision *d, struct redress_error *err
 
 	(void)err;
 	html_raw_const(p->b, "<tr>");
-	td(p, action_words(p, d->action));
+	page_td(p, action_words(p, d->action));
 	html_raw_const(p->b, "<td>");
 	html_textf(p->b, "%d", d->round + 1);
 	html_raw_const(p->b, "</td>");
-	td(p, d->actor);
+	page_td(p, d->actor);
 	html_raw_const(p->b, "<td>");
 	html_textf(p->b, "%llu", (unsigned long long)d->seq);
 	html_raw_const(p->b, "</td></tr>");
@@ -280,10 +264,10 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_raw_const(p->b, "</p>");
 	} else {
 		html_raw_const(p->b, "<table><thead><tr>");
-		th(p, T(p, "File"));
-		th(p, T(p, "Bytes"));
-		th(p, "SHA-256");
-		th(p, T(p, "Added by"));
+		page_th(p, T(p, "File"));
+		page_th(p, T(p, "Bytes"));
+		page_th(p, "SHA-256");
+		page_th(p, T(p, "Added by"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
 		claim_evidence_each(store, c.id, evidence_row, p, &err);
 		html_raw_const(p->b, "</tbody></table>");
@@ -291,10 +275,10 @@ claim_body(struct page *p, struct store *store, const char *id)
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "History"));
 	html_raw_const(p->b, "</h2><table><thead><tr>");
-	th(p, T(p, "What"));
-	th(p, T(p, "Round"));
-	th(p, T(p, "Who"));
-	th(p, T(p, "Log event"));
+	page_th(p, T(p, "What"));
+	page_th(p, T(p, "Round"));
+	page_th(p, T(p, "Who"));
+	page_th(p, T(p, "Log event"));
 	html_raw_const(p->b, "</tr></thead><tbody>");
 	claim_decision_each(store, c.id, history_row, p, &err);
 	html_raw_const(p->b, "</tbody></table>");
@@ -349,9 +333,8 @@ page_claims_show(struct http_request *req, struct http_response *res)
 	struct page p;
 	unsigned status;
 
-	if ((store = http_store(req, res)) == NULL)
+	if ((store = page_open(&p, req, res, N_("Claim"))) == NULL)
 		return;
-	page_begin(&p, req, res, N_("Claim"));
 	status = claim_body(&p, store, http_param(req, "id"));
 	page_end(&p, status);
 }

@@ -67,17 +67,6 @@ language_name(const char *code)
 	return lang >= 0 ? i18n_name((enum i18n_lang)lang) : code;
 }
 
-/* <dt>label</dt><dd>value</dd>, value escaped. */
-static void
-fact(struct page *p, const char *label_text, const char *value)
-{
-	html_raw_const(p->b, "<dt>");
-	html_text(p->b, label_text);
-	html_raw_const(p->b, "</dt><dd>");
-	html_text(p->b, value != NULL && value[0] != '\0' ? value : "—");
-	html_raw_const(p->b, "</dd>");
-}
-
 /* ---- Finding a person ------------------------------------------------------------- */
 
 struct list {
@@ -505,9 +494,8 @@ record(struct http_request *req, struct http_response *res, int consult)
 	}
 	sodium_memzero(a, sizeof(*a));
 	free(a);
-	if ((store = http_store(req, res)) == NULL)
+	if ((store = page_open(&p, req, res, N_("Case file"))) == NULL)
 		return;
-	page_begin(&p, req, res, N_("Case file"));
 	page_notice(&p, "error", i18n_get(p.lang, problem));
 	page_end(&p, casefile(&p, store, pseudonym, NULL) == 200 ? 422 : 404);
 }
@@ -567,18 +555,18 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 	html_raw_const(p->b, "</p>");
 	section(p, "s-facts", T(p, "What the fund knows in clear"));
 	html_raw_const(p->b, "<dl class=\"facts\">");
-	fact(p, T(p, "Kind"), kind_words(p, person.kind));
-	fact(p, T(p, "Status"), status_words(p, person.status));
+	page_fact(p, T(p, "Kind"), kind_words(p, person.kind));
+	page_fact(p, T(p, "Status"), status_words(p, person.status));
 	snprintf(number, sizeof(number), "%d", person.birth_year);
-	fact(p, T(p, "Birth year"), number);
+	page_fact(p, T(p, "Birth year"), number);
 	if (person.death_date[0] != '\0') {
 		i18n_date(&date, p->lang, person.death_date);
-		fact(p, T(p, "Date of death"), date.data);
+		page_fact(p, T(p, "Date of death"), date.data);
 	}
-	fact(p, T(p, "Region code"), person.region);
-	fact(p, T(p, "Language"), language_name(person.language));
+	page_fact(p, T(p, "Region code"), person.region);
+	page_fact(p, T(p, "Language"), language_name(person.language));
 	snprintf(number, sizeof(number), "%d", person.frailty);
-	fact(p, T(p, "Frailty"), number);
+	page_fact(p, T(p, "Frailty"), number);
 	html_raw_const(p->b, "</dl></section>");
 
 	section(p, "s-identity", T(p, "Identity"));
@@ -586,13 +574,13 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		page_notice(p, "ok",
 		            T(p, "This reveal has been recorded in the log, with your account and reason."));
 		html_raw_const(p->b, "<dl class=\"facts identity\">");
-		fact(p, T(p, "Full name"), id->name);
+		page_fact(p, T(p, "Full name"), id->name);
 		buf_reset(&date);
 		i18n_date(&date, p->lang, id->birth_date);
-		fact(p, T(p, "Date of birth"), date.data);
-		fact(p, T(p, "National id number"), id->national_id);
-		fact(p, T(p, "Telephone"), id->phone);
-		fact(p, T(p, "Address"), id->address);
+		page_fact(p, T(p, "Date of birth"), date.data);
+		page_fact(p, T(p, "National id number"), id->national_id);
+		page_fact(p, T(p, "Telephone"), id->phone);
+		page_fact(p, T(p, "Address"), id->address);
 		html_raw_const(p->b, "</dl>");
 	} else if (person.status == REGISTRY_ERASED) {
 		html_raw_const(p->b, "<p>");
@@ -709,9 +697,8 @@ page_persons_show(struct http_request *req, struct http_response *res)
 	struct page p;
 	unsigned status;
 
-	if ((store = http_store(req, res)) == NULL)
+	if ((store = page_open(&p, req, res, N_("Case file"))) == NULL)
 		return;
-	page_begin(&p, req, res, N_("Case file"));
 	status = casefile(&p, store, http_param(req, "pseudonym"), NULL);
 	page_end(&p, status);
 }

@@ -21,10 +21,16 @@ page_home(struct http_request *req, struct http_response *res)
 	page_lang(req, res); /* ?lang= on the home page is remembered too */
 	if (req->auth == HTTP_AUTH_NONE)
 		page_redirect(res, "/sign-in");
+	else if (users_allows(&req->actor, PERM_USERS_MANAGE))
+		page_redirect(res, "/admin/accounts");
 	else if (users_allows(&req->actor, PERM_CLAIMS_DECIDE))
 		page_redirect(res, "/claims"); /* a reviewer's day starts at the queue */
 	else if (users_allows(&req->actor, PERM_PERSONS_READ))
 		page_redirect(res, "/persons");
+	else if (users_allows(&req->actor, PERM_QUEUE_READ))
+		page_redirect(res, "/queue");
+	else if (users_allows(&req->actor, PERM_AGGREGATES_READ))
+		page_redirect(res, "/transparency");
 	else
 		page_redirect(res, "/account");
 }
@@ -153,12 +159,6 @@ static const char *const perm_words[] = {
     [PERM_AGGREGATES_READ] = N_("Read aggregate figures"),
 };
 
-static const char *const role_words[] = {
-    [ROLE_ADMIN] = N_("administrator"), [ROLE_CASEWORKER] = N_("caseworker"),
-    [ROLE_REVIEWER] = N_("reviewer"),   [ROLE_FINANCE] = N_("finance officer"),
-    [ROLE_MONITOR] = N_("monitor"),
-};
-
 void
 page_account(struct http_request *req, struct http_response *res)
 {
@@ -173,9 +173,7 @@ page_account(struct http_request *req, struct http_response *res)
 	html_raw_const(p.b, "</dd><dt>");
 	html_text(p.b, T(&p, "Role"));
 	html_raw_const(p.b, "</dt><dd>");
-	html_text(p.b, (unsigned)req->actor.role < sizeof(role_words) / sizeof(role_words[0])
-	                   ? i18n_get(p.lang, role_words[req->actor.role])
-	                   : users_role_name(req->actor.role));
+	html_text(p.b, page_role_words(&p, req->actor.role));
 	html_raw_const(p.b, "</dd><dt>");
 	html_text(p.b, T(&p, "Signed in with"));
 	html_raw_const(p.b, "</dt><dd>");

@@ -92,6 +92,12 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_CLAIMS_DECIDE, POST, "/claims/{id}/approve", "page.claims.approve", page_claims_approve),
     PAGE_NEEDS(PERM_CLAIMS_DECIDE, POST, "/claims/{id}/deny", "page.claims.deny", page_claims_deny),
     PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/appeal", "page.claims.appeal", page_claims_appeal),
+    PAGE_NEEDS(PERM_BALANCES_READ, GET, "/fund", "page.fund.balances", page_fund_balances),
+    PAGE_NEEDS(PERM_QUEUE_READ, GET, "/queue", "page.fund.queue", page_fund_queue),
+    PAGE_NEEDS(PERM_ENTITLEMENTS_RUN, POST, "/entitlements", "page.fund.run", page_fund_run),
+    PAGE_NEEDS(PERM_USERS_MANAGE, GET, "/admin/accounts", "page.admin.accounts", page_admin_accounts),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/totp", "page.admin.totp", page_admin_totp),
+    PAGE_NEEDS(PERM_AGGREGATES_READ, GET, "/transparency", "page.transparency", page_transparency),
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -138,6 +138,7 @@ try {
   // Anonymous: the home page sends to sign-in, in Korean (Accept-Language).
   let res = await page.goto(`${base}/`);
   let claimUrl = '';
+  let registered = '';
   check(page.url().endsWith('/sign-in'), 'an anonymous visitor is sent to the sign-in page');
   check((await page.getAttribute('html', 'lang')) === 'ko', 'the page is Korean by Accept-Language');
   check((await page.textContent('h1')) === '로그인', 'the sign-in heading is Korean');
@@ -197,7 +198,7 @@ try {
   await page.selectOption('#f-frailty', '2');
   await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
   check(/\/persons\/V-\d+$/.test(page.url()), 'a good registration opens the new case file');
-  const registered = page.url();
+  registered = page.url();
 
   // Reveal: a deliberate POST with a reason; the identity shows, and the reveal is recorded.
   await page.fill('#f-reason', 'browser test: checking the registration');
@@ -304,6 +305,47 @@ try {
   check((await page.textContent('dd.state')) === '승인됨', 'a second reviewer\'s approval approves the claim');
   await axe('approved claim');
   await shot('claim-approved');
+
+  // Finance: the queue, oldest and most frail first, the entitlement run, the balances.
+  await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
+  await signIn('fumi', passwords.fumi, totp(secrets.fumi));
+  check(page.url().endsWith('/queue'), 'a finance officer lands on the payment queue');
+  await axe('payment queue');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/entitlements"] button')]);
+  check(await page.isVisible('.notice-ok'), 'the entitlement run books the approved claim');
+  check((await page.textContent('main')).includes('100,000,000원'), 'its total is written the Korean way (100,000,000원)');
+  await axe('entitlement run');
+  await shot('entitlement-run');
+  await page.goto(`${base}/queue`);
+  check((await page.textContent('main')).includes(registered.split('/').pop()), 'the newly approved survivor is in the payment queue');
+  await shot('payment-queue');
+  await page.goto(`${base}/fund?lang=ja`);
+  check((await page.textContent('h1')) === '基金の残高', 'the balances page in Japanese');
+  check(/円/.test(await page.textContent('main')), 'JPY amounts are written with 円 in Japanese');
+  await axe('fund balances');
+  await shot('fund-balances-ja');
+  await page.goto(`${base}/fund?lang=ko`);
+  await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
+
+  // The administrator: accounts, and a second factor enrolled with its QR code.
+  await signIn('ada', passwords.ada, totp(secrets.ada));
+  check(page.url().endsWith('/admin/accounts'), 'an administrator lands on the accounts');
+  await axe('accounts');
+  await shot('accounts');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/cho/totp"] button')]);
+  check(await page.isVisible('img.qr'), 'enrolling a second factor shows its QR code');
+  await axe('second factor enrolment');
+  await shot('totp-enrolment');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
+
+  // The monitor: the signed checkpoint, and nothing about persons.
+  await signIn('moe', passwords.moe);
+  check(page.url().endsWith('/transparency'), 'a monitor lands on the verification page');
+  check((await page.textContent('pre.note')).includes('redress.demo/'), 'the signed checkpoint is shown');
+  await axe('transparency');
+  await shot('transparency');
+  res = await page.goto(`${base}/queue`);
+  check(res.status() === 403, 'a monitor may not see the payment queue');
 
   check(cspViolations.length === 0, `no Content-Security-Policy violation (${cspViolations.join('; ')})`);
 } catch (e) {
