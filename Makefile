@@ -1,7 +1,8 @@
 # redress -- the two commands people need, and the builds behind them.
 #
 #   make          install what is missing, build build/redress
-#   make run      ... and run the demo (the flagship fund, verified)
+#   make run      ... and run the demo (the flagship fund, verified), then serve
+#                 it: the web pages at http://127.0.0.1:8080/ (LISTEN=HOST:PORT)
 #   make test     ... and run every test: normal build, the browser tests of
 #                 the web pages (chromium; skipped loudly where it cannot be
 #                 installed), then ASan+UBSan, then a short libFuzzer run of
@@ -36,9 +37,15 @@ build/build.ninja:
 build: deps build/build.ninja
 	$(NINJA) -C build
 
+# The demo fund, then the server for its staff: the pages at http://$(LISTEN)/
+# (sign in with an account the demo printed), the API under /api/v1.
+LISTEN ?= 127.0.0.1:8080
 run: build
 	@mkdir -p build/demo
 	build/redress --db build/demo/redress.db demo --fresh
+	@echo
+	@echo "web interface: http://$(LISTEN)/  (sign in with an account above; Ctrl-C stops the server)"
+	build/redress --db build/demo/redress.db serve --listen $(LISTEN)
 
 test: deps-test build/build.ninja
 	$(NINJA) -C build

@@ -128,12 +128,14 @@ void page_persons_reveal(struct http_request *req, struct http_response *res);
 /* page_persons.c: consent and consultations */
 void page_persons_consent(struct http_request *req, struct http_response *res);
 void page_persons_consult(struct http_request *req, struct http_response *res);
+void page_persons_heir(struct http_request *req, struct http_response *res);
 
 /* page_claims.c */
 void page_claims_list(struct http_request *req, struct http_response *res);
 void page_claims_show(struct http_request *req, struct http_response *res);
 void page_claims_open(struct http_request *req, struct http_response *res);
 void page_claims_evidence(struct http_request *req, struct http_response *res);
+void page_claims_download(struct http_request *req, struct http_response *res);
 void page_claims_submit(struct http_request *req, struct http_response *res);
 void page_claims_approve(struct http_request *req, struct http_response *res);
 void page_claims_deny(struct http_request *req, struct http_response *res);

@@ -155,10 +155,15 @@ evidence_row(void *ctx, const struct claim_evidence *e, struct redress_error *er
 {
 	struct page *p = ctx;
 
+	char path[64];
+
 	(void)err;
-	html_raw_const(p->b, "<tr><td>");
-	html_textf(p->b, "%d", e->n);
-	html_raw_const(p->b, "</td><td>");
+	snprintf(path, sizeof(path), "/claims/%s/evidence/%d", e->claim, e->n);
+	html_raw_const(p->b, "<tr><td><a");
+	html_href(p->b, "href", path);
+	html_raw_const(p->b, ">");
+	html_textf(p->b, "%s %d", T(p, "Download file"), e->n);
+	html_raw_const(p->b, "</a></td><td>");
 	html_textf(p->b, "%lld", (long long)e->size);
 	html_raw_const(p->b, "</td><td><code>");
 	html_textn(p->b, e->sha256, 16);
@@ -337,6 +342,39 @@ page_claims_show(struct http_request *req, struct http_response *res)
 		return;
 	status = claim_body(&p, store, http_param(req, "id"));
 	page_end(&p, status);
+}
+
+void
+page_claims_download(struct http_request *req, struct http_response *res)
+{
+	char name[CLAIM_FILENAME_MAX + 1], id[CLAIM_ID_MAX + 1];
+	const char *n_text = http_param(req, "n");
+	struct registry_keys keys = http_registry_keys(req);
+	struct redress_error err;
+	struct store *store;
+	struct page p;
+	char *end;
+	long n;
+
+	n = strtol(n_text, &end, 10);
+	snprintf(id, sizeof(id), "%s", http_param(req, "id"));
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	/* The file goes straight into the answer's buffer, which is wiped when the request ends. */
+	if (*end != '\0' || n < 1 || n > CLAIM_EVIDENCE_FILES ||
+	    claim_evidence_read(store, &req->actor, &keys, id, (int)n, &res->body, name, &err) !=
+	        REDRESS_OK) {
+		buf_reset(&res->body);
+		page_begin(&p, req, res, N_("Claim"));
+		page_notice(&p, "error", T(&p, "This evidence file cannot be read."));
+		page_end(&p, 404);
+		return;
+	}
+	sodium_memzero(name, sizeof(name));
+	/* The sealed name stays sealed: the download is named by its claim and number. */
+	snprintf(res->disposition, sizeof(res->disposition), "attachment; filename=\"%s-%ld\"", id, n);
+	res->content_type = "application/octet-stream";
+	res->status = 200;
 }
 
 /* ---- Changes ------------------------------------------------------------------------ */

@@ -408,7 +408,7 @@ consult_form(struct page *p, const char *pseudonym)
 
 struct record_arg {
 	struct page_change pc;
-	int consult; /* 0: consent, 1: consultation */
+	int kind; /* RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR */
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	char scope[REGISTRY_SCOPE_MAX + 1];
 	int given;
@@ -416,7 +416,12 @@ struct record_arg {
 	char witness[REGISTRY_TEXT_MAX + 1];
 	enum registry_wish wish;
 	char summary[REGISTRY_TEXT_MAX + 1];
+	char relative[REGISTRY_PSEUDONYM_MAX + 1]; /* an heir: who, how related, what share */
+	char relation[REGISTRY_SCOPE_MAX + 1];
+	int64_t num, den;
 };
+
+enum { RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR };
 
 static unsigned casefile(struct page *p, struct store *store, const char *pseudonym,
                          const struct registry_identity *id);
@@ -429,9 +434,12 @@ do_record(struct http_change *c, void *arg, struct http_response *res, struct re
 	enum redress_err rc;
 	struct page p;
 
-	if (a->consult)
+	if (a->kind == RECORD_CONSULT)
 		rc = registry_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
 		                      a->summary[0] != '\0' ? a->summary : NULL, err);
+	else if (a->kind == RECORD_HEIR)
+		rc = registry_relation_add(c->log, c->actor, a->pseudonym, a->relative, a->relation, a->num,
+		                           a->den, err);
 	else
 		rc = registry_consent(c->log, c->actor, &c->keys, a->pseudonym, a->scope, a->given, a->method,
 		                      a->witness[0] != '\0' ? a->witness : NULL, err);
@@ -449,9 +457,9 @@ do_record(struct http_change *c, void *arg, struct http_response *res, struct re
 	return rc;
 }
 
-/* Reads a consent or consultation form; submits it, or answers the case file with what is wrong. */
+/* Reads a consent, consultation or heir form; submits it, or answers the case file with what is wrong. */
 static void
-record(struct http_request *req, struct http_response *res, int consult)
+record(struct http_request *req, struct http_response *res, int kind)
 {
 	const char *pseudonym = http_param(req, "pseudonym"), *given = http_form_field(req, "given"),
 	           *wish = http_form_field(req, "wish");
@@ -466,12 +474,30 @@ record(struct http_request *req, struct http_response *res, int consult)
 		return;
 	}
 	page_change_init(&a->pc, req, res);
-	a->consult = consult;
+	a->kind = kind;
 	if (strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX)
 		problem = N_("No person has this pseudonym.");
 	else
 		memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
-	if (consult) {
+	if (kind == RECORD_HEIR) {
+		char share[32];
+
+		size_t i;
+
+		if (!page_form_copy(req, "relative", a->relative, sizeof(a->relative)) ||
+		    a->relative[0] == '\0')
+			problem = N_("Give the relative's pseudonym (register the relative first).");
+		/* Pseudonyms are upper case; people type them as they come. */
+		for (i = 0; a->relative[i] != '\0'; i++)
+			if (a->relative[i] >= 'a' && a->relative[i] <= 'z')
+				a->relative[i] = (char)(a->relative[i] - 'a' + 'A');
+			else if (!page_form_copy(req, "relation", a->relation, sizeof(a->relation)) ||
+			         a->relation[0] == '\0')
+				problem = N_("Say how the relative is related: daughter, son, niece ...");
+			else if (!page_form_copy(req, "share", share, sizeof(share)) ||
+			         registry_share_parse(share, &a->num, &a->den, &err) != REDRESS_OK)
+				problem = N_("Give the share as a fraction, such as 1/2 or 1/1.");
+	} else if (kind == RECORD_CONSULT) {
 		if (wish == NULL || registry_wish_parse(wish, &a->wish, &err) != REDRESS_OK ||
 		    a->wish == REGISTRY_WISH_NONE)
 			problem = N_("Choose what the person wishes.");
@@ -503,13 +529,36 @@ record(struct http_request *req, struct http_response *res, int consult)
 void
 page_persons_consent(struct http_request *req, struct http_response *res)
 {
-	record(req, res, 0);
+	record(req, res, RECORD_CONSENT);
 }
 
 void
 page_persons_consult(struct http_request *req, struct http_response *res)
 {
-	record(req, res, 1);
+	record(req, res, RECORD_CONSULT);
+}
+
+void
+page_persons_heir(struct http_request *req, struct http_response *res)
+{
+	record(req, res, RECORD_HEIR);
+}
+
+static void
+heir_form(struct page *p, const char *victim)
+{
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, T(p, "Record an heir"));
+	html_raw_const(p->b, "</h3><form class=\"form\" method=\"post\"");
+	html_href_path_suffix(p->b, "action", "/persons/", victim, "/heirs");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	page_input(p, N_("Relative's pseudonym"), "relative", "text", NULL, NULL, 1, "off");
+	page_input(p, N_("Relation (daughter, son ...)"), "relation", "text", NULL, NULL, 1, "off");
+	page_input(p, N_("Share (a fraction: 1/2)"), "share", "text", NULL, NULL, 1, "off");
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Record the heir"));
+	html_raw_const(p->b, "</button></form>");
 }
 
 /* ---- The case file ----------------------------------------------------------------- */
@@ -675,6 +724,8 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 			}
 			html_raw_const(p->b, "</tbody></table>");
 		}
+		if (users_allows(&p->req->actor, PERM_PERSONS_WRITE) && person.status != REGISTRY_ERASED)
+			heir_form(p, person.pseudonym);
 		html_raw_const(p->b, "</section>");
 		if (users_allows(&p->req->actor, PERM_CLAIMS_READ)) {
 			section(p, "s-claims", T(p, "Claims"));

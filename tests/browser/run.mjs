@@ -220,6 +220,19 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consultations"] button')]);
   check((await page.textContent('section[aria-labelledby=s-wishes] strong')) === '지급을 받겠다고 함', 'the consultation\'s wish is shown');
 
+  // An heir: a bad share is refused and said; a good one is listed.
+  await page.fill('#f-relative', 'r-000001');
+  await page.fill('#f-relation', 'niece');
+  await page.fill('#f-share', '3/2');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action$="/heirs"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.isVisible('.notice-error')), 'an heir\'s impossible share is refused');
+  await page.fill('#f-relative', 'r-000001');
+  await page.fill('#f-relation', 'niece');
+  await page.fill('#f-share', '1/1');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/heirs"] button')]);
+  check(await page.isVisible('section[aria-labelledby=s-heirs] a[href="/persons/R-000001"]'), 'the heir is listed on the case file');
+
   // A claim: opened from the case file, evidence attached, submitted.
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/claims"] button')]);
   check(/\/claims\/C-\d+$/.test(page.url()), 'opening a claim shows the new claim');
@@ -228,6 +241,8 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/evidence"] button')]);
   check((await page.textContent('main')).includes('statement') === false, 'the evidence file\'s name is not shown (it is sealed)');
   check(await page.isVisible('text=41'), 'the attached file is listed with its size');
+  const download = await page.request.get(`${claimUrl}/evidence/1`);
+  check(download.status() === 200 && (await download.text()) === 'Synthetic statement for the browser test.', 'the evidence file downloads as it was attached');
   await axe('claim');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/submit"] button')]);
   check((await page.textContent('dd.state')) === '심사 요청됨', 'the claim is submitted for review');
