@@ -48,10 +48,14 @@ action_words(struct page *p, enum claim_action action)
 
 /* ---- The list and the queue ---------------------------------------------------------- */
 
+/* A queue page shows the oldest this many: a page that grows with the fund would grow past any budget. */
+#define QUEUE_PAGE 100
+
 struct list_ctx {
 	struct page *p;
 	const char *victim; /* only this victim's claims, or NULL */
 	size_t count;
+	int more; /* stopped at QUEUE_PAGE with more to come */
 };
 
 static enum redress_err
@@ -60,9 +64,11 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	struct list_ctx *l = ctx;
 	struct page *p = l->p;
 
-	(void)err;
-	if (l->victim != NULL && strcmp(c->victim, l->victim) != 0)
-		return REDRESS_OK;
+	if (l->victim == NULL && l->count == QUEUE_PAGE) {
+		l->more = 1;
+		return error_set(err, REDRESS_E_OVERFLOW,
+		                 "a page's worth"); /* stops the walk; not a failure */
+	}
 	if (l->count++ == 0) {
 		html_raw_const(p->b, "<table><thead><tr>");
 		page_th(p, T(p, "Claim"));
@@ -92,15 +98,21 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 int
 page_claims_table(struct page *p, struct store *store, int state, const char *victim)
 {
-	struct list_ctx l = {p, victim, 0};
+	struct list_ctx l = {p, victim, 0, 0};
 	struct redress_error err;
 	enum redress_err rc;
 
-	/* A victim's claims are found by reading all: fine for a fund's thousands, a query of its own beyond.
-	 */
-	rc = claim_each(store, state, NULL, list_row, &l, &err);
+	rc = victim != NULL ? claim_each_of_victim(store, victim, list_row, &l, &err)
+	                    : claim_each(store, state, NULL, list_row, &l, &err);
 	if (l.count > 0)
 		html_raw_const(p->b, "</tbody></table>");
+	if (l.more) {
+		rc = REDRESS_OK;
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_textf(p->b, "%s %d", T(p, "Showing the oldest claims first; the number shown:"),
+		           QUEUE_PAGE);
+		html_raw_const(p->b, "</p>");
+	}
 	if (rc != REDRESS_OK) {
 		page_notice(p, "error", T(p, "The claims could not be read."));
 		return -1;

@@ -30,6 +30,17 @@ static const struct store_query q_each = {
     "SELECT id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round,"
     " evidence, opened_seq, decided_seq FROM claims_claims"
     " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR program = ?2) ORDER BY opened_seq"};
+/* The same, by the indexes: claim_each's ?-IS-NULL form makes SQLite scan and sort the whole table. */
+static const struct store_query q_each_state = {
+    "claims.each.state",
+    "SELECT id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round,"
+    " evidence, opened_seq, decided_seq FROM claims_claims WHERE state = ?1 ORDER BY opened_seq"};
+/* A victim's claims through the (program, victim) index: a program IN the few there are. */
+static const struct store_query q_each_victim = {
+    "claims.each.victim",
+    "SELECT id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round,"
+    " evidence, opened_seq, decided_seq FROM claims_claims"
+    " WHERE program IN (SELECT code FROM programs_programs) AND victim = ?1 ORDER BY opened_seq"};
 static const struct store_query q_evidence_each = {
     "claims.evidence.each", "SELECT claim, n, sha256, size, added_by, added_seq FROM claims_evidence"
                             " WHERE claim = ?1 ORDER BY n"};
@@ -63,26 +74,55 @@ claim_get(struct store *store, const char *id, struct claim *c_r, struct redress
 	}
 }
 
-enum redress_err
-claim_each(struct store *store, int state, const char *program,
-           enum redress_err (*fn)(void *ctx, const struct claim *c, struct redress_error *err), void *ctx,
-           struct redress_error *err)
+/* Calls fn with each claim st's rows give. */
+static enum redress_err
+each_row(struct store_stmt *st,
+         enum redress_err (*fn)(void *ctx, const struct claim *c, struct redress_error *err), void *ctx,
+         struct redress_error *err)
 {
-	struct store_stmt *st;
-	struct claim c;
 	enum store_step_result r;
 	enum redress_err rc;
+	struct claim c;
 
-	if ((st = store_query(store, &q_each, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, state >= 0 ? claim_state_name((enum claim_state)state) : NULL);
-	store_bind_text(st, 2, program);
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		claims_read(st, &c);
 		if ((rc = fn(ctx, &c, err)) != REDRESS_OK)
 			return rc;
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+claim_each(struct store *store, int state, const char *program,
+           enum redress_err (*fn)(void *ctx, const struct claim *c, struct redress_error *err), void *ctx,
+           struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if (state >= 0 && program == NULL) {
+		if ((st = store_query(store, &q_each_state, err)) == NULL)
+			return err->code;
+		store_bind_text(st, 1, claim_state_name((enum claim_state)state));
+	} else {
+		if ((st = store_query(store, &q_each, err)) == NULL)
+			return err->code;
+		store_bind_text(st, 1, state >= 0 ? claim_state_name((enum claim_state)state) : NULL);
+		store_bind_text(st, 2, program);
+	}
+	return each_row(st, fn, ctx, err);
+}
+
+enum redress_err
+claim_each_of_victim(struct store *store, const char *victim,
+                     enum redress_err (*fn)(void *ctx, const struct claim *c, struct redress_error *err),
+                     void *ctx, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_each_victim, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, victim);
+	return each_row(st, fn, ctx, err);
 }
 
 enum redress_err

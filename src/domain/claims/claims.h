@@ -136,6 +136,12 @@ enum redress_err claim_each(struct store *store, int state, const char *program,
                                                    struct redress_error *err),
                             void *ctx, struct redress_error *err);
 
+/* Calls fn for each claim of victim, in order of opening, by the index (for a case file). */
+enum redress_err claim_each_of_victim(struct store *store, const char *victim,
+                                      enum redress_err (*fn)(void *ctx, const struct claim *c,
+                                                             struct redress_error *err),
+                                      void *ctx, struct redress_error *err);
+
 /* Calls fn for each evidence file of claim id, and each transition, in order. */
 enum redress_err claim_evidence_each(struct store *store, const char *id,
                                      enum redress_err (*fn)(void *ctx, const struct claim_evidence *e,
