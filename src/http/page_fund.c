@@ -99,9 +99,13 @@ page_fund_balances(struct http_request *req, struct http_response *res)
 
 /* ---- The payment queue and the entitlement run ----------------------------------------------- */
 
+/* The first this many of a queue: the next payments to make, and a page that stays small at any size. */
+#define QUEUE_PAGE 100
+
 struct queue_ctx {
 	struct page *p;
 	size_t n;
+	int more; /* stopped at QUEUE_PAGE */
 };
 
 static const char *
@@ -122,7 +126,11 @@ queue_row(void *ctx, const struct entitlement *e, const struct registry_person *
 	struct queue_ctx *q = ctx;
 	struct page *p = q->p;
 
-	(void)err;
+	if (q->n == QUEUE_PAGE) {
+		q->more = 1;
+		return error_set(err, REDRESS_E_OVERFLOW,
+		                 "a page's worth"); /* stops the walk; not a failure */
+	}
 	if (q->n++ == 0) {
 		html_raw_const(p->b, "<table><thead><tr>");
 		page_th(p, "#");
@@ -160,18 +168,27 @@ program_queue(void *ctx, const struct program *prog, struct redress_error *err)
 {
 	struct programs_ctx *pc = ctx;
 	struct page *p = pc->p;
-	struct queue_ctx q = {p, 0};
+	struct queue_ctx q = {p, 0, 0};
 
 	html_raw_const(p->b, "<section><h2>");
 	html_text(p->b, prog->name);
 	html_raw_const(p->b, "</h2><p><code>");
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</code></p>");
-	if (entitlements_queue(pc->store, prog->code, queue_row, &q, err) != REDRESS_OK)
+	if (entitlements_queue(pc->store, prog->code, queue_row, &q, err) != REDRESS_OK && !q.more) {
+		if (q.n > 0)
+			html_raw_const(p->b, "</tbody></table>");
+		page_notice(p, "error", T(p, "The queue could not be read."));
+		html_raw_const(p->b, "</section>");
 		return REDRESS_OK;
+	}
 	if (q.n > 0)
 		html_raw_const(p->b, "</tbody></table>");
-	else {
+	if (q.more) {
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_textf(p->b, "%s %d", T(p, "The first in the queue; the number shown:"), QUEUE_PAGE);
+		html_raw_const(p->b, "</p>");
+	} else {
 		html_raw_const(p->b, "<p>");
 		html_text(p->b, T(p, "Nobody is waiting to be paid under this program."));
 		html_raw_const(p->b, "</p>");

@@ -107,6 +107,8 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 const page = browser.pages()[0] || (await browser.newPage());
 const cspViolations = [];
+const dialogs = [];
+page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
 page.on('console', (msg) => {
   if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
 });
@@ -194,7 +196,11 @@ try {
   check((await page.inputValue('#f-name')) === '<script>alert(1)</script> "Demo" \'Test\'', 'markup typed in a field comes back as text');
   check(await page.isVisible('#f-birth_date-error'), 'an impossible date is refused beside its field');
   await page.fill('#f-birth_date', '1931-03-01');
-  await page.fill('#f-name', 'Demo Browser Person');
+  // Markup in every free-text field: it must come back as text on the case file after the reveal.
+  await page.fill('#f-name', 'Demo Browser Person <script>alert(1)</script>');
+  await page.fill('#f-phone', '"><img src=x onerror=alert(2)>');
+  await page.fill('#f-address', "<b>bold</b> & 'quoted' </dd></dl><h1>forged</h1>");
+  await page.fill('#f-national_id', 'SYN-<i>1931</i>-0001');
   await page.selectOption('#f-frailty', '2');
   await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
   check(/\/persons\/V-\d+$/.test(page.url()), 'a good registration opens the new case file');
@@ -203,7 +209,11 @@ try {
   // Reveal: a deliberate POST with a reason; the identity shows, and the reveal is recorded.
   await page.fill('#f-reason', 'browser test: checking the registration');
   await Promise.all([page.waitForLoadState('load'), page.click('button.reveal')]);
-  check((await page.textContent('dl.identity')).includes('Demo Browser Person'), 'the reveal shows the identity');
+  const identity = await page.textContent('dl.identity');
+  check(identity.includes('Demo Browser Person <script>alert(1)</script>') && identity.includes('"><img src=x onerror=alert(2)>')
+    && identity.includes("<b>bold</b> & 'quoted' </dd></dl><h1>forged</h1>"), 'the reveal shows the identity, markup as text');
+  check((await page.evaluate(() => document.querySelectorAll('main script, main img, main b, main i').length)) === 0
+    && (await page.evaluate(() => document.querySelectorAll('h1').length)) === 1, 'no markup typed into a field became an element');
   check((await page.textContent('.notice-ok')).length > 0, 'the page says the reveal was recorded');
   await axe('case file after a reveal');
   await shot('case-file-revealed');
@@ -362,6 +372,7 @@ try {
   res = await page.goto(`${base}/queue`);
   check(res.status() === 403, 'a monitor may not see the payment queue');
 
+  check(dialogs.length === 0, `no script ran from a field's value (${dialogs.join('; ')})`);
   check(cspViolations.length === 0, `no Content-Security-Policy violation (${cspViolations.join('; ')})`);
 } catch (e) {
   failures++;
