@@ -137,6 +137,7 @@ struct http_request {
 	char csrf[HTTP_TOKEN_TEXT_SIZE]; /* the session's CSRF token */
 	char address[HTTP_ADDRESS_MAX];
 	char idempotency_key[HTTP_IDEMPOTENCY_MAX + 1];
+	int page_path; /* the path is outside /api/, /healthz and /metrics: a 404 answers as a page */
 	uint64_t started_us;
 	enum http_request_state state;
 	struct store *store; /* a pooled read connection, once asked for */
@@ -441,7 +442,8 @@ int http_authorize(struct http_request *req, struct http_response *res);
 /*
  * Answers a page route's refusal as a page, in the request's language:
  * 401 goes to the sign-in page (303), 403 says the account may not see the
- * page, 400 that the form is stale (no or a wrong CSRF token).  page.c.
+ * page, 404 that there is no such page, 400 that the form is stale (no or
+ * a wrong CSRF token).  page.c.
  */
 void http_page_refuse(struct http_request *req, struct http_response *res, unsigned status);
 

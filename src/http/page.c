@@ -331,6 +331,16 @@ http_page_refuse(struct http_request *req, struct http_response *res, unsigned s
 		page_end(&p, 403);
 		return;
 	}
+	if (status == 404) {
+		page_begin(&p, req, res, N_("No such page"));
+		html_raw_const(p.b, "<p>");
+		html_text(p.b, T(&p, "There is no page at this address."));
+		html_raw_const(p.b, "</p><p><a href=\"/\">");
+		html_text(p.b, T(&p, "Go to the start page"));
+		html_raw_const(p.b, "</a></p>");
+		page_end(&p, 404);
+		return;
+	}
 	page_begin(&p, req, res, N_("The form has expired"));
 	html_raw_const(p.b, "<p>");
 	html_text(p.b, T(&p, "This form was sent without this session's security token, so nothing was "

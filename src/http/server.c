@@ -147,6 +147,9 @@ request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, 
 	    http_route_match(http_routes, http_routes_count, req->method, url, &req->params, &allowed);
 	if (req->route < 0)
 		req->res.status = allowed ? 405 : 404;
+	/* A path outside the API is a person's browser: its 404 is a page, in the person's language. */
+	req->page_path =
+	    strncmp(url, "/api/", 5) != 0 && strcmp(url, "/metrics") != 0 && strcmp(url, "/healthz") != 0;
 	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	snprintf(req->content_type, sizeof(req->content_type), "%s", type != NULL ? type : "");
 	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
@@ -339,7 +342,10 @@ dispatch(struct http_request *req)
 	struct redress_error err;
 
 	if (res->status != 0) {
-		if (res->body.len == 0 && res->status == 404)
+		if (res->body.len == 0 && res->status == 404 && req->page_path) {
+			http_authenticate(req); /* the page's header shows who is signed in */
+			http_page_refuse(req, res, 404);
+		} else if (res->body.len == 0 && res->status == 404)
 			http_reply_error(res, 404, "not_found", "there is no such resource");
 		else if (res->body.len == 0 && res->status == 405)
 			http_reply_error(res, 405, "method_not_allowed", "this resource does not take %s",

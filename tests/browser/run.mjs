@@ -151,6 +151,11 @@ try {
   await page.keyboard.press('Tab');
   check(await page.evaluate(() => document.activeElement.classList.contains('skip')), 'Tab first reaches the skip link');
 
+  // An address that is no page answers with a page, not JSON.
+  res = await page.goto(`${base}/no/such/page`);
+  check(res.status() === 404 && (await page.textContent('h1')) === '페이지를 찾을 수 없습니다', 'an unknown address is a 404 page in Korean');
+  await axe('not found');
+
   // A page that needs an account sends an anonymous visitor to sign in.
   await page.goto(`${base}/persons`);
   check(page.url().endsWith('/sign-in'), 'an anonymous /persons goes to the sign-in page');
