@@ -38,7 +38,7 @@ static const struct command commands[] = {
     {"ledger", cmd_ledger, "accounts, transfers, exchanges, balances and history of the fund"},
     {"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
     {"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
-    {"user", cmd_user, "staff accounts and their roles"},
+    {"user", cmd_user, "staff accounts, roles, second factor, API tokens, locks"},
     {"person", cmd_person, "the people the fund is for: register, show, list, import, death, erase"},
     {"relation", cmd_relation, "heirs of a victim and their shares"},
     {"consent", cmd_consent, "a person's consent, per scope: grant or withdraw"},
