@@ -515,9 +515,34 @@ payments_pain001_write(struct buf *out, const struct payments_debtor *d, const c
 
 	if (cur == NULL)
 		return err->code;
-	for (i = 0; i < n; i++)
+	/* libxml2 escapes, but writes bytes as given: only UTF-8 text without controls goes in. */
+	if ((rc = text_check("the debtor's name", d->name, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK ||
+	    (rc = text_check("the debtor's IBAN", d->iban, PAYMENTS_IBAN_MAX, err)) != REDRESS_OK ||
+	    (rc = text_check("the debtor's BIC", d->bic, PAYMENTS_BIC_MAX, err)) != REDRESS_OK ||
+	    (rc = text_check("the message id", msg_id, PAYMENTS_MSG_ID_MAX, err)) != REDRESS_OK ||
+	    (rc = text_check("the payment information id", pmt_inf_id, PAYMENTS_MSG_ID_MAX, err)) !=
+	        REDRESS_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		const struct payments_bank *b = tx[i].bank;
+
+		if ((rc = text_check("an end-to-end id", tx[i].e2e, PAYMENTS_ORDER_ID_MAX, err)) !=
+		        REDRESS_OK ||
+		    (rc = text_check("a payee's name", b->holder, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK ||
+		    (rc = text_check("a payee's account", b->account, PAYMENTS_ACCOUNT_MAX, err)) !=
+		        REDRESS_OK ||
+		    (rc = text_check("a payee's BIC", b->bic, PAYMENTS_BIC_MAX, err)) != REDRESS_OK ||
+		    (b->iban[0] != '\0' &&
+		     (rc = text_check("a payee's IBAN", b->iban, PAYMENTS_IBAN_MAX, err)) != REDRESS_OK) ||
+		    (tx[i].remittance != NULL && (rc = text_check("the remittance text", tx[i].remittance,
+		                                                  PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK))
+			return error_prefix(err, "pain.001, payment %zu", i + 1);
+		if (tx[i].amount <= 0)
+			return error_set(err, REDRESS_E_INVALID,
+			                 "pain.001, payment %zu: the amount must be positive", i + 1);
 		if ((rc = money_add(total, tx[i].amount, &total, err)) != REDRESS_OK)
 			return error_prefix(err, "the batch's control sum");
+	}
 	money_format(total, cur, sum, sizeof(sum));
 	snprintf(count, sizeof(count), "%zu", n);
 	if ((xb = xmlBufferCreate()) == NULL || (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
