@@ -29,7 +29,9 @@ queue_usage(FILE *f)
 {
 	fprintf(f, "usage: redress queue --program CODE [--json]\n\n"
 	           "The entitlements owed and not yet paid, in the order the fund pays them: the\n"
-	           "most frail first, then the oldest, then in order of booking.  Pseudonyms only.\n"
+	           "most frail first, then the oldest, then in order of booking.  Entitlements the bank\n"
+	           "returned are listed with its reason; those in a batch at the bank are not.\n"
+	           "Pseudonyms only.\n"
 	           "Needs a finance account.\n");
 }
 
