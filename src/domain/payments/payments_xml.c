@@ -17,6 +17,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
+#include "core/strmap.h"
 #include "core/text.h"
 #include "domain/payments/payments_int.h"
 
@@ -179,15 +180,6 @@ static enum redress_err
 add_entry(struct payments_bank_file *f, const struct payments_bank_entry *e, const char *name,
           struct redress_error *err)
 {
-	size_t i;
-
-	/* One file says one thing about an order: a second mention is refused where it is. */
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->entries[i].e2e, e->e2e) == 0)
-			return error_set(
-			    err, REDRESS_E_INVALID,
-			    "%s: line %ld: end-to-end id '%s' appears a second time (first on line %ld)",
-			    name, e->line, e->e2e, f->entries[i].line);
 	if (f->n == ENTRIES_MAX)
 		return error_set(err, REDRESS_E_NOMEM, "%s: line %ld: more than %u entries", name, e->line,
 		                 ENTRIES_MAX);
@@ -363,6 +355,31 @@ read_pain002(xmlNodePtr root, const char *name, struct payments_bank_file *f, st
 	return REDRESS_OK;
 }
 
+/*
+ * One file says one thing about an order: an end-to-end id a second time
+ * is refused where it stands, naming where it stood first.
+ */
+static enum redress_err
+no_repeats(const struct payments_bank_file *f, const char *name, struct redress_error *err)
+{
+	struct strmap seen;
+	const struct payments_bank_entry *first;
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	strmap_init(&seen);
+	for (i = 0; i < f->n && rc == REDRESS_OK; i++)
+		if ((first = strmap_get(&seen, f->entries[i].e2e)) != NULL)
+			rc = error_set(
+			    err, REDRESS_E_INVALID,
+			    "%s: line %ld: end-to-end id '%s' appears a second time (first on line %ld)",
+			    name, f->entries[i].line, f->entries[i].e2e, first->line);
+		else
+			rc = strmap_put(&seen, f->entries[i].e2e, (void *)&f->entries[i], err);
+	strmap_free(&seen);
+	return rc;
+}
+
 /* The line of byte offset off, counting from 1. */
 static long
 line_at(const char *bytes, size_t off)
@@ -442,6 +459,8 @@ payments_bank_file_read(const char *bytes, size_t len, const char *name, struct 
 		    err, REDRESS_E_INVALID,
 		    "%s: line %ld: namespace '%.80s' is neither camt.054.001.08 nor pain.002.001.10", name,
 		    line_of(root), href);
+	if (rc == REDRESS_OK)
+		rc = no_repeats(f, name, err);
 out:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
@@ -545,7 +564,10 @@ payments_pain001_write(struct buf *out, const struct payments_debtor *d, const c
 	}
 	money_format(total, cur, sum, sizeof(sum));
 	snprintf(count, sizeof(count), "%zu", n);
-	if ((xb = xmlBufferCreate()) == NULL || (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
+	/* Grown by doubling: libxml2's exact allocation would copy the whole file at every write. */
+	if ((xb = xmlBufferCreateSize(64 * 1024)) == NULL ||
+	    (xmlBufferSetAllocationScheme(xb, XML_BUFFER_ALLOC_DOUBLEIT),
+	     (w = xmlNewTextWriterMemory(xb, 0)) == NULL)) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing pain.001");
 		goto out;
 	}
