@@ -4,13 +4,10 @@
  * bank` (a beneficiary's bank details, sealed).  Bank details never reach
  * an output but the pain.001 file itself, and never an error message.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/clock.h"
@@ -265,30 +262,6 @@ do_export(struct cli *cli, void *arg, struct redress_error *err)
 	return payments_export(cli->log, &cli->actor, &keys, a->batch, now, &a->file, err);
 }
 
-/* Writes len bytes to path, created with mode 0600 (it holds bank details). */
-static enum redress_err
-write_private(const char *path, const char *data, size_t len, struct redress_error *err)
-{
-	size_t done = 0;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		return error_set(err, REDRESS_E_IO, "cannot write %s: %s", path, strerror(errno));
-	while (done < len) {
-		if ((n = write(fd, data + done, len - done)) < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return error_set(err, REDRESS_E_IO, "cannot write %s: %s", path, strerror(errno));
-		}
-		done += (size_t)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0)
-		return error_set(err, REDRESS_E_IO, "cannot write %s: %s", path, strerror(errno));
-	return REDRESS_OK;
-}
-
 static int
 pay_export(struct cli *cli, int argc, char **argv)
 {
@@ -320,7 +293,7 @@ pay_export(struct cli *cli, int argc, char **argv)
 	status = cli_run_change(cli, PERM_LEDGER_WRITE, do_export, &a);
 	if (status == 0) {
 		if (out != NULL) {
-			if (write_private(out, a.file.data, a.file.len, &err) != REDRESS_OK)
+			if (cli_write_private(out, a.file.data, a.file.len, &err) != REDRESS_OK)
 				status = cli_fail(&err);
 		} else if (fwrite(a.file.data, 1, a.file.len, stdout) != a.file.len || fflush(stdout) != 0)
 			status = redress_exit_code(REDRESS_E_IO);

@@ -84,6 +84,15 @@ enum redress_err payments_pain001_write(struct buf *out, const struct payments_d
                                         const char *currency, const struct payments_pain_tx *tx, size_t n,
                                         struct redress_error *err);
 
+/*
+ * Plays the bank, for the demo and the tests: writes a camt.054.001.08
+ * notification (msg_id, for the account iban) of the n entries, settlements
+ * as booked debits and returns as credits with return information, on their
+ * dates.  libxml2's writer, as for pain.001.
+ */
+enum redress_err payments_camt054_write(struct buf *out, const char *msg_id, const char *iban,
+                                        const struct payments_bank_entry *e, size_t n, struct redress_error *err);
+
 /* Tables and events (payments_apply.c). */
 enum redress_err payments_replay(struct store *store, const struct event *ev, struct redress_error *err);
 enum redress_err payments_order_get(struct store *store, const char *id, struct payments_order *o_r,

@@ -518,14 +518,66 @@ account(xmlTextWriterPtr w, const char *name, const char *iban, const char *othe
 	return bad | end(w);
 }
 
+/* A document being written: libxml2's writer into a memory buffer. */
+struct doc_writer {
+	xmlBufferPtr xb;
+	xmlTextWriterPtr w;
+};
+
+/* Starts the document <Document xmlns="ns">; on failure the caller still calls doc_end. */
+static enum redress_err
+doc_begin(struct doc_writer *dw, const char *ns, const char *what, struct redress_error *err)
+{
+	memset(dw, 0, sizeof(*dw));
+	/* Grown by doubling: libxml2's exact allocation would copy the whole file at every write. */
+	if ((dw->xb = xmlBufferCreateSize(64 * 1024)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory writing %s", what);
+	xmlBufferSetAllocationScheme(dw->xb, XML_BUFFER_ALLOC_DOUBLEIT);
+	if ((dw->w = xmlNewTextWriterMemory(dw->xb, 0)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory writing %s", what);
+	xmlTextWriterSetIndent(dw->w, 1);
+	xmlTextWriterSetIndentString(dw->w, (const xmlChar *)" ");
+	if (xmlTextWriterStartDocument(dw->w, "1.0", "UTF-8", NULL) < 0 || start(dw->w, "Document") != 0 ||
+	    xmlTextWriterWriteAttribute(dw->w, (const xmlChar *)"xmlns", (const xmlChar *)ns) < 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory writing %s", what);
+	return REDRESS_OK;
+}
+
+/*
+ * Closes every open element, appends the document to out unless rc or bad
+ * says it failed, and wipes and frees what was written (it may hold bank
+ * details).
+ */
+static enum redress_err
+doc_end(struct doc_writer *dw, enum redress_err rc, int bad, const char *what, struct buf *out,
+        struct redress_error *err)
+{
+	if (dw->w != NULL) {
+		bad |= xmlTextWriterEndDocument(dw->w) < 0;
+		xmlFreeTextWriter(dw->w);
+	}
+	if (rc == REDRESS_OK && bad)
+		rc = error_set(err, REDRESS_E_INVALID, "%s could not be written", what);
+	if (rc == REDRESS_OK) {
+		buf_append(out, xmlBufferContent(dw->xb), (size_t)xmlBufferLength(dw->xb));
+		rc = buf_error(out, err);
+	}
+	if (dw->xb != NULL) {
+		if (xmlBufferLength(dw->xb) > 0)
+			explicit_bzero((void *)xmlBufferContent(dw->xb), (size_t)xmlBufferLength(dw->xb));
+		xmlBufferFree(dw->xb);
+	}
+	return rc;
+}
+
 enum redress_err
 payments_pain001_write(struct buf *out, const struct payments_debtor *d, const char *msg_id,
                        const char *pmt_inf_id, const char *now, const char *exec_date, const char *currency,
                        const struct payments_pain_tx *tx, size_t n, struct redress_error *err)
 {
 	const struct currency *cur = currency_find(currency, err);
-	xmlBufferPtr xb = NULL;
-	xmlTextWriterPtr w = NULL;
+	struct doc_writer dw;
+	xmlTextWriterPtr w;
 	char sum[MONEY_TEXT_SIZE], amount[MONEY_TEXT_SIZE], count[24];
 	int64_t total = 0;
 	enum redress_err rc;
@@ -564,19 +616,9 @@ payments_pain001_write(struct buf *out, const struct payments_debtor *d, const c
 	}
 	money_format(total, cur, sum, sizeof(sum));
 	snprintf(count, sizeof(count), "%zu", n);
-	/* Grown by doubling: libxml2's exact allocation would copy the whole file at every write. */
-	if ((xb = xmlBufferCreateSize(64 * 1024)) == NULL ||
-	    (xmlBufferSetAllocationScheme(xb, XML_BUFFER_ALLOC_DOUBLEIT),
-	     (w = xmlNewTextWriterMemory(xb, 0)) == NULL)) {
-		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing pain.001");
-		goto out;
-	}
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, (const xmlChar *)"  ");
-	bad |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
-	bad |= start(w, "Document");
-	bad |= xmlTextWriterWriteAttribute(w, (const xmlChar *)"xmlns",
-	                                   (const xmlChar *)PAYMENTS_NS_PAIN001) < 0;
+	if ((rc = doc_begin(&dw, PAYMENTS_NS_PAIN001, "pain.001", err)) != REDRESS_OK)
+		return doc_end(&dw, rc, 0, "pain.001", out, err);
+	w = dw.w;
 	bad |= start(w, "CstmrCdtTrfInitn");
 	bad |= start(w, "GrpHdr") | element(w, "MsgId", msg_id) | element(w, "CreDtTm", now) |
 	       element(w, "NbOfTxs", count) | element(w, "CtrlSum", sum) | start(w, "InitgPty") |
@@ -601,25 +643,48 @@ payments_pain001_write(struct buf *out, const struct payments_debtor *d, const c
 			bad |= start(w, "RmtInf") | element(w, "Ustrd", tx[i].remittance) | end(w);
 		bad |= end(w);
 	}
-	bad |= end(w) | end(w) | end(w);
-	bad |= xmlTextWriterEndDocument(w) < 0;
-	xmlFreeTextWriter(w);
-	w = NULL;
-	if (bad) {
-		rc = error_set(err, REDRESS_E_INVALID,
-		               "pain.001 could not be written (text that is not UTF-8?)");
-		goto out;
-	}
-	buf_append(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
-	rc = buf_error(out, err);
-out:
-	if (w != NULL)
-		xmlFreeTextWriter(w);
-	if (xb != NULL) {
-		/* The buffer held payees' bank details: wipe it before it goes back. */
-		if (xmlBufferLength(xb) > 0)
-			explicit_bzero((void *)xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
-		xmlBufferFree(xb);
-	}
-	return rc;
+	return doc_end(&dw, REDRESS_OK, bad, "pain.001", out, err);
+}
+
+/* One camt.054 entry, as a bank books it. */
+static int
+camt_entry(xmlTextWriterPtr w, const struct payments_bank_entry *e)
+{
+	int credit = e->what != PAYMENTS_BANK_SETTLE, bad;
+
+	bad = start(w, "Ntry") | start(w, "Amt");
+	bad |= xmlTextWriterWriteAttribute(w, (const xmlChar *)"Ccy", (const xmlChar *)e->currency) < 0;
+	bad |= xmlTextWriterWriteString(w, (const xmlChar *)e->amount) < 0;
+	bad |= end(w) | element(w, "CdtDbtInd", credit ? "CRDT" : "DBIT") | start(w, "Sts") |
+	       element(w, "Cd", "BOOK") | end(w) | start(w, "BookgDt") | element(w, "Dt", e->date) | end(w) |
+	       start(w, "ValDt") | element(w, "Dt", e->date) | end(w);
+	bad |= start(w, "BkTxCd") | start(w, "Domn") | element(w, "Cd", "PMNT") | start(w, "Fmly") |
+	       element(w, "Cd", "ICDT") | element(w, "SubFmlyCd", credit ? "RRTN" : "ESCT") | end(w) |
+	       end(w) | end(w);
+	bad |= start(w, "NtryDtls") | start(w, "TxDtls") | start(w, "Refs") |
+	       element(w, "EndToEndId", e->e2e) | end(w) | element(w, "CdtDbtInd", credit ? "CRDT" : "DBIT");
+	if (credit)
+		bad |= start(w, "RtrInf") | start(w, "Rsn") | element(w, "Cd", e->reason) | end(w) | end(w);
+	return bad | end(w) | end(w) | end(w);
+}
+
+enum redress_err
+payments_camt054_write(struct buf *out, const char *msg_id, const char *iban,
+                       const struct payments_bank_entry *e, size_t n, struct redress_error *err)
+{
+	struct doc_writer dw;
+	xmlTextWriterPtr w;
+	enum redress_err rc;
+	int bad;
+	size_t i;
+
+	if ((rc = doc_begin(&dw, PAYMENTS_NS_CAMT054, "camt.054", err)) != REDRESS_OK)
+		return doc_end(&dw, rc, 0, "camt.054", out, err);
+	w = dw.w;
+	bad = start(w, "BkToCstmrDbtCdtNtfctn") | start(w, "GrpHdr") | element(w, "MsgId", msg_id) | end(w) |
+	      start(w, "Ntfctn") | element(w, "Id", msg_id) | start(w, "Acct") | start(w, "Id") |
+	      element(w, "IBAN", iban) | end(w) | end(w);
+	for (i = 0; i < n && !bad; i++)
+		bad |= camt_entry(w, &e[i]);
+	return doc_end(&dw, REDRESS_OK, bad, "camt.054", out, err);
 }
