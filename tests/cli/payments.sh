@@ -206,9 +206,19 @@ expect_one_line_error "foreign.xml: line $line: end-to-end id 'OTHER-FUND-42' is
 camt "$T/amount.xml" CAMT-AMOUNT "$(booked B-000001-000003 6666666 2026-11-22)"
 expect_exit 14 as fin pay import "$T/amount.xml" && keep
 expect_one_line_error "the bank's amount 6666666 KRW is not the order's 6666667 KRW"
-camt "$T/contra.xml" CAMT-CONTRA "$(returned B-000001-000001 100000000 2026-11-23 AC04)"
+cat >"$T/contra.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10">
+ <CstmrPmtStsRpt><GrpHdr><MsgId>P2-CONTRA</MsgId></GrpHdr>
+  <OrgnlPmtInfAndSts><TxInfAndSts>
+   <OrgnlEndToEndId>B-000001-000001</OrgnlEndToEndId><TxSts>RJCT</TxSts>
+   <StsRsnInf><Rsn><Cd>AC01</Cd></Rsn></StsRsnInf>
+  </TxInfAndSts></OrgnlPmtInfAndSts>
+ </CstmrPmtStsRpt>
+</Document>
+XML
 expect_exit 14 as fin pay import "$T/contra.xml" && keep
-expect_one_line_error "was settled on 2026-11-20"
+expect_one_line_error "contra.xml: line 5: payment B-000001-000001 was settled on 2026-11-20; this file says otherwise"
 printf '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x "y">]>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">&x;</Document>\n' >"$T/dtd.xml"
 expect_exit 12 as fin pay import "$T/dtd.xml" && keep
 expect_one_line_error "dtd.xml: line 2: a document type or entity declaration is not accepted"
@@ -257,14 +267,23 @@ expect_exit 0 as fin pay export B-000002 --format pain.001 --out "$T/b2.xml"
 camt "$T/camt2.xml" CAMT-2 "$(booked B-000002-000001 100000000 2026-11-25)" "$(booked B-000002-000002 6666667 2026-11-25)"
 expect_exit 0 as fin pay import "$T/camt2.xml" && keep
 expect_in "$OUT" "2 settled, 0 returned"
+# R1's payment, booked, comes back days later (AC06, account blocked): reversed, owed again.
+camt "$T/camt3.xml" CAMT-3 "$(returned B-000002-000002 6666667 2026-11-26 AC06)"
+expect_exit 0 as fin pay import "$T/camt3.xml" && keep
+expect_in "$OUT" "0 settled, 1 returned"
+expect_exit 0 as fin ledger history bank:krw --json && keep
+expect_in "$OUT" '"id": "B-000002-000002-R"'
+expect_exit 0 as fin queue --program flagship-2015 --json && keep
+expect_eq "$(printf '%s' "$OUT" | json 0.beneficiary)" "$R1" "returned after settlement: back in the queue"
+expect_eq "$(printf '%s' "$OUT" | json 0.return_reason)" AC06 "with the bank's reason"
 
 # The money: the fund paid exactly the settled payments; the payable owes exactly the unpaid.
 expect_exit 0 as fin ledger balance --json && keep
 bal() {
 	printf '%s' "$OUT" | node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>{for(const a of JSON.parse(d))if(a.code===process.argv[1])console.log(a[process.argv[2]])})' "$1" "$2"
 }
-expect_eq "$(bal bank:krw balance)" $((400000000 - 206666667)) "the fund after paying V2, V1 and R1"
-expect_eq "$(bal payable:flagship-2015 balance)" $((13333333 + 100000000)) "owed: R2 and the declined V4"
+expect_eq "$(bal bank:krw balance)" $((400000000 - 200000000)) "the fund after paying V2 and V1"
+expect_eq "$(bal payable:flagship-2015 balance)" $((6666667 + 13333333 + 100000000)) "owed: R1, R2 and the declined V4"
 expect_exit 0 rd audit verify --json && keep
 expect_eq "$(printf '%s' "$OUT" | json findings)" "[]" "audit findings"
 expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "audit replayed"

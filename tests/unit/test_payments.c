@@ -821,9 +821,39 @@ test_import_all_or_nothing(void **state)
 	OK(entitlement_get(w.lf->store, o.entitlement, &e, &err));
 	assert_int_equal(e.state, ENTITLEMENT_PAID);
 	assert_string_equal(e.paid_on, "2026-11-20");
+	check_money(&w);
+	/* Rejected after it was booked: a contradiction, refused. */
 	buf_reset(&file);
-	buf_printf(&file, CAMT_HEAD RETURN("B-000001-000001", "100000000", "AC04") CAMT_TAIL);
+	buf_printf(&file,
+	           "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.10\"><CstmrPmtStsRpt>"
+	           "<GrpHdr><MsgId>S9</MsgId></GrpHdr><OrgnlPmtInfAndSts><TxInfAndSts><OrgnlEndToEndId>"
+	           "B-000001-000001</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AC01</Cd>"
+	           "</Rsn></StsRsnInf></TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>");
 	assert_int_equal(import(&w, &file, &run, &err), REDRESS_E_CONFLICT);
+	assert_non_null(strstr(err.message, "was settled on 2026-11-20"));
+	/* Returned by the bank after it was booked: reversed, owed again, back in the queue. */
+	buf_reset(&file);
+	buf_printf(&file, CAMT_HEAD RETURN("B-000001-000001", "100000000", "AC06") CAMT_TAIL);
+	OK(import(&w, &file, &run, &err));
+	assert_int_equal(run.returned, 1);
+	OK(entitlement_get(w.lf->store, o.entitlement, &e, &err));
+	assert_int_equal(e.state, ENTITLEMENT_RETURNED);
+	assert_string_equal(e.return_reason, "AC06");
+	assert_string_equal(e.paid_on, "");
+	{
+		struct ledger_transfer t;
+
+		OK(ledger_transfer_get(w.lf->store, "B-000001-000001-R", &t, &err));
+		assert_string_equal(t.credit, "payable:flagship-2015");
+		assert_string_equal(t.debit, "bank:krw");
+		assert_int_equal(t.amount, 100000000);
+	}
+	check_money(&w);
+	/* The same return again, in another file: already so. */
+	buf_printf(&file, "<!-- again -->");
+	OK(import(&w, &file, &run, &err));
+	assert_int_equal(run.unchanged, 1);
+	check_money(&w);
 	/* A beneficiary who dies while batched stays batched until the bank answers. */
 	{
 		struct payments_order o2;
@@ -841,12 +871,17 @@ test_import_all_or_nothing(void **state)
 		OK(entitlement_get(w.lf->store, o2.entitlement, &e, &err));
 		assert_int_equal(e.state, ENTITLEMENT_RETURNED);
 		assert_string_equal(e.return_reason, "MD07");
-		/* She is not paid again: the next batch leaves her in the queue (her heirs' turn). */
+		/*
+		 * She is not paid again: the next batch leaves her in the queue (her
+		 * heirs' turn), and takes only the payment returned after settlement.
+		 */
 		begin(&w);
 		OK(payments_batch(w.lf->log, &w.boot, "flagship-2015", 0, &br, &err));
 		commit(&w);
-		assert_string_equal(br.id, "");
+		assert_string_equal(br.id, "B-000002");
+		assert_int_equal(br.orders, 1);
 		assert_int_equal(br.deceased, 1);
+		check_money(&w);
 	}
 	buf_free(&file);
 	logfix_audit_clean(w.lf);

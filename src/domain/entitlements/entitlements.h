@@ -32,7 +32,8 @@
  * order of booking.  Batched and paid ones are never in it.
  *
  * Payments (domain/payments) move an entitlement queued or returned ->
- * batched -> paid, or batched -> returned, through
+ * batched -> paid, or batched -> returned, or paid -> returned (a payment
+ * the bank returns after it was booked), through
  * entitlements_payment_state(); a death moves only queued, declined or
  * returned entitlements: a batched one stays batched until the bank answers.
  */
@@ -122,7 +123,7 @@ enum redress_err entitlement_get(struct store *store, const char *id, struct ent
  * event that moves entitlement id to to (ENTITLEMENT_BATCHED, _PAID with
  * paid_on "YYYY-MM-DD", or _RETURNED with reason, an ISO reason code) and
  * applies it.  Only queued or returned -> batched, batched -> paid and
- * batched -> returned are allowed; anything else is REDRESS_E_CONFLICT
+ * batched or paid -> returned are allowed; anything else is REDRESS_E_CONFLICT
  * naming the state.  The caller checked the permission.
  */
 enum redress_err entitlements_payment_state(struct tlog *log, const char *id, enum entitlement_state to,

@@ -199,8 +199,9 @@ entitlements_transition_ok(enum entitlement_state from, enum entitlement_state t
 		return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_DECLINED ||
 		       from == ENTITLEMENT_RETURNED;
 	case ENTITLEMENT_BATCHED: return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_RETURNED;
-	case ENTITLEMENT_PAID:
-	case ENTITLEMENT_RETURNED: return from == ENTITLEMENT_BATCHED;
+	case ENTITLEMENT_PAID: return from == ENTITLEMENT_BATCHED;
+	/* Returned at the bank, before settlement or after it (a return the bank booked later). */
+	case ENTITLEMENT_RETURNED: return from == ENTITLEMENT_BATCHED || from == ENTITLEMENT_PAID;
 	}
 	return 0;
 }

@@ -587,6 +587,42 @@ resolve_event(struct tlog *log, const char *type, const char *id, const char *bo
 	return rc;
 }
 
+/*
+ * A payment the bank booked and later returned (a camt.054 credit with
+ * return information for a settled order): the posted transfer cannot be
+ * voided, so a reversal ("ID-R", payable <- fund, posted) books the money
+ * back and the payable owes it again; the entitlement goes back to the
+ * queue as returned.
+ */
+static enum redress_err
+return_settled(struct tlog *log, const char *name, const char *sha, const struct payments_bank_entry *e,
+               const struct payments_order *o, struct payments_import_run *run, struct redress_error *err)
+{
+	char id[LEDGER_ID_MAX + 1], amount[MONEY_TEXT_SIZE], ref[LEDGER_REF_MAX + 1];
+	struct ledger_transfer_request req;
+	struct ledger_transfer t;
+	enum redress_err rc;
+
+	if ((rc = ledger_transfer_get(tlog_store(log), o->id, &t, err)) != REDRESS_OK)
+		return error_prefix(err, "%s: line %ld", name, e->line);
+	snprintf(id, sizeof(id), "%s-R", o->id);
+	snprintf(ref, sizeof(ref), "returned by the bank (%s) after settlement: %.40s", e->reason, o->id);
+	money_format(o->amount, currency_find(o->currency, NULL), amount, sizeof(amount));
+	memset(&req, 0, sizeof(req));
+	req.id = id;
+	req.from = t.debit; /* the payable, debited by the payment, is credited back */
+	req.to = t.credit;  /* the fund gets the money back */
+	req.amount = amount;
+	req.ref = ref;
+	if ((rc = ledger_transfer_create(log, &req, NULL, NULL, err)) != REDRESS_OK ||
+	    (rc = entitlements_payment_state(log, o->entitlement, ENTITLEMENT_RETURNED, NULL, e->reason,
+	                                     err)) != REDRESS_OK ||
+	    (rc = resolve_event(log, PAYMENTS_EV_RETURNED, o->id, NULL, e->reason, sha, err)) != REDRESS_OK)
+		return error_prefix(err, "%s: line %ld", name, e->line);
+	run->returned++;
+	return REDRESS_OK;
+}
+
 /* One entry of a bank file against its order. */
 static enum redress_err
 import_entry(struct tlog *log, const char *name, const char *sha, const struct payments_bank_entry *e,
@@ -633,11 +669,13 @@ import_entry(struct tlog *log, const char *name, const char *sha, const struct p
 			run->unchanged++;
 			return REDRESS_OK;
 		}
+		if (o.state == PAYMENTS_SETTLED && e->what == PAYMENTS_BANK_RETURN)
+			return return_settled(log, name, sha, e, &o, run, err);
 		if (o.state == PAYMENTS_SETTLED)
 			return error_set(
 			    err, REDRESS_E_CONFLICT,
-			    "%s: line %ld: payment %s was settled on %s; this file says otherwise"
-			    " (a return after settlement is not handled yet); nothing was imported",
+			    "%s: line %ld: payment %s was settled on %s; this file says otherwise;"
+			    " nothing was imported",
 			    name, e->line, o.id, o.booked_on);
 		return error_set(
 		    err, REDRESS_E_CONFLICT,

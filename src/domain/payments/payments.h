@@ -16,8 +16,11 @@
  *     transfer and makes the entitlement "paid" on the booking date; a
  *     return (a credit with return information in camt.054) or a rejection
  *     (pain.002, RJCT) voids it and puts the entitlement back in the queue
- *     as "returned" with the bank's reason code.  Money is never lost or
- *     created: amounts and currencies must match the order to the unit.
+ *     as "returned" with the bank's reason code.  A payment the bank
+ *     returns after booking it is reversed: a posted transfer "ID-R" from
+ *     the payable back to the fund, and the entitlement is returned.
+ *     Money is never lost or created: amounts and currencies must match
+ *     the order to the unit.
  *   - An import is one change, all or nothing.  An end-to-end id that is
  *     unknown, twice in one file, or whose amount, currency or direction
  *     does not match its order, refuses the whole file naming the file

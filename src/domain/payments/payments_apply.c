@@ -73,7 +73,7 @@ static const struct store_query q_order_insert = {
 static const struct store_query q_order_resolve = {
     "payments.order.resolve",
     "UPDATE payments_orders SET state = ?2, booked_on = ?3, reason = ?4, import = ?5,"
-    " resolved_seq = ?6 WHERE id = ?1 AND state = 'pending'"};
+    " resolved_seq = ?6 WHERE id = ?1 AND (state = 'pending' OR (?2 = 'returned' AND state = 'settled'))"};
 static const struct store_query q_order_get = {"payments.order.get",
                                                "SELECT " ORDER_COLUMNS " FROM payments_orders WHERE id = ?1"};
 static const struct store_query q_orders_of = {
@@ -474,7 +474,8 @@ apply_resolved(struct store *store, const struct event *ev, enum payments_order_
 		return rc;
 	if (store_changes(store) != 1)
 		return error_set(err, REDRESS_E_CONFLICT,
-		                 "payment order '%s' is not pending: it cannot be %s", id,
+		                 "payment order '%s' is not pending%s: it cannot be %s", id,
+		                 to == PAYMENTS_RETURNED ? " or settled" : "",
 		                 payments_order_state_name(to));
 	return REDRESS_OK;
 }
