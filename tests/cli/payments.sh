@@ -284,9 +284,53 @@ bal() {
 }
 expect_eq "$(bal bank:krw balance)" $((400000000 - 200000000)) "the fund after paying V2 and V1"
 expect_eq "$(bal payable:flagship-2015 balance)" $((6666667 + 13333333 + 100000000)) "owed: R1, R2 and the declined V4"
-expect_exit 0 rd audit verify --json && keep
-expect_eq "$(printf '%s' "$OUT" | json findings)" "[]" "audit findings"
-expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "audit replayed"
+
+# A random sequence of batches, exports and bank answers (settled, returned, rejected,
+# left at the bank, sent twice), and after each step the money and the states agree.
+expect_exit 0 as cid person bank "$R2" --account 330-444-555 --bic SHBKKRSE --holder "Synthetic C2"
+sum() {
+	sqlite3 "$DB" "SELECT coalesce(sum(amount), 0) FROM entitlements WHERE state IN ($1)"
+}
+invariant() {
+	expect_exit 0 as fin ledger balance --json
+	expect_eq "$(bal bank:krw balance)" $((400000000 - $(sum "'paid'"))) "$1: the fund is what came in less what the bank booked"
+	expect_eq "$(bal bank:krw available)" $((400000000 - $(sum "'paid','batched'"))) "$1: the fund's available"
+	expect_eq "$(bal payable:flagship-2015 balance)" "$(sum "'queued','declined','returned','batched'")" "$1: the payable owes the unpaid"
+	expect_eq "$(bal payable:flagship-2015 available)" "$(sum "'queued','declined','returned'")" "$1: owed and not at the bank"
+	expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM payments_orders WHERE state = 'pending'")" \
+		"$(sqlite3 "$DB" "SELECT count(*) FROM entitlements WHERE state = 'batched'")" "$1: one order at the bank per batched entitlement"
+}
+RANDOM=2015
+invariant "before the random sequence"
+for round in 1 2 3 4 5 6 7 8; do
+	expect_exit 0 as fin pay batch --program flagship-2015 --limit $((RANDOM % 2 + 1)) --json
+	b=$(printf '%s' "$OUT" | json batch)
+	if [ "$b" != null ]; then
+		expect_exit 0 as fin pay export "$b" --format pain.001 --out "$T/r$round.xml"
+	fi
+	entries=()
+	rejects=""
+	while read -r id amount; do
+		[ -n "$id" ] || continue
+		case $((RANDOM % 4)) in
+		0) entries+=("$(booked "$id" "$amount" 2026-11-2$((round % 10)))") ;;
+		1) entries+=("$(returned "$id" "$amount" 2026-11-2$((round % 10)) AC0$((RANDOM % 9 + 1)))") ;;
+		2) rejects="$rejects<TxInfAndSts><OrgnlEndToEndId>$id</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>MS03</Cd></Rsn></StsRsnInf></TxInfAndSts>" ;;
+		esac
+	done < <(sqlite3 -separator ' ' "$DB" "SELECT id, amount FROM payments_orders WHERE state = 'pending' ORDER BY id")
+	if [ ${#entries[@]} -gt 0 ]; then
+		camt "$T/rc$round.xml" "RAND-$round" "${entries[@]}"
+		expect_exit 0 as fin pay import "$T/rc$round.xml"
+		expect_exit 0 as fin pay import "$T/rc$round.xml"
+		expect_in "$OUT" "was imported before: nothing changed"
+	fi
+	if [ -n "$rejects" ]; then
+		printf '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt><GrpHdr><MsgId>RJ-%s</MsgId></GrpHdr><OrgnlPmtInfAndSts>%s</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>\n' \
+			"$round" "$rejects" >"$T/rj$round.xml"
+		expect_exit 0 as fin pay import "$T/rj$round.xml"
+	fi
+	invariant "round $round"
+done
 
 # No canary in the database, its journal, any event or any output but the pain.001 files.
 sqlite3 "$DB" 'SELECT CAST(body AS TEXT) FROM log_events ORDER BY seq' >"$T/events"
@@ -300,6 +344,10 @@ for canary in $CANARIES; do
 done
 expect_in "$(cat "$T/b1.xml")" "$CANARY_IBAN" "the pain.001 file"
 expect_in "$(cat "$T/events")" '"sealed":"s1:'
+
+expect_exit 0 rd audit verify --json && keep
+expect_eq "$(printf '%s' "$OUT" | json findings)" "[]" "audit findings"
+expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "audit replayed"
 
 # Tampering with a payment order is named by the audit.
 sqlite3 "$DB" "UPDATE payments_orders SET state = 'settled', booked_on = '2026-11-21' WHERE id = 'B-000001-000002'"
