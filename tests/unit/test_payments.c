@@ -888,6 +888,11 @@ test_import_all_or_nothing(void **state)
 	/* A payments row edited behind the log's back is named. */
 	logfix_tamper(w.lf, "UPDATE payments_orders SET reason = 'AC01' WHERE id = 'B-000001-000002'");
 	logfix_audit_finds(w.lf, "payments_orders 'B-000001-000002'");
+	/* Across modules: an order at the bank whose transfer was posted behind the log's back. */
+	logfix_tamper(w.lf, "UPDATE ledger_transfers SET state = 'posted' WHERE id = 'B-000002-000001'");
+	logfix_audit_finds(w.lf, "payments_orders 'B-000002-000001' is pending but its ledger transfer is posted");
+	logfix_tamper(w.lf, "UPDATE entitlements SET state = 'queued' WHERE state = 'batched'");
+	logfix_audit_finds(w.lf, "is queued but its payment order at the bank is B-000002-000001");
 	logfix_free(w.lf);
 }
 

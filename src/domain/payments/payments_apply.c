@@ -32,6 +32,7 @@ static const char payments_schema[] =
     " amount INTEGER NOT NULL CHECK (amount > 0), currency TEXT NOT NULL, state TEXT NOT NULL,"
     " booked_on TEXT, reason TEXT, import TEXT, created_seq INTEGER NOT NULL, resolved_seq INTEGER);"
     "CREATE INDEX IF NOT EXISTS payments_orders_batch ON payments_orders (batch);"
+    "CREATE INDEX IF NOT EXISTS payments_orders_entitlement ON payments_orders (entitlement, state);"
     "CREATE TABLE IF NOT EXISTS payments_imports ("
     " sha256 TEXT PRIMARY KEY, kind TEXT NOT NULL, msg_id TEXT NOT NULL, settled INTEGER NOT NULL,"
     " returned INTEGER NOT NULL, unchanged INTEGER NOT NULL, imported_seq INTEGER NOT NULL);"
@@ -87,6 +88,25 @@ static const struct store_query q_import_get = {"payments.import.get",
 static const struct store_query q_export_insert = {"payments.export.insert",
                                                    "INSERT INTO payments_exports (seq, batch, format, "
                                                    "sha256, orders, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+
+/* What audit checks across modules: each order against its ledger transfer and its entitlement. */
+static const struct store_query q_check_transfers = {
+    "payments.check.transfers", "SELECT o.id, o.state, coalesce(t.state, 'missing') FROM payments_orders o"
+                                " LEFT JOIN ledger_transfers t ON t.id = o.id"
+                                " WHERE t.id IS NULL OR t.amount != o.amount"
+                                " OR (o.state = 'pending') != (t.state = 'pending')"
+                                " OR (o.state = 'settled' AND t.state != 'posted')"
+                                " OR (o.state = 'returned' AND t.state = 'posted'"
+                                "     AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.id = o.id || "
+                                "'-R' AND r.amount = o.amount))"
+                                " ORDER BY o.id"};
+static const struct store_query q_check_batched = {
+    "payments.check.batched",
+    "SELECT e.id, e.state, o.id FROM entitlements e"
+    " LEFT JOIN payments_orders o ON o.entitlement = e.id AND o.state = 'pending'"
+    " WHERE (e.state = 'batched') != (o.id IS NOT NULL)"
+    " UNION ALL SELECT o.entitlement, coalesce(e.state, 'missing'), o.id FROM payments_orders o"
+    " LEFT JOIN entitlements e ON e.id = o.entitlement WHERE o.state = 'pending' AND e.id IS NULL"};
 
 static const struct store_query q_snap_debtors = {"payments_debtors",
                                                   "SELECT program, name, iban, bic, set_seq FROM"
@@ -475,8 +495,7 @@ apply_resolved(struct store *store, const struct event *ev, enum payments_order_
 	if (store_changes(store) != 1)
 		return error_set(err, REDRESS_E_CONFLICT,
 		                 "payment order '%s' is not pending%s: it cannot be %s", id,
-		                 to == PAYMENTS_RETURNED ? " or settled" : "",
-		                 payments_order_state_name(to));
+		                 to == PAYMENTS_RETURNED ? " or settled" : "", payments_order_state_name(to));
 	return REDRESS_OK;
 }
 
@@ -562,6 +581,36 @@ payments_replay(struct store *store, const struct event *ev, struct redress_erro
 	return error_set(err, REDRESS_E_INVALID, "unknown payments event type '%.64s'", ev->type);
 }
 
+/*
+ * Across modules, on the live tables: an order at the bank holds a pending
+ * transfer and a batched entitlement, a settled one a posted transfer, a
+ * returned one a voided transfer (or a posted one and its reversal "-R");
+ * and every batched entitlement has exactly its one order at the bank.
+ */
+static enum redress_err
+payments_check(struct store *store, struct audit_report *report, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+
+	if ((st = store_query(store, &q_check_transfers, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW)
+		audit_finding(
+		    report,
+		    "payments_orders '%.40s' is %s but its ledger transfer is %s (or of another amount)",
+		    store_column_text(st, 0), store_column_text(st, 1), store_column_text(st, 2));
+	if (r == STORE_ERROR)
+		return err->code;
+	if ((st = store_query(store, &q_check_batched, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW)
+		audit_finding(report, "entitlements '%.70s' is %s but its payment order at the bank is %s",
+		              store_column_text(st, 0), store_column_text(st, 1),
+		              store_column_is_null(st, 2) ? "missing" : store_column_text(st, 2));
+	return r == STORE_ERROR ? err->code : REDRESS_OK;
+}
+
 /* ---- audit's fold: the same apply code, into a private in-memory database ---- */
 
 static const struct store_query *const payments_snapshots[] = {
@@ -624,6 +673,7 @@ const struct event_module payments_module = {
     .schema = payments_schema,
     .snapshots = payments_snapshots,
     .replay = payments_replay,
+    .check = payments_check,
     .fold_begin = payments_fold_begin,
     .fold = payments_fold,
     .fold_end = payments_fold_end,
