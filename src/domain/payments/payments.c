@@ -633,12 +633,17 @@ import_entry(struct tlog *log, const char *name, const char *sha, const struct p
 	int64_t minor;
 	enum redress_err rc;
 
-	if (payments_order_get(tlog_store(log), e->e2e, &o, &e2) != REDRESS_OK)
+	if (payments_order_get(tlog_store(log), e->e2e, &o, &e2) != REDRESS_OK) {
+		if (e2.code != REDRESS_E_NOTFOUND) {
+			*err = e2;
+			return err->code;
+		}
 		return error_set(
-		    err, e2.code == REDRESS_E_NOTFOUND ? REDRESS_E_NOTFOUND : e2.code,
+		    err, REDRESS_E_NOTFOUND,
 		    "%s: line %ld: end-to-end id '%s' is no payment order of this fund; nothing was"
 		    " imported",
 		    name, e->line, e->e2e);
+	}
 	if (e->has_amount) {
 		if (strcmp(e->currency, o.currency) != 0 ||
 		    bank_amount(e->amount, currency_find(o.currency, NULL), &minor, &e2) != REDRESS_OK ||
