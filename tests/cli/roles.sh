@@ -119,6 +119,20 @@ expect_exit 0 as fin entitlements compute --program flagship-2015
 expect_in "$OUT" "3 entitlements booked"
 expect_exit 0 as fin queue --program flagship-2015
 expect_in "$OUT" "$R1"
+# Payments: R1's bank details, the fund's account, a batch of her payment, and a status
+# report from the bank that changes nothing (any role may be refused it, finance imports it).
+expect_exit 0 as cid person bank "$R1" --account 110-222-333 --bic SHBKKRSE --holder "Synthetic Holder"
+expect_exit 0 as fin pay debtor --program flagship-2015 --name "Synthetic Fund" \
+	--iban DE89370400440532013000 --bic SHBKKRSE
+expect_exit 0 as fin pay batch --program flagship-2015
+expect_in "$OUT" "batch B-000001: 1 payment orders"
+cat >"$T/status.xml" <<'XML'
+<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>S-1</MsgId></GrpHdr><OrgnlPmtInfAndSts><TxInfAndSts>
+<OrgnlEndToEndId>B-000001-000001</OrgnlEndToEndId><TxSts>ACCP</TxSts></TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>
+XML
 
 # ---------------------------------------------------------------------------
 # The table: "COMMAND ARGS | roles allowed", from the permission table in
@@ -173,6 +187,13 @@ TABLE=(
 	'entitlements compute --program flagship-2015 @APPROVED | finance'
 	'entitlements compute --program flagship-2015 --dry-run | finance'
 	'queue --program flagship-2015 | finance'
+	'person bank @V --account 1234-5678 --bic SHBKKRSE --holder "Synthetic Holder" | caseworker'
+	'pay debtor --program flagship-2015 --name "Synthetic Fund" --iban DE89370400440532013000 --bic SHBKKRSE | finance'
+	'pay batch --program flagship-2015 | finance'
+	'pay export B-000001 --format pain.001 --out $T/pain.xml | finance'
+	'pay import $T/status.xml | finance'
+	'pay status B-000001 | finance'
+	'pay status B-000001 --json | finance'
 )
 
 # The monitor's output, allowed or refused: no pseudonym, claim id or name.
