@@ -93,7 +93,7 @@ enum redress_err cli_read_file(const char *path, size_t max, struct buf *out, st
  * reported any error; fn prints nothing (print after it returned 0).
  */
 int cli_run_change(struct cli *cli, enum permission perm,
-		   enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg);
+                   enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg);
 
 /* The modules redress is made of, NULL-terminated, for the log. */
 extern const struct event_module *const cli_modules[];
@@ -127,5 +127,6 @@ int cmd_program(struct cli *cli, int argc, char **argv);
 int cmd_claim(struct cli *cli, int argc, char **argv);
 int cmd_entitlements(struct cli *cli, int argc, char **argv);
 int cmd_queue(struct cli *cli, int argc, char **argv);
+int cmd_pledge(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -20,12 +20,13 @@
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
+#include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
 #include "domain/users/users.h"
 
-const struct event_module *const cli_modules[] = {&ledger_module,   &users_module,  &registry_module,
-                                                  &programs_module, &claims_module, &entitlements_module,
-                                                  NULL};
+const struct event_module *const cli_modules[] = {&ledger_module,   &users_module,   &registry_module,
+                                                  &programs_module, &claims_module,  &entitlements_module,
+                                                  &pledges_module,  NULL};
 
 struct command {
 	const char *name;
@@ -47,6 +48,7 @@ static const struct command commands[] = {
     {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},
     {"entitlements", cmd_entitlements, "book what approved claims are owed, by the program's rules"},
     {"queue", cmd_queue, "what is owed and unpaid, most frail and oldest first"},
+    {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
 };
 
 static void
