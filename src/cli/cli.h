@@ -128,5 +128,6 @@ int cmd_claim(struct cli *cli, int argc, char **argv);
 int cmd_entitlements(struct cli *cli, int argc, char **argv);
 int cmd_queue(struct cli *cli, int argc, char **argv);
 int cmd_pledge(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 
 #endif

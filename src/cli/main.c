@@ -22,11 +22,12 @@
 #include "domain/ledger/ledger.h"
 #include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
+#include "domain/reports/reports.h"
 #include "domain/users/users.h"
 
 const struct event_module *const cli_modules[] = {&ledger_module,   &users_module,   &registry_module,
                                                   &programs_module, &claims_module,  &entitlements_module,
-                                                  &pledges_module,  NULL};
+                                                  &pledges_module,  &reports_module, NULL};
 
 struct command {
 	const char *name;
@@ -49,6 +50,7 @@ static const struct command commands[] = {
     {"entitlements", cmd_entitlements, "book what approved claims are owed, by the program's rules"},
     {"queue", cmd_queue, "what is owed and unpaid, most frail and oldest first"},
     {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
+    {"report", cmd_report, "the public transparency report, and verifying a published one"},
 };
 
 static void
