@@ -371,6 +371,7 @@ suppress(struct report *r, struct redress_error *err)
 	cells[C_CONSENTED_REACHED].le = C_CONSENTED;
 	cells[C_CONSENTED_PAID].le = C_CONSENTED;
 	cells[C_HIDDEN_PEOPLE].hidden = cells[C_HIDDEN_REACHED].hidden = cells[C_HIDDEN_PAID].hidden = 1;
+	cells[C_HIDDEN_REACHED].le = cells[C_HIDDEN_PAID].le = C_HIDDEN_PEOPLE;
 	if (__builtin_sub_overflow(r->registered.value, r->consented.value, &cells[C_HIDDEN_PEOPLE].value) ||
 	    __builtin_sub_overflow(r->reached.value, r->consented_reached.value,
 	                           &cells[C_HIDDEN_REACHED].value) ||
