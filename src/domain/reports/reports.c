@@ -25,14 +25,19 @@ static const struct store_query q_declined = {
     "reports.declined",
     "SELECT count(*) FROM registry_persons p WHERE (SELECT c.wish FROM registry_consultations c"
     " WHERE c.pseudonym = p.pseudonym ORDER BY c.seq DESC LIMIT 1) = 'decline'"};
+/*
+ * The people who consented to statistics, with whether each was reached and
+ * paid.  Paid beneficiaries are gathered once and joined, so that no
+ * per-person lookup can fall on the (program, state) index.
+ */
 static const struct store_query q_consented = {
-    "reports.consented",
-    "SELECT p.region, p.birth_year,"
-    " EXISTS (SELECT 1 FROM registry_consultations c WHERE c.pseudonym = p.pseudonym),"
-    " EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = p.pseudonym AND e.program = ?1"
-    "         AND e.state = 'paid')"
-    " FROM registry_persons p WHERE (SELECT s.given FROM registry_consents s WHERE s.pseudonym = p.pseudonym"
-    " AND s.scope = 'statistics' ORDER BY s.seq DESC LIMIT 1) = 1"};
+    "reports.consented", "SELECT p.region, p.birth_year,"
+                         " EXISTS (SELECT 1 FROM registry_consultations c WHERE c.pseudonym = p.pseudonym),"
+                         " x.beneficiary IS NOT NULL"
+                         " FROM registry_persons p LEFT JOIN (SELECT DISTINCT beneficiary FROM entitlements"
+                         "  WHERE program = ?1 AND state = 'paid') x ON x.beneficiary = p.pseudonym"
+                         " WHERE (SELECT s.given FROM registry_consents s WHERE s.pseudonym = p.pseudonym"
+                         " AND s.scope = 'statistics' ORDER BY s.seq DESC LIMIT 1) = 1"};
 static const struct store_query q_approved = {
     "reports.approved", "SELECT count(*) FROM claims_claims WHERE program = ?1 AND state = 'approved'"};
 static const struct store_query q_paid_people = {
@@ -44,12 +49,12 @@ static const struct store_query q_waiting = {"reports.waiting",
 static const struct store_query q_amounts = {"reports.amounts",
                                              "SELECT state, amount FROM entitlements WHERE program = ?1"
                                              " AND state IN ('paid', 'queued', 'batched', 'returned')"};
+/* Beneficiaries of the program who died and were never paid: one pass over its entitlements. */
 static const struct store_query q_deaths = {
     "reports.deaths",
-    "SELECT count(DISTINCT e.beneficiary) FROM entitlements e JOIN registry_persons p"
-    " ON p.pseudonym = e.beneficiary WHERE e.program = ?1 AND p.death_seq IS NOT NULL AND NOT EXISTS"
-    " (SELECT 1 FROM entitlements f WHERE f.beneficiary = e.beneficiary AND f.program = ?1"
-    "  AND f.state = 'paid')"};
+    "SELECT count(*) FROM (SELECT beneficiary, max(CASE WHEN state = 'paid' THEN 1 ELSE 0 END) AS paid"
+    " FROM entitlements WHERE program = ?1 GROUP BY beneficiary) x"
+    " JOIN registry_persons p ON p.pseudonym = x.beneficiary WHERE x.paid = 0 AND p.death_seq IS NOT NULL"};
 static const struct store_query q_days = {
     "reports.days", "SELECT min(e.paid_on), min(p.registered_seq) FROM entitlements e JOIN registry_persons p"
                     " ON p.pseudonym = e.beneficiary WHERE e.program = ?1 AND e.state = 'paid'"

@@ -446,9 +446,18 @@ report_publish(struct tlog *log, const struct actor *actor, const char *program,
 	if (same) {
 		pub->reused = 1;
 	} else {
-		/* Recompute: last_is_same may have re-dated the figures. */
-		if ((rc = report_compute(log, program, k, &pub->report, err)) != REDRESS_OK)
+		/* last_is_same dated the figures at the size before: date them now again. */
+		struct checkpoint now;
+
+		buf_reset(&pub->report.checkpoint);
+		if ((rc = tlog_checkpoint(log, &pub->report.checkpoint, err)) != REDRESS_OK ||
+		    (rc = note_checkpoint(pub->report.checkpoint.data, &now, err)) != REDRESS_OK)
 			return rc;
+		pub->report.size = now.size;
+		memcpy(pub->report.root, now.root, sizeof(now.root));
+		if (now.size != size)
+			return error_set(err, REDRESS_E_CONFLICT,
+			                 "the log grew while the report was computed: publish it again");
 		buf_reset(&pub->body);
 		if ((rc = report_encode(&pub->report, &pub->body, err)) != REDRESS_OK ||
 		    (rc = buf_error(&pub->body, err)) != REDRESS_OK)
