@@ -28,6 +28,18 @@ report_count_text(const struct report_count *c, int k, char *out, size_t size)
 		snprintf(out, size, "withheld");
 }
 
+/* An amount and its currency, as element text. */
+static void
+put_money(struct buf *out, int64_t amount, const struct currency *cur, const char *code)
+{
+	char text[MONEY_TEXT_SIZE];
+
+	money_format(amount, cur, text, sizeof(text));
+	html_text(out, text);
+	html_raw(out, " ");
+	html_text(out, code);
+}
+
 /* value scaled into 0..span of max, in integers. */
 static long
 scale(int64_t value, int64_t max, long span)
@@ -43,7 +55,6 @@ void
 report_svg_disbursements(const struct report *r, struct buf *out)
 {
 	const struct currency *cur = currency_find(r->currency, NULL);
-	char text[MONEY_TEXT_SIZE + 8];
 	int64_t total = 0, fund = 0, max, cum = 0;
 	long plot_w = W - LEFT - RIGHT, plot_h = H - TOP - BOTTOM, y, bar_w;
 	size_t i;
@@ -60,15 +71,9 @@ report_svg_disbursements(const struct report *r, struct buf *out)
 	           W, H, W, H);
 	html_raw(out, "<title id=\"svg-dis-t\">Money paid, cumulative by month, against the fund</title>");
 	html_raw(out, "<desc id=\"svg-dis-d\">");
-	money_format(total, cur, text, sizeof(text));
-	html_text(out, text);
-	html_raw(out, " ");
-	html_text(out, r->currency);
+	put_money(out, total, cur, r->currency);
 	html_raw(out, " paid in all; the fund has held ");
-	money_format(fund, cur, text, sizeof(text));
-	html_text(out, text);
-	html_raw(out, " ");
-	html_text(out, r->currency);
+	put_money(out, fund, cur, r->currency);
 	html_raw(out, ".</desc>");
 	buf_printf(out,
 	           "<rect x=\"%d\" y=\"%d\" width=\"%ld\" height=\"%ld\" fill=\"#f7f7f7\" stroke=\"#999\"/>",
@@ -96,10 +101,7 @@ report_svg_disbursements(const struct report *r, struct buf *out)
 		html_raw(out, "<title>");
 		html_text(out, r->months[i].month);
 		html_raw(out, ": ");
-		money_format(cum, cur, text, sizeof(text));
-		html_text(out, text);
-		html_raw(out, " ");
-		html_text(out, r->currency);
+		put_money(out, cum, cur, r->currency);
 		html_raw(out, " paid so far</title></rect>");
 		if (r->nmonths <= 24 || i == 0 || i + 1 == r->nmonths) {
 			buf_printf(out, "<text x=\"%ld\" y=\"%ld\" font-size=\"10\" text-anchor=\"middle\">",
