@@ -145,5 +145,7 @@ int cmd_pay(struct cli *cli, int argc, char **argv);
 /* `person bank`, in cmd_pay.c: argv[0] is "bank". */
 int cmd_person_bank(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_pledge(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 
 #endif

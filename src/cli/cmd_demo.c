@@ -25,7 +25,9 @@
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
 #include "domain/payments/payments_int.h"
+#include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
+#include "domain/reports/reports.h"
 #include "log/audit.h"
 
 /* The origin prefix of a demo's log. */
@@ -57,13 +59,6 @@ static const char demo_program[] =
     " \"expense\": \"benefits:flagship-2015\"},"
     " \"benefits\": {\"survivor\": \"100000000\", \"bereaved\": \"20000000\"},"
     " \"approvals\": 2}";
-
-static const struct ledger_account_spec demo_accounts[] = {
-    {"contributions:japan", "JPY", LEDGER_INCOME, "Contribution of the Government of Japan (2015 agreement)",
-     0},
-    {"pledge:japan", "JPY", LEDGER_ASSET, "Pledge receivable from the Government of Japan", 0},
-    {"bank:jpy", "JPY", LEDGER_ASSET, "Foundation bank account, JPY", 1},
-};
 
 /* The staff, one account per role (and a second reviewer: approval needs four eyes). */
 static const struct {
@@ -130,18 +125,6 @@ demo_end(struct demo *d, enum redress_err rc, struct redress_error *err)
 	return tlog_commit(d->cli->log, err);
 }
 
-static enum redress_err
-demo_transfer(struct demo *d, const char *id, const char *from, const char *to, const char *amount,
-              int pending, const char *ref, struct redress_error *err)
-{
-	struct ledger_transfer_request req = {id, from, to, amount, pending, ref};
-	enum redress_err rc;
-
-	if ((rc = demo_begin(d, err)) != REDRESS_OK)
-		return rc;
-	return demo_end(d, ledger_transfer_create(d->cli->log, &req, NULL, NULL, err), err);
-}
-
 /* Enrols staff account i's second factor and keeps its base32 secret to print. */
 static enum redress_err
 demo_totp(struct demo *d, size_t i, struct redress_error *err)
@@ -190,35 +173,39 @@ demo_staff_accounts(struct demo *d, struct redress_error *err)
 	return rc;
 }
 
-/* The administrator adds the program; finance books the contribution and converts it. */
+/*
+ * The administrator adds the program; finance records the Government of
+ * Japan's pledge and its receipt, converted into the KRW fund at the
+ * bank's booked amounts (domain/pledges: the ledger's exchange).
+ */
 static enum redress_err
 demo_money(struct demo *d, struct redress_error *err)
 {
-	struct ledger_exchange_request fx = {
-	    "fx-2016-09-01", "bank:jpy",    "1000000000",
-	    "bank:krw",      "10800000000", "Conversion of the contribution at the bank's booked amounts"};
+	char pledge[PLEDGE_ID_MAX + 1];
 	struct program p;
 	enum redress_err rc;
-	size_t i;
 
 	if ((rc = program_parse(demo_program, sizeof(demo_program) - 1, &p, err)) != REDRESS_OK ||
 	    (rc = demo_as(d, 0, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
 	    (rc = demo_end(d, program_add(d->cli->log, &d->cli->actor, &p, err), err)) != REDRESS_OK)
 		return rc;
 	printf("added the program %s: %s, cutoff %s\n", p.code, p.name, p.cutoff);
-	if ((rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK)
-		return rc;
-	for (i = 0; i < sizeof(demo_accounts) / sizeof(demo_accounts[0]) && rc == REDRESS_OK; i++)
-		rc = ledger_account_open(d->cli->log, &demo_accounts[i], NULL, err);
-	if ((rc = demo_end(d, rc, err)) != REDRESS_OK ||
-	    (rc = demo_transfer(d, "pledge-2015-12-28", "contributions:japan", "pledge:japan", "1000000000",
-	                        0, "Pledge under the agreement of 28 December 2015", err)) != REDRESS_OK ||
-	    (rc = demo_transfer(d, "receipt-2016-08-31", "pledge:japan", "bank:jpy", "1000000000", 0,
-	                        "Receipt of the contribution", err)) != REDRESS_OK ||
+	if ((rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
+	    (rc = demo_end(
+	         d,
+	         pledge_add(d->cli->log, &d->cli->actor, p.code, "Government of Japan", "1000000000", "JPY",
+	                    "Under the agreement of 28 December 2015, which both governments called a"
+	                    " final and irreversible resolution",
+	                    pledge, err),
+	         err)) != REDRESS_OK ||
 	    (rc = demo_begin(d, err)) != REDRESS_OK ||
-	    (rc = demo_end(d, ledger_exchange(d->cli->log, &fx, NULL, NULL, NULL, err), err)) != REDRESS_OK)
+	    (rc = demo_end(
+	         d,
+	         pledge_receive(d->cli->log, &d->cli->actor, pledge, "1000000000", "10800000000", NULL, err),
+	         err)) != REDRESS_OK)
 		return rc;
-	printf("booked the pledge of 1000000000 JPY, its receipt, and its conversion into 10800000000 KRW\n");
+	printf("recorded the pledge %s of 1000000000 JPY and its receipt, converted into 10800000000 KRW\n",
+	       pledge);
 	return REDRESS_OK;
 }
 
@@ -566,6 +553,67 @@ demo_book(struct demo *d, struct redress_error *err)
 	return demo_pay(d, err);
 }
 
+/*
+ * The monitor publishes the program's public report (JSON and HTML beside
+ * the database) and anyone verifies it with the log's public key alone.
+ */
+static enum redress_err
+demo_report(struct demo *d, struct redress_error *err)
+{
+	struct report_published *pub = malloc(sizeof(*pub));
+	char path[CLI_PATH_MAX + 32];
+	struct report_verified v;
+	struct buf out, vkey;
+	size_t len = strlen(d->cli->db);
+	enum redress_err rc;
+	FILE *f = NULL;
+	int i;
+
+	if (pub == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	report_published_init(pub);
+	buf_init(&out, 16u << 20);
+	buf_init(&vkey, 4096);
+	if (len > 3 && strcmp(d->cli->db + len - 3, ".db") == 0)
+		len -= 3;
+	for (i = 0; i < 2; i++) {
+		if ((rc = demo_as(d, 5, err)) != REDRESS_OK ||
+		    (rc = report_publish(d->cli->log, &d->cli->actor, "flagship-2015", REPORT_K_DEFAULT, pub,
+		                         err)) != REDRESS_OK)
+			goto out;
+		buf_reset(&out);
+		rc = i == 0 ? report_render_html(pub, &out, err) : report_render_json(pub, &out, err);
+		snprintf(path, sizeof(path), "%.*s-report.%s", (int)len, d->cli->db,
+		         i == 0 ? "html" : "json");
+		if (rc != REDRESS_OK)
+			goto out;
+		if ((f = fopen(path, "wb")) == NULL || fwrite(out.data, 1, out.len, f) != out.len ||
+		    fclose(f) != 0) {
+			f = NULL;
+			rc = error_set(err, REDRESS_E_IO, "%.200s: cannot write the demo's report", path);
+			goto out;
+		}
+		f = NULL;
+	}
+	if ((rc = tlog_vkey(d->cli->log, &vkey, err)) != REDRESS_OK)
+		goto out;
+	while (vkey.len > 0 && vkey.data[vkey.len - 1] == '\n')
+		vkey.data[--vkey.len] = '\0';
+	if ((rc = report_verify(out.data, out.len, vkey.data, &v, err)) != REDRESS_OK)
+		goto out;
+	printf(
+	    "\npublished the public report of %s, computed at tree size %llu (event %llu): %.*s-report.html,"
+	    " %s\nverified it with the public key alone: redress report verify %s --pubkey KEY\n",
+	    v.program, (unsigned long long)v.computed_at, (unsigned long long)v.seq, (int)len, d->cli->db,
+	    path, path);
+out:
+	buf_free(&out);
+	buf_free(&vkey);
+	report_published_free(pub);
+	free(pub);
+	return rc;
+}
+
 static enum redress_err
 demo_print_balance(void *ctx, const struct ledger_account *a, struct redress_error *err)
 {
@@ -700,6 +748,8 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		       users_role_name(demo_staff[i].role), d.passwords[i],
 		       d.totp[i][0] != '\0' ? "  totp secret " : "", d.totp[i]);
 	crypto_wipe(d.passwords, sizeof(d.passwords));
+	if (status == 0 && demo_report(&d, &err) != REDRESS_OK)
+		return cli_fail(&err);
 	crypto_wipe(d.totp, sizeof(d.totp));
 	printf("\ntry: redress --db %s --keys %s --as fumi queue --program flagship-2015\n"
 	       "     redress --db %s --keys %s audit verify\n",

@@ -21,12 +21,14 @@
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
 #include "domain/payments/payments.h"
+#include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
+#include "domain/reports/reports.h"
 #include "domain/users/users.h"
 
 const struct event_module *const cli_modules[] = {
     &ledger_module,       &users_module,    &registry_module, &programs_module, &claims_module,
-    &entitlements_module, &payments_module, NULL};
+    &entitlements_module, &payments_module, &pledges_module,  &reports_module,  NULL};
 
 struct command {
 	const char *name;
@@ -49,6 +51,8 @@ static const struct command commands[] = {
     {"entitlements", cmd_entitlements, "book what approved claims are owed, by the program's rules"},
     {"queue", cmd_queue, "what is owed and unpaid, most frail and oldest first"},
     {"pay", cmd_pay, "payment batches, pain.001 for the bank, camt.054 and pain.002 back"},
+    {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
+    {"report", cmd_report, "the public transparency report, and verifying a published one"},
     {"serve", cmd_serve, "the JSON API over HTTP, for staff in their roles and for monitors"},
 };
 

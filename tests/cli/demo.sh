@@ -29,8 +29,15 @@ expect_eq "$(printf '%s' "$OUT" | json balance)" 10460000000 "fund balance after
 expect_eq "$(printf '%s' "$OUT" | json available)" 10360000000 "fund available with the pending payment"
 expect_exit 0 fin ledger balance payable:flagship-2015 --json
 expect_eq "$(printf '%s' "$OUT" | json available)" 100000000 "owed and not paid: the declined entitlement"
-expect_exit 0 fin ledger balance bank:jpy --json
-expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "JPY converted in full"
+expect_exit 0 fin ledger balance pledges:jpy --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "the pledge received and converted in full"
+expect_exit 0 fin pledge list --json
+expect_eq "$(printf '%s' "$OUT" | json 0.donor)/$(printf '%s' "$OUT" | json 0.received)" \
+	"Government of Japan/1000000000" "the demo's pledge"
+# The public report, published by the monitor and verified with the public key alone.
+rd audit pubkey >"$T/demo.vkey"
+expect_exit 0 "$REDRESS" report verify "${DB%.db}-report.json" --pubkey "$T/demo.vkey"
+expect_in "$(cat "${DB%.db}-report.html")" "<svg"
 # Paid through the bank: the first batch in queue order (Survivor Two, frailty 3, died
 # unpaid, so Survivor One, frailty 2, leads); the bank booked five, returned one (AC04) and
 # still holds the last; the returned one paid in a second batch.  Nothing is left queued.
