@@ -6,7 +6,8 @@
  * Besides crashes, leaks and undefined behaviour, the target aborts when
  * the reader breaks a promise of payments_int.h:
  *   - a file it accepts has a kind, a message id, and entries each with a
- *     printable end-to-end id of at most 35 characters, no id twice, a
+ *     printable end-to-end id of at most 35 characters (or, a whole batch
+ *     rejected, its printable batch id), no id twice, a
  *     positive line, a booking date of the form YYYY-MM-DD for a
  *     settlement or return, a reason code of 1 to 4 of A-Z, 0-9 for a
  *     return or rejection, and an amount (where given) of digits and at
@@ -57,10 +58,15 @@ check_entry(const struct payments_bank_file *f, size_t k)
 	size_t i;
 	int dot = 0;
 
-	if (!printable(e->e2e, PAYMENTS_ORDER_ID_MAX) || e->line <= 0)
+	/* An order named, or (pain.002) a whole batch rejected. */
+	if (e->line <= 0 || (e->e2e[0] != '\0') == (e->batch[0] != '\0'))
+		abort();
+	if (e->e2e[0] != '\0'
+	        ? !printable(e->e2e, PAYMENTS_ORDER_ID_MAX)
+	        : !printable(e->batch, PAYMENTS_BATCH_ID_MAX) || e->what != PAYMENTS_BANK_REJECT)
 		abort();
 	for (i = 0; i < k; i++)
-		if (strcmp(f->entries[i].e2e, e->e2e) == 0)
+		if (strcmp(f->entries[i].e2e, e->e2e) == 0 && strcmp(f->entries[i].batch, e->batch) == 0)
 			abort();
 	if (e->what == PAYMENTS_BANK_SETTLE || e->what == PAYMENTS_BANK_RETURN) {
 		if (strlen(e->date) != 10 || e->date[4] != '-' || e->date[7] != '-')

@@ -890,9 +890,91 @@ test_import_all_or_nothing(void **state)
 	logfix_audit_finds(w.lf, "payments_orders 'B-000001-000002'");
 	/* Across modules: an order at the bank whose transfer was posted behind the log's back. */
 	logfix_tamper(w.lf, "UPDATE ledger_transfers SET state = 'posted' WHERE id = 'B-000002-000001'");
-	logfix_audit_finds(w.lf, "payments_orders 'B-000002-000001' is pending but its ledger transfer is posted");
+	logfix_audit_finds(w.lf,
+	                   "payments_orders 'B-000002-000001' is pending but its ledger transfer is posted");
 	logfix_tamper(w.lf, "UPDATE entitlements SET state = 'queued' WHERE state = 'batched'");
 	logfix_audit_finds(w.lf, "is queued but its payment order at the bank is B-000002-000001");
+	logfix_free(w.lf);
+}
+
+#define PAIN002(inner)                                                                                       \
+	"<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.10\">"       \
+	"<CstmrPmtStsRpt>\n<GrpHdr><MsgId>S1</MsgId></GrpHdr>\n" inner "</CstmrPmtStsRpt></Document>\n"
+#define PMTINF_RJCT(batch, why)                                                                              \
+	"<OrgnlPmtInfAndSts><OrgnlPmtInfId>" batch "</OrgnlPmtInfId>\n<PmtInfSts>RJCT</PmtInfSts>"           \
+	"<StsRsnInf><Rsn><Cd>" why "</Cd></Rsn></StsRsnInf></OrgnlPmtInfAndSts>\n"
+#define GRP_RJCT(msg, why)                                                                                   \
+	"<OrgnlGrpInfAndSts><OrgnlMsgId>" msg "</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId>\n"  \
+	"<GrpSts>RJCT</GrpSts><StsRsnInf><Rsn><Cd>" why "</Cd></Rsn></StsRsnInf></OrgnlGrpInfAndSts>\n"
+
+static void
+test_batch_rejected(void **state)
+{
+	struct world w;
+	struct redress_error err;
+	struct payments_batch_run br;
+	struct payments_import_run run;
+	struct payments_bank_file f;
+	struct buf file;
+	struct payments_order o;
+
+	(void)state;
+	/* Read: a payment information block rejected, and a whole message. */
+	assert_int_equal(read_text(PAIN002(PMTINF_RJCT("B-000001", "AM05")), &f, &err), REDRESS_OK);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.entries[0].e2e, "");
+	assert_string_equal(f.entries[0].batch, "B-000001");
+	assert_string_equal(f.entries[0].reason, "AM05");
+	assert_int_equal(f.entries[0].line, 5);
+	payments_bank_file_free(&f);
+	assert_int_equal(read_text(PAIN002(GRP_RJCT("B-000003-0a1b2c3d4e5f", "DU01")), &f, &err), REDRESS_OK);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.entries[0].batch, "B-000003");
+	payments_bank_file_free(&f);
+	expect_refused(PAIN002(PMTINF_RJCT("B-000001", "AM05") PMTINF_RJCT("B-000001", "AM05")),
+	               REDRESS_E_INVALID, "line 7: batch 'B-000001' appears a second time (first on line 5)");
+	expect_refused(
+	    PAIN002("<OrgnlPmtInfAndSts><OrgnlPmtInfId>B-1</OrgnlPmtInfId><PmtInfSts>RJCT</PmtInfSts>"
+	            "</OrgnlPmtInfAndSts>"),
+	    REDRESS_E_INVALID, "the rejection reason (StsRsnInf/Rsn/Cd) is missing");
+
+	/* On a log: every order of the batch returned, the money back. */
+	world_new(&w, 3);
+	begin(&w);
+	OK(payments_batch(w.lf->log, &w.boot, "flagship-2015", 0, &br, &err));
+	commit(&w);
+	buf_init(&file, 1u << 16);
+	buf_printf(&file, PAIN002(PMTINF_RJCT("B-000001", "AM05")));
+	OK(import(&w, &file, &run, &err));
+	assert_int_equal(run.returned, 3);
+	OK(payments_order_get(w.lf->store, "B-000001-000002", &o, &err));
+	assert_int_equal(o.state, PAYMENTS_RETURNED);
+	assert_string_equal(o.reason, "AM05");
+	check_money(&w);
+	/* The whole message again, another file: already so. */
+	buf_reset(&file);
+	buf_printf(&file, PAIN002(GRP_RJCT("B-000001-0a1b2c3d4e5f", "AM05")));
+	OK(import(&w, &file, &run, &err));
+	assert_int_equal(run.returned, 0);
+	assert_int_equal(run.unchanged, 3);
+	/* A batch of which the bank booked a payment cannot be rejected whole. */
+	begin(&w);
+	OK(payments_batch(w.lf->log, &w.boot, "flagship-2015", 0, &br, &err));
+	commit(&w);
+	buf_reset(&file);
+	buf_printf(&file, CAMT_HEAD DEBIT("B-000002-000001", "100000000") CAMT_TAIL);
+	OK(import(&w, &file, &run, &err));
+	buf_reset(&file);
+	buf_printf(&file, PAIN002(PMTINF_RJCT("B-000002", "AM05")));
+	assert_int_equal(import(&w, &file, &run, &err), REDRESS_E_CONFLICT);
+	assert_non_null(strstr(err.message, "booked 1 of its payments before"));
+	buf_reset(&file);
+	buf_printf(&file, PAIN002(PMTINF_RJCT("B-000009", "AM05")));
+	assert_int_equal(import(&w, &file, &run, &err), REDRESS_E_NOTFOUND);
+	assert_non_null(strstr(err.message, "bank.xml: line 5: 'B-000009' is no payment batch of this fund"));
+	check_money(&w);
+	buf_free(&file);
+	logfix_audit_clean(w.lf);
 	logfix_free(w.lf);
 }
 
@@ -963,15 +1045,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_iban_bic),
-	    cmocka_unit_test(test_camt_read),
-	    cmocka_unit_test(test_camt_refusals),
-	    cmocka_unit_test(test_camt_too_large),
-	    cmocka_unit_test(test_pain002_read),
-	    cmocka_unit_test(test_pain001_structure),
-	    cmocka_unit_test(test_random_sequence),
-	    cmocka_unit_test(test_import_all_or_nothing),
-	    cmocka_unit_test(test_bank_details_sealed),
+	    cmocka_unit_test(test_iban_bic),        cmocka_unit_test(test_camt_read),
+	    cmocka_unit_test(test_camt_refusals),   cmocka_unit_test(test_camt_too_large),
+	    cmocka_unit_test(test_pain002_read),    cmocka_unit_test(test_pain001_structure),
+	    cmocka_unit_test(test_random_sequence), cmocka_unit_test(test_import_all_or_nothing),
+	    cmocka_unit_test(test_batch_rejected),  cmocka_unit_test(test_bank_details_sealed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -623,6 +623,56 @@ return_settled(struct tlog *log, const char *name, const char *sha, const struct
 	return REDRESS_OK;
 }
 
+/*
+ * A whole batch rejected by the bank (pain.002 at the group or payment
+ * information level): every order of it still at the bank is returned with
+ * the reason; one already returned stays so; one the bank had booked makes
+ * the file a contradiction.
+ */
+static enum redress_err
+reject_batch(struct tlog *log, const char *name, const char *sha, const struct payments_bank_entry *e,
+             struct payments_import_run *run, struct redress_error *err)
+{
+	struct pending_list l = {NULL, 0, 0};
+	struct payments_batch_info b;
+	struct redress_error e2;
+	enum redress_err rc;
+	size_t i;
+
+	if (payments_batch_get(tlog_store(log), e->batch, &b, &e2) != REDRESS_OK) {
+		if (e2.code != REDRESS_E_NOTFOUND) {
+			*err = e2;
+			return err->code;
+		}
+		return error_set(err, REDRESS_E_NOTFOUND,
+		                 "%s: line %ld: '%s' is no payment batch of this fund; nothing was imported",
+		                 name, e->line, e->batch);
+	}
+	if (b.settled > 0)
+		return error_set(
+		    err, REDRESS_E_CONFLICT,
+		    "%s: line %ld: the bank rejects batch %s whole, but booked %llu of its payments"
+		    " before; nothing was imported",
+		    name, e->line, b.id, (unsigned long long)b.settled);
+	if ((rc = payments_orders_each(tlog_store(log), b.id, collect_pending, &l, err)) != REDRESS_OK)
+		goto out;
+	run->unchanged += b.returned;
+	for (i = 0; i < l.n && rc == REDRESS_OK; i++) {
+		if ((rc = ledger_transfer_void(log, l.items[i].id, NULL, err)) != REDRESS_OK ||
+		    (rc = entitlements_payment_state(log, l.items[i].entitlement, ENTITLEMENT_RETURNED, NULL,
+		                                     e->reason, err)) != REDRESS_OK ||
+		    (rc = resolve_event(log, PAYMENTS_EV_RETURNED, l.items[i].id, NULL, e->reason, sha,
+		                        err)) != REDRESS_OK) {
+			error_prefix(err, "%s: line %ld", name, e->line);
+			break;
+		}
+		run->returned++;
+	}
+out:
+	free(l.items);
+	return rc;
+}
+
 /* One entry of a bank file against its order. */
 static enum redress_err
 import_entry(struct tlog *log, const char *name, const char *sha, const struct payments_bank_entry *e,
@@ -633,6 +683,8 @@ import_entry(struct tlog *log, const char *name, const char *sha, const struct p
 	int64_t minor;
 	enum redress_err rc;
 
+	if (e->e2e[0] == '\0')
+		return reject_batch(log, name, sha, e, run, err);
 	if (payments_order_get(tlog_store(log), e->e2e, &o, &e2) != REDRESS_OK) {
 		if (e2.code != REDRESS_E_NOTFOUND) {
 			*err = e2;

@@ -15,7 +15,8 @@
  *   - Settlement (a booked debit in camt.054) posts exactly the pending
  *     transfer and makes the entitlement "paid" on the booking date; a
  *     return (a credit with return information in camt.054) or a rejection
- *     (pain.002, RJCT) voids it and puts the entitlement back in the queue
+ *     (pain.002, RJCT; for a whole batch, GrpSts or PmtInfSts RJCT) voids
+ *     it and puts the entitlement back in the queue
  *     as "returned" with the bank's reason code.  A payment the bank
  *     returns after booking it is reversed: a posted transfer "ID-R" from
  *     the payable back to the fund, and the entitlement is returned.

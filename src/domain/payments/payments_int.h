@@ -35,7 +35,8 @@ enum payments_bank_what {
 };
 
 struct payments_bank_entry {
-	char e2e[PAYMENTS_ORDER_ID_MAX + 1];
+	char e2e[PAYMENTS_ORDER_ID_MAX + 1];   /* "" when a whole batch is rejected */
+	char batch[PAYMENTS_BATCH_ID_MAX + 1]; /* pain.002: the batch rejected whole, or "" */
 	enum payments_bank_what what;
 	int has_amount;  /* pain.002 may not say the amount */
 	char amount[40]; /* decimal text as the bank wrote it */
@@ -91,7 +92,8 @@ enum redress_err payments_pain001_write(struct buf *out, const struct payments_d
  * dates.  libxml2's writer, as for pain.001.
  */
 enum redress_err payments_camt054_write(struct buf *out, const char *msg_id, const char *iban,
-                                        const struct payments_bank_entry *e, size_t n, struct redress_error *err);
+                                        const struct payments_bank_entry *e, size_t n,
+                                        struct redress_error *err);
 
 /* Tables and events (payments_apply.c). */
 enum redress_err payments_replay(struct store *store, const struct event *ev, struct redress_error *err);

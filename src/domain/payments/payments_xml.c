@@ -301,15 +301,56 @@ read_camt(xmlNodePtr root, const char *name, struct payments_bank_file *f, struc
 }
 
 /*
+ * A whole batch rejected (pain.002 GrpSts or PmtInfSts RJCT): batch is
+ * the batch's id, status the status element, where the StsRsnInf beside
+ * it gives the reason.
+ */
+static enum redress_err
+batch_rejected(xmlNodePtr where, xmlNodePtr status, const char *batch, const char *ns, const char *name,
+               struct payments_bank_file *f, struct redress_error *err)
+{
+	struct payments_bank_entry e;
+	xmlNodePtr cd = child(child(child(where, ns, "StsRsnInf"), ns, "Rsn"), ns, "Cd");
+	enum redress_err rc;
+
+	memset(&e, 0, sizeof(e));
+	e.what = PAYMENTS_BANK_REJECT;
+	e.line = line_of(status);
+	if (strlen(batch) > PAYMENTS_BATCH_ID_MAX || batch[0] == '\0')
+		return error_set(err, REDRESS_E_INVALID, "%s: line %ld: '%.40s' names no batch of this fund",
+		                 name, e.line, batch);
+	memcpy(e.batch, batch, strlen(batch) + 1);
+	if ((rc = e2e_check(e.batch, e.line, name, err)) != REDRESS_OK ||
+	    (rc = text_of(cd, where, "the rejection reason (StsRsnInf/Rsn/Cd)", name, e.reason,
+	                  sizeof(e.reason), err)) != REDRESS_OK ||
+	    (rc = reason_check(e.reason, line_of(cd), name, err)) != REDRESS_OK)
+		return rc;
+	return add_entry(f, &e, name, err);
+}
+
+/* The text of status element n ("" when there is none) into out. */
+static enum redress_err
+status_of(xmlNodePtr n, const char *what, const char *name, char out[8], struct redress_error *err)
+{
+	out[0] = '\0';
+	return n != NULL ? text_of(n, n, what, name, out, 8, err) : REDRESS_OK;
+}
+
+/*
  * pain.002.001.10: CstmrPmtStsRpt / OrgnlPmtInfAndSts / TxInfAndSts.
  * RJCT rejects; any other status (accepted, pending) changes nothing but
- * must still name an order.
+ * must still name an order.  A rejection of the whole message
+ * (OrgnlGrpInfAndSts/GrpSts, OrgnlMsgId "B-000001-..." as pain.001's
+ * MsgId) or of a payment information block (PmtInfSts, OrgnlPmtInfId the
+ * batch) rejects every order of the batch; the transactions listed under
+ * it then add nothing.
  */
 static enum redress_err
 read_pain002(xmlNodePtr root, const char *name, struct payments_bank_file *f, struct redress_error *err)
 {
 	const char *ns = PAYMENTS_NS_PAIN002;
-	xmlNodePtr msg, pmt, tx;
+	xmlNodePtr msg, grp, pmt, tx;
+	char status[8], batch[PAYMENTS_MSG_ID_MAX + 1], *dash;
 	enum redress_err rc;
 
 	if ((msg = child(root, ns, "CstmrPmtStsRpt")) == NULL)
@@ -318,11 +359,34 @@ read_pain002(xmlNodePtr root, const char *name, struct payments_bank_file *f, st
 	if ((rc = text_of(child(child(msg, ns, "GrpHdr"), ns, "MsgId"), msg, "the message id (GrpHdr/MsgId)",
 	                  name, f->msg_id, sizeof(f->msg_id), err)) != REDRESS_OK)
 		return rc;
-	for (pmt = child(msg, ns, "OrgnlPmtInfAndSts"); pmt != NULL; pmt = next_same(pmt))
+	grp = child(msg, ns, "OrgnlGrpInfAndSts");
+	if ((rc = status_of(child(grp, ns, "GrpSts"), "the group status (GrpSts)", name, status, err)) !=
+	    REDRESS_OK)
+		return rc;
+	if (strcmp(status, "RJCT") == 0) {
+		/* The batch is the message id's first two parts: "B-000001" of "B-000001-0a1b2c3d4e5f". */
+		if ((rc = text_of(child(grp, ns, "OrgnlMsgId"), grp, "the original message id (OrgnlMsgId)",
+		                  name, batch, sizeof(batch), err)) != REDRESS_OK)
+			return rc;
+		if ((dash = strrchr(batch, '-')) != NULL && dash != strchr(batch, '-'))
+			*dash = '\0';
+		return batch_rejected(grp, child(grp, ns, "GrpSts"), batch, ns, name, f, err);
+	}
+	for (pmt = child(msg, ns, "OrgnlPmtInfAndSts"); pmt != NULL; pmt = next_same(pmt)) {
+		if ((rc = status_of(child(pmt, ns, "PmtInfSts"), "the payment information status (PmtInfSts)",
+		                    name, status, err)) != REDRESS_OK)
+			return rc;
+		if (strcmp(status, "RJCT") == 0) {
+			if ((rc = text_of(child(pmt, ns, "OrgnlPmtInfId"), pmt, "the batch (OrgnlPmtInfId)",
+			                  name, batch, sizeof(batch), err)) != REDRESS_OK ||
+			    (rc = batch_rejected(pmt, child(pmt, ns, "PmtInfSts"), batch, ns, name, f,
+			                         err)) != REDRESS_OK)
+				return rc;
+			continue;
+		}
 		for (tx = child(pmt, ns, "TxInfAndSts"); tx != NULL; tx = next_same(tx)) {
 			struct payments_bank_entry e;
 			xmlNodePtr id = child(tx, ns, "OrgnlEndToEndId"), amt;
-			char status[8];
 
 			memset(&e, 0, sizeof(e));
 			if ((rc = text_of(id, tx, "the end-to-end id (OrgnlEndToEndId)", name, e.e2e,
@@ -352,6 +416,7 @@ read_pain002(xmlNodePtr root, const char *name, struct payments_bank_file *f, st
 			if ((rc = add_entry(f, &e, name, err)) != REDRESS_OK)
 				return rc;
 		}
+	}
 	return REDRESS_OK;
 }
 
@@ -362,21 +427,28 @@ read_pain002(xmlNodePtr root, const char *name, struct payments_bank_file *f, st
 static enum redress_err
 no_repeats(const struct payments_bank_file *f, const char *name, struct redress_error *err)
 {
-	struct strmap seen;
+	struct strmap ids, batches;
 	const struct payments_bank_entry *first;
 	enum redress_err rc = REDRESS_OK;
 	size_t i;
 
-	strmap_init(&seen);
-	for (i = 0; i < f->n && rc == REDRESS_OK; i++)
-		if ((first = strmap_get(&seen, f->entries[i].e2e)) != NULL)
-			rc = error_set(
-			    err, REDRESS_E_INVALID,
-			    "%s: line %ld: end-to-end id '%s' appears a second time (first on line %ld)",
-			    name, f->entries[i].line, f->entries[i].e2e, first->line);
+	strmap_init(&ids);
+	strmap_init(&batches);
+	for (i = 0; i < f->n && rc == REDRESS_OK; i++) {
+		const struct payments_bank_entry *e = &f->entries[i];
+		struct strmap *m = e->e2e[0] != '\0' ? &ids : &batches;
+		const char *key = e->e2e[0] != '\0' ? e->e2e : e->batch;
+
+		if ((first = strmap_get(m, key)) != NULL)
+			rc =
+			    error_set(err, REDRESS_E_INVALID,
+			              "%s: line %ld: %s '%s' appears a second time (first on line %ld)", name,
+			              e->line, m == &ids ? "end-to-end id" : "batch", key, first->line);
 		else
-			rc = strmap_put(&seen, f->entries[i].e2e, (void *)&f->entries[i], err);
-	strmap_free(&seen);
+			rc = strmap_put(m, key, (void *)e, err);
+	}
+	strmap_free(&ids);
+	strmap_free(&batches);
 	return rc;
 }
 
