@@ -352,28 +352,14 @@ pay_import(struct cli *cli, int argc, char **argv)
 
 /* ---- pay status ---- */
 
-struct status_out {
-	json_t *json;
-};
-
 static enum redress_err
 status_one(void *ctx, const struct payments_order *o, struct redress_error *err)
 {
-	struct status_out *s = ctx;
 	char amount[MONEY_TEXT_SIZE];
 
+	(void)ctx;
 	(void)err;
 	money_format(o->amount, currency_find(o->currency, NULL), amount, sizeof(amount));
-	if (s->json != NULL) {
-		json_array_append_new(s->json,
-		                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}", "id", o->id,
-		                                "entitlement", o->entitlement, "beneficiary", o->beneficiary,
-		                                "amount", amount, "currency", o->currency, "state",
-		                                payments_order_state_name(o->state), "booked_on",
-		                                o->booked_on[0] ? o->booked_on : NULL, "reason",
-		                                o->reason[0] ? o->reason : NULL));
-		return REDRESS_OK;
-	}
 	printf("  %-16s %-10s %18s %s  %-8s", o->id, o->beneficiary, amount, o->currency,
 	       payments_order_state_name(o->state));
 	if (o->booked_on[0] != '\0')
@@ -393,50 +379,45 @@ pay_status(struct cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct payments_batch_info b;
-	struct status_out s = {NULL};
 	struct redress_error err;
 	const struct currency *cur;
 	char total[MONEY_TEXT_SIZE], settled[MONEY_TEXT_SIZE], pending[MONEY_TEXT_SIZE],
 	    returned[MONEY_TEXT_SIZE];
-	int c, json = 0;
+	json_t *json;
+	int c, as_json = 0;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = 1; break;
+		case 'j': as_json = 1; break;
 		case 'h': pay_usage(stdout); return 0;
 		default: return cli_bad_option("pay", argv);
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("pay", "'status' takes exactly one BATCH");
-	if (cli_open_as(cli, CLI_READ, PERM_LEDGER_READ, &err) != REDRESS_OK ||
-	    payments_batch_get(tlog_store(cli->log), argv[optind], &b, &err) != REDRESS_OK)
+	if (cli_open_as(cli, CLI_READ, PERM_LEDGER_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (as_json) {
+		if (payments_batch_json(tlog_store(cli->log), argv[optind], &json, &err) != REDRESS_OK)
+			return cli_fail(&err);
+		cli_print_json(json);
+		return 0;
+	}
+	if (payments_batch_get(tlog_store(cli->log), argv[optind], &b, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	cur = currency_find(b.currency, NULL);
 	money_format(b.total, cur, total, sizeof(total));
 	money_format(b.total_settled, cur, settled, sizeof(settled));
 	money_format(b.total_pending, cur, pending, sizeof(pending));
 	money_format(b.total_returned, cur, returned, sizeof(returned));
-	if (json)
-		s.json = json_array();
-	else
-		printf("batch %s (%s): %llu orders, %s %s; settled %llu (%s), at the bank %llu (%s), "
-		       "returned %llu"
-		       " (%s); exported %llu times\n",
-		       b.id, b.program, (unsigned long long)b.orders, total, b.currency,
-		       (unsigned long long)b.settled, settled, (unsigned long long)b.pending, pending,
-		       (unsigned long long)b.returned, returned, (unsigned long long)b.exports);
-	if (payments_orders_each(tlog_store(cli->log), b.id, status_one, &s, &err) != REDRESS_OK) {
-		json_decref(s.json);
+	printf("batch %s (%s): %llu orders, %s %s; settled %llu (%s), at the bank %llu (%s), "
+	       "returned %llu"
+	       " (%s); exported %llu times\n",
+	       b.id, b.program, (unsigned long long)b.orders, total, b.currency,
+	       (unsigned long long)b.settled, settled, (unsigned long long)b.pending, pending,
+	       (unsigned long long)b.returned, returned, (unsigned long long)b.exports);
+	if (payments_orders_each(tlog_store(cli->log), b.id, status_one, NULL, &err) != REDRESS_OK)
 		return cli_fail(&err);
-	}
-	if (json)
-		cli_print_json(json_pack(
-		    "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:I, s:o}", "batch", b.id,
-		    "program", b.program, "currency", b.currency, "total", total, "orders",
-		    (json_int_t)b.orders, "settled", (json_int_t)b.settled, "pending", (json_int_t)b.pending,
-		    "returned", (json_int_t)b.returned, "total_settled", settled, "total_pending", pending,
-		    "total_returned", returned, "exports", (json_int_t)b.exports, "payments", s.json));
 	return 0;
 }
 

@@ -66,16 +66,7 @@ list_one(void *ctx, const struct pledge *p, struct redress_error *err)
 	money_format(p->amount, cur, amount, sizeof(amount));
 	money_format(p->received, cur, received, sizeof(received));
 	if (out->json != NULL) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "id", p->id, "program",
-		                      p->program, "donor", p->donor, "currency", p->currency, "amount",
-		                      amount, "received", received, "amount_minor", (json_int_t)p->amount,
-		                      "received_minor", (json_int_t)p->received);
-
-		if (o != NULL)
-			json_object_set_new(o, "condition",
-			                    p->condition[0] != '\0' ? json_string(p->condition)
-			                                            : json_null());
-		json_array_append_new(out->json, o);
+		json_array_append_new(out->json, pledge_json(p));
 		return REDRESS_OK;
 	}
 	printf("%-9s %-16s %18s %s received %18s  %s%s%s\n", p->id, p->program, amount, p->currency, received,

@@ -67,6 +67,7 @@ struct http_route {
 	enum http_access access;
 	enum permission perm; /* for HTTP_SIGNED_IN */
 	http_handler handler;
+	size_t body_max; /* bytes of a non-multipart body; 0: HTTP_JSON_BODY_MAX */
 };
 
 extern const struct http_route http_routes[];
@@ -107,6 +108,7 @@ struct http_response {
 	char cookie[256];      /* a Set-Cookie value, or "" */
 	char disposition[160]; /* a Content-Disposition value, or "" */
 	unsigned retry_after;  /* seconds, for 429 and 503; 0: none */
+	char style_hash[48];   /* base64 SHA-256 of a document's one <style> element the CSP allows, or "" */
 	int replayed;          /* an idempotent retry answered from the first answer */
 };
 
@@ -169,6 +171,12 @@ struct tlog *http_read_log(struct http_request *req, struct http_response *res);
 
 /* Answers value (a reference it takes) as JSON with status. */
 void http_reply_json(struct http_response *res, unsigned status, json_t *value);
+
+/*
+ * Lets the CSP allow the one <style> element of the HTML in res's body (a
+ * standalone document, such as a published report), by its hash.
+ */
+void http_allow_style(struct http_response *res);
 
 /* Answers text of content_type (static) with status. */
 void http_reply_text(struct http_response *res, unsigned status, const char *content_type, const char *text,
@@ -255,6 +263,14 @@ typedef enum redress_err (*http_change_fn)(struct http_change *change, void *arg
  * first answer and change nothing.
  */
 void http_change_submit(struct http_request *req, http_change_fn fn, void *arg);
+
+/*
+ * As http_change_submit, for a function that makes its own change
+ * (tlog_begin ... tlog_commit, as report_publish does): the writer runs it
+ * alone, outside any change of its own.  An Idempotency-Key is not kept
+ * for it: such functions are idempotent by themselves.
+ */
+void http_change_submit_own(struct http_request *req, http_change_fn fn, void *arg);
 
 /* The same, for changes made by the server itself (locking an account): waits for the commit. */
 enum redress_err http_change_run(struct http_app *app, const char *actor, http_change_fn fn, void *arg,

@@ -30,7 +30,7 @@
 #include <sodium.h>
 
 #include "core/clock.h"
-#include "http/http_int.h"
+#include "http/api.h"
 
 #define UPLOAD_FIELDS_MAX 8
 #define UPLOAD_FIELD_MAX  1024
@@ -144,6 +144,8 @@ request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, 
 	    http_route_match(http_routes, http_routes_count, req->method, url, &req->params, &allowed);
 	if (req->route < 0)
 		req->res.status = allowed ? 405 : 404;
+	else if (http_routes[req->route].body_max != 0)
+		buf_init(&req->body, http_routes[req->route].body_max);
 	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	snprintf(req->content_type, sizeof(req->content_type), "%s", type != NULL ? type : "");
 	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
@@ -356,14 +358,17 @@ dispatch(struct http_request *req)
 static void
 add_headers(struct http_app *app, struct MHD_Response *r, const struct http_response *res)
 {
-	char number[24];
+	char number[24], csp[512];
 
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        res->content_type != NULL ? res->content_type : "application/json");
-	MHD_add_response_header(
-	    r, "Content-Security-Policy",
-	    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-	    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	/* No inline script, ever; an inline style only by its hash (a standalone document's). */
+	snprintf(csp, sizeof(csp),
+	         "default-src 'self'; script-src 'self'; style-src 'self'%s%s%s; img-src 'self' data:; "
+	         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+	         res->style_hash[0] != '\0' ? " 'sha256-" : "", res->style_hash,
+	         res->style_hash[0] != '\0' ? "'" : "");
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
@@ -552,6 +557,8 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 		return rc;
 	if ((rc = tlog_open(app->first, keydir_log_key(config->keys), config->modules, &app->log, err)) !=
 	    REDRESS_OK)
+		return rc;
+	if ((rc = api_reports_setup(app->first, err)) != REDRESS_OK)
 		return rc;
 	return http_writer_start(app, err);
 }

@@ -42,6 +42,7 @@
 #ifndef REDRESS_DOMAIN_PAYMENTS_H
 #define REDRESS_DOMAIN_PAYMENTS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -178,5 +179,12 @@ enum redress_err payments_orders_each(struct store *store, const char *batch,
                                       enum redress_err (*fn)(void *ctx, const struct payments_order *o,
                                                              struct redress_error *err),
                                       void *ctx, struct redress_error *err);
+
+/*
+ * The batch and its orders as JSON (payments_json.c): a new reference in
+ * *json_r the caller decrefs.  Pseudonyms only, never bank details.
+ */
+enum redress_err payments_batch_json(struct store *store, const char *batch, json_t **json_r,
+                                     struct redress_error *err);
 
 #endif

@@ -24,6 +24,7 @@
 #ifndef REDRESS_DOMAIN_PLEDGES_H
 #define REDRESS_DOMAIN_PLEDGES_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -92,5 +93,8 @@ enum redress_err pledge_each(struct store *store, const char *program,
                              enum redress_err (*fn)(void *ctx, const struct pledge *p,
                                                     struct redress_error *err),
                              void *ctx, struct redress_error *err);
+
+/* The pledge as JSON (pledges_json.c): a new reference, NULL when out of memory. */
+json_t *pledge_json(const struct pledge *p);
 
 #endif
