@@ -236,14 +236,35 @@ finish(struct http_app *app, struct http_job *job, enum redress_err rc, const st
 	pthread_mutex_unlock(&app->queue_lock);
 }
 
+/*
+ * Counts a commit and the events it appended.  Called before any answer of
+ * the commit goes out: a client that asks /healthz after its answer sees
+ * its change in the tree size.
+ */
+static void
+note_commit(struct http_app *app, uint64_t before)
+{
+	struct redress_error err;
+	uint64_t after = 0;
+
+	atomic_fetch_add(&app->metrics.commits, 1);
+	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
+		atomic_store(&app->metrics.tree_size, after);
+		if (after > before)
+			atomic_fetch_add(&app->metrics.events_appended, after - before);
+	}
+}
+
 /* One job alone, in its own change. */
 static void
 run_alone(struct http_app *app, struct http_job *job)
 {
 	struct redress_error err;
 	enum redress_err rc;
+	uint64_t before = 0;
 
 	error_clear(&err);
+	(void)tlog_size(app->log, &before, &err);
 	if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
 		if ((rc = run_one(app, job, &err)) == REDRESS_OK)
 			rc = tlog_commit(app->log, &err);
@@ -253,7 +274,7 @@ run_alone(struct http_app *app, struct http_job *job)
 	if (rc != REDRESS_OK)
 		fail_job(job, &err);
 	else
-		atomic_fetch_add(&app->metrics.commits, 1);
+		note_commit(app, before);
 	finish(app, job, rc, &err);
 }
 
@@ -273,26 +294,26 @@ run_group(struct http_app *app, struct http_job *jobs)
 	struct redress_error err;
 	struct http_job *job, *next;
 	enum redress_err rc;
-	uint64_t before = 0, after = 0;
+	uint64_t before = 0;
 
 	error_clear(&err);
-	(void)tlog_size(app->log, &before, &err);
 	if (jobs->next == NULL) {
 		run_alone(app, jobs);
-		goto count;
+		goto out;
 	}
+	(void)tlog_size(app->log, &before, &err);
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;
 	for (job = jobs; job != NULL; job = job->next)
 		if ((rc = run_one(app, job, &err)) != REDRESS_OK)
 			break;
 	if (job == NULL && (rc = tlog_commit(app->log, &err)) == REDRESS_OK) {
-		atomic_fetch_add(&app->metrics.commits, 1);
+		note_commit(app, before);
 		for (job = jobs; job != NULL; job = next) {
 			next = job->next;
 			finish(app, job, REDRESS_OK, NULL);
 		}
-		goto count;
+		goto out;
 	}
 	if (job != NULL)
 		tlog_rollback(app->log);
@@ -301,13 +322,8 @@ each:
 		next = job->next;
 		run_alone(app, job);
 	}
-count:
+out:
 	scrub(app);
-	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
-		atomic_store(&app->metrics.tree_size, after);
-		if (after > before)
-			atomic_fetch_add(&app->metrics.events_appended, after - before);
-	}
 }
 
 static void
