@@ -152,7 +152,14 @@ request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, 
 	if (key != NULL)
 		snprintf(req->idempotency_key, sizeof(req->idempotency_key), "%s", key);
 	client_address(conn, req->address, sizeof(req->address));
+	/*
+	 * Counted in flight before looking at draining: http_serve sets draining
+	 * before it waits for in_flight to reach 0, so a request either is
+	 * waited for or sees draining (and is never suspended, which
+	 * MHD_stop_daemon cannot abide).
+	 */
 	atomic_fetch_add(&app->metrics.in_flight, 1);
+	req->late = atomic_load(&app->draining);
 	return req;
 }
 
@@ -347,6 +354,11 @@ dispatch(struct http_request *req)
 	}
 	if (upload_check(req) != 0)
 		return;
+	if (req->late) {
+		res->retry_after = 1;
+		http_reply_error(res, 503, "stopping", "the server is stopping: try again shortly");
+		return;
+	}
 	http_authenticate(req);
 	if (http_authorize(req, res) != 0)
 		return;
@@ -374,6 +386,9 @@ add_headers(struct http_app *app, struct MHD_Response *r, const struct http_resp
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (app->tls)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+	/* Stopping: no connection is kept for a next request that would come too late. */
+	if (atomic_load(&app->draining))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (res->cookie[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookie);
 	if (res->disposition[0] != '\0')
@@ -687,10 +702,18 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	}
 	while (sigwait(&stop_set, &sig) != 0)
 		;
-	/* Stop taking connections; let what is in flight finish. */
+	/* Let what is in flight finish; refuse what comes after. */
 	fprintf(stderr, "redress: stopping (signal %d): finishing %llu requests in flight\n", sig,
 	        (unsigned long long)atomic_load(&app.metrics.in_flight));
-	MHD_quiesce_daemon(d);
+	atomic_store(&app.draining, 1);
+	/* Stop taking connections: closing the socket refuses new ones at once rather than leaving them
+	 * queued. */
+	{
+		MHD_socket listening = MHD_quiesce_daemon(d);
+
+		if (listening != MHD_INVALID_SOCKET)
+			close(listening);
+	}
 	while (atomic_load(&app.metrics.in_flight) > 0 && waited_ms < SHUTDOWN_WAIT_S * 1000) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
