@@ -1123,7 +1123,9 @@ struct shutdown_worker {
 	int index;
 	_Atomic int *answered; /* across workers */
 	unsigned sent, created;
-	unsigned char outcome[SHUTDOWN_MAX]; /* 1: 201 whole; 2: no answer at all */
+	unsigned refused, unanswered;
+	unsigned char
+	    outcome[SHUTDOWN_MAX]; /* 1: 201 whole; 2: no answer at all; 3: 503, the server stopping */
 	char message[256];
 };
 
@@ -1158,6 +1160,7 @@ shutdown_worker(void *arg)
 			CURLcode rc = res.rc;
 
 			w->outcome[i] = 2;
+			w->unanswered++;
 			/* Refused or cut before any answer began: acceptable; an answer cut short is not. */
 			if (rc != CURLE_COULDNT_CONNECT && rc != CURLE_GOT_NOTHING &&
 			    rc != CURLE_SEND_ERROR && rc != CURLE_RECV_ERROR)
@@ -1166,6 +1169,18 @@ shutdown_worker(void *arg)
 			else if (res.headers_len != 0)
 				snprintf(w->message, sizeof(w->message), "%s: an answer cut short (%s)", id,
 				         curl_easy_strerror(rc));
+			httpfix_response_free(&res);
+			break;
+		}
+		if (res.status == 503) {
+			char code[32];
+
+			/* Begun after SIGTERM: refused whole, nothing done. */
+			httpfix_error_code(&res, code, sizeof(code));
+			if (strcmp(code, "stopping") != 0)
+				snprintf(w->message, sizeof(w->message), "%s: 503 %.200s", id, res.body);
+			w->outcome[i] = 3;
+			w->refused++;
 			httpfix_response_free(&res);
 			break;
 		}
@@ -1200,7 +1215,7 @@ test_shutdown(void **state_r)
 	struct store *store = NULL;
 	struct ledger_transfer t;
 	char out[8192], id[64];
-	unsigned i, j, created = 0, unanswered = 0;
+	unsigned i, j, created = 0, unanswered = 0, refused = 0;
 	int status;
 
 	(void)modules;
@@ -1231,16 +1246,21 @@ test_shutdown(void **state_r)
 				if (ledger_transfer_get(store, id, &t, &err) != REDRESS_OK)
 					fail_msg("%s was answered 201 and is not in the ledger: %s", id,
 					         err.message);
-			} else if (workers[i].outcome[j] == 2) {
-				unanswered++;
+			} else if (workers[i].outcome[j] != 0) {
 				if (ledger_transfer_get(store, id, &t, &err) == REDRESS_OK)
-					fail_msg("%s was never answered, yet it is in the ledger", id);
+					fail_msg("%s was refused or never answered, yet it is in the ledger",
+					         id);
 			}
 		}
 	store_close(&store);
 	assert_true(created >= 60);
-	printf("shutdown: %u transfers answered 201 and in the ledger, %u refused unanswered\n", created,
-	       unanswered);
+	for (i = 0; i < SHUTDOWN_THREADS; i++) {
+		refused += workers[i].refused;
+		unanswered += workers[i].unanswered;
+	}
+	printf("shutdown: %u transfers answered 201 and in the ledger; after SIGTERM %u refused 503, %u not "
+	       "connected\n",
+	       created, refused, unanswered);
 }
 
 int
