@@ -556,7 +556,23 @@ test_sign_in_totp(void **state_r)
 	struct httpfix_client c;
 	char good[16], wrong[16];
 	uint64_t step;
+	size_t i, checked = 0;
 
+	/* Every role that needs a second factor: the right password alone is refused. */
+	httpfix_client_init(&c, s->fix, &s->fix->server, "127.0.0.6");
+	for (i = 0; i < HTTPFIX_ACCOUNTS; i++) {
+		struct httpfix_account *a = &s->fix->accounts[i];
+
+		if (!users_role_needs_totp(a->role) || strcmp(a->name, "ryu") == 0)
+			continue;
+		sign_in_raw(&c, a->name, a->password, NULL, NULL, &res);
+		assert_int_equal(res.status, 401);
+		assert_null(strstr(res.headers, "Set-Cookie"));
+		httpfix_response_free(&res);
+		checked++;
+	}
+	assert_int_equal(checked, 3); /* ada, rin, fumi */
+	httpfix_client_free(&c);
 	httpfix_client_init(&c, s->fix, &s->fix->server, "127.0.0.3");
 	/* A reviewer with the right password and no code: refused. */
 	sign_in_raw(&c, "ryu", ryu->password, NULL, NULL, &res);
