@@ -13,7 +13,7 @@ MESON ?= meson
 NINJA ?= ninja
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
-FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program
+FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program fuzz_http
 
 .PHONY: all deps build run test test-unit test-san test-fuzz bench fuzz format clean
 
