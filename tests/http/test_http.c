@@ -185,13 +185,18 @@ group_teardown(void **state_r)
 
 /* ---- The role matrix ------------------------------------------------------------- */
 
-/* Real values for {params}: for reads, what the demo has; for changes, what does not exist. */
+/*
+ * Real values for {params}, by the segment before them (an "id" of transfers
+ * is not an id of claims): for reads, what the demo has; for changes, what
+ * does not exist.  A parameter not here gets "matrix-unknown", and its
+ * route is held only to its access rules, not to a 200.
+ */
 static const struct {
-	const char *name, *read, *change;
+	const char *segment, *name, *read, *change;
 } param_values[] = {
-    {"pseudonym", "V-000001", "V-999999"},
-    {"seq", "1", "999999999"},
-    {"id", "pledge-2015-12-28", "matrix-no-such-transfer"},
+    {"persons", "pseudonym", "V-000001", "V-999999"},
+    {"events", "seq", "1", "999999999"},
+    {"transfers", "id", "pledge-2015-12-28", "matrix-no-such-transfer"},
 };
 
 /* The query a read needs to answer 200. */
@@ -215,12 +220,20 @@ route_path(const struct http_route *route, char *path, size_t size)
 	path[0] = '\0';
 	while (*p != '\0' && len + 1 < size) {
 		if (*p == '{') {
-			const char *close = strchr(p, '}');
+			const char *close = strchr(p, '}'), *segment = p - 1;
 			const char *value = "matrix-unknown";
+			size_t segment_len = 0;
 
+			/* The literal segment before "/{": what kind of thing the parameter names. */
+			while (segment > route->pattern && segment[-1] != '/') {
+				segment--;
+				segment_len++;
+			}
 			for (i = 0; i < sizeof(param_values) / sizeof(param_values[0]); i++)
 				if (strlen(param_values[i].name) == (size_t)(close - p - 1) &&
-				    strncmp(param_values[i].name, p + 1, (size_t)(close - p - 1)) == 0)
+				    strncmp(param_values[i].name, p + 1, (size_t)(close - p - 1)) == 0 &&
+				    strlen(param_values[i].segment) == segment_len &&
+				    strncmp(param_values[i].segment, segment, segment_len) == 0)
 					break;
 			if (i < sizeof(param_values) / sizeof(param_values[0]))
 				value = change ? param_values[i].change : param_values[i].read;
