@@ -136,24 +136,27 @@ check_refusal_body(const struct httpfix_response *res, const char *what)
 
 static void *lock_thread(void *arg);
 
+static int group_teardown(void **state_r);
+
 static int
 group_setup(void **state_r)
 {
 	struct state *s = calloc(1, sizeof(*s));
 	size_t i;
 
+	*state_r = s;
 	if (s == NULL || (s->fix = httpfix_new()) == NULL)
-		return -1;
+		goto fail;
 	curl_global_init(CURL_GLOBAL_ALL);
 	if (httpfix_server_start(s->fix, &s->fix->server, 0, 4) != 0)
-		return -1;
+		goto fail;
 	httpfix_client_init(&s->client, s->fix, &s->fix->server, NULL);
 	for (i = 0; i < MATRIX_ROLES; i++) {
 		struct httpfix_account *a = httpfix_account(s->fix, role_accounts[i]);
 
 		if (httpfix_sign_in(&s->client, a, &s->cookie[i]) != 201) {
 			fprintf(stderr, "could not sign in as %s\n", a->name);
-			return -1;
+			goto fail;
 		}
 		httpfix_bearer(a, &s->bearer[i]);
 	}
@@ -161,8 +164,11 @@ group_setup(void **state_r)
 	s->lock_from_size = httpfix_tree_size(&s->client);
 	if (pthread_create(&s->lock.thread, NULL, lock_thread, s) == 0)
 		s->lock.started = 1;
-	*state_r = s;
 	return 0;
+fail:
+	/* cmocka does not tear down a group whose setup failed: leave no server running. */
+	group_teardown(state_r);
+	return -1;
 }
 
 static int
@@ -174,12 +180,16 @@ group_teardown(void **state_r)
 		return 0;
 	if (s->lock.started)
 		pthread_join(s->lock.thread, NULL);
-	httpfix_client_free(&s->client);
-	if (s->fix != NULL)
-		httpfix_server_free(&s->fix->server);
+	if (s->client.curl != NULL)
+		httpfix_client_free(&s->client);
+	if (s->fix != NULL) {
+		if (s->fix->server.tally != NULL)
+			httpfix_server_free(&s->fix->server);
+		curl_global_cleanup();
+	}
 	httpfix_free(&s->fix);
-	curl_global_cleanup();
 	free(s);
+	*state_r = NULL;
 	return 0;
 }
 
