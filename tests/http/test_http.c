@@ -337,6 +337,38 @@ test_role_matrix(void **state_r)
 	       1 + 2 * MATRIX_ROLES, checks);
 }
 
+/* ---- The throttle's table ------------------------------------------------------------------ */
+
+/*
+ * An account being guessed keeps its count when the table fills with
+ * failures under fresh names from fresh addresses: else flooding the
+ * table would reset its wait, and it would never be locked.
+ */
+static void
+test_throttle_table(void **state_r)
+{
+	struct http_throttle *t = calloc(1, sizeof(*t));
+	char name[32], address[32];
+	unsigned i, failures = 0;
+
+	(void)state_r;
+	assert_non_null(t);
+	http_throttle_init(t);
+	for (i = 0; i < HTTP_THROTTLE_FREE + 1; i++)
+		failures = http_throttle_fail(t, "victim", "192.0.2.1", 1000);
+	assert_int_equal(failures, HTTP_THROTTLE_FREE + 1);
+	assert_true(http_throttle_wait(t, "victim", "192.0.2.99", 1000) > 0);
+	for (i = 0; i < 2 * HTTP_THROTTLE_SLOTS; i++) {
+		snprintf(name, sizeof(name), "flood%u", i);
+		snprintf(address, sizeof(address), "198.51.%u.%u", i / 256, i % 256);
+		http_throttle_fail(t, name, address, 1000 + i / 64);
+	}
+	assert_true(http_throttle_wait(t, "victim", "192.0.2.99", 1000) > 0);
+	assert_int_equal(http_throttle_fail(t, "victim", "192.0.2.7", 1100), HTTP_THROTTLE_FREE + 2);
+	http_throttle_free(t);
+	free(t);
+}
+
 /* ---- OpenAPI ------------------------------------------------------------------------ */
 
 static char *
@@ -1306,6 +1338,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_throttle_table),
 	    cmocka_unit_test(test_openapi),
 	    cmocka_unit_test(test_role_matrix),
 	    cmocka_unit_test(test_csrf),
