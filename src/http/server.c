@@ -149,7 +149,11 @@ request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, 
 	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	snprintf(req->content_type, sizeof(req->content_type), "%s", type != NULL ? type : "");
 	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
-	if (key != NULL)
+	/* A key cut to fit would make two requests one: refuse it whole. */
+	if (key != NULL && strlen(key) > HTTP_IDEMPOTENCY_MAX && req->route >= 0)
+		http_reply_error(&req->res, 400, "invalid", "the Idempotency-Key is longer than %d bytes",
+		                 HTTP_IDEMPOTENCY_MAX);
+	else if (key != NULL)
 		snprintf(req->idempotency_key, sizeof(req->idempotency_key), "%s", key);
 	client_address(conn, req->address, sizeof(req->address));
 	/*
