@@ -547,6 +547,17 @@ test_idempotency(void **state_r)
 	assert_int_equal(again.status, first.status);
 	assert_string_equal(again.body, first.body);
 	httpfix_response_free(&again);
+	/* A key too long to keep whole: refused, not cut (two long keys would become one). */
+	{
+		char key[HTTP_IDEMPOTENCY_MAX + 2];
+
+		memset(key, 'k', sizeof(key) - 1);
+		key[sizeof(key) - 1] = '\0';
+		req.idempotency_key = key;
+		assert_int_equal(ask_status(&s->client, &req), 400);
+		req.idempotency_key = "test-idempotency-1";
+		assert_int_equal(httpfix_tree_size(&s->client), size1);
+	}
 	/* The same key on another request: refused, nothing done. */
 	req.body = "{\"kind\": \"victim\", \"name\": \"Another Person\", \"birth_date\": \"1931-03-02\"}";
 	assert_int_equal(ask_status(&s->client, &req), 422);
