@@ -137,6 +137,7 @@ struct http_request {
 	char idempotency_key[HTTP_IDEMPOTENCY_MAX + 1];
 	uint64_t started_us;
 	enum http_request_state state;
+	int late;            /* began after SIGTERM: answered 503, never suspended */
 	struct store *store; /* a pooled read connection, once asked for */
 	struct tlog *log;    /* the log read through it, once asked for */
 	struct http_response res;
@@ -401,7 +402,8 @@ struct http_app {
 	pthread_cond_t queue_cond;
 	struct http_job *queue_head, *queue_tail;
 	int stopping;
-	int scrub_pending; /* the writer's: a change destroyed a secret, scrub when readers allow */
+	_Atomic int draining; /* SIGTERM came: answer what is in flight, refuse (503) what starts now */
+	int scrub_pending;    /* the writer's: a change destroyed a secret, scrub when readers allow */
 	struct http_sessions sessions;
 	struct http_throttle throttle;
 	struct http_metrics metrics;

@@ -75,6 +75,8 @@ store_release(struct http_app *app, struct store **store)
 		return;
 	if (store_in_transaction(*store))
 		store_rollback(*store);
+	/* A statement a handler left mid-rows would keep this connection's snapshot for the next request. */
+	store_end_reads(*store);
 	pthread_mutex_lock(&app->pool_lock);
 	if (app->pool_len < app->pool_cap) {
 		app->pool[app->pool_len++] = *store;
@@ -149,10 +151,21 @@ request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, 
 	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	snprintf(req->content_type, sizeof(req->content_type), "%s", type != NULL ? type : "");
 	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
-	if (key != NULL)
+	/* A key cut to fit would make two requests one: refuse it whole. */
+	if (key != NULL && strlen(key) > HTTP_IDEMPOTENCY_MAX && req->route >= 0)
+		http_reply_error(&req->res, 400, "invalid", "the Idempotency-Key is longer than %d bytes",
+		                 HTTP_IDEMPOTENCY_MAX);
+	else if (key != NULL)
 		snprintf(req->idempotency_key, sizeof(req->idempotency_key), "%s", key);
 	client_address(conn, req->address, sizeof(req->address));
+	/*
+	 * Counted in flight before looking at draining: http_serve sets draining
+	 * before it waits for in_flight to reach 0, so a request either is
+	 * waited for or sees draining (and is never suspended, which
+	 * MHD_stop_daemon cannot abide).
+	 */
 	atomic_fetch_add(&app->metrics.in_flight, 1);
+	req->late = atomic_load(&app->draining);
 	return req;
 }
 
@@ -347,6 +360,11 @@ dispatch(struct http_request *req)
 	}
 	if (upload_check(req) != 0)
 		return;
+	if (req->late) {
+		res->retry_after = 1;
+		http_reply_error(res, 503, "stopping", "the server is stopping: try again shortly");
+		return;
+	}
 	http_authenticate(req);
 	if (http_authorize(req, res) != 0)
 		return;
@@ -377,6 +395,9 @@ add_headers(struct http_app *app, struct MHD_Response *r, const struct http_resp
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (app->tls)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+	/* Stopping: no connection is kept for a next request that would come too late. */
+	if (atomic_load(&app->draining))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (res->cookie[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookie);
 	if (res->disposition[0] != '\0')
@@ -606,6 +627,10 @@ listen_address(const struct http_config *config, struct sockaddr_storage *ss, st
 	                 config->host);
 }
 
+/* libmicrohttpd's messages; the attribute tells clang fmt is a format (the release and fuzz builds use
+ * -Werror). */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -692,10 +717,18 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	}
 	while (sigwait(&stop_set, &sig) != 0)
 		;
-	/* Stop taking connections; let what is in flight finish. */
+	/* Let what is in flight finish; refuse what comes after. */
 	fprintf(stderr, "redress: stopping (signal %d): finishing %llu requests in flight\n", sig,
 	        (unsigned long long)atomic_load(&app.metrics.in_flight));
-	MHD_quiesce_daemon(d);
+	atomic_store(&app.draining, 1);
+	/* Stop taking connections: closing the socket refuses new ones at once rather than leaving them
+	 * queued. */
+	{
+		MHD_socket listening = MHD_quiesce_daemon(d);
+
+		if (listening != MHD_INVALID_SOCKET)
+			close(listening);
+	}
 	while (atomic_load(&app.metrics.in_flight) > 0 && waited_ms < SHUTDOWN_WAIT_S * 1000) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 

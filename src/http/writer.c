@@ -237,7 +237,26 @@ finish(struct http_app *app, struct http_job *job, enum redress_err rc, const st
 	pthread_mutex_unlock(&app->queue_lock);
 }
 
-/* A job whose function makes its own change. */
+/*
+ * Counts a commit and the events it appended.  Called before any answer of
+ * the commit goes out: a client that asks /healthz after its answer sees
+ * its change in the tree size.
+ */
+static void
+note_commit(struct http_app *app, uint64_t before)
+{
+	struct redress_error err;
+	uint64_t after = 0;
+
+	atomic_fetch_add(&app->metrics.commits, 1);
+	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
+		atomic_store(&app->metrics.tree_size, after);
+		if (after > before)
+			atomic_fetch_add(&app->metrics.events_appended, after - before);
+	}
+}
+
+/* A job whose function makes its own change (and commits it, or not). */
 static enum redress_err
 run_own(struct http_app *app, struct http_job *job, struct redress_error *err)
 {
@@ -267,15 +286,13 @@ run_alone(struct http_app *app, struct http_job *job)
 {
 	struct redress_error err;
 	enum redress_err rc;
+	uint64_t before = 0;
 
 	error_clear(&err);
+	(void)tlog_size(app->log, &before, &err);
 	if (job->own) {
-		if ((rc = run_own(app, job, &err)) != REDRESS_OK)
-			fail_job(job, &err);
-		finish(app, job, rc, &err);
-		return;
-	}
-	if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
+		rc = run_own(app, job, &err);
+	} else if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
 		if ((rc = run_one(app, job, &err)) == REDRESS_OK)
 			rc = tlog_commit(app->log, &err);
 		else
@@ -284,7 +301,7 @@ run_alone(struct http_app *app, struct http_job *job)
 	if (rc != REDRESS_OK)
 		fail_job(job, &err);
 	else
-		atomic_fetch_add(&app->metrics.commits, 1);
+		note_commit(app, before);
 	finish(app, job, rc, &err);
 }
 
@@ -304,26 +321,26 @@ run_group(struct http_app *app, struct http_job *jobs)
 	struct redress_error err;
 	struct http_job *job, *next;
 	enum redress_err rc;
-	uint64_t before = 0, after = 0;
+	uint64_t before = 0;
 
 	error_clear(&err);
-	(void)tlog_size(app->log, &before, &err);
 	for (job = jobs; job != NULL && !job->own; job = job->next)
 		;
 	if (jobs->next == NULL || job != NULL)
 		goto each; /* one job, or one that makes its own change: each alone */
+	(void)tlog_size(app->log, &before, &err);
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;
 	for (job = jobs; job != NULL; job = job->next)
 		if ((rc = run_one(app, job, &err)) != REDRESS_OK)
 			break;
 	if (job == NULL && (rc = tlog_commit(app->log, &err)) == REDRESS_OK) {
-		atomic_fetch_add(&app->metrics.commits, 1);
+		note_commit(app, before);
 		for (job = jobs; job != NULL; job = next) {
 			next = job->next;
 			finish(app, job, REDRESS_OK, NULL);
 		}
-		goto count;
+		goto out;
 	}
 	if (job != NULL)
 		tlog_rollback(app->log);
@@ -332,13 +349,8 @@ each:
 		next = job->next;
 		run_alone(app, job);
 	}
-count:
+out:
 	scrub(app);
-	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
-		atomic_store(&app->metrics.tree_size, after);
-		if (after > before)
-			atomic_fetch_add(&app->metrics.events_appended, after - before);
-	}
 }
 
 static void
