@@ -16,7 +16,7 @@ MESON ?= meson
 NINJA ?= ninja
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
-FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program
+FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program fuzz_camt fuzz_report fuzz_http
 
 .PHONY: all deps build run test test-unit test-browser test-san test-fuzz bench fuzz format clean
 
@@ -66,7 +66,7 @@ build-san/build.ninja:
 test-san: build-san/build.ninja
 	$(NINJA) -C build-san
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		$(MESON) test -C build-san --print-errorlogs --num-processes 2 --suite unit --suite cli
+		$(MESON) test -C build-san --print-errorlogs --num-processes 2 --suite unit --suite cli --suite http
 
 build-fuzz/build.ninja:
 	CC=clang $(MESON) setup build-fuzz --buildtype=debugoptimized -Dfuzz=true \

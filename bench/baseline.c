@@ -5,10 +5,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "core/clock.h"
 #include "crypto/hash.h"
+#include "domain/users/users.h"
 #include "log/audit.h"
 
 static const char *bench = "bench";
@@ -105,4 +107,18 @@ bench_verify(struct tlog *log, const uint8_t *public_key, const char *db, const 
 	       scanned / scan_s, scan_s / verify_s);
 	fflush(stdout);
 	free(report);
+}
+
+void
+bench_act(struct tlog *log, struct actor *a, const char *name, int role)
+{
+	char log_actor[USER_NAME_MAX + 8];
+	struct redress_error err;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->role = (enum role)role;
+	snprintf(log_actor, sizeof(log_actor), "user:%s", name);
+	if (tlog_set_actor(log, log_actor, &err) != REDRESS_OK)
+		bench_die("actor", &err);
 }

@@ -33,4 +33,9 @@ struct tlog;
  */
 void bench_verify(struct tlog *log, const uint8_t *public_key, const char *db, const char *goal);
 
+struct actor;
+
+/* Acts as staff account name with role from now on: *a and the log's actor "user:NAME". */
+void bench_act(struct tlog *log, struct actor *a, const char *name, int role);
+
 #endif

@@ -90,7 +90,7 @@ render(http_handler handler, struct store *store, const struct actor *actor, con
 		exit(1);
 	}
 	*bytes_r = req->res.body.len;
-	store_idle(store);
+	store_end_reads(store);
 	buf_free(&req->res.body);
 	free(req);
 	return took;
@@ -204,7 +204,7 @@ main(int argc, char **argv)
 			bench_die("registry_get", &err);
 	}
 	base = (double)(clock_monotonic_us() - start) / (double)renders;
-	store_idle(reader);
+	store_end_reads(reader);
 
 	for (i = 0; i < renders; i++) {
 		seed = seed * 6364136223846793005ull + 1;

@@ -358,21 +358,6 @@ import_row(void *ctx, size_t line, size_t offset, const struct registry_new_pers
 	return REDRESS_OK;
 }
 
-/* A staff member acting: the actor value and the log's actor, as the claims tests set them. */
-static void
-act(struct tlog *log, struct actor *a, const char *name, enum role role)
-{
-	char log_actor[USER_NAME_MAX + 8];
-	struct redress_error err;
-
-	memset(a, 0, sizeof(*a));
-	snprintf(a->name, sizeof(a->name), "%s", name);
-	a->role = role;
-	snprintf(log_actor, sizeof(log_actor), "user:%s", name);
-	if (tlog_set_actor(log, log_actor, &err) != REDRESS_OK)
-		bench_die("actor", &err);
-}
-
 static void
 as(struct tlog *log, const struct actor *a)
 {
@@ -433,7 +418,7 @@ main(int argc, char **argv)
 
 	/* ---- import: the file read, parsed, checked, sealed and registered in one change ---- */
 	memset(&a, 0, sizeof(a));
-	act(log, &carol, "carol", ROLE_CASEWORKER);
+	bench_act(log, &carol, "carol", ROLE_CASEWORKER);
 	a.log = log;
 	a.actor = &carol;
 	a.keys.master = keydir_master_key(kd);
@@ -467,7 +452,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 
 	/* ---- the program, the money, and a claim per victim through four eyes ---- */
-	act(log, &ada, "ada", ROLE_ADMIN);
+	bench_act(log, &ada, "ada", ROLE_ADMIN);
 	data = read_all(PROGRAM_FILE, &len);
 	if (program_parse(data, len, &prog, &err) != REDRESS_OK)
 		bench_die(PROGRAM_FILE, &err);
@@ -475,7 +460,7 @@ main(int argc, char **argv)
 	if (tlog_begin(log, &err) != REDRESS_OK || program_add(log, &ada, &prog, &err) != REDRESS_OK ||
 	    tlog_commit(log, &err) != REDRESS_OK)
 		bench_die("program", &err);
-	act(log, &fin, "fin", ROLE_FINANCE);
+	bench_act(log, &fin, "fin", ROLE_FINANCE);
 	{
 		struct ledger_account_spec donor = {"contributions:bench", prog.currency, LEDGER_INCOME,
 		                                    "Contributions (benchmark)", 0};
@@ -494,8 +479,8 @@ main(int argc, char **argv)
 		    tlog_commit(log, &err) != REDRESS_OK)
 			bench_die("fund", &err);
 	}
-	act(log, &rita, "rita", ROLE_REVIEWER);
-	act(log, &rob, "rob", ROLE_REVIEWER);
+	bench_act(log, &rita, "rita", ROLE_REVIEWER);
+	bench_act(log, &rob, "rob", ROLE_REVIEWER);
 	start = clock_monotonic_us();
 	for (i = 0; i < n; i++) {
 		char id[CLAIM_ID_MAX + 1];

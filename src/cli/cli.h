@@ -95,6 +95,13 @@ void cli_default_origin(char *origin, size_t size);
 enum redress_err cli_read_file(const char *path, size_t max, struct buf *out, struct redress_error *err);
 
 /*
+ * Writes len bytes to path, created (or truncated) with mode 0600 because
+ * it holds what others may not read (a pain.001 file's bank details), and
+ * synced.  REDRESS_E_IO naming the path on failure.
+ */
+enum redress_err cli_write_private(const char *path, const char *data, size_t len, struct redress_error *err);
+
+/*
  * Runs fn as one change (tlog_begin ... tlog_commit) as an account that may
  * do perm; rolls back on fn's error.  Returns the exit status, having
  * reported any error; fn prints nothing (print after it returned 0).
@@ -134,6 +141,11 @@ int cmd_program(struct cli *cli, int argc, char **argv);
 int cmd_claim(struct cli *cli, int argc, char **argv);
 int cmd_entitlements(struct cli *cli, int argc, char **argv);
 int cmd_queue(struct cli *cli, int argc, char **argv);
+int cmd_pay(struct cli *cli, int argc, char **argv);
+/* `person bank`, in cmd_pay.c: argv[0] is "bank". */
+int cmd_person_bank(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_pledge(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -1,12 +1,15 @@
 /*
  * cli_file.c -- reading a whole file named on the command line, with a
- * limit said up front rather than discovered after reading too much.
+ * limit said up front rather than discovered after reading too much; and
+ * writing one that only its owner may read.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -41,4 +44,27 @@ cli_read_file(const char *path, size_t max, struct buf *out, struct redress_erro
 	if (rc != REDRESS_OK)
 		buf_free(out);
 	return rc;
+}
+
+enum redress_err
+cli_write_private(const char *path, const char *data, size_t len, struct redress_error *err)
+{
+	size_t done = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		return error_set(err, REDRESS_E_IO, "cannot write %s: %s", path, strerror(errno));
+	while (done < len) {
+		if ((n = write(fd, data + done, len - done)) < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return error_set(err, REDRESS_E_IO, "cannot write %s: %s", path, strerror(errno));
+		}
+		done += (size_t)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0)
+		return error_set(err, REDRESS_E_IO, "cannot write %s: %s", path, strerror(errno));
+	return REDRESS_OK;
 }

@@ -17,13 +17,17 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "crypto/totp.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
+#include "domain/payments/payments_int.h"
+#include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
+#include "domain/reports/reports.h"
 #include "log/audit.h"
 
 /* The origin prefix of a demo's log. */
@@ -38,9 +42,10 @@ demo_usage(FILE *f)
 	           "flagship program, the Government of Japan's contribution, its receipt and its\n"
 	           "conversion to KRW; survivors and the families of victims who had died, their\n"
 	           "consent and wishes (one declines); claims approved by two reviewers; the\n"
-	           "entitlements; payments in queue order (one returned by the bank and paid again,\n"
-	           "one still at the bank); a survivor who dies unpaid, whose entitlement passes to\n"
-	           "her heir.  Prints the demo accounts and their passwords, the balances, verifies\n"
+	           "entitlements; a survivor who dies unpaid, whose entitlement passes to her heir;\n"
+	           "payments in queue order through the bank (pain.001 and camt.054 files written\n"
+	           "beside the database; one returned by the bank and paid again, one still at the\n"
+	           "bank).  Prints the demo accounts and their passwords, the balances, verifies\n"
 	           "the log and prints the signed checkpoint.\n\n"
 	           "  --fresh  remove an earlier demo database and its keys first\n");
 }
@@ -54,13 +59,6 @@ static const char demo_program[] =
     " \"expense\": \"benefits:flagship-2015\"},"
     " \"benefits\": {\"survivor\": \"100000000\", \"bereaved\": \"20000000\"},"
     " \"approvals\": 2}";
-
-static const struct ledger_account_spec demo_accounts[] = {
-    {"contributions:japan", "JPY", LEDGER_INCOME, "Contribution of the Government of Japan (2015 agreement)",
-     0},
-    {"pledge:japan", "JPY", LEDGER_ASSET, "Pledge receivable from the Government of Japan", 0},
-    {"bank:jpy", "JPY", LEDGER_ASSET, "Foundation bank account, JPY", 1},
-};
 
 /* The staff, one account per role (and a second reviewer: approval needs four eyes). */
 static const struct {
@@ -127,30 +125,6 @@ demo_end(struct demo *d, enum redress_err rc, struct redress_error *err)
 	return tlog_commit(d->cli->log, err);
 }
 
-static enum redress_err
-demo_transfer(struct demo *d, const char *id, const char *from, const char *to, const char *amount,
-              int pending, const char *ref, struct redress_error *err)
-{
-	struct ledger_transfer_request req = {id, from, to, amount, pending, ref};
-	enum redress_err rc;
-
-	if ((rc = demo_begin(d, err)) != REDRESS_OK)
-		return rc;
-	return demo_end(d, ledger_transfer_create(d->cli->log, &req, NULL, NULL, err), err);
-}
-
-static enum redress_err
-demo_resolve(struct demo *d, const char *id, int post, struct redress_error *err)
-{
-	enum redress_err rc;
-
-	if ((rc = demo_begin(d, err)) != REDRESS_OK)
-		return rc;
-	rc = post ? ledger_transfer_post(d->cli->log, id, NULL, err)
-	          : ledger_transfer_void(d->cli->log, id, NULL, err);
-	return demo_end(d, rc, err);
-}
-
 /* Enrols staff account i's second factor and keeps its base32 secret to print. */
 static enum redress_err
 demo_totp(struct demo *d, size_t i, struct redress_error *err)
@@ -199,35 +173,39 @@ demo_staff_accounts(struct demo *d, struct redress_error *err)
 	return rc;
 }
 
-/* The administrator adds the program; finance books the contribution and converts it. */
+/*
+ * The administrator adds the program; finance records the Government of
+ * Japan's pledge and its receipt, converted into the KRW fund at the
+ * bank's booked amounts (domain/pledges: the ledger's exchange).
+ */
 static enum redress_err
 demo_money(struct demo *d, struct redress_error *err)
 {
-	struct ledger_exchange_request fx = {
-	    "fx-2016-09-01", "bank:jpy",    "1000000000",
-	    "bank:krw",      "10800000000", "Conversion of the contribution at the bank's booked amounts"};
+	char pledge[PLEDGE_ID_MAX + 1];
 	struct program p;
 	enum redress_err rc;
-	size_t i;
 
 	if ((rc = program_parse(demo_program, sizeof(demo_program) - 1, &p, err)) != REDRESS_OK ||
 	    (rc = demo_as(d, 0, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
 	    (rc = demo_end(d, program_add(d->cli->log, &d->cli->actor, &p, err), err)) != REDRESS_OK)
 		return rc;
 	printf("added the program %s: %s, cutoff %s\n", p.code, p.name, p.cutoff);
-	if ((rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK)
-		return rc;
-	for (i = 0; i < sizeof(demo_accounts) / sizeof(demo_accounts[0]) && rc == REDRESS_OK; i++)
-		rc = ledger_account_open(d->cli->log, &demo_accounts[i], NULL, err);
-	if ((rc = demo_end(d, rc, err)) != REDRESS_OK ||
-	    (rc = demo_transfer(d, "pledge-2015-12-28", "contributions:japan", "pledge:japan", "1000000000",
-	                        0, "Pledge under the agreement of 28 December 2015", err)) != REDRESS_OK ||
-	    (rc = demo_transfer(d, "receipt-2016-08-31", "pledge:japan", "bank:jpy", "1000000000", 0,
-	                        "Receipt of the contribution", err)) != REDRESS_OK ||
+	if ((rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
+	    (rc = demo_end(
+	         d,
+	         pledge_add(d->cli->log, &d->cli->actor, p.code, "Government of Japan", "1000000000", "JPY",
+	                    "Under the agreement of 28 December 2015, which both governments called a"
+	                    " final and irreversible resolution",
+	                    pledge, err),
+	         err)) != REDRESS_OK ||
 	    (rc = demo_begin(d, err)) != REDRESS_OK ||
-	    (rc = demo_end(d, ledger_exchange(d->cli->log, &fx, NULL, NULL, NULL, err), err)) != REDRESS_OK)
+	    (rc = demo_end(
+	         d,
+	         pledge_receive(d->cli->log, &d->cli->actor, pledge, "1000000000", "10800000000", NULL, err),
+	         err)) != REDRESS_OK)
 		return rc;
-	printf("booked the pledge of 1000000000 JPY, its receipt, and its conversion into 10800000000 KRW\n");
+	printf("recorded the pledge %s of 1000000000 JPY and its receipt, converted into 10800000000 KRW\n",
+	       pledge);
 	return REDRESS_OK;
 }
 
@@ -346,20 +324,163 @@ demo_queued(void *ctx, const struct entitlement *e, const struct registry_person
 	return REDRESS_OK;
 }
 
-/* Finance books the entitlements and pays the queue, in its order. */
+/* A demo bank file's path: beside the database, "DIR/demo-NAME". */
+static void
+demo_bank_path(const struct demo *d, const char *name, char *out, size_t size)
+{
+	const char *slash = strrchr(d->cli->db, '/');
+	int dir = slash != NULL ? (int)(slash - d->cli->db) : 1;
+
+	snprintf(out, size, "%.*s/demo-%s", dir, slash != NULL ? d->cli->db : ".", name);
+}
+
+/* The caseworker records where each beneficiary is paid; wrong names an account the bank will return. */
+static enum redress_err
+demo_bank_details(struct demo *d, const struct demo_queue *q, size_t only, int wrong,
+                  struct redress_error *err)
+{
+	struct payments_bank b;
+	enum redress_err rc;
+	size_t i;
+
+	if ((rc = demo_as(d, 1, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < q->n && rc == REDRESS_OK; i++) {
+		if (only < q->n && i != only)
+			continue;
+		memset(&b, 0, sizeof(b));
+		snprintf(b.account, sizeof(b.account), "DEMO-%03zu-%s", i + 1,
+		         wrong && i == only ? "CLOSED" : "OPEN");
+		snprintf(b.bic, sizeof(b.bic), "SHBKKRSE");
+		snprintf(b.holder, sizeof(b.holder), "Demo Account Holder %zu", i + 1);
+		rc = payments_bank_set(d->cli->log, &d->cli->actor, &d->keys, q->who[i], &b, err);
+	}
+	return demo_end(d, rc, err);
+}
+
+/* Finance makes a batch of what the queue holds and writes its pain.001; batch_r names it. */
+static enum redress_err
+demo_batch(struct demo *d, char batch_r[PAYMENTS_BATCH_ID_MAX + 1], struct redress_error *err)
+{
+	struct payments_batch_run run;
+	char now[CLOCK_TEXT_SIZE], name[64], path[CLI_PATH_MAX + 64];
+	struct buf pain;
+	enum redress_err rc;
+
+	if ((rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
+	    (rc = demo_end(d, payments_batch(d->cli->log, &d->cli->actor, "flagship-2015", 0, &run, err),
+	                   err)) != REDRESS_OK)
+		return rc;
+	memcpy(batch_r, run.id, sizeof(run.id));
+	clock_now_text(now);
+	now[19] = '\0';
+	buf_init(&pain, PAYMENTS_XML_MAX);
+	snprintf(name, sizeof(name), "pain.001-%s.xml", run.id);
+	demo_bank_path(d, name, path, sizeof(path));
+	if ((rc = demo_begin(d, err)) == REDRESS_OK &&
+	    (rc = demo_end(d, payments_export(d->cli->log, &d->cli->actor, &d->keys, run.id, now, &pain, err),
+	                   err)) == REDRESS_OK)
+		rc = cli_write_private(path, pain.data, pain.len, err);
+	explicit_bzero(pain.data, pain.cap);
+	buf_free(&pain);
+	if (rc == REDRESS_OK)
+		printf("batch %s: %llu payments in queue order, %s written for the bank\n", run.id,
+		       (unsigned long long)run.orders, path);
+	return rc;
+}
+
+/* What the demo's bank does with a batch: returns order returned (AC04), keeps the last if keep_last. */
+struct demo_answer {
+	struct payments_bank_entry e[16];
+	size_t n, orders, returned;
+	int keep_last;
+	char today[11];
+};
+
+static enum redress_err
+demo_answer_one(void *ctx, const struct payments_order *o, struct redress_error *err)
+{
+	struct demo_answer *a = ctx;
+	struct payments_bank_entry *e = &a->e[a->n];
+
+	if (a->n == 16)
+		return error_set(err, REDRESS_E_INTERNAL, "the demo's batch is longer than it should be");
+	a->orders++;
+	memset(e, 0, sizeof(*e));
+	snprintf(e->e2e, sizeof(e->e2e), "%s", o->id);
+	money_format(o->amount, currency_find(o->currency, NULL), e->amount, sizeof(e->amount));
+	memcpy(e->currency, o->currency, sizeof(e->currency));
+	memcpy(e->date, a->today, sizeof(e->date));
+	e->has_amount = 1;
+	if (a->orders == a->returned) {
+		e->what = PAYMENTS_BANK_RETURN;
+		snprintf(e->reason, sizeof(e->reason), "AC04");
+	} else
+		e->what = PAYMENTS_BANK_SETTLE;
+	a->n++;
+	return REDRESS_OK;
+}
+
+/* The bank's camt.054 for batch, written beside the database and imported by finance. */
+static enum redress_err
+demo_bank_answers(struct demo *d, const char *batch, size_t returned, int keep_last,
+                  struct redress_error *err)
+{
+	struct demo_answer a;
+	struct payments_import_run run;
+	char now[CLOCK_TEXT_SIZE], name[64], path[CLI_PATH_MAX + 64];
+	struct buf camt, back;
+	enum redress_err rc;
+
+	memset(&a, 0, sizeof(a));
+	a.returned = returned;
+	clock_now_text(now);
+	memcpy(a.today, now, 10);
+	if ((rc = payments_orders_each(tlog_store(d->cli->log), batch, demo_answer_one, &a, err)) !=
+	    REDRESS_OK)
+		return rc;
+	if (keep_last && a.n > 0)
+		a.n--; /* still at the bank */
+	snprintf(name, sizeof(name), "camt.054-%s.xml", batch);
+	demo_bank_path(d, name, path, sizeof(path));
+	buf_init(&camt, PAYMENTS_XML_MAX);
+	if ((rc = payments_camt054_write(&camt, name, "DE89370400440532013000", a.e, a.n, err)) !=
+	        REDRESS_OK ||
+	    (rc = cli_write_private(path, camt.data, camt.len, err)) != REDRESS_OK) {
+		buf_free(&camt);
+		return rc;
+	}
+	buf_free(&camt);
+	/* Read back from the file, as 'pay import' reads what a bank sends. */
+	if ((rc = cli_read_file(path, PAYMENTS_XML_MAX, &back, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = demo_as(d, 4, err)) == REDRESS_OK && (rc = demo_begin(d, err)) == REDRESS_OK)
+		rc = demo_end(
+		    d, payments_import(d->cli->log, &d->cli->actor, path, back.data, back.len, &run, err),
+		    err);
+	buf_free(&back);
+	if (rc == REDRESS_OK)
+		printf("the bank's %s: %llu settled, %llu returned%s\n", path,
+		       (unsigned long long)run.settled, (unsigned long long)run.returned,
+		       keep_last ? ", one still at the bank" : "");
+	return rc;
+}
+
+/* Finance books the entitlements and pays the queue, in its order, through the bank. */
 static enum redress_err
 demo_pay(struct demo *d, struct redress_error *err)
 {
 	struct ledger_transfer_request too_much = {"pay-too-much", "bank:krw", "payable:flagship-2015",
 	                                           "20000000000",  0,          NULL};
+	struct payments_debtor debtor = {"flagship-2015", "Reconciliation and Healing Foundation (demo)",
+	                                 "DE89370400440532013000", "SHBKKRSE"};
 	struct entitlements_run run;
 	struct demo_queue q;
 	struct redress_error refused;
-	char pay[ENTITLEMENT_ID_MAX + 8];
+	char batch[PAYMENTS_BATCH_ID_MAX + 1];
 	uint64_t moved = 0;
 	int unresolved = 0;
 	enum redress_err rc;
-	size_t i;
 
 	if ((rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
 	    (rc = demo_end(d, entitlements_compute(d->cli->log, &d->cli->actor, "flagship-2015", &run, err),
@@ -380,30 +501,30 @@ demo_pay(struct demo *d, struct redress_error *err)
 	printf("%s died unpaid: %llu entitlement passed to her heir %s\n", d->victims[1],
 	       (unsigned long long)moved, d->heirs[3]);
 
-	if ((rc = demo_as(d, 4, err)) != REDRESS_OK)
-		return rc;
+	/*
+	 * The bank: everyone in the queue gets bank details (the second an
+	 * account that turns out closed), one batch in queue order, its
+	 * pain.001; the bank books all but the second (returned, AC04) and the
+	 * last (still at the bank).  The second's account is corrected and she
+	 * is paid in a second batch.
+	 */
 	memset(&q, 0, sizeof(q));
 	if ((rc = entitlements_queue(tlog_store(d->cli->log), "flagship-2015", demo_queued, &q, err)) !=
 	    REDRESS_OK)
 		return rc;
-	for (i = 0; i < q.n; i++) {
-		snprintf(pay, sizeof(pay), "pay-%s", q.id[i]);
-		if ((rc = demo_transfer(d, pay, "bank:krw", "payable:flagship-2015", q.amount[i], 1, q.who[i],
-		                        err)) != REDRESS_OK)
-			return rc;
-		if (i == q.n - 1)
-			continue; /* left pending: in the bank's hands */
-		if ((rc = demo_resolve(d, pay, i != 1, err)) != REDRESS_OK)
-			return rc;
-		if (i == 1) {
-			/* Returned by the bank (account closed): paid again to the corrected account. */
-			snprintf(pay, sizeof(pay), "pay-%s-again", q.id[i]);
-			if ((rc = demo_transfer(d, pay, "bank:krw", "payable:flagship-2015", q.amount[i], 1,
-			                        q.who[i], err)) != REDRESS_OK ||
-			    (rc = demo_resolve(d, pay, 1, err)) != REDRESS_OK)
-				return rc;
-		}
-	}
+	if (q.n < 3)
+		return error_set(err, REDRESS_E_INTERNAL, "the demo's queue is shorter than it should be");
+	if ((rc = demo_bank_details(d, &q, q.n, 0, err)) != REDRESS_OK ||
+	    (rc = demo_bank_details(d, &q, 1, 1, err)) != REDRESS_OK ||
+	    (rc = demo_as(d, 4, err)) != REDRESS_OK || (rc = demo_begin(d, err)) != REDRESS_OK ||
+	    (rc = demo_end(d, payments_debtor_set(d->cli->log, &d->cli->actor, &debtor, err), err)) !=
+	        REDRESS_OK ||
+	    (rc = demo_batch(d, batch, err)) != REDRESS_OK ||
+	    (rc = demo_bank_answers(d, batch, 2, 1, err)) != REDRESS_OK ||
+	    (rc = demo_bank_details(d, &q, 1, 0, err)) != REDRESS_OK ||
+	    (rc = demo_batch(d, batch, err)) != REDRESS_OK ||
+	    (rc = demo_bank_answers(d, batch, 0, 0, err)) != REDRESS_OK)
+		return rc;
 	printf(
 	    "paid %zu entitlements in queue order, most frail and oldest first; one returned by the bank and"
 	    " paid again; one still at the bank\n",
@@ -430,6 +551,67 @@ demo_book(struct demo *d, struct redress_error *err)
 	    (rc = demo_registry(d, err)) != REDRESS_OK || (rc = demo_claims(d, err)) != REDRESS_OK)
 		return rc;
 	return demo_pay(d, err);
+}
+
+/*
+ * The monitor publishes the program's public report (JSON and HTML beside
+ * the database) and anyone verifies it with the log's public key alone.
+ */
+static enum redress_err
+demo_report(struct demo *d, struct redress_error *err)
+{
+	struct report_published *pub = malloc(sizeof(*pub));
+	char path[CLI_PATH_MAX + 32];
+	struct report_verified v;
+	struct buf out, vkey;
+	size_t len = strlen(d->cli->db);
+	enum redress_err rc;
+	FILE *f = NULL;
+	int i;
+
+	if (pub == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	report_published_init(pub);
+	buf_init(&out, 16u << 20);
+	buf_init(&vkey, 4096);
+	if (len > 3 && strcmp(d->cli->db + len - 3, ".db") == 0)
+		len -= 3;
+	for (i = 0; i < 2; i++) {
+		if ((rc = demo_as(d, 5, err)) != REDRESS_OK ||
+		    (rc = report_publish(d->cli->log, &d->cli->actor, "flagship-2015", REPORT_K_DEFAULT, pub,
+		                         err)) != REDRESS_OK)
+			goto out;
+		buf_reset(&out);
+		rc = i == 0 ? report_render_html(pub, &out, err) : report_render_json(pub, &out, err);
+		snprintf(path, sizeof(path), "%.*s-report.%s", (int)len, d->cli->db,
+		         i == 0 ? "html" : "json");
+		if (rc != REDRESS_OK)
+			goto out;
+		if ((f = fopen(path, "wb")) == NULL || fwrite(out.data, 1, out.len, f) != out.len ||
+		    fclose(f) != 0) {
+			f = NULL;
+			rc = error_set(err, REDRESS_E_IO, "%.200s: cannot write the demo's report", path);
+			goto out;
+		}
+		f = NULL;
+	}
+	if ((rc = tlog_vkey(d->cli->log, &vkey, err)) != REDRESS_OK)
+		goto out;
+	while (vkey.len > 0 && vkey.data[vkey.len - 1] == '\n')
+		vkey.data[--vkey.len] = '\0';
+	if ((rc = report_verify(out.data, out.len, vkey.data, &v, err)) != REDRESS_OK)
+		goto out;
+	printf(
+	    "\npublished the public report of %s, computed at tree size %llu (event %llu): %.*s-report.html,"
+	    " %s\nverified it with the public key alone: redress report verify %s --pubkey KEY\n",
+	    v.program, (unsigned long long)v.computed_at, (unsigned long long)v.seq, (int)len, d->cli->db,
+	    path, path);
+out:
+	buf_free(&out);
+	buf_free(&vkey);
+	report_published_free(pub);
+	free(pub);
+	return rc;
 }
 
 static enum redress_err
@@ -566,6 +748,8 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 		       users_role_name(demo_staff[i].role), d.passwords[i],
 		       d.totp[i][0] != '\0' ? "  totp secret " : "", d.totp[i]);
 	crypto_wipe(d.passwords, sizeof(d.passwords));
+	if (status == 0 && demo_report(&d, &err) != REDRESS_OK)
+		return cli_fail(&err);
 	crypto_wipe(d.totp, sizeof(d.totp));
 	printf("\ntry: redress --db %s --keys %s --as fumi queue --program flagship-2015\n"
 	       "     redress --db %s --keys %s audit verify\n",

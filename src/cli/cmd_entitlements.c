@@ -29,7 +29,9 @@ queue_usage(FILE *f)
 {
 	fprintf(f, "usage: redress queue --program CODE [--json]\n\n"
 	           "The entitlements owed and not yet paid, in the order the fund pays them: the\n"
-	           "most frail first, then the oldest, then in order of booking.  Pseudonyms only.\n"
+	           "most frail first, then the oldest, then in order of booking.  Entitlements the bank\n"
+	           "returned are listed with its reason; those in a batch at the bank are not.\n"
+	           "Pseudonyms only.\n"
 	           "Needs a finance account.\n");
 }
 
@@ -131,16 +133,23 @@ queue_one(void *ctx, const struct entitlement *e, const struct registry_person *
 	out->position++;
 	money_format(e->amount, cur, amount, sizeof(amount));
 	if (out->json != NULL) {
-		json_array_append_new(
-		    out->json, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i}", "position",
-		                         (json_int_t)out->position, "entitlement", e->id, "claim", e->claim,
-		                         "beneficiary", e->beneficiary, "amount", amount, "currency",
-		                         e->currency, "amount_minor", (json_int_t)e->amount, "frailty",
-		                         p->frailty, "birth_year", p->birth_year));
+		json_t *row =
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:s}", "position",
+		              (json_int_t)out->position, "entitlement", e->id, "claim", e->claim,
+		              "beneficiary", e->beneficiary, "amount", amount, "currency", e->currency,
+		              "amount_minor", (json_int_t)e->amount, "frailty", p->frailty, "birth_year",
+		              p->birth_year, "state", entitlement_state_name(e->state));
+
+		if (row != NULL && e->return_reason[0] != '\0')
+			json_object_set_new(row, "return_reason", json_string(e->return_reason));
+		json_array_append_new(out->json, row);
 		return REDRESS_OK;
 	}
-	printf("%6llu  %-10s %18s %s  %-9s frailty %d, born %d  (%s)\n", out->position, e->beneficiary,
-	       amount, e->currency, entitlement_basis_name(e->basis), p->frailty, p->birth_year, e->claim);
+	printf("%6llu  %-10s %18s %s  %-9s frailty %d, born %d  (%s)", out->position, e->beneficiary, amount,
+	       e->currency, entitlement_basis_name(e->basis), p->frailty, p->birth_year, e->claim);
+	if (e->return_reason[0] != '\0')
+		printf("  returned by the bank: %s", e->return_reason);
+	putchar('\n');
 	return REDRESS_OK;
 }
 

@@ -19,35 +19,39 @@
 static void
 person_usage(FILE *f)
 {
-	fprintf(f, "usage: redress person add --kind victim|relative --name TEXT --birth-date YYYY-MM-DD\n"
-	           "                          [--national-id TEXT] [--phone TEXT] [--address TEXT]\n"
-	           "                          [--region CODE] [--language ko|ja|en] [--frailty 0-3]\n"
-	           "       redress person show PSEUDONYM [--reveal [--reason TEXT]] [--json]\n"
-	           "       redress person list [--status alive|deceased|erased] [--json]\n"
-	           "       redress person import FILE.csv [--dry-run]\n"
-	           "       redress person death PSEUDONYM --date YYYY-MM-DD\n"
-	           "       redress person erase PSEUDONYM\n\n"
-	           "The people a fund exists for.  Each is known by a pseudonym given in order,\n"
-	           "V-000001 for a victim and R-000001 for a relative, and that is all any output shows.\n"
-	           "Name, birth date, national id, phone and address are sealed with the person's own\n"
-	           "key; only kind, status, birth year, date of death, region, language and frailty\n"
-	           "(0 none known .. 3 most frail: the payment queue's order) are kept in clear.\n\n"
-	           "add     registers a person and prints the pseudonym.  A national id already\n"
-	           "        registered (whatever its spacing, hyphens or case) is refused, naming who\n"
-	           "        holds it.  --language defaults to ko, --frailty to 0.\n"
-	           "show    the file; --reveal also opens the identity (caseworkers), and records who\n"
-	           "        read it, when, and --reason, sealed.\n"
-	           "list    everyone, or those with --status.\n"
-	           "import  registers every row of a CSV file whose first line names the columns\n"
-	           "        kind,name,birth_date,national_id,phone,address,region,language,frailty\n"
-	           "        (any order; kind, name and birth_date required) as one change: one bad row\n"
-	           "        (named by line and field) imports nothing.  --dry-run checks everything and\n"
-	           "        changes nothing.\n"
-	           "death   records the date of death.\n"
-	           "erase   destroys the person's key: her sealed fields never open again, here, in\n"
-	           "        the log, or in backups made from now on (admin).\n\n"
-	           "add, import and death need a caseworker; show and list an account that reads\n"
-	           "persons; --reveal a caseworker; erase an admin.\n");
+	fprintf(
+	    f, "usage: redress person add --kind victim|relative --name TEXT --birth-date YYYY-MM-DD\n"
+	       "                          [--national-id TEXT] [--phone TEXT] [--address TEXT]\n"
+	       "                          [--region CODE] [--language ko|ja|en] [--frailty 0-3]\n"
+	       "       redress person show PSEUDONYM [--reveal [--reason TEXT]] [--json]\n"
+	       "       redress person list [--status alive|deceased|erased] [--json]\n"
+	       "       redress person import FILE.csv [--dry-run]\n"
+	       "       redress person death PSEUDONYM --date YYYY-MM-DD\n"
+	       "       redress person erase PSEUDONYM\n"
+	       "       redress person bank PSEUDONYM --account TEXT [--iban TEXT] --bic BIC --holder TEXT\n\n"
+	       "The people a fund exists for.  Each is known by a pseudonym given in order,\n"
+	       "V-000001 for a victim and R-000001 for a relative, and that is all any output shows.\n"
+	       "Name, birth date, national id, phone and address are sealed with the person's own\n"
+	       "key; only kind, status, birth year, date of death, region, language and frailty\n"
+	       "(0 none known .. 3 most frail: the payment queue's order) are kept in clear.\n\n"
+	       "add     registers a person and prints the pseudonym.  A national id already\n"
+	       "        registered (whatever its spacing, hyphens or case) is refused, naming who\n"
+	       "        holds it.  --language defaults to ko, --frailty to 0.\n"
+	       "show    the file; --reveal also opens the identity (caseworkers), and records who\n"
+	       "        read it, when, and --reason, sealed.\n"
+	       "list    everyone, or those with --status.\n"
+	       "import  registers every row of a CSV file whose first line names the columns\n"
+	       "        kind,name,birth_date,national_id,phone,address,region,language,frailty\n"
+	       "        (any order; kind, name and birth_date required) as one change: one bad row\n"
+	       "        (named by line and field) imports nothing.  --dry-run checks everything and\n"
+	       "        changes nothing.\n"
+	       "death   records the date of death.\n"
+	       "erase   destroys the person's key: her sealed fields never open again, here, in\n"
+	       "        the log, or in backups made from now on (admin).\n"
+	       "bank    records where she is paid: account number, IBAN if any, the bank's BIC and\n"
+	       "        the account holder, sealed like her identity (a later record replaces it).\n\n"
+	       "add, import, death and bank need a caseworker; show and list an account that reads\n"
+	       "persons; --reveal a caseworker; erase an admin.\n");
 }
 
 /* Copies an option's value into a fixed field, refusing what does not fit. */
@@ -564,5 +568,7 @@ cmd_person(struct cli *cli, int argc, char **argv)
 		return person_death(cli, argc, argv);
 	if (strcmp(sub, "erase") == 0)
 		return person_erase(cli, argc, argv);
+	if (strcmp(sub, "bank") == 0)
+		return cmd_person_bank(cli, argc, argv);
 	return cli_usage_error("person", "'%s' is not a person command", sub);
 }

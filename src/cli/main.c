@@ -20,12 +20,15 @@
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
+#include "domain/payments/payments.h"
+#include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
+#include "domain/reports/reports.h"
 #include "domain/users/users.h"
 
 const struct event_module *const cli_modules[] = {
-    &ledger_module,       &users_module, &registry_module, &programs_module, &claims_module,
-    &entitlements_module, NULL};
+    &ledger_module,       &users_module,    &registry_module, &programs_module, &claims_module,
+    &entitlements_module, &payments_module, &pledges_module,  &reports_module,  NULL};
 
 struct command {
 	const char *name;
@@ -38,7 +41,7 @@ static const struct command commands[] = {
     {"ledger", cmd_ledger, "accounts, transfers, exchanges, balances and history of the fund"},
     {"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
     {"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
-    {"user", cmd_user, "staff accounts and their roles"},
+    {"user", cmd_user, "staff accounts, roles, second factor, API tokens, locks"},
     {"person", cmd_person, "the people the fund is for: register, show, list, import, death, erase"},
     {"relation", cmd_relation, "heirs of a victim and their shares"},
     {"consent", cmd_consent, "a person's consent, per scope: grant or withdraw"},
@@ -47,6 +50,9 @@ static const struct command commands[] = {
     {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},
     {"entitlements", cmd_entitlements, "book what approved claims are owed, by the program's rules"},
     {"queue", cmd_queue, "what is owed and unpaid, most frail and oldest first"},
+    {"pay", cmd_pay, "payment batches, pain.001 for the bank, camt.054 and pain.002 back"},
+    {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
+    {"report", cmd_report, "the public transparency report, and verifying a published one"},
     {"serve", cmd_serve, "the JSON API over HTTP, for staff in their roles and for monitors"},
 };
 

@@ -64,4 +64,20 @@ void api_ledger_transfer_post(struct http_request *req, struct http_response *re
 void api_ledger_transfer_void(struct http_request *req, struct http_response *res);
 void api_ledger_exchange(struct http_request *req, struct http_response *res);
 
+/* api_payments.c */
+void api_persons_bank(struct http_request *req, struct http_response *res);
+void api_programs_debtor(struct http_request *req, struct http_response *res);
+void api_programs_batch(struct http_request *req, struct http_response *res);
+void api_batches_show(struct http_request *req, struct http_response *res);
+void api_batches_export(struct http_request *req, struct http_response *res);
+void api_bank_files_import(struct http_request *req, struct http_response *res);
+void api_pledges_list(struct http_request *req, struct http_response *res);
+void api_pledges_add(struct http_request *req, struct http_response *res);
+void api_pledges_receive(struct http_request *req, struct http_response *res);
+
+/* api_reports.c */
+enum redress_err api_reports_setup(struct store *store, struct redress_error *err); /* its table */
+void api_reports_publish(struct http_request *req, struct http_response *res);
+void api_reports_public(struct http_request *req, struct http_response *res);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * api_meta.c -- the server about itself: /healthz for load balancers and
  * supervisors, /metrics for Prometheus, and the OpenAPI document that
- * describes every route (kept true by tests/http/openapi.sh).
+ * describes every route (kept true by tests/http/test_http.c).
  */
 #include "http/api.h"
 

@@ -39,9 +39,15 @@ http_json_parse(const char *data, size_t len, json_t **value_r, struct redress_e
 	if (len == 0)
 		return error_set(err, REDRESS_E_INVALID, "the body is empty; a JSON object was expected");
 	value = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (value == NULL)
+	if (value == NULL) {
+		/* jansson ends its text with "near '<the input there>'": a body's value is no message's. */
+		char *near = strstr(jerr.text, " near ");
+
+		if (near != NULL)
+			*near = '\0';
 		return error_set(err, REDRESS_E_INVALID, "the body is not JSON: line %d, column %d: %s",
 		                 jerr.line, jerr.column, jerr.text);
+	}
 	if (!json_is_object(value)) {
 		json_decref(value);
 		return error_set(err, REDRESS_E_INVALID, "the body must be a JSON object");
@@ -160,6 +166,19 @@ http_field_bool(struct http_response *res, json_t *object, const char *field, in
 	return 1;
 }
 
+/* 1 when key could be a field's name: a-z, 0-9 and _, at most 32 bytes. */
+static int
+field_name_like(const char *key)
+{
+	size_t i;
+
+	for (i = 0; key[i] != '\0'; i++)
+		if (i == 32 ||
+		    !((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= '0' && key[i] <= '9') || key[i] == '_'))
+			return 0;
+	return i > 0;
+}
+
 int
 http_fields_only(struct http_response *res, json_t *object, const char *const *allowed)
 {
@@ -173,9 +192,16 @@ http_fields_only(struct http_response *res, json_t *object, const char *const *a
 			if (strcmp(key, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL) {
-			/* The key is the client's own text: bound it, and it is JSON-escaped on the way out.
+			/*
+			 * A misspelt name is worth repeating; anything else may be a value sent
+			 * in the wrong place (a phone number as a key), and is not repeated.
 			 */
-			http_reply_error(res, 400, "invalid", "unknown field '%.64s'", key);
+			if (field_name_like(key))
+				http_reply_error(res, 400, "invalid", "unknown field '%s'", key);
+			else
+				http_reply_error(
+				    res, 400, "invalid",
+				    "an unknown field, whose name is not a field name (a-z, 0-9, _)");
 			return -1;
 		}
 	}

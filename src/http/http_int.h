@@ -67,7 +67,8 @@ struct http_route {
 	enum http_access access;
 	enum permission perm; /* for HTTP_SIGNED_IN */
 	http_handler handler;
-	int page; /* an HTML page: refusals answer as pages (sign in first, not allowed), not JSON */
+	size_t body_max; /* bytes of a non-multipart body; 0: HTTP_JSON_BODY_MAX */
+	int page;        /* an HTML page: refusals answer as pages (sign in first, not allowed), not JSON */
 };
 
 extern const struct http_route http_routes[];
@@ -108,6 +109,7 @@ struct http_response {
 	char cookie[256];      /* a Set-Cookie value, or "" */
 	char disposition[160]; /* a Content-Disposition value, or "" */
 	unsigned retry_after;  /* seconds, for 429 and 503; 0: none */
+	char style_hash[48];   /* base64 SHA-256 of a document's one <style> element the CSP allows, or "" */
 	int replayed;          /* an idempotent retry answered from the first answer */
 	char location[256];    /* a Location value (a page's 303 after a form), or "" */
 	char lang_cookie[64];  /* a second Set-Cookie value: the language a person chose, or "" */
@@ -140,6 +142,7 @@ struct http_request {
 	int page_path; /* the path is outside /api/, /healthz and /metrics: a 404 answers as a page */
 	uint64_t started_us;
 	enum http_request_state state;
+	int late;            /* began after SIGTERM: answered 503, never suspended */
 	struct store *store; /* a pooled read connection, once asked for */
 	struct tlog *log;    /* the log read through it, once asked for */
 	struct http_response res;
@@ -178,6 +181,12 @@ struct tlog *http_read_log(struct http_request *req, struct http_response *res);
 
 /* Answers value (a reference it takes) as JSON with status. */
 void http_reply_json(struct http_response *res, unsigned status, json_t *value);
+
+/*
+ * Lets the CSP allow the one <style> element of the HTML in res's body (a
+ * standalone document, such as a published report), by its hash.
+ */
+void http_allow_style(struct http_response *res);
 
 /* Answers text of content_type (static) with status. */
 void http_reply_text(struct http_response *res, unsigned status, const char *content_type, const char *text,
@@ -264,6 +273,14 @@ typedef enum redress_err (*http_change_fn)(struct http_change *change, void *arg
  * first answer and change nothing.
  */
 void http_change_submit(struct http_request *req, http_change_fn fn, void *arg);
+
+/*
+ * As http_change_submit, for a function that makes its own change
+ * (tlog_begin ... tlog_commit, as report_publish does): the writer runs it
+ * alone, outside any change of its own.  An Idempotency-Key is not kept
+ * for it: such functions are idempotent by themselves.
+ */
+void http_change_submit_own(struct http_request *req, http_change_fn fn, void *arg);
 
 /* The same, for changes made by the server itself (locking an account): waits for the commit. */
 enum redress_err http_change_run(struct http_app *app, const char *actor, http_change_fn fn, void *arg,
@@ -373,7 +390,7 @@ void http_throttle_clear(struct http_throttle *t, const char *account, const cha
 
 /* ---- Metrics ------------------------------------------------------------ */
 
-#define HTTP_METRICS_STATUSES 16
+#define HTTP_METRICS_STATUSES 17
 #define HTTP_METRICS_BUCKETS  12
 
 struct http_route_metrics {
@@ -424,7 +441,8 @@ struct http_app {
 	pthread_cond_t queue_cond;
 	struct http_job *queue_head, *queue_tail;
 	int stopping;
-	int scrub_pending; /* the writer's: a change destroyed a secret, scrub when readers allow */
+	_Atomic int draining; /* SIGTERM came: answer what is in flight, refuse (503) what starts now */
+	int scrub_pending;    /* the writer's: a change destroyed a secret, scrub when readers allow */
 	struct http_sessions sessions;
 	struct http_throttle throttle;
 	struct http_metrics metrics;

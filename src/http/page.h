@@ -14,7 +14,7 @@
 #ifndef REDRESS_HTTP_PAGE_H
 #define REDRESS_HTTP_PAGE_H
 
-#include "http/html.h"
+#include "core/html.h"
 #include "http/http_int.h"
 #include "http/i18n.h"
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/codec.h"
+#include "crypto/hash.h"
 #include "http/http_int.h"
 
 void
@@ -116,4 +118,22 @@ http_reply_fail(struct http_response *res, const struct redress_error *err)
 		res->retry_after = 1;
 	http_reply_error(res, status, code_word(err->code), "%s",
 	                 err->message[0] != '\0' ? err->message : redress_strerror(err->code));
+}
+
+void
+http_allow_style(struct http_response *res)
+{
+	uint8_t digest[HASH_SHA256_SIZE];
+	const char *start, *end;
+
+	res->style_hash[0] = '\0';
+	if (res->body.data == NULL || (start = strstr(res->body.data, "<style>")) == NULL)
+		return;
+	start += strlen("<style>");
+	if ((end = strstr(start, "</style>")) == NULL)
+		return;
+	hash_sha256(start, (size_t)(end - start), digest);
+	if (codec_base64_encode(digest, sizeof(digest), res->style_hash, sizeof(res->style_hash), NULL) !=
+	    REDRESS_OK)
+		res->style_hash[0] = '\0';
 }

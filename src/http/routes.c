@@ -9,15 +9,20 @@
 
 #define R(method, pattern, name, access, perm, handler)                                                      \
 	{                                                                                                    \
-		HTTP_##method, pattern, name, access, perm, handler, 0                                       \
+		HTTP_##method, pattern, name, access, perm, handler, 0, 0                                    \
 	}
 #define PUBLIC(method, pattern, name, handler)      R(method, pattern, name, HTTP_PUBLIC, 0, handler)
 #define ACCOUNT(method, pattern, name, handler)     R(method, pattern, name, HTTP_ANY_ACCOUNT, 0, handler)
 #define NEEDS(perm, method, pattern, name, handler) R(method, pattern, name, HTTP_SIGNED_IN, perm, handler)
+/* A route whose body may be larger than a JSON request's (a bank file). */
+#define NEEDS_BODY(max, perm, method, pattern, name, handler)                                                \
+	{                                                                                                    \
+		HTTP_##method, pattern, name, HTTP_SIGNED_IN, perm, handler, max, 0                          \
+	}
 /* Pages: a refusal is a page too (to the sign-in page, or "not allowed"), not JSON. */
 #define P(method, pattern, name, access, perm, handler)                                                      \
 	{                                                                                                    \
-		HTTP_##method, pattern, name, access, perm, handler, 1                                       \
+		HTTP_##method, pattern, name, access, perm, handler, 0, 1                                    \
 	}
 #define PAGE_PUBLIC(method, pattern, name, handler)  P(method, pattern, name, HTTP_PUBLIC, 0, handler)
 #define PAGE_ACCOUNT(method, pattern, name, handler) P(method, pattern, name, HTTP_ANY_ACCOUNT, 0, handler)
@@ -65,6 +70,21 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/transfers/{id}/void", "ledger.transfer.void",
           api_ledger_transfer_void),
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/exchanges", "ledger.exchange", api_ledger_exchange),
+
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/bank", "persons.bank", api_persons_bank),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/programs/{code}/debtor", "programs.debtor", api_programs_debtor),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/programs/{code}/batches", "batches.create", api_programs_batch),
+    NEEDS(PERM_LEDGER_READ, GET, "/api/v1/batches/{id}", "batches.show", api_batches_show),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/batches/{id}/export", "batches.export", api_batches_export),
+    NEEDS_BODY(HTTP_UPLOAD_MAX, PERM_LEDGER_WRITE, POST, "/api/v1/bank-files", "bank_files.import",
+               api_bank_files_import),
+    NEEDS(PERM_BALANCES_READ, GET, "/api/v1/pledges", "pledges.list", api_pledges_list),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/pledges", "pledges.add", api_pledges_add),
+    NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/pledges/{id}/receipts", "pledges.receive", api_pledges_receive),
+
+    NEEDS(PERM_AGGREGATES_READ, POST, "/api/v1/programs/{code}/reports", "reports.publish",
+          api_reports_publish),
+    PUBLIC(GET, "/report", "reports.public", api_reports_public),
 
     /* The pages for people (page_*.c); their forms carry the CSRF token in a field. */
     PAGE_PUBLIC(GET, "/", "page.home", page_home),

@@ -30,7 +30,7 @@
 #include <sodium.h>
 
 #include "core/clock.h"
-#include "http/http_int.h"
+#include "http/api.h"
 #include "http/i18n.h"
 
 #define UPLOAD_FIELDS_MAX 16 /* a page's form: the registration has ten fields and the CSRF token */
@@ -76,8 +76,8 @@ store_release(struct http_app *app, struct store **store)
 		return;
 	if (store_in_transaction(*store))
 		store_rollback(*store);
-	/* Else the next request on this connection would read the snapshot this one left open. */
-	store_idle(*store);
+	/* A statement a handler left mid-rows would keep this connection's snapshot for the next request. */
+	store_end_reads(*store);
 	pthread_mutex_lock(&app->pool_lock);
 	if (app->pool_len < app->pool_cap) {
 		app->pool[app->pool_len++] = *store;
@@ -147,16 +147,29 @@ request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, 
 	    http_route_match(http_routes, http_routes_count, req->method, url, &req->params, &allowed);
 	if (req->route < 0)
 		req->res.status = allowed ? 405 : 404;
+	else if (http_routes[req->route].body_max != 0)
+		buf_init(&req->body, http_routes[req->route].body_max);
 	/* A path outside the API is a person's browser: its 404 is a page, in the person's language. */
 	req->page_path =
 	    strncmp(url, "/api/", 5) != 0 && strcmp(url, "/metrics") != 0 && strcmp(url, "/healthz") != 0;
 	type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	snprintf(req->content_type, sizeof(req->content_type), "%s", type != NULL ? type : "");
 	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
-	if (key != NULL)
+	/* A key cut to fit would make two requests one: refuse it whole. */
+	if (key != NULL && strlen(key) > HTTP_IDEMPOTENCY_MAX && req->route >= 0)
+		http_reply_error(&req->res, 400, "invalid", "the Idempotency-Key is longer than %d bytes",
+		                 HTTP_IDEMPOTENCY_MAX);
+	else if (key != NULL)
 		snprintf(req->idempotency_key, sizeof(req->idempotency_key), "%s", key);
 	client_address(conn, req->address, sizeof(req->address));
+	/*
+	 * Counted in flight before looking at draining: http_serve sets draining
+	 * before it waits for in_flight to reach 0, so a request either is
+	 * waited for or sees draining (and is never suspended, which
+	 * MHD_stop_daemon cannot abide).
+	 */
 	atomic_fetch_add(&app->metrics.in_flight, 1);
+	req->late = atomic_load(&app->draining);
 	return req;
 }
 
@@ -359,6 +372,11 @@ dispatch(struct http_request *req)
 	}
 	if (upload_check(req) != 0)
 		return;
+	if (req->late) {
+		res->retry_after = 1;
+		http_reply_error(res, 503, "stopping", "the server is stopping: try again shortly");
+		return;
+	}
 	http_authenticate(req);
 	if (http_authorize(req, res) != 0)
 		return;
@@ -370,14 +388,17 @@ dispatch(struct http_request *req)
 static void
 add_headers(struct http_app *app, struct MHD_Response *r, const struct http_response *res)
 {
-	char number[24];
+	char number[24], csp[512];
 
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        res->content_type != NULL ? res->content_type : "application/json");
-	MHD_add_response_header(
-	    r, "Content-Security-Policy",
-	    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-	    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	/* No inline script, ever; an inline style only by its hash (a standalone document's). */
+	snprintf(csp, sizeof(csp),
+	         "default-src 'self'; script-src 'self'; style-src 'self'%s%s%s; img-src 'self' data:; "
+	         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+	         res->style_hash[0] != '\0' ? " 'sha256-" : "", res->style_hash,
+	         res->style_hash[0] != '\0' ? "'" : "");
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
@@ -388,6 +409,9 @@ add_headers(struct http_app *app, struct MHD_Response *r, const struct http_resp
 	                        res->immutable ? "public, max-age=31536000, immutable" : "no-store");
 	if (app->tls)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+	/* Stopping: no connection is kept for a next request that would come too late. */
+	if (atomic_load(&app->draining))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (res->cookie[0] != '\0')
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->cookie);
 	if (res->lang_cookie[0] != '\0')
@@ -573,6 +597,8 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	if ((rc = tlog_open(app->first, keydir_log_key(config->keys), config->modules, &app->log, err)) !=
 	    REDRESS_OK)
 		return rc;
+	if ((rc = api_reports_setup(app->first, err)) != REDRESS_OK)
+		return rc;
 	return http_writer_start(app, err);
 }
 
@@ -618,6 +644,10 @@ listen_address(const struct http_config *config, struct sockaddr_storage *ss, st
 	return error_set(err, REDRESS_E_INVALID, "--listen: '%s' is not an IPv4 or IPv6 address",
 	                 config->host);
 }
+
+/* libmicrohttpd's messages; the attribute tells clang fmt is a format (the release and fuzz builds use
+ * -Werror). */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
@@ -707,10 +737,18 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	}
 	while (sigwait(&stop_set, &sig) != 0)
 		;
-	/* Stop taking connections; let what is in flight finish. */
+	/* Let what is in flight finish; refuse what comes after. */
 	fprintf(stderr, "redress: stopping (signal %d): finishing %llu requests in flight\n", sig,
 	        (unsigned long long)atomic_load(&app.metrics.in_flight));
-	MHD_quiesce_daemon(d);
+	atomic_store(&app.draining, 1);
+	/* Stop taking connections: closing the socket refuses new ones at once rather than leaving them
+	 * queued. */
+	{
+		MHD_socket listening = MHD_quiesce_daemon(d);
+
+		if (listening != MHD_INVALID_SOCKET)
+			close(listening);
+	}
 	while (atomic_load(&app.metrics.in_flight) > 0 && waited_ms < SHUTDOWN_WAIT_S * 1000) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 

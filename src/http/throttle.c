@@ -5,10 +5,11 @@
  * first HTTP_THROTTLE_FREE failures cost nothing; each later one doubles
  * the wait before the next try (2, 4, 8 ... seconds, at most
  * HTTP_THROTTLE_WAIT_MAX).  A success clears both counts.  The table is
- * fixed in size: when it is full, the entry idle longest is forgotten,
- * which an attacker can use only to reset counts for addresses, never to
- * unlock an account (HTTP_THROTTLE_LOCK failures lock it in the database,
- * see api_session.c).
+ * fixed in size: when it is full, an entry not yet imposing a wait is
+ * forgotten first (the one idle longest), so that flooding the table with
+ * fresh names or addresses does not reset the count of an account being
+ * guessed; a lock (HTTP_THROTTLE_LOCK failures) is kept in the database,
+ * see api_session.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,10 +29,22 @@ http_throttle_free(struct http_throttle *t)
 	pthread_mutex_destroy(&t->lock);
 }
 
+/* 1 when a is the better slot to forget: one still free of waits before one being throttled, then the older.
+ */
+static int
+forget_first(const struct http_throttle_slot *a, const struct http_throttle_slot *b)
+{
+	int a_waits = a->failures >= HTTP_THROTTLE_FREE, b_waits = b->failures >= HTTP_THROTTLE_FREE;
+
+	if (a_waits != b_waits)
+		return !a_waits;
+	return a->last < b->last;
+}
+
 static struct http_throttle_slot *
 find(struct http_throttle *t, const char *key, int create, uint64_t now)
 {
-	struct http_throttle_slot *empty = NULL, *oldest = NULL;
+	struct http_throttle_slot *empty = NULL, *victim = NULL;
 	size_t i;
 
 	for (i = 0; i < HTTP_THROTTLE_SLOTS; i++) {
@@ -44,13 +57,18 @@ find(struct http_throttle *t, const char *key, int create, uint64_t now)
 		}
 		if (strcmp(s->key, key) == 0)
 			return s;
-		if (oldest == NULL || s->last < oldest->last)
-			oldest = s;
+		if (victim == NULL || forget_first(s, victim))
+			victim = s;
 	}
 	if (!create)
 		return NULL;
+	/*
+	 * Full: forget a slot that imposes no wait yet, so that a flood of
+	 * failures under fresh names or addresses cannot wipe the count of an
+	 * account being guessed (and keep it from ever being locked).
+	 */
 	if (empty == NULL)
-		empty = oldest;
+		empty = victim;
 	memset(empty, 0, sizeof(*empty));
 	snprintf(empty->key, sizeof(empty->key), "%s", key);
 	empty->last = now;

@@ -38,6 +38,7 @@ struct http_job {
 	struct http_response *res;
 	http_change_fn fn;
 	void *arg;
+	int own; /* fn makes its own change */
 	struct actor actor;
 	char actor_text[TLOG_ACTOR_MAX + 1];
 	char idempotency_key[HTTP_IDEMPOTENCY_MAX + 1];
@@ -80,7 +81,7 @@ static const char *
 known_type(const char *type)
 {
 	static const char *const types[] = {"application/json", "text/plain; charset=utf-8",
-	                                    "application/octet-stream"};
+	                                    "application/octet-stream", "application/xml"};
 	size_t i;
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -236,15 +237,62 @@ finish(struct http_app *app, struct http_job *job, enum redress_err rc, const st
 	pthread_mutex_unlock(&app->queue_lock);
 }
 
+/*
+ * Counts a commit and the events it appended.  Called before any answer of
+ * the commit goes out: a client that asks /healthz after its answer sees
+ * its change in the tree size.
+ */
+static void
+note_commit(struct http_app *app, uint64_t before)
+{
+	struct redress_error err;
+	uint64_t after = 0;
+
+	atomic_fetch_add(&app->metrics.commits, 1);
+	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
+		atomic_store(&app->metrics.tree_size, after);
+		if (after > before)
+			atomic_fetch_add(&app->metrics.events_appended, after - before);
+	}
+}
+
+/* A job whose function makes its own change (and commits it, or not). */
+static enum redress_err
+run_own(struct http_app *app, struct http_job *job, struct redress_error *err)
+{
+	struct http_change c = {
+	    .log = app->log,
+	    .store = tlog_store(app->log),
+	    .actor = &job->actor,
+	    .keys = {keydir_master_key(app->config->keys), keydir_index_key(app->config->keys)},
+	    .keydir = app->config->keys,
+	};
+	enum redress_err rc;
+
+	buf_reset(&job->res->body);
+	job->res->status = 0;
+	if ((rc = tlog_set_actor(app->log, job->actor_text, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = job->fn(&c, job->arg, job->res, err)) != REDRESS_OK)
+		return rc;
+	if (job->res->status == 0)
+		job->res->status = 200;
+	return REDRESS_OK;
+}
+
 /* One job alone, in its own change. */
 static void
 run_alone(struct http_app *app, struct http_job *job)
 {
 	struct redress_error err;
 	enum redress_err rc;
+	uint64_t before = 0;
 
 	error_clear(&err);
-	if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
+	(void)tlog_size(app->log, &before, &err);
+	if (job->own) {
+		rc = run_own(app, job, &err);
+	} else if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
 		if ((rc = run_one(app, job, &err)) == REDRESS_OK)
 			rc = tlog_commit(app->log, &err);
 		else
@@ -253,7 +301,7 @@ run_alone(struct http_app *app, struct http_job *job)
 	if (rc != REDRESS_OK)
 		fail_job(job, &err);
 	else
-		atomic_fetch_add(&app->metrics.commits, 1);
+		note_commit(app, before);
 	finish(app, job, rc, &err);
 }
 
@@ -273,26 +321,26 @@ run_group(struct http_app *app, struct http_job *jobs)
 	struct redress_error err;
 	struct http_job *job, *next;
 	enum redress_err rc;
-	uint64_t before = 0, after = 0;
+	uint64_t before = 0;
 
 	error_clear(&err);
+	for (job = jobs; job != NULL && !job->own; job = job->next)
+		;
+	if (jobs->next == NULL || job != NULL)
+		goto each; /* one job, or one that makes its own change: each alone */
 	(void)tlog_size(app->log, &before, &err);
-	if (jobs->next == NULL) {
-		run_alone(app, jobs);
-		goto count;
-	}
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;
 	for (job = jobs; job != NULL; job = job->next)
 		if ((rc = run_one(app, job, &err)) != REDRESS_OK)
 			break;
 	if (job == NULL && (rc = tlog_commit(app->log, &err)) == REDRESS_OK) {
-		atomic_fetch_add(&app->metrics.commits, 1);
+		note_commit(app, before);
 		for (job = jobs; job != NULL; job = next) {
 			next = job->next;
 			finish(app, job, REDRESS_OK, NULL);
 		}
-		goto count;
+		goto out;
 	}
 	if (job != NULL)
 		tlog_rollback(app->log);
@@ -301,13 +349,8 @@ each:
 		next = job->next;
 		run_alone(app, job);
 	}
-count:
+out:
 	scrub(app);
-	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
-		atomic_store(&app->metrics.tree_size, after);
-		if (after > before)
-			atomic_fetch_add(&app->metrics.events_appended, after - before);
-	}
 }
 
 static void
@@ -424,8 +467,8 @@ request_hash(const struct http_request *req, uint8_t out[HASH_SHA256_SIZE])
 	hash_sha256_final(&h, out);
 }
 
-void
-http_change_submit(struct http_request *req, http_change_fn fn, void *arg)
+static void
+submit(struct http_request *req, http_change_fn fn, void *arg, int own)
 {
 	struct http_job *job = calloc(1, sizeof(*job));
 
@@ -439,14 +482,29 @@ http_change_submit(struct http_request *req, http_change_fn fn, void *arg)
 	job->res = &req->res;
 	job->fn = fn;
 	job->arg = arg;
+	job->own = own;
 	job->actor = req->actor;
 	snprintf(job->actor_text, sizeof(job->actor_text), "user:%s", req->actor.name);
 	memcpy(job->idempotency_key, req->idempotency_key, sizeof(job->idempotency_key));
+	if (own)
+		job->idempotency_key[0] = '\0';
 	if (job->idempotency_key[0] != '\0')
 		request_hash(req, job->request_hash);
 	req->state = HTTP_REQUEST_WAITING;
 	MHD_suspend_connection(req->conn);
 	enqueue(req->app, job);
+}
+
+void
+http_change_submit(struct http_request *req, http_change_fn fn, void *arg)
+{
+	submit(req, fn, arg, 0);
+}
+
+void
+http_change_submit_own(struct http_request *req, http_change_fn fn, void *arg)
+{
+	submit(req, fn, arg, 1);
 }
 
 enum redress_err

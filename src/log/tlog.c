@@ -432,28 +432,15 @@ tlog_type_valid(const char *type)
 }
 
 enum redress_err
-tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len, uint64_t *seq_r,
-            struct redress_error *err)
+tlog_encode_event(struct buf *out, const char *actor, const char *at, const char *data, size_t data_len,
+                  uint64_t seq, const char *type, struct redress_error *err)
 {
-	char at[CLOCK_TEXT_SIZE];
-	uint8_t leaf[MERKLE_HASH_SIZE];
-	struct store_stmt *st;
 	struct canon c;
-	uint64_t seq = log->range.size;
-	enum redress_err rc;
 
-	if (!log->in_change)
-		return error_set(err, REDRESS_E_INTERNAL, "event appended outside a change");
-	if (!tlog_type_valid(type))
-		return error_set(err, REDRESS_E_INTERNAL, "event type '%.64s' is malformed", type);
-	if (seq >= (uint64_t)INT64_MAX)
-		return error_set(err, REDRESS_E_OVERFLOW, "the log is full");
-	clock_now_text(at);
-	buf_reset(&log->event);
-	canon_init(&c, &log->event);
+	canon_init(&c, out);
 	canon_object_begin(&c);
 	canon_key(&c, "actor");
-	canon_string(&c, log->actor);
+	canon_string(&c, actor);
 	canon_key(&c, "at");
 	canon_string(&c, at);
 	canon_key(&c, "data");
@@ -465,7 +452,29 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 	canon_key(&c, "v");
 	canon_int(&c, TLOG_VERSION);
 	canon_object_end(&c);
-	if ((rc = canon_error(&c, err)) != REDRESS_OK)
+	return canon_error(&c, err);
+}
+
+enum redress_err
+tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len, uint64_t *seq_r,
+            struct redress_error *err)
+{
+	char at[CLOCK_TEXT_SIZE];
+	uint8_t leaf[MERKLE_HASH_SIZE];
+	struct store_stmt *st;
+	uint64_t seq = log->range.size;
+	enum redress_err rc;
+
+	if (!log->in_change)
+		return error_set(err, REDRESS_E_INTERNAL, "event appended outside a change");
+	if (!tlog_type_valid(type))
+		return error_set(err, REDRESS_E_INTERNAL, "event type '%.64s' is malformed", type);
+	if (seq >= (uint64_t)INT64_MAX)
+		return error_set(err, REDRESS_E_OVERFLOW, "the log is full");
+	clock_now_text(at);
+	buf_reset(&log->event);
+	if ((rc = tlog_encode_event(&log->event, log->actor, at, data, data_len, seq, type, err)) !=
+	    REDRESS_OK)
 		return rc;
 
 	merkle_leaf_hash(log->event.data, log->event.len, leaf);

@@ -145,6 +145,16 @@ enum redress_err tlog_append(struct tlog *log, const char *type, const char *dat
                              uint64_t *seq_r, struct redress_error *err);
 
 /*
+ * Appends to out the bytes of an event (the Merkle leaf input, the format
+ * above) with data (data_len bytes of one canonical JSON object): what
+ * tlog_append writes, and what an offline verifier rebuilds from an
+ * event's parts.
+ */
+enum redress_err tlog_encode_event(struct buf *out, const char *actor, const char *at, const char *data,
+                                   size_t data_len, uint64_t seq, const char *type,
+                                   struct redress_error *err);
+
+/*
  * tlog_append with the data a module built in a struct buf: the buffer's
  * sticky error (out of memory, over its limit) is reported first.
  */

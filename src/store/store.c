@@ -142,25 +142,24 @@ store_in_transaction(const struct store *store)
 	return store->in_transaction;
 }
 
-void
-store_idle(struct store *store)
-{
-	size_t i;
-
-	/* A statement left in the middle of its rows still reads: its snapshot, and the journal, stay held.
-	 */
-	for (i = 0; i < STORE_CACHE_SLOTS; i++)
-		if (store->cache[i].handle != NULL)
-			store->backend->reset(store->cache[i].handle);
-}
-
 enum redress_err
 store_scrub(struct store *store, struct redress_error *err)
 {
 	if (store->in_transaction)
 		return error_set(err, REDRESS_E_INTERNAL, "scrubbing inside a transaction");
-	store_idle(store);
+	/* A statement left in the middle of its rows still reads, and holds the journal. */
+	store_end_reads(store);
 	return store->backend->scrub(store->conn, err);
+}
+
+void
+store_end_reads(struct store *store)
+{
+	size_t i;
+
+	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+		if (store->cache[i].handle != NULL)
+			store->backend->reset(store->cache[i].handle);
 }
 
 enum redress_err

@@ -29,11 +29,36 @@ expect_eq "$(printf '%s' "$OUT" | json balance)" 10460000000 "fund balance after
 expect_eq "$(printf '%s' "$OUT" | json available)" 10360000000 "fund available with the pending payment"
 expect_exit 0 fin ledger balance payable:flagship-2015 --json
 expect_eq "$(printf '%s' "$OUT" | json available)" 100000000 "owed and not paid: the declined entitlement"
-expect_exit 0 fin ledger balance bank:jpy --json
-expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "JPY converted in full"
-# The queue: Survivor Two (frailty 3) died unpaid, so Survivor One (frailty 2) leads.
+expect_exit 0 fin ledger balance pledges:jpy --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "the pledge received and converted in full"
+expect_exit 0 fin pledge list --json
+expect_eq "$(printf '%s' "$OUT" | json 0.donor)/$(printf '%s' "$OUT" | json 0.received)" \
+	"Government of Japan/1000000000" "the demo's pledge"
+# The public report, published by the monitor and verified with the public key alone.
+rd audit pubkey >"$T/demo.vkey"
+expect_exit 0 "$REDRESS" report verify "${DB%.db}-report.json" --pubkey "$T/demo.vkey"
+expect_in "$(cat "${DB%.db}-report.html")" "<svg"
+# Paid through the bank: the first batch in queue order (Survivor Two, frailty 3, died
+# unpaid, so Survivor One, frailty 2, leads); the bank booked five, returned one (AC04) and
+# still holds the last; the returned one paid in a second batch.  Nothing is left queued.
+expect_in "$demo" "batch B-000001: 7 payments in queue order"
+expect_in "$demo" "5 settled, 1 returned, one still at the bank"
+expect_exit 0 fin pay status B-000001 --json
+expect_eq "$(printf '%s' "$OUT" | json payments.0.beneficiary)" "V-000001" "the first paid"
+expect_eq "$(printf '%s' "$OUT" | json settled)" 5 "settled in the first batch"
+expect_eq "$(printf '%s' "$OUT" | json payments.1.reason)" AC04 "the returned payment's reason"
+expect_eq "$(printf '%s' "$OUT" | json pending)" 1 "still at the bank"
+expect_exit 0 fin pay status B-000002 --json
+expect_eq "$(printf '%s' "$OUT" | json settled)" 1 "paid again"
 expect_exit 0 fin queue --program flagship-2015 --json
-expect_eq "$(printf '%s' "$OUT" | json 0.beneficiary)" "V-000001" "the queue's first"
+expect_eq "$OUT" "[]" "the queue after the demo's payments"
+# The bank files it wrote: well-formed, and only for their owner.
+for f in "$T"/demo-pain.001-B-000001.xml "$T"/demo-camt.054-B-000001.xml; do
+	checks=$((checks + 1))
+	xmllint --noout "$f" || fail "$f is not well-formed"
+	checks=$((checks + 1))
+	[ "$(stat -c %a "$f")" = 600 ] || fail "$f is not mode 0600"
+done
 
 # The program the demo embeds is examples/flagship-2015.json.
 expect_exit 0 fin program show flagship-2015 --json

@@ -119,6 +119,20 @@ expect_exit 0 as fin entitlements compute --program flagship-2015
 expect_in "$OUT" "3 entitlements booked"
 expect_exit 0 as fin queue --program flagship-2015
 expect_in "$OUT" "$R1"
+# Payments: R1's bank details, the fund's account, a batch of her payment, and a status
+# report from the bank that changes nothing (any role may be refused it, finance imports it).
+expect_exit 0 as cid person bank "$R1" --account 110-222-333 --bic SHBKKRSE --holder "Synthetic Holder"
+expect_exit 0 as fin pay debtor --program flagship-2015 --name "Synthetic Fund" \
+	--iban DE89370400440532013000 --bic SHBKKRSE
+expect_exit 0 as fin pay batch --program flagship-2015
+expect_in "$OUT" "batch B-000001: 1 payment orders"
+cat >"$T/status.xml" <<'XML'
+<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>S-1</MsgId></GrpHdr><OrgnlPmtInfAndSts><TxInfAndSts>
+<OrgnlEndToEndId>B-000001-000001</OrgnlEndToEndId><TxSts>ACCP</TxSts></TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>
+XML
 
 # ---------------------------------------------------------------------------
 # The table: "COMMAND ARGS | roles allowed", from the permission table in
@@ -128,8 +142,9 @@ expect_in "$OUT" "$R1"
 # file, @V and @R a new victim and relative, @CSV a new one-row person file,
 # @OPEN, @SUBMITTED, @DENIED a new claim in that state, @PENDING a new
 # pending transfer, @ID a new transfer id, @CODE a new account code,
-# @ACCOUNT a new staff account (a monitor) and @LOCKED one locked, and
-# @APPROVED (which leaves nothing on the line) a new approved claim to book.
+# @ACCOUNT a new staff account (a monitor) and @LOCKED one locked,
+# @APPROVED (which leaves nothing on the line) a new approved claim to book,
+# and @PLEDGE a new pledge.
 TABLE=(
 	'user add @USER --role monitor --password-file $T/mona.pw | admin'
 	'user list | admin'
@@ -173,6 +188,19 @@ TABLE=(
 	'entitlements compute --program flagship-2015 @APPROVED | finance'
 	'entitlements compute --program flagship-2015 --dry-run | finance'
 	'queue --program flagship-2015 | finance'
+	'person bank @V --account 1234-5678 --bic SHBKKRSE --holder "Synthetic Holder" | caseworker'
+	'pay debtor --program flagship-2015 --name "Synthetic Fund" --iban DE89370400440532013000 --bic SHBKKRSE | finance'
+	'pay batch --program flagship-2015 | finance'
+	'pay export B-000001 --format pain.001 --out $T/pain.xml | finance'
+	'pay import $T/status.xml | finance'
+	'pay status B-000001 | finance'
+	'pay status B-000001 --json | finance'
+	'pledge add --program flagship-2015 --donor "Donor Foundation" --amount 1000 --currency KRW --condition "none" | finance'
+	'pledge receive @PLEDGE --amount 10 | finance'
+	'pledge list | admin finance monitor'
+	'pledge list --json | admin finance monitor'
+	'report public --program flagship-2015 --format csv | admin monitor'
+	'report public --program flagship-2015 --format html --k 3 | admin monitor'
 )
 
 # The monitor's output, allowed or refused: no pseudonym, claim id or name.
@@ -226,6 +254,11 @@ fixtures() {
 		seq_no=$((seq_no + 1))
 		expect_exit 0 as fin ledger transfer --id pend-$seq_no --from gift --to bank:krw --amount 7 --pending
 		CMD=${CMD//@PENDING/pend-$seq_no}
+		;;
+	esac
+	case "$CMD" in *@PLEDGE*)
+		expect_exit 0 as fin pledge add --program flagship-2015 --donor "Donor" --amount 100 --currency KRW
+		CMD=${CMD//@PLEDGE/$OUT}
 		;;
 	esac
 	case "$CMD" in *@ID*) seq_no=$((seq_no + 1)) && CMD=${CMD//@ID/id-$seq_no} ;; esac
@@ -322,6 +355,12 @@ for who in ada cid rita; do
 done
 expect_exit 15 as fin audit show --index 1
 expect_eq "$(log_size)" "$n_events" "log size after the audit commands"
+
+# A published report is checked by anyone, offline, with the public key only.
+expect_exit 0 as mona report public --program flagship-2015 --out "$T/report.json"
+monitor_clean "report public --out"
+expect_exit 0 "$REDRESS" report verify "$T/report.json" --pubkey "$T/vkey" </dev/null
+expect_in "$OUT" "verified"
 
 # ---------------------------------------------------------------------------
 # The table as it ran: x ran (exit 0), - refused (exit 15), else the status.

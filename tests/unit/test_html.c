@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "http/html.h"
+#include "core/html.h"
 #include "http/i18n.h"
 
 static const char *const hostile[] = {

@@ -22,9 +22,9 @@ __extension__ typedef __int128 wide;
 #define EVENT_DATA_MAX 2048
 
 static const char *const state_names[] = {
-    [ENTITLEMENT_QUEUED] = "queued",
-    [ENTITLEMENT_DECLINED] = "declined",
-    [ENTITLEMENT_MOVED] = "moved",
+    [ENTITLEMENT_QUEUED] = "queued", [ENTITLEMENT_DECLINED] = "declined",
+    [ENTITLEMENT_MOVED] = "moved",   [ENTITLEMENT_BATCHED] = "batched",
+    [ENTITLEMENT_PAID] = "paid",     [ENTITLEMENT_RETURNED] = "returned",
 };
 
 static const char *const basis_names[] = {
@@ -199,9 +199,13 @@ book_event(struct tlog *log, struct entitlement *e, struct redress_error *err)
 	return rc;
 }
 
-/* Appends a state change (queued, declined, moved) of id and applies it. */
+/*
+ * Appends a state change of id and applies it; paid_on (paid) and reason
+ * (returned) are NULL for the other states.
+ */
 static enum redress_err
-state_event(struct tlog *log, const char *id, enum entitlement_state to, struct redress_error *err)
+state_event_full(struct tlog *log, const char *id, enum entitlement_state to, const char *paid_on,
+                 const char *reason, struct redress_error *err)
 {
 	struct buf data;
 	struct canon c;
@@ -213,14 +217,55 @@ state_event(struct tlog *log, const char *id, enum entitlement_state to, struct 
 	canon_object_begin(&c);
 	canon_key(&c, "id");
 	canon_string(&c, id);
+	if (paid_on != NULL) {
+		canon_key(&c, "paid_on");
+		canon_string(&c, paid_on);
+	}
+	if (reason != NULL) {
+		canon_key(&c, "reason");
+		canon_string(&c, reason);
+	}
 	canon_key(&c, "state");
 	canon_string(&c, entitlement_state_name(to));
 	canon_object_end(&c);
 	if ((rc = canon_error(&c, err)) == REDRESS_OK &&
 	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_CHANGED, &data, &seq, err)) == REDRESS_OK)
-		rc = entitlements_apply_changed(tlog_store(log), id, to, seq, err);
+		rc = entitlements_apply_changed(tlog_store(log), id, to, paid_on, reason, seq, err);
 	buf_free(&data);
 	return rc;
+}
+
+/* A state change (queued, declined, moved) of id. */
+static enum redress_err
+state_event(struct tlog *log, const char *id, enum entitlement_state to, struct redress_error *err)
+{
+	return state_event_full(log, id, to, NULL, NULL, err);
+}
+
+enum redress_err
+entitlements_payment_state(struct tlog *log, const char *id, enum entitlement_state to, const char *paid_on,
+                           const char *reason, struct redress_error *err)
+{
+	struct entitlement e;
+	enum redress_err rc;
+
+	if (to != ENTITLEMENT_BATCHED && to != ENTITLEMENT_PAID && to != ENTITLEMENT_RETURNED)
+		return error_set(err, REDRESS_E_INTERNAL, "%s is not a payment state",
+		                 entitlement_state_name(to));
+	if ((rc = entitlement_get(tlog_store(log), id, &e, err)) != REDRESS_OK)
+		return rc;
+	if (!entitlements_transition_ok(e.state, to))
+		return error_set(err, REDRESS_E_CONFLICT, "entitlement '%s' is %s: it cannot become %s", id,
+		                 entitlement_state_name(e.state), entitlement_state_name(to));
+	if (to == ENTITLEMENT_PAID &&
+	    (paid_on == NULL || (rc = registry_date_check("paid_on", paid_on, err)) != REDRESS_OK))
+		return paid_on == NULL ? error_set(err, REDRESS_E_INVALID, "a payment needs its booking date")
+		                       : rc;
+	if (to == ENTITLEMENT_RETURNED && (reason == NULL || !entitlements_reason_ok(reason)))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "a return needs the bank's reason code (1 to 4 of A-Z and 0-9)");
+	return state_event_full(log, id, to, to == ENTITLEMENT_PAID ? paid_on : NULL,
+	                        to == ENTITLEMENT_RETURNED ? reason : NULL, err);
 }
 
 /* The state a beneficiary's latest wish puts a new or queued entitlement in. */
@@ -326,11 +371,15 @@ reconcile_claim(struct tlog *log, const struct claim *c, struct entitlements_run
 		return rc;
 	*done_r = n > 0;
 	for (i = 0; rc == REDRESS_OK && i < n; i++) {
-		if (items[i].state == ENTITLEMENT_MOVED)
+		/* Moved, batched and paid ones are out of the person's wish's reach. */
+		if (items[i].state != ENTITLEMENT_QUEUED && items[i].state != ENTITLEMENT_DECLINED &&
+		    items[i].state != ENTITLEMENT_RETURNED)
 			continue;
 		if ((rc = wished_state(tlog_store(log), items[i].beneficiary, &want, err)) != REDRESS_OK)
 			break;
-		if (want == items[i].state) {
+		/* A returned one that she still accepts stays returned, with the bank's reason. */
+		if (want == items[i].state ||
+		    (want == ENTITLEMENT_QUEUED && items[i].state == ENTITLEMENT_RETURNED)) {
 			run->skipped++;
 			continue;
 		}

@@ -27,8 +27,15 @@
  *     the original becomes "moved", the heirs' are booked as "inherited".
  *     The payable total does not change, so the ledger does not either.
  *
- * The queue: queued entitlements, most frail first, then oldest (birth
- * year), then in order of booking.
+ * The queue: queued and returned entitlements (returned ones carry the
+ * bank's reason), most frail first, then oldest (birth year), then in
+ * order of booking.  Batched and paid ones are never in it.
+ *
+ * Payments (domain/payments) move an entitlement queued or returned ->
+ * batched -> paid, or batched -> returned, or paid -> returned (a payment
+ * the bank returns after it was booked), through
+ * entitlements_payment_state(); a death moves only queued, declined or
+ * returned entitlements: a batched one stays batched until the bank answers.
  */
 #ifndef REDRESS_DOMAIN_ENTITLEMENTS_H
 #define REDRESS_DOMAIN_ENTITLEMENTS_H
@@ -41,12 +48,16 @@
 #include "domain/users/users.h"
 #include "log/tlog.h"
 
-#define ENTITLEMENT_ID_MAX 64
+#define ENTITLEMENT_ID_MAX     64
+#define ENTITLEMENT_REASON_MAX 4 /* an ISO 20022 reason code: AC04, MS03, ... */
 
 enum entitlement_state {
 	ENTITLEMENT_QUEUED,   /* owed, to be paid */
 	ENTITLEMENT_DECLINED, /* owed, but the person has declined it: never paid */
 	ENTITLEMENT_MOVED,    /* its beneficiary died unpaid; passed to her heirs */
+	ENTITLEMENT_BATCHED,  /* in a payment batch: its amount held as a pending ledger transfer */
+	ENTITLEMENT_PAID,     /* settled by the bank (paid_on is the bank's booking date) */
+	ENTITLEMENT_RETURNED, /* voided by the bank (return_reason); back in the queue */
 };
 
 enum entitlement_basis {
@@ -66,6 +77,8 @@ struct entitlement {
 	enum entitlement_state state;
 	char from[ENTITLEMENT_ID_MAX + 1]; /* the entitlement it was inherited from, or "" */
 	uint64_t booked_seq;
+	char paid_on[11];                               /* YYYY-MM-DD when paid, else "" */
+	char return_reason[ENTITLEMENT_REASON_MAX + 1]; /* the bank's reason when returned, else "" */
 };
 
 /* What a run did (or, dry, would do). */
@@ -105,7 +118,19 @@ enum redress_err entitlements_on_death(struct tlog *log, const struct actor *act
 enum redress_err entitlement_get(struct store *store, const char *id, struct entitlement *e_r,
                                  struct redress_error *err);
 
-/* Calls fn for each queued entitlement of program, in queue order. */
+/*
+ * The payment states, for domain/payments, inside a change: appends the
+ * event that moves entitlement id to to (ENTITLEMENT_BATCHED, _PAID with
+ * paid_on "YYYY-MM-DD", or _RETURNED with reason, an ISO reason code) and
+ * applies it.  Only queued or returned -> batched, batched -> paid and
+ * batched or paid -> returned are allowed; anything else is REDRESS_E_CONFLICT
+ * naming the state.  The caller checked the permission.
+ */
+enum redress_err entitlements_payment_state(struct tlog *log, const char *id, enum entitlement_state to,
+                                            const char *paid_on, const char *reason,
+                                            struct redress_error *err);
+
+/* Calls fn for each queued or returned entitlement of program, in queue order. */
 enum redress_err entitlements_queue(struct store *store, const char *program,
                                     enum redress_err (*fn)(void *ctx, const struct entitlement *e,
                                                            const struct registry_person *p,

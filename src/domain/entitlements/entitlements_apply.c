@@ -24,32 +24,38 @@ static const char entitlements_schema[] =
     " state TEXT NOT NULL,"
     " from_id TEXT,"
     " booked_seq INTEGER NOT NULL,"
-    " changed_seq INTEGER);"
+    " changed_seq INTEGER,"
+    " paid_on TEXT,"
+    " return_reason TEXT);"
     "CREATE INDEX IF NOT EXISTS entitlements_beneficiary ON entitlements (beneficiary, state);"
     "CREATE INDEX IF NOT EXISTS entitlements_program ON entitlements (program, state);"
     "CREATE INDEX IF NOT EXISTS entitlements_claim ON entitlements (claim);";
 
 #define COLUMNS                                                                                              \
-	"id, claim, program, beneficiary, amount, currency, basis, state, from_id, booked_seq, changed_seq"
+	"id, claim, program, beneficiary, amount, currency, basis, state, from_id, booked_seq, changed_seq," \
+	" paid_on, return_reason"
 
-static const struct store_query q_insert = {"entitlements.insert",
-                                            "INSERT INTO entitlements (" COLUMNS
-                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"};
+static const struct store_query q_insert = {
+    "entitlements.insert", "INSERT INTO entitlements (" COLUMNS
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, NULL, NULL)"};
 static const struct store_query q_change = {
-    "entitlements.change", "UPDATE entitlements SET state = ?2, changed_seq = ?3 WHERE id = ?1"};
+    "entitlements.change",
+    "UPDATE entitlements SET state = ?2, changed_seq = ?3, paid_on = ?4, return_reason = ?5 WHERE id = ?1"};
 static const struct store_query q_get = {"entitlements.get",
                                          "SELECT " COLUMNS " FROM entitlements WHERE id = ?1"};
 static const struct store_query q_of = {
     "entitlements.of",
-    "SELECT " COLUMNS " FROM entitlements WHERE beneficiary = ?1 AND state IN ('queued', 'declined')"
+    "SELECT " COLUMNS
+    " FROM entitlements WHERE beneficiary = ?1 AND state IN ('queued', 'declined', 'returned')"
     " ORDER BY id"};
 static const struct store_query q_of_claim = {
     "entitlements.of_claim", "SELECT " COLUMNS " FROM entitlements WHERE claim = ?1 ORDER BY id"};
 static const struct store_query q_queued = {
-    "entitlements.queued", "SELECT " COLUMNS " FROM entitlements WHERE program = ?1 AND state = 'queued'"};
+    "entitlements.queued",
+    "SELECT " COLUMNS " FROM entitlements WHERE program = ?1 AND state IN ('queued', 'returned')"};
 static const struct store_query q_unpaid_beneficiaries = {
-    "entitlements.unpaid_beneficiaries",
-    "SELECT DISTINCT beneficiary FROM entitlements WHERE program = ?1 AND state IN ('queued', 'declined')"};
+    "entitlements.unpaid_beneficiaries", "SELECT DISTINCT beneficiary FROM entitlements WHERE program = ?1"
+                                         " AND state IN ('queued', 'declined', 'returned')"};
 static const struct store_query q_snapshot = {"entitlements",
                                               "SELECT " COLUMNS " FROM entitlements ORDER BY id"};
 
@@ -70,6 +76,8 @@ entitlement_read(struct store_stmt *st, struct entitlement *e)
 		e->state = ENTITLEMENT_QUEUED;
 	text_copy(e->from, sizeof(e->from), store_column_text(st, 8));
 	e->booked_seq = (uint64_t)store_column_int64(st, 9);
+	text_copy(e->paid_on, sizeof(e->paid_on), store_column_text(st, 11));
+	text_copy(e->return_reason, sizeof(e->return_reason), store_column_text(st, 12));
 }
 
 enum redress_err
@@ -128,7 +136,7 @@ decode_booked(const struct event *ev, struct entitlement *e, struct redress_erro
 	    (rc = canon_get_string(ev->data, "state", &state, err)) != REDRESS_OK)
 		return rc;
 	if (!entitlements_basis_parse(basis, &e->basis) || !entitlements_state_parse(state, &e->state) ||
-	    e->state == ENTITLEMENT_MOVED)
+	    (e->state != ENTITLEMENT_QUEUED && e->state != ENTITLEMENT_DECLINED))
 		return error_set(err, REDRESS_E_INVALID, "entitlement '%s' has an unknown basis or state",
 		                 e->id);
 	if (e->amount <= 0)
@@ -141,21 +149,74 @@ decode_booked(const struct event *ev, struct entitlement *e, struct redress_erro
 	return REDRESS_OK;
 }
 
+/* A changed event: {"id", "paid_on"?, "reason"?, "state"}; paid_on only for paid, reason only for returned.
+ */
+struct changed {
+	const char *id;
+	enum entitlement_state to;
+	const char *paid_on; /* NULL unless paid */
+	const char *reason;  /* NULL unless returned */
+};
+
 static enum redress_err
-decode_changed(const struct event *ev, const char **id_r, enum entitlement_state *to_r,
-               struct redress_error *err)
+decode_changed(const struct event *ev, struct changed *c, struct redress_error *err)
 {
-	static const char *const keys[] = {"id", "state", NULL};
+	static const char *const keys[] = {"id", "paid_on", "reason", "state", NULL};
 	const char *state;
 	enum redress_err rc;
 
+	memset(c, 0, sizeof(*c));
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(ev->data, "id", id_r, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(ev->data, "state", &state, err)) != REDRESS_OK)
+	    (rc = canon_get_string(ev->data, "id", &c->id, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "state", &state, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt(ev->data, "paid_on", &c->paid_on, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt(ev->data, "reason", &c->reason, err)) != REDRESS_OK)
 		return rc;
-	if (!entitlements_state_parse(state, to_r))
+	if (!entitlements_state_parse(state, &c->to))
 		return error_set(err, REDRESS_E_INVALID, "unknown entitlement state '%.32s'", state);
+	if ((c->to == ENTITLEMENT_PAID) != (c->paid_on != NULL))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "entitlement '%.64s': a paid date belongs to, and only to, the state paid",
+		                 c->id);
+	if (c->paid_on != NULL && (rc = registry_date_check("paid_on", c->paid_on, err)) != REDRESS_OK)
+		return rc;
+	if ((c->to == ENTITLEMENT_RETURNED) != (c->reason != NULL) ||
+	    (c->reason != NULL && !entitlements_reason_ok(c->reason)))
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "entitlement '%.64s': a return reason belongs to, and only to, the state returned",
+		    c->id);
 	return REDRESS_OK;
+}
+
+int
+entitlements_transition_ok(enum entitlement_state from, enum entitlement_state to)
+{
+	switch (to) {
+	case ENTITLEMENT_QUEUED: return from == ENTITLEMENT_DECLINED;
+	case ENTITLEMENT_DECLINED: return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_RETURNED;
+	case ENTITLEMENT_MOVED:
+		return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_DECLINED ||
+		       from == ENTITLEMENT_RETURNED;
+	case ENTITLEMENT_BATCHED: return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_RETURNED;
+	case ENTITLEMENT_PAID: return from == ENTITLEMENT_BATCHED;
+	/* Returned at the bank, before settlement or after it (a return the bank booked later). */
+	case ENTITLEMENT_RETURNED: return from == ENTITLEMENT_BATCHED || from == ENTITLEMENT_PAID;
+	}
+	return 0;
+}
+
+int
+entitlements_reason_ok(const char *reason)
+{
+	size_t i, n = strlen(reason);
+
+	if (n == 0 || n > ENTITLEMENT_REASON_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((reason[i] >= 'A' && reason[i] <= 'Z') || (reason[i] >= '0' && reason[i] <= '9')))
+			return 0;
+	return 1;
 }
 
 enum redress_err
@@ -179,8 +240,8 @@ entitlements_apply_booked(struct store *store, const struct entitlement *e, stru
 }
 
 enum redress_err
-entitlements_apply_changed(struct store *store, const char *id, enum entitlement_state to, uint64_t seq,
-                           struct redress_error *err)
+entitlements_apply_changed(struct store *store, const char *id, enum entitlement_state to,
+                           const char *paid_on, const char *reason, uint64_t seq, struct redress_error *err)
 {
 	struct entitlement e;
 	struct store_stmt *st;
@@ -188,7 +249,7 @@ entitlements_apply_changed(struct store *store, const char *id, enum entitlement
 
 	if ((rc = entitlement_get(store, id, &e, err)) != REDRESS_OK)
 		return rc;
-	if (e.state == ENTITLEMENT_MOVED || e.state == to)
+	if (!entitlements_transition_ok(e.state, to))
 		return error_set(err, REDRESS_E_CONFLICT, "entitlement '%s' is %s: it cannot become %s", id,
 		                 entitlement_state_name(e.state), entitlement_state_name(to));
 	if ((st = store_query(store, &q_change, err)) == NULL)
@@ -196,6 +257,8 @@ entitlements_apply_changed(struct store *store, const char *id, enum entitlement
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, entitlement_state_name(to));
 	store_bind_int64(st, 3, (int64_t)seq);
+	store_bind_text(st, 4, to == ENTITLEMENT_PAID ? paid_on : NULL);
+	store_bind_text(st, 5, to == ENTITLEMENT_RETURNED ? reason : NULL);
 	return store_run(st, err);
 }
 
@@ -345,8 +408,7 @@ static enum redress_err
 entitlements_replay(struct store *store, const struct event *ev, struct redress_error *err)
 {
 	struct entitlement e;
-	enum entitlement_state to;
-	const char *id;
+	struct changed c;
 	enum redress_err rc;
 
 	if (strcmp(ev->type, ENTITLEMENTS_EV_BOOKED) == 0) {
@@ -355,9 +417,9 @@ entitlements_replay(struct store *store, const struct event *ev, struct redress_
 		return entitlements_apply_booked(store, &e, err);
 	}
 	if (strcmp(ev->type, ENTITLEMENTS_EV_CHANGED) == 0) {
-		if ((rc = decode_changed(ev, &id, &to, err)) != REDRESS_OK)
+		if ((rc = decode_changed(ev, &c, err)) != REDRESS_OK)
 			return rc;
-		return entitlements_apply_changed(store, id, to, ev->seq, err);
+		return entitlements_apply_changed(store, c.id, c.to, c.paid_on, c.reason, ev->seq, err);
 	}
 	return error_set(err, REDRESS_E_INVALID, "unknown entitlements event type '%.64s'", ev->type);
 }
@@ -387,8 +449,7 @@ entitlements_fold(void *model, const struct event *ev, struct audit_fold *fold, 
 {
 	struct model *m = model;
 	struct held *h;
-	enum entitlement_state to;
-	const char *id;
+	struct changed c;
 	enum redress_err rc;
 
 	(void)fold;
@@ -404,15 +465,17 @@ entitlements_fold(void *model, const struct event *ev, struct audit_fold *fold, 
 		return REDRESS_OK;
 	}
 	if (strcmp(ev->type, ENTITLEMENTS_EV_CHANGED) == 0) {
-		if ((rc = decode_changed(ev, &id, &to, err)) != REDRESS_OK)
+		if ((rc = decode_changed(ev, &c, err)) != REDRESS_OK)
 			return rc;
-		if ((h = strmap_get(&m->rows, id)) == NULL)
-			return error_set(err, REDRESS_E_NOTFOUND, "no entitlement '%.64s'", id);
-		if (h->e.state == ENTITLEMENT_MOVED || h->e.state == to)
-			return error_set(err, REDRESS_E_CONFLICT, "entitlement '%s' cannot become %s", id,
-			                 entitlement_state_name(to));
-		h->e.state = to;
+		if ((h = strmap_get(&m->rows, c.id)) == NULL)
+			return error_set(err, REDRESS_E_NOTFOUND, "no entitlement '%.64s'", c.id);
+		if (!entitlements_transition_ok(h->e.state, c.to))
+			return error_set(err, REDRESS_E_CONFLICT, "entitlement '%s' cannot become %s", c.id,
+			                 entitlement_state_name(c.to));
+		h->e.state = c.to;
 		h->changed_seq = (int64_t)ev->seq;
+		text_copy(h->e.paid_on, sizeof(h->e.paid_on), c.paid_on != NULL ? c.paid_on : "");
+		text_copy(h->e.return_reason, sizeof(h->e.return_reason), c.reason != NULL ? c.reason : "");
 		return REDRESS_OK;
 	}
 	return error_set(err, REDRESS_E_INVALID, "unknown entitlements event type '%.64s'", ev->type);
@@ -443,6 +506,8 @@ entitlements_fold_end(void *model, struct audit_fold *fold)
 			    AUDIT_INT_VALUE(h->e.booked_seq),
 			    h->changed_seq >= 0 ? AUDIT_INT_VALUE(h->changed_seq)
 			                        : (struct audit_value){AUDIT_NULL, 0, NULL},
+			    AUDIT_TEXT_OR_NULL_VALUE(h->e.paid_on),
+			    AUDIT_TEXT_OR_NULL_VALUE(h->e.return_reason),
 			};
 
 			audit_fold_row(fold, 0, row, sizeof(row) / sizeof(row[0]));

@@ -21,11 +21,18 @@ enum redress_err entitlements_encode(struct buf *out, const struct entitlement *
 enum redress_err entitlements_apply_booked(struct store *store, const struct entitlement *e,
                                            struct redress_error *err);
 enum redress_err entitlements_apply_changed(struct store *store, const char *id, enum entitlement_state to,
-                                            uint64_t seq, struct redress_error *err);
+                                            const char *paid_on, const char *reason, uint64_t seq,
+                                            struct redress_error *err);
+
+/* 1 when an entitlement may go from -> to (by a changed event); payments' moves included. */
+int entitlements_transition_ok(enum entitlement_state from, enum entitlement_state to);
+
+/* 1 when reason is an ISO 20022 reason code: 1 to 4 of A-Z, 0-9. */
+int entitlements_reason_ok(const char *reason);
 
 /*
- * The queued and declined entitlements of beneficiary (the ones a death
- * moves), in id order.  The caller frees *items_r.
+ * The queued, declined and returned entitlements of beneficiary (the ones
+ * a death moves; never batched ones), in id order.  The caller frees *items_r.
  */
 enum redress_err entitlements_of(struct store *store, const char *beneficiary, struct entitlement **items_r,
                                  size_t *n_r, struct redress_error *err);
@@ -34,7 +41,7 @@ enum redress_err entitlements_of(struct store *store, const char *beneficiary, s
 enum redress_err entitlements_of_claim(struct store *store, const char *claim, struct entitlement **items_r,
                                        size_t *n_r, struct redress_error *err);
 
-/* Calls fn for each distinct beneficiary of program's unpaid (queued or declined) entitlements. */
+/* Calls fn for each distinct beneficiary of program's unpaid (queued, declined or returned) entitlements. */
 enum redress_err entitlements_unpaid_beneficiaries(struct store *store, const char *program,
                                                    enum redress_err (*fn)(void *ctx, const char *beneficiary,
                                                                           struct redress_error *err),

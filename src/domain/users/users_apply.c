@@ -60,8 +60,6 @@ static const struct store_query q_token_insert = {
 static const struct store_query q_tokens_revoke = {
     "users.tokens.revoke",
     "UPDATE users_tokens SET revoked_seq = ?2 WHERE account = ?1 AND revoked_seq IS NULL"};
-static const struct store_query q_tokens_live = {
-    "users.tokens.live", "SELECT count(*) FROM users_tokens WHERE account = ?1 AND revoked_seq IS NULL"};
 static const struct store_query q_snapshot_tokens = {
     "users_tokens", "SELECT hash, account, issued_seq, revoked_seq FROM users_tokens ORDER BY hash"};
 static const struct store_query q_lock_insert = {
@@ -358,21 +356,6 @@ users_decode_revoke(const struct event *ev, struct users_revoke_ev *r, struct re
 	memcpy(r->name, name, strlen(name) + 1);
 	r->seq = ev->seq;
 	return REDRESS_OK;
-}
-
-enum redress_err
-users_live_tokens(struct store *store, const char *name, uint64_t *count_r, struct redress_error *err)
-{
-	struct store_stmt *st;
-
-	if ((st = store_query(store, &q_tokens_live, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, name);
-	switch (store_step(st, err)) {
-	case STORE_ROW: *count_r = (uint64_t)store_column_int64(st, 0); return REDRESS_OK;
-	case STORE_DONE: return error_set(err, REDRESS_E_INTERNAL, "counting tokens gave no row");
-	default: return err->code;
-	}
 }
 
 enum redress_err

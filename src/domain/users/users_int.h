@@ -119,10 +119,6 @@ enum redress_err users_decode_lock(const struct event *ev, struct users_lock_row
 enum redress_err users_apply_lock(struct store *store, const struct users_lock_row *l, int locked,
                                   struct redress_error *err);
 
-/* The number of live tokens of name. */
-enum redress_err users_live_tokens(struct store *store, const char *name, uint64_t *count_r,
-                                   struct redress_error *err);
-
 /* Reads name's TOTP row; REDRESS_E_NOTFOUND when it has none. */
 enum redress_err users_totp_get(struct store *store, const char *name, struct users_totp_row *t_r,
                                 struct redress_error *err);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/html.h"
+#include "core/html.h"
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 

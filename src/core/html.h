@@ -1,5 +1,7 @@
 /*
- * html.h -- writing HTML so that no page can forget to escape.
+ * html.h -- the one way redress writes HTML (the web pages, the
+ * transparency reports) and SVG (their charts, which is XML), so that no
+ * page can forget to escape.
  *
  * Every piece of a page goes into a struct buf through one of these, each
  * for one context:
@@ -22,8 +24,8 @@
  * There is no function that writes a runtime string unescaped.  The
  * buffer's error is sticky (core/buf.h): write, then check once.
  */
-#ifndef REDRESS_HTTP_HTML_H
-#define REDRESS_HTTP_HTML_H
+#ifndef REDRESS_CORE_HTML_H
+#define REDRESS_CORE_HTML_H
 
 #include <stddef.h>
 

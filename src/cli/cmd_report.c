@@ -1,0 +1,192 @@
+/*
+ * cmd_report.c -- `redress report public` (compute a program's public
+ * report, append it to the log, write it as HTML, CSV or JSON) and
+ * `redress report verify` (check a published JSON report offline against
+ * the log's public key).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/text.h"
+#include "domain/reports/reports.h"
+
+static void
+report_usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: redress report public --program CODE [--format html|csv|json] [--out FILE] [--k K]\n"
+	        "       redress report verify REPORT.json [--pubkey FILE]\n\n"
+	        "public computes the program's aggregate figures (people registered, reached,\n"
+	        "consented, declined; claims approved; paid, waiting, amounts paid and owed; the\n"
+	        "fund and the pledges; days from registration to payment; deaths before payment),\n"
+	        "shows counts from 1 to K-1 as \"fewer than K\" and withholds others where they\n"
+	        "would let one be worked out, appends the report to the log, and writes it (default\n"
+	        "json, to standard output).  K is 3 to 100, default 5.  Publishing again with\n"
+	        "nothing changed gives the same bytes.  Needs an account that may read aggregate\n"
+	        "reports (monitor, admin).\n\n"
+	        "verify checks a JSON report offline: its figures are the logged event's bytes, the\n"
+	        "event is in the log under a checkpoint signed by the key, and the checkpoint the\n"
+	        "figures were computed at is signed too and consistent with it.  --pubkey is the\n"
+	        "verifier key ('redress audit pubkey'); without it, the key of the database's key\n"
+	        "directory.  Exit 0 when it verifies; 19 when a hash or signature does not (altered);\n"
+	        "12 when the report is malformed.\n");
+}
+
+static int
+report_public(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"program", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
+	    {"out", required_argument, NULL, 'o'},     {"k", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	};
+	const char *program = NULL, *format = "json", *path = NULL;
+	struct report_published *pub = NULL;
+	struct redress_error err;
+	unsigned long long k = REPORT_K_DEFAULT;
+	struct buf out;
+	FILE *f;
+	int c, status = 0;
+	enum redress_err rc;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p': program = optarg; break;
+		case 'f': format = optarg; break;
+		case 'o': path = optarg; break;
+		case 'k':
+			if (text_parse_u64("--k", optarg, &k, &err) != REDRESS_OK || k < REPORT_K_MIN ||
+			    k > REPORT_K_MAX)
+				return cli_usage_error("report", "--k must be a whole number from %d to %d",
+				                       REPORT_K_MIN, REPORT_K_MAX);
+			break;
+		case 'h': report_usage(stdout); return 0;
+		default: return cli_bad_option("report", argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	if (program == NULL)
+		return cli_usage_error("report", "'public' needs --program CODE");
+	if (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0 && strcmp(format, "html") != 0)
+		return cli_usage_error("report", "--format '%s': it is html, csv or json", format);
+	if (cli_open_as(cli, CLI_WRITE, PERM_AGGREGATES_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if ((pub = malloc(sizeof(*pub))) == NULL) {
+		error_set(&err, REDRESS_E_NOMEM, "out of memory");
+		return cli_fail(&err);
+	}
+	report_published_init(pub);
+	buf_init(&out, 16u << 20);
+	if ((rc = report_publish(cli->log, &cli->actor, program, (int)k, pub, &err)) != REDRESS_OK)
+		goto fail;
+	if (strcmp(format, "json") == 0)
+		rc = report_render_json(pub, &out, &err);
+	else if (strcmp(format, "csv") == 0)
+		rc = report_render_csv(pub, &out, &err);
+	else
+		rc = report_render_html(pub, &out, &err);
+	if (rc != REDRESS_OK)
+		goto fail;
+	if (path != NULL) {
+		if ((f = fopen(path, "wb")) == NULL || fwrite(out.data, 1, out.len, f) != out.len) {
+			if (f != NULL)
+				fclose(f);
+			error_set(&err, REDRESS_E_IO, "--out %.200s: cannot write the report", path);
+			goto fail;
+		}
+		if (fclose(f) != 0) {
+			error_set(&err, REDRESS_E_IO, "--out %.200s: cannot write the report", path);
+			goto fail;
+		}
+		fprintf(stderr, "report of %s at tree size %llu, event %llu%s: %s\n", program,
+		        (unsigned long long)pub->report.size, (unsigned long long)pub->seq,
+		        pub->reused ? " (already published, nothing changed since)" : "", path);
+	} else {
+		fwrite(out.data, 1, out.len, stdout);
+	}
+	goto out;
+fail:
+	status = cli_fail(&err);
+out:
+	buf_free(&out);
+	report_published_free(pub);
+	free(pub);
+	return status;
+}
+
+static int
+report_verify_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"pubkey", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *pubkey = NULL;
+	struct report_verified v;
+	struct redress_error err;
+	struct buf report, key;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'k': pubkey = optarg; break;
+		case 'h': report_usage(stdout); return 0;
+		default: return cli_bad_option("report", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("report", "'verify' takes one REPORT.json");
+	buf_init(&key, 0);
+	if (pubkey != NULL) {
+		if (cli_read_file(pubkey, 64 * 1024, &key, &err) != REDRESS_OK)
+			return cli_fail(&err);
+	} else {
+		buf_init(&key, 64 * 1024);
+		if (cli_open(cli, CLI_READ, &err) != REDRESS_OK ||
+		    tlog_vkey(cli->log, &key, &err) != REDRESS_OK) {
+			buf_free(&key);
+			error_prefix(&err, "no --pubkey, and the database's key cannot be read");
+			return cli_fail(&err);
+		}
+	}
+	if (cli_read_file(argv[optind], 2 * REPORT_MAX_BYTES, &report, &err) != REDRESS_OK) {
+		buf_free(&key);
+		return cli_fail(&err);
+	}
+	/* The key file holds one line; the verifier key is that line. */
+	while (key.len > 0 && (key.data[key.len - 1] == '\n' || key.data[key.len - 1] == '\r'))
+		key.data[--key.len] = '\0';
+	if (report_verify(report.data != NULL ? report.data : "", report.len,
+	                  key.data != NULL ? key.data : "", &v, &err) != REDRESS_OK) {
+		error_prefix(&err, "%.200s does not verify", argv[optind]);
+		status = cli_fail(&err);
+	} else {
+		printf(
+		    "%s: verified: the report of program %s, computed at tree size %llu, is event %llu of the"
+		    " log signed at size %llu\n",
+		    argv[optind], v.program, (unsigned long long)v.computed_at, (unsigned long long)v.seq,
+		    (unsigned long long)v.proof_size);
+	}
+	buf_free(&report);
+	buf_free(&key);
+	return status;
+}
+
+int
+cmd_report(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		report_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "public") == 0)
+		return report_public(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "verify") == 0)
+		return report_verify_cmd(cli, argc - 1, argv + 1);
+	return cli_usage_error("report", "'%s' is not a report command", argv[1]);
+}

@@ -1,0 +1,680 @@
+/*
+ * payments_apply.c -- the payments module's events and tables: decoding
+ * each event (every field checked, unknown fields refused), applying it
+ * (the commands in payments.c and audit's replay write the tables through
+ * the same functions, so the tables are by construction what the log
+ * says), and audit's fold.
+ *
+ * The fold replays the module's events into a private in-memory database
+ * with this same apply code and hashes its tables: payments are few
+ * beside the ledger and the registry, and one code path for the tables
+ * leaves no room for the fold and the commands to disagree.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/text.h"
+#include "domain/payments/payments_int.h"
+#include "log/audit.h"
+
+static const char payments_schema[] =
+    "CREATE TABLE IF NOT EXISTS payments_debtors ("
+    " program TEXT PRIMARY KEY, name TEXT NOT NULL, iban TEXT NOT NULL, bic TEXT NOT NULL,"
+    " set_seq INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS payments_bank ("
+    " pseudonym TEXT PRIMARY KEY, sealed TEXT NOT NULL, recorded_seq INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS payments_batches ("
+    " id TEXT PRIMARY KEY, program TEXT NOT NULL, currency TEXT NOT NULL, created_seq INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS payments_orders ("
+    " id TEXT PRIMARY KEY, batch TEXT NOT NULL, entitlement TEXT NOT NULL, beneficiary TEXT NOT NULL,"
+    " amount INTEGER NOT NULL CHECK (amount > 0), currency TEXT NOT NULL, state TEXT NOT NULL,"
+    " booked_on TEXT, reason TEXT, import TEXT, created_seq INTEGER NOT NULL, resolved_seq INTEGER);"
+    "CREATE INDEX IF NOT EXISTS payments_orders_batch ON payments_orders (batch);"
+    "CREATE INDEX IF NOT EXISTS payments_orders_entitlement ON payments_orders (entitlement, state);"
+    "CREATE TABLE IF NOT EXISTS payments_imports ("
+    " sha256 TEXT PRIMARY KEY, kind TEXT NOT NULL, msg_id TEXT NOT NULL, settled INTEGER NOT NULL,"
+    " returned INTEGER NOT NULL, unchanged INTEGER NOT NULL, imported_seq INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS payments_exports ("
+    " seq INTEGER PRIMARY KEY, batch TEXT NOT NULL, format TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " orders INTEGER NOT NULL, actor TEXT NOT NULL);";
+
+#define ORDER_COLUMNS                                                                                        \
+	"id, batch, entitlement, beneficiary, amount, currency, state, booked_on, reason, import, "          \
+	"created_seq,"                                                                                       \
+	" resolved_seq"
+
+static const struct store_query q_debtor_put = {
+    "payments.debtor.put", "INSERT INTO payments_debtors (program, name, iban, bic, set_seq)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (program) DO UPDATE SET"
+                           " name = ?2, iban = ?3, bic = ?4, set_seq = ?5"};
+static const struct store_query q_debtor_get = {
+    "payments.debtor.get", "SELECT program, name, iban, bic FROM payments_debtors WHERE program = ?1"};
+static const struct store_query q_bank_put = {
+    "payments.bank.put", "INSERT INTO payments_bank (pseudonym, sealed, recorded_seq) VALUES (?1, ?2, ?3)"
+                         " ON CONFLICT (pseudonym) DO UPDATE SET sealed = ?2, recorded_seq = ?3"};
+static const struct store_query q_bank_get = {"payments.bank.get",
+                                              "SELECT sealed FROM payments_bank WHERE pseudonym = ?1"};
+static const struct store_query q_batch_insert = {
+    "payments.batch.insert",
+    "INSERT INTO payments_batches (id, program, currency, created_seq) VALUES (?1, ?2, ?3, ?4)"};
+static const struct store_query q_batch_get = {
+    "payments.batch.get", "SELECT id, program, currency, created_seq FROM payments_batches WHERE id = ?1"};
+static const struct store_query q_batch_count = {"payments.batch.count",
+                                                 "SELECT count(*) FROM payments_batches"};
+static const struct store_query q_batch_figures = {
+    "payments.batch.figures", "SELECT state, count(*), sum(amount) FROM payments_orders WHERE batch = ?1"
+                              " GROUP BY state"};
+static const struct store_query q_batch_exports = {"payments.batch.exports",
+                                                   "SELECT count(*) FROM payments_exports WHERE batch = ?1"};
+static const struct store_query q_order_insert = {
+    "payments.order.insert", "INSERT INTO payments_orders (" ORDER_COLUMNS ") VALUES"
+                             " (?1, ?2, ?3, ?4, ?5, ?6, 'pending', NULL, NULL, NULL, ?7, NULL)"};
+static const struct store_query q_order_resolve = {
+    "payments.order.resolve",
+    "UPDATE payments_orders SET state = ?2, booked_on = ?3, reason = ?4, import = ?5,"
+    " resolved_seq = ?6 WHERE id = ?1 AND (state = 'pending' OR (?2 = 'returned' AND state = 'settled'))"};
+static const struct store_query q_order_get = {"payments.order.get",
+                                               "SELECT " ORDER_COLUMNS " FROM payments_orders WHERE id = ?1"};
+static const struct store_query q_orders_of = {
+    "payments.orders.of", "SELECT " ORDER_COLUMNS " FROM payments_orders WHERE batch = ?1 ORDER BY id"};
+static const struct store_query q_import_insert = {
+    "payments.import.insert",
+    "INSERT INTO payments_imports (sha256, kind, msg_id, settled, returned, unchanged, imported_seq)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+static const struct store_query q_import_get = {"payments.import.get",
+                                                "SELECT 1 FROM payments_imports WHERE sha256 = ?1"};
+static const struct store_query q_export_insert = {"payments.export.insert",
+                                                   "INSERT INTO payments_exports (seq, batch, format, "
+                                                   "sha256, orders, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+
+/* What audit checks across modules: each order against its ledger transfer and its entitlement. */
+static const struct store_query q_check_transfers = {
+    "payments.check.transfers", "SELECT o.id, o.state, coalesce(t.state, 'missing') FROM payments_orders o"
+                                " LEFT JOIN ledger_transfers t ON t.id = o.id"
+                                " WHERE t.id IS NULL OR t.amount != o.amount"
+                                " OR (o.state = 'pending') != (t.state = 'pending')"
+                                " OR (o.state = 'settled' AND t.state != 'posted')"
+                                " OR (o.state = 'returned' AND t.state = 'posted'"
+                                "     AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.id = o.id || "
+                                "'-R' AND r.amount = o.amount))"
+                                " ORDER BY o.id"};
+static const struct store_query q_check_batched = {
+    "payments.check.batched",
+    "SELECT e.id, e.state, o.id FROM entitlements e"
+    " LEFT JOIN payments_orders o ON o.entitlement = e.id AND o.state = 'pending'"
+    " WHERE (e.state = 'batched') != (o.id IS NOT NULL)"
+    " UNION ALL SELECT o.entitlement, coalesce(e.state, 'missing'), o.id FROM payments_orders o"
+    " LEFT JOIN entitlements e ON e.id = o.entitlement WHERE o.state = 'pending' AND e.id IS NULL"};
+
+static const struct store_query q_snap_debtors = {"payments_debtors",
+                                                  "SELECT program, name, iban, bic, set_seq FROM"
+                                                  " payments_debtors ORDER BY program"};
+static const struct store_query q_snap_bank = {
+    "payments_bank", "SELECT pseudonym, sealed, recorded_seq FROM payments_bank ORDER BY pseudonym"};
+static const struct store_query q_snap_batches = {
+    "payments_batches", "SELECT id, program, currency, created_seq FROM payments_batches ORDER BY id"};
+static const struct store_query q_snap_orders = {"payments_orders",
+                                                 "SELECT " ORDER_COLUMNS " FROM payments_orders ORDER BY id"};
+static const struct store_query q_snap_imports = {
+    "payments_imports", "SELECT sha256, kind, msg_id, settled, returned, unchanged, imported_seq FROM"
+                        " payments_imports ORDER BY sha256"};
+static const struct store_query q_snap_exports = {
+    "payments_exports",
+    "SELECT seq, batch, format, sha256, orders, actor FROM payments_exports ORDER BY seq"};
+
+static const char *const order_state_names[] = {
+    [PAYMENTS_PENDING] = "pending",
+    [PAYMENTS_SETTLED] = "settled",
+    [PAYMENTS_RETURNED] = "returned",
+};
+
+const char *
+payments_order_state_name(enum payments_order_state state)
+{
+	return (size_t)state < sizeof(order_state_names) / sizeof(order_state_names[0])
+	           ? order_state_names[state]
+	           : "?";
+}
+
+int
+payments_order_state_parse(const char *text, enum payments_order_state *state_r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(order_state_names) / sizeof(order_state_names[0]); i++)
+		if (strcmp(text, order_state_names[i]) == 0) {
+			*state_r = (enum payments_order_state)i;
+			return 1;
+		}
+	return 0;
+}
+
+/* ---- reads ---- */
+
+static void
+order_read(struct store_stmt *st, struct payments_order *o)
+{
+	memset(o, 0, sizeof(*o));
+	text_copy(o->id, sizeof(o->id), store_column_text(st, 0));
+	text_copy(o->batch, sizeof(o->batch), store_column_text(st, 1));
+	text_copy(o->entitlement, sizeof(o->entitlement), store_column_text(st, 2));
+	text_copy(o->beneficiary, sizeof(o->beneficiary), store_column_text(st, 3));
+	o->amount = store_column_int64(st, 4);
+	text_copy(o->currency, sizeof(o->currency), store_column_text(st, 5));
+	if (!payments_order_state_parse(store_column_text(st, 6), &o->state))
+		o->state = PAYMENTS_PENDING; /* unreachable for rows written here; audit names such a row */
+	text_copy(o->booked_on, sizeof(o->booked_on), store_column_text(st, 7));
+	text_copy(o->reason, sizeof(o->reason), store_column_text(st, 8));
+	text_copy(o->import, sizeof(o->import), store_column_text(st, 9));
+}
+
+enum redress_err
+payments_order_get(struct store *store, const char *id, struct payments_order *o_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_order_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	switch (store_step(st, err)) {
+	case STORE_ROW: order_read(st, o_r); return REDRESS_OK;
+	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no payment order '%.40s'", id);
+	default: return err->code;
+	}
+}
+
+enum redress_err
+payments_orders_each(struct store *store, const char *batch,
+                     enum redress_err (*fn)(void *ctx, const struct payments_order *o,
+                                            struct redress_error *err),
+                     void *ctx, struct redress_error *err)
+{
+	struct payments_order o;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_orders_of, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, batch);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		order_read(st, &o);
+		if ((rc = fn(ctx, &o, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+payments_debtor_get(struct store *store, const char *program, struct payments_debtor *d_r,
+                    struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_debtor_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		memset(d_r, 0, sizeof(*d_r));
+		text_copy(d_r->program, sizeof(d_r->program), store_column_text(st, 0));
+		text_copy(d_r->name, sizeof(d_r->name), store_column_text(st, 1));
+		text_copy(d_r->iban, sizeof(d_r->iban), store_column_text(st, 2));
+		text_copy(d_r->bic, sizeof(d_r->bic), store_column_text(st, 3));
+		return REDRESS_OK;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND,
+		                 "program '%.64s' has no bank account of the fund to pay from:"
+		                 " set it with 'redress pay debtor'",
+		                 program);
+	default: return err->code;
+	}
+}
+
+enum redress_err
+payments_bank_sealed(struct store *store, const char *pseudonym, struct buf *out, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_bank_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	switch (store_step(st, err)) {
+	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); return buf_error(out, err);
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND,
+		                 "%.16s has no bank details recorded ('redress person bank')", pseudonym);
+	default: return err->code;
+	}
+}
+
+enum redress_err
+payments_import_seen(struct store *store, const char *sha256, int *seen_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_import_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, sha256);
+	switch (store_step(st, err)) {
+	case STORE_ROW: *seen_r = 1; return REDRESS_OK;
+	case STORE_DONE: *seen_r = 0; return REDRESS_OK;
+	default: return err->code;
+	}
+}
+
+enum redress_err
+payments_batch_count(struct store *store, uint64_t *n_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_batch_count, err)) == NULL)
+		return err->code;
+	if (store_step(st, err) != STORE_ROW)
+		return err->code;
+	*n_r = (uint64_t)store_column_int64(st, 0);
+	return REDRESS_OK;
+}
+
+enum redress_err
+payments_batch_get(struct store *store, const char *batch, struct payments_batch_info *b_r,
+                   struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum payments_order_state state;
+
+	memset(b_r, 0, sizeof(*b_r));
+	if ((st = store_query(store, &q_batch_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, batch);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no payment batch '%.32s'", batch);
+	default: return err->code;
+	}
+	text_copy(b_r->id, sizeof(b_r->id), store_column_text(st, 0));
+	text_copy(b_r->program, sizeof(b_r->program), store_column_text(st, 1));
+	text_copy(b_r->currency, sizeof(b_r->currency), store_column_text(st, 2));
+	b_r->created_seq = (uint64_t)store_column_int64(st, 3);
+	if ((st = store_query(store, &q_batch_figures, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, batch);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		uint64_t n = (uint64_t)store_column_int64(st, 1);
+		int64_t sum = store_column_int64(st, 2);
+
+		if (!payments_order_state_parse(store_column_text(st, 0), &state))
+			continue;
+		switch (state) {
+		case PAYMENTS_PENDING: b_r->pending = n, b_r->total_pending = sum; break;
+		case PAYMENTS_SETTLED: b_r->settled = n, b_r->total_settled = sum; break;
+		case PAYMENTS_RETURNED: b_r->returned = n, b_r->total_returned = sum; break;
+		}
+		b_r->orders += n;
+		if (money_add(b_r->total, sum, &b_r->total, err) != REDRESS_OK)
+			return err->code;
+	}
+	if (r != STORE_DONE)
+		return err->code;
+	if ((st = store_query(store, &q_batch_exports, err)) == NULL || store_step(st, err) != STORE_ROW)
+		return err->code;
+	b_r->exports = (uint64_t)store_column_int64(st, 0);
+	return REDRESS_OK;
+}
+
+/* ---- events: decoding and applying ---- */
+
+static int
+is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[64] == '\0';
+}
+
+static enum redress_err
+bad(struct redress_error *err, const struct event *ev, const char *what)
+{
+	return error_set(err, REDRESS_E_INVALID, "event %llu (%s): %s", (unsigned long long)ev->seq, ev->type,
+	                 what);
+}
+
+static enum redress_err
+apply_debtor(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"bic", "iban", "name", "program", NULL};
+	struct payments_debtor d;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	memset(&d, 0, sizeof(d));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "program", d.program, sizeof(d.program), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "name", d.name, sizeof(d.name), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "iban", d.iban, sizeof(d.iban), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "bic", d.bic, sizeof(d.bic), err)) != REDRESS_OK ||
+	    (rc = payments_iban_check(d.iban, err)) != REDRESS_OK ||
+	    (rc = payments_bic_check(d.bic, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_debtor_put, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, d.program);
+	store_bind_text(st, 2, d.name);
+	store_bind_text(st, 3, d.iban);
+	store_bind_text(st, 4, d.bic);
+	store_bind_int64(st, 5, (int64_t)ev->seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+apply_bank(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"pseudonym", "sealed", NULL};
+	const char *pseudonym, *sealed;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "pseudonym", &pseudonym, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "sealed", &sealed, err)) != REDRESS_OK)
+		return rc;
+	if (strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX || strncmp(sealed, "s1:", 3) != 0)
+		return bad(err, ev, "a pseudonym and sealed bank details");
+	if ((st = store_query(store, &q_bank_put, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	store_bind_text(st, 2, sealed);
+	store_bind_int64(st, 3, (int64_t)ev->seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+apply_batch(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"currency", "id", "program", NULL};
+	char id[PAYMENTS_BATCH_ID_MAX + 1], program[65], currency[CURRENCY_CODE_SIZE];
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "id", id, sizeof(id), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "program", program, sizeof(program), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "currency", currency, sizeof(currency), err)) != REDRESS_OK)
+		return rc;
+	if (currency_find(currency, err) == NULL)
+		return err->code;
+	if ((st = store_query(store, &q_batch_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, program);
+	store_bind_text(st, 3, currency);
+	store_bind_int64(st, 4, (int64_t)ev->seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+apply_order(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"amount",      "batch", "beneficiary", "currency",
+	                                   "entitlement", "id",    NULL};
+	struct payments_order o;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "id", o.id, sizeof(o.id), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "batch", o.batch, sizeof(o.batch), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "entitlement", o.entitlement, sizeof(o.entitlement),
+	                                err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "beneficiary", o.beneficiary, sizeof(o.beneficiary),
+	                                err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "currency", o.currency, sizeof(o.currency), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "amount", &o.amount, err)) != REDRESS_OK)
+		return rc;
+	if (o.amount <= 0)
+		return bad(err, ev, "a payment order's amount must be positive");
+	if (strncmp(o.id, o.batch, strlen(o.batch)) != 0)
+		return bad(err, ev, "a payment order's id begins with its batch's");
+	if ((st = store_query(store, &q_order_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, o.id);
+	store_bind_text(st, 2, o.batch);
+	store_bind_text(st, 3, o.entitlement);
+	store_bind_text(st, 4, o.beneficiary);
+	store_bind_int64(st, 5, o.amount);
+	store_bind_text(st, 6, o.currency);
+	store_bind_int64(st, 7, (int64_t)ev->seq);
+	return store_run(st, err);
+}
+
+/* settled: {booked_on, id, import}; returned: {id, import, reason}. */
+static enum redress_err
+apply_resolved(struct store *store, const struct event *ev, enum payments_order_state to,
+               struct redress_error *err)
+{
+	static const char *const settled_keys[] = {"booked_on", "id", "import", NULL};
+	static const char *const returned_keys[] = {"id", "import", "reason", NULL};
+	char id[PAYMENTS_ORDER_ID_MAX + 1], import[65], booked_on[11] = "", reason[5] = "";
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, to == PAYMENTS_SETTLED ? settled_keys : returned_keys, err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "id", id, sizeof(id), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "import", import, sizeof(import), err)) != REDRESS_OK)
+		return rc;
+	if (to == PAYMENTS_SETTLED) {
+		if ((rc = canon_get_string_into(ev->data, "booked_on", booked_on, sizeof(booked_on), err)) !=
+		        REDRESS_OK ||
+		    (rc = registry_date_check("booked_on", booked_on, err)) != REDRESS_OK)
+			return rc;
+	} else if ((rc = canon_get_string_into(ev->data, "reason", reason, sizeof(reason), err)) !=
+	           REDRESS_OK)
+		return rc;
+	if (!is_hex64(import))
+		return bad(err, ev, "import must be a file's SHA-256");
+	if ((st = store_query(store, &q_order_resolve, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, payments_order_state_name(to));
+	store_bind_text(st, 3, to == PAYMENTS_SETTLED ? booked_on : NULL);
+	store_bind_text(st, 4, to == PAYMENTS_RETURNED ? reason : NULL);
+	store_bind_text(st, 5, import);
+	store_bind_int64(st, 6, (int64_t)ev->seq);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	if (store_changes(store) != 1)
+		return error_set(err, REDRESS_E_CONFLICT,
+		                 "payment order '%s' is not pending%s: it cannot be %s", id,
+		                 to == PAYMENTS_RETURNED ? " or settled" : "", payments_order_state_name(to));
+	return REDRESS_OK;
+}
+
+static enum redress_err
+apply_imported(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"kind",   "msg_id",    "returned", "settled",
+	                                   "sha256", "unchanged", NULL};
+	char sha[65], kind[24], msg_id[PAYMENTS_MSG_ID_MAX + 1];
+	int64_t settled, returned, unchanged;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "sha256", sha, sizeof(sha), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "kind", kind, sizeof(kind), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "msg_id", msg_id, sizeof(msg_id), err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "settled", &settled, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "returned", &returned, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "unchanged", &unchanged, err)) != REDRESS_OK)
+		return rc;
+	if (!is_hex64(sha) || settled < 0 || returned < 0 || unchanged < 0)
+		return bad(err, ev, "an import names its file's SHA-256 and counts that are not negative");
+	if ((st = store_query(store, &q_import_insert, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, sha);
+	store_bind_text(st, 2, kind);
+	store_bind_text(st, 3, msg_id);
+	store_bind_int64(st, 4, settled);
+	store_bind_int64(st, 5, returned);
+	store_bind_int64(st, 6, unchanged);
+	store_bind_int64(st, 7, (int64_t)ev->seq);
+	return store_run(st, err);
+}
+
+static enum redress_err
+apply_exported(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"batch", "format", "orders", "sha256", NULL};
+	char batch[PAYMENTS_BATCH_ID_MAX + 1], format[24], sha[65];
+	int64_t orders;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "batch", batch, sizeof(batch), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "format", format, sizeof(format), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "sha256", sha, sizeof(sha), err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "orders", &orders, err)) != REDRESS_OK)
+		return rc;
+	if (!is_hex64(sha) || orders <= 0)
+		return bad(err, ev, "an export names its file's SHA-256 and how many orders it holds");
+	if ((st = store_query(store, &q_export_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)ev->seq);
+	store_bind_text(st, 2, batch);
+	store_bind_text(st, 3, format);
+	store_bind_text(st, 4, sha);
+	store_bind_int64(st, 5, orders);
+	store_bind_text(st, 6, ev->actor);
+	return store_run(st, err);
+}
+
+enum redress_err
+payments_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	if (strcmp(ev->type, PAYMENTS_EV_DEBTOR) == 0)
+		return apply_debtor(store, ev, err);
+	if (strcmp(ev->type, PAYMENTS_EV_BANK) == 0)
+		return apply_bank(store, ev, err);
+	if (strcmp(ev->type, PAYMENTS_EV_BATCH) == 0)
+		return apply_batch(store, ev, err);
+	if (strcmp(ev->type, PAYMENTS_EV_ORDER) == 0)
+		return apply_order(store, ev, err);
+	if (strcmp(ev->type, PAYMENTS_EV_SETTLED) == 0)
+		return apply_resolved(store, ev, PAYMENTS_SETTLED, err);
+	if (strcmp(ev->type, PAYMENTS_EV_RETURNED) == 0)
+		return apply_resolved(store, ev, PAYMENTS_RETURNED, err);
+	if (strcmp(ev->type, PAYMENTS_EV_IMPORTED) == 0)
+		return apply_imported(store, ev, err);
+	if (strcmp(ev->type, PAYMENTS_EV_EXPORTED) == 0)
+		return apply_exported(store, ev, err);
+	return error_set(err, REDRESS_E_INVALID, "unknown payments event type '%.64s'", ev->type);
+}
+
+/*
+ * Across modules, on the live tables: an order at the bank holds a pending
+ * transfer and a batched entitlement, a settled one a posted transfer, a
+ * returned one a voided transfer (or a posted one and its reversal "-R");
+ * and every batched entitlement has exactly its one order at the bank.
+ */
+static enum redress_err
+payments_check(struct store *store, struct audit_report *report, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+
+	if ((st = store_query(store, &q_check_transfers, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW)
+		audit_finding(
+		    report,
+		    "payments_orders '%.40s' is %s but its ledger transfer is %s (or of another amount)",
+		    store_column_text(st, 0), store_column_text(st, 1), store_column_text(st, 2));
+	if (r == STORE_ERROR)
+		return err->code;
+	if ((st = store_query(store, &q_check_batched, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW)
+		audit_finding(report, "entitlements '%.70s' is %s but its payment order at the bank is %s",
+		              store_column_text(st, 0), store_column_text(st, 1),
+		              store_column_is_null(st, 2) ? "missing" : store_column_text(st, 2));
+	return r == STORE_ERROR ? err->code : REDRESS_OK;
+}
+
+/* ---- audit's fold: the same apply code, into a private in-memory database ---- */
+
+static const struct store_query *const payments_snapshots[] = {
+    &q_snap_debtors, &q_snap_bank, &q_snap_batches, &q_snap_orders, &q_snap_imports, &q_snap_exports, NULL};
+
+static void *
+payments_fold_begin(void)
+{
+	struct redress_error err;
+	struct store *store = NULL;
+
+	if (store_open(":memory:", STORE_OPEN_CREATE, &store, &err) != REDRESS_OK)
+		return NULL;
+	if (store_exec(store, payments_schema, &err) != REDRESS_OK)
+		store_close(&store);
+	return store;
+}
+
+static enum redress_err
+payments_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+{
+	(void)fold;
+	return payments_replay(model, ev, err);
+}
+
+static void
+payments_fold_end(void *model, struct audit_fold *fold)
+{
+	struct store *store = model;
+	struct audit_value values[AUDIT_ROW_MAX];
+	struct redress_error err;
+	struct store_stmt *st;
+	size_t t;
+	int i, n;
+
+	for (t = 0; fold != NULL && payments_snapshots[t] != NULL; t++) {
+		if ((st = store_query(store, payments_snapshots[t], &err)) == NULL)
+			break;
+		n = store_column_count(st);
+		if (n > AUDIT_ROW_MAX)
+			break;
+		while (store_step(st, &err) == STORE_ROW) {
+			for (i = 0; i < n; i++) {
+				if (store_column_is_null(st, i))
+					values[i] = (struct audit_value){AUDIT_NULL, 0, NULL};
+				else if (store_column_is_integer(st, i))
+					values[i] = AUDIT_INT_VALUE(store_column_int64(st, i));
+				else
+					values[i] = AUDIT_TEXT_VALUE(store_column_text(st, i));
+			}
+			audit_fold_row(fold, t, values, (size_t)n);
+		}
+	}
+	store_close(&store);
+}
+
+const struct event_module payments_module = {
+    .name = "payments",
+    .type_prefix = "payments.",
+    .schema = payments_schema,
+    .snapshots = payments_snapshots,
+    .replay = payments_replay,
+    .check = payments_check,
+    .fold_begin = payments_fold_begin,
+    .fold = payments_fold,
+    .fold_end = payments_fold_end,
+};

@@ -1,0 +1,599 @@
+/*
+ * reports.c -- computing a program's public figures from the tables,
+ * suppressing small counts, encoding the report's body and publishing it
+ * on the log with its proof.  See reports.h for what a report promises.
+ */
+#include "domain/reports/reports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/text.h"
+#include "crypto/codec.h"
+#include "domain/ledger/ledger.h"
+#include "domain/programs/programs.h"
+#include "log/checkpoint.h"
+
+/* Read-only queries over the other modules' tables: a report writes none of them. */
+static const struct store_query q_registered = {"reports.registered",
+                                                "SELECT count(*) FROM registry_persons"};
+static const struct store_query q_reached = {"reports.reached",
+                                             "SELECT count(DISTINCT pseudonym) FROM registry_consultations"};
+static const struct store_query q_declined = {
+    "reports.declined",
+    "SELECT count(*) FROM registry_persons p WHERE (SELECT c.wish FROM registry_consultations c"
+    " WHERE c.pseudonym = p.pseudonym ORDER BY c.seq DESC LIMIT 1) = 'decline'"};
+/*
+ * The people who consented to statistics, with whether each was reached and
+ * paid.  Paid beneficiaries are gathered once and joined, so that no
+ * per-person lookup can fall on the (program, state) index.
+ */
+static const struct store_query q_consented = {
+    "reports.consented", "SELECT p.region, p.birth_year,"
+                         " EXISTS (SELECT 1 FROM registry_consultations c WHERE c.pseudonym = p.pseudonym),"
+                         " x.beneficiary IS NOT NULL"
+                         " FROM registry_persons p LEFT JOIN (SELECT DISTINCT beneficiary FROM entitlements"
+                         "  WHERE program = ?1 AND state = 'paid') x ON x.beneficiary = p.pseudonym"
+                         " WHERE (SELECT s.given FROM registry_consents s WHERE s.pseudonym = p.pseudonym"
+                         " AND s.scope = 'statistics' ORDER BY s.seq DESC LIMIT 1) = 1"};
+static const struct store_query q_approved = {
+    "reports.approved", "SELECT count(*) FROM claims_claims WHERE program = ?1 AND state = 'approved'"};
+static const struct store_query q_paid_people = {
+    "reports.paid_people",
+    "SELECT count(DISTINCT beneficiary) FROM entitlements WHERE program = ?1 AND state = 'paid'"};
+static const struct store_query q_waiting = {"reports.waiting",
+                                             "SELECT count(DISTINCT beneficiary) FROM entitlements WHERE"
+                                             " program = ?1 AND state IN ('queued', 'batched', 'returned')"};
+static const struct store_query q_amounts = {"reports.amounts",
+                                             "SELECT state, amount FROM entitlements WHERE program = ?1"
+                                             " AND state IN ('paid', 'queued', 'batched', 'returned')"};
+/* Beneficiaries of the program who died and were never paid: one pass over its entitlements. */
+static const struct store_query q_deaths = {
+    "reports.deaths",
+    "SELECT count(*) FROM (SELECT beneficiary, max(CASE WHEN state = 'paid' THEN 1 ELSE 0 END) AS paid"
+    " FROM entitlements WHERE program = ?1 GROUP BY beneficiary) x"
+    " JOIN registry_persons p ON p.pseudonym = x.beneficiary WHERE x.paid = 0 AND p.death_seq IS NOT NULL"};
+static const struct store_query q_days = {
+    "reports.days", "SELECT min(e.paid_on), min(p.registered_seq) FROM entitlements e JOIN registry_persons p"
+                    " ON p.pseudonym = e.beneficiary WHERE e.program = ?1 AND e.state = 'paid'"
+                    " GROUP BY e.beneficiary"};
+static const struct store_query q_months = {"reports.months",
+                                            "SELECT substr(paid_on, 1, 7), amount FROM entitlements"
+                                            " WHERE program = ?1 AND state = 'paid' ORDER BY paid_on"};
+static const struct store_query q_pledged = {
+    "reports.pledged", "SELECT currency, amount, received FROM pledges_pledges WHERE program = ?1"};
+
+void
+report_init(struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->checkpoint, 64 * 1024);
+}
+
+void
+report_free(struct report *r)
+{
+	buf_free(&r->checkpoint);
+}
+
+void
+report_published_init(struct report_published *p)
+{
+	memset(p, 0, sizeof(*p));
+	report_init(&p->report);
+	buf_init(&p->body, REPORT_MAX_BYTES);
+	buf_init(&p->proof_checkpoint, 64 * 1024);
+}
+
+void
+report_published_free(struct report_published *p)
+{
+	report_free(&p->report);
+	buf_free(&p->body);
+	buf_free(&p->proof_checkpoint);
+}
+
+/* One count from a query taking the program as ?1 (or no parameter). */
+static enum redress_err
+count_query(struct store *store, const struct store_query *q, const char *program, int64_t *n_r,
+            struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, q, err)) == NULL)
+		return err->code;
+	if (program != NULL)
+		store_bind_text(st, 1, program);
+	if (store_step(st, err) != STORE_ROW)
+		return err->code != REDRESS_OK
+		           ? err->code
+		           : error_set(err, REDRESS_E_INTERNAL, "query %s gave no row", q->name);
+	*n_r = store_column_int64(st, 0);
+	return REDRESS_OK;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static int64_t
+days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DD..." to days; 0 and -1 when it is not a date. */
+static int
+parse_day(const char *s, int64_t *days_r)
+{
+	int y, m, d;
+	char tail;
+
+	if (s == NULL || strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3 || m < 1 ||
+	    m > 12 || d < 1 || d > 31)
+		return 0;
+	*days_r = days_from_civil(y, m, d);
+	return 1;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The date part of event seq's time. */
+static enum redress_err
+event_day(struct tlog *log, uint64_t seq, struct buf *scratch, struct canon_doc *doc, int64_t *days_r,
+          struct redress_error *err)
+{
+	const char *at;
+	enum redress_err rc;
+
+	buf_reset(scratch);
+	if ((rc = tlog_event_bytes(log, seq, scratch, err)) != REDRESS_OK ||
+	    (rc = canon_read(doc, scratch->data, scratch->len, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(canon_root(doc), "at", &at, err)) != REDRESS_OK)
+		return rc;
+	if (!parse_day(at, days_r))
+		return error_set(err, REDRESS_E_INVALID, "event %llu has no date", (unsigned long long)seq);
+	return REDRESS_OK;
+}
+
+/* Median (the lower one) and 90th percentile (nearest rank) of days from registration to payment. */
+static enum redress_err
+days_to_payment(struct tlog *log, const char *program, int64_t paid_people, struct report *r,
+                struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct store_stmt *st;
+	struct canon_doc doc;
+	struct buf scratch;
+	int64_t *days = NULL, *grown, reg, paid;
+	size_t n = 0, cap = 0, rank;
+	enum store_step_result step;
+	enum redress_err rc = REDRESS_OK;
+
+	r->days_shown = 0;
+	if (paid_people < r->k)
+		return REDRESS_OK;
+	canon_doc_init(&doc);
+	buf_init(&scratch, TLOG_EVENT_MAX);
+	/*
+	 * Registration days come from the log, one event each; collect the
+	 * rows first, since reading an event uses the store too.
+	 */
+	{
+		struct pair {
+			int64_t paid;
+			uint64_t seq;
+		} *pairs = NULL, *pg;
+		size_t np = 0, pcap = 0, i;
+
+		if ((st = store_query(store, &q_days, err)) == NULL) {
+			rc = err->code;
+			goto out;
+		}
+		store_bind_text(st, 1, program);
+		while ((step = store_step(st, err)) == STORE_ROW) {
+			if (!parse_day(store_column_text(st, 0), &paid)) {
+				free(pairs);
+				rc = error_set(err, REDRESS_E_INVALID,
+				               "a paid entitlement of program %s has no paid_on date",
+				               program);
+				goto out;
+			}
+			if (np == pcap) {
+				pcap = pcap ? pcap * 2 : 64;
+				if ((pg = realloc(pairs, pcap * sizeof(*pairs))) == NULL) {
+					free(pairs);
+					rc = error_set(err, REDRESS_E_NOMEM,
+					               "out of memory reading payment dates");
+					goto out;
+				}
+				pairs = pg;
+			}
+			pairs[np].paid = paid;
+			pairs[np].seq = (uint64_t)store_column_int64(st, 1);
+			np++;
+		}
+		if (step == STORE_ERROR) {
+			free(pairs);
+			rc = err->code;
+			goto out;
+		}
+		for (i = 0; i < np; i++) {
+			if ((rc = event_day(log, pairs[i].seq, &scratch, &doc, &reg, err)) != REDRESS_OK) {
+				free(pairs);
+				goto out;
+			}
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((grown = realloc(days, cap * sizeof(*days))) == NULL) {
+					free(pairs);
+					rc = error_set(err, REDRESS_E_NOMEM,
+					               "out of memory reading payment dates");
+					goto out;
+				}
+				days = grown;
+			}
+			days[n++] = pairs[i].paid - reg;
+		}
+		free(pairs);
+	}
+	if ((int64_t)n < r->k)
+		goto out;
+	qsort(days, n, sizeof(*days), cmp_i64);
+	r->days_median = days[(n - 1) / 2];
+	rank = (9 * n + 9) / 10; /* ceil(0.9 n), nearest rank, 1-based */
+	r->days_p90 = days[rank - 1];
+	r->days_shown = 1;
+out:
+	free(days);
+	buf_free(&scratch);
+	canon_doc_free(&doc);
+	return rc;
+}
+
+/* Looks a breakdown group up by name, adding it (in name order comes later). */
+static struct report_row *
+row_for(struct report_breakdown *b, const char *group)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (strcmp(b->rows[i].group, group) == 0)
+			return &b->rows[i];
+	if (b->n == REPORT_GROUPS_MAX)
+		return NULL;
+	text_copy(b->rows[b->n].group, sizeof(b->rows[b->n].group), group);
+	return &b->rows[b->n++];
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	return strcmp(((const struct report_row *)a)->group, ((const struct report_row *)b)->group);
+}
+
+/* People who consented to statistics, by region and by decade of birth. */
+static enum redress_err
+breakdowns(struct store *store, const char *program, struct report *r, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result step;
+	char decade[16];
+
+	if ((st = store_query(store, &q_consented, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	while ((step = store_step(st, err)) == STORE_ROW) {
+		const char *region = store_column_text(st, 0);
+		int64_t year = store_column_int64(st, 1);
+		int reached = store_column_int64(st, 2) != 0, paid = store_column_int64(st, 3) != 0;
+		struct report_row *rows[2];
+		size_t i;
+
+		snprintf(decade, sizeof(decade), "%llds", (long long)(year / 10 * 10));
+		rows[0] = row_for(&r->by_region, region[0] != '\0' ? region : "unknown");
+		rows[1] = row_for(&r->by_decade, decade);
+		if (rows[0] == NULL || rows[1] == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "more than %d groups in a breakdown",
+			                 REPORT_GROUPS_MAX);
+		for (i = 0; i < 2; i++) {
+			rows[i]->people.value++;
+			rows[i]->reached.value += reached;
+			rows[i]->paid.value += paid;
+		}
+		r->consented.value++;
+		r->consented_reached.value += reached;
+		r->consented_paid.value += paid;
+	}
+	if (step == STORE_ERROR)
+		return err->code;
+	qsort(r->by_region.rows, r->by_region.n, sizeof(r->by_region.rows[0]), cmp_row);
+	qsort(r->by_decade.rows, r->by_decade.n, sizeof(r->by_decade.rows[0]), cmp_row);
+	return REDRESS_OK;
+}
+
+/* Where each published count sits among the suppression cells. */
+enum {
+	C_REGISTERED,
+	C_REACHED,
+	C_CONSENTED,
+	C_DECLINED,
+	C_APPROVED,
+	C_PAID,
+	C_WAITING,
+	C_DEATHS,
+	C_CONSENTED_REACHED,
+	C_CONSENTED_PAID,
+	C_HIDDEN_PEOPLE, /* registered, not consented to statistics */
+	C_HIDDEN_REACHED,
+	C_HIDDEN_PAID,
+	C_FIXED
+};
+
+/* Suppression over the whole table: headline counts, their hidden differences, both breakdowns. */
+static enum redress_err
+suppress(struct report *r, struct redress_error *err)
+{
+	struct report_count *fixed[C_HIDDEN_PEOPLE] = {
+	    &r->registered, &r->reached, &r->consented, &r->declined,          &r->approved,
+	    &r->paid,       &r->waiting, &r->deaths,    &r->consented_reached, &r->consented_paid};
+	struct report_breakdown *tables[2] = {&r->by_region, &r->by_decade};
+	size_t ncells = C_FIXED + 3 * (r->by_region.n + r->by_decade.n), i, t, j, col, g = 0;
+	struct report_cell *cells = NULL;
+	struct report_group groups[3 + 6];
+	size_t *members = NULL, nm = 0;
+	enum redress_err rc;
+
+	if ((cells = calloc(ncells, sizeof(*cells))) == NULL ||
+	    (members = calloc(6 + ncells, sizeof(*members))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory suppressing small counts");
+		goto out;
+	}
+	for (i = 0; i < ncells; i++) {
+		cells[i].le = -1;
+		cells[i].cost = 10;
+	}
+	for (i = 0; i < C_HIDDEN_PEOPLE; i++)
+		cells[i].value = fixed[i]->value;
+	cells[C_CONSENTED].cost = 5;
+	cells[C_CONSENTED_REACHED].cost = cells[C_CONSENTED_PAID].cost = 2;
+	cells[C_CONSENTED_REACHED].droppable = cells[C_CONSENTED_PAID].droppable = 1;
+	cells[C_REACHED].le = C_REGISTERED;
+	cells[C_CONSENTED].le = C_REGISTERED;
+	cells[C_DECLINED].le = C_REACHED;
+	cells[C_CONSENTED_REACHED].le = C_CONSENTED;
+	cells[C_CONSENTED_PAID].le = C_CONSENTED;
+	cells[C_HIDDEN_PEOPLE].hidden = cells[C_HIDDEN_REACHED].hidden = cells[C_HIDDEN_PAID].hidden = 1;
+	cells[C_HIDDEN_REACHED].le = cells[C_HIDDEN_PAID].le = C_HIDDEN_PEOPLE;
+	if (__builtin_sub_overflow(r->registered.value, r->consented.value, &cells[C_HIDDEN_PEOPLE].value) ||
+	    __builtin_sub_overflow(r->reached.value, r->consented_reached.value,
+	                           &cells[C_HIDDEN_REACHED].value) ||
+	    __builtin_sub_overflow(r->paid.value, r->consented_paid.value, &cells[C_HIDDEN_PAID].value)) {
+		rc = error_set(err, REDRESS_E_OVERFLOW, "report counts overflow");
+		goto out;
+	}
+	/* registered = consented + not; reached and paid likewise. */
+	{
+		static const size_t pairs[3][3] = {{C_REGISTERED, C_CONSENTED, C_HIDDEN_PEOPLE},
+		                                   {C_REACHED, C_CONSENTED_REACHED, C_HIDDEN_REACHED},
+		                                   {C_PAID, C_CONSENTED_PAID, C_HIDDEN_PAID}};
+
+		for (i = 0; i < 3; i++) {
+			groups[g].total = pairs[i][0];
+			groups[g].members = members + nm;
+			groups[g].n = 2;
+			members[nm++] = pairs[i][1];
+			members[nm++] = pairs[i][2];
+			g++;
+		}
+	}
+	/* Each breakdown's column adds up to its total. */
+	for (t = 0, j = C_FIXED; t < 2; t++) {
+		size_t base = j;
+
+		for (i = 0; i < tables[t]->n; i++, j += 3) {
+			struct report_row *row = &tables[t]->rows[i];
+
+			cells[j].value = row->people.value;
+			cells[j + 1].value = row->reached.value;
+			cells[j + 2].value = row->paid.value;
+			cells[j + 1].le = cells[j + 2].le = (long)j;
+			cells[j].cost = cells[j + 1].cost = cells[j + 2].cost = 1;
+			cells[j].droppable = cells[j + 1].droppable = cells[j + 2].droppable = 1;
+		}
+		for (col = 0; col < 3; col++) {
+			static const size_t totals[3] = {C_CONSENTED, C_CONSENTED_REACHED, C_CONSENTED_PAID};
+
+			groups[g].total = totals[col];
+			groups[g].members = members + nm;
+			groups[g].n = tables[t]->n;
+			for (i = 0; i < tables[t]->n; i++)
+				members[nm++] = base + 3 * i + col;
+			g++;
+		}
+	}
+	if ((rc = report_suppress(cells, ncells, groups, g, r->k, err)) != REDRESS_OK)
+		goto out;
+	for (i = 0; i < C_HIDDEN_PEOPLE; i++)
+		fixed[i]->mark = cells[i].mark;
+	for (t = 0, j = C_FIXED; t < 2; t++) {
+		for (i = 0; i < tables[t]->n; i++, j += 3) {
+			tables[t]->rows[i].people.mark = cells[j].mark;
+			tables[t]->rows[i].reached.mark = cells[j + 1].mark;
+			tables[t]->rows[i].paid.mark = cells[j + 2].mark;
+			if (cells[j].mark == REPORT_DROPPED)
+				tables[t]->dropped = 1;
+		}
+	}
+	if (r->by_region.dropped || r->by_decade.dropped) {
+		r->by_region.dropped = r->by_decade.dropped = 1;
+		r->by_region.n = r->by_decade.n = 0;
+	}
+out:
+	free(cells);
+	free(members);
+	return rc;
+}
+
+/* The program's fund, money owed and paid, pledges, and disbursements by month. */
+static enum redress_err
+money(struct store *store, const struct program *p, struct report *r, struct redress_error *err)
+{
+	struct ledger_account a;
+	struct store_stmt *st;
+	enum store_step_result step;
+	enum redress_err rc;
+	size_t i;
+
+	text_copy(r->fund_account, sizeof(r->fund_account), p->fund);
+	if ((rc = ledger_account_get(store, p->fund, &a, err)) != REDRESS_OK ||
+	    (rc = ledger_balance(&a, &r->fund_balance, &r->fund_available, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_amounts, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, p->code);
+	while ((step = store_step(st, err)) == STORE_ROW) {
+		int64_t *sum =
+		    strcmp(store_column_text(st, 0), "paid") == 0 ? &r->amount_paid : &r->amount_owed;
+
+		if (__builtin_add_overflow(*sum, store_column_int64(st, 1), sum))
+			return error_set(err, REDRESS_E_OVERFLOW,
+			                 "program %s: the sum of its entitlements overflows", p->code);
+	}
+	if (step == STORE_ERROR)
+		return err->code;
+	if ((st = store_query(store, &q_months, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, p->code);
+	while ((step = store_step(st, err)) == STORE_ROW) {
+		const char *month = store_column_text(st, 0);
+
+		if (r->nmonths == 0 || strcmp(r->months[r->nmonths - 1].month, month) != 0) {
+			if (r->nmonths == REPORT_MONTHS_MAX)
+				return error_set(err, REDRESS_E_NOMEM, "payments over more than %d months",
+				                 REPORT_MONTHS_MAX);
+			text_copy(r->months[r->nmonths].month, sizeof(r->months[0].month), month);
+			r->months[r->nmonths++].amount = 0;
+		}
+		if (__builtin_add_overflow(r->months[r->nmonths - 1].amount, store_column_int64(st, 1),
+		                           &r->months[r->nmonths - 1].amount))
+			return error_set(err, REDRESS_E_OVERFLOW, "program %s: a month's payments overflow",
+			                 p->code);
+	}
+	if (step == STORE_ERROR)
+		return err->code;
+	if ((st = store_query(store, &q_pledged, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, p->code);
+	while ((step = store_step(st, err)) == STORE_ROW) {
+		const char *cur = store_column_text(st, 0);
+		struct report_pledged *x = NULL;
+
+		for (i = 0; i < r->npledged; i++)
+			if (strcmp(r->pledged[i].currency, cur) == 0)
+				x = &r->pledged[i];
+		if (x == NULL) {
+			if (r->npledged == REPORT_CURRENCIES_MAX)
+				return error_set(err, REDRESS_E_NOMEM, "pledges in more than %d currencies",
+				                 REPORT_CURRENCIES_MAX);
+			x = &r->pledged[r->npledged++];
+			text_copy(x->currency, sizeof(x->currency), cur);
+		}
+		if (__builtin_add_overflow(x->pledged, store_column_int64(st, 1), &x->pledged) ||
+		    __builtin_add_overflow(x->received, store_column_int64(st, 2), &x->received))
+			return error_set(err, REDRESS_E_OVERFLOW, "program %s: its pledges overflow",
+			                 p->code);
+	}
+	if (step == STORE_ERROR)
+		return err->code;
+	/* Currency order, for the same bytes every time. */
+	for (i = 1; i < r->npledged; i++) {
+		size_t j = i;
+
+		while (j > 0 && strcmp(r->pledged[j - 1].currency, r->pledged[j].currency) > 0) {
+			struct report_pledged tmp = r->pledged[j];
+
+			r->pledged[j] = r->pledged[j - 1];
+			r->pledged[j - 1] = tmp;
+			j--;
+		}
+	}
+	return REDRESS_OK;
+}
+
+enum redress_err
+report_compute(struct tlog *log, const char *program, int k, struct report *r, struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct checkpoint cp;
+	struct program p;
+	int own = 0;
+	enum redress_err rc;
+	const char *note;
+
+	buf_reset(&r->checkpoint);
+	{
+		struct buf keep = r->checkpoint;
+
+		memset(r, 0, sizeof(*r));
+		r->checkpoint = keep;
+	}
+	if (k < REPORT_K_MIN || k > REPORT_K_MAX)
+		return error_set(err, REDRESS_E_INVALID, "--k %d: k must be %d to %d", k, REPORT_K_MIN,
+		                 REPORT_K_MAX);
+	r->k = k;
+	if (!store_in_transaction(store)) {
+		if ((rc = store_begin_read(store, err)) != REDRESS_OK)
+			return rc;
+		own = 1;
+	}
+	if ((rc = program_get(store, program, &p, err)) != REDRESS_OK)
+		goto out;
+	text_copy(r->program, sizeof(r->program), p.code);
+	text_copy(r->program_name, sizeof(r->program_name), p.name);
+	text_copy(r->currency, sizeof(r->currency), p.currency);
+	/* The checkpoint these tables are at. */
+	if ((rc = tlog_checkpoint(log, &r->checkpoint, err)) != REDRESS_OK)
+		goto out;
+	note = r->checkpoint.data != NULL ? r->checkpoint.data : "";
+	{
+		const char *blank = strstr(note, "\n\n");
+
+		if (blank == NULL) {
+			rc = error_set(err, REDRESS_E_INTERNAL, "the log's checkpoint is not a signed note");
+			goto out;
+		}
+		if ((rc = checkpoint_parse(note, (size_t)(blank - note) + 1, &cp, err)) != REDRESS_OK)
+			goto out;
+	}
+	r->size = cp.size;
+	memcpy(r->root, cp.root, sizeof(r->root));
+	if ((rc = count_query(store, &q_registered, NULL, &r->registered.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, &q_reached, NULL, &r->reached.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, &q_declined, NULL, &r->declined.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, &q_approved, p.code, &r->approved.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, &q_paid_people, p.code, &r->paid.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, &q_waiting, p.code, &r->waiting.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, &q_deaths, p.code, &r->deaths.value, err)) != REDRESS_OK ||
+	    (rc = breakdowns(store, p.code, r, err)) != REDRESS_OK ||
+	    (rc = money(store, &p, r, err)) != REDRESS_OK ||
+	    (rc = days_to_payment(log, p.code, r->paid.value, r, err)) != REDRESS_OK)
+		goto out;
+	rc = suppress(r, err);
+out:
+	if (own)
+		store_rollback(store);
+	return rc;
+}

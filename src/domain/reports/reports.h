@@ -1,0 +1,178 @@
+/*
+ * reports.h -- the public transparency report of a program: aggregate
+ * figures that monitors can check against the signed log, and that single
+ * out no one.
+ *
+ * What it promises:
+ *   - Figures per program: people registered, reached (consulted at least
+ *     once), consented to statistics, declined payment (latest wish),
+ *     claims approved, people paid, people still waiting, amount paid,
+ *     amount still owed (queued, batched or returned entitlements, never
+ *     declined ones), the fund's balance and the pledges by currency,
+ *     median and 90th-percentile days from registration to payment, and
+ *     deaths before payment (beneficiaries who died never paid).  People
+ *     figures count the whole registry, which every program shares.
+ *   - Counts from 1 to k-1 are published as "fewer than k", and further
+ *     counts are withheld until none of them can be worked out from the
+ *     others (report_suppress.h).  Breakdowns (by region, by decade of
+ *     birth) count only people whose latest word on the "statistics" scope
+ *     is consent.  Money is exact.  Quantiles of days are published only
+ *     when at least k people were paid.
+ *   - No name, pseudonym or other per-person value ever enters a report.
+ *   - Deterministic: the report is a function of the tables at one tree
+ *     size and of k; it names that size, the root and the signed
+ *     checkpoint note, and no clock.  Its body (canonical JSON) is the data
+ *     of the event "reports.report.published", appended to the log, so the
+ *     published report carries the event's place and an inclusion proof
+ *     against the checkpoint that follows it: report_verify() checks all
+ *     of it offline with the log's public key.
+ *   - Publishing again when the log's last event is already this report
+ *     (same program, same k, same figures) appends nothing and gives the
+ *     same bytes.
+ */
+#ifndef REDRESS_DOMAIN_REPORTS_H
+#define REDRESS_DOMAIN_REPORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "domain/reports/report_suppress.h"
+#include "domain/users/users.h"
+#include "log/merkle.h"
+#include "log/tlog.h"
+
+#define REPORTS_EV_PUBLISHED  "reports.report.published"
+#define REPORT_MAX_BYTES      (1u << 20) /* a published report, and its body */
+#define REPORT_GROUPS_MAX     200        /* rows of one breakdown */
+#define REPORT_MONTHS_MAX     600        /* months of disbursements */
+#define REPORT_CURRENCIES_MAX 32
+
+/* One published count, after suppression. */
+struct report_count {
+	int64_t value; /* meaningful only when mark is REPORT_SHOWN */
+	enum report_mark mark;
+};
+
+/* A row of a breakdown: people who consented to statistics in one group. */
+struct report_row {
+	char group[72]; /* a region code, "1920s", or "unknown" */
+	struct report_count people, reached, paid;
+};
+
+struct report_breakdown {
+	size_t n;
+	int dropped; /* left out whole: too few people to show without singling anyone out */
+	struct report_row rows[REPORT_GROUPS_MAX];
+};
+
+struct report_month {
+	char month[8];  /* YYYY-MM of the bank's booking date */
+	int64_t amount; /* paid that month, minor units */
+};
+
+struct report_pledged {
+	char currency[4];
+	int64_t pledged, received; /* minor units of currency */
+};
+
+/* The figures of a report: what its body holds. */
+struct report {
+	char program[65];
+	char program_name[201];
+	char currency[4];
+	int k;
+	/* The checkpoint it was computed at. */
+	uint64_t size;
+	uint8_t root[MERKLE_HASH_SIZE];
+	struct buf checkpoint; /* the signed checkpoint note at size */
+	/* People (the whole registry) and the program. */
+	struct report_count registered, reached, consented, declined, approved, paid, waiting, deaths;
+	struct report_count consented_reached, consented_paid; /* the breakdowns' totals */
+	struct report_breakdown by_region, by_decade;
+	int64_t amount_paid, amount_owed; /* minor units of the program's currency */
+	char fund_account[65];
+	int64_t fund_balance, fund_available; /* posted, and less pending */
+	size_t npledged;
+	struct report_pledged pledged[REPORT_CURRENCIES_MAX];
+	int days_shown; /* median and p90 published (at least k paid) */
+	int64_t days_median, days_p90;
+	size_t nmonths;
+	struct report_month months[REPORT_MONTHS_MAX];
+};
+
+/* A report as published: its body, the event that holds it, and the proof. */
+struct report_published {
+	struct report report;
+	struct buf body; /* canonical JSON: the event's data */
+	uint64_t seq;    /* the event's position */
+	char actor[TLOG_ACTOR_MAX + 1];
+	char at[32];         /* the event's time */
+	uint64_t proof_size; /* the tree the proof is for: seq + 1 or more */
+	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
+	size_t proof_count;
+	uint8_t consistency[MERKLE_MAX_PROOF + 2][MERKLE_HASH_SIZE]; /* from the size computed at */
+	size_t consistency_count;
+	struct buf proof_checkpoint; /* the signed checkpoint note at proof_size */
+	int reused;                  /* 1 when the log's last event already was this report */
+};
+
+extern const struct event_module reports_module;
+
+void report_init(struct report *r);
+void report_free(struct report *r);
+void report_published_init(struct report_published *p);
+void report_published_free(struct report_published *p);
+
+/*
+ * Computes program's figures from the tables as they are (at the log's
+ * current size), with suppression for k.  Outside a change.  An unknown
+ * program is REDRESS_E_NOTFOUND; a k out of range REDRESS_E_INVALID.
+ */
+enum redress_err report_compute(struct tlog *log, const char *program, int k, struct report *r,
+                                struct redress_error *err);
+
+/* The report's body, canonical JSON, appended to out. */
+enum redress_err report_encode(const struct report *r, struct buf *out, struct redress_error *err);
+
+/*
+ * Computes the report (report_compute), appends it to the log as the event
+ * "reports.report.published" in its own change -- unless the log's last
+ * event is this very report, which is then reused -- and fills pub with
+ * the body, the event and its inclusion proof against the checkpoint that
+ * follows.  Needs PERM_AGGREGATES_READ.  The log must have its signing key.
+ */
+enum redress_err report_publish(struct tlog *log, const struct actor *actor, const char *program, int k,
+                                struct report_published *pub, struct redress_error *err);
+
+/* Renders a published report.  Every renderer writes the same figures. */
+enum redress_err report_render_json(const struct report_published *pub, struct buf *out,
+                                    struct redress_error *err);
+enum redress_err report_render_csv(const struct report_published *pub, struct buf *out,
+                                   struct redress_error *err);
+enum redress_err report_render_html(const struct report_published *pub, struct buf *out,
+                                    struct redress_error *err);
+
+/* What report_verify found. */
+struct report_verified {
+	char program[65];
+	uint64_t computed_at; /* the tree size the figures were computed at */
+	uint64_t seq;         /* the report event's position */
+	uint64_t proof_size;  /* the checkpoint it was proved against */
+};
+
+/*
+ * Verifies a published JSON report (len bytes) offline against the log's
+ * verifier key (vkey, signed-note vkey text): the body re-encodes to the
+ * event's canonical bytes; its leaf hash with the inclusion proof gives the
+ * root of the signed checkpoint that follows it; the checkpoint it names as
+ * computed at is signed by the same key, for the same origin, at the
+ * event's position, and consistent with the later one.  Anything altered is
+ * REDRESS_E_CRYPTO (a hash or signature that does not verify) or
+ * REDRESS_E_INVALID (malformed, naming the field).
+ */
+enum redress_err report_verify(const char *json, size_t len, const char *vkey, struct report_verified *v_r,
+                               struct redress_error *err);
+
+#endif

@@ -1,0 +1,513 @@
+/*
+ * reports_apply.c -- a report's body as canonical JSON (the data of the
+ * event "reports.report.published"), publishing it on the log with its
+ * inclusion proof, and the module's table: one row per published report
+ * (program, k, the tree size it was computed at, the SHA-256 of its body),
+ * so that audit checks the record of what was published like any other.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/text.h"
+#include "crypto/codec.h"
+#include "crypto/hash.h"
+#include "domain/reports/reports.h"
+#include "log/audit.h"
+#include "log/checkpoint.h"
+
+static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS reports_published ("
+                                     " seq INTEGER PRIMARY KEY,"
+                                     " program TEXT NOT NULL,"
+                                     " k INTEGER NOT NULL,"
+                                     " computed_at INTEGER NOT NULL,"
+                                     " sha256 TEXT NOT NULL,"
+                                     " actor TEXT NOT NULL);";
+
+#define REPORT_COLUMNS "seq, program, k, computed_at, sha256, actor"
+
+static const struct store_query q_insert = {"reports.insert", "INSERT INTO reports_published (" REPORT_COLUMNS
+                                                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+static const struct store_query q_snapshot = {"reports_published", "SELECT " REPORT_COLUMNS
+                                                                   " FROM reports_published ORDER BY seq"};
+
+#define FEWER_MAX 32
+
+static void
+put_count(struct canon *c, const struct report_count *n, int k)
+{
+	char text[FEWER_MAX];
+
+	switch (n->mark) {
+	case REPORT_SHOWN: canon_int(c, n->value); break;
+	case REPORT_FEWER:
+		snprintf(text, sizeof(text), "fewer than %d", k);
+		canon_string(c, text);
+		break;
+	default: canon_string(c, "withheld"); break;
+	}
+}
+
+static void
+put_breakdown(struct canon *c, const struct report_breakdown *b, int k)
+{
+	size_t i;
+
+	if (b->dropped) {
+		canon_null(c);
+		return;
+	}
+	canon_array_begin(c);
+	for (i = 0; i < b->n; i++) {
+		canon_object_begin(c);
+		canon_key(c, "group");
+		canon_string(c, b->rows[i].group);
+		canon_key(c, "paid");
+		put_count(c, &b->rows[i].paid, k);
+		canon_key(c, "people");
+		put_count(c, &b->rows[i].people, k);
+		canon_key(c, "reached");
+		put_count(c, &b->rows[i].reached, k);
+		canon_object_end(c);
+	}
+	canon_array_end(c);
+}
+
+enum redress_err
+report_encode(const struct report *r, struct buf *out, struct redress_error *err)
+{
+	char root[64];
+	struct canon c;
+	size_t i;
+
+	if (codec_base64_encode(r->root, sizeof(r->root), root, sizeof(root), err) != REDRESS_OK)
+		return err->code;
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "amounts");
+	canon_object_begin(&c);
+	canon_key(&c, "currency");
+	canon_string(&c, r->currency);
+	canon_key(&c, "owed");
+	canon_int(&c, r->amount_owed);
+	canon_key(&c, "paid");
+	canon_int(&c, r->amount_paid);
+	canon_object_end(&c);
+	canon_key(&c, "checkpoint");
+	canon_object_begin(&c);
+	canon_key(&c, "note");
+	canon_string(&c, r->checkpoint.data != NULL ? r->checkpoint.data : "");
+	canon_key(&c, "root");
+	canon_string(&c, root);
+	canon_key(&c, "size");
+	canon_int(&c, (int64_t)r->size);
+	canon_object_end(&c);
+	canon_key(&c, "counts");
+	canon_object_begin(&c);
+	canon_key(&c, "approved");
+	put_count(&c, &r->approved, r->k);
+	canon_key(&c, "consented");
+	put_count(&c, &r->consented, r->k);
+	canon_key(&c, "deaths_before_payment");
+	put_count(&c, &r->deaths, r->k);
+	canon_key(&c, "declined");
+	put_count(&c, &r->declined, r->k);
+	canon_key(&c, "paid");
+	put_count(&c, &r->paid, r->k);
+	canon_key(&c, "reached");
+	put_count(&c, &r->reached, r->k);
+	canon_key(&c, "registered");
+	put_count(&c, &r->registered, r->k);
+	canon_key(&c, "waiting");
+	put_count(&c, &r->waiting, r->k);
+	canon_object_end(&c);
+	canon_key(&c, "days_to_payment");
+	canon_object_begin(&c);
+	canon_key(&c, "median");
+	if (r->days_shown)
+		canon_int(&c, r->days_median);
+	else
+		canon_null(&c);
+	canon_key(&c, "p90");
+	if (r->days_shown)
+		canon_int(&c, r->days_p90);
+	else
+		canon_null(&c);
+	canon_object_end(&c);
+	canon_key(&c, "disbursements");
+	canon_array_begin(&c);
+	for (i = 0; i < r->nmonths; i++) {
+		canon_object_begin(&c);
+		canon_key(&c, "amount");
+		canon_int(&c, r->months[i].amount);
+		canon_key(&c, "month");
+		canon_string(&c, r->months[i].month);
+		canon_object_end(&c);
+	}
+	canon_array_end(&c);
+	canon_key(&c, "fund");
+	canon_object_begin(&c);
+	canon_key(&c, "account");
+	canon_string(&c, r->fund_account);
+	canon_key(&c, "available");
+	canon_int(&c, r->fund_available);
+	canon_key(&c, "balance");
+	canon_int(&c, r->fund_balance);
+	canon_key(&c, "currency");
+	canon_string(&c, r->currency);
+	canon_object_end(&c);
+	canon_key(&c, "k");
+	canon_int(&c, r->k);
+	canon_key(&c, "pledges");
+	canon_array_begin(&c);
+	for (i = 0; i < r->npledged; i++) {
+		canon_object_begin(&c);
+		canon_key(&c, "currency");
+		canon_string(&c, r->pledged[i].currency);
+		canon_key(&c, "pledged");
+		canon_int(&c, r->pledged[i].pledged);
+		canon_key(&c, "received");
+		canon_int(&c, r->pledged[i].received);
+		canon_object_end(&c);
+	}
+	canon_array_end(&c);
+	canon_key(&c, "program");
+	canon_object_begin(&c);
+	canon_key(&c, "code");
+	canon_string(&c, r->program);
+	canon_key(&c, "name");
+	canon_string(&c, r->program_name);
+	canon_object_end(&c);
+	canon_key(&c, "statistics");
+	canon_object_begin(&c);
+	canon_key(&c, "by_decade");
+	put_breakdown(&c, &r->by_decade, r->k);
+	canon_key(&c, "by_region");
+	put_breakdown(&c, &r->by_region, r->k);
+	canon_key(&c, "total");
+	canon_object_begin(&c);
+	canon_key(&c, "paid");
+	put_count(&c, &r->consented_paid, r->k);
+	canon_key(&c, "people");
+	put_count(&c, &r->consented, r->k);
+	canon_key(&c, "reached");
+	put_count(&c, &r->consented_reached, r->k);
+	canon_object_end(&c);
+	canon_object_end(&c);
+	canon_key(&c, "v");
+	canon_int(&c, 1);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+/* The row a published report leaves: what the event says, hashed. */
+struct row {
+	uint64_t seq;
+	char program[65];
+	int64_t k, computed_at;
+	char sha256[2 * HASH_SHA256_SIZE + 1];
+	char actor[TLOG_ACTOR_MAX + 1];
+};
+
+static enum redress_err
+decode(const struct event *ev, struct row *row, struct redress_error *err)
+{
+	const struct canon_node *program, *checkpoint;
+	struct canon c;
+	struct buf bytes;
+	uint8_t digest[HASH_SHA256_SIZE];
+	enum redress_err rc;
+
+	memset(row, 0, sizeof(*row));
+	row->seq = ev->seq;
+	text_copy(row->actor, sizeof(row->actor), ev->actor);
+	if ((program = canon_find(ev->data, "program")) == NULL ||
+	    (checkpoint = canon_find(ev->data, "checkpoint")) == NULL)
+		return error_set(err, REDRESS_E_INVALID, "report event %llu has no program or checkpoint",
+		                 (unsigned long long)ev->seq);
+	if ((rc = canon_get_string_into(program, "code", row->program, sizeof(row->program), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "k", &row->k, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(checkpoint, "size", &row->computed_at, err)) != REDRESS_OK)
+		return rc;
+	if (row->computed_at != (int64_t)ev->seq)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "report event %llu says it was computed at size %lld",
+		                 (unsigned long long)ev->seq, (long long)row->computed_at);
+	buf_init(&bytes, REPORT_MAX_BYTES);
+	canon_init(&c, &bytes);
+	canon_write_node(&c, ev->data);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK) {
+		hash_sha256(bytes.data, bytes.len, digest);
+		rc = codec_hex_encode(digest, sizeof(digest), row->sha256, sizeof(row->sha256), err);
+	}
+	buf_free(&bytes);
+	return rc;
+}
+
+static enum redress_err
+apply(struct store *store, const struct row *row, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_insert, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)row->seq);
+	store_bind_text(st, 2, row->program);
+	store_bind_int64(st, 3, row->k);
+	store_bind_int64(st, 4, row->computed_at);
+	store_bind_text(st, 5, row->sha256);
+	store_bind_text(st, 6, row->actor);
+	return store_run(st, err);
+}
+
+static enum redress_err
+reports_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	struct row row;
+	enum redress_err rc;
+
+	if (strcmp(ev->type, REPORTS_EV_PUBLISHED) != 0)
+		return error_set(err, REDRESS_E_INVALID, "unknown reports event type '%.64s'", ev->type);
+	if ((rc = decode(ev, &row, err)) != REDRESS_OK)
+		return rc;
+	return apply(store, &row, err);
+}
+
+static void *
+reports_fold_begin(void)
+{
+	static int nothing;
+
+	return &nothing;
+}
+
+static enum redress_err
+reports_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+{
+	struct row row;
+	enum redress_err rc;
+
+	(void)model;
+	if (strcmp(ev->type, REPORTS_EV_PUBLISHED) != 0)
+		return error_set(err, REDRESS_E_INVALID, "unknown reports event type '%.64s'", ev->type);
+	if ((rc = decode(ev, &row, err)) != REDRESS_OK)
+		return rc;
+	{
+		const struct audit_value values[] = {
+		    AUDIT_INT_VALUE(row.seq),     AUDIT_TEXT_VALUE(row.program),
+		    AUDIT_INT_VALUE(row.k),       AUDIT_INT_VALUE(row.computed_at),
+		    AUDIT_TEXT_VALUE(row.sha256), AUDIT_TEXT_VALUE(row.actor),
+		};
+
+		audit_fold_row(fold, 0, values, sizeof(values) / sizeof(values[0]));
+	}
+	return REDRESS_OK;
+}
+
+static void
+reports_fold_end(void *model, struct audit_fold *fold)
+{
+	(void)model;
+	(void)fold;
+}
+
+static const struct store_query *const reports_snapshots[] = {&q_snapshot, NULL};
+
+const struct event_module reports_module = {
+    .name = "reports",
+    .type_prefix = "reports.",
+    .schema = reports_schema,
+    .snapshots = reports_snapshots,
+    .replay = reports_replay,
+    .fold_begin = reports_fold_begin,
+    .fold = reports_fold,
+    .fold_end = reports_fold_end,
+};
+
+/* The signed note's body: the text before the blank line. */
+static enum redress_err
+note_checkpoint(const char *note, struct checkpoint *cp, struct redress_error *err)
+{
+	const char *blank = strstr(note, "\n\n");
+
+	if (blank == NULL)
+		return error_set(err, REDRESS_E_INVALID, "a checkpoint is not a signed note");
+	return checkpoint_parse(note, (size_t)(blank - note) + 1, cp, err);
+}
+
+/*
+ * Whether the log's last event is this very report: the same body at the
+ * size before it.  *same_r is 1 then, with pub->body, seq, actor and at
+ * filled from it.
+ */
+static enum redress_err
+last_is_same(struct tlog *log, uint64_t size, struct report_published *pub, int *same_r,
+             struct redress_error *err)
+{
+	struct canon_doc doc;
+	struct buf bytes;
+	const char *type, *actor, *at, *note;
+	const struct canon_node *data, *checkpoint;
+	struct canon c;
+	enum redress_err rc;
+
+	*same_r = 0;
+	if (size < 2)
+		return REDRESS_OK;
+	canon_doc_init(&doc);
+	buf_init(&bytes, TLOG_EVENT_MAX);
+	if ((rc = tlog_event_bytes(log, size - 1, &bytes, err)) != REDRESS_OK ||
+	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(canon_root(&doc), "type", &type, err)) != REDRESS_OK)
+		goto out;
+	if (strcmp(type, REPORTS_EV_PUBLISHED) != 0)
+		goto out;
+	data = canon_find(canon_root(&doc), "data");
+	checkpoint = canon_find(data, "checkpoint");
+	if (checkpoint == NULL || (rc = canon_get_string(checkpoint, "note", &note, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(canon_root(&doc), "actor", &actor, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(canon_root(&doc), "at", &at, err)) != REDRESS_OK)
+		goto out;
+	/* The figures now, as they would have been encoded at size - 1 (no report changes them). */
+	{
+		struct report *r = &pub->report;
+		struct checkpoint cp;
+
+		if ((rc = note_checkpoint(note, &cp, err)) != REDRESS_OK)
+			goto out;
+		if (cp.size != size - 1)
+			goto out;
+		r->size = cp.size;
+		memcpy(r->root, cp.root, sizeof(r->root));
+		buf_reset(&r->checkpoint);
+		buf_puts(&r->checkpoint, note);
+		buf_reset(&pub->body);
+		if ((rc = report_encode(r, &pub->body, err)) != REDRESS_OK)
+			goto out;
+	}
+	buf_reset(&bytes);
+	canon_init(&c, &bytes);
+	canon_write_node(&c, data);
+	if ((rc = canon_error(&c, err)) != REDRESS_OK)
+		goto out;
+	if (bytes.len == pub->body.len && memcmp(bytes.data, pub->body.data, bytes.len) == 0) {
+		*same_r = 1;
+		pub->seq = size - 1;
+		text_copy(pub->actor, sizeof(pub->actor), actor);
+		text_copy(pub->at, sizeof(pub->at), at);
+	}
+out:
+	buf_free(&bytes);
+	canon_doc_free(&doc);
+	return rc;
+}
+
+/* The event's actor and time, as the log recorded them. */
+static enum redress_err
+event_meta(struct tlog *log, struct report_published *pub, struct redress_error *err)
+{
+	struct canon_doc doc;
+	struct buf bytes;
+	const char *actor, *at;
+	enum redress_err rc;
+
+	canon_doc_init(&doc);
+	buf_init(&bytes, TLOG_EVENT_MAX);
+	if ((rc = tlog_event_bytes(log, pub->seq, &bytes, err)) == REDRESS_OK &&
+	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) == REDRESS_OK &&
+	    (rc = canon_get_string(canon_root(&doc), "actor", &actor, err)) == REDRESS_OK &&
+	    (rc = canon_get_string(canon_root(&doc), "at", &at, err)) == REDRESS_OK) {
+		text_copy(pub->actor, sizeof(pub->actor), actor);
+		text_copy(pub->at, sizeof(pub->at), at);
+	}
+	buf_free(&bytes);
+	canon_doc_free(&doc);
+	return rc;
+}
+
+enum redress_err
+report_publish(struct tlog *log, const struct actor *actor, const char *program, int k,
+               struct report_published *pub, struct redress_error *err)
+{
+	struct checkpoint cp;
+	uint64_t size, proved;
+	int same = 0;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_AGGREGATES_READ, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = report_compute(log, program, k, &pub->report, err)) != REDRESS_OK)
+		return rc;
+	size = pub->report.size;
+	if ((rc = last_is_same(log, size, pub, &same, err)) != REDRESS_OK)
+		return rc;
+	if (same) {
+		pub->reused = 1;
+	} else {
+		/* last_is_same dated the figures at the size before: date them now again. */
+		struct checkpoint now;
+
+		buf_reset(&pub->report.checkpoint);
+		if ((rc = tlog_checkpoint(log, &pub->report.checkpoint, err)) != REDRESS_OK ||
+		    (rc = note_checkpoint(pub->report.checkpoint.data, &now, err)) != REDRESS_OK)
+			return rc;
+		pub->report.size = now.size;
+		memcpy(pub->report.root, now.root, sizeof(now.root));
+		if (now.size != size)
+			return error_set(err, REDRESS_E_CONFLICT,
+			                 "the log grew while the report was computed: publish it again");
+		buf_reset(&pub->body);
+		if ((rc = report_encode(&pub->report, &pub->body, err)) != REDRESS_OK ||
+		    (rc = buf_error(&pub->body, err)) != REDRESS_OK)
+			return rc;
+		if ((rc = tlog_begin(log, err)) != REDRESS_OK)
+			return rc;
+		if ((rc = tlog_append_buf(log, REPORTS_EV_PUBLISHED, &pub->body, &pub->seq, err)) !=
+		    REDRESS_OK)
+			goto fail;
+		if (pub->seq != pub->report.size) {
+			/* Someone else's change came between: the figures would not be at this size. */
+			rc = error_set(err, REDRESS_E_CONFLICT,
+			               "the log grew while the report was computed: publish it again");
+			goto fail;
+		}
+		{
+			struct row row;
+			struct canon_doc doc;
+
+			canon_doc_init(&doc);
+			rc = canon_read(&doc, pub->body.data, pub->body.len, err);
+			if (rc == REDRESS_OK) {
+				struct event ev = {pub->seq, REPORTS_EV_PUBLISHED, tlog_actor(log), "",
+				                   canon_root(&doc)};
+
+				if ((rc = decode(&ev, &row, err)) == REDRESS_OK)
+					rc = apply(tlog_store(log), &row, err);
+			}
+			canon_doc_free(&doc);
+			if (rc != REDRESS_OK)
+				goto fail;
+		}
+		if ((rc = tlog_commit(log, err)) != REDRESS_OK)
+			return rc;
+		if ((rc = event_meta(log, pub, err)) != REDRESS_OK)
+			return rc;
+	}
+	/* The proof: against the latest signed checkpoint, and consistency from the size computed at. */
+	buf_reset(&pub->proof_checkpoint);
+	if ((rc = tlog_checkpoint(log, &pub->proof_checkpoint, err)) != REDRESS_OK ||
+	    (rc = note_checkpoint(pub->proof_checkpoint.data, &cp, err)) != REDRESS_OK)
+		return rc;
+	pub->proof_size = cp.size;
+	if ((rc = tlog_prove_inclusion(log, pub->seq, cp.size, &proved, pub->proof, &pub->proof_count,
+	                               err)) != REDRESS_OK ||
+	    (rc = tlog_prove_consistency(log, pub->report.size, cp.size, &proved, pub->consistency,
+	                                 &pub->consistency_count, err)) != REDRESS_OK)
+		return rc;
+	return REDRESS_OK;
+fail:
+	tlog_rollback(log);
+	return rc;
+}

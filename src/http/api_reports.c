@@ -1,0 +1,196 @@
+/*
+ * api_reports.c -- the public transparency report over HTTP.
+ *
+ *   POST /api/v1/programs/{code}/reports   publishes one (monitors, admins): the
+ *                                          figures at the current checkpoint,
+ *                                          appended to the log (domain/reports)
+ *   GET  /report?program=CODE[&format=html|json|csv]
+ *                                          the latest one published through the
+ *                                          server, for anyone, with its charts
+ *
+ * Publishing computes over the whole registry, so anonymous readers never
+ * trigger it: they get what was published, kept in http_reports (public
+ * figures only, nothing personal) so that it outlives a restart.  The JSON
+ * form carries the checkpoint and proofs for `redress report verify`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/reports/reports.h"
+#include "http/api.h"
+
+static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS http_reports ("
+                                     " program TEXT NOT NULL,"
+                                     " format TEXT NOT NULL,"
+                                     " seq INTEGER NOT NULL,"
+                                     " body BLOB NOT NULL,"
+                                     " PRIMARY KEY (program, format));";
+
+static const struct store_query q_keep = {"http.reports.keep",
+                                          "INSERT OR REPLACE INTO http_reports (program, format, seq, body)"
+                                          " VALUES (?1, ?2, ?3, ?4)"};
+static const struct store_query q_get = {"http.reports.get",
+                                         "SELECT body FROM http_reports WHERE program = ?1 AND format = ?2"};
+
+static const struct {
+	const char *name;
+	const char *content_type;
+	enum redress_err (*render)(const struct report_published *pub, struct buf *out,
+	                           struct redress_error *err);
+} formats[] = {
+    {"json", "application/json", report_render_json},
+    {"csv", "text/csv; charset=utf-8", report_render_csv},
+    {"html", "text/html; charset=utf-8", report_render_html},
+};
+
+enum redress_err
+api_reports_setup(struct store *store, struct redress_error *err)
+{
+	return store_exec(store, reports_schema, err);
+}
+
+static int
+format_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+struct publish_arg {
+	char program[65];
+	int64_t k;
+	int format;
+};
+
+/* Keeps every rendering of pub for the public page; renders the one asked for into res. */
+static enum redress_err
+keep(struct store *store, const struct publish_arg *a, const struct report_published *pub,
+     struct http_response *res, struct redress_error *err)
+{
+	struct store_stmt *st;
+	struct buf out;
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	buf_init(&out, 16u << 20);
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]) && rc == REDRESS_OK; i++) {
+		buf_reset(&out);
+		if ((rc = formats[i].render(pub, &out, err)) != REDRESS_OK ||
+		    (rc = buf_error(&out, err)) != REDRESS_OK)
+			break;
+		if ((st = store_query(store, &q_keep, err)) == NULL) {
+			rc = err->code;
+			break;
+		}
+		store_bind_text(st, 1, a->program);
+		store_bind_text(st, 2, formats[i].name);
+		store_bind_int64(st, 3, (int64_t)pub->seq);
+		store_bind_blob(st, 4, out.data, out.len);
+		if ((rc = store_run(st, err)) != REDRESS_OK)
+			break;
+		if ((int)i == a->format) {
+			http_reply_text(res, 201, formats[i].content_type, out.data, out.len);
+			if (strcmp(formats[i].name, "html") == 0)
+				http_allow_style(res);
+		}
+	}
+	buf_free(&out);
+	return rc;
+}
+
+static enum redress_err
+do_publish(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct publish_arg *a = arg;
+	struct report_published *pub = calloc(1, sizeof(*pub));
+	enum redress_err rc;
+
+	if (pub == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory for a report");
+	report_published_init(pub);
+	if ((rc = report_publish(c->log, c->actor, a->program, (int)a->k, pub, err)) == REDRESS_OK)
+		rc = keep(c->store, a, pub, res, err);
+	report_published_free(pub);
+	free(pub);
+	return rc;
+}
+
+void
+api_reports_publish(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"k", "format", NULL};
+	const char *code = http_param(req, "code");
+	struct publish_arg *a;
+	char format[8] = "json";
+	json_t *body;
+	int ok;
+
+	if ((a = api_form_begin(req, res, fields, 1, sizeof(*a), &body)) == NULL)
+		return;
+	a->k = REPORT_K_DEFAULT;
+	ok = http_field_int(res, body, "k", 0, REPORT_K_MIN, REPORT_K_MAX, &a->k) >= 0 &&
+	     http_field_string(res, body, "format", 0, format, sizeof(format)) >= 0;
+	if (ok && strlen(code) >= sizeof(a->program)) {
+		http_reply_error(res, 404, "not_found", "there is no program with that code");
+		ok = 0;
+	}
+	if (ok && (a->format = format_index(format[0] != '\0' ? format : "json")) < 0) {
+		http_reply_error(res, 400, "invalid", "field 'format': it is html, csv or json");
+		ok = 0;
+	}
+	if (!ok) {
+		api_form_end(req, body, 0, do_publish, a, sizeof(*a));
+		return;
+	}
+	memcpy(a->program, code, strlen(code) + 1);
+	json_decref(body);
+	/* report_publish makes its own change: computed, then appended only if the log moved. */
+	http_change_submit_own(req, do_publish, a);
+}
+
+void
+api_reports_public(struct http_request *req, struct http_response *res)
+{
+	const char *program = http_query(req, "program"), *format = http_query(req, "format");
+	struct redress_error err;
+	struct store_stmt *st;
+	struct store *store;
+	const void *body;
+	size_t len;
+	int f;
+
+	if (program == NULL) {
+		http_reply_error(res, 400, "invalid", "query parameter 'program' is required");
+		return;
+	}
+	if ((f = format_index(format != NULL ? format : "html")) < 0) {
+		http_reply_error(res, 400, "invalid", "query parameter 'format': it is html, csv or json");
+		return;
+	}
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	if ((st = store_query(store, &q_get, &err)) == NULL) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	store_bind_text(st, 1, program);
+	store_bind_text(st, 2, formats[f].name);
+	switch (store_step(st, &err)) {
+	case STORE_ERROR: http_reply_fail(res, &err); return;
+	case STORE_DONE:
+		http_reply_error(
+		    res, 404, "not_found",
+		    "no report of this program has been published here yet: a monitor publishes one"
+		    " with POST /api/v1/programs/CODE/reports");
+		return;
+	case STORE_ROW: break;
+	}
+	body = store_column_blob(st, 0, &len);
+	http_reply_text(res, 200, formats[f].content_type, body, len);
+	if (strcmp(formats[f].name, "html") == 0)
+		http_allow_style(res);
+}
