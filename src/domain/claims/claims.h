@@ -18,6 +18,7 @@
 #ifndef REDRESS_DOMAIN_CLAIMS_H
 #define REDRESS_DOMAIN_CLAIMS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -161,5 +162,20 @@ enum redress_err claim_evidence_read(struct store *store, const struct actor *ac
 enum redress_err claim_reason_read(struct store *store, const struct actor *actor,
                                    const struct registry_keys *keys, const struct claim_decision *d,
                                    struct buf *out, struct redress_error *err);
+
+/*
+ * JSON for readers (claims_json.c), new references the caller decrefs:
+ *   claim_json:      a claim as a list shows it (NULL when out of memory);
+ *   claim_file_json: claim id with its evidence (hash, size, who added it,
+ *                    never the file) and its history; with keys, each
+ *                    decision's reason opened (actor needs
+ *                    PERM_CLAIMS_READ), without, sealed.  Fills *file_r,
+ *                    or on error leaves it NULL: REDRESS_E_NOTFOUND naming
+ *                    id when there is no such claim.
+ */
+json_t *claim_json(const struct claim *c);
+enum redress_err claim_file_json(struct store *store, const struct actor *actor,
+                                 const struct registry_keys *keys, const char *id, json_t **file_r,
+                                 struct redress_error *err);
 
 #endif
