@@ -122,6 +122,7 @@ fail:
 }
 
 struct list_out {
+	struct store *store;
 	json_t *json; /* an array, or NULL for text */
 };
 
@@ -129,20 +130,23 @@ static enum redress_err
 list_one(void *ctx, const char *name, enum role role, struct redress_error *err)
 {
 	struct list_out *out = ctx;
+	struct users_account a;
+	enum redress_err rc;
 
-	(void)err;
-	if (out->json != NULL)
-		json_array_append_new(out->json,
-		                      json_pack("{s:s, s:s}", "name", name, "role", users_role_name(role)));
-	else
+	if (out->json == NULL) {
 		printf("%-24s %s\n", name, users_role_name(role));
+		return REDRESS_OK;
+	}
+	if ((rc = users_account_get(out->store, name, &a, err)) != REDRESS_OK)
+		return rc;
+	json_array_append_new(out->json, users_account_json(&a));
 	return REDRESS_OK;
 }
 
 static int
 user_list(struct cli *cli, int argc, char **argv)
 {
-	struct list_out out = {NULL};
+	struct list_out out = {NULL, NULL};
 	struct redress_error err;
 	int i, json = 0;
 
@@ -158,6 +162,7 @@ user_list(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open_as(cli, CLI_READ, PERM_USERS_MANAGE, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	out.store = tlog_store(cli->log);
 	if (json)
 		out.json = json_array();
 	if (users_each(tlog_store(cli->log), list_one, &out, &err) != REDRESS_OK) {

@@ -99,7 +99,7 @@ list=$OUT
 expect_exit 0 as ada "$T/ada.pw" user list --json
 expect_eq "$(printf '%s' "$OUT" | json 1.name)" "fin" "second account's name"
 expect_eq "$(printf '%s' "$OUT" | json 1.role)" "finance" "second account's role"
-expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance"}' "an account in JSON"
+expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance","totp":false,"locked":false,"tokens":0}' "an account in JSON"
 for out in "$list" "$OUT"; do
 	for needle in s1: argon canary; do
 		checks=$((checks + 1))
