@@ -236,6 +236,13 @@ struct http_change {
 	struct registry_keys keys;
 	const struct keydir *keydir;
 	int scrub; /* set by a change that destroyed a secret: scrub the database after the commit */
+	/*
+	 * Set by a change that is only to be tried (a dry run): its answer is
+	 * given, and everything it did is rolled back.  The writer makes such
+	 * a change alone, in a change of its own: when fn sets it inside a
+	 * group, the group is rolled back and each change is made again alone.
+	 */
+	int rollback;
 };
 
 /*

@@ -8,7 +8,8 @@
  * disk that takes milliseconds to sync still commits thousands of changes a
  * second.  When one change of a group fails, the group is rolled back and
  * each change is made again alone, so that one request's error never
- * becomes another's.
+ * becomes another's.  A change that is only tried (a dry run: it sets
+ * http_change.rollback) is made alone too, and rolled back once answered.
  *
  * Idempotency: a request with an Idempotency-Key header whose key the
  * account has used before gets the first answer again and changes nothing;
@@ -42,6 +43,7 @@ struct http_job {
 	char actor_text[TLOG_ACTOR_MAX + 1];
 	char idempotency_key[HTTP_IDEMPOTENCY_MAX + 1];
 	uint8_t request_hash[HASH_SHA256_SIZE];
+	int rollback; /* the change asked to be rolled back (a dry run): run alone, never committed */
 	/* For http_change_run, which waits. */
 	int done;
 	enum redress_err rc;
@@ -198,6 +200,10 @@ run_one(struct http_app *app, struct http_job *job, struct redress_error *err)
 	}
 	if (job->res->status == 0)
 		job->res->status = 200;
+	if (c.rollback) {
+		job->rollback = 1;
+		return REDRESS_OK; /* nothing of it is kept: neither the scrub nor the idempotent answer */
+	}
 	if (c.scrub)
 		app->scrub_pending = 1;
 	if (job->idempotency_key[0] != '\0' && job->res->status < 300)
@@ -244,15 +250,16 @@ run_alone(struct http_app *app, struct http_job *job)
 	enum redress_err rc;
 
 	error_clear(&err);
+	job->rollback = 0;
 	if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
-		if ((rc = run_one(app, job, &err)) == REDRESS_OK)
+		if ((rc = run_one(app, job, &err)) == REDRESS_OK && !job->rollback)
 			rc = tlog_commit(app->log, &err);
 		else
 			tlog_rollback(app->log);
 	}
 	if (rc != REDRESS_OK)
 		fail_job(job, &err);
-	else
+	else if (!job->rollback)
 		atomic_fetch_add(&app->metrics.commits, 1);
 	finish(app, job, rc, &err);
 }
@@ -283,8 +290,9 @@ run_group(struct http_app *app, struct http_job *jobs)
 	}
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;
+	/* A change that asks to be rolled back (a dry run) cannot share a commit: all go alone. */
 	for (job = jobs; job != NULL; job = job->next)
-		if ((rc = run_one(app, job, &err)) != REDRESS_OK)
+		if ((rc = run_one(app, job, &err)) != REDRESS_OK || job->rollback)
 			break;
 	if (job == NULL && (rc = tlog_commit(app->log, &err)) == REDRESS_OK) {
 		atomic_fetch_add(&app->metrics.commits, 1);
