@@ -152,6 +152,14 @@ const char *http_upload_field(const struct http_request *req, const char *name);
 /* A multipart form's part named "file" (req->upload_name, req->upload_type), or NULL. */
 const struct buf *http_upload_file(const struct http_request *req);
 
+/*
+ * Refuses (415) a body that is not multipart/form-data, and (400, naming
+ * it) a text field of the form not among the NULL-terminated allowed.
+ * Returns 0, or -1 after answering.
+ */
+int http_upload_fields_only(const struct http_request *req, struct http_response *res,
+                            const char *const *allowed);
+
 /* A query-string argument, or NULL. */
 const char *http_query(const struct http_request *req, const char *name);
 
@@ -196,6 +204,13 @@ void http_reply_fail(struct http_response *res, const struct redress_error *err)
  * The caller frees *value_r with json_decref().  Exposed for the fuzzer.
  */
 enum redress_err http_json_parse(const char *data, size_t len, json_t **value_r, struct redress_error *err);
+
+/*
+ * Checks that the request's body is application/json and was read whole
+ * (for a handler that parses it itself, as a program's rules are); 0, or
+ * -1 after answering 415 or 413.
+ */
+int http_body_json(struct http_request *req, struct http_response *res);
 
 /*
  * The request's body as a JSON object; NULL after answering 415 (not
@@ -262,6 +277,13 @@ typedef enum redress_err (*http_change_fn)(struct http_change *change, void *arg
  * first answer and change nothing.
  */
 void http_change_submit(struct http_request *req, http_change_fn fn, void *arg);
+
+/*
+ * The same for an argument of size bytes that may hold a secret or a
+ * person's data (a password, identity, a reason): wiped before it is freed.
+ * fn must not wipe it itself: it may run twice.
+ */
+void http_change_submit_wiped(struct http_request *req, http_change_fn fn, void *arg, size_t size);
 
 /* The same, for changes made by the server itself (locking an account): waits for the commit. */
 enum redress_err http_change_run(struct http_app *app, const char *actor, http_change_fn fn, void *arg,

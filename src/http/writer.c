@@ -39,6 +39,7 @@ struct http_job {
 	struct http_response *res;
 	http_change_fn fn;
 	void *arg;
+	size_t arg_size; /* > 0: arg is wiped before it is freed */
 	struct actor actor;
 	char actor_text[TLOG_ACTOR_MAX + 1];
 	char idempotency_key[HTTP_IDEMPOTENCY_MAX + 1];
@@ -225,6 +226,8 @@ finish(struct http_app *app, struct http_job *job, enum redress_err rc, const st
 	if (job->req != NULL) {
 		struct http_request *req = job->req;
 
+		if (job->arg != NULL && job->arg_size > 0)
+			sodium_memzero(job->arg, job->arg_size);
 		free(job->arg);
 		free(job);
 		pthread_mutex_lock(&app->queue_lock);
@@ -417,6 +420,7 @@ enqueue(struct http_app *app, struct http_job *job)
 static void
 request_hash(const struct http_request *req, uint8_t out[HASH_SHA256_SIZE])
 {
+	const struct buf *file;
 	struct hash_sha256 h;
 	size_t i;
 
@@ -429,15 +433,29 @@ request_hash(const struct http_request *req, uint8_t out[HASH_SHA256_SIZE])
 		hash_sha256_update(&h, req->params.values[i], strlen(req->params.values[i]) + 1);
 	if (req->body.data != NULL)
 		hash_sha256_update(&h, req->body.data, req->body.len);
+	/* A multipart body: the file's name and bytes make the request too. */
+	if ((file = http_upload_file(req)) != NULL) {
+		hash_sha256_update(&h, req->upload_name, strlen(req->upload_name) + 1);
+		if (file->data != NULL)
+			hash_sha256_update(&h, file->data, file->len);
+	}
 	hash_sha256_final(&h, out);
 }
 
 void
 http_change_submit(struct http_request *req, http_change_fn fn, void *arg)
 {
+	http_change_submit_wiped(req, fn, arg, 0);
+}
+
+void
+http_change_submit_wiped(struct http_request *req, http_change_fn fn, void *arg, size_t size)
+{
 	struct http_job *job = calloc(1, sizeof(*job));
 
 	if (job == NULL) {
+		if (arg != NULL && size > 0)
+			sodium_memzero(arg, size);
 		free(arg);
 		http_reply_error(&req->res, 503, "unavailable", "out of memory");
 		req->res.retry_after = 1;
@@ -447,6 +465,7 @@ http_change_submit(struct http_request *req, http_change_fn fn, void *arg)
 	job->res = &req->res;
 	job->fn = fn;
 	job->arg = arg;
+	job->arg_size = size;
 	job->actor = req->actor;
 	snprintf(job->actor_text, sizeof(job->actor_text), "user:%s", req->actor.name);
 	memcpy(job->idempotency_key, req->idempotency_key, sizeof(job->idempotency_key));
