@@ -55,6 +55,33 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/transfers/{id}/void", "ledger.transfer.void",
           api_ledger_transfer_void),
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/exchanges", "ledger.exchange", api_ledger_exchange),
+
+    ACCOUNT(GET, "/api/v1/programs", "programs.list", api_programs_list),
+    NEEDS(PERM_PROGRAMS_MANAGE, POST, "/api/v1/programs", "programs.add", api_programs_add),
+    ACCOUNT(GET, "/api/v1/programs/{code}", "programs.show", api_programs_show),
+    NEEDS(PERM_ENTITLEMENTS_RUN, POST, "/api/v1/programs/{code}/entitlements", "programs.entitlements",
+          api_programs_entitlements),
+    NEEDS(PERM_QUEUE_READ, GET, "/api/v1/programs/{code}/queue", "programs.queue", api_programs_queue),
+
+    NEEDS(PERM_CLAIMS_READ, GET, "/api/v1/claims", "claims.list", api_claims_list),
+    NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims", "claims.open", api_claims_open),
+    NEEDS(PERM_CLAIMS_READ, GET, "/api/v1/claims/{id}", "claims.show", api_claims_show),
+    NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims/{id}/submit", "claims.submit", api_claims_submit),
+    NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims/{id}/appeal", "claims.appeal", api_claims_appeal),
+    NEEDS(PERM_CLAIMS_DECIDE, POST, "/api/v1/claims/{id}/approve", "claims.approve", api_claims_approve),
+    NEEDS(PERM_CLAIMS_DECIDE, POST, "/api/v1/claims/{id}/deny", "claims.deny", api_claims_deny),
+    NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims/{id}/evidence", "claims.evidence.add",
+          api_claims_evidence_add),
+    NEEDS(PERM_CLAIMS_READ, GET, "/api/v1/claims/{id}/evidence/{n}", "claims.evidence.get",
+          api_claims_evidence_get),
+
+    NEEDS(PERM_USERS_MANAGE, GET, "/api/v1/users", "users.list", api_users_list),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users", "users.add", api_users_add),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/tokens", "users.token", api_users_token),
+    NEEDS(PERM_USERS_MANAGE, DELETE, "/api/v1/users/{name}/tokens", "users.revoke", api_users_revoke),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/totp", "users.totp", api_users_totp),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/lock", "users.lock", api_users_lock),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/unlock", "users.unlock", api_users_unlock),
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);
