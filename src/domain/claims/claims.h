@@ -158,6 +158,16 @@ enum redress_err claim_evidence_read(struct store *store, const struct actor *ac
                                      const struct registry_keys *keys, const char *id, int n, struct buf *out,
                                      char name_r[CLAIM_FILENAME_MAX + 1], struct redress_error *err);
 
+/*
+ * claim_evidence_read, recorded: inside a change, appends the event
+ * "claims.evidence.read" (who opened which file of which claim; the
+ * evidence is testimony, and reading it is on the log as a reveal is).
+ * On any error out is as it was and nothing is recorded.
+ */
+enum redress_err claim_evidence_open(struct tlog *log, const struct actor *actor,
+                                     const struct registry_keys *keys, const char *id, int n, struct buf *out,
+                                     char name_r[CLAIM_FILENAME_MAX + 1], struct redress_error *err);
+
 /* Opens the reason of a transition (d->has_reason) into out.  Needs PERM_CLAIMS_READ. */
 enum redress_err claim_reason_read(struct store *store, const struct actor *actor,
                                    const struct registry_keys *keys, const struct claim_decision *d,
