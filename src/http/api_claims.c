@@ -7,8 +7,9 @@
  * Evidence arrives as multipart/form-data (a part named "file"), is sealed
  * with the victim's key by the domain, and leaves only as the decrypted
  * bytes of one file, application/octet-stream, under a file name reduced to
- * harmless characters.  Reasons travel in fixed fields the writer wipes;
- * neither they nor testimony are ever in an error or the access log.
+ * harmless characters; each download is an event on the log (who read
+ * which testimony, when), so it goes through the writer like a change.  Reasons travel in fixed fields the
+ * writer wipes; neither they nor testimony are ever in an error or the access log.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -296,14 +297,34 @@ disposition(char *out, size_t size, const char *name, int n)
 		snprintf(out, size, "attachment; filename=\"%s\"", clean);
 }
 
+struct read_arg {
+	char id[CLAIM_ID_MAX + 1];
+	int n;
+};
+
+static enum redress_err
+do_evidence_get(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct read_arg *a = arg;
+	char name[CLAIM_FILENAME_MAX + 1];
+	enum redress_err rc;
+
+	buf_reset(&res->body);
+	if ((rc = claim_evidence_open(c->log, c->actor, &c->keys, a->id, a->n, &res->body, name, err)) !=
+	    REDRESS_OK)
+		return rc;
+	res->status = 200;
+	res->content_type = "application/octet-stream";
+	disposition(res->disposition, sizeof(res->disposition), name, a->n);
+	return REDRESS_OK;
+}
+
+/* A download is a change: the event that says who read which testimony, and when. */
 void
 api_claims_evidence_get(struct http_request *req, struct http_response *res)
 {
-	struct registry_keys keys = http_registry_keys(req);
 	const char *text = http_param(req, "n");
-	char name[CLAIM_FILENAME_MAX + 1];
-	struct redress_error err;
-	struct store *store;
+	struct read_arg *a;
 	unsigned long n;
 	char *end;
 
@@ -313,15 +334,14 @@ api_claims_evidence_get(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 404, "not_found", "evidence is numbered 1 to %d", CLAIM_EVIDENCE_FILES);
 		return;
 	}
-	if ((store = http_store(req, res)) == NULL)
-		return;
-	buf_reset(&res->body);
-	if (claim_evidence_read(store, &req->actor, &keys, http_param(req, "id"), (int)n, &res->body, name,
-	                        &err) != REDRESS_OK) {
-		http_reply_fail(res, &err);
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
-	res->status = 200;
-	res->content_type = "application/octet-stream";
-	disposition(res->disposition, sizeof(res->disposition), name, (int)n);
+	if (api_param_copy(req, res, "id", a->id, sizeof(a->id), NO_CLAIM) < 0) {
+		free(a);
+		return;
+	}
+	a->n = (int)n;
+	http_change_submit(req, do_evidence_get, a);
 }
