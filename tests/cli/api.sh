@@ -192,8 +192,10 @@ expect_status 403 "a monitor reading a claim"
 call rin GET /claims/C-999999
 expect_status 404
 
+size=$(log_size)
 call rin GET "/claims/$claim/evidence/1"
 expect_status 200 "downloading the evidence"
+expect_eq "$(log_size)" "$((size + 1))" "log size after a download: reading testimony is recorded"
 cmp -s "$T/body" "$T/testimony.bin" || fail "the evidence downloaded differs from the upload"
 checks=$((checks + 1))
 expect_in "$(cat "$T/headers")" 'Content-Type: application/octet-stream'
@@ -204,6 +206,11 @@ call rin GET "/claims/$claim/evidence/0"
 expect_status 404
 call moe GET "/claims/$claim/evidence/1"
 expect_status 403 "a monitor reading testimony"
+expect_eq "$(log_size)" "$((size + 1))" "log size after refused downloads"
+expect_exit 0 as ada audit show --index "$size" --raw
+expect_in "$OUT" '"type":"claims.evidence.read"'
+expect_in "$OUT" '"actor":"user:rin"'
+expect_in "$OUT" "{\"claim\":\"$claim\",\"n\":1}"
 
 # Entitlements: a dry run books nothing; the run books once.
 size=$(log_size)
