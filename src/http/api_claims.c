@@ -267,34 +267,70 @@ api_claims_evidence_add(struct http_request *req, struct http_response *res)
 	http_change_submit_wiped(req, do_evidence, a, sizeof(*a));
 }
 
+/* 1 for a letter, a digit, '.', '-' or '_': what a plain file name keeps. */
+static int
+plain_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '.' || ch == '-' || ch == '_';
+}
+
+/* 1 for a byte RFC 5987 lets stand unencoded in an ext-value (attr-char). */
+static int
+attr_char(unsigned char ch)
+{
+	return plain_char(ch) || (ch != '\0' && strchr("!#$&+^`|~", ch) != NULL);
+}
+
 /*
  * Content-Disposition for a file named name: its base name with every byte
  * but letters, digits, '.', '-' and '_' made '_', without leading dots, at
- * most 100 bytes; "evidence-N" when nothing is left.  No quote, backslash
- * or control byte can reach the header.
+ * most 100 bytes ("evidence-N" when nothing is left); and, for a name
+ * beyond ASCII (a Korean or Japanese file name), the name itself
+ * percent-encoded as RFC 6266's filename*, when it fits.  No quote,
+ * backslash or control byte can reach the header.
  */
 static void
 disposition(char *out, size_t size, const char *name, int n)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	const char *base = strrchr(name, '/');
 	char clean[101];
-	size_t i, len = 0;
+	size_t i, len = 0, used, plain;
+	int ascii = 1;
 
 	base = base != NULL ? base + 1 : name;
 	while (*base == '.')
 		base++;
-	for (i = 0; base[i] != '\0' && len < sizeof(clean) - 1; i++) {
-		char ch = base[i];
-		int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		         ch == '.' || ch == '-' || ch == '_';
+	for (i = 0; base[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)base[i];
 
-		clean[len++] = ok ? ch : '_';
+		ascii &= ch < 0x80;
+		if (len < sizeof(clean) - 1)
+			clean[len++] = plain_char(ch) ? (char)ch : '_';
 	}
 	clean[len] = '\0';
 	if (len == 0)
 		snprintf(out, size, "attachment; filename=\"evidence-%d\"", n);
 	else
 		snprintf(out, size, "attachment; filename=\"%s\"", clean);
+	plain = used = strlen(out);
+	if (ascii || plain + 32 > size)
+		return;
+	used += (size_t)snprintf(out + used, size - used, "; filename*=UTF-8''");
+	for (i = 0; base[i] != '\0' && used + 4 <= size; i++) {
+		unsigned char ch = (unsigned char)base[i];
+
+		if (attr_char(ch)) {
+			out[used++] = (char)ch;
+		} else {
+			out[used++] = '%';
+			out[used++] = hex[ch >> 4];
+			out[used++] = hex[ch & 15];
+		}
+	}
+	/* Too long to say whole: the plain name alone. */
+	out[base[i] == '\0' && used < size ? used : plain] = '\0';
 }
 
 struct read_arg {

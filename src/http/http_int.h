@@ -105,7 +105,7 @@ struct http_response {
 	const char *content_type; /* static */
 	struct buf body;
 	char cookie[256];      /* a Set-Cookie value, or "" */
-	char disposition[160]; /* a Content-Disposition value, or "" */
+	char disposition[512]; /* a Content-Disposition value, or "" */
 	unsigned retry_after;  /* seconds, for 429 and 503; 0: none */
 	int replayed;          /* an idempotent retry answered from the first answer */
 };
