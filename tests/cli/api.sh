@@ -139,6 +139,11 @@ call cho POST "/claims/$claim/evidence" -F "file=@$T/testimony.bin;filename=../T
 expect_status 201 "uploading evidence"
 expect_eq "$(printf '%s' "$OUT" | json sha256)" "$(sha256sum "$T/testimony.bin" | cut -d' ' -f1)" "the evidence's SHA-256"
 expect_eq "$(printf '%s' "$OUT" | json n)" 1 "the evidence's number"
+# A file named in Korean keeps its name for the browser (RFC 6266 filename*), and a plain one.
+printf 'Synthetic second statement\n' >"$T/second.txt"
+call cho POST "/claims/$claim/evidence" -F "file=@$T/second.txt;filename=증언 기록.txt"
+expect_status 201 "uploading evidence named in Korean"
+expect_eq "$(printf '%s' "$OUT" | json n)" 2 "the second evidence's number"
 jcall cho POST "/claims/$claim/evidence" '{"file": "x"}'
 expect_status 415 "evidence as JSON"
 call cho POST "/claims/$claim/evidence" -F "file=@$T/testimony.bin" -F "note=x"
@@ -201,12 +206,16 @@ checks=$((checks + 1))
 expect_in "$(cat "$T/headers")" 'Content-Type: application/octet-stream'
 expect_in "$(cat "$T/headers")" 'Content-Disposition: attachment; filename="Testimony__one_.pdf"'
 call rin GET "/claims/$claim/evidence/2"
+expect_status 200 "downloading the evidence named in Korean"
+cmp -s "$T/body" "$T/second.txt" || fail "the second evidence downloaded differs from the upload"
+expect_in "$(cat "$T/headers")" "Content-Disposition: attachment; filename=\"_____________.txt\"; filename*=UTF-8''%EC%A6%9D%EC%96%B8%20%EA%B8%B0%EB%A1%9D.txt"
+call rin GET "/claims/$claim/evidence/3"
 expect_status 404 "evidence that does not exist"
 call rin GET "/claims/$claim/evidence/0"
 expect_status 404
 call moe GET "/claims/$claim/evidence/1"
 expect_status 403 "a monitor reading testimony"
-expect_eq "$(log_size)" "$((size + 1))" "log size after refused downloads"
+expect_eq "$(log_size)" "$((size + 2))" "log size after refused downloads"
 expect_exit 0 as ada audit show --index "$size" --raw
 expect_in "$OUT" '"type":"claims.evidence.read"'
 expect_in "$OUT" '"actor":"user:rin"'
