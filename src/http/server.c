@@ -75,9 +75,6 @@ store_release(struct http_app *app, struct store **store)
 		return;
 	if (store_in_transaction(*store))
 		store_rollback(*store);
-	/* A statement left on a row holds a read snapshot: the next request must see what was committed
-	 * since. */
-	store_reset_all(*store);
 	pthread_mutex_lock(&app->pool_lock);
 	if (app->pool_len < app->pool_cap) {
 		app->pool[app->pool_len++] = *store;

@@ -162,16 +162,6 @@ store_exec(struct store *store, const char *sql, struct redress_error *err)
 	return store->backend->exec(store->conn, sql, err);
 }
 
-void
-store_reset_all(struct store *store)
-{
-	size_t i;
-
-	for (i = 0; i < STORE_CACHE_SLOTS; i++)
-		if (store->cache[i].handle != NULL)
-			store->backend->reset(store->cache[i].handle);
-}
-
 struct store_stmt *
 store_query(struct store *store, const struct store_query *q, struct redress_error *err)
 {

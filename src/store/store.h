@@ -95,14 +95,6 @@ enum redress_err store_exec(struct store *store, const char *sql, struct redress
  */
 struct store_stmt *store_query(struct store *store, const struct store_query *q, struct redress_error *err);
 
-/*
- * Resets every cached statement.  A statement left on a row (a read that
- * took the first row and stopped) keeps its connection's read snapshot
- * open: a connection kept for later (a server's pool) must be reset, or it
- * goes on reading the database as it was then.
- */
-void store_reset_all(struct store *store);
-
 /* Binding: index is 1-based, as in the SQL's ?N.  NULL text binds SQL NULL. */
 void store_bind_int64(struct store_stmt *st, int index, int64_t value);
 void store_bind_text(struct store_stmt *st, int index, const char *text);
