@@ -75,6 +75,8 @@ store_release(struct http_app *app, struct store **store)
 		return;
 	if (store_in_transaction(*store))
 		store_rollback(*store);
+	/* A statement a handler left mid-rows would keep this connection's snapshot for the next request. */
+	store_end_reads(*store);
 	pthread_mutex_lock(&app->pool_lock);
 	if (app->pool_len < app->pool_cap) {
 		app->pool[app->pool_len++] = *store;

@@ -145,15 +145,21 @@ store_in_transaction(const struct store *store)
 enum redress_err
 store_scrub(struct store *store, struct redress_error *err)
 {
-	size_t i;
-
 	if (store->in_transaction)
 		return error_set(err, REDRESS_E_INTERNAL, "scrubbing inside a transaction");
 	/* A statement left in the middle of its rows still reads, and holds the journal. */
+	store_end_reads(store);
+	return store->backend->scrub(store->conn, err);
+}
+
+void
+store_end_reads(struct store *store)
+{
+	size_t i;
+
 	for (i = 0; i < STORE_CACHE_SLOTS; i++)
 		if (store->cache[i].handle != NULL)
 			store->backend->reset(store->cache[i].handle);
-	return store->backend->scrub(store->conn, err);
 }
 
 enum redress_err

@@ -85,6 +85,13 @@ int store_in_transaction(const struct store *store);
  */
 enum redress_err store_scrub(struct store *store, struct redress_error *err);
 
+/*
+ * Resets every statement left in the middle of its rows.  Such a statement
+ * keeps the snapshot it read from (and the journal from being emptied): a
+ * connection kept idle in a pool would go on answering from the past.
+ */
+void store_end_reads(struct store *store);
+
 /* Runs statements that take no parameters (schema creation). */
 enum redress_err store_exec(struct store *store, const char *sql, struct redress_error *err);
 
