@@ -77,8 +77,8 @@ api_claims_show(struct http_request *req, struct http_response *res)
 
 	if ((reasons = query_flag(req, res, "reasons")) < 0 || (store = http_store(req, res)) == NULL)
 		return;
-	if (claim_file_json(store, &req->actor, reasons ? &keys : NULL, http_param(req, "id"), &file, &err) !=
-	    REDRESS_OK) {
+	if (claim_file_json(store, &req->actor, reasons ? &keys : NULL, http_param(req, "claim"), &file,
+	                    &err) != REDRESS_OK) {
 		http_reply_fail(res, &err);
 		return;
 	}
@@ -176,7 +176,7 @@ transition(struct http_request *req, struct http_response *res, enum claim_actio
 		return;
 	a->action = action;
 	api_form_end(req, body,
-	             api_param_copy(req, res, "id", a->id, sizeof(a->id), NO_CLAIM) == 0 &&
+	             api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) == 0 &&
 	                 http_field_string(res, body, "reason", action == CLAIM_DENY, a->reason,
 	                                   sizeof(a->reason)) >= 0,
 	             do_transition, a, sizeof(*a));
@@ -258,7 +258,7 @@ api_claims_evidence_add(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
-	if (api_param_copy(req, res, "id", a->id, sizeof(a->id), NO_CLAIM) < 0) {
+	if (api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) < 0) {
 		free(a);
 		return;
 	}
@@ -374,7 +374,7 @@ api_claims_evidence_get(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
-	if (api_param_copy(req, res, "id", a->id, sizeof(a->id), NO_CLAIM) < 0) {
+	if (api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) < 0) {
 		free(a);
 		return;
 	}
