@@ -110,8 +110,8 @@ do_add(struct http_change *c, void *arg, struct http_response *res, struct redre
 
 	if ((rc = registry_add(c->log, c->actor, &c->keys, &a->person, a->pseudonym, err)) != REDRESS_OK)
 		return rc;
+	/* The writer wipes a->person once done: it may need it again (a group rolled back). */
 	http_reply_json(res, 201, json_pack("{s:s}", "pseudonym", a->pseudonym));
-	sodium_memzero(&a->person, sizeof(a->person));
 	return REDRESS_OK;
 }
 

@@ -315,6 +315,29 @@ http_upload_file(const struct http_request *req)
 	return req->upload != NULL && req->upload->saw_file ? &req->upload->file : NULL;
 }
 
+int
+http_upload_fields_only(const struct http_request *req, struct http_response *res, const char *const *allowed)
+{
+	size_t i, j;
+
+	if (!is_multipart(req->content_type)) {
+		http_reply_error(res, 415, "unsupported_media_type",
+		                 "the body must be multipart/form-data (Content-Type was '%.60s')",
+		                 req->content_type[0] != '\0' ? req->content_type : "none");
+		return -1;
+	}
+	for (i = 0; req->upload != NULL && i < req->upload->fields; i++) {
+		for (j = 0; allowed[j] != NULL && strcmp(req->upload->names[i], allowed[j]) != 0; j++)
+			;
+		if (allowed[j] == NULL) {
+			http_reply_error(res, 400, "invalid", "unknown form field '%.64s'",
+			                 req->upload->names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Checks what the upload ended as; answers and returns -1 when it cannot be used. */
 static int
 upload_check(struct http_request *req)
