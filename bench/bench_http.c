@@ -284,6 +284,7 @@ issue_tokens(const char *db, const char *keys, char reader[USERS_TOKEN_SIZE], ch
 	struct keydir *kd = NULL;
 	struct store *store = NULL;
 	struct tlog *log = NULL;
+	char path[PATH_MAX + 64];
 
 	if (crypto_setup(&err) != REDRESS_OK || keydir_open(keys, &kd, &err) != REDRESS_OK ||
 	    store_open(db, STORE_OPEN_EXISTING, &store, &err) != REDRESS_OK ||
@@ -295,6 +296,11 @@ issue_tokens(const char *db, const char *keys, char reader[USERS_TOKEN_SIZE], ch
 		bench_die("token", &err);
 	if (tlog_commit(log, &err) != REDRESS_OK)
 		bench_die("commit", &err);
+	/* Kept with the run's files (mkdtemp made the directory 0700), for profiling by hand. */
+	snprintf(path, sizeof(path), "%s/reader.token", dir);
+	file_write(path, reader, strlen(reader));
+	snprintf(path, sizeof(path), "%s/writer.token", dir);
+	file_write(path, writer, strlen(writer));
 	tlog_close(&log);
 	store_close(&store);
 	keydir_close(&kd);

@@ -1,6 +1,7 @@
 -- write.lua -- POST /api/v1/ledger/transfers of 1 KRW from bench:from to
--- bench:to, each with an id no other request has: "w<thread>-<n>".  The
--- bearer token comes with wrk -H.
+-- bench:to, each with an id no other request has: "w<thread>-<n>" (or
+-- "<prefix><thread>-<n>" with a prefix after "--", for runs on a database that
+-- has those already).  The bearer token comes with wrk -H.
 
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(dir .. "report.lua")
@@ -13,13 +14,15 @@ function setup(thread)
 end
 
 local n = 0
+local prefix = "w"
 
 function init(args)
+	prefix = args[1] or prefix
 	wrk.headers["Content-Type"] = "application/json"
 end
 
 function request()
 	n = n + 1
 	return wrk.format("POST", "/api/v1/ledger/transfers", nil, string.format(
-		'{"id":"w%d-%d","from":"bench:from","to":"bench:to","amount":"1"}', tid, n))
+		'{"id":"%s%d-%d","from":"bench:from","to":"bench:to","amount":"1"}', prefix, tid, n))
 end
