@@ -630,7 +630,8 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	int sig = 0;
 	struct buf cert, key;
 	const union MHD_DaemonInfo *info;
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	/* Turbo: with epoll (what AUTO picks on Linux), reads a request as soon as it is accepted. */
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
 	unsigned port, threads = config->threads != 0 ? config->threads : 2;
 	enum redress_err rc;
 	uint64_t waited_ms = 0;
