@@ -30,7 +30,7 @@ struct http_response;
 
 #define HTTP_JSON_BODY_MAX   (1u << 20)  /* a JSON request body */
 #define HTTP_UPLOAD_MAX      (64u << 20) /* an evidence upload (multipart) */
-#define HTTP_HEADERS_MAX     (32u << 10) /* libmicrohttpd's per-connection memory: headers */
+#define HTTP_HEADERS_MAX     (16u << 10) /* libmicrohttpd's per-connection memory: headers */
 #define HTTP_JSON_DEPTH_MAX  16
 #define HTTP_PARAMS_MAX      3
 #define HTTP_PARAM_MAX       128

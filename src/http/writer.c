@@ -11,6 +11,16 @@
  * becomes another's.  A change that is only tried (a dry run: it sets
  * http_change.rollback) is made alone too, and rolled back once answered.
  *
+ * The requests a commit answers come back soon with their next change (a
+ * client with many to make keeps as many in flight as it has
+ * connections).  Taken as they trickle in, they would be split between two
+ * groups that take turns, each paying a sync for half of the clients; so
+ * before taking a group the writer waits, a little, until as many changes
+ * wait as the last group answered and left waiting -- at most as long as
+ * the last group took to commit, and never more than WRITER_LINGER_MAX_US.
+ * A client that does not come back costs the others that wait once, and
+ * the next group expects fewer.
+ *
  * Idempotency: a request with an Idempotency-Key header whose key the
  * account has used before gets the first answer again and changes nothing;
  * the same key on a different request is refused (422).  Answers are kept
@@ -31,6 +41,7 @@
 #include "http/http_int.h"
 
 #define GROUP_MAX               512
+#define WRITER_LINGER_MAX_US    10000
 #define HTTP_IDEMPOTENCY_KEEP_S (24 * 60 * 60)
 
 struct http_job {
@@ -382,14 +393,51 @@ expire_idempotency(struct http_app *app)
 		store_rollback(store);
 }
 
+/* The jobs waiting, counting up to GROUP_MAX (under queue_lock). */
+static size_t
+queued(const struct http_app *app)
+{
+	const struct http_job *job;
+	size_t n = 0;
+
+	for (job = app->queue_head; job != NULL && n < GROUP_MAX; job = job->next)
+		n++;
+	return n;
+}
+
+/*
+ * With jobs waiting, waits until expect of them wait or linger_us have
+ * passed (under queue_lock).
+ */
+static void
+linger(struct http_app *app, size_t expect, uint64_t linger_us)
+{
+	struct timespec deadline;
+
+	if (linger_us == 0 || queued(app) >= expect)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)(linger_us / 1000000);
+	deadline.tv_nsec += (long)(linger_us % 1000000) * 1000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	while (!app->stopping && queued(app) < expect)
+		if (pthread_cond_timedwait(&app->queue_cond, &app->queue_lock, &deadline) != 0)
+			break;
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct http_app *app = arg;
-	uint64_t groups = 0;
+	uint64_t groups = 0, took_us = 0;
+	size_t expect = 0; /* the jobs the last group answered, and those it left waiting */
 
 	for (;;) {
 		struct http_job *jobs, *tail;
+		uint64_t start;
 		size_t n = 1;
 
 		pthread_mutex_lock(&app->queue_lock);
@@ -399,6 +447,7 @@ writer_main(void *arg)
 			pthread_mutex_unlock(&app->queue_lock);
 			break;
 		}
+		linger(app, expect, took_us < WRITER_LINGER_MAX_US ? took_us : WRITER_LINGER_MAX_US);
 		jobs = tail = app->queue_head;
 		while (tail->next != NULL && n < GROUP_MAX) {
 			tail = tail->next;
@@ -408,8 +457,11 @@ writer_main(void *arg)
 		if (app->queue_head == NULL)
 			app->queue_tail = NULL;
 		tail->next = NULL;
+		expect = n + queued(app);
 		pthread_mutex_unlock(&app->queue_lock);
+		start = clock_monotonic_us();
 		run_group(app, jobs);
+		took_us = clock_monotonic_us() - start;
 		if (++groups % 4096 == 0)
 			expire_idempotency(app);
 	}
@@ -425,7 +477,15 @@ http_writer_start(struct http_app *app, struct redress_error *err)
 		return rc;
 	expire_idempotency(app);
 	pthread_mutex_init(&app->queue_lock, NULL);
-	pthread_cond_init(&app->queue_cond, NULL);
+	/* The writer's timed waits (linger) count on the monotonic clock. */
+	{
+		pthread_condattr_t attr;
+
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&app->queue_cond, &attr);
+		pthread_condattr_destroy(&attr);
+	}
 	if (pthread_create(&app->writer, NULL, writer_main, app) != 0) {
 		pthread_cond_destroy(&app->queue_cond);
 		pthread_mutex_destroy(&app->queue_lock);
