@@ -624,6 +624,10 @@ listen_address(const struct http_config *config, struct sockaddr_storage *ss, st
 	                 config->host);
 }
 
+/* libmicrohttpd's messages; the attribute tells clang fmt is a format (the release and fuzz builds use
+ * -Werror). */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
