@@ -49,6 +49,7 @@
 #include "domain/registry/registry.h"
 #include "domain/users/users.h"
 #include "log/audit.h"
+#include "people.h"
 
 #ifndef BENCH_EXAMPLES
 #define BENCH_EXAMPLES "examples"
@@ -60,74 +61,6 @@
 static const struct event_module *const modules[] = {
     &ledger_module,       &users_module, &registry_module, &programs_module, &claims_module,
     &entitlements_module, NULL};
-
-/* ---- the synthetic people ---- */
-
-struct row {
-	char name[40], birth_date[11], national_id[24], region[8];
-	const char *language;
-	int frailty;
-};
-
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Row i (from 1) of the file; the same seed gives the same rows. */
-static void
-make_row(uint64_t *seed, long i, struct row *r)
-{
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	static const char *const regions[] = {"KR-11", "KR-26", "KR-27", "KR-28", "KR-29", "KR-30",
-	                                      "KR-31", "KR-41", "KR-42", "KR-43", "KR-44", "KR-45",
-	                                      "KR-46", "KR-47", "KR-48", "KR-49", "KR-50"};
-	uint64_t x = splitmix(seed);
-	int year = 1920 + (int)(x % 16), month = 1 + (int)((x >> 8) % 12), dim, day,
-	    lang = (int)((x >> 24) % 100);
-
-	dim = mdays[month - 1] + (month == 2 && year % 4 == 0 ? 1 : 0); /* 1920-1935: no century */
-	snprintf(r->name, sizeof(r->name), "Synthetic Person %06ld", i);
-	day = 1 + (int)((x >> 16) % (uint64_t)dim);
-	snprintf(r->birth_date, sizeof(r->birth_date), "%04d-%02d-%02d", year, month, day);
-	/* Shaped like a Korean resident number, so not in file order: birth date, then a serial. */
-	snprintf(r->national_id, sizeof(r->national_id), "SYN-%02d%02d%02d-%07ld", year % 100, month, day, i);
-	snprintf(r->region, sizeof(r->region), "%s",
-	         regions[(x >> 32) % (sizeof(regions) / sizeof(regions[0]))]);
-	r->language = lang < 90 ? "ko" : lang < 97 ? "ja" : "en";
-	r->frailty = (int)((x >> 40) % 4);
-}
-
-#define SEED 2015
-
-static void
-write_csv(const char *path, long n)
-{
-	uint64_t seed = SEED;
-	struct row r;
-	FILE *f = fopen(path, "w");
-	long i;
-
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs("kind,name,birth_date,national_id,region,language,frailty\n", f);
-	for (i = 1; i <= n; i++) {
-		make_row(&seed, i, &r);
-		fprintf(f, "victim,%s,%s,%s,%s,%s,%d\n", r.name, r.birth_date, r.national_id, r.region,
-		        r.language, r.frailty);
-	}
-	if (fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
-}
 
 static char *
 read_all(const char *path, size_t *len_r)
@@ -245,9 +178,9 @@ raw_person_inserts(const char *path, long n)
 	    " frailty INTEGER NOT NULL);"
 	    "CREATE INDEX persons_national_id ON persons (national_id);";
 	char pseudonym[24];
-	uint64_t seed = SEED, start;
+	uint64_t seed = BENCH_PEOPLE_SEED, start;
 	sqlite3_stmt *st;
-	struct row r;
+	struct bench_person r;
 	sqlite3 *db = raw_open(path, schema);
 	long i;
 
@@ -258,7 +191,7 @@ raw_person_inserts(const char *path, long n)
 	start = clock_monotonic_us();
 	bench_sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
 	for (i = 1; i <= n; i++) {
-		make_row(&seed, i, &r);
+		bench_person_make(&seed, i, &r);
 		snprintf(pseudonym, sizeof(pseudonym), "V-%06ld", i);
 		sqlite3_bind_text(st, 1, pseudonym, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, r.name, -1, SQLITE_TRANSIENT);
@@ -406,7 +339,7 @@ main(int argc, char **argv)
 
 	printf("bench_registry: %ld synthetic people, claims %ld per change, in %s\n", n, batch, dir);
 	fflush(stdout);
-	write_csv(csv, n);
+	bench_people_csv(csv, n);
 
 	if (crypto_setup(&err) != REDRESS_OK || keydir_create(keys, &err) != REDRESS_OK ||
 	    keydir_open(keys, &kd, &err) != REDRESS_OK ||

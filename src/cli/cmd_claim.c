@@ -196,23 +196,14 @@ claim_transition_cmd(struct cli *cli, int argc, char **argv, enum claim_action a
 
 struct show_out {
 	struct cli *cli;
-	json_t *evidence, *history; /* arrays, or NULL for text */
-	int reasons;                /* open the sealed reasons */
+	int reasons; /* open the sealed reasons */
 };
 
 static enum redress_err
 show_evidence(void *ctx, const struct claim_evidence *e, struct redress_error *err)
 {
-	struct show_out *out = ctx;
-
+	(void)ctx;
 	(void)err;
-	if (out->evidence != NULL) {
-		json_array_append_new(out->evidence,
-		                      json_pack("{s:i, s:s, s:I, s:s, s:I}", "n", e->n, "sha256", e->sha256,
-		                                "size", (json_int_t)e->size, "added_by", e->added_by, "event",
-		                                (json_int_t)e->added_seq));
-		return REDRESS_OK;
-	}
 	printf("  evidence %d  %s  %lld bytes, by %s (event %llu)\n", e->n, e->sha256, (long long)e->size,
 	       e->added_by, (unsigned long long)e->added_seq);
 	return REDRESS_OK;
@@ -233,20 +224,10 @@ show_decision(void *ctx, const struct claim_decision *d, struct redress_error *e
 		buf_free(&reason);
 		return rc;
 	}
-	if (out->history != NULL) {
-		json_t *row = json_pack("{s:I, s:s, s:i, s:s, s:b}", "event", (json_int_t)d->seq, "action",
-		                        claim_action_name(d->action), "round", d->round, "actor", d->actor,
-		                        "has_reason", d->has_reason);
-
-		if (reason.data != NULL)
-			json_object_set_new(row, "reason", json_string(reason.data));
-		json_array_append_new(out->history, row);
-	} else {
-		printf("  event %-6llu %-9s by %s, round %d%s%s%s\n", (unsigned long long)d->seq,
-		       claim_action_name(d->action), d->actor, d->round,
-		       d->has_reason && reason.data == NULL ? " (reason sealed)" : "",
-		       reason.data != NULL ? ": " : "", reason.data != NULL ? reason.data : "");
-	}
+	printf("  event %-6llu %-9s by %s, round %d%s%s%s\n", (unsigned long long)d->seq,
+	       claim_action_name(d->action), d->actor, d->round,
+	       d->has_reason && reason.data == NULL ? " (reason sealed)" : "",
+	       reason.data != NULL ? ": " : "", reason.data != NULL ? reason.data : "");
 	buf_free(&reason);
 	return REDRESS_OK;
 }
@@ -254,10 +235,12 @@ show_decision(void *ctx, const struct claim_decision *d, struct redress_error *e
 static int
 claim_show_cmd(struct cli *cli, int argc, char **argv)
 {
-	struct show_out out = {cli, NULL, NULL, 0};
+	struct show_out out = {cli, 0};
+	struct registry_keys keys;
 	struct redress_error err;
 	struct claim c;
 	const char *id = NULL;
+	json_t *file;
 	int i, json = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -277,39 +260,26 @@ claim_show_cmd(struct cli *cli, int argc, char **argv)
 	}
 	if (id == NULL)
 		return cli_usage_error("claim", "'show' needs a CLAIM");
-	if (cli_open_as(cli, CLI_READ, PERM_CLAIMS_READ, &err) != REDRESS_OK ||
-	    claim_get(tlog_store(cli->log), id, &c, &err) != REDRESS_OK)
+	if (cli_open_as(cli, CLI_READ, PERM_CLAIMS_READ, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	if (json) {
-		out.evidence = json_array();
-		out.history = json_array();
-	} else {
-		printf("claim %s\n  program   %s\n  victim    %s\n  claimant  %s\n  state     %s", c.id,
-		       c.program, c.victim, c.claimant, claim_state_name(c.state));
-		if (c.state == CLAIM_SUBMITTED || c.state == CLAIM_APPEALED)
-			printf(" (%d of %d approvals)", c.approvals, c.approvals_needed);
-		printf("\n  opened    by %s (event %llu)\n", c.opened_by, (unsigned long long)c.opened_seq);
+		keys = cli_registry_keys(cli);
+		if (claim_file_json(tlog_store(cli->log), &cli->actor, out.reasons ? &keys : NULL, id, &file,
+		                    &err) != REDRESS_OK)
+			return cli_fail(&err);
+		cli_print_json(file);
+		return 0;
 	}
+	if (claim_get(tlog_store(cli->log), id, &c, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	printf("claim %s\n  program   %s\n  victim    %s\n  claimant  %s\n  state     %s", c.id, c.program,
+	       c.victim, c.claimant, claim_state_name(c.state));
+	if (c.state == CLAIM_SUBMITTED || c.state == CLAIM_APPEALED)
+		printf(" (%d of %d approvals)", c.approvals, c.approvals_needed);
+	printf("\n  opened    by %s (event %llu)\n", c.opened_by, (unsigned long long)c.opened_seq);
 	if (claim_evidence_each(tlog_store(cli->log), c.id, show_evidence, &out, &err) != REDRESS_OK ||
-	    claim_decision_each(tlog_store(cli->log), c.id, show_decision, &out, &err) != REDRESS_OK) {
-		json_decref(out.evidence);
-		json_decref(out.history);
+	    claim_decision_each(tlog_store(cli->log), c.id, show_decision, &out, &err) != REDRESS_OK)
 		return cli_fail(&err);
-	}
-	if (json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I}", "id", c.id,
-		                      "program", c.program, "victim", c.victim, "claimant", c.claimant,
-		                      "state", claim_state_name(c.state), "approvals", c.approvals,
-		                      "approvals_needed", c.approvals_needed, "round", c.round, "opened_by",
-		                      c.opened_by, "opened_event", (json_int_t)c.opened_seq);
-
-		json_object_set_new(o, "decided_event",
-		                    c.decided_seq != 0 ? json_integer((json_int_t)c.decided_seq)
-		                                       : json_null());
-		json_object_set_new(o, "evidence", out.evidence);
-		json_object_set_new(o, "history", out.history);
-		cli_print_json(o);
-	}
 	return 0;
 }
 
@@ -322,11 +292,7 @@ list_one(void *ctx, const struct claim *c, struct redress_error *err)
 
 	(void)err;
 	if (array != NULL) {
-		json_array_append_new(
-		    array, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "id", c->id, "program",
-		                     c->program, "victim", c->victim, "claimant", c->claimant, "state",
-		                     claim_state_name(c->state), "approvals", c->approvals,
-		                     "approvals_needed", c->approvals_needed, "evidence", c->evidence));
+		json_array_append_new(array, claim_json(c));
 		return REDRESS_OK;
 	}
 	printf("%-10s %-20s %-10s %-10s %-9s %d/%d approvals, %d evidence\n", c->id, c->program, c->victim,

@@ -131,20 +131,11 @@ queue_one(void *ctx, const struct entitlement *e, const struct registry_person *
 
 	(void)err;
 	out->position++;
-	money_format(e->amount, cur, amount, sizeof(amount));
 	if (out->json != NULL) {
-		json_t *row =
-		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:s}", "position",
-		              (json_int_t)out->position, "entitlement", e->id, "claim", e->claim,
-		              "beneficiary", e->beneficiary, "amount", amount, "currency", e->currency,
-		              "amount_minor", (json_int_t)e->amount, "frailty", p->frailty, "birth_year",
-		              p->birth_year, "state", entitlement_state_name(e->state));
-
-		if (row != NULL && e->return_reason[0] != '\0')
-			json_object_set_new(row, "return_reason", json_string(e->return_reason));
-		json_array_append_new(out->json, row);
+		json_array_append_new(out->json, entitlement_queue_json(out->position, e, p));
 		return REDRESS_OK;
 	}
+	money_format(e->amount, cur, amount, sizeof(amount));
 	printf("%6llu  %-10s %18s %s  %-9s frailty %d, born %d  (%s)", out->position, e->beneficiary, amount,
 	       e->currency, entitlement_basis_name(e->basis), p->frailty, p->birth_year, e->claim);
 	if (e->return_reason[0] != '\0')

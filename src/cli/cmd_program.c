@@ -121,15 +121,6 @@ program_add_cmd(struct cli *cli, int argc, char **argv)
 	return status;
 }
 
-static json_t *
-amount_json(int64_t minor, const char *currency)
-{
-	char text[MONEY_TEXT_SIZE];
-
-	amount_text(minor, currency, text);
-	return json_string(text);
-}
-
 static int
 program_show_cmd(struct cli *cli, int argc, char **argv)
 {
@@ -160,14 +151,7 @@ program_show_cmd(struct cli *cli, int argc, char **argv)
 		print_program(&p);
 		return 0;
 	}
-	cli_print_json(
-	    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:o, s:o}, s:{s:I, s:I}, s:i, s:I}", "code",
-	              p.code, "name", p.name, "currency", p.currency, "cutoff", p.cutoff, "accounts", "fund",
-	              p.fund, "payable", p.payable, "expense", p.expense, "benefits", "survivor",
-	              amount_json(p.survivor_amount, p.currency), "bereaved",
-	              amount_json(p.bereaved_amount, p.currency), "benefits_minor", "survivor",
-	              (json_int_t)p.survivor_amount, "bereaved", (json_int_t)p.bereaved_amount, "approvals",
-	              p.approvals, "event", (json_int_t)p.added_seq));
+	cli_print_json(program_json(&p));
 	return 0;
 }
 

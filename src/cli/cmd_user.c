@@ -162,10 +162,7 @@ list_one(void *ctx, const char *name, enum role role, struct redress_error *err)
 	if ((rc = users_account_get(out->store, name, &a, err)) != REDRESS_OK)
 		return rc;
 	if (out->json != NULL)
-		json_array_append_new(out->json,
-		                      json_pack("{s:s, s:s, s:b, s:b, s:I}", "name", a.name, "role",
-		                                users_role_name(a.role), "totp", a.has_totp, "locked",
-		                                a.locked, "tokens", (json_int_t)a.tokens));
+		json_array_append_new(out->json, users_account_json(&a));
 	else
 		printf("%-24s %-10s totp %-3s  tokens %llu%s\n", a.name, users_role_name(a.role),
 		       a.has_totp ? "yes" : "no", (unsigned long long)a.tokens, a.locked ? "  locked" : "");

@@ -1,10 +1,11 @@
 /*
  * api.c -- what the handlers of /api/v1 share: reading a change request
  * (its JSON body, the fields it may have, the argument handed to the
- * writer) and query parameters.
+ * writer), path and query parameters, and answering a list.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sodium.h>
 
@@ -41,7 +42,7 @@ api_form_end(struct http_request *req, json_t *body, int ok, http_change_fn fn, 
 {
 	json_decref(body);
 	if (ok) {
-		http_change_submit(req, fn, arg);
+		http_change_submit_wiped(req, fn, arg, size);
 		return;
 	}
 	sodium_memzero(arg, size);
@@ -70,4 +71,56 @@ api_query_u64(struct http_request *req, struct http_response *res, const char *n
 	}
 	*value_r = v;
 	return 1;
+}
+
+int
+api_param_copy(struct http_request *req, struct http_response *res, const char *name, char *out, size_t size,
+               const char *missing)
+{
+	const char *value = http_param(req, name);
+	size_t len = strlen(value);
+
+	if (len >= size) {
+		http_reply_error(res, 404, "not_found", "%s", missing);
+		return -1;
+	}
+	memcpy(out, value, len + 1);
+	return 0;
+}
+
+void
+api_param_submit(struct http_request *req, struct http_response *res, const char *name, size_t max,
+                 const char *missing, http_change_fn fn)
+{
+	char *copy = calloc(1, max + 1);
+
+	if (copy == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	if (api_param_copy(req, res, name, copy, max + 1, missing) < 0) {
+		free(copy);
+		return;
+	}
+	http_change_submit(req, fn, copy);
+}
+
+void
+api_reply_list(struct http_response *res, const char *key, json_t *array, enum redress_err rc,
+               const struct redress_error *err)
+{
+	if (rc != REDRESS_OK) {
+		json_decref(array);
+		http_reply_fail(res, err);
+		return;
+	}
+	http_reply_json(res, 200, json_pack("{s:o}", key, array));
+}
+
+enum redress_err
+api_append(json_t *array, json_t *value, struct redress_error *err)
+{
+	if (value == NULL || json_array_append_new(array, value) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory writing a list");
+	return REDRESS_OK;
 }

@@ -14,8 +14,9 @@
  * {} when body_optional), refuses a field not in fields (NULL-terminated),
  * and gives a zeroed argument of size bytes for the change; NULL after
  * answering.  The handler then reads the fields into the argument, and
- * api_form_end() submits fn with it when ok, or else (an answer already in
- * res) wipes and frees it; either way it drops body.
+ * api_form_end() submits fn with it when ok (the writer wipes it once
+ * done), or else (an answer already in res) wipes and frees it; either way
+ * it drops body.
  */
 void *api_form_begin(struct http_request *req, struct http_response *res, const char *const *fields,
                      int body_optional, size_t size, json_t **body_r);
@@ -24,6 +25,29 @@ void api_form_end(struct http_request *req, json_t *body, int ok, http_change_fn
 /* A whole-number query parameter: 1 read, 0 absent (optional), -1 after answering 400. */
 int api_query_u64(struct http_request *req, struct http_response *res, const char *name, int required,
                   uint64_t *value_r);
+
+/*
+ * Copies path parameter name into out (size bytes); a value too long to be
+ * one answers 404 with missing ("there is no claim with that id").  0, or
+ * -1 after answering.
+ */
+int api_param_copy(struct http_request *req, struct http_response *res, const char *name, char *out,
+                   size_t size, const char *missing);
+
+/* Submits fn with a copy of path parameter name (at most max bytes, else 404 with missing) as its argument.
+ */
+void api_param_submit(struct http_request *req, struct http_response *res, const char *name, size_t max,
+                      const char *missing, http_change_fn fn);
+
+/*
+ * Answers {"key": array} (taking array) when rc is REDRESS_OK, else drops
+ * array and answers err.
+ */
+void api_reply_list(struct http_response *res, const char *key, json_t *array, enum redress_err rc,
+                    const struct redress_error *err);
+
+/* Appends value (taken; NULL is out of memory) to array, for the domain's each-callbacks. */
+enum redress_err api_append(json_t *array, json_t *value, struct redress_error *err);
 
 /* api_meta.c */
 void api_healthz(struct http_request *req, struct http_response *res);
@@ -79,5 +103,31 @@ void api_pledges_receive(struct http_request *req, struct http_response *res);
 enum redress_err api_reports_setup(struct store *store, struct redress_error *err); /* its table */
 void api_reports_publish(struct http_request *req, struct http_response *res);
 void api_reports_public(struct http_request *req, struct http_response *res);
+/* api_programs.c */
+void api_programs_list(struct http_request *req, struct http_response *res);
+void api_programs_show(struct http_request *req, struct http_response *res);
+void api_programs_add(struct http_request *req, struct http_response *res);
+void api_programs_entitlements(struct http_request *req, struct http_response *res);
+void api_programs_queue(struct http_request *req, struct http_response *res);
+
+/* api_claims.c */
+void api_claims_list(struct http_request *req, struct http_response *res);
+void api_claims_open(struct http_request *req, struct http_response *res);
+void api_claims_show(struct http_request *req, struct http_response *res);
+void api_claims_submit(struct http_request *req, struct http_response *res);
+void api_claims_appeal(struct http_request *req, struct http_response *res);
+void api_claims_approve(struct http_request *req, struct http_response *res);
+void api_claims_deny(struct http_request *req, struct http_response *res);
+void api_claims_evidence_add(struct http_request *req, struct http_response *res);
+void api_claims_evidence_get(struct http_request *req, struct http_response *res);
+
+/* api_users.c */
+void api_users_list(struct http_request *req, struct http_response *res);
+void api_users_add(struct http_request *req, struct http_response *res);
+void api_users_token(struct http_request *req, struct http_response *res);
+void api_users_revoke(struct http_request *req, struct http_response *res);
+void api_users_totp(struct http_request *req, struct http_response *res);
+void api_users_lock(struct http_request *req, struct http_response *res);
+void api_users_unlock(struct http_request *req, struct http_response *res);
 
 #endif

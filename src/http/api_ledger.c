@@ -282,18 +282,7 @@ do_void(struct http_change *c, void *arg, struct http_response *res, struct redr
 static void
 resolve(struct http_request *req, struct http_response *res, http_change_fn fn)
 {
-	const char *id = http_param(req, "id");
-	char *copy;
-
-	if (strlen(id) > LEDGER_ID_MAX) {
-		http_reply_error(res, 404, "not_found", "there is no transfer with that id");
-		return;
-	}
-	if ((copy = strdup(id)) == NULL) {
-		http_reply_error(res, 503, "unavailable", "out of memory");
-		return;
-	}
-	http_change_submit(req, fn, copy);
+	api_param_submit(req, res, "id", LEDGER_ID_MAX, "there is no transfer with that id", fn);
 }
 
 void

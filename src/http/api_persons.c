@@ -18,6 +18,7 @@
 
 #define PAGE_DEFAULT 100
 #define PAGE_MAX     1000
+#define NO_PERSON    "no person has that pseudonym"
 
 /* ---- Reading ---------------------------------------------------------------- */
 
@@ -110,8 +111,8 @@ do_add(struct http_change *c, void *arg, struct http_response *res, struct redre
 
 	if ((rc = registry_add(c->log, c->actor, &c->keys, &a->person, a->pseudonym, err)) != REDRESS_OK)
 		return rc;
+	/* The writer wipes a->person once done: it may need it again (a group rolled back). */
 	http_reply_json(res, 201, json_pack("{s:s}", "pseudonym", a->pseudonym));
-	sodium_memzero(&a->person, sizeof(a->person));
 	return REDRESS_OK;
 }
 
@@ -177,14 +178,7 @@ do_reveal(struct http_change *c, void *arg, struct http_response *res, struct re
 static int
 pseudonym_param(struct http_request *req, struct http_response *res, char out[REGISTRY_PSEUDONYM_MAX + 1])
 {
-	const char *p = http_param(req, "pseudonym");
-
-	if (strlen(p) > REGISTRY_PSEUDONYM_MAX) {
-		http_reply_error(res, 404, "not_found", "no person has that pseudonym");
-		return -1;
-	}
-	memcpy(out, p, strlen(p) + 1);
-	return 0;
+	return api_param_copy(req, res, "pseudonym", out, REGISTRY_PSEUDONYM_MAX + 1, NO_PERSON);
 }
 
 void
@@ -260,17 +254,7 @@ do_erase(struct http_change *c, void *arg, struct http_response *res, struct red
 void
 api_persons_erase(struct http_request *req, struct http_response *res)
 {
-	char *pseudonym = calloc(1, REGISTRY_PSEUDONYM_MAX + 1);
-
-	if (pseudonym == NULL) {
-		http_reply_error(res, 503, "unavailable", "out of memory");
-		return;
-	}
-	if (pseudonym_param(req, res, pseudonym) < 0) {
-		free(pseudonym);
-		return;
-	}
-	http_change_submit(req, do_erase, pseudonym);
+	api_param_submit(req, res, "pseudonym", REGISTRY_PSEUDONYM_MAX, NO_PERSON, do_erase);
 }
 
 /* ---- Consent and consultations ---------------------------------------------------- */

@@ -61,11 +61,10 @@ http_json_parse(const char *data, size_t len, json_t **value_r, struct redress_e
 	return REDRESS_OK;
 }
 
-json_t *
-http_body_object(struct http_request *req, struct http_response *res)
+int
+http_body_json(struct http_request *req, struct http_response *res)
 {
 	struct redress_error err;
-	json_t *value;
 	size_t len = strcspn(req->content_type, "; \t");
 
 	if (len != strlen("application/json") ||
@@ -73,13 +72,24 @@ http_body_object(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 415, "unsupported_media_type",
 		                 "the body must be application/json (Content-Type was '%.60s')",
 		                 req->content_type[0] != '\0' ? req->content_type : "none");
-		return NULL;
+		return -1;
 	}
 	if (buf_error(&req->body, &err) != REDRESS_OK) {
 		http_reply_error(res, 413, "too_large", "the body is larger than %u bytes",
 		                 HTTP_JSON_BODY_MAX);
-		return NULL;
+		return -1;
 	}
+	return 0;
+}
+
+json_t *
+http_body_object(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	json_t *value;
+
+	if (http_body_json(req, res) < 0)
+		return NULL;
 	if (http_json_parse(req->body.data != NULL ? req->body.data : "", req->body.len, &value, &err) !=
 	    REDRESS_OK) {
 		http_reply_fail(res, &err);

@@ -30,7 +30,7 @@ struct http_response;
 
 #define HTTP_JSON_BODY_MAX   (1u << 20)  /* a JSON request body */
 #define HTTP_UPLOAD_MAX      (64u << 20) /* an evidence upload (multipart) */
-#define HTTP_HEADERS_MAX     (32u << 10) /* libmicrohttpd's per-connection memory: headers */
+#define HTTP_HEADERS_MAX     (16u << 10) /* libmicrohttpd's per-connection memory: headers */
 #define HTTP_JSON_DEPTH_MAX  16
 #define HTTP_PARAMS_MAX      3
 #define HTTP_PARAM_MAX       128
@@ -107,7 +107,7 @@ struct http_response {
 	const char *content_type; /* static */
 	struct buf body;
 	char cookie[256];      /* a Set-Cookie value, or "" */
-	char disposition[160]; /* a Content-Disposition value, or "" */
+	char disposition[512]; /* a Content-Disposition value, or "" */
 	unsigned retry_after;  /* seconds, for 429 and 503; 0: none */
 	char style_hash[48];   /* base64 SHA-256 of a document's one <style> element the CSP allows, or "" */
 	int replayed;          /* an idempotent retry answered from the first answer */
@@ -160,6 +160,14 @@ const char *http_upload_field(const struct http_request *req, const char *name);
 
 /* A multipart form's part named "file" (req->upload_name, req->upload_type), or NULL. */
 const struct buf *http_upload_file(const struct http_request *req);
+
+/*
+ * Refuses (415) a body that is not multipart/form-data, and (400, naming
+ * it) a text field of the form not among the NULL-terminated allowed.
+ * Returns 0, or -1 after answering.
+ */
+int http_upload_fields_only(const struct http_request *req, struct http_response *res,
+                            const char *const *allowed);
 
 /* A query-string argument, or NULL. */
 const char *http_query(const struct http_request *req, const char *name);
@@ -216,6 +224,13 @@ void http_reply_fail(struct http_response *res, const struct redress_error *err)
 enum redress_err http_json_parse(const char *data, size_t len, json_t **value_r, struct redress_error *err);
 
 /*
+ * Checks that the request's body is application/json and was read whole
+ * (for a handler that parses it itself, as a program's rules are); 0, or
+ * -1 after answering 415 or 413.
+ */
+int http_body_json(struct http_request *req, struct http_response *res);
+
+/*
  * The request's body as a JSON object; NULL after answering 415 (not
  * application/json) or 400 (what is wrong, where).  The caller decrefs.
  */
@@ -254,6 +269,13 @@ struct http_change {
 	struct registry_keys keys;
 	const struct keydir *keydir;
 	int scrub; /* set by a change that destroyed a secret: scrub the database after the commit */
+	/*
+	 * Set by a change that is only to be tried (a dry run): its answer is
+	 * given, and everything it did is rolled back.  The writer makes such
+	 * a change alone, in a change of its own: when fn sets it inside a
+	 * group, the group is rolled back and each change is made again alone.
+	 */
+	int rollback;
 };
 
 /*
@@ -281,6 +303,13 @@ void http_change_submit(struct http_request *req, http_change_fn fn, void *arg);
  * for it: such functions are idempotent by themselves.
  */
 void http_change_submit_own(struct http_request *req, http_change_fn fn, void *arg);
+
+/*
+ * As http_change_submit, for an argument of size bytes that may hold a secret or a
+ * person's data (a password, identity, a reason): wiped before it is freed.
+ * fn must not wipe it itself: it may run twice.
+ */
+void http_change_submit_wiped(struct http_request *req, http_change_fn fn, void *arg, size_t size);
 
 /* The same, for changes made by the server itself (locking an account): waits for the commit. */
 enum redress_err http_change_run(struct http_app *app, const char *actor, http_change_fn fn, void *arg,

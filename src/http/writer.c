@@ -8,7 +8,18 @@
  * disk that takes milliseconds to sync still commits thousands of changes a
  * second.  When one change of a group fails, the group is rolled back and
  * each change is made again alone, so that one request's error never
- * becomes another's.
+ * becomes another's.  A change that is only tried (a dry run: it sets
+ * http_change.rollback) is made alone too, and rolled back once answered.
+ *
+ * The requests a commit answers come back soon with their next change (a
+ * client with many to make keeps as many in flight as it has
+ * connections).  Taken as they trickle in, they would be split between two
+ * groups that take turns, each paying a sync for half of the clients; so
+ * before taking a group the writer waits, a little, until as many changes
+ * wait as the last group answered and left waiting -- at most as long as
+ * the last group took to commit, and never more than WRITER_LINGER_MAX_US.
+ * A client that does not come back costs the others that wait once, and
+ * the next group expects fewer.
  *
  * Idempotency: a request with an Idempotency-Key header whose key the
  * account has used before gets the first answer again and changes nothing;
@@ -30,6 +41,7 @@
 #include "http/http_int.h"
 
 #define GROUP_MAX               512
+#define WRITER_LINGER_MAX_US    10000
 #define HTTP_IDEMPOTENCY_KEEP_S (24 * 60 * 60)
 
 struct http_job {
@@ -38,11 +50,13 @@ struct http_job {
 	struct http_response *res;
 	http_change_fn fn;
 	void *arg;
-	int own; /* fn makes its own change */
+	int own;         /* fn makes its own change */
+	size_t arg_size; /* > 0: arg is wiped before it is freed */
 	struct actor actor;
 	char actor_text[TLOG_ACTOR_MAX + 1];
 	char idempotency_key[HTTP_IDEMPOTENCY_MAX + 1];
 	uint8_t request_hash[HASH_SHA256_SIZE];
+	int rollback; /* the change asked to be rolled back (a dry run): run alone, never committed */
 	/* For http_change_run, which waits. */
 	int done;
 	enum redress_err rc;
@@ -199,6 +213,10 @@ run_one(struct http_app *app, struct http_job *job, struct redress_error *err)
 	}
 	if (job->res->status == 0)
 		job->res->status = 200;
+	if (c.rollback) {
+		job->rollback = 1;
+		return REDRESS_OK; /* nothing of it is kept: neither the scrub nor the idempotent answer */
+	}
 	if (c.scrub)
 		app->scrub_pending = 1;
 	if (job->idempotency_key[0] != '\0' && job->res->status < 300)
@@ -220,6 +238,8 @@ finish(struct http_app *app, struct http_job *job, enum redress_err rc, const st
 	if (job->req != NULL) {
 		struct http_request *req = job->req;
 
+		if (job->arg != NULL && job->arg_size > 0)
+			sodium_memzero(job->arg, job->arg_size);
 		free(job->arg);
 		free(job);
 		pthread_mutex_lock(&app->queue_lock);
@@ -289,18 +309,19 @@ run_alone(struct http_app *app, struct http_job *job)
 	uint64_t before = 0;
 
 	error_clear(&err);
+	job->rollback = 0;
 	(void)tlog_size(app->log, &before, &err);
 	if (job->own) {
 		rc = run_own(app, job, &err);
 	} else if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
-		if ((rc = run_one(app, job, &err)) == REDRESS_OK)
+		if ((rc = run_one(app, job, &err)) == REDRESS_OK && !job->rollback)
 			rc = tlog_commit(app->log, &err);
 		else
 			tlog_rollback(app->log);
 	}
 	if (rc != REDRESS_OK)
 		fail_job(job, &err);
-	else
+	else if (!job->rollback)
 		note_commit(app, before);
 	finish(app, job, rc, &err);
 }
@@ -331,8 +352,9 @@ run_group(struct http_app *app, struct http_job *jobs)
 	(void)tlog_size(app->log, &before, &err);
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;
+	/* A change that asks to be rolled back (a dry run) cannot share a commit: all go alone. */
 	for (job = jobs; job != NULL; job = job->next)
-		if ((rc = run_one(app, job, &err)) != REDRESS_OK)
+		if ((rc = run_one(app, job, &err)) != REDRESS_OK || job->rollback)
 			break;
 	if (job == NULL && (rc = tlog_commit(app->log, &err)) == REDRESS_OK) {
 		note_commit(app, before);
@@ -371,14 +393,51 @@ expire_idempotency(struct http_app *app)
 		store_rollback(store);
 }
 
+/* The jobs waiting, counting up to GROUP_MAX (under queue_lock). */
+static size_t
+queued(const struct http_app *app)
+{
+	const struct http_job *job;
+	size_t n = 0;
+
+	for (job = app->queue_head; job != NULL && n < GROUP_MAX; job = job->next)
+		n++;
+	return n;
+}
+
+/*
+ * With jobs waiting, waits until expect of them wait or linger_us have
+ * passed (under queue_lock).
+ */
+static void
+linger(struct http_app *app, size_t expect, uint64_t linger_us)
+{
+	struct timespec deadline;
+
+	if (linger_us == 0 || queued(app) >= expect)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)(linger_us / 1000000);
+	deadline.tv_nsec += (long)(linger_us % 1000000) * 1000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	while (!app->stopping && queued(app) < expect)
+		if (pthread_cond_timedwait(&app->queue_cond, &app->queue_lock, &deadline) != 0)
+			break;
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct http_app *app = arg;
-	uint64_t groups = 0;
+	uint64_t groups = 0, took_us = 0;
+	size_t expect = 0; /* the jobs the last group answered, and those it left waiting */
 
 	for (;;) {
 		struct http_job *jobs, *tail;
+		uint64_t start;
 		size_t n = 1;
 
 		pthread_mutex_lock(&app->queue_lock);
@@ -388,6 +447,7 @@ writer_main(void *arg)
 			pthread_mutex_unlock(&app->queue_lock);
 			break;
 		}
+		linger(app, expect, took_us < WRITER_LINGER_MAX_US ? took_us : WRITER_LINGER_MAX_US);
 		jobs = tail = app->queue_head;
 		while (tail->next != NULL && n < GROUP_MAX) {
 			tail = tail->next;
@@ -397,8 +457,11 @@ writer_main(void *arg)
 		if (app->queue_head == NULL)
 			app->queue_tail = NULL;
 		tail->next = NULL;
+		expect = n + queued(app);
 		pthread_mutex_unlock(&app->queue_lock);
+		start = clock_monotonic_us();
 		run_group(app, jobs);
+		took_us = clock_monotonic_us() - start;
 		if (++groups % 4096 == 0)
 			expire_idempotency(app);
 	}
@@ -414,7 +477,15 @@ http_writer_start(struct http_app *app, struct redress_error *err)
 		return rc;
 	expire_idempotency(app);
 	pthread_mutex_init(&app->queue_lock, NULL);
-	pthread_cond_init(&app->queue_cond, NULL);
+	/* The writer's timed waits (linger) count on the monotonic clock. */
+	{
+		pthread_condattr_t attr;
+
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&app->queue_cond, &attr);
+		pthread_condattr_destroy(&attr);
+	}
 	if (pthread_create(&app->writer, NULL, writer_main, app) != 0) {
 		pthread_cond_destroy(&app->queue_cond);
 		pthread_mutex_destroy(&app->queue_lock);
@@ -452,6 +523,7 @@ enqueue(struct http_app *app, struct http_job *job)
 static void
 request_hash(const struct http_request *req, uint8_t out[HASH_SHA256_SIZE])
 {
+	const struct buf *file;
 	struct hash_sha256 h;
 	size_t i;
 
@@ -464,15 +536,23 @@ request_hash(const struct http_request *req, uint8_t out[HASH_SHA256_SIZE])
 		hash_sha256_update(&h, req->params.values[i], strlen(req->params.values[i]) + 1);
 	if (req->body.data != NULL)
 		hash_sha256_update(&h, req->body.data, req->body.len);
+	/* A multipart body: the file's name and bytes make the request too. */
+	if ((file = http_upload_file(req)) != NULL) {
+		hash_sha256_update(&h, req->upload_name, strlen(req->upload_name) + 1);
+		if (file->data != NULL)
+			hash_sha256_update(&h, file->data, file->len);
+	}
 	hash_sha256_final(&h, out);
 }
 
 static void
-submit(struct http_request *req, http_change_fn fn, void *arg, int own)
+submit(struct http_request *req, http_change_fn fn, void *arg, size_t size, int own)
 {
 	struct http_job *job = calloc(1, sizeof(*job));
 
 	if (job == NULL) {
+		if (arg != NULL && size > 0)
+			sodium_memzero(arg, size);
 		free(arg);
 		http_reply_error(&req->res, 503, "unavailable", "out of memory");
 		req->res.retry_after = 1;
@@ -483,6 +563,7 @@ submit(struct http_request *req, http_change_fn fn, void *arg, int own)
 	job->fn = fn;
 	job->arg = arg;
 	job->own = own;
+	job->arg_size = size;
 	job->actor = req->actor;
 	snprintf(job->actor_text, sizeof(job->actor_text), "user:%s", req->actor.name);
 	memcpy(job->idempotency_key, req->idempotency_key, sizeof(job->idempotency_key));
@@ -498,13 +579,19 @@ submit(struct http_request *req, http_change_fn fn, void *arg, int own)
 void
 http_change_submit(struct http_request *req, http_change_fn fn, void *arg)
 {
-	submit(req, fn, arg, 0);
+	submit(req, fn, arg, 0, 0);
+}
+
+void
+http_change_submit_wiped(struct http_request *req, http_change_fn fn, void *arg, size_t size)
+{
+	submit(req, fn, arg, size, 0);
 }
 
 void
 http_change_submit_own(struct http_request *req, http_change_fn fn, void *arg)
 {
-	submit(req, fn, arg, 1);
+	submit(req, fn, arg, 0, 1);
 }
 
 enum redress_err

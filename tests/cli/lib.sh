@@ -48,6 +48,15 @@ expect_in() {
 	return 1
 }
 
+# expect_not_in HAYSTACK NEEDLE [WHAT]
+expect_not_in() {
+	checks=$((checks + 1))
+	case "$1" in
+	*"$2"*) fail "${3:-output} contains '$2'"; return 1 ;;
+	esac
+	return 0
+}
+
 expect_eq() {
 	checks=$((checks + 1))
 	[ "$1" = "$2" ] && return 0

@@ -6,8 +6,9 @@
  * count again); who may do what; the rules of opening; evidence sealed
  * with the victim's key and read back whole, its canary content and name
  * nowhere in clear in the database's files or the events, any damage to
- * the stored file refused; and audit agreeing with every table after a
- * full workflow (no replay) and naming each table edited behind its back.
+ * the stored file refused; each reading of it recorded on the log; and
+ * audit agreeing with every table after a full workflow (no replay) and
+ * naming each table edited behind its back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,8 +160,8 @@ refused(struct world *w, struct actor *actor, enum step step, const char *id, co
 	error_clear(&err);
 	rc = run(w, actor, step, id, reason, &err);
 	if (rc != code || strstr(err.message, needle) == NULL)
-		fail_msg("step %d on %s by %s: got %d '%s', wanted %d '%s'", (int)step, id != NULL ? id : "(none)",
-		         actor->name, (int)rc, err.message, (int)code, needle);
+		fail_msg("step %d on %s by %s: got %d '%s', wanted %d '%s'", (int)step,
+		         id != NULL ? id : "(none)", actor->name, (int)rc, err.message, (int)code, needle);
 }
 
 static char *
@@ -464,6 +465,67 @@ test_evidence_round_trip(void **state)
 	free(data);
 }
 
+/*
+ * Opens evidence file n of claim id as actor in a change of its own:
+ * recorded (one event more) when it succeeds, nothing recorded and
+ * nothing handed back when it is refused.
+ */
+static enum redress_err
+open_evidence(struct world *w, struct actor *actor, const char *id, int n, struct redress_error *err)
+{
+	struct fixture *f = w->f;
+	char name[CLAIM_FILENAME_MAX + 1];
+	uint64_t size = logfix_size(f->lf);
+	struct buf out;
+	enum redress_err rc;
+
+	as(w, actor);
+	buf_init(&out, 1u << 20);
+	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
+	if ((rc = claim_evidence_open(f->log, actor, &f->rkeys, id, n, &out, name, err)) == REDRESS_OK) {
+		assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
+		assert_int_equal(out.len, 8);
+		assert_memory_equal(out.data, "evidence", 8);
+		assert_string_equal(name, "doc.txt");
+		assert_int_equal(logfix_size(f->lf), size + 1);
+	} else {
+		tlog_rollback(f->log);
+		assert_int_equal(out.len, 0);
+		assert_int_equal(logfix_size(f->lf), size);
+	}
+	buf_free(&out);
+	return rc;
+}
+
+/* Reading testimony is on the log, as a reveal is; audit replays and folds the reads. */
+static void
+test_evidence_reads(void **state)
+{
+	struct fixture *f = *state;
+	char id[CLAIM_ID_MAX + 1];
+	struct redress_error err;
+	struct actor monitor;
+	struct world w;
+
+	world(f, &w, 2);
+	open_claim(&w, w.victim, NULL, id);
+	ok(&w, &w.carol, EVIDENCE, id, NULL);
+	assert_int_equal(open_evidence(&w, &w.rita, id, 1, &err), REDRESS_OK);
+	assert_true(claimfix_events_contain(f, "{\"claim\":\"C-000001\",\"n\":1}"));
+	assert_int_equal(open_evidence(&w, &w.rita, id, 2, &err), REDRESS_E_NOTFOUND);
+	claimfix_act(f, &monitor, "mona", ROLE_MONITOR);
+	assert_int_equal(open_evidence(&w, &monitor, id, 1, &err), REDRESS_E_REFUSED);
+	/* After approval too: audit's fold no longer holds an approved claim. */
+	ok(&w, &w.carol, SUBMIT, id, NULL);
+	ok(&w, &w.rita, APPROVE, id, NULL);
+	ok(&w, &w.rob, APPROVE, id, NULL);
+	assert_int_equal(open_evidence(&w, &w.rob, id, 1, &err), REDRESS_OK);
+	logfix_audit_clean(f->lf);
+	/* A table edited: audit replays every event, the reads among them. */
+	logfix_tamper(f->lf, "UPDATE claims_claims SET evidence = 5 WHERE id = 'C-000001'");
+	claimfix_audit_finds(f, "claims_claims 'C-000001'");
+}
+
 /* A full workflow on two claims, then each table edited behind the log's back. */
 static void
 full_workflow(struct world *w, char id1[CLAIM_ID_MAX + 1], char id2[CLAIM_ID_MAX + 1])
@@ -522,6 +584,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_permissions, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_open_rules, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_evidence_round_trip, claimfix_setup, claimfix_teardown),
+	    cmocka_unit_test_setup_teardown(test_evidence_reads, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_audit, claimfix_setup, claimfix_teardown),
 	};
 

@@ -271,7 +271,7 @@ static const struct event_module *const modules[] = {&ledger_module,   &users_mo
                                                      &programs_module, &claims_module,  &entitlements_module,
                                                      &pledges_module,  &reports_module, NULL};
 
-static const char program_json[] =
+static const char program_text[] =
     "{\"code\": \"flagship-2015\", \"name\": \"Flagship <&> \\\"Fund\\\"\", \"currency\": \"KRW\","
     " \"cutoff\": \"2015-12-28\", \"accounts\": {\"fund\": \"bank:krw\", \"payable\": "
     "\"payable:flagship-2015\","
@@ -330,7 +330,7 @@ setup(void **state)
 	memcpy(f->monitor.name, "mon", 4);
 	f->finance.role = ROLE_FINANCE;
 	memcpy(f->finance.name, "fin", 4);
-	assert_int_equal(program_parse(program_json, strlen(program_json), &p, &err), REDRESS_OK);
+	assert_int_equal(program_parse(program_text, strlen(program_text), &p, &err), REDRESS_OK);
 	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
 	assert_int_equal(program_add(f->lf->log, &f->boot, &p, &err), REDRESS_OK);
 	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);

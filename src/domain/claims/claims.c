@@ -612,3 +612,32 @@ claim_reason_read(struct store *store, const struct actor *actor, const struct r
 	seal_key_free(&key);
 	return rc;
 }
+
+enum redress_err
+claim_evidence_open(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                    const char *id, int n, struct buf *out, char name_r[CLAIM_FILENAME_MAX + 1],
+                    struct redress_error *err)
+{
+	struct claims_ev_read r;
+	struct buf event;
+	size_t start = out->len;
+	uint64_t seq;
+	enum redress_err rc;
+
+	if ((rc = claim_evidence_read(tlog_store(log), actor, keys, id, n, out, name_r, err)) != REDRESS_OK)
+		return rc;
+	memset(&r, 0, sizeof(r));
+	text_copy(r.claim, sizeof(r.claim), id);
+	r.n = n;
+	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
+	if ((rc = claims_encode_read(&event, &r, err)) == REDRESS_OK)
+		rc = tlog_append_buf(log, CLAIMS_EV_READ, &event, &seq, err);
+	buf_free(&event);
+	if (rc != REDRESS_OK && out->len > start) {
+		/* A read that could not be recorded hands nothing back. */
+		memset(out->data + start, 0, out->len - start);
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	return rc;
+}

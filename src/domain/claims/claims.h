@@ -18,6 +18,7 @@
 #ifndef REDRESS_DOMAIN_CLAIMS_H
 #define REDRESS_DOMAIN_CLAIMS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -163,9 +164,34 @@ enum redress_err claim_evidence_read(struct store *store, const struct actor *ac
                                      const struct registry_keys *keys, const char *id, int n, struct buf *out,
                                      char name_r[CLAIM_FILENAME_MAX + 1], struct redress_error *err);
 
+/*
+ * claim_evidence_read, recorded: inside a change, appends the event
+ * "claims.evidence.read" (who opened which file of which claim; the
+ * evidence is testimony, and reading it is on the log as a reveal is).
+ * On any error out is as it was and nothing is recorded.
+ */
+enum redress_err claim_evidence_open(struct tlog *log, const struct actor *actor,
+                                     const struct registry_keys *keys, const char *id, int n, struct buf *out,
+                                     char name_r[CLAIM_FILENAME_MAX + 1], struct redress_error *err);
+
 /* Opens the reason of a transition (d->has_reason) into out.  Needs PERM_CLAIMS_READ. */
 enum redress_err claim_reason_read(struct store *store, const struct actor *actor,
                                    const struct registry_keys *keys, const struct claim_decision *d,
                                    struct buf *out, struct redress_error *err);
+
+/*
+ * JSON for readers (claims_json.c), new references the caller decrefs:
+ *   claim_json:      a claim as a list shows it (NULL when out of memory);
+ *   claim_file_json: claim id with its evidence (hash, size, who added it,
+ *                    never the file) and its history; with keys, each
+ *                    decision's reason opened (actor needs
+ *                    PERM_CLAIMS_READ), without, sealed.  Fills *file_r,
+ *                    or on error leaves it NULL: REDRESS_E_NOTFOUND naming
+ *                    id when there is no such claim.
+ */
+json_t *claim_json(const struct claim *c);
+enum redress_err claim_file_json(struct store *store, const struct actor *actor,
+                                 const struct registry_keys *keys, const char *id, json_t **file_r,
+                                 struct redress_error *err);
 
 #endif

@@ -311,6 +311,21 @@ claims_encode_evidence(struct buf *out, const struct claims_ev_evidence *e, stru
 }
 
 enum redress_err
+claims_encode_read(struct buf *out, const struct claims_ev_read *r, struct redress_error *err)
+{
+	struct canon w;
+
+	canon_init(&w, out);
+	canon_object_begin(&w);
+	canon_key(&w, "claim");
+	canon_string(&w, r->claim);
+	canon_key(&w, "n");
+	canon_int(&w, r->n);
+	canon_object_end(&w);
+	return canon_error(&w, err);
+}
+
+enum redress_err
 claims_encode_transition(struct buf *out, const struct claims_ev_transition *t, struct redress_error *err)
 {
 	struct canon w;
@@ -401,6 +416,25 @@ claims_decode_evidence(const struct event *ev, struct claims_ev_evidence *e, str
 	if (i != 64 || e->sha256[i] != '\0')
 		return error_set(err, REDRESS_E_INVALID, "field 'sha256' is not 64 lowercase hex digits");
 	e->n = (int)n;
+	return REDRESS_OK;
+}
+
+enum redress_err
+claims_decode_read(const struct event *ev, struct claims_ev_read *r, struct redress_error *err)
+{
+	static const char *const keys[] = {"claim", "n", NULL};
+	int64_t n;
+	enum redress_err rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "claim", r->claim, sizeof(r->claim), err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "n", &n, err)) != REDRESS_OK ||
+	    (rc = claims_id_check(r->claim, err)) != REDRESS_OK)
+		return rc;
+	if (n < 1 || n > CLAIM_EVIDENCE_FILES)
+		return error_set(err, REDRESS_E_INVALID, "field 'n' is %lld", (long long)n);
+	r->n = (int)n;
 	return REDRESS_OK;
 }
 
@@ -581,6 +615,19 @@ claims_replay(struct store *store, const struct event *ev, struct redress_error 
 		if ((rc = claims_decode_evidence(ev, &e, err)) != REDRESS_OK)
 			return rc;
 		return claims_apply_evidence(store, &e, ev->actor, ev->seq, err);
+	}
+	if (strcmp(ev->type, CLAIMS_EV_READ) == 0) {
+		struct claims_ev_read r;
+
+		/* A read changes no table: it is a record of who opened which testimony, when. */
+		if ((rc = claims_decode_read(ev, &r, err)) != REDRESS_OK ||
+		    (rc = claim_get(store, r.claim, &c, err)) != REDRESS_OK)
+			return rc;
+		if (r.n > c.evidence)
+			return error_set(err, REDRESS_E_INVALID,
+			                 "claim %s has no evidence %d to read (it has %d)", c.id, r.n,
+			                 c.evidence);
+		return REDRESS_OK;
 	}
 	if ((rc = claims_decode_transition(ev, &t, err)) != REDRESS_OK)
 		return rc;

@@ -164,6 +164,26 @@ fold_evidence(struct claims_model *m, const struct event *ev, struct audit_fold 
 	return REDRESS_OK;
 }
 
+/*
+ * A read changes no table.  A claim still held must have the file; an
+ * approved claim is no longer held (nothing changes it), and replay checks
+ * its reads against the tables.
+ */
+static enum redress_err
+fold_read(struct claims_model *m, const struct event *ev, struct redress_error *err)
+{
+	struct claims_ev_read r;
+	struct held_claim *h;
+	enum redress_err rc;
+
+	if ((rc = claims_decode_read(ev, &r, err)) != REDRESS_OK)
+		return rc;
+	if ((h = strmap_get(&m->claims, r.claim)) != NULL && r.n > h->c.evidence)
+		return error_set(err, REDRESS_E_INVALID, "claim %s has no evidence %d to read (it has %d)",
+		                 h->c.id, r.n, h->c.evidence);
+	return REDRESS_OK;
+}
+
 static enum redress_err
 fold_transition(struct claims_model *m, const struct event *ev, struct audit_fold *fold,
                 struct redress_error *err)
@@ -215,6 +235,8 @@ claims_fold(void *model, const struct event *ev, struct audit_fold *fold, struct
 		return fold_opened(m, ev, err);
 	if (strcmp(ev->type, CLAIMS_EV_EVIDENCE) == 0)
 		return fold_evidence(m, ev, fold, err);
+	if (strcmp(ev->type, CLAIMS_EV_READ) == 0)
+		return fold_read(m, ev, err);
 	return fold_transition(m, ev, fold, err);
 }
 

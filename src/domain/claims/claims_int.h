@@ -16,6 +16,7 @@
 #define CLAIMS_EV_APPROVED  "claims.claim.approved"
 #define CLAIMS_EV_DENIED    "claims.claim.denied"
 #define CLAIMS_EV_APPEALED  "claims.claim.appealed"
+#define CLAIMS_EV_READ      "claims.evidence.read"
 
 /*
  * Sealed text is "s1:" and the base64 of a 24-byte nonce, the plain bytes
@@ -41,6 +42,12 @@ struct claims_ev_evidence {
 	const char *name; /* sealed */
 	const char *sha256;
 	int64_t size;
+};
+
+/* An evidence read's fields: which file of which claim was opened (the actor is the event's). */
+struct claims_ev_read {
+	char claim[CLAIM_ID_MAX + 1];
+	int n;
 };
 
 /* A transition event's fields; reason borrowed (sealed, or NULL). */
@@ -81,6 +88,8 @@ enum redress_err claims_encode_evidence(struct buf *out, const struct claims_ev_
                                         struct redress_error *err);
 enum redress_err claims_encode_transition(struct buf *out, const struct claims_ev_transition *t,
                                           struct redress_error *err);
+enum redress_err claims_encode_read(struct buf *out, const struct claims_ev_read *r,
+                                    struct redress_error *err);
 
 /* Reading events back: each checks every field and refuses unknown ones. */
 enum redress_err claims_decode_opened(const struct event *ev, struct claim *c, struct redress_error *err);
@@ -88,6 +97,8 @@ enum redress_err claims_decode_evidence(const struct event *ev, struct claims_ev
                                         struct redress_error *err);
 enum redress_err claims_decode_transition(const struct event *ev, struct claims_ev_transition *t,
                                           struct redress_error *err);
+enum redress_err claims_decode_read(const struct event *ev, struct claims_ev_read *r,
+                                    struct redress_error *err);
 
 /*
  * Applying events to the tables; the commands and replay share these.

@@ -40,6 +40,7 @@
 #ifndef REDRESS_DOMAIN_ENTITLEMENTS_H
 #define REDRESS_DOMAIN_ENTITLEMENTS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -144,5 +145,18 @@ enum redress_err entitlements_queue(struct store *store, const char *program,
  */
 enum redress_err entitlements_split(int64_t amount, const int64_t *num, const int64_t *den, size_t n,
                                     int64_t *parts, struct redress_error *err);
+
+/*
+ * JSON for readers (entitlements_json.c), new references the caller
+ * decrefs (NULL when out of memory):
+ *   entitlement_queue_json: the entitlement at position (from 1) of the
+ *                           queue, its beneficiary p's frailty and birth
+ *                           year (pseudonyms only);
+ *   entitlements_run_json:  what a run of program did (or, dry_run, would
+ *                           have done).
+ */
+json_t *entitlement_queue_json(uint64_t position, const struct entitlement *e,
+                               const struct registry_person *p);
+json_t *entitlements_run_json(const char *program, int dry_run, const struct entitlements_run *run);
 
 #endif

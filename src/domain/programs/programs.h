@@ -84,4 +84,12 @@ enum redress_err program_each(struct store *store,
                                                      struct redress_error *err),
                               void *ctx, struct redress_error *err);
 
+/*
+ * The program as JSON for readers (programs_json.c): its rules, each
+ * amount as decimal text in its currency and in minor units, and the event
+ * that added it.  A new reference the caller decrefs; NULL when out of
+ * memory.
+ */
+json_t *program_json(const struct program *p);
+
 #endif

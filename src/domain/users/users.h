@@ -29,6 +29,7 @@
 #ifndef REDRESS_DOMAIN_USERS_H
 #define REDRESS_DOMAIN_USERS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -226,5 +227,12 @@ enum redress_err users_each(struct store *store,
                             enum redress_err (*fn)(void *ctx, const char *name, enum role role,
                                                    struct redress_error *err),
                             void *ctx, struct redress_error *err);
+
+/*
+ * The account as JSON for readers (users_json.c): name, role, whether it
+ * has a second factor, is locked, and how many API tokens it holds.  A new
+ * reference the caller decrefs; NULL when out of memory.
+ */
+json_t *users_account_json(const struct users_account *a);
 
 #endif

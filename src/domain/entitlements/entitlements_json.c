@@ -1,0 +1,37 @@
+/*
+ * entitlements_json.c -- the payment queue and an entitlements run as
+ * JSON, one shape for every reader: `redress queue --json` and the HTTP
+ * API.  Pseudonyms only: a queue row names a beneficiary by pseudonym, with
+ * the frailty and birth year that put her where she is.
+ */
+#include "domain/entitlements/entitlements.h"
+
+json_t *
+entitlement_queue_json(uint64_t position, const struct entitlement *e, const struct registry_person *p)
+{
+	const struct currency *cur = currency_find(e->currency, NULL);
+	char amount[MONEY_TEXT_SIZE];
+
+	json_t *row;
+
+	money_format(e->amount, cur, amount, sizeof(amount));
+	row =
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:s}", "position", (json_int_t)position,
+	              "entitlement", e->id, "claim", e->claim, "beneficiary", e->beneficiary, "amount",
+	              amount, "currency", e->currency, "amount_minor", (json_int_t)e->amount, "frailty",
+	              p->frailty, "birth_year", p->birth_year, "state", entitlement_state_name(e->state));
+	/* A payment the bank returned is queued again, with the bank's reason. */
+	if (row != NULL && e->return_reason[0] != '\0')
+		json_object_set_new(row, "return_reason", json_string(e->return_reason));
+	return row;
+}
+
+json_t *
+entitlements_run_json(const char *program, int dry_run, const struct entitlements_run *run)
+{
+	return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "program", program, "dry_run",
+	                 dry_run, "booked", (json_int_t)run->booked, "total_minor", (json_int_t)run->total,
+	                 "declined", (json_int_t)run->declined, "changed", (json_int_t)run->changed,
+	                 "skipped", (json_int_t)run->skipped, "unresolved", (json_int_t)run->unresolved,
+	                 "first_unresolved", run->unresolved > 0 ? run->first_unresolved : NULL);
+}

@@ -1,0 +1,34 @@
+/*
+ * programs_json.c -- a program's rules as JSON, one shape for every reader:
+ * `redress program show --json` and the HTTP API.  Amounts appear as
+ * decimal text in the program's currency and again in minor units.
+ */
+#include <stdio.h>
+
+#include "domain/programs/programs.h"
+
+/* The decimal text of minor units in currency; plain minor units for a currency not known. */
+static json_t *
+amount_json(int64_t minor, const char *currency)
+{
+	const struct currency *cur = currency_find(currency, NULL);
+	char text[MONEY_TEXT_SIZE];
+
+	if (cur != NULL)
+		money_format(minor, cur, text, sizeof(text));
+	else
+		snprintf(text, sizeof(text), "%lld", (long long)minor);
+	return json_string(text);
+}
+
+json_t *
+program_json(const struct program *p)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:o, s:o}, s:{s:I, s:I}, s:i, s:I}",
+	                 "code", p->code, "name", p->name, "currency", p->currency, "cutoff", p->cutoff,
+	                 "accounts", "fund", p->fund, "payable", p->payable, "expense", p->expense,
+	                 "benefits", "survivor", amount_json(p->survivor_amount, p->currency), "bereaved",
+	                 amount_json(p->bereaved_amount, p->currency), "benefits_minor", "survivor",
+	                 (json_int_t)p->survivor_amount, "bereaved", (json_int_t)p->bereaved_amount,
+	                 "approvals", p->approvals, "event", (json_int_t)p->added_seq);
+}

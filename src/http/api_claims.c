@@ -1,0 +1,383 @@
+/*
+ * api_claims.c -- /api/v1/claims: a claim from intake to decision, with
+ * the claims module's rules (domain/claims): the state each transition
+ * needs, four eyes (two different reviewers, neither the one who opened
+ * it), a reason for a denial.
+ *
+ * Evidence arrives as multipart/form-data (a part named "file"), is sealed
+ * with the victim's key by the domain, and leaves only as the decrypted
+ * bytes of one file, application/octet-stream, under a file name reduced to
+ * harmless characters; each download is an event on the log (who read
+ * which testimony, when), so it goes through the writer like a change.  Reasons travel in fixed fields the
+ * writer wipes; neither they nor testimony are ever in an error or the access log.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/claims/claims.h"
+#include "http/api.h"
+
+#define NO_CLAIM "there is no claim with that id"
+
+/* ---- Reading ---------------------------------------------------------------- */
+
+static enum redress_err
+claim_one(void *ctx, const struct claim *c, struct redress_error *err)
+{
+	return api_append(ctx, claim_json(c), err);
+}
+
+void
+api_claims_list(struct http_request *req, struct http_response *res)
+{
+	const char *state_text = http_query(req, "state"), *program = http_query(req, "program");
+	struct redress_error err;
+	enum claim_state state;
+	struct store *store;
+	json_t *array;
+	int filter = -1;
+
+	if (state_text != NULL) {
+		if (claim_state_parse(state_text, &state, &err) != REDRESS_OK) {
+			http_reply_error(res, 400, "invalid", "query parameter 'state': %s", err.message);
+			return;
+		}
+		filter = (int)state;
+	}
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	array = json_array();
+	api_reply_list(res, "claims", array, claim_each(store, filter, program, claim_one, array, &err),
+	               &err);
+}
+
+/* A yes-or-no query parameter: 1 or 0 (absent: 0), -1 after answering 400. */
+static int
+query_flag(struct http_request *req, struct http_response *res, const char *name)
+{
+	const char *text = http_query(req, name);
+
+	if (text == NULL || strcmp(text, "false") == 0 || strcmp(text, "0") == 0)
+		return 0;
+	if (strcmp(text, "true") == 0 || strcmp(text, "1") == 0)
+		return 1;
+	http_reply_error(res, 400, "invalid", "query parameter '%s' must be true or false", name);
+	return -1;
+}
+
+void
+api_claims_show(struct http_request *req, struct http_response *res)
+{
+	struct registry_keys keys = http_registry_keys(req);
+	struct redress_error err;
+	struct store *store;
+	json_t *file;
+	int reasons;
+
+	if ((reasons = query_flag(req, res, "reasons")) < 0 || (store = http_store(req, res)) == NULL)
+		return;
+	if (claim_file_json(store, &req->actor, reasons ? &keys : NULL, http_param(req, "claim"), &file,
+	                    &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	http_reply_json(res, 200, file);
+}
+
+/* ---- Opening ------------------------------------------------------------------ */
+
+struct open_arg {
+	char program[65];
+	char victim[REGISTRY_PSEUDONYM_MAX + 1];
+	char claimant[REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+/* Answers claim id as it stands after the change, with status. */
+static enum redress_err
+reply_claim(struct http_change *c, const char *id, unsigned status, struct http_response *res,
+            struct redress_error *err)
+{
+	struct claim claim;
+	enum redress_err rc;
+
+	if ((rc = claim_get(c->store, id, &claim, err)) == REDRESS_OK)
+		http_reply_json(res, status, claim_json(&claim));
+	return rc;
+}
+
+static enum redress_err
+do_open(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct open_arg *a = arg;
+	char id[CLAIM_ID_MAX + 1];
+	enum redress_err rc;
+
+	if ((rc = claim_open(c->log, c->actor, a->program, a->victim,
+	                     a->claimant[0] != '\0' ? a->claimant : NULL, id, err)) != REDRESS_OK)
+		return rc;
+	return reply_claim(c, id, 201, res, err);
+}
+
+void
+api_claims_open(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"program", "victim", "claimant", NULL};
+	struct open_arg *a;
+	json_t *body;
+
+	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
+		return;
+	api_form_end(req, body,
+	             http_field_string(res, body, "program", 1, a->program, sizeof(a->program)) >= 0 &&
+	                 http_field_string(res, body, "victim", 1, a->victim, sizeof(a->victim)) >= 0 &&
+	                 http_field_string(res, body, "claimant", 0, a->claimant, sizeof(a->claimant)) >= 0,
+	             do_open, a, sizeof(*a));
+}
+
+/* ---- Transitions ------------------------------------------------------------ */
+
+struct transition_arg {
+	char id[CLAIM_ID_MAX + 1];
+	enum claim_action action;
+	char reason[CLAIM_REASON_MAX + 1];
+};
+
+static enum redress_err
+do_transition(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct transition_arg *a = arg;
+	const char *reason = a->reason[0] != '\0' ? a->reason : NULL;
+	enum redress_err rc;
+
+	switch (a->action) {
+	case CLAIM_SUBMIT: rc = claim_submit(c->log, c->actor, a->id, err); break;
+	case CLAIM_APPROVE: rc = claim_approve(c->log, c->actor, &c->keys, a->id, reason, err); break;
+	case CLAIM_DENY: rc = claim_deny(c->log, c->actor, &c->keys, a->id, reason, err); break;
+	default: rc = claim_appeal(c->log, c->actor, &c->keys, a->id, reason, err); break;
+	}
+	if (rc != REDRESS_OK)
+		return rc;
+	return reply_claim(c, a->id, 200, res, err);
+}
+
+/* A transition's body: {"reason"}, required for a denial, refused for a submission. */
+static void
+transition(struct http_request *req, struct http_response *res, enum claim_action action)
+{
+	static const char *const with_reason[] = {"reason", NULL};
+	static const char *const without[] = {NULL};
+	struct transition_arg *a;
+	json_t *body;
+
+	a = api_form_begin(req, res, action == CLAIM_SUBMIT ? without : with_reason, action != CLAIM_DENY,
+	                   sizeof(*a), &body);
+	if (a == NULL)
+		return;
+	a->action = action;
+	api_form_end(req, body,
+	             api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) == 0 &&
+	                 http_field_string(res, body, "reason", action == CLAIM_DENY, a->reason,
+	                                   sizeof(a->reason)) >= 0,
+	             do_transition, a, sizeof(*a));
+}
+
+void
+api_claims_submit(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, CLAIM_SUBMIT);
+}
+
+void
+api_claims_approve(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, CLAIM_APPROVE);
+}
+
+void
+api_claims_deny(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, CLAIM_DENY);
+}
+
+void
+api_claims_appeal(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, CLAIM_APPEAL);
+}
+
+/* ---- Evidence -------------------------------------------------------------------- */
+
+struct evidence_arg {
+	char id[CLAIM_ID_MAX + 1];
+	char filename[CLAIM_FILENAME_MAX + 1];
+	const struct buf *file; /* the request's upload: it outlives the change */
+};
+
+static enum redress_err
+do_evidence(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct evidence_arg *a = arg;
+	char sha256[65];
+	enum redress_err rc;
+	struct claim claim;
+
+	if ((rc = claim_evidence_add(c->log, c->actor, &c->keys, a->id, a->filename, a->file->data,
+	                             a->file->len, sha256, err)) != REDRESS_OK ||
+	    (rc = claim_get(c->store, a->id, &claim, err)) != REDRESS_OK)
+		return rc;
+	http_reply_json(res, 201,
+	                json_pack("{s:s, s:i, s:s, s:I}", "claim", claim.id, "n", claim.evidence, "sha256",
+	                          sha256, "size", (json_int_t)a->file->len));
+	return REDRESS_OK;
+}
+
+void
+api_claims_evidence_add(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {NULL};
+	const struct buf *file;
+	struct evidence_arg *a;
+
+	if (http_upload_fields_only(req, res, fields) < 0)
+		return;
+	if ((file = http_upload_file(req)) == NULL || file->len == 0) {
+		http_reply_error(res, 400, "invalid", "the form needs a non-empty part named 'file'");
+		return;
+	}
+	if (req->upload_name[0] == '\0') {
+		http_reply_error(res, 400, "invalid", "the part 'file' needs a filename");
+		return;
+	}
+	if (strlen(req->upload_name) > CLAIM_FILENAME_MAX) {
+		http_reply_error(res, 400, "invalid", "the part 'file' has a filename longer than %d bytes",
+		                 CLAIM_FILENAME_MAX);
+		return;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	if (api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) < 0) {
+		free(a);
+		return;
+	}
+	memcpy(a->filename, req->upload_name, strlen(req->upload_name) + 1);
+	a->file = file;
+	http_change_submit_wiped(req, do_evidence, a, sizeof(*a));
+}
+
+/* 1 for a letter, a digit, '.', '-' or '_': what a plain file name keeps. */
+static int
+plain_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '.' || ch == '-' || ch == '_';
+}
+
+/* 1 for a byte RFC 5987 lets stand unencoded in an ext-value (attr-char). */
+static int
+attr_char(unsigned char ch)
+{
+	return plain_char(ch) || (ch != '\0' && strchr("!#$&+^`|~", ch) != NULL);
+}
+
+/*
+ * Content-Disposition for a file named name: its base name with every byte
+ * but letters, digits, '.', '-' and '_' made '_', without leading dots, at
+ * most 100 bytes ("evidence-N" when nothing is left); and, for a name
+ * beyond ASCII (a Korean or Japanese file name), the name itself
+ * percent-encoded as RFC 6266's filename*, when it fits.  No quote,
+ * backslash or control byte can reach the header.
+ */
+static void
+disposition(char *out, size_t size, const char *name, int n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *base = strrchr(name, '/');
+	char clean[101];
+	size_t i, len = 0, used, plain;
+	int ascii = 1;
+
+	base = base != NULL ? base + 1 : name;
+	while (*base == '.')
+		base++;
+	for (i = 0; base[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)base[i];
+
+		ascii &= ch < 0x80;
+		if (len < sizeof(clean) - 1)
+			clean[len++] = plain_char(ch) ? (char)ch : '_';
+	}
+	clean[len] = '\0';
+	if (len == 0)
+		snprintf(out, size, "attachment; filename=\"evidence-%d\"", n);
+	else
+		snprintf(out, size, "attachment; filename=\"%s\"", clean);
+	plain = used = strlen(out);
+	if (ascii || plain + 32 > size)
+		return;
+	used += (size_t)snprintf(out + used, size - used, "; filename*=UTF-8''");
+	for (i = 0; base[i] != '\0' && used + 4 <= size; i++) {
+		unsigned char ch = (unsigned char)base[i];
+
+		if (attr_char(ch)) {
+			out[used++] = (char)ch;
+		} else {
+			out[used++] = '%';
+			out[used++] = hex[ch >> 4];
+			out[used++] = hex[ch & 15];
+		}
+	}
+	/* Too long to say whole: the plain name alone. */
+	out[base[i] == '\0' && used < size ? used : plain] = '\0';
+}
+
+struct read_arg {
+	char id[CLAIM_ID_MAX + 1];
+	int n;
+};
+
+static enum redress_err
+do_evidence_get(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct read_arg *a = arg;
+	char name[CLAIM_FILENAME_MAX + 1];
+	enum redress_err rc;
+
+	buf_reset(&res->body);
+	if ((rc = claim_evidence_open(c->log, c->actor, &c->keys, a->id, a->n, &res->body, name, err)) !=
+	    REDRESS_OK)
+		return rc;
+	res->status = 200;
+	res->content_type = "application/octet-stream";
+	disposition(res->disposition, sizeof(res->disposition), name, a->n);
+	return REDRESS_OK;
+}
+
+/* A download is a change: the event that says who read which testimony, and when. */
+void
+api_claims_evidence_get(struct http_request *req, struct http_response *res)
+{
+	const char *text = http_param(req, "n");
+	struct read_arg *a;
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (text[0] < '1' || text[0] > '9' || *end != '\0' || errno != 0 || n > CLAIM_EVIDENCE_FILES) {
+		http_reply_error(res, 404, "not_found", "evidence is numbered 1 to %d", CLAIM_EVIDENCE_FILES);
+		return;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	if (api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) < 0) {
+		free(a);
+		return;
+	}
+	a->n = (int)n;
+	http_change_submit(req, do_evidence_get, a);
+}
