@@ -42,10 +42,7 @@ build: deps build/build.ninja
 LISTEN ?= 127.0.0.1:8080
 run: build
 	@mkdir -p build/demo
-	build/redress --db build/demo/redress.db demo --fresh
-	@echo
-	@echo "web interface: http://$(LISTEN)/  (sign in with an account above; Ctrl-C stops the server)"
-	build/redress --db build/demo/redress.db serve --listen $(LISTEN)
+	build/redress --db build/demo/redress.db demo --fresh --listen $(LISTEN)
 
 test: deps-test build/build.ninja
 	$(NINJA) -C build

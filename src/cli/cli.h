@@ -145,6 +145,9 @@ int cmd_pay(struct cli *cli, int argc, char **argv);
 /* `person bank`, in cmd_pay.c: argv[0] is "bank". */
 int cmd_person_bank(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
+
+/* Closes what cli has open and serves the database on listen ("HOST:PORT"), as `serve` does. */
+int cli_serve_at(struct cli *cli, const char *listen);
 int cmd_pledge(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 

@@ -28,6 +28,7 @@
 #include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
 #include "domain/reports/reports.h"
+#include "http/http.h"
 #include "log/audit.h"
 
 /* The origin prefix of a demo's log. */
@@ -36,7 +37,7 @@
 static void
 demo_usage(FILE *f)
 {
-	fprintf(f, "usage: redress [--db PATH] [--keys DIR] demo [--fresh]\n\n"
+	fprintf(f, "usage: redress [--db PATH] [--keys DIR] demo [--fresh] [--listen HOST:PORT]\n\n"
 	           "Creates the database (as 'init' does) and does a foundation's work with synthetic\n"
 	           "people, each step by the staff account whose role it needs: the accounts, the\n"
 	           "flagship program, the Government of Japan's contribution, its receipt and its\n"
@@ -47,7 +48,9 @@ demo_usage(FILE *f)
 	           "beside the database; one returned by the bank and paid again, one still at the\n"
 	           "bank).  Prints the demo accounts and their passwords, the balances, verifies\n"
 	           "the log and prints the signed checkpoint.\n\n"
-	           "  --fresh  remove an earlier demo database and its keys first\n");
+	           "  --fresh   remove an earlier demo database and its keys first\n"
+	           "  --listen  then serve it, the web pages and the API, on HOST:PORT until\n"
+	           "            SIGTERM or Ctrl-C (as 'redress serve'; 127.0.0.1:8080 in 'make run')\n");
 }
 
 /* The flagship program, as examples/flagship-2015.json has it (the demo test compares them). */
@@ -673,6 +676,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
 	    {"fresh", no_argument, NULL, 'f'},
+	    {"listen", required_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -681,6 +685,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	struct redress_error err;
 	struct demo d;
 	struct buf out;
+	const char *listen_at = NULL;
 	int c, fresh = 0, status = 0;
 	enum redress_err rc;
 	unsigned i;
@@ -688,12 +693,20 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f': fresh = 1; break;
+		case 'l': listen_at = optarg; break;
 		case 'h': demo_usage(stdout); return 0;
 		default: return cli_bad_option("demo", argv);
 		}
 	}
 	if (optind != argc)
 		return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
+	if (listen_at != NULL) {
+		/* A bad address is a usage error before any work, not after it. */
+		struct http_config probe;
+
+		if (http_listen_parse(listen_at, &probe, &err) != REDRESS_OK)
+			return cli_usage_error("demo", "%s", err.message);
+	}
 	if (fresh && demo_remove(cli, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	/* The origin marks the log as a demo's, so --fresh may remove it later. */
@@ -754,5 +767,10 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	printf("\ntry: redress --db %s --keys %s --as fumi queue --program flagship-2015\n"
 	       "     redress --db %s --keys %s audit verify\n",
 	       cli->db, cli->keys, cli->db, cli->keys);
-	return status;
+	if (status != 0 || listen_at == NULL)
+		return status;
+	printf("\nweb interface: http://%s/  (sign in with an account above; Ctrl-C stops the server)\n",
+	       listen_at);
+	fflush(stdout);
+	return cli_serve_at(cli, listen_at);
 }

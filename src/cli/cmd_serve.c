@@ -48,6 +48,33 @@ parse_uint(const char *option, const char *text, unsigned long min, unsigned lon
 	return 1;
 }
 
+static void
+default_config(struct http_config *config)
+{
+	memset(config, 0, sizeof(*config));
+	snprintf(config->host, sizeof(config->host), "127.0.0.1");
+	config->port = 8080;
+	config->ready_fd = -1;
+}
+
+/* Serves until SIGTERM or SIGINT with the key directory of cli. */
+static int
+serve(struct cli *cli, struct http_config *config)
+{
+	struct redress_error err;
+	enum redress_err rc;
+
+	/* The database must be this key directory's: tlog_open checks the log key. */
+	if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	config->db = cli->db;
+	config->keys = cli->keydir;
+	config->modules = cli_modules;
+	rc = http_serve(config, &err);
+	keydir_close(&cli->keydir);
+	return rc == REDRESS_OK ? 0 : cli_fail(&err);
+}
+
 int
 cmd_serve(struct cli *cli, int argc, char **argv)
 {
@@ -65,10 +92,7 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 	unsigned long n;
 	int c;
 
-	memset(&config, 0, sizeof(config));
-	snprintf(config.host, sizeof(config.host), "127.0.0.1");
-	config.port = 8080;
-	config.ready_fd = -1;
+	default_config(&config);
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -95,16 +119,18 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
 	if ((config.tls_cert == NULL) != (config.tls_key == NULL))
 		return cli_usage_error("serve", "--tls-cert and --tls-key go together");
-	/* The database must be this key directory's: tlog_open checks the log key. */
-	if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK)
+	return serve(cli, &config);
+}
+
+int
+cli_serve_at(struct cli *cli, const char *listen)
+{
+	struct http_config config;
+	struct redress_error err;
+
+	default_config(&config);
+	if (http_listen_parse(listen, &config, &err) != REDRESS_OK)
 		return cli_fail(&err);
-	config.db = cli->db;
-	config.keys = cli->keydir;
-	config.modules = cli_modules;
-	if (http_serve(&config, &err) != REDRESS_OK) {
-		keydir_close(&cli->keydir);
-		return cli_fail(&err);
-	}
-	keydir_close(&cli->keydir);
-	return 0;
+	cli_close(cli);
+	return serve(cli, &config);
 }

@@ -76,4 +76,21 @@ expect_in "$(rd audit pubkey)" "redress.demo/"
 # Without --fresh, an existing demo is not overwritten.
 expect_exit 14 rd demo
 expect_in "$ERR" "already holds a redress log"
+# --listen: a bad address refused before any work; a good one serves the demo once it is done.
+expect_exit 2 "$REDRESS" --db "$T/listen.db" demo --listen nonsense
+checks=$((checks + 1))
+[ -e "$T/listen.db" ] && fail "a refused --listen still made a database"
+"$REDRESS" --db "$T/listen.db" demo --listen 127.0.0.1:0 >"$T/listen.out" 2>"$T/listen.err" &
+served=$!
+port=
+for _ in $(seq 300); do
+	port=$(sed -n 's/^redress: serving .* on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/listen.err")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+expect_in "$(cat "$T/listen.out")" "web interface: http://127.0.0.1:0/"
+expect_in "$(curl -s "http://127.0.0.1:$port/healthz")" '"status":"ok"' "the demo's server"
+kill -TERM "$served"
+wait "$served"
+expect_eq "$?" 0 "the demo's server stops cleanly"
 finish
