@@ -79,6 +79,8 @@ static const struct {
     {"/claims", N_("Claims"), 0, PERM_CLAIMS_READ},
     {"/queue", N_("Payment queue"), 0, PERM_QUEUE_READ},
     {"/fund", N_("Fund balances"), 0, PERM_BALANCES_READ},
+    {"/pledges", N_("Pledges and receipts"), 0, PERM_BALANCES_READ},
+    {"/batches", N_("Payment batches"), 0, PERM_LEDGER_READ},
     {"/admin/accounts", N_("Accounts and roles"), 0, PERM_USERS_MANAGE},
     {"/transparency", N_("Verifying the published figures"), 0, PERM_AGGREGATES_READ},
 };

@@ -162,6 +162,16 @@ void page_admin_accounts(struct http_request *req, struct http_response *res);
 void page_admin_totp(struct http_request *req, struct http_response *res);
 void page_transparency(struct http_request *req, struct http_response *res);
 
+/* page_finance.c */
+void page_pledges(struct http_request *req, struct http_response *res);
+void page_pledges_add(struct http_request *req, struct http_response *res);
+void page_pledges_receive(struct http_request *req, struct http_response *res);
+void page_batches(struct http_request *req, struct http_response *res);
+void page_batches_create(struct http_request *req, struct http_response *res);
+void page_batches_show(struct http_request *req, struct http_response *res);
+void page_batches_export(struct http_request *req, struct http_response *res);
+void page_bank_files(struct http_request *req, struct http_response *res);
+
 /* The stylesheet (assets/redress.css, embedded at build time). */
 extern const char http_asset_css[];
 extern const size_t http_asset_css_len;

@@ -174,6 +174,12 @@ enum redress_err payments_import(struct tlog *log, const struct actor *actor, co
 enum redress_err payments_batch_get(struct store *store, const char *batch, struct payments_batch_info *b_r,
                                     struct redress_error *err);
 
+/* Calls fn with each batch's id, the newest first (fn may read the store, e.g. payments_batch_get). */
+enum redress_err payments_batch_each(struct store *store,
+                                     enum redress_err (*fn)(void *ctx, const char *id,
+                                                            struct redress_error *err),
+                                     void *ctx, struct redress_error *err);
+
 /* Calls fn for each order of batch, in id order. */
 enum redress_err payments_orders_each(struct store *store, const char *batch,
                                       enum redress_err (*fn)(void *ctx, const struct payments_order *o,

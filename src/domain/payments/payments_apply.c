@@ -61,6 +61,8 @@ static const struct store_query q_batch_insert = {
     "INSERT INTO payments_batches (id, program, currency, created_seq) VALUES (?1, ?2, ?3, ?4)"};
 static const struct store_query q_batch_get = {
     "payments.batch.get", "SELECT id, program, currency, created_seq FROM payments_batches WHERE id = ?1"};
+static const struct store_query q_batch_list = {"payments.batch.list",
+                                                "SELECT id FROM payments_batches ORDER BY id DESC"};
 static const struct store_query q_batch_count = {"payments.batch.count",
                                                  "SELECT count(*) FROM payments_batches"};
 static const struct store_query q_batch_figures = {
@@ -319,10 +321,33 @@ payments_batch_get(struct store *store, const char *batch, struct payments_batch
 	}
 	if (r != STORE_DONE)
 		return err->code;
-	if ((st = store_query(store, &q_batch_exports, err)) == NULL || store_step(st, err) != STORE_ROW)
+	if ((st = store_query(store, &q_batch_exports, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, batch);
+	if (store_step(st, err) != STORE_ROW)
 		return err->code;
 	b_r->exports = (uint64_t)store_column_int64(st, 0);
 	return REDRESS_OK;
+}
+
+enum redress_err
+payments_batch_each(struct store *store,
+                    enum redress_err (*fn)(void *ctx, const char *id, struct redress_error *err), void *ctx,
+                    struct redress_error *err)
+{
+	char id[PAYMENTS_BATCH_ID_MAX + 1];
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_batch_list, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		text_copy(id, sizeof(id), store_column_text(st, 0));
+		if ((rc = fn(ctx, id, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
 /* ---- events: decoding and applying ---- */
