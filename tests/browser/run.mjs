@@ -355,6 +355,53 @@ try {
   await axe('fund balances');
   await shot('fund-balances-ja');
   await page.goto(`${base}/fund?lang=ko`);
+
+  // Finance: a pledge and a receipt; a wrong form is refused beside its field, nothing saved.
+  await page.goto(`${base}/pledges`);
+  check((await page.textContent('h1')) === '기부 약정과 입금', 'the pledges page, in Korean');
+  await axe('pledges');
+  await page.fill('#f-donor', '<script>alert(1)</script> Foundation');
+  await page.fill('#f-amount', 'lots');
+  await page.fill('#f-currency', 'JPY');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/pledges"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.getAttribute('#f-amount', 'aria-invalid')) === 'true', 'a pledge with a bad amount is refused beside the amount');
+  check((await page.inputValue('#f-donor')).includes('<script>'), 'the donor typed is kept, as text');
+  await axe('pledges with an error');
+  await page.fill('#f-amount', '500000000');
+  await page.fill('#f-condition', 'For the survivors\' care only');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/pledges"] button')]);
+  check(page.url().endsWith('/pledges'), 'a pledge is recorded and the list shown again');
+  const pledgeRow = page.locator('tr', { hasText: '<script>alert(1)</script> Foundation' });
+  check((await pledgeRow.count()) === 1, 'the new pledge is listed, its donor inert');
+  const pledgeId = (await pledgeRow.locator('code').first().textContent()).trim();
+  await pledgeRow.locator('summary').click();
+  await page.fill(`#f-amount-${pledgeId}`, '200000000');
+  if (await page.isVisible(`#f-to_amount-${pledgeId}`)) await page.fill(`#f-to_amount-${pledgeId}`, '1900000000');
+  await Promise.all([page.waitForLoadState('load'), pledgeRow.locator('button').click()]);
+  check((await page.locator('tr', { hasText: pledgeId }).textContent()).includes('200,000,000'), 'a receipt is booked against the pledge');
+  await shot('pledges');
+
+  // Payment batches: the new survivor has no bank details, so nothing can be paid yet.
+  await page.goto(`${base}/batches`);
+  check((await page.textContent('h1')) === '지급 묶음', 'the batches page, in Korean');
+  await axe('payment batches');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/batches"] button')]);
+  check(await page.isVisible('.notice-ok'), 'a batch with nothing payable says so');
+  await shot('payment-batches');
+  await page.goto(`${base}/batches/B-000001`);
+  check((await page.textContent('main')).includes('B-000001'), 'the demo\'s batch has its page');
+  await axe('payment batch');
+  await shot('payment-batch');
+  if (await page.isVisible('form[action="/batches/B-000001/export"] button')) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('form[action="/batches/B-000001/export"] button')]);
+    check(download.suggestedFilename() === 'pain.001-B-000001.xml', 'the pain.001 file is downloaded as an attachment');
+    const xml = readFileSync(await download.path(), 'utf8');
+    check(xml.includes('pain.001.001.09'), 'the download is a pain.001 file');
+  } else {
+    check(false, 'the demo batch has pending orders to export');
+  }
+  await page.goto(`${base}/fund?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
   // The administrator: accounts, and a second factor enrolled with its QR code.
@@ -376,6 +423,19 @@ try {
   await shot('transparency');
   res = await page.goto(`${base}/queue`);
   check(res.status() === 403, 'a monitor may not see the payment queue');
+  res = await page.goto(`${base}/batches`);
+  check(res.status() === 403, 'a monitor may not see the payment batches');
+  await page.goto(`${base}/transparency`);
+  await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
+
+  // A caseworker sees none of finance's pages.
+  await signIn('cho', passwords.cho);
+  for (const path of ['/pledges', '/batches', '/batches/B-000001']) {
+    res = await page.goto(`${base}${path}`);
+    check(res.status() === 403, `a caseworker asking for ${path} is refused (403)`);
+  }
+  await axe('refused finance page');
+  check(!(await page.isVisible('a[href="/pledges"]')), 'the caseworker\'s menu has no pledges');
 
   check(dialogs.length === 0, `no script ran from a field's value (${dialogs.join('; ')})`);
   check(cspViolations.length === 0, `no Content-Security-Policy violation (${cspViolations.join('; ')})`);
