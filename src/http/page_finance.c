@@ -859,6 +859,9 @@ do_import(struct http_change *c, void *arg, struct http_response *res, struct re
 	if (rc != REDRESS_OK) {
 		page_notice(&p, "error", T(&p, "The bank file was refused, and nothing was changed."));
 		hint(&p, err->message);
+		html_raw_const(p.b, "<p><a href=\"/batches\">");
+		html_text(p.b, T(&p, "Payment batches"));
+		html_raw_const(p.b, "</a></p>");
 		page_end(&p, 422);
 		return rc;
 	}

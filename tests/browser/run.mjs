@@ -401,6 +401,14 @@ try {
   } else {
     check(false, 'the demo batch has pending orders to export');
   }
+  // A file that is not the bank's is refused with its reason, and nothing changes.
+  await page.goto(`${base}/batches/B-000001`);
+  await page.setInputFiles('#f-file', { name: 'not-a-bank-file.xml', mimeType: 'application/xml', buffer: Buffer.from('<?xml version="1.0"?><Document xmlns="urn:example"/>') });
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/bank-files"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.isVisible('.notice-error')), 'a file that is not the bank\'s is refused, with its reason');
+  await axe('bank file refused');
+  await shot('bank-file-refused');
   await page.goto(`${base}/fund?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
