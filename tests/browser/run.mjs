@@ -376,6 +376,13 @@ try {
   check((await pledgeRow.count()) === 1, 'the new pledge is listed, its donor inert');
   const pledgeId = (await pledgeRow.locator('code').first().textContent()).trim();
   await pledgeRow.locator('summary').click();
+  await page.fill(`#f-amount-${pledgeId}`, '600000000');
+  if (await page.isVisible(`#f-to_amount-${pledgeId}`)) await page.fill(`#f-to_amount-${pledgeId}`, '5700000000');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), pledgeRow.locator('button').click()]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.getAttribute(`#f-amount-${pledgeId}`, 'aria-invalid')) === 'true', 'a receipt above what remains is refused beside its amount');
+  check(!(await page.locator('tr', { hasText: pledgeId }).textContent()).includes('600,000,000'), 'nothing of the refused receipt was booked');
+  await axe('pledges with a refused receipt');
   await page.fill(`#f-amount-${pledgeId}`, '200000000');
   if (await page.isVisible(`#f-to_amount-${pledgeId}`)) await page.fill(`#f-to_amount-${pledgeId}`, '1900000000');
   await Promise.all([page.waitForLoadState('load'), pledgeRow.locator('button').click()]);
