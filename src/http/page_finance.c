@@ -886,15 +886,21 @@ void
 page_bank_files(struct http_request *req, struct http_response *res)
 {
 	const struct buf *file = http_upload_file(req);
+	struct redress_error err;
 	struct import_arg *a;
 	struct store *store;
 	struct page p;
 
-	if (file == NULL || file->len == 0) {
+	/* A file cut short at the upload limit is no file: never read a truncated statement. */
+	if (file == NULL || file->len == 0 || buf_error(file, &err) != REDRESS_OK ||
+	    file->len > PAYMENTS_XML_MAX) {
 		if ((store = http_store(req, res)) == NULL)
 			return;
 		page_begin(&p, req, res, N_("Payment batches"));
-		page_notice(&p, "error", T(&p, "Choose the bank's file to upload."));
+		page_notice(&p, "error",
+		            file == NULL || file->len == 0
+		                ? T(&p, "Choose the bank's file to upload.")
+		                : T(&p, "The file is too large for a bank file; nothing was read."));
 		batches_body(&p, store);
 		page_end(&p, 422);
 		return;
