@@ -23,6 +23,7 @@
 
 #include "core/text.h"
 #include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements.h"
 #include "http/page.h"
 
 #define LIST_PAGE 50
@@ -419,9 +420,10 @@ struct record_arg {
 	char relative[REGISTRY_PSEUDONYM_MAX + 1]; /* an heir: who, how related, what share */
 	char relation[REGISTRY_SCOPE_MAX + 1];
 	int64_t num, den;
+	char date[11]; /* a death: YYYY-MM-DD */
 };
 
-enum { RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR };
+enum { RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR, RECORD_DEATH };
 
 static unsigned casefile(struct page *p, struct store *store, const char *pseudonym,
                          const struct registry_identity *id);
@@ -434,7 +436,15 @@ do_record(struct http_change *c, void *arg, struct http_response *res, struct re
 	enum redress_err rc;
 	struct page p;
 
-	if (a->kind == RECORD_CONSULT)
+	if (a->kind == RECORD_DEATH) {
+		uint64_t moved = 0;
+		int unresolved = 0;
+
+		/* In the same change: what she was owed and not yet paid passes to her heirs. */
+		rc = registry_death(c->log, c->actor, &c->keys, a->pseudonym, a->date, err);
+		if (rc == REDRESS_OK)
+			rc = entitlements_on_death(c->log, c->actor, a->pseudonym, &moved, &unresolved, err);
+	} else if (a->kind == RECORD_CONSULT)
 		rc = registry_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
 		                      a->summary[0] != '\0' ? a->summary : NULL, err);
 	else if (a->kind == RECORD_HEIR)
@@ -497,6 +507,10 @@ record(struct http_request *req, struct http_response *res, int kind)
 			else if (!page_form_copy(req, "share", share, sizeof(share)) ||
 			         registry_share_parse(share, &a->num, &a->den, &err) != REDRESS_OK)
 				problem = N_("Give the share as a fraction, such as 1/2 or 1/1.");
+	} else if (kind == RECORD_DEATH) {
+		if (!page_form_copy(req, "date", a->date, sizeof(a->date)) ||
+		    registry_date_check("date", a->date, &err) != REDRESS_OK)
+			problem = N_("Give the date of death as YYYY-MM-DD.");
 	} else if (kind == RECORD_CONSULT) {
 		if (wish == NULL || registry_wish_parse(wish, &a->wish, &err) != REDRESS_OK ||
 		    a->wish == REGISTRY_WISH_NONE)
@@ -542,6 +556,30 @@ void
 page_persons_heir(struct http_request *req, struct http_response *res)
 {
 	record(req, res, RECORD_HEIR);
+}
+
+void
+page_persons_death(struct http_request *req, struct http_response *res)
+{
+	record(req, res, RECORD_DEATH);
+}
+
+static void
+death_form(struct page *p, const char *pseudonym)
+{
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, T(p, "Record a death"));
+	html_raw_const(p->b, "</h3><p class=\"hint\">");
+	html_text(p->b, T(p, "What the person was owed and not yet paid passes to her heirs in the same "
+	                     "change."));
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\"");
+	html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/death");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	page_input(p, N_("Date of death"), "date", "date", NULL, NULL, 1, "off");
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Record the death"));
+	html_raw_const(p->b, "</button></form>");
 }
 
 static void
@@ -616,7 +654,17 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 	page_fact(p, T(p, "Language"), language_name(person.language));
 	snprintf(number, sizeof(number), "%d", person.frailty);
 	page_fact(p, T(p, "Frailty"), number);
-	html_raw_const(p->b, "</dl></section>");
+	html_raw_const(p->b, "</dl>");
+	if (person.status == REGISTRY_ALIVE && users_allows(&p->req->actor, PERM_PERSONS_WRITE))
+		death_form(p, person.pseudonym);
+	if (person.status != REGISTRY_ERASED && users_allows(&p->req->actor, PERM_PERSONS_ERASE)) {
+		html_raw_const(p->b, "<p><a");
+		html_href_path_suffix(p->b, "href", "/persons/", person.pseudonym, "/erase");
+		html_raw_const(p->b, ">");
+		html_text(p->b, T(p, "Erase this person's data"));
+		html_raw_const(p->b, "</a></p>");
+	}
+	html_raw_const(p->b, "</section>");
 
 	section(p, "s-identity", T(p, "Identity"));
 	if (id != NULL) {
