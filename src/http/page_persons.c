@@ -601,6 +601,117 @@ heir_form(struct page *p, const char *victim)
 
 /* ---- The case file ----------------------------------------------------------------- */
 
+/* A cell with an event's time: the date in the page's language, then the time of day in UTC. */
+static void
+td_when(struct page *p, const char *at)
+{
+	char day[11];
+	struct buf date;
+
+	buf_init(&date, 128);
+	text_copy(day, sizeof(day), at);
+	i18n_date(&date, p->lang, day);
+	html_raw_const(p->b, "<td>");
+	html_text(p->b, date.data);
+	if (strlen(at) >= 16) {
+		html_raw_const(p->b, " ");
+		html_textn(p->b, at + 11, 5);
+		html_raw_const(p->b, " UTC");
+	}
+	html_raw_const(p->b, "</td>");
+	buf_free(&date);
+}
+
+static enum redress_err
+consent_event_row(void *ctx, const struct registry_consent_event *e, struct redress_error *err)
+{
+	struct page *p = ctx;
+
+	(void)err;
+	html_raw_const(p->b, "<tr>");
+	td_when(p, e->at);
+	html_raw_const(p->b, "<td>");
+	html_text(p->b, e->scope);
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, e->given ? T(p, "granted") : T(p, "withdrawn"));
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, e->actor);
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%llu", (unsigned long long)e->seq);
+	html_raw_const(p->b, "</td></tr>");
+	return REDRESS_OK;
+}
+
+/* Every grant and withdrawal, oldest first; how it was given and the witness stay sealed. */
+static void
+consent_history(struct page *p, struct store *store, const char *pseudonym)
+{
+	struct redress_error err;
+
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, T(p, "History of consent"));
+	html_raw_const(p->b, "</h3><table><thead><tr>");
+	page_th(p, T(p, "When"));
+	page_th(p, T(p, "Scope"));
+	page_th(p, T(p, "Word"));
+	page_th(p, T(p, "Recorded by"));
+	page_th(p, T(p, "Log event"));
+	html_raw_const(p->b, "</tr></thead><tbody>");
+	if (registry_consent_history(store, pseudonym, consent_event_row, p, &err) != REDRESS_OK)
+		page_notice(p, "error", T(p, "The history of consent could not be read."));
+	html_raw_const(p->b, "</tbody></table><p class=\"hint\">");
+	html_text(p->b, T(p, "How each word was given, and its witness, stay sealed."));
+	html_raw_const(p->b, "</p>");
+}
+
+struct consultations_ctx {
+	struct page *p;
+	int n;
+};
+
+static enum redress_err
+consultation_row(void *ctx, const struct registry_consultation *c, struct redress_error *err)
+{
+	struct consultations_ctx *cc = ctx;
+	struct page *p = cc->p;
+
+	(void)err;
+	if (cc->n++ == 0) {
+		html_raw_const(p->b, "<table><thead><tr>");
+		page_th(p, T(p, "When"));
+		page_th(p, T(p, "The person's wish"));
+		page_th(p, T(p, "Recorded by"));
+		page_th(p, T(p, "Log event"));
+		html_raw_const(p->b, "</tr></thead><tbody>");
+	}
+	html_raw_const(p->b, "<tr>");
+	td_when(p, c->at);
+	html_raw_const(p->b, "<td>");
+	html_text(p->b, wish_words(p, registry_wish_name(c->wish)));
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, c->actor);
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%llu", (unsigned long long)c->seq);
+	html_raw_const(p->b, "</td></tr>");
+	return REDRESS_OK;
+}
+
+/* Every consultation, oldest first, with the wish; the summaries stay sealed. */
+static void
+consultations(struct page *p, struct store *store, const char *pseudonym)
+{
+	struct consultations_ctx cc = {p, 0};
+	struct redress_error err;
+
+	if (registry_consultations_each(store, pseudonym, consultation_row, &cc, &err) != REDRESS_OK)
+		page_notice(p, "error", T(p, "The consultations could not be read."));
+	if (cc.n > 0) {
+		html_raw_const(p->b, "</tbody></table><p class=\"hint\">");
+		html_text(p->b, T(p, "The summaries of what was said stay sealed."));
+		html_raw_const(p->b, "</p>");
+	}
+}
+
 static void
 section(struct page *p, const char *id, const char *title_text)
 {
@@ -710,6 +821,7 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 	html_raw_const(p->b, " <strong>");
 	html_text(p->b, wish_words(p, wish != NULL ? wish : "none"));
 	html_raw_const(p->b, "</strong></p>");
+	consultations(p, store, person.pseudonym);
 	if (may_record)
 		consult_form(p, person.pseudonym);
 	html_raw_const(p->b, "</section>");
@@ -740,6 +852,7 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 			html_raw_const(p->b, "</td></tr>");
 		}
 		html_raw_const(p->b, "</tbody></table>");
+		consent_history(p, store, person.pseudonym);
 	}
 	if (may_record)
 		consent_form(p, person.pseudonym);
