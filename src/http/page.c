@@ -80,6 +80,7 @@ static const struct {
     {"/queue", N_("Payment queue"), 0, PERM_QUEUE_READ},
     {"/fund", N_("Fund balances"), 0, PERM_BALANCES_READ},
     {"/admin/accounts", N_("Accounts and roles"), 0, PERM_USERS_MANAGE},
+    {"/admin/programs", N_("Programs"), 0, PERM_PROGRAMS_MANAGE},
     {"/transparency", N_("Verifying the published figures"), 0, PERM_AGGREGATES_READ},
 };
 
