@@ -167,6 +167,9 @@ page_admin_lock_form(struct page *p, const char *name, int locked)
 {
 	char label[160];
 
+	/* An admin does not lock herself out: the server refuses it too. */
+	if (!locked && strcmp(name, p->req->actor.name) == 0)
+		return;
 	html_raw_const(p->b, "<form method=\"post\"");
 	if (locked)
 		html_href_path_suffix(p->b, "action", "/admin/accounts/", name, "/unlock");
@@ -232,6 +235,12 @@ lock_change(struct http_request *req, struct http_response *res, int lock)
 		page_begin(&p, req, res, lock ? N_("Lock") : N_("Unlock"));
 		page_notice(&p, "error", T(&p, "There is no such account."));
 		page_end(&p, 404);
+		return;
+	}
+	if (lock && strcmp(name, req->actor.name) == 0) {
+		page_begin(&p, req, res, N_("Lock"));
+		page_notice(&p, "error", T(&p, "You cannot lock your own account: another admin can."));
+		page_end(&p, 409);
 		return;
 	}
 	if ((a = calloc(1, sizeof(*a))) == NULL) {

@@ -422,6 +422,7 @@ try {
   await page.fill('#f-password2', 'browser-test-pass-1');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts"] button')]);
   check(page.url().endsWith('/admin/accounts') && (await page.isVisible('form[action="/admin/accounts/tess/lock"]')), 'the new account is listed, with a lock button');
+  check(!(await page.isVisible('form[action="/admin/accounts/ada/lock"]')), 'an admin has no button to lock herself out');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/lock"] button')]);
   check(await page.isVisible('form[action="/admin/accounts/tess/unlock"]'), 'the account is locked');
   await axe('accounts with a locked account');
@@ -439,6 +440,10 @@ try {
   await page.waitForLoadState('load');
   check(res.status() === 422 && /\d+:\d+/.test(await page.textContent('#f-rules-error')), 'a broken program is refused beside the field, with line and column');
   await axe('programs with an error');
+  await page.fill('#f-rules', '</textarea><script>alert(3)</script>');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/programs"] button')]);
+  check((await page.inputValue('#f-rules')) === '</textarea><script>alert(3)</script>'
+    && (await page.evaluate(() => document.querySelectorAll('main script').length)) === 0, 'markup pasted as a program comes back as text');
   await page.fill('#f-rules', JSON.stringify({
     code: 'browser-2026', name: 'Browser test program', currency: 'KRW', cutoff: '2015-12-28',
     accounts: { fund: 'bank:krw', payable: 'payable:browser-2026', expense: 'benefits:browser-2026' },
