@@ -423,8 +423,16 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts"] button')]);
   check(page.url().endsWith('/admin/accounts') && (await page.isVisible('form[action="/admin/accounts/tess/lock"]')), 'the new account is listed, with a lock button');
   check(!(await page.isVisible('form[action="/admin/accounts/ada/lock"]')), 'an admin has no button to lock herself out');
+  // tess signs in from a client of her own; the lock must end that session at once.
+  const tessIn = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ username: 'tess', password: 'browser-test-pass-1' }) });
+  const tessCookie = (tessIn.headers.getSetCookie().find((c) => c.startsWith('redress_session=')) || '').split(';')[0];
+  const tessAccount = async () => (await fetch(`${base}/account`, { redirect: 'manual', headers: { cookie: tessCookie } })).status;
+  check(tessCookie !== '' && (await tessAccount()) === 200, 'the new account signs in');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/lock"] button')]);
   check(await page.isVisible('form[action="/admin/accounts/tess/unlock"]'), 'the account is locked');
+  check((await tessAccount()) === 303, 'the lock ended the account\'s session at once');
   await axe('accounts with a locked account');
   await shot('accounts-locked');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/unlock"] button')]);
