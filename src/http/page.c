@@ -82,6 +82,7 @@ static const struct {
     {"/pledges", N_("Pledges and receipts"), 0, PERM_BALANCES_READ},
     {"/batches", N_("Payment batches"), 0, PERM_LEDGER_READ},
     {"/admin/accounts", N_("Accounts and roles"), 0, PERM_USERS_MANAGE},
+    {"/admin/programs", N_("Programs"), 0, PERM_PROGRAMS_MANAGE},
     {"/transparency", N_("Verifying the published figures"), 0, PERM_AGGREGATES_READ},
 };
 
@@ -255,6 +256,29 @@ page_input(struct page *p, const char *label, const char *name, const char *type
 		html_raw_const(p->b, " required");
 	field_invalid(p, id, error);
 	html_raw_const(p->b, ">");
+	field_end(p, id, error);
+}
+
+void
+page_textarea(struct page *p, const char *label, const char *name, const char *value, const char *error,
+              int required, int rows)
+{
+	char id[80];
+
+	field_begin(p, label, name, required, id);
+	html_raw_const(p->b, "<textarea");
+	html_attr(p->b, "id", id);
+	html_attr(p->b, "name", name);
+	html_raw_const(p->b, " spellcheck=\"false\"");
+	if (required)
+		html_raw_const(p->b, " required");
+	field_invalid(p, id, error);
+	html_raw_const(p->b, " rows=\"");
+	html_textf(p->b, "%d", rows);
+	html_raw_const(p->b, "\">");
+	if (value != NULL)
+		html_text(p->b, value);
+	html_raw_const(p->b, "</textarea>");
 	field_end(p, id, error);
 }
 

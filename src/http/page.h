@@ -60,6 +60,10 @@ void page_csrf(struct page *p);
 void page_input(struct page *p, const char *label, const char *name, const char *type, const char *value,
                 const char *error, int required, const char *autocomplete);
 
+/* A labelled <textarea> of rows lines: the same as page_input() otherwise. */
+void page_textarea(struct page *p, const char *label, const char *name, const char *value, const char *error,
+                   int required, int rows);
+
 /*
  * A labelled <select> named name: label a msgid; options with
  * page_option() (text in the page's language, selected when value equals
@@ -171,6 +175,25 @@ void page_batches_create(struct http_request *req, struct http_response *res);
 void page_batches_show(struct http_request *req, struct http_response *res);
 void page_batches_export(struct http_request *req, struct http_response *res);
 void page_bank_files(struct http_request *req, struct http_response *res);
+
+/* page_admin.c: accounts added, locked and unlocked; programs; erasing a person */
+void page_admin_account_add(struct http_request *req, struct http_response *res);
+void page_admin_lock(struct http_request *req, struct http_response *res);
+void page_admin_unlock(struct http_request *req, struct http_response *res);
+void page_admin_programs(struct http_request *req, struct http_response *res);
+void page_admin_program_show(struct http_request *req, struct http_response *res);
+void page_admin_program_add(struct http_request *req, struct http_response *res);
+void page_persons_erase_confirm(struct http_request *req, struct http_response *res);
+void page_persons_erase(struct http_request *req, struct http_response *res);
+
+/* The form adding an account (the accounts page shows it). */
+void page_admin_account_form(struct page *p);
+
+/* The lock or unlock button of account name, as the account is (locked 1) or not. */
+void page_admin_lock_form(struct page *p, const char *name, int locked);
+
+/* page_persons.c: a death, recorded from the case file */
+void page_persons_death(struct http_request *req, struct http_response *res);
 
 /* The stylesheet (assets/redress.css, embedded at build time). */
 extern const char http_asset_css[];

@@ -334,6 +334,7 @@ account_row(void *ctx, const char *name, enum role role, struct redress_error *e
 		html_text(p->b, acct.has_totp ? T(p, "yes") : T(p, "no"));
 		html_raw_const(p->b, "</td><td>");
 		html_text(p->b, acct.locked ? T(p, "locked") : "");
+		page_admin_lock_form(p, name, acct.locked);
 	} else {
 		html_raw_const(p->b, "</td><td>");
 	}
@@ -377,10 +378,8 @@ page_admin_accounts(struct http_request *req, struct http_response *res)
 	pc.may_run = 0;
 	if (users_each(store, account_row, &pc, &err) != REDRESS_OK)
 		page_notice(&p, "error", T(&p, "The accounts could not be read."));
-	html_raw_const(p.b, "</tbody></table><p class=\"hint\">");
-	html_text(p.b,
-	          T(&p, "Accounts are added and roles given with 'redress user add' on the command line."));
-	html_raw_const(p.b, "</p>");
+	html_raw_const(p.b, "</tbody></table>");
+	page_admin_account_form(&p);
 	page_end(&p, 200);
 }
 

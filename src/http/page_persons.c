@@ -23,6 +23,7 @@
 
 #include "core/text.h"
 #include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements.h"
 #include "http/page.h"
 
 #define LIST_PAGE 50
@@ -419,9 +420,10 @@ struct record_arg {
 	char relative[REGISTRY_PSEUDONYM_MAX + 1]; /* an heir: who, how related, what share */
 	char relation[REGISTRY_SCOPE_MAX + 1];
 	int64_t num, den;
+	char date[11]; /* a death: YYYY-MM-DD */
 };
 
-enum { RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR };
+enum { RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR, RECORD_DEATH };
 
 static unsigned casefile(struct page *p, struct store *store, const char *pseudonym,
                          const struct registry_identity *id);
@@ -434,7 +436,15 @@ do_record(struct http_change *c, void *arg, struct http_response *res, struct re
 	enum redress_err rc;
 	struct page p;
 
-	if (a->kind == RECORD_CONSULT)
+	if (a->kind == RECORD_DEATH) {
+		uint64_t moved = 0;
+		int unresolved = 0;
+
+		/* In the same change: what she was owed and not yet paid passes to her heirs. */
+		rc = registry_death(c->log, c->actor, &c->keys, a->pseudonym, a->date, err);
+		if (rc == REDRESS_OK)
+			rc = entitlements_on_death(c->log, c->actor, a->pseudonym, &moved, &unresolved, err);
+	} else if (a->kind == RECORD_CONSULT)
 		rc = registry_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
 		                      a->summary[0] != '\0' ? a->summary : NULL, err);
 	else if (a->kind == RECORD_HEIR)
@@ -497,6 +507,10 @@ record(struct http_request *req, struct http_response *res, int kind)
 			else if (!page_form_copy(req, "share", share, sizeof(share)) ||
 			         registry_share_parse(share, &a->num, &a->den, &err) != REDRESS_OK)
 				problem = N_("Give the share as a fraction, such as 1/2 or 1/1.");
+	} else if (kind == RECORD_DEATH) {
+		if (!page_form_copy(req, "date", a->date, sizeof(a->date)) ||
+		    registry_date_check("date", a->date, &err) != REDRESS_OK)
+			problem = N_("Give the date of death as YYYY-MM-DD.");
 	} else if (kind == RECORD_CONSULT) {
 		if (wish == NULL || registry_wish_parse(wish, &a->wish, &err) != REDRESS_OK ||
 		    a->wish == REGISTRY_WISH_NONE)
@@ -544,6 +558,30 @@ page_persons_heir(struct http_request *req, struct http_response *res)
 	record(req, res, RECORD_HEIR);
 }
 
+void
+page_persons_death(struct http_request *req, struct http_response *res)
+{
+	record(req, res, RECORD_DEATH);
+}
+
+static void
+death_form(struct page *p, const char *pseudonym)
+{
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, T(p, "Record a death"));
+	html_raw_const(p->b, "</h3><p class=\"hint\">");
+	html_text(p->b, T(p, "What the person was owed and not yet paid passes to her heirs in the same "
+	                     "change."));
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\"");
+	html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/death");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	page_input(p, N_("Date of death"), "date", "date", NULL, NULL, 1, "off");
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Record the death"));
+	html_raw_const(p->b, "</button></form>");
+}
+
 static void
 heir_form(struct page *p, const char *victim)
 {
@@ -562,6 +600,117 @@ heir_form(struct page *p, const char *victim)
 }
 
 /* ---- The case file ----------------------------------------------------------------- */
+
+/* A cell with an event's time: the date in the page's language, then the time of day in UTC. */
+static void
+td_when(struct page *p, const char *at)
+{
+	char day[11];
+	struct buf date;
+
+	buf_init(&date, 128);
+	text_copy(day, sizeof(day), at);
+	i18n_date(&date, p->lang, day);
+	html_raw_const(p->b, "<td>");
+	html_text(p->b, date.data);
+	if (strlen(at) >= 16) {
+		html_raw_const(p->b, " ");
+		html_textn(p->b, at + 11, 5);
+		html_raw_const(p->b, " UTC");
+	}
+	html_raw_const(p->b, "</td>");
+	buf_free(&date);
+}
+
+static enum redress_err
+consent_event_row(void *ctx, const struct registry_consent_event *e, struct redress_error *err)
+{
+	struct page *p = ctx;
+
+	(void)err;
+	html_raw_const(p->b, "<tr>");
+	td_when(p, e->at);
+	html_raw_const(p->b, "<td>");
+	html_text(p->b, e->scope);
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, e->given ? T(p, "granted") : T(p, "withdrawn"));
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, e->actor);
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%llu", (unsigned long long)e->seq);
+	html_raw_const(p->b, "</td></tr>");
+	return REDRESS_OK;
+}
+
+/* Every grant and withdrawal, oldest first; how it was given and the witness stay sealed. */
+static void
+consent_history(struct page *p, struct store *store, const char *pseudonym)
+{
+	struct redress_error err;
+
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, T(p, "History of consent"));
+	html_raw_const(p->b, "</h3><table><thead><tr>");
+	page_th(p, T(p, "When"));
+	page_th(p, T(p, "Scope"));
+	page_th(p, T(p, "Word"));
+	page_th(p, T(p, "Recorded by"));
+	page_th(p, T(p, "Log event"));
+	html_raw_const(p->b, "</tr></thead><tbody>");
+	if (registry_consent_history(store, pseudonym, consent_event_row, p, &err) != REDRESS_OK)
+		page_notice(p, "error", T(p, "The history of consent could not be read."));
+	html_raw_const(p->b, "</tbody></table><p class=\"hint\">");
+	html_text(p->b, T(p, "How each word was given, and its witness, stay sealed."));
+	html_raw_const(p->b, "</p>");
+}
+
+struct consultations_ctx {
+	struct page *p;
+	int n;
+};
+
+static enum redress_err
+consultation_row(void *ctx, const struct registry_consultation *c, struct redress_error *err)
+{
+	struct consultations_ctx *cc = ctx;
+	struct page *p = cc->p;
+
+	(void)err;
+	if (cc->n++ == 0) {
+		html_raw_const(p->b, "<table><thead><tr>");
+		page_th(p, T(p, "When"));
+		page_th(p, T(p, "The person's wish"));
+		page_th(p, T(p, "Recorded by"));
+		page_th(p, T(p, "Log event"));
+		html_raw_const(p->b, "</tr></thead><tbody>");
+	}
+	html_raw_const(p->b, "<tr>");
+	td_when(p, c->at);
+	html_raw_const(p->b, "<td>");
+	html_text(p->b, wish_words(p, registry_wish_name(c->wish)));
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, c->actor);
+	html_raw_const(p->b, "</td><td>");
+	html_textf(p->b, "%llu", (unsigned long long)c->seq);
+	html_raw_const(p->b, "</td></tr>");
+	return REDRESS_OK;
+}
+
+/* Every consultation, oldest first, with the wish; the summaries stay sealed. */
+static void
+consultations(struct page *p, struct store *store, const char *pseudonym)
+{
+	struct consultations_ctx cc = {p, 0};
+	struct redress_error err;
+
+	if (registry_consultations_each(store, pseudonym, consultation_row, &cc, &err) != REDRESS_OK)
+		page_notice(p, "error", T(p, "The consultations could not be read."));
+	if (cc.n > 0) {
+		html_raw_const(p->b, "</tbody></table><p class=\"hint\">");
+		html_text(p->b, T(p, "The summaries of what was said stay sealed."));
+		html_raw_const(p->b, "</p>");
+	}
+}
 
 static void
 section(struct page *p, const char *id, const char *title_text)
@@ -616,7 +765,17 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 	page_fact(p, T(p, "Language"), language_name(person.language));
 	snprintf(number, sizeof(number), "%d", person.frailty);
 	page_fact(p, T(p, "Frailty"), number);
-	html_raw_const(p->b, "</dl></section>");
+	html_raw_const(p->b, "</dl>");
+	if (person.status == REGISTRY_ALIVE && users_allows(&p->req->actor, PERM_PERSONS_WRITE))
+		death_form(p, person.pseudonym);
+	if (person.status != REGISTRY_ERASED && users_allows(&p->req->actor, PERM_PERSONS_ERASE)) {
+		html_raw_const(p->b, "<p><a");
+		html_href_path_suffix(p->b, "href", "/persons/", person.pseudonym, "/erase");
+		html_raw_const(p->b, ">");
+		html_text(p->b, T(p, "Erase this person's data"));
+		html_raw_const(p->b, "</a></p>");
+	}
+	html_raw_const(p->b, "</section>");
 
 	section(p, "s-identity", T(p, "Identity"));
 	if (id != NULL) {
@@ -662,6 +821,7 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 	html_raw_const(p->b, " <strong>");
 	html_text(p->b, wish_words(p, wish != NULL ? wish : "none"));
 	html_raw_const(p->b, "</strong></p>");
+	consultations(p, store, person.pseudonym);
 	if (may_record)
 		consult_form(p, person.pseudonym);
 	html_raw_const(p->b, "</section>");
@@ -692,6 +852,7 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 			html_raw_const(p->b, "</td></tr>");
 		}
 		html_raw_const(p->b, "</tbody></table>");
+		consent_history(p, store, person.pseudonym);
 	}
 	if (may_record)
 		consent_form(p, person.pseudonym);

@@ -157,6 +157,22 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_LEDGER_WRITE, POST, "/bank-files", "page.bank_files", page_bank_files),
     PAGE_NEEDS(PERM_USERS_MANAGE, GET, "/admin/accounts", "page.admin.accounts", page_admin_accounts),
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/totp", "page.admin.totp", page_admin_totp),
+    /* The admin's and caseworker's pages of web3: accounts, programs, a death, erasing. */
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts", "page.admin.account_add", page_admin_account_add),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/lock", "page.admin.lock", page_admin_lock),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/unlock", "page.admin.unlock",
+               page_admin_unlock),
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs", "page.admin.programs", page_admin_programs),
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, POST, "/admin/programs", "page.admin.program_add",
+               page_admin_program_add),
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs/{code}", "page.admin.program",
+               page_admin_program_show),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/death", "page.persons.death",
+               page_persons_death),
+    PAGE_NEEDS(PERM_PERSONS_ERASE, GET, "/persons/{pseudonym}/erase", "page.persons.erase_confirm",
+               page_persons_erase_confirm),
+    PAGE_NEEDS(PERM_PERSONS_ERASE, POST, "/persons/{pseudonym}/erase", "page.persons.erase",
+               page_persons_erase),
     PAGE_NEEDS(PERM_AGGREGATES_READ, GET, "/transparency", "page.transparency", page_transparency),
 };
 

@@ -141,6 +141,7 @@ try {
   let res = await page.goto(`${base}/`);
   let claimUrl = '';
   let registered = '';
+  let registered2 = '';
   check(page.url().endsWith('/sign-in'), 'an anonymous visitor is sent to the sign-in page');
   check((await page.getAttribute('html', 'lang')) === 'ko', 'the page is Korean by Accept-Language');
   check((await page.textContent('h1')) === '로그인', 'the sign-in heading is Korean');
@@ -265,6 +266,45 @@ try {
 
   const audit = spawnSync(redress, ['--db', db, 'audit', 'verify'], { encoding: 'utf8' });
   check(audit.status === 0, 'the log verifies after the pages\' changes');
+
+  // The case file's history: consent granted then withdrawn, shown event by event; every consultation.
+  await page.goto(registered);
+  await page.selectOption('#f-scope', 'contact');
+  await page.selectOption('#f-given', 'grant');
+  await page.fill('#f-method', 'by telephone, recorded');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consents"] button')]);
+  await page.selectOption('#f-scope', 'contact');
+  await page.selectOption('#f-given', 'withdraw');
+  await page.fill('#f-method', 'in person, at the office');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consents"] button')]);
+  const history = await page.$$eval('section[aria-labelledby=s-consent] h3 + table tbody tr', (rows) => rows.map((r) => r.textContent));
+  check(history.length === 3 && history[1].includes('contact') && history[1].includes('동의함')
+    && history[2].includes('contact') && history[2].includes('철회함') && history[2].includes('cho'),
+    'the consent history lists the grant and the withdrawal in order, with who recorded them');
+  check(!(await page.content()).includes('by telephone, recorded'), 'how consent was given stays sealed');
+  check((await page.textContent('section[aria-labelledby=s-wishes] table')).includes('지급을 받겠다고 함'), 'the consultations are listed with their wish');
+  check(!(await page.content()).includes('before winter'), 'the consultation\'s summary stays sealed');
+  await axe('case file with its history');
+  await shot('case-file-history');
+
+  // A death, recorded from the case file of a person registered for it; a date in the future is refused.
+  await page.goto(`${base}/persons/new`);
+  await page.fill('#f-name', 'Demo Browser Second Person');
+  await page.fill('#f-birth_date', '1928-06-01');
+  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+  check(/\/persons\/V-\d+$/.test(page.url()), 'a second person is registered');
+  registered2 = page.url();
+  await page.fill('#f-date', '2999-01-01');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action$="/death"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.isVisible('.notice-error')), 'a death in the future is refused, nothing saved');
+  await page.goto(registered2);
+  await page.fill('#f-date', '2021-02-03');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/death"] button')]);
+  check(page.url() === registered2 && (await page.textContent('dl.facts')).includes('사망')
+    && !(await page.isVisible('form[action$="/death"]')), 'the death is recorded and the case file says so');
+  await axe('case file after a death');
+  await shot('case-file-death');
 
   // The account page.
   await page.goto(`${base}/account`);
@@ -428,6 +468,73 @@ try {
   check(await page.isVisible('img.qr'), 'enrolling a second factor shows its QR code');
   await axe('second factor enrolment');
   await shot('totp-enrolment');
+
+  // The administrator adds an account (the two passwords must match), locks it and unlocks it.
+  await page.goto(`${base}/admin/accounts`);
+  await page.fill('#f-name', 'tess');
+  await page.selectOption('#f-role', 'caseworker');
+  await page.fill('#f-password', 'browser-test-pass-1');
+  await page.fill('#f-password2', 'browser-test-pass-2');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/accounts"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.isVisible('#f-password2-error')), 'two different passwords are refused beside the second');
+  check((await page.inputValue('#f-name')) === 'tess', 'the form comes back filled in');
+  await axe('add an account with an error');
+  await page.fill('#f-password', 'browser-test-pass-1');
+  await page.fill('#f-password2', 'browser-test-pass-1');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts"] button')]);
+  check(page.url().endsWith('/admin/accounts') && (await page.isVisible('form[action="/admin/accounts/tess/lock"]')), 'the new account is listed, with a lock button');
+  check(!(await page.isVisible('form[action="/admin/accounts/ada/lock"]')), 'an admin has no button to lock herself out');
+  // tess signs in from a client of her own; the lock must end that session at once.
+  const tessIn = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ username: 'tess', password: 'browser-test-pass-1' }) });
+  const tessCookie = (tessIn.headers.getSetCookie().find((c) => c.startsWith('redress_session=')) || '').split(';')[0];
+  const tessAccount = async () => (await fetch(`${base}/account`, { redirect: 'manual', headers: { cookie: tessCookie } })).status;
+  check(tessCookie !== '' && (await tessAccount()) === 200, 'the new account signs in');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/lock"] button')]);
+  check(await page.isVisible('form[action="/admin/accounts/tess/unlock"]'), 'the account is locked');
+  check((await tessAccount()) === 303, 'the lock ended the account\'s session at once');
+  await axe('accounts with a locked account');
+  await shot('accounts-locked');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/unlock"] button')]);
+  check(await page.isVisible('form[action="/admin/accounts/tess/lock"]'), 'the account is unlocked');
+
+  // Programs: listed; a broken paste is refused beside the field with its line and column; a good one is shown.
+  await page.goto(`${base}/admin/programs`);
+  check(await page.isVisible('a[href="/admin/programs/flagship-2015"]'), 'the programs page lists the flagship program');
+  await axe('programs');
+  await shot('programs');
+  await page.fill('#f-rules', '{"code": "browser-2026",\n "name": }');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/programs"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && /\d+:\d+/.test(await page.textContent('#f-rules-error')), 'a broken program is refused beside the field, with line and column');
+  await axe('programs with an error');
+  await page.fill('#f-rules', '</textarea><script>alert(3)</script>');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/programs"] button')]);
+  check((await page.inputValue('#f-rules')) === '</textarea><script>alert(3)</script>'
+    && (await page.evaluate(() => document.querySelectorAll('main script').length)) === 0, 'markup pasted as a program comes back as text');
+  await page.fill('#f-rules', JSON.stringify({
+    code: 'browser-2026', name: 'Browser test program', currency: 'KRW', cutoff: '2015-12-28',
+    accounts: { fund: 'bank:krw', payable: 'payable:browser-2026', expense: 'benefits:browser-2026' },
+    benefits: { survivor: '50000000', bereaved: '10000000' }, approvals: 3 }, null, 2));
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/programs"] button')]);
+  check(page.url().endsWith('/admin/programs/browser-2026') && (await page.textContent('dl.facts')).includes('50,000,000원'), 'the new program\'s rules are shown');
+  await axe('program');
+  await shot('program');
+
+  // Erasing a person registered in this test, after typing her pseudonym.
+  await page.goto(`${registered2}/erase`);
+  await axe('erase a person');
+  await shot('erase-confirm');
+  await page.fill('#f-confirm', 'V-999999');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action$="/erase"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.isVisible('#f-confirm-error')), 'a wrong pseudonym does not erase');
+  await page.fill('#f-confirm', registered2.split('/').pop().toLowerCase());
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/erase"] button')]);
+  check(page.url() === registered2 && (await page.textContent('dl.facts')).includes('삭제됨'), 'the person is erased');
+  await shot('case-file-erased');
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
   // The monitor: the signed checkpoint, and nothing about persons.
@@ -438,6 +545,10 @@ try {
   await shot('transparency');
   res = await page.goto(`${base}/queue`);
   check(res.status() === 403, 'a monitor may not see the payment queue');
+  for (const path of ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', `${new URL(registered).pathname}/erase`]) {
+    res = await page.goto(`${base}${path}`);
+    check(res.status() === 403 && (await page.textContent('h1')) === '접근 권한 없음', `a monitor is refused ${path} (403 page)`);
+  }
   res = await page.goto(`${base}/batches`);
   check(res.status() === 403, 'a monitor may not see the payment batches');
   await page.goto(`${base}/transparency`);

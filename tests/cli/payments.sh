@@ -59,10 +59,10 @@ done
 expect_exit 0 as fin entitlements compute --program flagship-2015
 
 # Bank details, with canary values that must never appear in clear but in the pain.001 file.
-CANARY_HOLDER="Canary Holder Zq7"
+CANARY_HOLDER="Canary Holder Zq7Wv4Kp"
 CANARY_ACCOUNT="CANARYACCT991"
 CANARY_IBAN="GB82WEST12345698765432"
-CANARIES="Zq7 CANARYACCT991 GB82WEST12345698765432"
+CANARIES="Zq7Wv4Kp CANARYACCT991 GB82WEST12345698765432"
 expect_exit 0 as cid person bank "$V2" --account "$CANARY_ACCOUNT" --iban "$CANARY_IBAN" --bic DEUTDEFF \
 	--holder "$CANARY_HOLDER & <Sons>" && keep
 expect_exit 0 as cid person bank "$V1" --account 110-222-333444 --bic SHBKKRSE --holder "Synthetic A" && keep
@@ -129,7 +129,7 @@ expect_eq "$(xp "count(//*[local-name()='EndToEndId'])" "$T/b1.xml")" 3 "EndToEn
 expect_eq "$(xp "string((//*[local-name()='EndToEndId'])[1])" "$T/b1.xml")" B-000001-000001 "first EndToEndId"
 expect_eq "$(xp "string((//*[local-name()='InstdAmt'])[3])" "$T/b1.xml")" 6666667 "the heir's amount"
 expect_eq "$(xp "string((//*[local-name()='Cdtr'])[1]/*[local-name()='Nm'])" "$T/b1.xml")" "$CANARY_HOLDER & <Sons>" "a name escaped by libxml2 and read back"
-expect_in "$(cat "$T/b1.xml")" "Canary Holder Zq7 &amp; &lt;Sons&gt;" "the escaped name"
+expect_in "$(cat "$T/b1.xml")" "Canary Holder Zq7Wv4Kp &amp; &lt;Sons&gt;" "the escaped name"
 # The export is an event naming who made it.
 n=$(log_size)
 expect_exit 0 as cid audit show --index $((n - 1)) && keep

@@ -587,6 +587,70 @@ test_consent_and_wishes(void **state)
 	logfix_audit_finds(f->lf, "registry_consultations");
 }
 
+/* What the history readers saw, as "scope:given " or "wish " in order. */
+struct history {
+	char seen[256];
+	uint64_t last_seq;
+};
+
+static enum redress_err
+history_consent(void *ctx, const struct registry_consent_event *e, struct redress_error *err)
+{
+	struct history *h = ctx;
+	size_t len = strlen(h->seen);
+
+	(void)err;
+	assert_true(e->seq > h->last_seq);
+	assert_true(e->actor[0] != '\0');
+	assert_true(strlen(e->at) >= 20);
+	h->last_seq = e->seq;
+	snprintf(h->seen + len, sizeof(h->seen) - len, "%s:%d ", e->scope, e->given);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+history_consult(void *ctx, const struct registry_consultation *c, struct redress_error *err)
+{
+	struct history *h = ctx;
+	size_t len = strlen(h->seen);
+
+	(void)err;
+	assert_true(c->seq > h->last_seq);
+	assert_true(c->actor[0] != '\0');
+	h->last_seq = c->seq;
+	snprintf(h->seen + len, sizeof(h->seen) - len, "%s ", registry_wish_name(c->wish));
+	return REDRESS_OK;
+}
+
+static void
+test_consent_history(void **state)
+{
+	struct fixture *f = *state;
+	struct history h = {{0}, 0};
+	struct redress_error err;
+
+	add_ok(f, REGISTRY_VICTIM, "A", "1930-01-01", NULL, "V-000001");
+	add_ok(f, REGISTRY_VICTIM, "B", "1931-01-01", NULL, "V-000002");
+	assert_int_equal(registry_consent_history(f->lf->store, "V-000001", history_consent, &h, &err),
+	                 REDRESS_OK);
+	assert_string_equal(h.seen, "");
+	assert_int_equal(consent(f, "V-000001", "processing", 1, NULL, &err), REDRESS_OK);
+	assert_int_equal(consent(f, "V-000002", "processing", 1, NULL, &err), REDRESS_OK);
+	assert_int_equal(consent(f, "V-000001", "contact", 1, CANARY_WITNESS, &err), REDRESS_OK);
+	assert_int_equal(consent(f, "V-000001", "processing", 0, NULL, &err), REDRESS_OK);
+	assert_int_equal(registry_consent_history(f->lf->store, "V-000001", history_consent, &h, &err),
+	                 REDRESS_OK);
+	/* Every word, in the log's order, each scope's interleaved; another person's not at all. */
+	assert_string_equal(h.seen, "processing:1 contact:1 processing:0 ");
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(consult(f, "V-000001", REGISTRY_WISH_UNDECIDED, NULL, &err), REDRESS_OK);
+	assert_int_equal(consult(f, "V-000002", REGISTRY_WISH_DECLINE, NULL, &err), REDRESS_OK);
+	assert_int_equal(consult(f, "V-000001", REGISTRY_WISH_ACCEPT, CANARY_SUMMARY, &err), REDRESS_OK);
+	assert_int_equal(registry_consultations_each(f->lf->store, "V-000001", history_consult, &h, &err),
+	                 REDRESS_OK);
+	assert_string_equal(h.seen, "undecided accept ");
+}
+
 static void
 test_roles(void **state)
 {
@@ -808,6 +872,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_shares_exact, setup, teardown),
 	    cmocka_unit_test(test_share_arithmetic_overflow),
 	    cmocka_unit_test_setup_teardown(test_consent_and_wishes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_consent_history, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_edited_person, setup, teardown),
 	    cmocka_unit_test(test_csv_rows),

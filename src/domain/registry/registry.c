@@ -52,6 +52,14 @@ static const struct store_query q_wish_latest = {
     "registry.wish.latest",
     "SELECT wish FROM registry_consultations WHERE pseudonym = ?1 ORDER BY seq DESC LIMIT 1"};
 
+static const struct store_query q_consent_history = {
+    "registry.consent.history",
+    "SELECT scope, given, seq, actor, at FROM registry_consents WHERE pseudonym = ?1"
+    " ORDER BY seq"};
+static const struct store_query q_consultations = {
+    "registry.consultations", "SELECT wish, seq, actor, at FROM registry_consultations WHERE pseudonym = ?1"
+                              " ORDER BY seq"};
+
 /* Wipes what a buffer held (personal data in clear) and frees it. */
 static void
 buf_wipe(struct buf *b)
@@ -235,6 +243,56 @@ registry_consents_each(struct store *store, const char *pseudonym,
 		text_copy(scope, sizeof(scope), store_column_text(st, 0));
 		if ((rc = fn(ctx, scope, store_column_int64(st, 1) != 0, (uint64_t)store_column_int64(st, 2),
 		             err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+registry_consent_history(struct store *store, const char *pseudonym,
+                         enum redress_err (*fn)(void *ctx, const struct registry_consent_event *e,
+                                                struct redress_error *err),
+                         void *ctx, struct redress_error *err)
+{
+	struct registry_consent_event e;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = person_query(store, pseudonym, &q_consent_history, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		text_copy(e.scope, sizeof(e.scope), store_column_text(st, 0));
+		e.given = store_column_int64(st, 1) != 0;
+		e.seq = (uint64_t)store_column_int64(st, 2);
+		text_copy(e.actor, sizeof(e.actor), store_column_text(st, 3));
+		text_copy(e.at, sizeof(e.at), store_column_text(st, 4));
+		if ((rc = fn(ctx, &e, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+registry_consultations_each(struct store *store, const char *pseudonym,
+                            enum redress_err (*fn)(void *ctx, const struct registry_consultation *c,
+                                                   struct redress_error *err),
+                            void *ctx, struct redress_error *err)
+{
+	struct registry_consultation c;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = person_query(store, pseudonym, &q_consultations, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		if ((rc = registry_wish_parse(store_column_text(st, 0), &c.wish, err)) != REDRESS_OK)
+			return rc;
+		c.seq = (uint64_t)store_column_int64(st, 1);
+		text_copy(c.actor, sizeof(c.actor), store_column_text(st, 2));
+		text_copy(c.at, sizeof(c.at), store_column_text(st, 3));
+		if ((rc = fn(ctx, &c, err)) != REDRESS_OK)
 			return rc;
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;

@@ -236,6 +236,41 @@ enum redress_err registry_consents_each(struct store *store, const char *pseudon
                                                                uint64_t seq, struct redress_error *err),
                                         void *ctx, struct redress_error *err);
 
+/* One grant or withdrawal of consent, as the log recorded it; the method and witness stay sealed. */
+struct registry_consent_event {
+	char scope[REGISTRY_SCOPE_MAX + 1];
+	int given;       /* 1: granted, 0: withdrawn */
+	uint64_t seq;    /* the log event */
+	char actor[128]; /* who recorded it: "user:NAME", "os:NAME" ... */
+	char at[40];     /* when: the event's RFC 3339 time, UTC */
+};
+
+/*
+ * Calls fn with every grant and withdrawal of pseudonym's consent, in the
+ * order of the log (each scope's history interleaved as it happened);
+ * stops at fn's first error.  Nothing sealed is read.
+ */
+enum redress_err registry_consent_history(struct store *store, const char *pseudonym,
+                                          enum redress_err (*fn)(void *ctx,
+                                                                 const struct registry_consent_event *e,
+                                                                 struct redress_error *err),
+                                          void *ctx, struct redress_error *err);
+
+/* One consultation: the wish, when and by whom; its summary stays sealed. */
+struct registry_consultation {
+	enum registry_wish wish;
+	uint64_t seq;    /* the log event */
+	char actor[128]; /* who recorded it */
+	char at[40];     /* when: RFC 3339, UTC */
+};
+
+/* Calls fn with each of pseudonym's consultations in the order of the log; stops at fn's first error. */
+enum redress_err registry_consultations_each(struct store *store, const char *pseudonym,
+                                             enum redress_err (*fn)(void *ctx,
+                                                                    const struct registry_consultation *c,
+                                                                    struct redress_error *err),
+                                             void *ctx, struct redress_error *err);
+
 /* Records a consultation: the person's wish and a summary (sealed; may be NULL). */
 enum redress_err registry_consult(struct tlog *log, const struct actor *actor,
                                   const struct registry_keys *keys, const char *pseudonym,

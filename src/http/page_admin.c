@@ -1,0 +1,553 @@
+/*
+ * page_admin.c -- the administrator's pages beyond the accounts list
+ * (page_fund.c): adding an account, locking and unlocking one, the
+ * programs with their rules and a form to add one, and erasing a person
+ * after a confirmation step.
+ *
+ * Every change goes through the writer thread (http_change_submit), as
+ * the other pages' forms do; a form that is wrong is shown again with the
+ * error beside its field (422) and nothing is saved.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "crypto/seal.h"
+#include "domain/programs/programs.h"
+#include "domain/registry/registry.h"
+#include "http/page.h"
+
+/* ---- Adding an account ------------------------------------------------------------------ */
+
+/* What the account form was given, and what is wrong with each field (msgids, or NULL). */
+struct account_form {
+	char name[USER_NAME_MAX + 1];
+	char role[16];
+	const char *name_error;
+	const char *role_error;
+	const char *password_error;
+	const char *again_error;
+};
+
+/* The msgid in the page's language; NULL stays NULL. */
+static const char *
+words(struct page *p, const char *msgid)
+{
+	return msgid != NULL ? i18n_get(p->lang, msgid) : NULL;
+}
+
+static void
+account_form_render(struct page *p, const struct account_form *f)
+{
+	html_raw_const(p->b, "<h2 id=\"add-account\">");
+	html_text(p->b, T(p, "Add an account"));
+	html_raw_const(p->b, "</h2><form class=\"form\" method=\"post\" action=\"/admin/accounts\">");
+	page_csrf(p);
+	page_input(p, N_("Account name (lower case letters, digits, . _ -)"), "name", "text",
+	           f != NULL ? f->name : NULL, words(p, f != NULL ? f->name_error : NULL), 1, "off");
+	page_select_begin(p, N_("Role"), "role", words(p, f != NULL ? f->role_error : NULL));
+	page_option(p, "caseworker", page_role_words(p, ROLE_CASEWORKER), f != NULL ? f->role : NULL);
+	page_option(p, "reviewer", page_role_words(p, ROLE_REVIEWER), f != NULL ? f->role : NULL);
+	page_option(p, "finance", page_role_words(p, ROLE_FINANCE), f != NULL ? f->role : NULL);
+	page_option(p, "monitor", page_role_words(p, ROLE_MONITOR), f != NULL ? f->role : NULL);
+	page_option(p, "admin", page_role_words(p, ROLE_ADMIN), f != NULL ? f->role : NULL);
+	page_select_end(p, "role", words(p, f != NULL ? f->role_error : NULL));
+	page_input(p, N_("Initial password (at least 10 characters)"), "password", "password", NULL,
+	           words(p, f != NULL ? f->password_error : NULL), 1, "new-password");
+	page_input(p, N_("The same password again"), "password2", "password", NULL,
+	           words(p, f != NULL ? f->again_error : NULL), 1, "new-password");
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Add the account"));
+	html_raw_const(p->b, "</button></form><p class=\"hint\">");
+	html_text(p->b, T(p, "Give the initial password to the account holder in person. An admin, reviewer "
+	                     "or finance officer then needs a second factor: enrol it above."));
+	html_raw_const(p->b, "</p><p class=\"hint\">");
+	html_text(p->b, T(p, "Changing an account's role is not supported: lock the account and add a new "
+	                     "one with the other role."));
+	html_raw_const(p->b, "</p>");
+}
+
+void
+page_admin_account_form(struct page *p)
+{
+	account_form_render(p, NULL);
+}
+
+struct account_add_arg {
+	struct page_change pc;
+	struct account_form f;
+	enum role role;
+	char password[PASSWORD_MAX + 1];
+};
+
+static void
+account_add_page(struct page *p, const struct account_form *f, const char *notice, unsigned status)
+{
+	if (notice != NULL)
+		page_notice(p, "error", notice);
+	account_form_render(p, f);
+	html_raw_const(p->b, "<p><a href=\"/admin/accounts\">");
+	html_text(p->b, T(p, "Accounts and roles"));
+	html_raw_const(p->b, "</a></p>");
+	page_end(p, status);
+}
+
+static enum redress_err
+do_account_add(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct account_add_arg *a = arg;
+	enum redress_err rc;
+	struct page p;
+
+	rc = users_add(c->log, c->actor, c->keys.master, a->f.name, a->role, a->password, err);
+	sodium_memzero(a->password, sizeof(a->password));
+	if (rc == REDRESS_OK) {
+		page_redirect(res, "/admin/accounts");
+		return REDRESS_OK;
+	}
+	page_change_begin(&p, &a->pc, res, N_("Add an account"));
+	if (rc == REDRESS_E_CONFLICT)
+		a->f.name_error = N_("An account of this name already exists.");
+	else if (rc == REDRESS_E_INVALID)
+		a->f.password_error = N_("The password is too short or not accepted.");
+	html_raw_const(p.b, "<p class=\"hint\">");
+	html_text(p.b, err->message);
+	html_raw_const(p.b, "</p>");
+	account_add_page(&p, &a->f, T(&p, "The account could not be added, and nothing was saved."),
+	                 rc == REDRESS_E_CONFLICT ? 409 : 422);
+	return rc;
+}
+
+void
+page_admin_account_add(struct http_request *req, struct http_response *res)
+{
+	struct account_add_arg *a = calloc(1, sizeof(*a));
+	char again[PASSWORD_MAX + 1];
+	struct redress_error err;
+	int ok_pw, ok_again;
+	struct page p;
+
+	if (a == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	if (!page_form_copy(req, "name", a->f.name, sizeof(a->f.name)) || a->f.name[0] == '\0' ||
+	    users_name_check(a->f.name, &err) != REDRESS_OK)
+		a->f.name_error = N_("Give a name of lower case letters, digits, '.', '_' or '-', starting "
+		                     "with a letter or digit, of at most 64 characters.");
+	if (!page_form_copy(req, "role", a->f.role, sizeof(a->f.role)) ||
+	    users_role_parse(a->f.role, &a->role, &err) != REDRESS_OK)
+		a->f.role_error = N_("Choose a role.");
+	ok_pw = page_form_copy(req, "password", a->password, sizeof(a->password));
+	ok_again = page_form_copy(req, "password2", again, sizeof(again));
+	if (!ok_pw || strlen(a->password) < PASSWORD_MIN)
+		a->f.password_error = N_("The password needs at least 10 characters.");
+	else if (!ok_again || strcmp(a->password, again) != 0)
+		a->f.again_error = N_("The two passwords differ: type the same one twice.");
+	sodium_memzero(again, sizeof(again));
+	if (a->f.name_error == NULL && a->f.role_error == NULL && a->f.password_error == NULL &&
+	    a->f.again_error == NULL) {
+		http_change_submit(req, do_account_add, a);
+		return;
+	}
+	page_begin(&p, req, res, N_("Add an account"));
+	account_add_page(&p, &a->f, T(&p, "The account could not be added, and nothing was saved."), 422);
+	sodium_memzero(a, sizeof(*a));
+	free(a);
+}
+
+/* ---- Locking and unlocking --------------------------------------------------------------- */
+
+void
+page_admin_lock_form(struct page *p, const char *name, int locked)
+{
+	char label[160];
+
+	/* An admin does not lock herself out: the server refuses it too. */
+	if (!locked && strcmp(name, p->req->actor.name) == 0)
+		return;
+	html_raw_const(p->b, "<form method=\"post\"");
+	if (locked)
+		html_href_path_suffix(p->b, "action", "/admin/accounts/", name, "/unlock");
+	else
+		html_href_path_suffix(p->b, "action", "/admin/accounts/", name, "/lock");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	html_raw_const(p->b, "<button type=\"submit\"");
+	snprintf(label, sizeof(label), "%s: %s", locked ? T(p, "Unlock") : T(p, "Lock"), name);
+	html_attr(p->b, "aria-label", label);
+	html_raw_const(p->b, ">");
+	html_text(p->b, locked ? T(p, "Unlock") : T(p, "Lock"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+struct lock_arg {
+	struct page_change pc;
+	struct http_sessions *sessions;
+	char name[USER_NAME_MAX + 1];
+	int lock; /* 1: lock, 0: unlock */
+};
+
+static enum redress_err
+do_lock(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct lock_arg *a = arg;
+	char reason[USERS_REASON_MAX + 1];
+	enum redress_err rc;
+	struct page p;
+
+	if (a->lock) {
+		snprintf(reason, sizeof(reason), "locked on the accounts page by %s", c->actor->name);
+		rc = users_lock(c->log, a->name, reason, err);
+	} else {
+		rc = users_unlock(c->log, c->actor, a->name, err);
+	}
+	if (rc == REDRESS_OK) {
+		/* A lock ends the account's sessions at once, not at their next sign-in. */
+		if (a->lock)
+			http_sessions_end_account(a->sessions, a->name);
+		page_redirect(res, "/admin/accounts");
+		return REDRESS_OK;
+	}
+	page_change_begin(&p, &a->pc, res, a->lock ? N_("Lock") : N_("Unlock"));
+	page_notice(&p, "error", T(&p, "The account could not be changed, and nothing was saved."));
+	html_raw_const(p.b, "<p class=\"hint\">");
+	html_text(p.b, err->message);
+	html_raw_const(p.b, "</p><p><a href=\"/admin/accounts\">");
+	html_text(p.b, T(&p, "Accounts and roles"));
+	html_raw_const(p.b, "</a></p>");
+	page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 409);
+	return rc;
+}
+
+static void
+lock_change(struct http_request *req, struct http_response *res, int lock)
+{
+	const char *name = http_param(req, "name");
+	struct lock_arg *a;
+	struct page p;
+
+	if (strlen(name) > USER_NAME_MAX) {
+		page_begin(&p, req, res, lock ? N_("Lock") : N_("Unlock"));
+		page_notice(&p, "error", T(&p, "There is no such account."));
+		page_end(&p, 404);
+		return;
+	}
+	if (lock && strcmp(name, req->actor.name) == 0) {
+		page_begin(&p, req, res, N_("Lock"));
+		page_notice(&p, "error", T(&p, "You cannot lock your own account: another admin can."));
+		page_end(&p, 409);
+		return;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	a->sessions = &req->app->sessions;
+	a->lock = lock;
+	memcpy(a->name, name, strlen(name) + 1);
+	http_change_submit(req, do_lock, a);
+}
+
+void
+page_admin_lock(struct http_request *req, struct http_response *res)
+{
+	lock_change(req, res, 1);
+}
+
+void
+page_admin_unlock(struct http_request *req, struct http_response *res)
+{
+	lock_change(req, res, 0);
+}
+
+/* ---- Programs ------------------------------------------------------------------------------ */
+
+static void
+program_rules(struct page *p, const struct program *prog)
+{
+	struct buf text;
+	char number[32];
+
+	buf_init(&text, 256);
+	html_raw_const(p->b, "<dl class=\"facts\">");
+	page_fact(p, T(p, "Code"), prog->code);
+	page_fact(p, T(p, "Name"), prog->name);
+	page_fact(p, T(p, "Currency"), prog->currency);
+	i18n_date(&text, p->lang, prog->cutoff);
+	page_fact(p, T(p, "Cutoff date"), text.data);
+	buf_reset(&text);
+	i18n_money(&text, p->lang, prog->survivor_amount, prog->currency);
+	page_fact(p, T(p, "Benefit for a survivor"), text.data);
+	buf_reset(&text);
+	i18n_money(&text, p->lang, prog->bereaved_amount, prog->currency);
+	page_fact(p, T(p, "Benefit for the bereaved (shared among heirs)"), text.data);
+	snprintf(number, sizeof(number), "%d", prog->approvals);
+	page_fact(p, T(p, "Approvals needed (different reviewers)"), number);
+	page_fact(p, T(p, "Fund account"), prog->fund);
+	page_fact(p, T(p, "Payable account"), prog->payable);
+	page_fact(p, T(p, "Expense account"), prog->expense);
+	snprintf(number, sizeof(number), "%llu", (unsigned long long)prog->added_seq);
+	page_fact(p, T(p, "Log event"), number);
+	html_raw_const(p->b, "</dl>");
+	buf_free(&text);
+}
+
+static enum redress_err
+program_row(void *ctx, const struct program *prog, struct redress_error *err)
+{
+	struct page *p = ctx;
+
+	(void)err;
+	html_raw_const(p->b, "<tr><td><a");
+	html_href_path(p->b, "href", "/admin/programs/", prog->code);
+	html_raw_const(p->b, "><code>");
+	html_text(p->b, prog->code);
+	html_raw_const(p->b, "</code></a></td><td>");
+	html_text(p->b, prog->name);
+	html_raw_const(p->b, "</td><td>");
+	html_text(p->b, prog->currency);
+	html_raw_const(p->b, "</td></tr>");
+	return REDRESS_OK;
+}
+
+static void
+program_form(struct page *p, const char *text, const char *error)
+{
+	html_raw_const(p->b, "<h2 id=\"add-program\">");
+	html_text(p->b, T(p, "Add a program"));
+	html_raw_const(p->b, "</h2><p class=\"hint\">");
+	html_text(p->b, T(p, "Paste the program's rules as JSON, as for 'redress program add'. A program "
+	                     "cannot be changed once added."));
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs\">");
+	page_csrf(p);
+	page_textarea(p, N_("The program's rules (JSON)"), "rules", text, error, 1, 16);
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Add the program"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+static void
+programs_page(struct page *p, struct store *store, const char *text, const char *error)
+{
+	struct redress_error err;
+
+	html_raw_const(p->b, "<table><thead><tr>");
+	page_th(p, T(p, "Code"));
+	page_th(p, T(p, "Name"));
+	page_th(p, T(p, "Currency"));
+	html_raw_const(p->b, "</tr></thead><tbody>");
+	if (program_each(store, program_row, p, &err) != REDRESS_OK)
+		page_notice(p, "error", T(p, "The programs could not be read."));
+	html_raw_const(p->b, "</tbody></table>");
+	program_form(p, text, error);
+}
+
+void
+page_admin_programs(struct http_request *req, struct http_response *res)
+{
+	struct store *store;
+	struct page p;
+
+	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL)
+		return;
+	programs_page(&p, store, NULL, NULL);
+	page_end(&p, 200);
+}
+
+void
+page_admin_program_show(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct program prog;
+	struct store *store;
+	struct page p;
+	unsigned status = 200;
+
+	if ((store = page_open(&p, req, res, N_("Program"))) == NULL)
+		return;
+	if (strlen(http_param(req, "code")) > PROGRAM_CODE_MAX ||
+	    program_get(store, http_param(req, "code"), &prog, &err) != REDRESS_OK) {
+		page_notice(&p, "error", T(&p, "There is no such program."));
+		status = 404;
+	} else {
+		program_rules(&p, &prog);
+	}
+	html_raw_const(p.b, "<p><a href=\"/admin/programs\">");
+	html_text(p.b, T(&p, "Programs"));
+	html_raw_const(p.b, "</a></p>");
+	page_end(&p, status);
+}
+
+struct program_arg {
+	struct page_change pc;
+	struct program prog;
+};
+
+static enum redress_err
+do_program_add(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct program_arg *a = arg;
+	char path[PROGRAM_CODE_MAX + 32];
+	enum redress_err rc;
+	struct page p;
+
+	if ((rc = program_add(c->log, c->actor, &a->prog, err)) == REDRESS_OK) {
+		/* Program codes are [a-z0-9-]: safe in a path as they are; page_redirect checks it. */
+		snprintf(path, sizeof(path), "/admin/programs/%s", a->prog.code);
+		page_redirect(res, path);
+		return REDRESS_OK;
+	}
+	page_change_begin(&p, &a->pc, res, N_("Programs"));
+	page_notice(&p, "error", T(&p, "The program could not be added, and nothing was saved."));
+	html_raw_const(p.b, "<p class=\"hint\">");
+	html_text(p.b, err->message);
+	html_raw_const(p.b, "</p>");
+	program_form(&p, NULL, NULL);
+	page_end(&p, rc == REDRESS_E_CONFLICT ? 409 : 422);
+	return rc;
+}
+
+void
+page_admin_program_add(struct http_request *req, struct http_response *res)
+{
+	const char *text = http_form_field(req, "rules");
+	struct redress_error err;
+	struct program_arg *a;
+	struct store *store;
+	struct page p;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	if (text != NULL && text[0] != '\0' && strlen(text) <= PROGRAM_FILE_MAX &&
+	    program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
+		http_change_submit(req, do_program_add, a);
+		return;
+	}
+	free(a);
+	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL)
+		return;
+	page_notice(&p, "error", T(&p, "The program could not be added, and nothing was saved."));
+	/* The parser's message names the field, or the line and column of a syntax error. */
+	programs_page(&p, store, text,
+	              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.") : err.message);
+	page_end(&p, 422);
+}
+
+/* ---- Erasing a person ---------------------------------------------------------------------- */
+
+static void
+erase_form(struct page *p, const char *pseudonym, const char *error)
+{
+	html_raw_const(p->b, "<p>");
+	html_text(p->b, T(p, "Erasing destroys this person's data key: the identity, the consent methods and "
+	                     "the consultation summaries can never be read again. The pseudonym, the clear "
+	                     "fields and the log's events remain. This cannot be undone."));
+	html_raw_const(p->b, "</p><p class=\"pseudonym\">");
+	html_text(p->b, pseudonym);
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\"");
+	html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/erase");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	page_input(p, N_("Type the pseudonym to confirm"), "confirm", "text", NULL, error, 1, "off");
+	html_raw_const(p->b, "<button type=\"submit\" class=\"danger\">");
+	html_text(p->b, T(p, "Erase this person's data"));
+	html_raw_const(p->b, "</button></form><p><a");
+	html_href_path(p->b, "href", "/persons/", pseudonym);
+	html_raw_const(p->b, ">");
+	html_text(p->b, T(p, "Back to the case file"));
+	html_raw_const(p->b, "</a></p>");
+}
+
+void
+page_persons_erase_confirm(struct http_request *req, struct http_response *res)
+{
+	const char *pseudonym = http_param(req, "pseudonym");
+	struct registry_person person;
+	struct redress_error err;
+	struct store *store;
+	struct page p;
+
+	if ((store = page_open(&p, req, res, N_("Erase a person's data"))) == NULL)
+		return;
+	if (strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX ||
+	    registry_get(store, pseudonym, &person, &err) != REDRESS_OK) {
+		page_notice(&p, "error", T(&p, "No person has this pseudonym."));
+		page_end(&p, 404);
+		return;
+	}
+	if (person.status == REGISTRY_ERASED) {
+		page_notice(&p, "ok",
+		            T(&p, "This person's data was erased: the identity can no longer be read."));
+		page_end(&p, 200);
+		return;
+	}
+	erase_form(&p, person.pseudonym, NULL);
+	page_end(&p, 200);
+}
+
+struct erase_arg {
+	struct page_change pc;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+static enum redress_err
+do_erase(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct erase_arg *a = arg;
+	char path[REGISTRY_PSEUDONYM_MAX + 16];
+	enum redress_err rc;
+	struct page p;
+
+	if ((rc = registry_erase(c->log, c->actor, a->pseudonym, err)) == REDRESS_OK) {
+		/* The key row is gone in the change; the writer scrubs the journal after the commit. */
+		c->scrub = 1;
+		snprintf(path, sizeof(path), "/persons/%s", a->pseudonym);
+		page_redirect(res, path);
+		return REDRESS_OK;
+	}
+	page_change_begin(&p, &a->pc, res, N_("Erase a person's data"));
+	page_notice(&p, "error", T(&p, "The data could not be erased, and nothing changed."));
+	html_raw_const(p.b, "<p class=\"hint\">");
+	html_text(p.b, err->message);
+	html_raw_const(p.b, "</p>");
+	page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 409);
+	return rc;
+}
+
+void
+page_persons_erase(struct http_request *req, struct http_response *res)
+{
+	const char *pseudonym = http_param(req, "pseudonym"), *confirm = http_form_field(req, "confirm");
+	struct erase_arg *a;
+	struct page p;
+
+	if (strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX) {
+		page_begin(&p, req, res, N_("Erase a person's data"));
+		page_notice(&p, "error", T(&p, "No person has this pseudonym."));
+		page_end(&p, 404);
+		return;
+	}
+	/* Pseudonyms are upper case; people type them as they come. */
+	if (confirm == NULL || strcasecmp(confirm, pseudonym) != 0) {
+		page_begin(&p, req, res, N_("Erase a person's data"));
+		erase_form(&p, pseudonym, T(&p, "Type the pseudonym exactly as shown to confirm."));
+		page_end(&p, 422);
+		return;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
+	http_change_submit(req, do_erase, a);
+}
