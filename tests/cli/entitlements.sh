@@ -5,54 +5,17 @@
 # idempotent runs, the queue's order, roles, and a clean audit.
 . "$SRCDIR/tests/cli/lib.sh"
 
-unset REDRESS_PASSWORD_FILE
-for who in ada cid rita rob fin mona; do
-	printf 'pw-%s-90c1d2e3f4\n' "$who" >"$T/$who.pw"
-done
-as() {
-	who=$1
-	shift
-	REDRESS_PASSWORD_FILE="$T/$who.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
-}
+. "$SRCDIR/tests/cli/fund_lib.sh"
+
 json_len() {
 	node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>console.log(JSON.parse(d).length))'
 }
 
-expect_exit 0 rd init --origin test.example/entitlements
-expect_exit 0 rd user add ada --role admin --password-file "$T/ada.pw"
-expect_exit 0 as ada user add cid --role caseworker --password-file "$T/cid.pw"
-expect_exit 0 as ada user add rita --role reviewer --password-file "$T/rita.pw"
-expect_exit 0 as ada user add rob --role reviewer --password-file "$T/rob.pw"
-expect_exit 0 as ada user add fin --role finance --password-file "$T/fin.pw"
-expect_exit 0 as ada user add mona --role monitor --password-file "$T/mona.pw"
-expect_exit 0 as ada program add --file "$SRCDIR/examples/flagship-2015.json"
 # The fund holds 300,000,000 KRW to begin with.
-expect_exit 0 as fin ledger account add gift --currency KRW --kind income
-expect_exit 0 as fin ledger transfer --id gift-1 --from gift --to bank:krw --amount 300000000
-
-person() {
-	expect_exit 0 as cid person add "$@" || return
-	printf '%s' "$OUT"
-}
-V1=$(person --kind victim --name "Synthetic Survivor A" --birth-date 1927-03-01 --frailty 1)
-V2=$(person --kind victim --name "Synthetic Survivor B" --birth-date 1925-06-10 --frailty 3)
-V3=$(person --kind victim --name "Synthetic Victim C" --birth-date 1922-01-20)
-V4=$(person --kind victim --name "Synthetic Survivor D" --birth-date 1930-11-11)
-R1=$(person --kind relative --name "Synthetic Son C1" --birth-date 1950-01-01)
-R2=$(person --kind relative --name "Synthetic Daughter C2" --birth-date 1953-01-01)
+fund_setup test.example/entitlements 300000000
+fund_people
 R3=$(person --kind relative --name "Synthetic Niece A1" --birth-date 1960-01-01)
-expect_exit 0 as cid person death "$V3" --date 2010-04-01
-expect_exit 0 as cid relation add "$V3" "$R1" --relation son --share 1/3
-expect_exit 0 as cid relation add "$V3" "$R2" --relation daughter --share 2/3
-expect_exit 0 as cid consult add "$V4" --wish decline
-
-for v in "$V1" "$V2" "$V3" "$V4"; do
-	expect_exit 0 as cid claim open --program flagship-2015 --victim "$v"
-	c=$OUT
-	expect_exit 0 as cid claim submit "$c"
-	expect_exit 0 as rita claim approve "$c"
-	expect_exit 0 as rob claim approve "$c"
-done
+approve_claims "$V1" "$V2" "$V3" "$V4"
 
 # Roles: only finance runs entitlements and reads the queue.
 expect_exit 15 as cid entitlements compute --program flagship-2015

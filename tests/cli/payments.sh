@@ -9,53 +9,16 @@
 # never in clear (canaries), roles, and audit naming a tampered row.
 . "$SRCDIR/tests/cli/lib.sh"
 
-unset REDRESS_PASSWORD_FILE
-for who in ada cid rita rob fin mona; do
-	printf 'pw-%s-77a1b2c3d4\n' "$who" >"$T/$who.pw"
-done
-as() {
-	who=$1
-	shift
-	REDRESS_PASSWORD_FILE="$T/$who.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
-}
+. "$SRCDIR/tests/cli/fund_lib.sh"
 OUTPUTS="$T/outputs"
 : >"$OUTPUTS"
 keep() {
 	printf '%s\n%s\n' "$OUT" "$ERR" >>"$OUTPUTS"
 }
 
-expect_exit 0 rd init --origin test.example/payments
-expect_exit 0 rd user add ada --role admin --password-file "$T/ada.pw"
-expect_exit 0 as ada user add cid --role caseworker --password-file "$T/cid.pw"
-expect_exit 0 as ada user add rita --role reviewer --password-file "$T/rita.pw"
-expect_exit 0 as ada user add rob --role reviewer --password-file "$T/rob.pw"
-expect_exit 0 as ada user add fin --role finance --password-file "$T/fin.pw"
-expect_exit 0 as ada user add mona --role monitor --password-file "$T/mona.pw"
-expect_exit 0 as ada program add --file "$SRCDIR/examples/flagship-2015.json"
-expect_exit 0 as fin ledger account add gift --currency KRW --kind income
-expect_exit 0 as fin ledger transfer --id gift-1 --from gift --to bank:krw --amount 400000000
-
-person() {
-	expect_exit 0 as cid person add "$@" || return
-	printf '%s' "$OUT"
-}
-V1=$(person --kind victim --name "Synthetic Survivor A" --birth-date 1927-03-01 --frailty 1)
-V2=$(person --kind victim --name "Synthetic Survivor B" --birth-date 1925-06-10 --frailty 3)
-V3=$(person --kind victim --name "Synthetic Victim C" --birth-date 1922-01-20)
-V4=$(person --kind victim --name "Synthetic Survivor D" --birth-date 1930-11-11)
-R1=$(person --kind relative --name "Synthetic Son C1" --birth-date 1950-01-01)
-R2=$(person --kind relative --name "Synthetic Daughter C2" --birth-date 1953-01-01)
-expect_exit 0 as cid person death "$V3" --date 2010-04-01
-expect_exit 0 as cid relation add "$V3" "$R1" --relation son --share 1/3
-expect_exit 0 as cid relation add "$V3" "$R2" --relation daughter --share 2/3
-expect_exit 0 as cid consult add "$V4" --wish decline
-for v in "$V1" "$V2" "$V3" "$V4"; do
-	expect_exit 0 as cid claim open --program flagship-2015 --victim "$v"
-	c=$OUT
-	expect_exit 0 as cid claim submit "$c"
-	expect_exit 0 as rita claim approve "$c"
-	expect_exit 0 as rob claim approve "$c"
-done
+fund_setup test.example/payments 400000000
+fund_people
+approve_claims "$V1" "$V2" "$V3" "$V4"
 expect_exit 0 as fin entitlements compute --program flagship-2015
 
 # Bank details, with canary values that must never appear in clear but in the pain.001 file.
