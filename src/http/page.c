@@ -327,6 +327,23 @@ page_notice(struct page *p, const char *kind, const char *text)
 	html_raw_const(p->b, "</p>");
 }
 
+int
+page_list_end(struct page *p, int failed, size_t n, const char *error, const char *empty)
+{
+	if (n > 0)
+		html_raw_const(p->b, "</tbody></table>");
+	if (failed) {
+		page_notice(p, "error", error);
+		return -1;
+	}
+	if (n == 0) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, empty);
+		html_raw_const(p->b, "</p>");
+	}
+	return 0;
+}
+
 void
 page_redirect(struct http_response *res, const char *path)
 {

@@ -90,6 +90,13 @@ const char *page_role_words(struct page *p, enum role role);
 /* A notice box: kind "error" or "ok"; text in the page's language. */
 void page_notice(struct page *p, const char *kind, const char *text);
 
+/*
+ * Ends a listing whose rows opened a table at the first row: closes the
+ * table (n rows), then says error when the listing failed (returning -1),
+ * or empty when it had no row.
+ */
+int page_list_end(struct page *p, int failed, size_t n, const char *error, const char *empty);
+
 /* Answers 303 to path (a literal or built from escaped parts; checked with html_url_ok). */
 void page_redirect(struct http_response *res, const char *path);
 

@@ -235,6 +235,7 @@ pledges_body(struct page *p, struct store *store, const struct pledge_form *form
 	const char *none[PF_COUNT] = {NULL};
 	const char *const *errors = form != NULL ? form->errors : none;
 	struct redress_error err;
+	int failed;
 
 	pc.may_write = users_allows(&p->req->actor, PERM_LEDGER_WRITE);
 	html_raw_const(p->b, "<p class=\"hint\">");
@@ -242,17 +243,10 @@ pledges_body(struct page *p, struct store *store, const struct pledge_form *form
 	                     "arrived. A pledge is booked as a receivable; each receipt moves money into "
 	                     "the program's fund."));
 	html_raw_const(p->b, "</p>");
-	if (pledge_each(store, NULL, pledge_row, &pc, &err) != REDRESS_OK) {
-		if (pc.n > 0)
-			html_raw_const(p->b, "</tbody></table>");
-		page_notice(p, "error", T(p, "The pledges could not be read."));
-	} else if (pc.n > 0) {
-		html_raw_const(p->b, "</tbody></table>");
-	} else {
-		html_raw_const(p->b, "<p>");
-		html_text(p->b, T(p, "No pledge has been recorded yet."));
-		html_raw_const(p->b, "</p>");
-	}
+	/* The listing runs first: page_list_end needs the rows it counted. */
+	failed = pledge_each(store, NULL, pledge_row, &pc, &err) != REDRESS_OK;
+	page_list_end(p, failed, pc.n, T(p, "The pledges could not be read."),
+	              T(p, "No pledge has been recorded yet."));
 	if (!pc.may_write)
 		return;
 	html_raw_const(p->b, "<h2>");
@@ -533,6 +527,7 @@ batches_body(struct page *p, struct store *store)
 {
 	struct batches_ctx bc = {p, store, 0, 0};
 	struct redress_error err;
+	int failed;
 	int may_write = users_allows(&p->req->actor, PERM_LEDGER_WRITE);
 
 	if (may_write) {
@@ -555,17 +550,9 @@ batches_body(struct page *p, struct store *store)
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "Batches"));
 	html_raw_const(p->b, "</h2>");
-	if (payments_batch_each(store, batch_row, &bc, &err) != REDRESS_OK && !bc.more) {
-		if (bc.n > 0)
-			html_raw_const(p->b, "</tbody></table>");
-		page_notice(p, "error", T(p, "The batches could not be read."));
-	} else if (bc.n > 0) {
-		html_raw_const(p->b, "</tbody></table>");
-	} else {
-		html_raw_const(p->b, "<p>");
-		html_text(p->b, T(p, "No batch has been made yet."));
-		html_raw_const(p->b, "</p>");
-	}
+	failed = payments_batch_each(store, batch_row, &bc, &err) != REDRESS_OK && !bc.more;
+	page_list_end(p, failed, bc.n, T(p, "The batches could not be read."),
+	              T(p, "No batch has been made yet."));
 	if (may_write)
 		import_form(p);
 }

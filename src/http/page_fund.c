@@ -169,28 +169,23 @@ program_queue(void *ctx, const struct program *prog, struct redress_error *err)
 	struct programs_ctx *pc = ctx;
 	struct page *p = pc->p;
 	struct queue_ctx q = {p, 0, 0};
+	int failed;
 
 	html_raw_const(p->b, "<section><h2>");
 	html_text(p->b, prog->name);
 	html_raw_const(p->b, "</h2><p><code>");
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</code></p>");
-	if (entitlements_queue(pc->store, prog->code, queue_row, &q, err) != REDRESS_OK && !q.more) {
-		if (q.n > 0)
-			html_raw_const(p->b, "</tbody></table>");
-		page_notice(p, "error", T(p, "The queue could not be read."));
+	/* "Nobody is waiting" only for an empty queue, not after a page of it. */
+	failed = entitlements_queue(pc->store, prog->code, queue_row, &q, err) != REDRESS_OK && !q.more;
+	if (page_list_end(p, failed, q.n, T(p, "The queue could not be read."),
+	                  T(p, "Nobody is waiting to be paid under this program.")) < 0) {
 		html_raw_const(p->b, "</section>");
 		return REDRESS_OK;
 	}
-	if (q.n > 0)
-		html_raw_const(p->b, "</tbody></table>");
 	if (q.more) {
 		html_raw_const(p->b, "<p class=\"hint\">");
 		html_textf(p->b, "%s %d", T(p, "The first in the queue; the number shown:"), QUEUE_PAGE);
-		html_raw_const(p->b, "</p>");
-	} else {
-		html_raw_const(p->b, "<p>");
-		html_text(p->b, T(p, "Nobody is waiting to be paid under this program."));
 		html_raw_const(p->b, "</p>");
 	}
 	if (pc->may_run) {

@@ -388,6 +388,8 @@ try {
   await shot('entitlement-run');
   await page.goto(`${base}/queue`);
   check((await page.textContent('main')).includes(registered.split('/').pop()), 'the newly approved survivor is in the payment queue');
+  check(!/지급을 기다리는 사람이 없습니다|Nobody is waiting|支払いを待っている/.test(await page.textContent('main')) && (await page.$$('main table tbody tr')).length > 0,
+        'a queue with people in it does not say nobody is waiting');
   await shot('payment-queue');
   await page.goto(`${base}/fund?lang=ja`);
   check((await page.textContent('h1')) === '基金の残高', 'the balances page in Japanese');
