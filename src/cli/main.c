@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/mem.h"
 #include "crypto/hash.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
@@ -121,7 +122,7 @@ cli_print_json(json_t *value)
 	if (text != NULL) {
 		fputs(text, stdout);
 		fputc('\n', stdout);
-		free(text);
+		mem_json_free(text);
 	}
 	json_decref(value);
 }
@@ -303,6 +304,8 @@ main(int argc, char **argv)
 
 	memset(&cli, 0, sizeof(cli));
 	error_clear(&err);
+	/* Passwords and identities pass through jansson: every block it frees is wiped (before any JSON). */
+	mem_json_wiping();
 	/* The database, its journal and anything else redress writes are the fund's alone. */
 	umask(077);
 	/* Option errors are reported by redress, in one line naming the option. */

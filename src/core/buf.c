@@ -1,8 +1,11 @@
 /*
  * buf.c -- the bounded growable buffer.  Growth doubles, with checked
- * arithmetic, and never passes b->max.
+ * arithmetic, and never passes b->max.  A secret buffer grows by
+ * allocating anew, copying and wiping the old block.
  */
 #include "core/buf.h"
+
+#include "core/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +19,23 @@ buf_init(struct buf *b, size_t max)
 }
 
 void
+buf_init_secret(struct buf *b, size_t max)
+{
+	buf_init(b, max);
+	b->secret = 1;
+}
+
+void
 buf_free(struct buf *b)
 {
-	free(b->data);
+	int secret = b->secret;
+
+	if (secret)
+		mem_free_secret(b->data, b->cap);
+	else
+		free(b->data);
 	buf_init(b, b->max);
+	b->secret = secret;
 }
 
 void
@@ -56,8 +72,15 @@ buf_reserve(struct buf *b, size_t extra)
 	/* b->max + 1 wraps to 0 for a buffer without a limit (max SIZE_MAX). */
 	if (b->max < SIZE_MAX && cap > b->max + 1)
 		cap = b->max + 1;
-	p = realloc(b->data, cap);
-	if (p == NULL) {
+	if (b->secret) {
+		if ((p = mem_alloc(cap)) == NULL) {
+			b->failed = REDRESS_E_NOMEM;
+			return 0;
+		}
+		if (b->data != NULL)
+			memcpy(p, b->data, b->len + 1);
+		mem_free_secret(b->data, b->cap);
+	} else if ((p = mem_realloc(b->data, cap)) == NULL) {
 		b->failed = REDRESS_E_NOMEM;
 		return 0;
 	}

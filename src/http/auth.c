@@ -90,10 +90,53 @@ http_authenticate(struct http_request *req)
 	sodium_memzero(token, sizeof(token));
 }
 
+/* Refuses an anonymous request (401) to a route that needs an account; 0 when it has one or needs none. */
+static int
+refuse_anonymous(struct http_request *req, struct http_response *res)
+{
+	const struct http_route *route = &http_routes[req->route];
+
+	if (route->access == HTTP_PUBLIC || req->auth != HTTP_AUTH_NONE)
+		return 0;
+	if (route->page)
+		http_page_refuse(req, res, 401);
+	else
+		http_reply_error(
+		    res, 401, "unauthenticated",
+		    "sign in first (POST /api/v1/session), or send an API token as Authorization: Bearer");
+	return -1;
+}
+
+/* Refuses (403) an account whose role lacks the route's permission; 0 when it has it. */
+static int
+refuse_role(struct http_request *req, struct http_response *res)
+{
+	const struct http_route *route = &http_routes[req->route];
+
+	if (route->access != HTTP_SIGNED_IN || users_allows(&req->actor, route->perm))
+		return 0;
+	if (route->page)
+		http_page_refuse(req, res, 403);
+	else
+		http_reply_error(res, 403, "forbidden", "account %s (%s) may not %s", req->actor.name,
+		                 users_role_name(req->actor.role), users_permission_name(route->perm));
+	return -1;
+}
+
 static int
 changes_state(enum http_method m)
 {
 	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH || m == HTTP_DELETE;
+}
+
+int
+http_authorize_early(struct http_request *req, struct http_response *res)
+{
+	if (res->status != 0)
+		return -1; /* authentication could not even ask the database */
+	if (refuse_anonymous(req, res) != 0 || refuse_role(req, res) != 0)
+		return -1;
+	return 0;
 }
 
 int
@@ -106,16 +149,8 @@ http_authorize(struct http_request *req, struct http_response *res)
 		return -1; /* authentication could not even ask the database */
 	if (route->access == HTTP_PUBLIC)
 		return 0;
-	if (req->auth == HTTP_AUTH_NONE && route->page) {
-		http_page_refuse(req, res, 401);
+	if (refuse_anonymous(req, res) != 0)
 		return -1;
-	}
-	if (req->auth == HTTP_AUTH_NONE) {
-		http_reply_error(
-		    res, 401, "unauthenticated",
-		    "sign in first (POST /api/v1/session), or send an API token as Authorization: Bearer");
-		return -1;
-	}
 	if (req->auth == HTTP_AUTH_COOKIE && changes_state(req->method)) {
 		csrf = http_header(req, "X-CSRF-Token");
 		if (csrf == NULL)
@@ -132,16 +167,7 @@ http_authorize(struct http_request *req, struct http_response *res)
 			return -1;
 		}
 	}
-	if (route->access == HTTP_SIGNED_IN && !users_allows(&req->actor, route->perm) && route->page) {
-		http_page_refuse(req, res, 403);
-		return -1;
-	}
-	if (route->access == HTTP_SIGNED_IN && !users_allows(&req->actor, route->perm)) {
-		http_reply_error(res, 403, "forbidden", "account %s (%s) may not %s", req->actor.name,
-		                 users_role_name(req->actor.role), users_permission_name(route->perm));
-		return -1;
-	}
-	return 0;
+	return refuse_role(req, res);
 }
 
 void

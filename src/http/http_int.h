@@ -18,6 +18,7 @@
 #include "domain/registry/registry.h"
 #include "domain/users/users.h"
 #include "http/http.h"
+#include "http/limits.h"
 #include "log/tlog.h"
 #include "store/store.h"
 
@@ -28,14 +29,10 @@ struct http_response;
 
 /* ---- Limits ------------------------------------------------------------ */
 
-#define HTTP_JSON_BODY_MAX   (1u << 20)  /* a JSON request body */
-#define HTTP_UPLOAD_MAX      (64u << 20) /* an evidence upload (multipart) */
-#define HTTP_HEADERS_MAX     (16u << 10) /* libmicrohttpd's per-connection memory: headers */
+/* Sizes of bodies, headers, connections and time: http/limits.h. */
 #define HTTP_JSON_DEPTH_MAX  16
 #define HTTP_PARAMS_MAX      3
 #define HTTP_PARAM_MAX       128
-#define HTTP_PATH_MAX        1024
-#define HTTP_IDEMPOTENCY_MAX 128
 #define HTTP_TOKEN_TEXT_SIZE 44 /* 32 random bytes, base64url without padding, and a NUL */
 #define HTTP_ADDRESS_MAX     64
 
@@ -67,8 +64,10 @@ struct http_route {
 	enum http_access access;
 	enum permission perm; /* for HTTP_SIGNED_IN */
 	http_handler handler;
-	size_t body_max; /* bytes of a non-multipart body; 0: HTTP_JSON_BODY_MAX */
-	int page;        /* an HTML page: refusals answer as pages (sign in first, not allowed), not JSON */
+	size_t
+	    body_max; /* bytes of a non-multipart body; 0: HTTP_JSON_BODY_MAX (a page: HTTP_FORM_BODY_MAX) */
+	int page;     /* an HTML page: refusals answer as pages (sign in first, not allowed), not JSON */
+	int takes_file; /* takes a multipart body with a file (HTTP_UPLOAD_MAX); no other route does */
 };
 
 extern const struct http_route http_routes[];
@@ -114,6 +113,7 @@ struct http_response {
 	char location[256];    /* a Location value (a page's 303 after a form), or "" */
 	char lang_cookie[64];  /* a second Set-Cookie value: the language a person chose, or "" */
 	int immutable;         /* 1: an asset whose name holds its hash, cached for a year; else no-store */
+	const char *fixed;     /* static text answered instead of body (out of memory: needs no allocation) */
 };
 
 enum http_request_state {
@@ -122,7 +122,7 @@ enum http_request_state {
 	HTTP_REQUEST_DONE,    /* res holds the answer */
 };
 
-struct http_upload; /* a multipart body being read (server.c) */
+struct http_form; /* a form's body being read (form.h) */
 
 struct http_request {
 	struct http_app *app;
@@ -130,8 +130,10 @@ struct http_request {
 	enum http_method method;
 	long route; /* index in http_routes, or -1 */
 	struct http_params params;
-	struct buf body;            /* a JSON or raw body */
-	struct http_upload *upload; /* a multipart body */
+	struct buf body;          /* a JSON or raw body */
+	struct http_form *upload; /* a form's body (multipart or urlencoded) */
+	size_t body_seen;         /* bytes of the body read so far, of whatever kind */
+	int authenticated;        /* http_authenticate ran (on the first call, headers in hand) */
 	char content_type[128];
 	enum http_auth auth;
 	struct actor actor;              /* valid when auth != HTTP_AUTH_NONE */
@@ -187,7 +189,13 @@ struct registry_keys http_registry_keys(const struct http_request *req);
 /* The log for reading (checkpoints, proofs, event bytes), over the request's connection. */
 struct tlog *http_read_log(struct http_request *req, struct http_response *res);
 
-/* Answers value (a reference it takes) as JSON with status. */
+/*
+ * Answers 500 with a preformed JSON error that needs no allocation: what
+ * is left when memory runs out.
+ */
+void http_reply_out_of_memory(struct http_response *res);
+
+/* Answers value (a reference it takes) as JSON with status; NULL (out of memory) answers 500. */
 void http_reply_json(struct http_response *res, unsigned status, json_t *value);
 
 /*
@@ -482,6 +490,16 @@ struct http_app {
 /* Writer thread lifecycle (writer.c). */
 enum redress_err http_writer_start(struct http_app *app, struct redress_error *err);
 void http_writer_stop(struct http_app *app);
+
+/*
+ * What can be checked with the headers only, before the body is read:
+ * signed in, and the role (not yet a form's CSRF field).  Answers and
+ * returns -1 when refused.
+ */
+int http_authorize_early(struct http_request *req, struct http_response *res);
+
+/* The most bytes of body route takes (a file's route, a page's form, a JSON body), from http/limits.h. */
+size_t http_route_body_max(const struct http_route *route);
 
 /* Checks that the request may use its route (signed in, role, CSRF); answers and returns -1 when not. */
 int http_authorize(struct http_request *req, struct http_response *res);

@@ -8,9 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "http/http_int.h"
+
+/* The answer when nothing more can be allocated: served from static memory as it is. */
+static const char out_of_memory[] =
+    "{\"error\":{\"status\":500,\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
+
+void
+http_reply_out_of_memory(struct http_response *res)
+{
+	buf_reset(&res->body);
+	res->status = 500;
+	res->content_type = "application/json";
+	res->fixed = out_of_memory;
+}
 
 void
 http_reply_json(struct http_response *res, unsigned status, json_t *value)
@@ -18,23 +32,25 @@ http_reply_json(struct http_response *res, unsigned status, json_t *value)
 	char *text;
 
 	buf_reset(&res->body);
+	res->fixed = NULL;
 	res->status = status;
 	res->content_type = "application/json";
+	/* Never through http_reply_error: it needs json_pack, which would fail again (issue 10). */
 	if (value == NULL) {
-		http_reply_error(res, 500, "internal", "out of memory while writing the answer");
+		http_reply_out_of_memory(res);
 		return;
 	}
 	text = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(value);
 	if (text == NULL) {
-		res->status = 500;
-		buf_puts(&res->body,
-		         "{\"error\":{\"status\":500,\"code\":\"internal\",\"message\":\"out of memory\"}}");
+		http_reply_out_of_memory(res);
 		return;
 	}
 	buf_puts(&res->body, text);
 	buf_putc(&res->body, '\n');
-	free(text);
+	mem_json_free(text);
+	if (buf_error(&res->body, NULL) == REDRESS_E_NOMEM)
+		http_reply_out_of_memory(res);
 }
 
 void
@@ -42,27 +58,31 @@ http_reply_text(struct http_response *res, unsigned status, const char *content_
                 size_t len)
 {
 	buf_reset(&res->body);
+	res->fixed = NULL;
 	res->status = status;
 	res->content_type = content_type;
 	buf_append(&res->body, text, len);
+	if (buf_error(&res->body, NULL) == REDRESS_E_NOMEM)
+		http_reply_out_of_memory(res);
 }
 
 void
 http_reply_error(struct http_response *res, unsigned status, const char *code, const char *fmt, ...)
 {
 	char message[REDRESS_ERROR_MAX];
+	json_t *value;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	http_reply_json(res, status,
-	                json_pack("{s:{s:i, s:s, s:s}}", "error", "status", (int)status, "code", code,
-	                          "message", message));
-	/* json_pack fails only on invalid UTF-8 in message: say so rather than nothing. */
-	if (res->status == 500 && status != 500)
-		http_reply_error(res, status, code,
-		                 "the request was refused (the message was not valid UTF-8)");
+	value = json_pack("{s:{s:i, s:s, s:s}}", "error", "status", (int)status, "code", code, "message",
+	                  message);
+	/* json_pack fails on invalid UTF-8 in message (say so rather than nothing), or out of memory. */
+	if (value == NULL)
+		value = json_pack("{s:{s:i, s:s, s:s}}", "error", "status", (int)status, "code", code,
+		                  "message", "the request was refused (the message was not valid UTF-8)");
+	http_reply_json(res, status, value);
 }
 
 unsigned

@@ -9,7 +9,7 @@
 
 #define R(method, pattern, name, access, perm, handler)                                                      \
 	{                                                                                                    \
-		HTTP_##method, pattern, name, access, perm, handler, 0, 0                                    \
+		HTTP_##method, pattern, name, access, perm, handler, 0, 0, 0                                 \
 	}
 #define PUBLIC(method, pattern, name, handler)      R(method, pattern, name, HTTP_PUBLIC, 0, handler)
 #define ACCOUNT(method, pattern, name, handler)     R(method, pattern, name, HTTP_ANY_ACCOUNT, 0, handler)
@@ -17,12 +17,22 @@
 /* A route whose body may be larger than a JSON request's (a bank file). */
 #define NEEDS_BODY(max, perm, method, pattern, name, handler)                                                \
 	{                                                                                                    \
-		HTTP_##method, pattern, name, HTTP_SIGNED_IN, perm, handler, max, 0                          \
+		HTTP_##method, pattern, name, HTTP_SIGNED_IN, perm, handler, max, 0, 0                       \
+	}
+/* The routes that take a file (multipart/form-data, up to HTTP_UPLOAD_MAX); no other route reads multipart.
+ */
+#define NEEDS_FILE(perm, method, pattern, name, handler)                                                     \
+	{                                                                                                    \
+		HTTP_##method, pattern, name, HTTP_SIGNED_IN, perm, handler, 0, 0, 1                         \
+	}
+#define PAGE_NEEDS_FILE(perm, method, pattern, name, handler)                                                \
+	{                                                                                                    \
+		HTTP_##method, pattern, name, HTTP_SIGNED_IN, perm, handler, 0, 1, 1                         \
 	}
 /* Pages: a refusal is a page too (to the sign-in page, or "not allowed"), not JSON. */
 #define P(method, pattern, name, access, perm, handler)                                                      \
 	{                                                                                                    \
-		HTTP_##method, pattern, name, access, perm, handler, 0, 1                                    \
+		HTTP_##method, pattern, name, access, perm, handler, 0, 1, 0                                 \
 	}
 #define PAGE_PUBLIC(method, pattern, name, handler)  P(method, pattern, name, HTTP_PUBLIC, 0, handler)
 #define PAGE_ACCOUNT(method, pattern, name, handler) P(method, pattern, name, HTTP_ANY_ACCOUNT, 0, handler)
@@ -85,8 +95,8 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims/{claim}/appeal", "claims.appeal", api_claims_appeal),
     NEEDS(PERM_CLAIMS_DECIDE, POST, "/api/v1/claims/{claim}/approve", "claims.approve", api_claims_approve),
     NEEDS(PERM_CLAIMS_DECIDE, POST, "/api/v1/claims/{claim}/deny", "claims.deny", api_claims_deny),
-    NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims/{claim}/evidence", "claims.evidence.add",
-          api_claims_evidence_add),
+    NEEDS_FILE(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims/{claim}/evidence", "claims.evidence.add",
+               api_claims_evidence_add),
     NEEDS(PERM_CLAIMS_READ, GET, "/api/v1/claims/{claim}/evidence/{n}", "claims.evidence.get",
           api_claims_evidence_get),
 
@@ -135,8 +145,8 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/persons/{pseudonym}/claims", "page.claims.open", page_claims_open),
     PAGE_NEEDS(PERM_CLAIMS_READ, GET, "/claims", "page.claims.list", page_claims_list),
     PAGE_NEEDS(PERM_CLAIMS_READ, GET, "/claims/{id}", "page.claims.show", page_claims_show),
-    PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/evidence", "page.claims.evidence",
-               page_claims_evidence),
+    PAGE_NEEDS_FILE(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/evidence", "page.claims.evidence",
+                    page_claims_evidence),
     PAGE_NEEDS(PERM_CLAIMS_READ, GET, "/claims/{id}/evidence/{n}", "page.claims.download",
                page_claims_download),
     PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/submit", "page.claims.submit", page_claims_submit),
@@ -154,7 +164,7 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_LEDGER_WRITE, POST, "/batches", "page.batches.create", page_batches_create),
     PAGE_NEEDS(PERM_LEDGER_READ, GET, "/batches/{id}", "page.batches.show", page_batches_show),
     PAGE_NEEDS(PERM_LEDGER_WRITE, POST, "/batches/{id}/export", "page.batches.export", page_batches_export),
-    PAGE_NEEDS(PERM_LEDGER_WRITE, POST, "/bank-files", "page.bank_files", page_bank_files),
+    PAGE_NEEDS_FILE(PERM_LEDGER_WRITE, POST, "/bank-files", "page.bank_files", page_bank_files),
     PAGE_NEEDS(PERM_USERS_MANAGE, GET, "/admin/accounts", "page.admin.accounts", page_admin_accounts),
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/totp", "page.admin.totp", page_admin_totp),
     /* The admin's and caseworker's pages of web3: accounts, programs, a death, erasing. */

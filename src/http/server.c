@@ -5,8 +5,15 @@
  * first: libmicrohttpd 0.9.75 closes the connection after an answer queued
  * on the first call, which would cost keep-alive (about 22,000 against
  * 110,000 requests a second on a two-core machine).  Bodies are read into
- * bounded buffers (a JSON body, or a multipart upload through
- * libmicrohttpd's post processor); over the limit is 413.  Every answer
+ * bounded buffers (a JSON body, or a form through libmicrohttpd's post
+ * processor, form.c); over the route's limit is 413.  Who is asking, and
+ * whether they may, is settled on the first call, with the headers and
+ * before any of the body is read: a refusal is answered there and then,
+ * and the body never read.  Multipart is taken only by the routes that
+ * take a file.  Connections are limited in all and per address, and a
+ * connection that has not sent a request's headers within
+ * HTTP_HEADER_DEADLINE_S of its start (or of its last answer) is closed,
+ * however slowly it trickles bytes (the deadline thread).  Every answer
  * carries the security headers; every request ends in one line on stderr
  * (time, method, route, status, duration, account), never the path, the
  * query, or anything the body held.
@@ -30,22 +37,18 @@
 #include <sodium.h>
 
 #include "core/clock.h"
+#include "core/mem.h"
 #include "http/api.h"
+#include "http/form.h"
 #include "http/i18n.h"
 
-#define UPLOAD_FIELDS_MAX 16 /* a page's form: the registration has ten fields and the CSRF token */
-#define UPLOAD_FIELD_MAX  1024
-#define SHUTDOWN_WAIT_S   30
+#define SHUTDOWN_WAIT_S 30
 
-struct http_upload {
-	struct MHD_PostProcessor *pp;
-	struct buf file; /* the part named "file" */
-	int saw_file;
-	size_t fields;
-	char names[UPLOAD_FIELDS_MAX][64];
-	char values[UPLOAD_FIELDS_MAX][UPLOAD_FIELD_MAX + 1];
-	int too_large;
-};
+/* Tests only: REDRESS_TEST_FAIL_ALLOC=1 lets a request's X-Test-Fail-Alloc: N fail its Nth allocation. */
+#define FAIL_ALLOC_ENV    "REDRESS_TEST_FAIL_ALLOC"
+#define FAIL_ALLOC_HEADER "X-Test-Fail-Alloc"
+
+static int fail_alloc_enabled;
 
 /* ---- The read pool --------------------------------------------------------- */
 
@@ -141,14 +144,14 @@ request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, 
 	req->conn = conn;
 	req->started_us = clock_monotonic_us();
 	req->method = http_method_parse(method);
-	buf_init(&req->body, HTTP_JSON_BODY_MAX);
-	buf_init(&req->res.body, HTTP_UPLOAD_MAX + (1u << 20));
 	req->route =
 	    http_route_match(http_routes, http_routes_count, req->method, url, &req->params, &allowed);
+	/* Bodies and answers may hold identity or a password: wiped whenever a block is let go. */
+	buf_init_secret(&req->body,
+	                req->route >= 0 ? http_route_body_max(&http_routes[req->route]) : HTTP_JSON_BODY_MAX);
+	buf_init_secret(&req->res.body, HTTP_UPLOAD_MAX + HTTP_UPLOAD_SLACK);
 	if (req->route < 0)
 		req->res.status = allowed ? 405 : 404;
-	else if (http_routes[req->route].body_max != 0)
-		buf_init(&req->body, http_routes[req->route].body_max);
 	/* A path outside the API is a person's browser: its 404 is a page, in the person's language. */
 	req->page_path =
 	    strncmp(url, "/api/", 5) != 0 && strcmp(url, "/metrics") != 0 && strcmp(url, "/healthz") != 0;
@@ -171,19 +174,6 @@ request_new(struct http_app *app, struct MHD_Connection *conn, const char *url, 
 	atomic_fetch_add(&app->metrics.in_flight, 1);
 	req->late = atomic_load(&app->draining);
 	return req;
-}
-
-static void
-upload_free(struct http_upload *u)
-{
-	if (u == NULL)
-		return;
-	if (u->pp != NULL)
-		MHD_destroy_post_processor(u->pp);
-	if (u->file.data != NULL)
-		sodium_memzero(u->file.data, u->file.len);
-	buf_free(&u->file);
-	free(u);
 }
 
 struct tlog *
@@ -220,12 +210,8 @@ static void
 request_free(struct http_request *req)
 {
 	request_release_reads(req);
-	upload_free(req->upload);
-	/* Bodies may hold identity (a registration, a reveal): wipe them, not just free them. */
-	if (req->body.data != NULL)
-		sodium_memzero(req->body.data, req->body.len);
-	if (req->res.body.data != NULL)
-		sodium_memzero(req->res.body.data, req->res.body.len);
+	http_form_free(req->upload);
+	/* Secret buffers: freeing wipes them. */
 	buf_free(&req->body);
 	buf_free(&req->res.body);
 	sodium_memzero(req, sizeof(*req));
@@ -233,48 +219,6 @@ request_free(struct http_request *req)
 }
 
 /* ---- Bodies ---------------------------------------------------------------- */
-
-static enum MHD_Result
-upload_iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-               const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
-               size_t size)
-{
-	struct http_request *req = cls;
-	struct http_upload *u = req->upload;
-	size_t i;
-
-	(void)kind;
-	(void)transfer_encoding;
-	if (strcmp(key, "file") == 0) {
-		if (off == 0) {
-			u->saw_file = 1;
-			snprintf(req->upload_name, sizeof(req->upload_name), "%s",
-			         filename != NULL ? filename : "");
-			snprintf(req->upload_type, sizeof(req->upload_type), "%s",
-			         content_type != NULL ? content_type : "application/octet-stream");
-		}
-		buf_append(&u->file, data, size);
-		return MHD_YES;
-	}
-	for (i = 0; i < u->fields && strcmp(u->names[i], key) != 0; i++)
-		;
-	if (i == u->fields) {
-		if (u->fields == UPLOAD_FIELDS_MAX || strlen(key) >= sizeof(u->names[0])) {
-			u->too_large = 1;
-			return MHD_YES;
-		}
-		snprintf(u->names[i], sizeof(u->names[i]), "%s", key);
-		u->values[i][0] = '\0';
-		u->fields++;
-	}
-	if (off + size > UPLOAD_FIELD_MAX) {
-		u->too_large = 1;
-		return MHD_YES;
-	}
-	memcpy(u->values[i] + off, data, size);
-	u->values[i][off + size] = '\0';
-	return MHD_YES;
-}
 
 static int
 is_multipart(const char *type)
@@ -290,33 +234,48 @@ is_form(const char *type)
 	                                         strlen("application/x-www-form-urlencoded")) == 0;
 }
 
-/* Takes the next piece of the body; returns MHD_NO only to drop a connection libmicrohttpd cannot go on with.
- */
+static void
+res_unavailable(struct http_response *res)
+{
+	res->retry_after = 1;
+	http_reply_error(res, 503, "unavailable", "out of memory: try again shortly");
+}
+
+size_t
+http_route_body_max(const struct http_route *route)
+{
+	if (route->takes_file)
+		return HTTP_UPLOAD_MAX + HTTP_UPLOAD_SLACK;
+	if (route->body_max != 0)
+		return route->body_max;
+	return route->page ? HTTP_FORM_BODY_MAX : HTTP_JSON_BODY_MAX;
+}
+
+static void
+refuse_too_large(struct http_request *req)
+{
+	http_reply_error(&req->res, 413, "too_large", "the body is larger than %zu bytes, this route's limit",
+	                 http_route_body_max(&http_routes[req->route]));
+}
+
+/* Takes the next piece of the body, up to the route's limit. */
 static void
 body_accept(struct http_request *req, const char *data, size_t size)
 {
 	if (req->route < 0 || req->res.status != 0)
 		return; /* answered already: the body is read and dropped */
+	if (__builtin_add_overflow(req->body_seen, size, &req->body_seen) ||
+	    req->body_seen > http_route_body_max(&http_routes[req->route])) {
+		refuse_too_large(req);
+		return;
+	}
 	if (is_form(req->content_type)) {
-		if (req->upload == NULL) {
-			req->upload = calloc(1, sizeof(*req->upload));
-			if (req->upload == NULL) {
-				http_reply_error(&req->res, 503, "unavailable", "out of memory");
-				return;
-			}
-			buf_init(&req->upload->file, HTTP_UPLOAD_MAX);
-			req->upload->pp =
-			    MHD_create_post_processor(req->conn, 64 * 1024, upload_iterate, req);
-			if (req->upload->pp == NULL) {
-				http_reply_error(
-				    &req->res, 400, "invalid",
-				    "the form could not be read (a multipart body needs a boundary "
-				    "in its Content-Type)");
-				return;
-			}
+		if (req->upload == NULL &&
+		    (req->upload = http_form_new(req->conn, http_routes[req->route].takes_file)) == NULL) {
+			res_unavailable(&req->res);
+			return;
 		}
-		if (MHD_post_process(req->upload->pp, data, size) != MHD_YES)
-			http_reply_error(&req->res, 400, "invalid", "the form body could not be read");
+		http_form_feed(req->upload, data, size);
 		return;
 	}
 	buf_append(&req->body, data, size);
@@ -325,20 +284,13 @@ body_accept(struct http_request *req, const char *data, size_t size)
 const char *
 http_upload_field(const struct http_request *req, const char *name)
 {
-	size_t i;
-
-	if (req->upload == NULL)
-		return NULL;
-	for (i = 0; i < req->upload->fields; i++)
-		if (strcmp(req->upload->names[i], name) == 0)
-			return req->upload->values[i];
-	return NULL;
+	return http_form_value(req->upload, name);
 }
 
 const struct buf *
 http_upload_file(const struct http_request *req)
 {
-	return req->upload != NULL && req->upload->saw_file ? &req->upload->file : NULL;
+	return http_form_file(req->upload, NULL, NULL);
 }
 
 int
@@ -352,36 +304,47 @@ http_upload_fields_only(const struct http_request *req, struct http_response *re
 		                 req->content_type[0] != '\0' ? req->content_type : "none");
 		return -1;
 	}
-	for (i = 0; req->upload != NULL && i < req->upload->fields; i++) {
-		for (j = 0; allowed[j] != NULL && strcmp(req->upload->names[i], allowed[j]) != 0; j++)
+	for (i = 0; i < http_form_count(req->upload); i++) {
+		const char *name = http_form_name(req->upload, i);
+
+		for (j = 0; allowed[j] != NULL && strcmp(name, allowed[j]) != 0; j++)
 			;
 		if (allowed[j] == NULL) {
-			http_reply_error(res, 400, "invalid", "unknown form field '%.64s'",
-			                 req->upload->names[i]);
+			http_reply_error(res, 400, "invalid", "unknown form field '%.64s'", name);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* Checks what the upload ended as; answers and returns -1 when it cannot be used. */
+/* Checks what the form ended as; answers and returns -1 when it cannot be used. */
 static int
 upload_check(struct http_request *req)
 {
-	struct redress_error err;
+	enum http_form_problem problem;
+	const char *name, *type;
+	unsigned status;
 
 	if (req->upload == NULL)
 		return 0;
-	if (buf_error(&req->upload->file, &err) != REDRESS_OK) {
-		http_reply_error(&req->res, 413, "too_large", "the file is larger than %u bytes",
-		                 HTTP_UPLOAD_MAX);
+	if ((problem = http_form_problem(req->upload)) != HTTP_FORM_OK) {
+		switch (problem) {
+		case HTTP_FORM_TOO_MANY:
+		case HTTP_FORM_FIELD_TOO_LONG:
+		case HTTP_FORM_FILE_TOO_LARGE: status = 413; break;
+		case HTTP_FORM_NOMEM: status = 503; break;
+		default: status = 400; break;
+		}
+		if (status == 503)
+			res_unavailable(&req->res);
+		else
+			http_reply_error(&req->res, status, status == 413 ? "too_large" : "invalid", "%s",
+			                 http_form_problem_text(problem));
 		return -1;
 	}
-	if (req->upload->too_large) {
-		http_reply_error(&req->res, 413, "too_large",
-		                 "the form has more than %d fields, or a field longer than %d bytes",
-		                 UPLOAD_FIELDS_MAX, UPLOAD_FIELD_MAX);
-		return -1;
+	if (http_form_file(req->upload, &name, &type) != NULL) {
+		snprintf(req->upload_name, sizeof(req->upload_name), "%s", name);
+		snprintf(req->upload_type, sizeof(req->upload_type), "%s", type);
 	}
 	return 0;
 }
@@ -392,7 +355,6 @@ static void
 dispatch(struct http_request *req)
 {
 	struct http_response *res = &req->res;
-	struct redress_error err;
 
 	if (res->status != 0) {
 		if (res->body.len == 0 && res->status == 404 && req->page_path) {
@@ -405,9 +367,12 @@ dispatch(struct http_request *req)
 			                 http_method_name(req->method));
 		return;
 	}
-	if (req->body.failed != REDRESS_OK && buf_error(&req->body, &err) != REDRESS_OK) {
-		http_reply_error(res, 413, "too_large", "the body is larger than %u bytes",
-		                 HTTP_JSON_BODY_MAX);
+	if (req->body.failed == REDRESS_E_NOMEM) {
+		res_unavailable(res);
+		return;
+	}
+	if (req->body.failed != REDRESS_OK) {
+		refuse_too_large(req);
 		return;
 	}
 	if (upload_check(req) != 0)
@@ -417,7 +382,8 @@ dispatch(struct http_request *req)
 		http_reply_error(res, 503, "stopping", "the server is stopping: try again shortly");
 		return;
 	}
-	http_authenticate(req);
+	if (!req->authenticated)
+		http_authenticate(req);
 	if (http_authorize(req, res) != 0)
 		return;
 	http_routes[req->route].handler(req, res);
@@ -477,20 +443,167 @@ respond(struct http_request *req)
 	struct MHD_Response *r;
 	enum MHD_Result ok;
 	size_t len = res->body.len;
+	const char *data = res->body.data != NULL ? res->body.data : "";
 
-	if (buf_error(&res->body, NULL) != REDRESS_OK) {
+	if (res->fixed == NULL && buf_error(&res->body, NULL) == REDRESS_E_NOMEM)
+		http_reply_out_of_memory(res);
+	else if (res->fixed == NULL && buf_error(&res->body, NULL) != REDRESS_OK) {
 		buf_reset(&res->body);
 		http_reply_error(res, 500, "internal", "the answer was larger than the server will send");
+		if (buf_error(&res->body, NULL) != REDRESS_OK)
+			http_reply_out_of_memory(res);
+	}
+	if (res->fixed != NULL) {
+		data = res->fixed;
+		len = strlen(res->fixed);
+	} else {
+		data = res->body.data != NULL ? res->body.data : "";
 		len = res->body.len;
 	}
-	r = MHD_create_response_from_buffer(len, res->body.data != NULL ? res->body.data : (char *)"",
-	                                    MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
 	add_headers(req->app, r, res);
 	ok = MHD_queue_response(req->conn, res->status, r);
 	MHD_destroy_response(r);
 	return ok;
+}
+
+/* ---- The header deadline (slowloris) --------------------------------------- */
+
+/*
+ * A connection's slot: its socket and since when it has been waiting for a
+ * request's headers.  libmicrohttpd's own timeout is for idleness, which
+ * a byte every few seconds never reaches; this is a deadline.  The slot is
+ * the connection's socket context: set when it starts, cleared (under the
+ * lock) when libmicrohttpd says it closed, before it closes the socket,
+ * so the thread never shuts down a socket that is no longer the
+ * connection's.
+ */
+struct conn_slot {
+	int used;
+	int fd;
+	_Atomic int in_request;         /* headers came; cleared when the answer is done */
+	_Atomic uint64_t waiting_since; /* microseconds (monotonic) */
+	int shut;
+};
+
+struct deadlines {
+	pthread_mutex_t lock;
+	struct conn_slot slots[HTTP_CONNECTIONS_MAX];
+	pthread_t thread;
+	_Atomic int stop;
+	_Atomic uint64_t closed; /* connections closed for being too slow, for the log */
+};
+
+static void
+notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                  enum MHD_ConnectionNotificationCode code)
+{
+	struct deadlines *dl = cls;
+	struct conn_slot *slot = *socket_context;
+	const union MHD_ConnectionInfo *info;
+	size_t i;
+
+	pthread_mutex_lock(&dl->lock);
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (slot != NULL)
+			slot->used = 0;
+		*socket_context = NULL;
+	} else if ((info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD)) != NULL) {
+		for (i = 0; i < HTTP_CONNECTIONS_MAX && dl->slots[i].used; i++)
+			;
+		if (i < HTTP_CONNECTIONS_MAX) {
+			slot = &dl->slots[i];
+			slot->used = 1;
+			slot->shut = 0;
+			slot->fd = info->connect_fd;
+			atomic_store(&slot->in_request, 0);
+			atomic_store(&slot->waiting_since, clock_monotonic_us());
+			*socket_context = slot;
+		}
+	}
+	pthread_mutex_unlock(&dl->lock);
+}
+
+static struct conn_slot *
+conn_slot(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return info != NULL ? info->socket_context : NULL;
+}
+
+static void *
+deadline_thread(void *arg)
+{
+	struct deadlines *dl = arg;
+	const uint64_t deadline_us = (uint64_t)HTTP_HEADER_DEADLINE_S * 1000000u;
+	struct timespec tick = {0, HTTP_DEADLINE_TICK_MS * 1000000L};
+	uint64_t now;
+	size_t i;
+
+	while (!atomic_load(&dl->stop)) {
+		nanosleep(&tick, NULL);
+		now = clock_monotonic_us();
+		pthread_mutex_lock(&dl->lock);
+		for (i = 0; i < HTTP_CONNECTIONS_MAX; i++) {
+			struct conn_slot *slot = &dl->slots[i];
+
+			if (!slot->used || slot->shut || atomic_load(&slot->in_request) ||
+			    now - atomic_load(&slot->waiting_since) < deadline_us)
+				continue;
+			/* libmicrohttpd sees the end of the stream on its next poll, and closes. */
+			shutdown(slot->fd, SHUT_RDWR);
+			slot->shut = 1;
+			atomic_fetch_add(&dl->closed, 1);
+		}
+		pthread_mutex_unlock(&dl->lock);
+	}
+	return NULL;
+}
+
+/* ---- The access handler ------------------------------------------------------ */
+
+/* 1 when the request says it has a body (a length above 0, or chunks). */
+static int
+has_body(struct MHD_Connection *conn)
+{
+	const char *length =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return (length != NULL && strtoull(length, NULL, 10) > 0) ||
+	       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
+/*
+ * The first call: the headers are in, none of the body.  Settles what can
+ * be settled without the body: who asks and whether they may (not yet a
+ * form's CSRF field), the body's kind and announced size.  Answers into
+ * req->res when refused.
+ */
+static void
+first_call(struct http_request *req)
+{
+	const struct http_route *route;
+	const char *length;
+
+	if (req->route < 0 || req->res.status != 0 || req->late)
+		return;
+	route = &http_routes[req->route];
+	length = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	http_authenticate(req);
+	req->authenticated = 1;
+	if (http_authorize_early(req, &req->res) != 0)
+		return;
+	if (length != NULL && strtoull(length, NULL, 10) > http_route_body_max(route)) {
+		refuse_too_large(req);
+		return;
+	}
+	if (is_multipart(req->content_type) && !route->takes_file)
+		http_reply_error(&req->res, 415, "unsupported_media_type",
+		                 "this route takes no file: send its form urlencoded, or JSON");
 }
 
 static enum MHD_Result
@@ -502,17 +615,26 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
 
 	(void)version;
 	if (req == NULL) {
-		const char *length;
+		struct conn_slot *slot = conn_slot(conn);
 
-		if ((req = request_new(app, conn, url, method)) == NULL)
+		if (slot != NULL)
+			atomic_store(&slot->in_request, 1);
+		if (fail_alloc_enabled) {
+			const char *n = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, FAIL_ALLOC_HEADER);
+
+			mem_fail_at(n != NULL ? strtoul(n, NULL, 10) : 0);
+		}
+		if ((req = request_new(app, conn, url, method)) == NULL) {
+			mem_fail_at(0);
 			return MHD_NO;
+		}
 		*con_cls = req;
-		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (length != NULL && strtoull(length, NULL, 10) > HTTP_UPLOAD_MAX + (1u << 20)) {
-			/* Not worth reading: answer now, and libmicrohttpd closes the connection. */
-			http_reply_error(&req->res, 413, "too_large",
-			                 "the body is larger than the server accepts");
+		first_call(req);
+		/* Refused with a body on its way: answer now, and libmicrohttpd closes without reading it. */
+		if (req->res.status != 0 && has_body(conn)) {
+			dispatch(req);
 			req->state = HTTP_REQUEST_DONE;
+			mem_fail_at(0);
 			return respond(req);
 		}
 		return MHD_YES;
@@ -535,6 +657,7 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
 	}
 	if (req->method == HTTP_HEAD)
 		buf_reset(&req->res.body);
+	mem_fail_at(0);
 	return respond(req);
 }
 
@@ -546,9 +669,17 @@ request_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum M
 	char at[CLOCK_TEXT_SIZE];
 	uint64_t micros;
 
-	(void)conn;
 	if (req == NULL)
 		return;
+	{
+		struct conn_slot *slot = conn_slot(conn);
+
+		/* The next request's headers have HTTP_HEADER_DEADLINE_S from now. */
+		if (slot != NULL) {
+			atomic_store(&slot->waiting_since, clock_monotonic_us());
+			atomic_store(&slot->in_request, 0);
+		}
+	}
 	micros = clock_monotonic_us() - req->started_us;
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && req->state != HTTP_REQUEST_DONE)
 		req->res.status = 499; /* the client went away */
@@ -605,7 +736,7 @@ read_pem(const char *path, struct buf *out, struct redress_error *err)
 	char chunk[4096];
 	size_t n;
 
-	buf_init(out, 1u << 20);
+	buf_init_secret(out, 1u << 20);
 	if (f == NULL)
 		return error_set(err, REDRESS_E_IO, "%s: %s", path, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -714,17 +845,26 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	unsigned port, threads = config->threads != 0 ? config->threads : 2;
 	enum redress_err rc;
 	uint64_t waited_ms = 0;
-	int started = 0, opened = 0;
+	int started = 0, opened = 0, deadline_started = 0;
+	struct deadlines *dl;
 
 	memset(&app, 0, sizeof(app));
+	if ((dl = calloc(1, sizeof(*dl))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	pthread_mutex_init(&dl->lock, NULL);
+	/* Passwords and identities pass through jansson: every block it frees is wiped. */
+	mem_json_wiping();
+	fail_alloc_enabled = getenv(FAIL_ALLOC_ENV) != NULL && strcmp(getenv(FAIL_ALLOC_ENV), "1") == 0;
 	/* Before any thread: it binds the catalogues and unsets LANGUAGE (i18n.h). */
 	i18n_init(NULL);
-	buf_init(&cert, 1);
-	buf_init(&key, 1);
+	buf_init_secret(&cert, 1);
+	buf_init_secret(&key, 1);
 	if ((rc = listen_address(config, &ss, err)) != REDRESS_OK)
-		return rc;
-	if ((config->tls_cert == NULL) != (config->tls_key == NULL))
-		return error_set(err, REDRESS_E_USAGE, "--tls-cert and --tls-key go together");
+		goto out;
+	if ((config->tls_cert == NULL) != (config->tls_key == NULL)) {
+		rc = error_set(err, REDRESS_E_USAGE, "--tls-cert and --tls-key go together");
+		goto out;
+	}
 	if (config->tls_cert != NULL) {
 		if ((rc = read_pem(config->tls_cert, &cert, err)) != REDRESS_OK ||
 		    (rc = read_pem(config->tls_key, &key, err)) != REDRESS_OK)
@@ -740,19 +880,34 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	if ((rc = app_open(&app, config, err)) != REDRESS_OK)
 		goto out;
 	started = 1;
-	if (config->tls_cert != NULL)
-		d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, &app, MHD_OPTION_EXTERNAL_LOGGER,
-		                     mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
-		                     threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS_MAX,
-		                     MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_NOTIFY_COMPLETED,
-		                     request_completed, &app, MHD_OPTION_HTTPS_MEM_CERT, cert.data,
-		                     MHD_OPTION_HTTPS_MEM_KEY, key.data, MHD_OPTION_END);
-	else
-		d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, &app, MHD_OPTION_EXTERNAL_LOGGER,
-		                     mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
-		                     threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS_MAX,
-		                     MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_NOTIFY_COMPLETED,
-		                     request_completed, &app, MHD_OPTION_END);
+	if (pthread_create(&dl->thread, NULL, deadline_thread, dl) != 0) {
+		rc = error_set(err, REDRESS_E_INTERNAL, "could not start the header deadline's thread");
+		goto out;
+	}
+	deadline_started = 1;
+	{
+		struct MHD_OptionItem limits[] = {
+		    {MHD_OPTION_CONNECTION_LIMIT, HTTP_CONNECTIONS_MAX, NULL},
+		    {MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONNECTIONS_PER_IP, NULL},
+		    {MHD_OPTION_CONNECTION_TIMEOUT, HTTP_IDLE_TIMEOUT_S, NULL},
+		    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_HEADERS_MAX, NULL},
+		    {MHD_OPTION_END, 0, NULL},
+		};
+
+		if (config->tls_cert != NULL)
+			d = MHD_start_daemon(
+			    flags, 0, NULL, NULL, access_handler, &app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+			    NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+			    MHD_OPTION_ARRAY, limits, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, dl,
+			    MHD_OPTION_NOTIFY_COMPLETED, request_completed, &app, MHD_OPTION_HTTPS_MEM_CERT,
+			    cert.data, MHD_OPTION_HTTPS_MEM_KEY, key.data, MHD_OPTION_END);
+		else
+			d = MHD_start_daemon(
+			    flags, 0, NULL, NULL, access_handler, &app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+			    NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+			    MHD_OPTION_ARRAY, limits, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, dl,
+			    MHD_OPTION_NOTIFY_COMPLETED, request_completed, &app, MHD_OPTION_END);
+	}
 	if (d == NULL) {
 		rc = error_set(err, REDRESS_E_IO, "could not listen on %s port %u (in use? a bad TLS file?)",
 		               config->host, (unsigned)config->port);
@@ -800,16 +955,22 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	}
 	rc = REDRESS_OK;
 out:
+	if (deadline_started) {
+		atomic_store(&dl->stop, 1);
+		pthread_join(dl->thread, NULL);
+		if (atomic_load(&dl->closed) > 0)
+			fprintf(stderr,
+			        "redress: closed %llu connections that were too slow to send their headers\n",
+			        (unsigned long long)atomic_load(&dl->closed));
+	}
 	if (d != NULL)
 		MHD_stop_daemon(d);
+	pthread_mutex_destroy(&dl->lock);
+	free(dl);
 	if (opened) {
 		app_close(&app, started);
 		pthread_sigmask(SIG_SETMASK, &old_set, NULL);
 	}
-	if (cert.data != NULL)
-		sodium_memzero(cert.data, cert.len);
-	if (key.data != NULL)
-		sodium_memzero(key.data, key.len);
 	buf_free(&cert);
 	buf_free(&key);
 	return rc;

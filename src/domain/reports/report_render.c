@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/html.h"
+#include "core/mem.h"
 #include "core/money.h"
 #include "crypto/codec.h"
 #include "domain/reports/report_svg.h"
@@ -58,7 +59,7 @@ report_render_json(const struct report_published *pub, struct buf *out, struct r
 	buf_putc(out, '\n');
 	rc = buf_error(out, err);
 out:
-	free(text);
+	mem_json_free(text);
 	json_decref(root);
 	return rc;
 }

@@ -1,0 +1,39 @@
+/*
+ * limits.h -- every limit the server holds a request to, in one place: the
+ * sizes of bodies and headers each kind of route accepts, how many
+ * connections it keeps (in all and from one address), and how long a
+ * client has to send its headers.  docs/security-http.md says why each is
+ * what it is.
+ */
+#ifndef REDRESS_HTTP_LIMITS_H
+#define REDRESS_HTTP_LIMITS_H
+
+/* ---- Bodies, by kind of route (checked against Content-Length before reading, and as read) ---- */
+
+#define HTTP_JSON_BODY_MAX (1u << 20)  /* an API route's JSON body (a route may say otherwise) */
+#define HTTP_FORM_BODY_MAX (64u << 10) /* a page's urlencoded form: 16 fields of 1 KiB, percent-encoded */
+#define HTTP_UPLOAD_MAX    (64u << 20) /* a file (multipart): only on the routes that take one */
+#define HTTP_UPLOAD_SLACK  (1u << 20)  /* a multipart body's boundaries and text fields around its file */
+
+/* ---- A form's text fields (multipart or urlencoded) ---- */
+
+#define HTTP_FORM_FIELDS_MAX 16   /* a page's form: the registration has ten fields and the CSRF token */
+#define HTTP_FORM_FIELD_MAX  1024 /* bytes of one field's value */
+#define HTTP_FORM_NAME_MAX   63   /* bytes of one field's name */
+
+/* ---- Headers ---- */
+
+#define HTTP_HEADERS_MAX     (16u << 10) /* libmicrohttpd's per-connection memory: headers */
+#define HTTP_IDEMPOTENCY_MAX 128
+#define HTTP_PATH_MAX        1024
+
+/* ---- Connections (slowloris) ---- */
+
+#define HTTP_CONNECTIONS_MAX    256 /* in all; a larger deployment puts nginx in front (docs/proxy.md) */
+#define HTTP_CONNECTIONS_PER_IP 32  /* from one address */
+#define HTTP_HEADER_DEADLINE_S  10  /* from a connection's start (or its last answer) to a request's headers \
+	                             */
+#define HTTP_IDLE_TIMEOUT_S   30    /* libmicrohttpd's timeout: this long without a byte closes */
+#define HTTP_DEADLINE_TICK_MS 250   /* how often the deadline is checked */
+
+#endif
