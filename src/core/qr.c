@@ -73,7 +73,7 @@ qr_svg(const char *text, const char *label, struct buf *out, struct redress_erro
 	if ((rc = qr_encode(text, &code, err)) != REDRESS_OK)
 		return rc;
 	size = code->width + 2 * QR_QUIET;
-	buf_init(&svg, QR_SVG_MAX);
+	buf_init_secret(&svg, QR_SVG_MAX); /* the drawing of a TOTP secret: wiped when freed */
 	buf_printf(
 	    &svg,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\""
@@ -98,8 +98,6 @@ qr_svg(const char *text, const char *label, struct buf *out, struct redress_erro
 		buf_append(out, svg.data, svg.len);
 		rc = buf_error(out, err);
 	}
-	if (svg.data != NULL)
-		explicit_bzero(svg.data, svg.cap);
 	buf_free(&svg);
 	return rc;
 }

@@ -151,7 +151,7 @@ do_totp(struct http_change *c, void *arg, struct http_response *res, struct redr
 	enum redress_err rc;
 	struct buf svg;
 
-	buf_init(&svg, 1u << 20);
+	buf_init_secret(&svg, 1u << 20);
 	if ((rc = users_totp_enrol(c->log, c->actor, c->keys.master, a->name, uri, sizeof(uri), err)) !=
 	    REDRESS_OK)
 		goto out;
@@ -164,8 +164,6 @@ do_totp(struct http_change *c, void *arg, struct http_response *res, struct redr
 out:
 	/* The URI holds the secret, and so does the drawing of it. */
 	sodium_memzero(uri, sizeof(uri));
-	if (svg.data != NULL)
-		sodium_memzero(svg.data, svg.len);
 	buf_free(&svg);
 	return rc;
 }

@@ -39,6 +39,10 @@ http_json_parse(const char *data, size_t len, json_t **value_r, struct redress_e
 	if (len == 0)
 		return error_set(err, REDRESS_E_INVALID, "the body is empty; a JSON object was expected");
 	value = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	/* Out of memory, jansson says so (2.11 on), or, where it could not even begin, nothing at line -1. */
+	if (value == NULL &&
+	    (json_error_code(&jerr) == json_error_out_of_memory || (jerr.line == -1 && jerr.text[0] == '\0')))
+		return error_set(err, REDRESS_E_NOMEM, "out of memory reading the body");
 	if (value == NULL) {
 		/* jansson ends its text with "near '<the input there>'": a body's value is no message's. */
 		char *near = strstr(jerr.text, " near ");

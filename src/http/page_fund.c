@@ -393,8 +393,9 @@ do_totp(struct http_change *c, void *arg, struct http_response *res, struct redr
 	struct page p;
 	size_t need;
 
-	buf_init(&svg, 1u << 20);
-	buf_init(&src, 2u << 20);
+	/* The drawing and the data: URI hold the secret: secret buffers, wiped when freed. */
+	buf_init_secret(&svg, 1u << 20);
+	buf_init_secret(&src, 2u << 20);
 	rc = users_totp_enrol(c->log, c->actor, keydir_master_key(c->keydir), a->name, uri, sizeof(uri), err);
 	page_change_begin(&p, &a->pc, res, N_("Second factor"));
 	if (rc != REDRESS_OK) {
@@ -435,10 +436,6 @@ do_totp(struct http_change *c, void *arg, struct http_response *res, struct redr
 	page_end(&p, 200);
 out:
 	sodium_memzero(uri, sizeof(uri));
-	if (svg.data != NULL)
-		sodium_memzero(svg.data, svg.len);
-	if (src.data != NULL)
-		sodium_memzero(src.data, src.len);
 	if (b64 != NULL) {
 		sodium_memzero(b64, strlen(b64));
 		free(b64);

@@ -498,15 +498,16 @@ record(struct http_request *req, struct http_response *res, int kind)
 		    a->relative[0] == '\0')
 			problem = N_("Give the relative's pseudonym (register the relative first).");
 		/* Pseudonyms are upper case; people type them as they come. */
-		for (i = 0; a->relative[i] != '\0'; i++)
+		for (i = 0; a->relative[i] != '\0'; i++) {
 			if (a->relative[i] >= 'a' && a->relative[i] <= 'z')
 				a->relative[i] = (char)(a->relative[i] - 'a' + 'A');
-			else if (!page_form_copy(req, "relation", a->relation, sizeof(a->relation)) ||
-			         a->relation[0] == '\0')
-				problem = N_("Say how the relative is related: daughter, son, niece ...");
-			else if (!page_form_copy(req, "share", share, sizeof(share)) ||
-			         registry_share_parse(share, &a->num, &a->den, &err) != REDRESS_OK)
-				problem = N_("Give the share as a fraction, such as 1/2 or 1/1.");
+		}
+		if (problem == NULL && (!page_form_copy(req, "relation", a->relation, sizeof(a->relation)) ||
+		                        a->relation[0] == '\0'))
+			problem = N_("Say how the relative is related: daughter, son, niece ...");
+		if (problem == NULL && (!page_form_copy(req, "share", share, sizeof(share)) ||
+		                        registry_share_parse(share, &a->num, &a->den, &err) != REDRESS_OK))
+			problem = N_("Give the share as a fraction, such as 1/2 or 1/1.");
 	} else if (kind == RECORD_DEATH) {
 		if (!page_form_copy(req, "date", a->date, sizeof(a->date)) ||
 		    registry_date_check("date", a->date, &err) != REDRESS_OK)

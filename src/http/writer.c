@@ -104,14 +104,6 @@ known_type(const char *type)
 	return "application/octet-stream";
 }
 
-static void
-wipe(struct buf *b)
-{
-	if (b->data != NULL)
-		sodium_memzero(b->data, b->len);
-	buf_free(b);
-}
-
 /* 1 when the key was seen: res then holds the answer to give. */
 static int
 idempotency_replay(struct http_change *c, struct http_job *job, struct redress_error *err,
@@ -141,7 +133,7 @@ idempotency_replay(struct http_change *c, struct http_job *job, struct redress_e
 		                 "this Idempotency-Key was used for a different request");
 		return found;
 	}
-	buf_init(&plain, HTTP_UPLOAD_MAX);
+	buf_init_secret(&plain, HTTP_UPLOAD_MAX);
 	if ((*rc = seal_decrypt(c->keys.master, store_column_text(st, 3), "http.idempotency", &plain, err)) !=
 	    REDRESS_OK) {
 		buf_free(&plain);
@@ -152,7 +144,7 @@ idempotency_replay(struct http_change *c, struct http_job *job, struct redress_e
 	job->res->status = (unsigned)store_column_int64(st, 1);
 	job->res->content_type = known_type(store_column_text(st, 2));
 	job->res->replayed = 1;
-	wipe(&plain);
+	buf_free(&plain);
 	return 1;
 }
 
