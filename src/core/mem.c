@@ -15,7 +15,7 @@
 /* jansson's blocks: the size first, padded so the block stays aligned for any type. */
 #define JSON_HEADER (sizeof(max_align_t))
 
-static _Thread_local unsigned long fail_at, made;
+static _Thread_local unsigned long fail_at, made, failures;
 static mem_free_hook free_hook;
 
 void
@@ -31,22 +31,34 @@ mem_count(void)
 	return made;
 }
 
+unsigned long
+mem_failures(void)
+{
+	return failures;
+}
+
 void *
 mem_alloc(size_t size)
 {
+	void *p;
+
 	made++;
-	if (fail_at != 0 && made == fail_at)
-		return NULL;
-	return malloc(size);
+	p = fail_at != 0 && made == fail_at ? NULL : malloc(size);
+	if (p == NULL)
+		failures++;
+	return p;
 }
 
 void *
 mem_realloc(void *p, size_t size)
 {
+	void *q;
+
 	made++;
-	if (fail_at != 0 && made == fail_at)
-		return NULL;
-	return realloc(p, size);
+	q = fail_at != 0 && made == fail_at ? NULL : realloc(p, size);
+	if (q == NULL)
+		failures++;
+	return q;
 }
 
 void

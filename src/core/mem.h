@@ -36,6 +36,13 @@ void mem_fail_at(unsigned long n);
 unsigned long mem_count(void);
 
 /*
+ * Allocations through mem_alloc and mem_realloc that failed on this
+ * thread, injected or real, ever: a caller compares it before and after a
+ * call that folds out of memory into another error (jansson's parser).
+ */
+unsigned long mem_failures(void);
+
+/*
  * Tests: hook sees each secret block (jansson's or buf's) after its wipe,
  * just before it is freed; NULL removes it.  Not for threads.
  */

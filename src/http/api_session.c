@@ -17,7 +17,12 @@
 
 #include <sodium.h>
 
+#include "crypto/seal.h"
 #include "http/api.h"
+
+/* One answer for an unknown name, a wrong password and a locked account: none tells which names exist. */
+#define SIGN_IN_REFUSED                                                                                      \
+	"sign-in refused: the account name or the password is wrong, or the account may not sign in now"
 
 struct lock_arg {
 	char name[USER_NAME_MAX + 1];
@@ -51,6 +56,24 @@ sign_in_failed(struct http_request *req, const char *name)
 		http_sessions_end_account(&app->sessions, name);
 		fprintf(stderr, "redress: account %s locked after %u failed sign-ins\n", name, failures);
 	}
+}
+
+/*
+ * A locked account is refused before its password is checked; an unknown
+ * name after a password is hashed for nothing.  So that the time does not
+ * tell a locked account from an unknown name (nor from a wrong password),
+ * a locked account's refusal hashes the password for nothing too.
+ */
+static void
+sign_in_refused_alike(struct store *store, const char *name, const char *password)
+{
+	struct users_account account;
+	struct redress_error err;
+	char wasted[PASSWORD_HASH_SIZE];
+
+	if (users_account_get(store, name, &account, &err) == REDRESS_OK && account.locked &&
+	    password_hash(password, wasted, NULL) == REDRESS_OK)
+		sodium_memzero(wasted, sizeof(wasted));
 }
 
 /* 1 when step is newer than any this account has used: a TOTP code is good once. */
@@ -100,6 +123,8 @@ http_sign_in(struct http_request *req, const char *name, const char *password, c
 	                       &out->err) != REDRESS_OK) {
 		if (out->err.code != REDRESS_E_REFUSED)
 			return HTTP_SIGN_IN_ERROR;
+		sign_in_refused_alike(store, name, password);
+		error_set(&out->err, REDRESS_E_REFUSED, SIGN_IN_REFUSED);
 		sign_in_failed(req, name);
 		return HTTP_SIGN_IN_REFUSED;
 	}
@@ -118,8 +143,12 @@ http_sign_in(struct http_request *req, const char *name, const char *password, c
 			return HTTP_SIGN_IN_TOTP_REFUSED;
 		}
 	}
+	/* Only this name's failures: the address's stay, or one good account would reset guessing for all. */
 	http_throttle_clear(&app->throttle, name, req->address);
-	http_session_create(&app->sessions, &actor, now, out->token, out->csrf);
+	if (http_session_create(&app->sessions, &actor, now, out->token, out->csrf) != 0) {
+		out->wait = 60;
+		return HTTP_SIGN_IN_FULL;
+	}
 	out->actor = actor;
 	req->actor = actor; /* for the access log's account */
 	req->auth = HTTP_AUTH_COOKIE;
@@ -158,6 +187,13 @@ api_session_create(struct http_request *req, struct http_response *res)
 		                 in.wait);
 		break;
 	case HTTP_SIGN_IN_REFUSED: http_reply_error(res, 401, "unauthenticated", "%s", in.err.message); break;
+	case HTTP_SIGN_IN_FULL:
+		res->retry_after = in.wait;
+		http_reply_error(res, 503, "sessions_full",
+		                 "the server holds as many sessions as it can (%d): try again in %u seconds, "
+		                 "or use an API token",
+		                 HTTP_SESSIONS_MAX, in.wait);
+		break;
 	case HTTP_SIGN_IN_TOTP_MISSING:
 		http_reply_error(res, 403, "totp_not_enrolled",
 		                 "a %s signs in with a second factor, and account %s has none yet: an admin "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/mem.h"
 #include "http/http_int.h"
 
 static int
@@ -31,6 +32,7 @@ http_json_parse(const char *data, size_t len, json_t **value_r, struct redress_e
 {
 	json_error_t jerr;
 	json_t *value;
+	unsigned long failures;
 
 	*value_r = NULL;
 	if (len > HTTP_JSON_BODY_MAX)
@@ -38,10 +40,11 @@ http_json_parse(const char *data, size_t len, json_t **value_r, struct redress_e
 		                 HTTP_JSON_BODY_MAX);
 	if (len == 0)
 		return error_set(err, REDRESS_E_INVALID, "the body is empty; a JSON object was expected");
+	failures = mem_failures();
 	value = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	/* Out of memory, jansson says so (2.11 on), or, where it could not even begin, nothing at line -1. */
+	/* jansson's parser tells out of memory as a syntax error: the allocator tells it apart. */
 	if (value == NULL &&
-	    (json_error_code(&jerr) == json_error_out_of_memory || (jerr.line == -1 && jerr.text[0] == '\0')))
+	    (json_error_code(&jerr) == json_error_out_of_memory || mem_failures() != failures))
 		return error_set(err, REDRESS_E_NOMEM, "out of memory reading the body");
 	if (value == NULL) {
 		/* jansson ends its text with "near '<the input there>'": a body's value is no message's. */

@@ -111,7 +111,7 @@ struct http_response {
 	char style_hash[48];   /* base64 SHA-256 of a document's one <style> element the CSP allows, or "" */
 	int replayed;          /* an idempotent retry answered from the first answer */
 	char location[256];    /* a Location value (a page's 303 after a form), or "" */
-	char lang_cookie[64];  /* a second Set-Cookie value: the language a person chose, or "" */
+	char lang_cookie[128]; /* a second Set-Cookie value: the language a person chose, or "" */
 	int immutable;         /* 1: an asset whose name holds its hash, cached for a year; else no-store */
 	const char *fixed;     /* static text answered instead of body (out of memory: needs no allocation) */
 };
@@ -347,11 +347,13 @@ void http_sessions_free(struct http_sessions *s);
 
 /*
  * A new session for actor: a fresh 256-bit token (for the cookie) and CSRF
- * token; only the token's hash is kept.  When full, the session seen
- * longest ago ends.
+ * token; only the token's hash is kept.  Takes a free slot or an expired
+ * session's; when every slot holds a live session, ends none and returns
+ * -1 (the sign-in answers 503): a flood of sign-ins must not sign everyone
+ * else out.  0 on success.
  */
-void http_session_create(struct http_sessions *s, const struct actor *actor, uint64_t now,
-                         char token_r[HTTP_TOKEN_TEXT_SIZE], char csrf_r[HTTP_TOKEN_TEXT_SIZE]);
+int http_session_create(struct http_sessions *s, const struct actor *actor, uint64_t now,
+                        char token_r[HTTP_TOKEN_TEXT_SIZE], char csrf_r[HTTP_TOKEN_TEXT_SIZE]);
 
 /* Finds the live session of token and marks it seen; 0 when none (unknown, idle or too old). */
 int http_session_find(struct http_sessions *s, const char *token, uint64_t now, struct http_session *copy_r);
@@ -375,6 +377,7 @@ enum http_sign_in_result {
 	HTTP_SIGN_IN_TOTP_MISSING, /* the role needs a second factor and the account has none enrolled */
 	HTTP_SIGN_IN_TOTP_REFUSED, /* the code is missing, wrong, or used before */
 	HTTP_SIGN_IN_ERROR,        /* the database failed: err */
+	HTTP_SIGN_IN_FULL,         /* the session table is full of live sessions: 503, wait seconds */
 };
 
 struct http_sign_in {
@@ -422,7 +425,7 @@ unsigned http_throttle_wait(struct http_throttle *t, const char *account, const 
 /* Counts a failure; returns the account's consecutive failures. */
 unsigned http_throttle_fail(struct http_throttle *t, const char *account, const char *address, uint64_t now);
 
-/* A success clears the account's and the address's failures. */
+/* A success clears the account's failures (not the address's: they count failures under every name). */
 void http_throttle_clear(struct http_throttle *t, const char *account, const char *address);
 
 /* ---- Metrics ------------------------------------------------------------ */

@@ -107,6 +107,13 @@ page_sign_in(struct http_request *req, struct http_response *res)
 	case HTTP_SIGN_IN_REFUSED:
 		sign_in_render(req, res, name, NULL, i18n_get(lang, refused), NULL, 401);
 		break;
+	case HTTP_SIGN_IN_FULL:
+		res->retry_after = in.wait;
+		sign_in_render(req, res, name,
+		               i18n_get(lang, N_("The server could not check the sign-in. Try again in a "
+		                                 "moment.")),
+		               NULL, NULL, 503);
+		break;
 	case HTTP_SIGN_IN_TOTP_MISSING:
 		sign_in_render(req, res, name, NULL, NULL,
 		               i18n_get(lang, N_("Your role signs in with a one-time code, and your account "

@@ -72,11 +72,11 @@ home(const uint8_t hash[32])
 	return h % HTTP_SESSIONS_MAX;
 }
 
-void
+int
 http_session_create(struct http_sessions *s, const struct actor *actor, uint64_t now,
                     char token_r[HTTP_TOKEN_TEXT_SIZE], char csrf_r[HTTP_TOKEN_TEXT_SIZE])
 {
-	struct http_session *slot = NULL, *oldest = NULL;
+	struct http_session *slot = NULL;
 	uint8_t hash[32];
 	size_t i, start;
 
@@ -93,11 +93,13 @@ http_session_create(struct http_sessions *s, const struct actor *actor, uint64_t
 			slot = cand;
 			break;
 		}
-		if (oldest == NULL || cand->seen < oldest->seen)
-			oldest = cand;
 	}
-	if (slot == NULL)
-		slot = oldest;
+	if (slot == NULL) {
+		pthread_mutex_unlock(&s->lock);
+		sodium_memzero(token_r, HTTP_TOKEN_TEXT_SIZE);
+		sodium_memzero(csrf_r, HTTP_TOKEN_TEXT_SIZE);
+		return -1;
+	}
 	memset(slot, 0, sizeof(*slot));
 	memcpy(slot->hash, hash, sizeof(hash));
 	memcpy(slot->account, actor->name, sizeof(slot->account));
@@ -105,6 +107,7 @@ http_session_create(struct http_sessions *s, const struct actor *actor, uint64_t
 	slot->created = slot->seen = now;
 	memcpy(slot->csrf, csrf_r, HTTP_TOKEN_TEXT_SIZE);
 	pthread_mutex_unlock(&s->lock);
+	return 0;
 }
 
 static struct http_session *

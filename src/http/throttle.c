@@ -142,7 +142,5 @@ http_throttle_clear(struct http_throttle *t, const char *account, const char *ad
 	pthread_mutex_lock(&t->lock);
 	if ((s = find(t, akey, 0, 0)) != NULL)
 		memset(s, 0, sizeof(*s));
-	if ((s = find(t, ikey, 0, 0)) != NULL)
-		memset(s, 0, sizeof(*s));
 	pthread_mutex_unlock(&t->lock);
 }

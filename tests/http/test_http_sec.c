@@ -17,7 +17,10 @@
  *   - out of memory: the Nth allocation of a request failing, for every N
  *     along it, gives 500 or 503 (or the answer itself) and never a crash;
  *   - the heir form checks the relation and the share whatever the
- *     relative's pseudonym looks like.
+ *     relative's pseudonym looks like;
+ *   - the smaller ones: a locked account and an unknown name are refused
+ *     alike, in words and in time; a sign-in clears its own name's
+ *     failures and not its address's; the language cookie is whole.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -468,8 +471,9 @@ test_out_of_memory(void **state_r)
 	    {"GET", "/api/v1/persons", NULL, 1, 200},
 	    {"GET", "/persons", NULL, 1, 200},
 	    {"GET", "/api/v1/programs/flagship-2015", NULL, 1, 200},
-	    {"POST", "/api/v1/session", "{\"username\":\"nobody\",\"password\":\"x\"}", 0, 401},
-	    {"POST", "/sign-in", "username=nobody&password=x", 0, 401},
+	    /* Sign-ins refused before a password is checked: a failure counted would throttle the loop. */
+	    {"POST", "/api/v1/session", "{\"username\":\"nobody\",\"totp\":\"1\"}", 0, 400},
+	    {"POST", "/sign-in", "username=nobody&totp=1", 0, 422},
 	};
 	struct httpfix_server server;
 	struct httpfix_client c;
@@ -553,12 +557,126 @@ test_heir_form(void **state_r)
 	}
 }
 
+/* ---- 10: the smaller ones ------------------------------------------------------------ */
+
+/* A sign-in from its own address (no throttle carries over): the status, the body, the time in ms. */
+static long
+sign_in_timed(struct state *s, const char *source, const char *name, char *body, size_t size, uint64_t *ms)
+{
+	struct httpfix_client c;
+	struct httpfix_response res;
+	uint64_t t0;
+	long status;
+
+	httpfix_client_init(&c, s->fix, &s->fix->server, source);
+	t0 = now_ms();
+	httpfix_sign_in_raw(&c, name, "not-the-password-at-all", NULL, NULL, &res);
+	*ms = now_ms() - t0;
+	status = res.status;
+	snprintf(body, size, "%s", res.body != NULL ? res.body : "");
+	httpfix_response_free(&res);
+	httpfix_client_free(&c);
+	return status;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+test_locked_like_unknown(void **state_r)
+{
+	struct state *s = *state_r;
+	const char *const lock[] = {"--as", "ada", "user", "lock", "lockme", NULL};
+	char out[4096], locked_body[1024], unknown_body[1024], source[32];
+	uint64_t locked_ms[5], unknown_ms[5];
+	size_t i;
+
+	if (httpfix_run(s->fix, httpfix_account(s->fix, "ada")->password, out, sizeof(out), lock) != 0)
+		fail_msg("could not lock lockme: %s", out);
+	for (i = 0; i < 5; i++) {
+		snprintf(source, sizeof(source), "127.0.2.%zu", 1 + i);
+		assert_int_equal(
+		    sign_in_timed(s, source, "lockme", locked_body, sizeof(locked_body), &locked_ms[i]), 401);
+		snprintf(source, sizeof(source), "127.0.3.%zu", 1 + i);
+		assert_int_equal(sign_in_timed(s, source, "nosuchaccount", unknown_body, sizeof(unknown_body),
+		                               &unknown_ms[i]),
+		                 401);
+		if (strcmp(locked_body, unknown_body) != 0)
+			fail_msg("a locked account and an unknown name answered differently:\n%s\n%s",
+			         locked_body, unknown_body);
+	}
+	qsort(locked_ms, 5, sizeof(locked_ms[0]), cmp_u64);
+	qsort(unknown_ms, 5, sizeof(unknown_ms[0]), cmp_u64);
+	/* The medians: a password hashed for both, or neither. */
+	if (locked_ms[2] * 2 < unknown_ms[2] || unknown_ms[2] * 2 < locked_ms[2])
+		fail_msg("a locked account answers in %llu ms, an unknown name in %llu ms",
+		         (unsigned long long)locked_ms[2], (unsigned long long)unknown_ms[2]);
+}
+
+static void
+test_success_clears_only_its_name(void **state_r)
+{
+	struct state *s = *state_r;
+	struct httpfix_client c;
+	struct httpfix_principal moe;
+	struct httpfix_response res;
+	char name[32];
+	int i;
+
+	httpfix_client_init(&c, s->fix, &s->fix->server, "127.0.4.1");
+	/* Guesses under four names, then the guesser's own good account, then two more guesses. */
+	for (i = 0; i < HTTP_THROTTLE_FREE - 1; i++) {
+		snprintf(name, sizeof(name), "guess%d", i);
+		assert_int_equal(httpfix_sign_in_raw(&c, name, "wrong", NULL, NULL, &res), CURLE_OK);
+		assert_int_equal(res.status, 401);
+		httpfix_response_free(&res);
+	}
+	assert_int_equal(httpfix_sign_in(&c, httpfix_account(s->fix, "moe"), &moe), 201);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(httpfix_sign_in_raw(&c, "guess-more", "wrong", NULL, NULL, &res), CURLE_OK);
+		httpfix_response_free(&res);
+	}
+	/* The address has failed six times: it waits, whoever it names. */
+	assert_int_equal(httpfix_sign_in_raw(&c, "guess-last", "wrong", NULL, NULL, &res), CURLE_OK);
+	if (res.status != 429)
+		fail_msg("after 6 failures from one address and one success between: %ld, not 429",
+		         res.status);
+	httpfix_response_free(&res);
+	httpfix_client_free(&c);
+}
+
+static void
+test_language_cookie_whole(void **state_r)
+{
+	struct state *s = *state_r;
+	struct httpfix_request req = {.path = "/sign-in?lang=en"};
+	struct httpfix_response res;
+	char cookie[256];
+
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	assert_int_equal(res.status, 200);
+	if (!httpfix_header(&res, "Set-Cookie", cookie, sizeof(cookie)) ||
+	    strstr(cookie, "redress_lang=en") == NULL || strstr(cookie, "SameSite=Strict") == NULL)
+		fail_msg("the language cookie: '%s'", cookie);
+	httpfix_response_free(&res);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_unnamed_part), cmocka_unit_test(test_early_refusal),
-	    cmocka_unit_test(test_heir_form),    cmocka_unit_test(test_out_of_memory),
+	    cmocka_unit_test(test_unnamed_part),
+	    cmocka_unit_test(test_early_refusal),
+	    cmocka_unit_test(test_heir_form),
+	    cmocka_unit_test(test_out_of_memory),
+	    cmocka_unit_test(test_locked_like_unknown),
+	    cmocka_unit_test(test_success_clears_only_its_name),
+	    cmocka_unit_test(test_language_cookie_whole),
 	    cmocka_unit_test(test_slowloris),
 	};
 
