@@ -486,6 +486,7 @@ struct http_app {
 	struct http_sessions sessions;
 	struct http_throttle throttle;
 	struct http_metrics metrics;
+	char metrics_token[HTTP_METRICS_TOKEN_MAX + 1]; /* /metrics answers only to it; "": /metrics is off */
 	pthread_mutex_t totp_lock; /* the last TOTP step each account used: no code twice */
 	struct strmap totp_steps;  /* account -> struct http_totp_seen */
 };

@@ -27,13 +27,19 @@
 #define HTTP_IDEMPOTENCY_MAX 128
 #define HTTP_PATH_MAX        1024
 
+/* ---- /metrics: only to the bearer of the operators' token (REDRESS_METRICS_TOKEN_FILE) ---- */
+
+#define HTTP_METRICS_TOKEN_MIN 32
+#define HTTP_METRICS_TOKEN_MAX 128
+
 /* ---- Connections (slowloris) ---- */
 
 #define HTTP_CONNECTIONS_MAX    256 /* in all; a larger deployment puts nginx in front (docs/proxy.md) */
 #define HTTP_CONNECTIONS_PER_IP 32  /* from one address */
-#define HTTP_HEADER_DEADLINE_S  10  /* from a connection's start (or its last answer) to a request's headers \
-	                             */
-#define HTTP_IDLE_TIMEOUT_S   30    /* libmicrohttpd's timeout: this long without a byte closes */
-#define HTTP_DEADLINE_TICK_MS 250   /* how often the deadline is checked */
+#define HTTP_HEADER_DEADLINE_S                                                                               \
+	10                        /* from a connection's start (or its last answer) to a request's headers   \
+	                           */
+#define HTTP_IDLE_TIMEOUT_S   30  /* libmicrohttpd's timeout: this long without a byte closes */
+#define HTTP_DEADLINE_TICK_MS 250 /* how often the deadline is checked */
 
 #endif

@@ -261,7 +261,8 @@ do_run(struct http_change *c, void *arg, struct http_response *res, struct redre
 		html_raw_const(p.b, "<p class=\"hint\">");
 		html_text(p.b, err->message);
 		html_raw_const(p.b, "</p>");
-		page_end(&p, rc == REDRESS_E_REFUSED ? 422 : 500);
+		/* An unknown program is the form's fault (404), not the server's. */
+		page_end(&p, rc == REDRESS_E_REFUSED ? 422 : http_status_for(rc));
 		return rc;
 	}
 	page_notice(&p, "ok", T(&p, "The entitlements are booked."));

@@ -747,6 +747,38 @@ read_pem(const char *path, struct buf *out, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+/* The operators' token for /metrics, from the file REDRESS_METRICS_TOKEN_FILE names (none: /metrics is off).
+ */
+static enum redress_err
+metrics_token_read(struct http_app *app, struct redress_error *err)
+{
+	const char *path = getenv("REDRESS_METRICS_TOKEN_FILE");
+	struct buf text;
+	enum redress_err rc;
+	size_t len;
+
+	if (path == NULL || path[0] == '\0')
+		return REDRESS_OK;
+	if ((rc = read_pem(path, &text, err)) != REDRESS_OK) {
+		buf_free(&text);
+		return error_prefix(err, "REDRESS_METRICS_TOKEN_FILE");
+	}
+	len = text.len;
+	while (len > 0 && (text.data[len - 1] == '\n' || text.data[len - 1] == '\r'))
+		len--;
+	if (len < HTTP_METRICS_TOKEN_MIN || len > HTTP_METRICS_TOKEN_MAX ||
+	    memchr(text.data, ' ', len) != NULL)
+		rc = error_set(
+		    err, REDRESS_E_INVALID,
+		    "REDRESS_METRICS_TOKEN_FILE %s: the token must be one line of %d to %d characters "
+		    "without spaces",
+		    path, HTTP_METRICS_TOKEN_MIN, HTTP_METRICS_TOKEN_MAX);
+	else
+		memcpy(app->metrics_token, text.data, len);
+	buf_free(&text);
+	return rc;
+}
+
 static enum redress_err
 app_open(struct http_app *app, const struct http_config *config, struct redress_error *err)
 {
@@ -761,7 +793,8 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	app->pool_cap = 64;
 	if ((app->pool = calloc(app->pool_cap, sizeof(*app->pool))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory");
-	if ((rc = http_sessions_init(&app->sessions, err)) != REDRESS_OK ||
+	if ((rc = metrics_token_read(app, err)) != REDRESS_OK ||
+	    (rc = http_sessions_init(&app->sessions, err)) != REDRESS_OK ||
 	    (rc = http_metrics_init(&app->metrics, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = store_open(config->db, STORE_OPEN_EXISTING, &app->first, err)) != REDRESS_OK)

@@ -39,6 +39,9 @@
 
 #define MATRIX_ROLES 5
 
+#define METRICS_TOKEN  "operators-metrics-token-0123456789abcdef"
+#define METRICS_BEARER "Authorization: Bearer " METRICS_TOKEN
+
 /* The canaries of the privacy test: personal values that must never come out. */
 #define CANARY_NAME    "Canaryname Zqxjwv"
 #define CANARY_NID     "CANARY-NID-938471"
@@ -148,6 +151,18 @@ group_setup(void **state_r)
 	if (s == NULL || (s->fix = httpfix_new()) == NULL)
 		goto fail;
 	curl_global_init(CURL_GLOBAL_ALL);
+	/* /metrics answers only to the operators' token. */
+	{
+		char path[256];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/metrics.token", s->fix->dir);
+		if ((f = fopen(path, "w")) == NULL)
+			goto fail;
+		fprintf(f, "%s\n", METRICS_TOKEN);
+		fclose(f);
+		setenv("REDRESS_METRICS_TOKEN_FILE", path, 1);
+	}
 	if (httpfix_server_start(s->fix, &s->fix->server, 0, 4) != 0)
 		goto fail;
 	httpfix_client_init(&s->client, s->fix, &s->fix->server, NULL);
@@ -1058,6 +1073,7 @@ test_privacy(void **state_r)
 	req.path = "/metrics";
 	req.as = NULL;
 	req.body = NULL;
+	req.header = METRICS_BEARER;
 	ask(&s->client, &req, &res);
 	no_canary_in(res.body, "/metrics");
 	httpfix_response_free(&res);
@@ -1123,7 +1139,12 @@ test_metrics(void **state_r)
 	char type[128], what[256] = "";
 	int tries, differ = 1;
 
+	/* Without the operators' token, as for a path that does not exist. */
 	req.path = "/metrics";
+	assert_int_equal(ask_status(&s->client, &req), 404);
+	req.header = "Authorization: Bearer operators-metrics-token-0123456789abcdeX";
+	assert_int_equal(ask_status(&s->client, &req), 404);
+	req.header = METRICS_BEARER;
 	/* An answer is counted once sent: give the last ones a moment to be counted. */
 	for (tries = 0; tries < 20 && differ; tries++) {
 		if (tries > 0)

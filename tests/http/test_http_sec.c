@@ -591,7 +591,7 @@ static void
 test_locked_like_unknown(void **state_r)
 {
 	struct state *s = *state_r;
-	const char *const lock[] = {"--as", "ada", "user", "lock", "lockme", NULL};
+	const char *const lock[] = {"--as", "ada", "user", "lock", "lockme", "--reason", "test", NULL};
 	char out[4096], locked_body[1024], unknown_body[1024], source[32];
 	uint64_t locked_ms[5], unknown_ms[5];
 	size_t i;
@@ -666,6 +666,25 @@ test_language_cookie_whole(void **state_r)
 	httpfix_response_free(&res);
 }
 
+/* A page's change naming a program that does not exist is the form's fault: 4xx, never 500. */
+static void
+test_unknown_program_page(void **state_r)
+{
+	struct state *s = *state_r;
+	struct httpfix_principal fumi;
+	struct httpfix_request req = {.method = "POST",
+	                              .path = "/entitlements",
+	                              .body = "program=no-such-program",
+	                              .content_type = "application/x-www-form-urlencoded",
+	                              .as = &fumi};
+	long status;
+
+	httpfix_bearer(httpfix_account(s->fix, "fumi"), &fumi);
+	status = ask(&s->client, &req, NULL, 0);
+	if (status < 400 || status >= 500)
+		fail_msg("an entitlement run for an unknown program: %ld, not 4xx", status);
+}
+
 int
 main(void)
 {
@@ -677,6 +696,7 @@ main(void)
 	    cmocka_unit_test(test_locked_like_unknown),
 	    cmocka_unit_test(test_success_clears_only_its_name),
 	    cmocka_unit_test(test_language_cookie_whole),
+	    cmocka_unit_test(test_unknown_program_page),
 	    cmocka_unit_test(test_slowloris),
 	};
 
