@@ -590,6 +590,52 @@ verify_altered(const struct buf *json, const char *vkey, const char *from, const
 	return rc;
 }
 
+/*
+ * A program's name that a spreadsheet would run as a formula
+ * (=HYPERLINK(...), +, -, @, a tab or CR first) comes out of the CSV with
+ * a quote before it, as OWASP advises; a number stays a number.
+ */
+static void
+test_csv_formula(void **state)
+{
+	struct fix *f = *state;
+	struct report_published *pub = malloc(sizeof(*pub));
+	static const char *const names[] = {
+	    "=HYPERLINK(\"http://evil.example/\",\"x\")", "+1+cmd", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"};
+	struct redress_error err;
+	struct buf csv;
+	size_t i;
+
+	assert_non_null(pub);
+	publish(f, 5, pub);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(pub->report.program_name, sizeof(pub->report.program_name), "%s", names[i]);
+		buf_init(&csv, REPORT_MAX_BYTES);
+		assert_int_equal(report_render_csv(pub, &csv, &err), REDRESS_OK);
+		if (strstr(csv.data, ",name,") == NULL)
+			fail_msg("no name row: %s", csv.data);
+		/* The value after "program,,name," starts with the quote (inside the field's own quotes, if
+		 * any). */
+		{
+			const char *v = strstr(csv.data, "program,,name,") + strlen("program,,name,");
+
+			if (*v == '"')
+				v++;
+			if (*v != '\'')
+				fail_msg("the name %s came out as a formula: %.60s", names[i], v);
+		}
+		buf_free(&csv);
+	}
+	/* A negative amount is a number, not a formula: left as it is. */
+	buf_init(&csv, REPORT_MAX_BYTES);
+	snprintf(pub->report.program_name, sizeof(pub->report.program_name), "-12.50");
+	assert_int_equal(report_render_csv(pub, &csv, &err), REDRESS_OK);
+	assert_non_null(strstr(csv.data, "program,,name,-12.50,\r\n"));
+	buf_free(&csv);
+	report_published_free(pub);
+	free(pub);
+}
+
 static void
 test_verify(void **state)
 {
@@ -715,6 +761,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_same_bytes_and_no_pseudonym, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_csv_formula, setup, teardown),
 	    cmocka_unit_test(test_svg),
 	};
 

@@ -64,12 +64,44 @@ out:
 	return rc;
 }
 
-/* One CSV field, quoted by libcsv when it needs it. */
+/* 1 when s is a plain number ("-12.50"): a spreadsheet reads it as a number, never as a formula. */
+static int
+csv_number(const char *s)
+{
+	size_t i = s[0] == '-' ? 1 : 0, digits = 0;
+
+	for (; s[i] != '\0'; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] != '.')
+			return 0;
+	}
+	return digits > 0;
+}
+
+/*
+ * One CSV field, quoted by libcsv when it needs it.  A field a spreadsheet
+ * would run as a formula (=, +, -, @, tab or CR first: a program's name
+ * "=HYPERLINK(...)") gets a quote before it, as OWASP advises for CSV
+ * injection; a plain number is left as it is.
+ */
 static void
 csv_field(struct buf *out, const char *s, int last)
 {
-	size_t len = strlen(s), need;
-	char *q;
+	size_t len, need;
+	char *q, *guarded = NULL;
+
+	if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0' && !csv_number(s)) {
+		len = strlen(s);
+		if ((guarded = malloc(len + 2)) == NULL) {
+			buf_append(out, NULL, (size_t)-1); /* makes the buffer fail: out of memory */
+			return;
+		}
+		guarded[0] = '\'';
+		memcpy(guarded + 1, s, len + 1);
+		s = guarded;
+	}
+	len = strlen(s);
 
 	/* A field needs quotes only for comma, quote, CR or LF; libcsv writes it quoted always. */
 	if (strpbrk(s, ",\"\r\n") == NULL) {
@@ -85,6 +117,7 @@ csv_field(struct buf *out, const char *s, int last)
 		}
 	}
 	buf_puts(out, last ? "\r\n" : ",");
+	free(guarded);
 }
 
 static void
