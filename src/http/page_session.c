@@ -8,12 +8,44 @@
  * failures; only the answer differs, a page with the error beside the
  * field it concerns.  A wrong name and a wrong password get the same
  * words, as over the API.
+ *
+ * The sign-in form has a CSRF token of its own, though there is no
+ * session yet (login CSRF: another site signing a browser in to an
+ * account of its choosing): the form sets a pre-session cookie
+ * (HttpOnly, SameSite=Strict, for /sign-in only) and carries the same
+ * value in its csrf_token field; a POST whose field and cookie differ is
+ * refused as a stale form.  Another site can neither read the cookie nor
+ * set it.
  */
 #include <string.h>
 
 #include <sodium.h>
 
 #include "http/page.h"
+
+#define PRESIGN_COOKIE "redress_presign"
+
+/* The pre-session token the request's cookie holds, into out; 0 when none of the right shape. */
+static int
+presign_token(const struct http_request *req, char out[HTTP_TOKEN_TEXT_SIZE])
+{
+	return http_cookie(req, PRESIGN_COOKIE, out, HTTP_TOKEN_TEXT_SIZE) &&
+	       strlen(out) == HTTP_TOKEN_TEXT_SIZE - 1;
+}
+
+/* 1 when the form's csrf_token is the pre-session cookie's token. */
+static int
+presign_ok(const struct http_request *req)
+{
+	const char *field = http_form_field(req, "csrf_token");
+	char token[HTTP_TOKEN_TEXT_SIZE];
+	int ok;
+
+	ok = field != NULL && presign_token(req, token) && strlen(field) == strlen(token) &&
+	     sodium_memcmp(field, token, strlen(token)) == 0;
+	sodium_memzero(token, sizeof(token));
+	return ok;
+}
 
 void
 page_home(struct http_request *req, struct http_response *res)
@@ -40,12 +72,24 @@ static void
 sign_in_render(struct http_request *req, struct http_response *res, const char *name, const char *notice,
                const char *password_error, const char *totp_error, unsigned status)
 {
+	char token[HTTP_TOKEN_TEXT_SIZE];
 	struct page p;
 
+	/* The pre-session token: the one the browser has, or a new one in a cookie for /sign-in alone. */
+	if (!presign_token(req, token)) {
+		http_token_new(token);
+		snprintf(res->cookie, sizeof(res->cookie),
+		         PRESIGN_COOKIE "=%s; Path=/sign-in; HttpOnly; SameSite=Strict%s", token,
+		         req->app != NULL && req->app->tls ? "; Secure" : "");
+	}
 	page_begin(&p, req, res, N_("Sign in"));
 	if (notice != NULL)
 		page_notice(&p, "error", notice);
 	html_raw_const(p.b, "<form class=\"form\" method=\"post\" action=\"/sign-in\" novalidate>");
+	html_raw_const(p.b, "<input type=\"hidden\" name=\"csrf_token\"");
+	html_attr(p.b, "value", token);
+	html_raw_const(p.b, ">");
+	sodium_memzero(token, sizeof(token));
 	page_input(&p, N_("Account name"), "username", "text", name, NULL, 1, "username");
 	page_input(&p, N_("Password"), "password", "password", NULL, password_error, 1, "current-password");
 	page_input(&p, N_("One-time code (administrators, reviewers and finance officers)"), "totp", "text",
@@ -83,6 +127,10 @@ page_sign_in(struct http_request *req, struct http_response *res)
 	char wait[160];
 
 	memset(&in, 0, sizeof(in));
+	if (!presign_ok(req)) {
+		http_page_refuse(req, res, 400);
+		return;
+	}
 	if (name == NULL || name[0] == '\0' || password == NULL || password[0] == '\0') {
 		sign_in_render(req, res, name, NULL,
 		               i18n_get(lang, N_("Give your account name and your password.")), NULL, 422);

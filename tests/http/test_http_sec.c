@@ -20,7 +20,9 @@
  *     relative's pseudonym looks like;
  *   - the smaller ones: a locked account and an unknown name are refused
  *     alike, in words and in time; a sign-in clears its own name's
- *     failures and not its address's; the language cookie is whole.
+ *     failures and not its address's; the language cookie is whole; the
+ *     sign-in form has its own CSRF token; a page's change for an unknown
+ *     program is a 4xx.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -473,7 +475,7 @@ test_out_of_memory(void **state_r)
 	    {"GET", "/api/v1/programs/flagship-2015", NULL, 1, 200},
 	    /* Sign-ins refused before a password is checked: a failure counted would throttle the loop. */
 	    {"POST", "/api/v1/session", "{\"username\":\"nobody\",\"totp\":\"1\"}", 0, 400},
-	    {"POST", "/sign-in", "username=nobody&totp=1", 0, 422},
+	    {"POST", "/sign-in", "username=nobody&totp=1", 0, 400}, /* no pre-session token: a stale form */
 	};
 	struct httpfix_server server;
 	struct httpfix_client c;
@@ -666,6 +668,64 @@ test_language_cookie_whole(void **state_r)
 	httpfix_response_free(&res);
 }
 
+/* The sign-in form's own CSRF token: a pre-session cookie and the same value in the form. */
+static void
+test_sign_in_form_csrf(void **state_r)
+{
+	struct state *s = *state_r;
+	struct httpfix_account *moe = httpfix_account(s->fix, "moe");
+	struct httpfix_request req = {.path = "/sign-in"};
+	struct httpfix_response res;
+	char cookie[256], header[256], body[512], *end;
+	const char *field;
+
+	/* Posted from elsewhere, with no token: refused, and no session. */
+	snprintf(body, sizeof(body), "username=moe&password=%s", moe->password);
+	req.method = "POST";
+	req.body = body;
+	req.content_type = "application/x-www-form-urlencoded";
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	assert_int_equal(res.status, 400);
+	if (httpfix_header(&res, "Set-Cookie", cookie, sizeof(cookie)) &&
+	    strstr(cookie, "redress_session=") != NULL)
+		fail_msg("a sign-in form without its token made a session: %s", cookie);
+	httpfix_response_free(&res);
+	/* The form: the cookie, and the same token in its field. */
+	memset(&req, 0, sizeof(req));
+	req.path = "/sign-in";
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	assert_int_equal(res.status, 200);
+	assert_true(httpfix_header(&res, "Set-Cookie", cookie, sizeof(cookie)));
+	assert_non_null(strstr(cookie, "redress_presign="));
+	assert_non_null(strstr(cookie, "HttpOnly; SameSite=Strict"));
+	if ((end = strchr(cookie, ';')) != NULL)
+		*end = '\0';
+	field = strstr(res.body, "name=\"csrf_token\" value=\"");
+	assert_non_null(field);
+	field += strlen("name=\"csrf_token\" value=\"");
+	assert_int_equal(strncmp(field, cookie + strlen("redress_presign="), HTTP_TOKEN_TEXT_SIZE - 1), 0);
+	/* Another token in the field: still refused. */
+	snprintf(header, sizeof(header), "Cookie: %s", cookie);
+	snprintf(body, sizeof(body), "username=moe&password=%s&csrf_token=%.*s", moe->password,
+	         HTTP_TOKEN_TEXT_SIZE - 1, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	httpfix_response_free(&res);
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.path = "/sign-in";
+	req.body = body;
+	req.content_type = "application/x-www-form-urlencoded";
+	req.header = header;
+	assert_int_equal(ask(&s->client, &req, NULL, 0), 400);
+	/* The right one: signed in. */
+	snprintf(body, sizeof(body), "username=moe&password=%s&csrf_token=%s", moe->password,
+	         cookie + strlen("redress_presign="));
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	assert_int_equal(res.status, 303);
+	assert_true(httpfix_header(&res, "Set-Cookie", cookie, sizeof(cookie)));
+	assert_non_null(strstr(cookie, "redress_session="));
+	httpfix_response_free(&res);
+}
+
 /* A page's change naming a program that does not exist is the form's fault: 4xx, never 500. */
 static void
 test_unknown_program_page(void **state_r)
@@ -698,7 +758,7 @@ main(void)
 	    cmocka_unit_test(test_locked_like_unknown),
 	    cmocka_unit_test(test_success_clears_only_its_name),
 	    cmocka_unit_test(test_language_cookie_whole),
-
+	    cmocka_unit_test(test_sign_in_form_csrf),
 	    cmocka_unit_test(test_slowloris),
 	};
 
