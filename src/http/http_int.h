@@ -491,6 +491,9 @@ struct http_app {
 	struct strmap totp_steps;  /* account -> struct http_totp_seen */
 };
 
+/* Creates the server's table of used TOTP steps and reads it into app->totp_steps (api_session.c). */
+enum redress_err http_totp_setup(struct http_app *app, struct store *store, struct redress_error *err);
+
 /* Writer thread lifecycle (writer.c). */
 enum redress_err http_writer_start(struct http_app *app, struct redress_error *err);
 void http_writer_stop(struct http_app *app);

@@ -802,7 +802,8 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	if ((rc = tlog_open(app->first, keydir_log_key(config->keys), config->modules, &app->log, err)) !=
 	    REDRESS_OK)
 		return rc;
-	if ((rc = api_reports_setup(app->first, err)) != REDRESS_OK)
+	if ((rc = api_reports_setup(app->first, err)) != REDRESS_OK ||
+	    (rc = http_totp_setup(app, app->first, err)) != REDRESS_OK)
 		return rc;
 	return http_writer_start(app, err);
 }

@@ -22,7 +22,7 @@
  *     alike, in words and in time; a sign-in clears its own name's
  *     failures and not its address's; the language cookie is whole; the
  *     sign-in form has its own CSRF token; a page's change for an unknown
- *     program is a 4xx.
+ *     program is a 4xx; a TOTP code is good once, across a restart too.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -656,12 +656,12 @@ static void
 test_language_cookie_whole(void **state_r)
 {
 	struct state *s = *state_r;
-	struct httpfix_request req = {.path = "/sign-in?lang=en"};
+	struct httpfix_request req = {.path = "/?lang=en"};
 	struct httpfix_response res;
 	char cookie[256];
 
 	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
-	assert_int_equal(res.status, 200);
+	assert_int_equal(res.status, 303);
 	if (!httpfix_header(&res, "Set-Cookie", cookie, sizeof(cookie)) ||
 	    strstr(cookie, "redress_lang=en") == NULL || strstr(cookie, "SameSite=Strict") == NULL)
 		fail_msg("the language cookie: '%s'", cookie);
@@ -726,6 +726,32 @@ test_sign_in_form_csrf(void **state_r)
 	httpfix_response_free(&res);
 }
 
+/* A TOTP code used once is refused after the server restarts: the steps used are kept in the database. */
+static void
+test_totp_after_restart(void **state_r)
+{
+	struct state *s = *state_r;
+	struct httpfix_account *rin = httpfix_account(s->fix, "rin");
+	struct httpfix_principal p;
+	struct httpfix_response res;
+	char code[16];
+
+	assert_int_equal(httpfix_sign_in(&s->client, rin, &p), 201);
+	httpfix_totp_at(rin, rin->last_step, code);
+	httpfix_client_free(&s->client);
+	assert_int_equal(httpfix_server_stop(&s->fix->server), 0);
+	httpfix_server_free(&s->fix->server);
+	assert_int_equal(httpfix_server_start(s->fix, &s->fix->server, 0, 2), 0);
+	httpfix_client_init(&s->client, s->fix, &s->fix->server, NULL);
+	assert_int_equal(httpfix_sign_in_raw(&s->client, "rin", rin->password, code, NULL, &res), CURLE_OK);
+	if (res.status != 401)
+		fail_msg("a TOTP code used before the restart: %ld after it, not 401 (%s)", res.status,
+		         res.body);
+	httpfix_response_free(&res);
+	/* A fresh code still works. */
+	assert_int_equal(httpfix_sign_in(&s->client, rin, &p), 201);
+}
+
 /* A page's change naming a program that does not exist is the form's fault: 4xx, never 500. */
 static void
 test_unknown_program_page(void **state_r)
@@ -760,6 +786,7 @@ main(void)
 	    cmocka_unit_test(test_language_cookie_whole),
 	    cmocka_unit_test(test_sign_in_form_csrf),
 	    cmocka_unit_test(test_slowloris),
+	    cmocka_unit_test(test_totp_after_restart), /* last: it restarts the server */
 	};
 
 	signal(SIGPIPE, SIG_IGN);
