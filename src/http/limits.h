@@ -23,9 +23,16 @@
 
 /* ---- Headers ---- */
 
-#define HTTP_HEADERS_MAX     (16u << 10) /* libmicrohttpd's per-connection memory: headers */
-#define HTTP_IDEMPOTENCY_MAX 128
-#define HTTP_PATH_MAX        1024
+#define HTTP_HEADERS_MAX (16u << 10) /* a request's headers: over it, 431 (ours, with the security headers)  \
+	                              */
+/*
+ * libmicrohttpd's memory for each connection, headers included: over it,
+ * libmicrohttpd answers 431 itself, without our security headers (it has
+ * no hook for its own answers), so it is kept well above HTTP_HEADERS_MAX.
+ */
+#define HTTP_CONNECTION_MEMORY (4 * HTTP_HEADERS_MAX)
+#define HTTP_IDEMPOTENCY_MAX   128
+#define HTTP_PATH_MAX          1024
 
 /* ---- /metrics: only to the bearer of the operators' token (REDRESS_METRICS_TOKEN_FILE) ---- */
 

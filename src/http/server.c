@@ -586,9 +586,17 @@ has_body(struct MHD_Connection *conn)
 static void
 first_call(struct http_request *req)
 {
+	const union MHD_ConnectionInfo *size =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 	const struct http_route *route;
 	const char *length;
 
+	/* Refused here rather than by libmicrohttpd, whose own 431 has none of the security headers. */
+	if (size != NULL && size->header_size > HTTP_HEADERS_MAX) {
+		http_reply_error(&req->res, 431, "headers_too_large",
+		                 "the request's headers are larger than %u bytes", HTTP_HEADERS_MAX);
+		return;
+	}
 	if (req->route < 0 || req->res.status != 0 || req->late)
 		return;
 	route = &http_routes[req->route];
@@ -805,6 +813,9 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	if ((rc = api_reports_setup(app->first, err)) != REDRESS_OK ||
 	    (rc = http_totp_setup(app, app->first, err)) != REDRESS_OK)
 		return rc;
+	/* A statement left mid-rows would hold the writer to its first snapshot: after another process wrote
+	 * (the command line), every change would fail as "database is locked". */
+	store_end_reads(app->first);
 	return http_writer_start(app, err);
 }
 
@@ -924,7 +935,7 @@ http_serve(const struct http_config *config, struct redress_error *err)
 		    {MHD_OPTION_CONNECTION_LIMIT, HTTP_CONNECTIONS_MAX, NULL},
 		    {MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_CONNECTIONS_PER_IP, NULL},
 		    {MHD_OPTION_CONNECTION_TIMEOUT, HTTP_IDLE_TIMEOUT_S, NULL},
-		    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_HEADERS_MAX, NULL},
+		    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL},
 		    {MHD_OPTION_END, 0, NULL},
 		};
 
@@ -955,6 +966,7 @@ http_serve(const struct http_config *config, struct redress_error *err)
 
 		if (tlog_size(app.log, &size, &ignored) == REDRESS_OK)
 			atomic_store(&app.metrics.tree_size, size);
+		store_end_reads(app.first);
 	}
 	fprintf(stderr, "redress: serving %s on %s%s%s:%u\n", config->db,
 	        strchr(config->host, ':') ? "[" : "", config->host, strchr(config->host, ':') ? "]" : "",

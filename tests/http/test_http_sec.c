@@ -22,7 +22,8 @@
  *     alike, in words and in time; a sign-in clears its own name's
  *     failures and not its address's; the language cookie is whole; the
  *     sign-in form has its own CSRF token; a page's change for an unknown
- *     program is a 4xx; a TOTP code is good once, across a restart too.
+ *     program is a 4xx; a TOTP code is good once, across a restart too;
+ *     headers too large are answered 431 with the security headers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -726,6 +727,32 @@ test_sign_in_form_csrf(void **state_r)
 	httpfix_response_free(&res);
 }
 
+/* Headers over the limit: 431, answered by the server with its security headers (libmicrohttpd's own has
+ * none). */
+static void
+test_headers_too_large(void **state_r)
+{
+	struct state *s = *state_r;
+	size_t len = HTTP_HEADERS_MAX + HTTP_HEADERS_MAX / 2;
+	char *header = malloc(len + 16), value[512];
+	struct httpfix_request req = {.path = "/healthz", .untallied = 1};
+	struct httpfix_response res;
+
+	assert_non_null(header);
+	memcpy(header, "X-Huge: ", 8);
+	memset(header + 8, 'a', len);
+	header[8 + len] = '\0';
+	req.header = header;
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	assert_int_equal(res.status, 431);
+	if (!httpfix_header(&res, "Content-Security-Policy", value, sizeof(value)) ||
+	    !httpfix_header(&res, "X-Content-Type-Options", value, sizeof(value)))
+		fail_msg("the 431 answer has no security headers: %s", res.headers);
+	httpfix_response_free(&res);
+	free(header);
+	assert_int_equal(healthz(&s->client), 200);
+}
+
 /* A TOTP code used once is refused after the server restarts: the steps used are kept in the database. */
 static void
 test_totp_after_restart(void **state_r)
@@ -736,8 +763,11 @@ test_totp_after_restart(void **state_r)
 	struct httpfix_response res;
 	char code[16];
 
-	assert_int_equal(httpfix_sign_in(&s->client, rin, &p), 201);
-	httpfix_totp_at(rin, rin->last_step, code);
+	httpfix_totp_code(rin, code);
+	assert_int_equal(httpfix_sign_in_raw(&s->client, "rin", rin->password, code, NULL, &res), CURLE_OK);
+	if (res.status != 201)
+		fail_msg("rin's first sign-in: %ld %s", res.status, res.body);
+	httpfix_response_free(&res);
 	httpfix_client_free(&s->client);
 	assert_int_equal(httpfix_server_stop(&s->fix->server), 0);
 	httpfix_server_free(&s->fix->server);
@@ -785,6 +815,7 @@ main(void)
 	    cmocka_unit_test(test_success_clears_only_its_name),
 	    cmocka_unit_test(test_language_cookie_whole),
 	    cmocka_unit_test(test_sign_in_form_csrf),
+	    cmocka_unit_test(test_headers_too_large),
 	    cmocka_unit_test(test_slowloris),
 	    cmocka_unit_test(test_totp_after_restart), /* last: it restarts the server */
 	};
