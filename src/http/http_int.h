@@ -430,7 +430,7 @@ void http_throttle_clear(struct http_throttle *t, const char *account, const cha
 
 /* ---- Metrics ------------------------------------------------------------ */
 
-#define HTTP_METRICS_STATUSES 17
+#define HTTP_METRICS_STATUSES 18
 #define HTTP_METRICS_BUCKETS  12
 
 struct http_route_metrics {

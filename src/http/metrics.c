@@ -10,7 +10,7 @@
 
 /* 303: a page's answer to a form, and its way to the sign-in page. */
 static const unsigned statuses[HTTP_METRICS_STATUSES] = {200, 201, 204, 303, 304, 400, 401, 403, 404,
-                                                         405, 409, 413, 415, 422, 429, 500, 503};
+                                                         405, 409, 413, 415, 422, 429, 431, 500, 503};
 /* Upper bounds of the latency buckets, in microseconds; the last is +Inf. */
 static const uint64_t bounds_us[HTTP_METRICS_BUCKETS - 1] = {500,   1000,   2500,   5000,   10000,  25000,
                                                              50000, 100000, 250000, 500000, 1000000};

@@ -302,6 +302,12 @@ run_alone(struct http_app *app, struct http_job *job)
 
 	error_clear(&err);
 	job->rollback = 0;
+	/*
+	 * A statement a change left mid-rows (a page drawn after a refusal)
+	 * would pin the writer to an old snapshot: once another process (the
+	 * command line) wrote, every change would fail as "database is locked".
+	 */
+	store_end_reads(tlog_store(app->log));
 	(void)tlog_size(app->log, &before, &err);
 	if (job->own) {
 		rc = run_own(app, job, &err);
@@ -341,6 +347,7 @@ run_group(struct http_app *app, struct http_job *jobs)
 		;
 	if (jobs->next == NULL || job != NULL)
 		goto each; /* one job, or one that makes its own change: each alone */
+	store_end_reads(tlog_store(app->log)); /* as in run_alone */
 	(void)tlog_size(app->log, &before, &err);
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;

@@ -765,8 +765,14 @@ test_totp_after_restart(void **state_r)
 
 	httpfix_totp_code(rin, code);
 	assert_int_equal(httpfix_sign_in_raw(&s->client, "rin", rin->password, code, NULL, &res), CURLE_OK);
-	if (res.status != 201)
+	if (res.status != 201) {
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "tail -n 5 '%s' >&2", s->fix->server.errlog);
+		if (system(cmd) != 0)
+			fprintf(stderr, "(no server log)\n");
 		fail_msg("rin's first sign-in: %ld %s", res.status, res.body);
+	}
 	httpfix_response_free(&res);
 	httpfix_client_free(&s->client);
 	assert_int_equal(httpfix_server_stop(&s->fix->server), 0);
