@@ -23,7 +23,7 @@ user_usage(FILE *f)
 	        "usage: redress [--as USER] user add NAME --role ROLE [--password-file FILE]\n"
 	        "       redress [--as USER] user list [--json]\n"
 	        "       redress [--as USER] user totp NAME [--svg FILE]\n"
-	        "       redress [--as USER] user token NAME\n"
+	        "       redress --as USER user token [USER]\n"
 	        "       redress [--as USER] user revoke NAME\n"
 	        "       redress [--as USER] user lock NAME --reason TEXT\n"
 	        "       redress [--as USER] user unlock NAME\n\n"
@@ -50,8 +50,9 @@ user_usage(FILE *f)
 	        "      --svg FILE also writes the QR code as an SVG image (mode 0600).  admin,\n"
 	        "      reviewer and finance accounts sign in on the web with a code from it.\n"
 	        "      An account may enrol itself.\n"
-	        "token prints a new API token for NAME (a bearer token for the JSON API), once:\n"
-	        "      only its SHA-256 is kept.\n"
+	        "token prints a new API token for the acting account itself (a bearer token for\n"
+	        "      the JSON API), once: only its SHA-256 is kept.  No one makes a token for\n"
+	        "      another account, not even an admin (four eyes must stay two people).\n"
 	        "revoke ends every API token of NAME and prints how many.\n"
 	        "lock  locks NAME (as the server does after repeated failed sign-ins): it signs\n"
 	        "      in no more, by password or token; --reason is kept in the log, in clear.\n"
@@ -242,6 +243,9 @@ one_account_args(const char *sub, int argc, char **argv, struct one_account *a)
 		default: return cli_bad_option("user", argv);
 		}
 	}
+	/* A token is for the acting account itself: its name may be left out. */
+	if (strcmp(sub, "token") == 0 && optind == argc)
+		return -1;
 	if (optind + 1 != argc)
 		return cli_usage_error("user", "'%s' takes exactly one account NAME", sub);
 	if (strcmp(sub, "lock") == 0 && a->reason == NULL)
@@ -255,6 +259,8 @@ token_change(struct cli *cli, void *arg, struct redress_error *err)
 {
 	struct one_account *a = arg;
 
+	if (a->name == NULL)
+		a->name = cli->actor.name;
 	return users_token_issue(cli->log, &cli->actor, a->name, a->token, sizeof(a->token), err);
 }
 
@@ -290,7 +296,7 @@ user_token(struct cli *cli, int argc, char **argv)
 
 	if ((rc = one_account_args("token", argc, argv, &a)) >= 0)
 		return rc;
-	if ((rc = cli_run_change(cli, PERM_USERS_MANAGE, token_change, &a)) == 0) {
+	if ((rc = cli_run_own_change(cli, token_change, &a)) == 0) {
 		printf("%s\n", a.token);
 		fprintf(stderr,
 		        "API token for account %s: shown this once, only its hash is kept; give it to the"

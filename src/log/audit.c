@@ -282,6 +282,10 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		              ev.type);
 		return REDRESS_OK;
 	}
+	/* Who made it, by the state of the log just before it (the fast pass only: once is enough). */
+	for (size_t g = 0; pass->shadow == NULL && tlog_modules(log)[g] != NULL; g++)
+		if (tlog_modules(log)[g]->gate != NULL && pass->models[g] != NULL)
+			tlog_modules(log)[g]->gate(pass->models[g], &ev, report);
 	if (pass->shadow == NULL && module->fold == NULL)
 		return REDRESS_OK; /* this module is checked by the replay pass only */
 	if ((pass->shadow != NULL ? module->replay(pass->shadow, &ev, &e)

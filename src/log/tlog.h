@@ -89,6 +89,15 @@ struct event_module {
 	enum redress_err (*fold)(void *model, const struct event *ev, struct audit_fold *fold,
 	                         struct redress_error *err);
 	void (*fold_end)(void *model, struct audit_fold *fold);
+	/*
+	 * Audit's check of who made each event (may be NULL; needs fold):
+	 * called in the fast pass with the module's fold model for every
+	 * event of the log, whichever module owns it, in order and before the
+	 * event is folded, so the model is the state just before it.  Adds a
+	 * finding to report when the event's actor could not have made it at
+	 * that moment.  The users module replays roles this way.
+	 */
+	void (*gate)(void *model, const struct event *ev, struct audit_report *report);
 };
 
 struct tlog;

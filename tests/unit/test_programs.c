@@ -376,14 +376,16 @@ test_permission_and_rules_as_data(void **state)
 	struct redress_error err;
 	struct actor reviewer, admin;
 	struct program p, q;
+	uint64_t size;
 	size_t len;
 	char *text;
 
 	parse_ok(flagship, &p);
 	claimfix_act(f, &reviewer, "rita", ROLE_REVIEWER);
+	size = logfix_size(f->lf);
 	assert_int_equal(try_add(f, &reviewer, &p, &err), REDRESS_E_REFUSED);
 	assert_non_null(strstr(err.message, "rita"));
-	assert_int_equal(logfix_size(f->lf), 1);
+	assert_int_equal(logfix_size(f->lf), size);
 
 	claimfix_act(f, &admin, "ada", ROLE_ADMIN);
 	assert_int_equal(try_add(f, &admin, &p, &err), REDRESS_OK);

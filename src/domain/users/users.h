@@ -180,8 +180,10 @@ enum redress_err users_totp_verify(struct store *store, const struct seal_key *m
  * Issues a new API token for account name (an event "users.token.issued",
  * inside a change) into token (size bytes, USERS_TOKEN_SIZE): "rdt_" and
  * the base64url of 32 random bytes.  Only its SHA-256 is stored; the
- * caller shows the token once and wipes it.  actor needs
- * PERM_USERS_MANAGE.  REDRESS_E_NOTFOUND for no such account.
+ * caller shows the token once and wipes it.  actor must be the account
+ * itself (REDRESS_E_REFUSED otherwise, even for an admin: a token made for
+ * another account would let one person act as two, and approve a claim
+ * twice).  REDRESS_E_NOTFOUND for no such account.
  */
 enum redress_err users_token_issue(struct tlog *log, const struct actor *actor, const char *name, char *token,
                                    size_t size, struct redress_error *err);
@@ -196,11 +198,14 @@ enum redress_err users_tokens_revoke(struct tlog *log, const struct actor *actor
 
 /*
  * Finds the account a token was issued to and fills *actor_r: one indexed
- * lookup by the token's hash, no allocation.  REDRESS_E_REFUSED for a
- * malformed, unknown or revoked token and for a locked account, with one
- * message for the first three.
+ * lookup by the token's hash.  The role is taken only when the account's
+ * password record opens under master for it (the keys vouch for the role,
+ * not the table).  REDRESS_E_REFUSED for a malformed, unknown or revoked
+ * token, with one message for those three, and for a locked account or
+ * one whose role was edited behind the log's back.
  */
-enum redress_err users_token_authenticate(struct store *store, const char *token, struct actor *actor_r,
+enum redress_err users_token_authenticate(struct store *store, const struct seal_key *master,
+                                          const char *token, struct actor *actor_r,
                                           struct redress_error *err);
 
 /*

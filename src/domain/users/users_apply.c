@@ -84,7 +84,13 @@ copy_text(char *dst, size_t size, const char *src)
 }
 
 void
-users_seal_ad(const char *name, char ad[USERS_SEAL_AD_SIZE])
+users_seal_ad(const char *name, enum role role, char ad[USERS_SEAL_AD_SIZE])
+{
+	snprintf(ad, USERS_SEAL_AD_SIZE, "user:%s/password/role:%s", name, users_role_name(role));
+}
+
+void
+users_seal_ad_legacy(const char *name, char ad[USERS_SEAL_AD_SIZE])
 {
 	snprintf(ad, USERS_SEAL_AD_SIZE, "user:%s/password", name);
 }
@@ -508,4 +514,5 @@ const struct event_module users_module = {
     .fold_begin = users_fold_begin,
     .fold = users_fold,
     .fold_end = users_fold_end,
+    .gate = users_gate,
 };

@@ -21,6 +21,12 @@
 
 struct held_account {
 	char name[USER_NAME_MAX + 1]; /* first: the map's key points here */
+	/*
+	 * The role the log gives the account now: audit's check of who did
+	 * what (users_gate.c) reads it, so an event that changes a role need
+	 * only update it here to be followed.
+	 */
+	enum role role;
 	int has_totp;
 	struct users_totp_row totp;
 	int locked;
@@ -30,6 +36,7 @@ struct held_account {
 struct users_model {
 	struct strmap accounts; /* name -> struct held_account */
 	struct strmap tokens;   /* hash -> struct users_token_row */
+	int os_named;           /* audit named an event of the OS user after the bootstrap */
 };
 
 void *
@@ -108,6 +115,7 @@ fold_added(struct users_model *m, const struct event *ev, struct audit_fold *fol
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory folding accounts");
 	memcpy(h->name, a.name, sizeof(h->name));
+	h->role = a.role;
 	if ((rc = strmap_put(&m->accounts, h->name, h, err)) != REDRESS_OK) {
 		free(h);
 		return rc;
@@ -210,6 +218,37 @@ users_fold(void *model, const struct event *ev, struct audit_fold *fold, struct 
 		return REDRESS_OK;
 	}
 	return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
+}
+
+int
+users_fold_role(void *model, const char *name, enum role *role_r)
+{
+	struct users_model *m = model;
+	struct held_account *h = strmap_get(&m->accounts, name);
+
+	if (h == NULL)
+		return 0;
+	*role_r = h->role;
+	return 1;
+}
+
+int
+users_fold_first_os(void *model)
+{
+	struct users_model *m = model;
+
+	if (m->os_named)
+		return 0;
+	m->os_named = 1;
+	return 1;
+}
+
+int
+users_fold_any(void *model)
+{
+	struct users_model *m = model;
+
+	return m->accounts.count > 0;
 }
 
 void
