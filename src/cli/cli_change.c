@@ -34,8 +34,8 @@ cli_run_change(struct cli *cli, enum permission perm,
 }
 
 int
-cli_run_own_change(struct cli *cli, enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err),
-                   void *arg)
+cli_run_own_change(struct cli *cli,
+                   enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg)
 {
 	struct redress_error err;
 

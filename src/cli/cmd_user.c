@@ -26,7 +26,8 @@ user_usage(FILE *f)
 	        "       redress --as USER user token [USER]\n"
 	        "       redress [--as USER] user revoke NAME\n"
 	        "       redress [--as USER] user lock NAME --reason TEXT\n"
-	        "       redress [--as USER] user unlock NAME\n\n"
+	        "       redress [--as USER] user unlock NAME\n"
+	        "       redress user recover NAME [--password-file FILE]\n\n"
 	        "Staff accounts.  Each acts with --as NAME before the command, its password read\n"
 	        "from the file REDRESS_PASSWORD_FILE names, or typed on the terminal.  Until the\n"
 	        "fund has an account the operating-system user acts (the bootstrap), and may add\n"
@@ -57,8 +58,12 @@ user_usage(FILE *f)
 	        "lock  locks NAME (as the server does after repeated failed sign-ins): it signs\n"
 	        "      in no more, by password or token; --reason is kept in the log, in clear.\n"
 	        "unlock unlocks NAME.\n\n"
+	        "recover  with the fund's key directory, no account: gives NAME a new password\n"
+	        "      and unlocks it (an event, by the operating-system user).  For the only\n"
+	        "      admin, locked out or her password lost.  Run it on the server, as whoever\n"
+	        "      holds the keys; --as is refused.\n\n"
 	        "All need an admin (or the bootstrap), but for an account enrolling its own\n"
-	        "second factor.\n",
+	        "second factor or making its own token, and recover, which needs the keys.\n",
 	        USER_NAME_MAX, PASSWORD_MIN);
 }
 
@@ -412,6 +417,56 @@ out:
 	return rc;
 }
 
+static int
+user_recover(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"password-file", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	char password[PASSWORD_MAX + 1];
+	const char *file = NULL, *name;
+	struct redress_error err;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p': file = optarg; break;
+		case 'h': user_usage(stdout); return 0;
+		default: return cli_bad_option("user", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("user", "'recover' takes exactly one account NAME");
+	if (cli->as[0] != '\0')
+		return cli_usage_error(
+		    "user", "'recover' acts with the fund's keys, not as an account: leave out --as");
+	name = argv[optind];
+	if (users_name_check(name, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	password[0] = '\0';
+	if (file != NULL && cli_password_from_file(file, password, sizeof(password), &err) != REDRESS_OK)
+		return cli_fail(&err);
+	/* The key directory is the authority: opening for writing needs it, and no one signs in. */
+	if (cli_open(cli, CLI_WRITE, &err) != REDRESS_OK ||
+	    (file == NULL && new_password(name, password, sizeof(password), &err) != REDRESS_OK) ||
+	    tlog_begin(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	if (users_recover(cli->log, keydir_master_key(cli->keydir), name, password, &err) != REDRESS_OK) {
+		tlog_rollback(cli->log);
+		goto fail;
+	}
+	if (tlog_commit(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	explicit_bzero(password, sizeof(password));
+	printf("account %s recovered with the fund's keys: a new password, and unlocked\n", name);
+	return 0;
+fail:
+	explicit_bzero(password, sizeof(password));
+	return cli_fail(&err);
+}
+
 int
 cmd_user(struct cli *cli, int argc, char **argv)
 {
@@ -436,6 +491,9 @@ cmd_user(struct cli *cli, int argc, char **argv)
 		return user_lock(cli, argc, argv, 1);
 	if (strcmp(sub, "unlock") == 0)
 		return user_lock(cli, argc, argv, 0);
+	if (strcmp(sub, "recover") == 0)
+		return user_recover(cli, argc, argv);
 	return cli_usage_error(
-	    "user", "'%s' is not a user command (add, list, totp, token, revoke, lock, unlock)", sub);
+	    "user", "'%s' is not a user command (add, list, totp, token, revoke, lock, unlock, recover)",
+	    sub);
 }

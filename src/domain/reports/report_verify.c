@@ -168,7 +168,7 @@ report_verify(const char *json, size_t len, const char *vkey, struct report_veri
 {
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], cons[MERKLE_MAX_PROOF + 2][MERKLE_HASH_SIZE];
 	json_t *root = NULL, *event, *proofs, *body, *cpj, *prog;
-	const char *actor, *at, *type, *note, *proof_note, *root_text, *code;
+	const char *actor, *at, *type, *note, *proof_note, *root_text, *code, *salt = NULL;
 	struct checkpoint computed, later;
 	struct note_verifier verifier;
 	struct buf bytes, data;
@@ -208,6 +208,8 @@ report_verify(const char *json, size_t len, const char *vkey, struct report_veri
 	    (rc = get_string(event, "at", &at, 64, err)) != REDRESS_OK ||
 	    (rc = get_string(event, "type", &type, TLOG_TYPE_MAX, err)) != REDRESS_OK ||
 	    (rc = get_uint(event, "seq", &seq, err)) != REDRESS_OK ||
+	    (json_object_get(event, "salt") != NULL &&
+	     (rc = get_string(event, "salt", &salt, TLOG_SALT_TEXT_SIZE, err)) != REDRESS_OK) ||
 	    (rc = get_string(proofs, "checkpoint", &proof_note, NOTE_MAX_SIZE, err)) != REDRESS_OK ||
 	    (rc = get_uint(proofs, "size", &proof_size, err)) != REDRESS_OK ||
 	    (rc = get_hashes(proofs, "inclusion", proof, MERKLE_MAX_PROOF, &nproof, err)) != REDRESS_OK ||
@@ -236,7 +238,8 @@ report_verify(const char *json, size_t len, const char *vkey, struct report_veri
 	if ((rc = to_canon(&c, body, "report", 0, err)) != REDRESS_OK ||
 	    (rc = canon_error(&c, err)) != REDRESS_OK)
 		goto out;
-	if ((rc = tlog_encode_event(&bytes, actor, at, data.data, data.len, seq, type, err)) != REDRESS_OK)
+	if ((rc = tlog_encode_event(&bytes, actor, at, data.data, data.len, salt, seq, type, err)) !=
+	    REDRESS_OK)
 		goto out;
 	merkle_leaf_hash(bytes.data, bytes.len, leaf);
 

@@ -352,6 +352,37 @@ users_authenticate(struct store *store, const struct seal_key *master, const cha
 	return REDRESS_OK;
 }
 
+enum redress_err
+users_recover(struct tlog *log, const struct seal_key *master, const char *name, const char *password,
+              struct redress_error *err)
+{
+	struct users_row a;
+	struct buf data, old;
+	enum redress_err rc;
+	uint64_t seq;
+
+	if ((rc = users_name_check(name, err)) != REDRESS_OK ||
+	    (rc = password_check(password, err)) != REDRESS_OK ||
+	    (rc = users_get(tlog_store(log), name, &a, err)) != REDRESS_OK)
+		return rc;
+	/* The role to seal the new record for is the one the old record vouches for, not the row's word. */
+	buf_init(&old, USERS_SEALED_MAX);
+	rc = users_open_password(master, &a, &old, err);
+	if (old.data != NULL)
+		explicit_bzero(old.data, old.cap);
+	buf_free(&old);
+	if (rc != REDRESS_OK)
+		return rc;
+	if ((rc = seal_password(master, password, &a, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&data, USERS_EVENT_DATA_MAX);
+	if ((rc = users_encode_recovered(&data, &a, err)) == REDRESS_OK &&
+	    (rc = tlog_append_buf(log, USERS_EV_RECOVERED, &data, &seq, err)) == REDRESS_OK)
+		rc = users_apply_recovered(tlog_store(log), &a, err);
+	buf_free(&data);
+	return rc;
+}
+
 void
 users_bootstrap_actor(const char *os_name, struct actor *actor_r)
 {

@@ -23,8 +23,10 @@
  * TOTP code too (users_role_needs_totp).  Its secret travels sealed under
  * the master key like a password hash.  API clients use bearer tokens: the
  * token is shown once, and only its SHA-256 is kept.  An account locked
- * (after repeated failed sign-ins) signs in, by password or token, no
- * more until an admin unlocks it.  Each of these is an event.
+ * (by an admin, deliberately) signs in, by password or token, no more
+ * until an admin unlocks it, or the keys' holder recovers it
+ * (users_recover).  Failed sign-ins over HTTP only slow the next try
+ * (http/throttle.c), never lock.  Each of these is an event.
  */
 #ifndef REDRESS_DOMAIN_USERS_H
 #define REDRESS_DOMAIN_USERS_H
@@ -126,6 +128,20 @@ enum redress_err users_add(struct tlog *log, const struct actor *actor, const st
  */
 enum redress_err users_authenticate(struct store *store, const struct seal_key *master, const char *name,
                                     const char *password, struct actor *actor_r, struct redress_error *err);
+
+/*
+ * Recovers account name with the fund's keys (an event
+ * "users.account.recovered", inside a change, by whichever actor the log
+ * has: the OS user who holds the key directory): a new password, and the
+ * account unlocked.  No account signs in for it -- the keys are the
+ * authority -- so the only admin, locked or her password lost, is never
+ * locked out for good.  Her role stays the one her old password record
+ * was sealed for (REDRESS_E_CRYPTO when that record does not open: the row
+ * was altered).  REDRESS_E_NOTFOUND for no such account; a password
+ * shorter than PASSWORD_MIN is REDRESS_E_INVALID.
+ */
+enum redress_err users_recover(struct tlog *log, const struct seal_key *master, const char *name,
+                               const char *password, struct redress_error *err);
 
 /* The bootstrap actor for the OS user os_name ("os:alice"). */
 void users_bootstrap_actor(const char *os_name, struct actor *actor_r);

@@ -140,6 +140,18 @@ enum redress_err users_decode_lock(const struct event *ev, struct users_lock_row
 enum redress_err users_apply_lock(struct store *store, const struct users_lock_row *l, int locked,
                                   struct redress_error *err);
 
+/*
+ * "users.account.recovered": a new sealed password for a->name (a->name and
+ * a->password_sealed; its role and added_seq are the row's), and the lock,
+ * if any, gone.  REDRESS_E_NOTFOUND from apply when there is no such account.
+ */
+enum redress_err users_encode_recovered(struct buf *out, const struct users_row *a,
+                                        struct redress_error *err);
+enum redress_err users_decode_recovered(const struct event *ev, struct users_row *a,
+                                        struct redress_error *err);
+enum redress_err users_apply_recovered(struct store *store, const struct users_row *a,
+                                       struct redress_error *err);
+
 /* Reads name's TOTP row; REDRESS_E_NOTFOUND when it has none. */
 enum redress_err users_totp_get(struct store *store, const char *name, struct users_totp_row *t_r,
                                 struct redress_error *err);
