@@ -398,6 +398,13 @@ tlog_begin(struct tlog *log, struct redress_error *err)
 		                 "the log was opened without its signing key; cannot change it");
 	if (log->in_change)
 		return error_set(err, REDRESS_E_INTERNAL, "a change is already in progress");
+	/*
+	 * A statement left in the middle of its rows keeps the snapshot it
+	 * read from; once another process has committed (the command line
+	 * beside a server), that snapshot can never become a write, and every
+	 * change would fail "database is locked".  End such reads first.
+	 */
+	store_end_reads(log->store);
 	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = tlog_size(log, &size, err)) != REDRESS_OK)

@@ -605,7 +605,7 @@ test_audit_names_bad_events(void **state)
 	assert_int_equal(tlog_event_bytes(f->log, 2, &again, &err), REDRESS_OK);
 	{
 		const char *data = strstr(again.data, "\"data\":") + strlen("\"data\":");
-		const char *end = strstr(data, "},\"seq\"") + 1;
+		const char *end = strstr(data, "},\"salt\"") + 1;
 
 		assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
 		assert_int_equal(
