@@ -277,6 +277,13 @@ matrix_one(struct state *s, size_t r, struct httpfix_principal *p, unsigned *che
 	int known = route_path(route, path, sizeof(path));
 	int change = route->method != HTTP_GET && route->method != HTTP_HEAD;
 
+	/*
+	 * An API token is made by its own account only (a token for another
+	 * account is 403 whatever the role, tests/cli/api.sh): the route's
+	 * {name} is the asker's own.
+	 */
+	if (strcmp(route->name, "users.token") == 0 && p->account != NULL)
+		snprintf(path, sizeof(path), "/api/v1/users/%s/tokens", p->account->name);
 	req.method = http_method_name(route->method);
 	req.path = path;
 	req.as = p->auth != HTTPFIX_NOBODY ? p : NULL;
