@@ -5,7 +5,7 @@
 #      replays roles;
 #   3. erasure reaches the answers kept for Idempotency-Key retries: a
 #      reveal replayed after the person is erased (over HTTP or on the
-#      command line) gives no identity;
+#      command line) gives no identity, a pain.001 export no payee;
 #   4. the only admin, locked, is recovered with the fund's keys (user
 #      recover), an event by the OS user; failed sign-ins over HTTP never
 #      lock (tests/http's test_lock);
@@ -117,6 +117,19 @@ reveal_erase_replay() { # HOW (api or cli): reveal with a key, erase, replay
 reveal_erase_replay api
 reveal_erase_replay cli
 sign_in rin
+# A pain.001 file names the payee and her account: the demo's batch B-000001
+# still has R-000004's payment at the bank.
+sign_in fumi
+call fumi POST /batches/B-000001/export -H "Idempotency-Key: export-1"
+expect_status 200 "exporting a batch with an Idempotency-Key"
+holder=$(printf '%s\n' "$OUT" | grep -A1 '<Cdtr>' | sed -n 's:.*<Nm>\(.*\)</Nm>.*:\1:p' | head -n1)
+checks=$((checks + 1))
+[ -n "$holder" ] || fail "the pain.001 file names no payee: $OUT"
+jcall ada POST /persons/R-000004/erase '{}'
+expect_status 200 "erasing the payee"
+call fumi POST /batches/B-000001/export -H "Idempotency-Key: export-1"
+expect_not_in "$OUT" "$holder" "the export's retry after the payee's erasure"
+expect_not_in "$(cat "$T/headers")" "Idempotent-Replayed: true" "the export retry's headers after the erasure"
 
 # ---- 7. Every opening of sealed data is an event ------------------------------------------
 jcall cho POST /persons '{"kind": "victim", "name": "Synthetic Reasons Person", "birth_date": "1931-01-02"}'
