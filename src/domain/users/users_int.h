@@ -45,7 +45,9 @@ enum users_table {
  * opens, and signing in (password or token) is refused.  Records sealed
  * before roles were bound ("user:NAME/password") still open (legacy), but
  * bind the name only.  Whatever changes an account's role must seal its
- * password record again under the new label.
+ * password record again under the new label (seal_password in users.c
+ * does, for a row's role), and its fold must update the held row's role
+ * (users_fold.c), which audit's replay of roles reads.
  */
 #define USERS_SEAL_AD_SIZE (sizeof("user:/password/role:caseworker") + USER_NAME_MAX)
 
