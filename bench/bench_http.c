@@ -278,11 +278,11 @@ http_once(unsigned port, const char *method, const char *path, const char *token
 
 /* ---- Preparing the fund ---- */
 
-/* An API token for account name, issued by the admin ada (as `redress user token` does). */
+/* An API token for the caseworker cho and one for finance fumi, each made by its own account. */
 static void
 issue_tokens(const char *db, const char *keys, char reader[USERS_TOKEN_SIZE], char writer[USERS_TOKEN_SIZE])
 {
-	struct actor ada = {"ada", ROLE_ADMIN, 0};
+	struct actor cho = {"cho", ROLE_CASEWORKER, 0}, fumi = {"fumi", ROLE_FINANCE, 0};
 	struct redress_error err;
 	struct keydir *kd = NULL;
 	struct store *store = NULL;
@@ -292,10 +292,12 @@ issue_tokens(const char *db, const char *keys, char reader[USERS_TOKEN_SIZE], ch
 	if (crypto_setup(&err) != REDRESS_OK || keydir_open(keys, &kd, &err) != REDRESS_OK ||
 	    store_open(db, STORE_OPEN_EXISTING, &store, &err) != REDRESS_OK ||
 	    tlog_open(store, keydir_log_key(kd), modules, &log, &err) != REDRESS_OK ||
-	    tlog_set_actor(log, "user:ada", &err) != REDRESS_OK || tlog_begin(log, &err) != REDRESS_OK)
+	    tlog_begin(log, &err) != REDRESS_OK)
 		bench_die("open", &err);
-	if (users_token_issue(log, &ada, "cho", reader, USERS_TOKEN_SIZE, &err) != REDRESS_OK ||
-	    users_token_issue(log, &ada, "fumi", writer, USERS_TOKEN_SIZE, &err) != REDRESS_OK)
+	if (tlog_set_actor(log, "user:cho", &err) != REDRESS_OK ||
+	    users_token_issue(log, &cho, "cho", reader, USERS_TOKEN_SIZE, &err) != REDRESS_OK ||
+	    tlog_set_actor(log, "user:fumi", &err) != REDRESS_OK ||
+	    users_token_issue(log, &fumi, "fumi", writer, USERS_TOKEN_SIZE, &err) != REDRESS_OK)
 		bench_die("token", &err);
 	if (tlog_commit(log, &err) != REDRESS_OK)
 		bench_die("commit", &err);

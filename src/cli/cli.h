@@ -109,6 +109,11 @@ enum redress_err cli_write_private(const char *path, const char *data, size_t le
 int cli_run_change(struct cli *cli, enum permission perm,
                    enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg);
 
+/* cli_run_change for any signed-in account: fn decides what it may do (its own things). */
+int cli_run_own_change(struct cli *cli,
+                       enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err),
+                       void *arg);
+
 /* The modules redress is made of, NULL-terminated, for the log. */
 extern const struct event_module *const cli_modules[];
 

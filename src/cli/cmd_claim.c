@@ -260,8 +260,19 @@ claim_show_cmd(struct cli *cli, int argc, char **argv)
 	}
 	if (id == NULL)
 		return cli_usage_error("claim", "'show' needs a CLAIM");
-	if (cli_open_as(cli, CLI_READ, PERM_CLAIMS_READ, &err) != REDRESS_OK)
+	if (cli_open_as(cli, out.reasons ? CLI_WRITE : CLI_READ, PERM_CLAIMS_READ, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	/* Opening sealed reasons is recorded first, as a reveal is: nothing is shown unrecorded. */
+	if (out.reasons) {
+		if (tlog_begin(cli->log, &err) != REDRESS_OK)
+			return cli_fail(&err);
+		if (claim_reasons_opened(cli->log, &cli->actor, id, &err) != REDRESS_OK) {
+			tlog_rollback(cli->log);
+			return cli_fail(&err);
+		}
+		if (tlog_commit(cli->log, &err) != REDRESS_OK)
+			return cli_fail(&err);
+	}
 	if (json) {
 		keys = cli_registry_keys(cli);
 		if (claim_file_json(tlog_store(cli->log), &cli->actor, out.reasons ? &keys : NULL, id, &file,

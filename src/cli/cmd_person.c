@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "domain/entitlements/entitlements.h"
+#include "http/http.h"
 
 static void
 person_usage(FILE *f)
@@ -517,7 +518,12 @@ person_death(struct cli *cli, int argc, char **argv)
 static enum redress_err
 do_erase(struct cli *cli, void *arg, struct redress_error *err)
 {
-	return registry_erase(cli->log, &cli->actor, arg, err);
+	enum redress_err rc;
+
+	/* Answers the server kept for retries that hold anyone's data go with her (http/writer.c). */
+	if ((rc = registry_erase(cli->log, &cli->actor, arg, err)) != REDRESS_OK)
+		return rc;
+	return http_idempotency_forget_personal(cli->store, err);
 }
 
 static int

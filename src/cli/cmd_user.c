@@ -23,10 +23,11 @@ user_usage(FILE *f)
 	        "usage: redress [--as USER] user add NAME --role ROLE [--password-file FILE]\n"
 	        "       redress [--as USER] user list [--json]\n"
 	        "       redress [--as USER] user totp NAME [--svg FILE]\n"
-	        "       redress [--as USER] user token NAME\n"
+	        "       redress --as USER user token [USER]\n"
 	        "       redress [--as USER] user revoke NAME\n"
 	        "       redress [--as USER] user lock NAME --reason TEXT\n"
-	        "       redress [--as USER] user unlock NAME\n\n"
+	        "       redress [--as USER] user unlock NAME\n"
+	        "       redress user recover NAME [--password-file FILE]\n\n"
 	        "Staff accounts.  Each acts with --as NAME before the command, its password read\n"
 	        "from the file REDRESS_PASSWORD_FILE names, or typed on the terminal.  Until the\n"
 	        "fund has an account the operating-system user acts (the bootstrap), and may add\n"
@@ -50,14 +51,19 @@ user_usage(FILE *f)
 	        "      --svg FILE also writes the QR code as an SVG image (mode 0600).  admin,\n"
 	        "      reviewer and finance accounts sign in on the web with a code from it.\n"
 	        "      An account may enrol itself.\n"
-	        "token prints a new API token for NAME (a bearer token for the JSON API), once:\n"
-	        "      only its SHA-256 is kept.\n"
+	        "token prints a new API token for the acting account itself (a bearer token for\n"
+	        "      the JSON API), once: only its SHA-256 is kept.  No one makes a token for\n"
+	        "      another account, not even an admin (four eyes must stay two people).\n"
 	        "revoke ends every API token of NAME and prints how many.\n"
 	        "lock  locks NAME (as the server does after repeated failed sign-ins): it signs\n"
 	        "      in no more, by password or token; --reason is kept in the log, in clear.\n"
 	        "unlock unlocks NAME.\n\n"
+	        "recover  with the fund's key directory, no account: gives NAME a new password\n"
+	        "      and unlocks it (an event, by the operating-system user).  For the only\n"
+	        "      admin, locked out or her password lost.  Run it on the server, as whoever\n"
+	        "      holds the keys; --as is refused.\n\n"
 	        "All need an admin (or the bootstrap), but for an account enrolling its own\n"
-	        "second factor.\n",
+	        "second factor or making its own token, and recover, which needs the keys.\n",
 	        USER_NAME_MAX, PASSWORD_MIN);
 }
 
@@ -242,6 +248,9 @@ one_account_args(const char *sub, int argc, char **argv, struct one_account *a)
 		default: return cli_bad_option("user", argv);
 		}
 	}
+	/* A token is for the acting account itself: its name may be left out. */
+	if (strcmp(sub, "token") == 0 && optind == argc)
+		return -1;
 	if (optind + 1 != argc)
 		return cli_usage_error("user", "'%s' takes exactly one account NAME", sub);
 	if (strcmp(sub, "lock") == 0 && a->reason == NULL)
@@ -255,6 +264,8 @@ token_change(struct cli *cli, void *arg, struct redress_error *err)
 {
 	struct one_account *a = arg;
 
+	if (a->name == NULL)
+		a->name = cli->actor.name;
 	return users_token_issue(cli->log, &cli->actor, a->name, a->token, sizeof(a->token), err);
 }
 
@@ -290,7 +301,7 @@ user_token(struct cli *cli, int argc, char **argv)
 
 	if ((rc = one_account_args("token", argc, argv, &a)) >= 0)
 		return rc;
-	if ((rc = cli_run_change(cli, PERM_USERS_MANAGE, token_change, &a)) == 0) {
+	if ((rc = cli_run_own_change(cli, token_change, &a)) == 0) {
 		printf("%s\n", a.token);
 		fprintf(stderr,
 		        "API token for account %s: shown this once, only its hash is kept; give it to the"
@@ -406,6 +417,56 @@ out:
 	return rc;
 }
 
+static int
+user_recover(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"password-file", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	char password[PASSWORD_MAX + 1];
+	const char *file = NULL, *name;
+	struct redress_error err;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p': file = optarg; break;
+		case 'h': user_usage(stdout); return 0;
+		default: return cli_bad_option("user", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("user", "'recover' takes exactly one account NAME");
+	if (cli->as[0] != '\0')
+		return cli_usage_error(
+		    "user", "'recover' acts with the fund's keys, not as an account: leave out --as");
+	name = argv[optind];
+	if (users_name_check(name, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	password[0] = '\0';
+	if (file != NULL && cli_password_from_file(file, password, sizeof(password), &err) != REDRESS_OK)
+		return cli_fail(&err);
+	/* The key directory is the authority: opening for writing needs it, and no one signs in. */
+	if (cli_open(cli, CLI_WRITE, &err) != REDRESS_OK ||
+	    (file == NULL && new_password(name, password, sizeof(password), &err) != REDRESS_OK) ||
+	    tlog_begin(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	if (users_recover(cli->log, keydir_master_key(cli->keydir), name, password, &err) != REDRESS_OK) {
+		tlog_rollback(cli->log);
+		goto fail;
+	}
+	if (tlog_commit(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	explicit_bzero(password, sizeof(password));
+	printf("account %s recovered with the fund's keys: a new password, and unlocked\n", name);
+	return 0;
+fail:
+	explicit_bzero(password, sizeof(password));
+	return cli_fail(&err);
+}
+
 int
 cmd_user(struct cli *cli, int argc, char **argv)
 {
@@ -430,6 +491,9 @@ cmd_user(struct cli *cli, int argc, char **argv)
 		return user_lock(cli, argc, argv, 1);
 	if (strcmp(sub, "unlock") == 0)
 		return user_lock(cli, argc, argv, 0);
+	if (strcmp(sub, "recover") == 0)
+		return user_recover(cli, argc, argv);
 	return cli_usage_error(
-	    "user", "'%s' is not a user command (add, list, totp, token, revoke, lock, unlock)", sub);
+	    "user", "'%s' is not a user command (add, list, totp, token, revoke, lock, unlock, recover)",
+	    sub);
 }

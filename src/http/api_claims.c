@@ -66,19 +66,48 @@ query_flag(struct http_request *req, struct http_response *res, const char *name
 	return -1;
 }
 
+/* The claim with its reasons opened: a change, whose event records who opened them. */
+static enum redress_err
+do_show_reasons(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	const char *id = arg;
+	json_t *file;
+	enum redress_err rc;
+
+	c->personal = 1; /* reasons may speak of her */
+	if ((rc = claim_reasons_opened(c->log, c->actor, id, err)) != REDRESS_OK ||
+	    (rc = claim_file_json(c->store, c->actor, &c->keys, id, &file, err)) != REDRESS_OK)
+		return rc;
+	http_reply_json(res, 200, file);
+	return REDRESS_OK;
+}
+
 void
 api_claims_show(struct http_request *req, struct http_response *res)
 {
-	struct registry_keys keys = http_registry_keys(req);
 	struct redress_error err;
 	struct store *store;
 	json_t *file;
+	char *id;
 	int reasons;
 
-	if ((reasons = query_flag(req, res, "reasons")) < 0 || (store = http_store(req, res)) == NULL)
+	if ((reasons = query_flag(req, res, "reasons")) < 0)
 		return;
-	if (claim_file_json(store, &req->actor, reasons ? &keys : NULL, http_param(req, "claim"), &file,
-	                    &err) != REDRESS_OK) {
+	if (reasons) {
+		if ((id = calloc(1, CLAIM_ID_MAX + 1)) == NULL) {
+			http_reply_error(res, 503, "unavailable", "out of memory");
+			return;
+		}
+		if (api_param_copy(req, res, "claim", id, CLAIM_ID_MAX + 1, NO_CLAIM) < 0) {
+			free(id);
+			return;
+		}
+		http_change_submit(req, do_show_reasons, id);
+		return;
+	}
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	if (claim_file_json(store, &req->actor, NULL, http_param(req, "claim"), &file, &err) != REDRESS_OK) {
 		http_reply_fail(res, &err);
 		return;
 	}
@@ -346,6 +375,7 @@ do_evidence_get(struct http_change *c, void *arg, struct http_response *res, str
 	enum redress_err rc;
 
 	buf_reset(&res->body);
+	c->personal = 1; /* testimony */
 	if ((rc = claim_evidence_open(c->log, c->actor, &c->keys, a->id, a->n, &res->body, name, err)) !=
 	    REDRESS_OK)
 		return rc;

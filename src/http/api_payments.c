@@ -177,6 +177,7 @@ do_export(struct http_change *c, void *arg, struct http_response *res, struct re
 	clock_now_text(now);
 	now[19] = '\0';
 	buf_reset(&res->body);
+	c->personal = 1; /* names and IBANs */
 	if ((rc = payments_export(c->log, c->actor, &c->keys, batch, now, &res->body, err)) != REDRESS_OK) {
 		buf_reset(&res->body);
 		return rc;

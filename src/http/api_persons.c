@@ -164,6 +164,7 @@ do_reveal(struct http_change *c, void *arg, struct http_response *res, struct re
 	struct registry_identity id;
 	enum redress_err rc;
 
+	c->personal = 1; /* her identity: a kept answer goes when anyone is erased */
 	rc = registry_reveal(c->log, c->actor, &c->keys, a->pseudonym,
 	                     a->reason[0] != '\0' ? a->reason : NULL, &id, err);
 	if (rc == REDRESS_OK)
@@ -244,7 +245,8 @@ do_erase(struct http_change *c, void *arg, struct http_response *res, struct red
 	const char *pseudonym = arg;
 	enum redress_err rc;
 
-	if ((rc = registry_erase(c->log, c->actor, pseudonym, err)) != REDRESS_OK)
+	if ((rc = registry_erase(c->log, c->actor, pseudonym, err)) != REDRESS_OK ||
+	    (rc = http_idempotency_forget_personal(c->store, err)) != REDRESS_OK)
 		return rc;
 	c->scrub = 1;
 	http_reply_json(res, 200, json_pack("{s:s, s:s}", "pseudonym", pseudonym, "status", "erased"));

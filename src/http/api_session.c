@@ -5,9 +5,11 @@
  * password (Argon2id, domain/users) and, for the roles that can move money,
  * decide claims or manage accounts, a TOTP code; a code is good once.  A
  * wrong name and a wrong password get the same answer.  Failures are
- * throttled per account and per address (throttle.c); HTTP_THROTTLE_LOCK
- * failures in a row lock the account, an event on the log, until an admin
- * unlocks it.  Success: a new session (never one the client brought), its
+ * throttled per account and per address (throttle.c): each try after the
+ * first few waits twice as long as the last, up to HTTP_THROTTLE_WAIT_MAX.
+ * They never lock an account: anyone could then lock out the only admin
+ * for good.  A lock is an admin's deliberate act (redress user lock).
+ * Success: a new session (never one the client brought), its
  * cookie, and the CSRF token the client sends back on changes.
  */
 #include <stdint.h>
@@ -24,38 +26,14 @@
 #define SIGN_IN_REFUSED                                                                                      \
 	"sign-in refused: the account name or the password is wrong, or the account may not sign in now"
 
-struct lock_arg {
-	char name[USER_NAME_MAX + 1];
-};
-
-static enum redress_err
-do_lock(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
-{
-	struct lock_arg *a = arg;
-
-	(void)res;
-	return users_lock(c->log, a->name, "too many failed sign-ins over HTTP", err);
-}
-
-/* Counts a failure; locks the account when it has failed too often. */
+/* Counts a failure: the next try, by this name or from this address, waits longer (throttle.c). */
 static void
 sign_in_failed(struct http_request *req, const char *name)
 {
 	struct http_app *app = req->app;
-	struct lock_arg a;
-	struct redress_error err;
-	unsigned failures;
 
 	atomic_fetch_add(&app->metrics.sign_in_failures, 1);
-	failures = http_throttle_fail(&app->throttle, name, req->address, (uint64_t)time(NULL));
-	if (failures != HTTP_THROTTLE_LOCK)
-		return;
-	snprintf(a.name, sizeof(a.name), "%s", name);
-	/* An unknown name has nothing to lock; the throttle alone slows the guessing. */
-	if (http_change_run(app, "system:http", do_lock, &a, &err) == REDRESS_OK) {
-		http_sessions_end_account(&app->sessions, name);
-		fprintf(stderr, "redress: account %s locked after %u failed sign-ins\n", name, failures);
-	}
+	http_throttle_fail(&app->throttle, name, req->address, (uint64_t)time(NULL));
 }
 
 /*

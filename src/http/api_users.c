@@ -214,6 +214,15 @@ account_change(struct http_request *req, struct http_response *res, const char *
 void
 api_users_token(struct http_request *req, struct http_response *res)
 {
+	const char *name = http_param(req, "name");
+
+	/* Its own only: an admin's token for a reviewer would let one person decide as two. */
+	if (name == NULL || strcmp(name, req->actor.name) != 0) {
+		http_reply_error(res, 403, "forbidden",
+		                 "an API token is made by its own account only: sign in as that account to"
+		                 " make one");
+		return;
+	}
 	account_change(req, res, NULL, do_token);
 }
 

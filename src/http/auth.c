@@ -72,7 +72,8 @@ http_authenticate(struct http_request *req)
 		if ((store = http_store(req, &req->res)) == NULL)
 			return;
 		/* A refused token leaves the request anonymous: the route then answers 401. */
-		if (users_token_authenticate(store, header + 7, &req->actor, &err) == REDRESS_OK)
+		if (users_token_authenticate(store, keydir_master_key(req->app->config->keys), header + 7,
+		                             &req->actor, &err) == REDRESS_OK)
 			req->auth = HTTP_AUTH_BEARER;
 		return;
 	}

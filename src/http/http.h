@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "crypto/keydir.h"
 #include "log/tlog.h"
+#include "store/store.h"
 
 struct http_config {
 	const char *db;                            /* the database file */
@@ -47,5 +48,13 @@ enum redress_err http_serve(const struct http_config *config, struct redress_err
  * config's host and port; names what is wrong.
  */
 enum redress_err http_listen_parse(const char *text, struct http_config *config, struct redress_error *err);
+
+/*
+ * Deletes every kept idempotent answer that holds a person's data, inside
+ * the caller's transaction: what erasing a person (over HTTP or on the
+ * command line) does, so that no answer the master key opens still holds
+ * her identity.  Creates the tables when the fund was never served.
+ */
+enum redress_err http_idempotency_forget_personal(struct store *store, struct redress_error *err);
 
 #endif

@@ -278,6 +278,12 @@ struct http_change {
 	const struct keydir *keydir;
 	int scrub; /* set by a change that destroyed a secret: scrub the database after the commit */
 	/*
+	 * Set by a change whose answer holds a person's data (identity, bank
+	 * details, testimony): its kept idempotent answer is deleted when
+	 * anyone is erased (writer.c).
+	 */
+	int personal;
+	/*
 	 * Set by a change that is only to be tried (a dry run): its answer is
 	 * given, and everything it did is rolled back.  The writer makes such
 	 * a change alone, in a change of its own: when fn sets it inside a
@@ -390,8 +396,8 @@ struct http_sign_in {
 
 /*
  * Checks a sign-in: throttling, the password, the second factor where the
- * role needs one (each code once); failures are counted, and locking an
- * account after HTTP_THROTTLE_LOCK of them is a change on the log.  On
+ * role needs one (each code once); failures are counted, and slow the next
+ * try (throttle.c), never lock the account.  On
  * HTTP_SIGN_IN_OK a session exists; the caller sets its cookie with
  * http_session_cookie(req, res, out->token) and wipes out.
  */
@@ -400,8 +406,7 @@ enum http_sign_in_result http_sign_in(struct http_request *req, const char *name
 
 /* ---- Throttling failed sign-ins ------------------------------------------ */
 
-#define HTTP_THROTTLE_FREE     5  /* failures allowed before a wait */
-#define HTTP_THROTTLE_LOCK     10 /* an account's consecutive failures that lock it */
+#define HTTP_THROTTLE_FREE     5 /* failures allowed before a wait */
 #define HTTP_THROTTLE_WAIT_MAX (15 * 60)
 #define HTTP_THROTTLE_SLOTS    1024
 

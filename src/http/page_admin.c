@@ -507,7 +507,8 @@ do_erase(struct http_change *c, void *arg, struct http_response *res, struct red
 	enum redress_err rc;
 	struct page p;
 
-	if ((rc = registry_erase(c->log, c->actor, a->pseudonym, err)) == REDRESS_OK) {
+	if ((rc = registry_erase(c->log, c->actor, a->pseudonym, err)) == REDRESS_OK &&
+	    (rc = http_idempotency_forget_personal(c->store, err)) == REDRESS_OK) {
 		/* The key row is gone in the change; the writer scrubs the journal after the commit. */
 		c->scrub = 1;
 		snprintf(path, sizeof(path), "/persons/%s", a->pseudonym);

@@ -356,37 +356,68 @@ page_claims_show(struct http_request *req, struct http_response *res)
 	page_end(&p, status);
 }
 
+/* A download: the claim, the file's number, and the page to answer a refusal with. */
+struct download_arg {
+	struct page_change pc;
+	char id[CLAIM_ID_MAX + 1];
+	int n;
+};
+
+/*
+ * A download is a change, as the API's is: the event "claims.evidence.read"
+ * says who read which testimony, and when.
+ */
+static enum redress_err
+do_download(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct download_arg *a = arg;
+	char name[CLAIM_FILENAME_MAX + 1];
+	enum redress_err rc;
+	struct page p;
+
+	/* The file goes straight into the answer's buffer, which is wiped when the request ends. */
+	buf_reset(&res->body);
+	c->personal = 1; /* testimony */
+	if ((rc = claim_evidence_open(c->log, c->actor, &c->keys, a->id, a->n, &res->body, name, err)) !=
+	    REDRESS_OK) {
+		buf_reset(&res->body);
+		page_change_begin(&p, &a->pc, res, N_("Claim"));
+		page_notice(&p, "error", T(&p, "This evidence file cannot be read."));
+		page_end(&p, 404);
+		return rc;
+	}
+	sodium_memzero(name, sizeof(name));
+	/* The sealed name stays sealed: the download is named by its claim and number. */
+	snprintf(res->disposition, sizeof(res->disposition), "attachment; filename=\"%s-%d\"", a->id, a->n);
+	res->content_type = "application/octet-stream";
+	res->status = 200;
+	return REDRESS_OK;
+}
+
 void
 page_claims_download(struct http_request *req, struct http_response *res)
 {
-	char name[CLAIM_FILENAME_MAX + 1], id[CLAIM_ID_MAX + 1];
 	const char *n_text = http_param(req, "n");
-	struct registry_keys keys = http_registry_keys(req);
-	struct redress_error err;
-	struct store *store;
+	struct download_arg *a;
 	struct page p;
 	char *end;
 	long n;
 
 	n = strtol(n_text, &end, 10);
-	snprintf(id, sizeof(id), "%s", http_param(req, "id"));
-	if ((store = http_store(req, res)) == NULL)
-		return;
-	/* The file goes straight into the answer's buffer, which is wiped when the request ends. */
-	if (*end != '\0' || n < 1 || n > CLAIM_EVIDENCE_FILES ||
-	    claim_evidence_read(store, &req->actor, &keys, id, (int)n, &res->body, name, &err) !=
-	        REDRESS_OK) {
-		buf_reset(&res->body);
+	if (*end != '\0' || n < 1 || n > CLAIM_EVIDENCE_FILES) {
 		page_begin(&p, req, res, N_("Claim"));
 		page_notice(&p, "error", T(&p, "This evidence file cannot be read."));
 		page_end(&p, 404);
 		return;
 	}
-	sodium_memzero(name, sizeof(name));
-	/* The sealed name stays sealed: the download is named by its claim and number. */
-	snprintf(res->disposition, sizeof(res->disposition), "attachment; filename=\"%s-%ld\"", id, n);
-	res->content_type = "application/octet-stream";
-	res->status = 200;
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	snprintf(a->id, sizeof(a->id), "%s", http_param(req, "id"));
+	a->n = (int)n;
+	http_change_submit(req, do_download, a);
 }
 
 /* ---- Changes ------------------------------------------------------------------------ */

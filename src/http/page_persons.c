@@ -933,6 +933,7 @@ do_reveal(struct http_change *c, void *arg, struct http_response *res, struct re
 
 	memset(&id, 0, sizeof(id));
 	page_change_begin(&p, &a->pc, res, N_("Case file"));
+	c->personal = 1;
 	rc = registry_reveal(c->log, c->actor, &c->keys, a->pseudonym, a->reason, &id, err);
 	if (rc != REDRESS_OK) {
 		page_notice(&p, "error",

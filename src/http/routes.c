@@ -102,7 +102,7 @@ const struct http_route http_routes[] = {
 
     NEEDS(PERM_USERS_MANAGE, GET, "/api/v1/users", "users.list", api_users_list),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users", "users.add", api_users_add),
-    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/tokens", "users.token", api_users_token),
+    ACCOUNT(POST, "/api/v1/users/{name}/tokens", "users.token", api_users_token),
     NEEDS(PERM_USERS_MANAGE, DELETE, "/api/v1/users/{name}/tokens", "users.revoke", api_users_revoke),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/totp", "users.totp", api_users_totp),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/lock", "users.lock", api_users_lock),

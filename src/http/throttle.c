@@ -8,8 +8,8 @@
  * fixed in size: when it is full, an entry not yet imposing a wait is
  * forgotten first (the one idle longest), so that flooding the table with
  * fresh names or addresses does not reset the count of an account being
- * guessed; a lock (HTTP_THROTTLE_LOCK failures) is kept in the database,
- * see api_session.c.
+ * guessed.  Failures never lock an account (api_session.c): a lock is an
+ * admin's deliberate act.
  */
 #include <stdio.h>
 #include <string.h>

@@ -27,6 +27,14 @@
  * sealed under the master key (they may hold a revealed identity) in
  * http_idempotency, committed in the same transaction as the change they
  * answer, for HTTP_IDEMPOTENCY_KEEP_S.
+ *
+ * Erasure reaches them: an answer that holds a person's data (a change
+ * sets http_change.personal: a revealed identity, a pain.001 file with
+ * IBANs, an evidence file) is also listed in http_idempotency_personal,
+ * and erasing anyone deletes every such answer
+ * (http_idempotency_forget_personal), in the erasure's own transaction.
+ * Which persons an answer names is not kept (that too would be personal
+ * data): a retry of such a request after an erasure is made again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +80,10 @@ static const char idempotency_schema[] = "CREATE TABLE IF NOT EXISTS http_idempo
                                          " content_type TEXT NOT NULL,"
                                          " body TEXT NOT NULL,"
                                          " at INTEGER NOT NULL,"
+                                         " PRIMARY KEY (account, key));"
+                                         "CREATE TABLE IF NOT EXISTS http_idempotency_personal ("
+                                         " account TEXT NOT NULL,"
+                                         " key TEXT NOT NULL,"
                                          " PRIMARY KEY (account, key));";
 
 static const struct store_query q_idem_get = {
@@ -83,6 +95,34 @@ static const struct store_query q_idem_put = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
 static const struct store_query q_idem_expire = {"http.idempotency.expire",
                                                  "DELETE FROM http_idempotency WHERE at < ?1"};
+static const struct store_query q_idem_personal_put = {
+    "http.idempotency.personal.put", "INSERT INTO http_idempotency_personal (account, key) VALUES (?1, ?2)"};
+static const struct store_query q_idem_personal_expire = {
+    "http.idempotency.personal.expire",
+    "DELETE FROM http_idempotency_personal WHERE NOT EXISTS (SELECT 1 FROM http_idempotency i"
+    " WHERE i.account = http_idempotency_personal.account AND i.key = http_idempotency_personal.key)"};
+static const struct store_query q_idem_forget = {
+    "http.idempotency.forget",
+    "DELETE FROM http_idempotency WHERE EXISTS (SELECT 1 FROM http_idempotency_personal p"
+    " WHERE p.account = http_idempotency.account AND p.key = http_idempotency.key)"};
+static const struct store_query q_idem_personal_clear = {"http.idempotency.personal.clear",
+                                                         "DELETE FROM http_idempotency_personal"};
+
+enum redress_err
+http_idempotency_forget_personal(struct store *store, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	/* A fund never served has no such tables yet: they are made empty, in this transaction. */
+	if ((rc = store_exec(store, idempotency_schema, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_idem_forget, err)) == NULL || (rc = store_run(st, err)) != REDRESS_OK)
+		return st == NULL ? err->code : rc;
+	if ((st = store_query(store, &q_idem_personal_clear, err)) == NULL)
+		return err->code;
+	return store_run(st, err);
+}
 
 static uint64_t
 now_s(void)
@@ -171,6 +211,14 @@ idempotency_keep(struct http_change *c, struct http_job *job, struct redress_err
 	store_bind_text(st, 5, job->res->content_type);
 	store_bind_text(st, 6, sealed.data);
 	store_bind_int64(st, 7, (int64_t)now_s());
+	if ((rc = store_run(st, err)) != REDRESS_OK || !c->personal)
+		goto out;
+	if ((st = store_query(c->store, &q_idem_personal_put, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, job->actor.name);
+	store_bind_text(st, 2, job->idempotency_key);
 	rc = store_run(st, err);
 out:
 	buf_free(&sealed);
@@ -388,7 +436,9 @@ expire_idempotency(struct http_app *app)
 		return;
 	}
 	store_bind_int64(st, 1, (int64_t)(now_s() - HTTP_IDEMPOTENCY_KEEP_S));
-	if (store_run(st, &err) != REDRESS_OK || store_commit(store, &err) != REDRESS_OK)
+	if (store_run(st, &err) != REDRESS_OK ||
+	    (st = store_query(store, &q_idem_personal_expire, &err)) == NULL ||
+	    store_run(st, &err) != REDRESS_OK || store_commit(store, &err) != REDRESS_OK)
 		store_rollback(store);
 }
 

@@ -398,6 +398,13 @@ tlog_begin(struct tlog *log, struct redress_error *err)
 		                 "the log was opened without its signing key; cannot change it");
 	if (log->in_change)
 		return error_set(err, REDRESS_E_INTERNAL, "a change is already in progress");
+	/*
+	 * A statement left in the middle of its rows keeps the snapshot it
+	 * read from; once another process has committed (the command line
+	 * beside a server), that snapshot can never become a write, and every
+	 * change would fail "database is locked".  End such reads first.
+	 */
+	store_end_reads(log->store);
 	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = tlog_size(log, &size, err)) != REDRESS_OK)
@@ -433,7 +440,7 @@ tlog_type_valid(const char *type)
 
 enum redress_err
 tlog_encode_event(struct buf *out, const char *actor, const char *at, const char *data, size_t data_len,
-                  uint64_t seq, const char *type, struct redress_error *err)
+                  const char *salt, uint64_t seq, const char *type, struct redress_error *err)
 {
 	struct canon c;
 
@@ -445,12 +452,16 @@ tlog_encode_event(struct buf *out, const char *actor, const char *at, const char
 	canon_string(&c, at);
 	canon_key(&c, "data");
 	canon_raw(&c, data, data_len);
+	if (salt != NULL) {
+		canon_key(&c, "salt");
+		canon_string(&c, salt);
+	}
 	canon_key(&c, "seq");
 	canon_int(&c, (int64_t)seq);
 	canon_key(&c, "type");
 	canon_string(&c, type);
 	canon_key(&c, "v");
-	canon_int(&c, TLOG_VERSION);
+	canon_int(&c, salt != NULL ? TLOG_VERSION : 1);
 	canon_object_end(&c);
 	return canon_error(&c, err);
 }
@@ -459,8 +470,8 @@ enum redress_err
 tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len, uint64_t *seq_r,
             struct redress_error *err)
 {
-	char at[CLOCK_TEXT_SIZE];
-	uint8_t leaf[MERKLE_HASH_SIZE];
+	char at[CLOCK_TEXT_SIZE], salt[TLOG_SALT_TEXT_SIZE];
+	uint8_t leaf[MERKLE_HASH_SIZE], random[TLOG_SALT_SIZE];
 	struct store_stmt *st;
 	uint64_t seq = log->range.size;
 	enum redress_err rc;
@@ -472,8 +483,14 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 	if (seq >= (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_OVERFLOW, "the log is full");
 	clock_now_text(at);
+	/* A secret no one can guess, in the leaf: a public proof then tells nothing of the event. */
+	crypto_random(random, sizeof(random));
+	rc = codec_base64_encode(random, sizeof(random), salt, sizeof(salt), err);
+	crypto_wipe(random, sizeof(random));
+	if (rc != REDRESS_OK)
+		return rc;
 	buf_reset(&log->event);
-	if ((rc = tlog_encode_event(&log->event, log->actor, at, data, data_len, seq, type, err)) !=
+	if ((rc = tlog_encode_event(&log->event, log->actor, at, data, data_len, salt, seq, type, err)) !=
 	    REDRESS_OK)
 		return rc;
 

@@ -4,13 +4,18 @@
  * Every change to redress is an event appended here.  An event's bytes are
  * canonical JSON (core/canon.h):
  *
- *   {"actor":A,"at":T,"data":D,"seq":N,"type":TYPE,"v":1}
+ *   {"actor":A,"at":T,"data":D,"salt":S,"seq":N,"type":TYPE,"v":2}
  *
  * where N is the event's 0-based position, which is also its Merkle leaf
  * index; T the UTC time (core/clock.h); A who did it; TYPE a dotted name
  * owned by one domain module ("ledger.transfer.created"); D that module's
- * canonical object.  The events are the leaves of an RFC 9162 Merkle tree
- * (log/merkle.h) whose nodes are stored beside them.
+ * canonical object; S the base64 of TLOG_SALT_SIZE secret random bytes.
+ * The salt makes a leaf hash impossible to guess from an event's few
+ * plausible contents, so the public proofs (every sibling hash) reveal
+ * nothing about any event; it is kept with the event and shown only to
+ * those who may read events.  Events written before salts ("v":1) have no
+ * "salt" and still verify.  The events are the leaves of an RFC 9162
+ * Merkle tree (log/merkle.h) whose nodes are stored beside them.
  *
  * A change happens inside tlog_begin() ... tlog_commit(): the domain module
  * appends its event(s) and updates its tables through the same store, and
@@ -33,7 +38,10 @@
 #define TLOG_EVENT_MAX (1u << 20) /* bytes in one event */
 #define TLOG_ACTOR_MAX 128
 #define TLOG_TYPE_MAX  64
-#define TLOG_VERSION   1
+#define TLOG_VERSION   2  /* events with a salt; 1: before salts */
+#define TLOG_SALT_SIZE 16 /* bytes of secret randomness in each event: 128 bits */
+/* The salt's text: the padded base64 of TLOG_SALT_SIZE bytes, with its NUL. */
+#define TLOG_SALT_TEXT_SIZE (((TLOG_SALT_SIZE + 2) / 3) * 4 + 1)
 
 /* An event as read back from the log, for replay. */
 struct event {
@@ -89,6 +97,15 @@ struct event_module {
 	enum redress_err (*fold)(void *model, const struct event *ev, struct audit_fold *fold,
 	                         struct redress_error *err);
 	void (*fold_end)(void *model, struct audit_fold *fold);
+	/*
+	 * Audit's check of who made each event (may be NULL; needs fold):
+	 * called in the fast pass with the module's fold model for every
+	 * event of the log, whichever module owns it, in order and before the
+	 * event is folded, so the model is the state just before it.  Adds a
+	 * finding to report when the event's actor could not have made it at
+	 * that moment.  The users module replays roles this way.
+	 */
+	void (*gate)(void *model, const struct event *ev, struct audit_report *report);
 };
 
 struct tlog;
@@ -146,12 +163,13 @@ enum redress_err tlog_append(struct tlog *log, const char *type, const char *dat
 
 /*
  * Appends to out the bytes of an event (the Merkle leaf input, the format
- * above) with data (data_len bytes of one canonical JSON object): what
+ * above) with data (data_len bytes of one canonical JSON object) and salt
+ * (its text; NULL for an event of version 1, written before salts): what
  * tlog_append writes, and what an offline verifier rebuilds from an
  * event's parts.
  */
 enum redress_err tlog_encode_event(struct buf *out, const char *actor, const char *at, const char *data,
-                                   size_t data_len, uint64_t seq, const char *type,
+                                   size_t data_len, const char *salt, uint64_t seq, const char *type,
                                    struct redress_error *err);
 
 /*

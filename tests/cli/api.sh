@@ -196,8 +196,10 @@ jcall ada POST /users '{"name": "x2", "role": "emperor", "password": "canary-pas
 expect_status 400
 expect_in "$OUT" "field 'role'"
 
-# An API token: shown once, good until revoked.
+# An API token: made by its own account only, shown once, good until revoked.
 call ada POST /users/fumi/tokens
+expect_status 403 "an admin making a token for another account"
+call fumi POST /users/fumi/tokens
 expect_status 201 "issuing a token"
 token=$(printf '%s' "$OUT" | json token)
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$BASE/programs/flagship-2015/queue")
@@ -210,7 +212,7 @@ expect_eq "$STATUS" 401 "a revoked token"
 call fumi GET /session
 expect_status 401 "a session after its account's tokens were revoked"
 call ada POST /users/nobody/tokens
-expect_status 404
+expect_status 403
 
 # The second factor: the URI and its QR code, once.
 call ada POST /users/newcw/totp

@@ -150,7 +150,7 @@ TABLE=(
 	'user list | admin'
 	'user totp @ACCOUNT | admin'
 	'user totp @ACCOUNT --svg $T/qr.svg | admin'
-	'user token @ACCOUNT | admin'
+	'user token | admin caseworker reviewer finance monitor'
 	'user revoke @ACCOUNT | admin'
 	'user lock @ACCOUNT --reason "Synthetic reason: a test" | admin'
 	'user unlock @LOCKED | admin'

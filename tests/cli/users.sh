@@ -296,13 +296,14 @@ expect_exit 2 as ada "$T/ada.pw" user totp && keep
 expect_exit 2 as ada "$T/ada.pw" user totp fin --reason x && keep
 expect_eq "$(log_size)" "$size" "log size after refused enrolments"
 
-# API tokens: printed once on stdout, alone; only the SHA-256 is kept.
-expect_exit 0 as ada "$T/ada.pw" user token fin
+# API tokens: printed once on stdout, alone; only the SHA-256 is kept.  Each
+# account makes its own (the name may be left out).
+expect_exit 0 as fin "$T/fin.pw" user token
 tok1=$OUT
 checks=$((checks + 1))
 [[ "$tok1" =~ ^rdt_[A-Za-z0-9_-]{43}$ ]] || fail "the token '$tok1' is not rdt_ and 43 characters of base64url"
 expect_in "$ERR" "shown this once"
-expect_exit 0 as ada "$T/ada.pw" user token fin
+expect_exit 0 as fin "$T/fin.pw" user token fin
 tok2=$OUT
 checks=$((checks + 1))
 [ "$tok1" != "$tok2" ] || fail "two tokens are the same"
@@ -315,12 +316,14 @@ expect_in "$OUT" "fin                      finance    totp no   tokens 2"
 expect_in "$OUT" "rev                      reviewer   totp yes  tokens 0"
 expect_exit 0 as ada "$T/ada.pw" user list --json && keep
 expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance","totp":false,"locked":false,"tokens":2}' "fin in JSON"
-# Only an admin issues or revokes.
+# No one makes a token for another account, not even an admin (four eyes
+# would be one pair); only an admin revokes.
 size=$(log_size)
-expect_exit 15 as fin "$T/fin.pw" user token fin && keep
-expect_one_line_error "account 'fin' (finance) may not manage staff accounts"
+expect_exit 15 as ada "$T/ada.pw" user token fin && keep
+expect_one_line_error "an API token is made by its own account only: sign in as 'fin'"
 expect_exit 15 as fin "$T/fin.pw" user revoke fin && keep
-expect_exit 13 as ada "$T/ada.pw" user token nobody && keep
+expect_one_line_error "account 'fin' (finance) may not manage staff accounts"
+expect_exit 15 as ada "$T/ada.pw" user token nobody && keep
 expect_eq "$(log_size)" "$size" "log size after refused token commands"
 # Revoking ends both, and says how many.
 expect_exit 0 as ada "$T/ada.pw" user revoke fin && keep

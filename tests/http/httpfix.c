@@ -217,7 +217,19 @@ demo_staff(struct httpfix *fix)
 			}
 			snprintf(a->totp, sizeof(a->totp), "%.*s", (int)strcspn(secret + 7, "&"), secret + 7);
 		}
-		if (users_token_issue(log, &ada, a->name, a->token, sizeof(a->token), &err) != REDRESS_OK) {
+	}
+	/* Each account makes its own token: no one makes one for another. */
+	for (i = 0; i < HTTPFIX_ACCOUNTS; i++) {
+		struct httpfix_account *a = &fix->accounts[i];
+		struct actor self;
+		char log_actor[USER_NAME_MAX + 8];
+
+		memset(&self, 0, sizeof(self));
+		snprintf(self.name, sizeof(self.name), "%s", a->name);
+		self.role = a->role;
+		snprintf(log_actor, sizeof(log_actor), "user:%s", a->name);
+		if (tlog_set_actor(log, log_actor, &err) != REDRESS_OK ||
+		    users_token_issue(log, &self, a->name, a->token, sizeof(a->token), &err) != REDRESS_OK) {
 			tlog_rollback(log);
 			goto out;
 		}

@@ -52,12 +52,12 @@ struct lock_result {
 	pthread_t thread;
 	int started;
 	long first_sign_in;   /* 201 */
-	unsigned failures;    /* 401 answers to a wrong password: 10 */
+	unsigned failures;    /* 401 answers to a wrong password: GUESSES */
 	unsigned throttled;   /* 429 answers waited out */
 	int retry_after_seen; /* each 429 had Retry-After */
-	long right_password;  /* after the lock: 429 or 401 */
-	long token_after;     /* the account's API token after the lock: 401 */
-	long session_after;   /* its session from before the lock: 401 */
+	long right_password;  /* after the guesses, once the wait is over: 201 */
+	long token_after;     /* the account's API token after the guesses: 200 */
+	long session_after;   /* its session from before the guesses: 200 */
 	char message[256];    /* what went wrong, "" */
 };
 
@@ -292,6 +292,13 @@ matrix_one(struct state *s, size_t r, struct httpfix_principal *p, unsigned *che
 	int known = route_path(route, path, sizeof(path));
 	int change = route->method != HTTP_GET && route->method != HTTP_HEAD;
 
+	/*
+	 * An API token is made by its own account only (a token for another
+	 * account is 403 whatever the role, tests/cli/api.sh): the route's
+	 * {name} is the asker's own.
+	 */
+	if (strcmp(route->name, "users.token") == 0 && p->account != NULL)
+		snprintf(path, sizeof(path), "/api/v1/users/%s/tokens", p->account->name);
 	req.method = http_method_name(route->method);
 	req.path = path;
 	req.as = p->auth != HTTPFIX_NOBODY ? p : NULL;
@@ -777,11 +784,26 @@ test_sessions(void **state_r)
 }
 
 /*
- * The lock: HTTP_THROTTLE_LOCK wrong passwords in a row, each throttled
- * wait honoured (about a minute), lock the account: its right password,
- * its API token and its session from before are all refused.  Runs on a
- * thread of its own beside the other tests; test_lock reads the result.
+ * Failed sign-ins never lock (issue 10): GUESSES wrong passwords in a row
+ * (as many as used to lock the account for good), each throttled wait
+ * honoured, only slow the next try down.  Once the last wait is over the
+ * right password signs in again; the account's API token and its session
+ * from before work all along; the log has no lock.  Runs on a thread of
+ * its own beside the other tests; test_lock reads the result.
  */
+#define GUESSES 10
+
+static int
+wait_retry_after(const struct httpfix_response *res)
+{
+	char retry[16];
+
+	if (!httpfix_header(res, "Retry-After", retry, sizeof(retry)) || atoi(retry) < 1)
+		return 0;
+	sleep((unsigned)atoi(retry));
+	return 1;
+}
+
 static void *
 lock_thread(void *arg)
 {
@@ -792,32 +814,28 @@ lock_thread(void *arg)
 	struct httpfix_request req = {0};
 	struct httpfix_response res;
 	struct httpfix_client c;
-	char retry[16];
 	int tries = 0;
 
 	httpfix_client_init(&c, s->fix, &s->fix->server, "127.0.0.9");
 	r->retry_after_seen = 1;
 	r->first_sign_in = httpfix_sign_in(&c, lockme, &session);
-	while (r->failures < HTTP_THROTTLE_LOCK && tries++ < 40) {
+	while (r->failures < GUESSES && tries++ < 40) {
 		sign_in_raw(&c, "lockme", "a guessed password", NULL, NULL, &res);
 		if (res.status == 401) {
 			r->failures++;
 		} else if (res.status == 429) {
 			r->throttled++;
-			if (!httpfix_header(&res, "Retry-After", retry, sizeof(retry)) || atoi(retry) < 1) {
+			if (!wait_retry_after(&res)) {
 				r->retry_after_seen = 0;
-				snprintf(retry, sizeof(retry), "1");
+				sleep(1);
 			}
-			sleep((unsigned)atoi(retry));
 		} else {
 			snprintf(r->message, sizeof(r->message), "a wrong password answered %ld: %.200s",
 			         res.status, res.body);
 		}
 		httpfix_response_free(&res);
 	}
-	sign_in_raw(&c, "lockme", lockme->password, NULL, NULL, &res);
-	r->right_password = res.status;
-	httpfix_response_free(&res);
+	/* The token and the session from before: an attacker's guesses end neither. */
 	httpfix_bearer(lockme, &token);
 	req.path = "/api/v1/session";
 	req.as = &token;
@@ -828,6 +846,16 @@ lock_thread(void *arg)
 	httpfix_do(&c, &req, &res);
 	r->session_after = res.status;
 	httpfix_response_free(&res);
+	/* The right password: throttled while the last wait lasts, then a session. */
+	for (tries = 0; tries < 4; tries++) {
+		sign_in_raw(&c, "lockme", lockme->password, NULL, NULL, &res);
+		r->right_password = res.status;
+		if (res.status == 429 && !wait_retry_after(&res))
+			sleep(1);
+		httpfix_response_free(&res);
+		if (r->right_password != 429)
+			break;
+	}
 	httpfix_client_free(&c);
 	return NULL;
 }
@@ -850,18 +878,18 @@ test_lock(void **state_r)
 	if (r->message[0] != '\0')
 		fail_msg("%s", r->message);
 	assert_int_equal(r->first_sign_in, 201);
-	assert_int_equal(r->failures, HTTP_THROTTLE_LOCK);
+	assert_int_equal(r->failures, GUESSES);
 	assert_true(r->throttled >= 1);
 	assert_true(r->retry_after_seen);
-	/* The right password: still throttled, or refused as locked; never a session. */
-	assert_true(r->right_password == 429 || r->right_password == 401);
-	assert_int_equal(r->token_after, 401);
-	assert_int_equal(r->session_after, 401);
-	/* The command line refuses the right password too, saying why. */
-	assert_int_not_equal(
-	    httpfix_run(s->fix, httpfix_account(s->fix, "lockme")->password, out, sizeof(out), as_lockme), 0);
-	assert_non_null(strstr(out, "locked"));
-	/* The log has the lock, by the server. */
+	/* Slowed, never locked: the right password signs in once the wait is over. */
+	assert_int_equal(r->right_password, 201);
+	assert_int_equal(r->token_after, 200);
+	assert_int_equal(r->session_after, 200);
+	/* The command line signs in too. */
+	if (httpfix_run(s->fix, httpfix_account(s->fix, "lockme")->password, out, sizeof(out), as_lockme) !=
+	    0)
+		fail_msg("lockme on the command line after the guesses: %s", out);
+	/* The log has no lock. */
 	size = httpfix_tree_size(&s->client);
 	req.as = cookie_of(s, "ada");
 	req.path = path;
@@ -869,12 +897,10 @@ test_lock(void **state_r)
 		snprintf(path, sizeof(path), "/api/v1/audit/events/%llu", (unsigned long long)seq);
 		ask(&s->client, &req, &res);
 		assert_int_equal(res.status, 200);
-		found =
-		    strstr(res.body, "users.account.locked") != NULL && strstr(res.body, "lockme") != NULL;
+		found = strstr(res.body, "users.account.locked") != NULL;
 		httpfix_response_free(&res);
 	}
-	assert_true(found);
-	assert_true(httpfix_file_has(s->fix->server.errlog, "account lockme locked"));
+	assert_false(found);
 }
 
 /* ---- Limits and bad input -------------------------------------------------------------- */

@@ -54,6 +54,7 @@ claimfix_act(struct fixture *f, struct actor *actor, const char *name, enum role
 
 	/* name may be actor->name itself. */
 	snprintf(copy, sizeof(copy), "%s", name);
+	logfix_account(f->lf, copy, role);
 	memset(actor, 0, sizeof(*actor));
 	memcpy(actor->name, copy, sizeof(copy));
 	actor->role = role;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "crypto/keydir.h"
+#include "domain/users/users.h"
 #include "log/tlog.h"
 #include "store/store.h"
 
@@ -27,6 +28,15 @@ struct logfix *logfix_new(const struct event_module *const *modules, const char 
 
 /* Closes everything and removes the directory. */
 void logfix_free(struct logfix *f);
+
+/*
+ * Makes sure account name exists, added with role by the real command
+ * (users_add) when it does not: by an admin "root", whom the bootstrap
+ * adds first.  The log's actor is then "user:NAME".  Audit replays roles,
+ * so a fixture that acts as staff acts as real accounts.  Needs the users
+ * module.
+ */
+void logfix_account(struct logfix *f, const char *name, enum role role);
 
 /* The number of events in the log. */
 uint64_t logfix_size(struct logfix *f);

@@ -491,6 +491,8 @@ world_new(struct world *w, size_t npeople)
 	w->rev1.role = ROLE_REVIEWER;
 	snprintf(w->rev2.name, sizeof(w->rev2.name), "rob");
 	w->rev2.role = ROLE_REVIEWER;
+	logfix_account(w->lf, w->rev1.name, w->rev1.role);
+	logfix_account(w->lf, w->rev2.name, w->rev2.role);
 	act(w, &w->boot);
 	snprintf(path, sizeof(path), "%s/examples/flagship-2015.json", REDRESS_SRCDIR);
 	buf_init(&file, PROGRAM_FILE_MAX);

@@ -287,7 +287,7 @@ test_add_opens_accounts(void **state)
 	    "100000000},"
 	    "\"code\":\"flagship-2015\",\"currency\":\"KRW\",\"cutoff\":\"2015-12-28\",\"name\":"
 	    "\"Reconciliation and"
-	    " Healing Foundation (2015 agreement)\"},\"seq\":4,\"type\":\"programs.program.added\"";
+	    " Healing Foundation (2015 agreement)\"},\"salt\":\"";
 	struct fixture *f = *state;
 	struct redress_error err;
 	struct ledger_account a;
@@ -300,7 +300,8 @@ test_add_opens_accounts(void **state)
 	assert_int_equal(logfix_size(f->lf), 5);
 	buf_init(&bytes, TLOG_EVENT_MAX);
 	assert_int_equal(tlog_event_bytes(f->log, 4, &bytes, &err), REDRESS_OK);
-	if (strstr(bytes.data, event_data) == NULL)
+	if (strstr(bytes.data, event_data) == NULL ||
+	    strstr(bytes.data, "\",\"seq\":4,\"type\":\"programs.program.added\",\"v\":2}") == NULL)
 		fail_msg("event 4 is %s", bytes.data);
 	buf_reset(&bytes);
 	assert_int_equal(tlog_event_bytes(f->log, 1, &bytes, &err), REDRESS_OK);
@@ -376,14 +377,16 @@ test_permission_and_rules_as_data(void **state)
 	struct redress_error err;
 	struct actor reviewer, admin;
 	struct program p, q;
+	uint64_t size;
 	size_t len;
 	char *text;
 
 	parse_ok(flagship, &p);
 	claimfix_act(f, &reviewer, "rita", ROLE_REVIEWER);
+	size = logfix_size(f->lf);
 	assert_int_equal(try_add(f, &reviewer, &p, &err), REDRESS_E_REFUSED);
 	assert_non_null(strstr(err.message, "rita"));
-	assert_int_equal(logfix_size(f->lf), 1);
+	assert_int_equal(logfix_size(f->lf), size);
 
 	claimfix_act(f, &admin, "ada", ROLE_ADMIN);
 	assert_int_equal(try_add(f, &admin, &p, &err), REDRESS_OK);

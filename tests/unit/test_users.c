@@ -406,8 +406,8 @@ assert_absent(const struct buf *hay, const char *needle, const char *what)
 static void
 opened_hash(struct logfix *f, const char *name, struct buf *hash_r)
 {
-	static const struct store_query q = {"test.sealed",
-	                                     "SELECT password_sealed FROM users_accounts WHERE name = ?1"};
+	static const struct store_query q = {
+	    "test.sealed", "SELECT password_sealed, role FROM users_accounts WHERE name = ?1"};
 	char ad[128];
 	struct redress_error err;
 	struct store_stmt *st;
@@ -416,7 +416,8 @@ opened_hash(struct logfix *f, const char *name, struct buf *hash_r)
 	store_bind_text(st, 1, name);
 	assert_int_equal(store_step(st, &err), STORE_ROW);
 	assert_memory_equal(store_column_text(st, 0), "s1:", 3);
-	snprintf(ad, sizeof(ad), "user:%s/password", name);
+	/* The label binds the account's name and role (users_int.h, USERS_SEAL_AD_SIZE). */
+	snprintf(ad, sizeof(ad), "user:%s/password/role:%s", name, store_column_text(st, 1));
 	assert_int_equal(seal_decrypt(keydir_master_key(f->kd), store_column_text(st, 0), ad, hash_r, &err),
 	                 REDRESS_OK);
 	assert_memory_equal(hash_r->data, "$argon2id$", 10);
@@ -604,7 +605,7 @@ test_audit_names_bad_events(void **state)
 	assert_int_equal(tlog_event_bytes(f->log, 2, &again, &err), REDRESS_OK);
 	{
 		const char *data = strstr(again.data, "\"data\":") + strlen("\"data\":");
-		const char *end = strstr(data, "},\"seq\"") + 1;
+		const char *end = strstr(data, "},\"salt\"") + 1;
 
 		assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
 		assert_int_equal(
@@ -691,11 +692,24 @@ enrol(struct logfix *f, const struct actor *actor, const char *name, char uri[US
 	    users_totp_enrol(f->log, actor, keydir_master_key(f->kd), name, uri, USERS_TOTP_URI_SIZE, err));
 }
 
+/* bob, the reviewer staff() adds, acting for himself. */
+static const struct actor BOB = {"bob", ROLE_REVIEWER, 0};
+
+/* actor issues a token for name, the log's actor being actor. */
 static enum redress_err
 issue(struct logfix *f, const struct actor *actor, const char *name, char token[USERS_TOKEN_SIZE],
       struct redress_error *err)
 {
-	return IN_CHANGE(f, err, users_token_issue(f->log, actor, name, token, USERS_TOKEN_SIZE, err));
+	char log_actor[USER_NAME_MAX + 8], was[TLOG_ACTOR_MAX + 1];
+	struct redress_error e;
+	enum redress_err rc;
+
+	snprintf(was, sizeof(was), "%s", tlog_actor(f->log));
+	snprintf(log_actor, sizeof(log_actor), "user:%s", actor->name);
+	assert_int_equal(tlog_set_actor(f->log, log_actor, err), REDRESS_OK);
+	rc = IN_CHANGE(f, err, users_token_issue(f->log, actor, name, token, USERS_TOKEN_SIZE, err));
+	assert_int_equal(tlog_set_actor(f->log, was, &e), REDRESS_OK);
+	return rc;
 }
 
 static enum redress_err
@@ -866,8 +880,8 @@ test_tokens(void **state)
 	assert_int_equal(
 	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &bob, &err),
 	    REDRESS_OK);
-	assert_int_equal(issue(f, &ada, "bob", t1, &err), REDRESS_OK);
-	assert_int_equal(issue(f, &ada, "bob", t2, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &BOB, "bob", t1, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &BOB, "bob", t2, &err), REDRESS_OK);
 	/* "rdt_" and 43 characters of base64url. */
 	assert_int_equal(strlen(t1), 47);
 	assert_memory_equal(t1, "rdt_", 4);
@@ -878,11 +892,13 @@ test_tokens(void **state)
 	assert_int_equal(account(f, "bob").tokens, 2);
 
 	memset(&who, 0, sizeof(who));
-	assert_int_equal(users_token_authenticate(f->store, t1, &who, &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), t1, &who, &err),
+	                 REDRESS_OK);
 	assert_string_equal(who.name, "bob");
 	assert_int_equal(who.role, ROLE_REVIEWER);
 	assert_false(who.bootstrap);
-	assert_int_equal(users_token_authenticate(f->store, t2, &who, &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), t2, &who, &err),
+	                 REDRESS_OK);
 
 	/* Malformed and unknown tokens: one message, which never repeats the token. */
 	memcpy(forged, t1, sizeof(forged));
@@ -898,22 +914,29 @@ test_tokens(void **state)
 		                     "rdt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
 
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			assert_int_equal(users_token_authenticate(f->store, bad[i], &who, &err),
-			                 REDRESS_E_REFUSED);
+			assert_int_equal(
+			    users_token_authenticate(f->store, keydir_master_key(f->kd), bad[i], &who, &err),
+			    REDRESS_E_REFUSED);
 			assert_non_null(strstr(err.message, "API token refused"));
 		}
 		assert_null(strstr(err.message, "rdt_"));
 	}
-	assert_int_equal(users_token_authenticate(f->store, NULL, &who, &err), REDRESS_E_REFUSED);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), NULL, &who, &err),
+	                 REDRESS_E_REFUSED);
 
-	/* Only who manages accounts issues or revokes. */
-	assert_int_equal(issue(f, &bob, "bob", forged, &err), REDRESS_E_REFUSED);
+	/*
+	 * A token is made by its own account only: an admin minting one for
+	 * a reviewer could decide claims as him.  Only who manages accounts
+	 * revokes.
+	 */
+	assert_int_equal(issue(f, &ada, "bob", forged, &err), REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "made by its own account only"));
 	assert_string_equal(forged, "");
 	assert_int_equal(revoke(f, &bob, "bob", &n, &err), REDRESS_E_REFUSED);
-	assert_int_equal(issue(f, &ada, "nobody", forged, &err), REDRESS_E_NOTFOUND);
+	assert_int_equal(issue(f, &ada, "nobody", forged, &err), REDRESS_E_REFUSED);
 	/* A buffer too small for a token gets none. */
 	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
-	assert_int_equal(users_token_issue(f->log, &ada, "bob", forged, 40, &err), REDRESS_E_OVERFLOW);
+	assert_int_equal(users_token_issue(f->log, &BOB, "bob", forged, 40, &err), REDRESS_E_OVERFLOW);
 	tlog_rollback(f->log);
 
 	/* A token for ada too, which bob's revocation leaves alone. */
@@ -921,9 +944,12 @@ test_tokens(void **state)
 	assert_int_equal(revoke(f, &ada, "bob", &n, &err), REDRESS_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(account(f, "bob").tokens, 0);
-	assert_int_equal(users_token_authenticate(f->store, t1, &who, &err), REDRESS_E_REFUSED);
-	assert_int_equal(users_token_authenticate(f->store, t2, &who, &err), REDRESS_E_REFUSED);
-	assert_int_equal(users_token_authenticate(f->store, forged, &who, &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), t1, &who, &err),
+	                 REDRESS_E_REFUSED);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), t2, &who, &err),
+	                 REDRESS_E_REFUSED);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), forged, &who, &err),
+	                 REDRESS_OK);
 	assert_string_equal(who.name, "ada");
 	/* Revoking none is an event too (who tried to end them, and when). */
 	size = logfix_size(f);
@@ -931,8 +957,9 @@ test_tokens(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(logfix_size(f), size + 1);
 	/* A new one after revocation works. */
-	assert_int_equal(issue(f, &ada, "bob", t1, &err), REDRESS_OK);
-	assert_int_equal(users_token_authenticate(f->store, t1, &who, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &BOB, "bob", t1, &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), t1, &who, &err),
+	                 REDRESS_OK);
 	assert_int_equal(account(f, "bob").tokens, 1);
 	logfix_audit_clean(f);
 	explicit_bzero(t1, sizeof(t1));
@@ -953,7 +980,7 @@ test_locks(void **state)
 	assert_int_equal(
 	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &bob, &err),
 	    REDRESS_OK);
-	assert_int_equal(issue(f, &ada, "bob", token, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &BOB, "bob", token, &err), REDRESS_OK);
 
 	/* The server locks bob after failed sign-ins, as itself. */
 	assert_int_equal(tlog_set_actor(f->log, "system:http", &err), REDRESS_OK);
@@ -981,7 +1008,8 @@ test_locks(void **state)
 	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", "wrong-password-123", &who, &err),
 	    REDRESS_E_REFUSED);
 	assert_non_null(strstr(err.message, "locked"));
-	assert_int_equal(users_token_authenticate(f->store, token, &who, &err), REDRESS_E_REFUSED);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), token, &who, &err),
+	                 REDRESS_E_REFUSED);
 	assert_non_null(strstr(err.message, "locked"));
 	logfix_audit_clean(f);
 
@@ -997,7 +1025,8 @@ test_locks(void **state)
 	assert_int_equal(
 	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &who, &err),
 	    REDRESS_OK);
-	assert_int_equal(users_token_authenticate(f->store, token, &who, &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), token, &who, &err),
+	                 REDRESS_OK);
 	/* Locked twice over time: each lock its own event and row. */
 	assert_int_equal(lock(f, NULL, "bob", "again", &err), REDRESS_OK);
 	logfix_audit_clean(f);
@@ -1021,7 +1050,7 @@ test_second_factor_secrets_not_in_clear(void **state)
 	staff(f, &ada);
 	assert_int_equal(enrol(f, &ada, "bob", uri, &err), REDRESS_OK);
 	uri_secret(uri, "bob", secret, base32);
-	assert_int_equal(issue(f, &ada, "bob", token, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &BOB, "bob", token, &err), REDRESS_OK);
 	assert_int_equal(codec_hex_encode(secret, sizeof(secret), hexsecret, sizeof(hexsecret), &err),
 	                 REDRESS_OK);
 	assert_int_equal(codec_base64_encode(secret, sizeof(secret), b64, sizeof(b64), &err), REDRESS_OK);
@@ -1075,7 +1104,7 @@ test_audit_names_tampered_auth_rows(void **state)
 
 	staff(f, &ada);
 	assert_int_equal(enrol(f, &ada, "bob", uri, &err), REDRESS_OK);
-	assert_int_equal(issue(f, &ada, "bob", token, &err), REDRESS_OK);
+	assert_int_equal(issue(f, &BOB, "bob", token, &err), REDRESS_OK);
 	assert_int_equal(revoke(f, &ada, "bob", &n, &err), REDRESS_OK);
 	assert_int_equal(issue(f, &ada, "ada", token, &err), REDRESS_OK);
 	assert_int_equal(lock(f, NULL, "bob", "3 failed sign-ins", &err), REDRESS_OK);
@@ -1126,6 +1155,108 @@ test_audit_names_bad_auth_events(void **state)
 	logfix_audit_finds(f, "account 'bob' is unlocked already");
 }
 
+/*
+ * Someone who can write the database but holds no key raises bob to admin
+ * in users_accounts: signing in with his password or his token is refused,
+ * since his sealed password record names the role it was made for.
+ */
+static void
+test_role_edited_in_database_gives_no_power(void **state)
+{
+	struct logfix *f = *state;
+	struct redress_error err;
+	char token[USERS_TOKEN_SIZE];
+	struct actor ada, bob, who;
+
+	staff(f, &ada);
+	memset(&bob, 0, sizeof(bob));
+	snprintf(bob.name, sizeof(bob.name), "bob");
+	bob.role = ROLE_REVIEWER;
+	assert_int_equal(tlog_set_actor(f->log, "user:bob", &err), REDRESS_OK);
+	assert_int_equal(issue(f, &bob, "bob", token, &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), token, &who, &err),
+	                 REDRESS_OK);
+	assert_int_equal(who.role, ROLE_REVIEWER);
+
+	logfix_tamper(f, "UPDATE users_accounts SET role = 'admin' WHERE name = 'bob'");
+	assert_int_not_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &who, &err),
+	    REDRESS_OK);
+	assert_non_null(strstr(err.message, "altered"));
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), token, &who, &err),
+	                 REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "altered"));
+
+	/* Edited back, both work again with the role the log gave. */
+	logfix_tamper(f, "UPDATE users_accounts SET role = 'reviewer' WHERE name = 'bob'");
+	assert_int_equal(
+	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &who, &err),
+	    REDRESS_OK);
+	assert_int_equal(who.role, ROLE_REVIEWER);
+	(void)ada;
+}
+
+/*
+ * Audit replays roles.  bob (a reviewer) raised to admin in the table,
+ * adds an account through a server that trusted the table; the row is
+ * edited back.  Audit names the event: bob was a reviewer then.  An event
+ * appended around the commands (as someone with the keys could) by an
+ * account without the permission is named the same way.
+ */
+static void
+test_audit_replays_roles(void **state)
+{
+	struct ledger_account_spec spec = {"cash", "KRW", LEDGER_ASSET, NULL, 0};
+	struct logfix *f = *state;
+	struct redress_error err;
+	struct actor bob_as_admin;
+	char want[160];
+	uint64_t at;
+
+	staff(f, NULL);
+	logfix_audit_clean(f); /* the bootstrap (os:tester before any account) verifies */
+	memset(&bob_as_admin, 0, sizeof(bob_as_admin));
+	snprintf(bob_as_admin.name, sizeof(bob_as_admin.name), "bob");
+	bob_as_admin.role = ROLE_ADMIN;
+	logfix_tamper(f, "UPDATE users_accounts SET role = 'admin' WHERE name = 'bob'");
+	assert_int_equal(tlog_set_actor(f->log, "user:bob", &err), REDRESS_OK);
+	at = logfix_size(f);
+	assert_int_equal(add(f, &bob_as_admin, "eve", ROLE_ADMIN, ADA_PASSWORD, &err), REDRESS_OK);
+	logfix_tamper(f, "UPDATE users_accounts SET role = 'reviewer' WHERE name = 'bob'");
+	snprintf(
+	    want, sizeof(want),
+	    "event %llu (users.user.added): its actor 'user:bob' was reviewer then and lacked the permission"
+	    " to 'manage staff accounts'",
+	    (unsigned long long)at);
+	logfix_audit_finds(f, want);
+
+	/* Around the commands: the ledger has no permission check of its own. */
+	at = logfix_size(f);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(ledger_account_open(f->log, &spec, NULL, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	snprintf(want, sizeof(want),
+	         "event %llu (ledger.account.opened): its actor 'user:bob' was reviewer then",
+	         (unsigned long long)at);
+	logfix_audit_finds(f, want);
+	logfix_audit_finds(f, "lacked the permission to 'manage programs' or 'change the ledger'");
+
+	/* An actor that is no account, and the OS user after the bootstrap. */
+	assert_int_equal(tlog_set_actor(f->log, "user:mallory", &err), REDRESS_OK);
+	spec.code = "cash2";
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(ledger_account_open(f->log, &spec, NULL, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	logfix_audit_finds(f, "its actor 'user:mallory' is no account at that point of the log");
+	assert_int_equal(tlog_set_actor(f->log, "os:tester", &err), REDRESS_OK);
+	spec.code = "cash3";
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(ledger_account_open(f->log, &spec, NULL, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	logfix_audit_finds(
+	    f, "made by 'os:tester', the operating-system user, after the fund had staff accounts");
+}
+
 int
 main(void)
 {
@@ -1154,6 +1285,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_second_factor_secrets_not_in_clear, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_tampered_auth_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_bad_auth_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_role_edited_in_database_gives_no_power, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_replays_roles, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

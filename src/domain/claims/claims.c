@@ -614,6 +614,27 @@ claim_reason_read(struct store *store, const struct actor *actor, const struct r
 }
 
 enum redress_err
+claim_reasons_opened(struct tlog *log, const struct actor *actor, const char *id, struct redress_error *err)
+{
+	struct claims_ev_read r;
+	struct buf event;
+	struct claim c;
+	uint64_t seq;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_CLAIMS_READ, err)) != REDRESS_OK ||
+	    (rc = claim_get(tlog_store(log), id, &c, err)) != REDRESS_OK)
+		return rc;
+	memset(&r, 0, sizeof(r));
+	text_copy(r.claim, sizeof(r.claim), c.id);
+	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
+	if ((rc = claims_encode_read(&event, &r, err)) == REDRESS_OK)
+		rc = tlog_append_buf(log, CLAIMS_EV_REASONS, &event, &seq, err);
+	buf_free(&event);
+	return rc;
+}
+
+enum redress_err
 claim_evidence_open(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
                     const char *id, int n, struct buf *out, char name_r[CLAIM_FILENAME_MAX + 1],
                     struct redress_error *err)

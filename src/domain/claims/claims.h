@@ -174,6 +174,16 @@ enum redress_err claim_evidence_open(struct tlog *log, const struct actor *actor
                                      const struct registry_keys *keys, const char *id, int n, struct buf *out,
                                      char name_r[CLAIM_FILENAME_MAX + 1], struct redress_error *err);
 
+/*
+ * Records that actor opens the sealed reasons of claim id's decisions (an
+ * event "claims.reasons.read", inside a change): every path that opens
+ * them (the API's ?reasons=true, `claim show --reasons`) records it
+ * first, as a reveal is recorded.  Needs PERM_CLAIMS_READ;
+ * REDRESS_E_NOTFOUND for no such claim.
+ */
+enum redress_err claim_reasons_opened(struct tlog *log, const struct actor *actor, const char *id,
+                                      struct redress_error *err);
+
 /* Opens the reason of a transition (d->has_reason) into out.  Needs PERM_CLAIMS_READ. */
 enum redress_err claim_reason_read(struct store *store, const struct actor *actor,
                                    const struct registry_keys *keys, const struct claim_decision *d,

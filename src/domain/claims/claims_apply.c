@@ -319,8 +319,10 @@ claims_encode_read(struct buf *out, const struct claims_ev_read *r, struct redre
 	canon_object_begin(&w);
 	canon_key(&w, "claim");
 	canon_string(&w, r->claim);
-	canon_key(&w, "n");
-	canon_int(&w, r->n);
+	if (r->n > 0) {
+		canon_key(&w, "n");
+		canon_int(&w, r->n);
+	}
 	canon_object_end(&w);
 	return canon_error(&w, err);
 }
@@ -423,10 +425,18 @@ enum redress_err
 claims_decode_read(const struct event *ev, struct claims_ev_read *r, struct redress_error *err)
 {
 	static const char *const keys[] = {"claim", "n", NULL};
+	static const char *const reasons_keys[] = {"claim", NULL};
 	int64_t n;
 	enum redress_err rc;
 
 	memset(r, 0, sizeof(*r));
+	if (strcmp(ev->type, CLAIMS_EV_REASONS) == 0) {
+		if ((rc = canon_only_keys(ev->data, reasons_keys, err)) != REDRESS_OK ||
+		    (rc = canon_get_string_into(ev->data, "claim", r->claim, sizeof(r->claim), err)) !=
+		        REDRESS_OK)
+			return rc;
+		return claims_id_check(r->claim, err);
+	}
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
 	    (rc = canon_get_string_into(ev->data, "claim", r->claim, sizeof(r->claim), err)) != REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "n", &n, err)) != REDRESS_OK ||
@@ -616,7 +626,7 @@ claims_replay(struct store *store, const struct event *ev, struct redress_error 
 			return rc;
 		return claims_apply_evidence(store, &e, ev->actor, ev->seq, err);
 	}
-	if (strcmp(ev->type, CLAIMS_EV_READ) == 0) {
+	if (strcmp(ev->type, CLAIMS_EV_READ) == 0 || strcmp(ev->type, CLAIMS_EV_REASONS) == 0) {
 		struct claims_ev_read r;
 
 		/* A read changes no table: it is a record of who opened which testimony, when. */

@@ -235,7 +235,7 @@ claims_fold(void *model, const struct event *ev, struct audit_fold *fold, struct
 		return fold_opened(m, ev, err);
 	if (strcmp(ev->type, CLAIMS_EV_EVIDENCE) == 0)
 		return fold_evidence(m, ev, fold, err);
-	if (strcmp(ev->type, CLAIMS_EV_READ) == 0)
+	if (strcmp(ev->type, CLAIMS_EV_READ) == 0 || strcmp(ev->type, CLAIMS_EV_REASONS) == 0)
 		return fold_read(m, ev, err);
 	return fold_transition(m, ev, fold, err);
 }

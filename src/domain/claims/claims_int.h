@@ -17,6 +17,7 @@
 #define CLAIMS_EV_DENIED    "claims.claim.denied"
 #define CLAIMS_EV_APPEALED  "claims.claim.appealed"
 #define CLAIMS_EV_READ      "claims.evidence.read"
+#define CLAIMS_EV_REASONS   "claims.reasons.read"
 
 /*
  * Sealed text is "s1:" and the base64 of a 24-byte nonce, the plain bytes
@@ -47,7 +48,7 @@ struct claims_ev_evidence {
 /* An evidence read's fields: which file of which claim was opened (the actor is the event's). */
 struct claims_ev_read {
 	char claim[CLAIM_ID_MAX + 1];
-	int n;
+	int n; /* the evidence file; 0 in "claims.reasons.read" (its decisions' reasons), which has no "n" */
 };
 
 /* A transition event's fields; reason borrowed (sealed, or NULL). */

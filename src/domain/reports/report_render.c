@@ -51,6 +51,12 @@ report_render_json(const struct report_published *pub, struct buf *out, struct r
 	                 pub->proof_checkpoint.data != NULL ? pub->proof_checkpoint.data : "", "size",
 	                 (json_int_t)pub->proof_size, "inclusion", hashes(pub->proof, pub->proof_count),
 	                 "consistency", hashes(pub->consistency, pub->consistency_count), "report", body);
+	/* The report's own event is public, salt and all: the salt hides other events, not this one. */
+	if (root != NULL && pub->salt[0] != '\0' &&
+	    json_object_set_new(json_object_get(root, "event"), "salt", json_string(pub->salt)) != 0) {
+		json_decref(root);
+		root = NULL;
+	}
 	if (root == NULL || (text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS)) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the report as JSON");
 		goto out;

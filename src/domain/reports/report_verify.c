@@ -168,14 +168,15 @@ report_verify(const char *json, size_t len, const char *vkey, struct report_veri
 {
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], cons[MERKLE_MAX_PROOF + 2][MERKLE_HASH_SIZE];
 	json_t *root = NULL, *event, *proofs, *body, *cpj, *prog;
-	const char *actor, *at, *type, *note, *proof_note, *root_text, *code;
+	const char *actor = NULL, *at = NULL, *type = NULL, *note = NULL, *proof_note = NULL,
+	           *root_text = NULL, *code = NULL, *salt = NULL;
 	struct checkpoint computed, later;
 	struct note_verifier verifier;
 	struct buf bytes, data;
 	struct canon c;
 	json_error_t jerr;
 	uint8_t leaf[MERKLE_HASH_SIZE], named_root[MERKLE_HASH_SIZE];
-	uint64_t seq, size, proof_size;
+	uint64_t seq = 0, size = 0, proof_size = 0;
 	size_t nproof, ncons, rlen;
 	enum redress_err rc;
 
@@ -213,6 +214,10 @@ report_verify(const char *json, size_t len, const char *vkey, struct report_veri
 	    (rc = get_hashes(proofs, "inclusion", proof, MERKLE_MAX_PROOF, &nproof, err)) != REDRESS_OK ||
 	    (rc = get_hashes(proofs, "consistency", cons, MERKLE_MAX_PROOF + 2, &ncons, err)) != REDRESS_OK)
 		goto out;
+	/* The event's salt: reports published before salts have none. */
+	if (json_object_get(event, "salt") != NULL &&
+	    (rc = get_string(event, "salt", &salt, TLOG_SALT_TEXT_SIZE, err)) != REDRESS_OK)
+		goto out;
 	if (strcmp(type, REPORTS_EV_PUBLISHED) != 0) {
 		rc = error_set(err, REDRESS_E_INVALID, "field 'event.type' must be '%s'",
 		               REPORTS_EV_PUBLISHED);
@@ -236,7 +241,8 @@ report_verify(const char *json, size_t len, const char *vkey, struct report_veri
 	if ((rc = to_canon(&c, body, "report", 0, err)) != REDRESS_OK ||
 	    (rc = canon_error(&c, err)) != REDRESS_OK)
 		goto out;
-	if ((rc = tlog_encode_event(&bytes, actor, at, data.data, data.len, seq, type, err)) != REDRESS_OK)
+	if ((rc = tlog_encode_event(&bytes, actor, at, data.data, data.len, salt, seq, type, err)) !=
+	    REDRESS_OK)
 		goto out;
 	merkle_leaf_hash(bytes.data, bytes.len, leaf);
 

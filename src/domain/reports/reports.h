@@ -108,8 +108,9 @@ struct report_published {
 	struct buf body; /* canonical JSON: the event's data */
 	uint64_t seq;    /* the event's position */
 	char actor[TLOG_ACTOR_MAX + 1];
-	char at[32];         /* the event's time */
-	uint64_t proof_size; /* the tree the proof is for: seq + 1 or more */
+	char at[32];                    /* the event's time */
+	char salt[TLOG_SALT_TEXT_SIZE]; /* the event's salt, published with it ("" before salts) */
+	uint64_t proof_size;            /* the tree the proof is for: seq + 1 or more */
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
 	size_t proof_count;
 	uint8_t consistency[MERKLE_MAX_PROOF + 2][MERKLE_HASH_SIZE]; /* from the size computed at */

@@ -337,6 +337,17 @@ note_checkpoint(const char *note, struct checkpoint *cp, struct redress_error *e
 	return checkpoint_parse(note, (size_t)(blank - note) + 1, cp, err);
 }
 
+/* The report event's salt, published with it so that anyone rebuilds its bytes ("" before salts). */
+static void
+event_salt(const struct canon_node *root, struct report_published *pub)
+{
+	const char *salt = NULL;
+
+	pub->salt[0] = '\0';
+	if (canon_get_string(root, "salt", &salt, NULL) == REDRESS_OK)
+		text_copy(pub->salt, sizeof(pub->salt), salt);
+}
+
 /*
  * Whether the log's last event is this very report: the same body at the
  * size before it.  *same_r is 1 then, with pub->body, seq, actor and at
@@ -397,6 +408,7 @@ last_is_same(struct tlog *log, uint64_t size, struct report_published *pub, int 
 		pub->seq = size - 1;
 		text_copy(pub->actor, sizeof(pub->actor), actor);
 		text_copy(pub->at, sizeof(pub->at), at);
+		event_salt(canon_root(&doc), pub);
 	}
 out:
 	buf_free(&bytes);
@@ -421,6 +433,7 @@ event_meta(struct tlog *log, struct report_published *pub, struct redress_error 
 	    (rc = canon_get_string(canon_root(&doc), "at", &at, err)) == REDRESS_OK) {
 		text_copy(pub->actor, sizeof(pub->actor), actor);
 		text_copy(pub->at, sizeof(pub->at), at);
+		event_salt(canon_root(&doc), pub);
 	}
 	buf_free(&bytes);
 	canon_doc_free(&doc);

@@ -196,9 +196,9 @@ users_count(struct store *store, uint64_t *count_r, struct redress_error *err)
 	return REDRESS_OK;
 }
 
-/* Hashes password and seals the hash for name into a->password_sealed. */
+/* Hashes password and seals the hash for a->name and a->role into a->password_sealed. */
 static enum redress_err
-seal_password(const struct seal_key *master, const char *name, const char *password, struct users_row *a,
+seal_password(const struct seal_key *master, const char *password, struct users_row *a,
               struct redress_error *err)
 {
 	char hash[PASSWORD_HASH_SIZE], ad[USERS_SEAL_AD_SIZE];
@@ -207,7 +207,7 @@ seal_password(const struct seal_key *master, const char *name, const char *passw
 
 	if ((rc = password_hash(password, hash, err)) != REDRESS_OK)
 		return rc;
-	users_seal_ad(name, ad);
+	users_seal_ad(a->name, a->role, ad);
 	buf_init(&sealed, USERS_SEALED_MAX);
 	rc = seal_encrypt(master, hash, strlen(hash), ad, &sealed, err);
 	explicit_bzero(hash, sizeof(hash));
@@ -264,7 +264,7 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 	memset(&a, 0, sizeof(a));
 	memcpy(a.name, name, strlen(name) + 1);
 	a.role = role;
-	if ((rc = seal_password(master, name, password, &a, err)) != REDRESS_OK)
+	if ((rc = seal_password(master, password, &a, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
 	if ((rc = users_encode_added(&data, &a, err)) == REDRESS_OK &&
@@ -274,26 +274,37 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 	return rc;
 }
 
+enum redress_err
+users_open_password(const struct seal_key *master, const struct users_row *a, struct buf *hash,
+                    struct redress_error *err)
+{
+	char ad[USERS_SEAL_AD_SIZE];
+
+	users_seal_ad(a->name, a->role, ad);
+	if (seal_decrypt(master, a->password_sealed, ad, hash, err) == REDRESS_OK)
+		return REDRESS_OK;
+	buf_reset(hash);
+	users_seal_ad_legacy(a->name, ad);
+	if (seal_decrypt(master, a->password_sealed, ad, hash, err) == REDRESS_OK)
+		return REDRESS_OK;
+	return error_set(err, REDRESS_E_CRYPTO,
+	                 "account '%s': its password record does not open with this fund's master key for"
+	                 " the role '%s' its row names (wrong --keys, or the row was altered: run 'redress"
+	                 " audit verify')",
+	                 a->name, users_role_name(a->role));
+}
+
 /* Opens a's sealed hash and checks password against it: 1 on a match. */
 static enum redress_err
 check_password(const struct seal_key *master, const struct users_row *a, const char *password, int *ok_r,
                struct redress_error *err)
 {
-	char ad[USERS_SEAL_AD_SIZE];
 	struct buf hash;
 	enum redress_err rc;
 
-	users_seal_ad(a->name, ad);
 	buf_init(&hash, PASSWORD_HASH_SIZE);
-	if ((rc = seal_decrypt(master, a->password_sealed, ad, &hash, err)) != REDRESS_OK) {
-		error_set(err, REDRESS_E_CRYPTO,
-		          "account '%s': its password record does not open with this fund's master key"
-		          " (wrong --keys, or the row was altered: run 'redress audit verify')",
-		          a->name);
-		rc = REDRESS_E_CRYPTO;
-	} else {
+	if ((rc = users_open_password(master, a, &hash, err)) == REDRESS_OK)
 		*ok_r = password_verify(hash.data, password);
-	}
 	if (hash.data != NULL)
 		explicit_bzero(hash.data, hash.cap);
 	buf_free(&hash);
@@ -339,6 +350,37 @@ users_authenticate(struct store *store, const struct seal_key *master, const cha
 	actor_r->role = a.role;
 	actor_r->bootstrap = 0;
 	return REDRESS_OK;
+}
+
+enum redress_err
+users_recover(struct tlog *log, const struct seal_key *master, const char *name, const char *password,
+              struct redress_error *err)
+{
+	struct users_row a;
+	struct buf data, old;
+	enum redress_err rc;
+	uint64_t seq;
+
+	if ((rc = users_name_check(name, err)) != REDRESS_OK ||
+	    (rc = password_check(password, err)) != REDRESS_OK ||
+	    (rc = users_get(tlog_store(log), name, &a, err)) != REDRESS_OK)
+		return rc;
+	/* The role to seal the new record for is the one the old record vouches for, not the row's word. */
+	buf_init(&old, USERS_SEALED_MAX);
+	rc = users_open_password(master, &a, &old, err);
+	if (old.data != NULL)
+		explicit_bzero(old.data, old.cap);
+	buf_free(&old);
+	if (rc != REDRESS_OK)
+		return rc;
+	if ((rc = seal_password(master, password, &a, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&data, USERS_EVENT_DATA_MAX);
+	if ((rc = users_encode_recovered(&data, &a, err)) == REDRESS_OK &&
+	    (rc = tlog_append_buf(log, USERS_EV_RECOVERED, &data, &seq, err)) == REDRESS_OK)
+		rc = users_apply_recovered(tlog_store(log), &a, err);
+	buf_free(&data);
+	return rc;
 }
 
 void

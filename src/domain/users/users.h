@@ -23,8 +23,10 @@
  * TOTP code too (users_role_needs_totp).  Its secret travels sealed under
  * the master key like a password hash.  API clients use bearer tokens: the
  * token is shown once, and only its SHA-256 is kept.  An account locked
- * (after repeated failed sign-ins) signs in, by password or token, no
- * more until an admin unlocks it.  Each of these is an event.
+ * (by an admin, deliberately) signs in, by password or token, no more
+ * until an admin unlocks it, or the keys' holder recovers it
+ * (users_recover).  Failed sign-ins over HTTP only slow the next try
+ * (http/throttle.c), never lock.  Each of these is an event.
  */
 #ifndef REDRESS_DOMAIN_USERS_H
 #define REDRESS_DOMAIN_USERS_H
@@ -127,6 +129,20 @@ enum redress_err users_add(struct tlog *log, const struct actor *actor, const st
 enum redress_err users_authenticate(struct store *store, const struct seal_key *master, const char *name,
                                     const char *password, struct actor *actor_r, struct redress_error *err);
 
+/*
+ * Recovers account name with the fund's keys (an event
+ * "users.account.recovered", inside a change, by whichever actor the log
+ * has: the OS user who holds the key directory): a new password, and the
+ * account unlocked.  No account signs in for it -- the keys are the
+ * authority -- so the only admin, locked or her password lost, is never
+ * locked out for good.  Her role stays the one her old password record
+ * was sealed for (REDRESS_E_CRYPTO when that record does not open: the row
+ * was altered).  REDRESS_E_NOTFOUND for no such account; a password
+ * shorter than PASSWORD_MIN is REDRESS_E_INVALID.
+ */
+enum redress_err users_recover(struct tlog *log, const struct seal_key *master, const char *name,
+                               const char *password, struct redress_error *err);
+
 /* The bootstrap actor for the OS user os_name ("os:alice"). */
 void users_bootstrap_actor(const char *os_name, struct actor *actor_r);
 
@@ -180,8 +196,10 @@ enum redress_err users_totp_verify(struct store *store, const struct seal_key *m
  * Issues a new API token for account name (an event "users.token.issued",
  * inside a change) into token (size bytes, USERS_TOKEN_SIZE): "rdt_" and
  * the base64url of 32 random bytes.  Only its SHA-256 is stored; the
- * caller shows the token once and wipes it.  actor needs
- * PERM_USERS_MANAGE.  REDRESS_E_NOTFOUND for no such account.
+ * caller shows the token once and wipes it.  actor must be the account
+ * itself (REDRESS_E_REFUSED otherwise, even for an admin: a token made for
+ * another account would let one person act as two, and approve a claim
+ * twice).  REDRESS_E_NOTFOUND for no such account.
  */
 enum redress_err users_token_issue(struct tlog *log, const struct actor *actor, const char *name, char *token,
                                    size_t size, struct redress_error *err);
@@ -196,11 +214,14 @@ enum redress_err users_tokens_revoke(struct tlog *log, const struct actor *actor
 
 /*
  * Finds the account a token was issued to and fills *actor_r: one indexed
- * lookup by the token's hash, no allocation.  REDRESS_E_REFUSED for a
- * malformed, unknown or revoked token and for a locked account, with one
- * message for the first three.
+ * lookup by the token's hash.  The role is taken only when the account's
+ * password record opens under master for it (the keys vouch for the role,
+ * not the table).  REDRESS_E_REFUSED for a malformed, unknown or revoked
+ * token, with one message for those three, and for a locked account or
+ * one whose role was edited behind the log's back.
  */
-enum redress_err users_token_authenticate(struct store *store, const char *token, struct actor *actor_r,
+enum redress_err users_token_authenticate(struct store *store, const struct seal_key *master,
+                                          const char *token, struct actor *actor_r,
                                           struct redress_error *err);
 
 /*

@@ -1,7 +1,8 @@
 /*
  * users_apply.c -- the users module's events and tables: encoding each
  * event ("users.user.added", ".totp.enrolled", ".token.issued",
- * ".tokens.revoked", ".account.locked", ".account.unlocked"), reading it
+ * ".tokens.revoked", ".account.locked", ".account.unlocked",
+ * ".account.recovered"), reading it
  * back, and applying it.  Live commands (users.c, users_auth.c) and
  * audit's replay both write the tables through the users_apply_*
  * functions, so the tables are by construction what the log says.
@@ -66,6 +67,8 @@ static const struct store_query q_lock_insert = {
     "users.lock.insert", "INSERT INTO users_locks (name, reason, locked_seq) VALUES (?1, ?2, ?3)"};
 static const struct store_query q_lock_delete = {"users.lock.delete",
                                                  "DELETE FROM users_locks WHERE name = ?1"};
+static const struct store_query q_password_set = {
+    "users.password.set", "UPDATE users_accounts SET password_sealed = ?2 WHERE name = ?1"};
 static const struct store_query q_snapshot_locks = {
     "users_locks", "SELECT name, reason, locked_seq FROM users_locks ORDER BY name"};
 
@@ -84,7 +87,13 @@ copy_text(char *dst, size_t size, const char *src)
 }
 
 void
-users_seal_ad(const char *name, char ad[USERS_SEAL_AD_SIZE])
+users_seal_ad(const char *name, enum role role, char ad[USERS_SEAL_AD_SIZE])
+{
+	snprintf(ad, USERS_SEAL_AD_SIZE, "user:%s/password/role:%s", name, users_role_name(role));
+}
+
+void
+users_seal_ad_legacy(const char *name, char ad[USERS_SEAL_AD_SIZE])
 {
 	snprintf(ad, USERS_SEAL_AD_SIZE, "user:%s/password", name);
 }
@@ -176,6 +185,62 @@ users_apply_added(struct store *store, const struct users_row *a, struct redress
 	store_bind_text(st, 2, users_role_name(a->role));
 	store_bind_text(st, 3, a->password_sealed);
 	store_bind_int64(st, 4, (int64_t)a->added_seq);
+	return store_run(st, err);
+}
+
+enum redress_err
+users_encode_recovered(struct buf *out, const struct users_row *a, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "name");
+	canon_string(&c, a->name);
+	canon_key(&c, "password");
+	canon_string(&c, a->password_sealed);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+users_decode_recovered(const struct event *ev, struct users_row *a, struct redress_error *err)
+{
+	static const char *const keys[] = {"name", "password", NULL};
+	const char *name, *password;
+	enum redress_err rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "name", &name, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "password", &password, err)) != REDRESS_OK ||
+	    (rc = users_name_check(name, err)) != REDRESS_OK)
+		return rc;
+	if (strncmp(password, "s1:", 3) != 0 ||
+	    !copy_text(a->password_sealed, sizeof(a->password_sealed), password))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "account '%s': field 'password' is not a sealed hash", name);
+	memcpy(a->name, name, strlen(name) + 1);
+	return REDRESS_OK;
+}
+
+enum redress_err
+users_apply_recovered(struct store *store, const struct users_row *a, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_password_set, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, a->name);
+	store_bind_text(st, 2, a->password_sealed);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	if (store_changes(store) != 1)
+		return error_set(err, REDRESS_E_NOTFOUND, "no account '%s' to recover", a->name);
+	if ((st = store_query(store, &q_lock_delete, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, a->name);
 	return store_run(st, err);
 }
 
@@ -492,6 +557,11 @@ users_replay(struct store *store, const struct event *ev, struct redress_error *
 			return rc;
 		return users_apply_lock(store, &u.l, locked, err);
 	}
+	if (strcmp(ev->type, USERS_EV_RECOVERED) == 0) {
+		if ((rc = users_decode_recovered(ev, &u.a, err)) != REDRESS_OK)
+			return rc;
+		return users_apply_recovered(store, &u.a, err);
+	}
 	return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
 }
 
@@ -508,4 +578,5 @@ const struct event_module users_module = {
     .fold_begin = users_fold_begin,
     .fold = users_fold,
     .fold_end = users_fold_end,
+    .gate = users_gate,
 };

@@ -37,7 +37,7 @@ static const struct store_query q_account_get = {
     " FROM users_accounts a WHERE a.name = ?1"};
 static const struct store_query q_token_find = {
     "users.token.find", "SELECT a.name, a.role, k.revoked_seq IS NOT NULL,"
-                        " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name)"
+                        " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name), a.password_sealed"
                         " FROM users_tokens k JOIN users_accounts a ON a.name = k.account WHERE k.hash = ?1"};
 
 int
@@ -226,9 +226,19 @@ users_token_issue(struct tlog *log, const struct actor *actor, const char *name,
 
 	if (size > 0)
 		token[0] = '\0';
-	if ((rc = users_require(actor, PERM_USERS_MANAGE, err)) != REDRESS_OK ||
-	    (rc = users_name_check(name, err)) != REDRESS_OK)
+	if ((rc = users_name_check(name, err)) != REDRESS_OK)
 		return rc;
+	/*
+	 * Only for itself: a token acts with the account's full power and no
+	 * second factor, so one minted by an admin for a reviewer would let
+	 * her decide claims as him (four eyes by one pair).
+	 */
+	if (actor == NULL || actor->bootstrap || strcmp(actor->name, name) != 0)
+		return error_set(
+		    err, REDRESS_E_REFUSED,
+		    "an API token is made by its own account only: sign in as '%s' to make one"
+		    " (%s may revoke it)",
+		    name, actor != NULL && users_allows(actor, PERM_USERS_MANAGE) ? "you" : "an admin");
 	if (size < TOKEN_TEXT_LEN + 1)
 		return error_set(err, REDRESS_E_OVERFLOW, "a token needs %zu bytes, not %zu",
 		                 TOKEN_TEXT_LEN + 1, size);
@@ -300,12 +310,14 @@ token_wellformed(const char *token, size_t *len_r)
 }
 
 enum redress_err
-users_token_authenticate(struct store *store, const char *token, struct actor *actor_r,
-                         struct redress_error *err)
+users_token_authenticate(struct store *store, const struct seal_key *master, const char *token,
+                         struct actor *actor_r, struct redress_error *err)
 {
 	char hash[USERS_TOKEN_HASH_SIZE];
 	struct store_stmt *st;
-	enum role role;
+	struct users_row a;
+	struct buf opened;
+	enum redress_err rc;
 	size_t len;
 
 	if (!token_wellformed(token, &len))
@@ -321,7 +333,10 @@ users_token_authenticate(struct store *store, const char *token, struct actor *a
 	}
 	if (store_column_int64(st, 2) != 0)
 		return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
-	if (users_role_parse(store_column_text(st, 1), &role, NULL) != REDRESS_OK)
+	memset(&a, 0, sizeof(a));
+	if (users_role_parse(store_column_text(st, 1), &a.role, NULL) != REDRESS_OK ||
+	    strlen(store_column_text(st, 0)) >= sizeof(a.name) ||
+	    strlen(store_column_text(st, 4)) >= sizeof(a.password_sealed))
 		return error_set(
 		    err, REDRESS_E_STORE,
 		    "account '%.64s' has a malformed row in the database (run 'redress audit verify')",
@@ -331,9 +346,22 @@ users_token_authenticate(struct store *store, const char *token, struct actor *a
 		                 "API token refused: account '%.64s' is locked; an admin can unlock it"
 		                 " ('redress user unlock %.64s')",
 		                 store_column_text(st, 0), store_column_text(st, 0));
+	text_copy(a.name, sizeof(a.name), store_column_text(st, 0));
+	text_copy(a.password_sealed, sizeof(a.password_sealed), store_column_text(st, 4));
+	/* The role is the one the account's sealed record was made for, not merely what the row says. */
+	buf_init(&opened, USERS_SEALED_MAX);
+	rc = users_open_password(master, &a, &opened, err);
+	if (opened.data != NULL)
+		explicit_bzero(opened.data, opened.cap);
+	buf_free(&opened);
+	if (rc != REDRESS_OK)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "API token refused: account '%s': its password record does not open for the"
+		                 " role its row names (the row was altered: run 'redress audit verify')",
+		                 a.name);
 	memset(actor_r, 0, sizeof(*actor_r));
-	text_copy(actor_r->name, sizeof(actor_r->name), store_column_text(st, 0));
-	actor_r->role = role;
+	memcpy(actor_r->name, a.name, sizeof(actor_r->name));
+	actor_r->role = a.role;
 	actor_r->bootstrap = 0;
 	return REDRESS_OK;
 }

@@ -1,10 +1,10 @@
 /*
  * users_fold.c -- the users module's events folded into memory, for
- * audit's fast path (log/audit.h).  No later event changes an account's
- * row, so each is hashed into the fold as soon as its event is read.  A
- * TOTP row (replaced on re-enrolment), a lock (removed on unlock) and a
- * token (revoked later) can change, so the model holds them, per account
- * and per token hash, and hashes what is left at the end.  The model also
+ * audit's fast path (log/audit.h).  An account's row (its password
+ * replaced on recovery), a TOTP row (replaced on re-enrolment), a lock
+ * (removed on unlock or recovery) and a token (revoked later) can change,
+ * so the model holds them, per account and per token hash, and hashes
+ * what is left at the end.  The model also
  * refuses what the tables' keys and the live commands would: a name added
  * twice, an event naming an account never added, a lock of a locked
  * account, an unlock of an unlocked one, a token issued twice, a revoke
@@ -21,6 +21,13 @@
 
 struct held_account {
 	char name[USER_NAME_MAX + 1]; /* first: the map's key points here */
+	/*
+	 * The row as users_accounts holds it.  Its role is the one the log
+	 * gives the account now: audit's check of who did what (users_gate.c)
+	 * reads it, so an event that changes a role need only update it here
+	 * to be followed.
+	 */
+	struct users_row row;
 	int has_totp;
 	struct users_totp_row totp;
 	int locked;
@@ -30,6 +37,7 @@ struct held_account {
 struct users_model {
 	struct strmap accounts; /* name -> struct held_account */
 	struct strmap tokens;   /* hash -> struct users_token_row */
+	int os_named;           /* audit named an event of the OS user after the bootstrap */
 };
 
 void *
@@ -108,11 +116,12 @@ fold_added(struct users_model *m, const struct event *ev, struct audit_fold *fol
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory folding accounts");
 	memcpy(h->name, a.name, sizeof(h->name));
+	h->row = a;
 	if ((rc = strmap_put(&m->accounts, h->name, h, err)) != REDRESS_OK) {
 		free(h);
 		return rc;
 	}
-	fold_account(fold, &a);
+	(void)fold;
 	return REDRESS_OK;
 }
 
@@ -209,7 +218,48 @@ users_fold(void *model, const struct event *ev, struct audit_fold *fold, struct 
 		h->lock = l;
 		return REDRESS_OK;
 	}
+	if (strcmp(ev->type, USERS_EV_RECOVERED) == 0) {
+		struct users_row a;
+
+		if ((rc = users_decode_recovered(ev, &a, err)) != REDRESS_OK ||
+		    (rc = held(m, a.name, &h, err)) != REDRESS_OK)
+			return rc;
+		memcpy(h->row.password_sealed, a.password_sealed, sizeof(h->row.password_sealed));
+		h->locked = 0;
+		return REDRESS_OK;
+	}
 	return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
+}
+
+int
+users_fold_role(void *model, const char *name, enum role *role_r)
+{
+	struct users_model *m = model;
+	struct held_account *h = strmap_get(&m->accounts, name);
+
+	if (h == NULL)
+		return 0;
+	*role_r = h->row.role;
+	return 1;
+}
+
+int
+users_fold_first_os(void *model)
+{
+	struct users_model *m = model;
+
+	if (m->os_named)
+		return 0;
+	m->os_named = 1;
+	return 1;
+}
+
+int
+users_fold_any(void *model)
+{
+	struct users_model *m = model;
+
+	return m->accounts.count > 0;
 }
 
 void
@@ -223,6 +273,8 @@ users_fold_end(void *model, struct audit_fold *fold)
 
 		if (m->accounts.slots[i].key == NULL)
 			continue;
+		if (fold != NULL)
+			fold_account(fold, &h->row);
 		if (fold != NULL && h->has_totp)
 			fold_totp(fold, &h->totp);
 		if (fold != NULL && h->locked)

@@ -18,6 +18,7 @@
 #define USERS_EV_TOKENS_REVOKED "users.tokens.revoked"
 #define USERS_EV_LOCKED         "users.account.locked"
 #define USERS_EV_UNLOCKED       "users.account.unlocked"
+#define USERS_EV_RECOVERED      "users.account.recovered"
 
 /* The module's tables, in the order of users_snapshots (users_apply.c). */
 enum users_table {
@@ -37,8 +38,18 @@ enum users_table {
  */
 #define USERS_SEALED_MAX 512
 
-/* The associated data that binds a sealed hash to its account: "user:NAME/password". */
-#define USERS_SEAL_AD_SIZE (sizeof("user:/password") + USER_NAME_MAX)
+/*
+ * The associated data that binds a sealed hash to its account and role:
+ * "user:NAME/password/role:ROLE".  Someone who can write the database but
+ * holds no key cannot change an account's role: the record then no longer
+ * opens, and signing in (password or token) is refused.  Records sealed
+ * before roles were bound ("user:NAME/password") still open (legacy), but
+ * bind the name only.  Whatever changes an account's role must seal its
+ * password record again under the new label (seal_password in users.c
+ * does, for a row's role), and its fold must update the held row's role
+ * (users_fold.c), which audit's replay of roles reads.
+ */
+#define USERS_SEAL_AD_SIZE (sizeof("user:/password/role:caseworker") + USER_NAME_MAX)
 
 /* An account as its row in users_accounts holds it. */
 struct users_row {
@@ -48,8 +59,20 @@ struct users_row {
 	uint64_t added_seq;                         /* the event that added it */
 };
 
-/* The sealing label of name's password hash. */
-void users_seal_ad(const char *name, char ad[USERS_SEAL_AD_SIZE]);
+/* The sealing label of name's password hash when its role is role. */
+void users_seal_ad(const char *name, enum role role, char ad[USERS_SEAL_AD_SIZE]);
+
+/* The label of records sealed before roles were bound: "user:NAME/password". */
+void users_seal_ad_legacy(const char *name, char ad[USERS_SEAL_AD_SIZE]);
+
+/*
+ * Opens a's password record under master, with the label of its row's
+ * role (or the legacy label), into hash (the caller wipes and frees it).
+ * REDRESS_E_CRYPTO, saying the row was altered, when it does not open:
+ * a role edited in the table, or another fund's key.
+ */
+enum redress_err users_open_password(const struct seal_key *master, const struct users_row *a,
+                                     struct buf *hash, struct redress_error *err);
 
 /* The sealing label of name's TOTP secret: "user:NAME/totp". */
 void users_totp_ad(const char *name, char ad[USERS_SEAL_AD_SIZE]);
@@ -119,6 +142,18 @@ enum redress_err users_decode_lock(const struct event *ev, struct users_lock_row
 enum redress_err users_apply_lock(struct store *store, const struct users_lock_row *l, int locked,
                                   struct redress_error *err);
 
+/*
+ * "users.account.recovered": a new sealed password for a->name (a->name and
+ * a->password_sealed; its role and added_seq are the row's), and the lock,
+ * if any, gone.  REDRESS_E_NOTFOUND from apply when there is no such account.
+ */
+enum redress_err users_encode_recovered(struct buf *out, const struct users_row *a,
+                                        struct redress_error *err);
+enum redress_err users_decode_recovered(const struct event *ev, struct users_row *a,
+                                        struct redress_error *err);
+enum redress_err users_apply_recovered(struct store *store, const struct users_row *a,
+                                       struct redress_error *err);
+
 /* Reads name's TOTP row; REDRESS_E_NOTFOUND when it has none. */
 enum redress_err users_totp_get(struct store *store, const char *name, struct users_totp_row *t_r,
                                 struct redress_error *err);
@@ -141,5 +176,15 @@ void *users_fold_begin(void);
 enum redress_err users_fold(void *model, const struct event *ev, struct audit_fold *fold,
                             struct redress_error *err);
 void users_fold_end(void *model, struct audit_fold *fold);
+
+/* The role the fold model gives account name now into *role_r: 0 when there is no such account. */
+int users_fold_role(void *model, const char *name, enum role *role_r);
+/* 1 the first time it is called on model, then 0: audit names one such event, not each. */
+int users_fold_first_os(void *model);
+/* 1 when the fold model holds any account (the bootstrap is over). */
+int users_fold_any(void *model);
+
+/* Audit's replay of roles (users_gate.c, event_module.gate). */
+void users_gate(void *model, const struct event *ev, struct audit_report *report);
 
 #endif
