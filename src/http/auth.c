@@ -71,10 +71,19 @@ http_authenticate(struct http_request *req)
 	if (header != NULL && strncasecmp(header, "Bearer ", 7) == 0) {
 		if ((store = http_store(req, &req->res)) == NULL)
 			return;
-		/* A refused token leaves the request anonymous: the route then answers 401. */
-		if (users_token_authenticate(store, keydir_master_key(req->app->config->keys), header + 7,
-		                             &req->actor, &err) == REDRESS_OK)
-			req->auth = HTTP_AUTH_BEARER;
+		/*
+		 * A refused token leaves the request anonymous: the route then
+		 * answers 401.  A token that could not be checked (no memory, the
+		 * database) is no refusal: the client must not drop a good token.
+		 */
+		switch (users_token_authenticate(store, keydir_master_key(req->app->config->keys), header + 7,
+		                                 &req->actor, &err)) {
+		case REDRESS_OK: req->auth = HTTP_AUTH_BEARER; break;
+		case REDRESS_E_NOMEM:
+		case REDRESS_E_STORE:
+		case REDRESS_E_INTERNAL: http_reply_fail(&req->res, &err); break;
+		default: break;
+		}
 		return;
 	}
 	header = http_header(req, "Cookie");
