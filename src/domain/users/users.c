@@ -280,13 +280,19 @@ users_open_password(const struct seal_key *master, const struct users_row *a, st
 {
 	char ad[USERS_SEAL_AD_SIZE];
 
+	enum redress_err rc;
+
 	users_seal_ad(a->name, a->role, ad);
-	if (seal_decrypt(master, a->password_sealed, ad, hash, err) == REDRESS_OK)
+	if ((rc = seal_decrypt(master, a->password_sealed, ad, hash, err)) == REDRESS_OK)
 		return REDRESS_OK;
+	if (rc == REDRESS_E_NOMEM)
+		return rc; /* no verdict on the role */
 	buf_reset(hash);
 	users_seal_ad_legacy(a->name, ad);
-	if (seal_decrypt(master, a->password_sealed, ad, hash, err) == REDRESS_OK)
+	if ((rc = seal_decrypt(master, a->password_sealed, ad, hash, err)) == REDRESS_OK)
 		return REDRESS_OK;
+	if (rc == REDRESS_E_NOMEM)
+		return rc;
 	return error_set(err, REDRESS_E_CRYPTO,
 	                 "account '%s': its password record does not open with this fund's master key for"
 	                 " the role '%s' its row names (wrong --keys, or the row was altered: run 'redress"

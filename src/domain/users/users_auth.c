@@ -349,11 +349,11 @@ users_token_authenticate(struct store *store, const struct seal_key *master, con
 	text_copy(a.name, sizeof(a.name), store_column_text(st, 0));
 	text_copy(a.password_sealed, sizeof(a.password_sealed), store_column_text(st, 4));
 	/* The role is the one the account's sealed record was made for, not merely what the row says. */
-	buf_init(&opened, USERS_SEALED_MAX);
+	buf_init_secret(&opened, USERS_SEALED_MAX);
 	rc = users_open_password(master, &a, &opened, err);
-	if (opened.data != NULL)
-		explicit_bzero(opened.data, opened.cap);
 	buf_free(&opened);
+	if (rc == REDRESS_E_NOMEM)
+		return rc;
 	if (rc != REDRESS_OK)
 		return error_set(err, REDRESS_E_REFUSED,
 		                 "API token refused: account '%s': its password record does not open for the"
