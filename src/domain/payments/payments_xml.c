@@ -72,6 +72,8 @@ text_of(xmlNodePtr n, xmlNodePtr near, const char *what, const char *name, char 
 	const char *p, *end;
 	size_t len;
 
+	if (size > 0)
+		dst[0] = '\0'; /* "" on every path that fails */
 	if (n == NULL)
 		return error_set(err, REDRESS_E_INVALID, "%s: line %ld: %s is missing", name, line_of(near),
 		                 what);
