@@ -128,33 +128,43 @@ static void
 test_camt_refusals(void **state)
 {
 	(void)state;
-	expect_refused(CAMT_HEAD DEBIT("B-1", "5") DEBIT("B-1", "5") CAMT_TAIL, REDRESS_E_INVALID,
-	               "bank.xml: line 9: end-to-end id 'B-1' appears a second time (first on line 6)");
+	expect_refused(
+	    CAMT_HEAD DEBIT("B-000001-000001", "5") DEBIT("B-000001-000001", "5") CAMT_TAIL,
+	    REDRESS_E_INVALID,
+	    "bank.xml: line 9: end-to-end id 'B-000001-000001' appears a second time (first on line 6)");
 	expect_refused("<?xml version=\"1.0\"?>\n<!DOCTYPE lol [<!ENTITY a \"aaaa\">]>\n<Document/>",
 	               REDRESS_E_INVALID,
 	               "bank.xml: line 2: a document type or entity declaration is not accepted");
 	expect_refused(
 	    "<?xml version=\"1.0\"?>\n<!DOCTYPE d SYSTEM \"http://example.invalid/x.dtd\">\n<Document/>",
 	    REDRESS_E_INVALID, "line 2");
-	expect_refused("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"/>",
-	               REDRESS_E_INVALID, "neither camt.054.001.08 nor pain.002.001.10");
+	expect_refused("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.08\"/>",
+	               REDRESS_E_INVALID, "none of camt.054.001.08, camt.053.001.08 and pain.002.001.10");
 	expect_refused("<Document>\n<a>\n</b>", REDRESS_E_INVALID, "bank.xml: line 3:");
 	expect_refused("", REDRESS_E_INVALID, "bank.xml");
-	expect_refused(CAMT_HEAD
-	               "<Ntry><Amt Ccy=\"KRW\">5</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
-	               "<BookgDt><Dt>2026-11-20</Dt></BookgDt></Ntry>\n" CAMT_TAIL,
-	               REDRESS_E_INVALID, "line 5: a booked entry without transaction details");
-	expect_refused(CAMT_HEAD DEBIT("B-1", "1,000") CAMT_TAIL, REDRESS_E_INVALID, "not a decimal number");
-	expect_refused(CAMT_HEAD DEBIT("B-1", "-5") CAMT_TAIL, REDRESS_E_INVALID, "not a decimal number");
-	expect_refused(CAMT_HEAD RETURN("B-1", "5", "ac04") CAMT_TAIL, REDRESS_E_INVALID, "reason code");
-	expect_refused(CAMT_HEAD RETURN("B-1", "5", "AC0400") CAMT_TAIL, REDRESS_E_INVALID, "too long");
+	/* A batch booking whose transactions have no amount of their own: not matched to the total. */
+	expect_refused(
+	    CAMT_HEAD "<Ntry><Amt Ccy=\"KRW\">10</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+	              "<BookgDt><Dt>2026-11-20</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>"
+	              "B-000001-000001</EndToEndId></Refs></TxDtls><TxDtls><Refs><EndToEndId>"
+	              "B-000001-000002</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>\n" CAMT_TAIL,
+	    REDRESS_E_INVALID, "is one of 2 transactions of a batch booking and has no amount of its own");
+	expect_refused(CAMT_HEAD DEBIT("B-000001-000001", "1,000") CAMT_TAIL, REDRESS_E_INVALID,
+	               "not a decimal number");
+	expect_refused(CAMT_HEAD DEBIT("B-000001-000001", "-5") CAMT_TAIL, REDRESS_E_INVALID,
+	               "not a decimal number");
+	expect_refused(CAMT_HEAD RETURN("B-000001-000001", "5", "ac04") CAMT_TAIL, REDRESS_E_INVALID,
+	               "reason code");
+	expect_refused(CAMT_HEAD RETURN("B-000001-000001", "5", "AC0400") CAMT_TAIL, REDRESS_E_INVALID,
+	               "too long");
 	/* A debit with return information is neither a payment booked nor a return. */
-	expect_refused(CAMT_HEAD
-	               "<Ntry><Amt Ccy=\"KRW\">5</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
-	               "<BookgDt><Dt>2026-11-20</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>B-1"
-	               "</EndToEndId></Refs><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls>"
-	               "</NtryDtls></Ntry>" CAMT_TAIL,
-	               REDRESS_E_INVALID, "neither a payment booked nor a payment returned");
+	expect_refused(
+	    CAMT_HEAD
+	    "<Ntry><Amt Ccy=\"KRW\">5</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+	    "<BookgDt><Dt>2026-11-20</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>B-000001-000001"
+	    "</EndToEndId></Refs><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls>"
+	    "</NtryDtls></Ntry>" CAMT_TAIL,
+	    REDRESS_E_INVALID, "neither a payment booked, nor returned, nor a booking reversed");
 }
 
 static void
@@ -330,8 +340,10 @@ expect_text(xmlDocPtr doc, const char *name, int index, const char *want)
 static void
 test_pain001_structure(void **state)
 {
-	const struct payments_debtor d = {"usd-program", "Fund <& \"Co\">", "DE89370400440532013000",
-	                                  "DEUTDEFF"};
+	const struct payments_debtor d = {.program = "usd-program",
+	                                  .name = "Fund <& \"Co\">",
+	                                  .iban = "DE89370400440532013000",
+	                                  .bic = "DEUTDEFF"};
 	const struct payments_bank b1 = {"ACC-1", "GB82WEST12345698765432", "DEUTDEFF", "Kim & <Park>"};
 	const struct payments_bank b2 = {"110-222-333", "", "SHBKKRSEXXX", "Synthetic \xed\x95\x9c"};
 	const struct payments_pain_tx tx[] = {
@@ -542,8 +554,10 @@ world_new(struct world *w, size_t npeople)
 		assert_int_equal(run.booked, npeople);
 	}
 	{
-		struct payments_debtor d = {"flagship-2015", "Foundation", "DE89370400440532013000",
-		                            "SHBKKRSE"};
+		struct payments_debtor d = {.program = "flagship-2015",
+		                            .name = "Foundation",
+		                            .iban = "DE89370400440532013000",
+		                            .bic = "SHBKKRSE"};
 
 		OK(payments_debtor_set(w->lf->log, &w->boot, &d, &err));
 	}
@@ -936,7 +950,7 @@ test_batch_rejected(void **state)
 	expect_refused(
 	    PAIN002("<OrgnlPmtInfAndSts><OrgnlPmtInfId>B-1</OrgnlPmtInfId><PmtInfSts>RJCT</PmtInfSts>"
 	            "</OrgnlPmtInfAndSts>"),
-	    REDRESS_E_INVALID, "the rejection reason (StsRsnInf/Rsn/Cd) is missing");
+	    REDRESS_E_INVALID, "the rejection reason (StsRsnInf/Rsn/Cd or Prtry) is missing");
 
 	/* On a log: every order of the batch returned, the money back. */
 	world_new(&w, 3);
