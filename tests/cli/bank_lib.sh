@@ -50,6 +50,9 @@ xsd_valid() { # xsd_valid FILE KIND
 		return 0
 	fi
 	checks=$((checks + 1))
+	sum=$(sha256sum "$xsd" | cut -d' ' -f1)
+	grep -q "^$sum  $2.xsd\$" "$SRCDIR/tests/iso20022/SHA256SUMS" ||
+		fail "$2.xsd is not the schema SHA256SUMS records"
 	xmllint --noout --nonet --schema "$xsd" "$1" 2>"$T/xsd.err" ||
 		fail "$(basename "$1") is not valid against $2.xsd: $(grep -v 'validates$' "$T/xsd.err" | head -3)"
 }
