@@ -46,7 +46,11 @@ run: build
 	@mkdir -p build/demo
 	build/redress --db build/demo/redress.db demo --fresh --listen $(LISTEN)
 
+# A build configured by `make run` before the test packages were installed
+# has no tests: configure it again now that they are (meson says why if not).
 test: deps-test build/build.ninja
+	@grep -q test_payments build/build.ninja || $(MESON) setup --reconfigure build
+	@grep -q test_payments build/build.ninja || { echo "make test: the tests are not configured (see meson's warning above)" >&2; exit 1; }
 	$(NINJA) -C build
 	$(MESON) test -C build --print-errorlogs --num-processes 2
 	$(MAKE) test-browser
