@@ -751,12 +751,12 @@ count_foreign(const char *name, const struct payments_bank_entry *e, struct paym
 		run->foreign_mixed = 1;
 		return REDRESS_OK;
 	}
+	/* Not ours to judge: an amount finer than its currency's unit is counted, not summed. */
 	if ((cur = currency_find(e->currency, &e2)) == NULL ||
-	    bank_amount(e->amount, cur, &minor, &e2) != REDRESS_OK)
-		return error_set(err, REDRESS_E_INVALID,
-		                 "%s: line %ld: the amount %.30s %s of an entry not ours is not an amount in"
-		                 " that currency",
-		                 name, e->line, e->amount, e->currency);
+	    bank_amount(e->amount, cur, &minor, &e2) != REDRESS_OK) {
+		run->foreign_unsummed++;
+		return REDRESS_OK;
+	}
 	total = e->credit ? &run->foreign_in_total : &run->foreign_out_total;
 	if ((rc = money_add(*total, minor, total, err)) != REDRESS_OK)
 		return error_prefix(err, "%s: line %ld: the entries not ours", name, e->line);
