@@ -309,8 +309,8 @@ add_foreign(struct payments_bank_file *f, xmlNodePtr amt, xmlNodePtr near, int c
  * undoing its booking, reason "RVSL" unless it gives one.
  */
 static enum redress_err
-camt_ours(xmlNodePtr ntry, xmlNodePtr tx, xmlNodePtr amt, const char *ns, const char *ind, int reversal,
-          const char *date, const char *name, struct payments_bank_entry *e, struct redress_error *err)
+camt_ours(xmlNodePtr tx, xmlNodePtr amt, const char *ns, const char *ind, int reversal, const char *date,
+          const char *name, struct payments_bank_entry *e, struct redress_error *err)
 {
 	xmlNodePtr rtr = child(tx, ns, "RtrInf");
 	char txind[8];
@@ -341,7 +341,6 @@ camt_ours(xmlNodePtr ntry, xmlNodePtr tx, xmlNodePtr amt, const char *ns, const 
 		snprintf(e->reason, sizeof(e->reason), "RVSL");
 		return REDRESS_OK;
 	}
-	(void)ntry;
 	return error_set(err, REDRESS_E_INVALID,
 	                 "%s: line %ld: end-to-end id '%s' is a %s%s %s return information: neither a"
 	                 " payment booked, nor returned, nor a booking reversed",
@@ -430,12 +429,11 @@ read_camt(xmlNodePtr root, const struct camt_form *form, const char *name, struc
 					if (amt == NULL)
 						return error_set(
 						    err, REDRESS_E_INVALID,
-						    "%s: line %ld: end-to-end id '%s' is one of %d "
-						    "transactions of a"
-						    " batch booking and has no amount of its own (Amt,"
-						    " AmtDtls/InstdAmt or AmtDtls/TxAmt)",
+						    "%s: line %ld: end-to-end id '%s' is one of %d"
+						    " transactions of a batch booking and has no amount"
+						    " of its own (Amt, AmtDtls/InstdAmt or AmtDtls/TxAmt)",
 						    name, e.line, e.e2e, ntxs);
-					if ((rc = camt_ours(ntry, tx, amt, ns, ind, reversal, date, name, &e,
+					if ((rc = camt_ours(tx, amt, ns, ind, reversal, date, name, &e,
 					                    err)) != REDRESS_OK ||
 					    (rc = add_entry(f, &e, name, err)) != REDRESS_OK)
 						return rc;
