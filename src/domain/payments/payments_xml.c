@@ -1,8 +1,11 @@
 /*
  * payments_xml.c -- the ISO 20022 files the fund exchanges with its bank,
  * through libxml2 only: pain.001.001.09 written with xmlTextWriter (which
- * escapes every text and attribute), camt.054.001.08 and pain.002.001.10
- * read with the tree API.
+ * escapes every text and attribute), camt.054.001.08, camt.053.001.08
+ * and pain.002.001.10 read with the tree API, entries in the file's order,
+ * in the forms banks send (batch bookings, fees and credits not ours,
+ * reversals, proprietary reasons); and camt.054 written, as a bank would,
+ * for the demo and the tests.
  *
  * The reader promises: no document type declaration is accepted (so no
  * entity is ever declared or expanded), nothing is loaded from a network
