@@ -6,7 +6,9 @@
 #   make test     ... and run every test: normal build, the browser tests of
 #                 the web pages (chromium; skipped loudly where it cannot be
 #                 installed), then ASan+UBSan, then a short libFuzzer run of
-#                 every fuzz target
+#                 every fuzz target, then the release build with -Werror
+#                 (as make bench builds it) and the build-only path (configure,
+#                 build and demo with the test packages hidden)
 #   make bench    benchmarks, each beside a baseline measured in the same run
 #   make fuzz     long fuzzing runs (FUZZ_SECONDS per target, default 600)
 #
@@ -15,10 +17,10 @@
 MESON ?= meson
 NINJA ?= ninja
 FUZZ_SECONDS ?= 600
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program fuzz_camt fuzz_report fuzz_http fuzz_form
 
-.PHONY: all deps build run test test-unit test-browser test-san test-fuzz bench fuzz format clean
+.PHONY: all deps build run test test-unit test-browser test-san test-fuzz test-release test-build-only bench fuzz format clean
 
 all: build
 
@@ -44,12 +46,28 @@ run: build
 	@mkdir -p build/demo
 	build/redress --db build/demo/redress.db demo --fresh --listen $(LISTEN)
 
+# A build configured by `make run` before the test packages were installed
+# has no tests: configure it again now that they are (meson says why if not).
 test: deps-test build/build.ninja
+	@grep -q test_payments build/build.ninja || $(MESON) setup --reconfigure build
+	@grep -q test_payments build/build.ninja || { echo "make test: the tests are not configured (see meson's warning above)" >&2; exit 1; }
 	$(NINJA) -C build
 	$(MESON) test -C build --print-errorlogs --num-processes 2
 	$(MAKE) test-browser
 	$(MAKE) test-san
 	$(MAKE) test-fuzz
+	$(MAKE) test-release
+	$(MAKE) test-build-only
+
+# The configuration make bench builds (gcc -O3, -Werror): built, not run, so
+# that a warning only the optimiser sees (-Wmaybe-uninitialized) fails here.
+test-release: build-bench/build.ninja
+	$(NINJA) -C build-bench
+
+# make run on a machine with only the build packages: cmocka, libcurl and
+# clang hidden in a mount namespace (exit 77, a loud skip, where none can be made).
+test-build-only:
+	@scripts/test-build-only . || { rc=$$?; [ $$rc -eq 77 ] || exit $$rc; }
 
 # Exit 77 is the loud skip where chromium cannot be installed; anything else non-zero fails.
 test-browser: build/build.ninja

@@ -123,8 +123,10 @@ main(int argc, char **argv)
 		struct ledger_account_spec gift = {"gift", "KRW", LEDGER_INCOME, NULL, 0};
 		struct ledger_transfer_request t = {"gift-1",           "gift", "bank:krw",
 		                                    "9000000000000000", 0,      NULL};
-		struct payments_debtor d = {"flagship-2015", "Synthetic Foundation", "DE89370400440532013000",
-		                            "SHBKKRSE"};
+		struct payments_debtor d = {.program = "flagship-2015",
+		                            .name = "Synthetic Foundation",
+		                            .iban = "DE89370400440532013000",
+		                            .bic = "SHBKKRSE"};
 
 		check(ledger_account_open(log, &gift, NULL, &err), "gift", &err);
 		check(ledger_transfer_create(log, &t, NULL, NULL, &err), "gift", &err);

@@ -1,17 +1,18 @@
 /*
  * fuzz_camt.c -- libFuzzer target for the bank files `redress pay import`
- * reads (domain/payments/payments_xml.c: camt.054.001.08 and
- * pain.002.001.10), without a database.
+ * reads (domain/payments/payments_xml.c: camt.054.001.08, camt.053.001.08
+ * and pain.002.001.10), without a database.
  *
  * Besides crashes, leaks and undefined behaviour, the target aborts when
  * the reader breaks a promise of payments_int.h:
  *   - a file it accepts has a kind, a message id, and entries each with a
  *     printable end-to-end id of at most 35 characters (or, a whole batch
- *     rejected, its printable batch id), no id twice, a
- *     positive line, a booking date of the form YYYY-MM-DD for a
- *     settlement or return, a reason code of 1 to 4 of A-Z, 0-9 for a
- *     return or rejection, and an amount (where given) of digits and at
- *     most one point with a known currency;
+ *     rejected, its printable batch id; or, an entry not ours, neither),
+ *     no id twice saying the same thing, a positive line, a booking date
+ *     of the form YYYY-MM-DD for a settlement or return, a reason for a
+ *     return or rejection (a code of 1 to 4 of A-Z, 0-9, or the bank's
+ *     text: valid UTF-8 of at most 35 characters), and an amount (where
+ *     given) of digits and at most one point with a known currency;
  *   - a refusal is a documented code whose message begins with the file's
  *     name (entries read before it are freed, never used);
  *   - no input with a document type declaration is ever accepted;
@@ -24,6 +25,7 @@
 
 #include <libxml/parser.h>
 
+#include "core/text.h"
 #include "domain/payments/payments_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -58,29 +60,34 @@ check_entry(const struct payments_bank_file *f, size_t k)
 	size_t i;
 	int dot = 0;
 
-	/* An order named, or (pain.002) a whole batch rejected. */
-	if (e->line <= 0 || (e->e2e[0] != '\0') == (e->batch[0] != '\0'))
+	if (e->line <= 0)
 		abort();
-	if (e->e2e[0] != '\0'
-	        ? !printable(e->e2e, PAYMENTS_ORDER_ID_MAX)
-	        : !printable(e->batch, PAYMENTS_BATCH_ID_MAX) || e->what != PAYMENTS_BANK_REJECT)
-		abort();
-	for (i = 0; i < k; i++)
-		if (strcmp(f->entries[i].e2e, e->e2e) == 0 && strcmp(f->entries[i].batch, e->batch) == 0)
+	/* Not ours: no id of ours, nothing to book; only its amount is checked below. */
+	if (e->what == PAYMENTS_BANK_FOREIGN) {
+		if (e->batch[0] != '\0' || (e->e2e[0] != '\0' && !printable(e->e2e, PAYMENTS_ORDER_ID_MAX)))
 			abort();
+	} else {
+		/* An order named, or (pain.002) a whole batch rejected. */
+		if ((e->e2e[0] != '\0') == (e->batch[0] != '\0'))
+			abort();
+		if (e->e2e[0] != '\0'
+		        ? !printable(e->e2e, PAYMENTS_ORDER_ID_MAX)
+		        : !printable(e->batch, PAYMENTS_BATCH_ID_MAX) || e->what != PAYMENTS_BANK_REJECT)
+			abort();
+		for (i = 0; i < k; i++)
+			if (f->entries[i].what == e->what && strcmp(f->entries[i].e2e, e->e2e) == 0 &&
+			    strcmp(f->entries[i].batch, e->batch) == 0)
+				abort();
+	}
 	if (e->what == PAYMENTS_BANK_SETTLE || e->what == PAYMENTS_BANK_RETURN) {
 		if (strlen(e->date) != 10 || e->date[4] != '-' || e->date[7] != '-')
 			abort();
 	}
 	if (e->what == PAYMENTS_BANK_RETURN || e->what == PAYMENTS_BANK_REJECT) {
-		size_t n = strlen(e->reason);
+		struct redress_error err;
 
-		if (n == 0 || n > 4)
+		if (text_check_chars("reason", e->reason, PAYMENTS_REASON_MAX, &err) != REDRESS_OK)
 			abort();
-		for (i = 0; i < n; i++)
-			if (!((e->reason[i] >= 'A' && e->reason[i] <= 'Z') ||
-			      (e->reason[i] >= '0' && e->reason[i] <= '9')))
-				abort();
 	}
 	if (e->what == PAYMENTS_BANK_SETTLE && !e->has_amount)
 		abort();

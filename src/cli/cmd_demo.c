@@ -432,6 +432,8 @@ demo_bank_answers(struct demo *d, const char *batch, size_t returned, int keep_l
 {
 	struct demo_answer a;
 	struct payments_import_run run;
+	struct payments_batch_info info;
+	struct payments_debtor debtor;
 	char now[CLOCK_TEXT_SIZE], name[64], path[CLI_PATH_MAX + 64];
 	struct buf camt, back;
 	enum redress_err rc;
@@ -447,9 +449,12 @@ demo_bank_answers(struct demo *d, const char *batch, size_t returned, int keep_l
 		a.n--; /* still at the bank */
 	snprintf(name, sizeof(name), "camt.054-%s.xml", batch);
 	demo_bank_path(d, name, path, sizeof(path));
+	/* The notification is of the fund's account the batch was paid from. */
+	if ((rc = payments_batch_get(tlog_store(d->cli->log), batch, &info, err)) != REDRESS_OK ||
+	    (rc = payments_debtor_get(tlog_store(d->cli->log), info.program, &debtor, err)) != REDRESS_OK)
+		return rc;
 	buf_init(&camt, PAYMENTS_XML_MAX);
-	if ((rc = payments_camt054_write(&camt, name, "DE89370400440532013000", a.e, a.n, err)) !=
-	        REDRESS_OK ||
+	if ((rc = payments_camt054_write(&camt, name, now, &debtor, a.e, a.n, err)) != REDRESS_OK ||
 	    (rc = cli_write_private(path, camt.data, camt.len, err)) != REDRESS_OK) {
 		buf_free(&camt);
 		return rc;
@@ -476,8 +481,10 @@ demo_pay(struct demo *d, struct redress_error *err)
 {
 	struct ledger_transfer_request too_much = {"pay-too-much", "bank:krw", "payable:flagship-2015",
 	                                           "20000000000",  0,          NULL};
-	struct payments_debtor debtor = {"flagship-2015", "Reconciliation and Healing Foundation (demo)",
-	                                 "DE89370400440532013000", "SHBKKRSE"};
+	struct payments_debtor debtor = {.program = "flagship-2015",
+	                                 .name = "Reconciliation and Healing Foundation (demo)",
+	                                 .iban = "DE89370400440532013000",
+	                                 .bic = "SHBKKRSE"};
 	struct entitlements_run run;
 	struct demo_queue q;
 	struct redress_error refused;

@@ -21,7 +21,8 @@ pay_usage(FILE *f)
 	           "       redress pay export BATCH --format pain.001 [--out FILE]\n"
 	           "       redress pay import FILE.xml\n"
 	           "       redress pay status BATCH [--json]\n"
-	           "       redress pay debtor --program CODE --name TEXT --iban IBAN --bic BIC\n\n"
+	           "       redress pay debtor --program CODE --name TEXT (--iban IBAN | --account NUMBER\n"
+	           "                          [--scheme SCHEME]) --bic BIC\n\n"
 	           "Pays entitlements through the fund's bank.\n\n"
 	           "batch   makes payment orders of the unpaid entitlements (queued, or returned by the\n"
 	           "        bank) in queue order, most frail then oldest, up to --limit; each amount is\n"
@@ -30,14 +31,20 @@ pay_usage(FILE *f)
 	           "export  writes the batch's pending orders as an ISO 20022 pain.001.001.09 file\n"
 	           "        (to FILE, mode 0600, or standard output); it holds the payees' bank\n"
 	           "        details, and the export is recorded on the log with who made it.\n"
-	           "import  reads the bank's answer, told by its namespace: camt.054.001.08 (a booked\n"
-	           "        debit settles its payment; a credit with return information returns it)\n"
-	           "        or pain.002.001.10 (RJCT rejects it).  A returned or rejected payment's\n"
-	           "        entitlement goes back to the queue with the bank's reason.  One change: an\n"
-	           "        unknown, repeated or mismatched end-to-end id refuses the whole file, naming\n"
-	           "        its line.  The same file twice changes nothing.\n"
+	           "import  reads the bank's answer, told by its namespace: camt.054.001.08 or\n"
+	           "        camt.053.001.08 (a booked debit settles its payment; a credit with return\n"
+	           "        information, or a reversal, returns it), entries applied in the file's\n"
+	           "        order, or pain.002.001.10 (RJCT rejects it).  A returned or rejected\n"
+	           "        payment's entitlement goes back to the queue with the bank's reason (its\n"
+	           "        code, or its own text).  Entries not ours (fees, money coming in, an\n"
+	           "        end-to-end id NOTPROVIDED) are counted and summed, never booked.  One\n"
+	           "        change: an unknown id of ours, a repeated or mismatched one refuses the\n"
+	           "        whole file, naming its line.  The same file twice changes nothing.\n"
 	           "status  the batch's orders and what the bank did with each.\n"
-	           "debtor  sets the fund's own account that a program pays from (pain.001's debtor).\n\n"
+	           "debtor  sets the fund's own account that a program pays from (pain.001's debtor):\n"
+	           "        its IBAN, or where accounts have none (Korea, Japan) its account number\n"
+	           "        and the number's scheme (an ISO code such as BBAN, the default, or the\n"
+	           "        bank's own name for it).\n\n"
 	           "Needs a finance account.\n");
 }
 
@@ -146,6 +153,7 @@ pay_debtor(struct cli *cli, int argc, char **argv)
 	static const struct option options[] = {
 	    {"program", required_argument, NULL, 'p'}, {"name", required_argument, NULL, 'n'},
 	    {"iban", required_argument, NULL, 'i'},    {"bic", required_argument, NULL, 'b'},
+	    {"account", required_argument, NULL, 'a'}, {"scheme", required_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	struct payments_debtor d;
@@ -160,17 +168,29 @@ pay_debtor(struct cli *cli, int argc, char **argv)
 		case 'n': status = option_into(d.name, sizeof(d.name), optarg, "pay", "--name"); break;
 		case 'i': status = option_into(d.iban, sizeof(d.iban), optarg, "pay", "--iban"); break;
 		case 'b': status = option_into(d.bic, sizeof(d.bic), optarg, "pay", "--bic"); break;
+		case 'a':
+			status = option_into(d.account, sizeof(d.account), optarg, "pay", "--account");
+			break;
+		case 's': status = option_into(d.scheme, sizeof(d.scheme), optarg, "pay", "--scheme"); break;
 		case 'h': pay_usage(stdout); return 0;
 		default: return cli_bad_option("pay", argv);
 		}
 	}
 	if (status != 0)
 		return status;
-	if (optind != argc || d.program[0] == '\0' || d.name[0] == '\0' || d.iban[0] == '\0' ||
-	    d.bic[0] == '\0')
-		return cli_usage_error("pay", "'debtor' takes --program, --name, --iban and --bic");
-	if ((status = cli_run_change(cli, PERM_LEDGER_WRITE, do_debtor, &d)) == 0)
-		printf("program %s pays from the fund's account %s (%s)\n", d.program, d.iban, d.bic);
+	if (optind != argc || d.program[0] == '\0' || d.name[0] == '\0' ||
+	    (d.iban[0] == '\0') == (d.account[0] == '\0') || d.bic[0] == '\0' ||
+	    (d.scheme[0] != '\0' && d.account[0] == '\0'))
+		return cli_usage_error("pay",
+		                       "'debtor' takes --program, --name, --bic, and --iban or --account"
+		                       " (with --scheme, default BBAN)");
+	if ((status = cli_run_change(cli, PERM_LEDGER_WRITE, do_debtor, &d)) == 0) {
+		if (d.iban[0] != '\0')
+			printf("program %s pays from the fund's account %s (%s)\n", d.program, d.iban, d.bic);
+		else
+			printf("program %s pays from the fund's account %s (%s, %s)\n", d.program, d.account,
+			       d.scheme[0] != '\0' ? d.scheme : "BBAN", d.bic);
+	}
 	return status;
 }
 
@@ -306,6 +326,24 @@ pay_export(struct cli *cli, int argc, char **argv)
 
 /* ---- pay import ---- */
 
+/* The entries not ours, one line: how many, money in and out, never booked. */
+static void
+print_not_ours(const struct payments_import_run *run)
+{
+	const struct currency *cur = currency_find(run->foreign_currency, NULL);
+	char in[MONEY_TEXT_SIZE] = "0", out[MONEY_TEXT_SIZE] = "0";
+
+	if (cur != NULL) {
+		money_format(run->foreign_in_total, cur, in, sizeof(in));
+		money_format(run->foreign_out_total, cur, out, sizeof(out));
+	}
+	printf("not ours, not booked: %llu entries (%llu in: %s %s; %llu out: %s %s)%s%s\n",
+	       (unsigned long long)run->foreign, (unsigned long long)run->foreign_in, in,
+	       run->foreign_currency, (unsigned long long)run->foreign_out, out, run->foreign_currency,
+	       run->foreign_mixed ? "; and entries in other currencies" : "",
+	       run->foreign_unsummed > 0 ? "; some without an amount of their own" : "");
+}
+
 struct import_arg {
 	const char *path;
 	struct buf file;
@@ -347,6 +385,8 @@ pay_import(struct cli *cli, int argc, char **argv)
 		printf("%s (%s): %llu settled, %llu returned, %llu already so, %llu without effect\n", a.path,
 		       a.run.kind, (unsigned long long)a.run.settled, (unsigned long long)a.run.returned,
 		       (unsigned long long)a.run.unchanged, (unsigned long long)a.run.ignored);
+	if (!a.run.already && a.run.foreign > 0)
+		print_not_ours(&a.run);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "core/text.h"
 
+#include <stdint.h>
 #include <string.h>
 
 int
@@ -69,6 +70,58 @@ text_check(const char *what, const char *s, size_t max, struct redress_error *er
 	if (!text_utf8_valid(s, len))
 		return error_set(err, REDRESS_E_INVALID, "%s is not valid UTF-8", what);
 	return REDRESS_OK;
+}
+
+size_t
+text_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+enum redress_err
+text_check_chars(const char *what, const char *s, size_t max_chars, struct redress_error *err)
+{
+	size_t max_bytes, n;
+	enum redress_err rc;
+
+	if (__builtin_mul_overflow(max_chars, (size_t)4, &max_bytes))
+		max_bytes = SIZE_MAX;
+	if (s != NULL && strlen(s) > max_bytes)
+		return error_set(err, REDRESS_E_INVALID, "%s is longer than %zu characters", what, max_chars);
+	if ((rc = text_check(what, s, max_bytes, err)) != REDRESS_OK)
+		return rc;
+	if ((n = text_chars(s)) > max_chars)
+		return error_set(err, REDRESS_E_INVALID, "%s is %zu characters long; the limit is %zu", what,
+		                 n, max_chars);
+	return REDRESS_OK;
+}
+
+void
+text_copy_chars(char *dst, size_t size, const char *src, size_t max_chars)
+{
+	size_t i = 0, n = 0, len;
+
+	if (src == NULL)
+		src = "";
+	len = strlen(src);
+	/* Stop before the lead byte of the first character that does not fit. */
+	while (i < len) {
+		size_t next = i + 1;
+
+		while (next < len && ((unsigned char)src[next] & 0xc0) == 0x80)
+			next++;
+		if (n == max_chars || next >= size)
+			break;
+		i = next;
+		n++;
+	}
+	memcpy(dst, src, i);
+	dst[i] = '\0';
 }
 
 enum redress_err

@@ -17,6 +17,24 @@
 enum redress_err text_check(const char *what, const char *s, size_t max, struct redress_error *err);
 
 /*
+ * As text_check, but the limit counts characters (Unicode code points), as
+ * ISO 20022's Max35Text and Max140Text do: at most max_chars characters,
+ * so up to 4 * max_chars bytes.  A 50-character Hangul name is 150 bytes
+ * and passes a limit of 140 characters.
+ */
+enum redress_err text_check_chars(const char *what, const char *s, size_t max_chars,
+                                  struct redress_error *err);
+
+/* The number of characters (UTF-8 lead bytes) in s, which is valid UTF-8. */
+size_t text_chars(const char *s);
+
+/*
+ * Copies src (valid UTF-8) into dst (size bytes, size >= 1), at most
+ * max_chars characters and never cutting one in two.
+ */
+void text_copy_chars(char *dst, size_t size, const char *src, size_t max_chars);
+
+/*
  * An identifier: 1 to max bytes of ASCII letters, digits and the characters
  * in extra (for example "._:-"), starting with a letter or digit.
  */

@@ -84,15 +84,18 @@ do_debtor(struct http_change *c, void *arg, struct http_response *res, struct re
 
 	if ((rc = payments_debtor_set(c->log, c->actor, d, err)) == REDRESS_OK)
 		http_reply_json(res, 200,
-		                json_pack("{s:s, s:s, s:s, s:s}", "program", d->program, "name", d->name,
-		                          "iban", d->iban, "bic", d->bic));
+		                json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "program", d->program, "name",
+		                          d->name, "iban", d->iban, "account", d->account, "scheme",
+		                          d->account[0] != '\0' && d->scheme[0] == '\0' ? "BBAN" : d->scheme,
+		                          "bic", d->bic));
 	return rc;
 }
 
 void
 api_programs_debtor(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {"name", "iban", "bic", NULL};
+	/* An IBAN, or (where accounts have none) an account number and its scheme. */
+	static const char *const fields[] = {"name", "iban", "account", "scheme", "bic", NULL};
 	struct payments_debtor *d;
 	json_t *body;
 
@@ -101,7 +104,9 @@ api_programs_debtor(struct http_request *req, struct http_response *res)
 	api_form_end(req, body,
 	             param_into(req, res, "code", "program", d->program, sizeof(d->program)) == 0 &&
 	                 http_field_string(res, body, "name", 1, d->name, sizeof(d->name)) >= 0 &&
-	                 http_field_string(res, body, "iban", 1, d->iban, sizeof(d->iban)) >= 0 &&
+	                 http_field_string(res, body, "iban", 0, d->iban, sizeof(d->iban)) >= 0 &&
+	                 http_field_string(res, body, "account", 0, d->account, sizeof(d->account)) >= 0 &&
+	                 http_field_string(res, body, "scheme", 0, d->scheme, sizeof(d->scheme)) >= 0 &&
 	                 http_field_string(res, body, "bic", 1, d->bic, sizeof(d->bic)) >= 0,
 	             do_debtor, d, sizeof(*d));
 }
@@ -230,11 +235,17 @@ do_import(struct http_change *c, void *arg, struct http_response *res, struct re
 	memset(&run, 0, sizeof(run));
 	if ((rc = payments_import(c->log, c->actor, a->name, a->bytes, a->len, &run, err)) != REDRESS_OK)
 		return rc;
-	http_reply_json(res, 200,
-	                json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I}", "kind", run.kind, "sha256",
-	                          run.sha256, "already_imported", run.already, "settled",
-	                          (json_int_t)run.settled, "returned", (json_int_t)run.returned, "unchanged",
-	                          (json_int_t)run.unchanged, "ignored", (json_int_t)run.ignored));
+	/* not_ours: entries of others (fees, money coming in), counted and summed, never booked. */
+	http_reply_json(
+	    res, 200,
+	    json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:s, s:b}}", "kind",
+	              run.kind, "sha256", run.sha256, "already_imported", run.already, "settled",
+	              (json_int_t)run.settled, "returned", (json_int_t)run.returned, "unchanged",
+	              (json_int_t)run.unchanged, "ignored", (json_int_t)run.ignored, "not_ours", "entries",
+	              (json_int_t)run.foreign, "in", (json_int_t)run.foreign_in, "in_total",
+	              (json_int_t)run.foreign_in_total, "out", (json_int_t)run.foreign_out, "out_total",
+	              (json_int_t)run.foreign_out_total, "currency", run.foreign_currency, "mixed_currencies",
+	              run.foreign_mixed));
 	return REDRESS_OK;
 }
 

@@ -862,6 +862,19 @@ do_import(struct http_change *c, void *arg, struct http_response *res, struct re
 	run_fact_u(&p, T(&p, "Orders returned"), run.returned);
 	run_fact_u(&p, T(&p, "Already so, unchanged"), run.unchanged);
 	run_fact_u(&p, T(&p, "Entries not ours, ignored"), run.ignored);
+	if (!run.already && run.foreign > 0) {
+		/* Fees, money coming in, NOTPROVIDED: counted and summed, never booked. */
+		const struct currency *cur = currency_find(run.foreign_currency, NULL);
+		char in[MONEY_TEXT_SIZE] = "0", out[MONEY_TEXT_SIZE] = "0", text[160];
+
+		if (cur != NULL) {
+			money_format(run.foreign_in_total, cur, in, sizeof(in));
+			money_format(run.foreign_out_total, cur, out, sizeof(out));
+		}
+		snprintf(text, sizeof(text), "%llu (+%s / -%s %s)", (unsigned long long)run.foreign, in, out,
+		         run.foreign_currency);
+		page_fact(&p, T(&p, "Entries not ours, not booked"), text);
+	}
 	html_raw_const(p.b, "</dl><p><a href=\"/batches\">");
 	html_text(p.b, T(&p, "Payment batches"));
 	html_raw_const(p.b, "</a></p>");

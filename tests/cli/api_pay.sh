@@ -62,6 +62,14 @@ expect_status 200 "a batch with nothing to pay"
 expect_eq "$(printf '%s' "$OUT" | json orders)" 0
 jcall fumi POST /programs/flagship-2015/debtor '{"name":"Synthetic Fund","iban":"DE89370400440532013000","bic":"SHBKKRSE"}'
 expect_status 200 "finance sets the fund's account"
+# Where accounts have no IBAN: the number and its scheme; both at once is refused.
+jcall fumi POST /programs/flagship-2015/debtor '{"name":"화해·치유재단","account":"100-123-456789","scheme":"BBAN","bic":"SHBKKRSE"}'
+expect_status 200 "the fund's account by number and scheme"
+expect_eq "$(printf '%s' "$OUT" | json scheme)" BBAN "the scheme"
+jcall fumi POST /programs/flagship-2015/debtor '{"name":"Synthetic Fund","iban":"DE89370400440532013000","account":"1","bic":"SHBKKRSE"}'
+expect_status 400 "an IBAN and an account number at once"
+jcall fumi POST /programs/flagship-2015/debtor '{"name":"Synthetic Fund","iban":"DE89370400440532013000","bic":"SHBKKRSE"}'
+expect_status 200 "back to the IBAN"
 
 # ---- Bank details: sealed --------------------------------------------------------------
 canary_account="CANARY-ACCT-$$-77"

@@ -32,3 +32,27 @@ returned() { # returned E2E AMOUNT DATE REASON
 	printf '     <Amt Ccy="KRW">%s</Amt>\n     <CdtDbtInd>CRDT</CdtDbtInd>\n' "$2"
 	printf '     <RtrInf><Rsn><Cd>%s</Cd></Rsn></RtrInf>\n    </TxDtls></NtryDtls>\n   </Ntry>' "$4"
 }
+# xsd_valid FILE KIND checks FILE against the official ISO 20022 schema
+# tests/iso20022/KIND.xsd (KIND: camt.054.001.08, camt.053.001.08,
+# pain.001.001.09, pain.002.001.10).  A schema not there (see
+# tests/iso20022/README.md: ISO publishes them free of charge, on
+# iso20022.org) is skipped loudly, once per test script and kind.
+xsd_valid() { # xsd_valid FILE KIND
+	xsd="$SRCDIR/tests/iso20022/$2.xsd"
+	if [ ! -f "$xsd" ]; then
+		case " ${XSD_SKIPPED:-} " in
+		*" $2 "*) ;;
+		*)
+			echo "SKIP: $2.xsd is not in tests/iso20022 (see its README.md): $(basename "$1") and the other $2 files not checked against the schema" >&2
+			XSD_SKIPPED="${XSD_SKIPPED:-} $2"
+			;;
+		esac
+		return 0
+	fi
+	checks=$((checks + 1))
+	sum=$(sha256sum "$xsd" | cut -d' ' -f1)
+	grep -q "^$sum  $2.xsd\$" "$SRCDIR/tests/iso20022/SHA256SUMS" ||
+		fail "$2.xsd is not the schema SHA256SUMS records"
+	xmllint --noout --nonet --schema "$xsd" "$1" 2>"$T/xsd.err" ||
+		fail "$(basename "$1") is not valid against $2.xsd: $(grep -v 'validates$' "$T/xsd.err" | head -3)"
+}

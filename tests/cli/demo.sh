@@ -59,6 +59,10 @@ for f in "$T"/demo-pain.001-B-000001.xml "$T"/demo-camt.054-B-000001.xml; do
 	checks=$((checks + 1))
 	[ "$(stat -c %a "$f")" = 600 ] || fail "$f is not mode 0600"
 done
+# ... and valid against the official ISO 20022 schemas (tests/iso20022).
+. "$SRCDIR/tests/cli/bank_lib.sh"
+for f in "$T"/demo-pain.001-*.xml; do xsd_valid "$f" pain.001.001.09; done
+for f in "$T"/demo-camt.054-*.xml; do xsd_valid "$f" camt.054.001.08; done
 
 # The program the demo embeds is examples/flagship-2015.json.
 expect_exit 0 fin program show flagship-2015 --json

@@ -10,7 +10,11 @@
  * returns, rejections and repeated imports after which, each time, the
  * ledger and every entitlement agree (nothing lost or created), an import
  * refused midway changing nothing, and audit clean, then naming a
- * tampered payments row.
+ * tampered payments row.  Bank files as banks send them: camt.053, batch
+ * bookings with only AmtDtls/InstdAmt, fees and donations not ours, a
+ * booking and its return in one file, Prtry reasons, reversals; lengths
+ * in characters; and what redress writes (camt.054, a pain.001 without
+ * any IBAN) valid against the official schemas in tests/iso20022.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +27,9 @@
 #include <cmocka.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
 
+#include "core/text.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
@@ -128,33 +134,43 @@ static void
 test_camt_refusals(void **state)
 {
 	(void)state;
-	expect_refused(CAMT_HEAD DEBIT("B-1", "5") DEBIT("B-1", "5") CAMT_TAIL, REDRESS_E_INVALID,
-	               "bank.xml: line 9: end-to-end id 'B-1' appears a second time (first on line 6)");
+	expect_refused(
+	    CAMT_HEAD DEBIT("B-000001-000001", "5") DEBIT("B-000001-000001", "5") CAMT_TAIL,
+	    REDRESS_E_INVALID,
+	    "bank.xml: line 9: end-to-end id 'B-000001-000001' appears a second time (first on line 6)");
 	expect_refused("<?xml version=\"1.0\"?>\n<!DOCTYPE lol [<!ENTITY a \"aaaa\">]>\n<Document/>",
 	               REDRESS_E_INVALID,
 	               "bank.xml: line 2: a document type or entity declaration is not accepted");
 	expect_refused(
 	    "<?xml version=\"1.0\"?>\n<!DOCTYPE d SYSTEM \"http://example.invalid/x.dtd\">\n<Document/>",
 	    REDRESS_E_INVALID, "line 2");
-	expect_refused("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"/>",
-	               REDRESS_E_INVALID, "neither camt.054.001.08 nor pain.002.001.10");
+	expect_refused("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.08\"/>",
+	               REDRESS_E_INVALID, "none of camt.054.001.08, camt.053.001.08 and pain.002.001.10");
 	expect_refused("<Document>\n<a>\n</b>", REDRESS_E_INVALID, "bank.xml: line 3:");
 	expect_refused("", REDRESS_E_INVALID, "bank.xml");
-	expect_refused(CAMT_HEAD
-	               "<Ntry><Amt Ccy=\"KRW\">5</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
-	               "<BookgDt><Dt>2026-11-20</Dt></BookgDt></Ntry>\n" CAMT_TAIL,
-	               REDRESS_E_INVALID, "line 5: a booked entry without transaction details");
-	expect_refused(CAMT_HEAD DEBIT("B-1", "1,000") CAMT_TAIL, REDRESS_E_INVALID, "not a decimal number");
-	expect_refused(CAMT_HEAD DEBIT("B-1", "-5") CAMT_TAIL, REDRESS_E_INVALID, "not a decimal number");
-	expect_refused(CAMT_HEAD RETURN("B-1", "5", "ac04") CAMT_TAIL, REDRESS_E_INVALID, "reason code");
-	expect_refused(CAMT_HEAD RETURN("B-1", "5", "AC0400") CAMT_TAIL, REDRESS_E_INVALID, "too long");
+	/* A batch booking whose transactions have no amount of their own: not matched to the total. */
+	expect_refused(
+	    CAMT_HEAD "<Ntry><Amt Ccy=\"KRW\">10</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+	              "<BookgDt><Dt>2026-11-20</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>"
+	              "B-000001-000001</EndToEndId></Refs></TxDtls><TxDtls><Refs><EndToEndId>"
+	              "B-000001-000002</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>\n" CAMT_TAIL,
+	    REDRESS_E_INVALID, "is one of 2 transactions of a batch booking and has no amount of its own");
+	expect_refused(CAMT_HEAD DEBIT("B-000001-000001", "1,000") CAMT_TAIL, REDRESS_E_INVALID,
+	               "not a decimal number");
+	expect_refused(CAMT_HEAD DEBIT("B-000001-000001", "-5") CAMT_TAIL, REDRESS_E_INVALID,
+	               "not a decimal number");
+	expect_refused(CAMT_HEAD RETURN("B-000001-000001", "5", "ac04") CAMT_TAIL, REDRESS_E_INVALID,
+	               "reason code");
+	expect_refused(CAMT_HEAD RETURN("B-000001-000001", "5", "AC0400") CAMT_TAIL, REDRESS_E_INVALID,
+	               "too long");
 	/* A debit with return information is neither a payment booked nor a return. */
-	expect_refused(CAMT_HEAD
-	               "<Ntry><Amt Ccy=\"KRW\">5</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
-	               "<BookgDt><Dt>2026-11-20</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>B-1"
-	               "</EndToEndId></Refs><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls>"
-	               "</NtryDtls></Ntry>" CAMT_TAIL,
-	               REDRESS_E_INVALID, "neither a payment booked nor a payment returned");
+	expect_refused(
+	    CAMT_HEAD
+	    "<Ntry><Amt Ccy=\"KRW\">5</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+	    "<BookgDt><Dt>2026-11-20</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>B-000001-000001"
+	    "</EndToEndId></Refs><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls>"
+	    "</NtryDtls></Ntry>" CAMT_TAIL,
+	    REDRESS_E_INVALID, "neither a payment booked, nor returned, nor a booking reversed");
 }
 
 static void
@@ -330,8 +346,10 @@ expect_text(xmlDocPtr doc, const char *name, int index, const char *want)
 static void
 test_pain001_structure(void **state)
 {
-	const struct payments_debtor d = {"usd-program", "Fund <& \"Co\">", "DE89370400440532013000",
-	                                  "DEUTDEFF"};
+	const struct payments_debtor d = {.program = "usd-program",
+	                                  .name = "Fund <& \"Co\">",
+	                                  .iban = "DE89370400440532013000",
+	                                  .bic = "DEUTDEFF"};
 	const struct payments_bank b1 = {"ACC-1", "GB82WEST12345698765432", "DEUTDEFF", "Kim & <Park>"};
 	const struct payments_bank b2 = {"110-222-333", "", "SHBKKRSEXXX", "Synthetic \xed\x95\x9c"};
 	const struct payments_pain_tx tx[] = {
@@ -544,8 +562,10 @@ world_new(struct world *w, size_t npeople)
 		assert_int_equal(run.booked, npeople);
 	}
 	{
-		struct payments_debtor d = {"flagship-2015", "Foundation", "DE89370400440532013000",
-		                            "SHBKKRSE"};
+		struct payments_debtor d = {.program = "flagship-2015",
+		                            .name = "Foundation",
+		                            .iban = "DE89370400440532013000",
+		                            .bic = "SHBKKRSE"};
 
 		OK(payments_debtor_set(w->lf->log, &w->boot, &d, &err));
 	}
@@ -938,7 +958,7 @@ test_batch_rejected(void **state)
 	expect_refused(
 	    PAIN002("<OrgnlPmtInfAndSts><OrgnlPmtInfId>B-1</OrgnlPmtInfId><PmtInfSts>RJCT</PmtInfSts>"
 	            "</OrgnlPmtInfAndSts>"),
-	    REDRESS_E_INVALID, "the rejection reason (StsRsnInf/Rsn/Cd) is missing");
+	    REDRESS_E_INVALID, "the rejection reason (StsRsnInf/Rsn/Cd or Prtry) is missing");
 
 	/* On a log: every order of the batch returned, the money back. */
 	world_new(&w, 3);
@@ -978,6 +998,277 @@ test_batch_rejected(void **state)
 	buf_free(&file);
 	logfix_audit_clean(w.lf);
 	logfix_free(w.lf);
+}
+
+/* ---- bank files as banks send them (issue 18) ---- */
+
+/* Characters, not bytes: ISO's MaxNText counts code points. */
+static void
+test_text_in_characters(void **state)
+{
+	struct redress_error err;
+	char name[4 * 141 + 1] = "", cut[16];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 50; i++)
+		strcat(name, "\xea\xb9\x80"); /* 김: 3 bytes */
+	assert_int_equal(strlen(name), 150);
+	assert_int_equal(text_chars(name), 50);
+	assert_int_equal(text_check_chars("--holder", name, PAYMENTS_HOLDER_MAX, &err), REDRESS_OK);
+	for (i = 50; i < 141; i++)
+		strcat(name, "\xea\xb9\x80");
+	assert_int_equal(text_check_chars("--holder", name, PAYMENTS_HOLDER_MAX, &err), REDRESS_E_INVALID);
+	assert_string_equal(err.message, "--holder is 141 characters long; the limit is 140");
+	assert_int_equal(text_check_chars("x", "\xea\xb9", 10, &err), REDRESS_E_INVALID); /* cut in two */
+	/* Cut at a character, never inside one. */
+	text_copy_chars(cut, sizeof(cut), name, 2);
+	assert_string_equal(cut, "\xea\xb9\x80\xea\xb9\x80");
+	text_copy_chars(cut, 8, name, 140);
+	assert_string_equal(cut, "\xea\xb9\x80\xea\xb9\x80");
+	/* An account number's scheme: a code, or the bank's own text. */
+	assert_int_equal(payments_scheme_check("BBAN", &err), REDRESS_OK);
+	assert_int_equal(payments_scheme_check("Woori Bank account", &err), REDRESS_OK);
+	assert_int_equal(payments_scheme_check("", &err), REDRESS_E_INVALID);
+}
+
+#define STMT_HEAD                                                                                            \
+	"<?xml version=\"1.0\"?>\n"                                                                          \
+	"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\">\n"                              \
+	"<BkToCstmrStmt><GrpHdr><MsgId>S-1</MsgId></GrpHdr>\n"                                               \
+	"<Stmt>\n"
+#define STMT_TAIL "</Stmt></BkToCstmrStmt></Document>\n"
+/* A batch booking of two payments whose transactions give only AmtDtls/InstdAmt. */
+#define BATCH2(e1, e2, a1, a2, total)                                                                        \
+	"<Ntry><Amt Ccy=\"KRW\">" total "</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"          \
+	"<BookgDt><Dt>2026-11-20</Dt></BookgDt><NtryDtls>"                                                   \
+	"<TxDtls><Refs><EndToEndId>" e1 "</EndToEndId></Refs><AmtDtls><InstdAmt><Amt Ccy=\"KRW\">" a1        \
+	"</Amt></InstdAmt></AmtDtls></TxDtls>\n"                                                             \
+	"<TxDtls><Refs><EndToEndId>" e2 "</EndToEndId></Refs><AmtDtls><InstdAmt><Amt Ccy=\"KRW\">" a2        \
+	"</Amt></InstdAmt></AmtDtls></TxDtls></NtryDtls></Ntry>\n"
+#define FEE(amt)                                                                                             \
+	"<Ntry><Amt Ccy=\"KRW\">" amt "</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"            \
+	"<BookgDt><Dt>2026-11-20</Dt></BookgDt></Ntry>\n"
+#define DONATION(amt)                                                                                        \
+	"<Ntry><Amt Ccy=\"KRW\">" amt "</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"            \
+	"<BookgDt><Dt>2026-11-20</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED"              \
+	"</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>\n"
+#define RETURN_PRTRY(e2e, amt, why)                                                                          \
+	"<Ntry><Amt Ccy=\"KRW\">" amt "</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"            \
+	"<BookgDt><Dt>2026-11-21</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>" e2e                     \
+	"</EndToEndId></Refs><RtrInf><Rsn><Prtry>" why                                                       \
+	"</Prtry></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>\n"
+#define REVERSAL(e2e, amt)                                                                                   \
+	"<Ntry><Amt Ccy=\"KRW\">" amt "</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd>"             \
+	"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-22</Dt></BookgDt><NtryDtls><TxDtls><Refs>"             \
+	"<EndToEndId>" e2e "</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>\n"
+
+static void
+test_bank_forms_read(void **state)
+{
+	static const char stmt[] = STMT_HEAD BATCH2("B-000001-000001", "B-000001-000002", "100", "250", "350")
+	    FEE("1500") DONATION("50000") DEBIT("B-000001-000003", "7")
+	        RETURN_PRTRY("B-000001-000003", "7", "Konto aufgel\xc3\xb6st")
+	            REVERSAL("B-000001-000001", "100") STMT_TAIL;
+	struct payments_bank_file f;
+	struct redress_error err;
+
+	(void)state;
+	assert_int_equal(read_text(stmt, &f, &err), REDRESS_OK);
+	assert_string_equal(f.kind, "camt.053.001.08");
+	assert_int_equal(f.n, 7);
+	/* (1) each transaction of the batch booking with its own amount */
+	assert_int_equal(f.entries[0].what, PAYMENTS_BANK_SETTLE);
+	assert_string_equal(f.entries[0].amount, "100");
+	assert_string_equal(f.entries[1].e2e, "B-000001-000002");
+	assert_string_equal(f.entries[1].amount, "250");
+	/* (2) the fee and the donation: not ours, with their amounts and directions */
+	assert_int_equal(f.entries[2].what, PAYMENTS_BANK_FOREIGN);
+	assert_int_equal(f.entries[2].credit, 0);
+	assert_string_equal(f.entries[2].amount, "1500");
+	assert_int_equal(f.entries[3].what, PAYMENTS_BANK_FOREIGN);
+	assert_int_equal(f.entries[3].credit, 1);
+	assert_string_equal(f.entries[3].amount, "50000");
+	/* (3), (4) a booking and its return, in the file's order, the bank's own reason kept */
+	assert_int_equal(f.entries[4].what, PAYMENTS_BANK_SETTLE);
+	assert_int_equal(f.entries[5].what, PAYMENTS_BANK_RETURN);
+	assert_string_equal(f.entries[5].reason, "Konto aufgel\xc3\xb6st");
+	/* (5) a reversal is a return, reason RVSL */
+	assert_int_equal(f.entries[6].what, PAYMENTS_BANK_RETURN);
+	assert_string_equal(f.entries[6].reason, "RVSL");
+	payments_bank_file_free(&f);
+	/* The same thing twice in one file is still refused; a Prtry longer than 35 characters too. */
+	expect_refused(STMT_HEAD DEBIT("B-000001-000001", "5") REVERSAL("B-000001-000001", "5")
+	                   DEBIT("B-000001-000001", "5") STMT_TAIL,
+	               REDRESS_E_INVALID, "end-to-end id 'B-000001-000001' appears a second time");
+	expect_refused(STMT_HEAD RETURN_PRTRY("B-000001-000001", "5", "0123456789012345678901234567890123456")
+	                   STMT_TAIL,
+	               REDRESS_E_INVALID, "(RtrInf/Rsn/Prtry) is 37 characters long; the limit is 35");
+}
+
+static void
+test_bank_forms_import(void **state)
+{
+	struct world w;
+	struct redress_error err;
+	struct payments_batch_run br;
+	struct payments_import_run run;
+	struct payments_order o;
+	struct ledger_transfer t;
+	struct buf file;
+
+	(void)state;
+	world_new(&w, 3);
+	begin(&w);
+	OK(payments_batch(w.lf->log, &w.boot, "flagship-2015", 0, &br, &err));
+	commit(&w);
+	assert_int_equal(br.orders, 3);
+	buf_init(&file, 1u << 16);
+	/* (1), (2) */
+	buf_printf(&file, CAMT_HEAD BATCH2("B-000001-000001", "B-000001-000002", "100000000", "100000000",
+	                                   "200000000") FEE("1500") DONATION("50000") CAMT_TAIL);
+	OK(import(&w, &file, &run, &err));
+	assert_int_equal(run.settled, 2);
+	assert_int_equal(run.foreign, 2);
+	assert_int_equal(run.foreign_in, 1);
+	assert_int_equal(run.foreign_in_total, 50000);
+	assert_int_equal(run.foreign_out, 1);
+	assert_int_equal(run.foreign_out_total, 1500);
+	assert_string_equal(run.foreign_currency, "KRW");
+	check_money(&w);
+	/* (3), (4) */
+	buf_reset(&file);
+	buf_printf(&file, CAMT_HEAD DEBIT("B-000001-000003", "100000000")
+	                      RETURN_PRTRY("B-000001-000003", "100000000", "CLOSED BY HOLDER") CAMT_TAIL);
+	OK(import(&w, &file, &run, &err));
+	assert_int_equal(run.settled, 1);
+	assert_int_equal(run.returned, 1);
+	OK(payments_order_get(w.lf->store, "B-000001-000003", &o, &err));
+	assert_int_equal(o.state, PAYMENTS_RETURNED);
+	assert_string_equal(o.reason, "CLOSED BY HOLDER");
+	OK(ledger_transfer_get(w.lf->store, "B-000001-000003-R", &t, &err));
+	check_money(&w);
+	/* (5) */
+	buf_reset(&file);
+	buf_printf(&file, CAMT_HEAD REVERSAL("B-000001-000001", "100000000") CAMT_TAIL);
+	OK(import(&w, &file, &run, &err));
+	assert_int_equal(run.returned, 1);
+	OK(payments_order_get(w.lf->store, "B-000001-000001", &o, &err));
+	assert_string_equal(o.reason, "RVSL");
+	OK(ledger_transfer_get(w.lf->store, "B-000001-000001-R", &t, &err));
+	check_money(&w);
+	/* (9) the statement tells the bookings again: nothing booked twice */
+	buf_reset(&file);
+	buf_printf(&file,
+	           STMT_HEAD DEBIT("B-000001-000002", "100000000") DEBIT("B-000001-000003", "100000000")
+	               DEBIT("B-000001-000001", "100000000") STMT_TAIL);
+	OK(import(&w, &file, &run, &err));
+	assert_int_equal(run.settled, 0);
+	assert_int_equal(run.unchanged, 3);
+	check_money(&w);
+	buf_free(&file);
+	logfix_audit_clean(w.lf);
+	logfix_free(w.lf);
+}
+
+/* Validates doc against the official schema tests/iso20022/NAME.xsd; skips loudly without it. */
+static void
+schema_valid(const struct buf *doc, const char *xsd_name)
+{
+	char path[512];
+	xmlSchemaParserCtxtPtr pc;
+	xmlSchemaPtr schema;
+	xmlSchemaValidCtxtPtr vc;
+	xmlDocPtr d;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/iso20022/%s.xsd", REDRESS_SRCDIR, xsd_name);
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "SKIP: %s is missing (tests/iso20022/README.md): not checked against it\n",
+		        path);
+		return;
+	}
+	fclose(f);
+	assert_non_null(pc = xmlSchemaNewParserCtxt(path));
+	assert_non_null(schema = xmlSchemaParse(pc));
+	assert_non_null(vc = xmlSchemaNewValidCtxt(schema));
+	assert_non_null(d = xmlReadMemory(doc->data, (int)doc->len, "written.xml", NULL, XML_PARSE_NONET));
+	if (xmlSchemaValidateDoc(vc, d) != 0)
+		fail_msg("what redress wrote is not valid against %s", xsd_name);
+	xmlFreeDoc(d);
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(pc);
+}
+
+/* (6) the camt.054 redress writes (the demo's bank), for an account without an IBAN: valid. */
+static void
+test_camt054_written_valid(void **state)
+{
+	const struct payments_debtor acct = {.program = "flagship-2015",
+	                                     .name = "Foundation",
+	                                     .account = "100-123-456789",
+	                                     .scheme = "BBAN",
+	                                     .bic = "SHBKKRSE"};
+	struct payments_bank_entry e[3];
+	struct payments_bank_file f;
+	struct redress_error err;
+	struct buf out;
+
+	(void)state;
+	memset(e, 0, sizeof(e));
+	snprintf(e[0].e2e, sizeof(e[0].e2e), "B-000001-000001");
+	e[0].what = PAYMENTS_BANK_SETTLE;
+	snprintf(e[0].amount, sizeof(e[0].amount), "100000000");
+	snprintf(e[1].e2e, sizeof(e[1].e2e), "B-000001-000002");
+	e[1].what = PAYMENTS_BANK_RETURN;
+	snprintf(e[1].amount, sizeof(e[1].amount), "5");
+	snprintf(e[1].reason, sizeof(e[1].reason), "AC04");
+	e[2] = e[1];
+	snprintf(e[2].e2e, sizeof(e[2].e2e), "B-000001-000003");
+	snprintf(e[2].reason, sizeof(e[2].reason), "계좌 해지");
+	for (size_t i = 0; i < 3; i++) {
+		memcpy(e[i].currency, "KRW", 4);
+		snprintf(e[i].date, sizeof(e[i].date), "2026-11-20");
+	}
+	buf_init(&out, 1u << 20);
+	assert_int_equal(
+	    payments_camt054_write(&out, "M-1", "2026-11-20T10:00:00.000000Z", &acct, e, 3, &err),
+	    REDRESS_OK);
+	assert_non_null(memmem(out.data, out.len, "<CreDtTm>", 9));
+	assert_non_null(memmem(out.data, out.len, "<Prtry>", 7));
+	schema_valid(&out, "camt.054.001.08");
+	/* and read back as written */
+	assert_int_equal(payments_bank_file_read(out.data, out.len, "w.xml", &f, &err), REDRESS_OK);
+	assert_int_equal(f.n, 3);
+	assert_string_equal(f.entries[2].reason, "계좌 해지");
+	payments_bank_file_free(&f);
+	buf_free(&out);
+}
+
+/* (8) a KRW pain.001 from an account by number and scheme: no IBAN anywhere. */
+static void
+test_pain001_without_iban(void **state)
+{
+	const struct payments_debtor d = {.program = "flagship-2015",
+	                                  .name = "화해·치유재단",
+	                                  .account = "100-123-456789",
+	                                  .scheme = "Shinhan account",
+	                                  .bic = "SHBKKRSE"};
+	const struct payments_bank b = {"110-222-333444", "", "SHBKKRSE", "김복동"};
+	const struct payments_pain_tx tx = {"B-000001-000001", 100000000, &b, "flagship-2015"};
+	struct redress_error err;
+	struct buf out;
+
+	(void)state;
+	buf_init(&out, 1u << 20);
+	assert_int_equal(payments_pain001_write(&out, &d, "B-000001-0a1b2c3d4e5f", "B-000001",
+	                                        "2026-11-20T10:00:00", "2026-11-20", "KRW", &tx, 1, &err),
+	                 REDRESS_OK);
+	assert_null(memmem(out.data, out.len, "IBAN", 4));
+	assert_non_null(memmem(out.data, out.len, "<Prtry>Shinhan account</Prtry>", 30));
+	schema_valid(&out, "pain.001.001.09");
+	buf_free(&out);
 }
 
 static void
@@ -1047,11 +1338,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_iban_bic),        cmocka_unit_test(test_camt_read),
-	    cmocka_unit_test(test_camt_refusals),   cmocka_unit_test(test_camt_too_large),
-	    cmocka_unit_test(test_pain002_read),    cmocka_unit_test(test_pain001_structure),
-	    cmocka_unit_test(test_random_sequence), cmocka_unit_test(test_import_all_or_nothing),
-	    cmocka_unit_test(test_batch_rejected),  cmocka_unit_test(test_bank_details_sealed),
+	    cmocka_unit_test(test_iban_bic),
+	    cmocka_unit_test(test_camt_read),
+	    cmocka_unit_test(test_camt_refusals),
+	    cmocka_unit_test(test_camt_too_large),
+	    cmocka_unit_test(test_pain002_read),
+	    cmocka_unit_test(test_pain001_structure),
+	    cmocka_unit_test(test_random_sequence),
+	    cmocka_unit_test(test_import_all_or_nothing),
+	    cmocka_unit_test(test_batch_rejected),
+	    cmocka_unit_test(test_bank_details_sealed),
+	    cmocka_unit_test(test_text_in_characters),
+	    cmocka_unit_test(test_bank_forms_read),
+	    cmocka_unit_test(test_bank_forms_import),
+	    cmocka_unit_test(test_camt054_written_valid),
+	    cmocka_unit_test(test_pain001_without_iban),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,8 +49,14 @@
 #include "domain/users/users.h"
 #include "log/tlog.h"
 
-#define ENTITLEMENT_ID_MAX     64
-#define ENTITLEMENT_REASON_MAX 4 /* an ISO 20022 reason code: AC04, MS03, ... */
+#define ENTITLEMENT_ID_MAX 64
+/*
+ * The bank's reason for a return: an ISO 20022 code (AC04, MS03, ...) or the
+ * bank's own text (Prtry, Max35Text): at most 35 characters (code points),
+ * so up to 4 bytes each.
+ */
+#define ENTITLEMENT_REASON_MAX  35
+#define ENTITLEMENT_REASON_SIZE (ENTITLEMENT_REASON_MAX * 4 + 1)
 
 enum entitlement_state {
 	ENTITLEMENT_QUEUED,   /* owed, to be paid */
@@ -78,8 +84,8 @@ struct entitlement {
 	enum entitlement_state state;
 	char from[ENTITLEMENT_ID_MAX + 1]; /* the entitlement it was inherited from, or "" */
 	uint64_t booked_seq;
-	char paid_on[11];                               /* YYYY-MM-DD when paid, else "" */
-	char return_reason[ENTITLEMENT_REASON_MAX + 1]; /* the bank's reason when returned, else "" */
+	char paid_on[11];                            /* YYYY-MM-DD when paid, else "" */
+	char return_reason[ENTITLEMENT_REASON_SIZE]; /* the bank's reason when returned, else "" */
 };
 
 /* What a run did (or, dry, would do). */

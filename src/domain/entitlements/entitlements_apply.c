@@ -209,14 +209,9 @@ entitlements_transition_ok(enum entitlement_state from, enum entitlement_state t
 int
 entitlements_reason_ok(const char *reason)
 {
-	size_t i, n = strlen(reason);
+	struct redress_error err;
 
-	if (n == 0 || n > ENTITLEMENT_REASON_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((reason[i] >= 'A' && reason[i] <= 'Z') || (reason[i] >= '0' && reason[i] <= '9')))
-			return 0;
-	return 1;
+	return text_check_chars("reason", reason, ENTITLEMENT_REASON_MAX, &err) == REDRESS_OK;
 }
 
 enum redress_err

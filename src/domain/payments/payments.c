@@ -71,6 +71,48 @@ payments_iban_check(const char *iban, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+enum redress_err
+payments_scheme_check(const char *scheme, struct redress_error *err)
+{
+	const char *p;
+
+	if (scheme[0] == '\0')
+		return error_set(err, REDRESS_E_INVALID, "an account number needs its scheme (BBAN, ...)");
+	if (strlen(scheme) <= 4) {
+		for (p = scheme; *p != '\0'; p++)
+			if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+				break;
+		if (*p == '\0')
+			return REDRESS_OK; /* an ISO code (SchmeNm/Cd) */
+	}
+	return text_check_chars("the scheme", scheme, PAYMENTS_SCHEME_MAX, err); /* SchmeNm/Prtry */
+}
+
+enum redress_err
+payments_debtor_check(const struct payments_debtor *d, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (d->name[0] == '\0')
+		return error_set(err, REDRESS_E_INVALID, "--name must not be empty");
+	if ((rc = text_check_chars("--name", d->name, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK)
+		return rc;
+	if ((d->iban[0] != '\0') == (d->account[0] != '\0'))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "the fund's account is an IBAN (--iban) or an account number with its"
+		                 " scheme (--account, --scheme): one of them");
+	if (d->iban[0] != '\0' && (rc = payments_iban_check(d->iban, err)) != REDRESS_OK)
+		return error_prefix(err, "--iban");
+	if (d->account[0] != '\0' &&
+	    (rc = text_check_chars("--account", d->account, PAYMENTS_ACCOUNT_MAX, err)) != REDRESS_OK)
+		return rc;
+	if (d->account[0] != '\0' && (rc = payments_scheme_check(d->scheme, err)) != REDRESS_OK)
+		return error_prefix(err, "--scheme");
+	if ((rc = payments_bic_check(d->bic, err)) != REDRESS_OK)
+		return error_prefix(err, "--bic");
+	return REDRESS_OK;
+}
+
 static void
 sha256_hex(const void *data, size_t len, char out[65])
 {
@@ -126,8 +168,9 @@ bank_check(const struct payments_bank *b, struct redress_error *err)
 {
 	enum redress_err rc;
 
-	if ((rc = text_check("--account", b->account, PAYMENTS_ACCOUNT_MAX, err)) != REDRESS_OK ||
-	    (rc = text_check("--holder", b->holder, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK)
+	/* Max34Text and Max140Text: characters, not bytes. */
+	if ((rc = text_check_chars("--account", b->account, PAYMENTS_ACCOUNT_MAX, err)) != REDRESS_OK ||
+	    (rc = text_check_chars("--holder", b->holder, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK)
 		return rc;
 	if (b->account[0] == '\0' || b->holder[0] == '\0')
 		return error_set(err, REDRESS_E_INVALID, "--account and --holder must not be empty");
@@ -256,27 +299,35 @@ payments_debtor_set(struct tlog *log, const struct actor *actor, const struct pa
 	struct canon c;
 	enum redress_err rc;
 
+	struct payments_debtor with;
+
 	if ((rc = users_require(actor, PERM_LEDGER_WRITE, err)) != REDRESS_OK ||
-	    (rc = program_get(tlog_store(log), d->program, &p, err)) != REDRESS_OK ||
-	    (rc = text_check("--name", d->name, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK)
+	    (rc = program_get(tlog_store(log), d->program, &p, err)) != REDRESS_OK)
 		return rc;
-	if (d->name[0] == '\0')
-		return error_set(err, REDRESS_E_INVALID, "--name must not be empty");
-	if ((rc = payments_iban_check(d->iban, err)) != REDRESS_OK)
-		return error_prefix(err, "--iban");
-	if ((rc = payments_bic_check(d->bic, err)) != REDRESS_OK)
-		return error_prefix(err, "--bic");
+	with = *d;
+	if (with.account[0] != '\0' && with.scheme[0] == '\0')
+		snprintf(with.scheme, sizeof(with.scheme), "BBAN");
+	if ((rc = payments_debtor_check(&with, err)) != REDRESS_OK)
+		return rc;
 	buf_init(&data, PAYMENTS_EVENT_DATA_MAX);
 	canon_init(&c, &data);
 	canon_object_begin(&c);
+	if (with.account[0] != '\0') {
+		canon_key(&c, "account");
+		canon_string(&c, with.account);
+	}
 	canon_key(&c, "bic");
-	canon_string(&c, d->bic);
+	canon_string(&c, with.bic);
 	canon_key(&c, "iban");
-	canon_string(&c, d->iban);
+	canon_string(&c, with.iban);
 	canon_key(&c, "name");
-	canon_string(&c, d->name);
+	canon_string(&c, with.name);
 	canon_key(&c, "program");
-	canon_string(&c, d->program);
+	canon_string(&c, with.program);
+	if (with.account[0] != '\0') {
+		canon_key(&c, "scheme");
+		canon_string(&c, with.scheme);
+	}
 	canon_object_end(&c);
 	rc = append_apply(log, PAYMENTS_EV_DEBTOR, &c, &data, err);
 	buf_free(&data);
@@ -466,7 +517,8 @@ payments_export(struct tlog *log, const struct actor *actor, const struct regist
 	struct program p;
 	struct hash_sha256 ids;
 	uint8_t digest[HASH_SHA256_SIZE];
-	char msg_id[PAYMENTS_MSG_ID_MAX + 1], exec_date[11], sha[65], remittance[PAYMENTS_HOLDER_MAX + 1];
+	char msg_id[PAYMENTS_MSG_ID_MAX + 1], exec_date[11], sha[65];
+	char remittance[PAYMENTS_TEXT_SIZE(PAYMENTS_HOLDER_MAX)];
 	struct buf data;
 	struct canon c;
 	enum redress_err rc;
@@ -490,7 +542,8 @@ payments_export(struct tlog *log, const struct actor *actor, const struct regist
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory exporting %s", batch);
 		goto out;
 	}
-	text_copy(remittance, sizeof(remittance), p.name);
+	/* Ustrd is Max140Text: the program's name, cut at a character, never inside one. */
+	text_copy_chars(remittance, sizeof(remittance), p.name, PAYMENTS_HOLDER_MAX);
 	hash_sha256_init(&ids);
 	for (i = 0; i < l.n; i++) {
 		if ((rc = bank_open(store, keys, l.items[i].beneficiary, &banks[i], err)) != REDRESS_OK)
@@ -673,6 +726,43 @@ out:
 	return rc;
 }
 
+/* An entry that is not ours: counted, and its amount summed (checked), never booked. */
+static enum redress_err
+count_foreign(const char *name, const struct payments_bank_entry *e, struct payments_import_run *run,
+              struct redress_error *err)
+{
+	const struct currency *cur;
+	struct redress_error e2;
+	int64_t minor, *total;
+	enum redress_err rc;
+
+	run->foreign++;
+	if (e->credit)
+		run->foreign_in++;
+	else
+		run->foreign_out++;
+	if (!e->has_amount) {
+		run->foreign_unsummed++;
+		return REDRESS_OK;
+	}
+	if (run->foreign_currency[0] == '\0')
+		memcpy(run->foreign_currency, e->currency, sizeof(run->foreign_currency));
+	if (strcmp(run->foreign_currency, e->currency) != 0) {
+		run->foreign_mixed = 1;
+		return REDRESS_OK;
+	}
+	/* Not ours to judge: an amount finer than its currency's unit is counted, not summed. */
+	if ((cur = currency_find(e->currency, &e2)) == NULL ||
+	    bank_amount(e->amount, cur, &minor, &e2) != REDRESS_OK) {
+		run->foreign_unsummed++;
+		return REDRESS_OK;
+	}
+	total = e->credit ? &run->foreign_in_total : &run->foreign_out_total;
+	if ((rc = money_add(*total, minor, total, err)) != REDRESS_OK)
+		return error_prefix(err, "%s: line %ld: the entries not ours", name, e->line);
+	return REDRESS_OK;
+}
+
 /* One entry of a bank file against its order. */
 static enum redress_err
 import_entry(struct tlog *log, const char *name, const char *sha, const struct payments_bank_entry *e,
@@ -683,6 +773,8 @@ import_entry(struct tlog *log, const char *name, const char *sha, const struct p
 	int64_t minor;
 	enum redress_err rc;
 
+	if (e->what == PAYMENTS_BANK_FOREIGN)
+		return count_foreign(name, e, run, err);
 	if (e->e2e[0] == '\0')
 		return reject_batch(log, name, sha, e, run, err);
 	if (payments_order_get(tlog_store(log), e->e2e, &o, &e2) != REDRESS_OK) {
@@ -725,6 +817,20 @@ import_entry(struct tlog *log, const char *name, const char *sha, const struct p
 		    strcmp(o.reason, e->reason) == 0) {
 			run->unchanged++;
 			return REDRESS_OK;
+		}
+		/*
+		 * A booking of an order booked and then returned (its transfer
+		 * posted, and reversed by "ID-R"): a later file, say the day's
+		 * camt.053, telling the booking again.  Already so.
+		 */
+		if (e->what == PAYMENTS_BANK_SETTLE && o.state == PAYMENTS_RETURNED) {
+			struct ledger_transfer t;
+
+			if (ledger_transfer_get(tlog_store(log), o.id, &t, &e2) == REDRESS_OK &&
+			    t.state == LEDGER_POSTED) {
+				run->unchanged++;
+				return REDRESS_OK;
+			}
 		}
 		if (o.state == PAYMENTS_SETTLED && e->what == PAYMENTS_BANK_RETURN)
 			return return_settled(log, name, sha, e, &o, run, err);
@@ -798,6 +904,10 @@ payments_import(struct tlog *log, const struct actor *actor, const char *name, c
 	canon_string(&c, f.kind);
 	canon_key(&c, "msg_id");
 	canon_string(&c, f.msg_id);
+	if (run_r->foreign > 0) {
+		canon_key(&c, "not_ours");
+		canon_int(&c, (int64_t)run_r->foreign);
+	}
 	canon_key(&c, "returned");
 	canon_int(&c, (int64_t)run_r->returned);
 	canon_key(&c, "settled");

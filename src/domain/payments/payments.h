@@ -48,6 +48,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/money.h"
+#include "domain/entitlements/entitlements.h"
 #include "domain/registry/registry.h"
 #include "domain/users/users.h"
 #include "log/tlog.h"
@@ -61,20 +62,38 @@
 #define PAYMENTS_XML_MAX      (64u * 1024 * 1024) /* bytes in a bank file */
 #define PAYMENTS_MSG_ID_MAX   35
 #define PAYMENTS_BATCH_MAX    100000 /* orders in one batch */
+/* A bank's reason: an ISO code (AC04) or its own text (Prtry, Max35Text: 35 characters). */
+#define PAYMENTS_REASON_MAX  ENTITLEMENT_REASON_MAX
+#define PAYMENTS_REASON_SIZE ENTITLEMENT_REASON_SIZE
+
+/*
+ * ISO 20022 counts MaxNText in characters (code points): a buffer for N
+ * characters of UTF-8 holds up to 4 bytes each.
+ */
+#define PAYMENTS_TEXT_SIZE(n) ((n)*4 + 1)
+#define PAYMENTS_SCHEME_MAX   35 /* an account's scheme: a code (BBAN) or Prtry text (Max35Text) */
 
 /* A beneficiary's bank details, in clear: only in memory. */
 struct payments_bank {
-	char account[PAYMENTS_ACCOUNT_MAX + 1];
+	char account[PAYMENTS_TEXT_SIZE(PAYMENTS_ACCOUNT_MAX)];
 	char iban[PAYMENTS_IBAN_MAX + 1]; /* or "" */
 	char bic[PAYMENTS_BIC_MAX + 1];
-	char holder[PAYMENTS_HOLDER_MAX + 1];
+	char holder[PAYMENTS_TEXT_SIZE(PAYMENTS_HOLDER_MAX)];
 };
 
-/* The fund's own account for a program: the debtor of its payments. */
+/*
+ * The fund's own account for a program: the debtor of its payments.  Its
+ * IBAN, or (where accounts have none, as in Korea and Japan) its account
+ * number and the number's scheme (pain.001's Othr/Id and SchmeNm: an ISO
+ * code such as BBAN, or the bank's own name for it): exactly one of iban
+ * and account is set.
+ */
 struct payments_debtor {
 	char program[65];
-	char name[PAYMENTS_HOLDER_MAX + 1];
-	char iban[PAYMENTS_IBAN_MAX + 1];
+	char name[PAYMENTS_TEXT_SIZE(PAYMENTS_HOLDER_MAX)];
+	char iban[PAYMENTS_IBAN_MAX + 1];                       /* or "" */
+	char account[PAYMENTS_TEXT_SIZE(PAYMENTS_ACCOUNT_MAX)]; /* or "" */
+	char scheme[PAYMENTS_TEXT_SIZE(PAYMENTS_SCHEME_MAX)];   /* with account: BBAN, ... */
 	char bic[PAYMENTS_BIC_MAX + 1];
 };
 
@@ -92,9 +111,9 @@ struct payments_order {
 	int64_t amount; /* minor units */
 	char currency[CURRENCY_CODE_SIZE];
 	enum payments_order_state state;
-	char booked_on[11]; /* settled: the bank's booking date */
-	char reason[5];     /* returned: the bank's reason code */
-	char import[65];    /* the SHA-256 of the file that settled or returned it, or "" */
+	char booked_on[11];                /* settled: the bank's booking date */
+	char reason[PAYMENTS_REASON_SIZE]; /* returned: the bank's reason (code or text) */
+	char import[65];                   /* the SHA-256 of the file that settled or returned it, or "" */
 };
 
 struct payments_batch_info {
@@ -119,10 +138,21 @@ struct payments_batch_run {
 
 /* What an import did (or found already done). */
 struct payments_import_run {
-	char kind[24]; /* "camt.054.001.08" or "pain.002.001.10" */
+	char kind[24]; /* "camt.054.001.08", "camt.053.001.08" or "pain.002.001.10" */
 	char sha256[65];
 	int already; /* 1: this very file was imported before; nothing changed */
 	uint64_t settled, returned, unchanged, ignored;
+	/*
+	 * Entries that are not ours (a fee, a donation coming in, a transfer
+	 * with EndToEndId NOTPROVIDED): counted and summed, never booked.  The
+	 * sums are in foreign_currency; foreign_mixed when the entries are in
+	 * more than one currency (then the sums are of the first one only), and
+	 * foreign_unsummed counts those without an amount of their own.
+	 */
+	uint64_t foreign, foreign_in, foreign_out, foreign_unsummed;
+	int64_t foreign_in_total, foreign_out_total; /* minor units */
+	char foreign_currency[CURRENCY_CODE_SIZE];
+	int foreign_mixed;
 };
 
 extern const struct event_module payments_module;
@@ -132,6 +162,10 @@ const char *payments_order_state_name(enum payments_order_state state);
 /* Field checks, for commands and decoders: name the field, never echo the value. */
 enum redress_err payments_bic_check(const char *bic, struct redress_error *err);
 enum redress_err payments_iban_check(const char *iban, struct redress_error *err);
+/* An account number's scheme: an ISO code (1 to 4 of A-Z, 0-9) or text of at most 35 characters. */
+enum redress_err payments_scheme_check(const char *scheme, struct redress_error *err);
+/* The fund's account: a name, an IBAN or an account number with its scheme, a BIC. */
+enum redress_err payments_debtor_check(const struct payments_debtor *d, struct redress_error *err);
 
 /*
  * Records pseudonym's bank details, sealed with her data key (keys from
@@ -142,7 +176,10 @@ enum redress_err payments_bank_set(struct tlog *log, const struct actor *actor,
                                    const struct registry_keys *keys, const char *pseudonym,
                                    const struct payments_bank *bank, struct redress_error *err);
 
-/* Sets the fund's own account for program (PERM_LEDGER_WRITE). */
+/*
+ * Sets the fund's own account for program (PERM_LEDGER_WRITE): its IBAN,
+ * or its account number with the number's scheme ("" is BBAN).
+ */
 enum redress_err payments_debtor_set(struct tlog *log, const struct actor *actor,
                                      const struct payments_debtor *d, struct redress_error *err);
 
@@ -162,8 +199,10 @@ enum redress_err payments_export(struct tlog *log, const struct actor *actor,
                                  struct buf *out, struct redress_error *err);
 
 /*
- * Imports a bank file (len bytes; name is how errors name it): camt.054
- * or pain.002, told by its namespace.  Needs PERM_LEDGER_WRITE.  On any
+ * Imports a bank file (len bytes; name is how errors name it): camt.054,
+ * camt.053 or pain.002, told by its namespace.  Entries are applied in the
+ * file's order (a booking and then its return in one file both count);
+ * entries that are not ours are reported in run_r, not booked.  Needs PERM_LEDGER_WRITE.  On any
  * refusal the caller rolls the change back; nothing is then changed.
  */
 enum redress_err payments_import(struct tlog *log, const struct actor *actor, const char *name,

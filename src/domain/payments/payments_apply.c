@@ -23,6 +23,9 @@ static const char payments_schema[] =
     "CREATE TABLE IF NOT EXISTS payments_debtors ("
     " program TEXT PRIMARY KEY, name TEXT NOT NULL, iban TEXT NOT NULL, bic TEXT NOT NULL,"
     " set_seq INTEGER NOT NULL);"
+    /* The fund's account where it has no IBAN: its number and scheme (iban is then ""). */
+    "CREATE TABLE IF NOT EXISTS payments_debtor_accounts ("
+    " program TEXT PRIMARY KEY, account TEXT NOT NULL, scheme TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS payments_bank ("
     " pseudonym TEXT PRIMARY KEY, sealed TEXT NOT NULL, recorded_seq INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS payments_batches ("
@@ -50,7 +53,16 @@ static const struct store_query q_debtor_put = {
                            " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (program) DO UPDATE SET"
                            " name = ?2, iban = ?3, bic = ?4, set_seq = ?5"};
 static const struct store_query q_debtor_get = {
-    "payments.debtor.get", "SELECT program, name, iban, bic FROM payments_debtors WHERE program = ?1"};
+    "payments.debtor.get",
+    "SELECT d.program, d.name, d.iban, d.bic, a.account, a.scheme FROM payments_debtors d"
+    " LEFT JOIN payments_debtor_accounts a ON a.program = d.program"
+    " WHERE d.program = ?1"};
+static const struct store_query q_debtor_account_put = {
+    "payments.debtor.account.put", "INSERT INTO payments_debtor_accounts (program, account, scheme)"
+                                   " VALUES (?1, ?2, ?3) ON CONFLICT (program) DO UPDATE SET"
+                                   " account = ?2, scheme = ?3"};
+static const struct store_query q_debtor_account_del = {
+    "payments.debtor.account.del", "DELETE FROM payments_debtor_accounts WHERE program = ?1"};
 static const struct store_query q_bank_put = {
     "payments.bank.put", "INSERT INTO payments_bank (pseudonym, sealed, recorded_seq) VALUES (?1, ?2, ?3)"
                          " ON CONFLICT (pseudonym) DO UPDATE SET sealed = ?2, recorded_seq = ?3"};
@@ -113,6 +125,9 @@ static const struct store_query q_check_batched = {
 static const struct store_query q_snap_debtors = {"payments_debtors",
                                                   "SELECT program, name, iban, bic, set_seq FROM"
                                                   " payments_debtors ORDER BY program"};
+static const struct store_query q_snap_debtor_accounts = {
+    "payments_debtor_accounts",
+    "SELECT program, account, scheme FROM payments_debtor_accounts ORDER BY program"};
 static const struct store_query q_snap_bank = {
     "payments_bank", "SELECT pseudonym, sealed, recorded_seq FROM payments_bank ORDER BY pseudonym"};
 static const struct store_query q_snap_batches = {
@@ -225,6 +240,8 @@ payments_debtor_get(struct store *store, const char *program, struct payments_de
 		text_copy(d_r->name, sizeof(d_r->name), store_column_text(st, 1));
 		text_copy(d_r->iban, sizeof(d_r->iban), store_column_text(st, 2));
 		text_copy(d_r->bic, sizeof(d_r->bic), store_column_text(st, 3));
+		text_copy(d_r->account, sizeof(d_r->account), store_column_text(st, 4));
+		text_copy(d_r->scheme, sizeof(d_r->scheme), store_column_text(st, 5));
 		return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
@@ -373,7 +390,8 @@ bad(struct redress_error *err, const struct event *ev, const char *what)
 static enum redress_err
 apply_debtor(struct store *store, const struct event *ev, struct redress_error *err)
 {
-	static const char *const keys[] = {"bic", "iban", "name", "program", NULL};
+	/* account and scheme: only for an account without an IBAN (iban is then ""). */
+	static const char *const keys[] = {"account", "bic", "iban", "name", "program", "scheme", NULL};
 	struct payments_debtor d;
 	struct store_stmt *st;
 	enum redress_err rc;
@@ -385,8 +403,11 @@ apply_debtor(struct store *store, const struct event *ev, struct redress_error *
 	    (rc = canon_get_string_into(ev->data, "name", d.name, sizeof(d.name), err)) != REDRESS_OK ||
 	    (rc = canon_get_string_into(ev->data, "iban", d.iban, sizeof(d.iban), err)) != REDRESS_OK ||
 	    (rc = canon_get_string_into(ev->data, "bic", d.bic, sizeof(d.bic), err)) != REDRESS_OK ||
-	    (rc = payments_iban_check(d.iban, err)) != REDRESS_OK ||
-	    (rc = payments_bic_check(d.bic, err)) != REDRESS_OK)
+	    (rc = canon_get_string_opt_into(ev->data, "account", d.account, sizeof(d.account), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_opt_into(ev->data, "scheme", d.scheme, sizeof(d.scheme), err)) !=
+	        REDRESS_OK ||
+	    (rc = payments_debtor_check(&d, err)) != REDRESS_OK)
 		return rc;
 	if ((st = store_query(store, &q_debtor_put, err)) == NULL)
 		return err->code;
@@ -395,6 +416,16 @@ apply_debtor(struct store *store, const struct event *ev, struct redress_error *
 	store_bind_text(st, 3, d.iban);
 	store_bind_text(st, 4, d.bic);
 	store_bind_int64(st, 5, (int64_t)ev->seq);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, d.account[0] != '\0' ? &q_debtor_account_put : &q_debtor_account_del,
+	                      err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, d.program);
+	if (d.account[0] != '\0') {
+		store_bind_text(st, 2, d.account);
+		store_bind_text(st, 3, d.scheme);
+	}
 	return store_run(st, err);
 }
 
@@ -488,7 +519,7 @@ apply_resolved(struct store *store, const struct event *ev, enum payments_order_
 {
 	static const char *const settled_keys[] = {"booked_on", "id", "import", NULL};
 	static const char *const returned_keys[] = {"id", "import", "reason", NULL};
-	char id[PAYMENTS_ORDER_ID_MAX + 1], import[65], booked_on[11] = "", reason[5] = "";
+	char id[PAYMENTS_ORDER_ID_MAX + 1], import[65], booked_on[11] = "", reason[PAYMENTS_REASON_SIZE] = "";
 	struct store_stmt *st;
 	enum redress_err rc;
 
@@ -527,10 +558,11 @@ apply_resolved(struct store *store, const struct event *ev, enum payments_order_
 static enum redress_err
 apply_imported(struct store *store, const struct event *ev, struct redress_error *err)
 {
-	static const char *const keys[] = {"kind",   "msg_id",    "returned", "settled",
-	                                   "sha256", "unchanged", NULL};
+	/* not_ours (entries reported, not booked) is there only when there were some. */
+	static const char *const keys[] = {"kind",    "msg_id", "not_ours",  "returned",
+	                                   "settled", "sha256", "unchanged", NULL};
 	char sha[65], kind[24], msg_id[PAYMENTS_MSG_ID_MAX + 1];
-	int64_t settled, returned, unchanged;
+	int64_t settled, returned, unchanged, not_ours = 0;
 	struct store_stmt *st;
 	enum redress_err rc;
 
@@ -540,9 +572,11 @@ apply_imported(struct store *store, const struct event *ev, struct redress_error
 	    (rc = canon_get_string_into(ev->data, "msg_id", msg_id, sizeof(msg_id), err)) != REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "settled", &settled, err)) != REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "returned", &returned, err)) != REDRESS_OK ||
-	    (rc = canon_get_int(ev->data, "unchanged", &unchanged, err)) != REDRESS_OK)
+	    (rc = canon_get_int(ev->data, "unchanged", &unchanged, err)) != REDRESS_OK ||
+	    (canon_find(ev->data, "not_ours") != NULL &&
+	     (rc = canon_get_int(ev->data, "not_ours", &not_ours, err)) != REDRESS_OK))
 		return rc;
-	if (!is_hex64(sha) || settled < 0 || returned < 0 || unchanged < 0)
+	if (!is_hex64(sha) || settled < 0 || returned < 0 || unchanged < 0 || not_ours < 0)
 		return bad(err, ev, "an import names its file's SHA-256 and counts that are not negative");
 	if ((st = store_query(store, &q_import_insert, err)) == NULL)
 		return err->code;
@@ -639,7 +673,8 @@ payments_check(struct store *store, struct audit_report *report, struct redress_
 /* ---- audit's fold: the same apply code, into a private in-memory database ---- */
 
 static const struct store_query *const payments_snapshots[] = {
-    &q_snap_debtors, &q_snap_bank, &q_snap_batches, &q_snap_orders, &q_snap_imports, &q_snap_exports, NULL};
+    &q_snap_debtors, &q_snap_bank,    &q_snap_batches,         &q_snap_orders,
+    &q_snap_imports, &q_snap_exports, &q_snap_debtor_accounts, NULL};
 
 static void *
 payments_fold_begin(void)

@@ -21,6 +21,7 @@
 
 #define PAYMENTS_NS_PAIN001 "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
 #define PAYMENTS_NS_CAMT054 "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"
+#define PAYMENTS_NS_CAMT053 "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
 #define PAYMENTS_NS_PAIN002 "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"
 
 #define PAYMENTS_EVENT_DATA_MAX (16u * 1024)
@@ -28,26 +29,28 @@
 
 /* What a bank file says about one order. */
 enum payments_bank_what {
-	PAYMENTS_BANK_SETTLE, /* camt.054: a booked debit */
-	PAYMENTS_BANK_RETURN, /* camt.054: a credit with return information */
-	PAYMENTS_BANK_REJECT, /* pain.002: RJCT */
-	PAYMENTS_BANK_STATUS, /* pain.002: any other status (accepted, pending): changes nothing */
+	PAYMENTS_BANK_SETTLE,  /* camt.054/053: a booked debit */
+	PAYMENTS_BANK_RETURN,  /* camt.054/053: a credit with return information, or a reversal */
+	PAYMENTS_BANK_REJECT,  /* pain.002: RJCT */
+	PAYMENTS_BANK_STATUS,  /* pain.002: any other status (accepted, pending): changes nothing */
+	PAYMENTS_BANK_FOREIGN, /* camt: not ours (a fee, a donation, NOTPROVIDED): reported, not booked */
 };
 
 struct payments_bank_entry {
 	char e2e[PAYMENTS_ORDER_ID_MAX + 1];   /* "" when a whole batch is rejected */
 	char batch[PAYMENTS_BATCH_ID_MAX + 1]; /* pain.002: the batch rejected whole, or "" */
 	enum payments_bank_what what;
-	int has_amount;  /* pain.002 may not say the amount */
+	int credit;      /* foreign: 1 for money in (CRDT), 0 for money out */
+	int has_amount;  /* pain.002, and a foreign entry, may not say the amount */
 	char amount[40]; /* decimal text as the bank wrote it */
 	char currency[CURRENCY_CODE_SIZE];
-	char date[11];  /* settle: the booking date */
-	char reason[5]; /* return, reject: the reason code */
-	long line;      /* where the entry's end-to-end id is */
+	char date[11];                     /* settle: the booking date */
+	char reason[PAYMENTS_REASON_SIZE]; /* return, reject: the reason (Cd, or Prtry's text) */
+	long line;                         /* where the entry's end-to-end id is */
 };
 
 struct payments_bank_file {
-	char kind[24]; /* "camt.054.001.08", "pain.002.001.10" */
+	char kind[24]; /* "camt.054.001.08", "camt.053.001.08", "pain.002.001.10" */
 	char msg_id[PAYMENTS_MSG_ID_MAX + 1];
 	struct payments_bank_entry *entries;
 	size_t n, cap;
@@ -55,7 +58,7 @@ struct payments_bank_file {
 };
 
 /*
- * Reads a camt.054.001.08 or pain.002.001.10 file (len bytes, at most
+ * Reads a camt.054.001.08, camt.053.001.08 or pain.002.001.10 file (len bytes, at most
  * PAYMENTS_XML_MAX) into *f (which it initialises; free with
  * payments_bank_file_free, also on failure).  No DTD, no entity, no
  * network: a document type declaration is refused.  Every error names
@@ -87,11 +90,15 @@ enum redress_err payments_pain001_write(struct buf *out, const struct payments_d
 
 /*
  * Plays the bank, for the demo and the tests: writes a camt.054.001.08
- * notification (msg_id, for the account iban) of the n entries, settlements
- * as booked debits and returns as credits with return information, on their
- * dates.  libxml2's writer, as for pain.001.
+ * notification (msg_id, created now "YYYY-MM-DDTHH:MM:SS", for the fund's
+ * account acct: its IBAN or its number and scheme) of the n entries,
+ * settlements as booked debits and returns as credits with return
+ * information (Rsn/Cd for a code, Rsn/Prtry for the bank's text), on their
+ * dates: valid against the camt.054.001.08 schema.  libxml2's writer, as
+ * for pain.001.
  */
-enum redress_err payments_camt054_write(struct buf *out, const char *msg_id, const char *iban,
+enum redress_err payments_camt054_write(struct buf *out, const char *msg_id, const char *now,
+                                        const struct payments_debtor *acct,
                                         const struct payments_bank_entry *e, size_t n,
                                         struct redress_error *err);
 

@@ -1,8 +1,11 @@
 /*
  * payments_xml.c -- the ISO 20022 files the fund exchanges with its bank,
  * through libxml2 only: pain.001.001.09 written with xmlTextWriter (which
- * escapes every text and attribute), camt.054.001.08 and pain.002.001.10
- * read with the tree API.
+ * escapes every text and attribute), camt.054.001.08, camt.053.001.08
+ * and pain.002.001.10 read with the tree API, entries in the file's order,
+ * in the forms banks send (batch bookings, fees and credits not ours,
+ * reversals, proprietary reasons); and camt.054 written, as a bank would,
+ * for the demo and the tests.
  *
  * The reader promises: no document type declaration is accepted (so no
  * entity is ever declared or expanded), nothing is loaded from a network
@@ -72,6 +75,8 @@ text_of(xmlNodePtr n, xmlNodePtr near, const char *what, const char *name, char 
 	const char *p, *end;
 	size_t len;
 
+	if (size > 0)
+		dst[0] = '\0'; /* "" on every path that fails */
 	if (n == NULL)
 		return error_set(err, REDRESS_E_INVALID, "%s: line %ld: %s is missing", name, line_of(near),
 		                 what);
@@ -134,15 +139,40 @@ e2e_check(const char *e2e, long line, const char *name, struct redress_error *er
 	return REDRESS_OK;
 }
 
+/*
+ * A reason (RtrInf/Rsn or StsRsnInf/Rsn, a ReturnReason5Choice or
+ * StatusReason6Choice) into reason: the ISO code (Cd, 1 to 4 of A-Z and
+ * 0-9) or the bank's own text (Prtry, Max35Text: 35 characters), kept as
+ * the bank wrote it.
+ */
 static enum redress_err
-reason_check(const char *reason, long line, const char *name, struct redress_error *err)
+reason_of(xmlNodePtr rsn, xmlNodePtr near, const char *ns, const char *what, const char *name,
+          char reason[PAYMENTS_REASON_SIZE], struct redress_error *err)
 {
+	xmlNodePtr cd = child(rsn, ns, "Cd"), prtry = child(rsn, ns, "Prtry");
+	char label[96];
 	const char *p;
+	enum redress_err rc;
 
+	reason[0] = '\0';
+	if (cd == NULL && prtry != NULL) {
+		snprintf(label, sizeof(label), "%s (%s/Rsn/Prtry)", what,
+		         strcmp(what, "the return reason") == 0 ? "RtrInf" : "StsRsnInf");
+		if ((rc = text_of(prtry, near, label, name, reason, PAYMENTS_REASON_SIZE, err)) != REDRESS_OK)
+			return rc;
+		if (text_check_chars(label, reason, PAYMENTS_REASON_MAX, err) != REDRESS_OK)
+			return error_prefix(err, "%s: line %ld", name, line_of(prtry));
+		return REDRESS_OK;
+	}
+	snprintf(label, sizeof(label), "%s (%s/Rsn/Cd or Prtry)", what,
+	         strcmp(what, "the return reason") == 0 ? "RtrInf" : "StsRsnInf");
+	if ((rc = text_of(cd, near, label, name, reason, 5, err)) != REDRESS_OK)
+		return rc;
 	for (p = reason; *p != '\0'; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
 			return error_set(err, REDRESS_E_INVALID,
-			                 "%s: line %ld: a reason code is 1 to 4 of A-Z and 0-9", name, line);
+			                 "%s: line %ld: a reason code is 1 to 4 of A-Z and 0-9", name,
+			                 line_of(cd));
 	return REDRESS_OK;
 }
 
@@ -197,29 +227,161 @@ add_entry(struct payments_bank_file *f, const struct payments_bank_entry *e, con
 }
 
 /*
- * camt.054.001.08: BkToCstmrDbtCdtNtfctn / Ntfctn / Ntry / NtryDtls /
- * TxDtls.  A booked debit settles; a credit with RtrInf returns.  Entries
- * not booked (pending, information) are ignored.
+ * 1 when e2e has the form of this fund's end-to-end ids ("B-000001-000001":
+ * the batch, then the order's place in it).  A bank file names other
+ * payments too -- a donation coming in, "NOTPROVIDED", another system's
+ * transfer -- and those are not ours to book.
+ */
+static int
+e2e_ours(const char *e2e)
+{
+	const char *p = e2e;
+	size_t n;
+
+	if (p[0] != 'B' || p[1] != '-')
+		return 0;
+	for (p += 2, n = 0; *p >= '0' && *p <= '9'; p++)
+		n++;
+	if (n < 6 || *p != '-')
+		return 0;
+	for (p++, n = 0; *p >= '0' && *p <= '9'; p++)
+		n++;
+	return n == 6 && *p == '\0';
+}
+
+/* Which camt message, by its namespace: the elements that hold the entries. */
+struct camt_form {
+	const char *ns, *kind, *message, *report;
+};
+
+static const struct camt_form camt054 = {PAYMENTS_NS_CAMT054, "camt.054.001.08", "BkToCstmrDbtCdtNtfctn",
+                                         "Ntfctn"};
+static const struct camt_form camt053 = {PAYMENTS_NS_CAMT053, "camt.053.001.08", "BkToCstmrStmt", "Stmt"};
+
+/* 1 when element n of the entry says "true" (RvslInd is an xs:boolean: true or 1). */
+static int
+is_true(xmlNodePtr n)
+{
+	xmlChar *s;
+	int yes;
+
+	if (n == NULL || (s = xmlNodeGetContent(n)) == NULL)
+		return 0;
+	yes = strcmp((const char *)s, "true") == 0 || strcmp((const char *)s, "1") == 0;
+	xmlFree(s);
+	return yes;
+}
+
+/*
+ * The transaction's own amount: Amt, else AmtDtls/InstdAmt (what was
+ * ordered), else AmtDtls/TxAmt; NULL when it has none.
+ */
+static xmlNodePtr
+tx_amount(xmlNodePtr tx, const char *ns)
+{
+	xmlNodePtr amt = child(tx, ns, "Amt"), dtls = child(tx, ns, "AmtDtls");
+
+	if (amt == NULL)
+		amt = child(child(dtls, ns, "InstdAmt"), ns, "Amt");
+	if (amt == NULL)
+		amt = child(child(dtls, ns, "TxAmt"), ns, "Amt");
+	return amt;
+}
+
+/* An entry, or a transaction of one, that is not ours: counted with its amount, not booked. */
+static enum redress_err
+add_foreign(struct payments_bank_file *f, xmlNodePtr amt, xmlNodePtr near, int credit, const char *name,
+            struct redress_error *err)
+{
+	struct payments_bank_entry e;
+	enum redress_err rc;
+
+	memset(&e, 0, sizeof(e));
+	e.what = PAYMENTS_BANK_FOREIGN;
+	e.credit = credit;
+	e.line = line_of(near);
+	if (amt != NULL && (rc = amount_of(amt, near, name, &e, err)) != REDRESS_OK)
+		return rc;
+	return add_entry(f, &e, name, err);
+}
+
+/*
+ * One transaction of a booked entry that names one of our end-to-end ids.
+ * A debit books the payment; a credit with return information returns it
+ * (reason Cd or Prtry); a reversal (the entry's RvslInd true) is the bank
+ * undoing its booking, reason "RVSL" unless it gives one.
  */
 static enum redress_err
-read_camt(xmlNodePtr root, const char *name, struct payments_bank_file *f, struct redress_error *err)
+camt_ours(xmlNodePtr tx, xmlNodePtr amt, const char *ns, const char *ind, int reversal, const char *date,
+          const char *name, struct payments_bank_entry *e, struct redress_error *err)
 {
-	const char *ns = PAYMENTS_NS_CAMT054;
+	xmlNodePtr rtr = child(tx, ns, "RtrInf");
+	char txind[8];
+	enum redress_err rc;
+
+	snprintf(txind, sizeof(txind), "%s", ind);
+	if (child(tx, ns, "CdtDbtInd") != NULL &&
+	    (rc = text_of(child(tx, ns, "CdtDbtInd"), tx, "CdtDbtInd", name, txind, sizeof(txind), err)) !=
+	        REDRESS_OK)
+		return rc;
+	if ((rc = amount_of(amt, tx, name, e, err)) != REDRESS_OK)
+		return rc;
+	memcpy(e->date, date, sizeof(e->date));
+	if (strcmp(txind, "DBIT") == 0 && rtr == NULL && !reversal) {
+		e->what = PAYMENTS_BANK_SETTLE;
+		return REDRESS_OK;
+	}
+	if (strcmp(txind, "CRDT") == 0 && rtr != NULL) {
+		e->what = PAYMENTS_BANK_RETURN;
+		if (reversal && child(rtr, ns, "Rsn") == NULL) {
+			snprintf(e->reason, sizeof(e->reason), "RVSL");
+			return REDRESS_OK;
+		}
+		return reason_of(child(rtr, ns, "Rsn"), rtr, ns, "the return reason", name, e->reason, err);
+	}
+	if (strcmp(txind, "CRDT") == 0 && reversal) {
+		e->what = PAYMENTS_BANK_RETURN;
+		snprintf(e->reason, sizeof(e->reason), "RVSL");
+		return REDRESS_OK;
+	}
+	return error_set(err, REDRESS_E_INVALID,
+	                 "%s: line %ld: end-to-end id '%s' is a %s%s %s return information: neither a"
+	                 " payment booked, nor returned, nor a booking reversed",
+	                 name, e->line, e->e2e, reversal ? "reversed " : "",
+	                 strcmp(txind, "DBIT") == 0 ? "debit" : "credit", rtr != NULL ? "with" : "without");
+}
+
+/*
+ * camt.054.001.08 (BkToCstmrDbtCdtNtfctn / Ntfctn) or camt.053.001.08
+ * (BkToCstmrStmt / Stmt): Ntry / NtryDtls / TxDtls, entries in the order
+ * of the file.  Entries not booked (pending, information) are ignored.
+ * A transaction with one of our end-to-end ids settles, returns or
+ * reverses its order; an entry without transaction details (a fee) or a
+ * transaction of someone else's (a donation coming in, "NOTPROVIDED") is
+ * reported as not ours and not booked.  In a batch booking each
+ * transaction's own amount (Amt, AmtDtls/InstdAmt or AmtDtls/TxAmt) is
+ * matched; the entry's amount only when it holds one transaction.
+ */
+static enum redress_err
+read_camt(xmlNodePtr root, const struct camt_form *form, const char *name, struct payments_bank_file *f,
+          struct redress_error *err)
+{
+	const char *ns = form->ns;
 	xmlNodePtr msg, ntf, ntry, dtls, tx;
 	enum redress_err rc;
 	char status[8], ind[8];
 
-	if ((msg = child(root, ns, "BkToCstmrDbtCdtNtfctn")) == NULL)
-		return error_set(err, REDRESS_E_INVALID, "%s: line %ld: no BkToCstmrDbtCdtNtfctn", name,
-		                 line_of(root));
+	if ((msg = child(root, ns, form->message)) == NULL)
+		return error_set(err, REDRESS_E_INVALID, "%s: line %ld: no %s", name, line_of(root),
+		                 form->message);
 	if ((rc = text_of(child(child(msg, ns, "GrpHdr"), ns, "MsgId"), msg, "the message id (GrpHdr/MsgId)",
 	                  name, f->msg_id, sizeof(f->msg_id), err)) != REDRESS_OK)
 		return rc;
-	for (ntf = child(msg, ns, "Ntfctn"); ntf != NULL; ntf = next_same(ntf))
+	for (ntf = child(msg, ns, form->report); ntf != NULL; ntf = next_same(ntf))
 		for (ntry = child(ntf, ns, "Ntry"); ntry != NULL; ntry = next_same(ntry)) {
-			struct payments_bank_entry e;
 			char date[11] = "";
-			int ntxs = 0;
+			xmlNodePtr entry_amt = child(ntry, ns, "Amt");
+			int ntxs = 0, reversal, credit;
 
 			if ((rc = text_of(child(child(ntry, ns, "Sts"), ns, "Cd"), ntry,
 			                  "the entry's status (Sts/Cd)", name, status, sizeof(status),
@@ -235,67 +397,50 @@ read_camt(xmlNodePtr root, const char *name, struct payments_bank_file *f, struc
 			if ((rc = date_of(child(ntry, ns, "BookgDt"), ns, "the booking date (BookgDt)", name,
 			                  date, err)) != REDRESS_OK)
 				return rc;
+			reversal = is_true(child(ntry, ns, "RvslInd"));
+			credit = strcmp(ind, "CRDT") == 0;
+			for (dtls = child(ntry, ns, "NtryDtls"); dtls != NULL; dtls = next_same(dtls))
+				for (tx = child(dtls, ns, "TxDtls"); tx != NULL; tx = next_same(tx))
+					ntxs++;
+			if (ntxs == 0) {
+				/* A fee, interest, a lump sum without details: not ours. */
+				if ((rc = add_foreign(f, entry_amt, ntry, credit, name, err)) != REDRESS_OK)
+					return rc;
+				continue;
+			}
 			for (dtls = child(ntry, ns, "NtryDtls"); dtls != NULL; dtls = next_same(dtls))
 				for (tx = child(dtls, ns, "TxDtls"); tx != NULL; tx = next_same(tx)) {
-					xmlNodePtr id = child(child(tx, ns, "Refs"), ns, "EndToEndId"), rtr,
-					           amt;
-					char txind[8];
+					struct payments_bank_entry e;
+					xmlNodePtr id = child(child(tx, ns, "Refs"), ns, "EndToEndId");
+					xmlNodePtr amt = tx_amount(tx, ns);
 
+					/* Only a lone transaction takes the entry's amount as its own. */
+					if (amt == NULL && ntxs == 1)
+						amt = entry_amt;
 					memset(&e, 0, sizeof(e));
-					if ((rc = text_of(id, tx, "the end-to-end id (Refs/EndToEndId)", name,
+					if (id != NULL &&
+					    (rc = text_of(id, tx, "the end-to-end id (Refs/EndToEndId)", name,
 					                  e.e2e, sizeof(e.e2e), err)) != REDRESS_OK)
 						return rc;
-					e.line = line_of(id);
-					if ((rc = e2e_check(e.e2e, e.line, name, err)) != REDRESS_OK)
-						return rc;
-					snprintf(txind, sizeof(txind), "%s", ind);
-					if (child(tx, ns, "CdtDbtInd") != NULL &&
-					    (rc = text_of(child(tx, ns, "CdtDbtInd"), tx, "CdtDbtInd", name,
-					                  txind, sizeof(txind), err)) != REDRESS_OK)
-						return rc;
-					/* The transaction's own amount, else the entry's (one transaction).
-					 */
-					amt = child(child(child(tx, ns, "AmtDtls"), ns, "TxAmt"), ns, "Amt");
-					if (amt == NULL)
-						amt = child(tx, ns, "Amt");
-					if (amt == NULL)
-						amt = child(ntry, ns, "Amt");
-					if ((rc = amount_of(amt, tx, name, &e, err)) != REDRESS_OK)
-						return rc;
-					rtr = child(tx, ns, "RtrInf");
-					if (strcmp(txind, "DBIT") == 0 && rtr == NULL) {
-						e.what = PAYMENTS_BANK_SETTLE;
-						memcpy(e.date, date, sizeof(e.date));
-					} else if (strcmp(txind, "CRDT") == 0 && rtr != NULL) {
-						xmlNodePtr cd = child(child(rtr, ns, "Rsn"), ns, "Cd");
-
-						e.what = PAYMENTS_BANK_RETURN;
-						memcpy(e.date, date, sizeof(e.date));
-						if ((rc = text_of(
-						         cd, rtr, "the return reason (RtrInf/Rsn/Cd)", name,
-						         e.reason, sizeof(e.reason), err)) != REDRESS_OK ||
-						    (rc = reason_check(e.reason, line_of(cd), name, err)) !=
-						        REDRESS_OK)
+					if (id == NULL || !e2e_ours(e.e2e)) {
+						if ((rc = add_foreign(f, amt, tx, credit, name, err)) !=
+						    REDRESS_OK)
 							return rc;
-					} else
+						continue;
+					}
+					e.line = line_of(id);
+					if (amt == NULL)
 						return error_set(
 						    err, REDRESS_E_INVALID,
-						    "%s: line %ld: end-to-end id '%s' is a %s %s return"
-						    " information: neither a payment booked nor a payment"
-						    " returned",
-						    name, e.line, e.e2e,
-						    strcmp(txind, "DBIT") == 0 ? "debit" : "credit",
-						    rtr != NULL ? "with" : "without");
-					if ((rc = add_entry(f, &e, name, err)) != REDRESS_OK)
+						    "%s: line %ld: end-to-end id '%s' is one of %d"
+						    " transactions of a batch booking and has no amount"
+						    " of its own (Amt, AmtDtls/InstdAmt or AmtDtls/TxAmt)",
+						    name, e.line, e.e2e, ntxs);
+					if ((rc = camt_ours(tx, amt, ns, ind, reversal, date, name, &e,
+					                    err)) != REDRESS_OK ||
+					    (rc = add_entry(f, &e, name, err)) != REDRESS_OK)
 						return rc;
-					ntxs++;
 				}
-			if (ntxs == 0)
-				return error_set(
-				    err, REDRESS_E_INVALID,
-				    "%s: line %ld: a booked entry without transaction details"
-				    " (NtryDtls/TxDtls/Refs/EndToEndId) cannot be matched to a payment",
-				    name, line_of(ntry));
 		}
 	return REDRESS_OK;
 }
@@ -310,7 +455,7 @@ batch_rejected(xmlNodePtr where, xmlNodePtr status, const char *batch, const cha
                struct payments_bank_file *f, struct redress_error *err)
 {
 	struct payments_bank_entry e;
-	xmlNodePtr cd = child(child(child(where, ns, "StsRsnInf"), ns, "Rsn"), ns, "Cd");
+	xmlNodePtr rsn = child(child(where, ns, "StsRsnInf"), ns, "Rsn");
 	enum redress_err rc;
 
 	memset(&e, 0, sizeof(e));
@@ -321,9 +466,7 @@ batch_rejected(xmlNodePtr where, xmlNodePtr status, const char *batch, const cha
 		                 name, e.line, batch);
 	memcpy(e.batch, batch, strlen(batch) + 1);
 	if ((rc = e2e_check(e.batch, e.line, name, err)) != REDRESS_OK ||
-	    (rc = text_of(cd, where, "the rejection reason (StsRsnInf/Rsn/Cd)", name, e.reason,
-	                  sizeof(e.reason), err)) != REDRESS_OK ||
-	    (rc = reason_check(e.reason, line_of(cd), name, err)) != REDRESS_OK)
+	    (rc = reason_of(rsn, where, ns, "the rejection reason", name, e.reason, err)) != REDRESS_OK)
 		return rc;
 	return add_entry(f, &e, name, err);
 }
@@ -405,12 +548,11 @@ read_pain002(xmlNodePtr root, const char *name, struct payments_bank_file *f, st
 				/* Still checked against the orders: an unknown id is refused. */
 				e.what = PAYMENTS_BANK_STATUS;
 			} else {
-				xmlNodePtr cd = child(child(child(tx, ns, "StsRsnInf"), ns, "Rsn"), ns, "Cd");
+				xmlNodePtr rsn = child(child(tx, ns, "StsRsnInf"), ns, "Rsn");
 
 				e.what = PAYMENTS_BANK_REJECT;
-				if ((rc = text_of(cd, tx, "the rejection reason (StsRsnInf/Rsn/Cd)", name,
-				                  e.reason, sizeof(e.reason), err)) != REDRESS_OK ||
-				    (rc = reason_check(e.reason, line_of(cd), name, err)) != REDRESS_OK)
+				if ((rc = reason_of(rsn, tx, ns, "the rejection reason", name, e.reason,
+				                    err)) != REDRESS_OK)
 					return rc;
 			}
 			if ((rc = add_entry(f, &e, name, err)) != REDRESS_OK)
@@ -421,34 +563,41 @@ read_pain002(xmlNodePtr root, const char *name, struct payments_bank_file *f, st
 }
 
 /*
- * One file says one thing about an order: an end-to-end id a second time
- * is refused where it stands, naming where it stood first.
+ * One file may say several things about an order, applied in its order (a
+ * booking, then its return or reversal), but never the same thing twice:
+ * an end-to-end id a second time with what it already said is refused
+ * where it stands, naming where it stood first.
  */
 static enum redress_err
 no_repeats(const struct payments_bank_file *f, const char *name, struct redress_error *err)
 {
-	struct strmap ids, batches;
+	/* Per kind of answer: booked, returned, and the bank's status (pain.002); then whole batches. */
+	struct strmap maps[4];
 	const struct payments_bank_entry *first;
 	enum redress_err rc = REDRESS_OK;
-	size_t i;
+	size_t i, k;
 
-	strmap_init(&ids);
-	strmap_init(&batches);
+	for (k = 0; k < 4; k++)
+		strmap_init(&maps[k]);
 	for (i = 0; i < f->n && rc == REDRESS_OK; i++) {
 		const struct payments_bank_entry *e = &f->entries[i];
-		struct strmap *m = e->e2e[0] != '\0' ? &ids : &batches;
 		const char *key = e->e2e[0] != '\0' ? e->e2e : e->batch;
 
-		if ((first = strmap_get(m, key)) != NULL)
-			rc =
-			    error_set(err, REDRESS_E_INVALID,
-			              "%s: line %ld: %s '%s' appears a second time (first on line %ld)", name,
-			              e->line, m == &ids ? "end-to-end id" : "batch", key, first->line);
+		if (e->what == PAYMENTS_BANK_FOREIGN)
+			continue;
+		k = e->e2e[0] == '\0'                 ? 3
+		    : e->what == PAYMENTS_BANK_SETTLE ? 0
+		    : e->what == PAYMENTS_BANK_RETURN ? 1
+		                                      : 2;
+		if ((first = strmap_get(&maps[k], key)) != NULL)
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "%s: line %ld: %s '%s' appears a second time (first on line %ld)",
+			               name, e->line, k == 3 ? "batch" : "end-to-end id", key, first->line);
 		else
-			rc = strmap_put(m, key, (void *)e, err);
+			rc = strmap_put(&maps[k], key, (void *)e, err);
 	}
-	strmap_free(&ids);
-	strmap_free(&batches);
+	for (k = 0; k < 4; k++)
+		strmap_free(&maps[k]);
 	return rc;
 }
 
@@ -520,17 +669,20 @@ payments_bank_file_read(const char *bytes, size_t len, const char *name, struct 
 		goto out;
 	}
 	href = (const char *)root->ns->href;
-	if (strcmp(href, PAYMENTS_NS_CAMT054) == 0) {
-		snprintf(f->kind, sizeof(f->kind), "camt.054.001.08");
-		rc = read_camt(root, name, f, err);
+	if (strcmp(href, PAYMENTS_NS_CAMT054) == 0 || strcmp(href, PAYMENTS_NS_CAMT053) == 0) {
+		const struct camt_form *form = strcmp(href, PAYMENTS_NS_CAMT054) == 0 ? &camt054 : &camt053;
+
+		snprintf(f->kind, sizeof(f->kind), "%s", form->kind);
+		rc = read_camt(root, form, name, f, err);
 	} else if (strcmp(href, PAYMENTS_NS_PAIN002) == 0) {
 		snprintf(f->kind, sizeof(f->kind), "pain.002.001.10");
 		rc = read_pain002(root, name, f, err);
 	} else
 		rc = error_set(
 		    err, REDRESS_E_INVALID,
-		    "%s: line %ld: namespace '%.80s' is neither camt.054.001.08 nor pain.002.001.10", name,
-		    line_of(root), href);
+		    "%s: line %ld: namespace '%.80s' is none of camt.054.001.08, camt.053.001.08 and"
+		    " pain.002.001.10",
+		    name, line_of(root), href);
 	if (rc == REDRESS_OK)
 		rc = no_repeats(f, name, err);
 out:
@@ -575,15 +727,38 @@ agent(xmlTextWriterPtr w, const char *name, const char *bic)
 	return start(w, name) | start(w, "FinInstnId") | element(w, "BICFI", bic) | end(w) | end(w);
 }
 
+/* 1 when scheme is an ISO code (SchmeNm/Cd: 1 to 4 of A-Z and 0-9), 0 for the bank's own (Prtry). */
 static int
-account(xmlTextWriterPtr w, const char *name, const char *iban, const char *other, const char *ccy)
+scheme_is_code(const char *scheme)
+{
+	size_t n = strlen(scheme), i;
+
+	for (i = 0; i < n; i++)
+		if (!((scheme[i] >= 'A' && scheme[i] <= 'Z') || (scheme[i] >= '0' && scheme[i] <= '9')))
+			return 0;
+	return n >= 1 && n <= 4;
+}
+
+/*
+ * <name><Id><IBAN>iban</IBAN></Id></name>, or, without an IBAN, the
+ * account number as <Othr><Id>other</Id></Othr> with its scheme
+ * (<SchmeNm><Cd> or <Prtry>) when scheme is not NULL; then <Ccy> if ccy.
+ */
+static int
+account(xmlTextWriterPtr w, const char *name, const char *iban, const char *other, const char *scheme,
+        const char *ccy)
 {
 	int bad = start(w, name) | start(w, "Id");
 
 	if (iban != NULL && iban[0] != '\0')
 		bad |= element(w, "IBAN", iban);
-	else
-		bad |= start(w, "Othr") | element(w, "Id", other) | end(w);
+	else {
+		bad |= start(w, "Othr") | element(w, "Id", other);
+		if (scheme != NULL && scheme[0] != '\0')
+			bad |= start(w, "SchmeNm") |
+			       element(w, scheme_is_code(scheme) ? "Cd" : "Prtry", scheme) | end(w);
+		bad |= end(w);
+	}
 	bad |= end(w);
 	if (ccy != NULL)
 		bad |= element(w, "Ccy", ccy);
@@ -659,8 +834,13 @@ payments_pain001_write(struct buf *out, const struct payments_debtor *d, const c
 	if (cur == NULL)
 		return err->code;
 	/* libxml2 escapes, but writes bytes as given: only UTF-8 text without controls goes in. */
-	if ((rc = text_check("the debtor's name", d->name, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK ||
-	    (rc = text_check("the debtor's IBAN", d->iban, PAYMENTS_IBAN_MAX, err)) != REDRESS_OK ||
+	/* Max140Text, Max34Text, Max35Text: characters, as ISO counts them. */
+	if ((rc = text_check_chars("the debtor's name", d->name, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK ||
+	    (d->iban[0] != '\0' ? (rc = text_check("the debtor's IBAN", d->iban, PAYMENTS_IBAN_MAX, err))
+	                        : (rc = text_check_chars("the debtor's account", d->account,
+	                                                 PAYMENTS_ACCOUNT_MAX, err))) != REDRESS_OK ||
+	    (d->iban[0] == '\0' && (rc = text_check_chars("the debtor's scheme", d->scheme,
+	                                                  PAYMENTS_SCHEME_MAX, err)) != REDRESS_OK) ||
 	    (rc = text_check("the debtor's BIC", d->bic, PAYMENTS_BIC_MAX, err)) != REDRESS_OK ||
 	    (rc = text_check("the message id", msg_id, PAYMENTS_MSG_ID_MAX, err)) != REDRESS_OK ||
 	    (rc = text_check("the payment information id", pmt_inf_id, PAYMENTS_MSG_ID_MAX, err)) !=
@@ -671,14 +851,16 @@ payments_pain001_write(struct buf *out, const struct payments_debtor *d, const c
 
 		if ((rc = text_check("an end-to-end id", tx[i].e2e, PAYMENTS_ORDER_ID_MAX, err)) !=
 		        REDRESS_OK ||
-		    (rc = text_check("a payee's name", b->holder, PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK ||
-		    (rc = text_check("a payee's account", b->account, PAYMENTS_ACCOUNT_MAX, err)) !=
+		    (rc = text_check_chars("a payee's name", b->holder, PAYMENTS_HOLDER_MAX, err)) !=
+		        REDRESS_OK ||
+		    (rc = text_check_chars("a payee's account", b->account, PAYMENTS_ACCOUNT_MAX, err)) !=
 		        REDRESS_OK ||
 		    (rc = text_check("a payee's BIC", b->bic, PAYMENTS_BIC_MAX, err)) != REDRESS_OK ||
 		    (b->iban[0] != '\0' &&
 		     (rc = text_check("a payee's IBAN", b->iban, PAYMENTS_IBAN_MAX, err)) != REDRESS_OK) ||
-		    (tx[i].remittance != NULL && (rc = text_check("the remittance text", tx[i].remittance,
-		                                                  PAYMENTS_HOLDER_MAX, err)) != REDRESS_OK))
+		    (tx[i].remittance != NULL &&
+		     (rc = text_check_chars("the remittance text", tx[i].remittance, PAYMENTS_HOLDER_MAX,
+		                            err)) != REDRESS_OK))
 			return error_prefix(err, "pain.001, payment %zu", i + 1);
 		if (tx[i].amount <= 0)
 			return error_set(err, REDRESS_E_INVALID,
@@ -698,8 +880,8 @@ payments_pain001_write(struct buf *out, const struct payments_debtor *d, const c
 	bad |= start(w, "PmtInf") | element(w, "PmtInfId", pmt_inf_id) | element(w, "PmtMtd", "TRF") |
 	       element(w, "NbOfTxs", count) | element(w, "CtrlSum", sum) | start(w, "ReqdExctnDt") |
 	       element(w, "Dt", exec_date) | end(w) | start(w, "Dbtr") | element(w, "Nm", d->name) | end(w) |
-	       account(w, "DbtrAcct", d->iban, NULL, currency) | agent(w, "DbtrAgt", d->bic) |
-	       element(w, "ChrgBr", "SLEV");
+	       account(w, "DbtrAcct", d->iban, d->account, d->scheme, currency) |
+	       agent(w, "DbtrAgt", d->bic) | element(w, "ChrgBr", "SLEV");
 	for (i = 0; i < n && !bad; i++) {
 		money_format(tx[i].amount, cur, amount, sizeof(amount));
 		bad |= start(w, "CdtTrfTxInf") | start(w, "PmtId") | element(w, "EndToEndId", tx[i].e2e) |
@@ -710,7 +892,7 @@ payments_pain001_write(struct buf *out, const struct payments_debtor *d, const c
 		bad |= end(w) | end(w);
 		bad |= agent(w, "CdtrAgt", tx[i].bank->bic) | start(w, "Cdtr") |
 		       element(w, "Nm", tx[i].bank->holder) | end(w) |
-		       account(w, "CdtrAcct", tx[i].bank->iban, tx[i].bank->account, NULL);
+		       account(w, "CdtrAcct", tx[i].bank->iban, tx[i].bank->account, NULL, NULL);
 		if (tx[i].remittance != NULL)
 			bad |= start(w, "RmtInf") | element(w, "Ustrd", tx[i].remittance) | end(w);
 		bad |= end(w);
@@ -736,13 +918,15 @@ camt_entry(xmlTextWriterPtr w, const struct payments_bank_entry *e)
 	bad |= start(w, "NtryDtls") | start(w, "TxDtls") | start(w, "Refs") |
 	       element(w, "EndToEndId", e->e2e) | end(w) | element(w, "CdtDbtInd", credit ? "CRDT" : "DBIT");
 	if (credit)
-		bad |= start(w, "RtrInf") | start(w, "Rsn") | element(w, "Cd", e->reason) | end(w) | end(w);
+		bad |= start(w, "RtrInf") | start(w, "Rsn") |
+		       element(w, scheme_is_code(e->reason) ? "Cd" : "Prtry", e->reason) | end(w) | end(w);
 	return bad | end(w) | end(w) | end(w);
 }
 
 enum redress_err
-payments_camt054_write(struct buf *out, const char *msg_id, const char *iban,
-                       const struct payments_bank_entry *e, size_t n, struct redress_error *err)
+payments_camt054_write(struct buf *out, const char *msg_id, const char *now,
+                       const struct payments_debtor *acct, const struct payments_bank_entry *e, size_t n,
+                       struct redress_error *err)
 {
 	struct doc_writer dw;
 	xmlTextWriterPtr w;
@@ -753,9 +937,10 @@ payments_camt054_write(struct buf *out, const char *msg_id, const char *iban,
 	if ((rc = doc_begin(&dw, PAYMENTS_NS_CAMT054, "camt.054", err)) != REDRESS_OK)
 		return doc_end(&dw, rc, 0, "camt.054", out, err);
 	w = dw.w;
-	bad = start(w, "BkToCstmrDbtCdtNtfctn") | start(w, "GrpHdr") | element(w, "MsgId", msg_id) | end(w) |
-	      start(w, "Ntfctn") | element(w, "Id", msg_id) | start(w, "Acct") | start(w, "Id") |
-	      element(w, "IBAN", iban) | end(w) | end(w);
+	/* GrpHdr: MsgId and CreDtTm, both required by the schema. */
+	bad = start(w, "BkToCstmrDbtCdtNtfctn") | start(w, "GrpHdr") | element(w, "MsgId", msg_id) |
+	      element(w, "CreDtTm", now) | end(w) | start(w, "Ntfctn") | element(w, "Id", msg_id) |
+	      element(w, "CreDtTm", now) | account(w, "Acct", acct->iban, acct->account, acct->scheme, NULL);
 	for (i = 0; i < n && !bad; i++)
 		bad |= camt_entry(w, &e[i]);
 	return doc_end(&dw, REDRESS_OK, bad, "camt.054", out, err);

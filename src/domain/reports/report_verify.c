@@ -100,12 +100,13 @@ hex_decode(const char *s, uint8_t *out, size_t n)
 	return s[2 * n] == '\0';
 }
 
-/* The member key of obj as a string (size bytes with its NUL at most). */
+/* The member key of obj as a string (size bytes with its NUL at most); "" on error. */
 static enum redress_err
 get_string(json_t *obj, const char *key, const char **s_r, size_t max, struct redress_error *err)
 {
 	json_t *v = json_object_get(obj, key);
 
+	*s_r = "";
 	if (!json_is_string(v) || json_string_length(v) > max ||
 	    strlen(json_string_value(v)) != json_string_length(v))
 		return error_set(err, REDRESS_E_INVALID, "field '%s' must be a string of at most %zu bytes",
@@ -119,6 +120,7 @@ get_uint(json_t *obj, const char *key, uint64_t *n_r, struct redress_error *err)
 {
 	json_t *v = json_object_get(obj, key);
 
+	*n_r = 0; /* defined on every path, also when the caller goes on after an error */
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return error_set(err, REDRESS_E_INVALID, "field '%s' must be a non-negative integer", key);
 	*n_r = (uint64_t)json_integer_value(v);
