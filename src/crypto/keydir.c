@@ -223,6 +223,58 @@ keydir_open(const char *path, struct keydir **kd_r, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+enum redress_err
+keydir_export(const char *path, uint8_t secret[KEYDIR_SECRET_SIZE], struct redress_error *err)
+{
+	static const char *const names[] = {KEYDIR_LOG_KEY, KEYDIR_MASTER_KEY, KEYDIR_INDEX_KEY};
+	char file[PATH_MAX];
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	for (i = 0; i < 3 && rc == REDRESS_OK; i++)
+		if ((rc = keydir_path(file, sizeof(file), path, names[i], err)) == REDRESS_OK)
+			rc = keydir_read_seed(file, secret + 32 * i, err);
+	if (rc != REDRESS_OK)
+		crypto_wipe(secret, KEYDIR_SECRET_SIZE);
+	return rc;
+}
+
+enum redress_err
+keydir_import(const char *path, const uint8_t secret[KEYDIR_SECRET_SIZE], struct redress_error *err)
+{
+	static const char *const names[] = {KEYDIR_LOG_KEY, KEYDIR_MASTER_KEY, KEYDIR_INDEX_KEY};
+	char file[PATH_MAX];
+	struct stat st;
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	/* Look before touching anything, so a refusal changes nothing. */
+	for (i = 0; i < 3; i++) {
+		if ((rc = keydir_path(file, sizeof(file), path, names[i], err)) != REDRESS_OK)
+			return rc;
+		if (access(file, F_OK) == 0)
+			return error_set(
+			    err, REDRESS_E_KEYS,
+			    "'%.200s' already holds %s; refusing to overwrite it (give a new --keys"
+			    " or --out directory)",
+			    path, names[i]);
+	}
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode) || (st.st_mode & 077) != 0)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "'%.200s' is not a directory of mode 700: give a new directory",
+			                 path);
+	} else if (mkdir(path, 0700) != 0) {
+		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
+		                 strerror(errno));
+	}
+	for (i = 0; i < 3 && rc == REDRESS_OK; i++)
+		rc = keydir_write_key(path, names[i], secret + 32 * i, err);
+	if (rc != REDRESS_OK)
+		keydir_remove_keys(path);
+	return rc;
+}
+
 void
 keydir_close(struct keydir **kd)
 {
