@@ -9,6 +9,8 @@
  *   redress key share 1
  *   fund: ORIGIN
  *   log-key: BASE64 of the log's Ed25519 public key
+ *   keys: 32 hex digits, the start of the SHA-256 of "redress keys 1"
+ *         and the three keys: what the rebuilt keys must hash to
  *   set: 16 hex digits naming this split (shares of two splits never mix)
  *   share: I
  *   threshold: K
@@ -18,8 +20,9 @@
  *
  * followed by the same lines as a QR code drawn in text, and the same QR
  * code as an SVG file beside it.  The check finds a mistyped line; the
- * log key finds a share of another fund, and after recovery proves the
- * rebuilt keys are the fund's (a wrong share cannot pass it).
+ * log key finds a share of another fund; the keys' hash proves the rebuilt
+ * keys are the fund's (a wrong share cannot pass it).  The hash commits to
+ * 96 random bytes: it tells nothing of them that anyone could compute.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -44,6 +47,7 @@
 #define SHARE_CUSTODIANS_MAX 16 /* shares a split makes, at most */
 #define SHARE_B64_SIZE       ((KEYDIR_SECRET_SIZE + 2) / 3 * 4 + 1)
 #define SHARE_ORIGIN_MAX     256
+#define SHARE_KEYS_HEX       32
 
 static void
 keys_usage(FILE *f)
@@ -69,6 +73,7 @@ struct share {
 	char origin[SHARE_ORIGIN_MAX];
 	char log_key[SIGN_PUBLIC_SIZE * 2];
 	char set[SHARE_SET_HEX + 1];
+	char keys[SHARE_KEYS_HEX + 1];
 	unsigned index, threshold, shares;
 	uint8_t data[KEYDIR_SECRET_SIZE];
 };
@@ -83,6 +88,21 @@ share_check(const char *text, size_t len, char out[SHARE_CHECK_HEX + 1])
 	codec_hex_encode(digest, SHARE_CHECK_HEX / 2, out, SHARE_CHECK_HEX + 1, NULL);
 }
 
+/* What the keys must hash to: the start of SHA-256("redress keys 1" || secret), in hex. */
+static void
+keys_hash(const uint8_t secret[KEYDIR_SECRET_SIZE], char out[SHARE_KEYS_HEX + 1])
+{
+	static const char label[] = "redress keys 1";
+	struct hash_sha256 h;
+	uint8_t digest[HASH_SHA256_SIZE];
+
+	hash_sha256_init(&h);
+	hash_sha256_update(&h, label, sizeof(label) - 1);
+	hash_sha256_update(&h, secret, KEYDIR_SECRET_SIZE);
+	hash_sha256_final(&h, digest);
+	codec_hex_encode(digest, SHARE_KEYS_HEX / 2, out, SHARE_KEYS_HEX + 1, NULL);
+}
+
 /* The share's lines, its check last, into text. */
 static enum redress_err
 share_text(const struct share *s, char *text, size_t size, struct redress_error *err)
@@ -94,9 +114,10 @@ share_text(const struct share *s, char *text, size_t size, struct redress_error 
 	if ((rc = codec_base64_encode(s->data, sizeof(s->data), data, sizeof(data), err)) != REDRESS_OK)
 		return rc;
 	n = snprintf(text, size,
-	             SHARE_MAGIC "\nfund: %s\nlog-key: %s\nset: %s\nshare: %u\nthreshold: %u\nshares: %u\n"
-	                         "data: %s\n",
-	             s->origin, s->log_key, s->set, s->index, s->threshold, s->shares, data);
+	             SHARE_MAGIC
+	             "\nfund: %s\nlog-key: %s\nkeys: %s\nset: %s\nshare: %u\nthreshold: %u\nshares: %u\n"
+	             "data: %s\n",
+	             s->origin, s->log_key, s->keys, s->set, s->index, s->threshold, s->shares, data);
 	crypto_wipe(data, sizeof(data));
 	if (n < 0 || (size_t)n >= size)
 		return error_set(err, REDRESS_E_INVALID, "a share's text does not fit (origin too long?)");
@@ -231,6 +252,7 @@ keys_split(struct cli *cli, int argc, char **argv)
 	if (codec_base64_encode(tlog_public_key(cli->log), SIGN_PUBLIC_SIZE, s.log_key, sizeof(s.log_key),
 	                        &err) != REDRESS_OK)
 		goto fail;
+	keys_hash(secret, s.keys);
 	crypto_random(set, sizeof(set));
 	codec_hex_encode(set, sizeof(set), s.set, sizeof(s.set), NULL);
 	if (shamir_split(secret, sizeof(secret), n, k, shares, &err) != REDRESS_OK)
@@ -293,7 +315,8 @@ share_field(const char *line, size_t len, const char *key, char *out, size_t siz
 static enum redress_err
 share_read(const char *path, struct share *s, struct redress_error *err)
 {
-	static const char *const keys[] = {"fund", "log-key", "set", "share", "threshold", "shares", "data"};
+	static const char *const keys[] = {"fund",  "log-key",   "keys",   "set",
+	                                   "share", "threshold", "shares", "data"};
 	char value[SHARE_TEXT_MAX], check[SHARE_CHECK_HEX + 1];
 	const char *p, *nl;
 	struct buf file;
@@ -337,21 +360,28 @@ share_read(const char *path, struct share *s, struct redress_error *err)
 				memcpy(s->log_key, value, strlen(value) + 1);
 			break;
 		case 2:
+			if (strlen(value) != SHARE_KEYS_HEX ||
+			    strspn(value, "0123456789abcdef") != SHARE_KEYS_HEX)
+				rc = REDRESS_E_INVALID;
+			else
+				memcpy(s->keys, value, SHARE_KEYS_HEX + 1);
+			break;
+		case 3:
 			if (strlen(value) != SHARE_SET_HEX ||
 			    strspn(value, "0123456789abcdef") != SHARE_SET_HEX)
 				rc = REDRESS_E_INVALID;
 			else
 				memcpy(s->set, value, SHARE_SET_HEX + 1);
 			break;
-		case 3:
+		case 4:
 			if (!count_arg(value, SHAMIR_SHARES_MAX, &s->index))
 				rc = REDRESS_E_INVALID;
 			break;
-		case 4:
+		case 5:
 			if (!count_arg(value, SHAMIR_SHARES_MAX, &s->threshold) || s->threshold < 2)
 				rc = REDRESS_E_INVALID;
 			break;
-		case 5:
+		case 6:
 			if (!count_arg(value, SHAMIR_SHARES_MAX, &s->shares) || s->shares < s->threshold ||
 			    s->index > s->shares)
 				rc = REDRESS_E_INVALID;
@@ -373,7 +403,8 @@ share_read(const char *path, struct share *s, struct redress_error *err)
 	nl = strchr(p, '\n');
 	len = nl != NULL ? (size_t)(nl - p) : strlen(p);
 	if (share_field(p, len, "check", value, sizeof(value)) != 1) {
-		rc = error_set(err, REDRESS_E_INVALID, "share '%.200s', line 9: expected 'check: ...'", path);
+		rc =
+		    error_set(err, REDRESS_E_INVALID, "share '%.200s', line 10: expected 'check: ...'", path);
 		goto out;
 	}
 	share_check(file.data, (size_t)(p - file.data), check);
@@ -405,7 +436,7 @@ keys_recover(struct cli *cli, int argc, char **argv)
 	};
 	uint8_t secret[KEYDIR_SECRET_SIZE], xs[SHAMIR_SHARES_MAX];
 	const uint8_t *ys[SHAMIR_SHARES_MAX];
-	char log_key[SIGN_PUBLIC_SIZE * 2];
+	char log_key[SIGN_PUBLIC_SIZE * 2], hash[SHARE_KEYS_HEX + 1];
 	struct share *shares = NULL;
 	struct sign_key *key = NULL;
 	const char *out = NULL;
@@ -443,7 +474,9 @@ keys_recover(struct cli *cli, int argc, char **argv)
 			          shares[0].origin, shares[0].log_key);
 			goto fail;
 		}
-		if (strcmp(shares[i].set, shares[0].set) != 0 || shares[i].threshold != shares[0].threshold) {
+		if (strcmp(shares[i].set, shares[0].set) != 0 ||
+		    strcmp(shares[i].keys, shares[0].keys) != 0 ||
+		    shares[i].threshold != shares[0].threshold) {
 			error_set(
 			    &err, REDRESS_E_INVALID,
 			    "share '%.200s' is of another split (%s) than '%.200s' (%s): shares of two splits"
@@ -474,7 +507,8 @@ keys_recover(struct cli *cli, int argc, char **argv)
 	    codec_base64_encode(sign_key_public(key), SIGN_PUBLIC_SIZE, log_key, sizeof(log_key), &err) !=
 	        REDRESS_OK)
 		goto fail;
-	if (strcmp(log_key, shares[0].log_key) != 0) {
+	keys_hash(secret, hash);
+	if (strcmp(log_key, shares[0].log_key) != 0 || strcmp(hash, shares[0].keys) != 0) {
 		error_set(&err, REDRESS_E_CRYPTO,
 		          "the shares do not rebuild the keys of fund %s: one of them is wrong (its data "
 		          "altered, or"
