@@ -11,6 +11,9 @@
  * (time, method, route, status, duration, account), never the path, the
  * query, or anything the body held.
  *
+ * SIGHUP re-checks the key directory (through the caller's reload) and
+ * writes a status line; it neither stops nor drops a session.
+ *
  * Shutdown: SIGTERM or SIGINT stops the listening socket, waits for the
  * requests in flight (and the writer's queue) to finish, then stops.
  */
@@ -735,6 +738,7 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGTERM);
 	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_set, &old_set);
 	opened = 1;
 	if ((rc = app_open(&app, config, err)) != REDRESS_OK)
@@ -778,8 +782,20 @@ http_serve(const struct http_config *config, struct redress_error *err)
 			fprintf(stderr, "redress: could not write the port to the ready descriptor\n");
 		close(config->ready_fd);
 	}
-	while (sigwait(&stop_set, &sig) != 0)
-		;
+	for (;;) {
+		uint64_t size = 0;
+		struct redress_error ignored;
+
+		if (sigwait(&stop_set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		if (config->reload != NULL)
+			config->reload(config->reload_ctx);
+		(void)tlog_size(app.log, &size, &ignored);
+		fprintf(stderr, "redress: SIGHUP: serving %s, %llu events, %llu requests in flight\n", config->db,
+		        (unsigned long long)size, (unsigned long long)atomic_load(&app.metrics.in_flight));
+	}
 	/* Let what is in flight finish; refuse what comes after. */
 	fprintf(stderr, "redress: stopping (signal %d): finishing %llu requests in flight\n", sig,
 	        (unsigned long long)atomic_load(&app.metrics.in_flight));

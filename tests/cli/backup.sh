@@ -1,4 +1,4 @@
-# backup.sh -- the restore drill and key custody, end to end.  A backup is
+# backup.sh -- the restore drill, key custody and SIGHUP, end to end.  A backup is
 # taken while a caseworker registers people over HTTP; it restores into a
 # new place whose log verifies, whose checkpoint the live fund proves its
 # own tree grew from, and which holds every person acknowledged before the
@@ -88,6 +88,16 @@ expect_exit 12 rd backup --out "$T/short.bak" --passphrase-file "$T/short"
 expect_in "$ERR" "fewer than"
 checks=$((checks + 1))
 [ ! -e "$T/short.bak" ] || fail "a refused backup left a file"
+
+# ---- SIGHUP (systemctl reload): the keys re-checked, the server goes on ---------------
+kill -HUP "$SERVER"
+for _ in $(seq 50); do
+	grep -q "SIGHUP: serving" "$T/server.log" && break
+	sleep 0.1
+done
+expect_in "$(cat "$T/server.log")" "SIGHUP: key directory '$KEYS' checked: this fund's keys"
+call cho GET /persons
+expect_status 200 "the session after SIGHUP"
 
 # ---- Key custody: split 5 ways, any 3 rebuild ------------------------------------
 stop_server
