@@ -162,8 +162,8 @@ users_name_check(const char *name, struct redress_error *err)
 }
 
 /* A new password: valid text of PASSWORD_MIN to PASSWORD_MAX characters (never echoed in a message). */
-static enum redress_err
-password_check(const char *password, struct redress_error *err)
+enum redress_err
+users_password_check(const char *password, struct redress_error *err)
 {
 	size_t i, chars = 0;
 	enum redress_err rc;
@@ -196,9 +196,8 @@ users_count(struct store *store, uint64_t *count_r, struct redress_error *err)
 	return REDRESS_OK;
 }
 
-/* Hashes password and seals the hash for name into a->password_sealed. */
-static enum redress_err
-seal_password(const struct seal_key *master, const char *name, const char *password, struct users_row *a,
+enum redress_err
+users_seal_password(const struct seal_key *master, const char *name, const char *password, struct users_row *a,
               struct redress_error *err)
 {
 	char hash[PASSWORD_HASH_SIZE], ad[USERS_SEAL_AD_SIZE];
@@ -250,10 +249,16 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 		return rc;
 	if ((size_t)role >= ROLE_COUNT)
 		return error_set(err, REDRESS_E_INVALID, "role %d is not valid", (int)role);
-	if ((rc = password_check(password, err)) != REDRESS_OK)
+	if ((rc = users_password_check(password, err)) != REDRESS_OK)
 		return rc;
 	if (actor->bootstrap && (rc = bootstrap_check(tlog_store(log), role, err)) != REDRESS_OK)
 		return rc;
+	/* Nobody alone makes an admin: past the first, it takes a second admin (users_role_set). */
+	if (!actor->bootstrap && role == ROLE_ADMIN)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "an admin is made by two admins: add '%s' with another role, then 'redress user"
+		                 " role %s admin' by one admin and again by another",
+		                 name, name);
 	rc = users_get(tlog_store(log), name, &old, err);
 	if (rc == REDRESS_OK)
 		return error_set(err, REDRESS_E_CONFLICT, "account '%s' already exists (%s)", name,
@@ -264,7 +269,7 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 	memset(&a, 0, sizeof(a));
 	memcpy(a.name, name, strlen(name) + 1);
 	a.role = role;
-	if ((rc = seal_password(master, name, password, &a, err)) != REDRESS_OK)
+	if ((rc = users_seal_password(master, name, password, &a, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
 	if ((rc = users_encode_added(&data, &a, err)) == REDRESS_OK &&
@@ -274,9 +279,8 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 	return rc;
 }
 
-/* Opens a's sealed hash and checks password against it: 1 on a match. */
-static enum redress_err
-check_password(const struct seal_key *master, const struct users_row *a, const char *password, int *ok_r,
+enum redress_err
+users_check_password(const struct seal_key *master, const struct users_row *a, const char *password, int *ok_r,
                struct redress_error *err)
 {
 	char ad[USERS_SEAL_AD_SIZE];
@@ -330,10 +334,21 @@ users_authenticate(struct store *store, const struct seal_key *master, const cha
 		                 "sign-in refused: account '%s' is locked;"
 		                 " an admin can unlock it with 'redress user unlock %s'",
 		                 name, name);
-	if ((rc = check_password(master, &a, password, &ok, err)) != REDRESS_OK)
+	if (acct.disabled)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "sign-in refused: account '%s' is disabled; an admin can enable it with"
+		                 " 'redress user enable %s'",
+		                 name, name);
+	if ((rc = users_check_password(master, &a, password, &ok, err)) != REDRESS_OK)
 		return rc;
 	if (!ok)
 		return error_set(err, REDRESS_E_REFUSED, USERS_SIGN_IN_REFUSED);
+	/* After the password: only its holder learns that a new one is due. */
+	if (acct.must_change)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "sign-in refused: account '%s' must choose a new password first (an admin"
+		                 " reset it): 'redress --as %s user password', or POST /api/v1/password",
+		                 name, name);
 	memset(actor_r, 0, sizeof(*actor_r));
 	memcpy(actor_r->name, a.name, strlen(a.name) + 1);
 	actor_r->role = a.role;

@@ -143,6 +143,10 @@ struct users_account {
 	int has_totp;    /* 1: a TOTP secret is enrolled */
 	int locked;      /* 1: locked (users_lock) until an admin unlocks it */
 	uint64_t tokens; /* API tokens issued and not revoked */
+	int disabled;    /* 1: disabled (users_disable) until an admin enables it */
+	int must_change; /* 1: an admin reset its password; it signs in after choosing a new one */
+	int has_pending_role;   /* 1: a grant of pending_role awaits a second admin */
+	enum role pending_role;
 };
 
 /* Reads account name into *acct_r; REDRESS_E_NOTFOUND when there is none. */
@@ -221,6 +225,51 @@ enum redress_err users_lock(struct tlog *log, const char *name, const char *reas
  */
 enum redress_err users_unlock(struct tlog *log, const struct actor *actor, const char *name,
                               struct redress_error *err);
+
+/*
+ * Disables (disabled 1) or enables account name (an event
+ * "users.account.disabled" or ".enabled", inside a change).  A disabled
+ * account signs in no more, by password or token, until enabled; the
+ * caller ends its sessions.  actor needs PERM_USERS_MANAGE and may not
+ * disable itself.  REDRESS_E_CONFLICT when it already is so,
+ * REDRESS_E_NOTFOUND for no such account.
+ */
+enum redress_err users_disable(struct tlog *log, const struct actor *actor, const char *name, int disabled,
+                               struct redress_error *err);
+
+/*
+ * Changes account name's own password (an event "users.password.changed",
+ * inside a change): old must be its password now (REDRESS_E_REFUSED with
+ * the sign-in's message otherwise; a locked or disabled account is
+ * refused too).  This is how an account whose password an admin reset
+ * chooses a new one: it then signs in again.  new_password follows
+ * PASSWORD_MIN and must differ from old.
+ */
+enum redress_err users_password_change(struct tlog *log, const struct seal_key *master, const char *name,
+                                       const char *old, const char *new_password, struct redress_error *err);
+
+/*
+ * An admin sets account name's password (the same event, marked a reset):
+ * the account must choose a new one at its next sign-in.  actor needs
+ * PERM_USERS_MANAGE; for its own password it uses users_password_change.
+ */
+enum redress_err users_password_reset(struct tlog *log, const struct actor *actor, const struct seal_key *master,
+                                      const char *name, const char *new_password, struct redress_error *err);
+
+/*
+ * Changes account name's role (an event "users.role.changed", inside a
+ * change).  actor needs PERM_USERS_MANAGE.  Granting admin takes two
+ * admins: the first call records a pending grant ("users.role.proposed")
+ * and sets *pending_r to 1; the same grant by another admin changes the
+ * role (*pending_r 0); by the same admin again it is REDRESS_E_REFUSED.
+ * While the fund has one admin, there is no second to ask: the grant of
+ * admin takes effect at once.
+ * Other roles change at once, and cancel a pending grant.  The last admin
+ * cannot lose the role (REDRESS_E_REFUSED); the role it has already is
+ * REDRESS_E_CONFLICT; no such account REDRESS_E_NOTFOUND.
+ */
+enum redress_err users_role_set(struct tlog *log, const struct actor *actor, const char *name, enum role role,
+                                int *pending_r, struct redress_error *err);
 
 /* Calls fn for each account in name order. */
 enum redress_err users_each(struct store *store,
