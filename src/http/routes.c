@@ -35,6 +35,7 @@ const struct http_route http_routes[] = {
     PUBLIC(GET, "/api/v1/openapi.json", "openapi", api_openapi),
 
     PUBLIC(POST, "/api/v1/session", "session.create", api_session_create),
+    PUBLIC(POST, "/api/v1/password", "password.change", api_password_change),
     ACCOUNT(GET, "/api/v1/session", "session.show", api_session_show),
     ACCOUNT(DELETE, "/api/v1/session", "session.delete", api_session_delete),
 
@@ -97,6 +98,10 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/totp", "users.totp", api_users_totp),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/lock", "users.lock", api_users_lock),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/unlock", "users.unlock", api_users_unlock),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/disable", "users.disable", api_users_disable),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/enable", "users.enable", api_users_enable),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/password", "users.password", api_users_password),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/role", "users.role", api_users_role),
 
     NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/bank", "persons.bank", api_persons_bank),
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/programs/{code}/debtor", "programs.debtor", api_programs_debtor),
