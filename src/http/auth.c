@@ -66,6 +66,7 @@ http_authenticate(struct http_request *req)
 	struct users_account acct;
 	struct redress_error err;
 	struct store *store;
+	enum redress_err rc;
 
 	req->auth = HTTP_AUTH_NONE;
 	header = http_header(req, "Authorization");
@@ -88,8 +89,10 @@ http_authenticate(struct http_request *req)
 	 */
 	if ((store = http_store(req, &req->res)) == NULL)
 		return;
-	if (users_account_get(store, session.account, &acct, &err) != REDRESS_OK || acct.locked ||
-	    acct.disabled || acct.must_change) {
+	rc = users_account_get(store, session.account, &acct, &err);
+	/* No snapshot held past this look: the request's change may follow. */
+	store_end_reads(store);
+	if (rc != REDRESS_OK || acct.locked || acct.disabled || acct.must_change) {
 		http_session_end(&req->app->sessions, session.hash);
 		sodium_memzero(token, sizeof(token));
 		return;

@@ -398,6 +398,12 @@ tlog_begin(struct tlog *log, struct redress_error *err)
 		                 "the log was opened without its signing key; cannot change it");
 	if (log->in_change)
 		return error_set(err, REDRESS_E_INTERNAL, "a change is already in progress");
+	/*
+	 * A statement left mid-rows (a size read before the change) holds an
+	 * old snapshot, which SQLite will not turn into a write once another
+	 * process has committed: "database is locked" at once.
+	 */
+	store_end_reads(log->store);
 	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = tlog_size(log, &size, err)) != REDRESS_OK)
