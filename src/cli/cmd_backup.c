@@ -37,22 +37,30 @@ static void
 backup_usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: redress [--db PATH] [--keys DIR] backup --out FILE [--passphrase-file F]\n"
-	        "       redress restore FILE --db PATH --keys DIR [--passphrase-file F]\n\n"
-	        "backup   writes FILE (which must not exist; mode 0600): a consistent copy of the\n"
-	        "         database, taken while servers go on writing, and the key directory's\n"
-	        "         keys, sealed (XChaCha20-Poly1305, libsodium secretstream) under a key\n"
-	        "         Argon2id derives from the passphrase.  It changes nothing in the fund\n"
-	        "         and needs no --as: whoever can read the key directory may copy it.\n"
-	        "restore  unseals FILE into a new database PATH and a new key directory DIR\n"
-	        "         (neither may exist yet), and checks that the keys are the log's.\n"
-	        "         Then run 'redress --db PATH --keys DIR audit verify'.\n\n"
+	        "usage: redress [--db PATH] [--keys DIR] backup --out FILE [--passphrase-file F]\n\n"
+	        "Writes FILE (which must not exist; mode 0600): a consistent copy of the database,\n"
+	        "taken while servers go on writing, and the key directory's keys, sealed\n"
+	        "(XChaCha20-Poly1305, libsodium secretstream) under a key Argon2id derives from the\n"
+	        "passphrase.  It changes nothing in the fund and needs no --as: whoever can read\n"
+	        "the key directory may copy it.  Restore it with 'redress restore'.\n\n"
 	        "--passphrase-file F  the passphrase is F's first line (at least %d characters);\n"
-	        "         without it, it is asked on the terminal (twice for a backup).\n"
-	        "A wrong passphrase, a file cut short or damaged: a message saying which, exit\n"
-	        "status 19 or 12, and nothing restored.  Keep the passphrase apart from the\n"
-	        "backups: a backup with its passphrase is the whole fund.\n",
+	        "         without it, it is asked twice on the terminal.\n"
+	        "Keep the passphrase apart from the backups: a backup with its passphrase is the\n"
+	        "whole fund.\n",
 	        PASSWORD_MIN);
+}
+
+static void
+restore_usage(FILE *f)
+{
+	fprintf(f, "usage: redress restore FILE --db PATH --keys DIR [--passphrase-file F]\n\n"
+	           "Unseals the backup FILE into a new database PATH and a new key directory DIR\n"
+	           "(neither may exist yet), and checks that the keys are the log's.  Then run\n"
+	           "'redress --db PATH --keys DIR audit verify'.\n\n"
+	           "--passphrase-file F  the passphrase is F's first line; without it, it is asked\n"
+	           "         on the terminal.\n"
+	           "A wrong passphrase, a file cut short or damaged: a message saying which, exit\n"
+	           "status 19 or 12, and nothing restored.\n");
 }
 
 /* The passphrase from file, or typed (twice when confirm). */
@@ -297,7 +305,7 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 			memcpy(c == 'd' ? cli->db : cli->keys, optarg, strlen(optarg) + 1);
 			break;
 		case 'p': file = optarg; break;
-		case 'h': backup_usage(stdout); return 0;
+		case 'h': restore_usage(stdout); return 0;
 		default: return cli_bad_option("restore", argv);
 		}
 	}
