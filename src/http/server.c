@@ -643,6 +643,15 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 		return rc;
 	if ((rc = api_reports_setup(app->first, err)) != REDRESS_OK)
 		return rc;
+	/* Sessions on a connection of their own, kept from before a restart. */
+	{
+		struct store *sessions = NULL;
+
+		if ((rc = store_reopen(app->first, STORE_OPEN_EXISTING, &sessions, err)) != REDRESS_OK)
+			return rc;
+		if ((rc = http_sessions_attach(&app->sessions, sessions, (uint64_t)time(NULL), err)) != REDRESS_OK)
+			return rc;
+	}
 	return http_writer_start(app, err);
 }
 

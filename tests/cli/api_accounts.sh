@@ -5,7 +5,8 @@
 # it chooses a new password with POST /api/v1/password; a change of role
 # takes effect in the account's live session; a grant of admin waits (202)
 # for a second admin; refusals (no such role, no such account, a
-# caseworker asking) change nothing.
+# caseworker asking) change nothing.  Sessions survive a restart of the
+# server, and the database holds only their hashes.
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/serve_lib.sh"
 
@@ -109,6 +110,31 @@ expect_status 200 "choosing a new password"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/cho.jar" -H 'Content-Type: application/json' \
 	--data-binary '{"username":"cho","password":"canary-chosen-9a8b7c"}' "$BASE/session")
 expect_status 201 "signing in with the chosen password"
+json csrf_token <"$T/body" >"$T/cho.csrf"
+
+# ---- Sessions survive a restart; the database holds only their hashes -------------------
+call cho GET /persons
+expect_status 200 "cho's session before the restart"
+stop_server
+"$REDRESS" --db "$DB" --keys "$KEYS" serve --listen 127.0.0.1:0 --ready-fd 3 3>"$T/port2" 2>>"$T/server.log" &
+SERVER=$!
+for _ in $(seq 100); do
+	[ -s "$T/port2" ] && break
+	sleep 0.1
+done
+BASE="http://127.0.0.1:$(head -n1 "$T/port2")/api/v1"
+call cho GET /persons
+expect_status 200 "cho's session after the restart"
+jcall cho POST /persons '{"kind": "victim", "name": "Synthetic Restart", "birth_date": "1930-05-05", "frailty": 1}'
+expect_status 201 "a change in the session kept over the restart (its CSRF token too)"
+cookie=$(awk '$6 == "redress_session" { print $7 }' "$T/cho.jar")
+checks=$((checks + 1))
+[ -n "$cookie" ] || fail "no session cookie in cho's jar"
+grep -qa "$cookie" "$DB" "$DB-wal" 2>/dev/null && fail "a session token is in the database in clear"
+call cho DELETE /session
+expect_status 200 "signing out"
+call cho GET /persons
+expect_status 401 "the session after signing out"
 
 stop_server
 expect_exit 0 rd audit verify

@@ -48,7 +48,17 @@ static const char users_schema[] = "CREATE TABLE IF NOT EXISTS users_accounts ("
                                    " name TEXT PRIMARY KEY,"
                                    " role TEXT NOT NULL,"
                                    " proposed_by TEXT NOT NULL,"
-                                   " proposed_seq INTEGER NOT NULL);";
+                                   " proposed_seq INTEGER NOT NULL);"
+                                   /* users_session.c's: the server's state, not a projection */
+                                   "CREATE TABLE IF NOT EXISTS users_sessions ("
+                                   " hash TEXT PRIMARY KEY,"
+                                   " account TEXT NOT NULL,"
+                                   " role TEXT NOT NULL,"
+                                   " csrf TEXT NOT NULL,"
+                                   " created INTEGER NOT NULL,"
+                                   " seen INTEGER NOT NULL);"
+                                   "CREATE INDEX IF NOT EXISTS users_sessions_account"
+                                   " ON users_sessions (account);";
 
 #define ACCOUNT_COLUMNS "name, role, password_sealed, added_seq"
 
