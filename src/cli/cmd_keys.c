@@ -54,7 +54,8 @@ keys_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: redress [--db PATH] [--keys DIR] keys split --shares N --threshold K --out DIR\n"
-	        "       redress keys recover --out KEYDIR SHARE...\n\n"
+	        "       redress keys recover --out KEYDIR SHARE...\n"
+	        "       redress [--as ADMIN] keys rotate\n\n"
 	        "split    splits the key directory's keys (the log key, the master key that opens every\n"
 	        "         person's file, the index key) into N share files in DIR (a new directory,\n"
 	        "         mode 0700): share-I.txt to print (text and a QR code) and share-I.svg (the QR\n"
@@ -62,9 +63,15 @@ keys_usage(FILE *f)
 	        "         2 <= K <= N <= %d.  Give each share to one custodian, then delete DIR.\n"
 	        "recover  rebuilds a key directory KEYDIR (new, or empty of keys) from at least K\n"
 	        "         share files of one split; checks each share's checksum, that all are of one\n"
-	        "         fund and one split, and that the keys rebuilt are that fund's.\n\n"
-	        "Neither changes the fund or needs --as: whoever holds the key directory, or K\n"
-	        "shares, holds the fund.  See docs/operations.md for who should hold shares.\n",
+	        "         fund and one split, and that the keys rebuilt are that fund's.\n"
+	        "rotate   a new master key: every person's data key re-wrapped and every account's\n"
+	        "         password hash and second factor sealed again under it, in one change;\n"
+	        "         then the old key opens nothing in this fund.  Interrupted, run it again:\n"
+	        "         it finishes.  Needs an admin.  Stop the server first; split the keys again\n"
+	        "         after.\n\n"
+	        "split and recover change nothing in the fund and need no --as: whoever holds the\n"
+	        "key directory, or K shares, holds the fund.  See docs/operations.md for who\n"
+	        "should hold shares.\n",
 	        SHARE_CUSTODIANS_MAX);
 }
 
@@ -532,6 +539,109 @@ out:
 	return status;
 }
 
+/* Seals everything under master again under new_key, in the change open in cli. */
+static enum redress_err
+rotate_change(struct cli *cli, const struct seal_key *old, const struct seal_key *new_key,
+              uint64_t *persons_r, uint64_t *accounts_r, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = registry_keys_rewrap(tlog_store(cli->log), old, new_key, persons_r, err)) != REDRESS_OK)
+		return rc;
+	return users_reseal(cli->log, &cli->actor, old, new_key, accounts_r, err);
+}
+
+/*
+ * `keys rotate`: a new master key.  The new key is written first, beside
+ * the old (master.key.new); then one change seals every person's data key,
+ * password hash and TOTP secret again under it; then the new key replaces
+ * the old.  Run again after a crash, it finishes what was begun: with the
+ * same new key, redoing the change, or (the change committed) only the
+ * last step.
+ */
+/*
+ * An interrupted rotation whose change committed: everything opens with
+ * the waiting key already.  Tried in a change that is rolled back, as the
+ * OS user who holds the keys (signing in would need the key in place).
+ * Returns 1 when so.
+ */
+static int
+rotation_committed(struct cli *cli)
+{
+	struct seal_key *pending = NULL;
+	struct redress_error err;
+	uint64_t persons, accounts;
+	int made = 0, done = 0;
+	char path[CLI_PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/master.key.new", cli->keys);
+	if (access(path, F_OK) != 0)
+		return 0;
+	if (cli_open(cli, CLI_WRITE, &err) == REDRESS_OK &&
+	    keydir_master_pending(cli->keys, &pending, &made, &err) == REDRESS_OK &&
+	    tlog_begin(cli->log, &err) == REDRESS_OK) {
+		users_bootstrap_actor(cli->os_user, &cli->actor);
+		done = rotate_change(cli, pending, pending, &persons, &accounts, &err) == REDRESS_OK;
+		tlog_rollback(cli->log);
+	}
+	seal_key_free(&pending);
+	cli_close(cli);
+	memset(&cli->actor, 0, sizeof(cli->actor));
+	return done;
+}
+
+static int
+keys_rotate(struct cli *cli, int argc, char **argv)
+{
+	struct seal_key *new_key = NULL;
+	struct redress_error err;
+	uint64_t persons = 0, accounts = 0;
+	int made = 0, status = 1;
+
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		keys_usage(stdout);
+		return 0;
+	}
+	if (argc > 1)
+		return cli_usage_error(
+		    "keys", "'rotate' takes no '%s' (the log key's rotation is not written yet)", argv[1]);
+	if (rotation_committed(cli)) {
+		if (keydir_master_install(cli->keys, &err) != REDRESS_OK)
+			return cli_fail(&err);
+		printf("finished an interrupted rotation: the new master key is in place\n");
+		return 0;
+	}
+	if (cli_open_as(cli, CLI_WRITE, PERM_USERS_MANAGE, &err) != REDRESS_OK ||
+	    keydir_master_pending(cli->keys, &new_key, &made, &err) != REDRESS_OK)
+		goto fail;
+	if (tlog_begin(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	if (rotate_change(cli, keydir_master_key(cli->keydir), new_key, &persons, &accounts, &err) !=
+	    REDRESS_OK) {
+		tlog_rollback(cli->log);
+		goto fail;
+	}
+	if (tlog_commit(cli->log, &err) != REDRESS_OK || keydir_master_install(cli->keys, &err) != REDRESS_OK)
+		goto fail;
+	printf("a new master key: %llu data keys re-wrapped, %llu accounts' secrets sealed again; the old"
+	       " key opens nothing in this fund now.\n"
+	       "Restart the server, take a new backup, and split the keys again ('redress keys split'):"
+	       " old shares and backups hold the old key.\n",
+	       (unsigned long long)persons, (unsigned long long)accounts);
+	status = 0;
+	goto out;
+fail:
+	status = cli_fail(&err);
+	if (made)
+		fprintf(stderr,
+		        "redress: the new key waits in %s/master.key.new: run 'redress keys rotate' again to"
+		        " finish\n",
+		        cli->keys);
+out:
+	seal_key_free(&new_key);
+	return status;
+}
+
 int
 cmd_keys(struct cli *cli, int argc, char **argv)
 {
@@ -546,5 +656,7 @@ cmd_keys(struct cli *cli, int argc, char **argv)
 		return keys_split(cli, argc, argv);
 	if (strcmp(sub, "recover") == 0)
 		return keys_recover(cli, argc, argv);
-	return cli_usage_error("keys", "'%s' is not a keys command (split, recover)", sub);
+	if (strcmp(sub, "rotate") == 0)
+		return keys_rotate(cli, argc, argv);
+	return cli_usage_error("keys", "'%s' is not a keys command (split, recover, rotate)", sub);
 }

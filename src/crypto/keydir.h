@@ -57,6 +57,20 @@ enum redress_err keydir_export(const char *path, uint8_t secret[KEYDIR_SECRET_SI
 enum redress_err keydir_import(const char *path, const uint8_t secret[KEYDIR_SECRET_SIZE],
                                struct redress_error *err);
 
+/*
+ * A new master key, for `redress keys rotate`, in two steps so that a
+ * crash between them loses nothing:
+ *   keydir_master_pending: the new key in master.key.new, made (mode 0600)
+ *     when there is none, else the one an interrupted rotation left;
+ *     *made_r says which.  The caller frees *key_r with seal_key_free().
+ *   keydir_master_install: master.key.new renamed over master.key, once
+ *     the database holds everything sealed under it; the old key file is
+ *     gone (its blocks are not overwritten: the file system may keep them).
+ */
+enum redress_err keydir_master_pending(const char *path, struct seal_key **key_r, int *made_r,
+                                       struct redress_error *err);
+enum redress_err keydir_master_install(const char *path, struct redress_error *err);
+
 /* Wipes and frees the keys; NULL is a no-op; sets *kd to NULL. */
 void keydir_close(struct keydir **kd);
 

@@ -299,6 +299,16 @@ enum redress_err users_sessions_load(struct store *store, uint64_t seen_after, u
                                                             struct redress_error *err),
                                      void *ctx, struct redress_error *err);
 
+/*
+ * A new master key (redress keys rotate): every account's password hash
+ * and TOTP secret opened with old and sealed again under new_key, one
+ * event "users.keys.resealed" each, inside the caller's change; *count_r
+ * is how many accounts.  actor needs PERM_USERS_MANAGE.  A secret that
+ * does not open with old is REDRESS_E_CRYPTO naming the account.
+ */
+enum redress_err users_reseal(struct tlog *log, const struct actor *actor, const struct seal_key *old,
+                              const struct seal_key *new_key, uint64_t *count_r, struct redress_error *err);
+
 /* Calls fn for each account in name order. */
 enum redress_err users_each(struct store *store,
                             enum redress_err (*fn)(void *ctx, const char *name, enum role role,

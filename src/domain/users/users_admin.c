@@ -13,10 +13,13 @@
  *   users.password.changed             {name, password (sealed hash), reset (0|1)}
  *   users.role.proposed                {name, role}  a grant of admin, awaiting a second admin
  *   users.role.changed                 {name, role}
+ *   users.keys.resealed                {name, password, [totp]}  a new master key: the
+ *                                      account's secrets sealed again under it (keys rotate)
  * The proposer of a grant is the event's actor; the change that grants
  * admin must be made by another actor, or it does not apply.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/canon.h"
@@ -47,6 +50,8 @@ static const struct store_query q_pending_delete = {"users.role_pending.delete",
                                                     "DELETE FROM users_role_pending WHERE name = ?1"};
 static const struct store_query q_role_set = {"users.role.set",
                                               "UPDATE users_accounts SET role = ?2 WHERE name = ?1"};
+static const struct store_query q_totp_reseal = {"users.totp.reseal",
+                                                 "UPDATE users_totp SET secret_sealed = ?2 WHERE name = ?1"};
 static const struct store_query q_admins = {"users.admins.count",
                                             "SELECT count(*) FROM users_accounts WHERE role = 'admin'"};
 
@@ -56,15 +61,38 @@ users_admin_decode(const struct event *ev, struct users_admin_ev *e, struct redr
 	static const char *const name_keys[] = {"name", NULL};
 	static const char *const role_keys[] = {"name", "role", NULL};
 	static const char *const password_keys[] = {"name", "password", "reset", NULL};
+	static const char *const resealed_keys[] = {"name", "password", "totp", NULL};
 	const char *name, *text;
 	enum redress_err rc;
 	int64_t reset;
-	int role_ev, password_ev;
+	int role_ev, password_ev, resealed_ev;
 
 	memset(e, 0, sizeof(*e));
 	role_ev =
 	    strcmp(ev->type, USERS_EV_ROLE_PROPOSED) == 0 || strcmp(ev->type, USERS_EV_ROLE_CHANGED) == 0;
 	password_ev = strcmp(ev->type, USERS_EV_PASSWORD) == 0;
+	resealed_ev = strcmp(ev->type, USERS_EV_RESEALED) == 0;
+	if (resealed_ev) {
+		if ((rc = canon_only_keys(ev->data, resealed_keys, err)) != REDRESS_OK ||
+		    (rc = canon_get_string(ev->data, "name", &name, err)) != REDRESS_OK ||
+		    (rc = users_name_check(name, err)) != REDRESS_OK ||
+		    (rc = canon_get_string(ev->data, "password", &text, err)) != REDRESS_OK)
+			return rc == REDRESS_E_NOTFOUND ? REDRESS_E_INVALID : rc;
+		if (strncmp(text, "s1:", 3) != 0 || strlen(text) > USERS_SEALED_MAX)
+			return error_set(err, REDRESS_E_INVALID,
+			                 "account '%s': field 'password' is not a sealed hash", name);
+		memcpy(e->name, name, strlen(name) + 1);
+		memcpy(e->password_sealed, text, strlen(text) + 1);
+		if (canon_get_string(ev->data, "totp", &text, NULL) == REDRESS_OK) {
+			if (strncmp(text, "s1:", 3) != 0 || strlen(text) > USERS_SEALED_MAX)
+				return error_set(err, REDRESS_E_INVALID,
+				                 "account '%s': field 'totp' is not a sealed secret", name);
+			memcpy(e->totp_sealed, text, strlen(text) + 1);
+		}
+		text_copy(e->actor, sizeof(e->actor), ev->actor != NULL ? ev->actor : "");
+		e->seq = ev->seq;
+		return REDRESS_OK;
+	}
 	if (!role_ev && !password_ev && strcmp(ev->type, USERS_EV_DISABLED) != 0 &&
 	    strcmp(ev->type, USERS_EV_ENABLED) != 0)
 		return error_set(err, REDRESS_E_NOTFOUND, "not an event of users_admin.c");
@@ -186,6 +214,24 @@ users_admin_apply(struct store *store, const char *type, const struct users_admi
 		return e->reset ? run_name_seq(store, &q_must_change_put, e->name, (int64_t)e->seq, err)
 		                : run_name_seq(store, &q_must_change_delete, e->name, -1, err);
 	}
+	if (strcmp(type, USERS_EV_RESEALED) == 0) {
+		if ((st = store_query(store, &q_password_set, err)) == NULL)
+			return err->code;
+		store_bind_text(st, 1, e->name);
+		store_bind_text(st, 2, e->password_sealed);
+		if ((rc = store_run(st, err)) != REDRESS_OK || e->totp_sealed[0] == '\0')
+			return rc;
+		if ((st = store_query(store, &q_totp_reseal, err)) == NULL)
+			return err->code;
+		store_bind_text(st, 1, e->name);
+		store_bind_text(st, 2, e->totp_sealed);
+		if ((rc = store_run(st, err)) != REDRESS_OK)
+			return rc;
+		if (store_changes(store) != 1)
+			return error_set(err, REDRESS_E_CONFLICT,
+			                 "account '%s' has no second factor to seal again", e->name);
+		return REDRESS_OK;
+	}
 	if (strcmp(type, USERS_EV_ROLE_PROPOSED) == 0) {
 		if (e->role != ROLE_ADMIN)
 			return error_set(err, REDRESS_E_INVALID,
@@ -242,6 +288,13 @@ admin_event(struct tlog *log, const char *type, struct users_admin_ev *e, struct
 		canon_string(&c, e->password_sealed);
 		canon_key(&c, "reset");
 		canon_int(&c, e->reset);
+	} else if (strcmp(type, USERS_EV_RESEALED) == 0) {
+		canon_key(&c, "password");
+		canon_string(&c, e->password_sealed);
+		if (e->totp_sealed[0] != '\0') {
+			canon_key(&c, "totp");
+			canon_string(&c, e->totp_sealed);
+		}
 	} else if (strcmp(type, USERS_EV_ROLE_PROPOSED) == 0 || strcmp(type, USERS_EV_ROLE_CHANGED) == 0) {
 		canon_key(&c, "role");
 		canon_string(&c, users_role_name(e->role));
@@ -389,4 +442,104 @@ users_role_set(struct tlog *log, const struct actor *actor, const char *name, en
 			    name, by, name);
 	}
 	return admin_event(log, USERS_EV_ROLE_CHANGED, &e, err);
+}
+
+/* Opens sealed (under old, bound to ad) and seals it again under new into out (out_size bytes). */
+static enum redress_err
+reseal(const struct seal_key *old, const struct seal_key *new_key, const char *sealed, const char *ad,
+       char *out, size_t out_size, struct redress_error *err)
+{
+	struct buf plain, again;
+	enum redress_err rc;
+
+	buf_init(&plain, USERS_SEALED_MAX);
+	buf_init(&again, USERS_SEALED_MAX);
+	if ((rc = seal_decrypt(old, sealed, ad, &plain, err)) == REDRESS_OK &&
+	    (rc = seal_encrypt(new_key, plain.data, plain.len, ad, &again, err)) == REDRESS_OK) {
+		if (again.len >= out_size)
+			rc = error_set(err, REDRESS_E_INTERNAL, "a sealed secret grew beyond its room");
+		else
+			memcpy(out, again.data, again.len + 1);
+	}
+	if (plain.data != NULL)
+		explicit_bzero(plain.data, plain.cap);
+	buf_free(&plain);
+	buf_free(&again);
+	return rc;
+}
+
+struct names {
+	char (*name)[USER_NAME_MAX + 1];
+	size_t len, cap;
+};
+
+static enum redress_err
+collect_name(void *ctx, const char *name, enum role role, struct redress_error *err)
+{
+	struct names *n = ctx;
+
+	(void)role;
+	if (n->len == n->cap) {
+		size_t cap = n->cap == 0 ? 16 : n->cap * 2;
+		void *grown = realloc(n->name, cap * sizeof(*n->name));
+
+		if (grown == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory listing accounts");
+		n->name = grown;
+		n->cap = cap;
+	}
+	text_copy(n->name[n->len++], sizeof(n->name[0]), name);
+	return REDRESS_OK;
+}
+
+enum redress_err
+users_reseal(struct tlog *log, const struct actor *actor, const struct seal_key *old,
+             const struct seal_key *new_key, uint64_t *count_r, struct redress_error *err)
+{
+	char ad[USERS_SEAL_AD_SIZE];
+	struct names names = {NULL, 0, 0};
+	struct users_totp_row t;
+	struct users_admin_ev e;
+	struct users_row a;
+	enum redress_err rc;
+	size_t i;
+
+	*count_r = 0;
+	if ((rc = users_require(actor, PERM_USERS_MANAGE, err)) != REDRESS_OK)
+		return rc;
+	/* The names first: no statement stays open while the events are written. */
+	if ((rc = users_each(tlog_store(log), collect_name, &names, err)) != REDRESS_OK)
+		goto out;
+	store_end_reads(tlog_store(log));
+	for (i = 0; i < names.len; i++) {
+		memset(&e, 0, sizeof(e));
+		text_copy(e.name, sizeof(e.name), names.name[i]);
+		if ((rc = users_get(tlog_store(log), e.name, &a, err)) != REDRESS_OK)
+			goto out;
+		users_seal_ad(e.name, ad);
+		if ((rc = reseal(old, new_key, a.password_sealed, ad, e.password_sealed,
+		                 sizeof(e.password_sealed), err)) != REDRESS_OK) {
+			error_prefix(err, "account '%s': its password record", e.name);
+			goto out;
+		}
+		rc = users_totp_get(tlog_store(log), e.name, &t, err);
+		if (rc == REDRESS_OK) {
+			users_totp_ad(e.name, ad);
+			if ((rc = reseal(old, new_key, t.secret_sealed, ad, e.totp_sealed,
+			                 sizeof(e.totp_sealed), err)) != REDRESS_OK) {
+				error_prefix(err, "account '%s': its second factor", e.name);
+				goto out;
+			}
+		} else if (rc != REDRESS_E_NOTFOUND) {
+			goto out;
+		}
+		if ((rc = admin_event(log, USERS_EV_RESEALED, &e, err)) != REDRESS_OK)
+			goto out;
+		(*count_r)++;
+	}
+	rc = REDRESS_OK;
+out:
+	explicit_bzero(&e, sizeof(e));
+	free(names.name);
+	return rc;
 }

@@ -217,6 +217,14 @@ fold_admin(struct users_model *m, const struct event *ev, struct redress_error *
 	} else if (strcmp(ev->type, USERS_EV_PASSWORD) == 0) {
 		memcpy(h->row.password_sealed, e.password_sealed, sizeof(h->row.password_sealed));
 		h->reset_seq = e.reset ? e.seq : 0;
+	} else if (strcmp(ev->type, USERS_EV_RESEALED) == 0) {
+		memcpy(h->row.password_sealed, e.password_sealed, sizeof(h->row.password_sealed));
+		if (e.totp_sealed[0] != '\0') {
+			if (!h->has_totp)
+				return error_set(err, REDRESS_E_CONFLICT,
+				                 "account '%s' has no second factor to seal again", e.name);
+			memcpy(h->totp.secret_sealed, e.totp_sealed, sizeof(h->totp.secret_sealed));
+		}
 	} else if (strcmp(ev->type, USERS_EV_ROLE_PROPOSED) == 0) {
 		if (e.role != ROLE_ADMIN)
 			return error_set(err, REDRESS_E_INVALID,

@@ -23,6 +23,7 @@
 #define USERS_EV_PASSWORD       "users.password.changed"
 #define USERS_EV_ROLE_PROPOSED  "users.role.proposed"
 #define USERS_EV_ROLE_CHANGED   "users.role.changed"
+#define USERS_EV_RESEALED       "users.keys.resealed"
 
 /* The module's tables, in the order of users_snapshots (users_apply.c). */
 enum users_table {
@@ -162,7 +163,8 @@ struct users_admin_ev {
 	char name[USER_NAME_MAX + 1];
 	enum role role;                             /* role events */
 	int reset;                                  /* password event */
-	char password_sealed[USERS_SEALED_MAX + 1]; /* password event */
+	char password_sealed[USERS_SEALED_MAX + 1]; /* password and resealed events */
+	char totp_sealed[USERS_SEALED_MAX + 1];     /* resealed event: "" when it has no TOTP */
 	char actor[TLOG_ACTOR_MAX + 1];             /* who made the event (the proposer of a grant) */
 	uint64_t seq;
 };
