@@ -112,6 +112,35 @@ STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/cho.jar" -H 'Content-Type
 expect_status 201 "signing in with the chosen password"
 json csrf_token <"$T/body" >"$T/cho.csrf"
 
+# ---- The admin's page: the same changes from forms ----------------------------------------
+ROOT=${BASE%/api/v1}
+STATUS=$(curl -s -o "$T/page" -w '%{http_code}' -b "$T/ada.jar" "$ROOT/admin/accounts")
+expect_status 200 "the accounts page"
+expect_in "$(cat "$T/page")" 'action="/admin/accounts/moe/disable"'
+expect_in "$(cat "$T/page")" "Reset the password"
+sign_in moe
+page_post() { # WHO PATH FORM...
+	who=$1 path=$2
+	shift 2
+	STATUS=$(curl -s -o "$T/page" -w '%{http_code}' -b "$T/$who.jar" --data-urlencode "csrf_token=$(cat "$T/$who.csrf")" "$@" "$ROOT$path")
+}
+page_post ada /admin/accounts/moe/disable
+expect_status 303 "disabling from the page"
+call moe GET /programs
+expect_status 401 "moe's session after a disable on the page"
+page_post ada /admin/accounts/moe/enable
+expect_status 303 "enabling from the page"
+page_post ada /admin/accounts/moe/role --data-urlencode role=emperor
+expect_status 422 "a role that does not exist, from the page"
+page_post ada /admin/accounts/moe/role --data-urlencode role=monitor
+expect_status 303 "a role from the page"
+expect_in "$(as ada user list | grep '^moe ')" "monitor"
+page_post ada /admin/accounts/moe/password --data-urlencode password=short
+expect_status 422 "a short password from the page"
+sign_in moe
+page_post moe /admin/accounts/ada/disable
+expect_status 403 "a monitor disabling from the page"
+
 # ---- Sessions survive a restart; the database holds only their hashes -------------------
 call cho GET /persons
 expect_status 200 "cho's session before the restart"
