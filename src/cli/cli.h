@@ -59,6 +59,13 @@ enum redress_err cli_open_as(struct cli *cli, enum cli_open_mode mode, enum perm
  */
 enum redress_err cli_open_signed_in(struct cli *cli, enum cli_open_mode mode, struct redress_error *err);
 
+/*
+ * Opens the key directory when cli_open() did not (CLI_READ), and checks
+ * that its log key is the one the database was created with
+ * (REDRESS_E_KEYS otherwise).
+ */
+enum redress_err cli_open_keys(struct cli *cli, struct redress_error *err);
+
 /* The registry's keys from the key directory (after cli_open_as). */
 struct registry_keys cli_registry_keys(const struct cli *cli);
 
@@ -155,5 +162,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv);
 int cli_serve_at(struct cli *cli, const char *listen);
 int cmd_pledge(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
+int cmd_keys(struct cli *cli, int argc, char **argv);
 
 #endif

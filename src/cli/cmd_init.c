@@ -123,6 +123,16 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	printf("created %s\n  log origin: %s\n  keys:       %s (keep a copy somewhere safe; without log.key\n"
 	       "              no checkpoint can be signed)\n",
 	       cli->db, origin, cli->keys);
+	/* Why and how to split the keys, said once, when there is one copy of them. */
+	printf("\nThe key directory is the only copy of the keys: lose master.key and no person's\n"
+	       "identity can ever be read again; leak it and anyone with the database reads them\n"
+	       "all.  Split it among custodians so that no one alone holds it and no single loss\n"
+	       "loses it, e.g. three shares of which any two rebuild it:\n"
+	       "  redress --db %s --keys %s keys split --shares 3 --threshold 2 --out SHARES_DIR\n"
+	       "give one share each to people who never keep two together (for the flagship fund:\n"
+	       "the foundation, a survivors' organisation, an independent trustee), then delete\n"
+	       "SHARES_DIR.  And take encrypted backups: 'redress backup --help'; docs/operations.md.\n",
+	       cli->db, cli->keys);
 	return 0;
 }
 

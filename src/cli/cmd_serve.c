@@ -5,6 +5,10 @@
  * log's checkpoints, checks passwords against hashes sealed under the
  * master key, and opens sealed fields for the people allowed to see them.
  * It stops on SIGTERM or SIGINT once the requests in flight are answered.
+ * SIGHUP (systemctl reload) re-reads the key directory and says whether it
+ * still holds this fund's keys, readable only by the server, so a key file
+ * damaged or opened to others is found while the server runs; the server
+ * goes on with the keys it loaded at start.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +17,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "crypto/hash.h"
 #include "http/http.h"
 
 static void
@@ -23,6 +28,7 @@ serve_usage(FILE *f)
 	        "                     [--ready-fd FD]\n\n"
 	        "Serves the fund's JSON API under /api/v1 (described at /api/v1/openapi.json), and\n"
 	        "/healthz and /metrics, until SIGTERM or SIGINT; then finishes the requests in flight.\n"
+	        "SIGHUP re-checks the key directory and writes a status line; it stops nothing.\n"
 	        "One line per request on stderr: time, method, route, status, duration, account.\n\n"
 	        "  --listen HOST:PORT  default 127.0.0.1:8080; [V6ADDR]:PORT for IPv6; port 0 picks a\n"
 	        "                      free port (printed on stderr)\n"
@@ -57,6 +63,30 @@ default_config(struct http_config *config)
 	config->ready_fd = -1;
 }
 
+/* SIGHUP: is the key directory still whole, private, and this fund's? */
+static void
+serve_reload(void *ctx)
+{
+	struct cli *cli = ctx;
+	struct keydir *now = NULL;
+	struct redress_error err;
+
+	if (keydir_open(cli->keys, &now, &err) != REDRESS_OK)
+		fprintf(stderr,
+		        "redress: SIGHUP: key directory: %s (serving on with the keys loaded at start)\n",
+		        err.message);
+	else if (!crypto_equal(sign_key_public(keydir_log_key(now)),
+	                       sign_key_public(keydir_log_key(cli->keydir)), SIGN_PUBLIC_SIZE))
+		fprintf(stderr,
+		        "redress: SIGHUP: key directory '%s' now holds another log key than the one this"
+		        " server signs with: restore the right keys\n",
+		        cli->keys);
+	else
+		fprintf(stderr, "redress: SIGHUP: key directory '%s' checked: this fund's keys, private\n",
+		        cli->keys);
+	keydir_close(&now);
+}
+
 /* Serves until SIGTERM or SIGINT with the key directory of cli. */
 static int
 serve(struct cli *cli, struct http_config *config)
@@ -70,6 +100,8 @@ serve(struct cli *cli, struct http_config *config)
 	config->db = cli->db;
 	config->keys = cli->keydir;
 	config->modules = cli_modules;
+	config->reload = serve_reload;
+	config->reload_ctx = cli;
 	rc = http_serve(config, &err);
 	keydir_close(&cli->keydir);
 	return rc == REDRESS_OK ? 0 : cli_fail(&err);

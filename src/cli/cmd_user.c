@@ -27,6 +27,9 @@ user_usage(FILE *f)
 	        "       redress [--as USER] user revoke NAME\n"
 	        "       redress [--as USER] user lock NAME --reason TEXT\n"
 	        "       redress [--as USER] user unlock NAME\n"
+	        "       redress [--as USER] user disable|enable NAME\n"
+	        "       redress [--as USER] user password [NAME] [--password-file FILE]\n"
+	        "       redress [--as USER] user role NAME ROLE\n"
 	        "       redress user recover NAME [--password-file FILE]\n\n"
 	        "Staff accounts.  Each acts with --as NAME before the command, its password read\n"
 	        "from the file REDRESS_PASSWORD_FILE names, or typed on the terminal.  Until the\n"
@@ -57,7 +60,17 @@ user_usage(FILE *f)
 	        "revoke ends every API token of NAME and prints how many.\n"
 	        "lock  locks NAME (as the server does after repeated failed sign-ins): it signs\n"
 	        "      in no more, by password or token; --reason is kept in the log, in clear.\n"
-	        "unlock unlocks NAME.\n\n"
+	        "unlock unlocks NAME.\n"
+	        "disable ends NAME's access at once: its sessions and API tokens stop working and\n"
+	        "      it signs in no more until 'enable'.  An admin may not disable itself.\n"
+	        "password  without NAME: changes the --as account's own password (its current\n"
+	        "      one from REDRESS_PASSWORD_FILE or the terminal, the new one from\n"
+	        "      --password-file or typed twice); this is also how an account whose\n"
+	        "      password was reset chooses a new one.  With NAME: an admin resets NAME's\n"
+	        "      password, which NAME must change before signing in again.\n"
+	        "role  changes NAME's role (an event on the log).  Granting admin takes two\n"
+	        "      admins: the first records a pending grant, a second admin running the same\n"
+	        "      command makes it.  The last admin cannot lose the role.\n"
 	        "recover  with the fund's key directory, no account: gives NAME a new password\n"
 	        "      and unlocks it (an event, by the operating-system user).  For the only\n"
 	        "      admin, locked out or her password lost.  Run it on the server, as whoever\n"
@@ -170,8 +183,11 @@ list_one(void *ctx, const char *name, enum role role, struct redress_error *err)
 	if (out->json != NULL)
 		json_array_append_new(out->json, users_account_json(&a));
 	else
-		printf("%-24s %-10s totp %-3s  tokens %llu%s\n", a.name, users_role_name(a.role),
-		       a.has_totp ? "yes" : "no", (unsigned long long)a.tokens, a.locked ? "  locked" : "");
+		printf("%-24s %-10s totp %-3s  tokens %llu%s%s%s%s%s\n", a.name, users_role_name(a.role),
+		       a.has_totp ? "yes" : "no", (unsigned long long)a.tokens, a.locked ? "  locked" : "",
+		       a.disabled ? "  disabled" : "", a.must_change ? "  must-change-password" : "",
+		       a.has_pending_role ? "  pending:" : "",
+		       a.has_pending_role ? users_role_name(a.pending_role) : "");
 	return REDRESS_OK;
 }
 
@@ -417,6 +433,164 @@ out:
 	return rc;
 }
 
+struct disable_arg {
+	const char *name;
+	int disabled;
+};
+
+static enum redress_err
+disable_change(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct disable_arg *a = arg;
+
+	return users_disable(cli->log, &cli->actor, a->name, a->disabled, err);
+}
+
+static int
+user_disable(struct cli *cli, int argc, char **argv, int disabled)
+{
+	struct disable_arg a;
+	struct one_account one;
+	int rc;
+
+	if ((rc = one_account_args(disabled ? "disable" : "enable", argc, argv, &one)) >= 0)
+		return rc;
+	a.name = one.name;
+	a.disabled = disabled;
+	if ((rc = cli_run_change(cli, PERM_USERS_MANAGE, disable_change, &a)) == 0)
+		printf("account %s %s\n", a.name,
+		       disabled ? "disabled: its sessions and API tokens end now; it signs in no more until"
+		                  " 'redress user enable'"
+		                : "enabled");
+	return rc;
+}
+
+struct role_arg {
+	const char *name;
+	enum role role;
+	int pending;
+};
+
+static enum redress_err
+role_change(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct role_arg *a = arg;
+
+	return users_role_set(cli->log, &cli->actor, keydir_master_key(cli->keydir), a->name, a->role,
+	                      &a->pending, err);
+}
+
+static int
+user_role(struct cli *cli, int argc, char **argv)
+{
+	struct redress_error err;
+	struct role_arg a;
+	int rc;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		user_usage(stdout);
+		return 0;
+	}
+	if (argc != 3)
+		return cli_usage_error("user", "'role' takes an account NAME and a ROLE");
+	a.name = argv[1];
+	a.pending = 0;
+	if (users_name_check(a.name, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (users_role_parse(argv[2], &a.role, &err) != REDRESS_OK)
+		return cli_usage_error("user", "ROLE: %s", err.message);
+	if ((rc = cli_run_change(cli, PERM_USERS_MANAGE, role_change, &a)) == 0) {
+		if (a.pending)
+			printf(
+			    "account %s: the grant of admin is recorded and waits for a second admin to run"
+			    " 'redress --as OTHER user role %s admin'\n",
+			    a.name, a.name);
+		else
+			printf("account %s is now %s\n", a.name, users_role_name(a.role));
+	}
+	return rc;
+}
+
+/* `user password [NAME] [--password-file FILE]`. */
+static int
+user_password(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"password-file", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	char old[PASSWORD_MAX + 1], password[PASSWORD_MAX + 1], actor[TLOG_ACTOR_MAX + 1];
+	const char *file = NULL, *name = NULL;
+	struct redress_error err;
+	enum redress_err rc;
+	int c, status;
+
+	old[0] = password[0] = '\0';
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p': file = optarg; break;
+		case 'h': user_usage(stdout); return 0;
+		default: return cli_bad_option("user", argv);
+		}
+	}
+	if (optind + 1 < argc)
+		return cli_usage_error("user", "'password' takes at most one account NAME");
+	if (optind < argc)
+		name = argv[optind];
+	if (name != NULL && users_name_check(name, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (name == NULL && cli->as[0] == '\0')
+		return cli_usage_error("user", "'password' without NAME changes your own: give --as NAME");
+	if (file != NULL && cli_password_from_file(file, password, sizeof(password), &err) != REDRESS_OK)
+		goto fail;
+	if (name == NULL || strcmp(name, cli->as) == 0) {
+		/* Your own: the current password proves it, even when a reset keeps you from signing in. */
+		name = cli->as;
+		if (cli_open(cli, CLI_WRITE, &err) != REDRESS_OK ||
+		    cli_password_for(name, old, sizeof(old), &err) != REDRESS_OK)
+			goto fail;
+		if (file == NULL && new_password(name, password, sizeof(password), &err) != REDRESS_OK)
+			goto fail;
+		snprintf(actor, sizeof(actor), "user:%s", name);
+		if (tlog_set_actor(cli->log, actor, &err) != REDRESS_OK ||
+		    tlog_begin(cli->log, &err) != REDRESS_OK)
+			goto fail;
+		rc = users_password_change(cli->log, keydir_master_key(cli->keydir), name, old, password,
+		                           &err);
+	} else {
+		if (cli_open_as(cli, CLI_WRITE, PERM_USERS_MANAGE, &err) != REDRESS_OK)
+			goto fail;
+		if (file == NULL && new_password(name, password, sizeof(password), &err) != REDRESS_OK)
+			goto fail;
+		if (tlog_begin(cli->log, &err) != REDRESS_OK)
+			goto fail;
+		rc = users_password_reset(cli->log, &cli->actor, keydir_master_key(cli->keydir), name,
+		                          password, &err);
+	}
+	if (rc != REDRESS_OK) {
+		tlog_rollback(cli->log);
+		goto fail;
+	}
+	if (tlog_commit(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	if (strcmp(name, cli->as) == 0)
+		printf("account %s: password changed\n", name);
+	else
+		printf(
+		    "account %s: password reset; it must choose a new one ('redress --as %s user password')"
+		    " before it signs in again\n",
+		    name, name);
+	status = 0;
+	goto out;
+fail:
+	status = cli_fail(&err);
+out:
+	explicit_bzero(old, sizeof(old));
+	explicit_bzero(password, sizeof(password));
+	return status;
+}
+
 static int
 user_recover(struct cli *cli, int argc, char **argv)
 {
@@ -491,9 +665,18 @@ cmd_user(struct cli *cli, int argc, char **argv)
 		return user_lock(cli, argc, argv, 1);
 	if (strcmp(sub, "unlock") == 0)
 		return user_lock(cli, argc, argv, 0);
+	if (strcmp(sub, "disable") == 0)
+		return user_disable(cli, argc, argv, 1);
+	if (strcmp(sub, "enable") == 0)
+		return user_disable(cli, argc, argv, 0);
+	if (strcmp(sub, "password") == 0)
+		return user_password(cli, argc, argv);
+	if (strcmp(sub, "role") == 0)
+		return user_role(cli, argc, argv);
 	if (strcmp(sub, "recover") == 0)
 		return user_recover(cli, argc, argv);
-	return cli_usage_error(
-	    "user", "'%s' is not a user command (add, list, totp, token, revoke, lock, unlock, recover)",
-	    sub);
+	return cli_usage_error("user",
+	                       "'%s' is not a user command (add, list, totp, token, revoke, lock, unlock,"
+	                       " disable, enable, password, role, recover)",
+	                       sub);
 }

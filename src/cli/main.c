@@ -55,6 +55,9 @@ static const struct command commands[] = {
     {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
     {"report", cmd_report, "the public transparency report, and verifying a published one"},
     {"serve", cmd_serve, "the JSON API over HTTP, for staff in their roles and for monitors"},
+    {"backup", cmd_backup, "an encrypted, consistent copy of the fund and its keys, while it runs"},
+    {"restore", cmd_restore, "a backup back into a new database and key directory"},
+    {"keys", cmd_keys, "split the keys among custodians, and recover them from their shares"},
 };
 
 static void
@@ -184,9 +187,8 @@ fail:
 	return rc;
 }
 
-/* Opens the key directory when cli_open() did not (CLI_READ), and checks it is this fund's. */
-static enum redress_err
-open_keys(struct cli *cli, struct redress_error *err)
+enum redress_err
+cli_open_keys(struct cli *cli, struct redress_error *err)
 {
 	enum redress_err rc;
 
@@ -240,7 +242,7 @@ cli_open_signed_in(struct cli *cli, enum cli_open_mode mode, struct redress_erro
 
 	if ((rc = cli_open(cli, mode, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = open_keys(cli, err)) != REDRESS_OK ||
+	if ((rc = cli_open_keys(cli, err)) != REDRESS_OK ||
 	    (rc = users_count(tlog_store(cli->log), &accounts, err)) != REDRESS_OK)
 		goto fail;
 	if (accounts == 0) {

@@ -19,6 +19,7 @@
 #define KEYDIR_LOG_KEY    "log.key"
 #define KEYDIR_MASTER_KEY "master.key"
 #define KEYDIR_INDEX_KEY  "index.key"
+#define KEYDIR_MASTER_NEW "master.key.new"
 #define KEYDIR_FILE_MAX 256
 
 struct keydir {
@@ -220,6 +221,103 @@ keydir_open(const char *path, struct keydir **kd_r, struct redress_error *err)
 		return rc;
 	}
 	*kd_r = kd;
+	return REDRESS_OK;
+}
+
+enum redress_err
+keydir_export(const char *path, uint8_t secret[KEYDIR_SECRET_SIZE], struct redress_error *err)
+{
+	static const char *const names[] = {KEYDIR_LOG_KEY, KEYDIR_MASTER_KEY, KEYDIR_INDEX_KEY};
+	char file[PATH_MAX];
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	for (i = 0; i < 3 && rc == REDRESS_OK; i++)
+		if ((rc = keydir_path(file, sizeof(file), path, names[i], err)) == REDRESS_OK)
+			rc = keydir_read_seed(file, secret + 32 * i, err);
+	if (rc != REDRESS_OK)
+		crypto_wipe(secret, KEYDIR_SECRET_SIZE);
+	return rc;
+}
+
+enum redress_err
+keydir_import(const char *path, const uint8_t secret[KEYDIR_SECRET_SIZE], struct redress_error *err)
+{
+	static const char *const names[] = {KEYDIR_LOG_KEY, KEYDIR_MASTER_KEY, KEYDIR_INDEX_KEY};
+	char file[PATH_MAX];
+	struct stat st;
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	/* Look before touching anything, so a refusal changes nothing. */
+	for (i = 0; i < 3; i++) {
+		if ((rc = keydir_path(file, sizeof(file), path, names[i], err)) != REDRESS_OK)
+			return rc;
+		if (access(file, F_OK) == 0)
+			return error_set(
+			    err, REDRESS_E_KEYS,
+			    "'%.200s' already holds %s; refusing to overwrite it (give a new --keys"
+			    " or --out directory)",
+			    path, names[i]);
+	}
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode) || (st.st_mode & 077) != 0)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "'%.200s' is not a directory of mode 700: give a new directory",
+			                 path);
+	} else if (mkdir(path, 0700) != 0) {
+		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
+		                 strerror(errno));
+	}
+	for (i = 0; i < 3 && rc == REDRESS_OK; i++)
+		rc = keydir_write_key(path, names[i], secret + 32 * i, err);
+	if (rc != REDRESS_OK)
+		keydir_remove_keys(path);
+	return rc;
+}
+
+enum redress_err
+keydir_master_pending(const char *path, struct seal_key **key_r, int *made_r, struct redress_error *err)
+{
+	char file[PATH_MAX];
+	uint8_t bytes[SEAL_KEY_SIZE];
+	enum redress_err rc;
+
+	*made_r = 0;
+	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_MASTER_NEW, err)) != REDRESS_OK)
+		return rc;
+	if (access(file, F_OK) != 0) {
+		crypto_random(bytes, sizeof(bytes));
+		if ((rc = keydir_write_key(path, KEYDIR_MASTER_NEW, bytes, err)) != REDRESS_OK)
+			goto out;
+		*made_r = 1;
+	} else if ((rc = keydir_read_seed(file, bytes, err)) != REDRESS_OK) {
+		goto out;
+	}
+	rc = seal_key_guarded_from_bytes(bytes, key_r, err);
+out:
+	crypto_wipe(bytes, sizeof(bytes));
+	return rc;
+}
+
+enum redress_err
+keydir_master_install(const char *path, struct redress_error *err)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	enum redress_err rc;
+	int fd;
+
+	if ((rc = keydir_path(from, sizeof(from), path, KEYDIR_MASTER_NEW, err)) != REDRESS_OK ||
+	    (rc = keydir_path(to, sizeof(to), path, KEYDIR_MASTER_KEY, err)) != REDRESS_OK)
+		return rc;
+	if (rename(from, to) != 0)
+		return error_set(err, REDRESS_E_KEYS, "cannot install the new master key '%.200s': %s", from,
+		                 strerror(errno));
+	/* The rename is durable once the directory is synced. */
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
 	return REDRESS_OK;
 }
 

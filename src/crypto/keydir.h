@@ -39,6 +39,38 @@ void keydir_remove_keys(const char *path);
  */
 enum redress_err keydir_open(const char *path, struct keydir **kd_r, struct redress_error *err);
 
+/* The three keys as one secret: log seed, master key, index key, 32 bytes each. */
+#define KEYDIR_SECRET_SIZE 96
+
+/*
+ * Reads the key directory's three keys into secret (caller-owned, wiped by
+ * the caller), checked as keydir_open checks them.  REDRESS_E_KEYS naming
+ * the file on failure.
+ */
+enum redress_err keydir_export(const char *path, uint8_t secret[KEYDIR_SECRET_SIZE], struct redress_error *err);
+
+/*
+ * Writes a key directory at path from secret (as keydir_export made it):
+ * the directory is created (mode 0700) or must be empty of keys, as
+ * keydir_create requires.  On failure no key is left behind.
+ */
+enum redress_err keydir_import(const char *path, const uint8_t secret[KEYDIR_SECRET_SIZE],
+                               struct redress_error *err);
+
+/*
+ * A new master key, for `redress keys rotate`, in two steps so that a
+ * crash between them loses nothing:
+ *   keydir_master_pending: the new key in master.key.new, made (mode 0600)
+ *     when there is none, else the one an interrupted rotation left;
+ *     *made_r says which.  The caller frees *key_r with seal_key_free().
+ *   keydir_master_install: master.key.new renamed over master.key, once
+ *     the database holds everything sealed under it; the old key file is
+ *     gone (its blocks are not overwritten: the file system may keep them).
+ */
+enum redress_err keydir_master_pending(const char *path, struct seal_key **key_r, int *made_r,
+                                       struct redress_error *err);
+enum redress_err keydir_master_install(const char *path, struct redress_error *err);
+
 /* Wipes and frees the keys; NULL is a no-op; sets *kd to NULL. */
 void keydir_close(struct keydir **kd);
 

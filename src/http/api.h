@@ -129,5 +129,10 @@ void api_users_revoke(struct http_request *req, struct http_response *res);
 void api_users_totp(struct http_request *req, struct http_response *res);
 void api_users_lock(struct http_request *req, struct http_response *res);
 void api_users_unlock(struct http_request *req, struct http_response *res);
+void api_users_disable(struct http_request *req, struct http_response *res);
+void api_users_enable(struct http_request *req, struct http_response *res);
+void api_users_password(struct http_request *req, struct http_response *res);
+void api_users_role(struct http_request *req, struct http_response *res);
+void api_password_change(struct http_request *req, struct http_response *res);
 
 #endif

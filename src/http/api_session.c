@@ -11,6 +11,11 @@
  * for good.  A lock is an admin's deliberate act (redress user lock).
  * Success: a new session (never one the client brought), its
  * cookie, and the CSRF token the client sends back on changes.
+ *
+ * POST /api/v1/password {"username", "password", "new_password"} changes
+ * an account's own password, proven by the current one, without a
+ * session: the way an account whose password an admin reset chooses a new
+ * one before it may sign in.  Throttled and counted as a sign-in.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -302,4 +307,67 @@ api_session_delete(struct http_request *req, struct http_response *res)
 	http_session_end(&req->app->sessions, req->session);
 	http_session_cookie(req, res, NULL);
 	http_reply_json(res, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+struct password_arg {
+	char name[USER_NAME_MAX + 1];
+	char old[PASSWORD_MAX + 1];
+	char new_password[PASSWORD_MAX + 1];
+};
+
+static enum redress_err
+do_password(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct password_arg *a = arg;
+
+	(void)res;
+	return users_password_change(c->log, c->keys.master, a->name, a->old, a->new_password, err);
+}
+
+void
+api_password_change(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"username", "password", "new_password", NULL};
+	char actor[TLOG_ACTOR_MAX + 1];
+	struct redress_error err;
+	struct password_arg a;
+	unsigned wait;
+	json_t *body;
+
+	memset(&a, 0, sizeof(a));
+	if ((body = http_body_object(req, res)) == NULL)
+		return;
+	if (http_fields_only(res, body, fields) < 0 ||
+	    http_field_string(res, body, "username", 1, a.name, sizeof(a.name)) < 0 ||
+	    http_field_string(res, body, "password", 1, a.old, sizeof(a.old)) < 0 ||
+	    http_field_string(res, body, "new_password", 1, a.new_password, sizeof(a.new_password)) < 0)
+		goto out;
+	if (users_name_check(a.name, &err) != REDRESS_OK) {
+		http_reply_error(res, 401, "unauthenticated",
+		                 "sign-in refused: the account name or the password is wrong");
+		goto out;
+	}
+	if ((wait = http_throttle_wait(&req->app->throttle, a.name, req->address, (uint64_t)time(NULL))) >
+	    0) {
+		res->retry_after = wait;
+		http_reply_error(res, 429, "throttled", "too many failed sign-ins; try again in %u seconds",
+		                 wait);
+		goto out;
+	}
+	snprintf(actor, sizeof(actor), "user:%s", a.name);
+	if (http_change_run(req->app, actor, do_password, &a, &err) != REDRESS_OK) {
+		if (err.code == REDRESS_E_REFUSED) {
+			sign_in_failed(req, a.name);
+			http_reply_error(res, 401, "unauthenticated", "%s", err.message);
+		} else {
+			http_reply_fail(res, &err);
+		}
+		goto out;
+	}
+	http_throttle_clear(&req->app->throttle, a.name, req->address);
+	http_sessions_end_account(&req->app->sessions, a.name);
+	http_reply_json(res, 200, json_pack("{s:s, s:b}", "account", a.name, "changed", 1));
+out:
+	sodium_memzero(&a, sizeof(a));
+	json_decref(body);
 }

@@ -7,7 +7,9 @@
  * request that made them, and are kept only sealed or hashed.  Revoking an
  * account's tokens or locking it also ends its signed-in sessions, at
  * once: the change ends them as it is made (ending a session twice, or for
- * a change that then fails to commit, only signs someone out).
+ * a change that then fails to commit, only signs someone out).  So do
+ * disabling an account and resetting its password.  A grant of admin
+ * answers 202 while it waits for a second admin.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -250,4 +252,110 @@ void
 api_users_unlock(struct http_request *req, struct http_response *res)
 {
 	account_change(req, res, NULL, do_unlock);
+}
+
+/* ---- Disabling, a password reset and a change of role ------------------------------ */
+
+/* What these changes work with. */
+struct admin_arg {
+	char name[USER_NAME_MAX + 1];
+	int disabled;
+	enum role role;
+	char password[PASSWORD_MAX + 1];
+	struct http_sessions *sessions;
+};
+
+static enum redress_err
+do_disable(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct admin_arg *a = arg;
+	enum redress_err rc;
+
+	if ((rc = users_disable(c->log, c->actor, a->name, a->disabled, err)) != REDRESS_OK)
+		return rc;
+	if (a->disabled)
+		http_sessions_end_account(a->sessions, a->name);
+	return reply_account(c, a->name, 200, res, err);
+}
+
+static enum redress_err
+do_reset(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct admin_arg *a = arg;
+	enum redress_err rc;
+
+	if ((rc = users_password_reset(c->log, c->actor, c->keys.master, a->name, a->password, err)) !=
+	    REDRESS_OK)
+		return rc;
+	http_sessions_end_account(a->sessions, a->name);
+	return reply_account(c, a->name, 200, res, err);
+}
+
+static enum redress_err
+do_role(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct admin_arg *a = arg;
+	enum redress_err rc;
+	int pending = 0;
+
+	if ((rc = users_role_set(c->log, c->actor, c->keys.master, a->name, a->role, &pending, err)) !=
+	    REDRESS_OK)
+		return rc;
+	/* 202: a grant of admin recorded, waiting for a second admin. */
+	return reply_account(c, a->name, pending ? 202 : 200, res, err);
+}
+
+/* Submits fn for the account {name} with the body's fields (none, "password" or "role"). */
+static void
+admin_change(struct http_request *req, struct http_response *res, const char *field, int disabled,
+             http_change_fn fn)
+{
+	static const char *const none[] = {NULL};
+	const char *fields[] = {field, NULL};
+	struct redress_error err;
+	struct admin_arg *a;
+	char role[16];
+	json_t *body;
+	int ok;
+
+	if ((a = api_form_begin(req, res, field != NULL ? fields : none, field == NULL, sizeof(*a), &body)) ==
+	    NULL)
+		return;
+	a->sessions = &req->app->sessions;
+	a->disabled = disabled;
+	ok = api_param_copy(req, res, "name", a->name, sizeof(a->name), NO_ACCOUNT) == 0;
+	if (ok && field != NULL && strcmp(field, "password") == 0)
+		ok = http_field_string(res, body, "password", 1, a->password, sizeof(a->password)) >= 0;
+	if (ok && field != NULL && strcmp(field, "role") == 0) {
+		ok = http_field_string(res, body, "role", 1, role, sizeof(role)) >= 0;
+		if (ok && users_role_parse(role, &a->role, &err) != REDRESS_OK) {
+			http_reply_error(res, 400, "invalid", "field 'role': %s", err.message);
+			ok = 0;
+		}
+	}
+	api_form_end(req, body, ok, fn, a, sizeof(*a));
+}
+
+void
+api_users_disable(struct http_request *req, struct http_response *res)
+{
+	admin_change(req, res, NULL, 1, do_disable);
+}
+
+void
+api_users_enable(struct http_request *req, struct http_response *res)
+{
+	admin_change(req, res, NULL, 0, do_disable);
+}
+
+void
+api_users_password(struct http_request *req, struct http_response *res)
+{
+	admin_change(req, res, "password", 0, do_reset);
+}
+
+void
+api_users_role(struct http_request *req, struct http_response *res)
+{
+	admin_change(req, res, "role", 0, do_role);
 }

@@ -63,8 +63,10 @@ http_authenticate(struct http_request *req)
 	const char *header;
 	char token[HTTP_TOKEN_TEXT_SIZE + 8];
 	struct http_session session;
+	struct users_account acct;
 	struct redress_error err;
 	struct store *store;
+	enum redress_err rc;
 
 	req->auth = HTTP_AUTH_NONE;
 	header = http_header(req, "Authorization");
@@ -91,9 +93,23 @@ http_authenticate(struct http_request *req)
 		return;
 	if (!http_session_find(&req->app->sessions, token, (uint64_t)time(NULL), &session))
 		return;
+	/*
+	 * The account as it stands now: a lock, a disable or a change of role
+	 * made by another process (the command line) takes effect at once.
+	 */
+	if ((store = http_store(req, &req->res)) == NULL)
+		return;
+	rc = users_account_get(store, session.account, &acct, &err);
+	/* No snapshot held past this look: the request's change may follow. */
+	store_end_reads(store);
+	if (rc != REDRESS_OK || acct.locked || acct.disabled || acct.must_change) {
+		http_session_end(&req->app->sessions, session.hash);
+		sodium_memzero(token, sizeof(token));
+		return;
+	}
 	memset(&req->actor, 0, sizeof(req->actor));
 	memcpy(req->actor.name, session.account, sizeof(req->actor.name));
-	req->actor.role = session.role;
+	req->actor.role = acct.role;
 	memcpy(req->session, session.hash, sizeof(req->session));
 	memcpy(req->csrf, session.csrf, sizeof(req->csrf));
 	req->auth = HTTP_AUTH_COOKIE;

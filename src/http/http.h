@@ -33,10 +33,18 @@ struct http_config {
 	const char *tls_key;
 	unsigned threads; /* libmicrohttpd worker threads (0: 2) */
 	int ready_fd;     /* >= 0: the port is written here, then closed, once listening */
+	/*
+	 * SIGHUP: called (may be NULL) in the thread that waits for signals,
+	 * to re-check what the caller loaded (the key directory); it writes
+	 * what it found to stderr.  The server then writes one status line.
+	 */
+	void (*reload)(void *ctx);
+	void *reload_ctx;
 };
 
 /*
- * Serves until SIGTERM or SIGINT, then stops accepting, lets the requests
+ * Serves until SIGTERM or SIGINT (SIGHUP: config->reload, then a status
+ * line of the log's size and the requests in flight), then stops accepting, lets the requests
  * in flight finish (and the changes queued commit), and returns.  Access
  * logs go to stderr, one line a request.  Failures to start are
  * REDRESS_E_IO (address in use, bad TLS files) or the store's errors.

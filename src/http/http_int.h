@@ -341,15 +341,36 @@ struct http_session {
 	enum role role;
 	uint64_t created, seen; /* seconds */
 	char csrf[HTTP_TOKEN_TEXT_SIZE];
+	uint64_t stored_seen; /* the seen time the database has */
 };
 
 struct http_sessions {
 	pthread_mutex_t lock;
 	struct http_session *slots; /* HTTP_SESSIONS_MAX */
+	struct store *store;        /* NULL: in memory only; else written through (users_session_*) */
+	/*
+	 * Accounts whose sessions ended in memory and whose rows are still to
+	 * go: http_sessions_end_account runs inside the writer's change, whose
+	 * lock the sessions' own connection would wait for; the rows go at the
+	 * next sign-in, request or shutdown, outside it.
+	 */
+	char (*ended)[USER_NAME_MAX + 1];
+	size_t ended_len, ended_cap;
 };
 
 enum redress_err http_sessions_init(struct http_sessions *s, struct redress_error *err);
+/* Writes the seen times the database lacks, closes the store, frees. */
 void http_sessions_free(struct http_sessions *s);
+
+/*
+ * Keeps the sessions in the database too, through store (a connection of
+ * their own, which s then owns and closes): loads the live ones, so a
+ * restart signs no one out, and writes each new, ended or (once a
+ * minute) seen session through.  A write that fails is reported on
+ * stderr and the session lives on in memory.
+ */
+enum redress_err http_sessions_attach(struct http_sessions *s, struct store *store, uint64_t now,
+                                      struct redress_error *err);
 
 /*
  * A new session for actor: a fresh 256-bit token (for the cookie) and CSRF

@@ -199,6 +199,16 @@ void page_admin_account_form(struct page *p);
 /* The lock or unlock button of account name, as the account is (locked 1) or not. */
 void page_admin_lock_form(struct page *p, const char *name, int locked);
 
+/*
+ * page_accounts.c: an account's disable or enable button, its role, and a
+ * password reset, beside its row; and the routes they post to.
+ */
+void page_admin_account_actions(struct page *p, const struct users_account *a);
+void page_admin_disable(struct http_request *req, struct http_response *res);
+void page_admin_enable(struct http_request *req, struct http_response *res);
+void page_admin_role(struct http_request *req, struct http_response *res);
+void page_admin_password(struct http_request *req, struct http_response *res);
+
 /* page_persons.c: a death, recorded from the case file */
 void page_persons_death(struct http_request *req, struct http_response *res);
 

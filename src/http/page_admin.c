@@ -65,8 +65,8 @@ account_form_render(struct page *p, const struct account_form *f)
 	html_text(p->b, T(p, "Give the initial password to the account holder in person. An admin, reviewer "
 	                     "or finance officer then needs a second factor: enrol it above."));
 	html_raw_const(p->b, "</p><p class=\"hint\">");
-	html_text(p->b, T(p, "Changing an account's role is not supported: lock the account and add a new "
-	                     "one with the other role."));
+	html_text(p->b, T(p, "An admin is made by two admins: add the account with another role, then "
+	                     "change its role to admin here; a second admin does the same to confirm it."));
 	html_raw_const(p->b, "</p>");
 }
 

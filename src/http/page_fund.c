@@ -331,6 +331,7 @@ account_row(void *ctx, const char *name, enum role role, struct redress_error *e
 		html_raw_const(p->b, "</td><td>");
 		html_text(p->b, acct.locked ? T(p, "locked") : "");
 		page_admin_lock_form(p, name, acct.locked);
+		page_admin_account_actions(p, &acct);
 	} else {
 		html_raw_const(p->b, "</td><td>");
 	}

@@ -45,6 +45,7 @@ const struct http_route http_routes[] = {
     PUBLIC(GET, "/api/v1/openapi.json", "openapi", api_openapi),
 
     PUBLIC(POST, "/api/v1/session", "session.create", api_session_create),
+    PUBLIC(POST, "/api/v1/password", "password.change", api_password_change),
     ACCOUNT(GET, "/api/v1/session", "session.show", api_session_show),
     ACCOUNT(DELETE, "/api/v1/session", "session.delete", api_session_delete),
 
@@ -107,6 +108,10 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/totp", "users.totp", api_users_totp),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/lock", "users.lock", api_users_lock),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/unlock", "users.unlock", api_users_unlock),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/disable", "users.disable", api_users_disable),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/enable", "users.enable", api_users_enable),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/password", "users.password", api_users_password),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/role", "users.role", api_users_role),
 
     NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/bank", "persons.bank", api_persons_bank),
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/programs/{code}/debtor", "programs.debtor", api_programs_debtor),
@@ -172,6 +177,12 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/lock", "page.admin.lock", page_admin_lock),
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/unlock", "page.admin.unlock",
                page_admin_unlock),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/disable", "page.admin.disable",
+               page_admin_disable),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/enable", "page.admin.enable", page_admin_enable),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/role", "page.admin.role", page_admin_role),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/password", "page.admin.password",
+               page_admin_password),
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs", "page.admin.programs", page_admin_programs),
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, POST, "/admin/programs", "page.admin.program_add",
                page_admin_program_add),

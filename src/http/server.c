@@ -18,6 +18,9 @@
  * (time, method, route, status, duration, account), never the path, the
  * query, or anything the body held.
  *
+ * SIGHUP re-checks the key directory (through the caller's reload) and
+ * writes a status line; it neither stops nor drops a session.
+ *
  * Shutdown: SIGTERM or SIGINT stops the listening socket, waits for the
  * requests in flight (and the writer's queue) to finish, then stops.
  */
@@ -816,6 +819,16 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	/* A statement left mid-rows would hold the writer to its first snapshot: after another process wrote
 	 * (the command line), every change would fail as "database is locked". */
 	store_end_reads(app->first);
+	/* Sessions on a connection of their own, kept from before a restart. */
+	{
+		struct store *sessions = NULL;
+
+		if ((rc = store_reopen(app->first, STORE_OPEN_EXISTING, &sessions, err)) != REDRESS_OK)
+			return rc;
+		if ((rc = http_sessions_attach(&app->sessions, sessions, (uint64_t)time(NULL), err)) !=
+		    REDRESS_OK)
+			return rc;
+	}
 	return http_writer_start(app, err);
 }
 
@@ -920,6 +933,7 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGTERM);
 	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_set, &old_set);
 	opened = 1;
 	if ((rc = app_open(&app, config, err)) != REDRESS_OK)
@@ -979,8 +993,21 @@ http_serve(const struct http_config *config, struct redress_error *err)
 			fprintf(stderr, "redress: could not write the port to the ready descriptor\n");
 		close(config->ready_fd);
 	}
-	while (sigwait(&stop_set, &sig) != 0)
-		;
+	for (;;) {
+		uint64_t size = 0;
+		struct redress_error ignored;
+
+		if (sigwait(&stop_set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		if (config->reload != NULL)
+			config->reload(config->reload_ctx);
+		(void)tlog_size(app.log, &size, &ignored);
+		fprintf(stderr, "redress: SIGHUP: serving %s, %llu events, %llu requests in flight\n",
+		        config->db, (unsigned long long)size,
+		        (unsigned long long)atomic_load(&app.metrics.in_flight));
+	}
 	/* Let what is in flight finish; refuse what comes after. */
 	fprintf(stderr, "redress: stopping (signal %d): finishing %llu requests in flight\n", sig,
 	        (unsigned long long)atomic_load(&app.metrics.in_flight));

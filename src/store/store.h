@@ -86,6 +86,16 @@ int store_in_transaction(const struct store *store);
 enum redress_err store_scrub(struct store *store, struct redress_error *err);
 
 /*
+ * Copies the whole database, as one consistent snapshot, into a new file
+ * dest (which must not exist), while other connections go on writing: what
+ * was committed before the copy began is in it, nothing half-done is.
+ * SQLite's online backup API, in one step under one read transaction.
+ * Outside a transaction.  REDRESS_E_STORE (or REDRESS_E_IO for dest)
+ * naming the file; on failure dest is removed.
+ */
+enum redress_err store_backup(struct store *store, const char *dest, struct redress_error *err);
+
+/*
  * Resets every statement left in the middle of its rows.  Such a statement
  * keeps the snapshot it read from (and the journal from being emptied): a
  * connection kept idle in a pool would go on answering from the past.

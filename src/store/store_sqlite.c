@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store_backend.h"
 
@@ -88,6 +89,51 @@ sqlite_scrub(void *conn, struct redress_error *err)
 		return sqlite_fail(conn, "the journal could not be emptied (is another process reading? try again)",
 		                   err);
 	return REDRESS_OK;
+}
+
+/*
+ * One sqlite3_backup_step(-1) copies every page under one read
+ * transaction: a snapshot of the last commit, taken while writers go on
+ * (WAL lets them).  The copy is made in rollback-journal mode, then
+ * switched to WAL as the fund's files are.
+ */
+static enum redress_err
+sqlite_backup(void *conn, const char *dest, struct redress_error *err)
+{
+	sqlite3_backup *b;
+	sqlite3 *out = NULL;
+	enum redress_err rc = REDRESS_OK;
+	int r;
+
+	if (access(dest, F_OK) == 0)
+		return error_set(err, REDRESS_E_IO, "'%.200s' already exists: refusing to overwrite it",
+		                 dest);
+	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE,
+	                    NULL) != SQLITE_OK) {
+		rc = error_set(err, REDRESS_E_IO, "cannot create the copy '%.200s': %s", dest,
+		               out != NULL ? sqlite3_errmsg(out) : "out of memory");
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(out, "main", conn, "main")) == NULL) {
+		rc = sqlite_fail(out, "cannot start the copy of the database", err);
+		goto out;
+	}
+	do {
+		r = sqlite3_backup_step(b, -1);
+		if (r == SQLITE_BUSY || r == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (r == SQLITE_OK || r == SQLITE_BUSY || r == SQLITE_LOCKED);
+	if (sqlite3_backup_finish(b) != SQLITE_OK || r != SQLITE_DONE) {
+		rc = sqlite_fail(out, "the copy of the database failed", err);
+		goto out;
+	}
+	rc = sqlite_exec(out, "PRAGMA journal_mode=WAL;", err);
+out:
+	if (out != NULL && sqlite3_close(out) != SQLITE_OK && rc == REDRESS_OK)
+		rc = error_set(err, REDRESS_E_IO, "cannot close the copy '%.200s'", dest);
+	if (rc != REDRESS_OK)
+		remove(dest);
+	return rc;
 }
 
 static void
@@ -257,6 +303,7 @@ const struct store_backend store_backend_sqlite = {
     .location = sqlite_location,
     .exec = sqlite_exec,
     .scrub = sqlite_scrub,
+    .backup = sqlite_backup,
     .begin = sqlite_begin,
     .begin_read = sqlite_begin_read,
     .commit = sqlite_commit,

@@ -501,6 +501,32 @@ try {
   await shot('accounts-locked');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/unlock"] button')]);
   check(await page.isVisible('form[action="/admin/accounts/tess/lock"]'), 'the account is unlocked');
+  // Accounts over time: a role changed, the account disabled (its session ends at once) and enabled, its password reset.
+  const tessIn2 = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ username: 'tess', password: 'browser-test-pass-1' }) });
+  const tessCookie2 = (tessIn2.headers.getSetCookie().find((c) => c.startsWith('redress_session=')) || '').split(';')[0];
+  const tessAccount2 = async () => (await fetch(`${base}/account`, { redirect: 'manual', headers: { cookie: tessCookie2 } })).status;
+  check(tessCookie2 !== '' && (await tessAccount2()) === 200, 'tess signs in again');
+  await page.selectOption('#role-tess', 'monitor');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/role"] button')]);
+  check(page.url().endsWith('/admin/accounts') && (await page.inputValue('#role-tess')) === 'monitor', 'the role is changed from the page');
+  check(!(await page.isVisible('form[action="/admin/accounts/ada/disable"]')), 'an admin has no button to disable herself');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/disable"] button')]);
+  check(await page.isVisible('form[action="/admin/accounts/tess/enable"]'), 'the account is disabled');
+  check((await tessAccount2()) === 303, 'disabling ended the account\'s session at once');
+  await axe('accounts with a disabled account');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/enable"] button')]);
+  check(await page.isVisible('form[action="/admin/accounts/tess/disable"]'), 'the account is enabled');
+  await page.fill('#reset-tess', 'short');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/accounts/tess/password"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422, 'a short password is refused');
+  await page.goto(`${base}/admin/accounts`);
+  await page.fill('#reset-tess', 'browser-test-reset-1');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/password"] button')]);
+  check((await page.textContent('main')).includes('must choose a new password'), 'a reset password is to be changed at the next sign-in');
+  await axe('accounts with a reset password');
 
   // Programs: listed; a broken paste is refused beside the field with its line and column; a good one is shown.
   await page.goto(`${base}/admin/programs`);

@@ -189,7 +189,7 @@ call cho GET /users
 expect_status 403 "a caseworker listing accounts"
 jcall ada POST /users '{"name": "newcw", "role": "caseworker", "password": "canary-password-1"}'
 expect_status 201 "adding an account"
-expect_eq "$OUT" '{"name":"newcw","role":"caseworker","totp":false,"locked":false,"tokens":0}'
+expect_eq "$OUT" '{"name":"newcw","role":"caseworker","totp":false,"locked":false,"tokens":0,"disabled":false,"must_change_password":false}'
 jcall ada POST /users '{"name": "newcw", "role": "caseworker", "password": "canary-password-1"}'
 expect_status 409 "an account that exists"
 jcall ada POST /users '{"name": "x2", "role": "emperor", "password": "canary-password-1"}'

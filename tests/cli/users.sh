@@ -102,7 +102,7 @@ list=$OUT
 expect_exit 0 as ada "$T/ada.pw" user list --json
 expect_eq "$(printf '%s' "$OUT" | json 1.name)" "fin" "second account's name"
 expect_eq "$(printf '%s' "$OUT" | json 1.role)" "finance" "second account's role"
-expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance","totp":false,"locked":false,"tokens":0}' "an account in JSON"
+expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance","totp":false,"locked":false,"tokens":0,"disabled":false,"must_change_password":false}' "an account in JSON"
 for out in "$list" "$OUT"; do
 	for needle in s1: argon canary; do
 		checks=$((checks + 1))
@@ -315,7 +315,7 @@ expect_exit 0 as ada "$T/ada.pw" user list && keep
 expect_in "$OUT" "fin                      finance    totp no   tokens 2"
 expect_in "$OUT" "rev                      reviewer   totp yes  tokens 0"
 expect_exit 0 as ada "$T/ada.pw" user list --json && keep
-expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance","totp":false,"locked":false,"tokens":2}' "fin in JSON"
+expect_eq "$(printf '%s' "$OUT" | json 1)" '{"name":"fin","role":"finance","totp":false,"locked":false,"tokens":2,"disabled":false,"must_change_password":false}' "fin in JSON"
 # No one makes a token for another account, not even an admin (four eyes
 # would be one pair); only an admin revokes.
 size=$(log_size)

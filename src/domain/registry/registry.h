@@ -305,4 +305,14 @@ enum redress_err registry_csv_parse(const char *bytes, size_t len, const char *n
                                                            struct redress_error *err),
                                     void *ctx, struct redress_error *err);
 
+/*
+ * Re-wraps every person's data key from old_master to new_master, inside
+ * the caller's change (registry_rewrap.c); *count_r is how many.  A key
+ * that does not open with old_master is REDRESS_E_CRYPTO naming the
+ * person, and the caller rolls the change back.
+ */
+enum redress_err registry_keys_rewrap(struct store *store, const struct seal_key *old_master,
+                                      const struct seal_key *new_master, uint64_t *count_r,
+                                      struct redress_error *err);
+
 #endif

@@ -162,8 +162,8 @@ users_name_check(const char *name, struct redress_error *err)
 }
 
 /* A new password: valid text of PASSWORD_MIN to PASSWORD_MAX characters (never echoed in a message). */
-static enum redress_err
-password_check(const char *password, struct redress_error *err)
+enum redress_err
+users_password_check(const char *password, struct redress_error *err)
 {
 	size_t i, chars = 0;
 	enum redress_err rc;
@@ -197,9 +197,9 @@ users_count(struct store *store, uint64_t *count_r, struct redress_error *err)
 }
 
 /* Hashes password and seals the hash for a->name and a->role into a->password_sealed. */
-static enum redress_err
-seal_password(const struct seal_key *master, const char *password, struct users_row *a,
-              struct redress_error *err)
+enum redress_err
+users_seal_password(const struct seal_key *master, const char *name, const char *password,
+                    struct users_row *a, struct redress_error *err)
 {
 	char hash[PASSWORD_HASH_SIZE], ad[USERS_SEAL_AD_SIZE];
 	struct buf sealed;
@@ -250,10 +250,17 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 		return rc;
 	if ((size_t)role >= ROLE_COUNT)
 		return error_set(err, REDRESS_E_INVALID, "role %d is not valid", (int)role);
-	if ((rc = password_check(password, err)) != REDRESS_OK)
+	if ((rc = users_password_check(password, err)) != REDRESS_OK)
 		return rc;
 	if (actor->bootstrap && (rc = bootstrap_check(tlog_store(log), role, err)) != REDRESS_OK)
 		return rc;
+	/* Nobody alone makes an admin: past the first, it takes a second admin (users_role_set). */
+	if (!actor->bootstrap && role == ROLE_ADMIN)
+		return error_set(
+		    err, REDRESS_E_REFUSED,
+		    "an admin is made by two admins: add '%s' with another role, then 'redress user"
+		    " role %s admin' by one admin and again by another",
+		    name, name);
 	rc = users_get(tlog_store(log), name, &old, err);
 	if (rc == REDRESS_OK)
 		return error_set(err, REDRESS_E_CONFLICT, "account '%s' already exists (%s)", name,
@@ -264,7 +271,7 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 	memset(&a, 0, sizeof(a));
 	memcpy(a.name, name, strlen(name) + 1);
 	a.role = role;
-	if ((rc = seal_password(master, password, &a, err)) != REDRESS_OK)
+	if ((rc = users_seal_password(master, name, password, &a, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
 	if ((rc = users_encode_added(&data, &a, err)) == REDRESS_OK &&
@@ -300,10 +307,22 @@ users_open_password(const struct seal_key *master, const struct users_row *a, st
 	                 a->name, users_role_name(a->role));
 }
 
-/* Opens a's sealed hash and checks password against it: 1 on a match. */
-static enum redress_err
-check_password(const struct seal_key *master, const struct users_row *a, const char *password, int *ok_r,
-               struct redress_error *err)
+enum redress_err
+users_vouch_role(const struct seal_key *master, const struct users_row *a, struct redress_error *err)
+{
+	struct buf opened;
+	enum redress_err rc;
+
+	buf_init_secret(&opened, USERS_SEALED_MAX);
+	rc = users_open_password(master, a, &opened, err);
+	buf_free(&opened);
+	return rc;
+}
+
+/* Opens a's sealed hash and checks password against it: *ok_r is 1 on a match. */
+enum redress_err
+users_check_password(const struct seal_key *master, const struct users_row *a, const char *password,
+                     int *ok_r, struct redress_error *err)
 {
 	struct buf hash;
 	enum redress_err rc;
@@ -347,10 +366,21 @@ users_authenticate(struct store *store, const struct seal_key *master, const cha
 		                 "sign-in refused: account '%s' is locked;"
 		                 " an admin can unlock it with 'redress user unlock %s'",
 		                 name, name);
-	if ((rc = check_password(master, &a, password, &ok, err)) != REDRESS_OK)
+	if (acct.disabled)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "sign-in refused: account '%s' is disabled; an admin can enable it with"
+		                 " 'redress user enable %s'",
+		                 name, name);
+	if ((rc = users_check_password(master, &a, password, &ok, err)) != REDRESS_OK)
 		return rc;
 	if (!ok)
 		return error_set(err, REDRESS_E_REFUSED, USERS_SIGN_IN_REFUSED);
+	/* After the password: only its holder learns that a new one is due. */
+	if (acct.must_change)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "sign-in refused: account '%s' must choose a new password first (an admin"
+		                 " reset it): 'redress --as %s user password', or POST /api/v1/password",
+		                 name, name);
 	memset(actor_r, 0, sizeof(*actor_r));
 	memcpy(actor_r->name, a.name, strlen(a.name) + 1);
 	actor_r->role = a.role;
@@ -368,7 +398,7 @@ users_recover(struct tlog *log, const struct seal_key *master, const char *name,
 	uint64_t seq;
 
 	if ((rc = users_name_check(name, err)) != REDRESS_OK ||
-	    (rc = password_check(password, err)) != REDRESS_OK ||
+	    (rc = users_password_check(password, err)) != REDRESS_OK ||
 	    (rc = users_get(tlog_store(log), name, &a, err)) != REDRESS_OK)
 		return rc;
 	/* The role to seal the new record for is the one the old record vouches for, not the row's word. */
@@ -379,7 +409,7 @@ users_recover(struct tlog *log, const struct seal_key *master, const char *name,
 	buf_free(&old);
 	if (rc != REDRESS_OK)
 		return rc;
-	if ((rc = seal_password(master, password, &a, err)) != REDRESS_OK)
+	if ((rc = users_seal_password(master, a.name, password, &a, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
 	if ((rc = users_encode_recovered(&data, &a, err)) == REDRESS_OK &&

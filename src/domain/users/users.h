@@ -156,9 +156,13 @@ int users_role_needs_totp(enum role role);
 struct users_account {
 	char name[USER_NAME_MAX + 1];
 	enum role role;
-	int has_totp;    /* 1: a TOTP secret is enrolled */
-	int locked;      /* 1: locked (users_lock) until an admin unlocks it */
-	uint64_t tokens; /* API tokens issued and not revoked */
+	int has_totp;         /* 1: a TOTP secret is enrolled */
+	int locked;           /* 1: locked (users_lock) until an admin unlocks it */
+	uint64_t tokens;      /* API tokens issued and not revoked */
+	int disabled;         /* 1: disabled (users_disable) until an admin enables it */
+	int must_change;      /* 1: an admin reset its password; it signs in after choosing a new one */
+	int has_pending_role; /* 1: a grant of pending_role awaits a second admin */
+	enum role pending_role;
 };
 
 /* Reads account name into *acct_r; REDRESS_E_NOTFOUND when there is none. */
@@ -242,6 +246,91 @@ enum redress_err users_lock(struct tlog *log, const char *name, const char *reas
  */
 enum redress_err users_unlock(struct tlog *log, const struct actor *actor, const char *name,
                               struct redress_error *err);
+
+/*
+ * Disables (disabled 1) or enables account name (an event
+ * "users.account.disabled" or ".enabled", inside a change).  A disabled
+ * account signs in no more, by password or token, until enabled; the
+ * caller ends its sessions.  actor needs PERM_USERS_MANAGE and may not
+ * disable itself.  REDRESS_E_CONFLICT when it already is so,
+ * REDRESS_E_NOTFOUND for no such account.
+ */
+enum redress_err users_disable(struct tlog *log, const struct actor *actor, const char *name, int disabled,
+                               struct redress_error *err);
+
+/*
+ * Changes account name's own password (an event "users.password.changed",
+ * inside a change): old must be its password now (REDRESS_E_REFUSED with
+ * the sign-in's message otherwise; a locked or disabled account is
+ * refused too).  This is how an account whose password an admin reset
+ * chooses a new one: it then signs in again.  new_password follows
+ * PASSWORD_MIN and must differ from old.
+ */
+enum redress_err users_password_change(struct tlog *log, const struct seal_key *master, const char *name,
+                                       const char *old, const char *new_password, struct redress_error *err);
+
+/*
+ * An admin sets account name's password (the same event, marked a reset):
+ * the account must choose a new one at its next sign-in.  actor needs
+ * PERM_USERS_MANAGE; for its own password it uses users_password_change.
+ */
+enum redress_err users_password_reset(struct tlog *log, const struct actor *actor,
+                                      const struct seal_key *master, const char *name,
+                                      const char *new_password, struct redress_error *err);
+
+/*
+ * Changes account name's role (an event "users.role.changed", inside a
+ * change).  actor needs PERM_USERS_MANAGE.  Granting admin takes two
+ * admins: the first call records a pending grant ("users.role.proposed")
+ * and sets *pending_r to 1; the same grant by another admin changes the
+ * role (*pending_r 0); by the same admin again it is REDRESS_E_REFUSED.
+ * While the fund has one admin, there is no second to ask: the grant of
+ * admin takes effect at once.
+ * Other roles change at once, and cancel a pending grant.  The last admin
+ * cannot lose the role (REDRESS_E_REFUSED); the role it has already is
+ * REDRESS_E_CONFLICT; no such account REDRESS_E_NOTFOUND.
+ */
+enum redress_err users_role_set(struct tlog *log, const struct actor *actor, const struct seal_key *master,
+                                const char *name, enum role role, int *pending_r, struct redress_error *err);
+
+/*
+ * Signed-in sessions in the database (users_session.c), so a restart signs
+ * no one out: the server's working state, not events, never replayed.  A
+ * session is known by the lowercase hex of its token's SHA-256.
+ */
+#define USERS_SESSION_HASH_SIZE 65
+struct users_session {
+	char hash[USERS_SESSION_HASH_SIZE];
+	char account[USER_NAME_MAX + 1];
+	enum role role;
+	char csrf[64];          /* the session's CSRF token */
+	uint64_t created, seen; /* unix seconds */
+};
+
+/* Inserts s, or (the same hash) updates when it was last seen. */
+enum redress_err users_session_put(struct store *store, const struct users_session *s,
+                                   struct redress_error *err);
+enum redress_err users_session_delete(struct store *store, const char *hash, struct redress_error *err);
+enum redress_err users_sessions_delete_account(struct store *store, const char *account,
+                                               struct redress_error *err);
+/*
+ * Deletes the sessions seen before seen_after or created before
+ * created_after, then calls fn for each left; a malformed row is skipped.
+ */
+enum redress_err users_sessions_load(struct store *store, uint64_t seen_after, uint64_t created_after,
+                                     enum redress_err (*fn)(void *ctx, const struct users_session *s,
+                                                            struct redress_error *err),
+                                     void *ctx, struct redress_error *err);
+
+/*
+ * A new master key (redress keys rotate): every account's password hash
+ * and TOTP secret opened with old and sealed again under new_key, one
+ * event "users.keys.resealed" each, inside the caller's change; *count_r
+ * is how many accounts.  actor needs PERM_USERS_MANAGE.  A secret that
+ * does not open with old is REDRESS_E_CRYPTO naming the account.
+ */
+enum redress_err users_reseal(struct tlog *log, const struct actor *actor, const struct seal_key *old,
+                              const struct seal_key *new_key, uint64_t *count_r, struct redress_error *err);
 
 /* Calls fn for each account in name order. */
 enum redress_err users_each(struct store *store,

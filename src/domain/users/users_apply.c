@@ -37,7 +37,29 @@ static const char users_schema[] = "CREATE TABLE IF NOT EXISTS users_accounts ("
                                    "CREATE TABLE IF NOT EXISTS users_locks ("
                                    " name TEXT PRIMARY KEY,"
                                    " reason TEXT NOT NULL,"
-                                   " locked_seq INTEGER NOT NULL);";
+                                   " locked_seq INTEGER NOT NULL);"
+                                   /* users_admin.c's */
+                                   "CREATE TABLE IF NOT EXISTS users_disabled ("
+                                   " name TEXT PRIMARY KEY,"
+                                   " disabled_seq INTEGER NOT NULL);"
+                                   "CREATE TABLE IF NOT EXISTS users_must_change ("
+                                   " name TEXT PRIMARY KEY,"
+                                   " reset_seq INTEGER NOT NULL);"
+                                   "CREATE TABLE IF NOT EXISTS users_role_pending ("
+                                   " name TEXT PRIMARY KEY,"
+                                   " role TEXT NOT NULL,"
+                                   " proposed_by TEXT NOT NULL,"
+                                   " proposed_seq INTEGER NOT NULL);"
+                                   /* users_session.c's: the server's state, not a projection */
+                                   "CREATE TABLE IF NOT EXISTS users_sessions ("
+                                   " hash TEXT PRIMARY KEY,"
+                                   " account TEXT NOT NULL,"
+                                   " role TEXT NOT NULL,"
+                                   " csrf TEXT NOT NULL,"
+                                   " created INTEGER NOT NULL,"
+                                   " seen INTEGER NOT NULL);"
+                                   "CREATE INDEX IF NOT EXISTS users_sessions_account"
+                                   " ON users_sessions (account);";
 
 #define ACCOUNT_COLUMNS "name, role, password_sealed, added_seq"
 
@@ -562,12 +584,30 @@ users_replay(struct store *store, const struct event *ev, struct redress_error *
 			return rc;
 		return users_apply_recovered(store, &u.a, err);
 	}
+	{
+		struct users_admin_ev e;
+
+		rc = users_admin_decode(ev, &e, err);
+		if (rc == REDRESS_OK && (rc = replay_account_exists(store, e.name, err)) == REDRESS_OK)
+			rc = users_admin_apply(store, ev->type, &e, err);
+		if (rc != REDRESS_E_NOTFOUND)
+			return rc;
+	}
 	return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
 }
 
+static const struct store_query q_snapshot_disabled = {
+    "users_disabled", "SELECT name, disabled_seq FROM users_disabled ORDER BY name"};
+static const struct store_query q_snapshot_must_change = {
+    "users_must_change", "SELECT name, reset_seq FROM users_must_change ORDER BY name"};
+static const struct store_query q_snapshot_role_pending = {
+    "users_role_pending",
+    "SELECT name, role, proposed_by, proposed_seq FROM users_role_pending ORDER BY name"};
+
 /* In the order of enum users_table. */
-static const struct store_query *const users_snapshots[] = {&q_snapshot_accounts, &q_snapshot_totp,
-                                                            &q_snapshot_tokens, &q_snapshot_locks, NULL};
+static const struct store_query *const users_snapshots[] = {
+    &q_snapshot_accounts, &q_snapshot_totp,        &q_snapshot_tokens,       &q_snapshot_locks,
+    &q_snapshot_disabled, &q_snapshot_must_change, &q_snapshot_role_pending, NULL};
 
 const struct event_module users_module = {
     .name = "users",

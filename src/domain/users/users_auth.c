@@ -33,11 +33,15 @@ static const struct store_query q_account_get = {
     "SELECT a.role,"
     " EXISTS (SELECT 1 FROM users_totp t WHERE t.name = a.name),"
     " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name),"
-    " (SELECT count(*) FROM users_tokens k WHERE k.account = a.name AND k.revoked_seq IS NULL)"
+    " (SELECT count(*) FROM users_tokens k WHERE k.account = a.name AND k.revoked_seq IS NULL),"
+    " EXISTS (SELECT 1 FROM users_disabled d WHERE d.name = a.name),"
+    " EXISTS (SELECT 1 FROM users_must_change m WHERE m.name = a.name),"
+    " (SELECT p.role FROM users_role_pending p WHERE p.name = a.name)"
     " FROM users_accounts a WHERE a.name = ?1"};
 static const struct store_query q_token_find = {
     "users.token.find", "SELECT a.name, a.role, k.revoked_seq IS NOT NULL,"
-                        " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name), a.password_sealed"
+                        " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name), a.password_sealed,"
+                        " EXISTS (SELECT 1 FROM users_disabled d WHERE d.name = a.name)"
                         " FROM users_tokens k JOIN users_accounts a ON a.name = k.account WHERE k.hash = ?1"};
 
 int
@@ -72,6 +76,11 @@ users_account_get(struct store *store, const char *name, struct users_account *a
 	acct_r->has_totp = store_column_int64(st, 1) != 0;
 	acct_r->locked = store_column_int64(st, 2) != 0;
 	acct_r->tokens = (uint64_t)store_column_int64(st, 3);
+	acct_r->disabled = store_column_int64(st, 4) != 0;
+	acct_r->must_change = store_column_int64(st, 5) != 0;
+	if (!store_column_is_null(st, 6) &&
+	    users_role_parse(store_column_text(st, 6), &acct_r->pending_role, NULL) == REDRESS_OK)
+		acct_r->has_pending_role = 1;
 	return REDRESS_OK;
 }
 
@@ -345,6 +354,11 @@ users_token_authenticate(struct store *store, const struct seal_key *master, con
 		return error_set(err, REDRESS_E_REFUSED,
 		                 "API token refused: account '%.64s' is locked; an admin can unlock it"
 		                 " ('redress user unlock %.64s')",
+		                 store_column_text(st, 0), store_column_text(st, 0));
+	if (store_column_int64(st, 5) != 0)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "API token refused: account '%.64s' is disabled; an admin can enable it"
+		                 " ('redress user enable %.64s')",
 		                 store_column_text(st, 0), store_column_text(st, 0));
 	text_copy(a.name, sizeof(a.name), store_column_text(st, 0));
 	text_copy(a.password_sealed, sizeof(a.password_sealed), store_column_text(st, 4));

@@ -1,10 +1,13 @@
 /*
  * users_fold.c -- the users module's events folded into memory, for
- * audit's fast path (log/audit.h).  An account's row (its password
- * replaced on recovery), a TOTP row (replaced on re-enrolment), a lock
- * (removed on unlock or recovery) and a token (revoked later) can change,
- * so the model holds them, per account and per token hash, and hashes
- * what is left at the end.  The model also
+ * audit's fast path (log/audit.h).  An account's row changes with its
+ * role and password (users_admin.c) and its password on recovery, so the
+ * model holds it, with whether it is disabled, must change its password,
+ * or awaits a grant of admin, and hashes them at the end, as
+ * users_admin_apply leaves them.  A TOTP row (replaced on re-enrolment), a
+ * lock (removed on unlock or recovery) and a token (revoked later) can
+ * change, so the model holds them, per account and per token hash, and
+ * hashes what is left at the end.  The model also
  * refuses what the tables' keys and the live commands would: a name added
  * twice, an event naming an account never added, a lock of a locked
  * account, an unlock of an unlocked one, a token issued twice, a revoke
@@ -32,6 +35,10 @@ struct held_account {
 	struct users_totp_row totp;
 	int locked;
 	struct users_lock_row lock;
+	uint64_t disabled_seq; /* 0: enabled */
+	uint64_t reset_seq;    /* 0: no password to change */
+	uint64_t pending_seq;  /* 0: no grant of admin awaiting approval */
+	char pending_by[TLOG_ACTOR_MAX + 1];
 };
 
 struct users_model {
@@ -183,6 +190,90 @@ fold_revoked(struct users_model *m, const struct event *ev, struct redress_error
 	return REDRESS_OK;
 }
 
+/* The accounts that are admin now. */
+static size_t
+fold_admins(const struct users_model *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->accounts.cap; i++)
+		if (m->accounts.slots[i].key != NULL &&
+		    ((const struct held_account *)m->accounts.slots[i].value)->row.role == ROLE_ADMIN)
+			n++;
+	return n;
+}
+
+/* users_admin.c's events, checked and applied as users_admin_apply does. */
+static enum redress_err
+fold_admin(struct users_model *m, const struct event *ev, struct redress_error *err)
+{
+	struct users_admin_ev e;
+	struct held_account *h;
+	enum redress_err rc;
+
+	if ((rc = users_admin_decode(ev, &e, err)) == REDRESS_E_NOTFOUND)
+		return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
+	if (rc != REDRESS_OK || (rc = held(m, e.name, &h, err)) != REDRESS_OK)
+		return rc;
+	if (strcmp(ev->type, USERS_EV_DISABLED) == 0 || strcmp(ev->type, USERS_EV_ENABLED) == 0) {
+		int disabled = strcmp(ev->type, USERS_EV_DISABLED) == 0;
+
+		if ((h->disabled_seq != 0) == disabled)
+			return error_set(err, REDRESS_E_CONFLICT, "account '%s' is %s already", e.name,
+			                 disabled ? "disabled" : "enabled");
+		h->disabled_seq = disabled ? e.seq : 0;
+	} else if (strcmp(ev->type, USERS_EV_PASSWORD) == 0) {
+		memcpy(h->row.password_sealed, e.password_sealed, sizeof(h->row.password_sealed));
+		h->reset_seq = e.reset ? e.seq : 0;
+	} else if (strcmp(ev->type, USERS_EV_RESEALED) == 0) {
+		memcpy(h->row.password_sealed, e.password_sealed, sizeof(h->row.password_sealed));
+		if (e.totp_sealed[0] != '\0') {
+			if (!h->has_totp)
+				return error_set(err, REDRESS_E_CONFLICT,
+				                 "account '%s' has no second factor to seal again", e.name);
+			memcpy(h->totp.secret_sealed, e.totp_sealed, sizeof(h->totp.secret_sealed));
+		}
+	} else if (strcmp(ev->type, USERS_EV_ROLE_PROPOSED) == 0) {
+		if (e.role != ROLE_ADMIN)
+			return error_set(err, REDRESS_E_INVALID,
+			                 "account '%s': only a grant of admin waits for a second admin",
+			                 e.name);
+		h->pending_seq = e.seq;
+		memcpy(h->pending_by, e.actor, sizeof(h->pending_by));
+	} else {
+		if (e.role == ROLE_ADMIN && fold_admins(m) > 1 &&
+		    (h->pending_seq == 0 || strcmp(h->pending_by, e.actor) == 0))
+			return error_set(err, REDRESS_E_REFUSED,
+			                 "account '%s' is made admin without a second admin's approval",
+			                 e.name);
+		h->pending_seq = 0;
+		h->row.role = e.role;
+		memcpy(h->row.password_sealed, e.password_sealed, sizeof(h->row.password_sealed));
+	}
+	return REDRESS_OK;
+}
+
+static void
+fold_name_seq(struct audit_fold *fold, enum users_table table, const char *name, uint64_t seq)
+{
+	const struct audit_value row[] = {AUDIT_TEXT_VALUE(name), AUDIT_INT_VALUE(seq)};
+
+	audit_fold_row(fold, table, row, sizeof(row) / sizeof(row[0]));
+}
+
+static void
+fold_pending(struct audit_fold *fold, const struct held_account *h)
+{
+	const struct audit_value row[] = {
+	    AUDIT_TEXT_VALUE(h->name),
+	    AUDIT_TEXT_VALUE(users_role_name(ROLE_ADMIN)),
+	    AUDIT_TEXT_VALUE(h->pending_by),
+	    AUDIT_INT_VALUE(h->pending_seq),
+	};
+
+	audit_fold_row(fold, USERS_TABLE_ROLE_PENDING, row, sizeof(row) / sizeof(row[0]));
+}
+
 enum redress_err
 users_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
 {
@@ -228,7 +319,7 @@ users_fold(void *model, const struct event *ev, struct audit_fold *fold, struct 
 		h->locked = 0;
 		return REDRESS_OK;
 	}
-	return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
+	return fold_admin(m, ev, err);
 }
 
 int
@@ -273,8 +364,15 @@ users_fold_end(void *model, struct audit_fold *fold)
 
 		if (m->accounts.slots[i].key == NULL)
 			continue;
-		if (fold != NULL)
+		if (fold != NULL) {
 			fold_account(fold, &h->row);
+			if (h->disabled_seq != 0)
+				fold_name_seq(fold, USERS_TABLE_DISABLED, h->name, h->disabled_seq);
+			if (h->reset_seq != 0)
+				fold_name_seq(fold, USERS_TABLE_MUST_CHANGE, h->name, h->reset_seq);
+			if (h->pending_seq != 0)
+				fold_pending(fold, h);
+		}
 		if (fold != NULL && h->has_totp)
 			fold_totp(fold, &h->totp);
 		if (fold != NULL && h->locked)

@@ -19,6 +19,12 @@
 #define USERS_EV_LOCKED         "users.account.locked"
 #define USERS_EV_UNLOCKED       "users.account.unlocked"
 #define USERS_EV_RECOVERED      "users.account.recovered"
+#define USERS_EV_DISABLED       "users.account.disabled"
+#define USERS_EV_ENABLED        "users.account.enabled"
+#define USERS_EV_PASSWORD       "users.password.changed"
+#define USERS_EV_ROLE_PROPOSED  "users.role.proposed"
+#define USERS_EV_ROLE_CHANGED   "users.role.changed"
+#define USERS_EV_RESEALED       "users.keys.resealed"
 
 /* The module's tables, in the order of users_snapshots (users_apply.c). */
 enum users_table {
@@ -26,6 +32,9 @@ enum users_table {
 	USERS_TABLE_TOTP,
 	USERS_TABLE_TOKENS,
 	USERS_TABLE_LOCKS,
+	USERS_TABLE_DISABLED,
+	USERS_TABLE_MUST_CHANGE,
+	USERS_TABLE_ROLE_PENDING,
 };
 
 /* A token's hash as stored: the lowercase hex of the SHA-256 of its text. */
@@ -170,6 +179,44 @@ enum redress_err users_decode_added(const struct event *ev, struct users_row *a,
 
 /* Inserts an account row: the one way the live commands and replay write the table. */
 enum redress_err users_apply_added(struct store *store, const struct users_row *a, struct redress_error *err);
+
+/* The sign-in's helpers (users.c), for users_admin.c. */
+enum redress_err users_password_check(const char *password, struct redress_error *err);
+/* Hashes password and seals the hash for name into a->password_sealed. */
+enum redress_err users_seal_password(const struct seal_key *master, const char *name, const char *password,
+                                     struct users_row *a, struct redress_error *err);
+/* Opens a's sealed hash and checks password against it: *ok_r 1 on a match. */
+/* REDRESS_OK when a's password record opens for the name and role its row names (REDRESS_E_CRYPTO if not). */
+enum redress_err users_vouch_role(const struct seal_key *master, const struct users_row *a,
+                                  struct redress_error *err);
+enum redress_err users_check_password(const struct seal_key *master, const struct users_row *a,
+                                      const char *password, int *ok_r, struct redress_error *err);
+
+/*
+ * The events of users_admin.c: an account disabled or enabled, a password
+ * changed (reset: by an admin, to be changed at the next sign-in), a role
+ * proposed (a grant of admin awaiting a second admin) or changed.
+ */
+struct users_admin_ev {
+	char name[USER_NAME_MAX + 1];
+	enum role role;                             /* role events */
+	int reset;                                  /* password event */
+	char password_sealed[USERS_SEALED_MAX + 1]; /* password and resealed events */
+	char totp_sealed[USERS_SEALED_MAX + 1];     /* resealed event: "" when it has no TOTP */
+	char actor[TLOG_ACTOR_MAX + 1];             /* who made the event (the proposer of a grant) */
+	uint64_t seq;
+};
+
+/*
+ * Reads and applies one of the events above, the one way the live
+ * commands and replay write users_disabled, users_must_change,
+ * users_role_pending and an account's role and password.  REDRESS_E_NOTFOUND
+ * (with nothing done) for an event type that is not one of them.
+ */
+enum redress_err users_admin_decode(const struct event *ev, struct users_admin_ev *e,
+                                    struct redress_error *err);
+enum redress_err users_admin_apply(struct store *store, const char *type, const struct users_admin_ev *e,
+                                   struct redress_error *err);
 
 /* Audit's fast path: the module's events folded into an in-memory model. */
 void *users_fold_begin(void);

@@ -1,0 +1,107 @@
+/*
+ * users_session.c -- signed-in sessions kept in the database, so that a
+ * server restart (an upgrade, `systemctl restart`) signs no one out.
+ *
+ * Only the SHA-256 of a session's token is stored, never the token, so a
+ * copy of the database hands out no live session.  Sessions are not
+ * fund data and not events: the table is the server's working state, not
+ * a projection of the log, and audit neither replays nor compares it.
+ * The server keeps them in memory and writes through (http/session.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "domain/users/users_int.h"
+
+static const struct store_query q_session_put = {
+    "users.session.put",
+    "INSERT INTO users_sessions (hash, account, role, csrf, created, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (hash) DO UPDATE SET seen = excluded.seen"};
+static const struct store_query q_session_delete = {"users.session.delete",
+                                                    "DELETE FROM users_sessions WHERE hash = ?1"};
+static const struct store_query q_sessions_delete_account = {"users.sessions.delete_account",
+                                                             "DELETE FROM users_sessions WHERE account = ?1"};
+static const struct store_query q_sessions_expire = {
+    "users.sessions.expire", "DELETE FROM users_sessions WHERE seen < ?1 OR created < ?2"};
+static const struct store_query q_sessions_each = {
+    "users.sessions.each", "SELECT hash, account, role, csrf, created, seen FROM users_sessions"};
+
+enum redress_err
+users_session_put(struct store *store, const struct users_session *s, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_session_put, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, s->hash);
+	store_bind_text(st, 2, s->account);
+	store_bind_text(st, 3, users_role_name(s->role));
+	store_bind_text(st, 4, s->csrf);
+	store_bind_int64(st, 5, (int64_t)s->created);
+	store_bind_int64(st, 6, (int64_t)s->seen);
+	return store_run(st, err);
+}
+
+enum redress_err
+users_session_delete(struct store *store, const char *hash, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_session_delete, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, hash);
+	return store_run(st, err);
+}
+
+enum redress_err
+users_sessions_delete_account(struct store *store, const char *account, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_sessions_delete_account, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, account);
+	return store_run(st, err);
+}
+
+enum redress_err
+users_sessions_load(struct store *store, uint64_t seen_after, uint64_t created_after,
+                    enum redress_err (*fn)(void *ctx, const struct users_session *s,
+                                           struct redress_error *err),
+                    void *ctx, struct redress_error *err)
+{
+	struct users_session s;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_sessions_expire, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)seen_after);
+	store_bind_int64(st, 2, (int64_t)created_after);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_query(store, &q_sessions_each, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		memset(&s, 0, sizeof(s));
+		/* A row that is not what the server wrote is skipped: it signs no one in. */
+		if (strlen(store_column_text(st, 0)) != USERS_SESSION_HASH_SIZE - 1 ||
+		    users_name_check(store_column_text(st, 1), NULL) != REDRESS_OK ||
+		    users_role_parse(store_column_text(st, 2), &s.role, NULL) != REDRESS_OK ||
+		    strlen(store_column_text(st, 3)) >= sizeof(s.csrf))
+			continue;
+		text_copy(s.hash, sizeof(s.hash), store_column_text(st, 0));
+		text_copy(s.account, sizeof(s.account), store_column_text(st, 1));
+		text_copy(s.csrf, sizeof(s.csrf), store_column_text(st, 3));
+		s.created = (uint64_t)store_column_int64(st, 4);
+		s.seen = (uint64_t)store_column_int64(st, 5);
+		if ((rc = fn(ctx, &s, err)) != REDRESS_OK) {
+			store_end_reads(store);
+			return rc;
+		}
+	}
+	memset(&s, 0, sizeof(s));
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
