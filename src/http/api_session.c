@@ -182,6 +182,11 @@ http_sign_in(struct http_request *req, const char *name, const char *password, c
 	                       &out->err) != REDRESS_OK) {
 		if (out->err.code != REDRESS_E_REFUSED)
 			return HTTP_SIGN_IN_ERROR;
+		/* The right password for an account whose password was reset: its holder may know. */
+		if (strcmp(out->err.message, USERS_SIGN_IN_REFUSED) != 0 &&
+		    users_account_get(store, name, &account, NULL) == REDRESS_OK && account.must_change &&
+		    !account.locked && !account.disabled)
+			return HTTP_SIGN_IN_REFUSED;
 		sign_in_refused_alike(store, name, password);
 		error_set(&out->err, REDRESS_E_REFUSED, SIGN_IN_REFUSED);
 		sign_in_failed(req, name);

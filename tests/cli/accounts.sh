@@ -69,7 +69,7 @@ expect_exit 15 as dan "$T/dan.pw" user role dan admin
 expect_eq "$(log_size)" "$size" "log size after refused role changes"
 
 # ---- Disable and enable ------------------------------------------------------------
-expect_exit 0 as ada "$T/ada.pw" user token dan
+expect_exit 0 as dan "$T/dan.pw" user token
 token=$OUT
 expect_exit 0 as ada "$T/ada.pw" user disable dan
 expect_in "$OUT" "disabled"

@@ -1221,7 +1221,7 @@ test_audit_replays_roles(void **state)
 	logfix_tamper(f, "UPDATE users_accounts SET role = 'admin' WHERE name = 'bob'");
 	assert_int_equal(tlog_set_actor(f->log, "user:bob", &err), REDRESS_OK);
 	at = logfix_size(f);
-	assert_int_equal(add(f, &bob_as_admin, "eve", ROLE_ADMIN, ADA_PASSWORD, &err), REDRESS_OK);
+	assert_int_equal(add(f, &bob_as_admin, "eve", ROLE_CASEWORKER, ADA_PASSWORD, &err), REDRESS_OK);
 	logfix_tamper(f, "UPDATE users_accounts SET role = 'reviewer' WHERE name = 'bob'");
 	snprintf(
 	    want, sizeof(want),

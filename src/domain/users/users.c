@@ -17,7 +17,6 @@
 _Static_assert(PERM_COUNT <= 32, "permissions fit in a 32-bit mask");
 
 /* One message for every failed sign-in, so that it never tells which accounts exist. */
-#define USERS_SIGN_IN_REFUSED "sign-in refused: the account name or the password is wrong"
 
 static const char *const role_names[] = {
     [ROLE_ADMIN] = "admin",     [ROLE_CASEWORKER] = "caseworker", [ROLE_REVIEWER] = "reviewer",

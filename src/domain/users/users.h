@@ -118,6 +118,9 @@ enum redress_err users_count(struct store *store, uint64_t *count_r, struct redr
 enum redress_err users_add(struct tlog *log, const struct actor *actor, const struct seal_key *master,
                            const char *name, enum role role, const char *password, struct redress_error *err);
 
+/* The refusal of a wrong name or password, the same for both. */
+#define USERS_SIGN_IN_REFUSED "sign-in refused: the account name or the password is wrong"
+
 /*
  * Checks name and password against the accounts and fills *actor_r.  A
  * wrong name or password is REDRESS_E_REFUSED with the same message for

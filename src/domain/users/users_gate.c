@@ -60,6 +60,8 @@ static const struct gate_rule rules[] = {
     {USERS_EV_TOTP_ENROLLED, BIT(PERM_USERS_MANAGE), 1},
     /* Before tokens were made by their own account only, an admin made them: both verify. */
     {USERS_EV_TOKEN_ISSUED, BIT(PERM_USERS_MANAGE), 1},
+    /* An account changes its own password (reset 0); an admin resets another's. */
+    {USERS_EV_PASSWORD, BIT(PERM_USERS_MANAGE), 1},
     {"users.", BIT(PERM_USERS_MANAGE), 0},
 };
 
