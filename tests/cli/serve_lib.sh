@@ -58,7 +58,16 @@ expect_status() {
 sign_in() {
 	totp=""
 	secret=$(field_of "$1" secret)
-	[ -n "$secret" ] && totp=$(oathtool --totp -b "$secret")
+	if [ -n "$secret" ]; then
+		# Each code works once, across restarts too: wait for a step not used yet.
+		step=$(($(date +%s) / 30))
+		while [ "$(cat "$T/$1.step" 2>/dev/null)" = "$step" ]; do
+			sleep 1
+			step=$(($(date +%s) / 30))
+		done
+		echo "$step" >"$T/$1.step"
+		totp=$(oathtool --totp -b "$secret" -N "@$((step * 30))")
+	fi
 	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
 		--data-binary "{\"username\":\"$1\",\"password\":\"$(field_of "$1" password)\",\"totp\":\"$totp\"}" \
 		"$BASE/session")
