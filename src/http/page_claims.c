@@ -404,21 +404,56 @@ struct claim_arg {
 	unsigned char data[]; /* OP_EVIDENCE: the file */
 };
 
-/* Words for a refusal of the domain's, beside its own (English) message. */
+/* A refusal of the domain's in the page's language: what was refused and what to do instead. */
 static const char *
-refusal_words(struct page *p, enum redress_err code)
+refusal_words(struct page *p, enum claim_op op, enum redress_err code)
 {
-	switch (code) {
-	case REDRESS_E_REFUSED:
-		return T(
-		    p, "This is not allowed: a claim needs approvals from different reviewers, none of whom "
-		       "opened it.");
-	case REDRESS_E_CONFLICT:
-		return T(p, "The claim is not in a state that allows this; it may have changed meanwhile.");
-	case REDRESS_E_NOTFOUND: return T(p, "There is no such claim.");
-	default: return T(p, "The change could not be made, and nothing was saved.");
+	if (code == REDRESS_E_NOTFOUND)
+		return op == OP_OPEN ? T(p, "No person has this pseudonym, or the program does not exist.")
+		                     : T(p, "There is no such claim.");
+	switch (op) {
+	case OP_OPEN:
+		if (code == REDRESS_E_CONFLICT)
+			return T(
+			    p, "She already has a claim under this program. A denied claim is appealed from "
+			       "its page, not opened again.");
+		if (code == REDRESS_E_REFUSED)
+			return T(p, "Her data was erased: no claim can name her.");
+		break;
+	case OP_EVIDENCE:
+		if (code == REDRESS_E_CONFLICT)
+			return T(
+			    p, "Evidence is added only while the claim is open, or denied (for an appeal).");
+		if (code == REDRESS_E_REFUSED)
+			return T(p, "This claim has as many evidence files as it may have.");
+		if (code == REDRESS_E_INVALID)
+			return T(p, "The file is empty, too large, or its name is not accepted.");
+		break;
+	case OP_SUBMIT:
+		if (code == REDRESS_E_CONFLICT)
+			return T(p, "This claim is no longer open: it was already submitted.");
+		break;
+	case OP_APPROVE:
+	case OP_DENY:
+		if (code == REDRESS_E_REFUSED)
+			return T(
+			    p, "You may not decide this claim: you opened it, or you already approved it in "
+			       "this round. Another reviewer must decide.");
+		if (code == REDRESS_E_CONFLICT)
+			return T(p,
+			         "This claim is not waiting for a decision: it was already decided, or not "
+			         "yet submitted.");
+		break;
+	case OP_APPEAL:
+		if (code == REDRESS_E_CONFLICT)
+			return T(p, "Only a denied claim can be appealed.");
+		break;
 	}
+	return T(p, "The change could not be made, and nothing was saved.");
 }
+
+static void open_page(struct page *p, struct store *store, const char *victim, const char *program,
+                      const char *error);
 
 static enum redress_err
 do_claim(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
@@ -446,17 +481,16 @@ do_claim(struct http_change *c, void *arg, struct http_response *res, struct red
 		page_redirect(res, path);
 		return REDRESS_OK;
 	}
-	/* Rolled back: the page as it was, with why. */
-	page_change_begin(&p, &a->pc, res, N_("Claim"));
-	page_notice(&p, "error", refusal_words(&p, rc));
-	html_raw_const(p.b, "<p class=\"hint\">");
-	html_text(p.b, err->message);
-	html_raw_const(p.b, "</p>");
-	if (a->op == OP_OPEN)
-		page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 422);
-	else
-		page_end(&p, claim_body(&p, c->store, a->id) == 200 ? (rc == REDRESS_E_CONFLICT ? 409 : 422)
-		                                                    : 404);
+	/* Rolled back: the page as it was, with why, in words. */
+	if (a->op == OP_OPEN) {
+		page_change_begin_failed(&p, &a->pc, res, N_("Open a claim"));
+		open_page(&p, c->store, a->id, a->program, refusal_words(&p, a->op, rc));
+		page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : rc == REDRESS_E_CONFLICT ? 409 : 422);
+		return rc;
+	}
+	page_change_begin_failed(&p, &a->pc, res, N_("Claim"));
+	page_notice(&p, "error", refusal_words(&p, a->op, rc));
+	page_end(&p, claim_body(&p, c->store, a->id) == 200 ? (rc == REDRESS_E_CONFLICT ? 409 : 422) : 404);
 	return rc;
 }
 
@@ -486,12 +520,15 @@ form_refused(struct http_request *req, struct http_response *res, struct claim_a
 
 	if (store == NULL)
 		goto out;
-	page_begin(&p, req, res, N_("Claim"));
-	page_notice(&p, "error", i18n_get(p.lang, msgid));
-	if (a->op == OP_OPEN)
+	if (a->op == OP_OPEN) {
+		page_begin_failed(&p, req, res, N_("Open a claim"));
+		open_page(&p, store, a->id, a->program, i18n_get(p.lang, msgid));
 		page_end(&p, 422);
-	else
-		page_end(&p, claim_body(&p, store, a->id) == 200 ? 422 : 404);
+		goto out;
+	}
+	page_begin_failed(&p, req, res, N_("Claim"));
+	page_notice(&p, "error", i18n_get(p.lang, msgid));
+	page_end(&p, claim_body(&p, store, a->id) == 200 ? 422 : 404);
 out:
 	sodium_memzero(a, sizeof(*a) + a->len);
 	free(a);
@@ -574,6 +611,7 @@ page_claims_evidence(struct http_request *req, struct http_response *res)
 struct programs_ctx {
 	struct page *p;
 	size_t count;
+	const char *current; /* the program chosen, or NULL */
 };
 
 static enum redress_err
@@ -582,25 +620,46 @@ program_option(void *ctx, const struct program *prog, struct redress_error *err)
 	struct programs_ctx *pc = ctx;
 
 	(void)err;
-	page_option(pc->p, prog->code, prog->name, NULL);
+	page_option(pc->p, prog->code, prog->name, pc->current);
 	pc->count++;
 	return REDRESS_OK;
 }
 
-void
-page_claim_open_form(struct page *p, struct store *store, const char *victim)
+/*
+ * The page opening a claim for victim: a back link, then the form; error
+ * (in the page's language) beside the program when it came back refused.
+ */
+static void
+open_page(struct page *p, struct store *store, const char *victim, const char *program, const char *error)
 {
-	struct programs_ctx pc = {p, 0};
+	struct programs_ctx pc = {p, 0, program};
+	const char *names[1] = {"program"}, *errors[1] = {error};
 	struct redress_error err;
 
-	html_raw_const(p->b, "<form class=\"form\" method=\"post\"");
+	page_back_to_file(p, victim);
+	if (error != NULL)
+		page_error_summary(p, names, errors, 1);
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\" novalidate");
 	html_href_path_suffix(p->b, "action", "/persons/", victim, "/claims");
 	html_raw_const(p->b, ">");
 	page_csrf(p);
-	page_select_begin(p, N_("Program"), "program", NULL);
+	page_select_begin(p, N_("Program"), "program", error);
+	page_option(p, "", T(p, "Choose a program"), program != NULL ? program : "");
 	program_each(store, program_option, &pc, &err);
-	page_select_end(p, "program", NULL);
+	page_select_end(p, "program", error);
 	html_raw_const(p->b, "<button type=\"submit\">");
 	html_text(p->b, T(p, "Open a claim"));
 	html_raw_const(p->b, "</button></form>");
+}
+
+void
+page_claims_open_form(struct http_request *req, struct http_response *res)
+{
+	struct store *store;
+	struct page p;
+
+	if ((store = page_open(&p, req, res, N_("Open a claim"))) == NULL)
+		return;
+	open_page(&p, store, http_param(req, "pseudonym"), NULL, NULL);
+	page_end(&p, 200);
 }

@@ -224,35 +224,78 @@ try {
   await axe('case file after a reveal');
   await shot('case-file-revealed');
 
-  // Consent and a consultation, recorded from the case file.
+  // The case file at a glance: a banner, the summary, the actions as links to task pages.
   await page.goto(registered);
+  check(await page.isVisible('.banner-alive'), 'a living person\'s file opens with a banner saying she is alive');
+  check((await page.$$('main form')).length === 1, 'the case file has one form, the reveal: every action is a task page of its own');
+  const links = await page.$$eval('main a', (as) => as.map((a) => `${a.className} ${a.getAttribute('href')}`));
+  check(/button-warning \/persons\/V-\d+\/death$/.test(links[links.length - 1]), 'recording a death is the last link, a warning button');
+  check((await page.textContent('dl.summary')).includes('아직 면담하지 않음'), 'the summary says she was not consulted yet');
+  await axe('case file at a glance');
+
+  // Consent: a task page; an empty form is refused all at once, with a linked summary that takes the focus.
+  await Promise.all([page.waitForLoadState('load'), page.click('a[href$="/consents"]')]);
+  check((await page.inputValue('#f-scope')) === '' && (await page.inputValue('#f-given')) === '', 'no select comes preselected to a consequential choice');
+  await axe('record consent');
+  await page.fill('#f-witness', '<i>Witness</i> kept');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.title()).startsWith('오류: '), 'a refused form answers 422 with "오류:" before its title');
+  check((await page.$$eval('.error-summary a', (as) => as.map((a) => a.getAttribute('href')))).join(' ') === '#f-scope #f-given #f-method',
+    'every empty field is named in the error summary at once, each linked to its field');
+  check(await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('error-summary')), 'the focus is on the error summary');
+  check((await page.getAttribute('#f-method', 'aria-invalid')) === 'true' && await page.isVisible('#f-method-error'), 'the message is beside its field');
+  check((await page.inputValue('#f-witness')) === '<i>Witness</i> kept', 'what was typed is kept');
+  await axe('record consent with errors');
+  await shot('consent-errors');
   await page.selectOption('#f-scope', 'processing');
   await page.selectOption('#f-given', 'grant');
   await page.fill('#f-method', 'in person, at her home');
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consents"] button')]);
-  check((await page.textContent('#s-consent + table, section[aria-labelledby=s-consent]')).includes('processing'), 'consent is recorded and shown per scope');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 303 && page.url() === registered, 'a recorded consent answers 303 to the case file (post/redirect/get)');
+  check((await page.textContent('dl.summary')).includes('사례 처리: 동의함'), 'the summary says consent per scope in words');
+
+  // A consultation.
+  await Promise.all([page.waitForLoadState('load'), page.click('a[href$="/consultations"]')]);
+  check((await page.inputValue('#f-wish')) === '', 'the wish is not preselected');
   await page.selectOption('#f-wish', 'accept');
   await page.fill('#f-summary', 'She wants the payment before winter.');
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consultations"] button')]);
-  check((await page.textContent('section[aria-labelledby=s-wishes] strong')) === '지급을 받겠다고 함', 'the consultation\'s wish is shown');
+  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+  check((await page.textContent('dl.summary')).includes('지급을 받겠다고 함'), 'the summary shows her latest wish');
 
-  // An heir: a bad share is refused and said; a good one is listed.
+  // An heir in Korean words: a bad share is refused beside it, the relation word kept; a good one is listed.
+  await Promise.all([page.waitForLoadState('load'), page.click('a[href$="/heirs"]')]);
+  await axe('record an heir');
   await page.fill('#f-relative', 'r-000001');
-  await page.fill('#f-relation', 'niece');
+  await page.fill('#f-relation', '조카');
   await page.fill('#f-share', '3/2');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action$="/heirs"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
-  check(res.status() === 422 && (await page.isVisible('.notice-error')), 'an heir\'s impossible share is refused');
-  await page.fill('#f-relative', 'r-000001');
-  await page.fill('#f-relation', 'niece');
+  check(res.status() === 422 && (await page.isVisible('#f-share-error')) && !(await page.isVisible('#f-relation-error')), 'an impossible share is refused beside it; 조카 is a relation word');
+  check((await page.inputValue('#f-relation')) === '조카', 'the relation typed is kept');
   await page.fill('#f-share', '1/1');
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/heirs"] button')]);
-  check(await page.isVisible('section[aria-labelledby=s-heirs] a[href="/persons/R-000001"]'), 'the heir is listed on the case file');
+  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+  check(await page.isVisible('dl.summary a[href="/persons/R-000001"]'), 'the heir is listed in the summary');
+  await page.goto(`${base}/persons/R-000001`);
+  check(await page.isVisible(`dl.summary a[href="${new URL(registered).pathname}"]`), 'the heir\'s file says whose heir he is');
 
-  // A claim: opened from the case file, evidence attached, submitted.
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/claims"] button')]);
+  // A claim: opened from its task page, evidence attached, submitted.
+  await page.goto(registered);
+  await Promise.all([page.waitForLoadState('load'), page.click('main a[href$="/claims"]')]);
+  check((await page.inputValue('#f-program')) === '', 'the program is not preselected');
+  await page.selectOption('#f-program', 'flagship-2015');
+  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
   check(/\/claims\/C-\d+$/.test(page.url()), 'opening a claim shows the new claim');
   claimUrl = page.url();
+  // A second claim under the same program is refused in Korean words, on the form.
+  await page.goto(`${registered}/claims`);
+  await page.selectOption('#f-program', 'flagship-2015');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 409 && (await page.textContent('.error-summary')).includes('이미') && !/[a-z]{4,} [a-z]{4,}/.test(await page.textContent('.error-summary')),
+    'a second claim is refused in Korean, not in the domain\'s English');
+  await page.goto(claimUrl);
   await page.setInputFiles('#f-file', { name: 'statement.txt', mimeType: 'text/plain', buffer: Buffer.from('Synthetic statement for the browser test.') });
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/evidence"] button')]);
   check((await page.textContent('main')).includes('statement') === false, 'the evidence file\'s name is not shown (it is sealed)');
@@ -268,41 +311,48 @@ try {
   check(audit.status === 0, 'the log verifies after the pages\' changes');
 
   // The case file's history: consent granted then withdrawn, shown event by event; every consultation.
-  await page.goto(registered);
-  await page.selectOption('#f-scope', 'contact');
-  await page.selectOption('#f-given', 'grant');
-  await page.fill('#f-method', 'by telephone, recorded');
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consents"] button')]);
-  await page.selectOption('#f-scope', 'contact');
-  await page.selectOption('#f-given', 'withdraw');
-  await page.fill('#f-method', 'in person, at the office');
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/consents"] button')]);
-  const history = await page.$$eval('section[aria-labelledby=s-consent] h3 + table tbody tr', (rows) => rows.map((r) => r.textContent));
-  check(history.length === 3 && history[1].includes('contact') && history[1].includes('동의함')
-    && history[2].includes('contact') && history[2].includes('철회함') && history[2].includes('cho'),
-    'the consent history lists the grant and the withdrawal in order, with who recorded them');
+  for (const given of ['grant', 'withdraw']) {
+    await page.goto(`${registered}/consents`);
+    await page.selectOption('#f-scope', 'contact');
+    await page.selectOption('#f-given', given);
+    await page.fill('#f-method', given === 'grant' ? 'by telephone, recorded' : 'in person, at the office');
+    await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+  }
+  const history = await page.$$eval('section[aria-labelledby=s-history] table:last-of-type tbody tr', (rows) => rows.map((r) => r.textContent));
+  check(history.length === 3 && history[1].includes('연락 받기') && history[1].includes('동의함')
+    && history[2].includes('연락 받기') && history[2].includes('철회함') && history[2].includes('cho'),
+    'the consent history lists the grant and the withdrawal in order, in words, with who recorded them');
   check(!(await page.content()).includes('by telephone, recorded'), 'how consent was given stays sealed');
-  check((await page.textContent('section[aria-labelledby=s-wishes] table')).includes('지급을 받겠다고 함'), 'the consultations are listed with their wish');
+  check((await page.textContent('section[aria-labelledby=s-history] table')).includes('지급을 받겠다고 함'), 'the consultations are listed with their wish');
   check(!(await page.content()).includes('before winter'), 'the consultation\'s summary stays sealed');
   await axe('case file with its history');
   await shot('case-file-history');
 
-  // A death, recorded from the case file of a person registered for it; a date in the future is refused.
+  // A death, on its own page, confirmed: a date in the future is refused; a Korean date form is taken.
   await page.goto(`${base}/persons/new`);
   await page.fill('#f-name', 'Demo Browser Second Person');
   await page.fill('#f-birth_date', '1928-06-01');
   await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
   check(/\/persons\/V-\d+$/.test(page.url()), 'a second person is registered');
   registered2 = page.url();
+  await Promise.all([page.waitForLoadState('load'), page.click('a.button-warning[href$="/death"]')]);
+  check(await page.isVisible('button.warning'), 'the death is recorded with a warning button');
+  await axe('record a death');
+  await shot('death-confirm');
   await page.fill('#f-date', '2999-01-01');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action$="/death"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
-  check(res.status() === 422 && (await page.isVisible('.notice-error')), 'a death in the future is refused, nothing saved');
-  await page.goto(registered2);
-  await page.fill('#f-date', '2021-02-03');
-  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/death"] button')]);
-  check(page.url() === registered2 && (await page.textContent('dl.facts')).includes('사망')
-    && !(await page.isVisible('form[action$="/death"]')), 'the death is recorded and the case file says so');
+  check(res.status() === 422 && (await page.isVisible('#f-confirm-error')), 'a death not confirmed is refused, nothing saved');
+  await page.check('#f-confirm');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.isVisible('#f-date-error')) && (await page.inputValue('#f-date')) === '2999-01-01', 'a death in the future is refused beside the date, the date kept');
+  await page.fill('#f-date', '2021. 2. 3.');
+  await page.check('#f-confirm');
+  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+  check(page.url() === registered2 && (await page.textContent('.banner')).includes('사망') && (await page.textContent('.banner')).includes('2021')
+    && !(await page.isVisible('a[href$="/death"]')) && !(await page.isVisible('a[href$="/consents"]')),
+    'the death (typed 2021. 2. 3.) is recorded; the banner says so and her own wish and consent are closed');
   await axe('case file after a death');
   await shot('case-file-death');
 
@@ -535,7 +585,7 @@ try {
   check(res.status() === 422 && (await page.isVisible('#f-confirm-error')), 'a wrong pseudonym does not erase');
   await page.fill('#f-confirm', registered2.split('/').pop().toLowerCase());
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/erase"] button')]);
-  check(page.url() === registered2 && (await page.textContent('dl.facts')).includes('삭제됨'), 'the person is erased');
+  check(page.url() === registered2 && (await page.textContent('.banner')).includes('삭제됨'), 'the person is erased');
   await shot('case-file-erased');
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 

@@ -278,6 +278,61 @@ canary_victim(struct fixture *f)
 	assert_string_equal(pseudonym, "V-000001");
 }
 
+struct heir_of_ctx {
+	int n;
+	char victim[REGISTRY_PSEUDONYM_MAX + 1];
+	int64_t num, den;
+};
+
+static enum redress_err
+heir_of_one(void *ctx, const char *victim, int64_t num, int64_t den, struct redress_error *err)
+{
+	struct heir_of_ctx *h = ctx;
+
+	(void)err;
+	h->n++;
+	snprintf(h->victim, sizeof(h->victim), "%s", victim);
+	h->num = num;
+	h->den = den;
+	return REDRESS_OK;
+}
+
+/* A relation is one word in Latin, Hangul, kana or kanji; never a sentence, a space or a sign. */
+static void
+test_relation_words(void **state)
+{
+	struct redress_error err;
+	static const char *const good[] = {"daughter", "grand-son", "조카",   "딸",    "娘",
+	                                   "めい",     "おい",      "イトコ", "姪っ子"};
+	static const char *const bad[] = {"",
+	                                  "my niece",
+	                                  "조카 ",
+	                                  "-son",
+	                                  "niece!",
+	                                  "김순자 씨",
+	                                  "\xed\x9f\xbf",
+	                                  "\xc3\xa9t\xc3\xa9",
+	                                  "\xe3\x80\x80",
+	                                  "\xea\xb0",
+	                                  "0123456789012345678901234567890123"};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (registry_relation_check(good[i], &err) != REDRESS_OK)
+			fail_msg("'%s' refused: %s", good[i], err.message);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (registry_relation_check(bad[i], &err) != REDRESS_E_INVALID)
+			fail_msg("bad relation %zu accepted", i);
+		assert_non_null(strstr(err.message, "relation"));
+	}
+	/* Ten Hangul syllables are 30 bytes: taken; eleven are 33: refused, by bytes. */
+	assert_int_equal(registry_relation_check("가나다라마바사아자차", &err), REDRESS_OK);
+	assert_int_equal(registry_relation_check("가나다라마바사아자차카", &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "32 bytes"));
+}
+
 static void
 test_pseudonyms_in_order(void **state)
 {
@@ -528,6 +583,23 @@ test_shares_exact(void **state)
 	assert_int_equal(logfix_size(f->lf), before);
 	/* Exactly the whole is allowed; nothing beyond. */
 	assert_int_equal(relation(f, "V-000001", "R-000003", 1, 6, &err), REDRESS_OK);
+	/* Whose heir a relative is, from the relative's side. */
+	{
+		struct heir_of_ctx h = {0};
+
+		assert_int_equal(registry_heir_of(f->lf->store, "R-000003", heir_of_one, &h, &err),
+		                 REDRESS_OK);
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.victim, "V-000001");
+		assert_int_equal(h.num, 1);
+		assert_int_equal(h.den, 6);
+		h.n = 0;
+		assert_int_equal(registry_heir_of(f->lf->store, "V-000001", heir_of_one, &h, &err),
+		                 REDRESS_OK);
+		assert_int_equal(h.n, 0);
+		expect_error(registry_heir_of(f->lf->store, "R-000099", heir_of_one, &h, &err),
+		             REDRESS_E_NOTFOUND, &err, NULL);
+	}
 	expect_error(relation(f, "V-000001", "R-000004", 1, 1000000, &err), REDRESS_E_REFUSED, &err,
 	             "already hold 1/1");
 	logfix_audit_clean(f->lf);
@@ -876,6 +948,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_edited_person, setup, teardown),
 	    cmocka_unit_test(test_csv_rows),
+	    cmocka_unit_test(test_relation_words),
 	    cmocka_unit_test(test_csv_errors),
 	    cmocka_unit_test_setup_teardown(test_fold_matches_replay, setup, teardown),
 	};

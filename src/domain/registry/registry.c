@@ -40,6 +40,8 @@ static const struct store_query q_persons_status = {
 static const struct store_query q_heirs = {
     "registry.heirs", "SELECT relative, num, den, relation FROM registry_relations WHERE victim = ?1"
                       " ORDER BY length(relative), relative"};
+static const struct store_query q_heir_of = {
+    "registry.heir_of", "SELECT victim, num, den FROM registry_relations WHERE relative = ?1 ORDER BY seq"};
 static const struct store_query q_consent_latest = {
     "registry.consent.latest", "SELECT given FROM registry_consents WHERE pseudonym = ?1 AND scope = ?2"
                                " ORDER BY seq DESC LIMIT 1"};
@@ -201,6 +203,28 @@ registry_heirs(struct store *store, const char *victim,
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		text_copy(relative, sizeof(relative), store_column_text(st, 0));
 		if ((rc = fn(ctx, relative, store_column_int64(st, 1), store_column_int64(st, 2), err)) !=
+		    REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+registry_heir_of(struct store *store, const char *relative,
+                 enum redress_err (*fn)(void *ctx, const char *victim, int64_t num, int64_t den,
+                                        struct redress_error *err),
+                 void *ctx, struct redress_error *err)
+{
+	char victim[REGISTRY_PSEUDONYM_MAX + 1];
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = person_query(store, relative, &q_heir_of, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		text_copy(victim, sizeof(victim), store_column_text(st, 0));
+		if ((rc = fn(ctx, victim, store_column_int64(st, 1), store_column_int64(st, 2), err)) !=
 		    REDRESS_OK)
 			return rc;
 	}

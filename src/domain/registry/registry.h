@@ -39,6 +39,7 @@
 #define REGISTRY_FIELD_MAX      500  /* national id, phone, address */
 #define REGISTRY_REGION_MAX     16   /* a region code: [A-Za-z0-9-] */
 #define REGISTRY_SCOPE_MAX      80   /* "processing", "statistics", "contact", "share:PARTY" */
+#define REGISTRY_RELATION_MAX   32   /* bytes of a relation word: "daughter", "조카", never a name */
 #define REGISTRY_TEXT_MAX       4000 /* consultation summary, method, witness */
 
 enum registry_kind {
@@ -214,6 +215,18 @@ enum redress_err registry_heirs(struct store *store, const char *victim,
                                 enum redress_err (*fn)(void *ctx, const char *relative, int64_t num,
                                                        int64_t den, struct redress_error *err),
                                 void *ctx, struct redress_error *err);
+
+/*
+ * Checks a relation word: one word of Latin, Hangul, kana or kanji letters,
+ * digits, '-' and '_', at most 32 bytes ("daughter", "조카", "娘").
+ */
+enum redress_err registry_relation_check(const char *relation, struct redress_error *err);
+
+/* Calls fn for each victim whose heir relative is, in the order recorded: whose heir she is. */
+enum redress_err registry_heir_of(struct store *store, const char *relative,
+                                  enum redress_err (*fn)(void *ctx, const char *victim, int64_t num,
+                                                         int64_t den, struct redress_error *err),
+                                  void *ctx, struct redress_error *err);
 
 /*
  * Grants (given 1) or withdraws (0) consent for scope: "processing",

@@ -17,7 +17,6 @@
 #define REGISTRY_EV_CONSENT    "registry.consent.recorded"
 #define REGISTRY_EV_CONSULT    "registry.consultation.recorded"
 
-#define REGISTRY_RELATION_MAX   32 /* "daughter", "grandson": an identifier, never a name */
 #define REGISTRY_PARTY_MAX      64 /* the PARTY of "share:PARTY" */
 #define REGISTRY_SHARE_DEN_MAX  1000000
 #define REGISTRY_NUMBER_MAX     99999999999999ull /* 14 digits fit REGISTRY_PSEUDONYM_MAX */
@@ -68,7 +67,6 @@ enum redress_err registry_language_check(const char *language, struct redress_er
 enum redress_err registry_frailty_check(int64_t frailty, struct redress_error *err);
 enum redress_err registry_birth_year_check(int64_t year, struct redress_error *err);
 enum redress_err registry_scope_check(const char *scope, struct redress_error *err);
-enum redress_err registry_relation_check(const char *relation, struct redress_error *err);
 /* 0 < num <= den <= REGISTRY_SHARE_DEN_MAX, reduced. */
 enum redress_err registry_share_check(int64_t num, int64_t den, struct redress_error *err);
 
