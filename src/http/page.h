@@ -181,6 +181,7 @@ void page_persons_new(struct http_request *req, struct http_response *res);
 void page_persons_add(struct http_request *req, struct http_response *res);
 void page_persons_show(struct http_request *req, struct http_response *res);
 void page_persons_reveal(struct http_request *req, struct http_response *res);
+void page_persons_search(struct http_request *req, struct http_response *res);
 
 /* page_persons.c: consent and consultations */
 void page_persons_consent(struct http_request *req, struct http_response *res);

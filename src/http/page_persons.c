@@ -74,8 +74,21 @@ language_name(const char *code)
 struct list {
 	struct page *p;
 	size_t count;
-	uint64_t last;
 };
+
+static void
+list_head(struct page *p)
+{
+	html_raw_const(p->b, "<div class=\"table-wrap\"><table aria-labelledby=\"list-title\"><thead><tr>");
+	page_th(p, T(p, "Pseudonym"));
+	page_th(p, T(p, "Kind"));
+	page_th(p, T(p, "Status"));
+	page_th(p, T(p, "Birth year"));
+	page_th(p, T(p, "Frailty"));
+	html_raw_const(p->b, "</tr></thead><tbody>");
+}
+
+static const char *frailty_words(struct page *p, int frailty);
 
 static enum redress_err
 list_row(void *ctx, const struct registry_person *person, struct redress_error *err)
@@ -84,6 +97,8 @@ list_row(void *ctx, const struct registry_person *person, struct redress_error *
 	struct page *p = l->p;
 
 	(void)err;
+	if (l->count++ == 0)
+		list_head(p);
 	html_raw_const(p->b, "<tr><td><a");
 	html_href_path(p->b, "href", "/persons/", person->pseudonym);
 	html_raw_const(p->b, ">");
@@ -95,11 +110,16 @@ list_row(void *ctx, const struct registry_person *person, struct redress_error *
 	html_raw_const(p->b, "</td><td>");
 	html_textf(p->b, "%d", person->birth_year);
 	html_raw_const(p->b, "</td><td>");
-	html_textf(p->b, "%d", person->frailty);
+	html_text(p->b, frailty_words(p, person->frailty));
 	html_raw_const(p->b, "</td></tr>");
-	l->count++;
-	l->last = person->registered_seq;
 	return REDRESS_OK;
+}
+
+static void
+list_end(struct page *p, size_t n)
+{
+	if (n > 0)
+		html_raw_const(p->b, "</tbody></table></div>");
 }
 
 static void
@@ -107,25 +127,151 @@ find_form(struct page *p, const char *q, const char *error)
 {
 	html_raw_const(p->b,
 	               "<form class=\"form search\" method=\"get\" action=\"/persons\" role=\"search\">");
-	page_input(p, N_("Pseudonym"), "q", "search", q, error, 1, "off");
-	html_raw_const(p->b, "<p class=\"hint\">");
-	html_text(p->b, T(p, "A pseudonym looks like V-000042 (a victim) or R-000007 (a relative)."));
-	html_raw_const(p->b, "</p><button type=\"submit\">");
+	page_input_hint(p, N_("Pseudonym"), "q", "search", q, error, 1, "off",
+	                T(p, "A pseudonym looks like V-000042 (a victim) or R-000007 (a relative)."));
+	html_raw_const(p->b, "<button type=\"submit\">");
 	html_text(p->b, T(p, "Find"));
 	html_raw_const(p->b, "</button></form>");
+}
+
+/* The search by name, telephone or national id: a POST, recorded with its reason. */
+static void
+identity_form(struct page *p, const char *who, const char *reason, const char *const errors[2])
+{
+	static const char *const names[] = {"who", "reason"};
+
+	html_raw_const(p->b, "<h2 id=\"by-name\">");
+	html_text(p->b, T(p, "Find by name, telephone or national id"));
+	html_raw_const(p->b, "</h2>");
+	if (errors != NULL && (errors[0] != NULL || errors[1] != NULL))
+		page_error_summary(p, names, errors, 2);
+	html_raw_const(p->b,
+	               "<form class=\"form search\" method=\"post\" action=\"/persons/search\" novalidate "
+	               "aria-labelledby=\"by-name\">");
+	page_csrf(p);
+	page_input_hint(p, N_("Name, telephone or national id"), "who", "search", who,
+	                errors != NULL ? errors[0] : NULL, 1, "off",
+	                T(p, "Any part of the name, in Hangul, kana, kanji or Latin letters; a telephone "
+	                     "number or its last four digits; a national id."));
+	page_input_hint(p, N_("Reason for searching"), "reason", "text", reason,
+	                errors != NULL ? errors[1] : NULL, 1, "off",
+	                T(p, "Each search by identity is recorded in the log, like a reveal."));
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Search"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+/* A number from the query string between lo and hi, or def. */
+static long
+query_number(struct http_request *req, const char *name, long lo, long hi, long def)
+{
+	const char *text = http_query(req, name);
+	char *end;
+	long v;
+
+	if (text == NULL || text[0] == '\0')
+		return def;
+	v = strtol(text, &end, 10);
+	return *end != '\0' || v < lo || v > hi ? def : v;
+}
+
+/* A filter's <select> that keeps what was chosen; options are value, msgid pairs ending in NULL. */
+static void
+filter_select(struct page *p, const char *label, const char *name, const char *current,
+              const char *const *options)
+{
+	size_t i;
+
+	page_select_begin(p, label, name, NULL);
+	for (i = 0; options[i] != NULL; i += 2)
+		page_option(p, options[i], i18n_get(p->lang, options[i + 1]), current != NULL ? current : "");
+	page_select_end(p, name, NULL);
+}
+
+/* "/persons?kind=..&...&page=N": the listing's address with page n. */
+static void
+page_link(struct page *p, struct http_request *req, long n, const char *text, int current)
+{
+	static const char *const keep[] = {"kind", "status", "frailty", "unpaid", "sort"};
+	struct buf url;
+	size_t i;
+
+	buf_init(&url, 256);
+	buf_puts(&url, "/persons?");
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const char *v = http_query(req, keep[i]);
+
+		if (v == NULL || v[0] == '\0')
+			continue;
+		buf_printf(&url, "%s=", keep[i]);
+		html_url_component(&url, v);
+		buf_puts(&url, "&");
+	}
+	buf_printf(&url, "page=%ld", n);
+	html_raw_const(p->b, "<li><a");
+	html_href(p->b, "href", url.data);
+	if (current)
+		html_raw_const(p->b, " aria-current=\"page\"");
+	html_raw_const(p->b, ">");
+	html_text(p->b, text);
+	html_raw_const(p->b, "</a></li>");
+	buf_free(&url);
+}
+
+/* Numbered pages: the first, the last, and two either side of the current one. */
+static void
+pagination(struct page *p, struct http_request *req, long page, long pages)
+{
+	char number[24];
+	long i;
+
+	if (pages <= 1)
+		return;
+	html_raw_const(p->b, "<nav class=\"pages\"");
+	html_attr(p->b, "aria-label", T(p, "Pages of the list"));
+	html_raw_const(p->b, "><ul>");
+	if (page > 1)
+		page_link(p, req, page - 1, T(p, "Previous page"), 0);
+	for (i = 1; i <= pages; i++) {
+		if (i != 1 && i != pages && (i < page - 2 || i > page + 2)) {
+			if (i == page - 3 || i == page + 3)
+				html_raw_const(p->b, "<li aria-hidden=\"true\">…</li>");
+			continue;
+		}
+		snprintf(number, sizeof(number), "%ld", i);
+		page_link(p, req, i, number, i == page);
+	}
+	if (page < pages)
+		page_link(p, req, page + 1, T(p, "Next page"), 0);
+	html_raw_const(p->b, "</ul></nav>");
 }
 
 void
 page_persons_find(struct http_request *req, struct http_response *res)
 {
-	const char *q = http_query(req, "q"), *after_text = http_query(req, "after");
-	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], path[64];
+	static const char *const kinds[] = {"",         N_("any kind"), "victim", N_("victim"),
+	                                    "relative", N_("relative"), NULL};
+	static const char *const statuses[] = {"",          N_("any status"), "alive",
+	                                       N_("alive"), "deceased",       N_("deceased"),
+	                                       "erased",    N_("erased"),     NULL};
+	static const char *const frailties[] = {"0", N_("any frailty"), "1", N_("1 or more"),
+	                                        "2", N_("2 or more"),   "3", N_("3: most frail"),
+	                                        NULL};
+	static const char *const unpaid[] = {"", N_("paid or not"), "1", N_("not yet paid"), NULL};
+	static const char *const sorts[] = {
+	    "registered", N_("order of registration"), "frailty", N_("most frail first"),
+	    "birth",      N_("oldest first"),          NULL};
+	const char *q = http_query(req, "q"), *kind = http_query(req, "kind"),
+	           *status = http_query(req, "status"), *sort = http_query(req, "sort");
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], path[64], words[96];
+	struct registry_filter filter = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED};
 	struct registry_person person;
 	struct redress_error err;
-	struct list l;
+	struct list l = {NULL, 0};
 	struct store *store;
 	struct page p;
-	uint64_t after = 0;
+	uint64_t total = 0;
+	long page, pages;
 	size_t i;
 
 	if ((store = http_store(req, res)) == NULL)
@@ -144,49 +290,196 @@ page_persons_find(struct http_request *req, struct http_response *res)
 			page_redirect(res, path);
 			return;
 		}
-		page_begin(&p, req, res, N_("Find a person"));
-		find_form(&p, q, T(&p, "No person has this pseudonym. Check it and try again."));
+		page_begin_failed(&p, req, res, N_("Find a person"));
+		find_form(&p, q, T(&p, "No person has this pseudonym. Check it, or search by name below."));
+		if (users_allows(&req->actor, PERM_PERSONS_REVEAL))
+			identity_form(&p, NULL, NULL, NULL);
 		page_end(&p, 404);
 		return;
 	}
-	if (after_text != NULL)
-		after = strtoull(after_text, NULL, 10);
+	if (kind != NULL && strcmp(kind, "victim") == 0)
+		filter.kind = REGISTRY_VICTIM;
+	else if (kind != NULL && strcmp(kind, "relative") == 0)
+		filter.kind = REGISTRY_RELATIVE;
+	if (status != NULL && status[0] != '\0') {
+		enum registry_status st;
+
+		if (registry_status_parse(status, &st, &err) == REDRESS_OK)
+			filter.status = (int)st;
+	}
+	filter.frailty = (int)query_number(req, "frailty", 0, 3, 0);
+	filter.unpaid = query_number(req, "unpaid", 0, 1, 0) == 1;
+	if (sort != NULL && strcmp(sort, "frailty") == 0)
+		filter.order = REGISTRY_ORDER_FRAILTY;
+	else if (sort != NULL && strcmp(sort, "birth") == 0)
+		filter.order = REGISTRY_ORDER_BIRTH;
+	page = query_number(req, "page", 1, 1000000, 1);
+
 	page_begin(&p, req, res, N_("Find a person"));
 	find_form(&p, NULL, NULL);
+	if (users_allows(&req->actor, PERM_PERSONS_REVEAL))
+		identity_form(&p, NULL, NULL, NULL);
 	html_raw_const(p.b, "<h2 id=\"list-title\">");
-	html_text(p.b, T(&p, "Persons in order of registration"));
-	html_raw_const(p.b, "</h2><table aria-labelledby=\"list-title\"><thead><tr><th scope=\"col\">");
-	html_text(p.b, T(&p, "Pseudonym"));
-	html_raw_const(p.b, "</th><th scope=\"col\">");
-	html_text(p.b, T(&p, "Kind"));
-	html_raw_const(p.b, "</th><th scope=\"col\">");
-	html_text(p.b, T(&p, "Status"));
-	html_raw_const(p.b, "</th><th scope=\"col\">");
-	html_text(p.b, T(&p, "Birth year"));
-	html_raw_const(p.b, "</th><th scope=\"col\">");
-	html_text(p.b, T(&p, "Frailty"));
-	html_raw_const(p.b, "</th></tr></thead><tbody>");
+	html_text(p.b, T(&p, "All persons"));
+	html_raw_const(p.b, "</h2><form class=\"filters\" method=\"get\" action=\"/persons\" aria-label=\"");
+	html_text(p.b, T(&p, "Filter and sort the list"));
+	html_raw_const(p.b, "\">");
+	filter_select(&p, N_("Kind"), "kind", kind, kinds);
+	filter_select(&p, N_("Status"), "status", status, statuses);
+	filter_select(&p, N_("Frailty"), "frailty", http_query(req, "frailty"), frailties);
+	filter_select(&p, N_("Payment"), "unpaid", http_query(req, "unpaid"), unpaid);
+	filter_select(&p, N_("Sort by"), "sort", sort, sorts);
+	html_raw_const(p.b, "<button type=\"submit\">");
+	html_text(p.b, T(&p, "Show"));
+	html_raw_const(p.b, "</button></form>");
 	l.p = &p;
-	l.count = 0;
-	l.last = 0;
-	if (registry_page(store, -1, after, LIST_PAGE, list_row, &l, &err) != REDRESS_OK) {
-		html_raw_const(p.b, "</tbody></table>");
+	if (registry_list(store, &filter, (size_t)(page - 1) * LIST_PAGE, LIST_PAGE, list_row, &l, &total,
+	                  &err) != REDRESS_OK) {
+		list_end(&p, l.count);
 		page_notice(&p, "error", T(&p, "The list could not be read. Try again in a moment."));
 		page_end(&p, 500);
 		return;
 	}
-	html_raw_const(p.b, "</tbody></table>");
-	if (l.count == LIST_PAGE) {
-		char next[24];
+	list_end(&p, l.count);
+	pages = (long)((total + LIST_PAGE - 1) / LIST_PAGE);
+	html_raw_const(p.b, "<p class=\"count\">");
+	if (total == 0)
+		html_text(p.b, T(&p, "No person matches these filters."));
+	else {
+		struct buf count;
 
-		snprintf(next, sizeof(next), "%llu", (unsigned long long)l.last);
-		html_raw_const(p.b, "<p><a");
-		html_href_path(p.b, "href", "/persons?after=", next);
-		html_raw_const(p.b, ">");
-		html_text(p.b, T(&p, "Next page"));
-		html_raw_const(p.b, "</a></p>");
+		buf_init(&count, 64);
+		i18n_number(&count, (int64_t)total);
+		snprintf(words, sizeof(words), "%s: %s", T(&p, "Persons found"), count.data);
+		html_text(p.b, words);
+		if (pages > 1)
+			html_textf(p.b, " · %s %ld / %ld", T(&p, "page"), page, pages);
+		buf_free(&count);
 	}
+	html_raw_const(p.b, "</p>");
+	pagination(&p, req, page, pages);
 	page_end(&p, 200);
+}
+
+/* What a search by identity needs on the writer's thread. */
+struct search_arg {
+	struct page_change pc;
+	char who[REGISTRY_NAME_MAX + 1];
+	char reason[REGISTRY_TEXT_MAX + 1];
+};
+
+struct found {
+	struct page *p;
+	struct store *store;
+	size_t count;
+};
+
+static enum redress_err
+found_row(void *ctx, const char *pseudonym, struct redress_error *err)
+{
+	struct found *f = ctx;
+	struct registry_person person;
+	struct list l = {f->p, f->count};
+
+	if (f->count >= LIST_PAGE)
+		return REDRESS_OK; /* the rest are counted, not shown */
+	if (registry_get(f->store, pseudonym, &person, err) != REDRESS_OK)
+		return err->code;
+	if (person.status == REGISTRY_ERASED)
+		return REDRESS_OK;
+	list_row(&l, &person, err);
+	f->count = l.count;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+do_search(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct search_arg *a = arg;
+	struct found f;
+	struct page p;
+	size_t total = 0;
+	enum redress_err rc;
+	const char *by;
+	size_t i;
+
+	by = "number";
+	for (i = 0; a->who[i] != '\0'; i++)
+		if (!(a->who[i] >= '0' && a->who[i] <= '9') && a->who[i] != '-' && a->who[i] != ' ' &&
+		    a->who[i] != '+')
+			by = "name";
+	page_change_begin(&p, &a->pc, res, N_("Find a person"));
+	f.p = &p;
+	f.store = c->store;
+	f.count = 0;
+	html_raw_const(p.b, "<h2 id=\"list-title\">");
+	html_text(p.b, T(&p, "Persons found"));
+	html_raw_const(p.b, "</h2>");
+	rc = registry_search_find(c->store, c->keys.index, a->who, found_row, &f, &total, err);
+	list_end(&p, f.count);
+	if (rc == REDRESS_OK)
+		rc = registry_search_record(c->log, c->actor, &c->keys, by, a->reason, total, err);
+	if (rc != REDRESS_OK) {
+		const char *errors[2] = {rc == REDRESS_E_OVERFLOW
+		                             ? T(&p, "Too many persons match: give more of the name.")
+		                             : T(&p, "The search could not be made. Try again."),
+		                         NULL};
+
+		page_change_begin_failed(&p, &a->pc, res, N_("Find a person"));
+		identity_form(&p, a->who, a->reason, errors);
+		page_end(&p, rc == REDRESS_E_OVERFLOW ? 422 : 500);
+		sodium_memzero(a->who, sizeof(a->who));
+		return rc;
+	}
+	html_raw_const(p.b, "<p class=\"count\">");
+	if (total == 0)
+		html_text(
+		    p.b,
+		    T(&p,
+		      "Nobody matches. Try fewer letters, another spelling, or the last four digits of the "
+		      "telephone."));
+	else
+		html_textf(p.b, "%s: %zu%s", T(&p, "Persons found"), total,
+		           total > LIST_PAGE ? T(&p, " (the first 50 shown: give more of the name)") : "");
+	html_raw_const(p.b, "</p><p class=\"hint\">");
+	html_text(p.b, T(&p, "This search has been recorded in the log, with your account and reason."));
+	html_raw_const(p.b, "</p>");
+	identity_form(&p, a->who, a->reason, NULL);
+	page_end(&p, 200);
+	sodium_memzero(a->who, sizeof(a->who));
+	return REDRESS_OK;
+}
+
+void
+page_persons_search(struct http_request *req, struct http_response *res)
+{
+	struct search_arg *a = calloc(1, sizeof(*a));
+	const char *errors[2] = {NULL, NULL};
+	struct page p;
+
+	if (a == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	p.lang = a->pc.lang;
+	if (!page_form_copy(req, "who", a->who, sizeof(a->who)))
+		errors[0] = T(&p, "That is too long for a name or a number.");
+	else if (a->who[0] == '\0')
+		errors[0] = T(&p, "Give a name, or part of one, a telephone number or a national id.");
+	if (!page_form_copy(req, "reason", a->reason, sizeof(a->reason)))
+		errors[1] = T(&p, "Say it in fewer words: at most 4000 bytes.");
+	else if (a->reason[0] == '\0')
+		errors[1] = T(&p, "Give a reason for searching: it is recorded.");
+	if (errors[0] == NULL && errors[1] == NULL) {
+		http_change_submit(req, do_search, a);
+		return;
+	}
+	page_begin_failed(&p, req, res, N_("Find a person"));
+	identity_form(&p, a->who, a->reason, errors);
+	page_end(&p, 422);
+	sodium_memzero(a, sizeof(*a));
+	free(a);
 }
 
 /* ---- Registering a person ------------------------------------------------------------ */
@@ -194,6 +487,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 /* The form's fields as typed, and what is wrong with each (NULL: nothing). */
 struct reg_form {
 	struct registry_new_person person;
+	char birth_typed[40]; /* the date of birth as typed (2026. 12. 7.), shown again when refused */
 	char frailty[4];
 	const char
 	    *errors[9]; /* kind, name, birth_date, national_id, phone, address, region, language, frailty */
@@ -213,6 +507,8 @@ reg_render(struct page *p, const struct reg_form *f, const char *notice, unsigne
 	const char *const *e = f != NULL ? f->errors : (const char *const[9]){NULL};
 	size_t i;
 
+	if (f != NULL)
+		page_error_summary(p, reg_field_names, f->errors, 9);
 	if (notice != NULL)
 		page_notice(p, "error", notice);
 	html_raw_const(p->b, "<form class=\"form\" method=\"post\" action=\"/persons\" novalidate>");
@@ -224,8 +520,8 @@ reg_render(struct page *p, const struct reg_form *f, const char *notice, unsigne
 	            n == NULL || n->kind == REGISTRY_VICTIM ? "victim" : "relative");
 	page_select_end(p, "kind", e[F_KIND]);
 	page_input(p, N_("Full name"), "name", "text", id != NULL ? id->name : NULL, e[F_NAME], 1, "off");
-	page_input(p, N_("Date of birth (YYYY-MM-DD)"), "birth_date", "text",
-	           id != NULL ? id->birth_date : NULL, e[F_BIRTH], 1, "off");
+	page_input_hint(p, N_("Date of birth"), "birth_date", "text", f != NULL ? f->birth_typed : NULL,
+	                e[F_BIRTH], 1, "off", T(p, "For example 1926-02-11, 1926. 2. 11. or 1926年2月11日."));
 	page_input(p, N_("National id number"), "national_id", "text", id != NULL ? id->national_id : NULL,
 	           e[F_NATIONAL], 0, "off");
 	page_input(p, N_("Telephone"), "phone", "text", id != NULL ? id->phone : NULL, e[F_PHONE], 0, "off");
@@ -282,7 +578,7 @@ do_register(struct http_change *c, void *arg, struct http_response *res, struct 
 		return REDRESS_OK;
 	}
 	/* The change is rolled back: show the form again, with why. */
-	page_change_begin(&p, &a->pc, res, N_("Register a person"));
+	page_change_begin_failed(&p, &a->pc, res, N_("Register a person"));
 	if (rc == REDRESS_E_CONFLICT) {
 		a->form.errors[F_NATIONAL] = T(&p, "A person with this national id is already registered.");
 		reg_render(&p, &a->form, NULL, 409);
@@ -319,7 +615,8 @@ page_persons_add(struct http_request *req, struct http_response *res)
 		a->form.errors[F_NAME] = T(&p, "The name is too long.");
 	else if (id->name[0] == '\0')
 		a->form.errors[F_NAME] = T(&p, "Give the person's full name.");
-	if (!page_form_copy(req, "birth_date", id->birth_date, sizeof(id->birth_date)) ||
+	if (!page_form_copy(req, "birth_date", a->form.birth_typed, sizeof(a->form.birth_typed)) ||
+	    page_date_parse(a->form.birth_typed, id->birth_date) != 0 ||
 	    registry_date_check("birth date", id->birth_date, &err) != REDRESS_OK)
 		a->form.errors[F_BIRTH] =
 		    T(&p, "Give the date of birth as YYYY-MM-DD, for example 1926-02-11.");
@@ -351,7 +648,7 @@ page_persons_add(struct http_request *req, struct http_response *res)
 		bad = 1;
 	}
 	if (bad) {
-		page_begin(&p, req, res, N_("Register a person"));
+		page_begin_failed(&p, req, res, N_("Register a person"));
 		reg_render(&p, &a->form, T(&p, "Nothing was saved: correct the fields marked below."), 422);
 		sodium_memzero(a, sizeof(*a));
 		free(a);

@@ -123,6 +123,7 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons", "page.persons.find", page_persons_find),
     PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/new", "page.persons.new", page_persons_new),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons", "page.persons.add", page_persons_add),
+    PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/persons/search", "page.persons.search", page_persons_search),
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons/{pseudonym}", "page.persons.show", page_persons_show),
     PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/persons/{pseudonym}/reveal", "page.persons.reveal",
                page_persons_reveal),

@@ -288,6 +288,12 @@ registry_relation_check(const char *relation, struct redress_error *err)
 			i += n;
 			continue;
 		}
+		if (c >= 0x20 && c < 0x7f)
+			return error_set(
+			    err, REDRESS_E_INVALID,
+			    "relation '%.40s' has '%c' at byte %zu: use one word of letters (Latin, "
+			    "Hangul, kana, kanji), digits, '-' and '_'",
+			    relation, c, i + 1);
 		return error_set(
 		    err, REDRESS_E_INVALID,
 		    "relation has a character at byte %zu that is not a letter (Latin, Hangul, kana, "
