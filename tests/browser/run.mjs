@@ -124,6 +124,34 @@ async function axe(name) {
   check(bad.length === 0, `axe-core: no serious or critical violation on ${name}`);
 }
 
+// Nothing on the page scrolls sideways: the document is no wider than the window.
+async function noSideScroll(name) {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  check(scroll <= inner, `${name}: nothing scrolls sideways (${scroll} <= ${inner} px)`);
+}
+
+// The face the browser really draws an element's text with (the debugging protocol's platform fonts).
+async function renderedFonts(selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map((f) => f.familyName);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+// Clicks counted for a day's work: each click that a person makes.
+let clicks = 0;
+async function click(selector) {
+  clicks++;
+  await Promise.all([page.waitForLoadState('load'), page.click(selector)]);
+}
+
 async function shot(name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
@@ -669,6 +697,60 @@ try {
   }
   await axe('refused finance page');
   check(!(await page.isVisible('a[href="/pledges"]')), 'the caseworker\'s menu has no pledges');
+
+  // A caseworker's day: a family calls about Demo Survivor One; find her by name, see her payment.
+  await page.goto(`${base}/persons`);
+  clicks = 0;
+  await page.fill('#f-who', 'Survivor One');
+  await page.fill('#f-reason', 'her family called about the payment');
+  await click('form[action="/persons/search"] button');
+  await click('main table tbody a[href="/persons/V-000001"]');
+  const payment = await page.textContent('dl.summary');
+  check(/지급 완료|지급 대기 중|은행에 보냄|은행에서 반환됨/.test(payment) && clicks <= 3,
+    `a survivor found by name shows her payment state in ${clicks} clicks (at most 3)`);
+  // Her heir's file in two clicks from hers: whose heir he is, and his share.
+  await page.goto(`${base}/persons/V-000006`);
+  check((await page.textContent('.banner')).includes('사망'), 'a deceased victim\'s file opens with the banner');
+  clicks = 0;
+  await click('dl.summary a[href="/persons/R-000001"]');
+  check((await page.textContent('dl.summary')).includes('V-000006') && clicks === 1, 'from a deceased victim to her heir in one click, his file naming her');
+
+  // Phone width (390 x 844) and 200% zoom (a 1280 x 1024 screen at 200%: 640 x 512 CSS pixels):
+  // no page scrolls sideways, in Korean and Japanese.
+  const pagesToFit = ['/persons', '/persons?kind=victim&sort=frailty', '/persons/V-000001', '/persons/V-000006',
+    `${new URL(registered).pathname}/consents`, `${new URL(registered).pathname}/heirs`, '/claims?state=all',
+    new URL(claimUrl).pathname, '/account'];
+  for (const [label, size] of [['phone 390x844', { width: 390, height: 844 }], ['200% zoom', { width: 640, height: 512 }]]) {
+    await page.setViewportSize(size);
+    for (const lang of ['ko', 'ja']) {
+      for (const path of pagesToFit) {
+        await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+        await noSideScroll(`${path} in ${lang} at ${label}`);
+      }
+    }
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/persons/V-000001?lang=ko`);
+  await shot('phone-case-file-ko');
+  await page.goto(`${base}/persons?lang=ko`);
+  await shot('phone-persons-ko');
+  await page.goto(`${base}/persons/V-000001?lang=ja`);
+  await shot('phone-case-file-ja');
+  await page.goto(`${base}/persons?lang=ja`);
+  await shot('phone-persons-ja');
+  await axe('case file in Japanese at phone width');
+  // A Japanese page is drawn with a Japanese face, not the Korean one.
+  await page.goto(`${base}/persons/V-000001?lang=ja`);
+  const jaFonts = await renderedFonts('main h1');
+  check(jaFonts.length > 0 && /CJK JP|Noto Sans JP|Hiragino|Yu Gothic|Meiryo/.test(jaFonts[0]),
+    `the Japanese heading is drawn with a Japanese face (${jaFonts.join(', ')})`);
+  check(/^"?Noto Sans CJK JP/.test(await page.evaluate(() => getComputedStyle(document.querySelector('main h1')).fontFamily)),
+    'the Japanese pages ask for the Japanese face first');
+  await page.goto(`${base}/persons/V-000001?lang=ko`);
+  const koFonts = await renderedFonts('main h1');
+  check(koFonts.length > 0 && /CJK KR|Noto Sans KR/.test(koFonts[0]), `the Korean heading is drawn with a Korean face (${koFonts.join(', ')})`);
+  check(await page.evaluate(() => getComputedStyle(document.querySelector('main')).wordBreak) === 'keep-all', 'Korean breaks between words only (word-break: keep-all)');
+  await page.setViewportSize({ width: 1100, height: 900 });
 
   check(dialogs.length === 0, `no script ran from a field's value (${dialogs.join('; ')})`);
   check(cspViolations.length === 0, `no Content-Security-Policy violation (${cspViolations.join('; ')})`);
