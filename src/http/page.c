@@ -11,7 +11,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/canon.h"
 #include "http/page.h"
 
 #define LANG_COOKIE "redress_lang"
@@ -693,4 +695,61 @@ page_back_to_file(struct page *p, const char *pseudonym)
 	html_raw_const(p->b, " ");
 	html_text(p->b, pseudonym);
 	html_raw_const(p->b, "</a></p>");
+}
+
+void
+page_when(struct page *p, const char *at)
+{
+	int y, mo, d, h, mi, sec = 0;
+	char day[11], clock[32];
+	struct tm utc, local;
+	struct buf date;
+	time_t t;
+
+	buf_init(&date, 96);
+	/* "YYYY-MM-DDTHH:MM[:SS]..." in UTC, as the log keeps it; shown in the fund's zone (TZ). */
+	if (sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) < 5) {
+		i18n_date(&date, p->lang, at);
+		html_text(p->b, date.data);
+		buf_free(&date);
+		return;
+	}
+	memset(&utc, 0, sizeof(utc));
+	utc.tm_year = y - 1900;
+	utc.tm_mon = mo - 1;
+	utc.tm_mday = d;
+	utc.tm_hour = h;
+	utc.tm_min = mi;
+	utc.tm_sec = sec;
+	t = timegm(&utc);
+	if (localtime_r(&t, &local) == NULL)
+		local = utc;
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+	i18n_date(&date, p->lang, day);
+	snprintf(clock, sizeof(clock), " %02d:%02d %s", local.tm_hour, local.tm_min,
+	         local.tm_zone != NULL ? local.tm_zone : "");
+	html_text(p->b, date.data);
+	html_text(p->b, clock);
+	buf_free(&date);
+}
+
+int
+page_event_at(struct tlog *log, uint64_t seq, char at[40])
+{
+	struct redress_error err;
+	struct canon_doc doc;
+	const char *text;
+	struct buf bytes;
+	int ok;
+
+	buf_init(&bytes, 4096);
+	canon_doc_init(&doc);
+	ok = tlog_event_bytes(log, seq, &bytes, &err) == REDRESS_OK &&
+	     canon_read(&doc, bytes.data, bytes.len, &err) == REDRESS_OK &&
+	     canon_get_string(canon_root(&doc), "at", &text, &err) == REDRESS_OK && strlen(text) < 40;
+	if (ok)
+		memcpy(at, text, strlen(text) + 1);
+	canon_doc_free(&doc);
+	buf_free(&bytes);
+	return ok ? 0 : -1;
 }

@@ -128,6 +128,17 @@ void page_fact(struct page *p, const char *label, const char *value);
 /* A link back to pseudonym's case file, "Back to the case file V-000001" (the task pages' first line). */
 void page_back_to_file(struct page *p, const char *pseudonym);
 
+/*
+ * An event's time "YYYY-MM-DDTHH:MM:SSZ" (UTC, as the log keeps it) in the
+ * fund's time zone (the process's TZ, which `redress serve --time-zone`
+ * sets; Asia/Seoul by default): the date as the page's language writes it,
+ * then the time of day and the zone, "2026년 12월 7일 11:39 KST".
+ */
+void page_when(struct page *p, const char *at);
+
+/* The time event seq was recorded, "YYYY-MM-DDTHH:MM:SSZ", into at; 0, or -1 when it cannot be read. */
+int page_event_at(struct tlog *log, uint64_t seq, char at[40]);
+
 /* The role's name in the page's language. */
 const char *page_role_words(struct page *p, enum role role);
 
@@ -206,6 +217,7 @@ void page_claims_submit(struct http_request *req, struct http_response *res);
 void page_claims_approve(struct http_request *req, struct http_response *res);
 void page_claims_deny(struct http_request *req, struct http_response *res);
 void page_claims_appeal(struct http_request *req, struct http_response *res);
+void page_claims_reason(struct http_request *req, struct http_response *res);
 
 /*
  * A table of the claims in state (-1: all) of victim (NULL: everyone's),

@@ -185,22 +185,108 @@ evidence_row(void *ctx, const struct claim_evidence *e, struct redress_error *er
 	return REDRESS_OK;
 }
 
+/* "Back to the claim C-000001". */
+static void
+page_back_to_claim(struct page *p, const char *id)
+{
+	html_raw_const(p->b, "<p><a");
+	html_href_path(p->b, "href", "/claims/", id);
+	html_raw_const(p->b, ">");
+	html_text(p->b, T(p, "Back to the claim"));
+	html_raw_const(p->b, " ");
+	html_text(p->b, id);
+	html_raw_const(p->b, "</a></p>");
+}
+
+struct history_ctx {
+	struct page *p;
+	struct tlog *log;   /* the request's, for each event's time; NULL on the writer's thread */
+	int approved_by_me; /* the account approved in the claim's current round */
+	int round;          /* the claim's round */
+};
+
 static enum redress_err
 history_row(void *ctx, const struct claim_decision *d, struct redress_error *err)
 {
-	struct page *p = ctx;
+	struct history_ctx *h = ctx;
+	struct page *p = h->p;
+	char at[40], actor[TLOG_ACTOR_MAX + 8];
 
 	(void)err;
-	html_raw_const(p->b, "<tr>");
+	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
+	if (d->action == CLAIM_APPROVE && d->round == h->round && strcmp(d->actor, actor) == 0)
+		h->approved_by_me = 1;
+	html_raw_const(p->b, "<tr><td>");
+	if (h->log != NULL && page_event_at(h->log, d->seq, at) == 0)
+		page_when(p, at);
+	else
+		html_text(p->b, "—");
+	html_raw_const(p->b, "</td>");
 	page_td(p, action_words(p, d->action));
 	html_raw_const(p->b, "<td>");
 	html_textf(p->b, "%d", d->round + 1);
 	html_raw_const(p->b, "</td>");
 	page_td(p, d->actor);
 	html_raw_const(p->b, "<td>");
-	html_textf(p->b, "%llu", (unsigned long long)d->seq);
+	if (d->has_reason && users_allows(&p->req->actor, PERM_CLAIMS_READ)) {
+		/* The reason opens for whoever may read claims; the opening is recorded like a reveal. */
+		char path[96], seq[24];
+
+		snprintf(path, sizeof(path), "/claims/%s/reasons/", d->claim);
+		snprintf(seq, sizeof(seq), "%llu", (unsigned long long)d->seq);
+		html_raw_const(p->b, "<details><summary>");
+		html_text(p->b, T(p, "Read the reason"));
+		html_raw_const(p->b, "</summary><form method=\"post\"");
+		html_href_path_(p->b, "action", path, seq, ""); /* path: built from the claim's id */
+		html_raw_const(p->b, ">");
+		page_csrf(p);
+		html_raw_const(p->b, "<div class=\"field\"><label");
+		html_href_path_(p->b, "for", "f-why-", seq, "");
+		html_raw_const(p->b, ">");
+		html_text(p->b, T(p, "Why you read it"));
+		html_raw_const(p->b,
+		               "</label><input type=\"text\" name=\"why\" required autocomplete=\"off\"");
+		html_href_path_(p->b, "id", "f-why-", seq, "");
+		html_raw_const(p->b, "></div>");
+		html_raw_const(p->b, "<button type=\"submit\">");
+		html_text(p->b, T(p, "Open the reason (recorded)"));
+		html_raw_const(p->b, "</button></form></details>");
+	} else {
+		html_text(p->b, "—");
+	}
 	html_raw_const(p->b, "</td></tr>");
 	return REDRESS_OK;
+}
+
+/* What a decision needs to know of the victim: birth year, frailty, her wish, consent to processing. */
+static void
+victim_facts(struct page *p, struct store *store, const char *victim)
+{
+	struct registry_person person;
+	struct redress_error err;
+	enum registry_wish wish;
+	int given = 0;
+	char number[16];
+
+	if (registry_get(store, victim, &person, &err) != REDRESS_OK)
+		return;
+	snprintf(number, sizeof(number), "%d", person.birth_year);
+	page_fact(p, T(p, "Birth year"), number);
+	page_fact(p, T(p, "Status"),
+	          person.status == REGISTRY_ALIVE      ? T(p, "alive")
+	          : person.status == REGISTRY_DECEASED ? T(p, "deceased")
+	                                               : T(p, "erased"));
+	snprintf(number, sizeof(number), "%d", person.frailty);
+	page_fact(p, T(p, "Frailty"), number);
+	if (registry_latest_wish(store, victim, &wish, &err) == REDRESS_OK)
+		page_fact(p, T(p, "Latest wish"),
+		          wish == REGISTRY_WISH_ACCEPT      ? T(p, "accepts the payment")
+		          : wish == REGISTRY_WISH_DECLINE   ? T(p, "declines the payment")
+		          : wish == REGISTRY_WISH_UNDECIDED ? T(p, "undecided: ask again later")
+		                                            : T(p, "not consulted yet"));
+	if (registry_consent_given(store, victim, "processing", &given, &err) == REDRESS_OK)
+		page_fact(p, T(p, "Consent to processing of the case"),
+		          given ? T(p, "granted") : T(p, "not given"));
 }
 
 /*
@@ -211,13 +297,34 @@ static void
 transition_form(struct page *p, const char *action_path, const char *button, const char *reason_field,
                 int reason_required, const char *button_class)
 {
-	html_raw_const(p->b, "<form class=\"form\" method=\"post\"");
+	int decision = strcmp(button_class, "approve") == 0 || strcmp(button_class, "deny") == 0;
+	char confirm_id[48];
+
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\" novalidate");
 	html_href(p->b, "action", action_path);
 	html_raw_const(p->b, ">");
 	page_csrf(p);
 	if (reason_field != NULL)
 		page_input(p, reason_required ? N_("Reason") : N_("Reason (optional)"), reason_field, "text",
 		           NULL, NULL, reason_required, "off");
+	if (decision) {
+		/* A decision is confirmed first: the box must be ticked, or nothing is decided. */
+		snprintf(confirm_id, sizeof(confirm_id), "f-confirm-%s", button_class);
+		html_raw_const(
+		    p->b,
+		    "<div class=\"field\"><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required");
+		html_attr(p->b, "id", confirm_id);
+		html_raw_const(p->b, "> <label class=\"inline\"");
+		html_attr(p->b, "for", confirm_id);
+		html_raw_const(p->b, ">");
+		html_text(
+		    p->b,
+		    strcmp(button_class, "approve") == 0
+		        ? T(p, "I have checked the evidence and approve this claim.")
+		        : T(p,
+		            "I have checked the evidence and deny this claim; the family will be told why."));
+		html_raw_const(p->b, "</label></div>");
+	}
 	html_raw_const(p->b, "<button type=\"submit\"");
 	html_attr(p->b, "class", button_class);
 	html_raw_const(p->b, ">");
@@ -230,6 +337,7 @@ static unsigned
 claim_body(struct page *p, struct store *store, const char *id)
 {
 	const struct actor *actor = &p->req->actor;
+	struct history_ctx h;
 	struct redress_error err;
 	struct claim c;
 	char path[96];
@@ -270,7 +378,9 @@ claim_body(struct page *p, struct store *store, const char *id)
 	html_text(p->b, T(p, "Opened by"));
 	html_raw_const(p->b, "</dt><dd>");
 	html_text(p->b, c.opened_by);
-	html_raw_const(p->b, "</dd></dl>");
+	html_raw_const(p->b, "</dd>");
+	victim_facts(p, store, c.victim);
+	html_raw_const(p->b, "</dl>");
 
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "Evidence"));
@@ -292,12 +402,17 @@ claim_body(struct page *p, struct store *store, const char *id)
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "History"));
 	html_raw_const(p->b, "</h2><table><thead><tr>");
+	page_th(p, T(p, "When"));
 	page_th(p, T(p, "What"));
 	page_th(p, T(p, "Round"));
 	page_th(p, T(p, "Who"));
-	page_th(p, T(p, "Log event"));
+	page_th(p, T(p, "Reason"));
 	html_raw_const(p->b, "</tr></thead><tbody>");
-	claim_decision_each(store, c.id, history_row, p, &err);
+	h.p = p;
+	h.log = p->req->app != NULL ? http_read_log(p->req, p->res) : NULL;
+	h.approved_by_me = 0;
+	h.round = c.round;
+	claim_decision_each(store, c.id, history_row, &h, &err);
 	html_raw_const(p->b, "</tbody></table>");
 
 	if (users_allows(actor, PERM_CLAIMS_INTAKE) && (c.state == CLAIM_OPEN || c.state == CLAIM_DENIED)) {
@@ -335,8 +450,17 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_text(p->b, T(p, "A claim is approved when enough different reviewers approve it; no one "
 		                     "approves twice, and whoever opened it does not approve it."));
 		html_raw_const(p->b, "</p>");
-		snprintf(path, sizeof(path), "/claims/%s/approve", c.id);
-		transition_form(p, path, T(p, "Approve"), "approve_reason", 0, "approve");
+		if (h.approved_by_me) {
+			html_raw_const(p->b, "<p class=\"notice notice-ok\">");
+			html_text(
+			    p->b,
+			    T(p,
+			      "You have approved this claim in this round: it waits for another reviewer."));
+			html_raw_const(p->b, "</p>");
+		} else {
+			snprintf(path, sizeof(path), "/claims/%s/approve", c.id);
+			transition_form(p, path, T(p, "Approve"), "approve_reason", 0, "approve");
+		}
 		snprintf(path, sizeof(path), "/claims/%s/deny", c.id);
 		transition_form(p, path, T(p, "Deny"), "deny_reason", 1, "deny");
 	}
@@ -547,6 +671,15 @@ transition(struct http_request *req, struct http_response *res, enum claim_op op
 		form_refused(req, res, a, N_("Give a reason: it is recorded with the decision."));
 		return;
 	}
+	if (op == OP_APPROVE || op == OP_DENY) {
+		const char *confirm = http_form_field(req, "confirm");
+
+		if (confirm == NULL || strcmp(confirm, "yes") != 0) {
+			form_refused(req, res, a,
+			             N_("Tick the box to confirm the decision: nothing was decided."));
+			return;
+		}
+	}
 	http_change_submit(req, do_claim, a);
 }
 
@@ -662,4 +795,114 @@ page_claims_open_form(struct http_request *req, struct http_response *res)
 		return;
 	open_page(&p, store, http_param(req, "pseudonym"), NULL, NULL);
 	page_end(&p, 200);
+}
+
+/* ---- A decision's reason, opened ---------------------------------------------------------- */
+
+/* Wipes and frees b (a decision's reason opened). */
+static void
+wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->cap);
+	buf_free(b);
+}
+
+struct reason_arg {
+	struct page_change pc;
+	char claim[CLAIM_ID_MAX + 1];
+	uint64_t seq;
+	char why[REGISTRY_TEXT_MAX + 1];
+};
+
+static enum redress_err
+find_decision(void *ctx, const struct claim_decision *d, struct redress_error *err)
+{
+	struct claim_decision *want = ctx;
+
+	(void)err;
+	if (d->seq == want->seq)
+		*want = *d;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+do_reason(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct reason_arg *a = arg;
+	struct registry_identity id;
+	struct claim_decision d;
+	char note[REGISTRY_TEXT_MAX + 1];
+	struct claim cl;
+	struct buf reason;
+	enum redress_err rc;
+	struct page p;
+
+	memset(&d, 0, sizeof(d));
+	d.seq = a->seq;
+	buf_init(&reason, 4096);
+	/* The opening is recorded as a reveal of her file, with why and which reason. */
+	snprintf(note, sizeof(note), "%.3000s (the reason of %s's decision at event %llu)", a->why, a->claim,
+	         (unsigned long long)a->seq);
+	if ((rc = claim_get(c->store, a->claim, &cl, err)) == REDRESS_OK &&
+	    (rc = claim_decision_each(c->store, a->claim, find_decision, &d, err)) == REDRESS_OK) {
+		if (strcmp(d.claim, a->claim) != 0 || !d.has_reason)
+			rc = error_set(err, REDRESS_E_NOTFOUND, "no reason at this event");
+		else if ((rc = claim_reason_read(c->store, c->actor, &c->keys, &d, &reason, err)) ==
+		         REDRESS_OK)
+			rc = registry_reveal(c->log, c->actor, &c->keys, cl.victim, note, &id, err);
+	}
+	sodium_memzero(&id, sizeof(id));
+	page_change_begin(&p, &a->pc, res, N_("The reason of a decision"));
+	page_back_to_claim(&p, a->claim);
+	if (rc != REDRESS_OK) {
+		page_notice(&p, "error",
+		            rc == REDRESS_E_NOTFOUND ? T(&p, "This decision has no reason to open.")
+		                                     : T(&p, "The reason could not be opened."));
+		page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 500);
+		wipe(&reason);
+		return rc;
+	}
+	page_notice(&p, "ok",
+	            T(&p, "This opening has been recorded in the log, with your account and reason."));
+	html_raw_const(p.b, "<dl class=\"facts\">");
+	page_fact(&p, T(&p, "Decision"), action_words(&p, d.action));
+	page_fact(&p, T(&p, "Who"), d.actor);
+	html_raw_const(p.b, "</dl><blockquote class=\"reason\">");
+	html_text(p.b, reason.data);
+	html_raw_const(p.b, "</blockquote>");
+	page_end(&p, 200);
+	wipe(&reason);
+	return REDRESS_OK;
+}
+
+void
+page_claims_reason(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id"), *seq = http_param(req, "seq");
+	struct reason_arg *a;
+	char *end;
+	struct page p;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	a->seq = strtoull(seq, &end, 10);
+	if (strlen(id) > CLAIM_ID_MAX || seq[0] < '0' || seq[0] > '9' || *end != '\0') {
+		free(a);
+		http_page_refuse(req, res, 404);
+		return;
+	}
+	memcpy(a->claim, id, strlen(id) + 1);
+	if (!page_form_copy(req, "why", a->why, sizeof(a->why)) || a->why[0] == '\0') {
+		free(a);
+		page_begin_failed(&p, req, res, N_("The reason of a decision"));
+		page_back_to_claim(&p, id);
+		page_notice(&p, "error", T(&p, "Say why you read the reason: it is recorded."));
+		page_end(&p, 422);
+		return;
+	}
+	http_change_submit(req, do_reason, a);
 }

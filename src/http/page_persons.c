@@ -1128,25 +1128,13 @@ payment_words(struct page *p, enum entitlement_state state)
 	return "?";
 }
 
-/* A cell with an event's time: the date in the page's language, then the time of day in UTC. */
+/* A cell with an event's time, in the fund's time zone. */
 static void
 td_when(struct page *p, const char *at)
 {
-	char day[11];
-	struct buf date;
-
-	buf_init(&date, 128);
-	text_copy(day, sizeof(day), at);
-	i18n_date(&date, p->lang, day);
 	html_raw_const(p->b, "<td>");
-	html_text(p->b, date.data);
-	if (strlen(at) >= 16) {
-		html_raw_const(p->b, " ");
-		html_textn(p->b, at + 11, 5);
-		html_raw_const(p->b, " UTC");
-	}
+	page_when(p, at);
 	html_raw_const(p->b, "</td>");
-	buf_free(&date);
 }
 
 static enum redress_err

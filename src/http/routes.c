@@ -158,6 +158,8 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_CLAIMS_DECIDE, POST, "/claims/{id}/approve", "page.claims.approve", page_claims_approve),
     PAGE_NEEDS(PERM_CLAIMS_DECIDE, POST, "/claims/{id}/deny", "page.claims.deny", page_claims_deny),
     PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/appeal", "page.claims.appeal", page_claims_appeal),
+    PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/claims/{id}/reasons/{seq}", "page.claims.reason",
+               page_claims_reason),
     PAGE_NEEDS(PERM_BALANCES_READ, GET, "/fund", "page.fund.balances", page_fund_balances),
     PAGE_NEEDS(PERM_QUEUE_READ, GET, "/queue", "page.fund.queue", page_fund_queue),
     PAGE_NEEDS(PERM_ENTITLEMENTS_RUN, POST, "/entitlements", "page.fund.run", page_fund_run),
