@@ -237,6 +237,10 @@ void page_admin_accounts(struct http_request *req, struct http_response *res);
 void page_admin_totp(struct http_request *req, struct http_response *res);
 void page_transparency(struct http_request *req, struct http_response *res);
 
+/* page_reports.c: the published transparency reports, and publishing them */
+void page_reports(struct http_request *req, struct http_response *res);
+void page_reports_publish(struct http_request *req, struct http_response *res);
+
 /* page_finance.c */
 void page_pledges(struct http_request *req, struct http_response *res);
 void page_pledges_add(struct http_request *req, struct http_response *res);

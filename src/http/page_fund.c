@@ -499,7 +499,7 @@ page_transparency(struct http_request *req, struct http_response *res)
 	html_text(p.b, T(&p, "The checkpoint (signed note)"));
 	html_raw_const(p.b, "</a></li><li><a href=\"/api/v1/audit/pubkey\">");
 	html_text(p.b, T(&p, "The verifier key"));
-	html_raw_const(p.b, "</a></li><li><a href=\"/report\">");
+	html_raw_const(p.b, "</a></li><li><a href=\"/reports\">");
 	html_text(p.b, T(&p, "The transparency report, with its figures and charts"));
 	html_raw_const(p.b, "</a></li></ul>");
 	buf_free(&text);

@@ -191,6 +191,9 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_PERSONS_ERASE, POST, "/persons/{pseudonym}/erase", "page.persons.erase",
                page_persons_erase),
     PAGE_NEEDS(PERM_AGGREGATES_READ, GET, "/transparency", "page.transparency", page_transparency),
+    /* The transparency reports: public to read, published by a monitor. */
+    PAGE_PUBLIC(GET, "/reports", "page.reports", page_reports),
+    PAGE_NEEDS(PERM_AGGREGATES_READ, POST, "/reports/{code}", "page.reports.publish", page_reports_publish),
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

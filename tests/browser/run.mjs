@@ -688,6 +688,32 @@ try {
   check((await page.textContent('pre.note')).includes('redress.demo/'), 'the signed checkpoint is shown');
   await axe('transparency');
   await shot('transparency');
+  // The transparency report: unpublished first (an empty state), published from the page, shown in Korean.
+  await page.goto(`${base}/reports`);
+  check((await page.textContent('section#flagship-2015')).includes('아직 발행되지 않았습니다'), 'before publishing, the reports page says there is no report yet');
+  await axe('reports, none published');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/reports/flagship-2015"] button')]);
+  check(page.url().endsWith('/reports#flagship-2015'), 'publishing answers 303 to the reports page');
+  const reportText = await page.textContent('section#flagship-2015');
+  check(/\d{1,3}(,\d{3})+원/.test(reportText) && reportText.includes('5 미만') && reportText.includes('등록된 사람'),
+    'the published report is in Korean, its amounts with separators, small counts as "5 미만"');
+  check((await page.getAttribute('html', 'lang')) === 'ko' && (await page.title()).includes('투명성 보고서'), 'the report page has a title and the page\'s language');
+  await axe('transparency report');
+  await shot('report-ko');
+  for (const [label, size] of [['phone 390x844', { width: 390, height: 844 }], ['200% zoom', { width: 640, height: 512 }]]) {
+    await page.setViewportSize(size);
+    for (const lang of ['ko', 'ja']) {
+      await page.goto(`${base}/reports?lang=${lang}`);
+      await noSideScroll(`the reports in ${lang} at ${label}`);
+    }
+  }
+  await shot('report-ja-zoom');
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.goto(`${base}/reports?lang=ko`);
+  const anon = await fetch(`${base}/report`, { redirect: 'manual' });
+  check(anon.status === 303 && anon.headers.get('location') === '/reports', 'the old /report address without a program leads to the reports page, not a JSON error');
+  const anonPage = await fetch(`${base}/reports`, { headers: { 'accept-language': 'ja' } });
+  check(anonPage.status === 200 && (await anonPage.text()).includes('報告'), 'the published reports are public, in the visitor\'s language');
   res = await page.goto(`${base}/queue`);
   check(res.status() === 403, 'a monitor may not see the payment queue');
   for (const path of ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', `${new URL(registered).pathname}/erase`]) {
