@@ -175,6 +175,7 @@ try {
   check((await page.textContent('h1')) === '로그인', 'the sign-in heading is Korean');
   await axe('sign-in');
   await shot('sign-in-ko');
+  check((await page.getAttribute('#f-totp', 'inputmode')) === 'numeric', 'the one-time code field asks phones for digits (inputmode=numeric)');
 
   // The skip link is the first thing the keyboard reaches.
   await page.keyboard.press('Tab');
@@ -199,6 +200,8 @@ try {
   // The caseworker signs in and lands on the search page.
   await signIn('cho', passwords.cho);
   check(page.url().endsWith('/persons'), 'the caseworker lands on Find a person');
+  check((await page.getAttribute('nav.main-nav a[href="/persons"]', 'aria-current')) === 'page', 'the navigation marks the page it is on (aria-current)');
+  check(Boolean(await page.getAttribute('#f-q', 'aria-describedby')), 'the search field\'s hint is tied to it (aria-describedby)');
   check(await page.isVisible('a[href="/persons/V-000001"]'), 'the list shows the demo persons');
   await axe('find a person');
   await shot('persons-find');
@@ -609,6 +612,14 @@ try {
   check(page.url().endsWith('/admin/accounts'), 'an administrator lands on the accounts');
   await axe('accounts');
   await shot('accounts');
+  await page.click('form[action="/admin/accounts/cho/totp"] >> xpath=.. >> summary');
+  check(await page.isVisible('form[action="/admin/accounts/cho/totp"] button.warning'), 'a new second factor is a warning button behind its own confirmation');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/accounts/cho/totp"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.title()).startsWith('오류: '), 'a new second factor not confirmed changes nothing');
+  await page.goto(`${base}/admin/accounts`);
+  await page.click('form[action="/admin/accounts/cho/totp"] >> xpath=.. >> summary');
+  await page.check('#f-totp-confirm-cho');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/cho/totp"] button')]);
   check(await page.isVisible('img.qr'), 'enrolling a second factor shows its QR code');
   await axe('second factor enrolment');
@@ -628,8 +639,8 @@ try {
   await page.fill('#f-password', 'browser-test-pass-1');
   await page.fill('#f-password2', 'browser-test-pass-1');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts"] button')]);
-  check(page.url().endsWith('/admin/accounts') && (await page.isVisible('form[action="/admin/accounts/tess/lock"]')), 'the new account is listed, with a lock button');
-  check(!(await page.isVisible('form[action="/admin/accounts/ada/lock"]')), 'an admin has no button to lock herself out');
+  check(page.url().endsWith('/admin/accounts') && (await page.$$('form[action="/admin/accounts/tess/lock"]')).length === 1, 'the new account is listed, with a lock button');
+  check((await page.$$('form[action="/admin/accounts/ada/lock"]')).length === 0, 'an admin has no button to lock herself out');
   // tess signs in from a client of her own; the lock must end that session at once.
   const tessIn = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
@@ -637,13 +648,21 @@ try {
   const tessCookie = (tessIn.headers.getSetCookie().find((c) => c.startsWith('redress_session=')) || '').split(';')[0];
   const tessAccount = async () => (await fetch(`${base}/account`, { redirect: 'manual', headers: { cookie: tessCookie } })).status;
   check(tessCookie !== '' && (await tessAccount()) === 200, 'the new account signs in');
+  await page.click('form[action="/admin/accounts/tess/lock"] >> xpath=.. >> summary');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/accounts/tess/lock"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await tessAccount()) === 200, 'a lock without a reason and a confirmation locks nothing');
+  await page.goto(`${base}/admin/accounts`);
+  await page.click('form[action="/admin/accounts/tess/lock"] >> xpath=.. >> summary');
+  await page.fill('#f-lock-reason-tess', 'left the foundation');
+  await page.check('#f-lock-confirm-tess');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/lock"] button')]);
-  check(await page.isVisible('form[action="/admin/accounts/tess/unlock"]'), 'the account is locked');
+  check(await page.isVisible('form[action="/admin/accounts/tess/unlock"]'), 'the account is locked, with its reason');
   check((await tessAccount()) === 303, 'the lock ended the account\'s session at once');
   await axe('accounts with a locked account');
   await shot('accounts-locked');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/unlock"] button')]);
-  check(await page.isVisible('form[action="/admin/accounts/tess/lock"]'), 'the account is unlocked');
+  check((await page.$$('form[action="/admin/accounts/tess/lock"]')).length === 1, 'the account is unlocked');
 
   // Programs: listed; a broken paste is refused beside the field with its line and column; a good one is shown.
   await page.goto(`${base}/admin/programs`);
@@ -670,6 +689,8 @@ try {
 
   // Erasing a person registered in this test, after typing her pseudonym.
   await page.goto(`${registered2}/erase`);
+  check(await page.isVisible('button.danger'), 'erasing is a warning button');
+  check(await page.evaluate(() => getComputedStyle(document.querySelector('button.danger')).backgroundColor) === 'rgb(164, 0, 15)', 'the erase button is red');
   await axe('erase a person');
   await shot('erase-confirm');
   await page.fill('#f-confirm', 'V-999999');
