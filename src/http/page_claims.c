@@ -55,8 +55,42 @@ struct list_ctx {
 	struct page *p;
 	const char *victim; /* only this victim's claims, or NULL */
 	size_t count;
-	int more; /* stopped at QUEUE_PAGE with more to come */
+	int more;  /* stopped at QUEUE_PAGE with more to come */
+	int split; /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
+	struct store *store; /* for the split */
 };
+
+struct mine_ctx {
+	const char *actor; /* "user:NAME" */
+	int round;
+	int mine;
+};
+
+static enum redress_err
+approved_mine(void *ctx, const struct claim_decision *d, struct redress_error *err)
+{
+	struct mine_ctx *m = ctx;
+
+	(void)err;
+	if (d->action == CLAIM_APPROVE && d->round == m->round && strcmp(d->actor, m->actor) == 0)
+		m->mine = 1;
+	return REDRESS_OK;
+}
+
+/* 1 when the account opened claim c or approved it in its current round: another reviewer must decide. */
+static int
+waits_for_another(struct store *store, const struct page *p, const struct claim *c)
+{
+	char actor[TLOG_ACTOR_MAX + 8];
+	struct mine_ctx m = {actor, c->round, 0};
+	struct redress_error err;
+
+	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
+	if (strcmp(c->opened_by, actor) == 0)
+		return 1;
+	claim_decision_each(store, c->id, approved_mine, &m, &err);
+	return m.mine;
+}
 
 static enum redress_err
 list_row(void *ctx, const struct claim *c, struct redress_error *err)
@@ -64,6 +98,8 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	struct list_ctx *l = ctx;
 	struct page *p = l->p;
 
+	if (l->split != 0 && waits_for_another(l->store, p, c) != (l->split == 2))
+		return REDRESS_OK;
 	if (l->victim == NULL && l->count == QUEUE_PAGE) {
 		l->more = 1;
 		return error_set(err, REDRESS_E_OVERFLOW,
@@ -98,7 +134,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 int
 page_claims_table(struct page *p, struct store *store, int state, const char *victim)
 {
-	struct list_ctx l = {p, victim, 0, 0};
+	struct list_ctx l = {p, victim, 0, 0, 0, store};
 	struct redress_error err;
 	enum redress_err rc;
 
@@ -121,6 +157,30 @@ page_claims_table(struct page *p, struct store *store, int state, const char *vi
 		html_raw_const(p->b, "<p>");
 		html_text(p->b, victim != NULL ? T(p, "No claim has been opened.")
 		                               : T(p, "No claim is in this list."));
+		html_raw_const(p->b, "</p>");
+	}
+	return (int)l.count;
+}
+
+/* One half of a reviewer's queue (split 1: hers to decide, 2: waiting for another); the number shown, -1 on
+ * error. */
+static int
+split_table(struct page *p, struct store *store, int state, int split)
+{
+	struct list_ctx l = {p, NULL, 0, 0, split, store};
+	struct redress_error err;
+	enum redress_err rc;
+
+	rc = claim_each(store, state, NULL, list_row, &l, &err);
+	if (l.count > 0)
+		html_raw_const(p->b, "</tbody></table>");
+	if (rc != REDRESS_OK && !l.more) {
+		page_notice(p, "error", T(p, "The claims could not be read."));
+		return -1;
+	}
+	if (l.count == 0) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, split == 1 ? T(p, "Nothing waits for you.") : T(p, "None."));
 		html_raw_const(p->b, "</p>");
 	}
 	return (int)l.count;
@@ -157,6 +217,27 @@ page_claims_list(struct http_request *req, struct http_response *res)
 	html_raw_const(p.b, "</a></li><li><a href=\"/claims?state=all\">");
 	html_text(p.b, T(&p, "All claims"));
 	html_raw_const(p.b, "</a></li></ul></nav>");
+	if (users_allows(&req->actor, PERM_CLAIMS_DECIDE) &&
+	    (filter == CLAIM_SUBMITTED || filter == CLAIM_APPEALED)) {
+		/* A reviewer's queue in two: what she may decide now, and what waits for another reviewer. */
+		int failed = 0;
+
+		html_raw_const(p.b, "<h2>");
+		html_text(p.b, T(&p, "Needs you"));
+		html_raw_const(p.b, "</h2>");
+		failed |= split_table(&p, store, filter, 1) < 0;
+		html_raw_const(p.b, "<h2>");
+		html_text(p.b, T(&p, "Waiting for another reviewer"));
+		html_raw_const(p.b, "</h2><p class=\"hint\">");
+		html_text(
+		    p.b,
+		    T(&p,
+		      "Claims you opened or have approved in this round: another reviewer decides them."));
+		html_raw_const(p.b, "</p>");
+		failed |= split_table(&p, store, filter, 2) < 0;
+		page_end(&p, failed ? 500 : 200);
+		return;
+	}
 	page_end(&p, page_claims_table(&p, store, filter, NULL) < 0 ? 500 : 200);
 }
 

@@ -510,7 +510,15 @@ try {
   check((await page.textContent('main')).includes('1 / 2'), 'the first approval is counted');
   await page.goto(claimUrl);
   check(!(await page.isVisible('button.approve')) && (await page.isVisible('.notice-ok')), 'a reviewer who approved sees no approve button, but that the claim waits for another');
-  check(/\d{4}년 \d{1,2}월 \d{1,2}일 \d\d:\d\d KST/.test(await page.textContent('main table:last-of-type')), 'the claim\'s history is dated, in the fund\'s time zone');
+  await page.goto(`${base}/claims`);
+  const halves = await page.$$eval('main h2', (hs) => hs.map((h) => [h.textContent, h.nextElementSibling && h.nextElementSibling.nextElementSibling ? h.nextElementSibling.nextElementSibling.outerHTML : '']));
+  check(halves.length === 2 && !(await page.textContent('main table:first-of-type, main h2 + p')).includes(new URL(claimUrl).pathname) &&
+    (await page.innerHTML('main')).lastIndexOf(new URL(claimUrl).pathname) > (await page.innerHTML('main')).indexOf(halves[1][0]),
+    'the reviewer\'s queue splits "needs you" from "waiting for another reviewer", the claim she approved in the second');
+  await axe('review queue in two');
+  await page.goto(claimUrl);
+  const historyText = await page.textContent('main table:last-of-type');
+  check(/\d{4}년 \d{1,2}월 \d{1,2}일 \d\d:\d\d KST/.test(historyText), `the claim\'s history is dated, in the fund\'s time zone (${historyText.slice(0, 80)})`);
   await shot('claim-approved-once');
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
   // A TOTP code works once per account; ryu's is his own.
