@@ -474,7 +474,10 @@ void
 page_notice(struct page *p, const char *kind, const char *text)
 {
 	html_raw_const(p->b, "<p");
-	html_attr(p->b, "class", strcmp(kind, "error") == 0 ? "notice notice-error" : "notice notice-ok");
+	html_attr(p->b, "class",
+	          strcmp(kind, "error") == 0  ? "notice notice-error"
+	          : strcmp(kind, "info") == 0 ? "notice notice-info"
+	                                      : "notice notice-ok");
 	html_raw_const(p->b, " role=\"status\">");
 	html_text(p->b, text);
 	html_raw_const(p->b, "</p>");

@@ -142,7 +142,7 @@ int page_event_at(struct tlog *log, uint64_t seq, char at[40]);
 /* The role's name in the page's language. */
 const char *page_role_words(struct page *p, enum role role);
 
-/* A notice box: kind "error" or "ok"; text in the page's language. */
+/* A notice box: kind "error", "info" (neither failed nor done) or "ok"; text in the page's language. */
 void page_notice(struct page *p, const char *kind, const char *text);
 
 /*

@@ -609,8 +609,9 @@ do_batch(struct http_change *c, void *arg, struct http_response *res, struct red
 		page_notice(&p, "error", T(&p, "The batch could not be made, and nothing was saved."));
 		hint(&p, err->message);
 	} else {
-		page_notice(&p, "ok",
-		            T(&p, "Nothing to pay: nobody in this program's queue can be paid now."));
+		/* Not a success: no batch was made.  Say why, and where the work to unblock it is. */
+		page_notice(&p, "info",
+		            T(&p, "No batch was made: nobody in this program's queue can be paid now."));
 		if (run.no_bank > 0 || run.deceased > 0) {
 			html_raw_const(p.b, "<p class=\"hint\">");
 			html_textf(p.b, "%s %llu; %s %llu",
@@ -618,6 +619,13 @@ do_batch(struct http_change *c, void *arg, struct http_response *res, struct red
 			           (unsigned long long)run.no_bank, T(&p, "deceased or erased:"),
 			           (unsigned long long)run.deceased);
 			html_raw_const(p.b, "</p>");
+		}
+		if (run.no_bank > 0) {
+			html_raw_const(p.b, "<p><a href=\"/persons?unpaid=1\">");
+			html_text(
+			    p.b,
+			    T(&p, "The persons not yet paid: record their bank details on their case files"));
+			html_raw_const(p.b, "</a></p>");
 		}
 	}
 	batches_body(&p, c->store);
