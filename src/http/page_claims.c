@@ -551,13 +551,18 @@ claim_body(struct page *p, struct store *store, const char *id)
 void
 page_claims_show(struct http_request *req, struct http_response *res)
 {
+	const char *id = http_param(req, "id");
+	char title[CLAIM_ID_MAX + 64];
 	struct store *store;
 	struct page p;
 	unsigned status;
 
-	if ((store = page_open(&p, req, res, N_("Claim"))) == NULL)
+	if ((store = http_store(req, res)) == NULL)
 		return;
-	status = claim_body(&p, store, http_param(req, "id"));
+	/* Each claim's page titled with its id ("신청 C-000001"): tabs and history tell them apart. */
+	snprintf(title, sizeof(title), "%s %.*s", i18n_get(page_lang(req, res), "Claim"), CLAIM_ID_MAX, id);
+	page_begin(&p, req, res, title);
+	status = claim_body(&p, store, id);
 	page_end(&p, status);
 }
 
