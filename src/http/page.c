@@ -757,3 +757,9 @@ page_event_at(struct tlog *log, uint64_t seq, char at[40])
 	buf_free(&bytes);
 	return ok ? 0 : -1;
 }
+
+const char *
+page_actor(const char *actor)
+{
+	return strncmp(actor, "user:", 5) == 0 ? actor + 5 : actor;
+}

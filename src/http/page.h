@@ -139,6 +139,9 @@ void page_when(struct page *p, const char *at);
 /* The time event seq was recorded, "YYYY-MM-DDTHH:MM:SSZ", into at; 0, or -1 when it cannot be read. */
 int page_event_at(struct tlog *log, uint64_t seq, char at[40]);
 
+/* A log actor as staff know it: "user:cho" is "cho"; "os:root" (the bootstrap) stays as it is. */
+const char *page_actor(const char *actor);
+
 /* The role's name in the page's language. */
 const char *page_role_words(struct page *p, enum role role);
 

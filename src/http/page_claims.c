@@ -307,7 +307,7 @@ history_row(void *ctx, const struct claim_decision *d, struct redress_error *err
 	html_raw_const(p->b, "<td>");
 	html_textf(p->b, "%d", d->round + 1);
 	html_raw_const(p->b, "</td>");
-	page_td(p, d->actor);
+	page_td(p, page_actor(d->actor));
 	html_raw_const(p->b, "<td>");
 	if (d->has_reason && users_allows(&p->req->actor, PERM_CLAIMS_READ)) {
 		/* The reason opens for whoever may read claims; the opening is recorded like a reveal. */
@@ -458,7 +458,7 @@ claim_body(struct page *p, struct store *store, const char *id)
 	html_raw_const(p->b, "</dd><dt>");
 	html_text(p->b, T(p, "Opened by"));
 	html_raw_const(p->b, "</dt><dd>");
-	html_text(p->b, c.opened_by);
+	html_text(p->b, page_actor(c.opened_by));
 	html_raw_const(p->b, "</dd>");
 	victim_facts(p, store, c.victim);
 	html_raw_const(p->b, "</dl>");

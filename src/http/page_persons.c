@@ -1150,7 +1150,7 @@ consent_event_row(void *ctx, const struct registry_consent_event *e, struct redr
 	html_raw_const(p->b, "</td><td>");
 	html_text(p->b, e->given ? T(p, "granted") : T(p, "withdrawn"));
 	html_raw_const(p->b, "</td><td>");
-	html_text(p->b, e->actor);
+	html_text(p->b, page_actor(e->actor));
 	html_raw_const(p->b, "</td><td>");
 	html_textf(p->b, "%llu", (unsigned long long)e->seq);
 	html_raw_const(p->b, "</td></tr>");
@@ -1204,7 +1204,7 @@ consultation_row(void *ctx, const struct registry_consultation *c, struct redres
 	html_raw_const(p->b, "<td>");
 	html_text(p->b, wish_words(p, registry_wish_name(c->wish)));
 	html_raw_const(p->b, "</td><td>");
-	html_text(p->b, c->actor);
+	html_text(p->b, page_actor(c->actor));
 	html_raw_const(p->b, "</td><td>");
 	html_textf(p->b, "%llu", (unsigned long long)c->seq);
 	html_raw_const(p->b, "</td></tr>");
