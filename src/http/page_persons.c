@@ -257,7 +257,9 @@ page_persons_find(struct http_request *req, struct http_response *res)
 	static const char *const frailties[] = {"0", N_("any frailty"), "1", N_("1 or more"),
 	                                        "2", N_("2 or more"),   "3", N_("3: most frail"),
 	                                        NULL};
-	static const char *const unpaid[] = {"", N_("paid or not"), "1", N_("not yet paid"), NULL};
+	static const char *const unpaid[] = {
+	    "",  N_("paid or not"), "1", N_("not yet paid"), "2", N_("returned by the bank: to follow up"),
+	    NULL};
 	static const char *const sorts[] = {
 	    "registered", N_("order of registration"), "frailty", N_("most frail first"),
 	    "birth",      N_("oldest first"),          NULL};
@@ -308,7 +310,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 			filter.status = (int)st;
 	}
 	filter.frailty = (int)query_number(req, "frailty", 0, 3, 0);
-	filter.unpaid = query_number(req, "unpaid", 0, 1, 0) == 1;
+	filter.unpaid = (int)query_number(req, "unpaid", 0, 2, 0);
 	if (sort != NULL && strcmp(sort, "frailty") == 0)
 		filter.order = REGISTRY_ORDER_FRAILTY;
 	else if (sort != NULL && strcmp(sort, "birth") == 0)

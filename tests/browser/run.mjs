@@ -295,6 +295,7 @@ try {
   const frail = await page.$$eval('main table tbody tr td:nth-child(5)', (tds) => tds.map((td) => td.textContent));
   check(frail.length > 0 && frail[0].startsWith('3'), 'the list sorts the most frail first');
   check(/\d/.test(await page.textContent('p.count')), 'the list says how many persons match');
+
   await axe('list with filters');
 
   // Reveal: a deliberate POST with a reason; the identity shows, and the reveal is recorded.
@@ -612,6 +613,17 @@ try {
   check(res.status() === 422 && (await page.isVisible('.notice-error')), 'a file that is not the bank\'s is refused, with its reason');
   await axe('bank file refused');
   await shot('bank-file-refused');
+  check(!/libxml|namespace|Document/.test(await page.textContent('main')), 'the refusal is said in words, not in the XML parser\'s English');
+  // The bank rejects R-000004's pending order: the account is closed (AC04).
+  await page.goto(`${base}/batches/B-000001`);
+  await page.setInputFiles('#f-file', { name: 'pain.002-reject.xml', mimeType: 'application/xml', buffer: Buffer.from(
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10">\n'
+    + ' <CstmrPmtStsRpt><GrpHdr><MsgId>P2-BROWSER</MsgId></GrpHdr>\n  <OrgnlPmtInfAndSts><TxInfAndSts>\n'
+    + '   <OrgnlEndToEndId>B-000001-000007</OrgnlEndToEndId><TxSts>RJCT</TxSts>\n'
+    + '   <StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf>\n  </TxInfAndSts></OrgnlPmtInfAndSts>\n </CstmrPmtStsRpt>\n</Document>\n') });
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/bank-files"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 200, 'the bank\'s rejection of an order is read');
   await page.goto(`${base}/fund?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
@@ -782,6 +794,18 @@ try {
   await axe('a decision\'s reason');
   const reveals = spawnSync('sqlite3', [db, "SELECT count(*) FROM registry_reveals WHERE actor = 'user:cho'"], { encoding: 'utf8' });
   if (reveals.status === 0) check(Number(reveals.stdout.trim()) >= 2, `opening the reason is recorded like a reveal (${reveals.stdout.trim()} reveals by cho)`);
+
+  // A payment the bank returned is a task for the caseworker: listed, and on the file with the reason in words.
+  await page.goto(`${base}/persons?unpaid=2`);
+  check((await page.$$eval('main table tbody a', (as) => as.map((x) => x.getAttribute('href')))).join(' ') === '/persons/R-000004',
+    'the list of payments the bank returned names the one returned');
+  await page.click('main table tbody a[href="/persons/R-000004"]');
+  await page.waitForLoadState('load');
+  const returnedSummary = await page.textContent('dl.summary');
+  check(returnedSummary.includes('은행에서 반환됨') && returnedSummary.includes('해지된 계좌 (AC04)') && (await page.isVisible('.notice-error')),
+    'the returned payment is on her file, AC04 in words, with what to do');
+  await axe('case file with a returned payment');
+  await shot('case-file-returned');
 
   // Her heir's file in two clicks from hers: whose heir he is, and his share.
   await page.goto(`${base}/persons/V-000006`);

@@ -191,12 +191,13 @@ registry_page(struct store *store, int status, uint64_t after, size_t limit,
  * The filtered list: ?1 kind or '', ?2 status or '', ?3 the least frailty,
  * ?4 1 for only those with an entitlement not yet paid (queued, returned or
  * at the bank: the entitlements module's table, read here for the pages'
- * filter), ?5 the order ('registered', 'frailty', 'birth'), ?6 limit, ?7 offset.
+ * filter), 2 for only those with a payment the bank returned, ?5 the order ('registered', 'frailty',
+ * 'birth'), ?6 limit, ?7 offset.
  */
 #define LIST_WHERE                                                                                           \
 	" WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR status = ?2) AND frailty >= ?3 AND (?4 = 0 OR"        \
 	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
-	" AND e.state IN ('queued', 'returned', 'batched')))"
+	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
 static const struct store_query q_persons_list = {
     "registry.persons.list",
     "SELECT pseudonym, kind, status, death_date, birth_year, region, language, frailty, registered_seq"
@@ -212,7 +213,7 @@ list_bind(struct store_stmt *st, const struct registry_filter *f, size_t limit, 
 	store_bind_text(st, 1, f->kind < 0 ? "" : registry_kind_name((enum registry_kind)f->kind));
 	store_bind_text(st, 2, f->status < 0 ? "" : registry_status_name((enum registry_status)f->status));
 	store_bind_int64(st, 3, f->frailty);
-	store_bind_int64(st, 4, f->unpaid != 0);
+	store_bind_int64(st, 4, f->unpaid < 0 || f->unpaid > 2 ? 0 : f->unpaid);
 	store_bind_text(st, 5,
 	                f->order == REGISTRY_ORDER_FRAILTY ? "frailty"
 	                : f->order == REGISTRY_ORDER_BIRTH ? "birth"

@@ -180,7 +180,8 @@ struct registry_filter {
 	int kind;    /* enum registry_kind, or -1 */
 	int status;  /* enum registry_status, or -1 */
 	int frailty; /* the least frailty, 0 for any */
-	int unpaid;  /* 1: only persons with an entitlement not yet paid */
+	int unpaid; /* 1: only persons with an entitlement not yet paid; 2: only those with a returned payment
+	             */
 	enum registry_order order;
 };
 
