@@ -1331,7 +1331,10 @@ test_page_typed_forms(void **state_r)
 	assert_string_equal(amount, "50000000");
 	assert_int_equal(page_amount_parse(" 1 234.50 ", amount, sizeof(amount)), 0);
 	assert_string_equal(amount, "1234.50");
-	assert_int_equal(page_amount_parse("5\xef\xbc\x8c" "000", amount, sizeof(amount)), 0);
+	assert_int_equal(page_amount_parse("5\xef\xbc\x8c"
+	                                   "000",
+	                                   amount, sizeof(amount)),
+	                 0);
 	assert_string_equal(amount, "5000");
 	assert_int_equal(page_amount_parse("lots", amount, sizeof(amount)), -1);
 	assert_int_equal(page_amount_parse(",", amount, sizeof(amount)), -1);
