@@ -807,6 +807,23 @@ try {
   await axe('case file with a returned payment');
   await shot('case-file-returned');
 
+  // Bank details from the case file: refused all at once when empty, then recorded (sealed).
+  await page.goto(registered);
+  await Promise.all([page.waitForLoadState('load'), page.click('main a[href$="/bank"]')]);
+  await axe('record bank details');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && (await page.$$eval('.error-summary a', (as) => as.map((x) => x.getAttribute('href')))).join(' ') === '#f-holder #f-account #f-bic',
+    'empty bank details are refused field by field in one pass');
+  await page.fill('#f-holder', 'Demo Bank Holder');
+  await page.fill('#f-account', '110-123-456789');
+  await page.fill('#f-bic', 'SHBKKRSE');
+  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 303 && page.url() === registered, 'bank details are recorded from the case file (303 back to it)');
+  const bankDump = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (bankDump.status === 0) check(!bankDump.stdout.includes('110-123-456789') && !bankDump.stdout.includes('Demo Bank Holder'), 'the bank details are sealed, not in the database in clear');
+
   // Her heir's file in two clicks from hers: whose heir he is, and his share.
   await page.goto(`${base}/persons/V-000006`);
   check((await page.textContent('.banner')).includes('사망'), 'a deceased victim\'s file opens with the banner');
