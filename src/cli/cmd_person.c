@@ -29,7 +29,8 @@ person_usage(FILE *f)
 	       "       redress person import FILE.csv [--dry-run]\n"
 	       "       redress person death PSEUDONYM --date YYYY-MM-DD\n"
 	       "       redress person erase PSEUDONYM\n"
-	       "       redress person bank PSEUDONYM --account TEXT [--iban TEXT] --bic BIC --holder TEXT\n\n"
+	       "       redress person bank PSEUDONYM --account TEXT [--iban TEXT] --bic BIC --holder TEXT\n"
+	       "       redress person reindex\n\n"
 	       "The people a fund exists for.  Each is known by a pseudonym given in order,\n"
 	       "V-000001 for a victim and R-000001 for a relative, and that is all any output shows.\n"
 	       "Name, birth date, national id, phone and address are sealed with the person's own\n"
@@ -50,8 +51,11 @@ person_usage(FILE *f)
 	       "erase   destroys the person's key: her sealed fields never open again, here, in\n"
 	       "        the log, or in backups made from now on (admin).\n"
 	       "bank    records where she is paid: account number, IBAN if any, the bank's BIC and\n"
-	       "        the account holder, sealed like her identity (a later record replaces it).\n\n"
-	       "add, import, death and bank need a caseworker; show and list an account that reads\n"
+	       "        the account holder, sealed like her identity (a later record replaces it).\n"
+	       "reindex indexes everyone again for the pages' search by name, telephone and\n"
+	       "        national id (keyed hashes of normalized parts; a fund registered before the\n"
+	       "        search existed needs it once).  Each identity is opened once, in one change.\n\n"
+	       "add, import, death, bank and reindex need a caseworker; show and list an account that reads\n"
 	       "persons; --reveal a caseworker; erase an admin.\n");
 }
 
@@ -516,6 +520,32 @@ person_death(struct cli *cli, int argc, char **argv)
 }
 
 static enum redress_err
+do_reindex(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct registry_keys keys = cli_registry_keys(cli);
+
+	return registry_search_reindex(cli->log, &cli->actor, &keys, arg, err);
+}
+
+static int
+person_reindex(struct cli *cli, int argc, char **argv)
+{
+	uint64_t count = 0;
+	int status;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		person_usage(stdout);
+		return 0;
+	}
+	if (argc != 1)
+		return cli_usage_error("person", "'reindex' takes no argument");
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_reindex, &count)) == 0)
+		printf("%llu persons indexed for search by name, telephone and national id\n",
+		       (unsigned long long)count);
+	return status;
+}
+
+static enum redress_err
 do_erase(struct cli *cli, void *arg, struct redress_error *err)
 {
 	enum redress_err rc;
@@ -576,5 +606,7 @@ cmd_person(struct cli *cli, int argc, char **argv)
 		return person_erase(cli, argc, argv);
 	if (strcmp(sub, "bank") == 0)
 		return cmd_person_bank(cli, argc, argv);
+	if (strcmp(sub, "reindex") == 0)
+		return person_reindex(cli, argc, argv);
 	return cli_usage_error("person", "'%s' is not a person command", sub);
 }

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "crypto/hash.h"
@@ -25,7 +27,7 @@ serve_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: redress serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--threads N]\n"
-	        "                     [--ready-fd FD]\n\n"
+	        "                     [--ready-fd FD] [--time-zone ZONE]\n\n"
 	        "Serves the fund's JSON API under /api/v1 (described at /api/v1/openapi.json), and\n"
 	        "/healthz and /metrics, until SIGTERM or SIGINT; then finishes the requests in flight.\n"
 	        "SIGHUP re-checks the key directory and writes a status line; it stops nothing.\n"
@@ -37,7 +39,9 @@ serve_usage(FILE *f)
 	        "  --threads N         worker threads, 1 to 64 (default 2); changes are made by one\n"
 	        "                      writer thread that commits many requests together\n"
 	        "  --ready-fd FD       write the port to descriptor FD once listening, then close it\n"
-	        "                      (for supervisors and tests)\n");
+	        "                      (for supervisors and tests)\n"
+	        "  --time-zone ZONE    the fund's time zone, in which the pages show times (default\n"
+	        "                      Asia/Seoul; any zone of /usr/share/zoneinfo, such as Asia/Tokyo)\n");
 }
 
 static int
@@ -51,6 +55,32 @@ parse_uint(const char *option, const char *text, unsigned long min, unsigned lon
 		cli_usage_error("serve", "%s must be a number from %lu to %lu", option, min, max);
 		return 0;
 	}
+	return 1;
+}
+
+/*
+ * Makes zone the process's time zone (TZ), before any thread starts, so
+ * that localtime_r() gives the fund's time on every thread; 0 when zone
+ * names no file of /usr/share/zoneinfo.
+ */
+static int
+time_zone_set(const char *zone)
+{
+	char path[192];
+	size_t i;
+
+	if (zone[0] == '\0' || zone[0] == '/' || strstr(zone, "..") != NULL || strlen(zone) > 64)
+		return 0;
+	for (i = 0; zone[i] != '\0'; i++)
+		if (!((zone[i] >= 'A' && zone[i] <= 'Z') || (zone[i] >= 'a' && zone[i] <= 'z') ||
+		      (zone[i] >= '0' && zone[i] <= '9') || strchr("/_+-", zone[i]) != NULL))
+			return 0;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	if (access(path, R_OK) != 0)
+		return 0;
+	if (setenv("TZ", zone, 1) != 0)
+		return 0;
+	tzset();
 	return 1;
 }
 
@@ -111,16 +141,14 @@ int
 cmd_serve(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"listen", required_argument, NULL, 'l'},
-	    {"tls-cert", required_argument, NULL, 'c'},
-	    {"tls-key", required_argument, NULL, 'k'},
-	    {"threads", required_argument, NULL, 't'},
-	    {"ready-fd", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"listen", required_argument, NULL, 'l'},   {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'k'},  {"threads", required_argument, NULL, 't'},
+	    {"ready-fd", required_argument, NULL, 'r'}, {"time-zone", required_argument, NULL, 'z'},
+	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	struct http_config config;
 	struct redress_error err;
+	const char *zone = "Asia/Seoul";
 	unsigned long n;
 	int c;
 
@@ -143,6 +171,7 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 				return 2;
 			config.ready_fd = (int)n;
 			break;
+		case 'z': zone = optarg; break;
 		case 'h': serve_usage(stdout); return 0;
 		default: return cli_bad_option("serve", argv);
 		}
@@ -151,12 +180,19 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
 	if ((config.tls_cert == NULL) != (config.tls_key == NULL))
 		return cli_usage_error("serve", "--tls-cert and --tls-key go together");
+	if (!time_zone_set(zone))
+		return cli_usage_error(
+		    "serve",
+		    "--time-zone '%.64s' is not a time zone of /usr/share/zoneinfo (such as "
+		    "Asia/Seoul)",
+		    zone);
 	return serve(cli, &config);
 }
 
 int
 cli_serve_at(struct cli *cli, const char *listen)
 {
+	(void)time_zone_set("Asia/Seoul"); /* the pages' times, as serve defaults them */
 	struct http_config config;
 	struct redress_error err;
 

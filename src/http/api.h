@@ -103,6 +103,16 @@ void api_pledges_receive(struct http_request *req, struct http_response *res);
 enum redress_err api_reports_setup(struct store *store, struct redress_error *err); /* its table */
 void api_reports_publish(struct http_request *req, struct http_response *res);
 void api_reports_public(struct http_request *req, struct http_response *res);
+/*
+ * For the pages: publishes program's report (k the default) in its own
+ * change on log and keeps its renderings, as POST .../reports does; and
+ * the latest published JSON report of program appended to out
+ * (REDRESS_E_NOTFOUND when none was published).
+ */
+enum redress_err api_reports_publish_keep(struct tlog *log, const struct actor *actor, struct store *store,
+                                          const char *program, struct redress_error *err);
+enum redress_err api_reports_stored(struct store *store, const char *program, struct buf *out,
+                                    struct redress_error *err);
 /* api_programs.c */
 void api_programs_list(struct http_request *req, struct http_response *res);
 void api_programs_show(struct http_request *req, struct http_response *res);

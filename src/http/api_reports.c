@@ -18,6 +18,7 @@
 
 #include "domain/reports/reports.h"
 #include "http/api.h"
+#include "http/page.h"
 
 static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS http_reports ("
                                      " program TEXT NOT NULL,"
@@ -92,7 +93,7 @@ keep(struct store *store, const struct publish_arg *a, const struct report_publi
 		store_bind_blob(st, 4, out.data, out.len);
 		if ((rc = store_run(st, err)) != REDRESS_OK)
 			break;
-		if ((int)i == a->format) {
+		if (res != NULL && (int)i == a->format) {
 			http_reply_text(res, 201, formats[i].content_type, out.data, out.len);
 			if (strcmp(formats[i].name, "html") == 0)
 				http_allow_style(res);
@@ -117,6 +118,50 @@ do_publish(struct http_change *c, void *arg, struct http_response *res, struct r
 	report_published_free(pub);
 	free(pub);
 	return rc;
+}
+
+enum redress_err
+api_reports_publish_keep(struct tlog *log, const struct actor *actor, struct store *store,
+                         const char *program, struct redress_error *err)
+{
+	struct publish_arg a;
+	struct report_published *pub = calloc(1, sizeof(*pub));
+	enum redress_err rc;
+
+	if (pub == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory for a report");
+	memset(&a, 0, sizeof(a));
+	snprintf(a.program, sizeof(a.program), "%s", program);
+	a.k = REPORT_K_DEFAULT;
+	a.format = -1;
+	report_published_init(pub);
+	if ((rc = report_publish(log, actor, program, REPORT_K_DEFAULT, pub, err)) == REDRESS_OK)
+		rc = keep(store, &a, pub, NULL, err);
+	report_published_free(pub);
+	free(pub);
+	return rc;
+}
+
+enum redress_err
+api_reports_stored(struct store *store, const char *program, struct buf *out, struct redress_error *err)
+{
+	struct store_stmt *st;
+	const void *body;
+	size_t len;
+
+	if ((st = store_query(store, &q_get, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	store_bind_text(st, 2, "json");
+	switch (store_step(st, err)) {
+	case STORE_ERROR: return err->code;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "no report of %s has been published", program);
+	case STORE_ROW: break;
+	}
+	body = store_column_blob(st, 0, &len);
+	buf_append(out, body, len);
+	return buf_error(out, err);
 }
 
 void
@@ -164,7 +209,8 @@ api_reports_public(struct http_request *req, struct http_response *res)
 	int f;
 
 	if (program == NULL) {
-		http_reply_error(res, 400, "invalid", "query parameter 'program' is required");
+		/* The reports' page names every program and its report. */
+		page_redirect(res, "/reports");
 		return;
 	}
 	if ((f = format_index(format != NULL ? format : "html")) < 0) {

@@ -206,6 +206,12 @@ number(struct buf *b, int64_t minor, unsigned exponent)
 }
 
 void
+i18n_number(struct buf *b, int64_t n)
+{
+	number(b, n, 0);
+}
+
+void
 i18n_money(struct buf *b, enum i18n_lang lang, int64_t minor, const char *code)
 {
 	const struct currency *cur = currency_find(code, NULL);

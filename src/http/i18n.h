@@ -68,6 +68,7 @@ int i18n_accept(const char *header);
  *   en  KRW 100,000,000  JPY 1,000,000,000  USD 1,234.50
  * Any other currency is "CODE amount" in every language.
  */
+void i18n_number(struct buf *b, int64_t n); /* a count with thousands separators: 3,000 */
 void i18n_money(struct buf *b, enum i18n_lang lang, int64_t minor, const char *code);
 
 /*

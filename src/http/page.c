@@ -11,7 +11,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/canon.h"
 #include "http/page.h"
 
 #define LANG_COOKIE "redress_lang"
@@ -83,6 +85,7 @@ static const struct {
     {"/batches", N_("Payment batches"), 0, PERM_LEDGER_READ},
     {"/admin/accounts", N_("Accounts and roles"), 0, PERM_USERS_MANAGE},
     {"/admin/programs", N_("Programs"), 0, PERM_PROGRAMS_MANAGE},
+    {"/reports", N_("Transparency reports"), 0, PERM_AGGREGATES_READ},
     {"/transparency", N_("Verifying the published figures"), 0, PERM_AGGREGATES_READ},
 };
 
@@ -113,6 +116,32 @@ language_switch(struct page *p)
 	html_raw_const(p->b, "</ul></nav>");
 }
 
+/*
+ * 1 when the navigation's path is where the request is: the route's
+ * pattern is path, or under it ("/persons/{pseudonym}" is under
+ * "/persons"), but not under a longer entry ("/persons/new").
+ */
+static int
+nav_current(const struct http_request *req, const char *path)
+{
+	const char *pattern;
+	size_t len = strlen(path), i;
+
+	if (req->route < 0 || (size_t)req->route >= http_routes_count)
+		return 0;
+	pattern = http_routes[req->route].pattern;
+	if (strncmp(pattern, path, len) != 0 || (pattern[len] != '\0' && pattern[len] != '/'))
+		return 0;
+	for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
+		size_t other = strlen(nav[i].path);
+
+		if (other > len && strncmp(pattern, nav[i].path, other) == 0 &&
+		    (pattern[other] == '\0' || pattern[other] == '/'))
+			return 0;
+	}
+	return 1;
+}
+
 void
 page_begin(struct page *p, struct http_request *req, struct http_response *res, const char *title)
 {
@@ -120,8 +149,21 @@ page_begin(struct page *p, struct http_request *req, struct http_response *res, 
 }
 
 void
+page_begin_failed(struct page *p, struct http_request *req, struct http_response *res, const char *title)
+{
+	page_begin_full(p, req, res, title, page_lang(req, res), 1);
+}
+
+void
 page_begin_lang(struct page *p, struct http_request *req, struct http_response *res, const char *title,
                 enum i18n_lang lang)
+{
+	page_begin_full(p, req, res, title, lang, 0);
+}
+
+void
+page_begin_full(struct page *p, struct http_request *req, struct http_response *res, const char *title,
+                enum i18n_lang lang, int failed)
 {
 	size_t i;
 	int signed_in = req->auth != HTTP_AUTH_NONE;
@@ -136,6 +178,8 @@ page_begin_lang(struct page *p, struct http_request *req, struct http_response *
 	html_raw_const(p->b, "><head><meta charset=\"utf-8\">"
 	                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	                     "<title>");
+	if (failed)
+		html_text(p->b, T(p, "Error: "));
 	html_text(p->b, i18n_get(p->lang, title));
 	html_raw_const(p->b, " — redress</title><link rel=\"stylesheet\"");
 	html_href(p->b, "href", page_css_url());
@@ -154,6 +198,8 @@ page_begin_lang(struct page *p, struct http_request *req, struct http_response *
 				continue;
 			html_raw_const(p->b, "<li><a");
 			html_href(p->b, "href", nav[i].path);
+			if (nav_current(req, nav[i].path))
+				html_raw_const(p->b, " aria-current=\"page\"");
 			html_raw_const(p->b, ">");
 			html_text(p->b, i18n_get(p->lang, nav[i].label));
 			html_raw_const(p->b, "</a></li>");
@@ -241,10 +287,35 @@ void
 page_input(struct page *p, const char *label, const char *name, const char *type, const char *value,
            const char *error, int required, const char *autocomplete)
 {
-	char id[80];
+	page_input_hint(p, label, name, type, value, error, required, autocomplete, NULL);
+}
+
+void
+page_input_hint(struct page *p, const char *label, const char *name, const char *type, const char *value,
+                const char *error, int required, const char *autocomplete, const char *hint)
+{
+	char id[80], hint_id[96], described[200];
 
 	field_begin(p, label, name, required, id);
+	snprintf(hint_id, sizeof(hint_id), "%s-hint", id);
+	if (hint != NULL) {
+		html_raw_const(p->b, "<p class=\"hint\"");
+		html_attr(p->b, "id", hint_id);
+		html_raw_const(p->b, ">");
+		html_text(p->b, hint);
+		html_raw_const(p->b, "</p>");
+	}
 	html_raw_const(p->b, "<input");
+	if (hint != NULL) {
+		/* The hint, then the error when there is one: both read with the field. */
+		if (error != NULL)
+			snprintf(described, sizeof(described), "%s %s-error", hint_id, id);
+		else
+			snprintf(described, sizeof(described), "%s", hint_id);
+		html_attr(p->b, "aria-describedby", described);
+		if (error != NULL)
+			html_raw_const(p->b, " aria-invalid=\"true\"");
+	}
 	html_attr(p->b, "id", id);
 	html_attr(p->b, "name", name);
 	html_attr(p->b, "type", type);
@@ -254,9 +325,91 @@ page_input(struct page *p, const char *label, const char *name, const char *type
 		html_attr(p->b, "autocomplete", autocomplete);
 	if (required)
 		html_raw_const(p->b, " required");
-	field_invalid(p, id, error);
+	if (strcmp(name, "code") == 0 || strcmp(name, "totp") == 0)
+		html_raw_const(p->b, " inputmode=\"numeric\" pattern=\"[0-9]*\"");
+	if (hint == NULL)
+		field_invalid(p, id, error);
 	html_raw_const(p->b, ">");
 	field_end(p, id, error);
+}
+
+/* The number of days in month m (1-12) of year y. */
+static int
+month_days(int y, int m)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+int
+page_date_parse(const char *text, char out[11])
+{
+	/* Separators as people write dates: 2026-12-07, 2026/12/07, 2026. 12. 7., 2026年12月7日, 2026년 12월
+	 * 7일. */
+	static const char *const seps[] = {"-", "/", ".", " ", "年", "月", "日", "년", "월", "일"};
+	int parts[3] = {0, 0, 0}, digits[3] = {0, 0, 0}, n = -1, in_number = 0;
+	const char *s = text;
+	size_t i;
+
+	while (*s != '\0') {
+		if (*s >= '0' && *s <= '9') {
+			if (!in_number) {
+				if (++n == 3)
+					return -1;
+				in_number = 1;
+			}
+			if (++digits[n] > 4)
+				return -1;
+			parts[n] = parts[n] * 10 + (*s - '0');
+			s++;
+			continue;
+		}
+		in_number = 0;
+		for (i = 0; i < sizeof(seps) / sizeof(seps[0]); i++)
+			if (strncmp(s, seps[i], strlen(seps[i])) == 0)
+				break;
+		if (i == sizeof(seps) / sizeof(seps[0]))
+			return -1;
+		s += strlen(seps[i]);
+	}
+	if (n != 2 || digits[0] != 4 || digits[1] > 2 || digits[2] > 2 || parts[0] < 1800 || parts[1] < 1 ||
+	    parts[1] > 12 || parts[2] < 1 || parts[2] > month_days(parts[0], parts[1]))
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", parts[0], parts[1], parts[2]);
+	return 0;
+}
+
+int
+page_amount_parse(const char *text, char *out, size_t size)
+{
+	/* 50,000,000 or 50 000 000 or ５０００ as people type them: only the digits and a decimal point
+	 * count. */
+	size_t n = 0;
+	int digits = 0;
+
+	for (; *text != '\0'; text++) {
+		char c = *text;
+
+		if (c == ',' || c == ' ' || c == '_')
+			continue;
+		if (strncmp(text, "\xc2\xa0", 2) == 0 || strncmp(text, "\xef\xbc\x8c", 3) == 0) {
+			text += strncmp(text, "\xc2\xa0", 2) == 0
+			            ? 1
+			            : 2; /* a no-break space, a full-width comma */
+			continue;
+		}
+		if (!((c >= '0' && c <= '9') || c == '.' || (c == '-' && n == 0)))
+			return -1;
+		digits += c >= '0' && c <= '9';
+		if (n + 1 >= size)
+			return -1;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return digits > 0 ? 0 : -1;
 }
 
 void
@@ -321,7 +474,10 @@ void
 page_notice(struct page *p, const char *kind, const char *text)
 {
 	html_raw_const(p->b, "<p");
-	html_attr(p->b, "class", strcmp(kind, "error") == 0 ? "notice notice-error" : "notice notice-ok");
+	html_attr(p->b, "class",
+	          strcmp(kind, "error") == 0  ? "notice notice-error"
+	          : strcmp(kind, "info") == 0 ? "notice notice-info"
+	                                      : "notice notice-ok");
 	html_raw_const(p->b, " role=\"status\">");
 	html_text(p->b, text);
 	html_raw_const(p->b, "</p>");
@@ -409,6 +565,66 @@ page_change_begin(struct page *p, struct page_change *pc, struct http_response *
 	page_begin_lang(p, &pc->shadow, res, title, pc->lang);
 }
 
+void
+page_change_begin_failed(struct page *p, struct page_change *pc, struct http_response *res, const char *title)
+{
+	page_begin_full(p, &pc->shadow, res, title, pc->lang, 1);
+}
+
+void
+page_error_summary(struct page *p, const char *const *names, const char *const *errors, size_t n)
+{
+	size_t i;
+
+	html_raw_const(p->b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus"
+	                     " aria-labelledby=\"error-summary-title\"><h2 id=\"error-summary-title\">");
+	html_text(p->b, T(p, "There is a problem"));
+	html_raw_const(p->b, "</h2><ul>");
+	for (i = 0; i < n; i++) {
+		char href[96];
+
+		if (errors[i] == NULL)
+			continue;
+		snprintf(href, sizeof(href), "#f-%s", names[i]);
+		html_raw_const(p->b, "<li><a");
+		html_href(p->b, "href", href);
+		html_raw_const(p->b, ">");
+		html_text(p->b, errors[i]);
+		html_raw_const(p->b, "</a></li>");
+	}
+	html_raw_const(p->b, "</ul></div>");
+}
+
+const char *
+page_bank_reason_words(struct page *p, const char *code)
+{
+	static const struct {
+		const char *code, *words; /* an ISO 20022 reason code, a msgid */
+	} reasons[] = {
+	    {"AC01", N_("the account number is wrong (AC01)")},
+	    {"AC03", N_("the creditor's account number is wrong (AC03)")},
+	    {"AC04", N_("the account is closed (AC04)")},
+	    {"AC06", N_("the account is blocked (AC06)")},
+	    {"AG01", N_("this account may not receive such a transfer (AG01)")},
+	    {"AM04", N_("the fund's account lacks the money (AM04)")},
+	    {"AM05", N_("the payment was a duplicate (AM05)")},
+	    {"BE04", N_("the holder's address is missing (BE04)")},
+	    {"BE05", N_("the bank does not know the party (BE05)")},
+	    {"MD07", N_("the account holder has died (MD07)")},
+	    {"MS02", N_("refused by the holder, reason not given (MS02)")},
+	    {"MS03", N_("refused by the bank, reason not given (MS03)")},
+	    {"RC01", N_("the bank code (BIC) is wrong (RC01)")},
+	    {"RR01", N_("the holder's account or identity is missing (RR01)")},
+	    {"FOCR", N_("returned after the fund asked to cancel (FOCR)")},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(code, reasons[i].code) == 0)
+			return i18n_get(p->lang, reasons[i].words);
+	return T(p, "a reason the pages do not know; ask the bank");
+}
+
 int
 page_form_copy(struct http_request *req, const char *name, char *out, size_t size)
 {
@@ -471,4 +687,79 @@ page_td(struct page *p, const char *text)
 	html_raw_const(p->b, "<td>");
 	html_text(p->b, text);
 	html_raw_const(p->b, "</td>");
+}
+
+void
+page_back_to_file(struct page *p, const char *pseudonym)
+{
+	html_raw_const(p->b, "<p><a class=\"back\"");
+	html_href_path(p->b, "href", "/persons/", pseudonym);
+	html_raw_const(p->b, ">");
+	html_text(p->b, T(p, "Back to the case file"));
+	html_raw_const(p->b, " ");
+	html_text(p->b, pseudonym);
+	html_raw_const(p->b, "</a></p>");
+}
+
+void
+page_when(struct page *p, const char *at)
+{
+	int y, mo, d, h, mi, sec = 0;
+	char day[11], clock[32];
+	struct tm utc, local;
+	struct buf date;
+	time_t t;
+
+	buf_init(&date, 96);
+	/* "YYYY-MM-DDTHH:MM[:SS]..." in UTC, as the log keeps it; shown in the fund's zone (TZ). */
+	if (sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) < 5) {
+		i18n_date(&date, p->lang, at);
+		html_text(p->b, date.data);
+		buf_free(&date);
+		return;
+	}
+	memset(&utc, 0, sizeof(utc));
+	utc.tm_year = y - 1900;
+	utc.tm_mon = mo - 1;
+	utc.tm_mday = d;
+	utc.tm_hour = h;
+	utc.tm_min = mi;
+	utc.tm_sec = sec;
+	t = timegm(&utc);
+	if (localtime_r(&t, &local) == NULL)
+		local = utc;
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+	i18n_date(&date, p->lang, day);
+	snprintf(clock, sizeof(clock), " %02d:%02d %s", local.tm_hour, local.tm_min,
+	         local.tm_zone != NULL ? local.tm_zone : "");
+	html_text(p->b, date.data);
+	html_text(p->b, clock);
+	buf_free(&date);
+}
+
+int
+page_event_at(struct tlog *log, uint64_t seq, char at[40])
+{
+	struct redress_error err;
+	struct canon_doc doc;
+	const char *text;
+	struct buf bytes;
+	int ok;
+
+	buf_init(&bytes, 4096);
+	canon_doc_init(&doc);
+	ok = tlog_event_bytes(log, seq, &bytes, &err) == REDRESS_OK &&
+	     canon_read(&doc, bytes.data, bytes.len, &err) == REDRESS_OK &&
+	     canon_get_string(canon_root(&doc), "at", &text, &err) == REDRESS_OK && strlen(text) < 40;
+	if (ok)
+		memcpy(at, text, strlen(text) + 1);
+	canon_doc_free(&doc);
+	buf_free(&bytes);
+	return ok ? 0 : -1;
+}
+
+const char *
+page_actor(const char *actor)
+{
+	return strncmp(actor, "user:", 5) == 0 ? actor + 5 : actor;
 }

@@ -45,6 +45,27 @@ void page_begin(struct page *p, struct http_request *req, struct http_response *
 void page_begin_lang(struct page *p, struct http_request *req, struct http_response *res, const char *title,
                      enum i18n_lang lang);
 
+/*
+ * The same for a form that came back refused: the title starts with
+ * "Error: " in the page's language (오류: , エラー: ), so that a screen
+ * reader says so first.
+ */
+void page_begin_failed(struct page *p, struct http_request *req, struct http_response *res,
+                       const char *title);
+void page_begin_full(struct page *p, struct http_request *req, struct http_response *res, const char *title,
+                     enum i18n_lang lang, int failed);
+
+/*
+ * The error summary at the top of a refused form: a box that takes the
+ * focus when the page loads (autofocus; no script), with one link per
+ * message to its field (#f-NAME).  names[i] is the field of errors[i]
+ * (a message in the page's language, or NULL: that field is fine).
+ */
+void page_error_summary(struct page *p, const char *const *names, const char *const *errors, size_t n);
+
+/* An ISO 20022 reason code of a returned payment (AC04 ...) in words, the code in brackets. */
+const char *page_bank_reason_words(struct page *p, const char *code);
+
 /* Closes <main> and the document; answers status as text/html. */
 void page_end(struct page *p, unsigned status);
 
@@ -59,6 +80,26 @@ void page_csrf(struct page *p);
  */
 void page_input(struct page *p, const char *label, const char *name, const char *type, const char *value,
                 const char *error, int required, const char *autocomplete);
+
+/* The same with a hint (already in the page's language) between label and field, tied by aria-describedby. */
+void page_input_hint(struct page *p, const char *label, const char *name, const char *type, const char *value,
+                     const char *error, int required, const char *autocomplete, const char *hint);
+
+/*
+ * A date as people type it (2026-12-07, 2026/12/7, 2026. 12. 7.,
+ * 2026年12月7日, 2026년 12월 7일) as "YYYY-MM-DD" in out (text and out may
+ * be the same).  0, or -1 when it is not a date of a real day (out
+ * unchanged).
+ */
+int page_date_parse(const char *text, char out[11]);
+
+/*
+ * An amount as people type it, thousands separators and spaces dropped
+ * ("50,000,000" -> "50000000") into out (size bytes): 0, or -1 when
+ * anything else than digits, one leading '-' and '.' remains, or out is
+ * too small.
+ */
+int page_amount_parse(const char *text, char *out, size_t size);
 
 /* A labelled <textarea> of rows lines: the same as page_input() otherwise. */
 void page_textarea(struct page *p, const char *label, const char *name, const char *value, const char *error,
@@ -84,10 +125,27 @@ void page_td(struct page *p, const char *text);
 /* <dt>label</dt><dd>value</dd> (an em dash when value is empty); both already in the page's language. */
 void page_fact(struct page *p, const char *label, const char *value);
 
+/* A link back to pseudonym's case file, "Back to the case file V-000001" (the task pages' first line). */
+void page_back_to_file(struct page *p, const char *pseudonym);
+
+/*
+ * An event's time "YYYY-MM-DDTHH:MM:SSZ" (UTC, as the log keeps it) in the
+ * fund's time zone (the process's TZ, which `redress serve --time-zone`
+ * sets; Asia/Seoul by default): the date as the page's language writes it,
+ * then the time of day and the zone, "2026년 12월 7일 11:39 KST".
+ */
+void page_when(struct page *p, const char *at);
+
+/* The time event seq was recorded, "YYYY-MM-DDTHH:MM:SSZ", into at; 0, or -1 when it cannot be read. */
+int page_event_at(struct tlog *log, uint64_t seq, char at[40]);
+
+/* A log actor as staff know it: "user:cho" is "cho"; "os:root" (the bootstrap) stays as it is. */
+const char *page_actor(const char *actor);
+
 /* The role's name in the page's language. */
 const char *page_role_words(struct page *p, enum role role);
 
-/* A notice box: kind "error" or "ok"; text in the page's language. */
+/* A notice box: kind "error", "info" (neither failed nor done) or "ok"; text in the page's language. */
 void page_notice(struct page *p, const char *kind, const char *text);
 
 /*
@@ -117,6 +175,8 @@ struct page_change {
 
 void page_change_init(struct page_change *pc, struct http_request *req, struct http_response *res);
 void page_change_begin(struct page *p, struct page_change *pc, struct http_response *res, const char *title);
+void page_change_begin_failed(struct page *p, struct page_change *pc, struct http_response *res,
+                              const char *title);
 
 /* Copies form field name into out (size bytes; "" when absent); 0 when it is too long (out is then ""). */
 int page_form_copy(struct http_request *req, const char *name, char *out, size_t size);
@@ -135,11 +195,20 @@ void page_persons_new(struct http_request *req, struct http_response *res);
 void page_persons_add(struct http_request *req, struct http_response *res);
 void page_persons_show(struct http_request *req, struct http_response *res);
 void page_persons_reveal(struct http_request *req, struct http_response *res);
+void page_persons_search(struct http_request *req, struct http_response *res);
 
 /* page_persons.c: consent and consultations */
 void page_persons_consent(struct http_request *req, struct http_response *res);
 void page_persons_consult(struct http_request *req, struct http_response *res);
 void page_persons_heir(struct http_request *req, struct http_response *res);
+void page_persons_bank(struct http_request *req, struct http_response *res);
+
+/* page_persons.c: the task pages the case file links to, each one form (GET; the POST records it) */
+void page_persons_consent_form(struct http_request *req, struct http_response *res);
+void page_persons_consult_form(struct http_request *req, struct http_response *res);
+void page_persons_heir_form(struct http_request *req, struct http_response *res);
+void page_persons_bank_form(struct http_request *req, struct http_response *res);
+void page_persons_death_form(struct http_request *req, struct http_response *res);
 
 /* page_claims.c */
 void page_claims_list(struct http_request *req, struct http_response *res);
@@ -151,6 +220,7 @@ void page_claims_submit(struct http_request *req, struct http_response *res);
 void page_claims_approve(struct http_request *req, struct http_response *res);
 void page_claims_deny(struct http_request *req, struct http_response *res);
 void page_claims_appeal(struct http_request *req, struct http_response *res);
+void page_claims_reason(struct http_request *req, struct http_response *res);
 
 /*
  * A table of the claims in state (-1: all) of victim (NULL: everyone's),
@@ -159,11 +229,8 @@ void page_claims_appeal(struct http_request *req, struct http_response *res);
  */
 int page_claims_table(struct page *p, struct store *store, int state, const char *victim);
 
-/*
- * The claim-opening form for victim, listing the programs (page_claims.c;
- * the case file shows it).
- */
-void page_claim_open_form(struct page *p, struct store *store, const char *victim);
+/* The page opening a claim for the person (GET /persons/{pseudonym}/claims; the case file links to it). */
+void page_claims_open_form(struct http_request *req, struct http_response *res);
 
 /* page_fund.c */
 void page_fund_balances(struct http_request *req, struct http_response *res);
@@ -172,6 +239,10 @@ void page_fund_run(struct http_request *req, struct http_response *res);
 void page_admin_accounts(struct http_request *req, struct http_response *res);
 void page_admin_totp(struct http_request *req, struct http_response *res);
 void page_transparency(struct http_request *req, struct http_response *res);
+
+/* page_reports.c: the published transparency reports, and publishing them */
+void page_reports(struct http_request *req, struct http_response *res);
+void page_reports_publish(struct http_request *req, struct http_response *res);
 
 /* page_finance.c */
 void page_pledges(struct http_request *req, struct http_response *res);

@@ -170,18 +170,46 @@ page_admin_lock_form(struct page *p, const char *name, int locked)
 	/* An admin does not lock herself out: the server refuses it too. */
 	if (!locked && strcmp(name, p->req->actor.name) == 0)
 		return;
-	html_raw_const(p->b, "<form method=\"post\"");
-	if (locked)
-		html_href_path_suffix(p->b, "action", "/admin/accounts/", name, "/unlock");
-	else
+	if (!locked) {
+		/* Locking ends her sessions at once: a reason (recorded) and a confirmation first. */
+		snprintf(label, sizeof(label), "%s: %s", T(p, "Lock"), name);
+		html_raw_const(p->b, "<details><summary");
+		html_attr(p->b, "aria-label", label);
+		html_raw_const(p->b, ">");
+		html_text(p->b, T(p, "Lock"));
+		html_raw_const(p->b, "</summary><form method=\"post\" novalidate");
 		html_href_path_suffix(p->b, "action", "/admin/accounts/", name, "/lock");
+		html_raw_const(p->b, ">");
+		page_csrf(p);
+		html_raw_const(p->b, "<div class=\"field\"><label");
+		html_href_path(p->b, "for", "f-lock-reason-", name);
+		html_raw_const(p->b, ">");
+		html_text(p->b, T(p, "Why (recorded)"));
+		html_raw_const(p->b,
+		               "</label><input type=\"text\" name=\"reason\" autocomplete=\"off\" required");
+		html_href_path(p->b, "id", "f-lock-reason-", name);
+		html_raw_const(
+		    p->b,
+		    "></div><div class=\"field\"><input type=\"checkbox\" name=\"confirm\" value=\"yes\"");
+		html_href_path(p->b, "id", "f-lock-confirm-", name);
+		html_raw_const(p->b, "> <label class=\"inline\"");
+		html_href_path(p->b, "for", "f-lock-confirm-", name);
+		html_raw_const(p->b, ">");
+		html_text(p->b, T(p, "Lock the account now: its sessions end at once."));
+		html_raw_const(p->b, "</label></div><button type=\"submit\" class=\"warning\">");
+		html_text(p->b, T(p, "Lock the account"));
+		html_raw_const(p->b, "</button></form></details>");
+		return;
+	}
+	html_raw_const(p->b, "<form method=\"post\"");
+	html_href_path_suffix(p->b, "action", "/admin/accounts/", name, "/unlock");
 	html_raw_const(p->b, ">");
 	page_csrf(p);
 	html_raw_const(p->b, "<button type=\"submit\"");
-	snprintf(label, sizeof(label), "%s: %s", locked ? T(p, "Unlock") : T(p, "Lock"), name);
+	snprintf(label, sizeof(label), "%s: %s", T(p, "Unlock"), name);
 	html_attr(p->b, "aria-label", label);
 	html_raw_const(p->b, ">");
-	html_text(p->b, locked ? T(p, "Unlock") : T(p, "Lock"));
+	html_text(p->b, T(p, "Unlock"));
 	html_raw_const(p->b, "</button></form>");
 }
 
@@ -190,6 +218,7 @@ struct lock_arg {
 	struct http_sessions *sessions;
 	char name[USER_NAME_MAX + 1];
 	int lock; /* 1: lock, 0: unlock */
+	char why[USERS_REASON_MAX + 1];
 };
 
 static enum redress_err
@@ -201,7 +230,7 @@ do_lock(struct http_change *c, void *arg, struct http_response *res, struct redr
 	struct page p;
 
 	if (a->lock) {
-		snprintf(reason, sizeof(reason), "locked on the accounts page by %s", c->actor->name);
+		snprintf(reason, sizeof(reason), "locked by %s: %s", c->actor->name, a->why);
 		rc = users_lock(c->log, a->name, reason, err);
 	} else {
 		rc = users_unlock(c->log, c->actor, a->name, err);
@@ -246,6 +275,24 @@ lock_change(struct http_request *req, struct http_response *res, int lock)
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
+	}
+	if (lock) {
+		const char *confirm = http_form_field(req, "confirm");
+
+		if (!page_form_copy(req, "reason", a->why, sizeof(a->why) - USER_NAME_MAX - 16) ||
+		    a->why[0] == '\0' || confirm == NULL || strcmp(confirm, "yes") != 0) {
+			free(a);
+			page_begin_failed(&p, req, res, N_("Lock"));
+			page_notice(
+			    &p, "error",
+			    T(&p,
+			      "Nothing was locked: give a reason, and tick the box to confirm the lock."));
+			html_raw_const(p.b, "<p><a href=\"/admin/accounts\">");
+			html_text(p.b, T(&p, "Accounts and roles"));
+			html_raw_const(p.b, "</a></p>");
+			page_end(&p, 422);
+			return;
+		}
 	}
 	page_change_init(&a->pc, req, res);
 	a->sessions = &req->app->sessions;

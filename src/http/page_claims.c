@@ -55,8 +55,42 @@ struct list_ctx {
 	struct page *p;
 	const char *victim; /* only this victim's claims, or NULL */
 	size_t count;
-	int more; /* stopped at QUEUE_PAGE with more to come */
+	int more;  /* stopped at QUEUE_PAGE with more to come */
+	int split; /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
+	struct store *store; /* for the split */
 };
+
+struct mine_ctx {
+	const char *actor; /* "user:NAME" */
+	int round;
+	int mine;
+};
+
+static enum redress_err
+approved_mine(void *ctx, const struct claim_decision *d, struct redress_error *err)
+{
+	struct mine_ctx *m = ctx;
+
+	(void)err;
+	if (d->action == CLAIM_APPROVE && d->round == m->round && strcmp(d->actor, m->actor) == 0)
+		m->mine = 1;
+	return REDRESS_OK;
+}
+
+/* 1 when the account opened claim c or approved it in its current round: another reviewer must decide. */
+static int
+waits_for_another(struct store *store, const struct page *p, const struct claim *c)
+{
+	char actor[TLOG_ACTOR_MAX + 8];
+	struct mine_ctx m = {actor, c->round, 0};
+	struct redress_error err;
+
+	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
+	if (strcmp(c->opened_by, actor) == 0)
+		return 1;
+	claim_decision_each(store, c->id, approved_mine, &m, &err);
+	return m.mine;
+}
 
 static enum redress_err
 list_row(void *ctx, const struct claim *c, struct redress_error *err)
@@ -64,6 +98,8 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	struct list_ctx *l = ctx;
 	struct page *p = l->p;
 
+	if (l->split != 0 && waits_for_another(l->store, p, c) != (l->split == 2))
+		return REDRESS_OK;
 	if (l->victim == NULL && l->count == QUEUE_PAGE) {
 		l->more = 1;
 		return error_set(err, REDRESS_E_OVERFLOW,
@@ -98,7 +134,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 int
 page_claims_table(struct page *p, struct store *store, int state, const char *victim)
 {
-	struct list_ctx l = {p, victim, 0, 0};
+	struct list_ctx l = {p, victim, 0, 0, 0, store};
 	struct redress_error err;
 	enum redress_err rc;
 
@@ -121,6 +157,30 @@ page_claims_table(struct page *p, struct store *store, int state, const char *vi
 		html_raw_const(p->b, "<p>");
 		html_text(p->b, victim != NULL ? T(p, "No claim has been opened.")
 		                               : T(p, "No claim is in this list."));
+		html_raw_const(p->b, "</p>");
+	}
+	return (int)l.count;
+}
+
+/* One half of a reviewer's queue (split 1: hers to decide, 2: waiting for another); the number shown, -1 on
+ * error. */
+static int
+split_table(struct page *p, struct store *store, int state, int split)
+{
+	struct list_ctx l = {p, NULL, 0, 0, split, store};
+	struct redress_error err;
+	enum redress_err rc;
+
+	rc = claim_each(store, state, NULL, list_row, &l, &err);
+	if (l.count > 0)
+		html_raw_const(p->b, "</tbody></table>");
+	if (rc != REDRESS_OK && !l.more) {
+		page_notice(p, "error", T(p, "The claims could not be read."));
+		return -1;
+	}
+	if (l.count == 0) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, split == 1 ? T(p, "Nothing waits for you.") : T(p, "None."));
 		html_raw_const(p->b, "</p>");
 	}
 	return (int)l.count;
@@ -157,6 +217,27 @@ page_claims_list(struct http_request *req, struct http_response *res)
 	html_raw_const(p.b, "</a></li><li><a href=\"/claims?state=all\">");
 	html_text(p.b, T(&p, "All claims"));
 	html_raw_const(p.b, "</a></li></ul></nav>");
+	if (users_allows(&req->actor, PERM_CLAIMS_DECIDE) &&
+	    (filter == CLAIM_SUBMITTED || filter == CLAIM_APPEALED)) {
+		/* A reviewer's queue in two: what she may decide now, and what waits for another reviewer. */
+		int failed = 0;
+
+		html_raw_const(p.b, "<h2>");
+		html_text(p.b, T(&p, "Needs you"));
+		html_raw_const(p.b, "</h2>");
+		failed |= split_table(&p, store, filter, 1) < 0;
+		html_raw_const(p.b, "<h2>");
+		html_text(p.b, T(&p, "Waiting for another reviewer"));
+		html_raw_const(p.b, "</h2><p class=\"hint\">");
+		html_text(
+		    p.b,
+		    T(&p,
+		      "Claims you opened or have approved in this round: another reviewer decides them."));
+		html_raw_const(p.b, "</p>");
+		failed |= split_table(&p, store, filter, 2) < 0;
+		page_end(&p, failed ? 500 : 200);
+		return;
+	}
 	page_end(&p, page_claims_table(&p, store, filter, NULL) < 0 ? 500 : 200);
 }
 
@@ -185,22 +266,108 @@ evidence_row(void *ctx, const struct claim_evidence *e, struct redress_error *er
 	return REDRESS_OK;
 }
 
+/* "Back to the claim C-000001". */
+static void
+page_back_to_claim(struct page *p, const char *id)
+{
+	html_raw_const(p->b, "<p><a");
+	html_href_path(p->b, "href", "/claims/", id);
+	html_raw_const(p->b, ">");
+	html_text(p->b, T(p, "Back to the claim"));
+	html_raw_const(p->b, " ");
+	html_text(p->b, id);
+	html_raw_const(p->b, "</a></p>");
+}
+
+struct history_ctx {
+	struct page *p;
+	struct tlog *log;   /* the request's, for each event's time; NULL on the writer's thread */
+	int approved_by_me; /* the account approved in the claim's current round */
+	int round;          /* the claim's round */
+};
+
 static enum redress_err
 history_row(void *ctx, const struct claim_decision *d, struct redress_error *err)
 {
-	struct page *p = ctx;
+	struct history_ctx *h = ctx;
+	struct page *p = h->p;
+	char at[40], actor[TLOG_ACTOR_MAX + 8];
 
 	(void)err;
-	html_raw_const(p->b, "<tr>");
+	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
+	if (d->action == CLAIM_APPROVE && d->round == h->round && strcmp(d->actor, actor) == 0)
+		h->approved_by_me = 1;
+	html_raw_const(p->b, "<tr><td>");
+	if (h->log != NULL && page_event_at(h->log, d->seq, at) == 0)
+		page_when(p, at);
+	else
+		html_text(p->b, "—");
+	html_raw_const(p->b, "</td>");
 	page_td(p, action_words(p, d->action));
 	html_raw_const(p->b, "<td>");
 	html_textf(p->b, "%d", d->round + 1);
 	html_raw_const(p->b, "</td>");
-	page_td(p, d->actor);
+	page_td(p, page_actor(d->actor));
 	html_raw_const(p->b, "<td>");
-	html_textf(p->b, "%llu", (unsigned long long)d->seq);
+	if (d->has_reason && users_allows(&p->req->actor, PERM_CLAIMS_READ)) {
+		/* The reason opens for whoever may read claims; the opening is recorded like a reveal. */
+		char path[96], seq[24];
+
+		snprintf(path, sizeof(path), "/claims/%s/reasons/", d->claim);
+		snprintf(seq, sizeof(seq), "%llu", (unsigned long long)d->seq);
+		html_raw_const(p->b, "<details><summary>");
+		html_text(p->b, T(p, "Read the reason"));
+		html_raw_const(p->b, "</summary><form method=\"post\"");
+		html_href_path_(p->b, "action", path, seq, ""); /* path: built from the claim's id */
+		html_raw_const(p->b, ">");
+		page_csrf(p);
+		html_raw_const(p->b, "<div class=\"field\"><label");
+		html_href_path_(p->b, "for", "f-why-", seq, "");
+		html_raw_const(p->b, ">");
+		html_text(p->b, T(p, "Why you read it"));
+		html_raw_const(p->b,
+		               "</label><input type=\"text\" name=\"why\" required autocomplete=\"off\"");
+		html_href_path_(p->b, "id", "f-why-", seq, "");
+		html_raw_const(p->b, "></div>");
+		html_raw_const(p->b, "<button type=\"submit\">");
+		html_text(p->b, T(p, "Open the reason (recorded)"));
+		html_raw_const(p->b, "</button></form></details>");
+	} else {
+		html_text(p->b, "—");
+	}
 	html_raw_const(p->b, "</td></tr>");
 	return REDRESS_OK;
+}
+
+/* What a decision needs to know of the victim: birth year, frailty, her wish, consent to processing. */
+static void
+victim_facts(struct page *p, struct store *store, const char *victim)
+{
+	struct registry_person person;
+	struct redress_error err;
+	enum registry_wish wish;
+	int given = 0;
+	char number[16];
+
+	if (registry_get(store, victim, &person, &err) != REDRESS_OK)
+		return;
+	snprintf(number, sizeof(number), "%d", person.birth_year);
+	page_fact(p, T(p, "Birth year"), number);
+	page_fact(p, T(p, "Status"),
+	          person.status == REGISTRY_ALIVE      ? T(p, "alive")
+	          : person.status == REGISTRY_DECEASED ? T(p, "deceased")
+	                                               : T(p, "erased"));
+	snprintf(number, sizeof(number), "%d", person.frailty);
+	page_fact(p, T(p, "Frailty"), number);
+	if (registry_latest_wish(store, victim, &wish, &err) == REDRESS_OK)
+		page_fact(p, T(p, "Latest wish"),
+		          wish == REGISTRY_WISH_ACCEPT      ? T(p, "accepts the payment")
+		          : wish == REGISTRY_WISH_DECLINE   ? T(p, "declines the payment")
+		          : wish == REGISTRY_WISH_UNDECIDED ? T(p, "undecided: ask again later")
+		                                            : T(p, "not consulted yet"));
+	if (registry_consent_given(store, victim, "processing", &given, &err) == REDRESS_OK)
+		page_fact(p, T(p, "Consent to processing of the case"),
+		          given ? T(p, "granted") : T(p, "not given"));
 }
 
 /*
@@ -211,13 +378,34 @@ static void
 transition_form(struct page *p, const char *action_path, const char *button, const char *reason_field,
                 int reason_required, const char *button_class)
 {
-	html_raw_const(p->b, "<form class=\"form\" method=\"post\"");
+	int decision = strcmp(button_class, "approve") == 0 || strcmp(button_class, "deny") == 0;
+	char confirm_id[48];
+
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\" novalidate");
 	html_href(p->b, "action", action_path);
 	html_raw_const(p->b, ">");
 	page_csrf(p);
 	if (reason_field != NULL)
 		page_input(p, reason_required ? N_("Reason") : N_("Reason (optional)"), reason_field, "text",
 		           NULL, NULL, reason_required, "off");
+	if (decision) {
+		/* A decision is confirmed first: the box must be ticked, or nothing is decided. */
+		snprintf(confirm_id, sizeof(confirm_id), "f-confirm-%s", button_class);
+		html_raw_const(
+		    p->b,
+		    "<div class=\"field\"><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required");
+		html_attr(p->b, "id", confirm_id);
+		html_raw_const(p->b, "> <label class=\"inline\"");
+		html_attr(p->b, "for", confirm_id);
+		html_raw_const(p->b, ">");
+		html_text(
+		    p->b,
+		    strcmp(button_class, "approve") == 0
+		        ? T(p, "I have checked the evidence and approve this claim.")
+		        : T(p,
+		            "I have checked the evidence and deny this claim; the family will be told why."));
+		html_raw_const(p->b, "</label></div>");
+	}
 	html_raw_const(p->b, "<button type=\"submit\"");
 	html_attr(p->b, "class", button_class);
 	html_raw_const(p->b, ">");
@@ -230,6 +418,7 @@ static unsigned
 claim_body(struct page *p, struct store *store, const char *id)
 {
 	const struct actor *actor = &p->req->actor;
+	struct history_ctx h;
 	struct redress_error err;
 	struct claim c;
 	char path[96];
@@ -269,8 +458,10 @@ claim_body(struct page *p, struct store *store, const char *id)
 	html_raw_const(p->b, "</dd><dt>");
 	html_text(p->b, T(p, "Opened by"));
 	html_raw_const(p->b, "</dt><dd>");
-	html_text(p->b, c.opened_by);
-	html_raw_const(p->b, "</dd></dl>");
+	html_text(p->b, page_actor(c.opened_by));
+	html_raw_const(p->b, "</dd>");
+	victim_facts(p, store, c.victim);
+	html_raw_const(p->b, "</dl>");
 
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "Evidence"));
@@ -292,12 +483,17 @@ claim_body(struct page *p, struct store *store, const char *id)
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "History"));
 	html_raw_const(p->b, "</h2><table><thead><tr>");
+	page_th(p, T(p, "When"));
 	page_th(p, T(p, "What"));
 	page_th(p, T(p, "Round"));
 	page_th(p, T(p, "Who"));
-	page_th(p, T(p, "Log event"));
+	page_th(p, T(p, "Reason"));
 	html_raw_const(p->b, "</tr></thead><tbody>");
-	claim_decision_each(store, c.id, history_row, p, &err);
+	h.p = p;
+	h.log = p->req->app != NULL ? http_read_log(p->req, p->res) : NULL;
+	h.approved_by_me = 0;
+	h.round = c.round;
+	claim_decision_each(store, c.id, history_row, &h, &err);
 	html_raw_const(p->b, "</tbody></table>");
 
 	if (users_allows(actor, PERM_CLAIMS_INTAKE) && (c.state == CLAIM_OPEN || c.state == CLAIM_DENIED)) {
@@ -335,8 +531,17 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_text(p->b, T(p, "A claim is approved when enough different reviewers approve it; no one "
 		                     "approves twice, and whoever opened it does not approve it."));
 		html_raw_const(p->b, "</p>");
-		snprintf(path, sizeof(path), "/claims/%s/approve", c.id);
-		transition_form(p, path, T(p, "Approve"), "approve_reason", 0, "approve");
+		if (h.approved_by_me) {
+			html_raw_const(p->b, "<p class=\"notice notice-ok\">");
+			html_text(
+			    p->b,
+			    T(p,
+			      "You have approved this claim in this round: it waits for another reviewer."));
+			html_raw_const(p->b, "</p>");
+		} else {
+			snprintf(path, sizeof(path), "/claims/%s/approve", c.id);
+			transition_form(p, path, T(p, "Approve"), "approve_reason", 0, "approve");
+		}
 		snprintf(path, sizeof(path), "/claims/%s/deny", c.id);
 		transition_form(p, path, T(p, "Deny"), "deny_reason", 1, "deny");
 	}
@@ -346,13 +551,18 @@ claim_body(struct page *p, struct store *store, const char *id)
 void
 page_claims_show(struct http_request *req, struct http_response *res)
 {
+	const char *id = http_param(req, "id");
+	char title[CLAIM_ID_MAX + 64];
 	struct store *store;
 	struct page p;
 	unsigned status;
 
-	if ((store = page_open(&p, req, res, N_("Claim"))) == NULL)
+	if ((store = http_store(req, res)) == NULL)
 		return;
-	status = claim_body(&p, store, http_param(req, "id"));
+	/* Each claim's page titled with its id ("신청 C-000001"): tabs and history tell them apart. */
+	snprintf(title, sizeof(title), "%s %.*s", i18n_get(page_lang(req, res), "Claim"), CLAIM_ID_MAX, id);
+	page_begin(&p, req, res, title);
+	status = claim_body(&p, store, id);
 	page_end(&p, status);
 }
 
@@ -435,21 +645,56 @@ struct claim_arg {
 	unsigned char data[]; /* OP_EVIDENCE: the file */
 };
 
-/* Words for a refusal of the domain's, beside its own (English) message. */
+/* A refusal of the domain's in the page's language: what was refused and what to do instead. */
 static const char *
-refusal_words(struct page *p, enum redress_err code)
+refusal_words(struct page *p, enum claim_op op, enum redress_err code)
 {
-	switch (code) {
-	case REDRESS_E_REFUSED:
-		return T(
-		    p, "This is not allowed: a claim needs approvals from different reviewers, none of whom "
-		       "opened it.");
-	case REDRESS_E_CONFLICT:
-		return T(p, "The claim is not in a state that allows this; it may have changed meanwhile.");
-	case REDRESS_E_NOTFOUND: return T(p, "There is no such claim.");
-	default: return T(p, "The change could not be made, and nothing was saved.");
+	if (code == REDRESS_E_NOTFOUND)
+		return op == OP_OPEN ? T(p, "No person has this pseudonym, or the program does not exist.")
+		                     : T(p, "There is no such claim.");
+	switch (op) {
+	case OP_OPEN:
+		if (code == REDRESS_E_CONFLICT)
+			return T(
+			    p, "She already has a claim under this program. A denied claim is appealed from "
+			       "its page, not opened again.");
+		if (code == REDRESS_E_REFUSED)
+			return T(p, "Her data was erased: no claim can name her.");
+		break;
+	case OP_EVIDENCE:
+		if (code == REDRESS_E_CONFLICT)
+			return T(
+			    p, "Evidence is added only while the claim is open, or denied (for an appeal).");
+		if (code == REDRESS_E_REFUSED)
+			return T(p, "This claim has as many evidence files as it may have.");
+		if (code == REDRESS_E_INVALID)
+			return T(p, "The file is empty, too large, or its name is not accepted.");
+		break;
+	case OP_SUBMIT:
+		if (code == REDRESS_E_CONFLICT)
+			return T(p, "This claim is no longer open: it was already submitted.");
+		break;
+	case OP_APPROVE:
+	case OP_DENY:
+		if (code == REDRESS_E_REFUSED)
+			return T(
+			    p, "You may not decide this claim: you opened it, or you already approved it in "
+			       "this round. Another reviewer must decide.");
+		if (code == REDRESS_E_CONFLICT)
+			return T(p,
+			         "This claim is not waiting for a decision: it was already decided, or not "
+			         "yet submitted.");
+		break;
+	case OP_APPEAL:
+		if (code == REDRESS_E_CONFLICT)
+			return T(p, "Only a denied claim can be appealed.");
+		break;
 	}
+	return T(p, "The change could not be made, and nothing was saved.");
 }
+
+static void open_page(struct page *p, struct store *store, const char *victim, const char *program,
+                      const char *error);
 
 static enum redress_err
 do_claim(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
@@ -477,17 +722,16 @@ do_claim(struct http_change *c, void *arg, struct http_response *res, struct red
 		page_redirect(res, path);
 		return REDRESS_OK;
 	}
-	/* Rolled back: the page as it was, with why. */
-	page_change_begin(&p, &a->pc, res, N_("Claim"));
-	page_notice(&p, "error", refusal_words(&p, rc));
-	html_raw_const(p.b, "<p class=\"hint\">");
-	html_text(p.b, err->message);
-	html_raw_const(p.b, "</p>");
-	if (a->op == OP_OPEN)
-		page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 422);
-	else
-		page_end(&p, claim_body(&p, c->store, a->id) == 200 ? (rc == REDRESS_E_CONFLICT ? 409 : 422)
-		                                                    : 404);
+	/* Rolled back: the page as it was, with why, in words. */
+	if (a->op == OP_OPEN) {
+		page_change_begin_failed(&p, &a->pc, res, N_("Open a claim"));
+		open_page(&p, c->store, a->id, a->program, refusal_words(&p, a->op, rc));
+		page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : rc == REDRESS_E_CONFLICT ? 409 : 422);
+		return rc;
+	}
+	page_change_begin_failed(&p, &a->pc, res, N_("Claim"));
+	page_notice(&p, "error", refusal_words(&p, a->op, rc));
+	page_end(&p, claim_body(&p, c->store, a->id) == 200 ? (rc == REDRESS_E_CONFLICT ? 409 : 422) : 404);
 	return rc;
 }
 
@@ -517,12 +761,15 @@ form_refused(struct http_request *req, struct http_response *res, struct claim_a
 
 	if (store == NULL)
 		goto out;
-	page_begin(&p, req, res, N_("Claim"));
-	page_notice(&p, "error", i18n_get(p.lang, msgid));
-	if (a->op == OP_OPEN)
+	if (a->op == OP_OPEN) {
+		page_begin_failed(&p, req, res, N_("Open a claim"));
+		open_page(&p, store, a->id, a->program, i18n_get(p.lang, msgid));
 		page_end(&p, 422);
-	else
-		page_end(&p, claim_body(&p, store, a->id) == 200 ? 422 : 404);
+		goto out;
+	}
+	page_begin_failed(&p, req, res, N_("Claim"));
+	page_notice(&p, "error", i18n_get(p.lang, msgid));
+	page_end(&p, claim_body(&p, store, a->id) == 200 ? 422 : 404);
 out:
 	sodium_memzero(a, sizeof(*a) + a->len);
 	free(a);
@@ -540,6 +787,15 @@ transition(struct http_request *req, struct http_response *res, enum claim_op op
 	                      (reason_required && a->reason[0] == '\0'))) {
 		form_refused(req, res, a, N_("Give a reason: it is recorded with the decision."));
 		return;
+	}
+	if (op == OP_APPROVE || op == OP_DENY) {
+		const char *confirm = http_form_field(req, "confirm");
+
+		if (confirm == NULL || strcmp(confirm, "yes") != 0) {
+			form_refused(req, res, a,
+			             N_("Tick the box to confirm the decision: nothing was decided."));
+			return;
+		}
 	}
 	http_change_submit(req, do_claim, a);
 }
@@ -605,6 +861,7 @@ page_claims_evidence(struct http_request *req, struct http_response *res)
 struct programs_ctx {
 	struct page *p;
 	size_t count;
+	const char *current; /* the program chosen, or NULL */
 };
 
 static enum redress_err
@@ -613,25 +870,156 @@ program_option(void *ctx, const struct program *prog, struct redress_error *err)
 	struct programs_ctx *pc = ctx;
 
 	(void)err;
-	page_option(pc->p, prog->code, prog->name, NULL);
+	page_option(pc->p, prog->code, prog->name, pc->current);
 	pc->count++;
 	return REDRESS_OK;
 }
 
-void
-page_claim_open_form(struct page *p, struct store *store, const char *victim)
+/*
+ * The page opening a claim for victim: a back link, then the form; error
+ * (in the page's language) beside the program when it came back refused.
+ */
+static void
+open_page(struct page *p, struct store *store, const char *victim, const char *program, const char *error)
 {
-	struct programs_ctx pc = {p, 0};
+	struct programs_ctx pc = {p, 0, program};
+	const char *names[1] = {"program"}, *errors[1] = {error};
 	struct redress_error err;
 
-	html_raw_const(p->b, "<form class=\"form\" method=\"post\"");
+	page_back_to_file(p, victim);
+	if (error != NULL)
+		page_error_summary(p, names, errors, 1);
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\" novalidate");
 	html_href_path_suffix(p->b, "action", "/persons/", victim, "/claims");
 	html_raw_const(p->b, ">");
 	page_csrf(p);
-	page_select_begin(p, N_("Program"), "program", NULL);
+	page_select_begin(p, N_("Program"), "program", error);
+	page_option(p, "", T(p, "Choose a program"), program != NULL ? program : "");
 	program_each(store, program_option, &pc, &err);
-	page_select_end(p, "program", NULL);
+	page_select_end(p, "program", error);
 	html_raw_const(p->b, "<button type=\"submit\">");
 	html_text(p->b, T(p, "Open a claim"));
 	html_raw_const(p->b, "</button></form>");
+}
+
+void
+page_claims_open_form(struct http_request *req, struct http_response *res)
+{
+	struct store *store;
+	struct page p;
+
+	if ((store = page_open(&p, req, res, N_("Open a claim"))) == NULL)
+		return;
+	open_page(&p, store, http_param(req, "pseudonym"), NULL, NULL);
+	page_end(&p, 200);
+}
+
+/* ---- A decision's reason, opened ---------------------------------------------------------- */
+
+/* Wipes and frees b (a decision's reason opened). */
+static void
+wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->cap);
+	buf_free(b);
+}
+
+struct reason_arg {
+	struct page_change pc;
+	char claim[CLAIM_ID_MAX + 1];
+	uint64_t seq;
+	char why[REGISTRY_TEXT_MAX + 1];
+};
+
+static enum redress_err
+find_decision(void *ctx, const struct claim_decision *d, struct redress_error *err)
+{
+	struct claim_decision *want = ctx;
+
+	(void)err;
+	if (d->seq == want->seq)
+		*want = *d;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+do_reason(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct reason_arg *a = arg;
+	struct registry_identity id;
+	struct claim_decision d;
+	char note[REGISTRY_TEXT_MAX + 1];
+	struct claim cl;
+	struct buf reason;
+	enum redress_err rc;
+	struct page p;
+
+	memset(&d, 0, sizeof(d));
+	d.seq = a->seq;
+	buf_init(&reason, 4096);
+	/* The opening is recorded as a reveal of her file, with why and which reason. */
+	snprintf(note, sizeof(note), "%.3000s (the reason of %s's decision at event %llu)", a->why, a->claim,
+	         (unsigned long long)a->seq);
+	if ((rc = claim_get(c->store, a->claim, &cl, err)) == REDRESS_OK &&
+	    (rc = claim_decision_each(c->store, a->claim, find_decision, &d, err)) == REDRESS_OK) {
+		if (strcmp(d.claim, a->claim) != 0 || !d.has_reason)
+			rc = error_set(err, REDRESS_E_NOTFOUND, "no reason at this event");
+		else if ((rc = claim_reason_read(c->store, c->actor, &c->keys, &d, &reason, err)) ==
+		         REDRESS_OK)
+			rc = registry_reveal(c->log, c->actor, &c->keys, cl.victim, note, &id, err);
+	}
+	sodium_memzero(&id, sizeof(id));
+	page_change_begin(&p, &a->pc, res, N_("The reason of a decision"));
+	page_back_to_claim(&p, a->claim);
+	if (rc != REDRESS_OK) {
+		page_notice(&p, "error",
+		            rc == REDRESS_E_NOTFOUND ? T(&p, "This decision has no reason to open.")
+		                                     : T(&p, "The reason could not be opened."));
+		page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 500);
+		wipe(&reason);
+		return rc;
+	}
+	page_notice(&p, "ok",
+	            T(&p, "This opening has been recorded in the log, with your account and reason."));
+	html_raw_const(p.b, "<dl class=\"facts\">");
+	page_fact(&p, T(&p, "Decision"), action_words(&p, d.action));
+	page_fact(&p, T(&p, "Who"), d.actor);
+	html_raw_const(p.b, "</dl><blockquote class=\"reason\">");
+	html_text(p.b, reason.data);
+	html_raw_const(p.b, "</blockquote>");
+	page_end(&p, 200);
+	wipe(&reason);
+	return REDRESS_OK;
+}
+
+void
+page_claims_reason(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id"), *seq = http_param(req, "seq");
+	struct reason_arg *a;
+	char *end;
+	struct page p;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	a->seq = strtoull(seq, &end, 10);
+	if (strlen(id) > CLAIM_ID_MAX || seq[0] < '0' || seq[0] > '9' || *end != '\0') {
+		free(a);
+		http_page_refuse(req, res, 404);
+		return;
+	}
+	memcpy(a->claim, id, strlen(id) + 1);
+	if (!page_form_copy(req, "why", a->why, sizeof(a->why)) || a->why[0] == '\0') {
+		free(a);
+		page_begin_failed(&p, req, res, N_("The reason of a decision"));
+		page_back_to_claim(&p, id);
+		page_notice(&p, "error", T(&p, "Say why you read the reason: it is recorded."));
+		page_end(&p, 422);
+		return;
+	}
+	http_change_submit(req, do_reason, a);
 }

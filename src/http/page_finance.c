@@ -343,17 +343,25 @@ pledge_form_again(struct http_request *req, struct http_response *res, struct pl
 	free(a);
 }
 
-/* 1 when text is an amount in currency code (found), as money_parse() reads it. */
+/*
+ * 1 when text (size bytes) is an amount in currency code (found), as
+ * money_parse() reads it once the thousands separators people type
+ * ("50,000,000") are dropped; text is then rewritten without them.  0
+ * leaves text as typed, to be shown again.
+ */
 static int
-amount_ok(const char *text, const char *code)
+amount_ok(char *text, size_t size, const char *code)
 {
+	char plain[AMOUNT_TEXT_MAX + 1];
 	struct redress_error err;
 	const struct currency *cur;
 	int64_t minor;
 
-	if ((cur = currency_find(code, &err)) == NULL)
+	if ((cur = currency_find(code, &err)) == NULL || page_amount_parse(text, plain, sizeof(plain)) != 0 ||
+	    money_parse(plain, cur, &minor, &err) != REDRESS_OK || minor <= 0)
 		return 0;
-	return money_parse(text, cur, &minor, &err) == REDRESS_OK && minor > 0;
+	snprintf(text, size, "%s", plain);
+	return 1;
 }
 
 void
@@ -382,10 +390,11 @@ page_pledges_add(struct http_request *req, struct http_response *res)
 	    currency_find(a->form.currency, &err) == NULL)
 		a->form.errors[PF_CURRENCY] = T(&p, "Give a currency code such as KRW, JPY or USD.");
 	if (!page_form_copy(req, "amount", a->form.amount, sizeof(a->form.amount)) ||
-	    (a->form.errors[PF_CURRENCY] == NULL && !amount_ok(a->form.amount, a->form.currency)) ||
+	    (a->form.errors[PF_CURRENCY] == NULL &&
+	     !amount_ok(a->form.amount, sizeof(a->form.amount), a->form.currency)) ||
 	    a->form.amount[0] == '\0')
 		a->form.errors[PF_AMOUNT] =
-		    T(&p, "Give an amount above zero in the currency's units, for example 1000000000.");
+		    T(&p, "Give an amount above zero in the currency's units, for example 1,000,000,000.");
 	if (!page_form_copy(req, "condition", a->form.condition, sizeof(a->form.condition)))
 		a->form.errors[PF_CONDITION] = T(&p, "The conditions are too long: at most 2000 bytes.");
 	for (i = 0; i < PF_COUNT; i++)
@@ -400,6 +409,7 @@ page_pledges_add(struct http_request *req, struct http_response *res)
 void
 page_pledges_receive(struct http_request *req, struct http_response *res)
 {
+	char plain[AMOUNT_TEXT_MAX + 1];
 	struct pledge_arg *a = calloc(1, sizeof(*a));
 	struct redress_error err;
 	struct pledge pl;
@@ -426,11 +436,14 @@ page_pledges_receive(struct http_request *req, struct http_response *res)
 		return;
 	}
 	if (!page_form_copy(req, "amount", a->receipt.amount, sizeof(a->receipt.amount)) ||
-	    !amount_ok(a->receipt.amount, pl.currency))
+	    !amount_ok(a->receipt.amount, sizeof(a->receipt.amount), pl.currency))
 		a->receipt.errors[RF_AMOUNT] =
 		    T(&p, "Give the amount received, above zero, in the pledge's currency.");
 	if (!page_form_copy(req, "to_amount", a->receipt.to_amount, sizeof(a->receipt.to_amount)))
 		a->receipt.errors[RF_TO_AMOUNT] = T(&p, "The amount is too long.");
+	else if (a->receipt.to_amount[0] != '\0' &&
+	         page_amount_parse(a->receipt.to_amount, plain, sizeof(plain)) == 0)
+		snprintf(a->receipt.to_amount, sizeof(a->receipt.to_amount), "%s", plain);
 	if (a->receipt.errors[RF_AMOUNT] != NULL || a->receipt.errors[RF_TO_AMOUNT] != NULL) {
 		pledge_form_again(req, res, a);
 		return;
@@ -596,8 +609,9 @@ do_batch(struct http_change *c, void *arg, struct http_response *res, struct red
 		page_notice(&p, "error", T(&p, "The batch could not be made, and nothing was saved."));
 		hint(&p, err->message);
 	} else {
-		page_notice(&p, "ok",
-		            T(&p, "Nothing to pay: nobody in this program's queue can be paid now."));
+		/* Not a success: no batch was made.  Say why, and where the work to unblock it is. */
+		page_notice(&p, "info",
+		            T(&p, "No batch was made: nobody in this program's queue can be paid now."));
 		if (run.no_bank > 0 || run.deceased > 0) {
 			html_raw_const(p.b, "<p class=\"hint\">");
 			html_textf(p.b, "%s %llu; %s %llu",
@@ -605,6 +619,13 @@ do_batch(struct http_change *c, void *arg, struct http_response *res, struct red
 			           (unsigned long long)run.no_bank, T(&p, "deceased or erased:"),
 			           (unsigned long long)run.deceased);
 			html_raw_const(p.b, "</p>");
+		}
+		if (run.no_bank > 0) {
+			html_raw_const(p.b, "<p><a href=\"/persons?unpaid=1\">");
+			html_text(
+			    p.b,
+			    T(&p, "The persons not yet paid: record their bank details on their case files"));
+			html_raw_const(p.b, "</a></p>");
 		}
 	}
 	batches_body(&p, c->store);
@@ -842,16 +863,22 @@ do_import(struct http_change *c, void *arg, struct http_response *res, struct re
 
 	memset(&run, 0, sizeof(run));
 	rc = payments_import(c->log, c->actor, a->name, a->bytes, a->len, &run, err);
-	page_change_begin(&p, &a->pc, res, N_("The bank's answer"));
 	if (rc != REDRESS_OK) {
+		page_change_begin_failed(&p, &a->pc, res, N_("The bank's answer"));
 		page_notice(&p, "error", T(&p, "The bank file was refused, and nothing was changed."));
-		hint(&p, err->message);
+		/* The parser's own words are English and technical: say what the file must be instead. */
+		hint(&p,
+		     rc == REDRESS_E_CONFLICT
+		         ? T(&p, "The file names payment orders the fund does not have, or in another state.")
+		         : T(&p, "The fund reads only the bank's camt.054 statements and pain.002 status "
+		                 "reports, as XML. Ask the bank for one of them, and send it as it came."));
 		html_raw_const(p.b, "<p><a href=\"/batches\">");
 		html_text(p.b, T(&p, "Payment batches"));
 		html_raw_const(p.b, "</a></p>");
 		page_end(&p, 422);
 		return rc;
 	}
+	page_change_begin(&p, &a->pc, res, N_("The bank's answer"));
 	page_notice(&p, "ok",
 	            run.already ? T(&p, "This file was read before; nothing changed.")
 	                        : T(&p, "The bank file was read."));

@@ -335,21 +335,30 @@ account_row(void *ctx, const char *name, enum role role, struct redress_error *e
 	} else {
 		html_raw_const(p->b, "</td><td>");
 	}
-	html_raw_const(p->b, "</td><td><form method=\"post\"");
-	html_href_path_suffix(p->b, "action", "/admin/accounts/", name, "/totp");
-	html_raw_const(p->b, ">");
-	page_csrf(p);
-	html_raw_const(p->b, "<button type=\"submit\"");
-	/* Each button names its account for a screen reader, which reads buttons out of their rows. */
+	/* A new second factor ends the old one at once: behind a confirmation, as a warning. */
+	html_raw_const(p->b, "</td><td><details><summary");
 	{
 		char label[160];
 
+		/* Each names its account for a screen reader, which reads controls out of their rows. */
 		snprintf(label, sizeof(label), "%s: %s", T(p, "Enrol a new second factor"), name);
 		html_attr(p->b, "aria-label", label);
 	}
 	html_raw_const(p->b, ">");
 	html_text(p->b, T(p, "Enrol a new second factor"));
-	html_raw_const(p->b, "</button></form></td></tr>");
+	html_raw_const(p->b, "</summary><form method=\"post\" novalidate");
+	html_href_path_suffix(p->b, "action", "/admin/accounts/", name, "/totp");
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	html_raw_const(p->b, "<div class=\"field\"><input type=\"checkbox\" name=\"confirm\" value=\"yes\"");
+	html_href_path(p->b, "id", "f-totp-confirm-", name);
+	html_raw_const(p->b, "> <label class=\"inline\"");
+	html_href_path(p->b, "for", "f-totp-confirm-", name);
+	html_raw_const(p->b, ">");
+	html_text(p->b, T(p, "The old second factor stops working at once."));
+	html_raw_const(p->b, "</label></div><button type=\"submit\" class=\"warning\">");
+	html_text(p->b, T(p, "Replace the second factor"));
+	html_raw_const(p->b, "</button></form></details></td></tr>");
 	return REDRESS_OK;
 }
 
@@ -457,6 +466,24 @@ page_admin_totp(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
+	{
+		const char *confirm = http_form_field(req, "confirm");
+
+		if (confirm == NULL || strcmp(confirm, "yes") != 0) {
+			struct page p;
+
+			free(a);
+			page_begin_failed(&p, req, res, N_("Second factor"));
+			page_notice(&p, "error",
+			            T(&p, "Nothing was changed: tick the box to confirm that the old second "
+			                  "factor may stop working."));
+			html_raw_const(p.b, "<p><a href=\"/admin/accounts\">");
+			html_text(p.b, T(&p, "Accounts and roles"));
+			html_raw_const(p.b, "</a></p>");
+			page_end(&p, 422);
+			return;
+		}
+	}
 	page_change_init(&a->pc, req, res);
 	snprintf(a->name, sizeof(a->name), "%s", name);
 	http_change_submit(req, do_totp, a);
@@ -498,7 +525,7 @@ page_transparency(struct http_request *req, struct http_response *res)
 	html_text(p.b, T(&p, "The checkpoint (signed note)"));
 	html_raw_const(p.b, "</a></li><li><a href=\"/api/v1/audit/pubkey\">");
 	html_text(p.b, T(&p, "The verifier key"));
-	html_raw_const(p.b, "</a></li><li><a href=\"/report\">");
+	html_raw_const(p.b, "</a></li><li><a href=\"/reports\">");
 	html_text(p.b, T(&p, "The transparency report, with its figures and charts"));
 	html_raw_const(p.b, "</a></li></ul>");
 	buf_free(&text);

@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
+#include "domain/payments/payments.h"
 #include "http/page.h"
 
 #define LIST_PAGE 50
@@ -73,8 +74,21 @@ language_name(const char *code)
 struct list {
 	struct page *p;
 	size_t count;
-	uint64_t last;
 };
+
+static void
+list_head(struct page *p)
+{
+	html_raw_const(p->b, "<div class=\"table-wrap\"><table aria-labelledby=\"list-title\"><thead><tr>");
+	page_th(p, T(p, "Pseudonym"));
+	page_th(p, T(p, "Kind"));
+	page_th(p, T(p, "Status"));
+	page_th(p, T(p, "Birth year"));
+	page_th(p, T(p, "Frailty"));
+	html_raw_const(p->b, "</tr></thead><tbody>");
+}
+
+static const char *frailty_words(struct page *p, int frailty);
 
 static enum redress_err
 list_row(void *ctx, const struct registry_person *person, struct redress_error *err)
@@ -83,6 +97,8 @@ list_row(void *ctx, const struct registry_person *person, struct redress_error *
 	struct page *p = l->p;
 
 	(void)err;
+	if (l->count++ == 0)
+		list_head(p);
 	html_raw_const(p->b, "<tr><td><a");
 	html_href_path(p->b, "href", "/persons/", person->pseudonym);
 	html_raw_const(p->b, ">");
@@ -94,11 +110,16 @@ list_row(void *ctx, const struct registry_person *person, struct redress_error *
 	html_raw_const(p->b, "</td><td>");
 	html_textf(p->b, "%d", person->birth_year);
 	html_raw_const(p->b, "</td><td>");
-	html_textf(p->b, "%d", person->frailty);
+	html_text(p->b, frailty_words(p, person->frailty));
 	html_raw_const(p->b, "</td></tr>");
-	l->count++;
-	l->last = person->registered_seq;
 	return REDRESS_OK;
+}
+
+static void
+list_end(struct page *p, size_t n)
+{
+	if (n > 0)
+		html_raw_const(p->b, "</tbody></table></div>");
 }
 
 static void
@@ -106,25 +127,153 @@ find_form(struct page *p, const char *q, const char *error)
 {
 	html_raw_const(p->b,
 	               "<form class=\"form search\" method=\"get\" action=\"/persons\" role=\"search\">");
-	page_input(p, N_("Pseudonym"), "q", "search", q, error, 1, "off");
-	html_raw_const(p->b, "<p class=\"hint\">");
-	html_text(p->b, T(p, "A pseudonym looks like V-000042 (a victim) or R-000007 (a relative)."));
-	html_raw_const(p->b, "</p><button type=\"submit\">");
+	page_input_hint(p, N_("Pseudonym"), "q", "search", q, error, 1, "off",
+	                T(p, "A pseudonym looks like V-000042 (a victim) or R-000007 (a relative)."));
+	html_raw_const(p->b, "<button type=\"submit\">");
 	html_text(p->b, T(p, "Find"));
 	html_raw_const(p->b, "</button></form>");
+}
+
+/* The search by name, telephone or national id: a POST, recorded with its reason. */
+static void
+identity_form(struct page *p, const char *who, const char *reason, const char *const errors[2])
+{
+	static const char *const names[] = {"who", "reason"};
+
+	html_raw_const(p->b, "<h2 id=\"by-name\">");
+	html_text(p->b, T(p, "Find by name, telephone or national id"));
+	html_raw_const(p->b, "</h2>");
+	if (errors != NULL && (errors[0] != NULL || errors[1] != NULL))
+		page_error_summary(p, names, errors, 2);
+	html_raw_const(p->b,
+	               "<form class=\"form search\" method=\"post\" action=\"/persons/search\" novalidate "
+	               "aria-labelledby=\"by-name\">");
+	page_csrf(p);
+	page_input_hint(p, N_("Name, telephone or national id"), "who", "search", who,
+	                errors != NULL ? errors[0] : NULL, 1, "off",
+	                T(p, "Any part of the name, in Hangul, kana, kanji or Latin letters; a telephone "
+	                     "number or its last four digits; a national id."));
+	page_input_hint(p, N_("Reason for searching"), "reason", "text", reason,
+	                errors != NULL ? errors[1] : NULL, 1, "off",
+	                T(p, "Each search by identity is recorded in the log, like a reveal."));
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, T(p, "Search"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+/* A number from the query string between lo and hi, or def. */
+static long
+query_number(struct http_request *req, const char *name, long lo, long hi, long def)
+{
+	const char *text = http_query(req, name);
+	char *end;
+	long v;
+
+	if (text == NULL || text[0] == '\0')
+		return def;
+	v = strtol(text, &end, 10);
+	return *end != '\0' || v < lo || v > hi ? def : v;
+}
+
+/* A filter's <select> that keeps what was chosen; options are value, msgid pairs ending in NULL. */
+static void
+filter_select(struct page *p, const char *label, const char *name, const char *current,
+              const char *const *options)
+{
+	size_t i;
+
+	page_select_begin(p, label, name, NULL);
+	for (i = 0; options[i] != NULL; i += 2)
+		page_option(p, options[i], i18n_get(p->lang, options[i + 1]), current != NULL ? current : "");
+	page_select_end(p, name, NULL);
+}
+
+/* "/persons?kind=..&...&page=N": the listing's address with page n. */
+static void
+page_link(struct page *p, struct http_request *req, long n, const char *text, int current)
+{
+	static const char *const keep[] = {"kind", "status", "frailty", "unpaid", "sort"};
+	struct buf url;
+	size_t i;
+
+	buf_init(&url, 256);
+	buf_puts(&url, "/persons?");
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const char *v = http_query(req, keep[i]);
+
+		if (v == NULL || v[0] == '\0')
+			continue;
+		buf_printf(&url, "%s=", keep[i]);
+		html_url_component(&url, v);
+		buf_puts(&url, "&");
+	}
+	buf_printf(&url, "page=%ld", n);
+	html_raw_const(p->b, "<li><a");
+	html_href(p->b, "href", url.data);
+	if (current)
+		html_raw_const(p->b, " aria-current=\"page\"");
+	html_raw_const(p->b, ">");
+	html_text(p->b, text);
+	html_raw_const(p->b, "</a></li>");
+	buf_free(&url);
+}
+
+/* Numbered pages: the first, the last, and two either side of the current one. */
+static void
+pagination(struct page *p, struct http_request *req, long page, long pages)
+{
+	char number[24];
+	long i;
+
+	if (pages <= 1)
+		return;
+	html_raw_const(p->b, "<nav class=\"pages\"");
+	html_attr(p->b, "aria-label", T(p, "Pages of the list"));
+	html_raw_const(p->b, "><ul>");
+	if (page > 1)
+		page_link(p, req, page - 1, T(p, "Previous page"), 0);
+	for (i = 1; i <= pages; i++) {
+		if (i != 1 && i != pages && (i < page - 2 || i > page + 2)) {
+			if (i == page - 3 || i == page + 3)
+				html_raw_const(p->b, "<li aria-hidden=\"true\">…</li>");
+			continue;
+		}
+		snprintf(number, sizeof(number), "%ld", i);
+		page_link(p, req, i, number, i == page);
+	}
+	if (page < pages)
+		page_link(p, req, page + 1, T(p, "Next page"), 0);
+	html_raw_const(p->b, "</ul></nav>");
 }
 
 void
 page_persons_find(struct http_request *req, struct http_response *res)
 {
-	const char *q = http_query(req, "q"), *after_text = http_query(req, "after");
-	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], path[64];
+	static const char *const kinds[] = {"",         N_("any kind"), "victim", N_("victim"),
+	                                    "relative", N_("relative"), NULL};
+	static const char *const statuses[] = {"",          N_("any status"), "alive",
+	                                       N_("alive"), "deceased",       N_("deceased"),
+	                                       "erased",    N_("erased"),     NULL};
+	static const char *const frailties[] = {"0", N_("any frailty"), "1", N_("1 or more"),
+	                                        "2", N_("2 or more"),   "3", N_("3: most frail"),
+	                                        NULL};
+	static const char *const unpaid[] = {
+	    "",  N_("paid or not"), "1", N_("not yet paid"), "2", N_("returned by the bank: to follow up"),
+	    NULL};
+	static const char *const sorts[] = {
+	    "registered", N_("order of registration"), "frailty", N_("most frail first"),
+	    "birth",      N_("oldest first"),          NULL};
+	const char *q = http_query(req, "q"), *kind = http_query(req, "kind"),
+	           *status = http_query(req, "status"), *sort = http_query(req, "sort");
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], path[64], words[96];
+	struct registry_filter filter = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED};
 	struct registry_person person;
 	struct redress_error err;
-	struct list l;
+	struct list l = {NULL, 0};
 	struct store *store;
 	struct page p;
-	uint64_t after = 0;
+	uint64_t total = 0;
+	long page, pages;
 	size_t i;
 
 	if ((store = http_store(req, res)) == NULL)
@@ -143,49 +292,196 @@ page_persons_find(struct http_request *req, struct http_response *res)
 			page_redirect(res, path);
 			return;
 		}
-		page_begin(&p, req, res, N_("Find a person"));
-		find_form(&p, q, T(&p, "No person has this pseudonym. Check it and try again."));
+		page_begin_failed(&p, req, res, N_("Find a person"));
+		find_form(&p, q, T(&p, "No person has this pseudonym. Check it, or search by name below."));
+		if (users_allows(&req->actor, PERM_PERSONS_REVEAL))
+			identity_form(&p, NULL, NULL, NULL);
 		page_end(&p, 404);
 		return;
 	}
-	if (after_text != NULL)
-		after = strtoull(after_text, NULL, 10);
+	if (kind != NULL && strcmp(kind, "victim") == 0)
+		filter.kind = REGISTRY_VICTIM;
+	else if (kind != NULL && strcmp(kind, "relative") == 0)
+		filter.kind = REGISTRY_RELATIVE;
+	if (status != NULL && status[0] != '\0') {
+		enum registry_status st;
+
+		if (registry_status_parse(status, &st, &err) == REDRESS_OK)
+			filter.status = (int)st;
+	}
+	filter.frailty = (int)query_number(req, "frailty", 0, 3, 0);
+	filter.unpaid = (int)query_number(req, "unpaid", 0, 2, 0);
+	if (sort != NULL && strcmp(sort, "frailty") == 0)
+		filter.order = REGISTRY_ORDER_FRAILTY;
+	else if (sort != NULL && strcmp(sort, "birth") == 0)
+		filter.order = REGISTRY_ORDER_BIRTH;
+	page = query_number(req, "page", 1, 1000000, 1);
+
 	page_begin(&p, req, res, N_("Find a person"));
 	find_form(&p, NULL, NULL);
+	if (users_allows(&req->actor, PERM_PERSONS_REVEAL))
+		identity_form(&p, NULL, NULL, NULL);
 	html_raw_const(p.b, "<h2 id=\"list-title\">");
-	html_text(p.b, T(&p, "Persons in order of registration"));
-	html_raw_const(p.b, "</h2><table aria-labelledby=\"list-title\"><thead><tr><th scope=\"col\">");
-	html_text(p.b, T(&p, "Pseudonym"));
-	html_raw_const(p.b, "</th><th scope=\"col\">");
-	html_text(p.b, T(&p, "Kind"));
-	html_raw_const(p.b, "</th><th scope=\"col\">");
-	html_text(p.b, T(&p, "Status"));
-	html_raw_const(p.b, "</th><th scope=\"col\">");
-	html_text(p.b, T(&p, "Birth year"));
-	html_raw_const(p.b, "</th><th scope=\"col\">");
-	html_text(p.b, T(&p, "Frailty"));
-	html_raw_const(p.b, "</th></tr></thead><tbody>");
+	html_text(p.b, T(&p, "All persons"));
+	html_raw_const(p.b, "</h2><form class=\"filters\" method=\"get\" action=\"/persons\" aria-label=\"");
+	html_text(p.b, T(&p, "Filter and sort the list"));
+	html_raw_const(p.b, "\">");
+	filter_select(&p, N_("Kind"), "kind", kind, kinds);
+	filter_select(&p, N_("Status"), "status", status, statuses);
+	filter_select(&p, N_("Frailty"), "frailty", http_query(req, "frailty"), frailties);
+	filter_select(&p, N_("Payment"), "unpaid", http_query(req, "unpaid"), unpaid);
+	filter_select(&p, N_("Sort by"), "sort", sort, sorts);
+	html_raw_const(p.b, "<button type=\"submit\">");
+	html_text(p.b, T(&p, "Show"));
+	html_raw_const(p.b, "</button></form>");
 	l.p = &p;
-	l.count = 0;
-	l.last = 0;
-	if (registry_page(store, -1, after, LIST_PAGE, list_row, &l, &err) != REDRESS_OK) {
-		html_raw_const(p.b, "</tbody></table>");
+	if (registry_list(store, &filter, (size_t)(page - 1) * LIST_PAGE, LIST_PAGE, list_row, &l, &total,
+	                  &err) != REDRESS_OK) {
+		list_end(&p, l.count);
 		page_notice(&p, "error", T(&p, "The list could not be read. Try again in a moment."));
 		page_end(&p, 500);
 		return;
 	}
-	html_raw_const(p.b, "</tbody></table>");
-	if (l.count == LIST_PAGE) {
-		char next[24];
+	list_end(&p, l.count);
+	pages = (long)((total + LIST_PAGE - 1) / LIST_PAGE);
+	html_raw_const(p.b, "<p class=\"count\">");
+	if (total == 0)
+		html_text(p.b, T(&p, "No person matches these filters."));
+	else {
+		struct buf count;
 
-		snprintf(next, sizeof(next), "%llu", (unsigned long long)l.last);
-		html_raw_const(p.b, "<p><a");
-		html_href_path(p.b, "href", "/persons?after=", next);
-		html_raw_const(p.b, ">");
-		html_text(p.b, T(&p, "Next page"));
-		html_raw_const(p.b, "</a></p>");
+		buf_init(&count, 64);
+		i18n_number(&count, (int64_t)total);
+		snprintf(words, sizeof(words), "%s: %s", T(&p, "Persons found"), count.data);
+		html_text(p.b, words);
+		if (pages > 1)
+			html_textf(p.b, " · %s %ld / %ld", T(&p, "page"), page, pages);
+		buf_free(&count);
 	}
+	html_raw_const(p.b, "</p>");
+	pagination(&p, req, page, pages);
 	page_end(&p, 200);
+}
+
+/* What a search by identity needs on the writer's thread. */
+struct search_arg {
+	struct page_change pc;
+	char who[REGISTRY_NAME_MAX + 1];
+	char reason[REGISTRY_TEXT_MAX + 1];
+};
+
+struct found {
+	struct page *p;
+	struct store *store;
+	size_t count;
+};
+
+static enum redress_err
+found_row(void *ctx, const char *pseudonym, struct redress_error *err)
+{
+	struct found *f = ctx;
+	struct registry_person person;
+	struct list l = {f->p, f->count};
+
+	if (f->count >= LIST_PAGE)
+		return REDRESS_OK; /* the rest are counted, not shown */
+	if (registry_get(f->store, pseudonym, &person, err) != REDRESS_OK)
+		return err->code;
+	if (person.status == REGISTRY_ERASED)
+		return REDRESS_OK;
+	list_row(&l, &person, err);
+	f->count = l.count;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+do_search(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct search_arg *a = arg;
+	struct found f;
+	struct page p;
+	size_t total = 0;
+	enum redress_err rc;
+	const char *by;
+	size_t i;
+
+	by = "number";
+	for (i = 0; a->who[i] != '\0'; i++)
+		if (!(a->who[i] >= '0' && a->who[i] <= '9') && a->who[i] != '-' && a->who[i] != ' ' &&
+		    a->who[i] != '+')
+			by = "name";
+	page_change_begin(&p, &a->pc, res, N_("Find a person"));
+	f.p = &p;
+	f.store = c->store;
+	f.count = 0;
+	html_raw_const(p.b, "<h2 id=\"list-title\">");
+	html_text(p.b, T(&p, "Persons found"));
+	html_raw_const(p.b, "</h2>");
+	rc = registry_search_find(c->store, c->keys.index, a->who, found_row, &f, &total, err);
+	list_end(&p, f.count);
+	if (rc == REDRESS_OK)
+		rc = registry_search_record(c->log, c->actor, &c->keys, by, a->reason, total, err);
+	if (rc != REDRESS_OK) {
+		const char *errors[2] = {rc == REDRESS_E_OVERFLOW
+		                             ? T(&p, "Too many persons match: give more of the name.")
+		                             : T(&p, "The search could not be made. Try again."),
+		                         NULL};
+
+		page_change_begin_failed(&p, &a->pc, res, N_("Find a person"));
+		identity_form(&p, a->who, a->reason, errors);
+		page_end(&p, rc == REDRESS_E_OVERFLOW ? 422 : 500);
+		sodium_memzero(a->who, sizeof(a->who));
+		return rc;
+	}
+	html_raw_const(p.b, "<p class=\"count\">");
+	if (total == 0)
+		html_text(
+		    p.b,
+		    T(&p,
+		      "Nobody matches. Try fewer letters, another spelling, or the last four digits of the "
+		      "telephone."));
+	else
+		html_textf(p.b, "%s: %zu%s", T(&p, "Persons found"), total,
+		           total > LIST_PAGE ? T(&p, " (the first 50 shown: give more of the name)") : "");
+	html_raw_const(p.b, "</p><p class=\"hint\">");
+	html_text(p.b, T(&p, "This search has been recorded in the log, with your account and reason."));
+	html_raw_const(p.b, "</p>");
+	identity_form(&p, a->who, a->reason, NULL);
+	page_end(&p, 200);
+	sodium_memzero(a->who, sizeof(a->who));
+	return REDRESS_OK;
+}
+
+void
+page_persons_search(struct http_request *req, struct http_response *res)
+{
+	struct search_arg *a = calloc(1, sizeof(*a));
+	const char *errors[2] = {NULL, NULL};
+	struct page p;
+
+	if (a == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	page_change_init(&a->pc, req, res);
+	p.lang = a->pc.lang;
+	if (!page_form_copy(req, "who", a->who, sizeof(a->who)))
+		errors[0] = T(&p, "That is too long for a name or a number.");
+	else if (a->who[0] == '\0')
+		errors[0] = T(&p, "Give a name, or part of one, a telephone number or a national id.");
+	if (!page_form_copy(req, "reason", a->reason, sizeof(a->reason)))
+		errors[1] = T(&p, "Say it in fewer words: at most 4000 bytes.");
+	else if (a->reason[0] == '\0')
+		errors[1] = T(&p, "Give a reason for searching: it is recorded.");
+	if (errors[0] == NULL && errors[1] == NULL) {
+		http_change_submit(req, do_search, a);
+		return;
+	}
+	page_begin_failed(&p, req, res, N_("Find a person"));
+	identity_form(&p, a->who, a->reason, errors);
+	page_end(&p, 422);
+	sodium_memzero(a, sizeof(*a));
+	free(a);
 }
 
 /* ---- Registering a person ------------------------------------------------------------ */
@@ -193,6 +489,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 /* The form's fields as typed, and what is wrong with each (NULL: nothing). */
 struct reg_form {
 	struct registry_new_person person;
+	char birth_typed[40]; /* the date of birth as typed (2026. 12. 7.), shown again when refused */
 	char frailty[4];
 	const char
 	    *errors[9]; /* kind, name, birth_date, national_id, phone, address, region, language, frailty */
@@ -212,6 +509,8 @@ reg_render(struct page *p, const struct reg_form *f, const char *notice, unsigne
 	const char *const *e = f != NULL ? f->errors : (const char *const[9]){NULL};
 	size_t i;
 
+	if (f != NULL)
+		page_error_summary(p, reg_field_names, f->errors, 9);
 	if (notice != NULL)
 		page_notice(p, "error", notice);
 	html_raw_const(p->b, "<form class=\"form\" method=\"post\" action=\"/persons\" novalidate>");
@@ -223,8 +522,8 @@ reg_render(struct page *p, const struct reg_form *f, const char *notice, unsigne
 	            n == NULL || n->kind == REGISTRY_VICTIM ? "victim" : "relative");
 	page_select_end(p, "kind", e[F_KIND]);
 	page_input(p, N_("Full name"), "name", "text", id != NULL ? id->name : NULL, e[F_NAME], 1, "off");
-	page_input(p, N_("Date of birth (YYYY-MM-DD)"), "birth_date", "text",
-	           id != NULL ? id->birth_date : NULL, e[F_BIRTH], 1, "off");
+	page_input_hint(p, N_("Date of birth"), "birth_date", "text", f != NULL ? f->birth_typed : NULL,
+	                e[F_BIRTH], 1, "off", T(p, "For example 1926-02-11, 1926. 2. 11. or 1926年2月11日."));
 	page_input(p, N_("National id number"), "national_id", "text", id != NULL ? id->national_id : NULL,
 	           e[F_NATIONAL], 0, "off");
 	page_input(p, N_("Telephone"), "phone", "text", id != NULL ? id->phone : NULL, e[F_PHONE], 0, "off");
@@ -281,7 +580,7 @@ do_register(struct http_change *c, void *arg, struct http_response *res, struct 
 		return REDRESS_OK;
 	}
 	/* The change is rolled back: show the form again, with why. */
-	page_change_begin(&p, &a->pc, res, N_("Register a person"));
+	page_change_begin_failed(&p, &a->pc, res, N_("Register a person"));
 	if (rc == REDRESS_E_CONFLICT) {
 		a->form.errors[F_NATIONAL] = T(&p, "A person with this national id is already registered.");
 		reg_render(&p, &a->form, NULL, 409);
@@ -318,7 +617,8 @@ page_persons_add(struct http_request *req, struct http_response *res)
 		a->form.errors[F_NAME] = T(&p, "The name is too long.");
 	else if (id->name[0] == '\0')
 		a->form.errors[F_NAME] = T(&p, "Give the person's full name.");
-	if (!page_form_copy(req, "birth_date", id->birth_date, sizeof(id->birth_date)) ||
+	if (!page_form_copy(req, "birth_date", a->form.birth_typed, sizeof(a->form.birth_typed)) ||
+	    page_date_parse(a->form.birth_typed, id->birth_date) != 0 ||
 	    registry_date_check("birth date", id->birth_date, &err) != REDRESS_OK)
 		a->form.errors[F_BIRTH] =
 		    T(&p, "Give the date of birth as YYYY-MM-DD, for example 1926-02-11.");
@@ -350,7 +650,7 @@ page_persons_add(struct http_request *req, struct http_response *res)
 		bad = 1;
 	}
 	if (bad) {
-		page_begin(&p, req, res, N_("Register a person"));
+		page_begin_failed(&p, req, res, N_("Register a person"));
 		reg_render(&p, &a->form, T(&p, "Nothing was saved: correct the fields marked below."), 422);
 		sodium_memzero(a, sizeof(*a));
 		free(a);
@@ -359,74 +659,257 @@ page_persons_add(struct http_request *req, struct http_response *res)
 	http_change_submit(req, do_register, a);
 }
 
-/* ---- Consent and consultations ---------------------------------------------------------- */
+/* ---- The task pages: consent, a consultation, an heir, a death ---------------------------- */
 
-static void
-consent_form(struct page *p, const char *pseudonym)
-{
-	html_raw_const(p->b, "<h3>");
-	html_text(p->b, T(p, "Record consent"));
-	html_raw_const(p->b, "</h3><form class=\"form\" method=\"post\"");
-	html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/consents");
-	html_raw_const(p->b, ">");
-	page_csrf(p);
-	page_select_begin(p, N_("Scope"), "scope", NULL);
-	page_option(p, "processing", T(p, "processing of the case"), NULL);
-	page_option(p, "statistics", T(p, "counting in statistics"), NULL);
-	page_option(p, "contact", T(p, "being contacted"), NULL);
-	page_select_end(p, "scope", NULL);
-	page_select_begin(p, N_("Consent"), "given", NULL);
-	page_option(p, "grant", T(p, "granted"), NULL);
-	page_option(p, "withdraw", T(p, "withdrawn"), NULL);
-	page_select_end(p, "given", NULL);
-	page_input(p, N_("How it was given (in person, by telephone ...)"), "method", "text", NULL, NULL, 1,
-	           "off");
-	page_input(p, N_("Witness"), "witness", "text", NULL, NULL, 0, "off");
-	html_raw_const(p->b, "<button type=\"submit\">");
-	html_text(p->b, T(p, "Record consent"));
-	html_raw_const(p->b, "</button></form>");
-}
+/*
+ * Each action on a case file is a page of its own, linked from the file:
+ * one form, its fields checked all at once when it comes back, the error
+ * summary on top and each message beside its field, what was typed kept.
+ * A change that worked answers 303 to the case file (post/redirect/get).
+ */
+enum { RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR, RECORD_DEATH, RECORD_BANK };
 
-static void
-consult_form(struct page *p, const char *pseudonym)
-{
-	html_raw_const(p->b, "<h3>");
-	html_text(p->b, T(p, "Record a consultation"));
-	html_raw_const(p->b, "</h3><form class=\"form\" method=\"post\"");
-	html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/consultations");
-	html_raw_const(p->b, ">");
-	page_csrf(p);
-	page_select_begin(p, N_("The person's wish"), "wish", NULL);
-	page_option(p, "accept", T(p, "accepts the payment"), NULL);
-	page_option(p, "decline", T(p, "declines the payment"), NULL);
-	page_option(p, "undecided", T(p, "undecided: ask again later"), NULL);
-	page_select_end(p, "wish", NULL);
-	page_input(p, N_("Summary of what was said (sealed)"), "summary", "text", NULL, NULL, 0, "off");
-	html_raw_const(p->b, "<button type=\"submit\">");
-	html_text(p->b, T(p, "Record the consultation"));
-	html_raw_const(p->b, "</button></form>");
-}
+#define TASK_FIELDS 4
 
 struct record_arg {
 	struct page_change pc;
-	int kind; /* RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR */
+	int kind; /* RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR, RECORD_DEATH */
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	char scope[REGISTRY_SCOPE_MAX + 1];
-	int given;
+	char given[12]; /* "grant", "withdraw", or what came */
 	char method[REGISTRY_TEXT_MAX + 1];
 	char witness[REGISTRY_TEXT_MAX + 1];
+	char wish_text[12];
 	enum registry_wish wish;
 	char summary[REGISTRY_TEXT_MAX + 1];
 	char relative[REGISTRY_PSEUDONYM_MAX + 1]; /* an heir: who, how related, what share */
-	char relation[REGISTRY_SCOPE_MAX + 1];
+	char relation[REGISTRY_RELATION_MAX + 1];
+	char share[32];
 	int64_t num, den;
-	char date[11]; /* a death: YYYY-MM-DD */
+	char date[32]; /* a death: as typed, then YYYY-MM-DD */
+	char confirm[8];
+	struct payments_bank bank;       /* bank details: sealed when recorded, wiped here after */
+	const char *errors[TASK_FIELDS]; /* in the order of the kind's fields; NULL: fine */
 };
 
-enum { RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR, RECORD_DEATH };
+static const char *const task_fields[][TASK_FIELDS] = {
+    [RECORD_CONSENT] = {"scope", "given", "method", "witness"},
+    [RECORD_CONSULT] = {"wish", "summary", NULL, NULL},
+    [RECORD_HEIR] = {"relative", "relation", "share", NULL},
+    [RECORD_DEATH] = {"date", "confirm", NULL, NULL},
+    [RECORD_BANK] = {"holder", "account", "bic", "iban"},
+};
 
-static unsigned casefile(struct page *p, struct store *store, const char *pseudonym,
-                         const struct registry_identity *id);
+static const char *const task_titles[] = {
+    [RECORD_CONSENT] = N_("Record consent"),   [RECORD_CONSULT] = N_("Record a consultation"),
+    [RECORD_HEIR] = N_("Record an heir"),      [RECORD_DEATH] = N_("Record a death"),
+    [RECORD_BANK] = N_("Record bank details"),
+};
+
+static const char *const task_paths[] = {
+    [RECORD_CONSENT] = "/consents", [RECORD_CONSULT] = "/consultations",
+    [RECORD_HEIR] = "/heirs",       [RECORD_DEATH] = "/death",
+    [RECORD_BANK] = "/bank",
+};
+
+/* The fields of the task's form, filled with a (NULL: empty). */
+static void
+task_fields_render(struct page *p, int kind, const struct record_arg *a)
+{
+	const char *const *e = a != NULL ? a->errors : (const char *const[TASK_FIELDS]){NULL};
+
+	switch (kind) {
+	case RECORD_CONSENT:
+		page_select_begin(p, N_("Scope"), "scope", e[0]);
+		page_option(p, "", T(p, "Choose a scope"), a != NULL ? a->scope : "");
+		page_option(p, "processing", T(p, "processing of the case"), a != NULL ? a->scope : NULL);
+		page_option(p, "statistics", T(p, "counting in statistics"), a != NULL ? a->scope : NULL);
+		page_option(p, "contact", T(p, "being contacted"), a != NULL ? a->scope : NULL);
+		page_select_end(p, "scope", e[0]);
+		page_select_begin(p, N_("Consent"), "given", e[1]);
+		page_option(p, "", T(p, "Choose granted or withdrawn"), a != NULL ? a->given : "");
+		page_option(p, "grant", T(p, "granted"), a != NULL ? a->given : NULL);
+		page_option(p, "withdraw", T(p, "withdrawn"), a != NULL ? a->given : NULL);
+		page_select_end(p, "given", e[1]);
+		page_input(p, N_("How it was given (in person, by telephone ...)"), "method", "text",
+		           a != NULL ? a->method : NULL, e[2], 1, "off");
+		page_input_hint(p, N_("Witness"), "witness", "text", a != NULL ? a->witness : NULL, e[3], 0,
+		                "off", T(p, "How the word was given, and its witness, are sealed."));
+		break;
+	case RECORD_CONSULT:
+		page_select_begin(p, N_("The person's wish"), "wish", e[0]);
+		page_option(p, "", T(p, "Choose what she wishes"), a != NULL ? a->wish_text : "");
+		page_option(p, "accept", T(p, "accepts the payment"), a != NULL ? a->wish_text : NULL);
+		page_option(p, "decline", T(p, "declines the payment"), a != NULL ? a->wish_text : NULL);
+		page_option(p, "undecided", T(p, "undecided: ask again later"),
+		            a != NULL ? a->wish_text : NULL);
+		page_select_end(p, "wish", e[0]);
+		page_input(p, N_("Summary of what was said (sealed)"), "summary", "text",
+		           a != NULL ? a->summary : NULL, e[1], 0, "off");
+		break;
+	case RECORD_HEIR:
+		page_input_hint(p, N_("Relative's pseudonym"), "relative", "text",
+		                a != NULL ? a->relative : NULL, e[0], 1, "off",
+		                T(p, "Register the relative first; her pseudonym looks like R-000007."));
+		page_input_hint(p, N_("Relation (daughter, son ...)"), "relation", "text",
+		                a != NULL ? a->relation : NULL, e[1], 1, "off",
+		                T(p, "One word, in any language: daughter, 딸, 조카, 娘, めい."));
+		page_input(p, N_("Share (a fraction: 1/2)"), "share", "text", a != NULL ? a->share : NULL,
+		           e[2], 1, "off");
+		break;
+	case RECORD_BANK:
+		page_input(p, N_("Account holder's name"), "holder", "text",
+		           a != NULL ? a->bank.holder : NULL, e[0], 1, "off");
+		page_input(p, N_("Account number"), "account", "text", a != NULL ? a->bank.account : NULL,
+		           e[1], 1, "off");
+		page_input_hint(p, N_("Bank code (BIC)"), "bic", "text", a != NULL ? a->bank.bic : NULL, e[2],
+		                1, "off", T(p, "8 or 11 letters and digits, for example SHBKKRSE."));
+		page_input(p, N_("IBAN (where the bank has one)"), "iban", "text",
+		           a != NULL ? a->bank.iban : NULL, e[3], 0, "off");
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_text(p->b,
+		          T(p, "Bank details are sealed like her identity; a new record replaces the old "
+		               "one, and the next batch pays to it."));
+		html_raw_const(p->b, "</p>");
+		break;
+	default:
+		page_input_hint(p, N_("Date of death"), "date", "text", a != NULL ? a->date : NULL, e[0], 1,
+		                "off", T(p, "For example 2026-12-07, 2026. 12. 7. or 2026年12月7日."));
+		html_raw_const(p->b, "<div class=\"field\"><input type=\"checkbox\" id=\"f-confirm\" "
+		                     "name=\"confirm\" value=\"yes\" required");
+		if (e[1] != NULL)
+			html_raw_const(p->b, " aria-invalid=\"true\" aria-describedby=\"f-confirm-error\"");
+		html_raw_const(p->b, "> <label for=\"f-confirm\" class=\"inline\">");
+		html_text(p->b,
+		          T(p, "I have checked that she has died: this cannot be undone from the pages."));
+		html_raw_const(p->b, "</label>");
+		if (e[1] != NULL) {
+			html_raw_const(p->b, "<p class=\"field-error\" id=\"f-confirm-error\">");
+			html_text(p->b, e[1]);
+			html_raw_const(p->b, "</p>");
+		}
+		html_raw_const(p->b, "</div>");
+		break;
+	}
+}
+
+/* The task page of kind for pseudonym: a refused form (a not NULL) with its summary, or an empty one. */
+static void
+task_render(struct page *p, int kind, const char *pseudonym, const struct record_arg *a, const char *notice)
+{
+	page_back_to_file(p, pseudonym);
+	if (a != NULL)
+		page_error_summary(p, task_fields[kind], a->errors, TASK_FIELDS);
+	if (notice != NULL)
+		page_notice(p, "error", notice);
+	if (kind == RECORD_DEATH) {
+		html_raw_const(p->b, "<p class=\"warning\"><strong>");
+		html_text(p->b,
+		          T(p, "What she was owed and not yet paid passes to her heirs in the same change. "
+		               "Her own wish, consent and claims can then no longer be recorded."));
+		html_raw_const(p->b, "</strong></p>");
+	}
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\" novalidate");
+	html_href_path_(p->b, "action", "/persons/", pseudonym,
+	                task_paths[kind]); /* literals, from the table */
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	task_fields_render(p, kind, a);
+	if (kind == RECORD_DEATH)
+		html_raw_const(p->b, "<button type=\"submit\" class=\"warning\">");
+	else
+		html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, kind == RECORD_DEATH     ? T(p, "Record the death")
+	                : kind == RECORD_HEIR    ? T(p, "Record the heir")
+	                : kind == RECORD_CONSULT ? T(p, "Record the consultation")
+	                : kind == RECORD_BANK    ? T(p, "Record the bank details")
+	                                         : T(p, "Record consent"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+/* The empty task page of kind, for a person it applies to. */
+static void
+task_page(struct http_request *req, struct http_response *res, int kind)
+{
+	const char *pseudonym = http_param(req, "pseudonym");
+	struct registry_person person;
+	struct redress_error err;
+	struct store *store;
+	struct page p;
+
+	if ((store = page_open(&p, req, res, task_titles[kind])) == NULL)
+		return;
+	if (registry_get(store, pseudonym, &person, &err) != REDRESS_OK || person.status == REGISTRY_ERASED) {
+		page_notice(&p, "error", T(&p, "No person has this pseudonym, or the data was erased."));
+		page_end(&p, 404);
+		return;
+	}
+	if (person.status == REGISTRY_DECEASED && kind != RECORD_HEIR && kind != RECORD_BANK) {
+		page_back_to_file(&p, pseudonym);
+		page_notice(&p, "error", T(&p, "She has died: this can no longer be recorded for her."));
+		page_end(&p, 409);
+		return;
+	}
+	task_render(&p, kind, person.pseudonym, NULL, NULL);
+	page_end(&p, 200);
+}
+
+void
+page_persons_consent_form(struct http_request *req, struct http_response *res)
+{
+	task_page(req, res, RECORD_CONSENT);
+}
+
+void
+page_persons_consult_form(struct http_request *req, struct http_response *res)
+{
+	task_page(req, res, RECORD_CONSULT);
+}
+
+void
+page_persons_heir_form(struct http_request *req, struct http_response *res)
+{
+	task_page(req, res, RECORD_HEIR);
+}
+
+void
+page_persons_bank_form(struct http_request *req, struct http_response *res)
+{
+	task_page(req, res, RECORD_BANK);
+}
+
+void
+page_persons_death_form(struct http_request *req, struct http_response *res)
+{
+	task_page(req, res, RECORD_DEATH);
+}
+
+/* What the registry refused, in the page's language, beside the field it concerns. */
+static void
+refusal_words(struct page *p, struct record_arg *a, enum redress_err rc)
+{
+	const char *why = NULL;
+
+	if (rc == REDRESS_E_NOTFOUND)
+		why = a->kind == RECORD_HEIR
+		          ? T(p, "No person has this pseudonym: register the relative first.")
+		          : T(p, "No person has this pseudonym, or the data was erased.");
+	else if (a->kind == RECORD_HEIR && rc == REDRESS_E_CONFLICT)
+		why = T(p, "This relative is already recorded as her heir.");
+	else if (a->kind == RECORD_HEIR && rc == REDRESS_E_REFUSED)
+		why = T(p, "With this share her heirs' shares would add up to more than 1.");
+	else if (a->kind == RECORD_HEIR && rc == REDRESS_E_INVALID)
+		why = T(p, "This person cannot be recorded as an heir: give a relative's pseudonym (R-...).");
+	else if (a->kind == RECORD_BANK)
+		why = T(p, "The bank details could not be recorded, and nothing was saved.");
+	else if (a->kind == RECORD_DEATH && rc == REDRESS_E_INVALID)
+		why = T(p, "The date of death cannot be in the future, nor before her birth.");
+	else if (rc == REDRESS_E_CONFLICT)
+		why = T(p, "Her record changed meanwhile, or she has died: look at the case file again.");
+	else
+		why = T(p, "It could not be recorded, and nothing was saved.");
+	a->errors[0] = why;
+}
 
 static enum redress_err
 do_record(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
@@ -450,95 +933,129 @@ do_record(struct http_change *c, void *arg, struct http_response *res, struct re
 	else if (a->kind == RECORD_HEIR)
 		rc = registry_relation_add(c->log, c->actor, a->pseudonym, a->relative, a->relation, a->num,
 		                           a->den, err);
+	else if (a->kind == RECORD_BANK)
+		rc = payments_bank_set(c->log, c->actor, &c->keys, a->pseudonym, &a->bank, err);
 	else
-		rc = registry_consent(c->log, c->actor, &c->keys, a->pseudonym, a->scope, a->given, a->method,
+		rc = registry_consent(c->log, c->actor, &c->keys, a->pseudonym, a->scope,
+		                      strcmp(a->given, "grant") == 0, a->method,
 		                      a->witness[0] != '\0' ? a->witness : NULL, err);
 	if (rc == REDRESS_OK) {
 		snprintf(path, sizeof(path), "/persons/%s", a->pseudonym);
 		page_redirect(res, path);
+		sodium_memzero(&a->bank, sizeof(a->bank));
 		return REDRESS_OK;
 	}
-	page_change_begin(&p, &a->pc, res, N_("Case file"));
-	page_notice(&p, "error", T(&p, "It could not be recorded, and nothing was saved."));
-	html_raw_const(p.b, "<p class=\"hint\">");
-	html_text(p.b, err->message);
-	html_raw_const(p.b, "</p>");
-	page_end(&p, casefile(&p, c->store, a->pseudonym, NULL) == 200 ? 422 : 404);
+	/* Rolled back: the task page again, with the registry's refusal in words beside the field. */
+	page_change_begin_failed(&p, &a->pc, res, task_titles[a->kind]);
+	refusal_words(&p, a, rc);
+	task_render(&p, a->kind, a->pseudonym, a, NULL);
+	page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : rc == REDRESS_E_CONFLICT ? 409 : 422);
+	sodium_memzero(&a->bank, sizeof(a->bank));
 	return rc;
 }
 
-/* Reads a consent, consultation or heir form; submits it, or answers the case file with what is wrong. */
+/* Reads a task's form, every field checked; submits it, or answers the task page with what is wrong. */
 static void
 record(struct http_request *req, struct http_response *res, int kind)
 {
-	const char *pseudonym = http_param(req, "pseudonym"), *given = http_form_field(req, "given"),
-	           *wish = http_form_field(req, "wish");
+	const char *pseudonym = http_param(req, "pseudonym");
 	struct record_arg *a = calloc(1, sizeof(*a));
 	struct redress_error err;
-	const char *problem = NULL;
-	struct store *store;
 	struct page p;
+	size_t i;
+	int bad = 0;
 
 	if (a == NULL) {
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
 	page_change_init(&a->pc, req, res);
+	p.lang = a->pc.lang;
 	a->kind = kind;
-	if (strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX)
-		problem = N_("No person has this pseudonym.");
-	else
-		memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
+	if (strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX) {
+		free(a);
+		http_page_refuse(req, res, 404);
+		return;
+	}
+	memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
 	if (kind == RECORD_HEIR) {
-		char share[32];
-
-		size_t i;
-
-		if (!page_form_copy(req, "relative", a->relative, sizeof(a->relative)) ||
-		    a->relative[0] == '\0')
-			problem = N_("Give the relative's pseudonym (register the relative first).");
+		if (!page_form_copy(req, "relative", a->relative, sizeof(a->relative)))
+			a->errors[0] = T(&p, "A pseudonym is at most 16 characters, such as R-000007.");
+		else if (a->relative[0] == '\0')
+			a->errors[0] = T(&p, "Give the relative's pseudonym (register the relative first).");
 		/* Pseudonyms are upper case; people type them as they come. */
 		for (i = 0; a->relative[i] != '\0'; i++) {
 			if (a->relative[i] >= 'a' && a->relative[i] <= 'z')
 				a->relative[i] = (char)(a->relative[i] - 'a' + 'A');
 		}
-		if (problem == NULL && (!page_form_copy(req, "relation", a->relation, sizeof(a->relation)) ||
-		                        a->relation[0] == '\0'))
-			problem = N_("Say how the relative is related: daughter, son, niece ...");
-		if (problem == NULL && (!page_form_copy(req, "share", share, sizeof(share)) ||
-		                        registry_share_parse(share, &a->num, &a->den, &err) != REDRESS_OK))
-			problem = N_("Give the share as a fraction, such as 1/2 or 1/1.");
+		if (!page_form_copy(req, "relation", a->relation, sizeof(a->relation)))
+			a->errors[1] = T(&p, "The relation is too long: one word, such as daughter or 조카.");
+		else if (a->relation[0] == '\0')
+			a->errors[1] = T(&p, "Say how the relative is related: daughter, son, niece ...");
+		else if (registry_relation_check(a->relation, &err) != REDRESS_OK)
+			a->errors[1] =
+			    T(&p, "Give the relation as one word, without spaces or signs: daughter, "
+			          "조카, めい.");
+		if (!page_form_copy(req, "share", a->share, sizeof(a->share)) ||
+		    registry_share_parse(a->share, &a->num, &a->den, &err) != REDRESS_OK)
+			a->errors[2] = T(&p, "Give the share as a fraction, such as 1/2 or 1/1.");
 	} else if (kind == RECORD_DEATH) {
 		if (!page_form_copy(req, "date", a->date, sizeof(a->date)) ||
-		    registry_date_check("date", a->date, &err) != REDRESS_OK)
-			problem = N_("Give the date of death as YYYY-MM-DD.");
+		    page_date_parse(a->date, a->date) != 0)
+			a->errors[0] = T(&p, "Give the date of death as a date, for example 2026-12-07.");
+		page_form_copy(req, "confirm", a->confirm, sizeof(a->confirm));
+		if (strcmp(a->confirm, "yes") != 0)
+			a->errors[1] = T(&p, "Tick the box to confirm that she has died.");
+	} else if (kind == RECORD_BANK) {
+		if (!page_form_copy(req, "holder", a->bank.holder, sizeof(a->bank.holder)) ||
+		    text_check("holder", a->bank.holder, PAYMENTS_HOLDER_MAX, &err) != REDRESS_OK)
+			a->errors[0] =
+			    T(&p, "The holder's name is too long, or has characters a bank does not take.");
+		else if (a->bank.holder[0] == '\0')
+			a->errors[0] = T(&p, "Give the account holder's name as the bank knows it.");
+		if (!page_form_copy(req, "account", a->bank.account, sizeof(a->bank.account)))
+			a->errors[1] = T(&p, "An account number has at most 34 characters.");
+		else if (a->bank.account[0] == '\0')
+			a->errors[1] = T(&p, "Give the account number.");
+		if (!page_form_copy(req, "bic", a->bank.bic, sizeof(a->bank.bic)) ||
+		    payments_bic_check(a->bank.bic, &err) != REDRESS_OK)
+			a->errors[2] =
+			    T(&p, "Give the bank code (BIC): 8 or 11 letters and digits, such as SHBKKRSE.");
+		if (!page_form_copy(req, "iban", a->bank.iban, sizeof(a->bank.iban)) ||
+		    (a->bank.iban[0] != '\0' && payments_iban_check(a->bank.iban, &err) != REDRESS_OK))
+			a->errors[3] =
+			    T(&p, "This IBAN is not valid: check it letter by letter, or leave it empty.");
 	} else if (kind == RECORD_CONSULT) {
-		if (wish == NULL || registry_wish_parse(wish, &a->wish, &err) != REDRESS_OK ||
+		page_form_copy(req, "wish", a->wish_text, sizeof(a->wish_text));
+		if (registry_wish_parse(a->wish_text, &a->wish, &err) != REDRESS_OK ||
 		    a->wish == REGISTRY_WISH_NONE)
-			problem = N_("Choose what the person wishes.");
-		else if (!page_form_copy(req, "summary", a->summary, sizeof(a->summary)))
-			problem = N_("The summary is too long.");
+			a->errors[0] = T(&p, "Choose what the person wishes.");
+		if (!page_form_copy(req, "summary", a->summary, sizeof(a->summary)))
+			a->errors[1] = T(&p, "The summary is too long.");
 	} else {
-		a->given = given != NULL && strcmp(given, "grant") == 0;
 		if (!page_form_copy(req, "scope", a->scope, sizeof(a->scope)) || a->scope[0] == '\0')
-			problem = N_("Choose the scope of the consent.");
-		else if (given == NULL || (strcmp(given, "grant") != 0 && strcmp(given, "withdraw") != 0))
-			problem = N_("Say whether consent was granted or withdrawn.");
-		else if (!page_form_copy(req, "method", a->method, sizeof(a->method)) || a->method[0] == '\0')
-			problem = N_("Say how the consent was given: in person, by telephone ...");
-		else if (!page_form_copy(req, "witness", a->witness, sizeof(a->witness)))
-			problem = N_("The witness is too long.");
+			a->errors[0] = T(&p, "Choose the scope of the consent.");
+		page_form_copy(req, "given", a->given, sizeof(a->given));
+		if (strcmp(a->given, "grant") != 0 && strcmp(a->given, "withdraw") != 0)
+			a->errors[1] = T(&p, "Say whether consent was granted or withdrawn.");
+		if (!page_form_copy(req, "method", a->method, sizeof(a->method)))
+			a->errors[2] = T(&p, "Say it in fewer words: at most 4000 bytes.");
+		else if (a->method[0] == '\0')
+			a->errors[2] = T(&p, "Say how the consent was given: in person, by telephone ...");
+		if (!page_form_copy(req, "witness", a->witness, sizeof(a->witness)))
+			a->errors[3] = T(&p, "The witness is too long.");
 	}
-	if (problem == NULL) {
+	for (i = 0; i < TASK_FIELDS; i++)
+		bad |= a->errors[i] != NULL;
+	if (!bad) {
 		http_change_submit(req, do_record, a);
 		return;
 	}
+	page_begin_failed(&p, req, res, task_titles[kind]);
+	task_render(&p, kind, a->pseudonym, a, NULL);
+	page_end(&p, 422);
 	sodium_memzero(a, sizeof(*a));
 	free(a);
-	if ((store = page_open(&p, req, res, N_("Case file"))) == NULL)
-		return;
-	page_notice(&p, "error", i18n_get(p.lang, problem));
-	page_end(&p, casefile(&p, store, pseudonym, NULL) == 200 ? 422 : 404);
 }
 
 void
@@ -565,62 +1082,61 @@ page_persons_death(struct http_request *req, struct http_response *res)
 	record(req, res, RECORD_DEATH);
 }
 
-static void
-death_form(struct page *p, const char *pseudonym)
+void
+page_persons_bank(struct http_request *req, struct http_response *res)
 {
-	html_raw_const(p->b, "<h3>");
-	html_text(p->b, T(p, "Record a death"));
-	html_raw_const(p->b, "</h3><p class=\"hint\">");
-	html_text(p->b, T(p, "What the person was owed and not yet paid passes to her heirs in the same "
-	                     "change."));
-	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\"");
-	html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/death");
-	html_raw_const(p->b, ">");
-	page_csrf(p);
-	page_input(p, N_("Date of death"), "date", "date", NULL, NULL, 1, "off");
-	html_raw_const(p->b, "<button type=\"submit\">");
-	html_text(p->b, T(p, "Record the death"));
-	html_raw_const(p->b, "</button></form>");
-}
-
-static void
-heir_form(struct page *p, const char *victim)
-{
-	html_raw_const(p->b, "<h3>");
-	html_text(p->b, T(p, "Record an heir"));
-	html_raw_const(p->b, "</h3><form class=\"form\" method=\"post\"");
-	html_href_path_suffix(p->b, "action", "/persons/", victim, "/heirs");
-	html_raw_const(p->b, ">");
-	page_csrf(p);
-	page_input(p, N_("Relative's pseudonym"), "relative", "text", NULL, NULL, 1, "off");
-	page_input(p, N_("Relation (daughter, son ...)"), "relation", "text", NULL, NULL, 1, "off");
-	page_input(p, N_("Share (a fraction: 1/2)"), "share", "text", NULL, NULL, 1, "off");
-	html_raw_const(p->b, "<button type=\"submit\">");
-	html_text(p->b, T(p, "Record the heir"));
-	html_raw_const(p->b, "</button></form>");
+	record(req, res, RECORD_BANK);
 }
 
 /* ---- The case file ----------------------------------------------------------------- */
 
-/* A cell with an event's time: the date in the page's language, then the time of day in UTC. */
+static const char *
+scope_words(struct page *p, const char *scope)
+{
+	if (strcmp(scope, "processing") == 0)
+		return T(p, "processing of the case");
+	if (strcmp(scope, "statistics") == 0)
+		return T(p, "counting in statistics");
+	if (strcmp(scope, "contact") == 0)
+		return T(p, "being contacted");
+	if (strncmp(scope, "share:", 6) == 0)
+		return T(p, "sharing with another party");
+	return scope;
+}
+
+static const char *
+frailty_words(struct page *p, int frailty)
+{
+	switch (frailty) {
+	case 0: return T(p, "0: none known");
+	case 1: return T(p, "1: somewhat frail");
+	case 2: return T(p, "2: frail");
+	case 3: return T(p, "3: most frail (paid first)");
+	}
+	return "?";
+}
+
+static const char *
+payment_words(struct page *p, enum entitlement_state state)
+{
+	switch (state) {
+	case ENTITLEMENT_QUEUED: return T(p, "waiting in the payment queue");
+	case ENTITLEMENT_DECLINED: return T(p, "declined by her: the fund keeps it for her");
+	case ENTITLEMENT_MOVED: return T(p, "passed to her heirs");
+	case ENTITLEMENT_BATCHED: return T(p, "sent to the bank: waiting for its answer");
+	case ENTITLEMENT_PAID: return T(p, "paid");
+	case ENTITLEMENT_RETURNED: return T(p, "returned by the bank, back in the queue");
+	}
+	return "?";
+}
+
+/* A cell with an event's time, in the fund's time zone. */
 static void
 td_when(struct page *p, const char *at)
 {
-	char day[11];
-	struct buf date;
-
-	buf_init(&date, 128);
-	text_copy(day, sizeof(day), at);
-	i18n_date(&date, p->lang, day);
 	html_raw_const(p->b, "<td>");
-	html_text(p->b, date.data);
-	if (strlen(at) >= 16) {
-		html_raw_const(p->b, " ");
-		html_textn(p->b, at + 11, 5);
-		html_raw_const(p->b, " UTC");
-	}
+	page_when(p, at);
 	html_raw_const(p->b, "</td>");
-	buf_free(&date);
 }
 
 static enum redress_err
@@ -632,11 +1148,11 @@ consent_event_row(void *ctx, const struct registry_consent_event *e, struct redr
 	html_raw_const(p->b, "<tr>");
 	td_when(p, e->at);
 	html_raw_const(p->b, "<td>");
-	html_text(p->b, e->scope);
+	html_text(p->b, scope_words(p, e->scope));
 	html_raw_const(p->b, "</td><td>");
 	html_text(p->b, e->given ? T(p, "granted") : T(p, "withdrawn"));
 	html_raw_const(p->b, "</td><td>");
-	html_text(p->b, e->actor);
+	html_text(p->b, page_actor(e->actor));
 	html_raw_const(p->b, "</td><td>");
 	html_textf(p->b, "%llu", (unsigned long long)e->seq);
 	html_raw_const(p->b, "</td></tr>");
@@ -690,7 +1206,7 @@ consultation_row(void *ctx, const struct registry_consultation *c, struct redres
 	html_raw_const(p->b, "<td>");
 	html_text(p->b, wish_words(p, registry_wish_name(c->wish)));
 	html_raw_const(p->b, "</td><td>");
-	html_text(p->b, c->actor);
+	html_text(p->b, page_actor(c->actor));
 	html_raw_const(p->b, "</td><td>");
 	html_textf(p->b, "%llu", (unsigned long long)c->seq);
 	html_raw_const(p->b, "</td></tr>");
@@ -706,7 +1222,11 @@ consultations(struct page *p, struct store *store, const char *pseudonym)
 
 	if (registry_consultations_each(store, pseudonym, consultation_row, &cc, &err) != REDRESS_OK)
 		page_notice(p, "error", T(p, "The consultations could not be read."));
-	if (cc.n > 0) {
+	if (cc.n == 0) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, T(p, "No consultation has been recorded."));
+		html_raw_const(p->b, "</p>");
+	} else {
 		html_raw_const(p->b, "</tbody></table><p class=\"hint\">");
 		html_text(p->b, T(p, "The summaries of what was said stay sealed."));
 		html_raw_const(p->b, "</p>");
@@ -725,21 +1245,154 @@ section(struct page *p, const char *id, const char *title_text)
 	html_raw_const(p->b, "</h2>");
 }
 
+/* <dt>label</dt><dd> opened; the caller writes the value and closes it with </dd>. */
+static void
+fact_open(struct page *p, const char *label)
+{
+	html_raw_const(p->b, "<dt>");
+	html_text(p->b, label);
+	html_raw_const(p->b, "</dt><dd>");
+}
+
+/* Her entitlements and where each payment is: the amount, the program, the state, the bank's reason in words.
+ */
+static int
+summary_money(struct page *p, struct store *store, const char *pseudonym)
+{
+	struct entitlement *items = NULL;
+	struct redress_error err;
+	struct buf words;
+	size_t n = 0, i;
+	int returned = 0;
+
+	fact_open(p, T(p, "Entitlement and payment"));
+	if (entitlements_of_person(store, pseudonym, &items, &n, &err) != REDRESS_OK) {
+		html_text(p->b, T(p, "The entitlements could not be read."));
+		html_raw_const(p->b, "</dd>");
+		return 0;
+	}
+	if (n == 0)
+		html_text(p->b, T(p, "Nothing owed yet: no approved claim has been computed."));
+	else
+		html_raw_const(p->b, "<ul class=\"plain\">");
+	buf_init(&words, 256);
+	for (i = 0; i < n; i++) {
+		const struct entitlement *e = &items[i];
+
+		buf_reset(&words);
+		i18n_money(&words, p->lang, e->amount, e->currency);
+		html_raw_const(p->b, "<li><strong class=\"amount\">");
+		html_text(p->b, words.data);
+		html_raw_const(p->b, "</strong> ");
+		html_text(p->b, e->program);
+		html_raw_const(p->b, ": <span");
+		html_attr(p->b, "class",
+		          e->state == ENTITLEMENT_RETURNED ? "tag tag-red"
+		          : e->state == ENTITLEMENT_PAID   ? "tag tag-green"
+		                                           : "tag");
+		html_raw_const(p->b, ">");
+		html_text(p->b, payment_words(p, e->state));
+		html_raw_const(p->b, "</span>");
+		if (e->state == ENTITLEMENT_PAID && e->paid_on[0] != '\0') {
+			buf_reset(&words);
+			i18n_date(&words, p->lang, e->paid_on);
+			html_raw_const(p->b, " ");
+			html_text(p->b, words.data);
+		}
+		if (e->state == ENTITLEMENT_RETURNED && e->return_reason[0] != '\0') {
+			html_raw_const(p->b, " (");
+			html_text(p->b, page_bank_reason_words(p, e->return_reason));
+			html_raw_const(p->b, ")");
+			returned = 1;
+		}
+		html_raw_const(p->b, "</li>");
+	}
+	if (n > 0)
+		html_raw_const(p->b, "</ul>");
+	html_raw_const(p->b, "</dd>");
+	buf_free(&words);
+	free(items);
+	return returned;
+}
+
+struct people_ctx {
+	struct page *p;
+	int n;
+};
+
+/* One heir, or one victim whose heir she is, as a link with the share. */
+static enum redress_err
+person_link(void *ctx, const char *pseudonym, int64_t num, int64_t den, struct redress_error *err)
+{
+	struct people_ctx *pc = ctx;
+	struct page *p = pc->p;
+
+	(void)err;
+	if (pc->n++ == 0)
+		html_raw_const(p->b, "<ul class=\"plain\">");
+	html_raw_const(p->b, "<li><a");
+	html_href_path(p->b, "href", "/persons/", pseudonym);
+	html_raw_const(p->b, ">");
+	html_text(p->b, pseudonym);
+	html_raw_const(p->b, "</a> ");
+	html_textf(p->b, "(%s %lld/%lld)", T(p, "share"), (long long)num, (long long)den);
+	html_raw_const(p->b, "</li>");
+	return REDRESS_OK;
+}
+
+static void
+summary_people(struct page *p, struct store *store, const struct registry_person *person)
+{
+	struct people_ctx pc = {p, 0};
+	struct redress_error err;
+	enum redress_err rc;
+
+	fact_open(p, person->kind == REGISTRY_VICTIM ? T(p, "Heirs") : T(p, "Heir of"));
+	rc = person->kind == REGISTRY_VICTIM
+	         ? registry_heirs(store, person->pseudonym, person_link, &pc, &err)
+	         : registry_heir_of(store, person->pseudonym, person_link, &pc, &err);
+	if (pc.n > 0)
+		html_raw_const(p->b, "</ul>");
+	if (rc != REDRESS_OK)
+		html_text(p->b, T(p, "The heirs could not be read."));
+	else if (pc.n == 0)
+		html_text(p->b, person->kind == REGISTRY_VICTIM ? T(p, "No heir has been recorded.")
+		                                                : T(p, "Not recorded as anyone's heir."));
+	html_raw_const(p->b, "</dd>");
+}
+
+/* A link to a task page of the case file: /persons/PSEUDONYM/SUFFIX. */
+static void
+task_link(struct page *p, const char *pseudonym, const char *suffix, const char *words, const char *class)
+{
+	html_raw_const(p->b, "<li><a");
+	if (class != NULL)
+		html_attr(p->b, "class", class);
+	html_href_path_(p->b, "href", "/persons/", pseudonym, suffix); /* suffix: a literal of the callers' */
+	html_raw_const(p->b, ">");
+	html_text(p->b, words);
+	html_raw_const(p->b, "</a></li>");
+}
+
 /*
  * Writes the case file of pseudonym from store, with identity when id is
- * not NULL (just revealed).  Returns the status for the page.
+ * not NULL (just revealed): first the case at a glance (alive or not, her
+ * wish, consent, claims, what she is owed and where its payment is, heirs),
+ * then what can be done as links to task pages, the identity behind its
+ * reveal, the histories, and last the serious actions.  Returns the status
+ * for the page.
  */
 static unsigned
 casefile(struct page *p, struct store *store, const char *pseudonym, const struct registry_identity *id)
 {
+	const struct actor *actor = &p->req->actor;
 	struct registry_person person;
 	struct redress_error err;
-	json_t *file = NULL, *consents, *heirs, *v;
+	json_t *file = NULL, *consents, *v;
 	const char *scope, *wish;
-	int may_record;
+	int alive, erased, victim, returned, n;
 	char number[32];
 	struct buf date;
-	size_t i;
 
 	if (registry_file_json(store, pseudonym, &person, &file, &err) != REDRESS_OK) {
 		page_notice(p, "error",
@@ -747,36 +1400,113 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		                                           : T(p, "The case file could not be read."));
 		return err.code == REDRESS_E_NOTFOUND ? 404 : 500;
 	}
-	may_record = users_allows(&p->req->actor, PERM_CONSENT_WRITE) && person.status != REGISTRY_ERASED;
+	alive = person.status == REGISTRY_ALIVE;
+	erased = person.status == REGISTRY_ERASED;
+	victim = person.kind == REGISTRY_VICTIM;
 	buf_init(&date, 128);
 	html_raw_const(p->b, "<p class=\"pseudonym\">");
 	html_text(p->b, person.pseudonym);
+	html_raw_const(p->b, " · ");
+	html_text(p->b, kind_words(p, person.kind));
 	html_raw_const(p->b, "</p>");
-	section(p, "s-facts", T(p, "What the fund knows in clear"));
-	html_raw_const(p->b, "<dl class=\"facts\">");
-	page_fact(p, T(p, "Kind"), kind_words(p, person.kind));
-	page_fact(p, T(p, "Status"), status_words(p, person.status));
+
+	/* The banner: alive, deceased (since when), or erased. */
+	if (alive)
+		html_raw_const(p->b, "<p class=\"banner banner-alive\"><strong>");
+	else
+		html_raw_const(p->b, "<p class=\"banner banner-gone\"><strong>");
+	html_text(p->b, status_words(p, person.status));
+	if (person.status == REGISTRY_DECEASED && person.death_date[0] != '\0') {
+		i18n_date(&date, p->lang, person.death_date);
+		html_raw_const(p->b, " · ");
+		html_text(p->b, date.data);
+	}
+	html_raw_const(p->b, "</strong>");
+	if (person.status == REGISTRY_DECEASED) {
+		html_raw_const(p->b, " ");
+		html_text(
+		    p->b,
+		    T(p, "What she was owed passes to her heirs; her own wish and consent are closed."));
+	}
+	html_raw_const(p->b, "</p>");
+
+	section(p, "s-summary", T(p, "At a glance"));
+	html_raw_const(p->b, "<dl class=\"facts summary\">");
 	snprintf(number, sizeof(number), "%d", person.birth_year);
 	page_fact(p, T(p, "Birth year"), number);
-	if (person.death_date[0] != '\0') {
-		i18n_date(&date, p->lang, person.death_date);
-		page_fact(p, T(p, "Date of death"), date.data);
-	}
-	page_fact(p, T(p, "Region code"), person.region);
+	page_fact(p, T(p, "Frailty"), frailty_words(p, person.frailty));
 	page_fact(p, T(p, "Language"), language_name(person.language));
-	snprintf(number, sizeof(number), "%d", person.frailty);
-	page_fact(p, T(p, "Frailty"), number);
+	wish = json_string_value(json_object_get(file, "wish"));
+	page_fact(p, T(p, "Latest wish"), wish_words(p, wish != NULL ? wish : "none"));
+	fact_open(p, T(p, "Consent"));
+	consents = json_object_get(file, "consents");
+	if (json_object_size(consents) == 0)
+		html_text(p->b, T(p, "No consent has been recorded."));
+	else {
+		html_raw_const(p->b, "<ul class=\"plain\">");
+		json_object_foreach(consents, scope, v)
+		{
+			int given = json_is_true(json_object_get(v, "given"));
+
+			html_raw_const(p->b, "<li>");
+			html_text(p->b, scope_words(p, scope));
+			html_raw_const(p->b, ": <span");
+			html_attr(p->b, "class", given ? "tag tag-green" : "tag tag-red");
+			html_raw_const(p->b, ">");
+			html_text(p->b, given ? T(p, "granted") : T(p, "withdrawn"));
+			html_raw_const(p->b, "</span></li>");
+		}
+		html_raw_const(p->b, "</ul>");
+	}
+	html_raw_const(p->b, "</dd>");
+	returned = summary_money(p, store, person.pseudonym);
+	summary_people(p, store, &person);
+	page_fact(p, T(p, "Region code"), person.region);
 	html_raw_const(p->b, "</dl>");
-	if (person.status == REGISTRY_ALIVE && users_allows(&p->req->actor, PERM_PERSONS_WRITE))
-		death_form(p, person.pseudonym);
-	if (person.status != REGISTRY_ERASED && users_allows(&p->req->actor, PERM_PERSONS_ERASE)) {
-		html_raw_const(p->b, "<p><a");
-		html_href_path_suffix(p->b, "href", "/persons/", person.pseudonym, "/erase");
-		html_raw_const(p->b, ">");
-		html_text(p->b, T(p, "Erase this person's data"));
-		html_raw_const(p->b, "</a></p>");
+	if (returned && users_allows(actor, PERM_PERSONS_WRITE))
+		page_notice(p, "error",
+		            T(p,
+		              "A payment to her was returned by the bank: check her bank details with her, "
+		              "record them again, and the next batch pays her."));
+	if (victim && users_allows(actor, PERM_CLAIMS_READ)) {
+		html_raw_const(p->b, "<h3>");
+		html_text(p->b, T(p, "Claims"));
+		html_raw_const(p->b, "</h3>");
+		page_claims_table(p, store, -1, person.pseudonym);
 	}
 	html_raw_const(p->b, "</section>");
+
+	/* What can be done: each a page of its own. */
+	if (!erased) {
+		section(p, "s-tasks", T(p, "What you can do"));
+		html_raw_const(p->b, "<ul class=\"tasks\">");
+		n = 0;
+		if (alive && users_allows(actor, PERM_CONSENT_WRITE)) {
+			task_link(p, person.pseudonym, "/consultations", T(p, "Record a consultation"), NULL);
+			task_link(p, person.pseudonym, "/consents", T(p, "Record consent"), NULL);
+			n += 2;
+		}
+		if (users_allows(actor, PERM_PERSONS_WRITE)) {
+			task_link(p, person.pseudonym, "/bank", T(p, "Record bank details"), NULL);
+			n++;
+			if (victim) {
+				task_link(p, person.pseudonym, "/heirs", T(p, "Record an heir"), NULL);
+				n++;
+			}
+		}
+		if (victim && users_allows(actor, PERM_CLAIMS_INTAKE)) {
+			task_link(p, person.pseudonym, "/claims",
+			          alive ? T(p, "Open a claim") : T(p, "Open a claim for her heirs"), NULL);
+			n++;
+		}
+		html_raw_const(p->b, "</ul>");
+		if (n == 0) {
+			html_raw_const(p->b, "<p>");
+			html_text(p->b, T(p, "Your role may read this file but not change it."));
+			html_raw_const(p->b, "</p>");
+		}
+		html_raw_const(p->b, "</section>");
+	}
 
 	section(p, "s-identity", T(p, "Identity"));
 	if (id != NULL) {
@@ -791,11 +1521,11 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		page_fact(p, T(p, "Telephone"), id->phone);
 		page_fact(p, T(p, "Address"), id->address);
 		html_raw_const(p->b, "</dl>");
-	} else if (person.status == REGISTRY_ERASED) {
+	} else if (erased) {
 		html_raw_const(p->b, "<p>");
 		html_text(p->b, T(p, "This person's data was erased: the identity can no longer be read."));
 		html_raw_const(p->b, "</p>");
-	} else if (users_allows(&p->req->actor, PERM_PERSONS_REVEAL)) {
+	} else if (users_allows(actor, PERM_PERSONS_REVEAL)) {
 		html_raw_const(p->b, "<p>");
 		html_text(p->b,
 		          T(p, "The identity is sealed. Revealing it is recorded in the log: who, whose, "
@@ -815,88 +1545,26 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 	}
 	html_raw_const(p->b, "</section>");
 
-	section(p, "s-wishes", T(p, "Consultations and wishes"));
-	wish = json_string_value(json_object_get(file, "wish"));
-	html_raw_const(p->b, "<p>");
-	html_text(p->b, T(p, "Latest wish:"));
-	html_raw_const(p->b, " <strong>");
-	html_text(p->b, wish_words(p, wish != NULL ? wish : "none"));
-	html_raw_const(p->b, "</strong></p>");
+	section(p, "s-history", T(p, "History"));
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, T(p, "Consultations and wishes"));
+	html_raw_const(p->b, "</h3>");
 	consultations(p, store, person.pseudonym);
-	if (may_record)
-		consult_form(p, person.pseudonym);
-	html_raw_const(p->b, "</section>");
-
-	section(p, "s-consent", T(p, "Consent per scope"));
-	consents = json_object_get(file, "consents");
-	if (json_object_size(consents) == 0) {
-		html_raw_const(p->b, "<p>");
-		html_text(p->b, T(p, "No consent has been recorded."));
-		html_raw_const(p->b, "</p>");
-	} else {
-		html_raw_const(p->b, "<table><thead><tr><th scope=\"col\">");
-		html_text(p->b, T(p, "Scope"));
-		html_raw_const(p->b, "</th><th scope=\"col\">");
-		html_text(p->b, T(p, "Latest word"));
-		html_raw_const(p->b, "</th><th scope=\"col\">");
-		html_text(p->b, T(p, "Log event"));
-		html_raw_const(p->b, "</th></tr></thead><tbody>");
-		json_object_foreach(consents, scope, v)
-		{
-			html_raw_const(p->b, "<tr><td>");
-			html_text(p->b, scope);
-			html_raw_const(p->b, "</td><td>");
-			html_text(p->b, json_is_true(json_object_get(v, "given")) ? T(p, "granted")
-			                                                          : T(p, "withdrawn"));
-			html_raw_const(p->b, "</td><td>");
-			html_textf(p->b, "%lld", (long long)json_integer_value(json_object_get(v, "event")));
-			html_raw_const(p->b, "</td></tr>");
-		}
-		html_raw_const(p->b, "</tbody></table>");
+	if (json_object_size(consents) > 0)
 		consent_history(p, store, person.pseudonym);
-	}
-	if (may_record)
-		consent_form(p, person.pseudonym);
 	html_raw_const(p->b, "</section>");
 
-	if (person.kind == REGISTRY_VICTIM) {
-		section(p, "s-heirs", T(p, "Heirs"));
-		heirs = json_object_get(file, "heirs");
-		if (json_array_size(heirs) == 0) {
-			html_raw_const(p->b, "<p>");
-			html_text(p->b, T(p, "No heir has been recorded."));
-			html_raw_const(p->b, "</p>");
-		} else {
-			html_raw_const(p->b, "<table><thead><tr><th scope=\"col\">");
-			html_text(p->b, T(p, "Relative"));
-			html_raw_const(p->b, "</th><th scope=\"col\">");
-			html_text(p->b, T(p, "Share"));
-			html_raw_const(p->b, "</th></tr></thead><tbody>");
-			json_array_foreach(heirs, i, v)
-			{
-				const char *relative = json_string_value(json_object_get(v, "relative"));
-
-				html_raw_const(p->b, "<tr><td><a");
-				html_href_path(p->b, "href", "/persons/", relative);
-				html_raw_const(p->b, ">");
-				html_text(p->b, relative);
-				html_raw_const(p->b, "</a></td><td>");
-				html_text(p->b, json_string_value(json_object_get(v, "share")));
-				html_raw_const(p->b, "</td></tr>");
-			}
-			html_raw_const(p->b, "</tbody></table>");
-		}
-		if (users_allows(&p->req->actor, PERM_PERSONS_WRITE) && person.status != REGISTRY_ERASED)
-			heir_form(p, person.pseudonym);
-		html_raw_const(p->b, "</section>");
-		if (users_allows(&p->req->actor, PERM_CLAIMS_READ)) {
-			section(p, "s-claims", T(p, "Claims"));
-			page_claims_table(p, store, -1, person.pseudonym);
-			if (users_allows(&p->req->actor, PERM_CLAIMS_INTAKE) &&
-			    person.status != REGISTRY_ERASED)
-				page_claim_open_form(p, store, person.pseudonym);
-			html_raw_const(p->b, "</section>");
-		}
+	/* The serious actions last, each behind a page that asks to confirm. */
+	if (!erased &&
+	    ((alive && users_allows(actor, PERM_PERSONS_WRITE)) || users_allows(actor, PERM_PERSONS_ERASE))) {
+		section(p, "s-serious", T(p, "Serious actions"));
+		html_raw_const(p->b, "<ul class=\"tasks\">");
+		if (alive && users_allows(actor, PERM_PERSONS_WRITE))
+			task_link(p, person.pseudonym, "/death", T(p, "Record a death"), "button-warning");
+		if (users_allows(actor, PERM_PERSONS_ERASE))
+			task_link(p, person.pseudonym, "/erase", T(p, "Erase this person's data"),
+			          "button-warning");
+		html_raw_const(p->b, "</ul></section>");
 	}
 	buf_free(&date);
 	json_decref(file);

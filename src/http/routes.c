@@ -138,6 +138,7 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons", "page.persons.find", page_persons_find),
     PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/new", "page.persons.new", page_persons_new),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons", "page.persons.add", page_persons_add),
+    PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/persons/search", "page.persons.search", page_persons_search),
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons/{pseudonym}", "page.persons.show", page_persons_show),
     PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/persons/{pseudonym}/reveal", "page.persons.reveal",
                page_persons_reveal),
@@ -148,6 +149,20 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/heirs", "page.persons.heir",
                page_persons_heir),
     PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/persons/{pseudonym}/claims", "page.claims.open", page_claims_open),
+    /* The case file's task pages: one form each, posting to the same address. */
+    PAGE_NEEDS(PERM_CONSENT_WRITE, GET, "/persons/{pseudonym}/consents", "page.persons.consent_form",
+               page_persons_consent_form),
+    PAGE_NEEDS(PERM_CONSENT_WRITE, GET, "/persons/{pseudonym}/consultations", "page.persons.consult_form",
+               page_persons_consult_form),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/{pseudonym}/heirs", "page.persons.heir_form",
+               page_persons_heir_form),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/{pseudonym}/bank", "page.persons.bank_form",
+               page_persons_bank_form),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/bank", "page.persons.bank", page_persons_bank),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/{pseudonym}/death", "page.persons.death_form",
+               page_persons_death_form),
+    PAGE_NEEDS(PERM_CLAIMS_INTAKE, GET, "/persons/{pseudonym}/claims", "page.claims.open_form",
+               page_claims_open_form),
     PAGE_NEEDS(PERM_CLAIMS_READ, GET, "/claims", "page.claims.list", page_claims_list),
     PAGE_NEEDS(PERM_CLAIMS_READ, GET, "/claims/{id}", "page.claims.show", page_claims_show),
     PAGE_NEEDS_FILE(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/evidence", "page.claims.evidence",
@@ -158,6 +173,8 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_CLAIMS_DECIDE, POST, "/claims/{id}/approve", "page.claims.approve", page_claims_approve),
     PAGE_NEEDS(PERM_CLAIMS_DECIDE, POST, "/claims/{id}/deny", "page.claims.deny", page_claims_deny),
     PAGE_NEEDS(PERM_CLAIMS_INTAKE, POST, "/claims/{id}/appeal", "page.claims.appeal", page_claims_appeal),
+    PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/claims/{id}/reasons/{seq}", "page.claims.reason",
+               page_claims_reason),
     PAGE_NEEDS(PERM_BALANCES_READ, GET, "/fund", "page.fund.balances", page_fund_balances),
     PAGE_NEEDS(PERM_QUEUE_READ, GET, "/queue", "page.fund.queue", page_fund_queue),
     PAGE_NEEDS(PERM_ENTITLEMENTS_RUN, POST, "/entitlements", "page.fund.run", page_fund_run),
@@ -195,6 +212,9 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_PERSONS_ERASE, POST, "/persons/{pseudonym}/erase", "page.persons.erase",
                page_persons_erase),
     PAGE_NEEDS(PERM_AGGREGATES_READ, GET, "/transparency", "page.transparency", page_transparency),
+    /* The transparency reports: public to read, published by a monitor. */
+    PAGE_PUBLIC(GET, "/reports", "page.reports", page_reports),
+    PAGE_NEEDS(PERM_AGGREGATES_READ, POST, "/reports/{code}", "page.reports.publish", page_reports_publish),
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -35,6 +35,7 @@
 
 #include "crypto/keydir.h"
 #include "domain/ledger/ledger.h"
+#include "http/page.h"
 #include "httpfix.h"
 
 #define MATRIX_ROLES 5
@@ -1347,6 +1348,47 @@ shutdown_worker(void *arg)
 	return NULL;
 }
 
+/* Dates and amounts as people type them on the pages: local forms taken, anything else refused. */
+static void
+test_page_typed_forms(void **state_r)
+{
+	static const char *const dates[][2] = {
+	    {"2021-02-03", "2021-02-03"}, {"2021/2/3", "2021-02-03"},     {"2021. 2. 3.", "2021-02-03"},
+	    {"2021.02.03", "2021-02-03"}, {"2021年2月3日", "2021-02-03"}, {"2021년 2월 3일", "2021-02-03"},
+	    {"2024-02-29", "2024-02-29"},
+	};
+	static const char *const bad_dates[] = {
+	    "",        "2021-02-30",    "2023-02-29",     "21-02-03",   "2021-13-01", "2021-02-03x",
+	    "2021-02", "2021-02-03-04", "１９９９-01-01", "2021-002-03"};
+	char out[11], amount[32];
+	size_t i;
+
+	(void)state_r;
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		assert_int_equal(page_date_parse(dates[i][0], out), 0);
+		assert_string_equal(out, dates[i][1]);
+	}
+	for (i = 0; i < sizeof(bad_dates) / sizeof(bad_dates[0]); i++) {
+		memcpy(out, "unchanged", 10);
+		if (page_date_parse(bad_dates[i], out) != -1)
+			fail_msg("'%s' taken as a date", bad_dates[i]);
+		assert_string_equal(out, "unchanged");
+	}
+	assert_int_equal(page_amount_parse("50,000,000", amount, sizeof(amount)), 0);
+	assert_string_equal(amount, "50000000");
+	assert_int_equal(page_amount_parse(" 1 234.50 ", amount, sizeof(amount)), 0);
+	assert_string_equal(amount, "1234.50");
+	assert_int_equal(page_amount_parse("5\xef\xbc\x8c"
+	                                   "000",
+	                                   amount, sizeof(amount)),
+	                 0);
+	assert_string_equal(amount, "5000");
+	assert_int_equal(page_amount_parse("lots", amount, sizeof(amount)), -1);
+	assert_int_equal(page_amount_parse(",", amount, sizeof(amount)), -1);
+	assert_int_equal(page_amount_parse("1-2", amount, sizeof(amount)), -1);
+	assert_int_equal(page_amount_parse("123456", amount, 4), -1);
+}
+
 static void
 test_shutdown(void **state_r)
 {
@@ -1427,6 +1469,7 @@ main(void)
 	    cmocka_unit_test(test_security_headers),
 	    cmocka_unit_test(test_tls),
 	    cmocka_unit_test(test_shutdown),
+	    cmocka_unit_test(test_page_typed_forms),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -278,6 +278,61 @@ canary_victim(struct fixture *f)
 	assert_string_equal(pseudonym, "V-000001");
 }
 
+struct heir_of_ctx {
+	int n;
+	char victim[REGISTRY_PSEUDONYM_MAX + 1];
+	int64_t num, den;
+};
+
+static enum redress_err
+heir_of_one(void *ctx, const char *victim, int64_t num, int64_t den, struct redress_error *err)
+{
+	struct heir_of_ctx *h = ctx;
+
+	(void)err;
+	h->n++;
+	snprintf(h->victim, sizeof(h->victim), "%s", victim);
+	h->num = num;
+	h->den = den;
+	return REDRESS_OK;
+}
+
+/* A relation is one word in Latin, Hangul, kana or kanji; never a sentence, a space or a sign. */
+static void
+test_relation_words(void **state)
+{
+	struct redress_error err;
+	static const char *const good[] = {"daughter", "grand-son", "조카",   "딸",    "娘",
+	                                   "めい",     "おい",      "イトコ", "姪っ子"};
+	static const char *const bad[] = {"",
+	                                  "my niece",
+	                                  "조카 ",
+	                                  "-son",
+	                                  "niece!",
+	                                  "김순자 씨",
+	                                  "\xed\x9f\xbf",
+	                                  "\xc3\xa9t\xc3\xa9",
+	                                  "\xe3\x80\x80",
+	                                  "\xea\xb0",
+	                                  "0123456789012345678901234567890123"};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (registry_relation_check(good[i], &err) != REDRESS_OK)
+			fail_msg("'%s' refused: %s", good[i], err.message);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (registry_relation_check(bad[i], &err) != REDRESS_E_INVALID)
+			fail_msg("bad relation %zu accepted", i);
+		assert_non_null(strstr(err.message, "relation"));
+	}
+	/* Ten Hangul syllables are 30 bytes: taken; eleven are 33: refused, by bytes. */
+	assert_int_equal(registry_relation_check("가나다라마바사아자차", &err), REDRESS_OK);
+	assert_int_equal(registry_relation_check("가나다라마바사아자차카", &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "32 bytes"));
+}
+
 static void
 test_pseudonyms_in_order(void **state)
 {
@@ -448,6 +503,101 @@ test_bad_input_changes_nothing(void **state)
 	logfix_audit_clean(f->lf);
 }
 
+/* The pseudonyms a search finds, joined by spaces, into out. */
+struct found_ctx {
+	char text[256];
+};
+
+static enum redress_err
+found_one(void *ctx, const char *pseudonym, struct redress_error *err)
+{
+	struct found_ctx *fc = ctx;
+	size_t len = strlen(fc->text);
+
+	(void)err;
+	snprintf(fc->text + len, sizeof(fc->text) - len, "%s%s", len ? " " : "", pseudonym);
+	return REDRESS_OK;
+}
+
+static const char *
+find(struct fixture *f, const char *query, struct found_ctx *fc)
+{
+	struct redress_error err;
+	size_t total = 99;
+
+	fc->text[0] = '\0';
+	assert_int_equal(
+	    registry_search_find(f->lf->store, f->keys.index, query, found_one, fc, &total, &err),
+	    REDRESS_OK);
+	assert_int_equal(total, fc->text[0] == '\0' ? 0 : 1 + (size_t)(strchr(fc->text, ' ') != NULL));
+	return fc->text;
+}
+
+/* A name in any script, a part of it, a telephone, a national id; the tokens are keyed hashes only. */
+static void
+test_search(void **state)
+{
+	struct fixture *f = *state;
+	struct registry_new_person p;
+	struct redress_error err;
+	struct found_ctx fc;
+	uint64_t count = 0;
+
+	person(&p, REGISTRY_VICTIM, "김순자", "1930-01-01", "800101-2345678");
+	snprintf(p.identity.phone, sizeof(p.identity.phone), "+82 10-2222-3333");
+	assert_int_equal(add(f, &caseworker, &p, NULL, &err), REDRESS_OK); /* V-000001 */
+	person(&p, REGISTRY_VICTIM, "山田 ハナコ", "1931-01-01", NULL);
+	assert_int_equal(add(f, &caseworker, &p, NULL, &err), REDRESS_OK); /* V-000002 */
+	person(&p, REGISTRY_VICTIM, "Kim Soon-ja", "1932-01-01", NULL);
+	assert_int_equal(add(f, &caseworker, &p, NULL, &err), REDRESS_OK); /* V-000003 */
+
+	assert_string_equal(find(f, "순자", &fc), "V-000001");
+	assert_string_equal(find(f, "김", &fc), "V-000001");
+	assert_string_equal(find(f, "자김", &fc), "");           /* a pair she does not have */
+	assert_string_equal(find(f, "はなこ", &fc), "V-000002"); /* hiragana finds katakana */
+	assert_string_equal(find(f, "ＨＡＮＡ", &fc), "");
+	assert_string_equal(find(f, "山田", &fc), "V-000002");
+	assert_string_equal(find(f, "soon ja", &fc), "V-000003");
+	assert_string_equal(find(f, "SOONJA", &fc), "V-000003");
+	assert_string_equal(find(f, "Ｓｏｏｎ", &fc), "V-000003"); /* full-width Latin */
+	assert_string_equal(find(f, "010-2222-3333", &fc), "V-000001");
+	assert_string_equal(find(f, "3333", &fc), "V-000001");
+	assert_string_equal(find(f, "800101-2345678", &fc), "V-000001");
+	assert_string_equal(find(f, "", &fc), "");
+	/* Only hashes are stored: a canary name and telephone are nowhere in clear, nor in parts. */
+	person(&p, REGISTRY_RELATIVE, CANARY_NAME, "1960-01-01", NULL);
+	snprintf(p.identity.phone, sizeof(p.identity.phone), "%s", CANARY_PHONE);
+	assert_int_equal(add(f, &caseworker, &p, NULL, &err), REDRESS_OK); /* R-000001 */
+	assert_string_equal(find(f, CANARY_NAME, &fc), "R-000001");
+
+	/* A search is recorded with a reason, by a role that may reveal; never without one. */
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	expect_error(registry_search_record(f->lf->log, &caseworker, &f->keys, "name", "", 1, &err),
+	             REDRESS_E_INVALID, &err, "reason");
+	assert_int_equal(end(f, REDRESS_E_INVALID, &err), REDRESS_E_INVALID);
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	expect_error(registry_search_record(f->lf->log, &monitor, &f->keys, "name", "why", 1, &err),
+	             REDRESS_E_REFUSED, &err, NULL);
+	assert_int_equal(end(f, REDRESS_E_REFUSED, &err), REDRESS_E_REFUSED);
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	assert_int_equal(
+	    end(f, registry_search_record(f->lf->log, &caseworker, &f->keys, "name", CANARY_REASON, 1, &err),
+	        &err),
+	    REDRESS_OK);
+	assert_no_canary_anywhere(f); /* the reason is sealed */
+
+	/* Erasing her forgets her tokens; a re-index indexes the others again. */
+	assert_int_equal(erase(f, &admin, "V-000001", &err), REDRESS_OK);
+	assert_string_equal(find(f, "순자", &fc), "");
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	assert_int_equal(
+	    end(f, registry_search_reindex(f->lf->log, &caseworker, &f->keys, &count, &err), &err),
+	    REDRESS_OK);
+	assert_int_equal(count, 3);
+	assert_string_equal(find(f, "はなこ", &fc), "V-000002");
+	assert_string_equal(find(f, "순자", &fc), "");
+}
+
 static void
 test_erase_shreds(void **state)
 {
@@ -528,6 +678,23 @@ test_shares_exact(void **state)
 	assert_int_equal(logfix_size(f->lf), before);
 	/* Exactly the whole is allowed; nothing beyond. */
 	assert_int_equal(relation(f, "V-000001", "R-000003", 1, 6, &err), REDRESS_OK);
+	/* Whose heir a relative is, from the relative's side. */
+	{
+		struct heir_of_ctx h = {0};
+
+		assert_int_equal(registry_heir_of(f->lf->store, "R-000003", heir_of_one, &h, &err),
+		                 REDRESS_OK);
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.victim, "V-000001");
+		assert_int_equal(h.num, 1);
+		assert_int_equal(h.den, 6);
+		h.n = 0;
+		assert_int_equal(registry_heir_of(f->lf->store, "V-000001", heir_of_one, &h, &err),
+		                 REDRESS_OK);
+		assert_int_equal(h.n, 0);
+		expect_error(registry_heir_of(f->lf->store, "R-000099", heir_of_one, &h, &err),
+		             REDRESS_E_NOTFOUND, &err, NULL);
+	}
 	expect_error(relation(f, "V-000001", "R-000004", 1, 1000000, &err), REDRESS_E_REFUSED, &err,
 	             "already hold 1/1");
 	logfix_audit_clean(f->lf);
@@ -876,6 +1043,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_edited_person, setup, teardown),
 	    cmocka_unit_test(test_csv_rows),
+	    cmocka_unit_test(test_relation_words),
+	    cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 	    cmocka_unit_test(test_csv_errors),
 	    cmocka_unit_test_setup_teardown(test_fold_matches_replay, setup, teardown),
 	};

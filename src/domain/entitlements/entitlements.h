@@ -126,6 +126,13 @@ enum redress_err entitlement_get(struct store *store, const char *id, struct ent
                                  struct redress_error *err);
 
 /*
+ * Every entitlement of beneficiary, in any state, oldest booking first
+ * (what her case file shows).  The caller frees *items_r (NULL when none).
+ */
+enum redress_err entitlements_of_person(struct store *store, const char *beneficiary,
+                                        struct entitlement **items_r, size_t *n_r, struct redress_error *err);
+
+/*
  * The payment states, for domain/payments, inside a change: appends the
  * event that moves entitlement id to to (ENTITLEMENT_BATCHED, _PAID with
  * paid_on "YYYY-MM-DD", or _RETURNED with reason, an ISO reason code) and

@@ -48,6 +48,9 @@ static const struct store_query q_of = {
     "SELECT " COLUMNS
     " FROM entitlements WHERE beneficiary = ?1 AND state IN ('queued', 'declined', 'returned')"
     " ORDER BY id"};
+static const struct store_query q_of_person = {
+    "entitlements.of_person",
+    "SELECT " COLUMNS " FROM entitlements WHERE beneficiary = ?1 ORDER BY booked_seq"};
 static const struct store_query q_of_claim = {
     "entitlements.of_claim", "SELECT " COLUMNS " FROM entitlements WHERE claim = ?1 ORDER BY id"};
 static const struct store_query q_queued = {
@@ -307,6 +310,18 @@ entitlements_of(struct store *store, const char *beneficiary, struct entitlement
 	struct store_stmt *st;
 
 	if ((st = store_query(store, &q_of, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, beneficiary);
+	return read_all(st, items_r, n_r, err);
+}
+
+enum redress_err
+entitlements_of_person(struct store *store, const char *beneficiary, struct entitlement **items_r,
+                       size_t *n_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_of_person, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, beneficiary);
 	return read_all(st, items_r, n_r, err);

@@ -40,6 +40,8 @@ static const struct store_query q_persons_status = {
 static const struct store_query q_heirs = {
     "registry.heirs", "SELECT relative, num, den, relation FROM registry_relations WHERE victim = ?1"
                       " ORDER BY length(relative), relative"};
+static const struct store_query q_heir_of = {
+    "registry.heir_of", "SELECT victim, num, den FROM registry_relations WHERE relative = ?1 ORDER BY seq"};
 static const struct store_query q_consent_latest = {
     "registry.consent.latest", "SELECT given FROM registry_consents WHERE pseudonym = ?1 AND scope = ?2"
                                " ORDER BY seq DESC LIMIT 1"};
@@ -185,6 +187,70 @@ registry_page(struct store *store, int status, uint64_t after, size_t limit,
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
+/*
+ * The filtered list: ?1 kind or '', ?2 status or '', ?3 the least frailty,
+ * ?4 1 for only those with an entitlement not yet paid (queued, returned or
+ * at the bank: the entitlements module's table, read here for the pages'
+ * filter), 2 for only those with a payment the bank returned, ?5 the order ('registered', 'frailty',
+ * 'birth'), ?6 limit, ?7 offset.
+ */
+#define LIST_WHERE                                                                                           \
+	" WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR status = ?2) AND frailty >= ?3 AND (?4 = 0 OR"        \
+	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
+	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
+static const struct store_query q_persons_list = {
+    "registry.persons.list",
+    "SELECT pseudonym, kind, status, death_date, birth_year, region, language, frailty, registered_seq"
+    " FROM registry_persons" LIST_WHERE " ORDER BY CASE ?5 WHEN 'frailty' THEN -frailty WHEN 'birth' THEN"
+    " birth_year ELSE 0 END, registered_seq LIMIT ?6 OFFSET ?7"};
+static const struct store_query q_persons_count = {"registry.persons.count",
+                                                   "SELECT count(*) FROM registry_persons" LIST_WHERE
+                                                   " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7"};
+
+static void
+list_bind(struct store_stmt *st, const struct registry_filter *f, size_t limit, size_t offset)
+{
+	store_bind_text(st, 1, f->kind < 0 ? "" : registry_kind_name((enum registry_kind)f->kind));
+	store_bind_text(st, 2, f->status < 0 ? "" : registry_status_name((enum registry_status)f->status));
+	store_bind_int64(st, 3, f->frailty);
+	store_bind_int64(st, 4, f->unpaid < 0 || f->unpaid > 2 ? 0 : f->unpaid);
+	store_bind_text(st, 5,
+	                f->order == REGISTRY_ORDER_FRAILTY ? "frailty"
+	                : f->order == REGISTRY_ORDER_BIRTH ? "birth"
+	                                                   : "registered");
+	store_bind_int64(st, 6, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	store_bind_int64(st, 7, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
+}
+
+enum redress_err
+registry_list(struct store *store, const struct registry_filter *f, size_t offset, size_t limit,
+              enum redress_err (*fn)(void *ctx, const struct registry_person *p, struct redress_error *err),
+              void *ctx, uint64_t *total_r, struct redress_error *err)
+{
+	struct registry_person p;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	*total_r = 0;
+	if ((st = store_query(store, &q_persons_count, err)) == NULL)
+		return err->code;
+	list_bind(st, f, limit, offset);
+	if ((r = store_step(st, err)) != STORE_ROW)
+		return r == STORE_DONE ? error_set(err, REDRESS_E_INTERNAL, "no count of persons")
+		                       : err->code;
+	*total_r = (uint64_t)store_column_int64(st, 0);
+	if ((st = store_query(store, &q_persons_list, err)) == NULL)
+		return err->code;
+	list_bind(st, f, limit, offset);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		registry_person_read(st, &p);
+		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
 enum redress_err
 registry_heirs(struct store *store, const char *victim,
                enum redress_err (*fn)(void *ctx, const char *relative, int64_t num, int64_t den,
@@ -201,6 +267,28 @@ registry_heirs(struct store *store, const char *victim,
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		text_copy(relative, sizeof(relative), store_column_text(st, 0));
 		if ((rc = fn(ctx, relative, store_column_int64(st, 1), store_column_int64(st, 2), err)) !=
+		    REDRESS_OK)
+			return rc;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+registry_heir_of(struct store *store, const char *relative,
+                 enum redress_err (*fn)(void *ctx, const char *victim, int64_t num, int64_t den,
+                                        struct redress_error *err),
+                 void *ctx, struct redress_error *err)
+{
+	char victim[REGISTRY_PSEUDONYM_MAX + 1];
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = person_query(store, relative, &q_heir_of, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		text_copy(victim, sizeof(victim), store_column_text(st, 0));
+		if ((rc = fn(ctx, victim, store_column_int64(st, 1), store_column_int64(st, 2), err)) !=
 		    REDRESS_OK)
 			return rc;
 	}
@@ -317,6 +405,15 @@ registry_latest_wish(struct store *store, const char *pseudonym, enum registry_w
  * Appends the event, reads its bytes back and applies them, so that the
  * tables get exactly what the log holds, its actor and time included.
  */
+static enum redress_err append_apply(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r,
+                                     struct redress_error *err);
+
+enum redress_err
+registry_append_apply(struct tlog *log, const char *type, struct buf *data, struct redress_error *err)
+{
+	return append_apply(log, type, data, NULL, err);
+}
+
 static enum redress_err
 append_apply(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
 {
@@ -615,6 +712,9 @@ registry_add(struct tlog *log, const struct actor *actor, const struct registry_
 		if ((rc = store_run(st, err)) != REDRESS_OK)
 			goto out;
 	}
+	/* Findable by name, telephone and national id, in the same change: keyed hashes only. */
+	if ((rc = registry_search_index(store, keys->index, pseudonym, &p->identity, err)) != REDRESS_OK)
+		goto out;
 	memcpy(pseudonym_r, pseudonym, sizeof(pseudonym));
 out:
 	seal_key_free(&key);
@@ -909,4 +1009,48 @@ out:
 	buf_free(&sealed);
 	buf_free(&data);
 	return rc;
+}
+
+struct reindex {
+	struct store *store;
+	const struct registry_keys *keys;
+	uint64_t count;
+};
+
+/* One person re-indexed for search: her identity opened with her data key, cut into tokens. */
+static enum redress_err
+reindex_one(void *ctx, const struct registry_person *p, struct redress_error *err)
+{
+	struct reindex *r = ctx;
+	struct registry_identity *id;
+	struct seal_key *key = NULL;
+	enum redress_err rc;
+
+	if (p->status == REGISTRY_ERASED)
+		return registry_search_forget(r->store, p->pseudonym, err);
+	if ((id = calloc(1, sizeof(*id))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory re-indexing %s", p->pseudonym);
+	if ((rc = registry_data_key(r->store, r->keys, p->pseudonym, &key, err)) == REDRESS_OK &&
+	    (rc = identity_open(r->store, key, p->pseudonym, id, err)) == REDRESS_OK &&
+	    (rc = registry_search_index(r->store, r->keys->index, p->pseudonym, id, err)) == REDRESS_OK)
+		r->count++;
+	explicit_bzero(id, sizeof(*id));
+	free(id);
+	seal_key_free(&key);
+	return rc;
+}
+
+enum redress_err
+registry_search_reindex(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                        uint64_t *count_r, struct redress_error *err)
+{
+	struct reindex r = {tlog_store(log), keys, 0};
+	enum redress_err rc;
+
+	*count_r = 0;
+	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
+	    (rc = registry_each(r.store, -1, reindex_one, &r, err)) != REDRESS_OK)
+		return rc;
+	*count_r = r.count;
+	return REDRESS_OK;
 }

@@ -39,6 +39,7 @@
 #define REGISTRY_FIELD_MAX      500  /* national id, phone, address */
 #define REGISTRY_REGION_MAX     16   /* a region code: [A-Za-z0-9-] */
 #define REGISTRY_SCOPE_MAX      80   /* "processing", "statistics", "contact", "share:PARTY" */
+#define REGISTRY_RELATION_MAX   32   /* bytes of a relation word: "daughter", "조카", never a name */
 #define REGISTRY_TEXT_MAX       4000 /* consultation summary, method, witness */
 
 enum registry_kind {
@@ -172,6 +173,28 @@ enum redress_err registry_page(struct store *store, int status, uint64_t after, 
                                                       struct redress_error *err),
                                void *ctx, struct redress_error *err);
 
+/* What the staff's list of persons shows: -1 (or 0) for "any". */
+enum registry_order { REGISTRY_ORDER_REGISTERED, REGISTRY_ORDER_FRAILTY, REGISTRY_ORDER_BIRTH };
+
+struct registry_filter {
+	int kind;    /* enum registry_kind, or -1 */
+	int status;  /* enum registry_status, or -1 */
+	int frailty; /* the least frailty, 0 for any */
+	int unpaid; /* 1: only persons with an entitlement not yet paid; 2: only those with a returned payment
+	             */
+	enum registry_order order;
+};
+
+/*
+ * Calls fn for at most limit persons matching f from offset on, in f's
+ * order (then order of registration); *total_r gets how many match in all,
+ * for numbered pages.
+ */
+enum redress_err
+registry_list(struct store *store, const struct registry_filter *f, size_t offset, size_t limit,
+              enum redress_err (*fn)(void *ctx, const struct registry_person *p, struct redress_error *err),
+              void *ctx, uint64_t *total_r, struct redress_error *err);
+
 /* Calls fn for each person (status filter: -1 for all), in pseudonym order. */
 enum redress_err registry_each(struct store *store, int status,
                                enum redress_err (*fn)(void *ctx, const struct registry_person *p,
@@ -214,6 +237,67 @@ enum redress_err registry_heirs(struct store *store, const char *victim,
                                 enum redress_err (*fn)(void *ctx, const char *relative, int64_t num,
                                                        int64_t den, struct redress_error *err),
                                 void *ctx, struct redress_error *err);
+
+/* ---- Finding a person by identity (registry_search.c) ---- */
+
+#define REGISTRY_SEARCH_HITS_MAX 100000 /* persons one search may find */
+
+/*
+ * Indexes id for search under pseudonym, in the caller's change: keyed
+ * hashes (index_key) of the name's characters and pairs of characters,
+ * the telephone's digits and the national id; replaces her earlier ones.
+ */
+enum redress_err registry_search_index(struct store *store, const struct seal_key *index_key,
+                                       const char *pseudonym, const struct registry_identity *id,
+                                       struct redress_error *err);
+
+/* Forgets pseudonym's search tokens (an erasure does, in its change). */
+enum redress_err registry_search_forget(struct store *store, const char *pseudonym,
+                                        struct redress_error *err);
+
+/*
+ * Calls fn with each person whose name holds query (any part, in any
+ * script: every pair of its characters, or its one character), or whose
+ * telephone (whole, or its last four digits) or national id is query, in
+ * pseudonym order; *total_r gets how many.  Nothing is decrypted.  More
+ * than REGISTRY_SEARCH_HITS_MAX matches is REDRESS_E_OVERFLOW.
+ */
+enum redress_err
+registry_search_find(struct store *store, const struct seal_key *index_key, const char *query,
+                     enum redress_err (*fn)(void *ctx, const char *pseudonym, struct redress_error *err),
+                     void *ctx, size_t *total_r, struct redress_error *err);
+
+/*
+ * Records a search by identity on the log, like a reveal: who and when
+ * (the event's), by "name" or "number", how many were found, and reason
+ * (required, sealed under keys->master).  The query is never recorded.
+ * Needs PERM_PERSONS_REVEAL.
+ */
+enum redress_err registry_search_record(struct tlog *log, const struct actor *actor,
+                                        const struct registry_keys *keys, const char *by, const char *reason,
+                                        uint64_t found, struct redress_error *err);
+
+/*
+ * Indexes every person for search again (a fund registered before search
+ * existed), opening each identity once with the keys, in the caller's
+ * change; erased persons lose their tokens.  *count_r: persons indexed.
+ * Needs PERM_PERSONS_WRITE.
+ */
+enum redress_err registry_search_reindex(struct tlog *log, const struct actor *actor,
+                                         const struct registry_keys *keys, uint64_t *count_r,
+                                         struct redress_error *err);
+
+/*
+ * Checks a relation word: one word of Latin, Hangul, kana or kanji letters,
+ * digits, '-' and '_', at most 32 bytes ("daughter", "조카", "娘").
+ */
+enum redress_err registry_relation_check(const char *relation, struct redress_error *err);
+
+/* Calls fn for each victim whose heir relative is, in the order recorded: whose heir she is. */
+enum redress_err registry_heir_of(struct store *store, const char *relative,
+                                  enum redress_err (*fn)(void *ctx, const char *victim, int64_t num,
+                                                         int64_t den, struct redress_error *err),
+                                  void *ctx, struct redress_error *err);
 
 /*
  * Grants (given 1) or withdraws (0) consent for scope: "processing",

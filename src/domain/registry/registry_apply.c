@@ -78,7 +78,13 @@ static const char registry_schema[] =
     " pseudonym TEXT NOT NULL,"
     " actor TEXT NOT NULL,"
     " at TEXT NOT NULL,"
-    " reason TEXT);";
+    " reason TEXT);"
+    /* registry_search.c's keyed blind indexes: derived from the sealed identity, not from the log. */
+    "CREATE TABLE IF NOT EXISTS registry_search ("
+    " token TEXT NOT NULL,"
+    " pseudonym TEXT NOT NULL,"
+    " PRIMARY KEY (token, pseudonym)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS registry_search_pseudonym ON registry_search (pseudonym);";
 
 #define PERSON_COLUMNS                                                                                       \
 	"pseudonym, kind, status, death_date, birth_year, region, language, frailty, registered_seq"
@@ -312,6 +318,26 @@ registry_decode_reveal(const struct event *ev, struct registry_ev_note *r, struc
 }
 
 enum redress_err
+registry_decode_search(const struct event *ev, struct redress_error *err)
+{
+	static const char *const keys[] = {"by", "found", "reason", NULL};
+	const char *by, *sealed;
+	int64_t found;
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "by", &by, err)) != REDRESS_OK ||
+	    (rc = canon_get_int(ev->data, "found", &found, err)) != REDRESS_OK ||
+	    (rc = get_sealed(ev->data, "reason", 0, &sealed, err)) != REDRESS_OK)
+		return rc;
+	if (strcmp(by, "name") != 0 && strcmp(by, "number") != 0)
+		return error_set(err, REDRESS_E_INVALID, "field 'by' is '%.16s', not name or number", by);
+	if (found < 0)
+		return error_set(err, REDRESS_E_INVALID, "field 'found' is %lld", (long long)found);
+	return REDRESS_OK;
+}
+
+enum redress_err
 registry_decode_relation(const struct event *ev, struct registry_ev_relation *r, struct redress_error *err)
 {
 	static const char *const keys[] = {"den", "num", "relation", "relative", "victim", NULL};
@@ -474,7 +500,10 @@ replay_erased(struct store *store, const struct event *ev, struct redress_error 
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	store_bind_int64(st, 2, (int64_t)ev->seq);
-	return store_run(st, err);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	/* Her search tokens go with her data key: nothing can find her by name any more. */
+	return registry_search_forget(store, pseudonym, err);
 }
 
 /* The sum of the shares victim's heirs hold, reduced. */
@@ -627,6 +656,8 @@ registry_replay(struct store *store, const struct event *ev, struct redress_erro
 		return replay_consent(store, ev, err);
 	if (strcmp(ev->type, REGISTRY_EV_CONSULT) == 0)
 		return replay_consult(store, ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_SEARCHED) == 0)
+		return registry_decode_search(ev, err);
 	return error_set(err, REDRESS_E_INVALID, "unknown registry event type '%.64s'", ev->type);
 }
 

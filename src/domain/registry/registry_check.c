@@ -238,11 +238,69 @@ registry_scope_check(const char *scope, struct redress_error *err)
 	                 "scope '%.80s' is not processing, statistics, contact or share:PARTY", scope);
 }
 
+/* The code point of the UTF-8 sequence at s (its length in *len_r), or -1 when it is not one of 2 or 3 bytes.
+ */
+static long
+relation_code_point(const unsigned char *s, size_t *len_r)
+{
+	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+		*len_r = 2;
+		return ((long)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+	}
+	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		*len_r = 3;
+		return ((long)(s[0] & 0x0f) << 12) | ((long)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+	}
+	return -1;
+}
+
 enum redress_err
 registry_relation_check(const char *relation, struct redress_error *err)
 {
-	/* An identifier ("daughter", "grandson"), so that no name can be typed into the clear. */
-	return text_check_id("relation", relation, REGISTRY_RELATION_MAX, "-_", err);
+	/*
+	 * One word ("daughter", "조카", "娘", "めい"): letters of Latin, Hangul,
+	 * kana or kanji, digits, '-' and '_', at most REGISTRY_RELATION_MAX
+	 * bytes; no space nor punctuation, so that it stays a word, not a
+	 * sentence about the person.
+	 */
+	const unsigned char *s = (const unsigned char *)relation;
+	size_t i = 0, len, n;
+	long cp;
+
+	if (relation == NULL || *relation == '\0')
+		return error_set(err, REDRESS_E_INVALID, "relation is empty");
+	if ((len = strlen(relation)) > REGISTRY_RELATION_MAX)
+		return error_set(err, REDRESS_E_INVALID, "relation is longer than %d bytes",
+		                 REGISTRY_RELATION_MAX);
+	while (i < len) {
+		unsigned char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    (i > 0 && (c == '-' || c == '_'))) {
+			i++;
+			continue;
+		}
+		cp = c >= 0x80 ? relation_code_point(s + i, &n) : -1;
+		if ((cp >= 0xac00 && cp <= 0xd7a3) ||                 /* Hangul syllables */
+		    (cp >= 0x3041 && cp <= 0x3096) ||                 /* hiragana */
+		    (cp >= 0x30a1 && cp <= 0x30fa) || cp == 0x30fc || /* katakana, the long vowel mark */
+		    (cp >= 0x4e00 && cp <= 0x9fff)) {                 /* kanji (CJK unified ideographs) */
+			i += n;
+			continue;
+		}
+		if (c >= 0x20 && c < 0x7f)
+			return error_set(
+			    err, REDRESS_E_INVALID,
+			    "relation '%.40s' has '%c' at byte %zu: use one word of letters (Latin, "
+			    "Hangul, kana, kanji), digits, '-' and '_'",
+			    relation, c, i + 1);
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "relation has a character at byte %zu that is not a letter (Latin, Hangul, kana, "
+		    "kanji), a digit, '-' or '_'",
+		    i + 1);
+	}
+	return REDRESS_OK;
 }
 
 /* 128-bit integers, a GCC and Clang extension, for products of two int64 values. */

@@ -305,6 +305,8 @@ registry_fold(void *model, const struct event *ev, struct audit_fold *fold, stru
 		return fold_relation(m, ev, fold, err);
 	if (strcmp(ev->type, REGISTRY_EV_CONSENT) == 0)
 		return fold_consent(m, ev, fold, err);
+	if (strcmp(ev->type, REGISTRY_EV_SEARCHED) == 0)
+		return registry_decode_search(ev, err);
 	if (strcmp(ev->type, REGISTRY_EV_CONSULT) == 0)
 		return fold_consult(m, ev, fold, err);
 	return error_set(err, REDRESS_E_INVALID, "unknown registry event type '%.64s'", ev->type);

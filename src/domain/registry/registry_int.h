@@ -16,8 +16,8 @@
 #define REGISTRY_EV_RELATION   "registry.relation.added"
 #define REGISTRY_EV_CONSENT    "registry.consent.recorded"
 #define REGISTRY_EV_CONSULT    "registry.consultation.recorded"
+#define REGISTRY_EV_SEARCHED   "registry.search.recorded" /* a search by name or number: by, found, reason */
 
-#define REGISTRY_RELATION_MAX   32 /* "daughter", "grandson": an identifier, never a name */
 #define REGISTRY_PARTY_MAX      64 /* the PARTY of "share:PARTY" */
 #define REGISTRY_SHARE_DEN_MAX  1000000
 #define REGISTRY_NUMBER_MAX     99999999999999ull /* 14 digits fit REGISTRY_PSEUDONYM_MAX */
@@ -68,7 +68,6 @@ enum redress_err registry_language_check(const char *language, struct redress_er
 enum redress_err registry_frailty_check(int64_t frailty, struct redress_error *err);
 enum redress_err registry_birth_year_check(int64_t year, struct redress_error *err);
 enum redress_err registry_scope_check(const char *scope, struct redress_error *err);
-enum redress_err registry_relation_check(const char *relation, struct redress_error *err);
 /* 0 < num <= den <= REGISTRY_SHARE_DEN_MAX, reduced. */
 enum redress_err registry_share_check(int64_t num, int64_t den, struct redress_error *err);
 
@@ -108,6 +107,12 @@ enum redress_err registry_decode_consent(const struct event *ev, struct registry
                                          struct redress_error *err);
 enum redress_err registry_decode_consult(const struct event *ev, struct registry_ev_note *r,
                                          struct redress_error *err);
+/* A search's event: only checked; it changes no table (the log is its record). */
+enum redress_err registry_decode_search(const struct event *ev, struct redress_error *err);
+
+/* registry.c's append_apply, for registry_search.c: appends the event and applies it. */
+enum redress_err registry_append_apply(struct tlog *log, const char *type, struct buf *data,
+                                       struct redress_error *err);
 
 /*
  * Applies one event to the tables.  Commands append their event, read it

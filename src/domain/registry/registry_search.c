@@ -1,0 +1,425 @@
+/*
+ * registry_search.c -- finding a person by name, telephone or national id
+ * without decrypting anyone: keyed blind indexes of normalized tokens.
+ *
+ * At registration (and by `redress person reindex` for persons registered
+ * before), the clear identity is cut into tokens, each hashed under the
+ * key directory's index key with a domain of its own, and only the hashes
+ * are stored beside the pseudonym (registry_search).  A query is cut the
+ * same way and looked up hash by hash.
+ *
+ *   - A name is normalized (ASCII and full-width Latin lower-cased,
+ *     katakana folded to hiragana, spaces and punctuation dropped) and cut
+ *     into its characters and its pairs of adjacent characters.  A query
+ *     of one character looks its character up; a longer one needs every
+ *     pair of it (so "순자" finds 김순자, and "じゅん" finds ジュン).
+ *   - A telephone number is its digits (+82 10 ... as 010 ...): the whole
+ *     number and its last four digits are tokens.
+ *   - A national id is as registry_id_normalise() writes it.
+ *
+ * What this gives away: equal tokens have equal hashes, so whoever reads
+ * the database learns how many persons share a token (a frequent surname
+ * stands out), never the token.  Without the index key no hash can be
+ * computed.  Pairs of characters also match names that hold both pairs
+ * apart: results are candidates, confirmed by a reveal.
+ *
+ * Each search by identity is an event on the log, like a reveal: who
+ * searched, when, by what (name or number), how many were found, and the
+ * reason, sealed under the master key.  The query itself is never kept.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/text.h"
+#include "crypto/seal.h"
+#include "domain/registry/registry_int.h"
+
+#define SEARCH_DOMAIN     "redress search 1:"
+#define SEARCH_TOKEN_HEX  32 /* of the 64 hex digits of a blind index: 128 bits */
+#define SEARCH_CHARS_MAX  64 /* characters of a name or query that count */
+#define SEARCH_TOKENS_MAX (2 * SEARCH_CHARS_MAX + 4)
+
+static const struct store_query q_tokens_delete = {"registry.search.delete",
+                                                   "DELETE FROM registry_search WHERE pseudonym = ?1"};
+static const struct store_query q_token_insert = {
+    "registry.search.insert", "INSERT OR IGNORE INTO registry_search (token, pseudonym) VALUES (?1, ?2)"};
+static const struct store_query q_token_find = {
+    "registry.search.find", "SELECT pseudonym FROM registry_search WHERE token = ?1 ORDER BY pseudonym"};
+
+/* The code point at s (advancing *len_r bytes); a byte that starts no valid sequence counts as itself. */
+static unsigned long
+next_code_point(const unsigned char *s, size_t *len_r)
+{
+	if (s[0] < 0x80) {
+		*len_r = 1;
+		return s[0];
+	}
+	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+		*len_r = 2;
+		return ((unsigned long)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+	}
+	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		*len_r = 3;
+		return ((unsigned long)(s[0] & 0x0f) << 12) | ((unsigned long)(s[1] & 0x3f) << 6) |
+		       (s[2] & 0x3f);
+	}
+	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+	    (s[3] & 0xc0) == 0x80) {
+		*len_r = 4;
+		return ((unsigned long)(s[0] & 0x07) << 18) | ((unsigned long)(s[1] & 0x3f) << 12) |
+		       ((unsigned long)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+	}
+	*len_r = 1;
+	return s[0];
+}
+
+/*
+ * The characters of a name as they count for search, into cps (at most
+ * SEARCH_CHARS_MAX); returns how many.
+ */
+static size_t
+name_chars(const char *name, unsigned long cps[SEARCH_CHARS_MAX])
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t n = 0, len;
+	unsigned long cp;
+
+	while (*s != '\0' && n < SEARCH_CHARS_MAX) {
+		cp = next_code_point(s, &len);
+		s += len;
+		if (cp >= 0xff01 && cp <= 0xff5e) /* full-width Latin and digits */
+			cp -= 0xfee0;
+		if (cp >= 'A' && cp <= 'Z')
+			cp += 'a' - 'A';
+		if (cp >= 0x30a1 && cp <= 0x30f6) /* katakana as hiragana */
+			cp -= 0x60;
+		if (cp < 0x80 && !((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')))
+			continue; /* spaces, hyphens, dots, apostrophes */
+		if (cp == 0x3000 || cp == 0x30fb || cp == 0x00b7 || cp == 0x00a0 || cp == 0x3001 ||
+		    cp == 0x3002)
+			continue; /* the ideographic space, middle dots, no-break space, 、 。 */
+		cps[n++] = cp;
+	}
+	return n;
+}
+
+/* The digits of a telephone number, +82 (Korea) and +81 (Japan) written as the national 0. */
+static size_t
+phone_digits(const char *phone, char *out, size_t size)
+{
+	size_t n = 0, i;
+
+	for (i = 0; phone[i] != '\0' && n + 1 < size; i++)
+		if (phone[i] >= '0' && phone[i] <= '9')
+			out[n++] = phone[i];
+	out[n] = '\0';
+	if (n >= 11 && (strncmp(out, "82", 2) == 0 || strncmp(out, "81", 2) == 0) && phone[0] == '+') {
+		memmove(out + 1, out + 2, n - 1);
+		out[0] = '0';
+		n--;
+	}
+	return n;
+}
+
+/* The token kind:value as its hash under the index key, SEARCH_TOKEN_HEX hex digits and a NUL. */
+static void
+token_hash(const struct seal_key *index_key, const char *kind, const char *value,
+           char out[SEARCH_TOKEN_HEX + 1])
+{
+	char text[sizeof(SEARCH_DOMAIN) + 16 + REGISTRY_FIELD_MAX + 8], full[SEAL_INDEX_TEXT_SIZE];
+
+	snprintf(text, sizeof(text), "%s%s:%s", SEARCH_DOMAIN, kind, value);
+	seal_blind_index(index_key, text, full);
+	memcpy(out, full, SEARCH_TOKEN_HEX);
+	out[SEARCH_TOKEN_HEX] = '\0';
+	explicit_bzero(text, sizeof(text));
+}
+
+/* cps[from, from + n) as UTF-8 into out (at least 4 * n + 1 bytes). */
+static void
+chars_text(const unsigned long *cps, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned long cp = cps[i];
+
+		if (cp < 0x80)
+			out[o++] = (char)cp;
+		else if (cp < 0x800) {
+			out[o++] = (char)(0xc0 | (cp >> 6));
+			out[o++] = (char)(0x80 | (cp & 0x3f));
+		} else if (cp < 0x10000) {
+			out[o++] = (char)(0xe0 | (cp >> 12));
+			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (cp & 0x3f));
+		} else {
+			out[o++] = (char)(0xf0 | (cp >> 18));
+			out[o++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (cp & 0x3f));
+		}
+	}
+	out[o] = '\0';
+}
+
+struct tokens {
+	char hash[SEARCH_TOKENS_MAX][SEARCH_TOKEN_HEX + 1];
+	size_t n;
+};
+
+static void
+tokens_add(struct tokens *t, const struct seal_key *index_key, const char *kind, const char *value)
+{
+	if (t->n < SEARCH_TOKENS_MAX)
+		token_hash(index_key, kind, value, t->hash[t->n++]);
+}
+
+/* A name's tokens: every character (n1) and every pair (n2); with query set, only what a query needs. */
+static void
+name_tokens(struct tokens *t, const struct seal_key *index_key, const char *name, int query)
+{
+	unsigned long cps[SEARCH_CHARS_MAX];
+	char text[4 * 2 + 1];
+	size_t n = name_chars(name, cps), i;
+
+	for (i = 0; i < n; i++) {
+		if (!query || n == 1) {
+			chars_text(cps + i, 1, text);
+			tokens_add(t, index_key, "n1", text);
+		}
+		if (i + 1 < n) {
+			chars_text(cps + i, 2, text);
+			tokens_add(t, index_key, "n2", text);
+		}
+	}
+	explicit_bzero(cps, sizeof(cps));
+	explicit_bzero(text, sizeof(text));
+}
+
+enum redress_err
+registry_search_index(struct store *store, const struct seal_key *index_key, const char *pseudonym,
+                      const struct registry_identity *id, struct redress_error *err)
+{
+	char digits[REGISTRY_FIELD_MAX + 1], norm[REGISTRY_FIELD_MAX + 1];
+	struct tokens *t = calloc(1, sizeof(*t));
+	struct store_stmt *st;
+	enum redress_err rc = REDRESS_OK;
+	size_t i, n;
+
+	if (t == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
+	name_tokens(t, index_key, id->name, 0);
+	if ((n = phone_digits(id->phone, digits, sizeof(digits))) >= 4) {
+		tokens_add(t, index_key, "p", digits);
+		tokens_add(t, index_key, "p4", digits + n - 4);
+	}
+	if (id->national_id[0] != '\0' && registry_id_normalise(id->national_id, norm, err) == REDRESS_OK)
+		tokens_add(t, index_key, "i", norm);
+	explicit_bzero(digits, sizeof(digits));
+	explicit_bzero(norm, sizeof(norm));
+	if ((st = store_query(store, &q_tokens_delete, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, pseudonym);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		goto out;
+	for (i = 0; i < t->n; i++) {
+		if ((st = store_query(store, &q_token_insert, err)) == NULL) {
+			rc = err->code;
+			goto out;
+		}
+		store_bind_text(st, 1, t->hash[i]);
+		store_bind_text(st, 2, pseudonym);
+		if ((rc = store_run(st, err)) != REDRESS_OK)
+			goto out;
+	}
+out:
+	free(t);
+	return rc;
+}
+
+enum redress_err
+registry_search_forget(struct store *store, const char *pseudonym, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_query(store, &q_tokens_delete, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	return store_run(st, err);
+}
+
+/* A sorted set of pseudonyms. */
+struct hits {
+	char (*p)[REGISTRY_PSEUDONYM_MAX + 1];
+	size_t n, cap;
+};
+
+static enum redress_err
+hits_add(struct hits *h, const char *pseudonym, struct redress_error *err)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+		void *grown;
+
+		if (cap > REGISTRY_SEARCH_HITS_MAX)
+			return error_set(err, REDRESS_E_OVERFLOW,
+			                 "more than %d persons match: give more of the name",
+			                 REGISTRY_SEARCH_HITS_MAX);
+		if ((grown = realloc(h->p, cap * sizeof(*h->p))) == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory searching");
+		h->p = grown;
+		h->cap = cap;
+	}
+	snprintf(h->p[h->n++], sizeof(h->p[0]), "%s", pseudonym);
+	return REDRESS_OK;
+}
+
+static int
+hits_has(const struct hits *h, const char *pseudonym)
+{
+	size_t lo = 0, hi = h->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(h->p[mid], pseudonym);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The persons holding token, into out (sorted, as the query orders them). */
+static enum redress_err
+token_hits(struct store *store, const char *token, struct hits *out, struct redress_error *err)
+{
+	enum store_step_result r;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((st = store_query(store, &q_token_find, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, token);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		if ((rc = hits_add(out, store_column_text(st, 0), err)) != REDRESS_OK)
+			return rc;
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+/* Adds to all (sorted, no duplicates) what b has that all has not. */
+static enum redress_err
+hits_union(struct hits *all, const struct hits *b, struct redress_error *err)
+{
+	struct hits merged = {0};
+	size_t i = 0, j = 0;
+	enum redress_err rc = REDRESS_OK;
+
+	while (rc == REDRESS_OK && (i < all->n || j < b->n)) {
+		int c = i == all->n ? 1 : j == b->n ? -1 : strcmp(all->p[i], b->p[j]);
+
+		rc = hits_add(&merged, c <= 0 ? all->p[i] : b->p[j], err);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	free(all->p);
+	*all = merged;
+	return rc;
+}
+
+enum redress_err
+registry_search_find(struct store *store, const struct seal_key *index_key, const char *query,
+                     enum redress_err (*fn)(void *ctx, const char *pseudonym, struct redress_error *err),
+                     void *ctx, size_t *total_r, struct redress_error *err)
+{
+	struct tokens *t = calloc(1, sizeof(*t));
+	struct hits all = {0}, h = {0}, next = {0};
+	struct redress_error ignored;
+	char digits[REGISTRY_FIELD_MAX + 1], norm[REGISTRY_FIELD_MAX + 1];
+	enum redress_err rc = REDRESS_OK;
+	size_t i, j, n;
+
+	*total_r = 0;
+	if (t == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory searching");
+	/* By name: every token of the query. */
+	name_tokens(t, index_key, query, 1);
+	for (i = 0; i < t->n && rc == REDRESS_OK; i++) {
+		next.n = 0;
+		if ((rc = token_hits(store, t->hash[i], i == 0 ? &h : &next, err)) != REDRESS_OK || i == 0)
+			continue;
+		for (j = n = 0; j < h.n; j++)
+			if (hits_has(&next, h.p[j]))
+				memmove(h.p[n++], h.p[j], sizeof(h.p[0]));
+		h.n = n;
+	}
+	if (rc == REDRESS_OK)
+		rc = hits_union(&all, &h, err);
+	/* By number: a telephone (whole, or its last four digits) and a national id. */
+	t->n = 0;
+	if ((n = phone_digits(query, digits, sizeof(digits))) >= 4)
+		tokens_add(t, index_key, n == 4 ? "p4" : "p", digits);
+	if (registry_id_normalise(query, norm, &ignored) == REDRESS_OK) /* else it is no national id */
+		tokens_add(t, index_key, "i", norm);
+	explicit_bzero(digits, sizeof(digits));
+	explicit_bzero(norm, sizeof(norm));
+	for (i = 0; i < t->n && rc == REDRESS_OK; i++) {
+		next.n = 0;
+		if ((rc = token_hits(store, t->hash[i], &next, err)) == REDRESS_OK)
+			rc = hits_union(&all, &next, err);
+	}
+	for (i = 0; i < all.n && rc == REDRESS_OK; i++)
+		rc = fn(ctx, all.p[i], err);
+	*total_r = all.n;
+	free(all.p);
+	free(h.p);
+	free(next.p);
+	free(t);
+	return rc;
+}
+
+enum redress_err
+registry_search_record(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                       const char *by, const char *reason, uint64_t found, struct redress_error *err)
+{
+	struct buf sealed, data;
+	struct canon c;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_PERSONS_REVEAL, err)) != REDRESS_OK ||
+	    (rc = text_check("reason", reason, REGISTRY_TEXT_MAX, err)) != REDRESS_OK)
+		return rc;
+	if (reason[0] == '\0')
+		return error_set(err, REDRESS_E_INVALID,
+		                 "a search by identity needs a reason: it is recorded");
+	if (strcmp(by, "name") != 0 && strcmp(by, "number") != 0)
+		return error_set(err, REDRESS_E_INVALID, "a search is by 'name' or 'number', not '%.16s'",
+		                 by);
+	buf_init(&sealed, SEAL_PLAIN_MAX);
+	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
+	if ((rc = seal_encrypt(keys->master, reason, strlen(reason), "search/reason", &sealed, err)) !=
+	    REDRESS_OK)
+		goto out;
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "by");
+	canon_string(&c, by);
+	canon_key(&c, "found");
+	canon_int(&c, (int64_t)found);
+	canon_key(&c, "reason");
+	canon_string(&c, sealed.data);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = registry_append_apply(log, REGISTRY_EV_SEARCHED, &data, err);
+out:
+	buf_free(&sealed);
+	buf_free(&data);
+	return rc;
+}
