@@ -947,9 +947,7 @@ static enum redress_err
 do_reason(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
 {
 	struct reason_arg *a = arg;
-	struct registry_identity id;
 	struct claim_decision d;
-	char note[REGISTRY_TEXT_MAX + 1];
 	struct claim cl;
 	struct buf reason;
 	enum redress_err rc;
@@ -958,18 +956,15 @@ do_reason(struct http_change *c, void *arg, struct http_response *res, struct re
 	memset(&d, 0, sizeof(d));
 	d.seq = a->seq;
 	buf_init(&reason, 4096);
-	/* The opening is recorded as a reveal of her file, with why and which reason. */
-	snprintf(note, sizeof(note), "%.3000s (the reason of %s's decision at event %llu)", a->why, a->claim,
-	         (unsigned long long)a->seq);
+	/* The opening is recorded (claims.reasons.read), as on the API's and the command line's paths. */
 	if ((rc = claim_get(c->store, a->claim, &cl, err)) == REDRESS_OK &&
 	    (rc = claim_decision_each(c->store, a->claim, find_decision, &d, err)) == REDRESS_OK) {
 		if (strcmp(d.claim, a->claim) != 0 || !d.has_reason)
 			rc = error_set(err, REDRESS_E_NOTFOUND, "no reason at this event");
 		else if ((rc = claim_reason_read(c->store, c->actor, &c->keys, &d, &reason, err)) ==
 		         REDRESS_OK)
-			rc = registry_reveal(c->log, c->actor, &c->keys, cl.victim, note, &id, err);
+			rc = claim_reasons_opened(c->log, c->actor, a->claim, err);
 	}
-	sodium_memzero(&id, sizeof(id));
 	page_change_begin(&p, &a->pc, res, N_("The reason of a decision"));
 	page_back_to_claim(&p, a->claim);
 	if (rc != REDRESS_OK) {

@@ -662,9 +662,16 @@ try {
   check(page.url().endsWith('/admin/accounts') && (await page.$$('form[action="/admin/accounts/tess/lock"]')).length === 1, 'the new account is listed, with a lock button');
   check((await page.$$('form[action="/admin/accounts/ada/lock"]')).length === 0, 'an admin has no button to lock herself out');
   // tess signs in from a client of her own; the lock must end that session at once.
-  const tessIn = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ username: 'tess', password: 'browser-test-pass-1' }) });
+  // A sign-in from a client of its own, as a browser does it: the form's pre-session token, then the POST.
+  async function signInElsewhere(username, password) {
+    const form = await fetch(`${base}/sign-in`, { redirect: 'manual' });
+    const presign = (form.headers.getSetCookie().find((c) => c.startsWith('redress_presign=')) || '').split(';')[0];
+    const token = ((await form.text()).match(/name="csrf_token" value="([^"]+)"/) || [])[1] || '';
+    return fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: presign },
+      body: new URLSearchParams({ username, password, csrf_token: token }) });
+  }
+  const tessIn = await signInElsewhere('tess', 'browser-test-pass-1');
   const tessCookie = (tessIn.headers.getSetCookie().find((c) => c.startsWith('redress_session=')) || '').split(';')[0];
   const tessAccount = async () => (await fetch(`${base}/account`, { redirect: 'manual', headers: { cookie: tessCookie } })).status;
   check(tessCookie !== '' && (await tessAccount()) === 200, 'the new account signs in');
@@ -684,9 +691,7 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/unlock"] button')]);
   check((await page.$$('form[action="/admin/accounts/tess/lock"]')).length === 1, 'the account is unlocked');
   // Accounts over time: a role changed, the account disabled (its session ends at once) and enabled, its password reset.
-  const tessIn2 = await fetch(`${base}/sign-in`, { method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ username: 'tess', password: 'browser-test-pass-1' }) });
+  const tessIn2 = await signInElsewhere('tess', 'browser-test-pass-1');
   const tessCookie2 = (tessIn2.headers.getSetCookie().find((c) => c.startsWith('redress_session=')) || '').split(';')[0];
   const tessAccount2 = async () => (await fetch(`${base}/account`, { redirect: 'manual', headers: { cookie: tessCookie2 } })).status;
   check(tessCookie2 !== '' && (await tessAccount2()) === 200, 'tess signs in again');

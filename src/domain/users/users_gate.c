@@ -50,6 +50,7 @@ static const struct gate_rule rules[] = {
     {"claims.reasons.read", BIT(PERM_CLAIMS_READ), 0},
     {"claims.", BIT(PERM_CLAIMS_INTAKE), 0},
     {"registry.person.revealed", BIT(PERM_PERSONS_REVEAL), 0},
+    {"registry.search.recorded", BIT(PERM_PERSONS_REVEAL), 0},
     {"registry.person.erased", BIT(PERM_PERSONS_ERASE), 0},
     {"registry.consent.recorded", BIT(PERM_CONSENT_WRITE), 0},
     {"registry.consultation.recorded", BIT(PERM_CONSENT_WRITE), 0},
