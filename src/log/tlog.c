@@ -41,12 +41,22 @@ struct tlog {
 	struct buf event;               /* reused for each event's bytes */
 };
 
+/*
+ * Witnesses' cosignature lines on the checkpoint of each size: not part of
+ * the log (a witness answers after the commit), kept beside it so the
+ * cosigned checkpoint can be served and proved against.
+ */
+#define COSIG_SCHEMA                                                                                          \
+	"CREATE TABLE IF NOT EXISTS log_cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL,"          \
+	" line TEXT NOT NULL, PRIMARY KEY (size, witness));"
+
 static const char tlog_schema[] =
     "CREATE TABLE IF NOT EXISTS log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log_events (seq INTEGER PRIMARY KEY, leaf BLOB NOT NULL, body BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log_nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
-    " note TEXT NOT NULL);";
+    " note TEXT NOT NULL);"
+    COSIG_SCHEMA;
 
 static const struct store_query q_meta_set = {"log.meta.set",
                                               "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"};
@@ -63,6 +73,12 @@ static const struct store_query q_checkpoint_insert = {
     "log.checkpoint.insert", "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
 static const struct store_query q_checkpoint_latest = {
     "log.checkpoint.latest", "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
+static const struct store_query q_checkpoint_latest_size = {
+    "log.checkpoint.latest_size", "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
+static const struct store_query q_cosig_put = {
+    "log.cosig.put", "INSERT OR REPLACE INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)"};
+static const struct store_query q_cosig_at = {
+    "log.cosig.at", "SELECT line FROM log_cosignatures WHERE size = ?1 ORDER BY witness"};
 const struct store_query tlog_q_events_all = {"log.events.all",
                                               "SELECT seq, leaf, body FROM log_events ORDER BY seq"};
 const struct store_query tlog_q_nodes_all = {"log.nodes.all", "SELECT id, hash FROM log_nodes ORDER BY id"};
@@ -579,6 +595,67 @@ tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err)
 	case STORE_DONE: return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
 	default: return err->code;
 	}
+}
+
+enum redress_err
+tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r, struct redress_error *err)
+{
+	struct redress_error ignored;
+	struct store_stmt *st;
+	int64_t size;
+	int step;
+
+	if ((st = store_query(log->store, &q_checkpoint_latest_size, err)) == NULL)
+		return err->code;
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE: return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
+	default: return err->code;
+	}
+	size = store_column_int64(st, 0);
+	buf_puts(out, store_column_text(st, 1));
+	if (size_r != NULL)
+		*size_r = (uint64_t)size;
+	/* A database made before cosignatures were kept has no table for them:
+	 * its checkpoint is served as it was signed. */
+	if ((st = store_query(log->store, &q_cosig_at, &ignored)) == NULL)
+		return buf_error(out, err);
+	store_bind_int64(st, 1, size);
+	while ((step = store_step(st, err)) == STORE_ROW)
+		buf_puts(out, store_column_text(st, 0));
+	if (step != STORE_DONE)
+		return err->code;
+	return buf_error(out, err);
+}
+
+enum redress_err
+tlog_cosign_add(struct tlog *log, uint64_t size, const char *witness, const char *line,
+                struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if (log->in_change)
+		return error_set(err, REDRESS_E_INTERNAL, "cosignatures are kept outside a change");
+	if (size > (uint64_t)INT64_MAX)
+		return error_set(err, REDRESS_E_INVALID, "cosignature for a size beyond 2^63-1");
+	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = store_exec(log->store, COSIG_SCHEMA, err)) != REDRESS_OK)
+		goto fail;
+	if ((st = store_query(log->store, &q_cosig_put, err)) == NULL) {
+		rc = err->code;
+		goto fail;
+	}
+	store_bind_int64(st, 1, (int64_t)size);
+	store_bind_text(st, 2, witness);
+	store_bind_text(st, 3, line);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		goto fail;
+	return store_commit(log->store, err);
+fail:
+	store_rollback(log->store);
+	return rc;
 }
 
 enum redress_err

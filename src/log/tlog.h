@@ -176,6 +176,23 @@ enum redress_err tlog_size(struct tlog *log, uint64_t *size_r, struct redress_er
 /* Appends the latest signed checkpoint (a whole signed note) to out. */
 enum redress_err tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err);
 
+/*
+ * Appends the latest signed checkpoint with every witness's cosignature line
+ * kept for it (log/cosig.h) to out: the note a witness policy is checked
+ * on.  *size_r (may be NULL) is its tree size.
+ */
+enum redress_err tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r,
+                                          struct redress_error *err);
+
+/*
+ * Keeps witness's cosignature line (one "— NAME BASE64\n" line, already
+ * verified by the caller) on the checkpoint of size, replacing that
+ * witness's earlier one for the size.  Its own transaction; never inside a
+ * change (REDRESS_E_INTERNAL).  On failure nothing is kept.
+ */
+enum redress_err tlog_cosign_add(struct tlog *log, uint64_t size, const char *witness, const char *line,
+                                 struct redress_error *err);
+
 /* Appends the verifier key (signed-note vkey text) of the log to out. */
 enum redress_err tlog_vkey(struct tlog *log, struct buf *out, struct redress_error *err);
 
