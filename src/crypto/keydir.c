@@ -16,12 +16,12 @@
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 
-#define KEYDIR_LOG_KEY    "log.key"
-#define KEYDIR_MASTER_KEY "master.key"
-#define KEYDIR_INDEX_KEY  "index.key"
+#define KEYDIR_LOG_KEY      "log.key"
+#define KEYDIR_MASTER_KEY   "master.key"
+#define KEYDIR_INDEX_KEY    "index.key"
 #define KEYDIR_WITNESS_KEY  "witness.key"
 #define KEYDIR_WITNESS_NAME "witness.name"
-#define KEYDIR_FILE_MAX 256
+#define KEYDIR_FILE_MAX     256
 
 struct keydir {
 	struct sign_key *log_key;
@@ -210,10 +210,12 @@ keydir_open(const char *path, struct keydir **kd_r, struct redress_error *err)
 	rc = keydir_read_seed(file, seed, err);
 	if (rc == REDRESS_OK)
 		rc = sign_key_from_seed(seed, &kd->log_key, err);
-	if (rc == REDRESS_OK && (rc = keydir_path(file, sizeof(file), path, KEYDIR_MASTER_KEY, err)) == REDRESS_OK &&
+	if (rc == REDRESS_OK &&
+	    (rc = keydir_path(file, sizeof(file), path, KEYDIR_MASTER_KEY, err)) == REDRESS_OK &&
 	    (rc = keydir_read_seed(file, seed, err)) == REDRESS_OK)
 		rc = seal_key_guarded_from_bytes(seed, &kd->master, err);
-	if (rc == REDRESS_OK && (rc = keydir_path(file, sizeof(file), path, KEYDIR_INDEX_KEY, err)) == REDRESS_OK &&
+	if (rc == REDRESS_OK &&
+	    (rc = keydir_path(file, sizeof(file), path, KEYDIR_INDEX_KEY, err)) == REDRESS_OK &&
 	    (rc = keydir_read_seed(file, seed, err)) == REDRESS_OK)
 		rc = seal_key_guarded_from_bytes(seed, &kd->index, err);
 	crypto_wipe(seed, sizeof(seed));
@@ -282,11 +284,12 @@ keydir_witness_create(const char *path, const char *name, struct redress_error *
 			return error_set(err, REDRESS_E_KEYS, "'%.200s' is not a directory", path);
 		if (access(file, F_OK) == 0)
 			return error_set(err, REDRESS_E_KEYS,
-			                 "'%.200s' already holds a witness key; refusing to overwrite it", path);
+			                 "'%.200s' already holds a witness key; refusing to overwrite it",
+			                 path);
 		if ((st.st_mode & 077) != 0)
 			return error_set(err, REDRESS_E_KEYS,
-			                 "directory '%.200s' is open to others (mode %03o): chmod 700 it", path,
-			                 (unsigned)(st.st_mode & 0777));
+			                 "directory '%.200s' is open to others (mode %03o): chmod 700 it",
+			                 path, (unsigned)(st.st_mode & 0777));
 	} else if (mkdir(path, 0700) != 0) {
 		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
 		                 strerror(errno));

@@ -72,7 +72,7 @@ enum redress_err keydir_witness_create(const char *path, const char *name, struc
  * frees *key_r with sign_key_free().  Missing or readable-by-others files
  * are REDRESS_E_KEYS naming the file.
  */
-enum redress_err keydir_witness_open(const char *path, char *name_r, size_t name_size, struct sign_key **key_r,
-                                     struct redress_error *err);
+enum redress_err keydir_witness_open(const char *path, char *name_r, size_t name_size,
+                                     struct sign_key **key_r, struct redress_error *err);
 
 #endif

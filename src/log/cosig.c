@@ -16,7 +16,7 @@
 
 #define COSIG_HEADER "cosignature/v1\n"
 /* keyid, timestamp, signature */
-#define COSIG_RAW_SIZE (4 + 8 + SIGN_SIZE)
+#define COSIG_RAW_SIZE   (4 + 8 + SIGN_SIZE)
 #define COSIG_SIG_PREFIX "\xe2\x80\x94 "
 
 /* Builds the signed message: header, "time T\n", body. */
@@ -39,11 +39,13 @@ cosig_sign(struct buf *out, const char *body, size_t body_len, const char *name,
 	int i;
 
 	if (!note_name_valid(name))
-		return error_set(err, REDRESS_E_INVALID, "cosignature: '%.64s' is not a valid key name", name);
+		return error_set(err, REDRESS_E_INVALID, "cosignature: '%.64s' is not a valid key name",
+		                 name);
 	if (timestamp == 0 || timestamp > (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_INVALID, "cosignature: the time must be from 1 to 2^63-1");
 	if (body == NULL || body_len == 0 || body[body_len - 1] != '\n')
-		return error_set(err, REDRESS_E_INVALID, "cosignature: the checkpoint body must end in a newline");
+		return error_set(err, REDRESS_E_INVALID,
+		                 "cosignature: the checkpoint body must end in a newline");
 	buf_init(&msg, NOTE_MAX_SIZE);
 	cosig_message(&msg, body, body_len, timestamp);
 	if ((rc = buf_error(&msg, err)) != REDRESS_OK)
@@ -75,8 +77,8 @@ struct cosig_tally {
 };
 
 static void
-cosig_tally_line(void *ctx, size_t lineno, const char *name, size_t name_len, const uint8_t *raw, size_t raw_len,
-                 const char *text, size_t text_len)
+cosig_tally_line(void *ctx, size_t lineno, const char *name, size_t name_len, const uint8_t *raw,
+                 size_t raw_len, const char *text, size_t text_len)
 {
 	struct cosig_tally *t = ctx;
 	uint64_t ts = 0;
@@ -131,8 +133,8 @@ cosig_count(const char *msg, size_t len, const struct note_verifier *ws, size_t 
 		return error_set(err, REDRESS_E_NOMEM, "cosignatures: out of memory");
 	if (t.bad_line != 0)
 		return error_set(err, REDRESS_E_CRYPTO,
-		                 "signature line %zu, a cosignature by witness %s, does not verify", t.bad_line,
-		                 ws[t.bad_witness].name);
+		                 "signature line %zu, a cosignature by witness %s, does not verify",
+		                 t.bad_line, ws[t.bad_witness].name);
 	for (i = 0; i < count; i++) {
 		good += (size_t)valid[i];
 		if (valid_r != NULL)
@@ -170,9 +172,10 @@ cosig_policy_check(const struct cosig_policy *policy, const char *msg, size_t le
 	if (policy == NULL || (policy->count == 0 && policy->threshold == 0))
 		return REDRESS_OK;
 	if (policy->threshold == 0 || policy->threshold > policy->count)
-		return error_set(err, REDRESS_E_INVALID,
-		                 "witness policy: the threshold %zu must be from 1 to the %zu witnesses given",
-		                 policy->threshold, policy->count);
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "witness policy: the threshold %zu must be from 1 to the %zu witnesses given",
+		    policy->threshold, policy->count);
 	if ((rc = cosig_count(msg, len, policy->witnesses, policy->count, valid, &good, err)) != REDRESS_OK)
 		return rc;
 	if (good >= policy->threshold)
@@ -181,15 +184,17 @@ cosig_policy_check(const struct cosig_policy *policy, const char *msg, size_t le
 	for (i = 0; i < policy->count && at < sizeof(names); i++) {
 		if (valid[i])
 			continue;
-		n = snprintf(names + at, sizeof(names) - at, "%s%s", at > 0 ? ", " : "", policy->witnesses[i].name);
+		n = snprintf(names + at, sizeof(names) - at, "%s%s", at > 0 ? ", " : "",
+		             policy->witnesses[i].name);
 		if (n < 0)
 			break;
 		at += (size_t)n;
 	}
-	return error_set(err, REDRESS_E_CRYPTO,
-	                 "the checkpoint has valid cosignatures by %zu of the %zu witnesses, the policy needs "
-	                 "%zu (missing: %s)",
-	                 good, policy->count, policy->threshold, names);
+	return error_set(
+	    err, REDRESS_E_CRYPTO,
+	    "the checkpoint has valid cosignatures by %zu of the %zu witnesses, the policy needs "
+	    "%zu (missing: %s)",
+	    good, policy->count, policy->threshold, names);
 }
 
 /* Parses a decimal with no leading zero ("0" alone allowed) of at most 63 bits. */
@@ -230,20 +235,22 @@ cosig_request_parse(const char *body, size_t len, struct cosig_request *r_r, str
 	for (p = nl + 1;; p = nl + 1) {
 		lineno++;
 		if (p >= end || (nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			return error_set(err, REDRESS_E_INVALID,
-			                 "request line %zu: expected a proof hash or the empty line before the "
-			                 "checkpoint",
-			                 lineno);
+			return error_set(
+			    err, REDRESS_E_INVALID,
+			    "request line %zu: expected a proof hash or the empty line before the "
+			    "checkpoint",
+			    lineno);
 		if (nl == p)
 			break;
 		if (r_r->proof_count >= COSIG_PROOF_MAX)
-			return error_set(err, REDRESS_E_INVALID, "request: more than %d consistency proof lines",
-			                 COSIG_PROOF_MAX);
+			return error_set(err, REDRESS_E_INVALID,
+			                 "request: more than %d consistency proof lines", COSIG_PROOF_MAX);
 		if (codec_base64_decode(p, (size_t)(nl - p), r_r->proof[r_r->proof_count], MERKLE_HASH_SIZE,
 		                        &got, NULL) != REDRESS_OK ||
 		    got != MERKLE_HASH_SIZE)
 			return error_set(err, REDRESS_E_INVALID,
-			                 "request line %zu: a proof line is base64 of one 32-byte hash", lineno);
+			                 "request line %zu: a proof line is base64 of one 32-byte hash",
+			                 lineno);
 		r_r->proof_count++;
 	}
 	r_r->note = nl + 1;

@@ -25,8 +25,8 @@
 #include "log/merkle.h"
 #include "log/note.h"
 
-#define COSIG_WITNESSES_MAX 32  /* witnesses in one policy */
-#define COSIG_PROOF_MAX     63  /* consistency proof lines in a request (tlog-witness) */
+#define COSIG_WITNESSES_MAX 32    /* witnesses in one policy */
+#define COSIG_PROOF_MAX     63    /* consistency proof lines in a request (tlog-witness) */
 #define COSIG_REQUEST_MAX   65536 /* bytes in an add-checkpoint request body */
 
 /* "At least threshold of these witnesses cosigned." */

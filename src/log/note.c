@@ -175,7 +175,8 @@ note_vkey_format(struct buf *out, const char *name, const uint8_t public_key[SIG
 }
 
 void
-note_vkey_format_type(struct buf *out, const char *name, uint8_t alg, const uint8_t public_key[SIGN_PUBLIC_SIZE])
+note_vkey_format_type(struct buf *out, const char *name, uint8_t alg,
+                      const uint8_t public_key[SIGN_PUBLIC_SIZE])
 {
 	uint8_t raw[NOTE_VKEY_KEY_SIZE], kh[4];
 	char b64[CODEC_BASE64_SIZE(NOTE_VKEY_KEY_SIZE)];
@@ -276,8 +277,8 @@ note_vkey_parse_type(const char *text, uint8_t alg, struct note_verifier *v_r, s
 		    sum[3]);
 	if (raw[0] != alg)
 		return error_set(err, REDRESS_E_INVALID,
-		                 "verifier key: signature type 0x%02x is not the expected 0x%02x (%s)", raw[0],
-		                 alg, alg == NOTE_ALG_ED25519 ? "Ed25519 note key" : "Ed25519 cosignature key");
+		                 "verifier key: signature type 0x%02x is not %s (0x%02x)", raw[0],
+		                 alg == NOTE_ALG_ED25519 ? "Ed25519" : "an Ed25519 cosignature key", alg);
 	if (raw_len != NOTE_VKEY_KEY_SIZE)
 		return error_set(err, REDRESS_E_INVALID, "verifier key: an Ed25519 key is %d bytes, not %zu",
 		                 SIGN_PUBLIC_SIZE, raw_len - 1);
@@ -443,8 +444,8 @@ struct note_tally {
 };
 
 static void
-note_tally_line(void *ctx, size_t lineno, const char *name, size_t name_len, const uint8_t *raw, size_t raw_len,
-                const char *text, size_t text_len)
+note_tally_line(void *ctx, size_t lineno, const char *name, size_t name_len, const uint8_t *raw,
+                size_t raw_len, const char *text, size_t text_len)
 {
 	struct note_tally *t = ctx;
 
@@ -473,8 +474,8 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 		                 t.first_bad, v->name, v->key_hash[0], v->key_hash[1], v->key_hash[2],
 		                 v->key_hash[3]);
 	if (t.good == 0)
-		return error_set(err, REDRESS_E_CRYPTO, "note: not signed by key %s+%02x%02x%02x%02x", v->name,
-		                 v->key_hash[0], v->key_hash[1], v->key_hash[2], v->key_hash[3]);
+		return error_set(err, REDRESS_E_CRYPTO, "note: not signed by key %s+%02x%02x%02x%02x",
+		                 v->name, v->key_hash[0], v->key_hash[1], v->key_hash[2], v->key_hash[3]);
 	if (text_len_r != NULL)
 		*text_len_r = text_len;
 	return REDRESS_OK;

@@ -46,8 +46,8 @@ struct tlog {
  * the log (a witness answers after the commit), kept beside it so the
  * cosigned checkpoint can be served and proved against.
  */
-#define COSIG_SCHEMA                                                                                          \
-	"CREATE TABLE IF NOT EXISTS log_cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL,"          \
+#define COSIG_SCHEMA                                                                                         \
+	"CREATE TABLE IF NOT EXISTS log_cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL,"         \
 	" line TEXT NOT NULL, PRIMARY KEY (size, witness));"
 
 static const char tlog_schema[] =
@@ -55,8 +55,7 @@ static const char tlog_schema[] =
     "CREATE TABLE IF NOT EXISTS log_events (seq INTEGER PRIMARY KEY, leaf BLOB NOT NULL, body BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log_nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
-    " note TEXT NOT NULL);"
-    COSIG_SCHEMA;
+    " note TEXT NOT NULL);" COSIG_SCHEMA;
 
 static const struct store_query q_meta_set = {"log.meta.set",
                                               "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"};

@@ -25,10 +25,10 @@
 
 /* One log the witness watches, and what it last cosigned for it. */
 struct witness_log {
-	struct note_verifier v;            /* the log's key; v.name is its origin */
+	struct note_verifier v;             /* the log's key; v.name is its origin */
 	char hex[2 * HASH_SHA256_SIZE + 1]; /* SHA-256 of the origin, lowercase hex */
-	char path[PATH_MAX];               /* its state file */
-	int have;                          /* 0: never cosigned (size 0) */
+	char path[PATH_MAX];                /* its state file */
+	int have;                           /* 0: never cosigned (size 0) */
 	uint64_t size;
 	uint8_t root[MERKLE_HASH_SIZE];
 	struct buf note; /* the last cosigned checkpoint, with our cosignature */
@@ -135,7 +135,8 @@ witness_open(const char *dir, const char *const *log_vkeys, size_t count, struct
 	if ((rc = keydir_witness_open(dir, w->name, sizeof(w->name), &w->key, err)) != REDRESS_OK)
 		goto fail;
 	if (!note_name_valid(w->name)) {
-		rc = error_set(err, REDRESS_E_KEYS, "the witness name in '%.200s' is not a valid key name", dir);
+		rc = error_set(err, REDRESS_E_KEYS, "the witness name in '%.200s' is not a valid key name",
+		               dir);
 		goto fail;
 	}
 	for (i = 0; i < count; i++) {
@@ -227,7 +228,8 @@ witness_add_checkpoint(struct witness *w, const char *body, size_t len, uint64_t
 		if (strcmp(w->logs[i].v.name, cp.origin) == 0)
 			wl = &w->logs[i];
 	if (wl == NULL) {
-		error_set(why, REDRESS_E_NOTFOUND, "origin '%.64s' is not a log this witness watches", cp.origin);
+		error_set(why, REDRESS_E_NOTFOUND, "origin '%.64s' is not a log this witness watches",
+		          cp.origin);
 		status = 404;
 		goto out;
 	}
@@ -262,17 +264,19 @@ witness_add_checkpoint(struct witness *w, const char *body, size_t len, uint64_t
 		}
 	} else if (req->old_size == cp.size) {
 		if (memcmp(cp.root, wl->root, sizeof(cp.root)) != 0) {
-			error_set(why, REDRESS_E_CRYPTO,
-			          "FORK: a checkpoint of size %llu with another root than the one cosigned at "
-			          "that size",
-			          (unsigned long long)cp.size);
+			error_set(
+			    why, REDRESS_E_CRYPTO,
+			    "FORK: a checkpoint of size %llu with another root than the one cosigned at "
+			    "that size",
+			    (unsigned long long)cp.size);
 			status = 422;
 			goto out;
 		}
 	} else if (merkle_verify_consistency(req->old_size, cp.size, wl->root, cp.root,
 	                                     (const uint8_t(*)[MERKLE_HASH_SIZE])req->proof, req->proof_count,
 	                                     why) != REDRESS_OK) {
-		error_prefix(why, "FORK: the checkpoint of size %llu does not extend the one cosigned at %llu",
+		error_prefix(why,
+		             "FORK: the checkpoint of size %llu does not extend the one cosigned at %llu",
 		             (unsigned long long)cp.size, (unsigned long long)req->old_size);
 		status = 422;
 		goto out;

@@ -35,8 +35,8 @@ struct witness;
  * signed by its log: REDRESS_E_KEYS / REDRESS_E_INVALID naming the file.
  * The caller frees *w_r with witness_close().
  */
-enum redress_err witness_open(const char *dir, const char *const *log_vkeys, size_t count, struct witness **w_r,
-                              struct redress_error *err);
+enum redress_err witness_open(const char *dir, const char *const *log_vkeys, size_t count,
+                              struct witness **w_r, struct redress_error *err);
 
 /* Wipes the key and frees; NULL is a no-op; sets *w to NULL. */
 void witness_close(struct witness **w);
@@ -57,8 +57,8 @@ void witness_vkey(const struct witness *w, struct buf *out);
  * For any status but 200, why says what was refused and why, for the
  * witness's log.
  */
-unsigned witness_add_checkpoint(struct witness *w, const char *body, size_t len, uint64_t now, struct buf *out,
-                                struct redress_error *why);
+unsigned witness_add_checkpoint(struct witness *w, const char *body, size_t len, uint64_t now,
+                                struct buf *out, struct redress_error *why);
 
 /*
  * Appends the last checkpoint cosigned for the log whose origin hashes to
