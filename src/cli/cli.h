@@ -150,5 +150,27 @@ int cmd_serve(struct cli *cli, int argc, char **argv);
 int cli_serve_at(struct cli *cli, const char *listen);
 int cmd_pledge(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_witness(struct cli *cli, int argc, char **argv);
+
+struct cosig_policy;
+
+/*
+ * A witness policy from the command line (cmd_witness.c): --witness VKEY
+ * (repeatable) adds a witness, --witness-threshold K sets how many must
+ * have cosigned.  Each returns 0 after a usage error naming cmd (its exit
+ * status is then 2), else 1.  cli_policy_finish checks the two agree; a
+ * policy with witnesses and no threshold needs all of them.
+ */
+int cli_policy_witness(struct cosig_policy *policy, const char *cmd, const char *vkey);
+int cli_policy_threshold(struct cosig_policy *policy, const char *cmd, const char *text);
+int cli_policy_finish(struct cosig_policy *policy, const char *cmd);
+
+/*
+ * Asks the witnesses listed in the key directory's witnesses file (if any)
+ * to cosign the log's latest checkpoint, keeping what they answer.  Best
+ * effort; *got_r and *asked_r (may be NULL) count.  The log must be open
+ * for writing.
+ */
+enum redress_err cli_cosign(struct cli *cli, size_t *asked_r, size_t *got_r, struct redress_error *err);
 
 #endif

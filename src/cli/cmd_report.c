@@ -12,13 +12,15 @@
 #include "cli/cli.h"
 #include "core/text.h"
 #include "domain/reports/reports.h"
+#include "log/cosig.h"
 
 static void
 report_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: redress report public --program CODE [--format html|csv|json] [--out FILE] [--k K]\n"
-	        "       redress report verify REPORT.json [--pubkey FILE]\n\n"
+	        "       redress report verify REPORT.json [--pubkey FILE] [--witness VKEY...]\n"
+	        "                                          [--witness-threshold K]\n\n"
 	        "public computes the program's aggregate figures (people registered, reached,\n"
 	        "consented, declined; claims approved; paid, waiting, amounts paid and owed; the\n"
 	        "fund and the pledges; days from registration to payment; deaths before payment),\n"
@@ -31,8 +33,12 @@ report_usage(FILE *f)
 	        "event is in the log under a checkpoint signed by the key, and the checkpoint the\n"
 	        "figures were computed at is signed too and consistent with it.  --pubkey is the\n"
 	        "verifier key ('redress audit pubkey'); without it, the key of the database's key\n"
-	        "directory.  Exit 0 when it verifies; 19 when a hash or signature does not (altered);\n"
-	        "12 when the report is malformed.\n");
+	        "directory.  --witness VKEY (repeatable) and --witness-threshold K (default: all of\n"
+	        "them) also require the checkpoint it is proved against to carry valid cosignatures\n"
+	        "by at least K of those witnesses; public asks the key directory's witnesses to\n"
+	        "cosign before it writes the proof.  Exit 0 when it verifies; 19 when a hash or\n"
+	        "signature does not (altered) or too few witnesses cosigned; 12 when the report is\n"
+	        "malformed.\n");
 }
 
 static int
@@ -83,6 +89,24 @@ report_public(struct cli *cli, int argc, char **argv)
 	buf_init(&out, 16u << 20);
 	if ((rc = report_publish(cli->log, &cli->actor, program, (int)k, pub, &err)) != REDRESS_OK)
 		goto fail;
+	/* With witnesses configured, the proof is against the checkpoint they cosigned: ask them, then
+	 * publish again (nothing changed, so the same event) to prove against it. */
+	{
+		size_t asked = 0, got = 0;
+
+		if ((rc = cli_cosign(cli, &asked, &got, &err)) != REDRESS_OK)
+			goto fail;
+		if (asked > 0) {
+			int reused = pub->reused;
+
+			fprintf(stderr, "report: %zu of %zu witnesses cosigned the checkpoint\n", got, asked);
+			report_published_free(pub);
+			report_published_init(pub);
+			if ((rc = report_publish(cli->log, &cli->actor, program, (int)k, pub, &err)) != REDRESS_OK)
+				goto fail;
+			pub->reused = reused;
+		}
+	}
 	if (strcmp(format, "json") == 0)
 		rc = report_render_json(pub, &out, &err);
 	else if (strcmp(format, "csv") == 0)
@@ -123,22 +147,36 @@ report_verify_cmd(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
 	    {"pubkey", required_argument, NULL, 'k'},
+	    {"witness", required_argument, NULL, 'w'},
+	    {"witness-threshold", required_argument, NULL, 't'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct cosig_policy policy;
 	const char *pubkey = NULL;
 	struct report_verified v;
 	struct redress_error err;
 	struct buf report, key;
 	int c, status = 0;
 
+	memset(&policy, 0, sizeof(policy));
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'k': pubkey = optarg; break;
+		case 'w':
+			if (!cli_policy_witness(&policy, "report", optarg))
+				return 2;
+			break;
+		case 't':
+			if (!cli_policy_threshold(&policy, "report", optarg))
+				return 2;
+			break;
 		case 'h': report_usage(stdout); return 0;
 		default: return cli_bad_option("report", argv);
 		}
 	}
+	if (!cli_policy_finish(&policy, "report"))
+		return 2;
 	if (optind + 1 != argc)
 		return cli_usage_error("report", "'verify' takes one REPORT.json");
 	buf_init(&key, 0);
@@ -161,8 +199,8 @@ report_verify_cmd(struct cli *cli, int argc, char **argv)
 	/* The key file holds one line; the verifier key is that line. */
 	while (key.len > 0 && (key.data[key.len - 1] == '\n' || key.data[key.len - 1] == '\r'))
 		key.data[--key.len] = '\0';
-	if (report_verify(report.data != NULL ? report.data : "", report.len,
-	                  key.data != NULL ? key.data : "", &v, &err) != REDRESS_OK) {
+	if (report_verify_policy(report.data != NULL ? report.data : "", report.len,
+	                         key.data != NULL ? key.data : "", &policy, &v, &err) != REDRESS_OK) {
 		error_prefix(&err, "%.200s does not verify", argv[optind]);
 		status = cli_fail(&err);
 	} else {
@@ -171,6 +209,9 @@ report_verify_cmd(struct cli *cli, int argc, char **argv)
 		    " log signed at size %llu\n",
 		    argv[optind], v.program, (unsigned long long)v.computed_at, (unsigned long long)v.seq,
 		    (unsigned long long)v.proof_size);
+		if (policy.count > 0)
+			printf("%s: cosigned by at least %zu of the %zu witnesses given\n", argv[optind],
+			       policy.threshold, policy.count);
 	}
 	buf_free(&report);
 	buf_free(&key);

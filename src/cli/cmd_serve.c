@@ -20,7 +20,7 @@ serve_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: redress serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--threads N]\n"
-	        "                     [--ready-fd FD]\n\n"
+	        "                     [--ready-fd FD] [--witness URL,VKEY...] [--witness-timeout MS]\n\n"
 	        "Serves the fund's JSON API under /api/v1 (described at /api/v1/openapi.json), and\n"
 	        "/healthz and /metrics, until SIGTERM or SIGINT; then finishes the requests in flight.\n"
 	        "One line per request on stderr: time, method, route, status, duration, account.\n\n"
@@ -31,7 +31,13 @@ serve_usage(FILE *f)
 	        "  --threads N         worker threads, 1 to 64 (default 2); changes are made by one\n"
 	        "                      writer thread that commits many requests together\n"
 	        "  --ready-fd FD       write the port to descriptor FD once listening, then close it\n"
-	        "                      (for supervisors and tests)\n");
+	        "                      (for supervisors and tests)\n"
+	        "  --witness URL,VKEY  a witness (C2SP tlog-witness; 'redress witness') asked to\n"
+	        "                      cosign each new checkpoint, after the answers are sent;\n"
+	        "                      repeatable; also read from the key directory's 'witnesses'\n"
+	        "                      file, one 'URL VKEY' a line.  /api/v1/audit/checkpoint then\n"
+	        "                      serves the checkpoint with their cosignatures\n"
+	        "  --witness-timeout MS  how long to wait for one witness (default 3000)\n");
 }
 
 static int
@@ -48,10 +54,15 @@ parse_uint(const char *option, const char *text, unsigned long min, unsigned lon
 	return 1;
 }
 
+/* The witnesses of `serve`: few, and the server's for as long as it runs. */
+static struct http_witness serve_witnesses[HTTP_WITNESSES_MAX];
+
 static void
 default_config(struct http_config *config)
 {
 	memset(config, 0, sizeof(*config));
+	memset(serve_witnesses, 0, sizeof(serve_witnesses));
+	config->witnesses = serve_witnesses;
 	snprintf(config->host, sizeof(config->host), "127.0.0.1");
 	config->port = 8080;
 	config->ready_fd = -1;
@@ -67,6 +78,11 @@ serve(struct cli *cli, struct http_config *config)
 	/* The database must be this key directory's: tlog_open checks the log key. */
 	if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	if (http_witnesses_load(cli->keys, config->witnesses, HTTP_WITNESSES_MAX, &config->witness_count, &err) !=
+	    REDRESS_OK) {
+		keydir_close(&cli->keydir);
+		return cli_fail(&err);
+	}
 	config->db = cli->db;
 	config->keys = cli->keydir;
 	config->modules = cli_modules;
@@ -84,6 +100,8 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 	    {"tls-key", required_argument, NULL, 'k'},
 	    {"threads", required_argument, NULL, 't'},
 	    {"ready-fd", required_argument, NULL, 'r'},
+	    {"witness", required_argument, NULL, 'w'},
+	    {"witness-timeout", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -110,6 +128,18 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 			if (!parse_uint("--ready-fd", optarg, 0, 1024, &n))
 				return 2;
 			config.ready_fd = (int)n;
+			break;
+		case 'w':
+			if (config.witness_count >= HTTP_WITNESSES_MAX)
+				return cli_usage_error("serve", "at most %d witnesses", HTTP_WITNESSES_MAX);
+			if (http_witness_parse(optarg, &config.witnesses[config.witness_count], &err) != REDRESS_OK)
+				return cli_usage_error("serve", "--witness: %s", err.message);
+			config.witness_count++;
+			break;
+		case 'W':
+			if (!parse_uint("--witness-timeout", optarg, 100, 60000, &n))
+				return 2;
+			config.witness_timeout_ms = (unsigned)n;
 			break;
 		case 'h': serve_usage(stdout); return 0;
 		default: return cli_bad_option("serve", argv);

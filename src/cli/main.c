@@ -54,6 +54,7 @@ static const struct command commands[] = {
     {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
     {"report", cmd_report, "the public transparency report, and verifying a published one"},
     {"serve", cmd_serve, "the JSON API over HTTP, for staff in their roles and for monitors"},
+    {"witness", cmd_witness, "a monitor's witness that cosigns checkpoints and refuses a forked log"},
 };
 
 static void

@@ -20,7 +20,7 @@ api_audit_checkpoint(struct http_request *req, struct http_response *res)
 	if ((log = http_read_log(req, res)) == NULL)
 		return;
 	buf_reset(&res->body);
-	if (tlog_checkpoint(log, &res->body, &err) != REDRESS_OK) {
+	if (tlog_checkpoint_cosigned(log, &res->body, NULL, &err) != REDRESS_OK) {
 		http_reply_fail(res, &err);
 		return;
 	}

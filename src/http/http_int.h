@@ -479,6 +479,12 @@ struct http_app {
 	struct strmap totp_steps;  /* account -> struct http_totp_seen */
 };
 
+struct sockaddr_storage;
+
+/* The socket address of config's host and port (server.c). */
+enum redress_err http_listen_address(const struct http_config *config, struct sockaddr_storage *ss,
+                                     struct redress_error *err);
+
 /* Writer thread lifecycle (writer.c). */
 enum redress_err http_writer_start(struct http_app *app, struct redress_error *err);
 void http_writer_stop(struct http_app *app);

@@ -14,6 +14,7 @@
 #include "crypto/codec.h"
 #include "domain/reports/reports.h"
 #include "log/checkpoint.h"
+#include "log/cosig.h"
 #include "log/note.h"
 
 /* Writes a jansson value as canonical JSON (core/canon.h): sorted keys, integers only. */
@@ -166,6 +167,13 @@ enum redress_err
 report_verify(const char *json, size_t len, const char *vkey, struct report_verified *v_r,
               struct redress_error *err)
 {
+	return report_verify_policy(json, len, vkey, NULL, v_r, err);
+}
+
+enum redress_err
+report_verify_policy(const char *json, size_t len, const char *vkey, const struct cosig_policy *policy,
+                     struct report_verified *v_r, struct redress_error *err)
+{
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], cons[MERKLE_MAX_PROOF + 2][MERKLE_HASH_SIZE];
 	json_t *root = NULL, *event, *proofs, *body, *cpj, *prog;
 	const char *actor, *at, *type, *note, *proof_note, *root_text, *code;
@@ -244,6 +252,11 @@ report_verify(const char *json, size_t len, const char *vkey, struct report_veri
 	if ((rc = signed_checkpoint(proof_note, &verifier, "field 'proof.checkpoint'", &later, err)) !=
 	    REDRESS_OK)
 		goto out;
+	/* And cosigned by enough witnesses: the public saw the history the monitors saw. */
+	if ((rc = cosig_policy_check(policy, proof_note, strlen(proof_note), err)) != REDRESS_OK) {
+		error_prefix(err, "field 'proof.checkpoint'");
+		goto out;
+	}
 	if (later.size != proof_size || seq >= later.size) {
 		rc = error_set(
 		    err, REDRESS_E_INVALID,

@@ -175,4 +175,16 @@ struct report_verified {
 enum redress_err report_verify(const char *json, size_t len, const char *vkey, struct report_verified *v_r,
                                struct redress_error *err);
 
+struct cosig_policy;
+
+/*
+ * report_verify, and the checkpoint the report is proved against must carry
+ * valid cosignatures by at least policy->threshold of its witnesses
+ * (log/cosig.h; NULL: no policy).  Too few is REDRESS_E_CRYPTO naming how
+ * many and which are missing.
+ */
+enum redress_err report_verify_policy(const char *json, size_t len, const char *vkey,
+                                      const struct cosig_policy *policy, struct report_verified *v_r,
+                                      struct redress_error *err);
+
 #endif
