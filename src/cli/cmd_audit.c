@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "log/cosig.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "crypto/codec.h"
 #include "log/audit.h"
+#include "log/cosig.h"
 #include "log/note.h"
 
 #define AUDIT_FILE_MAX (1u << 20)
@@ -315,8 +315,8 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 	if (checkpoint_file != NULL && read_file(checkpoint_file, &note, &err) != REDRESS_OK)
 		goto fail;
 	/* A checkpoint too few witnesses vouch for is refused before anything is replayed. */
-	if (checkpoint_file != NULL && cosig_policy_check(&policy, note.data != NULL ? note.data : "", note.len,
-	                                                  &err) != REDRESS_OK) {
+	if (checkpoint_file != NULL &&
+	    cosig_policy_check(&policy, note.data != NULL ? note.data : "", note.len, &err) != REDRESS_OK) {
 		error_prefix(&err, "--checkpoint %.200s", checkpoint_file);
 		goto fail;
 	}
@@ -389,10 +389,12 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 
 		if (argc != 1)
 			return cli_usage_error("audit", "'cosign' takes no arguments");
-		if (cli_open(cli, CLI_WRITE, &err) != REDRESS_OK || cli_cosign(cli, &asked, &got, &err) != REDRESS_OK)
+		if (cli_open(cli, CLI_WRITE, &err) != REDRESS_OK ||
+		    cli_cosign(cli, &asked, &got, &err) != REDRESS_OK)
 			return cli_fail(&err);
 		if (asked == 0) {
-			error_set(&err, REDRESS_E_USAGE, "no witnesses: the key directory has no 'witnesses' file");
+			error_set(&err, REDRESS_E_USAGE,
+			          "no witnesses: the key directory has no 'witnesses' file");
 			return cli_fail(&err);
 		}
 		printf("%zu of %zu witnesses cosigned the checkpoint\n", got, asked);

@@ -102,7 +102,8 @@ report_public(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "report: %zu of %zu witnesses cosigned the checkpoint\n", got, asked);
 			report_published_free(pub);
 			report_published_init(pub);
-			if ((rc = report_publish(cli->log, &cli->actor, program, (int)k, pub, &err)) != REDRESS_OK)
+			if ((rc = report_publish(cli->log, &cli->actor, program, (int)k, pub, &err)) !=
+			    REDRESS_OK)
 				goto fail;
 			pub->reused = reused;
 		}

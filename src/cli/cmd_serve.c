@@ -78,8 +78,8 @@ serve(struct cli *cli, struct http_config *config)
 	/* The database must be this key directory's: tlog_open checks the log key. */
 	if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK)
 		return cli_fail(&err);
-	if (http_witnesses_load(cli->keys, config->witnesses, HTTP_WITNESSES_MAX, &config->witness_count, &err) !=
-	    REDRESS_OK) {
+	if (http_witnesses_load(cli->keys, config->witnesses, HTTP_WITNESSES_MAX, &config->witness_count,
+	                        &err) != REDRESS_OK) {
 		keydir_close(&cli->keydir);
 		return cli_fail(&err);
 	}
@@ -132,7 +132,8 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 		case 'w':
 			if (config.witness_count >= HTTP_WITNESSES_MAX)
 				return cli_usage_error("serve", "at most %d witnesses", HTTP_WITNESSES_MAX);
-			if (http_witness_parse(optarg, &config.witnesses[config.witness_count], &err) != REDRESS_OK)
+			if (http_witness_parse(optarg, &config.witnesses[config.witness_count], &err) !=
+			    REDRESS_OK)
 				return cli_usage_error("serve", "--witness: %s", err.message);
 			config.witness_count++;
 			break;

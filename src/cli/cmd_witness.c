@@ -18,23 +18,22 @@
 static void
 witness_usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: redress witness init --name NAME --keys DIR\n"
-	        "       redress witness serve --keys DIR --log-key VKEY [--log-key VKEY...]\n"
-	        "                             [--listen HOST:PORT] [--ready-fd FD]\n"
-	        "       redress witness pubkey --keys DIR\n\n"
-	        "A witness is run by a monitor on her own machine with her own key.  It keeps the\n"
-	        "last checkpoint it cosigned for each log it watches (in DIR), and cosigns a new one\n"
-	        "(C2SP tlog-cosignature, cosignature/v1) only when a consistency proof shows it\n"
-	        "extends that one.  A checkpoint of the same size with another root, or one that\n"
-	        "does not extend what it saw, is refused (HTTP 422) and logged as a FORK on stderr.\n\n"
-	        "init    makes DIR (mode 0700) with a fresh Ed25519 key named NAME (e.g.\n"
-	        "        monitor.example/w1), and prints its verifier key, which the fund gives to\n"
-	        "        'redress serve --witness URL,VKEY' and the public to '--witness VKEY'\n"
-	        "pubkey  prints the witness's verifier key again\n"
-	        "serve   answers POST /add-checkpoint and GET /HEX/checkpoint (tlog-witness) for\n"
-	        "        the logs whose verifier keys ('redress audit pubkey') are given, on\n"
-	        "        --listen (default 127.0.0.1:8090), until SIGTERM or SIGINT\n");
+	fprintf(f, "usage: redress witness init --name NAME --keys DIR\n"
+	           "       redress witness serve --keys DIR --log-key VKEY [--log-key VKEY...]\n"
+	           "                             [--listen HOST:PORT] [--ready-fd FD]\n"
+	           "       redress witness pubkey --keys DIR\n\n"
+	           "A witness is run by a monitor on her own machine with her own key.  It keeps the\n"
+	           "last checkpoint it cosigned for each log it watches (in DIR), and cosigns a new one\n"
+	           "(C2SP tlog-cosignature, cosignature/v1) only when a consistency proof shows it\n"
+	           "extends that one.  A checkpoint of the same size with another root, or one that\n"
+	           "does not extend what it saw, is refused (HTTP 422) and logged as a FORK on stderr.\n\n"
+	           "init    makes DIR (mode 0700) with a fresh Ed25519 key named NAME (e.g.\n"
+	           "        monitor.example/w1), and prints its verifier key, which the fund gives to\n"
+	           "        'redress serve --witness URL,VKEY' and the public to '--witness VKEY'\n"
+	           "pubkey  prints the witness's verifier key again\n"
+	           "serve   answers POST /add-checkpoint and GET /HEX/checkpoint (tlog-witness) for\n"
+	           "        the logs whose verifier keys ('redress audit pubkey') are given, on\n"
+	           "        --listen (default 127.0.0.1:8090), until SIGTERM or SIGINT\n");
 }
 
 int
@@ -58,7 +57,8 @@ cli_policy_threshold(struct cosig_policy *policy, const char *cmd, const char *t
 	errno = 0;
 	k = strtoul(text, &end, 10);
 	if (text[0] < '1' || text[0] > '9' || *end != '\0' || errno != 0 || k > COSIG_WITNESSES_MAX) {
-		cli_usage_error(cmd, "--witness-threshold must be a whole number from 1 to %d", COSIG_WITNESSES_MAX);
+		cli_usage_error(cmd, "--witness-threshold must be a whole number from 1 to %d",
+		                COSIG_WITNESSES_MAX);
 		return 0;
 	}
 	policy->threshold = k;
@@ -75,8 +75,8 @@ cli_policy_finish(struct cosig_policy *policy, const char *cmd)
 	if (policy->count > 0 && policy->threshold == 0)
 		policy->threshold = policy->count;
 	if (policy->threshold > policy->count) {
-		cli_usage_error(cmd, "--witness-threshold %zu is more than the %zu witnesses given", policy->threshold,
-		                policy->count);
+		cli_usage_error(cmd, "--witness-threshold %zu is more than the %zu witnesses given",
+		                policy->threshold, policy->count);
 		return 0;
 	}
 	return 1;
@@ -147,9 +147,10 @@ witness_init(int argc, char **argv)
 	if (name == NULL || dir == NULL)
 		return cli_usage_error("witness", "'init' needs --name NAME and --keys DIR");
 	if (!note_name_valid(name))
-		return cli_usage_error("witness",
-		                       "--name '%.64s': a key name is 1 to %d bytes of printable ASCII, no space or '+'",
-		                       name, NOTE_NAME_MAX);
+		return cli_usage_error(
+		    "witness",
+		    "--name '%.64s': a key name is 1 to %d bytes of printable ASCII, no space or '+'", name,
+		    NOTE_NAME_MAX);
 	if (keydir_witness_create(dir, name, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	return witness_print_vkey(dir);
@@ -159,9 +160,9 @@ static int
 witness_serve(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"keys", required_argument, NULL, 'k'},    {"log-key", required_argument, NULL, 'l'},
-	    {"listen", required_argument, NULL, 'L'},  {"ready-fd", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	    {"keys", required_argument, NULL, 'k'},   {"log-key", required_argument, NULL, 'l'},
+	    {"listen", required_argument, NULL, 'L'}, {"ready-fd", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	const char *logs[WITNESS_LOGS_MAX];
 	struct http_witness_config wc;
@@ -195,7 +196,8 @@ witness_serve(int argc, char **argv)
 			errno = 0;
 			fd = strtoul(optarg, &end, 10);
 			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 || fd > 1024)
-				return cli_usage_error("witness", "--ready-fd must be a number from 0 to 1024");
+				return cli_usage_error("witness",
+				                       "--ready-fd must be a number from 0 to 1024");
 			wc.ready_fd = (int)fd;
 			break;
 		case 'h': witness_usage(stdout); return 0;

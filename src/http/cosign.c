@@ -33,11 +33,11 @@ http_witness_parse(const char *text, struct http_witness *w_r, struct redress_er
 		return error_set(err, REDRESS_E_INVALID, "witness '%.120s': expected URL,VKEY", text);
 	url_len = (size_t)(sep - text);
 	if (url_len == 0 || url_len >= sizeof(w_r->url))
-		return error_set(err, REDRESS_E_INVALID, "witness '%.120s': the URL must be 1 to %d bytes", text,
-		                 HTTP_WITNESS_URL_MAX - 1);
+		return error_set(err, REDRESS_E_INVALID, "witness '%.120s': the URL must be 1 to %d bytes",
+		                 text, HTTP_WITNESS_URL_MAX - 1);
 	if (strncmp(text, "http://", 7) != 0 && strncmp(text, "https://", 8) != 0)
-		return error_set(err, REDRESS_E_INVALID, "witness '%.120s': the URL must start with http:// or https://",
-		                 text);
+		return error_set(err, REDRESS_E_INVALID,
+		                 "witness '%.120s': the URL must start with http:// or https://", text);
 	memset(w_r, 0, sizeof(*w_r));
 	memcpy(w_r->url, text, url_len);
 	/* The submission prefix: add-checkpoint is appended to it with one slash. */
@@ -69,8 +69,8 @@ http_witnesses_load(const char *keys_dir, struct http_witness *ws, size_t max, s
 		if (len == 0 || line[0] == '#')
 			continue;
 		if (*count_r >= max) {
-			rc = error_set(err, REDRESS_E_INVALID, "%.200s line %zu: more than %zu witnesses", path,
-			               lineno, max);
+			rc = error_set(err, REDRESS_E_INVALID, "%.200s line %zu: more than %zu witnesses",
+			               path, lineno, max);
 			break;
 		}
 		if ((rc = http_witness_parse(line, &ws[*count_r], err)) != REDRESS_OK) {
@@ -176,7 +176,8 @@ ask_witness(struct tlog *log, struct http_witness *w, const struct buf *note, co
 		break;
 	}
 	if (status != 200) {
-		fprintf(stderr, "redress: witness %s refused the checkpoint of size %llu (HTTP %ld): %.200s\n",
+		fprintf(stderr,
+		        "redress: witness %s refused the checkpoint of size %llu (HTTP %ld): %.200s\n",
 		        w->url, (unsigned long long)cp->size, status,
 		        status == 0 ? "no answer" : (answer.data != NULL ? answer.data : ""));
 		goto out;
@@ -185,7 +186,8 @@ ask_witness(struct tlog *log, struct http_witness *w, const struct buf *note, co
 	buf_append(&cosigned, note->data, note->len);
 	buf_append(&cosigned, answer.data, answer.len);
 	if (buf_error(&cosigned, &why) != REDRESS_OK ||
-	    cosig_count(cosigned.data, cosigned.len, &w->v, 1, NULL, &good, &why) != REDRESS_OK || good != 1) {
+	    cosig_count(cosigned.data, cosigned.len, &w->v, 1, NULL, &good, &why) != REDRESS_OK ||
+	    good != 1) {
 		fprintf(stderr, "redress: witness %s answered without a valid cosignature: %s\n", w->url,
 		        good == 0 ? "none by its key" : why.message);
 		goto out;
@@ -199,8 +201,8 @@ ask_witness(struct tlog *log, struct http_witness *w, const struct buf *note, co
 			nl = strchr(line, '\n');
 			if (nl == NULL)
 				break;
-			if ((size_t)(nl - line) > 4 + name_len && memcmp(line + 4, w->v.name, name_len) == 0 &&
-			    line[4 + name_len] == ' ') {
+			if ((size_t)(nl - line) > 4 + name_len &&
+			    memcmp(line + 4, w->v.name, name_len) == 0 && line[4 + name_len] == ' ') {
 				char saved = nl[1];
 
 				nl[1] = '\0';
@@ -223,8 +225,8 @@ out:
 }
 
 enum redress_err
-http_cosign_collect(struct tlog *log, struct http_witness *ws, size_t count, unsigned timeout_ms, size_t *got_r,
-                    struct redress_error *err)
+http_cosign_collect(struct tlog *log, struct http_witness *ws, size_t count, unsigned timeout_ms,
+                    size_t *got_r, struct redress_error *err)
 {
 	struct checkpoint cp;
 	struct buf note;

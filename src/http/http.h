@@ -23,9 +23,9 @@
 #include "log/note.h"
 #include "log/tlog.h"
 
-#define HTTP_WITNESSES_MAX       16
-#define HTTP_WITNESS_URL_MAX     512
-#define HTTP_WITNESS_TIMEOUT_MS  3000 /* default wait for one witness's answer */
+#define HTTP_WITNESSES_MAX      16
+#define HTTP_WITNESS_URL_MAX    512
+#define HTTP_WITNESS_TIMEOUT_MS 3000 /* default wait for one witness's answer */
 
 /*
  * A witness the fund asks to cosign its checkpoints (C2SP tlog-witness):
@@ -51,8 +51,8 @@ enum redress_err http_witness_parse(const char *text, struct http_witness *w_r, 
  * one) to ws, which holds *count_r of max already.  A bad line is
  * REDRESS_E_INVALID naming the file and line.
  */
-enum redress_err http_witnesses_load(const char *keys_dir, struct http_witness *ws, size_t max, size_t *count_r,
-                                     struct redress_error *err);
+enum redress_err http_witnesses_load(const char *keys_dir, struct http_witness *ws, size_t max,
+                                     size_t *count_r, struct redress_error *err);
 
 /*
  * Posts the log's latest checkpoint, with a consistency proof from the size

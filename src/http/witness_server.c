@@ -135,7 +135,8 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
 }
 
 static void
-request_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode code)
+request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                  enum MHD_RequestTerminationCode code)
 {
 	struct witness_conn *wc = *con_cls;
 
@@ -173,10 +174,10 @@ http_witness_serve(const struct http_witness_config *config, struct redress_erro
 	sigaddset(&stop_set, SIGTERM);
 	sigaddset(&stop_set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
-	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, access_handler, &s,
-	                     MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE, 2u,
-	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-	                     MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, access_handler,
+	                     &s, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE, 2u,
+	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_CONNECTION_TIMEOUT,
+	                     30u, MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
 	if (d == NULL) {
 		rc = error_set(err, REDRESS_E_IO, "could not listen on %s port %u (in use?)", config->host,
 		               (unsigned)config->port);
@@ -186,7 +187,8 @@ http_witness_serve(const struct http_witness_config *config, struct redress_erro
 	port = info != NULL ? info->port : config->port;
 	buf_init(&vkey, 4096);
 	witness_vkey(s.w, &vkey);
-	fprintf(stderr, "witness: %s serving on %s:%u\n", vkey.data != NULL ? vkey.data : "", config->host, port);
+	fprintf(stderr, "witness: %s serving on %s:%u\n", vkey.data != NULL ? vkey.data : "", config->host,
+	        port);
 	buf_free(&vkey);
 	if (config->ready_fd >= 0) {
 		char text[16];

@@ -440,12 +440,13 @@ cosign(struct http_app *app, uint64_t *asked)
 	uint64_t size = 0;
 	size_t got = 0;
 
-	if (app->config->witness_count == 0 || tlog_size(app->log, &size, &err) != REDRESS_OK || size == *asked)
+	if (app->config->witness_count == 0 || tlog_size(app->log, &size, &err) != REDRESS_OK ||
+	    size == *asked)
 		return;
 	if (http_cosign_collect(app->log, app->config->witnesses, app->config->witness_count,
 	                        app->config->witness_timeout_ms, &got, &err) != REDRESS_OK)
-		fprintf(stderr, "redress: cosignatures for size %llu not kept: %s\n", (unsigned long long)size,
-		        err.message);
+		fprintf(stderr, "redress: cosignatures for size %llu not kept: %s\n",
+		        (unsigned long long)size, err.message);
 	*asked = size;
 }
 
