@@ -146,62 +146,23 @@ out:
 static int
 report_verify_cmd(struct cli *cli, int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"pubkey", required_argument, NULL, 'k'},
-	    {"witness", required_argument, NULL, 'w'},
-	    {"witness-threshold", required_argument, NULL, 't'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct cosig_policy policy;
-	const char *pubkey = NULL;
+	struct cli_verify_opts o;
 	struct report_verified v;
 	struct redress_error err;
 	struct buf report, key;
-	int c, status = 0;
+	int status = cli_verify_options("report", argc, argv, report_usage, &o);
 
-	memset(&policy, 0, sizeof(policy));
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case 'k': pubkey = optarg; break;
-		case 'w':
-			if (!cli_policy_witness(&policy, "report", optarg))
-				return 2;
-			break;
-		case 't':
-			if (!cli_policy_threshold(&policy, "report", optarg))
-				return 2;
-			break;
-		case 'h': report_usage(stdout); return 0;
-		default: return cli_bad_option("report", argv);
-		}
-	}
-	if (!cli_policy_finish(&policy, "report"))
-		return 2;
-	if (optind + 1 != argc)
-		return cli_usage_error("report", "'verify' takes one REPORT.json");
-	buf_init(&key, 0);
-	if (pubkey != NULL) {
-		if (cli_read_file(pubkey, 64 * 1024, &key, &err) != REDRESS_OK)
-			return cli_fail(&err);
-	} else {
-		buf_init(&key, 64 * 1024);
-		if (cli_open(cli, CLI_READ, &err) != REDRESS_OK ||
-		    tlog_vkey(cli->log, &key, &err) != REDRESS_OK) {
-			buf_free(&key);
-			error_prefix(&err, "no --pubkey, and the database's key cannot be read");
-			return cli_fail(&err);
-		}
-	}
+	if (status >= 0)
+		return status;
+	if (cli_verifier_key(cli, o.pubkey, &key, &err) != REDRESS_OK)
+		return cli_fail(&err);
 	if (cli_read_file(argv[optind], 2 * REPORT_MAX_BYTES, &report, &err) != REDRESS_OK) {
 		buf_free(&key);
 		return cli_fail(&err);
 	}
-	/* The key file holds one line; the verifier key is that line. */
-	while (key.len > 0 && (key.data[key.len - 1] == '\n' || key.data[key.len - 1] == '\r'))
-		key.data[--key.len] = '\0';
-	if (report_verify_policy(report.data != NULL ? report.data : "", report.len,
-	                         key.data != NULL ? key.data : "", &policy, &v, &err) != REDRESS_OK) {
+	status = 0;
+	if (report_verify_policy(report.data != NULL ? report.data : "", report.len, key.data, &o.policy, &v,
+	                         &err) != REDRESS_OK) {
 		error_prefix(&err, "%.200s does not verify", argv[optind]);
 		status = cli_fail(&err);
 	} else {
@@ -210,9 +171,9 @@ report_verify_cmd(struct cli *cli, int argc, char **argv)
 		    " log signed at size %llu\n",
 		    argv[optind], v.program, (unsigned long long)v.computed_at, (unsigned long long)v.seq,
 		    (unsigned long long)v.proof_size);
-		if (policy.count > 0)
+		if (o.policy.count > 0)
 			printf("%s: cosigned by at least %zu of the %zu witnesses given\n", argv[optind],
-			       policy.threshold, policy.count);
+			       o.policy.threshold, o.policy.count);
 	}
 	buf_free(&report);
 	buf_free(&key);

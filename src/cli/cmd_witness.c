@@ -82,6 +82,68 @@ cli_policy_finish(struct cosig_policy *policy, const char *cmd)
 	return 1;
 }
 
+int
+cli_verify_options(const char *cmd, int argc, char **argv, void (*usage)(FILE *), struct cli_verify_opts *o)
+{
+	static const struct option options[] = {
+	    {"pubkey", required_argument, NULL, 'k'},
+	    {"witness", required_argument, NULL, 'w'},
+	    {"witness-threshold", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->pubkey = optarg; break;
+		case 'w':
+			if (!cli_policy_witness(&o->policy, cmd, optarg))
+				return 2;
+			break;
+		case 't':
+			if (!cli_policy_threshold(&o->policy, cmd, optarg))
+				return 2;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: return cli_bad_option(cmd, argv);
+		}
+	}
+	if (!cli_policy_finish(&o->policy, cmd))
+		return 2;
+	if (optind + 1 != argc)
+		return cli_usage_error(cmd, "'verify' takes one FILE");
+	return -1;
+}
+
+enum redress_err
+cli_verifier_key(struct cli *cli, const char *pubkey, struct buf *key, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (pubkey != NULL) {
+		if ((rc = cli_read_file(pubkey, 64 * 1024, key, err)) != REDRESS_OK)
+			return rc;
+	} else {
+		buf_init(key, 64 * 1024);
+		if ((rc = cli_open(cli, CLI_READ, err)) != REDRESS_OK ||
+		    (rc = tlog_vkey(cli->log, key, err)) != REDRESS_OK) {
+			buf_free(key);
+			return error_prefix(err, "no --pubkey, and the database's key cannot be read");
+		}
+	}
+	/* The key file holds one line; the verifier key is that line. */
+	while (key->len > 0 && (key->data[key->len - 1] == '\n' || key->data[key->len - 1] == '\r'))
+		key->data[--key->len] = '\0';
+	if (key->data == NULL) {
+		buf_free(key);
+		return error_set(err, REDRESS_E_INVALID, "--pubkey %.200s is empty",
+		                 pubkey != NULL ? pubkey : "");
+	}
+	return REDRESS_OK;
+}
+
 enum redress_err
 cli_cosign(struct cli *cli, size_t *asked_r, size_t *got_r, struct redress_error *err)
 {

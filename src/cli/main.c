@@ -52,6 +52,7 @@ static const struct command commands[] = {
     {"queue", cmd_queue, "what is owed and unpaid, most frail and oldest first"},
     {"pay", cmd_pay, "payment batches, pain.001 for the bank, camt.054 and pain.002 back"},
     {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
+    {"receipt", cmd_receipt, "a survivor's receipt of the events that concern her, and checking one offline"},
     {"report", cmd_report, "the public transparency report, and verifying a published one"},
     {"serve", cmd_serve, "the JSON API over HTTP, for staff in their roles and for monitors"},
     {"witness", cmd_witness, "a monitor's witness that cosigns checkpoints and refuses a forked log"},
