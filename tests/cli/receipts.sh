@@ -80,6 +80,22 @@ expect_exit 0 "$REDRESS" witness init --name monitor.example/w1 --keys "$T/w1"
 expect_exit 19 "$REDRESS" receipt verify "$T/r.html" --pubkey "$T/vkey" --witness "$OUT"
 expect_in "$ERR" "by 0 of the 1 witnesses"
 
+# The static page verifies the same receipt in a browser, and refuses the altered one.
+node -e '
+const fs=require("fs");const t=fs.readFileSync(process.argv[1],"utf8");const b=fs.readFileSync(process.argv[2],"utf8");
+const o="<script type=\"application/json\" id=\"redress-receipt\">";const i=t.indexOf(o)+o.length,j=t.indexOf("</script>",i);
+fs.writeFileSync(process.argv[3],t.slice(0,i)+b+t.slice(j));' "$T/r.html" "$T/bad-bytes.json" "$T/r-bad.html"
+expect_exit 19 "$REDRESS" receipt verify "$T/r-bad.html" --pubkey "$T/vkey"
+node "$SRCDIR/tests/browser/receipt.mjs" "$SRCDIR/docs/verify-receipt.html" "$T/vkey" "$T/r.html" "$T/r-bad.html" \
+	>"$T/browser.log" 2>&1
+rc=$?
+checks=$((checks + 1))
+case $rc in
+0) cat "$T/browser.log" ;;
+77) echo "*** the browser check of docs/verify-receipt.html was SKIPPED: $(cat "$T/browser.log")" >&2 ;;
+*) fail "docs/verify-receipt.html in chromium: $(cat "$T/browser.log")" ;;
+esac
+
 # Bad input, and who may.
 expect_exit 13 as cid receipt V-000099
 expect_exit 12 as cid receipt "Synthetic Survivor B"
