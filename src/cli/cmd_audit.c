@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "crypto/codec.h"
+#include "domain/reports/reports.h"
 #include "log/audit.h"
 #include "log/cosig.h"
 #include "log/note.h"
@@ -29,7 +30,8 @@ audit_usage(FILE *f)
 	           "       redress audit prove --consistency OLD [--size NEW]\n"
 	           "       redress audit verify [--json] [--checkpoint FILE] [--pubkey FILE]\n"
 	           "                            [--witness VKEY...] [--witness-threshold K]\n"
-	           "       redress audit cosign\n\n"
+	           "       redress audit cosign\n"
+	           "       redress audit feed [--out FILE] [--k K]\n\n"
 	           "checkpoint  the latest signed checkpoint (C2SP tlog-checkpoint in a signed note)\n"
 	           "pubkey      the verifier key for checkpoints (signed-note vkey: name+hash+base64)\n"
 	           "show        event N as JSON; --raw prints its exact bytes, the Merkle leaf input\n"
@@ -46,7 +48,13 @@ audit_usage(FILE *f)
 	           "            those witnesses, else exit 19.\n"
 	           "cosign      asks the witnesses in the key directory's 'witnesses' file to cosign\n"
 	           "            the latest checkpoint, and keeps their cosignatures; 'checkpoint' then\n"
-	           "            prints it cosigned.\n");
+	           "            prints it cosigned.\n"
+	           "feed        the public feed (JSON lines): every event up to the latest checkpoint with\n"
+	           "            its type, day, amounts, dates, program and states, identifying values\n"
+	           "            replaced by keyed commitments, birth years as decades, and region and\n"
+	           "            decade withheld for anyone in a cell of fewer than K (default 5)\n"
+	           "            registered people.  'report recount' recomputes a report from it.\n"
+	           "            Needs an account that may read aggregate reports (monitor, admin).\n");
 }
 
 /* Reads a whole small file into out. */
@@ -218,6 +226,49 @@ audit_prove(struct cli *cli, int argc, char **argv)
 		                         (json_int_t)used, "hashes", proof_hashes(proof, count)));
 	}
 	return 0;
+}
+
+static int
+audit_feed(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"out", required_argument, NULL, 'o'},
+	    {"k", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *path = NULL;
+	struct redress_error err;
+	unsigned long long k = REPORT_K_DEFAULT;
+	struct buf out;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'o': path = optarg; break;
+		case 'k':
+			if (text_parse_u64("--k", optarg, &k, &err) != REDRESS_OK || k < REPORT_K_MIN ||
+			    k > REPORT_K_MAX)
+				return cli_usage_error("audit", "--k must be a whole number from %d to %d",
+				                       REPORT_K_MIN, REPORT_K_MAX);
+			break;
+		case 'h': audit_usage(stdout); return 0;
+		default: return cli_bad_option("audit", argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
+	if (cli_open_as(cli, CLI_READ, PERM_AGGREGATES_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	buf_init(&out, (size_t)1 << 34);
+	if (report_feed_write(cli->log, keydir_index_key(cli->keydir), (int)k, &out, &err) != REDRESS_OK ||
+	    (path != NULL && cli_write_private(path, out.data, out.len, &err) != REDRESS_OK)) {
+		status = cli_fail(&err);
+	} else if (path == NULL) {
+		fwrite(out.data, 1, out.len, stdout);
+	}
+	buf_free(&out);
+	return status;
 }
 
 /* The latest checkpoint with the witnesses' cosignatures kept for it. */
@@ -400,6 +451,8 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 		printf("%zu of %zu witnesses cosigned the checkpoint\n", got, asked);
 		return got == asked ? 0 : redress_exit_code(REDRESS_E_CRYPTO);
 	}
+	if (strcmp(sub, "feed") == 0)
+		return audit_feed(cli, argc, argv);
 	if (strcmp(sub, "show") == 0)
 		return audit_show(cli, argc, argv);
 	if (strcmp(sub, "prove") == 0)

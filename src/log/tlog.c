@@ -39,6 +39,7 @@ struct tlog {
 	uint64_t change_start;          /* tree size when the change began */
 	void *states[TLOG_MODULES_MAX]; /* per module, for the current change */
 	struct buf event;               /* reused for each event's bytes */
+	char at[CLOCK_TEXT_SIZE];       /* "": the clock; else the time given by tlog_set_time */
 };
 
 /*
@@ -338,6 +339,17 @@ tlog_set_actor(struct tlog *log, const char *actor, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+enum redress_err
+tlog_set_time(struct tlog *log, const char *at, struct redress_error *err)
+{
+	size_t len = at != NULL ? strlen(at) : 0;
+
+	if (len >= CLOCK_TEXT_SIZE)
+		return error_set(err, REDRESS_E_INVALID, "a time of at most %d bytes", CLOCK_TEXT_SIZE - 1);
+	memcpy(log->at, at != NULL ? at : "", len + 1);
+	return REDRESS_OK;
+}
+
 struct store *
 tlog_store(struct tlog *log)
 {
@@ -486,7 +498,10 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 		return error_set(err, REDRESS_E_INTERNAL, "event type '%.64s' is malformed", type);
 	if (seq >= (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_OVERFLOW, "the log is full");
-	clock_now_text(at);
+	if (log->at[0] != '\0')
+		memcpy(at, log->at, sizeof(at));
+	else
+		clock_now_text(at);
 	buf_reset(&log->event);
 	if ((rc = tlog_encode_event(&log->event, log->actor, at, data, data_len, seq, type, err)) !=
 	    REDRESS_OK)

@@ -119,6 +119,13 @@ void tlog_close(struct tlog **log);
 /* Who the following events are attributed to ("os:alice", later "user:bob"). */
 enum redress_err tlog_set_actor(struct tlog *log, const char *actor, struct redress_error *err);
 
+/*
+ * Dates the following events at (RFC 3339, as clock.h writes it) instead of
+ * the clock; NULL or "" goes back to the clock.  Only for rebuilding tables
+ * from a public feed (report_recount), never for the fund's own log.
+ */
+enum redress_err tlog_set_time(struct tlog *log, const char *at, struct redress_error *err);
+
 struct store *tlog_store(struct tlog *log);
 const char *tlog_origin(const struct tlog *log);
 /* Who the next events are attributed to (as tlog_set_actor set it), owned by the log. */

@@ -102,6 +102,20 @@ hex_decode(const char *s, uint8_t *out, size_t n)
 }
 
 /* The member key of obj as a string (size bytes with its NUL at most). */
+enum redress_err
+report_json_canon(json_t *v, struct buf *out, struct redress_error *err)
+{
+	struct canon c;
+	enum redress_err rc;
+
+	canon_init(&c, out);
+	if ((rc = to_canon(&c, v, "value", 0, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = canon_error(&c, err)) != REDRESS_OK)
+		return rc;
+	return buf_error(out, err);
+}
+
 static enum redress_err
 get_string(json_t *obj, const char *key, const char **s_r, size_t max, struct redress_error *err)
 {
