@@ -72,4 +72,19 @@ REDRESS_PASSWORD_FILE="$T/ada.pw" "$REDRESS" --db "$DB2" --keys "$KEYS2" --as ad
 expect_not_in "$(cat "$T/feed2.jsonl")" "${c1#*:}" "another fund's feed"
 # Who may.
 expect_exit 15 as cid audit feed
+
+# The same feed at a public URL, for anyone, and it recounts too.
+"$REDRESS" --db "$DB" --keys "$KEYS" serve --listen 127.0.0.1:0 --ready-fd 3 3>"$T/port" 2>"$T/server.log" &
+SERVER=$!
+for _ in $(seq 100); do
+	[ -s "$T/port" ] && break
+	sleep 0.1
+done
+PORT=$(head -n1 "$T/port")
+status=$(curl -s -o "$T/served.jsonl" -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/audit/feed")
+kill "$SERVER"
+wait "$SERVER" 2>/dev/null
+expect_eq "$status" 200 "GET /api/v1/audit/feed"
+expect_eq "$(cat "$T/served.jsonl")" "$(cat "$T/feed.jsonl")" "the served feed"
+expect_exit 0 "$REDRESS" report recount --feed "$T/served.jsonl" "$T/report.json"
 finish
