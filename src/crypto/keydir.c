@@ -101,37 +101,50 @@ keydir_remove_keys(const char *dir)
 			unlink(file);
 }
 
+/*
+ * Readies path to receive a new key file: an existing directory must be
+ * one, hold no such key already (REDRESS_E_KEYS naming what, with hint) and
+ * be closed to others; a missing one is made with mode 0700.  Looks before
+ * touching anything, so a refusal changes nothing.
+ */
+static enum redress_err
+keydir_prepare(const char *path, const char *file, const char *what, const char *hint,
+               struct redress_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return error_set(err, REDRESS_E_KEYS, "key directory '%.200s' is not a directory",
+			                 path);
+		if (access(file, F_OK) == 0)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "'%.200s' already holds %s; refusing to overwrite it%s", path, what,
+			                 hint);
+		if ((st.st_mode & 077) != 0)
+			return error_set(
+			    err, REDRESS_E_KEYS,
+			    "key directory '%.200s' is open to others (mode %03o): chmod 700 it%s", path,
+			    (unsigned)(st.st_mode & 0777), hint[0] != '\0' ? ", or give a new --keys" : "");
+	} else if (mkdir(path, 0700) != 0) {
+		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
+		                 strerror(errno));
+	}
+	return REDRESS_OK;
+}
+
 enum redress_err
 keydir_create(const char *path, struct redress_error *err)
 {
 	char file[PATH_MAX];
 	uint8_t seed[SIGN_SEED_SIZE];
 	struct sign_key *key = NULL;
-	struct stat st;
 	enum redress_err rc;
 
 	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_LOG_KEY, err)) != REDRESS_OK)
 		return rc;
-	/* Look before touching anything, so a refusal changes nothing. */
-	if (stat(path, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return error_set(err, REDRESS_E_KEYS, "key directory '%.200s' is not a directory",
-			                 path);
-		if (access(file, F_OK) == 0)
-			return error_set(
-			    err, REDRESS_E_KEYS,
-			    "'%.200s' already holds a log key; refusing to overwrite it (use another --keys)",
-			    path);
-		if ((st.st_mode & 077) != 0)
-			return error_set(
-			    err, REDRESS_E_KEYS,
-			    "key directory '%.200s' is open to others (mode %03o): chmod 700 it, or give a"
-			    " new --keys",
-			    path, (unsigned)(st.st_mode & 0777));
-	} else if (mkdir(path, 0700) != 0) {
-		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
-		                 strerror(errno));
-	}
+	if ((rc = keydir_prepare(path, file, "a log key", " (use another --keys)", err)) != REDRESS_OK)
+		return rc;
 	if ((rc = sign_key_generate(&key, err)) != REDRESS_OK)
 		return rc;
 	sign_key_seed(key, seed);
@@ -269,7 +282,6 @@ keydir_witness_create(const char *path, const char *name, struct redress_error *
 	char file[PATH_MAX], text[KEYDIR_FILE_MAX];
 	uint8_t seed[SIGN_SEED_SIZE];
 	struct sign_key *key = NULL;
-	struct stat st;
 	enum redress_err rc;
 	int n;
 
@@ -279,21 +291,8 @@ keydir_witness_create(const char *path, const char *name, struct redress_error *
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return error_set(err, REDRESS_E_INVALID, "witness name is longer than %d bytes",
 		                 KEYDIR_FILE_MAX - 2);
-	if (stat(path, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return error_set(err, REDRESS_E_KEYS, "'%.200s' is not a directory", path);
-		if (access(file, F_OK) == 0)
-			return error_set(err, REDRESS_E_KEYS,
-			                 "'%.200s' already holds a witness key; refusing to overwrite it",
-			                 path);
-		if ((st.st_mode & 077) != 0)
-			return error_set(err, REDRESS_E_KEYS,
-			                 "directory '%.200s' is open to others (mode %03o): chmod 700 it",
-			                 path, (unsigned)(st.st_mode & 0777));
-	} else if (mkdir(path, 0700) != 0) {
-		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
-		                 strerror(errno));
-	}
+	if ((rc = keydir_prepare(path, file, "a witness key", "", err)) != REDRESS_OK)
+		return rc;
 	if ((rc = sign_key_generate(&key, err)) != REDRESS_OK)
 		return rc;
 	sign_key_seed(key, seed);

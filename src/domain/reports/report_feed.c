@@ -175,6 +175,21 @@ region_decade(json_t *data, char region[24], char decade[24])
 	         (long long)(json_integer_value(json_object_get(data, "birth_year")) / 10 * 10));
 }
 
+/* Appends line (whose reference it takes) to out as one compact JSON line with sorted keys. */
+static enum redress_err
+put_line(struct buf *out, json_t *line, struct redress_error *err)
+{
+	char *dumped = line != NULL ? json_dumps(line, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+
+	json_decref(line);
+	if (dumped == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory writing the feed");
+	buf_puts(out, dumped);
+	buf_putc(out, '\n');
+	free(dumped);
+	return REDRESS_OK;
+}
+
 enum redress_err
 report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, struct buf *out,
                   struct redress_error *err)
@@ -182,8 +197,7 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 	struct cells *regions = NULL, *decades = NULL;
 	struct buf bytes, note;
 	uint64_t size = 0, seq;
-	json_t *ev = NULL, *line = NULL;
-	char *dumped = NULL;
+	json_t *ev = NULL;
 	int pass;
 	enum redress_err rc;
 
@@ -196,18 +210,11 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 	}
 	if ((rc = tlog_checkpoint_cosigned(log, &note, &size, err)) != REDRESS_OK)
 		goto out;
-	line = json_pack("{s:s, s:s, s:I, s:i}", "feed", FEED_FORMAT, "checkpoint", note.data, "size",
-	                 (json_int_t)size, "k", k);
-	if (line == NULL || (dumped = json_dumps(line, JSON_SORT_KEYS | JSON_COMPACT)) == NULL) {
-		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = put_line(out,
+	                   json_pack("{s:s, s:s, s:I, s:i}", "feed", FEED_FORMAT, "checkpoint", note.data,
+	                             "size", (json_int_t)size, "k", k),
+	                   err)) != REDRESS_OK)
 		goto out;
-	}
-	buf_puts(out, dumped);
-	buf_putc(out, '\n');
-	free(dumped);
-	dumped = NULL;
-	json_decref(line);
-	line = NULL;
 	/* Pass 0 counts the cells; pass 1 writes. */
 	for (pass = 0; pass < 2; pass++) {
 		for (seq = 0; seq < size; seq++) {
@@ -253,24 +260,18 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 				snprintf(day, sizeof(day), "%.10s", at);
 				if (!feed_public_type(type))
 					feed_scrub(index_key, data);
-				line = json_pack(
-				    "{s:I, s:s, s:s, s:o, s:O}", "seq", (json_int_t)seq, "type", type, "day",
-				    day, "actor",
-				    commit(index_key, json_string_value(json_object_get(ev, "actor")) != NULL
-				                          ? json_string_value(json_object_get(ev, "actor"))
-				                          : ""),
-				    "data", data);
-				if (line == NULL ||
-				    (dumped = json_dumps(line, JSON_SORT_KEYS | JSON_COMPACT)) == NULL) {
-					rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+				rc = put_line(
+				    out,
+				    json_pack("{s:I, s:s, s:s, s:o, s:O}", "seq", (json_int_t)seq, "type",
+				              type, "day", day, "actor",
+				              commit(index_key,
+				                     json_string_value(json_object_get(ev, "actor")) != NULL
+				                         ? json_string_value(json_object_get(ev, "actor"))
+				                         : ""),
+				              "data", data),
+				    err);
+				if (rc != REDRESS_OK)
 					goto out;
-				}
-				buf_puts(out, dumped);
-				buf_putc(out, '\n');
-				free(dumped);
-				dumped = NULL;
-				json_decref(line);
-				line = NULL;
 			}
 			json_decref(ev);
 			ev = NULL;
@@ -278,8 +279,6 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 	}
 	rc = buf_error(out, err);
 out:
-	free(dumped);
-	json_decref(line);
 	json_decref(ev);
 	free(regions);
 	free(decades);
