@@ -190,14 +190,16 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 {
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], cons[MERKLE_MAX_PROOF + 2][MERKLE_HASH_SIZE];
 	json_t *root = NULL, *event, *proofs, *body, *cpj, *prog;
-	const char *actor, *at, *type, *note, *proof_note, *root_text, *code;
+	/* Set before use on every path; initialised for gcc -O3, which cannot see that through get_string. */
+	const char *actor = NULL, *at = NULL, *type = NULL, *note = NULL, *proof_note = NULL,
+	           *root_text = NULL, *code = NULL;
 	struct checkpoint computed, later;
 	struct note_verifier verifier;
 	struct buf bytes, data;
 	struct canon c;
 	json_error_t jerr;
 	uint8_t leaf[MERKLE_HASH_SIZE], named_root[MERKLE_HASH_SIZE];
-	uint64_t seq, size, proof_size;
+	uint64_t seq = 0, size = 0, proof_size = 0;
 	size_t nproof, ncons, rlen;
 	enum redress_err rc;
 
