@@ -71,6 +71,14 @@ expect_exit 19 "$REDRESS" receipt verify "$T/bad-bytes.json" --pubkey "$T/vkey"
 expect_in "$ERR" "is not in the signed log"
 expect_exit 19 "$REDRESS" receipt verify "$T/bad-other.json" --pubkey "$T/vkey"
 expect_in "$ERR" "does not concern $V2"
+# Another survivor's claim decision, proved and in the log, is still not hers.
+expect_exit 0 as cid receipt "$V1" --json --out "$T/rv1.json"
+node -e '
+const fs=require("fs");const r=JSON.parse(fs.readFileSync(process.argv[1]));const o=JSON.parse(fs.readFileSync(process.argv[2]));
+r.events.push(o.events.find(e=>e.type==="claims.claim.approved"));fs.writeFileSync(process.argv[3],JSON.stringify(r));
+' "$T/r.json" "$T/rv1.json" "$T/bad-claim.json"
+expect_exit 19 "$REDRESS" receipt verify "$T/bad-claim.json" --pubkey "$T/vkey"
+expect_in "$ERR" "claims.claim.approved) does not concern $V2"
 "$REDRESS" --db "$T/other.db" --keys "$T/other.keys" init --origin test.example/receipts >/dev/null 2>&1
 "$REDRESS" --db "$T/other.db" --keys "$T/other.keys" audit pubkey >"$T/other.vkey"
 expect_exit 19 "$REDRESS" receipt verify "$T/r.html" --pubkey "$T/other.vkey"

@@ -8,8 +8,10 @@
  * every person they name is her (an heir's entitlement may also name the
  * victim it comes from: her own relation).  Events that carry only an id
  * (a decision on a claim, a payment settled) are kept when the id is one
- * of hers: in the log, learnt from the event that made it; in a receipt,
- * listed in its "claims", "entitlements" and "orders" arrays.
+ * of hers, learnt from the event that made it (the claim opened for her,
+ * the entitlement booked to her, the order made out to her), which the
+ * receipt therefore always holds before them: a checker learns the ids the
+ * same way, from proved events only, so no id can be slipped in.
  */
 #include "domain/receipts/receipts.h"
 
@@ -72,15 +74,6 @@ str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* Whether member key of data is absent, null, or her pseudonym. */
-static int
-hers_or_none(const struct concern *c, json_t *data, const char *key)
-{
-	const char *v = str(data, key);
-
-	return v == NULL || strcmp(v, c->pseudonym) == 0;
-}
-
 static int
 names_her(const struct concern *c, json_t *data, const char *key)
 {
@@ -91,22 +84,20 @@ names_her(const struct concern *c, json_t *data, const char *key)
 
 /*
  * Whether an event of type with data concerns her and may be shown in her
- * receipt; learns the ids it makes hers.  track is 0 when checking a
- * receipt, whose id sets were given.
+ * receipt; learns the ids it makes hers.
  */
 static int
-concern_event(struct concern *c, const char *type, json_t *data, int track)
+concern_event(struct concern *c, const char *type, json_t *data)
 {
 	if (strcmp(type, "registry.consent.recorded") == 0 ||
 	    strcmp(type, "registry.consultation.recorded") == 0)
 		return names_her(c, data, "pseudonym");
 	if (strcmp(type, "claims.claim.opened") == 0) {
-		if (!names_her(c, data, "victim") && !names_her(c, data, "claimant"))
+		/* Her claim, even if a relative opened it for her (its claimant is then her own kin). */
+		if (!names_her(c, data, "victim"))
 			return 0;
-		if (track)
-			idset_add(c, &c->claims, str(data, "id"));
-		/* A claim a relative opened names her: her decisions are shown, this event not. */
-		return hers_or_none(c, data, "victim") && hers_or_none(c, data, "claimant");
+		idset_add(c, &c->claims, str(data, "id"));
+		return 1;
 	}
 	if (strcmp(type, "claims.claim.submitted") == 0 || strcmp(type, "claims.claim.approved") == 0 ||
 	    strcmp(type, "claims.claim.denied") == 0 || strcmp(type, "claims.claim.appealed") == 0) {
@@ -117,8 +108,7 @@ concern_event(struct concern *c, const char *type, json_t *data, int track)
 	if (strcmp(type, "entitlements.entitlement.booked") == 0) {
 		if (!names_her(c, data, "beneficiary"))
 			return 0;
-		if (track)
-			idset_add(c, &c->entitlements, str(data, "id"));
+		idset_add(c, &c->entitlements, str(data, "id"));
 		return 1;
 	}
 	if (strcmp(type, "entitlements.entitlement.changed") == 0) {
@@ -129,8 +119,7 @@ concern_event(struct concern *c, const char *type, json_t *data, int track)
 	if (strcmp(type, "payments.order.created") == 0) {
 		if (!names_her(c, data, "beneficiary"))
 			return 0;
-		if (track)
-			idset_add(c, &c->orders, str(data, "id"));
+		idset_add(c, &c->orders, str(data, "id"));
 		return 1;
 	}
 	if (strcmp(type, "payments.order.settled") == 0 || strcmp(type, "payments.order.returned") == 0) {
@@ -152,17 +141,6 @@ pseudonym_valid(const char *p)
 		if (p[i] < '0' || p[i] > '9')
 			return 0;
 	return 1;
-}
-
-static json_t *
-idset_json(const struct idset *s)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		json_array_append_new(a, json_string(s->ids[i]));
-	return a;
 }
 
 static json_t *
@@ -234,7 +212,7 @@ receipt_build(struct tlog *log, const char *pseudonym, struct buf *out, char lan
 			    strlen(str(data, "language")) == 2)
 				memcpy(lang_r, str(data, "language"), 3);
 		}
-		if (type != NULL && json_is_object(data) && concern_event(c, type, data, 1)) {
+		if (type != NULL && json_is_object(data) && concern_event(c, type, data)) {
 			if (json_array_size(events) >= RECEIPT_EVENTS_MAX) {
 				json_decref(ev);
 				rc = error_set(err, REDRESS_E_NOMEM, "more than %d events concern %s",
@@ -264,10 +242,8 @@ receipt_build(struct tlog *log, const char *pseudonym, struct buf *out, char lan
 		               IDS_MAX, pseudonym);
 		goto out;
 	}
-	root = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:O}", "format", RECEIPT_FORMAT, "pseudonym",
-	                 pseudonym, "checkpoint", note.data, "size", (json_int_t)size, "claims",
-	                 idset_json(&c->claims), "entitlements", idset_json(&c->entitlements), "orders",
-	                 idset_json(&c->orders), "events", events);
+	root = json_pack("{s:s, s:s, s:s, s:I, s:O}", "format", RECEIPT_FORMAT, "pseudonym", pseudonym,
+	                 "checkpoint", note.data, "size", (json_int_t)size, "events", events);
 	/* Sorted, compact, "/" escaped: the block can sit in a <script> and hashes the same every time. */
 	if (root == NULL || (dumped = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_ESCAPE_SLASH |
 	                                                   JSON_ENSURE_ASCII)) == NULL) {
@@ -495,23 +471,6 @@ receipt_json(const char *text, size_t len, const char **json_r, size_t *len_r, s
 	return REDRESS_OK;
 }
 
-static enum redress_err
-load_ids(struct concern *c, struct idset *s, json_t *root, const char *key, struct redress_error *err)
-{
-	json_t *a = json_object_get(root, key), *v;
-	size_t i;
-
-	if (!json_is_array(a))
-		return error_set(err, REDRESS_E_INVALID, "field '%s' must be an array", key);
-	json_array_foreach(a, i, v)
-	{
-		if (!json_is_string(v))
-			return error_set(err, REDRESS_E_INVALID, "field '%s' must hold strings", key);
-		idset_add(c, s, json_string_value(v));
-	}
-	return c->full ? error_set(err, REDRESS_E_INVALID, "field '%s' holds too many ids", key) : REDRESS_OK;
-}
-
 /* Checks one listed event: its bytes, its proof, and that it is hers. */
 static enum redress_err
 check_event(struct concern *c, json_t *ev, size_t n, const struct checkpoint *cp, uint8_t *raw,
@@ -555,7 +514,7 @@ check_event(struct concern *c, json_t *ev, size_t n, const struct checkpoint *cp
 		                 "event %zu: its bytes are not the listed event %lld of type %.64s", n,
 		                 (long long)seq, type);
 	}
-	if (!concern_event(c, type, json_object_get(inner, "data"), 0)) {
+	if (!concern_event(c, type, json_object_get(inner, "data"))) {
 		json_decref(inner);
 		return error_set(err, REDRESS_E_CRYPTO,
 		                 "event %zu (log index %lld, %.64s) does not concern %s", n, (long long)seq,
@@ -617,10 +576,6 @@ receipt_verify(const char *text, size_t len, const char *vkey, const struct cosi
 		goto out;
 	}
 	c->pseudonym = pseudonym;
-	if ((rc = load_ids(c, &c->claims, root, "claims", err)) != REDRESS_OK ||
-	    (rc = load_ids(c, &c->entitlements, root, "entitlements", err)) != REDRESS_OK ||
-	    (rc = load_ids(c, &c->orders, root, "orders", err)) != REDRESS_OK)
-		goto out;
 	json_array_foreach(events, i, ev)
 	{
 		if ((rc = check_event(c, ev, i + 1, &cp, raw, TLOG_EVENT_MAX + 1024, err)) != REDRESS_OK)

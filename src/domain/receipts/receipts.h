@@ -10,8 +10,10 @@
  * A receipt holds no name: only her pseudonym, the events' bytes (whose
  * personal fields are sealed ciphertext, and which carry the log's secret
  * per-event randomness where the log has it) and hashes.  An event that
- * names another person (a claim opened by a relative, an heir's share of
- * her claim) is left out, so a receipt says nothing about anyone else.
+ * names another person (an heir's share of her claim, another person's
+ * payment) is left out, so a receipt says nothing about anyone else; a
+ * claim a relative opened for her shows that relative's pseudonym, her own
+ * kin's, and no more.
  *
  * The receipt is JSON (RECEIPT_FORMAT); the page for people embeds it,
  * with a QR code of its SHA-256, in a <script type="application/json"
@@ -68,7 +70,7 @@ struct receipt_verified {
  * signed by it (and meets policy, when not NULL), each event's bytes hash
  * with its proof to the checkpoint's root, and each event is of a kind a
  * receipt lists and names the receipt's pseudonym or one of her claims,
- * entitlements or orders listed before it.  REDRESS_E_CRYPTO when a hash or
+ * entitlements or orders whose creating event is proved before it.  REDRESS_E_CRYPTO when a hash or
  * signature does not verify; REDRESS_E_INVALID naming what is malformed.
  */
 enum redress_err receipt_verify(const char *text, size_t len, const char *vkey,
