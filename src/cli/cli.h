@@ -13,6 +13,7 @@
 #include "crypto/keydir.h"
 #include "domain/registry/registry.h"
 #include "domain/users/users.h"
+#include "log/cosig.h"
 #include "log/tlog.h"
 #include "store/store.h"
 
@@ -165,5 +166,50 @@ int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_keys(struct cli *cli, int argc, char **argv);
+int cmd_witness(struct cli *cli, int argc, char **argv);
+int cmd_receipt(struct cli *cli, int argc, char **argv);
+
+/*
+ * A witness policy from the command line (cmd_witness.c): --witness VKEY
+ * (repeatable) adds a witness, --witness-threshold K sets how many must
+ * have cosigned.  Each returns 0 after a usage error naming cmd (its exit
+ * status is then 2), else 1.  cli_policy_finish checks the two agree; a
+ * policy with witnesses and no threshold needs all of them.
+ */
+int cli_policy_witness(struct cosig_policy *policy, const char *cmd, const char *vkey);
+int cli_policy_threshold(struct cosig_policy *policy, const char *cmd, const char *text);
+int cli_policy_finish(struct cosig_policy *policy, const char *cmd);
+
+/* The options every offline check shares: --pubkey FILE and a witness policy. */
+struct cli_verify_opts {
+	const char *pubkey;
+	struct cosig_policy policy;
+};
+
+/*
+ * Parses the options of `CMD verify FILE` (--pubkey, --witness,
+ * --witness-threshold, --help) into o.  Returns -1 when the command goes
+ * on (argv[optind] is FILE), else the exit status (after the usage or an
+ * error was printed).
+ */
+int cli_verify_options(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
+                       struct cli_verify_opts *o);
+
+/*
+ * Loads the verifier key text, one line without its newline, into key
+ * (initialised here; the caller frees it with buf_free()): the file pubkey,
+ * or the key of the database when pubkey is NULL.  On failure key holds
+ * nothing.
+ */
+enum redress_err cli_verifier_key(struct cli *cli, const char *pubkey, struct buf *key,
+                                  struct redress_error *err);
+
+/*
+ * Asks the witnesses listed in the key directory's witnesses file (if any)
+ * to cosign the log's latest checkpoint, keeping what they answer.  Best
+ * effort; *got_r and *asked_r (may be NULL) count.  The log must be open
+ * for writing.
+ */
+enum redress_err cli_cosign(struct cli *cli, size_t *asked_r, size_t *got_r, struct redress_error *err);
 
 #endif

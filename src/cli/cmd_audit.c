@@ -13,7 +13,9 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "crypto/codec.h"
+#include "domain/reports/reports.h"
 #include "log/audit.h"
+#include "log/cosig.h"
 #include "log/note.h"
 
 #define AUDIT_FILE_MAX (1u << 20)
@@ -26,7 +28,10 @@ audit_usage(FILE *f)
 	           "       redress audit show --index N [--raw]\n"
 	           "       redress audit prove --index N [--size M]\n"
 	           "       redress audit prove --consistency OLD [--size NEW]\n"
-	           "       redress audit verify [--json] [--checkpoint FILE] [--pubkey FILE]\n\n"
+	           "       redress audit verify [--json] [--checkpoint FILE] [--pubkey FILE]\n"
+	           "                            [--witness VKEY...] [--witness-threshold K]\n"
+	           "       redress audit cosign\n"
+	           "       redress audit feed [--out FILE] [--k K]\n\n"
 	           "checkpoint  the latest signed checkpoint (C2SP tlog-checkpoint in a signed note)\n"
 	           "pubkey      the verifier key for checkpoints (signed-note vkey: name+hash+base64)\n"
 	           "show        event N as JSON; --raw prints its exact bytes, the Merkle leaf input\n"
@@ -37,7 +42,19 @@ audit_usage(FILE *f)
 	           "            and every signed checkpoint.  --checkpoint also checks a checkpoint kept\n"
 	           "            outside the database (as published); --pubkey trusts the vkey in FILE\n"
 	           "            instead of the key directory.  Exit 0 only when all agree, 1 when\n"
-	           "            something does not (each finding is named).\n");
+	           "            something does not (each finding is named).  With --witness VKEY\n"
+	           "            (repeatable) and --witness-threshold K (default: all), the checkpoint\n"
+	           "            given by --checkpoint must carry valid cosignatures by at least K of\n"
+	           "            those witnesses, else exit 19.\n"
+	           "cosign      asks the witnesses in the key directory's 'witnesses' file to cosign\n"
+	           "            the latest checkpoint, and keeps their cosignatures; 'checkpoint' then\n"
+	           "            prints it cosigned.\n"
+	           "feed        the public feed (JSON lines): every event up to the latest checkpoint with\n"
+	           "            its type, day, amounts, dates, program and states, identifying values\n"
+	           "            replaced by keyed commitments, birth years as decades, and region and\n"
+	           "            decade withheld for anyone in a cell of fewer than K (default 5)\n"
+	           "            registered people.  'report recount' recomputes a report from it.\n"
+	           "            Needs an account that may read aggregate reports (monitor, admin).\n");
 }
 
 /* Reads a whole small file into out. */
@@ -211,6 +228,56 @@ audit_prove(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static int
+audit_feed(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"out", required_argument, NULL, 'o'},
+	    {"k", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *path = NULL;
+	struct redress_error err;
+	unsigned long long k = REPORT_K_DEFAULT;
+	struct buf out;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'o': path = optarg; break;
+		case 'k':
+			if (text_parse_u64("--k", optarg, &k, &err) != REDRESS_OK || k < REPORT_K_MIN ||
+			    k > REPORT_K_MAX)
+				return cli_usage_error("audit", "--k must be a whole number from %d to %d",
+				                       REPORT_K_MIN, REPORT_K_MAX);
+			break;
+		case 'h': audit_usage(stdout); return 0;
+		default: return cli_bad_option("audit", argv);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
+	if (cli_open_as(cli, CLI_READ, PERM_AGGREGATES_READ, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	buf_init(&out, (size_t)1 << 34);
+	if (report_feed_write(cli->log, keydir_index_key(cli->keydir), (int)k, &out, &err) != REDRESS_OK ||
+	    (path != NULL && cli_write_private(path, out.data, out.len, &err) != REDRESS_OK)) {
+		status = cli_fail(&err);
+	} else if (path == NULL) {
+		fwrite(out.data, 1, out.len, stdout);
+	}
+	buf_free(&out);
+	return status;
+}
+
+/* The latest checkpoint with the witnesses' cosignatures kept for it. */
+static enum redress_err
+checkpoint_cosigned(struct tlog *log, struct buf *out, struct redress_error *err)
+{
+	return tlog_checkpoint_cosigned(log, out, NULL, err);
+}
+
 /* The trusted public key: --pubkey FILE, or the key directory's. */
 static enum redress_err
 trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_SIZE],
@@ -252,9 +319,12 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'},
 	    {"checkpoint", required_argument, NULL, 'c'},
 	    {"pubkey", required_argument, NULL, 'p'},
+	    {"witness", required_argument, NULL, 'w'},
+	    {"witness-threshold", required_argument, NULL, 't'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct cosig_policy policy;
 	char root[CODEC_BASE64_SIZE(MERKLE_HASH_SIZE)];
 	const char *checkpoint_file = NULL, *pubkey_file = NULL;
 	uint8_t key[SIGN_PUBLIC_SIZE];
@@ -265,23 +335,42 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 	unsigned i;
 	int c, json = 0, status;
 
+	memset(&policy, 0, sizeof(policy));
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'c': checkpoint_file = optarg; break;
 		case 'p': pubkey_file = optarg; break;
+		case 'w':
+			if (!cli_policy_witness(&policy, "audit", optarg))
+				return 2;
+			break;
+		case 't':
+			if (!cli_policy_threshold(&policy, "audit", optarg))
+				return 2;
+			break;
 		case 'h': audit_usage(stdout); return 0;
 		default: return cli_bad_option("audit", argv);
 		}
 	}
 	if (optind != argc)
 		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
+	if (!cli_policy_finish(&policy, "audit"))
+		return 2;
+	if (policy.count > 0 && checkpoint_file == NULL)
+		return cli_usage_error("audit", "--witness checks the checkpoint given by --checkpoint FILE");
 	buf_init(&note, AUDIT_FILE_MAX);
 	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK ||
 	    trusted_key(cli, pubkey_file, key, &err) != REDRESS_OK)
 		goto fail;
 	if (checkpoint_file != NULL && read_file(checkpoint_file, &note, &err) != REDRESS_OK)
 		goto fail;
+	/* A checkpoint too few witnesses vouch for is refused before anything is replayed. */
+	if (checkpoint_file != NULL &&
+	    cosig_policy_check(&policy, note.data != NULL ? note.data : "", note.len, &err) != REDRESS_OK) {
+		error_prefix(&err, "--checkpoint %.200s", checkpoint_file);
+		goto fail;
+	}
 	report = calloc(1, sizeof(*report));
 	if (report == NULL) {
 		error_set(&err, REDRESS_E_NOMEM, "out of memory");
@@ -342,9 +431,28 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	if (strcmp(sub, "checkpoint") == 0 || strcmp(sub, "pubkey") == 0) {
 		if (argc != 1)
 			return cli_usage_error("audit", "'%s' takes no arguments", sub);
-		return strcmp(sub, "checkpoint") == 0 ? audit_print_text(cli, tlog_checkpoint, 0)
+		return strcmp(sub, "checkpoint") == 0 ? audit_print_text(cli, checkpoint_cosigned, 0)
 		                                      : audit_print_text(cli, tlog_vkey, 1);
 	}
+	if (strcmp(sub, "cosign") == 0) {
+		struct redress_error err;
+		size_t asked = 0, got = 0;
+
+		if (argc != 1)
+			return cli_usage_error("audit", "'cosign' takes no arguments");
+		if (cli_open(cli, CLI_WRITE, &err) != REDRESS_OK ||
+		    cli_cosign(cli, &asked, &got, &err) != REDRESS_OK)
+			return cli_fail(&err);
+		if (asked == 0) {
+			error_set(&err, REDRESS_E_USAGE,
+			          "no witnesses: the key directory has no 'witnesses' file");
+			return cli_fail(&err);
+		}
+		printf("%zu of %zu witnesses cosigned the checkpoint\n", got, asked);
+		return got == asked ? 0 : redress_exit_code(REDRESS_E_CRYPTO);
+	}
+	if (strcmp(sub, "feed") == 0)
+		return audit_feed(cli, argc, argv);
 	if (strcmp(sub, "show") == 0)
 		return audit_show(cli, argc, argv);
 	if (strcmp(sub, "prove") == 0)

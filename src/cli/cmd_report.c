@@ -12,13 +12,16 @@
 #include "cli/cli.h"
 #include "core/text.h"
 #include "domain/reports/reports.h"
+#include "log/cosig.h"
 
 static void
 report_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: redress report public --program CODE [--format html|csv|json] [--out FILE] [--k K]\n"
-	        "       redress report verify REPORT.json [--pubkey FILE]\n\n"
+	        "       redress report verify REPORT.json [--pubkey FILE] [--witness VKEY...]\n"
+	        "                                          [--witness-threshold K]\n"
+	        "       redress report recount --feed FEED REPORT.json\n\n"
 	        "public computes the program's aggregate figures (people registered, reached,\n"
 	        "consented, declined; claims approved; paid, waiting, amounts paid and owed; the\n"
 	        "fund and the pledges; days from registration to payment; deaths before payment),\n"
@@ -31,8 +34,16 @@ report_usage(FILE *f)
 	        "event is in the log under a checkpoint signed by the key, and the checkpoint the\n"
 	        "figures were computed at is signed too and consistent with it.  --pubkey is the\n"
 	        "verifier key ('redress audit pubkey'); without it, the key of the database's key\n"
-	        "directory.  Exit 0 when it verifies; 19 when a hash or signature does not (altered);\n"
-	        "12 when the report is malformed.\n");
+	        "directory.  --witness VKEY (repeatable) and --witness-threshold K (default: all of\n"
+	        "them) also require the checkpoint it is proved against to carry valid cosignatures\n"
+	        "by at least K of those witnesses; public asks the key directory's witnesses to\n"
+	        "cosign before it writes the proof.  Exit 0 when it verifies; 19 when a hash or\n"
+	        "signature does not (altered) or too few witnesses cosigned; 12 when the report is\n"
+	        "malformed.\n\n"
+	        "recount recomputes every figure of a published JSON report, small-count suppression\n"
+	        "included, from the public feed ('redress audit feed'), with no database and no key,\n"
+	        "and checks that the result is the report's figures byte for byte.  Exit 0 when it is;\n"
+	        "19 when a figure differs (the first named); 12 when the feed or report is malformed.\n");
 }
 
 static int
@@ -83,6 +94,25 @@ report_public(struct cli *cli, int argc, char **argv)
 	buf_init(&out, 16u << 20);
 	if ((rc = report_publish(cli->log, &cli->actor, program, (int)k, pub, &err)) != REDRESS_OK)
 		goto fail;
+	/* With witnesses configured, the proof is against the checkpoint they cosigned: ask them, then
+	 * publish again (nothing changed, so the same event) to prove against it. */
+	{
+		size_t asked = 0, got = 0;
+
+		if ((rc = cli_cosign(cli, &asked, &got, &err)) != REDRESS_OK)
+			goto fail;
+		if (asked > 0) {
+			int reused = pub->reused;
+
+			fprintf(stderr, "report: %zu of %zu witnesses cosigned the checkpoint\n", got, asked);
+			report_published_free(pub);
+			report_published_init(pub);
+			if ((rc = report_publish(cli->log, &cli->actor, program, (int)k, pub, &err)) !=
+			    REDRESS_OK)
+				goto fail;
+			pub->reused = reused;
+		}
+	}
 	if (strcmp(format, "json") == 0)
 		rc = report_render_json(pub, &out, &err);
 	else if (strcmp(format, "csv") == 0)
@@ -121,48 +151,23 @@ out:
 static int
 report_verify_cmd(struct cli *cli, int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"pubkey", required_argument, NULL, 'k'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *pubkey = NULL;
+	struct cli_verify_opts o;
 	struct report_verified v;
 	struct redress_error err;
 	struct buf report, key;
-	int c, status = 0;
+	int status = cli_verify_options("report", argc, argv, report_usage, &o);
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (c) {
-		case 'k': pubkey = optarg; break;
-		case 'h': report_usage(stdout); return 0;
-		default: return cli_bad_option("report", argv);
-		}
-	}
-	if (optind + 1 != argc)
-		return cli_usage_error("report", "'verify' takes one REPORT.json");
-	buf_init(&key, 0);
-	if (pubkey != NULL) {
-		if (cli_read_file(pubkey, 64 * 1024, &key, &err) != REDRESS_OK)
-			return cli_fail(&err);
-	} else {
-		buf_init(&key, 64 * 1024);
-		if (cli_open(cli, CLI_READ, &err) != REDRESS_OK ||
-		    tlog_vkey(cli->log, &key, &err) != REDRESS_OK) {
-			buf_free(&key);
-			error_prefix(&err, "no --pubkey, and the database's key cannot be read");
-			return cli_fail(&err);
-		}
-	}
+	if (status >= 0)
+		return status;
+	if (cli_verifier_key(cli, o.pubkey, &key, &err) != REDRESS_OK)
+		return cli_fail(&err);
 	if (cli_read_file(argv[optind], 2 * REPORT_MAX_BYTES, &report, &err) != REDRESS_OK) {
 		buf_free(&key);
 		return cli_fail(&err);
 	}
-	/* The key file holds one line; the verifier key is that line. */
-	while (key.len > 0 && (key.data[key.len - 1] == '\n' || key.data[key.len - 1] == '\r'))
-		key.data[--key.len] = '\0';
-	if (report_verify(report.data != NULL ? report.data : "", report.len,
-	                  key.data != NULL ? key.data : "", &v, &err) != REDRESS_OK) {
+	status = 0;
+	if (report_verify_policy(report.data != NULL ? report.data : "", report.len, key.data, &o.policy, &v,
+	                         &err) != REDRESS_OK) {
 		error_prefix(&err, "%.200s does not verify", argv[optind]);
 		status = cli_fail(&err);
 	} else {
@@ -171,9 +176,55 @@ report_verify_cmd(struct cli *cli, int argc, char **argv)
 		    " log signed at size %llu\n",
 		    argv[optind], v.program, (unsigned long long)v.computed_at, (unsigned long long)v.seq,
 		    (unsigned long long)v.proof_size);
+		if (o.policy.count > 0)
+			printf("%s: cosigned by at least %zu of the %zu witnesses given\n", argv[optind],
+			       o.policy.threshold, o.policy.count);
 	}
 	buf_free(&report);
 	buf_free(&key);
+	return status;
+}
+
+static int
+report_recount_cmd(int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"feed", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *feed_path = NULL, *tmp = getenv("TMPDIR");
+	struct redress_error err;
+	struct buf feed, report;
+	size_t bytes = 0;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f': feed_path = optarg; break;
+		case 'h': report_usage(stdout); return 0;
+		default: return cli_bad_option("report", argv);
+		}
+	}
+	if (feed_path == NULL || optind + 1 != argc)
+		return cli_usage_error("report", "'recount' takes --feed FEED and one REPORT.json");
+	if (cli_read_file(feed_path, (size_t)1 << 34, &feed, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (cli_read_file(argv[optind], 2 * REPORT_MAX_BYTES, &report, &err) != REDRESS_OK) {
+		buf_free(&feed);
+		return cli_fail(&err);
+	}
+	if (report_recount(feed.data != NULL ? feed.data : "", feed.len,
+	                   report.data != NULL ? report.data : "", report.len, cli_modules,
+	                   tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp", &bytes, &err) != REDRESS_OK) {
+		error_prefix(&err, "%.200s does not recount", argv[optind]);
+		status = cli_fail(&err);
+	} else {
+		printf("%s: recounted from %s: every figure matches, %zu bytes identical\n", argv[optind],
+		       feed_path, bytes);
+	}
+	buf_free(&feed);
+	buf_free(&report);
 	return status;
 }
 
@@ -188,5 +239,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		return report_public(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return report_verify_cmd(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "recount") == 0)
+		return report_recount_cmd(argc - 1, argv + 1);
 	return cli_usage_error("report", "'%s' is not a report command", argv[1]);
 }

@@ -27,7 +27,8 @@ serve_usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: redress serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--threads N]\n"
-	        "                     [--ready-fd FD] [--time-zone ZONE]\n\n"
+	        "                     [--ready-fd FD] [--time-zone ZONE] [--witness URL,VKEY...]\n"
+	        "                     [--witness-timeout MS]\n\n"
 	        "Serves the fund's JSON API under /api/v1 (described at /api/v1/openapi.json), and\n"
 	        "/healthz and /metrics, until SIGTERM or SIGINT; then finishes the requests in flight.\n"
 	        "SIGHUP re-checks the key directory and writes a status line; it stops nothing.\n"
@@ -41,7 +42,13 @@ serve_usage(FILE *f)
 	        "  --ready-fd FD       write the port to descriptor FD once listening, then close it\n"
 	        "                      (for supervisors and tests)\n"
 	        "  --time-zone ZONE    the fund's time zone, in which the pages show times (default\n"
-	        "                      Asia/Seoul; any zone of /usr/share/zoneinfo, such as Asia/Tokyo)\n");
+	        "                      Asia/Seoul; any zone of /usr/share/zoneinfo, such as Asia/Tokyo)\n"
+	        "  --witness URL,VKEY  a witness (C2SP tlog-witness; 'redress witness') asked to\n"
+	        "                      cosign each new checkpoint, after the answers are sent;\n"
+	        "                      repeatable; also read from the key directory's 'witnesses'\n"
+	        "                      file, one 'URL VKEY' a line.  /api/v1/audit/checkpoint then\n"
+	        "                      serves the checkpoint with their cosignatures\n"
+	        "  --witness-timeout MS  how long to wait for one witness (default 3000)\n");
 }
 
 static int
@@ -83,11 +90,15 @@ time_zone_set(const char *zone)
 	tzset();
 	return 1;
 }
+/* The witnesses of `serve`: few, and the server's for as long as it runs. */
+static struct http_witness serve_witnesses[HTTP_WITNESSES_MAX];
 
 static void
 default_config(struct http_config *config)
 {
 	memset(config, 0, sizeof(*config));
+	memset(serve_witnesses, 0, sizeof(serve_witnesses));
+	config->witnesses = serve_witnesses;
 	snprintf(config->host, sizeof(config->host), "127.0.0.1");
 	config->port = 8080;
 	config->ready_fd = -1;
@@ -127,6 +138,11 @@ serve(struct cli *cli, struct http_config *config)
 	/* The database must be this key directory's: tlog_open checks the log key. */
 	if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	if (http_witnesses_load(cli->keys, config->witnesses, HTTP_WITNESSES_MAX, &config->witness_count,
+	                        &err) != REDRESS_OK) {
+		keydir_close(&cli->keydir);
+		return cli_fail(&err);
+	}
 	config->db = cli->db;
 	config->keys = cli->keydir;
 	config->modules = cli_modules;
@@ -141,10 +157,16 @@ int
 cmd_serve(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"listen", required_argument, NULL, 'l'},   {"tls-cert", required_argument, NULL, 'c'},
-	    {"tls-key", required_argument, NULL, 'k'},  {"threads", required_argument, NULL, 't'},
-	    {"ready-fd", required_argument, NULL, 'r'}, {"time-zone", required_argument, NULL, 'z'},
-	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'k'},
+	    {"threads", required_argument, NULL, 't'},
+	    {"ready-fd", required_argument, NULL, 'r'},
+	    {"time-zone", required_argument, NULL, 'z'},
+	    {"witness", required_argument, NULL, 'w'},
+	    {"witness-timeout", required_argument, NULL, 'W'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct http_config config;
 	struct redress_error err;
@@ -172,6 +194,19 @@ cmd_serve(struct cli *cli, int argc, char **argv)
 			config.ready_fd = (int)n;
 			break;
 		case 'z': zone = optarg; break;
+		case 'w':
+			if (config.witness_count >= HTTP_WITNESSES_MAX)
+				return cli_usage_error("serve", "at most %d witnesses", HTTP_WITNESSES_MAX);
+			if (http_witness_parse(optarg, &config.witnesses[config.witness_count], &err) !=
+			    REDRESS_OK)
+				return cli_usage_error("serve", "--witness: %s", err.message);
+			config.witness_count++;
+			break;
+		case 'W':
+			if (!parse_uint("--witness-timeout", optarg, 100, 60000, &n))
+				return 2;
+			config.witness_timeout_ms = (unsigned)n;
+			break;
 		case 'h': serve_usage(stdout); return 0;
 		default: return cli_bad_option("serve", argv);
 		}

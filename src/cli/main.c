@@ -53,11 +53,13 @@ static const struct command commands[] = {
     {"queue", cmd_queue, "what is owed and unpaid, most frail and oldest first"},
     {"pay", cmd_pay, "payment batches, pain.001 for the bank, camt.054 and pain.002 back"},
     {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
+    {"receipt", cmd_receipt, "a survivor's receipt of the events that concern her, and checking one offline"},
     {"report", cmd_report, "the public transparency report, and verifying a published one"},
     {"serve", cmd_serve, "the JSON API over HTTP, for staff in their roles and for monitors"},
     {"backup", cmd_backup, "an encrypted, consistent copy of the fund and its keys, while it runs"},
     {"restore", cmd_restore, "a backup back into a new database and key directory"},
     {"keys", cmd_keys, "split the keys among custodians, and recover them from their shares"},
+    {"witness", cmd_witness, "a monitor's witness that cosigns checkpoints and refuses a forked log"},
 };
 
 static void

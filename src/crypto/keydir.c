@@ -16,11 +16,13 @@
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 
-#define KEYDIR_LOG_KEY    "log.key"
-#define KEYDIR_MASTER_KEY "master.key"
-#define KEYDIR_INDEX_KEY  "index.key"
-#define KEYDIR_MASTER_NEW "master.key.new"
-#define KEYDIR_FILE_MAX 256
+#define KEYDIR_LOG_KEY      "log.key"
+#define KEYDIR_MASTER_KEY   "master.key"
+#define KEYDIR_INDEX_KEY    "index.key"
+#define KEYDIR_MASTER_NEW   "master.key.new"
+#define KEYDIR_WITNESS_KEY  "witness.key"
+#define KEYDIR_WITNESS_NAME "witness.name"
+#define KEYDIR_FILE_MAX     256
 
 struct keydir {
 	struct sign_key *log_key;
@@ -100,37 +102,50 @@ keydir_remove_keys(const char *dir)
 			unlink(file);
 }
 
+/*
+ * Readies path to receive a new key file: an existing directory must be
+ * one, hold no such key already (REDRESS_E_KEYS naming what, with hint) and
+ * be closed to others; a missing one is made with mode 0700.  Looks before
+ * touching anything, so a refusal changes nothing.
+ */
+static enum redress_err
+keydir_prepare(const char *path, const char *file, const char *what, const char *hint,
+               struct redress_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return error_set(err, REDRESS_E_KEYS, "key directory '%.200s' is not a directory",
+			                 path);
+		if (access(file, F_OK) == 0)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "'%.200s' already holds %s; refusing to overwrite it%s", path, what,
+			                 hint);
+		if ((st.st_mode & 077) != 0)
+			return error_set(
+			    err, REDRESS_E_KEYS,
+			    "key directory '%.200s' is open to others (mode %03o): chmod 700 it%s", path,
+			    (unsigned)(st.st_mode & 0777), hint[0] != '\0' ? ", or give a new --keys" : "");
+	} else if (mkdir(path, 0700) != 0) {
+		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
+		                 strerror(errno));
+	}
+	return REDRESS_OK;
+}
+
 enum redress_err
 keydir_create(const char *path, struct redress_error *err)
 {
 	char file[PATH_MAX];
 	uint8_t seed[SIGN_SEED_SIZE];
 	struct sign_key *key = NULL;
-	struct stat st;
 	enum redress_err rc;
 
 	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_LOG_KEY, err)) != REDRESS_OK)
 		return rc;
-	/* Look before touching anything, so a refusal changes nothing. */
-	if (stat(path, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return error_set(err, REDRESS_E_KEYS, "key directory '%.200s' is not a directory",
-			                 path);
-		if (access(file, F_OK) == 0)
-			return error_set(
-			    err, REDRESS_E_KEYS,
-			    "'%.200s' already holds a log key; refusing to overwrite it (use another --keys)",
-			    path);
-		if ((st.st_mode & 077) != 0)
-			return error_set(
-			    err, REDRESS_E_KEYS,
-			    "key directory '%.200s' is open to others (mode %03o): chmod 700 it, or give a"
-			    " new --keys",
-			    path, (unsigned)(st.st_mode & 0777));
-	} else if (mkdir(path, 0700) != 0) {
-		return error_set(err, REDRESS_E_KEYS, "cannot create key directory '%.200s': %s", path,
-		                 strerror(errno));
-	}
+	if ((rc = keydir_prepare(path, file, "a log key", " (use another --keys)", err)) != REDRESS_OK)
+		return rc;
 	if ((rc = sign_key_generate(&key, err)) != REDRESS_OK)
 		return rc;
 	sign_key_seed(key, seed);
@@ -209,10 +224,12 @@ keydir_open(const char *path, struct keydir **kd_r, struct redress_error *err)
 	rc = keydir_read_seed(file, seed, err);
 	if (rc == REDRESS_OK)
 		rc = sign_key_from_seed(seed, &kd->log_key, err);
-	if (rc == REDRESS_OK && (rc = keydir_path(file, sizeof(file), path, KEYDIR_MASTER_KEY, err)) == REDRESS_OK &&
+	if (rc == REDRESS_OK &&
+	    (rc = keydir_path(file, sizeof(file), path, KEYDIR_MASTER_KEY, err)) == REDRESS_OK &&
 	    (rc = keydir_read_seed(file, seed, err)) == REDRESS_OK)
 		rc = seal_key_guarded_from_bytes(seed, &kd->master, err);
-	if (rc == REDRESS_OK && (rc = keydir_path(file, sizeof(file), path, KEYDIR_INDEX_KEY, err)) == REDRESS_OK &&
+	if (rc == REDRESS_OK &&
+	    (rc = keydir_path(file, sizeof(file), path, KEYDIR_INDEX_KEY, err)) == REDRESS_OK &&
 	    (rc = keydir_read_seed(file, seed, err)) == REDRESS_OK)
 		rc = seal_key_guarded_from_bytes(seed, &kd->index, err);
 	crypto_wipe(seed, sizeof(seed));
@@ -349,4 +366,78 @@ const struct seal_key *
 keydir_index_key(const struct keydir *kd)
 {
 	return kd->index;
+}
+
+enum redress_err
+keydir_file(char *out, size_t size, const char *dir, const char *file, struct redress_error *err)
+{
+	return keydir_path(out, size, dir, file, err);
+}
+
+enum redress_err
+keydir_witness_create(const char *path, const char *name, struct redress_error *err)
+{
+	char file[PATH_MAX], text[KEYDIR_FILE_MAX];
+	uint8_t seed[SIGN_SEED_SIZE];
+	struct sign_key *key = NULL;
+	enum redress_err rc;
+	int n;
+
+	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_WITNESS_KEY, err)) != REDRESS_OK)
+		return rc;
+	n = snprintf(text, sizeof(text), "%s\n", name);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return error_set(err, REDRESS_E_INVALID, "witness name is longer than %d bytes",
+		                 KEYDIR_FILE_MAX - 2);
+	if ((rc = keydir_prepare(path, file, "a witness key", "", err)) != REDRESS_OK)
+		return rc;
+	if ((rc = sign_key_generate(&key, err)) != REDRESS_OK)
+		return rc;
+	sign_key_seed(key, seed);
+	sign_key_free(&key);
+	if ((rc = keydir_write_key(path, KEYDIR_WITNESS_KEY, seed, err)) == REDRESS_OK) {
+		char namefile[PATH_MAX];
+
+		if ((rc = keydir_path(namefile, sizeof(namefile), path, KEYDIR_WITNESS_NAME, err)) ==
+		    REDRESS_OK)
+			rc = keydir_write_secret(namefile, text, err);
+		if (rc != REDRESS_OK)
+			unlink(file);
+	}
+	crypto_wipe(seed, sizeof(seed));
+	return rc;
+}
+
+enum redress_err
+keydir_witness_open(const char *path, char *name_r, size_t name_size, struct sign_key **key_r,
+                    struct redress_error *err)
+{
+	char file[PATH_MAX];
+	uint8_t seed[SIGN_SEED_SIZE];
+	ssize_t got;
+	size_t len;
+	enum redress_err rc;
+	int fd;
+
+	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_WITNESS_NAME, err)) != REDRESS_OK)
+		return rc;
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		return error_set(err, REDRESS_E_KEYS,
+		                 "cannot read '%.200s': %s (run 'redress witness init' first)", file,
+		                 strerror(errno));
+	got = read(fd, name_r, name_size - 1);
+	close(fd);
+	if (got <= 0)
+		return error_set(err, REDRESS_E_KEYS, "'%.200s' is empty or unreadable", file);
+	len = (size_t)got;
+	while (len > 0 && (name_r[len - 1] == '\n' || name_r[len - 1] == '\r'))
+		len--;
+	name_r[len] = '\0';
+	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_WITNESS_KEY, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = keydir_read_seed(file, seed, err)) != REDRESS_OK)
+		return rc;
+	rc = sign_key_from_seed(seed, key_r, err);
+	crypto_wipe(seed, sizeof(seed));
+	return rc;
 }

@@ -8,6 +8,12 @@
  *   log.key     the Ed25519 seed that signs checkpoints
  *   master.key  the key that wraps each person's data key (crypto/seal.h)
  *   index.key   the key of the blind index of national ids
+ *   witnesses   (optional, not secret) the witnesses whose cosignatures
+ *               the fund collects: lines "URL VKEY", '#' comments
+ *
+ * A witness's own key directory (redress witness) holds witness.key (its
+ * Ed25519 seed) and witness.name (its key name), and its state: the last
+ * checkpoint it cosigned for each log.
  */
 #ifndef REDRESS_CRYPTO_KEYDIR_H
 #define REDRESS_CRYPTO_KEYDIR_H
@@ -80,5 +86,25 @@ const struct sign_key *keydir_log_key(const struct keydir *kd);
 /* The master key and the blind-index key, owned by kd. */
 const struct seal_key *keydir_master_key(const struct keydir *kd);
 const struct seal_key *keydir_index_key(const struct keydir *kd);
+
+/* Writes DIR/FILE into out (size bytes); too long is REDRESS_E_KEYS. */
+enum redress_err keydir_file(char *out, size_t size, const char *dir, const char *file,
+                             struct redress_error *err);
+
+/*
+ * Creates a witness's key directory (mode 0700, or an existing one that is
+ * 0700 and holds no witness key) with a fresh witness.key and name in
+ * witness.name.  Refuses to overwrite a key (REDRESS_E_KEYS).  On failure
+ * no key is left.
+ */
+enum redress_err keydir_witness_create(const char *path, const char *name, struct redress_error *err);
+
+/*
+ * Loads a witness's name (into name_r, name_size bytes) and key; the caller
+ * frees *key_r with sign_key_free().  Missing or readable-by-others files
+ * are REDRESS_E_KEYS naming the file.
+ */
+enum redress_err keydir_witness_open(const char *path, char *name_r, size_t name_size,
+                                     struct sign_key **key_r, struct redress_error *err);
 
 #endif

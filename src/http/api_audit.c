@@ -2,12 +2,14 @@
  * api_audit.c -- the log for anyone to check: the signed checkpoint, the
  * public key, inclusion and consistency proofs (RFC 9162), public; and one
  * event's bytes, for accounts that may read pseudonym-level records (as
- * `redress audit show`).
+ * `redress audit show`); and the public feed from which monitors recount
+ * the reports (`redress audit feed`), public too.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "crypto/codec.h"
+#include "domain/reports/reports.h"
 #include "http/api.h"
 #include "log/merkle.h"
 
@@ -20,12 +22,31 @@ api_audit_checkpoint(struct http_request *req, struct http_response *res)
 	if ((log = http_read_log(req, res)) == NULL)
 		return;
 	buf_reset(&res->body);
-	if (tlog_checkpoint(log, &res->body, &err) != REDRESS_OK) {
+	if (tlog_checkpoint_cosigned(log, &res->body, NULL, &err) != REDRESS_OK) {
 		http_reply_fail(res, &err);
 		return;
 	}
 	res->status = 200;
 	res->content_type = "text/plain; charset=utf-8";
+}
+
+void
+api_audit_feed(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct tlog *log;
+
+	if ((log = http_read_log(req, res)) == NULL)
+		return;
+	buf_reset(&res->body);
+	if (report_feed_write(log, keydir_index_key(req->app->config->keys), REPORT_K_DEFAULT, &res->body,
+	                      &err) != REDRESS_OK) {
+		buf_reset(&res->body);
+		http_reply_fail(res, &err);
+		return;
+	}
+	res->status = 200;
+	res->content_type = "application/jsonl; charset=utf-8";
 }
 
 void

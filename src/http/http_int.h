@@ -519,6 +519,11 @@ struct http_app {
 
 /* Creates the server's table of used TOTP steps and reads it into app->totp_steps (api_session.c). */
 enum redress_err http_totp_setup(struct http_app *app, struct store *store, struct redress_error *err);
+struct sockaddr_storage;
+
+/* The socket address of config's host and port (server.c). */
+enum redress_err http_listen_address(const struct http_config *config, struct sockaddr_storage *ss,
+                                     struct redress_error *err);
 
 /* Writer thread lifecycle (writer.c). */
 enum redress_err http_writer_start(struct http_app *app, struct redress_error *err);

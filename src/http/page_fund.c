@@ -511,7 +511,7 @@ page_transparency(struct http_request *req, struct http_response *res)
 	html_raw_const(p.b, "</p><h2>");
 	html_text(p.b, T(&p, "Latest signed checkpoint"));
 	html_raw_const(p.b, "</h2><pre class=\"note\">");
-	if (tlog_checkpoint(log, &text, &err) == REDRESS_OK)
+	if (tlog_checkpoint_cosigned(log, &text, NULL, &err) == REDRESS_OK)
 		html_text(p.b, text.data);
 	html_raw_const(p.b, "</pre><h2>");
 	html_text(p.b, T(&p, "Verifier key"));

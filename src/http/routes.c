@@ -50,6 +50,7 @@ const struct http_route http_routes[] = {
     ACCOUNT(DELETE, "/api/v1/session", "session.delete", api_session_delete),
 
     PUBLIC(GET, "/api/v1/audit/checkpoint", "audit.checkpoint", api_audit_checkpoint),
+    PUBLIC(GET, "/api/v1/audit/feed", "audit.feed", api_audit_feed),
     PUBLIC(GET, "/api/v1/audit/pubkey", "audit.pubkey", api_audit_pubkey),
     PUBLIC(GET, "/api/v1/audit/proofs/inclusion", "audit.inclusion", api_audit_inclusion),
     PUBLIC(GET, "/api/v1/audit/proofs/consistency", "audit.consistency", api_audit_consistency),

@@ -854,8 +854,8 @@ app_close(struct http_app *app, int writer_started)
 	pthread_mutex_destroy(&app->pool_lock);
 }
 
-static enum redress_err
-listen_address(const struct http_config *config, struct sockaddr_storage *ss, struct redress_error *err)
+enum redress_err
+http_listen_address(const struct http_config *config, struct sockaddr_storage *ss, struct redress_error *err)
 {
 	struct sockaddr_in *v4 = (struct sockaddr_in *)(void *)ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)ss;
@@ -917,7 +917,7 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	i18n_init(NULL);
 	buf_init_secret(&cert, 1);
 	buf_init_secret(&key, 1);
-	if ((rc = listen_address(config, &ss, err)) != REDRESS_OK)
+	if ((rc = http_listen_address(config, &ss, err)) != REDRESS_OK)
 		goto out;
 	if ((config->tls_cert == NULL) != (config->tls_key == NULL)) {
 		rc = error_set(err, REDRESS_E_USAGE, "--tls-cert and --tls-key go together");

@@ -477,13 +477,36 @@ linger(struct http_app *app, size_t expect, uint64_t linger_us)
 			break;
 }
 
+/*
+ * Asks the witnesses to cosign the latest checkpoint when the tree grew
+ * since they were last asked.  After the group's answers are out, so a slow
+ * witness delays the next group, never an answer already due.
+ */
+static void
+cosign(struct http_app *app, uint64_t *asked)
+{
+	struct redress_error err;
+	uint64_t size = 0;
+	size_t got = 0;
+
+	if (app->config->witness_count == 0 || tlog_size(app->log, &size, &err) != REDRESS_OK ||
+	    size == *asked)
+		return;
+	if (http_cosign_collect(app->log, app->config->witnesses, app->config->witness_count,
+	                        app->config->witness_timeout_ms, &got, &err) != REDRESS_OK)
+		fprintf(stderr, "redress: cosignatures for size %llu not kept: %s\n",
+		        (unsigned long long)size, err.message);
+	*asked = size;
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct http_app *app = arg;
-	uint64_t groups = 0, took_us = 0;
+	uint64_t groups = 0, took_us = 0, asked = 0;
 	size_t expect = 0; /* the jobs the last group answered, and those it left waiting */
 
+	cosign(app, &asked); /* the checkpoint the server starts at */
 	for (;;) {
 		struct http_job *jobs, *tail;
 		uint64_t start;
@@ -511,6 +534,7 @@ writer_main(void *arg)
 		start = clock_monotonic_us();
 		run_group(app, jobs);
 		took_us = clock_monotonic_us() - start;
+		cosign(app, &asked);
 		if (++groups % 4096 == 0)
 			expire_idempotency(app);
 	}

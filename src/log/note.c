@@ -19,9 +19,6 @@
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 
-/* The signature type byte the specification assigns to Ed25519. */
-#define NOTE_ALG_ED25519 0x01
-
 /* U+2014 EM DASH and a space open every signature line. */
 #define NOTE_SIG_PREFIX     "\xe2\x80\x94 "
 #define NOTE_SIG_PREFIX_LEN 4
@@ -154,9 +151,14 @@ note_name_valid(const char *name)
 void
 note_key_hash(const char *name, const uint8_t public_key[SIGN_PUBLIC_SIZE], uint8_t out[4])
 {
-	static const uint8_t sep[2] = {'\n', NOTE_ALG_ED25519};
+	note_key_hash_type(name, NOTE_ALG_ED25519, public_key, out);
+}
+
+void
+note_key_hash_type(const char *name, uint8_t alg, const uint8_t public_key[SIGN_PUBLIC_SIZE], uint8_t out[4])
+{
 	struct hash_sha256 st;
-	uint8_t sum[HASH_SHA256_SIZE];
+	uint8_t sep[2] = {'\n', alg}, sum[HASH_SHA256_SIZE];
 
 	hash_sha256_init(&st);
 	hash_sha256_update(&st, name, strlen(name));
@@ -169,11 +171,18 @@ note_key_hash(const char *name, const uint8_t public_key[SIGN_PUBLIC_SIZE], uint
 void
 note_vkey_format(struct buf *out, const char *name, const uint8_t public_key[SIGN_PUBLIC_SIZE])
 {
+	note_vkey_format_type(out, name, NOTE_ALG_ED25519, public_key);
+}
+
+void
+note_vkey_format_type(struct buf *out, const char *name, uint8_t alg,
+                      const uint8_t public_key[SIGN_PUBLIC_SIZE])
+{
 	uint8_t raw[NOTE_VKEY_KEY_SIZE], kh[4];
 	char b64[CODEC_BASE64_SIZE(NOTE_VKEY_KEY_SIZE)];
 
-	note_key_hash(name, public_key, kh);
-	raw[0] = NOTE_ALG_ED25519;
+	note_key_hash_type(name, alg, public_key, kh);
+	raw[0] = alg;
 	memcpy(raw + 1, public_key, SIGN_PUBLIC_SIZE);
 	/* The sizes are fixed at compile time, so the encoder cannot fail. */
 	(void)codec_base64_encode(raw, sizeof(raw), b64, sizeof(b64), NULL);
@@ -195,6 +204,12 @@ hex_value(char c)
 
 enum redress_err
 note_vkey_parse(const char *text, struct note_verifier *v_r, struct redress_error *err)
+{
+	return note_vkey_parse_type(text, NOTE_ALG_ED25519, v_r, err);
+}
+
+enum redress_err
+note_vkey_parse_type(const char *text, uint8_t alg, struct note_verifier *v_r, struct redress_error *err)
 {
 	struct note_verifier v;
 	struct hash_sha256 st;
@@ -260,9 +275,10 @@ note_vkey_parse(const char *text, struct note_verifier *v_r, struct redress_erro
 		    "(they hash to %02x%02x%02x%02x)",
 		    v.key_hash[0], v.key_hash[1], v.key_hash[2], v.key_hash[3], sum[0], sum[1], sum[2],
 		    sum[3]);
-	if (raw[0] != NOTE_ALG_ED25519)
+	if (raw[0] != alg)
 		return error_set(err, REDRESS_E_INVALID,
-		                 "verifier key: signature type 0x%02x is not Ed25519 (0x01)", raw[0]);
+		                 "verifier key: signature type 0x%02x is not %s (0x%02x)", raw[0],
+		                 alg == NOTE_ALG_ED25519 ? "Ed25519" : "an Ed25519 cosignature key", alg);
 	if (raw_len != NOTE_VKEY_KEY_SIZE)
 		return error_set(err, REDRESS_E_INVALID, "verifier key: an Ed25519 key is %d bytes, not %zu",
 		                 SIGN_PUBLIC_SIZE, raw_len - 1);
@@ -315,13 +331,12 @@ note_sign(struct buf *out, const char *text, size_t len, const char *name, const
 }
 
 enum redress_err
-note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *text_len_r,
-            struct redress_error *err)
+note_signatures(const char *msg, size_t len, note_signature_fn fn, void *ctx, size_t *text_len_r,
+                struct redress_error *err)
 {
 	const char *sigs, *end, *line, *nl, *name, *sp, *b64;
 	uint8_t *raw = NULL;
-	size_t text_len, sigs_len, bad, i, lines, lineno, name_len, raw_len, v_name_len;
-	size_t first_bad = 0, good = 0;
+	size_t text_len, sigs_len, bad, i, lines, lineno, name_len, raw_len;
 	enum redress_err rc;
 
 	if (msg == NULL && len > 0)
@@ -371,7 +386,6 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 	if (raw == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "note: out of memory reading signatures");
 
-	v_name_len = strlen(v->name);
 	lineno = 0;
 	for (line = sigs; line < end; line = nl + 1) {
 		lineno++;
@@ -412,27 +426,7 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 			    lineno);
 			goto out;
 		}
-
-		if (name_len != v_name_len || memcmp(name, v->name, name_len) != 0 ||
-		    memcmp(raw, v->key_hash, 4) != 0)
-			continue; /* Another key's: ignored, as the specification requires. */
-		if (raw_len == NOTE_SIG_RAW_SIZE && sign_verify(v->public_key, msg, text_len, raw + 4))
-			good++;
-		else if (first_bad == 0)
-			first_bad = lineno;
-	}
-
-	if (first_bad != 0) {
-		rc = error_set(err, REDRESS_E_CRYPTO,
-		               "note: signature line %zu, by key %s+%02x%02x%02x%02x, does not verify",
-		               first_bad, v->name, v->key_hash[0], v->key_hash[1], v->key_hash[2],
-		               v->key_hash[3]);
-		goto out;
-	}
-	if (good == 0) {
-		rc = error_set(err, REDRESS_E_CRYPTO, "note: not signed by key %s+%02x%02x%02x%02x", v->name,
-		               v->key_hash[0], v->key_hash[1], v->key_hash[2], v->key_hash[3]);
-		goto out;
+		fn(ctx, lineno, name, name_len, raw, raw_len, msg, text_len);
 	}
 	if (text_len_r != NULL)
 		*text_len_r = text_len;
@@ -440,4 +434,49 @@ note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *
 out:
 	free(raw);
 	return rc;
+}
+
+/* What note_verify counts while walking the signature lines. */
+struct note_tally {
+	const struct note_verifier *v;
+	size_t good;
+	size_t first_bad; /* the line number of the first bad signature by v, or 0 */
+};
+
+static void
+note_tally_line(void *ctx, size_t lineno, const char *name, size_t name_len, const uint8_t *raw,
+                size_t raw_len, const char *text, size_t text_len)
+{
+	struct note_tally *t = ctx;
+
+	if (name_len != strlen(t->v->name) || memcmp(name, t->v->name, name_len) != 0 ||
+	    memcmp(raw, t->v->key_hash, 4) != 0)
+		return; /* Another key's: ignored, as the specification requires. */
+	if (raw_len == NOTE_SIG_RAW_SIZE && sign_verify(t->v->public_key, text, text_len, raw + 4))
+		t->good++;
+	else if (t->first_bad == 0)
+		t->first_bad = lineno;
+}
+
+enum redress_err
+note_verify(const char *msg, size_t len, const struct note_verifier *v, size_t *text_len_r,
+            struct redress_error *err)
+{
+	struct note_tally t = {v, 0, 0};
+	size_t text_len;
+	enum redress_err rc;
+
+	if ((rc = note_signatures(msg, len, note_tally_line, &t, &text_len, err)) != REDRESS_OK)
+		return rc;
+	if (t.first_bad != 0)
+		return error_set(err, REDRESS_E_CRYPTO,
+		                 "note: signature line %zu, by key %s+%02x%02x%02x%02x, does not verify",
+		                 t.first_bad, v->name, v->key_hash[0], v->key_hash[1], v->key_hash[2],
+		                 v->key_hash[3]);
+	if (t.good == 0)
+		return error_set(err, REDRESS_E_CRYPTO, "note: not signed by key %s+%02x%02x%02x%02x",
+		                 v->name, v->key_hash[0], v->key_hash[1], v->key_hash[2], v->key_hash[3]);
+	if (text_len_r != NULL)
+		*text_len_r = text_len;
+	return REDRESS_OK;
 }

@@ -39,14 +39,24 @@ struct tlog {
 	uint64_t change_start;          /* tree size when the change began */
 	void *states[TLOG_MODULES_MAX]; /* per module, for the current change */
 	struct buf event;               /* reused for each event's bytes */
+	char at[CLOCK_TEXT_SIZE];       /* "": the clock; else the time given by tlog_set_time */
 };
+
+/*
+ * Witnesses' cosignature lines on the checkpoint of each size: not part of
+ * the log (a witness answers after the commit), kept beside it so the
+ * cosigned checkpoint can be served and proved against.
+ */
+#define COSIG_SCHEMA                                                                                         \
+	"CREATE TABLE IF NOT EXISTS log_cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL,"         \
+	" line TEXT NOT NULL, PRIMARY KEY (size, witness));"
 
 static const char tlog_schema[] =
     "CREATE TABLE IF NOT EXISTS log_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log_events (seq INTEGER PRIMARY KEY, leaf BLOB NOT NULL, body BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log_nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
-    " note TEXT NOT NULL);";
+    " note TEXT NOT NULL);" COSIG_SCHEMA;
 
 static const struct store_query q_meta_set = {"log.meta.set",
                                               "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"};
@@ -63,6 +73,12 @@ static const struct store_query q_checkpoint_insert = {
     "log.checkpoint.insert", "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
 static const struct store_query q_checkpoint_latest = {
     "log.checkpoint.latest", "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
+static const struct store_query q_checkpoint_latest_size = {
+    "log.checkpoint.latest_size", "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
+static const struct store_query q_cosig_put = {
+    "log.cosig.put", "INSERT OR REPLACE INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)"};
+static const struct store_query q_cosig_at = {
+    "log.cosig.at", "SELECT line FROM log_cosignatures WHERE size = ?1 ORDER BY witness"};
 const struct store_query tlog_q_events_all = {"log.events.all",
                                               "SELECT seq, leaf, body FROM log_events ORDER BY seq"};
 const struct store_query tlog_q_nodes_all = {"log.nodes.all", "SELECT id, hash FROM log_nodes ORDER BY id"};
@@ -323,6 +339,17 @@ tlog_set_actor(struct tlog *log, const char *actor, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+enum redress_err
+tlog_set_time(struct tlog *log, const char *at, struct redress_error *err)
+{
+	size_t len = at != NULL ? strlen(at) : 0;
+
+	if (len >= CLOCK_TEXT_SIZE)
+		return error_set(err, REDRESS_E_INVALID, "a time of at most %d bytes", CLOCK_TEXT_SIZE - 1);
+	memcpy(log->at, at != NULL ? at : "", len + 1);
+	return REDRESS_OK;
+}
+
 struct store *
 tlog_store(struct tlog *log)
 {
@@ -482,7 +509,10 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 		return error_set(err, REDRESS_E_INTERNAL, "event type '%.64s' is malformed", type);
 	if (seq >= (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_OVERFLOW, "the log is full");
-	clock_now_text(at);
+	if (log->at[0] != '\0')
+		memcpy(at, log->at, sizeof(at));
+	else
+		clock_now_text(at);
 	/* A secret no one can guess, in the leaf: a public proof then tells nothing of the event. */
 	crypto_random(random, sizeof(random));
 	rc = codec_base64_encode(random, sizeof(random), salt, sizeof(salt), err);
@@ -596,6 +626,67 @@ tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err)
 	case STORE_DONE: return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
 	default: return err->code;
 	}
+}
+
+enum redress_err
+tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r, struct redress_error *err)
+{
+	struct redress_error ignored;
+	struct store_stmt *st;
+	int64_t size;
+	int step;
+
+	if ((st = store_query(log->store, &q_checkpoint_latest_size, err)) == NULL)
+		return err->code;
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE: return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
+	default: return err->code;
+	}
+	size = store_column_int64(st, 0);
+	buf_puts(out, store_column_text(st, 1));
+	if (size_r != NULL)
+		*size_r = (uint64_t)size;
+	/* A database made before cosignatures were kept has no table for them:
+	 * its checkpoint is served as it was signed. */
+	if ((st = store_query(log->store, &q_cosig_at, &ignored)) == NULL)
+		return buf_error(out, err);
+	store_bind_int64(st, 1, size);
+	while ((step = store_step(st, err)) == STORE_ROW)
+		buf_puts(out, store_column_text(st, 0));
+	if (step != STORE_DONE)
+		return err->code;
+	return buf_error(out, err);
+}
+
+enum redress_err
+tlog_cosign_add(struct tlog *log, uint64_t size, const char *witness, const char *line,
+                struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if (log->in_change)
+		return error_set(err, REDRESS_E_INTERNAL, "cosignatures are kept outside a change");
+	if (size > (uint64_t)INT64_MAX)
+		return error_set(err, REDRESS_E_INVALID, "cosignature for a size beyond 2^63-1");
+	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = store_exec(log->store, COSIG_SCHEMA, err)) != REDRESS_OK)
+		goto fail;
+	if ((st = store_query(log->store, &q_cosig_put, err)) == NULL) {
+		rc = err->code;
+		goto fail;
+	}
+	store_bind_int64(st, 1, (int64_t)size);
+	store_bind_text(st, 2, witness);
+	store_bind_text(st, 3, line);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		goto fail;
+	return store_commit(log->store, err);
+fail:
+	store_rollback(log->store);
+	return rc;
 }
 
 enum redress_err

@@ -136,6 +136,13 @@ void tlog_close(struct tlog **log);
 /* Who the following events are attributed to ("os:alice", later "user:bob"). */
 enum redress_err tlog_set_actor(struct tlog *log, const char *actor, struct redress_error *err);
 
+/*
+ * Dates the following events at (RFC 3339, as clock.h writes it) instead of
+ * the clock; NULL or "" goes back to the clock.  Only for rebuilding tables
+ * from a public feed (report_recount), never for the fund's own log.
+ */
+enum redress_err tlog_set_time(struct tlog *log, const char *at, struct redress_error *err);
+
 struct store *tlog_store(struct tlog *log);
 const char *tlog_origin(const struct tlog *log);
 /* Who the next events are attributed to (as tlog_set_actor set it), owned by the log. */
@@ -193,6 +200,23 @@ enum redress_err tlog_size(struct tlog *log, uint64_t *size_r, struct redress_er
 
 /* Appends the latest signed checkpoint (a whole signed note) to out. */
 enum redress_err tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err);
+
+/*
+ * Appends the latest signed checkpoint with every witness's cosignature line
+ * kept for it (log/cosig.h) to out: the note a witness policy is checked
+ * on.  *size_r (may be NULL) is its tree size.
+ */
+enum redress_err tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r,
+                                          struct redress_error *err);
+
+/*
+ * Keeps witness's cosignature line (one "— NAME BASE64\n" line, already
+ * verified by the caller) on the checkpoint of size, replacing that
+ * witness's earlier one for the size.  Its own transaction; never inside a
+ * change (REDRESS_E_INTERNAL).  On failure nothing is kept.
+ */
+enum redress_err tlog_cosign_add(struct tlog *log, uint64_t size, const char *witness, const char *line,
+                                 struct redress_error *err);
 
 /* Appends the verifier key (signed-note vkey text) of the log to out. */
 enum redress_err tlog_vkey(struct tlog *log, struct buf *out, struct redress_error *err);

@@ -14,6 +14,7 @@
 #include "crypto/codec.h"
 #include "domain/reports/reports.h"
 #include "log/checkpoint.h"
+#include "log/cosig.h"
 #include "log/note.h"
 
 /* Writes a jansson value as canonical JSON (core/canon.h): sorted keys, integers only. */
@@ -100,6 +101,20 @@ hex_decode(const char *s, uint8_t *out, size_t n)
 	return s[2 * n] == '\0';
 }
 
+enum redress_err
+report_json_canon(json_t *v, struct buf *out, struct redress_error *err)
+{
+	struct canon c;
+	enum redress_err rc;
+
+	canon_init(&c, out);
+	if ((rc = to_canon(&c, v, "value", 0, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = canon_error(&c, err)) != REDRESS_OK)
+		return rc;
+	return buf_error(out, err);
+}
+
 /* The member key of obj as a string (size bytes with its NUL at most); "" on error. */
 static enum redress_err
 get_string(json_t *obj, const char *key, const char **s_r, size_t max, struct redress_error *err)
@@ -168,8 +183,16 @@ enum redress_err
 report_verify(const char *json, size_t len, const char *vkey, struct report_verified *v_r,
               struct redress_error *err)
 {
+	return report_verify_policy(json, len, vkey, NULL, v_r, err);
+}
+
+enum redress_err
+report_verify_policy(const char *json, size_t len, const char *vkey, const struct cosig_policy *policy,
+                     struct report_verified *v_r, struct redress_error *err)
+{
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], cons[MERKLE_MAX_PROOF + 2][MERKLE_HASH_SIZE];
 	json_t *root = NULL, *event, *proofs, *body, *cpj, *prog;
+	/* Set before use on every path; initialised for gcc -O3, which cannot see that through get_string. */
 	const char *actor = NULL, *at = NULL, *type = NULL, *note = NULL, *proof_note = NULL,
 	           *root_text = NULL, *code = NULL, *salt = NULL;
 	struct checkpoint computed, later;
@@ -252,6 +275,11 @@ report_verify(const char *json, size_t len, const char *vkey, struct report_veri
 	if ((rc = signed_checkpoint(proof_note, &verifier, "field 'proof.checkpoint'", &later, err)) !=
 	    REDRESS_OK)
 		goto out;
+	/* And cosigned by enough witnesses: the public saw the history the monitors saw. */
+	if ((rc = cosig_policy_check(policy, proof_note, strlen(proof_note), err)) != REDRESS_OK) {
+		error_prefix(err, "field 'proof.checkpoint'");
+		goto out;
+	}
 	if (later.size != proof_size || seq >= later.size) {
 		rc = error_set(
 		    err, REDRESS_E_INVALID,

@@ -176,4 +176,44 @@ struct report_verified {
 enum redress_err report_verify(const char *json, size_t len, const char *vkey, struct report_verified *v_r,
                                struct redress_error *err);
 
+struct cosig_policy;
+struct json_t;
+
+/* Appends the jansson value v to out as canonical JSON (core/canon.h): sorted keys, integers only. */
+enum redress_err report_json_canon(struct json_t *v, struct buf *out, struct redress_error *err);
+
+/*
+ * The public feed (report_feed.c): every event of the log up to its latest
+ * checkpoint, one JSON line each, with its type, day and data, identifying
+ * values replaced by keyed commitments and region and birth decade withheld
+ * for a person in a cell of fewer than k registered people (docs/log.md,
+ * "The public feed").  index_key keys the commitments (never in the feed).
+ */
+struct seal_key;
+enum redress_err report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, struct buf *out,
+                                   struct redress_error *err);
+
+/*
+ * Recomputes the published JSON report (report_json, len bytes) from the
+ * feed: replays the feed's events up to the size the report was computed
+ * at into a scratch database in tmpdir (removed after), computes the
+ * report there with the same program and k, and compares its canonical
+ * body with the published one byte for byte.  Equal: REDRESS_OK and
+ * *bytes_r their length; different: REDRESS_E_CRYPTO naming the first
+ * figure that differs; a malformed feed or report: REDRESS_E_INVALID.
+ */
+enum redress_err report_recount(const char *feed, size_t feed_len, const char *report_json, size_t len,
+                                const struct event_module *const *modules, const char *tmpdir,
+                                size_t *bytes_r, struct redress_error *err);
+
+/*
+ * report_verify, and the checkpoint the report is proved against must carry
+ * valid cosignatures by at least policy->threshold of its witnesses
+ * (log/cosig.h; NULL: no policy).  Too few is REDRESS_E_CRYPTO naming how
+ * many and which are missing.
+ */
+enum redress_err report_verify_policy(const char *json, size_t len, const char *vkey,
+                                      const struct cosig_policy *policy, struct report_verified *v_r,
+                                      struct redress_error *err);
+
 #endif

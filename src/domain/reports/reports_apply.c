@@ -510,7 +510,7 @@ report_publish(struct tlog *log, const struct actor *actor, const char *program,
 	}
 	/* The proof: against the latest signed checkpoint, and consistency from the size computed at. */
 	buf_reset(&pub->proof_checkpoint);
-	if ((rc = tlog_checkpoint(log, &pub->proof_checkpoint, err)) != REDRESS_OK ||
+	if ((rc = tlog_checkpoint_cosigned(log, &pub->proof_checkpoint, NULL, err)) != REDRESS_OK ||
 	    (rc = note_checkpoint(pub->proof_checkpoint.data, &cp, err)) != REDRESS_OK)
 		return rc;
 	pub->proof_size = cp.size;

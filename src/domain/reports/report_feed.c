@@ -1,0 +1,575 @@
+/*
+ * report_feed.c -- the public feed of the log, and recounting a published
+ * report from it (reports.h; the design is docs/log.md, "The public feed").
+ *
+ * The feed keeps what the public report is made of -- each event's type,
+ * day, amounts, currencies, dates, program, states, wishes, consent scopes
+ * -- and replaces every identifying value (pseudonyms, staff and account
+ * names, bank details, free text, sealed fields, the actor, and any id or
+ * reference that embeds a pseudonym) by a keyed commitment
+ * "c:" + 32 hex digits of BLAKE2b under the fund's index key, with the
+ * domain prefix "redress-feed-1\n".  Equal values give equal commitments,
+ * so the feed still joins a person's claim to her registration; without
+ * the key no commitment can be opened or guessed.  A registration's birth
+ * year becomes its decade; region and decade are withheld (null) for a
+ * person whose region or decade has fewer than k registered people.
+ *
+ * The ids the fund numbers in sequence (claims C-000001, entitlements,
+ * batches, orders, pledges) stay in clear: they say nothing of a person,
+ * and the modules that replay the feed read them in their own formats.
+ *
+ * The recount replays the feed into a scratch database through the
+ * modules' own replay functions and runs the report's own computation on
+ * it, so there is one definition of every figure.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/seal.h"
+#include "crypto/sign.h"
+#include "domain/reports/reports.h"
+#include "log/checkpoint.h"
+#include "log/note.h"
+
+#define FEED_FORMAT     "redress-feed-1"
+#define FEED_DOMAIN     "redress-feed-1\n"
+#define FEED_CELLS_MAX  4096
+#define FEED_COMMIT_HEX 32
+
+/* Keys whose string values identify someone or something of someone's. */
+static const char *const feed_committed[] = {
+    "pseudonym", "victim", "relative", "beneficiary", "claimant", "from",   "holder",
+    "iban",      "bic",    "account",  "identity",    "id_index", "method", "witness",
+    "summary",   "reason", "password", "secret",      "hash",     "name",   NULL,
+};
+
+/* Event types whose data is public as it is: the program's rules, pledges, reports. */
+static int
+feed_public_type(const char *type)
+{
+	return strcmp(type, "programs.program.added") == 0 || strncmp(type, "pledges.", 8) == 0 ||
+	       strncmp(type, "reports.", 8) == 0 || strcmp(type, "log.created") == 0;
+}
+
+static int
+committed_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; feed_committed[i] != NULL; i++)
+		if (strcmp(feed_committed[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether s holds a pseudonym (V-123456, R-123456) anywhere: an account code or a reference naming one. */
+static int
+names_pseudonym(const char *s)
+{
+	const char *p;
+
+	int i;
+
+	for (p = s; (p = strchr(p, '-')) != NULL; p++) {
+		if (p == s || (p[-1] != 'V' && p[-1] != 'R'))
+			continue;
+		/* "KR-11" is a region: the letter must start the string or follow a separator. */
+		if (p - 1 > s && ((p[-2] >= 'A' && p[-2] <= 'Z') || (p[-2] >= 'a' && p[-2] <= 'z') ||
+		                  (p[-2] >= '0' && p[-2] <= '9')))
+			continue;
+		for (i = 1; i <= 6 && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+		if (i == 7)
+			return 1;
+	}
+	return 0;
+}
+
+static json_t *
+commit_as(const struct seal_key *key, const char *value, const char *prefix)
+{
+	char hex[SEAL_INDEX_TEXT_SIZE], text[SEAL_INDEX_TEXT_SIZE + 4];
+	struct buf in;
+
+	buf_init(&in, TLOG_EVENT_MAX);
+	buf_puts(&in, FEED_DOMAIN);
+	buf_puts(&in, value);
+	seal_blind_index(key, in.data != NULL ? in.data : FEED_DOMAIN, hex);
+	buf_free(&in);
+	/* A blind index stays 64 hex digits, as the registry reads it. */
+	snprintf(text, sizeof(text), "%s%.*s", prefix, prefix[0] == '\0' ? 64 : FEED_COMMIT_HEX, hex);
+	return json_string(text);
+}
+
+/* "c:" and 32 hex digits; sealed text keeps its "s1:" form, so that it still reads as sealed. */
+static json_t *
+commit(const struct seal_key *key, const char *value)
+{
+	return commit_as(key, value, strncmp(value, "s1:", 3) == 0 ? "s1:" : "c:");
+}
+
+/* Replaces, in v (an object or array, recursively), what identifies. */
+static void
+feed_scrub(const struct seal_key *key, json_t *v)
+{
+	const char *k;
+	json_t *item;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, item)
+		{
+			if (json_is_string(item) &&
+			    (committed_key(k) || names_pseudonym(json_string_value(item)) ||
+			     strncmp(json_string_value(item), "s1:", 3) == 0))
+				json_object_set_new(v, k,
+				                    strcmp(k, "id_index") == 0
+				                        ? commit_as(key, json_string_value(item), "")
+				                        : commit(key, json_string_value(item)));
+			else
+				feed_scrub(key, item);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+		{
+			if (json_is_string(item) && names_pseudonym(json_string_value(item)))
+				json_array_set_new(v, i, commit(key, json_string_value(item)));
+			else
+				feed_scrub(key, item);
+		}
+	}
+}
+
+/* Counts of registered people per region and per decade. */
+struct cells {
+	char label[FEED_CELLS_MAX][24];
+	int64_t n[FEED_CELLS_MAX];
+	size_t count;
+};
+
+static int64_t *
+cell(struct cells *c, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < c->count; i++)
+		if (strcmp(c->label[i], label) == 0)
+			return &c->n[i];
+	if (c->count >= FEED_CELLS_MAX)
+		return NULL;
+	snprintf(c->label[c->count], sizeof(c->label[0]), "%s", label);
+	c->n[c->count] = 0;
+	return &c->n[c->count++];
+}
+
+static void
+region_decade(json_t *data, char region[24], char decade[24])
+{
+	const char *r = json_string_value(json_object_get(data, "region"));
+
+	snprintf(region, 24, "%s", r != NULL ? r : "");
+	snprintf(decade, 24, "%lld",
+	         (long long)(json_integer_value(json_object_get(data, "birth_year")) / 10 * 10));
+}
+
+/* Appends line (whose reference it takes) to out as one compact JSON line with sorted keys. */
+static enum redress_err
+put_line(struct buf *out, json_t *line, struct redress_error *err)
+{
+	char *dumped = line != NULL ? json_dumps(line, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+
+	json_decref(line);
+	if (dumped == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory writing the feed");
+	buf_puts(out, dumped);
+	buf_putc(out, '\n');
+	free(dumped);
+	return REDRESS_OK;
+}
+
+enum redress_err
+report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, struct buf *out,
+                  struct redress_error *err)
+{
+	struct cells *regions = NULL, *decades = NULL;
+	struct buf bytes, note;
+	uint64_t size = 0, seq;
+	json_t *ev = NULL;
+	int pass;
+	enum redress_err rc;
+
+	buf_init(&bytes, TLOG_EVENT_MAX + 1024);
+	buf_init(&note, NOTE_MAX_SIZE);
+	if ((regions = calloc(1, sizeof(*regions))) == NULL ||
+	    (decades = calloc(1, sizeof(*decades))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = tlog_checkpoint_cosigned(log, &note, &size, err)) != REDRESS_OK)
+		goto out;
+	if ((rc = put_line(out,
+	                   json_pack("{s:s, s:s, s:I, s:i}", "feed", FEED_FORMAT, "checkpoint", note.data,
+	                             "size", (json_int_t)size, "k", k),
+	                   err)) != REDRESS_OK)
+		goto out;
+	/* Pass 0 counts the cells; pass 1 writes. */
+	for (pass = 0; pass < 2; pass++) {
+		for (seq = 0; seq < size; seq++) {
+			const char *type, *at;
+			json_t *data;
+			char region[24], decade[24], day[16];
+
+			buf_reset(&bytes);
+			if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK)
+				goto out;
+			if ((ev = json_loadb(bytes.data, bytes.len, 0, NULL)) == NULL ||
+			    (type = json_string_value(json_object_get(ev, "type"))) == NULL ||
+			    (at = json_string_value(json_object_get(ev, "at"))) == NULL ||
+			    !json_is_object(data = json_object_get(ev, "data"))) {
+				rc = error_set(err, REDRESS_E_TAMPERED, "event %llu is not an event",
+				               (unsigned long long)seq);
+				goto out;
+			}
+			if (strcmp(type, "registry.person.registered") == 0) {
+				region_decade(data, region, decade);
+				if (pass == 0) {
+					int64_t *r = cell(regions, region), *d = cell(decades, decade);
+
+					if (r == NULL || d == NULL) {
+						rc = error_set(err, REDRESS_E_NOMEM,
+						               "more than %d regions or decades",
+						               FEED_CELLS_MAX);
+						goto out;
+					}
+					++*r;
+					++*d;
+				} else {
+					/* The decade only, and neither where its cell is smaller than k. */
+					int small = *cell(regions, region) < k || *cell(decades, decade) < k;
+
+					json_object_set_new(data, "birth_year",
+					                    small ? json_null() : json_integer(atoi(decade)));
+					if (small)
+						json_object_set_new(data, "region", json_null());
+				}
+			}
+			if (pass == 1) {
+				snprintf(day, sizeof(day), "%.10s", at);
+				if (!feed_public_type(type))
+					feed_scrub(index_key, data);
+				rc = put_line(
+				    out,
+				    json_pack("{s:I, s:s, s:s, s:o, s:O}", "seq", (json_int_t)seq, "type",
+				              type, "day", day, "actor",
+				              commit(index_key,
+				                     json_string_value(json_object_get(ev, "actor")) != NULL
+				                         ? json_string_value(json_object_get(ev, "actor"))
+				                         : ""),
+				              "data", data),
+				    err);
+				if (rc != REDRESS_OK)
+					goto out;
+			}
+			json_decref(ev);
+			ev = NULL;
+		}
+	}
+	rc = buf_error(out, err);
+out:
+	json_decref(ev);
+	free(regions);
+	free(decades);
+	buf_free(&bytes);
+	buf_free(&note);
+	return rc;
+}
+
+/* ---- Recount --------------------------------------------------------------------------------- */
+
+/*
+ * The synthetic pseudonyms a recount gives the people of a feed: the
+ * registry accepts only V-/R- and six digits, and the figures depend on who
+ * is who, never on the names, so each commitment gets the next number of
+ * its kind when it is registered.
+ */
+struct aliases {
+	json_t *map; /* commitment -> synthetic pseudonym or id */
+	unsigned victims, relatives;
+	unsigned long long others;
+};
+
+/* Gives every other commitment in v a short id of its own ("c" and 10 digits): ids have length limits. */
+static void
+alias_rest(struct aliases *a, json_t *v)
+{
+	const char *k;
+	json_t *item, *alias;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, item)
+		{
+			if (json_is_string(item) && strncmp(json_string_value(item), "c:", 2) == 0) {
+				if ((alias = json_object_get(a->map, json_string_value(item))) == NULL) {
+					char text[24];
+
+					snprintf(text, sizeof(text), "c%010llu", ++a->others);
+					alias = json_string(text);
+					json_object_set_new(a->map, json_string_value(item), alias);
+				}
+				json_object_set(v, k, alias);
+			} else
+				alias_rest(a, item);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item) alias_rest(a, item);
+	}
+}
+
+static const char *const pseudonym_keys[] = {"pseudonym", "victim", "relative", "beneficiary",
+                                             "claimant",  "from",   NULL};
+
+static void
+alias_people(struct aliases *a, const char *type, json_t *data)
+{
+	size_t i;
+
+	if (strcmp(type, "registry.person.registered") == 0) {
+		const char *c = json_string_value(json_object_get(data, "pseudonym"));
+		const char *kind = json_string_value(json_object_get(data, "kind"));
+		char alias[16];
+
+		if (c != NULL && json_object_get(a->map, c) == NULL) {
+			if (kind != NULL && strcmp(kind, "relative") == 0)
+				snprintf(alias, sizeof(alias), "R-%06u", ++a->relatives % 1000000);
+			else
+				snprintf(alias, sizeof(alias), "V-%06u", ++a->victims % 1000000);
+			json_object_set_new(a->map, c, json_string(alias));
+		}
+	}
+	for (i = 0; pseudonym_keys[i] != NULL; i++) {
+		const char *c = json_string_value(json_object_get(data, pseudonym_keys[i]));
+		json_t *alias = c != NULL ? json_object_get(a->map, c) : NULL;
+
+		if (alias != NULL)
+			json_object_set(data, pseudonym_keys[i], alias);
+	}
+	alias_rest(a, data);
+}
+
+/* Replays one feed line into the scratch log and its tables. */
+static enum redress_err
+replay_line(struct tlog *log, const struct event_module *const *modules, struct aliases *a, json_t *entry,
+            uint64_t want, struct buf *data, struct redress_error *err)
+{
+	const char *type = json_string_value(json_object_get(entry, "type"));
+	const char *day = json_string_value(json_object_get(entry, "day"));
+	const char *actor = json_string_value(json_object_get(entry, "actor"));
+	json_t *d = json_object_get(entry, "data");
+	char at[40];
+	struct canon_doc doc;
+	size_t i;
+	enum redress_err rc;
+
+	if (type == NULL || day == NULL || actor == NULL || !json_is_object(d) || strlen(day) != 10 ||
+	    json_integer_value(json_object_get(entry, "seq")) != (json_int_t)want)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "feed line for event %llu: needs seq %llu, type, day, actor, data",
+		                 (unsigned long long)want, (unsigned long long)want);
+	snprintf(at, sizeof(at), "%sT00:00:00.000000Z", day);
+	alias_people(a, type, d);
+	/* A withheld decade is replayed as 1900, which no survivor's can be: a row of its own. */
+	if (strcmp(type, "registry.person.registered") == 0 && json_is_null(json_object_get(d, "birth_year")))
+		json_object_set_new(d, "birth_year", json_integer(1900));
+	buf_reset(data);
+	if ((rc = report_json_canon(d, data, err)) != REDRESS_OK ||
+	    (rc = tlog_set_actor(log, actor, err)) != REDRESS_OK ||
+	    (rc = tlog_set_time(log, at, err)) != REDRESS_OK ||
+	    (rc = tlog_append(log, type, data->data, data->len, NULL, err)) != REDRESS_OK)
+		return error_prefix(err, "feed event %llu", (unsigned long long)want);
+	canon_doc_init(&doc);
+	if ((rc = canon_read(&doc, data->data, data->len, err)) != REDRESS_OK)
+		goto out;
+	/* Staff accounts are no part of any figure, and their names are commitments: not replayed. */
+	for (i = 0; modules[i] != NULL && strncmp(type, "users.", 6) != 0; i++) {
+		if (strncmp(type, modules[i]->type_prefix, strlen(modules[i]->type_prefix)) != 0)
+			continue;
+		{
+			struct event ev = {want, type, actor, at, canon_root(&doc)};
+
+			rc = modules[i]->replay(tlog_store(log), &ev, err);
+		}
+		break;
+	}
+out:
+	canon_doc_free(&doc);
+	if (rc != REDRESS_OK)
+		error_prefix(err, "feed event %llu (%.64s)", (unsigned long long)want, type);
+	return rc;
+}
+
+enum redress_err
+report_recount(const char *feed, size_t feed_len, const char *report_json, size_t len,
+               const struct event_module *const *modules, const char *tmpdir, size_t *bytes_r,
+               struct redress_error *err)
+{
+	char dir[4096], db[4200], origin[CHECKPOINT_ORIGIN_MAX + 1];
+	json_t *root = NULL, *body, *header = NULL, *entry = NULL;
+	struct store *store = NULL;
+	struct tlog *log = NULL;
+	struct sign_key *key = NULL;
+	struct report *r = NULL;
+	struct buf expected, got, data;
+	const char *program, *p, *nl, *end = feed + feed_len, *note;
+	struct checkpoint cp;
+	struct aliases aliases = {json_object(), 0, 0, 0};
+	uint64_t size, seq = 1;
+	int k, made = 0;
+	size_t i;
+	enum redress_err rc;
+
+	buf_init(&expected, REPORT_MAX_BYTES);
+	buf_init(&got, REPORT_MAX_BYTES);
+	buf_init(&data, TLOG_EVENT_MAX);
+	/* The published figures, canonical: what the recount must give byte for byte. */
+	if ((root = json_loadb(report_json, len, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(body = json_object_get(root, "report")) ||
+	    (program = json_string_value(json_object_get(json_object_get(body, "program"), "code"))) ==
+	        NULL ||
+	    (note = json_string_value(json_object_get(json_object_get(body, "checkpoint"), "note"))) ==
+	        NULL ||
+	    !json_is_integer(json_object_get(body, "k"))) {
+		rc = error_set(err, REDRESS_E_INVALID, "the report is not a published JSON report");
+		goto out;
+	}
+	k = (int)json_integer_value(json_object_get(body, "k"));
+	if ((rc = report_json_canon(body, &expected, err)) != REDRESS_OK)
+		goto out;
+	{
+		const char *blank = strstr(note, "\n\n");
+
+		if (blank == NULL ||
+		    (rc = checkpoint_parse(note, (size_t)(blank - note) + 1, &cp, err)) != REDRESS_OK) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "the report's checkpoint is not a signed checkpoint");
+			goto out;
+		}
+	}
+	size = cp.size;
+	snprintf(origin, sizeof(origin), "%s", cp.origin);
+	/* The feed's header. */
+	nl = memchr(feed, '\n', feed_len);
+	if (nl == NULL || (header = json_loadb(feed, (size_t)(nl - feed), 0, NULL)) == NULL ||
+	    strcmp(json_string_value(json_object_get(header, "feed")) != NULL
+	               ? json_string_value(json_object_get(header, "feed"))
+	               : "",
+	           FEED_FORMAT) != 0) {
+		rc = error_set(err, REDRESS_E_INVALID, "feed line 1: not a %s header", FEED_FORMAT);
+		goto out;
+	}
+	if ((uint64_t)json_integer_value(json_object_get(header, "size")) < size) {
+		rc = error_set(
+		    err, REDRESS_E_INVALID, "the feed holds %lld events, the report was computed at %llu",
+		    (long long)json_integer_value(json_object_get(header, "size")), (unsigned long long)size);
+		goto out;
+	}
+	/* A scratch fund, its own throwaway key: only its tables matter. */
+	if (snprintf(dir, sizeof(dir), "%s/redress-recount-XXXXXX", tmpdir) >= (int)sizeof(dir) ||
+	    mkdtemp(dir) == NULL) {
+		rc = error_set(err, REDRESS_E_IO, "cannot make a scratch directory in %.200s", tmpdir);
+		goto out;
+	}
+	made = 1;
+	snprintf(db, sizeof(db), "%s/recount.db", dir);
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	report_init(r);
+	if ((rc = store_open(db, STORE_OPEN_CREATE, &store, err)) != REDRESS_OK ||
+	    (rc = sign_key_generate(&key, err)) != REDRESS_OK ||
+	    (rc = tlog_create(store, key, origin, "feed:recount", modules, err)) != REDRESS_OK ||
+	    (rc = tlog_open(store, key, modules, &log, err)) != REDRESS_OK ||
+	    (rc = tlog_begin(log, err)) != REDRESS_OK)
+		goto out;
+	/* Line 2 is event 0 (the log's creation, made afresh above); events 1 .. size-1 are replayed. */
+	for (p = nl + 1, i = 2; p < end && seq < size; p = nl + 1, i++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		json_decref(entry);
+		if ((entry = json_loadb(p, (size_t)(nl - p), 0, NULL)) == NULL) {
+			rc = error_set(err, REDRESS_E_INVALID, "feed line %zu is not JSON", i);
+			goto fail;
+		}
+		if (json_integer_value(json_object_get(entry, "seq")) == 0)
+			continue;
+		if ((rc = replay_line(log, modules, &aliases, entry, seq, &data, err)) != REDRESS_OK)
+			goto fail;
+		seq++;
+		if (nl == end)
+			break;
+	}
+	if (seq != size) {
+		rc = error_set(err, REDRESS_E_INVALID, "the feed ends at event %llu, before %llu",
+		               (unsigned long long)seq, (unsigned long long)size);
+		goto fail;
+	}
+	if ((rc = tlog_set_time(log, NULL, err)) != REDRESS_OK || (rc = tlog_commit(log, err)) != REDRESS_OK)
+		goto out;
+	if ((rc = report_compute(log, program, k, r, err)) != REDRESS_OK)
+		goto out;
+	/* The checkpoint is the published one: its binding to the log is report verify's to check. */
+	buf_reset(&r->checkpoint);
+	buf_puts(&r->checkpoint, note);
+	memcpy(r->root, cp.root, sizeof(cp.root));
+	if ((rc = report_encode(r, &got, err)) != REDRESS_OK)
+		goto out;
+	if (got.len != expected.len || memcmp(got.data, expected.data, got.len) != 0) {
+		size_t at = 0;
+
+		while (at < got.len && at < expected.len && got.data[at] == expected.data[at])
+			at++;
+		rc = error_set(err, REDRESS_E_CRYPTO,
+		               "the feed recounts other figures than the report's: they differ at byte %zu "
+		               "(published '%.60s', recounted '%.60s')",
+		               at, expected.data + (at > 20 ? at - 20 : 0),
+		               got.data + (at > 20 ? at - 20 : 0));
+		goto out;
+	}
+	if (bytes_r != NULL)
+		*bytes_r = got.len;
+	rc = REDRESS_OK;
+	goto out;
+fail:
+	tlog_rollback(log);
+out:
+	tlog_close(&log);
+	store_close(&store);
+	sign_key_free(&key);
+	if (r != NULL) {
+		report_free(r);
+		free(r);
+	}
+	if (made) {
+		char path[4300];
+
+		snprintf(path, sizeof(path), "%s-wal", db);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s-shm", db);
+		unlink(path);
+		unlink(db);
+		rmdir(dir);
+	}
+	json_decref(entry);
+	json_decref(header);
+	json_decref(root);
+	json_decref(aliases.map);
+	buf_free(&expected);
+	buf_free(&got);
+	buf_free(&data);
+	return rc;
+}
