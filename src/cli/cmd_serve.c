@@ -157,16 +157,11 @@ int
 cmd_serve(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"listen", required_argument, NULL, 'l'},
-	    {"tls-cert", required_argument, NULL, 'c'},
-	    {"tls-key", required_argument, NULL, 'k'},
-	    {"threads", required_argument, NULL, 't'},
-	    {"ready-fd", required_argument, NULL, 'r'},
-	    {"time-zone", required_argument, NULL, 'z'},
-	    {"witness", required_argument, NULL, 'w'},
-	    {"witness-timeout", required_argument, NULL, 'W'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"listen", required_argument, NULL, 'l'},   {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'k'},  {"threads", required_argument, NULL, 't'},
+	    {"ready-fd", required_argument, NULL, 'r'}, {"time-zone", required_argument, NULL, 'z'},
+	    {"witness", required_argument, NULL, 'w'},  {"witness-timeout", required_argument, NULL, 'W'},
+	    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
 	};
 	struct http_config config;
 	struct redress_error err;

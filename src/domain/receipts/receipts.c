@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/html.h"
+#include "core/mem.h"
 #include "core/qr.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
@@ -253,7 +254,7 @@ receipt_build(struct tlog *log, const char *pseudonym, struct buf *out, char lan
 	buf_puts(out, dumped);
 	rc = buf_error(out, err);
 out:
-	free(dumped);
+	mem_json_free(dumped);
 	free(b64);
 	json_decref(root);
 	json_decref(events);

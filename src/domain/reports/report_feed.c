@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "crypto/seal.h"
 #include "crypto/sign.h"
 #include "domain/reports/reports.h"
@@ -186,7 +187,7 @@ put_line(struct buf *out, json_t *line, struct redress_error *err)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory writing the feed");
 	buf_puts(out, dumped);
 	buf_putc(out, '\n');
-	free(dumped);
+	mem_json_free(dumped);
 	return REDRESS_OK;
 }
 
