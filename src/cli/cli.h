@@ -104,7 +104,8 @@ enum redress_err cli_write_private(const char *path, const char *data, size_t le
 /*
  * Runs fn as one change (tlog_begin ... tlog_commit) as an account that may
  * do perm; rolls back on fn's error.  Returns the exit status, having
- * reported any error; fn prints nothing (print after it returned 0).
+ * reported any error.  What fn prints on standard output is held until the
+ * change has committed, and dropped if it did not.
  */
 int cli_run_change(struct cli *cli, enum permission perm,
                    enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg);

@@ -139,6 +139,7 @@ meta_get(struct store *store, const char *name, char *out, size_t size, struct r
 		if (strlen(value) >= size)
 			return error_set(err, REDRESS_E_STORE, "log setting '%s' is too long", name);
 		memcpy(out, value, strlen(value) + 1);
+		store_done(st);
 		return REDRESS_OK;
 	case STORE_DONE: return error_set(err, REDRESS_E_STORE, "log setting '%s' is missing", name);
 	default: return err->code;
@@ -167,6 +168,7 @@ tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;
 	*size_r = (uint64_t)store_column_int64(st, 0);
+	store_done(st); /* its snapshot would pin the journal until the next change */
 	return REDRESS_OK;
 }
 
@@ -269,6 +271,8 @@ tlog_open(struct store *store, const struct sign_key *key, const struct event_mo
 	enum redress_err rc;
 
 	if ((rc = meta_get(store, "format", format, sizeof(format), err)) != REDRESS_OK) {
+		if (rc != REDRESS_E_STORE)
+			return rc; /* busy, damaged, out of memory: not a missing log */
 		error_set(err, REDRESS_E_STORE,
 		          "the database holds no redress log (run 'redress init' first)");
 		return REDRESS_E_STORE;

@@ -2,6 +2,19 @@
  * store.c -- the backend-neutral half of the store: dispatch through the
  * backend table, a cache of prepared statements keyed by query, and
  * transaction bookkeeping.
+ *
+ * Snapshots: a statement stepped to a row and left there keeps its
+ * connection reading from the moment it started.  A writer that still
+ * reads cannot wait for the write lock (its snapshot may be stale, and
+ * waiting could deadlock), and the journal cannot be copied back past the
+ * oldest snapshot.  So every statement left on a row is reset before a
+ * transaction begins, before it commits or rolls back, and after: no
+ * connection keeps a snapshot from one change (or one request) to the next.
+ *
+ * Bindings: a binding that fails is remembered on the statement and
+ * returned by its step, which then runs nothing; every use of a statement
+ * starts with no parameter bound, so a forgotten one is NULL, never the
+ * previous call's value.
  */
 #include "store/store.h"
 
@@ -17,15 +30,51 @@
 struct store_stmt {
 	struct store *store;
 	const struct store_query *query;
-	void *handle; /* the backend's prepared statement */
+	void *handle;             /* the backend's prepared statement */
+	int on_row;               /* stepped to a row and not reset: holds a snapshot */
+	enum redress_err bind_rc; /* the first binding error since the last store_query() */
 };
 
 struct store {
 	const struct store_backend *backend;
 	void *conn;
 	int in_transaction;
+	int closed_to_writes;          /* a ROLLBACK failed: the transaction's state is unknown */
+	size_t on_row;                 /* statements with on_row set */
+	struct redress_error bind_err; /* the message of a statement's binding error */
 	struct store_stmt cache[STORE_CACHE_SLOTS];
 };
+
+/* ---- Fault injection (tests) --------------------------------------------- */
+
+static _Atomic long store_fault_countdown; /* 0: off */
+static _Atomic int store_fault_code;
+static _Atomic long store_fault_calls;
+
+void
+store_fault_inject(long nth, enum redress_err code)
+{
+	store_fault_code = (int)code;
+	store_fault_countdown = nth;
+	store_fault_calls = 0;
+}
+
+long
+store_fault_calls_made(void)
+{
+	return store_fault_calls;
+}
+
+/* Counts a store call; REDRESS_OK, or the injected fault (err filled) when it is the Nth. */
+static enum redress_err
+store_fault(const char *what, struct redress_error *err)
+{
+	store_fault_calls++;
+	if (store_fault_countdown == 0 || --store_fault_countdown != 0)
+		return REDRESS_OK;
+	return error_set(err, (enum redress_err)store_fault_code, "%s: injected fault (%s)", what,
+	                 redress_strerror((enum redress_err)store_fault_code));
+}
 
 enum redress_err
 store_open(const char *location, enum store_open_flags flags, struct store **store_r,
@@ -71,6 +120,7 @@ store_close(struct store **store)
 		return;
 	if ((*store)->in_transaction)
 		store_rollback(*store);
+	store_end_reads(*store);
 	for (i = 0; i < STORE_CACHE_SLOTS; i++)
 		if ((*store)->cache[i].handle != NULL)
 			(*store)->backend->finalize((*store)->cache[i].handle);
@@ -92,6 +142,13 @@ store_start(struct store *store, int writing, struct redress_error *err)
 
 	if (store->in_transaction)
 		return error_set(err, REDRESS_E_INTERNAL, "a transaction is already open");
+	if (store->closed_to_writes)
+		return error_set(err, REDRESS_E_STORE_IO,
+		                 "this database connection could not roll back a failed change and is closed;"
+		                 " open the database again");
+	store_end_reads(store);
+	if ((rc = store_fault(writing ? "begin" : "begin reading", err)) != REDRESS_OK)
+		return rc;
 	rc = writing ? store->backend->begin(store->conn, err) : store->backend->begin_read(store->conn, err);
 	if (rc != REDRESS_OK)
 		return rc;
@@ -118,7 +175,9 @@ store_commit(struct store *store, struct redress_error *err)
 
 	if (!store->in_transaction)
 		return error_set(err, REDRESS_E_INTERNAL, "commit without a transaction");
-	rc = store->backend->commit(store->conn, err);
+	store_end_reads(store);
+	if ((rc = store_fault("commit", err)) == REDRESS_OK)
+		rc = store->backend->commit(store->conn, err);
 	if (rc != REDRESS_OK) {
 		store_rollback(store);
 		return rc;
@@ -130,9 +189,13 @@ store_commit(struct store *store, struct redress_error *err)
 void
 store_rollback(struct store *store)
 {
+	struct redress_error err;
+
 	if (!store->in_transaction)
 		return;
-	store->backend->rollback(store->conn);
+	store_end_reads(store);
+	if (store->backend->rollback(store->conn, &err) != REDRESS_OK)
+		store->closed_to_writes = 1;
 	store->in_transaction = 0;
 }
 
@@ -157,9 +220,22 @@ store_end_reads(struct store *store)
 {
 	size_t i;
 
-	for (i = 0; i < STORE_CACHE_SLOTS; i++)
-		if (store->cache[i].handle != NULL)
-			store->backend->reset(store->cache[i].handle);
+	for (i = 0; i < STORE_CACHE_SLOTS && store->on_row > 0; i++)
+		if (store->cache[i].on_row) {
+			store->backend->reset(store->cache[i].handle, 0);
+			store->cache[i].on_row = 0;
+			store->on_row--;
+		}
+}
+
+/* Marks st as reading no more (its rows are done, or it was reset). */
+static void
+stmt_off_row(struct store_stmt *st)
+{
+	if (st->on_row) {
+		st->on_row = 0;
+		st->store->on_row--;
+	}
 }
 
 enum redress_err
@@ -174,6 +250,8 @@ store_query(struct store *store, const struct store_query *q, struct redress_err
 	uintptr_t h = (uintptr_t)q;
 	size_t i, probe;
 
+	if (store_fault(q->name, err) != REDRESS_OK)
+		return NULL;
 	/* Queries are static objects; their addresses spread well after a shift. */
 	h ^= h >> 4;
 	h *= 0x9E3779B97F4A7C15u;
@@ -183,7 +261,9 @@ store_query(struct store *store, const struct store_query *q, struct redress_err
 		i = (size_t)((h >> 40) + probe) & (STORE_CACHE_SLOTS - 1);
 		st = &store->cache[i];
 		if (st->query == q) {
-			store->backend->reset(st->handle);
+			store->backend->reset(st->handle, 1);
+			stmt_off_row(st);
+			st->bind_rc = REDRESS_OK;
 			return st;
 		}
 		if (st->query == NULL) {
@@ -191,6 +271,7 @@ store_query(struct store *store, const struct store_query *q, struct redress_err
 				return NULL;
 			st->query = q;
 			st->store = store;
+			st->bind_rc = REDRESS_OK;
 			return st;
 		}
 	}
@@ -199,34 +280,90 @@ store_query(struct store *store, const struct store_query *q, struct redress_err
 	return NULL;
 }
 
+/* Keeps the first binding error of st's use, for its step to return. */
+static void
+stmt_bound(struct store_stmt *st, enum redress_err rc, struct redress_error *err)
+{
+	if (rc != REDRESS_OK && st->bind_rc == REDRESS_OK) {
+		st->bind_rc = rc;
+		st->store->bind_err = *err;
+	}
+}
+
 void
 store_bind_int64(struct store_stmt *st, int index, int64_t value)
 {
-	st->store->backend->bind_int64(st->handle, index, value);
+	struct redress_error err;
+
+	if (st->bind_rc == REDRESS_OK)
+		stmt_bound(st,
+		           st->store->backend->bind_int64(st->store->conn, st->handle, index, value, &err),
+		           &err);
 }
 
 void
 store_bind_text(struct store_stmt *st, int index, const char *text)
 {
-	st->store->backend->bind_text(st->handle, index, text);
+	struct redress_error err;
+
+	if (st->bind_rc == REDRESS_OK)
+		stmt_bound(st, st->store->backend->bind_text(st->store->conn, st->handle, index, text, &err),
+		           &err);
 }
 
 void
 store_bind_blob(struct store_stmt *st, int index, const void *data, size_t len)
 {
-	st->store->backend->bind_blob(st->handle, index, data, len);
+	struct redress_error err;
+
+	if (st->bind_rc == REDRESS_OK)
+		stmt_bound(st,
+		           st->store->backend->bind_blob(st->store->conn, st->handle, index, data, len, &err),
+		           &err);
 }
 
 void
 store_bind_null(struct store_stmt *st, int index)
 {
-	st->store->backend->bind_null(st->handle, index);
+	struct redress_error err;
+
+	if (st->bind_rc == REDRESS_OK)
+		stmt_bound(st, st->store->backend->bind_null(st->store->conn, st->handle, index, &err), &err);
 }
 
 enum store_step_result
 store_step(struct store_stmt *st, struct redress_error *err)
 {
-	return st->store->backend->step(st->store->conn, st->handle, st->query, err);
+	enum store_step_result r;
+
+	if (st->bind_rc != REDRESS_OK) {
+		error_set(err, st->bind_rc, "%s", st->store->bind_err.message);
+		error_prefix(err, "query %s", st->query->name);
+		return STORE_ERROR;
+	}
+	if (store_fault(st->query->name, err) != REDRESS_OK) {
+		stmt_off_row(st);
+		return STORE_ERROR;
+	}
+	r = st->store->backend->step(st->store->conn, st->handle, st->query, err);
+	if (r == STORE_ROW) {
+		if (!st->on_row) {
+			st->on_row = 1;
+			st->store->on_row++;
+		}
+	} else {
+		stmt_off_row(st);
+	}
+	return r;
+}
+
+void
+store_done(struct store_stmt *st)
+{
+	if (st->on_row) {
+		st->store->backend->reset(st->handle, 0);
+		stmt_off_row(st);
+	}
 }
 
 enum redress_err

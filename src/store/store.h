@@ -64,8 +64,15 @@ const char *store_backend_name(const struct store *store);
 
 /*
  * Transactions.  store_begin takes the write lock at once, so that two
- * writers queue rather than deadlock; store_rollback never fails (a failure
- * to roll back leaves the connection closed to further writes).
+ * writers queue rather than deadlock; it waits for another connection's
+ * write (this process's or another's) up to the busy timeout (10 s), then
+ * fails with REDRESS_E_BUSY.  Every statement left on a row is reset first
+ * and again at commit and rollback: no snapshot outlives a change.
+ * store_commit fails with REDRESS_E_UNKNOWN when the change may have been
+ * kept although the commit failed (an I/O error while it was written);
+ * with any other error nothing was kept.  store_rollback never fails (a
+ * failure to roll back leaves the connection closed to further writes:
+ * every later store_begin fails with REDRESS_E_STORE_IO).
  */
 enum redress_err store_begin(struct store *store, struct redress_error *err);
 /* Starts a read-only transaction: one consistent snapshot for many queries. */
@@ -96,13 +103,17 @@ void store_end_reads(struct store *store);
 enum redress_err store_exec(struct store *store, const char *sql, struct redress_error *err);
 
 /*
- * The prepared, reset statement for q, ready for binding.  Owned by the
- * store; valid until the next store_query() of the same q.  NULL on error.
- * Bindings of the previous use are not cleared: bind every parameter.
+ * The prepared, reset statement for q, ready for binding, with no
+ * parameter bound (an unbound one is NULL).  Owned by the store; valid
+ * until the next store_query() of the same q.  NULL on error.
  */
 struct store_stmt *store_query(struct store *store, const struct store_query *q, struct redress_error *err);
 
-/* Binding: index is 1-based, as in the SQL's ?N.  NULL text binds SQL NULL. */
+/*
+ * Binding: index is 1-based, as in the SQL's ?N.  NULL text binds SQL NULL.
+ * A failure is kept on the statement (the first one) and returned by
+ * store_step(), which then runs nothing.
+ */
 void store_bind_int64(struct store_stmt *st, int index, int64_t value);
 void store_bind_text(struct store_stmt *st, int index, const char *text);
 void store_bind_blob(struct store_stmt *st, int index, const void *data, size_t len);
@@ -114,6 +125,13 @@ void store_bind_null(struct store_stmt *st, int index);
  * surface here.
  */
 enum store_step_result store_step(struct store_stmt *st, struct redress_error *err);
+
+/*
+ * Ends a statement's rows before they are all read (a lookup of one row):
+ * its snapshot ends with it.  Statements left on a row are also ended by
+ * store_end_reads() and at every transaction's start and end.
+ */
+void store_done(struct store_stmt *st);
 
 /* Runs a statement that returns no rows; REDRESS_OK or err filled. */
 enum redress_err store_run(struct store_stmt *st, struct redress_error *err);
@@ -130,5 +148,14 @@ const void *store_column_blob(struct store_stmt *st, int index, size_t *len_r);
 
 /* Rows changed by the last statement run. */
 int64_t store_changes(struct store *store);
+
+/*
+ * For tests: makes the nth store call from now (counting store_begin,
+ * store_begin_read, store_commit, store_query and store_step, in every
+ * store of the process) fail with code, as a failing database would; 0
+ * turns it off.  store_fault_calls_made() counts the calls since.
+ */
+void store_fault_inject(long nth, enum redress_err code);
+long store_fault_calls_made(void);
 
 #endif

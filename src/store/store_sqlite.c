@@ -8,31 +8,76 @@
  * readers would otherwise pay again after every commit that invalidates
  * their caches.
  */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store_backend.h"
 
 #define SQLITE_BUSY_TIMEOUT_MS 10000
+/*
+ * The journal is copied back into the database by the commit that takes it
+ * past 1000 pages (4 MiB), and cut back to 16 MiB when it starts again from
+ * its beginning: both need that no connection keeps a snapshot open for
+ * long (store.c ends every read before and after each write).
+ */
+#define SQLITE_WAL_PAGES_S "1000"
+#define SQLITE_WAL_LIMIT_S "16777216"
 
+/* The error of redress's that a SQLite result code is. */
 static enum redress_err
-sqlite_fail(sqlite3 *db, const char *what, struct redress_error *err)
+sqlite_code(int rc)
 {
-	return error_set(err, REDRESS_E_STORE, "%s: %s", what,
-	                 db != NULL ? sqlite3_errmsg(db) : "no connection");
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return REDRESS_E_BUSY;
+	case SQLITE_FULL: return REDRESS_E_FULL;
+	case SQLITE_NOMEM: return REDRESS_E_NOMEM;
+	case SQLITE_IOERR: return rc == SQLITE_IOERR_NOMEM ? REDRESS_E_NOMEM : REDRESS_E_STORE_IO;
+	case SQLITE_CORRUPT: return REDRESS_E_STORE_IO;
+	case SQLITE_CONSTRAINT: return REDRESS_E_CONFLICT;
+	default: return REDRESS_E_STORE;
+	}
+}
+
+/* Fills err for a failure rc of what's, with the words that say what to do about it. */
+static enum redress_err
+sqlite_fail(sqlite3 *db, int rc, const char *what, struct redress_error *err)
+{
+	const char *msg = db != NULL ? sqlite3_errmsg(db) : "no connection";
+	enum redress_err code = sqlite_code(rc);
+
+	switch (code) {
+	case REDRESS_E_BUSY:
+		return error_set(err, code,
+		                 "%s: the database is busy: another writer held it for more than %d s (%s); "
+		                 "nothing was changed, try again",
+		                 what, SQLITE_BUSY_TIMEOUT_MS / 1000, msg);
+	case REDRESS_E_FULL:
+		return error_set(err, code,
+		                 "%s: the disk holding the database is full (%s); nothing was changed", what,
+		                 msg);
+	case REDRESS_E_STORE_IO:
+		return error_set(err, code,
+		                 "%s: the database's file could not be read or written, or is damaged (%s); "
+		                 "run 'redress audit verify'",
+		                 what, msg);
+	case REDRESS_E_CONFLICT: return error_set(err, code, "query %s violates a constraint: %s", what, msg);
+	default: return error_set(err, code, "%s: %s", what, msg);
+	}
 }
 
 static enum redress_err
 sqlite_exec(void *conn, const char *sql, struct redress_error *err)
 {
 	char *msg = NULL;
+	int rc;
 
-	if (sqlite3_exec(conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error_set(err, REDRESS_E_STORE, "database statement failed: %s",
-		          msg != NULL ? msg : "unknown");
+	if ((rc = sqlite3_exec(conn, sql, NULL, NULL, &msg)) != SQLITE_OK) {
 		sqlite3_free(msg);
-		return REDRESS_E_STORE;
+		return sqlite_fail(conn, rc, "database statement failed", err);
 	}
 	return REDRESS_OK;
 }
@@ -49,6 +94,12 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 	if (flags & STORE_OPEN_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (!memory && !(flags & STORE_OPEN_CREATE) && access(location, F_OK) != 0 && errno == ENOENT)
+		return error_set(
+		    err, REDRESS_E_NODB,
+		    "there is no database at '%.200s' (run 'redress init' to create one, or give "
+		    "--db)",
+		    location);
 	if (sqlite3_open_v2(location, &db, oflags, NULL) != SQLITE_OK) {
 		error_set(err, REDRESS_E_STORE, "cannot open database '%.200s': %s%s", location,
 		          db != NULL ? sqlite3_errmsg(db) : "out of memory",
@@ -59,12 +110,14 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, SQLITE_BUSY_TIMEOUT_MS);
 	/* A file that is not a database fails here, on its first read. */
-	rc = sqlite_exec(db,
-	                 memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
-	                        : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	                          " PRAGMA cache_size=-65536; PRAGMA secure_delete=ON;"
-	                          " PRAGMA mmap_size=1073741824;",
-	                 err);
+	rc = sqlite_exec(
+	    db,
+	    memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
+	           : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	             " PRAGMA cache_size=-65536; PRAGMA secure_delete=ON;"
+	             " PRAGMA mmap_size=1073741824; PRAGMA wal_autocheckpoint=" SQLITE_WAL_PAGES_S ";"
+	             " PRAGMA journal_size_limit=" SQLITE_WAL_LIMIT_S ";",
+	    err);
 	if (rc != REDRESS_OK) {
 		error_prefix(err, "cannot use database '%.200s'", location);
 		sqlite3_close(db);
@@ -82,10 +135,12 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 static enum redress_err
 sqlite_scrub(void *conn, struct redress_error *err)
 {
-	int log = 0, done = 0;
+	int log = 0, done = 0, rc;
 
-	if (sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK)
-		return sqlite_fail(conn, "the journal could not be emptied (is another process reading? try again)",
+	if ((rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done)) !=
+	    SQLITE_OK)
+		return sqlite_fail(conn, rc,
+		                   "the journal could not be emptied (is another process reading? try again)",
 		                   err);
 	return REDRESS_OK;
 }
@@ -116,16 +171,36 @@ sqlite_begin_read(void *conn, struct redress_error *err)
 	return sqlite_exec(conn, "BEGIN DEFERRED", err);
 }
 
+/*
+ * A commit that fails on an I/O error may have left its frames in the
+ * journal: the sync failed, but the bytes may be on the disk, and a restart
+ * would find them.  Its outcome is unknown; a full disk, a busy database or
+ * a constraint fail before the commit is written.
+ */
 static enum redress_err
 sqlite_commit(void *conn, struct redress_error *err)
 {
-	return sqlite_exec(conn, "COMMIT", err);
+	int rc;
+
+	if ((rc = sqlite3_exec(conn, "COMMIT", NULL, NULL, NULL)) == SQLITE_OK)
+		return REDRESS_OK;
+	if ((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_NOMEM)
+		return error_set(
+		    err, REDRESS_E_UNKNOWN,
+		    "the commit failed while writing (%s): the change may or may not have been kept",
+		    sqlite3_errmsg(conn));
+	return sqlite_fail(conn, rc, "commit", err);
 }
 
-static void
-sqlite_rollback(void *conn)
+static enum redress_err
+sqlite_rollback(void *conn, struct redress_error *err)
 {
-	sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+	int rc = sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+
+	/* SQLite rolls back by itself after some errors: then ROLLBACK finds nothing open. */
+	if (rc == SQLITE_OK || sqlite3_get_autocommit(conn))
+		return REDRESS_OK;
+	return sqlite_fail(conn, rc, "rollback", err);
 }
 
 static enum redress_err
@@ -133,9 +208,15 @@ sqlite_prepare(void *conn, const struct store_query *q, void **stmt_r, struct re
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v3(conn, q->sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		return error_set(err, REDRESS_E_STORE, "query %s cannot be prepared: %s", q->name,
-		                 sqlite3_errmsg(conn));
+	int rc;
+
+	if ((rc = sqlite3_prepare_v3(conn, q->sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)) != SQLITE_OK) {
+		/* A busy schema or a full memory is not an error in the SQL. */
+		if ((rc & 0xff) == SQLITE_ERROR)
+			return error_set(err, REDRESS_E_STORE, "query %s cannot be prepared: %s", q->name,
+			                 sqlite3_errmsg(conn));
+		return sqlite_fail(conn, rc, q->name, err);
+	}
 	*stmt_r = st;
 	return REDRESS_OK;
 }
@@ -147,37 +228,49 @@ sqlite_finalize(void *stmt)
 }
 
 static void
-sqlite_reset(void *stmt)
+sqlite_reset(void *stmt, int clear)
 {
-	/* No sqlite3_clear_bindings: store.h has callers bind every parameter. */
 	sqlite3_reset(stmt);
+	if (clear)
+		sqlite3_clear_bindings(stmt);
 }
 
-static void
-sqlite_bind_int64(void *stmt, int index, int64_t value)
+static enum redress_err
+sqlite_bound(void *conn, int rc, int index, struct redress_error *err)
 {
-	sqlite3_bind_int64(stmt, index, value);
+	char what[48];
+
+	if (rc == SQLITE_OK)
+		return REDRESS_OK;
+	snprintf(what, sizeof(what), "parameter ?%d cannot be bound", index);
+	return sqlite_fail(conn, rc, what, err);
 }
 
-static void
-sqlite_bind_text(void *stmt, int index, const char *text)
+static enum redress_err
+sqlite_bind_int64(void *conn, void *stmt, int index, int64_t value, struct redress_error *err)
 {
-	if (text == NULL)
-		sqlite3_bind_null(stmt, index);
-	else
-		sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+	return sqlite_bound(conn, sqlite3_bind_int64(stmt, index, value), index, err);
 }
 
-static void
-sqlite_bind_blob(void *stmt, int index, const void *data, size_t len)
+static enum redress_err
+sqlite_bind_text(void *conn, void *stmt, int index, const char *text, struct redress_error *err)
 {
-	sqlite3_bind_blob64(stmt, index, data, len, SQLITE_TRANSIENT);
+	return sqlite_bound(conn,
+	                    text == NULL ? sqlite3_bind_null(stmt, index)
+	                                 : sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT),
+	                    index, err);
 }
 
-static void
-sqlite_bind_null(void *stmt, int index)
+static enum redress_err
+sqlite_bind_blob(void *conn, void *stmt, int index, const void *data, size_t len, struct redress_error *err)
 {
-	sqlite3_bind_null(stmt, index);
+	return sqlite_bound(conn, sqlite3_bind_blob64(stmt, index, data, len, SQLITE_TRANSIENT), index, err);
+}
+
+static enum redress_err
+sqlite_bind_null(void *conn, void *stmt, int index, struct redress_error *err)
+{
+	return sqlite_bound(conn, sqlite3_bind_null(stmt, index), index, err);
 }
 
 static enum store_step_result
@@ -189,11 +282,7 @@ sqlite_step(void *conn, void *stmt, const struct store_query *q, struct redress_
 		return STORE_ROW;
 	if (rc == SQLITE_DONE)
 		return STORE_DONE;
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		error_set(err, REDRESS_E_CONFLICT, "query %s violates a constraint: %s", q->name,
-		          sqlite3_errmsg(conn));
-	else
-		sqlite_fail(conn, q->name, err);
+	sqlite_fail(conn, rc, q->name, err);
 	return STORE_ERROR;
 }
 
