@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,13 +19,21 @@
 
 #define SQLITE_BUSY_TIMEOUT_MS 10000
 /*
- * The journal is copied back into the database by the commit that takes it
- * past 1000 pages (4 MiB), and cut back to 16 MiB when it starts again from
- * its beginning: both need that no connection keeps a snapshot open for
- * long (store.c ends every read before and after each write).
+ * The journal (write-ahead log) is copied back into the database by the
+ * commit that takes it past SQLITE_WAL_PAGES pages (4 MiB), as SQLite's
+ * automatic checkpoint does; it starts again from its beginning, and is
+ * cut back to SQLITE_WAL_LIMIT_S bytes, only at a moment when no reader is
+ * still reading from it, which a server under a steady stream of reads
+ * may never have.  So past SQLITE_WAL_RESTART_PAGES the committing
+ * connection also waits, briefly, for the readers to move on (a RESTART
+ * checkpoint); when one keeps reading, it tries again 1000 pages later.
+ * Both need that no connection keeps a snapshot open across requests
+ * (store.c ends every read before and after each write).
  */
-#define SQLITE_WAL_PAGES_S "1000"
-#define SQLITE_WAL_LIMIT_S "16777216"
+#define SQLITE_WAL_PAGES         1000
+#define SQLITE_WAL_RESTART_PAGES 3000
+#define SQLITE_WAL_RESTART_MS    50
+#define SQLITE_WAL_LIMIT_S       "16777216"
 
 /* The error of redress's that a SQLite result code is. */
 static enum redress_err
@@ -82,6 +91,27 @@ sqlite_exec(void *conn, const char *sql, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+/* The journal's size after each commit: see SQLITE_WAL_PAGES. */
+static int
+sqlite_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	int *next_restart = arg;
+
+	if (pages < SQLITE_WAL_PAGES)
+		return SQLITE_OK;
+	if (pages < *next_restart) {
+		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	sqlite3_busy_timeout(db, SQLITE_WAL_RESTART_MS);
+	if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL) == SQLITE_OK)
+		*next_restart = SQLITE_WAL_RESTART_PAGES;
+	else
+		*next_restart = pages + SQLITE_WAL_PAGES;
+	sqlite3_busy_timeout(db, SQLITE_BUSY_TIMEOUT_MS);
+	return SQLITE_OK;
+}
+
 static enum redress_err
 sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, struct redress_error *err)
 {
@@ -115,13 +145,22 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 	    memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
 	           : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 	             " PRAGMA cache_size=-65536; PRAGMA secure_delete=ON;"
-	             " PRAGMA mmap_size=1073741824; PRAGMA wal_autocheckpoint=" SQLITE_WAL_PAGES_S ";"
-	             " PRAGMA journal_size_limit=" SQLITE_WAL_LIMIT_S ";",
+	             " PRAGMA mmap_size=1073741824; PRAGMA journal_size_limit=" SQLITE_WAL_LIMIT_S ";",
 	    err);
 	if (rc != REDRESS_OK) {
 		error_prefix(err, "cannot use database '%.200s'", location);
 		sqlite3_close(db);
 		return rc;
+	}
+	if (!memory) {
+		int *next_restart = malloc(sizeof(*next_restart));
+
+		if (next_restart == NULL) {
+			sqlite3_close(db);
+			return error_set(err, REDRESS_E_NOMEM, "out of memory opening '%.200s'", location);
+		}
+		*next_restart = SQLITE_WAL_RESTART_PAGES;
+		sqlite3_wal_hook(db, sqlite_wal_hook, next_restart);
 	}
 	*conn_r = db;
 	return REDRESS_OK;
@@ -145,18 +184,21 @@ sqlite_scrub(void *conn, struct redress_error *err)
 	return REDRESS_OK;
 }
 
-static void
-sqlite_close(void *conn)
-{
-	sqlite3_close(conn);
-}
-
 static const char *
 sqlite_location(void *conn)
 {
 	const char *name = sqlite3_db_filename(conn, "main");
 
 	return name != NULL && name[0] != '\0' ? name : NULL;
+}
+
+static void
+sqlite_close(void *conn)
+{
+	/* A file's connection has the hook's state; an in-memory one, SQLite's own hook. */
+	if (sqlite_location(conn) != NULL)
+		free(sqlite3_wal_hook(conn, NULL, NULL));
+	sqlite3_close(conn);
 }
 
 static enum redress_err
