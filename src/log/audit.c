@@ -397,9 +397,9 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 	merkle_range_init(&range);
 	tree.report = report;
 
-	if ((evs = store_query(store, &tlog_q_events_all, err)) == NULL ||
-	    (tree.nodes = store_query(store, &tlog_q_nodes_all, err)) == NULL ||
-	    (cps = store_query(store, &tlog_q_checkpoints_all, err)) == NULL)
+	if ((evs = store_statement(store, &tlog_catalogue, TLOG_Q_EVENTS_ALL, err)) == NULL ||
+	    (tree.nodes = store_statement(store, &tlog_catalogue, TLOG_Q_NODES_ALL, err)) == NULL ||
+	    (cps = store_statement(store, &tlog_catalogue, TLOG_Q_CHECKPOINTS_ALL, err)) == NULL)
 		return err->code;
 	rc_cp = store_step(cps, err);
 	while ((r = store_step(evs, err)) == STORE_ROW) {
@@ -466,7 +466,7 @@ audit_event_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], s
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((evs = store_query(tlog_store(log), &tlog_q_events_all, err)) == NULL)
+	if ((evs = store_statement(tlog_store(log), &tlog_catalogue, TLOG_Q_EVENTS_ALL, err)) == NULL)
 		return err->code;
 	while ((r = store_step(evs, err)) == STORE_ROW)
 		if ((rc = audit_event(log, pass, evs, (uint64_t)store_column_int64(evs, 0), public_key,

@@ -48,26 +48,57 @@ static const char tlog_schema[] =
     "CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
     " note TEXT NOT NULL);";
 
-static const struct store_query q_meta_set = {"log.meta.set",
-                                              "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"};
-const struct store_query tlog_q_meta_get = {"log.meta.get", "SELECT value FROM log_meta WHERE name = ?1"};
-static const struct store_query q_size = {"log.size", "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
-static const struct store_query q_event_insert = {
-    "log.event.insert", "INSERT INTO log_events (seq, leaf, body) VALUES (?1, ?2, ?3)"};
-static const struct store_query q_event_get = {"log.event.get", "SELECT body FROM log_events WHERE seq = ?1"};
-static const struct store_query q_node_insert = {"log.node.insert",
-                                                 "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)"};
-static const struct store_query q_node_get = {"log.node.get", "SELECT hash FROM log_nodes WHERE id = ?1"};
-static const struct store_query q_leaf_get = {"log.leaf.get", "SELECT leaf FROM log_events WHERE seq = ?1"};
-static const struct store_query q_checkpoint_insert = {
-    "log.checkpoint.insert", "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
-static const struct store_query q_checkpoint_latest = {
-    "log.checkpoint.latest", "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
-const struct store_query tlog_q_events_all = {"log.events.all",
-                                              "SELECT seq, leaf, body FROM log_events ORDER BY seq"};
-const struct store_query tlog_q_nodes_all = {"log.nodes.all", "SELECT id, hash FROM log_nodes ORDER BY id"};
-const struct store_query tlog_q_checkpoints_all = {
-    "log.checkpoints.all", "SELECT size, root, note FROM log_checkpoints ORDER BY size"};
+/* The log's statements: an id each, and tlog_statements[id] its SQL and result columns. */
+const struct store_statement tlog_statements[TLOG_Q_COUNT] = {
+    [TLOG_Q_META_SET] = {.name = "log.meta.set",
+                         .sql = "INSERT INTO log_meta (name, value) VALUES (?1, ?2)",
+                         .columns = ""},
+    [TLOG_Q_META_GET] = {.name = "log.meta.get",
+                         .sql = "SELECT value FROM log_meta WHERE name = ?1",
+                         .columns = "t"},
+    [TLOG_Q_SIZE] = {.name = "log.size",
+                     .sql = "SELECT coalesce(max(seq) + 1, 0) FROM log_events",
+                     .columns = "i"},
+    [TLOG_Q_EVENT_INSERT] = {.name = "log.event.insert",
+                             .sql = "INSERT INTO log_events (seq, leaf, body) VALUES (?1, ?2, ?3)",
+                             .columns = ""},
+    [TLOG_Q_EVENT_GET] = {.name = "log.event.get",
+                          .sql = "SELECT body FROM log_events WHERE seq = ?1",
+                          .columns = "b"},
+    [TLOG_Q_NODE_INSERT] = {.name = "log.node.insert",
+                            .sql = "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)",
+                            .columns = ""},
+    [TLOG_Q_NODE_GET] = {.name = "log.node.get",
+                         .sql = "SELECT hash FROM log_nodes WHERE id = ?1",
+                         .columns = "b"},
+    [TLOG_Q_LEAF_GET] = {.name = "log.leaf.get",
+                         .sql = "SELECT leaf FROM log_events WHERE seq = ?1",
+                         .columns = "b"},
+    [TLOG_Q_CHECKPOINT_INSERT] = {.name = "log.checkpoint.insert",
+                                  .sql = "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)",
+                                  .columns = ""},
+    [TLOG_Q_CHECKPOINT_LATEST] = {.name = "log.checkpoint.latest",
+                                  .sql = "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+                                  .columns = "t"},
+    [TLOG_Q_EVENTS_ALL] = {.name = "log.events.all",
+                           .sql = "SELECT seq, leaf, body FROM log_events ORDER BY seq",
+                           .columns = "ibb"},
+    [TLOG_Q_NODES_ALL] = {.name = "log.nodes.all",
+                          .sql = "SELECT id, hash FROM log_nodes ORDER BY id",
+                          .columns = "ib"},
+    [TLOG_Q_CHECKPOINTS_ALL] = {.name = "log.checkpoints.all",
+                                .sql = "SELECT size, root, note FROM log_checkpoints ORDER BY size",
+                                .columns = "ibt"},
+};
+
+const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
+
+/* The log's statement id, reset and unbound. */
+static struct store_stmt *
+q(struct store *store, enum tlog_statement id, struct redress_error *err)
+{
+	return store_statement(store, &tlog_catalogue, id, err);
+}
 
 uint64_t
 tlog_node_id(unsigned level, uint64_t index)
@@ -90,7 +121,7 @@ tlog_node_read(void *ctx, unsigned level, uint64_t index, uint8_t out[MERKLE_HAS
 	const void *hash;
 	size_t len;
 
-	if ((st = store_query(ctx, level == 0 ? &q_leaf_get : &q_node_get, err)) == NULL)
+	if ((st = q(ctx, level == 0 ? TLOG_Q_LEAF_GET : TLOG_Q_NODE_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, level == 0 ? (int64_t)index : (int64_t)tlog_node_id(level, index));
 	switch (store_step(st, err)) {
@@ -117,7 +148,7 @@ tlog_node_write(void *ctx, unsigned level, uint64_t index, const uint8_t hash[ME
 
 	if (level == 0)
 		return REDRESS_OK; /* the leaf hash was stored with its event */
-	if ((st = store_query(ctx, &q_node_insert, err)) == NULL)
+	if ((st = q(ctx, TLOG_Q_NODE_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)tlog_node_id(level, index));
 	store_bind_blob(st, 2, hash, MERKLE_HASH_SIZE);
@@ -127,20 +158,14 @@ tlog_node_write(void *ctx, unsigned level, uint64_t index, const uint8_t hash[ME
 static enum redress_err
 meta_get(struct store *store, const char *name, char *out, size_t size, struct redress_error *err)
 {
+	const struct store_field value[] = {{0, size, 0}};
 	struct store_stmt *st;
-	const char *value;
 
-	if ((st = store_query(store, &tlog_q_meta_get, err)) == NULL)
+	if ((st = q(store, TLOG_Q_META_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		value = store_column_text(st, 0);
-		if (strlen(value) >= size)
-			return error_set(err, REDRESS_E_STORE, "log setting '%s' is too long", name);
-		memcpy(out, value, strlen(value) + 1);
-		store_done(st);
-		return REDRESS_OK;
+	switch (store_read(st, value, out, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
 	case STORE_DONE: return error_set(err, REDRESS_E_STORE, "log setting '%s' is missing", name);
 	default: return err->code;
 	}
@@ -151,7 +176,7 @@ meta_set(struct store *store, const char *name, const char *value, struct redres
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_meta_set, err)) == NULL)
+	if ((st = q(store, TLOG_Q_META_SET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, value);
@@ -163,13 +188,28 @@ tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(log->store, &q_size, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_SIZE, err)) == NULL)
 		return err->code;
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;
 	*size_r = (uint64_t)store_column_int64(st, 0);
 	store_done(st); /* its snapshot would pin the journal until the next change */
 	return REDRESS_OK;
+}
+
+/* Prepares the log's statements and every module's that has a catalogue. */
+static enum redress_err
+tlog_prepare(struct store *store, const struct event_module *const *modules, struct redress_error *err)
+{
+	const struct store_catalogue *catalogues[TLOG_MODULES_MAX + 2];
+	size_t i, n = 0;
+
+	catalogues[n++] = &tlog_catalogue;
+	for (i = 0; modules[i] != NULL && i < TLOG_MODULES_MAX; i++)
+		if (modules[i]->catalogue != NULL)
+			catalogues[n++] = modules[i]->catalogue;
+	catalogues[n] = NULL;
+	return store_prepare(store, catalogues, err);
 }
 
 static enum redress_err
@@ -228,7 +268,8 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	if ((rc = meta_set(store, "origin", origin, err)) != REDRESS_OK ||
 	    (rc = meta_set(store, "public_key", pub, err)) != REDRESS_OK)
 		goto out;
-	if ((rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
+	if ((rc = tlog_prepare(store, modules, err)) != REDRESS_OK ||
+	    (rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
 		goto out;
 	memcpy(log->origin, origin, strlen(origin) + 1);
 	memcpy(log->public_key, sign_key_public(key), SIGN_PUBLIC_SIZE);
@@ -280,6 +321,8 @@ tlog_open(struct store *store, const struct sign_key *key, const struct event_mo
 	if (strcmp(format, TLOG_FORMAT) != 0)
 		return error_set(err, REDRESS_E_STORE, "the database's log format '%.32s' is not %s", format,
 		                 TLOG_FORMAT);
+	if ((rc = tlog_prepare(store, modules, err)) != REDRESS_OK)
+		return rc;
 	if ((rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = meta_get(store, "origin", log->origin, sizeof(log->origin), err)) != REDRESS_OK ||
@@ -482,7 +525,7 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 		return rc;
 
 	merkle_leaf_hash(log->event.data, log->event.len, leaf);
-	if ((st = store_query(log->store, &q_event_insert, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_EVENT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seq);
 	store_bind_blob(st, 2, leaf, sizeof(leaf));
@@ -526,7 +569,7 @@ tlog_sign_head(struct tlog *log, struct redress_error *err)
 		goto out;
 	if ((rc = note_sign(&note, body.data, body.len, log->origin, log->key, err)) != REDRESS_OK)
 		goto out;
-	if ((st = store_query(log->store, &q_checkpoint_insert, err)) == NULL) {
+	if ((st = q(log->store, TLOG_Q_CHECKPOINT_INSERT, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
@@ -576,7 +619,7 @@ tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(log->store, &q_checkpoint_latest, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_CHECKPOINT_LATEST, err)) == NULL)
 		return err->code;
 	switch (store_step(st, err)) {
 	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); return buf_error(out, err);
@@ -601,7 +644,7 @@ tlog_event_bytes(struct tlog *log, uint64_t seq, struct buf *out, struct redress
 
 	if (seq > (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu", (unsigned long long)seq);
-	if ((st = store_query(log->store, &q_event_get, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_EVENT_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seq);
 	switch (store_step(st, err)) {

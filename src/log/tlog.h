@@ -57,6 +57,8 @@ struct event_module {
 	const char *type_prefix; /* "ledger." */
 	/* DDL for the module's projection tables; must be re-runnable (IF NOT EXISTS). */
 	const char *schema;
+	/* The module's statements, prepared when the log is opened (NULL: old-style queries only). */
+	const struct store_catalogue *catalogue;
 	/*
 	 * Queries that read each projection table whole, ordered by its key,
 	 * key first; NULL-terminated.  Audit runs them on the live tables and
@@ -90,6 +92,26 @@ struct event_module {
 	                         struct redress_error *err);
 	void (*fold_end)(void *model, struct audit_fold *fold);
 };
+
+/* The log's own statements (tlog_catalogue), by id. */
+enum tlog_statement {
+	TLOG_Q_META_SET,
+	TLOG_Q_META_GET,
+	TLOG_Q_SIZE,
+	TLOG_Q_EVENT_INSERT,
+	TLOG_Q_EVENT_GET,
+	TLOG_Q_NODE_INSERT,
+	TLOG_Q_NODE_GET,
+	TLOG_Q_LEAF_GET,
+	TLOG_Q_CHECKPOINT_INSERT,
+	TLOG_Q_CHECKPOINT_LATEST,
+	TLOG_Q_EVENTS_ALL,
+	TLOG_Q_NODES_ALL,
+	TLOG_Q_CHECKPOINTS_ALL,
+	TLOG_Q_COUNT
+};
+extern const struct store_statement tlog_statements[TLOG_Q_COUNT];
+extern const struct store_catalogue tlog_catalogue;
 
 struct tlog;
 
@@ -199,11 +221,5 @@ const uint8_t *tlog_public_key(const struct tlog *log);
 
 /* Position in the node table of the interior perfect subtree (level >= 1, index). */
 uint64_t tlog_node_id(unsigned level, uint64_t index);
-
-/* The queries shared with audit. */
-extern const struct store_query tlog_q_events_all;
-extern const struct store_query tlog_q_nodes_all;
-extern const struct store_query tlog_q_checkpoints_all;
-extern const struct store_query tlog_q_meta_get;
 
 #endif

@@ -24,25 +24,33 @@
 
 #include "store/store_backend.h"
 
-/* The cache is an open-addressed table keyed by the query's address. */
-#define STORE_CACHE_SLOTS 256 /* a power of two, above the number of queries in redress */
+/*
+ * The cache is an open-addressed table keyed by the query's address,
+ * sized by the catalogues (store_prepare) with room beside them for the
+ * old-style queries prepared at first use.
+ */
+#define STORE_CACHE_SLOTS 256 /* a power of two: the old-style queries' room */
+#define STORE_CACHE_MAX   (1u << 16)
 
 struct store_stmt {
 	struct store *store;
-	const struct store_query *query;
-	void *handle;             /* the backend's prepared statement */
-	int on_row;               /* stepped to a row and not reset: holds a snapshot */
-	enum redress_err bind_rc; /* the first binding error since the last store_query() */
+	const void *key;              /* the store_query or store_statement it was prepared from */
+	struct store_statement query; /* name, SQL and (for a catalogue's) column types */
+	void *handle;                 /* the backend's prepared statement */
+	int on_row;                   /* stepped to a row and not reset: holds a snapshot */
+	enum redress_err bind_rc;     /* the first binding error since the last store_query() */
 };
 
 struct store {
 	const struct store_backend *backend;
 	void *conn;
 	int in_transaction;
-	int closed_to_writes;          /* a ROLLBACK failed: the transaction's state is unknown */
-	size_t on_row;                 /* statements with on_row set */
-	struct redress_error bind_err; /* the message of a statement's binding error */
-	struct store_stmt cache[STORE_CACHE_SLOTS];
+	int closed_to_writes;                      /* a ROLLBACK failed: the transaction's state is unknown */
+	size_t on_row;                             /* statements with on_row set */
+	struct redress_error bind_err;             /* the message of a statement's binding error */
+	const struct store_catalogue **catalogues; /* prepared at open (NULL-terminated copy), or NULL */
+	size_t slots;                              /* a power of two */
+	struct store_stmt *cache;
 };
 
 /* ---- Fault injection (tests) --------------------------------------------- */
@@ -91,8 +99,14 @@ store_open(const char *location, enum store_open_flags flags, struct store **sto
 	if (store == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the database");
 	store->backend = &store_backend_sqlite;
+	store->slots = STORE_CACHE_SLOTS;
+	if ((store->cache = calloc(store->slots, sizeof(*store->cache))) == NULL) {
+		free(store);
+		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the database");
+	}
 	rc = store->backend->open(location, flags, &store->conn, err);
 	if (rc != REDRESS_OK) {
+		free(store->cache);
 		free(store);
 		return rc;
 	}
@@ -105,10 +119,17 @@ store_reopen(const struct store *store, enum store_open_flags flags, struct stor
              struct redress_error *err)
 {
 	const char *location = store->backend->location(store->conn);
+	enum redress_err rc;
 
 	if (location == NULL)
 		return error_set(err, REDRESS_E_STORE, "a private database cannot be opened twice");
-	return store_open(location, flags, other_r, err);
+	if ((rc = store_open(location, flags, other_r, err)) != REDRESS_OK)
+		return rc;
+	if (store->catalogues != NULL &&
+	    (rc = store_prepare(*other_r, (const struct store_catalogue *const *)store->catalogues, err)) !=
+	        REDRESS_OK)
+		store_close(other_r);
+	return rc;
 }
 
 void
@@ -121,10 +142,12 @@ store_close(struct store **store)
 	if ((*store)->in_transaction)
 		store_rollback(*store);
 	store_end_reads(*store);
-	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+	for (i = 0; i < (*store)->slots; i++)
 		if ((*store)->cache[i].handle != NULL)
 			(*store)->backend->finalize((*store)->cache[i].handle);
 	(*store)->backend->close((*store)->conn);
+	free((*store)->cache);
+	free((*store)->catalogues);
 	free(*store);
 	*store = NULL;
 }
@@ -220,7 +243,7 @@ store_end_reads(struct store *store)
 {
 	size_t i;
 
-	for (i = 0; i < STORE_CACHE_SLOTS && store->on_row > 0; i++)
+	for (i = 0; i < store->slots && store->on_row > 0; i++)
 		if (store->cache[i].on_row) {
 			store->backend->reset(store->cache[i].handle, 0);
 			store->cache[i].on_row = 0;
@@ -244,40 +267,133 @@ store_exec(struct store *store, const char *sql, struct redress_error *err)
 	return store->backend->exec(store->conn, sql, err);
 }
 
-struct store_stmt *
-store_query(struct store *store, const struct store_query *q, struct redress_error *err)
+/* The slot of q in a table of slots entries: its own, or the empty one where it goes; NULL when full. */
+static struct store_stmt *
+cache_slot(struct store_stmt *cache, size_t slots, const void *q)
 {
 	uintptr_t h = (uintptr_t)q;
-	size_t i, probe;
+	size_t probe;
 
-	if (store_fault(q->name, err) != REDRESS_OK)
-		return NULL;
 	/* Queries are static objects; their addresses spread well after a shift. */
 	h ^= h >> 4;
 	h *= 0x9E3779B97F4A7C15u;
-	for (probe = 0; probe < STORE_CACHE_SLOTS; probe++) {
-		struct store_stmt *st;
+	for (probe = 0; probe < slots; probe++) {
+		struct store_stmt *st = &cache[(size_t)((h >> 40) + probe) & (slots - 1)];
 
-		i = (size_t)((h >> 40) + probe) & (STORE_CACHE_SLOTS - 1);
-		st = &store->cache[i];
-		if (st->query == q) {
-			store->backend->reset(st->handle, 1);
-			stmt_off_row(st);
-			st->bind_rc = REDRESS_OK;
+		if (st->key == q || st->key == NULL)
 			return st;
-		}
-		if (st->query == NULL) {
-			if (store->backend->prepare(store->conn, q, &st->handle, err) != REDRESS_OK)
-				return NULL;
-			st->query = q;
-			st->store = store;
-			st->bind_rc = REDRESS_OK;
-			return st;
-		}
 	}
-	error_set(err, REDRESS_E_INTERNAL, "more than %d distinct queries: raise STORE_CACHE_SLOTS",
-	          STORE_CACHE_SLOTS);
 	return NULL;
+}
+
+/* Prepares q, whose key is key, into its slot st (empty). */
+static enum redress_err
+cache_fill(struct store *store, struct store_stmt *st, const void *key, const struct store_statement *q,
+           struct redress_error *err)
+{
+	if (store->backend->prepare(store->conn, q, &st->handle, err) != REDRESS_OK)
+		return err != NULL ? err->code : REDRESS_E_STORE;
+	st->key = key;
+	st->query = *q;
+	st->store = store;
+	st->bind_rc = REDRESS_OK;
+	return REDRESS_OK;
+}
+
+/* The statement keyed by key (q's address), prepared at its first use. */
+static struct store_stmt *
+cache_get(struct store *store, const void *key, const struct store_statement *q, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if (store_fault(q->name, err) != REDRESS_OK)
+		return NULL;
+	if ((st = cache_slot(store->cache, store->slots, key)) == NULL) {
+		error_set(err, REDRESS_E_INTERNAL, "more than %zu distinct queries: give them a catalogue",
+		          store->slots);
+		return NULL;
+	}
+	if (st->key == key) {
+		store->backend->reset(st->handle, 1);
+		stmt_off_row(st);
+		st->bind_rc = REDRESS_OK;
+		return st;
+	}
+	return cache_fill(store, st, key, q, err) == REDRESS_OK ? st : NULL;
+}
+
+struct store_stmt *
+store_query(struct store *store, const struct store_query *q, struct redress_error *err)
+{
+	const struct store_statement s = {.name = q->name, .sql = q->sql};
+
+	return cache_get(store, q, &s, err);
+}
+
+enum redress_err
+store_prepare(struct store *store, const struct store_catalogue *const *catalogues, struct redress_error *err)
+{
+	struct store_stmt *cache, *st;
+	size_t total = 0, slots, i, j;
+
+	for (i = 0; catalogues[i] != NULL; i++)
+		if (__builtin_add_overflow(total, catalogues[i]->count, &total))
+			return error_set(err, REDRESS_E_OVERFLOW, "too many statements");
+	/* At most half full with the catalogues and the old-style room, so probes stay short. */
+	for (slots = STORE_CACHE_SLOTS; slots < 2 * (total + STORE_CACHE_SLOTS / 2); slots *= 2)
+		if (slots >= STORE_CACHE_MAX)
+			return error_set(err, REDRESS_E_INTERNAL, "more than %u statements",
+			                 STORE_CACHE_MAX / 2);
+	store_end_reads(store);
+	if (slots != store->slots) {
+		if ((cache = calloc(slots, sizeof(*cache))) == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory preparing statements");
+		for (i = 0; i < store->slots; i++)
+			if (store->cache[i].key != NULL)
+				*cache_slot(cache, slots, store->cache[i].key) = store->cache[i];
+		free(store->cache);
+		store->cache = cache;
+		store->slots = slots;
+	}
+	for (i = 0; catalogues[i] != NULL; i++)
+		for (j = 0; j < catalogues[i]->count; j++) {
+			const struct store_statement *q = &catalogues[i]->statements[j];
+
+			if (q->name == NULL || q->sql == NULL || q->columns == NULL)
+				return error_set(err, REDRESS_E_INTERNAL,
+				                 "module %s: statement %zu has no name, SQL or columns",
+				                 catalogues[i]->module, j);
+			st = cache_slot(store->cache, store->slots, q);
+			if (st->key == NULL && cache_fill(store, st, q, q, err) != REDRESS_OK)
+				return error_prefix(err, "module %s, statement %s", catalogues[i]->module,
+				                    q->name);
+		}
+	if (store->catalogues != (const struct store_catalogue **)catalogues) {
+		const struct store_catalogue **copy = calloc(i + 1, sizeof(*copy));
+
+		if (copy == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory preparing statements");
+		memcpy(copy, catalogues, i * sizeof(*copy));
+		free(store->catalogues);
+		store->catalogues = copy;
+	}
+	return REDRESS_OK;
+}
+
+struct store_stmt *
+store_statement(struct store *store, const struct store_catalogue *c, unsigned id, struct redress_error *err)
+{
+	if (id >= c->count) {
+		error_set(err, REDRESS_E_INTERNAL, "module %s has no statement %u", c->module, id);
+		return NULL;
+	}
+	return cache_get(store, &c->statements[id], &c->statements[id], err);
+}
+
+const char *
+store_stmt_columns(const struct store_stmt *st)
+{
+	return st->query.columns;
 }
 
 /* Keeps the first binding error of st's use, for its step to return. */
@@ -338,14 +454,14 @@ store_step(struct store_stmt *st, struct redress_error *err)
 
 	if (st->bind_rc != REDRESS_OK) {
 		error_set(err, st->bind_rc, "%s", st->store->bind_err.message);
-		error_prefix(err, "query %s", st->query->name);
+		error_prefix(err, "query %s", st->query.name);
 		return STORE_ERROR;
 	}
-	if (store_fault(st->query->name, err) != REDRESS_OK) {
+	if (store_fault(st->query.name, err) != REDRESS_OK) {
 		stmt_off_row(st);
 		return STORE_ERROR;
 	}
-	r = st->store->backend->step(st->store->conn, st->handle, st->query, err);
+	r = st->store->backend->step(st->store->conn, st->handle, st->query.name, err);
 	if (r == STORE_ROW) {
 		if (!st->on_row) {
 			st->on_row = 1;
@@ -364,6 +480,61 @@ store_done(struct store_stmt *st)
 		st->store->backend->reset(st->handle, 0);
 		stmt_off_row(st);
 	}
+}
+
+enum store_step_result
+store_read(struct store_stmt *st, const struct store_field *fields, void *out, struct redress_error *err)
+{
+	const char *types = st->query.columns;
+	enum store_step_result r;
+	size_t i, len;
+
+	if (types == NULL) {
+		error_set(err, REDRESS_E_INTERNAL, "query %s declares no columns to read by", st->query.name);
+		return STORE_ERROR;
+	}
+	if ((r = store_step(st, err)) != STORE_ROW)
+		return r;
+	for (i = 0; types[i] != '\0'; i++) {
+		unsigned char *at = (unsigned char *)out + fields[i].offset;
+		const void *p;
+
+		switch (types[i]) {
+		case 'i': {
+			int64_t v = store_column_int64(st, (int)i);
+
+			memcpy(at, &v, sizeof(v));
+			break;
+		}
+		case 't':
+			p = store_column_text(st, (int)i);
+			len = strlen(p);
+			if (len >= fields[i].size)
+				goto too_long;
+			memcpy(at, p, len + 1);
+			break;
+		case 'b':
+			p = store_column_blob(st, (int)i, &len);
+			if (fields[i].len_offset != 0 ? len > fields[i].size : len != fields[i].size)
+				goto too_long;
+			if (len > 0)
+				memcpy(at, p, len);
+			if (fields[i].len_offset != 0)
+				memcpy((unsigned char *)out + fields[i].len_offset, &len, sizeof(len));
+			break;
+		default:
+			error_set(err, REDRESS_E_INTERNAL, "query %s: column type '%c' is unknown",
+			          st->query.name, types[i]);
+			store_done(st);
+			return STORE_ERROR;
+		}
+	}
+	return STORE_ROW;
+too_long:
+	error_set(err, REDRESS_E_STORE, "query %s: column %zu (%s) is %zu bytes, not what it holds (%zu)",
+	          st->query.name, i, store_column_name(st, (int)i), len, fields[i].size);
+	store_done(st);
+	return STORE_ERROR;
 }
 
 enum redress_err

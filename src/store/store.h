@@ -21,11 +21,43 @@
 struct store;
 struct store_stmt;
 
-/* A statement, defined once as a static constant by the module that owns it. */
+/*
+ * A statement.  The new way is a module's catalogue (struct
+ * store_catalogue): an enum of statement ids beside an array of struct
+ * store_statement indexed by id, each with its result columns' types;
+ * every statement of every catalogue is prepared when the store is opened.
+ * The old way, which still compiles until every module is moved, is a
+ * struct store_query constant of its own, prepared at its first use
+ * (docs/store.md says how to move one).
+ */
 struct store_query {
 	const char *name; /* for error messages: "ledger.account.get" */
 	const char *sql;
 };
+
+struct store_statement {
+	const char *name; /* "ledger.account.get": the module's name first */
+	const char *sql;  /* portable SQL, parameters ?1, ?2 ... */
+	/*
+	 * The result columns' types, one letter each, in order: 'i' a 64-bit
+	 * integer, 't' text, 'b' bytes; "" for none.  The row reader and the
+	 * audit read by these.
+	 */
+	const char *columns;
+	/* A dialect's SQL where the portable SQL will not do; NULL: sql. */
+	const char *sql_sqlite;
+	const char *sql_pgsql;
+};
+
+/* A module's statements: statements[id] for each id of the module's enum. */
+struct store_catalogue {
+	const char *module; /* "log", "ledger" */
+	const struct store_statement *statements;
+	size_t count;
+};
+
+/* The number of elements of a catalogue's array, for .count. */
+#define STORE_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 enum store_open_flags {
 	STORE_OPEN_EXISTING = 0, /* the database must already exist */
@@ -98,6 +130,49 @@ enum redress_err store_scrub(struct store *store, struct redress_error *err);
  * connection kept idle in a pool would go on answering from the past.
  */
 void store_end_reads(struct store *store);
+
+/*
+ * Prepares every statement of the catalogues (a NULL-terminated list; it
+ * must outlive the store), so that an error in any of them is found now,
+ * naming the module and the statement, and nothing runs; the cache is
+ * sized to hold them all.  Connections that store_reopen() opens prepare
+ * the same catalogues.  REDRESS_OK, or err filled.
+ */
+enum redress_err store_prepare(struct store *store, const struct store_catalogue *const *catalogues,
+                               struct redress_error *err);
+
+/*
+ * Statement id of catalogue c, as store_query() gives it: reset, nothing
+ * bound.  An id beyond the catalogue is REDRESS_E_INTERNAL.
+ */
+struct store_stmt *store_statement(struct store *store, const struct store_catalogue *c, unsigned id,
+                                   struct redress_error *err);
+
+/*
+ * Where a row reader puts one column in the caller's struct: at offset,
+ * size bytes.  For an 'i' column an int64_t; for 't' a char array of size
+ * bytes (the text and its NUL; longer text is REDRESS_E_STORE); for 'b' an
+ * array of exactly size bytes (other lengths are REDRESS_E_STORE), or, with
+ * len_offset != 0, up to size bytes and their number as a size_t at
+ * len_offset.  A NULL reads as 0, "" or no bytes.
+ */
+struct store_field {
+	size_t offset;
+	size_t size;
+	size_t len_offset;
+};
+
+/*
+ * Steps st and reads its row into out by the statement's declared column
+ * types (fields[i] for column i; the statement must declare its columns).
+ * STORE_ROW with out filled, STORE_DONE at the end (the statement's
+ * snapshot then ends), STORE_ERROR with err filled.
+ */
+enum store_step_result store_read(struct store_stmt *st, const struct store_field *fields, void *out,
+                                  struct redress_error *err);
+
+/* The statement's declared column types, or NULL (an old-style query). */
+const char *store_stmt_columns(const struct store_stmt *st);
 
 /* Runs statements that take no parameters (schema creation). */
 enum redress_err store_exec(struct store *store, const char *sql, struct redress_error *err);

@@ -24,8 +24,8 @@ struct store_backend {
 	enum redress_err (*commit)(void *conn, struct redress_error *err);
 	/* REDRESS_OK when no transaction is left open, even if ROLLBACK itself failed. */
 	enum redress_err (*rollback)(void *conn, struct redress_error *err);
-	/* Prepares q; the handle is freed with finalize. */
-	enum redress_err (*prepare)(void *conn, const struct store_query *q, void **stmt_r,
+	/* Prepares q in this backend's dialect; the handle is freed with finalize. */
+	enum redress_err (*prepare)(void *conn, const struct store_statement *q, void **stmt_r,
 	                            struct redress_error *err);
 	void (*finalize)(void *stmt);
 	/* Ends the statement's rows; clear also unbinds every parameter. */
@@ -38,8 +38,8 @@ struct store_backend {
 	enum redress_err (*bind_blob)(void *conn, void *stmt, int index, const void *data, size_t len,
 	                              struct redress_error *err);
 	enum redress_err (*bind_null)(void *conn, void *stmt, int index, struct redress_error *err);
-	enum store_step_result (*step)(void *conn, void *stmt, const struct store_query *q,
-	                               struct redress_error *err);
+	/* name: the statement's, for error messages. */
+	enum store_step_result (*step)(void *conn, void *stmt, const char *name, struct redress_error *err);
 	int (*column_count)(void *stmt);
 	const char *(*column_name)(void *stmt, int index);
 	int (*column_is_null)(void *stmt, int index);

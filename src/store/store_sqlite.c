@@ -246,13 +246,14 @@ sqlite_rollback(void *conn, struct redress_error *err)
 }
 
 static enum redress_err
-sqlite_prepare(void *conn, const struct store_query *q, void **stmt_r, struct redress_error *err)
+sqlite_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct redress_error *err)
 {
 	sqlite3_stmt *st = NULL;
 
 	int rc;
 
-	if ((rc = sqlite3_prepare_v3(conn, q->sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)) != SQLITE_OK) {
+	if ((rc = sqlite3_prepare_v3(conn, q->sql_sqlite != NULL ? q->sql_sqlite : q->sql, -1,
+	                             SQLITE_PREPARE_PERSISTENT, &st, NULL)) != SQLITE_OK) {
 		/* A busy schema or a full memory is not an error in the SQL. */
 		if ((rc & 0xff) == SQLITE_ERROR)
 			return error_set(err, REDRESS_E_STORE, "query %s cannot be prepared: %s", q->name,
@@ -316,7 +317,7 @@ sqlite_bind_null(void *conn, void *stmt, int index, struct redress_error *err)
 }
 
 static enum store_step_result
-sqlite_step(void *conn, void *stmt, const struct store_query *q, struct redress_error *err)
+sqlite_step(void *conn, void *stmt, const char *name, struct redress_error *err)
 {
 	int rc = sqlite3_step(stmt);
 
@@ -324,7 +325,7 @@ sqlite_step(void *conn, void *stmt, const struct store_query *q, struct redress_
 		return STORE_ROW;
 	if (rc == SQLITE_DONE)
 		return STORE_DONE;
-	sqlite_fail(conn, rc, q->name, err);
+	sqlite_fail(conn, rc, name, err);
 	return STORE_ERROR;
 }
 
