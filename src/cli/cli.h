@@ -130,6 +130,7 @@ int cli_bad_option(const char *cmd, char **argv);
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_migrate(struct cli *cli, int argc, char **argv);
 int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

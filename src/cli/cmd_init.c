@@ -57,7 +57,9 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 	if ((rc = store_open(cli->db, STORE_OPEN_CREATE, &cli->store, err)) != REDRESS_OK)
 		return rc;
 	/* Refuse an existing log before any key is made. */
-	if (tlog_open(cli->store, NULL, cli_modules, &cli->log, err) == REDRESS_OK) {
+	int64_t schema;
+
+	if (tlog_schema_version(cli->store, &schema, err) == REDRESS_OK) {
 		rc = error_set(err, REDRESS_E_CONFLICT,
 		               "'%.200s' already holds a redress log; nothing was changed", cli->db);
 		goto fail;

@@ -38,6 +38,7 @@ struct command {
 
 static const struct command commands[] = {
     {"init", cmd_init, "create a database, its key directory and its log"},
+    {"migrate", cmd_migrate, "upgrade a database made by an older redress (backs it up first)"},
     {"ledger", cmd_ledger, "accounts, transfers, exchanges, balances and history of the fund"},
     {"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
     {"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},

@@ -29,6 +29,7 @@ struct audit_pass {
 	/* In the replay pass, where the replay errors of modules that cannot fold go. */
 	struct audit_report *errors;
 	struct canon_doc doc; /* each event read, in reused memory */
+	int64_t schema;       /* the schema's version as the log's events so far say */
 };
 
 void
@@ -207,19 +208,38 @@ audit_checkpoint_row(struct tlog *log, const struct note_verifier *v, struct sto
 		    (unsigned long long)size, (unsigned long long)size);
 }
 
-/* Checks the log's own first event against the database's settings. */
+/*
+ * Checks the log's own events: the first, "log.created", against the
+ * database's settings; each "log.migrated" takes the schema one version
+ * on from where the log says it was.
+ */
 static void
 audit_log_event(struct tlog *log, const struct event *ev, const uint8_t public_key[SIGN_PUBLIC_SIZE],
-                struct audit_report *report)
+                int64_t *schema, struct audit_report *report)
 {
 	const char *origin = NULL;
 	struct redress_error e;
+	int64_t from, to;
 
+	if (strcmp(ev->type, "log.migrated") == 0 && ev->seq != 0) {
+		if (canon_get_int(ev->data, "from", &from, &e) != REDRESS_OK ||
+		    canon_get_int(ev->data, "to", &to, &e) != REDRESS_OK || from != *schema || to != from + 1)
+			audit_finding(report, "event %llu: a migration that does not follow version %lld",
+			              (unsigned long long)ev->seq, (long long)*schema);
+		else
+			*schema = to;
+		return;
+	}
 	if (strcmp(ev->type, "log.created") != 0 || ev->seq != 0) {
 		audit_finding(report, "event %llu: type '%.64s' is not one redress writes",
 		              (unsigned long long)ev->seq, ev->type);
 		return;
 	}
+	/* Logs made before schema versions say none: version 1. */
+	if (canon_find(ev->data, "schema") == NULL)
+		*schema = 1;
+	else if (canon_get_int(ev->data, "schema", schema, &e) != REDRESS_OK)
+		audit_finding(report, "event 0: the schema's version is malformed");
 	if (canon_get_string(ev->data, "origin", &origin, &e) != REDRESS_OK ||
 	    strcmp(origin, tlog_origin(log)) != 0)
 		audit_finding(report, "event 0: the log's origin differs from the database's setting");
@@ -273,7 +293,7 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		return REDRESS_OK;
 	}
 	if (strncmp(ev.type, "log.", 4) == 0) {
-		audit_log_event(log, &ev, public_key, report);
+		audit_log_event(log, &ev, public_key, &pass->schema, report);
 		return REDRESS_OK;
 	}
 	module = audit_module_for(tlog_modules(log), ev.type, &m);
@@ -468,11 +488,22 @@ audit_event_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], s
 
 	if ((evs = store_statement(tlog_store(log), &tlog_catalogue, TLOG_Q_EVENTS_ALL, err)) == NULL)
 		return err->code;
+	int64_t schema = 0;
+
 	while ((r = store_step(evs, err)) == STORE_ROW)
 		if ((rc = audit_event(log, pass, evs, (uint64_t)store_column_int64(evs, 0), public_key,
 		                      report, err)) != REDRESS_OK)
 			return rc;
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	if (r != STORE_DONE)
+		return err->code;
+	if ((rc = tlog_schema_version(tlog_store(log), &schema, err)) != REDRESS_OK)
+		return rc;
+	if (schema != pass->schema)
+		audit_finding(report,
+		              "the database says its schema is version %lld, but the log's events made it "
+		              "version %lld: the schema was changed behind the log's back",
+		              (long long)schema, (long long)pass->schema);
+	return REDRESS_OK;
 }
 
 /* The digest of a live table, read through its snapshot query. */

@@ -25,6 +25,9 @@
 
 #define TLOG_FORMAT      "redress-log-1"
 #define TLOG_MODULES_MAX 32
+#define TLOG_STR(x)      #x
+#define TLOG_XSTR(x)     TLOG_STR(x)
+#define TLOG_SCHEMA_TEXT TLOG_XSTR(TLOG_SCHEMA_VERSION)
 
 struct tlog {
 	struct store *store;
@@ -89,6 +92,24 @@ const struct store_statement tlog_statements[TLOG_Q_COUNT] = {
     [TLOG_Q_CHECKPOINTS_ALL] = {.name = "log.checkpoints.all",
                                 .sql = "SELECT size, root, note FROM log_checkpoints ORDER BY size",
                                 .columns = "ibt"},
+
+    [TLOG_Q_META_PUT] = {.name = "log.meta.put",
+                         .sql = "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"
+                                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                         .columns = ""},
+};
+
+/*
+ * The migrations, in order: migrations[i] takes the schema from version
+ * i + 1 to i + 2.  Forward only; a released one is never changed.  To add
+ * one: append it here, raise TLOG_SCHEMA_VERSION, and change the module's
+ * schema (what 'init' creates) to the same result (docs/store.md).
+ */
+static const struct tlog_migration {
+	const char *what; /* recorded in its event */
+	const char *ddl;  /* run on the database; "" for none */
+} tlog_migrations[TLOG_SCHEMA_VERSION - 1] = {
+    {"the schema's version is recorded in log_meta", ""},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
@@ -266,7 +287,8 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 		goto out;
 	}
 	if ((rc = meta_set(store, "origin", origin, err)) != REDRESS_OK ||
-	    (rc = meta_set(store, "public_key", pub, err)) != REDRESS_OK)
+	    (rc = meta_set(store, "public_key", pub, err)) != REDRESS_OK ||
+	    (rc = meta_set(store, "schema", TLOG_SCHEMA_TEXT, err)) != REDRESS_OK)
 		goto out;
 	if ((rc = tlog_prepare(store, modules, err)) != REDRESS_OK ||
 	    (rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
@@ -288,6 +310,8 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	canon_string(&c, origin);
 	canon_key(&c, "public_key");
 	canon_string(&c, pub);
+	canon_key(&c, "schema");
+	canon_int(&c, TLOG_SCHEMA_VERSION);
 	canon_object_end(&c);
 	if ((rc = canon_error(&c, err)) != REDRESS_OK)
 		goto out;
@@ -303,25 +327,67 @@ out:
 }
 
 enum redress_err
-tlog_open(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
-          struct tlog **log_r, struct redress_error *err)
+tlog_schema_version(struct store *store, int64_t *version_r, struct redress_error *err)
 {
-	char format[64], pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
-	struct tlog *log = NULL;
-	size_t len;
+	char format[64], text[24];
+	char *end;
 	enum redress_err rc;
 
 	if ((rc = meta_get(store, "format", format, sizeof(format), err)) != REDRESS_OK) {
 		if (rc != REDRESS_E_STORE)
 			return rc; /* busy, damaged, out of memory: not a missing log */
-		error_set(err, REDRESS_E_STORE,
-		          "the database holds no redress log (run 'redress init' first)");
-		return REDRESS_E_STORE;
+		return error_set(err, REDRESS_E_STORE,
+		                 "the database holds no redress log (run 'redress init' first)");
 	}
 	if (strcmp(format, TLOG_FORMAT) != 0)
 		return error_set(err, REDRESS_E_STORE, "the database's log format '%.32s' is not %s", format,
 		                 TLOG_FORMAT);
-	if ((rc = tlog_prepare(store, modules, err)) != REDRESS_OK)
+	rc = meta_get(store, "schema", text, sizeof(text), err);
+	if (rc == REDRESS_E_STORE && strstr(err->message, "is missing") != NULL) {
+		*version_r = 1; /* made before schema versions */
+		return REDRESS_OK;
+	}
+	if (rc != REDRESS_OK)
+		return rc;
+	*version_r = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || *version_r < 1)
+		return error_set(err, REDRESS_E_STORE, "the database's schema version '%.16s' is malformed",
+		                 text);
+	return REDRESS_OK;
+}
+
+/* Refuses a schema this build cannot use as it is. */
+static enum redress_err
+tlog_schema_check(int64_t version, int older_ok, struct redress_error *err)
+{
+	if (version > TLOG_SCHEMA_VERSION)
+		return error_set(err, REDRESS_E_STORE,
+		                 "the database's schema is version %lld, newer than this redress knows (%d):"
+		                 " a newer redress has changed it; use that one (or a later one)",
+		                 (long long)version, TLOG_SCHEMA_VERSION);
+	if (version < TLOG_SCHEMA_VERSION && !older_ok)
+		return error_set(err, REDRESS_E_STORE,
+		                 "the database's schema is version %lld, older than this redress's (%d):"
+		                 " run 'redress migrate' to upgrade it (it backs the database up first)",
+		                 (long long)version, TLOG_SCHEMA_VERSION);
+	return REDRESS_OK;
+}
+
+/* tlog_open(); migrating: an older schema is accepted, and no module's statement is prepared. */
+static enum redress_err
+tlog_open_at(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
+             int migrating, struct tlog **log_r, struct redress_error *err)
+{
+	char pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
+	struct tlog *log = NULL;
+	int64_t schema = 0;
+	size_t len;
+	enum redress_err rc;
+
+	if ((rc = tlog_schema_version(store, &schema, err)) != REDRESS_OK ||
+	    (rc = tlog_schema_check(schema, migrating, err)) != REDRESS_OK)
+		return rc;
+	if (!migrating && (rc = tlog_prepare(store, modules, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
 		return rc;
@@ -344,6 +410,70 @@ tlog_open(struct store *store, const struct sign_key *key, const struct event_mo
 	return REDRESS_OK;
 fail:
 	tlog_close(&log);
+	return rc;
+}
+
+enum redress_err
+tlog_open(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
+          struct tlog **log_r, struct redress_error *err)
+{
+	return tlog_open_at(store, key, modules, 0, log_r, err);
+}
+
+enum redress_err
+tlog_migrate(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
+             int64_t *from_r, struct redress_error *err)
+{
+	struct tlog *log = NULL;
+	struct store_stmt *st;
+	struct buf data;
+	struct canon c;
+	int64_t v;
+	enum redress_err rc;
+
+	if ((rc = tlog_schema_version(store, from_r, err)) != REDRESS_OK ||
+	    (rc = tlog_schema_check(*from_r, 1, err)) != REDRESS_OK)
+		return rc;
+	if (*from_r == TLOG_SCHEMA_VERSION)
+		return REDRESS_OK;
+	buf_init(&data, 1024);
+	if ((rc = tlog_open_at(store, key, modules, 1, &log, err)) != REDRESS_OK ||
+	    (rc = tlog_set_actor(log, "redress:migrate", err)) != REDRESS_OK ||
+	    (rc = tlog_begin(log, err)) != REDRESS_OK)
+		goto out;
+	for (v = *from_r; v < TLOG_SCHEMA_VERSION; v++) {
+		const struct tlog_migration *m = &tlog_migrations[v - 1];
+
+		if (m->ddl[0] != '\0' && (rc = store_exec(store, m->ddl, err)) != REDRESS_OK) {
+			error_prefix(err, "migration %lld to %lld", (long long)v, (long long)v + 1);
+			goto out;
+		}
+		buf_reset(&data);
+		canon_init(&c, &data);
+		canon_object_begin(&c);
+		canon_key(&c, "from");
+		canon_int(&c, v);
+		canon_key(&c, "to");
+		canon_int(&c, v + 1);
+		canon_key(&c, "what");
+		canon_string(&c, m->what);
+		canon_object_end(&c);
+		if ((rc = canon_error(&c, err)) != REDRESS_OK ||
+		    (rc = tlog_append_buf(log, "log.migrated", &data, NULL, err)) != REDRESS_OK)
+			goto out;
+	}
+	if ((st = q(store, TLOG_Q_META_PUT, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, "schema");
+	store_bind_text(st, 2, TLOG_SCHEMA_TEXT);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		goto out;
+	rc = tlog_commit(log, err);
+out:
+	tlog_close(&log); /* rolls back a change left open */
+	buf_free(&data);
 	return rc;
 }
 

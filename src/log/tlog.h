@@ -34,6 +34,13 @@
 #define TLOG_ACTOR_MAX 128
 #define TLOG_TYPE_MAX  64
 #define TLOG_VERSION   1
+/*
+ * The version of the database's schema (every module's tables), kept in
+ * log_meta as "schema"; a database without it is version 1 (every fund
+ * made before schema versions, up to commit 5b42a33).  Each version past 1
+ * is a migration in tlog.c's list, made by 'redress migrate'.
+ */
+#define TLOG_SCHEMA_VERSION 2
 
 /* An event as read back from the log, for replay. */
 struct event {
@@ -108,6 +115,7 @@ enum tlog_statement {
 	TLOG_Q_EVENTS_ALL,
 	TLOG_Q_NODES_ALL,
 	TLOG_Q_CHECKPOINTS_ALL,
+	TLOG_Q_META_PUT,
 	TLOG_Q_COUNT
 };
 extern const struct store_statement tlog_statements[TLOG_Q_COUNT];
@@ -134,6 +142,26 @@ enum redress_err tlog_create(struct store *store, const struct sign_key *key, co
 enum redress_err tlog_open(struct store *store, const struct sign_key *key,
                            const struct event_module *const *modules, struct tlog **log_r,
                            struct redress_error *err);
+
+/*
+ * The schema's version of a database: REDRESS_OK with *version_r; a
+ * database without a redress log is REDRESS_E_STORE.  tlog_open() refuses
+ * a database whose version is not TLOG_SCHEMA_VERSION, naming what to do
+ * (an older one: 'redress migrate'; a newer one: a newer redress).
+ */
+enum redress_err tlog_schema_version(struct store *store, int64_t *version_r, struct redress_error *err);
+
+/*
+ * Brings an older database's schema to TLOG_SCHEMA_VERSION, one numbered
+ * migration at a time, all in one change: each runs its DDL and appends a
+ * "log.migrated" event ({"from": N, "to": N+1, "what": "..."}), so the log
+ * holds the schema's history.  key signs the checkpoint.  *from_r is the
+ * version found.  Nothing is changed when it fails (or when the schema is
+ * already current).  The caller backs the database up first.
+ */
+enum redress_err tlog_migrate(struct store *store, const struct sign_key *key,
+                              const struct event_module *const *modules, int64_t *from_r,
+                              struct redress_error *err);
 
 /* Frees the log (not its store); NULL is a no-op; sets *log to NULL. */
 void tlog_close(struct tlog **log);

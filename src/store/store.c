@@ -238,6 +238,15 @@ store_scrub(struct store *store, struct redress_error *err)
 	return store->backend->scrub(store->conn, err);
 }
 
+enum redress_err
+store_backup(struct store *store, const char *path, struct redress_error *err)
+{
+	if (store->in_transaction)
+		return error_set(err, REDRESS_E_INTERNAL, "a backup inside a transaction");
+	store_end_reads(store);
+	return store->backend->backup(store->conn, path, err);
+}
+
 void
 store_end_reads(struct store *store)
 {

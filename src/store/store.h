@@ -125,6 +125,13 @@ int store_in_transaction(const struct store *store);
 enum redress_err store_scrub(struct store *store, struct redress_error *err);
 
 /*
+ * Copies the whole database, consistently, into a new file at path (mode
+ * 0600, synced); outside a transaction.  An existing path is
+ * REDRESS_E_CONFLICT; on failure no file is left at path.
+ */
+enum redress_err store_backup(struct store *store, const char *path, struct redress_error *err);
+
+/*
  * Resets every statement left in the middle of its rows.  Such a statement
  * keeps the snapshot it read from (and the journal from being emptied): a
  * connection kept idle in a pool would go on answering from the past.

@@ -9,6 +9,7 @@
  * their caches.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +191,37 @@ sqlite_location(void *conn)
 	const char *name = sqlite3_db_filename(conn, "main");
 
 	return name != NULL && name[0] != '\0' ? name : NULL;
+}
+
+static enum redress_err
+sqlite_backup(void *conn, const char *path, struct redress_error *err)
+{
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	int fd, rc;
+
+	/* Made here, empty and private, so that it is new and nobody else can read it. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return error_set(err, errno == EEXIST ? REDRESS_E_CONFLICT : REDRESS_E_IO,
+		                 "cannot make the backup '%.200s': %s", path, strerror(errno));
+	close(fd);
+	if ((rc = sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE, NULL)) == SQLITE_OK) {
+		if ((b = sqlite3_backup_init(to, "main", conn, "main")) == NULL) {
+			rc = sqlite3_errcode(to);
+		} else {
+			while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+				sqlite3_sleep(10);
+			rc = sqlite3_backup_finish(b);
+		}
+	}
+	if (rc != SQLITE_OK) {
+		sqlite_fail(to, rc, "backup", err);
+		error_prefix(err, "cannot write the backup '%.200s'", path);
+	}
+	sqlite3_close(to);
+	if (rc != SQLITE_OK)
+		unlink(path);
+	return rc == SQLITE_OK ? REDRESS_OK : err->code;
 }
 
 static void
@@ -389,6 +421,7 @@ const struct store_backend store_backend_sqlite = {
     .location = sqlite_location,
     .exec = sqlite_exec,
     .scrub = sqlite_scrub,
+    .backup = sqlite_backup,
     .begin = sqlite_begin,
     .begin_read = sqlite_begin_read,
     .commit = sqlite_commit,
