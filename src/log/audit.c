@@ -751,6 +751,9 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	memset(report, 0, sizeof(*report));
 	memset(&pass, 0, sizeof(pass));
 	memset(digests, 0, sizeof(digests));
+	/* Damage first: on a damaged database, what follows could not tell it from tampering. */
+	if ((rc = store_check(live, err)) != REDRESS_OK)
+		return rc;
 	crypto_random(key, sizeof(key));
 	buf_init(&scratch, AUDIT_ROW_BYTES);
 	tree = calloc(1, sizeof(*tree));

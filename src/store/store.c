@@ -239,6 +239,13 @@ store_scrub(struct store *store, struct redress_error *err)
 }
 
 enum redress_err
+store_check(struct store *store, struct redress_error *err)
+{
+	store_end_reads(store);
+	return store->backend->check(store->conn, err);
+}
+
+enum redress_err
 store_backup(struct store *store, const char *path, struct redress_error *err)
 {
 	if (store->in_transaction)

@@ -125,6 +125,15 @@ int store_in_transaction(const struct store *store);
 enum redress_err store_scrub(struct store *store, struct redress_error *err);
 
 /*
+ * Checks the database's own structure (SQLite's integrity check: pages,
+ * indexes that agree with their tables, constraints): damage of the
+ * storage, which is not a change made behind the log's back.  REDRESS_OK
+ * when sound; REDRESS_E_STORE_IO, the message beginning "storage damaged"
+ * and naming what, when not.  Reads the whole database.
+ */
+enum redress_err store_check(struct store *store, struct redress_error *err);
+
+/*
  * Copies the whole database, consistently, into a new file at path (mode
  * 0600, synced); outside a transaction.  An existing path is
  * REDRESS_E_CONFLICT; on failure no file is left at path.

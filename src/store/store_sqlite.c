@@ -194,6 +194,41 @@ sqlite_location(void *conn)
 }
 
 static enum redress_err
+sqlite_check(void *conn, struct redress_error *err)
+{
+	char found[REDRESS_ERROR_MAX] = "";
+	sqlite3_stmt *st = NULL;
+	size_t used = 0;
+	int rc, ok = 0;
+
+	if ((rc = sqlite3_prepare_v2(conn, "PRAGMA integrity_check(8)", -1, &st, NULL)) != SQLITE_OK)
+		return sqlite_fail(conn, rc, "integrity check", err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+
+		if (line == NULL)
+			continue;
+		if (strcmp(line, "ok") == 0) {
+			ok = 1;
+			continue;
+		}
+		if (used < sizeof(found) - 1)
+			used += (size_t)snprintf(found + used, sizeof(found) - used, "%s%s",
+			                         used > 0 ? "; " : "", line);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
+		return sqlite_fail(conn, rc, "integrity check", err);
+	if (ok && rc == SQLITE_DONE)
+		return REDRESS_OK;
+	return error_set(
+	    err, REDRESS_E_STORE_IO,
+	    "storage damaged (SQLite's integrity check, not a change behind the log's back): %.300s;"
+	    " restore the database from a backup",
+	    found[0] != '\0' ? found : sqlite3_errmsg(conn));
+}
+
+static enum redress_err
 sqlite_backup(void *conn, const char *path, struct redress_error *err)
 {
 	sqlite3 *to = NULL;
@@ -422,6 +457,7 @@ const struct store_backend store_backend_sqlite = {
     .exec = sqlite_exec,
     .scrub = sqlite_scrub,
     .backup = sqlite_backup,
+    .check = sqlite_check,
     .begin = sqlite_begin,
     .begin_read = sqlite_begin_read,
     .commit = sqlite_commit,
