@@ -28,6 +28,7 @@ struct cli {
 	struct store *store;
 	struct keydir *keydir;
 	struct tlog *log;
+	int high_water_later; /* cli_open leaves the high-water check to the command (audit verify) */
 };
 
 enum cli_open_mode {
@@ -35,7 +36,16 @@ enum cli_open_mode {
 	CLI_WRITE, /* the log with its key: changes are possible */
 };
 
-/* Opens the database, (for CLI_WRITE) the keys, and the log. */
+/*
+ * Checks the open log against the high-water checkpoint in the key
+ * directory (tlog_high_water); with keep, the log keeps it up to date.
+ */
+enum redress_err cli_high_water(struct cli *cli, int keep, struct redress_error *err);
+
+/*
+ * Opens the database, (for CLI_WRITE) the keys, and the log, and checks the
+ * log against the high-water checkpoint in the key directory.
+ */
 enum redress_err cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err);
 
 /*

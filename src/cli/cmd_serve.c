@@ -69,6 +69,7 @@ serve(struct cli *cli, struct http_config *config)
 		return cli_fail(&err);
 	config->db = cli->db;
 	config->keys = cli->keydir;
+	config->keys_path = cli->keys;
 	config->modules = cli_modules;
 	rc = http_serve(config, &err);
 	keydir_close(&cli->keydir);

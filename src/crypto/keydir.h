@@ -8,6 +8,8 @@
  *   log.key     the Ed25519 seed that signs checkpoints
  *   master.key  the key that wraps each person's data key (crypto/seal.h)
  *   index.key   the key of the blind index of national ids
+ * and, written by the log (log/tlog.h, tlog_high_water), checkpoint: the
+ * last signed checkpoint, the high-water mark the database is checked by.
  */
 #ifndef REDRESS_CRYPTO_KEYDIR_H
 #define REDRESS_CRYPTO_KEYDIR_H
@@ -26,7 +28,8 @@ struct keydir;
 enum redress_err keydir_create(const char *path, struct redress_error *err);
 
 /*
- * Removes the key files keydir_create writes, and nothing else: for undoing
+ * Removes the key files keydir_create writes (and the log's high-water
+ * checkpoint kept beside them), and nothing else: for undoing
  * a failed init, and for discarding a demo's keys.  The keys are gone for
  * good: only for keys that never guarded anything of worth.
  */

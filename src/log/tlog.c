@@ -13,13 +13,18 @@
  */
 #include "log/tlog.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/canon.h"
 #include "core/clock.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
+#include "crypto/seal.h"
 #include "log/checkpoint.h"
 #include "log/note.h"
 
@@ -42,6 +47,10 @@ struct tlog {
 	uint64_t change_start;          /* tree size when the change began */
 	void *states[TLOG_MODULES_MAX]; /* per module, for the current change */
 	struct buf event;               /* reused for each event's bytes */
+	/* The high-water mark: a file outside the database holding the last signed checkpoint. */
+	char *high_water; /* its path, when this log keeps it up to date; else NULL */
+	struct buf head;  /* the checkpoint the change being committed signed */
+	int head_signed;
 };
 
 static const char tlog_schema[] =
@@ -251,6 +260,7 @@ tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
 	log->key = key;
 	log->modules = modules;
 	buf_init(&log->event, TLOG_EVENT_MAX);
+	buf_init(&log->head, 8192);
 	memcpy(log->actor, "unknown", sizeof("unknown"));
 	*log_r = log;
 	return REDRESS_OK;
@@ -485,6 +495,8 @@ tlog_close(struct tlog **log)
 	if ((*log)->in_change)
 		tlog_rollback(*log);
 	buf_free(&(*log)->event);
+	buf_free(&(*log)->head);
+	free((*log)->high_water);
 	free(*log);
 	*log = NULL;
 }
@@ -706,11 +718,164 @@ tlog_sign_head(struct tlog *log, struct redress_error *err)
 	store_bind_int64(st, 1, (int64_t)cp.size);
 	store_bind_blob(st, 2, cp.root, sizeof(cp.root));
 	store_bind_text(st, 3, note.data);
-	rc = store_run(st, err);
+	if ((rc = store_run(st, err)) == REDRESS_OK && log->high_water != NULL) {
+		buf_reset(&log->head);
+		buf_append(&log->head, note.data, note.len);
+		log->head_signed = buf_error(&log->head, NULL) == REDRESS_OK;
+	}
 out:
 	buf_free(&body);
 	buf_free(&note);
 	return rc;
+}
+
+/*
+ * Replaces the high-water file with the checkpoint just committed: a new
+ * file renamed over the old, so a reader finds the one or the other.  Not
+ * synced: after a crash it may be behind the database, never ahead (the
+ * database's commit was synced first).  Best effort: a file that cannot be
+ * written only lags, and the next commit tries again.
+ */
+static void
+high_water_write(struct tlog *log)
+{
+	char tmp[4096];
+	int fd, ok;
+
+	log->head_signed = 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", log->high_water, (long)getpid()) >= (int)sizeof(tmp))
+		return;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		return;
+	ok = write(fd, log->head.data, log->head.len) == (ssize_t)log->head.len;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, log->high_water) != 0)
+		unlink(tmp);
+}
+
+/* A key's fingerprint: its keyed hash of a constant, which tells keys apart and reveals nothing. */
+#define TLOG_KEY_PROBE "redress: the fingerprint of this key"
+
+enum redress_err
+tlog_keys_check(struct tlog *log, const struct seal_key *master, const struct seal_key *index,
+                struct redress_error *err)
+{
+	static const char *const names[2] = {"key.master", "key.index"};
+	static const char *const files[2] = {"master.key", "index.key"};
+	char want[2][SEAL_INDEX_TEXT_SIZE], have[SEAL_INDEX_TEXT_SIZE];
+	struct store_stmt *st;
+	int i, missing = 0;
+	enum redress_err rc;
+
+	seal_blind_index(master, TLOG_KEY_PROBE, want[0]);
+	seal_blind_index(index, TLOG_KEY_PROBE, want[1]);
+	for (i = 0; i < 2; i++) {
+		rc = meta_get(log->store, names[i], have, sizeof(have), err);
+		if (rc == REDRESS_E_STORE && strstr(err->message, "is missing") != NULL) {
+			missing = 1;
+			continue;
+		}
+		if (rc != REDRESS_OK)
+			return rc;
+		if (strcmp(have, want[i]) != 0)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "the key directory's %s is not the key this fund was made with"
+			                 " (wrong --keys, or the file replaced?): nothing was changed",
+			                 files[i]);
+	}
+	if (!missing || log->key == NULL)
+		return REDRESS_OK;
+	/* A fund from before fingerprints: record them, once. */
+	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < 2; i++) {
+		if ((st = q(log->store, TLOG_Q_META_PUT, err)) == NULL) {
+			rc = err->code;
+			break;
+		}
+		store_bind_text(st, 1, names[i]);
+		store_bind_text(st, 2, want[i]);
+		if ((rc = store_run(st, err)) != REDRESS_OK)
+			break;
+	}
+	if (rc == REDRESS_OK)
+		return store_commit(log->store, err);
+	store_rollback(log->store);
+	return rc;
+}
+
+enum redress_err
+tlog_high_water(struct tlog *log, const char *path, int keep, struct redress_error *err)
+{
+	char text[8192];
+	struct note_verifier v;
+	struct checkpoint cp;
+	uint8_t root[MERKLE_HASH_SIZE];
+	uint64_t size = 0;
+	size_t len, text_len;
+	ssize_t n;
+	int fd;
+	enum redress_err rc;
+
+	memset(&cp, 0, sizeof(cp));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno != ENOENT)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "cannot read the high-water checkpoint '%.200s': %s", path,
+			                 strerror(errno));
+		len = 0; /* none yet: a fund from before high-water marks, or a new one */
+	} else {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (n < 0)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "cannot read the high-water checkpoint '%.200s'", path);
+		len = (size_t)n;
+		text[len] = '\0';
+	}
+	if (len > 0) {
+		memset(&v, 0, sizeof(v));
+		memcpy(v.name, log->origin, strlen(log->origin) + 1);
+		memcpy(v.public_key, log->public_key, SIGN_PUBLIC_SIZE);
+		note_key_hash(v.name, log->public_key, v.key_hash);
+		if (note_verify(text, len, &v, &text_len, err) != REDRESS_OK ||
+		    checkpoint_parse(text, text_len, &cp, err) != REDRESS_OK) {
+			error_prefix(err, "the high-water checkpoint '%.200s' is not this log's", path);
+			err->code = REDRESS_E_KEYS;
+			return REDRESS_E_KEYS;
+		}
+		if ((rc = tlog_size(log, &size, err)) != REDRESS_OK)
+			return rc;
+		if (size < cp.size)
+			return error_set(
+			    err, REDRESS_E_STORE_IO,
+			    "the database holds %llu events, but the fund signed a checkpoint at %llu"
+			    " ('%.200s'): its latest changes are lost (a journal cut short or"
+			    " deleted?); restore the database from a backup, and change nothing"
+			    " before, or the log would fork",
+			    (unsigned long long)size, (unsigned long long)cp.size, path);
+		if ((rc = tlog_root_at(log, cp.size, root, err)) != REDRESS_OK)
+			return rc;
+		if (!crypto_equal(root, cp.root, MERKLE_HASH_SIZE))
+			return error_set(err, REDRESS_E_TAMPERED,
+			                 "the database's first %llu events are not those the fund signed"
+			                 " ('%.200s'): the log was rewritten or forked",
+			                 (unsigned long long)cp.size, path);
+	}
+	if (!keep)
+		return REDRESS_OK;
+	free(log->high_water);
+	if ((log->high_water = strdup(path)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if (len == 0 && size == 0 && (rc = tlog_size(log, &size, err)) != REDRESS_OK)
+		return rc;
+	/* Start from the database's latest checkpoint when the file lags or is missing. */
+	if (len == 0 || size > cp.size) {
+		buf_reset(&log->head);
+		if (tlog_checkpoint(log, &log->head, err) == REDRESS_OK)
+			high_water_write(log);
+	}
+	return REDRESS_OK;
 }
 
 enum redress_err
@@ -727,11 +892,14 @@ tlog_commit(struct tlog *log, struct redress_error *err)
 	if (rc == REDRESS_OK)
 		rc = store_commit(log->store, err);
 	if (rc != REDRESS_OK) {
+		log->head_signed = 0;
 		tlog_rollback(log);
 		return rc;
 	}
 	tlog_discard_states(log);
 	log->in_change = 0;
+	if (log->head_signed)
+		high_water_write(log);
 	return REDRESS_OK;
 }
 

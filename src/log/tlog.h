@@ -122,6 +122,7 @@ extern const struct store_statement tlog_statements[TLOG_Q_COUNT];
 extern const struct store_catalogue tlog_catalogue;
 
 struct tlog;
+struct seal_key;
 
 /*
  * Creates a new log in an empty database: the log's and every module's
@@ -142,6 +143,29 @@ enum redress_err tlog_create(struct store *store, const struct sign_key *key, co
 enum redress_err tlog_open(struct store *store, const struct sign_key *key,
                            const struct event_module *const *modules, struct tlog **log_r,
                            struct redress_error *err);
+
+/*
+ * Checks that master and index (the key directory's master.key and
+ * index.key) are the keys this fund was made with, by fingerprints kept in
+ * log_meta; a mismatch is REDRESS_E_KEYS naming the file (so that a wrong
+ * index.key never lets a national id register twice).  A fund without
+ * fingerprints yet gets them recorded, when the log was opened with its key.
+ */
+enum redress_err tlog_keys_check(struct tlog *log, const struct seal_key *master,
+                                 const struct seal_key *index, struct redress_error *err);
+
+/*
+ * The high-water mark: the last signed checkpoint, kept in a file outside
+ * the database (the key directory's "checkpoint"), so that a database that
+ * lost its latest changes (a cut or deleted journal, an old copy put back)
+ * is found before anything is written on it -- which would fork the log.
+ * Checks the database against the file at path (absent: nothing to check):
+ * fewer events than the file's checkpoint is REDRESS_E_STORE_IO, a tree
+ * that does not have the file's root at its size REDRESS_E_TAMPERED, a file
+ * not signed by this log REDRESS_E_KEYS.  With keep, this log writes the
+ * file after each commit that signs a checkpoint (and now, when it lags).
+ */
+enum redress_err tlog_high_water(struct tlog *log, const char *path, int keep, struct redress_error *err);
 
 /*
  * The schema's version of a database: REDRESS_OK with *version_r; a
