@@ -608,6 +608,7 @@ audit_log_size(struct store *store, uint64_t *size_r, struct redress_error *err)
 enum audit_job_kind {
 	AUDIT_JOB_TREE,
 	AUDIT_JOB_DIGESTS,
+	AUDIT_JOB_INTEGRITY, /* the storage's own check (store_check) */
 };
 
 struct audit_job {
@@ -641,6 +642,8 @@ audit_job_run(struct audit_job *job, struct store *store, struct redress_error *
 		return rc;
 	if (job->kind == AUDIT_JOB_TREE)
 		return audit_tree_scan(job->log, store, job->public_key, job->report, err);
+	if (job->kind == AUDIT_JOB_INTEGRITY)
+		return store_check(store, err);
 	buf_init(&scratch, AUDIT_ROW_BYTES);
 	for (i = 0; modules[i] != NULL && rc == REDRESS_OK; i++)
 		for (j = 0; modules[i]->fold != NULL && modules[i]->snapshots[j] != NULL && rc == REDRESS_OK;
@@ -740,10 +743,11 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
 	uint8_t key[HASH_KEYED128_KEY_SIZE];
 	struct store *live = tlog_store(log);
-	struct audit_job *tree = NULL, *tables = NULL;
+	struct audit_job *tree = NULL, *tables = NULL, *integrity = NULL;
 	struct audit_pass pass;
+	struct redress_error damage;
 	struct buf scratch;
-	enum redress_err rc;
+	enum redress_err rc, rc_damage;
 	int need_replay = 0;
 	uint64_t size = 0;
 	size_t i, j;
@@ -751,15 +755,15 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	memset(report, 0, sizeof(*report));
 	memset(&pass, 0, sizeof(pass));
 	memset(digests, 0, sizeof(digests));
-	/* Damage first: on a damaged database, what follows could not tell it from tampering. */
-	if ((rc = store_check(live, err)) != REDRESS_OK)
-		return rc;
 	crypto_random(key, sizeof(key));
 	buf_init(&scratch, AUDIT_ROW_BYTES);
 	tree = calloc(1, sizeof(*tree));
 	tables = calloc(1, sizeof(*tables));
-	if (tree == NULL || tables == NULL || (tree->report = calloc(1, sizeof(*tree->report))) == NULL ||
-	    (tables->report = calloc(1, sizeof(*tables->report))) == NULL) {
+	integrity = calloc(1, sizeof(*integrity));
+	if (tree == NULL || tables == NULL || integrity == NULL ||
+	    (tree->report = calloc(1, sizeof(*tree->report))) == NULL ||
+	    (tables->report = calloc(1, sizeof(*tables->report))) == NULL ||
+	    (integrity->report = calloc(1, sizeof(*integrity->report))) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory starting the audit");
 		goto out;
 	}
@@ -791,8 +795,11 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		goto out_live;
 	audit_job_init(tree, AUDIT_JOB_TREE, log, public_key, key, tree->report);
 	audit_job_init(tables, AUDIT_JOB_DIGESTS, log, public_key, key, tables->report);
+	/* And, beside them, the storage's own check: damage is not tampering. */
+	audit_job_init(integrity, AUDIT_JOB_INTEGRITY, log, public_key, key, integrity->report);
 	audit_job_start(tree, live);
 	audit_job_start(tables, live);
+	audit_job_start(integrity, live);
 	rc = audit_event_scan(log, public_key, &pass, report, err);
 	if (rc == REDRESS_OK)
 		rc = audit_job_finish(tree, live, size, err);
@@ -800,6 +807,13 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		audit_job_finish(tree, live, size, NULL);
 	if (rc == REDRESS_OK)
 		rc = audit_job_finish(tables, live, size, err);
+	else
+		audit_job_finish(tables, live, size, NULL);
+	/* Damage explains whatever else failed: on a damaged file, say that and nothing else. */
+	if ((rc_damage = audit_job_finish(integrity, live, size, &damage)) != REDRESS_OK) {
+		*err = damage;
+		rc = rc_damage;
+	}
 	if (rc != REDRESS_OK)
 		goto out_live;
 	audit_merge(report, tree->report);
@@ -836,8 +850,11 @@ out:
 		free(tree->report);
 	if (tables != NULL)
 		free(tables->report);
+	if (integrity != NULL)
+		free(integrity->report);
 	free(tree);
 	free(tables);
+	free(integrity);
 	buf_free(&scratch);
 	canon_doc_free(&pass.doc);
 	crypto_wipe(key, sizeof(key));
