@@ -352,6 +352,13 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 	struct store_stmt *cache, *st;
 	size_t total = 0, slots, i, j;
 
+	/* The same catalogues again (a log opened on a pooled connection for each request): done. */
+	if (store->catalogues != NULL) {
+		for (i = 0; catalogues[i] != NULL && store->catalogues[i] == catalogues[i]; i++)
+			;
+		if (catalogues[i] == NULL && store->catalogues[i] == NULL)
+			return REDRESS_OK;
+	}
 	for (i = 0; catalogues[i] != NULL; i++)
 		if (__builtin_add_overflow(total, catalogues[i]->count, &total))
 			return error_set(err, REDRESS_E_OVERFLOW, "too many statements");
