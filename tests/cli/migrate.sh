@@ -26,6 +26,9 @@ expect_exit 17 as fumi ledger balance
 expect_in "$ERR" "run 'redress migrate'"
 expect_exit 17 rd audit verify
 expect_in "$ERR" "schema is version 1"
+# The server too: it refuses to start rather than add tables to an old fund.
+expect_exit 17 timeout 20 "$REDRESS" --db "$DB" --keys "$KEYS" serve --listen 127.0.0.1:0
+expect_in "$ERR" "run 'redress migrate'"
 expect_eq "$(sqlite3 "$DB" .dump | sha256sum)" "$before" "the database's content after a refusal"
 
 # Migrated: a backup that is the fund as it was, one event per migration.
