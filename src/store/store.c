@@ -38,7 +38,8 @@ struct store_stmt {
 	struct store_statement query; /* name, SQL and (for a catalogue's) column types */
 	void *handle;                 /* the backend's prepared statement */
 	int on_row;                   /* stepped to a row and not reset: holds a snapshot */
-	enum redress_err bind_rc;     /* the first binding error since the last store_query() */
+	int cut; /* its rows were ended by store_end_reads: stepping on is a bug, not a restart */
+	enum redress_err bind_rc; /* the first binding error since the last store_query() */
 };
 
 struct store {
@@ -263,6 +264,7 @@ store_end_reads(struct store *store)
 		if (store->cache[i].on_row) {
 			store->backend->reset(store->cache[i].handle, 0);
 			store->cache[i].on_row = 0;
+			store->cache[i].cut = 1;
 			store->on_row--;
 		}
 }
@@ -333,6 +335,7 @@ cache_get(struct store *store, const void *key, const struct store_statement *q,
 		store->backend->reset(st->handle, 1);
 		stmt_off_row(st);
 		st->bind_rc = REDRESS_OK;
+		st->cut = 0;
 		return st;
 	}
 	return cache_fill(store, st, key, q, err) == REDRESS_OK ? st : NULL;
@@ -478,6 +481,13 @@ store_step(struct store_stmt *st, struct redress_error *err)
 	if (st->bind_rc != REDRESS_OK) {
 		error_set(err, st->bind_rc, "%s", st->store->bind_err.message);
 		error_prefix(err, "query %s", st->query.name);
+		return STORE_ERROR;
+	}
+	if (st->cut) {
+		error_set(
+		    err, REDRESS_E_INTERNAL,
+		    "query %s: its rows were ended when a transaction began or ended; read them inside it",
+		    st->query.name);
 		return STORE_ERROR;
 	}
 	if (store_fault(st->query.name, err) != REDRESS_OK) {

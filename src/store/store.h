@@ -220,7 +220,10 @@ enum store_step_result store_step(struct store_stmt *st, struct redress_error *e
 /*
  * Ends a statement's rows before they are all read (a lookup of one row):
  * its snapshot ends with it.  Statements left on a row are also ended by
- * store_end_reads() and at every transaction's start and end.
+ * store_end_reads() and at every transaction's start and end; stepping
+ * such a statement again without store_query() is REDRESS_E_INTERNAL (a
+ * loop over rows that began or ended a transaction inside it), never a
+ * silent restart from its first row.
  */
 void store_done(struct store_stmt *st);
 

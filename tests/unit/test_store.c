@@ -117,12 +117,12 @@ test_reads_end_before_write(void **state)
 	struct logfix *f = *state;
 	struct store *other = NULL;
 	struct redress_error err;
-	struct store_stmt *st;
+	struct store_stmt *st, *left;
 
 	assert_int_equal(store_exec(f->store, "CREATE TABLE pairs (a INTEGER, b TEXT)", &err), REDRESS_OK);
 	assert_int_equal(store_reopen(f->store, STORE_OPEN_EXISTING, &other, &err), REDRESS_OK);
-	assert_non_null(st = store_query(f->store, &q_pair_count, &err));
-	assert_int_equal(store_step(st, &err), STORE_ROW); /* left on its row */
+	assert_non_null(left = store_query(f->store, &q_pair_count, &err));
+	assert_int_equal(store_step(left, &err), STORE_ROW); /* left on its row */
 
 	assert_int_equal(store_begin(other, &err), REDRESS_OK);
 	assert_non_null(st = store_query(other, &q_pair_insert, &err));
@@ -132,6 +132,9 @@ test_reads_end_before_write(void **state)
 	assert_int_equal(store_commit(other, &err), REDRESS_OK);
 
 	assert_int_equal(store_begin(f->store, &err), REDRESS_OK);
+	/* The statement left on its row was ended: stepping on is refused, never a silent restart. */
+	assert_int_equal(store_step(left, &err), STORE_ERROR);
+	assert_int_equal(err.code, REDRESS_E_INTERNAL);
 	assert_int_equal(pair_count(f->store), 1);
 	assert_non_null(st = store_query(f->store, &q_pair_insert, &err));
 	store_bind_int64(st, 1, 8);
