@@ -29,6 +29,7 @@ struct cli {
 	struct store *store;
 	struct keydir *keydir;
 	struct tlog *log;
+	int high_water_later; /* cli_open leaves the high-water check to the command (audit verify) */
 };
 
 enum cli_open_mode {
@@ -36,7 +37,16 @@ enum cli_open_mode {
 	CLI_WRITE, /* the log with its key: changes are possible */
 };
 
-/* Opens the database, (for CLI_WRITE) the keys, and the log. */
+/*
+ * Checks the open log against the high-water checkpoint in the key
+ * directory (tlog_high_water); with keep, the log keeps it up to date.
+ */
+enum redress_err cli_high_water(struct cli *cli, int keep, struct redress_error *err);
+
+/*
+ * Opens the database, (for CLI_WRITE) the keys, and the log, and checks the
+ * log against the high-water checkpoint in the key directory.
+ */
 enum redress_err cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err);
 
 /*
@@ -112,7 +122,8 @@ enum redress_err cli_write_private(const char *path, const char *data, size_t le
 /*
  * Runs fn as one change (tlog_begin ... tlog_commit) as an account that may
  * do perm; rolls back on fn's error.  Returns the exit status, having
- * reported any error; fn prints nothing (print after it returned 0).
+ * reported any error.  What fn prints on standard output is held until the
+ * change has committed, and dropped if it did not.
  */
 int cli_run_change(struct cli *cli, enum permission perm,
                    enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err), void *arg);
@@ -142,6 +153,7 @@ int cli_bad_option(const char *cmd, char **argv);
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_migrate(struct cli *cli, int argc, char **argv);
 int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

@@ -329,7 +329,7 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 	const char *checkpoint_file = NULL, *pubkey_file = NULL;
 	uint8_t key[SIGN_PUBLIC_SIZE];
 	struct audit_report *report = NULL;
-	struct redress_error err;
+	struct redress_error err, hw;
 	struct buf note;
 	uint64_t started;
 	unsigned i;
@@ -360,6 +360,7 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 	if (policy.count > 0 && checkpoint_file == NULL)
 		return cli_usage_error("audit", "--witness checks the checkpoint given by --checkpoint FILE");
 	buf_init(&note, AUDIT_FILE_MAX);
+	cli->high_water_later = 1; /* a finding of the audit, beside the others */
 	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK ||
 	    trusted_key(cli, pubkey_file, key, &err) != REDRESS_OK)
 		goto fail;
@@ -382,6 +383,8 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 	if (checkpoint_file != NULL &&
 	    audit_external_checkpoint(cli->log, key, note.data, note.len, report, &err) != REDRESS_OK)
 		goto fail;
+	if (cli_high_water(cli, 0, &hw) != REDRESS_OK)
+		audit_finding(report, "%s", hw.message);
 	codec_base64_encode(report->root, MERKLE_HASH_SIZE, root, sizeof(root), NULL);
 	status = report->nfindings == 0 ? 0 : redress_exit_code(REDRESS_E_TAMPERED);
 	if (json) {

@@ -57,7 +57,9 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 	if ((rc = store_open(cli->db, STORE_OPEN_CREATE, &cli->store, err)) != REDRESS_OK)
 		return rc;
 	/* Refuse an existing log before any key is made. */
-	if (tlog_open(cli->store, NULL, cli_modules, &cli->log, err) == REDRESS_OK) {
+	int64_t schema;
+
+	if (tlog_schema_version(cli->store, &schema, err) == REDRESS_OK) {
 		rc = error_set(err, REDRESS_E_CONFLICT,
 		               "'%.200s' already holds a redress log; nothing was changed", cli->db);
 		goto fail;
@@ -72,7 +74,10 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 		goto fail;
 	if ((rc = tlog_open(cli->store, keydir_log_key(cli->keydir), cli_modules, &cli->log, err)) !=
 	        REDRESS_OK ||
-	    (rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK)
+	    (rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK ||
+	    (rc = cli_high_water(cli, 1, err)) != REDRESS_OK ||
+	    (rc = tlog_keys_check(cli->log, keydir_master_key(cli->keydir), keydir_index_key(cli->keydir),
+	                          err)) != REDRESS_OK)
 		goto fail;
 	/* A new fund has no staff accounts: whoever creates it acts (the bootstrap). */
 	users_bootstrap_actor(cli->os_user, &cli->actor);

@@ -37,25 +37,12 @@ ledger_usage(FILE *f)
 	           "admin or monitor.\n");
 }
 
-/* Runs one change as an account that may change the ledger: fn inside tlog_begin/tlog_commit. */
+/* Runs one change as an account that may change the ledger; what fn prints shows once it committed. */
 static int
 run_change(struct cli *cli, enum redress_err (*fn)(struct cli *cli, void *arg, struct redress_error *err),
            void *arg)
 {
-	struct redress_error err;
-	enum redress_err rc;
-
-	if ((rc = cli_open_as(cli, CLI_WRITE, PERM_LEDGER_WRITE, &err)) != REDRESS_OK)
-		return cli_fail(&err);
-	if ((rc = tlog_begin(cli->log, &err)) != REDRESS_OK)
-		return cli_fail(&err);
-	if ((rc = fn(cli, arg, &err)) != REDRESS_OK) {
-		tlog_rollback(cli->log);
-		return cli_fail(&err);
-	}
-	if ((rc = tlog_commit(cli->log, &err)) != REDRESS_OK)
-		return cli_fail(&err);
-	return 0;
+	return cli_run_change(cli, PERM_LEDGER_WRITE, fn, arg);
 }
 
 static void

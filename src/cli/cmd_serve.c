@@ -145,6 +145,7 @@ serve(struct cli *cli, struct http_config *config)
 	}
 	config->db = cli->db;
 	config->keys = cli->keydir;
+	config->keys_path = cli->keys;
 	config->modules = cli_modules;
 	config->reload = serve_reload;
 	config->reload_ctx = cli;

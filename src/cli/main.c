@@ -39,6 +39,7 @@ struct command {
 
 static const struct command commands[] = {
     {"init", cmd_init, "create a database, its key directory and its log"},
+    {"migrate", cmd_migrate, "upgrade a database made by an older redress (backs it up first)"},
     {"ledger", cmd_ledger, "accounts, transfers, exchanges, balances and history of the fund"},
     {"audit", cmd_audit, "checkpoints, proofs, and verification of the whole log"},
     {"demo", cmd_demo, "set up the flagship fund with synthetic data and verify it"},
@@ -169,6 +170,16 @@ default_actor(char *actor, size_t size)
 }
 
 enum redress_err
+cli_high_water(struct cli *cli, int keep, struct redress_error *err)
+{
+	char path[CLI_PATH_MAX + 16];
+
+	if (snprintf(path, sizeof(path), "%s/checkpoint", cli->keys) >= (int)sizeof(path))
+		return error_set(err, REDRESS_E_USAGE, "the key directory's path is too long");
+	return tlog_high_water(cli->log, path, keep, err);
+}
+
+enum redress_err
 cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
 {
 	enum redress_err rc;
@@ -181,7 +192,10 @@ cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
 	               &cli->log, err);
 	if (rc != REDRESS_OK)
 		goto fail;
-	if ((rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK)
+	if ((rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK ||
+	    (!cli->high_water_later && (rc = cli_high_water(cli, mode == CLI_WRITE, err)) != REDRESS_OK) ||
+	    (cli->keydir != NULL && (rc = tlog_keys_check(cli->log, keydir_master_key(cli->keydir),
+	                                                  keydir_index_key(cli->keydir), err)) != REDRESS_OK))
 		goto fail;
 	return REDRESS_OK;
 fail:

@@ -24,6 +24,11 @@ static const char *const error_names[] = {
     [REDRESS_E_NOMEM] = "out of memory",
     [REDRESS_E_IO] = "i/o error",
     [REDRESS_E_INTERNAL] = "internal error",
+    [REDRESS_E_BUSY] = "database busy",
+    [REDRESS_E_FULL] = "disk full",
+    [REDRESS_E_STORE_IO] = "storage i/o error",
+    [REDRESS_E_UNKNOWN] = "outcome unknown",
+    [REDRESS_E_NODB] = "no database",
 };
 
 const char *

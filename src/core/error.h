@@ -26,6 +26,11 @@ enum redress_err {
 	REDRESS_E_NOMEM = 11,    /* out of memory or over a hard limit */
 	REDRESS_E_IO = 12,       /* a file could not be read or written */
 	REDRESS_E_INTERNAL = 13, /* a bug: an invariant that should hold did not */
+	REDRESS_E_BUSY = 14,     /* another writer held the database past the busy timeout */
+	REDRESS_E_FULL = 15,     /* the disk (or the database's size limit) is full */
+	REDRESS_E_STORE_IO = 16, /* the database's file could not be read or written, or is damaged */
+	REDRESS_E_UNKNOWN = 17,  /* a commit failed half-way: the change may or may not be kept */
+	REDRESS_E_NODB = 18,     /* no database at the path given */
 };
 
 #define REDRESS_ERROR_MAX 512

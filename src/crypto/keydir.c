@@ -93,7 +93,9 @@ keydir_write_key(const char *dir, const char *name, const uint8_t bytes[32], str
 void
 keydir_remove_keys(const char *dir)
 {
-	static const char *const names[] = {KEYDIR_LOG_KEY, KEYDIR_MASTER_KEY, KEYDIR_INDEX_KEY};
+	/* And the log's high-water checkpoint (log/tlog.h), which belongs to these keys' fund. */
+	static const char *const names[] = {KEYDIR_LOG_KEY, KEYDIR_MASTER_KEY, KEYDIR_INDEX_KEY,
+	                                    "checkpoint"};
 	char file[PATH_MAX];
 	size_t i;
 

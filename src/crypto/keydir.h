@@ -14,6 +14,8 @@
  * A witness's own key directory (redress witness) holds witness.key (its
  * Ed25519 seed) and witness.name (its key name), and its state: the last
  * checkpoint it cosigned for each log.
+ * and, written by the log (log/tlog.h, tlog_high_water), checkpoint: the
+ * last signed checkpoint, the high-water mark the database is checked by.
  */
 #ifndef REDRESS_CRYPTO_KEYDIR_H
 #define REDRESS_CRYPTO_KEYDIR_H
@@ -32,7 +34,8 @@ struct keydir;
 enum redress_err keydir_create(const char *path, struct redress_error *err);
 
 /*
- * Removes the key files keydir_create writes, and nothing else: for undoing
+ * Removes the key files keydir_create writes (and the log's high-water
+ * checkpoint kept beside them), and nothing else: for undoing
  * a failed init, and for discarding a demo's keys.  The keys are gone for
  * good: only for keys that never guarded anything of worth.
  */

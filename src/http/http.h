@@ -87,6 +87,7 @@ enum redress_err http_witness_serve(const struct http_witness_config *config, st
 struct http_config {
 	const char *db;                            /* the database file */
 	const struct keydir *keys;                 /* opened by the caller; outlives the server */
+	const char *keys_path;                     /* its path: the high-water checkpoint is there */
 	const struct event_module *const *modules; /* NULL-terminated, as tlog_open() takes */
 	char host[64];                             /* the address to listen on: "127.0.0.1", "::1" */
 	uint16_t port;                             /* 0: any free port (printed, and in ready_fd) */

@@ -96,8 +96,13 @@ http_status_for(enum redress_err code)
 	case REDRESS_E_CONFLICT: return 409;
 	case REDRESS_E_REFUSED:
 	case REDRESS_E_OVERFLOW: return 422;
-	case REDRESS_E_NOMEM: return 503;
+	case REDRESS_E_NOMEM:
+	case REDRESS_E_BUSY:
+	case REDRESS_E_UNKNOWN: return 503;
+	case REDRESS_E_FULL: return 507;
 	case REDRESS_E_TAMPERED: return 500;
+	case REDRESS_E_STORE_IO:
+	case REDRESS_E_NODB:
 	case REDRESS_E_STORE:
 	case REDRESS_E_KEYS:
 	case REDRESS_E_CRYPTO:
@@ -125,6 +130,11 @@ code_word(enum redress_err code)
 	case REDRESS_E_CRYPTO: return "crypto";
 	case REDRESS_E_IO: return "io";
 	case REDRESS_E_INTERNAL: return "internal";
+	case REDRESS_E_BUSY: return "busy";
+	case REDRESS_E_FULL: return "disk_full";
+	case REDRESS_E_STORE_IO: return "store_io";
+	case REDRESS_E_UNKNOWN: return "outcome_unknown";
+	case REDRESS_E_NODB: return "no_database";
 	}
 	return "internal";
 }
@@ -136,8 +146,14 @@ http_reply_fail(struct http_response *res, const struct redress_error *err)
 
 	if (status == 503)
 		res->retry_after = 1;
-	http_reply_error(res, status, code_word(err->code), "%s",
-	                 err->message[0] != '\0' ? err->message : redress_strerror(err->code));
+	if (err->code == REDRESS_E_UNKNOWN)
+		http_reply_error(
+		    res, status, code_word(err->code),
+		    "%s; retry with the same Idempotency-Key, which makes the change at most once",
+		    err->message);
+	else
+		http_reply_error(res, status, code_word(err->code), "%s",
+		                 err->message[0] != '\0' ? err->message : redress_strerror(err->code));
 }
 
 void

@@ -813,6 +813,17 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	if ((rc = tlog_open(app->first, keydir_log_key(config->keys), config->modules, &app->log, err)) !=
 	    REDRESS_OK)
 		return rc;
+	if (config->keys_path != NULL) {
+		char path[4096];
+
+		if (snprintf(path, sizeof(path), "%s/checkpoint", config->keys_path) >= (int)sizeof(path))
+			return error_set(err, REDRESS_E_USAGE, "the key directory's path is too long");
+		if ((rc = tlog_high_water(app->log, path, 1, err)) != REDRESS_OK)
+			return rc;
+	}
+	if ((rc = tlog_keys_check(app->log, keydir_master_key(config->keys), keydir_index_key(config->keys),
+	                          err)) != REDRESS_OK)
+		return rc;
 	if ((rc = api_reports_setup(app->first, err)) != REDRESS_OK ||
 	    (rc = http_totp_setup(app, app->first, err)) != REDRESS_OK)
 		return rc;

@@ -411,6 +411,15 @@ run_group(struct http_app *app, struct http_job *jobs)
 		}
 		goto out;
 	}
+	if (job == NULL && (rc == REDRESS_E_UNKNOWN || rc == REDRESS_E_STORE_IO)) {
+		/* The group may be in the journal: making its changes again could make them twice. */
+		for (job = jobs; job != NULL; job = next) {
+			next = job->next;
+			fail_job(job, &err);
+			finish(app, job, rc, &err);
+		}
+		goto out;
+	}
 	if (job != NULL)
 		tlog_rollback(app->log);
 each:
@@ -420,6 +429,8 @@ each:
 	}
 out:
 	scrub(app);
+	/* Nothing read may keep a snapshot while the writer waits: it would pin the journal. */
+	store_end_reads(tlog_store(app->log));
 }
 
 static void

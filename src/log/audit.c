@@ -30,6 +30,7 @@ struct audit_pass {
 	/* In the replay pass, where the replay errors of modules that cannot fold go. */
 	struct audit_report *errors;
 	struct canon_doc doc; /* each event read, in reused memory */
+	int64_t schema;       /* the schema's version as the log's events so far say */
 };
 
 void
@@ -208,19 +209,38 @@ audit_checkpoint_row(struct tlog *log, const struct note_verifier *v, struct sto
 		    (unsigned long long)size, (unsigned long long)size);
 }
 
-/* Checks the log's own first event against the database's settings. */
+/*
+ * Checks the log's own events: the first, "log.created", against the
+ * database's settings; each "log.migrated" takes the schema one version
+ * on from where the log says it was.
+ */
 static void
 audit_log_event(struct tlog *log, const struct event *ev, const uint8_t public_key[SIGN_PUBLIC_SIZE],
-                struct audit_report *report)
+                int64_t *schema, struct audit_report *report)
 {
 	const char *origin = NULL;
 	struct redress_error e;
+	int64_t from, to;
 
+	if (strcmp(ev->type, "log.migrated") == 0 && ev->seq != 0) {
+		if (canon_get_int(ev->data, "from", &from, &e) != REDRESS_OK ||
+		    canon_get_int(ev->data, "to", &to, &e) != REDRESS_OK || from != *schema || to != from + 1)
+			audit_finding(report, "event %llu: a migration that does not follow version %lld",
+			              (unsigned long long)ev->seq, (long long)*schema);
+		else
+			*schema = to;
+		return;
+	}
 	if (strcmp(ev->type, "log.created") != 0 || ev->seq != 0) {
 		audit_finding(report, "event %llu: type '%.64s' is not one redress writes",
 		              (unsigned long long)ev->seq, ev->type);
 		return;
 	}
+	/* Logs made before schema versions say none: version 1. */
+	if (canon_find(ev->data, "schema") == NULL)
+		*schema = 1;
+	else if (canon_get_int(ev->data, "schema", schema, &e) != REDRESS_OK)
+		audit_finding(report, "event 0: the schema's version is malformed");
 	if (canon_get_string(ev->data, "origin", &origin, &e) != REDRESS_OK ||
 	    strcmp(origin, tlog_origin(log)) != 0)
 		audit_finding(report, "event 0: the log's origin differs from the database's setting");
@@ -300,7 +320,7 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		return REDRESS_OK;
 	}
 	if (strncmp(ev.type, "log.", 4) == 0) {
-		audit_log_event(log, &ev, public_key, report);
+		audit_log_event(log, &ev, public_key, &pass->schema, report);
 		return REDRESS_OK;
 	}
 	module = audit_module_for(tlog_modules(log), ev.type, &m);
@@ -428,9 +448,9 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 	merkle_range_init(&range);
 	tree.report = report;
 
-	if ((evs = store_query(store, &tlog_q_events_all, err)) == NULL ||
-	    (tree.nodes = store_query(store, &tlog_q_nodes_all, err)) == NULL ||
-	    (cps = store_query(store, &tlog_q_checkpoints_all, err)) == NULL)
+	if ((evs = store_statement(store, &tlog_catalogue, TLOG_Q_EVENTS_ALL, err)) == NULL ||
+	    (tree.nodes = store_statement(store, &tlog_catalogue, TLOG_Q_NODES_ALL, err)) == NULL ||
+	    (cps = store_statement(store, &tlog_catalogue, TLOG_Q_CHECKPOINTS_ALL, err)) == NULL)
 		return err->code;
 	rc_cp = store_step(cps, err);
 	while ((r = store_step(evs, err)) == STORE_ROW) {
@@ -497,13 +517,24 @@ audit_event_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], s
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((evs = store_query(tlog_store(log), &tlog_q_events_all, err)) == NULL)
+	if ((evs = store_statement(tlog_store(log), &tlog_catalogue, TLOG_Q_EVENTS_ALL, err)) == NULL)
 		return err->code;
+	int64_t schema = 0;
+
 	while ((r = store_step(evs, err)) == STORE_ROW)
 		if ((rc = audit_event(log, pass, evs, (uint64_t)store_column_int64(evs, 0), public_key,
 		                      report, err)) != REDRESS_OK)
 			return rc;
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	if (r != STORE_DONE)
+		return err->code;
+	if ((rc = tlog_schema_version(tlog_store(log), &schema, err)) != REDRESS_OK)
+		return rc;
+	if (schema != pass->schema)
+		audit_finding(report,
+		              "the database says its schema is version %lld, but the log's events made it "
+		              "version %lld: the schema was changed behind the log's back",
+		              (long long)schema, (long long)pass->schema);
+	return REDRESS_OK;
 }
 
 /* The digest of a live table, read through its snapshot query. */
@@ -608,6 +639,7 @@ audit_log_size(struct store *store, uint64_t *size_r, struct redress_error *err)
 enum audit_job_kind {
 	AUDIT_JOB_TREE,
 	AUDIT_JOB_DIGESTS,
+	AUDIT_JOB_INTEGRITY, /* the storage's own check (store_check) */
 };
 
 struct audit_job {
@@ -641,6 +673,8 @@ audit_job_run(struct audit_job *job, struct store *store, struct redress_error *
 		return rc;
 	if (job->kind == AUDIT_JOB_TREE)
 		return audit_tree_scan(job->log, store, job->public_key, job->report, err);
+	if (job->kind == AUDIT_JOB_INTEGRITY)
+		return store_check(store, err);
 	buf_init(&scratch, AUDIT_ROW_BYTES);
 	for (i = 0; modules[i] != NULL && rc == REDRESS_OK; i++)
 		for (j = 0; modules[i]->fold != NULL && modules[i]->snapshots[j] != NULL && rc == REDRESS_OK;
@@ -740,10 +774,11 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	struct audit_digest digests[AUDIT_MODULES_MAX][AUDIT_TABLES_MAX];
 	uint8_t key[HASH_KEYED128_KEY_SIZE];
 	struct store *live = tlog_store(log);
-	struct audit_job *tree = NULL, *tables = NULL;
+	struct audit_job *tree = NULL, *tables = NULL, *integrity = NULL;
 	struct audit_pass pass;
+	struct redress_error damage;
 	struct buf scratch;
-	enum redress_err rc;
+	enum redress_err rc, rc_damage;
 	int need_replay = 0;
 	uint64_t size = 0;
 	size_t i, j;
@@ -755,8 +790,11 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 	buf_init(&scratch, AUDIT_ROW_BYTES);
 	tree = calloc(1, sizeof(*tree));
 	tables = calloc(1, sizeof(*tables));
-	if (tree == NULL || tables == NULL || (tree->report = calloc(1, sizeof(*tree->report))) == NULL ||
-	    (tables->report = calloc(1, sizeof(*tables->report))) == NULL) {
+	integrity = calloc(1, sizeof(*integrity));
+	if (tree == NULL || tables == NULL || integrity == NULL ||
+	    (tree->report = calloc(1, sizeof(*tree->report))) == NULL ||
+	    (tables->report = calloc(1, sizeof(*tables->report))) == NULL ||
+	    (integrity->report = calloc(1, sizeof(*integrity->report))) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory starting the audit");
 		goto out;
 	}
@@ -788,8 +826,11 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		goto out_live;
 	audit_job_init(tree, AUDIT_JOB_TREE, log, public_key, key, tree->report);
 	audit_job_init(tables, AUDIT_JOB_DIGESTS, log, public_key, key, tables->report);
+	/* And, beside them, the storage's own check: damage is not tampering. */
+	audit_job_init(integrity, AUDIT_JOB_INTEGRITY, log, public_key, key, integrity->report);
 	audit_job_start(tree, live);
 	audit_job_start(tables, live);
+	audit_job_start(integrity, live);
 	rc = audit_event_scan(log, public_key, &pass, report, err);
 	if (rc == REDRESS_OK)
 		rc = audit_job_finish(tree, live, size, err);
@@ -797,6 +838,13 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		audit_job_finish(tree, live, size, NULL);
 	if (rc == REDRESS_OK)
 		rc = audit_job_finish(tables, live, size, err);
+	else
+		audit_job_finish(tables, live, size, NULL);
+	/* Damage explains whatever else failed: on a damaged file, say that and nothing else. */
+	if ((rc_damage = audit_job_finish(integrity, live, size, &damage)) != REDRESS_OK) {
+		*err = damage;
+		rc = rc_damage;
+	}
 	if (rc != REDRESS_OK)
 		goto out_live;
 	audit_merge(report, tree->report);
@@ -833,8 +881,11 @@ out:
 		free(tree->report);
 	if (tables != NULL)
 		free(tables->report);
+	if (integrity != NULL)
+		free(integrity->report);
 	free(tree);
 	free(tables);
+	free(integrity);
 	buf_free(&scratch);
 	canon_doc_free(&pass.doc);
 	crypto_wipe(key, sizeof(key));

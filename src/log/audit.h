@@ -91,7 +91,9 @@ void audit_finding(struct audit_report *report, const char *fmt, ...) __attribut
  * Verifies the log and its tables as above.  public_key is the trusted key
  * (from the key directory, not from the database under audit).  Returns
  * REDRESS_OK when the audit could run -- findings, if any, are in report --
- * or an error when it could not (the database unreadable).
+ * or an error when it could not (the database unreadable).  The storage's
+ * own integrity is checked first: a damaged database is REDRESS_E_STORE_IO
+ * ("storage damaged"), never reported as tampering.
  */
 enum redress_err audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE],
                               struct audit_report *report, struct redress_error *err);

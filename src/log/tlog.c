@@ -13,18 +13,26 @@
  */
 #include "log/tlog.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/canon.h"
 #include "core/clock.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
+#include "crypto/seal.h"
 #include "log/checkpoint.h"
 #include "log/note.h"
 
 #define TLOG_FORMAT      "redress-log-1"
 #define TLOG_MODULES_MAX 32
+#define TLOG_STR(x)      #x
+#define TLOG_XSTR(x)     TLOG_STR(x)
+#define TLOG_SCHEMA_TEXT TLOG_XSTR(TLOG_SCHEMA_VERSION)
 
 struct tlog {
 	struct store *store;
@@ -40,6 +48,10 @@ struct tlog {
 	void *states[TLOG_MODULES_MAX]; /* per module, for the current change */
 	struct buf event;               /* reused for each event's bytes */
 	char at[CLOCK_TEXT_SIZE];       /* "": the clock; else the time given by tlog_set_time */
+	/* The high-water mark: a file outside the database holding the last signed checkpoint. */
+	char *high_water; /* its path, when this log keeps it up to date; else NULL */
+	struct buf head;  /* the checkpoint the change being committed signed */
+	int head_signed;
 };
 
 /*
@@ -58,32 +70,83 @@ static const char tlog_schema[] =
     "CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
     " note TEXT NOT NULL);" COSIG_SCHEMA;
 
-static const struct store_query q_meta_set = {"log.meta.set",
-                                              "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"};
-const struct store_query tlog_q_meta_get = {"log.meta.get", "SELECT value FROM log_meta WHERE name = ?1"};
-static const struct store_query q_size = {"log.size", "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
-static const struct store_query q_event_insert = {
-    "log.event.insert", "INSERT INTO log_events (seq, leaf, body) VALUES (?1, ?2, ?3)"};
-static const struct store_query q_event_get = {"log.event.get", "SELECT body FROM log_events WHERE seq = ?1"};
-static const struct store_query q_node_insert = {"log.node.insert",
-                                                 "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)"};
-static const struct store_query q_node_get = {"log.node.get", "SELECT hash FROM log_nodes WHERE id = ?1"};
-static const struct store_query q_leaf_get = {"log.leaf.get", "SELECT leaf FROM log_events WHERE seq = ?1"};
-static const struct store_query q_checkpoint_insert = {
-    "log.checkpoint.insert", "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)"};
-static const struct store_query q_checkpoint_latest = {
-    "log.checkpoint.latest", "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
+/* The log's statements: an id each, and tlog_statements[id] its SQL and result columns. */
+const struct store_statement tlog_statements[TLOG_Q_COUNT] = {
+    [TLOG_Q_META_SET] = {.name = "log.meta.set",
+                         .sql = "INSERT INTO log_meta (name, value) VALUES (?1, ?2)",
+                         .columns = ""},
+    [TLOG_Q_META_GET] = {.name = "log.meta.get",
+                         .sql = "SELECT value FROM log_meta WHERE name = ?1",
+                         .columns = "t"},
+    [TLOG_Q_SIZE] = {.name = "log.size",
+                     .sql = "SELECT coalesce(max(seq) + 1, 0) FROM log_events",
+                     .columns = "i"},
+    [TLOG_Q_EVENT_INSERT] = {.name = "log.event.insert",
+                             .sql = "INSERT INTO log_events (seq, leaf, body) VALUES (?1, ?2, ?3)",
+                             .columns = ""},
+    [TLOG_Q_EVENT_GET] = {.name = "log.event.get",
+                          .sql = "SELECT body FROM log_events WHERE seq = ?1",
+                          .columns = "b"},
+    [TLOG_Q_NODE_INSERT] = {.name = "log.node.insert",
+                            .sql = "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)",
+                            .columns = ""},
+    [TLOG_Q_NODE_GET] = {.name = "log.node.get",
+                         .sql = "SELECT hash FROM log_nodes WHERE id = ?1",
+                         .columns = "b"},
+    [TLOG_Q_LEAF_GET] = {.name = "log.leaf.get",
+                         .sql = "SELECT leaf FROM log_events WHERE seq = ?1",
+                         .columns = "b"},
+    [TLOG_Q_CHECKPOINT_INSERT] = {.name = "log.checkpoint.insert",
+                                  .sql = "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)",
+                                  .columns = ""},
+    [TLOG_Q_CHECKPOINT_LATEST] = {.name = "log.checkpoint.latest",
+                                  .sql = "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+                                  .columns = "t"},
+    [TLOG_Q_EVENTS_ALL] = {.name = "log.events.all",
+                           .sql = "SELECT seq, leaf, body FROM log_events ORDER BY seq",
+                           .columns = "ibb"},
+    [TLOG_Q_NODES_ALL] = {.name = "log.nodes.all",
+                          .sql = "SELECT id, hash FROM log_nodes ORDER BY id",
+                          .columns = "ib"},
+    [TLOG_Q_CHECKPOINTS_ALL] = {.name = "log.checkpoints.all",
+                                .sql = "SELECT size, root, note FROM log_checkpoints ORDER BY size",
+                                .columns = "ibt"},
+
+    [TLOG_Q_META_PUT] = {.name = "log.meta.put",
+                         .sql = "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"
+                                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                         .columns = ""},
+};
+
+/*
+ * The migrations, in order: migrations[i] takes the schema from version
+ * i + 1 to i + 2.  Forward only; a released one is never changed.  To add
+ * one: append it here, raise TLOG_SCHEMA_VERSION, and change the module's
+ * schema (what 'init' creates) to the same result (docs/store.md).
+ */
+static const struct tlog_migration {
+	const char *what; /* recorded in its event */
+	const char *ddl;  /* run on the database; "" for none */
+} tlog_migrations[TLOG_SCHEMA_VERSION - 1] = {
+    {"the schema's version is recorded in log_meta", ""},
+};
+
+const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
+
+/* The log's statement id, reset and unbound. */
+static struct store_stmt *
+q(struct store *store, enum tlog_statement id, struct redress_error *err)
+{
+	return store_statement(store, &tlog_catalogue, id, err);
+}
+
+/* Statements not yet in the catalogue (docs/store.md says how to move them). */
 static const struct store_query q_checkpoint_latest_size = {
     "log.checkpoint.latest_size", "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
 static const struct store_query q_cosig_put = {
     "log.cosig.put", "INSERT OR REPLACE INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)"};
 static const struct store_query q_cosig_at = {
     "log.cosig.at", "SELECT line FROM log_cosignatures WHERE size = ?1 ORDER BY witness"};
-const struct store_query tlog_q_events_all = {"log.events.all",
-                                              "SELECT seq, leaf, body FROM log_events ORDER BY seq"};
-const struct store_query tlog_q_nodes_all = {"log.nodes.all", "SELECT id, hash FROM log_nodes ORDER BY id"};
-const struct store_query tlog_q_checkpoints_all = {
-    "log.checkpoints.all", "SELECT size, root, note FROM log_checkpoints ORDER BY size"};
 
 uint64_t
 tlog_node_id(unsigned level, uint64_t index)
@@ -106,7 +169,7 @@ tlog_node_read(void *ctx, unsigned level, uint64_t index, uint8_t out[MERKLE_HAS
 	const void *hash;
 	size_t len;
 
-	if ((st = store_query(ctx, level == 0 ? &q_leaf_get : &q_node_get, err)) == NULL)
+	if ((st = q(ctx, level == 0 ? TLOG_Q_LEAF_GET : TLOG_Q_NODE_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, level == 0 ? (int64_t)index : (int64_t)tlog_node_id(level, index));
 	switch (store_step(st, err)) {
@@ -133,7 +196,7 @@ tlog_node_write(void *ctx, unsigned level, uint64_t index, const uint8_t hash[ME
 
 	if (level == 0)
 		return REDRESS_OK; /* the leaf hash was stored with its event */
-	if ((st = store_query(ctx, &q_node_insert, err)) == NULL)
+	if ((st = q(ctx, TLOG_Q_NODE_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)tlog_node_id(level, index));
 	store_bind_blob(st, 2, hash, MERKLE_HASH_SIZE);
@@ -143,19 +206,14 @@ tlog_node_write(void *ctx, unsigned level, uint64_t index, const uint8_t hash[ME
 static enum redress_err
 meta_get(struct store *store, const char *name, char *out, size_t size, struct redress_error *err)
 {
+	const struct store_field value[] = {{0, size, 0}};
 	struct store_stmt *st;
-	const char *value;
 
-	if ((st = store_query(store, &tlog_q_meta_get, err)) == NULL)
+	if ((st = q(store, TLOG_Q_META_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		value = store_column_text(st, 0);
-		if (strlen(value) >= size)
-			return error_set(err, REDRESS_E_STORE, "log setting '%s' is too long", name);
-		memcpy(out, value, strlen(value) + 1);
-		return REDRESS_OK;
+	switch (store_read(st, value, out, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
 	case STORE_DONE: return error_set(err, REDRESS_E_STORE, "log setting '%s' is missing", name);
 	default: return err->code;
 	}
@@ -166,7 +224,7 @@ meta_set(struct store *store, const char *name, const char *value, struct redres
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_meta_set, err)) == NULL)
+	if ((st = q(store, TLOG_Q_META_SET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, value);
@@ -178,12 +236,28 @@ tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(log->store, &q_size, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_SIZE, err)) == NULL)
 		return err->code;
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;
 	*size_r = (uint64_t)store_column_int64(st, 0);
+	store_done(st); /* its snapshot would pin the journal until the next change */
 	return REDRESS_OK;
+}
+
+/* Prepares the log's statements and every module's that has a catalogue. */
+static enum redress_err
+tlog_prepare(struct store *store, const struct event_module *const *modules, struct redress_error *err)
+{
+	const struct store_catalogue *catalogues[TLOG_MODULES_MAX + 2];
+	size_t i, n = 0;
+
+	catalogues[n++] = &tlog_catalogue;
+	for (i = 0; modules[i] != NULL && i < TLOG_MODULES_MAX; i++)
+		if (modules[i]->catalogue != NULL)
+			catalogues[n++] = modules[i]->catalogue;
+	catalogues[n] = NULL;
+	return store_prepare(store, catalogues, err);
 }
 
 static enum redress_err
@@ -204,6 +278,7 @@ tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
 	log->key = key;
 	log->modules = modules;
 	buf_init(&log->event, TLOG_EVENT_MAX);
+	buf_init(&log->head, 8192);
 	memcpy(log->actor, "unknown", sizeof("unknown"));
 	*log_r = log;
 	return REDRESS_OK;
@@ -240,9 +315,11 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 		goto out;
 	}
 	if ((rc = meta_set(store, "origin", origin, err)) != REDRESS_OK ||
-	    (rc = meta_set(store, "public_key", pub, err)) != REDRESS_OK)
+	    (rc = meta_set(store, "public_key", pub, err)) != REDRESS_OK ||
+	    (rc = meta_set(store, "schema", TLOG_SCHEMA_TEXT, err)) != REDRESS_OK)
 		goto out;
-	if ((rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
+	if ((rc = tlog_prepare(store, modules, err)) != REDRESS_OK ||
+	    (rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
 		goto out;
 	memcpy(log->origin, origin, strlen(origin) + 1);
 	memcpy(log->public_key, sign_key_public(key), SIGN_PUBLIC_SIZE);
@@ -261,6 +338,8 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	canon_string(&c, origin);
 	canon_key(&c, "public_key");
 	canon_string(&c, pub);
+	canon_key(&c, "schema");
+	canon_int(&c, TLOG_SCHEMA_VERSION);
 	canon_object_end(&c);
 	if ((rc = canon_error(&c, err)) != REDRESS_OK)
 		goto out;
@@ -276,22 +355,68 @@ out:
 }
 
 enum redress_err
-tlog_open(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
-          struct tlog **log_r, struct redress_error *err)
+tlog_schema_version(struct store *store, int64_t *version_r, struct redress_error *err)
 {
-	char format[64], pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
-	struct tlog *log = NULL;
-	size_t len;
+	char format[64], text[24];
+	char *end;
 	enum redress_err rc;
 
 	if ((rc = meta_get(store, "format", format, sizeof(format), err)) != REDRESS_OK) {
-		error_set(err, REDRESS_E_STORE,
-		          "the database holds no redress log (run 'redress init' first)");
-		return REDRESS_E_STORE;
+		if (rc != REDRESS_E_STORE)
+			return rc; /* busy, damaged, out of memory: not a missing log */
+		return error_set(err, REDRESS_E_STORE,
+		                 "the database holds no redress log (run 'redress init' first)");
 	}
 	if (strcmp(format, TLOG_FORMAT) != 0)
 		return error_set(err, REDRESS_E_STORE, "the database's log format '%.32s' is not %s", format,
 		                 TLOG_FORMAT);
+	rc = meta_get(store, "schema", text, sizeof(text), err);
+	if (rc == REDRESS_E_STORE && strstr(err->message, "is missing") != NULL) {
+		*version_r = 1; /* made before schema versions */
+		return REDRESS_OK;
+	}
+	if (rc != REDRESS_OK)
+		return rc;
+	*version_r = strtoll(text, &end, 10);
+	if (end == text || *end != '\0' || *version_r < 1)
+		return error_set(err, REDRESS_E_STORE, "the database's schema version '%.16s' is malformed",
+		                 text);
+	return REDRESS_OK;
+}
+
+/* Refuses a schema this build cannot use as it is. */
+static enum redress_err
+tlog_schema_check(int64_t version, int older_ok, struct redress_error *err)
+{
+	if (version > TLOG_SCHEMA_VERSION)
+		return error_set(err, REDRESS_E_STORE,
+		                 "the database's schema is version %lld, newer than this redress knows (%d):"
+		                 " a newer redress has changed it; use that one (or a later one)",
+		                 (long long)version, TLOG_SCHEMA_VERSION);
+	if (version < TLOG_SCHEMA_VERSION && !older_ok)
+		return error_set(err, REDRESS_E_STORE,
+		                 "the database's schema is version %lld, older than this redress's (%d):"
+		                 " run 'redress migrate' to upgrade it (it backs the database up first)",
+		                 (long long)version, TLOG_SCHEMA_VERSION);
+	return REDRESS_OK;
+}
+
+/* tlog_open(); migrating: an older schema is accepted, and no module's statement is prepared. */
+static enum redress_err
+tlog_open_at(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
+             int migrating, struct tlog **log_r, struct redress_error *err)
+{
+	char pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
+	struct tlog *log = NULL;
+	int64_t schema = 0;
+	size_t len;
+	enum redress_err rc;
+
+	if ((rc = tlog_schema_version(store, &schema, err)) != REDRESS_OK ||
+	    (rc = tlog_schema_check(schema, migrating, err)) != REDRESS_OK)
+		return rc;
+	if (!migrating && (rc = tlog_prepare(store, modules, err)) != REDRESS_OK)
+		return rc;
 	if ((rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = meta_get(store, "origin", log->origin, sizeof(log->origin), err)) != REDRESS_OK ||
@@ -316,6 +441,70 @@ fail:
 	return rc;
 }
 
+enum redress_err
+tlog_open(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
+          struct tlog **log_r, struct redress_error *err)
+{
+	return tlog_open_at(store, key, modules, 0, log_r, err);
+}
+
+enum redress_err
+tlog_migrate(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
+             int64_t *from_r, struct redress_error *err)
+{
+	struct tlog *log = NULL;
+	struct store_stmt *st;
+	struct buf data;
+	struct canon c;
+	int64_t v;
+	enum redress_err rc;
+
+	if ((rc = tlog_schema_version(store, from_r, err)) != REDRESS_OK ||
+	    (rc = tlog_schema_check(*from_r, 1, err)) != REDRESS_OK)
+		return rc;
+	if (*from_r == TLOG_SCHEMA_VERSION)
+		return REDRESS_OK;
+	buf_init(&data, 1024);
+	if ((rc = tlog_open_at(store, key, modules, 1, &log, err)) != REDRESS_OK ||
+	    (rc = tlog_set_actor(log, "redress:migrate", err)) != REDRESS_OK ||
+	    (rc = tlog_begin(log, err)) != REDRESS_OK)
+		goto out;
+	for (v = *from_r; v < TLOG_SCHEMA_VERSION; v++) {
+		const struct tlog_migration *m = &tlog_migrations[v - 1];
+
+		if (m->ddl[0] != '\0' && (rc = store_exec(store, m->ddl, err)) != REDRESS_OK) {
+			error_prefix(err, "migration %lld to %lld", (long long)v, (long long)v + 1);
+			goto out;
+		}
+		buf_reset(&data);
+		canon_init(&c, &data);
+		canon_object_begin(&c);
+		canon_key(&c, "from");
+		canon_int(&c, v);
+		canon_key(&c, "to");
+		canon_int(&c, v + 1);
+		canon_key(&c, "what");
+		canon_string(&c, m->what);
+		canon_object_end(&c);
+		if ((rc = canon_error(&c, err)) != REDRESS_OK ||
+		    (rc = tlog_append_buf(log, "log.migrated", &data, NULL, err)) != REDRESS_OK)
+			goto out;
+	}
+	if ((st = q(store, TLOG_Q_META_PUT, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, "schema");
+	store_bind_text(st, 2, TLOG_SCHEMA_TEXT);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		goto out;
+	rc = tlog_commit(log, err);
+out:
+	tlog_close(&log); /* rolls back a change left open */
+	buf_free(&data);
+	return rc;
+}
+
 void
 tlog_close(struct tlog **log)
 {
@@ -324,6 +513,8 @@ tlog_close(struct tlog **log)
 	if ((*log)->in_change)
 		tlog_rollback(*log);
 	buf_free(&(*log)->event);
+	buf_free(&(*log)->head);
+	free((*log)->high_water);
 	free(*log);
 	*log = NULL;
 }
@@ -525,7 +716,7 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 		return rc;
 
 	merkle_leaf_hash(log->event.data, log->event.len, leaf);
-	if ((st = store_query(log->store, &q_event_insert, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_EVENT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seq);
 	store_bind_blob(st, 2, leaf, sizeof(leaf));
@@ -569,18 +760,171 @@ tlog_sign_head(struct tlog *log, struct redress_error *err)
 		goto out;
 	if ((rc = note_sign(&note, body.data, body.len, log->origin, log->key, err)) != REDRESS_OK)
 		goto out;
-	if ((st = store_query(log->store, &q_checkpoint_insert, err)) == NULL) {
+	if ((st = q(log->store, TLOG_Q_CHECKPOINT_INSERT, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
 	store_bind_int64(st, 1, (int64_t)cp.size);
 	store_bind_blob(st, 2, cp.root, sizeof(cp.root));
 	store_bind_text(st, 3, note.data);
-	rc = store_run(st, err);
+	if ((rc = store_run(st, err)) == REDRESS_OK && log->high_water != NULL) {
+		buf_reset(&log->head);
+		buf_append(&log->head, note.data, note.len);
+		log->head_signed = buf_error(&log->head, NULL) == REDRESS_OK;
+	}
 out:
 	buf_free(&body);
 	buf_free(&note);
 	return rc;
+}
+
+/*
+ * Replaces the high-water file with the checkpoint just committed: a new
+ * file renamed over the old, so a reader finds the one or the other.  Not
+ * synced: after a crash it may be behind the database, never ahead (the
+ * database's commit was synced first).  Best effort: a file that cannot be
+ * written only lags, and the next commit tries again.
+ */
+static void
+high_water_write(struct tlog *log)
+{
+	char tmp[4096];
+	int fd, ok;
+
+	log->head_signed = 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", log->high_water, (long)getpid()) >= (int)sizeof(tmp))
+		return;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		return;
+	ok = write(fd, log->head.data, log->head.len) == (ssize_t)log->head.len;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, log->high_water) != 0)
+		unlink(tmp);
+}
+
+/* A key's fingerprint: its keyed hash of a constant, which tells keys apart and reveals nothing. */
+#define TLOG_KEY_PROBE "redress: the fingerprint of this key"
+
+enum redress_err
+tlog_keys_check(struct tlog *log, const struct seal_key *master, const struct seal_key *index,
+                struct redress_error *err)
+{
+	static const char *const names[2] = {"key.master", "key.index"};
+	static const char *const files[2] = {"master.key", "index.key"};
+	char want[2][SEAL_INDEX_TEXT_SIZE], have[SEAL_INDEX_TEXT_SIZE];
+	struct store_stmt *st;
+	int i, missing = 0;
+	enum redress_err rc;
+
+	seal_blind_index(master, TLOG_KEY_PROBE, want[0]);
+	seal_blind_index(index, TLOG_KEY_PROBE, want[1]);
+	for (i = 0; i < 2; i++) {
+		rc = meta_get(log->store, names[i], have, sizeof(have), err);
+		if (rc == REDRESS_E_STORE && strstr(err->message, "is missing") != NULL) {
+			missing = 1;
+			continue;
+		}
+		if (rc != REDRESS_OK)
+			return rc;
+		if (strcmp(have, want[i]) != 0)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "the key directory's %s is not the key this fund was made with"
+			                 " (wrong --keys, or the file replaced?): nothing was changed",
+			                 files[i]);
+	}
+	if (!missing || log->key == NULL)
+		return REDRESS_OK;
+	/* A fund from before fingerprints: record them, once. */
+	if ((rc = store_begin(log->store, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < 2; i++) {
+		if ((st = q(log->store, TLOG_Q_META_PUT, err)) == NULL) {
+			rc = err->code;
+			break;
+		}
+		store_bind_text(st, 1, names[i]);
+		store_bind_text(st, 2, want[i]);
+		if ((rc = store_run(st, err)) != REDRESS_OK)
+			break;
+	}
+	if (rc == REDRESS_OK)
+		return store_commit(log->store, err);
+	store_rollback(log->store);
+	return rc;
+}
+
+enum redress_err
+tlog_high_water(struct tlog *log, const char *path, int keep, struct redress_error *err)
+{
+	char text[8192];
+	struct note_verifier v;
+	struct checkpoint cp;
+	uint8_t root[MERKLE_HASH_SIZE];
+	uint64_t size = 0;
+	size_t len, text_len;
+	ssize_t n;
+	int fd;
+	enum redress_err rc;
+
+	memset(&cp, 0, sizeof(cp));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno != ENOENT)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "cannot read the high-water checkpoint '%.200s': %s", path,
+			                 strerror(errno));
+		len = 0; /* none yet: a fund from before high-water marks, or a new one */
+	} else {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (n < 0)
+			return error_set(err, REDRESS_E_KEYS,
+			                 "cannot read the high-water checkpoint '%.200s'", path);
+		len = (size_t)n;
+		text[len] = '\0';
+	}
+	if (len > 0) {
+		memset(&v, 0, sizeof(v));
+		memcpy(v.name, log->origin, strlen(log->origin) + 1);
+		memcpy(v.public_key, log->public_key, SIGN_PUBLIC_SIZE);
+		note_key_hash(v.name, log->public_key, v.key_hash);
+		if (note_verify(text, len, &v, &text_len, err) != REDRESS_OK ||
+		    checkpoint_parse(text, text_len, &cp, err) != REDRESS_OK) {
+			error_prefix(err, "the high-water checkpoint '%.200s' is not this log's", path);
+			err->code = REDRESS_E_KEYS;
+			return REDRESS_E_KEYS;
+		}
+		if ((rc = tlog_size(log, &size, err)) != REDRESS_OK)
+			return rc;
+		if (size < cp.size)
+			return error_set(
+			    err, REDRESS_E_STORE_IO,
+			    "the database holds %llu events, but the fund signed a checkpoint at %llu"
+			    " ('%.200s'): its latest changes are lost (a journal cut short or"
+			    " deleted?); restore the database from a backup, and change nothing"
+			    " before, or the log would fork",
+			    (unsigned long long)size, (unsigned long long)cp.size, path);
+		if ((rc = tlog_root_at(log, cp.size, root, err)) != REDRESS_OK)
+			return rc;
+		if (!crypto_equal(root, cp.root, MERKLE_HASH_SIZE))
+			return error_set(err, REDRESS_E_TAMPERED,
+			                 "the database's first %llu events are not those the fund signed"
+			                 " ('%.200s'): the log was rewritten or forked",
+			                 (unsigned long long)cp.size, path);
+	}
+	if (!keep)
+		return REDRESS_OK;
+	free(log->high_water);
+	if ((log->high_water = strdup(path)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if (len == 0 && size == 0 && (rc = tlog_size(log, &size, err)) != REDRESS_OK)
+		return rc;
+	/* Start from the database's latest checkpoint when the file lags or is missing. */
+	if (len == 0 || size > cp.size) {
+		buf_reset(&log->head);
+		if (tlog_checkpoint(log, &log->head, err) == REDRESS_OK)
+			high_water_write(log);
+	}
+	return REDRESS_OK;
 }
 
 enum redress_err
@@ -597,11 +941,14 @@ tlog_commit(struct tlog *log, struct redress_error *err)
 	if (rc == REDRESS_OK)
 		rc = store_commit(log->store, err);
 	if (rc != REDRESS_OK) {
+		log->head_signed = 0;
 		tlog_rollback(log);
 		return rc;
 	}
 	tlog_discard_states(log);
 	log->in_change = 0;
+	if (log->head_signed)
+		high_water_write(log);
 	return REDRESS_OK;
 }
 
@@ -619,7 +966,7 @@ tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(log->store, &q_checkpoint_latest, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_CHECKPOINT_LATEST, err)) == NULL)
 		return err->code;
 	switch (store_step(st, err)) {
 	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); return buf_error(out, err);
@@ -705,7 +1052,7 @@ tlog_event_bytes(struct tlog *log, uint64_t seq, struct buf *out, struct redress
 
 	if (seq > (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu", (unsigned long long)seq);
-	if ((st = store_query(log->store, &q_event_get, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_EVENT_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seq);
 	switch (store_step(st, err)) {

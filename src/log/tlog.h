@@ -42,6 +42,13 @@
 #define TLOG_SALT_SIZE 16 /* bytes of secret randomness in each event: 128 bits */
 /* The salt's text: the padded base64 of TLOG_SALT_SIZE bytes, with its NUL. */
 #define TLOG_SALT_TEXT_SIZE (((TLOG_SALT_SIZE + 2) / 3) * 4 + 1)
+/*
+ * The version of the database's schema (every module's tables), kept in
+ * log_meta as "schema"; a database without it is version 1 (every fund
+ * made before schema versions, up to commit 5b42a33).  Each version past 1
+ * is a migration in tlog.c's list, made by 'redress migrate'.
+ */
+#define TLOG_SCHEMA_VERSION 2
 
 /* An event as read back from the log, for replay. */
 struct event {
@@ -65,6 +72,8 @@ struct event_module {
 	const char *type_prefix; /* "ledger." */
 	/* DDL for the module's projection tables; must be re-runnable (IF NOT EXISTS). */
 	const char *schema;
+	/* The module's statements, prepared when the log is opened (NULL: old-style queries only). */
+	const struct store_catalogue *catalogue;
 	/*
 	 * Queries that read each projection table whole, ordered by its key,
 	 * key first; NULL-terminated.  Audit runs them on the live tables and
@@ -108,7 +117,29 @@ struct event_module {
 	void (*gate)(void *model, const struct event *ev, struct audit_report *report);
 };
 
+/* The log's own statements (tlog_catalogue), by id. */
+enum tlog_statement {
+	TLOG_Q_META_SET,
+	TLOG_Q_META_GET,
+	TLOG_Q_SIZE,
+	TLOG_Q_EVENT_INSERT,
+	TLOG_Q_EVENT_GET,
+	TLOG_Q_NODE_INSERT,
+	TLOG_Q_NODE_GET,
+	TLOG_Q_LEAF_GET,
+	TLOG_Q_CHECKPOINT_INSERT,
+	TLOG_Q_CHECKPOINT_LATEST,
+	TLOG_Q_EVENTS_ALL,
+	TLOG_Q_NODES_ALL,
+	TLOG_Q_CHECKPOINTS_ALL,
+	TLOG_Q_META_PUT,
+	TLOG_Q_COUNT
+};
+extern const struct store_statement tlog_statements[TLOG_Q_COUNT];
+extern const struct store_catalogue tlog_catalogue;
+
 struct tlog;
+struct seal_key;
 
 /*
  * Creates a new log in an empty database: the log's and every module's
@@ -129,6 +160,49 @@ enum redress_err tlog_create(struct store *store, const struct sign_key *key, co
 enum redress_err tlog_open(struct store *store, const struct sign_key *key,
                            const struct event_module *const *modules, struct tlog **log_r,
                            struct redress_error *err);
+
+/*
+ * Checks that master and index (the key directory's master.key and
+ * index.key) are the keys this fund was made with, by fingerprints kept in
+ * log_meta; a mismatch is REDRESS_E_KEYS naming the file (so that a wrong
+ * index.key never lets a national id register twice).  A fund without
+ * fingerprints yet gets them recorded, when the log was opened with its key.
+ */
+enum redress_err tlog_keys_check(struct tlog *log, const struct seal_key *master,
+                                 const struct seal_key *index, struct redress_error *err);
+
+/*
+ * The high-water mark: the last signed checkpoint, kept in a file outside
+ * the database (the key directory's "checkpoint"), so that a database that
+ * lost its latest changes (a cut or deleted journal, an old copy put back)
+ * is found before anything is written on it -- which would fork the log.
+ * Checks the database against the file at path (absent: nothing to check):
+ * fewer events than the file's checkpoint is REDRESS_E_STORE_IO, a tree
+ * that does not have the file's root at its size REDRESS_E_TAMPERED, a file
+ * not signed by this log REDRESS_E_KEYS.  With keep, this log writes the
+ * file after each commit that signs a checkpoint (and now, when it lags).
+ */
+enum redress_err tlog_high_water(struct tlog *log, const char *path, int keep, struct redress_error *err);
+
+/*
+ * The schema's version of a database: REDRESS_OK with *version_r; a
+ * database without a redress log is REDRESS_E_STORE.  tlog_open() refuses
+ * a database whose version is not TLOG_SCHEMA_VERSION, naming what to do
+ * (an older one: 'redress migrate'; a newer one: a newer redress).
+ */
+enum redress_err tlog_schema_version(struct store *store, int64_t *version_r, struct redress_error *err);
+
+/*
+ * Brings an older database's schema to TLOG_SCHEMA_VERSION, one numbered
+ * migration at a time, all in one change: each runs its DDL and appends a
+ * "log.migrated" event ({"from": N, "to": N+1, "what": "..."}), so the log
+ * holds the schema's history.  key signs the checkpoint.  *from_r is the
+ * version found.  Nothing is changed when it fails (or when the schema is
+ * already current).  The caller backs the database up first.
+ */
+enum redress_err tlog_migrate(struct store *store, const struct sign_key *key,
+                              const struct event_module *const *modules, int64_t *from_r,
+                              struct redress_error *err);
 
 /* Frees the log (not its store); NULL is a no-op; sets *log to NULL. */
 void tlog_close(struct tlog **log);
@@ -241,11 +315,5 @@ const uint8_t *tlog_public_key(const struct tlog *log);
 
 /* Position in the node table of the interior perfect subtree (level >= 1, index). */
 uint64_t tlog_node_id(unsigned level, uint64_t index);
-
-/* The queries shared with audit. */
-extern const struct store_query tlog_q_events_all;
-extern const struct store_query tlog_q_nodes_all;
-extern const struct store_query tlog_q_checkpoints_all;
-extern const struct store_query tlog_q_meta_get;
 
 #endif

@@ -2,6 +2,19 @@
  * store.c -- the backend-neutral half of the store: dispatch through the
  * backend table, a cache of prepared statements keyed by query, and
  * transaction bookkeeping.
+ *
+ * Snapshots: a statement stepped to a row and left there keeps its
+ * connection reading from the moment it started.  A writer that still
+ * reads cannot wait for the write lock (its snapshot may be stale, and
+ * waiting could deadlock), and the journal cannot be copied back past the
+ * oldest snapshot.  So every statement left on a row is reset before a
+ * transaction begins, before it commits or rolls back, and after: no
+ * connection keeps a snapshot from one change (or one request) to the next.
+ *
+ * Bindings: a binding that fails is remembered on the statement and
+ * returned by its step, which then runs nothing; every use of a statement
+ * starts with no parameter bound, so a forgotten one is NULL, never the
+ * previous call's value.
  */
 #include "store/store.h"
 
@@ -11,21 +24,66 @@
 
 #include "store/store_backend.h"
 
-/* The cache is an open-addressed table keyed by the query's address. */
-#define STORE_CACHE_SLOTS 256 /* a power of two, above the number of queries in redress */
+/*
+ * The cache is an open-addressed table keyed by the query's address,
+ * sized by the catalogues (store_prepare) with room beside them for the
+ * old-style queries prepared at first use.
+ */
+#define STORE_CACHE_SLOTS 256 /* a power of two: the old-style queries' room */
+#define STORE_CACHE_MAX   (1u << 16)
 
 struct store_stmt {
 	struct store *store;
-	const struct store_query *query;
-	void *handle; /* the backend's prepared statement */
+	const void *key;              /* the store_query or store_statement it was prepared from */
+	struct store_statement query; /* name, SQL and (for a catalogue's) column types */
+	void *handle;                 /* the backend's prepared statement */
+	int on_row;                   /* stepped to a row and not reset: holds a snapshot */
+	int cut; /* its rows were ended by store_end_reads: stepping on is a bug, not a restart */
+	enum redress_err bind_rc; /* the first binding error since the last store_query() */
 };
 
 struct store {
 	const struct store_backend *backend;
 	void *conn;
 	int in_transaction;
-	struct store_stmt cache[STORE_CACHE_SLOTS];
+	int closed_to_writes;                      /* a ROLLBACK failed: the transaction's state is unknown */
+	size_t on_row;                             /* statements with on_row set */
+	struct redress_error bind_err;             /* the message of a statement's binding error */
+	const struct store_catalogue **catalogues; /* prepared at open (NULL-terminated copy), or NULL */
+	size_t slots;                              /* a power of two */
+	struct store_stmt *cache;
 };
+
+/* ---- Fault injection (tests) --------------------------------------------- */
+
+static _Atomic long store_fault_countdown; /* 0: off */
+static _Atomic int store_fault_code;
+static _Atomic long store_fault_calls;
+
+void
+store_fault_inject(long nth, enum redress_err code)
+{
+	store_fault_code = (int)code;
+	store_fault_countdown = nth;
+	store_fault_calls = 0;
+}
+
+long
+store_fault_calls_made(void)
+{
+	return store_fault_calls;
+}
+
+/* Counts a store call; REDRESS_OK, or the injected fault (err filled) when it is the Nth. */
+static enum redress_err
+store_fault(const char *what, struct redress_error *err)
+{
+	store_fault_calls++;
+	if (store_fault_countdown == 0 || --store_fault_countdown != 0)
+		return REDRESS_OK;
+	return error_set(err, (enum redress_err)store_fault_code, "%s: injected fault (%s)", what,
+	                 redress_strerror((enum redress_err)store_fault_code));
+}
 
 enum redress_err
 store_open(const char *location, enum store_open_flags flags, struct store **store_r,
@@ -42,8 +100,14 @@ store_open(const char *location, enum store_open_flags flags, struct store **sto
 	if (store == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the database");
 	store->backend = &store_backend_sqlite;
+	store->slots = STORE_CACHE_SLOTS;
+	if ((store->cache = calloc(store->slots, sizeof(*store->cache))) == NULL) {
+		free(store);
+		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the database");
+	}
 	rc = store->backend->open(location, flags, &store->conn, err);
 	if (rc != REDRESS_OK) {
+		free(store->cache);
 		free(store);
 		return rc;
 	}
@@ -56,10 +120,17 @@ store_reopen(const struct store *store, enum store_open_flags flags, struct stor
              struct redress_error *err)
 {
 	const char *location = store->backend->location(store->conn);
+	enum redress_err rc;
 
 	if (location == NULL)
 		return error_set(err, REDRESS_E_STORE, "a private database cannot be opened twice");
-	return store_open(location, flags, other_r, err);
+	if ((rc = store_open(location, flags, other_r, err)) != REDRESS_OK)
+		return rc;
+	if (store->catalogues != NULL &&
+	    (rc = store_prepare(*other_r, (const struct store_catalogue *const *)store->catalogues, err)) !=
+	        REDRESS_OK)
+		store_close(other_r);
+	return rc;
 }
 
 void
@@ -71,10 +142,13 @@ store_close(struct store **store)
 		return;
 	if ((*store)->in_transaction)
 		store_rollback(*store);
-	for (i = 0; i < STORE_CACHE_SLOTS; i++)
+	store_end_reads(*store);
+	for (i = 0; i < (*store)->slots; i++)
 		if ((*store)->cache[i].handle != NULL)
 			(*store)->backend->finalize((*store)->cache[i].handle);
 	(*store)->backend->close((*store)->conn);
+	free((*store)->cache);
+	free((*store)->catalogues);
 	free(*store);
 	*store = NULL;
 }
@@ -92,6 +166,13 @@ store_start(struct store *store, int writing, struct redress_error *err)
 
 	if (store->in_transaction)
 		return error_set(err, REDRESS_E_INTERNAL, "a transaction is already open");
+	if (store->closed_to_writes)
+		return error_set(err, REDRESS_E_STORE_IO,
+		                 "this database connection could not roll back a failed change and is closed;"
+		                 " open the database again");
+	store_end_reads(store);
+	if ((rc = store_fault(writing ? "begin" : "begin reading", err)) != REDRESS_OK)
+		return rc;
 	rc = writing ? store->backend->begin(store->conn, err) : store->backend->begin_read(store->conn, err);
 	if (rc != REDRESS_OK)
 		return rc;
@@ -118,7 +199,9 @@ store_commit(struct store *store, struct redress_error *err)
 
 	if (!store->in_transaction)
 		return error_set(err, REDRESS_E_INTERNAL, "commit without a transaction");
-	rc = store->backend->commit(store->conn, err);
+	store_end_reads(store);
+	if ((rc = store_fault("commit", err)) == REDRESS_OK)
+		rc = store->backend->commit(store->conn, err);
 	if (rc != REDRESS_OK) {
 		store_rollback(store);
 		return rc;
@@ -130,9 +213,13 @@ store_commit(struct store *store, struct redress_error *err)
 void
 store_rollback(struct store *store)
 {
+	struct redress_error err;
+
 	if (!store->in_transaction)
 		return;
-	store->backend->rollback(store->conn);
+	store_end_reads(store);
+	if (store->backend->rollback(store->conn, &err) != REDRESS_OK)
+		store->closed_to_writes = 1;
 	store->in_transaction = 0;
 }
 
@@ -153,12 +240,19 @@ store_scrub(struct store *store, struct redress_error *err)
 }
 
 enum redress_err
-store_backup(struct store *store, const char *dest, struct redress_error *err)
+store_check(struct store *store, struct redress_error *err)
+{
+	store_end_reads(store);
+	return store->backend->check(store->conn, err);
+}
+
+enum redress_err
+store_backup(struct store *store, const char *path, struct redress_error *err)
 {
 	if (store->in_transaction)
-		return error_set(err, REDRESS_E_INTERNAL, "backing up inside a transaction");
+		return error_set(err, REDRESS_E_INTERNAL, "a backup inside a transaction");
 	store_end_reads(store);
-	return store->backend->backup(store->conn, dest, err);
+	return store->backend->backup(store->conn, path, err);
 }
 
 void
@@ -166,9 +260,23 @@ store_end_reads(struct store *store)
 {
 	size_t i;
 
-	for (i = 0; i < STORE_CACHE_SLOTS; i++)
-		if (store->cache[i].handle != NULL)
-			store->backend->reset(store->cache[i].handle);
+	for (i = 0; i < store->slots && store->on_row > 0; i++)
+		if (store->cache[i].on_row) {
+			store->backend->reset(store->cache[i].handle, 0);
+			store->cache[i].on_row = 0;
+			store->cache[i].cut = 1;
+			store->on_row--;
+		}
+}
+
+/* Marks st as reading no more (its rows are done, or it was reset). */
+static void
+stmt_off_row(struct store_stmt *st)
+{
+	if (st->on_row) {
+		st->on_row = 0;
+		st->store->on_row--;
+	}
 }
 
 enum redress_err
@@ -177,65 +285,289 @@ store_exec(struct store *store, const char *sql, struct redress_error *err)
 	return store->backend->exec(store->conn, sql, err);
 }
 
-struct store_stmt *
-store_query(struct store *store, const struct store_query *q, struct redress_error *err)
+/* The slot of q in a table of slots entries: its own, or the empty one where it goes; NULL when full. */
+static struct store_stmt *
+cache_slot(struct store_stmt *cache, size_t slots, const void *q)
 {
 	uintptr_t h = (uintptr_t)q;
-	size_t i, probe;
+	size_t probe;
 
 	/* Queries are static objects; their addresses spread well after a shift. */
 	h ^= h >> 4;
 	h *= 0x9E3779B97F4A7C15u;
-	for (probe = 0; probe < STORE_CACHE_SLOTS; probe++) {
-		struct store_stmt *st;
+	for (probe = 0; probe < slots; probe++) {
+		struct store_stmt *st = &cache[(size_t)((h >> 40) + probe) & (slots - 1)];
 
-		i = (size_t)((h >> 40) + probe) & (STORE_CACHE_SLOTS - 1);
-		st = &store->cache[i];
-		if (st->query == q) {
-			store->backend->reset(st->handle);
+		if (st->key == q || st->key == NULL)
 			return st;
-		}
-		if (st->query == NULL) {
-			if (store->backend->prepare(store->conn, q, &st->handle, err) != REDRESS_OK)
-				return NULL;
-			st->query = q;
-			st->store = store;
-			return st;
-		}
 	}
-	error_set(err, REDRESS_E_INTERNAL, "more than %d distinct queries: raise STORE_CACHE_SLOTS",
-	          STORE_CACHE_SLOTS);
 	return NULL;
+}
+
+/* Prepares q, whose key is key, into its slot st (empty). */
+static enum redress_err
+cache_fill(struct store *store, struct store_stmt *st, const void *key, const struct store_statement *q,
+           struct redress_error *err)
+{
+	if (store->backend->prepare(store->conn, q, &st->handle, err) != REDRESS_OK)
+		return err != NULL ? err->code : REDRESS_E_STORE;
+	st->key = key;
+	st->query = *q;
+	st->store = store;
+	st->bind_rc = REDRESS_OK;
+	return REDRESS_OK;
+}
+
+/* The statement keyed by key (q's address), prepared at its first use. */
+static struct store_stmt *
+cache_get(struct store *store, const void *key, const struct store_statement *q, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if (store_fault(q->name, err) != REDRESS_OK)
+		return NULL;
+	if ((st = cache_slot(store->cache, store->slots, key)) == NULL) {
+		error_set(err, REDRESS_E_INTERNAL, "more than %zu distinct queries: give them a catalogue",
+		          store->slots);
+		return NULL;
+	}
+	if (st->key == key) {
+		store->backend->reset(st->handle, 1);
+		stmt_off_row(st);
+		st->bind_rc = REDRESS_OK;
+		st->cut = 0;
+		return st;
+	}
+	return cache_fill(store, st, key, q, err) == REDRESS_OK ? st : NULL;
+}
+
+struct store_stmt *
+store_query(struct store *store, const struct store_query *q, struct redress_error *err)
+{
+	const struct store_statement s = {.name = q->name, .sql = q->sql};
+
+	return cache_get(store, q, &s, err);
+}
+
+enum redress_err
+store_prepare(struct store *store, const struct store_catalogue *const *catalogues, struct redress_error *err)
+{
+	struct store_stmt *cache, *st;
+	size_t total = 0, slots, i, j;
+
+	/* The same catalogues again (a log opened on a pooled connection for each request): done. */
+	if (store->catalogues != NULL) {
+		for (i = 0; catalogues[i] != NULL && store->catalogues[i] == catalogues[i]; i++)
+			;
+		if (catalogues[i] == NULL && store->catalogues[i] == NULL)
+			return REDRESS_OK;
+	}
+	for (i = 0; catalogues[i] != NULL; i++)
+		if (__builtin_add_overflow(total, catalogues[i]->count, &total))
+			return error_set(err, REDRESS_E_OVERFLOW, "too many statements");
+	/* At most half full with the catalogues and the old-style room, so probes stay short. */
+	for (slots = STORE_CACHE_SLOTS; slots < 2 * (total + STORE_CACHE_SLOTS / 2); slots *= 2)
+		if (slots >= STORE_CACHE_MAX)
+			return error_set(err, REDRESS_E_INTERNAL, "more than %u statements",
+			                 STORE_CACHE_MAX / 2);
+	store_end_reads(store);
+	if (slots != store->slots) {
+		if ((cache = calloc(slots, sizeof(*cache))) == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory preparing statements");
+		for (i = 0; i < store->slots; i++)
+			if (store->cache[i].key != NULL)
+				*cache_slot(cache, slots, store->cache[i].key) = store->cache[i];
+		free(store->cache);
+		store->cache = cache;
+		store->slots = slots;
+	}
+	for (i = 0; catalogues[i] != NULL; i++)
+		for (j = 0; j < catalogues[i]->count; j++) {
+			const struct store_statement *q = &catalogues[i]->statements[j];
+
+			if (q->name == NULL || q->sql == NULL || q->columns == NULL)
+				return error_set(err, REDRESS_E_INTERNAL,
+				                 "module %s: statement %zu has no name, SQL or columns",
+				                 catalogues[i]->module, j);
+			st = cache_slot(store->cache, store->slots, q);
+			if (st->key == NULL && cache_fill(store, st, q, q, err) != REDRESS_OK)
+				return error_prefix(err, "module %s, statement %s", catalogues[i]->module,
+				                    q->name);
+		}
+	if (store->catalogues != (const struct store_catalogue **)catalogues) {
+		const struct store_catalogue **copy = calloc(i + 1, sizeof(*copy));
+
+		if (copy == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory preparing statements");
+		memcpy(copy, catalogues, i * sizeof(*copy));
+		free(store->catalogues);
+		store->catalogues = copy;
+	}
+	return REDRESS_OK;
+}
+
+struct store_stmt *
+store_statement(struct store *store, const struct store_catalogue *c, unsigned id, struct redress_error *err)
+{
+	if (id >= c->count) {
+		error_set(err, REDRESS_E_INTERNAL, "module %s has no statement %u", c->module, id);
+		return NULL;
+	}
+	return cache_get(store, &c->statements[id], &c->statements[id], err);
+}
+
+const char *
+store_stmt_columns(const struct store_stmt *st)
+{
+	return st->query.columns;
+}
+
+/* Keeps the first binding error of st's use, for its step to return. */
+static void
+stmt_bound(struct store_stmt *st, enum redress_err rc, struct redress_error *err)
+{
+	if (rc != REDRESS_OK && st->bind_rc == REDRESS_OK) {
+		st->bind_rc = rc;
+		st->store->bind_err = *err;
+	}
 }
 
 void
 store_bind_int64(struct store_stmt *st, int index, int64_t value)
 {
-	st->store->backend->bind_int64(st->handle, index, value);
+	struct redress_error err;
+
+	if (st->bind_rc == REDRESS_OK)
+		stmt_bound(st,
+		           st->store->backend->bind_int64(st->store->conn, st->handle, index, value, &err),
+		           &err);
 }
 
 void
 store_bind_text(struct store_stmt *st, int index, const char *text)
 {
-	st->store->backend->bind_text(st->handle, index, text);
+	struct redress_error err;
+
+	if (st->bind_rc == REDRESS_OK)
+		stmt_bound(st, st->store->backend->bind_text(st->store->conn, st->handle, index, text, &err),
+		           &err);
 }
 
 void
 store_bind_blob(struct store_stmt *st, int index, const void *data, size_t len)
 {
-	st->store->backend->bind_blob(st->handle, index, data, len);
+	struct redress_error err;
+
+	if (st->bind_rc == REDRESS_OK)
+		stmt_bound(st,
+		           st->store->backend->bind_blob(st->store->conn, st->handle, index, data, len, &err),
+		           &err);
 }
 
 void
 store_bind_null(struct store_stmt *st, int index)
 {
-	st->store->backend->bind_null(st->handle, index);
+	struct redress_error err;
+
+	if (st->bind_rc == REDRESS_OK)
+		stmt_bound(st, st->store->backend->bind_null(st->store->conn, st->handle, index, &err), &err);
 }
 
 enum store_step_result
 store_step(struct store_stmt *st, struct redress_error *err)
 {
-	return st->store->backend->step(st->store->conn, st->handle, st->query, err);
+	enum store_step_result r;
+
+	if (st->bind_rc != REDRESS_OK) {
+		error_set(err, st->bind_rc, "%s", st->store->bind_err.message);
+		error_prefix(err, "query %s", st->query.name);
+		return STORE_ERROR;
+	}
+	if (st->cut) {
+		error_set(
+		    err, REDRESS_E_INTERNAL,
+		    "query %s: its rows were ended when a transaction began or ended; read them inside it",
+		    st->query.name);
+		return STORE_ERROR;
+	}
+	if (store_fault(st->query.name, err) != REDRESS_OK) {
+		stmt_off_row(st);
+		return STORE_ERROR;
+	}
+	r = st->store->backend->step(st->store->conn, st->handle, st->query.name, err);
+	if (r == STORE_ROW) {
+		if (!st->on_row) {
+			st->on_row = 1;
+			st->store->on_row++;
+		}
+	} else {
+		stmt_off_row(st);
+	}
+	return r;
+}
+
+void
+store_done(struct store_stmt *st)
+{
+	if (st->on_row) {
+		st->store->backend->reset(st->handle, 0);
+		stmt_off_row(st);
+	}
+}
+
+enum store_step_result
+store_read(struct store_stmt *st, const struct store_field *fields, void *out, struct redress_error *err)
+{
+	const char *types = st->query.columns;
+	enum store_step_result r;
+	size_t i, len;
+
+	if (types == NULL) {
+		error_set(err, REDRESS_E_INTERNAL, "query %s declares no columns to read by", st->query.name);
+		return STORE_ERROR;
+	}
+	if ((r = store_step(st, err)) != STORE_ROW)
+		return r;
+	for (i = 0; types[i] != '\0'; i++) {
+		unsigned char *at = (unsigned char *)out + fields[i].offset;
+		const void *p;
+
+		switch (types[i]) {
+		case 'i': {
+			int64_t v = store_column_int64(st, (int)i);
+
+			memcpy(at, &v, sizeof(v));
+			break;
+		}
+		case 't':
+			p = store_column_text(st, (int)i);
+			len = strlen(p);
+			if (len >= fields[i].size)
+				goto too_long;
+			memcpy(at, p, len + 1);
+			break;
+		case 'b':
+			p = store_column_blob(st, (int)i, &len);
+			if (fields[i].len_offset != 0 ? len > fields[i].size : len != fields[i].size)
+				goto too_long;
+			if (len > 0)
+				memcpy(at, p, len);
+			if (fields[i].len_offset != 0)
+				memcpy((unsigned char *)out + fields[i].len_offset, &len, sizeof(len));
+			break;
+		default:
+			error_set(err, REDRESS_E_INTERNAL, "query %s: column type '%c' is unknown",
+			          st->query.name, types[i]);
+			store_done(st);
+			return STORE_ERROR;
+		}
+	}
+	return STORE_ROW;
+too_long:
+	error_set(err, REDRESS_E_STORE, "query %s: column %zu (%s) is %zu bytes, not what it holds (%zu)",
+	          st->query.name, i, store_column_name(st, (int)i), len, fields[i].size);
+	store_done(st);
+	return STORE_ERROR;
 }
 
 enum redress_err

@@ -21,11 +21,43 @@
 struct store;
 struct store_stmt;
 
-/* A statement, defined once as a static constant by the module that owns it. */
+/*
+ * A statement.  The new way is a module's catalogue (struct
+ * store_catalogue): an enum of statement ids beside an array of struct
+ * store_statement indexed by id, each with its result columns' types;
+ * every statement of every catalogue is prepared when the store is opened.
+ * The old way, which still compiles until every module is moved, is a
+ * struct store_query constant of its own, prepared at its first use
+ * (docs/store.md says how to move one).
+ */
 struct store_query {
 	const char *name; /* for error messages: "ledger.account.get" */
 	const char *sql;
 };
+
+struct store_statement {
+	const char *name; /* "ledger.account.get": the module's name first */
+	const char *sql;  /* portable SQL, parameters ?1, ?2 ... */
+	/*
+	 * The result columns' types, one letter each, in order: 'i' a 64-bit
+	 * integer, 't' text, 'b' bytes; "" for none.  The row reader and the
+	 * audit read by these.
+	 */
+	const char *columns;
+	/* A dialect's SQL where the portable SQL will not do; NULL: sql. */
+	const char *sql_sqlite;
+	const char *sql_pgsql;
+};
+
+/* A module's statements: statements[id] for each id of the module's enum. */
+struct store_catalogue {
+	const char *module; /* "log", "ledger" */
+	const struct store_statement *statements;
+	size_t count;
+};
+
+/* The number of elements of a catalogue's array, for .count. */
+#define STORE_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 enum store_open_flags {
 	STORE_OPEN_EXISTING = 0, /* the database must already exist */
@@ -64,8 +96,15 @@ const char *store_backend_name(const struct store *store);
 
 /*
  * Transactions.  store_begin takes the write lock at once, so that two
- * writers queue rather than deadlock; store_rollback never fails (a failure
- * to roll back leaves the connection closed to further writes).
+ * writers queue rather than deadlock; it waits for another connection's
+ * write (this process's or another's) up to the busy timeout (10 s), then
+ * fails with REDRESS_E_BUSY.  Every statement left on a row is reset first
+ * and again at commit and rollback: no snapshot outlives a change.
+ * store_commit fails with REDRESS_E_UNKNOWN when the change may have been
+ * kept although the commit failed (an I/O error while it was written);
+ * with any other error nothing was kept.  store_rollback never fails (a
+ * failure to roll back leaves the connection closed to further writes:
+ * every later store_begin fails with REDRESS_E_STORE_IO).
  */
 enum redress_err store_begin(struct store *store, struct redress_error *err);
 /* Starts a read-only transaction: one consistent snapshot for many queries. */
@@ -86,14 +125,20 @@ int store_in_transaction(const struct store *store);
 enum redress_err store_scrub(struct store *store, struct redress_error *err);
 
 /*
- * Copies the whole database, as one consistent snapshot, into a new file
- * dest (which must not exist), while other connections go on writing: what
- * was committed before the copy began is in it, nothing half-done is.
- * SQLite's online backup API, in one step under one read transaction.
- * Outside a transaction.  REDRESS_E_STORE (or REDRESS_E_IO for dest)
- * naming the file; on failure dest is removed.
+ * Checks the database's own structure (SQLite's integrity check: pages,
+ * indexes that agree with their tables, constraints): damage of the
+ * storage, which is not a change made behind the log's back.  REDRESS_OK
+ * when sound; REDRESS_E_STORE_IO, the message beginning "storage damaged"
+ * and naming what, when not.  Reads the whole database.
  */
-enum redress_err store_backup(struct store *store, const char *dest, struct redress_error *err);
+enum redress_err store_check(struct store *store, struct redress_error *err);
+
+/*
+ * Copies the whole database, consistently, into a new file at path (mode
+ * 0600, synced); outside a transaction.  An existing path is
+ * REDRESS_E_CONFLICT; on failure no file is left at path.
+ */
+enum redress_err store_backup(struct store *store, const char *path, struct redress_error *err);
 
 /*
  * Resets every statement left in the middle of its rows.  Such a statement
@@ -102,17 +147,64 @@ enum redress_err store_backup(struct store *store, const char *dest, struct redr
  */
 void store_end_reads(struct store *store);
 
+/*
+ * Prepares every statement of the catalogues (a NULL-terminated list; it
+ * must outlive the store), so that an error in any of them is found now,
+ * naming the module and the statement, and nothing runs; the cache is
+ * sized to hold them all.  Connections that store_reopen() opens prepare
+ * the same catalogues.  REDRESS_OK, or err filled.
+ */
+enum redress_err store_prepare(struct store *store, const struct store_catalogue *const *catalogues,
+                               struct redress_error *err);
+
+/*
+ * Statement id of catalogue c, as store_query() gives it: reset, nothing
+ * bound.  An id beyond the catalogue is REDRESS_E_INTERNAL.
+ */
+struct store_stmt *store_statement(struct store *store, const struct store_catalogue *c, unsigned id,
+                                   struct redress_error *err);
+
+/*
+ * Where a row reader puts one column in the caller's struct: at offset,
+ * size bytes.  For an 'i' column an int64_t; for 't' a char array of size
+ * bytes (the text and its NUL; longer text is REDRESS_E_STORE); for 'b' an
+ * array of exactly size bytes (other lengths are REDRESS_E_STORE), or, with
+ * len_offset != 0, up to size bytes and their number as a size_t at
+ * len_offset.  A NULL reads as 0, "" or no bytes.
+ */
+struct store_field {
+	size_t offset;
+	size_t size;
+	size_t len_offset;
+};
+
+/*
+ * Steps st and reads its row into out by the statement's declared column
+ * types (fields[i] for column i; the statement must declare its columns).
+ * STORE_ROW with out filled, STORE_DONE at the end (the statement's
+ * snapshot then ends), STORE_ERROR with err filled.
+ */
+enum store_step_result store_read(struct store_stmt *st, const struct store_field *fields, void *out,
+                                  struct redress_error *err);
+
+/* The statement's declared column types, or NULL (an old-style query). */
+const char *store_stmt_columns(const struct store_stmt *st);
+
 /* Runs statements that take no parameters (schema creation). */
 enum redress_err store_exec(struct store *store, const char *sql, struct redress_error *err);
 
 /*
- * The prepared, reset statement for q, ready for binding.  Owned by the
- * store; valid until the next store_query() of the same q.  NULL on error.
- * Bindings of the previous use are not cleared: bind every parameter.
+ * The prepared, reset statement for q, ready for binding, with no
+ * parameter bound (an unbound one is NULL).  Owned by the store; valid
+ * until the next store_query() of the same q.  NULL on error.
  */
 struct store_stmt *store_query(struct store *store, const struct store_query *q, struct redress_error *err);
 
-/* Binding: index is 1-based, as in the SQL's ?N.  NULL text binds SQL NULL. */
+/*
+ * Binding: index is 1-based, as in the SQL's ?N.  NULL text binds SQL NULL.
+ * A failure is kept on the statement (the first one) and returned by
+ * store_step(), which then runs nothing.
+ */
 void store_bind_int64(struct store_stmt *st, int index, int64_t value);
 void store_bind_text(struct store_stmt *st, int index, const char *text);
 void store_bind_blob(struct store_stmt *st, int index, const void *data, size_t len);
@@ -124,6 +216,16 @@ void store_bind_null(struct store_stmt *st, int index);
  * surface here.
  */
 enum store_step_result store_step(struct store_stmt *st, struct redress_error *err);
+
+/*
+ * Ends a statement's rows before they are all read (a lookup of one row):
+ * its snapshot ends with it.  Statements left on a row are also ended by
+ * store_end_reads() and at every transaction's start and end; stepping
+ * such a statement again without store_query() is REDRESS_E_INTERNAL (a
+ * loop over rows that began or ended a transaction inside it), never a
+ * silent restart from its first row.
+ */
+void store_done(struct store_stmt *st);
 
 /* Runs a statement that returns no rows; REDRESS_OK or err filled. */
 enum redress_err store_run(struct store_stmt *st, struct redress_error *err);
@@ -140,5 +242,14 @@ const void *store_column_blob(struct store_stmt *st, int index, size_t *len_r);
 
 /* Rows changed by the last statement run. */
 int64_t store_changes(struct store *store);
+
+/*
+ * For tests: makes the nth store call from now (counting store_begin,
+ * store_begin_read, store_commit, store_query and store_step, in every
+ * store of the process) fail with code, as a failing database would; 0
+ * turns it off.  store_fault_calls_made() counts the calls since.
+ */
+void store_fault_inject(long nth, enum redress_err code);
+long store_fault_calls_made(void);
 
 #endif

@@ -16,25 +16,34 @@ struct store_backend {
 	/* The location another connection can open, or NULL (a private database). */
 	const char *(*location)(void *conn);
 	enum redress_err (*exec)(void *conn, const char *sql, struct redress_error *err);
+	/* A consistent copy of the database in a new file at path; see store_backup(). */
+	enum redress_err (*backup)(void *conn, const char *path, struct redress_error *err);
+	/* See store_check(). */
+	enum redress_err (*check)(void *conn, struct redress_error *err);
 	/* See store_scrub(). */
 	enum redress_err (*scrub)(void *conn, struct redress_error *err);
-	/* See store_backup(). */
-	enum redress_err (*backup)(void *conn, const char *dest, struct redress_error *err);
 	enum redress_err (*begin)(void *conn, struct redress_error *err);
 	enum redress_err (*begin_read)(void *conn, struct redress_error *err);
+	/* A failure that may have kept the change is REDRESS_E_UNKNOWN. */
 	enum redress_err (*commit)(void *conn, struct redress_error *err);
-	void (*rollback)(void *conn);
-	/* Prepares q; the handle is freed with finalize. */
-	enum redress_err (*prepare)(void *conn, const struct store_query *q, void **stmt_r,
+	/* REDRESS_OK when no transaction is left open, even if ROLLBACK itself failed. */
+	enum redress_err (*rollback)(void *conn, struct redress_error *err);
+	/* Prepares q in this backend's dialect; the handle is freed with finalize. */
+	enum redress_err (*prepare)(void *conn, const struct store_statement *q, void **stmt_r,
 	                            struct redress_error *err);
 	void (*finalize)(void *stmt);
-	void (*reset)(void *stmt);
-	void (*bind_int64)(void *stmt, int index, int64_t value);
-	void (*bind_text)(void *stmt, int index, const char *text);
-	void (*bind_blob)(void *stmt, int index, const void *data, size_t len);
-	void (*bind_null)(void *stmt, int index);
-	enum store_step_result (*step)(void *conn, void *stmt, const struct store_query *q,
+	/* Ends the statement's rows; clear also unbinds every parameter. */
+	void (*reset)(void *stmt, int clear);
+	/* Binding: REDRESS_OK, or err filled (naming the parameter, not the value). */
+	enum redress_err (*bind_int64)(void *conn, void *stmt, int index, int64_t value,
 	                               struct redress_error *err);
+	enum redress_err (*bind_text)(void *conn, void *stmt, int index, const char *text,
+	                              struct redress_error *err);
+	enum redress_err (*bind_blob)(void *conn, void *stmt, int index, const void *data, size_t len,
+	                              struct redress_error *err);
+	enum redress_err (*bind_null)(void *conn, void *stmt, int index, struct redress_error *err);
+	/* name: the statement's, for error messages. */
+	enum store_step_result (*step)(void *conn, void *stmt, const char *name, struct redress_error *err);
 	int (*column_count)(void *stmt);
 	const char *(*column_name)(void *stmt, int index);
 	int (*column_is_null)(void *stmt, int index);

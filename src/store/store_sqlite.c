@@ -8,34 +8,109 @@
  * readers would otherwise pay again after every commit that invalidates
  * their caches.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "store/store_backend.h"
 
 #define SQLITE_BUSY_TIMEOUT_MS 10000
+/*
+ * The journal (write-ahead log) is copied back into the database by the
+ * commit that takes it past SQLITE_WAL_PAGES pages (4 MiB), as SQLite's
+ * automatic checkpoint does; it starts again from its beginning, and is
+ * cut back to SQLITE_WAL_LIMIT_S bytes, only at a moment when no reader is
+ * still reading from it, which a server under a steady stream of reads
+ * may never have.  So past SQLITE_WAL_RESTART_PAGES the committing
+ * connection also waits, briefly, for the readers to move on (a RESTART
+ * checkpoint); when one keeps reading, it tries again 1000 pages later.
+ * Both need that no connection keeps a snapshot open across requests
+ * (store.c ends every read before and after each write).
+ */
+#define SQLITE_WAL_PAGES         1000
+#define SQLITE_WAL_RESTART_PAGES 3000
+#define SQLITE_WAL_RESTART_MS    50
+#define SQLITE_WAL_LIMIT_S       "16777216"
 
+/* The error of redress's that a SQLite result code is. */
 static enum redress_err
-sqlite_fail(sqlite3 *db, const char *what, struct redress_error *err)
+sqlite_code(int rc)
 {
-	return error_set(err, REDRESS_E_STORE, "%s: %s", what,
-	                 db != NULL ? sqlite3_errmsg(db) : "no connection");
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return REDRESS_E_BUSY;
+	case SQLITE_FULL: return REDRESS_E_FULL;
+	case SQLITE_NOMEM: return REDRESS_E_NOMEM;
+	case SQLITE_IOERR: return rc == SQLITE_IOERR_NOMEM ? REDRESS_E_NOMEM : REDRESS_E_STORE_IO;
+	case SQLITE_CORRUPT: return REDRESS_E_STORE_IO;
+	case SQLITE_CONSTRAINT: return REDRESS_E_CONFLICT;
+	default: return REDRESS_E_STORE;
+	}
+}
+
+/* Fills err for a failure rc of what's, with the words that say what to do about it. */
+static enum redress_err
+sqlite_fail(sqlite3 *db, int rc, const char *what, struct redress_error *err)
+{
+	const char *msg = db != NULL ? sqlite3_errmsg(db) : "no connection";
+	enum redress_err code = sqlite_code(rc);
+
+	switch (code) {
+	case REDRESS_E_BUSY:
+		return error_set(err, code,
+		                 "%s: the database is busy: another writer held it for more than %d s (%s); "
+		                 "nothing was changed, try again",
+		                 what, SQLITE_BUSY_TIMEOUT_MS / 1000, msg);
+	case REDRESS_E_FULL:
+		return error_set(err, code,
+		                 "%s: the disk holding the database is full (%s); nothing was changed", what,
+		                 msg);
+	case REDRESS_E_STORE_IO:
+		return error_set(err, code,
+		                 "%s: the database's file could not be read or written, or is damaged (%s); "
+		                 "run 'redress audit verify'",
+		                 what, msg);
+	case REDRESS_E_CONFLICT: return error_set(err, code, "query %s violates a constraint: %s", what, msg);
+	default: return error_set(err, code, "%s: %s", what, msg);
+	}
 }
 
 static enum redress_err
 sqlite_exec(void *conn, const char *sql, struct redress_error *err)
 {
 	char *msg = NULL;
+	int rc;
 
-	if (sqlite3_exec(conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error_set(err, REDRESS_E_STORE, "database statement failed: %s",
-		          msg != NULL ? msg : "unknown");
+	if ((rc = sqlite3_exec(conn, sql, NULL, NULL, &msg)) != SQLITE_OK) {
 		sqlite3_free(msg);
-		return REDRESS_E_STORE;
+		return sqlite_fail(conn, rc, "database statement failed", err);
 	}
 	return REDRESS_OK;
+}
+
+/* The journal's size after each commit: see SQLITE_WAL_PAGES. */
+static int
+sqlite_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	int *next_restart = arg;
+
+	if (pages < SQLITE_WAL_PAGES)
+		return SQLITE_OK;
+	if (pages < *next_restart) {
+		(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	sqlite3_busy_timeout(db, SQLITE_WAL_RESTART_MS);
+	if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL) == SQLITE_OK)
+		*next_restart = SQLITE_WAL_RESTART_PAGES;
+	else
+		*next_restart = pages + SQLITE_WAL_PAGES;
+	sqlite3_busy_timeout(db, SQLITE_BUSY_TIMEOUT_MS);
+	return SQLITE_OK;
 }
 
 static enum redress_err
@@ -50,6 +125,12 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 	if (flags & STORE_OPEN_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (!memory && !(flags & STORE_OPEN_CREATE) && access(location, F_OK) != 0 && errno == ENOENT)
+		return error_set(
+		    err, REDRESS_E_NODB,
+		    "there is no database at '%.200s' (run 'redress init' to create one, or give "
+		    "--db)",
+		    location);
 	if (sqlite3_open_v2(location, &db, oflags, NULL) != SQLITE_OK) {
 		error_set(err, REDRESS_E_STORE, "cannot open database '%.200s': %s%s", location,
 		          db != NULL ? sqlite3_errmsg(db) : "out of memory",
@@ -60,16 +141,27 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, SQLITE_BUSY_TIMEOUT_MS);
 	/* A file that is not a database fails here, on its first read. */
-	rc = sqlite_exec(db,
-	                 memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
-	                        : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	                          " PRAGMA cache_size=-65536; PRAGMA secure_delete=ON;"
-	                          " PRAGMA mmap_size=1073741824;",
-	                 err);
+	rc = sqlite_exec(
+	    db,
+	    memory ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144;"
+	           : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	             " PRAGMA cache_size=-65536; PRAGMA secure_delete=ON;"
+	             " PRAGMA mmap_size=1073741824; PRAGMA journal_size_limit=" SQLITE_WAL_LIMIT_S ";",
+	    err);
 	if (rc != REDRESS_OK) {
 		error_prefix(err, "cannot use database '%.200s'", location);
 		sqlite3_close(db);
 		return rc;
+	}
+	if (!memory) {
+		int *next_restart = malloc(sizeof(*next_restart));
+
+		if (next_restart == NULL) {
+			sqlite3_close(db);
+			return error_set(err, REDRESS_E_NOMEM, "out of memory opening '%.200s'", location);
+		}
+		*next_restart = SQLITE_WAL_RESTART_PAGES;
+		sqlite3_wal_hook(db, sqlite_wal_hook, next_restart);
 	}
 	*conn_r = db;
 	return REDRESS_OK;
@@ -83,63 +175,14 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 static enum redress_err
 sqlite_scrub(void *conn, struct redress_error *err)
 {
-	int log = 0, done = 0;
+	int log = 0, done = 0, rc;
 
-	if (sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK)
-		return sqlite_fail(conn, "the journal could not be emptied (is another process reading? try again)",
+	if ((rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done)) !=
+	    SQLITE_OK)
+		return sqlite_fail(conn, rc,
+		                   "the journal could not be emptied (is another process reading? try again)",
 		                   err);
 	return REDRESS_OK;
-}
-
-/*
- * One sqlite3_backup_step(-1) copies every page under one read
- * transaction: a snapshot of the last commit, taken while writers go on
- * (WAL lets them).  The copy is made in rollback-journal mode, then
- * switched to WAL as the fund's files are.
- */
-static enum redress_err
-sqlite_backup(void *conn, const char *dest, struct redress_error *err)
-{
-	sqlite3_backup *b;
-	sqlite3 *out = NULL;
-	enum redress_err rc = REDRESS_OK;
-	int r;
-
-	if (access(dest, F_OK) == 0)
-		return error_set(err, REDRESS_E_IO, "'%.200s' already exists: refusing to overwrite it",
-		                 dest);
-	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE,
-	                    NULL) != SQLITE_OK) {
-		rc = error_set(err, REDRESS_E_IO, "cannot create the copy '%.200s': %s", dest,
-		               out != NULL ? sqlite3_errmsg(out) : "out of memory");
-		goto out;
-	}
-	if ((b = sqlite3_backup_init(out, "main", conn, "main")) == NULL) {
-		rc = sqlite_fail(out, "cannot start the copy of the database", err);
-		goto out;
-	}
-	do {
-		r = sqlite3_backup_step(b, -1);
-		if (r == SQLITE_BUSY || r == SQLITE_LOCKED)
-			sqlite3_sleep(50);
-	} while (r == SQLITE_OK || r == SQLITE_BUSY || r == SQLITE_LOCKED);
-	if (sqlite3_backup_finish(b) != SQLITE_OK || r != SQLITE_DONE) {
-		rc = sqlite_fail(out, "the copy of the database failed", err);
-		goto out;
-	}
-	rc = sqlite_exec(out, "PRAGMA journal_mode=WAL;", err);
-out:
-	if (out != NULL && sqlite3_close(out) != SQLITE_OK && rc == REDRESS_OK)
-		rc = error_set(err, REDRESS_E_IO, "cannot close the copy '%.200s'", dest);
-	if (rc != REDRESS_OK)
-		remove(dest);
-	return rc;
-}
-
-static void
-sqlite_close(void *conn)
-{
-	sqlite3_close(conn);
 }
 
 static const char *
@@ -148,6 +191,81 @@ sqlite_location(void *conn)
 	const char *name = sqlite3_db_filename(conn, "main");
 
 	return name != NULL && name[0] != '\0' ? name : NULL;
+}
+
+static enum redress_err
+sqlite_check(void *conn, struct redress_error *err)
+{
+	char found[REDRESS_ERROR_MAX] = "";
+	sqlite3_stmt *st = NULL;
+	size_t used = 0;
+	int rc, ok = 0;
+
+	if ((rc = sqlite3_prepare_v2(conn, "PRAGMA integrity_check(8)", -1, &st, NULL)) != SQLITE_OK)
+		return sqlite_fail(conn, rc, "integrity check", err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+
+		if (line == NULL)
+			continue;
+		if (strcmp(line, "ok") == 0) {
+			ok = 1;
+			continue;
+		}
+		if (used < sizeof(found) - 1)
+			used += (size_t)snprintf(found + used, sizeof(found) - used, "%s%s",
+			                         used > 0 ? "; " : "", line);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
+		return sqlite_fail(conn, rc, "integrity check", err);
+	if (ok && rc == SQLITE_DONE)
+		return REDRESS_OK;
+	return error_set(
+	    err, REDRESS_E_STORE_IO,
+	    "storage damaged (SQLite's integrity check, not a change behind the log's back): %.300s;"
+	    " restore the database from a backup",
+	    found[0] != '\0' ? found : sqlite3_errmsg(conn));
+}
+
+static enum redress_err
+sqlite_backup(void *conn, const char *path, struct redress_error *err)
+{
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	int fd, rc;
+
+	/* Made here, empty and private, so that it is new and nobody else can read it. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return error_set(err, errno == EEXIST ? REDRESS_E_CONFLICT : REDRESS_E_IO,
+		                 "cannot make the backup '%.200s': %s", path, strerror(errno));
+	close(fd);
+	if ((rc = sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE, NULL)) == SQLITE_OK) {
+		if ((b = sqlite3_backup_init(to, "main", conn, "main")) == NULL) {
+			rc = sqlite3_errcode(to);
+		} else {
+			while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+				sqlite3_sleep(10);
+			rc = sqlite3_backup_finish(b);
+		}
+	}
+	if (rc != SQLITE_OK) {
+		sqlite_fail(to, rc, "backup", err);
+		error_prefix(err, "cannot write the backup '%.200s'", path);
+	}
+	sqlite3_close(to);
+	if (rc != SQLITE_OK)
+		unlink(path);
+	return rc == SQLITE_OK ? REDRESS_OK : err->code;
+}
+
+static void
+sqlite_close(void *conn)
+{
+	/* A file's connection has the hook's state; an in-memory one, SQLite's own hook. */
+	if (sqlite_location(conn) != NULL)
+		free(sqlite3_wal_hook(conn, NULL, NULL));
+	sqlite3_close(conn);
 }
 
 static enum redress_err
@@ -162,26 +280,53 @@ sqlite_begin_read(void *conn, struct redress_error *err)
 	return sqlite_exec(conn, "BEGIN DEFERRED", err);
 }
 
+/*
+ * A commit that fails on an I/O error may have left its frames in the
+ * journal: the sync failed, but the bytes may be on the disk, and a restart
+ * would find them.  Its outcome is unknown; a full disk, a busy database or
+ * a constraint fail before the commit is written.
+ */
 static enum redress_err
 sqlite_commit(void *conn, struct redress_error *err)
 {
-	return sqlite_exec(conn, "COMMIT", err);
-}
+	int rc;
 
-static void
-sqlite_rollback(void *conn)
-{
-	sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+	if ((rc = sqlite3_exec(conn, "COMMIT", NULL, NULL, NULL)) == SQLITE_OK)
+		return REDRESS_OK;
+	if ((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_NOMEM)
+		return error_set(
+		    err, REDRESS_E_UNKNOWN,
+		    "the commit failed while writing (%s): the change may or may not have been kept",
+		    sqlite3_errmsg(conn));
+	return sqlite_fail(conn, rc, "commit", err);
 }
 
 static enum redress_err
-sqlite_prepare(void *conn, const struct store_query *q, void **stmt_r, struct redress_error *err)
+sqlite_rollback(void *conn, struct redress_error *err)
+{
+	int rc = sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+
+	/* SQLite rolls back by itself after some errors: then ROLLBACK finds nothing open. */
+	if (rc == SQLITE_OK || sqlite3_get_autocommit(conn))
+		return REDRESS_OK;
+	return sqlite_fail(conn, rc, "rollback", err);
+}
+
+static enum redress_err
+sqlite_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct redress_error *err)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v3(conn, q->sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-		return error_set(err, REDRESS_E_STORE, "query %s cannot be prepared: %s", q->name,
-		                 sqlite3_errmsg(conn));
+	int rc;
+
+	if ((rc = sqlite3_prepare_v3(conn, q->sql_sqlite != NULL ? q->sql_sqlite : q->sql, -1,
+	                             SQLITE_PREPARE_PERSISTENT, &st, NULL)) != SQLITE_OK) {
+		/* A busy schema or a full memory is not an error in the SQL. */
+		if ((rc & 0xff) == SQLITE_ERROR)
+			return error_set(err, REDRESS_E_STORE, "query %s cannot be prepared: %s", q->name,
+			                 sqlite3_errmsg(conn));
+		return sqlite_fail(conn, rc, q->name, err);
+	}
 	*stmt_r = st;
 	return REDRESS_OK;
 }
@@ -193,41 +338,53 @@ sqlite_finalize(void *stmt)
 }
 
 static void
-sqlite_reset(void *stmt)
+sqlite_reset(void *stmt, int clear)
 {
-	/* No sqlite3_clear_bindings: store.h has callers bind every parameter. */
 	sqlite3_reset(stmt);
+	if (clear)
+		sqlite3_clear_bindings(stmt);
 }
 
-static void
-sqlite_bind_int64(void *stmt, int index, int64_t value)
+static enum redress_err
+sqlite_bound(void *conn, int rc, int index, struct redress_error *err)
 {
-	sqlite3_bind_int64(stmt, index, value);
+	char what[48];
+
+	if (rc == SQLITE_OK)
+		return REDRESS_OK;
+	snprintf(what, sizeof(what), "parameter ?%d cannot be bound", index);
+	return sqlite_fail(conn, rc, what, err);
 }
 
-static void
-sqlite_bind_text(void *stmt, int index, const char *text)
+static enum redress_err
+sqlite_bind_int64(void *conn, void *stmt, int index, int64_t value, struct redress_error *err)
 {
-	if (text == NULL)
-		sqlite3_bind_null(stmt, index);
-	else
-		sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+	return sqlite_bound(conn, sqlite3_bind_int64(stmt, index, value), index, err);
 }
 
-static void
-sqlite_bind_blob(void *stmt, int index, const void *data, size_t len)
+static enum redress_err
+sqlite_bind_text(void *conn, void *stmt, int index, const char *text, struct redress_error *err)
 {
-	sqlite3_bind_blob64(stmt, index, data, len, SQLITE_TRANSIENT);
+	return sqlite_bound(conn,
+	                    text == NULL ? sqlite3_bind_null(stmt, index)
+	                                 : sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT),
+	                    index, err);
 }
 
-static void
-sqlite_bind_null(void *stmt, int index)
+static enum redress_err
+sqlite_bind_blob(void *conn, void *stmt, int index, const void *data, size_t len, struct redress_error *err)
 {
-	sqlite3_bind_null(stmt, index);
+	return sqlite_bound(conn, sqlite3_bind_blob64(stmt, index, data, len, SQLITE_TRANSIENT), index, err);
+}
+
+static enum redress_err
+sqlite_bind_null(void *conn, void *stmt, int index, struct redress_error *err)
+{
+	return sqlite_bound(conn, sqlite3_bind_null(stmt, index), index, err);
 }
 
 static enum store_step_result
-sqlite_step(void *conn, void *stmt, const struct store_query *q, struct redress_error *err)
+sqlite_step(void *conn, void *stmt, const char *name, struct redress_error *err)
 {
 	int rc = sqlite3_step(stmt);
 
@@ -235,11 +392,7 @@ sqlite_step(void *conn, void *stmt, const struct store_query *q, struct redress_
 		return STORE_ROW;
 	if (rc == SQLITE_DONE)
 		return STORE_DONE;
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		error_set(err, REDRESS_E_CONFLICT, "query %s violates a constraint: %s", q->name,
-		          sqlite3_errmsg(conn));
-	else
-		sqlite_fail(conn, q->name, err);
+	sqlite_fail(conn, rc, name, err);
 	return STORE_ERROR;
 }
 
@@ -304,6 +457,7 @@ const struct store_backend store_backend_sqlite = {
     .exec = sqlite_exec,
     .scrub = sqlite_scrub,
     .backup = sqlite_backup,
+    .check = sqlite_check,
     .begin = sqlite_begin,
     .begin_read = sqlite_begin_read,
     .commit = sqlite_commit,

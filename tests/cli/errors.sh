@@ -57,8 +57,8 @@ expect_exit 2 "$REDRESS" frobnicate
 expect_in "$ERR" "'frobnicate' is not a command"
 
 # A missing database, an unreadable one, missing keys.
-expect_exit 17 "$REDRESS" --db "$T/absent.db" --keys "$KEYS" ledger balance
-expect_one_line_error "cannot open database '$T/absent.db'"
+expect_exit 28 "$REDRESS" --db "$T/absent.db" --keys "$KEYS" ledger balance
+expect_one_line_error "there is no database at '$T/absent.db'"
 [ ! -e "$T/absent.db" ] || fail "a read created the missing database"
 checks=$((checks + 1))
 printf 'this is not a database\n' >"$T/junk.db"

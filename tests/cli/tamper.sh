@@ -48,6 +48,12 @@ check "forged checkpoint" "UPDATE log_checkpoints SET note = replace(note, 'tamp
 # checkpoints removed together) is caught by a checkpoint published before.
 make_fund
 sqlite3 "$DB" "DELETE FROM log_events WHERE seq = 6; DELETE FROM log_nodes WHERE id >= 10; DELETE FROM log_checkpoints WHERE size = 7; DELETE FROM ledger_transfers WHERE id = 'pay-2'; UPDATE ledger_accounts SET credits_pending = 0 WHERE code = 'bank'; UPDATE ledger_accounts SET debits_pending = 0 WHERE code = 'payable';"
+# The checkpoint the fund keeps in its key directory catches it at once ...
+expect_exit 1 rd audit verify
+expect_in "$ERR" "signed a checkpoint at 7"
+expect_exit 26 rd ledger balance
+# ... and, without that copy, a checkpoint published before.
+rm "$KEYS/checkpoint"
 expect_exit 0 rd audit verify
 if expect_exit 1 rd audit verify --checkpoint "$T/published"; then
 	expect_in "$ERR" "the given checkpoint is signed at size 7 but the log holds 6 events"

@@ -1,0 +1,67 @@
+# migrate.sh -- a fund made by redress at commit 5b42a33 (the last release
+# before schema versions; tests/fixtures/make-fund-5b42a33.sh made it) is
+# refused until 'redress migrate' upgrades it, which backs it up first and
+# records the migration in the log; afterwards the audit is clean and the
+# fund keeps working.  A database newer than this redress is refused.
+. "$SRCDIR/tests/cli/lib.sh"
+
+FIX="$SRCDIR/tests/fixtures/fund-5b42a33"
+cp "$FIX/fund.db" "$DB"
+mkdir -m 700 "$KEYS"
+cp "$FIX/keys/"*.key "$KEYS/"
+chmod 600 "$DB" "$KEYS/"*.key
+password_of() {
+	awk -v who="$1" '$1 == who { for (i = 1; i < NF; i++) if ($i == "password") print $(i + 1) }' "$FIX/demo.txt"
+}
+as() {
+	password_of "$1" >"$T/$1.pw"
+	who=$1
+	shift
+	REDRESS_PASSWORD_FILE="$T/$who.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
+}
+
+# Refused, with the command that upgrades it; nothing changed.
+before=$(sqlite3 "$DB" .dump | sha256sum)
+expect_exit 17 as fumi ledger balance
+expect_in "$ERR" "run 'redress migrate'"
+expect_exit 17 rd audit verify
+expect_in "$ERR" "schema is version 1"
+# The server too: it refuses to start rather than add tables to an old fund.
+expect_exit 17 timeout 20 "$REDRESS" --db "$DB" --keys "$KEYS" serve --listen 127.0.0.1:0
+expect_in "$ERR" "run 'redress migrate'"
+expect_eq "$(sqlite3 "$DB" .dump | sha256sum)" "$before" "the database's content after a refusal"
+
+# Migrated: a backup that is the fund as it was, one event per migration.
+expect_exit 0 rd migrate
+expect_in "$OUT" "migrated the schema from version 1 to 2"
+backup=$(ls "$DB".schema-1-*.bak 2>/dev/null | head -n1)
+[ -n "$backup" ] || fail "no backup beside the database: $OUT"
+checks=$((checks + 1))
+expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
+expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
+	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
+last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
+expect_exit 0 as ada audit show --index "$last"
+expect_in "$OUT" '"type": "log.migrated"'
+expect_in "$OUT" '"from": 1'
+
+# The audit is clean, and the fund keeps working: reads, a change, the server's tables.
+expect_exit 0 rd audit verify
+expect_exit 0 as fumi ledger balance
+expect_exit 0 as fumi ledger transfer --id after-migrate --from bank:krw --to payable:flagship-2015 --amount 1
+expect_in "$OUT" "transfer after-migrate"
+expect_exit 0 as cho person add --kind victim --name "Synthetic Migrated Person" --birth-date 1930-01-01
+expect_exit 0 rd audit verify
+
+# Again: nothing to do, no second backup.
+expect_exit 0 rd migrate
+expect_in "$OUT" "nothing to do"
+expect_eq "$(ls "$DB".schema-*.bak | wc -l)" 1 "backups after a second migrate"
+
+# A schema from a newer redress: refused, by every command and by migrate.
+sqlite3 "$DB" "UPDATE log_meta SET value = '99' WHERE name = 'schema'"
+expect_exit 17 as fumi ledger balance
+expect_in "$ERR" "newer than this redress knows"
+expect_exit 17 rd migrate
+expect_in "$ERR" "newer than this redress knows"
+finish

@@ -1,0 +1,354 @@
+/*
+ * test_store.c -- what every storage backend must do, through store.h
+ * only: bindings that fail are returned by the step and never leave the
+ * previous call's value; a connection left reading does not keep another
+ * connection's write from it; catalogues are prepared at once and read by
+ * declared types; and, by fault injection, a scripted run of changes in
+ * which the Nth store call fails for every N, in every way (busy, I/O
+ * error, full disk, out of memory, a commit of unknown outcome): each is a
+ * clear error, leaves no half-change, keeps the audit clean, and the same
+ * connection goes on to finish the script.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "domain/ledger/ledger.h"
+#include "log/audit.h"
+#include "logfix.h"
+#include "store/store.h"
+
+static const struct event_module *const modules[] = {&ledger_module, NULL};
+
+static int
+setup(void **state)
+{
+	*state = logfix_new(modules, "test.example/store");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	logfix_free(*state);
+	return 0;
+}
+
+static const struct store_query q_pair_insert = {"test.pair.insert",
+                                                 "INSERT INTO pairs (a, b) VALUES (?1, ?2)"};
+static const struct store_query q_pair_b = {"test.pair.b", "SELECT b FROM pairs WHERE a = ?1"};
+static const struct store_query q_pair_count = {"test.pair.count", "SELECT count(*) FROM pairs"};
+
+static int64_t
+pair_count(struct store *store)
+{
+	struct redress_error err;
+	struct store_stmt *st = store_query(store, &q_pair_count, &err);
+	int64_t n;
+
+	assert_non_null(st);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	n = store_column_int64(st, 0);
+	store_done(st);
+	return n;
+}
+
+/* A binding that fails is returned by the step, which runs nothing. */
+static void
+test_bind_error_is_sticky(void **state)
+{
+	struct logfix *f = *state;
+	struct redress_error err;
+	struct store_stmt *st;
+
+	assert_int_equal(store_exec(f->store, "CREATE TABLE pairs (a INTEGER, b TEXT)", &err), REDRESS_OK);
+	assert_non_null(st = store_query(f->store, &q_pair_insert, &err));
+	store_bind_int64(st, 1, 1);
+	store_bind_text(st, 3, "no such parameter");
+	store_bind_text(st, 2, "x"); /* after the failure: ignored, the failure kept */
+	assert_int_equal(store_step(st, &err), STORE_ERROR);
+	assert_non_null(strstr(err.message, "test.pair.insert"));
+	assert_non_null(strstr(err.message, "?3"));
+	assert_int_equal(pair_count(f->store), 0);
+	/* The next use starts clean. */
+	assert_non_null(st = store_query(f->store, &q_pair_insert, &err));
+	store_bind_int64(st, 1, 1);
+	store_bind_text(st, 2, "x");
+	assert_int_equal(store_run(st, &err), REDRESS_OK);
+	assert_int_equal(pair_count(f->store), 1);
+}
+
+/* Every use starts with nothing bound: a parameter left out is NULL, not the last call's value. */
+static void
+test_bindings_cleared(void **state)
+{
+	struct logfix *f = *state;
+	struct redress_error err;
+	struct store_stmt *st;
+
+	assert_int_equal(store_exec(f->store, "CREATE TABLE pairs (a INTEGER, b TEXT)", &err), REDRESS_OK);
+	assert_non_null(st = store_query(f->store, &q_pair_insert, &err));
+	store_bind_int64(st, 1, 1);
+	store_bind_text(st, 2, "secret of the first call");
+	assert_int_equal(store_run(st, &err), REDRESS_OK);
+	assert_non_null(st = store_query(f->store, &q_pair_insert, &err));
+	store_bind_int64(st, 1, 2);
+	assert_int_equal(store_run(st, &err), REDRESS_OK);
+	assert_non_null(st = store_query(f->store, &q_pair_b, &err));
+	store_bind_int64(st, 1, 2);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_true(store_column_is_null(st, 0));
+	store_done(st);
+}
+
+/*
+ * A connection that left a statement on a row (an old snapshot) still
+ * begins a write after another connection's commit, and sees that commit.
+ */
+static void
+test_reads_end_before_write(void **state)
+{
+	struct logfix *f = *state;
+	struct store *other = NULL;
+	struct redress_error err;
+	struct store_stmt *st, *left;
+
+	assert_int_equal(store_exec(f->store, "CREATE TABLE pairs (a INTEGER, b TEXT)", &err), REDRESS_OK);
+	assert_int_equal(store_reopen(f->store, STORE_OPEN_EXISTING, &other, &err), REDRESS_OK);
+	assert_non_null(left = store_query(f->store, &q_pair_count, &err));
+	assert_int_equal(store_step(left, &err), STORE_ROW); /* left on its row */
+
+	assert_int_equal(store_begin(other, &err), REDRESS_OK);
+	assert_non_null(st = store_query(other, &q_pair_insert, &err));
+	store_bind_int64(st, 1, 7);
+	store_bind_text(st, 2, "from the other connection");
+	assert_int_equal(store_run(st, &err), REDRESS_OK);
+	assert_int_equal(store_commit(other, &err), REDRESS_OK);
+
+	assert_int_equal(store_begin(f->store, &err), REDRESS_OK);
+	/* The statement left on its row was ended: stepping on is refused, never a silent restart. */
+	assert_int_equal(store_step(left, &err), STORE_ERROR);
+	assert_int_equal(err.code, REDRESS_E_INTERNAL);
+	assert_int_equal(pair_count(f->store), 1);
+	assert_non_null(st = store_query(f->store, &q_pair_insert, &err));
+	store_bind_int64(st, 1, 8);
+	store_bind_text(st, 2, "after it");
+	assert_int_equal(store_run(st, &err), REDRESS_OK);
+	assert_int_equal(store_commit(f->store, &err), REDRESS_OK);
+	assert_int_equal(pair_count(other), 2);
+	store_close(&other);
+}
+
+/* ---- Catalogues ------------------------------------------------------------ */
+
+enum { TQ_INSERT, TQ_GET, TQ_COUNT };
+
+static const struct store_statement test_statements[TQ_COUNT] = {
+    [TQ_INSERT] = {.name = "test.row.insert",
+                   .sql = "INSERT INTO rows_typed (n, t, b) VALUES (?1, ?2, ?3)",
+                   .columns = ""},
+    [TQ_GET] = {.name = "test.row.get", .sql = "SELECT n, t, b FROM rows_typed ORDER BY n", .columns = "itb"},
+};
+static const struct store_catalogue test_catalogue = {"test", test_statements, STORE_COUNT(test_statements)};
+
+static const struct store_statement broken_statements[] = {
+    {.name = "broken.fine", .sql = "SELECT 1", .columns = "i"},
+    {.name = "broken.typo", .sql = "SELEC n FROM rows_typed", .columns = "i"},
+};
+static const struct store_catalogue broken_catalogue = {"broken", broken_statements,
+                                                        STORE_COUNT(broken_statements)};
+
+struct typed_row {
+	int64_t n;
+	char t[8];
+	unsigned char b[4];
+	size_t b_len;
+};
+
+static const struct store_field typed_fields[] = {
+    {offsetof(struct typed_row, n), sizeof(int64_t), 0},
+    {offsetof(struct typed_row, t), sizeof(((struct typed_row *)0)->t), 0},
+    {offsetof(struct typed_row, b), sizeof(((struct typed_row *)0)->b), offsetof(struct typed_row, b_len)},
+};
+
+static void
+insert_typed(struct store *store, int64_t n, const char *t, const void *b, size_t len)
+{
+	struct redress_error err;
+	struct store_stmt *st = store_statement(store, &test_catalogue, TQ_INSERT, &err);
+
+	assert_non_null(st);
+	store_bind_int64(st, 1, n);
+	store_bind_text(st, 2, t);
+	store_bind_blob(st, 3, b, len);
+	assert_int_equal(store_run(st, &err), REDRESS_OK);
+}
+
+static void
+test_catalogue_prepared_and_read_by_type(void **state)
+{
+	const struct store_catalogue *const good[] = {&test_catalogue, NULL};
+	const struct store_catalogue *const bad[] = {&test_catalogue, &broken_catalogue, NULL};
+	struct logfix *f = *state;
+	struct redress_error err;
+	struct typed_row row;
+	struct store_stmt *st;
+
+	assert_int_equal(store_exec(f->store, "CREATE TABLE rows_typed (n INTEGER, t TEXT, b BLOB)", &err),
+	                 REDRESS_OK);
+	/* A typo anywhere in a catalogue is found at once, naming module and statement. */
+	assert_int_not_equal(store_prepare(f->store, bad, &err), REDRESS_OK);
+	assert_non_null(strstr(err.message, "module broken"));
+	assert_non_null(strstr(err.message, "broken.typo"));
+	assert_int_equal(store_prepare(f->store, good, &err), REDRESS_OK);
+
+	insert_typed(f->store, 1, "one", "\x01\x02", 2);
+	insert_typed(f->store, 2, "far too long for eight", "", 0);
+	assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET, &err));
+	assert_string_equal(store_stmt_columns(st), "itb");
+	memset(&row, 0xff, sizeof(row));
+	assert_int_equal(store_read(st, typed_fields, &row, &err), STORE_ROW);
+	assert_int_equal(row.n, 1);
+	assert_string_equal(row.t, "one");
+	assert_int_equal(row.b_len, 2);
+	assert_memory_equal(row.b, "\x01\x02", 2);
+	/* Text longer than the caller's field is an error, never cut. */
+	assert_int_equal(store_read(st, typed_fields, &row, &err), STORE_ERROR);
+	assert_int_equal(err.code, REDRESS_E_STORE);
+	assert_non_null(strstr(err.message, "test.row.get"));
+	/* An id beyond the catalogue. */
+	assert_null(store_statement(f->store, &test_catalogue, TQ_COUNT, &err));
+	assert_int_equal(err.code, REDRESS_E_INTERNAL);
+}
+
+/* ---- Fault injection ------------------------------------------------------- */
+
+#define SCRIPT_STEPS 9
+
+/* Step i of the script, as one change; REDRESS_OK or err filled. */
+static enum redress_err
+script_step(struct logfix *f, int i, struct redress_error *err)
+{
+	static const struct ledger_account_spec accounts[] = {
+	    {"gift", "KRW", LEDGER_INCOME, NULL, 0},
+	    {"bank", "KRW", LEDGER_ASSET, NULL, 1},
+	};
+	static const char *const ids[] = {"t-1", "t-2", "t-3", "t-4", "t-5"};
+	struct ledger_transfer t;
+	enum redress_err rc;
+
+	if ((rc = tlog_begin(f->log, err)) != REDRESS_OK)
+		return rc;
+	if (i < 2) {
+		rc = ledger_account_open(f->log, &accounts[i], NULL, err);
+	} else if (i < 7) {
+		struct ledger_transfer_request req = {ids[i - 2], "gift", "bank", "100", 0, NULL};
+
+		rc = ledger_transfer_create(f->log, &req, &t, NULL, err);
+	} else if (i == 7) {
+		struct ledger_transfer_request req = {"p-1", "bank", "gift", "50", 1, NULL};
+
+		rc = ledger_transfer_create(f->log, &req, &t, NULL, err);
+	} else {
+		rc = ledger_transfer_post(f->log, "p-1", &t, err);
+	}
+	if (rc != REDRESS_OK) {
+		tlog_rollback(f->log);
+		return rc;
+	}
+	return tlog_commit(f->log, err);
+}
+
+static int64_t
+posted(struct logfix *f, const char *code)
+{
+	struct ledger_account a;
+	struct redress_error err;
+	int64_t p, avail;
+
+	assert_int_equal(ledger_account_get(f->store, code, &a, &err), REDRESS_OK);
+	assert_int_equal(ledger_balance(&a, &p, &avail, &err), REDRESS_OK);
+	return p;
+}
+
+static void
+test_every_store_call_failing(void **state)
+{
+	static const enum redress_err codes[] = {REDRESS_E_BUSY, REDRESS_E_STORE_IO, REDRESS_E_FULL,
+	                                         REDRESS_E_NOMEM, REDRESS_E_UNKNOWN};
+	uint64_t size_after[SCRIPT_STEPS];
+	struct redress_error err;
+	long calls, n;
+	size_t c;
+	int i, runs = 0;
+
+	(void)state;
+	/* The clean run: how many store calls, and the log's size after each step. */
+	{
+		struct logfix *f = logfix_new(modules, "test.example/store");
+
+		calls = 0;
+		for (i = 0; i < SCRIPT_STEPS; i++) {
+			store_fault_inject(0, REDRESS_OK); /* counts from 0 */
+			assert_int_equal(script_step(f, i, &err), REDRESS_OK);
+			calls += store_fault_calls_made();
+			size_after[i] = logfix_size(f);
+		}
+		assert_true(calls > SCRIPT_STEPS);
+		logfix_free(f);
+	}
+	/* Every call fails, in every way. */
+	for (n = 1, c = 0; n <= calls; c = (c + 1) % (sizeof(codes) / sizeof(codes[0])), n += c == 0) {
+		struct logfix *f = logfix_new(modules, "test.example/store");
+		enum redress_err rc = REDRESS_OK;
+		int failed_at = -1;
+
+		store_fault_inject(n, codes[c]);
+		for (i = 0; i < SCRIPT_STEPS; i++)
+			if ((rc = script_step(f, i, &err)) != REDRESS_OK) {
+				failed_at = i;
+				break;
+			}
+		store_fault_inject(0, REDRESS_OK);
+		/* The fault surfaced, as what it was, with a message saying so. */
+		if (failed_at < 0 || rc != codes[c] || strstr(err.message, "injected fault") == NULL)
+			fail_msg("call %ld failing with %s: step %d gave %d: %s", n,
+			         redress_strerror(codes[c]), failed_at, (int)rc,
+			         failed_at < 0 ? "no error" : err.message);
+		/* No half-change: the log is where the last whole change left it. */
+		assert_int_equal(logfix_size(f), failed_at == 0 ? 1 : size_after[failed_at - 1]);
+		logfix_audit_clean(f);
+		/* The same connection finishes the script; the audit agrees. */
+		for (i = failed_at; i < SCRIPT_STEPS; i++)
+			if ((rc = script_step(f, i, &err)) != REDRESS_OK)
+				fail_msg("after call %ld failed (%s): step %d: %s", n,
+				         redress_strerror(codes[c]), i, err.message);
+		assert_int_equal(logfix_size(f), size_after[SCRIPT_STEPS - 1]);
+		assert_int_equal(posted(f, "bank"), 450);
+		logfix_audit_clean(f);
+		logfix_free(f);
+		runs++;
+	}
+	printf("# %d runs: each of %ld store calls failing in each of %zu ways\n", runs, calls,
+	       sizeof(codes) / sizeof(codes[0]));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_bind_error_is_sticky, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bindings_cleared, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reads_end_before_write, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
+	    cmocka_unit_test(test_every_store_call_failing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
