@@ -27,6 +27,7 @@
 enum redress_err
 http_sessions_init(struct http_sessions *s, struct redress_error *err)
 {
+	memset(s, 0, sizeof(*s));
 	s->slots = calloc(HTTP_SESSIONS_MAX, sizeof(*s->slots));
 	if (s->slots == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory for the session table");

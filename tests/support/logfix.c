@@ -52,6 +52,22 @@ add_account(struct logfix *f, const struct actor *actor, const char *log_actor, 
 	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
 }
 
+/* Adds name as an admin: past the first, an account made admin by a change of role (users_role_set). */
+static void
+add_admin(struct logfix *f, const struct actor *root, const char *name)
+{
+	struct redress_error err;
+	int pending = 0;
+
+	add_account(f, root, "user:root", name, ROLE_CASEWORKER);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	if (users_role_set(f->log, root, keydir_master_key(f->kd), name, ROLE_ADMIN, &pending, &err) !=
+	        REDRESS_OK ||
+	    pending)
+		fail_msg("making %s admin: %s", name, pending ? "it waits for a second admin" : err.message);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+}
+
 void
 logfix_account(struct logfix *f, const char *name, enum role role)
 {
@@ -70,8 +86,10 @@ logfix_account(struct logfix *f, const char *name, enum role role)
 		memset(&root, 0, sizeof(root));
 		snprintf(root.name, sizeof(root.name), "root");
 		root.role = ROLE_ADMIN;
-		if (strcmp(name, "root") != 0)
+		if (strcmp(name, "root") != 0 && role != ROLE_ADMIN)
 			add_account(f, &root, "user:root", name, role);
+		if (strcmp(name, "root") != 0 && role == ROLE_ADMIN)
+			add_admin(f, &root, name);
 	}
 	snprintf(log_actor, sizeof(log_actor), "user:%s", name);
 	assert_int_equal(tlog_set_actor(f->log, log_actor, &err), REDRESS_OK);
