@@ -30,6 +30,7 @@ struct cli {
 	struct keydir *keydir;
 	struct tlog *log;
 	int high_water_later; /* cli_open leaves the high-water check to the command (audit verify) */
+	int keys_check_later; /* cli_open leaves the keys' fingerprints to the command (keys rotate) */
 };
 
 enum cli_open_mode {

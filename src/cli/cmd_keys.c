@@ -546,9 +546,11 @@ rotate_change(struct cli *cli, const struct seal_key *old, const struct seal_key
 {
 	enum redress_err rc;
 
-	if ((rc = registry_keys_rewrap(tlog_store(cli->log), old, new_key, persons_r, err)) != REDRESS_OK)
+	if ((rc = registry_keys_rewrap(tlog_store(cli->log), old, new_key, persons_r, err)) != REDRESS_OK ||
+	    (rc = users_reseal(cli->log, &cli->actor, old, new_key, accounts_r, err)) != REDRESS_OK)
 		return rc;
-	return users_reseal(cli->log, &cli->actor, old, new_key, accounts_r, err);
+	/* The fund's fingerprint of its master key follows, in the same change. */
+	return tlog_keys_record_master(cli->log, new_key, err);
 }
 
 /*
@@ -560,30 +562,26 @@ rotate_change(struct cli *cli, const struct seal_key *old, const struct seal_key
  * last step.
  */
 /*
- * An interrupted rotation whose change committed: everything opens with
- * the waiting key already.  Tried in a change that is rolled back, as the
- * OS user who holds the keys (signing in would need the key in place).
- * Returns 1 when so.
+ * An interrupted rotation whose change committed: the fund records the
+ * waiting key's fingerprint already.  Returns 1 when so.
  */
 static int
 rotation_committed(struct cli *cli)
 {
 	struct seal_key *pending = NULL;
 	struct redress_error err;
-	uint64_t persons, accounts;
 	int made = 0, done = 0;
 	char path[CLI_PATH_MAX + 32];
 
 	snprintf(path, sizeof(path), "%s/master.key.new", cli->keys);
 	if (access(path, F_OK) != 0)
 		return 0;
+	/* Committed when the fund's fingerprint is the waiting key's (rotate_change records it). */
+	cli->keys_check_later = 1;
 	if (cli_open(cli, CLI_WRITE, &err) == REDRESS_OK &&
-	    keydir_master_pending(cli->keys, &pending, &made, &err) == REDRESS_OK &&
-	    tlog_begin(cli->log, &err) == REDRESS_OK) {
-		users_bootstrap_actor(cli->os_user, &cli->actor);
-		done = rotate_change(cli, pending, pending, &persons, &accounts, &err) == REDRESS_OK;
-		tlog_rollback(cli->log);
-	}
+	    keydir_master_pending(cli->keys, &pending, &made, &err) == REDRESS_OK)
+		done = tlog_keys_is_master(cli->log, pending);
+	cli->keys_check_later = 0;
 	seal_key_free(&pending);
 	cli_close(cli);
 	memset(&cli->actor, 0, sizeof(cli->actor));

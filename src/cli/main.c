@@ -194,8 +194,9 @@ cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
 		goto fail;
 	if ((rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK ||
 	    (!cli->high_water_later && (rc = cli_high_water(cli, mode == CLI_WRITE, err)) != REDRESS_OK) ||
-	    (cli->keydir != NULL && (rc = tlog_keys_check(cli->log, keydir_master_key(cli->keydir),
-	                                                  keydir_index_key(cli->keydir), err)) != REDRESS_OK))
+	    (cli->keydir != NULL && !cli->keys_check_later &&
+	     (rc = tlog_keys_check(cli->log, keydir_master_key(cli->keydir), keydir_index_key(cli->keydir),
+	                           err)) != REDRESS_OK))
 		goto fail;
 	return REDRESS_OK;
 fail:

@@ -319,6 +319,7 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		              TLOG_SALT_SIZE);
 		return REDRESS_OK;
 	}
+	ev.version = (int)version;
 	if (strncmp(ev.type, "log.", 4) == 0) {
 		audit_log_event(log, &ev, public_key, &pass->schema, report);
 		return REDRESS_OK;

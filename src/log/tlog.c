@@ -129,6 +129,14 @@ static const struct tlog_migration {
 	const char *ddl;  /* run on the database; "" for none */
 } tlog_migrations[TLOG_SCHEMA_VERSION - 1] = {
     {"the schema's version is recorded in log_meta", ""},
+    /*
+     * NULL: every module's schema, which creates only the tables missing
+     * (CREATE TABLE IF NOT EXISTS).  The tables the second wave added:
+     * users_disabled, users_must_change, users_role_pending, users_sessions
+     * (accounts over time), registry_search (finding people),
+     * log_cosignatures (witnesses), and whatever else a module declares.
+     */
+    {"the tables of accounts over time, of finding people and of witnesses", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
@@ -284,6 +292,21 @@ tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
 	return REDRESS_OK;
 }
 
+/* The log's tables and every module's, where missing (each is CREATE ... IF NOT EXISTS). */
+static enum redress_err
+modules_schema(struct store *store, const struct event_module *const *modules, struct redress_error *err)
+{
+	enum redress_err rc;
+	size_t i;
+
+	if ((rc = store_exec(store, tlog_schema, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; modules[i] != NULL; i++)
+		if ((rc = store_exec(store, modules[i]->schema, err)) != REDRESS_OK)
+			return rc;
+	return REDRESS_OK;
+}
+
 enum redress_err
 tlog_create(struct store *store, const struct sign_key *key, const char *origin, const char *actor,
             const struct event_module *const *modules, struct redress_error *err)
@@ -292,7 +315,6 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	struct tlog *log = NULL;
 	struct buf data;
 	struct canon c;
-	size_t i;
 	enum redress_err rc;
 
 	if (!note_name_valid(origin) || strlen(origin) > CHECKPOINT_ORIGIN_MAX)
@@ -301,11 +323,8 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	buf_init(&data, 4096);
 	if ((rc = store_begin(store, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = store_exec(store, tlog_schema, err)) != REDRESS_OK)
+	if ((rc = modules_schema(store, modules, err)) != REDRESS_OK)
 		goto out;
-	for (i = 0; modules[i] != NULL; i++)
-		if ((rc = store_exec(store, modules[i]->schema, err)) != REDRESS_OK)
-			goto out;
 	if ((rc = codec_base64_encode(sign_key_public(key), SIGN_PUBLIC_SIZE, pub, sizeof(pub), err)) !=
 	    REDRESS_OK)
 		goto out;
@@ -472,7 +491,11 @@ tlog_migrate(struct store *store, const struct sign_key *key, const struct event
 	for (v = *from_r; v < TLOG_SCHEMA_VERSION; v++) {
 		const struct tlog_migration *m = &tlog_migrations[v - 1];
 
-		if (m->ddl[0] != '\0' && (rc = store_exec(store, m->ddl, err)) != REDRESS_OK) {
+		if (m->ddl == NULL)
+			rc = modules_schema(store, modules, err);
+		else if (m->ddl[0] != '\0')
+			rc = store_exec(store, m->ddl, err);
+		if (rc != REDRESS_OK) {
 			error_prefix(err, "migration %lld to %lld", (long long)v, (long long)v + 1);
 			goto out;
 		}
@@ -1125,4 +1148,31 @@ const uint8_t *
 tlog_public_key(const struct tlog *log)
 {
 	return log->public_key;
+}
+
+enum redress_err
+tlog_keys_record_master(struct tlog *log, const struct seal_key *master, struct redress_error *err)
+{
+	char want[SEAL_INDEX_TEXT_SIZE];
+	struct store_stmt *st;
+
+	if (!log->in_change)
+		return error_set(err, REDRESS_E_INTERNAL, "recording a key outside a change");
+	seal_blind_index(master, TLOG_KEY_PROBE, want);
+	if ((st = q(log->store, TLOG_Q_META_PUT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, "key.master");
+	store_bind_text(st, 2, want);
+	return store_run(st, err);
+}
+
+int
+tlog_keys_is_master(struct tlog *log, const struct seal_key *master)
+{
+	char want[SEAL_INDEX_TEXT_SIZE], have[SEAL_INDEX_TEXT_SIZE];
+	struct redress_error err;
+
+	seal_blind_index(master, TLOG_KEY_PROBE, want);
+	return meta_get(log->store, "key.master", have, sizeof(have), &err) == REDRESS_OK &&
+	       strcmp(have, want) == 0;
 }

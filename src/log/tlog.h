@@ -48,7 +48,7 @@
  * made before schema versions, up to commit 5b42a33).  Each version past 1
  * is a migration in tlog.c's list, made by 'redress migrate'.
  */
-#define TLOG_SCHEMA_VERSION 2
+#define TLOG_SCHEMA_VERSION 3
 
 /* An event as read back from the log, for replay. */
 struct event {
@@ -57,6 +57,7 @@ struct event {
 	const char *actor;
 	const char *at;
 	const struct canon_node *data; /* the event's "data" object */
+	int version;                   /* its "v": 1 before salts; 0 where not read (replay) */
 };
 
 struct audit_report;
@@ -170,6 +171,17 @@ enum redress_err tlog_open(struct store *store, const struct sign_key *key,
  */
 enum redress_err tlog_keys_check(struct tlog *log, const struct seal_key *master,
                                  const struct seal_key *index, struct redress_error *err);
+
+/*
+ * Records master as the fund's master key (its fingerprint), inside the
+ * change open on log: `keys rotate`, in the change that seals everything
+ * again under it.
+ */
+enum redress_err tlog_keys_record_master(struct tlog *log, const struct seal_key *master,
+                                         struct redress_error *err);
+
+/* 1 when the fund's recorded master-key fingerprint is master's; 0 when not, or none is recorded. */
+int tlog_keys_is_master(struct tlog *log, const struct seal_key *master);
 
 /*
  * The high-water mark: the last signed checkpoint, kept in a file outside

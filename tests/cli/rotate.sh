@@ -40,8 +40,8 @@ expect_in "$OUT" "verified"
 old() {
 	REDRESS_PASSWORD_FILE="$T/$1.pw" "$REDRESS" --db "$DB" --keys "$T/old.keys" --as "$1" "${@:2}"
 }
-expect_exit 19 old cid person show "$V1" --reveal
-expect_in "$ERR" "master key"
+expect_exit 18 old cid person show "$V1" --reveal
+expect_in "$ERR" "master.key is not the key this fund was made with"
 # Each data key, tried directly with the old master key: none opens (the sqlite3 shell reads the rows).
 if command -v sqlite3 >/dev/null; then
 	checks=$((checks + 1))
@@ -56,11 +56,18 @@ expect_exit 0 "$REDRESS" --db "$B/fund.db" init --origin test.example/bare
 expect_exit 0 "$REDRESS" --db "$B/fund.db" person add --kind victim --name "Synthetic Bare" --birth-date 1931-01-01
 bare=$OUT
 cp -a "$B/fund.keys" "$B/old.keys"
+old_print=$(sqlite3 "$B/fund.db" "SELECT value FROM log_meta WHERE name = 'key.master'")
 expect_exit 0 "$REDRESS" --db "$B/fund.db" keys rotate
 expect_in "$OUT" "1 data keys re-wrapped, 0 accounts"
 expect_exit 0 "$REDRESS" --db "$B/fund.db" person show "$bare" --reveal
 expect_in "$OUT" "Synthetic Bare"
-expect_exit 19 "$REDRESS" --db "$B/fund.db" --keys "$B/old.keys" person show "$bare" --reveal
+# The fund refuses the old key by its fingerprint; with the fingerprint put
+# back in a copy, the old key is tried on the data keys themselves: none opens.
+expect_exit 18 "$REDRESS" --db "$B/fund.db" --keys "$B/old.keys" person show "$bare" --reveal
+expect_in "$ERR" "master.key is not the key this fund was made with"
+cp "$B/fund.db" "$B/copy.db"
+sqlite3 "$B/copy.db" "UPDATE log_meta SET value = '$old_print' WHERE name = 'key.master'"
+expect_exit 19 "$REDRESS" --db "$B/copy.db" --keys "$B/old.keys" person show "$bare" --reveal
 expect_in "$ERR" "data key (is this the fund's master key?)"
 
 # Interrupted after the change committed: the new key waits beside the old.
@@ -68,7 +75,7 @@ cp "$KEYS/master.key" "$T/newer.key"
 expect_exit 0 as ada keys rotate
 cp "$KEYS/master.key" "$KEYS/master.key.new"
 cp "$T/newer.key" "$KEYS/master.key"
-expect_exit 19 as cid person show "$V1" --reveal
+expect_exit 18 as cid person show "$V1" --reveal
 expect_exit 0 rd keys rotate
 expect_in "$OUT" "finished an interrupted rotation"
 expect_exit 0 as cid person show "$V1" --reveal

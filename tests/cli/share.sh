@@ -47,7 +47,7 @@ expect_exit 0 as fumi ledger void cli-3
 expect_exit 0 as fumi ledger account add share:jpy --currency JPY
 expect_exit 0 as fumi ledger exchange --id cli-x --from share:bank --amount 3 --to share:jpy --to-amount 1
 expect_exit 0 as cho person add --kind victim --name "Synthetic Share Person" --birth-date 1930-01-01
-expect_exit 0 as ada user token moe
+expect_exit 0 as moe user token
 for i in $(seq 4 20); do
 	expect_exit 0 as fumi ledger transfer --id "cli-$i" --from share:gift --to share:bank --amount 1 ||
 		break

@@ -121,8 +121,13 @@ users_gate(void *model, const struct event *ev, struct audit_report *report)
 		return;
 	}
 	if (strncmp(ev->actor, "os:", 3) == 0) {
-		/* The keys' holder: the bootstrap, then only a recovery (which the keys alone allow). */
-		if (!users_fold_any(model) || strcmp(ev->type, USERS_EV_RECOVERED) == 0 ||
+		/*
+		 * The keys' holder: the bootstrap, then only a recovery (which the
+		 * keys alone allow).  Events of version 1 were made before this
+		 * rule, when the keys' holder could enrol a second factor or mint
+		 * a token after the first account: they are history, not findings.
+		 */
+		if (!users_fold_any(model) || strcmp(ev->type, USERS_EV_RECOVERED) == 0 || ev->version == 1 ||
 		    !users_fold_first_os(model))
 			return;
 		audit_finding(report,
