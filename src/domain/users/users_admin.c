@@ -415,6 +415,11 @@ users_password_reset(struct tlog *log, const struct actor *actor, const struct s
 	return password_event(log, master, name, new_password, 1, err);
 }
 
+/* Defined with keys rotate below: a change of role seals the record again too. */
+static enum redress_err reseal_password(const struct seal_key *old, const struct seal_key *new_key,
+                                        const struct users_row *a, enum role role, char *out, size_t out_size,
+                                        struct redress_error *err);
+
 /*
  * name's password record opened (for the role it was sealed for) and
  * sealed again for role, into out: a change of role is one of the record.
@@ -423,26 +428,12 @@ static enum redress_err
 reseal_for_role(const struct seal_key *master, const char *name, enum role role, char *out, size_t out_size,
                 struct tlog *log, struct redress_error *err)
 {
-	char ad[USERS_SEAL_AD_SIZE];
 	struct users_row a;
-	struct buf plain, again;
 	enum redress_err rc;
 
 	if ((rc = users_get(tlog_store(log), name, &a, err)) != REDRESS_OK)
 		return rc;
-	buf_init_secret(&plain, USERS_SEALED_MAX);
-	buf_init(&again, USERS_SEALED_MAX);
-	if ((rc = users_open_password(master, &a, &plain, err)) == REDRESS_OK) {
-		users_seal_ad(name, role, ad);
-		rc = seal_encrypt(master, plain.data, plain.len, ad, &again, err);
-	}
-	if (rc == REDRESS_OK && again.len >= out_size)
-		rc = error_set(err, REDRESS_E_INTERNAL, "a sealed secret grew beyond its room");
-	if (rc == REDRESS_OK)
-		memcpy(out, again.data, again.len + 1);
-	buf_free(&plain);
-	buf_free(&again);
-	return rc;
+	return reseal_password(master, master, &a, role, out, out_size, err);
 }
 
 enum redress_err
@@ -523,10 +514,10 @@ reseal(const struct seal_key *old, const struct seal_key *new_key, const char *s
 	return rc;
 }
 
-/* a's password record opened under old (for the role it vouches for) and sealed under new_key for a->role. */
+/* a's password record opened under old (for the role it vouches for) and sealed under new_key for role. */
 static enum redress_err
 reseal_password(const struct seal_key *old, const struct seal_key *new_key, const struct users_row *a,
-                char *out, size_t out_size, struct redress_error *err)
+                enum role role, char *out, size_t out_size, struct redress_error *err)
 {
 	char ad[USERS_SEAL_AD_SIZE];
 	struct buf plain, again;
@@ -535,7 +526,7 @@ reseal_password(const struct seal_key *old, const struct seal_key *new_key, cons
 	buf_init_secret(&plain, USERS_SEALED_MAX);
 	buf_init(&again, USERS_SEALED_MAX);
 	if ((rc = users_open_password(old, a, &plain, err)) == REDRESS_OK) {
-		users_seal_ad(a->name, a->role, ad);
+		users_seal_ad(a->name, role, ad);
 		rc = seal_encrypt(new_key, plain.data, plain.len, ad, &again, err);
 	}
 	if (rc == REDRESS_OK && again.len >= out_size)
@@ -595,8 +586,8 @@ users_reseal(struct tlog *log, const struct actor *actor, const struct seal_key 
 		text_copy(e.name, sizeof(e.name), names.name[i]);
 		if ((rc = users_get(tlog_store(log), e.name, &a, err)) != REDRESS_OK)
 			goto out;
-		if ((rc = reseal_password(old, new_key, &a, e.password_sealed, sizeof(e.password_sealed),
-		                          err)) != REDRESS_OK) {
+		if ((rc = reseal_password(old, new_key, &a, a.role, e.password_sealed,
+		                          sizeof(e.password_sealed), err)) != REDRESS_OK) {
 			error_prefix(err, "account '%s': its password record", e.name);
 			goto out;
 		}
