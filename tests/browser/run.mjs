@@ -823,7 +823,7 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('main details button')]);
   check((await page.textContent('blockquote.reason')) === 'Identity and dates consistent with the registry.', 'a decision\'s reason opens for the caseworker');
   await axe('a decision\'s reason');
-  const opened = spawnSync('sqlite3', [db, "SELECT count(*) FROM log_events WHERE body LIKE '%\"type\":\"claims.reasons.read\"%' AND body LIKE '%\"actor\":\"user:cho\"%'"], { encoding: 'utf8' });
+  const opened = spawnSync('sqlite3', [db, "SELECT count(*) FROM log_events WHERE CAST(body AS TEXT) LIKE '%\"type\":\"claims.reasons.read\"%' AND CAST(body AS TEXT) LIKE '%\"actor\":\"user:cho\"%'"], { encoding: 'utf8' });
   check(opened.status === 0 && Number(opened.stdout.trim()) >= 1, `opening the reason is recorded, as on the API (${opened.stdout.trim()} claims.reasons.read by cho)`);
 
   // A payment the bank returned is a task for the caseworker: listed, and on the file with the reason in words.
