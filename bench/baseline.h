@@ -34,8 +34,13 @@ struct tlog;
 void bench_verify(struct tlog *log, const uint8_t *public_key, const char *db, const char *goal);
 
 struct actor;
+struct seal_key;
 
-/* Acts as staff account name with role from now on: *a and the log's actor "user:NAME". */
-void bench_act(struct tlog *log, struct actor *a, const char *name, int role);
+/*
+ * Acts as staff account name with role from now on: *a and the log's actor
+ * "user:NAME"; the account is added first (sealed under master) when the
+ * fund has none of that name.  Outside a change.
+ */
+void bench_act(struct tlog *log, const struct seal_key *master, struct actor *a, const char *name, int role);
 
 #endif

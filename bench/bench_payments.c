@@ -115,10 +115,10 @@ main(int argc, char **argv)
 	}
 	check(program_parse(file.data, file.len, &prog, &err), "program", &err);
 	buf_free(&file);
-	bench_act(log, &ada, "ada", ROLE_ADMIN);
+	bench_act(log, keydir_master_key(kd), &ada, "ada", ROLE_ADMIN);
 	check(tlog_begin(log, &err), "begin", &err);
 	check(program_add(log, &ada, &prog, &err), "program", &err);
-	bench_act(log, &fin, "fin", ROLE_FINANCE);
+	bench_act(log, keydir_master_key(kd), &fin, "fin", ROLE_FINANCE);
 	{
 		struct ledger_account_spec gift = {"gift", "KRW", LEDGER_INCOME, NULL, 0};
 		struct ledger_transfer_request t = {"gift-1",           "gift", "bank:krw",
@@ -140,7 +140,7 @@ main(int argc, char **argv)
 
 		if (i % 500 == 0)
 			check(tlog_begin(log, &err), "begin", &err);
-		bench_act(log, &carol, "carol", ROLE_CASEWORKER);
+		bench_act(log, keydir_master_key(kd), &carol, "carol", ROLE_CASEWORKER);
 		memset(&np, 0, sizeof(np));
 		np.kind = REGISTRY_VICTIM;
 		snprintf(np.identity.name, sizeof(np.identity.name), "Synthetic Person %06ld", i);
@@ -157,14 +157,14 @@ main(int argc, char **argv)
 		check(payments_bank_set(log, &carol, &rk, who, &b, &err), "bank", &err);
 		check(claim_open(log, &carol, "flagship-2015", who, NULL, id, &err), "claim", &err);
 		check(claim_submit(log, &carol, id, &err), "claim", &err);
-		bench_act(log, &rita, "rita", ROLE_REVIEWER);
+		bench_act(log, keydir_master_key(kd), &rita, "rita", ROLE_REVIEWER);
 		check(claim_approve(log, &rita, &rk, id, NULL, &err), "approve", &err);
-		bench_act(log, &rob, "rob", ROLE_REVIEWER);
+		bench_act(log, keydir_master_key(kd), &rob, "rob", ROLE_REVIEWER);
 		check(claim_approve(log, &rob, &rk, id, NULL, &err), "approve", &err);
 		if (i % 500 == 499 || i == n - 1)
 			check(tlog_commit(log, &err), "commit", &err);
 	}
-	bench_act(log, &fin, "fin", ROLE_FINANCE);
+	bench_act(log, keydir_master_key(kd), &fin, "fin", ROLE_FINANCE);
 	{
 		struct entitlements_run run;
 

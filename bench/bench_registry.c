@@ -351,7 +351,7 @@ main(int argc, char **argv)
 
 	/* ---- import: the file read, parsed, checked, sealed and registered in one change ---- */
 	memset(&a, 0, sizeof(a));
-	bench_act(log, &carol, "carol", ROLE_CASEWORKER);
+	bench_act(log, keydir_master_key(kd), &carol, "carol", ROLE_CASEWORKER);
 	a.log = log;
 	a.actor = &carol;
 	a.keys.master = keydir_master_key(kd);
@@ -385,7 +385,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 
 	/* ---- the program, the money, and a claim per victim through four eyes ---- */
-	bench_act(log, &ada, "ada", ROLE_ADMIN);
+	bench_act(log, keydir_master_key(kd), &ada, "ada", ROLE_ADMIN);
 	data = read_all(PROGRAM_FILE, &len);
 	if (program_parse(data, len, &prog, &err) != REDRESS_OK)
 		bench_die(PROGRAM_FILE, &err);
@@ -393,7 +393,7 @@ main(int argc, char **argv)
 	if (tlog_begin(log, &err) != REDRESS_OK || program_add(log, &ada, &prog, &err) != REDRESS_OK ||
 	    tlog_commit(log, &err) != REDRESS_OK)
 		bench_die("program", &err);
-	bench_act(log, &fin, "fin", ROLE_FINANCE);
+	bench_act(log, keydir_master_key(kd), &fin, "fin", ROLE_FINANCE);
 	{
 		struct ledger_account_spec donor = {"contributions:bench", prog.currency, LEDGER_INCOME,
 		                                    "Contributions (benchmark)", 0};
@@ -412,8 +412,8 @@ main(int argc, char **argv)
 		    tlog_commit(log, &err) != REDRESS_OK)
 			bench_die("fund", &err);
 	}
-	bench_act(log, &rita, "rita", ROLE_REVIEWER);
-	bench_act(log, &rob, "rob", ROLE_REVIEWER);
+	bench_act(log, keydir_master_key(kd), &rita, "rita", ROLE_REVIEWER);
+	bench_act(log, keydir_master_key(kd), &rob, "rob", ROLE_REVIEWER);
 	start = clock_monotonic_us();
 	for (i = 0; i < n; i++) {
 		char id[CLAIM_ID_MAX + 1];
