@@ -115,6 +115,11 @@ main(int argc, char **argv)
 	}
 	check(program_parse(file.data, file.len, &prog, &err), "program", &err);
 	buf_free(&file);
+	/* The staff first, each an account of its own, outside the changes that follow. */
+	bench_act(log, keydir_master_key(kd), &carol, "carol", ROLE_CASEWORKER);
+	bench_act(log, keydir_master_key(kd), &rita, "rita", ROLE_REVIEWER);
+	bench_act(log, keydir_master_key(kd), &rob, "rob", ROLE_REVIEWER);
+	bench_act(log, keydir_master_key(kd), &fin, "fin", ROLE_FINANCE);
 	bench_act(log, keydir_master_key(kd), &ada, "ada", ROLE_ADMIN);
 	check(tlog_begin(log, &err), "begin", &err);
 	check(program_add(log, &ada, &prog, &err), "program", &err);
