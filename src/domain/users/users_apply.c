@@ -210,40 +210,63 @@ users_apply_added(struct store *store, const struct users_row *a, struct redress
 	return store_run(st, err);
 }
 
-enum redress_err
-users_encode_recovered(struct buf *out, const struct users_row *a, struct redress_error *err)
+/* Text of a sealed secret: "s1:" and base64 that fits. */
+static int
+sealed_text_ok(const char *s, char *dst, size_t size)
+{
+	return strncmp(s, "s1:", 3) == 0 && copy_text(dst, size, s);
+}
+
+/* {"name": name, key: sealed}: the recovery's and the second factor's event data alike. */
+static enum redress_err
+encode_name_sealed(struct buf *out, const char *name, const char *key, const char *sealed,
+                   struct redress_error *err)
 {
 	struct canon c;
 
 	canon_init(&c, out);
 	canon_object_begin(&c);
 	canon_key(&c, "name");
-	canon_string(&c, a->name);
-	canon_key(&c, "password");
-	canon_string(&c, a->password_sealed);
+	canon_string(&c, name);
+	canon_key(&c, key);
+	canon_string(&c, sealed);
 	canon_object_end(&c);
 	return canon_error(&c, err);
+}
+
+/* Reads {"name", key} into name (USER_NAME_MAX + 1 bytes) and sealed (size bytes); what names key's content.
+ */
+static enum redress_err
+decode_name_sealed(const struct event *ev, const char *key, char *name, char *sealed, size_t size,
+                   const char *what, struct redress_error *err)
+{
+	const char *keys[] = {"name", key, NULL};
+	const char *n, *text;
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, "name", &n, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(ev->data, key, &text, err)) != REDRESS_OK ||
+	    (rc = users_name_check(n, err)) != REDRESS_OK)
+		return rc;
+	if (!sealed_text_ok(text, sealed, size))
+		return error_set(err, REDRESS_E_INVALID, "account '%s': field '%s' is not %s", n, key, what);
+	memcpy(name, n, strlen(n) + 1);
+	return REDRESS_OK;
+}
+
+enum redress_err
+users_encode_recovered(struct buf *out, const struct users_row *a, struct redress_error *err)
+{
+	return encode_name_sealed(out, a->name, "password", a->password_sealed, err);
 }
 
 enum redress_err
 users_decode_recovered(const struct event *ev, struct users_row *a, struct redress_error *err)
 {
-	static const char *const keys[] = {"name", "password", NULL};
-	const char *name, *password;
-	enum redress_err rc;
-
 	memset(a, 0, sizeof(*a));
-	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(ev->data, "name", &name, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(ev->data, "password", &password, err)) != REDRESS_OK ||
-	    (rc = users_name_check(name, err)) != REDRESS_OK)
-		return rc;
-	if (strncmp(password, "s1:", 3) != 0 ||
-	    !copy_text(a->password_sealed, sizeof(a->password_sealed), password))
-		return error_set(err, REDRESS_E_INVALID,
-		                 "account '%s': field 'password' is not a sealed hash", name);
-	memcpy(a->name, name, strlen(name) + 1);
-	return REDRESS_OK;
+	return decode_name_sealed(ev, "password", a->name, a->password_sealed, sizeof(a->password_sealed),
+	                          "a sealed hash", err);
 }
 
 enum redress_err
@@ -264,13 +287,6 @@ users_apply_recovered(struct store *store, const struct users_row *a, struct red
 		return err->code;
 	store_bind_text(st, 1, a->name);
 	return store_run(st, err);
-}
-
-/* Text of a sealed secret: "s1:" and base64 that fits. */
-static int
-sealed_text_ok(const char *s, char *dst, size_t size)
-{
-	return strncmp(s, "s1:", 3) == 0 && copy_text(dst, size, s);
 }
 
 /* 64 lowercase hex digits. */
@@ -314,37 +330,19 @@ users_totp_get(struct store *store, const char *name, struct users_totp_row *t_r
 enum redress_err
 users_encode_totp(struct buf *out, const struct users_totp_row *t, struct redress_error *err)
 {
-	struct canon c;
-
-	canon_init(&c, out);
-	canon_object_begin(&c);
-	canon_key(&c, "name");
-	canon_string(&c, t->name);
-	canon_key(&c, "secret");
-	canon_string(&c, t->secret_sealed);
-	canon_object_end(&c);
-	return canon_error(&c, err);
+	return encode_name_sealed(out, t->name, "secret", t->secret_sealed, err);
 }
 
 enum redress_err
 users_decode_totp(const struct event *ev, struct users_totp_row *t, struct redress_error *err)
 {
-	static const char *const keys[] = {"name", "secret", NULL};
-	const char *name, *secret;
 	enum redress_err rc;
 
 	memset(t, 0, sizeof(*t));
-	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(ev->data, "name", &name, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(ev->data, "secret", &secret, err)) != REDRESS_OK ||
-	    (rc = users_name_check(name, err)) != REDRESS_OK)
-		return rc;
-	if (!sealed_text_ok(secret, t->secret_sealed, sizeof(t->secret_sealed)))
-		return error_set(err, REDRESS_E_INVALID,
-		                 "account '%s': field 'secret' is not a sealed secret", name);
-	memcpy(t->name, name, strlen(name) + 1);
-	t->enrolled_seq = ev->seq;
-	return REDRESS_OK;
+	if ((rc = decode_name_sealed(ev, "secret", t->name, t->secret_sealed, sizeof(t->secret_sealed),
+	                             "a sealed secret", err)) == REDRESS_OK)
+		t->enrolled_seq = ev->seq;
+	return rc;
 }
 
 enum redress_err
