@@ -358,7 +358,10 @@ audit_key_compare(struct store_stmt *a, struct store_stmt *b)
 {
 	int64_t na, nb;
 
-	if (store_column_is_integer(a, 0) && store_column_is_integer(b, 0)) {
+	const char *types = store_stmt_columns(a);
+
+	if (types != NULL ? types[0] == 'i'
+	                  : store_column_is_integer(a, 0) && store_column_is_integer(b, 0)) {
 		na = store_column_int64(a, 0);
 		nb = store_column_int64(b, 0);
 		return na < nb ? -1 : na > nb;
@@ -366,16 +369,61 @@ audit_key_compare(struct store_stmt *a, struct store_stmt *b)
 	return strcmp(store_column_text(a, 0), store_column_text(b, 0));
 }
 
-/* Compares one projection table, live against replayed. */
+size_t
+audit_snapshot_count(const struct event_module *m)
+{
+	size_t n = 0;
+
+	if (m->snapshots == NULL)
+		return m->nsnapshots;
+	while (m->snapshots[n] != NULL)
+		n++;
+	return n;
+}
+
+struct store_stmt *
+audit_snapshot(struct store *store, const struct event_module *m, size_t j, const char **name_r,
+               struct redress_error *err)
+{
+	if (m->snapshots != NULL) {
+		*name_r = m->snapshots[j]->name;
+		return store_query(store, m->snapshots[j], err);
+	}
+	*name_r = m->catalogue->statements[m->snapshot_ids[j]].name;
+	return store_statement(store, m->catalogue, m->snapshot_ids[j], err);
+}
+
+int
+audit_row_read(struct store_stmt *st, struct audit_value values[AUDIT_ROW_MAX])
+{
+	const char *types = store_stmt_columns(st);
+	int i, n = types != NULL ? (int)strlen(types) : store_column_count(st);
+
+	if (n > AUDIT_ROW_MAX)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (store_column_is_null(st, i))
+			values[i] = (struct audit_value){AUDIT_NULL, 0, NULL};
+		else if (types != NULL ? types[i] == 'i' : store_column_is_integer(st, i))
+			values[i] = AUDIT_INT_VALUE(store_column_int64(st, i));
+		else
+			values[i] = AUDIT_TEXT_VALUE(store_column_text(st, i));
+	}
+	return n;
+}
+
+/* Compares projection table j of module m, live against replayed. */
 static enum redress_err
-audit_compare_table(struct store *live, struct store *shadow, const struct store_query *q,
+audit_compare_table(struct store *live, struct store *shadow, const struct event_module *m, size_t j,
                     struct audit_report *report, struct redress_error *err)
 {
 	struct store_stmt *a, *b;
 	enum store_step_result ra, rb;
+	const char *name;
 	int i, n, cmp;
 
-	if ((a = store_query(live, q, err)) == NULL || (b = store_query(shadow, q, err)) == NULL)
+	if ((a = audit_snapshot(live, m, j, &name, err)) == NULL ||
+	    (b = audit_snapshot(shadow, m, j, &name, err)) == NULL)
 		return err->code;
 	ra = store_step(a, err);
 	rb = store_step(b, err);
@@ -389,14 +437,14 @@ audit_compare_table(struct store *live, struct store *shadow, const struct store
 		else
 			cmp = audit_key_compare(a, b);
 		if (cmp < 0) {
-			audit_finding(report, "%s '%.64s': row in the database that no event created",
-			              q->name, store_column_text(a, 0));
+			audit_finding(report, "%s '%.64s': row in the database that no event created", name,
+			              store_column_text(a, 0));
 			ra = store_step(a, err);
 			continue;
 		}
 		if (cmp > 0) {
 			audit_finding(report, "%s '%.64s': row the log creates is missing from the database",
-			              q->name, store_column_text(b, 0));
+			              name, store_column_text(b, 0));
 			rb = store_step(b, err);
 			continue;
 		}
@@ -410,8 +458,8 @@ audit_compare_table(struct store *live, struct store *shadow, const struct store
 			    report,
 			    "%s '%.64s': %s is '%.40s' in the database but '%.40s' by the log (edited behind"
 			    " the log's back)",
-			    q->name, store_column_text(a, 0), store_column_name(a, i),
-			    store_column_text(a, i), store_column_text(b, i));
+			    name, store_column_text(a, 0), store_column_name(a, i), store_column_text(a, i),
+			    store_column_text(b, i));
 		}
 		ra = store_step(a, err);
 		rb = store_step(b, err);
@@ -540,29 +588,24 @@ audit_event_scan(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], s
 
 /* The digest of a live table, read through its snapshot query. */
 static enum redress_err
-audit_table_digest(struct store *live, const struct store_query *q, const uint8_t key[HASH_KEYED128_KEY_SIZE],
-                   struct buf *scratch, struct audit_digest *d_r, struct redress_error *err)
+audit_table_digest(struct store *live, const struct event_module *m, size_t j,
+                   const uint8_t key[HASH_KEYED128_KEY_SIZE], struct buf *scratch, struct audit_digest *d_r,
+                   struct redress_error *err)
 {
 	struct audit_value values[AUDIT_ROW_MAX];
 	struct store_stmt *st;
 	enum store_step_result r;
-	int i, n;
+	const char *name;
+	int n;
 
 	memset(d_r, 0, sizeof(*d_r));
-	if ((st = store_query(live, q, err)) == NULL)
+	if ((st = audit_snapshot(live, m, j, &name, err)) == NULL)
 		return err->code;
-	n = store_column_count(st);
-	if (n > AUDIT_ROW_MAX)
-		return error_set(err, REDRESS_E_INTERNAL, "%s has more than %d columns", q->name,
-		                 AUDIT_ROW_MAX);
 	while ((r = store_step(st, err)) == STORE_ROW) {
-		for (i = 0; i < n; i++) {
-			if (store_column_is_null(st, i))
-				values[i] = (struct audit_value){AUDIT_NULL, 0, NULL};
-			else if (store_column_is_integer(st, i))
-				values[i] = AUDIT_INT_VALUE(store_column_int64(st, i));
-			else
-				values[i] = AUDIT_TEXT_VALUE(store_column_text(st, i));
+		if ((n = audit_row_read(st, values)) < 0) {
+			store_done(st);
+			return error_set(err, REDRESS_E_INTERNAL, "%s has more than %d columns", name,
+			                 AUDIT_ROW_MAX);
 		}
 		audit_digest_add(d_r, key, scratch, values, (size_t)n);
 	}
@@ -599,9 +642,9 @@ audit_replay(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		goto out;
 	report->rows = 0;
 	for (i = 0; modules[i] != NULL; i++)
-		for (j = 0; modules[i]->snapshots[j] != NULL; j++)
-			if ((rc = audit_compare_table(tlog_store(log), pass.shadow, modules[i]->snapshots[j],
-			                              report, err)) != REDRESS_OK)
+		for (j = 0; j < audit_snapshot_count(modules[i]); j++)
+			if ((rc = audit_compare_table(tlog_store(log), pass.shadow, modules[i], j, report,
+			                              err)) != REDRESS_OK)
 				goto out;
 	if (report->nfindings == before && report->dropped == 0 && scratch->nfindings == 0)
 		audit_finding(report, "the tables' digests differ from the log's, yet no row does: a bug in a"
@@ -678,10 +721,11 @@ audit_job_run(struct audit_job *job, struct store *store, struct redress_error *
 		return store_check(store, err);
 	buf_init(&scratch, AUDIT_ROW_BYTES);
 	for (i = 0; modules[i] != NULL && rc == REDRESS_OK; i++)
-		for (j = 0; modules[i]->fold != NULL && modules[i]->snapshots[j] != NULL && rc == REDRESS_OK;
+		for (j = 0;
+		     modules[i]->fold != NULL && j < audit_snapshot_count(modules[i]) && rc == REDRESS_OK;
 		     j++)
-			rc = audit_table_digest(store, modules[i]->snapshots[j], job->key, &scratch,
-			                        &job->digests[i][j], err);
+			rc = audit_table_digest(store, modules[i], j, job->key, &scratch, &job->digests[i][j],
+			                        err);
 	buf_free(&scratch);
 	return rc;
 }
@@ -800,8 +844,7 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 		goto out;
 	}
 	for (i = 0; modules[i] != NULL; i++) {
-		for (j = 0; modules[i]->snapshots[j] != NULL; j++)
-			;
+		j = audit_snapshot_count(modules[i]);
 		if (i >= AUDIT_MODULES_MAX || j > AUDIT_TABLES_MAX) {
 			rc = error_set(err, REDRESS_E_INTERNAL, "too many modules or tables for audit");
 			goto out;
@@ -854,7 +897,7 @@ audit_verify(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC_SIZE], struc
 			continue;
 		modules[i]->fold_end(pass.models[i], &pass.folds[i]);
 		pass.models[i] = NULL;
-		for (j = 0; modules[i]->snapshots[j] != NULL; j++) {
+		for (j = 0; j < audit_snapshot_count(modules[i]); j++) {
 			struct audit_digest *d = &tables->digests[i][j];
 
 			report->rows += d->rows;

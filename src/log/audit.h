@@ -84,6 +84,26 @@ void audit_fold_row(struct audit_fold *fold, size_t table, const struct audit_va
 #define AUDIT_TEXT_OR_NULL_VALUE(v)                                                                          \
 	((v)[0] != '\0' ? AUDIT_TEXT_VALUE(v) : (struct audit_value){AUDIT_NULL, 0, NULL})
 
+/* How many snapshot statements module m has (either kind of struct event_module). */
+size_t audit_snapshot_count(const struct event_module *m);
+
+/*
+ * Snapshot statement j of module m on store, reset, ready to step, and its
+ * name in *name_r; NULL with err filled.
+ */
+struct store_stmt *audit_snapshot(struct store *store, const struct event_module *m, size_t j,
+                                  const char **name_r, struct redress_error *err);
+
+/*
+ * Reads the current row of st into values as audit digests it: by the
+ * statement's declared column types ('i' an integer, 't' and 'b' text), so
+ * that the digest does not depend on the backend's own types; by SQLite's
+ * types for an old-style query.  A NULL is AUDIT_NULL.  The text points
+ * into st until its next step.  Returns the number of columns, or -1 when
+ * there are more than AUDIT_ROW_MAX.
+ */
+int audit_row_read(struct store_stmt *st, struct audit_value values[AUDIT_ROW_MAX]);
+
 /* Records a finding (a problem audit found), printf-style. */
 void audit_finding(struct audit_report *report, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

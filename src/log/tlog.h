@@ -81,6 +81,14 @@ struct event_module {
 	 * on the replayed ones and compares row by row.
 	 */
 	const struct store_query *const *snapshots;
+	/*
+	 * The same the new way, when snapshots is NULL: the ids of nsnapshots
+	 * statements of .catalogue.  Audit digests and compares their rows by
+	 * the statements' declared column types, so that a fund digests the
+	 * same on every backend.
+	 */
+	const unsigned *snapshot_ids;
+	size_t nsnapshots;
 	/* Applies one of the module's events to the tables in store. */
 	enum redress_err (*replay)(struct store *store, const struct event *ev, struct redress_error *err);
 	/* Checks invariants of the live tables (may be NULL); adds findings to report. */

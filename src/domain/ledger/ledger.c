@@ -80,7 +80,7 @@ ledger_account_get(struct store *store, const char *code, struct ledger_account 
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &ledger_q_account_get, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_ACCOUNT_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
 	switch (store_step(st, err)) {
@@ -114,7 +114,7 @@ ledger_transfer_get(struct store *store, const char *id, struct ledger_transfer 
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &ledger_q_transfer_get, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_TRANSFER_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	switch (store_step(st, err)) {
@@ -123,18 +123,6 @@ ledger_transfer_get(struct store *store, const char *id, struct ledger_transfer 
 	default: return err->code;
 	}
 }
-
-static const struct store_query q_accounts_all = {
-    "ledger.accounts.all", "SELECT code, currency, kind, name, no_overdraft, debits_posted, credits_posted,"
-                           " debits_pending, credits_pending, opened_seq FROM ledger_accounts ORDER BY code"};
-static const struct store_query q_history = {
-    "ledger.history",
-    "SELECT id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"
-    " resolved_seq FROM ledger_transfers WHERE debit_code = ?1"
-    " UNION ALL "
-    "SELECT id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"
-    " resolved_seq FROM ledger_transfers WHERE credit_code = ?1"
-    " ORDER BY 10"};
 
 enum redress_err
 ledger_account_each(struct store *store,
@@ -147,7 +135,7 @@ ledger_account_each(struct store *store,
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_accounts_all, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_ACCOUNTS_ALL, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		ledger_account_read(st, &a);
@@ -170,7 +158,7 @@ ledger_history(struct store *store, const char *code,
 
 	if ((rc = ledger_account_get(store, code, &a, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_history, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_HISTORY, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
 	while ((r = store_step(st, err)) == STORE_ROW) {

@@ -53,32 +53,63 @@ static const char ledger_schema[] =
 	"id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"    \
 	" resolved_seq"
 
-const struct store_query ledger_q_account_get = {
-    "ledger.account.get", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE code = ?1"};
-const struct store_query ledger_q_transfer_get = {
-    "ledger.transfer.get", "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers WHERE id = ?1"};
-static const struct store_query q_account_insert = {"ledger.account.insert",
-                                                    "INSERT INTO ledger_accounts (" ACCOUNT_COLUMNS
-                                                    ") VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, ?6)"};
-static const struct store_query q_account_totals = {
-    "ledger.account.totals", "UPDATE ledger_accounts SET debits_posted = ?2, credits_posted = ?3,"
-                             " debits_pending = ?4, credits_pending = ?5 WHERE code = ?1"};
-static const struct store_query q_transfer_insert = {
-    "ledger.transfer.insert", "INSERT INTO ledger_transfers (" TRANSFER_COLUMNS
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"};
-static const struct store_query q_transfer_resolve = {
-    "ledger.transfer.resolve", "UPDATE ledger_transfers SET state = ?2, resolved_seq = ?3 WHERE id = ?1"};
-static const struct store_query q_snapshot_accounts = {
-    "ledger_accounts", "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts ORDER BY code"};
-static const struct store_query q_snapshot_transfers = {
-    "ledger_transfers", "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers ORDER BY id"};
-static const struct store_query q_check_balanced = {
-    "ledger.check.balanced",
-    "SELECT currency, sum(debits_posted), sum(credits_posted), sum(debits_pending), sum(credits_pending)"
-    " FROM ledger_accounts GROUP BY currency ORDER BY currency"};
-static const struct store_query q_check_overdraft = {
-    "ledger.check.overdraft",
-    "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE no_overdraft <> 0 ORDER BY code"};
+/* The module's statements, by id (enum ledger_statement in ledger_int.h). */
+static const struct store_statement ledger_statements[LEDGER_Q_COUNT] = {
+    [LEDGER_Q_ACCOUNTS_ALL] =
+        {.name = "ledger.accounts.all",
+         .sql = "SELECT code, currency, kind, name, no_overdraft, debits_posted, credits_posted,"
+                " debits_pending, credits_pending, opened_seq FROM ledger_accounts ORDER BY code",
+         .columns = "ttttiiiiii"},
+    [LEDGER_Q_HISTORY] = {.name = "ledger.history",
+                          .sql = "SELECT id, debit_code, credit_code, amount, currency, two_phase, state, "
+                                 "ref, exchange_id, created_seq,"
+                                 " resolved_seq FROM ledger_transfers WHERE debit_code = ?1"
+                                 " UNION ALL "
+                                 "SELECT id, debit_code, credit_code, amount, currency, two_phase, state, "
+                                 "ref, exchange_id, created_seq,"
+                                 " resolved_seq FROM ledger_transfers WHERE credit_code = ?1"
+                                 " ORDER BY 10",
+                          .columns = "tttititttii"},
+    [LEDGER_Q_ACCOUNT_GET] = {.name = "ledger.account.get",
+                              .sql = "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE code = ?1",
+                              .columns = "ttttiiiiii"},
+    [LEDGER_Q_TRANSFER_GET] = {.name = "ledger.transfer.get",
+                               .sql = "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers WHERE id = ?1",
+                               .columns = "tttititttii"},
+    [LEDGER_Q_ACCOUNT_INSERT] = {.name = "ledger.account.insert",
+                                 .sql = "INSERT INTO ledger_accounts (" ACCOUNT_COLUMNS
+                                        ") VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, ?6)",
+                                 .columns = ""},
+    [LEDGER_Q_ACCOUNT_TOTALS] = {.name = "ledger.account.totals",
+                                 .sql = "UPDATE ledger_accounts SET debits_posted = ?2, credits_posted = ?3,"
+                                        " debits_pending = ?4, credits_pending = ?5 WHERE code = ?1",
+                                 .columns = ""},
+    [LEDGER_Q_TRANSFER_INSERT] = {.name = "ledger.transfer.insert",
+                                  .sql = "INSERT INTO ledger_transfers (" TRANSFER_COLUMNS
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)",
+                                  .columns = ""},
+    [LEDGER_Q_TRANSFER_RESOLVE] =
+        {.name = "ledger.transfer.resolve",
+         .sql = "UPDATE ledger_transfers SET state = ?2, resolved_seq = ?3 WHERE id = ?1",
+         .columns = ""},
+    [LEDGER_Q_SNAPSHOT_ACCOUNTS] = {.name = "ledger_accounts",
+                                    .sql = "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts ORDER BY code",
+                                    .columns = "ttttiiiiii"},
+    [LEDGER_Q_SNAPSHOT_TRANSFERS] = {.name = "ledger_transfers",
+                                     .sql = "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers ORDER BY id",
+                                     .columns = "tttititttii"},
+    [LEDGER_Q_CHECK_BALANCED] = {.name = "ledger.check.balanced",
+                                 .sql = "SELECT currency, sum(debits_posted), sum(credits_posted), "
+                                        "sum(debits_pending), sum(credits_pending)"
+                                        " FROM ledger_accounts GROUP BY currency ORDER BY currency",
+                                 .columns = "tiiii"},
+    [LEDGER_Q_CHECK_OVERDRAFT] = {.name = "ledger.check.overdraft",
+                                  .sql = "SELECT " ACCOUNT_COLUMNS
+                                         " FROM ledger_accounts WHERE no_overdraft <> 0 ORDER BY code",
+                                  .columns = "ttttiiiiii"},
+};
+
+const struct store_catalogue ledger_catalogue = {"ledger", ledger_statements, STORE_COUNT(ledger_statements)};
 
 void
 ledger_account_read(struct store_stmt *st, struct ledger_account *a)
@@ -191,7 +222,7 @@ ledger_apply_account(struct store *store, const struct ledger_account *a, struct
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_account_insert, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_ACCOUNT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, a->code);
 	store_bind_text(st, 2, a->currency);
@@ -207,7 +238,7 @@ ledger_write_totals(struct store *store, const struct ledger_account *a, struct 
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_account_totals, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_ACCOUNT_TOTALS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, a->code);
 	store_bind_int64(st, 2, a->debits_posted);
@@ -290,7 +321,7 @@ ledger_apply_transfer(struct store *store, const struct ledger_transfer *t, stru
 
 	if ((rc = ledger_totals_create(t, &d, &c, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_transfer_insert, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_TRANSFER_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, t->id);
 	store_bind_text(st, 2, t->debit);
@@ -319,7 +350,7 @@ ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger
 
 	if ((rc = ledger_totals_resolve(t, to, &d, &c, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_transfer_resolve, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_TRANSFER_RESOLVE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, t->id);
 	store_bind_text(st, 2, ledger_state_name(to));
@@ -494,7 +525,7 @@ ledger_check(struct store *store, struct audit_report *report, struct redress_er
 	enum store_step_result r;
 	int64_t posted, pending;
 
-	if ((st = store_query(store, &q_check_balanced, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_CHECK_BALANCED, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		if (store_column_int64(st, 1) != store_column_int64(st, 2) ||
@@ -509,7 +540,7 @@ ledger_check(struct store *store, struct audit_report *report, struct redress_er
 	}
 	if (r == STORE_ERROR)
 		return err->code;
-	if ((st = store_query(store, &q_check_overdraft, err)) == NULL)
+	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_CHECK_OVERDRAFT, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		struct redress_error e;
@@ -522,14 +553,15 @@ ledger_check(struct store *store, struct audit_report *report, struct redress_er
 	return r == STORE_ERROR ? err->code : REDRESS_OK;
 }
 
-static const struct store_query *const ledger_snapshots[] = {&q_snapshot_accounts, &q_snapshot_transfers,
-                                                             NULL};
+static const unsigned ledger_snapshots[] = {LEDGER_Q_SNAPSHOT_ACCOUNTS, LEDGER_Q_SNAPSHOT_TRANSFERS};
 
 const struct event_module ledger_module = {
     .name = "ledger",
     .type_prefix = "ledger.",
     .schema = ledger_schema,
-    .snapshots = ledger_snapshots,
+    .catalogue = &ledger_catalogue,
+    .snapshot_ids = ledger_snapshots,
+    .nsnapshots = STORE_COUNT(ledger_snapshots),
     .replay = ledger_replay,
     .check = ledger_check,
     .flush = ledger_cache_flush,

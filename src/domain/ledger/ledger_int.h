@@ -18,9 +18,6 @@
 #define LEDGER_EV_TRANSFER_POSTED  "ledger.transfer.posted"
 #define LEDGER_EV_TRANSFER_VOIDED  "ledger.transfer.voided"
 
-extern const struct store_query ledger_q_account_get;
-extern const struct store_query ledger_q_transfer_get;
-
 /* Reads the account or transfer under the cursor st. */
 void ledger_account_read(struct store_stmt *st, struct ledger_account *a);
 void ledger_transfer_read(struct store_stmt *st, struct ledger_transfer *t);
@@ -87,5 +84,23 @@ enum redress_err ledger_apply_transfer(struct store *store, const struct ledger_
 enum redress_err ledger_apply_resolve(struct store *store, struct ledger_transfer *t, enum ledger_state to,
                                       uint64_t seq, struct ledger_account *debit,
                                       struct ledger_account *credit, struct redress_error *err);
+
+/* The module's statements (ledger_catalogue, in ledger_apply.c), by id. */
+enum ledger_statement {
+	LEDGER_Q_ACCOUNTS_ALL,
+	LEDGER_Q_HISTORY,
+	LEDGER_Q_ACCOUNT_GET,
+	LEDGER_Q_TRANSFER_GET,
+	LEDGER_Q_ACCOUNT_INSERT,
+	LEDGER_Q_ACCOUNT_TOTALS,
+	LEDGER_Q_TRANSFER_INSERT,
+	LEDGER_Q_TRANSFER_RESOLVE,
+	LEDGER_Q_SNAPSHOT_ACCOUNTS,
+	LEDGER_Q_SNAPSHOT_TRANSFERS,
+	LEDGER_Q_CHECK_BALANCED,
+	LEDGER_Q_CHECK_OVERDRAFT,
+	LEDGER_Q_COUNT
+};
+extern const struct store_catalogue ledger_catalogue;
 
 #endif

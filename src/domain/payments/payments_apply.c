@@ -48,98 +48,143 @@ static const char payments_schema[] =
 	"created_seq,"                                                                                       \
 	" resolved_seq"
 
-static const struct store_query q_debtor_put = {
-    "payments.debtor.put", "INSERT INTO payments_debtors (program, name, iban, bic, set_seq)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (program) DO UPDATE SET"
-                           " name = ?2, iban = ?3, bic = ?4, set_seq = ?5"};
-static const struct store_query q_debtor_get = {
-    "payments.debtor.get",
-    "SELECT d.program, d.name, d.iban, d.bic, a.account, a.scheme FROM payments_debtors d"
-    " LEFT JOIN payments_debtor_accounts a ON a.program = d.program"
-    " WHERE d.program = ?1"};
-static const struct store_query q_debtor_account_put = {
-    "payments.debtor.account.put", "INSERT INTO payments_debtor_accounts (program, account, scheme)"
-                                   " VALUES (?1, ?2, ?3) ON CONFLICT (program) DO UPDATE SET"
-                                   " account = ?2, scheme = ?3"};
-static const struct store_query q_debtor_account_del = {
-    "payments.debtor.account.del", "DELETE FROM payments_debtor_accounts WHERE program = ?1"};
-static const struct store_query q_bank_put = {
-    "payments.bank.put", "INSERT INTO payments_bank (pseudonym, sealed, recorded_seq) VALUES (?1, ?2, ?3)"
-                         " ON CONFLICT (pseudonym) DO UPDATE SET sealed = ?2, recorded_seq = ?3"};
-static const struct store_query q_bank_get = {"payments.bank.get",
-                                              "SELECT sealed FROM payments_bank WHERE pseudonym = ?1"};
-static const struct store_query q_batch_insert = {
-    "payments.batch.insert",
-    "INSERT INTO payments_batches (id, program, currency, created_seq) VALUES (?1, ?2, ?3, ?4)"};
-static const struct store_query q_batch_get = {
-    "payments.batch.get", "SELECT id, program, currency, created_seq FROM payments_batches WHERE id = ?1"};
-static const struct store_query q_batch_list = {"payments.batch.list",
-                                                "SELECT id FROM payments_batches ORDER BY id DESC"};
-static const struct store_query q_batch_count = {"payments.batch.count",
-                                                 "SELECT count(*) FROM payments_batches"};
-static const struct store_query q_batch_figures = {
-    "payments.batch.figures", "SELECT state, count(*), sum(amount) FROM payments_orders WHERE batch = ?1"
-                              " GROUP BY state"};
-static const struct store_query q_batch_exports = {"payments.batch.exports",
-                                                   "SELECT count(*) FROM payments_exports WHERE batch = ?1"};
-static const struct store_query q_order_insert = {
-    "payments.order.insert", "INSERT INTO payments_orders (" ORDER_COLUMNS ") VALUES"
-                             " (?1, ?2, ?3, ?4, ?5, ?6, 'pending', NULL, NULL, NULL, ?7, NULL)"};
-static const struct store_query q_order_resolve = {
-    "payments.order.resolve",
-    "UPDATE payments_orders SET state = ?2, booked_on = ?3, reason = ?4, import = ?5,"
-    " resolved_seq = ?6 WHERE id = ?1 AND (state = 'pending' OR (?2 = 'returned' AND state = 'settled'))"};
-static const struct store_query q_order_get = {"payments.order.get",
-                                               "SELECT " ORDER_COLUMNS " FROM payments_orders WHERE id = ?1"};
-static const struct store_query q_orders_of = {
-    "payments.orders.of", "SELECT " ORDER_COLUMNS " FROM payments_orders WHERE batch = ?1 ORDER BY id"};
-static const struct store_query q_import_insert = {
-    "payments.import.insert",
-    "INSERT INTO payments_imports (sha256, kind, msg_id, settled, returned, unchanged, imported_seq)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
-static const struct store_query q_import_get = {"payments.import.get",
-                                                "SELECT 1 FROM payments_imports WHERE sha256 = ?1"};
-static const struct store_query q_export_insert = {"payments.export.insert",
-                                                   "INSERT INTO payments_exports (seq, batch, format, "
-                                                   "sha256, orders, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+/* The module's statements, by id (enum payments_statement in payments_int.h). */
+static const struct store_statement payments_statements[PAYMENTS_Q_COUNT] = {
+    [PAYMENTS_Q_DEBTOR_PUT] = {.name = "payments.debtor.put",
+                               .sql = "INSERT INTO payments_debtors (program, name, iban, bic, set_seq)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (program) DO UPDATE SET"
+                                      " name = ?2, iban = ?3, bic = ?4, set_seq = ?5",
+                               .columns = ""},
+    [PAYMENTS_Q_DEBTOR_GET] =
+        {.name = "payments.debtor.get",
+         .sql = "SELECT d.program, d.name, d.iban, d.bic, a.account, a.scheme FROM payments_debtors d"
+                " LEFT JOIN payments_debtor_accounts a ON a.program = d.program"
+                " WHERE d.program = ?1",
+         .columns = "tttttt"},
+    [PAYMENTS_Q_DEBTOR_ACCOUNT_PUT] = {.name = "payments.debtor.account.put",
+                                       .sql =
+                                           "INSERT INTO payments_debtor_accounts (program, account, scheme)"
+                                           " VALUES (?1, ?2, ?3) ON CONFLICT (program) DO UPDATE SET"
+                                           " account = ?2, scheme = ?3",
+                                       .columns = ""},
+    [PAYMENTS_Q_DEBTOR_ACCOUNT_DEL] = {.name = "payments.debtor.account.del",
+                                       .sql = "DELETE FROM payments_debtor_accounts WHERE program = ?1",
+                                       .columns = ""},
+    [PAYMENTS_Q_BANK_PUT] =
+        {.name = "payments.bank.put",
+         .sql = "INSERT INTO payments_bank (pseudonym, sealed, recorded_seq) VALUES (?1, ?2, ?3)"
+                " ON CONFLICT (pseudonym) DO UPDATE SET sealed = ?2, recorded_seq = ?3",
+         .columns = ""},
+    [PAYMENTS_Q_BANK_GET] = {.name = "payments.bank.get",
+                             .sql = "SELECT sealed FROM payments_bank WHERE pseudonym = ?1",
+                             .columns = "t"},
+    [PAYMENTS_Q_BATCH_INSERT] =
+        {.name = "payments.batch.insert",
+         .sql = "INSERT INTO payments_batches (id, program, currency, created_seq) VALUES (?1, ?2, ?3, ?4)",
+         .columns = ""},
+    [PAYMENTS_Q_BATCH_GET] =
+        {.name = "payments.batch.get",
+         .sql = "SELECT id, program, currency, created_seq FROM payments_batches WHERE id = ?1",
+         .columns = "ttti"},
+    [PAYMENTS_Q_BATCH_LIST] = {.name = "payments.batch.list",
+                               .sql = "SELECT id FROM payments_batches ORDER BY id DESC",
+                               .columns = "t"},
+    [PAYMENTS_Q_BATCH_COUNT] = {.name = "payments.batch.count",
+                                .sql = "SELECT count(*) FROM payments_batches",
+                                .columns = "i"},
+    [PAYMENTS_Q_BATCH_FIGURES] =
+        {.name = "payments.batch.figures",
+         .sql = "SELECT state, count(*), sum(amount) FROM payments_orders WHERE batch = ?1"
+                " GROUP BY state",
+         .columns = "tii"},
+    [PAYMENTS_Q_BATCH_EXPORTS] = {.name = "payments.batch.exports",
+                                  .sql = "SELECT count(*) FROM payments_exports WHERE batch = ?1",
+                                  .columns = "i"},
+    [PAYMENTS_Q_ORDER_INSERT] = {.name = "payments.order.insert",
+                                 .sql = "INSERT INTO payments_orders (" ORDER_COLUMNS ") VALUES"
+                                        " (?1, ?2, ?3, ?4, ?5, ?6, 'pending', NULL, NULL, NULL, ?7, NULL)",
+                                 .columns = ""},
+    [PAYMENTS_Q_ORDER_RESOLVE] =
+        {.name = "payments.order.resolve",
+         .sql = "UPDATE payments_orders SET state = ?2, booked_on = ?3, reason = ?4, import = ?5,"
+                " resolved_seq = ?6 WHERE id = ?1 AND (state = 'pending' OR (?2 = 'returned' AND state = "
+                "'settled'))",
+         .columns = ""},
+    [PAYMENTS_Q_ORDER_GET] = {.name = "payments.order.get",
+                              .sql = "SELECT " ORDER_COLUMNS " FROM payments_orders WHERE id = ?1",
+                              .columns = "ttttitttttii"},
+    [PAYMENTS_Q_ORDERS_OF] = {.name = "payments.orders.of",
+                              .sql = "SELECT " ORDER_COLUMNS
+                                     " FROM payments_orders WHERE batch = ?1 ORDER BY id",
+                              .columns = "ttttitttttii"},
+    [PAYMENTS_Q_IMPORT_INSERT] =
+        {.name = "payments.import.insert",
+         .sql =
+             "INSERT INTO payments_imports (sha256, kind, msg_id, settled, returned, unchanged, imported_seq)"
+             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         .columns = ""},
+    [PAYMENTS_Q_IMPORT_GET] = {.name = "payments.import.get",
+                               .sql = "SELECT 1 FROM payments_imports WHERE sha256 = ?1",
+                               .columns = "i"},
+    [PAYMENTS_Q_EXPORT_INSERT] = {.name = "payments.export.insert",
+                                  .sql = "INSERT INTO payments_exports (seq, batch, format, "
+                                         "sha256, orders, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                  .columns = ""},
+    [PAYMENTS_Q_CHECK_TRANSFERS] =
+        {.name = "payments.check.transfers",
+         .sql = "SELECT o.id, o.state, coalesce(t.state, 'missing') FROM payments_orders o"
+                " LEFT JOIN ledger_transfers t ON t.id = o.id"
+                " WHERE t.id IS NULL OR t.amount != o.amount"
+                " OR (o.state = 'pending') != (t.state = 'pending')"
+                " OR (o.state = 'settled' AND t.state != 'posted')"
+                " OR (o.state = 'returned' AND t.state = 'posted'"
+                "     AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.id = o.id || "
+                "'-R' AND r.amount = o.amount))"
+                " ORDER BY o.id",
+         .columns = "ttt"},
+    [PAYMENTS_Q_CHECK_BATCHED] =
+        {.name = "payments.check.batched",
+         .sql =
+             "SELECT e.id, e.state, o.id FROM entitlements e"
+             " LEFT JOIN payments_orders o ON o.entitlement = e.id AND o.state = 'pending'"
+             " WHERE (e.state = 'batched') != (o.id IS NOT NULL)"
+             " UNION ALL SELECT o.entitlement, coalesce(e.state, 'missing'), o.id FROM payments_orders o"
+             " LEFT JOIN entitlements e ON e.id = o.entitlement WHERE o.state = 'pending' AND e.id IS NULL",
+         .columns = "ttt"},
+    [PAYMENTS_Q_SNAP_DEBTORS] = {.name = "payments_debtors",
+                                 .sql = "SELECT program, name, iban, bic, set_seq FROM"
+                                        " payments_debtors ORDER BY program",
+                                 .columns = "tttti"},
+    [PAYMENTS_Q_SNAP_DEBTOR_ACCOUNTS] =
+        {.name = "payments_debtor_accounts",
+         .sql = "SELECT program, account, scheme FROM payments_debtor_accounts ORDER BY program",
+         .columns = "ttt"},
+    [PAYMENTS_Q_SNAP_BANK] =
+        {.name = "payments_bank",
+         .sql = "SELECT pseudonym, sealed, recorded_seq FROM payments_bank ORDER BY pseudonym",
+         .columns = "tti"},
+    [PAYMENTS_Q_SNAP_BATCHES] =
+        {.name = "payments_batches",
+         .sql = "SELECT id, program, currency, created_seq FROM payments_batches ORDER BY id",
+         .columns = "ttti"},
+    [PAYMENTS_Q_SNAP_ORDERS] = {.name = "payments_orders",
+                                .sql = "SELECT " ORDER_COLUMNS " FROM payments_orders ORDER BY id",
+                                .columns = "ttttitttttii"},
+    [PAYMENTS_Q_SNAP_IMPORTS] =
+        {.name = "payments_imports",
+         .sql = "SELECT sha256, kind, msg_id, settled, returned, unchanged, imported_seq FROM"
+                " payments_imports ORDER BY sha256",
+         .columns = "tttiiii"},
+    [PAYMENTS_Q_SNAP_EXPORTS] =
+        {.name = "payments_exports",
+         .sql = "SELECT seq, batch, format, sha256, orders, actor FROM payments_exports ORDER BY seq",
+         .columns = "itttit"},
+};
+
+const struct store_catalogue payments_catalogue = {"payments", payments_statements,
+                                                   STORE_COUNT(payments_statements)};
 
 /* What audit checks across modules: each order against its ledger transfer and its entitlement. */
-static const struct store_query q_check_transfers = {
-    "payments.check.transfers", "SELECT o.id, o.state, coalesce(t.state, 'missing') FROM payments_orders o"
-                                " LEFT JOIN ledger_transfers t ON t.id = o.id"
-                                " WHERE t.id IS NULL OR t.amount != o.amount"
-                                " OR (o.state = 'pending') != (t.state = 'pending')"
-                                " OR (o.state = 'settled' AND t.state != 'posted')"
-                                " OR (o.state = 'returned' AND t.state = 'posted'"
-                                "     AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.id = o.id || "
-                                "'-R' AND r.amount = o.amount))"
-                                " ORDER BY o.id"};
-static const struct store_query q_check_batched = {
-    "payments.check.batched",
-    "SELECT e.id, e.state, o.id FROM entitlements e"
-    " LEFT JOIN payments_orders o ON o.entitlement = e.id AND o.state = 'pending'"
-    " WHERE (e.state = 'batched') != (o.id IS NOT NULL)"
-    " UNION ALL SELECT o.entitlement, coalesce(e.state, 'missing'), o.id FROM payments_orders o"
-    " LEFT JOIN entitlements e ON e.id = o.entitlement WHERE o.state = 'pending' AND e.id IS NULL"};
-
-static const struct store_query q_snap_debtors = {"payments_debtors",
-                                                  "SELECT program, name, iban, bic, set_seq FROM"
-                                                  " payments_debtors ORDER BY program"};
-static const struct store_query q_snap_debtor_accounts = {
-    "payments_debtor_accounts",
-    "SELECT program, account, scheme FROM payments_debtor_accounts ORDER BY program"};
-static const struct store_query q_snap_bank = {
-    "payments_bank", "SELECT pseudonym, sealed, recorded_seq FROM payments_bank ORDER BY pseudonym"};
-static const struct store_query q_snap_batches = {
-    "payments_batches", "SELECT id, program, currency, created_seq FROM payments_batches ORDER BY id"};
-static const struct store_query q_snap_orders = {"payments_orders",
-                                                 "SELECT " ORDER_COLUMNS " FROM payments_orders ORDER BY id"};
-static const struct store_query q_snap_imports = {
-    "payments_imports", "SELECT sha256, kind, msg_id, settled, returned, unchanged, imported_seq FROM"
-                        " payments_imports ORDER BY sha256"};
-static const struct store_query q_snap_exports = {
-    "payments_exports",
-    "SELECT seq, batch, format, sha256, orders, actor FROM payments_exports ORDER BY seq"};
 
 static const char *const order_state_names[] = {
     [PAYMENTS_PENDING] = "pending",
@@ -192,7 +237,7 @@ payments_order_get(struct store *store, const char *id, struct payments_order *o
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_order_get, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_ORDER_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	switch (store_step(st, err)) {
@@ -213,7 +258,7 @@ payments_orders_each(struct store *store, const char *batch,
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_orders_of, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_ORDERS_OF, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, batch);
 	while ((r = store_step(st, err)) == STORE_ROW) {
@@ -230,7 +275,7 @@ payments_debtor_get(struct store *store, const char *program, struct payments_de
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_debtor_get, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_DEBTOR_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
 	switch (store_step(st, err)) {
@@ -257,7 +302,7 @@ payments_bank_sealed(struct store *store, const char *pseudonym, struct buf *out
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_bank_get, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BANK_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	switch (store_step(st, err)) {
@@ -274,7 +319,7 @@ payments_import_seen(struct store *store, const char *sha256, int *seen_r, struc
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_import_get, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_IMPORT_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, sha256);
 	switch (store_step(st, err)) {
@@ -289,7 +334,7 @@ payments_batch_count(struct store *store, uint64_t *n_r, struct redress_error *e
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_batch_count, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_COUNT, err)) == NULL)
 		return err->code;
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;
@@ -306,7 +351,7 @@ payments_batch_get(struct store *store, const char *batch, struct payments_batch
 	enum payments_order_state state;
 
 	memset(b_r, 0, sizeof(*b_r));
-	if ((st = store_query(store, &q_batch_get, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, batch);
 	switch (store_step(st, err)) {
@@ -318,7 +363,7 @@ payments_batch_get(struct store *store, const char *batch, struct payments_batch
 	text_copy(b_r->program, sizeof(b_r->program), store_column_text(st, 1));
 	text_copy(b_r->currency, sizeof(b_r->currency), store_column_text(st, 2));
 	b_r->created_seq = (uint64_t)store_column_int64(st, 3);
-	if ((st = store_query(store, &q_batch_figures, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_FIGURES, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, batch);
 	while ((r = store_step(st, err)) == STORE_ROW) {
@@ -338,7 +383,7 @@ payments_batch_get(struct store *store, const char *batch, struct payments_batch
 	}
 	if (r != STORE_DONE)
 		return err->code;
-	if ((st = store_query(store, &q_batch_exports, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_EXPORTS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, batch);
 	if (store_step(st, err) != STORE_ROW)
@@ -357,7 +402,7 @@ payments_batch_each(struct store *store,
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_batch_list, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_LIST, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		text_copy(id, sizeof(id), store_column_text(st, 0));
@@ -409,7 +454,7 @@ apply_debtor(struct store *store, const struct event *ev, struct redress_error *
 	        REDRESS_OK ||
 	    (rc = payments_debtor_check(&d, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_debtor_put, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_DEBTOR_PUT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, d.program);
 	store_bind_text(st, 2, d.name);
@@ -418,8 +463,10 @@ apply_debtor(struct store *store, const struct event *ev, struct redress_error *
 	store_bind_int64(st, 5, (int64_t)ev->seq);
 	if ((rc = store_run(st, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, d.account[0] != '\0' ? &q_debtor_account_put : &q_debtor_account_del,
-	                      err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue,
+	                          d.account[0] != '\0' ? PAYMENTS_Q_DEBTOR_ACCOUNT_PUT
+	                                               : PAYMENTS_Q_DEBTOR_ACCOUNT_DEL,
+	                          err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, d.program);
 	if (d.account[0] != '\0') {
@@ -443,7 +490,7 @@ apply_bank(struct store *store, const struct event *ev, struct redress_error *er
 		return rc;
 	if (strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX || strncmp(sealed, "s1:", 3) != 0)
 		return bad(err, ev, "a pseudonym and sealed bank details");
-	if ((st = store_query(store, &q_bank_put, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BANK_PUT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	store_bind_text(st, 2, sealed);
@@ -466,7 +513,7 @@ apply_batch(struct store *store, const struct event *ev, struct redress_error *e
 		return rc;
 	if (currency_find(currency, err) == NULL)
 		return err->code;
-	if ((st = store_query(store, &q_batch_insert, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, program);
@@ -500,7 +547,7 @@ apply_order(struct store *store, const struct event *ev, struct redress_error *e
 		return bad(err, ev, "a payment order's amount must be positive");
 	if (strncmp(o.id, o.batch, strlen(o.batch)) != 0)
 		return bad(err, ev, "a payment order's id begins with its batch's");
-	if ((st = store_query(store, &q_order_insert, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_ORDER_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, o.id);
 	store_bind_text(st, 2, o.batch);
@@ -538,7 +585,7 @@ apply_resolved(struct store *store, const struct event *ev, enum payments_order_
 		return rc;
 	if (!is_hex64(import))
 		return bad(err, ev, "import must be a file's SHA-256");
-	if ((st = store_query(store, &q_order_resolve, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_ORDER_RESOLVE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, payments_order_state_name(to));
@@ -578,7 +625,7 @@ apply_imported(struct store *store, const struct event *ev, struct redress_error
 		return rc;
 	if (!is_hex64(sha) || settled < 0 || returned < 0 || unchanged < 0 || not_ours < 0)
 		return bad(err, ev, "an import names its file's SHA-256 and counts that are not negative");
-	if ((st = store_query(store, &q_import_insert, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_IMPORT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, sha);
 	store_bind_text(st, 2, kind);
@@ -607,7 +654,7 @@ apply_exported(struct store *store, const struct event *ev, struct redress_error
 		return rc;
 	if (!is_hex64(sha) || orders <= 0)
 		return bad(err, ev, "an export names its file's SHA-256 and how many orders it holds");
-	if ((st = store_query(store, &q_export_insert, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_EXPORT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)ev->seq);
 	store_bind_text(st, 2, batch);
@@ -652,7 +699,7 @@ payments_check(struct store *store, struct audit_report *report, struct redress_
 	struct store_stmt *st;
 	enum store_step_result r;
 
-	if ((st = store_query(store, &q_check_transfers, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_CHECK_TRANSFERS, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW)
 		audit_finding(
@@ -661,7 +708,7 @@ payments_check(struct store *store, struct audit_report *report, struct redress_
 		    store_column_text(st, 0), store_column_text(st, 1), store_column_text(st, 2));
 	if (r == STORE_ERROR)
 		return err->code;
-	if ((st = store_query(store, &q_check_batched, err)) == NULL)
+	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_CHECK_BATCHED, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW)
 		audit_finding(report, "entitlements '%.70s' is %s but its payment order at the bank is %s",
@@ -672,9 +719,9 @@ payments_check(struct store *store, struct audit_report *report, struct redress_
 
 /* ---- audit's fold: the same apply code, into a private in-memory database ---- */
 
-static const struct store_query *const payments_snapshots[] = {
-    &q_snap_debtors, &q_snap_bank,    &q_snap_batches,         &q_snap_orders,
-    &q_snap_imports, &q_snap_exports, &q_snap_debtor_accounts, NULL};
+static const unsigned payments_snapshots[] = {
+    PAYMENTS_Q_SNAP_DEBTORS, PAYMENTS_Q_SNAP_BANK,    PAYMENTS_Q_SNAP_BATCHES,        PAYMENTS_Q_SNAP_ORDERS,
+    PAYMENTS_Q_SNAP_IMPORTS, PAYMENTS_Q_SNAP_EXPORTS, PAYMENTS_Q_SNAP_DEBTOR_ACCOUNTS};
 
 static void *
 payments_fold_begin(void)
@@ -704,25 +751,17 @@ payments_fold_end(void *model, struct audit_fold *fold)
 	struct redress_error err;
 	struct store_stmt *st;
 	size_t t;
-	int i, n;
+	int n;
 
-	for (t = 0; fold != NULL && payments_snapshots[t] != NULL; t++) {
-		if ((st = store_query(store, payments_snapshots[t], &err)) == NULL)
-			break;
-		n = store_column_count(st);
-		if (n > AUDIT_ROW_MAX)
+	for (t = 0; fold != NULL && t < STORE_COUNT(payments_snapshots); t++) {
+		if ((st = store_statement(store, &payments_catalogue, payments_snapshots[t], &err)) == NULL)
 			break;
 		while (store_step(st, &err) == STORE_ROW) {
-			for (i = 0; i < n; i++) {
-				if (store_column_is_null(st, i))
-					values[i] = (struct audit_value){AUDIT_NULL, 0, NULL};
-				else if (store_column_is_integer(st, i))
-					values[i] = AUDIT_INT_VALUE(store_column_int64(st, i));
-				else
-					values[i] = AUDIT_TEXT_VALUE(store_column_text(st, i));
-			}
+			if ((n = audit_row_read(st, values)) < 0)
+				break;
 			audit_fold_row(fold, t, values, (size_t)n);
 		}
+		store_done(st);
 	}
 	store_close(&store);
 }
@@ -731,7 +770,9 @@ const struct event_module payments_module = {
     .name = "payments",
     .type_prefix = "payments.",
     .schema = payments_schema,
-    .snapshots = payments_snapshots,
+    .catalogue = &payments_catalogue,
+    .snapshot_ids = payments_snapshots,
+    .nsnapshots = STORE_COUNT(payments_snapshots),
     .replay = payments_replay,
     .check = payments_check,
     .fold_begin = payments_fold_begin,

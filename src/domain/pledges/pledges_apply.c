@@ -41,25 +41,41 @@ static const char pledges_schema[] = "CREATE TABLE IF NOT EXISTS pledges_pledges
 	"id, program, donor, amount, currency, condition, received, receipts, added_seq, received_seq"
 #define RECEIPT_COLUMNS "id, pledge, amount, currency, to_amount, to_currency, seq"
 
-static const struct store_query q_get = {"pledges.get",
-                                         "SELECT " PLEDGE_COLUMNS " FROM pledges_pledges WHERE id = ?1"};
-static const struct store_query q_each = {"pledges.each", "SELECT " PLEDGE_COLUMNS " FROM pledges_pledges"
-                                                          " WHERE ?1 IS NULL OR program = ?1 ORDER BY"
-                                                          " length(id), id"};
-static const struct store_query q_count = {"pledges.count", "SELECT count(*) FROM pledges_pledges"};
-static const struct store_query q_insert = {"pledges.insert",
-                                            "INSERT INTO pledges_pledges (" PLEDGE_COLUMNS
-                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7, NULL)"};
-static const struct store_query q_received = {
-    "pledges.received",
-    "UPDATE pledges_pledges SET received = ?2, receipts = ?3, received_seq = ?4 WHERE id = ?1"};
-static const struct store_query q_receipt_insert = {"pledges.receipt.insert",
-                                                    "INSERT INTO pledges_receipts (" RECEIPT_COLUMNS
-                                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
-static const struct store_query q_snapshot_pledges = {"pledges_pledges", "SELECT " PLEDGE_COLUMNS
-                                                                         " FROM pledges_pledges ORDER BY id"};
-static const struct store_query q_snapshot_receipts = {
-    "pledges_receipts", "SELECT " RECEIPT_COLUMNS " FROM pledges_receipts ORDER BY id"};
+/* The module's statements, by id (enum pledges_statement in pledges_int.h). */
+static const struct store_statement pledges_statements[PLEDGES_Q_COUNT] = {
+    [PLEDGES_Q_GET] = {.name = "pledges.get",
+                       .sql = "SELECT " PLEDGE_COLUMNS " FROM pledges_pledges WHERE id = ?1",
+                       .columns = "tttittiiii"},
+    [PLEDGES_Q_EACH] = {.name = "pledges.each",
+                        .sql = "SELECT " PLEDGE_COLUMNS " FROM pledges_pledges"
+                               " WHERE ?1 IS NULL OR program = ?1 ORDER BY"
+                               " length(id), id",
+                        .columns = "tttittiiii"},
+    [PLEDGES_Q_PLEDGES_COUNT] = {.name = "pledges.count",
+                                 .sql = "SELECT count(*) FROM pledges_pledges",
+                                 .columns = "i"},
+    [PLEDGES_Q_INSERT] = {.name = "pledges.insert",
+                          .sql = "INSERT INTO pledges_pledges (" PLEDGE_COLUMNS
+                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7, NULL)",
+                          .columns = ""},
+    [PLEDGES_Q_RECEIVED] =
+        {.name = "pledges.received",
+         .sql = "UPDATE pledges_pledges SET received = ?2, receipts = ?3, received_seq = ?4 WHERE id = ?1",
+         .columns = ""},
+    [PLEDGES_Q_RECEIPT_INSERT] = {.name = "pledges.receipt.insert",
+                                  .sql = "INSERT INTO pledges_receipts (" RECEIPT_COLUMNS
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                  .columns = ""},
+    [PLEDGES_Q_SNAPSHOT_PLEDGES] = {.name = "pledges_pledges",
+                                    .sql = "SELECT " PLEDGE_COLUMNS " FROM pledges_pledges ORDER BY id",
+                                    .columns = "tttittiiii"},
+    [PLEDGES_Q_SNAPSHOT_RECEIPTS] = {.name = "pledges_receipts",
+                                     .sql = "SELECT " RECEIPT_COLUMNS " FROM pledges_receipts ORDER BY id",
+                                     .columns = "ttititi"},
+};
+
+const struct store_catalogue pledges_catalogue = {"pledges", pledges_statements,
+                                                  STORE_COUNT(pledges_statements)};
 
 static void
 pledge_read(struct store_stmt *st, struct pledge *p)
@@ -225,7 +241,7 @@ pledges_apply_added(struct store *store, const struct pledge *p, struct redress_
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_insert, err)) == NULL)
+	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p->id);
 	store_bind_text(st, 2, p->program);
@@ -247,7 +263,7 @@ pledges_apply_received(struct store *store, const struct pledge_receipt *r, stru
 	if ((rc = pledge_get(store, r->pledge, &p, err)) != REDRESS_OK ||
 	    (rc = receipt_onto(&p, r, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_received, err)) == NULL)
+	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_RECEIVED, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p.id);
 	store_bind_int64(st, 2, p.received);
@@ -255,7 +271,7 @@ pledges_apply_received(struct store *store, const struct pledge_receipt *r, stru
 	store_bind_int64(st, 4, (int64_t)r->seq);
 	if ((rc = store_run(st, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_receipt_insert, err)) == NULL)
+	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_RECEIPT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, r->id);
 	store_bind_text(st, 2, r->pledge);
@@ -272,7 +288,7 @@ pledge_get(struct store *store, const char *id, struct pledge *p_r, struct redre
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_get, err)) == NULL)
+	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	switch (store_step(st, err)) {
@@ -294,7 +310,7 @@ pledge_each(struct store *store, const char *program,
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_each, err)) == NULL)
+	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_EACH, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
 	while ((r = store_step(st, err)) == STORE_ROW) {
@@ -310,7 +326,7 @@ pledges_count(struct store *store, uint64_t *n_r, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_count, err)) == NULL)
+	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_PLEDGES_COUNT, err)) == NULL)
 		return err->code;
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;
@@ -436,14 +452,15 @@ pledges_fold_end(void *model, struct audit_fold *fold)
 	free(m);
 }
 
-static const struct store_query *const pledges_snapshots[] = {&q_snapshot_pledges, &q_snapshot_receipts,
-                                                              NULL};
+static const unsigned pledges_snapshots[] = {PLEDGES_Q_SNAPSHOT_PLEDGES, PLEDGES_Q_SNAPSHOT_RECEIPTS};
 
 const struct event_module pledges_module = {
     .name = "pledges",
     .type_prefix = "pledges.",
     .schema = pledges_schema,
-    .snapshots = pledges_snapshots,
+    .catalogue = &pledges_catalogue,
+    .snapshot_ids = pledges_snapshots,
+    .nsnapshots = STORE_COUNT(pledges_snapshots),
     .replay = pledges_replay,
     .fold_begin = pledges_fold_begin,
     .fold = pledges_fold,

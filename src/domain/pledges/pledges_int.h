@@ -29,4 +29,18 @@ enum redress_err pledges_count(struct store *store, uint64_t *n_r, struct redres
 /* Checks the fields a pledge must have valid, as commands and the event reader both must. */
 enum redress_err pledges_check(const struct pledge *p, struct redress_error *err);
 
+/* The module's statements (pledges_catalogue, in pledges_apply.c), by id. */
+enum pledges_statement {
+	PLEDGES_Q_GET,
+	PLEDGES_Q_EACH,
+	PLEDGES_Q_PLEDGES_COUNT,
+	PLEDGES_Q_INSERT,
+	PLEDGES_Q_RECEIVED,
+	PLEDGES_Q_RECEIPT_INSERT,
+	PLEDGES_Q_SNAPSHOT_PLEDGES,
+	PLEDGES_Q_SNAPSHOT_RECEIPTS,
+	PLEDGES_Q_COUNT
+};
+extern const struct store_catalogue pledges_catalogue;
+
 #endif

@@ -4,6 +4,7 @@
  * on the log with its proof.  See reports.h for what a report promises.
  */
 #include "domain/reports/reports.h"
+#include "domain/reports/reports_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,53 +18,12 @@
 #include "log/checkpoint.h"
 
 /* Read-only queries over the other modules' tables: a report writes none of them. */
-static const struct store_query q_registered = {"reports.registered",
-                                                "SELECT count(*) FROM registry_persons"};
-static const struct store_query q_reached = {"reports.reached",
-                                             "SELECT count(DISTINCT pseudonym) FROM registry_consultations"};
-static const struct store_query q_declined = {
-    "reports.declined",
-    "SELECT count(*) FROM registry_persons p WHERE (SELECT c.wish FROM registry_consultations c"
-    " WHERE c.pseudonym = p.pseudonym ORDER BY c.seq DESC LIMIT 1) = 'decline'"};
 /*
  * The people who consented to statistics, with whether each was reached and
  * paid.  Paid beneficiaries are gathered once and joined, so that no
  * per-person lookup can fall on the (program, state) index.
  */
-static const struct store_query q_consented = {
-    "reports.consented", "SELECT p.region, p.birth_year,"
-                         " EXISTS (SELECT 1 FROM registry_consultations c WHERE c.pseudonym = p.pseudonym),"
-                         " x.beneficiary IS NOT NULL"
-                         " FROM registry_persons p LEFT JOIN (SELECT DISTINCT beneficiary FROM entitlements"
-                         "  WHERE program = ?1 AND state = 'paid') x ON x.beneficiary = p.pseudonym"
-                         " WHERE (SELECT s.given FROM registry_consents s WHERE s.pseudonym = p.pseudonym"
-                         " AND s.scope = 'statistics' ORDER BY s.seq DESC LIMIT 1) = 1"};
-static const struct store_query q_approved = {
-    "reports.approved", "SELECT count(*) FROM claims_claims WHERE program = ?1 AND state = 'approved'"};
-static const struct store_query q_paid_people = {
-    "reports.paid_people",
-    "SELECT count(DISTINCT beneficiary) FROM entitlements WHERE program = ?1 AND state = 'paid'"};
-static const struct store_query q_waiting = {"reports.waiting",
-                                             "SELECT count(DISTINCT beneficiary) FROM entitlements WHERE"
-                                             " program = ?1 AND state IN ('queued', 'batched', 'returned')"};
-static const struct store_query q_amounts = {"reports.amounts",
-                                             "SELECT state, amount FROM entitlements WHERE program = ?1"
-                                             " AND state IN ('paid', 'queued', 'batched', 'returned')"};
 /* Beneficiaries of the program who died and were never paid: one pass over its entitlements. */
-static const struct store_query q_deaths = {
-    "reports.deaths",
-    "SELECT count(*) FROM (SELECT beneficiary, max(CASE WHEN state = 'paid' THEN 1 ELSE 0 END) AS paid"
-    " FROM entitlements WHERE program = ?1 GROUP BY beneficiary) x"
-    " JOIN registry_persons p ON p.pseudonym = x.beneficiary WHERE x.paid = 0 AND p.death_seq IS NOT NULL"};
-static const struct store_query q_days = {
-    "reports.days", "SELECT min(e.paid_on), min(p.registered_seq) FROM entitlements e JOIN registry_persons p"
-                    " ON p.pseudonym = e.beneficiary WHERE e.program = ?1 AND e.state = 'paid'"
-                    " GROUP BY e.beneficiary"};
-static const struct store_query q_months = {"reports.months",
-                                            "SELECT substr(paid_on, 1, 7), amount FROM entitlements"
-                                            " WHERE program = ?1 AND state = 'paid' ORDER BY paid_on"};
-static const struct store_query q_pledged = {
-    "reports.pledged", "SELECT currency, amount, received FROM pledges_pledges WHERE program = ?1"};
 
 void
 report_init(struct report *r)
@@ -97,19 +57,19 @@ report_published_free(struct report_published *p)
 
 /* One count from a query taking the program as ?1 (or no parameter). */
 static enum redress_err
-count_query(struct store *store, const struct store_query *q, const char *program, int64_t *n_r,
+count_query(struct store *store, enum reports_statement id, const char *program, int64_t *n_r,
             struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, q, err)) == NULL)
+	if ((st = store_statement(store, &reports_catalogue, id, err)) == NULL)
 		return err->code;
 	if (program != NULL)
 		store_bind_text(st, 1, program);
 	if (store_step(st, err) != STORE_ROW)
-		return err->code != REDRESS_OK
-		           ? err->code
-		           : error_set(err, REDRESS_E_INTERNAL, "query %s gave no row", q->name);
+		return err->code != REDRESS_OK ? err->code
+		                               : error_set(err, REDRESS_E_INTERNAL, "query %s gave no row",
+		                                           reports_catalogue.statements[id].name);
 	*n_r = store_column_int64(st, 0);
 	return REDRESS_OK;
 }
@@ -198,7 +158,7 @@ days_to_payment(struct tlog *log, const char *program, int64_t paid_people, stru
 		} *pairs = NULL, *pg;
 		size_t np = 0, pcap = 0, i;
 
-		if ((st = store_query(store, &q_days, err)) == NULL) {
+		if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_DAYS, err)) == NULL) {
 			rc = err->code;
 			goto out;
 		}
@@ -292,7 +252,7 @@ breakdowns(struct store *store, const char *program, struct report *r, struct re
 	enum store_step_result step;
 	char decade[16];
 
-	if ((st = store_query(store, &q_consented, err)) == NULL)
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_CONSENTED, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
 	while ((step = store_step(st, err)) == STORE_ROW) {
@@ -461,7 +421,7 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 	if ((rc = ledger_account_get(store, p->fund, &a, err)) != REDRESS_OK ||
 	    (rc = ledger_balance(&a, &r->fund_balance, &r->fund_available, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_amounts, err)) == NULL)
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_AMOUNTS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p->code);
 	while ((step = store_step(st, err)) == STORE_ROW) {
@@ -474,7 +434,7 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 	}
 	if (step == STORE_ERROR)
 		return err->code;
-	if ((st = store_query(store, &q_months, err)) == NULL)
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_MONTHS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p->code);
 	while ((step = store_step(st, err)) == STORE_ROW) {
@@ -494,7 +454,7 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 	}
 	if (step == STORE_ERROR)
 		return err->code;
-	if ((st = store_query(store, &q_pledged, err)) == NULL)
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_PLEDGED, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p->code);
 	while ((step = store_step(st, err)) == STORE_ROW) {
@@ -580,13 +540,13 @@ report_compute(struct tlog *log, const char *program, int k, struct report *r, s
 	}
 	r->size = cp.size;
 	memcpy(r->root, cp.root, sizeof(r->root));
-	if ((rc = count_query(store, &q_registered, NULL, &r->registered.value, err)) != REDRESS_OK ||
-	    (rc = count_query(store, &q_reached, NULL, &r->reached.value, err)) != REDRESS_OK ||
-	    (rc = count_query(store, &q_declined, NULL, &r->declined.value, err)) != REDRESS_OK ||
-	    (rc = count_query(store, &q_approved, p.code, &r->approved.value, err)) != REDRESS_OK ||
-	    (rc = count_query(store, &q_paid_people, p.code, &r->paid.value, err)) != REDRESS_OK ||
-	    (rc = count_query(store, &q_waiting, p.code, &r->waiting.value, err)) != REDRESS_OK ||
-	    (rc = count_query(store, &q_deaths, p.code, &r->deaths.value, err)) != REDRESS_OK ||
+	if ((rc = count_query(store, REPORTS_Q_REGISTERED, NULL, &r->registered.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, REPORTS_Q_REACHED, NULL, &r->reached.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, REPORTS_Q_DECLINED, NULL, &r->declined.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, REPORTS_Q_APPROVED, p.code, &r->approved.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, REPORTS_Q_PAID_PEOPLE, p.code, &r->paid.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, REPORTS_Q_WAITING, p.code, &r->waiting.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, REPORTS_Q_DEATHS, p.code, &r->deaths.value, err)) != REDRESS_OK ||
 	    (rc = breakdowns(store, p.code, r, err)) != REDRESS_OK ||
 	    (rc = money(store, &p, r, err)) != REDRESS_OK ||
 	    (rc = days_to_payment(log, p.code, r->paid.value, r, err)) != REDRESS_OK)

@@ -14,6 +14,7 @@
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "domain/reports/reports.h"
+#include "domain/reports/reports_int.h"
 #include "log/audit.h"
 #include "log/checkpoint.h"
 
@@ -27,10 +28,76 @@ static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS reports_publish
 
 #define REPORT_COLUMNS "seq, program, k, computed_at, sha256, actor"
 
-static const struct store_query q_insert = {"reports.insert", "INSERT INTO reports_published (" REPORT_COLUMNS
-                                                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
-static const struct store_query q_snapshot = {"reports_published", "SELECT " REPORT_COLUMNS
-                                                                   " FROM reports_published ORDER BY seq"};
+/* The module's statements, by id (enum reports_statement in reports_int.h). */
+static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
+    [REPORTS_Q_REGISTERED] = {.name = "reports.registered",
+                              .sql = "SELECT count(*) FROM registry_persons",
+                              .columns = "i"},
+    [REPORTS_Q_REACHED] = {.name = "reports.reached",
+                           .sql = "SELECT count(DISTINCT pseudonym) FROM registry_consultations",
+                           .columns = "i"},
+    [REPORTS_Q_DECLINED] =
+        {.name = "reports.declined",
+         .sql = "SELECT count(*) FROM registry_persons p WHERE (SELECT c.wish FROM registry_consultations c"
+                " WHERE c.pseudonym = p.pseudonym ORDER BY c.seq DESC LIMIT 1) = 'decline'",
+         .columns = "i"},
+    [REPORTS_Q_CONSENTED] =
+        {.name = "reports.consented",
+         .sql = "SELECT p.region, p.birth_year,"
+                " EXISTS (SELECT 1 FROM registry_consultations c WHERE c.pseudonym = p.pseudonym),"
+                " x.beneficiary IS NOT NULL"
+                " FROM registry_persons p LEFT JOIN (SELECT DISTINCT beneficiary FROM entitlements"
+                "  WHERE program = ?1 AND state = 'paid') x ON x.beneficiary = p.pseudonym"
+                " WHERE (SELECT s.given FROM registry_consents s WHERE s.pseudonym = p.pseudonym"
+                " AND s.scope = 'statistics' ORDER BY s.seq DESC LIMIT 1) = 1",
+         .columns = "tiii"},
+    [REPORTS_Q_APPROVED] =
+        {.name = "reports.approved",
+         .sql = "SELECT count(*) FROM claims_claims WHERE program = ?1 AND state = 'approved'",
+         .columns = "i"},
+    [REPORTS_Q_PAID_PEOPLE] =
+        {.name = "reports.paid_people",
+         .sql = "SELECT count(DISTINCT beneficiary) FROM entitlements WHERE program = ?1 AND state = 'paid'",
+         .columns = "i"},
+    [REPORTS_Q_WAITING] = {.name = "reports.waiting",
+                           .sql = "SELECT count(DISTINCT beneficiary) FROM entitlements WHERE"
+                                  " program = ?1 AND state IN ('queued', 'batched', 'returned')",
+                           .columns = "i"},
+    [REPORTS_Q_AMOUNTS] = {.name = "reports.amounts",
+                           .sql = "SELECT state, amount FROM entitlements WHERE program = ?1"
+                                  " AND state IN ('paid', 'queued', 'batched', 'returned')",
+                           .columns = "ti"},
+    [REPORTS_Q_DEATHS] = {.name = "reports.deaths",
+                          .sql = "SELECT count(*) FROM (SELECT beneficiary, max(CASE WHEN state = 'paid' "
+                                 "THEN 1 ELSE 0 END) AS paid"
+                                 " FROM entitlements WHERE program = ?1 GROUP BY beneficiary) x"
+                                 " JOIN registry_persons p ON p.pseudonym = x.beneficiary WHERE x.paid = 0 "
+                                 "AND p.death_seq IS NOT NULL",
+                          .columns = "i"},
+    [REPORTS_Q_DAYS] =
+        {.name = "reports.days",
+         .sql = "SELECT min(e.paid_on), min(p.registered_seq) FROM entitlements e JOIN registry_persons p"
+                " ON p.pseudonym = e.beneficiary WHERE e.program = ?1 AND e.state = 'paid'"
+                " GROUP BY e.beneficiary",
+         .columns = "ti"},
+    [REPORTS_Q_MONTHS] = {.name = "reports.months",
+                          .sql = "SELECT substr(paid_on, 1, 7), amount FROM entitlements"
+                                 " WHERE program = ?1 AND state = 'paid' ORDER BY paid_on",
+                          .columns = "ti"},
+    [REPORTS_Q_PLEDGED] = {.name = "reports.pledged",
+                           .sql = "SELECT currency, amount, received FROM pledges_pledges WHERE program = ?1",
+                           .columns = "tii"},
+    [REPORTS_Q_INSERT] = {.name = "reports.insert",
+                          .sql = "INSERT INTO reports_published (" REPORT_COLUMNS
+                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          .columns = ""},
+    [REPORTS_Q_SNAPSHOT] = {.name = "reports_published",
+                            .sql = "SELECT " REPORT_COLUMNS " FROM reports_published ORDER BY seq",
+                            .columns = "itiitt"},
+};
+
+const struct store_catalogue reports_catalogue = {"reports", reports_statements,
+                                                  STORE_COUNT(reports_statements)};
 
 #define FEWER_MAX 32
 
@@ -251,7 +318,7 @@ apply(struct store *store, const struct row *row, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_insert, err)) == NULL)
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)row->seq);
 	store_bind_text(st, 2, row->program);
@@ -313,13 +380,15 @@ reports_fold_end(void *model, struct audit_fold *fold)
 	(void)fold;
 }
 
-static const struct store_query *const reports_snapshots[] = {&q_snapshot, NULL};
+static const unsigned reports_snapshots[] = {REPORTS_Q_SNAPSHOT};
 
 const struct event_module reports_module = {
     .name = "reports",
     .type_prefix = "reports.",
     .schema = reports_schema,
-    .snapshots = reports_snapshots,
+    .catalogue = &reports_catalogue,
+    .snapshot_ids = reports_snapshots,
+    .nsnapshots = STORE_COUNT(reports_snapshots),
     .replay = reports_replay,
     .fold_begin = reports_fold_begin,
     .fold = reports_fold,

@@ -66,10 +66,6 @@ static const char *const perm_names[] = {
 
 _Static_assert(sizeof(perm_names) / sizeof(perm_names[0]) == PERM_COUNT, "a name per permission");
 
-static const struct store_query q_count = {"users.count", "SELECT count(*) FROM users_accounts"};
-static const struct store_query q_each = {"users.each",
-                                          "SELECT name, role FROM users_accounts ORDER BY name"};
-
 const char *
 users_role_name(enum role role)
 {
@@ -184,7 +180,7 @@ users_count(struct store *store, uint64_t *count_r, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_count, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_ACCOUNTS_COUNT, err)) == NULL)
 		return err->code;
 	switch (store_step(st, err)) {
 	case STORE_ROW: break;
@@ -442,7 +438,7 @@ users_each(struct store *store,
 	enum redress_err rc;
 	enum role role;
 
-	if ((st = store_query(store, &q_each, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_EACH, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		if (users_role_parse(store_column_text(st, 1), &role, NULL) != REDRESS_OK)

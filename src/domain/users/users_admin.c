@@ -28,33 +28,6 @@
 
 #define ADMIN_EVENT_DATA_MAX 4096
 
-static const struct store_query q_disabled_insert = {
-    "users.disabled.insert", "INSERT INTO users_disabled (name, disabled_seq) VALUES (?1, ?2)"};
-static const struct store_query q_disabled_delete = {"users.disabled.delete",
-                                                     "DELETE FROM users_disabled WHERE name = ?1"};
-static const struct store_query q_password_set = {
-    "users.password.set", "UPDATE users_accounts SET password_sealed = ?2 WHERE name = ?1"};
-static const struct store_query q_must_change_put = {
-    "users.must_change.put", "INSERT INTO users_must_change (name, reset_seq) VALUES (?1, ?2)"
-                             " ON CONFLICT (name) DO UPDATE SET reset_seq = excluded.reset_seq"};
-static const struct store_query q_must_change_delete = {"users.must_change.delete",
-                                                        "DELETE FROM users_must_change WHERE name = ?1"};
-static const struct store_query q_pending_get = {
-    "users.role_pending.get", "SELECT role, proposed_by FROM users_role_pending WHERE name = ?1"};
-static const struct store_query q_pending_put = {
-    "users.role_pending.put",
-    "INSERT INTO users_role_pending (name, role, proposed_by, proposed_seq) VALUES (?1, ?2, ?3, ?4)"
-    " ON CONFLICT (name) DO UPDATE SET role = excluded.role, proposed_by = excluded.proposed_by,"
-    " proposed_seq = excluded.proposed_seq"};
-static const struct store_query q_pending_delete = {"users.role_pending.delete",
-                                                    "DELETE FROM users_role_pending WHERE name = ?1"};
-static const struct store_query q_role_set = {
-    "users.role.set", "UPDATE users_accounts SET role = ?2, password_sealed = ?3 WHERE name = ?1"};
-static const struct store_query q_totp_reseal = {"users.totp.reseal",
-                                                 "UPDATE users_totp SET secret_sealed = ?2 WHERE name = ?1"};
-static const struct store_query q_admins = {"users.admins.count",
-                                            "SELECT count(*) FROM users_accounts WHERE role = 'admin'"};
-
 enum redress_err
 users_admin_decode(const struct event *ev, struct users_admin_ev *e, struct redress_error *err)
 {
@@ -139,12 +112,12 @@ users_admin_decode(const struct event *ev, struct users_admin_ev *e, struct redr
 }
 
 static enum redress_err
-run_name_seq(struct store *store, const struct store_query *q, const char *name, int64_t seq,
+run_name_seq(struct store *store, enum users_statement id, const char *name, int64_t seq,
              struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, q, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, id, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
 	if (seq >= 0)
@@ -160,7 +133,7 @@ pending_get(struct store *store, const char *name, int *has_r, enum role *role_r
 	struct store_stmt *st;
 
 	*has_r = 0;
-	if ((st = store_query(store, &q_pending_get, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_PENDING_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
 	switch (store_step(st, err)) {
@@ -184,7 +157,7 @@ admins_count(struct store *store, int64_t *n_r, struct redress_error *err)
 	struct store_stmt *st;
 
 	*n_r = 0;
-	if ((st = store_query(store, &q_admins, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_ADMINS, err)) == NULL)
 		return err->code;
 	switch (store_step(st, err)) {
 	case STORE_ROW: *n_r = store_column_int64(st, 0); return REDRESS_OK;
@@ -204,37 +177,37 @@ users_admin_apply(struct store *store, const char *type, const struct users_admi
 	int has;
 
 	if (strcmp(type, USERS_EV_DISABLED) == 0) {
-		rc = run_name_seq(store, &q_disabled_insert, e->name, (int64_t)e->seq, err);
+		rc = run_name_seq(store, USERS_Q_DISABLED_INSERT, e->name, (int64_t)e->seq, err);
 		if (rc == REDRESS_E_CONFLICT)
 			return error_set(err, REDRESS_E_CONFLICT, "account '%s' is disabled already",
 			                 e->name);
 		return rc;
 	}
 	if (strcmp(type, USERS_EV_ENABLED) == 0) {
-		if ((rc = run_name_seq(store, &q_disabled_delete, e->name, -1, err)) != REDRESS_OK)
+		if ((rc = run_name_seq(store, USERS_Q_DISABLED_DELETE, e->name, -1, err)) != REDRESS_OK)
 			return rc;
 		if (store_changes(store) != 1)
 			return error_set(err, REDRESS_E_CONFLICT, "account '%s' is not disabled", e->name);
 		return REDRESS_OK;
 	}
 	if (strcmp(type, USERS_EV_PASSWORD) == 0) {
-		if ((st = store_query(store, &q_password_set, err)) == NULL)
+		if ((st = store_statement(store, &users_catalogue, USERS_Q_PASSWORD_SET, err)) == NULL)
 			return err->code;
 		store_bind_text(st, 1, e->name);
 		store_bind_text(st, 2, e->password_sealed);
 		if ((rc = store_run(st, err)) != REDRESS_OK)
 			return rc;
-		return e->reset ? run_name_seq(store, &q_must_change_put, e->name, (int64_t)e->seq, err)
-		                : run_name_seq(store, &q_must_change_delete, e->name, -1, err);
+		return e->reset ? run_name_seq(store, USERS_Q_MUST_CHANGE_PUT, e->name, (int64_t)e->seq, err)
+		                : run_name_seq(store, USERS_Q_MUST_CHANGE_DELETE, e->name, -1, err);
 	}
 	if (strcmp(type, USERS_EV_RESEALED) == 0) {
-		if ((st = store_query(store, &q_password_set, err)) == NULL)
+		if ((st = store_statement(store, &users_catalogue, USERS_Q_PASSWORD_SET, err)) == NULL)
 			return err->code;
 		store_bind_text(st, 1, e->name);
 		store_bind_text(st, 2, e->password_sealed);
 		if ((rc = store_run(st, err)) != REDRESS_OK || e->totp_sealed[0] == '\0')
 			return rc;
-		if ((st = store_query(store, &q_totp_reseal, err)) == NULL)
+		if ((st = store_statement(store, &users_catalogue, USERS_Q_TOTP_RESEAL, err)) == NULL)
 			return err->code;
 		store_bind_text(st, 1, e->name);
 		store_bind_text(st, 2, e->totp_sealed);
@@ -250,7 +223,7 @@ users_admin_apply(struct store *store, const char *type, const struct users_admi
 			return error_set(err, REDRESS_E_INVALID,
 			                 "account '%s': only a grant of admin waits for a second admin",
 			                 e->name);
-		if ((st = store_query(store, &q_pending_put, err)) == NULL)
+		if ((st = store_statement(store, &users_catalogue, USERS_Q_PENDING_PUT, err)) == NULL)
 			return err->code;
 		store_bind_text(st, 1, e->name);
 		store_bind_text(st, 2, users_role_name(e->role));
@@ -273,8 +246,8 @@ users_admin_apply(struct store *store, const char *type, const struct users_admi
 				    err, REDRESS_E_REFUSED,
 				    "account '%s' is made admin without a second admin's approval", e->name);
 		}
-		if ((rc = run_name_seq(store, &q_pending_delete, e->name, -1, err)) != REDRESS_OK ||
-		    (st = store_query(store, &q_role_set, err)) == NULL)
+		if ((rc = run_name_seq(store, USERS_Q_PENDING_DELETE, e->name, -1, err)) != REDRESS_OK ||
+		    (st = store_statement(store, &users_catalogue, USERS_Q_ROLE_SET, err)) == NULL)
 			return rc != REDRESS_OK ? rc : err->code;
 		store_bind_text(st, 1, e->name);
 		store_bind_text(st, 2, users_role_name(e->role));

@@ -63,36 +63,143 @@ static const char users_schema[] = "CREATE TABLE IF NOT EXISTS users_accounts ("
 
 #define ACCOUNT_COLUMNS "name, role, password_sealed, added_seq"
 
-static const struct store_query q_get = {"users.account.get",
-                                         "SELECT " ACCOUNT_COLUMNS " FROM users_accounts WHERE name = ?1"};
-static const struct store_query q_insert = {
-    "users.account.insert", "INSERT INTO users_accounts (" ACCOUNT_COLUMNS ") VALUES (?1, ?2, ?3, ?4)"};
-static const struct store_query q_snapshot_accounts = {
-    "users_accounts", "SELECT " ACCOUNT_COLUMNS " FROM users_accounts ORDER BY name"};
-static const struct store_query q_totp_get = {
-    "users.totp.get", "SELECT name, secret_sealed, enrolled_seq FROM users_totp WHERE name = ?1"};
-static const struct store_query q_totp_put = {
-    "users.totp.put", "INSERT INTO users_totp (name, secret_sealed, enrolled_seq) VALUES (?1, ?2, ?3)"
-                      " ON CONFLICT (name) DO UPDATE SET secret_sealed = excluded.secret_sealed,"
-                      " enrolled_seq = excluded.enrolled_seq"};
-static const struct store_query q_snapshot_totp = {
-    "users_totp", "SELECT name, secret_sealed, enrolled_seq FROM users_totp ORDER BY name"};
-static const struct store_query q_token_insert = {
-    "users.token.insert", "INSERT INTO users_tokens (hash, account, issued_seq, revoked_seq)"
-                          " VALUES (?1, ?2, ?3, NULL)"};
-static const struct store_query q_tokens_revoke = {
-    "users.tokens.revoke",
-    "UPDATE users_tokens SET revoked_seq = ?2 WHERE account = ?1 AND revoked_seq IS NULL"};
-static const struct store_query q_snapshot_tokens = {
-    "users_tokens", "SELECT hash, account, issued_seq, revoked_seq FROM users_tokens ORDER BY hash"};
-static const struct store_query q_lock_insert = {
-    "users.lock.insert", "INSERT INTO users_locks (name, reason, locked_seq) VALUES (?1, ?2, ?3)"};
-static const struct store_query q_lock_delete = {"users.lock.delete",
-                                                 "DELETE FROM users_locks WHERE name = ?1"};
-static const struct store_query q_password_set = {
-    "users.password.set", "UPDATE users_accounts SET password_sealed = ?2 WHERE name = ?1"};
-static const struct store_query q_snapshot_locks = {
-    "users_locks", "SELECT name, reason, locked_seq FROM users_locks ORDER BY name"};
+/* The module's statements, by id (enum users_statement in users_int.h). */
+static const struct store_statement users_statements[USERS_Q_COUNT] = {
+    [USERS_Q_ACCOUNTS_COUNT] = {.name = "users.count",
+                                .sql = "SELECT count(*) FROM users_accounts",
+                                .columns = "i"},
+    [USERS_Q_EACH] = {.name = "users.each",
+                      .sql = "SELECT name, role FROM users_accounts ORDER BY name",
+                      .columns = "tt"},
+    [USERS_Q_DISABLED_INSERT] = {.name = "users.disabled.insert",
+                                 .sql = "INSERT INTO users_disabled (name, disabled_seq) VALUES (?1, ?2)",
+                                 .columns = ""},
+    [USERS_Q_DISABLED_DELETE] = {.name = "users.disabled.delete",
+                                 .sql = "DELETE FROM users_disabled WHERE name = ?1",
+                                 .columns = ""},
+    [USERS_Q_PASSWORD_SET] = {.name = "users.password.set",
+                              .sql = "UPDATE users_accounts SET password_sealed = ?2 WHERE name = ?1",
+                              .columns = ""},
+    [USERS_Q_MUST_CHANGE_PUT] = {.name = "users.must_change.put",
+                                 .sql = "INSERT INTO users_must_change (name, reset_seq) VALUES (?1, ?2)"
+                                        " ON CONFLICT (name) DO UPDATE SET reset_seq = excluded.reset_seq",
+                                 .columns = ""},
+    [USERS_Q_MUST_CHANGE_DELETE] = {.name = "users.must_change.delete",
+                                    .sql = "DELETE FROM users_must_change WHERE name = ?1",
+                                    .columns = ""},
+    [USERS_Q_PENDING_GET] = {.name = "users.role_pending.get",
+                             .sql = "SELECT role, proposed_by FROM users_role_pending WHERE name = ?1",
+                             .columns = "tt"},
+    [USERS_Q_PENDING_PUT] =
+        {.name = "users.role_pending.put",
+         .sql =
+             "INSERT INTO users_role_pending (name, role, proposed_by, proposed_seq) VALUES (?1, ?2, ?3, ?4)"
+             " ON CONFLICT (name) DO UPDATE SET role = excluded.role, proposed_by = excluded.proposed_by,"
+             " proposed_seq = excluded.proposed_seq",
+         .columns = ""},
+    [USERS_Q_PENDING_DELETE] = {.name = "users.role_pending.delete",
+                                .sql = "DELETE FROM users_role_pending WHERE name = ?1",
+                                .columns = ""},
+    [USERS_Q_ROLE_SET] = {.name = "users.role.set",
+                          .sql = "UPDATE users_accounts SET role = ?2, password_sealed = ?3 WHERE name = ?1",
+                          .columns = ""},
+    [USERS_Q_TOTP_RESEAL] = {.name = "users.totp.reseal",
+                             .sql = "UPDATE users_totp SET secret_sealed = ?2 WHERE name = ?1",
+                             .columns = ""},
+    [USERS_Q_ADMINS] = {.name = "users.admins.count",
+                        .sql = "SELECT count(*) FROM users_accounts WHERE role = 'admin'",
+                        .columns = "i"},
+    [USERS_Q_GET] = {.name = "users.account.get",
+                     .sql = "SELECT " ACCOUNT_COLUMNS " FROM users_accounts WHERE name = ?1",
+                     .columns = "ttti"},
+    [USERS_Q_INSERT] = {.name = "users.account.insert",
+                        .sql = "INSERT INTO users_accounts (" ACCOUNT_COLUMNS ") VALUES (?1, ?2, ?3, ?4)",
+                        .columns = ""},
+    [USERS_Q_SNAPSHOT_ACCOUNTS] = {.name = "users_accounts",
+                                   .sql = "SELECT " ACCOUNT_COLUMNS " FROM users_accounts ORDER BY name",
+                                   .columns = "ttti"},
+    [USERS_Q_TOTP_GET] = {.name = "users.totp.get",
+                          .sql = "SELECT name, secret_sealed, enrolled_seq FROM users_totp WHERE name = ?1",
+                          .columns = "tti"},
+    [USERS_Q_TOTP_PUT] = {.name = "users.totp.put",
+                          .sql =
+                              "INSERT INTO users_totp (name, secret_sealed, enrolled_seq) VALUES (?1, ?2, ?3)"
+                              " ON CONFLICT (name) DO UPDATE SET secret_sealed = excluded.secret_sealed,"
+                              " enrolled_seq = excluded.enrolled_seq",
+                          .columns = ""},
+    [USERS_Q_SNAPSHOT_TOTP] = {.name = "users_totp",
+                               .sql =
+                                   "SELECT name, secret_sealed, enrolled_seq FROM users_totp ORDER BY name",
+                               .columns = "tti"},
+    [USERS_Q_TOKEN_INSERT] = {.name = "users.token.insert",
+                              .sql = "INSERT INTO users_tokens (hash, account, issued_seq, revoked_seq)"
+                                     " VALUES (?1, ?2, ?3, NULL)",
+                              .columns = ""},
+    [USERS_Q_TOKENS_REVOKE] =
+        {.name = "users.tokens.revoke",
+         .sql = "UPDATE users_tokens SET revoked_seq = ?2 WHERE account = ?1 AND revoked_seq IS NULL",
+         .columns = ""},
+    [USERS_Q_SNAPSHOT_TOKENS] =
+        {.name = "users_tokens",
+         .sql = "SELECT hash, account, issued_seq, revoked_seq FROM users_tokens ORDER BY hash",
+         .columns = "ttii"},
+    [USERS_Q_LOCK_INSERT] = {.name = "users.lock.insert",
+                             .sql = "INSERT INTO users_locks (name, reason, locked_seq) VALUES (?1, ?2, ?3)",
+                             .columns = ""},
+    [USERS_Q_LOCK_DELETE] = {.name = "users.lock.delete",
+                             .sql = "DELETE FROM users_locks WHERE name = ?1",
+                             .columns = ""},
+    [USERS_Q_SNAPSHOT_LOCKS] = {.name = "users_locks",
+                                .sql = "SELECT name, reason, locked_seq FROM users_locks ORDER BY name",
+                                .columns = "tti"},
+    [USERS_Q_SNAPSHOT_DISABLED] = {.name = "users_disabled",
+                                   .sql = "SELECT name, disabled_seq FROM users_disabled ORDER BY name",
+                                   .columns = "ti"},
+    [USERS_Q_SNAPSHOT_MUST_CHANGE] = {.name = "users_must_change",
+                                      .sql = "SELECT name, reset_seq FROM users_must_change ORDER BY name",
+                                      .columns = "ti"},
+    [USERS_Q_SNAPSHOT_ROLE_PENDING] =
+        {.name = "users_role_pending",
+         .sql = "SELECT name, role, proposed_by, proposed_seq FROM users_role_pending ORDER BY name",
+         .columns = "ttti"},
+    [USERS_Q_ACCOUNT_GET] =
+        {.name = "users.account.summary",
+         .sql = "SELECT a.role,"
+                " EXISTS (SELECT 1 FROM users_totp t WHERE t.name = a.name),"
+                " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name),"
+                " (SELECT count(*) FROM users_tokens k WHERE k.account = a.name AND k.revoked_seq IS NULL),"
+                " EXISTS (SELECT 1 FROM users_disabled d WHERE d.name = a.name),"
+                " EXISTS (SELECT 1 FROM users_must_change m WHERE m.name = a.name),"
+                " (SELECT p.role FROM users_role_pending p WHERE p.name = a.name)"
+                " FROM users_accounts a WHERE a.name = ?1",
+         .columns = "tiiiiit"},
+    [USERS_Q_TOKEN_FIND] =
+        {.name = "users.token.find",
+         .sql = "SELECT a.name, a.role, k.revoked_seq IS NOT NULL,"
+                " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name), a.password_sealed,"
+                " EXISTS (SELECT 1 FROM users_disabled d WHERE d.name = a.name)"
+                " FROM users_tokens k JOIN users_accounts a ON a.name = k.account WHERE k.hash = ?1",
+         .columns = "ttiiti"},
+    [USERS_Q_SESSION_PUT] = {.name = "users.session.put",
+                             .sql = "INSERT INTO users_sessions (hash, account, role, csrf, created, seen) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                                    " ON CONFLICT (hash) DO UPDATE SET seen = excluded.seen",
+                             .columns = ""},
+    [USERS_Q_SESSION_DELETE] = {.name = "users.session.delete",
+                                .sql = "DELETE FROM users_sessions WHERE hash = ?1",
+                                .columns = ""},
+    [USERS_Q_SESSIONS_DELETE_ACCOUNT] = {.name = "users.sessions.delete_account",
+                                         .sql = "DELETE FROM users_sessions WHERE account = ?1",
+                                         .columns = ""},
+    [USERS_Q_SESSIONS_EXPIRE] = {.name = "users.sessions.expire",
+                                 .sql = "DELETE FROM users_sessions WHERE seen < ?1 OR created < ?2",
+                                 .columns = ""},
+    [USERS_Q_SESSIONS_EACH] = {.name = "users.sessions.each",
+                               .sql = "SELECT hash, account, role, csrf, created, seen FROM users_sessions",
+                               .columns = "ttttii"},
+};
+
+const struct store_catalogue users_catalogue = {"users", users_statements, STORE_COUNT(users_statements)};
 
 /* Copies src into dst of size bytes; 0 when it does not fit (dst is then ""). */
 static int
@@ -131,7 +238,7 @@ users_get(struct store *store, const char *name, struct users_row *a_r, struct r
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_get, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
 	switch (store_step(st, err)) {
@@ -201,7 +308,7 @@ users_apply_added(struct store *store, const struct users_row *a, struct redress
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_insert, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, a->name);
 	store_bind_text(st, 2, users_role_name(a->role));
@@ -275,7 +382,7 @@ users_apply_recovered(struct store *store, const struct users_row *a, struct red
 	struct store_stmt *st;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_password_set, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_PASSWORD_SET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, a->name);
 	store_bind_text(st, 2, a->password_sealed);
@@ -283,7 +390,7 @@ users_apply_recovered(struct store *store, const struct users_row *a, struct red
 		return rc;
 	if (store_changes(store) != 1)
 		return error_set(err, REDRESS_E_NOTFOUND, "no account '%s' to recover", a->name);
-	if ((st = store_query(store, &q_lock_delete, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_LOCK_DELETE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, a->name);
 	return store_run(st, err);
@@ -306,7 +413,7 @@ users_totp_get(struct store *store, const char *name, struct users_totp_row *t_r
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_totp_get, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOTP_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
 	switch (store_step(st, err)) {
@@ -350,7 +457,7 @@ users_apply_totp(struct store *store, const struct users_totp_row *t, struct red
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_totp_put, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOTP_PUT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, t->name);
 	store_bind_text(st, 2, t->secret_sealed);
@@ -400,7 +507,7 @@ users_apply_token(struct store *store, const struct users_token_row *k, struct r
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_token_insert, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOKEN_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, k->hash);
 	store_bind_text(st, 2, k->account);
@@ -449,7 +556,7 @@ users_apply_revoke(struct store *store, const struct users_revoke_ev *r, struct 
 	struct store_stmt *st;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_tokens_revoke, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOKENS_REVOKE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, r->name);
 	store_bind_int64(st, 2, (int64_t)r->seq);
@@ -507,7 +614,8 @@ users_apply_lock(struct store *store, const struct users_lock_row *l, int locked
 	struct store_stmt *st;
 	enum redress_err rc;
 
-	if ((st = store_query(store, locked ? &q_lock_insert : &q_lock_delete, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, locked ? USERS_Q_LOCK_INSERT : USERS_Q_LOCK_DELETE,
+	                          err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, l->name);
 	if (locked) {
@@ -594,24 +702,19 @@ users_replay(struct store *store, const struct event *ev, struct redress_error *
 	return error_set(err, REDRESS_E_INVALID, "unknown users event type '%.64s'", ev->type);
 }
 
-static const struct store_query q_snapshot_disabled = {
-    "users_disabled", "SELECT name, disabled_seq FROM users_disabled ORDER BY name"};
-static const struct store_query q_snapshot_must_change = {
-    "users_must_change", "SELECT name, reset_seq FROM users_must_change ORDER BY name"};
-static const struct store_query q_snapshot_role_pending = {
-    "users_role_pending",
-    "SELECT name, role, proposed_by, proposed_seq FROM users_role_pending ORDER BY name"};
-
 /* In the order of enum users_table. */
-static const struct store_query *const users_snapshots[] = {
-    &q_snapshot_accounts, &q_snapshot_totp,        &q_snapshot_tokens,       &q_snapshot_locks,
-    &q_snapshot_disabled, &q_snapshot_must_change, &q_snapshot_role_pending, NULL};
+static const unsigned users_snapshots[] = {USERS_Q_SNAPSHOT_ACCOUNTS,    USERS_Q_SNAPSHOT_TOTP,
+                                           USERS_Q_SNAPSHOT_TOKENS,      USERS_Q_SNAPSHOT_LOCKS,
+                                           USERS_Q_SNAPSHOT_DISABLED,    USERS_Q_SNAPSHOT_MUST_CHANGE,
+                                           USERS_Q_SNAPSHOT_ROLE_PENDING};
 
 const struct event_module users_module = {
     .name = "users",
     .type_prefix = "users.",
     .schema = users_schema,
-    .snapshots = users_snapshots,
+    .catalogue = &users_catalogue,
+    .snapshot_ids = users_snapshots,
+    .nsnapshots = STORE_COUNT(users_snapshots),
     .replay = users_replay,
     .fold_begin = users_fold_begin,
     .fold = users_fold,

@@ -28,22 +28,6 @@ _Static_assert(TOKEN_TEXT_LEN < USERS_TOKEN_SIZE, "a token's text fits USERS_TOK
 /* One message for every token refused but a locked account's, so it tells nothing of which tokens exist. */
 #define USERS_TOKEN_REFUSED "API token refused: it is malformed, unknown or revoked"
 
-static const struct store_query q_account_get = {
-    "users.account.summary",
-    "SELECT a.role,"
-    " EXISTS (SELECT 1 FROM users_totp t WHERE t.name = a.name),"
-    " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name),"
-    " (SELECT count(*) FROM users_tokens k WHERE k.account = a.name AND k.revoked_seq IS NULL),"
-    " EXISTS (SELECT 1 FROM users_disabled d WHERE d.name = a.name),"
-    " EXISTS (SELECT 1 FROM users_must_change m WHERE m.name = a.name),"
-    " (SELECT p.role FROM users_role_pending p WHERE p.name = a.name)"
-    " FROM users_accounts a WHERE a.name = ?1"};
-static const struct store_query q_token_find = {
-    "users.token.find", "SELECT a.name, a.role, k.revoked_seq IS NOT NULL,"
-                        " EXISTS (SELECT 1 FROM users_locks l WHERE l.name = a.name), a.password_sealed,"
-                        " EXISTS (SELECT 1 FROM users_disabled d WHERE d.name = a.name)"
-                        " FROM users_tokens k JOIN users_accounts a ON a.name = k.account WHERE k.hash = ?1"};
-
 int
 users_role_needs_totp(enum role role)
 {
@@ -59,7 +43,7 @@ users_account_get(struct store *store, const char *name, struct users_account *a
 
 	if ((rc = users_name_check(name, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_account_get, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_ACCOUNT_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
 	switch (store_step(st, err)) {
@@ -332,7 +316,7 @@ users_token_authenticate(struct store *store, const struct seal_key *master, con
 	if (!token_wellformed(token, &len))
 		return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
 	token_hash(token, len, hash);
-	if ((st = store_query(store, &q_token_find, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOKEN_FIND, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, hash);
 	switch (store_step(st, err)) {

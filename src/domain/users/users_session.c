@@ -14,25 +14,12 @@
 #include "core/text.h"
 #include "domain/users/users_int.h"
 
-static const struct store_query q_session_put = {
-    "users.session.put",
-    "INSERT INTO users_sessions (hash, account, role, csrf, created, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-    " ON CONFLICT (hash) DO UPDATE SET seen = excluded.seen"};
-static const struct store_query q_session_delete = {"users.session.delete",
-                                                    "DELETE FROM users_sessions WHERE hash = ?1"};
-static const struct store_query q_sessions_delete_account = {"users.sessions.delete_account",
-                                                             "DELETE FROM users_sessions WHERE account = ?1"};
-static const struct store_query q_sessions_expire = {
-    "users.sessions.expire", "DELETE FROM users_sessions WHERE seen < ?1 OR created < ?2"};
-static const struct store_query q_sessions_each = {
-    "users.sessions.each", "SELECT hash, account, role, csrf, created, seen FROM users_sessions"};
-
 enum redress_err
 users_session_put(struct store *store, const struct users_session *s, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_session_put, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_SESSION_PUT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, s->hash);
 	store_bind_text(st, 2, s->account);
@@ -48,7 +35,7 @@ users_session_delete(struct store *store, const char *hash, struct redress_error
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_session_delete, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_SESSION_DELETE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, hash);
 	return store_run(st, err);
@@ -59,7 +46,7 @@ users_sessions_delete_account(struct store *store, const char *account, struct r
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_sessions_delete_account, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_SESSIONS_DELETE_ACCOUNT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, account);
 	return store_run(st, err);
@@ -76,13 +63,13 @@ users_sessions_load(struct store *store, uint64_t seen_after, uint64_t created_a
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_sessions_expire, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_SESSIONS_EXPIRE, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seen_after);
 	store_bind_int64(st, 2, (int64_t)created_after);
 	if ((rc = store_run(st, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_sessions_each, err)) == NULL)
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_SESSIONS_EACH, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		memset(&s, 0, sizeof(s));
