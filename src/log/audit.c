@@ -656,15 +656,12 @@ out:
 	return rc;
 }
 
-static const struct store_query q_audit_size = {"audit.size",
-                                                "SELECT coalesce(max(seq) + 1, 0) FROM log_events"};
-
 static enum redress_err
 audit_log_size(struct store *store, uint64_t *size_r, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_audit_size, err)) == NULL)
+	if ((st = store_statement(store, &tlog_catalogue, TLOG_Q_SIZE, err)) == NULL)
 		return err->code;
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;

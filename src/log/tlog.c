@@ -116,6 +116,17 @@ const struct store_statement tlog_statements[TLOG_Q_COUNT] = {
                          .sql = "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"
                                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                          .columns = ""},
+    [TLOG_Q_CHECKPOINT_LATEST_SIZE] =
+        {.name = "log.checkpoint.latest_size",
+         .sql = "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+         .columns = "it"},
+    [TLOG_Q_COSIG_PUT] = {.name = "log.cosig.put",
+                          .sql = "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)"
+                                 " ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line",
+                          .columns = ""},
+    [TLOG_Q_COSIG_AT] = {.name = "log.cosig.at",
+                         .sql = "SELECT line FROM log_cosignatures WHERE size = ?1 ORDER BY witness",
+                         .columns = "t"},
 };
 
 /*
@@ -147,14 +158,6 @@ q(struct store *store, enum tlog_statement id, struct redress_error *err)
 {
 	return store_statement(store, &tlog_catalogue, id, err);
 }
-
-/* Statements not yet in the catalogue (docs/store.md says how to move them). */
-static const struct store_query q_checkpoint_latest_size = {
-    "log.checkpoint.latest_size", "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1"};
-static const struct store_query q_cosig_put = {
-    "log.cosig.put", "INSERT OR REPLACE INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)"};
-static const struct store_query q_cosig_at = {
-    "log.cosig.at", "SELECT line FROM log_cosignatures WHERE size = ?1 ORDER BY witness"};
 
 uint64_t
 tlog_node_id(unsigned level, uint64_t index)
@@ -1006,7 +1009,7 @@ tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r, st
 	int64_t size;
 	int step;
 
-	if ((st = store_query(log->store, &q_checkpoint_latest_size, err)) == NULL)
+	if ((st = q(log->store, TLOG_Q_CHECKPOINT_LATEST_SIZE, err)) == NULL)
 		return err->code;
 	switch (store_step(st, err)) {
 	case STORE_ROW: break;
@@ -1019,7 +1022,7 @@ tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r, st
 		*size_r = (uint64_t)size;
 	/* A database made before cosignatures were kept has no table for them:
 	 * its checkpoint is served as it was signed. */
-	if ((st = store_query(log->store, &q_cosig_at, &ignored)) == NULL)
+	if ((st = q(log->store, TLOG_Q_COSIG_AT, &ignored)) == NULL)
 		return buf_error(out, err);
 	store_bind_int64(st, 1, size);
 	while ((step = store_step(st, err)) == STORE_ROW)
@@ -1044,7 +1047,7 @@ tlog_cosign_add(struct tlog *log, uint64_t size, const char *witness, const char
 		return rc;
 	if ((rc = store_exec(log->store, COSIG_SCHEMA, err)) != REDRESS_OK)
 		goto fail;
-	if ((st = store_query(log->store, &q_cosig_put, err)) == NULL) {
+	if ((st = q(log->store, TLOG_Q_COSIG_PUT, err)) == NULL) {
 		rc = err->code;
 		goto fail;
 	}

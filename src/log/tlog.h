@@ -142,6 +142,9 @@ enum tlog_statement {
 	TLOG_Q_NODES_ALL,
 	TLOG_Q_CHECKPOINTS_ALL,
 	TLOG_Q_META_PUT,
+	TLOG_Q_CHECKPOINT_LATEST_SIZE,
+	TLOG_Q_COSIG_PUT,
+	TLOG_Q_COSIG_AT,
 	TLOG_Q_COUNT
 };
 extern const struct store_statement tlog_statements[TLOG_Q_COUNT];
