@@ -20,6 +20,7 @@
 #include "crypto/hash.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
+#include "domain/idempotency/idempotency.h"
 #include "domain/ledger/ledger.h"
 #include "domain/payments/payments.h"
 #include "domain/pledges/pledges.h"
@@ -27,9 +28,17 @@
 #include "domain/reports/reports.h"
 #include "domain/users/users.h"
 
-const struct event_module *const cli_modules[] = {
-    &ledger_module,       &users_module,    &registry_module, &programs_module, &claims_module,
-    &entitlements_module, &payments_module, &pledges_module,  &reports_module,  NULL};
+const struct event_module *const cli_modules[] = {&ledger_module,
+                                                  &users_module,
+                                                  &registry_module,
+                                                  &programs_module,
+                                                  &claims_module,
+                                                  &entitlements_module,
+                                                  &payments_module,
+                                                  &pledges_module,
+                                                  &reports_module,
+                                                  &idempotency_module,
+                                                  NULL};
 
 struct command {
 	const char *name;

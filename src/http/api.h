@@ -101,7 +101,6 @@ void api_pledges_add(struct http_request *req, struct http_response *res);
 void api_pledges_receive(struct http_request *req, struct http_response *res);
 
 /* api_reports.c */
-enum redress_err api_reports_setup(struct store *store, struct redress_error *err); /* its table */
 void api_reports_publish(struct http_request *req, struct http_response *res);
 void api_reports_public(struct http_request *req, struct http_response *res);
 /*

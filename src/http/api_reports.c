@@ -9,9 +9,10 @@
  *                                          server, for anyone, with its charts
  *
  * Publishing computes over the whole registry, so anonymous readers never
- * trigger it: they get what was published, kept in http_reports (public
- * figures only, nothing personal) so that it outlives a restart.  The JSON
- * form carries the checkpoint and proofs for `redress report verify`.
+ * trigger it: they get what was published, kept by the reports module
+ * (reports_rendering_keep: public figures only, nothing personal) so that
+ * it outlives a restart.  The JSON form carries the checkpoint and proofs
+ * for `redress report verify`.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +20,6 @@
 #include "domain/reports/reports.h"
 #include "http/api.h"
 #include "http/page.h"
-
-static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS http_reports ("
-                                     " program TEXT NOT NULL,"
-                                     " format TEXT NOT NULL,"
-                                     " seq INTEGER NOT NULL,"
-                                     " body BLOB NOT NULL,"
-                                     " PRIMARY KEY (program, format));";
-
-static const struct store_query q_keep = {"http.reports.keep",
-                                          "INSERT OR REPLACE INTO http_reports (program, format, seq, body)"
-                                          " VALUES (?1, ?2, ?3, ?4)"};
-static const struct store_query q_get = {"http.reports.get",
-                                         "SELECT body FROM http_reports WHERE program = ?1 AND format = ?2"};
 
 static const struct {
 	const char *name;
@@ -43,12 +31,6 @@ static const struct {
     {"csv", "text/csv; charset=utf-8", report_render_csv},
     {"html", "text/html; charset=utf-8", report_render_html},
 };
-
-enum redress_err
-api_reports_setup(struct store *store, struct redress_error *err)
-{
-	return store_exec(store, reports_schema, err);
-}
 
 static int
 format_index(const char *name)
@@ -72,7 +54,6 @@ static enum redress_err
 keep(struct store *store, const struct publish_arg *a, const struct report_published *pub,
      struct http_response *res, struct redress_error *err)
 {
-	struct store_stmt *st;
 	struct buf out;
 	enum redress_err rc = REDRESS_OK;
 	size_t i;
@@ -83,15 +64,8 @@ keep(struct store *store, const struct publish_arg *a, const struct report_publi
 		if ((rc = formats[i].render(pub, &out, err)) != REDRESS_OK ||
 		    (rc = buf_error(&out, err)) != REDRESS_OK)
 			break;
-		if ((st = store_query(store, &q_keep, err)) == NULL) {
-			rc = err->code;
-			break;
-		}
-		store_bind_text(st, 1, a->program);
-		store_bind_text(st, 2, formats[i].name);
-		store_bind_int64(st, 3, (int64_t)pub->seq);
-		store_bind_blob(st, 4, out.data, out.len);
-		if ((rc = store_run(st, err)) != REDRESS_OK)
+		if ((rc = reports_rendering_keep(store, a->program, formats[i].name, pub->seq, out.data,
+		                                 out.len, err)) != REDRESS_OK)
 			break;
 		if (res != NULL && (int)i == a->format) {
 			http_reply_text(res, 201, formats[i].content_type, out.data, out.len);
@@ -145,23 +119,7 @@ api_reports_publish_keep(struct tlog *log, const struct actor *actor, struct sto
 enum redress_err
 api_reports_stored(struct store *store, const char *program, struct buf *out, struct redress_error *err)
 {
-	struct store_stmt *st;
-	const void *body;
-	size_t len;
-
-	if ((st = store_query(store, &q_get, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, program);
-	store_bind_text(st, 2, "json");
-	switch (store_step(st, err)) {
-	case STORE_ERROR: return err->code;
-	case STORE_DONE:
-		return error_set(err, REDRESS_E_NOTFOUND, "no report of %s has been published", program);
-	case STORE_ROW: break;
-	}
-	body = store_column_blob(st, 0, &len);
-	buf_append(out, body, len);
-	return buf_error(out, err);
+	return reports_rendering_get(store, program, "json", out, err);
 }
 
 void
@@ -202,10 +160,8 @@ api_reports_public(struct http_request *req, struct http_response *res)
 {
 	const char *program = http_query(req, "program"), *format = http_query(req, "format");
 	struct redress_error err;
-	struct store_stmt *st;
 	struct store *store;
-	const void *body;
-	size_t len;
+	struct buf body;
 	int f;
 
 	if (program == NULL) {
@@ -219,24 +175,20 @@ api_reports_public(struct http_request *req, struct http_response *res)
 	}
 	if ((store = http_store(req, res)) == NULL)
 		return;
-	if ((st = store_query(store, &q_get, &err)) == NULL) {
-		http_reply_fail(res, &err);
+	buf_init(&body, 16u << 20);
+	if (reports_rendering_get(store, program, formats[f].name, &body, &err) != REDRESS_OK) {
+		if (err.code == REDRESS_E_NOTFOUND)
+			http_reply_error(
+			    res, 404, "not_found",
+			    "no report of this program has been published here yet: a monitor publishes one"
+			    " with POST /api/v1/programs/CODE/reports");
+		else
+			http_reply_fail(res, &err);
+		buf_free(&body);
 		return;
 	}
-	store_bind_text(st, 1, program);
-	store_bind_text(st, 2, formats[f].name);
-	switch (store_step(st, &err)) {
-	case STORE_ERROR: http_reply_fail(res, &err); return;
-	case STORE_DONE:
-		http_reply_error(
-		    res, 404, "not_found",
-		    "no report of this program has been published here yet: a monitor publishes one"
-		    " with POST /api/v1/programs/CODE/reports");
-		return;
-	case STORE_ROW: break;
-	}
-	body = store_column_blob(st, 0, &len);
-	http_reply_text(res, 200, formats[f].content_type, body, len);
+	http_reply_text(res, 200, formats[f].content_type, body.data, body.len);
+	buf_free(&body);
 	if (strcmp(formats[f].name, "html") == 0)
 		http_allow_style(res);
 }

@@ -61,19 +61,11 @@ sign_in_refused_alike(struct store *store, const char *name, const char *passwor
 
 /*
  * The last TOTP step each account signed in with is kept in the database
- * too (http_totp_steps, the server's own table), so that a code used
- * before a restart is refused after it.  Read into memory when the server
- * starts; each new step is written through the writer before the sign-in
- * is let through.
+ * too (the users module's users_totp_steps), so that a code used before a
+ * restart is refused after it.  Read into memory when the server starts;
+ * each new step is written through the writer before the sign-in is let
+ * through.
  */
-static const char totp_schema[] = "CREATE TABLE IF NOT EXISTS http_totp_steps ("
-                                  " account TEXT PRIMARY KEY,"
-                                  " step INTEGER NOT NULL);";
-static const struct store_query q_totp_all = {"http.totp.all", "SELECT account, step FROM http_totp_steps"};
-static const struct store_query q_totp_keep = {
-    "http.totp.keep", "INSERT INTO http_totp_steps (account, step) VALUES (?1, ?2)"
-                      " ON CONFLICT (account) DO UPDATE SET step = excluded.step WHERE excluded.step > step"};
-
 struct totp_arg {
 	char name[USER_NAME_MAX + 1];
 	uint64_t step;
@@ -83,14 +75,9 @@ static enum redress_err
 do_totp_keep(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
 {
 	struct totp_arg *a = arg;
-	struct store_stmt *st;
 
 	(void)res;
-	if ((st = store_query(c->store, &q_totp_keep, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, a->name);
-	store_bind_int64(st, 2, (int64_t)a->step);
-	return store_run(st, err);
+	return users_totp_step_keep(c->store, a->name, a->step, err);
 }
 
 /* Remembers step as account's latest, in memory (the caller holds totp_lock). */
@@ -111,25 +98,23 @@ totp_seen(struct http_app *app, const char *name)
 	return seen;
 }
 
+/* Takes one kept step into memory (users_totp_steps_load's callback). */
+static enum redress_err
+totp_step_loaded(void *ctx, const struct users_totp_step *s, struct redress_error *err)
+{
+	struct http_totp_seen *seen;
+
+	if ((seen = totp_seen(ctx, s->account)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory reading the TOTP steps");
+	seen->step = (uint64_t)s->step;
+	seen->used = 1;
+	return REDRESS_OK;
+}
+
 enum redress_err
 http_totp_setup(struct http_app *app, struct store *store, struct redress_error *err)
 {
-	struct http_totp_seen *seen;
-	struct store_stmt *st;
-	enum store_step_result r;
-	enum redress_err rc;
-
-	if ((rc = store_exec(store, totp_schema, err)) != REDRESS_OK)
-		return rc;
-	if ((st = store_query(store, &q_totp_all, err)) == NULL)
-		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		if ((seen = totp_seen(app, store_column_text(st, 0))) == NULL)
-			return error_set(err, REDRESS_E_NOMEM, "out of memory reading the TOTP steps");
-		seen->step = (uint64_t)store_column_int64(st, 1);
-		seen->used = 1;
-	}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	return users_totp_steps_load(store, totp_step_loaded, app, err);
 }
 
 /* 1 when step is newer than any this account has used (kept durably): a TOTP code is good once. */

@@ -824,8 +824,7 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	if ((rc = tlog_keys_check(app->log, keydir_master_key(config->keys), keydir_index_key(config->keys),
 	                          err)) != REDRESS_OK)
 		return rc;
-	if ((rc = api_reports_setup(app->first, err)) != REDRESS_OK ||
-	    (rc = http_totp_setup(app, app->first, err)) != REDRESS_OK)
+	if ((rc = http_totp_setup(app, app->first, err)) != REDRESS_OK)
 		return rc;
 	/* A statement left mid-rows would hold the writer to its first snapshot: after another process wrote
 	 * (the command line), every change would fail as "database is locked". */

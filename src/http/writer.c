@@ -46,6 +46,7 @@
 
 #include "core/clock.h"
 #include "crypto/hash.h"
+#include "domain/idempotency/idempotency.h"
 #include "http/http_int.h"
 
 #define GROUP_MAX               512
@@ -72,56 +73,10 @@ struct http_job {
 	pthread_cond_t *done_cond;
 };
 
-static const char idempotency_schema[] = "CREATE TABLE IF NOT EXISTS http_idempotency ("
-                                         " account TEXT NOT NULL,"
-                                         " key TEXT NOT NULL,"
-                                         " request BLOB NOT NULL,"
-                                         " status INTEGER NOT NULL,"
-                                         " content_type TEXT NOT NULL,"
-                                         " body TEXT NOT NULL,"
-                                         " at INTEGER NOT NULL,"
-                                         " PRIMARY KEY (account, key));"
-                                         "CREATE TABLE IF NOT EXISTS http_idempotency_personal ("
-                                         " account TEXT NOT NULL,"
-                                         " key TEXT NOT NULL,"
-                                         " PRIMARY KEY (account, key));";
-
-static const struct store_query q_idem_get = {
-    "http.idempotency.get",
-    "SELECT request, status, content_type, body FROM http_idempotency WHERE account = ?1 AND key = ?2"};
-static const struct store_query q_idem_put = {
-    "http.idempotency.put",
-    "INSERT INTO http_idempotency (account, key, request, status, content_type, body, at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
-static const struct store_query q_idem_expire = {"http.idempotency.expire",
-                                                 "DELETE FROM http_idempotency WHERE at < ?1"};
-static const struct store_query q_idem_personal_put = {
-    "http.idempotency.personal.put", "INSERT INTO http_idempotency_personal (account, key) VALUES (?1, ?2)"};
-static const struct store_query q_idem_personal_expire = {
-    "http.idempotency.personal.expire",
-    "DELETE FROM http_idempotency_personal WHERE NOT EXISTS (SELECT 1 FROM http_idempotency i"
-    " WHERE i.account = http_idempotency_personal.account AND i.key = http_idempotency_personal.key)"};
-static const struct store_query q_idem_forget = {
-    "http.idempotency.forget",
-    "DELETE FROM http_idempotency WHERE EXISTS (SELECT 1 FROM http_idempotency_personal p"
-    " WHERE p.account = http_idempotency.account AND p.key = http_idempotency.key)"};
-static const struct store_query q_idem_personal_clear = {"http.idempotency.personal.clear",
-                                                         "DELETE FROM http_idempotency_personal"};
-
 enum redress_err
 http_idempotency_forget_personal(struct store *store, struct redress_error *err)
 {
-	struct store_stmt *st;
-	enum redress_err rc;
-
-	/* A fund never served has no such tables yet: they are made empty, in this transaction. */
-	if ((rc = store_exec(store, idempotency_schema, err)) != REDRESS_OK)
-		return rc;
-	if ((st = store_query(store, &q_idem_forget, err)) == NULL || (rc = store_run(st, err)) != REDRESS_OK)
-		return st == NULL ? err->code : rc;
-	if ((st = store_query(store, &q_idem_personal_clear, err)) == NULL)
-		return err->code;
-	return store_run(st, err);
+	return idempotency_forget_personal(store, err);
 }
 
 static uint64_t
@@ -149,78 +104,56 @@ static int
 idempotency_replay(struct http_change *c, struct http_job *job, struct redress_error *err,
                    enum redress_err *rc)
 {
-	struct store_stmt *st;
-	struct buf plain;
-	size_t len;
-	const void *hash;
-	int found = 0;
+	struct idempotency_answer a;
+	struct buf sealed, plain;
 
 	*rc = REDRESS_OK;
-	if ((st = store_query(c->store, &q_idem_get, err)) == NULL) {
-		*rc = err->code;
-		return 1;
+	buf_init(&sealed, 2 * HTTP_UPLOAD_MAX);
+	if ((*rc = idempotency_get(c->store, job->actor.name, job->idempotency_key, &a, &sealed, err)) !=
+	    REDRESS_OK) {
+		buf_free(&sealed);
+		if (*rc != REDRESS_E_NOTFOUND)
+			return 1;
+		*rc = REDRESS_OK;
+		return 0;
 	}
-	store_bind_text(st, 1, job->actor.name);
-	store_bind_text(st, 2, job->idempotency_key);
-	switch (store_step(st, err)) {
-	case STORE_ERROR: *rc = err->code; return 1;
-	case STORE_DONE: return 0;
-	case STORE_ROW: found = 1; break;
-	}
-	hash = store_column_blob(st, 0, &len);
-	if (len != HASH_SHA256_SIZE || !crypto_equal(hash, job->request_hash, HASH_SHA256_SIZE)) {
+	if (!crypto_equal(a.request, job->request_hash, HASH_SHA256_SIZE)) {
+		buf_free(&sealed);
 		http_reply_error(job->res, 422, "idempotency_key_reused",
 		                 "this Idempotency-Key was used for a different request");
-		return found;
-	}
-	buf_init_secret(&plain, HTTP_UPLOAD_MAX);
-	if ((*rc = seal_decrypt(c->keys.master, store_column_text(st, 3), "http.idempotency", &plain, err)) !=
-	    REDRESS_OK) {
-		buf_free(&plain);
 		return 1;
 	}
-	buf_reset(&job->res->body);
-	buf_append(&job->res->body, plain.data, plain.len);
-	job->res->status = (unsigned)store_column_int64(st, 1);
-	job->res->content_type = known_type(store_column_text(st, 2));
-	job->res->replayed = 1;
+	buf_init_secret(&plain, HTTP_UPLOAD_MAX);
+	if ((*rc = seal_decrypt(c->keys.master, sealed.data, "http.idempotency", &plain, err)) ==
+	    REDRESS_OK) {
+		buf_reset(&job->res->body);
+		buf_append(&job->res->body, plain.data, plain.len);
+		job->res->status = (unsigned)a.status;
+		job->res->content_type = known_type(a.content_type);
+		job->res->replayed = 1;
+	}
 	buf_free(&plain);
+	buf_free(&sealed);
 	return 1;
 }
 
 static enum redress_err
 idempotency_keep(struct http_change *c, struct http_job *job, struct redress_error *err)
 {
-	struct store_stmt *st;
+	struct idempotency_answer a;
 	struct buf sealed;
 	enum redress_err rc;
 
+	memset(&a, 0, sizeof(a));
+	memcpy(a.request, job->request_hash, HASH_SHA256_SIZE);
+	a.status = job->res->status;
+	snprintf(a.content_type, sizeof(a.content_type), "%s", known_type(job->res->content_type));
 	buf_init(&sealed, 2 * HTTP_UPLOAD_MAX);
 	rc = seal_encrypt(c->keys.master, job->res->body.data != NULL ? job->res->body.data : "",
 	                  job->res->body.len, "http.idempotency", &sealed, err);
-	if (rc != REDRESS_OK)
-		goto out;
-	if ((st = store_query(c->store, &q_idem_put, err)) == NULL) {
-		rc = err->code;
-		goto out;
-	}
-	store_bind_text(st, 1, job->actor.name);
-	store_bind_text(st, 2, job->idempotency_key);
-	store_bind_blob(st, 3, job->request_hash, HASH_SHA256_SIZE);
-	store_bind_int64(st, 4, job->res->status);
-	store_bind_text(st, 5, job->res->content_type);
-	store_bind_text(st, 6, sealed.data);
-	store_bind_int64(st, 7, (int64_t)now_s());
-	if ((rc = store_run(st, err)) != REDRESS_OK || !c->personal)
-		goto out;
-	if ((st = store_query(c->store, &q_idem_personal_put, err)) == NULL) {
-		rc = err->code;
-		goto out;
-	}
-	store_bind_text(st, 1, job->actor.name);
-	store_bind_text(st, 2, job->idempotency_key);
-	rc = store_run(st, err);
-out:
+	if (rc == REDRESS_OK)
+		rc = idempotency_put(c->store, job->actor.name, job->idempotency_key, &a, sealed.data,
+		                     (int64_t)now_s(), c->personal, err);
 	buf_free(&sealed);
 	return rc;
 }
@@ -394,7 +327,7 @@ run_group(struct http_app *app, struct http_job *jobs)
 	for (job = jobs; job != NULL && !job->own; job = job->next)
 		;
 	if (jobs->next == NULL || job != NULL)
-		goto each; /* one job, or one that makes its own change: each alone */
+		goto each;                     /* one job, or one that makes its own change: each alone */
 	store_end_reads(tlog_store(app->log)); /* as in run_alone */
 	(void)tlog_size(app->log, &before, &err);
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
@@ -437,19 +370,12 @@ static void
 expire_idempotency(struct http_app *app)
 {
 	struct redress_error err;
-	struct store_stmt *st;
 	struct store *store = tlog_store(app->log);
 
 	if (store_begin(store, &err) != REDRESS_OK)
 		return;
-	if ((st = store_query(store, &q_idem_expire, &err)) == NULL) {
-		store_rollback(store);
-		return;
-	}
-	store_bind_int64(st, 1, (int64_t)(now_s() - HTTP_IDEMPOTENCY_KEEP_S));
-	if (store_run(st, &err) != REDRESS_OK ||
-	    (st = store_query(store, &q_idem_personal_expire, &err)) == NULL ||
-	    store_run(st, &err) != REDRESS_OK || store_commit(store, &err) != REDRESS_OK)
+	if (idempotency_expire(store, (int64_t)(now_s() - HTTP_IDEMPOTENCY_KEEP_S), &err) != REDRESS_OK ||
+	    store_commit(store, &err) != REDRESS_OK)
 		store_rollback(store);
 }
 
@@ -555,10 +481,6 @@ writer_main(void *arg)
 enum redress_err
 http_writer_start(struct http_app *app, struct redress_error *err)
 {
-	enum redress_err rc;
-
-	if ((rc = store_exec(tlog_store(app->log), idempotency_schema, err)) != REDRESS_OK)
-		return rc;
 	expire_idempotency(app);
 	pthread_mutex_init(&app->queue_lock, NULL);
 	/* The writer's timed waits (linger) count on the monotonic clock. */

@@ -148,6 +148,38 @@ static const struct tlog_migration {
      * log_cosignatures (witnesses), and whatever else a module declares.
      */
     {"the tables of accounts over time, of finding people and of witnesses", NULL},
+    /*
+     * The server's own tables become modules' (the http layer owns none):
+     * http_idempotency (and its _personal) the idempotency module's
+     * idempotency_answers, http_totp_steps users_totp_steps, http_reports
+     * reports_renderings.  The old ones are made first where the fund was
+     * never served, so that one DDL serves every fund.
+     */
+    {"the server's tables move to their modules: idempotency answers, TOTP steps, report renderings",
+     "CREATE TABLE IF NOT EXISTS http_idempotency (account TEXT NOT NULL, key TEXT NOT NULL,"
+     " request BLOB NOT NULL, status INTEGER NOT NULL, content_type TEXT NOT NULL, body TEXT NOT NULL,"
+     " at INTEGER NOT NULL, PRIMARY KEY (account, key));"
+     "CREATE TABLE IF NOT EXISTS http_idempotency_personal (account TEXT NOT NULL, key TEXT NOT NULL,"
+     " PRIMARY KEY (account, key));"
+     "CREATE TABLE IF NOT EXISTS http_totp_steps (account TEXT PRIMARY KEY, step INTEGER NOT NULL);"
+     "CREATE TABLE IF NOT EXISTS http_reports (program TEXT NOT NULL, format TEXT NOT NULL,"
+     " seq INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (program, format));"
+     "CREATE TABLE IF NOT EXISTS idempotency_answers (account TEXT NOT NULL, key TEXT NOT NULL,"
+     " request BLOB NOT NULL, status INTEGER NOT NULL, content_type TEXT NOT NULL, body TEXT NOT NULL,"
+     " at INTEGER NOT NULL, PRIMARY KEY (account, key));"
+     "CREATE TABLE IF NOT EXISTS idempotency_personal (account TEXT NOT NULL, key TEXT NOT NULL,"
+     " PRIMARY KEY (account, key));"
+     "CREATE TABLE IF NOT EXISTS users_totp_steps (account TEXT PRIMARY KEY, step INTEGER NOT NULL);"
+     "CREATE TABLE IF NOT EXISTS reports_renderings (program TEXT NOT NULL, format TEXT NOT NULL,"
+     " seq INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (program, format));"
+     "INSERT INTO idempotency_answers (account, key, request, status, content_type, body, at)"
+     " SELECT account, key, request, status, content_type, body, at FROM http_idempotency;"
+     "INSERT INTO idempotency_personal (account, key) SELECT account, key FROM http_idempotency_personal;"
+     "INSERT INTO users_totp_steps (account, step) SELECT account, step FROM http_totp_steps;"
+     "INSERT INTO reports_renderings (program, format, seq, body)"
+     " SELECT program, format, seq, body FROM http_reports;"
+     "DROP TABLE http_idempotency; DROP TABLE http_idempotency_personal; DROP TABLE http_totp_steps;"
+     " DROP TABLE http_reports;"},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

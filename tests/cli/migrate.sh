@@ -31,9 +31,24 @@ expect_exit 17 timeout 20 "$REDRESS" --db "$DB" --keys "$KEYS" serve --listen 12
 expect_in "$ERR" "run 'redress migrate'"
 expect_eq "$(sqlite3 "$DB" .dump | sha256sum)" "$before" "the database's content after a refusal"
 
+# A fund a server of that time had served has the server's own tables: their rows move to the modules.
+sqlite3 "$DB" "CREATE TABLE http_totp_steps (account TEXT PRIMARY KEY, step INTEGER NOT NULL);
+	INSERT INTO http_totp_steps VALUES ('ada', 12345);
+	CREATE TABLE http_reports (program TEXT NOT NULL, format TEXT NOT NULL, seq INTEGER NOT NULL,
+	body BLOB NOT NULL, PRIMARY KEY (program, format));
+	INSERT INTO http_reports VALUES ('flagship-2015', 'json', 7, CAST('{}' AS BLOB));"
+
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 3"
+expect_in "$OUT" "migrated the schema from version 1 to 4"
+expect_eq "$(sqlite3 "$DB" "SELECT account || ':' || step FROM users_totp_steps")" "ada:12345" \
+	"the TOTP step kept, in the users module's table"
+expect_eq "$(sqlite3 "$DB" "SELECT program || ':' || seq FROM reports_renderings")" "flagship-2015:7" \
+	"the report's rendering, in the reports module's table"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name LIKE 'http_%'")" 0 \
+	"the server's own tables left after the migration"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'idempotency_answers'")" 1 \
+	"the idempotency module's table"
 backup=$(ls "$DB".schema-1-*.bak 2>/dev/null | head -n1)
 [ -n "$backup" ] || fail "no backup beside the database: $OUT"
 checks=$((checks + 1))
@@ -41,12 +56,15 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-expect_exit 0 as ada audit show --index "$((last - 1))"
+expect_exit 0 as ada audit show --index "$((last - 2))"
 expect_in "$OUT" '"type": "log.migrated"'
 expect_in "$OUT" '"from": 1'
-expect_exit 0 as ada audit show --index "$last"
+expect_exit 0 as ada audit show --index "$((last - 1))"
 expect_in "$OUT" '"type": "log.migrated"'
 expect_in "$OUT" '"from": 2'
+expect_exit 0 as ada audit show --index "$last"
+expect_in "$OUT" '"type": "log.migrated"'
+expect_in "$OUT" '"from": 3'
 
 # The audit is clean, and the fund keeps working: reads, a change, the server's tables.
 expect_exit 0 rd audit verify

@@ -111,7 +111,7 @@ reveal_erase_replay() { # HOW (api or cli): reveal with a key, erase, replay
 		--data-binary '{"reason": "Synthetic: a test"}'
 	expect_not_in "$OUT" "Canary Erased" "the retry's answer after the erasure ($how)"
 	expect_not_in "$(cat "$T/headers")" "Idempotent-Replayed: true" "the retry's headers after the erasure ($how)"
-	expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM http_idempotency WHERE key = 'reveal-$how'")" 0 \
+	expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM idempotency_answers WHERE key = 'reveal-$how'")" 0 \
 		"kept answers under the reveal's key after the erasure ($how)"
 }
 reveal_erase_replay api

@@ -144,6 +144,19 @@ enum redress_err report_encode(const struct report *r, struct buf *out, struct r
  * the body, the event and its inclusion proof against the checkpoint that
  * follows.  Needs PERM_AGGREGATES_READ.  The log must have its signing key.
  */
+/*
+ * The renderings of a program's latest report published through the
+ * server (format "json", "csv" or "html"), kept for its public page:
+ * keep replaces the program's rendering in that format (inside the
+ * caller's transaction); get appends it to out, REDRESS_E_NOTFOUND when
+ * none was kept.
+ */
+enum redress_err reports_rendering_keep(struct store *store, const char *program, const char *format,
+                                        uint64_t seq, const void *body, size_t len,
+                                        struct redress_error *err);
+enum redress_err reports_rendering_get(struct store *store, const char *program, const char *format,
+                                       struct buf *out, struct redress_error *err);
+
 enum redress_err report_publish(struct tlog *log, const struct actor *actor, const char *program, int k,
                                 struct report_published *pub, struct redress_error *err);
 

@@ -24,7 +24,18 @@ static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS reports_publish
                                      " k INTEGER NOT NULL,"
                                      " computed_at INTEGER NOT NULL,"
                                      " sha256 TEXT NOT NULL,"
-                                     " actor TEXT NOT NULL);";
+                                     " actor TEXT NOT NULL);"
+                                     /*
+                                      * The renderings of each program's latest report published
+                                      * through the server, for its public page (public figures
+                                      * only); a cache of what the published event says, not audited.
+                                      */
+                                     "CREATE TABLE IF NOT EXISTS reports_renderings ("
+                                     " program TEXT NOT NULL,"
+                                     " format TEXT NOT NULL,"
+                                     " seq INTEGER NOT NULL,"
+                                     " body BLOB NOT NULL,"
+                                     " PRIMARY KEY (program, format));";
 
 #define REPORT_COLUMNS "seq, program, k, computed_at, sha256, actor"
 
@@ -94,6 +105,15 @@ static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
     [REPORTS_Q_SNAPSHOT] = {.name = "reports_published",
                             .sql = "SELECT " REPORT_COLUMNS " FROM reports_published ORDER BY seq",
                             .columns = "itiitt"},
+    [REPORTS_Q_RENDERING_KEEP] = {.name = "reports.rendering.keep",
+                                  .sql = "INSERT INTO reports_renderings (program, format, seq, body)"
+                                         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (program, format)"
+                                         " DO UPDATE SET seq = excluded.seq, body = excluded.body",
+                                  .columns = ""},
+    [REPORTS_Q_RENDERING_GET] = {.name = "reports.rendering.get",
+                                 .sql =
+                                     "SELECT body FROM reports_renderings WHERE program = ?1 AND format = ?2",
+                                 .columns = "b"},
 };
 
 const struct store_catalogue reports_catalogue = {"reports", reports_statements,
@@ -592,4 +612,44 @@ report_publish(struct tlog *log, const struct actor *actor, const char *program,
 fail:
 	tlog_rollback(log);
 	return rc;
+}
+
+enum redress_err
+reports_rendering_keep(struct store *store, const char *program, const char *format, uint64_t seq,
+                       const void *body, size_t len, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_RENDERING_KEEP, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	store_bind_text(st, 2, format);
+	store_bind_int64(st, 3, (int64_t)seq);
+	store_bind_blob(st, 4, body, len);
+	return store_run(st, err);
+}
+
+enum redress_err
+reports_rendering_get(struct store *store, const char *program, const char *format, struct buf *out,
+                      struct redress_error *err)
+{
+	struct store_stmt *st;
+	const void *body;
+	size_t len;
+
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_RENDERING_GET, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	store_bind_text(st, 2, format);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "no report of %s has been published", program);
+	default: return err->code;
+	}
+	/* By column: a rendering is as large as a report, no fixed field holds it. */
+	body = store_column_blob(st, 0, &len);
+	buf_append(out, body, len);
+	store_done(st);
+	return buf_error(out, err);
 }

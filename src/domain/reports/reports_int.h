@@ -23,6 +23,8 @@ enum reports_statement {
 	REPORTS_Q_PLEDGED,
 	REPORTS_Q_INSERT,
 	REPORTS_Q_SNAPSHOT,
+	REPORTS_Q_RENDERING_KEEP,
+	REPORTS_Q_RENDERING_GET,
 	REPORTS_Q_COUNT
 };
 extern const struct store_catalogue reports_catalogue;

@@ -326,6 +326,23 @@ enum redress_err users_sessions_load(struct store *store, uint64_t seen_after, u
                                      void *ctx, struct redress_error *err);
 
 /*
+ * The last TOTP step each account signed in with, kept so that a code used
+ * before a restart is refused after it (the server's state, not events).
+ * users_totp_step_keep keeps step unless a later one is kept already;
+ * users_totp_steps_load calls fn for each account's.
+ */
+struct users_totp_step {
+	char account[USER_NAME_MAX + 1];
+	int64_t step;
+};
+enum redress_err users_totp_step_keep(struct store *store, const char *account, uint64_t step,
+                                      struct redress_error *err);
+enum redress_err users_totp_steps_load(struct store *store,
+                                       enum redress_err (*fn)(void *ctx, const struct users_totp_step *s,
+                                                              struct redress_error *err),
+                                       void *ctx, struct redress_error *err);
+
+/*
  * A new master key (redress keys rotate): every account's password hash
  * and TOTP secret opened with old and sealed again under new_key, one
  * event "users.keys.resealed" each, inside the caller's change; *count_r

@@ -59,7 +59,11 @@ static const char users_schema[] = "CREATE TABLE IF NOT EXISTS users_accounts ("
                                    " created INTEGER NOT NULL,"
                                    " seen INTEGER NOT NULL);"
                                    "CREATE INDEX IF NOT EXISTS users_sessions_account"
-                                   " ON users_sessions (account);";
+                                   " ON users_sessions (account);"
+                                   /* the last TOTP step each account signed in with (users_session.c) */
+                                   "CREATE TABLE IF NOT EXISTS users_totp_steps ("
+                                   " account TEXT PRIMARY KEY,"
+                                   " step INTEGER NOT NULL);";
 
 #define ACCOUNT_COLUMNS "name, role, password_sealed, added_seq"
 
@@ -197,6 +201,14 @@ static const struct store_statement users_statements[USERS_Q_COUNT] = {
     [USERS_Q_SESSIONS_EACH] = {.name = "users.sessions.each",
                                .sql = "SELECT hash, account, role, csrf, created, seen FROM users_sessions",
                                .columns = "ttttii"},
+    [USERS_Q_TOTP_STEPS_ALL] = {.name = "users.totp_steps.all",
+                                .sql = "SELECT account, step FROM users_totp_steps",
+                                .columns = "ti"},
+    [USERS_Q_TOTP_STEP_KEEP] = {.name = "users.totp_steps.keep",
+                                .sql = "INSERT INTO users_totp_steps (account, step) VALUES (?1, ?2)"
+                                       " ON CONFLICT (account) DO UPDATE SET step = excluded.step"
+                                       " WHERE excluded.step > step",
+                                .columns = ""},
 };
 
 const struct store_catalogue users_catalogue = {"users", users_statements, STORE_COUNT(users_statements)};

@@ -271,6 +271,8 @@ enum users_statement {
 	USERS_Q_SESSIONS_DELETE_ACCOUNT,
 	USERS_Q_SESSIONS_EXPIRE,
 	USERS_Q_SESSIONS_EACH,
+	USERS_Q_TOTP_STEPS_ALL,
+	USERS_Q_TOTP_STEP_KEEP,
 	USERS_Q_COUNT
 };
 extern const struct store_catalogue users_catalogue;

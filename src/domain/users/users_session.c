@@ -8,6 +8,7 @@
  * a projection of the log, and audit neither replays nor compares it.
  * The server keeps them in memory and writes through (http/session.c).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,5 +91,43 @@ users_sessions_load(struct store *store, uint64_t seen_after, uint64_t created_a
 		}
 	}
 	memset(&s, 0, sizeof(s));
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+users_totp_step_keep(struct store *store, const char *account, uint64_t step, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOTP_STEP_KEEP, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, account);
+	store_bind_int64(st, 2, (int64_t)step);
+	return store_run(st, err);
+}
+
+static const struct store_field totp_step_fields[] = {
+    {offsetof(struct users_totp_step, account), sizeof(((struct users_totp_step *)0)->account), 0},
+    {offsetof(struct users_totp_step, step), sizeof(int64_t), 0},
+};
+
+enum redress_err
+users_totp_steps_load(struct store *store,
+                      enum redress_err (*fn)(void *ctx, const struct users_totp_step *s,
+                                             struct redress_error *err),
+                      void *ctx, struct redress_error *err)
+{
+	struct users_totp_step s;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOTP_STEPS_ALL, err)) == NULL)
+		return err->code;
+	while ((r = store_read(st, totp_step_fields, &s, err)) == STORE_ROW)
+		if ((rc = fn(ctx, &s, err)) != REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }

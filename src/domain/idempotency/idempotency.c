@@ -1,0 +1,180 @@
+/*
+ * idempotency.c -- the kept answers to changes asked with an
+ * Idempotency-Key (idempotency.h): their table, its catalogue, and the
+ * module that has it made and prepared with the fund's other tables.
+ */
+#include "domain/idempotency/idempotency.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const char idempotency_schema[] = "CREATE TABLE IF NOT EXISTS idempotency_answers ("
+                                         " account TEXT NOT NULL,"
+                                         " key TEXT NOT NULL,"
+                                         " request BLOB NOT NULL,"
+                                         " status INTEGER NOT NULL,"
+                                         " content_type TEXT NOT NULL,"
+                                         " body TEXT NOT NULL,"
+                                         " at INTEGER NOT NULL,"
+                                         " PRIMARY KEY (account, key));"
+                                         "CREATE TABLE IF NOT EXISTS idempotency_personal ("
+                                         " account TEXT NOT NULL,"
+                                         " key TEXT NOT NULL,"
+                                         " PRIMARY KEY (account, key));";
+
+enum idempotency_statement {
+	IDEMPOTENCY_Q_GET,
+	IDEMPOTENCY_Q_PUT,
+	IDEMPOTENCY_Q_EXPIRE,
+	IDEMPOTENCY_Q_PERSONAL_PUT,
+	IDEMPOTENCY_Q_PERSONAL_EXPIRE,
+	IDEMPOTENCY_Q_FORGET,
+	IDEMPOTENCY_Q_PERSONAL_CLEAR,
+	IDEMPOTENCY_Q_COUNT
+};
+
+static const struct store_statement idempotency_statements[IDEMPOTENCY_Q_COUNT] = {
+    [IDEMPOTENCY_Q_GET] = {.name = "idempotency.get",
+                           .sql = "SELECT request, status, content_type, body FROM idempotency_answers"
+                                  " WHERE account = ?1 AND key = ?2",
+                           .columns = "bitt"},
+    [IDEMPOTENCY_Q_PUT] = {.name = "idempotency.put",
+                           .sql = "INSERT INTO idempotency_answers (account, key, request, status,"
+                                  " content_type, body, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           .columns = ""},
+    [IDEMPOTENCY_Q_EXPIRE] = {.name = "idempotency.expire",
+                              .sql = "DELETE FROM idempotency_answers WHERE at < ?1",
+                              .columns = ""},
+    [IDEMPOTENCY_Q_PERSONAL_PUT] = {.name = "idempotency.personal.put",
+                                    .sql = "INSERT INTO idempotency_personal (account, key) VALUES (?1, ?2)",
+                                    .columns = ""},
+    [IDEMPOTENCY_Q_PERSONAL_EXPIRE] = {.name = "idempotency.personal.expire",
+                                       .sql = "DELETE FROM idempotency_personal WHERE NOT EXISTS (SELECT 1"
+                                              " FROM idempotency_answers i WHERE i.account ="
+                                              " idempotency_personal.account AND i.key ="
+                                              " idempotency_personal.key)",
+                                       .columns = ""},
+    [IDEMPOTENCY_Q_FORGET] = {.name = "idempotency.forget",
+                              .sql = "DELETE FROM idempotency_answers WHERE EXISTS (SELECT 1 FROM"
+                                     " idempotency_personal p WHERE p.account = idempotency_answers.account"
+                                     " AND p.key = idempotency_answers.key)",
+                              .columns = ""},
+    [IDEMPOTENCY_Q_PERSONAL_CLEAR] = {.name = "idempotency.personal.clear",
+                                      .sql = "DELETE FROM idempotency_personal",
+                                      .columns = ""},
+};
+
+static const struct store_catalogue idempotency_catalogue = {"idempotency", idempotency_statements,
+                                                             STORE_COUNT(idempotency_statements)};
+
+enum redress_err
+idempotency_get(struct store *store, const char *account, const char *key, struct idempotency_answer *a_r,
+                struct buf *sealed, struct redress_error *err)
+{
+	struct store_stmt *st;
+	const void *request;
+	const char *type;
+	size_t len;
+
+	if ((st = store_statement(store, &idempotency_catalogue, IDEMPOTENCY_Q_GET, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, account);
+	store_bind_text(st, 2, key);
+	/* Read by column: the body is as large as an answer may be, no fixed field holds it. */
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "no answer is kept for this Idempotency-Key");
+	default: return err->code;
+	}
+	request = store_column_blob(st, 0, &len);
+	type = store_column_text(st, 2);
+	if (len != HASH_SHA256_SIZE || strlen(type) > IDEMPOTENCY_TYPE_MAX) {
+		store_done(st);
+		return error_set(err, REDRESS_E_STORE,
+		                 "the answer kept for Idempotency-Key '%.64s' is malformed", key);
+	}
+	memcpy(a_r->request, request, HASH_SHA256_SIZE);
+	a_r->status = store_column_int64(st, 1);
+	memcpy(a_r->content_type, type, strlen(type) + 1);
+	buf_puts(sealed, store_column_text(st, 3));
+	store_done(st);
+	return buf_error(sealed, err);
+}
+
+enum redress_err
+idempotency_put(struct store *store, const char *account, const char *key, const struct idempotency_answer *a,
+                const char *sealed, int64_t at, int personal, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	if ((st = store_statement(store, &idempotency_catalogue, IDEMPOTENCY_Q_PUT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, account);
+	store_bind_text(st, 2, key);
+	store_bind_blob(st, 3, a->request, HASH_SHA256_SIZE);
+	store_bind_int64(st, 4, a->status);
+	store_bind_text(st, 5, a->content_type);
+	store_bind_text(st, 6, sealed);
+	store_bind_int64(st, 7, at);
+	if ((rc = store_run(st, err)) != REDRESS_OK || !personal)
+		return rc;
+	if ((st = store_statement(store, &idempotency_catalogue, IDEMPOTENCY_Q_PERSONAL_PUT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, account);
+	store_bind_text(st, 2, key);
+	return store_run(st, err);
+}
+
+/* Runs statement id of the catalogue, binding before to ?1 when it is >= 0. */
+static enum redress_err
+run(struct store *store, enum idempotency_statement id, int64_t before, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_statement(store, &idempotency_catalogue, id, err)) == NULL)
+		return err->code;
+	if (before >= 0)
+		store_bind_int64(st, 1, before);
+	return store_run(st, err);
+}
+
+enum redress_err
+idempotency_expire(struct store *store, int64_t before, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = run(store, IDEMPOTENCY_Q_EXPIRE, before, err)) != REDRESS_OK)
+		return rc;
+	return run(store, IDEMPOTENCY_Q_PERSONAL_EXPIRE, -1, err);
+}
+
+enum redress_err
+idempotency_forget_personal(struct store *store, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = run(store, IDEMPOTENCY_Q_FORGET, -1, err)) != REDRESS_OK)
+		return rc;
+	return run(store, IDEMPOTENCY_Q_PERSONAL_CLEAR, -1, err);
+}
+
+/* The module has no events: one that claims to be its is not replayed. */
+static enum redress_err
+idempotency_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	(void)store;
+	return error_set(err, REDRESS_E_INVALID, "event type '%.64s' is unknown: idempotency keeps no events",
+	                 ev->type);
+}
+
+const struct event_module idempotency_module = {
+    .name = "idempotency",
+    .type_prefix = "idempotency.",
+    .schema = idempotency_schema,
+    .catalogue = &idempotency_catalogue,
+    .snapshot_ids = NULL,
+    .nsnapshots = 0,
+    .replay = idempotency_replay,
+};
