@@ -247,6 +247,15 @@ store_check(struct store *store, struct redress_error *err)
 }
 
 enum redress_err
+store_check_quick(struct store *store, struct redress_error *err)
+{
+	store_end_reads(store);
+	if (store->backend->check_quick == NULL)
+		return store->backend->check(store->conn, err);
+	return store->backend->check_quick(store->conn, err);
+}
+
+enum redress_err
 store_backup(struct store *store, const char *path, struct redress_error *err)
 {
 	if (store->in_transaction)
@@ -282,6 +291,8 @@ stmt_off_row(struct store_stmt *st)
 enum redress_err
 store_exec(struct store *store, const char *sql, struct redress_error *err)
 {
+	/* A statement still reading would keep DDL from dropping its table ("table is locked"). */
+	store_end_reads(store);
 	return store->backend->exec(store->conn, sql, err);
 }
 

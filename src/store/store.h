@@ -134,6 +134,14 @@ enum redress_err store_scrub(struct store *store, struct redress_error *err);
 enum redress_err store_check(struct store *store, struct redress_error *err);
 
 /*
+ * The same, cheaper: the pages and their trees, without matching each
+ * index to its table (SQLite's quick_check); a backend without a cheaper
+ * check runs the whole one.  Damage it misses (an index that disagrees
+ * with its table) store_check finds.
+ */
+enum redress_err store_check_quick(struct store *store, struct redress_error *err);
+
+/*
  * Copies the whole database, consistently, into a new file at path (mode
  * 0600, synced); outside a transaction.  An existing path is
  * REDRESS_E_CONFLICT; on failure no file is left at path.

@@ -20,6 +20,8 @@ struct store_backend {
 	enum redress_err (*backup)(void *conn, const char *path, struct redress_error *err);
 	/* See store_check(). */
 	enum redress_err (*check)(void *conn, struct redress_error *err);
+	/* See store_check_quick(); NULL: check. */
+	enum redress_err (*check_quick)(void *conn, struct redress_error *err);
 	/* See store_scrub(). */
 	enum redress_err (*scrub)(void *conn, struct redress_error *err);
 	enum redress_err (*begin)(void *conn, struct redress_error *err);
