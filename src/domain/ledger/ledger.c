@@ -83,8 +83,8 @@ ledger_account_get(struct store *store, const char *code, struct ledger_account 
 	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_ACCOUNT_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
-	switch (store_step(st, err)) {
-	case STORE_ROW: ledger_account_read(st, a_r); return REDRESS_OK;
+	switch (ledger_account_next(st, a_r, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(
 		    err, REDRESS_E_NOTFOUND,
@@ -117,8 +117,8 @@ ledger_transfer_get(struct store *store, const char *id, struct ledger_transfer 
 	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_TRANSFER_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	switch (store_step(st, err)) {
-	case STORE_ROW: ledger_transfer_read(st, t_r); return REDRESS_OK;
+	switch (ledger_transfer_next(st, t_r, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no transfer '%.64s'", id);
 	default: return err->code;
 	}
@@ -137,8 +137,7 @@ ledger_account_each(struct store *store,
 
 	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_ACCOUNTS_ALL, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		ledger_account_read(st, &a);
+	while ((r = ledger_account_next(st, &a, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &a, err)) != REDRESS_OK)
 			return rc;
 	}
@@ -161,8 +160,7 @@ ledger_history(struct store *store, const char *code,
 	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_HISTORY, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		ledger_transfer_read(st, &t);
+	while ((r = ledger_transfer_next(st, &t, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &t, err)) != REDRESS_OK)
 			return rc;
 	}

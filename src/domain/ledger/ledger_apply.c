@@ -4,6 +4,7 @@
  * replay both come through ledger_apply_*, so the tables are by
  * construction a function of the log.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +54,11 @@ static const char ledger_schema[] =
 	"id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"    \
 	" resolved_seq"
 
+/* The same, as ledger_transfer_next reads them: -1 for a transfer not yet resolved. */
+#define TRANSFER_READ_COLUMNS                                                                                \
+	"id, debit_code, credit_code, amount, currency, two_phase, state, ref, exchange_id, created_seq,"    \
+	" coalesce(resolved_seq, -1)"
+
 /* The module's statements, by id (enum ledger_statement in ledger_int.h). */
 static const struct store_statement ledger_statements[LEDGER_Q_COUNT] = {
     [LEDGER_Q_ACCOUNTS_ALL] =
@@ -63,18 +69,18 @@ static const struct store_statement ledger_statements[LEDGER_Q_COUNT] = {
     [LEDGER_Q_HISTORY] = {.name = "ledger.history",
                           .sql = "SELECT id, debit_code, credit_code, amount, currency, two_phase, state, "
                                  "ref, exchange_id, created_seq,"
-                                 " resolved_seq FROM ledger_transfers WHERE debit_code = ?1"
+                                 " coalesce(resolved_seq, -1) FROM ledger_transfers WHERE debit_code = ?1"
                                  " UNION ALL "
                                  "SELECT id, debit_code, credit_code, amount, currency, two_phase, state, "
                                  "ref, exchange_id, created_seq,"
-                                 " resolved_seq FROM ledger_transfers WHERE credit_code = ?1"
+                                 " coalesce(resolved_seq, -1) FROM ledger_transfers WHERE credit_code = ?1"
                                  " ORDER BY 10",
                           .columns = "tttititttii"},
     [LEDGER_Q_ACCOUNT_GET] = {.name = "ledger.account.get",
                               .sql = "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE code = ?1",
                               .columns = "ttttiiiiii"},
     [LEDGER_Q_TRANSFER_GET] = {.name = "ledger.transfer.get",
-                               .sql = "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers WHERE id = ?1",
+                               .sql = "SELECT " TRANSFER_READ_COLUMNS " FROM ledger_transfers WHERE id = ?1",
                                .columns = "tttititttii"},
     [LEDGER_Q_ACCOUNT_INSERT] = {.name = "ledger.account.insert",
                                  .sql = "INSERT INTO ledger_accounts (" ACCOUNT_COLUMNS
@@ -111,43 +117,78 @@ static const struct store_statement ledger_statements[LEDGER_Q_COUNT] = {
 
 const struct store_catalogue ledger_catalogue = {"ledger", ledger_statements, STORE_COUNT(ledger_statements)};
 
-void
-ledger_account_read(struct store_stmt *st, struct ledger_account *a)
+/* An account as ledger_account_next reads it: the struct, and the columns it keeps otherwise. */
+struct account_read {
+	struct ledger_account a;
+	char kind[16];
+	int64_t no_overdraft;
+};
+
+#define FIELD(type, member)                                                                                  \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), 0                                       \
+	}
+
+static const struct store_field account_fields[] = {
+    FIELD(struct account_read, a.code),
+    FIELD(struct account_read, a.currency),
+    FIELD(struct account_read, kind),
+    FIELD(struct account_read, a.name),
+    FIELD(struct account_read, no_overdraft),
+    FIELD(struct account_read, a.debits_posted),
+    FIELD(struct account_read, a.credits_posted),
+    FIELD(struct account_read, a.debits_pending),
+    FIELD(struct account_read, a.credits_pending),
+    FIELD(struct account_read, a.opened_seq),
+};
+
+enum store_step_result
+ledger_account_next(struct store_stmt *st, struct ledger_account *a, struct redress_error *err)
 {
-	memset(a, 0, sizeof(*a));
-	text_copy(a->code, sizeof(a->code), store_column_text(st, 0));
-	text_copy(a->currency, sizeof(a->currency), store_column_text(st, 1));
-	if (ledger_kind_parse(store_column_text(st, 2), &a->kind, NULL) != REDRESS_OK)
+	struct account_read r;
+	enum store_step_result s;
+
+	memset(&r, 0, sizeof(r));
+	if ((s = store_read(st, account_fields, &r, err)) != STORE_ROW)
+		return s;
+	*a = r.a;
+	if (ledger_kind_parse(r.kind, &a->kind, NULL) != REDRESS_OK)
 		a->kind = LEDGER_ASSET; /* unreachable for rows written here; audit names such a row */
-	text_copy(a->name, sizeof(a->name), store_column_text(st, 3));
-	a->no_overdraft = store_column_int64(st, 4) != 0;
-	a->debits_posted = store_column_int64(st, 5);
-	a->credits_posted = store_column_int64(st, 6);
-	a->debits_pending = store_column_int64(st, 7);
-	a->credits_pending = store_column_int64(st, 8);
-	a->opened_seq = (uint64_t)store_column_int64(st, 9);
+	a->no_overdraft = r.no_overdraft != 0;
+	return STORE_ROW;
 }
 
-void
-ledger_transfer_read(struct store_stmt *st, struct ledger_transfer *t)
-{
-	const char *state;
+/* A transfer as ledger_transfer_next reads it (TRANSFER_READ_COLUMNS). */
+struct transfer_read {
+	struct ledger_transfer t;
+	int64_t two_phase;
+	char state[16];
+};
 
-	memset(t, 0, sizeof(*t));
-	text_copy(t->id, sizeof(t->id), store_column_text(st, 0));
-	text_copy(t->debit, sizeof(t->debit), store_column_text(st, 1));
-	text_copy(t->credit, sizeof(t->credit), store_column_text(st, 2));
-	t->amount = store_column_int64(st, 3);
-	text_copy(t->currency, sizeof(t->currency), store_column_text(st, 4));
-	t->two_phase = store_column_int64(st, 5) != 0;
-	state = store_column_text(st, 6);
-	t->state = strcmp(state, "posted") == 0   ? LEDGER_POSTED
-	           : strcmp(state, "voided") == 0 ? LEDGER_VOIDED
-	                                          : LEDGER_PENDING;
-	text_copy(t->ref, sizeof(t->ref), store_column_text(st, 7));
-	text_copy(t->exchange, sizeof(t->exchange), store_column_text(st, 8));
-	t->created_seq = (uint64_t)store_column_int64(st, 9);
-	t->resolved_seq = store_column_is_null(st, 10) ? -1 : store_column_int64(st, 10);
+static const struct store_field transfer_fields[] = {
+    FIELD(struct transfer_read, t.id),           FIELD(struct transfer_read, t.debit),
+    FIELD(struct transfer_read, t.credit),       FIELD(struct transfer_read, t.amount),
+    FIELD(struct transfer_read, t.currency),     FIELD(struct transfer_read, two_phase),
+    FIELD(struct transfer_read, state),          FIELD(struct transfer_read, t.ref),
+    FIELD(struct transfer_read, t.exchange),     FIELD(struct transfer_read, t.created_seq),
+    FIELD(struct transfer_read, t.resolved_seq),
+};
+
+enum store_step_result
+ledger_transfer_next(struct store_stmt *st, struct ledger_transfer *t, struct redress_error *err)
+{
+	struct transfer_read r;
+	enum store_step_result s;
+
+	memset(&r, 0, sizeof(r));
+	if ((s = store_read(st, transfer_fields, &r, err)) != STORE_ROW)
+		return s;
+	*t = r.t;
+	t->two_phase = r.two_phase != 0;
+	t->state = strcmp(r.state, "posted") == 0   ? LEDGER_POSTED
+	           : strcmp(r.state, "voided") == 0 ? LEDGER_VOIDED
+	                                            : LEDGER_PENDING;
+	return STORE_ROW;
 }
 
 enum redress_err
@@ -542,10 +583,9 @@ ledger_check(struct store *store, struct audit_report *report, struct redress_er
 		return err->code;
 	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_CHECK_OVERDRAFT, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	while ((r = ledger_account_next(st, &a, err)) == STORE_ROW) {
 		struct redress_error e;
 
-		ledger_account_read(st, &a);
 		if (ledger_balance(&a, &posted, &pending, &e) != REDRESS_OK || posted < 0 || pending < 0)
 			audit_finding(report, "ledger account '%s' is flagged no-overdraft but is below zero",
 			              a.code);

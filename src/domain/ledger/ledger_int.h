@@ -18,9 +18,14 @@
 #define LEDGER_EV_TRANSFER_POSTED  "ledger.transfer.posted"
 #define LEDGER_EV_TRANSFER_VOIDED  "ledger.transfer.voided"
 
-/* Reads the account or transfer under the cursor st. */
-void ledger_account_read(struct store_stmt *st, struct ledger_account *a);
-void ledger_transfer_read(struct store_stmt *st, struct ledger_transfer *t);
+/*
+ * Steps st (an account's or a transfer's statement of the catalogue) and
+ * reads its row by the declared columns: as store_read().
+ */
+enum store_step_result ledger_account_next(struct store_stmt *st, struct ledger_account *a,
+                                           struct redress_error *err);
+enum store_step_result ledger_transfer_next(struct store_stmt *st, struct ledger_transfer *t,
+                                            struct redress_error *err);
 
 /* Canonical event data for each event type, appended to out. */
 enum redress_err ledger_encode_account(struct buf *out, const struct ledger_account *a,
