@@ -10,6 +10,7 @@
  * beside the ledger and the registry, and one code path for the tables
  * leaves no room for the fold and the commands to disagree.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,21 +216,38 @@ payments_order_state_parse(const char *text, enum payments_order_state *state_r)
 
 /* ---- reads ---- */
 
-static void
-order_read(struct store_stmt *st, struct payments_order *o)
+/* An order as order_next reads it: the struct, and the columns it keeps otherwise. */
+struct order_read {
+	struct payments_order o;
+	char state[16];
+	int64_t created_seq, resolved_seq;
+};
+
+#define ORDER_FIELD(member)                                                                                  \
+	{                                                                                                    \
+		offsetof(struct order_read, member), sizeof(((struct order_read *)0)->member), 0             \
+	}
+
+static const struct store_field order_fields[] = {
+    ORDER_FIELD(o.id),     ORDER_FIELD(o.batch),    ORDER_FIELD(o.entitlement), ORDER_FIELD(o.beneficiary),
+    ORDER_FIELD(o.amount), ORDER_FIELD(o.currency), ORDER_FIELD(state),         ORDER_FIELD(o.booked_on),
+    ORDER_FIELD(o.reason), ORDER_FIELD(o.import),   ORDER_FIELD(created_seq),   ORDER_FIELD(resolved_seq),
+};
+
+/* Steps st (PAYMENTS_Q_ORDER_GET or _ORDERS_OF) and reads its row into *o, as store_read(). */
+static enum store_step_result
+order_next(struct store_stmt *st, struct payments_order *o, struct redress_error *err)
 {
-	memset(o, 0, sizeof(*o));
-	text_copy(o->id, sizeof(o->id), store_column_text(st, 0));
-	text_copy(o->batch, sizeof(o->batch), store_column_text(st, 1));
-	text_copy(o->entitlement, sizeof(o->entitlement), store_column_text(st, 2));
-	text_copy(o->beneficiary, sizeof(o->beneficiary), store_column_text(st, 3));
-	o->amount = store_column_int64(st, 4);
-	text_copy(o->currency, sizeof(o->currency), store_column_text(st, 5));
-	if (!payments_order_state_parse(store_column_text(st, 6), &o->state))
+	struct order_read r;
+	enum store_step_result s;
+
+	memset(&r, 0, sizeof(r));
+	if ((s = store_read(st, order_fields, &r, err)) != STORE_ROW)
+		return s;
+	*o = r.o;
+	if (!payments_order_state_parse(r.state, &o->state))
 		o->state = PAYMENTS_PENDING; /* unreachable for rows written here; audit names such a row */
-	text_copy(o->booked_on, sizeof(o->booked_on), store_column_text(st, 7));
-	text_copy(o->reason, sizeof(o->reason), store_column_text(st, 8));
-	text_copy(o->import, sizeof(o->import), store_column_text(st, 9));
+	return STORE_ROW;
 }
 
 enum redress_err
@@ -240,8 +258,8 @@ payments_order_get(struct store *store, const char *id, struct payments_order *o
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_ORDER_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	switch (store_step(st, err)) {
-	case STORE_ROW: order_read(st, o_r); return REDRESS_OK;
+	switch (order_next(st, o_r, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no payment order '%.40s'", id);
 	default: return err->code;
 	}
@@ -261,8 +279,7 @@ payments_orders_each(struct store *store, const char *batch,
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_ORDERS_OF, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, batch);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		order_read(st, &o);
+	while ((r = order_next(st, &o, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &o, err)) != REDRESS_OK)
 			return rc;
 	}

@@ -5,6 +5,7 @@
  * receipts), so the fold holds pledges to the end; receipts are final when
  * their event is read.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,19 +78,33 @@ static const struct store_statement pledges_statements[PLEDGES_Q_COUNT] = {
 const struct store_catalogue pledges_catalogue = {"pledges", pledges_statements,
                                                   STORE_COUNT(pledges_statements)};
 
-static void
-pledge_read(struct store_stmt *st, struct pledge *p)
+/* A pledge as pledge_next reads it: the struct, and the column it does not keep. */
+struct pledge_read {
+	struct pledge p;
+	int64_t received_seq;
+};
+
+#define FIELD(member)                                                                                        \
+	{                                                                                                    \
+		offsetof(struct pledge_read, member), sizeof(((struct pledge_read *)0)->member), 0           \
+	}
+
+static const struct store_field pledge_fields[] = {
+    FIELD(p.id),        FIELD(p.program),  FIELD(p.donor),    FIELD(p.amount),    FIELD(p.currency),
+    FIELD(p.condition), FIELD(p.received), FIELD(p.receipts), FIELD(p.added_seq), FIELD(received_seq),
+};
+
+/* Steps st (PLEDGES_Q_GET or _EACH) and reads its row into *p, as store_read(). */
+static enum store_step_result
+pledge_next(struct store_stmt *st, struct pledge *p, struct redress_error *err)
 {
-	memset(p, 0, sizeof(*p));
-	text_copy(p->id, sizeof(p->id), store_column_text(st, 0));
-	text_copy(p->program, sizeof(p->program), store_column_text(st, 1));
-	text_copy(p->donor, sizeof(p->donor), store_column_text(st, 2));
-	p->amount = store_column_int64(st, 3);
-	text_copy(p->currency, sizeof(p->currency), store_column_text(st, 4));
-	text_copy(p->condition, sizeof(p->condition), store_column_text(st, 5));
-	p->received = store_column_int64(st, 6);
-	p->receipts = (uint64_t)store_column_int64(st, 7);
-	p->added_seq = (uint64_t)store_column_int64(st, 8);
+	struct pledge_read r;
+	enum store_step_result s;
+
+	memset(&r, 0, sizeof(r));
+	if ((s = store_read(st, pledge_fields, &r, err)) == STORE_ROW)
+		*p = r.p;
+	return s;
 }
 
 enum redress_err
@@ -291,8 +306,8 @@ pledge_get(struct store *store, const char *id, struct pledge *p_r, struct redre
 	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	switch (store_step(st, err)) {
-	case STORE_ROW: pledge_read(st, p_r); return REDRESS_OK;
+	switch (pledge_next(st, p_r, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no pledge '%.40s' (see 'redress pledge list')",
 		                 id);
@@ -313,8 +328,7 @@ pledge_each(struct store *store, const char *program,
 	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_EACH, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		pledge_read(st, &p);
+	while ((r = pledge_next(st, &p, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
 			return rc;
 	}
