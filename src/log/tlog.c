@@ -48,6 +48,7 @@ struct tlog {
 	void *states[TLOG_MODULES_MAX]; /* per module, for the current change */
 	struct buf event;               /* reused for each event's bytes */
 	char at[CLOCK_TEXT_SIZE];       /* "": the clock; else the time given by tlog_set_time */
+	char last_at[CLOCK_TEXT_SIZE];  /* the time of the event last appended */
 	/* The high-water mark: a file outside the database holding the last signed checkpoint. */
 	char *high_water; /* its path, when this log keeps it up to date; else NULL */
 	struct buf head;  /* the checkpoint the change being committed signed */
@@ -783,6 +784,7 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 		return rc;
 	if ((rc = merkle_range_append(&log->range, leaf, tlog_node_write, log->store, err)) != REDRESS_OK)
 		return rc;
+	memcpy(log->last_at, at, sizeof(at));
 	if (seq_r != NULL)
 		*seq_r = seq;
 	return REDRESS_OK;
@@ -797,6 +799,35 @@ tlog_append_buf(struct tlog *log, const char *type, const struct buf *data, uint
 	if ((rc = buf_error(data, err)) != REDRESS_OK)
 		return rc;
 	return tlog_append(log, type, data->data, data->len, seq_r, err);
+}
+
+enum redress_err
+tlog_append_apply(struct tlog *log, const struct event_module *module, const char *type,
+                  const struct buf *data, uint64_t *seq_r, struct redress_error *err)
+{
+	struct canon_doc doc;
+	struct event ev;
+	enum redress_err rc;
+
+	if (strncmp(type, module->type_prefix, strlen(module->type_prefix)) != 0)
+		return error_set(err, REDRESS_E_INTERNAL, "event type '%.64s' is not module %s's", type,
+		                 module->name);
+	memset(&ev, 0, sizeof(ev));
+	if ((rc = tlog_append_buf(log, type, data, &ev.seq, err)) != REDRESS_OK)
+		return rc;
+	canon_doc_init(&doc);
+	if ((rc = canon_read(&doc, data->data, data->len, err)) == REDRESS_OK) {
+		ev.type = type;
+		ev.actor = log->actor;
+		ev.at = log->last_at;
+		ev.data = canon_root(&doc);
+		ev.version = TLOG_VERSION;
+		rc = module->replay(log->store, &ev, err);
+	}
+	canon_doc_free(&doc);
+	if (rc == REDRESS_OK && seq_r != NULL)
+		*seq_r = ev.seq;
+	return rc;
 }
 
 /* Builds and stores the signed checkpoint for the current tree. */

@@ -284,6 +284,17 @@ enum redress_err tlog_append_buf(struct tlog *log, const char *type, const struc
                                  struct redress_error *err);
 
 /*
+ * The one path from a change to the tables: appends an event of module's
+ * (type must start with its prefix) and applies it to the tables by the
+ * module's own replay function, from the very bytes appended.  What a
+ * change writes is then by construction what audit's replay writes.
+ * *seq_r (may be NULL) is the event's position.  Only between tlog_begin
+ * and tlog_commit; on failure the caller rolls the change back.
+ */
+enum redress_err tlog_append_apply(struct tlog *log, const struct event_module *module, const char *type,
+                                   const struct buf *data, uint64_t *seq_r, struct redress_error *err);
+
+/*
  * Signs a checkpoint for the new tree size and commits the transaction.
  * On failure everything since tlog_begin is rolled back.
  */

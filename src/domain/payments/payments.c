@@ -128,28 +128,15 @@ sha256_hex(const void *data, size_t len, char out[65])
 	out[64] = '\0';
 }
 
-/* Appends an event of this module and applies it from the very bytes appended. */
+/* Appends an event of this module and applies it from the very bytes appended (tlog_append_apply). */
 static enum redress_err
 append_apply(struct tlog *log, const char *type, struct canon *c, struct buf *data, struct redress_error *err)
 {
-	struct canon_doc doc;
-	struct event ev;
 	enum redress_err rc;
 
 	if ((rc = canon_error(c, err)) != REDRESS_OK)
 		return rc;
-	memset(&ev, 0, sizeof(ev));
-	if ((rc = tlog_append_buf(log, type, data, &ev.seq, err)) != REDRESS_OK)
-		return rc;
-	canon_doc_init(&doc);
-	if ((rc = canon_read(&doc, data->data, data->len, err)) == REDRESS_OK) {
-		ev.type = type;
-		ev.actor = tlog_actor(log);
-		ev.data = canon_root(&doc);
-		rc = payments_replay(tlog_store(log), &ev, err);
-	}
-	canon_doc_free(&doc);
-	return rc;
+	return tlog_append_apply(log, &payments_module, type, data, NULL, err);
 }
 
 /* ---- bank details ---- */

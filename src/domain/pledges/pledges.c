@@ -117,9 +117,8 @@ pledge_add(struct tlog *log, const struct actor *actor, const char *program, con
 		return rc;
 
 	buf_init(&data, PLEDGES_EVENT_MAX);
-	if ((rc = pledges_encode_added(&data, &p, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, PLEDGES_EV_ADDED, &data, &p.added_seq, err)) == REDRESS_OK)
-		rc = pledges_apply_added(tlog_store(log), &p, err);
+	if ((rc = pledges_encode_added(&data, &p, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &pledges_module, PLEDGES_EV_ADDED, &data, &p.added_seq, err);
 	buf_free(&data);
 	if (rc == REDRESS_OK && id_r != NULL)
 		memcpy(id_r, p.id, strlen(p.id) + 1);
@@ -220,9 +219,8 @@ pledge_receive(struct tlog *log, const struct actor *actor, const char *id, cons
 	if (rc != REDRESS_OK)
 		return rc;
 	buf_init(&data, PLEDGES_EVENT_MAX);
-	if ((rc = pledges_encode_received(&data, &r, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, PLEDGES_EV_RECEIVED, &data, &r.seq, err)) == REDRESS_OK)
-		rc = pledges_apply_received(tlog_store(log), &r, err);
+	if ((rc = pledges_encode_received(&data, &r, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &pledges_module, PLEDGES_EV_RECEIVED, &data, &r.seq, err);
 	buf_free(&data);
 	if (rc == REDRESS_OK && r_r != NULL)
 		*r_r = r;
