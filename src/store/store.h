@@ -2,11 +2,12 @@
  * store.h -- the one storage interface every other layer uses.
  *
  * A store is a database connection behind a table of backend functions
- * (store_backend.h): SQLite today, PostgreSQL next.  Queries are
- * `struct store_query` constants owned by the module that runs them; SQL is
- * portable, numbers its parameters ?1, ?2 ... and takes values only through
- * the bind functions -- no SQL is ever pasted together from data.  Prepared
- * statements are cached per query for the life of the store.
+ * (store_backend.h): SQLite today, PostgreSQL next.  Statements are a
+ * module's catalogue (struct store_catalogue, below; docs/store.md), or
+ * old-style `struct store_query` constants until every module is moved;
+ * SQL is portable, numbers its parameters ?1, ?2 ... and takes values only
+ * through the bind functions -- no SQL is ever pasted together from data.
+ * Prepared statements are cached per statement for the life of the store.
  *
  * A store is used by one thread at a time.
  */
