@@ -11,6 +11,7 @@
  * key, a TOTP secret sealed the same way, and an API token only as its
  * SHA-256; replay copies them as they are and never needs the key.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -245,31 +246,49 @@ users_totp_ad(const char *name, char ad[USERS_SEAL_AD_SIZE])
 	snprintf(ad, USERS_SEAL_AD_SIZE, "user:%s/totp", name);
 }
 
+/* An account's row as users_get reads it: the struct, and its role by name. */
+struct users_read {
+	struct users_row a;
+	char role[32];
+};
+
+#define USERS_FIELD(member)                                                                                  \
+	{                                                                                                    \
+		offsetof(struct users_read, member), sizeof(((struct users_read *)0)->member), 0             \
+	}
+
+static const struct store_field users_fields[] = {USERS_FIELD(a.name), USERS_FIELD(role),
+                                                  USERS_FIELD(a.password_sealed), USERS_FIELD(a.added_seq)};
+
 enum redress_err
 users_get(struct store *store, const char *name, struct users_row *a_r, struct redress_error *err)
 {
+	struct users_read r;
 	struct store_stmt *st;
+	struct redress_error e;
 
 	if ((st = store_statement(store, &users_catalogue, USERS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		memset(a_r, 0, sizeof(*a_r));
-		copy_text(a_r->name, sizeof(a_r->name), store_column_text(st, 0));
-		/* A row edited to hold a role or sealed text that is not ours signs no one in. */
-		if (users_role_parse(store_column_text(st, 1), &a_r->role, NULL) != REDRESS_OK ||
-		    !copy_text(a_r->password_sealed, sizeof(a_r->password_sealed), store_column_text(st, 2)))
-			return error_set(
-			    err, REDRESS_E_STORE,
-			    "account '%.64s' has a malformed row in the database (run 'redress audit"
-			    " verify')",
-			    name);
-		a_r->added_seq = (uint64_t)store_column_int64(st, 3);
-		return REDRESS_OK;
+	memset(&r, 0, sizeof(r));
+	switch (store_read(st, users_fields, &r, &e)) {
+	case STORE_ROW: store_done(st); break;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no account '%.64s'", name);
-	default: return err->code;
+	default:
+		/* Text longer than any we write (store_read refuses it) is an edited row too. */
+		if (e.code != REDRESS_E_STORE) {
+			*err = e;
+			return e.code;
+		}
+		r.role[0] = '\0';
 	}
+	/* A row edited to hold a role or sealed text that is not ours signs no one in. */
+	if (users_role_parse(r.role, &r.a.role, NULL) != REDRESS_OK)
+		return error_set(
+		    err, REDRESS_E_STORE,
+		    "account '%.64s' has a malformed row in the database (run 'redress audit verify')", name);
+	*a_r = r.a;
+	return REDRESS_OK;
 }
 
 enum redress_err
