@@ -208,7 +208,7 @@ static const struct store_statement users_statements[USERS_Q_COUNT] = {
     [USERS_Q_TOTP_STEP_KEEP] = {.name = "users.totp_steps.keep",
                                 .sql = "INSERT INTO users_totp_steps (account, step) VALUES (?1, ?2)"
                                        " ON CONFLICT (account) DO UPDATE SET step = excluded.step"
-                                       " WHERE excluded.step > step",
+                                       " WHERE excluded.step > users_totp_steps.step",
                                 .columns = ""},
 };
 
