@@ -60,18 +60,20 @@ static enum redress_err
 count_query(struct store *store, enum reports_statement id, const char *program, int64_t *n_r,
             struct redress_error *err)
 {
+	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0}};
 	struct store_stmt *st;
 
 	if ((st = store_statement(store, &reports_catalogue, id, err)) == NULL)
 		return err->code;
 	if (program != NULL)
 		store_bind_text(st, 1, program);
-	if (store_step(st, err) != STORE_ROW)
-		return err->code != REDRESS_OK ? err->code
-		                               : error_set(err, REDRESS_E_INTERNAL, "query %s gave no row",
-		                                           reports_catalogue.statements[id].name);
-	*n_r = store_column_int64(st, 0);
-	return REDRESS_OK;
+	switch (store_read(st, count_field, n_r, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_INTERNAL, "query %s gave no row",
+		                 reports_catalogue.statements[id].name);
+	default: return err->code;
+	}
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
