@@ -125,9 +125,58 @@ enum redress_err registry_replay(struct store *store, const struct event *ev, st
 enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind kind,
                                          char out[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err);
 
-/* Reads the person under the cursor st (registry_q_person_get's columns). */
-void registry_person_read(struct store_stmt *st, struct registry_person *p);
-extern const struct store_query registry_q_person_get;
+/* The registry's statements (registry_sql.c), by id in registry_catalogue. */
+enum registry_statement {
+	REGISTRY_Q_PERSON_GET,
+	REGISTRY_Q_PERSON_LAST,
+	REGISTRY_Q_PERSON_INSERT,
+	REGISTRY_Q_PERSON_DIED,
+	REGISTRY_Q_PERSON_ERASED,
+	REGISTRY_Q_PERSONS_ALL,
+	REGISTRY_Q_PERSONS_STATUS,
+	REGISTRY_Q_PERSONS_PAGE,
+	REGISTRY_Q_IDENTITY_GET,
+	REGISTRY_Q_INDEX_HOLDER,
+	REGISTRY_Q_KEY_GET,
+	REGISTRY_Q_KEY_INSERT,
+	REGISTRY_Q_KEY_DELETE,
+	REGISTRY_Q_KEYS_AFTER,
+	REGISTRY_Q_KEY_REWRAP,
+	REGISTRY_Q_RELATION_PAIR,
+	REGISTRY_Q_RELATION_SHARES,
+	REGISTRY_Q_RELATION_INSERT,
+	REGISTRY_Q_HEIRS,
+	REGISTRY_Q_HEIR_OF,
+	REGISTRY_Q_CONSENT_INSERT,
+	REGISTRY_Q_CONSENT_LATEST,
+	REGISTRY_Q_CONSENTS_LATEST,
+	REGISTRY_Q_CONSENT_HISTORY,
+	REGISTRY_Q_CONSULT_INSERT,
+	REGISTRY_Q_WISH_LATEST,
+	REGISTRY_Q_CONSULTATIONS,
+	REGISTRY_Q_REVEAL_INSERT,
+	REGISTRY_Q_SEARCH_DELETE,
+	REGISTRY_Q_SEARCH_INSERT,
+	REGISTRY_Q_SEARCH_FIND,
+	REGISTRY_Q_CHECK_KEYS,
+	REGISTRY_Q_CHECK_ORPHAN_KEYS,
+	REGISTRY_Q_CHECK_SHARES,
+	REGISTRY_Q_COUNT
+};
+extern const struct store_catalogue registry_catalogue;
+/* The filtered list and its count: they read the entitlements module's table (registry_sql.c). */
+extern const struct store_query registry_q_persons_list, registry_q_persons_count;
+
+/* Statement id of registry_catalogue, reset, nothing bound (store_statement()); NULL with err filled. */
+struct store_stmt *registry_stmt(struct store *store, enum registry_statement id, struct redress_error *err);
+
+/*
+ * Steps st, a statement of a person's columns (REGISTRY_Q_PERSON_GET's),
+ * and reads its row into p: STORE_ROW, STORE_DONE, or STORE_ERROR with err
+ * filled.
+ */
+enum store_step_result registry_person_row(struct store_stmt *st, struct registry_person *p,
+                                           struct redress_error *err);
 
 /* Audit's fast path: the registry's events folded into a compact model. */
 void *registry_fold_begin(void);

@@ -40,13 +40,6 @@
 #define SEARCH_CHARS_MAX  64 /* characters of a name or query that count */
 #define SEARCH_TOKENS_MAX (2 * SEARCH_CHARS_MAX + 4)
 
-static const struct store_query q_tokens_delete = {"registry.search.delete",
-                                                   "DELETE FROM registry_search WHERE pseudonym = ?1"};
-static const struct store_query q_token_insert = {
-    "registry.search.insert", "INSERT OR IGNORE INTO registry_search (token, pseudonym) VALUES (?1, ?2)"};
-static const struct store_query q_token_find = {
-    "registry.search.find", "SELECT pseudonym FROM registry_search WHERE token = ?1 ORDER BY pseudonym"};
-
 /* The code point at s (advancing *len_r bytes); a byte that starts no valid sequence counts as itself. */
 static unsigned long
 next_code_point(const unsigned char *s, size_t *len_r)
@@ -219,7 +212,7 @@ registry_search_index(struct store *store, const struct seal_key *index_key, con
 		tokens_add(t, index_key, "i", norm);
 	explicit_bzero(digits, sizeof(digits));
 	explicit_bzero(norm, sizeof(norm));
-	if ((st = store_query(store, &q_tokens_delete, err)) == NULL) {
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
@@ -227,7 +220,7 @@ registry_search_index(struct store *store, const struct seal_key *index_key, con
 	if ((rc = store_run(st, err)) != REDRESS_OK)
 		goto out;
 	for (i = 0; i < t->n; i++) {
-		if ((st = store_query(store, &q_token_insert, err)) == NULL) {
+		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT, err)) == NULL) {
 			rc = err->code;
 			goto out;
 		}
@@ -246,7 +239,7 @@ registry_search_forget(struct store *store, const char *pseudonym, struct redres
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_tokens_delete, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	return store_run(st, err);
@@ -305,7 +298,7 @@ token_hits(struct store *store, const char *token, struct hits *out, struct redr
 	struct store_stmt *st;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_token_find, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_FIND, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, token);
 	while ((r = store_step(st, err)) == STORE_ROW)
