@@ -43,6 +43,16 @@ bench_seconds_since(uint64_t start_us)
 	return (double)(clock_monotonic_us() - start_us) / 1e6;
 }
 
+double
+bench_cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 long
 bench_peak_mib(void)
 {

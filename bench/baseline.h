@@ -19,6 +19,13 @@ void bench_die(const char *what, const struct redress_error *err) __attribute__(
 void bench_sqlite_ok(int rc, sqlite3 *db, const char *what);
 
 double bench_seconds_since(uint64_t start_us);
+/*
+ * The CPU seconds this process has used (user and system, every thread):
+ * on a machine others share, the difference of two readings around a
+ * single-threaded stage says what the stage cost, where the wall clock
+ * also counts the others' turns.
+ */
+double bench_cpu_seconds(void);
 long bench_peak_mib(void);
 
 /* Reads every event of the log at path and hashes it as a Merkle leaf; returns the seconds. */

@@ -598,6 +598,67 @@ test_search(void **state)
 	assert_string_equal(find(f, "순자", &fc), "");
 }
 
+/* The count of search tokens the table holds for pseudonym. */
+static long
+tokens_of(struct fixture *f, const char *pseudonym)
+{
+	static const struct store_query q = {"test.tokens",
+	                                     "SELECT count(*) FROM registry_search WHERE pseudonym = ?1"};
+	struct redress_error err;
+	struct store_stmt *st = store_query(f->lf->store, &q, &err);
+	long n;
+
+	assert_non_null(st);
+	store_bind_text(st, 1, pseudonym);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	n = (long)store_column_int64(st, 0);
+	store_done(st);
+	return n;
+}
+
+/*
+ * Tokens of many registrations in one change are written when it commits
+ * (sorted), none when it is rolled back, and a person erased in the change
+ * that registered her leaves none; one Latin letter alone is no token.
+ */
+static void
+test_search_tokens_in_one_change(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], c[REGISTRY_PSEUDONYM_MAX + 1];
+	struct registry_new_person p;
+	struct redress_error err;
+	struct found_ctx fc;
+
+	/* Rolled back: no row, no token. */
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	person(&p, REGISTRY_VICTIM, "이옥선", "1927-01-01", NULL);
+	assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, a, &err), REDRESS_OK);
+	tlog_rollback(f->lf->log);
+	assert_int_equal(tokens_of(f, "V-000001"), 0);
+	assert_string_equal(find(f, "옥선", &fc), "");
+
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	person(&p, REGISTRY_VICTIM, "이옥선", "1927-01-01", NULL);
+	assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, a, &err), REDRESS_OK);
+	person(&p, REGISTRY_VICTIM, "Kang Il-chul", "1928-01-01", NULL);
+	assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, b, &err), REDRESS_OK);
+	person(&p, REGISTRY_VICTIM, "박옥선", "1929-01-01", NULL);
+	assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, c, &err), REDRESS_OK);
+	assert_int_equal(registry_erase(f->lf->log, &admin, c, &err), REDRESS_OK);
+	assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	assert_string_equal(a, "V-000001");
+	assert_string_equal(find(f, "옥선", &fc), "V-000001");
+	assert_string_equal(find(f, "ilchul", &fc), "V-000002");
+	assert_string_equal(find(f, "k", &fc), ""); /* one Latin letter */
+	assert_string_equal(find(f, "이", &fc), "V-000001");
+	/* 이옥선: 3 characters, 2 pairs; Kang Il-chul: 10 letters, 9 pairs, no letter alone. */
+	assert_int_equal(tokens_of(f, a), 5);
+	assert_int_equal(tokens_of(f, b), 9);
+	assert_int_equal(tokens_of(f, c), 0);
+	logfix_audit_clean(f->lf);
+}
+
 static void
 test_erase_shreds(void **state)
 {
@@ -1045,6 +1106,7 @@ main(void)
 	    cmocka_unit_test(test_csv_rows),
 	    cmocka_unit_test(test_relation_words),
 	    cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_search_tokens_in_one_change, setup, teardown),
 	    cmocka_unit_test(test_csv_errors),
 	    cmocka_unit_test_setup_teardown(test_fold_matches_replay, setup, teardown),
 	};

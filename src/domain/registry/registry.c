@@ -623,8 +623,11 @@ registry_add(struct tlog *log, const struct actor *actor, const struct registry_
 	struct store *store = tlog_store(log);
 	struct seal_key *key = NULL;
 	struct buf plain, identity, wrapped, data;
+	struct registry_ev_person row;
 	const char *field, *language;
+	struct store_stmt *st;
 	struct canon c;
+	uint64_t seq;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
@@ -665,22 +668,36 @@ registry_add(struct tlog *log, const struct actor *actor, const struct registry_
 	canon_opt_string(&c, "region", p->region);
 	canon_object_end(&c);
 	if ((rc = canon_error(&c, err)) != REDRESS_OK ||
-	    (rc = append_apply(log, REGISTRY_EV_REGISTERED, &data, NULL, err)) != REDRESS_OK)
+	    (rc = tlog_append_buf(log, REGISTRY_EV_REGISTERED, &data, &seq, err)) != REDRESS_OK)
 		goto out;
-	{
-		struct store_stmt *st;
-
-		if ((st = registry_stmt(store, REGISTRY_Q_KEY_INSERT, err)) == NULL) {
-			rc = err->code;
-			goto out;
-		}
-		store_bind_text(st, 1, pseudonym);
-		store_bind_text(st, 2, wrapped.data);
-		if ((rc = store_run(st, err)) != REDRESS_OK)
-			goto out;
+	/*
+	 * Her row from the values just put in the event, without reading it
+	 * back: replay inserts the same through the same function, after
+	 * checking them, and audit compares the two row for row.
+	 */
+	memset(&row, 0, sizeof(row));
+	memcpy(row.p.pseudonym, pseudonym, sizeof(row.p.pseudonym));
+	row.p.kind = p->kind;
+	row.p.status = REGISTRY_ALIVE;
+	row.p.birth_year = registry_date_year(p->identity.birth_date);
+	text_copy(row.p.region, sizeof(row.p.region), p->region);
+	text_copy(row.p.language, sizeof(row.p.language), language);
+	row.p.frailty = p->frailty;
+	row.p.registered_seq = seq;
+	row.identity = identity.data;
+	row.id_index = index[0] != '\0' ? index : NULL;
+	if ((rc = registry_person_insert(store, &row, err)) != REDRESS_OK)
+		goto out;
+	if ((st = registry_stmt(store, REGISTRY_Q_KEY_INSERT, err)) == NULL) {
+		rc = err->code;
+		goto out;
 	}
+	store_bind_text(st, 1, pseudonym);
+	store_bind_text(st, 2, wrapped.data);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		goto out;
 	/* Findable by name, telephone and national id, in the same change: keyed hashes only. */
-	if ((rc = registry_search_index(store, keys->index, pseudonym, &p->identity, err)) != REDRESS_OK)
+	if ((rc = registry_search_index_new(log, keys->index, pseudonym, &p->identity, err)) != REDRESS_OK)
 		goto out;
 	memcpy(pseudonym_r, pseudonym, sizeof(pseudonym));
 out:
@@ -804,6 +821,9 @@ registry_erase(struct tlog *log, const struct actor *actor, const char *pseudony
 		return rc;
 	if (p.status == REGISTRY_ERASED)
 		return error_set(err, REDRESS_E_CONFLICT, "%s was already erased", pseudonym);
+	/* Her tokens may still wait to be written (registered in this change): written, then forgotten. */
+	if ((rc = registry_search_flush(log, err)) != REDRESS_OK)
+		return rc;
 	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
 	canon_init(&c, &data);
 	canon_object_begin(&c);
@@ -1016,6 +1036,7 @@ registry_search_reindex(struct tlog *log, const struct actor *actor, const struc
 
 	*count_r = 0;
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
+	    (rc = registry_search_flush(log, err)) != REDRESS_OK ||
 	    (rc = registry_each(r.store, -1, reindex_one, &r, err)) != REDRESS_OK)
 		return rc;
 	*count_r = r.count;

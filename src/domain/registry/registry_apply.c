@@ -366,12 +366,30 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
 	return REDRESS_OK;
 }
 
+enum redress_err
+registry_person_insert(struct store *store, const struct registry_ev_person *r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_INSERT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, r->p.pseudonym);
+	store_bind_text(st, 2, registry_kind_name(r->p.kind));
+	store_bind_int64(st, 3, r->p.birth_year);
+	store_bind_text(st, 4, r->p.region[0] != '\0' ? r->p.region : NULL);
+	store_bind_text(st, 5, r->p.language);
+	store_bind_int64(st, 6, r->p.frailty);
+	store_bind_text(st, 7, r->identity);
+	store_bind_text(st, 8, r->id_index);
+	store_bind_int64(st, 9, (int64_t)r->p.registered_seq);
+	return store_run(st, err);
+}
+
 static enum redress_err
 replay_registered(struct store *store, const struct event *ev, struct redress_error *err)
 {
 	char expect[REGISTRY_PSEUDONYM_MAX + 1];
 	struct registry_ev_person r;
-	struct store_stmt *st;
 	enum redress_err rc;
 
 	if ((rc = registry_decode_person(ev, &r, err)) != REDRESS_OK)
@@ -382,18 +400,7 @@ replay_registered(struct store *store, const struct event *ev, struct redress_er
 	if (strcmp(expect, r.p.pseudonym) != 0)
 		return error_set(err, REDRESS_E_INVALID, "pseudonym %s is out of order: the next %s is %s",
 		                 r.p.pseudonym, registry_kind_name(r.p.kind), expect);
-	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_INSERT, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, r.p.pseudonym);
-	store_bind_text(st, 2, registry_kind_name(r.p.kind));
-	store_bind_int64(st, 3, r.p.birth_year);
-	store_bind_text(st, 4, r.p.region[0] != '\0' ? r.p.region : NULL);
-	store_bind_text(st, 5, r.p.language);
-	store_bind_int64(st, 6, r.p.frailty);
-	store_bind_text(st, 7, r.identity);
-	store_bind_text(st, 8, r.id_index);
-	store_bind_int64(st, 9, (int64_t)ev->seq);
-	return store_run(st, err);
+	return registry_person_insert(store, &r, err);
 }
 
 static enum redress_err
@@ -670,6 +677,8 @@ const struct event_module registry_module = {
     .snapshots = registry_snapshots,
     .replay = registry_replay,
     .check = registry_check,
+    .flush = registry_search_pending_flush,
+    .discard = registry_search_pending_discard,
     .fold_begin = registry_fold_begin,
     .fold = registry_fold,
     .fold_end = registry_fold_end,

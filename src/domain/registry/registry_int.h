@@ -110,6 +110,21 @@ enum redress_err registry_decode_consult(const struct event *ev, struct registry
 /* A search's event: only checked; it changes no table (the log is its record). */
 enum redress_err registry_decode_search(const struct event *ev, struct redress_error *err);
 
+/*
+ * A newly registered person's search tokens, kept in the change's registry
+ * state and written sorted by token (registry_search.c says why): when
+ * enough wait, at registry_search_flush(), and when the change commits.
+ * Until then a search in the same change does not find her.
+ */
+enum redress_err registry_search_index_new(struct tlog *log, const struct seal_key *index_key,
+                                           const char *pseudonym, const struct registry_identity *id,
+                                           struct redress_error *err);
+/* Writes the change's waiting tokens now (before an erasure or a re-index reads or deletes tokens). */
+enum redress_err registry_search_flush(struct tlog *log, struct redress_error *err);
+/* registry_module's flush and discard of the waiting tokens. */
+enum redress_err registry_search_pending_flush(struct store *store, void *state, struct redress_error *err);
+void registry_search_pending_discard(void *state);
+
 /* registry.c's append_apply, for registry_search.c: appends the event and applies it. */
 enum redress_err registry_append_apply(struct tlog *log, const char *type, struct buf *data,
                                        struct redress_error *err);
@@ -121,9 +136,19 @@ enum redress_err registry_append_apply(struct tlog *log, const char *type, struc
  */
 enum redress_err registry_replay(struct store *store, const struct event *ev, struct redress_error *err);
 
+/*
+ * Inserts a registration's row, r->p.registered_seq its event: what
+ * replaying the event does once it has checked it, and what registry_add
+ * does with the values it has just put in the event (no read-back).
+ */
+enum redress_err registry_person_insert(struct store *store, const struct registry_ev_person *r,
+                                        struct redress_error *err);
+
 /* The pseudonym the next person of kind gets: the last one's number plus one. */
 enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind kind,
                                          char out[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err);
+
+#define REGISTRY_SEARCH_INSERT_ROWS 32
 
 /* The registry's statements (registry_sql.c), by id in registry_catalogue. */
 enum registry_statement {
@@ -157,6 +182,7 @@ enum registry_statement {
 	REGISTRY_Q_REVEAL_INSERT,
 	REGISTRY_Q_SEARCH_DELETE,
 	REGISTRY_Q_SEARCH_INSERT,
+	REGISTRY_Q_SEARCH_INSERT_MANY, /* REGISTRY_SEARCH_INSERT_ROWS pairs at once */
 	REGISTRY_Q_SEARCH_FIND,
 	REGISTRY_Q_CHECK_KEYS,
 	REGISTRY_Q_CHECK_ORPHAN_KEYS,
