@@ -186,15 +186,14 @@ const struct store_catalogue registry_catalogue = {"registry", registry_statemen
                                                    STORE_COUNT(registry_statements)};
 
 /*
- * The filtered list reads the entitlements module's table, which a fund
- * opened without that module lacks: these two are prepared at their first
- * use (old-style struct store_query), not with the catalogue at open.
- */
-/* The filtered list: ?1 kind or '', ?2 status or '', ?3 the least frailty,
+ * The filtered list: ?1 kind or '', ?2 status or '', ?3 the least frailty,
  * ?4 1 for only those with an entitlement not yet paid (queued, returned or
  * at the bank: the entitlements module's table, read here for the pages'
  * filter), 2 for only those with a payment the bank returned, ?5 the order
- * ('registered', 'frailty', 'birth'), ?6 limit, ?7 offset.
+ * ('registered', 'frailty', 'birth'), ?6 limit, ?7 offset.  Since it reads
+ * the entitlements module's table, which a fund opened without that module
+ * lacks, the list and its count are prepared at their first use (old-style
+ * struct store_query), not with the catalogue at open.
  */
 #define LIST_WHERE                                                                                           \
 	" WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR status = ?2) AND frailty >= ?3 AND (?4 = 0 OR"        \
