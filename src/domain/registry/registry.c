@@ -162,14 +162,24 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 	enum store_step_result r;
 
 	*total_r = 0;
-	if ((st = store_query(store, &registry_q_persons_count, err)) == NULL)
-		return err->code;
-	list_bind(st, f, limit, offset);
+	/* Without a filter, the count SQLite keeps by its smallest index; with one, a scan. */
+	if (f->kind < 0 && f->status < 0 && f->frailty <= 0 && (f->unpaid <= 0 || f->unpaid > 2)) {
+		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT_ALL, err)) == NULL)
+			return err->code;
+	} else {
+		if ((st = store_query(store, &registry_q_persons_count, err)) == NULL)
+			return err->code;
+		list_bind(st, f, limit, offset);
+	}
 	if ((r = store_step(st, err)) != STORE_ROW)
 		return r == STORE_DONE ? error_set(err, REDRESS_E_INTERNAL, "no count of persons")
 		                       : err->code;
 	*total_r = (uint64_t)store_column_int64(st, 0);
-	if ((st = store_query(store, &registry_q_persons_list, err)) == NULL)
+	if ((st = store_query(store,
+	                      &registry_q_persons_list[f->order == REGISTRY_ORDER_FRAILTY ? 1
+	                                               : f->order == REGISTRY_ORDER_BIRTH ? 2
+	                                                                                  : 0],
+	                      err)) == NULL)
 		return err->code;
 	list_bind(st, f, limit, offset);
 	return persons_each(st, fn, ctx, err);

@@ -160,6 +160,7 @@ enum registry_statement {
 	REGISTRY_Q_PERSONS_ALL,
 	REGISTRY_Q_PERSONS_STATUS,
 	REGISTRY_Q_PERSONS_PAGE,
+	REGISTRY_Q_PERSONS_COUNT_ALL, /* the list's count without a filter */
 	REGISTRY_Q_IDENTITY_GET,
 	REGISTRY_Q_INDEX_HOLDER,
 	REGISTRY_Q_KEY_GET,
@@ -190,8 +191,11 @@ enum registry_statement {
 	REGISTRY_Q_COUNT
 };
 extern const struct store_catalogue registry_catalogue;
-/* The filtered list and its count: they read the entitlements module's table (registry_sql.c). */
-extern const struct store_query registry_q_persons_list, registry_q_persons_count;
+/*
+ * The filtered list, by enum registry_order (registered, frailty, birth),
+ * and its count: they read the entitlements module's table (registry_sql.c).
+ */
+extern const struct store_query registry_q_persons_list[3], registry_q_persons_count;
 
 /* Statement id of registry_catalogue, reset, nothing bound (store_statement()); NULL with err filled. */
 struct store_stmt *registry_stmt(struct store *store, enum registry_statement id, struct redress_error *err);

@@ -53,6 +53,9 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                         " WHERE registered_seq > ?1 AND (?2 = '' OR status = ?2)"
                                         " ORDER BY registered_seq LIMIT ?3",
                                  .columns = PERSON_TYPES},
+    [REGISTRY_Q_PERSONS_COUNT_ALL] = {.name = "registry.persons.count_all",
+                                      .sql = "SELECT count(*) FROM registry_persons",
+                                      .columns = "i"},
     [REGISTRY_Q_IDENTITY_GET] = {.name = "registry.identity.get",
                                  .sql = "SELECT identity FROM registry_persons WHERE pseudonym = ?1",
                                  .columns = "t"},
@@ -200,10 +203,16 @@ const struct store_catalogue registry_catalogue = {"registry", registry_statemen
 	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
 	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
 
-const struct store_query registry_q_persons_list = {
-    "registry.persons.list",
-    "SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE " ORDER BY CASE ?5 WHEN 'frailty' THEN"
-    " -frailty WHEN 'birth' THEN birth_year ELSE 0 END, registered_seq LIMIT ?6 OFFSET ?7"};
+/*
+ * One statement per order (?5 only checked), so that the default order,
+ * registration, walks its index instead of sorting the whole table.
+ */
+#define LIST_SELECT "SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE " AND ?5 = ?5 ORDER BY "
+const struct store_query registry_q_persons_list[3] = {
+    {"registry.persons.list", LIST_SELECT "registered_seq LIMIT ?6 OFFSET ?7"},
+    {"registry.persons.list_frailty", LIST_SELECT "frailty DESC, registered_seq LIMIT ?6 OFFSET ?7"},
+    {"registry.persons.list_birth", LIST_SELECT "birth_year, registered_seq LIMIT ?6 OFFSET ?7"},
+};
 const struct store_query registry_q_persons_count = {"registry.persons.count",
                                                      "SELECT count(*) FROM registry_persons" LIST_WHERE
                                                      " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7"};
