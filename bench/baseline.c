@@ -3,13 +3,17 @@
  */
 #include "baseline.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
+#include "domain/payments/payments.h"
 #include "domain/users/users.h"
 #include "log/audit.h"
 
@@ -41,6 +45,87 @@ double
 bench_seconds_since(uint64_t start_us)
 {
 	return (double)(clock_monotonic_us() - start_us) / 1e6;
+}
+
+double
+bench_cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static long anon_peak_kib;
+static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* RssAnon of /proc/self/status in KiB, or -1. */
+static long
+anon_now_kib(void)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "RssAnon:", 8) == 0) {
+			kib = strtol(line + 8, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kib;
+}
+
+static void *
+anon_watch_thread(void *arg)
+{
+	const struct timespec tick = {0, 20 * 1000 * 1000};
+
+	(void)arg;
+	for (;;) {
+		long kib = anon_now_kib();
+
+		pthread_mutex_lock(&anon_lock);
+		if (kib > anon_peak_kib)
+			anon_peak_kib = kib;
+		pthread_mutex_unlock(&anon_lock);
+		nanosleep(&tick, NULL);
+	}
+	return NULL;
+}
+
+void
+bench_anon_watch(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, anon_watch_thread, NULL) != 0)
+		bench_die("the memory watch's thread", NULL);
+	pthread_detach(t);
+}
+
+long
+bench_anon_peak_mib(void)
+{
+	long kib = anon_now_kib();
+
+	pthread_mutex_lock(&anon_lock);
+	if (kib > anon_peak_kib)
+		anon_peak_kib = kib;
+	kib = anon_peak_kib;
+	pthread_mutex_unlock(&anon_lock);
+	return (kib + 1023) / 1024;
+}
+
+void
+bench_anon_reset(void)
+{
+	pthread_mutex_lock(&anon_lock);
+	anon_peak_kib = anon_now_kib();
+	pthread_mutex_unlock(&anon_lock);
 }
 
 long
@@ -78,6 +163,81 @@ bench_raw_scan_hash(const char *path, long *events_r)
 	sqlite3_close(db);
 	*events_r = n;
 	return bench_seconds_since(start);
+}
+
+sqlite3 *
+bench_raw_open(const char *path, const char *schema)
+{
+	static const char pragmas[] =
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
+	    " PRAGMA secure_delete=ON;";
+	sqlite3 *db;
+
+	bench_sqlite_ok(sqlite3_open(path, &db), db, "open");
+	bench_sqlite_ok(sqlite3_exec(db, pragmas, NULL, NULL, NULL), db, "pragmas");
+	bench_sqlite_ok(sqlite3_exec(db, schema, NULL, NULL, NULL), db, "schema");
+	return db;
+}
+
+/* N payable rows into a table shaped like ledger_transfers, one transaction. */
+double
+bench_raw_finish(sqlite3 *db, sqlite3_stmt *st, uint64_t start)
+{
+	bench_sqlite_ok(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), db, "commit");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return bench_seconds_since(start);
+}
+
+double
+bench_raw_payable_inserts(const char *path, long n)
+{
+	static const char schema[] =
+	    "CREATE TABLE ledger_transfers (id TEXT PRIMARY KEY, debit_code TEXT NOT NULL,"
+	    " credit_code TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL,"
+	    " two_phase INTEGER NOT NULL, state TEXT NOT NULL, ref TEXT, exchange_id TEXT,"
+	    " created_seq INTEGER NOT NULL, resolved_seq INTEGER);"
+	    "CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_code, created_seq);"
+	    "CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_code, created_seq);";
+	char id[48], ref[24];
+	sqlite3_stmt *st;
+	sqlite3 *db = bench_raw_open(path, schema);
+	uint64_t start;
+	long i;
+
+	bench_sqlite_ok(
+	    sqlite3_prepare_v2(db,
+	                       "INSERT INTO ledger_transfers VALUES (?1, 'benefits:flagship-2015',"
+	                       " 'payable:flagship-2015', 100000000, 'KRW', 0, 'posted', ?2, NULL,"
+	                       " ?3, NULL)",
+	                       -1, &st, NULL),
+	    db, "prepare");
+	start = clock_monotonic_us();
+	bench_sqlite_ok(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), db, "begin");
+	for (i = 1; i <= n; i++) {
+		snprintf(ref, sizeof(ref), "V-%06ld", i);
+		snprintf(id, sizeof(id), "E-C-%06ld-%s", i, ref);
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, ref, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, i);
+		bench_sqlite_ok(sqlite3_step(st), db, "insert");
+		sqlite3_reset(st);
+	}
+	return bench_raw_finish(db, st, start);
+}
+
+enum redress_err
+bench_camt_entry(void *ctx, const struct payments_order *o, struct redress_error *err)
+{
+	struct buf *b = ctx;
+
+	(void)err;
+	buf_printf(b,
+	           "<Ntry><Amt Ccy=\"%s\">%lld</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+	           "<BookgDt><Dt>2026-11-27</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>%s</EndToEndId>"
+	           "</Refs></TxDtls></NtryDtls></Ntry>\n",
+	           o->currency, (long long)o->amount, o->id);
+	return REDRESS_OK;
 }
 
 void

@@ -19,10 +19,48 @@ void bench_die(const char *what, const struct redress_error *err) __attribute__(
 void bench_sqlite_ok(int rc, sqlite3 *db, const char *what);
 
 double bench_seconds_since(uint64_t start_us);
+
+/*
+ * Peak anonymous memory (the heap and stacks: what the process holds),
+ * sampled from /proc/self/status every 20 ms by a thread
+ * bench_anon_watch() starts.  getrusage's peak (bench_peak_mib) also
+ * counts the database's pages mapped from its file (SQLite's mmap, up to
+ * 1 GiB a connection), which are the kernel's page cache, shared and
+ * given back under pressure, not memory the process holds.
+ */
+void bench_anon_watch(void);
+/* The peak since the last reset, in MiB; bench_anon_reset() starts a new peak from now. */
+long bench_anon_peak_mib(void);
+void bench_anon_reset(void);
+/*
+ * The CPU seconds this process has used (user and system, every thread):
+ * on a machine others share, the difference of two readings around a
+ * single-threaded stage says what the stage cost, where the wall clock
+ * also counts the others' turns.
+ */
+double bench_cpu_seconds(void);
 long bench_peak_mib(void);
 
 /* Reads every event of the log at path and hashes it as a Merkle leaf; returns the seconds. */
 double bench_raw_scan_hash(const char *path, long *events_r);
+
+/* Opens a raw SQLite database at path with the store's pragmas and runs schema; exits on failure. */
+sqlite3 *bench_raw_open(const char *path, const char *schema);
+
+/* Commits the raw insert's transaction, closes st and db; the seconds since start. */
+double bench_raw_finish(sqlite3 *db, sqlite3_stmt *st, uint64_t start);
+
+/*
+ * Inserts n payable rows into a raw table shaped like ledger_transfers (and
+ * its indexes) in one transaction: the entitlement run's baseline.
+ * Returns the seconds.
+ */
+double bench_raw_payable_inserts(const char *path, long n);
+
+struct payments_order;
+
+/* Appends to the struct buf ctx the camt.054 entry booking order o (for payments_orders_each). */
+enum redress_err bench_camt_entry(void *ctx, const struct payments_order *o, struct redress_error *err);
 
 struct tlog;
 

@@ -39,20 +39,6 @@ check(enum redress_err rc, const char *what, const struct redress_error *err)
 		bench_die(what, err);
 }
 
-static enum redress_err
-camt_line(void *ctx, const struct payments_order *o, struct redress_error *err)
-{
-	struct buf *b = ctx;
-
-	(void)err;
-	buf_printf(b,
-	           "<Ntry><Amt Ccy=\"%s\">%lld</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
-	           "<BookgDt><Dt>2026-11-27</Dt></BookgDt><NtryDtls><TxDtls><Refs><EndToEndId>%s</EndToEndId>"
-	           "</Refs></TxDtls></NtryDtls></Ntry>\n",
-	           o->currency, (long long)o->amount, o->id);
-	return REDRESS_OK;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -200,7 +186,7 @@ main(int argc, char **argv)
 	    &camt,
 	    "<?xml version=\"1.0\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.08\">"
 	    "<BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>BENCH-1</MsgId></GrpHdr><Ntfctn>\n");
-	check(payments_orders_each(store, br.id, camt_line, &camt, &err), "camt", &err);
+	check(payments_orders_each(store, br.id, bench_camt_entry, &camt, &err), "camt", &err);
 	buf_printf(&camt, "</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>\n");
 	check(buf_error(&camt, &err), "camt", &err);
 

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint64_t
-splitmix(uint64_t *s)
+uint64_t
+bench_splitmix(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
 
@@ -23,7 +23,7 @@ bench_person_make(uint64_t *seed, long i, struct bench_person *r)
 	static const char *const regions[] = {"KR-11", "KR-26", "KR-27", "KR-28", "KR-29", "KR-30",
 	                                      "KR-31", "KR-41", "KR-42", "KR-43", "KR-44", "KR-45",
 	                                      "KR-46", "KR-47", "KR-48", "KR-49", "KR-50"};
-	uint64_t x = splitmix(seed);
+	uint64_t x = bench_splitmix(seed);
 	int year = 1920 + (int)(x % 16), month = 1 + (int)((x >> 8) % 12), dim, day,
 	    lang = (int)((x >> 24) % 100);
 

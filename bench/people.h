@@ -18,6 +18,9 @@ struct bench_person {
 	int frailty;
 };
 
+/* The next of splitmix64's numbers from *s (which it advances). */
+uint64_t bench_splitmix(uint64_t *s);
+
 /* Row i (from 1) of the file; *seed advances (start it at BENCH_PEOPLE_SEED). */
 void bench_person_make(uint64_t *seed, long i, struct bench_person *r);
 

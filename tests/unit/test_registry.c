@@ -16,6 +16,10 @@
 
 #include <cmocka.h>
 
+#include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements.h"
+#include "domain/ledger/ledger.h"
+#include "domain/programs/programs.h"
 #include "domain/registry/registry_int.h" /* registry_share_add, for its overflow */
 #include "logfix.h"
 
@@ -47,17 +51,24 @@ struct fixture {
 	struct registry_keys keys;
 };
 
+/* A fund of the given modules. */
 static int
-setup(void **state)
+setup_modules(void **state, const struct event_module *const *mods, const char *origin)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->lf = logfix_new(modules, "test.example/registry");
+	f->lf = logfix_new(mods, origin);
 	f->keys.master = keydir_master_key(f->lf->kd);
 	f->keys.index = keydir_index_key(f->lf->kd);
 	*state = f;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_modules(state, modules, "test.example/registry");
 }
 
 static int
@@ -598,6 +609,138 @@ test_search(void **state)
 	assert_string_equal(find(f, "순자", &fc), "");
 }
 
+/* The count of search tokens the table holds for pseudonym. */
+static long
+tokens_of(struct fixture *f, const char *pseudonym)
+{
+	static const struct store_query q = {"test.tokens",
+	                                     "SELECT count(*) FROM registry_search WHERE pseudonym = ?1"};
+	struct redress_error err;
+	struct store_stmt *st = store_query(f->lf->store, &q, &err);
+	long n;
+
+	assert_non_null(st);
+	store_bind_text(st, 1, pseudonym);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	n = (long)store_column_int64(st, 0);
+	store_done(st);
+	return n;
+}
+
+/*
+ * Tokens of many registrations in one change are written when it commits
+ * (sorted), none when it is rolled back, and a person erased in the change
+ * that registered her leaves none; one Latin letter alone is no token.
+ */
+static void
+test_search_tokens_in_one_change(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], c[REGISTRY_PSEUDONYM_MAX + 1];
+	struct registry_new_person p;
+	struct redress_error err;
+	struct found_ctx fc;
+
+	/* Rolled back: no row, no token. */
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	person(&p, REGISTRY_VICTIM, "이옥선", "1927-01-01", NULL);
+	assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, a, &err), REDRESS_OK);
+	tlog_rollback(f->lf->log);
+	assert_int_equal(tokens_of(f, "V-000001"), 0);
+	assert_string_equal(find(f, "옥선", &fc), "");
+
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	person(&p, REGISTRY_VICTIM, "이옥선", "1927-01-01", NULL);
+	assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, a, &err), REDRESS_OK);
+	person(&p, REGISTRY_VICTIM, "Kang Il-chul", "1928-01-01", NULL);
+	assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, b, &err), REDRESS_OK);
+	person(&p, REGISTRY_VICTIM, "박옥선", "1929-01-01", NULL);
+	assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, c, &err), REDRESS_OK);
+	assert_int_equal(registry_erase(f->lf->log, &admin, c, &err), REDRESS_OK);
+	assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	assert_string_equal(a, "V-000001");
+	assert_string_equal(find(f, "옥선", &fc), "V-000001");
+	assert_string_equal(find(f, "ilchul", &fc), "V-000002");
+	assert_string_equal(find(f, "k", &fc), ""); /* one Latin letter */
+	assert_string_equal(find(f, "이", &fc), "V-000001");
+	/* 이옥선: 3 characters, 2 pairs; Kang Il-chul: 10 letters, 9 pairs, no letter alone. */
+	assert_int_equal(tokens_of(f, a), 5);
+	assert_int_equal(tokens_of(f, b), 9);
+	assert_int_equal(tokens_of(f, c), 0);
+	logfix_audit_clean(f->lf);
+}
+
+/* The list's modules: it reads the entitlements module's table for its unpaid filter. */
+static const struct event_module *const list_modules[] = {
+    &ledger_module,       &users_module, &registry_module, &programs_module, &claims_module,
+    &entitlements_module, NULL};
+
+static int
+setup_list(void **state)
+{
+	return setup_modules(state, list_modules, "test.example/registry-list");
+}
+
+struct listed {
+	char text[256];
+};
+
+static enum redress_err
+listed_one(void *ctx, const struct registry_person *p, struct redress_error *err)
+{
+	struct listed *l = ctx;
+	size_t len = strlen(l->text);
+
+	(void)err;
+	snprintf(l->text + len, sizeof(l->text) - len, "%s%s", len > 0 ? " " : "", p->pseudonym);
+	return REDRESS_OK;
+}
+
+/* registry_list in each order (one statement each), a page at an offset, and the count with and without a
+ * filter. */
+static void
+test_list_orders(void **state)
+{
+	static const struct {
+		const char *name, *birth;
+		int frailty;
+	} people[] = {{"Kim A", "1930-01-01", 1},
+	              {"Kim B", "1925-01-01", 3},
+	              {"Kim C", "1928-01-01", 3},
+	              {"Kim D", "1931-01-01", 0}};
+	struct registry_filter all = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED};
+	struct registry_new_person p;
+	struct redress_error err;
+	struct fixture *f = *state;
+	struct listed l;
+	uint64_t total;
+	size_t i;
+
+	for (i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
+		person(&p, REGISTRY_VICTIM, people[i].name, people[i].birth, NULL);
+		p.frailty = people[i].frailty;
+		assert_int_equal(add(f, &caseworker, &p, NULL, &err), REDRESS_OK);
+	}
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(registry_list(f->lf->store, &all, 0, 10, listed_one, &l, &total, &err), REDRESS_OK);
+	assert_string_equal(l.text, "V-000001 V-000002 V-000003 V-000004");
+	assert_int_equal(total, 4);
+	all.order = REGISTRY_ORDER_FRAILTY; /* frailest first, then in the order registered */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(registry_list(f->lf->store, &all, 0, 10, listed_one, &l, &total, &err), REDRESS_OK);
+	assert_string_equal(l.text, "V-000002 V-000003 V-000001 V-000004");
+	all.order = REGISTRY_ORDER_BIRTH; /* the eldest first */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(registry_list(f->lf->store, &all, 1, 2, listed_one, &l, &total, &err), REDRESS_OK);
+	assert_string_equal(l.text, "V-000003 V-000001");
+	assert_int_equal(total, 4);
+	all.frailty = 2; /* a filter: counted by the filtered statement */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(registry_list(f->lf->store, &all, 0, 10, listed_one, &l, &total, &err), REDRESS_OK);
+	assert_string_equal(l.text, "V-000002 V-000003");
+	assert_int_equal(total, 2);
+}
+
 static void
 test_erase_shreds(void **state)
 {
@@ -1045,6 +1188,8 @@ main(void)
 	    cmocka_unit_test(test_csv_rows),
 	    cmocka_unit_test(test_relation_words),
 	    cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_search_tokens_in_one_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_orders, setup_list, teardown),
 	    cmocka_unit_test(test_csv_errors),
 	    cmocka_unit_test_setup_teardown(test_fold_matches_replay, setup, teardown),
 	};

@@ -8,6 +8,7 @@
  * only in memory, is padded before sealing (REGISTRY_SEAL_PAD) and wiped
  * after use.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,50 +18,6 @@
 #include "domain/registry/registry_int.h"
 
 #define BLIND_INDEX_DOMAIN "redress national id 1:"
-
-static const struct store_query q_key_get = {"registry.key.get",
-                                             "SELECT wrapped FROM registry_keys WHERE pseudonym = ?1"};
-static const struct store_query q_key_insert = {
-    "registry.key.insert", "INSERT INTO registry_keys (pseudonym, wrapped) VALUES (?1, ?2)"};
-static const struct store_query q_key_delete = {"registry.key.delete",
-                                                "DELETE FROM registry_keys WHERE pseudonym = ?1"};
-static const struct store_query q_identity_get = {
-    "registry.identity.get", "SELECT identity FROM registry_persons WHERE pseudonym = ?1"};
-static const struct store_query q_index_holder = {"registry.index.holder",
-                                                  "SELECT pseudonym FROM registry_persons WHERE id_index = "
-                                                  "?1 AND status <> 'erased' ORDER BY pseudonym LIMIT 1"};
-static const struct store_query q_persons_all = {
-    "registry.persons.all",
-    "SELECT pseudonym, kind, status, death_date, birth_year, region, language, frailty,"
-    " registered_seq FROM registry_persons ORDER BY kind, registered_seq"};
-static const struct store_query q_persons_status = {
-    "registry.persons.status", "SELECT pseudonym, kind, status, death_date, birth_year, region, language,"
-                               " frailty, registered_seq FROM registry_persons WHERE status = ?1"
-                               " ORDER BY kind, registered_seq"};
-static const struct store_query q_heirs = {
-    "registry.heirs", "SELECT relative, num, den, relation FROM registry_relations WHERE victim = ?1"
-                      " ORDER BY length(relative), relative"};
-static const struct store_query q_heir_of = {
-    "registry.heir_of", "SELECT victim, num, den FROM registry_relations WHERE relative = ?1 ORDER BY seq"};
-static const struct store_query q_consent_latest = {
-    "registry.consent.latest", "SELECT given FROM registry_consents WHERE pseudonym = ?1 AND scope = ?2"
-                               " ORDER BY seq DESC LIMIT 1"};
-static const struct store_query q_consents_latest = {
-    "registry.consents.latest",
-    "SELECT c.scope, c.given, c.seq FROM registry_consents c WHERE c.pseudonym = ?1 AND c.seq ="
-    " (SELECT max(d.seq) FROM registry_consents d WHERE d.pseudonym = ?1 AND d.scope = c.scope)"
-    " ORDER BY c.scope"};
-static const struct store_query q_wish_latest = {
-    "registry.wish.latest",
-    "SELECT wish FROM registry_consultations WHERE pseudonym = ?1 ORDER BY seq DESC LIMIT 1"};
-
-static const struct store_query q_consent_history = {
-    "registry.consent.history",
-    "SELECT scope, given, seq, actor, at FROM registry_consents WHERE pseudonym = ?1"
-    " ORDER BY seq"};
-static const struct store_query q_consultations = {
-    "registry.consultations", "SELECT wish, seq, actor, at FROM registry_consultations WHERE pseudonym = ?1"
-                              " ORDER BY seq"};
 
 /* Wipes what a buffer held (personal data in clear) and frees it. */
 static void
@@ -95,11 +52,11 @@ registry_get(struct store *store, const char *pseudonym, struct registry_person 
 
 	if ((rc = pseudonym_check(pseudonym, NULL, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &registry_q_person_get, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	switch (store_step(st, err)) {
-	case STORE_ROW: registry_person_read(st, p_r); return REDRESS_OK;
+	switch (registry_person_row(st, p_r, err)) {
+	case STORE_ROW: return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no person '%s' (see 'redress person list')",
 		                 pseudonym);
@@ -123,17 +80,32 @@ get_live(struct store *store, const char *pseudonym, struct registry_person *p, 
 
 /* Checks that pseudonym is registered, then prepares q with it bound to ?1. */
 static struct store_stmt *
-person_query(struct store *store, const char *pseudonym, const struct store_query *q,
-             struct redress_error *err)
+person_query(struct store *store, const char *pseudonym, enum registry_statement q, struct redress_error *err)
 {
 	struct registry_person p;
 	struct store_stmt *st;
 
 	if (registry_get(store, pseudonym, &p, err) != REDRESS_OK ||
-	    (st = store_query(store, q, err)) == NULL)
+	    (st = registry_stmt(store, q, err)) == NULL)
 		return NULL;
 	store_bind_text(st, 1, pseudonym);
 	return st;
+}
+
+/* Calls fn with each person of st's rows (a statement of a person's columns); stops at fn's first error. */
+static enum redress_err
+persons_each(struct store_stmt *st,
+             enum redress_err (*fn)(void *ctx, const struct registry_person *p, struct redress_error *err),
+             void *ctx, struct redress_error *err)
+{
+	struct registry_person p;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	while ((r = registry_person_row(st, &p, err)) == STORE_ROW)
+		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
+			return rc;
+	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
 enum redress_err
@@ -141,71 +113,30 @@ registry_each(struct store *store, int status,
               enum redress_err (*fn)(void *ctx, const struct registry_person *p, struct redress_error *err),
               void *ctx, struct redress_error *err)
 {
-	struct registry_person p;
 	struct store_stmt *st;
-	enum store_step_result r;
-	enum redress_err rc;
 
-	if ((st = store_query(store, status < 0 ? &q_persons_all : &q_persons_status, err)) == NULL)
+	if ((st = registry_stmt(store, status < 0 ? REGISTRY_Q_PERSONS_ALL : REGISTRY_Q_PERSONS_STATUS,
+	                        err)) == NULL)
 		return err->code;
 	if (status >= 0)
 		store_bind_text(st, 1, registry_status_name((enum registry_status)status));
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		registry_person_read(st, &p);
-		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
-			return rc;
-	}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	return persons_each(st, fn, ctx, err);
 }
-
-static const struct store_query q_persons_page = {
-    "registry.persons.page", "SELECT pseudonym, kind, status, death_date, birth_year, region, language,"
-                             " frailty, registered_seq FROM registry_persons"
-                             " WHERE registered_seq > ?1 AND (?2 = '' OR status = ?2)"
-                             " ORDER BY registered_seq LIMIT ?3"};
 
 enum redress_err
 registry_page(struct store *store, int status, uint64_t after, size_t limit,
               enum redress_err (*fn)(void *ctx, const struct registry_person *p, struct redress_error *err),
               void *ctx, struct redress_error *err)
 {
-	struct registry_person p;
 	struct store_stmt *st;
-	enum store_step_result r;
-	enum redress_err rc;
 
-	if ((st = store_query(store, &q_persons_page, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_PAGE, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, after > INT64_MAX ? INT64_MAX : (int64_t)after);
 	store_bind_text(st, 2, status < 0 ? "" : registry_status_name((enum registry_status)status));
 	store_bind_int64(st, 3, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		registry_person_read(st, &p);
-		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
-			return rc;
-	}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	return persons_each(st, fn, ctx, err);
 }
-
-/*
- * The filtered list: ?1 kind or '', ?2 status or '', ?3 the least frailty,
- * ?4 1 for only those with an entitlement not yet paid (queued, returned or
- * at the bank: the entitlements module's table, read here for the pages'
- * filter), 2 for only those with a payment the bank returned, ?5 the order ('registered', 'frailty',
- * 'birth'), ?6 limit, ?7 offset.
- */
-#define LIST_WHERE                                                                                           \
-	" WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR status = ?2) AND frailty >= ?3 AND (?4 = 0 OR"        \
-	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
-	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
-static const struct store_query q_persons_list = {
-    "registry.persons.list",
-    "SELECT pseudonym, kind, status, death_date, birth_year, region, language, frailty, registered_seq"
-    " FROM registry_persons" LIST_WHERE " ORDER BY CASE ?5 WHEN 'frailty' THEN -frailty WHEN 'birth' THEN"
-    " birth_year ELSE 0 END, registered_seq LIMIT ?6 OFFSET ?7"};
-static const struct store_query q_persons_count = {"registry.persons.count",
-                                                   "SELECT count(*) FROM registry_persons" LIST_WHERE
-                                                   " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7"};
 
 static void
 list_bind(struct store_stmt *st, const struct registry_filter *f, size_t limit, size_t offset)
@@ -227,27 +158,61 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
               enum redress_err (*fn)(void *ctx, const struct registry_person *p, struct redress_error *err),
               void *ctx, uint64_t *total_r, struct redress_error *err)
 {
-	struct registry_person p;
 	struct store_stmt *st;
 	enum store_step_result r;
-	enum redress_err rc;
 
 	*total_r = 0;
-	if ((st = store_query(store, &q_persons_count, err)) == NULL)
-		return err->code;
-	list_bind(st, f, limit, offset);
+	/* Without a filter, the count SQLite keeps by its smallest index; with one, a scan. */
+	if (f->kind < 0 && f->status < 0 && f->frailty <= 0 && (f->unpaid <= 0 || f->unpaid > 2)) {
+		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT_ALL, err)) == NULL)
+			return err->code;
+	} else {
+		if ((st = store_query(store, &registry_q_persons_count, err)) == NULL)
+			return err->code;
+		list_bind(st, f, limit, offset);
+	}
 	if ((r = store_step(st, err)) != STORE_ROW)
 		return r == STORE_DONE ? error_set(err, REDRESS_E_INTERNAL, "no count of persons")
 		                       : err->code;
 	*total_r = (uint64_t)store_column_int64(st, 0);
-	if ((st = store_query(store, &q_persons_list, err)) == NULL)
+	if ((st = store_query(store,
+	                      &registry_q_persons_list[f->order == REGISTRY_ORDER_FRAILTY ? 1
+	                                               : f->order == REGISTRY_ORDER_BIRTH ? 2
+	                                                                                  : 0],
+	                      err)) == NULL)
 		return err->code;
 	list_bind(st, f, limit, offset);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		registry_person_read(st, &p);
-		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
+	return persons_each(st, fn, ctx, err);
+}
+
+/* A share's row (REGISTRY_Q_HEIRS, REGISTRY_Q_HEIR_OF): the other person, num, den (and the relation). */
+struct share_row {
+	char other[REGISTRY_PSEUDONYM_MAX + 1];
+	int64_t num, den;
+	char relation[REGISTRY_RELATION_MAX + 1];
+};
+
+static const struct store_field share_fields[] = {
+    {offsetof(struct share_row, other), sizeof(((struct share_row *)0)->other), 0},
+    {offsetof(struct share_row, num), sizeof(int64_t), 0},
+    {offsetof(struct share_row, den), sizeof(int64_t), 0},
+    {offsetof(struct share_row, relation), sizeof(((struct share_row *)0)->relation), 0},
+};
+
+/* Calls fn with each share of st's rows; stops at fn's first error. */
+static enum redress_err
+shares_each(struct store_stmt *st,
+            enum redress_err (*fn)(void *ctx, const char *other, int64_t num, int64_t den,
+                                   struct redress_error *err),
+            void *ctx, struct redress_error *err)
+{
+	struct share_row row;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	while ((r = store_read(st, share_fields, &row, err)) == STORE_ROW)
+		if ((rc = fn(ctx, row.other, row.num, row.den, err)) != REDRESS_OK)
 			return rc;
-	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
@@ -257,20 +222,11 @@ registry_heirs(struct store *store, const char *victim,
                                       struct redress_error *err),
                void *ctx, struct redress_error *err)
 {
-	char relative[REGISTRY_PSEUDONYM_MAX + 1];
 	struct store_stmt *st;
-	enum store_step_result r;
-	enum redress_err rc;
 
-	if ((st = person_query(store, victim, &q_heirs, err)) == NULL)
+	if ((st = person_query(store, victim, REGISTRY_Q_HEIRS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		text_copy(relative, sizeof(relative), store_column_text(st, 0));
-		if ((rc = fn(ctx, relative, store_column_int64(st, 1), store_column_int64(st, 2), err)) !=
-		    REDRESS_OK)
-			return rc;
-	}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	return shares_each(st, fn, ctx, err);
 }
 
 enum redress_err
@@ -279,20 +235,11 @@ registry_heir_of(struct store *store, const char *relative,
                                         struct redress_error *err),
                  void *ctx, struct redress_error *err)
 {
-	char victim[REGISTRY_PSEUDONYM_MAX + 1];
 	struct store_stmt *st;
-	enum store_step_result r;
-	enum redress_err rc;
 
-	if ((st = person_query(store, relative, &q_heir_of, err)) == NULL)
+	if ((st = person_query(store, relative, REGISTRY_Q_HEIR_OF, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		text_copy(victim, sizeof(victim), store_column_text(st, 0));
-		if ((rc = fn(ctx, victim, store_column_int64(st, 1), store_column_int64(st, 2), err)) !=
-		    REDRESS_OK)
-			return rc;
-	}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	return shares_each(st, fn, ctx, err);
 }
 
 enum redress_err
@@ -304,7 +251,7 @@ registry_consent_given(struct store *store, const char *pseudonym, const char *s
 
 	if ((rc = registry_scope_check(scope, err)) != REDRESS_OK)
 		return rc;
-	if ((st = person_query(store, pseudonym, &q_consent_latest, err)) == NULL)
+	if ((st = person_query(store, pseudonym, REGISTRY_Q_CONSENT_LATEST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 2, scope);
 	switch (store_step(st, err)) {
@@ -314,25 +261,35 @@ registry_consent_given(struct store *store, const char *pseudonym, const char *s
 	}
 }
 
+/* A consent's row: REGISTRY_Q_CONSENTS_LATEST's columns, and REGISTRY_Q_CONSENT_HISTORY's. */
+struct consent_row {
+	char scope[REGISTRY_SCOPE_MAX + 1];
+	int64_t given, seq;
+	char actor[TLOG_ACTOR_MAX + 1];
+	char at[40];
+};
+
 enum redress_err
 registry_consents_each(struct store *store, const char *pseudonym,
                        enum redress_err (*fn)(void *ctx, const char *scope, int given, uint64_t seq,
                                               struct redress_error *err),
                        void *ctx, struct redress_error *err)
 {
-	char scope[REGISTRY_SCOPE_MAX + 1];
+	static const struct store_field fields[] = {
+	    {offsetof(struct consent_row, scope), sizeof(((struct consent_row *)0)->scope), 0},
+	    {offsetof(struct consent_row, given), sizeof(int64_t), 0},
+	    {offsetof(struct consent_row, seq), sizeof(int64_t), 0},
+	};
+	struct consent_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = person_query(store, pseudonym, &q_consents_latest, err)) == NULL)
+	if ((st = person_query(store, pseudonym, REGISTRY_Q_CONSENTS_LATEST, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		text_copy(scope, sizeof(scope), store_column_text(st, 0));
-		if ((rc = fn(ctx, scope, store_column_int64(st, 1) != 0, (uint64_t)store_column_int64(st, 2),
-		             err)) != REDRESS_OK)
+	while ((r = store_read(st, fields, &row, err)) == STORE_ROW)
+		if ((rc = fn(ctx, row.scope, row.given != 0, (uint64_t)row.seq, err)) != REDRESS_OK)
 			return rc;
-	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
@@ -342,19 +299,27 @@ registry_consent_history(struct store *store, const char *pseudonym,
                                                 struct redress_error *err),
                          void *ctx, struct redress_error *err)
 {
+	static const struct store_field fields[] = {
+	    {offsetof(struct consent_row, scope), sizeof(((struct consent_row *)0)->scope), 0},
+	    {offsetof(struct consent_row, given), sizeof(int64_t), 0},
+	    {offsetof(struct consent_row, seq), sizeof(int64_t), 0},
+	    {offsetof(struct consent_row, actor), sizeof(((struct consent_row *)0)->actor), 0},
+	    {offsetof(struct consent_row, at), sizeof(((struct consent_row *)0)->at), 0},
+	};
 	struct registry_consent_event e;
+	struct consent_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = person_query(store, pseudonym, &q_consent_history, err)) == NULL)
+	if ((st = person_query(store, pseudonym, REGISTRY_Q_CONSENT_HISTORY, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		text_copy(e.scope, sizeof(e.scope), store_column_text(st, 0));
-		e.given = store_column_int64(st, 1) != 0;
-		e.seq = (uint64_t)store_column_int64(st, 2);
-		text_copy(e.actor, sizeof(e.actor), store_column_text(st, 3));
-		text_copy(e.at, sizeof(e.at), store_column_text(st, 4));
+	while ((r = store_read(st, fields, &row, err)) == STORE_ROW) {
+		memcpy(e.scope, row.scope, sizeof(e.scope));
+		e.given = row.given != 0;
+		e.seq = (uint64_t)row.seq;
+		text_copy(e.actor, sizeof(e.actor), row.actor);
+		text_copy(e.at, sizeof(e.at), row.at);
 		if ((rc = fn(ctx, &e, err)) != REDRESS_OK)
 			return rc;
 	}
@@ -367,19 +332,31 @@ registry_consultations_each(struct store *store, const char *pseudonym,
                                                    struct redress_error *err),
                             void *ctx, struct redress_error *err)
 {
+	struct consultation_row {
+		char wish[16];
+		int64_t seq;
+		char actor[TLOG_ACTOR_MAX + 1];
+		char at[40];
+	} row;
+	static const struct store_field fields[] = {
+	    {offsetof(struct consultation_row, wish), sizeof(row.wish), 0},
+	    {offsetof(struct consultation_row, seq), sizeof(int64_t), 0},
+	    {offsetof(struct consultation_row, actor), sizeof(row.actor), 0},
+	    {offsetof(struct consultation_row, at), sizeof(row.at), 0},
+	};
 	struct registry_consultation c;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = person_query(store, pseudonym, &q_consultations, err)) == NULL)
+	if ((st = person_query(store, pseudonym, REGISTRY_Q_CONSULTATIONS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		if ((rc = registry_wish_parse(store_column_text(st, 0), &c.wish, err)) != REDRESS_OK)
+	while ((r = store_read(st, fields, &row, err)) == STORE_ROW) {
+		if ((rc = registry_wish_parse(row.wish, &c.wish, err)) != REDRESS_OK)
 			return rc;
-		c.seq = (uint64_t)store_column_int64(st, 1);
-		text_copy(c.actor, sizeof(c.actor), store_column_text(st, 2));
-		text_copy(c.at, sizeof(c.at), store_column_text(st, 3));
+		c.seq = (uint64_t)row.seq;
+		text_copy(c.actor, sizeof(c.actor), row.actor);
+		text_copy(c.at, sizeof(c.at), row.at);
 		if ((rc = fn(ctx, &c, err)) != REDRESS_OK)
 			return rc;
 	}
@@ -392,7 +369,7 @@ registry_latest_wish(struct store *store, const char *pseudonym, enum registry_w
 {
 	struct store_stmt *st;
 
-	if ((st = person_query(store, pseudonym, &q_wish_latest, err)) == NULL)
+	if ((st = person_query(store, pseudonym, REGISTRY_Q_WISH_LATEST, err)) == NULL)
 		return err->code;
 	switch (store_step(st, err)) {
 	case STORE_ROW: return registry_wish_parse(store_column_text(st, 0), wish_r, err);
@@ -506,7 +483,7 @@ registry_data_key(struct store *store, const struct registry_keys *keys, const c
 
 	if ((rc = pseudonym_check(pseudonym, NULL, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_key_get, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_KEY_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	switch (store_step(st, err)) {
@@ -595,7 +572,7 @@ identity_open(struct store *store, const struct seal_key *key, const char *pseud
 	struct buf plain;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_identity_get, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_IDENTITY_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	switch (store_step(st, err)) {
@@ -634,7 +611,7 @@ national_id_index(struct store *store, const struct registry_keys *keys, const c
 	explicit_bzero(value, len);
 	explicit_bzero(norm, sizeof(norm));
 	free(value);
-	if ((st = store_query(store, &q_index_holder, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_INDEX_HOLDER, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, index);
 	switch (store_step(st, err)) {
@@ -656,8 +633,11 @@ registry_add(struct tlog *log, const struct actor *actor, const struct registry_
 	struct store *store = tlog_store(log);
 	struct seal_key *key = NULL;
 	struct buf plain, identity, wrapped, data;
+	struct registry_ev_person row;
 	const char *field, *language;
+	struct store_stmt *st;
 	struct canon c;
+	uint64_t seq;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
@@ -698,22 +678,36 @@ registry_add(struct tlog *log, const struct actor *actor, const struct registry_
 	canon_opt_string(&c, "region", p->region);
 	canon_object_end(&c);
 	if ((rc = canon_error(&c, err)) != REDRESS_OK ||
-	    (rc = append_apply(log, REGISTRY_EV_REGISTERED, &data, NULL, err)) != REDRESS_OK)
+	    (rc = tlog_append_buf(log, REGISTRY_EV_REGISTERED, &data, &seq, err)) != REDRESS_OK)
 		goto out;
-	{
-		struct store_stmt *st;
-
-		if ((st = store_query(store, &q_key_insert, err)) == NULL) {
-			rc = err->code;
-			goto out;
-		}
-		store_bind_text(st, 1, pseudonym);
-		store_bind_text(st, 2, wrapped.data);
-		if ((rc = store_run(st, err)) != REDRESS_OK)
-			goto out;
+	/*
+	 * Her row from the values just put in the event, without reading it
+	 * back: replay inserts the same through the same function, after
+	 * checking them, and audit compares the two row for row.
+	 */
+	memset(&row, 0, sizeof(row));
+	memcpy(row.p.pseudonym, pseudonym, sizeof(row.p.pseudonym));
+	row.p.kind = p->kind;
+	row.p.status = REGISTRY_ALIVE;
+	row.p.birth_year = registry_date_year(p->identity.birth_date);
+	text_copy(row.p.region, sizeof(row.p.region), p->region);
+	text_copy(row.p.language, sizeof(row.p.language), language);
+	row.p.frailty = p->frailty;
+	row.p.registered_seq = seq;
+	row.identity = identity.data;
+	row.id_index = index[0] != '\0' ? index : NULL;
+	if ((rc = registry_person_insert(store, &row, err)) != REDRESS_OK)
+		goto out;
+	if ((st = registry_stmt(store, REGISTRY_Q_KEY_INSERT, err)) == NULL) {
+		rc = err->code;
+		goto out;
 	}
+	store_bind_text(st, 1, pseudonym);
+	store_bind_text(st, 2, wrapped.data);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		goto out;
 	/* Findable by name, telephone and national id, in the same change: keyed hashes only. */
-	if ((rc = registry_search_index(store, keys->index, pseudonym, &p->identity, err)) != REDRESS_OK)
+	if ((rc = registry_search_index_new(log, keys->index, pseudonym, &p->identity, err)) != REDRESS_OK)
 		goto out;
 	memcpy(pseudonym_r, pseudonym, sizeof(pseudonym));
 out:
@@ -837,6 +831,9 @@ registry_erase(struct tlog *log, const struct actor *actor, const char *pseudony
 		return rc;
 	if (p.status == REGISTRY_ERASED)
 		return error_set(err, REDRESS_E_CONFLICT, "%s was already erased", pseudonym);
+	/* Her tokens may still wait to be written (registered in this change): written, then forgotten. */
+	if ((rc = registry_search_flush(log, err)) != REDRESS_OK)
+		return rc;
 	buf_init(&data, REGISTRY_EVENT_DATA_MAX);
 	canon_init(&c, &data);
 	canon_object_begin(&c);
@@ -846,7 +843,7 @@ registry_erase(struct tlog *log, const struct actor *actor, const char *pseudony
 	if ((rc = canon_error(&c, err)) == REDRESS_OK &&
 	    (rc = append_apply(log, REGISTRY_EV_ERASED, &data, NULL, err)) == REDRESS_OK) {
 		/* The crypto-shredding: without this row no sealed field of hers opens again. */
-		if ((st = store_query(store, &q_key_delete, err)) == NULL)
+		if ((st = registry_stmt(store, REGISTRY_Q_KEY_DELETE, err)) == NULL)
 			rc = err->code;
 		else {
 			store_bind_text(st, 1, pseudonym);
@@ -1049,6 +1046,7 @@ registry_search_reindex(struct tlog *log, const struct actor *actor, const struc
 
 	*count_r = 0;
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
+	    (rc = registry_search_flush(log, err)) != REDRESS_OK ||
 	    (rc = registry_each(r.store, -1, reindex_one, &r, err)) != REDRESS_OK)
 		return rc;
 	*count_r = r.count;

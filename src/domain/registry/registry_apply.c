@@ -86,49 +86,13 @@ static const char registry_schema[] =
     " PRIMARY KEY (token, pseudonym)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS registry_search_pseudonym ON registry_search (pseudonym);";
 
-#define PERSON_COLUMNS                                                                                       \
-	"pseudonym, kind, status, death_date, birth_year, region, language, frailty, registered_seq"
-
-const struct store_query registry_q_person_get = {
-    "registry.person.get", "SELECT " PERSON_COLUMNS " FROM registry_persons WHERE pseudonym = ?1"};
-static const struct store_query q_person_last = {
-    "registry.person.last",
-    "SELECT pseudonym FROM registry_persons WHERE kind = ?1 ORDER BY registered_seq DESC LIMIT 1"};
-static const struct store_query q_person_insert = {
-    "registry.person.insert", "INSERT INTO registry_persons (pseudonym, kind, status, death_date, "
-                              "birth_year, region, language, frailty,"
-                              " identity, id_index, registered_seq, death_seq, erased_seq)"
-                              " VALUES (?1, ?2, 'alive', NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL)"};
-static const struct store_query q_person_died = {
-    "registry.person.died",
-    "UPDATE registry_persons SET status = 'deceased', death_date = ?2, death_seq = ?3 WHERE pseudonym = ?1"};
-static const struct store_query q_person_erased = {
-    "registry.person.erased",
-    "UPDATE registry_persons SET status = 'erased', erased_seq = ?2 WHERE pseudonym = ?1"};
-static const struct store_query q_relation_pair = {
-    "registry.relation.pair", "SELECT seq FROM registry_relations WHERE victim = ?1 AND relative = ?2"};
-static const struct store_query q_relation_shares = {
-    "registry.relation.shares", "SELECT num, den FROM registry_relations WHERE victim = ?1 ORDER BY seq"};
-static const struct store_query q_relation_insert = {"registry.relation.insert",
-                                                     "INSERT INTO registry_relations (seq, victim, relative, "
-                                                     "relation, num, den) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
-static const struct store_query q_consent_insert = {
-    "registry.consent.insert",
-    "INSERT INTO registry_consents (seq, pseudonym, scope, given, method, witness, actor, at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
-static const struct store_query q_consult_insert = {
-    "registry.consultation.insert",
-    "INSERT INTO registry_consultations (seq, pseudonym, wish, summary, actor, at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
-static const struct store_query q_reveal_insert = {
-    "registry.reveal.insert",
-    "INSERT INTO registry_reveals (seq, pseudonym, actor, at, reason) VALUES (?1, ?2, ?3, ?4, ?5)"};
-
 /*
  * The snapshots.  registry_persons is read twice: what registration fixes
  * (audit's fold hashes it as each person is registered and forgets it),
  * and what death and erasure change (held in the fold's compact model
- * until the end).  Between them they cover every column.
+ * until the end).  Between them they cover every column.  They stay
+ * struct store_query: struct event_module's snapshots are the log's
+ * interface, and audit names each by its table.
  */
 static const struct store_query q_snapshot_persons = {
     "registry_persons", "SELECT pseudonym, kind, birth_year, region, language, frailty, identity, id_index,"
@@ -147,35 +111,6 @@ static const struct store_query q_snapshot_consultations = {
     "SELECT seq, pseudonym, wish, summary, actor, at FROM registry_consultations ORDER BY seq"};
 static const struct store_query q_snapshot_reveals = {
     "registry_reveals", "SELECT seq, pseudonym, actor, at, reason FROM registry_reveals ORDER BY seq"};
-
-static const struct store_query q_check_keys = {
-    "registry.check.keys", "SELECT p.pseudonym, p.status, k.pseudonym IS NOT NULL FROM registry_persons p"
-                           " LEFT JOIN registry_keys k ON k.pseudonym = p.pseudonym"
-                           " WHERE (p.status = 'erased') = (k.pseudonym IS NOT NULL) ORDER BY p.pseudonym"};
-static const struct store_query q_check_orphan_keys = {
-    "registry.check.orphan_keys",
-    "SELECT k.pseudonym FROM registry_keys k LEFT JOIN registry_persons p"
-    " ON p.pseudonym = k.pseudonym WHERE p.pseudonym IS NULL ORDER BY k.pseudonym"};
-static const struct store_query q_check_shares = {
-    "registry.check.shares", "SELECT victim, num, den FROM registry_relations ORDER BY victim, seq"};
-
-void
-registry_person_read(struct store_stmt *st, struct registry_person *p)
-{
-	memset(p, 0, sizeof(*p));
-	text_copy(p->pseudonym, sizeof(p->pseudonym), store_column_text(st, 0));
-	/* Rows are written only here; audit names a row with a value these would not accept. */
-	if (registry_kind_parse(store_column_text(st, 1), &p->kind, NULL) != REDRESS_OK)
-		p->kind = REGISTRY_VICTIM;
-	if (registry_status_parse(store_column_text(st, 2), &p->status, NULL) != REDRESS_OK)
-		p->status = REGISTRY_ALIVE;
-	text_copy(p->death_date, sizeof(p->death_date), store_column_text(st, 3));
-	p->birth_year = (int)store_column_int64(st, 4);
-	text_copy(p->region, sizeof(p->region), store_column_text(st, 5));
-	text_copy(p->language, sizeof(p->language), store_column_text(st, 6));
-	p->frailty = (int)store_column_int64(st, 7);
-	p->registered_seq = (uint64_t)store_column_int64(st, 8);
-}
 
 /* Sealed text as seal_encrypt writes it: "s1:" and base64, within bounds. */
 static enum redress_err
@@ -413,7 +348,7 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
 	uint64_t last = 0;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_person_last, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_LAST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, registry_kind_name(kind));
 	switch (store_step(st, err)) {
@@ -431,12 +366,30 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
 	return REDRESS_OK;
 }
 
+enum redress_err
+registry_person_insert(struct store *store, const struct registry_ev_person *r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_INSERT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, r->p.pseudonym);
+	store_bind_text(st, 2, registry_kind_name(r->p.kind));
+	store_bind_int64(st, 3, r->p.birth_year);
+	store_bind_text(st, 4, r->p.region[0] != '\0' ? r->p.region : NULL);
+	store_bind_text(st, 5, r->p.language);
+	store_bind_int64(st, 6, r->p.frailty);
+	store_bind_text(st, 7, r->identity);
+	store_bind_text(st, 8, r->id_index);
+	store_bind_int64(st, 9, (int64_t)r->p.registered_seq);
+	return store_run(st, err);
+}
+
 static enum redress_err
 replay_registered(struct store *store, const struct event *ev, struct redress_error *err)
 {
 	char expect[REGISTRY_PSEUDONYM_MAX + 1];
 	struct registry_ev_person r;
-	struct store_stmt *st;
 	enum redress_err rc;
 
 	if ((rc = registry_decode_person(ev, &r, err)) != REDRESS_OK)
@@ -447,18 +400,7 @@ replay_registered(struct store *store, const struct event *ev, struct redress_er
 	if (strcmp(expect, r.p.pseudonym) != 0)
 		return error_set(err, REDRESS_E_INVALID, "pseudonym %s is out of order: the next %s is %s",
 		                 r.p.pseudonym, registry_kind_name(r.p.kind), expect);
-	if ((st = store_query(store, &q_person_insert, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, r.p.pseudonym);
-	store_bind_text(st, 2, registry_kind_name(r.p.kind));
-	store_bind_int64(st, 3, r.p.birth_year);
-	store_bind_text(st, 4, r.p.region[0] != '\0' ? r.p.region : NULL);
-	store_bind_text(st, 5, r.p.language);
-	store_bind_int64(st, 6, r.p.frailty);
-	store_bind_text(st, 7, r.identity);
-	store_bind_text(st, 8, r.id_index);
-	store_bind_int64(st, 9, (int64_t)ev->seq);
-	return store_run(st, err);
+	return registry_person_insert(store, &r, err);
 }
 
 static enum redress_err
@@ -477,7 +419,7 @@ replay_died(struct store *store, const struct event *ev, struct redress_error *e
 	if (registry_date_year(date) < p.birth_year)
 		return error_set(err, REDRESS_E_INVALID, "%s's date of death is before the year of birth",
 		                 pseudonym);
-	if ((st = store_query(store, &q_person_died, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_DIED, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	store_bind_text(st, 2, date);
@@ -496,7 +438,7 @@ replay_erased(struct store *store, const struct event *ev, struct redress_error 
 	if ((rc = registry_decode_pseudonym(ev, &pseudonym, err)) != REDRESS_OK ||
 	    (rc = person_live(store, pseudonym, &p, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_person_erased, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_ERASED, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	store_bind_int64(st, 2, (int64_t)ev->seq);
@@ -516,7 +458,7 @@ shares_sum(struct store *store, const char *victim, int64_t *num_r, int64_t *den
 
 	*num_r = 0;
 	*den_r = 1;
-	if ((st = store_query(store, &q_relation_shares, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_RELATION_SHARES, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, victim);
 	while ((r = store_step(st, err)) == STORE_ROW)
@@ -539,7 +481,7 @@ replay_relation(struct store *store, const struct event *ev, struct redress_erro
 	    (rc = person_live(store, r.victim, &victim, err)) != REDRESS_OK ||
 	    (rc = person_live(store, r.relative, &relative, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_relation_pair, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_RELATION_PAIR, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, r.victim);
 	store_bind_text(st, 2, r.relative);
@@ -561,7 +503,7 @@ replay_relation(struct store *store, const struct event *ev, struct redress_erro
 		    err, REDRESS_E_REFUSED,
 		    "%s's heirs already hold %lld/%lld; another %lld/%lld would make more than 1", r.victim,
 		    (long long)held_num, (long long)held_den, (long long)r.num, (long long)r.den);
-	if ((st = store_query(store, &q_relation_insert, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_RELATION_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)ev->seq);
 	store_bind_text(st, 2, r.victim);
@@ -583,7 +525,7 @@ replay_consent(struct store *store, const struct event *ev, struct redress_error
 	if ((rc = registry_decode_consent(ev, &r, err)) != REDRESS_OK ||
 	    (rc = person_live(store, r.pseudonym, &p, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_consent_insert, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_CONSENT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)ev->seq);
 	store_bind_text(st, 2, r.pseudonym);
@@ -607,7 +549,7 @@ replay_consult(struct store *store, const struct event *ev, struct redress_error
 	if ((rc = registry_decode_consult(ev, &r, err)) != REDRESS_OK ||
 	    (rc = person_live(store, r.pseudonym, &p, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_consult_insert, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_CONSULT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)ev->seq);
 	store_bind_text(st, 2, r.pseudonym);
@@ -629,7 +571,7 @@ replay_reveal(struct store *store, const struct event *ev, struct redress_error 
 	if ((rc = registry_decode_reveal(ev, &r, err)) != REDRESS_OK ||
 	    (rc = person_live(store, r.pseudonym, &p, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_reveal_insert, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_REVEAL_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)ev->seq);
 	store_bind_text(st, 2, r.pseudonym);
@@ -676,7 +618,7 @@ registry_check(struct store *store, struct audit_report *report, struct redress_
 	int64_t num = 0, den = 1;
 	int over = 0;
 
-	if ((st = store_query(store, &q_check_keys, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_CHECK_KEYS, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		if (store_column_int64(st, 2) != 0)
@@ -690,14 +632,14 @@ registry_check(struct store *store, struct audit_report *report, struct redress_
 	}
 	if (r == STORE_ERROR)
 		return err->code;
-	if ((st = store_query(store, &q_check_orphan_keys, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_CHECK_ORPHAN_KEYS, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW)
 		audit_finding(report, "registry_keys holds a key for %.16s, who is not registered",
 		              store_column_text(st, 0));
 	if (r == STORE_ERROR)
 		return err->code;
-	if ((st = store_query(store, &q_check_shares, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_CHECK_SHARES, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		struct redress_error e;
@@ -731,9 +673,12 @@ const struct event_module registry_module = {
     .name = "registry",
     .type_prefix = "registry.",
     .schema = registry_schema,
+    .catalogue = &registry_catalogue,
     .snapshots = registry_snapshots,
     .replay = registry_replay,
     .check = registry_check,
+    .flush = registry_search_pending_flush,
+    .discard = registry_search_pending_discard,
     .fold_begin = registry_fold_begin,
     .fold = registry_fold,
     .fold_end = registry_fold_end,

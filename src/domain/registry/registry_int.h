@@ -110,6 +110,21 @@ enum redress_err registry_decode_consult(const struct event *ev, struct registry
 /* A search's event: only checked; it changes no table (the log is its record). */
 enum redress_err registry_decode_search(const struct event *ev, struct redress_error *err);
 
+/*
+ * A newly registered person's search tokens, kept in the change's registry
+ * state and written sorted by token (registry_search.c says why): when
+ * enough wait, at registry_search_flush(), and when the change commits.
+ * Until then a search in the same change does not find her.
+ */
+enum redress_err registry_search_index_new(struct tlog *log, const struct seal_key *index_key,
+                                           const char *pseudonym, const struct registry_identity *id,
+                                           struct redress_error *err);
+/* Writes the change's waiting tokens now (before an erasure or a re-index reads or deletes tokens). */
+enum redress_err registry_search_flush(struct tlog *log, struct redress_error *err);
+/* registry_module's flush and discard of the waiting tokens. */
+enum redress_err registry_search_pending_flush(struct store *store, void *state, struct redress_error *err);
+void registry_search_pending_discard(void *state);
+
 /* registry.c's append_apply, for registry_search.c: appends the event and applies it. */
 enum redress_err registry_append_apply(struct tlog *log, const char *type, struct buf *data,
                                        struct redress_error *err);
@@ -121,13 +136,77 @@ enum redress_err registry_append_apply(struct tlog *log, const char *type, struc
  */
 enum redress_err registry_replay(struct store *store, const struct event *ev, struct redress_error *err);
 
+/*
+ * Inserts a registration's row, r->p.registered_seq its event: what
+ * replaying the event does once it has checked it, and what registry_add
+ * does with the values it has just put in the event (no read-back).
+ */
+enum redress_err registry_person_insert(struct store *store, const struct registry_ev_person *r,
+                                        struct redress_error *err);
+
 /* The pseudonym the next person of kind gets: the last one's number plus one. */
 enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind kind,
                                          char out[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err);
 
-/* Reads the person under the cursor st (registry_q_person_get's columns). */
-void registry_person_read(struct store_stmt *st, struct registry_person *p);
-extern const struct store_query registry_q_person_get;
+#define REGISTRY_SEARCH_INSERT_ROWS 32
+
+/* The registry's statements (registry_sql.c), by id in registry_catalogue. */
+enum registry_statement {
+	REGISTRY_Q_PERSON_GET,
+	REGISTRY_Q_PERSON_LAST,
+	REGISTRY_Q_PERSON_INSERT,
+	REGISTRY_Q_PERSON_DIED,
+	REGISTRY_Q_PERSON_ERASED,
+	REGISTRY_Q_PERSONS_ALL,
+	REGISTRY_Q_PERSONS_STATUS,
+	REGISTRY_Q_PERSONS_PAGE,
+	REGISTRY_Q_PERSONS_COUNT_ALL, /* the list's count without a filter */
+	REGISTRY_Q_IDENTITY_GET,
+	REGISTRY_Q_INDEX_HOLDER,
+	REGISTRY_Q_KEY_GET,
+	REGISTRY_Q_KEY_INSERT,
+	REGISTRY_Q_KEY_DELETE,
+	REGISTRY_Q_KEYS_AFTER,
+	REGISTRY_Q_KEY_REWRAP,
+	REGISTRY_Q_RELATION_PAIR,
+	REGISTRY_Q_RELATION_SHARES,
+	REGISTRY_Q_RELATION_INSERT,
+	REGISTRY_Q_HEIRS,
+	REGISTRY_Q_HEIR_OF,
+	REGISTRY_Q_CONSENT_INSERT,
+	REGISTRY_Q_CONSENT_LATEST,
+	REGISTRY_Q_CONSENTS_LATEST,
+	REGISTRY_Q_CONSENT_HISTORY,
+	REGISTRY_Q_CONSULT_INSERT,
+	REGISTRY_Q_WISH_LATEST,
+	REGISTRY_Q_CONSULTATIONS,
+	REGISTRY_Q_REVEAL_INSERT,
+	REGISTRY_Q_SEARCH_DELETE,
+	REGISTRY_Q_SEARCH_INSERT,
+	REGISTRY_Q_SEARCH_INSERT_MANY, /* REGISTRY_SEARCH_INSERT_ROWS pairs at once */
+	REGISTRY_Q_SEARCH_FIND,
+	REGISTRY_Q_CHECK_KEYS,
+	REGISTRY_Q_CHECK_ORPHAN_KEYS,
+	REGISTRY_Q_CHECK_SHARES,
+	REGISTRY_Q_COUNT
+};
+extern const struct store_catalogue registry_catalogue;
+/*
+ * The filtered list, by enum registry_order (registered, frailty, birth),
+ * and its count: they read the entitlements module's table (registry_sql.c).
+ */
+extern const struct store_query registry_q_persons_list[3], registry_q_persons_count;
+
+/* Statement id of registry_catalogue, reset, nothing bound (store_statement()); NULL with err filled. */
+struct store_stmt *registry_stmt(struct store *store, enum registry_statement id, struct redress_error *err);
+
+/*
+ * Steps st, a statement of a person's columns (REGISTRY_Q_PERSON_GET's),
+ * and reads its row into p: STORE_ROW, STORE_DONE, or STORE_ERROR with err
+ * filled.
+ */
+enum store_step_result registry_person_row(struct store_stmt *st, struct registry_person *p,
+                                           struct redress_error *err);
 
 /* Audit's fast path: the registry's events folded into a compact model. */
 void *registry_fold_begin(void);

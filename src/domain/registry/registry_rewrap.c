@@ -7,6 +7,7 @@
  * same change records the rotation.  Afterwards the old master key opens
  * no one's data key in this database.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,14 @@
 
 #define REWRAP_BATCH 512 /* rows read at once: no statement stays open across the updates */
 
-static const struct store_query q_keys_after = {
-    "registry.keys.after",
-    "SELECT pseudonym, wrapped FROM registry_keys WHERE pseudonym > ?1 ORDER BY pseudonym LIMIT 512"};
-static const struct store_query q_key_rewrap = {"registry.key.rewrap",
-                                                "UPDATE registry_keys SET wrapped = ?2 WHERE pseudonym = ?1"};
-
 struct rewrap_row {
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	char wrapped[1024];
+};
+
+static const struct store_field rewrap_fields[] = {
+    {offsetof(struct rewrap_row, pseudonym), sizeof(((struct rewrap_row *)0)->pseudonym), 0},
+    {offsetof(struct rewrap_row, wrapped), sizeof(((struct rewrap_row *)0)->wrapped), 0},
 };
 
 enum redress_err
@@ -45,15 +45,15 @@ registry_keys_rewrap(struct store *store, const struct seal_key *old_master,
 		return error_set(err, REDRESS_E_NOMEM, "out of memory re-wrapping data keys");
 	buf_init(&wrapped, sizeof(rows[0].wrapped));
 	for (;;) {
-		if ((st = store_query(store, &q_keys_after, err)) == NULL) {
+		if ((st = registry_stmt(store, REGISTRY_Q_KEYS_AFTER, err)) == NULL) {
 			rc = err->code;
 			goto out;
 		}
 		store_bind_text(st, 1, last);
-		for (n = 0; n < REWRAP_BATCH && (r = store_step(st, err)) == STORE_ROW; n++) {
-			text_copy(rows[n].pseudonym, sizeof(rows[n].pseudonym), store_column_text(st, 0));
-			text_copy(rows[n].wrapped, sizeof(rows[n].wrapped), store_column_text(st, 1));
-		}
+		store_bind_int64(st, 2, REWRAP_BATCH);
+		for (n = 0;
+		     n < REWRAP_BATCH && (r = store_read(st, rewrap_fields, &rows[n], err)) == STORE_ROW; n++)
+			;
 		if (n < REWRAP_BATCH && r != STORE_DONE) {
 			rc = err->code;
 			goto out;
@@ -73,7 +73,7 @@ registry_keys_rewrap(struct store *store, const struct seal_key *old_master,
 			seal_key_free(&key);
 			if (rc != REDRESS_OK)
 				goto out;
-			if ((st = store_query(store, &q_key_rewrap, err)) == NULL) {
+			if ((st = registry_stmt(store, REGISTRY_Q_KEY_REWRAP, err)) == NULL) {
 				rc = err->code;
 				goto out;
 			}

@@ -12,7 +12,10 @@
  *     katakana folded to hiragana, spaces and punctuation dropped) and cut
  *     into its characters and its pairs of adjacent characters.  A query
  *     of one character looks its character up; a longer one needs every
- *     pair of it (so "순자" finds 김순자, and "じゅん" finds ジュン).
+ *     pair of it (so "순자" finds 김순자, and "じゅん" finds ジュン).  A
+ *     Latin letter or a digit alone is no token (it would name most of a
+ *     fund, and a name of twenty letters would write twenty more rows):
+ *     a query of one of them finds no one.
  *   - A telephone number is its digits (+82 10 ... as 010 ...): the whole
  *     number and its last four digits are tokens.
  *   - A national id is as registry_id_normalise() writes it.
@@ -39,13 +42,6 @@
 #define SEARCH_TOKEN_HEX  32 /* of the 64 hex digits of a blind index: 128 bits */
 #define SEARCH_CHARS_MAX  64 /* characters of a name or query that count */
 #define SEARCH_TOKENS_MAX (2 * SEARCH_CHARS_MAX + 4)
-
-static const struct store_query q_tokens_delete = {"registry.search.delete",
-                                                   "DELETE FROM registry_search WHERE pseudonym = ?1"};
-static const struct store_query q_token_insert = {
-    "registry.search.insert", "INSERT OR IGNORE INTO registry_search (token, pseudonym) VALUES (?1, ?2)"};
-static const struct store_query q_token_find = {
-    "registry.search.find", "SELECT pseudonym FROM registry_search WHERE token = ?1 ORDER BY pseudonym"};
 
 /* The code point at s (advancing *len_r bytes); a byte that starts no valid sequence counts as itself. */
 static unsigned long
@@ -185,7 +181,9 @@ name_tokens(struct tokens *t, const struct seal_key *index_key, const char *name
 	size_t n = name_chars(name, cps), i;
 
 	for (i = 0; i < n; i++) {
-		if (!query || n == 1) {
+		/* One Latin letter or digit would name most of a fund: only other scripts' characters alone.
+		 */
+		if ((!query || n == 1) && cps[i] >= 0x80) {
 			chars_text(cps + i, 1, text);
 			tokens_add(t, index_key, "n1", text);
 		}
@@ -198,28 +196,39 @@ name_tokens(struct tokens *t, const struct seal_key *index_key, const char *name
 	explicit_bzero(text, sizeof(text));
 }
 
-enum redress_err
-registry_search_index(struct store *store, const struct seal_key *index_key, const char *pseudonym,
-                      const struct registry_identity *id, struct redress_error *err)
+/* An identity's tokens: her name's, her telephone's and her national id's. */
+static void
+identity_tokens(struct tokens *t, const struct seal_key *index_key, const struct registry_identity *id)
 {
 	char digits[REGISTRY_FIELD_MAX + 1], norm[REGISTRY_FIELD_MAX + 1];
-	struct tokens *t = calloc(1, sizeof(*t));
-	struct store_stmt *st;
-	enum redress_err rc = REDRESS_OK;
-	size_t i, n;
+	struct redress_error ignored;
+	size_t n;
 
-	if (t == NULL)
-		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
 	name_tokens(t, index_key, id->name, 0);
 	if ((n = phone_digits(id->phone, digits, sizeof(digits))) >= 4) {
 		tokens_add(t, index_key, "p", digits);
 		tokens_add(t, index_key, "p4", digits + n - 4);
 	}
-	if (id->national_id[0] != '\0' && registry_id_normalise(id->national_id, norm, err) == REDRESS_OK)
+	if (id->national_id[0] != '\0' &&
+	    registry_id_normalise(id->national_id, norm, &ignored) == REDRESS_OK)
 		tokens_add(t, index_key, "i", norm);
 	explicit_bzero(digits, sizeof(digits));
 	explicit_bzero(norm, sizeof(norm));
-	if ((st = store_query(store, &q_tokens_delete, err)) == NULL) {
+}
+
+enum redress_err
+registry_search_index(struct store *store, const struct seal_key *index_key, const char *pseudonym,
+                      const struct registry_identity *id, struct redress_error *err)
+{
+	struct tokens *t = calloc(1, sizeof(*t));
+	struct store_stmt *st;
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	if (t == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
+	identity_tokens(t, index_key, id);
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
@@ -227,7 +236,7 @@ registry_search_index(struct store *store, const struct seal_key *index_key, con
 	if ((rc = store_run(st, err)) != REDRESS_OK)
 		goto out;
 	for (i = 0; i < t->n; i++) {
-		if ((st = store_query(store, &q_token_insert, err)) == NULL) {
+		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT, err)) == NULL) {
 			rc = err->code;
 			goto out;
 		}
@@ -241,12 +250,142 @@ out:
 	return rc;
 }
 
+/*
+ * The tokens of persons registered in the current change, waiting in the
+ * registry's state of the change (tlog_module_state): written sorted by
+ * token when SEARCH_PENDING_MAX are waiting and when the change commits
+ * (the module's flush), because a B-tree takes keys in order many times
+ * faster than at random, and an import of a million people writes tens of
+ * millions of tokens.  Only hashes wait here, never a name.
+ */
+#define SEARCH_PENDING_MAX 262144 /* pairs, about 13 MB */
+
+struct search_pair {
+	char token[SEARCH_TOKEN_HEX + 1];
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+struct search_pending {
+	struct search_pair *v;
+	size_t n, cap;
+};
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const struct search_pair *x = a, *y = b;
+	int c = memcmp(x->token, y->token, SEARCH_TOKEN_HEX);
+
+	return c != 0 ? c : strcmp(x->pseudonym, y->pseudonym);
+}
+
+enum redress_err
+registry_search_pending_flush(struct store *store, void *state, struct redress_error *err)
+{
+	struct search_pending *q = state;
+	struct store_stmt *st;
+	enum redress_err rc = REDRESS_OK;
+	size_t i, j, n;
+
+	if (q == NULL || q->n == 0)
+		return REDRESS_OK;
+	qsort(q->v, q->n, sizeof(q->v[0]), pair_cmp);
+	/* Without the duplicates (a token twice in one name). */
+	for (i = n = 0; i < q->n; i++)
+		if (n == 0 || pair_cmp(&q->v[n - 1], &q->v[i]) != 0)
+			q->v[n++] = q->v[i];
+	q->n = 0;
+	/* REGISTRY_SEARCH_INSERT_ROWS at once, then the rest one by one. */
+	for (i = 0; i + REGISTRY_SEARCH_INSERT_ROWS <= n && rc == REDRESS_OK;
+	     i += REGISTRY_SEARCH_INSERT_ROWS) {
+		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT_MANY, err)) == NULL)
+			return err->code;
+		for (j = 0; j < REGISTRY_SEARCH_INSERT_ROWS; j++) {
+			store_bind_text(st, (int)(2 * j + 1), q->v[i + j].token);
+			store_bind_text(st, (int)(2 * j + 2), q->v[i + j].pseudonym);
+		}
+		rc = store_run(st, err);
+	}
+	for (; i < n && rc == REDRESS_OK; i++) {
+		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT, err)) == NULL)
+			return err->code;
+		store_bind_text(st, 1, q->v[i].token);
+		store_bind_text(st, 2, q->v[i].pseudonym);
+		rc = store_run(st, err);
+	}
+	return rc;
+}
+
+void
+registry_search_pending_discard(void *state)
+{
+	struct search_pending *q = state;
+
+	if (q == NULL)
+		return;
+	free(q->v);
+	free(q);
+}
+
+enum redress_err
+registry_search_flush(struct tlog *log, struct redress_error *err)
+{
+	void **slot = tlog_module_state(log, &registry_module);
+
+	return slot == NULL ? REDRESS_OK : registry_search_pending_flush(tlog_store(log), *slot, err);
+}
+
+enum redress_err
+registry_search_index_new(struct tlog *log, const struct seal_key *index_key, const char *pseudonym,
+                          const struct registry_identity *id, struct redress_error *err)
+{
+	void **slot = tlog_module_state(log, &registry_module);
+	struct search_pending *q;
+	struct tokens *t;
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+
+	if (slot == NULL)
+		return error_set(err, REDRESS_E_INTERNAL, "%s indexed for search outside a change",
+		                 pseudonym);
+	if (*slot == NULL && (*slot = calloc(1, sizeof(struct search_pending))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
+	q = *slot;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
+	identity_tokens(t, index_key, id);
+	if (q->n + t->n > q->cap) {
+		size_t cap = q->cap != 0 ? q->cap : 4096;
+		void *grown;
+
+		while (cap < q->n + t->n)
+			cap *= 2;
+		if ((grown = realloc(q->v, cap * sizeof(q->v[0]))) == NULL) {
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search",
+			               pseudonym);
+			goto out;
+		}
+		q->v = grown;
+		q->cap = cap;
+	}
+	for (i = 0; i < t->n; i++) {
+		memcpy(q->v[q->n].token, t->hash[i], sizeof(q->v[0].token));
+		text_copy(q->v[q->n].pseudonym, sizeof(q->v[0].pseudonym), pseudonym);
+		q->n++;
+	}
+	if (q->n >= SEARCH_PENDING_MAX)
+		rc = registry_search_pending_flush(tlog_store(log), q, err);
+out:
+	free(t);
+	return rc;
+}
+
 enum redress_err
 registry_search_forget(struct store *store, const char *pseudonym, struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_tokens_delete, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	return store_run(st, err);
@@ -305,7 +444,7 @@ token_hits(struct store *store, const char *token, struct hits *out, struct redr
 	struct store_stmt *st;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_token_find, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_FIND, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, token);
 	while ((r = store_step(st, err)) == STORE_ROW)

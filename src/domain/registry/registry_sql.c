@@ -1,0 +1,286 @@
+/*
+ * registry_sql.c -- the registry's statements: one catalogue
+ * (registry_catalogue), indexed by the ids of enum registry_statement
+ * (registry_int.h), each with its result columns' types, prepared with the
+ * log's when a fund is opened (docs/store.md).  The schema and the audit's
+ * snapshot queries stay beside the events in registry_apply.c.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "domain/registry/registry_int.h"
+
+/* A person's public row, as struct registry_person holds it (registry_person_row reads it). */
+#define PERSON_COLUMNS                                                                                       \
+	"pseudonym, kind, status, death_date, birth_year, region, language, frailty, registered_seq"
+#define PERSON_TYPES "ttttittii"
+
+static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
+    /* Persons. */
+    [REGISTRY_Q_PERSON_GET] = {.name = "registry.person.get",
+                               .sql = "SELECT " PERSON_COLUMNS " FROM registry_persons WHERE pseudonym = ?1",
+                               .columns = PERSON_TYPES},
+    [REGISTRY_Q_PERSON_LAST] = {.name = "registry.person.last",
+                                .sql = "SELECT pseudonym FROM registry_persons WHERE kind = ?1"
+                                       " ORDER BY registered_seq DESC LIMIT 1",
+                                .columns = "t"},
+    [REGISTRY_Q_PERSON_INSERT] = {.name = "registry.person.insert",
+                                  .sql = "INSERT INTO registry_persons (pseudonym, kind, status, death_date,"
+                                         " birth_year, region, language, frailty, identity, id_index,"
+                                         " registered_seq, death_seq, erased_seq)"
+                                         " VALUES (?1, ?2, 'alive', NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL,"
+                                         " NULL)",
+                                  .columns = ""},
+    [REGISTRY_Q_PERSON_DIED] = {.name = "registry.person.died",
+                                .sql = "UPDATE registry_persons SET status = 'deceased', death_date = ?2,"
+                                       " death_seq = ?3 WHERE pseudonym = ?1",
+                                .columns = ""},
+    [REGISTRY_Q_PERSON_ERASED] = {.name = "registry.person.erased",
+                                  .sql = "UPDATE registry_persons SET status = 'erased', erased_seq = ?2"
+                                         " WHERE pseudonym = ?1",
+                                  .columns = ""},
+    [REGISTRY_Q_PERSONS_ALL] = {.name = "registry.persons.all",
+                                .sql = "SELECT " PERSON_COLUMNS " FROM registry_persons"
+                                       " ORDER BY kind, registered_seq",
+                                .columns = PERSON_TYPES},
+    [REGISTRY_Q_PERSONS_STATUS] = {.name = "registry.persons.status",
+                                   .sql = "SELECT " PERSON_COLUMNS " FROM registry_persons WHERE status = ?1"
+                                          " ORDER BY kind, registered_seq",
+                                   .columns = PERSON_TYPES},
+    [REGISTRY_Q_PERSONS_PAGE] = {.name = "registry.persons.page",
+                                 .sql = "SELECT " PERSON_COLUMNS " FROM registry_persons"
+                                        " WHERE registered_seq > ?1 AND (?2 = '' OR status = ?2)"
+                                        " ORDER BY registered_seq LIMIT ?3",
+                                 .columns = PERSON_TYPES},
+    [REGISTRY_Q_PERSONS_COUNT_ALL] = {.name = "registry.persons.count_all",
+                                      .sql = "SELECT count(*) FROM registry_persons",
+                                      .columns = "i"},
+    [REGISTRY_Q_IDENTITY_GET] = {.name = "registry.identity.get",
+                                 .sql = "SELECT identity FROM registry_persons WHERE pseudonym = ?1",
+                                 .columns = "t"},
+    [REGISTRY_Q_INDEX_HOLDER] = {.name = "registry.index.holder",
+                                 .sql = "SELECT pseudonym FROM registry_persons WHERE id_index = ?1"
+                                        " AND status <> 'erased' ORDER BY pseudonym LIMIT 1",
+                                 .columns = "t"},
+
+    /* Data keys (not a projection of the log: registry_apply.c says why). */
+    [REGISTRY_Q_KEY_GET] = {.name = "registry.key.get",
+                            .sql = "SELECT wrapped FROM registry_keys WHERE pseudonym = ?1",
+                            .columns = "t"},
+    [REGISTRY_Q_KEY_INSERT] = {.name = "registry.key.insert",
+                               .sql = "INSERT INTO registry_keys (pseudonym, wrapped) VALUES (?1, ?2)",
+                               .columns = ""},
+    [REGISTRY_Q_KEY_DELETE] = {.name = "registry.key.delete",
+                               .sql = "DELETE FROM registry_keys WHERE pseudonym = ?1",
+                               .columns = ""},
+    [REGISTRY_Q_KEYS_AFTER] = {.name = "registry.keys.after",
+                               .sql = "SELECT pseudonym, wrapped FROM registry_keys WHERE pseudonym > ?1"
+                                      " ORDER BY pseudonym LIMIT ?2",
+                               .columns = "tt"},
+    [REGISTRY_Q_KEY_REWRAP] = {.name = "registry.key.rewrap",
+                               .sql = "UPDATE registry_keys SET wrapped = ?2 WHERE pseudonym = ?1",
+                               .columns = ""},
+
+    /* Relations. */
+    [REGISTRY_Q_RELATION_PAIR] = {.name = "registry.relation.pair",
+                                  .sql = "SELECT seq FROM registry_relations WHERE victim = ?1"
+                                         " AND relative = ?2",
+                                  .columns = "i"},
+    [REGISTRY_Q_RELATION_SHARES] = {.name = "registry.relation.shares",
+                                    .sql = "SELECT num, den FROM registry_relations WHERE victim = ?1"
+                                           " ORDER BY seq",
+                                    .columns = "ii"},
+    [REGISTRY_Q_RELATION_INSERT] = {.name = "registry.relation.insert",
+                                    .sql = "INSERT INTO registry_relations (seq, victim, relative, relation,"
+                                           " num, den) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                    .columns = ""},
+    [REGISTRY_Q_HEIRS] = {.name = "registry.heirs",
+                          .sql =
+                              "SELECT relative, num, den, relation FROM registry_relations WHERE victim = ?1"
+                              " ORDER BY length(relative), relative",
+                          .columns = "tiit"},
+    [REGISTRY_Q_HEIR_OF] = {.name = "registry.heir_of",
+                            .sql = "SELECT victim, num, den FROM registry_relations WHERE relative = ?1"
+                                   " ORDER BY seq",
+                            .columns = "tii"},
+
+    /* Consents, consultations, reveals. */
+    [REGISTRY_Q_CONSENT_INSERT] = {.name = "registry.consent.insert",
+                                   .sql =
+                                       "INSERT INTO registry_consents (seq, pseudonym, scope, given, method,"
+                                       " witness, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                   .columns = ""},
+    [REGISTRY_Q_CONSENT_LATEST] = {.name = "registry.consent.latest",
+                                   .sql = "SELECT given FROM registry_consents WHERE pseudonym = ?1"
+                                          " AND scope = ?2 ORDER BY seq DESC LIMIT 1",
+                                   .columns = "i"},
+    [REGISTRY_Q_CONSENTS_LATEST] = {.name = "registry.consents.latest",
+                                    .sql = "SELECT c.scope, c.given, c.seq FROM registry_consents c"
+                                           " WHERE c.pseudonym = ?1 AND c.seq = (SELECT max(d.seq)"
+                                           " FROM registry_consents d WHERE d.pseudonym = ?1"
+                                           " AND d.scope = c.scope) ORDER BY c.scope",
+                                    .columns = "tii"},
+    [REGISTRY_Q_CONSENT_HISTORY] = {.name = "registry.consent.history",
+                                    .sql = "SELECT scope, given, seq, actor, at FROM registry_consents"
+                                           " WHERE pseudonym = ?1 ORDER BY seq",
+                                    .columns = "tiitt"},
+    [REGISTRY_Q_CONSULT_INSERT] = {.name = "registry.consultation.insert",
+                                   .sql = "INSERT INTO registry_consultations (seq, pseudonym, wish, summary,"
+                                          " actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                   .columns = ""},
+    [REGISTRY_Q_WISH_LATEST] = {.name = "registry.wish.latest",
+                                .sql = "SELECT wish FROM registry_consultations WHERE pseudonym = ?1"
+                                       " ORDER BY seq DESC LIMIT 1",
+                                .columns = "t"},
+    [REGISTRY_Q_CONSULTATIONS] = {.name = "registry.consultations",
+                                  .sql = "SELECT wish, seq, actor, at FROM registry_consultations"
+                                         " WHERE pseudonym = ?1 ORDER BY seq",
+                                  .columns = "titt"},
+    [REGISTRY_Q_REVEAL_INSERT] = {.name = "registry.reveal.insert",
+                                  .sql = "INSERT INTO registry_reveals (seq, pseudonym, actor, at, reason)"
+                                         " VALUES (?1, ?2, ?3, ?4, ?5)",
+                                  .columns = ""},
+
+    /* Search tokens (registry_search.c). */
+    [REGISTRY_Q_SEARCH_DELETE] = {.name = "registry.search.delete",
+                                  .sql = "DELETE FROM registry_search WHERE pseudonym = ?1",
+                                  .columns = ""},
+    [REGISTRY_Q_SEARCH_INSERT] = {.name = "registry.search.insert",
+                                  .sql = "INSERT INTO registry_search (token, pseudonym) VALUES (?1, ?2)"
+                                         " ON CONFLICT DO NOTHING",
+                                  .columns = ""},
+    [REGISTRY_Q_SEARCH_INSERT_MANY] =
+        {.name = "registry.search.insert_many",
+         .sql = "INSERT INTO registry_search (token, pseudonym) VALUES "
+                "(?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12), (?13, ?14),"
+                " (?15, ?16), (?17, ?18), (?19, ?20), (?21, ?22), (?23, ?24), (?25, ?26),"
+                " (?27, ?28), (?29, ?30), (?31, ?32), (?33, ?34), (?35, ?36), (?37, ?38),"
+                " (?39, ?40), (?41, ?42), (?43, ?44), (?45, ?46), (?47, ?48), (?49, ?50),"
+                " (?51, ?52), (?53, ?54), (?55, ?56), (?57, ?58), (?59, ?60), (?61, ?62),"
+                " (?63, ?64)"
+                " ON CONFLICT DO NOTHING",
+         .columns = ""},
+    [REGISTRY_Q_SEARCH_FIND] = {.name = "registry.search.find",
+                                .sql = "SELECT pseudonym FROM registry_search WHERE token = ?1"
+                                       " ORDER BY pseudonym",
+                                .columns = "t"},
+
+    /* The module's own check (registry_check). */
+    [REGISTRY_Q_CHECK_KEYS] = {.name = "registry.check.keys",
+                               .sql = "SELECT p.pseudonym, p.status, k.pseudonym IS NOT NULL"
+                                      " FROM registry_persons p LEFT JOIN registry_keys k"
+                                      " ON k.pseudonym = p.pseudonym"
+                                      " WHERE (p.status = 'erased') = (k.pseudonym IS NOT NULL)"
+                                      " ORDER BY p.pseudonym",
+                               .columns = "tti"},
+    [REGISTRY_Q_CHECK_ORPHAN_KEYS] = {.name = "registry.check.orphan_keys",
+                                      .sql = "SELECT k.pseudonym FROM registry_keys k LEFT JOIN"
+                                             " registry_persons p ON p.pseudonym = k.pseudonym"
+                                             " WHERE p.pseudonym IS NULL ORDER BY k.pseudonym",
+                                      .columns = "t"},
+    [REGISTRY_Q_CHECK_SHARES] = {.name = "registry.check.shares",
+                                 .sql = "SELECT victim, num, den FROM registry_relations"
+                                        " ORDER BY victim, seq",
+                                 .columns = "tii"},
+};
+
+const struct store_catalogue registry_catalogue = {"registry", registry_statements,
+                                                   STORE_COUNT(registry_statements)};
+
+/*
+ * The filtered list: ?1 kind or '', ?2 status or '', ?3 the least frailty,
+ * ?4 1 for only those with an entitlement not yet paid (queued, returned or
+ * at the bank: the entitlements module's table, read here for the pages'
+ * filter), 2 for only those with a payment the bank returned, ?5 the order
+ * ('registered', 'frailty', 'birth'), ?6 limit, ?7 offset.  Since it reads
+ * the entitlements module's table, which a fund opened without that module
+ * lacks, the list and its count are prepared at their first use (old-style
+ * struct store_query), not with the catalogue at open.
+ */
+#define LIST_WHERE                                                                                           \
+	" WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR status = ?2) AND frailty >= ?3 AND (?4 = 0 OR"        \
+	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
+	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
+
+/*
+ * One statement per order (?5 only checked), so that the default order,
+ * registration, walks its index instead of sorting the whole table.
+ */
+#define LIST_SELECT "SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE " AND ?5 = ?5 ORDER BY "
+const struct store_query registry_q_persons_list[3] = {
+    {"registry.persons.list", LIST_SELECT "registered_seq LIMIT ?6 OFFSET ?7"},
+    {"registry.persons.list_frailty", LIST_SELECT "frailty DESC, registered_seq LIMIT ?6 OFFSET ?7"},
+    {"registry.persons.list_birth", LIST_SELECT "birth_year, registered_seq LIMIT ?6 OFFSET ?7"},
+};
+const struct store_query registry_q_persons_count = {"registry.persons.count",
+                                                     "SELECT count(*) FROM registry_persons" LIST_WHERE
+                                                     " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7"};
+
+struct store_stmt *
+registry_stmt(struct store *store, enum registry_statement id, struct redress_error *err)
+{
+	return store_statement(store, &registry_catalogue, id, err);
+}
+
+/* A person's row as the statement gives it: kind and status as text. */
+struct person_row {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	char kind[16];
+	char status[16];
+	char death_date[11];
+	int64_t birth_year;
+	char region[REGISTRY_REGION_MAX + 1];
+	char language[3];
+	int64_t frailty;
+	int64_t registered_seq;
+};
+
+#define PERSON_FIELD(f)                                                                                      \
+	{                                                                                                    \
+		offsetof(struct person_row, f), sizeof(((struct person_row *)0)->f), 0                       \
+	}
+static const struct store_field person_fields[] = {
+    PERSON_FIELD(pseudonym),  PERSON_FIELD(kind),       PERSON_FIELD(status),
+    PERSON_FIELD(death_date), PERSON_FIELD(birth_year), PERSON_FIELD(region),
+    PERSON_FIELD(language),   PERSON_FIELD(frailty),    PERSON_FIELD(registered_seq),
+};
+
+enum store_step_result
+registry_person_row(struct store_stmt *st, struct registry_person *p, struct redress_error *err)
+{
+	struct person_row row;
+	enum store_step_result r;
+
+	memset(p, 0, sizeof(*p));
+	memset(&row, 0, sizeof(row));
+	if (store_stmt_columns(st) != NULL)
+		r = store_read(st, person_fields, &row, err);
+	else if ((r = store_step(st, err)) == STORE_ROW) {
+		/* The list's old-style query (above) declares no columns: the same ones, by hand. */
+		text_copy(row.pseudonym, sizeof(row.pseudonym), store_column_text(st, 0));
+		text_copy(row.kind, sizeof(row.kind), store_column_text(st, 1));
+		text_copy(row.status, sizeof(row.status), store_column_text(st, 2));
+		text_copy(row.death_date, sizeof(row.death_date), store_column_text(st, 3));
+		row.birth_year = store_column_int64(st, 4);
+		text_copy(row.region, sizeof(row.region), store_column_text(st, 5));
+		text_copy(row.language, sizeof(row.language), store_column_text(st, 6));
+		row.frailty = store_column_int64(st, 7);
+		row.registered_seq = store_column_int64(st, 8);
+	}
+	if (r != STORE_ROW)
+		return r;
+	/* Rows are written only here; audit names a row with a value these would not accept. */
+	if (registry_kind_parse(row.kind, &p->kind, NULL) != REDRESS_OK)
+		p->kind = REGISTRY_VICTIM;
+	if (registry_status_parse(row.status, &p->status, NULL) != REDRESS_OK)
+		p->status = REGISTRY_ALIVE;
+	memcpy(p->pseudonym, row.pseudonym, sizeof(p->pseudonym));
+	memcpy(p->death_date, row.death_date, sizeof(p->death_date));
+	p->birth_year = (int)row.birth_year;
+	memcpy(p->region, row.region, sizeof(p->region));
+	memcpy(p->language, row.language, sizeof(p->language));
+	p->frailty = (int)row.frailty;
+	p->registered_seq = (uint64_t)row.registered_seq;
+	return STORE_ROW;
+}
