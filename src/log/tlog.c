@@ -137,6 +137,8 @@ static const struct tlog_migration {
      * log_cosignatures (witnesses), and whatever else a module declares.
      */
     {"the tables of accounts over time, of finding people and of witnesses", NULL},
+    /* NULL again: programs_rules (harms, units, caps, instalments, services: docs/programs.md). */
+    {"the table of programs' rules", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
