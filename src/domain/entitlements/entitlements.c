@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/canon.h"
+#include "core/clock.h"
 #include "core/text.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements_int.h"
@@ -282,6 +283,49 @@ wished_state(struct store *store, const char *pseudonym, enum entitlement_state 
 	return REDRESS_OK;
 }
 
+/* Today's date in UTC, YYYY-MM-DD: the day a run values amounts given in units. */
+static void
+today_utc(char out[11])
+{
+	char now[CLOCK_TEXT_SIZE];
+
+	clock_now_text(now);
+	memcpy(out, now, 10);
+	out[10] = '\0';
+}
+
+/*
+ * What beneficiary already holds under program (in any state but moved,
+ * which her heirs hold now) into *held_r, and whether she holds anything
+ * under one of the programs p excludes (*excluded_r).
+ */
+static enum redress_err
+held_before(struct store *store, const struct program *p, const char *beneficiary, int64_t *held_r,
+            int *excluded_r, struct redress_error *err)
+{
+	struct entitlement *items = NULL;
+	size_t n = 0, i, k;
+	enum redress_err rc;
+
+	*held_r = 0;
+	*excluded_r = 0;
+	if (p->rules.cap_person.set == 0 && p->rules.nexclusions == 0)
+		return REDRESS_OK;
+	if ((rc = entitlements_of_person(store, beneficiary, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; rc == REDRESS_OK && i < n; i++) {
+		if (items[i].state == ENTITLEMENT_MOVED)
+			continue;
+		if (strcmp(items[i].program, p->code) == 0)
+			rc = money_add(*held_r, items[i].amount, held_r, err);
+		for (k = 0; k < p->rules.nexclusions; k++)
+			if (strcmp(items[i].program, p->rules.exclusions[k]) == 0)
+				*excluded_r = 1;
+	}
+	free(items);
+	return rc;
+}
+
 /* Books (or brings up to date) one claim/beneficiary pair. */
 static enum redress_err
 book_one(struct tlog *log, const struct program *p, const struct claim *c, const char *beneficiary,
@@ -290,9 +334,24 @@ book_one(struct tlog *log, const struct program *p, const struct claim *c, const
 {
 	struct entitlement e;
 	enum entitlement_state want;
+	char today[11];
+	int64_t held, before = amount;
+	int excluded;
 	enum redress_err rc;
 
 	/* Only claims with no entitlement yet come here (reconcile_claim), so the pair is new. */
+	if (amount == 0)
+		return REDRESS_OK;
+	if ((rc = held_before(tlog_store(log), p, beneficiary, &held, &excluded, err)) != REDRESS_OK)
+		return rc;
+	if (excluded) {
+		run->excluded++;
+		return REDRESS_OK;
+	}
+	today_utc(today);
+	if ((rc = program_person_cap(p, today, held, &amount, err)) != REDRESS_OK ||
+	    (rc = money_add(run->capped, before - amount, &run->capped, err)) != REDRESS_OK)
+		return rc;
 	if (amount == 0)
 		return REDRESS_OK;
 	if ((rc = wished_state(tlog_store(log), beneficiary, &want, err)) != REDRESS_OK)
@@ -346,6 +405,13 @@ book_payable(struct tlog *log, const struct program *p, const struct entitlement
 	return ledger_transfer_create(log, &req, NULL, NULL, err);
 }
 
+/* A claim's approved harms, as indexes into its program's. */
+struct harm_pick {
+	const struct program *p;
+	int index[PROGRAM_HARMS_MAX];
+	size_t n;
+};
+
 static void
 unresolved(struct entitlements_run *run, const char *claim, const char *why)
 {
@@ -390,6 +456,57 @@ reconcile_claim(struct tlog *log, const struct claim *c, struct entitlements_run
 	return rc;
 }
 
+static enum redress_err
+approved_harm(void *ctx, const struct claim_harm *h, struct redress_error *err)
+{
+	struct harm_pick *pick = ctx;
+	int i = program_harm_find(pick->p, h->harm);
+
+	if (h->state != CLAIM_HARM_APPROVED)
+		return REDRESS_OK;
+	if (i < 0)
+		return error_set(err, REDRESS_E_INTERNAL,
+		                 "claim %s names harm '%s', which program '%s' lacks", h->claim, h->harm,
+		                 pick->p->code);
+	if (pick->n == PROGRAM_HARMS_MAX)
+		return error_set(err, REDRESS_E_INTERNAL, "claim %s names more harms than its program has",
+		                 h->claim);
+	pick->index[pick->n++] = i;
+	return REDRESS_OK;
+}
+
+/*
+ * What a claim under a program that pays by harm is owed: its approved
+ * harms, combined and capped per family, valued today.  *none_r is 1 (and
+ * the run says why) when no harm is approved.
+ */
+static enum redress_err
+harms_amount(struct store *store, const struct program *p, const struct claim *c,
+             struct entitlements_run *run, int64_t *amount_r, int *none_r, struct redress_error *err)
+{
+	struct harm_pick pick;
+	char today[11];
+	int64_t uncapped;
+	enum redress_err rc;
+
+	memset(&pick, 0, sizeof(pick));
+	pick.p = p;
+	*none_r = 0;
+	if ((rc = claim_harm_each(store, c->id, approved_harm, &pick, err)) != REDRESS_OK)
+		return rc;
+	if (pick.n == 0) {
+		*none_r = 1;
+		unresolved(run, c->id, "no harm is approved: reviewers approve each harm the claim names");
+		return REDRESS_OK;
+	}
+	today_utc(today);
+	/* One claim per victim and program: nothing is held for her family before it. */
+	if ((rc = program_harms_amount(p, pick.index, pick.n, today, 0, amount_r, &uncapped, err)) !=
+	    REDRESS_OK)
+		return rc;
+	return money_add(run->capped, uncapped - *amount_r, &run->capped, err);
+}
+
 /* Books one approved claim by the program's rules. */
 static enum redress_err
 compute_claim(struct tlog *log, const struct program *p, const struct claim *c, struct entitlements_run *run,
@@ -399,8 +516,8 @@ compute_claim(struct tlog *log, const struct program *p, const struct claim *c, 
 	struct heirs *h = NULL;
 	char why[128];
 	enum entitlement_basis basis;
-	int64_t amount;
-	int died_by_cutoff;
+	int64_t amount, survivor, bereaved;
+	int died_by_cutoff, none;
 	enum redress_err rc;
 	size_t i;
 	int done;
@@ -413,12 +530,19 @@ compute_claim(struct tlog *log, const struct program *p, const struct claim *c, 
 		unresolved(run, c->id, "the victim's file has been erased");
 		return REDRESS_OK;
 	}
+	survivor = p->survivor_amount;
+	bereaved = p->bereaved_amount;
+	if (p->rules.nharms > 0) {
+		if ((rc = harms_amount(tlog_store(log), p, c, run, &survivor, &none, err)) != REDRESS_OK ||
+		    none)
+			return rc;
+		bereaved = survivor;
+	}
 	died_by_cutoff = victim.status == REGISTRY_DECEASED && strcmp(victim.death_date, p->cutoff) <= 0;
 	if (!died_by_cutoff && victim.status == REGISTRY_ALIVE)
-		return book_one(log, p, c, victim.pseudonym, p->survivor_amount, ENTITLEMENT_SURVIVOR, run,
-		                err);
+		return book_one(log, p, c, victim.pseudonym, survivor, ENTITLEMENT_SURVIVOR, run, err);
 	/* Her heirs share: the bereaved amount, or her own if she died after the cutoff. */
-	amount = died_by_cutoff ? p->bereaved_amount : p->survivor_amount;
+	amount = died_by_cutoff ? bereaved : survivor;
 	basis = died_by_cutoff ? ENTITLEMENT_BEREAVED : ENTITLEMENT_INHERITED;
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory");

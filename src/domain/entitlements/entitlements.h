@@ -27,9 +27,18 @@
  *     the original becomes "moved", the heirs' are booked as "inherited".
  *     The payable total does not change, so the ledger does not either.
  *
+ * Under a program that pays by harm (domain/programs), a claim's amount is
+ * its approved harms' amounts (each fixed, or a quantity of a unit valued
+ * on the day of the run), combined by the program's rule and capped per
+ * family; the survivor gets it, or her heirs share it as above.  Every
+ * beneficiary's entitlement is then capped per person (what she already
+ * holds under the program counts), and a beneficiary paid by a program the
+ * rules exclude is left out (counted in the run, never booked).
+ *
  * The queue: queued and returned entitlements (returned ones carry the
- * bank's reason), most frail first, then oldest (birth year), then in
- * order of booking.  Batched and paid ones are never in it.
+ * bank's reason), in the program's priority order (default: most frail
+ * first, then oldest by birth year), then in order of booking.  Batched
+ * and paid ones are never in it.
  *
  * Payments (domain/payments) move an entitlement queued or returned ->
  * batched -> paid, or batched -> returned, or paid -> returned (a payment
@@ -97,6 +106,8 @@ struct entitlements_run {
 	uint64_t skipped;           /* claim/beneficiary pairs already booked and unchanged */
 	uint64_t unresolved;        /* approved claims that cannot be computed yet (no heirs, shares not 1) */
 	char first_unresolved[160]; /* why, for the first of them */
+	uint64_t excluded;          /* beneficiaries left out by the program's exclusions */
+	int64_t capped;             /* minor units the caps (per person, per family) held back */
 };
 
 extern const struct event_module entitlements_module;

@@ -10,6 +10,7 @@
 #include "core/strmap.h"
 #include "core/text.h"
 #include "domain/entitlements/entitlements_int.h"
+#include "domain/programs/programs.h"
 #include "log/audit.h"
 
 static const char entitlements_schema[] =
@@ -364,16 +365,47 @@ struct queued {
 	struct registry_person p;
 };
 
+/* The program's order: its priority keys (most frail first, oldest first), then booking. */
+struct queue_keys {
+	size_t n;
+	enum program_priority key[PROGRAM_PRIORITY_MAX];
+};
+
 static int
-queue_order(const void *a, const void *b)
+queue_order(const void *a, const void *b, void *ctx)
 {
 	const struct queued *x = a, *y = b;
+	const struct queue_keys *keys = ctx;
+	size_t i;
 
-	if (x->p.frailty != y->p.frailty)
-		return y->p.frailty - x->p.frailty; /* most frail first */
-	if (x->p.birth_year != y->p.birth_year)
-		return x->p.birth_year - y->p.birth_year; /* then oldest */
+	for (i = 0; i < keys->n; i++) {
+		if (keys->key[i] == PROGRAM_PRIORITY_FRAILTY && x->p.frailty != y->p.frailty)
+			return y->p.frailty - x->p.frailty; /* most frail first */
+		if (keys->key[i] == PROGRAM_PRIORITY_AGE && x->p.birth_year != y->p.birth_year)
+			return x->p.birth_year - y->p.birth_year; /* oldest first */
+	}
 	return x->e.booked_seq < y->e.booked_seq ? -1 : x->e.booked_seq > y->e.booked_seq;
+}
+
+/* The program's priority keys; frailty then age when it gives none. */
+static enum redress_err
+queue_keys(struct store *store, const char *program, struct queue_keys *keys, struct redress_error *err)
+{
+	struct program *p;
+	enum redress_err rc;
+
+	keys->n = 2;
+	keys->key[0] = PROGRAM_PRIORITY_FRAILTY;
+	keys->key[1] = PROGRAM_PRIORITY_AGE;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = program_get(store, program, p, err)) == REDRESS_OK && p->rules.npriority > 0) {
+		keys->n = p->rules.npriority;
+		memcpy(keys->key, p->rules.priority, sizeof(keys->key));
+	}
+	free(p);
+	/* No such program has no queue either: the defaults order nothing. */
+	return rc == REDRESS_E_NOTFOUND ? REDRESS_OK : rc;
 }
 
 enum redress_err
@@ -383,11 +415,14 @@ entitlements_queue(struct store *store, const char *program,
                    void *ctx, struct redress_error *err)
 {
 	struct entitlement *items = NULL;
+	struct queue_keys keys;
 	struct queued *q = NULL;
 	struct store_stmt *st;
 	enum redress_err rc;
 	size_t n = 0, i;
 
+	if ((rc = queue_keys(store, program, &keys, err)) != REDRESS_OK)
+		return rc;
 	if ((st = store_query(store, &q_queued, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
@@ -403,7 +438,7 @@ entitlements_queue(struct store *store, const char *program,
 			goto out;
 	}
 	if (n > 0)
-		qsort(q, n, sizeof(*q), queue_order);
+		qsort_r(q, n, sizeof(*q), queue_order, &keys);
 	for (i = 0; i < n; i++)
 		if ((rc = fn(ctx, &q[i].e, &q[i].p, err)) != REDRESS_OK)
 			goto out;

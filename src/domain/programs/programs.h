@@ -223,13 +223,21 @@ enum redress_err program_amount_value(const struct program *p, const struct prog
 /*
  * What a claim's approved harms (indexes into p's harms, n of them) are
  * owed on date: each harm's amount, combined by the program's rule, then
- * capped by the cap per person (the beneficiary already holds
- * person_before under the program) and per family (the victim's claims
- * already hold family_before).  Never negative.
+ * capped per family (the victim's claims already hold family_before: a
+ * victim's total, all her heirs together).  Never negative.  *uncapped_r
+ * (may be NULL) is the amount before the cap.
  */
 enum redress_err program_harms_amount(const struct program *p, const int *harms, size_t n, const char *date,
-                                      int64_t person_before, int64_t family_before, int64_t *minor_r,
+                                      int64_t family_before, int64_t *minor_r, int64_t *uncapped_r,
                                       struct redress_error *err);
+
+/*
+ * The cap per person on date: *amount is lowered so that a beneficiary
+ * who already holds person_before under the program holds at most the
+ * cap (never below zero).  No cap: unchanged.
+ */
+enum redress_err program_person_cap(const struct program *p, const char *date, int64_t person_before,
+                                    int64_t *amount, struct redress_error *err);
 
 /*
  * The rules as JSON in the program file's own shape (the fields of the

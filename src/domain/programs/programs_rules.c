@@ -917,9 +917,15 @@ apply_cap(const struct program *p, const struct program_amount *cap, const char 
 }
 
 enum redress_err
+program_person_cap(const struct program *p, const char *date, int64_t person_before, int64_t *amount,
+                   struct redress_error *err)
+{
+	return apply_cap(p, &p->rules.cap_person, date, person_before, amount, err);
+}
+
+enum redress_err
 program_harms_amount(const struct program *p, const int *harms, size_t n, const char *date,
-                     int64_t person_before, int64_t family_before, int64_t *minor_r,
-                     struct redress_error *err)
+                     int64_t family_before, int64_t *minor_r, int64_t *uncapped_r, struct redress_error *err)
 {
 	int64_t total = 0, one;
 	size_t i;
@@ -940,8 +946,9 @@ program_harms_amount(const struct program *p, const int *harms, size_t n, const 
 			                 p->code);
 		}
 	}
-	if ((rc = apply_cap(p, &p->rules.cap_person, date, person_before, &total, err)) != REDRESS_OK ||
-	    (rc = apply_cap(p, &p->rules.cap_family, date, family_before, &total, err)) != REDRESS_OK)
+	if (uncapped_r != NULL)
+		*uncapped_r = total;
+	if ((rc = apply_cap(p, &p->rules.cap_family, date, family_before, &total, err)) != REDRESS_OK)
 		return rc;
 	*minor_r = total;
 	return REDRESS_OK;
