@@ -13,15 +13,19 @@
 static void
 entitlements_usage(FILE *f)
 {
-	fprintf(f, "usage: redress entitlements compute --program CODE [--dry-run]\n\n"
+	fprintf(f, "usage: redress entitlements compute --program CODE [--dry-run] [--json]\n\n"
 	           "Books what every approved claim of the program is owed, by the program's rules:\n"
 	           "the survivor amount to a victim alive on the cutoff date; the bereaved amount,\n"
 	           "shared by exact fractions, to the heirs of a victim who had died by then.  Each\n"
 	           "is a payable in the ledger (payable account to expense account).  Running it again\n"
 	           "books nothing twice; it follows changed wishes (a person who declines is booked as\n"
 	           "declined and never paid).  A run that would make the fund owe more than it holds\n"
-	           "books nothing and says by how much it falls short.  Needs a finance account.\n\n"
-	           "  --dry-run  compute and report, book nothing\n");
+	           "books nothing and says by how much it falls short.  Needs a finance account.\n"
+	           "Under a program that pays by harm, a claim is owed its approved harms (units\n"
+	           "valued on the day of the run), combined and capped per family, then per person;\n"
+	           "a beneficiary paid by a program its rules exclude is left out.\n\n"
+	           "  --dry-run  compute and report, book nothing\n"
+	           "  --json     the run's figures as JSON\n");
 }
 
 static void
@@ -80,7 +84,7 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 	struct redress_error err;
 	char total[MONEY_TEXT_SIZE];
 	const char *program;
-	int dry = 0, status;
+	int dry = 0, json = 0, status;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		entitlements_usage(argc < 2 ? stderr : stdout);
@@ -89,7 +93,7 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 	if (strcmp(argv[1], "compute") != 0)
 		return cli_usage_error("entitlements", "'%s' is not an entitlements command", argv[1]);
 	argc--, argv++;
-	if ((status = parse_program_options(argc, argv, "entitlements", &program, &dry, NULL)) != 0) {
+	if ((status = parse_program_options(argc, argv, "entitlements", &program, &dry, &json)) != 0) {
 		if (status < 0)
 			entitlements_usage(stdout);
 		return status < 0 ? 0 : status;
@@ -105,6 +109,10 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 		tlog_rollback(cli->log);
 	else if (tlog_commit(cli->log, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	if (json) {
+		cli_print_json(entitlements_run_json(program, dry, &run));
+		return 0;
+	}
 	snprintf(total, sizeof(total), "%lld", (long long)run.total);
 	printf("%s%llu entitlements%s (%llu of them declined by the person), %s in minor units;"
 	       " %llu already booked, %llu moved by a changed wish\n",
@@ -114,6 +122,12 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 	if (run.unresolved > 0)
 		printf("%llu approved claims cannot be computed yet; the first: %s\n",
 		       (unsigned long long)run.unresolved, run.first_unresolved);
+	if (run.excluded > 0)
+		printf("%llu beneficiaries left out: a program the rules exclude pays them\n",
+		       (unsigned long long)run.excluded);
+	if (run.capped > 0)
+		printf("%lld in minor units held back by the caps per family and per person\n",
+		       (long long)run.capped);
 	return 0;
 }
 
