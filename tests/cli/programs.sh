@@ -175,6 +175,36 @@ expect_exit 0 as fin queue --program harms-test --json
 expect_eq "$(printf '%s' "$OUT" | json 0.beneficiary)" "$V1" "the queue"
 expect_eq "$(printf '%s' "$OUT" | json 0.amount)" "40000000" "V1's entitlement"
 
+# A rule change shown before it is made: displacement worth 20 wages, caps of 50.
+node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));b.harms[2].amount.quantity="20";b.caps.person.quantity="50";b.caps.family.quantity="50";console.log(JSON.stringify(b))' "$T/harms.json" >"$T/harms-v2.json"
+size=$(log_size)
+expect_exit 15 as fin program diff --file "$T/harms-v2.json"
+expect_exit 0 as ada program diff --file "$T/harms-v2.json" --json
+d=$OUT
+expect_eq "$(printf '%s' "$d" | json claims)" 3 "approved claims previewed"
+expect_eq "$(printf '%s' "$d" | json beneficiaries.gain)" 1 "beneficiaries who gain"
+expect_eq "$(printf '%s' "$d" | json beneficiaries.lose)" 0 "beneficiaries who lose"
+expect_eq "$(printf '%s' "$d" | json gained_minor)" 10000000 "what they gain"
+expect_eq "$(printf '%s' "$d" | json old_total_minor)" 40000000 "owed under the rules in force"
+expect_eq "$(printf '%s' "$d" | json new_total_minor)" 50000000 "owed under the new rules"
+expect_eq "$(printf '%s' "$d" | json changes.0.beneficiary)" "$V1" "the list for staff"
+expect_eq "$(printf '%s' "$d" | json changes.0.new_minor)" 50000000 "her new amount"
+expect_eq "$(printf '%s' "$d" | json by_harm.1.harm)" "displacement" "by harm"
+expect_eq "$(printf '%s' "$d" | json by_harm.1.new_minor)" 20000000 "displacement under the new rules"
+expect_eq "$(printf '%s' "$d" | json by_harm.0.claims)" 2 "claims with sexual violence approved"
+expect_eq "$(printf '%s' "$d" | json fund.holds_minor)" 300000000 "what the fund holds"
+expect_eq "$(printf '%s' "$d" | json fund.would_owe_minor)" 50000000 "what it would owe"
+expect_eq "$(printf '%s' "$d" | json fund.short_minor)" 0 "shortfall"
+expect_exit 0 as ada program diff --file "$T/harms-v2.json"
+expect_in "$OUT" "gain        1 beneficiaries, 10000000 KRW in all"
+node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));b.code="nowhere";console.log(JSON.stringify(b))' "$T/harms.json" >"$T/nowhere.json"
+expect_exit 13 as ada program diff --file "$T/nowhere.json"
+expect_one_line_error "no program 'nowhere' to compare with"
+node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));b.currency="JPY";console.log(JSON.stringify(b))' "$T/harms.json" >"$T/jpy.json"
+expect_exit 12 as ada program diff --file "$T/jpy.json"
+expect_one_line_error "a new version keeps its currency (KRW)"
+expect_eq "$(log_size)" "$size" "log size after previews"
+
 # The audit replays harms, verdicts and rules to the same tables.
 expect_exit 0 rd audit verify
 

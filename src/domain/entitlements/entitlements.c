@@ -283,9 +283,8 @@ wished_state(struct store *store, const char *pseudonym, enum entitlement_state 
 	return REDRESS_OK;
 }
 
-/* Today's date in UTC, YYYY-MM-DD: the day a run values amounts given in units. */
-static void
-today_utc(char out[11])
+void
+entitlements_today(char out[11])
 {
 	char now[CLOCK_TEXT_SIZE];
 
@@ -297,11 +296,12 @@ today_utc(char out[11])
 /*
  * What beneficiary already holds under program (in any state but moved,
  * which her heirs hold now) into *held_r, and whether she holds anything
- * under one of the programs p excludes (*excluded_r).
+ * under one of the programs p excludes (*excluded_r).  Claim c's own
+ * entitlements are left out: they are what is being computed.
  */
 static enum redress_err
-held_before(struct store *store, const struct program *p, const char *beneficiary, int64_t *held_r,
-            int *excluded_r, struct redress_error *err)
+held_before(struct store *store, const struct program *p, const struct claim *c, const char *beneficiary,
+            int64_t *held_r, int *excluded_r, struct redress_error *err)
 {
 	struct entitlement *items = NULL;
 	size_t n = 0, i, k;
@@ -314,7 +314,8 @@ held_before(struct store *store, const struct program *p, const char *beneficiar
 	if ((rc = entitlements_of_person(store, beneficiary, &items, &n, err)) != REDRESS_OK)
 		return rc;
 	for (i = 0; rc == REDRESS_OK && i < n; i++) {
-		if (items[i].state == ENTITLEMENT_MOVED)
+		/* What her heirs hold now, and (in a preview) this claim's own, being recomputed. */
+		if (items[i].state == ENTITLEMENT_MOVED || strcmp(items[i].claim, c->id) == 0)
 			continue;
 		if (strcmp(items[i].program, p->code) == 0)
 			rc = money_add(*held_r, items[i].amount, held_r, err);
@@ -326,34 +327,49 @@ held_before(struct store *store, const struct program *p, const char *beneficiar
 	return rc;
 }
 
-/* Books (or brings up to date) one claim/beneficiary pair. */
+/*
+ * One beneficiary's part of claim c, before it is booked or previewed: an
+ * excluded beneficiary is counted and left out; the cap per person
+ * applies; a zero amount is no entitlement.  Then sink.
+ */
 static enum redress_err
-book_one(struct tlog *log, const struct program *p, const struct claim *c, const char *beneficiary,
+owed_one(struct store *store, const struct program *p, const struct claim *c, const char *beneficiary,
          int64_t amount, enum entitlement_basis basis, struct entitlements_run *run,
-         struct redress_error *err)
+         const struct entitlements_sink *sink, struct redress_error *err)
 {
-	struct entitlement e;
-	enum entitlement_state want;
 	char today[11];
 	int64_t held, before = amount;
 	int excluded;
 	enum redress_err rc;
 
-	/* Only claims with no entitlement yet come here (reconcile_claim), so the pair is new. */
 	if (amount == 0)
 		return REDRESS_OK;
-	if ((rc = held_before(tlog_store(log), p, beneficiary, &held, &excluded, err)) != REDRESS_OK)
+	if ((rc = held_before(store, p, c, beneficiary, &held, &excluded, err)) != REDRESS_OK)
 		return rc;
 	if (excluded) {
 		run->excluded++;
 		return REDRESS_OK;
 	}
-	today_utc(today);
+	entitlements_today(today);
 	if ((rc = program_person_cap(p, today, held, &amount, err)) != REDRESS_OK ||
 	    (rc = money_add(run->capped, before - amount, &run->capped, err)) != REDRESS_OK)
 		return rc;
 	if (amount == 0)
 		return REDRESS_OK;
+	return sink->fn(sink->ctx, p, c, beneficiary, amount, basis, run, err);
+}
+
+/* Books one claim/beneficiary pair (a sink of owed_one). */
+static enum redress_err
+book_one(void *ctx, const struct program *p, const struct claim *c, const char *beneficiary, int64_t amount,
+         enum entitlement_basis basis, struct entitlements_run *run, struct redress_error *err)
+{
+	struct tlog *log = ctx;
+	struct entitlement e;
+	enum entitlement_state want;
+	enum redress_err rc;
+
+	/* Only claims with no entitlement yet come here (reconcile_claim), so the pair is new. */
 	if ((rc = wished_state(tlog_store(log), beneficiary, &want, err)) != REDRESS_OK)
 		return rc;
 	memset(&e, 0, sizeof(e));
@@ -499,7 +515,7 @@ harms_amount(struct store *store, const struct program *p, const struct claim *c
 		unresolved(run, c->id, "no harm is approved: reviewers approve each harm the claim names");
 		return REDRESS_OK;
 	}
-	today_utc(today);
+	entitlements_today(today);
 	/* One claim per victim and program: nothing is held for her family before it. */
 	if ((rc = program_harms_amount(p, pick.index, pick.n, today, 0, amount_r, &uncapped, err)) !=
 	    REDRESS_OK)
@@ -507,10 +523,10 @@ harms_amount(struct store *store, const struct program *p, const struct claim *c
 	return money_add(run->capped, uncapped - *amount_r, &run->capped, err);
 }
 
-/* Books one approved claim by the program's rules. */
-static enum redress_err
-compute_claim(struct tlog *log, const struct program *p, const struct claim *c, struct entitlements_run *run,
-              struct redress_error *err)
+enum redress_err
+entitlements_owe_claim(struct store *store, const struct program *p, const struct claim *c,
+                       struct entitlements_run *run, const struct entitlements_sink *sink,
+                       struct redress_error *err)
 {
 	struct registry_person victim;
 	struct heirs *h = NULL;
@@ -520,11 +536,8 @@ compute_claim(struct tlog *log, const struct program *p, const struct claim *c, 
 	int died_by_cutoff, none;
 	enum redress_err rc;
 	size_t i;
-	int done;
 
-	if ((rc = reconcile_claim(log, c, run, &done, err)) != REDRESS_OK || done)
-		return rc;
-	if ((rc = registry_get(tlog_store(log), c->victim, &victim, err)) != REDRESS_OK)
+	if ((rc = registry_get(store, c->victim, &victim, err)) != REDRESS_OK)
 		return rc;
 	if (victim.status == REGISTRY_ERASED) {
 		unresolved(run, c->id, "the victim's file has been erased");
@@ -533,30 +546,44 @@ compute_claim(struct tlog *log, const struct program *p, const struct claim *c, 
 	survivor = p->survivor_amount;
 	bereaved = p->bereaved_amount;
 	if (p->rules.nharms > 0) {
-		if ((rc = harms_amount(tlog_store(log), p, c, run, &survivor, &none, err)) != REDRESS_OK ||
-		    none)
+		if ((rc = harms_amount(store, p, c, run, &survivor, &none, err)) != REDRESS_OK || none)
 			return rc;
 		bereaved = survivor;
 	}
 	died_by_cutoff = victim.status == REGISTRY_DECEASED && strcmp(victim.death_date, p->cutoff) <= 0;
 	if (!died_by_cutoff && victim.status == REGISTRY_ALIVE)
-		return book_one(log, p, c, victim.pseudonym, survivor, ENTITLEMENT_SURVIVOR, run, err);
+		return owed_one(store, p, c, victim.pseudonym, survivor, ENTITLEMENT_SURVIVOR, run, sink,
+		                err);
 	/* Her heirs share: the bereaved amount, or her own if she died after the cutoff. */
 	amount = died_by_cutoff ? bereaved : survivor;
 	basis = died_by_cutoff ? ENTITLEMENT_BEREAVED : ENTITLEMENT_INHERITED;
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory");
-	rc = heirs_split(tlog_store(log), victim.pseudonym, amount, h, why, sizeof(why), err);
+	rc = heirs_split(store, victim.pseudonym, amount, h, why, sizeof(why), err);
 	if (rc == REDRESS_E_NOTFOUND || rc == REDRESS_E_INVALID) {
 		unresolved(run, c->id, why);
 		rc = REDRESS_OK;
 		goto out;
 	}
 	for (i = 0; rc == REDRESS_OK && i < h->n; i++)
-		rc = book_one(log, p, c, h->who[i], h->parts[i], basis, run, err);
+		rc = owed_one(store, p, c, h->who[i], h->parts[i], basis, run, sink, err);
 out:
 	free(h);
 	return rc;
+}
+
+/* Books one approved claim by the program's rules. */
+static enum redress_err
+compute_claim(struct tlog *log, const struct program *p, const struct claim *c, struct entitlements_run *run,
+              struct redress_error *err)
+{
+	const struct entitlements_sink book = {book_one, log};
+	enum redress_err rc;
+	int done;
+
+	if ((rc = reconcile_claim(log, c, run, &done, err)) != REDRESS_OK || done)
+		return rc;
+	return entitlements_owe_claim(tlog_store(log), p, c, run, &book, err);
 }
 
 /* The approved claims of a program, collected before any is booked. */

@@ -110,6 +110,44 @@ struct entitlements_run {
 	int64_t capped;             /* minor units the caps (per person, per family) held back */
 };
 
+struct program;
+
+/* One beneficiary whose entitlement a rule change would change. */
+struct entitlements_change {
+	char claim[17];
+	char beneficiary[REGISTRY_PSEUDONYM_MAX + 1];
+	int64_t old_amount, new_amount; /* minor units; 0: none */
+};
+
+/* A harm's figures in a preview: approved on how many claims, worth what under each rule. */
+struct entitlements_harm_figures {
+	char harm[33];
+	uint64_t claims;
+	int64_t old_amount, new_amount; /* the harm's own amounts, summed, before combination and caps */
+};
+
+/*
+ * A rule change shown before it is made (entitlements_preview): what every
+ * approved claim of the program would be owed under the new rules against
+ * the rules in force, valued today, nothing booked.
+ */
+struct entitlements_diff {
+	uint64_t claims;                          /* approved claims */
+	uint64_t gain, lose, same;                /* beneficiaries who would get more, less, the same */
+	int64_t old_total, new_total;             /* what all of them are owed, each rule */
+	int64_t gained, lost;                     /* the sums of the increases and of the decreases */
+	struct entitlements_run old_run, new_run; /* exclusions, caps, claims not computable */
+	size_t nharms;
+	struct entitlements_harm_figures harms[64];
+	int64_t holds;     /* the fund account's available balance */
+	int64_t paid;      /* the program's entitlements paid or in a batch: not owed again */
+	int64_t would_owe; /* new_total - paid */
+	int64_t short_by;  /* would_owe - holds when positive, else 0 */
+	size_t nchanges;
+	struct entitlements_change
+	    *changes; /* those that differ, by claim then beneficiary; freed by _free */
+};
+
 extern const struct event_module entitlements_module;
 
 const char *entitlement_state_name(enum entitlement_state state);
@@ -123,6 +161,21 @@ const char *entitlement_basis_name(enum entitlement_basis basis);
  */
 enum redress_err entitlements_compute(struct tlog *log, const struct actor *actor, const char *program,
                                       struct entitlements_run *run_r, struct redress_error *err);
+
+/*
+ * Previews newp, a new version of a program already added (same code):
+ * what each approved claim would be owed under it and under the rules in
+ * force (entitlements_owe_claim for both), the changes beneficiary by
+ * beneficiary, the figures by harm, and what the fund would then owe
+ * against what it holds.  Books nothing and writes nothing.  Needs
+ * PERM_PROGRAMS_MANAGE.  The caller frees *d_r with
+ * entitlements_diff_free() (also after an error).
+ */
+enum redress_err entitlements_preview(struct tlog *log, const struct actor *actor, const struct program *newp,
+                                      struct entitlements_diff *d_r, struct redress_error *err);
+void entitlements_diff_free(struct entitlements_diff *d);
+/* The preview as JSON (new reference; NULL when out of memory). */
+json_t *entitlements_diff_json(const char *program, const char *currency, const struct entitlements_diff *d);
 
 /*
  * After pseudonym's death is recorded: moves her queued entitlements to her

@@ -6,7 +6,9 @@
 #define REDRESS_DOMAIN_ENTITLEMENTS_INT_H
 
 #include "core/buf.h"
+#include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
+#include "domain/programs/programs.h"
 
 #define ENTITLEMENTS_EV_BOOKED  "entitlements.entitlement.booked"
 #define ENTITLEMENTS_EV_CHANGED "entitlements.entitlement.changed"
@@ -46,5 +48,29 @@ enum redress_err entitlements_unpaid_beneficiaries(struct store *store, const ch
                                                    enum redress_err (*fn)(void *ctx, const char *beneficiary,
                                                                           struct redress_error *err),
                                                    void *ctx, struct redress_error *err);
+
+/* Today's date in UTC, YYYY-MM-DD: the day a run (or a preview) values amounts given in units. */
+void entitlements_today(char out[11]);
+
+/*
+ * Where what a claim is owed goes: booked (a run) or counted (a preview of
+ * a rule change).  fn gets each beneficiary's part after exclusions and
+ * the cap per person; amount > 0.
+ */
+struct entitlements_sink {
+	enum redress_err (*fn)(void *ctx, const struct program *p, const struct claim *c,
+	                       const char *beneficiary, int64_t amount, enum entitlement_basis basis,
+	                       struct entitlements_run *run, struct redress_error *err);
+	void *ctx;
+};
+
+/*
+ * What approved claim c is owed under p, each beneficiary's part given to
+ * sink; a claim that cannot be computed yet is counted in run (unresolved)
+ * and gives nothing.  Reads only: the sink alone may write.
+ */
+enum redress_err entitlements_owe_claim(struct store *store, const struct program *p, const struct claim *c,
+                                        struct entitlements_run *run, const struct entitlements_sink *sink,
+                                        struct redress_error *err);
 
 #endif
