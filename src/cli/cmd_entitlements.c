@@ -13,7 +13,8 @@
 static void
 entitlements_usage(FILE *f)
 {
-	fprintf(f, "usage: redress entitlements compute --program CODE [--dry-run] [--json]\n\n"
+	fprintf(f, "usage: redress entitlements compute --program CODE [--dry-run] [--json]\n"
+	           "       redress entitlements proof PSEUDONYM --date YYYY-MM-DD\n\n"
 	           "Books what every approved claim of the program is owed, by the program's rules:\n"
 	           "the survivor amount to a victim alive on the cutoff date; the bereaved amount,\n"
 	           "shared by exact fractions, to the heirs of a victim who had died by then.  Each\n"
@@ -23,9 +24,13 @@ entitlements_usage(FILE *f)
 	           "books nothing and says by how much it falls short.  Needs a finance account.\n"
 	           "Under a program that pays by harm, a claim is owed its approved harms (units\n"
 	           "valued on the day of the run), combined and capped per family, then per person;\n"
-	           "a beneficiary paid by a program its rules exclude is left out.\n\n"
+	           "a beneficiary paid by a program its rules exclude is left out.  Under a program\n"
+	           "paid in instalments it books a schedule and releases each instalment when due,\n"
+	           "if she has a proof of life recent enough; else it is held until 'proof' records\n"
+	           "one (a caseworker).  A death stops the schedule as the program says.\n\n"
 	           "  --dry-run  compute and report, book nothing\n"
-	           "  --json     the run's figures as JSON\n");
+	           "  --json     the run's figures as JSON\n"
+	           "  --date     the day the proof of life was given\n");
 }
 
 static void
@@ -77,6 +82,47 @@ parse_program_options(int argc, char **argv, const char *cmd, const char **progr
 	return 0;
 }
 
+struct proof_arg {
+	const char *person, *on;
+};
+
+static enum redress_err
+do_proof(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct proof_arg *a = arg;
+
+	return entitlements_proof_record(cli->log, &cli->actor, a->person, a->on, err);
+}
+
+/* entitlements proof PSEUDONYM --date YYYY-MM-DD */
+static int
+proof_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"date", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct proof_arg a = {NULL, NULL};
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd': a.on = optarg; break;
+		case 'h': entitlements_usage(stdout); return 0;
+		default: return cli_bad_option("entitlements", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("entitlements", "'proof' takes exactly one PSEUDONYM");
+	if (a.on == NULL)
+		return cli_usage_error("entitlements", "'proof' needs --date YYYY-MM-DD");
+	a.person = argv[optind];
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_proof, &a)) == 0)
+		printf("proof of life of %s on %s recorded\n", a.person, a.on);
+	return status;
+}
+
 int
 cmd_entitlements(struct cli *cli, int argc, char **argv)
 {
@@ -90,6 +136,8 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 		entitlements_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (strcmp(argv[1], "proof") == 0)
+		return proof_cmd(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "compute") != 0)
 		return cli_usage_error("entitlements", "'%s' is not an entitlements command", argv[1]);
 	argc--, argv++;
@@ -125,6 +173,9 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 	if (run.excluded > 0)
 		printf("%llu beneficiaries left out: a program the rules exclude pays them\n",
 		       (unsigned long long)run.excluded);
+	if (run.released > 0 || run.held > 0)
+		printf("%llu instalments released to the queue, %llu held for want of a proof of life\n",
+		       (unsigned long long)run.released, (unsigned long long)run.held);
 	if (run.capped > 0)
 		printf("%lld in minor units held back by the caps per family and per person\n",
 		       (long long)run.capped);

@@ -205,6 +205,54 @@ expect_exit 12 as ada program diff --file "$T/jpy.json"
 expect_one_line_error "a new version keeps its currency (KRW)"
 expect_eq "$(log_size)" "$size" "log size after previews"
 
+# Instalments: a KRW pension of 3 monthly payments of 500,000, a proof of
+# life at least yearly (30 days' grace), stopped at death.
+cat >"$T/pension.json" <<'JSON'
+{"code": "pension-test", "name": "Pension", "currency": "KRW", "cutoff": "2015-12-28",
+ "accounts": {"fund": "bank:krw", "payable": "payable:pension-test", "expense": "benefits:pension-test"},
+ "benefits": {"survivor": "500000", "bereaved": "0"}, "approvals": 2,
+ "payment": {"form": "instalments", "count": 3, "every_months": 1,
+             "proof_of_life": {"every_months": 12, "window_days": 30}, "at_death": "stop"}}
+JSON
+expect_exit 0 as ada program add --file "$T/pension.json"
+V5=$(person --kind victim --name "Synthetic Pensioner E" --birth-date 1931-02-02)
+expect_exit 0 as cid claim open --program pension-test --victim "$V5"
+P1=$OUT
+expect_exit 0 as cid claim submit "$P1"
+expect_exit 0 as rita claim approve "$P1"
+expect_exit 0 as rob claim approve "$P1"
+expect_exit 0 as fin entitlements compute --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json booked)" 3 "instalments booked"
+expect_eq "$(printf '%s' "$OUT" | json total_minor)" 1500000 "the schedule's total"
+expect_eq "$(printf '%s' "$OUT" | json held)" 1 "the first instalment, due, held without a proof of life"
+expect_eq "$(printf '%s' "$OUT" | json released)" 0 "released without a proof"
+expect_exit 0 as fin queue --program pension-test --json
+expect_eq "$OUT" "[]" "the queue without a proof of life"
+expect_exit 0 as cid person show "$V5" --json
+# A proof of life: wrong date, future date, then today's.
+expect_exit 12 as cid entitlements proof "$V5" --date 2026-02-30
+expect_exit 12 as cid entitlements proof "$V5" --date 2199-01-01
+expect_one_line_error "is in the future"
+expect_exit 15 as fin entitlements proof "$V5" --date "$(date -u +%F)"
+expect_exit 0 as cid entitlements proof "$V5" --date "$(date -u +%F)"
+expect_exit 0 as fin entitlements compute --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json released)" 1 "released after a proof of life"
+expect_eq "$(printf '%s' "$OUT" | json booked)" 0 "nothing booked twice"
+expect_exit 0 as fin queue --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json 0.entitlement)" "E-$P1-$V5-001" "the first instalment in the queue"
+expect_eq "$(printf '%s' "$OUT" | json 0.amount)" "500000" "an instalment's amount"
+expect_exit 0 as fin ledger balance payable:pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 1500000 "the schedule owed"
+# Her death stops the schedule: the unpaid instalments, the payable with them.
+expect_exit 0 as cid person death "$V5" --date "$(date -u +%F)"
+expect_exit 0 as fin queue --program pension-test --json
+expect_eq "$OUT" "[]" "the queue after her death"
+expect_exit 0 as fin ledger balance payable:pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "the payable after the schedule stopped"
+expect_exit 12 as cid entitlements proof "$V5" --date 2199-01-01
+expect_exit 14 as cid entitlements proof "$V5" --date "$(date -u +%F)"
+expect_one_line_error "is not alive in the registry"
+
 # The audit replays harms, verdicts and rules to the same tables.
 expect_exit 0 rd audit verify
 

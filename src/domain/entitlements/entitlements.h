@@ -35,6 +35,18 @@
  * holds under the program counts), and a beneficiary paid by a program the
  * rules exclude is left out (counted in the run, never booked).
  *
+ * A program paid in instalments books, for each beneficiary, a schedule:
+ * "count" entitlements of the amount each, "E-CLAIM-PSEUDONYM-NNN", the
+ * first due on the day of the run and each next one "every_months" later,
+ * all scheduled.  Each run releases those due: to the queue when the
+ * program asks no proof of life, or when her latest proof of life is dated
+ * no earlier than the due date less the proof's period (months) and the
+ * window (days); else it is held (a task), and released by a later run
+ * once a proof is recorded (entitlements_proof_record).  At her death,
+ * under "at_death": "stop" every unpaid instalment is stopped (and its
+ * payable reversed in the ledger); under "heirs", the ones not yet due are
+ * stopped and the due ones pass to her heirs.
+ *
  * The queue: queued and returned entitlements (returned ones carry the
  * bank's reason), in the program's priority order (default: most frail
  * first, then oldest by birth year), then in order of booking.  Batched
@@ -74,6 +86,10 @@ enum entitlement_state {
 	ENTITLEMENT_BATCHED,  /* in a payment batch: its amount held as a pending ledger transfer */
 	ENTITLEMENT_PAID,     /* settled by the bank (paid_on is the bank's booking date) */
 	ENTITLEMENT_RETURNED, /* voided by the bank (return_reason); back in the queue */
+	/* An instalment of a schedule (a program paid in instalments): */
+	ENTITLEMENT_SCHEDULED, /* not due yet (due_on) */
+	ENTITLEMENT_HELD, /* due, but no proof of life in the program's window: a task for the caseworker */
+	ENTITLEMENT_STOPPED, /* its beneficiary died and the program stops the schedule: not owed */
 };
 
 enum entitlement_basis {
@@ -95,6 +111,7 @@ struct entitlement {
 	uint64_t booked_seq;
 	char paid_on[11];                            /* YYYY-MM-DD when paid, else "" */
 	char return_reason[ENTITLEMENT_REASON_SIZE]; /* the bank's reason when returned, else "" */
+	char due_on[11];                             /* an instalment's due date, else "" */
 };
 
 /* What a run did (or, dry, would do). */
@@ -107,6 +124,8 @@ struct entitlements_run {
 	uint64_t unresolved;        /* approved claims that cannot be computed yet (no heirs, shares not 1) */
 	char first_unresolved[160]; /* why, for the first of them */
 	uint64_t excluded;          /* beneficiaries left out by the program's exclusions */
+	uint64_t released;          /* instalments due and released to the queue (a proof of life in time) */
+	uint64_t held;              /* instalments due and held for want of a proof of life */
 	int64_t capped;             /* minor units the caps (per person, per family) held back */
 };
 
@@ -185,6 +204,18 @@ json_t *entitlements_diff_json(const char *program, const char *currency, const 
  */
 enum redress_err entitlements_on_death(struct tlog *log, const struct actor *actor, const char *pseudonym,
                                        uint64_t *moved_r, int *unresolved_r, struct redress_error *err);
+
+/*
+ * Records a proof of life of person (alive, in the registry) dated on
+ * (YYYY-MM-DD, not in the future): event "entitlements.proof.recorded".
+ * Inside a change.  Needs PERM_PERSONS_WRITE.
+ */
+enum redress_err entitlements_proof_record(struct tlog *log, const struct actor *actor, const char *person,
+                                           const char *on, struct redress_error *err);
+
+/* The date of person's latest proof of life into on_r, or "" when none. */
+enum redress_err entitlements_latest_proof(struct store *store, const char *person, char on_r[11],
+                                           struct redress_error *err);
 
 enum redress_err entitlement_get(struct store *store, const char *id, struct entitlement *e_r,
                                  struct redress_error *err);

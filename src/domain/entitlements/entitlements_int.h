@@ -12,6 +12,35 @@
 
 #define ENTITLEMENTS_EV_BOOKED  "entitlements.entitlement.booked"
 #define ENTITLEMENTS_EV_CHANGED "entitlements.entitlement.changed"
+#define ENTITLEMENTS_EV_PROOF   "entitlements.proof.recorded"
+
+/* The module's statements (entitlements_apply.c; docs/store.md). */
+enum entitlements_statement {
+	ENTITLEMENTS_Q_INSERT,
+	ENTITLEMENTS_Q_CHANGE,
+	ENTITLEMENTS_Q_GET,
+	ENTITLEMENTS_Q_OF,
+	ENTITLEMENTS_Q_OF_PERSON,
+	ENTITLEMENTS_Q_OF_CLAIM,
+	ENTITLEMENTS_Q_QUEUED,
+	ENTITLEMENTS_Q_UNPAID_BENEFICIARIES,
+	ENTITLEMENTS_Q_DUE,             /* a program's scheduled and held instalments due by a date */
+	ENTITLEMENTS_Q_SCHEDULE_INSERT, /* an instalment's due date */
+	ENTITLEMENTS_Q_PROOF_INSERT,    /* a proof of life */
+	ENTITLEMENTS_Q_PROOF_LATEST,    /* a person's latest proof of life */
+};
+
+extern const struct store_catalogue entitlements_catalogue;
+
+/* A proof of life's event data; applying it (the command and replay). */
+enum redress_err entitlements_encode_proof(struct buf *out, const char *person, const char *on,
+                                           struct redress_error *err);
+enum redress_err entitlements_apply_proof(struct store *store, const char *person, const char *on,
+                                          const char *actor, uint64_t seq, struct redress_error *err);
+
+/* The scheduled and held instalments of program due by today (YYYY-MM-DD), in id order; the caller frees. */
+enum redress_err entitlements_due(struct store *store, const char *program, const char *today,
+                                  struct entitlement **items_r, size_t *n_r, struct redress_error *err);
 
 int entitlements_state_parse(const char *text, enum entitlement_state *state_r);
 int entitlements_basis_parse(const char *text, enum entitlement_basis *basis_r);
@@ -33,8 +62,8 @@ int entitlements_transition_ok(enum entitlement_state from, enum entitlement_sta
 int entitlements_reason_ok(const char *reason);
 
 /*
- * The queued, declined and returned entitlements of beneficiary (the ones
- * a death moves; never batched ones), in id order.  The caller frees *items_r.
+ * The queued, declined, returned, scheduled and held entitlements of
+ * beneficiary (the ones a death moves or stops; never batched ones), in id order.  The caller frees *items_r.
  */
 enum redress_err entitlements_of(struct store *store, const char *beneficiary, struct entitlement **items_r,
                                  size_t *n_r, struct redress_error *err);
