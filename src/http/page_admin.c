@@ -315,6 +315,8 @@ page_admin_unlock(struct http_request *req, struct http_response *res)
 
 /* ---- Programs ------------------------------------------------------------------------------ */
 
+static void program_more_rules(struct page *p, const struct program *prog);
+
 static void
 program_rules(struct page *p, const struct program *prog)
 {
@@ -324,7 +326,7 @@ program_rules(struct page *p, const struct program *prog)
 	buf_init(&text, 256);
 	html_raw_const(p->b, "<dl class=\"facts\">");
 	page_fact(p, T(p, "Code"), prog->code);
-	page_fact(p, T(p, "Name"), prog->name);
+	page_fact(p, T(p, "Name"), program_name(prog, i18n_code(p->lang)));
 	page_fact(p, T(p, "Currency"), prog->currency);
 	i18n_date(&text, p->lang, prog->cutoff);
 	page_fact(p, T(p, "Cutoff date"), text.data);
@@ -343,6 +345,163 @@ program_rules(struct page *p, const struct program *prog)
 	page_fact(p, T(p, "Log event"), number);
 	html_raw_const(p->b, "</dl>");
 	buf_free(&text);
+	program_more_rules(p, prog);
+}
+
+/* A name in the page's language, else the first given. */
+static const char *
+names_text(const struct page *p, const struct program_names *n)
+{
+	static const enum program_lang order[] = {PROGRAM_LANG_EN, PROGRAM_LANG_KO, PROGRAM_LANG_JA};
+	const char *code = i18n_code(p->lang);
+	size_t i;
+
+	i = strcmp(code, "ko") == 0   ? PROGRAM_LANG_KO
+	    : strcmp(code, "ja") == 0 ? PROGRAM_LANG_JA
+	                              : PROGRAM_LANG_EN;
+	if (n->text[i][0] != '\0')
+		return n->text[i];
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (n->text[order[i]][0] != '\0')
+			return n->text[order[i]];
+	return "";
+}
+
+/* An amount rule in words: money, or "40 x monthly minimum wage". */
+static void
+amount_words(struct page *p, const struct program *prog, const struct program_amount *a, struct buf *out)
+{
+	int64_t whole = a->num / 10000, frac = a->num % 10000;
+	int digits = PROGRAM_QUANTITY_DIGITS;
+
+	if (a->unit < 0) {
+		i18n_money(out, p->lang, a->minor, prog->currency);
+		return;
+	}
+	while (frac != 0 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	if (frac != 0)
+		buf_printf(out, "%lld.%0*lld", (long long)whole, digits, (long long)frac);
+	else
+		buf_printf(out, "%lld", (long long)whole);
+	buf_printf(out, " \xc3\x97 %s",
+	           names_text(p, &prog->rules.units[a->unit].names)[0] != '\0'
+	               ? names_text(p, &prog->rules.units[a->unit].names)
+	               : prog->rules.units[a->unit].code);
+}
+
+/* The rules of the second format: harms, units, caps, order, exclusions, form, services. */
+static void
+program_more_rules(struct page *p, const struct program *prog)
+{
+	const struct program_rules *r = &prog->rules;
+	struct buf text;
+	size_t i, k;
+
+	buf_init(&text, 1024);
+	if (r->nharms > 0) {
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, T(p, "Harms and what each is owed"));
+		html_raw_const(p->b, "</h2><table><thead><tr>");
+		page_th(p, T(p, "Code"));
+		page_th(p, T(p, "Harm"));
+		page_th(p, T(p, "Amount"));
+		html_raw_const(p->b, "</tr></thead><tbody>");
+		for (i = 0; i < r->nharms; i++) {
+			buf_reset(&text);
+			amount_words(p, prog, &r->harms[i].amount, &text);
+			html_raw_const(p->b, "<tr><td><code>");
+			html_text(p->b, r->harms[i].code);
+			html_raw_const(p->b, "</code></td><td>");
+			html_text(p->b, names_text(p, &r->harms[i].names));
+			html_raw_const(p->b, "</td><td>");
+			html_text(p->b, text.data != NULL ? text.data : "");
+			html_raw_const(p->b, "</td></tr>");
+		}
+		html_raw_const(p->b, "</tbody></table><dl class=\"facts\">");
+		page_fact(p, T(p, "Several harms"),
+		          r->combine == PROGRAM_COMBINE_MAX ? T(p, "the largest one only")
+		                                            : T(p, "added up"));
+		if (r->cap_family.set) {
+			buf_reset(&text);
+			amount_words(p, prog, &r->cap_family, &text);
+			page_fact(p, T(p, "Cap per family"), text.data);
+		}
+		if (r->cap_person.set) {
+			buf_reset(&text);
+			amount_words(p, prog, &r->cap_person, &text);
+			page_fact(p, T(p, "Cap per person"), text.data);
+		}
+		html_raw_const(p->b, "</dl>");
+	}
+	for (i = 0; i < r->nunits; i++) {
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, names_text(p, &r->units[i].names)[0] != '\0'
+		                    ? names_text(p, &r->units[i].names)
+		                    : r->units[i].code);
+		html_raw_const(p->b, "</h2><table><thead><tr>");
+		page_th(p, T(p, "From"));
+		page_th(p, T(p, "Value"));
+		html_raw_const(p->b, "</tr></thead><tbody>");
+		for (k = 0; k < r->units[i].nvalues; k++) {
+			buf_reset(&text);
+			i18n_date(&text, p->lang, r->units[i].values[k].from);
+			html_raw_const(p->b, "<tr><td>");
+			html_text(p->b, text.data);
+			buf_reset(&text);
+			i18n_money(&text, p->lang, r->units[i].values[k].minor, prog->currency);
+			html_raw_const(p->b, "</td><td>");
+			html_text(p->b, text.data);
+			html_raw_const(p->b, "</td></tr>");
+		}
+		html_raw_const(p->b, "</tbody></table>");
+	}
+	html_raw_const(p->b, "<dl class=\"facts\">");
+	if (r->npriority > 0) {
+		buf_reset(&text);
+		for (i = 0; i < r->npriority; i++)
+			buf_printf(&text, "%s%s", i > 0 ? ", " : "",
+			           r->priority[i] == PROGRAM_PRIORITY_AGE ? T(p, "oldest first")
+			                                                  : T(p, "most frail first"));
+		page_fact(p, T(p, "Order of payment"), text.data);
+	}
+	for (i = 0; i < r->nexclusions; i++)
+		page_fact(p, T(p, "Not for people paid by"), r->exclusions[i]);
+	if (r->form == PROGRAM_FORM_INSTALMENTS) {
+		buf_reset(&text);
+		buf_printf(&text, "%d", r->instalments.count);
+		page_fact(p, T(p, "Instalments"), text.data);
+		buf_reset(&text);
+		buf_printf(&text, "%d", r->instalments.every_months);
+		page_fact(p, T(p, "Months between two instalments"), text.data);
+		if (r->instalments.proof_every_months > 0) {
+			buf_reset(&text);
+			buf_printf(&text, "%d", r->instalments.proof_every_months);
+			page_fact(p, T(p, "A proof of life at least every (months)"), text.data);
+			buf_reset(&text);
+			buf_printf(&text, "%d", r->instalments.proof_window_days);
+			page_fact(p, T(p, "Grace for a proof of life (days)"), text.data);
+		}
+		page_fact(p, T(p, "At her death"),
+		          r->instalments.at_death == PROGRAM_AT_DEATH_STOP
+		              ? T(p, "the payments stop")
+		              : T(p, "what is due passes to her heirs"));
+	}
+	html_raw_const(p->b, "</dl>");
+	if (r->nservices > 0) {
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, T(p, "Services in kind"));
+		html_raw_const(p->b, "</h2><ul>");
+		for (i = 0; i < r->nservices; i++) {
+			html_raw_const(p->b, "<li>");
+			html_text(p->b, names_text(p, &r->services[i].names));
+			html_raw_const(p->b, "</li>");
+		}
+		html_raw_const(p->b, "</ul>");
+	}
+	buf_free(&text);
 }
 
 static enum redress_err
@@ -356,7 +515,7 @@ program_row(void *ctx, const struct program *prog, struct redress_error *err)
 	html_raw_const(p->b, "><code>");
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</code></a></td><td>");
-	html_text(p->b, prog->name);
+	html_text(p->b, program_name(prog, i18n_code(p->lang)));
 	html_raw_const(p->b, "</td><td>");
 	html_text(p->b, prog->currency);
 	html_raw_const(p->b, "</td></tr>");
