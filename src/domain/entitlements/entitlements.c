@@ -352,10 +352,12 @@ owed_one(struct store *store, const struct program *p, const struct claim *c, co
 		run->excluded++;
 		return REDRESS_OK;
 	}
-	entitlements_today(today);
-	if ((rc = program_person_cap(p, today, held, &amount, err)) != REDRESS_OK ||
-	    (rc = money_add(run->capped, before - amount, &run->capped, err)) != REDRESS_OK)
-		return rc;
+	if (p->rules.cap_person.set) {
+		entitlements_today(today);
+		if ((rc = program_person_cap(p, today, held, &amount, err)) != REDRESS_OK ||
+		    (rc = money_add(run->capped, before - amount, &run->capped, err)) != REDRESS_OK)
+			return rc;
+	}
 	if (amount == 0)
 		return REDRESS_OK;
 	return sink->fn(sink->ctx, p, c, beneficiary, amount, basis, run, err);
