@@ -253,6 +253,34 @@ expect_exit 12 as cid entitlements proof "$V5" --date 2199-01-01
 expect_exit 14 as cid entitlements proof "$V5" --date "$(date -u +%F)"
 expect_one_line_error "is not alive in the registry"
 
+# Services in kind: the AWF-style program's medical support, recorded by a caseworker.
+expect_exit 0 as cid claim open --program awf-1995 --victim "$V1"
+A1=$OUT
+size=$(log_size)
+expect_exit 14 as cid entitlements service "$A1" --service medical --state delivered --date 2026-01-05 --provider "Synthetic Clinic"
+expect_one_line_error "services in kind follow an approved claim"
+expect_exit 0 as cid claim submit "$A1"
+expect_exit 0 as rita claim approve "$A1"
+expect_exit 0 as rob claim approve "$A1"
+expect_exit 12 as cid entitlements service "$A1" --service dental --state delivered --date 2026-01-05 --provider "Synthetic Clinic"
+expect_one_line_error "program 'awf-1995' gives no service 'dental' in kind"
+expect_exit 12 as cid entitlements service "$A1" --service medical --state delivered --date 2199-01-05 --provider "Synthetic Clinic"
+expect_one_line_error "in the future"
+expect_exit 2 as cid entitlements service "$A1" --service medical --state lost --date 2026-01-05 --provider "Synthetic Clinic"
+expect_exit 15 as fin entitlements service "$A1" --service medical --state scheduled --date 2026-01-05 --provider "Synthetic Clinic"
+expect_eq "$(log_size)" "$((size + 3))" "log size after refused services (the claim's three events only)"
+expect_exit 0 as cid entitlements service "$A1" --service medical --state scheduled --date 2026-01-05 --provider "Synthetic Clinic"
+expect_exit 0 as cid entitlements service "$A1" --service medical --state delivered --date 2026-01-05 --provider "Synthetic Clinic"
+expect_exit 14 as cid entitlements service "$A1" --service medical --state refused --date 2026-01-06 --provider "Synthetic Clinic"
+expect_one_line_error "is delivered already"
+expect_exit 0 as cid entitlements service "$A1" --service welfare --state refused --date 2026-01-06 --provider "Synthetic Welfare Office"
+expect_exit 0 as rita entitlements services "$A1" --json
+expect_eq "$(printf '%s' "$OUT" | json 1.state)" "delivered" "the medical support's delivery"
+expect_eq "$(printf '%s' "$OUT" | json 2.service)" "welfare" "the welfare support"
+expect_eq "$(printf '%s' "$OUT" | json 2.state)" "refused" "refused"
+expect_exit 0 as fin ledger history bank:jpy --json
+expect_eq "$OUT" "[]" "no money moved for services in kind"
+
 # The audit replays harms, verdicts and rules to the same tables.
 expect_exit 0 rd audit verify
 

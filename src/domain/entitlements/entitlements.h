@@ -217,6 +217,50 @@ enum redress_err entitlements_proof_record(struct tlog *log, const struct actor 
 enum redress_err entitlements_latest_proof(struct store *store, const char *person, char on_r[11],
                                            struct redress_error *err);
 
+/*
+ * Services in kind (a program's "services"): each delivery recorded by a
+ * caseworker, with its date and provider (an organisation, never a
+ * person's name); no money moves.  States: scheduled -> delivered or
+ * refused; a delivered or refused service takes no further record.
+ */
+enum entitlement_service_state {
+	ENTITLEMENT_SERVICE_SCHEDULED,
+	ENTITLEMENT_SERVICE_DELIVERED,
+	ENTITLEMENT_SERVICE_REFUSED,
+};
+
+#define ENTITLEMENT_PROVIDER_MAX 200
+
+struct entitlement_service {
+	uint64_t seq;
+	char claim[17];
+	char service[33];
+	enum entitlement_service_state state;
+	char on[11]; /* YYYY-MM-DD */
+	char provider[ENTITLEMENT_PROVIDER_MAX + 1];
+	char actor[TLOG_ACTOR_MAX + 1];
+};
+
+const char *entitlement_service_state_name(enum entitlement_service_state state);
+
+/*
+ * Records a service in kind of approved claim id's program (service, a
+ * code of its "services") in state, on (YYYY-MM-DD, not in the future),
+ * by provider: event "entitlements.service.recorded", inside a change.  A
+ * service already delivered or refused is REDRESS_E_CONFLICT.  Needs
+ * PERM_PERSONS_WRITE.
+ */
+enum redress_err entitlements_service_record(struct tlog *log, const struct actor *actor, const char *claim,
+                                             const char *service, enum entitlement_service_state state,
+                                             const char *on, const char *provider, struct redress_error *err);
+
+/* Calls fn for each service record of claim, oldest first. */
+enum redress_err entitlements_service_each(struct store *store, const char *claim,
+                                           enum redress_err (*fn)(void *ctx,
+                                                                  const struct entitlement_service *s,
+                                                                  struct redress_error *err),
+                                           void *ctx, struct redress_error *err);
+
 enum redress_err entitlement_get(struct store *store, const char *id, struct entitlement *e_r,
                                  struct redress_error *err);
 

@@ -40,7 +40,17 @@ static const char entitlements_schema[] =
     " person TEXT NOT NULL,"
     " proved_on TEXT NOT NULL,"
     " actor TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS entitlements_proofs_person ON entitlements_proofs (person, proved_on);";
+    "CREATE INDEX IF NOT EXISTS entitlements_proofs_person ON entitlements_proofs (person, proved_on);"
+    /* Services in kind: each record final (scheduled, delivered, refused), the latest the state. */
+    "CREATE TABLE IF NOT EXISTS entitlements_services ("
+    " seq INTEGER PRIMARY KEY,"
+    " claim TEXT NOT NULL,"
+    " service TEXT NOT NULL,"
+    " state TEXT NOT NULL,"
+    " service_on TEXT NOT NULL,"
+    " provider TEXT NOT NULL,"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS entitlements_services_claim ON entitlements_services (claim, service, seq);";
 
 #define COLUMNS                                                                                              \
 	"id, claim, program, beneficiary, amount, currency, basis, state, from_id, booked_seq, changed_seq," \
@@ -102,6 +112,20 @@ static const struct store_statement entitlements_statements[] = {
                                      .sql = "SELECT proved_on FROM entitlements_proofs WHERE person = ?1"
                                             " ORDER BY proved_on DESC LIMIT 1",
                                      .columns = "t"},
+    [ENTITLEMENTS_Q_SERVICE_INSERT] =
+        {.name = "entitlements.service.insert",
+         .sql = "INSERT INTO entitlements_services (seq, claim, service, state,"
+                " service_on, provider, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         .columns = ""},
+    [ENTITLEMENTS_Q_SERVICE_LATEST] = {.name = "entitlements.service.latest",
+                                       .sql = "SELECT state FROM entitlements_services WHERE claim = ?1"
+                                              " AND service = ?2 ORDER BY seq DESC LIMIT 1",
+                                       .columns = "t"},
+    [ENTITLEMENTS_Q_SERVICES_OF] = {.name = "entitlements.services.of",
+                                    .sql = "SELECT seq, claim, service, state, service_on, provider, actor"
+                                           " FROM entitlements_services WHERE claim = ?1 ORDER BY seq",
+                                    .columns = "ittttt"
+                                               "t"},
 };
 
 const struct store_catalogue entitlements_catalogue = {"entitlements", entitlements_statements,
@@ -630,6 +654,13 @@ entitlements_replay(struct store *store, const struct event *ev, struct redress_
 			return rc;
 		return entitlements_apply_proof(store, person, on, ev->actor, ev->seq, err);
 	}
+	if (strcmp(ev->type, ENTITLEMENTS_EV_SERVICE) == 0) {
+		struct entitlement_service sv;
+
+		if ((rc = entitlements_decode_service(ev, &sv, err)) != REDRESS_OK)
+			return rc;
+		return entitlements_apply_service(store, &sv, err);
+	}
 
 	if (strcmp(ev->type, ENTITLEMENTS_EV_BOOKED) == 0) {
 		if ((rc = decode_booked(ev, &e, err)) != REDRESS_OK)
@@ -646,7 +677,8 @@ entitlements_replay(struct store *store, const struct event *ev, struct redress_
 
 /* The audit fold: every entitlement may change state, so all are held until the end. */
 struct model {
-	struct strmap rows; /* id -> struct held */
+	struct strmap rows;     /* id -> struct held */
+	struct strmap services; /* "CLAIM/SERVICE" -> its latest state's name (a constant) */
 };
 
 struct held {
@@ -659,8 +691,10 @@ entitlements_fold_begin(void)
 {
 	struct model *m = calloc(1, sizeof(*m));
 
-	if (m != NULL)
+	if (m != NULL) {
 		strmap_init(&m->rows);
+		strmap_init(&m->services);
+	}
 	return m;
 }
 
@@ -690,6 +724,8 @@ entitlements_fold(void *model, const struct event *ev, struct audit_fold *fold, 
 		}
 		return REDRESS_OK;
 	}
+	if (strcmp(ev->type, ENTITLEMENTS_EV_SERVICE) == 0)
+		return entitlements_fold_service(&m->services, ev, fold, err);
 	if (strcmp(ev->type, ENTITLEMENTS_EV_PROOF) == 0) {
 		char person[REGISTRY_PSEUDONYM_MAX + 1], on[11];
 
@@ -754,11 +790,16 @@ entitlements_fold_end(void *model, struct audit_fold *fold)
 		free(h);
 	}
 	strmap_free(&m->rows);
+	entitlements_fold_services_free(&m->services);
 	free(m);
 }
 
-static const struct store_query *const entitlements_snapshots[] = {&q_snapshot, &q_snapshot_schedule,
-                                                                   &q_snapshot_proofs, NULL};
+static const struct store_query q_snapshot_services = {
+    "entitlements_services",
+    "SELECT seq, claim, service, state, service_on, provider, actor FROM entitlements_services ORDER BY seq"};
+
+static const struct store_query *const entitlements_snapshots[] = {
+    &q_snapshot, &q_snapshot_schedule, &q_snapshot_proofs, &q_snapshot_services, NULL};
 
 const struct event_module entitlements_module = {
     .name = "entitlements",

@@ -6,13 +6,16 @@
 #define REDRESS_DOMAIN_ENTITLEMENTS_INT_H
 
 #include "core/buf.h"
+#include "core/strmap.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/programs/programs.h"
+#include "log/audit.h"
 
 #define ENTITLEMENTS_EV_BOOKED  "entitlements.entitlement.booked"
 #define ENTITLEMENTS_EV_CHANGED "entitlements.entitlement.changed"
 #define ENTITLEMENTS_EV_PROOF   "entitlements.proof.recorded"
+#define ENTITLEMENTS_EV_SERVICE "entitlements.service.recorded"
 
 /* The module's statements (entitlements_apply.c; docs/store.md). */
 enum entitlements_statement {
@@ -28,9 +31,25 @@ enum entitlements_statement {
 	ENTITLEMENTS_Q_SCHEDULE_INSERT, /* an instalment's due date */
 	ENTITLEMENTS_Q_PROOF_INSERT,    /* a proof of life */
 	ENTITLEMENTS_Q_PROOF_LATEST,    /* a person's latest proof of life */
+	ENTITLEMENTS_Q_SERVICE_INSERT,  /* a service in kind's record */
+	ENTITLEMENTS_Q_SERVICE_LATEST,  /* a claim's service's latest state */
+	ENTITLEMENTS_Q_SERVICES_OF,     /* a claim's service records */
 };
 
 extern const struct store_catalogue entitlements_catalogue;
+
+/*
+ * Services in kind (entitlements_services.c): the event read back (every
+ * field checked), applied (its rules against the tables), and folded for
+ * audit (its rules against the model: "CLAIM/SERVICE" -> latest state).
+ */
+enum redress_err entitlements_decode_service(const struct event *ev, struct entitlement_service *s,
+                                             struct redress_error *err);
+enum redress_err entitlements_apply_service(struct store *store, const struct entitlement_service *s,
+                                            struct redress_error *err);
+enum redress_err entitlements_fold_service(struct strmap *latest, const struct event *ev,
+                                           struct audit_fold *fold, struct redress_error *err);
+void entitlements_fold_services_free(struct strmap *latest);
 
 /* A proof of life's event data; applying it (the command and replay). */
 enum redress_err entitlements_encode_proof(struct buf *out, const char *person, const char *on,

@@ -44,6 +44,7 @@ static const struct gate_rule rules[] = {
      0},
     {"ledger.", BIT(PERM_LEDGER_WRITE) | BIT(PERM_ENTITLEMENTS_RUN) | BIT(PERM_PERSONS_WRITE), 0},
     {"entitlements.proof.recorded", BIT(PERM_PERSONS_WRITE), 0},
+    {"entitlements.service.recorded", BIT(PERM_PERSONS_WRITE), 0},
     {"entitlements.", BIT(PERM_ENTITLEMENTS_RUN) | BIT(PERM_PERSONS_WRITE) | BIT(PERM_LEDGER_WRITE), 0},
     {"claims.claim.approved", BIT(PERM_CLAIMS_DECIDE), 0},
     {"claims.claim.denied", BIT(PERM_CLAIMS_DECIDE), 0},
