@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "core/mem.h"
 #include "crypto/seal.h"
 #include "domain/programs/programs.h"
 #include "domain/registry/registry.h"
@@ -522,6 +523,168 @@ program_row(void *ctx, const struct program *prog, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+/* The editor's harm rows: each a code, its names and its amount. */
+#define EDITOR_HARMS 6
+
+/* The editor's fields: name, label (a msgid), input type. */
+static const struct editor_field {
+	const char *name, *label, *type;
+} editor_fields[] = {
+    {"code", N_("Code (letters, digits, . _ -)"), "text"},
+    {"name", N_("Name"), "text"},
+    {"name_ko", N_("Name in Korean"), "text"},
+    {"name_ja", N_("Name in Japanese"), "text"},
+    {"name_en", N_("Name in English"), "text"},
+    {"currency", N_("Currency (ISO 4217, KRW)"), "text"},
+    {"cutoff", N_("Cutoff date"), "text"},
+    {"fund", N_("Fund account"), "text"},
+    {"payable", N_("Payable account"), "text"},
+    {"expense", N_("Expense account"), "text"},
+    {"survivor", N_("Benefit for a survivor"), "text"},
+    {"bereaved", N_("Benefit for the bereaved (shared among heirs)"), "text"},
+    {"approvals", N_("Approvals needed (different reviewers)"), "text"},
+};
+
+/* A field's value as typed: from the request when there is one (a refused form), else "". */
+static const char *
+typed(struct http_request *req, const char *name)
+{
+	const char *v = req != NULL ? http_form_field(req, name) : NULL;
+
+	return v != NULL ? v : "";
+}
+
+/*
+ * The program editor: the first format's fields, the names in each
+ * language and up to EDITOR_HARMS harms, built into a program file
+ * (editor_json) and checked by the one parser that reads every program.
+ */
+static void
+program_editor(struct page *p, struct http_request *req)
+{
+	char name[32];
+	size_t i;
+	int k;
+
+	html_raw_const(p->b, "<h2 id=\"write-program\">");
+	html_text(p->b, T(p, "Write a program"));
+	html_raw_const(p->b, "</h2><p class=\"hint\">");
+	html_text(p->b,
+	          T(p, "Fill in the program's rules. A program that pays by harm names each harm with its "
+	               "amount and leaves the two benefits empty. A program cannot be changed once added."));
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs\">");
+	page_csrf(p);
+	for (i = 0; i < sizeof(editor_fields) / sizeof(editor_fields[0]); i++)
+		page_input(p, editor_fields[i].label, editor_fields[i].name, editor_fields[i].type,
+		           typed(req, editor_fields[i].name), NULL,
+		           strncmp(editor_fields[i].name, "name_", 5) != 0 &&
+		               strcmp(editor_fields[i].name, "survivor") != 0 &&
+		               strcmp(editor_fields[i].name, "bereaved") != 0,
+		           NULL);
+	html_raw_const(p->b, "<fieldset><legend>");
+	html_text(p->b, T(p, "Harms and what each is owed"));
+	html_raw_const(p->b, "</legend>");
+	for (k = 1; k <= EDITOR_HARMS; k++) {
+		static const char *const parts[] = {"code", "ko", "ja", "en", "amount"};
+		static const char *const labels[] = {N_("Harm's code"), N_("Harm in Korean"),
+		                                     N_("Harm in Japanese"), N_("Harm in English"),
+		                                     N_("Amount")};
+
+		for (i = 0; i < 5; i++) {
+			snprintf(name, sizeof(name), "harm%d_%s", k, parts[i]);
+			page_input(p, labels[i], name, "text", typed(req, name), NULL, 0, NULL);
+		}
+	}
+	html_raw_const(p->b, "</fieldset><button type=\"submit\">");
+	html_text(p->b, T(p, "Add the program"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+/* Sets key to a string member of o when text is not empty; 0, or -1 when out of memory. */
+static int
+put_text(json_t *o, const char *key, const char *text)
+{
+	return text[0] == '\0' ? 0 : json_object_set_new(o, key, json_string(text));
+}
+
+/* An amount as people type it (50,000,000): the digits and the point, else the text as it is. */
+static json_t *
+amount_text(const char *text)
+{
+	char clean[64];
+
+	if (page_amount_parse(text, clean, sizeof(clean)) == 0)
+		return json_string(clean);
+	return json_string(text);
+}
+
+/*
+ * The editor's fields as a program file (a new reference; NULL when out of
+ * memory or a field is not valid UTF-8, which the parser then reports).
+ */
+static json_t *
+editor_json(struct http_request *req)
+{
+	json_t *o = json_object(), *names = json_object(), *harms = json_array(), *v;
+	char name[32];
+	const char *approvals = typed(req, "approvals");
+	int k, bad = o == NULL || names == NULL || harms == NULL;
+
+	bad = bad || put_text(o, "code", typed(req, "code")) != 0 ||
+	      put_text(o, "name", typed(req, "name")) != 0 ||
+	      put_text(o, "currency", typed(req, "currency")) != 0 ||
+	      put_text(o, "cutoff", typed(req, "cutoff")) != 0;
+	bad = bad || put_text(names, "ko", typed(req, "name_ko")) != 0 ||
+	      put_text(names, "ja", typed(req, "name_ja")) != 0 ||
+	      put_text(names, "en", typed(req, "name_en")) != 0;
+	if (!bad && json_object_size(names) > 0)
+		bad = json_object_set(o, "names", names) != 0;
+	v = json_pack("{s:s, s:s, s:s}", "fund", typed(req, "fund"), "payable", typed(req, "payable"),
+	              "expense", typed(req, "expense"));
+	bad = bad || v == NULL || json_object_set_new(o, "accounts", v) != 0;
+	/* Digits only: anything else is 0, which the parser refuses naming the field and its range. */
+	bad = bad || json_object_set_new(o, "approvals",
+	                                 json_integer(strspn(approvals, "0123456789") == strlen(approvals) &&
+	                                                      strlen(approvals) > 0 && strlen(approvals) < 4
+	                                                  ? atoi(approvals)
+	                                                  : 0)) != 0;
+	for (k = 1; !bad && k <= EDITOR_HARMS; k++) {
+		json_t *h, *hn = json_object();
+
+		snprintf(name, sizeof(name), "harm%d_code", k);
+		if (typed(req, name)[0] == '\0') {
+			json_decref(hn);
+			continue;
+		}
+		h = json_pack("{s:s}", "code", typed(req, name));
+		snprintf(name, sizeof(name), "harm%d_ko", k);
+		bad = h == NULL || hn == NULL || put_text(hn, "ko", typed(req, name)) != 0;
+		snprintf(name, sizeof(name), "harm%d_ja", k);
+		bad = bad || put_text(hn, "ja", typed(req, name)) != 0;
+		snprintf(name, sizeof(name), "harm%d_en", k);
+		bad = bad || put_text(hn, "en", typed(req, name)) != 0;
+		snprintf(name, sizeof(name), "harm%d_amount", k);
+		bad = bad || json_object_set(h, "names", hn) != 0 ||
+		      json_object_set_new(h, "amount", amount_text(typed(req, name))) != 0 ||
+		      json_array_append(harms, h) != 0;
+		json_decref(h);
+		json_decref(hn);
+	}
+	if (!bad && json_array_size(harms) > 0)
+		bad = json_object_set(o, "harms", harms) != 0;
+	else if (!bad)
+		bad = (v = json_object()) == NULL || json_object_set_new(o, "benefits", v) != 0 ||
+		      json_object_set_new(v, "survivor", amount_text(typed(req, "survivor"))) != 0 ||
+		      json_object_set_new(v, "bereaved", amount_text(typed(req, "bereaved"))) != 0;
+	json_decref(names);
+	json_decref(harms);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static void
 program_form(struct page *p, const char *text, const char *error)
 {
@@ -539,7 +702,8 @@ program_form(struct page *p, const char *text, const char *error)
 }
 
 static void
-programs_page(struct page *p, struct store *store, const char *text, const char *error)
+programs_page(struct page *p, struct store *store, const char *text, const char *error,
+              struct http_request *editor)
 {
 	struct redress_error err;
 
@@ -551,6 +715,7 @@ programs_page(struct page *p, struct store *store, const char *text, const char 
 	if (program_each(store, program_row, p, &err) != REDRESS_OK)
 		page_notice(p, "error", T(p, "The programs could not be read."));
 	html_raw_const(p->b, "</tbody></table>");
+	program_editor(p, editor);
 	program_form(p, text, error);
 }
 
@@ -562,7 +727,7 @@ page_admin_programs(struct http_request *req, struct http_response *res)
 
 	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL)
 		return;
-	programs_page(&p, store, NULL, NULL);
+	programs_page(&p, store, NULL, NULL, NULL);
 	page_end(&p, 200);
 }
 
@@ -626,15 +791,32 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	struct redress_error err;
 	struct program_arg *a;
 	struct store *store;
+	json_t *file = NULL;
+	char *written = NULL;
 	struct page p;
+	int from_editor = (text == NULL || text[0] == '\0') && typed(req, "code")[0] != '\0';
 
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
 	page_change_init(&a->pc, req, res);
-	if (text != NULL && text[0] != '\0' && strlen(text) <= PROGRAM_FILE_MAX &&
-	    program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
+	/* The editor's fields become a program file, read by the same parser as a pasted one. */
+	if (from_editor && (file = editor_json(req)) != NULL)
+		written = json_dumps(file, JSON_SORT_KEYS);
+	json_decref(file);
+	if (from_editor) {
+		memset(&err, 0, sizeof(err));
+		if (written == NULL)
+			error_set(&err, REDRESS_E_INVALID, "a field is not valid text");
+		else if (program_parse(written, strlen(written), &a->prog, &err) == REDRESS_OK) {
+			mem_json_free(written);
+			http_change_submit(req, do_program_add, a);
+			return;
+		}
+		mem_json_free(written);
+	} else if (text != NULL && text[0] != '\0' && strlen(text) <= PROGRAM_FILE_MAX &&
+	           program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
 		http_change_submit(req, do_program_add, a);
 		return;
 	}
@@ -642,9 +824,20 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL)
 		return;
 	page_notice(&p, "error", T(&p, "The program could not be added, and nothing was saved."));
-	/* The parser's message names the field, or the line and column of a syntax error. */
-	programs_page(&p, store, text,
-	              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.") : err.message);
+	if (from_editor) {
+		/* The parser's message names the field as the file would ("harms[0].amount"); the values
+		 * stay. */
+		html_raw_const(p.b, "<p class=\"hint\" id=\"editor-error\">");
+		html_text(p.b, err.message);
+		html_raw_const(p.b, "</p>");
+		programs_page(&p, store, NULL, NULL, req);
+	} else {
+		/* The parser's message names the field, or the line and column of a syntax error. */
+		programs_page(&p, store, text,
+		              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.")
+		                                              : err.message,
+		              NULL);
+	}
 	page_end(&p, 422);
 }
 

@@ -40,6 +40,30 @@ expect_in "$OUT" "医療支援" "a service in kind, in Japanese"
 page "/admin/programs/flagship-2015?lang=ko"
 expect_not_in "$OUT" "피해와 피해별 지급액" "the flagship program's page"
 
+# The program editor: fields in, a program out, through the same parser.
+post() {
+	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" "$@" "$PAGES/admin/programs?lang=ko")
+	OUT=$(cat "$T/body")
+}
+page "/admin/programs?lang=ko"
+expect_in "$OUT" "프로그램 작성" "the editor's heading"
+expect_in "$OUT" 'name="harm1_amount"' "a harm's amount field"
+fields=(--data-urlencode code=editor-2026 --data-urlencode "name=Editor program" --data-urlencode "name_ko=편집기 프로그램"
+	--data-urlencode currency=KRW --data-urlencode cutoff=2015-12-28 --data-urlencode fund=bank:krw
+	--data-urlencode payable=payable:editor-2026 --data-urlencode expense=benefits:editor-2026
+	--data-urlencode approvals=2 --data-urlencode harm1_code=injury --data-urlencode "harm1_ko=상해")
+post "${fields[@]}" --data-urlencode "harm1_amount=5,000,000" --data-urlencode harm2_code=loss
+expect_eq "$STATUS" 422 "a harm without names or amount"
+expect_in "$OUT" "harms[1].names" "the error names the harm's field"
+expect_in "$OUT" 'value="편집기 프로그램"' "typed values are kept"
+post "${fields[@]}" --data-urlencode "harm1_amount=5,000,000"
+expect_eq "$STATUS" 303 "the program written in the editor is added"
+expect_exit 0 as ada program show editor-2026 --json
+expect_eq "$(printf '%s' "$OUT" | json harms.0.amount)" "5000000" "the harm's amount, typed with separators"
+expect_eq "$(printf '%s' "$OUT" | json names.ko)" "편집기 프로그램" "its Korean name"
+page "/admin/programs?lang=ko"
+expect_in "$OUT" "편집기 프로그램" "its Korean name on the list"
+
 stop_server
 echo "program_pages: $checks checks, $failures failures"
 [ "$failures" -eq 0 ]
