@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -18,6 +19,8 @@ claim_usage(FILE *f)
 	    f,
 	    "usage: redress [--as USER] claim open --program CODE --victim PSEUDONYM [--claimant PSEUDONYM]\n"
 	    "       redress [--as USER] claim evidence add CLAIM FILE\n"
+	    "       redress [--as USER] claim harm add CLAIM --harm CODE --evidence N[,N...]\n"
+	    "       redress [--as USER] claim harm approve|deny CLAIM --harm CODE\n"
 	    "       redress [--as USER] claim submit CLAIM\n"
 	    "       redress [--as USER] claim approve CLAIM [--reason TEXT]\n"
 	    "       redress [--as USER] claim deny CLAIM --reason TEXT\n"
@@ -33,7 +36,12 @@ claim_usage(FILE *f)
 	    "'evidence add' seals FILE (at most %u MiB) with the victim's key and prints its\n"
 	    "SHA-256; evidence is added while the claim is open, or denied (for an appeal).\n"
 	    "Reasons are sealed too; 'show --reasons' opens them.\n"
-	    "open, evidence, submit and appeal need a caseworker; approve and deny a reviewer;\n"
+	    "Under a program that pays by harm, 'harm add' names a harm (a code of the\n"
+	    "program's) with the evidence files that support it, while the claim is open;\n"
+	    "reviewers then approve or deny each harm while it is submitted: a harm is\n"
+	    "approved by the program's number of different reviewers, denied by one.\n"
+	    "open, evidence, harm add, submit and appeal need a caseworker; approve, deny and\n"
+	    "harm approve|deny a reviewer;\n"
 	    "show and list an account that reads claims.\n",
 	    CLAIM_EVIDENCE_MAX >> 20);
 }
@@ -192,6 +200,113 @@ claim_transition_cmd(struct cli *cli, int argc, char **argv, enum claim_action a
 	return 0;
 }
 
+/* harms */
+
+struct harm_arg {
+	const char *id, *harm;
+	int review, approve;
+	int evidence[CLAIM_HARM_EVIDENCE_MAX];
+	size_t n;
+};
+
+static enum redress_err
+do_harm(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct harm_arg *a = arg;
+
+	if (a->review)
+		return claim_harm_review(cli->log, &cli->actor, a->id, a->harm, a->approve, err);
+	return claim_harm_add(cli->log, &cli->actor, a->id, a->harm, a->evidence, a->n, err);
+}
+
+/* "1,2,5" into a->evidence; 0 when it is not such a list. */
+static int
+evidence_list(const char *text, struct harm_arg *a)
+{
+	const char *s = text;
+	long n;
+	char *end;
+
+	a->n = 0;
+	while (*s != '\0') {
+		if (*s < '0' || *s > '9' || a->n == CLAIM_HARM_EVIDENCE_MAX)
+			return 0;
+		n = strtol(s, &end, 10);
+		if (n < 1 || n > CLAIM_EVIDENCE_FILES)
+			return 0;
+		a->evidence[a->n++] = (int)n;
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s != '\0')
+			return 0;
+	}
+	return a->n > 0;
+}
+
+static int
+claim_harm_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"harm", required_argument, NULL, 'H'},
+	    {"evidence", required_argument, NULL, 'e'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *verb = argc > 1 ? argv[1] : "", *evidence = NULL;
+	struct harm_arg a;
+	int c, status;
+
+	memset(&a, 0, sizeof(a));
+	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
+		claim_usage(stdout);
+		return 0;
+	}
+	if (strcmp(verb, "add") != 0 && strcmp(verb, "approve") != 0 && strcmp(verb, "deny") != 0)
+		return cli_usage_error("claim", "'harm' takes: add, approve or deny");
+	a.review = strcmp(verb, "add") != 0;
+	a.approve = strcmp(verb, "approve") == 0;
+	argc--, argv++;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'H': a.harm = optarg; break;
+		case 'e': evidence = optarg; break;
+		case 'h': claim_usage(stdout); return 0;
+		default: return cli_bad_option("claim", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("claim", "'harm %s' takes exactly one CLAIM", verb);
+	a.id = argv[optind];
+	if (a.harm == NULL)
+		return cli_usage_error("claim", "'harm %s' needs --harm CODE", verb);
+	if (a.review && evidence != NULL)
+		return cli_usage_error("claim", "'harm %s' takes no --evidence", verb);
+	if (!a.review && (evidence == NULL || !evidence_list(evidence, &a)))
+		return cli_usage_error("claim",
+		                       "'harm add' needs --evidence N[,N...]: the claim's evidence files that"
+		                       " support the harm, by number (1 to %d of them)",
+		                       CLAIM_HARM_EVIDENCE_MAX);
+	status = cli_run_change(cli, a.review ? PERM_CLAIMS_DECIDE : PERM_CLAIMS_INTAKE, do_harm, &a);
+	if (status == 0)
+		printf("claim %s: harm %s %s\n", a.id, a.harm,
+		       !a.review   ? "named"
+		       : a.approve ? "approved by you"
+		                   : "denied");
+	return status;
+}
+
+static enum redress_err
+show_harm(void *ctx, const struct claim_harm *h, struct redress_error *err)
+{
+	(void)ctx;
+	(void)err;
+	printf("  harm %-20s %-8s evidence %s, %d approvals, %d denials (event %llu)\n", h->harm,
+	       claim_harm_state_name(h->state), h->evidence, h->approvals, h->denials,
+	       (unsigned long long)h->claimed_seq);
+	return REDRESS_OK;
+}
+
 /* show */
 
 struct show_out {
@@ -289,6 +404,7 @@ claim_show_cmd(struct cli *cli, int argc, char **argv)
 		printf(" (%d of %d approvals)", c.approvals, c.approvals_needed);
 	printf("\n  opened    by %s (event %llu)\n", c.opened_by, (unsigned long long)c.opened_seq);
 	if (claim_evidence_each(tlog_store(cli->log), c.id, show_evidence, &out, &err) != REDRESS_OK ||
+	    claim_harm_each(tlog_store(cli->log), c.id, show_harm, &out, &err) != REDRESS_OK ||
 	    claim_decision_each(tlog_store(cli->log), c.id, show_decision, &out, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	return 0;
@@ -379,6 +495,8 @@ cmd_claim(struct cli *cli, int argc, char **argv)
 		return claim_open_cmd(cli, argc, argv);
 	if (strcmp(sub, "evidence") == 0)
 		return claim_evidence_cmd(cli, argc, argv);
+	if (strcmp(sub, "harm") == 0)
+		return claim_harm_cmd(cli, argc, argv);
 	for (i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
 		if (strcmp(sub, transitions[i].name) == 0)
 			return claim_transition_cmd(cli, argc, argv, transitions[i].action);

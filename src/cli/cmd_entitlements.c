@@ -13,15 +13,34 @@
 static void
 entitlements_usage(FILE *f)
 {
-	fprintf(f, "usage: redress entitlements compute --program CODE [--dry-run]\n\n"
-	           "Books what every approved claim of the program is owed, by the program's rules:\n"
-	           "the survivor amount to a victim alive on the cutoff date; the bereaved amount,\n"
-	           "shared by exact fractions, to the heirs of a victim who had died by then.  Each\n"
-	           "is a payable in the ledger (payable account to expense account).  Running it again\n"
-	           "books nothing twice; it follows changed wishes (a person who declines is booked as\n"
-	           "declined and never paid).  A run that would make the fund owe more than it holds\n"
-	           "books nothing and says by how much it falls short.  Needs a finance account.\n\n"
-	           "  --dry-run  compute and report, book nothing\n");
+	fprintf(
+	    f,
+	    "usage: redress entitlements compute --program CODE [--dry-run] [--json]\n"
+	    "       redress entitlements proof PSEUDONYM --date YYYY-MM-DD\n"
+	    "       redress entitlements service CLAIM --service CODE --state scheduled|delivered|refused\n"
+	    "               --date YYYY-MM-DD --provider TEXT\n"
+	    "       redress entitlements services CLAIM [--json]\n\n"
+	    "Books what every approved claim of the program is owed, by the program's rules:\n"
+	    "the survivor amount to a victim alive on the cutoff date; the bereaved amount,\n"
+	    "shared by exact fractions, to the heirs of a victim who had died by then.  Each\n"
+	    "is a payable in the ledger (payable account to expense account).  Running it again\n"
+	    "books nothing twice; it follows changed wishes (a person who declines is booked as\n"
+	    "declined and never paid).  A run that would make the fund owe more than it holds\n"
+	    "books nothing and says by how much it falls short.  Needs a finance account.\n"
+	    "Under a program that pays by harm, a claim is owed its approved harms (units\n"
+	    "valued on the day of the run), combined and capped per family, then per person;\n"
+	    "a beneficiary paid by a program its rules exclude is left out.  Under a program\n"
+	    "paid in instalments it books a schedule and releases each instalment when due,\n"
+	    "if she has a proof of life recent enough; else it is held until 'proof' records\n"
+	    "one (a caseworker).  A death stops the schedule as the program says.\n"
+	    "'service' records a service in kind of an approved claim's program (its date and\n"
+	    "provider, an organisation; no money moves): scheduled, then delivered or refused.\n\n"
+	    "  --dry-run  compute and report, book nothing\n"
+	    "  --json     the run's figures as JSON\n"
+	    "  --date     the day the proof of life was given, or the service's\n"
+	    "  --service  a code of the program's services in kind\n"
+	    "  --state    scheduled, delivered or refused\n"
+	    "  --provider who gives the service (an organisation)\n");
 }
 
 static void
@@ -73,6 +92,158 @@ parse_program_options(int argc, char **argv, const char *cmd, const char **progr
 	return 0;
 }
 
+struct proof_arg {
+	const char *person, *on;
+};
+
+static enum redress_err
+do_proof(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct proof_arg *a = arg;
+
+	return entitlements_proof_record(cli->log, &cli->actor, a->person, a->on, err);
+}
+
+/* entitlements proof PSEUDONYM --date YYYY-MM-DD */
+static int
+proof_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"date", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct proof_arg a = {NULL, NULL};
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd': a.on = optarg; break;
+		case 'h': entitlements_usage(stdout); return 0;
+		default: return cli_bad_option("entitlements", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("entitlements", "'proof' takes exactly one PSEUDONYM");
+	if (a.on == NULL)
+		return cli_usage_error("entitlements", "'proof' needs --date YYYY-MM-DD");
+	a.person = argv[optind];
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_proof, &a)) == 0)
+		printf("proof of life of %s on %s recorded\n", a.person, a.on);
+	return status;
+}
+
+struct service_arg {
+	const char *claim, *service, *on, *provider;
+	enum entitlement_service_state state;
+};
+
+static enum redress_err
+do_service(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct service_arg *a = arg;
+
+	return entitlements_service_record(cli->log, &cli->actor, a->claim, a->service, a->state, a->on,
+	                                   a->provider, err);
+}
+
+/* entitlements service CLAIM --service CODE --state STATE --date D --provider TEXT */
+static int
+service_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"service", required_argument, NULL, 's'}, {"state", required_argument, NULL, 't'},
+	    {"date", required_argument, NULL, 'd'},    {"provider", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	};
+	struct service_arg a;
+	const char *state = NULL;
+	int c, status;
+
+	memset(&a, 0, sizeof(a));
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 's': a.service = optarg; break;
+		case 't': state = optarg; break;
+		case 'd': a.on = optarg; break;
+		case 'p': a.provider = optarg; break;
+		case 'h': entitlements_usage(stdout); return 0;
+		default: return cli_bad_option("entitlements", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("entitlements", "'service' takes exactly one CLAIM");
+	a.claim = argv[optind];
+	if (a.service == NULL || state == NULL || a.on == NULL || a.provider == NULL)
+		return cli_usage_error("entitlements",
+		                       "'service' needs --service CODE, --state STATE, --date YYYY-MM-DD and"
+		                       " --provider TEXT");
+	if (strcmp(state, "scheduled") == 0)
+		a.state = ENTITLEMENT_SERVICE_SCHEDULED;
+	else if (strcmp(state, "delivered") == 0)
+		a.state = ENTITLEMENT_SERVICE_DELIVERED;
+	else if (strcmp(state, "refused") == 0)
+		a.state = ENTITLEMENT_SERVICE_REFUSED;
+	else
+		return cli_usage_error("entitlements", "--state is scheduled, delivered or refused, not '%s'",
+		                       state);
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_service, &a)) == 0)
+		printf("claim %s: service %s %s on %s by %s\n", a.claim, a.service, state, a.on, a.provider);
+	return status;
+}
+
+static enum redress_err
+service_row(void *ctx, const struct entitlement_service *s, struct redress_error *err)
+{
+	json_t *array = ctx;
+
+	(void)err;
+	if (array != NULL)
+		return json_array_append_new(array,
+		                             json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "event",
+		                                       (json_int_t)s->seq, "service", s->service, "state",
+		                                       entitlement_service_state_name(s->state), "on", s->on,
+		                                       "provider", s->provider, "by", s->actor)) == 0
+		           ? REDRESS_OK
+		           : error_set(err, REDRESS_E_NOMEM, "out of memory");
+	printf("%-6llu %-16s %-10s %s  %s (by %s)\n", (unsigned long long)s->seq, s->service,
+	       entitlement_service_state_name(s->state), s->on, s->provider, s->actor);
+	return REDRESS_OK;
+}
+
+/* entitlements services CLAIM [--json] */
+static int
+services_cmd(struct cli *cli, int argc, char **argv)
+{
+	struct redress_error err;
+	json_t *array = NULL;
+	const char *claim = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			array = array != NULL ? array : json_array();
+		else if (argv[i][0] == '-')
+			return cli_usage_error("entitlements", "unknown option '%s' for 'services'", argv[i]);
+		else if (claim == NULL)
+			claim = argv[i];
+		else
+			return cli_usage_error("entitlements", "'services' takes one CLAIM");
+	}
+	if (claim == NULL) {
+		json_decref(array);
+		return cli_usage_error("entitlements", "'services' needs a CLAIM");
+	}
+	if (cli_open_as(cli, CLI_READ, PERM_CLAIMS_READ, &err) != REDRESS_OK ||
+	    entitlements_service_each(tlog_store(cli->log), claim, service_row, array, &err) != REDRESS_OK) {
+		json_decref(array);
+		return cli_fail(&err);
+	}
+	if (array != NULL)
+		cli_print_json(array);
+	return 0;
+}
+
 int
 cmd_entitlements(struct cli *cli, int argc, char **argv)
 {
@@ -80,16 +251,22 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 	struct redress_error err;
 	char total[MONEY_TEXT_SIZE];
 	const char *program;
-	int dry = 0, status;
+	int dry = 0, json = 0, status;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		entitlements_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (strcmp(argv[1], "proof") == 0)
+		return proof_cmd(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "service") == 0)
+		return service_cmd(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "services") == 0)
+		return services_cmd(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "compute") != 0)
 		return cli_usage_error("entitlements", "'%s' is not an entitlements command", argv[1]);
 	argc--, argv++;
-	if ((status = parse_program_options(argc, argv, "entitlements", &program, &dry, NULL)) != 0) {
+	if ((status = parse_program_options(argc, argv, "entitlements", &program, &dry, &json)) != 0) {
 		if (status < 0)
 			entitlements_usage(stdout);
 		return status < 0 ? 0 : status;
@@ -105,6 +282,10 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 		tlog_rollback(cli->log);
 	else if (tlog_commit(cli->log, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	if (json) {
+		cli_print_json(entitlements_run_json(program, dry, &run));
+		return 0;
+	}
 	snprintf(total, sizeof(total), "%lld", (long long)run.total);
 	printf("%s%llu entitlements%s (%llu of them declined by the person), %s in minor units;"
 	       " %llu already booked, %llu moved by a changed wish\n",
@@ -114,6 +295,15 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 	if (run.unresolved > 0)
 		printf("%llu approved claims cannot be computed yet; the first: %s\n",
 		       (unsigned long long)run.unresolved, run.first_unresolved);
+	if (run.excluded > 0)
+		printf("%llu beneficiaries left out: a program the rules exclude pays them\n",
+		       (unsigned long long)run.excluded);
+	if (run.released > 0 || run.held > 0)
+		printf("%llu instalments released to the queue, %llu held for want of a proof of life\n",
+		       (unsigned long long)run.released, (unsigned long long)run.held);
+	if (run.capped > 0)
+		printf("%lld in minor units held back by the caps per family and per person\n",
+		       (long long)run.capped);
 	return 0;
 }
 

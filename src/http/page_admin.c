@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "core/mem.h"
 #include "crypto/seal.h"
 #include "domain/programs/programs.h"
 #include "domain/registry/registry.h"
@@ -315,6 +316,8 @@ page_admin_unlock(struct http_request *req, struct http_response *res)
 
 /* ---- Programs ------------------------------------------------------------------------------ */
 
+static void program_more_rules(struct page *p, const struct program *prog);
+
 static void
 program_rules(struct page *p, const struct program *prog)
 {
@@ -324,7 +327,7 @@ program_rules(struct page *p, const struct program *prog)
 	buf_init(&text, 256);
 	html_raw_const(p->b, "<dl class=\"facts\">");
 	page_fact(p, T(p, "Code"), prog->code);
-	page_fact(p, T(p, "Name"), prog->name);
+	page_fact(p, T(p, "Name"), program_name(prog, i18n_code(p->lang)));
 	page_fact(p, T(p, "Currency"), prog->currency);
 	i18n_date(&text, p->lang, prog->cutoff);
 	page_fact(p, T(p, "Cutoff date"), text.data);
@@ -343,6 +346,163 @@ program_rules(struct page *p, const struct program *prog)
 	page_fact(p, T(p, "Log event"), number);
 	html_raw_const(p->b, "</dl>");
 	buf_free(&text);
+	program_more_rules(p, prog);
+}
+
+/* A name in the page's language, else the first given. */
+static const char *
+names_text(const struct page *p, const struct program_names *n)
+{
+	static const enum program_lang order[] = {PROGRAM_LANG_EN, PROGRAM_LANG_KO, PROGRAM_LANG_JA};
+	const char *code = i18n_code(p->lang);
+	size_t i;
+
+	i = strcmp(code, "ko") == 0   ? PROGRAM_LANG_KO
+	    : strcmp(code, "ja") == 0 ? PROGRAM_LANG_JA
+	                              : PROGRAM_LANG_EN;
+	if (n->text[i][0] != '\0')
+		return n->text[i];
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (n->text[order[i]][0] != '\0')
+			return n->text[order[i]];
+	return "";
+}
+
+/* An amount rule in words: money, or "40 x monthly minimum wage". */
+static void
+amount_words(struct page *p, const struct program *prog, const struct program_amount *a, struct buf *out)
+{
+	int64_t whole = a->num / 10000, frac = a->num % 10000;
+	int digits = PROGRAM_QUANTITY_DIGITS;
+
+	if (a->unit < 0) {
+		i18n_money(out, p->lang, a->minor, prog->currency);
+		return;
+	}
+	while (frac != 0 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	if (frac != 0)
+		buf_printf(out, "%lld.%0*lld", (long long)whole, digits, (long long)frac);
+	else
+		buf_printf(out, "%lld", (long long)whole);
+	buf_printf(out, " \xc3\x97 %s",
+	           names_text(p, &prog->rules.units[a->unit].names)[0] != '\0'
+	               ? names_text(p, &prog->rules.units[a->unit].names)
+	               : prog->rules.units[a->unit].code);
+}
+
+/* The rules of the second format: harms, units, caps, order, exclusions, form, services. */
+static void
+program_more_rules(struct page *p, const struct program *prog)
+{
+	const struct program_rules *r = &prog->rules;
+	struct buf text;
+	size_t i, k;
+
+	buf_init(&text, 1024);
+	if (r->nharms > 0) {
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, T(p, "Harms and what each is owed"));
+		html_raw_const(p->b, "</h2><table><thead><tr>");
+		page_th(p, T(p, "Code"));
+		page_th(p, T(p, "Harm"));
+		page_th(p, T(p, "Amount"));
+		html_raw_const(p->b, "</tr></thead><tbody>");
+		for (i = 0; i < r->nharms; i++) {
+			buf_reset(&text);
+			amount_words(p, prog, &r->harms[i].amount, &text);
+			html_raw_const(p->b, "<tr><td><code>");
+			html_text(p->b, r->harms[i].code);
+			html_raw_const(p->b, "</code></td><td>");
+			html_text(p->b, names_text(p, &r->harms[i].names));
+			html_raw_const(p->b, "</td><td>");
+			html_text(p->b, text.data != NULL ? text.data : "");
+			html_raw_const(p->b, "</td></tr>");
+		}
+		html_raw_const(p->b, "</tbody></table><dl class=\"facts\">");
+		page_fact(p, T(p, "Several harms"),
+		          r->combine == PROGRAM_COMBINE_MAX ? T(p, "the largest one only")
+		                                            : T(p, "added up"));
+		if (r->cap_family.set) {
+			buf_reset(&text);
+			amount_words(p, prog, &r->cap_family, &text);
+			page_fact(p, T(p, "Cap per family"), text.data);
+		}
+		if (r->cap_person.set) {
+			buf_reset(&text);
+			amount_words(p, prog, &r->cap_person, &text);
+			page_fact(p, T(p, "Cap per person"), text.data);
+		}
+		html_raw_const(p->b, "</dl>");
+	}
+	for (i = 0; i < r->nunits; i++) {
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, names_text(p, &r->units[i].names)[0] != '\0'
+		                    ? names_text(p, &r->units[i].names)
+		                    : r->units[i].code);
+		html_raw_const(p->b, "</h2><table><thead><tr>");
+		page_th(p, T(p, "From"));
+		page_th(p, T(p, "Value"));
+		html_raw_const(p->b, "</tr></thead><tbody>");
+		for (k = 0; k < r->units[i].nvalues; k++) {
+			buf_reset(&text);
+			i18n_date(&text, p->lang, r->units[i].values[k].from);
+			html_raw_const(p->b, "<tr><td>");
+			html_text(p->b, text.data);
+			buf_reset(&text);
+			i18n_money(&text, p->lang, r->units[i].values[k].minor, prog->currency);
+			html_raw_const(p->b, "</td><td>");
+			html_text(p->b, text.data);
+			html_raw_const(p->b, "</td></tr>");
+		}
+		html_raw_const(p->b, "</tbody></table>");
+	}
+	html_raw_const(p->b, "<dl class=\"facts\">");
+	if (r->npriority > 0) {
+		buf_reset(&text);
+		for (i = 0; i < r->npriority; i++)
+			buf_printf(&text, "%s%s", i > 0 ? ", " : "",
+			           r->priority[i] == PROGRAM_PRIORITY_AGE ? T(p, "oldest first")
+			                                                  : T(p, "most frail first"));
+		page_fact(p, T(p, "Order of payment"), text.data);
+	}
+	for (i = 0; i < r->nexclusions; i++)
+		page_fact(p, T(p, "Not for people paid by"), r->exclusions[i]);
+	if (r->form == PROGRAM_FORM_INSTALMENTS) {
+		buf_reset(&text);
+		buf_printf(&text, "%d", r->instalments.count);
+		page_fact(p, T(p, "Instalments"), text.data);
+		buf_reset(&text);
+		buf_printf(&text, "%d", r->instalments.every_months);
+		page_fact(p, T(p, "Months between two instalments"), text.data);
+		if (r->instalments.proof_every_months > 0) {
+			buf_reset(&text);
+			buf_printf(&text, "%d", r->instalments.proof_every_months);
+			page_fact(p, T(p, "A proof of life at least every (months)"), text.data);
+			buf_reset(&text);
+			buf_printf(&text, "%d", r->instalments.proof_window_days);
+			page_fact(p, T(p, "Grace for a proof of life (days)"), text.data);
+		}
+		page_fact(p, T(p, "At her death"),
+		          r->instalments.at_death == PROGRAM_AT_DEATH_STOP
+		              ? T(p, "the payments stop")
+		              : T(p, "what is due passes to her heirs"));
+	}
+	html_raw_const(p->b, "</dl>");
+	if (r->nservices > 0) {
+		html_raw_const(p->b, "<h2>");
+		html_text(p->b, T(p, "Services in kind"));
+		html_raw_const(p->b, "</h2><ul>");
+		for (i = 0; i < r->nservices; i++) {
+			html_raw_const(p->b, "<li>");
+			html_text(p->b, names_text(p, &r->services[i].names));
+			html_raw_const(p->b, "</li>");
+		}
+		html_raw_const(p->b, "</ul>");
+	}
+	buf_free(&text);
 }
 
 static enum redress_err
@@ -356,11 +516,173 @@ program_row(void *ctx, const struct program *prog, struct redress_error *err)
 	html_raw_const(p->b, "><code>");
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</code></a></td><td>");
-	html_text(p->b, prog->name);
+	html_text(p->b, program_name(prog, i18n_code(p->lang)));
 	html_raw_const(p->b, "</td><td>");
 	html_text(p->b, prog->currency);
 	html_raw_const(p->b, "</td></tr>");
 	return REDRESS_OK;
+}
+
+/* The editor's harm rows: each a code, its names and its amount. */
+#define EDITOR_HARMS 6
+
+/* The editor's fields: name, label (a msgid), input type. */
+static const struct editor_field {
+	const char *name, *label, *type;
+} editor_fields[] = {
+    {"code", N_("Code (letters, digits, . _ -)"), "text"},
+    {"name", N_("Name"), "text"},
+    {"name_ko", N_("Name in Korean"), "text"},
+    {"name_ja", N_("Name in Japanese"), "text"},
+    {"name_en", N_("Name in English"), "text"},
+    {"currency", N_("Currency (ISO 4217, KRW)"), "text"},
+    {"cutoff", N_("Cutoff date"), "text"},
+    {"fund", N_("Fund account"), "text"},
+    {"payable", N_("Payable account"), "text"},
+    {"expense", N_("Expense account"), "text"},
+    {"survivor", N_("Benefit for a survivor"), "text"},
+    {"bereaved", N_("Benefit for the bereaved (shared among heirs)"), "text"},
+    {"approvals", N_("Approvals needed (different reviewers)"), "text"},
+};
+
+/* A field's value as typed: from the request when there is one (a refused form), else "". */
+static const char *
+typed(struct http_request *req, const char *name)
+{
+	const char *v = req != NULL ? http_form_field(req, name) : NULL;
+
+	return v != NULL ? v : "";
+}
+
+/*
+ * The program editor: the first format's fields, the names in each
+ * language and up to EDITOR_HARMS harms, built into a program file
+ * (editor_json) and checked by the one parser that reads every program.
+ */
+static void
+program_editor(struct page *p, struct http_request *req)
+{
+	char name[32];
+	size_t i;
+	int k;
+
+	html_raw_const(p->b, "<h2 id=\"write-program\">");
+	html_text(p->b, T(p, "Write a program"));
+	html_raw_const(p->b, "</h2><p class=\"hint\">");
+	html_text(p->b,
+	          T(p, "Fill in the program's rules. A program that pays by harm names each harm with its "
+	               "amount and leaves the two benefits empty. A program cannot be changed once added."));
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs\">");
+	page_csrf(p);
+	for (i = 0; i < sizeof(editor_fields) / sizeof(editor_fields[0]); i++)
+		page_input(p, editor_fields[i].label, editor_fields[i].name, editor_fields[i].type,
+		           typed(req, editor_fields[i].name), NULL,
+		           strncmp(editor_fields[i].name, "name_", 5) != 0 &&
+		               strcmp(editor_fields[i].name, "survivor") != 0 &&
+		               strcmp(editor_fields[i].name, "bereaved") != 0,
+		           NULL);
+	html_raw_const(p->b, "<fieldset><legend>");
+	html_text(p->b, T(p, "Harms and what each is owed"));
+	html_raw_const(p->b, "</legend>");
+	for (k = 1; k <= EDITOR_HARMS; k++) {
+		static const char *const parts[] = {"code", "ko", "ja", "en", "amount"};
+		static const char *const labels[] = {N_("Harm's code"), N_("Harm in Korean"),
+		                                     N_("Harm in Japanese"), N_("Harm in English"),
+		                                     N_("Amount")};
+
+		for (i = 0; i < 5; i++) {
+			snprintf(name, sizeof(name), "harm%d_%s", k, parts[i]);
+			page_input(p, labels[i], name, "text", typed(req, name), NULL, 0, NULL);
+		}
+	}
+	html_raw_const(p->b, "</fieldset><button type=\"submit\">");
+	html_text(p->b, T(p, "Add the program"));
+	html_raw_const(p->b, "</button></form>");
+}
+
+/* Sets key to a string member of o when text is not empty; 0, or -1 when out of memory. */
+static int
+put_text(json_t *o, const char *key, const char *text)
+{
+	return text[0] == '\0' ? 0 : json_object_set_new(o, key, json_string(text));
+}
+
+/* An amount as people type it (50,000,000): the digits and the point, else the text as it is. */
+static json_t *
+amount_text(const char *text)
+{
+	char clean[64];
+
+	if (page_amount_parse(text, clean, sizeof(clean)) == 0)
+		return json_string(clean);
+	return json_string(text);
+}
+
+/*
+ * The editor's fields as a program file (a new reference; NULL when out of
+ * memory or a field is not valid UTF-8, which the parser then reports).
+ */
+static json_t *
+editor_json(struct http_request *req)
+{
+	json_t *o = json_object(), *names = json_object(), *harms = json_array(), *v;
+	char name[32];
+	const char *approvals = typed(req, "approvals");
+	int k, bad = o == NULL || names == NULL || harms == NULL;
+
+	bad = bad || put_text(o, "code", typed(req, "code")) != 0 ||
+	      put_text(o, "name", typed(req, "name")) != 0 ||
+	      put_text(o, "currency", typed(req, "currency")) != 0 ||
+	      put_text(o, "cutoff", typed(req, "cutoff")) != 0;
+	bad = bad || put_text(names, "ko", typed(req, "name_ko")) != 0 ||
+	      put_text(names, "ja", typed(req, "name_ja")) != 0 ||
+	      put_text(names, "en", typed(req, "name_en")) != 0;
+	if (!bad && json_object_size(names) > 0)
+		bad = json_object_set(o, "names", names) != 0;
+	v = json_pack("{s:s, s:s, s:s}", "fund", typed(req, "fund"), "payable", typed(req, "payable"),
+	              "expense", typed(req, "expense"));
+	bad = bad || v == NULL || json_object_set_new(o, "accounts", v) != 0;
+	/* Digits only: anything else is 0, which the parser refuses naming the field and its range. */
+	bad = bad || json_object_set_new(o, "approvals",
+	                                 json_integer(strspn(approvals, "0123456789") == strlen(approvals) &&
+	                                                      strlen(approvals) > 0 && strlen(approvals) < 4
+	                                                  ? atoi(approvals)
+	                                                  : 0)) != 0;
+	for (k = 1; !bad && k <= EDITOR_HARMS; k++) {
+		json_t *h, *hn = json_object();
+
+		snprintf(name, sizeof(name), "harm%d_code", k);
+		if (typed(req, name)[0] == '\0') {
+			json_decref(hn);
+			continue;
+		}
+		h = json_pack("{s:s}", "code", typed(req, name));
+		snprintf(name, sizeof(name), "harm%d_ko", k);
+		bad = h == NULL || hn == NULL || put_text(hn, "ko", typed(req, name)) != 0;
+		snprintf(name, sizeof(name), "harm%d_ja", k);
+		bad = bad || put_text(hn, "ja", typed(req, name)) != 0;
+		snprintf(name, sizeof(name), "harm%d_en", k);
+		bad = bad || put_text(hn, "en", typed(req, name)) != 0;
+		snprintf(name, sizeof(name), "harm%d_amount", k);
+		bad = bad || json_object_set(h, "names", hn) != 0 ||
+		      json_object_set_new(h, "amount", amount_text(typed(req, name))) != 0 ||
+		      json_array_append(harms, h) != 0;
+		json_decref(h);
+		json_decref(hn);
+	}
+	if (!bad && json_array_size(harms) > 0)
+		bad = json_object_set(o, "harms", harms) != 0;
+	else if (!bad)
+		bad = (v = json_object()) == NULL || json_object_set_new(o, "benefits", v) != 0 ||
+		      json_object_set_new(v, "survivor", amount_text(typed(req, "survivor"))) != 0 ||
+		      json_object_set_new(v, "bereaved", amount_text(typed(req, "bereaved"))) != 0;
+	json_decref(names);
+	json_decref(harms);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 static void
@@ -380,7 +702,8 @@ program_form(struct page *p, const char *text, const char *error)
 }
 
 static void
-programs_page(struct page *p, struct store *store, const char *text, const char *error)
+programs_page(struct page *p, struct store *store, const char *text, const char *error,
+              struct http_request *editor)
 {
 	struct redress_error err;
 
@@ -392,6 +715,7 @@ programs_page(struct page *p, struct store *store, const char *text, const char 
 	if (program_each(store, program_row, p, &err) != REDRESS_OK)
 		page_notice(p, "error", T(p, "The programs could not be read."));
 	html_raw_const(p->b, "</tbody></table>");
+	program_editor(p, editor);
 	program_form(p, text, error);
 }
 
@@ -403,7 +727,7 @@ page_admin_programs(struct http_request *req, struct http_response *res)
 
 	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL)
 		return;
-	programs_page(&p, store, NULL, NULL);
+	programs_page(&p, store, NULL, NULL, NULL);
 	page_end(&p, 200);
 }
 
@@ -467,15 +791,32 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	struct redress_error err;
 	struct program_arg *a;
 	struct store *store;
+	json_t *file = NULL;
+	char *written = NULL;
 	struct page p;
+	int from_editor = (text == NULL || text[0] == '\0') && typed(req, "code")[0] != '\0';
 
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
 	page_change_init(&a->pc, req, res);
-	if (text != NULL && text[0] != '\0' && strlen(text) <= PROGRAM_FILE_MAX &&
-	    program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
+	/* The editor's fields become a program file, read by the same parser as a pasted one. */
+	if (from_editor && (file = editor_json(req)) != NULL)
+		written = json_dumps(file, JSON_SORT_KEYS);
+	json_decref(file);
+	if (from_editor) {
+		memset(&err, 0, sizeof(err));
+		if (written == NULL)
+			error_set(&err, REDRESS_E_INVALID, "a field is not valid text");
+		else if (program_parse(written, strlen(written), &a->prog, &err) == REDRESS_OK) {
+			mem_json_free(written);
+			http_change_submit(req, do_program_add, a);
+			return;
+		}
+		mem_json_free(written);
+	} else if (text != NULL && text[0] != '\0' && strlen(text) <= PROGRAM_FILE_MAX &&
+	           program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
 		http_change_submit(req, do_program_add, a);
 		return;
 	}
@@ -483,9 +824,20 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL)
 		return;
 	page_notice(&p, "error", T(&p, "The program could not be added, and nothing was saved."));
-	/* The parser's message names the field, or the line and column of a syntax error. */
-	programs_page(&p, store, text,
-	              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.") : err.message);
+	if (from_editor) {
+		/* The parser's message names the field as the file would ("harms[0].amount"); the values
+		 * stay. */
+		html_raw_const(p.b, "<p class=\"hint\" id=\"editor-error\">");
+		html_text(p.b, err.message);
+		html_raw_const(p.b, "</p>");
+		programs_page(&p, store, NULL, NULL, req);
+	} else {
+		/* The parser's message names the field, or the line and column of a syntax error. */
+		programs_page(&p, store, text,
+		              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.")
+		                                              : err.message,
+		              NULL);
+	}
 	page_end(&p, 422);
 }
 

@@ -870,7 +870,7 @@ program_option(void *ctx, const struct program *prog, struct redress_error *err)
 	struct programs_ctx *pc = ctx;
 
 	(void)err;
-	page_option(pc->p, prog->code, prog->name, pc->current);
+	page_option(pc->p, prog->code, program_name(prog, i18n_code(pc->p->lang)), pc->current);
 	pc->count++;
 	return REDRESS_OK;
 }

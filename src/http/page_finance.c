@@ -222,7 +222,8 @@ program_choice(void *ctx, const struct program *prog, struct redress_error *err)
 	struct pledges_ctx *pc = ctx;
 
 	(void)err;
-	page_option(pc->p, prog->code, prog->name, pc->form != NULL ? pc->form->program : NULL);
+	page_option(pc->p, prog->code, program_name(prog, i18n_code(pc->p->lang)),
+	            pc->form != NULL ? pc->form->program : NULL);
 	return REDRESS_OK;
 }
 
@@ -508,7 +509,7 @@ static enum redress_err
 batch_program_choice(void *ctx, const struct program *prog, struct redress_error *err)
 {
 	(void)err;
-	page_option(ctx, prog->code, prog->name, NULL);
+	page_option(ctx, prog->code, program_name(prog, i18n_code(((struct page *)ctx)->lang)), NULL);
 	return REDRESS_OK;
 }
 

@@ -172,7 +172,7 @@ program_queue(void *ctx, const struct program *prog, struct redress_error *err)
 	int failed;
 
 	html_raw_const(p->b, "<section><h2>");
-	html_text(p->b, prog->name);
+	html_text(p->b, program_name(prog, i18n_code(p->lang)));
 	html_raw_const(p->b, "</h2><p><code>");
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</code></p>");

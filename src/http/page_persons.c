@@ -1126,6 +1126,9 @@ payment_words(struct page *p, enum entitlement_state state)
 	case ENTITLEMENT_BATCHED: return T(p, "sent to the bank: waiting for its answer");
 	case ENTITLEMENT_PAID: return T(p, "paid");
 	case ENTITLEMENT_RETURNED: return T(p, "returned by the bank, back in the queue");
+	case ENTITLEMENT_SCHEDULED: return T(p, "an instalment not due yet");
+	case ENTITLEMENT_HELD: return T(p, "held: a proof of life is needed before it is paid");
+	case ENTITLEMENT_STOPPED: return T(p, "stopped at her death, as the program's rules say");
 	}
 	return "?";
 }

@@ -237,7 +237,7 @@ program_report(void *ctx, const struct program *prog, struct redress_error *err)
 	html_raw_const(p->b, "<section");
 	html_attr(p->b, "id", prog->code);
 	html_raw_const(p->b, "><h2>");
-	html_text(p->b, prog->name);
+	html_text(p->b, program_name(prog, i18n_code(p->lang)));
 	html_raw_const(p->b, " <span class=\"hint\">");
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</span></h2>");

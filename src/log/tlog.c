@@ -181,6 +181,8 @@ static const struct tlog_migration {
      " SELECT program, format, seq, body FROM http_reports;"
      "DROP TABLE http_idempotency; DROP TABLE http_idempotency_personal; DROP TABLE http_totp_steps;"
      " DROP TABLE http_reports;"},
+    /* NULL again: programs_rules (harms, units, caps, instalments, services: docs/programs.md). */
+    {"the table of programs' rules", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

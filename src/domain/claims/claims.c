@@ -5,6 +5,7 @@
  * evidence and their history is here too.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -63,7 +64,7 @@ claim_get(struct store *store, const char *id, struct claim *c_r, struct redress
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &claims_q_get, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	switch (store_step(st, err)) {
@@ -399,6 +400,35 @@ out:
 	return rc;
 }
 
+static enum redress_err
+harm_count(void *ctx, const struct claim_harm *h, struct redress_error *err)
+{
+	(void)h;
+	(void)err;
+	(*(int *)ctx)++;
+	return REDRESS_OK;
+}
+
+/* A claim under a program that pays by harm is submitted naming at least one. */
+static enum redress_err
+harms_named(struct store *store, const struct claim *c, struct redress_error *err)
+{
+	struct program *p;
+	int n = 0;
+	enum redress_err rc;
+
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = program_get(store, c->program, p, err)) == REDRESS_OK && p->rules.nharms > 0 &&
+	    (rc = claim_harm_each(store, c->id, harm_count, &n, err)) == REDRESS_OK && n == 0)
+		rc = error_set(err, REDRESS_E_REFUSED,
+		               "claim %s names no harm, and program '%s' pays by harm: name each with its"
+		               " evidence first ('redress claim harm add %s --harm CODE --evidence N')",
+		               c->id, p->code, c->id);
+	free(p);
+	return rc;
+}
+
 /*
  * One transition: permission, state and rules checked first (so that a
  * refusal changes nothing and says why), then the reason sealed, the event
@@ -425,6 +455,9 @@ transition(struct tlog *log, const struct actor *actor, const struct registry_ke
 		return rc;
 	if (action == CLAIM_DENY && (reason == NULL || reason[0] == '\0'))
 		return error_set(err, REDRESS_E_INVALID, "a denial needs a reason (--reason TEXT)");
+	if (action == CLAIM_SUBMIT && c.state == CLAIM_OPEN &&
+	    (rc = harms_named(store, &c, err)) != REDRESS_OK)
+		return rc;
 	if (reason != NULL && (rc = text_check("reason", reason, CLAIM_REASON_MAX, err)) != REDRESS_OK)
 		return rc;
 	if (action == CLAIM_APPROVE && (rc = claims_approved_by(store, c.id, c.round, tlog_actor(log),

@@ -85,7 +85,62 @@ struct claim_decision {
 	int has_reason;
 };
 
+/*
+ * The harms a claim names (a program with "harms", domain/programs): each
+ * with the evidence files that support it, reviewed harm by harm.  A harm
+ * is approved when, in the claim's current round, the program's number of
+ * different reviewers (none of whom opened the claim) approved it and none
+ * denied it; denied when any reviewer denied it; else pending.  An appeal
+ * starts a new round for the harms too.
+ */
+#define CLAIM_HARM_CODE_MAX      32
+#define CLAIM_HARM_EVIDENCE_MAX  16                            /* evidence files named for one harm */
+#define CLAIM_HARM_EVIDENCE_TEXT (CLAIM_HARM_EVIDENCE_MAX * 5) /* "1,2,17": numbers and commas */
+
+enum claim_harm_state {
+	CLAIM_HARM_PENDING,
+	CLAIM_HARM_APPROVED,
+	CLAIM_HARM_DENIED,
+};
+
+struct claim_harm {
+	char claim[CLAIM_ID_MAX + 1];
+	char harm[CLAIM_HARM_CODE_MAX + 1];
+	char evidence[CLAIM_HARM_EVIDENCE_TEXT + 1]; /* "1,2": the claim's evidence files, ascending */
+	int approvals;                               /* different reviewers, this round */
+	int denials;                                 /* this round */
+	enum claim_harm_state state;
+	uint64_t claimed_seq;
+};
+
 extern const struct event_module claims_module;
+
+const char *claim_harm_state_name(enum claim_harm_state state);
+
+/*
+ * Names harm (a code of the claim's program) on claim id, supported by the
+ * claim's evidence files evidence[0..n-1] (1 to CLAIM_HARM_EVIDENCE_MAX of
+ * them, each attached already): event "claims.harm.claimed".  While the
+ * claim is open, or denied (for an appeal).  A harm named twice is
+ * REDRESS_E_CONFLICT.  Needs PERM_CLAIMS_INTAKE.
+ */
+enum redress_err claim_harm_add(struct tlog *log, const struct actor *actor, const char *id, const char *harm,
+                                const int *evidence, size_t n, struct redress_error *err);
+
+/*
+ * A reviewer's verdict on one harm of claim id (approve 1, deny 0): event
+ * "claims.harm.reviewed".  While the claim is submitted or appealed; not
+ * by the account that opened it, and once per reviewer, harm and round
+ * (REDRESS_E_REFUSED).  Needs PERM_CLAIMS_DECIDE.
+ */
+enum redress_err claim_harm_review(struct tlog *log, const struct actor *actor, const char *id,
+                                   const char *harm, int approve, struct redress_error *err);
+
+/* Calls fn for each harm claim id names, in order of naming, with its state this round. */
+enum redress_err claim_harm_each(struct store *store, const char *id,
+                                 enum redress_err (*fn)(void *ctx, const struct claim_harm *h,
+                                                        struct redress_error *err),
+                                 void *ctx, struct redress_error *err);
 
 const char *claim_state_name(enum claim_state state);
 enum redress_err claim_state_parse(const char *text, enum claim_state *state_r, struct redress_error *err);
@@ -200,6 +255,7 @@ enum redress_err claim_reason_read(struct store *store, const struct actor *acto
  *                    id when there is no such claim.
  */
 json_t *claim_json(const struct claim *c);
+json_t *claim_harm_json(const struct claim_harm *h);
 enum redress_err claim_file_json(struct store *store, const struct actor *actor,
                                  const struct registry_keys *keys, const char *id, json_t **file_r,
                                  struct redress_error *err);

@@ -58,38 +58,98 @@ static const char claims_schema[] =
     " n INTEGER NOT NULL,"
     " part INTEGER NOT NULL,"
     " sealed TEXT NOT NULL,"
-    " PRIMARY KEY (claim, n, part));";
+    " PRIMARY KEY (claim, n, part));"
+    /* The harms a claim names (CLAIM/HARM), and each reviewer's verdict on each, by round. */
+    "CREATE TABLE IF NOT EXISTS claims_harms ("
+    " id TEXT PRIMARY KEY,"
+    " claim TEXT NOT NULL,"
+    " harm TEXT NOT NULL,"
+    " evidence TEXT NOT NULL,"
+    " claimed_by TEXT NOT NULL,"
+    " claimed_seq INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS claims_harms_claim ON claims_harms (claim, claimed_seq);"
+    "CREATE TABLE IF NOT EXISTS claims_harm_reviews ("
+    " seq INTEGER PRIMARY KEY,"
+    " claim TEXT NOT NULL,"
+    " harm TEXT NOT NULL,"
+    " round INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " verdict TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS claims_harm_reviews_claim ON claims_harm_reviews (claim, harm, round);";
 
 #define CLAIM_COLUMNS                                                                                        \
 	"id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round, evidence,"     \
 	" opened_seq, decided_seq"
-#define EVIDENCE_COLUMNS "id, claim, n, name, sha256, size, added_by, added_seq"
-#define DECISION_COLUMNS "seq, claim, action, round, actor, reason"
+#define EVIDENCE_COLUMNS    "id, claim, n, name, sha256, size, added_by, added_seq"
+#define DECISION_COLUMNS    "seq, claim, action, round, actor, reason"
+#define HARM_COLUMNS        "id, claim, harm, evidence, claimed_by, claimed_seq"
+#define HARM_REVIEW_COLUMNS "seq, claim, harm, round, actor, verdict"
 
-const struct store_query claims_q_get = {"claims.get",
-                                         "SELECT " CLAIM_COLUMNS " FROM claims_claims WHERE id = ?1"};
-static const struct store_query q_insert = {"claims.insert",
-                                            "INSERT INTO claims_claims (" CLAIM_COLUMNS
-                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0, ?8, NULL)"};
-static const struct store_query q_update = {"claims.update",
-                                            "UPDATE claims_claims SET state = ?2, approvals = ?3, round = ?4,"
-                                            " evidence = ?5, decided_seq = ?6 WHERE id = ?1"};
-static const struct store_query q_evidence_insert = {"claims.evidence.insert",
-                                                     "INSERT INTO claims_evidence (" EVIDENCE_COLUMNS
-                                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
-static const struct store_query q_decision_insert = {"claims.decision.insert",
-                                                     "INSERT INTO claims_decisions (" DECISION_COLUMNS
-                                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
-static const struct store_query q_approved_by = {
-    "claims.approved_by",
-    "SELECT count(*) FROM claims_decisions WHERE claim = ?1 AND round = ?2 AND actor = ?3"
-    " AND action = 'approved'"};
+static const struct store_statement claims_statements[] = {
+    [CLAIMS_Q_GET] = {.name = "claims.get",
+                      .sql = "SELECT " CLAIM_COLUMNS " FROM claims_claims WHERE id = ?1",
+                      .columns = "ttttttiiiiii"},
+    [CLAIMS_Q_INSERT] = {.name = "claims.insert",
+                         .sql = "INSERT INTO claims_claims (" CLAIM_COLUMNS
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0, ?8, NULL)",
+                         .columns = ""},
+    [CLAIMS_Q_UPDATE] = {.name = "claims.update",
+                         .sql = "UPDATE claims_claims SET state = ?2, approvals = ?3, round = ?4,"
+                                " evidence = ?5, decided_seq = ?6 WHERE id = ?1",
+                         .columns = ""},
+    [CLAIMS_Q_EVIDENCE_INSERT] = {.name = "claims.evidence.insert",
+                                  .sql = "INSERT INTO claims_evidence (" EVIDENCE_COLUMNS
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                  .columns = ""},
+    [CLAIMS_Q_DECISION_INSERT] = {.name = "claims.decision.insert",
+                                  .sql = "INSERT INTO claims_decisions (" DECISION_COLUMNS
+                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                  .columns = ""},
+    [CLAIMS_Q_APPROVED_BY] = {.name = "claims.approved_by",
+                              .sql = "SELECT count(*) FROM claims_decisions WHERE claim = ?1 AND round = ?2"
+                                     " AND actor = ?3 AND action = 'approved'",
+                              .columns = "i"},
+    [CLAIMS_Q_HARM_INSERT] = {.name = "claims.harm.insert",
+                              .sql = "INSERT INTO claims_harms (" HARM_COLUMNS
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                              .columns = ""},
+    [CLAIMS_Q_HARM_GET] = {.name = "claims.harm.get",
+                           .sql = "SELECT count(*) FROM claims_harms WHERE claim = ?1 AND harm = ?2",
+                           .columns = "i"},
+    [CLAIMS_Q_HARM_REVIEW_INSERT] = {.name = "claims.harm.review.insert",
+                                     .sql = "INSERT INTO claims_harm_reviews (" HARM_REVIEW_COLUMNS
+                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                     .columns = ""},
+    [CLAIMS_Q_HARM_REVIEWED_BY] = {.name = "claims.harm.reviewed_by",
+                                   .sql = "SELECT count(*) FROM claims_harm_reviews WHERE claim = ?1"
+                                          " AND harm = ?2 AND round = ?3 AND actor = ?4",
+                                   .columns = "i"},
+    [CLAIMS_Q_HARMS_OF] = {.name = "claims.harms.of",
+                           .sql = "SELECT h.claim, h.harm, h.evidence, h.claimed_seq,"
+                                  " (SELECT count(DISTINCT r.actor) FROM claims_harm_reviews r"
+                                  "   WHERE r.claim = h.claim AND r.harm = h.harm AND r.round = c.round"
+                                  "   AND r.verdict = 'approved'),"
+                                  " (SELECT count(*) FROM claims_harm_reviews r"
+                                  "   WHERE r.claim = h.claim AND r.harm = h.harm AND r.round = c.round"
+                                  "   AND r.verdict = 'denied'),"
+                                  " c.approvals_needed"
+                                  " FROM claims_harms h JOIN claims_claims c ON c.id = h.claim"
+                                  " WHERE h.claim = ?1 ORDER BY h.claimed_seq",
+                           .columns = "tttiiii"},
+};
+
+const struct store_catalogue claims_catalogue = {"claims", claims_statements, STORE_COUNT(claims_statements)};
+
 static const struct store_query q_snapshot_claims = {"claims_claims", "SELECT " CLAIM_COLUMNS
                                                                       " FROM claims_claims ORDER BY id"};
 static const struct store_query q_snapshot_evidence = {
     "claims_evidence", "SELECT " EVIDENCE_COLUMNS " FROM claims_evidence ORDER BY id"};
 static const struct store_query q_snapshot_decisions = {
     "claims_decisions", "SELECT " DECISION_COLUMNS " FROM claims_decisions ORDER BY seq"};
+static const struct store_query q_snapshot_harms = {"claims_harms",
+                                                    "SELECT " HARM_COLUMNS " FROM claims_harms ORDER BY id"};
+static const struct store_query q_snapshot_harm_reviews = {
+    "claims_harm_reviews", "SELECT " HARM_REVIEW_COLUMNS " FROM claims_harm_reviews ORDER BY seq"};
 static const struct store_query q_check_blobs = {
     "claims.check.blobs", "SELECT e.id FROM claims_evidence e WHERE NOT EXISTS (SELECT 1 FROM"
                           " claims_evidence_blobs b WHERE b.claim = e.claim AND b.n = e.n) ORDER BY e.id"};
@@ -486,7 +546,7 @@ claims_apply_opened(struct store *store, const struct claim *c, struct redress_e
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_insert, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, c->id);
 	store_bind_text(st, 2, c->program);
@@ -504,7 +564,7 @@ claim_update(struct store *store, const struct claim *c, struct redress_error *e
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_update, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_UPDATE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, c->id);
 	store_bind_text(st, 2, claim_state_name(c->state));
@@ -538,7 +598,7 @@ claims_apply_evidence(struct store *store, const struct claims_ev_evidence *e, c
 		return error_set(err, REDRESS_E_INVALID, "claim %s: evidence %d follows evidence %d", c.id,
 		                 e->n, c.evidence);
 	snprintf(id, sizeof(id), "%s/%d", e->claim, e->n);
-	if ((st = store_query(store, &q_evidence_insert, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_EVIDENCE_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, e->claim);
@@ -560,7 +620,7 @@ claims_approved_by(struct store *store, const char *id, int round, const char *a
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_approved_by, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_APPROVED_BY, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	store_bind_int64(st, 2, round);
@@ -589,7 +649,7 @@ claims_apply_transition(struct store *store, const struct claims_ev_transition *
 		return error_set(err, REDRESS_E_INVALID, "a denial needs a reason");
 	if ((rc = claims_transition(&c, t->action, actor, approved_before, seq, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_decision_insert, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_DECISION_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seq);
 	store_bind_text(st, 2, c.id);
@@ -625,6 +685,13 @@ claims_replay(struct store *store, const struct event *ev, struct redress_error 
 		if ((rc = claims_decode_evidence(ev, &e, err)) != REDRESS_OK)
 			return rc;
 		return claims_apply_evidence(store, &e, ev->actor, ev->seq, err);
+	}
+	if (strcmp(ev->type, CLAIMS_EV_HARM) == 0 || strcmp(ev->type, CLAIMS_EV_HARM_REV) == 0) {
+		struct claims_ev_harm h;
+
+		if ((rc = claims_decode_harm(ev, &h, err)) != REDRESS_OK)
+			return rc;
+		return claims_apply_harm(store, ev, &h, err);
 	}
 	if (strcmp(ev->type, CLAIMS_EV_READ) == 0 || strcmp(ev->type, CLAIMS_EV_REASONS) == 0) {
 		struct claims_ev_read r;
@@ -669,13 +736,15 @@ claims_check(struct store *store, struct audit_report *report, struct redress_er
 	return r == STORE_ERROR ? err->code : REDRESS_OK;
 }
 
-static const struct store_query *const claims_snapshots[] = {&q_snapshot_claims, &q_snapshot_evidence,
-                                                             &q_snapshot_decisions, NULL};
+static const struct store_query *const claims_snapshots[] = {&q_snapshot_claims,       &q_snapshot_evidence,
+                                                             &q_snapshot_decisions,    &q_snapshot_harms,
+                                                             &q_snapshot_harm_reviews, NULL};
 
 const struct event_module claims_module = {
     .name = "claims",
     .type_prefix = "claims.",
     .schema = claims_schema,
+    .catalogue = &claims_catalogue,
     .snapshots = claims_snapshots,
     .replay = claims_replay,
     .check = claims_check,

@@ -21,6 +21,11 @@ struct held_claim {
 	struct claim c;   /* first: its id is the map's key */
 	char **approvers; /* the log actors who approved in this round */
 	int napprovers;
+	/*
+	 * The harms named ("HARM") and this round's harm reviews
+	 * ("HARM\nACTOR"), to refuse a second as replay does.
+	 */
+	struct strmap harms;
 };
 
 struct claims_model {
@@ -104,11 +109,53 @@ approvers_clear(struct held_claim *h)
 	h->napprovers = 0;
 }
 
+/* Frees the keys of map (the values are the keys) and forgets them; the map stays usable. */
+static void
+keys_clear(struct strmap *map, int reinit)
+{
+	size_t i;
+
+	for (i = 0; i < map->cap; i++)
+		if (map->slots[i].key != NULL)
+			free(map->slots[i].value);
+	strmap_free(map);
+	if (reinit)
+		strmap_init(map);
+}
+
+/* Forgets this round's harm reviews (an appeal starts a new round); keeps the harms named. */
+static enum redress_err
+reviews_clear(struct held_claim *h, struct redress_error *err)
+{
+	struct strmap kept;
+	size_t i;
+	enum redress_err rc = REDRESS_OK;
+
+	strmap_init(&kept);
+	for (i = 0; i < h->harms.cap; i++) {
+		char *k = h->harms.slots[i].value;
+
+		if (h->harms.slots[i].key == NULL)
+			continue;
+		if (strchr(k, '\n') != NULL || rc != REDRESS_OK) {
+			free(k);
+			continue;
+		}
+		if ((rc = strmap_put(&kept, k, k, err)) != REDRESS_OK)
+			free(k);
+	}
+	strmap_free(&h->harms);
+	h->harms = kept;
+	return rc;
+}
+
 static void
 held_free(struct held_claim *h)
 {
-	if (h != NULL)
+	if (h != NULL) {
 		approvers_clear(h);
+		keys_clear(&h->harms, 0);
+	}
 	free(h);
 }
 
@@ -120,6 +167,7 @@ fold_opened(struct claims_model *m, const struct event *ev, struct redress_error
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
+	strmap_init(&h->harms);
 	if ((rc = claims_decode_opened(ev, &h->c, err)) != REDRESS_OK) {
 		free(h);
 		return rc;
@@ -216,8 +264,11 @@ fold_transition(struct claims_model *m, const struct event *ev, struct audit_fol
 			return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
 		h->napprovers++;
 	}
-	if (h->c.state == CLAIM_DENIED || h->c.state == CLAIM_APPEALED)
+	if (h->c.state == CLAIM_DENIED || h->c.state == CLAIM_APPEALED) {
 		approvers_clear(h);
+		if (t.action == CLAIM_APPEAL && (rc = reviews_clear(h, err)) != REDRESS_OK)
+			return rc;
+	}
 	if (h->c.state == CLAIM_APPROVED) {
 		/* Final: nothing can change an approved claim. */
 		claims_fold_claim(fold, &h->c);
@@ -226,11 +277,52 @@ fold_transition(struct claims_model *m, const struct event *ev, struct audit_fol
 	return REDRESS_OK;
 }
 
+/*
+ * A harm named or reviewed: the rules against the held claim (an approved
+ * claim is no longer held, and nothing may be named or reviewed on it).
+ * That the harm is one of the program's, replay checks against the tables.
+ */
+static enum redress_err
+fold_harm(struct claims_model *m, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+{
+	char key[CLAIM_HARM_CODE_MAX + TLOG_ACTOR_MAX + 2], *copy;
+	int reviewed = strcmp(ev->type, CLAIMS_EV_HARM_REV) == 0;
+	struct claims_ev_harm harm;
+	struct held_claim *h;
+	enum redress_err rc;
+
+	if ((rc = claims_decode_harm(ev, &harm, err)) != REDRESS_OK ||
+	    (rc = held_get(m, harm.claim, &h, err)) != REDRESS_OK ||
+	    (rc = claims_harm_rules(&h->c, &harm, reviewed, ev->actor, err)) != REDRESS_OK)
+		return rc;
+	if (reviewed && strmap_get(&h->harms, harm.harm) == NULL)
+		return error_set(err, REDRESS_E_NOTFOUND, "claim %s names no harm '%s' to review", harm.claim,
+		                 harm.harm);
+	snprintf(key, sizeof(key), "%s%s%.*s", harm.harm, reviewed ? "\n" : "", reviewed ? TLOG_ACTOR_MAX : 0,
+	         reviewed ? ev->actor : "");
+	if (strmap_get(&h->harms, key) != NULL)
+		return error_set(err, REDRESS_E_CONFLICT, "claim %s: harm '%s' is %s twice", harm.claim,
+		                 harm.harm, reviewed ? "reviewed by one reviewer in one round" : "named");
+	if ((copy = strdup(key)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
+	if ((rc = strmap_put(&h->harms, copy, copy, err)) != REDRESS_OK) {
+		free(copy);
+		return rc;
+	}
+	if (reviewed)
+		claims_fold_harm_review(fold, &harm, h->c.round, ev->actor, ev->seq);
+	else
+		claims_fold_harm(fold, &harm, ev->actor, ev->seq);
+	return REDRESS_OK;
+}
+
 enum redress_err
 claims_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
 {
 	struct claims_model *m = model;
 
+	if (strcmp(ev->type, CLAIMS_EV_HARM) == 0 || strcmp(ev->type, CLAIMS_EV_HARM_REV) == 0)
+		return fold_harm(m, ev, fold, err);
 	if (strcmp(ev->type, CLAIMS_EV_OPENED) == 0)
 		return fold_opened(m, ev, err);
 	if (strcmp(ev->type, CLAIMS_EV_EVIDENCE) == 0)

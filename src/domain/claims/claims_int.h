@@ -18,6 +18,8 @@
 #define CLAIMS_EV_APPEALED  "claims.claim.appealed"
 #define CLAIMS_EV_READ      "claims.evidence.read"
 #define CLAIMS_EV_REASONS   "claims.reasons.read"
+#define CLAIMS_EV_HARM      "claims.harm.claimed"
+#define CLAIMS_EV_HARM_REV  "claims.harm.reviewed"
 
 /*
  * Sealed text is "s1:" and the base64 of a 24-byte nonce, the plain bytes
@@ -34,6 +36,33 @@ enum {
 	CLAIMS_TABLE_CLAIMS,
 	CLAIMS_TABLE_EVIDENCE,
 	CLAIMS_TABLE_DECISIONS,
+	CLAIMS_TABLE_HARMS,
+	CLAIMS_TABLE_HARM_REVIEWS,
+};
+
+/* The module's statements (claims_apply.c; docs/store.md). */
+enum claims_statement {
+	CLAIMS_Q_GET,
+	CLAIMS_Q_INSERT,
+	CLAIMS_Q_UPDATE,
+	CLAIMS_Q_EVIDENCE_INSERT,
+	CLAIMS_Q_DECISION_INSERT,
+	CLAIMS_Q_APPROVED_BY,
+	CLAIMS_Q_HARM_INSERT,        /* a harm named on a claim */
+	CLAIMS_Q_HARM_GET,           /* one harm of a claim: 1 row when named */
+	CLAIMS_Q_HARM_REVIEW_INSERT, /* a reviewer's verdict on a harm */
+	CLAIMS_Q_HARM_REVIEWED_BY,   /* has actor reviewed this harm this round */
+	CLAIMS_Q_HARMS_OF,           /* a claim's harms with this round's verdicts */
+};
+
+extern const struct store_catalogue claims_catalogue;
+
+/* A harm event's fields: named (with evidence) or reviewed (with a verdict). */
+struct claims_ev_harm {
+	char claim[CLAIM_ID_MAX + 1];
+	char harm[CLAIM_HARM_CODE_MAX + 1];
+	char evidence[CLAIM_HARM_EVIDENCE_TEXT + 1]; /* named: "1,2" */
+	int approve;                                 /* reviewed: 1 approved, 0 denied */
 };
 
 /* An evidence event's fields; name and sha256 borrowed from the event or the command. */
@@ -58,9 +87,7 @@ struct claims_ev_transition {
 	const char *reason;
 };
 
-extern const struct store_query claims_q_get;
-
-/* Reads the claim under the cursor st (claims_q_get's columns). */
+/* Reads the claim under the cursor st (CLAIMS_Q_GET's columns). */
 void claims_read(struct store_stmt *st, struct claim *c);
 
 /* "C-000001" ...: an id as claim_open makes them. */
@@ -111,6 +138,26 @@ enum redress_err claims_apply_evidence(struct store *store, const struct claims_
                                        const char *actor, uint64_t seq, struct redress_error *err);
 enum redress_err claims_apply_transition(struct store *store, const struct claims_ev_transition *t,
                                          const char *actor, uint64_t seq, struct redress_error *err);
+
+/*
+ * Harms (claims_harms.c): the events' data, read back (every field
+ * checked: the claim id, the harm's code, the evidence list ascending and
+ * within bounds), the rules shared by commands, replay and the fold, and
+ * the tables.  claims_harm_rules checks a harm event against the claim c
+ * as it stands: its state, and for a review that actor did not open it.
+ */
+enum redress_err claims_encode_harm(struct buf *out, const struct claims_ev_harm *h, int reviewed,
+                                    struct redress_error *err);
+enum redress_err claims_decode_harm(const struct event *ev, struct claims_ev_harm *h,
+                                    struct redress_error *err);
+enum redress_err claims_harm_rules(const struct claim *c, const struct claims_ev_harm *h, int reviewed,
+                                   const char *actor, struct redress_error *err);
+enum redress_err claims_apply_harm(struct store *store, const struct event *ev,
+                                   const struct claims_ev_harm *h, struct redress_error *err);
+void claims_fold_harm(struct audit_fold *fold, const struct claims_ev_harm *h, const char *actor,
+                      uint64_t seq);
+void claims_fold_harm_review(struct audit_fold *fold, const struct claims_ev_harm *h, int round,
+                             const char *actor, uint64_t seq);
 
 /* 1 in *approved_r when actor has approved claim id in round. */
 enum redress_err claims_approved_by(struct store *store, const char *id, int round, const char *actor,

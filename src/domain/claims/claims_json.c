@@ -20,8 +20,27 @@ struct file_out {
 	struct store *store;
 	const struct actor *actor;
 	const struct registry_keys *keys; /* NULL: reasons stay sealed */
-	json_t *evidence, *history;
+	json_t *evidence, *history, *harms;
 };
+
+json_t *
+claim_harm_json(const struct claim_harm *h)
+{
+	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:I}", "harm", h->harm, "state",
+	                 claim_harm_state_name(h->state), "evidence", h->evidence, "approvals", h->approvals,
+	                 "denials", h->denials, "event", (json_int_t)h->claimed_seq);
+}
+
+static enum redress_err
+harm_one(void *ctx, const struct claim_harm *h, struct redress_error *err)
+{
+	struct file_out *out = ctx;
+
+	if (json_array_append_new(out->harms, claim_harm_json(h)) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory listing the harms of claim %s",
+		                 h->claim);
+	return REDRESS_OK;
+}
 
 static enum redress_err
 evidence_one(void *ctx, const struct claim_evidence *e, struct redress_error *err)
@@ -69,7 +88,7 @@ enum redress_err
 claim_file_json(struct store *store, const struct actor *actor, const struct registry_keys *keys,
                 const char *id, json_t **file_r, struct redress_error *err)
 {
-	struct file_out out = {store, actor, keys, json_array(), json_array()};
+	struct file_out out = {store, actor, keys, json_array(), json_array(), json_array()};
 	enum redress_err rc;
 	struct claim c;
 	json_t *o = NULL;
@@ -77,7 +96,8 @@ claim_file_json(struct store *store, const struct actor *actor, const struct reg
 	*file_r = NULL;
 	if ((rc = claim_get(store, id, &c, err)) != REDRESS_OK ||
 	    (rc = claim_evidence_each(store, c.id, evidence_one, &out, err)) != REDRESS_OK ||
-	    (rc = claim_decision_each(store, c.id, decision_one, &out, err)) != REDRESS_OK)
+	    (rc = claim_decision_each(store, c.id, decision_one, &out, err)) != REDRESS_OK ||
+	    (rc = claim_harm_each(store, c.id, harm_one, &out, err)) != REDRESS_OK)
 		goto out;
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I, s:o, s:O, s:O}", "id", c.id,
 	              "program", c.program, "victim", c.victim, "claimant", c.claimant, "state",
@@ -86,7 +106,9 @@ claim_file_json(struct store *store, const struct actor *actor, const struct reg
 	              (json_int_t)c.opened_seq, "decided_event",
 	              c.decided_seq != 0 ? json_integer((json_int_t)c.decided_seq) : json_null(), "evidence",
 	              out.evidence, "history", out.history);
-	if (o == NULL) {
+	if (o == NULL || json_object_set(o, "harms", out.harms) != 0) {
+		json_decref(o);
+		o = NULL;
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing claim %s", c.id);
 		goto out;
 	}
@@ -94,5 +116,6 @@ claim_file_json(struct store *store, const struct actor *actor, const struct reg
 out:
 	json_decref(out.evidence);
 	json_decref(out.history);
+	json_decref(out.harms);
 	return rc;
 }

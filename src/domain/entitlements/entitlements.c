@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/canon.h"
+#include "core/clock.h"
 #include "core/text.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements_int.h"
@@ -22,9 +23,11 @@ __extension__ typedef __int128 wide;
 #define EVENT_DATA_MAX 2048
 
 static const char *const state_names[] = {
-    [ENTITLEMENT_QUEUED] = "queued", [ENTITLEMENT_DECLINED] = "declined",
-    [ENTITLEMENT_MOVED] = "moved",   [ENTITLEMENT_BATCHED] = "batched",
-    [ENTITLEMENT_PAID] = "paid",     [ENTITLEMENT_RETURNED] = "returned",
+    [ENTITLEMENT_QUEUED] = "queued",       [ENTITLEMENT_DECLINED] = "declined",
+    [ENTITLEMENT_MOVED] = "moved",         [ENTITLEMENT_BATCHED] = "batched",
+    [ENTITLEMENT_PAID] = "paid",           [ENTITLEMENT_RETURNED] = "returned",
+    [ENTITLEMENT_SCHEDULED] = "scheduled", [ENTITLEMENT_HELD] = "held",
+    [ENTITLEMENT_STOPPED] = "stopped",
 };
 
 static const char *const basis_names[] = {
@@ -282,19 +285,229 @@ wished_state(struct store *store, const char *pseudonym, enum entitlement_state 
 	return REDRESS_OK;
 }
 
-/* Books (or brings up to date) one claim/beneficiary pair. */
-static enum redress_err
-book_one(struct tlog *log, const struct program *p, const struct claim *c, const char *beneficiary,
-         int64_t amount, enum entitlement_basis basis, struct entitlements_run *run,
-         struct redress_error *err)
+void
+entitlements_today(char out[11])
 {
+	char now[CLOCK_TEXT_SIZE];
+
+	clock_now_text(now);
+	memcpy(out, now, 10);
+	out[10] = '\0';
+}
+
+/*
+ * What beneficiary already holds under program (in any state but moved,
+ * which her heirs hold now) into *held_r, and whether she holds anything
+ * under one of the programs p excludes (*excluded_r).  Claim c's own
+ * entitlements are left out: they are what is being computed.
+ */
+static enum redress_err
+held_before(struct store *store, const struct program *p, const struct claim *c, const char *beneficiary,
+            int64_t *held_r, int *excluded_r, struct redress_error *err)
+{
+	struct entitlement *items = NULL;
+	size_t n = 0, i, k;
+	enum redress_err rc;
+
+	*held_r = 0;
+	*excluded_r = 0;
+	if (p->rules.cap_person.set == 0 && p->rules.nexclusions == 0)
+		return REDRESS_OK;
+	if ((rc = entitlements_of_person(store, beneficiary, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; rc == REDRESS_OK && i < n; i++) {
+		/* What her heirs hold now, and (in a preview) this claim's own, being recomputed. */
+		if (items[i].state == ENTITLEMENT_MOVED || strcmp(items[i].claim, c->id) == 0)
+			continue;
+		if (strcmp(items[i].program, p->code) == 0)
+			rc = money_add(*held_r, items[i].amount, held_r, err);
+		for (k = 0; k < p->rules.nexclusions; k++)
+			if (strcmp(items[i].program, p->rules.exclusions[k]) == 0)
+				*excluded_r = 1;
+	}
+	free(items);
+	return rc;
+}
+
+/*
+ * One beneficiary's part of claim c, before it is booked or previewed: an
+ * excluded beneficiary is counted and left out; the cap per person
+ * applies; a zero amount is no entitlement.  Then sink.
+ */
+static enum redress_err
+owed_one(struct store *store, const struct program *p, const struct claim *c, const char *beneficiary,
+         int64_t amount, enum entitlement_basis basis, struct entitlements_run *run,
+         const struct entitlements_sink *sink, struct redress_error *err)
+{
+	char today[11];
+	int64_t held, before = amount;
+	int excluded;
+	enum redress_err rc;
+
+	if (amount == 0)
+		return REDRESS_OK;
+	if ((rc = held_before(store, p, c, beneficiary, &held, &excluded, err)) != REDRESS_OK)
+		return rc;
+	if (excluded) {
+		run->excluded++;
+		return REDRESS_OK;
+	}
+	if (p->rules.cap_person.set) {
+		entitlements_today(today);
+		if ((rc = program_person_cap(p, today, held, &amount, err)) != REDRESS_OK ||
+		    (rc = money_add(run->capped, before - amount, &run->capped, err)) != REDRESS_OK)
+			return rc;
+	}
+	if (amount == 0)
+		return REDRESS_OK;
+	return sink->fn(sink->ctx, p, c, beneficiary, amount, basis, run, err);
+}
+
+/* Days since 1970-01-01 of a valid YYYY-MM-DD (Howard Hinnant's days_from_civil). */
+static int64_t
+date_days(const char *d)
+{
+	int64_t y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	int64_t m = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The date days after 1970-01-01 (civil_from_days). */
+static void
+days_date(int64_t z, char out[11])
+{
+	int64_t era, doe, yoe, y, doy, mp, d, m;
+
+	z += 719468;
+	era = z / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	snprintf(out, 11, "%04lld-%02lld-%02lld", (long long)y, (long long)m, (long long)d);
+}
+
+/* d plus months (may be negative), the day kept or cut to the month's last; then plus days. */
+static void
+date_shift(const char *d, int months, int days, char out[11])
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	int m = (d[5] - '0') * 10 + (d[6] - '0') - 1 + months, day = (d[8] - '0') * 10 + (d[9] - '0'), last;
+	char tmp[11];
+
+	y += m >= 0 ? m / 12 : -((11 - m) / 12);
+	m = ((m % 12) + 12) % 12;
+	last = mdays[m] + (m == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, m + 1, day < last ? day : last);
+	days_date(date_days(tmp) + days, out);
+}
+
+/*
+ * Books a schedule: the program's count of instalments of amount each,
+ * the first due today and each next every_months later, all scheduled
+ * (the run releases those due).
+ */
+static enum redress_err
+book_schedule(struct tlog *log, const struct program *p, const struct claim *c, const char *beneficiary,
+              int64_t amount, enum entitlement_basis basis, struct entitlements_run *run,
+              struct redress_error *err)
+{
+	const struct program_instalments *in = &p->rules.instalments;
+	struct entitlement e;
+	char today[11];
+	int k;
+	enum redress_err rc;
+
+	entitlements_today(today);
+	for (k = 0; k < in->count; k++) {
+		memset(&e, 0, sizeof(e));
+		snprintf(e.id, sizeof(e.id), "E-%s-%s-%03d", c->id, beneficiary, k + 1);
+		snprintf(e.claim, sizeof(e.claim), "%s", c->id);
+		snprintf(e.program, sizeof(e.program), "%s", p->code);
+		snprintf(e.beneficiary, sizeof(e.beneficiary), "%s", beneficiary);
+		memcpy(e.currency, p->currency, sizeof(e.currency));
+		e.amount = amount;
+		e.basis = basis;
+		e.state = ENTITLEMENT_SCHEDULED;
+		date_shift(today, k * in->every_months, 0, e.due_on);
+		if ((rc = book_event(log, &e, err)) != REDRESS_OK ||
+		    (rc = money_add(run->total, amount, &run->total, err)) != REDRESS_OK)
+			return rc;
+		run->booked++;
+	}
+	return REDRESS_OK;
+}
+
+/*
+ * Releases the program's instalments due by today: to the beneficiary's
+ * wished state when the program asks no proof of life or her latest one
+ * is recent enough (no earlier than the due date less the proof's period
+ * and window), else held.
+ */
+static enum redress_err
+release_due(struct tlog *log, const struct program *p, struct entitlements_run *run,
+            struct redress_error *err)
+{
+	const struct program_instalments *in = &p->rules.instalments;
+	struct entitlement *items = NULL;
+	char today[11], proof[11], needed[11];
+	enum entitlement_state want;
+	size_t n = 0, i;
+	enum redress_err rc;
+
+	if (p->rules.form != PROGRAM_FORM_INSTALMENTS)
+		return REDRESS_OK;
+	entitlements_today(today);
+	if ((rc = entitlements_due(tlog_store(log), p->code, today, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; rc == REDRESS_OK && i < n; i++) {
+		if (in->proof_every_months > 0) {
+			if ((rc = entitlements_latest_proof(tlog_store(log), items[i].beneficiary, proof,
+			                                    err)) != REDRESS_OK)
+				break;
+			date_shift(items[i].due_on, -in->proof_every_months, -in->proof_window_days, needed);
+			if (proof[0] == '\0' || strcmp(proof, needed) < 0) {
+				if (items[i].state == ENTITLEMENT_SCHEDULED) {
+					run->held++;
+					rc = state_event(log, items[i].id, ENTITLEMENT_HELD, err);
+				}
+				continue;
+			}
+		}
+		if ((rc = wished_state(tlog_store(log), items[i].beneficiary, &want, err)) != REDRESS_OK)
+			break;
+		run->released++;
+		rc = state_event(log, items[i].id, want, err);
+	}
+	free(items);
+	return rc;
+}
+
+/* Books one claim/beneficiary pair (a sink of owed_one). */
+static enum redress_err
+book_one(void *ctx, const struct program *p, const struct claim *c, const char *beneficiary, int64_t amount,
+         enum entitlement_basis basis, struct entitlements_run *run, struct redress_error *err)
+{
+	struct tlog *log = ctx;
 	struct entitlement e;
 	enum entitlement_state want;
 	enum redress_err rc;
 
 	/* Only claims with no entitlement yet come here (reconcile_claim), so the pair is new. */
-	if (amount == 0)
-		return REDRESS_OK;
+	if (p->rules.form == PROGRAM_FORM_INSTALMENTS)
+		return book_schedule(log, p, c, beneficiary, amount, basis, run, err);
 	if ((rc = wished_state(tlog_store(log), beneficiary, &want, err)) != REDRESS_OK)
 		return rc;
 	memset(&e, 0, sizeof(e));
@@ -346,6 +559,13 @@ book_payable(struct tlog *log, const struct program *p, const struct entitlement
 	return ledger_transfer_create(log, &req, NULL, NULL, err);
 }
 
+/* A claim's approved harms, as indexes into its program's. */
+struct harm_pick {
+	const struct program *p;
+	int index[PROGRAM_HARMS_MAX];
+	size_t n;
+};
+
 static void
 unresolved(struct entitlements_run *run, const char *claim, const char *why)
 {
@@ -390,49 +610,118 @@ reconcile_claim(struct tlog *log, const struct claim *c, struct entitlements_run
 	return rc;
 }
 
-/* Books one approved claim by the program's rules. */
 static enum redress_err
-compute_claim(struct tlog *log, const struct program *p, const struct claim *c, struct entitlements_run *run,
-              struct redress_error *err)
+approved_harm(void *ctx, const struct claim_harm *h, struct redress_error *err)
+{
+	struct harm_pick *pick = ctx;
+	int i = program_harm_find(pick->p, h->harm);
+
+	if (h->state != CLAIM_HARM_APPROVED)
+		return REDRESS_OK;
+	if (i < 0)
+		return error_set(err, REDRESS_E_INTERNAL,
+		                 "claim %s names harm '%s', which program '%s' lacks", h->claim, h->harm,
+		                 pick->p->code);
+	if (pick->n == PROGRAM_HARMS_MAX)
+		return error_set(err, REDRESS_E_INTERNAL, "claim %s names more harms than its program has",
+		                 h->claim);
+	pick->index[pick->n++] = i;
+	return REDRESS_OK;
+}
+
+/*
+ * What a claim under a program that pays by harm is owed: its approved
+ * harms, combined and capped per family, valued today.  *none_r is 1 (and
+ * the run says why) when no harm is approved.
+ */
+static enum redress_err
+harms_amount(struct store *store, const struct program *p, const struct claim *c,
+             struct entitlements_run *run, int64_t *amount_r, int *none_r, struct redress_error *err)
+{
+	struct harm_pick pick;
+	char today[11];
+	int64_t uncapped;
+	enum redress_err rc;
+
+	memset(&pick, 0, sizeof(pick));
+	pick.p = p;
+	*none_r = 0;
+	if ((rc = claim_harm_each(store, c->id, approved_harm, &pick, err)) != REDRESS_OK)
+		return rc;
+	if (pick.n == 0) {
+		*none_r = 1;
+		unresolved(run, c->id, "no harm is approved: reviewers approve each harm the claim names");
+		return REDRESS_OK;
+	}
+	entitlements_today(today);
+	/* One claim per victim and program: nothing is held for her family before it. */
+	if ((rc = program_harms_amount(p, pick.index, pick.n, today, 0, amount_r, &uncapped, err)) !=
+	    REDRESS_OK)
+		return rc;
+	return money_add(run->capped, uncapped - *amount_r, &run->capped, err);
+}
+
+enum redress_err
+entitlements_owe_claim(struct store *store, const struct program *p, const struct claim *c,
+                       struct entitlements_run *run, const struct entitlements_sink *sink,
+                       struct redress_error *err)
 {
 	struct registry_person victim;
 	struct heirs *h = NULL;
 	char why[128];
 	enum entitlement_basis basis;
-	int64_t amount;
-	int died_by_cutoff;
+	int64_t amount, survivor, bereaved;
+	int died_by_cutoff, none;
 	enum redress_err rc;
 	size_t i;
-	int done;
 
-	if ((rc = reconcile_claim(log, c, run, &done, err)) != REDRESS_OK || done)
-		return rc;
-	if ((rc = registry_get(tlog_store(log), c->victim, &victim, err)) != REDRESS_OK)
+	if ((rc = registry_get(store, c->victim, &victim, err)) != REDRESS_OK)
 		return rc;
 	if (victim.status == REGISTRY_ERASED) {
 		unresolved(run, c->id, "the victim's file has been erased");
 		return REDRESS_OK;
 	}
+	survivor = p->survivor_amount;
+	bereaved = p->bereaved_amount;
+	if (p->rules.nharms > 0) {
+		if ((rc = harms_amount(store, p, c, run, &survivor, &none, err)) != REDRESS_OK || none)
+			return rc;
+		bereaved = survivor;
+	}
 	died_by_cutoff = victim.status == REGISTRY_DECEASED && strcmp(victim.death_date, p->cutoff) <= 0;
 	if (!died_by_cutoff && victim.status == REGISTRY_ALIVE)
-		return book_one(log, p, c, victim.pseudonym, p->survivor_amount, ENTITLEMENT_SURVIVOR, run,
+		return owed_one(store, p, c, victim.pseudonym, survivor, ENTITLEMENT_SURVIVOR, run, sink,
 		                err);
 	/* Her heirs share: the bereaved amount, or her own if she died after the cutoff. */
-	amount = died_by_cutoff ? p->bereaved_amount : p->survivor_amount;
+	amount = died_by_cutoff ? bereaved : survivor;
 	basis = died_by_cutoff ? ENTITLEMENT_BEREAVED : ENTITLEMENT_INHERITED;
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory");
-	rc = heirs_split(tlog_store(log), victim.pseudonym, amount, h, why, sizeof(why), err);
+	rc = heirs_split(store, victim.pseudonym, amount, h, why, sizeof(why), err);
 	if (rc == REDRESS_E_NOTFOUND || rc == REDRESS_E_INVALID) {
 		unresolved(run, c->id, why);
 		rc = REDRESS_OK;
 		goto out;
 	}
 	for (i = 0; rc == REDRESS_OK && i < h->n; i++)
-		rc = book_one(log, p, c, h->who[i], h->parts[i], basis, run, err);
+		rc = owed_one(store, p, c, h->who[i], h->parts[i], basis, run, sink, err);
 out:
 	free(h);
 	return rc;
+}
+
+/* Books one approved claim by the program's rules. */
+static enum redress_err
+compute_claim(struct tlog *log, const struct program *p, const struct claim *c, struct entitlements_run *run,
+              struct redress_error *err)
+{
+	const struct entitlements_sink book = {book_one, log};
+	enum redress_err rc;
+	int done;
+
+	if ((rc = reconcile_claim(log, c, run, &done, err)) != REDRESS_OK || done)
+		return rc;
+	return entitlements_owe_claim(tlog_store(log), p, c, run, &book, err);
 }
 
 /* The approved claims of a program, collected before any is booked. */
@@ -564,6 +853,9 @@ entitlements_compute(struct tlog *log, const struct actor *actor, const char *pr
 	/* Beneficiaries who died unpaid, whose heirs were recorded only later. */
 	if (rc == REDRESS_OK)
 		rc = move_deceased(log, program, run_r, err);
+	/* Instalments due: released with a proof of life, held without. */
+	if (rc == REDRESS_OK)
+		rc = release_due(log, &p, run_r, err);
 	if (rc == REDRESS_OK)
 		rc = book_payable(log, &p, run_r, err);
 	if (rc == REDRESS_OK)
@@ -579,6 +871,47 @@ struct entitlement_list {
 	struct entitlement *items;
 };
 
+/*
+ * An instalment whose schedule stops at its beneficiary's death: under
+ * "at_death": "stop" every unpaid one, under "heirs" those not due yet.
+ * Stops it (*stop_r 1) and takes its amount back out of the payable (a
+ * ledger transfer from the expense account to the payable one).  prog is
+ * a cache: the program last loaded.
+ */
+static enum redress_err
+stops_at_death(struct tlog *log, const struct entitlement *e, struct program *prog, int *stop_r,
+               struct redress_error *err)
+{
+	char id[LEDGER_ID_MAX + 1], amount[MONEY_TEXT_SIZE], ref[LEDGER_REF_MAX + 1];
+	struct ledger_transfer_request req;
+	uint64_t next;
+	enum redress_err rc;
+
+	*stop_r = 0;
+	if (e->due_on[0] == '\0')
+		return REDRESS_OK;
+	if (strcmp(prog->code, e->program) != 0 &&
+	    (rc = program_get(tlog_store(log), e->program, prog, err)) != REDRESS_OK)
+		return rc;
+	if (prog->rules.instalments.at_death == PROGRAM_AT_DEATH_HEIRS && e->state != ENTITLEMENT_SCHEDULED)
+		return REDRESS_OK;
+	*stop_r = 1;
+	if ((rc = state_event(log, e->id, ENTITLEMENT_STOPPED, err)) != REDRESS_OK ||
+	    (rc = tlog_size(log, &next, err)) != REDRESS_OK)
+		return rc;
+	/* Named after its event position, as a run's payable is: unique, and found again from the log. */
+	snprintf(id, sizeof(id), "E-STOP-%llu", (unsigned long long)next);
+	snprintf(ref, sizeof(ref), "%.64s: %.64s stopped at death", prog->code, e->id);
+	money_format(e->amount, currency_find(prog->currency, NULL), amount, sizeof(amount));
+	memset(&req, 0, sizeof(req));
+	req.id = id;
+	req.from = prog->expense;
+	req.to = prog->payable;
+	req.amount = amount;
+	req.ref = ref;
+	return ledger_transfer_create(log, &req, NULL, NULL, err);
+}
+
 /* Moves pseudonym's unpaid entitlements to her heirs; the caller checked the permission. */
 static enum redress_err
 move_to_heirs(struct tlog *log, const char *pseudonym, uint64_t *moved_r, int *unresolved_r,
@@ -586,6 +919,7 @@ move_to_heirs(struct tlog *log, const char *pseudonym, uint64_t *moved_r, int *u
 {
 	struct entitlement_list list = {0, 0, NULL};
 	struct heirs *h = NULL;
+	struct program *prog = NULL;
 	char why[128];
 	enum redress_err rc;
 	size_t i, k;
@@ -598,13 +932,18 @@ move_to_heirs(struct tlog *log, const char *pseudonym, uint64_t *moved_r, int *u
 		return rc;
 	if (list.n == 0)
 		goto out;
-	if ((h = calloc(1, sizeof(*h))) == NULL) {
+	if ((h = calloc(1, sizeof(*h))) == NULL || (prog = calloc(1, sizeof(*prog))) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < list.n; i++) {
 		struct entitlement *e = &list.items[i];
+		int stop;
 
+		if ((rc = stops_at_death(log, e, prog, &stop, err)) != REDRESS_OK)
+			goto out;
+		if (stop)
+			continue;
 		rc = heirs_split(tlog_store(log), pseudonym, e->amount, h, why, sizeof(why), err);
 		if (rc == REDRESS_E_NOTFOUND || rc == REDRESS_E_INVALID) {
 			/* Stays queued, visibly owed, until heirs are recorded and the death is re-run. */
@@ -628,6 +967,7 @@ move_to_heirs(struct tlog *log, const char *pseudonym, uint64_t *moved_r, int *u
 			}
 			snprintf(heir.beneficiary, sizeof(heir.beneficiary), "%s", h->who[k]);
 			snprintf(heir.from, sizeof(heir.from), "%s", e->id);
+			heir.due_on[0] = '\0'; /* due already: the heirs' share is owed now */
 			heir.amount = h->parts[k];
 			heir.basis = ENTITLEMENT_INHERITED;
 			if ((rc = wished_state(tlog_store(log), heir.beneficiary, &heir.state, err)) !=
@@ -640,6 +980,7 @@ move_to_heirs(struct tlog *log, const char *pseudonym, uint64_t *moved_r, int *u
 	}
 out:
 	free(h);
+	free(prog);
 	free(list.items);
 	return rc;
 }
@@ -657,4 +998,33 @@ entitlements_on_death(struct tlog *log, const struct actor *actor, const char *p
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK)
 		return rc;
 	return move_to_heirs(log, pseudonym, moved_r, unresolved_r, err);
+}
+
+enum redress_err
+entitlements_proof_record(struct tlog *log, const struct actor *actor, const char *person, const char *on,
+                          struct redress_error *err)
+{
+	struct registry_person who;
+	char today[11];
+	struct buf data;
+	uint64_t seq;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
+	    (rc = registry_date_check("the proof's date", on, err)) != REDRESS_OK ||
+	    (rc = registry_get(tlog_store(log), person, &who, err)) != REDRESS_OK)
+		return rc;
+	entitlements_today(today);
+	if (strcmp(on, today) > 0)
+		return error_set(err, REDRESS_E_INVALID, "the proof's date %s is in the future", on);
+	if (who.status != REGISTRY_ALIVE)
+		return error_set(err, REDRESS_E_CONFLICT,
+		                 "%s is not alive in the registry: a proof of life cannot be recorded",
+		                 person);
+	buf_init(&data, EVENT_DATA_MAX);
+	if ((rc = entitlements_encode_proof(&data, who.pseudonym, on, err)) == REDRESS_OK &&
+	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_PROOF, &data, &seq, err)) == REDRESS_OK)
+		rc = entitlements_apply_proof(tlog_store(log), who.pseudonym, on, tlog_actor(log), seq, err);
+	buf_free(&data);
+	return rc;
 }

@@ -27,9 +27,30 @@
  *     the original becomes "moved", the heirs' are booked as "inherited".
  *     The payable total does not change, so the ledger does not either.
  *
+ * Under a program that pays by harm (domain/programs), a claim's amount is
+ * its approved harms' amounts (each fixed, or a quantity of a unit valued
+ * on the day of the run), combined by the program's rule and capped per
+ * family; the survivor gets it, or her heirs share it as above.  Every
+ * beneficiary's entitlement is then capped per person (what she already
+ * holds under the program counts), and a beneficiary paid by a program the
+ * rules exclude is left out (counted in the run, never booked).
+ *
+ * A program paid in instalments books, for each beneficiary, a schedule:
+ * "count" entitlements of the amount each, "E-CLAIM-PSEUDONYM-NNN", the
+ * first due on the day of the run and each next one "every_months" later,
+ * all scheduled.  Each run releases those due: to the queue when the
+ * program asks no proof of life, or when her latest proof of life is dated
+ * no earlier than the due date less the proof's period (months) and the
+ * window (days); else it is held (a task), and released by a later run
+ * once a proof is recorded (entitlements_proof_record).  At her death,
+ * under "at_death": "stop" every unpaid instalment is stopped (and its
+ * payable reversed in the ledger); under "heirs", the ones not yet due are
+ * stopped and the due ones pass to her heirs.
+ *
  * The queue: queued and returned entitlements (returned ones carry the
- * bank's reason), most frail first, then oldest (birth year), then in
- * order of booking.  Batched and paid ones are never in it.
+ * bank's reason), in the program's priority order (default: most frail
+ * first, then oldest by birth year), then in order of booking.  Batched
+ * and paid ones are never in it.
  *
  * Payments (domain/payments) move an entitlement queued or returned ->
  * batched -> paid, or batched -> returned, or paid -> returned (a payment
@@ -65,6 +86,10 @@ enum entitlement_state {
 	ENTITLEMENT_BATCHED,  /* in a payment batch: its amount held as a pending ledger transfer */
 	ENTITLEMENT_PAID,     /* settled by the bank (paid_on is the bank's booking date) */
 	ENTITLEMENT_RETURNED, /* voided by the bank (return_reason); back in the queue */
+	/* An instalment of a schedule (a program paid in instalments): */
+	ENTITLEMENT_SCHEDULED, /* not due yet (due_on) */
+	ENTITLEMENT_HELD, /* due, but no proof of life in the program's window: a task for the caseworker */
+	ENTITLEMENT_STOPPED, /* its beneficiary died and the program stops the schedule: not owed */
 };
 
 enum entitlement_basis {
@@ -86,6 +111,7 @@ struct entitlement {
 	uint64_t booked_seq;
 	char paid_on[11];                            /* YYYY-MM-DD when paid, else "" */
 	char return_reason[ENTITLEMENT_REASON_SIZE]; /* the bank's reason when returned, else "" */
+	char due_on[11];                             /* an instalment's due date, else "" */
 };
 
 /* What a run did (or, dry, would do). */
@@ -97,6 +123,48 @@ struct entitlements_run {
 	uint64_t skipped;           /* claim/beneficiary pairs already booked and unchanged */
 	uint64_t unresolved;        /* approved claims that cannot be computed yet (no heirs, shares not 1) */
 	char first_unresolved[160]; /* why, for the first of them */
+	uint64_t excluded;          /* beneficiaries left out by the program's exclusions */
+	uint64_t released;          /* instalments due and released to the queue (a proof of life in time) */
+	uint64_t held;              /* instalments due and held for want of a proof of life */
+	int64_t capped;             /* minor units the caps (per person, per family) held back */
+};
+
+struct program;
+
+/* One beneficiary whose entitlement a rule change would change. */
+struct entitlements_change {
+	char claim[17];
+	char beneficiary[REGISTRY_PSEUDONYM_MAX + 1];
+	int64_t old_amount, new_amount; /* minor units; 0: none */
+};
+
+/* A harm's figures in a preview: approved on how many claims, worth what under each rule. */
+struct entitlements_harm_figures {
+	char harm[33];
+	uint64_t claims;
+	int64_t old_amount, new_amount; /* the harm's own amounts, summed, before combination and caps */
+};
+
+/*
+ * A rule change shown before it is made (entitlements_preview): what every
+ * approved claim of the program would be owed under the new rules against
+ * the rules in force, valued today, nothing booked.
+ */
+struct entitlements_diff {
+	uint64_t claims;                          /* approved claims */
+	uint64_t gain, lose, same;                /* beneficiaries who would get more, less, the same */
+	int64_t old_total, new_total;             /* what all of them are owed, each rule */
+	int64_t gained, lost;                     /* the sums of the increases and of the decreases */
+	struct entitlements_run old_run, new_run; /* exclusions, caps, claims not computable */
+	size_t nharms;
+	struct entitlements_harm_figures harms[64];
+	int64_t holds;     /* the fund account's available balance */
+	int64_t paid;      /* the program's entitlements paid or in a batch: not owed again */
+	int64_t would_owe; /* new_total - paid */
+	int64_t short_by;  /* would_owe - holds when positive, else 0 */
+	size_t nchanges;
+	struct entitlements_change
+	    *changes; /* those that differ, by claim then beneficiary; freed by _free */
 };
 
 extern const struct event_module entitlements_module;
@@ -114,6 +182,21 @@ enum redress_err entitlements_compute(struct tlog *log, const struct actor *acto
                                       struct entitlements_run *run_r, struct redress_error *err);
 
 /*
+ * Previews newp, a new version of a program already added (same code):
+ * what each approved claim would be owed under it and under the rules in
+ * force (entitlements_owe_claim for both), the changes beneficiary by
+ * beneficiary, the figures by harm, and what the fund would then owe
+ * against what it holds.  Books nothing and writes nothing.  Needs
+ * PERM_PROGRAMS_MANAGE.  The caller frees *d_r with
+ * entitlements_diff_free() (also after an error).
+ */
+enum redress_err entitlements_preview(struct tlog *log, const struct actor *actor, const struct program *newp,
+                                      struct entitlements_diff *d_r, struct redress_error *err);
+void entitlements_diff_free(struct entitlements_diff *d);
+/* The preview as JSON (new reference; NULL when out of memory). */
+json_t *entitlements_diff_json(const char *program, const char *currency, const struct entitlements_diff *d);
+
+/*
  * After pseudonym's death is recorded: moves her queued entitlements to her
  * heirs.  *moved_r (may be NULL) counts the entitlements moved.  A
  * beneficiary without heirs whose shares add up to 1 keeps her
@@ -121,6 +204,62 @@ enum redress_err entitlements_compute(struct tlog *log, const struct actor *acto
  */
 enum redress_err entitlements_on_death(struct tlog *log, const struct actor *actor, const char *pseudonym,
                                        uint64_t *moved_r, int *unresolved_r, struct redress_error *err);
+
+/*
+ * Records a proof of life of person (alive, in the registry) dated on
+ * (YYYY-MM-DD, not in the future): event "entitlements.proof.recorded".
+ * Inside a change.  Needs PERM_PERSONS_WRITE.
+ */
+enum redress_err entitlements_proof_record(struct tlog *log, const struct actor *actor, const char *person,
+                                           const char *on, struct redress_error *err);
+
+/* The date of person's latest proof of life into on_r, or "" when none. */
+enum redress_err entitlements_latest_proof(struct store *store, const char *person, char on_r[11],
+                                           struct redress_error *err);
+
+/*
+ * Services in kind (a program's "services"): each delivery recorded by a
+ * caseworker, with its date and provider (an organisation, never a
+ * person's name); no money moves.  States: scheduled -> delivered or
+ * refused; a delivered or refused service takes no further record.
+ */
+enum entitlement_service_state {
+	ENTITLEMENT_SERVICE_SCHEDULED,
+	ENTITLEMENT_SERVICE_DELIVERED,
+	ENTITLEMENT_SERVICE_REFUSED,
+};
+
+#define ENTITLEMENT_PROVIDER_MAX 200
+
+struct entitlement_service {
+	uint64_t seq;
+	char claim[17];
+	char service[33];
+	enum entitlement_service_state state;
+	char on[11]; /* YYYY-MM-DD */
+	char provider[ENTITLEMENT_PROVIDER_MAX + 1];
+	char actor[TLOG_ACTOR_MAX + 1];
+};
+
+const char *entitlement_service_state_name(enum entitlement_service_state state);
+
+/*
+ * Records a service in kind of approved claim id's program (service, a
+ * code of its "services") in state, on (YYYY-MM-DD, not in the future),
+ * by provider: event "entitlements.service.recorded", inside a change.  A
+ * service already delivered or refused is REDRESS_E_CONFLICT.  Needs
+ * PERM_PERSONS_WRITE.
+ */
+enum redress_err entitlements_service_record(struct tlog *log, const struct actor *actor, const char *claim,
+                                             const char *service, enum entitlement_service_state state,
+                                             const char *on, const char *provider, struct redress_error *err);
+
+/* Calls fn for each service record of claim, oldest first. */
+enum redress_err entitlements_service_each(struct store *store, const char *claim,
+                                           enum redress_err (*fn)(void *ctx,
+                                                                  const struct entitlement_service *s,
+                                                                  struct redress_error *err),
+                                           void *ctx, struct redress_error *err);
 
 enum redress_err entitlement_get(struct store *store, const char *id, struct entitlement *e_r,
                                  struct redress_error *err);

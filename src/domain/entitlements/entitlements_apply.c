@@ -10,6 +10,7 @@
 #include "core/strmap.h"
 #include "core/text.h"
 #include "domain/entitlements/entitlements_int.h"
+#include "domain/programs/programs.h"
 #include "log/audit.h"
 
 static const char entitlements_schema[] =
@@ -29,38 +30,119 @@ static const char entitlements_schema[] =
     " return_reason TEXT);"
     "CREATE INDEX IF NOT EXISTS entitlements_beneficiary ON entitlements (beneficiary, state);"
     "CREATE INDEX IF NOT EXISTS entitlements_program ON entitlements (program, state);"
-    "CREATE INDEX IF NOT EXISTS entitlements_claim ON entitlements (claim);";
+    "CREATE INDEX IF NOT EXISTS entitlements_claim ON entitlements (claim);"
+    /* An instalment's due date, beside its row (a schedule's entitlements only). */
+    "CREATE TABLE IF NOT EXISTS entitlements_schedule ("
+    " id TEXT PRIMARY KEY,"
+    " due_on TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS entitlements_proofs ("
+    " seq INTEGER PRIMARY KEY,"
+    " person TEXT NOT NULL,"
+    " proved_on TEXT NOT NULL,"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS entitlements_proofs_person ON entitlements_proofs (person, proved_on);"
+    /* Services in kind: each record final (scheduled, delivered, refused), the latest the state. */
+    "CREATE TABLE IF NOT EXISTS entitlements_services ("
+    " seq INTEGER PRIMARY KEY,"
+    " claim TEXT NOT NULL,"
+    " service TEXT NOT NULL,"
+    " state TEXT NOT NULL,"
+    " service_on TEXT NOT NULL,"
+    " provider TEXT NOT NULL,"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS entitlements_services_claim ON entitlements_services (claim, service, seq);";
 
 #define COLUMNS                                                                                              \
 	"id, claim, program, beneficiary, amount, currency, basis, state, from_id, booked_seq, changed_seq," \
 	" paid_on, return_reason"
 
-static const struct store_query q_insert = {
-    "entitlements.insert", "INSERT INTO entitlements (" COLUMNS
-                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, NULL, NULL)"};
-static const struct store_query q_change = {
-    "entitlements.change",
-    "UPDATE entitlements SET state = ?2, changed_seq = ?3, paid_on = ?4, return_reason = ?5 WHERE id = ?1"};
-static const struct store_query q_get = {"entitlements.get",
-                                         "SELECT " COLUMNS " FROM entitlements WHERE id = ?1"};
-static const struct store_query q_of = {
-    "entitlements.of",
-    "SELECT " COLUMNS
-    " FROM entitlements WHERE beneficiary = ?1 AND state IN ('queued', 'declined', 'returned')"
-    " ORDER BY id"};
-static const struct store_query q_of_person = {
-    "entitlements.of_person",
-    "SELECT " COLUMNS " FROM entitlements WHERE beneficiary = ?1 ORDER BY booked_seq"};
-static const struct store_query q_of_claim = {
-    "entitlements.of_claim", "SELECT " COLUMNS " FROM entitlements WHERE claim = ?1 ORDER BY id"};
-static const struct store_query q_queued = {
-    "entitlements.queued",
-    "SELECT " COLUMNS " FROM entitlements WHERE program = ?1 AND state IN ('queued', 'returned')"};
-static const struct store_query q_unpaid_beneficiaries = {
-    "entitlements.unpaid_beneficiaries", "SELECT DISTINCT beneficiary FROM entitlements WHERE program = ?1"
-                                         " AND state IN ('queued', 'declined', 'returned')"};
+/* A row with its due date (instalments): what every read gives. */
+#define READ_SELECT                                                                                          \
+	"SELECT e.id, e.claim, e.program, e.beneficiary, e.amount, e.currency, e.basis, e.state, e.from_id," \
+	" e.booked_seq, e.changed_seq, e.paid_on, e.return_reason, s.due_on"                                 \
+	" FROM entitlements e LEFT JOIN entitlements_schedule s ON s.id = e.id"
+#define READ_COLUMNS "tttttittiiittt"
+
+static const struct store_statement entitlements_statements[] = {
+    [ENTITLEMENTS_Q_INSERT] = {.name = "entitlements.insert",
+                               .sql = "INSERT INTO entitlements (" COLUMNS
+                                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, NULL, NULL)",
+                               .columns = ""},
+    [ENTITLEMENTS_Q_CHANGE] = {.name = "entitlements.change",
+                               .sql = "UPDATE entitlements SET state = ?2, changed_seq = ?3, paid_on = ?4,"
+                                      " return_reason = ?5 WHERE id = ?1",
+                               .columns = ""},
+    [ENTITLEMENTS_Q_GET] = {.name = "entitlements.get",
+                            .sql = READ_SELECT " WHERE e.id = ?1",
+                            .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_OF] = {.name = "entitlements.of",
+                           .sql = READ_SELECT
+                           " WHERE e.beneficiary = ?1"
+                           " AND e.state IN ('queued', 'declined', 'returned', 'scheduled', 'held')"
+                           " ORDER BY e.id",
+                           .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_OF_PERSON] = {.name = "entitlements.of_person",
+                                  .sql = READ_SELECT " WHERE e.beneficiary = ?1 ORDER BY e.booked_seq",
+                                  .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_OF_CLAIM] = {.name = "entitlements.of_claim",
+                                 .sql = READ_SELECT " WHERE e.claim = ?1 ORDER BY e.id",
+                                 .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_QUEUED] = {.name = "entitlements.queued",
+                               .sql =
+                                   READ_SELECT " WHERE e.program = ?1 AND e.state IN ('queued', 'returned')",
+                               .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_UNPAID_BENEFICIARIES] = {.name = "entitlements.unpaid_beneficiaries",
+                                             .sql = "SELECT DISTINCT beneficiary FROM entitlements"
+                                                    " WHERE program = ?1"
+                                                    " AND state IN ('queued', 'declined', 'returned')",
+                                             .columns = "t"},
+    [ENTITLEMENTS_Q_DUE] = {.name = "entitlements.due",
+                            .sql = READ_SELECT " WHERE e.program = ?1 AND e.state IN ('scheduled', 'held')"
+                                               " AND s.due_on <= ?2 ORDER BY e.id",
+                            .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_SCHEDULE_INSERT] = {.name = "entitlements.schedule.insert",
+                                        .sql =
+                                            "INSERT INTO entitlements_schedule (id, due_on) VALUES (?1, ?2)",
+                                        .columns = ""},
+    [ENTITLEMENTS_Q_PROOF_INSERT] = {.name = "entitlements.proof.insert",
+                                     .sql = "INSERT INTO entitlements_proofs (seq, person, proved_on, actor)"
+                                            " VALUES (?1, ?2, ?3, ?4)",
+                                     .columns = ""},
+    [ENTITLEMENTS_Q_PROOF_LATEST] = {.name = "entitlements.proof.latest",
+                                     .sql = "SELECT proved_on FROM entitlements_proofs WHERE person = ?1"
+                                            " ORDER BY proved_on DESC LIMIT 1",
+                                     .columns = "t"},
+    [ENTITLEMENTS_Q_SERVICE_INSERT] =
+        {.name = "entitlements.service.insert",
+         .sql = "INSERT INTO entitlements_services (seq, claim, service, state,"
+                " service_on, provider, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         .columns = ""},
+    [ENTITLEMENTS_Q_SERVICE_LATEST] = {.name = "entitlements.service.latest",
+                                       .sql = "SELECT state FROM entitlements_services WHERE claim = ?1"
+                                              " AND service = ?2 ORDER BY seq DESC LIMIT 1",
+                                       .columns = "t"},
+    [ENTITLEMENTS_Q_SERVICES_OF] = {.name = "entitlements.services.of",
+                                    .sql = "SELECT seq, claim, service, state, service_on, provider, actor"
+                                           " FROM entitlements_services WHERE claim = ?1 ORDER BY seq",
+                                    .columns = "ittttt"
+                                               "t"},
+};
+
+const struct store_catalogue entitlements_catalogue = {"entitlements", entitlements_statements,
+                                                       STORE_COUNT(entitlements_statements)};
+
+static struct store_stmt *
+stmt(struct store *store, enum entitlements_statement id, struct redress_error *err)
+{
+	return store_statement(store, &entitlements_catalogue, id, err);
+}
+
 static const struct store_query q_snapshot = {"entitlements",
                                               "SELECT " COLUMNS " FROM entitlements ORDER BY id"};
+static const struct store_query q_snapshot_schedule = {
+    "entitlements_schedule", "SELECT id, due_on FROM entitlements_schedule ORDER BY id"};
+static const struct store_query q_snapshot_proofs = {
+    "entitlements_proofs", "SELECT seq, person, proved_on, actor FROM entitlements_proofs ORDER BY seq"};
 
 static void
 entitlement_read(struct store_stmt *st, struct entitlement *e)
@@ -81,6 +163,7 @@ entitlement_read(struct store_stmt *st, struct entitlement *e)
 	e->booked_seq = (uint64_t)store_column_int64(st, 9);
 	text_copy(e->paid_on, sizeof(e->paid_on), store_column_text(st, 11));
 	text_copy(e->return_reason, sizeof(e->return_reason), store_column_text(st, 12));
+	text_copy(e->due_on, sizeof(e->due_on), store_column_text(st, 13));
 }
 
 enum redress_err
@@ -100,6 +183,10 @@ entitlements_encode(struct buf *out, const struct entitlement *e, struct redress
 	canon_string(&c, e->claim);
 	canon_key(&c, "currency");
 	canon_string(&c, e->currency);
+	if (e->due_on[0] != '\0') {
+		canon_key(&c, "due_on");
+		canon_string(&c, e->due_on);
+	}
 	canon_key(&c, "from");
 	if (e->from[0] != '\0')
 		canon_string(&c, e->from);
@@ -118,7 +205,7 @@ entitlements_encode(struct buf *out, const struct entitlement *e, struct redress
 static enum redress_err
 decode_booked(const struct event *ev, struct entitlement *e, struct redress_error *err)
 {
-	static const char *const keys[] = {"amount", "basis", "beneficiary", "claim", "currency",
+	static const char *const keys[] = {"amount", "basis", "beneficiary", "claim", "currency", "due_on",
 	                                   "from",   "id",    "program",     "state", NULL};
 	const char *basis, *state;
 	enum redress_err rc;
@@ -134,14 +221,21 @@ decode_booked(const struct event *ev, struct entitlement *e, struct redress_erro
 	    (rc = canon_get_string_into(ev->data, "currency", e->currency, sizeof(e->currency), err)) !=
 	        REDRESS_OK ||
 	    (rc = canon_get_string_opt_into(ev->data, "from", e->from, sizeof(e->from), err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt_into(ev->data, "due_on", e->due_on, sizeof(e->due_on), err)) !=
+	        REDRESS_OK ||
 	    (rc = canon_get_int(ev->data, "amount", &e->amount, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "basis", &basis, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "state", &state, err)) != REDRESS_OK)
 		return rc;
+	/* A schedule's instalment is booked scheduled, with its due date; anything else queued or declined.
+	 */
 	if (!entitlements_basis_parse(basis, &e->basis) || !entitlements_state_parse(state, &e->state) ||
-	    (e->state != ENTITLEMENT_QUEUED && e->state != ENTITLEMENT_DECLINED))
+	    (e->due_on[0] == '\0' && e->state != ENTITLEMENT_QUEUED && e->state != ENTITLEMENT_DECLINED) ||
+	    (e->due_on[0] != '\0' && e->state != ENTITLEMENT_SCHEDULED))
 		return error_set(err, REDRESS_E_INVALID, "entitlement '%s' has an unknown basis or state",
 		                 e->id);
+	if (e->due_on[0] != '\0' && (rc = registry_date_check("due_on", e->due_on, err)) != REDRESS_OK)
+		return rc;
 	if (e->amount <= 0)
 		return error_set(err, REDRESS_E_INVALID, "entitlement '%s' has a non-positive amount", e->id);
 	if ((rc = text_check_id("entitlement id", e->id, ENTITLEMENT_ID_MAX, "-", err)) != REDRESS_OK)
@@ -196,15 +290,26 @@ int
 entitlements_transition_ok(enum entitlement_state from, enum entitlement_state to)
 {
 	switch (to) {
-	case ENTITLEMENT_QUEUED: return from == ENTITLEMENT_DECLINED;
-	case ENTITLEMENT_DECLINED: return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_RETURNED;
+	/* Released instalments follow the wish as queued ones do. */
+	case ENTITLEMENT_QUEUED:
+		return from == ENTITLEMENT_DECLINED || from == ENTITLEMENT_SCHEDULED ||
+		       from == ENTITLEMENT_HELD;
+	case ENTITLEMENT_DECLINED:
+		return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_RETURNED ||
+		       from == ENTITLEMENT_SCHEDULED || from == ENTITLEMENT_HELD;
 	case ENTITLEMENT_MOVED:
 		return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_DECLINED ||
-		       from == ENTITLEMENT_RETURNED;
+		       from == ENTITLEMENT_RETURNED || from == ENTITLEMENT_HELD;
 	case ENTITLEMENT_BATCHED: return from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_RETURNED;
 	case ENTITLEMENT_PAID: return from == ENTITLEMENT_BATCHED;
 	/* Returned at the bank, before settlement or after it (a return the bank booked later). */
 	case ENTITLEMENT_RETURNED: return from == ENTITLEMENT_BATCHED || from == ENTITLEMENT_PAID;
+	case ENTITLEMENT_SCHEDULED: return 0; /* only booked so */
+	case ENTITLEMENT_HELD: return from == ENTITLEMENT_SCHEDULED;
+	case ENTITLEMENT_STOPPED:
+		return from == ENTITLEMENT_SCHEDULED || from == ENTITLEMENT_HELD ||
+		       from == ENTITLEMENT_QUEUED || from == ENTITLEMENT_DECLINED ||
+		       from == ENTITLEMENT_RETURNED;
 	}
 	return 0;
 }
@@ -222,7 +327,9 @@ entitlements_apply_booked(struct store *store, const struct entitlement *e, stru
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_insert, err)) == NULL)
+	enum redress_err rc;
+
+	if ((st = stmt(store, ENTITLEMENTS_Q_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, e->id);
 	store_bind_text(st, 2, e->claim);
@@ -234,6 +341,12 @@ entitlements_apply_booked(struct store *store, const struct entitlement *e, stru
 	store_bind_text(st, 8, entitlement_state_name(e->state));
 	store_bind_text(st, 9, e->from[0] != '\0' ? e->from : NULL);
 	store_bind_int64(st, 10, (int64_t)e->booked_seq);
+	if ((rc = store_run(st, err)) != REDRESS_OK || e->due_on[0] == '\0')
+		return rc;
+	if ((st = stmt(store, ENTITLEMENTS_Q_SCHEDULE_INSERT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, e->id);
+	store_bind_text(st, 2, e->due_on);
 	return store_run(st, err);
 }
 
@@ -250,7 +363,7 @@ entitlements_apply_changed(struct store *store, const char *id, enum entitlement
 	if (!entitlements_transition_ok(e.state, to))
 		return error_set(err, REDRESS_E_CONFLICT, "entitlement '%s' is %s: it cannot become %s", id,
 		                 entitlement_state_name(e.state), entitlement_state_name(to));
-	if ((st = store_query(store, &q_change, err)) == NULL)
+	if ((st = stmt(store, ENTITLEMENTS_Q_CHANGE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	store_bind_text(st, 2, entitlement_state_name(to));
@@ -265,7 +378,7 @@ entitlement_get(struct store *store, const char *id, struct entitlement *e_r, st
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_get, err)) == NULL)
+	if ((st = stmt(store, ENTITLEMENTS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
 	switch (store_step(st, err)) {
@@ -309,7 +422,7 @@ entitlements_of(struct store *store, const char *beneficiary, struct entitlement
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_of, err)) == NULL)
+	if ((st = stmt(store, ENTITLEMENTS_Q_OF, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, beneficiary);
 	return read_all(st, items_r, n_r, err);
@@ -321,7 +434,7 @@ entitlements_of_person(struct store *store, const char *beneficiary, struct enti
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_of_person, err)) == NULL)
+	if ((st = stmt(store, ENTITLEMENTS_Q_OF_PERSON, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, beneficiary);
 	return read_all(st, items_r, n_r, err);
@@ -333,7 +446,7 @@ entitlements_of_claim(struct store *store, const char *claim, struct entitlement
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_of_claim, err)) == NULL)
+	if ((st = stmt(store, ENTITLEMENTS_Q_OF_CLAIM, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, claim);
 	return read_all(st, items_r, n_r, err);
@@ -349,7 +462,7 @@ entitlements_unpaid_beneficiaries(struct store *store, const char *program,
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_unpaid_beneficiaries, err)) == NULL)
+	if ((st = stmt(store, ENTITLEMENTS_Q_UNPAID_BENEFICIARIES, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
 	while ((r = store_step(st, err)) == STORE_ROW)
@@ -364,16 +477,47 @@ struct queued {
 	struct registry_person p;
 };
 
+/* The program's order: its priority keys (most frail first, oldest first), then booking. */
+struct queue_keys {
+	size_t n;
+	enum program_priority key[PROGRAM_PRIORITY_MAX];
+};
+
 static int
-queue_order(const void *a, const void *b)
+queue_order(const void *a, const void *b, void *ctx)
 {
 	const struct queued *x = a, *y = b;
+	const struct queue_keys *keys = ctx;
+	size_t i;
 
-	if (x->p.frailty != y->p.frailty)
-		return y->p.frailty - x->p.frailty; /* most frail first */
-	if (x->p.birth_year != y->p.birth_year)
-		return x->p.birth_year - y->p.birth_year; /* then oldest */
+	for (i = 0; i < keys->n; i++) {
+		if (keys->key[i] == PROGRAM_PRIORITY_FRAILTY && x->p.frailty != y->p.frailty)
+			return y->p.frailty - x->p.frailty; /* most frail first */
+		if (keys->key[i] == PROGRAM_PRIORITY_AGE && x->p.birth_year != y->p.birth_year)
+			return x->p.birth_year - y->p.birth_year; /* oldest first */
+	}
 	return x->e.booked_seq < y->e.booked_seq ? -1 : x->e.booked_seq > y->e.booked_seq;
+}
+
+/* The program's priority keys; frailty then age when it gives none. */
+static enum redress_err
+queue_keys(struct store *store, const char *program, struct queue_keys *keys, struct redress_error *err)
+{
+	struct program *p;
+	enum redress_err rc;
+
+	keys->n = 2;
+	keys->key[0] = PROGRAM_PRIORITY_FRAILTY;
+	keys->key[1] = PROGRAM_PRIORITY_AGE;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = program_get(store, program, p, err)) == REDRESS_OK && p->rules.npriority > 0) {
+		keys->n = p->rules.npriority;
+		memcpy(keys->key, p->rules.priority, sizeof(keys->key));
+	}
+	free(p);
+	/* No such program has no queue either: the defaults order nothing. */
+	return rc == REDRESS_E_NOTFOUND ? REDRESS_OK : rc;
 }
 
 enum redress_err
@@ -383,12 +527,15 @@ entitlements_queue(struct store *store, const char *program,
                    void *ctx, struct redress_error *err)
 {
 	struct entitlement *items = NULL;
+	struct queue_keys keys;
 	struct queued *q = NULL;
 	struct store_stmt *st;
 	enum redress_err rc;
 	size_t n = 0, i;
 
-	if ((st = store_query(store, &q_queued, err)) == NULL)
+	if ((rc = queue_keys(store, program, &keys, err)) != REDRESS_OK)
+		return rc;
+	if ((st = stmt(store, ENTITLEMENTS_Q_QUEUED, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
 	if ((rc = read_all(st, &items, &n, err)) != REDRESS_OK)
@@ -403,7 +550,7 @@ entitlements_queue(struct store *store, const char *program,
 			goto out;
 	}
 	if (n > 0)
-		qsort(q, n, sizeof(*q), queue_order);
+		qsort_r(q, n, sizeof(*q), queue_order, &keys);
 	for (i = 0; i < n; i++)
 		if ((rc = fn(ctx, &q[i].e, &q[i].p, err)) != REDRESS_OK)
 			goto out;
@@ -414,12 +561,106 @@ out:
 	return rc;
 }
 
+/* A proof of life: {"on", "person"}. */
+enum redress_err
+entitlements_encode_proof(struct buf *out, const char *person, const char *on, struct redress_error *err)
+{
+	struct canon c;
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "on");
+	canon_string(&c, on);
+	canon_key(&c, "person");
+	canon_string(&c, person);
+	canon_object_end(&c);
+	return canon_error(&c, err);
+}
+
+static enum redress_err
+decode_proof(const struct event *ev, char person[REGISTRY_PSEUDONYM_MAX + 1], char on[11],
+             struct redress_error *err)
+{
+	static const char *const keys[] = {"on", "person", NULL};
+	enum redress_err rc;
+
+	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "person", person, REGISTRY_PSEUDONYM_MAX + 1, err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "on", on, 11, err)) != REDRESS_OK ||
+	    (rc = text_check_id("field 'person'", person, REGISTRY_PSEUDONYM_MAX, "-", err)) != REDRESS_OK)
+		return rc;
+	return registry_date_check("field 'on'", on, err);
+}
+
+enum redress_err
+entitlements_apply_proof(struct store *store, const char *person, const char *on, const char *actor,
+                         uint64_t seq, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = stmt(store, ENTITLEMENTS_Q_PROOF_INSERT, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)seq);
+	store_bind_text(st, 2, person);
+	store_bind_text(st, 3, on);
+	store_bind_text(st, 4, actor);
+	return store_run(st, err);
+}
+
+enum redress_err
+entitlements_latest_proof(struct store *store, const char *person, char on_r[11], struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	on_r[0] = '\0';
+	if ((st = stmt(store, ENTITLEMENTS_Q_PROOF_LATEST, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, person);
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		text_copy(on_r, 11, store_column_text(st, 0));
+		store_done(st);
+		return REDRESS_OK;
+	case STORE_DONE: return REDRESS_OK;
+	default: return err->code;
+	}
+}
+
+enum redress_err
+entitlements_due(struct store *store, const char *program, const char *today, struct entitlement **items_r,
+                 size_t *n_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = stmt(store, ENTITLEMENTS_Q_DUE, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	store_bind_text(st, 2, today);
+	return read_all(st, items_r, n_r, err);
+}
+
 static enum redress_err
 entitlements_replay(struct store *store, const struct event *ev, struct redress_error *err)
 {
 	struct entitlement e;
 	struct changed c;
 	enum redress_err rc;
+
+	if (strcmp(ev->type, ENTITLEMENTS_EV_PROOF) == 0) {
+		char person[REGISTRY_PSEUDONYM_MAX + 1], on[11];
+
+		if ((rc = decode_proof(ev, person, on, err)) != REDRESS_OK)
+			return rc;
+		return entitlements_apply_proof(store, person, on, ev->actor, ev->seq, err);
+	}
+	if (strcmp(ev->type, ENTITLEMENTS_EV_SERVICE) == 0) {
+		struct entitlement_service sv;
+
+		if ((rc = entitlements_decode_service(ev, &sv, err)) != REDRESS_OK)
+			return rc;
+		return entitlements_apply_service(store, &sv, err);
+	}
 
 	if (strcmp(ev->type, ENTITLEMENTS_EV_BOOKED) == 0) {
 		if ((rc = decode_booked(ev, &e, err)) != REDRESS_OK)
@@ -436,7 +677,8 @@ entitlements_replay(struct store *store, const struct event *ev, struct redress_
 
 /* The audit fold: every entitlement may change state, so all are held until the end. */
 struct model {
-	struct strmap rows; /* id -> struct held */
+	struct strmap rows;     /* id -> struct held */
+	struct strmap services; /* "CLAIM/SERVICE" -> its latest state's name (a constant) */
 };
 
 struct held {
@@ -449,8 +691,10 @@ entitlements_fold_begin(void)
 {
 	struct model *m = calloc(1, sizeof(*m));
 
-	if (m != NULL)
+	if (m != NULL) {
 		strmap_init(&m->rows);
+		strmap_init(&m->services);
+	}
 	return m;
 }
 
@@ -462,7 +706,6 @@ entitlements_fold(void *model, const struct event *ev, struct audit_fold *fold, 
 	struct changed c;
 	enum redress_err rc;
 
-	(void)fold;
 	if (strcmp(ev->type, ENTITLEMENTS_EV_BOOKED) == 0) {
 		if ((h = calloc(1, sizeof(*h))) == NULL)
 			return error_set(err, REDRESS_E_NOMEM, "out of memory folding entitlements");
@@ -472,6 +715,28 @@ entitlements_fold(void *model, const struct event *ev, struct audit_fold *fold, 
 			return rc;
 		}
 		h->changed_seq = -1;
+		if (h->e.due_on[0] != '\0') {
+			/* A due date never changes: its row is final now. */
+			const struct audit_value row[] = {AUDIT_TEXT_VALUE(h->e.id),
+			                                  AUDIT_TEXT_VALUE(h->e.due_on)};
+
+			audit_fold_row(fold, 1, row, 2);
+		}
+		return REDRESS_OK;
+	}
+	if (strcmp(ev->type, ENTITLEMENTS_EV_SERVICE) == 0)
+		return entitlements_fold_service(&m->services, ev, fold, err);
+	if (strcmp(ev->type, ENTITLEMENTS_EV_PROOF) == 0) {
+		char person[REGISTRY_PSEUDONYM_MAX + 1], on[11];
+
+		if ((rc = decode_proof(ev, person, on, err)) != REDRESS_OK)
+			return rc;
+		{
+			const struct audit_value row[] = {AUDIT_INT_VALUE(ev->seq), AUDIT_TEXT_VALUE(person),
+			                                  AUDIT_TEXT_VALUE(on), AUDIT_TEXT_VALUE(ev->actor)};
+
+			audit_fold_row(fold, 2, row, 4);
+		}
 		return REDRESS_OK;
 	}
 	if (strcmp(ev->type, ENTITLEMENTS_EV_CHANGED) == 0) {
@@ -525,15 +790,22 @@ entitlements_fold_end(void *model, struct audit_fold *fold)
 		free(h);
 	}
 	strmap_free(&m->rows);
+	entitlements_fold_services_free(&m->services);
 	free(m);
 }
 
-static const struct store_query *const entitlements_snapshots[] = {&q_snapshot, NULL};
+static const struct store_query q_snapshot_services = {
+    "entitlements_services",
+    "SELECT seq, claim, service, state, service_on, provider, actor FROM entitlements_services ORDER BY seq"};
+
+static const struct store_query *const entitlements_snapshots[] = {
+    &q_snapshot, &q_snapshot_schedule, &q_snapshot_proofs, &q_snapshot_services, NULL};
 
 const struct event_module entitlements_module = {
     .name = "entitlements",
     .type_prefix = "entitlements.",
     .schema = entitlements_schema,
+    .catalogue = &entitlements_catalogue,
     .snapshots = entitlements_snapshots,
     .replay = entitlements_replay,
     .fold_begin = entitlements_fold_begin,

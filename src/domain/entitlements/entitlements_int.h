@@ -6,10 +6,60 @@
 #define REDRESS_DOMAIN_ENTITLEMENTS_INT_H
 
 #include "core/buf.h"
+#include "core/strmap.h"
+#include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
+#include "domain/programs/programs.h"
+#include "log/audit.h"
 
 #define ENTITLEMENTS_EV_BOOKED  "entitlements.entitlement.booked"
 #define ENTITLEMENTS_EV_CHANGED "entitlements.entitlement.changed"
+#define ENTITLEMENTS_EV_PROOF   "entitlements.proof.recorded"
+#define ENTITLEMENTS_EV_SERVICE "entitlements.service.recorded"
+
+/* The module's statements (entitlements_apply.c; docs/store.md). */
+enum entitlements_statement {
+	ENTITLEMENTS_Q_INSERT,
+	ENTITLEMENTS_Q_CHANGE,
+	ENTITLEMENTS_Q_GET,
+	ENTITLEMENTS_Q_OF,
+	ENTITLEMENTS_Q_OF_PERSON,
+	ENTITLEMENTS_Q_OF_CLAIM,
+	ENTITLEMENTS_Q_QUEUED,
+	ENTITLEMENTS_Q_UNPAID_BENEFICIARIES,
+	ENTITLEMENTS_Q_DUE,             /* a program's scheduled and held instalments due by a date */
+	ENTITLEMENTS_Q_SCHEDULE_INSERT, /* an instalment's due date */
+	ENTITLEMENTS_Q_PROOF_INSERT,    /* a proof of life */
+	ENTITLEMENTS_Q_PROOF_LATEST,    /* a person's latest proof of life */
+	ENTITLEMENTS_Q_SERVICE_INSERT,  /* a service in kind's record */
+	ENTITLEMENTS_Q_SERVICE_LATEST,  /* a claim's service's latest state */
+	ENTITLEMENTS_Q_SERVICES_OF,     /* a claim's service records */
+};
+
+extern const struct store_catalogue entitlements_catalogue;
+
+/*
+ * Services in kind (entitlements_services.c): the event read back (every
+ * field checked), applied (its rules against the tables), and folded for
+ * audit (its rules against the model: "CLAIM/SERVICE" -> latest state).
+ */
+enum redress_err entitlements_decode_service(const struct event *ev, struct entitlement_service *s,
+                                             struct redress_error *err);
+enum redress_err entitlements_apply_service(struct store *store, const struct entitlement_service *s,
+                                            struct redress_error *err);
+enum redress_err entitlements_fold_service(struct strmap *latest, const struct event *ev,
+                                           struct audit_fold *fold, struct redress_error *err);
+void entitlements_fold_services_free(struct strmap *latest);
+
+/* A proof of life's event data; applying it (the command and replay). */
+enum redress_err entitlements_encode_proof(struct buf *out, const char *person, const char *on,
+                                           struct redress_error *err);
+enum redress_err entitlements_apply_proof(struct store *store, const char *person, const char *on,
+                                          const char *actor, uint64_t seq, struct redress_error *err);
+
+/* The scheduled and held instalments of program due by today (YYYY-MM-DD), in id order; the caller frees. */
+enum redress_err entitlements_due(struct store *store, const char *program, const char *today,
+                                  struct entitlement **items_r, size_t *n_r, struct redress_error *err);
 
 int entitlements_state_parse(const char *text, enum entitlement_state *state_r);
 int entitlements_basis_parse(const char *text, enum entitlement_basis *basis_r);
@@ -31,8 +81,8 @@ int entitlements_transition_ok(enum entitlement_state from, enum entitlement_sta
 int entitlements_reason_ok(const char *reason);
 
 /*
- * The queued, declined and returned entitlements of beneficiary (the ones
- * a death moves; never batched ones), in id order.  The caller frees *items_r.
+ * The queued, declined, returned, scheduled and held entitlements of
+ * beneficiary (the ones a death moves or stops; never batched ones), in id order.  The caller frees *items_r.
  */
 enum redress_err entitlements_of(struct store *store, const char *beneficiary, struct entitlement **items_r,
                                  size_t *n_r, struct redress_error *err);
@@ -46,5 +96,29 @@ enum redress_err entitlements_unpaid_beneficiaries(struct store *store, const ch
                                                    enum redress_err (*fn)(void *ctx, const char *beneficiary,
                                                                           struct redress_error *err),
                                                    void *ctx, struct redress_error *err);
+
+/* Today's date in UTC, YYYY-MM-DD: the day a run (or a preview) values amounts given in units. */
+void entitlements_today(char out[11]);
+
+/*
+ * Where what a claim is owed goes: booked (a run) or counted (a preview of
+ * a rule change).  fn gets each beneficiary's part after exclusions and
+ * the cap per person; amount > 0.
+ */
+struct entitlements_sink {
+	enum redress_err (*fn)(void *ctx, const struct program *p, const struct claim *c,
+	                       const char *beneficiary, int64_t amount, enum entitlement_basis basis,
+	                       struct entitlements_run *run, struct redress_error *err);
+	void *ctx;
+};
+
+/*
+ * What approved claim c is owed under p, each beneficiary's part given to
+ * sink; a claim that cannot be computed yet is counted in run (unresolved)
+ * and gives nothing.  Reads only: the sink alone may write.
+ */
+enum redress_err entitlements_owe_claim(struct store *store, const struct program *p, const struct claim *c,
+                                        struct entitlements_run *run, const struct entitlements_sink *sink,
+                                        struct redress_error *err);
 
 #endif

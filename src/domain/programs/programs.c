@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -13,9 +14,15 @@
 
 #define PROGRAMS_EVENT_DATA_MAX 4096
 
-/* The fields a program file may hold, each object's in order; anything else is refused. */
-static const char *const top_fields[] = {"accounts", "approvals", "benefits", "code",
-                                         "currency", "cutoff",    "name",     NULL};
+/*
+ * The fields a program file may hold, each object's in order; anything
+ * else is refused.  The first format's fields, then the rules'
+ * (programs_rules.c): names, units, harms, combine, caps, priority,
+ * exclusions, payment, services.
+ */
+static const char *const top_fields[] = {"accounts", "approvals", "benefits",   "caps",  "code", "combine",
+                                         "currency", "cutoff",    "exclusions", "harms", "name", "names",
+                                         "payment",  "priority",  "services",   "units", NULL};
 static const char *const account_fields[] = {"expense", "fund", "payable", NULL};
 static const char *const benefit_fields[] = {"bereaved", "survivor", NULL};
 
@@ -67,17 +74,18 @@ programs_check(const struct program *p, struct redress_error *err)
 		return error_set(err, REDRESS_E_INVALID, "field 'benefits.survivor' is negative");
 	if (p->bereaved_amount < 0)
 		return error_set(err, REDRESS_E_INVALID, "field 'benefits.bereaved' is negative");
-	if (p->survivor_amount == 0 && p->bereaved_amount == 0)
+	if (p->survivor_amount == 0 && p->bereaved_amount == 0 && p->rules.nharms == 0 &&
+	    p->rules.nservices == 0)
 		return error_set(
 		    err, REDRESS_E_INVALID,
-		    "field 'benefits': survivor and bereaved are both zero: the program would pay"
-		    " nothing");
+		    "field 'benefits': survivor and bereaved are both zero and there are no 'harms' or"
+		    " 'services': the program would pay nothing");
 	if (p->approvals < PROGRAM_APPROVALS_MIN || p->approvals > PROGRAM_APPROVALS_MAX)
 		return error_set(err, REDRESS_E_INVALID,
 		                 "field 'approvals' is %d; it must be %d to %d (different reviewers approve a"
 		                 " claim: four eyes at least)",
 		                 p->approvals, PROGRAM_APPROVALS_MIN, PROGRAM_APPROVALS_MAX);
-	return REDRESS_OK;
+	return programs_rules_check(p, err);
 }
 
 /* The dotted name of key inside the object named prefix ("" for the top). */
@@ -214,11 +222,17 @@ parse_object(json_t *root, struct program *p, struct redress_error *err)
 	    (rc = string_field(accounts, "accounts", "expense", p->expense, sizeof(p->expense), err)) !=
 	        REDRESS_OK)
 		return rc;
-	if ((benefits = member(root, "", "benefits", is_object, "an object", err)) == NULL)
-		return err->code;
-	if ((rc = only_fields(benefits, benefit_fields, "benefits", err)) != REDRESS_OK ||
-	    (rc = amount_field(benefits, "survivor", cur, &p->survivor_amount, err)) != REDRESS_OK ||
-	    (rc = amount_field(benefits, "bereaved", cur, &p->bereaved_amount, err)) != REDRESS_OK)
+	memcpy(p->currency, cur->code, sizeof(p->currency));
+	/* A program that pays by harm may leave the flat schedule out. */
+	if (json_object_get(root, "benefits") != NULL || json_object_get(root, "harms") == NULL) {
+		if ((benefits = member(root, "", "benefits", is_object, "an object", err)) == NULL)
+			return err->code;
+		if ((rc = only_fields(benefits, benefit_fields, "benefits", err)) != REDRESS_OK ||
+		    (rc = amount_field(benefits, "survivor", cur, &p->survivor_amount, err)) != REDRESS_OK ||
+		    (rc = amount_field(benefits, "bereaved", cur, &p->bereaved_amount, err)) != REDRESS_OK)
+			return rc;
+	}
+	if ((rc = programs_rules_parse(root, p, err)) != REDRESS_OK)
 		return rc;
 	if ((approvals = member(root, "", "approvals", is_integer, "a whole number", err)) == NULL)
 		return err->code;
@@ -264,11 +278,16 @@ program_get(struct store *store, const char *code, struct program *p_r, struct r
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &programs_q_get, err)) == NULL)
+	if ((st = store_statement(store, &programs_catalogue, PROGRAMS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
 	switch (store_step(st, err)) {
-	case STORE_ROW: programs_read(st, p_r); return REDRESS_OK;
+	case STORE_ROW: {
+		enum redress_err rc = programs_read(st, p_r, err);
+
+		store_done(st);
+		return rc;
+	}
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
 		                 "no program '%.64s' (add it with 'redress program add --file PROGRAM.json')",
@@ -277,28 +296,28 @@ program_get(struct store *store, const char *code, struct program *p_r, struct r
 	}
 }
 
-static const struct store_query q_all = {
-    "programs.all", "SELECT code, name, currency, cutoff, fund, payable, expense, survivor_amount,"
-                    " bereaved_amount, approvals, added_seq FROM programs_programs ORDER BY code"};
-
 enum redress_err
 program_each(struct store *store,
              enum redress_err (*fn)(void *ctx, const struct program *p, struct redress_error *err), void *ctx,
              struct redress_error *err)
 {
-	struct program p;
+	struct program *p;
 	struct store_stmt *st;
 	enum store_step_result r;
-	enum redress_err rc;
+	enum redress_err rc = REDRESS_OK;
 
-	if ((st = store_query(store, &q_all, err)) == NULL)
+	if ((st = store_statement(store, &programs_catalogue, PROGRAMS_Q_ALL, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		programs_read(st, &p);
-		if ((rc = fn(ctx, &p, err)) != REDRESS_OK)
-			return rc;
-	}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	/* A program with its rules is some kilobytes: one on the heap, not on a server thread's stack. */
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory listing programs");
+	while ((r = store_step(st, err)) == STORE_ROW)
+		if ((rc = programs_read(st, p, err)) != REDRESS_OK || (rc = fn(ctx, p, err)) != REDRESS_OK)
+			goto out;
+	rc = r == STORE_DONE ? REDRESS_OK : err->code;
+out:
+	free(p);
+	return rc;
 }
 
 /*
@@ -348,7 +367,7 @@ program_add(struct tlog *log, const struct actor *actor, const struct program *p
 	char fund_name[LEDGER_NAME_MAX + 1], payable_name[LEDGER_NAME_MAX + 1],
 	    expense_name[LEDGER_NAME_MAX + 1];
 	struct program q = *p, old;
-	struct buf data;
+	struct buf data, rules;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PROGRAMS_MANAGE, err)) != REDRESS_OK ||
@@ -377,10 +396,14 @@ program_add(struct tlog *log, const struct actor *actor, const struct program *p
 	    (rc = program_account(log, &q, "accounts.expense", q.expense, LEDGER_EXPENSE, 0, expense_name,
 	                          err)) != REDRESS_OK)
 		return rc;
-	buf_init(&data, PROGRAMS_EVENT_DATA_MAX);
-	if ((rc = programs_encode(&data, &q, err)) == REDRESS_OK &&
+	buf_init(&data, PROGRAMS_EVENT_DATA_MAX + 2 * PROGRAM_RULES_TEXT_MAX);
+	buf_init(&rules, PROGRAM_RULES_TEXT_MAX + 1);
+	buf_puts(&rules, "");
+	if ((rc = programs_rules_text(&q, &rules, err)) == REDRESS_OK &&
+	    (rc = programs_encode(&data, &q, rules.data != NULL ? rules.data : "", err)) == REDRESS_OK &&
 	    (rc = tlog_append_buf(log, PROGRAMS_EV_ADDED, &data, &q.added_seq, err)) == REDRESS_OK)
-		rc = programs_apply(tlog_store(log), &q, err);
+		rc = programs_apply(tlog_store(log), &q, rules.data != NULL ? rules.data : "", err);
 	buf_free(&data);
+	buf_free(&rules);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #ifndef REDRESS_DOMAIN_PROGRAMS_H
 #define REDRESS_DOMAIN_PROGRAMS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -42,6 +43,114 @@
 #define PROGRAM_APPROVALS_MIN 2  /* four eyes, at least */
 #define PROGRAM_APPROVALS_MAX 10 /* more reviewers than that is a typing error */
 
+/* The program's own limits on its rules (docs/programs.md). */
+#define PROGRAM_LABEL_MAX       200 /* bytes of one localized name */
+#define PROGRAM_ITEM_CODE_MAX   32  /* a harm's, unit's or service's code */
+#define PROGRAM_HARMS_MAX       16
+#define PROGRAM_UNITS_MAX       4
+#define PROGRAM_UNIT_VALUES_MAX 32
+#define PROGRAM_EXCLUSIONS_MAX  8
+#define PROGRAM_SERVICES_MAX    8
+#define PROGRAM_PRIORITY_MAX    3
+#define PROGRAM_QUANTITY_DIGITS 4     /* fraction digits of a quantity of a unit ("17.5") */
+#define PROGRAM_INSTALMENTS_MAX 1200  /* a hundred years of monthly payments */
+#define PROGRAM_RULES_TEXT_MAX  65536 /* the rules' canonical JSON in an event */
+
+/* The languages of the pages: a program's names are given in each. */
+enum program_lang { PROGRAM_LANG_KO, PROGRAM_LANG_JA, PROGRAM_LANG_EN, PROGRAM_LANGS };
+
+/* A name in each language; "" where the file gave none. */
+struct program_names {
+	char text[PROGRAM_LANGS][PROGRAM_LABEL_MAX + 1];
+};
+
+/*
+ * An amount as a rule gives it: a fixed amount, or a quantity of a unit
+ * (40 monthly minimum wages) whose value in minor units is dated in the
+ * program's table.  quantity is num / 10^PROGRAM_QUANTITY_DIGITS exactly.
+ */
+struct program_amount {
+	int set;       /* 0: the rule gives no amount (no cap) */
+	int unit;      /* -1: fixed; else an index into program.units */
+	int64_t minor; /* fixed: minor units */
+	int64_t num;   /* in a unit: the quantity times 10^PROGRAM_QUANTITY_DIGITS */
+};
+
+struct program_unit {
+	char code[PROGRAM_ITEM_CODE_MAX + 1];
+	struct program_names names;
+	size_t nvalues;
+	struct {
+		char from[11]; /* YYYY-MM-DD: in force from this day until the next entry's */
+		int64_t minor; /* one unit's value */
+	} values[PROGRAM_UNIT_VALUES_MAX];
+};
+
+struct program_harm {
+	char code[PROGRAM_ITEM_CODE_MAX + 1];
+	struct program_names names;
+	struct program_amount amount;
+};
+
+/* How the amounts of several approved harms of one claim combine. */
+enum program_combine {
+	PROGRAM_COMBINE_SUM, /* added up (then capped) */
+	PROGRAM_COMBINE_MAX, /* the largest one only */
+};
+
+/* One key of the payment queue's order, most important first. */
+enum program_priority {
+	PROGRAM_PRIORITY_FRAILTY, /* most frail first */
+	PROGRAM_PRIORITY_AGE,     /* oldest (birth year) first */
+};
+
+enum program_form {
+	PROGRAM_FORM_LUMP_SUM,    /* one payment */
+	PROGRAM_FORM_INSTALMENTS, /* a schedule of payments, each after a proof of life */
+};
+
+/* What becomes of the rest of a schedule when its beneficiary dies. */
+enum program_at_death {
+	PROGRAM_AT_DEATH_STOP,  /* it stops; nothing passes to heirs */
+	PROGRAM_AT_DEATH_HEIRS, /* the instalments due and unpaid pass to her heirs */
+};
+
+struct program_instalments {
+	int count;              /* payments in the schedule */
+	int every_months;       /* months between two payments */
+	int proof_every_months; /* a proof of life at least this often; 0: none asked */
+	int proof_window_days;  /* a proof counts for this many days before a payment */
+	enum program_at_death at_death;
+};
+
+struct program_service {
+	char code[PROGRAM_ITEM_CODE_MAX + 1];
+	struct program_names names;
+};
+
+/*
+ * The rules beyond the flat schedule (docs/programs.md); a program file of
+ * the first format has none of them (nharms, nservices 0, lump sum).
+ */
+struct program_rules {
+	struct program_names names;
+	size_t nunits;
+	struct program_unit units[PROGRAM_UNITS_MAX];
+	size_t nharms;
+	struct program_harm harms[PROGRAM_HARMS_MAX];
+	enum program_combine combine;
+	struct program_amount cap_person; /* a beneficiary's total under the program */
+	struct program_amount cap_family; /* a victim's total, all her claims and heirs together */
+	size_t npriority;
+	enum program_priority priority[PROGRAM_PRIORITY_MAX];
+	size_t nexclusions;
+	char exclusions[PROGRAM_EXCLUSIONS_MAX][PROGRAM_CODE_MAX + 1]; /* paid by these programs: excluded */
+	enum program_form form;
+	struct program_instalments instalments; /* form PROGRAM_FORM_INSTALMENTS */
+	size_t nservices;
+	struct program_service services[PROGRAM_SERVICES_MAX];
+};
+
 struct program {
 	char code[PROGRAM_CODE_MAX + 1];
 	char name[PROGRAM_NAME_MAX + 1];
@@ -54,6 +163,7 @@ struct program {
 	int64_t bereaved_amount; /* minor units, shared among heirs */
 	int approvals;           /* different reviewers who must approve a claim */
 	uint64_t added_seq;      /* the event that added it (0 for a program only parsed) */
+	struct program_rules rules;
 };
 
 extern const struct event_module programs_module;
@@ -83,6 +193,59 @@ enum redress_err program_each(struct store *store,
                               enum redress_err (*fn)(void *ctx, const struct program *p,
                                                      struct redress_error *err),
                               void *ctx, struct redress_error *err);
+
+/*
+ * The program's name in lang ("ko", "ja", "en"; anything else is "en"),
+ * falling back to its name field.  Borrowed from p.
+ */
+const char *program_name(const struct program *p, const char *lang);
+
+/* Harm code's index in p's rules, or -1. */
+int program_harm_find(const struct program *p, const char *code);
+
+/*
+ * One unit's value in force on date (YYYY-MM-DD): the latest entry whose
+ * "from" is on or before it.  REDRESS_E_NOTFOUND naming the unit and the
+ * date when the table starts later.
+ */
+enum redress_err program_unit_value(const struct program *p, int unit, const char *date, int64_t *minor_r,
+                                    struct redress_error *err);
+
+/*
+ * An amount rule's value on date, in minor units: fixed, or quantity x the
+ * unit's value then, rounded half up to the minor unit (the one rounding a
+ * conversion makes; docs/programs.md).  Checked: an overflow is
+ * REDRESS_E_OVERFLOW naming what.
+ */
+enum redress_err program_amount_value(const struct program *p, const struct program_amount *a,
+                                      const char *date, int64_t *minor_r, struct redress_error *err);
+
+/*
+ * What a claim's approved harms (indexes into p's harms, n of them) are
+ * owed on date: each harm's amount, combined by the program's rule, then
+ * capped per family (the victim's claims already hold family_before: a
+ * victim's total, all her heirs together).  Never negative.  *uncapped_r
+ * (may be NULL) is the amount before the cap.
+ */
+enum redress_err program_harms_amount(const struct program *p, const int *harms, size_t n, const char *date,
+                                      int64_t family_before, int64_t *minor_r, int64_t *uncapped_r,
+                                      struct redress_error *err);
+
+/*
+ * The cap per person on date: *amount is lowered so that a beneficiary
+ * who already holds person_before under the program holds at most the
+ * cap (never below zero).  No cap: unchanged.
+ */
+enum redress_err program_person_cap(const struct program *p, const char *date, int64_t person_before,
+                                    int64_t *amount, struct redress_error *err);
+
+/*
+ * The rules as JSON in the program file's own shape (the fields of the
+ * second format only; NULL-free even when there are none): what the event
+ * carries and `program show --json` prints.  New reference; NULL when out
+ * of memory.
+ */
+json_t *program_rules_json(const struct program *p);
 
 /*
  * The program as JSON for readers (programs_json.c): its rules, each

@@ -24,22 +24,46 @@ static const char programs_schema[] = "CREATE TABLE IF NOT EXISTS programs_progr
                                       " survivor_amount INTEGER NOT NULL,"
                                       " bereaved_amount INTEGER NOT NULL,"
                                       " approvals INTEGER NOT NULL,"
-                                      " added_seq INTEGER NOT NULL);";
+                                      " added_seq INTEGER NOT NULL);"
+                                      /* The rules beyond the flat schedule, as the event holds them. */
+                                      "CREATE TABLE IF NOT EXISTS programs_rules ("
+                                      " code TEXT PRIMARY KEY,"
+                                      " rules TEXT NOT NULL);";
 
 #define PROGRAM_COLUMNS                                                                                      \
 	"code, name, currency, cutoff, fund, payable, expense, survivor_amount, bereaved_amount, approvals," \
 	" added_seq"
+#define PROGRAM_SELECT                                                                                       \
+	"SELECT p.code, p.name, p.currency, p.cutoff, p.fund, p.payable, p.expense, p.survivor_amount,"      \
+	" p.bereaved_amount, p.approvals, p.added_seq, coalesce(r.rules, '')"                                \
+	" FROM programs_programs p LEFT JOIN programs_rules r ON r.code = p.code"
 
-const struct store_query programs_q_get = {"programs.get", "SELECT " PROGRAM_COLUMNS
-                                                           " FROM programs_programs WHERE code = ?1"};
-static const struct store_query q_insert = {"programs.insert",
-                                            "INSERT INTO programs_programs (" PROGRAM_COLUMNS
-                                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"};
+static const struct store_statement programs_statements[] = {
+    [PROGRAMS_Q_GET] = {.name = "programs.get",
+                        .sql = PROGRAM_SELECT " WHERE p.code = ?1",
+                        .columns = "tttttttiiiit"},
+    [PROGRAMS_Q_ALL] = {.name = "programs.all",
+                        .sql = PROGRAM_SELECT " ORDER BY p.code",
+                        .columns = "tttttttiiiit"},
+    [PROGRAMS_Q_INSERT] = {.name = "programs.insert",
+                           .sql = "INSERT INTO programs_programs (" PROGRAM_COLUMNS
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           .columns = ""},
+    [PROGRAMS_Q_RULES_INSERT] = {.name = "programs.rules.insert",
+                                 .sql = "INSERT INTO programs_rules (code, rules) VALUES (?1, ?2)",
+                                 .columns = ""},
+};
+
+const struct store_catalogue programs_catalogue = {"programs", programs_statements,
+                                                   STORE_COUNT(programs_statements)};
+
 static const struct store_query q_snapshot = {"programs_programs", "SELECT " PROGRAM_COLUMNS
                                                                    " FROM programs_programs ORDER BY code"};
+static const struct store_query q_snapshot_rules = {"programs_rules",
+                                                    "SELECT code, rules FROM programs_rules ORDER BY code"};
 
-void
-programs_read(struct store_stmt *st, struct program *p)
+enum redress_err
+programs_read(struct store_stmt *st, struct program *p, struct redress_error *err)
 {
 	memset(p, 0, sizeof(*p));
 	text_copy(p->code, sizeof(p->code), store_column_text(st, 0));
@@ -53,14 +77,17 @@ programs_read(struct store_stmt *st, struct program *p)
 	p->bereaved_amount = store_column_int64(st, 8);
 	p->approvals = (int)store_column_int64(st, 9);
 	p->added_seq = (uint64_t)store_column_int64(st, 10);
+	return programs_rules_load(p, store_column_text(st, 11), err);
 }
 
 /*
  * {"accounts":{"expense","fund","payable"},"approvals","benefits":{"bereaved","survivor"},
- *  "code","currency","cutoff","name"}: the file's shape, amounts in minor units.
+ *  "code","currency","cutoff","name","rules"}: the file's shape, amounts in minor units;
+ * "rules" (the second format's fields as canonical JSON text, programs_rules_text) only
+ * when the program has any, so a program of the first format is the event it always was.
  */
 enum redress_err
-programs_encode(struct buf *out, const struct program *p, struct redress_error *err)
+programs_encode(struct buf *out, const struct program *p, const char *rules_text, struct redress_error *err)
 {
 	struct canon c;
 
@@ -92,6 +119,10 @@ programs_encode(struct buf *out, const struct program *p, struct redress_error *
 	canon_string(&c, p->cutoff);
 	canon_key(&c, "name");
 	canon_string(&c, p->name);
+	if (rules_text[0] != '\0') {
+		canon_key(&c, "rules");
+		canon_string(&c, rules_text);
+	}
 	canon_object_end(&c);
 	return canon_error(&c, err);
 }
@@ -110,10 +141,11 @@ sub_object(const struct canon_node *obj, const char *key, const char *const *all
 }
 
 enum redress_err
-programs_decode(const struct event *ev, struct program *p, struct redress_error *err)
+programs_decode(const struct event *ev, struct program *p, const char **rules_text_r,
+                struct redress_error *err)
 {
-	static const char *const keys[] = {"accounts", "approvals", "benefits", "code",
-	                                   "currency", "cutoff",    "name",     NULL};
+	static const char *const keys[] = {"accounts", "approvals", "benefits", "code", "currency",
+	                                   "cutoff",   "name",      "rules",    NULL};
 	static const char *const account_keys[] = {"expense", "fund", "payable", NULL};
 	static const char *const benefit_keys[] = {"bereaved", "survivor", NULL};
 	const struct canon_node *accounts = NULL, *benefits = NULL;
@@ -137,7 +169,14 @@ programs_decode(const struct event *ev, struct program *p, struct redress_error 
 	        REDRESS_OK ||
 	    (rc = sub_object(ev->data, "benefits", benefit_keys, &benefits, err)) != REDRESS_OK ||
 	    (rc = canon_get_int(benefits, "survivor", &p->survivor_amount, err)) != REDRESS_OK ||
-	    (rc = canon_get_int(benefits, "bereaved", &p->bereaved_amount, err)) != REDRESS_OK)
+	    (rc = canon_get_int(benefits, "bereaved", &p->bereaved_amount, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt(ev->data, "rules", rules_text_r, err)) != REDRESS_OK)
+		return rc;
+	if (*rules_text_r == NULL)
+		*rules_text_r = "";
+	else if ((*rules_text_r)[0] == '\0')
+		return error_set(err, REDRESS_E_INVALID, "field 'rules' is empty");
+	if ((rc = programs_rules_load(p, *rules_text_r, err)) != REDRESS_OK)
 		return rc;
 	if (approvals < PROGRAM_APPROVALS_MIN || approvals > PROGRAM_APPROVALS_MAX)
 		return error_set(err, REDRESS_E_INVALID, "field 'approvals' is %lld", (long long)approvals);
@@ -148,11 +187,13 @@ programs_decode(const struct event *ev, struct program *p, struct redress_error 
 }
 
 enum redress_err
-programs_apply(struct store *store, const struct program *p, struct redress_error *err)
+programs_apply(struct store *store, const struct program *p, const char *rules_text,
+               struct redress_error *err)
 {
 	struct store_stmt *st;
+	enum redress_err rc;
 
-	if ((st = store_query(store, &q_insert, err)) == NULL)
+	if ((st = store_statement(store, &programs_catalogue, PROGRAMS_Q_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p->code);
 	store_bind_text(st, 2, p->name);
@@ -165,6 +206,12 @@ programs_apply(struct store *store, const struct program *p, struct redress_erro
 	store_bind_int64(st, 9, p->bereaved_amount);
 	store_bind_int64(st, 10, p->approvals);
 	store_bind_int64(st, 11, (int64_t)p->added_seq);
+	if ((rc = store_run(st, err)) != REDRESS_OK || rules_text[0] == '\0')
+		return rc;
+	if ((st = store_statement(store, &programs_catalogue, PROGRAMS_Q_RULES_INSERT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, p->code);
+	store_bind_text(st, 2, rules_text);
 	return store_run(st, err);
 }
 
@@ -172,13 +219,14 @@ static enum redress_err
 programs_replay(struct store *store, const struct event *ev, struct redress_error *err)
 {
 	struct program p;
+	const char *rules;
 	enum redress_err rc;
 
 	if (strcmp(ev->type, PROGRAMS_EV_ADDED) != 0)
 		return error_set(err, REDRESS_E_INVALID, "unknown programs event type '%.64s'", ev->type);
-	if ((rc = programs_decode(ev, &p, err)) != REDRESS_OK)
+	if ((rc = programs_decode(ev, &p, &rules, err)) != REDRESS_OK)
 		return rc;
-	return programs_apply(store, &p, err);
+	return programs_apply(store, &p, rules, err);
 }
 
 struct check_ctx {
@@ -243,12 +291,13 @@ programs_fold(void *model, const struct event *ev, struct audit_fold *fold, stru
 {
 	struct strmap *codes = model;
 	struct program p;
+	const char *rules;
 	char *code;
 	enum redress_err rc;
 
 	if (strcmp(ev->type, PROGRAMS_EV_ADDED) != 0)
 		return error_set(err, REDRESS_E_INVALID, "unknown programs event type '%.64s'", ev->type);
-	if ((rc = programs_decode(ev, &p, err)) != REDRESS_OK)
+	if ((rc = programs_decode(ev, &p, &rules, err)) != REDRESS_OK)
 		return rc;
 	if (strmap_get(codes, p.code) != NULL)
 		return error_set(err, REDRESS_E_CONFLICT, "program '%s' is added twice", p.code);
@@ -270,6 +319,11 @@ programs_fold(void *model, const struct event *ev, struct audit_fold *fold, stru
 
 		audit_fold_row(fold, 0, row, sizeof(row) / sizeof(row[0]));
 	}
+	if (rules[0] != '\0') {
+		const struct audit_value row[] = {AUDIT_TEXT_VALUE(p.code), AUDIT_TEXT_VALUE(rules)};
+
+		audit_fold_row(fold, 1, row, sizeof(row) / sizeof(row[0]));
+	}
 	return REDRESS_OK;
 }
 
@@ -286,12 +340,13 @@ programs_fold_end(void *model, struct audit_fold *fold)
 	free(codes);
 }
 
-static const struct store_query *const programs_snapshots[] = {&q_snapshot, NULL};
+static const struct store_query *const programs_snapshots[] = {&q_snapshot, &q_snapshot_rules, NULL};
 
 const struct event_module programs_module = {
     .name = "programs",
     .type_prefix = "programs.",
     .schema = programs_schema,
+    .catalogue = &programs_catalogue,
     .snapshots = programs_snapshots,
     .replay = programs_replay,
     .check = programs_check_tables,

@@ -16,7 +16,15 @@
 #define PROGRAM_CODE_CHARS    "._-"
 #define PROGRAM_ACCOUNT_CHARS "._:-"
 
-extern const struct store_query programs_q_get;
+/* The module's statements (programs_apply.c). */
+enum programs_statement {
+	PROGRAMS_Q_GET,          /* a program with its rules, by code */
+	PROGRAMS_Q_ALL,          /* every program with its rules, by code */
+	PROGRAMS_Q_INSERT,       /* the first format's row */
+	PROGRAMS_Q_RULES_INSERT, /* the rules' row */
+};
+
+extern const struct store_catalogue programs_catalogue;
 
 /*
  * Checks every field of a program as the file parser, the commands and the
@@ -26,16 +34,46 @@ extern const struct store_query programs_q_get;
  */
 enum redress_err programs_check(const struct program *p, struct redress_error *err);
 
-/* Reads the program under the cursor st (the columns of programs_q_get). */
-void programs_read(struct store_stmt *st, struct program *p);
+/*
+ * The rules (programs_rules.c): programs_rules_parse reads the second
+ * format's fields of root (a program file, or the rules an event or a row
+ * holds) into p->rules, p's code and currency already set; every error
+ * names the field and changes nothing but p->rules.  programs_rules_check
+ * checks what spans fields.  programs_rules_empty is 1 for a program of
+ * the first format.
+ */
+enum redress_err programs_rules_parse(json_t *root, struct program *p, struct redress_error *err);
+enum redress_err programs_rules_check(const struct program *p, struct redress_error *err);
+int programs_rules_empty(const struct program *p);
 
-/* The canonical data of "programs.program.added", appended to out. */
-enum redress_err programs_encode(struct buf *out, const struct program *p, struct redress_error *err);
+/*
+ * The rules' canonical text (sorted keys, compact) into out, or "" for a
+ * program of the first format: what the event and the table hold.
+ */
+enum redress_err programs_rules_text(const struct program *p, struct buf *out, struct redress_error *err);
 
-/* Reads "programs.program.added" back: checks every field, refuses unknown ones. */
-enum redress_err programs_decode(const struct event *ev, struct program *p, struct redress_error *err);
+/* Reads rules text (from an event or a row) into p->rules. */
+enum redress_err programs_rules_load(struct program *p, const char *text, struct redress_error *err);
 
-/* Inserts the program's row: the one way live commands and replay write the table. */
-enum redress_err programs_apply(struct store *store, const struct program *p, struct redress_error *err);
+/* Reads the program under the cursor st (PROGRAMS_Q_GET's columns), its rules parsed. */
+enum redress_err programs_read(struct store_stmt *st, struct program *p, struct redress_error *err);
+
+/* The canonical data of "programs.program.added", appended to out; rules_text "" for none. */
+enum redress_err programs_encode(struct buf *out, const struct program *p, const char *rules_text,
+                                 struct redress_error *err);
+
+/*
+ * Reads "programs.program.added" back: checks every field, refuses unknown
+ * ones.  *rules_text_r is the event's rules text (borrowed from ev), "" for none.
+ */
+enum redress_err programs_decode(const struct event *ev, struct program *p, const char **rules_text_r,
+                                 struct redress_error *err);
+
+/*
+ * Inserts the program's rows (rules_text "" for none): the one way live
+ * commands and replay write the tables.
+ */
+enum redress_err programs_apply(struct store *store, const struct program *p, const char *rules_text,
+                                struct redress_error *err);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * programs_json.c -- a program's rules as JSON, one shape for every reader:
  * `redress program show --json` and the HTTP API.  Amounts appear as
- * decimal text in the program's currency and again in minor units.
+ * decimal text in the program's currency and again in minor units; the
+ * rules of the second format (harms, units, caps ...) as the file gives them.
  */
 #include <stdio.h>
 
@@ -24,11 +25,22 @@ amount_json(int64_t minor, const char *currency)
 json_t *
 program_json(const struct program *p)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:o, s:o}, s:{s:I, s:I}, s:i, s:I}",
-	                 "code", p->code, "name", p->name, "currency", p->currency, "cutoff", p->cutoff,
-	                 "accounts", "fund", p->fund, "payable", p->payable, "expense", p->expense,
-	                 "benefits", "survivor", amount_json(p->survivor_amount, p->currency), "bereaved",
-	                 amount_json(p->bereaved_amount, p->currency), "benefits_minor", "survivor",
-	                 (json_int_t)p->survivor_amount, "bereaved", (json_int_t)p->bereaved_amount,
-	                 "approvals", p->approvals, "event", (json_int_t)p->added_seq);
+	json_t *o, *rules;
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:o, s:o}, s:{s:I, s:I}, s:i, s:I}", "code",
+	              p->code, "name", p->name, "currency", p->currency, "cutoff", p->cutoff, "accounts",
+	              "fund", p->fund, "payable", p->payable, "expense", p->expense, "benefits", "survivor",
+	              amount_json(p->survivor_amount, p->currency), "bereaved",
+	              amount_json(p->bereaved_amount, p->currency), "benefits_minor", "survivor",
+	              (json_int_t)p->survivor_amount, "bereaved", (json_int_t)p->bereaved_amount, "approvals",
+	              p->approvals, "event", (json_int_t)p->added_seq);
+	/* The second format's rules beside the first's, in the file's own shape. */
+	rules = o != NULL ? program_rules_json(p) : NULL;
+	if (rules == NULL || json_object_update(o, rules) != 0) {
+		json_decref(rules);
+		json_decref(o);
+		return NULL;
+	}
+	json_decref(rules);
+	return o;
 }

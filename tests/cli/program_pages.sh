@@ -1,0 +1,69 @@
+# program_pages.sh -- a program's page in the staff's language: its name
+# in Korean, Japanese or English on the programs list and its own page,
+# its harms with their localized names and amounts in units, its dated
+# unit table, caps, order of payment; an instalment program's proof of
+# life and rule at death; services in kind.  Over the real server.
+. "$SRCDIR/tests/cli/lib.sh"
+
+. "$SRCDIR/tests/cli/serve_lib.sh"
+
+for f in colombia-1448 pension awf-1995; do
+	expect_exit 0 as ada program add --file "$SRCDIR/examples/$f.json"
+done
+sign_in ada
+PAGES="http://127.0.0.1:$PORT"
+page() {
+	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$PAGES$1")
+	OUT=$(cat "$T/body")
+}
+page "/admin/programs?lang=ko"
+expect_eq "$STATUS" 200 "the programs page"
+expect_in "$OUT" "피해별 행정 배상 (콜롬비아식 예시)" "the Korean name on the list"
+page "/admin/programs?lang=ja"
+expect_in "$OUT" "被害別の行政補償（コロンビア型の例）" "the Japanese name on the list"
+page "/admin/programs/colombia-1448?lang=ko"
+expect_eq "$STATUS" 200 "the program's page"
+expect_in "$OUT" "피해와 피해별 지급액" "the harms' heading in Korean"
+expect_in "$OUT" "성폭력" "a harm's Korean name"
+expect_in "$OUT" "30 × 법정 월 최저임금" "a harm's amount in units"
+expect_in "$OUT" "가족당 상한" "the family cap"
+expect_in "$OUT" "쇠약한 분 먼저, 연세 많은 분 먼저" "the order of payment"
+page "/admin/programs/colombia-1448?lang=en"
+expect_in "$OUT" "sexual violence" "a harm's English name"
+expect_in "$OUT" "Administrative compensation by harm" "the English name"
+page "/admin/programs/pension-2026?lang=en"
+expect_in "$OUT" "Months between two instalments" "an instalment program"
+expect_in "$OUT" "the payments stop" "the rule at death"
+expect_in "$OUT" "other-pension" "the exclusion"
+page "/admin/programs/awf-1995?lang=ja"
+expect_in "$OUT" "医療支援" "a service in kind, in Japanese"
+page "/admin/programs/flagship-2015?lang=ko"
+expect_not_in "$OUT" "피해와 피해별 지급액" "the flagship program's page"
+
+# The program editor: fields in, a program out, through the same parser.
+post() {
+	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" "$@" "$PAGES/admin/programs?lang=ko")
+	OUT=$(cat "$T/body")
+}
+page "/admin/programs?lang=ko"
+expect_in "$OUT" "프로그램 작성" "the editor's heading"
+expect_in "$OUT" 'name="harm1_amount"' "a harm's amount field"
+fields=(--data-urlencode code=editor-2026 --data-urlencode "name=Editor program" --data-urlencode "name_ko=편집기 프로그램"
+	--data-urlencode currency=KRW --data-urlencode cutoff=2015-12-28 --data-urlencode fund=bank:krw
+	--data-urlencode payable=payable:editor-2026 --data-urlencode expense=benefits:editor-2026
+	--data-urlencode approvals=2 --data-urlencode harm1_code=injury --data-urlencode "harm1_ko=상해")
+post "${fields[@]}" --data-urlencode "harm1_amount=5,000,000" --data-urlencode harm2_code=loss
+expect_eq "$STATUS" 422 "a harm without names or amount"
+expect_in "$OUT" "harms[1].names" "the error names the harm's field"
+expect_in "$OUT" 'value="편집기 프로그램"' "typed values are kept"
+post "${fields[@]}" --data-urlencode "harm1_amount=5,000,000"
+expect_eq "$STATUS" 303 "the program written in the editor is added"
+expect_exit 0 as ada program show editor-2026 --json
+expect_eq "$(printf '%s' "$OUT" | json harms.0.amount)" "5000000" "the harm's amount, typed with separators"
+expect_eq "$(printf '%s' "$OUT" | json names.ko)" "편집기 프로그램" "its Korean name"
+page "/admin/programs?lang=ko"
+expect_in "$OUT" "편집기 프로그램" "its Korean name on the list"
+
+stop_server
+echo "program_pages: $checks checks, $failures failures"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,288 @@
+# programs.sh -- programs as reparations programs write them: the second
+# file format (localized names, units with dated values, harms, caps,
+# combination, priority, exclusions, instalments, services), its errors
+# naming the field, claims that name harms with evidence and reviewers who
+# approve harm by harm, entitlements computed from the approved harms
+# (units, combination, caps per family and per person, exclusion by
+# another program), the queue in the program's priority order, the three
+# examples, and a clean audit.
+. "$SRCDIR/tests/cli/lib.sh"
+
+. "$SRCDIR/tests/cli/fund_lib.sh"
+
+# A program paying by harm, in KRW so the fund's bank:krw serves it.  A
+# wage is 1,000,000 until 2099 (the later value is not in force yet).
+cat >"$T/harms.json" <<'JSON'
+{
+  "code": "harms-test",
+  "name": "A program that pays by harm",
+  "names": {"ko": "피해별 배상", "ja": "被害別の補償", "en": "Compensation by harm"},
+  "currency": "KRW",
+  "cutoff": "2015-12-28",
+  "accounts": {"fund": "bank:krw", "payable": "payable:harms-test", "expense": "benefits:harms-test"},
+  "approvals": 2,
+  "units": [{"code": "wage", "names": {"en": "monthly minimum wage"},
+             "values": [{"from": "2000-01-01", "amount": "1000000"},
+                        {"from": "2099-01-01", "amount": "9999999"}]}],
+  "harms": [
+    {"code": "homicide", "names": {"ko": "살해", "ja": "殺害", "en": "homicide"},
+     "amount": {"unit": "wage", "quantity": "40"}},
+    {"code": "sexual-violence", "names": {"ko": "성폭력", "en": "sexual violence"},
+     "amount": {"unit": "wage", "quantity": "30"}},
+    {"code": "displacement", "names": {"en": "forced displacement"},
+     "amount": {"unit": "wage", "quantity": "17.5"}},
+    {"code": "injury", "names": {"en": "injury"}, "amount": "5000000"}
+  ],
+  "combine": "sum",
+  "caps": {"person": {"unit": "wage", "quantity": "40"}, "family": {"unit": "wage", "quantity": "45"}},
+  "priority": ["age", "frailty"],
+  "exclusions": [{"paid_by": "flagship-2015"}]
+}
+JSON
+
+fund_setup test.example/programs 300000000
+fund_people
+
+# Bad files: each error names the file and the field, and nothing is added.
+bad() {
+	node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));Object.assign(b,JSON.parse(process.argv[2]));for(const k of process.argv.slice(3))delete b[k];console.log(JSON.stringify(b))' "$T/harms.json" "$@" >"$T/bad.json"
+}
+size=$(log_size)
+bad '{"harms":[{"code":"x","names":{"en":"X"},"amount":{"unit":"salary","quantity":"1"}}]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "bad.json: field 'harms[0].amount.unit' is 'salary', which is not in 'units'"
+bad '{"units":[{"code":"wage","values":[{"from":"2020-01-01","amount":"1"},{"from":"2019-01-01","amount":"2"}]}]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "field 'units[0].values[1].from' is 2019-01-01, not after the entry before it"
+bad '{"harms":[{"code":"x","names":{"fr":"X"},"amount":"1"}]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "unknown field 'harms[0].names.fr'"
+bad '{"harms":[{"code":"x","names":{"en":"X"},"amount":{"unit":"wage","quantity":"1.23456"}}]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "field 'harms[0].amount.quantity' is '1.23456': at most 4 digits after the point"
+bad '{"payment":{"form":"instalments","count":12,"every_months":1}}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "field 'payment.at_death' is missing"
+bad '{"priority":["wealth"]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "field 'priority[0]' must be one of \"frailty\", \"age\""
+bad '{"benefits":{"survivor":"1","bereaved":"0"}}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "a program with 'harms' pays by harm; leave 'benefits' out"
+bad '{}' harms caps combine units
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "field 'benefits' is missing"
+bad '{"exclusions":[{"paid_by":"harms-test"}]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "field 'exclusions[0].paid_by' names the program itself"
+expect_eq "$(log_size)" "$size" "log size after refused program files"
+
+# The program and the three examples; the flagship stays as it was.
+expect_exit 0 as ada program add --file "$T/harms.json"
+expect_exit 0 as ada program show harms-test --json
+expect_eq "$(printf '%s' "$OUT" | json names.ko)" "피해별 배상" "the Korean name"
+expect_eq "$(printf '%s' "$OUT" | json harms.2.amount.quantity)" "17.5" "a quantity of a unit"
+expect_eq "$(printf '%s' "$OUT" | json caps.family.quantity)" "45" "the family cap"
+expect_eq "$(printf '%s' "$OUT" | json priority.0)" "age" "the priority"
+for f in colombia-1448 pension awf-1995; do
+	expect_exit 0 as ada program add --file "$SRCDIR/examples/$f.json"
+done
+expect_exit 0 as ada program show pension-2026 --json
+expect_eq "$(printf '%s' "$OUT" | json payment.form)" "instalments" "the pension's form"
+expect_eq "$(printf '%s' "$OUT" | json payment.proof_of_life.every_months)" "12" "its proof of life"
+expect_eq "$(printf '%s' "$OUT" | json exclusions.0.paid_by)" "other-pension" "its exclusion"
+expect_exit 0 as ada program show awf-1995 --json
+expect_eq "$(printf '%s' "$OUT" | json services.0.code)" "medical" "services in kind"
+expect_exit 0 as ada program show flagship-2015 --json
+expect_not_in "$OUT" '"harms"' "the flagship program"
+
+# V2 is paid by the flagship program, which harms-test excludes.
+expect_exit 0 as cid claim open --program flagship-2015 --victim "$V2"
+expect_exit 0 as cid claim submit "$OUT"
+expect_exit 0 as cid claim list --program flagship-2015 --json
+c=$(printf '%s' "$OUT" | json 0.id)
+expect_exit 0 as rita claim approve "$c"
+expect_exit 0 as rob claim approve "$c"
+expect_exit 0 as fin entitlements compute --program flagship-2015
+
+# Claims naming harms, each with its evidence.
+printf 'testimony of V1\n' >"$T/ev1.txt"
+harm_claim() {
+	v=$1
+	shift
+	expect_exit 0 as cid claim open --program harms-test --victim "$v" || return
+	c=$OUT
+	expect_exit 0 as cid claim evidence add "$c" "$T/ev1.txt"
+	for h in "$@"; do
+		expect_exit 0 as cid claim harm add "$c" --harm "$h" --evidence 1
+	done
+	printf '%s' "$c"
+}
+C1=$(harm_claim "$V1" sexual-violence displacement)
+C2=$(harm_claim "$V2" sexual-violence)
+C3=$(harm_claim "$V3" homicide)
+
+# Errors on harms: unknown harm, missing evidence, twice, no harm, wrong role, wrong state.
+expect_exit 12 as cid claim harm add "$C1" --harm torture --evidence 1
+expect_one_line_error "program 'harms-test' has no harm 'torture'"
+expect_exit 12 as cid claim harm add "$C1" --harm injury --evidence 2
+expect_one_line_error "there is no file 2 to support harm 'injury'"
+expect_exit 14 as cid claim harm add "$C1" --harm displacement --evidence 1
+expect_one_line_error "already names harm 'displacement'"
+expect_exit 2 as cid claim harm add "$C1" --harm injury
+expect_exit 0 as cid claim open --program harms-test --victim "$V4"
+C4=$OUT
+expect_exit 15 as cid claim submit "$C4"
+expect_one_line_error "names no harm, and program 'harms-test' pays by harm"
+expect_exit 14 as rita claim harm approve "$C1" --harm displacement
+expect_one_line_error "its harms are reviewed only while it is submitted or appealed"
+
+for c in "$C1" "$C2" "$C3"; do expect_exit 0 as cid claim submit "$c"; done
+expect_exit 15 as cid claim harm approve "$C1" --harm displacement
+expect_exit 13 as rita claim harm approve "$C1" --harm injury
+expect_one_line_error "names no harm 'injury' to review"
+for h in sexual-violence displacement; do
+	expect_exit 0 as rita claim harm approve "$C1" --harm "$h"
+	expect_exit 0 as rob claim harm approve "$C1" --harm "$h"
+done
+expect_exit 15 as rob claim harm approve "$C1" --harm displacement
+expect_one_line_error "rob has already reviewed harm 'displacement'"
+expect_exit 0 as rita claim harm approve "$C2" --harm sexual-violence
+expect_exit 0 as rob claim harm approve "$C2" --harm sexual-violence
+expect_exit 0 as rita claim harm approve "$C3" --harm homicide
+expect_exit 0 as rob claim harm deny "$C3" --harm homicide
+expect_exit 0 as cid claim show "$C3" --json
+expect_eq "$(printf '%s' "$OUT" | json harms.0.state)" "denied" "a harm one reviewer denied"
+expect_eq "$(printf '%s' "$OUT" | json harms.0.evidence)" "1" "the harm's evidence"
+for c in "$C1" "$C2" "$C3"; do
+	expect_exit 0 as rita claim approve "$c"
+	expect_exit 0 as rob claim approve "$c"
+done
+expect_exit 0 as cid claim show "$C1"
+expect_in "$OUT" "harm sexual-violence      approved"
+
+# The run: C1 is 30 + 17.5 = 47.5 wages, 45 by the family cap, 40 by the
+# person cap; C2's victim is paid by the flagship program (excluded); C3
+# has no approved harm.
+expect_exit 0 as fin entitlements compute --program harms-test --json
+expect_eq "$(printf '%s' "$OUT" | json booked)" 1 "entitlements booked"
+expect_eq "$(printf '%s' "$OUT" | json total_minor)" 40000000 "the run's total"
+expect_eq "$(printf '%s' "$OUT" | json capped_minor)" 7500000 "what the caps held back"
+expect_eq "$(printf '%s' "$OUT" | json excluded)" 1 "beneficiaries excluded"
+expect_eq "$(printf '%s' "$OUT" | json unresolved)" 1 "claims with no approved harm"
+expect_in "$(printf '%s' "$OUT" | json first_unresolved)" "no harm is approved"
+expect_exit 0 as fin queue --program harms-test --json
+expect_eq "$(printf '%s' "$OUT" | json 0.beneficiary)" "$V1" "the queue"
+expect_eq "$(printf '%s' "$OUT" | json 0.amount)" "40000000" "V1's entitlement"
+
+# A rule change shown before it is made: displacement worth 20 wages, caps of 50.
+node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));b.harms[2].amount.quantity="20";b.caps.person.quantity="50";b.caps.family.quantity="50";console.log(JSON.stringify(b))' "$T/harms.json" >"$T/harms-v2.json"
+size=$(log_size)
+expect_exit 15 as fin program diff --file "$T/harms-v2.json"
+expect_exit 0 as ada program diff --file "$T/harms-v2.json" --json
+d=$OUT
+expect_eq "$(printf '%s' "$d" | json claims)" 3 "approved claims previewed"
+expect_eq "$(printf '%s' "$d" | json beneficiaries.gain)" 1 "beneficiaries who gain"
+expect_eq "$(printf '%s' "$d" | json beneficiaries.lose)" 0 "beneficiaries who lose"
+expect_eq "$(printf '%s' "$d" | json gained_minor)" 10000000 "what they gain"
+expect_eq "$(printf '%s' "$d" | json old_total_minor)" 40000000 "owed under the rules in force"
+expect_eq "$(printf '%s' "$d" | json new_total_minor)" 50000000 "owed under the new rules"
+expect_eq "$(printf '%s' "$d" | json changes.0.beneficiary)" "$V1" "the list for staff"
+expect_eq "$(printf '%s' "$d" | json changes.0.new_minor)" 50000000 "her new amount"
+expect_eq "$(printf '%s' "$d" | json by_harm.1.harm)" "displacement" "by harm"
+expect_eq "$(printf '%s' "$d" | json by_harm.1.new_minor)" 20000000 "displacement under the new rules"
+expect_eq "$(printf '%s' "$d" | json by_harm.0.claims)" 2 "claims with sexual violence approved"
+expect_eq "$(printf '%s' "$d" | json fund.holds_minor)" 300000000 "what the fund holds"
+expect_eq "$(printf '%s' "$d" | json fund.would_owe_minor)" 50000000 "what it would owe"
+expect_eq "$(printf '%s' "$d" | json fund.short_minor)" 0 "shortfall"
+expect_exit 0 as ada program diff --file "$T/harms-v2.json"
+expect_in "$OUT" "gain        1 beneficiaries, 10000000 KRW in all"
+node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));b.code="nowhere";console.log(JSON.stringify(b))' "$T/harms.json" >"$T/nowhere.json"
+expect_exit 13 as ada program diff --file "$T/nowhere.json"
+expect_one_line_error "no program 'nowhere' to compare with"
+node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));b.currency="JPY";console.log(JSON.stringify(b))' "$T/harms.json" >"$T/jpy.json"
+expect_exit 12 as ada program diff --file "$T/jpy.json"
+expect_one_line_error "a new version keeps its currency (KRW)"
+expect_eq "$(log_size)" "$size" "log size after previews"
+
+# Instalments: a KRW pension of 3 monthly payments of 500,000, a proof of
+# life at least yearly (30 days' grace), stopped at death.
+cat >"$T/pension.json" <<'JSON'
+{"code": "pension-test", "name": "Pension", "currency": "KRW", "cutoff": "2015-12-28",
+ "accounts": {"fund": "bank:krw", "payable": "payable:pension-test", "expense": "benefits:pension-test"},
+ "benefits": {"survivor": "500000", "bereaved": "0"}, "approvals": 2,
+ "payment": {"form": "instalments", "count": 3, "every_months": 1,
+             "proof_of_life": {"every_months": 12, "window_days": 30}, "at_death": "stop"}}
+JSON
+expect_exit 0 as ada program add --file "$T/pension.json"
+V5=$(person --kind victim --name "Synthetic Pensioner E" --birth-date 1931-02-02)
+expect_exit 0 as cid claim open --program pension-test --victim "$V5"
+P1=$OUT
+expect_exit 0 as cid claim submit "$P1"
+expect_exit 0 as rita claim approve "$P1"
+expect_exit 0 as rob claim approve "$P1"
+expect_exit 0 as fin entitlements compute --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json booked)" 3 "instalments booked"
+expect_eq "$(printf '%s' "$OUT" | json total_minor)" 1500000 "the schedule's total"
+expect_eq "$(printf '%s' "$OUT" | json held)" 1 "the first instalment, due, held without a proof of life"
+expect_eq "$(printf '%s' "$OUT" | json released)" 0 "released without a proof"
+expect_exit 0 as fin queue --program pension-test --json
+expect_eq "$OUT" "[]" "the queue without a proof of life"
+expect_exit 0 as cid person show "$V5" --json
+# A proof of life: wrong date, future date, then today's.
+expect_exit 12 as cid entitlements proof "$V5" --date 2026-02-30
+expect_exit 12 as cid entitlements proof "$V5" --date 2199-01-01
+expect_one_line_error "is in the future"
+expect_exit 15 as fin entitlements proof "$V5" --date "$(date -u +%F)"
+expect_exit 0 as cid entitlements proof "$V5" --date "$(date -u +%F)"
+expect_exit 0 as fin entitlements compute --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json released)" 1 "released after a proof of life"
+expect_eq "$(printf '%s' "$OUT" | json booked)" 0 "nothing booked twice"
+expect_exit 0 as fin queue --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json 0.entitlement)" "E-$P1-$V5-001" "the first instalment in the queue"
+expect_eq "$(printf '%s' "$OUT" | json 0.amount)" "500000" "an instalment's amount"
+expect_exit 0 as fin ledger balance payable:pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 1500000 "the schedule owed"
+# Her death stops the schedule: the unpaid instalments, the payable with them.
+expect_exit 0 as cid person death "$V5" --date "$(date -u +%F)"
+expect_exit 0 as fin queue --program pension-test --json
+expect_eq "$OUT" "[]" "the queue after her death"
+expect_exit 0 as fin ledger balance payable:pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "the payable after the schedule stopped"
+expect_exit 12 as cid entitlements proof "$V5" --date 2199-01-01
+expect_exit 14 as cid entitlements proof "$V5" --date "$(date -u +%F)"
+expect_one_line_error "is not alive in the registry"
+
+# Services in kind: the AWF-style program's medical support, recorded by a caseworker.
+expect_exit 0 as cid claim open --program awf-1995 --victim "$V1"
+A1=$OUT
+size=$(log_size)
+expect_exit 14 as cid entitlements service "$A1" --service medical --state delivered --date 2026-01-05 --provider "Synthetic Clinic"
+expect_one_line_error "services in kind follow an approved claim"
+expect_exit 0 as cid claim submit "$A1"
+expect_exit 0 as rita claim approve "$A1"
+expect_exit 0 as rob claim approve "$A1"
+expect_exit 12 as cid entitlements service "$A1" --service dental --state delivered --date 2026-01-05 --provider "Synthetic Clinic"
+expect_one_line_error "program 'awf-1995' gives no service 'dental' in kind"
+expect_exit 12 as cid entitlements service "$A1" --service medical --state delivered --date 2199-01-05 --provider "Synthetic Clinic"
+expect_one_line_error "in the future"
+expect_exit 2 as cid entitlements service "$A1" --service medical --state lost --date 2026-01-05 --provider "Synthetic Clinic"
+expect_exit 15 as fin entitlements service "$A1" --service medical --state scheduled --date 2026-01-05 --provider "Synthetic Clinic"
+expect_eq "$(log_size)" "$((size + 3))" "log size after refused services (the claim's three events only)"
+expect_exit 0 as cid entitlements service "$A1" --service medical --state scheduled --date 2026-01-05 --provider "Synthetic Clinic"
+expect_exit 0 as cid entitlements service "$A1" --service medical --state delivered --date 2026-01-05 --provider "Synthetic Clinic"
+expect_exit 14 as cid entitlements service "$A1" --service medical --state refused --date 2026-01-06 --provider "Synthetic Clinic"
+expect_one_line_error "is delivered already"
+expect_exit 0 as cid entitlements service "$A1" --service welfare --state refused --date 2026-01-06 --provider "Synthetic Welfare Office"
+expect_exit 0 as rita entitlements services "$A1" --json
+expect_eq "$(printf '%s' "$OUT" | json 1.state)" "delivered" "the medical support's delivery"
+expect_eq "$(printf '%s' "$OUT" | json 2.service)" "welfare" "the welfare support"
+expect_eq "$(printf '%s' "$OUT" | json 2.state)" "refused" "refused"
+expect_exit 0 as fin ledger history bank:jpy --json
+expect_eq "$OUT" "[]" "no money moved for services in kind"
+
+# The audit replays harms, verdicts and rules to the same tables.
+expect_exit 0 rd audit verify
+
+echo "programs: $checks checks, $failures failures"
+[ "$failures" -eq 0 ]
