@@ -42,12 +42,13 @@ expect_not_in "$OUT" "피해와 피해별 지급액" "the flagship program's pag
 
 # The program editor: fields in, a program out, through the same parser.
 post() {
-	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" "$@" "$PAGES/admin/programs?lang=ko")
+	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" "$@" "$PAGES/admin/programs?form=editor&lang=ko")
 	OUT=$(cat "$T/body")
 }
 page "/admin/programs?lang=ko"
 expect_in "$OUT" "프로그램 작성" "the editor's heading"
 expect_in "$OUT" 'name="harm1_amount"' "a harm's amount field"
+expect_in "$OUT" 'action="/admin/programs?form=editor"' "the editor's form"
 fields=(--data-urlencode code=editor-2026 --data-urlencode "name=Editor program" --data-urlencode "name_ko=편집기 프로그램"
 	--data-urlencode currency=KRW --data-urlencode cutoff=2015-12-28 --data-urlencode fund=bank:krw
 	--data-urlencode payable=payable:editor-2026 --data-urlencode expense=benefits:editor-2026
