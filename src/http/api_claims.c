@@ -235,6 +235,133 @@ api_claims_appeal(struct http_request *req, struct http_response *res)
 	transition(req, res, CLAIM_APPEAL);
 }
 
+/* ---- Harms ------------------------------------------------------------------------ */
+
+struct harm_arg {
+	char id[CLAIM_ID_MAX + 1];
+	char harm[CLAIM_HARM_CODE_MAX + 1];
+	char evidence[CLAIM_HARM_EVIDENCE_TEXT + 1]; /* "1,2" (naming) */
+	char verdict[16];                            /* "approved" or "denied" (reviewing) */
+};
+
+/* A harm's answer: the claim's harms with their states this round. */
+static enum redress_err
+harm_one(void *ctx, const struct claim_harm *h, struct redress_error *err)
+{
+	if (json_array_append_new(ctx, claim_harm_json(h)) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory listing harms");
+	return REDRESS_OK;
+}
+
+static enum redress_err
+reply_harms(struct http_change *c, const char *id, unsigned status, struct http_response *res,
+            struct redress_error *err)
+{
+	json_t *harms = json_array();
+	enum redress_err rc;
+
+	if (harms == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory listing harms");
+	if ((rc = claim_harm_each(c->store, id, harm_one, harms, err)) != REDRESS_OK) {
+		json_decref(harms);
+		return rc;
+	}
+	http_reply_json(res, status, json_pack("{s:s, s:o}", "claim", id, "harms", harms));
+	return REDRESS_OK;
+}
+
+/* "1,2,5" into numbers; 0 when it is not such a list. */
+static size_t
+evidence_numbers(const char *text, int out[CLAIM_HARM_EVIDENCE_MAX])
+{
+	size_t n = 0;
+	long v;
+	char *end;
+
+	while (*text != '\0') {
+		if (*text < '0' || *text > '9' || n == CLAIM_HARM_EVIDENCE_MAX)
+			return 0;
+		v = strtol(text, &end, 10);
+		if (v < 1 || v > CLAIM_EVIDENCE_FILES)
+			return 0;
+		out[n++] = (int)v;
+		text = end;
+		if (*text == ',')
+			text++;
+		else if (*text != '\0')
+			return 0;
+	}
+	return n;
+}
+
+static enum redress_err
+do_harm_add(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct harm_arg *a = arg;
+	int evidence[CLAIM_HARM_EVIDENCE_MAX];
+	size_t n = evidence_numbers(a->evidence, evidence);
+	enum redress_err rc;
+
+	if (n == 0)
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "field 'evidence' must name the claim's evidence files that support the harm, \"1,2\"");
+	if ((rc = claim_harm_add(c->log, c->actor, a->id, a->harm, evidence, n, err)) != REDRESS_OK)
+		return rc;
+	return reply_harms(c, a->id, 201, res, err);
+}
+
+/* POST /api/v1/claims/{claim}/harms {"harm", "evidence": "1,2"}: names a harm with its evidence. */
+void
+api_claims_harm_add(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"harm", "evidence", NULL};
+	struct harm_arg *a;
+	json_t *body;
+
+	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
+		return;
+	api_form_end(req, body,
+	             api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) == 0 &&
+	                 http_field_string(res, body, "harm", 1, a->harm, sizeof(a->harm)) >= 0 &&
+	                 http_field_string(res, body, "evidence", 1, a->evidence, sizeof(a->evidence)) >= 0,
+	             do_harm_add, a, sizeof(*a));
+}
+
+static enum redress_err
+do_harm_review(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct harm_arg *a = arg;
+	enum redress_err rc;
+
+	if (strcmp(a->verdict, "approved") != 0 && strcmp(a->verdict, "denied") != 0)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "field 'verdict' must be \"approved\" or \"denied\"");
+	if ((rc = claim_harm_review(c->log, c->actor, a->id, a->harm, a->verdict[0] == 'a', err)) !=
+	    REDRESS_OK)
+		return rc;
+	return reply_harms(c, a->id, 200, res, err);
+}
+
+/* POST /api/v1/claims/{claim}/harms/{harm}/review {"verdict": "approved" | "denied"}: a reviewer's verdict.
+ */
+void
+api_claims_harm_review(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"verdict", NULL};
+	struct harm_arg *a;
+	json_t *body;
+
+	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
+		return;
+	api_form_end(
+	    req, body,
+	    api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) == 0 &&
+	        api_param_copy(req, res, "harm", a->harm, sizeof(a->harm), "there is no such harm") == 0 &&
+	        http_field_string(res, body, "verdict", 1, a->verdict, sizeof(a->verdict)) >= 0,
+	    do_harm_review, a, sizeof(*a));
+}
+
 /* ---- Evidence -------------------------------------------------------------------- */
 
 struct evidence_arg {

@@ -572,7 +572,7 @@ program_editor(struct page *p, struct http_request *req)
 	html_text(p->b,
 	          T(p, "Fill in the program's rules. A program that pays by harm names each harm with its "
 	               "amount and leaves the two benefits empty. A program cannot be changed once added."));
-	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs\">");
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs?form=editor\">");
 	page_csrf(p);
 	for (i = 0; i < sizeof(editor_fields) / sizeof(editor_fields[0]); i++)
 		page_input(p, editor_fields[i].label, editor_fields[i].name, editor_fields[i].type,

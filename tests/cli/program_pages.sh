@@ -42,12 +42,13 @@ expect_not_in "$OUT" "피해와 피해별 지급액" "the flagship program's pag
 
 # The program editor: fields in, a program out, through the same parser.
 post() {
-	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" "$@" "$PAGES/admin/programs?lang=ko")
+	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" "$@" "$PAGES/admin/programs?form=editor&lang=ko")
 	OUT=$(cat "$T/body")
 }
 page "/admin/programs?lang=ko"
 expect_in "$OUT" "프로그램 작성" "the editor's heading"
 expect_in "$OUT" 'name="harm1_amount"' "a harm's amount field"
+expect_in "$OUT" 'action="/admin/programs?form=editor"' "the editor's form"
 fields=(--data-urlencode code=editor-2026 --data-urlencode "name=Editor program" --data-urlencode "name_ko=편집기 프로그램"
 	--data-urlencode currency=KRW --data-urlencode cutoff=2015-12-28 --data-urlencode fund=bank:krw
 	--data-urlencode payable=payable:editor-2026 --data-urlencode expense=benefits:editor-2026
@@ -63,6 +64,41 @@ expect_eq "$(printf '%s' "$OUT" | json harms.0.amount)" "5000000" "the harm's am
 expect_eq "$(printf '%s' "$OUT" | json names.ko)" "편집기 프로그램" "its Korean name"
 page "/admin/programs?lang=ko"
 expect_in "$OUT" "편집기 프로그램" "its Korean name on the list"
+
+# The API: a harm named with its evidence, reviewed harm by harm.
+for who in cho rin ryu; do sign_in "$who"; done
+jcall cho POST /persons '{"kind": "victim", "name": "Synthetic Harm Survivor", "birth_date": "1931-03-01"}'
+victim=$(printf '%s' "$OUT" | json pseudonym)
+jcall cho POST /claims "{\"program\": \"colombia-1448\", \"victim\": \"$victim\"}"
+expect_status 201 "opening a claim under a program that pays by harm"
+claim=$(printf '%s' "$OUT" | json id)
+printf 'Synthetic statement\n' >"$T/statement.txt"
+call cho POST "/claims/$claim/evidence" -F "file=@$T/statement.txt;filename=statement.txt"
+expect_status 201 "evidence"
+jcall cho POST "/claims/$claim/harms" '{"harm": "torture", "evidence": "1"}'
+expect_status 400 "a harm the program lacks"
+jcall cho POST "/claims/$claim/harms" '{"harm": "displacement", "evidence": "1", "colour": 1}'
+expect_status 400 "a field nobody knows"
+jcall rin POST "/claims/$claim/harms" '{"harm": "displacement", "evidence": "1"}'
+expect_status 403 "a reviewer naming a harm"
+jcall cho POST "/claims/$claim/harms" '{"harm": "displacement", "evidence": "1"}'
+expect_status 201 "naming a harm"
+expect_eq "$(printf '%s' "$OUT" | json harms.0.state)" pending "a harm named"
+call cho POST "/claims/$claim/submit"
+expect_status 200 "submitting"
+jcall cho POST "/claims/$claim/harms/displacement/review" '{"verdict": "approved"}'
+expect_status 403 "a caseworker reviewing a harm"
+jcall rin POST "/claims/$claim/harms/displacement/review" '{"verdict": "maybe"}'
+expect_status 400 "a verdict that is neither"
+jcall rin POST "/claims/$claim/harms/displacement/review" '{"verdict": "approved"}'
+expect_status 200 "the first reviewer"
+jcall rin POST "/claims/$claim/harms/displacement/review" '{"verdict": "approved"}'
+expect_status 422 "the same reviewer twice"
+jcall ryu POST "/claims/$claim/harms/displacement/review" '{"verdict": "approved"}'
+expect_status 200 "the second reviewer"
+expect_eq "$(printf '%s' "$OUT" | json harms.0.state)" approved "a harm approved by two reviewers"
+call cho GET "/claims/$claim"
+expect_eq "$(printf '%s' "$OUT" | json harms.0.harm)" displacement "the claim's harms"
 
 stop_server
 echo "program_pages: $checks checks, $failures failures"
