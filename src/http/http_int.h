@@ -510,6 +510,7 @@ struct http_app {
 	_Atomic int draining; /* SIGTERM came: answer what is in flight, refuse (503) what starts now */
 	int scrub_pending;    /* the writer's: a change destroyed a secret, scrub when readers allow */
 	struct http_sessions sessions;
+	struct users_vouched *vouched; /* password records that opened for a token's role (users.h) */
 	struct http_throttle throttle;
 	struct http_metrics metrics;
 	char metrics_token[HTTP_METRICS_TOKEN_MAX + 1]; /* /metrics answers only to it; "": /metrics is off */

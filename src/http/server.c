@@ -802,7 +802,8 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	strmap_init(&app->totp_steps);
 	http_throttle_init(&app->throttle);
 	app->pool_cap = 64;
-	if ((app->pool = calloc(app->pool_cap, sizeof(*app->pool))) == NULL)
+	if ((app->pool = calloc(app->pool_cap, sizeof(*app->pool))) == NULL ||
+	    (app->vouched = users_vouched_new(keydir_master_key(config->keys))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory");
 	if ((rc = metrics_token_read(app, err)) != REDRESS_OK ||
 	    (rc = http_sessions_init(&app->sessions, err)) != REDRESS_OK ||
@@ -858,6 +859,7 @@ app_close(struct http_app *app, int writer_started)
 	http_metrics_free(&app->metrics);
 	http_sessions_free(&app->sessions);
 	http_throttle_free(&app->throttle);
+	users_vouched_free(&app->vouched);
 	for (i = 0; i < app->totp_steps.cap; i++)
 		free(app->totp_steps.slots[i].value);
 	strmap_free(&app->totp_steps);
