@@ -187,6 +187,8 @@ void page_sign_in_form(struct http_request *req, struct http_response *res);
 void page_sign_in(struct http_request *req, struct http_response *res);
 void page_sign_out(struct http_request *req, struct http_response *res);
 void page_account(struct http_request *req, struct http_response *res);
+/* refused.c: GET /refused/{id}, a refused form's page kept for its session (post/redirect/get). */
+void page_refused(struct http_request *req, struct http_response *res);
 void page_asset(struct http_request *req, struct http_response *res);
 
 /* page_persons.c */
