@@ -963,7 +963,7 @@ do_reason(struct http_change *c, void *arg, struct http_response *res, struct re
 			rc = error_set(err, REDRESS_E_NOTFOUND, "no reason at this event");
 		else if ((rc = claim_reason_read(c->store, c->actor, &c->keys, &d, &reason, err)) ==
 		         REDRESS_OK)
-			rc = claim_reasons_opened(c->log, c->actor, a->claim, err);
+			rc = claim_reasons_opened_why(c->log, c->actor, &c->keys, a->claim, a->why, err);
 	}
 	page_change_begin(&p, &a->pc, res, N_("The reason of a decision"));
 	page_back_to_claim(&p, a->claim);

@@ -526,6 +526,47 @@ test_evidence_reads(void **state)
 	claimfix_audit_finds(f, "claims_claims 'C-000001'");
 }
 
+#define WHY_CANARY "canary-why-51d0e3aa-her-daughter-Kim-asked"
+
+/*
+ * Opening a decision's reasons with why (the page's path): the event
+ * "claims.reasons.read" holds why sealed (a canary never in clear in the
+ * database), the audit replays it clean; without keys, or with an empty
+ * why, nothing is recorded.
+ */
+static void
+test_reasons_opened_why(void **state)
+{
+	struct fixture *f = *state;
+	char id[CLAIM_ID_MAX + 1];
+	struct redress_error err;
+	struct world w;
+	uint64_t size;
+
+	world(f, &w, 2);
+	open_claim(&w, w.victim, NULL, id);
+	ok(&w, &w.carol, SUBMIT, id, NULL);
+	ok(&w, &w.rita, DENY, id, "not enough");
+	as(&w, &w.carol);
+	size = logfix_size(f->lf);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(claim_reasons_opened_why(f->log, &w.carol, NULL, id, WHY_CANARY, &err),
+	                 REDRESS_E_INVALID);
+	assert_int_equal(claim_reasons_opened_why(f->log, &w.carol, &f->rkeys, id, "", &err),
+	                 REDRESS_E_INVALID);
+	assert_int_equal(claim_reasons_opened_why(f->log, &w.carol, &f->rkeys, id, WHY_CANARY, &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	assert_int_equal(logfix_size(f->lf), size + 1);
+	assert_true(claimfix_events_contain(f, "\"why\":\""));
+	assert_false(claimfix_db_contains(f, WHY_CANARY, strlen(WHY_CANARY)));
+	/* Without why, as the API and the command line record it. */
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(claim_reasons_opened(f->log, &w.carol, id, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	logfix_audit_clean(f->lf);
+}
+
 /* A full workflow on two claims, then each table edited behind the log's back. */
 static void
 full_workflow(struct world *w, char id1[CLAIM_ID_MAX + 1], char id2[CLAIM_ID_MAX + 1])
@@ -586,6 +627,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_evidence_round_trip, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_evidence_reads, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_audit, claimfix_setup, claimfix_teardown),
+	    cmocka_unit_test_setup_teardown(test_reasons_opened_why, claimfix_setup, claimfix_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

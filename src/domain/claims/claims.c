@@ -616,21 +616,51 @@ claim_reason_read(struct store *store, const struct actor *actor, const struct r
 enum redress_err
 claim_reasons_opened(struct tlog *log, const struct actor *actor, const char *id, struct redress_error *err)
 {
+	return claim_reasons_opened_why(log, actor, NULL, id, NULL, err);
+}
+
+enum redress_err
+claim_reasons_opened_why(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                         const char *id, const char *why, struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct seal_key *key = NULL;
 	struct claims_ev_read r;
-	struct buf event;
+	struct buf event, sealed;
 	struct claim c;
+	char ad[CLAIM_ID_MAX + 64];
 	uint64_t seq;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_CLAIMS_READ, err)) != REDRESS_OK ||
-	    (rc = claim_get(tlog_store(log), id, &c, err)) != REDRESS_OK)
+	    (rc = claim_get(store, id, &c, err)) != REDRESS_OK)
+		return rc;
+	if (why != NULL && (keys == NULL || why[0] == '\0'))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "why the reasons are opened: give it, with the keys");
+	if (why != NULL && (rc = text_check("why", why, CLAIM_REASON_MAX, err)) != REDRESS_OK)
 		return rc;
 	memset(&r, 0, sizeof(r));
 	text_copy(r.claim, sizeof(r.claim), c.id);
 	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
+	buf_init(&sealed, CLAIMS_SEALED_MAX);
+	if (why != NULL) {
+		/* Bound to the claim and the event that records it, as a decision's reason is. */
+		if ((rc = tlog_size(log, &seq, err)) != REDRESS_OK)
+			goto out;
+		snprintf(ad, sizeof(ad), "%s/why/%llu", c.id, (unsigned long long)seq);
+		if ((rc = victim_key(store, keys, c.victim, &key, err)) != REDRESS_OK ||
+		    (rc = seal_encrypt(key, why, strlen(why), ad, &sealed, err)) != REDRESS_OK ||
+		    (rc = buf_error(&sealed, err)) != REDRESS_OK)
+			goto out;
+		r.why = sealed.data;
+	}
 	if ((rc = claims_encode_read(&event, &r, err)) == REDRESS_OK)
 		rc = tlog_append_buf(log, CLAIMS_EV_REASONS, &event, &seq, err);
+out:
 	buf_free(&event);
+	buf_free(&sealed);
+	seal_key_free(&key);
 	return rc;
 }
 

@@ -184,6 +184,17 @@ enum redress_err claim_evidence_open(struct tlog *log, const struct actor *actor
 enum redress_err claim_reasons_opened(struct tlog *log, const struct actor *actor, const char *id,
                                       struct redress_error *err);
 
+/*
+ * claim_reasons_opened with why they are opened (the web page asks it, as
+ * a reveal asks): why, free text of at most CLAIM_REASON_MAX bytes that
+ * may name people, is sealed under the victim's data key (keys->master
+ * unwraps it) bound to the claim and the event, as a decision's reason is,
+ * and erased with her.  why NULL records no reason.
+ */
+enum redress_err claim_reasons_opened_why(struct tlog *log, const struct actor *actor,
+                                          const struct registry_keys *keys, const char *id, const char *why,
+                                          struct redress_error *err);
+
 /* Opens the reason of a transition (d->has_reason) into out.  Needs PERM_CLAIMS_READ. */
 enum redress_err claim_reason_read(struct store *store, const struct actor *actor,
                                    const struct registry_keys *keys, const struct claim_decision *d,

@@ -323,6 +323,10 @@ claims_encode_read(struct buf *out, const struct claims_ev_read *r, struct redre
 		canon_key(&w, "n");
 		canon_int(&w, r->n);
 	}
+	if (r->why != NULL) {
+		canon_key(&w, "why");
+		canon_string(&w, r->why);
+	}
 	canon_object_end(&w);
 	return canon_error(&w, err);
 }
@@ -425,7 +429,7 @@ enum redress_err
 claims_decode_read(const struct event *ev, struct claims_ev_read *r, struct redress_error *err)
 {
 	static const char *const keys[] = {"claim", "n", NULL};
-	static const char *const reasons_keys[] = {"claim", NULL};
+	static const char *const reasons_keys[] = {"claim", "why", NULL};
 	int64_t n;
 	enum redress_err rc;
 
@@ -434,6 +438,11 @@ claims_decode_read(const struct event *ev, struct claims_ev_read *r, struct redr
 		if ((rc = canon_only_keys(ev->data, reasons_keys, err)) != REDRESS_OK ||
 		    (rc = canon_get_string_into(ev->data, "claim", r->claim, sizeof(r->claim), err)) !=
 		        REDRESS_OK)
+			return rc;
+		/* "why" came later (the page asks it): optional, sealed when there. */
+		if (canon_find(ev->data, "why") != NULL &&
+		    ((rc = canon_get_string(ev->data, "why", &r->why, err)) != REDRESS_OK ||
+		     (rc = sealed_check("why", r->why, err)) != REDRESS_OK))
 			return rc;
 		return claims_id_check(r->claim, err);
 	}

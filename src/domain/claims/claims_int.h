@@ -49,6 +49,7 @@ struct claims_ev_evidence {
 struct claims_ev_read {
 	char claim[CLAIM_ID_MAX + 1];
 	int n; /* the evidence file; 0 in "claims.reasons.read" (its decisions' reasons), which has no "n" */
+	const char *why; /* "claims.reasons.read": why they were opened, sealed (borrowed); NULL: not given */
 };
 
 /* A transition event's fields; reason borrowed (sealed, or NULL). */
