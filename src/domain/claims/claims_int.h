@@ -43,6 +43,7 @@ struct claims_ev_evidence {
 	const char *name; /* sealed */
 	const char *sha256;
 	int64_t size;
+	char label[CLAIM_LABEL_MAX + 1]; /* "": none (files from before labels) */
 };
 
 /* An evidence read's fields: which file of which claim was opened (the actor is the event's). */
