@@ -8,7 +8,8 @@
  * bound to the session that posted it, and the POST is answered 303 to
  * GET /refused/ID, which gives it back with its status as often as it is
  * asked: a reload shows the same refusal and posts nothing.  Another
- * session, or the same id after its time, gets "no such page".
+ * session, or the same id after its time, gets "no such page".  A
+ * role's refusal (403, "not allowed") is no form's error: it stays.
  *
  * What is kept may hold what a person typed (a name, an address), so it
  * lives in memory only, and is wiped when it is let go.
@@ -69,7 +70,7 @@ http_refused_wanted(const struct http_request *req, const struct http_response *
 {
 	return req->route >= 0 && http_routes[req->route].page && req->method == HTTP_POST &&
 	       req->auth == HTTP_AUTH_COOKIE && res->fixed == NULL && res->status >= 400 &&
-	       res->status < 500 && res->status != 401 && res->content_type != NULL &&
+	       res->status < 500 && res->status != 401 && res->status != 403 && res->content_type != NULL &&
 	       strncmp(res->content_type, "text/html", 9) == 0 && buf_error(&res->body, NULL) == REDRESS_OK;
 }
 
