@@ -321,7 +321,7 @@ token_wellformed(const char *token, size_t *len_r)
 }
 
 struct users_vouched {
-	pthread_mutex_t lock;
+	pthread_rwlock_t lock; /* lookups share it (each request makes one), additions take it alone */
 	const struct seal_key *master; /* the key the records opened under */
 	struct vouched_slot {
 		int used;
@@ -338,7 +338,7 @@ users_vouched_new(const struct seal_key *master)
 
 	if (v == NULL)
 		return NULL;
-	pthread_mutex_init(&v->lock, NULL);
+	pthread_rwlock_init(&v->lock, NULL);
 	v->master = master;
 	return v;
 }
@@ -348,7 +348,7 @@ users_vouched_free(struct users_vouched **v)
 {
 	if (*v == NULL)
 		return;
-	pthread_mutex_destroy(&(*v)->lock);
+	pthread_rwlock_destroy(&(*v)->lock);
 	free(*v);
 	*v = NULL;
 }
@@ -375,10 +375,10 @@ vouched_seen(struct users_vouched *v, const struct seal_key *master, const struc
 	if (v == NULL || v->master != master)
 		return 0;
 	s = vouched_slot(v, a);
-	pthread_mutex_lock(&v->lock);
+	pthread_rwlock_rdlock(&v->lock);
 	seen = s->used && s->role == a->role && strcmp(s->name, a->name) == 0 &&
 	       strcmp(s->sealed, a->password_sealed) == 0;
-	pthread_mutex_unlock(&v->lock);
+	pthread_rwlock_unlock(&v->lock);
 	return seen;
 }
 
@@ -391,12 +391,12 @@ vouched_add(struct users_vouched *v, const struct seal_key *master, const struct
 	if (v == NULL || v->master != master)
 		return;
 	s = vouched_slot(v, a);
-	pthread_mutex_lock(&v->lock);
+	pthread_rwlock_wrlock(&v->lock);
 	s->used = 1;
 	s->role = a->role;
 	text_copy(s->name, sizeof(s->name), a->name);
 	text_copy(s->sealed, sizeof(s->sealed), a->password_sealed);
-	pthread_mutex_unlock(&v->lock);
+	pthread_rwlock_unlock(&v->lock);
 }
 
 enum redress_err
