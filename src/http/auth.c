@@ -78,8 +78,8 @@ http_authenticate(struct http_request *req)
 		 * answers 401.  A token that could not be checked (no memory, the
 		 * database) is no refusal: the client must not drop a good token.
 		 */
-		switch (users_token_authenticate(store, keydir_master_key(req->app->config->keys), header + 7,
-		                                 &req->actor, &err)) {
+		switch (users_token_authenticate_vouched(store, keydir_master_key(req->app->config->keys),
+		                                         req->app->vouched, header + 7, &req->actor, &err)) {
 		case REDRESS_OK: req->auth = HTTP_AUTH_BEARER; break;
 		case REDRESS_E_NOMEM:
 		case REDRESS_E_STORE:

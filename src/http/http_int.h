@@ -492,6 +492,37 @@ struct http_totp_seen {
 	char name[USER_NAME_MAX + 1];
 };
 
+/*
+ * A page's refused form, kept for post/redirect/get (refused.c): the
+ * answer as drawn, for the session that posted it, for a while.
+ */
+#define HTTP_REFUSED_SLOTS   128
+#define HTTP_REFUSED_KEEP_S  600
+#define HTTP_REFUSED_ID_SIZE 33 /* 16 random bytes in hex, and the NUL */
+
+struct http_refused_page {
+	char id[HTTP_REFUSED_ID_SIZE];
+	uint8_t session[32]; /* the session's token hash, as http_request.session */
+	uint64_t until;      /* epoch seconds; 0: free */
+	unsigned status;
+	char *body; /* len bytes, the last a NUL; wiped when let go */
+	size_t len;
+	char style_hash[48];
+};
+
+struct http_refused {
+	pthread_mutex_t lock;
+	struct http_refused_page slot[HTTP_REFUSED_SLOTS];
+};
+
+void http_refused_init(struct http_refused *r);
+void http_refused_free(struct http_refused *r);
+/* 1 when res answers a page's form refused (4xx, HTML) posted with a session cookie. */
+int http_refused_wanted(const struct http_request *req, const struct http_response *res);
+/* Keeps res's page for req's session and turns res into 303 to GET /refused/ID; leaves res as it was when out
+ * of memory. */
+void http_refused_redirect(struct http_request *req, struct http_response *res);
+
 struct http_app {
 	const struct http_config *config;
 	int tls;
@@ -510,6 +541,8 @@ struct http_app {
 	_Atomic int draining; /* SIGTERM came: answer what is in flight, refuse (503) what starts now */
 	int scrub_pending;    /* the writer's: a change destroyed a secret, scrub when readers allow */
 	struct http_sessions sessions;
+	struct http_refused refused;   /* refused forms' pages, for post/redirect/get */
+	struct users_vouched *vouched; /* password records that opened for a token's role (users.h) */
 	struct http_throttle throttle;
 	struct http_metrics metrics;
 	char metrics_token[HTTP_METRICS_TOKEN_MAX + 1]; /* /metrics answers only to it; "": /metrics is off */

@@ -181,12 +181,22 @@ void page_change_begin_failed(struct page *p, struct page_change *pc, struct htt
 /* Copies form field name into out (size bytes; "" when absent); 0 when it is too long (out is then ""). */
 int page_form_copy(struct http_request *req, const char *name, char *out, size_t size);
 
+/*
+ * page_accounts.c: a refused change of an account, on the page begun (as
+ * failed): msgid (N_() text) as the error notice, detail (may be NULL: the
+ * domain's words) as a hint, the way back to the accounts, then the page's
+ * end with status.
+ */
+void page_account_refusal(struct page *p, const char *msgid, const char *detail, unsigned status);
+
 /* page_session.c */
 void page_home(struct http_request *req, struct http_response *res);
 void page_sign_in_form(struct http_request *req, struct http_response *res);
 void page_sign_in(struct http_request *req, struct http_response *res);
 void page_sign_out(struct http_request *req, struct http_response *res);
 void page_account(struct http_request *req, struct http_response *res);
+/* refused.c: GET /refused/{id}, a refused form's page kept for its session (post/redirect/get). */
+void page_refused(struct http_request *req, struct http_response *res);
 void page_asset(struct http_request *req, struct http_response *res);
 
 /* page_persons.c */

@@ -117,6 +117,21 @@ struct action_arg {
 	char password[PASSWORD_MAX + 1];
 };
 
+void
+page_account_refusal(struct page *p, const char *msgid, const char *detail, unsigned status)
+{
+	page_notice(p, "error", i18n_get(p->lang, msgid));
+	if (detail != NULL) {
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_text(p->b, detail);
+		html_raw_const(p->b, "</p>");
+	}
+	html_raw_const(p->b, "<p><a href=\"/admin/accounts\">");
+	html_text(p->b, T(p, "Accounts and roles"));
+	html_raw_const(p->b, "</a></p>");
+	page_end(p, status);
+}
+
 static enum redress_err
 do_action(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
 {
@@ -145,14 +160,11 @@ do_action(struct http_change *c, void *arg, struct http_response *res, struct re
 		page_redirect(res, "/admin/accounts");
 		return REDRESS_OK;
 	}
-	page_change_begin(&p, &a->pc, res, N_("Accounts and roles"));
-	page_notice(&p, "error", T(&p, "The account could not be changed, and nothing was saved."));
-	html_raw_const(p.b, "<p class=\"hint\">");
-	html_text(p.b, err->message);
-	html_raw_const(p.b, "</p><p><a href=\"/admin/accounts\">");
-	html_text(p.b, T(&p, "Accounts and roles"));
-	html_raw_const(p.b, "</a></p>");
-	page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : rc == REDRESS_E_CONFLICT ? 409 : 422);
+	page_change_begin_failed(&p, &a->pc, res, N_("Accounts and roles"));
+	page_account_refusal(&p, N_("The account could not be changed, and nothing was saved."), err->message,
+	                     rc == REDRESS_E_NOTFOUND   ? 404
+	                     : rc == REDRESS_E_CONFLICT ? 409
+	                                                : 422);
 	return rc;
 }
 
@@ -166,9 +178,8 @@ account_action(struct http_request *req, struct http_response *res, enum account
 	struct page p;
 
 	if (strlen(name) > USER_NAME_MAX) {
-		page_begin(&p, req, res, N_("Accounts and roles"));
-		page_notice(&p, "error", T(&p, "There is no such account."));
-		page_end(&p, 404);
+		page_begin_failed(&p, req, res, N_("Accounts and roles"));
+		page_account_refusal(&p, N_("There is no such account."), NULL, 404);
 		return;
 	}
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
@@ -181,17 +192,15 @@ account_action(struct http_request *req, struct http_response *res, enum account
 	memcpy(a->name, name, strlen(name) + 1);
 	if (action == ACTION_ROLE && (!page_form_copy(req, "role", role, sizeof(role)) ||
 	                              users_role_parse(role, &a->role, &err) != REDRESS_OK)) {
-		page_begin(&p, req, res, N_("Accounts and roles"));
-		page_notice(&p, "error", T(&p, "Choose a role."));
-		page_end(&p, 422);
+		page_begin_failed(&p, req, res, N_("Accounts and roles"));
+		page_account_refusal(&p, N_("Choose a role."), NULL, 422);
 		free(a);
 		return;
 	}
 	if (action == ACTION_RESET && (!page_form_copy(req, "password", a->password, sizeof(a->password)) ||
 	                               strlen(a->password) < PASSWORD_MIN)) {
-		page_begin(&p, req, res, N_("Accounts and roles"));
-		page_notice(&p, "error", T(&p, "The password needs at least 10 characters."));
-		page_end(&p, 422);
+		page_begin_failed(&p, req, res, N_("Accounts and roles"));
+		page_account_refusal(&p, N_("The password needs at least 10 characters."), NULL, 422);
 		explicit_bzero(a, sizeof(*a));
 		free(a);
 		return;

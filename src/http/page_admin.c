@@ -243,14 +243,9 @@ do_lock(struct http_change *c, void *arg, struct http_response *res, struct redr
 		page_redirect(res, "/admin/accounts");
 		return REDRESS_OK;
 	}
-	page_change_begin(&p, &a->pc, res, a->lock ? N_("Lock") : N_("Unlock"));
-	page_notice(&p, "error", T(&p, "The account could not be changed, and nothing was saved."));
-	html_raw_const(p.b, "<p class=\"hint\">");
-	html_text(p.b, err->message);
-	html_raw_const(p.b, "</p><p><a href=\"/admin/accounts\">");
-	html_text(p.b, T(&p, "Accounts and roles"));
-	html_raw_const(p.b, "</a></p>");
-	page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : 409);
+	page_change_begin_failed(&p, &a->pc, res, a->lock ? N_("Lock") : N_("Unlock"));
+	page_account_refusal(&p, N_("The account could not be changed, and nothing was saved."), err->message,
+	                     rc == REDRESS_E_NOTFOUND ? 404 : 409);
 	return rc;
 }
 
@@ -262,15 +257,14 @@ lock_change(struct http_request *req, struct http_response *res, int lock)
 	struct page p;
 
 	if (strlen(name) > USER_NAME_MAX) {
-		page_begin(&p, req, res, lock ? N_("Lock") : N_("Unlock"));
-		page_notice(&p, "error", T(&p, "There is no such account."));
-		page_end(&p, 404);
+		page_begin_failed(&p, req, res, lock ? N_("Lock") : N_("Unlock"));
+		page_account_refusal(&p, N_("There is no such account."), NULL, 404);
 		return;
 	}
 	if (lock && strcmp(name, req->actor.name) == 0) {
-		page_begin(&p, req, res, N_("Lock"));
-		page_notice(&p, "error", T(&p, "You cannot lock your own account: another admin can."));
-		page_end(&p, 409);
+		page_begin_failed(&p, req, res, N_("Lock"));
+		page_account_refusal(&p, N_("You cannot lock your own account: another admin can."), NULL,
+		                     409);
 		return;
 	}
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
@@ -284,14 +278,10 @@ lock_change(struct http_request *req, struct http_response *res, int lock)
 		    a->why[0] == '\0' || confirm == NULL || strcmp(confirm, "yes") != 0) {
 			free(a);
 			page_begin_failed(&p, req, res, N_("Lock"));
-			page_notice(
-			    &p, "error",
-			    T(&p,
-			      "Nothing was locked: give a reason, and tick the box to confirm the lock."));
-			html_raw_const(p.b, "<p><a href=\"/admin/accounts\">");
-			html_text(p.b, T(&p, "Accounts and roles"));
-			html_raw_const(p.b, "</a></p>");
-			page_end(&p, 422);
+			page_account_refusal(
+			    &p,
+			    N_("Nothing was locked: give a reason, and tick the box to confirm the lock."),
+			    NULL, 422);
 			return;
 		}
 	}

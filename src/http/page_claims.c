@@ -243,19 +243,50 @@ page_claims_list(struct http_request *req, struct http_response *res)
 
 /* ---- One claim -------------------------------------------------------------------- */
 
+/* An evidence label's words (a msgid), by its code (claim_evidence_labels). */
+static const char *const label_words[][2] = {
+    {"identity", N_("Identity document")}, {"testimony", N_("Testimony")}, {"medical", N_("Medical record")},
+    {"family", N_("Family register")},     {"photo", N_("Photograph")},    {"letter", N_("Letter")},
+    {"other", N_("Other document")},
+};
+
+static const char *
+label_text(struct page *p, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(label_words) / sizeof(label_words[0]); i++)
+		if (strcmp(code, label_words[i][0]) == 0)
+			return i18n_get(p->lang, label_words[i][1]);
+	return NULL;
+}
+
+struct evidence_ctx {
+	struct page *p;
+	struct tlog *log; /* the request's, for each file's label; NULL on the writer's thread */
+};
+
 static enum redress_err
 evidence_row(void *ctx, const struct claim_evidence *e, struct redress_error *err)
 {
-	struct page *p = ctx;
-
-	char path[64];
+	struct evidence_ctx *ec = ctx;
+	struct page *p = ec->p;
+	char path[64], label[CLAIM_LABEL_MAX + 1] = "";
+	struct redress_error ignored;
+	const char *words;
 
 	(void)err;
+	if (ec->log != NULL)
+		(void)claim_evidence_label(ec->log, e, label, &ignored);
 	snprintf(path, sizeof(path), "/claims/%s/evidence/%d", e->claim, e->n);
 	html_raw_const(p->b, "<tr><td><a");
 	html_href(p->b, "href", path);
 	html_raw_const(p->b, ">");
-	html_textf(p->b, "%s %d", T(p, "Download file"), e->n);
+	/* "의료 기록 (파일 2)": what it is, then which file; a file from before labels is only its number. */
+	if ((words = label_text(p, label)) != NULL)
+		html_textf(p->b, "%s (%s %d)", words, T(p, "file"), e->n);
+	else
+		html_textf(p->b, "%s %d", T(p, "Download file"), e->n);
 	html_raw_const(p->b, "</a></td><td>");
 	html_textf(p->b, "%lld", (long long)e->size);
 	html_raw_const(p->b, "</td><td><code>");
@@ -477,7 +508,9 @@ claim_body(struct page *p, struct store *store, const char *id)
 		page_th(p, "SHA-256");
 		page_th(p, T(p, "Added by"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
-		claim_evidence_each(store, c.id, evidence_row, p, &err);
+		struct evidence_ctx ec = {p, p->req->app != NULL ? http_read_log(p->req, p->res) : NULL};
+
+		claim_evidence_each(store, c.id, evidence_row, &ec, &err);
 		html_raw_const(p->b, "</tbody></table>");
 	}
 	html_raw_const(p->b, "<h2>");
@@ -504,6 +537,11 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_href_path_suffix(p->b, "action", "/claims/", c.id, "/evidence");
 		html_raw_const(p->b, ">");
 		page_csrf(p);
+		page_select_begin(p, N_("What is it?"), "label", NULL);
+		page_option(p, "", T(p, "Choose what the file is"), "");
+		for (size_t i = 0; i < sizeof(label_words) / sizeof(label_words[0]); i++)
+			page_option(p, label_words[i][0], i18n_get(p->lang, label_words[i][1]), "");
+		page_select_end(p, "label", NULL);
 		page_input(p, N_("File"), "file", "file", NULL, NULL, 1, NULL);
 		html_raw_const(p->b, "<button type=\"submit\">");
 		html_text(p->b, T(p, "Attach the file"));
@@ -641,6 +679,7 @@ struct claim_arg {
 	char program[PROGRAM_CODE_MAX + 1];    /* OP_OPEN */
 	char reason[REGISTRY_TEXT_MAX + 1];    /* approve, deny, appeal */
 	char filename[CLAIM_FILENAME_MAX + 1]; /* OP_EVIDENCE */
+	char label[CLAIM_LABEL_MAX + 1];       /* OP_EVIDENCE: what the file is */
 	size_t len;
 	unsigned char data[]; /* OP_EVIDENCE: the file */
 };
@@ -709,8 +748,8 @@ do_claim(struct http_change *c, void *arg, struct http_response *res, struct red
 	switch (a->op) {
 	case OP_OPEN: rc = claim_open(c->log, c->actor, a->program, a->id, NULL, id, err); break;
 	case OP_EVIDENCE:
-		rc = claim_evidence_add(c->log, c->actor, &c->keys, a->id, a->filename, a->data, a->len, sha,
-		                        err);
+		rc = claim_evidence_add_labelled(c->log, c->actor, &c->keys, a->id, a->filename, a->label,
+		                                 a->data, a->len, sha, err);
 		break;
 	case OP_SUBMIT: rc = claim_submit(c->log, c->actor, a->id, err); break;
 	case OP_APPROVE: rc = claim_approve(c->log, c->actor, &c->keys, a->id, reason, err); break;
@@ -850,6 +889,10 @@ page_claims_evidence(struct http_request *req, struct http_response *res)
 		form_refused(req, res, a, N_("Choose a file to attach."));
 		return;
 	}
+	if (!page_form_copy(req, "label", a->label, sizeof(a->label)) || !claim_evidence_label_ok(a->label)) {
+		form_refused(req, res, a, N_("Say what the file is: a testimony, a medical record ..."));
+		return;
+	}
 	snprintf(a->filename, sizeof(a->filename), "%s", req->upload_name);
 	memcpy(a->data, file->data, file->len);
 	a->len = file->len;
@@ -963,7 +1006,7 @@ do_reason(struct http_change *c, void *arg, struct http_response *res, struct re
 			rc = error_set(err, REDRESS_E_NOTFOUND, "no reason at this event");
 		else if ((rc = claim_reason_read(c->store, c->actor, &c->keys, &d, &reason, err)) ==
 		         REDRESS_OK)
-			rc = claim_reasons_opened(c->log, c->actor, a->claim, err);
+			rc = claim_reasons_opened_why(c->log, c->actor, &c->keys, a->claim, a->why, err);
 	}
 	page_change_begin(&p, &a->pc, res, N_("The reason of a decision"));
 	page_back_to_claim(&p, a->claim);

@@ -456,6 +456,9 @@ respond(struct http_request *req)
 		if (buf_error(&res->body, NULL) != REDRESS_OK)
 			http_reply_out_of_memory(res);
 	}
+	/* A refused form: 303 to its page, so that a reload posts nothing again. */
+	if (http_refused_wanted(req, res))
+		http_refused_redirect(req, res);
 	if (res->fixed != NULL) {
 		data = res->fixed;
 		len = strlen(res->fixed);
@@ -801,8 +804,10 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	pthread_mutex_init(&app->totp_lock, NULL);
 	strmap_init(&app->totp_steps);
 	http_throttle_init(&app->throttle);
+	http_refused_init(&app->refused);
 	app->pool_cap = 64;
-	if ((app->pool = calloc(app->pool_cap, sizeof(*app->pool))) == NULL)
+	if ((app->pool = calloc(app->pool_cap, sizeof(*app->pool))) == NULL ||
+	    (app->vouched = users_vouched_new(keydir_master_key(config->keys))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory");
 	if ((rc = metrics_token_read(app, err)) != REDRESS_OK ||
 	    (rc = http_sessions_init(&app->sessions, err)) != REDRESS_OK ||
@@ -818,7 +823,8 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 
 		if (snprintf(path, sizeof(path), "%s/checkpoint", config->keys_path) >= (int)sizeof(path))
 			return error_set(err, REDRESS_E_USAGE, "the key directory's path is too long");
-		if ((rc = tlog_high_water(app->log, path, 1, err)) != REDRESS_OK)
+		if ((rc = tlog_high_water(app->log, path, 1, err)) != REDRESS_OK ||
+		    (rc = tlog_high_water_async(app->log, err)) != REDRESS_OK)
 			return rc;
 	}
 	if ((rc = tlog_keys_check(app->log, keydir_master_key(config->keys), keydir_index_key(config->keys),
@@ -857,6 +863,8 @@ app_close(struct http_app *app, int writer_started)
 	http_metrics_free(&app->metrics);
 	http_sessions_free(&app->sessions);
 	http_throttle_free(&app->throttle);
+	users_vouched_free(&app->vouched);
+	http_refused_free(&app->refused);
 	for (i = 0; i < app->totp_steps.cap; i++)
 		free(app->totp_steps.slots[i].value);
 	strmap_free(&app->totp_steps);

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,28 @@ struct tlog {
 	char *high_water; /* its path, when this log keeps it up to date; else NULL */
 	struct buf head;  /* the checkpoint the change being committed signed */
 	int head_signed;
+	struct high_water_thread *hw; /* tlog_high_water_async's; NULL: written by tlog_commit itself */
 };
+
+/*
+ * The thread that writes the high-water file for a log that commits often
+ * (a server's writer): replacing a file by rename on ext4 waits for the new
+ * file's data to reach the disk (auto_da_alloc), about as long as a commit's
+ * own sync, so the commit hands its checkpoint over and goes on.  Only the
+ * latest checkpoint waiting is written; the file is behind the database by
+ * at most the one write under way, never ahead (it gets only committed
+ * checkpoints).
+ */
+struct high_water_thread {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct buf next; /* the latest checkpoint handed over, not yet written */
+	int pending, stopping;
+	char *path;
+};
+
+static void high_water_stop(struct tlog *log);
 
 /*
  * Witnesses' cosignature lines on the checkpoint of each size: not part of
@@ -573,6 +595,7 @@ tlog_close(struct tlog **log)
 		return;
 	if ((*log)->in_change)
 		tlog_rollback(*log);
+	high_water_stop(*log);
 	buf_free(&(*log)->event);
 	buf_free(&(*log)->head);
 	free((*log)->high_water);
@@ -877,20 +900,109 @@ out:
  * written only lags, and the next commit tries again.
  */
 static void
-high_water_write(struct tlog *log)
+high_water_file(const char *path, const char *data, size_t len)
 {
 	char tmp[4096];
 	int fd, ok;
 
-	log->head_signed = 0;
-	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", log->high_water, (long)getpid()) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof(tmp))
 		return;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
 		return;
-	ok = write(fd, log->head.data, log->head.len) == (ssize_t)log->head.len;
+	ok = write(fd, data, len) == (ssize_t)len;
 	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, log->high_water) != 0)
+	if (!ok || rename(tmp, path) != 0)
 		unlink(tmp);
+}
+
+static void
+high_water_write(struct tlog *log)
+{
+	struct high_water_thread *hw = log->hw;
+
+	log->head_signed = 0;
+	if (hw == NULL) {
+		high_water_file(log->high_water, log->head.data, log->head.len);
+		return;
+	}
+	pthread_mutex_lock(&hw->lock);
+	buf_reset(&hw->next);
+	buf_append(&hw->next, log->head.data, log->head.len);
+	hw->pending = buf_error(&hw->next, NULL) == REDRESS_OK;
+	pthread_cond_signal(&hw->cond);
+	pthread_mutex_unlock(&hw->lock);
+}
+
+static void *
+high_water_main(void *arg)
+{
+	struct high_water_thread *hw = arg;
+	struct buf note;
+
+	buf_init(&note, 8192);
+	pthread_mutex_lock(&hw->lock);
+	for (;;) {
+		while (!hw->pending && !hw->stopping)
+			pthread_cond_wait(&hw->cond, &hw->lock);
+		if (!hw->pending)
+			break; /* stopping, and all written */
+		buf_reset(&note);
+		buf_append(&note, hw->next.data, hw->next.len);
+		hw->pending = 0;
+		pthread_mutex_unlock(&hw->lock);
+		if (buf_error(&note, NULL) == REDRESS_OK)
+			high_water_file(hw->path, note.data, note.len);
+		pthread_mutex_lock(&hw->lock);
+	}
+	pthread_mutex_unlock(&hw->lock);
+	buf_free(&note);
+	return NULL;
+}
+
+enum redress_err
+tlog_high_water_async(struct tlog *log, struct redress_error *err)
+{
+	struct high_water_thread *hw;
+
+	if (log->high_water == NULL || log->hw != NULL)
+		return REDRESS_OK;
+	if ((hw = calloc(1, sizeof(*hw))) == NULL || (hw->path = strdup(log->high_water)) == NULL) {
+		free(hw);
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	}
+	buf_init(&hw->next, 8192);
+	pthread_mutex_init(&hw->lock, NULL);
+	pthread_cond_init(&hw->cond, NULL);
+	if (pthread_create(&hw->thread, NULL, high_water_main, hw) != 0) {
+		pthread_cond_destroy(&hw->cond);
+		pthread_mutex_destroy(&hw->lock);
+		free(hw->path);
+		free(hw);
+		return error_set(err, REDRESS_E_INTERNAL, "could not start the high-water mark's thread");
+	}
+	log->hw = hw;
+	return REDRESS_OK;
+}
+
+/* Writes what is still handed over, and ends the thread. */
+static void
+high_water_stop(struct tlog *log)
+{
+	struct high_water_thread *hw = log->hw;
+
+	if (hw == NULL)
+		return;
+	pthread_mutex_lock(&hw->lock);
+	hw->stopping = 1;
+	pthread_cond_signal(&hw->cond);
+	pthread_mutex_unlock(&hw->lock);
+	pthread_join(hw->thread, NULL);
+	pthread_cond_destroy(&hw->cond);
+	pthread_mutex_destroy(&hw->lock);
+	buf_free(&hw->next);
+	free(hw->path);
+	free(hw);
+	log->hw = NULL;
 }
 
 /* A key's fingerprint: its keyed hash of a constant, which tells keys apart and reveals nothing. */

@@ -208,6 +208,16 @@ int tlog_keys_is_master(struct tlog *log, const struct seal_key *master);
 enum redress_err tlog_high_water(struct tlog *log, const char *path, int keep, struct redress_error *err);
 
 /*
+ * For a log kept by tlog_high_water that commits often (a server): the
+ * file is written by a thread of its own from now on, the commit only
+ * handing its checkpoint over (replacing the file waits for the disk).
+ * The file is then behind the database by at most the write under way;
+ * tlog_close writes the last one.  Nothing to do for a log that keeps no
+ * file.  REDRESS_E_NOMEM or REDRESS_E_INTERNAL when the thread cannot be had.
+ */
+enum redress_err tlog_high_water_async(struct tlog *log, struct redress_error *err);
+
+/*
  * The schema's version of a database: REDRESS_OK with *version_r; a
  * database without a redress log is REDRESS_E_STORE.  tlog_open() refuses
  * a database whose version is not TLOG_SCHEMA_VERSION, naming what to do

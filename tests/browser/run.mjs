@@ -145,6 +145,15 @@ async function renderedFonts(selector) {
   }
 }
 
+// The answer to a form's POST: the POST's own (a change's 303 to where it leads), or for a refused form,
+// which the server answers 303 to GET /refused/ID (post/redirect/get), that page's answer (422, 409 ...).
+function postAnswer(r) {
+  let q = r.request();
+  while (q.redirectedFrom()) q = q.redirectedFrom();
+  if (q.method() !== 'POST') return false;
+  return r.request().method() === 'GET' || !(r.status() === 303 && (r.headers().location || '').startsWith('/refused/'));
+}
+
 // Clicks counted for a day's work: each click that a person makes.
 let clicks = 0;
 async function click(selector) {
@@ -281,7 +290,7 @@ try {
   check(found.length === 0 && (await page.textContent('p.count')).length > 0, 'a name nobody has finds nobody, and says so');
   await page.goto(`${base}/persons`);
   await page.fill('#f-who', '순자');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/persons/search"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/persons/search"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.isVisible('#f-reason-error')) && (await page.inputValue('#f-who')) === '순자',
     'a search without a reason is refused beside the reason, the name kept');
@@ -325,7 +334,7 @@ try {
   check((await page.inputValue('#f-scope')) === '' && (await page.inputValue('#f-given')) === '', 'no select comes preselected to a consequential choice');
   await axe('record consent');
   await page.fill('#f-witness', '<i>Witness</i> kept');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.title()).startsWith('오류: '), 'a refused form answers 422 with "오류:" before its title');
   check((await page.$$eval('.error-summary a', (as) => as.map((a) => a.getAttribute('href')))).join(' ') === '#f-scope #f-given #f-method',
@@ -338,7 +347,7 @@ try {
   await page.selectOption('#f-scope', 'processing');
   await page.selectOption('#f-given', 'grant');
   await page.fill('#f-method', 'in person, at her home');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 303 && page.url() === registered, 'a recorded consent answers 303 to the case file (post/redirect/get)');
   check((await page.textContent('dl.summary')).includes('사례 처리: 동의함'), 'the summary says consent per scope in words');
@@ -357,7 +366,7 @@ try {
   await page.fill('#f-relative', 'r-000001');
   await page.fill('#f-relation', '조카');
   await page.fill('#f-share', '3/2');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.isVisible('#f-share-error')) && !(await page.isVisible('#f-relation-error')), 'an impossible share is refused beside it; 조카 is a relation word');
   check((await page.inputValue('#f-relation')) === '조카', 'the relation typed is kept');
@@ -378,14 +387,31 @@ try {
   // A second claim under the same program is refused in Korean words, on the form.
   await page.goto(`${registered}/claims`);
   await page.selectOption('#f-program', 'flagship-2015');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 409 && (await page.textContent('.error-summary')).includes('이미') && !/[a-z]{4,} [a-z]{4,}/.test(await page.textContent('.error-summary')),
     'a second claim is refused in Korean, not in the domain\'s English');
   await page.goto(claimUrl);
+  // A file without saying what it is: refused beside nothing lost (post/redirect/get), then with its label.
+  await page.setInputFiles('#f-file', { name: 'statement.txt', mimeType: 'text/plain', buffer: Buffer.from('Synthetic statement for the browser test.') });
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/evidence"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && page.url().includes('/refused/') && (await page.textContent('.notice-error, .error-summary')).includes('어떤 서류'),
+    'evidence without a label is refused, in Korean, at a page a reload does not post');
+  await page.goto(claimUrl);
+  check((await page.$$eval('#f-label option', (os) => os.map((o) => o.textContent))).includes('증언'), 'the evidence form offers labels in Korean (증언 ...)');
+  await page.selectOption('#f-label', 'testimony');
   await page.setInputFiles('#f-file', { name: 'statement.txt', mimeType: 'text/plain', buffer: Buffer.from('Synthetic statement for the browser test.') });
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/evidence"] button')]);
   check((await page.textContent('main')).includes('statement') === false, 'the evidence file\'s name is not shown (it is sealed)');
+  check((await page.textContent('main table tbody a[href$="/evidence/1"]')) === '증언 (파일 1)', 'the evidence is listed by the label chosen at upload (증언 (파일 1))');
+  await page.goto(`${claimUrl}?lang=ja`);
+  check((await page.textContent('main table tbody a[href$="/evidence/1"]')) === '証言 (ファイル 1)', 'and in Japanese (証言 (ファイル 1))');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot('phone-claim-evidence-ja');
+  await page.goto(`${claimUrl}?lang=ko`);
+  await shot('phone-claim-evidence-ko');
+  await page.setViewportSize({ width: 1100, height: 900 });
   check(await page.isVisible('text=41'), 'the attached file is listed with its size');
   const download = await page.request.get(`${claimUrl}/evidence/1`);
   check(download.status() === 200 && (await download.text()) === 'Synthetic statement for the browser test.', 'the evidence file downloads as it was attached');
@@ -427,11 +453,11 @@ try {
   await axe('record a death');
   await shot('death-confirm');
   await page.fill('#f-date', '2999-01-01');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.isVisible('#f-confirm-error')), 'a death not confirmed is refused, nothing saved');
   await page.check('#f-confirm');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.isVisible('#f-date-error')) && (await page.inputValue('#f-date')) === '2999-01-01', 'a death in the future is refused beside the date, the date kept');
   await page.fill('#f-date', '2021. 2. 3.');
@@ -501,7 +527,7 @@ try {
     'the reviewer\'s page shows the birth year, the wish and the frailty');
   await axe('claim for a reviewer');
   await page.fill('#f-approve_reason', 'Identity and dates consistent with the registry.');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('button.approve')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('button.approve')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.title()).startsWith('오류: ') && (await page.textContent('dd.state')) === '심사 요청됨',
     'an approval not confirmed is refused, nothing decided');
@@ -560,7 +586,7 @@ try {
   await page.fill('#f-donor', '<script>alert(1)</script> Foundation');
   await page.fill('#f-amount', 'lots');
   await page.fill('#f-currency', 'JPY');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/pledges"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/pledges"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.getAttribute('#f-amount', 'aria-invalid')) === 'true', 'a pledge with a bad amount is refused beside the amount');
   check((await page.inputValue('#f-donor')).includes('<script>'), 'the donor typed is kept, as text');
@@ -575,7 +601,7 @@ try {
   await pledgeRow.locator('summary').click();
   await page.fill(`#f-amount-${pledgeId}`, '600000000');
   if (await page.isVisible(`#f-to_amount-${pledgeId}`)) await page.fill(`#f-to_amount-${pledgeId}`, '5700000000');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), pledgeRow.locator('button').click()]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), pledgeRow.locator('button').click()]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.getAttribute(`#f-amount-${pledgeId}`, 'aria-invalid')) === 'true', 'a receipt above what remains is refused beside its amount');
   check(!(await page.locator('tr', { hasText: pledgeId }).textContent()).includes('600,000,000'), 'nothing of the refused receipt was booked');
@@ -608,7 +634,7 @@ try {
   // A file that is not the bank's is refused with its reason, and nothing changes.
   await page.goto(`${base}/batches/B-000001`);
   await page.setInputFiles('#f-file', { name: 'not-a-bank-file.xml', mimeType: 'application/xml', buffer: Buffer.from('<?xml version="1.0"?><Document xmlns="urn:example"/>') });
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/bank-files"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/bank-files"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.isVisible('.notice-error')), 'a file that is not the bank\'s is refused, with its reason');
   await axe('bank file refused');
@@ -621,7 +647,7 @@ try {
     + ' <CstmrPmtStsRpt><GrpHdr><MsgId>P2-BROWSER</MsgId></GrpHdr>\n  <OrgnlPmtInfAndSts><TxInfAndSts>\n'
     + '   <OrgnlEndToEndId>B-000001-000007</OrgnlEndToEndId><TxSts>RJCT</TxSts>\n'
     + '   <StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf>\n  </TxInfAndSts></OrgnlPmtInfAndSts>\n </CstmrPmtStsRpt>\n</Document>\n') });
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/bank-files"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/bank-files"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 200, 'the bank\'s rejection of an order is read');
   await page.goto(`${base}/fund?lang=ko`);
@@ -634,7 +660,7 @@ try {
   await shot('accounts');
   await page.click('form[action="/admin/accounts/cho/totp"] >> xpath=.. >> summary');
   check(await page.isVisible('form[action="/admin/accounts/cho/totp"] button.warning'), 'a new second factor is a warning button behind its own confirmation');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/accounts/cho/totp"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/accounts/cho/totp"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.title()).startsWith('오류: '), 'a new second factor not confirmed changes nothing');
   await page.goto(`${base}/admin/accounts`);
@@ -651,7 +677,7 @@ try {
   await page.selectOption('#f-role', 'caseworker');
   await page.fill('#f-password', 'browser-test-pass-1');
   await page.fill('#f-password2', 'browser-test-pass-2');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/accounts"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/accounts"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.isVisible('#f-password2-error')), 'two different passwords are refused beside the second');
   check((await page.inputValue('#f-name')) === 'tess', 'the form comes back filled in');
@@ -676,7 +702,7 @@ try {
   const tessAccount = async () => (await fetch(`${base}/account`, { redirect: 'manual', headers: { cookie: tessCookie } })).status;
   check(tessCookie !== '' && (await tessAccount()) === 200, 'the new account signs in');
   await page.click('form[action="/admin/accounts/tess/lock"] >> xpath=.. >> summary');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/accounts/tess/lock"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/accounts/tess/lock"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await tessAccount()) === 200, 'a lock without a reason and a confirmation locks nothing');
   await page.goto(`${base}/admin/accounts`);
@@ -706,7 +732,7 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/enable"] button')]);
   check(await page.isVisible('form[action="/admin/accounts/tess/disable"]'), 'the account is enabled');
   await page.fill('#reset-tess', 'short');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/accounts/tess/password"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/accounts/tess/password"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422, 'a short password is refused');
   await page.goto(`${base}/admin/accounts`);
@@ -721,7 +747,7 @@ try {
   await axe('programs');
   await shot('programs');
   await page.fill('#f-rules', '{"code": "browser-2026",\n "name": }');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action="/admin/programs"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/programs"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && /\d+:\d+/.test(await page.textContent('#f-rules-error')), 'a broken program is refused beside the field, with line and column');
   await axe('programs with an error');
@@ -745,7 +771,7 @@ try {
   await axe('erase a person');
   await shot('erase-confirm');
   await page.fill('#f-confirm', 'V-999999');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form[action$="/erase"] button')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/erase"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.isVisible('#f-confirm-error')), 'a wrong pseudonym does not erase');
   await page.fill('#f-confirm', registered2.split('/').pop().toLowerCase());
@@ -825,6 +851,10 @@ try {
   await axe('a decision\'s reason');
   const opened = spawnSync('sqlite3', [db, "SELECT count(*) FROM log_events WHERE CAST(body AS TEXT) LIKE '%\"type\":\"claims.reasons.read\"%' AND CAST(body AS TEXT) LIKE '%\"actor\":\"user:cho\"%'"], { encoding: 'utf8' });
   check(opened.status === 0 && Number(opened.stdout.trim()) >= 1, `opening the reason is recorded, as on the API (${opened.stdout.trim()} claims.reasons.read by cho)`);
+  const why = spawnSync('sqlite3', [db, "SELECT count(*) FROM log_events WHERE CAST(body AS TEXT) LIKE '%\"type\":\"claims.reasons.read\"%' AND CAST(body AS TEXT) LIKE '%\"why\":\"%'"], { encoding: 'utf8' });
+  check(why.status === 0 && Number(why.stdout.trim()) === 1, `the page's opening records why (${why.stdout.trim()} claims.reasons.read with "why")`);
+  const whyDump = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  check(whyDump.status === 0 && !whyDump.stdout.includes('the family asked why'), 'the why is sealed: not in clear in the database');
 
   // A payment the bank returned is a task for the caseworker: listed, and on the file with the reason in words.
   await page.goto(`${base}/persons?unpaid=2`);
@@ -842,14 +872,14 @@ try {
   await page.goto(registered);
   await Promise.all([page.waitForLoadState('load'), page.click('main a[href$="/bank"]')]);
   await axe('record bank details');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 422 && (await page.$$eval('.error-summary a', (as) => as.map((x) => x.getAttribute('href')))).join(' ') === '#f-holder #f-account #f-bic',
     'empty bank details are refused field by field in one pass');
   await page.fill('#f-holder', 'Demo Bank Holder');
   await page.fill('#f-account', '110-123-456789');
   await page.fill('#f-bic', 'SHBKKRSE');
-  res = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('main button[type=submit]')]).then((a) => a[0]);
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 303 && page.url() === registered, 'bank details are recorded from the case file (303 back to it)');
   const bankDump = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -877,6 +907,27 @@ try {
     }
   }
   await page.setViewportSize({ width: 390, height: 844 });
+  // A refused form at phone width, in Korean and Japanese: post/redirect/get, so a reload posts nothing.
+  for (const [lang, who, word] of [['ko', '순자', '오류: '], ['ja', '花子', 'エラー: ']]) {
+    await page.goto(`${base}/persons?lang=${lang}`);
+    await page.fill('#f-who', who);
+    const refused = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/persons/search"] button')]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    check(refused.status() === 422 && /\/refused\/[0-9a-f]{32}$/.test(page.url()) && refused.request().redirectedFrom()?.method() === 'POST',
+      `${lang}: a refused form is answered 303 to its page (${page.url().replace(base, '')}), 422 there`);
+    const posts = [];
+    const onRequest = (r) => { if (r.method() === 'POST') posts.push(r.url()); };
+    page.on('request', onRequest);
+    const again = await page.reload();
+    page.off('request', onRequest);
+    check(posts.length === 0 && again.status() === 422 && (await page.title()).startsWith(word) && (await page.isVisible('#f-reason-error')) && (await page.inputValue('#f-who')) === who,
+      `${lang}: reloading the refused form posts nothing and shows the same errors, the name kept`);
+    await noSideScroll(`the refused search in ${lang} at phone width`);
+    await axe(`the refused search in ${lang} at phone width`);
+    await shot(`phone-refused-search-${lang}`);
+    await page.goto(claimUrl + `?lang=${lang}`);
+    await shot(`phone-claim-${lang}`);
+  }
   await page.goto(`${base}/persons/V-000001?lang=ko`);
   await shot('phone-case-file-ko');
   await page.goto(`${base}/persons?lang=ko`);

@@ -122,7 +122,14 @@ sign_in moe
 page_post() { # WHO PATH FORM...
 	who=$1 path=$2
 	shift 2
-	STATUS=$(curl -s -o "$T/page" -w '%{http_code}' -b "$T/$who.jar" --data-urlencode "csrf_token=$(cat "$T/$who.csrf")" "$@" "$ROOT$path")
+	out=$(curl -s -o "$T/page" -w '%{http_code} %{redirect_url}' -b "$T/$who.jar" --data-urlencode "csrf_token=$(cat "$T/$who.csrf")" "$@" "$ROOT$path")
+	STATUS=${out%% *}
+	LOCATION=${out#* }
+}
+# A refused form is answered 303 to its page (post/redirect/get): STATUS becomes that page's, asked as WHO.
+page_refused() { # WHO
+	expect_in "$LOCATION" "/refused/"
+	STATUS=$(curl -s -o "$T/page" -w '%{http_code}' -b "$T/$1.jar" "$LOCATION")
 }
 page_post ada /admin/accounts/moe/disable
 expect_status 303 "disabling from the page"
@@ -131,11 +138,15 @@ expect_status 401 "moe's session after a disable on the page"
 page_post ada /admin/accounts/moe/enable
 expect_status 303 "enabling from the page"
 page_post ada /admin/accounts/moe/role --data-urlencode role=emperor
+expect_status 303 "a role that does not exist, from the page: to its refused page"
+page_refused ada
 expect_status 422 "a role that does not exist, from the page"
 page_post ada /admin/accounts/moe/role --data-urlencode role=monitor
 expect_status 303 "a role from the page"
 expect_in "$(as ada user list | grep '^moe ')" "monitor"
 page_post ada /admin/accounts/moe/password --data-urlencode password=short
+expect_status 303 "a short password from the page: to its refused page"
+page_refused ada
 expect_status 422 "a short password from the page"
 sign_in moe
 page_post moe /admin/accounts/ada/disable

@@ -531,6 +531,12 @@ test_out_of_memory(void **state_r)
 
 /* ---- 13: the heir form checks relation and share ---------------------------------- */
 
+/*
+ * Each wrong heir form is refused with its reason, by post/redirect/get:
+ * the POST is answered 303 to /refused/ID, whose page (422) says why, as
+ * often as it is asked (a reload posts nothing); another session of the
+ * same account, or no session, does not see it; nothing was recorded.
+ */
 static void
 test_heir_form(void **state_r)
 {
@@ -543,9 +549,13 @@ test_heir_form(void **state_r)
 	static const char *const expect[] = {"Say how the relative is related",
 	                                     "Say how the relative is related",
 	                                     "Give the share as a fraction"};
-	char body[65536];
+	struct httpfix_principal other;
+	char body[65536], location[128];
+	uint64_t size = httpfix_tree_size(&s->client);
 	size_t i;
+	int again;
 
+	assert_int_equal(httpfix_sign_in(&s->client, httpfix_account(s->fix, "cho"), &other), 201);
 	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		struct httpfix_request req = {.method = "POST",
 		                              .path = "/persons/V-000001/heirs",
@@ -553,11 +563,28 @@ test_heir_form(void **state_r)
 		                              .content_type = "application/x-www-form-urlencoded",
 		                              .as = &s->cho_cookie,
 		                              .header = "Accept-Language: en"};
-		long status = ask(&s->client, &req, body, sizeof(body));
+		struct httpfix_request get = {.as = &s->cho_cookie, .header = "Accept-Language: en"};
+		struct httpfix_response res;
+		long status;
 
-		if (status != 422 || strstr(body, expect[i]) == NULL)
-			fail_msg("the heir form %s: %ld, not 422 saying \"%s\"", forms[i], status, expect[i]);
+		assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+		if (res.status != 303 || !httpfix_header(&res, "Location", location, sizeof(location)) ||
+		    strncmp(location, "/refused/", 9) != 0)
+			fail_msg("the heir form %s: %ld, not 303 to /refused/", forms[i], res.status);
+		httpfix_response_free(&res);
+		get.path = location;
+		for (again = 0; again < 2; again++) {
+			status = ask(&s->client, &get, body, sizeof(body));
+			if (status != 422 || strstr(body, expect[i]) == NULL)
+				fail_msg("the refused heir form %s at %s: %ld, not 422 saying \"%s\"",
+				         forms[i], location, status, expect[i]);
+		}
+		get.as = &other;
+		assert_int_equal(ask(&s->client, &get, body, sizeof(body)), 404);
+		get.as = NULL;
+		assert_int_equal(ask(&s->client, &get, body, sizeof(body)), 303); /* to the sign-in */
 	}
+	assert_int_equal(httpfix_tree_size(&s->client), size);
 }
 
 /* ---- 10: the smaller ones ------------------------------------------------------------ */

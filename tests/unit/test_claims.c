@@ -526,6 +526,119 @@ test_evidence_reads(void **state)
 	claimfix_audit_finds(f, "claims_claims 'C-000001'");
 }
 
+/* Keeps the first evidence file seen. */
+static enum redress_err
+first_evidence(void *ctx, const struct claim_evidence *e, struct redress_error *err)
+{
+	struct claim_evidence *out = ctx;
+
+	(void)err;
+	if (out->n == 0)
+		*out = *e;
+	return REDRESS_OK;
+}
+
+/* Keeps the last evidence file seen. */
+static enum redress_err
+last_evidence(void *ctx, const struct claim_evidence *e, struct redress_error *err)
+{
+	(void)err;
+	*(struct claim_evidence *)ctx = *e;
+	return REDRESS_OK;
+}
+
+/*
+ * Evidence labels: a file attached with a label has it (read back from
+ * its event), one attached without has none, a label not in the list is
+ * refused and nothing changes; audit replays both clean.
+ */
+static void
+test_evidence_labels(void **state)
+{
+	struct fixture *f = *state;
+	char id[CLAIM_ID_MAX + 1], sha[65], label[CLAIM_LABEL_MAX + 1];
+	struct claim_evidence e;
+	struct redress_error err;
+	struct world w;
+	uint64_t size;
+
+	world(f, &w, 2);
+	open_claim(&w, w.victim, NULL, id);
+	as(&w, &w.carol);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(claim_evidence_add_labelled(f->log, &w.carol, &f->rkeys, id, "scan.pdf", "medical",
+	                                             "evidence", 8, sha, &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	ok(&w, &w.carol, EVIDENCE, id, NULL); /* without a label */
+	size = logfix_size(f->lf);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(claim_evidence_add_labelled(f->log, &w.carol, &f->rkeys, id, "x.pdf", "diary",
+	                                             "evidence", 8, sha, &err),
+	                 REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "not one of"));
+	tlog_rollback(f->log);
+	assert_int_equal(logfix_size(f->lf), size);
+	assert_int_equal(get(&w, id).evidence, 2);
+
+	memset(&e, 0, sizeof(e));
+	assert_true(claimfix_events_contain(f, "\"label\":\"medical\""));
+	assert_int_equal(claim_evidence_each(f->store, id, first_evidence, &e, &err), REDRESS_OK);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(claim_evidence_label(f->log, &e, label, &err), REDRESS_OK);
+	assert_string_equal(label, "medical");
+	e.n = 0;
+	assert_int_equal(claim_evidence_each(f->store, id, last_evidence, &e, &err), REDRESS_OK);
+	assert_int_equal(e.n, 2);
+	assert_int_equal(claim_evidence_label(f->log, &e, label, &err), REDRESS_OK);
+	assert_string_equal(label, "");
+	assert_true(claim_evidence_label_ok("testimony"));
+	assert_false(claim_evidence_label_ok(""));
+	assert_false(claim_evidence_label_ok("Medical"));
+	logfix_audit_clean(f->lf);
+}
+
+#define WHY_CANARY "canary-why-51d0e3aa-her-daughter-Kim-asked"
+
+/*
+ * Opening a decision's reasons with why (the page's path): the event
+ * "claims.reasons.read" holds why sealed (a canary never in clear in the
+ * database), the audit replays it clean; without keys, or with an empty
+ * why, nothing is recorded.
+ */
+static void
+test_reasons_opened_why(void **state)
+{
+	struct fixture *f = *state;
+	char id[CLAIM_ID_MAX + 1];
+	struct redress_error err;
+	struct world w;
+	uint64_t size;
+
+	world(f, &w, 2);
+	open_claim(&w, w.victim, NULL, id);
+	ok(&w, &w.carol, SUBMIT, id, NULL);
+	ok(&w, &w.rita, DENY, id, "not enough");
+	as(&w, &w.carol);
+	size = logfix_size(f->lf);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(claim_reasons_opened_why(f->log, &w.carol, NULL, id, WHY_CANARY, &err),
+	                 REDRESS_E_INVALID);
+	assert_int_equal(claim_reasons_opened_why(f->log, &w.carol, &f->rkeys, id, "", &err),
+	                 REDRESS_E_INVALID);
+	assert_int_equal(claim_reasons_opened_why(f->log, &w.carol, &f->rkeys, id, WHY_CANARY, &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	assert_int_equal(logfix_size(f->lf), size + 1);
+	assert_true(claimfix_events_contain(f, "\"why\":\""));
+	assert_false(claimfix_db_contains(f, WHY_CANARY, strlen(WHY_CANARY)));
+	/* Without why, as the API and the command line record it. */
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(claim_reasons_opened(f->log, &w.carol, id, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	logfix_audit_clean(f->lf);
+}
+
 /* A full workflow on two claims, then each table edited behind the log's back. */
 static void
 full_workflow(struct world *w, char id1[CLAIM_ID_MAX + 1], char id2[CLAIM_ID_MAX + 1])
@@ -586,6 +699,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_evidence_round_trip, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_evidence_reads, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_audit, claimfix_setup, claimfix_teardown),
+	    cmocka_unit_test_setup_teardown(test_reasons_opened_why, claimfix_setup, claimfix_teardown),
+	    cmocka_unit_test_setup_teardown(test_evidence_labels, claimfix_setup, claimfix_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1155,6 +1155,21 @@ test_audit_names_bad_auth_events(void **state)
 	logfix_audit_finds(f, "account 'bob' is unlocked already");
 }
 
+/* The staff, and a token made by bob (a reviewer) for himself, into token. */
+static void
+staff_and_bobs_token(struct logfix *f, char token[USERS_TOKEN_SIZE])
+{
+	struct redress_error err;
+	struct actor ada, bob;
+
+	staff(f, &ada);
+	memset(&bob, 0, sizeof(bob));
+	snprintf(bob.name, sizeof(bob.name), "bob");
+	bob.role = ROLE_REVIEWER;
+	assert_int_equal(tlog_set_actor(f->log, "user:bob", &err), REDRESS_OK);
+	assert_int_equal(issue(f, &bob, "bob", token, &err), REDRESS_OK);
+}
+
 /*
  * Someone who can write the database but holds no key raises bob to admin
  * in users_accounts: signing in with his password or his token is refused,
@@ -1166,14 +1181,9 @@ test_role_edited_in_database_gives_no_power(void **state)
 	struct logfix *f = *state;
 	struct redress_error err;
 	char token[USERS_TOKEN_SIZE];
-	struct actor ada, bob, who;
+	struct actor who;
 
-	staff(f, &ada);
-	memset(&bob, 0, sizeof(bob));
-	snprintf(bob.name, sizeof(bob.name), "bob");
-	bob.role = ROLE_REVIEWER;
-	assert_int_equal(tlog_set_actor(f->log, "user:bob", &err), REDRESS_OK);
-	assert_int_equal(issue(f, &bob, "bob", token, &err), REDRESS_OK);
+	staff_and_bobs_token(f, token);
 	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), token, &who, &err),
 	                 REDRESS_OK);
 	assert_int_equal(who.role, ROLE_REVIEWER);
@@ -1193,7 +1203,53 @@ test_role_edited_in_database_gives_no_power(void **state)
 	    users_authenticate(f->store, keydir_master_key(f->kd), "bob", BOB_PASSWORD, &who, &err),
 	    REDRESS_OK);
 	assert_int_equal(who.role, ROLE_REVIEWER);
-	(void)ada;
+}
+
+/*
+ * What a server remembers of the records that opened (users_vouched)
+ * spares their decryption, never their check: after bob's token was
+ * accepted (and remembered), a role edited in the table, or a record
+ * swapped for another account's, is refused as without the memory;
+ * edited back, the token works again.
+ */
+static void
+test_vouched_records_still_checked(void **state)
+{
+	struct logfix *f = *state;
+	struct redress_error err;
+	char token[USERS_TOKEN_SIZE];
+	struct actor who;
+	struct users_vouched *v = users_vouched_new(keydir_master_key(f->kd));
+	const struct seal_key *master = keydir_master_key(f->kd);
+	int i;
+
+	assert_non_null(v);
+	staff_and_bobs_token(f, token);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(users_token_authenticate_vouched(f->store, master, v, token, &who, &err),
+		                 REDRESS_OK);
+		assert_int_equal(who.role, ROLE_REVIEWER);
+	}
+
+	logfix_tamper(f, "UPDATE users_accounts SET role = 'admin' WHERE name = 'bob'");
+	assert_int_equal(users_token_authenticate_vouched(f->store, master, v, token, &who, &err),
+	                 REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "altered"));
+	logfix_tamper(f, "UPDATE users_accounts SET role = 'reviewer' WHERE name = 'bob'");
+	assert_int_equal(users_token_authenticate_vouched(f->store, master, v, token, &who, &err),
+	                 REDRESS_OK);
+	assert_int_equal(who.role, ROLE_REVIEWER);
+
+	/* ada's record (an admin's) in bob's row, with the role it was sealed for. */
+	logfix_tamper(f, "UPDATE users_accounts SET role = 'admin', password_sealed = (SELECT password_sealed"
+	                 " FROM users_accounts WHERE name = 'ada') WHERE name = 'bob'");
+	assert_int_equal(users_token_authenticate_vouched(f->store, master, v, token, &who, &err),
+	                 REDRESS_E_REFUSED);
+
+	users_vouched_free(&v);
+	assert_null(v);
+	users_vouched_free(&v); /* NULL: nothing */
+	explicit_bzero(token, sizeof(token));
 }
 
 /*
@@ -1286,6 +1342,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_audit_names_tampered_auth_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_bad_auth_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_role_edited_in_database_gives_no_power, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_vouched_records_still_checked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_replays_roles, setup, teardown),
 	};
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/canon.h"
 #include "core/text.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
@@ -324,10 +325,59 @@ base_name(const char *path)
 	return slash != NULL ? slash + 1 : path;
 }
 
+const char *const claim_evidence_labels[] = {"identity", "testimony", "medical", "family",
+                                             "photo",    "letter",    "other",   NULL};
+
+int
+claim_evidence_label_ok(const char *label)
+{
+	size_t i;
+
+	for (i = 0; claim_evidence_labels[i] != NULL; i++)
+		if (strcmp(label, claim_evidence_labels[i]) == 0)
+			return 1;
+	return 0;
+}
+
+enum redress_err
+claim_evidence_label(struct tlog *log, const struct claim_evidence *e, char label_r[CLAIM_LABEL_MAX + 1],
+                     struct redress_error *err)
+{
+	const struct canon_node *data;
+	struct canon_doc doc;
+	struct buf bytes;
+	enum redress_err rc;
+
+	label_r[0] = '\0';
+	buf_init(&bytes, CLAIMS_EVENT_DATA_MAX + 4096);
+	canon_doc_init(&doc);
+	if ((rc = tlog_event_bytes(log, e->added_seq, &bytes, err)) == REDRESS_OK &&
+	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) == REDRESS_OK) {
+		if ((data = canon_find(canon_root(&doc), "data")) == NULL)
+			rc = error_set(err, REDRESS_E_STORE, "event %llu has no data",
+			               (unsigned long long)e->added_seq);
+		else
+			rc = canon_get_string_opt_into(data, "label", label_r, CLAIM_LABEL_MAX + 1, err);
+	}
+	canon_doc_free(&doc);
+	buf_free(&bytes);
+	if (rc != REDRESS_OK)
+		label_r[0] = '\0';
+	return rc;
+}
+
 enum redress_err
 claim_evidence_add(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
                    const char *id, const char *filename, const void *data, size_t len, char sha256_r[65],
                    struct redress_error *err)
+{
+	return claim_evidence_add_labelled(log, actor, keys, id, filename, NULL, data, len, sha256_r, err);
+}
+
+enum redress_err
+claim_evidence_add_labelled(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                            const char *id, const char *filename, const char *label, const void *data,
+                            size_t len, char sha256_r[65], struct redress_error *err)
 {
 	uint8_t digest[HASH_SHA256_SIZE];
 	char sha256[65], ad[CLAIM_ID_MAX + 64];
@@ -347,6 +397,12 @@ claim_evidence_add(struct tlog *log, const struct actor *actor, const struct reg
 	base = base_name(filename);
 	if ((rc = text_check("evidence file name", base, CLAIM_FILENAME_MAX, err)) != REDRESS_OK)
 		return rc;
+	if (label != NULL && label[0] != '\0' && !claim_evidence_label_ok(label))
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "evidence label '%.32s' is not one of identity, testimony, medical, family, photo,"
+		    " letter, other",
+		    label);
 	if (len == 0)
 		return error_set(err, REDRESS_E_INVALID, "evidence file '%.64s' is empty", base);
 	if (len > CLAIM_EVIDENCE_MAX)
@@ -372,6 +428,8 @@ claim_evidence_add(struct tlog *log, const struct actor *actor, const struct reg
 	e.n = c.evidence + 1;
 	e.sha256 = sha256;
 	e.size = (int64_t)len;
+	if (label != NULL)
+		text_copy(e.label, sizeof(e.label), label);
 	buf_init(&sealed, CODEC_BASE64_SIZE(CLAIMS_EVIDENCE_PART + 64) + 8);
 	buf_init(&name, CLAIMS_SEALED_MAX);
 	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
@@ -649,21 +707,51 @@ claim_reason_read(struct store *store, const struct actor *actor, const struct r
 enum redress_err
 claim_reasons_opened(struct tlog *log, const struct actor *actor, const char *id, struct redress_error *err)
 {
+	return claim_reasons_opened_why(log, actor, NULL, id, NULL, err);
+}
+
+enum redress_err
+claim_reasons_opened_why(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                         const char *id, const char *why, struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	struct seal_key *key = NULL;
 	struct claims_ev_read r;
-	struct buf event;
+	struct buf event, sealed;
 	struct claim c;
+	char ad[CLAIM_ID_MAX + 64];
 	uint64_t seq;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_CLAIMS_READ, err)) != REDRESS_OK ||
-	    (rc = claim_get(tlog_store(log), id, &c, err)) != REDRESS_OK)
+	    (rc = claim_get(store, id, &c, err)) != REDRESS_OK)
+		return rc;
+	if (why != NULL && (keys == NULL || why[0] == '\0'))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "why the reasons are opened: give it, with the keys");
+	if (why != NULL && (rc = text_check("why", why, CLAIM_REASON_MAX, err)) != REDRESS_OK)
 		return rc;
 	memset(&r, 0, sizeof(r));
 	text_copy(r.claim, sizeof(r.claim), c.id);
 	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
+	buf_init(&sealed, CLAIMS_SEALED_MAX);
+	if (why != NULL) {
+		/* Bound to the claim and the event that records it, as a decision's reason is. */
+		if ((rc = tlog_size(log, &seq, err)) != REDRESS_OK)
+			goto out;
+		snprintf(ad, sizeof(ad), "%s/why/%llu", c.id, (unsigned long long)seq);
+		if ((rc = victim_key(store, keys, c.victim, &key, err)) != REDRESS_OK ||
+		    (rc = seal_encrypt(key, why, strlen(why), ad, &sealed, err)) != REDRESS_OK ||
+		    (rc = buf_error(&sealed, err)) != REDRESS_OK)
+			goto out;
+		r.why = sealed.data;
+	}
 	if ((rc = claims_encode_read(&event, &r, err)) == REDRESS_OK)
 		rc = tlog_append_buf(log, CLAIMS_EV_REASONS, &event, &seq, err);
+out:
 	buf_free(&event);
+	buf_free(&sealed);
+	seal_key_free(&key);
 	return rc;
 }
 

@@ -167,6 +167,32 @@ enum redress_err claim_evidence_add(struct tlog *log, const struct actor *actor,
                                     struct redress_error *err);
 
 /*
+ * What kind of document an evidence file is, chosen when it is attached
+ * (the page shows it in words): one of claim_evidence_labels, NULL-
+ * terminated ("identity", "testimony", "medical", "family", "photo",
+ * "letter", "other"), kept in clear in the event (a kind, never a name);
+ * files attached before labels have none ("").
+ */
+#define CLAIM_LABEL_MAX 15
+extern const char *const claim_evidence_labels[];
+
+/* 1 when label is one of claim_evidence_labels. */
+int claim_evidence_label_ok(const char *label);
+
+/*
+ * claim_evidence_add with label (one of claim_evidence_labels; NULL or ""
+ * for none): any other is REDRESS_E_INVALID, nothing changed.
+ */
+enum redress_err claim_evidence_add_labelled(struct tlog *log, const struct actor *actor,
+                                             const struct registry_keys *keys, const char *id,
+                                             const char *filename, const char *label, const void *data,
+                                             size_t len, char sha256_r[65], struct redress_error *err);
+
+/* The label evidence e was attached with, read from its event, into label_r ("" for none). */
+enum redress_err claim_evidence_label(struct tlog *log, const struct claim_evidence *e,
+                                      char label_r[CLAIM_LABEL_MAX + 1], struct redress_error *err);
+
+/*
  * Transitions; reason may be NULL except for deny.  Wrong state:
  * REDRESS_E_CONFLICT naming the state.  The actor is the log's
  * (tlog_actor): an approval by the account that opened the claim, or a
@@ -238,6 +264,17 @@ enum redress_err claim_evidence_open(struct tlog *log, const struct actor *actor
  */
 enum redress_err claim_reasons_opened(struct tlog *log, const struct actor *actor, const char *id,
                                       struct redress_error *err);
+
+/*
+ * claim_reasons_opened with why they are opened (the web page asks it, as
+ * a reveal asks): why, free text of at most CLAIM_REASON_MAX bytes that
+ * may name people, is sealed under the victim's data key (keys->master
+ * unwraps it) bound to the claim and the event, as a decision's reason is,
+ * and erased with her.  why NULL records no reason.
+ */
+enum redress_err claim_reasons_opened_why(struct tlog *log, const struct actor *actor,
+                                          const struct registry_keys *keys, const char *id, const char *why,
+                                          struct redress_error *err);
 
 /* Opens the reason of a transition (d->has_reason) into out.  Needs PERM_CLAIMS_READ. */
 enum redress_err claim_reason_read(struct store *store, const struct actor *actor,

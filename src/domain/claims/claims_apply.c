@@ -358,6 +358,10 @@ claims_encode_evidence(struct buf *out, const struct claims_ev_evidence *e, stru
 	canon_object_begin(&w);
 	canon_key(&w, "claim");
 	canon_string(&w, e->claim);
+	if (e->label[0] != '\0') {
+		canon_key(&w, "label");
+		canon_string(&w, e->label);
+	}
 	canon_key(&w, "n");
 	canon_int(&w, e->n);
 	canon_key(&w, "name");
@@ -382,6 +386,10 @@ claims_encode_read(struct buf *out, const struct claims_ev_read *r, struct redre
 	if (r->n > 0) {
 		canon_key(&w, "n");
 		canon_int(&w, r->n);
+	}
+	if (r->why != NULL) {
+		canon_key(&w, "why");
+		canon_string(&w, r->why);
 	}
 	canon_object_end(&w);
 	return canon_error(&w, err);
@@ -451,7 +459,7 @@ claims_decode_opened(const struct event *ev, struct claim *c, struct redress_err
 enum redress_err
 claims_decode_evidence(const struct event *ev, struct claims_ev_evidence *e, struct redress_error *err)
 {
-	static const char *const keys[] = {"claim", "n", "name", "sha256", "size", NULL};
+	static const char *const keys[] = {"claim", "label", "n", "name", "sha256", "size", NULL};
 	int64_t n;
 	size_t i;
 	enum redress_err rc;
@@ -462,11 +470,16 @@ claims_decode_evidence(const struct event *ev, struct claims_ev_evidence *e, str
 	    (rc = canon_get_int(ev->data, "n", &n, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "name", &e->name, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "sha256", &e->sha256, err)) != REDRESS_OK ||
-	    (rc = canon_get_int(ev->data, "size", &e->size, err)) != REDRESS_OK)
+	    (rc = canon_get_int(ev->data, "size", &e->size, err)) != REDRESS_OK ||
+	    (rc = canon_get_string_opt_into(ev->data, "label", e->label, sizeof(e->label), err)) !=
+	        REDRESS_OK)
 		return rc;
 	if ((rc = claims_id_check(e->claim, err)) != REDRESS_OK ||
 	    (rc = sealed_check("name", e->name, err)) != REDRESS_OK)
 		return rc;
+	if (e->label[0] != '\0' && !claim_evidence_label_ok(e->label))
+		return error_set(err, REDRESS_E_INVALID, "field 'label' is '%s', not a label of evidence",
+		                 e->label);
 	if (n < 1 || n > CLAIM_EVIDENCE_FILES)
 		return error_set(err, REDRESS_E_INVALID, "field 'n' is %lld", (long long)n);
 	if (e->size < 1 || e->size > (int64_t)CLAIM_EVIDENCE_MAX)
@@ -485,7 +498,7 @@ enum redress_err
 claims_decode_read(const struct event *ev, struct claims_ev_read *r, struct redress_error *err)
 {
 	static const char *const keys[] = {"claim", "n", NULL};
-	static const char *const reasons_keys[] = {"claim", NULL};
+	static const char *const reasons_keys[] = {"claim", "why", NULL};
 	int64_t n;
 	enum redress_err rc;
 
@@ -494,6 +507,11 @@ claims_decode_read(const struct event *ev, struct claims_ev_read *r, struct redr
 		if ((rc = canon_only_keys(ev->data, reasons_keys, err)) != REDRESS_OK ||
 		    (rc = canon_get_string_into(ev->data, "claim", r->claim, sizeof(r->claim), err)) !=
 		        REDRESS_OK)
+			return rc;
+		/* "why" came later (the page asks it): optional, sealed when there. */
+		if (canon_find(ev->data, "why") != NULL &&
+		    ((rc = canon_get_string(ev->data, "why", &r->why, err)) != REDRESS_OK ||
+		     (rc = sealed_check("why", r->why, err)) != REDRESS_OK))
 			return rc;
 		return claims_id_check(r->claim, err);
 	}

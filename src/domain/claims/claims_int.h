@@ -72,12 +72,14 @@ struct claims_ev_evidence {
 	const char *name; /* sealed */
 	const char *sha256;
 	int64_t size;
+	char label[CLAIM_LABEL_MAX + 1]; /* "": none (files from before labels) */
 };
 
 /* An evidence read's fields: which file of which claim was opened (the actor is the event's). */
 struct claims_ev_read {
 	char claim[CLAIM_ID_MAX + 1];
 	int n; /* the evidence file; 0 in "claims.reasons.read" (its decisions' reasons), which has no "n" */
+	const char *why; /* "claims.reasons.read": why they were opened, sealed (borrowed); NULL: not given */
 };
 
 /* A transition event's fields; reason borrowed (sealed, or NULL). */

@@ -232,6 +232,34 @@ enum redress_err users_token_authenticate(struct store *store, const struct seal
                                           struct redress_error *err);
 
 /*
+ * What a server remembers of the password records it has seen open: the
+ * name, role and sealed text of each, for the last USERS_VOUCHED_SLOTS
+ * accounts.  Opening a record is deterministic, so a record that opened
+ * once for a name and role opens again: a request with a known token
+ * skips the base64 decoding and the decryption, not the check.  An edited
+ * role or record differs from what is remembered and is opened (and
+ * refused) as before; a refusal is never remembered.  One per master key,
+ * shared by a server's threads (a lock inside); holds only what the
+ * database holds (sealed text).
+ */
+#define USERS_VOUCHED_SLOTS 64
+
+struct users_vouched;
+
+/* A new, empty memory for records opened under master (kept, not copied); NULL when out of memory. */
+struct users_vouched *users_vouched_new(const struct seal_key *master);
+/* Frees *v and sets it NULL; NULL is a no-op. */
+void users_vouched_free(struct users_vouched **v);
+
+/*
+ * users_token_authenticate, with the records that opened before taken
+ * from vouched (NULL: none remembered) and those that open now added.
+ */
+enum redress_err users_token_authenticate_vouched(struct store *store, const struct seal_key *master,
+                                                  struct users_vouched *vouched, const char *token,
+                                                  struct actor *actor_r, struct redress_error *err);
+
+/*
  * Locks account name (an event "users.account.locked", inside a change, by
  * whichever actor the log has: "system:http"): it signs in no more, by
  * password or token, until users_unlock.  reason is free text of at most
