@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "log/note.h"
 
 /* The verifier of key under the chain's origin. */
@@ -133,11 +135,8 @@ keychain_follow(struct keychain *kc, const char *note, size_t len, int *followed
 		*followed_r = 0;
 	if ((rc = read_checkpoint(kc, note, len, &cp, &text_len, err)) != REDRESS_OK)
 		return error_prefix(err, "handover");
-	if ((rc = keychain_extension(note, text_len, &v, err)) != REDRESS_OK) {
-		if (rc == REDRESS_E_NOTFOUND)
-			err->code = rc = REDRESS_E_INVALID;
+	if ((rc = keychain_extension(note, text_len, &v, err)) != REDRESS_OK)
 		return error_prefix(err, "handover at size %llu", (unsigned long long)cp.size);
-	}
 	if (strcmp(v.name, kc->origin) != 0)
 		return error_set(err, REDRESS_E_CRYPTO, "handover at size %llu: the new key is named '%.64s'",
 		                 (unsigned long long)cp.size, v.name);
@@ -211,4 +210,29 @@ keychain_verify(const struct keychain *kc, const char *note, size_t len, struct 
 	                 "the checkpoint of size %llu is not signed by the log's key in force at that size"
 	                 " (%s): a key no handover announced, or a forged note",
 	                 (unsigned long long)cp_r->size, kc->count > 1 ? "after its handovers" : "its first");
+}
+
+enum redress_err
+keychain_follow_json(struct keychain *kc, const struct json_t *handovers, struct redress_error *err)
+{
+	size_t i;
+
+	if (handovers == NULL)
+		return REDRESS_OK;
+	if (!json_is_array(handovers) || json_array_size(handovers) >= KEYCHAIN_MAX)
+		return error_set(err, REDRESS_E_INVALID, "'handovers' must be an array of at most %d notes",
+		                 KEYCHAIN_MAX - 1);
+	for (i = 0; i < json_array_size(handovers); i++) {
+		const json_t *note = json_array_get(handovers, i);
+
+		if (!json_is_string(note))
+			return error_set(err, REDRESS_E_INVALID, "'handovers[%zu]' is not a string", i);
+		if (keychain_follow(kc, json_string_value(note), json_string_length(note), NULL, err) !=
+		    REDRESS_OK) {
+			if (err->code == REDRESS_E_NOTFOUND)
+				err->code = REDRESS_E_INVALID;
+			return error_prefix(err, "'handovers[%zu]'", i);
+		}
+	}
+	return REDRESS_OK;
 }

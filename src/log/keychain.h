@@ -54,12 +54,23 @@ enum redress_err keychain_init_vkey(struct keychain *kc, const char *vkey, struc
  * line naming a key new to the chain, and be signed by the chain's last
  * key and by the new one.  Then the new key is appended.  A handover whose
  * size the chain has passed already (one followed before) is skipped
- * (*followed_r 0).  Anything else is REDRESS_E_CRYPTO (not signed as it
- * must be) or REDRESS_E_INVALID (malformed), naming what, and the chain is
- * unchanged.  followed_r may be NULL.
+ * (*followed_r 0).  A checkpoint without the extension line is
+ * REDRESS_E_NOTFOUND (not a handover); anything else REDRESS_E_CRYPTO (not
+ * signed as it must be) or REDRESS_E_INVALID (malformed), naming what.
+ * On failure the chain is unchanged.  followed_r may be NULL.
  */
 enum redress_err keychain_follow(struct keychain *kc, const char *note, size_t len, int *followed_r,
                                  struct redress_error *err);
+
+/*
+ * Follows each handover of handovers (a jansson array of strings, each a
+ * whole signed note, oldest first; NULL: none) as keychain_follow does.
+ * Not an array of strings is REDRESS_E_INVALID; the first that does not
+ * follow stops it, named by its position.
+ */
+struct json_t;
+enum redress_err keychain_follow_json(struct keychain *kc, const struct json_t *handovers,
+                                      struct redress_error *err);
 
 /*
  * Verifies a checkpoint note (len bytes) of this origin: it must be signed

@@ -1314,6 +1314,28 @@ tlog_keychain(const struct tlog *log)
 }
 
 enum redress_err
+tlog_checkpoint_at(struct tlog *log, uint64_t size, struct buf *out, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if (size > (uint64_t)INT64_MAX)
+		return error_set(err, REDRESS_E_NOTFOUND, "no checkpoint at size %llu",
+		                 (unsigned long long)size);
+	if ((st = q(log->store, TLOG_Q_CHECKPOINT_AT, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)size);
+	switch (store_step(st, err)) {
+	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); break;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "no checkpoint at size %llu",
+		                 (unsigned long long)size);
+	default: return err->code;
+	}
+	store_done(st);
+	return buf_error(out, err);
+}
+
+enum redress_err
 tlog_handovers_json(struct tlog *log, struct buf *out, struct redress_error *err)
 {
 	struct store_stmt *st;

@@ -330,6 +330,10 @@ const uint8_t *tlog_public_key(const struct tlog *log);
 struct keychain;
 const struct keychain *tlog_keychain(const struct tlog *log);
 
+/* Appends the signed checkpoint of size (as signed, no cosignatures) to out; none is REDRESS_E_NOTFOUND. */
+enum redress_err tlog_checkpoint_at(struct tlog *log, uint64_t size, struct buf *out,
+                                    struct redress_error *err);
+
 /*
  * Appends the log's handover checkpoints, oldest first, to out as one JSON
  * array of strings (each a whole signed note): what a verifier who holds

@@ -27,6 +27,7 @@
 #include "crypto/hash.h"
 #include "log/checkpoint.h"
 #include "log/cosig.h"
+#include "log/keychain.h"
 #include "log/merkle.h"
 #include "log/note.h"
 
@@ -245,6 +246,20 @@ receipt_build(struct tlog *log, const char *pseudonym, struct buf *out, char lan
 	}
 	root = json_pack("{s:s, s:s, s:s, s:I, s:O}", "format", RECEIPT_FORMAT, "pseudonym", pseudonym,
 	                 "checkpoint", note.data, "size", (json_int_t)size, "events", events);
+	/* After a rotation of the log's key, the handovers that lead from the first key to it. */
+	if (root != NULL && tlog_keychain(log)->count > 1) {
+		struct buf chain;
+		json_t *h = NULL;
+
+		buf_init(&chain, 1024 * 1024);
+		if ((rc = tlog_handovers_json(log, &chain, err)) == REDRESS_OK &&
+		    ((h = json_loadb(chain.data, chain.len, 0, NULL)) == NULL ||
+		     json_object_set_new(root, "handovers", h) != 0))
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the receipt");
+		buf_free(&chain);
+		if (rc != REDRESS_OK)
+			goto out;
+	}
 	/* Sorted, compact, "/" escaped: the block can sit in a <script> and hashes the same every time. */
 	if (root == NULL || (dumped = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_ESCAPE_SLASH |
 	                                                   JSON_ENSURE_ASCII)) == NULL) {
@@ -529,7 +544,7 @@ enum redress_err
 receipt_verify(const char *text, size_t len, const char *vkey, const struct cosig_policy *policy,
                struct receipt_verified *v_r, struct redress_error *err)
 {
-	struct note_verifier verifier;
+	struct keychain *chain = NULL;
 	struct checkpoint cp;
 	struct concern *c = NULL;
 	const char *json = NULL, *note, *pseudonym;
@@ -541,10 +556,16 @@ receipt_verify(const char *text, size_t len, const char *vkey, const struct cosi
 	memset(v_r, 0, sizeof(*v_r));
 	if (len > RECEIPT_MAX_BYTES)
 		return error_set(err, REDRESS_E_INVALID, "a receipt is at most %u bytes", RECEIPT_MAX_BYTES);
-	if ((rc = note_vkey_parse(vkey, &verifier, err)) != REDRESS_OK)
+	if ((chain = malloc(sizeof(*chain))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = keychain_init_vkey(chain, vkey, err)) != REDRESS_OK) {
+		free(chain);
 		return error_prefix(err, "the public key");
-	if ((rc = receipt_json(text, len, &json, &json_len, err)) != REDRESS_OK)
+	}
+	if ((rc = receipt_json(text, len, &json, &json_len, err)) != REDRESS_OK) {
+		free(chain);
 		return rc;
+	}
 	if ((root = json_loadb(json, json_len, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
 		rc = error_set(err, REDRESS_E_INVALID, "the receipt's JSON does not parse");
 		goto out;
@@ -558,14 +579,13 @@ receipt_verify(const char *text, size_t len, const char *vkey, const struct cosi
 		               ", 'pseudonym', 'checkpoint' and 'events'");
 		goto out;
 	}
-	if ((rc = note_verify(note, strlen(note), &verifier, &text_len, err)) != REDRESS_OK ||
-	    (rc = checkpoint_parse(note, text_len, &cp, err)) != REDRESS_OK) {
-		error_prefix(err, "the receipt's checkpoint");
+	/* Signed by the key in force at its size, followed from the key given through the handovers. */
+	if ((rc = keychain_follow_json(chain, json_object_get(root, "handovers"), err)) != REDRESS_OK) {
+		error_prefix(err, "the receipt's key handovers");
 		goto out;
 	}
-	if (strcmp(cp.origin, verifier.name) != 0) {
-		rc = error_set(err, REDRESS_E_CRYPTO, "the checkpoint is of log '%.64s', the key of '%.64s'",
-		               cp.origin, verifier.name);
+	if ((rc = keychain_verify(chain, note, strlen(note), &cp, &text_len, err)) != REDRESS_OK) {
+		error_prefix(err, "the receipt's checkpoint");
 		goto out;
 	}
 	if ((rc = cosig_policy_check(policy, note, strlen(note), err)) != REDRESS_OK) {
@@ -593,6 +613,7 @@ receipt_verify(const char *text, size_t len, const char *vkey, const struct cosi
 out:
 	free(raw);
 	free(c);
+	free(chain);
 	json_decref(root);
 	return rc;
 }

@@ -85,6 +85,7 @@ report_published_init(struct report_published *p)
 	report_init(&p->report);
 	buf_init(&p->body, REPORT_MAX_BYTES);
 	buf_init(&p->proof_checkpoint, 64 * 1024);
+	buf_init(&p->handovers, 1024 * 1024);
 }
 
 void
@@ -93,6 +94,7 @@ report_published_free(struct report_published *p)
 	report_free(&p->report);
 	buf_free(&p->body);
 	buf_free(&p->proof_checkpoint);
+	buf_free(&p->handovers);
 }
 
 /* One count from a query taking the program as ?1 (or no parameter). */

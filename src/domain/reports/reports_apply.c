@@ -514,6 +514,9 @@ report_publish(struct tlog *log, const struct actor *actor, const char *program,
 	    (rc = note_checkpoint(pub->proof_checkpoint.data, &cp, err)) != REDRESS_OK)
 		return rc;
 	pub->proof_size = cp.size;
+	buf_reset(&pub->handovers);
+	if ((rc = tlog_handovers_json(log, &pub->handovers, err)) != REDRESS_OK)
+		return rc;
 	if ((rc = tlog_prove_inclusion(log, pub->seq, cp.size, &proved, pub->proof, &pub->proof_count,
 	                               err)) != REDRESS_OK ||
 	    (rc = tlog_prove_consistency(log, pub->report.size, cp.size, &proved, pub->consistency,
