@@ -130,6 +130,7 @@ keychain_follow(struct keychain *kc, const char *note, size_t len, int *followed
 	struct checkpoint cp;
 	size_t text_len;
 	enum redress_err rc;
+	int i;
 
 	if (followed_r != NULL)
 		*followed_r = 0;
@@ -140,8 +141,13 @@ keychain_follow(struct keychain *kc, const char *note, size_t len, int *followed
 	if (strcmp(v.name, kc->origin) != 0)
 		return error_set(err, REDRESS_E_CRYPTO, "handover at size %llu: the new key is named '%.64s'",
 		                 (unsigned long long)cp.size, v.name);
-	/* One the chain has passed: skipped when it is the very handover followed. */
-	if (keychain_find(kc, v.public_key) > 0 && kc->keys[keychain_find(kc, v.public_key)].from == cp.size)
+	/*
+	 * One the chain has passed: the very handover followed before, or one
+	 * to the key the chain starts at (a verifier who trusts a later key
+	 * needs no earlier handover).
+	 */
+	i = keychain_find(kc, v.public_key);
+	if (i == 0 || (i > 0 && kc->keys[i].from == cp.size))
 		return REDRESS_OK;
 	if (kc->count > 1 && cp.size <= last->from)
 		return error_set(err, REDRESS_E_CRYPTO,

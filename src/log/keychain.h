@@ -52,9 +52,9 @@ enum redress_err keychain_init_vkey(struct keychain *kc, const char *vkey, struc
  * Follows one handover (a whole signed note, len bytes): it must be a
  * checkpoint of this origin beyond the last handover, carry the extension
  * line naming a key new to the chain, and be signed by the chain's last
- * key and by the new one.  Then the new key is appended.  A handover whose
- * size the chain has passed already (one followed before) is skipped
- * (*followed_r 0).  A checkpoint without the extension line is
+ * key and by the new one.  Then the new key is appended.  A handover the
+ * chain has passed (one followed before, or one to the key the chain
+ * starts at) is skipped (*followed_r 0).  A checkpoint without the extension line is
  * REDRESS_E_NOTFOUND (not a handover); anything else REDRESS_E_CRYPTO (not
  * signed as it must be) or REDRESS_E_INVALID (malformed), naming what.
  * On failure the chain is unchanged.  followed_r may be NULL.
