@@ -185,6 +185,8 @@ int page_form_copy(struct http_request *req, const char *name, char *out, size_t
 void page_home(struct http_request *req, struct http_response *res);
 void page_sign_in_form(struct http_request *req, struct http_response *res);
 void page_sign_in(struct http_request *req, struct http_response *res);
+void page_new_password_form(struct http_request *req, struct http_response *res);
+void page_new_password(struct http_request *req, struct http_response *res);
 void page_sign_out(struct http_request *req, struct http_response *res);
 void page_account(struct http_request *req, struct http_response *res);
 void page_asset(struct http_request *req, struct http_response *res);
