@@ -14,6 +14,7 @@
 #include "crypto/codec.h"
 #include "domain/ledger/ledger.h"
 #include "domain/programs/programs.h"
+#include "domain/reports/report_cells.h"
 #include "log/checkpoint.h"
 
 /* Read-only queries over the other modules' tables: a report writes none of them. */
@@ -286,16 +287,61 @@ cmp_row(const void *a, const void *b)
 	return strcmp(((const struct report_row *)a)->group, ((const struct report_row *)b)->group);
 }
 
-/* People who consented to statistics, by region and by decade of birth. */
+/* The reports module's statements (reports_catalogue), by id. */
+const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
+    /* Everyone registered, by region and birth year: the cells small-cell withholding counts. */
+    [REPORTS_Q_CELLS] = {.name = "reports.cells",
+                         .sql = "SELECT coalesce(region, ''), birth_year, count(*) FROM registry_persons"
+                                " GROUP BY coalesce(region, ''), birth_year",
+                         .columns = "tii"},
+};
+const struct store_catalogue reports_catalogue = {"reports", reports_statements,
+                                                  STORE_COUNT(reports_statements)};
+
+/* The registry's cells, settled for k (report_cells.h): who the feed withholds, and so the report. */
 static enum redress_err
-breakdowns(struct store *store, const char *program, struct report *r, struct redress_error *err)
+registry_cells(struct store *store, int64_t k, struct report_cells *cells, struct redress_error *err)
 {
 	struct store_stmt *st;
 	enum store_step_result step;
+	enum redress_err rc;
+
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_CELLS, err)) == NULL)
+		return err->code;
+	while ((step = store_step(st, err)) == STORE_ROW)
+		if ((rc = report_cells_add(cells, store_column_text(st, 0), store_column_int64(st, 1),
+		                           store_column_int64(st, 2), err)) != REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
+	if (step == STORE_ERROR)
+		return err->code;
+	report_cells_settle(cells, k);
+	return REDRESS_OK;
+}
+
+/*
+ * People who consented to statistics, by region and by decade of birth.
+ * A person whose region or decade is too rare to show (report_cells.h) is
+ * in the group "withheld" of both, as the public feed withholds her: so a
+ * recount from the feed gives these rows too.
+ */
+static enum redress_err
+breakdowns(struct store *store, const char *program, struct report *r, struct redress_error *err)
+{
+	struct report_cells cells;
+	struct store_stmt *st;
+	enum store_step_result step;
+	enum redress_err rc;
 	char decade[16];
 
-	if ((st = store_query(store, &q_consented, err)) == NULL)
-		return err->code;
+	report_cells_init(&cells);
+	if ((rc = registry_cells(store, r->k, &cells, err)) != REDRESS_OK)
+		goto out;
+	if ((st = store_query(store, &q_consented, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
 	store_bind_text(st, 1, program);
 	while ((step = store_step(st, err)) == STORE_ROW) {
 		const char *region = store_column_text(st, 0);
@@ -305,11 +351,19 @@ breakdowns(struct store *store, const char *program, struct report *r, struct re
 		size_t i;
 
 		snprintf(decade, sizeof(decade), "%llds", (long long)(year / 10 * 10));
-		rows[0] = row_for(&r->by_region, region[0] != '\0' ? region : "unknown");
-		rows[1] = row_for(&r->by_decade, decade);
-		if (rows[0] == NULL || rows[1] == NULL)
-			return error_set(err, REDRESS_E_NOMEM, "more than %d groups in a breakdown",
-			                 REPORT_GROUPS_MAX);
+		if (report_cells_withheld(&cells, region, year)) {
+			rows[0] = row_for(&r->by_region, REPORT_CELLS_WITHHELD);
+			rows[1] = row_for(&r->by_decade, REPORT_CELLS_WITHHELD);
+		} else {
+			rows[0] = row_for(&r->by_region, region[0] != '\0' ? region : "unknown");
+			rows[1] = row_for(&r->by_decade, decade);
+		}
+		if (rows[0] == NULL || rows[1] == NULL) {
+			store_done(st);
+			rc = error_set(err, REDRESS_E_NOMEM, "more than %d groups in a breakdown",
+			               REPORT_GROUPS_MAX);
+			goto out;
+		}
 		for (i = 0; i < 2; i++) {
 			rows[i]->people.value++;
 			rows[i]->reached.value += reached;
@@ -319,11 +373,16 @@ breakdowns(struct store *store, const char *program, struct report *r, struct re
 		r->consented_reached.value += reached;
 		r->consented_paid.value += paid;
 	}
-	if (step == STORE_ERROR)
-		return err->code;
+	if (step == STORE_ERROR) {
+		rc = err->code;
+		goto out;
+	}
 	qsort(r->by_region.rows, r->by_region.n, sizeof(r->by_region.rows[0]), cmp_row);
 	qsort(r->by_decade.rows, r->by_decade.n, sizeof(r->by_decade.rows[0]), cmp_row);
-	return REDRESS_OK;
+	rc = REDRESS_OK;
+out:
+	report_cells_free(&cells);
+	return rc;
 }
 
 /* Where each published count sits among the suppression cells. */

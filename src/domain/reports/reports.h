@@ -122,6 +122,11 @@ struct report_published {
 
 extern const struct event_module reports_module;
 
+/* The module's statements (new ones; older queries are still store_query's), by id. */
+enum reports_statement { REPORTS_Q_CELLS, REPORTS_Q_COUNT };
+extern const struct store_statement reports_statements[REPORTS_Q_COUNT];
+extern const struct store_catalogue reports_catalogue;
+
 void report_init(struct report *r);
 void report_free(struct report *r);
 void report_published_init(struct report_published *p);

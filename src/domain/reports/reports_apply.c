@@ -319,6 +319,7 @@ const struct event_module reports_module = {
     .name = "reports",
     .type_prefix = "reports.",
     .schema = reports_schema,
+    .catalogue = &reports_catalogue,
     .snapshots = reports_snapshots,
     .replay = reports_replay,
     .fold_begin = reports_fold_begin,
