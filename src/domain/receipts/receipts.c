@@ -295,47 +295,44 @@ enum receipt_word {
 	W_COUNT
 };
 
-/* The page's words in Korean, Japanese and English. */
-static const char *const receipt_words[3][W_COUNT] = {
-    {"기록 확인서",
-     "이 확인서는 재단의 공개 기록에 남은, 귀하에 관한 사건들을 보여 줍니다. 이름은 들어 있지 않습니다.",
-     "번호", "내용", "일시", "아직 기록된 사건이 없습니다.", "서명된 체크포인트", "확인서 요약값(SHA-256)",
-     "재단의 공개키만 있으면 누구나 확인할 수 있습니다: redress receipt verify 파일 --pubkey 키 또는 "
-     "verify-receipt.html.",
-     "확인서 요약값의 QR 코드"},
-    {"記録確認書",
-     "この確認書は、財団の公開記録に残る、あなたに関する出来事を示します。氏名は含まれていません。", "番号",
-     "内容", "日時", "まだ記録された出来事はありません。", "署名されたチェックポイント",
-     "確認書の要約値(SHA-256)",
-     "財団の公開鍵だけで誰でも確認できます: redress receipt verify ファイル --pubkey 鍵 または "
-     "verify-receipt.html。",
-     "確認書の要約値のQRコード"},
-    {"Receipt", "This receipt lists the events in the fund's public log that concern you. It holds no name.",
-     "No.", "What", "When", "No event is recorded yet.", "Signed checkpoint",
-     "Digest of this receipt (SHA-256)",
-     "Anyone can check it with the fund's public key alone: redress receipt verify FILE --pubkey KEY, or "
-     "verify-receipt.html.",
-     "QR code of the receipt's digest"},
+/*
+ * The page's words: msgids (English) that po/ko.po and po/ja.po translate
+ * (xgettext finds them by N_, as in the pages); the caller's translate
+ * function looks them up.
+ */
+#define N_(msgid) msgid
+static const char *const receipt_words[W_COUNT] = {
+    [W_TITLE] = N_("Receipt of the record"),
+    [W_INTRO] =
+        N_("This receipt lists the events in the fund's public log that concern you. It holds no name."),
+    [W_NUMBER] = N_("No."),
+    [W_WHAT] = N_("What happened"),
+    [W_WHEN] = N_("When"),
+    [W_NONE] = N_("No event is recorded yet."),
+    [W_CHECKPOINT] = N_("Signed checkpoint"),
+    [W_DIGEST] = N_("Digest of this receipt (SHA-256)"),
+    [W_HOW] = N_("Anyone can check it with the fund's public key alone: redress receipt verify FILE --pubkey "
+                 "KEY, or verify-receipt.html."),
+    [W_QR] = N_("QR code of the receipt's digest"),
 };
 
-/* What each event type says, in each language. */
+/* What each event type says. */
 static const struct {
 	const char *type;
-	const char *words[3];
+	const char *words;
 } receipt_types[] = {
-    {"registry.consent.recorded", {"동의 기록", "同意の記録", "Consent recorded"}},
-    {"registry.consultation.recorded",
-     {"상담과 의사 기록", "相談と意思の記録", "Consultation and wish recorded"}},
-    {"claims.claim.opened", {"신청 접수", "申請の受付", "Claim opened"}},
-    {"claims.claim.submitted", {"신청 제출", "申請の提出", "Claim submitted"}},
-    {"claims.claim.approved", {"신청 승인", "申請の承認", "Claim approved"}},
-    {"claims.claim.denied", {"신청 기각", "申請の却下", "Claim denied"}},
-    {"claims.claim.appealed", {"이의 신청", "不服申立て", "Claim appealed"}},
-    {"entitlements.entitlement.booked", {"지급 권리 확정", "受給権の確定", "Entitlement booked"}},
-    {"entitlements.entitlement.changed", {"지급 권리 변경", "受給権の変更", "Entitlement changed"}},
-    {"payments.order.created", {"지급 지시", "支払指図", "Payment ordered"}},
-    {"payments.order.settled", {"지급 완료", "支払完了", "Payment settled"}},
-    {"payments.order.returned", {"지급 반송", "支払返却", "Payment returned"}},
+    {"registry.consent.recorded", N_("Consent recorded")},
+    {"registry.consultation.recorded", N_("Consultation and wish recorded")},
+    {"claims.claim.opened", N_("Claim opened")},
+    {"claims.claim.submitted", N_("Claim submitted")},
+    {"claims.claim.approved", N_("Claim approved")},
+    {"claims.claim.denied", N_("Claim denied")},
+    {"claims.claim.appealed", N_("Claim appealed")},
+    {"entitlements.entitlement.booked", N_("Entitlement booked")},
+    {"entitlements.entitlement.changed", N_("Entitlement changed")},
+    {"payments.order.created", N_("Payment ordered")},
+    {"payments.order.settled", N_("Payment settled")},
+    {"payments.order.returned", N_("Payment returned")},
 };
 
 static int
@@ -351,13 +348,13 @@ lang_index(const char *lang)
 }
 
 static const char *
-type_words(const char *type, int li)
+type_words(const char *type)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(receipt_types) / sizeof(receipt_types[0]); i++)
 		if (strcmp(receipt_types[i].type, type) == 0)
-			return receipt_types[i].words[li];
+			return receipt_types[i].words;
 	return type;
 }
 
@@ -371,10 +368,10 @@ digest_hex(const char *json, size_t len, char hex[65])
 }
 
 enum redress_err
-receipt_render_html(const char *json, size_t len, const char *lang, struct buf *out,
-                    struct redress_error *err)
+receipt_render_html(const char *json, size_t len, const char *lang, receipt_translate_fn translate,
+                    struct buf *out, struct redress_error *err)
 {
-	const char *const *w;
+	const char *w[W_COUNT];
 	json_t *root = NULL, *events, *ev;
 	char hex[65], qrtext[128];
 	struct buf qr;
@@ -387,7 +384,8 @@ receipt_render_html(const char *json, size_t len, const char *lang, struct buf *
 		rc = error_set(err, REDRESS_E_INVALID, "language '%.8s': it is ko, ja or en", lang);
 		goto out;
 	}
-	w = receipt_words[li];
+	for (i = 0; i < W_COUNT; i++)
+		w[i] = translate != NULL ? translate(lang, receipt_words[i]) : receipt_words[i];
 	if ((root = json_loadb(json, len, 0, NULL)) == NULL ||
 	    !json_is_array(events = json_object_get(root, "events"))) {
 		rc = error_set(err, REDRESS_E_INVALID, "not a receipt");
@@ -431,7 +429,11 @@ receipt_render_html(const char *json, size_t len, const char *lang, struct buf *
 			html_raw_const(out, "<tr><td>");
 			html_textf(out, "%lld", (long long)json_integer_value(json_object_get(ev, "seq")));
 			html_raw_const(out, "</td><td>");
-			html_text(out, type_words(str(ev, "type") != NULL ? str(ev, "type") : "", li));
+			{
+				const char *what = type_words(str(ev, "type") != NULL ? str(ev, "type") : "");
+
+				html_text(out, translate != NULL ? translate(lang, what) : what);
+			}
 			html_raw_const(out, "</td><td>");
 			html_text(out, str(ev, "at") != NULL ? str(ev, "at") : "");
 			html_raw_const(out, "</td></tr>\n");
