@@ -67,29 +67,48 @@ page_home(struct http_request *req, struct http_response *res)
 		page_redirect(res, "/account");
 }
 
-/* The sign-in form, with what was wrong beside its field (each NULL when nothing). */
+/*
+ * Begins a page of the forms before a session (title, a notice when not
+ * NULL, intro when not NULL) and opens its form posting to action, with the
+ * pre-session token: the one the browser has, or a new one in a cookie for
+ * /sign-in and below alone.
+ */
 static void
-sign_in_render(struct http_request *req, struct http_response *res, const char *name, const char *notice,
-               const char *password_error, const char *totp_error, unsigned status)
+presign_form_begin(struct page *p, struct http_request *req, struct http_response *res, const char *title,
+                   const char *notice, const char *intro, const char *action)
 {
 	char token[HTTP_TOKEN_TEXT_SIZE];
-	struct page p;
 
-	/* The pre-session token: the one the browser has, or a new one in a cookie for /sign-in alone. */
 	if (!presign_token(req, token)) {
 		http_token_new(token);
 		snprintf(res->cookie, sizeof(res->cookie),
 		         PRESIGN_COOKIE "=%s; Path=/sign-in; HttpOnly; SameSite=Strict%s", token,
 		         req->app != NULL && req->app->tls ? "; Secure" : "");
 	}
-	page_begin(&p, req, res, N_("Sign in"));
+	page_begin(p, req, res, title);
 	if (notice != NULL)
-		page_notice(&p, "error", notice);
-	html_raw_const(p.b, "<form class=\"form\" method=\"post\" action=\"/sign-in\" novalidate>");
-	html_raw_const(p.b, "<input type=\"hidden\" name=\"csrf_token\"");
-	html_attr(p.b, "value", token);
-	html_raw_const(p.b, ">");
+		page_notice(p, "error", notice);
+	if (intro != NULL) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, i18n_get(p->lang, intro));
+		html_raw_const(p->b, "</p>");
+	}
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\" action=\"");
+	html_text(p->b, action);
+	html_raw_const(p->b, "\" novalidate><input type=\"hidden\" name=\"csrf_token\"");
+	html_attr(p->b, "value", token);
+	html_raw_const(p->b, ">");
 	sodium_memzero(token, sizeof(token));
+}
+
+/* The sign-in form, with what was wrong beside its field (each NULL when nothing). */
+static void
+sign_in_render(struct http_request *req, struct http_response *res, const char *name, const char *notice,
+               const char *password_error, const char *totp_error, unsigned status)
+{
+	struct page p;
+
+	presign_form_begin(&p, req, res, N_("Sign in"), notice, NULL, "/sign-in");
 	page_input(&p, N_("Account name"), "username", "text", name, NULL, 1, "username");
 	page_input(&p, N_("Password"), "password", "password", NULL, password_error, 1, "current-password");
 	page_input(&p, N_("One-time code (administrators, reviewers and finance officers)"), "totp", "text",
@@ -123,27 +142,13 @@ static void
 new_password_render(struct http_request *req, struct http_response *res, const char *name, const char *notice,
                     const char *old_error, const char *new_error, unsigned status)
 {
-	char token[HTTP_TOKEN_TEXT_SIZE];
 	struct page p;
 
-	if (!presign_token(req, token)) {
-		http_token_new(token);
-		snprintf(res->cookie, sizeof(res->cookie),
-		         PRESIGN_COOKIE "=%s; Path=/sign-in; HttpOnly; SameSite=Strict%s", token,
-		         req->app != NULL && req->app->tls ? "; Secure" : "");
-	}
-	page_begin(&p, req, res, N_("Choose a new password"));
-	if (notice != NULL)
-		page_notice(&p, "error", notice);
-	html_raw_const(p.b, "<p>");
-	html_text(p.b, T(&p, "An administrator set a password for your account. Before you sign in, choose "
-	                     "a new one that only you know."));
-	html_raw_const(p.b,
-	               "</p><form class=\"form\" method=\"post\" action=\"/sign-in/password\" novalidate>");
-	html_raw_const(p.b, "<input type=\"hidden\" name=\"csrf_token\"");
-	html_attr(p.b, "value", token);
-	html_raw_const(p.b, ">");
-	sodium_memzero(token, sizeof(token));
+	presign_form_begin(
+	    &p, req, res, N_("Choose a new password"), notice,
+	    N_("An administrator set a password for your account. Before you sign in, choose a "
+	       "new one that only you know."),
+	    "/sign-in/password");
 	page_input(&p, N_("Account name"), "username", "text", name, NULL, 1, "username");
 	page_input(&p, N_("The password the administrator gave you"), "password", "password", NULL, old_error,
 	           1, "current-password");

@@ -41,21 +41,6 @@ struct fix {
 };
 
 static void
-append(struct tlog *log, int n, const char *what)
-{
-	struct redress_error err;
-	char data[64];
-	int i;
-
-	assert_int_equal(tlog_begin(log, &err), REDRESS_OK);
-	for (i = 0; i < n; i++) {
-		snprintf(data, sizeof(data), "{\"i\":%d,\"what\":\"%s\"}", i, what);
-		assert_int_equal(tlog_append(log, "test.event", data, strlen(data), NULL, &err), REDRESS_OK);
-	}
-	assert_int_equal(tlog_commit(log, &err), REDRESS_OK);
-}
-
-static void
 rotate(struct fix *x)
 {
 	struct redress_error err;
@@ -75,9 +60,9 @@ setup(void **state)
 	assert_non_null(x);
 	x->f = logfix_new(no_modules, ORIGIN);
 	memcpy(x->first, sign_key_public(keydir_log_key(x->f->kd)), SIGN_PUBLIC_SIZE);
-	append(x->f->log, 3, "before");
+	logfix_append(x->f->log, 3, "before");
 	rotate(x);
-	append(x->f->log, 2, "after");
+	logfix_append(x->f->log, 2, "after");
 	*state = x;
 	return 0;
 }
@@ -269,7 +254,7 @@ test_a_rotation_refused_changes_nothing(void **state)
 	assert_int_equal(size, 7);
 	assert_int_equal(tlog_keychain(x->f->log)->count, 2);
 	/* The log still signs with the new key. */
-	append(x->f->log, 1, "later");
+	logfix_append(x->f->log, 1, "later");
 	audit_clean(x);
 }
 
@@ -328,7 +313,7 @@ test_a_witness_follows_the_handover(void **state)
 	/* After a restart the witness still knows the new key. */
 	witness_close(&w);
 	assert_int_equal(witness_open(wdir, keys, 1, &w, &err), REDRESS_OK);
-	append(x->f->log, 1, "more");
+	logfix_append(x->f->log, 1, "more");
 	assert_int_equal(post(w, x->f->log, 7, 8, &answer, &why), 200);
 	witness_close(&w);
 	buf_free(&vk);
