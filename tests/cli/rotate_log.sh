@@ -6,7 +6,8 @@
 # directory's; a report and a receipt published after the rotation verify
 # offline with only the first key (they carry the handovers) and are
 # refused without them (a checkpoint signed by an unannounced key), or with
-# a forged chain.  The old key directory no longer opens the fund for
+# a forged chain; the static page docs/verify-receipt.html follows the
+# handovers as the command does.  The old key directory no longer opens the fund for
 # writing; an interrupted rotation is finished by running it again.
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/fund_lib.sh"
@@ -98,6 +99,22 @@ const fs=require("fs");const r=JSON.parse(fs.readFileSync(process.argv[1]));
 delete r.handovers;fs.writeFileSync(process.argv[2],JSON.stringify(r));' "$T/rc.json" "$T/rc-bare.json"
 expect_exit 19 env -u REDRESS_DB "$REDRESS" --db "$T/none.db" receipt verify "$T/rc-bare.json" --pubkey "$T/v0"
 expect_in "$ERR" "not signed by the log's key in force"
+# The static page (docs/verify-receipt.html) follows the handovers too: its script, run by Node's WebCrypto.
+page_check() { # RECEIPT VKEY
+	node -e '
+const fs=require("fs");const html=fs.readFileSync(process.argv[1],"utf8");
+const script=html.slice(html.lastIndexOf("<script>")+8,html.lastIndexOf("</"+"script>"));
+globalThis.document={getElementById:()=>({addEventListener(){}})};
+const check=new Function(script+";return check;")();
+check(fs.readFileSync(process.argv[2],"utf8"),fs.readFileSync(process.argv[3],"utf8"),"",0)
+  .then((m)=>{console.log(m)},(e)=>{console.error(e.message);process.exit(1)});' \
+		"$SRCDIR/docs/verify-receipt.html" "$1" "$2"
+}
+expect_exit 0 page_check "$T/rc.json" "$T/v0"
+expect_in "$OUT" "Verified:"
+expect_exit 0 page_check "$T/rc.json" "$T/v1"
+expect_exit 1 page_check "$T/rc-bare.json" "$T/v0"
+expect_in "$ERR" "is not signed by"
 
 # The old key directory opens the fund no more for writing, and says why.
 expect_exit 18 "$REDRESS" --db "$DB" --keys "$T/old.keys" user add x --role monitor --password-file "$T/ada.pw"
