@@ -148,6 +148,8 @@ static const struct tlog_migration {
      * log_cosignatures (witnesses), and whatever else a module declares.
      */
     {"the tables of accounts over time, of finding people and of witnesses", NULL},
+    /* NULL again: the fund module's fund_closure (redress fund close). */
+    {"the table of a fund's closure", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

@@ -33,7 +33,7 @@ expect_eq "$(sqlite3 "$DB" .dump | sha256sum)" "$before" "the database's content
 
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 3"
+expect_in "$OUT" "migrated the schema from version 1 to 4"
 backup=$(ls "$DB".schema-1-*.bak 2>/dev/null | head -n1)
 [ -n "$backup" ] || fail "no backup beside the database: $OUT"
 checks=$((checks + 1))
