@@ -15,21 +15,23 @@
 static void
 fund_usage(FILE *f)
 {
-	fprintf(f, "usage: redress [--as ADMIN] fund close --successor NAME --contact TEXT --out ARCHIVE\n"
-	           "       redress fund verify ARCHIVE [--pubkey FILE] [--witness VKEY...] [--witness-threshold K]\n\n"
-	           "close   closes the fund, in one change: the event fund.closed names the successor, how\n"
-	           "        to reach them, and the SHA-256 of the archive's body -- every claim not decided,\n"
-	           "        every entitlement not paid (with the sums per currency) and every ledger\n"
-	           "        account's posted totals, as they stand.  From then on new claims are refused\n"
-	           "        with the successor's name and contact.  ARCHIVE (a new file, mode 0600: it names\n"
-	           "        the people to be paid) holds the body, the event's bytes and its inclusion proof\n"
-	           "        to the latest (cosigned) checkpoint.  Run 'report public' first for the final\n"
-	           "        report, and record the survivors' wishes for what is left ('consult add').\n"
-	           "        Needs an admin.\n"
-	           "verify  checks an archive offline with the fund's verifier key (--pubkey, or the\n"
-	           "        database's): the checkpoint is the fund's (through its key handovers), the\n"
-	           "        closing event is in it and names this body, and the body's lists add up to\n"
-	           "        its totals.  With --witness, the checkpoint's cosignatures too.\n");
+	fprintf(f,
+	        "usage: redress [--as ADMIN] fund close --successor NAME --contact TEXT --out ARCHIVE\n"
+	        "       redress fund verify ARCHIVE [--pubkey FILE] [--witness VKEY...] [--witness-threshold "
+	        "K]\n\n"
+	        "close   closes the fund, in one change: the event fund.closed names the successor, how\n"
+	        "        to reach them, and the SHA-256 of the archive's body -- every claim not decided,\n"
+	        "        every entitlement not paid (with the sums per currency) and every ledger\n"
+	        "        account's posted totals, as they stand.  From then on new claims are refused\n"
+	        "        with the successor's name and contact.  ARCHIVE (a new file, mode 0600: it names\n"
+	        "        the people to be paid) holds the body, the event's bytes and its inclusion proof\n"
+	        "        to the latest (cosigned) checkpoint.  Run 'report public' first for the final\n"
+	        "        report, and record the survivors' wishes for what is left ('consult add').\n"
+	        "        Needs an admin.\n"
+	        "verify  checks an archive offline with the fund's verifier key (--pubkey, or the\n"
+	        "        database's): the checkpoint is the fund's (through its key handovers), the\n"
+	        "        closing event is in it and names this body, and the body's lists add up to\n"
+	        "        its totals.  With --witness, the checkpoint's cosignatures too.\n");
 }
 
 static int
@@ -58,7 +60,8 @@ fund_close_cmd(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (successor == NULL || contact == NULL || path == NULL || optind != argc)
-		return cli_usage_error("fund", "'close' needs --successor NAME, --contact TEXT and --out ARCHIVE");
+		return cli_usage_error("fund",
+		                       "'close' needs --successor NAME, --contact TEXT and --out ARCHIVE");
 	if (access(path, F_OK) == 0) {
 		error_set(&err, REDRESS_E_IO, "'%.200s' exists: refusing to overwrite it", path);
 		return cli_fail(&err);
@@ -113,16 +116,17 @@ fund_verify_cmd(struct cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	}
 	status = 0;
-	if (fund_archive_verify(file.data != NULL ? file.data : "", file.len, key.data, &o.policy, &v, &err) !=
-	    REDRESS_OK) {
+	if (fund_archive_verify(file.data != NULL ? file.data : "", file.len, key.data, &o.policy, &v,
+	                        &err) != REDRESS_OK) {
 		error_prefix(&err, "%.200s does not verify", argv[optind]);
 		status = cli_fail(&err);
 	} else {
-		printf("%s: verified: the fund closed at event %llu (log signed at size %llu), handing %llu open"
-		       " claims, %llu unpaid entitlements and %llu ledger accounts to %s\n",
-		       argv[optind], (unsigned long long)v.seq, (unsigned long long)v.size,
-		       (unsigned long long)v.open_claims, (unsigned long long)v.unpaid, (unsigned long long)v.accounts,
-		       v.successor);
+		printf(
+		    "%s: verified: the fund closed at event %llu (log signed at size %llu), handing %llu open"
+		    " claims, %llu unpaid entitlements and %llu ledger accounts to %s\n",
+		    argv[optind], (unsigned long long)v.seq, (unsigned long long)v.size,
+		    (unsigned long long)v.open_claims, (unsigned long long)v.unpaid,
+		    (unsigned long long)v.accounts, v.successor);
 	}
 	buf_free(&file);
 	buf_free(&key);

@@ -530,13 +530,19 @@ tlog_open_at(struct store *store, const struct sign_key *key, const struct event
 	if (key != NULL &&
 	    !crypto_equal(sign_key_public(key), log->chain.keys[log->chain.count - 1].public_key,
 	                  SIGN_PUBLIC_SIZE)) {
-		rc = error_set(err, REDRESS_E_KEYS,
-		               "the key directory's log key is not the key that signs this log now"
-		               " (wrong --keys?%s)",
-		               keychain_find(&log->chain, sign_key_public(key)) >= 0
-		                   ? " it is a key the log handed over from: finish the rotation with"
-		                     " 'redress keys rotate --log'"
-		                   : "");
+		if (log->chain.count == 1)
+			rc = error_set(
+			    err, REDRESS_E_KEYS,
+			    "the key directory's log key is not the key this database was created with"
+			    " (wrong --keys?)");
+		else
+			rc = error_set(err, REDRESS_E_KEYS,
+			               "the key directory's log key is not the key that signs this log now"
+			               " (wrong --keys?%s)",
+			               keychain_find(&log->chain, sign_key_public(key)) >= 0
+			                   ? " it is a key the log handed over from: finish the rotation with"
+			                     " 'redress keys rotate --log'"
+			                   : "");
 		goto fail;
 	}
 	*log_r = log;

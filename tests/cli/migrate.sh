@@ -41,12 +41,15 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-expect_exit 0 as ada audit show --index "$((last - 1))"
+expect_exit 0 as ada audit show --index "$((last - 2))"
 expect_in "$OUT" '"type": "log.migrated"'
 expect_in "$OUT" '"from": 1'
-expect_exit 0 as ada audit show --index "$last"
+expect_exit 0 as ada audit show --index "$((last - 1))"
 expect_in "$OUT" '"type": "log.migrated"'
 expect_in "$OUT" '"from": 2'
+expect_exit 0 as ada audit show --index "$last"
+expect_in "$OUT" '"type": "log.migrated"'
+expect_in "$OUT" '"from": 3'
 
 # The audit is clean, and the fund keeps working: reads, a change, the server's tables.
 expect_exit 0 rd audit verify

@@ -236,9 +236,10 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 		if (closed < 0)
 			return err->code;
 		if (closed)
-			return error_set(err, REDRESS_E_REFUSED,
-			                 "the fund is closed (event %llu): new claims go to its successor, %s (%s)",
-			                 (unsigned long long)closure.seq, closure.successor, closure.contact);
+			return error_set(
+			    err, REDRESS_E_REFUSED,
+			    "the fund is closed (event %llu): new claims go to its successor, %s (%s)",
+			    (unsigned long long)closure.seq, closure.successor, closure.contact);
 	}
 	if ((rc = text_check_id("program", program, PROGRAM_CODE_MAX, "._-", err)) != REDRESS_OK ||
 	    (rc = program_get(store, program, &p, err)) != REDRESS_OK ||

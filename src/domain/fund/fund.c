@@ -35,9 +35,10 @@ enum fund_statement {
 };
 
 static const struct store_statement fund_statements[FUND_Q_COUNT] = {
-    [FUND_Q_INSERT] = {.name = "fund.closure.insert",
-                       .sql = "INSERT INTO fund_closure (seq, successor, contact, archive) VALUES (?1, ?2, ?3, ?4)",
-                       .columns = ""},
+    [FUND_Q_INSERT] =
+        {.name = "fund.closure.insert",
+         .sql = "INSERT INTO fund_closure (seq, successor, contact, archive) VALUES (?1, ?2, ?3, ?4)",
+         .columns = ""},
     [FUND_Q_GET] = {.name = "fund.closure.get",
                     .sql = "SELECT seq, successor, contact, archive FROM fund_closure ORDER BY seq LIMIT 1",
                     .columns = "ittt"},
@@ -95,8 +96,10 @@ closure_read(const struct event *ev, struct fund_closure *c, struct redress_erro
 	c->seq = ev->seq;
 	if ((rc = canon_get_string_into(ev->data, "successor", c->successor, sizeof(c->successor), err)) !=
 	        REDRESS_OK ||
-	    (rc = canon_get_string_into(ev->data, "contact", c->contact, sizeof(c->contact), err)) != REDRESS_OK ||
-	    (rc = canon_get_string_into(ev->data, "archive", c->archive, sizeof(c->archive), err)) != REDRESS_OK)
+	    (rc = canon_get_string_into(ev->data, "contact", c->contact, sizeof(c->contact), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "archive", c->archive, sizeof(c->archive), err)) !=
+	        REDRESS_OK)
 		return error_prefix(err, "event %llu (%s)", (unsigned long long)ev->seq, ev->type);
 	return REDRESS_OK;
 }
@@ -228,45 +231,49 @@ archive_body(struct tlog *log, const char *successor, const char *contact, json_
 		goto out;
 	}
 	while ((step = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(claims, json_pack("{s:s, s:s, s:s, s:s}", "id", store_column_text(st, 0),
-		                                        "program", store_column_text(st, 1), "state",
-		                                        store_column_text(st, 2), "victim", store_column_text(st, 3)));
-	if (step == STORE_ERROR || (st = store_statement(store, &fund_catalogue, FUND_Q_UNPAID, err)) == NULL) {
+		json_array_append_new(
+		    claims, json_pack("{s:s, s:s, s:s, s:s}", "id", store_column_text(st, 0), "program",
+		                      store_column_text(st, 1), "state", store_column_text(st, 2), "victim",
+		                      store_column_text(st, 3)));
+	if (step == STORE_ERROR ||
+	    (st = store_statement(store, &fund_catalogue, FUND_Q_UNPAID, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
 	while ((step = store_step(st, err)) == STORE_ROW) {
 		int64_t amount = store_column_int64(st, 3);
 
-		json_array_append_new(unpaid, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "id",
-		                                        store_column_text(st, 0), "program", store_column_text(st, 1),
-		                                        "beneficiary", store_column_text(st, 2), "amount",
-		                                        (json_int_t)amount, "currency", store_column_text(st, 4),
-		                                        "state", store_column_text(st, 5)));
+		json_array_append_new(
+		    unpaid, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "id", store_column_text(st, 0),
+		                      "program", store_column_text(st, 1), "beneficiary",
+		                      store_column_text(st, 2), "amount", (json_int_t)amount, "currency",
+		                      store_column_text(st, 4), "state", store_column_text(st, 5)));
 		if ((rc = add_total(sums, store_column_text(st, 4), amount, err)) != REDRESS_OK) {
 			store_done(st);
 			goto out;
 		}
 	}
-	if (step == STORE_ERROR || (st = store_statement(store, &fund_catalogue, FUND_Q_ACCOUNTS, err)) == NULL) {
+	if (step == STORE_ERROR ||
+	    (st = store_statement(store, &fund_catalogue, FUND_Q_ACCOUNTS, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
 	while ((step = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(accounts, json_pack("{s:s, s:s, s:I, s:I}", "account", store_column_text(st, 0),
-		                                          "currency", store_column_text(st, 1), "debits",
-		                                          (json_int_t)store_column_int64(st, 2), "credits",
-		                                          (json_int_t)store_column_int64(st, 3)));
+		json_array_append_new(accounts,
+		                      json_pack("{s:s, s:s, s:I, s:I}", "account", store_column_text(st, 0),
+		                                "currency", store_column_text(st, 1), "debits",
+		                                (json_int_t)store_column_int64(st, 2), "credits",
+		                                (json_int_t)store_column_int64(st, 3)));
 	if (step == STORE_ERROR) {
 		rc = err->code;
 		goto out;
 	}
 	body = json_pack("{s:s, s:I, s:s, s:s, s:O, s:O, s:O, s:{s:I, s:I, s:I, s:O}}", "origin",
-	                 tlog_origin(log), "size", (json_int_t)size, "successor", successor, "contact", contact,
-	                 "open_claims", claims, "unpaid_entitlements", unpaid, "accounts", accounts, "totals",
-	                 "open_claims", (json_int_t)json_array_size(claims), "unpaid_entitlements",
-	                 (json_int_t)json_array_size(unpaid), "accounts", (json_int_t)json_array_size(accounts),
-	                 "unpaid", sums);
+	                 tlog_origin(log), "size", (json_int_t)size, "successor", successor, "contact",
+	                 contact, "open_claims", claims, "unpaid_entitlements", unpaid, "accounts", accounts,
+	                 "totals", "open_claims", (json_int_t)json_array_size(claims), "unpaid_entitlements",
+	                 (json_int_t)json_array_size(unpaid), "accounts",
+	                 (json_int_t)json_array_size(accounts), "unpaid", sums);
 	if (body == NULL)
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
 out:
@@ -365,21 +372,23 @@ fund_archive_write(struct tlog *log, const struct buf *body, uint64_t seq, struc
 	    (rc = tlog_handovers_json(log, &chain, err)) != REDRESS_OK)
 		goto out;
 	/* The checkpoint served is the one the proof is for. */
-	if ((rc = keychain_verify(tlog_keychain(log), note.data, note.len, &cp, &text_len, err)) != REDRESS_OK)
+	if ((rc = keychain_verify(tlog_keychain(log), note.data, note.len, &cp, &text_len, err)) !=
+	    REDRESS_OK)
 		goto out;
 	for (i = 0; i < count; i++) {
 		(void)codec_base64_encode(proof[i], MERKLE_HASH_SIZE, b64, sizeof(b64), NULL);
 		json_array_append_new(hashes, json_string(b64));
 	}
 	if ((ev64 = malloc(CODEC_BASE64_SIZE(TLOG_EVENT_MAX))) == NULL ||
-	    codec_base64_encode(bytes.data, bytes.len, ev64, CODEC_BASE64_SIZE(TLOG_EVENT_MAX), NULL) != REDRESS_OK ||
+	    codec_base64_encode(bytes.data, bytes.len, ev64, CODEC_BASE64_SIZE(TLOG_EVENT_MAX), NULL) !=
+	        REDRESS_OK ||
 	    (h = json_loadb(chain.data, chain.len, 0, NULL)) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
 		goto out;
 	}
 	root = json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:O}, s:O}", "format", FUND_ARCHIVE_FORMAT, "body",
-	                 body->data, "event", ev64, "proof", "checkpoint", note.data, "size", (json_int_t)size,
-	                 "inclusion", hashes, "handovers", h);
+	                 body->data, "event", ev64, "proof", "checkpoint", note.data, "size",
+	                 (json_int_t)size, "inclusion", hashes, "handovers", h);
 	if (root == NULL || (text = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(1))) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
 		goto out;
@@ -405,40 +414,45 @@ out:
 static enum redress_err
 body_check(json_t *body, struct fund_archive_verified *v, struct redress_error *err)
 {
-	json_t *claims = json_object_get(body, "open_claims"), *unpaid = json_object_get(body, "unpaid_entitlements"),
+	json_t *claims = json_object_get(body, "open_claims"),
+	       *unpaid = json_object_get(body, "unpaid_entitlements"),
 	       *accounts = json_object_get(body, "accounts"), *totals = json_object_get(body, "totals"), *e,
 	       *sums = json_object(), *stated;
 	const char *cur;
 	size_t i;
 	enum redress_err rc = REDRESS_OK;
 
-	if (!json_is_array(claims) || !json_is_array(unpaid) || !json_is_array(accounts) || !json_is_object(totals) ||
-	    !json_is_object(stated = json_object_get(totals, "unpaid")) ||
+	if (!json_is_array(claims) || !json_is_array(unpaid) || !json_is_array(accounts) ||
+	    !json_is_object(totals) || !json_is_object(stated = json_object_get(totals, "unpaid")) ||
 	    !json_is_string(json_object_get(body, "successor"))) {
 		rc = error_set(err, REDRESS_E_INVALID,
 		               "the archive's body needs 'successor', 'open_claims', 'unpaid_entitlements',"
 		               " 'accounts' and 'totals'");
 		goto out;
 	}
-	if ((json_int_t)json_array_size(claims) != json_integer_value(json_object_get(totals, "open_claims")) ||
+	if ((json_int_t)json_array_size(claims) !=
+	        json_integer_value(json_object_get(totals, "open_claims")) ||
 	    (json_int_t)json_array_size(unpaid) !=
 	        json_integer_value(json_object_get(totals, "unpaid_entitlements")) ||
-	    (json_int_t)json_array_size(accounts) != json_integer_value(json_object_get(totals, "accounts"))) {
-		rc = error_set(err, REDRESS_E_CRYPTO,
-		               "the archive lists %zu open claims, %zu unpaid entitlements and %zu accounts, but its"
-		               " totals say otherwise: something was dropped",
-		               json_array_size(claims), json_array_size(unpaid), json_array_size(accounts));
+	    (json_int_t)json_array_size(accounts) !=
+	        json_integer_value(json_object_get(totals, "accounts"))) {
+		rc = error_set(
+		    err, REDRESS_E_CRYPTO,
+		    "the archive lists %zu open claims, %zu unpaid entitlements and %zu accounts, but its"
+		    " totals say otherwise: something was dropped",
+		    json_array_size(claims), json_array_size(unpaid), json_array_size(accounts));
 		goto out;
 	}
 	json_array_foreach(unpaid, i, e)
 	{
 		if (!json_is_integer(json_object_get(e, "amount")) ||
 		    (cur = json_string_value(json_object_get(e, "currency"))) == NULL) {
-			rc = error_set(err, REDRESS_E_INVALID, "unpaid entitlement %zu has no amount or currency", i + 1);
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "unpaid entitlement %zu has no amount or currency", i + 1);
 			goto out;
 		}
-		if ((rc = add_total(sums, cur, (int64_t)json_integer_value(json_object_get(e, "amount")), err)) !=
-		    REDRESS_OK)
+		if ((rc = add_total(sums, cur, (int64_t)json_integer_value(json_object_get(e, "amount")),
+		                    err)) != REDRESS_OK)
 			goto out;
 	}
 	if (!json_equal(sums, stated)) {
@@ -446,7 +460,8 @@ body_check(json_t *body, struct fund_archive_verified *v, struct redress_error *
 		               "the unpaid entitlements listed do not add up to the archive's unpaid totals");
 		goto out;
 	}
-	snprintf(v->successor, sizeof(v->successor), "%s", json_string_value(json_object_get(body, "successor")));
+	snprintf(v->successor, sizeof(v->successor), "%s",
+	         json_string_value(json_object_get(body, "successor")));
 	v->open_claims = json_array_size(claims);
 	v->unpaid = json_array_size(unpaid);
 	v->accounts = json_array_size(accounts);
@@ -487,7 +502,8 @@ fund_archive_verify(const char *text, size_t len, const char *vkey, const struct
 	    (ev64 = json_string_value(json_object_get(root, "event"))) == NULL ||
 	    !json_is_object(prf = json_object_get(root, "proof")) ||
 	    (note = json_string_value(json_object_get(prf, "checkpoint"))) == NULL ||
-	    !json_is_array(hashes = json_object_get(prf, "inclusion")) || json_array_size(hashes) > MERKLE_MAX_PROOF) {
+	    !json_is_array(hashes = json_object_get(prf, "inclusion")) ||
+	    json_array_size(hashes) > MERKLE_MAX_PROOF) {
 		rc = error_set(err, REDRESS_E_INVALID,
 		               "not an archive: needs 'format' " FUND_ARCHIVE_FORMAT
 		               ", 'body', 'event' and 'proof' with 'checkpoint' and 'inclusion'");
@@ -512,18 +528,20 @@ fund_archive_verify(const char *text, size_t len, const char *vkey, const struct
 	json_array_foreach(hashes, i, h)
 	{
 		if (!json_is_string(h) ||
-		    codec_base64_decode(json_string_value(h), json_string_length(h), proof[i], MERKLE_HASH_SIZE, &hl,
-		                        NULL) != REDRESS_OK ||
+		    codec_base64_decode(json_string_value(h), json_string_length(h), proof[i],
+		                        MERKLE_HASH_SIZE, &hl, NULL) != REDRESS_OK ||
 		    hl != MERKLE_HASH_SIZE) {
-			rc = error_set(err, REDRESS_E_INVALID, "field 'proof.inclusion[%zu]' is not a base64 hash", i);
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "field 'proof.inclusion[%zu]' is not a base64 hash", i);
 			goto out;
 		}
 		n++;
 	}
 	if ((ev = json_loadb((const char *)bytes, blen, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
 	    !json_is_integer(json_object_get(ev, "seq")) ||
-	    strcmp(json_string_value(json_object_get(ev, "type")) != NULL ? json_string_value(json_object_get(ev, "type"))
-	                                                                  : "",
+	    strcmp(json_string_value(json_object_get(ev, "type")) != NULL
+	               ? json_string_value(json_object_get(ev, "type"))
+	               : "",
 	           FUND_EV_CLOSED) != 0) {
 		rc = error_set(err, REDRESS_E_INVALID, "field 'event' is not a %s event", FUND_EV_CLOSED);
 		goto out;
@@ -531,12 +549,13 @@ fund_archive_verify(const char *text, size_t len, const char *vkey, const struct
 	v_r->seq = (uint64_t)json_integer_value(json_object_get(ev, "seq"));
 	merkle_leaf_hash(bytes, blen, leaf);
 	if (v_r->seq >= cp.size ||
-	    merkle_verify_inclusion(v_r->seq, cp.size, leaf, (const uint8_t(*)[MERKLE_HASH_SIZE])proof, n, cp.root,
-	                            err) != REDRESS_OK) {
-		rc = error_set(err, REDRESS_E_CRYPTO,
-		               "the closing event is not event %llu of the log signed at size %llu: its bytes, or the"
-		               " proof, were altered",
-		               (unsigned long long)v_r->seq, (unsigned long long)cp.size);
+	    merkle_verify_inclusion(v_r->seq, cp.size, leaf, (const uint8_t(*)[MERKLE_HASH_SIZE])proof, n,
+	                            cp.root, err) != REDRESS_OK) {
+		rc = error_set(
+		    err, REDRESS_E_CRYPTO,
+		    "the closing event is not event %llu of the log signed at size %llu: its bytes, or the"
+		    " proof, were altered",
+		    (unsigned long long)v_r->seq, (unsigned long long)cp.size);
 		goto out;
 	}
 	/* The body: the one the event names. */
@@ -545,8 +564,9 @@ fund_archive_verify(const char *text, size_t len, const char *vkey, const struct
 	               ? json_string_value(json_object_get(json_object_get(ev, "data"), "archive"))
 	               : "",
 	           hex) != 0) {
-		rc = error_set(err, REDRESS_E_CRYPTO,
-		               "the archive's body is not the one the log's closing event names: it was altered");
+		rc = error_set(
+		    err, REDRESS_E_CRYPTO,
+		    "the archive's body is not the one the log's closing event names: it was altered");
 		goto out;
 	}
 	if ((body = json_loads(body_text, JSON_REJECT_DUPLICATES, NULL)) == NULL) {

@@ -59,7 +59,8 @@ int fund_closed(struct store *store, struct fund_closure *c_r, struct redress_er
  * caller rolls the change back: nothing is kept.
  */
 enum redress_err fund_close(struct tlog *log, const struct actor *actor, const char *successor,
-                            const char *contact, struct buf *body, uint64_t *seq_r, struct redress_error *err);
+                            const char *contact, struct buf *body, uint64_t *seq_r,
+                            struct redress_error *err);
 
 /*
  * After the change committed: appends to out the archive file for the
@@ -72,10 +73,10 @@ enum redress_err fund_archive_write(struct tlog *log, const struct buf *body, ui
 /* What fund_archive_verify found. */
 struct fund_archive_verified {
 	char successor[FUND_SUCCESSOR_MAX + 1];
-	uint64_t seq, size;     /* the event's position; the checkpoint's size */
-	uint64_t open_claims;   /* as listed, and as the totals say */
-	uint64_t unpaid;        /* entitlements not paid */
-	uint64_t accounts;      /* ledger accounts listed */
+	uint64_t seq, size;   /* the event's position; the checkpoint's size */
+	uint64_t open_claims; /* as listed, and as the totals say */
+	uint64_t unpaid;      /* entitlements not paid */
+	uint64_t accounts;    /* ledger accounts listed */
 };
 
 /*
