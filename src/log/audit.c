@@ -312,6 +312,15 @@ audit_salt_ok(const struct canon_node *root, int64_t version)
 	       len == TLOG_SALT_SIZE;
 }
 
+/* Who made ev, by the state of the log just before it (the fast pass only: once is enough). */
+static void
+audit_gate(struct tlog *log, struct audit_pass *pass, const struct event *ev, struct audit_report *report)
+{
+	for (size_t g = 0; pass->shadow == NULL && tlog_modules(log)[g] != NULL; g++)
+		if (tlog_modules(log)[g]->gate != NULL && pass->models[g] != NULL)
+			tlog_modules(log)[g]->gate(pass->models[g], ev, report);
+}
+
 /* Reads, checks and replays the event under cursor ev. */
 static enum redress_err
 audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, uint64_t seq,
@@ -370,6 +379,9 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 	ev.version = (int)version;
 	if (strncmp(ev.type, "log.", 4) == 0) {
 		audit_log_event(log, &ev, public_key, &pass->schema, report);
+		/* A rotation of the log's key is a change an account makes: who made it is checked too. */
+		if (strcmp(ev.type, TLOG_EV_KEY_ROTATED) == 0)
+			audit_gate(log, pass, &ev, report);
 		return REDRESS_OK;
 	}
 	module = audit_module_for(tlog_modules(log), ev.type, &m);
@@ -378,10 +390,7 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		              ev.type);
 		return REDRESS_OK;
 	}
-	/* Who made it, by the state of the log just before it (the fast pass only: once is enough). */
-	for (size_t g = 0; pass->shadow == NULL && tlog_modules(log)[g] != NULL; g++)
-		if (tlog_modules(log)[g]->gate != NULL && pass->models[g] != NULL)
-			tlog_modules(log)[g]->gate(pass->models[g], &ev, report);
+	audit_gate(log, pass, &ev, report);
 	if (pass->shadow == NULL && module->fold == NULL)
 		return REDRESS_OK; /* this module is checked by the replay pass only */
 	if ((pass->shadow != NULL ? module->replay(pass->shadow, &ev, &e)
