@@ -285,15 +285,6 @@ out:
 	return rc;
 }
 
-static void
-sha256_hex(const char *data, size_t len, char hex[65])
-{
-	uint8_t sum[HASH_SHA256_SIZE];
-
-	hash_sha256(data, len, sum);
-	(void)codec_hex_encode(sum, sizeof(sum), hex, 65, NULL);
-}
-
 enum redress_err
 fund_close(struct tlog *log, const struct actor *actor, const char *successor, const char *contact,
            struct buf *body, uint64_t *seq_r, struct redress_error *err)
@@ -328,7 +319,7 @@ fund_close(struct tlog *log, const struct actor *actor, const char *successor, c
 	if ((rc = buf_error(body, err)) != REDRESS_OK)
 		return rc;
 	memset(&c, 0, sizeof(c));
-	sha256_hex(body->data, body->len, c.archive);
+	hash_sha256_hex(body->data, body->len, c.archive);
 	snprintf(c.successor, sizeof(c.successor), "%s", successor);
 	snprintf(c.contact, sizeof(c.contact), "%s", contact);
 	buf_init(&data, 4096);
@@ -559,7 +550,7 @@ fund_archive_verify(const char *text, size_t len, const char *vkey, const struct
 		goto out;
 	}
 	/* The body: the one the event names. */
-	sha256_hex(body_text, strlen(body_text), hex);
+	hash_sha256_hex(body_text, strlen(body_text), hex);
 	if (strcmp(json_string_value(json_object_get(json_object_get(ev, "data"), "archive")) != NULL
 	               ? json_string_value(json_object_get(json_object_get(ev, "data"), "archive"))
 	               : "",

@@ -358,15 +358,6 @@ type_words(const char *type)
 	return type;
 }
 
-static void
-digest_hex(const char *json, size_t len, char hex[65])
-{
-	uint8_t sum[HASH_SHA256_SIZE];
-
-	hash_sha256(json, len, sum);
-	(void)codec_hex_encode(sum, sizeof(sum), hex, 65, NULL);
-}
-
 enum redress_err
 receipt_render_html(const char *json, size_t len, const char *lang, receipt_translate_fn translate,
                     struct buf *out, struct redress_error *err)
@@ -391,7 +382,7 @@ receipt_render_html(const char *json, size_t len, const char *lang, receipt_tran
 		rc = error_set(err, REDRESS_E_INVALID, "not a receipt");
 		goto out;
 	}
-	digest_hex(json, len, hex);
+	hash_sha256_hex(json, len, hex);
 	snprintf(qrtext, sizeof(qrtext), "redress-receipt:sha256:%s", hex);
 	if ((rc = qr_svg(qrtext, w[W_QR], &qr, err)) != REDRESS_OK)
 		goto out;
@@ -610,7 +601,7 @@ receipt_verify(const char *text, size_t len, const char *vkey, const struct cosi
 	if (policy != NULL)
 		(void)cosig_count(note, strlen(note), policy->witnesses, policy->count, NULL,
 		                  &v_r->cosignatures, NULL);
-	digest_hex(json, json_len, v_r->digest);
+	hash_sha256_hex(json, json_len, v_r->digest);
 	rc = REDRESS_OK;
 out:
 	free(raw);
