@@ -181,6 +181,7 @@ int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_keys(struct cli *cli, int argc, char **argv);
 int cmd_witness(struct cli *cli, int argc, char **argv);
 int cmd_receipt(struct cli *cli, int argc, char **argv);
+int cmd_fund(struct cli *cli, int argc, char **argv);
 
 /*
  * A witness policy from the command line (cmd_witness.c): --witness VKEY

@@ -25,6 +25,7 @@ audit_usage(FILE *f)
 {
 	fprintf(f, "usage: redress audit checkpoint\n"
 	           "       redress audit pubkey\n"
+	           "       redress audit handovers\n"
 	           "       redress audit show --index N [--raw]\n"
 	           "       redress audit prove --index N [--size M]\n"
 	           "       redress audit prove --consistency OLD [--size NEW]\n"
@@ -34,6 +35,10 @@ audit_usage(FILE *f)
 	           "       redress audit feed [--out FILE] [--k K]\n\n"
 	           "checkpoint  the latest signed checkpoint (C2SP tlog-checkpoint in a signed note)\n"
 	           "pubkey      the verifier key for checkpoints (signed-note vkey: name+hash+base64)\n"
+	           "            that signs now (after 'keys rotate --log', the newest)\n"
+	           "handovers   the log's key handovers as JSON, {\"handovers\": [NOTE, ...]}: each a\n"
+	           "            checkpoint signed by the old key and the new, naming the new; with them\n"
+	           "            a verifier holding the first key follows every rotation\n"
 	           "show        event N as JSON; --raw prints its exact bytes, the Merkle leaf input\n"
 	           "prove       an RFC 9162 inclusion proof of event N, or a consistency proof between\n"
 	           "            tree sizes OLD and NEW; --size defaults to the current size.  JSON with\n"
@@ -271,6 +276,19 @@ audit_feed(struct cli *cli, int argc, char **argv)
 	return status;
 }
 
+/* The log's handovers as {"handovers":[...]}. */
+static enum redress_err
+handovers_object(struct tlog *log, struct buf *out, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	buf_puts(out, "{\"handovers\":");
+	if ((rc = tlog_handovers_json(log, out, err)) != REDRESS_OK)
+		return rc;
+	buf_puts(out, "}");
+	return buf_error(out, err);
+}
+
 /* The latest checkpoint with the witnesses' cosignatures kept for it. */
 static enum redress_err
 checkpoint_cosigned(struct tlog *log, struct buf *out, struct redress_error *err)
@@ -436,6 +454,11 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 			return cli_usage_error("audit", "'%s' takes no arguments", sub);
 		return strcmp(sub, "checkpoint") == 0 ? audit_print_text(cli, checkpoint_cosigned, 0)
 		                                      : audit_print_text(cli, tlog_vkey, 1);
+	}
+	if (strcmp(sub, "handovers") == 0) {
+		if (argc != 1)
+			return cli_usage_error("audit", "'handovers' takes no arguments");
+		return audit_print_text(cli, handovers_object, 1);
 	}
 	if (strcmp(sub, "cosign") == 0) {
 		struct redress_error err;

@@ -55,7 +55,7 @@ keys_usage(FILE *f)
 	fprintf(f,
 	        "usage: redress [--db PATH] [--keys DIR] keys split --shares N --threshold K --out DIR\n"
 	        "       redress keys recover --out KEYDIR SHARE...\n"
-	        "       redress [--as ADMIN] keys rotate\n\n"
+	        "       redress [--as ADMIN] keys rotate [--log]\n\n"
 	        "split    splits the key directory's keys (the log key, the master key that opens every\n"
 	        "         person's file, the index key) into N share files in DIR (a new directory,\n"
 	        "         mode 0700): share-I.txt to print (text and a QR code) and share-I.svg (the QR\n"
@@ -68,7 +68,12 @@ keys_usage(FILE *f)
 	        "         password hash and second factor sealed again under it, in one change;\n"
 	        "         then the old key opens nothing in this fund.  Interrupted, run it again:\n"
 	        "         it finishes.  Needs an admin.  Stop the server first; split the keys again\n"
-	        "         after.\n\n"
+	        "         after.\n"
+	        "rotate --log  a new log signing key: one change records it ('log.key.rotated') and\n"
+	        "         its checkpoint, the handover, is signed by the old key and the new one, so\n"
+	        "         a verifier who knows the old key follows to the new ('redress audit\n"
+	        "         handovers' prints the chain).  Interrupted, run it again.  Needs an admin.\n"
+	        "         Stop the server first; split the keys again after.\n\n"
 	        "split and recover change nothing in the fund and need no --as: whoever holds the\n"
 	        "key directory, or K shares, holds the fund.  See docs/operations.md for who\n"
 	        "should hold shares.\n",
@@ -588,6 +593,75 @@ rotation_committed(struct cli *cli)
 	return done;
 }
 
+/*
+ * `keys rotate --log`: a new log signing key.  The new key is written
+ * first (log.key.new); one change appends "log.key.rotated" and signs its
+ * checkpoint with both keys (the handover); then the new key replaces the
+ * old.  Run again after a crash: when the fund's log already signs with
+ * the waiting key, only the last step is left.
+ */
+static int
+keys_rotate_log(struct cli *cli)
+{
+	struct sign_key *new_key = NULL;
+	struct redress_error err;
+	struct buf vkey;
+	char path[CLI_PATH_MAX + 32];
+	uint64_t size = 0;
+	int made = 0, status = 1;
+
+	buf_init(&vkey, 1024);
+	snprintf(path, sizeof(path), "%s/log.key.new", cli->keys);
+	if (access(path, F_OK) == 0) {
+		/* Committed already when the log signs with the waiting key now. */
+		int done = 0;
+
+		if (cli_open(cli, CLI_READ, &err) == REDRESS_OK &&
+		    keydir_log_pending(cli->keys, &new_key, &made, &err) == REDRESS_OK)
+			done = crypto_equal(tlog_public_key(cli->log), sign_key_public(new_key),
+			                    SIGN_PUBLIC_SIZE);
+		sign_key_free(&new_key);
+		cli_close(cli);
+		if (done) {
+			if (keydir_log_install(cli->keys, &err) != REDRESS_OK)
+				return cli_fail(&err);
+			printf("finished an interrupted rotation: the new log key is in place\n");
+			return 0;
+		}
+		made = 0;
+	}
+	if (cli_open_as(cli, CLI_WRITE, PERM_USERS_MANAGE, &err) != REDRESS_OK ||
+	    keydir_log_pending(cli->keys, &new_key, &made, &err) != REDRESS_OK)
+		goto fail;
+	if (tlog_begin(cli->log, &err) != REDRESS_OK)
+		goto fail;
+	if (tlog_rotate_key(cli->log, new_key, &err) != REDRESS_OK) {
+		tlog_rollback(cli->log);
+		goto fail;
+	}
+	if (tlog_commit(cli->log, &err) != REDRESS_OK || keydir_log_install(cli->keys, &err) != REDRESS_OK ||
+	    tlog_size(cli->log, &size, &err) != REDRESS_OK || tlog_vkey(cli->log, &vkey, &err) != REDRESS_OK)
+		goto fail;
+	printf("a new log key: %s\n"
+	       "the handover checkpoint at size %llu is signed by the old key and the new one; every later\n"
+	       "checkpoint by the new key alone.  Give monitors and witnesses the chain ('redress audit\n"
+	       "handovers'); restart the server, take a new backup and split the keys again.\n",
+	       vkey.data, (unsigned long long)size);
+	status = 0;
+	goto out;
+fail:
+	status = cli_fail(&err);
+	if (made)
+		fprintf(stderr,
+		        "redress: the new log key waits in %s/log.key.new: run 'redress keys rotate --log'"
+		        " again to finish\n",
+		        cli->keys);
+out:
+	sign_key_free(&new_key);
+	buf_free(&vkey);
+	return status;
+}
+
 static int
 keys_rotate(struct cli *cli, int argc, char **argv)
 {
@@ -600,9 +674,10 @@ keys_rotate(struct cli *cli, int argc, char **argv)
 		keys_usage(stdout);
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "--log") == 0)
+		return keys_rotate_log(cli);
 	if (argc > 1)
-		return cli_usage_error(
-		    "keys", "'rotate' takes no '%s' (the log key's rotation is not written yet)", argv[1]);
+		return cli_usage_error("keys", "'rotate' takes only '--log', not '%s'", argv[1]);
 	if (rotation_committed(cli)) {
 		if (keydir_master_install(cli->keys, &err) != REDRESS_OK)
 			return cli_fail(&err);

@@ -11,6 +11,21 @@
 
 #include "cli/cli.h"
 #include "domain/receipts/receipts.h"
+#include "http/i18n.h"
+
+/* The receipt's words in lang, from the same gettext catalogues as the pages (po/). */
+static const char *
+receipt_words(const char *lang, const char *msgid)
+{
+	static int ready;
+	int l = i18n_parse(lang);
+
+	if (!ready) {
+		i18n_init(NULL);
+		ready = 1;
+	}
+	return l < 0 ? msgid : i18n_get((enum i18n_lang)l, msgid);
+}
 
 static void
 receipt_usage(FILE *f)
@@ -74,7 +89,7 @@ receipt_make(struct cli *cli, int argc, char **argv)
 	if (as_json) {
 		buf_append(&page, json.data, json.len);
 		buf_putc(&page, '\n');
-	} else if (receipt_render_html(json.data, json.len, lang, &page, &err) != REDRESS_OK)
+	} else if (receipt_render_html(json.data, json.len, lang, receipt_words, &page, &err) != REDRESS_OK)
 		goto fail;
 	if (buf_error(&page, &err) != REDRESS_OK)
 		goto fail;

@@ -21,6 +21,7 @@
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/idempotency/idempotency.h"
+#include "domain/fund/fund.h"
 #include "domain/ledger/ledger.h"
 #include "domain/payments/payments.h"
 #include "domain/pledges/pledges.h"
@@ -38,6 +39,7 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &pledges_module,
                                                   &reports_module,
                                                   &idempotency_module,
+                                                  &fund_module,
                                                   NULL};
 
 struct command {
@@ -64,6 +66,7 @@ static const struct command commands[] = {
     {"pay", cmd_pay, "payment batches, pain.001 for the bank, camt.054 and pain.002 back"},
     {"pledge", cmd_pledge, "what donors promise a program, its conditions, and its receipts"},
     {"receipt", cmd_receipt, "a survivor's receipt of the events that concern her, and checking one offline"},
+    {"fund", cmd_fund, "close the fund, handing what is left to a successor with an archive it checks"},
     {"report", cmd_report, "the public transparency report, and verifying a published one"},
     {"serve", cmd_serve, "the JSON API over HTTP, for staff in their roles and for monitors"},
     {"backup", cmd_backup, "an encrypted, consistent copy of the fund and its keys, while it runs"},

@@ -29,6 +29,7 @@ static const char *const error_names[] = {
     [REDRESS_E_STORE_IO] = "storage i/o error",
     [REDRESS_E_UNKNOWN] = "outcome unknown",
     [REDRESS_E_NODB] = "no database",
+    [REDRESS_E_PASSWORD_RESET] = "new password needed",
 };
 
 const char *

@@ -23,6 +23,15 @@ hash_sha256(const void *data, size_t len, uint8_t out[HASH_SHA256_SIZE])
 }
 
 void
+hash_sha256_hex(const void *data, size_t len, char hex[2 * HASH_SHA256_SIZE + 1])
+{
+	uint8_t sum[HASH_SHA256_SIZE];
+
+	crypto_hash_sha256(sum, data, len);
+	sodium_bin2hex(hex, 2 * HASH_SHA256_SIZE + 1, sum, sizeof(sum));
+}
+
+void
 hash_sha256_init(struct hash_sha256 *state)
 {
 	crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)state->opaque);

@@ -26,6 +26,9 @@ struct hash_sha256 {
 enum redress_err crypto_setup(struct redress_error *err);
 
 void hash_sha256(const void *data, size_t len, uint8_t out[HASH_SHA256_SIZE]);
+
+/* The SHA-256 of data as 64 lowercase hex digits and a NUL, into hex. */
+void hash_sha256_hex(const void *data, size_t len, char hex[2 * HASH_SHA256_SIZE + 1]);
 void hash_sha256_init(struct hash_sha256 *state);
 void hash_sha256_update(struct hash_sha256 *state, const void *data, size_t len);
 void hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE]);

@@ -20,6 +20,7 @@
 #define KEYDIR_MASTER_KEY   "master.key"
 #define KEYDIR_INDEX_KEY    "index.key"
 #define KEYDIR_MASTER_NEW   "master.key.new"
+#define KEYDIR_LOG_NEW      "log.key.new"
 #define KEYDIR_WITNESS_KEY  "witness.key"
 #define KEYDIR_WITNESS_NAME "witness.name"
 #define KEYDIR_FILE_MAX     256
@@ -319,18 +320,20 @@ out:
 	return rc;
 }
 
-enum redress_err
-keydir_master_install(const char *path, struct redress_error *err)
+/* Renames DIR/new_name over DIR/name, durably: the last step of a rotation. */
+static enum redress_err
+keydir_install(const char *path, const char *new_name, const char *name, const char *what,
+               struct redress_error *err)
 {
 	char from[PATH_MAX], to[PATH_MAX];
 	enum redress_err rc;
 	int fd;
 
-	if ((rc = keydir_path(from, sizeof(from), path, KEYDIR_MASTER_NEW, err)) != REDRESS_OK ||
-	    (rc = keydir_path(to, sizeof(to), path, KEYDIR_MASTER_KEY, err)) != REDRESS_OK)
+	if ((rc = keydir_path(from, sizeof(from), path, new_name, err)) != REDRESS_OK ||
+	    (rc = keydir_path(to, sizeof(to), path, name, err)) != REDRESS_OK)
 		return rc;
 	if (rename(from, to) != 0)
-		return error_set(err, REDRESS_E_KEYS, "cannot install the new master key '%.200s': %s", from,
+		return error_set(err, REDRESS_E_KEYS, "cannot install the new %s '%.200s': %s", what, from,
 		                 strerror(errno));
 	/* The rename is durable once the directory is synced. */
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
@@ -338,6 +341,49 @@ keydir_master_install(const char *path, struct redress_error *err)
 		close(fd);
 	}
 	return REDRESS_OK;
+}
+
+enum redress_err
+keydir_master_install(const char *path, struct redress_error *err)
+{
+	return keydir_install(path, KEYDIR_MASTER_NEW, KEYDIR_MASTER_KEY, "master key", err);
+}
+
+enum redress_err
+keydir_log_pending(const char *path, struct sign_key **key_r, int *made_r, struct redress_error *err)
+{
+	char file[PATH_MAX];
+	uint8_t seed[SIGN_SEED_SIZE];
+	struct sign_key *key = NULL;
+	enum redress_err rc;
+
+	*made_r = 0;
+	if ((rc = keydir_path(file, sizeof(file), path, KEYDIR_LOG_NEW, err)) != REDRESS_OK)
+		return rc;
+	if (access(file, F_OK) != 0) {
+		if ((rc = sign_key_generate(&key, err)) != REDRESS_OK)
+			return rc;
+		sign_key_seed(key, seed);
+		if ((rc = keydir_write_key(path, KEYDIR_LOG_NEW, seed, err)) != REDRESS_OK)
+			goto out;
+		*made_r = 1;
+		*key_r = key;
+		key = NULL;
+		goto out;
+	}
+	if ((rc = keydir_read_seed(file, seed, err)) != REDRESS_OK)
+		goto out;
+	rc = sign_key_from_seed(seed, key_r, err);
+out:
+	sign_key_free(&key);
+	crypto_wipe(seed, sizeof(seed));
+	return rc;
+}
+
+enum redress_err
+keydir_log_install(const char *path, struct redress_error *err)
+{
+	return keydir_install(path, KEYDIR_LOG_NEW, KEYDIR_LOG_KEY, "log key", err);
 }
 
 void

@@ -56,7 +56,8 @@ enum redress_err keydir_open(const char *path, struct keydir **kd_r, struct redr
  * the caller), checked as keydir_open checks them.  REDRESS_E_KEYS naming
  * the file on failure.
  */
-enum redress_err keydir_export(const char *path, uint8_t secret[KEYDIR_SECRET_SIZE], struct redress_error *err);
+enum redress_err keydir_export(const char *path, uint8_t secret[KEYDIR_SECRET_SIZE],
+                               struct redress_error *err);
 
 /*
  * Writes a key directory at path from secret (as keydir_export made it):
@@ -79,6 +80,17 @@ enum redress_err keydir_import(const char *path, const uint8_t secret[KEYDIR_SEC
 enum redress_err keydir_master_pending(const char *path, struct seal_key **key_r, int *made_r,
                                        struct redress_error *err);
 enum redress_err keydir_master_install(const char *path, struct redress_error *err);
+
+/*
+ * A new log signing key, for `redress keys rotate --log`, in the same two
+ * steps: keydir_log_pending makes log.key.new (mode 0600) or loads the one
+ * an interrupted rotation left (*made_r says which; the caller frees
+ * *key_r with sign_key_free()); keydir_log_install renames it over
+ * log.key once the fund's handover to it is committed.
+ */
+enum redress_err keydir_log_pending(const char *path, struct sign_key **key_r, int *made_r,
+                                    struct redress_error *err);
+enum redress_err keydir_log_install(const char *path, struct redress_error *err);
 
 /* Wipes and frees the keys; NULL is a no-op; sets *kd to NULL. */
 void keydir_close(struct keydir **kd);

@@ -58,6 +58,7 @@ void api_openapi(struct http_request *req, struct http_response *res);
 void api_audit_checkpoint(struct http_request *req, struct http_response *res);
 void api_audit_feed(struct http_request *req, struct http_response *res);
 void api_audit_pubkey(struct http_request *req, struct http_response *res);
+void api_audit_handovers(struct http_request *req, struct http_response *res);
 void api_audit_inclusion(struct http_request *req, struct http_response *res);
 void api_audit_consistency(struct http_request *req, struct http_response *res);
 void api_audit_event(struct http_request *req, struct http_response *res);

@@ -67,6 +67,27 @@ api_audit_pubkey(struct http_request *req, struct http_response *res)
 	res->content_type = "text/plain; charset=utf-8";
 }
 
+/* GET /api/v1/audit/handovers: the log's key handovers (log/keychain.h), public as the key is. */
+void
+api_audit_handovers(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct tlog *log;
+
+	if ((log = http_read_log(req, res)) == NULL)
+		return;
+	buf_reset(&res->body);
+	buf_puts(&res->body, "{\"handovers\":");
+	if (tlog_handovers_json(log, &res->body, &err) != REDRESS_OK) {
+		buf_reset(&res->body);
+		http_reply_fail(res, &err);
+		return;
+	}
+	buf_puts(&res->body, "}\n");
+	res->status = 200;
+	res->content_type = "application/json";
+}
+
 static json_t *
 hashes_json(uint8_t proof[][MERKLE_HASH_SIZE], size_t count)
 {

@@ -165,13 +165,11 @@ http_sign_in(struct http_request *req, const char *name, const char *password, c
 	}
 	if (users_authenticate(store, keydir_master_key(app->config->keys), name, password, &actor,
 	                       &out->err) != REDRESS_OK) {
+		/* The right password for an account whose password was reset: its holder may know. */
+		if (out->err.code == REDRESS_E_PASSWORD_RESET)
+			return HTTP_SIGN_IN_NEW_PASSWORD;
 		if (out->err.code != REDRESS_E_REFUSED)
 			return HTTP_SIGN_IN_ERROR;
-		/* The right password for an account whose password was reset: its holder may know. */
-		if (strcmp(out->err.message, USERS_SIGN_IN_REFUSED) != 0 &&
-		    users_account_get(store, name, &account, NULL) == REDRESS_OK && account.must_change &&
-		    !account.locked && !account.disabled)
-			return HTTP_SIGN_IN_REFUSED;
 		sign_in_refused_alike(store, name, password);
 		error_set(&out->err, REDRESS_E_REFUSED, SIGN_IN_REFUSED);
 		sign_in_failed(req, name);
@@ -236,6 +234,9 @@ api_session_create(struct http_request *req, struct http_response *res)
 		                 in.wait);
 		break;
 	case HTTP_SIGN_IN_REFUSED: http_reply_error(res, 401, "unauthenticated", "%s", in.err.message); break;
+	case HTTP_SIGN_IN_NEW_PASSWORD:
+		http_reply_error(res, 403, "password_change_required", "%s", in.err.message);
+		break;
 	case HTTP_SIGN_IN_FULL:
 		res->retry_after = in.wait;
 		http_reply_error(res, 503, "sessions_full",
@@ -314,11 +315,47 @@ do_password(struct http_change *c, void *arg, struct http_response *res, struct 
 	return users_password_change(c->log, c->keys.master, a->name, a->old, a->new_password, err);
 }
 
+enum http_password_result
+http_password_change(struct http_request *req, const char *name, const char *old, const char *new_password,
+                     unsigned *wait_r, struct redress_error *err)
+{
+	char actor[TLOG_ACTOR_MAX + 1];
+	struct password_arg a;
+	enum http_password_result result = HTTP_PASSWORD_CHANGED;
+
+	*wait_r = 0;
+	if (users_name_check(name, NULL) != REDRESS_OK || strlen(old) > PASSWORD_MAX ||
+	    strlen(new_password) > PASSWORD_MAX) {
+		error_set(err, REDRESS_E_REFUSED, USERS_SIGN_IN_REFUSED);
+		return HTTP_PASSWORD_REFUSED;
+	}
+	if ((*wait_r = http_throttle_wait(&req->app->throttle, name, req->address, (uint64_t)time(NULL))) > 0)
+		return HTTP_PASSWORD_THROTTLED;
+	memset(&a, 0, sizeof(a));
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	snprintf(a.old, sizeof(a.old), "%s", old);
+	snprintf(a.new_password, sizeof(a.new_password), "%s", new_password);
+	snprintf(actor, sizeof(actor), "user:%s", name);
+	if (http_change_run(req->app, actor, do_password, &a, err) != REDRESS_OK) {
+		if (err->code == REDRESS_E_REFUSED) {
+			sign_in_failed(req, name);
+			result = HTTP_PASSWORD_REFUSED;
+		} else {
+			result = HTTP_PASSWORD_ERROR;
+		}
+		goto out;
+	}
+	http_throttle_clear(&req->app->throttle, name, req->address);
+	http_sessions_end_account(&req->app->sessions, name);
+out:
+	sodium_memzero(&a, sizeof(a));
+	return result;
+}
+
 void
 api_password_change(struct http_request *req, struct http_response *res)
 {
 	static const char *const fields[] = {"username", "password", "new_password", NULL};
-	char actor[TLOG_ACTOR_MAX + 1];
 	struct redress_error err;
 	struct password_arg a;
 	unsigned wait;
@@ -332,31 +369,18 @@ api_password_change(struct http_request *req, struct http_response *res)
 	    http_field_string(res, body, "password", 1, a.old, sizeof(a.old)) < 0 ||
 	    http_field_string(res, body, "new_password", 1, a.new_password, sizeof(a.new_password)) < 0)
 		goto out;
-	if (users_name_check(a.name, &err) != REDRESS_OK) {
-		http_reply_error(res, 401, "unauthenticated",
-		                 "sign-in refused: the account name or the password is wrong");
-		goto out;
-	}
-	if ((wait = http_throttle_wait(&req->app->throttle, a.name, req->address, (uint64_t)time(NULL))) >
-	    0) {
+	switch (http_password_change(req, a.name, a.old, a.new_password, &wait, &err)) {
+	case HTTP_PASSWORD_CHANGED:
+		http_reply_json(res, 200, json_pack("{s:s, s:b}", "account", a.name, "changed", 1));
+		break;
+	case HTTP_PASSWORD_THROTTLED:
 		res->retry_after = wait;
 		http_reply_error(res, 429, "throttled", "too many failed sign-ins; try again in %u seconds",
 		                 wait);
-		goto out;
+		break;
+	case HTTP_PASSWORD_REFUSED: http_reply_error(res, 401, "unauthenticated", "%s", err.message); break;
+	case HTTP_PASSWORD_ERROR: http_reply_fail(res, &err); break;
 	}
-	snprintf(actor, sizeof(actor), "user:%s", a.name);
-	if (http_change_run(req->app, actor, do_password, &a, &err) != REDRESS_OK) {
-		if (err.code == REDRESS_E_REFUSED) {
-			sign_in_failed(req, a.name);
-			http_reply_error(res, 401, "unauthenticated", "%s", err.message);
-		} else {
-			http_reply_fail(res, &err);
-		}
-		goto out;
-	}
-	http_throttle_clear(&req->app->throttle, a.name, req->address);
-	http_sessions_end_account(&req->app->sessions, a.name);
-	http_reply_json(res, 200, json_pack("{s:s, s:b}", "account", a.name, "changed", 1));
 out:
 	sodium_memzero(&a, sizeof(a));
 	json_decref(body);

@@ -18,6 +18,7 @@
 #include "http/http.h"
 #include "log/checkpoint.h"
 #include "log/cosig.h"
+#include "log/keychain.h"
 
 #define COSIGN_ANSWER_MAX 65536
 
@@ -175,6 +176,9 @@ ask_witness(struct tlog *log, struct http_witness *w, const struct buf *note, co
 			continue;
 		break;
 	}
+	/* A handover the witness has passed already (it cosigned a later checkpoint): nothing to do. */
+	if (status == 409 && w->known > cp->size)
+		goto out;
 	if (status != 200) {
 		fprintf(stderr,
 		        "redress: witness %s refused the checkpoint of size %llu (HTTP %ld): %.200s\n",
@@ -224,6 +228,38 @@ out:
 	return kept;
 }
 
+/*
+ * Shows a witness the log's key handovers it may not have seen, oldest
+ * first, before a checkpoint of size that a later key signed: a witness
+ * follows the log's key only through them (log/keychain.h).
+ */
+static enum redress_err
+hand_over(struct tlog *log, struct http_witness *w, uint64_t size, unsigned timeout_ms,
+          struct redress_error *err)
+{
+	const struct keychain *kc = tlog_keychain(log);
+	struct checkpoint hcp;
+	struct buf hnote;
+	size_t i, text_len;
+	enum redress_err rc = REDRESS_OK;
+
+	buf_init(&hnote, NOTE_MAX_SIZE);
+	for (i = 1; i < kc->count && kc->keys[i].from <= size; i++) {
+		if (w->known >= kc->keys[i].from)
+			continue;
+		buf_reset(&hnote);
+		if ((rc = tlog_checkpoint_at(log, kc->keys[i].from, &hnote, err)) != REDRESS_OK ||
+		    (rc = keychain_verify(kc, hnote.data, hnote.len, &hcp, &text_len, err)) != REDRESS_OK)
+			break;
+		err->code = REDRESS_OK;
+		(void)ask_witness(log, w, &hnote, &hcp, timeout_ms, err);
+		if ((rc = err->code) != REDRESS_OK)
+			break;
+	}
+	buf_free(&hnote);
+	return rc;
+}
+
 enum redress_err
 http_cosign_collect(struct tlog *log, struct http_witness *ws, size_t count, unsigned timeout_ms,
                     size_t *got_r, struct redress_error *err)
@@ -248,6 +284,8 @@ http_cosign_collect(struct tlog *log, struct http_witness *ws, size_t count, uns
 		goto out;
 	for (i = 0; i < count; i++) {
 		err->code = REDRESS_OK;
+		if ((rc = hand_over(log, &ws[i], cp.size, timeout_ms, err)) != REDRESS_OK)
+			goto out;
 		if (ask_witness(log, &ws[i], &note, &cp, timeout_ms, err))
 			got++;
 		else if (err->code != REDRESS_OK) {

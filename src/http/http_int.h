@@ -405,6 +405,7 @@ enum http_sign_in_result {
 	HTTP_SIGN_IN_TOTP_REFUSED, /* the code is missing, wrong, or used before */
 	HTTP_SIGN_IN_ERROR,        /* the database failed: err */
 	HTTP_SIGN_IN_FULL,         /* the session table is full of live sessions: 503, wait seconds */
+	HTTP_SIGN_IN_NEW_PASSWORD, /* the right password, reset by an admin: a new one must be chosen first */
 };
 
 struct http_sign_in {
@@ -424,6 +425,24 @@ struct http_sign_in {
  */
 enum http_sign_in_result http_sign_in(struct http_request *req, const char *name, const char *password,
                                       const char *totp, struct http_sign_in *out);
+
+/* What http_password_change did. */
+enum http_password_result {
+	HTTP_PASSWORD_CHANGED,   /* changed; the account's sessions ended, it signs in with the new one */
+	HTTP_PASSWORD_THROTTLED, /* too many failures: *wait_r seconds */
+	HTTP_PASSWORD_REFUSED,   /* a wrong name or current password, a locked or disabled account: err */
+	HTTP_PASSWORD_ERROR,     /* anything else (a new password too short, the database): err */
+};
+
+/*
+ * Account name chooses a new password (users_password_change), with the
+ * sign-in's throttling: what POST /api/v1/password and the page for a
+ * reset password (/sign-in/password) share.  A refusal counts as a failed
+ * sign-in.  Nothing changes unless HTTP_PASSWORD_CHANGED.
+ */
+enum http_password_result http_password_change(struct http_request *req, const char *name, const char *old,
+                                               const char *new_password, unsigned *wait_r,
+                                               struct redress_error *err);
 
 /* ---- Throttling failed sign-ins ------------------------------------------ */
 

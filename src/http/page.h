@@ -193,6 +193,8 @@ void page_account_refusal(struct page *p, const char *msgid, const char *detail,
 void page_home(struct http_request *req, struct http_response *res);
 void page_sign_in_form(struct http_request *req, struct http_response *res);
 void page_sign_in(struct http_request *req, struct http_response *res);
+void page_new_password_form(struct http_request *req, struct http_response *res);
+void page_new_password(struct http_request *req, struct http_response *res);
 void page_sign_out(struct http_request *req, struct http_response *res);
 void page_account(struct http_request *req, struct http_response *res);
 /* refused.c: GET /refused/{id}, a refused form's page kept for its session (post/redirect/get). */

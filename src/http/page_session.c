@@ -67,29 +67,48 @@ page_home(struct http_request *req, struct http_response *res)
 		page_redirect(res, "/account");
 }
 
-/* The sign-in form, with what was wrong beside its field (each NULL when nothing). */
+/*
+ * Begins a page of the forms before a session (title, a notice when not
+ * NULL, intro when not NULL) and opens its form posting to action, with the
+ * pre-session token: the one the browser has, or a new one in a cookie for
+ * /sign-in and below alone.
+ */
 static void
-sign_in_render(struct http_request *req, struct http_response *res, const char *name, const char *notice,
-               const char *password_error, const char *totp_error, unsigned status)
+presign_form_begin(struct page *p, struct http_request *req, struct http_response *res, const char *title,
+                   const char *notice, const char *intro, const char *action)
 {
 	char token[HTTP_TOKEN_TEXT_SIZE];
-	struct page p;
 
-	/* The pre-session token: the one the browser has, or a new one in a cookie for /sign-in alone. */
 	if (!presign_token(req, token)) {
 		http_token_new(token);
 		snprintf(res->cookie, sizeof(res->cookie),
 		         PRESIGN_COOKIE "=%s; Path=/sign-in; HttpOnly; SameSite=Strict%s", token,
 		         req->app != NULL && req->app->tls ? "; Secure" : "");
 	}
-	page_begin(&p, req, res, N_("Sign in"));
+	page_begin(p, req, res, title);
 	if (notice != NULL)
-		page_notice(&p, "error", notice);
-	html_raw_const(p.b, "<form class=\"form\" method=\"post\" action=\"/sign-in\" novalidate>");
-	html_raw_const(p.b, "<input type=\"hidden\" name=\"csrf_token\"");
-	html_attr(p.b, "value", token);
-	html_raw_const(p.b, ">");
+		page_notice(p, "error", notice);
+	if (intro != NULL) {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, i18n_get(p->lang, intro));
+		html_raw_const(p->b, "</p>");
+	}
+	html_raw_const(p->b, "<form class=\"form\" method=\"post\" action=\"");
+	html_text(p->b, action);
+	html_raw_const(p->b, "\" novalidate><input type=\"hidden\" name=\"csrf_token\"");
+	html_attr(p->b, "value", token);
+	html_raw_const(p->b, ">");
 	sodium_memzero(token, sizeof(token));
+}
+
+/* The sign-in form, with what was wrong beside its field (each NULL when nothing). */
+static void
+sign_in_render(struct http_request *req, struct http_response *res, const char *name, const char *notice,
+               const char *password_error, const char *totp_error, unsigned status)
+{
+	struct page p;
+
+	presign_form_begin(&p, req, res, N_("Sign in"), notice, NULL, "/sign-in");
 	page_input(&p, N_("Account name"), "username", "text", name, NULL, 1, "username");
 	page_input(&p, N_("Password"), "password", "password", NULL, password_error, 1, "current-password");
 	page_input(&p, N_("One-time code (administrators, reviewers and finance officers)"), "totp", "text",
@@ -111,6 +130,48 @@ page_sign_in_form(struct http_request *req, struct http_response *res)
 		return;
 	}
 	sign_in_render(req, res, NULL, NULL, NULL, NULL, 200);
+}
+
+/*
+ * The form where an account whose password an admin reset chooses a new
+ * one (/sign-in/password, under the pre-session cookie's path): its name,
+ * the password it was given, the new one twice, and the one-time code for
+ * the sign-in that follows.  Each error beside its field (NULL: none).
+ */
+static void
+new_password_render(struct http_request *req, struct http_response *res, const char *name, const char *notice,
+                    const char *old_error, const char *new_error, unsigned status)
+{
+	struct page p;
+
+	presign_form_begin(
+	    &p, req, res, N_("Choose a new password"), notice,
+	    N_("An administrator set a password for your account. Before you sign in, choose a "
+	       "new one that only you know."),
+	    "/sign-in/password");
+	page_input(&p, N_("Account name"), "username", "text", name, NULL, 1, "username");
+	page_input(&p, N_("The password the administrator gave you"), "password", "password", NULL, old_error,
+	           1, "current-password");
+	page_input(&p, N_("New password (at least 10 characters)"), "new_password", "password", NULL,
+	           new_error, 1, "new-password");
+	page_input(&p, N_("New password again"), "new_password2", "password", NULL, NULL, 1, "new-password");
+	page_input(&p, N_("One-time code (administrators, reviewers and finance officers)"), "totp", "text",
+	           NULL, NULL, 0, "one-time-code");
+	html_raw_const(p.b, "<button type=\"submit\">");
+	html_text(p.b, T(&p, "Set the new password and sign in"));
+	html_raw_const(p.b, "</button></form>");
+	page_end(&p, status);
+}
+
+void
+page_new_password_form(struct http_request *req, struct http_response *res)
+{
+	const char *name = http_query(req, "username");
+
+	page_lang(req, res);
+	if (name != NULL && users_name_check(name, NULL) != REDRESS_OK)
+		name = NULL;
+	new_password_render(req, res, name, NULL, NULL, NULL, 200);
 }
 
 /* The same words for a wrong name and a wrong password: no account enumeration. */
@@ -155,6 +216,10 @@ page_sign_in(struct http_request *req, struct http_response *res)
 	case HTTP_SIGN_IN_REFUSED:
 		sign_in_render(req, res, name, NULL, i18n_get(lang, refused), NULL, 401);
 		break;
+	case HTTP_SIGN_IN_NEW_PASSWORD:
+		/* The right password: only its holder learns that a new one is due. */
+		new_password_render(req, res, name, NULL, NULL, NULL, 403);
+		break;
 	case HTTP_SIGN_IN_FULL:
 		res->retry_after = in.wait;
 		sign_in_render(req, res, name,
@@ -180,6 +245,84 @@ page_sign_in(struct http_request *req, struct http_response *res)
 		               i18n_get(lang, N_("The server could not check the sign-in. Try again in a "
 		                                 "moment.")),
 		               NULL, NULL, 500);
+		break;
+	}
+	sodium_memzero(&in, sizeof(in));
+}
+
+void
+page_new_password(struct http_request *req, struct http_response *res)
+{
+	const char *name = http_form_field(req, "username"), *old = http_form_field(req, "password"),
+	           *new_password = http_form_field(req, "new_password"),
+	           *again = http_form_field(req, "new_password2"), *totp = http_form_field(req, "totp");
+	enum i18n_lang lang = page_lang(req, res);
+	struct redress_error err;
+	struct http_sign_in in;
+	unsigned wait = 0;
+	char text[200];
+
+	memset(&in, 0, sizeof(in));
+	if (!presign_ok(req)) {
+		http_page_refuse(req, res, 400);
+		return;
+	}
+	if (name == NULL || name[0] == '\0' || old == NULL || old[0] == '\0') {
+		new_password_render(req, res, name, NULL,
+		                    i18n_get(lang, N_("Give your account name and your password.")), NULL,
+		                    422);
+		return;
+	}
+	if (new_password == NULL || strlen(new_password) < PASSWORD_MIN) {
+		new_password_render(req, res, name, NULL, NULL,
+		                    i18n_get(lang, N_("The new password needs at least 10 characters.")),
+		                    422);
+		return;
+	}
+	if (again == NULL || strcmp(new_password, again) != 0) {
+		new_password_render(
+		    req, res, name, NULL, NULL,
+		    i18n_get(lang, N_("The two new passwords differ: type the same one twice.")), 422);
+		return;
+	}
+	switch (http_password_change(req, name, old, new_password, &wait, &err)) {
+	case HTTP_PASSWORD_CHANGED: break;
+	case HTTP_PASSWORD_THROTTLED:
+		res->retry_after = wait;
+		snprintf(text, sizeof(text), "%s %u",
+		         i18n_get(lang, N_("Too many failed sign-ins. Seconds to wait before trying again:")),
+		         wait);
+		new_password_render(req, res, name, text, NULL, NULL, 429);
+		return;
+	case HTTP_PASSWORD_REFUSED:
+		new_password_render(req, res, name, NULL, i18n_get(lang, refused), NULL, 401);
+		return;
+	case HTTP_PASSWORD_ERROR:
+		/* A new password the rules refuse (the same as the old): beside its field; else the server's
+		 * fault. */
+		if (err.code == REDRESS_E_INVALID) {
+			new_password_render(
+			    req, res, name, NULL, NULL,
+			    i18n_get(lang, N_("Choose another new password: not the one you were given.")),
+			    422);
+			return;
+		}
+		new_password_render(
+		    req, res, name,
+		    i18n_get(lang, N_("The server could not check the sign-in. Try again in a moment.")),
+		    NULL, NULL, 500);
+		return;
+	}
+	/* Changed: now the sign-in with it, second factor and all. */
+	switch (http_sign_in(req, name, new_password, totp, &in)) {
+	case HTTP_SIGN_IN_OK:
+		http_session_cookie(req, res, in.token);
+		page_redirect(res, "/");
+		break;
+	default:
+		sign_in_render(req, res, name,
+		               i18n_get(lang, N_("Your new password is set. Sign in with it.")), NULL, NULL,
+		               200);
 		break;
 	}
 	sodium_memzero(&in, sizeof(in));

@@ -96,6 +96,7 @@ http_status_for(enum redress_err code)
 	case REDRESS_E_CONFLICT: return 409;
 	case REDRESS_E_REFUSED:
 	case REDRESS_E_OVERFLOW: return 422;
+	case REDRESS_E_PASSWORD_RESET: return 403;
 	case REDRESS_E_NOMEM:
 	case REDRESS_E_BUSY:
 	case REDRESS_E_UNKNOWN: return 503;
@@ -135,6 +136,7 @@ code_word(enum redress_err code)
 	case REDRESS_E_STORE_IO: return "store_io";
 	case REDRESS_E_UNKNOWN: return "outcome_unknown";
 	case REDRESS_E_NODB: return "no_database";
+	case REDRESS_E_PASSWORD_RESET: return "password_change_required";
 	}
 	return "internal";
 }

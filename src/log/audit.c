@@ -16,6 +16,7 @@
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "log/checkpoint.h"
+#include "log/keychain.h"
 #include "log/note.h"
 
 #define AUDIT_MODULES_MAX 32
@@ -175,23 +176,20 @@ audit_module_for(const struct event_module *const *modules, const char *type, si
 
 /* Checks the stored checkpoint under cursor cps against the events' root. */
 static void
-audit_checkpoint_row(struct tlog *log, const struct note_verifier *v, struct store_stmt *cps,
-                     const uint8_t root[MERKLE_HASH_SIZE], struct audit_report *report)
+audit_checkpoint_row(struct tlog *log, struct store_stmt *cps, const uint8_t root[MERKLE_HASH_SIZE],
+                     struct audit_report *report)
 {
 	uint64_t size = (uint64_t)store_column_int64(cps, 0);
 	const char *note = store_column_text(cps, 2);
 	const void *stored_root;
 	struct redress_error e;
 	struct checkpoint cp;
-	size_t len, text_len;
+	size_t len;
 
 	report->checkpoints++;
 	stored_root = store_column_blob(cps, 1, &len);
-	if (note_verify(note, strlen(note), v, &text_len, &e) != REDRESS_OK) {
-		audit_finding(report, "checkpoint at size %llu: %s", (unsigned long long)size, e.message);
-		return;
-	}
-	if (checkpoint_parse(note, text_len, &cp, &e) != REDRESS_OK) {
+	/* Signed by the key in force at its size: the first, or the one its last handover named. */
+	if (keychain_verify(tlog_keychain(log), note, strlen(note), &cp, NULL, &e) != REDRESS_OK) {
 		audit_finding(report, "checkpoint at size %llu: %s", (unsigned long long)size, e.message);
 		return;
 	}
@@ -208,6 +206,8 @@ audit_checkpoint_row(struct tlog *log, const struct note_verifier *v, struct sto
 		    " events: the log was rewritten",
 		    (unsigned long long)size, (unsigned long long)size);
 }
+
+static void audit_key_rotated(struct tlog *log, const struct event *ev, struct audit_report *report);
 
 /*
  * Checks the log's own events: the first, "log.created", against the
@@ -231,6 +231,10 @@ audit_log_event(struct tlog *log, const struct event *ev, const uint8_t public_k
 			*schema = to;
 		return;
 	}
+	if (strcmp(ev->type, TLOG_EV_KEY_ROTATED) == 0 && ev->seq != 0) {
+		audit_key_rotated(log, ev, report);
+		return;
+	}
 	if (strcmp(ev->type, "log.created") != 0 || ev->seq != 0) {
 		audit_finding(report, "event %llu: type '%.64s' is not one redress writes",
 		              (unsigned long long)ev->seq, ev->type);
@@ -244,8 +248,52 @@ audit_log_event(struct tlog *log, const struct event *ev, const uint8_t public_k
 	if (canon_get_string(ev->data, "origin", &origin, &e) != REDRESS_OK ||
 	    strcmp(origin, tlog_origin(log)) != 0)
 		audit_finding(report, "event 0: the log's origin differs from the database's setting");
-	if (memcmp(public_key, tlog_public_key(log), SIGN_PUBLIC_SIZE) != 0)
-		audit_finding(report, "the database's log key is not the key in the key directory");
+	{
+		const struct keychain *kc = tlog_keychain(log);
+		uint8_t first[SIGN_PUBLIC_SIZE + 3];
+		const char *text = NULL;
+		size_t len = 0;
+
+		if (canon_get_string(ev->data, "public_key", &text, &e) != REDRESS_OK ||
+		    codec_base64_decode(text, strlen(text), first, sizeof(first), &len, NULL) != REDRESS_OK ||
+		    len != SIGN_PUBLIC_SIZE || memcmp(first, kc->keys[0].public_key, SIGN_PUBLIC_SIZE) != 0)
+			audit_finding(report,
+			              "event 0: the log's first key differs from the database's setting");
+		/* The trusted key vouches for the chain: the first key, or one a handover named. */
+		if (keychain_find(kc, public_key) < 0)
+			audit_finding(report,
+			              "the database's log keys do not include the trusted key (the key"
+			              " directory's, or --pubkey): another fund, or a forged chain");
+	}
+}
+
+/*
+ * A rotation of the log's key: the chain the handovers built (tlog_open
+ * followed them) must name this key next, from the size just after it.
+ */
+static void
+audit_key_rotated(struct tlog *log, const struct event *ev, struct audit_report *report)
+{
+	const struct keychain *kc = tlog_keychain(log);
+	uint8_t key[SIGN_PUBLIC_SIZE + 3];
+	const char *text = NULL;
+	size_t len = 0, i;
+
+	if (canon_get_string(ev->data, "public_key", &text, NULL) != REDRESS_OK ||
+	    codec_base64_decode(text, strlen(text), key, sizeof(key), &len, NULL) != REDRESS_OK ||
+	    len != SIGN_PUBLIC_SIZE) {
+		audit_finding(report, "event %llu: a key rotation without a well-formed public key",
+		              (unsigned long long)ev->seq);
+		return;
+	}
+	for (i = 1; i < kc->count; i++)
+		if (memcmp(kc->keys[i].public_key, key, SIGN_PUBLIC_SIZE) == 0 &&
+		    kc->keys[i].from >= ev->seq + 1)
+			return;
+	audit_finding(report,
+	              "event %llu: a rotation of the log's key that no handover checkpoint follows (the"
+	              " key chain was cut, or the event forged)",
+	              (unsigned long long)ev->seq);
 }
 
 /* 1 when the event's salt is as its version says: none in version 1, TLOG_SALT_SIZE bytes after. */
@@ -262,6 +310,15 @@ audit_salt_ok(const struct canon_node *root, int64_t version)
 		return 0;
 	return codec_base64_decode(text, strlen(text), salt, sizeof(salt), &len, NULL) == REDRESS_OK &&
 	       len == TLOG_SALT_SIZE;
+}
+
+/* Who made ev, by the state of the log just before it (the fast pass only: once is enough). */
+static void
+audit_gate(struct tlog *log, struct audit_pass *pass, const struct event *ev, struct audit_report *report)
+{
+	for (size_t g = 0; pass->shadow == NULL && tlog_modules(log)[g] != NULL; g++)
+		if (tlog_modules(log)[g]->gate != NULL && pass->models[g] != NULL)
+			tlog_modules(log)[g]->gate(pass->models[g], ev, report);
 }
 
 /* Reads, checks and replays the event under cursor ev. */
@@ -322,6 +379,9 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 	ev.version = (int)version;
 	if (strncmp(ev.type, "log.", 4) == 0) {
 		audit_log_event(log, &ev, public_key, &pass->schema, report);
+		/* A rotation of the log's key is a change an account makes: who made it is checked too. */
+		if (strcmp(ev.type, TLOG_EV_KEY_ROTATED) == 0)
+			audit_gate(log, pass, &ev, report);
 		return REDRESS_OK;
 	}
 	module = audit_module_for(tlog_modules(log), ev.type, &m);
@@ -330,10 +390,7 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		              ev.type);
 		return REDRESS_OK;
 	}
-	/* Who made it, by the state of the log just before it (the fast pass only: once is enough). */
-	for (size_t g = 0; pass->shadow == NULL && tlog_modules(log)[g] != NULL; g++)
-		if (tlog_modules(log)[g]->gate != NULL && pass->models[g] != NULL)
-			tlog_modules(log)[g]->gate(pass->models[g], &ev, report);
+	audit_gate(log, pass, &ev, report);
 	if (pass->shadow == NULL && module->fold == NULL)
 		return REDRESS_OK; /* this module is checked by the replay pass only */
 	if ((pass->shadow != NULL ? module->replay(pass->shadow, &ev, &e)
@@ -482,7 +539,6 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 	struct store_stmt *evs, *cps;
 	enum store_step_result r, rc_cp;
 	struct merkle_range range;
-	struct note_verifier v;
 	struct audit_tree tree;
 	uint8_t leaf[MERKLE_HASH_SIZE];
 	enum redress_err rc;
@@ -490,10 +546,6 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 	int gap = 0;
 
 	memset(&tree, 0, sizeof(tree));
-	memset(&v, 0, sizeof(v));
-	memcpy(v.name, tlog_origin(log), strlen(tlog_origin(log)) + 1);
-	memcpy(v.public_key, public_key, SIGN_PUBLIC_SIZE);
-	note_key_hash(v.name, public_key, v.key_hash);
 	merkle_range_init(&range);
 	tree.report = report;
 
@@ -534,7 +586,7 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 
 			merkle_range_root(&range, root);
 			if ((uint64_t)store_column_int64(cps, 0) == range.size)
-				audit_checkpoint_row(log, &v, cps, root, report);
+				audit_checkpoint_row(log, cps, root, report);
 			rc_cp = store_step(cps, err);
 		}
 	}
@@ -951,17 +1003,12 @@ audit_external_checkpoint(struct tlog *log, const uint8_t public_key[SIGN_PUBLIC
                           size_t len, struct audit_report *report, struct redress_error *err)
 {
 	uint8_t root[MERKLE_HASH_SIZE];
-	struct note_verifier v;
 	struct redress_error e;
 	struct checkpoint cp;
-	size_t text_len;
 
-	memset(&v, 0, sizeof(v));
-	memcpy(v.name, tlog_origin(log), strlen(tlog_origin(log)) + 1);
-	memcpy(v.public_key, public_key, SIGN_PUBLIC_SIZE);
-	note_key_hash(v.name, public_key, v.key_hash);
-	if (note_verify(note, len, &v, &text_len, &e) != REDRESS_OK ||
-	    checkpoint_parse(note, text_len, &cp, &e) != REDRESS_OK) {
+	/* The chain as the log's handovers give it (audit_verify checked it against public_key). */
+	(void)public_key;
+	if (keychain_verify(tlog_keychain(log), note, len, &cp, NULL, &e) != REDRESS_OK) {
 		audit_finding(report, "the given checkpoint: %s", e.message);
 		return REDRESS_OK;
 	}

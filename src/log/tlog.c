@@ -27,6 +27,7 @@
 #include "crypto/hash.h"
 #include "crypto/seal.h"
 #include "log/checkpoint.h"
+#include "log/keychain.h"
 #include "log/note.h"
 
 #define TLOG_FORMAT      "redress-log-1"
@@ -34,13 +35,20 @@
 #define TLOG_STR(x)      #x
 #define TLOG_XSTR(x)     TLOG_STR(x)
 #define TLOG_SCHEMA_TEXT TLOG_XSTR(TLOG_SCHEMA_VERSION)
+/* log_meta "key_handovers": the handovers' tree sizes, decimal, one space between. */
+#define TLOG_HANDOVERS_TEXT (KEYCHAIN_MAX * 21)
 
 struct tlog {
 	struct store *store;
 	const struct sign_key *key; /* NULL: read-only */
 	const struct event_module *const *modules;
 	char origin[CHECKPOINT_ORIGIN_MAX + 1];
-	uint8_t public_key[SIGN_PUBLIC_SIZE];
+	uint8_t public_key[SIGN_PUBLIC_SIZE]; /* the first key, as log.created recorded it */
+	/* The signing keys over time (log/keychain.h); its last key signs now. */
+	struct keychain chain;
+	/* log_meta's "key_handovers" as this log read it: a change refuses to sign when it moved. */
+	char handovers[TLOG_HANDOVERS_TEXT];
+	const struct sign_key *next_key; /* a rotation in the current change: the key handed over to */
 	char actor[TLOG_ACTOR_MAX + 1];
 	struct merkle_range range; /* right edge at range.size, valid when range_valid */
 	int range_valid;
@@ -135,6 +143,9 @@ const struct store_statement tlog_statements[TLOG_Q_COUNT] = {
                                 .sql = "SELECT size, root, note FROM log_checkpoints ORDER BY size",
                                 .columns = "ibt"},
 
+    [TLOG_Q_CHECKPOINT_AT] = {.name = "log.checkpoint.at",
+                              .sql = "SELECT note FROM log_checkpoints WHERE size = ?1",
+                              .columns = "t"},
     [TLOG_Q_META_PUT] = {.name = "log.meta.put",
                          .sql = "INSERT INTO log_meta (name, value) VALUES (?1, ?2)"
                                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -205,6 +216,8 @@ static const struct tlog_migration {
      " DROP TABLE http_reports;"},
     /* NULL again: programs_rules (harms, units, caps, instalments, services: docs/programs.md). */
     {"the table of programs' rules", NULL},
+    /* NULL again: the fund module's fund_closure (redress fund close). */
+    {"the table of a fund's closure", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
@@ -402,6 +415,7 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 		goto out;
 	memcpy(log->origin, origin, strlen(origin) + 1);
 	memcpy(log->public_key, sign_key_public(key), SIGN_PUBLIC_SIZE);
+	keychain_init(&log->chain, log->origin, log->public_key);
 	if ((rc = tlog_set_actor(log, actor, err)) != REDRESS_OK)
 		goto out;
 	merkle_range_init(&log->range);
@@ -480,6 +494,69 @@ tlog_schema_check(int64_t version, int older_ok, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+/*
+ * Reads log_meta's "key_handovers" (none: a log never rotated) into
+ * log->handovers; with chain, also follows each handover checkpoint into
+ * log->chain.  A handover that does not follow is REDRESS_E_TAMPERED.
+ */
+static enum redress_err
+tlog_handovers_read(struct tlog *log, char *out, size_t size, struct redress_error *err)
+{
+	const struct store_field value[] = {{0, size, 0}};
+	struct store_stmt *st;
+
+	if ((st = q(log->store, TLOG_Q_META_GET, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, "key_handovers");
+	switch (store_read(st, value, out, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
+	case STORE_DONE: out[0] = '\0'; return REDRESS_OK;
+	default: return err->code;
+	}
+}
+
+static enum redress_err
+tlog_chain_load(struct tlog *log, struct redress_error *err)
+{
+	const char *p;
+	char *end;
+	enum redress_err rc;
+
+	if ((rc = tlog_handovers_read(log, log->handovers, sizeof(log->handovers), err)) != REDRESS_OK)
+		return rc;
+	for (p = log->handovers; *p != '\0'; p = end) {
+		struct store_stmt *st;
+		unsigned long long size;
+		const char *note;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		size = strtoull(p, &end, 10);
+		if (end == p || size > INT64_MAX)
+			return error_set(err, REDRESS_E_TAMPERED, "log setting 'key_handovers' is malformed");
+		if ((st = q(log->store, TLOG_Q_CHECKPOINT_AT, err)) == NULL)
+			return err->code;
+		store_bind_int64(st, 1, (int64_t)size);
+		switch (store_step(st, err)) {
+		case STORE_ROW: break;
+		case STORE_DONE:
+			return error_set(err, REDRESS_E_TAMPERED,
+			                 "the log's key handover at size %llu is missing", size);
+		default: return err->code;
+		}
+		note = store_column_text(st, 0);
+		rc = keychain_follow(&log->chain, note, strlen(note), NULL, err);
+		store_done(st);
+		if (rc != REDRESS_OK) {
+			err->code = REDRESS_E_TAMPERED;
+			return error_prefix(err, "the log's key chain");
+		}
+	}
+	return REDRESS_OK;
+}
+
 /* tlog_open(); migrating: an older schema is accepted, and no module's statement is prepared. */
 static enum redress_err
 tlog_open_at(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
@@ -507,10 +584,25 @@ tlog_open_at(struct store *store, const struct sign_key *key, const struct event
 		rc = error_set(err, REDRESS_E_STORE, "the log's public key in the database is malformed");
 		goto fail;
 	}
-	if (key != NULL && !crypto_equal(sign_key_public(key), log->public_key, SIGN_PUBLIC_SIZE)) {
-		rc = error_set(err, REDRESS_E_KEYS,
-		               "the key directory's log key is not the key this database was created with"
-		               " (wrong --keys?)");
+	keychain_init(&log->chain, log->origin, log->public_key);
+	if ((rc = tlog_chain_load(log, err)) != REDRESS_OK)
+		goto fail;
+	if (key != NULL &&
+	    !crypto_equal(sign_key_public(key), log->chain.keys[log->chain.count - 1].public_key,
+	                  SIGN_PUBLIC_SIZE)) {
+		if (log->chain.count == 1)
+			rc = error_set(
+			    err, REDRESS_E_KEYS,
+			    "the key directory's log key is not the key this database was created with"
+			    " (wrong --keys?)");
+		else
+			rc = error_set(err, REDRESS_E_KEYS,
+			               "the key directory's log key is not the key that signs this log now"
+			               " (wrong --keys?%s)",
+			               keychain_find(&log->chain, sign_key_public(key)) >= 0
+			                   ? " it is a key the log handed over from: finish the rotation with"
+			                     " 'redress keys rotate --log'"
+			                   : "");
 		goto fail;
 	}
 	*log_r = log;
@@ -855,6 +947,66 @@ tlog_append_apply(struct tlog *log, const struct event_module *module, const cha
 	return rc;
 }
 
+/*
+ * Refuses to sign when another process rotated the log's key since this
+ * log was opened (a server left running through 'keys rotate --log'):
+ * its key is retired, and what it signed would be refused.
+ */
+static enum redress_err
+tlog_key_current(struct tlog *log, struct redress_error *err)
+{
+	char now[TLOG_HANDOVERS_TEXT];
+	enum redress_err rc;
+
+	if ((rc = tlog_handovers_read(log, now, sizeof(now), err)) != REDRESS_OK)
+		return rc;
+	if (strcmp(now, log->handovers) != 0)
+		return error_set(err, REDRESS_E_KEYS,
+		                 "the log's signing key was rotated since this process opened the fund:"
+		                 " restart it with the new key directory");
+	return REDRESS_OK;
+}
+
+/*
+ * The handover: the note signed by the old key (in note) gets the new
+ * key's signature line too, and the handover's size is recorded.
+ */
+static enum redress_err
+tlog_handover_sign(struct tlog *log, const struct buf *body, struct buf *note, uint64_t size,
+                   struct redress_error *err)
+{
+	struct store_stmt *st;
+	struct buf second;
+	char sizes[TLOG_HANDOVERS_TEXT];
+	enum redress_err rc;
+	int n;
+
+	buf_init(&second, 8192);
+	if ((rc = note_sign(&second, body->data, body->len, log->origin, log->next_key, err)) != REDRESS_OK)
+		goto out;
+	/* Its last line, after the text and the blank line, is the new key's signature. */
+	buf_append(note, second.data + body->len + 1, second.len - body->len - 1);
+	if ((rc = buf_error(note, err)) != REDRESS_OK)
+		goto out;
+	n = snprintf(sizes, sizeof(sizes), "%s%s%llu", log->handovers, log->handovers[0] != '\0' ? " " : "",
+	             (unsigned long long)size);
+	if (n < 0 || (size_t)n >= sizeof(sizes) || log->chain.count >= KEYCHAIN_MAX) {
+		rc = error_set(err, REDRESS_E_INVALID, "the log's key was rotated %d times: no more",
+		               KEYCHAIN_MAX - 1);
+		goto out;
+	}
+	if ((st = q(log->store, TLOG_Q_META_PUT, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, "key_handovers");
+	store_bind_text(st, 2, sizes);
+	rc = store_run(st, err);
+out:
+	buf_free(&second);
+	return rc;
+}
+
 /* Builds and stores the signed checkpoint for the current tree. */
 static enum redress_err
 tlog_sign_head(struct tlog *log, struct redress_error *err)
@@ -870,9 +1022,16 @@ tlog_sign_head(struct tlog *log, struct redress_error *err)
 	cp.size = log->range.size;
 	merkle_range_root(&log->range, cp.root);
 	checkpoint_format(&body, &cp);
-	if ((rc = buf_error(&body, err)) != REDRESS_OK)
+	if (log->next_key != NULL) {
+		buf_puts(&body, KEYCHAIN_EXTENSION);
+		note_vkey_format(&body, log->origin, sign_key_public(log->next_key));
+		buf_putc(&body, '\n');
+	}
+	if ((rc = buf_error(&body, err)) != REDRESS_OK || (rc = tlog_key_current(log, err)) != REDRESS_OK)
 		goto out;
 	if ((rc = note_sign(&note, body.data, body.len, log->origin, log->key, err)) != REDRESS_OK)
+		goto out;
+	if (log->next_key != NULL && (rc = tlog_handover_sign(log, &body, &note, cp.size, err)) != REDRESS_OK)
 		goto out;
 	if ((st = q(log->store, TLOG_Q_CHECKPOINT_INSERT, err)) == NULL) {
 		rc = err->code;
@@ -1060,11 +1219,10 @@ enum redress_err
 tlog_high_water(struct tlog *log, const char *path, int keep, struct redress_error *err)
 {
 	char text[8192];
-	struct note_verifier v;
 	struct checkpoint cp;
 	uint8_t root[MERKLE_HASH_SIZE];
 	uint64_t size = 0;
-	size_t len, text_len;
+	size_t len;
 	ssize_t n;
 	int fd;
 	enum redress_err rc;
@@ -1086,12 +1244,7 @@ tlog_high_water(struct tlog *log, const char *path, int keep, struct redress_err
 		text[len] = '\0';
 	}
 	if (len > 0) {
-		memset(&v, 0, sizeof(v));
-		memcpy(v.name, log->origin, strlen(log->origin) + 1);
-		memcpy(v.public_key, log->public_key, SIGN_PUBLIC_SIZE);
-		note_key_hash(v.name, log->public_key, v.key_hash);
-		if (note_verify(text, len, &v, &text_len, err) != REDRESS_OK ||
-		    checkpoint_parse(text, text_len, &cp, err) != REDRESS_OK) {
+		if (keychain_verify(&log->chain, text, len, &cp, NULL, err) != REDRESS_OK) {
 			error_prefix(err, "the high-water checkpoint '%.200s' is not this log's", path);
 			err->code = REDRESS_E_KEYS;
 			return REDRESS_E_KEYS;
@@ -1150,6 +1303,17 @@ tlog_commit(struct tlog *log, struct redress_error *err)
 	}
 	tlog_discard_states(log);
 	log->in_change = 0;
+	if (log->next_key != NULL) {
+		/* The handover committed: the new key signs from its size on. */
+		size_t n = log->chain.count;
+
+		memcpy(log->chain.keys[n].public_key, sign_key_public(log->next_key), SIGN_PUBLIC_SIZE);
+		log->chain.keys[n].from = log->range.size;
+		log->chain.count = n + 1;
+		(void)tlog_handovers_read(log, log->handovers, sizeof(log->handovers), NULL);
+		log->key = log->next_key;
+		log->next_key = NULL;
+	}
 	if (log->head_signed)
 		high_water_write(log);
 	return REDRESS_OK;
@@ -1161,6 +1325,7 @@ tlog_rollback(struct tlog *log)
 	tlog_discard_states(log);
 	store_rollback(log->store);
 	log->in_change = 0;
+	log->next_key = NULL;
 	log->range_valid = 0; /* the cached edge may hold rolled-back leaves */
 }
 
@@ -1242,7 +1407,7 @@ fail:
 enum redress_err
 tlog_vkey(struct tlog *log, struct buf *out, struct redress_error *err)
 {
-	note_vkey_format(out, log->origin, log->public_key);
+	note_vkey_format(out, log->origin, log->chain.keys[log->chain.count - 1].public_key);
 	return buf_error(out, err);
 }
 
@@ -1327,7 +1492,90 @@ tlog_root_at(struct tlog *log, uint64_t size, uint8_t root_r[MERKLE_HASH_SIZE], 
 const uint8_t *
 tlog_public_key(const struct tlog *log)
 {
-	return log->public_key;
+	return log->chain.keys[log->chain.count - 1].public_key;
+}
+
+const struct keychain *
+tlog_keychain(const struct tlog *log)
+{
+	return &log->chain;
+}
+
+enum redress_err
+tlog_checkpoint_at(struct tlog *log, uint64_t size, struct buf *out, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if (size > (uint64_t)INT64_MAX)
+		return error_set(err, REDRESS_E_NOTFOUND, "no checkpoint at size %llu",
+		                 (unsigned long long)size);
+	if ((st = q(log->store, TLOG_Q_CHECKPOINT_AT, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)size);
+	switch (store_step(st, err)) {
+	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); break;
+	case STORE_DONE:
+		return error_set(err, REDRESS_E_NOTFOUND, "no checkpoint at size %llu",
+		                 (unsigned long long)size);
+	default: return err->code;
+	}
+	store_done(st);
+	return buf_error(out, err);
+}
+
+enum redress_err
+tlog_handovers_json(struct tlog *log, struct buf *out, struct redress_error *err)
+{
+	struct store_stmt *st;
+	struct canon c;
+	size_t i;
+
+	canon_init(&c, out);
+	canon_array_begin(&c);
+	for (i = 1; i < log->chain.count; i++) {
+		if ((st = q(log->store, TLOG_Q_CHECKPOINT_AT, err)) == NULL)
+			return err->code;
+		store_bind_int64(st, 1, (int64_t)log->chain.keys[i].from);
+		if (store_step(st, err) != STORE_ROW)
+			return error_set(err, REDRESS_E_TAMPERED,
+			                 "the log's key handover at size %llu is missing",
+			                 (unsigned long long)log->chain.keys[i].from);
+		canon_string(&c, store_column_text(st, 0));
+		store_done(st);
+	}
+	canon_array_end(&c);
+	return canon_error(&c, err);
+}
+
+enum redress_err
+tlog_rotate_key(struct tlog *log, const struct sign_key *new_key, struct redress_error *err)
+{
+	char pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
+	struct buf data;
+	struct canon c;
+	enum redress_err rc;
+
+	if (!log->in_change || log->key == NULL)
+		return error_set(err, REDRESS_E_INTERNAL, "a key rotation outside a change, or read-only");
+	if (log->next_key != NULL)
+		return error_set(err, REDRESS_E_INVALID, "one key rotation per change");
+	if (keychain_find(&log->chain, sign_key_public(new_key)) >= 0)
+		return error_set(err, REDRESS_E_KEYS, "the new log key is one this log used before");
+	if (log->chain.count >= KEYCHAIN_MAX)
+		return error_set(err, REDRESS_E_INVALID, "the log's key was rotated %d times: no more",
+		                 KEYCHAIN_MAX - 1);
+	(void)codec_base64_encode(sign_key_public(new_key), SIGN_PUBLIC_SIZE, pub, sizeof(pub), NULL);
+	buf_init(&data, 256);
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	canon_key(&c, "public_key");
+	canon_string(&c, pub);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK &&
+	    (rc = tlog_append_buf(log, TLOG_EV_KEY_ROTATED, &data, NULL, err)) == REDRESS_OK)
+		log->next_key = new_key;
+	buf_free(&data);
+	return rc;
 }
 
 enum redress_err

@@ -48,7 +48,7 @@
  * made before schema versions, up to commit 5b42a33).  Each version past 1
  * is a migration in tlog.c's list, made by 'redress migrate'.
  */
-#define TLOG_SCHEMA_VERSION 5
+#define TLOG_SCHEMA_VERSION 6
 
 /* An event as read back from the log, for replay. */
 struct event {
@@ -145,6 +145,7 @@ enum tlog_statement {
 	TLOG_Q_CHECKPOINT_LATEST_SIZE,
 	TLOG_Q_COSIG_PUT,
 	TLOG_Q_COSIG_AT,
+	TLOG_Q_CHECKPOINT_AT,
 	TLOG_Q_COUNT
 };
 extern const struct store_statement tlog_statements[TLOG_Q_COUNT];
@@ -354,8 +355,40 @@ enum redress_err tlog_prove_consistency(struct tlog *log, uint64_t old_size, uin
 enum redress_err tlog_root_at(struct tlog *log, uint64_t size, uint8_t root_r[MERKLE_HASH_SIZE],
                               struct redress_error *err);
 
-/* The log's public key, as recorded in the database when it was created. */
+/* The log's public key that signs now (the first, unless the key was rotated). */
 const uint8_t *tlog_public_key(const struct tlog *log);
+
+/* The log's signing keys over time (log/keychain.h), owned by the log. */
+struct keychain;
+const struct keychain *tlog_keychain(const struct tlog *log);
+
+/* Appends the signed checkpoint of size (as signed, no cosignatures) to out; none is REDRESS_E_NOTFOUND. */
+enum redress_err tlog_checkpoint_at(struct tlog *log, uint64_t size, struct buf *out,
+                                    struct redress_error *err);
+
+/*
+ * Appends the log's handover checkpoints, oldest first, to out as one JSON
+ * array of strings (each a whole signed note): what a verifier who holds
+ * an earlier key needs to follow the chain (`redress audit handovers`,
+ * the "handovers" of a published report and of a receipt).  "[]" for a
+ * log never rotated.
+ */
+enum redress_err tlog_handovers_json(struct tlog *log, struct buf *out, struct redress_error *err);
+
+/* The event of a rotation of the log's signing key (`keys rotate --log`). */
+#define TLOG_EV_KEY_ROTATED "log.key.rotated"
+
+/*
+ * Hands the log over to new_key, inside the change open on log (which
+ * must have been opened with its current key): appends the event
+ * "log.key.rotated" ({"public_key": BASE64}) and makes the change's
+ * checkpoint a handover (log/keychain.h), signed by the current key and
+ * by new_key, whose size is recorded in log_meta.  Once committed, new_key
+ * signs every later checkpoint (the caller keeps it alive as long as the
+ * log); rolled back, nothing changed.  A key the log used before is
+ * REDRESS_E_KEYS.
+ */
+enum redress_err tlog_rotate_key(struct tlog *log, const struct sign_key *new_key, struct redress_error *err);
 
 /* Position in the node table of the interior perfect subtree (level >= 1, index). */
 uint64_t tlog_node_id(unsigned level, uint64_t index);

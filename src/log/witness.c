@@ -10,17 +10,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "crypto/keydir.h"
 #include "log/checkpoint.h"
 #include "log/cosig.h"
+#include "log/keychain.h"
 #include "log/note.h"
 
 /* One log the witness watches, and what it last cosigned for it. */
@@ -28,6 +31,9 @@ struct witness_log {
 	struct note_verifier v;             /* the log's key; v.name is its origin */
 	char hex[2 * HASH_SHA256_SIZE + 1]; /* SHA-256 of the origin, lowercase hex */
 	char path[PATH_MAX];                /* its state file */
+	char hpath[PATH_MAX];               /* its handovers: a JSON array of notes, oldest first */
+	struct keychain chain;              /* the log's keys, from the --log-key through the handovers */
+	json_t *handovers;                  /* what hpath holds */
 	int have;                           /* 0: never cosigned (size 0) */
 	uint64_t size;
 	uint8_t root[MERKLE_HASH_SIZE];
@@ -63,8 +69,8 @@ load_state(struct witness_log *wl, struct redress_error *err)
 	fclose(f);
 	if ((rc = buf_error(&wl->note, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = note_verify(wl->note.data, wl->note.len, &wl->v, &text_len, err)) != REDRESS_OK ||
-	    (rc = checkpoint_parse(wl->note.data, text_len, &cp, err)) != REDRESS_OK)
+	if ((rc = keychain_verify(&wl->chain, wl->note.data, wl->note.len, &cp, &text_len, err)) !=
+	    REDRESS_OK)
 		return error_prefix(err, "witness state '%.200s'", wl->path);
 	if (strcmp(cp.origin, wl->v.name) != 0)
 		return error_set(err, REDRESS_E_INVALID, "witness state '%.200s' is for origin '%.64s'",
@@ -75,17 +81,34 @@ load_state(struct witness_log *wl, struct redress_error *err)
 	return REDRESS_OK;
 }
 
-/* Replaces the state file with data: a temporary file, fsync, rename, fsync of the directory. */
+/* Reads the log's handovers the witness followed before (none: a file not there yet). */
 static enum redress_err
-save_state(const struct witness *w, const struct witness_log *wl, const char *data, size_t len,
-           struct redress_error *err)
+load_handovers(struct witness_log *wl, struct redress_error *err)
+{
+	json_error_t jerr;
+
+	if (access(wl->hpath, F_OK) != 0) {
+		wl->handovers = json_array();
+		return wl->handovers != NULL ? REDRESS_OK : error_set(err, REDRESS_E_NOMEM, "out of memory");
+	}
+	if ((wl->handovers = json_load_file(wl->hpath, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return error_set(err, REDRESS_E_INVALID, "witness handovers '%.200s': %s", wl->hpath,
+		                 jerr.text);
+	if (keychain_follow_json(&wl->chain, wl->handovers, err) != REDRESS_OK)
+		return error_prefix(err, "witness handovers '%.200s'", wl->hpath);
+	return REDRESS_OK;
+}
+
+/* Replaces the file at path with data: a temporary file, fsync, rename, fsync of the directory. */
+static enum redress_err
+save_file(const struct witness *w, const char *path, const char *data, size_t len, struct redress_error *err)
 {
 	char tmp[PATH_MAX];
 	int fd, n;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp", wl->path);
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return error_set(err, REDRESS_E_IO, "witness state path '%.200s' is too long", wl->path);
+		return error_set(err, REDRESS_E_IO, "witness state path '%.200s' is too long", path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
 		return error_set(err, REDRESS_E_IO, "cannot write witness state '%.200s': %s", tmp,
 		                 strerror(errno));
@@ -96,8 +119,8 @@ save_state(const struct witness *w, const struct witness_log *wl, const char *da
 		return REDRESS_E_IO;
 	}
 	close(fd);
-	if (rename(tmp, wl->path) != 0) {
-		error_set(err, REDRESS_E_IO, "cannot install witness state '%.200s': %s", wl->path,
+	if (rename(tmp, path) != 0) {
+		error_set(err, REDRESS_E_IO, "cannot install witness state '%.200s': %s", path,
 		          strerror(errno));
 		unlink(tmp);
 		return REDRESS_E_IO;
@@ -106,6 +129,31 @@ save_state(const struct witness *w, const struct witness_log *wl, const char *da
 		(void)fsync(fd);
 		close(fd);
 	}
+	return REDRESS_OK;
+}
+
+/* Keeps a handover followed: appended to the log's handovers file, before the state names its size. */
+static enum redress_err
+save_handover(const struct witness *w, struct witness_log *wl, const char *note, size_t len,
+              struct redress_error *err)
+{
+	json_t *copy = json_deep_copy(wl->handovers);
+	char *text = NULL;
+	enum redress_err rc;
+
+	if (copy == NULL || json_array_append_new(copy, json_stringn(note, len)) != 0 ||
+	    (text = json_dumps(copy, JSON_INDENT(1))) == NULL) {
+		json_decref(copy);
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	}
+	rc = save_file(w, wl->hpath, text, strlen(text), err);
+	mem_json_free(text);
+	if (rc != REDRESS_OK) {
+		json_decref(copy);
+		return rc;
+	}
+	json_decref(wl->handovers);
+	wl->handovers = copy;
 	return REDRESS_OK;
 }
 
@@ -146,6 +194,7 @@ witness_open(const char *dir, const char *const *log_vkeys, size_t count, struct
 			error_prefix(err, "--log-key '%.80s'", log_vkeys[i]);
 			goto fail;
 		}
+		keychain_init(&wl->chain, wl->v.name, wl->v.public_key);
 		for (j = 0; j < i; j++)
 			if (strcmp(w->logs[j].v.name, wl->v.name) == 0) {
 				rc = error_set(err, REDRESS_E_USAGE, "--log-key: two keys for origin '%.64s'",
@@ -160,8 +209,14 @@ witness_open(const char *dir, const char *const *log_vkeys, size_t count, struct
 			rc = error_set(err, REDRESS_E_KEYS, "key directory path '%.200s' is too long", dir);
 			goto fail;
 		}
+		n = snprintf(file, sizeof(file), "log-%s.handovers", wl->hex);
+		if (n < 0 || (size_t)n >= sizeof(file) ||
+		    keydir_file(wl->hpath, sizeof(wl->hpath), dir, file, err) != REDRESS_OK) {
+			rc = error_set(err, REDRESS_E_KEYS, "key directory path '%.200s' is too long", dir);
+			goto fail;
+		}
 		w->count++;
-		if ((rc = load_state(wl, err)) != REDRESS_OK)
+		if ((rc = load_handovers(wl, err)) != REDRESS_OK || (rc = load_state(wl, err)) != REDRESS_OK)
 			goto fail;
 	}
 	*w_r = w;
@@ -179,8 +234,10 @@ witness_close(struct witness **w)
 	if (w == NULL || *w == NULL)
 		return;
 	sign_key_free(&(*w)->key);
-	for (i = 0; i < WITNESS_LOGS_MAX; i++)
+	for (i = 0; i < WITNESS_LOGS_MAX; i++) {
 		buf_free(&(*w)->logs[i].note);
+		json_decref((*w)->logs[i].handovers);
+	}
 	free(*w);
 	*w = NULL;
 }
@@ -203,6 +260,8 @@ witness_add_checkpoint(struct witness *w, const char *body, size_t len, uint64_t
                        struct redress_error *why)
 {
 	struct cosig_request *req;
+	struct keychain *next = NULL; /* the chain with the handover this request is, if it is one */
+	int followed = 0;
 	struct witness_log *wl = NULL;
 	struct checkpoint cp;
 	uint8_t empty[MERKLE_HASH_SIZE];
@@ -233,7 +292,21 @@ witness_add_checkpoint(struct witness *w, const char *body, size_t len, uint64_t
 		status = 404;
 		goto out;
 	}
-	if ((rc = note_verify(req->note, req->note_len, &wl->v, NULL, why)) != REDRESS_OK) {
+	/*
+	 * A handover from the key in force now is followed (once it is
+	 * cosigned); a forged one is refused; any other checkpoint must be
+	 * signed by the key in force at its size.
+	 */
+	if ((next = malloc(sizeof(*next))) == NULL) {
+		error_set(why, REDRESS_E_NOMEM, "out of memory");
+		status = 500;
+		goto out;
+	}
+	*next = wl->chain;
+	rc = keychain_follow(next, req->note, req->note_len, &followed, why);
+	if (rc == REDRESS_E_NOTFOUND || (rc == REDRESS_OK && !followed))
+		rc = keychain_verify(&wl->chain, req->note, req->note_len, &cp, NULL, why);
+	if (rc != REDRESS_OK) {
 		status = rc == REDRESS_E_CRYPTO ? 403 : 400;
 		goto out;
 	}
@@ -288,10 +361,13 @@ witness_add_checkpoint(struct witness *w, const char *body, size_t len, uint64_t
 	buf_append(&state, req->note, req->note_len);
 	buf_append(&state, line.data, line.len);
 	if (buf_error(&state, why) != REDRESS_OK ||
-	    save_state(w, wl, state.data, state.len, why) != REDRESS_OK) {
+	    (followed && save_handover(w, wl, req->note, req->note_len, why) != REDRESS_OK) ||
+	    save_file(w, wl->path, state.data, state.len, why) != REDRESS_OK) {
 		status = 500;
 		goto out;
 	}
+	if (followed)
+		wl->chain = *next;
 	wl->have = 1;
 	wl->size = cp.size;
 	memcpy(wl->root, cp.root, sizeof(cp.root));
@@ -300,6 +376,7 @@ witness_add_checkpoint(struct witness *w, const char *body, size_t len, uint64_t
 	buf_append(out, line.data, line.len);
 	status = buf_error(out, why) == REDRESS_OK ? 200 : 500;
 out:
+	free(next);
 	free(req);
 	buf_free(&line);
 	buf_free(&state);

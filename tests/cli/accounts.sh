@@ -101,7 +101,7 @@ expect_exit 0 as cat "$T/cat2.pw" ledger balance
 # An admin's reset: the account must choose a new one before it signs in.
 expect_exit 0 as ada "$T/ada.pw" user password cat --password-file "$T/cat3.pw"
 expect_in "$OUT" "must choose a new one"
-expect_exit 15 as cat "$T/cat3.pw" ledger balance
+expect_exit 29 as cat "$T/cat3.pw" ledger balance
 expect_in "$ERR" "must choose a new password first"
 expect_in "$(as ada "$T/ada.pw" user list)" "must-change-password"
 expect_exit 0 as cat "$T/cat3.pw" user password --password-file "$T/cat.pw"

@@ -96,8 +96,14 @@ call cho GET /persons
 expect_status 401 "cho's session after the reset"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data-binary '{"username":"cho","password":"canary-reset-5e1d0c"}' "$BASE/session")
-expect_status 401 "signing in with the reset password"
+expect_status 403 "signing in with the reset password"
+expect_in "$(cat "$T/body")" '"code":"password_change_required"'
 expect_in "$(cat "$T/body")" "must choose a new password"
+# A wrong password for a reset account says nothing of the reset.
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data-binary '{"username":"cho","password":"wrong-password-000"}' "$BASE/session")
+expect_status 401 "a wrong password for a reset account"
+expect_not_in "$(cat "$T/body")" "new password"
 pw() { # USER OLD NEW
 	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
 		--data-binary "{\"username\":\"$1\",\"password\":\"$2\",\"new_password\":\"$3\"}" "$BASE/password")
@@ -110,6 +116,54 @@ expect_status 200 "choosing a new password"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/cho.jar" -H 'Content-Type: application/json' \
 	--data-binary '{"username":"cho","password":"canary-chosen-9a8b7c"}' "$BASE/session")
 expect_status 201 "signing in with the chosen password"
+json csrf_token <"$T/body" >"$T/cho.csrf"
+
+# ---- The page where a reset account chooses its new password --------------------------------
+ROOT=${BASE%/api/v1}
+jcall ada POST /users/cho/password '{"password": "canary-reset-2-77aa11"}'
+expect_status 200 "a second reset"
+curl -s -c "$T/pg.jar" -b "$T/pg.jar" "$ROOT/sign-in" >"$T/form.html"
+tok=$(grep -o 'name="csrf_token" value="[^"]*"' "$T/form.html" | sed 's/.*value="//; s/"$//')
+checks=$((checks + 1))
+[ -n "$tok" ] || fail "no pre-session token on the sign-in form"
+page_post() { # PATH FIELD=VALUE...
+	path=$1
+	shift
+	args=(--data-urlencode "csrf_token=$tok")
+	for f in "$@"; do
+		args+=(--data-urlencode "$f")
+	done
+	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/pg.jar" -b "$T/pg.jar" "${args[@]}" "$ROOT$path")
+	OUT=$(cat "$T/body")
+}
+page_post /sign-in username=cho password=canary-reset-2-77aa11
+expect_status 403 "the page's sign-in with a reset password"
+expect_in "$OUT" 'action="/sign-in/password"'
+expect_in "$OUT" 'name="new_password2"'
+size=$(log_size)
+page_post /sign-in/password username=cho password=canary-reset-2-77aa11 new_password=canary-page-1aa new_password2=canary-page-2bb
+expect_status 422 "two new passwords that differ"
+page_post /sign-in/password username=cho password=canary-reset-2-77aa11 new_password=short new_password2=short
+expect_status 422 "a short new password"
+page_post /sign-in/password username=cho password=canary-reset-2-77aa11 new_password=canary-reset-2-77aa11 new_password2=canary-reset-2-77aa11
+expect_status 422 "the given password as the new one"
+page_post /sign-in/password username=cho password=wrong-password-000 new_password=canary-page-1aa new_password2=canary-page-1aa
+expect_status 401 "a wrong given password"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/pg.jar" -b "$T/pg.jar" --data-urlencode "csrf_token=not-the-token" \
+	--data-urlencode username=cho --data-urlencode password=canary-reset-2-77aa11 \
+	--data-urlencode new_password=canary-page-1aa --data-urlencode new_password2=canary-page-1aa "$ROOT/sign-in/password")
+expect_status 400 "a form without its pre-session token"
+expect_eq "$(log_size)" "$size" "log size after refused new passwords"
+sleep 3 # the wrong passwords above are failed sign-ins from this address: let the throttle's wait pass
+page_post /sign-in/password username=cho password=canary-reset-2-77aa11 new_password=canary-page-1aa new_password2=canary-page-1aa
+expect_status 303 "choosing the new password on the page signs in"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/pg.jar" "$ROOT/account")
+expect_status 200 "cho's account page in the new session"
+expect_in "$(cat "$T/body")" "cho"
+expect_eq "$(log_size)" "$((size + 1))" "one event for the new password"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/cho.jar" -H 'Content-Type: application/json' \
+	--data-binary '{"username":"cho","password":"canary-page-1aa"}' "$BASE/session")
+expect_status 201 "signing in over the API with the page's password"
 json csrf_token <"$T/body" >"$T/cho.csrf"
 
 # ---- The admin's page: the same changes from forms ----------------------------------------
@@ -179,5 +233,5 @@ expect_status 401 "the session after signing out"
 stop_server
 expect_exit 0 rd audit verify
 checks=$((checks + 1))
-grep -qa "canary-chosen-9a8b7c\|canary-reset-5e1d0c" "$DB" && fail "a password is in the database in clear"
+grep -qa "canary-chosen-9a8b7c\|canary-reset-5e1d0c\|canary-page-1aa\|canary-reset-2-77aa11" "$DB" && fail "a password is in the database in clear"
 finish

@@ -47,6 +47,14 @@ expect_in "$page" "$digest" "the digest shown on the page"
 # In Japanese; and the JSON alone, which verifies too (with the database's key by default).
 expect_exit 0 as cid receipt "$V2" --lang ja --out "$T/r-ja.html"
 expect_in "$(cat "$T/r-ja.html")" "記録確認書"
+# Its words come from the gettext catalogues (po/ja.po, po/en.po), as the pages' do.
+for word in "同意の記録" "申請の承認" "支払完了" "署名されたチェックポイント"; do
+	expect_in "$(cat "$T/r-ja.html")" "$word" "the Japanese receipt"
+done
+expect_exit 0 as cid receipt "$V2" --lang en --out "$T/r-en.html"
+expect_in "$(cat "$T/r-en.html")" "Receipt of the record"
+expect_in "$(cat "$T/r-en.html")" "Payment settled"
+expect_not_in "$(cat "$T/r-en.html")" "記録" "the English receipt"
 expect_exit 0 as cid receipt "$V2" --json --out "$T/r.json"
 expect_exit 0 rd receipt verify "$T/r.json"
 n=$(json events <"$T/r.json" | node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>console.log(JSON.parse(d).length))')

@@ -63,5 +63,5 @@ fi
 make_fund
 sqlite3 "$DB" "UPDATE log_meta SET value = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE name = 'public_key'"
 expect_exit 1 rd audit verify
-expect_in "$ERR" "the database's log key is not the key in the key directory"
+expect_in "$ERR" "the database's log keys do not include the trusted key"
 finish

@@ -179,3 +179,18 @@ logfix_tamper(struct logfix *f, const char *sql)
 
 	assert_int_equal(store_exec(f->store, sql, &err), REDRESS_OK);
 }
+
+void
+logfix_append(struct tlog *log, int n, const char *what)
+{
+	struct redress_error err;
+	char data[64];
+	int i;
+
+	assert_int_equal(tlog_begin(log, &err), REDRESS_OK);
+	for (i = 0; i < n; i++) {
+		snprintf(data, sizeof(data), "{\"i\":%d,\"what\":\"%s\"}", i, what);
+		assert_int_equal(tlog_append(log, "test.event", data, strlen(data), NULL, &err), REDRESS_OK);
+	}
+	assert_int_equal(tlog_commit(log, &err), REDRESS_OK);
+}

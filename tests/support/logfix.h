@@ -50,6 +50,9 @@ void logfix_audit_clean(struct logfix *f);
 /* Runs audit verify and fails the test unless some finding contains needle. */
 void logfix_audit_finds(struct logfix *f, const char *needle);
 
+/* Appends n events of type "test.event" ({"i":I,"what":WHAT}) to log in one change. */
+void logfix_append(struct tlog *log, int n, const char *what);
+
 /* Runs SQL on the database behind the log's back. */
 void logfix_tamper(struct logfix *f, const char *sql);
 

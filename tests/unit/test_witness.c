@@ -34,21 +34,6 @@ struct fix {
 	struct witness *w;
 };
 
-static void
-append(struct tlog *log, int n, const char *what)
-{
-	struct redress_error err;
-	char data[64];
-	int i;
-
-	assert_int_equal(tlog_begin(log, &err), REDRESS_OK);
-	for (i = 0; i < n; i++) {
-		snprintf(data, sizeof(data), "{\"i\":%d,\"what\":\"%s\"}", i, what);
-		assert_int_equal(tlog_append(log, "test.event", data, strlen(data), NULL, &err), REDRESS_OK);
-	}
-	assert_int_equal(tlog_commit(log, &err), REDRESS_OK);
-}
-
 /* The add-checkpoint body for log's latest checkpoint, from old. */
 static void
 request(struct tlog *log, uint64_t old, struct buf *out)
@@ -156,18 +141,18 @@ test_cosigns_a_growing_log_and_refuses_a_fork(void **state)
 	/* First sight: old 0, no proof. */
 	assert_int_equal(post(f, f->a->log, 0, &answer, &why), 200);
 	assert_non_null(strstr(answer.data, "\xe2\x80\x94 monitor.example/w1 "));
-	append(f->a->log, 2, "a");
+	logfix_append(f->a->log, 2, "a");
 	assert_int_equal(post(f, f->a->log, 1, &answer, &why), 200);
 	/* A stale old size: 409 with the size it holds. */
 	assert_int_equal(post(f, f->a->log, 1, &answer, &why), 409);
 	assert_string_equal(answer.data, "3\n");
 
 	/* The fork: the same key and origin, size 3, other events. */
-	append(f->b, 2, "b");
+	logfix_append(f->b, 2, "b");
 	assert_int_equal(post(f, f->b, 3, &answer, &why), 422);
 	assert_non_null(strstr(why.message, "FORK"));
 	/* A larger fork whose proof is from its own history: does not extend what was cosigned. */
-	append(f->b, 2, "b2");
+	logfix_append(f->b, 2, "b2");
 	assert_int_equal(post(f, f->b, 3, &answer, &why), 422);
 	assert_non_null(strstr(why.message, "does not extend"));
 
@@ -175,7 +160,7 @@ test_cosigns_a_growing_log_and_refuses_a_fork(void **state)
 	witness_close(&f->w);
 	assert_int_equal(witness_open(f->wdir, keys, 1, &f->w, &why), REDRESS_OK);
 	assert_int_equal(post(f, f->b, 3, &answer, &why), 422);
-	append(f->a->log, 1, "a2");
+	logfix_append(f->a->log, 1, "a2");
 	assert_int_equal(post(f, f->a->log, 3, &answer, &why), 200);
 	buf_free(&answer);
 }
@@ -303,7 +288,7 @@ test_cosigned_checkpoint_kept(void **state)
 	/* Kept beside the log, the cosignatures disturb no audit. */
 	logfix_audit_clean(f->a);
 	/* A newer checkpoint has no cosignature yet. */
-	append(f->a->log, 1, "later");
+	logfix_append(f->a->log, 1, "later");
 	buf_reset(&note);
 	assert_int_equal(tlog_checkpoint_cosigned(f->a->log, &note, &size, &err), REDRESS_OK);
 	assert_int_equal(size, 2);

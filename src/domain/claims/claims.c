@@ -13,6 +13,7 @@
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "domain/claims/claims_int.h"
+#include "domain/fund/fund.h"
 #include "domain/programs/programs.h"
 
 #define CLAIMS_EVENT_DATA_MAX (CLAIMS_SEALED_MAX + 1024)
@@ -229,6 +230,19 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 
 	if ((rc = users_require(actor, PERM_CLAIMS_INTAKE, err)) != REDRESS_OK)
 		return rc;
+	/* A closed fund takes no new claim: the successor does (fund.h). */
+	{
+		struct fund_closure closure;
+		int closed = fund_closed(store, &closure, err);
+
+		if (closed < 0)
+			return err->code;
+		if (closed)
+			return error_set(
+			    err, REDRESS_E_REFUSED,
+			    "the fund is closed (event %llu): new claims go to its successor, %s (%s)",
+			    (unsigned long long)closure.seq, closure.successor, closure.contact);
+	}
 	if ((rc = text_check_id("program", program, PROGRAM_CODE_MAX, "._-", err)) != REDRESS_OK ||
 	    (rc = program_get(store, program, &p, err)) != REDRESS_OK ||
 	    (rc = person_check(store, "victim", victim, &v, err)) != REDRESS_OK)

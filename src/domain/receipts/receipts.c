@@ -27,6 +27,7 @@
 #include "crypto/hash.h"
 #include "log/checkpoint.h"
 #include "log/cosig.h"
+#include "log/keychain.h"
 #include "log/merkle.h"
 #include "log/note.h"
 
@@ -245,6 +246,20 @@ receipt_build(struct tlog *log, const char *pseudonym, struct buf *out, char lan
 	}
 	root = json_pack("{s:s, s:s, s:s, s:I, s:O}", "format", RECEIPT_FORMAT, "pseudonym", pseudonym,
 	                 "checkpoint", note.data, "size", (json_int_t)size, "events", events);
+	/* After a rotation of the log's key, the handovers that lead from the first key to it. */
+	if (root != NULL && tlog_keychain(log)->count > 1) {
+		struct buf chain;
+		json_t *h = NULL;
+
+		buf_init(&chain, 1024 * 1024);
+		if ((rc = tlog_handovers_json(log, &chain, err)) == REDRESS_OK &&
+		    ((h = json_loadb(chain.data, chain.len, 0, NULL)) == NULL ||
+		     json_object_set_new(root, "handovers", h) != 0))
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the receipt");
+		buf_free(&chain);
+		if (rc != REDRESS_OK)
+			goto out;
+	}
 	/* Sorted, compact, "/" escaped: the block can sit in a <script> and hashes the same every time. */
 	if (root == NULL || (dumped = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_ESCAPE_SLASH |
 	                                                   JSON_ENSURE_ASCII)) == NULL) {
@@ -280,47 +295,44 @@ enum receipt_word {
 	W_COUNT
 };
 
-/* The page's words in Korean, Japanese and English. */
-static const char *const receipt_words[3][W_COUNT] = {
-    {"기록 확인서",
-     "이 확인서는 재단의 공개 기록에 남은, 귀하에 관한 사건들을 보여 줍니다. 이름은 들어 있지 않습니다.",
-     "번호", "내용", "일시", "아직 기록된 사건이 없습니다.", "서명된 체크포인트", "확인서 요약값(SHA-256)",
-     "재단의 공개키만 있으면 누구나 확인할 수 있습니다: redress receipt verify 파일 --pubkey 키 또는 "
-     "verify-receipt.html.",
-     "확인서 요약값의 QR 코드"},
-    {"記録確認書",
-     "この確認書は、財団の公開記録に残る、あなたに関する出来事を示します。氏名は含まれていません。", "番号",
-     "内容", "日時", "まだ記録された出来事はありません。", "署名されたチェックポイント",
-     "確認書の要約値(SHA-256)",
-     "財団の公開鍵だけで誰でも確認できます: redress receipt verify ファイル --pubkey 鍵 または "
-     "verify-receipt.html。",
-     "確認書の要約値のQRコード"},
-    {"Receipt", "This receipt lists the events in the fund's public log that concern you. It holds no name.",
-     "No.", "What", "When", "No event is recorded yet.", "Signed checkpoint",
-     "Digest of this receipt (SHA-256)",
-     "Anyone can check it with the fund's public key alone: redress receipt verify FILE --pubkey KEY, or "
-     "verify-receipt.html.",
-     "QR code of the receipt's digest"},
+/*
+ * The page's words: msgids (English) that po/ko.po and po/ja.po translate
+ * (xgettext finds them by N_, as in the pages); the caller's translate
+ * function looks them up.
+ */
+#define N_(msgid) msgid
+static const char *const receipt_words[W_COUNT] = {
+    [W_TITLE] = N_("Receipt of the record"),
+    [W_INTRO] =
+        N_("This receipt lists the events in the fund's public log that concern you. It holds no name."),
+    [W_NUMBER] = N_("No."),
+    [W_WHAT] = N_("What happened"),
+    [W_WHEN] = N_("When"),
+    [W_NONE] = N_("No event is recorded yet."),
+    [W_CHECKPOINT] = N_("Signed checkpoint"),
+    [W_DIGEST] = N_("Digest of this receipt (SHA-256)"),
+    [W_HOW] = N_("Anyone can check it with the fund's public key alone: redress receipt verify FILE --pubkey "
+                 "KEY, or verify-receipt.html."),
+    [W_QR] = N_("QR code of the receipt's digest"),
 };
 
-/* What each event type says, in each language. */
+/* What each event type says. */
 static const struct {
 	const char *type;
-	const char *words[3];
+	const char *words;
 } receipt_types[] = {
-    {"registry.consent.recorded", {"동의 기록", "同意の記録", "Consent recorded"}},
-    {"registry.consultation.recorded",
-     {"상담과 의사 기록", "相談と意思の記録", "Consultation and wish recorded"}},
-    {"claims.claim.opened", {"신청 접수", "申請の受付", "Claim opened"}},
-    {"claims.claim.submitted", {"신청 제출", "申請の提出", "Claim submitted"}},
-    {"claims.claim.approved", {"신청 승인", "申請の承認", "Claim approved"}},
-    {"claims.claim.denied", {"신청 기각", "申請の却下", "Claim denied"}},
-    {"claims.claim.appealed", {"이의 신청", "不服申立て", "Claim appealed"}},
-    {"entitlements.entitlement.booked", {"지급 권리 확정", "受給権の確定", "Entitlement booked"}},
-    {"entitlements.entitlement.changed", {"지급 권리 변경", "受給権の変更", "Entitlement changed"}},
-    {"payments.order.created", {"지급 지시", "支払指図", "Payment ordered"}},
-    {"payments.order.settled", {"지급 완료", "支払完了", "Payment settled"}},
-    {"payments.order.returned", {"지급 반송", "支払返却", "Payment returned"}},
+    {"registry.consent.recorded", N_("Consent recorded")},
+    {"registry.consultation.recorded", N_("Consultation and wish recorded")},
+    {"claims.claim.opened", N_("Claim opened")},
+    {"claims.claim.submitted", N_("Claim submitted")},
+    {"claims.claim.approved", N_("Claim approved")},
+    {"claims.claim.denied", N_("Claim denied")},
+    {"claims.claim.appealed", N_("Claim appealed")},
+    {"entitlements.entitlement.booked", N_("Entitlement booked")},
+    {"entitlements.entitlement.changed", N_("Entitlement changed")},
+    {"payments.order.created", N_("Payment ordered")},
+    {"payments.order.settled", N_("Payment settled")},
+    {"payments.order.returned", N_("Payment returned")},
 };
 
 static int
@@ -336,30 +348,21 @@ lang_index(const char *lang)
 }
 
 static const char *
-type_words(const char *type, int li)
+type_words(const char *type)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(receipt_types) / sizeof(receipt_types[0]); i++)
 		if (strcmp(receipt_types[i].type, type) == 0)
-			return receipt_types[i].words[li];
+			return receipt_types[i].words;
 	return type;
 }
 
-static void
-digest_hex(const char *json, size_t len, char hex[65])
-{
-	uint8_t sum[HASH_SHA256_SIZE];
-
-	hash_sha256(json, len, sum);
-	(void)codec_hex_encode(sum, sizeof(sum), hex, 65, NULL);
-}
-
 enum redress_err
-receipt_render_html(const char *json, size_t len, const char *lang, struct buf *out,
-                    struct redress_error *err)
+receipt_render_html(const char *json, size_t len, const char *lang, receipt_translate_fn translate,
+                    struct buf *out, struct redress_error *err)
 {
-	const char *const *w;
+	const char *w[W_COUNT];
 	json_t *root = NULL, *events, *ev;
 	char hex[65], qrtext[128];
 	struct buf qr;
@@ -372,13 +375,14 @@ receipt_render_html(const char *json, size_t len, const char *lang, struct buf *
 		rc = error_set(err, REDRESS_E_INVALID, "language '%.8s': it is ko, ja or en", lang);
 		goto out;
 	}
-	w = receipt_words[li];
+	for (i = 0; i < W_COUNT; i++)
+		w[i] = translate != NULL ? translate(lang, receipt_words[i]) : receipt_words[i];
 	if ((root = json_loadb(json, len, 0, NULL)) == NULL ||
 	    !json_is_array(events = json_object_get(root, "events"))) {
 		rc = error_set(err, REDRESS_E_INVALID, "not a receipt");
 		goto out;
 	}
-	digest_hex(json, len, hex);
+	hash_sha256_hex(json, len, hex);
 	snprintf(qrtext, sizeof(qrtext), "redress-receipt:sha256:%s", hex);
 	if ((rc = qr_svg(qrtext, w[W_QR], &qr, err)) != REDRESS_OK)
 		goto out;
@@ -416,7 +420,11 @@ receipt_render_html(const char *json, size_t len, const char *lang, struct buf *
 			html_raw_const(out, "<tr><td>");
 			html_textf(out, "%lld", (long long)json_integer_value(json_object_get(ev, "seq")));
 			html_raw_const(out, "</td><td>");
-			html_text(out, type_words(str(ev, "type") != NULL ? str(ev, "type") : "", li));
+			{
+				const char *what = type_words(str(ev, "type") != NULL ? str(ev, "type") : "");
+
+				html_text(out, translate != NULL ? translate(lang, what) : what);
+			}
 			html_raw_const(out, "</td><td>");
 			html_text(out, str(ev, "at") != NULL ? str(ev, "at") : "");
 			html_raw_const(out, "</td></tr>\n");
@@ -529,7 +537,7 @@ enum redress_err
 receipt_verify(const char *text, size_t len, const char *vkey, const struct cosig_policy *policy,
                struct receipt_verified *v_r, struct redress_error *err)
 {
-	struct note_verifier verifier;
+	struct keychain *chain = NULL;
 	struct checkpoint cp;
 	struct concern *c = NULL;
 	const char *json = NULL, *note, *pseudonym;
@@ -541,10 +549,16 @@ receipt_verify(const char *text, size_t len, const char *vkey, const struct cosi
 	memset(v_r, 0, sizeof(*v_r));
 	if (len > RECEIPT_MAX_BYTES)
 		return error_set(err, REDRESS_E_INVALID, "a receipt is at most %u bytes", RECEIPT_MAX_BYTES);
-	if ((rc = note_vkey_parse(vkey, &verifier, err)) != REDRESS_OK)
+	if ((chain = malloc(sizeof(*chain))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = keychain_init_vkey(chain, vkey, err)) != REDRESS_OK) {
+		free(chain);
 		return error_prefix(err, "the public key");
-	if ((rc = receipt_json(text, len, &json, &json_len, err)) != REDRESS_OK)
+	}
+	if ((rc = receipt_json(text, len, &json, &json_len, err)) != REDRESS_OK) {
+		free(chain);
 		return rc;
+	}
 	if ((root = json_loadb(json, json_len, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
 		rc = error_set(err, REDRESS_E_INVALID, "the receipt's JSON does not parse");
 		goto out;
@@ -558,14 +572,13 @@ receipt_verify(const char *text, size_t len, const char *vkey, const struct cosi
 		               ", 'pseudonym', 'checkpoint' and 'events'");
 		goto out;
 	}
-	if ((rc = note_verify(note, strlen(note), &verifier, &text_len, err)) != REDRESS_OK ||
-	    (rc = checkpoint_parse(note, text_len, &cp, err)) != REDRESS_OK) {
-		error_prefix(err, "the receipt's checkpoint");
+	/* Signed by the key in force at its size, followed from the key given through the handovers. */
+	if ((rc = keychain_follow_json(chain, json_object_get(root, "handovers"), err)) != REDRESS_OK) {
+		error_prefix(err, "the receipt's key handovers");
 		goto out;
 	}
-	if (strcmp(cp.origin, verifier.name) != 0) {
-		rc = error_set(err, REDRESS_E_CRYPTO, "the checkpoint is of log '%.64s', the key of '%.64s'",
-		               cp.origin, verifier.name);
+	if ((rc = keychain_verify(chain, note, strlen(note), &cp, &text_len, err)) != REDRESS_OK) {
+		error_prefix(err, "the receipt's checkpoint");
 		goto out;
 	}
 	if ((rc = cosig_policy_check(policy, note, strlen(note), err)) != REDRESS_OK) {
@@ -588,11 +601,12 @@ receipt_verify(const char *text, size_t len, const char *vkey, const struct cosi
 	if (policy != NULL)
 		(void)cosig_count(note, strlen(note), policy->witnesses, policy->count, NULL,
 		                  &v_r->cosignatures, NULL);
-	digest_hex(json, json_len, v_r->digest);
+	hash_sha256_hex(json, json_len, v_r->digest);
 	rc = REDRESS_OK;
 out:
 	free(raw);
 	free(c);
+	free(chain);
 	json_decref(root);
 	return rc;
 }

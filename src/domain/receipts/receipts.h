@@ -47,12 +47,22 @@ enum redress_err receipt_build(struct tlog *log, const char *pseudonym, struct b
                                struct redress_error *err);
 
 /*
+ * Looks up a receipt's words (English msgids, in po/) in lang ("ko", "ja",
+ * "en"): the caller's translations (the command line's are the pages'
+ * gettext catalogues); the result is not freed and lives as long as the
+ * process.
+ */
+typedef const char *(*receipt_translate_fn)(const char *lang, const char *msgid);
+
+/*
  * Appends to out a one-page HTML receipt in lang ("ko", "ja" or "en", else
  * REDRESS_E_INVALID) for the receipt JSON (len bytes): the events in a
  * table, the checkpoint, the digest as text and as a QR code, and the JSON
- * itself embedded for verifiers.
+ * itself embedded for verifiers.  Its words are translate's (NULL: the
+ * English msgids).
  */
-enum redress_err receipt_render_html(const char *json, size_t len, const char *lang, struct buf *out,
+enum redress_err receipt_render_html(const char *json, size_t len, const char *lang,
+                                     receipt_translate_fn translate, struct buf *out,
                                      struct redress_error *err);
 
 /* What receipt_verify found. */

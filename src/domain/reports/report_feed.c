@@ -31,13 +31,13 @@
 #include "core/mem.h"
 #include "crypto/seal.h"
 #include "crypto/sign.h"
+#include "domain/reports/report_cells.h"
 #include "domain/reports/reports.h"
 #include "log/checkpoint.h"
 #include "log/note.h"
 
 #define FEED_FORMAT     "redress-feed-1"
 #define FEED_DOMAIN     "redress-feed-1\n"
-#define FEED_CELLS_MAX  4096
 #define FEED_COMMIT_HEX 32
 
 /* Keys whose string values identify someone or something of someone's. */
@@ -144,36 +144,14 @@ feed_scrub(const struct seal_key *key, json_t *v)
 	}
 }
 
-/* Counts of registered people per region and per decade. */
-struct cells {
-	char label[FEED_CELLS_MAX][24];
-	int64_t n[FEED_CELLS_MAX];
-	size_t count;
-};
-
-static int64_t *
-cell(struct cells *c, const char *label)
-{
-	size_t i;
-
-	for (i = 0; i < c->count; i++)
-		if (strcmp(c->label[i], label) == 0)
-			return &c->n[i];
-	if (c->count >= FEED_CELLS_MAX)
-		return NULL;
-	snprintf(c->label[c->count], sizeof(c->label[0]), "%s", label);
-	c->n[c->count] = 0;
-	return &c->n[c->count++];
-}
-
+/* A registration's region ("" for none) and birth year, as the feed and the report count them. */
 static void
-region_decade(json_t *data, char region[24], char decade[24])
+region_year(json_t *data, const char **region_r, int64_t *year_r)
 {
 	const char *r = json_string_value(json_object_get(data, "region"));
 
-	snprintf(region, 24, "%s", r != NULL ? r : "");
-	snprintf(decade, 24, "%lld",
-	         (long long)(json_integer_value(json_object_get(data, "birth_year")) / 10 * 10));
+	*region_r = r != NULL ? r : "";
+	*year_r = (int64_t)json_integer_value(json_object_get(data, "birth_year"));
 }
 
 /* Appends line (whose reference it takes) to out as one compact JSON line with sorted keys. */
@@ -195,7 +173,7 @@ enum redress_err
 report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, struct buf *out,
                   struct redress_error *err)
 {
-	struct cells *regions = NULL, *decades = NULL;
+	struct report_cells cells;
 	struct buf bytes, note;
 	uint64_t size = 0, seq;
 	json_t *ev = NULL;
@@ -204,11 +182,7 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 
 	buf_init(&bytes, TLOG_EVENT_MAX + 1024);
 	buf_init(&note, NOTE_MAX_SIZE);
-	if ((regions = calloc(1, sizeof(*regions))) == NULL ||
-	    (decades = calloc(1, sizeof(*decades))) == NULL) {
-		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
-		goto out;
-	}
+	report_cells_init(&cells);
 	if ((rc = tlog_checkpoint_cosigned(log, &note, &size, err)) != REDRESS_OK)
 		goto out;
 	if ((rc = put_line(out,
@@ -218,10 +192,13 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 		goto out;
 	/* Pass 0 counts the cells; pass 1 writes. */
 	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			report_cells_settle(&cells, k);
 		for (seq = 0; seq < size; seq++) {
-			const char *type, *at;
+			const char *type, *at, *region;
 			json_t *data;
-			char region[24], decade[24], day[16];
+			int64_t year;
+			char day[16];
 
 			buf_reset(&bytes);
 			if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK)
@@ -235,24 +212,19 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 				goto out;
 			}
 			if (strcmp(type, "registry.person.registered") == 0) {
-				region_decade(data, region, decade);
+				region_year(data, &region, &year);
 				if (pass == 0) {
-					int64_t *r = cell(regions, region), *d = cell(decades, decade);
-
-					if (r == NULL || d == NULL) {
-						rc = error_set(err, REDRESS_E_NOMEM,
-						               "more than %d regions or decades",
-						               FEED_CELLS_MAX);
+					if ((rc = report_cells_add(&cells, region, year, 1, err)) !=
+					    REDRESS_OK)
 						goto out;
-					}
-					++*r;
-					++*d;
 				} else {
-					/* The decade only, and neither where its cell is smaller than k. */
-					int small = *cell(regions, region) < k || *cell(decades, decade) < k;
+					/* The decade only, and neither for a person the small cells withhold.
+					 */
+					int small = report_cells_withheld(&cells, region, year);
 
 					json_object_set_new(data, "birth_year",
-					                    small ? json_null() : json_integer(atoi(decade)));
+					                    small ? json_null()
+					                          : json_integer(year / 10 * 10));
 					if (small)
 						json_object_set_new(data, "region", json_null());
 				}
@@ -281,8 +253,7 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 	rc = buf_error(out, err);
 out:
 	json_decref(ev);
-	free(regions);
-	free(decades);
+	report_cells_free(&cells);
 	buf_free(&bytes);
 	buf_free(&note);
 	return rc;

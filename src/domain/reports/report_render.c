@@ -51,6 +51,15 @@ report_render_json(const struct report_published *pub, struct buf *out, struct r
 	                 pub->proof_checkpoint.data != NULL ? pub->proof_checkpoint.data : "", "size",
 	                 (json_int_t)pub->proof_size, "inclusion", hashes(pub->proof, pub->proof_count),
 	                 "consistency", hashes(pub->consistency, pub->consistency_count), "report", body);
+	/* The log's key handovers, so a reader holding an earlier key follows to the one that signed. */
+	if (root != NULL && pub->handovers.len > 2) {
+		json_t *h = json_loadb(pub->handovers.data, pub->handovers.len, 0, NULL);
+
+		if (h == NULL || json_object_set_new(root, "handovers", h) != 0) {
+			json_decref(root);
+			root = NULL;
+		}
+	}
 	/* The report's own event is public, salt and all: the salt hides other events, not this one. */
 	if (root != NULL && pub->salt[0] != '\0' &&
 	    json_object_set_new(json_object_get(root, "event"), "salt", json_string(pub->salt)) != 0) {

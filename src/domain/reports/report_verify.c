@@ -15,6 +15,7 @@
 #include "domain/reports/reports.h"
 #include "log/checkpoint.h"
 #include "log/cosig.h"
+#include "log/keychain.h"
 #include "log/note.h"
 
 /* Writes a jansson value as canonical JSON (core/canon.h): sorted keys, integers only. */
@@ -164,17 +165,14 @@ get_hashes(json_t *obj, const char *key, uint8_t (*out)[MERKLE_HASH_SIZE], size_
 	return REDRESS_OK;
 }
 
-/* Verifies a signed checkpoint note by v and reads its body. */
+/* Verifies a signed checkpoint note by the log's key in force at its size, and reads its body. */
 static enum redress_err
-signed_checkpoint(const char *note, const struct note_verifier *v, const char *what, struct checkpoint *cp,
+signed_checkpoint(const char *note, const struct keychain *kc, const char *what, struct checkpoint *cp,
                   struct redress_error *err)
 {
-	size_t text_len;
 	enum redress_err rc;
 
-	if ((rc = note_verify(note, strlen(note), v, &text_len, err)) != REDRESS_OK)
-		return error_prefix(err, "%s", what);
-	if ((rc = checkpoint_parse(note, text_len, cp, err)) != REDRESS_OK)
+	if ((rc = keychain_verify(kc, note, strlen(note), cp, NULL, err)) != REDRESS_OK)
 		return error_prefix(err, "%s", what);
 	return REDRESS_OK;
 }
@@ -196,7 +194,7 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 	const char *actor = NULL, *at = NULL, *type = NULL, *note = NULL, *proof_note = NULL,
 	           *root_text = NULL, *code = NULL, *salt = NULL;
 	struct checkpoint computed, later;
-	struct note_verifier verifier;
+	struct keychain *chain = NULL;
 	struct buf bytes, data;
 	struct canon c;
 	json_error_t jerr;
@@ -213,13 +211,22 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 		               REPORT_MAX_BYTES * 2);
 		goto out;
 	}
-	if ((rc = note_vkey_parse(vkey, &verifier, err)) != REDRESS_OK) {
+	if ((chain = malloc(sizeof(*chain))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = keychain_init_vkey(chain, vkey, err)) != REDRESS_OK) {
 		error_prefix(err, "the public key");
 		goto out;
 	}
 	if ((root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
 		rc = error_set(err, REDRESS_E_INVALID, "the report is not JSON: line %d, column %d: %s",
 		               jerr.line, jerr.column, jerr.text);
+		goto out;
+	}
+	/* The log's key handovers since the key given, when it was rotated (log/keychain.h). */
+	if ((rc = keychain_follow_json(chain, json_object_get(root, "handovers"), err)) != REDRESS_OK) {
+		error_prefix(err, "the report's key handovers");
 		goto out;
 	}
 	event = json_object_get(root, "event");
@@ -272,7 +279,7 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 	merkle_leaf_hash(bytes.data, bytes.len, leaf);
 
 	/* The checkpoint that includes it, signed by the key. */
-	if ((rc = signed_checkpoint(proof_note, &verifier, "field 'proof.checkpoint'", &later, err)) !=
+	if ((rc = signed_checkpoint(proof_note, chain, "field 'proof.checkpoint'", &later, err)) !=
 	    REDRESS_OK)
 		goto out;
 	/* And cosigned by enough witnesses: the public saw the history the monitors saw. */
@@ -299,7 +306,7 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 	}
 
 	/* The checkpoint it names as computed at: signed, the same log, just before the event. */
-	if ((rc = signed_checkpoint(note, &verifier, "field 'report.checkpoint.note'", &computed, err)) !=
+	if ((rc = signed_checkpoint(note, chain, "field 'report.checkpoint.note'", &computed, err)) !=
 	    REDRESS_OK)
 		goto out;
 	if (codec_base64_decode(root_text, strlen(root_text), named_root, sizeof(named_root), &rlen, NULL) !=
@@ -334,6 +341,7 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 	v_r->proof_size = later.size;
 	rc = REDRESS_OK;
 out:
+	free(chain);
 	json_decref(root);
 	buf_free(&bytes);
 	buf_free(&data);

@@ -15,6 +15,7 @@
 #include "crypto/codec.h"
 #include "domain/ledger/ledger.h"
 #include "domain/programs/programs.h"
+#include "domain/reports/report_cells.h"
 #include "log/checkpoint.h"
 
 /* Read-only queries over the other modules' tables: a report writes none of them. */
@@ -45,6 +46,7 @@ report_published_init(struct report_published *p)
 	report_init(&p->report);
 	buf_init(&p->body, REPORT_MAX_BYTES);
 	buf_init(&p->proof_checkpoint, 64 * 1024);
+	buf_init(&p->handovers, 1024 * 1024);
 }
 
 void
@@ -53,6 +55,7 @@ report_published_free(struct report_published *p)
 	report_free(&p->report);
 	buf_free(&p->body);
 	buf_free(&p->proof_checkpoint);
+	buf_free(&p->handovers);
 }
 
 /* One count from a query taking the program as ?1 (or no parameter). */
@@ -246,16 +249,50 @@ cmp_row(const void *a, const void *b)
 	return strcmp(((const struct report_row *)a)->group, ((const struct report_row *)b)->group);
 }
 
-/* People who consented to statistics, by region and by decade of birth. */
+/* The registry's cells, settled for k (report_cells.h): who the feed withholds, and so the report. */
 static enum redress_err
-breakdowns(struct store *store, const char *program, struct report *r, struct redress_error *err)
+registry_cells(struct store *store, int64_t k, struct report_cells *cells, struct redress_error *err)
 {
 	struct store_stmt *st;
 	enum store_step_result step;
+	enum redress_err rc;
+
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_CELLS, err)) == NULL)
+		return err->code;
+	while ((step = store_step(st, err)) == STORE_ROW)
+		if ((rc = report_cells_add(cells, store_column_text(st, 0), store_column_int64(st, 1),
+		                           store_column_int64(st, 2), err)) != REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
+	if (step == STORE_ERROR)
+		return err->code;
+	report_cells_settle(cells, k);
+	return REDRESS_OK;
+}
+
+/*
+ * People who consented to statistics, by region and by decade of birth.
+ * A person whose region or decade is too rare to show (report_cells.h) is
+ * in the group "withheld" of both, as the public feed withholds her: so a
+ * recount from the feed gives these rows too.
+ */
+static enum redress_err
+breakdowns(struct store *store, const char *program, struct report *r, struct redress_error *err)
+{
+	struct report_cells cells;
+	struct store_stmt *st;
+	enum store_step_result step;
+	enum redress_err rc;
 	char decade[16];
 
-	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_CONSENTED, err)) == NULL)
-		return err->code;
+	report_cells_init(&cells);
+	if ((rc = registry_cells(store, r->k, &cells, err)) != REDRESS_OK)
+		goto out;
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_CONSENTED, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
 	store_bind_text(st, 1, program);
 	while ((step = store_step(st, err)) == STORE_ROW) {
 		const char *region = store_column_text(st, 0);
@@ -265,11 +302,19 @@ breakdowns(struct store *store, const char *program, struct report *r, struct re
 		size_t i;
 
 		snprintf(decade, sizeof(decade), "%llds", (long long)(year / 10 * 10));
-		rows[0] = row_for(&r->by_region, region[0] != '\0' ? region : "unknown");
-		rows[1] = row_for(&r->by_decade, decade);
-		if (rows[0] == NULL || rows[1] == NULL)
-			return error_set(err, REDRESS_E_NOMEM, "more than %d groups in a breakdown",
-			                 REPORT_GROUPS_MAX);
+		if (report_cells_withheld(&cells, region, year)) {
+			rows[0] = row_for(&r->by_region, REPORT_CELLS_WITHHELD);
+			rows[1] = row_for(&r->by_decade, REPORT_CELLS_WITHHELD);
+		} else {
+			rows[0] = row_for(&r->by_region, region[0] != '\0' ? region : "unknown");
+			rows[1] = row_for(&r->by_decade, decade);
+		}
+		if (rows[0] == NULL || rows[1] == NULL) {
+			store_done(st);
+			rc = error_set(err, REDRESS_E_NOMEM, "more than %d groups in a breakdown",
+			               REPORT_GROUPS_MAX);
+			goto out;
+		}
 		for (i = 0; i < 2; i++) {
 			rows[i]->people.value++;
 			rows[i]->reached.value += reached;
@@ -279,11 +324,16 @@ breakdowns(struct store *store, const char *program, struct report *r, struct re
 		r->consented_reached.value += reached;
 		r->consented_paid.value += paid;
 	}
-	if (step == STORE_ERROR)
-		return err->code;
+	if (step == STORE_ERROR) {
+		rc = err->code;
+		goto out;
+	}
 	qsort(r->by_region.rows, r->by_region.n, sizeof(r->by_region.rows[0]), cmp_row);
 	qsort(r->by_decade.rows, r->by_decade.n, sizeof(r->by_decade.rows[0]), cmp_row);
-	return REDRESS_OK;
+	rc = REDRESS_OK;
+out:
+	report_cells_free(&cells);
+	return rc;
 }
 
 /* Where each published count sits among the suppression cells. */

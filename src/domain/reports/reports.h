@@ -116,6 +116,7 @@ struct report_published {
 	uint8_t consistency[MERKLE_MAX_PROOF + 2][MERKLE_HASH_SIZE]; /* from the size computed at */
 	size_t consistency_count;
 	struct buf proof_checkpoint; /* the signed checkpoint note at proof_size */
+	struct buf handovers;        /* the log's key handovers, a JSON array (tlog_handovers_json) */
 	int reused;                  /* 1 when the log's last event already was this report */
 };
 

@@ -52,6 +52,11 @@ static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
          .sql = "SELECT count(*) FROM registry_persons p WHERE (SELECT c.wish FROM registry_consultations c"
                 " WHERE c.pseudonym = p.pseudonym ORDER BY c.seq DESC LIMIT 1) = 'decline'",
          .columns = "i"},
+    /* Everyone registered, by region and birth year: the cells small-cell withholding counts. */
+    [REPORTS_Q_CELLS] = {.name = "reports.cells",
+                         .sql = "SELECT coalesce(region, ''), birth_year, count(*) FROM registry_persons"
+                                " GROUP BY coalesce(region, ''), birth_year",
+                         .columns = "tii"},
     [REPORTS_Q_CONSENTED] =
         {.name = "reports.consented",
          .sql = "SELECT p.region, p.birth_year,"
@@ -603,6 +608,9 @@ report_publish(struct tlog *log, const struct actor *actor, const char *program,
 	    (rc = note_checkpoint(pub->proof_checkpoint.data, &cp, err)) != REDRESS_OK)
 		return rc;
 	pub->proof_size = cp.size;
+	buf_reset(&pub->handovers);
+	if ((rc = tlog_handovers_json(log, &pub->handovers, err)) != REDRESS_OK)
+		return rc;
 	if ((rc = tlog_prove_inclusion(log, pub->seq, cp.size, &proved, pub->proof, &pub->proof_count,
 	                               err)) != REDRESS_OK ||
 	    (rc = tlog_prove_consistency(log, pub->report.size, cp.size, &proved, pub->consistency,

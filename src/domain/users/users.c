@@ -372,7 +372,7 @@ users_authenticate(struct store *store, const struct seal_key *master, const cha
 		return error_set(err, REDRESS_E_REFUSED, USERS_SIGN_IN_REFUSED);
 	/* After the password: only its holder learns that a new one is due. */
 	if (acct.must_change)
-		return error_set(err, REDRESS_E_REFUSED,
+		return error_set(err, REDRESS_E_PASSWORD_RESET,
 		                 "sign-in refused: account '%s' must choose a new password first (an admin"
 		                 " reset it): 'redress --as %s user password', or POST /api/v1/password",
 		                 name, name);

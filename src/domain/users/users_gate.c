@@ -61,6 +61,8 @@ static const struct gate_rule rules[] = {
     {"payments.bank.recorded", BIT(PERM_PERSONS_WRITE), 0},
     {"payments.", BIT(PERM_LEDGER_WRITE), 0},
     {"reports.", BIT(PERM_AGGREGATES_READ), 0},
+    {"fund.", BIT(PERM_USERS_MANAGE), 0},
+    {TLOG_EV_KEY_ROTATED, BIT(PERM_USERS_MANAGE), 0},
     {USERS_EV_TOTP_ENROLLED, BIT(PERM_USERS_MANAGE), 1},
     /* Before tokens were made by their own account only, an admin made them: both verify. */
     {USERS_EV_TOKEN_ISSUED, BIT(PERM_USERS_MANAGE), 1},

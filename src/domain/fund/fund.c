@@ -1,0 +1,578 @@
+/*
+ * fund.c -- closing a fund and its handover archive (fund.h): the event,
+ * its table and replay, the freeze of intake, the archive's body (what
+ * is left, from the other modules' tables) and its offline check.
+ */
+#include "domain/fund/fund.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/canon.h"
+#include "core/mem.h"
+#include "core/text.h"
+#include "crypto/codec.h"
+#include "crypto/hash.h"
+#include "log/audit.h"
+#include "log/checkpoint.h"
+#include "log/cosig.h"
+#include "log/keychain.h"
+#include "log/merkle.h"
+#include "log/note.h"
+
+static const char fund_schema[] = "CREATE TABLE IF NOT EXISTS fund_closure (seq INTEGER PRIMARY KEY,"
+                                  " successor TEXT NOT NULL, contact TEXT NOT NULL, archive TEXT NOT NULL);";
+
+enum fund_statement {
+	FUND_Q_INSERT,
+	FUND_Q_GET,
+	FUND_Q_OPEN_CLAIMS,
+	FUND_Q_UNPAID,
+	FUND_Q_ACCOUNTS,
+	FUND_Q_COUNT
+};
+
+static const struct store_statement fund_statements[FUND_Q_COUNT] = {
+    [FUND_Q_INSERT] =
+        {.name = "fund.closure.insert",
+         .sql = "INSERT INTO fund_closure (seq, successor, contact, archive) VALUES (?1, ?2, ?3, ?4)",
+         .columns = ""},
+    [FUND_Q_GET] = {.name = "fund.closure.get",
+                    .sql = "SELECT seq, successor, contact, archive FROM fund_closure ORDER BY seq LIMIT 1",
+                    .columns = "ittt"},
+    /* What the successor takes over: claims not decided, entitlements not paid, the money. */
+    [FUND_Q_OPEN_CLAIMS] = {.name = "fund.open_claims",
+                            .sql = "SELECT id, program, state, victim FROM claims_claims"
+                                   " WHERE state NOT IN ('approved', 'denied') ORDER BY id",
+                            .columns = "tttt"},
+    [FUND_Q_UNPAID] = {.name = "fund.unpaid",
+                       .sql = "SELECT id, program, beneficiary, amount, currency, state FROM entitlements"
+                              " WHERE state NOT IN ('paid', 'declined', 'moved') ORDER BY id",
+                       .columns = "tttitt"},
+    [FUND_Q_ACCOUNTS] = {.name = "fund.accounts",
+                         .sql = "SELECT code, currency, debits_posted, credits_posted FROM ledger_accounts"
+                                " ORDER BY code",
+                         .columns = "ttii"},
+};
+static const struct store_catalogue fund_catalogue = {"fund", fund_statements, STORE_COUNT(fund_statements)};
+
+static const struct store_query q_snapshot = {
+    "fund_closure", "SELECT seq, successor, contact, archive FROM fund_closure ORDER BY seq"};
+static const struct store_query *const fund_snapshots[] = {&q_snapshot, NULL};
+
+int
+fund_closed(struct store *store, struct fund_closure *c_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	struct redress_error ignored;
+
+	/* No table (a log opened without this module, as some tests' are): never closed. */
+	if ((st = store_statement(store, &fund_catalogue, FUND_Q_GET, &ignored)) == NULL)
+		return 0;
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		memset(c_r, 0, sizeof(*c_r));
+		c_r->seq = (uint64_t)store_column_int64(st, 0);
+		snprintf(c_r->successor, sizeof(c_r->successor), "%s", store_column_text(st, 1));
+		snprintf(c_r->contact, sizeof(c_r->contact), "%s", store_column_text(st, 2));
+		snprintf(c_r->archive, sizeof(c_r->archive), "%s", store_column_text(st, 3));
+		store_done(st);
+		return 1;
+	case STORE_DONE: return 0;
+	default: return -1;
+	}
+}
+
+/* The closure an event records; REDRESS_E_INVALID when malformed. */
+static enum redress_err
+closure_read(const struct event *ev, struct fund_closure *c, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	memset(c, 0, sizeof(*c));
+	c->seq = ev->seq;
+	if ((rc = canon_get_string_into(ev->data, "successor", c->successor, sizeof(c->successor), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "contact", c->contact, sizeof(c->contact), err)) !=
+	        REDRESS_OK ||
+	    (rc = canon_get_string_into(ev->data, "archive", c->archive, sizeof(c->archive), err)) !=
+	        REDRESS_OK)
+		return error_prefix(err, "event %llu (%s)", (unsigned long long)ev->seq, ev->type);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+fund_apply(struct store *store, const struct fund_closure *c, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_statement(store, &fund_catalogue, FUND_Q_INSERT, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)c->seq);
+	store_bind_text(st, 2, c->successor);
+	store_bind_text(st, 3, c->contact);
+	store_bind_text(st, 4, c->archive);
+	return store_run(st, err);
+}
+
+static enum redress_err
+fund_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	struct fund_closure c;
+	enum redress_err rc;
+
+	if (strcmp(ev->type, FUND_EV_CLOSED) != 0)
+		return error_set(err, REDRESS_E_INVALID, "event %llu: unknown type '%.64s'",
+		                 (unsigned long long)ev->seq, ev->type);
+	if ((rc = closure_read(ev, &c, err)) != REDRESS_OK)
+		return rc;
+	return fund_apply(store, &c, err);
+}
+
+/* Audit's fold: a fund closes once, so the model is the closure, if any. */
+static void *
+fund_fold_begin(void)
+{
+	return calloc(1, sizeof(struct fund_closure));
+}
+
+static enum redress_err
+fund_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+{
+	struct fund_closure *c = model, next;
+	enum redress_err rc;
+	struct audit_value row[4];
+
+	if (strcmp(ev->type, FUND_EV_CLOSED) != 0)
+		return error_set(err, REDRESS_E_INVALID, "event %llu: unknown type '%.64s'",
+		                 (unsigned long long)ev->seq, ev->type);
+	if ((rc = closure_read(ev, &next, err)) != REDRESS_OK)
+		return rc;
+	if (c->archive[0] != '\0') {
+		/* A second closure (only forged): its row too, which the table will lack. */
+		row[0] = AUDIT_INT_VALUE(c->seq);
+		row[1] = AUDIT_TEXT_VALUE(c->successor);
+		row[2] = AUDIT_TEXT_VALUE(c->contact);
+		row[3] = AUDIT_TEXT_VALUE(c->archive);
+		audit_fold_row(fold, 0, row, 4);
+	}
+	*c = next;
+	return REDRESS_OK;
+}
+
+static void
+fund_fold_end(void *model, struct audit_fold *fold)
+{
+	struct fund_closure *c = model;
+	struct audit_value row[4];
+
+	if (fold != NULL && c != NULL && c->archive[0] != '\0') {
+		row[0] = AUDIT_INT_VALUE(c->seq);
+		row[1] = AUDIT_TEXT_VALUE(c->successor);
+		row[2] = AUDIT_TEXT_VALUE(c->contact);
+		row[3] = AUDIT_TEXT_VALUE(c->archive);
+		audit_fold_row(fold, 0, row, 4);
+	}
+	free(c);
+}
+
+const struct event_module fund_module = {
+    .name = "fund",
+    .type_prefix = "fund.",
+    .schema = fund_schema,
+    .catalogue = &fund_catalogue,
+    .snapshots = fund_snapshots,
+    .replay = fund_replay,
+    .fold_begin = fund_fold_begin,
+    .fold = fund_fold,
+    .fold_end = fund_fold_end,
+};
+
+/* ---- The archive's body ---------------------------------------------------------------- */
+
+/* Adds sum to the total of currency in totals (an object of currency -> integer). */
+static enum redress_err
+add_total(json_t *totals, const char *currency, int64_t amount, struct redress_error *err)
+{
+	json_t *t = json_object_get(totals, currency);
+	int64_t sum = t != NULL ? (int64_t)json_integer_value(t) : 0;
+
+	if (__builtin_add_overflow(sum, amount, &sum))
+		return error_set(err, REDRESS_E_OVERFLOW, "the unpaid total in %s overflows", currency);
+	if (json_object_set_new(totals, currency, json_integer(sum)) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	return REDRESS_OK;
+}
+
+/* The body: what is left, from the tables as they stand, with its counts and sums. */
+static enum redress_err
+archive_body(struct tlog *log, const char *successor, const char *contact, json_t **body_r,
+             struct redress_error *err)
+{
+	struct store *store = tlog_store(log);
+	json_t *body = NULL, *claims = json_array(), *unpaid = json_array(), *accounts = json_array(),
+	       *sums = json_object();
+	struct store_stmt *st;
+	enum store_step_result step;
+	uint64_t size = 0;
+	enum redress_err rc = REDRESS_OK;
+
+	if (claims == NULL || unpaid == NULL || accounts == NULL || sums == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = tlog_size(log, &size, err)) != REDRESS_OK)
+		goto out;
+	if ((st = store_statement(store, &fund_catalogue, FUND_Q_OPEN_CLAIMS, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	while ((step = store_step(st, err)) == STORE_ROW)
+		json_array_append_new(
+		    claims, json_pack("{s:s, s:s, s:s, s:s}", "id", store_column_text(st, 0), "program",
+		                      store_column_text(st, 1), "state", store_column_text(st, 2), "victim",
+		                      store_column_text(st, 3)));
+	if (step == STORE_ERROR ||
+	    (st = store_statement(store, &fund_catalogue, FUND_Q_UNPAID, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	while ((step = store_step(st, err)) == STORE_ROW) {
+		int64_t amount = store_column_int64(st, 3);
+
+		json_array_append_new(
+		    unpaid, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "id", store_column_text(st, 0),
+		                      "program", store_column_text(st, 1), "beneficiary",
+		                      store_column_text(st, 2), "amount", (json_int_t)amount, "currency",
+		                      store_column_text(st, 4), "state", store_column_text(st, 5)));
+		if ((rc = add_total(sums, store_column_text(st, 4), amount, err)) != REDRESS_OK) {
+			store_done(st);
+			goto out;
+		}
+	}
+	if (step == STORE_ERROR ||
+	    (st = store_statement(store, &fund_catalogue, FUND_Q_ACCOUNTS, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	while ((step = store_step(st, err)) == STORE_ROW)
+		json_array_append_new(accounts,
+		                      json_pack("{s:s, s:s, s:I, s:I}", "account", store_column_text(st, 0),
+		                                "currency", store_column_text(st, 1), "debits",
+		                                (json_int_t)store_column_int64(st, 2), "credits",
+		                                (json_int_t)store_column_int64(st, 3)));
+	if (step == STORE_ERROR) {
+		rc = err->code;
+		goto out;
+	}
+	body = json_pack("{s:s, s:I, s:s, s:s, s:O, s:O, s:O, s:{s:I, s:I, s:I, s:O}}", "origin",
+	                 tlog_origin(log), "size", (json_int_t)size, "successor", successor, "contact",
+	                 contact, "open_claims", claims, "unpaid_entitlements", unpaid, "accounts", accounts,
+	                 "totals", "open_claims", (json_int_t)json_array_size(claims), "unpaid_entitlements",
+	                 (json_int_t)json_array_size(unpaid), "accounts",
+	                 (json_int_t)json_array_size(accounts), "unpaid", sums);
+	if (body == NULL)
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
+out:
+	json_decref(claims);
+	json_decref(unpaid);
+	json_decref(accounts);
+	json_decref(sums);
+	*body_r = body;
+	return rc;
+}
+
+enum redress_err
+fund_close(struct tlog *log, const struct actor *actor, const char *successor, const char *contact,
+           struct buf *body, uint64_t *seq_r, struct redress_error *err)
+{
+	struct fund_closure c;
+	struct buf data;
+	struct canon cw;
+	char *text = NULL;
+	json_t *b = NULL;
+	int closed;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_USERS_MANAGE, err)) != REDRESS_OK ||
+	    (rc = text_check("--successor", successor, FUND_SUCCESSOR_MAX, err)) != REDRESS_OK ||
+	    (rc = text_check("--contact", contact, FUND_CONTACT_MAX, err)) != REDRESS_OK)
+		return rc;
+	if ((closed = fund_closed(tlog_store(log), &c, err)) < 0)
+		return err->code;
+	if (closed)
+		return error_set(err, REDRESS_E_CONFLICT, "the fund was closed already (event %llu), to %s",
+		                 (unsigned long long)c.seq, c.successor);
+	if ((rc = archive_body(log, successor, contact, &b, err)) != REDRESS_OK)
+		return rc;
+	if ((text = json_dumps(b, JSON_SORT_KEYS | JSON_INDENT(1))) == NULL) {
+		json_decref(b);
+		return error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
+	}
+	json_decref(b);
+	buf_reset(body);
+	buf_puts(body, text);
+	mem_json_free(text);
+	if ((rc = buf_error(body, err)) != REDRESS_OK)
+		return rc;
+	memset(&c, 0, sizeof(c));
+	hash_sha256_hex(body->data, body->len, c.archive);
+	snprintf(c.successor, sizeof(c.successor), "%s", successor);
+	snprintf(c.contact, sizeof(c.contact), "%s", contact);
+	buf_init(&data, 4096);
+	canon_init(&cw, &data);
+	canon_object_begin(&cw);
+	canon_key(&cw, "archive");
+	canon_string(&cw, c.archive);
+	canon_key(&cw, "contact");
+	canon_string(&cw, contact);
+	canon_key(&cw, "successor");
+	canon_string(&cw, successor);
+	canon_object_end(&cw);
+	if ((rc = canon_error(&cw, err)) == REDRESS_OK &&
+	    (rc = tlog_append_buf(log, FUND_EV_CLOSED, &data, &c.seq, err)) == REDRESS_OK)
+		rc = fund_apply(tlog_store(log), &c, err);
+	if (rc == REDRESS_OK)
+		*seq_r = c.seq;
+	buf_free(&data);
+	return rc;
+}
+
+enum redress_err
+fund_archive_write(struct tlog *log, const struct buf *body, uint64_t seq, struct buf *out,
+                   struct redress_error *err)
+{
+	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
+	char b64[CODEC_BASE64_SIZE(MERKLE_HASH_SIZE)], *text = NULL, *ev64 = NULL;
+	struct buf note, bytes, chain;
+	json_t *root = NULL, *hashes = json_array(), *h = NULL;
+	struct checkpoint cp;
+	uint64_t size = 0, used = 0;
+	size_t count = 0, i, text_len;
+	enum redress_err rc;
+
+	buf_init(&note, NOTE_MAX_SIZE);
+	buf_init(&bytes, TLOG_EVENT_MAX);
+	buf_init(&chain, 1u << 20);
+	if ((rc = tlog_checkpoint_cosigned(log, &note, &size, err)) != REDRESS_OK ||
+	    (rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK ||
+	    (rc = tlog_prove_inclusion(log, seq, size, &used, proof, &count, err)) != REDRESS_OK ||
+	    (rc = tlog_handovers_json(log, &chain, err)) != REDRESS_OK)
+		goto out;
+	/* The checkpoint served is the one the proof is for. */
+	if ((rc = keychain_verify(tlog_keychain(log), note.data, note.len, &cp, &text_len, err)) !=
+	    REDRESS_OK)
+		goto out;
+	for (i = 0; i < count; i++) {
+		(void)codec_base64_encode(proof[i], MERKLE_HASH_SIZE, b64, sizeof(b64), NULL);
+		json_array_append_new(hashes, json_string(b64));
+	}
+	if ((ev64 = malloc(CODEC_BASE64_SIZE(TLOG_EVENT_MAX))) == NULL ||
+	    codec_base64_encode(bytes.data, bytes.len, ev64, CODEC_BASE64_SIZE(TLOG_EVENT_MAX), NULL) !=
+	        REDRESS_OK ||
+	    (h = json_loadb(chain.data, chain.len, 0, NULL)) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
+		goto out;
+	}
+	root = json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:O}, s:O}", "format", FUND_ARCHIVE_FORMAT, "body",
+	                 body->data, "event", ev64, "proof", "checkpoint", note.data, "size",
+	                 (json_int_t)size, "inclusion", hashes, "handovers", h);
+	if (root == NULL || (text = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(1))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
+		goto out;
+	}
+	buf_puts(out, text);
+	buf_putc(out, '\n');
+	rc = buf_error(out, err);
+out:
+	mem_json_free(text);
+	free(ev64);
+	json_decref(root);
+	json_decref(hashes);
+	json_decref(h);
+	buf_free(&note);
+	buf_free(&bytes);
+	buf_free(&chain);
+	return rc;
+}
+
+/* ---- Checking an archive offline --------------------------------------------------------- */
+
+/* Checks that the body's lists add up to its totals. */
+static enum redress_err
+body_check(json_t *body, struct fund_archive_verified *v, struct redress_error *err)
+{
+	json_t *claims = json_object_get(body, "open_claims"),
+	       *unpaid = json_object_get(body, "unpaid_entitlements"),
+	       *accounts = json_object_get(body, "accounts"), *totals = json_object_get(body, "totals"), *e,
+	       *sums = json_object(), *stated;
+	const char *cur;
+	size_t i;
+	enum redress_err rc = REDRESS_OK;
+
+	if (!json_is_array(claims) || !json_is_array(unpaid) || !json_is_array(accounts) ||
+	    !json_is_object(totals) || !json_is_object(stated = json_object_get(totals, "unpaid")) ||
+	    !json_is_string(json_object_get(body, "successor"))) {
+		rc = error_set(err, REDRESS_E_INVALID,
+		               "the archive's body needs 'successor', 'open_claims', 'unpaid_entitlements',"
+		               " 'accounts' and 'totals'");
+		goto out;
+	}
+	if ((json_int_t)json_array_size(claims) !=
+	        json_integer_value(json_object_get(totals, "open_claims")) ||
+	    (json_int_t)json_array_size(unpaid) !=
+	        json_integer_value(json_object_get(totals, "unpaid_entitlements")) ||
+	    (json_int_t)json_array_size(accounts) !=
+	        json_integer_value(json_object_get(totals, "accounts"))) {
+		rc = error_set(
+		    err, REDRESS_E_CRYPTO,
+		    "the archive lists %zu open claims, %zu unpaid entitlements and %zu accounts, but its"
+		    " totals say otherwise: something was dropped",
+		    json_array_size(claims), json_array_size(unpaid), json_array_size(accounts));
+		goto out;
+	}
+	json_array_foreach(unpaid, i, e)
+	{
+		if (!json_is_integer(json_object_get(e, "amount")) ||
+		    (cur = json_string_value(json_object_get(e, "currency"))) == NULL) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "unpaid entitlement %zu has no amount or currency", i + 1);
+			goto out;
+		}
+		if ((rc = add_total(sums, cur, (int64_t)json_integer_value(json_object_get(e, "amount")),
+		                    err)) != REDRESS_OK)
+			goto out;
+	}
+	if (!json_equal(sums, stated)) {
+		rc = error_set(err, REDRESS_E_CRYPTO,
+		               "the unpaid entitlements listed do not add up to the archive's unpaid totals");
+		goto out;
+	}
+	snprintf(v->successor, sizeof(v->successor), "%s",
+	         json_string_value(json_object_get(body, "successor")));
+	v->open_claims = json_array_size(claims);
+	v->unpaid = json_array_size(unpaid);
+	v->accounts = json_array_size(accounts);
+out:
+	json_decref(sums);
+	return rc;
+}
+
+enum redress_err
+fund_archive_verify(const char *text, size_t len, const char *vkey, const struct cosig_policy *policy,
+                    struct fund_archive_verified *v_r, struct redress_error *err)
+{
+	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], leaf[MERKLE_HASH_SIZE];
+	const char *body_text, *ev64, *note;
+	struct keychain *chain = NULL;
+	json_t *root = NULL, *prf, *hashes, *h, *body = NULL, *ev = NULL;
+	uint8_t *bytes = NULL;
+	struct checkpoint cp;
+	char hex[65];
+	size_t i, n = 0, blen = 0, hl;
+	enum redress_err rc;
+
+	memset(v_r, 0, sizeof(*v_r));
+	if (len > FUND_ARCHIVE_MAX)
+		return error_set(err, REDRESS_E_INVALID, "an archive is at most %u bytes", FUND_ARCHIVE_MAX);
+	if ((chain = malloc(sizeof(*chain))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = keychain_init_vkey(chain, vkey, err)) != REDRESS_OK) {
+		error_prefix(err, "the public key");
+		goto out;
+	}
+	if ((root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    strcmp(json_string_value(json_object_get(root, "format")) != NULL
+	               ? json_string_value(json_object_get(root, "format"))
+	               : "",
+	           FUND_ARCHIVE_FORMAT) != 0 ||
+	    (body_text = json_string_value(json_object_get(root, "body"))) == NULL ||
+	    (ev64 = json_string_value(json_object_get(root, "event"))) == NULL ||
+	    !json_is_object(prf = json_object_get(root, "proof")) ||
+	    (note = json_string_value(json_object_get(prf, "checkpoint"))) == NULL ||
+	    !json_is_array(hashes = json_object_get(prf, "inclusion")) ||
+	    json_array_size(hashes) > MERKLE_MAX_PROOF) {
+		rc = error_set(err, REDRESS_E_INVALID,
+		               "not an archive: needs 'format' " FUND_ARCHIVE_FORMAT
+		               ", 'body', 'event' and 'proof' with 'checkpoint' and 'inclusion'");
+		goto out;
+	}
+	/* The checkpoint: signed by the key in force at its size, through the handovers. */
+	if ((rc = keychain_follow_json(chain, json_object_get(root, "handovers"), err)) != REDRESS_OK ||
+	    (rc = keychain_verify(chain, note, strlen(note), &cp, NULL, err)) != REDRESS_OK ||
+	    (rc = cosig_policy_check(policy, note, strlen(note), err)) != REDRESS_OK) {
+		error_prefix(err, "the archive's checkpoint");
+		goto out;
+	}
+	/* The event: its bytes in that tree. */
+	if ((bytes = malloc(TLOG_EVENT_MAX + 3)) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (codec_base64_decode(ev64, strlen(ev64), bytes, TLOG_EVENT_MAX + 3, &blen, NULL) != REDRESS_OK) {
+		rc = error_set(err, REDRESS_E_INVALID, "field 'event' is not base64 of an event");
+		goto out;
+	}
+	json_array_foreach(hashes, i, h)
+	{
+		if (!json_is_string(h) ||
+		    codec_base64_decode(json_string_value(h), json_string_length(h), proof[i],
+		                        MERKLE_HASH_SIZE, &hl, NULL) != REDRESS_OK ||
+		    hl != MERKLE_HASH_SIZE) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "field 'proof.inclusion[%zu]' is not a base64 hash", i);
+			goto out;
+		}
+		n++;
+	}
+	if ((ev = json_loadb((const char *)bytes, blen, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_integer(json_object_get(ev, "seq")) ||
+	    strcmp(json_string_value(json_object_get(ev, "type")) != NULL
+	               ? json_string_value(json_object_get(ev, "type"))
+	               : "",
+	           FUND_EV_CLOSED) != 0) {
+		rc = error_set(err, REDRESS_E_INVALID, "field 'event' is not a %s event", FUND_EV_CLOSED);
+		goto out;
+	}
+	v_r->seq = (uint64_t)json_integer_value(json_object_get(ev, "seq"));
+	merkle_leaf_hash(bytes, blen, leaf);
+	if (v_r->seq >= cp.size ||
+	    merkle_verify_inclusion(v_r->seq, cp.size, leaf, (const uint8_t(*)[MERKLE_HASH_SIZE])proof, n,
+	                            cp.root, err) != REDRESS_OK) {
+		rc = error_set(
+		    err, REDRESS_E_CRYPTO,
+		    "the closing event is not event %llu of the log signed at size %llu: its bytes, or the"
+		    " proof, were altered",
+		    (unsigned long long)v_r->seq, (unsigned long long)cp.size);
+		goto out;
+	}
+	/* The body: the one the event names. */
+	hash_sha256_hex(body_text, strlen(body_text), hex);
+	if (strcmp(json_string_value(json_object_get(json_object_get(ev, "data"), "archive")) != NULL
+	               ? json_string_value(json_object_get(json_object_get(ev, "data"), "archive"))
+	               : "",
+	           hex) != 0) {
+		rc = error_set(
+		    err, REDRESS_E_CRYPTO,
+		    "the archive's body is not the one the log's closing event names: it was altered");
+		goto out;
+	}
+	if ((body = json_loads(body_text, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
+		rc = error_set(err, REDRESS_E_INVALID, "the archive's body is not JSON");
+		goto out;
+	}
+	if ((rc = body_check(body, v_r, err)) != REDRESS_OK)
+		goto out;
+	v_r->size = cp.size;
+	rc = REDRESS_OK;
+out:
+	free(bytes);
+	free(chain);
+	json_decref(ev);
+	json_decref(body);
+	json_decref(root);
+	return rc;
+}
