@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -14,6 +15,58 @@
 
 #include "crypto/hash.h"
 #include "log/audit.h"
+
+/*
+ * With REDRESS_TEST_PG set to a throwaway cluster's directory
+ * (scripts/pg-cluster, started by tests/pg/run.sh), each fixture is a new
+ * PostgreSQL database of that cluster, dropped by logfix_free; else a
+ * SQLite file.  The database is made and dropped through the store itself.
+ */
+static void
+logfix_pg_admin(const char *sql)
+{
+	const char *dir = getenv("REDRESS_TEST_PG");
+	char uri[256], port[16] = "";
+	struct store *admin = NULL;
+	struct redress_error err;
+	FILE *pf;
+
+	snprintf(uri, sizeof(uri), "%s/port", dir);
+	assert_non_null(pf = fopen(uri, "r"));
+	assert_non_null(fgets(port, sizeof(port), pf));
+	fclose(pf);
+	port[strcspn(port, "\n")] = '\0';
+	snprintf(uri, sizeof(uri), "postgresql://redress@/postgres?host=%s&port=%s", dir, port);
+	if (store_open(uri, STORE_OPEN_EXISTING, &admin, &err) != REDRESS_OK ||
+	    store_exec(admin, sql, &err) != REDRESS_OK)
+		fail_msg("%s: %s", sql, err.message);
+	store_close(&admin);
+}
+
+/* The fixture's database: f->db names it; on PostgreSQL it is made now. */
+static void
+logfix_database(struct logfix *f)
+{
+	static unsigned made;
+	const char *dir = getenv("REDRESS_TEST_PG");
+	char sql[96], port[16] = "", path[200];
+	FILE *pf;
+
+	if (dir == NULL || dir[0] == '\0') {
+		snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+		return;
+	}
+	snprintf(f->pg_name, sizeof(f->pg_name), "t_%ld_%u", (long)getpid(), ++made);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->pg_name);
+	logfix_pg_admin(sql);
+	snprintf(path, sizeof(path), "%s/port", dir);
+	assert_non_null(pf = fopen(path, "r"));
+	assert_non_null(fgets(port, sizeof(port), pf));
+	fclose(pf);
+	port[strcspn(port, "\n")] = '\0';
+	assert_true(snprintf(f->db, sizeof(f->db), "postgresql://redress@/%s?host=%s&port=%s", f->pg_name,
+	                     dir, port) < (int)sizeof(f->db));
+}
 
 struct logfix *
 logfix_new(const struct event_module *const *modules, const char *origin)
@@ -25,7 +78,7 @@ logfix_new(const struct event_module *const *modules, const char *origin)
 	assert_int_equal(crypto_setup(&err), REDRESS_OK);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/redress-test-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+	logfix_database(f);
 	snprintf(f->keys, sizeof(f->keys), "%s/t.keys", f->dir);
 	assert_int_equal(keydir_create(f->keys, &err), REDRESS_OK);
 	assert_int_equal(keydir_open(f->keys, &f->kd, &err), REDRESS_OK);
@@ -103,6 +156,10 @@ logfix_free(struct logfix *f)
 	tlog_close(&f->log);
 	store_close(&f->store);
 	keydir_close(&f->kd);
+	if (f->pg_name[0] != '\0') {
+		snprintf(cmd, sizeof(cmd), "DROP DATABASE %s WITH (FORCE)", f->pg_name);
+		logfix_pg_admin(cmd);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
 	free(f);

@@ -16,7 +16,8 @@
 
 struct logfix {
 	char dir[64]; /* the temporary directory, removed by logfix_free */
-	char db[128];
+	char db[256];      /* a SQLite file, or a postgresql:// URI (REDRESS_TEST_PG) */
+	char pg_name[32]; /* the PostgreSQL database's name, or "" */
 	char keys[128];
 	struct store *store;
 	struct keydir *kd;
