@@ -87,6 +87,8 @@ struct pg_stmt {
 	char name[24];       /* the server's */
 	char *sql;           /* translated */
 	unsigned generation; /* of the connection it was prepared on */
+	int nhints;          /* the largest ?N of the SQL */
+	Oid *hints;          /* nhints: the types given at PQprepare (0: the server infers) */
 	int nparams;
 	Oid *param_types;
 	struct pg_param *params;
@@ -217,7 +219,7 @@ pg_put(char **out, const char *s, size_t len)
  * literals, quoted names and comments.  The caller frees *out_r.
  */
 static enum redress_err
-pg_translate(const char *sql, char **out_r, struct redress_error *err)
+pg_translate(const char *sql, char **out_r, int *params_r, struct redress_error *err)
 {
 	static const char ignore[] = "INSERT OR IGNORE INTO";
 	static const char nothing[] = " ON CONFLICT DO NOTHING";
@@ -285,7 +287,8 @@ pg_translate(const char *sql, char **out_r, struct redress_error *err)
 			if (end - p == 7 && strncasecmp(p, "WITHOUT", 7) == 0) {
 				const char *after = end + strspn(end, " \n\t");
 
-				if (strncasecmp(after, "ROWID", 5) == 0 && !pg_is_word((unsigned char)after[5])) {
+				if (strncasecmp(after, "ROWID", 5) == 0 &&
+				    !pg_is_word((unsigned char)after[5])) {
 					p = after + 5;
 					continue;
 				}
@@ -307,6 +310,8 @@ pg_translate(const char *sql, char **out_r, struct redress_error *err)
 	}
 	*o = '\0';
 	*out_r = out;
+	if (params_r != NULL)
+		*params_r = next;
 	return REDRESS_OK;
 }
 
@@ -442,7 +447,7 @@ pg_exec(void *conn, const char *sql, struct redress_error *err)
 
 	if ((rc = pg_alive(c, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = pg_translate(sql, &text, err)) != REDRESS_OK)
+	if ((rc = pg_translate(sql, &text, NULL, err)) != REDRESS_OK)
 		return rc;
 	rc = pg_simple(c, text, "database statement failed", err);
 	free(text);
@@ -644,14 +649,68 @@ pg_readable(Oid t)
 	}
 }
 
-/* Prepares st->sql on the connection under st->name. */
+/*
+ * The types to try, in turn, for a parameter whose type PostgreSQL cannot
+ * infer (a "?1 IS NULL OR program = ?1" filter names ?1 first where no
+ * type is implied): text, then bigint, then bytea.
+ */
+static Oid
+pg_next_hint(Oid t)
+{
+	return t == 0 ? PG_TEXT : t == PG_TEXT ? PG_INT8 : t == PG_INT8 ? PG_BYTEA : 0;
+}
+
+/* One PQprepare of st with its hints; the result, which the caller clears. */
+static PGresult *
+pg_prepare_once(struct pg_stmt *st)
+{
+	return PQprepare(st->conn->pg, st->name, st->sql, st->nhints, st->hints);
+}
+
+/*
+ * Prepares st->sql on the connection under st->name, finding the types of
+ * the parameters the server cannot infer.  Inside a transaction the
+ * attempts run under a savepoint, so that a failed one does not abort it.
+ */
 static enum redress_err
 pg_prepare_on(struct pg_stmt *st, struct redress_error *err)
 {
 	struct pg_conn *c = st->conn;
-	PGresult *res = PQprepare(c->pg, st->name, st->sql, 0, NULL);
+	PGresult *res = NULL;
 	enum redress_err rc = REDRESS_OK;
+	int attempt, last = 0, saved = 0;
 
+	for (attempt = 0; attempt < 4 * st->nhints + 1; attempt++) {
+		const char *state;
+
+		PQclear(res);
+		if (c->in_tx && !saved) {
+			if ((rc = pg_simple(c, "SAVEPOINT redress_prepare", st->name_of, err)) != REDRESS_OK)
+				return rc;
+			saved = 1;
+		}
+		res = pg_prepare_once(st);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK)
+			break;
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (saved)
+			PQclear(PQexec(c->pg, "ROLLBACK TO SAVEPOINT redress_prepare"));
+		if (state != NULL && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0)) {
+			const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+			const char *dollar = msg != NULL ? strrchr(msg, '$') : NULL;
+			long n = dollar != NULL ? strtol(dollar + 1, NULL, 10) : 0;
+
+			if (n >= 1 && n <= st->nhints && st->hints[n - 1] == 0) {
+				st->hints[n - 1] = PG_TEXT;
+				last = (int)n;
+				continue;
+			}
+		} else if (state != NULL && strncmp(state, "42", 2) == 0 && last > 0 &&
+		           (st->hints[last - 1] = pg_next_hint(st->hints[last - 1])) != 0) {
+			continue;
+		}
+		break;
+	}
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		char msg[REDRESS_ERROR_MAX];
@@ -664,6 +723,8 @@ pg_prepare_on(struct pg_stmt *st, struct redress_error *err)
 			rc = pg_fail(c, res, st->name_of, err);
 	}
 	PQclear(res);
+	if (saved)
+		PQclear(PQexec(c->pg, "RELEASE SAVEPOINT redress_prepare"));
 	if (rc == REDRESS_OK)
 		st->generation = c->generation;
 	return rc;
@@ -685,6 +746,7 @@ pg_finalize(void *stmt)
 	PQclear(st->desc);
 	free(st->params);
 	free(st->param_types);
+	free(st->hints);
 	free(st->num);
 	free(st->sql);
 	free(st);
@@ -706,8 +768,14 @@ pg_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct re
 	st->name_of = q->name;
 	st->row = -1;
 	snprintf(st->name, sizeof(st->name), "r%lu", ++c->names);
-	if ((rc = pg_translate(q->sql_pgsql != NULL ? q->sql_pgsql : q->sql, &st->sql, err)) != REDRESS_OK ||
-	    (rc = pg_prepare_on(st, err)) != REDRESS_OK)
+	if ((rc = pg_translate(q->sql_pgsql != NULL ? q->sql_pgsql : q->sql, &st->sql, &st->nhints, err)) !=
+	    REDRESS_OK)
+		goto fail;
+	if (st->nhints > 0 && (st->hints = calloc((size_t)st->nhints, sizeof(Oid))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory preparing %s", q->name);
+		goto fail;
+	}
+	if ((rc = pg_prepare_on(st, err)) != REDRESS_OK)
 		goto fail;
 	st->desc = PQdescribePrepared(c->pg, st->name);
 	if (PQresultStatus(st->desc) != PGRES_COMMAND_OK) {
