@@ -9,8 +9,9 @@
  *   parameters ?N become $N; the type names SQLite's schemas use become
  *   PostgreSQL's (BLOB bytea, INTEGER bigint -- every integer of redress is
  *   64 bits -- REAL double precision); ifnull() is coalesce(); INSERT OR
- *   IGNORE is INSERT ... ON CONFLICT DO NOTHING; a table's WITHOUT ROWID
- *   is dropped.  A statement that needs
+ *   IGNORE is INSERT ... ON CONFLICT DO NOTHING, INSERT OR REPLACE an
+ *   update of the row with the same primary key (ON CONFLICT ON CONSTRAINT
+ *   table_pkey DO UPDATE); a table's WITHOUT ROWID is dropped.  A statement that needs
  *   more gives its own sql_pgsql.
  * - Every statement is a named server-side prepared statement; results
  *   come back in binary (bytea as its bytes, integers as integers), and
@@ -222,23 +223,70 @@ static enum redress_err
 pg_translate(const char *sql, char **out_r, int *params_r, struct redress_error *err)
 {
 	static const char ignore[] = "INSERT OR IGNORE INTO";
-	static const char nothing[] = " ON CONFLICT DO NOTHING";
+	static const char replace[] = "INSERT OR REPLACE INTO";
 	size_t len = strlen(sql), room;
 	const char *p = sql;
-	char *out, *o;
-	int next = 0, or_ignore = 0;
+	char *out = NULL, *o, *tail = NULL;
+	int next = 0;
 
-	/* Each ?N grows by at most 0 bytes; each word by at most 16; plus the ON CONFLICT. */
-	if (__builtin_mul_overflow(len, 17, &room) || __builtin_add_overflow(room, sizeof(nothing), &room) ||
-	    (out = malloc(room)) == NULL)
+	/*
+	 * Each ?N grows by at most 6 bytes; each word by at most 12; the
+	 * ON CONFLICT clause names each column thrice.
+	 */
+	if (__builtin_mul_overflow(len, 17, &room) || __builtin_add_overflow(room, 64, &room) ||
+	    (out = malloc(room)) == NULL || (tail = malloc(room)) == NULL) {
+		free(out);
 		return error_set(err, REDRESS_E_NOMEM, "out of memory translating SQL");
+	}
 	o = out;
+	tail[0] = '\0';
 	while (*p == ' ' || *p == '\n' || *p == '\t')
 		p++;
 	if (strncasecmp(p, ignore, sizeof(ignore) - 1) == 0) {
 		pg_put(&o, "INSERT INTO", 11);
 		p += sizeof(ignore) - 1;
-		or_ignore = 1;
+		snprintf(tail, room, " ON CONFLICT DO NOTHING");
+	} else if (strncasecmp(p, replace, sizeof(replace) - 1) == 0) {
+		/*
+		 * INSERT OR REPLACE INTO t (a, b) ...: the row that has the same
+		 * primary key is updated (PostgreSQL names it t_pkey).
+		 */
+		const char *q = p + sizeof(replace) - 1, *table, *col;
+		size_t tlen, used;
+		int first = 1;
+
+		q += strspn(q, " \n\t");
+		table = q;
+		while (pg_is_word((unsigned char)*q))
+			q++;
+		tlen = (size_t)(q - table);
+		q += strspn(q, " \n\t");
+		if (tlen == 0 || *q != '(') {
+			free(out);
+			free(tail);
+			return error_set(
+			    err, REDRESS_E_STORE,
+			    "INSERT OR REPLACE without a table and its columns: give a sql_pgsql");
+		}
+		used = (size_t)snprintf(tail, room, " ON CONFLICT ON CONSTRAINT %.*s_pkey DO UPDATE SET",
+		                        (int)tlen, table);
+		for (q++; *q != ')' && *q != '\0';) {
+			q += strspn(q, " \n\t,");
+			col = q;
+			while (pg_is_word((unsigned char)*q))
+				q++;
+			if (q > col && used < room) {
+				used += (size_t)snprintf(tail + used, room - used, "%s %.*s = excluded.%.*s",
+				                         first ? "" : ",", (int)(q - col), col,
+				                         (int)(q - col), col);
+				first = 0;
+			}
+			q += strspn(q, " \n\t");
+			if (*q != ',' && *q != ')')
+				break;
+		}
+		pg_put(&o, "INSERT INTO", 11);
+		p += sizeof(replace) - 1;
 	}
 	while (*p != '\0') {
 		if (*p == '\'' || *p == '"') {
@@ -303,11 +351,12 @@ pg_translate(const char *sql, char **out_r, int *params_r, struct redress_error 
 			*o++ = *p++;
 		}
 	}
-	if (or_ignore) {
+	if (tail[0] != '\0') {
 		while (o > out && (o[-1] == ';' || o[-1] == ' ' || o[-1] == '\n'))
 			o--;
-		pg_put(&o, nothing, sizeof(nothing) - 1);
+		pg_put(&o, tail, strlen(tail));
 	}
+	free(tail);
 	*o = '\0';
 	*out_r = out;
 	if (params_r != NULL)
