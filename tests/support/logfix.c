@@ -1,12 +1,14 @@
 /*
  * logfix.c -- the shared fixture of the domain modules' cmocka tests.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -235,4 +237,83 @@ logfix_tamper(struct logfix *f, const char *sql)
 	struct redress_error err;
 
 	assert_int_equal(store_exec(f->store, sql, &err), REDRESS_OK);
+}
+
+/* Appends the bytes of the file at path to *data (of *len bytes). */
+static void
+logfix_append_file(const char *path, char **data, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (fp == NULL)
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		size_t total;
+		char *grown;
+
+		assert_false(__builtin_add_overflow(*len, n, &total));
+		assert_non_null(grown = realloc(*data, total + 1));
+		memcpy(grown + *len, chunk, n);
+		*data = grown;
+		*len = total;
+	}
+	fclose(fp);
+}
+
+/* Appends every regular file under dir. */
+static void
+logfix_append_dir(const char *dir, char **data, size_t *len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+	struct stat st;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			logfix_append_dir(path, data, len);
+		else if (S_ISREG(st.st_mode))
+			logfix_append_file(path, data, len);
+	}
+	closedir(d);
+}
+
+static const struct store_query logfix_q_dboid = {
+    "logfix.dboid", "SELECT oid::bigint FROM pg_database WHERE datname = current_database()"};
+
+char *
+logfix_db_bytes(struct logfix *f, size_t *len_r)
+{
+	char path[300];
+	char *data = NULL;
+	struct redress_error err;
+
+	*len_r = 0;
+	if (f->pg_name[0] == '\0') {
+		logfix_append_file(f->db, &data, len_r);
+		snprintf(path, sizeof(path), "%s-wal", f->db);
+		logfix_append_file(path, &data, len_r);
+	} else {
+		struct store_stmt *st = store_query(f->store, &logfix_q_dboid, &err);
+
+		assert_non_null(st);
+		assert_int_equal(store_step(st, &err), STORE_ROW);
+		snprintf(path, sizeof(path), "%s/data/base/%lld", getenv("REDRESS_TEST_PG"),
+		         (long long)store_column_int64(st, 0));
+		store_done(st);
+		logfix_append_dir(path, &data, len_r);
+		snprintf(path, sizeof(path), "%s/data/pg_wal", getenv("REDRESS_TEST_PG"));
+		logfix_append_dir(path, &data, len_r);
+		assert_true(*len_r > 0);
+	}
+	return data;
 }

@@ -51,6 +51,14 @@ void logfix_audit_clean(struct logfix *f);
 /* Runs audit verify and fails the test unless some finding contains needle. */
 void logfix_audit_finds(struct logfix *f, const char *needle);
 
+/*
+ * Every byte the database keeps on disk, for looking for secrets in clear:
+ * the SQLite file and its journal, or (PostgreSQL) the files of this
+ * database in the cluster's data directory and the whole write-ahead log.
+ * NULL when there is none; the caller frees it.
+ */
+char *logfix_db_bytes(struct logfix *f, size_t *len_r);
+
 /* Runs SQL on the database behind the log's back. */
 void logfix_tamper(struct logfix *f, const char *sql);
 
