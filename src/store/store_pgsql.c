@@ -939,11 +939,15 @@ pg_bind_int64(void *conn, void *stmt, int index, int64_t value, struct redress_e
 static enum redress_err
 pg_bind_text(void *conn, void *stmt, int index, const char *text, struct redress_error *err)
 {
-	struct pg_param *p = pg_param(stmt, index, err);
+	struct pg_stmt *st = stmt;
+	struct pg_param *p = pg_param(st, index, err);
 
 	if (p == NULL)
 		return err->code;
-	return text == NULL ? REDRESS_OK : pg_set(p, text, strlen(text), 0, index, err);
+	/* Into bytea, text goes as its bytes (in text form a backslash would be an escape). */
+	return text == NULL ? REDRESS_OK
+	                    : pg_set(p, text, strlen(text), st->param_types[index - 1] == PG_BYTEA ? 1 : 0,
+	                             index, err);
 }
 
 static enum redress_err
