@@ -984,10 +984,11 @@ pg_run(struct pg_stmt *st, struct redress_error *err)
 {
 	struct pg_conn *c = st->conn;
 	const char **values = NULL;
-	int *lengths = NULL, *formats = NULL, i, outside = !c->in_tx;
+	int *lengths = NULL, *formats = NULL, i, outside = !c->in_tx, tries = 0;
 	enum redress_err rc = REDRESS_OK;
 	ExecStatusType s;
 
+again:
 	/* A connection lost between transactions is made again, and the statement prepared on it. */
 	if ((rc = pg_alive(c, err)) != REDRESS_OK)
 		return rc;
@@ -1015,6 +1016,28 @@ pg_run(struct pg_stmt *st, struct redress_error *err)
 		goto out;
 	}
 	rc = pg_fail(c, st->res, st->name_of, err);
+	/*
+	 * A read outside a transaction on a connection that had been lost
+	 * (the server restarted, or failed over, since the last statement):
+	 * nothing was changed, so it runs again once on a new connection.
+	 */
+	if (outside && pg_reads(st->sql) && tries++ == 0 &&
+	    pg_lost(c->pg, PQresultErrorField(st->res, PG_DIAG_SQLSTATE))) {
+		PQclear(st->res);
+		st->res = NULL;
+		free(values);
+		free(lengths);
+		free(formats);
+		values = NULL;
+		lengths = formats = NULL;
+		if (PQstatus(c->pg) == CONNECTION_OK)
+			PQreset(
+			    c->pg); /* a server going away (57P01) leaves the connection open until then */
+		c->generation++;
+		if (PQstatus(c->pg) == CONNECTION_OK && (rc = pg_session(c, err)) != REDRESS_OK)
+			return rc;
+		goto again;
+	}
 	/* A change made by itself, lost on the way: it may have been kept. */
 	if (outside && !pg_reads(st->sql) && pg_lost(c->pg, PQresultErrorField(st->res, PG_DIAG_SQLSTATE)))
 		rc = error_set(err, REDRESS_E_UNKNOWN,

@@ -5,6 +5,8 @@
 # other server, and the log stays one sequence -- every event number once,
 # no gap, no fork -- which `audit verify` then checks end to end.  Retries
 # with the same Idempotency-Key through the other server book nothing twice.
+# When the database cuts every connection (a restart, a failover), both
+# servers answer the next reads and writes on new connections.
 # PostgreSQL only: run by tests/pg/run.sh (REDRESS_TEST_PG); skipped else.
 . "$SRCDIR/tests/cli/lib.sh"
 if [ -z "${REDRESS_TEST_PG:-}" ]; then
@@ -95,6 +97,20 @@ for i in 1 2 3; do
 	expect_eq "$(json pseudonym <"$T/retry")" "$(json pseudonym <"$T/reg-a-$i")" "the retry's answer"
 done
 expect_eq "$(sql "SELECT count(*) FROM log_events")" "$size1" "the log after the retries"
+
+# Every connection of both servers cut (as a database restart or a failover
+# does): the next requests are answered, on new connections.
+sql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" >/dev/null
+sleep 0.5
+for b in "$BASE1" "$BASE2"; do
+	BASE=$b
+	who=$(jar_of "$b")
+	call "$who" GET "/persons/$(json pseudonym <"$T/reg-a-1")"
+	expect_status 200 "a read after the database cut the connections ($b)"
+	jcall "$who" POST /persons '{"kind": "victim", "name": "Synthetic After The Cut", "birth_date": "1930-02-02"}'
+	expect_status 201 "a registration after the database cut the connections ($b)"
+done
+BASE=$BASE1
 
 stop_server
 kill "$SERVER2" 2>/dev/null
