@@ -71,8 +71,9 @@ static const char totp_schema[] = "CREATE TABLE IF NOT EXISTS http_totp_steps ("
                                   " step INTEGER NOT NULL);";
 static const struct store_query q_totp_all = {"http.totp.all", "SELECT account, step FROM http_totp_steps"};
 static const struct store_query q_totp_keep = {
-    "http.totp.keep", "INSERT INTO http_totp_steps (account, step) VALUES (?1, ?2)"
-                      " ON CONFLICT (account) DO UPDATE SET step = excluded.step WHERE excluded.step > step"};
+    "http.totp.keep",
+    "INSERT INTO http_totp_steps (account, step) VALUES (?1, ?2)"
+    " ON CONFLICT (account) DO UPDATE SET step = excluded.step WHERE excluded.step > http_totp_steps.step"};
 
 struct totp_arg {
 	char name[USER_NAME_MAX + 1];
