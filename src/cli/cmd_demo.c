@@ -328,14 +328,22 @@ demo_queued(void *ctx, const struct entitlement *e, const struct registry_person
 	return REDRESS_OK;
 }
 
+/* What the demo's files are named after: the database's file, or (PostgreSQL) the key directory. */
+static const char *
+demo_base(const struct demo *d)
+{
+	return store_is_pgsql(d->cli->db) ? d->cli->keys : d->cli->db;
+}
+
 /* A demo bank file's path: beside the database, "DIR/demo-NAME". */
 static void
 demo_bank_path(const struct demo *d, const char *name, char *out, size_t size)
 {
-	const char *slash = strrchr(d->cli->db, '/');
-	int dir = slash != NULL ? (int)(slash - d->cli->db) : 1;
+	const char *base = demo_base(d);
+	const char *slash = strrchr(base, '/');
+	int dir = slash != NULL ? (int)(slash - base) : 1;
 
-	snprintf(out, size, "%.*s/demo-%s", dir, slash != NULL ? d->cli->db : ".", name);
+	snprintf(out, size, "%.*s/demo-%s", dir, slash != NULL ? base : ".", name);
 }
 
 /* The caseworker records where each beneficiary is paid; wrong names an account the bank will return. */
@@ -575,7 +583,8 @@ demo_report(struct demo *d, struct redress_error *err)
 	char path[CLI_PATH_MAX + 32];
 	struct report_verified v;
 	struct buf out, vkey;
-	size_t len = strlen(d->cli->db);
+	const char *base = demo_base(d);
+	size_t len = strlen(base);
 	enum redress_err rc;
 	FILE *f = NULL;
 	int i;
@@ -585,7 +594,7 @@ demo_report(struct demo *d, struct redress_error *err)
 	report_published_init(pub);
 	buf_init(&out, 16u << 20);
 	buf_init(&vkey, 4096);
-	if (len > 3 && strcmp(d->cli->db + len - 3, ".db") == 0)
+	if (len > 3 && strcmp(base + len - 3, ".db") == 0)
 		len -= 3;
 	for (i = 0; i < 2; i++) {
 		if ((rc = demo_as(d, 5, err)) != REDRESS_OK ||
@@ -594,8 +603,7 @@ demo_report(struct demo *d, struct redress_error *err)
 			goto out;
 		buf_reset(&out);
 		rc = i == 0 ? report_render_html(pub, &out, err) : report_render_json(pub, &out, err);
-		snprintf(path, sizeof(path), "%.*s-report.%s", (int)len, d->cli->db,
-		         i == 0 ? "html" : "json");
+		snprintf(path, sizeof(path), "%.*s-report.%s", (int)len, base, i == 0 ? "html" : "json");
 		if (rc != REDRESS_OK)
 			goto out;
 		if ((f = fopen(path, "wb")) == NULL || fwrite(out.data, 1, out.len, f) != out.len ||
@@ -615,8 +623,8 @@ demo_report(struct demo *d, struct redress_error *err)
 	printf(
 	    "\npublished the public report of %s, computed at tree size %llu (event %llu): %.*s-report.html,"
 	    " %s\nverified it with the public key alone: redress report verify %s --pubkey KEY\n",
-	    v.program, (unsigned long long)v.computed_at, (unsigned long long)v.seq, (int)len, d->cli->db,
-	    path, path);
+	    v.program, (unsigned long long)v.computed_at, (unsigned long long)v.seq, (int)len, base, path,
+	    path);
 out:
 	buf_free(&out);
 	buf_free(&vkey);

@@ -84,7 +84,8 @@ usage(FILE *f)
 	           "Administers a reparations or survivor-support fund: every change is an event on a\n"
 	           "tamper-evident log that monitors can verify.\n\n"
 	           "Global options (before the command):\n"
-	           "  --db PATH    the SQLite database (default ./redress.db; also REDRESS_DB)\n"
+	           "  --db PATH    the SQLite database (default ./redress.db; also REDRESS_DB), or a\n"
+	           "               postgresql:// URI (PostgreSQL; --keys is then needed)\n"
 	           "  --keys DIR   the key directory (default: beside the database, NAME.keys;\n"
 	           "               also REDRESS_KEYS)\n"
 	           "  --as USER    the staff account acting; its password is the first line of the\n"
@@ -377,6 +378,11 @@ main(int argc, char **argv)
 			        argv[optind - 1]);
 			return redress_exit_code(REDRESS_E_USAGE);
 		}
+	}
+	if (!keys_given && store_is_pgsql(cli.db)) {
+		fprintf(stderr, "redress: a PostgreSQL database has no directory to keep the keys beside: "
+		                "give the key directory with --keys or REDRESS_KEYS\n");
+		return redress_exit_code(REDRESS_E_USAGE);
 	}
 	if (!keys_given)
 		default_keys(cli.keys, cli.db);

@@ -85,6 +85,12 @@ store_fault(const char *what, struct redress_error *err)
 	                 redress_strerror((enum redress_err)store_fault_code));
 }
 
+int
+store_is_pgsql(const char *location)
+{
+	return strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0;
+}
+
 enum redress_err
 store_open(const char *location, enum store_open_flags flags, struct store **store_r,
            struct redress_error *err)
@@ -92,14 +98,10 @@ store_open(const char *location, enum store_open_flags flags, struct store **sto
 	struct store *store;
 	enum redress_err rc;
 
-	if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0)
-		return error_set(
-		    err, REDRESS_E_STORE,
-		    "PostgreSQL databases are not supported by this build yet: give a SQLite file path");
 	store = calloc(1, sizeof(*store));
 	if (store == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory opening the database");
-	store->backend = &store_backend_sqlite;
+	store->backend = store_is_pgsql(location) ? &store_backend_pgsql : &store_backend_sqlite;
 	store->slots = STORE_CACHE_SLOTS;
 	if ((store->cache = calloc(store->slots, sizeof(*store->cache))) == NULL) {
 		free(store);

@@ -73,8 +73,11 @@ enum store_step_result {
 };
 
 /*
- * Opens the database named by location: a file path for SQLite, or
- * ":memory:" for a private in-memory database (used by audit replay).
+ * Opens the database named by location: a file path for SQLite,
+ * ":memory:" for a private in-memory database (used by audit replay), or
+ * a postgresql:// (or postgres://) URI for PostgreSQL, as libpq takes it
+ * (several hosts, target_session_attrs=read-write: docs/deploy.md); a
+ * PostgreSQL database must exist (createdb) and CREATE makes nothing.
  * The caller closes *store_r with store_close().
  */
 enum redress_err store_open(const char *location, enum store_open_flags flags, struct store **store_r,
@@ -92,7 +95,10 @@ enum redress_err store_reopen(const struct store *store, enum store_open_flags f
 /* Closes the store and frees its statements; NULL is a no-op; sets *store to NULL. */
 void store_close(struct store **store);
 
-/* The backend's name: "sqlite". */
+/* Whether location names a PostgreSQL database (a postgresql:// or postgres:// URI). */
+int store_is_pgsql(const char *location);
+
+/* The backend's name: "sqlite" or "pgsql". */
 const char *store_backend_name(const struct store *store);
 
 /*

@@ -57,5 +57,6 @@ struct store_backend {
 };
 
 extern const struct store_backend store_backend_sqlite;
+extern const struct store_backend store_backend_pgsql;
 
 #endif

@@ -10,6 +10,11 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/redress-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 DB="$T/fund.db"
 KEYS="$T/fund.keys"
+# On PostgreSQL (tests/pg/run.sh sets REDRESS_TEST_PG to its throwaway
+# cluster's directory), the fund is a new database of that cluster.
+if [ -n "${REDRESS_TEST_PG:-}" ]; then
+	DB=$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" fund) || exit 1
+fi
 failures=0
 checks=0
 

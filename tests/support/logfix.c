@@ -1,12 +1,15 @@
 /*
  * logfix.c -- the shared fixture of the domain modules' cmocka tests.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -14,6 +17,58 @@
 
 #include "crypto/hash.h"
 #include "log/audit.h"
+
+/*
+ * With REDRESS_TEST_PG set to a throwaway cluster's directory
+ * (scripts/pg-cluster, started by tests/pg/run.sh), each fixture is a new
+ * PostgreSQL database of that cluster, dropped by logfix_free; else a
+ * SQLite file.  The database is made and dropped through the store itself.
+ */
+static void
+logfix_pg_admin(const char *sql)
+{
+	const char *dir = getenv("REDRESS_TEST_PG");
+	char uri[256], port[16] = "";
+	struct store *admin = NULL;
+	struct redress_error err;
+	FILE *pf;
+
+	snprintf(uri, sizeof(uri), "%s/port", dir);
+	assert_non_null(pf = fopen(uri, "r"));
+	assert_non_null(fgets(port, sizeof(port), pf));
+	fclose(pf);
+	port[strcspn(port, "\n")] = '\0';
+	snprintf(uri, sizeof(uri), "postgresql://redress@/postgres?host=%s&port=%s", dir, port);
+	if (store_open(uri, STORE_OPEN_EXISTING, &admin, &err) != REDRESS_OK ||
+	    store_exec(admin, sql, &err) != REDRESS_OK)
+		fail_msg("%s: %s", sql, err.message);
+	store_close(&admin);
+}
+
+/* The fixture's database: f->db names it; on PostgreSQL it is made now. */
+static void
+logfix_database(struct logfix *f)
+{
+	static unsigned made;
+	const char *dir = getenv("REDRESS_TEST_PG");
+	char sql[96], port[16] = "", path[200];
+	FILE *pf;
+
+	if (dir == NULL || dir[0] == '\0') {
+		snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+		return;
+	}
+	snprintf(f->pg_name, sizeof(f->pg_name), "t_%ld_%u", (long)getpid(), ++made);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->pg_name);
+	logfix_pg_admin(sql);
+	snprintf(path, sizeof(path), "%s/port", dir);
+	assert_non_null(pf = fopen(path, "r"));
+	assert_non_null(fgets(port, sizeof(port), pf));
+	fclose(pf);
+	port[strcspn(port, "\n")] = '\0';
+	assert_true(snprintf(f->db, sizeof(f->db), "postgresql://redress@/%s?host=%s&port=%s", f->pg_name,
+	                     dir, port) < (int)sizeof(f->db));
+}
 
 struct logfix *
 logfix_new(const struct event_module *const *modules, const char *origin)
@@ -25,7 +80,7 @@ logfix_new(const struct event_module *const *modules, const char *origin)
 	assert_int_equal(crypto_setup(&err), REDRESS_OK);
 	snprintf(f->dir, sizeof(f->dir), "/tmp/redress-test-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+	logfix_database(f);
 	snprintf(f->keys, sizeof(f->keys), "%s/t.keys", f->dir);
 	assert_int_equal(keydir_create(f->keys, &err), REDRESS_OK);
 	assert_int_equal(keydir_open(f->keys, &f->kd, &err), REDRESS_OK);
@@ -103,6 +158,10 @@ logfix_free(struct logfix *f)
 	tlog_close(&f->log);
 	store_close(&f->store);
 	keydir_close(&f->kd);
+	if (f->pg_name[0] != '\0') {
+		snprintf(cmd, sizeof(cmd), "DROP DATABASE %s WITH (FORCE)", f->pg_name);
+		logfix_pg_admin(cmd);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
 	free(f);
@@ -193,4 +252,83 @@ logfix_append(struct tlog *log, int n, const char *what)
 		assert_int_equal(tlog_append(log, "test.event", data, strlen(data), NULL, &err), REDRESS_OK);
 	}
 	assert_int_equal(tlog_commit(log, &err), REDRESS_OK);
+}
+
+/* Appends the bytes of the file at path to *data (of *len bytes). */
+static void
+logfix_append_file(const char *path, char **data, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (fp == NULL)
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		size_t total;
+		char *grown;
+
+		assert_false(__builtin_add_overflow(*len, n, &total));
+		assert_non_null(grown = realloc(*data, total + 1));
+		memcpy(grown + *len, chunk, n);
+		*data = grown;
+		*len = total;
+	}
+	fclose(fp);
+}
+
+/* Appends every regular file under dir. */
+static void
+logfix_append_dir(const char *dir, char **data, size_t *len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+	struct stat st;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			logfix_append_dir(path, data, len);
+		else if (S_ISREG(st.st_mode))
+			logfix_append_file(path, data, len);
+	}
+	closedir(d);
+}
+
+static const struct store_query logfix_q_dboid = {
+    "logfix.dboid", "SELECT oid::bigint FROM pg_database WHERE datname = current_database()"};
+
+char *
+logfix_db_bytes(struct logfix *f, size_t *len_r)
+{
+	char path[300];
+	char *data = NULL;
+	struct redress_error err;
+
+	*len_r = 0;
+	if (f->pg_name[0] == '\0') {
+		logfix_append_file(f->db, &data, len_r);
+		snprintf(path, sizeof(path), "%s-wal", f->db);
+		logfix_append_file(path, &data, len_r);
+	} else {
+		struct store_stmt *st = store_query(f->store, &logfix_q_dboid, &err);
+
+		assert_non_null(st);
+		assert_int_equal(store_step(st, &err), STORE_ROW);
+		snprintf(path, sizeof(path), "%s/data/base/%lld", getenv("REDRESS_TEST_PG"),
+		         (long long)store_column_int64(st, 0));
+		store_done(st);
+		logfix_append_dir(path, &data, len_r);
+		snprintf(path, sizeof(path), "%s/data/pg_wal", getenv("REDRESS_TEST_PG"));
+		logfix_append_dir(path, &data, len_r);
+		assert_true(*len_r > 0);
+	}
+	return data;
 }

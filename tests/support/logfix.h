@@ -16,7 +16,8 @@
 
 struct logfix {
 	char dir[64]; /* the temporary directory, removed by logfix_free */
-	char db[128];
+	char db[256];      /* a SQLite file, or a postgresql:// URI (REDRESS_TEST_PG) */
+	char pg_name[32]; /* the PostgreSQL database's name, or "" */
 	char keys[128];
 	struct store *store;
 	struct keydir *kd;
@@ -52,6 +53,14 @@ void logfix_audit_finds(struct logfix *f, const char *needle);
 
 /* Appends n events of type "test.event" ({"i":I,"what":WHAT}) to log in one change. */
 void logfix_append(struct tlog *log, int n, const char *what);
+
+/*
+ * Every byte the database keeps on disk, for looking for secrets in clear:
+ * the SQLite file and its journal, or (PostgreSQL) the files of this
+ * database in the cluster's data directory and the whole write-ahead log.
+ * NULL when there is none; the caller frees it.
+ */
+char *logfix_db_bytes(struct logfix *f, size_t *len_r);
 
 /* Runs SQL on the database behind the log's back. */
 void logfix_tamper(struct logfix *f, const char *sql);

@@ -286,7 +286,7 @@ test_every_store_call_failing(void **state)
 	struct redress_error err;
 	long calls, n;
 	size_t c;
-	int i, runs = 0;
+	int i, runs = 0, pg;
 
 	(void)state;
 	/* The clean run: how many store calls, and the log's size after each step. */
@@ -303,8 +303,14 @@ test_every_store_call_failing(void **state)
 		assert_true(calls > SCRIPT_STEPS);
 		logfix_free(f);
 	}
-	/* Every call fails, in every way. */
-	for (n = 1, c = 0; n <= calls; c = (c + 1) % (sizeof(codes) / sizeof(codes[0])), n += c == 0) {
+	/*
+	 * Every call fails, in every way.  On PostgreSQL (REDRESS_TEST_PG), where
+	 * each run's fresh database costs a CREATE DATABASE, every call still
+	 * fails once, in the ways taken in turn.
+	 */
+	pg = getenv("REDRESS_TEST_PG") != NULL;
+	for (n = 1, c = 0; n <= calls;
+	     c = (c + 1) % (sizeof(codes) / sizeof(codes[0])), n += pg || c == 0) {
 		struct logfix *f = logfix_new(modules, "test.example/store");
 		enum redress_err rc = REDRESS_OK;
 		int failed_at = -1;
@@ -335,8 +341,8 @@ test_every_store_call_failing(void **state)
 		logfix_free(f);
 		runs++;
 	}
-	printf("# %d runs: each of %ld store calls failing in each of %zu ways\n", runs, calls,
-	       sizeof(codes) / sizeof(codes[0]));
+	printf("# %d runs: each of %ld store calls failing in %s of %zu ways\n", runs, calls,
+	       pg ? "one" : "each", sizeof(codes) / sizeof(codes[0]));
 }
 
 int

@@ -21,11 +21,13 @@
 /*
  * Claims are never deleted, so the table's last rowid is its count, found
  * at the right edge of the b-tree where count(*) would read every row (at a
- * million claims, half a millisecond per claim opened).  The PostgreSQL
- * backend will need a sequence here.
+ * million claims, half a millisecond per claim opened).  PostgreSQL's
+ * tables have no rowid: there it is count(*) (a sql_pgsql when the module
+ * has a catalogue).
  */
 static const struct store_query q_count = {"claims.count",
                                            "SELECT coalesce(max(rowid), 0) FROM claims_claims"};
+static const struct store_query q_count_pgsql = {"claims.count", "SELECT count(*) FROM claims_claims"};
 static const struct store_query q_by_victim = {
     "claims.by_victim", "SELECT id, state FROM claims_claims WHERE program = ?1 AND victim = ?2"};
 static const struct store_query q_each = {
@@ -272,7 +274,9 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 	case STORE_DONE: break;
 	default: return err->code;
 	}
-	if ((st = store_query(store, &q_count, err)) == NULL)
+	if ((st = store_query(store,
+	                      strcmp(store_backend_name(store), "pgsql") == 0 ? &q_count_pgsql : &q_count,
+	                      err)) == NULL)
 		return err->code;
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;
