@@ -170,6 +170,9 @@ int cmd_queue(struct cli *cli, int argc, char **argv);
 int cmd_pay(struct cli *cli, int argc, char **argv);
 /* `person bank`, in cmd_pay.c: argv[0] is "bank". */
 int cmd_person_bank(struct cli *cli, int argc, char **argv);
+/* `person update`, `approve-change`, `reject-change`, `changes` (cmd_person_change.c): argv[0] is which. */
+int cmd_person_change(struct cli *cli, int argc, char **argv);
+void cli_person_change_usage(FILE *f);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 
 /* Closes what cli has open and serves the database on listen ("HOST:PORT"), as `serve` does. */
