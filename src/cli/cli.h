@@ -184,6 +184,14 @@ int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_keys(struct cli *cli, int argc, char **argv);
 int cmd_witness(struct cli *cli, int argc, char **argv);
 int cmd_receipt(struct cli *cli, int argc, char **argv);
+/* Casework (domain/casework): notes, tasks, contacts, referrals, grievances. */
+int cmd_note(struct cli *cli, int argc, char **argv);
+int cmd_task(struct cli *cli, int argc, char **argv);
+int cmd_contact(struct cli *cli, int argc, char **argv);
+int cmd_referral(struct cli *cli, int argc, char **argv);
+int cmd_grievance(struct cli *cli, int argc, char **argv);
+/* A positive event number given on the command line (cmd_note.c); 0 when text is not one. */
+uint64_t cli_number(const char *text);
 
 /*
  * A witness policy from the command line (cmd_witness.c): --witness VKEY
