@@ -137,6 +137,8 @@ static const struct tlog_migration {
      * log_cosignatures (witnesses), and whatever else a module declares.
      */
     {"the tables of accounts over time, of finding people and of witnesses", NULL},
+    /* NULL again: registry_changes and registry_change_decisions, and casework's tables. */
+    {"the tables of corrections and of casework: notes, tasks, contacts, referrals, grievances", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

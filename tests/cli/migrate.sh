@@ -33,7 +33,7 @@ expect_eq "$(sqlite3 "$DB" .dump | sha256sum)" "$before" "the database's content
 
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 3"
+expect_in "$OUT" "migrated the schema from version 1 to 4"
 backup=$(ls "$DB".schema-1-*.bak 2>/dev/null | head -n1)
 [ -n "$backup" ] || fail "no backup beside the database: $OUT"
 checks=$((checks + 1))
@@ -41,12 +41,15 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-expect_exit 0 as ada audit show --index "$((last - 1))"
+expect_exit 0 as ada audit show --index "$((last - 2))"
 expect_in "$OUT" '"type": "log.migrated"'
 expect_in "$OUT" '"from": 1'
-expect_exit 0 as ada audit show --index "$last"
+expect_exit 0 as ada audit show --index "$((last - 1))"
 expect_in "$OUT" '"type": "log.migrated"'
 expect_in "$OUT" '"from": 2'
+expect_exit 0 as ada audit show --index "$last"
+expect_in "$OUT" '"type": "log.migrated"'
+expect_in "$OUT" '"from": 3'
 
 # The audit is clean, and the fund keeps working: reads, a change, the server's tables.
 expect_exit 0 rd audit verify
@@ -54,6 +57,11 @@ expect_exit 0 as fumi ledger balance
 expect_exit 0 as fumi ledger transfer --id after-migrate --from bank:krw --to payable:flagship-2015 --amount 1
 expect_in "$OUT" "transfer after-migrate"
 expect_exit 0 as cho person add --kind victim --name "Synthetic Migrated Person" --birth-date 1930-01-01
+# The tables migration 4 made: a correction and a case note on the migrated fund.
+migrated=$OUT
+expect_exit 0 as cho person update "$migrated" --frailty 2 --reason "Synthetic: seen frail"
+printf 'Synthetic note after the migration.\n' >"$T/note.txt"
+expect_exit 0 as cho note add "$migrated" --file "$T/note.txt"
 expect_exit 0 rd audit verify
 
 # Again: nothing to do, no second backup.
