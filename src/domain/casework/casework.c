@@ -397,12 +397,21 @@ close_item(struct tlog *log, const char *type, const char *key, uint64_t ref, co
 enum redress_err
 casework_task_done(struct tlog *log, const struct actor *actor, uint64_t task, struct redress_error *err)
 {
+	char whose[REGISTRY_PSEUDONYM_MAX + 1];
+	int closed = 0;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK)
 		return rc;
 	if (task == 0 || task > INT64_MAX)
 		return error_set(err, REDRESS_E_INVALID, "a task's number is a positive integer");
+	/* Checked before the event is written, as its replay checks it: a refusal appends nothing. */
+	if ((rc = casework_ref_state(tlog_store(log), CW_Q_TASK_STATE, (int64_t)task, "task", whose, &closed,
+	                             err)) != REDRESS_OK)
+		return rc;
+	if (closed)
+		return error_set(err, REDRESS_E_CONFLICT, "task %llu is done already",
+		                 (unsigned long long)task);
 	return close_item(log, CW_EV_TASK_DONE, "task", task, NULL, err);
 }
 
@@ -481,10 +490,24 @@ casework_referral_add(struct tlog *log, const struct actor *actor, const struct 
 	struct canon c;
 	enum redress_err rc;
 
+	char scope[REGISTRY_SCOPE_MAX + 1];
+	int given = 0;
+
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
 	    (rc = casework_word_check("party", party, CASEWORK_PARTY_MAX, err)) != REDRESS_OK ||
 	    (rc = text_ok("what the referral is for", what, err)) != REDRESS_OK)
 		return rc;
+	/* Her consent, before anything is written (replay checks it again). */
+	snprintf(scope, sizeof(scope), "share:%s", party);
+	if ((rc = person_live(tlog_store(log), pseudonym, err)) != REDRESS_OK ||
+	    (rc = registry_consent_given(tlog_store(log), pseudonym, scope, &given, err)) != REDRESS_OK)
+		return rc;
+	if (!given)
+		return error_set(
+		    err, REDRESS_E_REFUSED,
+		    "%s has not consented to '%s': she is not referred to %s without it (see 'redress"
+		    " consent grant')",
+		    pseudonym, scope, party);
 	buf_init(&data, CW_EVENT_DATA_MAX);
 	if ((rc = seal_for(log, keys, pseudonym, 1, fields, texts, sealed, err)) != REDRESS_OK)
 		goto out;
@@ -549,7 +572,7 @@ casework_grievance_resolve(struct tlog *log, const struct actor *actor, const st
 	const char *texts[] = {outcome};
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	struct buf sealed[1];
-	struct store_stmt *st;
+	int closed = 0;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
@@ -557,18 +580,12 @@ casework_grievance_resolve(struct tlog *log, const struct actor *actor, const st
 		return rc;
 	if (grievance == 0 || grievance > INT64_MAX)
 		return error_set(err, REDRESS_E_INVALID, "a grievance's number is a positive integer");
-	if ((st = store_statement(tlog_store(log), &casework_catalogue, CW_Q_GRIEVANCE_STATE, err)) == NULL)
-		return err->code;
-	store_bind_int64(st, 1, (int64_t)grievance);
-	switch (store_step(st, err)) {
-	case STORE_ROW: break;
-	case STORE_DONE:
-		return error_set(err, REDRESS_E_NOTFOUND, "no grievance %llu (see 'redress grievance list')",
+	if ((rc = casework_ref_state(tlog_store(log), CW_Q_GRIEVANCE_STATE, (int64_t)grievance, "grievance",
+	                             pseudonym, &closed, err)) != REDRESS_OK)
+		return rc;
+	if (closed)
+		return error_set(err, REDRESS_E_CONFLICT, "grievance %llu is resolved already",
 		                 (unsigned long long)grievance);
-	default: return err->code;
-	}
-	text_copy(pseudonym, sizeof(pseudonym), store_column_text(st, 0));
-	store_done(st);
 	if ((rc = seal_for(log, keys, pseudonym, 1, fields, texts, sealed, err)) == REDRESS_OK)
 		rc = close_item(log, CW_EV_GRIEVANCE_RESOLVED, "grievance", grievance, sealed[0].data, err);
 	buf_free(&sealed[0]);

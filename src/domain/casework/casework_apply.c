@@ -401,10 +401,9 @@ casework_event_row(const struct event *ev, struct cw_row *row, struct redress_er
 	return REDRESS_OK;
 }
 
-/* The state of a note, task or grievance numbered ref: its person, and whether it is closed. */
-static enum redress_err
-ref_state(struct store *store, unsigned q, int64_t ref, const char *what, char *pseudonym, int *closed_r,
-          struct redress_error *err)
+enum redress_err
+casework_ref_state(struct store *store, unsigned q, int64_t ref, const char *what, char *pseudonym,
+                   int *closed_r, struct redress_error *err)
 {
 	struct store_stmt *st;
 
@@ -445,8 +444,8 @@ casework_replay(struct store *store, const struct event *ev, struct redress_erro
 	}
 	switch (row.table) {
 	case CW_TABLE_NOTE_OPENS:
-		if ((rc = ref_state(store, CW_Q_NOTE_GET, row.values[1].i, "note", whose, &closed, err)) !=
-		    REDRESS_OK)
+		if ((rc = casework_ref_state(store, CW_Q_NOTE_GET, row.values[1].i, "note", whose, &closed,
+		                             err)) != REDRESS_OK)
 			return rc;
 		if (strcmp(whose, row.pseudonym) != 0)
 			return error_set(err, REDRESS_E_INVALID, "note %lld is %s's, not %s's",
@@ -454,10 +453,10 @@ casework_replay(struct store *store, const struct event *ev, struct redress_erro
 		break;
 	case CW_TABLE_TASKS_DONE:
 	case CW_TABLE_GRIEVANCES_DONE:
-		if ((rc = ref_state(store,
-		                    row.table == CW_TABLE_TASKS_DONE ? CW_Q_TASK_STATE : CW_Q_GRIEVANCE_STATE,
-		                    row.ref, row.table == CW_TABLE_TASKS_DONE ? "task" : "grievance", whose,
-		                    &closed, err)) != REDRESS_OK)
+		if ((rc = casework_ref_state(
+		         store, row.table == CW_TABLE_TASKS_DONE ? CW_Q_TASK_STATE : CW_Q_GRIEVANCE_STATE,
+		         row.ref, row.table == CW_TABLE_TASKS_DONE ? "task" : "grievance", whose, &closed,
+		         err)) != REDRESS_OK)
 			return rc;
 		if (closed)
 			return error_set(err, REDRESS_E_CONFLICT, "%s %lld is %s already",

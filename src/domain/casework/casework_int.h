@@ -77,6 +77,15 @@ enum redress_err casework_event_row(const struct event *ev, struct cw_row *row, 
 /* Applies one event to the tables, after the checks that need them. */
 enum redress_err casework_replay(struct store *store, const struct event *ev, struct redress_error *err);
 
+/*
+ * The state of a note (q CW_Q_NOTE_GET), task (CW_Q_TASK_STATE) or
+ * grievance (CW_Q_GRIEVANCE_STATE) numbered ref: its person into
+ * pseudonym (REGISTRY_PSEUDONYM_MAX + 1 bytes), and *closed_r 1 when done
+ * or resolved.  None: REDRESS_E_NOTFOUND naming what.
+ */
+enum redress_err casework_ref_state(struct store *store, unsigned q, int64_t ref, const char *what,
+                                    char *pseudonym, int *closed_r, struct redress_error *err);
+
 /* One word of a-z, 0-9 and - _ . (a party, a channel), at most max bytes. */
 enum redress_err casework_word_check(const char *what, const char *s, size_t max, struct redress_error *err);
 
