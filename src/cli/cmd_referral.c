@@ -17,7 +17,7 @@ referral_usage(FILE *f)
 	           "       redress referral list PSEUDONYM [--json]\n\n"
 	           "Refers a person to PARTY (one word: a-z, 0-9, - _ .) for --what (sealed with her\n"
 	           "key).  Refused unless her latest word on the consent scope share:PARTY is a\n"
-	           "grant ('redress consent grant PSEUDONYM --scope share:PARTY'): a withdrawal stops\n"
+	           "grant (see 'redress consent'): a withdrawal stops\n"
 	           "referrals at once.\n\n"
 	           "add needs a caseworker; list an account that reads persons.\n");
 }
