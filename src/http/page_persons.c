@@ -1488,7 +1488,10 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		}
 		if (users_allows(actor, PERM_PERSONS_WRITE)) {
 			task_link(p, person.pseudonym, "/bank", T(p, "Record bank details"), NULL);
-			n++;
+			/* page_casework.c: notes, tasks, contacts, referrals, grievances. */
+			task_link(p, person.pseudonym, "/casework", T(p, "Casework: notes, tasks, contacts, grievances"),
+			          NULL);
+			n += 2;
 			if (victim) {
 				task_link(p, person.pseudonym, "/heirs", T(p, "Record an heir"), NULL);
 				n++;
