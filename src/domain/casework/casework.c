@@ -11,47 +11,11 @@
 #include "core/text.h"
 #include "domain/casework/casework_int.h"
 
-/*
- * Appends the event, reads its bytes back and applies them through
- * casework_replay(), as audit's replay does: the tables get exactly what
- * the log holds, its actor and time included.  *seq_r: the event's number.
- */
+/* Appends the event and applies it through casework_replay() (tlog_append_apply). */
 static enum redress_err
 append_apply(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
 {
-	const struct canon_node *root;
-	struct canon_doc doc;
-	struct buf bytes;
-	struct event ev;
-	uint64_t seq;
-	enum redress_err rc;
-
-	if ((rc = tlog_append_buf(log, type, data, &seq, err)) != REDRESS_OK)
-		return rc;
-	buf_init(&bytes, TLOG_EVENT_MAX);
-	canon_doc_init(&doc);
-	if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK ||
-	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) != REDRESS_OK)
-		goto out;
-	root = canon_root(&doc);
-	memset(&ev, 0, sizeof(ev));
-	ev.seq = seq;
-	ev.data = canon_find(root, "data");
-	if ((rc = canon_get_string(root, "type", &ev.type, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(root, "actor", &ev.actor, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(root, "at", &ev.at, err)) != REDRESS_OK)
-		goto out;
-	if (ev.data == NULL || ev.data->type != CANON_OBJECT) {
-		rc = error_set(err, REDRESS_E_INTERNAL, "event %llu has no data object",
-		               (unsigned long long)seq);
-		goto out;
-	}
-	if ((rc = casework_replay(tlog_store(log), &ev, err)) == REDRESS_OK && seq_r != NULL)
-		*seq_r = seq;
-out:
-	canon_doc_free(&doc);
-	buf_free(&bytes);
-	return rc;
+	return tlog_append_apply(log, type, data, casework_replay, seq_r, err);
 }
 
 /* A person whose file may still be written: registered, not erased. */
@@ -100,70 +64,78 @@ text_ok(const char *what, const char *text, struct redress_error *err)
 }
 
 /*
- * The common path of a command on a person's file: checks the actor and
- * the person, seals each of the n texts (texts[i] under field fields[i],
- * NULL left NULL) with her key into sealed[i], and leaves the rest to the
- * caller.  The caller frees sealed[0..n) with buf_free().
+ * One member of an event's data, in the order the event keeps them (by
+ * key): text in clear (NULL: null), or sealed with her key under field
+ * when field is given, or the number num when text and field are NULL and
+ * is_num is set.
+ */
+struct member {
+	const char *key, *text, *field;
+	int64_t num;
+	int is_num;
+};
+
+/*
+ * The common path of a casework command: checks that pseudonym (NULL for
+ * none) may still be written, seals the members that ask for it with her
+ * key, writes the n members as the event's data and appends and applies
+ * the event of type; *seq_r (may be NULL) gets its number.
  */
 static enum redress_err
-seal_for(struct tlog *log, const struct registry_keys *keys, const char *pseudonym, size_t n,
-         const char *const *fields, const char *const *texts, struct buf *sealed, struct redress_error *err)
+record(struct tlog *log, const struct registry_keys *keys, const char *pseudonym, const char *type,
+       const struct member *m, size_t n, uint64_t *seq_r, struct redress_error *err)
 {
 	struct seal_key *key = NULL;
+	struct buf sealed, data;
+	struct canon c;
 	size_t i;
-	enum redress_err rc;
+	enum redress_err rc = REDRESS_OK;
 
-	for (i = 0; i < n; i++)
-		buf_init(&sealed[i], SEAL_PLAIN_MAX);
-	if ((rc = person_live(tlog_store(log), pseudonym, err)) != REDRESS_OK ||
-	    (rc = registry_data_key(tlog_store(log), keys, pseudonym, &key, err)) != REDRESS_OK)
-		return rc;
-	for (i = 0; i < n && rc == REDRESS_OK; i++)
-		if (texts[i] != NULL)
-			rc = registry_seal_text(key, pseudonym, fields[i], texts[i], &sealed[i], err);
+	buf_init(&sealed, SEAL_PLAIN_MAX);
+	buf_init(&data, CW_EVENT_DATA_MAX);
+	if (pseudonym != NULL && (rc = person_live(tlog_store(log), pseudonym, err)) != REDRESS_OK)
+		goto out;
+	canon_init(&c, &data);
+	canon_object_begin(&c);
+	for (i = 0; i < n && rc == REDRESS_OK; i++) {
+		canon_key(&c, m[i].key);
+		if (m[i].is_num) {
+			canon_int(&c, m[i].num);
+		} else if (m[i].text == NULL) {
+			canon_null(&c);
+		} else if (m[i].field == NULL) {
+			canon_string(&c, m[i].text);
+		} else {
+			/* One sealed member at most: her key is opened for it alone. */
+			if ((key == NULL && (rc = registry_data_key(tlog_store(log), keys, pseudonym, &key,
+			                                            err)) != REDRESS_OK) ||
+			    (rc = registry_seal_text(key, pseudonym, m[i].field, m[i].text, &sealed, err)) !=
+			        REDRESS_OK)
+				break;
+			canon_string(&c, sealed.data);
+		}
+	}
+	canon_object_end(&c);
+	if (rc == REDRESS_OK && (rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = append_apply(log, type, &data, seq_r, err);
+out:
 	seal_key_free(&key);
+	buf_free(&sealed);
+	buf_free(&data);
 	return rc;
-}
-
-static void
-opt_string(struct canon *c, const char *key, const char *s)
-{
-	canon_key(c, key);
-	if (s != NULL)
-		canon_string(c, s);
-	else
-		canon_null(c);
 }
 
 enum redress_err
 casework_note_add(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
                   const char *pseudonym, const char *text, uint64_t *note_r, struct redress_error *err)
 {
-	static const char *const fields[] = {"note"};
-	const char *texts[] = {text};
-	struct buf sealed[1], data;
-	struct canon c;
+	const struct member m[] = {{"pseudonym", pseudonym, NULL, 0, 0}, {"text", text, "note", 0, 0}};
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
 	    (rc = text_ok("the note", text, err)) != REDRESS_OK)
 		return rc;
-	buf_init(&data, CW_EVENT_DATA_MAX);
-	if ((rc = seal_for(log, keys, pseudonym, 1, fields, texts, sealed, err)) != REDRESS_OK)
-		goto out;
-	canon_init(&c, &data);
-	canon_object_begin(&c);
-	canon_key(&c, "pseudonym");
-	canon_string(&c, pseudonym);
-	canon_key(&c, "text");
-	canon_string(&c, sealed[0].data);
-	canon_object_end(&c);
-	if ((rc = canon_error(&c, err)) == REDRESS_OK)
-		rc = append_apply(log, CW_EV_NOTE, &data, note_r, err);
-out:
-	buf_free(&sealed[0]);
-	buf_free(&data);
-	return rc;
+	return record(log, keys, pseudonym, CW_EV_NOTE, m, 2, note_r, err);
 }
 
 enum redress_err
@@ -171,13 +143,9 @@ casework_note_open(struct tlog *log, const struct actor *actor, const struct reg
                    uint64_t note, const char *reason, char pseudonym_r[REGISTRY_PSEUDONYM_MAX + 1],
                    struct buf *text_r, struct redress_error *err)
 {
-	static const char *const fields[] = {"note-reason"};
-	const char *texts[] = {reason};
 	struct store *store = tlog_store(log);
 	struct seal_key *key = NULL;
-	struct buf sealed[1], data;
 	struct store_stmt *st;
-	struct canon c;
 	enum redress_err rc;
 
 	buf_init_secret(text_r, SEAL_PLAIN_MAX);
@@ -200,30 +168,21 @@ casework_note_open(struct tlog *log, const struct actor *actor, const struct reg
 	default: return err->code;
 	}
 	text_copy(pseudonym_r, REGISTRY_PSEUDONYM_MAX + 1, store_column_text(st, 0));
-	buf_init(&data, CW_EVENT_DATA_MAX);
 	if ((rc = registry_data_key(store, keys, pseudonym_r, &key, err)) != REDRESS_OK ||
 	    (rc = registry_open_text(key, pseudonym_r, "note", store_column_text(st, 1), text_r, err)) !=
 	        REDRESS_OK)
 		goto out;
 	store_done(st);
-	if ((rc = seal_for(log, keys, pseudonym_r, 1, fields, texts, sealed, err)) == REDRESS_OK) {
-		canon_init(&c, &data);
-		canon_object_begin(&c);
-		canon_key(&c, "note");
-		canon_int(&c, (int64_t)note);
-		canon_key(&c, "pseudonym");
-		canon_string(&c, pseudonym_r);
-		canon_key(&c, "reason");
-		canon_string(&c, sealed[0].data);
-		canon_object_end(&c);
-		if ((rc = canon_error(&c, err)) == REDRESS_OK)
-			rc = append_apply(log, CW_EV_NOTE_OPENED, &data, NULL, err);
+	{
+		const struct member m[] = {{"note", NULL, NULL, (int64_t)note, 1},
+		                           {"pseudonym", pseudonym_r, NULL, 0, 0},
+		                           {"reason", reason, "note-reason", 0, 0}};
+
+		rc = record(log, keys, pseudonym_r, CW_EV_NOTE_OPENED, m, 3, NULL, err);
 	}
-	buf_free(&sealed[0]);
 out:
 	store_done(st);
 	seal_key_free(&key);
-	buf_free(&data);
 	if (rc != REDRESS_OK) {
 		buf_free(text_r);
 		buf_init_secret(text_r, SEAL_PLAIN_MAX);
@@ -316,11 +275,7 @@ casework_task_add(struct tlog *log, const struct actor *actor, const struct regi
                   const char *pseudonym, const char *due, const char *what, const char *assignee,
                   uint64_t *task_r, struct redress_error *err)
 {
-	static const char *const fields[] = {"task"};
-	const char *texts[] = {what};
 	char now[11];
-	struct buf sealed[1], data;
-	struct canon c;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
@@ -348,50 +303,26 @@ casework_task_add(struct tlog *log, const struct actor *actor, const struct regi
 			    " caseworker",
 			    assignee, users_role_name(who.role));
 	}
-	buf_init(&data, CW_EVENT_DATA_MAX);
-	if ((rc = seal_for(log, keys, pseudonym, 1, fields, texts, sealed, err)) != REDRESS_OK)
-		goto out;
-	canon_init(&c, &data);
-	canon_object_begin(&c);
-	canon_key(&c, "due");
-	canon_string(&c, due);
-	opt_string(&c, "for", assignee);
-	canon_key(&c, "pseudonym");
-	canon_string(&c, pseudonym);
-	canon_key(&c, "what");
-	canon_string(&c, sealed[0].data);
-	canon_object_end(&c);
-	if ((rc = canon_error(&c, err)) == REDRESS_OK)
-		rc = append_apply(log, CW_EV_TASK, &data, task_r, err);
-out:
-	buf_free(&sealed[0]);
-	buf_free(&data);
-	return rc;
+	{
+		const struct member m[] = {{"due", due, NULL, 0, 0},
+		                           {"for", assignee, NULL, 0, 0},
+		                           {"pseudonym", pseudonym, NULL, 0, 0},
+		                           {"what", what, "task", 0, 0}};
+
+		return record(log, keys, pseudonym, CW_EV_TASK, m, 4, task_r, err);
+	}
 }
 
-/* Appends {"KEY": ref} and, when outcome is given, its sealed text: a task done, a grievance resolved. */
+/* Closes a task (its number under key) or resolves a grievance (with its outcome sealed for pseudonym). */
 static enum redress_err
-close_item(struct tlog *log, const char *type, const char *key, uint64_t ref, const char *sealed_outcome,
-           struct redress_error *err)
+close_item(struct tlog *log, const struct registry_keys *keys, const char *type, const char *key,
+           uint64_t ref, const char *pseudonym, const char *outcome, struct redress_error *err)
 {
-	struct buf data;
-	struct canon c;
-	enum redress_err rc;
+	const struct member m[] = {{key, NULL, NULL, (int64_t)ref, 1},
+	                           {"outcome", outcome, "grievance-outcome", 0, 0}};
 
-	buf_init(&data, CW_EVENT_DATA_MAX);
-	canon_init(&c, &data);
-	canon_object_begin(&c);
-	canon_key(&c, key);
-	canon_int(&c, (int64_t)ref);
-	if (sealed_outcome != NULL) {
-		canon_key(&c, "outcome");
-		canon_string(&c, sealed_outcome);
-	}
-	canon_object_end(&c);
-	if ((rc = canon_error(&c, err)) == REDRESS_OK)
-		rc = append_apply(log, type, &data, NULL, err);
-	buf_free(&data);
-	return rc;
+	return record(log, keys, outcome != NULL ? pseudonym : NULL, type, m, outcome != NULL ? 2 : 1, NULL,
+	              err);
 }
 
 enum redress_err
@@ -412,7 +343,7 @@ casework_task_done(struct tlog *log, const struct actor *actor, uint64_t task, s
 	if (closed)
 		return error_set(err, REDRESS_E_CONFLICT, "task %llu is done already",
 		                 (unsigned long long)task);
-	return close_item(log, CW_EV_TASK_DONE, "task", task, NULL, err);
+	return close_item(log, NULL, CW_EV_TASK_DONE, "task", task, NULL, NULL, err);
 }
 
 enum redress_err
@@ -449,34 +380,16 @@ casework_contact_add(struct tlog *log, const struct actor *actor, const struct r
                      const char *pseudonym, enum casework_channel channel, enum casework_outcome outcome,
                      const char *note, uint64_t *contact_r, struct redress_error *err)
 {
-	static const char *const fields[] = {"contact"};
-	const char *texts[] = {note};
-	struct buf sealed[1], data;
-	struct canon c;
+	const struct member m[] = {{"channel", casework_channel_name(channel), NULL, 0, 0},
+	                           {"note", note, "contact", 0, 0},
+	                           {"outcome", casework_outcome_name(outcome), NULL, 0, 0},
+	                           {"pseudonym", pseudonym, NULL, 0, 0}};
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
 	    (note != NULL && (rc = text_ok("the contact's note", note, err)) != REDRESS_OK))
 		return rc;
-	buf_init(&data, CW_EVENT_DATA_MAX);
-	if ((rc = seal_for(log, keys, pseudonym, 1, fields, texts, sealed, err)) != REDRESS_OK)
-		goto out;
-	canon_init(&c, &data);
-	canon_object_begin(&c);
-	canon_key(&c, "channel");
-	canon_string(&c, casework_channel_name(channel));
-	opt_string(&c, "note", note != NULL ? sealed[0].data : NULL);
-	canon_key(&c, "outcome");
-	canon_string(&c, casework_outcome_name(outcome));
-	canon_key(&c, "pseudonym");
-	canon_string(&c, pseudonym);
-	canon_object_end(&c);
-	if ((rc = canon_error(&c, err)) == REDRESS_OK)
-		rc = append_apply(log, CW_EV_CONTACT, &data, contact_r, err);
-out:
-	buf_free(&sealed[0]);
-	buf_free(&data);
-	return rc;
+	return record(log, keys, pseudonym, CW_EV_CONTACT, m, 4, contact_r, err);
 }
 
 enum redress_err
@@ -484,13 +397,11 @@ casework_referral_add(struct tlog *log, const struct actor *actor, const struct 
                       const char *pseudonym, const char *party, const char *what, uint64_t *referral_r,
                       struct redress_error *err)
 {
-	static const char *const fields[] = {"referral"};
-	const char *texts[] = {what};
-	struct buf sealed[1], data;
-	struct canon c;
-	enum redress_err rc;
-
+	const struct member m[] = {{"party", party, NULL, 0, 0},
+	                           {"pseudonym", pseudonym, NULL, 0, 0},
+	                           {"what", what, "referral", 0, 0}};
 	char scope[REGISTRY_SCOPE_MAX + 1];
+	enum redress_err rc;
 	int given = 0;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
@@ -508,25 +419,8 @@ casework_referral_add(struct tlog *log, const struct actor *actor, const struct 
 		    "%s has not consented to '%s': she is not referred to %s without it (see 'redress"
 		    " consent grant')",
 		    pseudonym, scope, party);
-	buf_init(&data, CW_EVENT_DATA_MAX);
-	if ((rc = seal_for(log, keys, pseudonym, 1, fields, texts, sealed, err)) != REDRESS_OK)
-		goto out;
-	canon_init(&c, &data);
-	canon_object_begin(&c);
-	canon_key(&c, "party");
-	canon_string(&c, party);
-	canon_key(&c, "pseudonym");
-	canon_string(&c, pseudonym);
-	canon_key(&c, "what");
-	canon_string(&c, sealed[0].data);
-	canon_object_end(&c);
-	/* Her consent to the share is checked where the event is applied, so replay checks it too. */
-	if ((rc = canon_error(&c, err)) == REDRESS_OK)
-		rc = append_apply(log, CW_EV_REFERRAL, &data, referral_r, err);
-out:
-	buf_free(&sealed[0]);
-	buf_free(&data);
-	return rc;
+	/* Her consent to the share is checked again where the event is applied, so replay checks it too. */
+	return record(log, keys, pseudonym, CW_EV_REFERRAL, m, 3, referral_r, err);
 }
 
 enum redress_err
@@ -534,44 +428,23 @@ casework_grievance_open(struct tlog *log, const struct actor *actor, const struc
                         const char *pseudonym, const char *channel, const char *about, uint64_t *grievance_r,
                         struct redress_error *err)
 {
-	static const char *const fields[] = {"grievance"};
-	const char *texts[] = {about};
-	struct buf sealed[1], data;
-	struct canon c;
+	const struct member m[] = {{"about", about, "grievance", 0, 0},
+	                           {"channel", channel, NULL, 0, 0},
+	                           {"pseudonym", pseudonym, NULL, 0, 0}};
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
 	    (rc = casework_word_check("channel", channel, CASEWORK_CHANNEL_MAX, err)) != REDRESS_OK ||
 	    (rc = text_ok("what the grievance is about", about, err)) != REDRESS_OK)
 		return rc;
-	buf_init(&data, CW_EVENT_DATA_MAX);
-	if ((rc = seal_for(log, keys, pseudonym, 1, fields, texts, sealed, err)) != REDRESS_OK)
-		goto out;
-	canon_init(&c, &data);
-	canon_object_begin(&c);
-	canon_key(&c, "about");
-	canon_string(&c, sealed[0].data);
-	canon_key(&c, "channel");
-	canon_string(&c, channel);
-	canon_key(&c, "pseudonym");
-	canon_string(&c, pseudonym);
-	canon_object_end(&c);
-	if ((rc = canon_error(&c, err)) == REDRESS_OK)
-		rc = append_apply(log, CW_EV_GRIEVANCE, &data, grievance_r, err);
-out:
-	buf_free(&sealed[0]);
-	buf_free(&data);
-	return rc;
+	return record(log, keys, pseudonym, CW_EV_GRIEVANCE, m, 3, grievance_r, err);
 }
 
 enum redress_err
 casework_grievance_resolve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
                            uint64_t grievance, const char *outcome, struct redress_error *err)
 {
-	static const char *const fields[] = {"grievance-outcome"};
-	const char *texts[] = {outcome};
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
-	struct buf sealed[1];
 	int closed = 0;
 	enum redress_err rc;
 
@@ -586,10 +459,8 @@ casework_grievance_resolve(struct tlog *log, const struct actor *actor, const st
 	if (closed)
 		return error_set(err, REDRESS_E_CONFLICT, "grievance %llu is resolved already",
 		                 (unsigned long long)grievance);
-	if ((rc = seal_for(log, keys, pseudonym, 1, fields, texts, sealed, err)) == REDRESS_OK)
-		rc = close_item(log, CW_EV_GRIEVANCE_RESOLVED, "grievance", grievance, sealed[0].data, err);
-	buf_free(&sealed[0]);
-	return rc;
+	return close_item(log, keys, CW_EV_GRIEVANCE_RESOLVED, "grievance", grievance, pseudonym, outcome,
+	                  err);
 }
 
 int

@@ -233,20 +233,6 @@ casework_word_check(const char *what, const char *s, size_t max, struct redress_
 }
 
 static enum redress_err
-sealed_check(const char *key, const char *s, struct redress_error *err)
-{
-	size_t i, len = strlen(s);
-
-	if (len < 4 || len > CW_SEALED_MAX || strncmp(s, "s1:", 3) != 0)
-		return error_set(err, REDRESS_E_INVALID, "field '%s' is not sealed text", key);
-	for (i = 3; i < len; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/' || s[i] == '='))
-			return error_set(err, REDRESS_E_INVALID, "field '%s' is not sealed text", key);
-	return REDRESS_OK;
-}
-
-static enum redress_err
 get_sealed(const struct canon_node *data, const char *key, int optional, const char **s_r,
            struct redress_error *err)
 {
@@ -255,7 +241,7 @@ get_sealed(const struct canon_node *data, const char *key, int optional, const c
 	rc = optional ? canon_get_string_opt(data, key, s_r, err) : canon_get_string(data, key, s_r, err);
 	if (rc != REDRESS_OK || *s_r == NULL)
 		return rc;
-	return sealed_check(key, *s_r, err);
+	return registry_sealed_check(key, *s_r, err);
 }
 
 static enum redress_err

@@ -18,7 +18,6 @@
 #define CW_EV_GRIEVANCE          "casework.grievance.opened"
 #define CW_EV_GRIEVANCE_RESOLVED "casework.grievance.resolved"
 
-#define CW_SEALED_MAX     (64u * 1024) /* characters of sealed text in one field */
 #define CW_EVENT_DATA_MAX (96u * 1024)
 
 /* The tables, in casework_module.snapshots order. */

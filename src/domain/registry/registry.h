@@ -464,6 +464,8 @@ enum redress_err registry_changes_each(struct store *store, int pending,
  */
 enum redress_err registry_seal_text(const struct seal_key *key, const char *pseudonym, const char *field,
                                     const char *text, struct buf *out, struct redress_error *err);
+/* Checks that s is sealed text as registry_seal_text writes it ("s1:" and base64, at most 64 KiB); names key. */
+enum redress_err registry_sealed_check(const char *key, const char *s, struct redress_error *err);
 enum redress_err registry_open_text(const struct seal_key *key, const char *pseudonym, const char *field,
                                     const char *sealed, struct buf *out, struct redress_error *err);
 

@@ -217,8 +217,8 @@ side_decode(const struct canon_node *obj, const char *key, struct side *s, struc
 	    (rc = canon_get_string_opt(n, "region", &region, err)) != REDRESS_OK ||
 	    (region != NULL && (rc = registry_region_check(region, err)) != REDRESS_OK))
 		return error_prefix(err, "field '%s'", key);
-	if (strncmp(s->identity, "s1:", 3) != 0 || strlen(s->identity) > 8192)
-		return error_set(err, REDRESS_E_INVALID, "field '%s': its identity is not sealed text", key);
+	if (registry_sealed_check("identity", s->identity, err) != REDRESS_OK)
+		return error_prefix(err, "field '%s'", key);
 	if (index != NULL) {
 		for (i = 0; index[i] != '\0'; i++)
 			if (!((index[i] >= '0' && index[i] <= '9') || (index[i] >= 'a' && index[i] <= 'f')))
@@ -242,12 +242,12 @@ struct ev_change {
 	int identity;   /* the fields name an identity field */
 };
 
-static enum redress_err
-sealed_ok(const char *key, const char *s, struct redress_error *err)
+enum redress_err
+registry_sealed_check(const char *key, const char *s, struct redress_error *err)
 {
 	size_t i;
 
-	if (strncmp(s, "s1:", 3) != 0 || strlen(s) > 8192)
+	if (strncmp(s, "s1:", 3) != 0 || s[3] == '\0' || strlen(s) > 64 * 1024)
 		return error_set(err, REDRESS_E_INVALID, "field '%s' is not sealed text", key);
 	for (i = 3; s[i] != '\0'; i++)
 		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
@@ -305,7 +305,7 @@ decode_change(const struct event *ev, struct ev_change *r, struct redress_error 
 	    (rc = canon_get_int(ev->data, "registered", &r->registered, err)) != REDRESS_OK ||
 	    (rc = canon_get_string_opt(ev->data, "reason", &r->reason, err)) != REDRESS_OK)
 		return rc;
-	if (r->reason != NULL && (rc = sealed_ok("reason", r->reason, err)) != REDRESS_OK)
+	if (r->reason != NULL && (rc = registry_sealed_check("reason", r->reason, err)) != REDRESS_OK)
 		return rc;
 	if (r->reason == NULL && r->change == 0)
 		return error_set(err, REDRESS_E_INVALID, "a correction gives its reason");
