@@ -12,6 +12,7 @@
  *   GET  /api/v1/contacts (?pseudonym=), POST /api/v1/persons/{pseudonym}/contacts
  *   GET|POST /api/v1/persons/{pseudonym}/referrals
  *   GET  /api/v1/grievances (?overdue=1 ?days=N ?all=1), POST .../grievances, /grievances/{g}/resolve
+ *   GET  /api/v1/programs/{code}/outreach            who is owed and not yet reached
  *
  * Bodies that carry what is written about her are read into fixed fields
  * the writer wipes; answers are never cached (Cache-Control: no-store).
@@ -617,4 +618,40 @@ api_grievances_list(struct http_request *req, struct http_response *res)
 	    res, "grievances", l.array,
 	    casework_grievances_each(l.store, !all || overdue, overdue ? (int)days : 0, list_one, &l, &err),
 	    &err);
+}
+
+static enum redress_err
+outreach_one(void *ctx, const struct casework_outreach *o, struct redress_error *err)
+{
+	return api_append(
+	    ctx,
+	    json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:I}", "pseudonym", o->pseudonym, "kind", o->kind,
+	              "birth_year", o->birth_year, "frailty", o->frailty, "last_channel",
+	              o->channel[0] != '\0' ? json_string(o->channel) : json_null(), "last_outcome",
+	              o->outcome[0] != '\0' ? json_string(o->outcome) : json_null(), "last_at",
+	              o->at[0] != '\0' ? json_string(o->at) : json_null(), "attempts",
+	              (json_int_t)o->attempts),
+	    err);
+}
+
+void
+api_programs_outreach(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	uint64_t limit = 1000;
+	struct store *store;
+	json_t *arr;
+
+	if (api_query_u64(req, res, "limit", 0, &limit) < 0)
+		return;
+	if (limit == 0 || limit > 1000000) {
+		http_reply_error(res, 400, "invalid", "query parameter 'limit' must be 1 to 1000000");
+		return;
+	}
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	arr = json_array();
+	api_reply_list(res, "outreach", arr,
+	               casework_outreach_each(store, http_param(req, "code"), limit, outreach_one, arr, &err),
+	               &err);
 }

@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "domain/casework/casework.h"
+#include "domain/programs/programs.h"
 #include "http/page.h"
 
 /* Which form a POST is. */
@@ -523,6 +524,74 @@ change_row(void *ctx, const struct registry_change *ch, struct redress_error *er
 	return REDRESS_OK;
 }
 
+#define OUTREACH_ROWS 20 /* people of a program's outreach list on the work list */
+
+struct outreach_rows {
+	struct page *p;
+	struct store *store;
+	size_t n;
+};
+
+static enum redress_err
+outreach_row(void *ctx, const struct casework_outreach *o, struct redress_error *err)
+{
+	struct outreach_rows *r = ctx;
+	struct page *p = r->p;
+	char n[16];
+
+	(void)err;
+	if (r->n++ == 0) {
+		html_raw_const(p->b, "<table><thead><tr>");
+		page_th(p, T(p, "Person"));
+		page_th(p, T(p, "Born"));
+		page_th(p, T(p, "Frailty"));
+		page_th(p, T(p, "Attempts"));
+		page_th(p, T(p, "Last attempt"));
+		html_raw_const(p->b, "</tr></thead><tbody><tr>");
+	} else {
+		html_raw_const(p->b, "<tr>");
+	}
+	html_raw_const(p->b, "<td><a");
+	html_href_path_suffix(p->b, "href", "/persons/", o->pseudonym, "/casework");
+	html_raw_const(p->b, ">");
+	html_text(p->b, o->pseudonym);
+	html_raw_const(p->b, "</a></td>");
+	snprintf(n, sizeof(n), "%d", o->birth_year);
+	page_td(p, n);
+	snprintf(n, sizeof(n), "%d", o->frailty);
+	page_td(p, n);
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)o->attempts);
+	page_td(p, n);
+	if (o->at[0] != '\0') {
+		html_raw_const(p->b, "<td>");
+		html_text(p->b, outcome_words(p, o->outcome));
+		html_raw_const(p->b, ", ");
+		page_when(p, o->at);
+		html_raw_const(p->b, "</td>");
+	} else {
+		page_td(p, T(p, "never tried"));
+	}
+	html_raw_const(p->b, "</tr>");
+	return REDRESS_OK;
+}
+
+static enum redress_err
+outreach_program(void *ctx, const struct program *prog, struct redress_error *err)
+{
+	struct outreach_rows *r = ctx;
+	struct page *p = r->p;
+	enum redress_err rc;
+
+	html_raw_const(p->b, "<h3>");
+	html_text(p->b, prog->name);
+	html_raw_const(p->b, "</h3>");
+	r->n = 0;
+	rc = casework_outreach_each(r->store, prog->code, OUTREACH_ROWS, outreach_row, r, err);
+	page_list_end(p, rc != REDRESS_OK, r->n, T(p, "The outreach list could not be read."),
+	              T(p, "Everyone this program owes has been reached, or declined."));
+	return REDRESS_OK;
+}
+
 void
 page_work(struct http_request *req, struct http_response *res)
 {
@@ -565,5 +634,12 @@ page_work(struct http_request *req, struct http_response *res)
 	rc = registry_changes_each(store, 1, change_row, &cr, &err);
 	page_list_end(&p, rc != REDRESS_OK, cr.n, T(&p, "The corrections could not be read."),
 	              T(&p, "No correction is waiting."));
+	section(&p, T(&p, "Not yet reached: most frail and oldest first"));
+	{
+		struct outreach_rows orows = {&p, store, 0};
+
+		if (program_each(store, outreach_program, &orows, &err) != REDRESS_OK)
+			page_notice(&p, "error", T(&p, "The outreach list could not be read."));
+	}
 	page_end(&p, 200);
 }

@@ -93,6 +93,8 @@ const struct http_route http_routes[] = {
           api_grievances_open),
     NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/grievances/{grievance}/resolve", "grievances.resolve",
           api_grievances_resolve),
+    NEEDS(PERM_PERSONS_READ, GET, "/api/v1/programs/{code}/outreach", "programs.outreach",
+          api_programs_outreach),
 
     NEEDS(PERM_LEDGER_READ, GET, "/api/v1/ledger/accounts", "ledger.accounts", api_ledger_accounts),
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/accounts", "ledger.account.add", api_ledger_account_add),

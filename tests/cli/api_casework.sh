@@ -124,6 +124,20 @@ expect_status 200
 jcall cho POST "/grievances/$g/resolve" '{"outcome": "again"}'
 expect_status 409
 
+# ---- Outreach -------------------------------------------------------------------------------
+call rin GET /programs/flagship-2015/outreach
+expect_status 200 "a reviewer reads the outreach list"
+same_outreach=$(as cho outreach list --program flagship-2015 --json)
+checks=$((checks + 1))
+node -e 'const [a, b] = process.argv.slice(1); process.exit(JSON.stringify(JSON.parse(a).outreach) === JSON.stringify(JSON.parse(b)) ? 0 : 1)' "$OUT" "$same_outreach" ||
+	fail "the outreach list over HTTP and on the command line differ: $OUT against $same_outreach"
+call rin GET /programs/no-such/outreach
+expect_status 404
+call rin GET "/programs/flagship-2015/outreach?limit=0"
+expect_status 400
+call moe GET /programs/flagship-2015/outreach
+expect_status 403 "the monitor reading the outreach list"
+
 # ---- The monitor: none of it --------------------------------------------------------------
 for path in "/persons/$P/notes" /tasks /contacts /grievances /changes "/persons/$P/referrals"; do
 	call moe GET "$path"

@@ -160,6 +160,29 @@ expect_exit 0 as cid grievance resolve "$G" --outcome "CANARY-OUTCOME-m3"
 expect_exit 14 as cid grievance resolve "$G" --outcome again
 expect_exit 13 as cid grievance resolve 99999 --outcome x
 
+# --- Outreach: owed, not yet reached, most frail and oldest first ---
+expect_exit 0 as ada program add --file "$SRCDIR/examples/flagship-2015.json"
+expect_exit 0 as cid person add --kind victim --name "Synthetic Older" --birth-date 1925-01-01 --frailty 3
+OLD=$OUT
+expect_exit 0 as cid person add --kind victim --name "Synthetic Younger" --birth-date 1935-01-01 --frailty 3
+YOUNG=$OUT
+expect_exit 0 as cid person add --kind victim --name "Synthetic Declines" --birth-date 1920-01-01 --frailty 3
+DECL=$OUT
+expect_exit 0 as cid consult add "$DECL" --wish decline
+expect_exit 0 as rita outreach list --program flagship-2015
+expect_eq "$(printf '%s\n' "$OUT" | cut -f1 | head -n3 | tr '\n' ' ')" "$OLD $P $YOUNG " "the outreach list's order: frailty, then age"
+expect_not_in "$OUT" "$DECL" "the outreach list (she declined)"
+expect_in "$OUT" "$P	victim	born 1931	frailty 3	1 attempts	no-answer" "the first person, tried once"
+expect_exit 0 as cid contact add "$OLD" --channel visit --outcome moved
+expect_exit 0 as cid outreach list --program flagship-2015 --json
+expect_in "$OUT" '"last_outcome": "moved"'
+expect_exit 0 as cid contact add "$OLD" --channel phone --outcome reached
+expect_exit 0 as cid outreach list --program flagship-2015
+expect_not_in "$OUT" "$OLD" "the outreach list after she was reached"
+expect_exit 13 as cid outreach list --program no-such
+expect_exit 2 as cid outreach list
+expect_exit 15 as mona outreach list --program flagship-2015
+
 # Nothing personal in clear anywhere in the database; the log verifies.
 checks=$((checks + 1))
 if sqlite3 "$DB" .dump | grep -q CANARY || grep -qa CANARY "$DB"; then

@@ -10,6 +10,7 @@
 #include "core/canon.h"
 #include "core/text.h"
 #include "domain/casework/casework_int.h"
+#include "domain/programs/programs.h"
 
 /* Appends the event and applies it through casework_replay() (tlog_append_apply). */
 static enum redress_err
@@ -509,4 +510,39 @@ casework_grievances_each(struct store *store, int open, int days, casework_fn fn
 		return err->code;
 	store_bind_int64(st, 1, open);
 	return items_each(st, days > 0 ? overdue_one : fn, days > 0 ? (void *)&o : ctx, err);
+}
+
+enum redress_err
+casework_outreach_each(struct store *store, const char *program, uint64_t limit,
+                       enum redress_err (*fn)(void *ctx, const struct casework_outreach *o,
+                                              struct redress_error *err),
+                       void *ctx, struct redress_error *err)
+{
+	struct casework_outreach o;
+	struct program prog;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc;
+
+	if ((rc = program_get(store, program, &prog, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_statement(store, &casework_catalogue, CW_Q_OUTREACH, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		memset(&o, 0, sizeof(o));
+		text_copy(o.pseudonym, sizeof(o.pseudonym), store_column_text(st, 0));
+		text_copy(o.kind, sizeof(o.kind), store_column_text(st, 1));
+		o.birth_year = (int)store_column_int64(st, 2);
+		o.frailty = (int)store_column_int64(st, 3);
+		text_copy(o.channel, sizeof(o.channel), store_column_text(st, 4));
+		text_copy(o.outcome, sizeof(o.outcome), store_column_text(st, 5));
+		text_copy(o.at, sizeof(o.at), store_column_text(st, 6));
+		o.attempts = (uint64_t)store_column_int64(st, 7);
+		if ((rc = fn(ctx, &o, err)) != REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
 }

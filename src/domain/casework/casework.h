@@ -168,6 +168,28 @@ enum redress_err casework_grievance_resolve(struct tlog *log, const struct actor
 enum redress_err casework_grievances_each(struct store *store, int open, int days, casework_fn fn, void *ctx,
                                           struct redress_error *err);
 
+/* One person on the outreach list, and her last contact attempt ("" when none). */
+struct casework_outreach {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	char kind[16]; /* "victim", or "relative" (an heir of a victim who has died) */
+	int birth_year, frailty;
+	char channel[16], outcome[16], at[40];
+	uint64_t attempts;
+};
+
+/*
+ * The fund's daily work list for program: the persons it owes and has not
+ * reached -- living victims, and the living heirs of victims who have
+ * died, as the program's rules pay them -- with no attempt that reached
+ * her (or found she refused or had died) and no declined wish, most frail
+ * and oldest first, at most limit of them, each with her last attempt.
+ * An unknown program is REDRESS_E_NOTFOUND.
+ */
+enum redress_err casework_outreach_each(struct store *store, const char *program, uint64_t limit,
+                                        enum redress_err (*fn)(void *ctx, const struct casework_outreach *o,
+                                                               struct redress_error *err),
+                                        void *ctx, struct redress_error *err);
+
 /* Whole days from the RFC 3339 time at to now (0 when at is in the future or unreadable). */
 int casework_days_since(const char *at);
 

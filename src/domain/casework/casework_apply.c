@@ -131,6 +131,34 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                                 " LEFT JOIN casework_grievances_resolved r ON r.grievance = g.seq"
                                 " WHERE (?1 = 0 OR r.seq IS NULL) ORDER BY g.seq",
                          .columns = "itttttttitit"},
+    /*
+     * The outreach list: who the fund owes and has not reached -- living
+     * victims and the heirs of victims who have died (the flagship's
+     * rules: a survivor's own benefit, or her heirs' share) -- without an
+     * attempt that reached her (or found she refused or had died), and
+     * without a declined wish (declining is never "unreached"); most frail
+     * and oldest first, with the last attempt.
+     */
+    [CW_Q_OUTREACH] =
+        {.name = "casework.outreach",
+         .sql = "SELECT p.pseudonym, p.kind, p.birth_year, p.frailty,"
+                " coalesce((SELECT c.channel FROM casework_contacts c WHERE c.pseudonym = p.pseudonym"
+                " ORDER BY c.seq DESC LIMIT 1), ''),"
+                " coalesce((SELECT c.outcome FROM casework_contacts c WHERE c.pseudonym = p.pseudonym"
+                " ORDER BY c.seq DESC LIMIT 1), ''),"
+                " coalesce((SELECT c.at FROM casework_contacts c WHERE c.pseudonym = p.pseudonym"
+                " ORDER BY c.seq DESC LIMIT 1), ''),"
+                " (SELECT count(*) FROM casework_contacts c WHERE c.pseudonym = p.pseudonym)"
+                " FROM registry_persons p"
+                " WHERE p.status = 'alive' AND (p.kind = 'victim' OR EXISTS (SELECT 1 FROM"
+                " registry_relations r JOIN registry_persons v ON v.pseudonym = r.victim"
+                " WHERE r.relative = p.pseudonym AND v.status = 'deceased'))"
+                " AND NOT EXISTS (SELECT 1 FROM casework_contacts c WHERE c.pseudonym = p.pseudonym"
+                " AND c.outcome IN ('reached', 'refused', 'deceased'))"
+                " AND coalesce((SELECT w.wish FROM registry_consultations w WHERE"
+                " w.pseudonym = p.pseudonym ORDER BY w.seq DESC LIMIT 1), '') <> 'decline'"
+                " ORDER BY p.frailty DESC, p.birth_year, p.registered_seq LIMIT ?1",
+         .columns = "ttiittti"},
 };
 
 const struct store_catalogue casework_catalogue = {"casework", casework_statements,
