@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "core/text.h"
+#include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/payments/payments.h"
@@ -927,10 +928,13 @@ do_record(struct http_change *c, void *arg, struct http_response *res, struct re
 		rc = registry_death(c->log, c->actor, &c->keys, a->pseudonym, a->date, err);
 		if (rc == REDRESS_OK)
 			rc = entitlements_on_death(c->log, c->actor, a->pseudonym, &moved, &unresolved, err);
-	} else if (a->kind == RECORD_CONSULT)
-		rc = registry_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
-		                      a->summary[0] != '\0' ? a->summary : NULL, err);
-	else if (a->kind == RECORD_HEIR)
+	} else if (a->kind == RECORD_CONSULT) {
+		uint64_t task = 0;
+
+		/* An undecided wish makes a task to ask her again (domain/casework). */
+		rc = casework_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
+		                      a->summary[0] != '\0' ? a->summary : NULL, &task, err);
+	} else if (a->kind == RECORD_HEIR)
 		rc = registry_relation_add(c->log, c->actor, a->pseudonym, a->relative, a->relation, a->num,
 		                           a->den, err);
 	else if (a->kind == RECORD_BANK)
@@ -1489,8 +1493,8 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		if (users_allows(actor, PERM_PERSONS_WRITE)) {
 			task_link(p, person.pseudonym, "/bank", T(p, "Record bank details"), NULL);
 			/* page_casework.c: notes, tasks, contacts, referrals, grievances. */
-			task_link(p, person.pseudonym, "/casework", T(p, "Casework: notes, tasks, contacts, grievances"),
-			          NULL);
+			task_link(p, person.pseudonym, "/casework",
+			          T(p, "Casework: notes, tasks, contacts, grievances"), NULL);
 			n += 2;
 			if (victim) {
 				task_link(p, person.pseudonym, "/heirs", T(p, "Record an heir"), NULL);

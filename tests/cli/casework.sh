@@ -111,6 +111,12 @@ expect_exit 14 as cy task done "$TASK"
 expect_exit 0 as cy task list --mine
 expect_eq "$OUT" "" "open tasks after done"
 
+# An undecided wish: a task to ask her again.
+expect_exit 0 as cid consult add "$P" --wish undecided
+expect_in "$OUT" "to ask her again in 30 days"
+expect_exit 0 as cid task list
+expect_in "$OUT" "Ask her again: she was undecided"
+
 # --- Contacts ---
 expect_exit 0 as cid contact add "$P" --channel phone --outcome no-answer --note "CANARY-CONTACT-j0"
 expect_exit 2 as cid contact add "$P" --channel fax --outcome reached

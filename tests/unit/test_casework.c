@@ -606,6 +606,41 @@ test_contacts_grievances_erasure(void **state)
 	logfix_audit_clean(f->lf);
 }
 
+/* An undecided wish makes a task to ask her again; another wish makes none. */
+static void
+test_undecided_asks_again(void **state)
+{
+	struct fixture *f = *state;
+	struct casework_task_filter open = {NULL, 0, 1};
+	struct redress_error err;
+	uint64_t task = 99;
+	int n = 0;
+
+	as(f, &cid);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(
+	    casework_consult(f->lf->log, &cid, &f->keys, f->p, REGISTRY_WISH_ACCEPT, NULL, &task, &err),
+	    REDRESS_OK);
+	assert_int_equal(task, 0);
+	assert_int_equal(casework_consult(f->lf->log, &cid, &f->keys, f->p, REGISTRY_WISH_UNDECIDED,
+	                                  "wants time", &task, &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_true(task > 0);
+	assert_int_equal(casework_tasks_each(f->lf->store, &open, count_item, &n, &err), REDRESS_OK);
+	assert_int_equal(n, 1);
+	/* A reviewer may not consult: nothing is recorded, no task made. */
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(
+	    casework_consult(f->lf->log, &rita, &f->keys, f->p, REGISTRY_WISH_UNDECIDED, NULL, &task, &err),
+	    REDRESS_E_REFUSED);
+	tlog_rollback(f->lf->log);
+	n = 0;
+	assert_int_equal(casework_tasks_each(f->lf->store, &open, count_item, &n, &err), REDRESS_OK);
+	assert_int_equal(n, 1);
+	logfix_audit_clean(f->lf);
+}
+
 int
 main(void)
 {
@@ -618,6 +653,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_referrals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_contacts_grievances_erasure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_undecided_asks_again, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

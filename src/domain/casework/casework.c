@@ -546,3 +546,25 @@ casework_outreach_each(struct store *store, const char *program, uint64_t limit,
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
+
+enum redress_err
+casework_consult(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                 const char *pseudonym, enum registry_wish wish, const char *summary, uint64_t *task_r,
+                 struct redress_error *err)
+{
+	char due[11];
+	time_t when = time(NULL) + (time_t)CASEWORK_ASK_AGAIN_DAYS * 86400;
+	struct tm tm;
+	enum redress_err rc;
+
+	*task_r = 0;
+	if ((rc = registry_consult(log, actor, keys, pseudonym, wish, summary, err)) != REDRESS_OK ||
+	    wish != REGISTRY_WISH_UNDECIDED)
+		return rc;
+	gmtime_r(&when, &tm);
+	snprintf(due, sizeof(due), "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+	         tm.tm_mday % 100);
+	return casework_task_add(log, actor, keys, pseudonym, due,
+	                         "Ask her again: she was undecided (recorded with the consultation).", NULL,
+	                         task_r, err);
+}

@@ -36,6 +36,7 @@
 #define CASEWORK_PARTY_MAX      64   /* the PARTY of share:PARTY */
 #define CASEWORK_CHANNEL_MAX    32   /* a grievance's channel: "phone", "letter", "visit" ... */
 #define CASEWORK_GRIEVANCE_DAYS 30   /* days a grievance may stay open before it is overdue */
+#define CASEWORK_ASK_AGAIN_DAYS 30   /* after an "undecided" wish, the days until she is asked again */
 
 extern const struct event_module casework_module;
 
@@ -100,6 +101,18 @@ enum redress_err casework_task_add(struct tlog *log, const struct actor *actor,
                                    const struct registry_keys *keys, const char *pseudonym, const char *due,
                                    const char *what, const char *assignee, uint64_t *task_r,
                                    struct redress_error *err);
+
+/*
+ * Records a consultation (registry_consult) and, when her wish is
+ * "undecided", in the same change a task on her file to ask her again in
+ * CASEWORK_ASK_AGAIN_DAYS days (*task_r, else 0): an undecided survivor
+ * is never forgotten.  Needs PERM_CONSENT_WRITE, and PERM_PERSONS_WRITE
+ * for the task.
+ */
+enum redress_err casework_consult(struct tlog *log, const struct actor *actor,
+                                  const struct registry_keys *keys, const char *pseudonym,
+                                  enum registry_wish wish, const char *summary, uint64_t *task_r,
+                                  struct redress_error *err);
 
 /* Marks task number task done; done already is REDRESS_E_CONFLICT.  Needs PERM_PERSONS_WRITE. */
 enum redress_err casework_task_done(struct tlog *log, const struct actor *actor, uint64_t task,
