@@ -250,6 +250,13 @@ casework_render(struct page *p, struct store *store, const char *pseudonym, int 
 	rc = casework_referrals_each(store, pseudonym, row_one, &r, &err);
 	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The referrals could not be read."),
 	              T(p, "No referrals."));
+	section(p, T(p, "Grievances"));
+	memset(&r, 0, sizeof(r));
+	r.p = p;
+	r.kind = 3;
+	rc = casework_person_grievances_each(store, pseudonym, row_one, &r, &err);
+	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The grievances could not be read."),
+	              T(p, "No grievances."));
 	if (!can_write)
 		return;
 	form_begin(p, pseudonym, "notes", T(p, "Add a case note"));
@@ -605,6 +612,19 @@ page_work(struct http_request *req, struct http_response *res)
 
 	if ((store = page_open(&p, req, res, N_("Work list"))) == NULL)
 		return;
+	if (!users_allows(&req->actor, PERM_PERSONS_WRITE)) {
+		/* An admin or a reviewer: the overdue grievances, which an admin escalates; no sealed task.
+		 */
+		section(&p, T(&p, "Overdue grievances"));
+		memset(&r, 0, sizeof(r));
+		r.p = &p;
+		r.kind = 3;
+		rc = casework_grievances_each(store, 1, CASEWORK_GRIEVANCE_DAYS, row_one, &r, &err);
+		page_list_end(&p, rc != REDRESS_OK, r.n, T(&p, "The grievances could not be read."),
+		              T(&p, "No grievance has been open longer than 30 days."));
+		page_end(&p, 200);
+		return;
+	}
 	mine.assignee = req->actor.name;
 	section(&p, T(&p, "Overdue tasks"));
 	memset(&r, 0, sizeof(r));

@@ -174,7 +174,7 @@ const struct http_route http_routes[] = {
                page_casework_contact),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/casework/grievances",
                "page.casework.grievance", page_casework_grievance),
-    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/work", "page.work", page_work),
+    PAGE_NEEDS(PERM_PERSONS_READ, GET, "/work", "page.work", page_work),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/work/tasks/{task}/done", "page.work.task_done",
                page_work_task_done),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/work/changes/{change}/approve", "page.work.approve",

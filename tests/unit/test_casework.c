@@ -561,6 +561,12 @@ test_contacts_grievances_erasure(void **state)
 	assert_int_equal(casework_grievances_each(f->lf->store, 1, 0, count_item, &n, &err), REDRESS_OK);
 	assert_int_equal(n, 1);
 	n = 0;
+	assert_int_equal(casework_person_grievances_each(f->lf->store, f->p, count_item, &n, &err),
+	                 REDRESS_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(casework_person_grievances_each(f->lf->store, "V-999999", count_item, &n, &err),
+	                 REDRESS_E_NOTFOUND);
+	n = 0;
 	/* Overdue: none today; one when it was opened long ago (behind the log's back, then put back). */
 	assert_int_equal(
 	    casework_grievances_each(f->lf->store, 1, CASEWORK_GRIEVANCE_DAYS, count_item, &n, &err),

@@ -253,6 +253,13 @@ casework_contacts_each(struct store *store, const char *pseudonym, casework_fn f
 }
 
 enum redress_err
+casework_person_grievances_each(struct store *store, const char *pseudonym, casework_fn fn, void *ctx,
+                                struct redress_error *err)
+{
+	return person_items(store, CW_Q_PERSON_GRIEVANCES, pseudonym, fn, ctx, err);
+}
+
+enum redress_err
 casework_referrals_each(struct store *store, const char *pseudonym, casework_fn fn, void *ctx,
                         struct redress_error *err)
 {

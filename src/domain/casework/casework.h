@@ -203,6 +203,10 @@ enum redress_err casework_outreach_each(struct store *store, const char *program
                                                                struct redress_error *err),
                                         void *ctx, struct redress_error *err);
 
+/* Calls fn with each of pseudonym's grievances, open and resolved, oldest first. */
+enum redress_err casework_person_grievances_each(struct store *store, const char *pseudonym, casework_fn fn,
+                                                 void *ctx, struct redress_error *err);
+
 /* Whole days from the RFC 3339 time at to now (0 when at is in the future or unreadable). */
 int casework_days_since(const char *at);
 

@@ -159,6 +159,13 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                 " w.pseudonym = p.pseudonym ORDER BY w.seq DESC LIMIT 1), '') <> 'decline'"
                 " ORDER BY p.frailty DESC, p.birth_year, p.registered_seq LIMIT ?1",
          .columns = "ttiittti"},
+    [CW_Q_PERSON_GRIEVANCES] =
+        {.name = "casework.grievances.person",
+         .sql = "SELECT g.seq, g.pseudonym, g.actor, g.at, '', '', g.channel, '',"
+                " coalesce(r.seq, 0), coalesce(r.at, ''), 0, '' FROM casework_grievances g"
+                " LEFT JOIN casework_grievances_resolved r ON r.grievance = g.seq"
+                " WHERE g.pseudonym = ?1 ORDER BY g.seq",
+         .columns = "itttttttitit"},
 };
 
 const struct store_catalogue casework_catalogue = {"casework", casework_statements,

@@ -52,6 +52,7 @@ enum {
 	CW_Q_REFERRALS,
 	CW_Q_GRIEVANCES,
 	CW_Q_OUTREACH,
+	CW_Q_PERSON_GRIEVANCES,
 	CW_Q_COUNT
 };
 extern const struct store_statement casework_statements[CW_Q_COUNT];
