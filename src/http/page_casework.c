@@ -60,6 +60,31 @@ struct rows {
 	struct registry_keys keys;
 };
 
+/* A form of one button posting to path (with the CSRF token): "Mark done", "Approve". */
+static void
+button_form(struct page *p, const char *path, const char *label)
+{
+	html_raw_const(p->b, "<form method=\"post\"");
+	html_href(p->b, "action", path);
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, label);
+	html_raw_const(p->b, "</button></form>");
+}
+
+/* A table's head row of n columns, each heading already in the page's language. */
+static void
+table_head(struct page *p, const char *const *headings, size_t n)
+{
+	size_t i;
+
+	html_raw_const(p->b, "<table><thead><tr>");
+	for (i = 0; i < n; i++)
+		page_th(p, headings[i]);
+	html_raw_const(p->b, "</tr></thead><tbody>");
+}
+
 static void
 number_cell(struct page *p, uint64_t n)
 {
@@ -146,7 +171,7 @@ row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 		snprintf(days, sizeof(days), "%d", casework_days_since(it->at));
 		page_td(p, it->kind);
 		page_td(p, days);
-		page_td(p, it->closed_seq != 0 ? T(p, "resolved") : T(p, "open"));
+		page_td(p, it->closed_seq != 0 ? T(p, "resolved") : T(p, "not resolved"));
 	} else if (r->kind == 0) {
 		char n[24];
 
@@ -165,19 +190,12 @@ row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 		buf_free(&what);
 		page_td(p, it->assignee);
 		if (r->done_forms) {
-			html_raw_const(p->b, "<td><form method=\"post\"");
-			{
-				char path[64];
+			char path[64];
 
-				snprintf(path, sizeof(path), "/work/tasks/%llu/done",
-				         (unsigned long long)it->seq);
-				html_href(p->b, "action", path);
-			}
-			html_raw_const(p->b, ">");
-			page_csrf(p);
-			html_raw_const(p->b, "<button type=\"submit\">");
-			html_text(p->b, T(p, "Mark done"));
-			html_raw_const(p->b, "</button></form></td>");
+			snprintf(path, sizeof(path), "/work/tasks/%llu/done", (unsigned long long)it->seq);
+			html_raw_const(p->b, "<td>");
+			button_form(p, path, T(p, "Mark done"));
+			html_raw_const(p->b, "</td>");
 		}
 	}
 	page_td(p, page_actor(it->actor));
@@ -501,13 +519,10 @@ change_row(void *ctx, const struct registry_change *ch, struct redress_error *er
 
 	(void)err;
 	if (r->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
-		page_th(p, T(p, "Number"));
-		page_th(p, T(p, "Person"));
-		page_th(p, T(p, "Fields"));
-		page_th(p, T(p, "Proposed by"));
-		page_th(p, T(p, "Approve"));
-		html_raw_const(p->b, "</tr></thead><tbody>");
+		const char *const h[] = {T(p, "Number"), T(p, "Person"), T(p, "Fields"), T(p, "Proposed by"),
+		                         T(p, "Approve")};
+
+		table_head(p, h, sizeof(h) / sizeof(h[0]));
 	}
 	html_raw_const(p->b, "<tr>");
 	number_cell(p, ch->seq);
@@ -519,13 +534,7 @@ change_row(void *ctx, const struct registry_change *ch, struct redress_error *er
 		html_text(p->b, T(p, "another staff member approves it"));
 	} else {
 		snprintf(path, sizeof(path), "/work/changes/%llu/approve", (unsigned long long)ch->seq);
-		html_raw_const(p->b, "<form method=\"post\"");
-		html_href(p->b, "action", path);
-		html_raw_const(p->b, ">");
-		page_csrf(p);
-		html_raw_const(p->b, "<button type=\"submit\">");
-		html_text(p->b, T(p, "Approve"));
-		html_raw_const(p->b, "</button></form>");
+		button_form(p, path, T(p, "Approve"));
 	}
 	html_raw_const(p->b, "</td></tr>");
 	return REDRESS_OK;
@@ -548,16 +557,12 @@ outreach_row(void *ctx, const struct casework_outreach *o, struct redress_error 
 
 	(void)err;
 	if (r->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
-		page_th(p, T(p, "Person"));
-		page_th(p, T(p, "Born"));
-		page_th(p, T(p, "Frailty"));
-		page_th(p, T(p, "Attempts"));
-		page_th(p, T(p, "Last attempt"));
-		html_raw_const(p->b, "</tr></thead><tbody><tr>");
-	} else {
-		html_raw_const(p->b, "<tr>");
+		const char *const h[] = {T(p, "Person"), T(p, "Born"), T(p, "Frailty"), T(p, "Attempts"),
+		                         T(p, "Last attempt")};
+
+		table_head(p, h, sizeof(h) / sizeof(h[0]));
 	}
+	html_raw_const(p->b, "<tr>");
 	html_raw_const(p->b, "<td><a");
 	html_href_path_suffix(p->b, "href", "/persons/", o->pseudonym, "/casework");
 	html_raw_const(p->b, ">");
