@@ -219,6 +219,8 @@ void page_casework_grievance(struct http_request *req, struct http_response *res
 void page_work(struct http_request *req, struct http_response *res);
 void page_work_task_done(struct http_request *req, struct http_response *res);
 void page_work_change_approve(struct http_request *req, struct http_response *res);
+/* For a caseworker: a notice of her overdue tasks, with a link to the work list (nothing when none). */
+void page_casework_overdue_notice(struct page *p, struct store *store);
 
 /* page_claims.c */
 void page_claims_list(struct http_request *req, struct http_response *res);

@@ -668,3 +668,30 @@ page_work(struct http_request *req, struct http_response *res)
 	}
 	page_end(&p, 200);
 }
+
+static enum redress_err
+count_one(void *ctx, const struct casework_item *it, struct redress_error *err)
+{
+	(void)it;
+	(void)err;
+	(*(uint64_t *)ctx)++;
+	return REDRESS_OK;
+}
+
+void
+page_casework_overdue_notice(struct page *p, struct store *store)
+{
+	struct casework_task_filter overdue = {NULL, 1, 1};
+	struct redress_error err;
+	uint64_t n = 0;
+
+	if (!users_allows(&p->req->actor, PERM_PERSONS_WRITE) ||
+	    casework_tasks_each(store, &overdue, count_one, &n, &err) != REDRESS_OK || n == 0)
+		return;
+	html_raw_const(p->b, "<div class=\"notice notice-info\" role=\"status\"><p>");
+	html_text(p->b, T(p, "Overdue tasks"));
+	html_textf(p->b, ": %llu.", (unsigned long long)n);
+	html_raw_const(p->b, " <a href=\"/work\">");
+	html_text(p->b, T(p, "See the work list"));
+	html_raw_const(p->b, "</a></p></div>");
+}

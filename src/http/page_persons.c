@@ -319,6 +319,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 	page = query_number(req, "page", 1, 1000000, 1);
 
 	page_begin(&p, req, res, N_("Find a person"));
+	page_casework_overdue_notice(&p, store); /* a caseworker's day starts here: what is late */
 	find_form(&p, NULL, NULL);
 	if (users_allows(&req->actor, PERM_PERSONS_REVEAL))
 		identity_form(&p, NULL, NULL, NULL);
