@@ -170,6 +170,9 @@ int cmd_queue(struct cli *cli, int argc, char **argv);
 int cmd_pay(struct cli *cli, int argc, char **argv);
 /* `person bank`, in cmd_pay.c: argv[0] is "bank". */
 int cmd_person_bank(struct cli *cli, int argc, char **argv);
+/* `person update`, `approve-change`, `reject-change`, `changes` (cmd_person_change.c): argv[0] is which. */
+int cmd_person_change(struct cli *cli, int argc, char **argv);
+void cli_person_change_usage(FILE *f);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 
 /* Closes what cli has open and serves the database on listen ("HOST:PORT"), as `serve` does. */
@@ -182,6 +185,15 @@ int cmd_keys(struct cli *cli, int argc, char **argv);
 int cmd_witness(struct cli *cli, int argc, char **argv);
 int cmd_receipt(struct cli *cli, int argc, char **argv);
 int cmd_fund(struct cli *cli, int argc, char **argv);
+/* Casework (domain/casework): notes, tasks, contacts, referrals, grievances. */
+int cmd_note(struct cli *cli, int argc, char **argv);
+int cmd_task(struct cli *cli, int argc, char **argv);
+int cmd_contact(struct cli *cli, int argc, char **argv);
+int cmd_referral(struct cli *cli, int argc, char **argv);
+int cmd_grievance(struct cli *cli, int argc, char **argv);
+int cmd_outreach(struct cli *cli, int argc, char **argv);
+/* A positive event number given on the command line (cmd_note.c); 0 when text is not one. */
+uint64_t cli_number(const char *text);
 
 /*
  * A witness policy from the command line (cmd_witness.c): --witness VKEY

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/casework/casework.h"
 
 static void
 consult_usage(FILE *f)
@@ -14,7 +15,8 @@ consult_usage(FILE *f)
 	fprintf(f, "usage: redress consult add PSEUDONYM --wish accept|decline|undecided [--summary TEXT]\n\n"
 	           "Records a consultation and the wish the person stated: accept (the payment),\n"
 	           "decline (it: she is then never paid, and never counted as unreached), or\n"
-	           "undecided (ask again).  The latest wish is what counts; someone never consulted\n"
+	           "undecided (ask again: a task to ask her again in 30 days is added to her file).\n"
+	           "The latest wish is what counts; someone never consulted\n"
 	           "has the wish 'none'.  --summary, what was said, is sealed with her key.\n"
 	           "Needs a caseworker.\n");
 }
@@ -22,6 +24,7 @@ consult_usage(FILE *f)
 struct consult_arg {
 	const char *pseudonym, *summary;
 	enum registry_wish wish;
+	uint64_t task; /* the task to ask again, after an undecided wish */
 };
 
 static enum redress_err
@@ -30,7 +33,9 @@ do_consult(struct cli *cli, void *arg, struct redress_error *err)
 	struct consult_arg *a = arg;
 	struct registry_keys keys = cli_registry_keys(cli);
 
-	return registry_consult(cli->log, &cli->actor, &keys, a->pseudonym, a->wish, a->summary, err);
+	/* An undecided wish makes a task to ask her again (domain/casework). */
+	return casework_consult(cli->log, &cli->actor, &keys, a->pseudonym, a->wish, a->summary, &a->task,
+	                        err);
 }
 
 int
@@ -42,7 +47,7 @@ cmd_consult(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct consult_arg a = {NULL, NULL, REGISTRY_WISH_NONE};
+	struct consult_arg a = {NULL, NULL, REGISTRY_WISH_NONE, 0};
 	struct redress_error err;
 	int c, status;
 
@@ -67,7 +72,11 @@ cmd_consult(struct cli *cli, int argc, char **argv)
 	if (optind + 1 != argc || a.wish == REGISTRY_WISH_NONE)
 		return cli_usage_error("consult", "'add' takes one PSEUDONYM and --wish");
 	a.pseudonym = argv[optind];
-	if ((status = cli_run_change(cli, PERM_CONSENT_WRITE, do_consult, &a)) == 0)
+	if ((status = cli_run_change(cli, PERM_CONSENT_WRITE, do_consult, &a)) == 0) {
 		printf("%s: consulted; wish %s\n", a.pseudonym, registry_wish_name(a.wish));
+		if (a.task != 0)
+			printf("%s: task %llu to ask her again in %d days\n", a.pseudonym,
+			       (unsigned long long)a.task, CASEWORK_ASK_AGAIN_DAYS);
+	}
 	return status;
 }

@@ -56,7 +56,8 @@ person_usage(FILE *f)
 	       "        national id (keyed hashes of normalized parts; a fund registered before the\n"
 	       "        search existed needs it once).  Each identity is opened once, in one change.\n\n"
 	       "add, import, death, bank and reindex need a caseworker; show and list an account that reads\n"
-	       "persons; --reveal a caseworker; erase an admin.\n");
+	       "persons; --reveal a caseworker; erase an admin.\n\n");
+	cli_person_change_usage(f);
 }
 
 /* Copies an option's value into a fixed field, refusing what does not fit. */
@@ -608,5 +609,8 @@ cmd_person(struct cli *cli, int argc, char **argv)
 		return cmd_person_bank(cli, argc, argv);
 	if (strcmp(sub, "reindex") == 0)
 		return person_reindex(cli, argc, argv);
+	if (strcmp(sub, "update") == 0 || strcmp(sub, "approve-change") == 0 ||
+	    strcmp(sub, "reject-change") == 0 || strcmp(sub, "changes") == 0)
+		return cmd_person_change(cli, argc, argv);
 	return cli_usage_error("person", "'%s' is not a person command", sub);
 }

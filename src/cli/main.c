@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "core/mem.h"
 #include "crypto/hash.h"
+#include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/idempotency/idempotency.h"
@@ -40,6 +41,7 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &reports_module,
                                                   &idempotency_module,
                                                   &fund_module,
+                                                  &casework_module,
                                                   NULL};
 
 struct command {
@@ -59,6 +61,12 @@ static const struct command commands[] = {
     {"relation", cmd_relation, "heirs of a victim and their shares"},
     {"consent", cmd_consent, "a person's consent, per scope: grant or withdraw"},
     {"consult", cmd_consult, "consultations and the wish each person stated"},
+    {"note", cmd_note, "sealed case notes on a person's file; opening one is recorded"},
+    {"task", cmd_task, "what must be done on a person's file, by when and by whom"},
+    {"contact", cmd_contact, "every attempt to reach a person, and what came of it"},
+    {"referral", cmd_referral, "referring a person to another party, with her consent to share"},
+    {"outreach", cmd_outreach, "who the fund owes and has not reached, most frail and oldest first"},
+    {"grievance", cmd_grievance, "complaints: channel, days open, outcome; the overdue escalate"},
     {"program", cmd_program, "a program's rules: currency, cutoff, benefits, approvals"},
     {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},
     {"entitlements", cmd_entitlements, "book what approved claims are owed, by the program's rules"},

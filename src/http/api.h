@@ -79,6 +79,26 @@ void api_persons_consent(struct http_request *req, struct http_response *res);
 void api_persons_consult(struct http_request *req, struct http_response *res);
 void api_relations_add(struct http_request *req, struct http_response *res);
 
+/* api_casework.c: corrections and casework */
+void api_persons_update(struct http_request *req, struct http_response *res);
+void api_changes_list(struct http_request *req, struct http_response *res);
+void api_changes_approve(struct http_request *req, struct http_response *res);
+void api_changes_reject(struct http_request *req, struct http_response *res);
+void api_notes_list(struct http_request *req, struct http_response *res);
+void api_notes_add(struct http_request *req, struct http_response *res);
+void api_notes_open(struct http_request *req, struct http_response *res);
+void api_tasks_list(struct http_request *req, struct http_response *res);
+void api_tasks_add(struct http_request *req, struct http_response *res);
+void api_tasks_done(struct http_request *req, struct http_response *res);
+void api_contacts_list(struct http_request *req, struct http_response *res);
+void api_contacts_add(struct http_request *req, struct http_response *res);
+void api_referrals_list(struct http_request *req, struct http_response *res);
+void api_referrals_add(struct http_request *req, struct http_response *res);
+void api_grievances_list(struct http_request *req, struct http_response *res);
+void api_grievances_open(struct http_request *req, struct http_response *res);
+void api_grievances_resolve(struct http_request *req, struct http_response *res);
+void api_programs_outreach(struct http_request *req, struct http_response *res);
+
 /* api_ledger.c */
 void api_ledger_accounts(struct http_request *req, struct http_response *res);
 void api_ledger_account_add(struct http_request *req, struct http_response *res);

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "domain/casework/casework.h"
 #include "domain/entitlements/entitlements.h"
 #include "http/api.h"
 
@@ -312,10 +313,12 @@ static enum redress_err
 do_consult(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
 {
 	struct consult_arg *a = arg;
+	uint64_t task = 0;
 	enum redress_err rc;
 
-	rc = registry_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
-	                      a->summary[0] != '\0' ? a->summary : NULL, err);
+	/* An undecided wish makes a task to ask her again (domain/casework). */
+	rc = casework_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
+	                      a->summary[0] != '\0' ? a->summary : NULL, &task, err);
 	if (rc == REDRESS_OK)
 		http_reply_json(
 		    res, 201,

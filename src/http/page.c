@@ -78,6 +78,7 @@ static const struct {
     {"/account", N_("My account"), 1, 0},
     {"/persons", N_("Find a person"), 0, PERM_PERSONS_READ},
     {"/persons/new", N_("Register a person"), 0, PERM_PERSONS_WRITE},
+    {"/work", N_("Work list"), 0, PERM_PERSONS_READ},
     {"/claims", N_("Claims"), 0, PERM_CLAIMS_READ},
     {"/queue", N_("Payment queue"), 0, PERM_QUEUE_READ},
     {"/fund", N_("Fund balances"), 0, PERM_BALANCES_READ},

@@ -222,6 +222,18 @@ void page_persons_heir_form(struct http_request *req, struct http_response *res)
 void page_persons_bank_form(struct http_request *req, struct http_response *res);
 void page_persons_death_form(struct http_request *req, struct http_response *res);
 
+/* page_casework.c: a person's casework page and its forms; the caseworker's work list */
+void page_casework_show(struct http_request *req, struct http_response *res);
+void page_casework_note(struct http_request *req, struct http_response *res);
+void page_casework_task(struct http_request *req, struct http_response *res);
+void page_casework_contact(struct http_request *req, struct http_response *res);
+void page_casework_grievance(struct http_request *req, struct http_response *res);
+void page_work(struct http_request *req, struct http_response *res);
+void page_work_task_done(struct http_request *req, struct http_response *res);
+void page_work_change_approve(struct http_request *req, struct http_response *res);
+/* For a caseworker: a notice of her overdue tasks, with a link to the work list (nothing when none). */
+void page_casework_overdue_notice(struct page *p, struct store *store);
+
 /* page_claims.c */
 void page_claims_list(struct http_request *req, struct http_response *res);
 void page_claims_show(struct http_request *req, struct http_response *res);

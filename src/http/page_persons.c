@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "core/text.h"
+#include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/payments/payments.h"
@@ -318,6 +319,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 	page = query_number(req, "page", 1, 1000000, 1);
 
 	page_begin(&p, req, res, N_("Find a person"));
+	page_casework_overdue_notice(&p, store); /* a caseworker's day starts here: what is late */
 	find_form(&p, NULL, NULL);
 	if (users_allows(&req->actor, PERM_PERSONS_REVEAL))
 		identity_form(&p, NULL, NULL, NULL);
@@ -927,10 +929,13 @@ do_record(struct http_change *c, void *arg, struct http_response *res, struct re
 		rc = registry_death(c->log, c->actor, &c->keys, a->pseudonym, a->date, err);
 		if (rc == REDRESS_OK)
 			rc = entitlements_on_death(c->log, c->actor, a->pseudonym, &moved, &unresolved, err);
-	} else if (a->kind == RECORD_CONSULT)
-		rc = registry_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
-		                      a->summary[0] != '\0' ? a->summary : NULL, err);
-	else if (a->kind == RECORD_HEIR)
+	} else if (a->kind == RECORD_CONSULT) {
+		uint64_t task = 0;
+
+		/* An undecided wish makes a task to ask her again (domain/casework). */
+		rc = casework_consult(c->log, c->actor, &c->keys, a->pseudonym, a->wish,
+		                      a->summary[0] != '\0' ? a->summary : NULL, &task, err);
+	} else if (a->kind == RECORD_HEIR)
 		rc = registry_relation_add(c->log, c->actor, a->pseudonym, a->relative, a->relation, a->num,
 		                           a->den, err);
 	else if (a->kind == RECORD_BANK)
@@ -1491,7 +1496,10 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		}
 		if (users_allows(actor, PERM_PERSONS_WRITE)) {
 			task_link(p, person.pseudonym, "/bank", T(p, "Record bank details"), NULL);
-			n++;
+			/* page_casework.c: notes, tasks, contacts, referrals, grievances. */
+			task_link(p, person.pseudonym, "/casework",
+			          T(p, "Casework: notes, tasks, contacts, grievances"), NULL);
+			n += 2;
 			if (victim) {
 				task_link(p, person.pseudonym, "/heirs", T(p, "Record an heir"), NULL);
 				n++;

@@ -107,6 +107,19 @@ audit_fold_row(struct audit_fold *fold, size_t table, const struct audit_value *
 	audit_digest_add(&fold->digests[table], fold->key, fold->scratch, values, n);
 }
 
+void
+audit_fold_unrow(struct audit_fold *fold, size_t table, const struct audit_value *values, size_t n)
+{
+	struct audit_digest *d = &fold->digests[table];
+	struct audit_digest one = {0, 0, 0};
+
+	/* The row's hash alone, then subtracted modulo 2^128. */
+	audit_digest_add(&one, fold->key, fold->scratch, values, n);
+	d->hi -= one.hi + (d->lo < one.lo);
+	d->lo -= one.lo;
+	d->rows--;
+}
+
 /* State shared by the node-comparing callback. */
 struct audit_tree {
 	struct store_stmt *nodes; /* cursor over log_nodes by id */

@@ -78,6 +78,13 @@ struct audit_fold {
 /* Adds one row of table (an index into the module's snapshots) to the fold. */
 void audit_fold_row(struct audit_fold *fold, size_t table, const struct audit_value *values, size_t n);
 
+/*
+ * Takes one row of table out of the fold again: a row an earlier event
+ * added that a later one changed (a person's corrected row).  The digest
+ * is a sum, so a row taken out that was never added leaves it differing.
+ */
+void audit_fold_unrow(struct audit_fold *fold, size_t table, const struct audit_value *values, size_t n);
+
 /* Value constructors for fold functions: text that is "" becomes NULL with AUDIT_TEXT_OR_NULL. */
 #define AUDIT_INT_VALUE(v)  ((struct audit_value){AUDIT_INT, (int64_t)(v), NULL})
 #define AUDIT_TEXT_VALUE(v) ((struct audit_value){AUDIT_TEXT, 0, (v)})

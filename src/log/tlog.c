@@ -218,6 +218,8 @@ static const struct tlog_migration {
     {"the table of programs' rules", NULL},
     /* NULL again: the fund module's fund_closure (redress fund close). */
     {"the table of a fund's closure", NULL},
+    /* NULL again: registry_changes and registry_change_decisions, and casework's tables. */
+    {"the tables of corrections and of casework: notes, tasks, contacts, referrals, grievances", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
@@ -330,13 +332,16 @@ tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
 static enum redress_err
 tlog_prepare(struct store *store, const struct event_module *const *modules, struct redress_error *err)
 {
-	const struct store_catalogue *catalogues[TLOG_MODULES_MAX + 2];
+	const struct store_catalogue *catalogues[2 * TLOG_MODULES_MAX + 2];
 	size_t i, n = 0;
 
 	catalogues[n++] = &tlog_catalogue;
-	for (i = 0; modules[i] != NULL && i < TLOG_MODULES_MAX; i++)
+	for (i = 0; modules[i] != NULL && i < TLOG_MODULES_MAX; i++) {
 		if (modules[i]->catalogue != NULL)
 			catalogues[n++] = modules[i]->catalogue;
+		if (modules[i]->catalogue_more != NULL)
+			catalogues[n++] = modules[i]->catalogue_more;
+	}
 	catalogues[n] = NULL;
 	return store_prepare(store, catalogues, err);
 }
@@ -1603,4 +1608,45 @@ tlog_keys_is_master(struct tlog *log, const struct seal_key *master)
 	seal_blind_index(master, TLOG_KEY_PROBE, want);
 	return meta_get(log->store, "key.master", have, sizeof(have), &err) == REDRESS_OK &&
 	       strcmp(have, want) == 0;
+}
+
+enum redress_err
+tlog_append_apply(struct tlog *log, const char *type, const struct buf *data,
+                  enum redress_err (*replay)(struct store *store, const struct event *ev,
+                                             struct redress_error *err),
+                  uint64_t *seq_r, struct redress_error *err)
+{
+	const struct canon_node *root;
+	struct canon_doc doc;
+	struct buf bytes;
+	struct event ev;
+	uint64_t seq;
+	enum redress_err rc;
+
+	if ((rc = tlog_append_buf(log, type, data, &seq, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&bytes, TLOG_EVENT_MAX);
+	canon_doc_init(&doc);
+	if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK ||
+	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) != REDRESS_OK)
+		goto out;
+	root = canon_root(&doc);
+	memset(&ev, 0, sizeof(ev));
+	ev.seq = seq;
+	ev.data = canon_find(root, "data");
+	if ((rc = canon_get_string(root, "type", &ev.type, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(root, "actor", &ev.actor, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(root, "at", &ev.at, err)) != REDRESS_OK)
+		goto out;
+	if (ev.data == NULL || ev.data->type != CANON_OBJECT) {
+		rc = error_set(err, REDRESS_E_INTERNAL, "event %llu has no data object",
+		               (unsigned long long)seq);
+		goto out;
+	}
+	if ((rc = replay(log->store, &ev, err)) == REDRESS_OK && seq_r != NULL)
+		*seq_r = seq;
+out:
+	canon_doc_free(&doc);
+	buf_free(&bytes);
+	return rc;
 }

@@ -48,7 +48,7 @@
  * made before schema versions, up to commit 5b42a33).  Each version past 1
  * is a migration in tlog.c's list, made by 'redress migrate'.
  */
-#define TLOG_SCHEMA_VERSION 6
+#define TLOG_SCHEMA_VERSION 7
 
 /* An event as read back from the log, for replay. */
 struct event {
@@ -75,6 +75,8 @@ struct event_module {
 	const char *schema;
 	/* The module's statements, prepared when the log is opened (NULL: old-style queries only). */
 	const struct store_catalogue *catalogue;
+	/* A second catalogue of the module's, kept beside a part of it in a file of its own (NULL: none). */
+	const struct store_catalogue *catalogue_more;
 	/*
 	 * Queries that read each projection table whole, ordered by its key,
 	 * key first; NULL-terminated.  Audit runs them on the live tables and
@@ -310,6 +312,18 @@ enum redress_err tlog_append_apply(struct tlog *log, const struct event_module *
  * On failure everything since tlog_begin is rolled back.
  */
 enum redress_err tlog_commit(struct tlog *log, struct redress_error *err);
+
+/*
+ * Appends an event of type with data (as tlog_append_buf), reads its
+ * bytes back and gives them to replay, the owning module's apply: the
+ * tables then hold exactly what the log does, its actor and time
+ * included, as audit's replay makes them.  *seq_r (may be NULL) gets the
+ * event's number.  On error the caller rolls the change back.
+ */
+enum redress_err tlog_append_apply(struct tlog *log, const char *type, const struct buf *data,
+                                   enum redress_err (*replay)(struct store *store, const struct event *ev,
+                                                              struct redress_error *err),
+                                   uint64_t *seq_r, struct redress_error *err);
 
 /* Abandons the change; nothing since tlog_begin remains. */
 void tlog_rollback(struct tlog *log);

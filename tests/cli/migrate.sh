@@ -40,7 +40,7 @@ sqlite3 "$DB" "CREATE TABLE http_totp_steps (account TEXT PRIMARY KEY, step INTE
 
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 6"
+expect_in "$OUT" "migrated the schema from version 1 to 7"
 expect_eq "$(sqlite3 "$DB" "SELECT account || ':' || step FROM users_totp_steps")" "ada:12345" \
 	"the TOTP step kept, in the users module's table"
 expect_eq "$(sqlite3 "$DB" "SELECT program || ':' || seq FROM reports_renderings")" "flagship-2015:7" \
@@ -56,8 +56,8 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-for from in 1 2 3 4 5; do
-	expect_exit 0 as ada audit show --index "$((last - 5 + from))"
+for from in 1 2 3 4 5 6; do
+	expect_exit 0 as ada audit show --index "$((last - 6 + from))"
 	expect_in "$OUT" '"type": "log.migrated"'
 	expect_in "$OUT" "\"from\": $from"
 done
@@ -70,6 +70,11 @@ expect_exit 0 as fumi ledger balance
 expect_exit 0 as fumi ledger transfer --id after-migrate --from bank:krw --to payable:flagship-2015 --amount 1
 expect_in "$OUT" "transfer after-migrate"
 expect_exit 0 as cho person add --kind victim --name "Synthetic Migrated Person" --birth-date 1930-01-01
+# The tables migration 7 made: a correction and a case note on the migrated fund.
+migrated=$OUT
+expect_exit 0 as cho person update "$migrated" --frailty 2 --reason "Synthetic: seen frail"
+printf 'Synthetic note after the migration.\n' >"$T/note.txt"
+expect_exit 0 as cho note add "$migrated" --file "$T/note.txt"
 expect_exit 0 rd audit verify
 
 # Again: nothing to do, no second backup.

@@ -588,10 +588,22 @@ identity_open(struct store *store, const struct seal_key *key, const char *pseud
 	return rc;
 }
 
+static enum redress_err national_id_index_for(struct store *store, const struct registry_keys *keys,
+                                              const char *national_id, const char *self,
+                                              char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err);
+
 /* The blind index of a national id, or "" for none; REDRESS_E_CONFLICT when someone not erased holds it. */
 static enum redress_err
 national_id_index(struct store *store, const struct registry_keys *keys, const char *national_id,
                   char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err)
+{
+	return national_id_index_for(store, keys, national_id, NULL, index, err);
+}
+
+/* As national_id_index, but self (or NULL) holding it is no conflict: a correction of her own. */
+static enum redress_err
+national_id_index_for(struct store *store, const struct registry_keys *keys, const char *national_id,
+                      const char *self, char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err)
 {
 	char norm[REGISTRY_FIELD_MAX + 1], *value;
 	size_t len;
@@ -616,6 +628,10 @@ national_id_index(struct store *store, const struct registry_keys *keys, const c
 	store_bind_text(st, 1, index);
 	switch (store_step(st, err)) {
 	case STORE_ROW:
+		if (self != NULL && strcmp(self, store_column_text(st, 0)) == 0) {
+			store_done(st);
+			return REDRESS_OK;
+		}
 		return error_set(err, REDRESS_E_CONFLICT, "this national id is already registered to %s",
 		                 store_column_text(st, 0));
 	case STORE_DONE: return REDRESS_OK;
@@ -1051,4 +1067,62 @@ registry_search_reindex(struct tlog *log, const struct actor *actor, const struc
 		return rc;
 	*count_r = r.count;
 	return REDRESS_OK;
+}
+
+/* ---- For corrections (registry_change.c) and the modules that seal what concerns a person ---- */
+
+enum redress_err
+registry_append_apply_seq(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r,
+                          struct redress_error *err)
+{
+	return append_apply(log, type, data, seq_r, err);
+}
+
+enum redress_err
+registry_seal_text(const struct seal_key *key, const char *pseudonym, const char *field, const char *text,
+                   struct buf *out, struct redress_error *err)
+{
+	return seal_field(key, pseudonym, field, text, strlen(text), out, err);
+}
+
+enum redress_err
+registry_open_text(const struct seal_key *key, const char *pseudonym, const char *field, const char *sealed,
+                   struct buf *out, struct redress_error *err)
+{
+	return open_field(key, pseudonym, field, sealed, out, err);
+}
+
+enum redress_err
+registry_identity_seal(const struct seal_key *key, const char *pseudonym, const struct registry_identity *id,
+                       struct buf *out, struct redress_error *err)
+{
+	struct buf plain;
+	enum redress_err rc;
+
+	buf_init(&plain, SEAL_PLAIN_MAX);
+	if ((rc = identity_encode(id, &plain, err)) == REDRESS_OK)
+		rc = seal_field(key, pseudonym, "identity", plain.data, plain.len, out, err);
+	buf_wipe(&plain);
+	return rc;
+}
+
+enum redress_err
+registry_identity_unseal(const struct seal_key *key, const char *pseudonym, const char *sealed,
+                         struct registry_identity *id_r, struct redress_error *err)
+{
+	struct buf plain;
+	enum redress_err rc;
+
+	buf_init(&plain, SEAL_PLAIN_MAX);
+	if ((rc = open_field(key, pseudonym, "identity", sealed, &plain, err)) == REDRESS_OK)
+		rc = identity_decode(plain.data, plain.len, id_r, err);
+	buf_wipe(&plain);
+	return rc;
+}
+
+enum redress_err
+registry_id_index(struct store *store, const struct registry_keys *keys, const char *national_id,
+                  const char *self, char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err)
+{
+	return national_id_index_for(store, keys, national_id, self, index, err);
 }

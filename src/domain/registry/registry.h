@@ -399,4 +399,74 @@ enum redress_err registry_keys_rewrap(struct store *store, const struct seal_key
                                       const struct seal_key *new_master, uint64_t *count_r,
                                       struct redress_error *err);
 
+/* ---- Correcting a record (registry_change.c) ---- */
+
+#define REGISTRY_REASON_MAX 1000 /* bytes of a correction's reason */
+
+/*
+ * A correction: each field NULL (or, for frailty, -1) where it stays as
+ * it is.  name, birth_date and national_id are identity fields a second
+ * staff member must approve; the others take effect at once.  A field
+ * given as "" is cleared (phone, address, national_id, region only).
+ */
+struct registry_update {
+	const char *name, *birth_date, *national_id, *phone, *address, *region, *language;
+	int frailty; /* 0 to 3, or -1 */
+};
+
+/*
+ * Corrects pseudonym's file.  The event keeps the fields before and after
+ * (the identity sealed under her key, so that erasure reaches the old
+ * values too), the names of the fields changed, the reason (required,
+ * sealed) and the actor.  A change to name, birth date or national id is
+ * only proposed: *change_r gets its number (the event's), and nothing
+ * changes until registry_change_approve(); otherwise it applies at once
+ * and *change_r is 0.  Nothing to change is REDRESS_E_INVALID; a national
+ * id another person holds REDRESS_E_CONFLICT.  Needs PERM_PERSONS_WRITE.
+ */
+enum redress_err registry_update(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                                 const char *pseudonym, const struct registry_update *u, const char *reason,
+                                 uint64_t *change_r, struct redress_error *err);
+
+/*
+ * Approves (approve 1) or rejects (0) proposed change number change.  The
+ * actor must be another account than the one who proposed it
+ * (REDRESS_E_REFUSED); a change decided already, or a file changed since
+ * the proposal, is REDRESS_E_CONFLICT.  Needs PERM_PERSONS_WRITE.
+ */
+enum redress_err registry_change_decide(struct tlog *log, const struct actor *actor,
+                                        const struct registry_keys *keys, uint64_t change, int approve,
+                                        struct redress_error *err);
+
+/* A proposed change as its row keeps it: the fields' names, who proposed it, and whether it is decided. */
+struct registry_change {
+	uint64_t seq;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	char fields[128];     /* "birth_date,name" */
+	char actor[128];      /* who proposed it */
+	char at[40];          /* when */
+	char decision[16];    /* "", "approved" or "rejected" */
+	char decided_by[128]; /* or "" */
+};
+
+/* Calls fn with each change proposed (pending only: pending 1), oldest first. */
+enum redress_err registry_changes_each(struct store *store, int pending,
+                                       enum redress_err (*fn)(void *ctx, const struct registry_change *c,
+                                                              struct redress_error *err),
+                                       void *ctx, struct redress_error *err);
+
+/* ---- Sealing what concerns a person with her data key (for other modules) ---- */
+
+/*
+ * Seals text for pseudonym's field with key (her data key), padded as her
+ * identity is, and appends it to out; registry_open_text opens it into
+ * out, without the padding (the caller wipes out).
+ */
+enum redress_err registry_seal_text(const struct seal_key *key, const char *pseudonym, const char *field,
+                                    const char *text, struct buf *out, struct redress_error *err);
+/* Checks that s is sealed text as registry_seal_text writes it ("s1:" and base64, at most 64 KiB); names key. */
+enum redress_err registry_sealed_check(const char *key, const char *s, struct redress_error *err);
+enum redress_err registry_open_text(const struct seal_key *key, const char *pseudonym, const char *field,
+                                    const char *sealed, struct buf *out, struct redress_error *err);
+
 #endif

@@ -84,7 +84,9 @@ static const char registry_schema[] =
     " token TEXT NOT NULL,"
     " pseudonym TEXT NOT NULL,"
     " PRIMARY KEY (token, pseudonym)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS registry_search_pseudonym ON registry_search (pseudonym);";
+    "CREATE INDEX IF NOT EXISTS registry_search_pseudonym ON registry_search (pseudonym);"
+    /* registry_change.c's: corrections proposed, and their approvals and rejections. */
+    REGISTRY_CHANGE_SCHEMA;
 
 /*
  * The snapshots.  registry_persons is read twice: what registration fixes
@@ -600,6 +602,9 @@ registry_replay(struct store *store, const struct event *ev, struct redress_erro
 		return replay_consult(store, ev, err);
 	if (strcmp(ev->type, REGISTRY_EV_SEARCHED) == 0)
 		return registry_decode_search(ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_CHANGED) == 0 || strcmp(ev->type, REGISTRY_EV_PROPOSED) == 0 ||
+	    strcmp(ev->type, REGISTRY_EV_REJECTED) == 0)
+		return registry_change_replay(store, ev, err);
 	return error_set(err, REDRESS_E_INVALID, "unknown registry event type '%.64s'", ev->type);
 }
 
@@ -667,6 +672,8 @@ static const struct store_query *const registry_snapshots[] = {&q_snapshot_perso
                                                                &q_snapshot_consents,
                                                                &q_snapshot_consultations,
                                                                &q_snapshot_reveals,
+                                                               &registry_change_snapshot_changes,
+                                                               &registry_change_snapshot_decisions,
                                                                NULL};
 
 const struct event_module registry_module = {
@@ -674,6 +681,7 @@ const struct event_module registry_module = {
     .type_prefix = "registry.",
     .schema = registry_schema,
     .catalogue = &registry_catalogue,
+    .catalogue_more = &registry_change_catalogue,
     .snapshots = registry_snapshots,
     .replay = registry_replay,
     .check = registry_check,

@@ -37,7 +37,8 @@ struct fold_people {
 };
 
 struct registry_model {
-	struct fold_people kinds[2]; /* by enum registry_kind */
+	struct fold_people kinds[2];         /* by enum registry_kind */
+	struct registry_change_fold *changes; /* corrections proposed (registry_change.c) */
 };
 
 void *
@@ -309,6 +310,20 @@ registry_fold(void *model, const struct event *ev, struct audit_fold *fold, stru
 		return registry_decode_search(ev, err);
 	if (strcmp(ev->type, REGISTRY_EV_CONSULT) == 0)
 		return fold_consult(m, ev, fold, err);
+	if (strcmp(ev->type, REGISTRY_EV_CHANGED) == 0 || strcmp(ev->type, REGISTRY_EV_PROPOSED) == 0 ||
+	    strcmp(ev->type, REGISTRY_EV_REJECTED) == 0) {
+		struct fold_person *p = NULL;
+		const char *pseudonym = NULL;
+		int year;
+		enum redress_err rc;
+
+		if ((rc = registry_change_fold(&m->changes, ev, fold, &pseudonym, &year, err)) != REDRESS_OK ||
+		    (rc = model_person(m, pseudonym, 1, &p, err)) != REDRESS_OK)
+			return rc;
+		if (year >= 0)
+			p->birth_year = (uint16_t)year;
+		return REDRESS_OK;
+	}
 	return error_set(err, REDRESS_E_INVALID, "unknown registry event type '%.64s'", ev->type);
 }
 
@@ -323,5 +338,6 @@ registry_fold_end(void *model, struct audit_fold *fold)
 			fold_status(fold, (enum registry_kind)k, i + 1, &m->kinds[k].v[i]);
 		free(m->kinds[k].v);
 	}
+	registry_change_fold_free(&m->changes);
 	free(m);
 }

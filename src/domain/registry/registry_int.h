@@ -17,6 +17,10 @@
 #define REGISTRY_EV_CONSENT    "registry.consent.recorded"
 #define REGISTRY_EV_CONSULT    "registry.consultation.recorded"
 #define REGISTRY_EV_SEARCHED   "registry.search.recorded" /* a search by name or number: by, found, reason */
+/* Corrections (registry_change.c): made at once, proposed, or rejected. */
+#define REGISTRY_EV_CHANGED  "registry.person.changed"
+#define REGISTRY_EV_PROPOSED "registry.person.change.proposed"
+#define REGISTRY_EV_REJECTED "registry.person.change.rejected"
 
 #define REGISTRY_PARTY_MAX      64 /* the PARTY of "share:PARTY" */
 #define REGISTRY_SHARE_DEN_MAX  1000000
@@ -214,6 +218,53 @@ enum redress_err registry_fold(void *model, const struct event *ev, struct audit
                                struct redress_error *err);
 void registry_fold_end(void *model, struct audit_fold *fold);
 
+/* registry.c's helpers for corrections (registry_change.c). */
+enum redress_err registry_append_apply_seq(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r,
+                                           struct redress_error *err);
+enum redress_err registry_identity_seal(const struct seal_key *key, const char *pseudonym,
+                                        const struct registry_identity *id, struct buf *out,
+                                        struct redress_error *err);
+enum redress_err registry_identity_unseal(const struct seal_key *key, const char *pseudonym, const char *sealed,
+                                          struct registry_identity *id_r, struct redress_error *err);
+/* The blind index of national_id ("" for none); held by anyone not erased but self: REDRESS_E_CONFLICT. */
+enum redress_err registry_id_index(struct store *store, const struct registry_keys *keys,
+                                   const char *national_id, const char *self, char index[SEAL_INDEX_TEXT_SIZE],
+                                   struct redress_error *err);
+
+/* Corrections' events applied (registry_change.c), for registry_replay. */
+enum redress_err registry_change_replay(struct store *store, const struct event *ev, struct redress_error *err);
+
+/*
+ * Corrections' part of audit's fold, kept in the registry's fold model:
+ * folds ev (one of the corrections' types); *pseudonym_r gets the person
+ * it changes and *birth_year_r her birth year after it (or -1 when it
+ * changes no person's row).  registry_change_fold_free frees *cf.
+ */
+struct registry_change_fold;
+enum redress_err registry_change_fold(struct registry_change_fold **cf, const struct event *ev,
+                                      struct audit_fold *fold, const char **pseudonym_r, int *birth_year_r,
+                                      struct redress_error *err);
+void registry_change_fold_free(struct registry_change_fold **cf);
+extern const struct store_catalogue registry_change_catalogue;
+extern const struct store_query registry_change_snapshot_changes;
+extern const struct store_query registry_change_snapshot_decisions;
+#define REGISTRY_CHANGE_SCHEMA                                                                               \
+	"CREATE TABLE IF NOT EXISTS registry_changes ("                                                      \
+	" seq INTEGER PRIMARY KEY,"                                                                          \
+	" pseudonym TEXT NOT NULL,"                                                                          \
+	" fields TEXT NOT NULL,"                                                                             \
+	" before TEXT NOT NULL,"                                                                             \
+	" after TEXT NOT NULL,"                                                                              \
+	" reason TEXT NOT NULL,"                                                                             \
+	" actor TEXT NOT NULL,"                                                                              \
+	" at TEXT NOT NULL);"                                                                                \
+	"CREATE TABLE IF NOT EXISTS registry_change_decisions ("                                             \
+	" change INTEGER PRIMARY KEY,"                                                                       \
+	" seq INTEGER NOT NULL,"                                                                             \
+	" decision TEXT NOT NULL,"                                                                           \
+	" actor TEXT NOT NULL,"                                                                              \
+	" at TEXT NOT NULL);"
+
 /* The snapshot tables, in registry_module.snapshots order. */
 enum {
 	REGISTRY_TABLE_PERSONS,       /* what registration fixes */
@@ -222,6 +273,8 @@ enum {
 	REGISTRY_TABLE_CONSENTS,
 	REGISTRY_TABLE_CONSULTATIONS,
 	REGISTRY_TABLE_REVEALS,
+	REGISTRY_TABLE_CHANGES,   /* proposed corrections (registry_change.c) */
+	REGISTRY_TABLE_DECISIONS, /* their approvals and rejections */
 };
 
 #endif

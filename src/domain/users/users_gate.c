@@ -59,6 +59,8 @@ static const struct gate_rule rules[] = {
     {"registry.consultation.recorded", BIT(PERM_CONSENT_WRITE), 0},
     {"registry.", BIT(PERM_PERSONS_WRITE), 0},
     {"payments.bank.recorded", BIT(PERM_PERSONS_WRITE), 0},
+    {"casework.note.opened", BIT(PERM_PERSONS_REVEAL), 0},
+    {"casework.", BIT(PERM_PERSONS_WRITE), 0},
     {"payments.", BIT(PERM_LEDGER_WRITE), 0},
     {"reports.", BIT(PERM_AGGREGATES_READ), 0},
     {"fund.", BIT(PERM_USERS_MANAGE), 0},
