@@ -313,18 +313,6 @@ enum redress_err tlog_append_apply(struct tlog *log, const struct event_module *
  */
 enum redress_err tlog_commit(struct tlog *log, struct redress_error *err);
 
-/*
- * Appends an event of type with data (as tlog_append_buf), reads its
- * bytes back and gives them to replay, the owning module's apply: the
- * tables then hold exactly what the log does, its actor and time
- * included, as audit's replay makes them.  *seq_r (may be NULL) gets the
- * event's number.  On error the caller rolls the change back.
- */
-enum redress_err tlog_append_apply(struct tlog *log, const char *type, const struct buf *data,
-                                   enum redress_err (*replay)(struct store *store, const struct event *ev,
-                                                              struct redress_error *err),
-                                   uint64_t *seq_r, struct redress_error *err);
-
 /* Abandons the change; nothing since tlog_begin remains. */
 void tlog_rollback(struct tlog *log);
 

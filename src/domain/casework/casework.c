@@ -16,7 +16,7 @@
 static enum redress_err
 append_apply(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
 {
-	return tlog_append_apply(log, type, data, casework_replay, seq_r, err);
+	return tlog_append_apply(log, &casework_module, type, data, seq_r, err);
 }
 
 /* A person whose file may still be written: registered, not erased. */
