@@ -54,6 +54,14 @@ fields=(--data-urlencode code=editor-2026 --data-urlencode "name=Editor program"
 	--data-urlencode payable=payable:editor-2026 --data-urlencode expense=benefits:editor-2026
 	--data-urlencode approvals=2 --data-urlencode harm1_code=injury --data-urlencode "harm1_ko=상해")
 post "${fields[@]}" --data-urlencode "harm1_amount=5,000,000" --data-urlencode harm2_code=loss
+# Refused: answered 303 to the refused page (post/redirect/get), which says why with 422.
+expect_eq "$STATUS" 303 "a harm without names or amount, from the page"
+refused=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" \
+	"${fields[@]}" --data-urlencode "harm1_amount=5,000,000" --data-urlencode harm2_code=loss \
+	"$PAGES/admin/programs?form=editor&lang=ko")
+expect_in "$refused" "/refused/" "the refused form's page"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$refused")
+OUT=$(cat "$T/body")
 expect_eq "$STATUS" 422 "a harm without names or amount"
 expect_in "$OUT" "harms[1].names" "the error names the harm's field"
 expect_in "$OUT" 'value="편집기 프로그램"' "typed values are kept"
