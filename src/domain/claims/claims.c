@@ -4,6 +4,7 @@
  * reasons are sealed with the victim's data key.  Reading claims, their
  * evidence and their history is here too.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,50 +19,39 @@
 
 #define CLAIMS_EVENT_DATA_MAX (CLAIMS_SEALED_MAX + 1024)
 
-/*
- * Claims are never deleted, so the table's last rowid is its count, found
- * at the right edge of the b-tree where count(*) would read every row (at a
- * million claims, half a millisecond per claim opened).  PostgreSQL's
- * tables have no rowid: there it is count(*) (a sql_pgsql when the module
- * has a catalogue).
- */
-static const struct store_query q_count = {"claims.count",
-                                           "SELECT coalesce(max(rowid), 0) FROM claims_claims"};
-static const struct store_query q_count_pgsql = {"claims.count", "SELECT count(*) FROM claims_claims"};
-static const struct store_query q_by_victim = {
-    "claims.by_victim", "SELECT id, state FROM claims_claims WHERE program = ?1 AND victim = ?2"};
-static const struct store_query q_each = {
-    "claims.each",
-    "SELECT id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round,"
-    " evidence, opened_seq, decided_seq FROM claims_claims"
-    " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR program = ?2) ORDER BY opened_seq"};
-/* The same, by the indexes: claim_each's ?-IS-NULL form makes SQLite scan and sort the whole table. */
-static const struct store_query q_each_state = {
-    "claims.each.state",
-    "SELECT id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round,"
-    " evidence, opened_seq, decided_seq FROM claims_claims WHERE state = ?1 ORDER BY opened_seq"};
-/* A victim's claims through the (program, victim) index: a program IN the few there are. */
-static const struct store_query q_each_victim = {
-    "claims.each.victim",
-    "SELECT id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round,"
-    " evidence, opened_seq, decided_seq FROM claims_claims"
-    " WHERE program IN (SELECT code FROM programs_programs) AND victim = ?1 ORDER BY opened_seq"};
-static const struct store_query q_evidence_each = {
-    "claims.evidence.each", "SELECT claim, n, sha256, size, added_by, added_seq FROM claims_evidence"
-                            " WHERE claim = ?1 ORDER BY n"};
-static const struct store_query q_evidence_get = {
-    "claims.evidence.get", "SELECT name, sha256, size FROM claims_evidence WHERE claim = ?1 AND n = ?2"};
-static const struct store_query q_decision_each = {
-    "claims.decision.each",
-    "SELECT seq, claim, action, round, actor, reason IS NOT NULL FROM claims_decisions"
-    " WHERE claim = ?1 ORDER BY seq"};
-static const struct store_query q_reason_get = {
-    "claims.reason.get", "SELECT reason FROM claims_decisions WHERE seq = ?1 AND claim = ?2"};
-static const struct store_query q_blob_put = {
-    "claims.blob.put", "INSERT INTO claims_evidence_blobs (claim, n, part, sealed) VALUES (?1, ?2, ?3, ?4)"};
-static const struct store_query q_blob_parts = {
-    "claims.blob.parts",
-    "SELECT part, sealed FROM claims_evidence_blobs WHERE claim = ?1 AND n = ?2 ORDER BY part"};
+/* An evidence row and a decision row as the catalogue's readers fill them. */
+struct evidence_read {
+	char claim[CLAIM_ID_MAX + 1];
+	int64_t n;
+	char sha256[65];
+	int64_t size;
+	char added_by[TLOG_ACTOR_MAX + 1];
+	int64_t added_seq;
+};
+
+struct decision_read {
+	int64_t seq;
+	char claim[CLAIM_ID_MAX + 1];
+	char action[16];
+	int64_t round;
+	char actor[TLOG_ACTOR_MAX + 1];
+	int64_t has_reason;
+};
+
+#define FIELD(type, member)                                                                                  \
+	{                                                                                                    \
+		offsetof(struct type, member), sizeof(((struct type *)0)->member), 0                         \
+	}
+
+/* CLAIMS_Q_EVIDENCE_EACH's columns, and CLAIMS_Q_DECISION_EACH's. */
+static const struct store_field evidence_fields[] = {
+    FIELD(evidence_read, claim), FIELD(evidence_read, n),        FIELD(evidence_read, sha256),
+    FIELD(evidence_read, size),  FIELD(evidence_read, added_by), FIELD(evidence_read, added_seq),
+};
+static const struct store_field decision_fields[] = {
+    FIELD(decision_read, seq),   FIELD(decision_read, claim), FIELD(decision_read, action),
+    FIELD(decision_read, round), FIELD(decision_read, actor), FIELD(decision_read, has_reason),
+};
 
 enum redress_err
 claim_get(struct store *store, const char *id, struct claim *c_r, struct redress_error *err)
@@ -105,11 +95,11 @@ claim_each(struct store *store, int state, const char *program,
 	struct store_stmt *st;
 
 	if (state >= 0 && program == NULL) {
-		if ((st = store_query(store, &q_each_state, err)) == NULL)
+		if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_EACH_STATE, err)) == NULL)
 			return err->code;
 		store_bind_text(st, 1, claim_state_name((enum claim_state)state));
 	} else {
-		if ((st = store_query(store, &q_each, err)) == NULL)
+		if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_EACH, err)) == NULL)
 			return err->code;
 		store_bind_text(st, 1, state >= 0 ? claim_state_name((enum claim_state)state) : NULL);
 		store_bind_text(st, 2, program);
@@ -124,7 +114,7 @@ claim_each_of_victim(struct store *store, const char *victim,
 {
 	struct store_stmt *st;
 
-	if ((st = store_query(store, &q_each_victim, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_EACH_VICTIM, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, victim);
 	return each_row(st, fn, ctx, err);
@@ -136,22 +126,23 @@ claim_evidence_each(struct store *store, const char *id,
                                            struct redress_error *err),
                     void *ctx, struct redress_error *err)
 {
+	struct evidence_read row;
 	struct claim_evidence e;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_evidence_each, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_EVIDENCE_EACH, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	while ((r = store_read(st, evidence_fields, &row, err)) == STORE_ROW) {
 		memset(&e, 0, sizeof(e));
-		text_copy(e.claim, sizeof(e.claim), store_column_text(st, 0));
-		e.n = (int)store_column_int64(st, 1);
-		text_copy(e.sha256, sizeof(e.sha256), store_column_text(st, 2));
-		e.size = store_column_int64(st, 3);
-		text_copy(e.added_by, sizeof(e.added_by), store_column_text(st, 4));
-		e.added_seq = (uint64_t)store_column_int64(st, 5);
+		memcpy(e.claim, row.claim, sizeof(e.claim));
+		e.n = (int)row.n;
+		memcpy(e.sha256, row.sha256, sizeof(e.sha256));
+		e.size = row.size;
+		memcpy(e.added_by, row.added_by, sizeof(e.added_by));
+		e.added_seq = (uint64_t)row.added_seq;
 		if ((rc = fn(ctx, &e, err)) != REDRESS_OK)
 			return rc;
 	}
@@ -164,25 +155,26 @@ claim_decision_each(struct store *store, const char *id,
                                            struct redress_error *err),
                     void *ctx, struct redress_error *err)
 {
+	struct decision_read row;
 	struct claim_decision d;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_query(store, &q_decision_each, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_DECISION_EACH, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	while ((r = store_read(st, decision_fields, &row, err)) == STORE_ROW) {
 		memset(&d, 0, sizeof(d));
-		d.seq = (uint64_t)store_column_int64(st, 0);
-		text_copy(d.claim, sizeof(d.claim), store_column_text(st, 1));
-		if (!claims_action_parse(store_column_text(st, 2), &d.action))
+		d.seq = (uint64_t)row.seq;
+		memcpy(d.claim, row.claim, sizeof(d.claim));
+		if (!claims_action_parse(row.action, &d.action))
 			return error_set(err, REDRESS_E_STORE,
 			                 "claims_decisions %llu: unknown action '%.32s'",
-			                 (unsigned long long)d.seq, store_column_text(st, 2));
-		d.round = (int)store_column_int64(st, 3);
-		text_copy(d.actor, sizeof(d.actor), store_column_text(st, 4));
-		d.has_reason = store_column_int64(st, 5) != 0;
+			                 (unsigned long long)d.seq, row.action);
+		d.round = (int)row.round;
+		memcpy(d.actor, row.actor, sizeof(d.actor));
+		d.has_reason = row.has_reason != 0;
 		if ((rc = fn(ctx, &d, err)) != REDRESS_OK)
 			return rc;
 	}
@@ -260,7 +252,7 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 	else if ((rc = person_check(store, "claimant", claimant, &cl, err)) != REDRESS_OK)
 		return rc;
 	/* One claim per victim and program: a second one would be paid twice. */
-	if ((st = store_query(store, &q_by_victim, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_BY_VICTIM, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p.code);
 	store_bind_text(st, 2, victim);
@@ -274,9 +266,7 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 	case STORE_DONE: break;
 	default: return err->code;
 	}
-	if ((st = store_query(store,
-	                      strcmp(store_backend_name(store), "pgsql") == 0 ? &q_count_pgsql : &q_count,
-	                      err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_COUNT, err)) == NULL)
 		return err->code;
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;
@@ -325,7 +315,7 @@ blob_put(struct store *store, const struct seal_key *key, const struct claim *c,
 	if ((rc = seal_encrypt(key, data, len, ad, sealed, err)) != REDRESS_OK ||
 	    (rc = buf_error(sealed, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_blob_put, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_BLOB_PUT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, c->id);
 	store_bind_int64(st, 2, n);
@@ -617,7 +607,7 @@ claim_evidence_read(struct store *store, const struct actor *actor, const struct
 	if ((rc = users_require(actor, PERM_CLAIMS_READ, err)) != REDRESS_OK ||
 	    (rc = load(store, id, &c, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_evidence_get, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_EVIDENCE_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, c.id);
 	store_bind_int64(st, 2, n);
@@ -637,7 +627,7 @@ claim_evidence_read(struct store *store, const struct actor *actor, const struct
 	    (rc = seal_decrypt(key, store_column_text(st, 0), ad, &name, err)) != REDRESS_OK)
 		goto out;
 	hash_sha256_init(&h);
-	if ((st = store_query(store, &q_blob_parts, err)) == NULL) {
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_BLOB_PARTS, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
@@ -701,7 +691,7 @@ claim_reason_read(struct store *store, const struct actor *actor, const struct r
 	if ((rc = users_require(actor, PERM_CLAIMS_READ, err)) != REDRESS_OK ||
 	    (rc = load(store, d->claim, &c, err)) != REDRESS_OK)
 		return rc;
-	if ((st = store_query(store, &q_reason_get, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_REASON_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)d->seq);
 	store_bind_text(st, 2, c.id);

@@ -31,7 +31,7 @@
 /* Evidence is sealed in parts of this many bytes, one row each. */
 #define CLAIMS_EVIDENCE_PART (1u << 20)
 
-/* The snapshot tables, in claims_module.snapshots order. */
+/* The snapshot tables, in claims_module.snapshot_ids order. */
 enum {
 	CLAIMS_TABLE_CLAIMS,
 	CLAIMS_TABLE_EVIDENCE,
@@ -53,6 +53,24 @@ enum claims_statement {
 	CLAIMS_Q_HARM_REVIEW_INSERT, /* a reviewer's verdict on a harm */
 	CLAIMS_Q_HARM_REVIEWED_BY,   /* has actor reviewed this harm this round */
 	CLAIMS_Q_HARMS_OF,           /* a claim's harms with this round's verdicts */
+	CLAIMS_Q_COUNT,              /* how many claims there are (a dialect each) */
+	CLAIMS_Q_BY_VICTIM,          /* a victim's claim under a program */
+	CLAIMS_Q_EACH,               /* claims by state and program, either may be NULL */
+	CLAIMS_Q_EACH_STATE,         /* the same, by state alone, through its index */
+	CLAIMS_Q_EACH_VICTIM,        /* a victim's claims */
+	CLAIMS_Q_EVIDENCE_EACH,      /* a claim's evidence files */
+	CLAIMS_Q_EVIDENCE_GET,       /* one evidence file's sealed name, SHA-256 and size */
+	CLAIMS_Q_DECISION_EACH,      /* a claim's transitions */
+	CLAIMS_Q_REASON_GET,         /* one decision's sealed reason */
+	CLAIMS_Q_BLOB_PUT,           /* one sealed part of an evidence file */
+	CLAIMS_Q_BLOB_PARTS,         /* an evidence file's sealed parts, in order */
+	CLAIMS_Q_SNAPSHOT_CLAIMS,    /* the snapshots, in CLAIMS_TABLE_* order */
+	CLAIMS_Q_SNAPSHOT_EVIDENCE,
+	CLAIMS_Q_SNAPSHOT_DECISIONS,
+	CLAIMS_Q_SNAPSHOT_HARMS,
+	CLAIMS_Q_SNAPSHOT_HARM_REVIEWS,
+	CLAIMS_Q_CHECK_BLOBS,   /* evidence rows without their sealed file */
+	CLAIMS_Q_CHECK_ORPHANS, /* sealed files without their evidence row */
 };
 
 extern const struct store_catalogue claims_catalogue;
