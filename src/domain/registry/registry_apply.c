@@ -88,32 +88,6 @@ static const char registry_schema[] =
     /* registry_change.c's: corrections proposed, and their approvals and rejections. */
     REGISTRY_CHANGE_SCHEMA;
 
-/*
- * The snapshots.  registry_persons is read twice: what registration fixes
- * (audit's fold hashes it as each person is registered and forgets it),
- * and what death and erasure change (held in the fold's compact model
- * until the end).  Between them they cover every column.  They stay
- * struct store_query: struct event_module's snapshots are the log's
- * interface, and audit names each by its table.
- */
-static const struct store_query q_snapshot_persons = {
-    "registry_persons", "SELECT pseudonym, kind, birth_year, region, language, frailty, identity, id_index,"
-                        " registered_seq FROM registry_persons ORDER BY pseudonym"};
-static const struct store_query q_snapshot_status = {
-    "registry_persons",
-    "SELECT pseudonym, status, death_date, death_seq, erased_seq FROM registry_persons ORDER BY pseudonym"};
-static const struct store_query q_snapshot_relations = {
-    "registry_relations",
-    "SELECT seq, victim, relative, relation, num, den FROM registry_relations ORDER BY seq"};
-static const struct store_query q_snapshot_consents = {
-    "registry_consents",
-    "SELECT seq, pseudonym, scope, given, method, witness, actor, at FROM registry_consents ORDER BY seq"};
-static const struct store_query q_snapshot_consultations = {
-    "registry_consultations",
-    "SELECT seq, pseudonym, wish, summary, actor, at FROM registry_consultations ORDER BY seq"};
-static const struct store_query q_snapshot_reveals = {
-    "registry_reveals", "SELECT seq, pseudonym, actor, at, reason FROM registry_reveals ORDER BY seq"};
-
 /* Sealed text as seal_encrypt writes it: "s1:" and base64, within bounds. */
 static enum redress_err
 sealed_check(const char *key, const char *s, struct redress_error *err)
@@ -666,15 +640,12 @@ registry_check(struct store *store, struct audit_report *report, struct redress_
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
-static const struct store_query *const registry_snapshots[] = {&q_snapshot_persons,
-                                                               &q_snapshot_status,
-                                                               &q_snapshot_relations,
-                                                               &q_snapshot_consents,
-                                                               &q_snapshot_consultations,
-                                                               &q_snapshot_reveals,
-                                                               &registry_change_snapshot_changes,
-                                                               &registry_change_snapshot_decisions,
-                                                               NULL};
+/* The snapshots (registry_sql.c), in REGISTRY_TABLE_* order: the fold digests its rows by these indexes. */
+static const unsigned registry_snapshots[] = {
+    REGISTRY_Q_SNAPSHOT_PERSONS,  REGISTRY_Q_SNAPSHOT_STATUS,        REGISTRY_Q_SNAPSHOT_RELATIONS,
+    REGISTRY_Q_SNAPSHOT_CONSENTS, REGISTRY_Q_SNAPSHOT_CONSULTATIONS, REGISTRY_Q_SNAPSHOT_REVEALS,
+    REGISTRY_Q_SNAPSHOT_CHANGES,  REGISTRY_Q_SNAPSHOT_DECISIONS,
+};
 
 const struct event_module registry_module = {
     .name = "registry",
@@ -682,7 +653,8 @@ const struct event_module registry_module = {
     .schema = registry_schema,
     .catalogue = &registry_catalogue,
     .catalogue_more = &registry_change_catalogue,
-    .snapshots = registry_snapshots,
+    .snapshot_ids = registry_snapshots,
+    .nsnapshots = STORE_COUNT(registry_snapshots),
     .replay = registry_replay,
     .check = registry_check,
     .flush = registry_search_pending_flush,

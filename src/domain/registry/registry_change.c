@@ -86,14 +86,6 @@ static const struct store_statement rc_statements[RC_Q_COUNT] = {
 const struct store_catalogue registry_change_catalogue = {"registry", rc_statements,
                                                           STORE_COUNT(rc_statements)};
 
-/* Audit's snapshots of the two tables (the snapshot interface takes queries). */
-const struct store_query registry_change_snapshot_changes = {
-    "registry_changes",
-    "SELECT seq, pseudonym, fields, before, after, reason, actor, at FROM registry_changes ORDER BY seq"};
-const struct store_query registry_change_snapshot_decisions = {
-    "registry_change_decisions",
-    "SELECT change, seq, decision, actor, at FROM registry_change_decisions ORDER BY change"};
-
 /* The part of a person's row a correction changes. */
 struct side {
 	int64_t birth_year, frailty;

@@ -192,6 +192,15 @@ enum registry_statement {
 	REGISTRY_Q_CHECK_KEYS,
 	REGISTRY_Q_CHECK_ORPHAN_KEYS,
 	REGISTRY_Q_CHECK_SHARES,
+	/* Audit's snapshots, in REGISTRY_TABLE_* order, named by their tables. */
+	REGISTRY_Q_SNAPSHOT_PERSONS,
+	REGISTRY_Q_SNAPSHOT_STATUS,
+	REGISTRY_Q_SNAPSHOT_RELATIONS,
+	REGISTRY_Q_SNAPSHOT_CONSENTS,
+	REGISTRY_Q_SNAPSHOT_CONSULTATIONS,
+	REGISTRY_Q_SNAPSHOT_REVEALS,
+	REGISTRY_Q_SNAPSHOT_CHANGES, /* registry_change.c's tables */
+	REGISTRY_Q_SNAPSHOT_DECISIONS,
 	REGISTRY_Q_COUNT
 };
 extern const struct store_catalogue registry_catalogue;
@@ -246,8 +255,6 @@ enum redress_err registry_change_fold(struct registry_change_fold **cf, const st
                                       struct redress_error *err);
 void registry_change_fold_free(struct registry_change_fold **cf);
 extern const struct store_catalogue registry_change_catalogue;
-extern const struct store_query registry_change_snapshot_changes;
-extern const struct store_query registry_change_snapshot_decisions;
 #define REGISTRY_CHANGE_SCHEMA                                                                               \
 	"CREATE TABLE IF NOT EXISTS registry_changes ("                                                      \
 	" seq INTEGER PRIMARY KEY,"                                                                          \
@@ -265,7 +272,7 @@ extern const struct store_query registry_change_snapshot_decisions;
 	" actor TEXT NOT NULL,"                                                                              \
 	" at TEXT NOT NULL);"
 
-/* The snapshot tables, in registry_module.snapshots order. */
+/* The snapshot tables, in registry_module.snapshot_ids order. */
 enum {
 	REGISTRY_TABLE_PERSONS,       /* what registration fixes */
 	REGISTRY_TABLE_PERSON_STATUS, /* what death and erasure change, of the same rows */

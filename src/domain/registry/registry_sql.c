@@ -2,8 +2,8 @@
  * registry_sql.c -- the registry's statements: one catalogue
  * (registry_catalogue), indexed by the ids of enum registry_statement
  * (registry_int.h), each with its result columns' types, prepared with the
- * log's when a fund is opened (docs/store.md).  The schema and the audit's
- * snapshot queries stay beside the events in registry_apply.c.
+ * log's when a fund is opened (docs/store.md).  The schema stays beside the
+ * events in registry_apply.c; the snapshots audit compares are here too.
  */
 #include <stddef.h>
 #include <string.h>
@@ -183,6 +183,45 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                  .sql = "SELECT victim, num, den FROM registry_relations"
                                         " ORDER BY victim, seq",
                                  .columns = "tii"},
+    /*
+     * Audit's snapshots.  registry_persons is read twice: what registration
+     * fixes (audit's fold hashes it as each person is registered and forgets
+     * it), and what death and erasure change (held in the fold's compact
+     * model until the end).  Between them they cover every column.
+     */
+    [REGISTRY_Q_SNAPSHOT_PERSONS] = {.name = "registry_persons",
+                                     .sql = "SELECT pseudonym, kind, birth_year, region, language, frailty,"
+                                            " identity, id_index, registered_seq FROM registry_persons"
+                                            " ORDER BY pseudonym",
+                                     .columns = "ttittitti"},
+    [REGISTRY_Q_SNAPSHOT_STATUS] = {.name = "registry_persons",
+                                    .sql = "SELECT pseudonym, status, death_date, death_seq, erased_seq"
+                                           " FROM registry_persons ORDER BY pseudonym",
+                                    .columns = "tttii"},
+    [REGISTRY_Q_SNAPSHOT_RELATIONS] = {.name = "registry_relations",
+                                       .sql = "SELECT seq, victim, relative, relation, num, den"
+                                              " FROM registry_relations ORDER BY seq",
+                                       .columns = "itttii"},
+    [REGISTRY_Q_SNAPSHOT_CONSENTS] = {.name = "registry_consents",
+                                      .sql = "SELECT seq, pseudonym, scope, given, method, witness, actor, at"
+                                             " FROM registry_consents ORDER BY seq",
+                                      .columns = "ittitttt"},
+    [REGISTRY_Q_SNAPSHOT_CONSULTATIONS] = {.name = "registry_consultations",
+                                           .sql = "SELECT seq, pseudonym, wish, summary, actor, at"
+                                                  " FROM registry_consultations ORDER BY seq",
+                                           .columns = "ittttt"},
+    [REGISTRY_Q_SNAPSHOT_REVEALS] = {.name = "registry_reveals",
+                                     .sql = "SELECT seq, pseudonym, actor, at, reason FROM registry_reveals"
+                                            " ORDER BY seq",
+                                     .columns = "itttt"},
+    [REGISTRY_Q_SNAPSHOT_CHANGES] = {.name = "registry_changes",
+                                     .sql = "SELECT seq, pseudonym, fields, before, after, reason, actor, at"
+                                            " FROM registry_changes ORDER BY seq",
+                                     .columns = "ittttttt"},
+    [REGISTRY_Q_SNAPSHOT_DECISIONS] = {.name = "registry_change_decisions",
+                                       .sql = "SELECT change, seq, decision, actor, at"
+                                              " FROM registry_change_decisions ORDER BY change",
+                                       .columns = "iittt"},
 };
 
 const struct store_catalogue registry_catalogue = {"registry", registry_statements,
