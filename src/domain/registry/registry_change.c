@@ -75,12 +75,12 @@ static const struct store_statement rc_statements[RC_Q_COUNT] = {
                               "SELECT c.seq, c.pseudonym, c.fields, c.actor, c.at, coalesce(d.decision, ''),"
                               " coalesce(d.actor, '') FROM registry_changes c"
                               " LEFT JOIN registry_change_decisions d ON d.change = c.seq ORDER BY c.seq",
-                          .columns = "ittttttt"},
+                          .columns = "itttttt"},
     [RC_Q_CHANGES_PENDING] = {.name = "registry.change.pending",
                               .sql = "SELECT c.seq, c.pseudonym, c.fields, c.actor, c.at, '', ''"
                                      " FROM registry_changes c WHERE NOT EXISTS (SELECT 1 FROM"
                                      " registry_change_decisions d WHERE d.change = c.seq) ORDER BY c.seq",
-                              .columns = "ittttttt"},
+                              .columns = "itttttt"},
 };
 
 const struct store_catalogue registry_change_catalogue = {"registry", rc_statements,
