@@ -134,6 +134,23 @@ outcome_words(struct page *p, const char *o)
 	return T(p, "has died");
 }
 
+/* A contact's channel in words; another (a referral's party, a grievance's way in) as typed. */
+static const char *
+channel_words(struct page *p, const char *c)
+{
+	if (strcmp(c, "visit") == 0)
+		return T(p, "visit");
+	if (strcmp(c, "phone") == 0)
+		return T(p, "telephone");
+	if (strcmp(c, "letter") == 0)
+		return T(p, "letter");
+	if (strcmp(c, "sms") == 0)
+		return T(p, "text message");
+	if (strcmp(c, "email") == 0)
+		return T(p, "e-mail");
+	return c;
+}
+
 static enum redress_err
 row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 {
@@ -182,7 +199,7 @@ row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 		when_cell(p, it->at);
 	}
 	if (r->kind == 1) {
-		page_td(p, it->kind);
+		page_td(p, channel_words(p, it->kind));
 		page_td(p, outcome_words(p, it->outcome));
 	} else if (r->kind == 2) {
 		page_td(p, it->kind);
@@ -423,6 +440,17 @@ refusal_words(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
 	return T(p, "Write the text without control characters, at most 8000 bytes.");
 }
 
+/* A link back to her casework page (where the forms are: a refused one is typed again there). */
+static void
+back_to_casework(struct page *p, const char *pseudonym)
+{
+	html_raw_const(p->b, "<p><a");
+	html_href_path_suffix(p->b, "href", "/persons/", pseudonym, "/casework");
+	html_raw_const(p->b, ">");
+	html_text(p->b, T(p, "Back to her casework"));
+	html_raw_const(p->b, "</a></p>");
+}
+
 /* Opens a note (recorded, with why) and shows its text; a refusal is drawn by the caller. */
 static enum redress_err
 open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *res, struct redress_error *err)
@@ -438,16 +466,8 @@ open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *re
 		page_notice(&p, "ok", T(&p, "The opening of the note is recorded, with your reason."));
 		html_raw_const(p.b, "<blockquote class=\"note-text\">");
 		html_text(p.b, text.data != NULL ? text.data : "");
-		html_raw_const(p.b, "</blockquote><p><a");
-		{
-			char path[96];
-
-			snprintf(path, sizeof(path), "/persons/%s/casework", a->pseudonym);
-			html_href(p.b, "href", path);
-		}
-		html_raw_const(p.b, ">");
-		html_text(p.b, T(&p, "Back to her casework"));
-		html_raw_const(p.b, "</a></p>");
+		html_raw_const(p.b, "</blockquote>");
+		back_to_casework(&p, a->pseudonym);
 		page_end(&p, 200);
 	}
 	buf_free(&text);
@@ -518,6 +538,7 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 		html_raw_const(p.b, "</a></p>");
 	} else {
 		page_back_to_file(&p, a->pseudonym);
+		back_to_casework(&p, a->pseudonym);
 	}
 	page_notice(&p, "error", refusal_words(&p, a, rc));
 	page_notice(&p, "info", T(&p, "Nothing was saved."));
@@ -584,8 +605,10 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 		struct page p;
 
 		page_begin_failed(&p, req, res, form_titles[form]);
-		if (a->pseudonym[0] != '\0')
+		if (a->pseudonym[0] != '\0') {
 			page_back_to_file(&p, a->pseudonym);
+			back_to_casework(&p, a->pseudonym);
+		}
 		page_notice(&p, "error", refusal_words(&p, a, REDRESS_E_INVALID));
 		page_notice(&p, "info", T(&p, "Nothing was saved."));
 		page_end(&p, 422);

@@ -990,6 +990,7 @@ try {
     res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/tasks"] button')]).then((a) => a[0]);
     await page.waitForLoadState('load');
     check(res.status() === 422 && script.test(await page.textContent('.notice-error')), `${lang}: a task due in the past is refused (422) in ${lang}`);
+    check(await page.isVisible('main a[href="/persons/V-000001/casework"]'), `${lang}: the refused task page leads back to her casework page`);
     await noSideScroll(`the refused task in ${lang} at phone width`);
     await axe(`the refused task in ${lang}`);
     await shot(`phone-casework-task-refused-${lang}`);
@@ -1020,6 +1021,7 @@ try {
     const contacts = await page.textContent('main');
     check(res.status() === 303 && clicks <= 2 && (lang === 'ko' ? contacts.includes('응답 없음') : script.test(contacts)),
       `${lang}: a contact attempt recorded in ${clicks} clicks from her file, its outcome in ${lang}`);
+    check(!/\bphone\b/.test(await page.textContent('main table')), `${lang}: the attempt's channel is in words, not the code "phone"`);
 
     // A note, then opened with a reason (recorded).
     clicks = 1;
