@@ -381,7 +381,7 @@ casework_render(struct page *p, struct store *store, const char *pseudonym, int 
 	html_raw_const(p->b, "</p>");
 	page_input(p, N_("Telephone"), "phone", "tel", NULL, NULL, 0, "off");
 	page_input(p, N_("Address"), "address", "text", NULL, NULL, 0, "off");
-	page_input(p, N_("Name"), "name", "text", NULL, NULL, 0, "off");
+	page_input(p, N_("Her name"), "name", "text", NULL, NULL, 0, "off");
 	page_input(p, N_("Reason for the correction"), "reason", "text", NULL, NULL, 1, "off");
 	form_end(p, T(p, "Correct the record"));
 }
