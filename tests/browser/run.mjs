@@ -1064,6 +1064,10 @@ try {
     clicks++;
     fromFile.correct = clicks;
     check(res.status() === 303 && clicks <= 2, `${lang}: her telephone corrected in ${clicks} clicks from her file (303)`);
+    await page.goto(file);
+    await page.fill('#f-reason', 'browser test: checking the corrected telephone');
+    await Promise.all([page.waitForLoadState('load'), page.click('button.reveal')]);
+    check((await page.textContent('dl.identity')).includes(`010-5555-010${lang === 'ko' ? 1 : 2}`), `${lang}: the revealed identity has the corrected telephone`);
 
     // The work list: one click from anywhere (the menu); her task is there, in the page's language.
     clicks = 0;
