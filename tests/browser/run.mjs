@@ -9,7 +9,10 @@
 // empty form first: errors beside the fields, nothing saved), open the
 // case file and reveal the identity (a POST, recorded), the account page,
 // the language switch to Japanese and Korean (and that it is remembered),
-// sign out, and a monitor refused the caseworker's pages.  Every page is
+// sign out, and a monitor refused the caseworker's pages; a caseworker's
+// day on the casework pages (task, contact, note opened with a reason,
+// telephone corrected, work list) in Korean and Japanese at phone width,
+// its clicks from the case file counted and bounded.  Every page is
 // checked by axe-core; a serious or critical violation fails the run, as
 // does any Content-Security-Policy violation the browser reports.
 // Screenshots go to BUILD_DIR/screenshots/.
