@@ -228,6 +228,8 @@ void page_casework_note(struct http_request *req, struct http_response *res);
 void page_casework_task(struct http_request *req, struct http_response *res);
 void page_casework_contact(struct http_request *req, struct http_response *res);
 void page_casework_grievance(struct http_request *req, struct http_response *res);
+void page_casework_correct(struct http_request *req, struct http_response *res);
+void page_work_note_open(struct http_request *req, struct http_response *res);
 void page_work(struct http_request *req, struct http_response *res);
 void page_work_task_done(struct http_request *req, struct http_response *res);
 void page_work_change_approve(struct http_request *req, struct http_response *res);

@@ -8,10 +8,13 @@
  *   GET  /persons/{pseudonym}/casework               the page (readers of files)
  *   POST /persons/{pseudonym}/casework/notes|tasks|contacts|grievances
  *   GET  /work                                       the work list (caseworkers)
+ *   POST /persons/{pseudonym}/casework/corrections  a correction of her phone, address or name
  *   POST /work/tasks/{task}/done, /work/changes/{change}/approve
+ *   POST /work/notes/{note}/open                     a note's text, its opening recorded with why
  *
  * Nothing sealed is shown on these pages but what a task is, to a
- * caseworker; a note's text is opened through the API, on the record.
+ * caseworker; a note's text is opened by a POST with its reason, on the
+ * record, as a revealed identity is.
  * A form that worked answers 303 back to its page; one that did not says
  * why, in the page's language, and saved nothing.
  */
@@ -31,7 +34,9 @@ enum cw_form {
 	CW_FORM_CONTACT,
 	CW_FORM_GRIEVANCE,
 	CW_FORM_DONE,
-	CW_FORM_APPROVE
+	CW_FORM_APPROVE,
+	CW_FORM_CORRECT,
+	CW_FORM_OPEN
 };
 
 struct cw_page_arg {
@@ -40,13 +45,27 @@ struct cw_page_arg {
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	char text[CASEWORK_TEXT_MAX + 1];
 	char due[16], assignee[USER_NAME_MAX + 1], channel[CASEWORK_CHANNEL_MAX + 1], outcome[32];
+	char phone[REGISTRY_FIELD_MAX + 1], address[REGISTRY_FIELD_MAX + 1], name[REGISTRY_NAME_MAX + 1];
+	char reason[REGISTRY_REASON_MAX + 1];
 	uint64_t number;
 };
 
 static const char *const form_titles[] = {
-    [CW_FORM_NOTE] = N_("Add a case note"),     [CW_FORM_TASK] = N_("Add a task"),
-    [CW_FORM_CONTACT] = N_("Record a contact"), [CW_FORM_GRIEVANCE] = N_("Open a grievance"),
-    [CW_FORM_DONE] = N_("Work list"),           [CW_FORM_APPROVE] = N_("Work list"),
+    [CW_FORM_NOTE] = N_("Add a case note"),
+    [CW_FORM_TASK] = N_("Add a task"),
+    [CW_FORM_CONTACT] = N_("Record a contact"),
+    [CW_FORM_GRIEVANCE] = N_("Open a grievance"),
+    [CW_FORM_DONE] = N_("Work list"),
+    [CW_FORM_APPROVE] = N_("Work list"),
+    [CW_FORM_CORRECT] = N_("Correct her record"),
+    [CW_FORM_OPEN] = N_("Case note"),
+};
+
+/* The name of each form's free-text field. */
+static const char *const text_field[] = {
+    [CW_FORM_NOTE] = "text",       [CW_FORM_TASK] = "what", [CW_FORM_CONTACT] = "contact_note",
+    [CW_FORM_GRIEVANCE] = "about", [CW_FORM_DONE] = "text", [CW_FORM_APPROVE] = "text",
+    [CW_FORM_CORRECT] = "text",    [CW_FORM_OPEN] = "text",
 };
 
 /* ---- Tables ------------------------------------------------------------------------- */
@@ -115,6 +134,23 @@ outcome_words(struct page *p, const char *o)
 	return T(p, "has died");
 }
 
+/* A contact's channel in words; another (a referral's party, a grievance's way in) as typed. */
+static const char *
+channel_words(struct page *p, const char *c)
+{
+	if (strcmp(c, "visit") == 0)
+		return T(p, "visit");
+	if (strcmp(c, "phone") == 0)
+		return T(p, "telephone");
+	if (strcmp(c, "letter") == 0)
+		return T(p, "letter");
+	if (strcmp(c, "sms") == 0)
+		return T(p, "text message");
+	if (strcmp(c, "email") == 0)
+		return T(p, "e-mail");
+	return c;
+}
+
 static enum redress_err
 row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 {
@@ -139,6 +175,8 @@ row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 			page_th(p, T(p, "State"));
 		} else if (r->kind == 0) {
 			page_th(p, T(p, "Times opened"));
+			if (r->done_forms)
+				page_th(p, T(p, "Open"));
 		} else {
 			page_th(p, T(p, "What"));
 			page_th(p, T(p, "For"));
@@ -161,7 +199,7 @@ row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 		when_cell(p, it->at);
 	}
 	if (r->kind == 1) {
-		page_td(p, it->kind);
+		page_td(p, channel_words(p, it->kind));
 		page_td(p, outcome_words(p, it->outcome));
 	} else if (r->kind == 2) {
 		page_td(p, it->kind);
@@ -177,6 +215,31 @@ row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)it->opened);
 		page_td(p, n);
+		if (r->done_forms) {
+			char path[64];
+
+			snprintf(path, sizeof(path), "/work/notes/%llu/open", (unsigned long long)it->seq);
+			html_raw_const(p->b, "<td><form method=\"post\"");
+			html_href(p->b, "action", path);
+			html_raw_const(p->b, " class=\"open-note\">");
+			page_csrf(p);
+			{
+				char id[32];
+
+				snprintf(id, sizeof(id), "f-why-%llu", (unsigned long long)it->seq);
+				html_raw_const(p->b, "<label");
+				html_attr(p->b, "for", id);
+				html_raw_const(p->b, ">");
+				html_text(p->b, T(p, "Why you open it"));
+				html_raw_const(p->b, "</label> <input type=\"text\" name=\"reason\" required"
+				                     " autocomplete=\"off\"");
+				html_attr(p->b, "id", id);
+				html_raw_const(p->b, "> ");
+			}
+			html_raw_const(p->b, "<button type=\"submit\">");
+			html_text(p->b, T(p, "Open the note"));
+			html_raw_const(p->b, "</button></form></td>");
+		}
 	} else {
 		struct buf what;
 		struct redress_error e;
@@ -238,7 +301,7 @@ form_end(struct page *p, const char *button)
 }
 
 static void
-casework_render(struct page *p, struct store *store, const char *pseudonym, int can_write)
+casework_render(struct page *p, struct store *store, const char *pseudonym, int can_write, int can_open)
 {
 	struct rows r;
 	struct redress_error err;
@@ -248,6 +311,7 @@ casework_render(struct page *p, struct store *store, const char *pseudonym, int 
 	section(p, T(p, "Case notes"));
 	memset(&r, 0, sizeof(r));
 	r.p = p;
+	r.done_forms = can_open;
 	rc = casework_notes_each(store, pseudonym, row_one, &r, &err);
 	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The notes could not be read."), T(p, "No notes yet."));
 	html_raw_const(p->b, "<p class=\"hint\">");
@@ -284,31 +348,42 @@ casework_render(struct page *p, struct store *store, const char *pseudonym, int 
 	page_input_hint(p, N_("Due date"), "due", "text", NULL, NULL, 1, "off",
 	                T(p, "For example 2026-12-07, 2026. 12. 7. or 2026年12月7日."));
 	page_input(p, N_("What is to be done (sealed)"), "what", "text", NULL, NULL, 1, "off");
-	page_input(p, N_("For (a caseworker's account; empty: whoever works the file)"), "for", "text", NULL,
-	           NULL, 0, "off");
+	page_input(p, N_("For (a caseworker's account; empty: you)"), "for", "text", NULL, NULL, 0, "off");
 	form_end(p, T(p, "Add the task"));
 	form_begin(p, pseudonym, "contacts", T(p, "Record a contact"));
 	page_select_begin(p, N_("How"), "channel", NULL);
-	page_option(p, "visit", T(p, "visit"), "visit");
+	page_option(p, "", T(p, "Choose how"), "");
+	page_option(p, "visit", T(p, "visit"), NULL);
 	page_option(p, "phone", T(p, "telephone"), NULL);
 	page_option(p, "letter", T(p, "letter"), NULL);
 	page_option(p, "sms", T(p, "text message"), NULL);
 	page_option(p, "email", T(p, "e-mail"), NULL);
 	page_select_end(p, "channel", NULL);
 	page_select_begin(p, N_("Outcome"), "outcome", NULL);
-	page_option(p, "reached", T(p, "reached"), "reached");
+	page_option(p, "", T(p, "Choose the outcome"), "");
+	page_option(p, "reached", T(p, "reached"), NULL);
 	page_option(p, "no-answer", T(p, "no answer"), NULL);
 	page_option(p, "moved", T(p, "moved away"), NULL);
 	page_option(p, "refused", T(p, "refused to talk"), NULL);
 	page_option(p, "deceased", T(p, "has died"), NULL);
 	page_select_end(p, "outcome", NULL);
-	page_input(p, N_("Note (sealed)"), "text", "text", NULL, NULL, 0, "off");
+	page_input(p, N_("Note (sealed)"), "contact_note", "text", NULL, NULL, 0, "off");
 	form_end(p, T(p, "Record the contact"));
 	form_begin(p, pseudonym, "grievances", T(p, "Open a grievance"));
-	page_input_hint(p, N_("How it came"), "channel", "text", NULL, NULL, 1, "off",
+	page_input_hint(p, N_("How it came"), "came", "text", NULL, NULL, 1, "off",
 	                T(p, "One word: phone, letter, visit ..."));
-	page_textarea(p, N_("What it is about (sealed)"), "text", NULL, NULL, 1, 3);
+	page_textarea(p, N_("What it is about (sealed)"), "about", NULL, NULL, 1, 3);
 	form_end(p, T(p, "Open the grievance"));
+	form_begin(p, pseudonym, "corrections", T(p, "Correct her record"));
+	html_raw_const(p->b, "<p class=\"hint\">");
+	html_text(p->b, T(p, "Fill only what changes. A new telephone or address applies at once; a new name "
+	                     "waits for a second staff member's approval."));
+	html_raw_const(p->b, "</p>");
+	page_input(p, N_("Telephone"), "phone", "tel", NULL, NULL, 0, "off");
+	page_input(p, N_("Address"), "address", "text", NULL, NULL, 0, "off");
+	page_input(p, N_("Her name"), "name", "text", NULL, NULL, 0, "off");
+	page_input(p, N_("Reason for the correction"), "reason", "text", NULL, NULL, 1, "off");
+	form_end(p, T(p, "Correct the record"));
 }
 
 void
@@ -328,7 +403,8 @@ page_casework_show(struct http_request *req, struct http_response *res)
 		return;
 	}
 	casework_render(&p, store, person.pseudonym,
-	                person.status != REGISTRY_ERASED && users_allows(&req->actor, PERM_PERSONS_WRITE));
+	                person.status != REGISTRY_ERASED && users_allows(&req->actor, PERM_PERSONS_WRITE),
+	                person.status != REGISTRY_ERASED && users_allows(&req->actor, PERM_PERSONS_REVEAL));
 	page_end(&p, 200);
 }
 
@@ -343,6 +419,9 @@ refusal_words(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
 		           : T(p, "No person has this pseudonym, or the data was erased.");
 	if (rc == REDRESS_E_CONFLICT)
 		return T(p, "It was done already, or her record changed meanwhile: look again.");
+	if (rc == REDRESS_E_CONFLICT && a->form == CW_FORM_CORRECT)
+		return T(
+		    p, "Another person holds this national id, or her record changed meanwhile: look again.");
 	if (rc == REDRESS_E_REFUSED)
 		return a->form == CW_FORM_APPROVE
 		           ? T(p, "Another staff member must approve a change one proposed.")
@@ -352,7 +431,47 @@ refusal_words(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
 		            "or nothing.");
 	if (a->form == CW_FORM_GRIEVANCE)
 		return T(p, "Say how it came in one word, and what it is about.");
+	if (a->form == CW_FORM_CONTACT)
+		return T(p, "Choose how you tried to reach her, and the outcome.");
+	if (a->form == CW_FORM_CORRECT)
+		return T(p, "Give at least one new value, and the reason for the correction.");
+	if (a->form == CW_FORM_OPEN)
+		return T(p, "Say why you open the note.");
 	return T(p, "Write the text without control characters, at most 8000 bytes.");
+}
+
+/* A link back to her casework page (where the forms are: a refused one is typed again there). */
+static void
+back_to_casework(struct page *p, const char *pseudonym)
+{
+	html_raw_const(p->b, "<p><a");
+	html_href_path_suffix(p->b, "href", "/persons/", pseudonym, "/casework");
+	html_raw_const(p->b, ">");
+	html_text(p->b, T(p, "Back to her casework"));
+	html_raw_const(p->b, "</a></p>");
+}
+
+/* Opens a note (recorded, with why) and shows its text; a refusal is drawn by the caller. */
+static enum redress_err
+open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *res, struct redress_error *err)
+{
+	struct buf text;
+	struct page p;
+	enum redress_err rc;
+
+	rc = casework_note_open(c->log, c->actor, &c->keys, a->number, a->reason, a->pseudonym, &text, err);
+	if (rc == REDRESS_OK) {
+		page_change_begin(&p, &a->pc, res, form_titles[CW_FORM_OPEN]);
+		page_back_to_file(&p, a->pseudonym);
+		page_notice(&p, "ok", T(&p, "The opening of the note is recorded, with your reason."));
+		html_raw_const(p.b, "<blockquote class=\"note-text\">");
+		html_text(p.b, text.data != NULL ? text.data : "");
+		html_raw_const(p.b, "</blockquote>");
+		back_to_casework(&p, a->pseudonym);
+		page_end(&p, 200);
+	}
+	buf_free(&text);
+	return rc;
 }
 
 static enum redress_err
@@ -371,8 +490,9 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 		rc = casework_note_add(c->log, c->actor, &c->keys, a->pseudonym, a->text, &n, err);
 		break;
 	case CW_FORM_TASK:
+		/* Nobody named: the task is hers who adds it, so that it is on her work list. */
 		rc = casework_task_add(c->log, c->actor, &c->keys, a->pseudonym, a->due, a->text,
-		                       a->assignee[0] != '\0' ? a->assignee : NULL, &n, err);
+		                       a->assignee[0] != '\0' ? a->assignee : c->actor->name, &n, err);
 		break;
 	case CW_FORM_CONTACT:
 		if ((rc = casework_channel_parse(a->channel, &channel, err)) == REDRESS_OK &&
@@ -385,8 +505,22 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 		                             &n, err);
 		break;
 	case CW_FORM_DONE: rc = casework_task_done(c->log, c->actor, a->number, err); break;
+	case CW_FORM_CORRECT: {
+		struct registry_update u;
+
+		memset(&u, 0, sizeof(u));
+		u.phone = a->phone[0] != '\0' ? a->phone : NULL;
+		u.address = a->address[0] != '\0' ? a->address : NULL;
+		u.name = a->name[0] != '\0' ? a->name : NULL;
+		u.frailty = -1;
+		rc = registry_update(c->log, c->actor, &c->keys, a->pseudonym, &u, a->reason, &n, err);
+		break;
+	}
+	case CW_FORM_OPEN: return open_note(c, a, res, err);
 	default: rc = registry_change_decide(c->log, c->actor, &c->keys, a->number, 1, err); break;
 	}
+	if (rc == REDRESS_OK && a->form == CW_FORM_OPEN)
+		return rc;
 	if (rc == REDRESS_OK) {
 		if (a->form == CW_FORM_DONE || a->form == CW_FORM_APPROVE)
 			page_redirect(res, "/work");
@@ -397,12 +531,14 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 		return REDRESS_OK;
 	}
 	page_change_begin_failed(&p, &a->pc, res, form_titles[a->form]);
-	if (a->form == CW_FORM_DONE || a->form == CW_FORM_APPROVE) {
+	if (a->form == CW_FORM_DONE || a->form == CW_FORM_APPROVE ||
+	    (a->form == CW_FORM_OPEN && a->pseudonym[0] == '\0')) {
 		html_raw_const(p.b, "<p><a href=\"/work\">");
 		html_text(p.b, T(&p, "Back to the work list"));
 		html_raw_const(p.b, "</a></p>");
 	} else {
 		page_back_to_file(&p, a->pseudonym);
+		back_to_casework(&p, a->pseudonym);
 	}
 	page_notice(&p, "error", refusal_words(&p, a, rc));
 	page_notice(&p, "info", T(&p, "Nothing was saved."));
@@ -424,8 +560,10 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 	}
 	page_change_init(&a->pc, req, res);
 	a->form = form;
-	if (form == CW_FORM_DONE || form == CW_FORM_APPROVE) {
-		const char *t = http_param(req, form == CW_FORM_DONE ? "task" : "change");
+	if (form == CW_FORM_DONE || form == CW_FORM_APPROVE || form == CW_FORM_OPEN) {
+		const char *t = http_param(req, form == CW_FORM_DONE   ? "task"
+		                                : form == CW_FORM_OPEN ? "note"
+		                                                       : "change");
 		size_t i;
 
 		for (i = 0; t != NULL && t[i] >= '0' && t[i] <= '9' && i < 18; i++)
@@ -435,6 +573,9 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 			http_page_refuse(req, res, 404);
 			return;
 		}
+		if (form == CW_FORM_OPEN)
+			ok = page_form_copy(req, "reason", a->reason, sizeof(a->reason)) &&
+			     a->reason[0] != '\0';
 	} else {
 		if (pseudonym == NULL || strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX) {
 			free(a);
@@ -442,11 +583,17 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 			return;
 		}
 		memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
-		ok = page_form_copy(req, form == CW_FORM_TASK ? "what" : "text", a->text, sizeof(a->text)) &&
-		     page_form_copy(req, "channel", a->channel, sizeof(a->channel)) &&
+		/* Each form's fields have names of their own: one page holds them all, each id once. */
+		ok = page_form_copy(req, text_field[form], a->text, sizeof(a->text)) &&
+		     page_form_copy(req, form == CW_FORM_GRIEVANCE ? "came" : "channel", a->channel,
+		                    sizeof(a->channel)) &&
 		     page_form_copy(req, "outcome", a->outcome, sizeof(a->outcome)) &&
 		     page_form_copy(req, "for", a->assignee, sizeof(a->assignee)) &&
-		     page_form_copy(req, "due", a->due, sizeof(a->due));
+		     page_form_copy(req, "due", a->due, sizeof(a->due)) &&
+		     page_form_copy(req, "phone", a->phone, sizeof(a->phone)) &&
+		     page_form_copy(req, "address", a->address, sizeof(a->address)) &&
+		     page_form_copy(req, "name", a->name, sizeof(a->name)) &&
+		     page_form_copy(req, "reason", a->reason, sizeof(a->reason));
 		if (ok && form == CW_FORM_TASK && page_date_parse(a->due, a->due) != 0)
 			ok = 0;
 	}
@@ -458,7 +605,10 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 		struct page p;
 
 		page_begin_failed(&p, req, res, form_titles[form]);
-		page_back_to_file(&p, a->pseudonym);
+		if (a->pseudonym[0] != '\0') {
+			page_back_to_file(&p, a->pseudonym);
+			back_to_casework(&p, a->pseudonym);
+		}
 		page_notice(&p, "error", refusal_words(&p, a, REDRESS_E_INVALID));
 		page_notice(&p, "info", T(&p, "Nothing was saved."));
 		page_end(&p, 422);
@@ -501,6 +651,18 @@ void
 page_work_change_approve(struct http_request *req, struct http_response *res)
 {
 	form_post(req, res, CW_FORM_APPROVE);
+}
+
+void
+page_casework_correct(struct http_request *req, struct http_response *res)
+{
+	form_post(req, res, CW_FORM_CORRECT);
+}
+
+void
+page_work_note_open(struct http_request *req, struct http_response *res)
+{
+	form_post(req, res, CW_FORM_OPEN);
 }
 
 /* ---- The work list ------------------------------------------------------------------------ */

@@ -9,7 +9,10 @@
 // empty form first: errors beside the fields, nothing saved), open the
 // case file and reveal the identity (a POST, recorded), the account page,
 // the language switch to Japanese and Korean (and that it is remembered),
-// sign out, and a monitor refused the caseworker's pages.  Every page is
+// sign out, and a monitor refused the caseworker's pages; a caseworker's
+// day on the casework pages (task, contact, note opened with a reason,
+// telephone corrected, work list) in Korean and Japanese at phone width,
+// its clicks from the case file counted and bounded.  Every page is
 // checked by axe-core; a serious or critical violation fails the run, as
 // does any Content-Security-Policy violation the browser reports.
 // Screenshots go to BUILD_DIR/screenshots/.
@@ -950,6 +953,142 @@ try {
   check(await page.evaluate(() => getComputedStyle(document.querySelector('main')).wordBreak) === 'keep-all', 'Korean breaks between words only (word-break: keep-all)');
   await page.setViewportSize({ width: 1100, height: 900 });
 
+
+  // A caseworker's day on the casework pages, in Korean and Japanese at phone width (390 x 844):
+  // find her by name, open her casework page from her file, add a task, a contact attempt, a note
+  // (opened with a reason), correct her telephone, see the work list.  Clicks are counted from the
+  // case file to each action.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const hangul = /[\uac00-\ud7a3]/;
+  const kana = /[\u3040-\u30ff\u4e00-\u9fff]/; // kana or kanji
+  const fromFile = {};
+  for (const lang of ['ko', 'ja']) {
+    const script = lang === 'ko' ? hangul : kana;
+    await page.goto(`${base}/persons?lang=${lang}`);
+    clicks = 0;
+    await page.fill('#f-who', 'Survivor One');
+    await page.fill('#f-reason', `browser test (${lang}): a day of casework`);
+    await click('form[action="/persons/search"] button');
+    await click('main table tbody a[href="/persons/V-000001"]');
+    check(page.url().endsWith('/persons/V-000001') && clicks === 2, `${lang}: her case file found by name in ${clicks} clicks`);
+    const file = page.url();
+    // The casework page, from her file.
+    clicks = 0;
+    await click('main a[href="/persons/V-000001/casework"]');
+    check(page.url().endsWith('/persons/V-000001/casework') && clicks === 1, `${lang}: her casework page is one click from her file`);
+    check((await page.getAttribute('html', 'lang')) === lang && script.test(await page.textContent('main h1')), `${lang}: the casework page is in ${lang}`);
+    check(script.test(await page.textContent('form[action$="/casework/tasks"] legend')), `${lang}: its forms are labelled in ${lang}`);
+    await noSideScroll(`the casework page in ${lang} at phone width`);
+    await axe(`the casework page in ${lang} at phone width`);
+    await shot(`phone-casework-${lang}`);
+    const ids = await page.$$eval('[id]', (es) => es.map((e) => e.id));
+    check(new Set(ids).size === ids.length, `${lang}: every id on the casework page is there once (${ids.length})`);
+
+    // A task: refused with a past date (nothing saved), then added; counted from the case file.
+    await page.goto(file);
+    clicks = 0;
+    await click('main a[href="/persons/V-000001/casework"]');
+    await page.fill('#f-due', '2001-01-01');
+    await page.fill('#f-what', `Call her daughter back (${lang})`);
+    res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/tasks"] button')]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    check(res.status() === 422 && script.test(await page.textContent('.notice-error')), `${lang}: a task due in the past is refused (422) in ${lang}`);
+    check(await page.isVisible('main a[href="/persons/V-000001/casework"]'), `${lang}: the refused task page leads back to her casework page`);
+    await noSideScroll(`the refused task in ${lang} at phone width`);
+    await axe(`the refused task in ${lang}`);
+    await shot(`phone-casework-task-refused-${lang}`);
+    await page.goto(file);
+    clicks = 0;
+    await click('main a[href="/persons/V-000001/casework"]');
+    const due = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+    await page.fill('#f-due', due);
+    await page.fill('#f-what', `Call her daughter back (${lang})`);
+    res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/tasks"] button')]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    clicks++;
+    fromFile.task = clicks;
+    check(res.status() === 303 && page.url().endsWith('/persons/V-000001/casework') && clicks <= 2,
+      `${lang}: a task added in ${clicks} clicks from her file (at most 2), 303 back to her casework`);
+
+    // A contact attempt: the channel and outcome are not preselected, the attempt listed in words.
+    clicks = 1; // the casework link, on the page already
+    check((await page.inputValue('#f-channel')) === '' && (await page.inputValue('#f-outcome')) === '',
+      `${lang}: how and the outcome of a contact are not preselected`);
+    await page.selectOption('#f-channel', 'phone');
+    await page.selectOption('#f-outcome', 'no-answer');
+    await page.fill('#f-contact_note', 'rang twice');
+    res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/contacts"] button')]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    clicks++;
+    fromFile.contact = clicks;
+    const contacts = await page.textContent('main');
+    check(res.status() === 303 && clicks <= 2 && (lang === 'ko' ? contacts.includes('응답 없음') : script.test(contacts)),
+      `${lang}: a contact attempt recorded in ${clicks} clicks from her file, its outcome in ${lang}`);
+    check(!/\bphone\b/.test((await page.$$eval('main table', (ts) => ts.map((t) => t.textContent))).join(' ')), `${lang}: the attempt's channel is in words, not the code "phone"`);
+
+    // A note, then opened with a reason (recorded).
+    clicks = 1;
+    await page.fill('#f-text', `She asked that her daughter be told first (${lang}).`);
+    res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/notes"] button')]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    clicks++;
+    fromFile.note = clicks;
+    check(res.status() === 303 && clicks <= 2 && !(await page.textContent('main')).includes('She asked that'),
+      `${lang}: a note added in ${clicks} clicks from her file, its text not shown in the list`);
+    const openForms = await page.$$('form.open-note');
+    check(openForms.length >= 1, `${lang}: each note has a form to open it with a reason`);
+    const openForm = openForms[openForms.length - 1];
+    await (await openForm.$('input[name=reason]')).fill('browser test: to tell the daughter');
+    res = await Promise.all([page.waitForResponse(postAnswer), (await openForm.$('button')).click()]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    clicks++;
+    fromFile.open = clicks;
+    check(res.status() === 200 && (await page.textContent('blockquote.note-text')) === `She asked that her daughter be told first (${lang}).`
+      && script.test(await page.textContent('.notice-ok')) && clicks <= 3,
+      `${lang}: the note opens with a reason in ${clicks} clicks from her file, the opening said in ${lang}`);
+    await noSideScroll(`an opened note in ${lang} at phone width`);
+    await axe(`an opened note in ${lang}`);
+    await shot(`phone-note-open-${lang}`);
+
+    // A correction of her telephone: refused without a reason, then applied at once.
+    await page.goto(file);
+    clicks = 0;
+    await click('main a[href="/persons/V-000001/casework"]');
+    await page.fill('#f-phone', '010-5555-0101');
+    await page.evaluate(() => document.querySelector('#f-reason').removeAttribute('required'));
+    res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/corrections"] button')]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    check(res.status() === 422 && script.test(await page.textContent('.notice-error')), `${lang}: a correction without a reason is refused (422) in ${lang}`);
+    await page.goto(`${file}/casework`);
+    await page.fill('#f-phone', `010-5555-010${lang === 'ko' ? 1 : 2}`);
+    await page.fill('#f-reason', 'she has a new telephone');
+    res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/corrections"] button')]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    clicks++;
+    fromFile.correct = clicks;
+    check(res.status() === 303 && clicks <= 2, `${lang}: her telephone corrected in ${clicks} clicks from her file (303)`);
+    await page.goto(file);
+    await page.fill('#f-reason', 'browser test: checking the corrected telephone');
+    await Promise.all([page.waitForLoadState('load'), page.click('button.reveal')]);
+    check((await page.textContent('dl.identity')).includes(`010-5555-010${lang === 'ko' ? 1 : 2}`), `${lang}: the revealed identity has the corrected telephone`);
+
+    // The work list: one click from anywhere (the menu); her task is there, in the page's language.
+    clicks = 0;
+    await click('nav.main-nav a[href="/work"]');
+    fromFile.work = clicks;
+    const work = await page.textContent('main');
+    check(page.url().includes('/work') && clicks === 1 && work.includes(`Call her daughter back (${lang})`),
+      `${lang}: the work list in ${clicks} click, her task on it`);
+    check(script.test(await page.textContent('main h1')), `${lang}: the work list is in ${lang}`);
+    await noSideScroll(`the work list in ${lang} at phone width`);
+    await axe(`the work list in ${lang} at phone width`);
+    await shot(`phone-work-${lang}`);
+    console.log(`     clicks from her case file (${lang}): ${JSON.stringify(fromFile)}`);
+  }
+  const phoneDump = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (phoneDump.status === 0) check(!phoneDump.stdout.includes('010-5555-0101') && !phoneDump.stdout.includes('Call her daughter') && !phoneDump.stdout.includes('told first'),
+    'the corrected telephone, the task and the note are not in the database in clear');
+  await page.setViewportSize({ width: 1100, height: 900 });
   check(dialogs.length === 0, `no script ran from a field's value (${dialogs.join('; ')})`);
   check(cspViolations.length === 0, `no Content-Security-Policy violation (${cspViolations.join('; ')})`);
 } catch (e) {
