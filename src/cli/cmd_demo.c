@@ -696,7 +696,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	char origin[64], random_origin[64];
+	char origin[64], random_origin[64], db_shown[512];
 	struct audit_report *report = NULL;
 	struct redress_error err;
 	struct demo d;
@@ -730,7 +730,9 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	snprintf(origin, sizeof(origin), "%s%s", DEMO_ORIGIN, strchr(random_origin, '/') + 1);
 	if (cli_init_database(cli, origin, &err) != REDRESS_OK)
 		return cli_fail(&err);
-	printf("created the demo database %s (keys in %s)\n", cli->db, cli->keys);
+	/* A PostgreSQL URI is printed without its password. */
+	store_location_shown(cli->db, db_shown, sizeof(db_shown));
+	printf("created the demo database %s (keys in %s)\n", db_shown, cli->keys);
 	memset(&d, 0, sizeof(d));
 	d.cli = cli;
 	d.keys = cli_registry_keys(cli);
@@ -782,7 +784,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	crypto_wipe(d.totp, sizeof(d.totp));
 	printf("\ntry: redress --db %s --keys %s --as fumi queue --program flagship-2015\n"
 	       "     redress --db %s --keys %s audit verify\n",
-	       cli->db, cli->keys, cli->db, cli->keys);
+	       db_shown, cli->keys, db_shown, cli->keys);
 	if (status != 0 || listen_at == NULL)
 		return status;
 	printf("\nweb interface: http://%s/  (sign in with an account above; Ctrl-C stops the server)\n",

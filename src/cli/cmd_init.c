@@ -96,7 +96,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	char origin[INIT_ORIGIN_MAX + 1];
+	char origin[INIT_ORIGIN_MAX + 1], db_shown[512];
 	struct redress_error err;
 	int c;
 	size_t i;
@@ -125,9 +125,11 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		cli_default_origin(origin, sizeof(origin));
 	if (cli_init_database(cli, origin, &err) != REDRESS_OK)
 		return cli_fail(&err);
+	/* A PostgreSQL URI is printed without its password. */
+	store_location_shown(cli->db, db_shown, sizeof(db_shown));
 	printf("created %s\n  log origin: %s\n  keys:       %s (keep a copy somewhere safe; without log.key\n"
 	       "              no checkpoint can be signed)\n",
-	       cli->db, origin, cli->keys);
+	       db_shown, origin, cli->keys);
 	/* Why and how to split the keys, said once, when there is one copy of them. */
 	printf("\nThe key directory is the only copy of the keys: lose master.key and no person's\n"
 	       "identity can ever be read again; leak it and anyone with the database reads them\n"
@@ -137,7 +139,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	       "give one share each to people who never keep two together (for the flagship fund:\n"
 	       "the foundation, a survivors' organisation, an independent trustee), then delete\n"
 	       "SHARES_DIR.  And take encrypted backups: 'redress backup --help'; docs/operations.md.\n",
-	       cli->db, cli->keys);
+	       db_shown, cli->keys);
 	return 0;
 }
 

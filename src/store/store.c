@@ -91,6 +91,60 @@ store_is_pgsql(const char *location)
 	return strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0;
 }
 
+/* Appends n bytes of text to out (of size bytes, *len used), as far as they fit. */
+static void
+shown_append(char *out, size_t size, size_t *len, const char *text, size_t n)
+{
+	size_t room = size - 1 - *len;
+
+	if (n > room)
+		n = room;
+	memcpy(out + *len, text, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
+void
+store_location_shown(const char *location, char *out, size_t size)
+{
+	const char *p, *authority, *at, *colon, *end;
+	size_t len = 0;
+
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	if (!store_is_pgsql(location)) {
+		shown_append(out, size, &len, location, strlen(location));
+		return;
+	}
+	/* The user part: scheme://user:password@host... ('@' before the path or the parameters). */
+	authority = strstr(location, "://") + 3;
+	end = authority + strcspn(authority, "/?#");
+	at = memchr(authority, '@', (size_t)(end - authority));
+	colon = at != NULL ? memchr(authority, ':', (size_t)(at - authority)) : NULL;
+	if (colon != NULL) {
+		shown_append(out, size, &len, location, (size_t)(colon + 1 - location));
+		shown_append(out, size, &len, "***", 3);
+		p = at;
+	} else {
+		p = location;
+	}
+	/* The parameters: each password=VALUE, up to the next '&' or '#'. */
+	while (*p != '\0') {
+		const char *param = strstr(p, "password=");
+
+		if (param == NULL || (param != location && param[-1] != '?' && param[-1] != '&')) {
+			end = param != NULL ? param + 9 : p + strlen(p);
+			shown_append(out, size, &len, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		shown_append(out, size, &len, p, (size_t)(param + 9 - p));
+		shown_append(out, size, &len, "***", 3);
+		p = param + 9 + strcspn(param + 9, "&#");
+	}
+}
+
 enum redress_err
 store_open(const char *location, enum store_open_flags flags, struct store **store_r,
            struct redress_error *err)

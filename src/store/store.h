@@ -98,6 +98,14 @@ void store_close(struct store **store);
 /* Whether location names a PostgreSQL database (a postgresql:// or postgres:// URI). */
 int store_is_pgsql(const char *location);
 
+/*
+ * location as it may be shown (printed, logged), in out of size bytes
+ * (truncated, always terminated): a PostgreSQL URI's password, in its
+ * user part (user:PASSWORD@host) or as a password= parameter, becomes
+ * "***"; anything else is copied as it is.
+ */
+void store_location_shown(const char *location, char *out, size_t size);
+
 /* The backend's name: "sqlite" or "pgsql". */
 const char *store_backend_name(const struct store *store);
 

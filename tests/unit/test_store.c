@@ -309,8 +309,7 @@ test_every_store_call_failing(void **state)
 	 * fails once, in the ways taken in turn.
 	 */
 	pg = getenv("REDRESS_TEST_PG") != NULL;
-	for (n = 1, c = 0; n <= calls;
-	     c = (c + 1) % (sizeof(codes) / sizeof(codes[0])), n += pg || c == 0) {
+	for (n = 1, c = 0; n <= calls; c = (c + 1) % (sizeof(codes) / sizeof(codes[0])), n += pg || c == 0) {
 		struct logfix *f = logfix_new(modules, "test.example/store");
 		enum redress_err rc = REDRESS_OK;
 		int failed_at = -1;
@@ -345,6 +344,42 @@ test_every_store_call_failing(void **state)
 	       pg ? "one" : "each", sizeof(codes) / sizeof(codes[0]));
 }
 
+/* A PostgreSQL URI is shown without its password, wherever the password is given. */
+static void
+test_location_shown_without_password(void **state)
+{
+	static const struct {
+		const char *location, *shown;
+	} cases[] = {
+	    {"/srv/fund/fund.db", "/srv/fund/fund.db"},
+	    {"postgresql://redress@/fund?host=/run/postgresql",
+	     "postgresql://redress@/fund?host=/run/postgresql"},
+	    {"postgresql://redress:S3cret-pw@db1,db2/fund?target_session_attrs=read-write",
+	     "postgresql://redress:***@db1,db2/fund?target_session_attrs=read-write"},
+	    {"postgres://u:p%40ss@host:5432/fund", "postgres://u:***@host:5432/fund"},
+	    {"postgresql:///fund?user=redress&password=S3cret-pw&sslmode=require",
+	     "postgresql:///fund?user=redress&password=***&sslmode=require"},
+	    {"postgresql:///fund?password=S3cret-pw", "postgresql:///fund?password=***"},
+	    {"postgresql://db/fund?application_name=xpassword=keep",
+	     "postgresql://db/fund?application_name=xpassword=keep"},
+	    /* A colon after the '@' is the port, not a password. */
+	    {"postgresql://redress@db:5433/fund", "postgresql://redress@db:5433/fund"},
+	};
+	char shown[128], small[16];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		store_location_shown(cases[i].location, shown, sizeof(shown));
+		assert_string_equal(shown, cases[i].shown);
+		assert_null(strstr(shown, "S3cret"));
+	}
+	/* Truncated, terminated, and still without the password. */
+	store_location_shown("postgresql://redress:S3cret-pw@db/fund", small, sizeof(small));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	assert_null(strstr(small, "S3cret"));
+}
+
 int
 main(void)
 {
@@ -354,6 +389,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_reads_end_before_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
 	    cmocka_unit_test(test_every_store_call_failing),
+	    cmocka_unit_test(test_location_shown_without_password),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
