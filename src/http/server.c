@@ -905,6 +905,17 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
+/* libmicrohttpd's last word before it aborts: said in the server's log, so that an abort can be told from a
+ * crash of ours. */
+static void
+mhd_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+	(void)cls;
+	fprintf(stderr, "libmicrohttpd: fatal: %s (%s:%u)\n", reason != NULL ? reason : "no reason given",
+	        file != NULL ? file : "?", line);
+	abort();
+}
+
 enum redress_err
 http_serve(const struct http_config *config, struct redress_error *err)
 {
@@ -921,6 +932,7 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	unsigned port, threads = config->threads != 0 ? config->threads : 2;
 	enum redress_err rc;
 	uint64_t waited_ms = 0;
+	MHD_socket listening = MHD_INVALID_SOCKET;
 	int started = 0, opened = 0, deadline_started = 0;
 	struct deadlines *dl;
 
@@ -962,6 +974,7 @@ http_serve(const struct http_config *config, struct redress_error *err)
 		goto out;
 	}
 	deadline_started = 1;
+	MHD_set_panic_func(mhd_panic, NULL);
 	{
 		struct MHD_OptionItem limits[] = {
 		    {MHD_OPTION_CONNECTION_LIMIT, HTTP_CONNECTIONS_MAX, NULL},
@@ -1030,14 +1043,16 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	fprintf(stderr, "redress: stopping (signal %d): finishing %llu requests in flight\n", sig,
 	        (unsigned long long)atomic_load(&app.metrics.in_flight));
 	atomic_store(&app.draining, 1);
-	/* Stop taking connections: closing the socket refuses new ones at once rather than leaving them
-	 * queued. */
-	{
-		MHD_socket listening = MHD_quiesce_daemon(d);
-
-		if (listening != MHD_INVALID_SOCKET)
-			close(listening);
-	}
+	/*
+	 * Stop taking connections.  Shutting the socket down refuses new ones
+	 * at once rather than leaving them queued; it is closed only after
+	 * MHD_stop_daemon, as libmicrohttpd asks, since a worker thread may
+	 * still hold it in its poll set, and a number closed early can be
+	 * reused by a file the server opens meanwhile.
+	 */
+	listening = MHD_quiesce_daemon(d);
+	if (listening != MHD_INVALID_SOCKET)
+		shutdown(listening, SHUT_RDWR);
 	while (atomic_load(&app.metrics.in_flight) > 0 && waited_ms < SHUTDOWN_WAIT_S * 1000) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
@@ -1056,6 +1071,8 @@ out:
 	}
 	if (d != NULL)
 		MHD_stop_daemon(d);
+	if (listening != MHD_INVALID_SOCKET)
+		close(listening);
 	pthread_mutex_destroy(&dl->lock);
 	free(dl);
 	if (opened) {

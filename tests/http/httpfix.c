@@ -422,6 +422,27 @@ httpfix_server_start(struct httpfix *fix, struct httpfix_server *server, int tls
 	return 0;
 }
 
+/* The last lines of a file, to stderr: what a server said before it ended. */
+static void
+httpfix_print_tail(const char *path, size_t lines)
+{
+	char line[1024];
+	char(*ring)[1024] = calloc(lines, sizeof(*ring));
+	size_t n = 0, i;
+	FILE *f;
+
+	if (ring == NULL || (f = fopen(path, "r")) == NULL) {
+		free(ring);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL)
+		memcpy(ring[n++ % lines], line, sizeof(line));
+	fclose(f);
+	for (i = n > lines ? n - lines : 0; i < n; i++)
+		fputs(ring[i % lines], stderr);
+	free(ring);
+}
+
 int
 httpfix_server_stop(struct httpfix_server *server)
 {
@@ -435,10 +456,21 @@ httpfix_server_stop(struct httpfix_server *server)
 
 		if (got == server->pid) {
 			server->pid = 0;
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			if (WIFEXITED(status))
+				return WEXITSTATUS(status);
+			/* A server that dies on SIGTERM is a defect: say how, with what it last wrote. */
+			fprintf(stderr, "httpfix: the server ended on signal %d (%s); the end of %s:\n",
+			        WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+			        WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "not a signal",
+			        server->errlog);
+			httpfix_print_tail(server->errlog, 20);
+			return -1;
 		}
 		usleep(100 * 1000);
 	}
+	fprintf(stderr, "httpfix: the server did not stop within 60 s of SIGTERM; the end of %s:\n",
+	        server->errlog);
+	httpfix_print_tail(server->errlog, 20);
 	kill(server->pid, SIGKILL);
 	waitpid(server->pid, &status, 0);
 	server->pid = 0;
