@@ -15,6 +15,9 @@
 #include "core/text.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
+#include "domain/fund/fund_int.h"
+#include "domain/programs/programs.h"
+#include "domain/reports/reports.h"
 #include "log/audit.h"
 #include "log/checkpoint.h"
 #include "log/cosig.h"
@@ -22,19 +25,21 @@
 #include "log/merkle.h"
 #include "log/note.h"
 
-static const char fund_schema[] = "CREATE TABLE IF NOT EXISTS fund_closure (seq INTEGER PRIMARY KEY,"
-                                  " successor TEXT NOT NULL, contact TEXT NOT NULL, archive TEXT NOT NULL);";
+static const char fund_schema[] =
+    "CREATE TABLE IF NOT EXISTS fund_closure (seq INTEGER PRIMARY KEY,"
+    " successor TEXT NOT NULL, contact TEXT NOT NULL, archive TEXT NOT NULL);"
+    /* A predecessor's archive taken over, and what it handed over, one row each. */
+    "CREATE TABLE IF NOT EXISTS fund_inherited (seq INTEGER PRIMARY KEY, origin TEXT NOT NULL,"
+    " archive TEXT NOT NULL UNIQUE, closed INTEGER NOT NULL, size INTEGER NOT NULL,"
+    " successor TEXT NOT NULL, open_claims INTEGER NOT NULL, unpaid_entitlements INTEGER NOT NULL,"
+    " accounts INTEGER NOT NULL, unpaid TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS fund_obligations (seq INTEGER PRIMARY KEY,"
+    " inherited INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, program TEXT NOT NULL,"
+    " person TEXT NOT NULL, state TEXT NOT NULL, currency TEXT NOT NULL, amount INTEGER NOT NULL,"
+    " debits INTEGER NOT NULL, credits INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS fund_obligations_inherited ON fund_obligations (inherited, kind);";
 
-enum fund_statement {
-	FUND_Q_INSERT,
-	FUND_Q_GET,
-	FUND_Q_OPEN_CLAIMS,
-	FUND_Q_UNPAID,
-	FUND_Q_ACCOUNTS,
-	FUND_Q_COUNT
-};
-
-static const struct store_statement fund_statements[FUND_Q_COUNT] = {
+const struct store_statement fund_statements[FUND_Q_COUNT] = {
     [FUND_Q_INSERT] =
         {.name = "fund.closure.insert",
          .sql = "INSERT INTO fund_closure (seq, successor, contact, archive) VALUES (?1, ?2, ?3, ?4)",
@@ -55,12 +60,58 @@ static const struct store_statement fund_statements[FUND_Q_COUNT] = {
                          .sql = "SELECT code, currency, debits_posted, credits_posted FROM ledger_accounts"
                                 " ORDER BY code",
                          .columns = "ttii"},
+    [FUND_Q_INHERITED_INSERT] = {.name = "fund.inherited.insert",
+                                 .sql = "INSERT INTO fund_inherited (seq, origin, archive, closed, size,"
+                                        " successor, open_claims, unpaid_entitlements, accounts, unpaid)"
+                                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                 .columns = ""},
+    [FUND_Q_INHERITED_FIND] = {.name = "fund.inherited.find",
+                               .sql = "SELECT seq FROM fund_inherited WHERE archive = ?1 OR seq = ?2",
+                               .columns = "i"},
+    [FUND_Q_OBLIGATION_INSERT] = {.name = "fund.obligation.insert",
+                                  .sql = "INSERT INTO fund_obligations (seq, inherited, kind, id, program,"
+                                         " person, state, currency, amount, debits, credits)"
+                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                  .columns = ""},
+    [FUND_Q_OBLIGATIONS] = {.name = "fund.obligations",
+                            .sql = "SELECT o.seq, o.inherited, o.kind, o.id, o.program, o.person, o.state,"
+                                   " o.currency, o.amount, o.debits, o.credits, i.origin"
+                                   " FROM fund_obligations o JOIN fund_inherited i ON i.seq = o.inherited"
+                                   " ORDER BY o.seq",
+                            .columns = "iittttttiiit"},
+    /* Audit: each inheritance against what it declared, counted from the obligations kept. */
+    [FUND_Q_CHECK_COUNTS] = {.name = "fund.check.counts",
+                             .sql =
+                                 "SELECT i.seq, i.open_claims, i.unpaid_entitlements, i.accounts, i.unpaid,"
+                                 " (SELECT count(*) FROM fund_obligations o"
+                                 "  WHERE o.inherited = i.seq AND o.kind = 'claim'),"
+                                 " (SELECT count(*) FROM fund_obligations o"
+                                 "  WHERE o.inherited = i.seq AND o.kind = 'entitlement'),"
+                                 " (SELECT count(*) FROM fund_obligations o"
+                                 "  WHERE o.inherited = i.seq AND o.kind = 'account')"
+                                 " FROM fund_inherited i ORDER BY i.seq",
+                             .columns = "iiiitiii"},
+    [FUND_Q_CHECK_SUMS] = {.name = "fund.check.sums",
+                           .sql = "SELECT currency, sum(amount) FROM fund_obligations"
+                                  " WHERE inherited = ?1 AND kind = 'entitlement' GROUP BY currency"
+                                  " ORDER BY currency",
+                           .columns = "ti"},
+    [FUND_Q_SNAPSHOT_CLOSURE] = {.name = "fund.snapshot.closure",
+                                 .sql =
+                                     "SELECT seq, successor, contact, archive FROM fund_closure ORDER BY seq",
+                                 .columns = "ittt"},
+    [FUND_Q_SNAPSHOT_INHERITED] = {.name = "fund.snapshot.inherited",
+                                   .sql = "SELECT seq, origin, archive, closed, size, successor, open_claims,"
+                                          " unpaid_entitlements, accounts, unpaid FROM fund_inherited"
+                                          " ORDER BY seq",
+                                   .columns = "ittiitiiit"},
+    [FUND_Q_SNAPSHOT_OBLIGATIONS] = {.name = "fund.snapshot.obligations",
+                                     .sql = "SELECT seq, inherited, kind, id, program, person, state,"
+                                            " currency, amount, debits, credits FROM fund_obligations"
+                                            " ORDER BY seq",
+                                     .columns = "iittttttiii"},
 };
-static const struct store_catalogue fund_catalogue = {"fund", fund_statements, STORE_COUNT(fund_statements)};
-
-static const struct store_query q_snapshot = {
-    "fund_closure", "SELECT seq, successor, contact, archive FROM fund_closure ORDER BY seq"};
-static const struct store_query *const fund_snapshots[] = {&q_snapshot, NULL};
+const struct store_catalogue fund_catalogue = {"fund", fund_statements, STORE_COUNT(fund_statements)};
 
 int
 fund_closed(struct store *store, struct fund_closure *c_r, struct redress_error *err)
@@ -124,6 +175,10 @@ fund_replay(struct store *store, const struct event *ev, struct redress_error *e
 	struct fund_closure c;
 	enum redress_err rc;
 
+	if (strcmp(ev->type, FUND_EV_INHERITED) == 0)
+		return fund_inherited_apply(store, NULL, ev, err);
+	if (strcmp(ev->type, FUND_EV_OBLIGATION) == 0)
+		return fund_obligation_apply(store, NULL, NULL, 0, ev, err);
 	if (strcmp(ev->type, FUND_EV_CLOSED) != 0)
 		return error_set(err, REDRESS_E_INVALID, "event %llu: unknown type '%.64s'",
 		                 (unsigned long long)ev->seq, ev->type);
@@ -132,60 +187,187 @@ fund_replay(struct store *store, const struct event *ev, struct redress_error *e
 	return fund_apply(store, &c, err);
 }
 
-/* Audit's fold: a fund closes once, so the model is the closure, if any. */
+/*
+ * Audit's fold: a fund closes once, so the model is the closure, if any;
+ * what it inherited never changes once recorded, so those rows go to the
+ * fold at once, and the model keeps only which inheritances exist.
+ */
+struct fund_model {
+	struct fund_closure closure;
+	uint64_t *inherited;
+	size_t ninherited, cap;
+};
+
 static void *
 fund_fold_begin(void)
 {
-	return calloc(1, sizeof(struct fund_closure));
+	return calloc(1, sizeof(struct fund_model));
+}
+
+static void
+closure_row(struct audit_fold *fold, const struct fund_closure *c)
+{
+	struct audit_value row[4];
+
+	row[0] = AUDIT_INT_VALUE(c->seq);
+	row[1] = AUDIT_TEXT_VALUE(c->successor);
+	row[2] = AUDIT_TEXT_VALUE(c->contact);
+	row[3] = AUDIT_TEXT_VALUE(c->archive);
+	audit_fold_row(fold, FUND_TABLE_CLOSURE, row, 4);
 }
 
 static enum redress_err
 fund_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
 {
-	struct fund_closure *c = model, next;
+	struct fund_model *m = model;
+	struct fund_closure next;
 	enum redress_err rc;
-	struct audit_value row[4];
 
+	if (strcmp(ev->type, FUND_EV_INHERITED) == 0) {
+		if ((rc = fund_inherited_apply(NULL, fold, ev, err)) != REDRESS_OK)
+			return rc;
+		if (m->ninherited == m->cap) {
+			size_t cap = m->cap != 0 ? m->cap * 2 : 4;
+			uint64_t *grown = realloc(m->inherited, cap * sizeof(*grown));
+
+			if (grown == NULL)
+				return error_set(err, REDRESS_E_NOMEM, "out of memory");
+			m->inherited = grown;
+			m->cap = cap;
+		}
+		m->inherited[m->ninherited++] = ev->seq;
+		return REDRESS_OK;
+	}
+	if (strcmp(ev->type, FUND_EV_OBLIGATION) == 0)
+		return fund_obligation_apply(NULL, fold, m->inherited, m->ninherited, ev, err);
 	if (strcmp(ev->type, FUND_EV_CLOSED) != 0)
 		return error_set(err, REDRESS_E_INVALID, "event %llu: unknown type '%.64s'",
 		                 (unsigned long long)ev->seq, ev->type);
 	if ((rc = closure_read(ev, &next, err)) != REDRESS_OK)
 		return rc;
-	if (c->archive[0] != '\0') {
-		/* A second closure (only forged): its row too, which the table will lack. */
-		row[0] = AUDIT_INT_VALUE(c->seq);
-		row[1] = AUDIT_TEXT_VALUE(c->successor);
-		row[2] = AUDIT_TEXT_VALUE(c->contact);
-		row[3] = AUDIT_TEXT_VALUE(c->archive);
-		audit_fold_row(fold, 0, row, 4);
-	}
-	*c = next;
+	/* A second closure (only forged): its row too, which the table will lack. */
+	if (m->closure.archive[0] != '\0')
+		closure_row(fold, &m->closure);
+	m->closure = next;
 	return REDRESS_OK;
 }
 
 static void
 fund_fold_end(void *model, struct audit_fold *fold)
 {
-	struct fund_closure *c = model;
-	struct audit_value row[4];
+	struct fund_model *m = model;
 
-	if (fold != NULL && c != NULL && c->archive[0] != '\0') {
-		row[0] = AUDIT_INT_VALUE(c->seq);
-		row[1] = AUDIT_TEXT_VALUE(c->successor);
-		row[2] = AUDIT_TEXT_VALUE(c->contact);
-		row[3] = AUDIT_TEXT_VALUE(c->archive);
-		audit_fold_row(fold, 0, row, 4);
-	}
-	free(c);
+	if (m == NULL)
+		return;
+	if (fold != NULL && m->closure.archive[0] != '\0')
+		closure_row(fold, &m->closure);
+	free(m->inherited);
+	free(m);
 }
+
+/* The sums of an inheritance's unpaid entitlements as recorded, against what it declared. */
+static enum redress_err
+check_sums(struct store *store, int64_t seq, const char *declared_text, struct audit_report *report,
+           struct redress_error *err)
+{
+	json_t *declared = json_loads(declared_text, 0, NULL), *kept = json_object();
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc = REDRESS_OK;
+
+	if (declared == NULL || kept == NULL) {
+		audit_finding(report, "fund_inherited %lld: its unpaid sums are not JSON", (long long)seq);
+		goto out;
+	}
+	if ((st = store_statement(store, &fund_catalogue, FUND_Q_CHECK_SUMS, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_int64(st, 1, seq);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		json_object_set_new(kept, store_column_text(st, 0),
+		                    json_integer((json_int_t)store_column_int64(st, 1)));
+	if (r == STORE_ERROR)
+		rc = err->code;
+	else if (!json_equal(declared, kept))
+		audit_finding(
+		    report,
+		    "fund.inherited %lld: the unpaid entitlements recorded do not add up to the sums"
+		    " its archive declared",
+		    (long long)seq);
+out:
+	json_decref(declared);
+	json_decref(kept);
+	return rc;
+}
+
+/*
+ * What audit checks beyond replay: every inheritance holds as many
+ * obligations of each kind as its archive declared, and its unpaid
+ * entitlements add up to the sums it declared.  The obligations are
+ * events of their own, so an import that dropped one is found here.
+ */
+static enum redress_err
+fund_check(struct store *store, struct audit_report *report, struct redress_error *err)
+{
+	static const char *const kinds[3] = {"open claims", "unpaid entitlements", "ledger accounts"};
+	struct inheritance {
+		int64_t seq;
+		char *unpaid;
+	} *list = NULL, *grown;
+	size_t n = 0, i;
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum redress_err rc = REDRESS_OK;
+	int k;
+
+	if ((st = store_statement(store, &fund_catalogue, FUND_Q_CHECK_COUNTS, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		for (k = 0; k < 3; k++)
+			if (store_column_int64(st, 1 + k) != store_column_int64(st, 5 + k))
+				audit_finding(report,
+				              "fund.inherited %lld declares %lld %s, but %lld were recorded",
+				              (long long)store_column_int64(st, 0),
+				              (long long)store_column_int64(st, 1 + k), kinds[k],
+				              (long long)store_column_int64(st, 5 + k));
+		/* The sums are read after this statement is done: one statement at a time. */
+		if ((grown = realloc(list, (n + 1) * sizeof(*list))) == NULL ||
+		    (grown[n].unpaid = strdup(store_column_text(st, 4))) == NULL) {
+			list = grown != NULL ? grown : list;
+			store_done(st);
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+			goto out;
+		}
+		list = grown;
+		list[n++].seq = store_column_int64(st, 0);
+	}
+	if (r == STORE_ERROR) {
+		rc = err->code;
+		goto out;
+	}
+	for (i = 0; i < n && rc == REDRESS_OK; i++)
+		rc = check_sums(store, list[i].seq, list[i].unpaid, report, err);
+out:
+	for (i = 0; i < n; i++)
+		free(list[i].unpaid);
+	free(list);
+	return rc;
+}
+
+/* In FUND_TABLE_* order. */
+static const unsigned fund_snapshots[] = {FUND_Q_SNAPSHOT_CLOSURE, FUND_Q_SNAPSHOT_INHERITED,
+                                          FUND_Q_SNAPSHOT_OBLIGATIONS};
 
 const struct event_module fund_module = {
     .name = "fund",
     .type_prefix = "fund.",
     .schema = fund_schema,
     .catalogue = &fund_catalogue,
-    .snapshots = fund_snapshots,
+    .snapshot_ids = fund_snapshots,
+    .nsnapshots = STORE_COUNT(fund_snapshots),
     .replay = fund_replay,
+    .check = fund_check,
     .fold_begin = fund_fold_begin,
     .fold = fund_fold,
     .fold_end = fund_fold_end,
@@ -209,8 +391,8 @@ add_total(json_t *totals, const char *currency, int64_t amount, struct redress_e
 
 /* The body: what is left, from the tables as they stand, with its counts and sums. */
 static enum redress_err
-archive_body(struct tlog *log, const char *successor, const char *contact, json_t **body_r,
-             struct redress_error *err)
+archive_body(struct tlog *log, const char *successor, const char *contact, const struct fund_reports *reports,
+             json_t **body_r, struct redress_error *err)
 {
 	struct store *store = tlog_store(log);
 	json_t *body = NULL, *claims = json_array(), *unpaid = json_array(), *accounts = json_array(),
@@ -274,6 +456,11 @@ archive_body(struct tlog *log, const char *successor, const char *contact, json_
 	                 "totals", "open_claims", (json_int_t)json_array_size(claims), "unpaid_entitlements",
 	                 (json_int_t)json_array_size(unpaid), "accounts",
 	                 (json_int_t)json_array_size(accounts), "unpaid", sums);
+	if (body != NULL && reports != NULL && reports->list != NULL &&
+	    json_object_set(body, "final_reports", reports->list) != 0) {
+		json_decref(body);
+		body = NULL;
+	}
 	if (body == NULL)
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
 out:
@@ -286,16 +473,12 @@ out:
 }
 
 enum redress_err
-fund_close(struct tlog *log, const struct actor *actor, const char *successor, const char *contact,
-           struct buf *body, uint64_t *seq_r, struct redress_error *err)
+fund_close_ready(struct tlog *log, const struct actor *actor, const char *successor, const char *contact,
+                 struct redress_error *err)
 {
 	struct fund_closure c;
-	struct buf data;
-	struct canon cw;
-	char *text = NULL;
-	json_t *b = NULL;
-	int closed;
 	enum redress_err rc;
+	int closed;
 
 	if ((rc = users_require(actor, PERM_USERS_MANAGE, err)) != REDRESS_OK ||
 	    (rc = text_check("--successor", successor, FUND_SUCCESSOR_MAX, err)) != REDRESS_OK ||
@@ -306,7 +489,103 @@ fund_close(struct tlog *log, const struct actor *actor, const char *successor, c
 	if (closed)
 		return error_set(err, REDRESS_E_CONFLICT, "the fund was closed already (event %llu), to %s",
 		                 (unsigned long long)c.seq, c.successor);
-	if ((rc = archive_body(log, successor, contact, &b, err)) != REDRESS_OK)
+	return REDRESS_OK;
+}
+
+void
+fund_reports_init(struct fund_reports *r)
+{
+	r->list = NULL;
+	r->texts = NULL;
+}
+
+void
+fund_reports_free(struct fund_reports *r)
+{
+	json_decref(r->list);
+	json_decref(r->texts);
+	fund_reports_init(r);
+}
+
+/* Collects the programs' codes: each is published after, outside program_each's read. */
+static enum redress_err
+collect_code(void *ctx, const struct program *p, struct redress_error *err)
+{
+	if (json_array_append_new(ctx, json_string(p->code)) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	return REDRESS_OK;
+}
+
+/* One program's final report: published, then kept as the archive will carry it. */
+static enum redress_err
+publish_one(struct tlog *log, const struct actor *actor, const char *program, int k, struct fund_reports *r,
+            struct redress_error *err)
+{
+	struct report_published *pub = malloc(sizeof(*pub));
+	struct buf text;
+	enum redress_err rc;
+
+	if (pub == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	report_published_init(pub);
+	buf_init(&text, 16u << 20);
+	if ((rc = report_publish(log, actor, program, k, pub, err)) != REDRESS_OK ||
+	    (rc = report_render_json(pub, &text, err)) != REDRESS_OK) {
+		error_prefix(err, "the final report of %s", program);
+		goto out;
+	}
+	if (json_array_append_new(
+	        r->list, json_pack("{s:s, s:I}", "program", program, "seq", (json_int_t)pub->seq)) != 0 ||
+	    json_array_append_new(r->texts, json_stringn(text.data, text.len)) != 0)
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+out:
+	buf_free(&text);
+	report_published_free(pub);
+	free(pub);
+	return rc;
+}
+
+enum redress_err
+fund_reports_publish(struct tlog *log, const struct actor *actor, int k, struct fund_reports *r,
+                     struct redress_error *err)
+{
+	json_t *codes = json_array(), *code;
+	size_t i;
+	enum redress_err rc;
+
+	if ((rc = users_require(actor, PERM_USERS_MANAGE, err)) != REDRESS_OK)
+		goto out;
+	fund_reports_free(r);
+	if (codes == NULL || (r->list = json_array()) == NULL || (r->texts = json_array()) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = program_each(tlog_store(log), collect_code, codes, err)) != REDRESS_OK)
+		goto out;
+	json_array_foreach(codes, i, code)
+	{
+		if ((rc = publish_one(log, actor, json_string_value(code), k, r, err)) != REDRESS_OK)
+			goto out;
+	}
+out:
+	json_decref(codes);
+	return rc;
+}
+
+enum redress_err
+fund_close(struct tlog *log, const struct actor *actor, const char *successor, const char *contact,
+           const struct fund_reports *reports, struct buf *body, uint64_t *seq_r, struct redress_error *err)
+{
+	struct fund_closure c;
+	struct buf data;
+	struct canon cw;
+	char *text = NULL;
+	json_t *b = NULL;
+	enum redress_err rc;
+
+	if ((rc = fund_close_ready(log, actor, successor, contact, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = archive_body(log, successor, contact, reports, &b, err)) != REDRESS_OK)
 		return rc;
 	if ((text = json_dumps(b, JSON_SORT_KEYS | JSON_INDENT(1))) == NULL) {
 		json_decref(b);
@@ -332,9 +611,8 @@ fund_close(struct tlog *log, const struct actor *actor, const char *successor, c
 	canon_key(&cw, "successor");
 	canon_string(&cw, successor);
 	canon_object_end(&cw);
-	if ((rc = canon_error(&cw, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, FUND_EV_CLOSED, &data, &c.seq, err)) == REDRESS_OK)
-		rc = fund_apply(tlog_store(log), &c, err);
+	if ((rc = canon_error(&cw, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &fund_module, FUND_EV_CLOSED, &data, &c.seq, err);
 	if (rc == REDRESS_OK)
 		*seq_r = c.seq;
 	buf_free(&data);
@@ -342,8 +620,8 @@ fund_close(struct tlog *log, const struct actor *actor, const char *successor, c
 }
 
 enum redress_err
-fund_archive_write(struct tlog *log, const struct buf *body, uint64_t seq, struct buf *out,
-                   struct redress_error *err)
+fund_archive_write(struct tlog *log, const struct buf *body, const struct fund_reports *reports, uint64_t seq,
+                   struct buf *out, struct redress_error *err)
 {
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
 	char b64[CODEC_BASE64_SIZE(MERKLE_HASH_SIZE)], *text = NULL, *ev64 = NULL;
@@ -380,6 +658,11 @@ fund_archive_write(struct tlog *log, const struct buf *body, uint64_t seq, struc
 	root = json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:O}, s:O}", "format", FUND_ARCHIVE_FORMAT, "body",
 	                 body->data, "event", ev64, "proof", "checkpoint", note.data, "size",
 	                 (json_int_t)size, "inclusion", hashes, "handovers", h);
+	if (root != NULL && reports != NULL && reports->texts != NULL &&
+	    json_object_set(root, "reports", reports->texts) != 0) {
+		json_decref(root);
+		root = NULL;
+	}
 	if (root == NULL || (text = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(1))) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the archive");
 		goto out;
@@ -459,6 +742,52 @@ body_check(json_t *body, struct fund_archive_verified *v, struct redress_error *
 out:
 	json_decref(sums);
 	return rc;
+}
+
+/*
+ * The final reports the body lists (may be NULL: an archive made before
+ * they were) against the reports the archive carries: as many, in order,
+ * each verifying on its own with the fund's key, for the program and
+ * event the body (and so the closing event) names, before the close.
+ */
+static enum redress_err
+reports_check(json_t *list, json_t *texts, const char *vkey, const struct cosig_policy *policy,
+              uint64_t closed, uint64_t *n_r, struct redress_error *err)
+{
+	struct report_verified rv;
+	json_t *e;
+	size_t i, n = list != NULL ? json_array_size(list) : 0;
+	enum redress_err rc;
+
+	*n_r = 0;
+	if ((list != NULL && !json_is_array(list)) || (texts != NULL && !json_is_array(texts)) ||
+	    n != (texts != NULL ? json_array_size(texts) : 0))
+		return error_set(
+		    err, REDRESS_E_CRYPTO,
+		    "the archive's body lists %zu final reports, but it carries %zu: something was"
+		    " dropped",
+		    n, texts != NULL && json_is_array(texts) ? json_array_size(texts) : 0);
+	json_array_foreach(list, i, e)
+	{
+		json_t *text = json_array_get(texts, i);
+		const char *program = json_string_value(json_object_get(e, "program"));
+
+		if (!json_is_string(text) || program == NULL || !json_is_integer(json_object_get(e, "seq")))
+			return error_set(err, REDRESS_E_INVALID,
+			                 "final report %zu: needs 'program' and 'seq', and its text", i + 1);
+		if ((rc = report_verify_policy(json_string_value(text), json_string_length(text), vkey,
+		                               policy, &rv, err)) != REDRESS_OK)
+			return error_prefix(err, "final report %zu (%.64s)", i + 1, program);
+		if (strcmp(rv.program, program) != 0 ||
+		    rv.seq != (uint64_t)json_integer_value(json_object_get(e, "seq")) || rv.seq >= closed)
+			return error_set(err, REDRESS_E_CRYPTO,
+			                 "final report %zu is event %llu of %s, not the one the closing event"
+			                 " names (%s, event %lld)",
+			                 i + 1, (unsigned long long)rv.seq, rv.program, program,
+			                 (long long)json_integer_value(json_object_get(e, "seq")));
+	}
+	*n_r = n;
+	return REDRESS_OK;
 }
 
 enum redress_err
@@ -564,8 +893,12 @@ fund_archive_verify(const char *text, size_t len, const char *vkey, const struct
 		rc = error_set(err, REDRESS_E_INVALID, "the archive's body is not JSON");
 		goto out;
 	}
-	if ((rc = body_check(body, v_r, err)) != REDRESS_OK)
+	if ((rc = body_check(body, v_r, err)) != REDRESS_OK ||
+	    (rc = reports_check(json_object_get(body, "final_reports"), json_object_get(root, "reports"),
+	                        vkey, policy, v_r->seq, &v_r->reports, err)) != REDRESS_OK)
 		goto out;
+	snprintf(v_r->origin, sizeof(v_r->origin), "%s", cp.origin);
+	snprintf(v_r->archive, sizeof(v_r->archive), "%s", hex);
 	v_r->size = cp.size;
 	rc = REDRESS_OK;
 out:
