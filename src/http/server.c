@@ -959,6 +959,12 @@ http_serve(const struct http_config *config, struct redress_error *err)
 			goto out;
 		flags |= MHD_USE_TLS;
 	}
+	/*
+	 * A peer gone mid-answer is an error on that connection, never the
+	 * end of the server: libmicrohttpd suppresses SIGPIPE on its own
+	 * sockets, but not every write of every library it and we use does.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	/* Every thread started from here on leaves SIGTERM and SIGINT to sigwait() below. */
 	sigemptyset(&stop_set);
 	sigaddset(&stop_set, SIGTERM);
