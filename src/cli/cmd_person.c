@@ -573,9 +573,13 @@ person_erase(struct cli *cli, int argc, char **argv)
 		return status;
 	/* The key row is gone from the tables; the journal may still hold the page it was on. */
 	if (store_scrub(cli->store, &err) != REDRESS_OK) {
-		fprintf(stderr,
-		        "redress: %s is erased, but the database journal may still hold the key: %s\n",
-		        argv[1], err.message);
+		fprintf(
+		    stderr,
+		    "redress: %s is erased (the change is kept), but the database's journal may still hold"
+		    " an old copy of the page its key was on: another process kept reading the database"
+		    " (%s).  A running 'redress serve' empties the journal at its next change; with no"
+		    " server running, nothing else reads and this does not happen\n",
+		    argv[1], err.message);
 		return redress_exit_code(err.code);
 	}
 	printf("%s: erased; the data key is destroyed and the sealed fields can no longer be opened\n",

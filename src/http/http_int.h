@@ -559,6 +559,7 @@ struct http_app {
 	int stopping;
 	_Atomic int draining; /* SIGTERM came: answer what is in flight, refuse (503) what starts now */
 	int scrub_pending;    /* the writer's: a change destroyed a secret, scrub when readers allow */
+	uint64_t seen_size;   /* the writer's: the log's size after its last commit (0: none yet) */
 	struct http_sessions sessions;
 	struct http_refused refused;   /* refused forms' pages, for post/redirect/get */
 	struct users_vouched *vouched; /* password records that opened for a token's role (users.h) */

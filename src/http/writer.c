@@ -246,7 +246,23 @@ note_commit(struct http_app *app, uint64_t before)
 		atomic_store(&app->metrics.tree_size, after);
 		if (after > before)
 			atomic_fetch_add(&app->metrics.events_appended, after - before);
+		app->seen_size = after;
 	}
+}
+
+/*
+ * Before a change: a log grown since the writer's last commit was written
+ * by another process (the command line), which may have destroyed a
+ * secret -- a person erased -- and could not empty the SQLite journal
+ * while the server read.  The writer then empties it once its readers let
+ * it (store_scrub_try: it never holds other writers back for long).
+ */
+static void
+note_other_writers(struct http_app *app, uint64_t before)
+{
+	/* PostgreSQL has no journal a reader pins; there, other writers (servers too) are the usual case. */
+	if (app->seen_size != 0 && before != app->seen_size && !store_is_pgsql(app->config->db))
+		app->scrub_pending = 1;
 }
 
 /* A job whose function makes its own change (and commits it, or not). */
@@ -289,7 +305,8 @@ run_alone(struct http_app *app, struct http_job *job)
 	 * command line) wrote, every change would fail as "database is locked".
 	 */
 	store_end_reads(tlog_store(app->log));
-	(void)tlog_size(app->log, &before, &err);
+	if (tlog_size(app->log, &before, &err) == REDRESS_OK)
+		note_other_writers(app, before);
 	if (job->own) {
 		rc = run_own(app, job, &err);
 	} else if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
@@ -311,7 +328,7 @@ scrub(struct http_app *app)
 {
 	struct redress_error err;
 
-	if (app->scrub_pending && store_scrub(tlog_store(app->log), &err) == REDRESS_OK)
+	if (app->scrub_pending && store_scrub_try(tlog_store(app->log), &err) == REDRESS_OK)
 		app->scrub_pending = 0;
 }
 
@@ -329,7 +346,8 @@ run_group(struct http_app *app, struct http_job *jobs)
 	if (jobs->next == NULL || job != NULL)
 		goto each;                     /* one job, or one that makes its own change: each alone */
 	store_end_reads(tlog_store(app->log)); /* as in run_alone */
-	(void)tlog_size(app->log, &before, &err);
+	if (tlog_size(app->log, &before, &err) == REDRESS_OK)
+		note_other_writers(app, before);
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;
 	/* A change that asks to be rolled back (a dry run) cannot share a commit: all go alone. */
@@ -481,7 +499,10 @@ writer_main(void *arg)
 enum redress_err
 http_writer_start(struct http_app *app, struct redress_error *err)
 {
+	struct redress_error ignored;
+
 	expire_idempotency(app);
+	(void)tlog_size(app->log, &app->seen_size, &ignored);
 	pthread_mutex_init(&app->queue_lock, NULL);
 	/* The writer's timed waits (linger) count on the monotonic clock. */
 	{

@@ -292,7 +292,16 @@ store_scrub(struct store *store, struct redress_error *err)
 		return error_set(err, REDRESS_E_INTERNAL, "scrubbing inside a transaction");
 	/* A statement left in the middle of its rows still reads, and holds the journal. */
 	store_end_reads(store);
-	return store->backend->scrub(store->conn, err);
+	return store->backend->scrub(store->conn, 1, err);
+}
+
+enum redress_err
+store_scrub_try(struct store *store, struct redress_error *err)
+{
+	if (store->in_transaction)
+		return error_set(err, REDRESS_E_INTERNAL, "scrubbing inside a transaction");
+	store_end_reads(store);
+	return store->backend->scrub(store->conn, 0, err);
 }
 
 enum redress_err

@@ -140,6 +140,13 @@ int store_in_transaction(const struct store *store);
 enum redress_err store_scrub(struct store *store, struct redress_error *err);
 
 /*
+ * store_scrub, but waiting for readers only briefly: for a server's writer,
+ * which holds every other writer back while it waits and tries again at
+ * its next change.  REDRESS_E_BUSY when readers kept the journal.
+ */
+enum redress_err store_scrub_try(struct store *store, struct redress_error *err);
+
+/*
  * Checks the database's own structure (SQLite's integrity check: pages,
  * indexes that agree with their tables, constraints): damage of the
  * storage, which is not a change made behind the log's back.  REDRESS_OK

@@ -23,7 +23,7 @@ struct store_backend {
 	/* See store_check_quick(); NULL: check. */
 	enum redress_err (*check_quick)(void *conn, struct redress_error *err);
 	/* See store_scrub(). */
-	enum redress_err (*scrub)(void *conn, struct redress_error *err);
+	enum redress_err (*scrub)(void *conn, int wait, struct redress_error *err);
 	enum redress_err (*begin)(void *conn, struct redress_error *err);
 	enum redress_err (*begin_read)(void *conn, struct redress_error *err);
 	/* A failure that may have kept the change is REDRESS_E_UNKNOWN. */

@@ -567,11 +567,12 @@ pg_check(void *conn, struct redress_error *err)
  * fund can destroy (docs/deploy.md, "Erasure on PostgreSQL").
  */
 static enum redress_err
-pg_scrub(void *conn, struct redress_error *err)
+pg_scrub(void *conn, int wait, struct redress_error *err)
 {
 	struct pg_conn *c = conn;
 	enum redress_err rc;
 
+	(void)wait; /* VACUUM waits for no reader: what an old snapshot still sees, it leaves */
 	if ((rc = pg_alive(c, err)) != REDRESS_OK)
 		return rc;
 	return pg_simple(c, "VACUUM", "vacuuming the deleted rows", err);

@@ -173,12 +173,17 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
  * moves it into the database and TRUNCATE empties the file.
  */
 static enum redress_err
-sqlite_scrub(void *conn, struct redress_error *err)
+sqlite_scrub(void *conn, int wait, struct redress_error *err)
 {
 	int log = 0, done = 0, rc;
 
-	if ((rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done)) !=
-	    SQLITE_OK)
+	/* While it waits for readers, the checkpoint holds the write lock: a server's writer waits little. */
+	if (!wait)
+		sqlite3_busy_timeout(conn, SQLITE_WAL_RESTART_MS);
+	rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+	if (!wait)
+		sqlite3_busy_timeout(conn, SQLITE_BUSY_TIMEOUT_MS);
+	if (rc != SQLITE_OK)
 		return sqlite_fail(conn, rc,
 		                   "the journal could not be emptied (is another process reading? try again)",
 		                   err);
