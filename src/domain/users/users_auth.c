@@ -400,6 +400,7 @@ users_token_authenticate_vouched(struct store *store, const struct seal_key *mas
 	struct users_row a;
 	struct buf opened;
 	enum redress_err rc;
+	int malformed, revoked, locked, disabled;
 	size_t len;
 
 	if (!token_wellformed(token, &len))
@@ -413,28 +414,34 @@ users_token_authenticate_vouched(struct store *store, const struct seal_key *mas
 	case STORE_DONE: return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
 	default: return err->code;
 	}
-	if (store_column_int64(st, 2) != 0)
-		return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
+	/* One row at most: copied, and the statement ended at once, so no snapshot outlives the lookup. */
 	memset(&a, 0, sizeof(a));
-	if (users_role_parse(store_column_text(st, 1), &a.role, NULL) != REDRESS_OK ||
-	    strlen(store_column_text(st, 0)) >= sizeof(a.name) ||
-	    strlen(store_column_text(st, 4)) >= sizeof(a.password_sealed))
+	malformed = users_role_parse(store_column_text(st, 1), &a.role, NULL) != REDRESS_OK ||
+	            strlen(store_column_text(st, 0)) >= sizeof(a.name) ||
+	            strlen(store_column_text(st, 4)) >= sizeof(a.password_sealed);
+	text_copy(a.name, sizeof(a.name), store_column_text(st, 0));
+	text_copy(a.password_sealed, sizeof(a.password_sealed), store_column_text(st, 4));
+	revoked = store_column_int64(st, 2) != 0;
+	locked = store_column_int64(st, 3) != 0;
+	disabled = store_column_int64(st, 5) != 0;
+	store_done(st);
+	if (revoked)
+		return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
+	if (malformed)
 		return error_set(
 		    err, REDRESS_E_STORE,
 		    "account '%.64s' has a malformed row in the database (run 'redress audit verify')",
-		    store_column_text(st, 0));
-	if (store_column_int64(st, 3) != 0)
+		    a.name);
+	if (locked)
 		return error_set(err, REDRESS_E_REFUSED,
 		                 "API token refused: account '%.64s' is locked; an admin can unlock it"
 		                 " ('redress user unlock %.64s')",
-		                 store_column_text(st, 0), store_column_text(st, 0));
-	if (store_column_int64(st, 5) != 0)
+		                 a.name, a.name);
+	if (disabled)
 		return error_set(err, REDRESS_E_REFUSED,
 		                 "API token refused: account '%.64s' is disabled; an admin can enable it"
 		                 " ('redress user enable %.64s')",
-		                 store_column_text(st, 0), store_column_text(st, 0));
-	text_copy(a.name, sizeof(a.name), store_column_text(st, 0));
-	text_copy(a.password_sealed, sizeof(a.password_sealed), store_column_text(st, 4));
+		                 a.name, a.name);
 	/* The role is the one the account's sealed record was made for, not merely what the row says. */
 	if (!vouched_seen(vouched, master, &a)) {
 		buf_init_secret(&opened, USERS_SEALED_MAX);
