@@ -18,6 +18,7 @@
  */
 #include "store/store.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,33 +57,46 @@ struct store {
 
 /* ---- Fault injection (tests) --------------------------------------------- */
 
-static _Atomic long store_fault_countdown; /* 0: off */
-static _Atomic int store_fault_code;
-static _Atomic long store_fault_calls;
+/*
+ * Shared by every thread of the process (a server's writer and readers
+ * count their calls together): atomic, and the countdown is taken one
+ * step at a time by compare-and-swap, so that exactly one call gets the
+ * fault and the countdown then stays at 0 (off).
+ */
+static atomic_long store_fault_countdown; /* 0: off */
+static atomic_int store_fault_code;
+static atomic_long store_fault_calls;
 
 void
 store_fault_inject(long nth, enum redress_err code)
 {
-	store_fault_code = (int)code;
-	store_fault_countdown = nth;
-	store_fault_calls = 0;
+	atomic_store(&store_fault_code, (int)code);
+	atomic_store(&store_fault_calls, 0);
+	atomic_store(&store_fault_countdown, nth > 0 ? nth : 0);
 }
 
 long
 store_fault_calls_made(void)
 {
-	return store_fault_calls;
+	return atomic_load(&store_fault_calls);
 }
 
 /* Counts a store call; REDRESS_OK, or the injected fault (err filled) when it is the Nth. */
 static enum redress_err
 store_fault(const char *what, struct redress_error *err)
 {
-	store_fault_calls++;
-	if (store_fault_countdown == 0 || --store_fault_countdown != 0)
+	long left = atomic_load(&store_fault_countdown);
+	enum redress_err code;
+
+	atomic_fetch_add(&store_fault_calls, 1);
+	do {
+		if (left == 0)
+			return REDRESS_OK;
+	} while (!atomic_compare_exchange_weak(&store_fault_countdown, &left, left - 1));
+	if (left != 1)
 		return REDRESS_OK;
-	return error_set(err, (enum redress_err)store_fault_code, "%s: injected fault (%s)", what,
-	                 redress_strerror((enum redress_err)store_fault_code));
+	code = (enum redress_err)atomic_load(&store_fault_code);
+	return error_set(err, code, "%s: injected fault (%s)", what, redress_strerror(code));
 }
 
 int
