@@ -75,8 +75,6 @@ struct event_module {
 	const char *schema;
 	/* The module's statements, prepared when the log is opened (NULL: old-style queries only). */
 	const struct store_catalogue *catalogue;
-	/* A second catalogue of the module's, kept beside a part of it in a file of its own (NULL: none). */
-	const struct store_catalogue *catalogue_more;
 	/*
 	 * Queries that read each projection table whole, ordered by its key,
 	 * key first; NULL-terminated.  Audit runs them on the live tables and

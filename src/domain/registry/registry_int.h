@@ -192,6 +192,14 @@ enum registry_statement {
 	REGISTRY_Q_CHECK_KEYS,
 	REGISTRY_Q_CHECK_ORPHAN_KEYS,
 	REGISTRY_Q_CHECK_SHARES,
+	/* Corrections (registry_change.c). */
+	REGISTRY_Q_CHANGE_ROW_GET,
+	REGISTRY_Q_CHANGE_ROW_SET,
+	REGISTRY_Q_CHANGE_INSERT,
+	REGISTRY_Q_CHANGE_GET,
+	REGISTRY_Q_CHANGE_DECIDE,
+	REGISTRY_Q_CHANGES_ALL,
+	REGISTRY_Q_CHANGES_PENDING,
 	/* Audit's snapshots, in REGISTRY_TABLE_* order, named by their tables. */
 	REGISTRY_Q_SNAPSHOT_PERSONS,
 	REGISTRY_Q_SNAPSHOT_STATUS,
@@ -254,7 +262,6 @@ enum redress_err registry_change_fold(struct registry_change_fold **cf, const st
                                       struct audit_fold *fold, const char **pseudonym_r, int *birth_year_r,
                                       struct redress_error *err);
 void registry_change_fold_free(struct registry_change_fold **cf);
-extern const struct store_catalogue registry_change_catalogue;
 #define REGISTRY_CHANGE_SCHEMA                                                                               \
 	"CREATE TABLE IF NOT EXISTS registry_changes ("                                                      \
 	" seq INTEGER PRIMARY KEY,"                                                                          \

@@ -183,6 +183,46 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                  .sql = "SELECT victim, num, den FROM registry_relations"
                                         " ORDER BY victim, seq",
                                  .columns = "tii"},
+    /* Corrections (registry_change.c): a person's correctable columns, the changes and their decisions. */
+    [REGISTRY_Q_CHANGE_ROW_GET] = {.name = "registry.change.row_get",
+                                   .sql =
+                                       "SELECT birth_year, region, language, frailty, identity, id_index,"
+                                       " registered_seq, status FROM registry_persons WHERE pseudonym = ?1",
+                                   .columns = "ittittit"},
+    [REGISTRY_Q_CHANGE_ROW_SET] = {.name = "registry.change.row_set",
+                                   .sql = "UPDATE registry_persons SET birth_year = ?2, region = ?3,"
+                                          " language = ?4, frailty = ?5, identity = ?6, id_index = ?7"
+                                          " WHERE pseudonym = ?1",
+                                   .columns = ""},
+    [REGISTRY_Q_CHANGE_INSERT] = {.name = "registry.change.insert",
+                                  .sql =
+                                      "INSERT INTO registry_changes (seq, pseudonym, fields, before, after,"
+                                      " reason, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                  .columns = ""},
+    [REGISTRY_Q_CHANGE_GET] = {.name = "registry.change.get",
+                               .sql = "SELECT c.pseudonym, c.fields, c.before, c.after, c.actor,"
+                                      " coalesce(d.decision, '') FROM registry_changes c"
+                                      " LEFT JOIN registry_change_decisions d ON d.change = c.seq"
+                                      " WHERE c.seq = ?1",
+                               .columns = "tttttt"},
+    [REGISTRY_Q_CHANGE_DECIDE] = {.name = "registry.change.decide",
+                                  .sql =
+                                      "INSERT INTO registry_change_decisions (change, seq, decision, actor,"
+                                      " at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                  .columns = ""},
+    [REGISTRY_Q_CHANGES_ALL] = {.name = "registry.change.all",
+                                .sql =
+                                    "SELECT c.seq, c.pseudonym, c.fields, c.actor, c.at,"
+                                    " coalesce(d.decision, ''), coalesce(d.actor, '') FROM registry_changes c"
+                                    " LEFT JOIN registry_change_decisions d ON d.change = c.seq"
+                                    " ORDER BY c.seq",
+                                .columns = "itttttt"},
+    [REGISTRY_Q_CHANGES_PENDING] = {.name = "registry.change.pending",
+                                    .sql = "SELECT c.seq, c.pseudonym, c.fields, c.actor, c.at, '', ''"
+                                           " FROM registry_changes c WHERE NOT EXISTS (SELECT 1 FROM"
+                                           " registry_change_decisions d WHERE d.change = c.seq)"
+                                           " ORDER BY c.seq",
+                                    .columns = "itttttt"},
     /*
      * Audit's snapshots.  registry_persons is read twice: what registration
      * fixes (audit's fold hashes it as each person is registered and forgets
