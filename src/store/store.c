@@ -430,6 +430,18 @@ store_query(struct store *store, const struct store_query *q, struct redress_err
 	return cache_get(store, q, &s, err);
 }
 
+/* Whether a catalogue of module is among catalogues (NULL-terminated). */
+static int
+catalogue_listed(const struct store_catalogue *const *catalogues, const char *module)
+{
+	size_t i;
+
+	for (i = 0; catalogues[i] != NULL; i++)
+		if (strcmp(catalogues[i]->module, module) == 0)
+			return 1;
+	return 0;
+}
+
 enum redress_err
 store_prepare(struct store *store, const struct store_catalogue *const *catalogues, struct redress_error *err)
 {
@@ -470,6 +482,9 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 				return error_set(err, REDRESS_E_INTERNAL,
 				                 "module %s: statement %zu has no name, SQL or columns",
 				                 catalogues[i]->module, j);
+			if (q->reads != NULL && !catalogue_listed(catalogues, q->reads))
+				continue; /* the other module's tables may be missing: prepared at its first
+				             use */
 			st = cache_slot(store->cache, store->slots, q);
 			if (st->key == NULL && cache_fill(store, st, q, q, err) != REDRESS_OK)
 				return error_prefix(err, "module %s, statement %s", catalogues[i]->module,

@@ -48,6 +48,15 @@ struct store_statement {
 	/* A dialect's SQL where the portable SQL will not do; NULL: sql. */
 	const char *sql_sqlite;
 	const char *sql_pgsql;
+	/*
+	 * The module (its catalogue's name) whose tables the statement reads
+	 * beside its own module's, or NULL.  Such a statement is prepared at
+	 * open only when that module's catalogue is prepared too; a store
+	 * opened without that module (a test's log of a few modules) prepares
+	 * it at its first use, where it fails naming the missing table.  It
+	 * also lists, by a grep, every read across modules.
+	 */
+	const char *reads;
 };
 
 /* A module's statements: statements[id] for each id of the module's enum. */
@@ -172,7 +181,8 @@ void store_end_reads(struct store *store);
 
 /*
  * Prepares every statement of the catalogues (a NULL-terminated list; it
- * must outlive the store), so that an error in any of them is found now,
+ * must outlive the store; a statement that .reads a module not among them
+ * waits for its first use), so that an error in any of them is found now,
  * naming the module and the statement, and nothing runs; the cache is
  * sized to hold them all.  Connections that store_reopen() opens prepare
  * the same catalogues.  REDRESS_OK, or err filled.

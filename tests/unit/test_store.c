@@ -228,6 +228,44 @@ test_catalogue_prepared_and_read_by_type(void **state)
 	assert_int_equal(err.code, REDRESS_E_INTERNAL);
 }
 
+static const struct store_statement reader_statements[] = {
+    {.name = "reader.other", .sql = "SELECT x FROM other_rows", .columns = "i", .reads = "other"},
+};
+static const struct store_catalogue reader_catalogue = {"reader", reader_statements,
+                                                        STORE_COUNT(reader_statements)};
+static const struct store_statement other_statements[] = {
+    {.name = "other.fine", .sql = "SELECT 1", .columns = "i"},
+};
+static const struct store_catalogue other_catalogue = {"other", other_statements,
+                                                       STORE_COUNT(other_statements)};
+
+/*
+ * A statement that reads another module's tables (.reads) is prepared at
+ * open with that module, and waits for its first use without it.
+ */
+static void
+test_catalogue_reads_another_module(void **state)
+{
+	const struct store_catalogue *const alone[] = {&reader_catalogue, NULL};
+	const struct store_catalogue *const both[] = {&reader_catalogue, &other_catalogue, NULL};
+	struct logfix *f = *state;
+	struct redress_error err;
+	struct store_stmt *st;
+
+	/* Without the other module: opens; the first use names the missing table. */
+	assert_int_equal(store_prepare(f->store, alone, &err), REDRESS_OK);
+	assert_null(store_statement(f->store, &reader_catalogue, 0, &err));
+	assert_non_null(strstr(err.message, "other_rows"));
+	/* With it: its table must be there at open. */
+	assert_int_not_equal(store_prepare(f->store, both, &err), REDRESS_OK);
+	assert_non_null(strstr(err.message, "module reader"));
+	assert_non_null(strstr(err.message, "reader.other"));
+	assert_int_equal(store_exec(f->store, "CREATE TABLE other_rows (x INTEGER)", &err), REDRESS_OK);
+	assert_int_equal(store_prepare(f->store, both, &err), REDRESS_OK);
+	assert_non_null(st = store_statement(f->store, &reader_catalogue, 0, &err));
+	assert_int_equal(store_step(st, &err), STORE_DONE);
+}
+
 /* ---- Fault injection ------------------------------------------------------- */
 
 #define SCRIPT_STEPS 9
@@ -462,6 +500,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_bindings_cleared, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reads_end_before_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_catalogue_reads_another_module, setup, teardown),
 	    cmocka_unit_test(test_every_store_call_failing),
 	    cmocka_unit_test(test_location_shown_without_password),
 	    cmocka_unit_test(test_fault_injection_across_threads),

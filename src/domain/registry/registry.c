@@ -167,7 +167,7 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT_ALL, err)) == NULL)
 			return err->code;
 	} else {
-		if ((st = store_query(store, &registry_q_persons_count, err)) == NULL)
+		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT, err)) == NULL)
 			return err->code;
 		list_bind(st, f, limit, offset);
 	}
@@ -175,11 +175,11 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 		return r == STORE_DONE ? error_set(err, REDRESS_E_INTERNAL, "no count of persons")
 		                       : err->code;
 	*total_r = (uint64_t)store_column_int64(st, 0);
-	if ((st = store_query(store,
-	                      &registry_q_persons_list[f->order == REGISTRY_ORDER_FRAILTY ? 1
-	                                               : f->order == REGISTRY_ORDER_BIRTH ? 2
-	                                                                                  : 0],
-	                      err)) == NULL)
+	if ((st = registry_stmt(store,
+	                        f->order == REGISTRY_ORDER_FRAILTY ? REGISTRY_Q_PERSONS_LIST_FRAILTY
+	                        : f->order == REGISTRY_ORDER_BIRTH ? REGISTRY_Q_PERSONS_LIST_BIRTH
+	                                                           : REGISTRY_Q_PERSONS_LIST,
+	                        err)) == NULL)
 		return err->code;
 	list_bind(st, f, limit, offset);
 	return persons_each(st, fn, ctx, err);

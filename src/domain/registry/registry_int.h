@@ -165,6 +165,11 @@ enum registry_statement {
 	REGISTRY_Q_PERSONS_STATUS,
 	REGISTRY_Q_PERSONS_PAGE,
 	REGISTRY_Q_PERSONS_COUNT_ALL, /* the list's count without a filter */
+	/* The filtered list, by enum registry_order, and its count: they read the entitlements' table. */
+	REGISTRY_Q_PERSONS_LIST,
+	REGISTRY_Q_PERSONS_LIST_FRAILTY,
+	REGISTRY_Q_PERSONS_LIST_BIRTH,
+	REGISTRY_Q_PERSONS_COUNT,
 	REGISTRY_Q_IDENTITY_GET,
 	REGISTRY_Q_INDEX_HOLDER,
 	REGISTRY_Q_KEY_GET,
@@ -212,11 +217,6 @@ enum registry_statement {
 	REGISTRY_Q_COUNT
 };
 extern const struct store_catalogue registry_catalogue;
-/*
- * The filtered list, by enum registry_order (registered, frailty, birth),
- * and its count: they read the entitlements module's table (registry_sql.c).
- */
-extern const struct store_query registry_q_persons_list[3], registry_q_persons_count;
 
 /* Statement id of registry_catalogue, reset, nothing bound (store_statement()); NULL with err filled. */
 struct store_stmt *registry_stmt(struct store *store, enum registry_statement id, struct redress_error *err);
