@@ -76,16 +76,11 @@ struct event_module {
 	/* The module's statements, prepared when the log is opened (NULL: old-style queries only). */
 	const struct store_catalogue *catalogue;
 	/*
-	 * Queries that read each projection table whole, ordered by its key,
-	 * key first; NULL-terminated.  Audit runs them on the live tables and
-	 * on the replayed ones and compares row by row.
-	 */
-	const struct store_query *const *snapshots;
-	/*
-	 * The same the new way, when snapshots is NULL: the ids of nsnapshots
-	 * statements of .catalogue.  Audit digests and compares their rows by
-	 * the statements' declared column types, so that a fund digests the
-	 * same on every backend.
+	 * The ids of nsnapshots statements of .catalogue that read each
+	 * projection table whole, ordered by its key, key first.  Audit runs
+	 * them on the live tables and on the replayed ones, and compares and
+	 * digests their rows by the statements' declared column types, so that
+	 * a fund digests the same on every backend.
 	 */
 	const unsigned *snapshot_ids;
 	size_t nsnapshots;

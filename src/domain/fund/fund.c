@@ -31,6 +31,7 @@ enum fund_statement {
 	FUND_Q_OPEN_CLAIMS,
 	FUND_Q_UNPAID,
 	FUND_Q_ACCOUNTS,
+	FUND_Q_SNAPSHOT,
 	FUND_Q_COUNT
 };
 
@@ -46,21 +47,25 @@ static const struct store_statement fund_statements[FUND_Q_COUNT] = {
     [FUND_Q_OPEN_CLAIMS] = {.name = "fund.open_claims",
                             .sql = "SELECT id, program, state, victim FROM claims_claims"
                                    " WHERE state NOT IN ('approved', 'denied') ORDER BY id",
-                            .columns = "tttt"},
+                            .columns = "tttt",
+                            .reads = "claims"},
     [FUND_Q_UNPAID] = {.name = "fund.unpaid",
                        .sql = "SELECT id, program, beneficiary, amount, currency, state FROM entitlements"
                               " WHERE state NOT IN ('paid', 'declined', 'moved') ORDER BY id",
-                       .columns = "tttitt"},
+                       .columns = "tttitt",
+                       .reads = "entitlements"},
     [FUND_Q_ACCOUNTS] = {.name = "fund.accounts",
                          .sql = "SELECT code, currency, debits_posted, credits_posted FROM ledger_accounts"
                                 " ORDER BY code",
-                         .columns = "ttii"},
+                         .columns = "ttii",
+                         .reads = "ledger"},
+    [FUND_Q_SNAPSHOT] = {.name = "fund_closure",
+                         .sql = "SELECT seq, successor, contact, archive FROM fund_closure ORDER BY seq",
+                         .columns = "ittt"},
 };
 static const struct store_catalogue fund_catalogue = {"fund", fund_statements, STORE_COUNT(fund_statements)};
 
-static const struct store_query q_snapshot = {
-    "fund_closure", "SELECT seq, successor, contact, archive FROM fund_closure ORDER BY seq"};
-static const struct store_query *const fund_snapshots[] = {&q_snapshot, NULL};
+static const unsigned fund_snapshots[] = {FUND_Q_SNAPSHOT};
 
 int
 fund_closed(struct store *store, struct fund_closure *c_r, struct redress_error *err)
@@ -184,7 +189,8 @@ const struct event_module fund_module = {
     .type_prefix = "fund.",
     .schema = fund_schema,
     .catalogue = &fund_catalogue,
-    .snapshots = fund_snapshots,
+    .snapshot_ids = fund_snapshots,
+    .nsnapshots = STORE_COUNT(fund_snapshots),
     .replay = fund_replay,
     .fold_begin = fund_fold_begin,
     .fold = fund_fold,
