@@ -151,8 +151,8 @@ users_totp_enrol(struct tlog *log, const struct actor *actor, const struct seal_
 	memcpy(t.secret_sealed, sealed.data, sealed.len + 1);
 	if ((rc = totp_uri(name, secret, uri, uri_size, err)) != REDRESS_OK ||
 	    (rc = users_encode_totp(&data, &t, err)) != REDRESS_OK ||
-	    (rc = tlog_append_buf(log, USERS_EV_TOTP_ENROLLED, &data, &t.enrolled_seq, err)) != REDRESS_OK ||
-	    (rc = users_apply_totp(tlog_store(log), &t, err)) != REDRESS_OK)
+	    (rc = tlog_append_apply(log, &users_module, USERS_EV_TOTP_ENROLLED, &data, &t.enrolled_seq,
+	                            err)) != REDRESS_OK)
 		goto out;
 out:
 	explicit_bzero(secret, sizeof(secret));
@@ -250,8 +250,8 @@ users_token_issue(struct tlog *log, const struct actor *actor, const char *name,
 	token_hash(text, strlen(text), k.hash);
 	memcpy(k.account, name, strlen(name) + 1);
 	if ((rc = users_encode_token(&data, &k, err)) != REDRESS_OK ||
-	    (rc = tlog_append_buf(log, USERS_EV_TOKEN_ISSUED, &data, &k.issued_seq, err)) != REDRESS_OK ||
-	    (rc = users_apply_token(tlog_store(log), &k, err)) != REDRESS_OK)
+	    (rc = tlog_append_apply(log, &users_module, USERS_EV_TOKEN_ISSUED, &data, &k.issued_seq, err)) !=
+	        REDRESS_OK)
 		goto out;
 	memcpy(token, text, strlen(text) + 1);
 out:
@@ -278,8 +278,9 @@ users_tokens_revoke(struct tlog *log, const struct actor *actor, const char *nam
 	r.count = (int64_t)acct.tokens;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
 	if ((rc = users_encode_revoke(&data, &r, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, USERS_EV_TOKENS_REVOKED, &data, &r.seq, err)) == REDRESS_OK &&
-	    (rc = users_apply_revoke(tlog_store(log), &r, err)) == REDRESS_OK && revoked_r != NULL)
+	    (rc = tlog_append_apply(log, &users_module, USERS_EV_TOKENS_REVOKED, &data, &r.seq, err)) ==
+	        REDRESS_OK &&
+	    revoked_r != NULL)
 		*revoked_r = acct.tokens;
 	buf_free(&data);
 	return rc;
@@ -481,9 +482,8 @@ users_lock(struct tlog *log, const char *name, const char *reason, struct redres
 	memcpy(l.name, name, strlen(name) + 1);
 	memcpy(l.reason, reason, strlen(reason) + 1);
 	buf_init(&data, USERS_EVENT_DATA_MAX);
-	if ((rc = users_encode_lock(&data, &l, 1, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, USERS_EV_LOCKED, &data, &l.locked_seq, err)) == REDRESS_OK)
-		rc = users_apply_lock(tlog_store(log), &l, 1, err);
+	if ((rc = users_encode_lock(&data, &l, 1, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &users_module, USERS_EV_LOCKED, &data, &l.locked_seq, err);
 	buf_free(&data);
 	return rc;
 }
@@ -504,9 +504,8 @@ users_unlock(struct tlog *log, const struct actor *actor, const char *name, stru
 	memset(&l, 0, sizeof(l));
 	memcpy(l.name, name, strlen(name) + 1);
 	buf_init(&data, USERS_EVENT_DATA_MAX);
-	if ((rc = users_encode_lock(&data, &l, 0, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, USERS_EV_UNLOCKED, &data, &l.locked_seq, err)) == REDRESS_OK)
-		rc = users_apply_lock(tlog_store(log), &l, 0, err);
+	if ((rc = users_encode_lock(&data, &l, 0, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &users_module, USERS_EV_UNLOCKED, &data, &l.locked_seq, err);
 	buf_free(&data);
 	return rc;
 }
