@@ -942,6 +942,7 @@ tlog_append_apply(struct tlog *log, const struct event_module *module, const cha
 		ev.at = log->last_at;
 		ev.data = canon_root(&doc);
 		ev.version = TLOG_VERSION;
+		ev.state = tlog_module_state(log, module);
 		rc = module->replay(log->store, &ev, err);
 	}
 	canon_doc_free(&doc);

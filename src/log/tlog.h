@@ -58,6 +58,13 @@ struct event {
 	const char *at;
 	const struct canon_node *data; /* the event's "data" object */
 	int version;                   /* its "v": 1 before salts; 0 where not read (replay) */
+	/*
+	 * When the event is applied by tlog_append_apply, the module's slot for
+	 * the change (tlog_module_state), so that replay may keep work for the
+	 * change's end (the ledger's account totals, written once at commit);
+	 * NULL in audit's replay, which writes everything at once.
+	 */
+	void **state;
 };
 
 struct audit_report;
