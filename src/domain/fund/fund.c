@@ -338,9 +338,8 @@ fund_close(struct tlog *log, const struct actor *actor, const char *successor, c
 	canon_key(&cw, "successor");
 	canon_string(&cw, successor);
 	canon_object_end(&cw);
-	if ((rc = canon_error(&cw, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, FUND_EV_CLOSED, &data, &c.seq, err)) == REDRESS_OK)
-		rc = fund_apply(tlog_store(log), &c, err);
+	if ((rc = canon_error(&cw, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &fund_module, FUND_EV_CLOSED, &data, &c.seq, err);
 	if (rc == REDRESS_OK)
 		*seq_r = c.seq;
 	buf_free(&data);

@@ -394,39 +394,7 @@ registry_append_apply(struct tlog *log, const char *type, struct buf *data, stru
 static enum redress_err
 append_apply(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
 {
-	const struct canon_node *root;
-	struct canon_doc doc;
-	struct buf bytes;
-	struct event ev;
-	uint64_t seq;
-	enum redress_err rc;
-
-	if ((rc = tlog_append_buf(log, type, data, &seq, err)) != REDRESS_OK)
-		return rc;
-	buf_init(&bytes, TLOG_EVENT_MAX);
-	canon_doc_init(&doc);
-	if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK ||
-	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) != REDRESS_OK)
-		goto out;
-	root = canon_root(&doc);
-	memset(&ev, 0, sizeof(ev));
-	ev.seq = seq;
-	ev.data = canon_find(root, "data");
-	if ((rc = canon_get_string(root, "type", &ev.type, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(root, "actor", &ev.actor, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(root, "at", &ev.at, err)) != REDRESS_OK)
-		goto out;
-	if (ev.data == NULL || ev.data->type != CANON_OBJECT) {
-		rc = error_set(err, REDRESS_E_INTERNAL, "event %llu has no data object",
-		               (unsigned long long)seq);
-		goto out;
-	}
-	if ((rc = registry_replay(tlog_store(log), &ev, err)) == REDRESS_OK && seq_r != NULL)
-		*seq_r = seq;
-out:
-	canon_doc_free(&doc);
-	buf_free(&bytes);
-	return rc;
+	return tlog_append_apply(log, &registry_module, type, data, seq_r, err);
 }
 
 /* "PSEUDONYM/field": what binds a sealed field to its owner and place. */
