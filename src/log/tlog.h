@@ -80,7 +80,7 @@ struct event_module {
 	const char *type_prefix; /* "ledger." */
 	/* DDL for the module's projection tables; must be re-runnable (IF NOT EXISTS). */
 	const char *schema;
-	/* The module's statements, prepared when the log is opened (NULL: old-style queries only). */
+	/* The module's statements, prepared when the log is opened (NULL: none). */
 	const struct store_catalogue *catalogue;
 	/*
 	 * The ids of nsnapshots statements of .catalogue that read each

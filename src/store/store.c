@@ -28,9 +28,9 @@
 /*
  * The cache is an open-addressed table keyed by the query's address,
  * sized by the catalogues (store_prepare) with room beside them for the
- * old-style queries prepared at first use.
+ * struct store_query's (tests' SQL) prepared at first use.
  */
-#define STORE_CACHE_SLOTS 256 /* a power of two: the old-style queries' room */
+#define STORE_CACHE_SLOTS 256 /* a power of two: the store_query's room */
 #define STORE_CACHE_MAX   (1u << 16)
 
 struct store_stmt {
@@ -458,7 +458,7 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 	for (i = 0; catalogues[i] != NULL; i++)
 		if (__builtin_add_overflow(total, catalogues[i]->count, &total))
 			return error_set(err, REDRESS_E_OVERFLOW, "too many statements");
-	/* At most half full with the catalogues and the old-style room, so probes stay short. */
+	/* At most half full with the catalogues and the store_query room, so probes stay short. */
 	for (slots = STORE_CACHE_SLOTS; slots < 2 * (total + STORE_CACHE_SLOTS / 2); slots *= 2)
 		if (slots >= STORE_CACHE_MAX)
 			return error_set(err, REDRESS_E_INTERNAL, "more than %u statements",

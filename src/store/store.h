@@ -2,11 +2,11 @@
  * store.h -- the one storage interface every other layer uses.
  *
  * A store is a database connection behind a table of backend functions
- * (store_backend.h): SQLite today, PostgreSQL next.  Statements are a
- * module's catalogue (struct store_catalogue, below; docs/store.md), or
- * old-style `struct store_query` constants until every module is moved;
- * SQL is portable, numbers its parameters ?1, ?2 ... and takes values only
- * through the bind functions -- no SQL is ever pasted together from data.
+ * (store_backend.h): SQLite or PostgreSQL.  Statements are a module's
+ * catalogue (struct store_catalogue, below; docs/store.md); a `struct
+ * store_query` is only for the tests' own SQL.  SQL is portable, numbers
+ * its parameters ?1, ?2 ... and takes values only through the bind
+ * functions -- no SQL is ever pasted together from data.
  * Prepared statements are cached per statement for the life of the store.
  *
  * A store is used by one thread at a time.
@@ -23,13 +23,13 @@ struct store;
 struct store_stmt;
 
 /*
- * A statement.  The new way is a module's catalogue (struct
- * store_catalogue): an enum of statement ids beside an array of struct
- * store_statement indexed by id, each with its result columns' types;
- * every statement of every catalogue is prepared when the store is opened.
- * The old way, which still compiles until every module is moved, is a
- * struct store_query constant of its own, prepared at its first use
- * (docs/store.md says how to move one).
+ * A statement.  A module's are its catalogue (struct store_catalogue): an
+ * enum of statement ids beside an array of struct store_statement indexed
+ * by id, each with its result columns' types; every statement of every
+ * catalogue is prepared when the store is opened.  A struct store_query
+ * constant, prepared at its first use and read by column, is for the
+ * tests' own SQL (a table of their own, an edit behind the log's back);
+ * no file under src/ has one.
  */
 struct store_query {
 	const char *name; /* for error messages: "ledger.account.get" */
@@ -220,7 +220,7 @@ struct store_field {
 enum store_step_result store_read(struct store_stmt *st, const struct store_field *fields, void *out,
                                   struct redress_error *err);
 
-/* The statement's declared column types, or NULL (an old-style query). */
+/* The statement's declared column types, or NULL (a struct store_query's). */
 const char *store_stmt_columns(const struct store_stmt *st);
 
 /* Runs statements that take no parameters (schema creation). */
