@@ -428,10 +428,7 @@ audit_key_compare(struct store_stmt *a, struct store_stmt *b)
 {
 	int64_t na, nb;
 
-	const char *types = store_stmt_columns(a);
-
-	if (types != NULL ? types[0] == 'i'
-	                  : store_column_is_integer(a, 0) && store_column_is_integer(b, 0)) {
+	if (store_stmt_columns(a)[0] == 'i') {
 		na = store_column_int64(a, 0);
 		nb = store_column_int64(b, 0);
 		return na < nb ? -1 : na > nb;
@@ -442,23 +439,13 @@ audit_key_compare(struct store_stmt *a, struct store_stmt *b)
 size_t
 audit_snapshot_count(const struct event_module *m)
 {
-	size_t n = 0;
-
-	if (m->snapshots == NULL)
-		return m->nsnapshots;
-	while (m->snapshots[n] != NULL)
-		n++;
-	return n;
+	return m->snapshot_ids != NULL ? m->nsnapshots : 0;
 }
 
 struct store_stmt *
 audit_snapshot(struct store *store, const struct event_module *m, size_t j, const char **name_r,
                struct redress_error *err)
 {
-	if (m->snapshots != NULL) {
-		*name_r = m->snapshots[j]->name;
-		return store_query(store, m->snapshots[j], err);
-	}
 	*name_r = m->catalogue->statements[m->snapshot_ids[j]].name;
 	return store_statement(store, m->catalogue, m->snapshot_ids[j], err);
 }
@@ -467,14 +454,14 @@ int
 audit_row_read(struct store_stmt *st, struct audit_value values[AUDIT_ROW_MAX])
 {
 	const char *types = store_stmt_columns(st);
-	int i, n = types != NULL ? (int)strlen(types) : store_column_count(st);
+	int i, n = types != NULL ? (int)strlen(types) : -1;
 
-	if (n > AUDIT_ROW_MAX)
+	if (n < 0 || n > AUDIT_ROW_MAX)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (store_column_is_null(st, i))
 			values[i] = (struct audit_value){AUDIT_NULL, 0, NULL};
-		else if (types != NULL ? types[i] == 'i' : store_column_is_integer(st, i))
+		else if (types[i] == 'i')
 			values[i] = AUDIT_INT_VALUE(store_column_int64(st, i));
 		else
 			values[i] = AUDIT_TEXT_VALUE(store_column_text(st, i));

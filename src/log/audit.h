@@ -104,10 +104,10 @@ struct store_stmt *audit_snapshot(struct store *store, const struct event_module
 /*
  * Reads the current row of st into values as audit digests it: by the
  * statement's declared column types ('i' an integer, 't' and 'b' text), so
- * that the digest does not depend on the backend's own types; by SQLite's
- * types for an old-style query.  A NULL is AUDIT_NULL.  The text points
- * into st until its next step.  Returns the number of columns, or -1 when
- * there are more than AUDIT_ROW_MAX.
+ * that the digest does not depend on the backend's own types.  A NULL is
+ * AUDIT_NULL.  The text points into st until its next step.  Returns the
+ * number of columns, or -1 when there are more than AUDIT_ROW_MAX or st
+ * declares none.
  */
 int audit_row_read(struct store_stmt *st, struct audit_value values[AUDIT_ROW_MAX]);
 

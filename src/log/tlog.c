@@ -332,15 +332,13 @@ tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
 static enum redress_err
 tlog_prepare(struct store *store, const struct event_module *const *modules, struct redress_error *err)
 {
-	const struct store_catalogue *catalogues[2 * TLOG_MODULES_MAX + 2];
+	const struct store_catalogue *catalogues[TLOG_MODULES_MAX + 2];
 	size_t i, n = 0;
 
 	catalogues[n++] = &tlog_catalogue;
 	for (i = 0; modules[i] != NULL && i < TLOG_MODULES_MAX; i++) {
 		if (modules[i]->catalogue != NULL)
 			catalogues[n++] = modules[i]->catalogue;
-		if (modules[i]->catalogue_more != NULL)
-			catalogues[n++] = modules[i]->catalogue_more;
 	}
 	catalogues[n] = NULL;
 	return store_prepare(store, catalogues, err);
@@ -944,6 +942,7 @@ tlog_append_apply(struct tlog *log, const struct event_module *module, const cha
 		ev.at = log->last_at;
 		ev.data = canon_root(&doc);
 		ev.version = TLOG_VERSION;
+		ev.state = tlog_module_state(log, module);
 		rc = module->replay(log->store, &ev, err);
 	}
 	canon_doc_free(&doc);

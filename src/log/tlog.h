@@ -58,6 +58,13 @@ struct event {
 	const char *at;
 	const struct canon_node *data; /* the event's "data" object */
 	int version;                   /* its "v": 1 before salts; 0 where not read (replay) */
+	/*
+	 * When the event is applied by tlog_append_apply, the module's slot for
+	 * the change (tlog_module_state), so that replay may keep work for the
+	 * change's end (the ledger's account totals, written once at commit);
+	 * NULL in audit's replay, which writes everything at once.
+	 */
+	void **state;
 };
 
 struct audit_report;
@@ -73,21 +80,14 @@ struct event_module {
 	const char *type_prefix; /* "ledger." */
 	/* DDL for the module's projection tables; must be re-runnable (IF NOT EXISTS). */
 	const char *schema;
-	/* The module's statements, prepared when the log is opened (NULL: old-style queries only). */
+	/* The module's statements, prepared when the log is opened (NULL: none). */
 	const struct store_catalogue *catalogue;
-	/* A second catalogue of the module's, kept beside a part of it in a file of its own (NULL: none). */
-	const struct store_catalogue *catalogue_more;
 	/*
-	 * Queries that read each projection table whole, ordered by its key,
-	 * key first; NULL-terminated.  Audit runs them on the live tables and
-	 * on the replayed ones and compares row by row.
-	 */
-	const struct store_query *const *snapshots;
-	/*
-	 * The same the new way, when snapshots is NULL: the ids of nsnapshots
-	 * statements of .catalogue.  Audit digests and compares their rows by
-	 * the statements' declared column types, so that a fund digests the
-	 * same on every backend.
+	 * The ids of nsnapshots statements of .catalogue that read each
+	 * projection table whole, ordered by its key, key first.  Audit runs
+	 * them on the live tables and on the replayed ones, and compares and
+	 * digests their rows by the statements' declared column types, so that
+	 * a fund digests the same on every backend.
 	 */
 	const unsigned *snapshot_ids;
 	size_t nsnapshots;

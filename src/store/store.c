@@ -18,6 +18,7 @@
  */
 #include "store/store.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +28,9 @@
 /*
  * The cache is an open-addressed table keyed by the query's address,
  * sized by the catalogues (store_prepare) with room beside them for the
- * old-style queries prepared at first use.
+ * struct store_query's (tests' SQL) prepared at first use.
  */
-#define STORE_CACHE_SLOTS 256 /* a power of two: the old-style queries' room */
+#define STORE_CACHE_SLOTS 256 /* a power of two: the store_query's room */
 #define STORE_CACHE_MAX   (1u << 16)
 
 struct store_stmt {
@@ -56,33 +57,46 @@ struct store {
 
 /* ---- Fault injection (tests) --------------------------------------------- */
 
-static _Atomic long store_fault_countdown; /* 0: off */
-static _Atomic int store_fault_code;
-static _Atomic long store_fault_calls;
+/*
+ * Shared by every thread of the process (a server's writer and readers
+ * count their calls together): atomic, and the countdown is taken one
+ * step at a time by compare-and-swap, so that exactly one call gets the
+ * fault and the countdown then stays at 0 (off).
+ */
+static atomic_long store_fault_countdown; /* 0: off */
+static atomic_int store_fault_code;
+static atomic_long store_fault_calls;
 
 void
 store_fault_inject(long nth, enum redress_err code)
 {
-	store_fault_code = (int)code;
-	store_fault_countdown = nth;
-	store_fault_calls = 0;
+	atomic_store(&store_fault_code, (int)code);
+	atomic_store(&store_fault_calls, 0);
+	atomic_store(&store_fault_countdown, nth > 0 ? nth : 0);
 }
 
 long
 store_fault_calls_made(void)
 {
-	return store_fault_calls;
+	return atomic_load(&store_fault_calls);
 }
 
 /* Counts a store call; REDRESS_OK, or the injected fault (err filled) when it is the Nth. */
 static enum redress_err
 store_fault(const char *what, struct redress_error *err)
 {
-	store_fault_calls++;
-	if (store_fault_countdown == 0 || --store_fault_countdown != 0)
+	long left = atomic_load(&store_fault_countdown);
+	enum redress_err code;
+
+	atomic_fetch_add(&store_fault_calls, 1);
+	do {
+		if (left == 0)
+			return REDRESS_OK;
+	} while (!atomic_compare_exchange_weak(&store_fault_countdown, &left, left - 1));
+	if (left != 1)
 		return REDRESS_OK;
-	return error_set(err, (enum redress_err)store_fault_code, "%s: injected fault (%s)", what,
-	                 redress_strerror((enum redress_err)store_fault_code));
+	code = (enum redress_err)atomic_load(&store_fault_code);
+	return error_set(err, code, "%s: injected fault (%s)", what, redress_strerror(code));
 }
 
 int
@@ -425,6 +439,18 @@ store_query(struct store *store, const struct store_query *q, struct redress_err
 	return cache_get(store, q, &s, err);
 }
 
+/* Whether a catalogue of module is among catalogues (NULL-terminated). */
+static int
+catalogue_listed(const struct store_catalogue *const *catalogues, const char *module)
+{
+	size_t i;
+
+	for (i = 0; catalogues[i] != NULL; i++)
+		if (strcmp(catalogues[i]->module, module) == 0)
+			return 1;
+	return 0;
+}
+
 enum redress_err
 store_prepare(struct store *store, const struct store_catalogue *const *catalogues, struct redress_error *err)
 {
@@ -441,7 +467,7 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 	for (i = 0; catalogues[i] != NULL; i++)
 		if (__builtin_add_overflow(total, catalogues[i]->count, &total))
 			return error_set(err, REDRESS_E_OVERFLOW, "too many statements");
-	/* At most half full with the catalogues and the old-style room, so probes stay short. */
+	/* At most half full with the catalogues and the store_query room, so probes stay short. */
 	for (slots = STORE_CACHE_SLOTS; slots < 2 * (total + STORE_CACHE_SLOTS / 2); slots *= 2)
 		if (slots >= STORE_CACHE_MAX)
 			return error_set(err, REDRESS_E_INTERNAL, "more than %u statements",
@@ -465,6 +491,9 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 				return error_set(err, REDRESS_E_INTERNAL,
 				                 "module %s: statement %zu has no name, SQL or columns",
 				                 catalogues[i]->module, j);
+			if (q->reads != NULL && !catalogue_listed(catalogues, q->reads))
+				continue; /* the other module's tables may be missing: prepared at its first
+				             use */
 			st = cache_slot(store->cache, store->slots, q);
 			if (st->key == NULL && cache_fill(store, st, q, q, err) != REDRESS_OK)
 				return error_prefix(err, "module %s, statement %s", catalogues[i]->module,

@@ -2,11 +2,11 @@
  * store.h -- the one storage interface every other layer uses.
  *
  * A store is a database connection behind a table of backend functions
- * (store_backend.h): SQLite today, PostgreSQL next.  Statements are a
- * module's catalogue (struct store_catalogue, below; docs/store.md), or
- * old-style `struct store_query` constants until every module is moved;
- * SQL is portable, numbers its parameters ?1, ?2 ... and takes values only
- * through the bind functions -- no SQL is ever pasted together from data.
+ * (store_backend.h): SQLite or PostgreSQL.  Statements are a module's
+ * catalogue (struct store_catalogue, below; docs/store.md); a `struct
+ * store_query` is only for the tests' own SQL.  SQL is portable, numbers
+ * its parameters ?1, ?2 ... and takes values only through the bind
+ * functions -- no SQL is ever pasted together from data.
  * Prepared statements are cached per statement for the life of the store.
  *
  * A store is used by one thread at a time.
@@ -23,13 +23,13 @@ struct store;
 struct store_stmt;
 
 /*
- * A statement.  The new way is a module's catalogue (struct
- * store_catalogue): an enum of statement ids beside an array of struct
- * store_statement indexed by id, each with its result columns' types;
- * every statement of every catalogue is prepared when the store is opened.
- * The old way, which still compiles until every module is moved, is a
- * struct store_query constant of its own, prepared at its first use
- * (docs/store.md says how to move one).
+ * A statement.  A module's are its catalogue (struct store_catalogue): an
+ * enum of statement ids beside an array of struct store_statement indexed
+ * by id, each with its result columns' types; every statement of every
+ * catalogue is prepared when the store is opened.  A struct store_query
+ * constant, prepared at its first use and read by column, is for the
+ * tests' own SQL (a table of their own, an edit behind the log's back);
+ * no file under src/ has one.
  */
 struct store_query {
 	const char *name; /* for error messages: "ledger.account.get" */
@@ -48,6 +48,15 @@ struct store_statement {
 	/* A dialect's SQL where the portable SQL will not do; NULL: sql. */
 	const char *sql_sqlite;
 	const char *sql_pgsql;
+	/*
+	 * The module (its catalogue's name) whose tables the statement reads
+	 * beside its own module's, or NULL.  Such a statement is prepared at
+	 * open only when that module's catalogue is prepared too; a store
+	 * opened without that module (a test's log of a few modules) prepares
+	 * it at its first use, where it fails naming the missing table.  It
+	 * also lists, by a grep, every read across modules.
+	 */
+	const char *reads;
 };
 
 /* A module's statements: statements[id] for each id of the module's enum. */
@@ -179,7 +188,8 @@ void store_end_reads(struct store *store);
 
 /*
  * Prepares every statement of the catalogues (a NULL-terminated list; it
- * must outlive the store), so that an error in any of them is found now,
+ * must outlive the store; a statement that .reads a module not among them
+ * waits for its first use), so that an error in any of them is found now,
  * naming the module and the statement, and nothing runs; the cache is
  * sized to hold them all.  Connections that store_reopen() opens prepare
  * the same catalogues.  REDRESS_OK, or err filled.
@@ -217,7 +227,7 @@ struct store_field {
 enum store_step_result store_read(struct store_stmt *st, const struct store_field *fields, void *out,
                                   struct redress_error *err);
 
-/* The statement's declared column types, or NULL (an old-style query). */
+/* The statement's declared column types, or NULL (a struct store_query's). */
 const char *store_stmt_columns(const struct store_stmt *st);
 
 /* Runs statements that take no parameters (schema creation). */

@@ -294,6 +294,8 @@ day_after(int days, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+static void sql(struct fix *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 sql(struct fix *f, const char *fmt, ...)
 {

@@ -9,6 +9,7 @@
  * clear error, leaves no half-change, keeps the audit clean, and the same
  * connection goes on to finish the script.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -227,6 +228,44 @@ test_catalogue_prepared_and_read_by_type(void **state)
 	assert_int_equal(err.code, REDRESS_E_INTERNAL);
 }
 
+static const struct store_statement reader_statements[] = {
+    {.name = "reader.other", .sql = "SELECT x FROM other_rows", .columns = "i", .reads = "other"},
+};
+static const struct store_catalogue reader_catalogue = {"reader", reader_statements,
+                                                        STORE_COUNT(reader_statements)};
+static const struct store_statement other_statements[] = {
+    {.name = "other.fine", .sql = "SELECT 1", .columns = "i"},
+};
+static const struct store_catalogue other_catalogue = {"other", other_statements,
+                                                       STORE_COUNT(other_statements)};
+
+/*
+ * A statement that reads another module's tables (.reads) is prepared at
+ * open with that module, and waits for its first use without it.
+ */
+static void
+test_catalogue_reads_another_module(void **state)
+{
+	const struct store_catalogue *const alone[] = {&reader_catalogue, NULL};
+	const struct store_catalogue *const both[] = {&reader_catalogue, &other_catalogue, NULL};
+	struct logfix *f = *state;
+	struct redress_error err;
+	struct store_stmt *st;
+
+	/* Without the other module: opens; the first use names the missing table. */
+	assert_int_equal(store_prepare(f->store, alone, &err), REDRESS_OK);
+	assert_null(store_statement(f->store, &reader_catalogue, 0, &err));
+	assert_non_null(strstr(err.message, "other_rows"));
+	/* With it: its table must be there at open. */
+	assert_int_not_equal(store_prepare(f->store, both, &err), REDRESS_OK);
+	assert_non_null(strstr(err.message, "module reader"));
+	assert_non_null(strstr(err.message, "reader.other"));
+	assert_int_equal(store_exec(f->store, "CREATE TABLE other_rows (x INTEGER)", &err), REDRESS_OK);
+	assert_int_equal(store_prepare(f->store, both, &err), REDRESS_OK);
+	assert_non_null(st = store_statement(f->store, &reader_catalogue, 0, &err));
+	assert_int_equal(store_step(st, &err), STORE_DONE);
+}
+
 /* ---- Fault injection ------------------------------------------------------- */
 
 #define SCRIPT_STEPS 9
@@ -380,6 +419,79 @@ test_location_shown_without_password(void **state)
 	assert_null(strstr(small, "S3cret"));
 }
 
+/* ---- Fault injection from many threads -------------------------------------------- */
+
+#define FAULT_THREADS 4
+#define FAULT_ROUNDS  2000
+
+struct fault_thread {
+	struct store *store;
+	long calls;  /* the counted store calls this thread made */
+	long faults; /* of them, those that failed with the injected fault */
+};
+
+static const struct store_query q_one = {"test.one", "SELECT 1"};
+
+static void *
+fault_thread_run(void *arg)
+{
+	struct fault_thread *t = arg;
+	struct redress_error err;
+	struct store_stmt *st;
+	int i;
+
+	for (i = 0; i < FAULT_ROUNDS; i++) {
+		t->calls++;
+		if ((st = store_query(t->store, &q_one, &err)) == NULL) {
+			t->faults +=
+			    err.code == REDRESS_E_BUSY && strstr(err.message, "injected fault") != NULL;
+			continue;
+		}
+		t->calls++;
+		if (store_step(st, &err) != STORE_ROW)
+			t->faults +=
+			    err.code == REDRESS_E_BUSY && strstr(err.message, "injected fault") != NULL;
+		else
+			store_done(st);
+	}
+	return NULL;
+}
+
+/*
+ * The counter and the countdown are the whole process's (a server's
+ * threads share them): calls made at once in several threads are each
+ * counted, and exactly one of them gets the fault.
+ */
+static void
+test_fault_injection_across_threads(void **state)
+{
+	struct fault_thread t[FAULT_THREADS];
+	pthread_t th[FAULT_THREADS];
+	struct redress_error err;
+	long calls = 0, faults = 0;
+	int i;
+
+	(void)state;
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < FAULT_THREADS; i++)
+		assert_int_equal(store_open(":memory:", STORE_OPEN_CREATE, &t[i].store, &err), REDRESS_OK);
+	store_fault_inject(FAULT_THREADS * FAULT_ROUNDS, REDRESS_E_BUSY);
+	for (i = 0; i < FAULT_THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, fault_thread_run, &t[i]), 0);
+	for (i = 0; i < FAULT_THREADS; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		calls += t[i].calls;
+		faults += t[i].faults;
+		store_close(&t[i].store);
+	}
+	assert_int_equal(store_fault_calls_made(), calls);
+	/* Every round is a query and a step, but for a failed query's. */
+	assert_true(calls == 2L * FAULT_THREADS * FAULT_ROUNDS ||
+	            calls == 2L * FAULT_THREADS * FAULT_ROUNDS - 1);
+	assert_int_equal(faults, 1);
+	store_fault_inject(0, REDRESS_OK);
+}
+
 int
 main(void)
 {
@@ -388,8 +500,10 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_bindings_cleared, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reads_end_before_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_catalogue_reads_another_module, setup, teardown),
 	    cmocka_unit_test(test_every_store_call_failing),
 	    cmocka_unit_test(test_location_shown_without_password),
+	    cmocka_unit_test(test_fault_injection_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

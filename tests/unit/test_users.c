@@ -966,6 +966,40 @@ test_tokens(void **state)
 	explicit_bzero(t2, sizeof(t2));
 }
 
+/*
+ * Authenticating by token reads one row and leaves no statement on it: a
+ * statement left on a row keeps its connection's snapshot (a server's
+ * pooled reader would then answer from the past and keep the journal from
+ * ever being emptied).  Another connection can empty the journal at once.
+ */
+static void
+test_token_lookup_keeps_no_snapshot(void **state)
+{
+	struct logfix *f = *state;
+	char token[USERS_TOKEN_SIZE];
+	struct redress_error err;
+	struct store *other = NULL;
+	struct actor who;
+
+	staff(f, NULL);
+	assert_int_equal(issue(f, &BOB, "bob", token, &err), REDRESS_OK);
+	assert_int_equal(store_reopen(f->store, STORE_OPEN_EXISTING, &other, &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), token, &who, &err),
+	                 REDRESS_OK);
+	assert_string_equal(who.name, "bob");
+	if (store_scrub(other, &err) != REDRESS_OK)
+		fail_msg("after a token lookup, the journal could not be emptied: %s", err.message);
+	/* A token refused after its row is read (the account locked): the same. */
+	assert_int_equal(lock(f, NULL, "bob", "test", &err), REDRESS_OK);
+	assert_int_equal(users_token_authenticate(f->store, keydir_master_key(f->kd), token, &who, &err),
+	                 REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "locked"));
+	if (store_scrub(other, &err) != REDRESS_OK)
+		fail_msg("after a refused token, the journal could not be emptied: %s", err.message);
+	store_close(&other);
+	explicit_bzero(token, sizeof(token));
+}
+
 static void
 test_locks(void **state)
 {
@@ -1344,6 +1378,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_role_edited_in_database_gives_no_power, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vouched_records_still_checked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_replays_roles, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_token_lookup_keeps_no_snapshot, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

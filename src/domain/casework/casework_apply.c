@@ -166,39 +166,48 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                 " LEFT JOIN casework_grievances_resolved r ON r.grievance = g.seq"
                 " WHERE g.pseudonym = ?1 ORDER BY g.seq",
          .columns = "itttttttitit"},
+    /* Audit's snapshots, in enum cw_table order: each table whole, by its key. */
+    [CW_Q_SNAP_NOTES] = {.name = "casework_notes",
+                         .sql = "SELECT seq, pseudonym, text, actor, at FROM casework_notes ORDER BY seq",
+                         .columns = "itttt"},
+    [CW_Q_SNAP_NOTE_OPENS] = {.name = "casework_note_opens",
+                              .sql = "SELECT seq, note, pseudonym, reason, actor, at FROM casework_note_opens"
+                                     " ORDER BY seq",
+                              .columns = "iitttt"},
+    [CW_Q_SNAP_TASKS] = {.name = "casework_tasks",
+                         .sql = "SELECT seq, pseudonym, due, assignee, what, actor, at FROM casework_tasks"
+                                " ORDER BY seq",
+                         .columns = "itttttt"},
+    [CW_Q_SNAP_TASKS_DONE] = {.name = "casework_tasks_done",
+                              .sql = "SELECT task, seq, actor, at FROM casework_tasks_done ORDER BY task",
+                              .columns = "iitt"},
+    [CW_Q_SNAP_CONTACTS] =
+        {.name = "casework_contacts",
+         .sql = "SELECT seq, pseudonym, channel, outcome, note, actor, at FROM casework_contacts"
+                " ORDER BY seq",
+         .columns = "itttttt"},
+    [CW_Q_SNAP_REFERRALS] = {.name = "casework_referrals",
+                             .sql = "SELECT seq, pseudonym, party, what, actor, at FROM casework_referrals"
+                                    " ORDER BY seq",
+                             .columns = "ittttt"},
+    [CW_Q_SNAP_GRIEVANCES] = {.name = "casework_grievances",
+                              .sql =
+                                  "SELECT seq, pseudonym, channel, about, actor, at FROM casework_grievances"
+                                  " ORDER BY seq",
+                              .columns = "ittttt"},
+    [CW_Q_SNAP_GRIEVANCES_DONE] = {.name = "casework_grievances_resolved",
+                                   .sql = "SELECT grievance, seq, outcome, actor, at FROM"
+                                          " casework_grievances_resolved ORDER BY grievance",
+                                   .columns = "iittt"},
 };
 
 const struct store_catalogue casework_catalogue = {"casework", casework_statements,
                                                    STORE_COUNT(casework_statements)};
 
-/* The snapshots, in enum cw_table order: each table whole, by its key. */
-static const struct store_query q_snap_notes = {
-    "casework_notes", "SELECT seq, pseudonym, text, actor, at FROM casework_notes ORDER BY seq"};
-static const struct store_query q_snap_note_opens = {
-    "casework_note_opens",
-    "SELECT seq, note, pseudonym, reason, actor, at FROM casework_note_opens ORDER BY seq"};
-static const struct store_query q_snap_tasks = {
-    "casework_tasks",
-    "SELECT seq, pseudonym, due, assignee, what, actor, at FROM casework_tasks ORDER BY seq"};
-static const struct store_query q_snap_tasks_done = {
-    "casework_tasks_done", "SELECT task, seq, actor, at FROM casework_tasks_done ORDER BY task"};
-static const struct store_query q_snap_contacts = {
-    "casework_contacts",
-    "SELECT seq, pseudonym, channel, outcome, note, actor, at FROM casework_contacts ORDER BY seq"};
-static const struct store_query q_snap_referrals = {
-    "casework_referrals",
-    "SELECT seq, pseudonym, party, what, actor, at FROM casework_referrals ORDER BY seq"};
-static const struct store_query q_snap_grievances = {
-    "casework_grievances",
-    "SELECT seq, pseudonym, channel, about, actor, at FROM casework_grievances ORDER BY seq"};
-static const struct store_query q_snap_grievances_done = {
-    "casework_grievances_resolved",
-    "SELECT grievance, seq, outcome, actor, at FROM casework_grievances_resolved ORDER BY grievance"};
-
-static const struct store_query *const casework_snapshots[] = {
-    &q_snap_notes,      &q_snap_note_opens,      &q_snap_tasks,
-    &q_snap_tasks_done, &q_snap_contacts,        &q_snap_referrals,
-    &q_snap_grievances, &q_snap_grievances_done, NULL};
+/* The snapshots, in enum cw_table order. */
+static const unsigned casework_snapshots[] = {
+    CW_Q_SNAP_NOTES,    CW_Q_SNAP_NOTE_OPENS, CW_Q_SNAP_TASKS,      CW_Q_SNAP_TASKS_DONE,
+    CW_Q_SNAP_CONTACTS, CW_Q_SNAP_REFERRALS,  CW_Q_SNAP_GRIEVANCES, CW_Q_SNAP_GRIEVANCES_DONE};
 
 /* Each table's insert, in enum cw_table order. */
 static const unsigned table_insert[CW_TABLE_COUNT] = {
@@ -620,7 +629,8 @@ const struct event_module casework_module = {
     .type_prefix = "casework.",
     .schema = casework_schema,
     .catalogue = &casework_catalogue,
-    .snapshots = casework_snapshots,
+    .snapshot_ids = casework_snapshots,
+    .nsnapshots = STORE_COUNT(casework_snapshots),
     .replay = casework_replay,
     .fold_begin = casework_fold_begin,
     .fold = casework_fold,

@@ -20,7 +20,7 @@
 
 #define CW_EVENT_DATA_MAX (96u * 1024)
 
-/* The tables, in casework_module.snapshots order. */
+/* The tables, in casework_module.snapshot_ids order. */
 enum cw_table {
 	CW_TABLE_NOTES,
 	CW_TABLE_NOTE_OPENS,
@@ -53,6 +53,15 @@ enum {
 	CW_Q_GRIEVANCES,
 	CW_Q_OUTREACH,
 	CW_Q_PERSON_GRIEVANCES,
+	/* Audit's snapshots, in enum cw_table order: each table whole, by its key. */
+	CW_Q_SNAP_NOTES,
+	CW_Q_SNAP_NOTE_OPENS,
+	CW_Q_SNAP_TASKS,
+	CW_Q_SNAP_TASKS_DONE,
+	CW_Q_SNAP_CONTACTS,
+	CW_Q_SNAP_REFERRALS,
+	CW_Q_SNAP_GRIEVANCES,
+	CW_Q_SNAP_GRIEVANCES_DONE,
 	CW_Q_COUNT
 };
 extern const struct store_statement casework_statements[CW_Q_COUNT];

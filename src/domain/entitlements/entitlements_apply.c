@@ -126,6 +126,22 @@ static const struct store_statement entitlements_statements[] = {
                                            " FROM entitlements_services WHERE claim = ?1 ORDER BY seq",
                                     .columns = "ittttt"
                                                "t"},
+    /* Audit's snapshots: each table whole, by its key. */
+    [ENTITLEMENTS_Q_SNAPSHOT] = {.name = "entitlements",
+                                 .sql = "SELECT " COLUMNS " FROM entitlements ORDER BY id",
+                                 .columns = "ttttittttiitt"},
+    [ENTITLEMENTS_Q_SNAPSHOT_SCHEDULE] = {.name = "entitlements_schedule",
+                                          .sql = "SELECT id, due_on FROM entitlements_schedule ORDER BY id",
+                                          .columns = "tt"},
+    [ENTITLEMENTS_Q_SNAPSHOT_PROOFS] = {.name = "entitlements_proofs",
+                                        .sql = "SELECT seq, person, proved_on, actor FROM entitlements_proofs"
+                                               " ORDER BY seq",
+                                        .columns = "ittt"},
+    [ENTITLEMENTS_Q_SNAPSHOT_SERVICES] = {.name = "entitlements_services",
+                                          .sql =
+                                              "SELECT seq, claim, service, state, service_on, provider, actor"
+                                              " FROM entitlements_services ORDER BY seq",
+                                          .columns = "itttttt"},
 };
 
 const struct store_catalogue entitlements_catalogue = {"entitlements", entitlements_statements,
@@ -136,13 +152,6 @@ stmt(struct store *store, enum entitlements_statement id, struct redress_error *
 {
 	return store_statement(store, &entitlements_catalogue, id, err);
 }
-
-static const struct store_query q_snapshot = {"entitlements",
-                                              "SELECT " COLUMNS " FROM entitlements ORDER BY id"};
-static const struct store_query q_snapshot_schedule = {
-    "entitlements_schedule", "SELECT id, due_on FROM entitlements_schedule ORDER BY id"};
-static const struct store_query q_snapshot_proofs = {
-    "entitlements_proofs", "SELECT seq, person, proved_on, actor FROM entitlements_proofs ORDER BY seq"};
 
 static void
 entitlement_read(struct store_stmt *st, struct entitlement *e)
@@ -794,19 +803,17 @@ entitlements_fold_end(void *model, struct audit_fold *fold)
 	free(m);
 }
 
-static const struct store_query q_snapshot_services = {
-    "entitlements_services",
-    "SELECT seq, claim, service, state, service_on, provider, actor FROM entitlements_services ORDER BY seq"};
-
-static const struct store_query *const entitlements_snapshots[] = {
-    &q_snapshot, &q_snapshot_schedule, &q_snapshot_proofs, &q_snapshot_services, NULL};
+static const unsigned entitlements_snapshots[] = {ENTITLEMENTS_Q_SNAPSHOT, ENTITLEMENTS_Q_SNAPSHOT_SCHEDULE,
+                                                  ENTITLEMENTS_Q_SNAPSHOT_PROOFS,
+                                                  ENTITLEMENTS_Q_SNAPSHOT_SERVICES};
 
 const struct event_module entitlements_module = {
     .name = "entitlements",
     .type_prefix = "entitlements.",
     .schema = entitlements_schema,
     .catalogue = &entitlements_catalogue,
-    .snapshots = entitlements_snapshots,
+    .snapshot_ids = entitlements_snapshots,
+    .nsnapshots = STORE_COUNT(entitlements_snapshots),
     .replay = entitlements_replay,
     .fold_begin = entitlements_fold_begin,
     .fold = entitlements_fold,

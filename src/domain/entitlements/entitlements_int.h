@@ -34,6 +34,11 @@ enum entitlements_statement {
 	ENTITLEMENTS_Q_SERVICE_INSERT,  /* a service in kind's record */
 	ENTITLEMENTS_Q_SERVICE_LATEST,  /* a claim's service's latest state */
 	ENTITLEMENTS_Q_SERVICES_OF,     /* a claim's service records */
+	/* Audit's: each table whole, by its key. */
+	ENTITLEMENTS_Q_SNAPSHOT,
+	ENTITLEMENTS_Q_SNAPSHOT_SCHEDULE,
+	ENTITLEMENTS_Q_SNAPSHOT_PROOFS,
+	ENTITLEMENTS_Q_SNAPSHOT_SERVICES,
 };
 
 extern const struct store_catalogue entitlements_catalogue;

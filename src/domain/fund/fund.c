@@ -51,15 +51,18 @@ const struct store_statement fund_statements[FUND_Q_COUNT] = {
     [FUND_Q_OPEN_CLAIMS] = {.name = "fund.open_claims",
                             .sql = "SELECT id, program, state, victim FROM claims_claims"
                                    " WHERE state NOT IN ('approved', 'denied') ORDER BY id",
-                            .columns = "tttt"},
+                            .columns = "tttt",
+                            .reads = "claims"},
     [FUND_Q_UNPAID] = {.name = "fund.unpaid",
                        .sql = "SELECT id, program, beneficiary, amount, currency, state FROM entitlements"
                               " WHERE state NOT IN ('paid', 'declined', 'moved') ORDER BY id",
-                       .columns = "tttitt"},
+                       .columns = "tttitt",
+                       .reads = "entitlements"},
     [FUND_Q_ACCOUNTS] = {.name = "fund.accounts",
                          .sql = "SELECT code, currency, debits_posted, credits_posted FROM ledger_accounts"
                                 " ORDER BY code",
-                         .columns = "ttii"},
+                         .columns = "ttii",
+                         .reads = "ledger"},
     [FUND_Q_INHERITED_INSERT] = {.name = "fund.inherited.insert",
                                  .sql = "INSERT INTO fund_inherited (seq, origin, archive, closed, size,"
                                         " successor, open_claims, unpaid_entitlements, accounts, unpaid)"
@@ -96,16 +99,16 @@ const struct store_statement fund_statements[FUND_Q_COUNT] = {
                                   " WHERE inherited = ?1 AND kind = 'entitlement' GROUP BY currency"
                                   " ORDER BY currency",
                            .columns = "ti"},
-    [FUND_Q_SNAPSHOT_CLOSURE] = {.name = "fund.snapshot.closure",
+    [FUND_Q_SNAPSHOT_CLOSURE] = {.name = "fund_closure",
                                  .sql =
                                      "SELECT seq, successor, contact, archive FROM fund_closure ORDER BY seq",
                                  .columns = "ittt"},
-    [FUND_Q_SNAPSHOT_INHERITED] = {.name = "fund.snapshot.inherited",
+    [FUND_Q_SNAPSHOT_INHERITED] = {.name = "fund_inherited",
                                    .sql = "SELECT seq, origin, archive, closed, size, successor, open_claims,"
                                           " unpaid_entitlements, accounts, unpaid FROM fund_inherited"
                                           " ORDER BY seq",
                                    .columns = "ittiitiiit"},
-    [FUND_Q_SNAPSHOT_OBLIGATIONS] = {.name = "fund.snapshot.obligations",
+    [FUND_Q_SNAPSHOT_OBLIGATIONS] = {.name = "fund_obligations",
                                      .sql = "SELECT seq, inherited, kind, id, program, person, state,"
                                             " currency, amount, debits, credits FROM fund_obligations"
                                             " ORDER BY seq",

@@ -223,9 +223,9 @@ account_open(struct tlog *log, const struct ledger_account_spec *spec, int inter
 		return rc;
 
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
-	if ((rc = ledger_encode_account(&data, &a, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, LEDGER_EV_ACCOUNT_OPENED, &data, &a.opened_seq, err)) == REDRESS_OK)
-		rc = ledger_apply_account(tlog_store(log), &a, err);
+	if ((rc = ledger_encode_account(&data, &a, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &ledger_module, LEDGER_EV_ACCOUNT_OPENED, &data, &a.opened_seq,
+		                       err);
 	buf_free(&data);
 	return rc;
 }
@@ -354,23 +354,21 @@ transfer_same(const struct ledger_transfer *old, const struct ledger_transfer *t
 	    old->id, field);
 }
 
-/* Appends and applies a prepared transfer. */
+/*
+ * Appends and applies a prepared transfer: its replay updates the change's
+ * cached accounts (those transfer_prepare loaded).
+ */
 static enum redress_err
-transfer_book(struct tlog *log, struct ledger_transfer *t, struct ledger_account *debit,
-              struct ledger_account *credit, struct redress_error *err)
+transfer_book(struct tlog *log, struct ledger_transfer *t, struct redress_error *err)
 {
 	struct buf data;
 	enum redress_err rc;
 
 	t->state = t->two_phase ? LEDGER_PENDING : LEDGER_POSTED;
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
-	if ((rc = ledger_encode_transfer(&data, t, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, LEDGER_EV_TRANSFER_CREATED, &data, &t->created_seq, err)) ==
-	        REDRESS_OK &&
-	    (rc = ledger_apply_transfer(tlog_store(log), t, debit, credit, err)) == REDRESS_OK) {
-		ledger_cache_dirty(debit);
-		ledger_cache_dirty(credit);
-	}
+	if ((rc = ledger_encode_transfer(&data, t, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &ledger_module, LEDGER_EV_TRANSFER_CREATED, &data,
+		                       &t->created_seq, err);
 	buf_free(&data);
 	return rc;
 }
@@ -409,7 +407,7 @@ ledger_transfer_create(struct tlog *log, const struct ledger_transfer_request *r
 		return rc;
 	if ((rc = check_overdraft(debit, credit, t.amount, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = transfer_book(log, &t, debit, credit, err)) != REDRESS_OK)
+	if ((rc = transfer_book(log, &t, err)) != REDRESS_OK)
 		return rc;
 	if (t_r != NULL)
 		*t_r = t;
@@ -420,7 +418,6 @@ static enum redress_err
 transfer_resolve(struct tlog *log, const char *id, enum ledger_state to, struct ledger_transfer *t_r,
                  struct redress_error *err)
 {
-	struct ledger_account *debit, *credit;
 	struct ledger_transfer t;
 	struct buf data;
 	uint64_t seq;
@@ -435,21 +432,20 @@ transfer_resolve(struct tlog *log, const char *id, enum ledger_state to, struct 
 		return error_set(err, REDRESS_E_CONFLICT, "transfer '%s' is %s, not pending: it cannot be %s",
 		                 id, t.two_phase ? ledger_state_name(t.state) : "posted at once",
 		                 to == LEDGER_POSTED ? "posted" : "voided");
-	if ((rc = ledger_cache_account(log, t.debit, &debit, err)) != REDRESS_OK ||
-	    (rc = ledger_cache_account(log, t.credit, &credit, err)) != REDRESS_OK)
-		return rc;
+	/* Its replay resolves the row and updates the change's cached accounts. */
 	buf_init(&data, LEDGER_EVENT_DATA_MAX);
-	if ((rc = ledger_encode_id(&data, id, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log,
-	                          to == LEDGER_POSTED ? LEDGER_EV_TRANSFER_POSTED : LEDGER_EV_TRANSFER_VOIDED,
-	                          &data, &seq, err)) == REDRESS_OK &&
-	    (rc = ledger_apply_resolve(tlog_store(log), &t, to, seq, debit, credit, err)) == REDRESS_OK) {
-		ledger_cache_dirty(debit);
-		ledger_cache_dirty(credit);
-	}
+	if ((rc = ledger_encode_id(&data, id, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &ledger_module,
+		                       to == LEDGER_POSTED ? LEDGER_EV_TRANSFER_POSTED
+		                                           : LEDGER_EV_TRANSFER_VOIDED,
+		                       &data, &seq, err);
 	buf_free(&data);
-	if (rc == REDRESS_OK && t_r != NULL)
-		*t_r = t;
+	if (rc == REDRESS_OK) {
+		t.state = to;
+		t.resolved_seq = (int64_t)seq;
+		if (t_r != NULL)
+			*t_r = t;
+	}
 	return rc;
 }
 
@@ -539,8 +535,8 @@ ledger_exchange(struct tlog *log, const struct ledger_exchange_request *req, str
 	if ((rc = check_overdraft(debit, credit, out.amount, err)) != REDRESS_OK ||
 	    (rc = check_overdraft(debit2, credit2, in.amount, err)) != REDRESS_OK)
 		return rc;
-	if ((rc = transfer_book(log, &out, debit, credit, err)) != REDRESS_OK ||
-	    (rc = transfer_book(log, &in, debit2, credit2, err)) != REDRESS_OK)
+	if ((rc = transfer_book(log, &out, err)) != REDRESS_OK ||
+	    (rc = transfer_book(log, &in, err)) != REDRESS_OK)
 		return rc;
 	if (out_r != NULL)
 		*out_r = out;

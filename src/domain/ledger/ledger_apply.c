@@ -507,34 +507,69 @@ load_pair(struct store *store, const char *debit_code, const char *credit_code, 
 	return REDRESS_OK;
 }
 
+/*
+ * A transfer's two accounts: in a change (ev->state, from tlog_append_apply)
+ * the change's cached ones, written at commit; in audit's replay, read
+ * into the caller's pair and written back by write_pair.
+ */
+static enum redress_err
+replay_pair(struct store *store, const struct event *ev, const struct ledger_transfer *t,
+            struct ledger_account *pair, struct ledger_account **debit_r, struct ledger_account **credit_r,
+            struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if (ev->state != NULL) {
+		if ((rc = ledger_cache_get(ev->state, store, t->debit, debit_r, err)) != REDRESS_OK)
+			return rc;
+		return ledger_cache_get(ev->state, store, t->credit, credit_r, err);
+	}
+	*debit_r = &pair[0];
+	*credit_r = &pair[1];
+	return load_pair(store, t->debit, t->credit, &pair[0], &pair[1], err);
+}
+
+/* After the transfer's totals changed: marks the cached accounts, or writes the replayed pair. */
+static enum redress_err
+replay_pair_done(struct store *store, const struct event *ev, struct ledger_account *debit,
+                 struct ledger_account *credit, struct redress_error *err)
+{
+	if (ev->state != NULL) {
+		ledger_cache_dirty(debit);
+		ledger_cache_dirty(credit);
+		return REDRESS_OK;
+	}
+	return write_pair(store, debit, credit, err);
+}
+
 static enum redress_err
 replay_transfer(struct store *store, const struct event *ev, struct redress_error *err)
 {
-	struct ledger_account debit, credit;
+	struct ledger_account pair[2], *debit, *credit;
 	struct ledger_transfer t;
 	enum redress_err rc;
 
 	if ((rc = ledger_decode_transfer(ev, &t, err)) != REDRESS_OK ||
-	    (rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK ||
-	    (rc = ledger_apply_transfer(store, &t, &debit, &credit, err)) != REDRESS_OK)
+	    (rc = replay_pair(store, ev, &t, pair, &debit, &credit, err)) != REDRESS_OK ||
+	    (rc = ledger_apply_transfer(store, &t, debit, credit, err)) != REDRESS_OK)
 		return rc;
-	return write_pair(store, &debit, &credit, err);
+	return replay_pair_done(store, ev, debit, credit, err);
 }
 
 static enum redress_err
 replay_resolve(struct store *store, const struct event *ev, enum ledger_state to, struct redress_error *err)
 {
-	struct ledger_account debit, credit;
+	struct ledger_account pair[2], *debit, *credit;
 	struct ledger_transfer t;
 	const char *id;
 	enum redress_err rc;
 
 	if ((rc = ledger_decode_id(ev, &id, err)) != REDRESS_OK ||
 	    (rc = ledger_transfer_get(store, id, &t, err)) != REDRESS_OK ||
-	    (rc = load_pair(store, t.debit, t.credit, &debit, &credit, err)) != REDRESS_OK ||
-	    (rc = ledger_apply_resolve(store, &t, to, ev->seq, &debit, &credit, err)) != REDRESS_OK)
+	    (rc = replay_pair(store, ev, &t, pair, &debit, &credit, err)) != REDRESS_OK ||
+	    (rc = ledger_apply_resolve(store, &t, to, ev->seq, debit, credit, err)) != REDRESS_OK)
 		return rc;
-	return write_pair(store, &debit, &credit, err);
+	return replay_pair_done(store, ev, debit, credit, err);
 }
 
 static enum redress_err

@@ -22,7 +22,13 @@ enum redress_err
 ledger_cache_account(struct tlog *log, const char *code, struct ledger_account **a_r,
                      struct redress_error *err)
 {
-	void **state = tlog_module_state(log, &ledger_module);
+	return ledger_cache_get(tlog_module_state(log, &ledger_module), tlog_store(log), code, a_r, err);
+}
+
+enum redress_err
+ledger_cache_get(void **state, struct store *store, const char *code, struct ledger_account **a_r,
+                 struct redress_error *err)
+{
 	struct cache_entry *e;
 	struct strmap *map;
 	enum redress_err rc;
@@ -41,7 +47,7 @@ ledger_cache_account(struct tlog *log, const char *code, struct ledger_account *
 	}
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory caching accounts");
-	if ((rc = ledger_account_get(tlog_store(log), code, &e->account, err)) != REDRESS_OK ||
+	if ((rc = ledger_account_get(store, code, &e->account, err)) != REDRESS_OK ||
 	    (rc = strmap_put(map, e->account.code, e, err)) != REDRESS_OK) {
 		free(e);
 		return rc;

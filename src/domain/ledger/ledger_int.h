@@ -36,12 +36,16 @@ enum redress_err ledger_encode_id(struct buf *out, const char *id, struct redres
 
 /*
  * The accounts a change touches, read once and written back once, when the
- * change commits (event_module.flush).  Commands read and update accounts
+ * change commits (event_module.flush).  Commands read accounts, and the
+ * replay of the change's events (through tlog_append_apply) updates them,
  * only through ledger_cache_account(); the pointer stays valid until the
- * change ends.
+ * change ends.  ledger_cache_get is the same with the module's slot for the
+ * change (tlog_module_state, or an event's state) and the store.
  */
 enum redress_err ledger_cache_account(struct tlog *log, const char *code, struct ledger_account **a_r,
                                       struct redress_error *err);
+enum redress_err ledger_cache_get(void **state, struct store *store, const char *code,
+                                  struct ledger_account **a_r, struct redress_error *err);
 /* Marks a cached account as changed, to be written at commit. */
 void ledger_cache_dirty(struct ledger_account *a);
 enum redress_err ledger_cache_flush(struct store *store, void *state, struct redress_error *err);
@@ -75,11 +79,12 @@ enum redress_err ledger_fold(void *model, const struct event *ev, struct audit_f
 void ledger_fold_end(void *model, struct audit_fold *fold);
 
 /*
- * Applying events to the tables.  The live commands and audit's replay
- * share these, so the tables can only ever be what the events say.
- * Accounts passed in are the current rows; their totals are updated in
- * place (checked) but not written: the caller writes them, at once
- * (replay) or when the change commits (the cache).
+ * Applying events to the tables: what the module's replay does, for audit
+ * and for the commands (which append through tlog_append_apply), so the
+ * tables can only ever be what the events say.  Accounts passed in are the
+ * current rows; their totals are updated in place (checked) but not
+ * written: the caller writes them, at once (audit's replay) or when the
+ * change commits (the cache).
  */
 enum redress_err ledger_apply_account(struct store *store, const struct ledger_account *a,
                                       struct redress_error *err);

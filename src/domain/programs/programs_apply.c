@@ -52,15 +52,16 @@ static const struct store_statement programs_statements[] = {
     [PROGRAMS_Q_RULES_INSERT] = {.name = "programs.rules.insert",
                                  .sql = "INSERT INTO programs_rules (code, rules) VALUES (?1, ?2)",
                                  .columns = ""},
+    [PROGRAMS_Q_SNAPSHOT] = {.name = "programs_programs",
+                             .sql = "SELECT " PROGRAM_COLUMNS " FROM programs_programs ORDER BY code",
+                             .columns = "tttttttiiii"},
+    [PROGRAMS_Q_SNAPSHOT_RULES] = {.name = "programs_rules",
+                                   .sql = "SELECT code, rules FROM programs_rules ORDER BY code",
+                                   .columns = "tt"},
 };
 
 const struct store_catalogue programs_catalogue = {"programs", programs_statements,
                                                    STORE_COUNT(programs_statements)};
-
-static const struct store_query q_snapshot = {"programs_programs", "SELECT " PROGRAM_COLUMNS
-                                                                   " FROM programs_programs ORDER BY code"};
-static const struct store_query q_snapshot_rules = {"programs_rules",
-                                                    "SELECT code, rules FROM programs_rules ORDER BY code"};
 
 enum redress_err
 programs_read(struct store_stmt *st, struct program *p, struct redress_error *err)
@@ -340,14 +341,15 @@ programs_fold_end(void *model, struct audit_fold *fold)
 	free(codes);
 }
 
-static const struct store_query *const programs_snapshots[] = {&q_snapshot, &q_snapshot_rules, NULL};
+static const unsigned programs_snapshots[] = {PROGRAMS_Q_SNAPSHOT, PROGRAMS_Q_SNAPSHOT_RULES};
 
 const struct event_module programs_module = {
     .name = "programs",
     .type_prefix = "programs.",
     .schema = programs_schema,
     .catalogue = &programs_catalogue,
-    .snapshots = programs_snapshots,
+    .snapshot_ids = programs_snapshots,
+    .nsnapshots = STORE_COUNT(programs_snapshots),
     .replay = programs_replay,
     .check = programs_check_tables,
     .fold_begin = programs_fold_begin,

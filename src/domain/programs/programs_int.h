@@ -22,6 +22,8 @@ enum programs_statement {
 	PROGRAMS_Q_ALL,          /* every program with its rules, by code */
 	PROGRAMS_Q_INSERT,       /* the first format's row */
 	PROGRAMS_Q_RULES_INSERT, /* the rules' row */
+	PROGRAMS_Q_SNAPSHOT,     /* audit's: each table whole, by its key */
+	PROGRAMS_Q_SNAPSHOT_RULES,
 };
 
 extern const struct store_catalogue programs_catalogue;

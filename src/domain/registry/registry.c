@@ -167,7 +167,7 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT_ALL, err)) == NULL)
 			return err->code;
 	} else {
-		if ((st = store_query(store, &registry_q_persons_count, err)) == NULL)
+		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT, err)) == NULL)
 			return err->code;
 		list_bind(st, f, limit, offset);
 	}
@@ -175,11 +175,11 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 		return r == STORE_DONE ? error_set(err, REDRESS_E_INTERNAL, "no count of persons")
 		                       : err->code;
 	*total_r = (uint64_t)store_column_int64(st, 0);
-	if ((st = store_query(store,
-	                      &registry_q_persons_list[f->order == REGISTRY_ORDER_FRAILTY ? 1
-	                                               : f->order == REGISTRY_ORDER_BIRTH ? 2
-	                                                                                  : 0],
-	                      err)) == NULL)
+	if ((st = registry_stmt(store,
+	                        f->order == REGISTRY_ORDER_FRAILTY ? REGISTRY_Q_PERSONS_LIST_FRAILTY
+	                        : f->order == REGISTRY_ORDER_BIRTH ? REGISTRY_Q_PERSONS_LIST_BIRTH
+	                                                           : REGISTRY_Q_PERSONS_LIST,
+	                        err)) == NULL)
 		return err->code;
 	list_bind(st, f, limit, offset);
 	return persons_each(st, fn, ctx, err);
@@ -394,39 +394,7 @@ registry_append_apply(struct tlog *log, const char *type, struct buf *data, stru
 static enum redress_err
 append_apply(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r, struct redress_error *err)
 {
-	const struct canon_node *root;
-	struct canon_doc doc;
-	struct buf bytes;
-	struct event ev;
-	uint64_t seq;
-	enum redress_err rc;
-
-	if ((rc = tlog_append_buf(log, type, data, &seq, err)) != REDRESS_OK)
-		return rc;
-	buf_init(&bytes, TLOG_EVENT_MAX);
-	canon_doc_init(&doc);
-	if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK ||
-	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) != REDRESS_OK)
-		goto out;
-	root = canon_root(&doc);
-	memset(&ev, 0, sizeof(ev));
-	ev.seq = seq;
-	ev.data = canon_find(root, "data");
-	if ((rc = canon_get_string(root, "type", &ev.type, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(root, "actor", &ev.actor, err)) != REDRESS_OK ||
-	    (rc = canon_get_string(root, "at", &ev.at, err)) != REDRESS_OK)
-		goto out;
-	if (ev.data == NULL || ev.data->type != CANON_OBJECT) {
-		rc = error_set(err, REDRESS_E_INTERNAL, "event %llu has no data object",
-		               (unsigned long long)seq);
-		goto out;
-	}
-	if ((rc = registry_replay(tlog_store(log), &ev, err)) == REDRESS_OK && seq_r != NULL)
-		*seq_r = seq;
-out:
-	canon_doc_free(&doc);
-	buf_free(&bytes);
-	return rc;
+	return tlog_append_apply(log, &registry_module, type, data, seq_r, err);
 }
 
 /* "PSEUDONYM/field": what binds a sealed field to its owner and place. */

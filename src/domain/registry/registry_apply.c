@@ -652,7 +652,6 @@ const struct event_module registry_module = {
     .type_prefix = "registry.",
     .schema = registry_schema,
     .catalogue = &registry_catalogue,
-    .catalogue_more = &registry_change_catalogue,
     .snapshot_ids = registry_snapshots,
     .nsnapshots = STORE_COUNT(registry_snapshots),
     .replay = registry_replay,

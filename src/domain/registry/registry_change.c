@@ -34,58 +34,6 @@
 
 #define CHANGE_FIELDS_MAX 128
 
-/* The statements, by id. */
-enum {
-	RC_Q_ROW_GET,
-	RC_Q_ROW_SET,
-	RC_Q_CHANGE_INSERT,
-	RC_Q_CHANGE_GET,
-	RC_Q_DECISION_INSERT,
-	RC_Q_CHANGES_ALL,
-	RC_Q_CHANGES_PENDING,
-	RC_Q_COUNT
-};
-
-static const struct store_statement rc_statements[RC_Q_COUNT] = {
-    [RC_Q_ROW_GET] = {.name = "registry.change.row_get",
-                      .sql =
-                          "SELECT birth_year, region, language, frailty, identity, id_index, registered_seq,"
-                          " status FROM registry_persons WHERE pseudonym = ?1",
-                      .columns = "ittittit"},
-    [RC_Q_ROW_SET] = {.name = "registry.change.row_set",
-                      .sql = "UPDATE registry_persons SET birth_year = ?2, region = ?3, language = ?4,"
-                             " frailty = ?5, identity = ?6, id_index = ?7 WHERE pseudonym = ?1",
-                      .columns = ""},
-    [RC_Q_CHANGE_INSERT] = {.name = "registry.change.insert",
-                            .sql = "INSERT INTO registry_changes (seq, pseudonym, fields, before, after,"
-                                   " reason, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                            .columns = ""},
-    [RC_Q_CHANGE_GET] = {.name = "registry.change.get",
-                         .sql = "SELECT c.pseudonym, c.fields, c.before, c.after, c.actor,"
-                                " coalesce(d.decision, '') FROM registry_changes c"
-                                " LEFT JOIN registry_change_decisions d ON d.change = c.seq WHERE c.seq = ?1",
-                         .columns = "tttttt"},
-    [RC_Q_DECISION_INSERT] = {.name = "registry.change.decide",
-                              .sql =
-                                  "INSERT INTO registry_change_decisions (change, seq, decision, actor, at)"
-                                  " VALUES (?1, ?2, ?3, ?4, ?5)",
-                              .columns = ""},
-    [RC_Q_CHANGES_ALL] = {.name = "registry.change.all",
-                          .sql =
-                              "SELECT c.seq, c.pseudonym, c.fields, c.actor, c.at, coalesce(d.decision, ''),"
-                              " coalesce(d.actor, '') FROM registry_changes c"
-                              " LEFT JOIN registry_change_decisions d ON d.change = c.seq ORDER BY c.seq",
-                          .columns = "itttttt"},
-    [RC_Q_CHANGES_PENDING] = {.name = "registry.change.pending",
-                              .sql = "SELECT c.seq, c.pseudonym, c.fields, c.actor, c.at, '', ''"
-                                     " FROM registry_changes c WHERE NOT EXISTS (SELECT 1 FROM"
-                                     " registry_change_decisions d WHERE d.change = c.seq) ORDER BY c.seq",
-                              .columns = "itttttt"},
-};
-
-const struct store_catalogue registry_change_catalogue = {"registry", rc_statements,
-                                                          STORE_COUNT(rc_statements)};
-
 /* The part of a person's row a correction changes. */
 struct side {
 	int64_t birth_year, frailty;
@@ -324,7 +272,7 @@ row_get(struct store *store, const char *pseudonym, struct side *s, int64_t *reg
 	struct store_stmt *st;
 
 	memset(s, 0, sizeof(*s));
-	if ((st = store_statement(store, &registry_change_catalogue, RC_Q_ROW_GET, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_CHANGE_ROW_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	switch (store_step(st, err)) {
@@ -374,7 +322,7 @@ proposal_get(struct store *store, int64_t change, struct proposal *p, struct red
 {
 	struct store_stmt *st;
 
-	if ((st = store_statement(store, &registry_change_catalogue, RC_Q_CHANGE_GET, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_CHANGE_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, change);
 	switch (store_step(st, err)) {
@@ -420,7 +368,7 @@ decision_insert(struct store *store, int64_t change, const struct event *ev, con
 {
 	struct store_stmt *st;
 
-	if ((st = store_statement(store, &registry_change_catalogue, RC_Q_DECISION_INSERT, err)) == NULL)
+	if ((st = registry_stmt(store, REGISTRY_Q_CHANGE_DECIDE, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, change);
 	store_bind_int64(st, 2, (int64_t)ev->seq);
@@ -480,8 +428,7 @@ registry_change_replay(struct store *store, const struct event *ev, struct redre
 		goto out;
 	}
 	if (strcmp(ev->type, REGISTRY_EV_PROPOSED) == 0) {
-		if ((st = store_statement(store, &registry_change_catalogue, RC_Q_CHANGE_INSERT, err)) ==
-		    NULL) {
+		if ((st = registry_stmt(store, REGISTRY_Q_CHANGE_INSERT, err)) == NULL) {
 			rc = err->code;
 			goto out;
 		}
@@ -515,7 +462,7 @@ registry_change_replay(struct store *store, const struct event *ev, struct redre
 		if ((rc = decision_insert(store, r.change, ev, "approved", err)) != REDRESS_OK)
 			goto out;
 	}
-	if ((st = store_statement(store, &registry_change_catalogue, RC_Q_ROW_SET, err)) == NULL) {
+	if ((st = registry_stmt(store, REGISTRY_Q_CHANGE_ROW_SET, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
@@ -815,8 +762,8 @@ registry_changes_each(struct store *store, int pending,
 	enum store_step_result r;
 	enum redress_err rc;
 
-	if ((st = store_statement(store, &registry_change_catalogue,
-	                          pending ? RC_Q_CHANGES_PENDING : RC_Q_CHANGES_ALL, err)) == NULL)
+	if ((st = registry_stmt(store, pending ? REGISTRY_Q_CHANGES_PENDING : REGISTRY_Q_CHANGES_ALL, err)) ==
+	    NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		memset(&row, 0, sizeof(row));

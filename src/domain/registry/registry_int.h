@@ -165,6 +165,11 @@ enum registry_statement {
 	REGISTRY_Q_PERSONS_STATUS,
 	REGISTRY_Q_PERSONS_PAGE,
 	REGISTRY_Q_PERSONS_COUNT_ALL, /* the list's count without a filter */
+	/* The filtered list, by enum registry_order, and its count: they read the entitlements' table. */
+	REGISTRY_Q_PERSONS_LIST,
+	REGISTRY_Q_PERSONS_LIST_FRAILTY,
+	REGISTRY_Q_PERSONS_LIST_BIRTH,
+	REGISTRY_Q_PERSONS_COUNT,
 	REGISTRY_Q_IDENTITY_GET,
 	REGISTRY_Q_INDEX_HOLDER,
 	REGISTRY_Q_KEY_GET,
@@ -192,6 +197,14 @@ enum registry_statement {
 	REGISTRY_Q_CHECK_KEYS,
 	REGISTRY_Q_CHECK_ORPHAN_KEYS,
 	REGISTRY_Q_CHECK_SHARES,
+	/* Corrections (registry_change.c). */
+	REGISTRY_Q_CHANGE_ROW_GET,
+	REGISTRY_Q_CHANGE_ROW_SET,
+	REGISTRY_Q_CHANGE_INSERT,
+	REGISTRY_Q_CHANGE_GET,
+	REGISTRY_Q_CHANGE_DECIDE,
+	REGISTRY_Q_CHANGES_ALL,
+	REGISTRY_Q_CHANGES_PENDING,
 	/* Audit's snapshots, in REGISTRY_TABLE_* order, named by their tables. */
 	REGISTRY_Q_SNAPSHOT_PERSONS,
 	REGISTRY_Q_SNAPSHOT_STATUS,
@@ -204,11 +217,6 @@ enum registry_statement {
 	REGISTRY_Q_COUNT
 };
 extern const struct store_catalogue registry_catalogue;
-/*
- * The filtered list, by enum registry_order (registered, frailty, birth),
- * and its count: they read the entitlements module's table (registry_sql.c).
- */
-extern const struct store_query registry_q_persons_list[3], registry_q_persons_count;
 
 /* Statement id of registry_catalogue, reset, nothing bound (store_statement()); NULL with err filled. */
 struct store_stmt *registry_stmt(struct store *store, enum registry_statement id, struct redress_error *err);
@@ -254,7 +262,6 @@ enum redress_err registry_change_fold(struct registry_change_fold **cf, const st
                                       struct audit_fold *fold, const char **pseudonym_r, int *birth_year_r,
                                       struct redress_error *err);
 void registry_change_fold_free(struct registry_change_fold **cf);
-extern const struct store_catalogue registry_change_catalogue;
 #define REGISTRY_CHANGE_SCHEMA                                                                               \
 	"CREATE TABLE IF NOT EXISTS registry_changes ("                                                      \
 	" seq INTEGER PRIMARY KEY,"                                                                          \

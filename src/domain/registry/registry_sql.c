@@ -8,13 +8,27 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "core/text.h"
 #include "domain/registry/registry_int.h"
 
 /* A person's public row, as struct registry_person holds it (registry_person_row reads it). */
 #define PERSON_COLUMNS                                                                                       \
 	"pseudonym, kind, status, death_date, birth_year, region, language, frailty, registered_seq"
 #define PERSON_TYPES "ttttittii"
+
+/*
+ * The filtered list: ?1 kind or '', ?2 status or '', ?3 the least frailty,
+ * ?4 1 for only those with an entitlement not yet paid (queued, returned or
+ * at the bank: the entitlements module's table, read here for the pages'
+ * filter; hence .reads), 2 for only those with a payment the bank
+ * returned, ?5 the order ('registered', 'frailty', 'birth'), ?6 limit, ?7
+ * offset.  One statement per order (?5 only checked), so that the default
+ * order, registration, walks its index instead of sorting the whole table.
+ */
+#define LIST_WHERE                                                                                           \
+	" WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR status = ?2) AND frailty >= ?3 AND (?4 = 0 OR"        \
+	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
+	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
+#define LIST_SELECT "SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE " AND ?5 = ?5 ORDER BY "
 
 static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
     /* Persons. */
@@ -56,6 +70,23 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
     [REGISTRY_Q_PERSONS_COUNT_ALL] = {.name = "registry.persons.count_all",
                                       .sql = "SELECT count(*) FROM registry_persons",
                                       .columns = "i"},
+    [REGISTRY_Q_PERSONS_LIST] = {.name = "registry.persons.list",
+                                 .sql = LIST_SELECT "registered_seq LIMIT ?6 OFFSET ?7",
+                                 .columns = PERSON_TYPES,
+                                 .reads = "entitlements"},
+    [REGISTRY_Q_PERSONS_LIST_FRAILTY] = {.name = "registry.persons.list_frailty",
+                                         .sql = LIST_SELECT "frailty DESC, registered_seq LIMIT ?6 OFFSET ?7",
+                                         .columns = PERSON_TYPES,
+                                         .reads = "entitlements"},
+    [REGISTRY_Q_PERSONS_LIST_BIRTH] = {.name = "registry.persons.list_birth",
+                                       .sql = LIST_SELECT "birth_year, registered_seq LIMIT ?6 OFFSET ?7",
+                                       .columns = PERSON_TYPES,
+                                       .reads = "entitlements"},
+    [REGISTRY_Q_PERSONS_COUNT] = {.name = "registry.persons.count",
+                                  .sql = "SELECT count(*) FROM registry_persons" LIST_WHERE
+                                         " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7",
+                                  .columns = "i",
+                                  .reads = "entitlements"},
     [REGISTRY_Q_IDENTITY_GET] = {.name = "registry.identity.get",
                                  .sql = "SELECT identity FROM registry_persons WHERE pseudonym = ?1",
                                  .columns = "t"},
@@ -183,6 +214,46 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                  .sql = "SELECT victim, num, den FROM registry_relations"
                                         " ORDER BY victim, seq",
                                  .columns = "tii"},
+    /* Corrections (registry_change.c): a person's correctable columns, the changes and their decisions. */
+    [REGISTRY_Q_CHANGE_ROW_GET] = {.name = "registry.change.row_get",
+                                   .sql =
+                                       "SELECT birth_year, region, language, frailty, identity, id_index,"
+                                       " registered_seq, status FROM registry_persons WHERE pseudonym = ?1",
+                                   .columns = "ittittit"},
+    [REGISTRY_Q_CHANGE_ROW_SET] = {.name = "registry.change.row_set",
+                                   .sql = "UPDATE registry_persons SET birth_year = ?2, region = ?3,"
+                                          " language = ?4, frailty = ?5, identity = ?6, id_index = ?7"
+                                          " WHERE pseudonym = ?1",
+                                   .columns = ""},
+    [REGISTRY_Q_CHANGE_INSERT] = {.name = "registry.change.insert",
+                                  .sql =
+                                      "INSERT INTO registry_changes (seq, pseudonym, fields, before, after,"
+                                      " reason, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                  .columns = ""},
+    [REGISTRY_Q_CHANGE_GET] = {.name = "registry.change.get",
+                               .sql = "SELECT c.pseudonym, c.fields, c.before, c.after, c.actor,"
+                                      " coalesce(d.decision, '') FROM registry_changes c"
+                                      " LEFT JOIN registry_change_decisions d ON d.change = c.seq"
+                                      " WHERE c.seq = ?1",
+                               .columns = "tttttt"},
+    [REGISTRY_Q_CHANGE_DECIDE] = {.name = "registry.change.decide",
+                                  .sql =
+                                      "INSERT INTO registry_change_decisions (change, seq, decision, actor,"
+                                      " at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                  .columns = ""},
+    [REGISTRY_Q_CHANGES_ALL] = {.name = "registry.change.all",
+                                .sql =
+                                    "SELECT c.seq, c.pseudonym, c.fields, c.actor, c.at,"
+                                    " coalesce(d.decision, ''), coalesce(d.actor, '') FROM registry_changes c"
+                                    " LEFT JOIN registry_change_decisions d ON d.change = c.seq"
+                                    " ORDER BY c.seq",
+                                .columns = "itttttt"},
+    [REGISTRY_Q_CHANGES_PENDING] = {.name = "registry.change.pending",
+                                    .sql = "SELECT c.seq, c.pseudonym, c.fields, c.actor, c.at, '', ''"
+                                           " FROM registry_changes c WHERE NOT EXISTS (SELECT 1 FROM"
+                                           " registry_change_decisions d WHERE d.change = c.seq)"
+                                           " ORDER BY c.seq",
+                                    .columns = "itttttt"},
     /*
      * Audit's snapshots.  registry_persons is read twice: what registration
      * fixes (audit's fold hashes it as each person is registered and forgets
@@ -227,35 +298,6 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
 const struct store_catalogue registry_catalogue = {"registry", registry_statements,
                                                    STORE_COUNT(registry_statements)};
 
-/*
- * The filtered list: ?1 kind or '', ?2 status or '', ?3 the least frailty,
- * ?4 1 for only those with an entitlement not yet paid (queued, returned or
- * at the bank: the entitlements module's table, read here for the pages'
- * filter), 2 for only those with a payment the bank returned, ?5 the order
- * ('registered', 'frailty', 'birth'), ?6 limit, ?7 offset.  Since it reads
- * the entitlements module's table, which a fund opened without that module
- * lacks, the list and its count are prepared at their first use (old-style
- * struct store_query), not with the catalogue at open.
- */
-#define LIST_WHERE                                                                                           \
-	" WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR status = ?2) AND frailty >= ?3 AND (?4 = 0 OR"        \
-	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
-	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
-
-/*
- * One statement per order (?5 only checked), so that the default order,
- * registration, walks its index instead of sorting the whole table.
- */
-#define LIST_SELECT "SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE " AND ?5 = ?5 ORDER BY "
-const struct store_query registry_q_persons_list[3] = {
-    {"registry.persons.list", LIST_SELECT "registered_seq LIMIT ?6 OFFSET ?7"},
-    {"registry.persons.list_frailty", LIST_SELECT "frailty DESC, registered_seq LIMIT ?6 OFFSET ?7"},
-    {"registry.persons.list_birth", LIST_SELECT "birth_year, registered_seq LIMIT ?6 OFFSET ?7"},
-};
-const struct store_query registry_q_persons_count = {"registry.persons.count",
-                                                     "SELECT count(*) FROM registry_persons" LIST_WHERE
-                                                     " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7"};
-
 struct store_stmt *
 registry_stmt(struct store *store, enum registry_statement id, struct redress_error *err)
 {
@@ -293,20 +335,7 @@ registry_person_row(struct store_stmt *st, struct registry_person *p, struct red
 
 	memset(p, 0, sizeof(*p));
 	memset(&row, 0, sizeof(row));
-	if (store_stmt_columns(st) != NULL)
-		r = store_read(st, person_fields, &row, err);
-	else if ((r = store_step(st, err)) == STORE_ROW) {
-		/* The list's old-style query (above) declares no columns: the same ones, by hand. */
-		text_copy(row.pseudonym, sizeof(row.pseudonym), store_column_text(st, 0));
-		text_copy(row.kind, sizeof(row.kind), store_column_text(st, 1));
-		text_copy(row.status, sizeof(row.status), store_column_text(st, 2));
-		text_copy(row.death_date, sizeof(row.death_date), store_column_text(st, 3));
-		row.birth_year = store_column_int64(st, 4);
-		text_copy(row.region, sizeof(row.region), store_column_text(st, 5));
-		text_copy(row.language, sizeof(row.language), store_column_text(st, 6));
-		row.frailty = store_column_int64(st, 7);
-		row.registered_seq = store_column_int64(st, 8);
-	}
+	r = store_read(st, person_fields, &row, err);
 	if (r != STORE_ROW)
 		return r;
 	/* Rows are written only here; audit names a row with a value these would not accept. */

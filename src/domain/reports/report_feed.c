@@ -370,7 +370,7 @@ replay_line(struct tlog *log, const struct event_module *const *modules, struct 
 		if (strncmp(type, modules[i]->type_prefix, strlen(modules[i]->type_prefix)) != 0)
 			continue;
 		{
-			struct event ev = {want, type, actor, at, canon_root(&doc), 0};
+			struct event ev = {want, type, actor, at, canon_root(&doc), 0, NULL};
 
 			rc = modules[i]->replay(tlog_store(log), &ev, err);
 		}

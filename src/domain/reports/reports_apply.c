@@ -588,7 +588,8 @@ report_publish(struct tlog *log, const struct actor *actor, const char *program,
 			rc = canon_read(&doc, pub->body.data, pub->body.len, err);
 			if (rc == REDRESS_OK) {
 				struct event ev = {pub->seq, REPORTS_EV_PUBLISHED, tlog_actor(log),
-				                   "",       canon_root(&doc),     0};
+				                   "",       canon_root(&doc),     0,
+				                   NULL};
 
 				if ((rc = decode(&ev, &row, err)) == REDRESS_OK)
 					rc = apply(tlog_store(log), &row, err);

@@ -269,9 +269,8 @@ users_add(struct tlog *log, const struct actor *actor, const struct seal_key *ma
 	if ((rc = users_seal_password(master, name, password, &a, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
-	if ((rc = users_encode_added(&data, &a, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, USERS_EV_ADDED, &data, &a.added_seq, err)) == REDRESS_OK)
-		rc = users_apply_added(tlog_store(log), &a, err);
+	if ((rc = users_encode_added(&data, &a, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &users_module, USERS_EV_ADDED, &data, &a.added_seq, err);
 	buf_free(&data);
 	return rc;
 }
@@ -407,9 +406,8 @@ users_recover(struct tlog *log, const struct seal_key *master, const char *name,
 	if ((rc = users_seal_password(master, a.name, password, &a, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
-	if ((rc = users_encode_recovered(&data, &a, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, USERS_EV_RECOVERED, &data, &seq, err)) == REDRESS_OK)
-		rc = users_apply_recovered(tlog_store(log), &a, err);
+	if ((rc = users_encode_recovered(&data, &a, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &users_module, USERS_EV_RECOVERED, &data, &seq, err);
 	buf_free(&data);
 	return rc;
 }

@@ -292,9 +292,8 @@ admin_event(struct tlog *log, const char *type, struct users_admin_ev *e, struct
 	}
 	canon_object_end(&c);
 	text_copy(e->actor, sizeof(e->actor), tlog_actor(log));
-	if ((rc = canon_error(&c, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, type, &data, &e->seq, err)) == REDRESS_OK)
-		rc = users_admin_apply(tlog_store(log), type, e, err);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &users_module, type, &data, &e->seq, err);
 	buf_free(&data);
 	return rc;
 }

@@ -151,8 +151,8 @@ users_totp_enrol(struct tlog *log, const struct actor *actor, const struct seal_
 	memcpy(t.secret_sealed, sealed.data, sealed.len + 1);
 	if ((rc = totp_uri(name, secret, uri, uri_size, err)) != REDRESS_OK ||
 	    (rc = users_encode_totp(&data, &t, err)) != REDRESS_OK ||
-	    (rc = tlog_append_buf(log, USERS_EV_TOTP_ENROLLED, &data, &t.enrolled_seq, err)) != REDRESS_OK ||
-	    (rc = users_apply_totp(tlog_store(log), &t, err)) != REDRESS_OK)
+	    (rc = tlog_append_apply(log, &users_module, USERS_EV_TOTP_ENROLLED, &data, &t.enrolled_seq,
+	                            err)) != REDRESS_OK)
 		goto out;
 out:
 	explicit_bzero(secret, sizeof(secret));
@@ -250,8 +250,8 @@ users_token_issue(struct tlog *log, const struct actor *actor, const char *name,
 	token_hash(text, strlen(text), k.hash);
 	memcpy(k.account, name, strlen(name) + 1);
 	if ((rc = users_encode_token(&data, &k, err)) != REDRESS_OK ||
-	    (rc = tlog_append_buf(log, USERS_EV_TOKEN_ISSUED, &data, &k.issued_seq, err)) != REDRESS_OK ||
-	    (rc = users_apply_token(tlog_store(log), &k, err)) != REDRESS_OK)
+	    (rc = tlog_append_apply(log, &users_module, USERS_EV_TOKEN_ISSUED, &data, &k.issued_seq, err)) !=
+	        REDRESS_OK)
 		goto out;
 	memcpy(token, text, strlen(text) + 1);
 out:
@@ -278,8 +278,9 @@ users_tokens_revoke(struct tlog *log, const struct actor *actor, const char *nam
 	r.count = (int64_t)acct.tokens;
 	buf_init(&data, USERS_EVENT_DATA_MAX);
 	if ((rc = users_encode_revoke(&data, &r, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, USERS_EV_TOKENS_REVOKED, &data, &r.seq, err)) == REDRESS_OK &&
-	    (rc = users_apply_revoke(tlog_store(log), &r, err)) == REDRESS_OK && revoked_r != NULL)
+	    (rc = tlog_append_apply(log, &users_module, USERS_EV_TOKENS_REVOKED, &data, &r.seq, err)) ==
+	        REDRESS_OK &&
+	    revoked_r != NULL)
 		*revoked_r = acct.tokens;
 	buf_free(&data);
 	return rc;
@@ -400,6 +401,7 @@ users_token_authenticate_vouched(struct store *store, const struct seal_key *mas
 	struct users_row a;
 	struct buf opened;
 	enum redress_err rc;
+	int malformed, revoked, locked, disabled;
 	size_t len;
 
 	if (!token_wellformed(token, &len))
@@ -413,28 +415,34 @@ users_token_authenticate_vouched(struct store *store, const struct seal_key *mas
 	case STORE_DONE: return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
 	default: return err->code;
 	}
-	if (store_column_int64(st, 2) != 0)
-		return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
+	/* One row at most: copied, and the statement ended at once, so no snapshot outlives the lookup. */
 	memset(&a, 0, sizeof(a));
-	if (users_role_parse(store_column_text(st, 1), &a.role, NULL) != REDRESS_OK ||
-	    strlen(store_column_text(st, 0)) >= sizeof(a.name) ||
-	    strlen(store_column_text(st, 4)) >= sizeof(a.password_sealed))
+	malformed = users_role_parse(store_column_text(st, 1), &a.role, NULL) != REDRESS_OK ||
+	            strlen(store_column_text(st, 0)) >= sizeof(a.name) ||
+	            strlen(store_column_text(st, 4)) >= sizeof(a.password_sealed);
+	text_copy(a.name, sizeof(a.name), store_column_text(st, 0));
+	text_copy(a.password_sealed, sizeof(a.password_sealed), store_column_text(st, 4));
+	revoked = store_column_int64(st, 2) != 0;
+	locked = store_column_int64(st, 3) != 0;
+	disabled = store_column_int64(st, 5) != 0;
+	store_done(st);
+	if (revoked)
+		return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
+	if (malformed)
 		return error_set(
 		    err, REDRESS_E_STORE,
 		    "account '%.64s' has a malformed row in the database (run 'redress audit verify')",
-		    store_column_text(st, 0));
-	if (store_column_int64(st, 3) != 0)
+		    a.name);
+	if (locked)
 		return error_set(err, REDRESS_E_REFUSED,
 		                 "API token refused: account '%.64s' is locked; an admin can unlock it"
 		                 " ('redress user unlock %.64s')",
-		                 store_column_text(st, 0), store_column_text(st, 0));
-	if (store_column_int64(st, 5) != 0)
+		                 a.name, a.name);
+	if (disabled)
 		return error_set(err, REDRESS_E_REFUSED,
 		                 "API token refused: account '%.64s' is disabled; an admin can enable it"
 		                 " ('redress user enable %.64s')",
-		                 store_column_text(st, 0), store_column_text(st, 0));
-	text_copy(a.name, sizeof(a.name), store_column_text(st, 0));
-	text_copy(a.password_sealed, sizeof(a.password_sealed), store_column_text(st, 4));
+		                 a.name, a.name);
 	/* The role is the one the account's sealed record was made for, not merely what the row says. */
 	if (!vouched_seen(vouched, master, &a)) {
 		buf_init_secret(&opened, USERS_SEALED_MAX);
@@ -474,9 +482,8 @@ users_lock(struct tlog *log, const char *name, const char *reason, struct redres
 	memcpy(l.name, name, strlen(name) + 1);
 	memcpy(l.reason, reason, strlen(reason) + 1);
 	buf_init(&data, USERS_EVENT_DATA_MAX);
-	if ((rc = users_encode_lock(&data, &l, 1, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, USERS_EV_LOCKED, &data, &l.locked_seq, err)) == REDRESS_OK)
-		rc = users_apply_lock(tlog_store(log), &l, 1, err);
+	if ((rc = users_encode_lock(&data, &l, 1, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &users_module, USERS_EV_LOCKED, &data, &l.locked_seq, err);
 	buf_free(&data);
 	return rc;
 }
@@ -497,9 +504,8 @@ users_unlock(struct tlog *log, const struct actor *actor, const char *name, stru
 	memset(&l, 0, sizeof(l));
 	memcpy(l.name, name, strlen(name) + 1);
 	buf_init(&data, USERS_EVENT_DATA_MAX);
-	if ((rc = users_encode_lock(&data, &l, 0, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, USERS_EV_UNLOCKED, &data, &l.locked_seq, err)) == REDRESS_OK)
-		rc = users_apply_lock(tlog_store(log), &l, 0, err);
+	if ((rc = users_encode_lock(&data, &l, 0, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &users_module, USERS_EV_UNLOCKED, &data, &l.locked_seq, err);
 	buf_free(&data);
 	return rc;
 }
