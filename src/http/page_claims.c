@@ -1028,6 +1028,8 @@ do_reason(struct http_change *c, void *arg, struct http_response *res, struct re
 	html_raw_const(p.b, "</blockquote>");
 	page_end(&p, 200);
 	wipe(&reason);
+	/* Shown once, like a reveal (refused.c): a reload posts nothing and leads back to the claim. */
+	snprintf(res->once_back, sizeof(res->once_back), "/claims/%s", a->claim);
 	return REDRESS_OK;
 }
 

@@ -1625,6 +1625,8 @@ do_reveal(struct http_change *c, void *arg, struct http_response *res, struct re
 	status = casefile(&p, c->store, a->pseudonym, &id);
 	page_end(&p, status);
 	sodium_memzero(&id, sizeof(id));
+	/* Shown once at GET /shown/ID: a reload posts nothing and leads back to the file (refused.c). */
+	snprintf(res->once_back, sizeof(res->once_back), "/persons/%s", a->pseudonym);
 	return REDRESS_OK;
 }
 

@@ -208,6 +208,20 @@ try {
   check(await page.isVisible('#f-password-error'), 'the error is shown beside the password field');
   await axe('sign-in with an error');
   await shot('sign-in-error');
+  // The refused sign-in is post/redirect/get too (under the pre-session cookie): a reload posts nothing.
+  check(/\/sign-in\/refused\/[0-9a-f]{32}$/.test(page.url()) && (await page.inputValue('#f-username')) === 'cho',
+    `a refused sign-in is shown at a page of its own (${page.url().replace(base, '')}), the name kept`);
+  {
+    const posts = [];
+    const onRequest = (r) => { if (r.method() === 'POST') posts.push(r.url()); };
+    page.on('request', onRequest);
+    const again = await page.reload();
+    page.off('request', onRequest);
+    check(posts.length === 0 && again.status() === 401 && (await page.isVisible('#f-password-error')),
+      'reloading the refused sign-in posts nothing and shows the same error (401)');
+    const other = await fetch(page.url(), { redirect: 'manual' });
+    check(other.status === 404, 'another client (without the pre-session cookie) gets nothing at that address');
+  }
 
   // The caseworker signs in and lands on the search page.
   await signIn('cho', passwords.cho);
@@ -322,6 +336,23 @@ try {
   check((await page.textContent('.notice-ok')).length > 0, 'the page says the reveal was recorded');
   await axe('case file after a reveal');
   await shot('case-file-revealed');
+  // The reveal is shown once, at an address of its own: no-store; a reload posts nothing and shows no identity.
+  {
+    const shownUrl = page.url();
+    check(/\/shown\/[0-9a-f]{32}$/.test(shownUrl), `the reveal answers 303 to a page shown once (${shownUrl.replace(base, '')})`);
+    const posts = [];
+    const onRequest = (r) => { if (r.method() === 'POST') posts.push(r.url()); };
+    page.on('request', onRequest);
+    const again = await page.reload();
+    page.off('request', onRequest);
+    check(posts.length === 0 && page.url() === registered && !(await page.isVisible('dl.identity'))
+      && !(await page.textContent('main')).includes('Demo Browser Person'),
+      'reloading the revealed identity posts nothing and leads back to the case file, the identity not shown');
+    check((again.request().redirectedFrom()?.response() ? (await again.request().redirectedFrom().response()).headers()['cache-control'] : again.headers()['cache-control']) === 'no-store',
+      'the revealed page is not kept in any cache (Cache-Control: no-store)');
+    await page.goBack();
+    check(!(await page.isVisible('dl.identity')), 'the way back in history shows no identity either');
+  }
 
   // The case file at a glance: a banner, the summary, the actions as links to task pages.
   await page.goto(registered);
