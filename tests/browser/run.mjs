@@ -609,9 +609,17 @@ try {
   await page.goto(`${base}/fund?lang=ja`);
   check((await page.textContent('h1')) === '基金の残高', 'the balances page in Japanese');
   check(/円/.test(await page.textContent('main')), 'JPY amounts are written with 円 in Japanese');
+  {
+    const names = await page.$$eval('main table tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+    check(names.some((n) => n.startsWith('基金の銀行口座')) && names.some((n) => n.includes('事業の未払給付金'))
+      && !names.some((n) => /\b(Fund|Benefits|Pledges|Contributions|Currency)\b/.test(n)),
+      `the system's ledger accounts are named in Japanese (${names.slice(0, 3).join(' / ')})`);
+  }
   await axe('fund balances');
   await shot('fund-balances-ja');
   await page.goto(`${base}/fund?lang=ko`);
+  check((await page.textContent('main table')).includes('기금 은행 계좌 (KRW)') && !/\b(Fund|Benefits|Pledges)\b/.test(await page.textContent('main table')),
+    'and in Korean (기금 은행 계좌 (KRW))');
 
   // Finance: a pledge and a receipt; a wrong form is refused beside its field, nothing saved.
   await page.goto(`${base}/pledges`);
@@ -772,7 +780,7 @@ try {
   await page.goto(`${base}/admin/accounts`);
   await page.fill('#reset-tess', 'browser-test-reset-1');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/password"] button')]);
-  check((await page.textContent('main')).includes('must choose a new password'), 'a reset password is to be changed at the next sign-in');
+  check((await page.textContent('main')).includes('새 비밀번호를 정해야 함'), 'a reset password is to be changed at the next sign-in (said in Korean)');
   await axe('accounts with a reset password');
 
   // Programs: listed; a broken paste is refused beside the field with its line and column; a good one is shown.
