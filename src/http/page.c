@@ -436,17 +436,31 @@ page_textarea(struct page *p, const char *label, const char *name, const char *v
 	field_end(p, id, error);
 }
 
-void
-page_select_begin(struct page *p, const char *label, const char *name, const char *error)
+static void
+select_begin(struct page *p, const char *label, const char *name, const char *error, int required)
 {
 	char id[80];
 
-	field_begin(p, label, name, 0, id);
+	field_begin(p, label, name, required, id);
 	html_raw_const(p->b, "<select");
 	html_attr(p->b, "id", id);
 	html_attr(p->b, "name", name);
+	if (required)
+		html_raw_const(p->b, " required");
 	field_invalid(p, id, error);
 	html_raw_const(p->b, ">");
+}
+
+void
+page_select_begin(struct page *p, const char *label, const char *name, const char *error)
+{
+	select_begin(p, label, name, error, 0);
+}
+
+void
+page_select_required_begin(struct page *p, const char *label, const char *name, const char *error)
+{
+	select_begin(p, label, name, error, 1);
 }
 
 void

@@ -49,7 +49,7 @@ account_form_render(struct page *p, const struct account_form *f)
 	page_csrf(p);
 	page_input(p, N_("Account name (lower case letters, digits, . _ -)"), "name", "text",
 	           f != NULL ? f->name : NULL, words(p, f != NULL ? f->name_error : NULL), 1, "off");
-	page_select_begin(p, N_("Role"), "role", words(p, f != NULL ? f->role_error : NULL));
+	page_select_required_begin(p, N_("Role"), "role", words(p, f != NULL ? f->role_error : NULL));
 	page_option(p, "caseworker", page_role_words(p, ROLE_CASEWORKER), f != NULL ? f->role : NULL);
 	page_option(p, "reviewer", page_role_words(p, ROLE_REVIEWER), f != NULL ? f->role : NULL);
 	page_option(p, "finance", page_role_words(p, ROLE_FINANCE), f != NULL ? f->role : NULL);
@@ -562,7 +562,8 @@ program_editor(struct page *p, struct http_request *req)
 	html_text(p->b,
 	          T(p, "Fill in the program's rules. A program that pays by harm names each harm with its "
 	               "amount and leaves the two benefits empty. A program cannot be changed once added."));
-	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs?form=editor\">");
+	html_raw_const(p->b,
+	               "</p><form class=\"form\" method=\"post\" action=\"/admin/programs?form=editor\">");
 	page_csrf(p);
 	for (i = 0; i < sizeof(editor_fields) / sizeof(editor_fields[0]); i++)
 		page_input(p, editor_fields[i].label, editor_fields[i].name, editor_fields[i].type,

@@ -366,6 +366,8 @@ try {
   // Consent: a task page; an empty form is refused all at once, with a linked summary that takes the focus.
   await Promise.all([page.waitForLoadState('load'), page.click('a[href$="/consents"]')]);
   check((await page.inputValue('#f-scope')) === '' && (await page.inputValue('#f-given')) === '', 'no select comes preselected to a consequential choice');
+  check((await page.textContent('label[for="f-scope"]')).includes('(필수)') && (await page.textContent('label[for="f-given"]')).includes('(필수)'),
+    'the consent\'s required choices are marked (필수)');
   await axe('record consent');
   await page.fill('#f-witness', '<i>Witness</i> kept');
   res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
@@ -442,6 +444,19 @@ try {
   await page.goto(`${claimUrl}?lang=ja`);
   check((await page.textContent('main table tbody a[href$="/evidence/1"]')) === '証言 (ファイル 1)', 'and in Japanese (証言 (ファイル 1))');
   await page.setViewportSize({ width: 390, height: 844 });
+  {
+    // The evidence table's headings at phone width in Japanese: none broken into a column of single kana.
+    // The lines each heading's text is drawn on (the distinct tops of its text's boxes).
+    const lines = await page.$$eval('main table:first-of-type thead th', (ths) => ths.map((th) => {
+      const range = document.createRange();
+      range.selectNodeContents(th);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    }));
+    check(lines.length > 0 && Math.max(...lines) <= 2, `ja at 390 px: the evidence table's headings take at most two lines each (${lines.join(', ')})`);
+    check((await page.textContent('label[for="f-label"]')).includes('(必須)') && (await page.getAttribute('#f-label', 'required')) !== null,
+      'ja: the evidence\'s kind is marked (必須) and required');
+    check((await page.textContent('main table:last-of-type tbody')).includes('まだありません'), 'ja: an empty history says so, not a table of headings only');
+  }
   await shot('phone-claim-evidence-ja');
   await page.goto(`${claimUrl}?lang=ko`);
   await shot('phone-claim-evidence-ko');
