@@ -133,6 +133,27 @@ async function noSideScroll(name) {
   check(scroll <= inner, `${name}: nothing scrolls sideways (${scroll} <= ${inner} px)`);
 }
 
+// A role's pages at phone width (390 x 844) in Korean and Japanese: nothing scrolls sideways, and no
+// heading, label, button or column heading is left in English (two English words in a row; the data
+// a person typed, program names among them, is not checked). Screenshots phone-ROLE-PAGE-LANG.png.
+async function phoneWalk(role, paths, allow = /^$/) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const lang of ['ko', 'ja']) {
+    for (const path of paths) {
+      await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      await noSideScroll(`${role}: ${path} in ${lang} at phone width`);
+      const english = await page.$$eval('main h1, main label, main button, main th, main legend, main summary, main .hint, main .notice, nav a',
+        (es) => es.map((e) => e.textContent.trim()).filter((t) => /[A-Za-z]{3,}[ ,]+[A-Za-z]{3,}/.test(t)
+          && !/SHA-256|pain\.001|camt\.054|payable:|benefits:|bank:|JSON|TOTP/.test(t)));
+      if (allow.source !== '^$') for (let i = english.length - 1; i >= 0; i--) if (allow.test(english[i])) english.splice(i, 1);
+      check(english.length === 0, `${role}: ${path} in ${lang} has its words in ${lang} (${english.slice(0, 3).join(' | ')})`);
+      await shot(`phone-${role}-${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}-${lang}`);
+    }
+  }
+  await page.goto(`${base}/account?lang=ko`); // the language chosen is remembered: back to Korean
+  await page.setViewportSize({ width: 1100, height: 900 });
+}
+
 // The face the browser really draws an element's text with (the debugging protocol's platform fonts).
 async function renderedFonts(selector) {
   const cdp = await page.context().newCDPSession(page);
@@ -568,6 +589,7 @@ try {
   check(await page.isVisible(`a[href="${new URL(claimUrl).pathname}"]`), 'the submitted claim is in the review queue');
   await axe('review queue');
   await shot('review-queue');
+  await phoneWalk('reviewer', ['/claims', new URL(claimUrl).pathname]);
 
   // Four eyes: two different reviewers approve; the first may not approve twice.
   await page.goto(claimUrl);
@@ -707,6 +729,7 @@ try {
   res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/bank-files"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 200, 'the bank\'s rejection of an order is read');
+  await phoneWalk('finance', ['/queue', '/fund', '/pledges', '/batches', '/batches/B-000001', '/account']);
   await page.goto(`${base}/fund?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
@@ -821,6 +844,34 @@ try {
   await axe('program');
   await shot('program');
 
+  // The program editor: an empty one refused field by field in one pass, in Korean; then a program by
+  // harm written with a Korean date, separators and no accounts (named from its code).
+  await page.goto(`${base}/admin/programs`);
+  await page.fill('#f-name', '편집기 시험 사업');
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/programs?form=editor"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  const editorErrors = await page.$$eval('.error-summary a', (as) => as.map((a) => a.getAttribute('href')));
+  check(res.status() === 422 && ['#f-code', '#f-currency', '#f-cutoff', '#f-approvals', '#f-survivor'].every((h) => editorErrors.includes(h))
+    && !editorErrors.includes('#f-name') && (await page.inputValue('#f-name')) === '편집기 시험 사업',
+    `an empty program is refused field by field in one pass, the name kept (${editorErrors.join(' ')})`);
+  check(await page.isVisible('#f-cutoff-error') && /[\uac00-\ud7a3]/.test(await page.textContent('#f-cutoff-error')), 'each error is beside its field, in Korean');
+  check((await page.textContent('label[for="f-code"]')).includes('(필수)') && !(await page.textContent('label[for="f-fund"]')).includes('(필수)'),
+    'the editor marks what is required, and the accounts are not');
+  await axe('program editor with errors');
+  await shot('program-editor-errors');
+  await page.fill('#f-code', 'editor-browser');
+  await page.fill('#f-currency', 'KRW');
+  await page.fill('#f-cutoff', '2015. 12. 28.');
+  await page.fill('#f-approvals', '2');
+  await page.fill('#f-harm1_code', 'injury');
+  await page.fill('#f-harm1_ko', '상해');
+  await page.fill('#f-harm1_amount', '5,000,000');
+  clicks = 0;
+  await click('form[action="/admin/programs?form=editor"] button');
+  check(page.url().endsWith('/admin/programs/editor-browser') && (await page.textContent('main')).includes('5,000,000원')
+    && (await page.textContent('main')).includes('payable:editor-browser'),
+    'the editor adds a program by harm typed with a Korean date and separators, its accounts named from its code');
+
   // Erasing a person registered in this test, after typing her pseudonym.
   await page.goto(`${registered2}/erase`);
   check(await page.isVisible('button.danger'), 'erasing is a warning button');
@@ -835,6 +886,8 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/erase"] button')]);
   check(page.url() === registered2 && (await page.textContent('.banner')).includes('삭제됨'), 'the person is erased');
   await shot('case-file-erased');
+  await phoneWalk('admin', ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', '/account']);
+  await page.goto(`${base}/account?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
   // The monitor: the signed checkpoint, and nothing about persons.
@@ -877,6 +930,7 @@ try {
   }
   res = await page.goto(`${base}/batches`);
   check(res.status() === 403, 'a monitor may not see the payment batches');
+  await phoneWalk('monitor', ['/transparency', '/reports', '/account']);
   await page.goto(`${base}/transparency`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
@@ -888,6 +942,9 @@ try {
   }
   await axe('refused finance page');
   check(!(await page.isVisible('a[href="/pledges"]')), 'the caseworker\'s menu has no pledges');
+  // The casework page's channel hint names the codes to type (phone, letter, visit): the casework helper's to word.
+  await phoneWalk('caseworker', ['/persons', '/persons/V-000001', '/persons/V-000001/casework', '/work', '/claims?state=all',
+    new URL(claimUrl).pathname, `${new URL(registered).pathname}/consents`, `${new URL(registered).pathname}/bank`], /phone, letter, visit/);
 
   // A caseworker's day: a family calls about Demo Survivor One; find her by name, see her payment.
   await page.goto(`${base}/persons`);
