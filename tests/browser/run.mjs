@@ -868,7 +868,7 @@ try {
   await page.fill('#f-harm1_amount', '5,000,000');
   clicks = 0;
   await click('form[action="/admin/programs?form=editor"] button');
-  check(page.url().endsWith('/admin/programs/editor-browser') && (await page.textContent('main')).includes('5,000,000원')
+  check(page.url().endsWith('/admin/programs/editor-browser') && clicks === 1 && (await page.textContent('main')).includes('5,000,000원')
     && (await page.textContent('main')).includes('payable:editor-browser'),
     'the editor adds a program by harm typed with a Korean date and separators, its accounts named from its code');
 

@@ -587,6 +587,51 @@ test_heir_form(void **state_r)
 	assert_int_equal(httpfix_tree_size(&s->client), size);
 }
 
+/*
+ * A reveal is shown once: the POST is answered 303 to /shown/ID, whose
+ * first GET gives the identity (no-store), and a reload leads back to the
+ * case file without it; another session gets nothing.
+ */
+static void
+test_reveal_shown_once(void **state_r)
+{
+	struct state *s = *state_r;
+	struct httpfix_request req = {.method = "POST",
+	                              .path = "/persons/V-000001/reveal",
+	                              .body = "reason=checking+her+address",
+	                              .content_type = "application/x-www-form-urlencoded",
+	                              .as = &s->cho_cookie,
+	                              .header = "Accept-Language: en"};
+	struct httpfix_request get = {.as = &s->cho_cookie, .header = "Accept-Language: en"};
+	struct httpfix_principal other;
+	struct httpfix_response res;
+	char location[128], header[128];
+
+	assert_int_equal(httpfix_sign_in(&s->client, httpfix_account(s->fix, "cho"), &other), 201);
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	if (res.status != 303 || !httpfix_header(&res, "Location", location, sizeof(location)) ||
+	    strncmp(location, "/shown/", 7) != 0)
+		fail_msg("a reveal: %ld, not 303 to /shown/", res.status);
+	httpfix_response_free(&res);
+	get.path = location;
+	get.as = &other;
+	assert_int_equal(httpfix_do(&s->client, &get, &res), CURLE_OK);
+	assert_int_equal(res.status, 404); /* another session of the same account */
+	httpfix_response_free(&res);
+	get.as = &s->cho_cookie;
+	assert_int_equal(httpfix_do(&s->client, &get, &res), CURLE_OK);
+	assert_int_equal(res.status, 200);
+	assert_non_null(strstr(res.body, "class=\"facts identity\""));
+	assert_true(httpfix_header(&res, "Cache-Control", header, sizeof(header)));
+	assert_string_equal(header, "no-store");
+	httpfix_response_free(&res);
+	assert_int_equal(httpfix_do(&s->client, &get, &res), CURLE_OK);
+	if (res.status != 303 || !httpfix_header(&res, "Location", location, sizeof(location)) ||
+	    strcmp(location, "/persons/V-000001") != 0 || strstr(res.body, "class=\"facts identity\"") != NULL)
+		fail_msg("the reveal asked again: %ld to %s, not 303 to the case file", res.status, location);
+	httpfix_response_free(&res);
+}
+
 /* ---- 10: the smaller ones ------------------------------------------------------------ */
 
 /* A sign-in from its own address (no throttle carries over): the status, the body, the time in ms. */
@@ -848,6 +893,7 @@ main(void)
 	    cmocka_unit_test(test_success_clears_only_its_name),
 	    cmocka_unit_test(test_language_cookie_whole),
 	    cmocka_unit_test(test_sign_in_form_csrf),
+	    cmocka_unit_test(test_reveal_shown_once),
 	    cmocka_unit_test(test_headers_too_large),
 	    cmocka_unit_test(test_slowloris),
 	    cmocka_unit_test(test_totp_after_restart), /* last: it restarts the server */
