@@ -627,7 +627,8 @@ test_reveal_shown_once(void **state_r)
 	httpfix_response_free(&res);
 	assert_int_equal(httpfix_do(&s->client, &get, &res), CURLE_OK);
 	if (res.status != 303 || !httpfix_header(&res, "Location", location, sizeof(location)) ||
-	    strcmp(location, "/persons/V-000001") != 0 || strstr(res.body, "class=\"facts identity\"") != NULL)
+	    strcmp(location, "/persons/V-000001") != 0 ||
+	    strstr(res.body, "class=\"facts identity\"") != NULL)
 		fail_msg("the reveal asked again: %ld to %s, not 303 to the case file", res.status, location);
 	httpfix_response_free(&res);
 }
@@ -747,9 +748,9 @@ test_sign_in_form_csrf(void **state_r)
 {
 	struct state *s = *state_r;
 	struct httpfix_account *moe = httpfix_account(s->fix, "moe");
-	struct httpfix_request req = {.path = "/sign-in"};
+	struct httpfix_request req = {.path = "/sign-in"}, get;
 	struct httpfix_response res;
-	char cookie[256], header[256], body[512], *end;
+	char cookie[256], header[256], body[512], location[128], page[65536], *end;
 	const char *field;
 
 	/* Posted from elsewhere, with no token: refused, and no session. */
@@ -789,6 +790,24 @@ test_sign_in_form_csrf(void **state_r)
 	req.content_type = "application/x-www-form-urlencoded";
 	req.header = header;
 	assert_int_equal(ask(&s->client, &req, NULL, 0), 400);
+	/* A wrong password with the right token: post/redirect/get to a page of its own, for this cookie
+	 * only. */
+	snprintf(body, sizeof(body), "username=moe&password=not-the-password&csrf_token=%s",
+	         cookie + strlen("redress_presign="));
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	assert_int_equal(res.status, 303);
+	assert_true(httpfix_header(&res, "Location", location, sizeof(location)));
+	assert_int_equal(strncmp(location, "/sign-in/refused/", 17), 0);
+	httpfix_response_free(&res);
+	memset(&get, 0, sizeof(get));
+	get.path = location;
+	get.header = header;
+	assert_int_equal(ask(&s->client, &get, page, sizeof(page)), 401);
+	assert_non_null(strstr(page, "value=\"moe\""));
+	assert_int_equal(ask(&s->client, &get, page, sizeof(page)),
+	                 401); /* a reload: the same, nothing posted */
+	get.header = NULL;
+	assert_int_equal(ask(&s->client, &get, page, sizeof(page)), 404); /* no cookie: nothing */
 	/* The right one: signed in. */
 	snprintf(body, sizeof(body), "username=moe&password=%s&csrf_token=%s", moe->password,
 	         cookie + strlen("redress_presign="));
