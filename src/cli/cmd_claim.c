@@ -18,7 +18,7 @@ claim_usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: redress [--as USER] claim open --program CODE --victim PSEUDONYM [--claimant PSEUDONYM]\n"
-	    "       redress [--as USER] claim evidence add CLAIM FILE\n"
+	    "       redress [--as USER] claim evidence add CLAIM FILE [--label KIND]\n"
 	    "       redress [--as USER] claim harm add CLAIM --harm CODE --evidence N[,N...]\n"
 	    "       redress [--as USER] claim harm approve|deny CLAIM --harm CODE\n"
 	    "       redress [--as USER] claim submit CLAIM\n"
@@ -35,6 +35,8 @@ claim_usage(FILE *f)
 	    "denies it; an appeal starts the count again.\n"
 	    "'evidence add' seals FILE (at most %u MiB) with the victim's key and prints its\n"
 	    "SHA-256; evidence is added while the claim is open, or denied (for an appeal).\n"
+	    "--label says what the file is: identity, testimony, medical, family, photo,\n"
+	    "letter or other (the pages ask for it; 'show' lists it).\n"
 	    "Reasons are sealed too; 'show --reasons' opens them.\n"
 	    "Under a program that pays by harm, 'harm add' names a harm (a code of the\n"
 	    "program's) with the evidence files that support it, while the claim is open;\n"
@@ -92,7 +94,7 @@ claim_open_cmd(struct cli *cli, int argc, char **argv)
 }
 
 struct evidence_arg {
-	const char *id, *path;
+	const char *id, *path, *label; /* label: one of claim_evidence_labels, or NULL */
 	struct buf data;
 	char sha256[65];
 };
@@ -103,8 +105,8 @@ do_evidence(struct cli *cli, void *arg, struct redress_error *err)
 	struct evidence_arg *a = arg;
 	struct registry_keys keys = cli_registry_keys(cli);
 
-	return claim_evidence_add(cli->log, &cli->actor, &keys, a->id, a->path, a->data.data, a->data.len,
-	                          a->sha256, err);
+	return claim_evidence_add_labelled(cli->log, &cli->actor, &keys, a->id, a->path, a->label,
+	                                   a->data.data, a->data.len, a->sha256, err);
 }
 
 static int
@@ -118,11 +120,18 @@ claim_evidence_cmd(struct cli *cli, int argc, char **argv)
 		claim_usage(stdout);
 		return 0;
 	}
-	if (argc != 4 || strcmp(argv[1], "add") != 0)
-		return cli_usage_error("claim", "'evidence' takes: add CLAIM FILE");
+	if ((argc != 4 && (argc != 6 || strcmp(argv[4], "--label") != 0)) || strcmp(argv[1], "add") != 0)
+		return cli_usage_error("claim", "'evidence' takes: add CLAIM FILE [--label KIND]");
 	memset(&a, 0, sizeof(a));
 	a.id = argv[2];
 	a.path = argv[3];
+	a.label = argc == 6 ? argv[5] : NULL;
+	if (a.label != NULL && !claim_evidence_label_ok(a.label))
+		return cli_usage_error(
+		    "claim",
+		    "--label '%s' is not a kind of evidence: identity, testimony, medical, "
+		    "family, photo, letter or other",
+		    a.label);
 	if (cli_read_file(a.path, CLAIM_EVIDENCE_MAX, &a.data, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	status = cli_run_change(cli, PERM_CLAIMS_INTAKE, do_evidence, &a);
@@ -317,10 +326,15 @@ struct show_out {
 static enum redress_err
 show_evidence(void *ctx, const struct claim_evidence *e, struct redress_error *err)
 {
-	(void)ctx;
-	(void)err;
-	printf("  evidence %d  %s  %lld bytes, by %s (event %llu)\n", e->n, e->sha256, (long long)e->size,
-	       e->added_by, (unsigned long long)e->added_seq);
+	struct show_out *out = ctx;
+	char label[CLAIM_LABEL_MAX + 1];
+	enum redress_err rc;
+
+	if ((rc = claim_evidence_label(out->cli->log, e, label, err)) != REDRESS_OK)
+		return rc;
+	printf("  evidence %d  %s  %s  %lld bytes, by %s (event %llu)\n", e->n,
+	       label[0] != '\0' ? label : "-", e->sha256, (long long)e->size, e->added_by,
+	       (unsigned long long)e->added_seq);
 	return REDRESS_OK;
 }
 
@@ -393,6 +407,10 @@ claim_show_cmd(struct cli *cli, int argc, char **argv)
 		if (claim_file_json(tlog_store(cli->log), &cli->actor, out.reasons ? &keys : NULL, id, &file,
 		                    &err) != REDRESS_OK)
 			return cli_fail(&err);
+		if (claim_file_labels(cli->log, tlog_store(cli->log), id, file, &err) != REDRESS_OK) {
+			json_decref(file);
+			return cli_fail(&err);
+		}
 		cli_print_json(file);
 		return 0;
 	}

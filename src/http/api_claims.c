@@ -78,6 +78,10 @@ do_show_reasons(struct http_change *c, void *arg, struct http_response *res, str
 	if ((rc = claim_reasons_opened(c->log, c->actor, id, err)) != REDRESS_OK ||
 	    (rc = claim_file_json(c->store, c->actor, &c->keys, id, &file, err)) != REDRESS_OK)
 		return rc;
+	if ((rc = claim_file_labels(c->log, c->store, id, file, err)) != REDRESS_OK) {
+		json_decref(file);
+		return rc;
+	}
 	http_reply_json(res, 200, file);
 	return REDRESS_OK;
 }
@@ -87,6 +91,7 @@ api_claims_show(struct http_request *req, struct http_response *res)
 {
 	struct redress_error err;
 	struct store *store;
+	struct tlog *log;
 	json_t *file;
 	char *id;
 	int reasons;
@@ -105,9 +110,14 @@ api_claims_show(struct http_request *req, struct http_response *res)
 		http_change_submit(req, do_show_reasons, id);
 		return;
 	}
-	if ((store = http_store(req, res)) == NULL)
+	if ((store = http_store(req, res)) == NULL || (log = http_read_log(req, res)) == NULL)
 		return;
 	if (claim_file_json(store, &req->actor, NULL, http_param(req, "claim"), &file, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	if (claim_file_labels(log, store, http_param(req, "claim"), file, &err) != REDRESS_OK) {
+		json_decref(file);
 		http_reply_fail(res, &err);
 		return;
 	}
@@ -367,7 +377,8 @@ api_claims_harm_review(struct http_request *req, struct http_response *res)
 struct evidence_arg {
 	char id[CLAIM_ID_MAX + 1];
 	char filename[CLAIM_FILENAME_MAX + 1];
-	const struct buf *file; /* the request's upload: it outlives the change */
+	char label[CLAIM_LABEL_MAX + 1]; /* one of claim_evidence_labels, or "" */
+	const struct buf *file;          /* the request's upload: it outlives the change */
 };
 
 static enum redress_err
@@ -378,25 +389,34 @@ do_evidence(struct http_change *c, void *arg, struct http_response *res, struct 
 	enum redress_err rc;
 	struct claim claim;
 
-	if ((rc = claim_evidence_add(c->log, c->actor, &c->keys, a->id, a->filename, a->file->data,
-	                             a->file->len, sha256, err)) != REDRESS_OK ||
+	if ((rc = claim_evidence_add_labelled(c->log, c->actor, &c->keys, a->id, a->filename, a->label,
+	                                      a->file->data, a->file->len, sha256, err)) != REDRESS_OK ||
 	    (rc = claim_get(c->store, a->id, &claim, err)) != REDRESS_OK)
 		return rc;
 	http_reply_json(res, 201,
-	                json_pack("{s:s, s:i, s:s, s:I}", "claim", claim.id, "n", claim.evidence, "sha256",
-	                          sha256, "size", (json_int_t)a->file->len));
+	                json_pack("{s:s, s:i, s:s, s:I, s:o}", "claim", claim.id, "n", claim.evidence,
+	                          "sha256", sha256, "size", (json_int_t)a->file->len, "label",
+	                          a->label[0] != '\0' ? json_string(a->label) : json_null()));
 	return REDRESS_OK;
 }
 
 void
 api_claims_evidence_add(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {NULL};
+	static const char *const fields[] = {"label", NULL};
+	const char *label = http_upload_field(req, "label");
 	const struct buf *file;
 	struct evidence_arg *a;
 
 	if (http_upload_fields_only(req, res, fields) < 0)
 		return;
+	if (label != NULL && label[0] != '\0' && !claim_evidence_label_ok(label)) {
+		http_reply_error(
+		    res, 400, "invalid",
+		    "field 'label' must be one of identity, testimony, medical, family, photo, letter, "
+		    "other (what the file is)");
+		return;
+	}
 	if ((file = http_upload_file(req)) == NULL || file->len == 0) {
 		http_reply_error(res, 400, "invalid", "the form needs a non-empty part named 'file'");
 		return;
@@ -419,6 +439,8 @@ api_claims_evidence_add(struct http_request *req, struct http_response *res)
 		return;
 	}
 	memcpy(a->filename, req->upload_name, strlen(req->upload_name) + 1);
+	if (label != NULL)
+		memcpy(a->label, label, strlen(label) + 1); /* checked above: one of the labels */
 	a->file = file;
 	http_change_submit_wiped(req, do_evidence, a, sizeof(*a));
 }

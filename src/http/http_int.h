@@ -114,6 +114,7 @@ struct http_response {
 	char lang_cookie[128]; /* a second Set-Cookie value: the language a person chose, or "" */
 	int immutable;         /* 1: an asset whose name holds its hash, cached for a year; else no-store */
 	const char *fixed;     /* static text answered instead of body (out of memory: needs no allocation) */
+	char once_back[128];   /* a page shown once (a reveal): where it leads after (refused.c); "" */
 };
 
 enum http_request_state {
@@ -515,18 +516,23 @@ struct http_totp_seen {
  * A page's refused form, kept for post/redirect/get (refused.c): the
  * answer as drawn, for the session that posted it, for a while.
  */
+/* The sign-in forms' pre-session cookie (Path=/sign-in): their CSRF token; whose refusal is whose. */
+#define HTTP_PRESIGN_COOKIE "redress_presign"
+
 #define HTTP_REFUSED_SLOTS   128
 #define HTTP_REFUSED_KEEP_S  600
 #define HTTP_REFUSED_ID_SIZE 33 /* 16 random bytes in hex, and the NUL */
 
 struct http_refused_page {
 	char id[HTTP_REFUSED_ID_SIZE];
-	uint8_t session[32]; /* the session's token hash, as http_request.session */
+	uint8_t session[32]; /* the session's token hash, as http_request.session; sign-in: the presign's */
 	uint64_t until;      /* epoch seconds; 0: free */
 	unsigned status;
-	char *body; /* len bytes, the last a NUL; wiped when let go */
+	unsigned retry_after;
+	char *body; /* len bytes, the last a NUL; wiped when let go (a page shown once: at its first GET) */
 	size_t len;
 	char style_hash[48];
+	char once_back[128]; /* a page shown once: where its address leads after; "" for a refused form */
 };
 
 struct http_refused {
@@ -536,10 +542,14 @@ struct http_refused {
 
 void http_refused_init(struct http_refused *r);
 void http_refused_free(struct http_refused *r);
-/* 1 when res answers a page's form refused (4xx, HTML) posted with a session cookie. */
+/*
+ * 1 when res answers a page's form refused (4xx, HTML) posted with a session
+ * cookie or, for the sign-in forms, with the pre-session cookie; or a page
+ * to be shown once (res->once_back set, 200).
+ */
 int http_refused_wanted(const struct http_request *req, const struct http_response *res);
-/* Keeps res's page for req's session and turns res into 303 to GET /refused/ID; leaves res as it was when out
- * of memory. */
+/* Keeps res's page for req's session and turns res into 303 to GET /refused/ID (a sign-in form's:
+ * /sign-in/refused/ID; a page shown once: /shown/ID); leaves res as it was when out of memory. */
 void http_refused_redirect(struct http_request *req, struct http_response *res);
 
 struct http_app {

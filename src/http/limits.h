@@ -10,14 +10,15 @@
 
 /* ---- Bodies, by kind of route (checked against Content-Length before reading, and as read) ---- */
 
-#define HTTP_JSON_BODY_MAX (1u << 20)  /* an API route's JSON body (a route may say otherwise) */
-#define HTTP_FORM_BODY_MAX (64u << 10) /* a page's urlencoded form: 16 fields of 1 KiB, percent-encoded */
-#define HTTP_UPLOAD_MAX    (64u << 20) /* a file (multipart): only on the routes that take one */
-#define HTTP_UPLOAD_SLACK  (1u << 20)  /* a multipart body's boundaries and text fields around its file */
+#define HTTP_JSON_BODY_MAX (1u << 20) /* an API route's JSON body (a route may say otherwise) */
+#define HTTP_FORM_BODY_MAX                                                                                   \
+	(64u << 10)                   /* a page's urlencoded form: 16 full fields of 1 KiB, percent-encoded */
+#define HTTP_UPLOAD_MAX   (64u << 20) /* a file (multipart): only on the routes that take one */
+#define HTTP_UPLOAD_SLACK (1u << 20)  /* a multipart body's boundaries and text fields around its file */
 
 /* ---- A form's text fields (multipart or urlencoded) ---- */
 
-#define HTTP_FORM_FIELDS_MAX 16   /* a page's form: the registration has ten fields and the CSRF token */
+#define HTTP_FORM_FIELDS_MAX 48   /* a page's form: the program editor's 13 fields, 6 harms of 5, the token */
 #define HTTP_FORM_FIELD_MAX  1024 /* bytes of one field's value */
 #define HTTP_FORM_NAME_MAX   63   /* bytes of one field's name */
 

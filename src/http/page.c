@@ -436,17 +436,31 @@ page_textarea(struct page *p, const char *label, const char *name, const char *v
 	field_end(p, id, error);
 }
 
-void
-page_select_begin(struct page *p, const char *label, const char *name, const char *error)
+static void
+select_begin(struct page *p, const char *label, const char *name, const char *error, int required)
 {
 	char id[80];
 
-	field_begin(p, label, name, 0, id);
+	field_begin(p, label, name, required, id);
 	html_raw_const(p->b, "<select");
 	html_attr(p->b, "id", id);
 	html_attr(p->b, "name", name);
+	if (required)
+		html_raw_const(p->b, " required");
 	field_invalid(p, id, error);
 	html_raw_const(p->b, ">");
+}
+
+void
+page_select_begin(struct page *p, const char *label, const char *name, const char *error)
+{
+	select_begin(p, label, name, error, 0);
+}
+
+void
+page_select_required_begin(struct page *p, const char *label, const char *name, const char *error)
+{
+	select_begin(p, label, name, error, 1);
 }
 
 void
@@ -731,10 +745,14 @@ page_when(struct page *p, const char *at)
 		local = utc;
 	snprintf(day, sizeof(day), "%04d-%02d-%02d", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
 	i18n_date(&date, p->lang, day);
-	snprintf(clock, sizeof(clock), " %02d:%02d %s", local.tm_hour, local.tm_min,
+	snprintf(clock, sizeof(clock), "%02d:%02d %s", local.tm_hour, local.tm_min,
 	         local.tm_zone != NULL ? local.tm_zone : "");
+	/* The day and the clock each kept whole: a narrow column breaks between them, never inside. */
+	html_raw_const(p->b, "<span class=\"nobr\">");
 	html_text(p->b, date.data);
+	html_raw_const(p->b, "</span> <span class=\"nobr\">");
 	html_text(p->b, clock);
+	html_raw_const(p->b, "</span>");
 	buf_free(&date);
 }
 

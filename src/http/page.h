@@ -111,6 +111,8 @@ void page_textarea(struct page *p, const char *label, const char *name, const ch
  * current); error as for page_input().
  */
 void page_select_begin(struct page *p, const char *label, const char *name, const char *error);
+/* The same for a choice the form cannot go without: its label says (required), the select is required. */
+void page_select_required_begin(struct page *p, const char *label, const char *name, const char *error);
 void page_option(struct page *p, const char *value, const char *text, const char *current);
 void page_select_end(struct page *p, const char *name, const char *error);
 

@@ -49,7 +49,7 @@ account_form_render(struct page *p, const struct account_form *f)
 	page_csrf(p);
 	page_input(p, N_("Account name (lower case letters, digits, . _ -)"), "name", "text",
 	           f != NULL ? f->name : NULL, words(p, f != NULL ? f->name_error : NULL), 1, "off");
-	page_select_begin(p, N_("Role"), "role", words(p, f != NULL ? f->role_error : NULL));
+	page_select_required_begin(p, N_("Role"), "role", words(p, f != NULL ? f->role_error : NULL));
 	page_option(p, "caseworker", page_role_words(p, ROLE_CASEWORKER), f != NULL ? f->role : NULL);
 	page_option(p, "reviewer", page_role_words(p, ROLE_REVIEWER), f != NULL ? f->role : NULL);
 	page_option(p, "finance", page_role_words(p, ROLE_FINANCE), f != NULL ? f->role : NULL);
@@ -544,13 +544,175 @@ typed(struct http_request *req, const char *name)
 	return v != NULL ? v : "";
 }
 
+#define EDITOR_FIELDS (sizeof(editor_fields) / sizeof(editor_fields[0]))
+#define EDITOR_PARTS  5 /* a harm's code, its names in ko, ja, en, its amount */
+#define EDITOR_INPUTS (EDITOR_FIELDS + EDITOR_HARMS * EDITOR_PARTS)
+
+static const char *const harm_parts[EDITOR_PARTS] = {"code", "ko", "ja", "en", "amount"};
+
+/* What is wrong with each of the editor's inputs (NULL: nothing), in its order: the fields, then the harms'.
+ */
+struct editor_errors {
+	const char *error[EDITOR_INPUTS];
+	char name[EDITOR_INPUTS][32]; /* each input's name: "code", "harm1_amount" */
+	size_t n;                     /* inputs with an error */
+};
+
+static void
+editor_names(struct editor_errors *e)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < EDITOR_FIELDS; i++)
+		snprintf(e->name[i], sizeof(e->name[i]), "%s", editor_fields[i].name);
+	for (k = 0; k < EDITOR_HARMS; k++)
+		for (i = 0; i < EDITOR_PARTS; i++)
+			snprintf(e->name[EDITOR_FIELDS + (size_t)k * EDITOR_PARTS + i], sizeof(e->name[0]),
+			         "harm%d_%s", k + 1, harm_parts[i]);
+}
+
+/* Sets the first error of the input named name (a message in the page's language). */
+static void
+editor_fail(struct editor_errors *e, const char *name, const char *message)
+{
+	size_t i;
+
+	for (i = 0; i < EDITOR_INPUTS; i++)
+		if (strcmp(e->name[i], name) == 0 && e->error[i] == NULL) {
+			e->error[i] = message;
+			e->n++;
+			return;
+		}
+}
+
+/*
+ * Every input of the editor checked in one pass, before the parser (which
+ * stops at the first): what is missing, an amount, a date or a number of
+ * approvals that cannot be read.  Messages in the page's language.
+ */
+static void
+editor_check(struct page *p, struct http_request *req, struct editor_errors *e)
+{
+	static const char *const needed[][2] = {
+	    {"code", N_("Give the program's code: lower case letters, digits and -.")},
+	    {"name", N_("Give the program's name.")},
+	    {"currency", N_("Give the program's currency, an ISO 4217 code such as KRW or JPY.")},
+	    {"cutoff", N_("Give the cutoff date, for example 2015-12-28.")},
+	};
+	const char *approvals = typed(req, "approvals");
+	char clean[64], date[11], name[32];
+	int k, harms = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (typed(req, needed[i][0])[0] == '\0')
+			editor_fail(e, needed[i][0], i18n_get(p->lang, needed[i][1]));
+	if (typed(req, "cutoff")[0] != '\0' && page_date_parse(typed(req, "cutoff"), date) != 0)
+		editor_fail(e, "cutoff",
+		            T(p, "Give a date of a real day, for example 2015-12-28 or 2015. 12. 28."));
+	if (strspn(approvals, "0123456789") != strlen(approvals) || strlen(approvals) == 0 ||
+	    strlen(approvals) > 2 || atoi(approvals) < 2 || atoi(approvals) > 10)
+		editor_fail(e, "approvals",
+		            T(p, "Give a number from 2 to 10: different reviewers approve each claim."));
+	for (k = 1; k <= EDITOR_HARMS; k++) {
+		int given = 0;
+
+		for (i = 0; i < EDITOR_PARTS; i++) {
+			snprintf(name, sizeof(name), "harm%d_%s", k, harm_parts[i]);
+			given |= typed(req, name)[0] != '\0';
+		}
+		if (!given)
+			continue;
+		harms++;
+		snprintf(name, sizeof(name), "harm%d_code", k);
+		if (typed(req, name)[0] == '\0')
+			editor_fail(e, name, T(p, "Give the harm's code."));
+		for (given = 0, i = 1; i <= 3; i++) {
+			snprintf(name, sizeof(name), "harm%d_%s", k, harm_parts[i]);
+			given |= typed(req, name)[0] != '\0';
+		}
+		if (!given) {
+			snprintf(name, sizeof(name), "harm%d_ko", k);
+			editor_fail(e, name, T(p, "Name the harm in at least one language."));
+		}
+		snprintf(name, sizeof(name), "harm%d_amount", k);
+		if (page_amount_parse(typed(req, name), clean, sizeof(clean)) != 0 || clean[0] == '\0')
+			editor_fail(e, name, T(p, "Give an amount in digits, for example 50,000,000."));
+	}
+	if (harms == 0)
+		for (i = 0; i < 2; i++) {
+			const char *field = i == 0 ? "survivor" : "bereaved";
+
+			if (page_amount_parse(typed(req, field), clean, sizeof(clean)) != 0 ||
+			    clean[0] == '\0')
+				editor_fail(
+				    e, field,
+				    T(p,
+				      "Give an amount in digits, for example 50,000,000 (or name the harms "
+				      "below)."));
+		}
+}
+
+/*
+ * The input the parser's message is about ("field 'benefits.survivor': ...",
+ * "field 'harms[0].amount' ..."), to show the message beside it; NULL when
+ * it names none of the editor's.
+ */
+static const char *
+editor_input_of(const char *message, char out[32])
+{
+	static const char *const map[][2] = {
+	    {"accounts.fund", "fund"},
+	    {"accounts.payable", "payable"},
+	    {"accounts.expense", "expense"},
+	    {"benefits.survivor", "survivor"},
+	    {"benefits.bereaved", "bereaved"},
+	    {"names.ko", "name_ko"},
+	    {"names.ja", "name_ja"},
+	    {"names.en", "name_en"},
+	    {"code", "code"},
+	    {"name", "name"},
+	    {"currency", "currency"},
+	    {"cutoff", "cutoff"},
+	    {"approvals", "approvals"},
+	};
+	const char *f = strstr(message, "field '"), *end;
+	size_t i, len;
+	unsigned long n;
+	char *after;
+
+	if (f == NULL)
+		return NULL;
+	f += strlen("field '");
+	if ((end = strchr(f, '\'')) == NULL)
+		return NULL;
+	len = (size_t)(end - f);
+	if (strncmp(f, "harms[", 6) == 0) {
+		n = strtoul(f + 6, &after, 10);
+		if (n >= EDITOR_HARMS || strncmp(after, "].", 2) != 0)
+			return NULL;
+		after += 2;
+		snprintf(out, 32, "harm%lu_%s", n + 1,
+		         strncmp(after, "amount", 6) == 0  ? "amount"
+		         : strncmp(after, "names", 5) == 0 ? "ko"
+		                                           : "code");
+		return out;
+	}
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strlen(map[i][0]) == len && strncmp(f, map[i][0], len) == 0)
+			return map[i][1];
+	return NULL;
+}
+
 /*
  * The program editor: the first format's fields, the names in each
  * language and up to EDITOR_HARMS harms, built into a program file
  * (editor_json) and checked by the one parser that reads every program.
+ * e: what was wrong with a refused one (NULL: none).
  */
 static void
-program_editor(struct page *p, struct http_request *req)
+program_editor(struct page *p, struct http_request *req, const struct editor_errors *e)
 {
 	char name[32];
 	size_t i;
@@ -562,27 +724,42 @@ program_editor(struct page *p, struct http_request *req)
 	html_text(p->b,
 	          T(p, "Fill in the program's rules. A program that pays by harm names each harm with its "
 	               "amount and leaves the two benefits empty. A program cannot be changed once added."));
-	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs?form=editor\">");
+	html_raw_const(p->b,
+	               "</p><form class=\"form\" method=\"post\" action=\"/admin/programs?form=editor\" "
+	               "novalidate>");
 	page_csrf(p);
-	for (i = 0; i < sizeof(editor_fields) / sizeof(editor_fields[0]); i++)
+	for (i = 0; i < EDITOR_FIELDS; i++) {
+		if (strcmp(editor_fields[i].name, "fund") == 0) {
+			html_raw_const(p->b, "<p class=\"hint\">");
+			html_text(p->b,
+			          T(p, "The three accounts may stay empty: the fund's is then bank:CURRENCY, "
+			               "the others payable:CODE and benefits:CODE."));
+			html_raw_const(p->b, "</p>");
+		}
 		page_input(p, editor_fields[i].label, editor_fields[i].name, editor_fields[i].type,
-		           typed(req, editor_fields[i].name), NULL,
+		           typed(req, editor_fields[i].name), e != NULL ? e->error[i] : NULL,
 		           strncmp(editor_fields[i].name, "name_", 5) != 0 &&
 		               strcmp(editor_fields[i].name, "survivor") != 0 &&
-		               strcmp(editor_fields[i].name, "bereaved") != 0,
+		               strcmp(editor_fields[i].name, "bereaved") != 0 &&
+		               strcmp(editor_fields[i].name, "fund") != 0 &&
+		               strcmp(editor_fields[i].name, "payable") != 0 &&
+		               strcmp(editor_fields[i].name, "expense") != 0,
 		           NULL);
+	}
 	html_raw_const(p->b, "<fieldset><legend>");
 	html_text(p->b, T(p, "Harms and what each is owed"));
 	html_raw_const(p->b, "</legend>");
 	for (k = 1; k <= EDITOR_HARMS; k++) {
-		static const char *const parts[] = {"code", "ko", "ja", "en", "amount"};
 		static const char *const labels[] = {N_("Harm's code"), N_("Harm in Korean"),
 		                                     N_("Harm in Japanese"), N_("Harm in English"),
 		                                     N_("Amount")};
 
-		for (i = 0; i < 5; i++) {
-			snprintf(name, sizeof(name), "harm%d_%s", k, parts[i]);
-			page_input(p, labels[i], name, "text", typed(req, name), NULL, 0, NULL);
+		for (i = 0; i < EDITOR_PARTS; i++) {
+			snprintf(name, sizeof(name), "harm%d_%s", k, harm_parts[i]);
+			page_input(p, labels[i], name, "text", typed(req, name),
+			           e != NULL ? e->error[EDITOR_FIELDS + (size_t)(k - 1) * EDITOR_PARTS + i]
+			                     : NULL,
+			           0, NULL);
 		}
 	}
 	html_raw_const(p->b, "</fieldset><button type=\"submit\">");
@@ -617,20 +794,32 @@ editor_json(struct http_request *req)
 {
 	json_t *o = json_object(), *names = json_object(), *harms = json_array(), *v;
 	char name[32];
-	const char *approvals = typed(req, "approvals");
+	const char *approvals = typed(req, "approvals"), *cutoff = typed(req, "cutoff");
+	char date[11], fund[PROGRAM_CODE_MAX + 16], payable[PROGRAM_CODE_MAX + 16],
+	    expense[PROGRAM_CODE_MAX + 16];
+	size_t i;
 	int k, bad = o == NULL || names == NULL || harms == NULL;
 
+	/* A date as people type it (2015. 12. 28.) as the file's; the accounts left empty named by the code.
+	 */
+	if (page_date_parse(cutoff, date) == 0)
+		cutoff = date;
+	snprintf(fund, sizeof(fund), "bank:%s", typed(req, "currency"));
+	for (i = 5; fund[i] != '\0'; i++)
+		fund[i] = fund[i] >= 'A' && fund[i] <= 'Z' ? (char)(fund[i] - 'A' + 'a') : fund[i];
+	snprintf(payable, sizeof(payable), "payable:%s", typed(req, "code"));
+	snprintf(expense, sizeof(expense), "benefits:%s", typed(req, "code"));
 	bad = bad || put_text(o, "code", typed(req, "code")) != 0 ||
 	      put_text(o, "name", typed(req, "name")) != 0 ||
-	      put_text(o, "currency", typed(req, "currency")) != 0 ||
-	      put_text(o, "cutoff", typed(req, "cutoff")) != 0;
+	      put_text(o, "currency", typed(req, "currency")) != 0 || put_text(o, "cutoff", cutoff) != 0;
 	bad = bad || put_text(names, "ko", typed(req, "name_ko")) != 0 ||
 	      put_text(names, "ja", typed(req, "name_ja")) != 0 ||
 	      put_text(names, "en", typed(req, "name_en")) != 0;
 	if (!bad && json_object_size(names) > 0)
 		bad = json_object_set(o, "names", names) != 0;
-	v = json_pack("{s:s, s:s, s:s}", "fund", typed(req, "fund"), "payable", typed(req, "payable"),
-	              "expense", typed(req, "expense"));
+	v = json_pack("{s:s, s:s, s:s}", "fund", typed(req, "fund")[0] != '\0' ? typed(req, "fund") : fund,
+	              "payable", typed(req, "payable")[0] != '\0' ? typed(req, "payable") : payable,
+	              "expense", typed(req, "expense")[0] != '\0' ? typed(req, "expense") : expense);
 	bad = bad || v == NULL || json_object_set_new(o, "accounts", v) != 0;
 	/* Digits only: anything else is 0, which the parser refuses naming the field and its range. */
 	bad = bad || json_object_set_new(o, "approvals",
@@ -693,7 +882,7 @@ program_form(struct page *p, const char *text, const char *error)
 
 static void
 programs_page(struct page *p, struct store *store, const char *text, const char *error,
-              struct http_request *editor)
+              struct http_request *editor, const struct editor_errors *e)
 {
 	struct redress_error err;
 
@@ -705,7 +894,7 @@ programs_page(struct page *p, struct store *store, const char *text, const char 
 	if (program_each(store, program_row, p, &err) != REDRESS_OK)
 		page_notice(p, "error", T(p, "The programs could not be read."));
 	html_raw_const(p->b, "</tbody></table>");
-	program_editor(p, editor);
+	program_editor(p, editor, e);
 	program_form(p, text, error);
 }
 
@@ -717,7 +906,7 @@ page_admin_programs(struct http_request *req, struct http_response *res)
 
 	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL)
 		return;
-	programs_page(&p, store, NULL, NULL, NULL);
+	programs_page(&p, store, NULL, NULL, NULL, NULL);
 	page_end(&p, 200);
 }
 
@@ -784,26 +973,46 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	json_t *file = NULL;
 	char *written = NULL;
 	struct page p;
-	int from_editor = (text == NULL || text[0] == '\0') && typed(req, "code")[0] != '\0';
+	struct editor_errors *e = NULL;
+	const char *at;
+	char input[32];
+	size_t i;
+	int from_editor = (text == NULL || text[0] == '\0') && http_query(req, "form") != NULL &&
+	                  strcmp(http_query(req, "form"), "editor") == 0;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
 	page_change_init(&a->pc, req, res);
+	if (from_editor) {
+		if ((e = calloc(1, sizeof(*e))) == NULL) {
+			free(a);
+			http_reply_error(res, 503, "unavailable", "out of memory");
+			return;
+		}
+		editor_names(e);
+		p.lang = page_lang(req, res);
+		editor_check(&p, req, e);
+	}
 	/* The editor's fields become a program file, read by the same parser as a pasted one. */
-	if (from_editor && (file = editor_json(req)) != NULL)
+	if (from_editor && e->n == 0 && (file = editor_json(req)) != NULL)
 		written = json_dumps(file, JSON_SORT_KEYS);
 	json_decref(file);
 	if (from_editor) {
 		memset(&err, 0, sizeof(err));
-		if (written == NULL)
+		if (e->n > 0)
+			error_set(&err, REDRESS_E_INVALID, "fields refused");
+		else if (written == NULL)
 			error_set(&err, REDRESS_E_INVALID, "a field is not valid text");
 		else if (program_parse(written, strlen(written), &a->prog, &err) == REDRESS_OK) {
 			mem_json_free(written);
+			free(e);
 			http_change_submit(req, do_program_add, a);
 			return;
-		}
+		} else if ((at = editor_input_of(err.message, input)) != NULL)
+			editor_fail(e, at,
+			            err.message); /* the parser's words, beside the field they are about */
 		mem_json_free(written);
 	} else if (text != NULL && text[0] != '\0' && strlen(text) <= PROGRAM_FILE_MAX &&
 	           program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
@@ -811,23 +1020,38 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		return;
 	}
 	free(a);
-	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL)
+	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL) {
+		free(e);
 		return;
+	}
 	page_notice(&p, "error", T(&p, "The program could not be added, and nothing was saved."));
 	if (from_editor) {
-		/* The parser's message names the field as the file would ("harms[0].amount"); the values
-		 * stay. */
-		html_raw_const(p.b, "<p class=\"hint\" id=\"editor-error\">");
-		html_text(p.b, err.message);
-		html_raw_const(p.b, "</p>");
-		programs_page(&p, store, NULL, NULL, req);
+		/* Every input's error beside it and in the summary, the values kept; a message of the parser
+		 * that names no input of the editor under the notice. */
+		const char *names[EDITOR_INPUTS], *errors[EDITOR_INPUTS];
+		size_t n = 0;
+
+		for (i = 0; i < EDITOR_INPUTS; i++)
+			if (e->error[i] != NULL) {
+				names[n] = e->name[i];
+				errors[n++] = e->error[i];
+			}
+		if (n > 0)
+			page_error_summary(&p, names, errors, n);
+		else {
+			html_raw_const(p.b, "<p class=\"hint\" id=\"editor-error\">");
+			html_text(p.b, err.message);
+			html_raw_const(p.b, "</p>");
+		}
+		programs_page(&p, store, NULL, NULL, req, e);
 	} else {
 		/* The parser's message names the field, or the line and column of a syntax error. */
 		programs_page(&p, store, text,
 		              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.")
 		                                              : err.message,
-		              NULL);
+		              NULL, NULL);
 	}
+	free(e);
 	page_end(&p, 422);
 }
 

@@ -315,6 +315,7 @@ struct history_ctx {
 	struct tlog *log;   /* the request's, for each event's time; NULL on the writer's thread */
 	int approved_by_me; /* the account approved in the claim's current round */
 	int round;          /* the claim's round */
+	size_t rows;        /* rows written */
 };
 
 static enum redress_err
@@ -325,6 +326,7 @@ history_row(void *ctx, const struct claim_decision *d, struct redress_error *err
 	char at[40], actor[TLOG_ACTOR_MAX + 8];
 
 	(void)err;
+	h->rows++;
 	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
 	if (d->action == CLAIM_APPROVE && d->round == h->round && strcmp(d->actor, actor) == 0)
 		h->approved_by_me = 1;
@@ -526,18 +528,25 @@ claim_body(struct page *p, struct store *store, const char *id)
 	h.log = p->req->app != NULL ? http_read_log(p->req, p->res) : NULL;
 	h.approved_by_me = 0;
 	h.round = c.round;
+	h.rows = 0;
 	claim_decision_each(store, c.id, history_row, &h, &err);
+	if (h.rows == 0) {
+		html_raw_const(p->b, "<tr><td colspan=\"5\">");
+		html_text(p->b, T(p, "Nothing yet: the claim has not been submitted for review."));
+		html_raw_const(p->b, "</td></tr>");
+	}
 	html_raw_const(p->b, "</tbody></table>");
 
 	if (users_allows(actor, PERM_CLAIMS_INTAKE) && (c.state == CLAIM_OPEN || c.state == CLAIM_DENIED)) {
 		html_raw_const(p->b, "<h2>");
 		html_text(p->b, T(p, "Add evidence"));
-		html_raw_const(p->b,
-		               "</h2><form class=\"form\" method=\"post\" enctype=\"multipart/form-data\"");
+		html_raw_const(
+		    p->b,
+		    "</h2><form class=\"form\" method=\"post\" enctype=\"multipart/form-data\" novalidate");
 		html_href_path_suffix(p->b, "action", "/claims/", c.id, "/evidence");
 		html_raw_const(p->b, ">");
 		page_csrf(p);
-		page_select_begin(p, N_("What is it?"), "label", NULL);
+		page_select_required_begin(p, N_("What is it?"), "label", NULL);
 		page_option(p, "", T(p, "Choose what the file is"), "");
 		for (size_t i = 0; i < sizeof(label_words) / sizeof(label_words[0]); i++)
 			page_option(p, label_words[i][0], i18n_get(p->lang, label_words[i][1]), "");
@@ -936,7 +945,7 @@ open_page(struct page *p, struct store *store, const char *victim, const char *p
 	html_href_path_suffix(p->b, "action", "/persons/", victim, "/claims");
 	html_raw_const(p->b, ">");
 	page_csrf(p);
-	page_select_begin(p, N_("Program"), "program", error);
+	page_select_required_begin(p, N_("Program"), "program", error);
 	page_option(p, "", T(p, "Choose a program"), program != NULL ? program : "");
 	program_each(store, program_option, &pc, &err);
 	page_select_end(p, "program", error);
@@ -1028,6 +1037,8 @@ do_reason(struct http_change *c, void *arg, struct http_response *res, struct re
 	html_raw_const(p.b, "</blockquote>");
 	page_end(&p, 200);
 	wipe(&reason);
+	/* Shown once, like a reveal (refused.c): a reload posts nothing and leads back to the claim. */
+	snprintf(res->once_back, sizeof(res->once_back), "/claims/%s", a->claim);
 	return REDRESS_OK;
 }
 

@@ -254,7 +254,7 @@ pledges_body(struct page *p, struct store *store, const struct pledge_form *form
 	html_text(p->b, T(p, "Record a pledge"));
 	html_raw_const(p->b, "</h2><form class=\"form\" method=\"post\" action=\"/pledges\">");
 	page_csrf(p);
-	page_select_begin(p, N_("Program"), "program", errors[PF_PROGRAM]);
+	page_select_required_begin(p, N_("Program"), "program", errors[PF_PROGRAM]);
 	program_each(store, program_choice, &pc, &err);
 	page_select_end(p, "program", errors[PF_PROGRAM]);
 	page_input(p, N_("Donor"), "donor", "text", form != NULL ? form->donor : NULL, errors[PF_DONOR], 1,

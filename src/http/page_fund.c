@@ -48,18 +48,61 @@ kind_words(struct page *p, enum ledger_kind kind)
 	return "";
 }
 
+/*
+ * The name of an account the system opens, in the page's language, by its
+ * code's prefix (bank:krw, payable:PROGRAM ...), into out; an account of
+ * another shape keeps the name it was opened with.
+ */
+static const char *
+account_words(struct page *p, const struct ledger_account *a, char *out, size_t size)
+{
+	static const struct {
+		const char *prefix;
+		const char *words; /* "%s" stands for the code's rest */
+		int currency;      /* the rest is a currency: written in capitals (krw: KRW) */
+	} known[] = {
+	    {"bank:", N_("The fund's bank account (%s)"), 1},
+	    {"payable:", N_("Benefits payable under program %s"), 0},
+	    {"benefits:", N_("Benefits paid under program %s"), 0},
+	    {"pledges:", N_("Pledges receivable (%s)"), 1},
+	    {"contributions:", N_("Contributions pledged (%s)"), 1},
+	    {"exchange:", N_("Currency exchange (%s)"), 1},
+	};
+	const char *words, *at;
+	char rest[LEDGER_CODE_MAX + 1];
+	size_t i, j, n;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		n = strlen(known[i].prefix);
+		if (strncmp(a->code, known[i].prefix, n) != 0 || a->code[n] == '\0')
+			continue;
+		words = i18n_get(p->lang, known[i].words);
+		if ((at = strstr(words, "%s")) == NULL)
+			break;
+		for (j = 0; a->code[n + j] != '\0' && j < sizeof(rest) - 1; j++)
+			rest[j] = known[i].currency && a->code[n + j] >= 'a' && a->code[n + j] <= 'z'
+			              ? (char)(a->code[n + j] - 'a' + 'A')
+			              : a->code[n + j];
+		rest[j] = '\0';
+		snprintf(out, size, "%.*s%s%s", (int)(at - words), words, rest, at + 2);
+		return out;
+	}
+	return a->name;
+}
+
 static enum redress_err
 balance_row(void *ctx, const struct ledger_account *a, struct redress_error *err)
 {
 	struct page *p = ctx;
 	int64_t posted, pending;
+	char words[LEDGER_NAME_MAX + 128];
 
 	if (ledger_balance(a, &posted, &pending, err) != REDRESS_OK)
 		return REDRESS_OK; /* an overflow is the audit's to report; the page shows the rest */
 	html_raw_const(p->b, "<tr><td><code>");
 	html_text(p->b, a->code);
 	html_raw_const(p->b, "</code></td><td>");
-	html_text(p->b, a->name);
+	html_text(p->b, account_words(p, a, words, sizeof(words)));
 	html_raw_const(p->b, "</td><td>");
 	html_text(p->b, kind_words(p, a->kind));
 	html_raw_const(p->b, "</td>");

@@ -722,13 +722,13 @@ task_fields_render(struct page *p, int kind, const struct record_arg *a)
 
 	switch (kind) {
 	case RECORD_CONSENT:
-		page_select_begin(p, N_("Scope"), "scope", e[0]);
+		page_select_required_begin(p, N_("Scope"), "scope", e[0]);
 		page_option(p, "", T(p, "Choose a scope"), a != NULL ? a->scope : "");
 		page_option(p, "processing", T(p, "processing of the case"), a != NULL ? a->scope : NULL);
 		page_option(p, "statistics", T(p, "counting in statistics"), a != NULL ? a->scope : NULL);
 		page_option(p, "contact", T(p, "being contacted"), a != NULL ? a->scope : NULL);
 		page_select_end(p, "scope", e[0]);
-		page_select_begin(p, N_("Consent"), "given", e[1]);
+		page_select_required_begin(p, N_("Consent"), "given", e[1]);
 		page_option(p, "", T(p, "Choose granted or withdrawn"), a != NULL ? a->given : "");
 		page_option(p, "grant", T(p, "granted"), a != NULL ? a->given : NULL);
 		page_option(p, "withdraw", T(p, "withdrawn"), a != NULL ? a->given : NULL);
@@ -739,7 +739,7 @@ task_fields_render(struct page *p, int kind, const struct record_arg *a)
 		                "off", T(p, "How the word was given, and its witness, are sealed."));
 		break;
 	case RECORD_CONSULT:
-		page_select_begin(p, N_("The person's wish"), "wish", e[0]);
+		page_select_required_begin(p, N_("The person's wish"), "wish", e[0]);
 		page_option(p, "", T(p, "Choose what she wishes"), a != NULL ? a->wish_text : "");
 		page_option(p, "accept", T(p, "accepts the payment"), a != NULL ? a->wish_text : NULL);
 		page_option(p, "decline", T(p, "declines the payment"), a != NULL ? a->wish_text : NULL);
@@ -1625,6 +1625,8 @@ do_reveal(struct http_change *c, void *arg, struct http_response *res, struct re
 	status = casefile(&p, c->store, a->pseudonym, &id);
 	page_end(&p, status);
 	sodium_memzero(&id, sizeof(id));
+	/* Shown once at GET /shown/ID: a reload posts nothing and leads back to the file (refused.c). */
+	snprintf(res->once_back, sizeof(res->once_back), "/persons/%s", a->pseudonym);
 	return REDRESS_OK;
 }
 

@@ -23,7 +23,7 @@
 
 #include "http/page.h"
 
-#define PRESIGN_COOKIE "redress_presign"
+#define PRESIGN_COOKIE HTTP_PRESIGN_COOKIE
 
 /* The pre-session token the request's cookie holds, into out; 0 when none of the right shape. */
 static int

@@ -133,6 +133,27 @@ async function noSideScroll(name) {
   check(scroll <= inner, `${name}: nothing scrolls sideways (${scroll} <= ${inner} px)`);
 }
 
+// A role's pages at phone width (390 x 844) in Korean and Japanese: nothing scrolls sideways, and no
+// heading, label, button or column heading is left in English (two English words in a row; the data
+// a person typed, program names among them, is not checked). Screenshots phone-ROLE-PAGE-LANG.png.
+async function phoneWalk(role, paths, allow = /^$/) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const lang of ['ko', 'ja']) {
+    for (const path of paths) {
+      await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      await noSideScroll(`${role}: ${path} in ${lang} at phone width`);
+      const english = await page.$$eval('main h1, main label, main button, main th, main legend, main summary, main .hint, main .notice, nav a',
+        (es) => es.map((e) => e.textContent.trim()).filter((t) => /[A-Za-z]{3,}[ ,]+[A-Za-z]{3,}/.test(t)
+          && !/SHA-256|pain\.001|camt\.054|payable:|benefits:|bank:|JSON|TOTP/.test(t)));
+      if (allow.source !== '^$') for (let i = english.length - 1; i >= 0; i--) if (allow.test(english[i])) english.splice(i, 1);
+      check(english.length === 0, `${role}: ${path} in ${lang} has its words in ${lang} (${english.slice(0, 3).join(' | ')})`);
+      await shot(`phone-${role}-${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}-${lang}`);
+    }
+  }
+  await page.goto(`${base}/account?lang=ko`); // the language chosen is remembered: back to Korean
+  await page.setViewportSize({ width: 1100, height: 900 });
+}
+
 // The face the browser really draws an element's text with (the debugging protocol's platform fonts).
 async function renderedFonts(selector) {
   const cdp = await page.context().newCDPSession(page);
@@ -208,6 +229,20 @@ try {
   check(await page.isVisible('#f-password-error'), 'the error is shown beside the password field');
   await axe('sign-in with an error');
   await shot('sign-in-error');
+  // The refused sign-in is post/redirect/get too (under the pre-session cookie): a reload posts nothing.
+  check(/\/sign-in\/refused\/[0-9a-f]{32}$/.test(page.url()) && (await page.inputValue('#f-username')) === 'cho',
+    `a refused sign-in is shown at a page of its own (${page.url().replace(base, '')}), the name kept`);
+  {
+    const posts = [];
+    const onRequest = (r) => { if (r.method() === 'POST') posts.push(r.url()); };
+    page.on('request', onRequest);
+    const again = await page.reload();
+    page.off('request', onRequest);
+    check(posts.length === 0 && again.status() === 401 && (await page.isVisible('#f-password-error')),
+      'reloading the refused sign-in posts nothing and shows the same error (401)');
+    const other = await fetch(page.url(), { redirect: 'manual' });
+    check(other.status === 404, 'another client (without the pre-session cookie) gets nothing at that address');
+  }
 
   // The caseworker signs in and lands on the search page.
   await signIn('cho', passwords.cho);
@@ -322,6 +357,23 @@ try {
   check((await page.textContent('.notice-ok')).length > 0, 'the page says the reveal was recorded');
   await axe('case file after a reveal');
   await shot('case-file-revealed');
+  // The reveal is shown once, at an address of its own: no-store; a reload posts nothing and shows no identity.
+  {
+    const shownUrl = page.url();
+    check(/\/shown\/[0-9a-f]{32}$/.test(shownUrl), `the reveal answers 303 to a page shown once (${shownUrl.replace(base, '')})`);
+    const posts = [];
+    const onRequest = (r) => { if (r.method() === 'POST') posts.push(r.url()); };
+    page.on('request', onRequest);
+    const again = await page.reload();
+    page.off('request', onRequest);
+    check(posts.length === 0 && page.url() === registered && !(await page.isVisible('dl.identity'))
+      && !(await page.textContent('main')).includes('Demo Browser Person'),
+      'reloading the revealed identity posts nothing and leads back to the case file, the identity not shown');
+    check((again.request().redirectedFrom()?.response() ? (await again.request().redirectedFrom().response()).headers()['cache-control'] : again.headers()['cache-control']) === 'no-store',
+      'the revealed page is not kept in any cache (Cache-Control: no-store)');
+    await page.goBack();
+    check(!(await page.isVisible('dl.identity')), 'the way back in history shows no identity either');
+  }
 
   // The case file at a glance: a banner, the summary, the actions as links to task pages.
   await page.goto(registered);
@@ -335,6 +387,8 @@ try {
   // Consent: a task page; an empty form is refused all at once, with a linked summary that takes the focus.
   await Promise.all([page.waitForLoadState('load'), page.click('a[href$="/consents"]')]);
   check((await page.inputValue('#f-scope')) === '' && (await page.inputValue('#f-given')) === '', 'no select comes preselected to a consequential choice');
+  check((await page.textContent('label[for="f-scope"]')).includes('(필수)') && (await page.textContent('label[for="f-given"]')).includes('(필수)'),
+    'the consent\'s required choices are marked (필수)');
   await axe('record consent');
   await page.fill('#f-witness', '<i>Witness</i> kept');
   res = await Promise.all([page.waitForResponse(postAnswer), page.click('main button[type=submit]')]).then((a) => a[0]);
@@ -411,6 +465,19 @@ try {
   await page.goto(`${claimUrl}?lang=ja`);
   check((await page.textContent('main table tbody a[href$="/evidence/1"]')) === '証言 (ファイル 1)', 'and in Japanese (証言 (ファイル 1))');
   await page.setViewportSize({ width: 390, height: 844 });
+  {
+    // The evidence table's headings at phone width in Japanese: none broken into a column of single kana.
+    // The lines each heading's text is drawn on (the distinct tops of its text's boxes).
+    const lines = await page.$$eval('main table:first-of-type thead th', (ths) => ths.map((th) => {
+      const range = document.createRange();
+      range.selectNodeContents(th);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    }));
+    check(lines.length > 0 && Math.max(...lines) <= 2, `ja at 390 px: the evidence table's headings take at most two lines each (${lines.join(', ')})`);
+    check((await page.textContent('label[for="f-label"]')).includes('(必須)') && (await page.getAttribute('#f-label', 'required')) !== null,
+      'ja: the evidence\'s kind is marked (必須) and required');
+    check((await page.textContent('main table:last-of-type tbody')).includes('まだありません'), 'ja: an empty history says so, not a table of headings only');
+  }
   await shot('phone-claim-evidence-ja');
   await page.goto(`${claimUrl}?lang=ko`);
   await shot('phone-claim-evidence-ko');
@@ -522,6 +589,7 @@ try {
   check(await page.isVisible(`a[href="${new URL(claimUrl).pathname}"]`), 'the submitted claim is in the review queue');
   await axe('review queue');
   await shot('review-queue');
+  await phoneWalk('reviewer', ['/claims', new URL(claimUrl).pathname]);
 
   // Four eyes: two different reviewers approve; the first may not approve twice.
   await page.goto(claimUrl);
@@ -578,9 +646,17 @@ try {
   await page.goto(`${base}/fund?lang=ja`);
   check((await page.textContent('h1')) === '基金の残高', 'the balances page in Japanese');
   check(/円/.test(await page.textContent('main')), 'JPY amounts are written with 円 in Japanese');
+  {
+    const names = await page.$$eval('main table tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+    check(names.some((n) => n.startsWith('基金の銀行口座')) && names.some((n) => n.includes('事業の未払給付金'))
+      && !names.some((n) => /\b(Fund|Benefits|Pledges|Contributions|Currency)\b/.test(n)),
+      `the system's ledger accounts are named in Japanese (${names.slice(0, 3).join(' / ')})`);
+  }
   await axe('fund balances');
   await shot('fund-balances-ja');
   await page.goto(`${base}/fund?lang=ko`);
+  check((await page.textContent('main table')).includes('기금 은행 계좌 (KRW)') && !/\b(Fund|Benefits|Pledges)\b/.test(await page.textContent('main table')),
+    'and in Korean (기금 은행 계좌 (KRW))');
 
   // Finance: a pledge and a receipt; a wrong form is refused beside its field, nothing saved.
   await page.goto(`${base}/pledges`);
@@ -653,6 +729,7 @@ try {
   res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/bank-files"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
   check(res.status() === 200, 'the bank\'s rejection of an order is read');
+  await phoneWalk('finance', ['/queue', '/fund', '/pledges', '/batches', '/batches/B-000001', '/account']);
   await page.goto(`${base}/fund?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
@@ -741,7 +818,7 @@ try {
   await page.goto(`${base}/admin/accounts`);
   await page.fill('#reset-tess', 'browser-test-reset-1');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/accounts/tess/password"] button')]);
-  check((await page.textContent('main')).includes('must choose a new password'), 'a reset password is to be changed at the next sign-in');
+  check((await page.textContent('main')).includes('새 비밀번호를 정해야 함'), 'a reset password is to be changed at the next sign-in (said in Korean)');
   await axe('accounts with a reset password');
 
   // Programs: listed; a broken paste is refused beside the field with its line and column; a good one is shown.
@@ -767,6 +844,34 @@ try {
   await axe('program');
   await shot('program');
 
+  // The program editor: an empty one refused field by field in one pass, in Korean; then a program by
+  // harm written with a Korean date, separators and no accounts (named from its code).
+  await page.goto(`${base}/admin/programs`);
+  await page.fill('#f-name', '편집기 시험 사업');
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/programs?form=editor"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  const editorErrors = await page.$$eval('.error-summary a', (as) => as.map((a) => a.getAttribute('href')));
+  check(res.status() === 422 && ['#f-code', '#f-currency', '#f-cutoff', '#f-approvals', '#f-survivor'].every((h) => editorErrors.includes(h))
+    && !editorErrors.includes('#f-name') && (await page.inputValue('#f-name')) === '편집기 시험 사업',
+    `an empty program is refused field by field in one pass, the name kept (${editorErrors.join(' ')})`);
+  check(await page.isVisible('#f-cutoff-error') && /[\uac00-\ud7a3]/.test(await page.textContent('#f-cutoff-error')), 'each error is beside its field, in Korean');
+  check((await page.textContent('label[for="f-code"]')).includes('(필수)') && !(await page.textContent('label[for="f-fund"]')).includes('(필수)'),
+    'the editor marks what is required, and the accounts are not');
+  await axe('program editor with errors');
+  await shot('program-editor-errors');
+  await page.fill('#f-code', 'editor-browser');
+  await page.fill('#f-currency', 'KRW');
+  await page.fill('#f-cutoff', '2015. 12. 28.');
+  await page.fill('#f-approvals', '2');
+  await page.fill('#f-harm1_code', 'injury');
+  await page.fill('#f-harm1_ko', '상해');
+  await page.fill('#f-harm1_amount', '5,000,000');
+  clicks = 0;
+  await click('form[action="/admin/programs?form=editor"] button');
+  check(page.url().endsWith('/admin/programs/editor-browser') && clicks === 1 && (await page.textContent('main')).includes('5,000,000원')
+    && (await page.textContent('main')).includes('payable:editor-browser'),
+    'the editor adds a program by harm typed with a Korean date and separators, its accounts named from its code');
+
   // Erasing a person registered in this test, after typing her pseudonym.
   await page.goto(`${registered2}/erase`);
   check(await page.isVisible('button.danger'), 'erasing is a warning button');
@@ -781,6 +886,8 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/erase"] button')]);
   check(page.url() === registered2 && (await page.textContent('.banner')).includes('삭제됨'), 'the person is erased');
   await shot('case-file-erased');
+  await phoneWalk('admin', ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', '/account']);
+  await page.goto(`${base}/account?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
   // The monitor: the signed checkpoint, and nothing about persons.
@@ -823,6 +930,7 @@ try {
   }
   res = await page.goto(`${base}/batches`);
   check(res.status() === 403, 'a monitor may not see the payment batches');
+  await phoneWalk('monitor', ['/transparency', '/reports', '/account']);
   await page.goto(`${base}/transparency`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
@@ -834,6 +942,9 @@ try {
   }
   await axe('refused finance page');
   check(!(await page.isVisible('a[href="/pledges"]')), 'the caseworker\'s menu has no pledges');
+  // The casework page's channel hint names the codes to type (phone, letter, visit): the casework helper's to word.
+  await phoneWalk('caseworker', ['/persons', '/persons/V-000001', '/persons/V-000001/casework', '/work', '/claims?state=all',
+    new URL(claimUrl).pathname, `${new URL(registered).pathname}/consents`, `${new URL(registered).pathname}/bank`], /phone, letter, visit/);
 
   // A caseworker's day: a family calls about Demo Survivor One; find her by name, see her payment.
   await page.goto(`${base}/persons`);

@@ -65,8 +65,12 @@ expect_eq "$(printf '%s' "$OUT" | json state)" open "a new claim's state"
 # Evidence: multipart, sealed by the server, back byte for byte.
 head -c 200000 /dev/urandom >"$T/testimony.bin"
 printf 'Synthetic testimony canary-testimony\n' >>"$T/testimony.bin"
-call cho POST "/claims/$claim/evidence" -F "file=@$T/testimony.bin;filename=../Testimony (one).pdf"
+call cho POST "/claims/$claim/evidence" -F "file=@$T/testimony.bin" -F "label=diary"
+expect_status 400 "evidence with a label that is no kind of evidence"
+expect_in "$OUT" "'label'"
+call cho POST "/claims/$claim/evidence" -F "file=@$T/testimony.bin;filename=../Testimony (one).pdf" -F "label=testimony"
 expect_status 201 "uploading evidence"
+expect_eq "$(printf '%s' "$OUT" | json label)" testimony "the evidence's label in the answer"
 expect_eq "$(printf '%s' "$OUT" | json sha256)" "$(sha256sum "$T/testimony.bin" | cut -d' ' -f1)" "the evidence's SHA-256"
 expect_eq "$(printf '%s' "$OUT" | json n)" 1 "the evidence's number"
 # A file named in Korean keeps its name for the browser (RFC 6266 filename*), and a plain one.
@@ -111,6 +115,8 @@ call rin GET "/claims/$claim"
 expect_status 200
 expect_eq "$(printf '%s' "$OUT" | json history.length)" 3 "transitions in the history"
 expect_eq "$(printf '%s' "$OUT" | json history.1.actor)" "user:rin" "who approved first"
+expect_eq "$(printf '%s' "$OUT" | json evidence.0.label)" testimony "the label chosen at upload, in the claim"
+expect_eq "$(printf '%s' "$OUT" | json evidence.1.label)" null "a file uploaded without a label has none"
 same_json "$OUT" "$(as rin claim show "$claim" --json)" "the claim over HTTP and on the command line"
 case "$OUT" in *canary-reason*) fail "a reason shown without being asked for" ;; esac
 call rin GET "/claims/$claim?reasons=true"

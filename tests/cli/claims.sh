@@ -104,7 +104,9 @@ expect_eq "$OUT" "C-000002" "second claim id"
 canary="canary-evidence-71b3e0d9-statement-of-the-survivor"
 for i in $(seq 1 2000); do printf '%s %d\n' "$canary" "$i"; done >"$T/canary-name-5f2a91c4.txt"
 evsha=$(sha256sum "$T/canary-name-5f2a91c4.txt" | cut -d' ' -f1)
-expect_exit 0 as carol claim evidence add C-000002 "$T/canary-name-5f2a91c4.txt"
+expect_exit 2 as carol claim evidence add C-000002 "$T/canary-name-5f2a91c4.txt" --label diary
+expect_in "$ERR" "is not a kind of evidence"
+expect_exit 0 as carol claim evidence add C-000002 "$T/canary-name-5f2a91c4.txt" --label testimony
 expect_eq "$OUT" "$evsha" "evidence SHA-256"
 expect_exit 22 as carol claim evidence add C-000002 "$T/absent.pdf"
 expect_exit 15 as rita claim evidence add C-000002 "$T/canary-name-5f2a91c4.txt"
@@ -137,9 +139,12 @@ expect_eq "$(printf '%s' "$OUT" | json state)" "approved" "state"
 expect_eq "$(printf '%s' "$OUT" | json approvals)" "2" "approvals"
 expect_eq "$(printf '%s' "$OUT" | json round)" "1" "round"
 expect_eq "$(printf '%s' "$OUT" | json evidence.0.sha256)" "$evsha" "evidence in show"
+expect_eq "$(printf '%s' "$OUT" | json evidence.0.label)" testimony "the evidence's label in show"
 expect_eq "$(printf '%s' "$OUT" | json opened_by)" "user:carol" "opened by"
 expect_eq "$(printf '%s' "$OUT" | json history.1.actor)" "user:rita" "first approval by"
 expect_eq "$(printf '%s' "$OUT" | json history.2.action)" "denied" "the denial"
+expect_exit 0 as rita claim show C-000002
+expect_in "$OUT" "evidence 1  testimony  $evsha"
 expect_exit 0 as rita claim show C-000002
 expect_in "$OUT" "(reason sealed)"
 expect_exit 0 as rita claim show C-000002 --reasons

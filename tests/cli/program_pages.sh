@@ -63,7 +63,9 @@ expect_in "$refused" "/refused/" "the refused form's page"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$refused")
 OUT=$(cat "$T/body")
 expect_eq "$STATUS" 422 "a harm without names or amount"
-expect_in "$OUT" "harms[1].names" "the error names the harm's field"
+expect_in "$OUT" 'href="#f-harm2_ko"' "the summary links the unnamed harm's field"
+expect_in "$OUT" "적어도 한 언어로 피해 이름을 입력하세요." "the error beside it, in Korean"
+expect_in "$OUT" 'href="#f-harm2_amount"' "and its missing amount, in the same pass"
 expect_in "$OUT" 'value="편집기 프로그램"' "typed values are kept"
 post "${fields[@]}" --data-urlencode "harm1_amount=5,000,000"
 expect_eq "$STATUS" 303 "the program written in the editor is added"

@@ -587,6 +587,52 @@ test_heir_form(void **state_r)
 	assert_int_equal(httpfix_tree_size(&s->client), size);
 }
 
+/*
+ * A reveal is shown once: the POST is answered 303 to /shown/ID, whose
+ * first GET gives the identity (no-store), and a reload leads back to the
+ * case file without it; another session gets nothing.
+ */
+static void
+test_reveal_shown_once(void **state_r)
+{
+	struct state *s = *state_r;
+	struct httpfix_request req = {.method = "POST",
+	                              .path = "/persons/V-000001/reveal",
+	                              .body = "reason=checking+her+address",
+	                              .content_type = "application/x-www-form-urlencoded",
+	                              .as = &s->cho_cookie,
+	                              .header = "Accept-Language: en"};
+	struct httpfix_request get = {.as = &s->cho_cookie, .header = "Accept-Language: en"};
+	struct httpfix_principal other;
+	struct httpfix_response res;
+	char location[128], header[128];
+
+	assert_int_equal(httpfix_sign_in(&s->client, httpfix_account(s->fix, "cho"), &other), 201);
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	if (res.status != 303 || !httpfix_header(&res, "Location", location, sizeof(location)) ||
+	    strncmp(location, "/shown/", 7) != 0)
+		fail_msg("a reveal: %ld, not 303 to /shown/", res.status);
+	httpfix_response_free(&res);
+	get.path = location;
+	get.as = &other;
+	assert_int_equal(httpfix_do(&s->client, &get, &res), CURLE_OK);
+	assert_int_equal(res.status, 404); /* another session of the same account */
+	httpfix_response_free(&res);
+	get.as = &s->cho_cookie;
+	assert_int_equal(httpfix_do(&s->client, &get, &res), CURLE_OK);
+	assert_int_equal(res.status, 200);
+	assert_non_null(strstr(res.body, "class=\"facts identity\""));
+	assert_true(httpfix_header(&res, "Cache-Control", header, sizeof(header)));
+	assert_string_equal(header, "no-store");
+	httpfix_response_free(&res);
+	assert_int_equal(httpfix_do(&s->client, &get, &res), CURLE_OK);
+	if (res.status != 303 || !httpfix_header(&res, "Location", location, sizeof(location)) ||
+	    strcmp(location, "/persons/V-000001") != 0 ||
+	    strstr(res.body, "class=\"facts identity\"") != NULL)
+		fail_msg("the reveal asked again: %ld to %s, not 303 to the case file", res.status, location);
+	httpfix_response_free(&res);
+}
+
 /* ---- 10: the smaller ones ------------------------------------------------------------ */
 
 /* A sign-in from its own address (no throttle carries over): the status, the body, the time in ms. */
@@ -702,9 +748,9 @@ test_sign_in_form_csrf(void **state_r)
 {
 	struct state *s = *state_r;
 	struct httpfix_account *moe = httpfix_account(s->fix, "moe");
-	struct httpfix_request req = {.path = "/sign-in"};
+	struct httpfix_request req = {.path = "/sign-in"}, get;
 	struct httpfix_response res;
-	char cookie[256], header[256], body[512], *end;
+	char cookie[256], header[256], body[512], location[128], page[65536], *end;
 	const char *field;
 
 	/* Posted from elsewhere, with no token: refused, and no session. */
@@ -744,6 +790,24 @@ test_sign_in_form_csrf(void **state_r)
 	req.content_type = "application/x-www-form-urlencoded";
 	req.header = header;
 	assert_int_equal(ask(&s->client, &req, NULL, 0), 400);
+	/* A wrong password with the right token: post/redirect/get to a page of its own, for this cookie
+	 * only. */
+	snprintf(body, sizeof(body), "username=moe&password=not-the-password&csrf_token=%s",
+	         cookie + strlen("redress_presign="));
+	assert_int_equal(httpfix_do(&s->client, &req, &res), CURLE_OK);
+	assert_int_equal(res.status, 303);
+	assert_true(httpfix_header(&res, "Location", location, sizeof(location)));
+	assert_int_equal(strncmp(location, "/sign-in/refused/", 17), 0);
+	httpfix_response_free(&res);
+	memset(&get, 0, sizeof(get));
+	get.path = location;
+	get.header = header;
+	assert_int_equal(ask(&s->client, &get, page, sizeof(page)), 401);
+	assert_non_null(strstr(page, "value=\"moe\""));
+	assert_int_equal(ask(&s->client, &get, page, sizeof(page)),
+	                 401); /* a reload: the same, nothing posted */
+	get.header = NULL;
+	assert_int_equal(ask(&s->client, &get, page, sizeof(page)), 404); /* no cookie: nothing */
 	/* The right one: signed in. */
 	snprintf(body, sizeof(body), "username=moe&password=%s&csrf_token=%s", moe->password,
 	         cookie + strlen("redress_presign="));
@@ -848,6 +912,7 @@ main(void)
 	    cmocka_unit_test(test_success_clears_only_its_name),
 	    cmocka_unit_test(test_language_cookie_whole),
 	    cmocka_unit_test(test_sign_in_form_csrf),
+	    cmocka_unit_test(test_reveal_shown_once),
 	    cmocka_unit_test(test_headers_too_large),
 	    cmocka_unit_test(test_slowloris),
 	    cmocka_unit_test(test_totp_after_restart), /* last: it restarts the server */

@@ -296,5 +296,8 @@ json_t *claim_harm_json(const struct claim_harm *h);
 enum redress_err claim_file_json(struct store *store, const struct actor *actor,
                                  const struct registry_keys *keys, const char *id, json_t **file_r,
                                  struct redress_error *err);
+/* Adds to file (claim_file_json's, of claim id) each evidence file's "label" (null: none), read from log. */
+enum redress_err claim_file_labels(struct tlog *log, struct store *store, const char *id, json_t *file,
+                                   struct redress_error *err);
 
 #endif

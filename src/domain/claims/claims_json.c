@@ -6,6 +6,7 @@
  */
 #include "crypto/sign.h"
 #include "domain/claims/claims.h"
+#include "log/tlog.h"
 
 json_t *
 claim_json(const struct claim *c)
@@ -118,4 +119,43 @@ out:
 	json_decref(out.history);
 	json_decref(out.harms);
 	return rc;
+}
+
+/* Each evidence file's label, read from the event that attached it (claim_evidence_label). */
+struct labels_ctx {
+	struct tlog *log;
+	json_t *evidence;
+};
+
+static enum redress_err
+label_one(void *ctx, const struct claim_evidence *e, struct redress_error *err)
+{
+	struct labels_ctx *l = ctx;
+	char label[CLAIM_LABEL_MAX + 1];
+	enum redress_err rc;
+	json_t *item;
+	size_t i;
+
+	if ((rc = claim_evidence_label(l->log, e, label, err)) != REDRESS_OK)
+		return rc;
+	json_array_foreach(l->evidence, i, item)
+	{
+		if (json_integer_value(json_object_get(item, "n")) == e->n &&
+		    json_object_set_new(item, "label", label[0] != '\0' ? json_string(label) : json_null()) !=
+		        0)
+			return error_set(err, REDRESS_E_NOMEM,
+			                 "out of memory labelling the evidence of claim %s", e->claim);
+	}
+	return REDRESS_OK;
+}
+
+enum redress_err
+claim_file_labels(struct tlog *log, struct store *store, const char *id, json_t *file,
+                  struct redress_error *err)
+{
+	struct labels_ctx l = {log, json_object_get(file, "evidence")};
+
+	if (!json_is_array(l.evidence))
+		return REDRESS_OK;
+	return claim_evidence_each(store, id, label_one, &l, err);
 }
