@@ -271,12 +271,7 @@ static enum redress_err
 get_sealed(const struct canon_node *data, const char *key, int optional, const char **s_r,
            struct redress_error *err)
 {
-	enum redress_err rc;
-
-	rc = optional ? canon_get_string_opt(data, key, s_r, err) : canon_get_string(data, key, s_r, err);
-	if (rc != REDRESS_OK || *s_r == NULL)
-		return rc;
-	return registry_sealed_check(key, *s_r, err);
+	return registry_get_sealed(data, key, optional, CW_EVENT_DATA_MAX, s_r, err);
 }
 
 static enum redress_err
