@@ -185,7 +185,8 @@ audit(struct logfix *f)
 	struct redress_error err;
 
 	assert_non_null(r);
-	assert_int_equal(audit_verify(f->log, sign_key_public(keydir_log_key(f->kd)), r, &err), REDRESS_OK);
+	if (audit_verify(f->log, sign_key_public(keydir_log_key(f->kd)), r, &err) != REDRESS_OK)
+		fail_msg("audit: %s", err.message);
 	return r;
 }
 
