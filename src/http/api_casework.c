@@ -10,7 +10,7 @@
  *   GET  /api/v1/tasks                             ?mine=1 ?overdue=1 ?all=1
  *   POST /api/v1/persons/{pseudonym}/tasks, /api/v1/tasks/{task}/done
  *   GET  /api/v1/contacts (?pseudonym=), POST /api/v1/persons/{pseudonym}/contacts
- *   GET|POST /api/v1/persons/{pseudonym}/referrals
+ *   GET|POST /api/v1/persons/{pseudonym}/referrals, POST /api/v1/referrals/{referral}/outcome
  *   GET  /api/v1/grievances (?overdue=1 ?days=N ?all=1), POST .../grievances, /grievances/{g}/resolve
  *   GET  /api/v1/programs/{code}/outreach            who is owed and not yet reached
  *
@@ -28,6 +28,7 @@
 #define NO_NOTE      "there is no note with that number"
 #define NO_TASK      "there is no task with that number"
 #define NO_GRIEVANCE "there is no grievance with that number"
+#define NO_REFERRAL  "there is no referral with that number"
 
 /* A path parameter that is an event's number: 0, or -1 after answering 404 with missing. */
 static int
@@ -79,8 +80,10 @@ item_json(const struct casework_item *it, const char *number_key)
 		json_object_set_new(o, "channel", json_string(it->kind));
 		json_object_set_new(o, "outcome", json_string(it->outcome));
 	}
-	if (strcmp(number_key, "referral") == 0)
+	if (strcmp(number_key, "referral") == 0) {
 		json_object_set_new(o, "to", json_string(it->kind));
+		json_object_set_new(o, "answered", json_boolean(it->closed_seq != 0));
+	}
 	if (strcmp(number_key, "grievance") == 0) {
 		json_object_set_new(o, "channel", json_string(it->kind));
 		json_object_set_new(o, "days_open", json_integer(casework_days_since(it->at)));
@@ -353,6 +356,12 @@ run_grievance_resolve(struct http_change *c, struct cw_arg *a, struct redress_er
 	return casework_grievance_resolve(c->log, c->actor, &c->keys, a->number, a->text, err);
 }
 
+static enum redress_err
+run_referral_outcome(struct http_change *c, struct cw_arg *a, struct redress_error *err)
+{
+	return casework_referral_outcome(c->log, c->actor, &c->keys, a->number, a->text, err);
+}
+
 static const struct cw_action act_note_add = {"note",       NULL, NO_PERSON, {{"text", S_TEXT, 1}},
                                               run_note_add, NULL};
 static const struct cw_action act_note_open = {"note",        "note", NO_NOTE, {{"reason", S_REASON, 1}},
@@ -372,6 +381,9 @@ static const struct cw_action act_grievance_open = {
     "grievance", NULL, NO_PERSON, {{"channel", S_WORD, 1}, {"about", S_TEXT, 1}}, run_grievance_open, NULL};
 static const struct cw_action act_grievance_resolve = {
     "grievance", "grievance", NO_GRIEVANCE, {{"outcome", S_TEXT, 1}}, run_grievance_resolve, "resolved"};
+
+static const struct cw_action act_referral_outcome = {
+    "referral", "referral", NO_REFERRAL, {{"outcome", S_TEXT, 1}}, run_referral_outcome, "answered"};
 
 static enum redress_err
 do_action(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
@@ -464,6 +476,12 @@ void
 api_referrals_add(struct http_request *req, struct http_response *res)
 {
 	action(req, res, &act_referral_add);
+}
+
+void
+api_referrals_outcome(struct http_request *req, struct http_response *res)
+{
+	action(req, res, &act_referral_outcome);
 }
 
 void
