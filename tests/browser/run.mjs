@@ -21,7 +21,7 @@
 // loudly by the caller and here).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -1098,6 +1098,35 @@ try {
     await noSideScroll(`the refused referral in ${lang} at phone width`);
     await axe(`the refused referral in ${lang}`);
 
+    // Her consent to share with the party (given by the command line, as the consent page has no party yet):
+    // the referral is made, then what came of it is recorded from her casework page (sealed).
+    const choPassword = join(work, 'cho.pw');
+    writeFileSync(choPassword, `${passwords.cho}\n`, { mode: 0o600 });
+    const consentTo = (given) => spawnSync(redress, ['--db', db, '--as', 'cho', 'consent', given, 'V-000001', '--scope',
+      'share:legal-aid', '--method', 'browser test: in person'], { encoding: 'utf8', env: { ...process.env, REDRESS_PASSWORD_FILE: choPassword } });
+    const grant = consentTo('grant');
+    check(grant.status === 0, `${lang}: her consent to share:legal-aid is recorded (${grant.stderr.trim()})`);
+    res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/referrals"] button')]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    clicks++;
+    fromFile.referral = clicks;
+    check(res.status() === 303 && page.url().endsWith('/persons/V-000001/casework') && clicks <= 4,
+      `${lang}: with her consent, the typed referral is made from the refused page in ${clicks} clicks from her file (303)`);
+    const answerForms = await page.$$('form.referral-answer');
+    check(answerForms.length >= 1 && script.test(await page.textContent('main')), `${lang}: a referral waiting for its answer has a form to record it`);
+    const answerForm = answerForms[answerForms.length - 1];
+    const answerBox = await (await answerForm.$('button')).boundingBox();
+    check(answerBox && answerBox.x + answerBox.width <= 390, `${lang}: the referral's answer button is on the phone's screen`);
+    await (await answerForm.$('input[name=answer]')).fill(`an appointment on Monday (${lang})`);
+    res = await Promise.all([page.waitForResponse(postAnswer), (await answerForm.$('button')).click()]).then((a) => a[0]);
+    await page.waitForLoadState('load');
+    clicks++;
+    fromFile.answer = clicks;
+    check(res.status() === 303 && (await page.$$('form.referral-answer')).length === answerForms.length - 1 && clicks <= 5
+      && !(await page.textContent('main')).includes('an appointment on Monday'),
+      `${lang}: what came of the referral is recorded in ${clicks} clicks from her file, sealed (not shown)`);
+    check(consentTo('withdraw').status === 0, `${lang}: her consent to share:legal-aid is withdrawn again`);
+
     // A grievance opened, then resolved from her casework page with its outcome (sealed).
     await page.goto(file);
     clicks = 0;
@@ -1164,6 +1193,8 @@ try {
   const phoneDump = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (phoneDump.status === 0) check(!phoneDump.stdout.includes('010-5555-0101') && !phoneDump.stdout.includes('Call her daughter') && !phoneDump.stdout.includes('told first'),
     'the corrected telephone, the task and the note are not in the database in clear');
+  if (phoneDump.status === 0) check(!/advice on the inheritance|an appointment on Monday|wrong language|in her language was sent|Renamed (ko|ja)/.test(phoneDump.stdout + serverLog),
+    'the referral, its answer, the grievance, its resolution and the proposed name are not in the database or the server\'s log in clear');
   await page.setViewportSize({ width: 1100, height: 900 });
   check(dialogs.length === 0, `no script ran from a field's value (${dialogs.join('; ')})`);
   check(cspViolations.length === 0, `no Content-Security-Policy violation (${cspViolations.join('; ')})`);
