@@ -395,11 +395,12 @@ do_action(struct http_change *c, void *arg, struct http_response *res, struct re
 	buf_init_secret(&a->opened, SEAL_PLAIN_MAX);
 	if ((rc = act->run(c, a, err)) != REDRESS_OK)
 		goto out;
-	if (act == &act_note_open)
+	if (act == &act_note_open) {
+		c->personal = 1; /* her note's text: a kept answer goes when anyone is erased */
 		http_reply_json(res, 200,
 		                json_pack("{s:I, s:s, s:s}", "note", (json_int_t)a->number, "pseudonym",
 		                          a->whose, "text", a->opened.data != NULL ? a->opened.data : ""));
-	else if (act->flag != NULL)
+	} else if (act->flag != NULL)
 		http_reply_json(res, 200,
 		                json_pack("{s:I, s:b}", act->key, (json_int_t)a->number, act->flag, 1));
 	else
