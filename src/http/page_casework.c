@@ -104,35 +104,51 @@ static const char *const text_field[CW_FORM_COUNT] = {
 
 /* ---- Words ------------------------------------------------------------------------- */
 
+/* A code as the log keeps it, and its words (a msgid). */
+struct code_words {
+	const char *code, *words;
+};
+
+/* A contact's channels and outcomes, in the order the form offers them. */
+static const struct code_words channels[] = {{"visit", N_("visit")},   {"phone", N_("telephone")},
+                                             {"letter", N_("letter")}, {"sms", N_("text message")},
+                                             {"email", N_("e-mail")},  {NULL, NULL}};
+static const struct code_words outcomes[] = {{"reached", N_("reached")},   {"no-answer", N_("no answer")},
+                                             {"moved", N_("moved away")},  {"refused", N_("refused to talk")},
+                                             {"deceased", N_("has died")}, {NULL, NULL}};
+
+/* code's words in the page's language from table; a code not there (a grievance's way in) as typed. */
+static const char *
+code_words(struct page *p, const struct code_words *table, const char *code)
+{
+	for (; table->code != NULL; table++)
+		if (strcmp(table->code, code) == 0)
+			return i18n_get(p->lang, table->words);
+	return code;
+}
+
 static const char *
 outcome_words(struct page *p, const char *o)
 {
-	if (strcmp(o, "reached") == 0)
-		return T(p, "reached");
-	if (strcmp(o, "no-answer") == 0)
-		return T(p, "no answer");
-	if (strcmp(o, "moved") == 0)
-		return T(p, "moved away");
-	if (strcmp(o, "refused") == 0)
-		return T(p, "refused to talk");
-	return T(p, "has died");
+	return code_words(p, outcomes, o);
 }
 
-/* A contact's channel in words; another (a referral's party, a grievance's way in) as typed. */
 static const char *
 channel_words(struct page *p, const char *c)
 {
-	if (strcmp(c, "visit") == 0)
-		return T(p, "visit");
-	if (strcmp(c, "phone") == 0)
-		return T(p, "telephone");
-	if (strcmp(c, "letter") == 0)
-		return T(p, "letter");
-	if (strcmp(c, "sms") == 0)
-		return T(p, "text message");
-	if (strcmp(c, "email") == 0)
-		return T(p, "e-mail");
-	return c;
+	return code_words(p, channels, c);
+}
+
+/* A <select> of table's codes, none chosen unless current; the first option says choose. */
+static void
+code_select(struct page *p, const char *label, const char *name, const char *choose,
+            const struct code_words *table, const char *current, const char *error)
+{
+	page_select_begin(p, label, name, error);
+	page_option(p, "", choose, current);
+	for (; table->code != NULL; table++)
+		page_option(p, table->code, i18n_get(p->lang, table->words), current);
+	page_select_end(p, name, error);
 }
 
 /* ---- Small parts ---------------------------------------------------------------------- */
@@ -431,34 +447,13 @@ person_form(struct page *p, enum cw_form form, const char *pseudonym, const stru
 		page_input(p, N_("For (a caseworker's account; empty: you)"), "for", "text", V(assignee),
 		           NULL, 0, "off");
 		break;
-	case CW_FORM_CONTACT: {
-		static const char *const channels[][2] = {{"visit", N_("visit")},
-		                                          {"phone", N_("telephone")},
-		                                          {"letter", N_("letter")},
-		                                          {"sms", N_("text message")},
-		                                          {"email", N_("e-mail")}};
-		static const char *const outcomes[][2] = {{"reached", N_("reached")},
-		                                          {"no-answer", N_("no answer")},
-		                                          {"moved", N_("moved away")},
-		                                          {"refused", N_("refused to talk")},
-		                                          {"deceased", N_("has died")}};
-		const char *cur = v != NULL ? v->channel : "";
-		size_t i;
-
-		page_select_begin(p, N_("How"), "channel", e);
-		page_option(p, "", T(p, "Choose how"), cur);
-		for (i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
-			page_option(p, channels[i][0], i18n_get(p->lang, channels[i][1]), cur);
-		page_select_end(p, "channel", e);
-		cur = v != NULL ? v->outcome : "";
-		page_select_begin(p, N_("Outcome"), "outcome", NULL);
-		page_option(p, "", T(p, "Choose the outcome"), cur);
-		for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
-			page_option(p, outcomes[i][0], i18n_get(p->lang, outcomes[i][1]), cur);
-		page_select_end(p, "outcome", NULL);
+	case CW_FORM_CONTACT:
+		code_select(p, N_("How"), "channel", T(p, "Choose how"), channels,
+		            v != NULL ? v->channel : "", e);
+		code_select(p, N_("Outcome"), "outcome", T(p, "Choose the outcome"), outcomes,
+		            v != NULL ? v->outcome : "", NULL);
 		page_input(p, N_("Note (sealed)"), "contact_note", "text", V(text), NULL, 0, "off");
 		break;
-	}
 	case CW_FORM_REFERRAL:
 		page_input_hint(p, N_("Referred to"), "to", "text", V(party), e, 1, "off",
 		                T(p, "The party as her consent names it (share:PARTY), one word: "

@@ -1100,7 +1100,7 @@ try {
 
     // Her consent to share with the party (given by the command line, as the consent page has no party yet):
     // the referral is made, then what came of it is recorded from her casework page (sealed).
-    const choPassword = join(work, 'cho.pw');
+    const choPassword = `${db}.cho.pw`;
     writeFileSync(choPassword, `${passwords.cho}\n`, { mode: 0o600 });
     const consentTo = (given) => spawnSync(redress, ['--db', db, '--as', 'cho', 'consent', given, 'V-000001', '--scope',
       'share:legal-aid', '--method', 'browser test: in person'], { encoding: 'utf8', env: { ...process.env, REDRESS_PASSWORD_FILE: choPassword } });
