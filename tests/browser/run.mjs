@@ -981,8 +981,12 @@ try {
     check((await page.getAttribute('html', 'lang')) === lang && script.test(await page.textContent('main h1')), `${lang}: the casework page is in ${lang}`);
     check(script.test(await page.textContent('form[action$="/casework/tasks"] legend')), `${lang}: its forms are labelled in ${lang}`);
     await noSideScroll(`the casework page in ${lang} at phone width`);
+    // Measured: 3,151 px tall at 390 px before the forms were folded.  The first visit (ko) has the demo's rows
+    // only; the second (ja) has the rows the Korean walk added too.  The six folded forms take one screen at most.
     const tall = await page.evaluate(() => document.documentElement.scrollHeight);
-    check(tall <= 1900, `${lang}: the casework page at phone width is at most 1,900 px tall, forms folded (${tall} px; 3,151 px before)`);
+    const formsTall = await page.$$eval('details.cw-form', (ds) => ds.reduce((h, d) => h + d.getBoundingClientRect().height, 0));
+    check(lang !== 'ko' || tall <= 1600, `${lang}: the casework page at phone width is ${tall} px tall (at most 1,600 on the first visit; 3,151 px before)`);
+    check(formsTall <= 600, `${lang}: the six folded forms take ${Math.round(formsTall)} px (at most 600)`);
     await axe(`the casework page in ${lang} at phone width`);
     await shot(`phone-casework-${lang}`);
     const ids = await page.$$eval('[id]', (es) => es.map((e) => e.id));
