@@ -177,15 +177,6 @@ section(struct page *p, const char *heading)
 	html_raw_const(p->b, "</h2>");
 }
 
-static void
-cell_number(struct page *p, uint64_t n)
-{
-	char text[24];
-
-	snprintf(text, sizeof(text), "%llu", (unsigned long long)n);
-	page_td(p, text);
-}
-
 /* A link to her casework page, as a cell or inline. */
 static void
 casework_link(struct page *p, const char *pseudonym)
@@ -259,6 +250,17 @@ static const char *const list_heads[][5] = {
  * a row's form is on the screen, not beyond its right edge.
  */
 static void
+stack_head(struct rows *r, size_t n)
+{
+	size_t i;
+
+	html_raw_const(r->p->b, "<table class=\"cw-stack\"><thead><tr>");
+	for (i = 0; i < n; i++)
+		page_th(r->p, r->heads[i]);
+	html_raw_const(r->p->b, "</tr></thead><tbody>");
+}
+
+static void
 rows_head(struct rows *r)
 {
 	struct page *p = r->p;
@@ -274,10 +276,7 @@ rows_head(struct rows *r)
 		                : r->list == CW_LIST_REFERRALS ? T(p, "Answer")
 		                                               : T(p, "Resolve");
 	r->heads[n++] = T(p, "By");
-	html_raw_const(p->b, "<table class=\"cw-stack\"><thead><tr>");
-	for (i = 0; i < n; i++)
-		page_th(p, r->heads[i]);
-	html_raw_const(p->b, "</tr></thead><tbody>");
+	stack_head(r, n);
 }
 
 /* Opens the row's next cell, labelled with its column's heading. */
@@ -984,34 +983,30 @@ task_list(struct page *p, struct task_cards *r, const struct casework_task_filte
 		page_notice(p, "info", empty);
 }
 
-struct changes_rows {
-	struct page *p;
-	size_t n;
-};
-
 static enum redress_err
 change_row(void *ctx, const struct registry_change *ch, struct redress_error *err)
 {
-	struct changes_rows *r = ctx;
+	struct rows *r = ctx;
 	struct page *p = r->p;
 	char path[64];
 
 	(void)err;
 	if (r->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
-		page_th(p, T(p, "Number"));
-		page_th(p, T(p, "Person"));
-		page_th(p, T(p, "Fields"));
-		page_th(p, T(p, "Proposed by"));
-		page_th(p, T(p, "Decide"));
-		html_raw_const(p->b, "</tr></thead><tbody>");
+		r->heads[0] = T(p, "Number");
+		r->heads[1] = T(p, "Person");
+		r->heads[2] = T(p, "Fields");
+		r->heads[3] = T(p, "Proposed by");
+		r->heads[4] = T(p, "Decide");
+		stack_head(r, 5);
 	}
+	r->col = 0;
 	html_raw_const(p->b, "<tr>");
-	cell_number(p, ch->seq);
-	page_td(p, ch->pseudonym);
-	page_td(p, ch->fields);
-	page_td(p, page_actor(ch->actor));
-	html_raw_const(p->b, "<td>");
+	snprintf(path, sizeof(path), "%llu", (unsigned long long)ch->seq);
+	cell_text(r, path);
+	cell_text(r, ch->pseudonym);
+	cell_text(r, ch->fields);
+	cell_text(r, page_actor(ch->actor));
+	cell_open(r);
 	if (strcmp(page_actor(ch->actor), p->req->actor.name) == 0) {
 		html_raw_const(p->b, "<p class=\"hint\">");
 		html_text(p->b, T(p, "another staff member approves it"));
@@ -1106,6 +1101,7 @@ static void
 outreach_list(struct page *p, struct store *store)
 {
 	struct outreach_rows *r = calloc(1, sizeof(*r));
+	struct rows lab = {p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0}; /* the cells' labels */
 	struct redress_error err;
 	size_t i;
 
@@ -1117,27 +1113,27 @@ outreach_list(struct page *p, struct store *store)
 		return;
 	}
 	qsort(r->rows, r->n, sizeof(r->rows[0]), owed_cmp);
+	lab.heads[0] = T(p, "Person");
+	lab.heads[1] = T(p, "Born");
+	lab.heads[2] = T(p, "Frailty");
+	lab.heads[3] = T(p, "Last attempt");
+	lab.heads[4] = T(p, "Owed by");
 	for (i = 0; i < r->n && i < OUTREACH_ROWS; i++) {
 		const struct casework_outreach *o = &r->rows[i].o;
 		char n[16];
 
-		if (i == 0) {
-			html_raw_const(p->b, "<table><thead><tr>");
-			page_th(p, T(p, "Person"));
-			page_th(p, T(p, "Born"));
-			page_th(p, T(p, "Frailty"));
-			page_th(p, T(p, "Last attempt"));
-			page_th(p, T(p, "Owed by"));
-			html_raw_const(p->b, "</tr></thead><tbody>");
-		}
-		html_raw_const(p->b, "<tr><td>");
+		if (i == 0)
+			stack_head(&lab, 5);
+		lab.col = 0;
+		html_raw_const(p->b, "<tr>");
+		cell_open(&lab);
 		casework_link(p, o->pseudonym);
 		html_raw_const(p->b, "</td>");
 		snprintf(n, sizeof(n), "%d", o->birth_year);
-		page_td(p, n);
+		cell_text(&lab, n);
 		snprintf(n, sizeof(n), "%d", o->frailty);
-		page_td(p, n);
-		html_raw_const(p->b, "<td>");
+		cell_text(&lab, n);
+		cell_open(&lab);
 		if (o->at[0] != '\0') {
 			html_text(p->b, outcome_words(p, o->outcome));
 			html_raw_const(p->b, ", ");
@@ -1147,7 +1143,7 @@ outreach_list(struct page *p, struct store *store)
 			html_text(p->b, T(p, "never tried"));
 		}
 		html_raw_const(p->b, "</td>");
-		page_td(p, r->rows[i].programs);
+		cell_text(&lab, r->rows[i].programs);
 		html_raw_const(p->b, "</tr>");
 	}
 	page_list_end(p, 0, r->n < OUTREACH_ROWS ? r->n : OUTREACH_ROWS, "",
@@ -1159,11 +1155,11 @@ void
 page_work(struct http_request *req, struct http_response *res)
 {
 	struct casework_task_filter mine = {NULL, 0, 1}, overdue = {NULL, 1, 1};
-	struct changes_rows cr;
 	struct redress_error err;
 	struct task_cards tc;
 	struct store *store;
 	struct page p;
+	struct rows cr = {&p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0};
 	enum redress_err rc;
 
 	if ((store = page_open(&p, req, res, N_("Work list"))) == NULL)
@@ -1185,8 +1181,6 @@ page_work(struct http_request *req, struct http_response *res)
 	task_list(&p, &tc, &mine, T(&p, "No open task is given to you."));
 	overdue_grievances(&p, store, 1);
 	section(&p, T(&p, "Corrections waiting for approval"));
-	cr.p = &p;
-	cr.n = 0;
 	rc = registry_changes_each(store, 1, change_row, &cr, &err);
 	page_list_end(&p, rc != REDRESS_OK, cr.n, T(&p, "The corrections could not be read."),
 	              T(&p, "No correction is waiting."));
