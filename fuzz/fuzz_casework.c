@@ -32,7 +32,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_EVENTS_MAX 16
-#define FUZZ_TABLES     8
+#define FUZZ_TABLES     12
 
 static struct store *fuzz_store;
 static struct canon_doc fuzz_doc, fuzz_base_doc;

@@ -97,6 +97,7 @@ void api_referrals_add(struct http_request *req, struct http_response *res);
 void api_grievances_list(struct http_request *req, struct http_response *res);
 void api_grievances_open(struct http_request *req, struct http_response *res);
 void api_grievances_resolve(struct http_request *req, struct http_response *res);
+void api_referrals_outcome(struct http_request *req, struct http_response *res);
 void api_programs_outreach(struct http_request *req, struct http_response *res);
 
 /* api_ledger.c */

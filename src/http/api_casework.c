@@ -10,7 +10,7 @@
  *   GET  /api/v1/tasks                             ?mine=1 ?overdue=1 ?all=1
  *   POST /api/v1/persons/{pseudonym}/tasks, /api/v1/tasks/{task}/done
  *   GET  /api/v1/contacts (?pseudonym=), POST /api/v1/persons/{pseudonym}/contacts
- *   GET|POST /api/v1/persons/{pseudonym}/referrals
+ *   GET|POST /api/v1/persons/{pseudonym}/referrals, POST /api/v1/referrals/{referral}/outcome
  *   GET  /api/v1/grievances (?overdue=1 ?days=N ?all=1), POST .../grievances, /grievances/{g}/resolve
  *   GET  /api/v1/programs/{code}/outreach            who is owed and not yet reached
  *
@@ -28,6 +28,7 @@
 #define NO_NOTE      "there is no note with that number"
 #define NO_TASK      "there is no task with that number"
 #define NO_GRIEVANCE "there is no grievance with that number"
+#define NO_REFERRAL  "there is no referral with that number"
 
 /* A path parameter that is an event's number: 0, or -1 after answering 404 with missing. */
 static int
@@ -79,8 +80,10 @@ item_json(const struct casework_item *it, const char *number_key)
 		json_object_set_new(o, "channel", json_string(it->kind));
 		json_object_set_new(o, "outcome", json_string(it->outcome));
 	}
-	if (strcmp(number_key, "referral") == 0)
+	if (strcmp(number_key, "referral") == 0) {
 		json_object_set_new(o, "to", json_string(it->kind));
+		json_object_set_new(o, "answered", json_boolean(it->closed_seq != 0));
+	}
 	if (strcmp(number_key, "grievance") == 0) {
 		json_object_set_new(o, "channel", json_string(it->kind));
 		json_object_set_new(o, "days_open", json_integer(casework_days_since(it->at)));
@@ -238,8 +241,12 @@ api_changes_reject(struct http_request *req, struct http_response *res)
 
 /* ---- Notes, tasks, contacts, referrals, grievances: changes ----------------------- */
 
-/* One argument for every casework change; which fields count depends on the route. */
+/* Where a body field is kept in the argument. */
+enum cw_slot { S_TEXT, S_REASON, S_WORD, S_DUE, S_ASSIGNEE, S_OUTCOME, S_COUNT };
+
+/* One argument for every casework change; which slots count depends on the action. */
 struct cw_arg {
+	const struct cw_action *action;
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	char text[CASEWORK_TEXT_MAX +
 	          1]; /* a note, a task's what, a referral's what, a grievance's about/outcome */
@@ -248,258 +255,246 @@ struct cw_arg {
 	char due[16];
 	char assignee[USER_NAME_MAX + 1];
 	char outcome[32];
-	int has_text, has_assignee;
-	uint64_t number; /* a note, task or grievance named by the path */
+	int has[S_COUNT];                       /* which slots the body gave */
+	uint64_t number;                        /* a note, task or grievance named by the path */
+	uint64_t made;                          /* the number of what the action made */
+	char whose[REGISTRY_PSEUDONYM_MAX + 1]; /* a note opened: her pseudonym */
+	struct buf opened;                      /* a note opened: its text (wiped) */
 };
 
-static enum redress_err
-reply_number(struct http_response *res, const char *key, uint64_t n, const char *pseudonym)
+/* One body field of an action: its name, its slot, and whether it must be there. */
+struct cw_field {
+	const char *name;
+	enum cw_slot slot;
+	int required;
+};
+
+/*
+ * One casework change over HTTP: its body fields, what the path names (a
+ * person, or a numbered thing), the domain call, and the answer: 201 with
+ * the number of what it made, or 200 with the thing's number and flag.
+ */
+struct cw_action {
+	const char *key;     /* the answer's number: "note", "task" ... */
+	const char *number;  /* the path's numbered parameter, or NULL: the path names her pseudonym */
+	const char *missing; /* 404 when the path names nothing */
+	struct cw_field fields[4];
+	enum redress_err (*run)(struct http_change *c, struct cw_arg *a, struct redress_error *err);
+	const char *flag; /* "done", "resolved": 200 {key, flag: true}; NULL: 201 {key, pseudonym} */
+};
+
+static char *
+slot_of(struct cw_arg *a, enum cw_slot s, size_t *size_r)
 {
-	http_reply_json(res, 201, json_pack("{s:I, s:s}", key, (json_int_t)n, "pseudonym", pseudonym));
-	return REDRESS_OK;
+	switch (s) {
+	case S_TEXT: *size_r = sizeof(a->text); return a->text;
+	case S_REASON: *size_r = sizeof(a->reason); return a->reason;
+	case S_WORD: *size_r = sizeof(a->word); return a->word;
+	case S_DUE: *size_r = sizeof(a->due); return a->due;
+	case S_ASSIGNEE: *size_r = sizeof(a->assignee); return a->assignee;
+	default: *size_r = sizeof(a->outcome); return a->outcome;
+	}
 }
 
 static enum redress_err
-do_note_add(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+run_note_add(struct http_change *c, struct cw_arg *a, struct redress_error *err)
 {
-	struct cw_arg *a = arg;
-	uint64_t n = 0;
-	enum redress_err rc;
-
-	if ((rc = casework_note_add(c->log, c->actor, &c->keys, a->pseudonym, a->text, &n, err)) !=
-	    REDRESS_OK)
-		return rc;
-	return reply_number(res, "note", n, a->pseudonym);
+	return casework_note_add(c->log, c->actor, &c->keys, a->pseudonym, a->text, &a->made, err);
 }
 
 static enum redress_err
-do_note_open(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+run_note_open(struct http_change *c, struct cw_arg *a, struct redress_error *err)
 {
-	struct cw_arg *a = arg;
-	char whose[REGISTRY_PSEUDONYM_MAX + 1];
-	struct buf text;
-	enum redress_err rc;
-
-	if ((rc = casework_note_open(c->log, c->actor, &c->keys, a->number, a->reason, whose, &text, err)) ==
-	    REDRESS_OK)
-		http_reply_json(res, 200,
-		                json_pack("{s:I, s:s, s:s}", "note", (json_int_t)a->number, "pseudonym",
-		                          whose, "text", text.data != NULL ? text.data : ""));
-	buf_free(&text);
-	return rc;
+	return casework_note_open(c->log, c->actor, &c->keys, a->number, a->reason, a->whose, &a->opened,
+	                          err);
 }
 
 static enum redress_err
-do_task_add(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+run_task_add(struct http_change *c, struct cw_arg *a, struct redress_error *err)
 {
-	struct cw_arg *a = arg;
-	uint64_t n = 0;
-	enum redress_err rc;
-
-	if ((rc = casework_task_add(c->log, c->actor, &c->keys, a->pseudonym, a->due, a->text,
-	                            a->has_assignee ? a->assignee : NULL, &n, err)) != REDRESS_OK)
-		return rc;
-	return reply_number(res, "task", n, a->pseudonym);
+	return casework_task_add(c->log, c->actor, &c->keys, a->pseudonym, a->due, a->text,
+	                         a->has[S_ASSIGNEE] ? a->assignee : NULL, &a->made, err);
 }
 
 static enum redress_err
-do_task_done(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+run_task_done(struct http_change *c, struct cw_arg *a, struct redress_error *err)
 {
-	struct cw_arg *a = arg;
-	enum redress_err rc;
-
-	if ((rc = casework_task_done(c->log, c->actor, a->number, err)) == REDRESS_OK)
-		http_reply_json(res, 200, json_pack("{s:I, s:b}", "task", (json_int_t)a->number, "done", 1));
-	return rc;
+	return casework_task_done(c->log, c->actor, a->number, err);
 }
 
 static enum redress_err
-do_contact_add(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+run_contact_add(struct http_change *c, struct cw_arg *a, struct redress_error *err)
 {
-	struct cw_arg *a = arg;
 	enum casework_channel channel;
 	enum casework_outcome outcome;
-	uint64_t n = 0;
 	enum redress_err rc;
 
 	if ((rc = casework_channel_parse(a->word, &channel, err)) != REDRESS_OK ||
-	    (rc = casework_outcome_parse(a->outcome, &outcome, err)) != REDRESS_OK ||
-	    (rc = casework_contact_add(c->log, c->actor, &c->keys, a->pseudonym, channel, outcome,
-	                               a->has_text ? a->text : NULL, &n, err)) != REDRESS_OK)
+	    (rc = casework_outcome_parse(a->outcome, &outcome, err)) != REDRESS_OK)
 		return rc;
-	return reply_number(res, "contact", n, a->pseudonym);
+	return casework_contact_add(c->log, c->actor, &c->keys, a->pseudonym, channel, outcome,
+	                            a->has[S_TEXT] ? a->text : NULL, &a->made, err);
 }
 
 static enum redress_err
-do_referral_add(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+run_referral_add(struct http_change *c, struct cw_arg *a, struct redress_error *err)
 {
-	struct cw_arg *a = arg;
-	uint64_t n = 0;
-	enum redress_err rc;
-
-	if ((rc = casework_referral_add(c->log, c->actor, &c->keys, a->pseudonym, a->word, a->text, &n,
-	                                err)) != REDRESS_OK)
-		return rc;
-	return reply_number(res, "referral", n, a->pseudonym);
+	return casework_referral_add(c->log, c->actor, &c->keys, a->pseudonym, a->word, a->text, &a->made,
+	                             err);
 }
 
 static enum redress_err
-do_grievance_open(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+run_grievance_open(struct http_change *c, struct cw_arg *a, struct redress_error *err)
 {
-	struct cw_arg *a = arg;
-	uint64_t n = 0;
-	enum redress_err rc;
-
-	if ((rc = casework_grievance_open(c->log, c->actor, &c->keys, a->pseudonym, a->word, a->text, &n,
-	                                  err)) != REDRESS_OK)
-		return rc;
-	return reply_number(res, "grievance", n, a->pseudonym);
+	return casework_grievance_open(c->log, c->actor, &c->keys, a->pseudonym, a->word, a->text, &a->made,
+	                               err);
 }
 
 static enum redress_err
-do_grievance_resolve(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+run_grievance_resolve(struct http_change *c, struct cw_arg *a, struct redress_error *err)
+{
+	return casework_grievance_resolve(c->log, c->actor, &c->keys, a->number, a->text, err);
+}
+
+static enum redress_err
+run_referral_outcome(struct http_change *c, struct cw_arg *a, struct redress_error *err)
+{
+	return casework_referral_outcome(c->log, c->actor, &c->keys, a->number, a->text, err);
+}
+
+static const struct cw_action act_note_add = {"note",       NULL, NO_PERSON, {{"text", S_TEXT, 1}},
+                                              run_note_add, NULL};
+static const struct cw_action act_note_open = {"note",        "note", NO_NOTE, {{"reason", S_REASON, 1}},
+                                               run_note_open, NULL};
+static const struct cw_action act_task_add = {
+    "task",       NULL, NO_PERSON, {{"due", S_DUE, 1}, {"what", S_TEXT, 1}, {"for", S_ASSIGNEE, 0}},
+    run_task_add, NULL};
+static const struct cw_action act_task_done = {"task",        "task", NO_TASK, {{NULL, S_TEXT, 0}},
+                                               run_task_done, "done"};
+static const struct cw_action act_contact_add = {
+    "contact",       NULL,
+    NO_PERSON,       {{"channel", S_WORD, 1}, {"outcome", S_OUTCOME, 1}, {"note", S_TEXT, 0}},
+    run_contact_add, NULL};
+static const struct cw_action act_referral_add = {
+    "referral", NULL, NO_PERSON, {{"to", S_WORD, 1}, {"what", S_TEXT, 1}}, run_referral_add, NULL};
+static const struct cw_action act_grievance_open = {
+    "grievance", NULL, NO_PERSON, {{"channel", S_WORD, 1}, {"about", S_TEXT, 1}}, run_grievance_open, NULL};
+static const struct cw_action act_grievance_resolve = {
+    "grievance", "grievance", NO_GRIEVANCE, {{"outcome", S_TEXT, 1}}, run_grievance_resolve, "resolved"};
+
+static const struct cw_action act_referral_outcome = {
+    "referral", "referral", NO_REFERRAL, {{"outcome", S_TEXT, 1}}, run_referral_outcome, "answered"};
+
+static enum redress_err
+do_action(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
 {
 	struct cw_arg *a = arg;
+	const struct cw_action *act = a->action;
 	enum redress_err rc;
 
-	if ((rc = casework_grievance_resolve(c->log, c->actor, &c->keys, a->number, a->text, err)) ==
-	    REDRESS_OK)
+	buf_init_secret(&a->opened, SEAL_PLAIN_MAX);
+	if ((rc = act->run(c, a, err)) != REDRESS_OK)
+		goto out;
+	if (act == &act_note_open) {
+		c->personal = 1; /* her note's text: a kept answer goes when anyone is erased */
 		http_reply_json(res, 200,
-		                json_pack("{s:I, s:b}", "grievance", (json_int_t)a->number, "resolved", 1));
+		                json_pack("{s:I, s:s, s:s}", "note", (json_int_t)a->number, "pseudonym",
+		                          a->whose, "text", a->opened.data != NULL ? a->opened.data : ""));
+	} else if (act->flag != NULL)
+		http_reply_json(res, 200,
+		                json_pack("{s:I, s:b}", act->key, (json_int_t)a->number, act->flag, 1));
+	else
+		http_reply_json(
+		    res, 201,
+		    json_pack("{s:I, s:s}", act->key, (json_int_t)a->made, "pseudonym", a->pseudonym));
+out:
+	buf_free(&a->opened);
 	return rc;
+}
+
+/* Reads act's path and body into its argument, and submits it. */
+static void
+action(struct http_request *req, struct http_response *res, const struct cw_action *act)
+{
+	const char *names[5];
+	struct cw_arg *a;
+	json_t *body;
+	size_t i, n = 0, size;
+	int ok, r;
+
+	for (i = 0; i < 4 && act->fields[i].name != NULL; i++)
+		names[n++] = act->fields[i].name;
+	names[n] = NULL;
+	if ((a = api_form_begin(req, res, names, n == 0, sizeof(*a), &body)) == NULL)
+		return;
+	a->action = act;
+	ok = act->number != NULL ? number_param(req, res, act->number, act->missing, &a->number) == 0
+	                         : api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym),
+	                                          act->missing) == 0;
+	for (i = 0; ok && i < n; i++) {
+		char *out = slot_of(a, act->fields[i].slot, &size);
+
+		if ((r = http_field_string(res, body, act->fields[i].name, act->fields[i].required, out,
+		                           size)) < 0)
+			ok = 0;
+		else
+			a->has[act->fields[i].slot] = r;
+	}
+	api_form_end(req, body, ok, do_action, a, sizeof(*a));
 }
 
 void
 api_notes_add(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {"text", NULL};
-	struct cw_arg *a;
-	json_t *body;
-
-	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
-		return;
-	api_form_end(req, body,
-	             api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym), NO_PERSON) ==
-	                     0 &&
-	                 http_field_string(res, body, "text", 1, a->text, sizeof(a->text)) >= 0,
-	             do_note_add, a, sizeof(*a));
+	action(req, res, &act_note_add);
 }
 
 void
 api_notes_open(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {"reason", NULL};
-	struct cw_arg *a;
-	json_t *body;
-
-	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
-		return;
-	api_form_end(req, body,
-	             number_param(req, res, "note", NO_NOTE, &a->number) == 0 &&
-	                 http_field_string(res, body, "reason", 1, a->reason, sizeof(a->reason)) >= 0,
-	             do_note_open, a, sizeof(*a));
+	action(req, res, &act_note_open);
 }
 
 void
 api_tasks_add(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {"due", "what", "for", NULL};
-	struct cw_arg *a;
-	json_t *body;
-	int r = 0;
-
-	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
-		return;
-	api_form_end(
-	    req, body,
-	    api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym), NO_PERSON) == 0 &&
-	        http_field_string(res, body, "due", 1, a->due, sizeof(a->due)) >= 0 &&
-	        http_field_string(res, body, "what", 1, a->text, sizeof(a->text)) >= 0 &&
-	        (r = http_field_string(res, body, "for", 0, a->assignee, sizeof(a->assignee))) >= 0 &&
-	        (a->has_assignee = r, 1),
-	    do_task_add, a, sizeof(*a));
+	action(req, res, &act_task_add);
 }
 
 void
 api_tasks_done(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {NULL};
-	struct cw_arg *a;
-	json_t *body;
-
-	if ((a = api_form_begin(req, res, fields, 1, sizeof(*a), &body)) == NULL)
-		return;
-	api_form_end(req, body, number_param(req, res, "task", NO_TASK, &a->number) == 0, do_task_done, a,
-	             sizeof(*a));
+	action(req, res, &act_task_done);
 }
 
 void
 api_contacts_add(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {"channel", "outcome", "note", NULL};
-	struct cw_arg *a;
-	json_t *body;
-	int r = 0;
-
-	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
-		return;
-	api_form_end(req, body,
-	             api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym), NO_PERSON) ==
-	                     0 &&
-	                 http_field_string(res, body, "channel", 1, a->word, sizeof(a->word)) >= 0 &&
-	                 http_field_string(res, body, "outcome", 1, a->outcome, sizeof(a->outcome)) >= 0 &&
-	                 (r = http_field_string(res, body, "note", 0, a->text, sizeof(a->text))) >= 0 &&
-	                 (a->has_text = r, 1),
-	             do_contact_add, a, sizeof(*a));
+	action(req, res, &act_contact_add);
 }
 
 void
 api_referrals_add(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {"to", "what", NULL};
-	struct cw_arg *a;
-	json_t *body;
+	action(req, res, &act_referral_add);
+}
 
-	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
-		return;
-	api_form_end(req, body,
-	             api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym), NO_PERSON) ==
-	                     0 &&
-	                 http_field_string(res, body, "to", 1, a->word, sizeof(a->word)) >= 0 &&
-	                 http_field_string(res, body, "what", 1, a->text, sizeof(a->text)) >= 0,
-	             do_referral_add, a, sizeof(*a));
+void
+api_referrals_outcome(struct http_request *req, struct http_response *res)
+{
+	action(req, res, &act_referral_outcome);
 }
 
 void
 api_grievances_open(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {"channel", "about", NULL};
-	struct cw_arg *a;
-	json_t *body;
-
-	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
-		return;
-	api_form_end(req, body,
-	             api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym), NO_PERSON) ==
-	                     0 &&
-	                 http_field_string(res, body, "channel", 1, a->word, sizeof(a->word)) >= 0 &&
-	                 http_field_string(res, body, "about", 1, a->text, sizeof(a->text)) >= 0,
-	             do_grievance_open, a, sizeof(*a));
+	action(req, res, &act_grievance_open);
 }
 
 void
 api_grievances_resolve(struct http_request *req, struct http_response *res)
 {
-	static const char *const fields[] = {"outcome", NULL};
-	struct cw_arg *a;
-	json_t *body;
-
-	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
-		return;
-	api_form_end(req, body,
-	             number_param(req, res, "grievance", NO_GRIEVANCE, &a->number) == 0 &&
-	                 http_field_string(res, body, "outcome", 1, a->text, sizeof(a->text)) >= 0,
-	             do_grievance_resolve, a, sizeof(*a));
+	action(req, res, &act_grievance_resolve);
 }
 
 /* ---- Reads -------------------------------------------------------------------------- */

@@ -230,11 +230,15 @@ void page_casework_note(struct http_request *req, struct http_response *res);
 void page_casework_task(struct http_request *req, struct http_response *res);
 void page_casework_contact(struct http_request *req, struct http_response *res);
 void page_casework_grievance(struct http_request *req, struct http_response *res);
+void page_casework_referral(struct http_request *req, struct http_response *res);
 void page_casework_correct(struct http_request *req, struct http_response *res);
 void page_work_note_open(struct http_request *req, struct http_response *res);
 void page_work(struct http_request *req, struct http_response *res);
 void page_work_task_done(struct http_request *req, struct http_response *res);
 void page_work_change_approve(struct http_request *req, struct http_response *res);
+void page_work_change_reject(struct http_request *req, struct http_response *res);
+void page_work_grievance_resolve(struct http_request *req, struct http_response *res);
+void page_work_referral_outcome(struct http_request *req, struct http_response *res);
 /* For a caseworker: a notice of her overdue tasks, with a link to the work list (nothing when none). */
 void page_casework_overdue_notice(struct page *p, struct store *store);
 
@@ -291,6 +295,10 @@ void page_admin_program_show(struct http_request *req, struct http_response *res
 void page_admin_program_add(struct http_request *req, struct http_response *res);
 void page_persons_erase_confirm(struct http_request *req, struct http_response *res);
 void page_persons_erase(struct http_request *req, struct http_response *res);
+
+/* page_admin.c: a program's name (or a harm's, a unit's) in the page's language, else the first given, else "". */
+struct program_names;
+const char *page_names_text(const struct page *p, const struct program_names *n);
 
 /* The form adding an account (the accounts page shows it). */
 void page_admin_account_form(struct page *p);

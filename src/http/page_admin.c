@@ -339,9 +339,8 @@ program_rules(struct page *p, const struct program *prog)
 	program_more_rules(p, prog);
 }
 
-/* A name in the page's language, else the first given. */
-static const char *
-names_text(const struct page *p, const struct program_names *n)
+const char *
+page_names_text(const struct page *p, const struct program_names *n)
 {
 	static const enum program_lang order[] = {PROGRAM_LANG_EN, PROGRAM_LANG_KO, PROGRAM_LANG_JA};
 	const char *code = i18n_code(p->lang);
@@ -378,8 +377,8 @@ amount_words(struct page *p, const struct program *prog, const struct program_am
 	else
 		buf_printf(out, "%lld", (long long)whole);
 	buf_printf(out, " \xc3\x97 %s",
-	           names_text(p, &prog->rules.units[a->unit].names)[0] != '\0'
-	               ? names_text(p, &prog->rules.units[a->unit].names)
+	           page_names_text(p, &prog->rules.units[a->unit].names)[0] != '\0'
+	               ? page_names_text(p, &prog->rules.units[a->unit].names)
 	               : prog->rules.units[a->unit].code);
 }
 
@@ -406,7 +405,7 @@ program_more_rules(struct page *p, const struct program *prog)
 			html_raw_const(p->b, "<tr><td><code>");
 			html_text(p->b, r->harms[i].code);
 			html_raw_const(p->b, "</code></td><td>");
-			html_text(p->b, names_text(p, &r->harms[i].names));
+			html_text(p->b, page_names_text(p, &r->harms[i].names));
 			html_raw_const(p->b, "</td><td>");
 			html_text(p->b, text.data != NULL ? text.data : "");
 			html_raw_const(p->b, "</td></tr>");
@@ -429,8 +428,8 @@ program_more_rules(struct page *p, const struct program *prog)
 	}
 	for (i = 0; i < r->nunits; i++) {
 		html_raw_const(p->b, "<h2>");
-		html_text(p->b, names_text(p, &r->units[i].names)[0] != '\0'
-		                    ? names_text(p, &r->units[i].names)
+		html_text(p->b, page_names_text(p, &r->units[i].names)[0] != '\0'
+		                    ? page_names_text(p, &r->units[i].names)
 		                    : r->units[i].code);
 		html_raw_const(p->b, "</h2><table><thead><tr>");
 		page_th(p, T(p, "From"));
@@ -487,7 +486,7 @@ program_more_rules(struct page *p, const struct program *prog)
 		html_raw_const(p->b, "</h2><ul>");
 		for (i = 0; i < r->nservices; i++) {
 			html_raw_const(p->b, "<li>");
-			html_text(p->b, names_text(p, &r->services[i].names));
+			html_text(p->b, page_names_text(p, &r->services[i].names));
 			html_raw_const(p->b, "</li>");
 		}
 		html_raw_const(p->b, "</ul>");

@@ -3,20 +3,26 @@
  * casework page (her notes, contacts, referrals and grievances, and the
  * forms that add them), and the caseworker's work list (her tasks, the
  * overdue ones, the overdue grievances, the corrections waiting for a
- * second staff member).
+ * second staff member, and who is not yet reached).
  *
  *   GET  /persons/{pseudonym}/casework               the page (readers of files)
- *   POST /persons/{pseudonym}/casework/notes|tasks|contacts|grievances
+ *   POST /persons/{pseudonym}/casework/notes|tasks|contacts|referrals|grievances|corrections
  *   GET  /work                                       the work list (caseworkers)
- *   POST /persons/{pseudonym}/casework/corrections  a correction of her phone, address or name
- *   POST /work/tasks/{task}/done, /work/changes/{change}/approve
+ *   POST /work/tasks/{task}/done, /work/changes/{change}/approve|reject
+ *   POST /work/grievances/{grievance}/resolve        a grievance's outcome (sealed)
+ *   POST /work/referrals/{referral}/outcome          what came of a referral (sealed)
  *   POST /work/notes/{note}/open                     a note's text, its opening recorded with why
  *
  * Nothing sealed is shown on these pages but what a task is, to a
  * caseworker; a note's text is opened by a POST with its reason, on the
- * record, as a revealed identity is.
- * A form that worked answers 303 back to its page; one that did not says
- * why, in the page's language, and saved nothing.
+ * record, as a revealed identity is.  At phone width the lists come first
+ * and each form is folded (<details>) under its title, so that the page
+ * is a few screens, not a dozen; the work list's tasks are a list of
+ * cards, each with its "Mark done" button under it, never a table wider
+ * than the screen.
+ * A form that worked answers 303 back to its page; one that did not is
+ * drawn again with what was typed and why it was refused beside the field
+ * (refused.c keeps that answer for a reload), and saved nothing.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,243 +33,140 @@
 #include "domain/programs/programs.h"
 #include "http/page.h"
 
-/* Which form a POST is. */
+/* Which form a POST is: the person's forms first (they post to /persons/{p}/casework/PATH). */
 enum cw_form {
 	CW_FORM_NOTE,
 	CW_FORM_TASK,
 	CW_FORM_CONTACT,
+	CW_FORM_REFERRAL,
 	CW_FORM_GRIEVANCE,
-	CW_FORM_DONE,
-	CW_FORM_APPROVE,
 	CW_FORM_CORRECT,
-	CW_FORM_OPEN
+	CW_FORM_PERSON_COUNT,
+	CW_FORM_DONE = CW_FORM_PERSON_COUNT,
+	CW_FORM_APPROVE,
+	CW_FORM_REJECT,
+	CW_FORM_OPEN,
+	CW_FORM_RESOLVE,
+	CW_FORM_ANSWER,
+	CW_FORM_COUNT
+};
+
+/* Each form: its path (a person's) or numbered parameter, title and button (msgids), first field. */
+static const struct {
+	const char *path;   /* a person's form: after /persons/{p}/casework/; else the path's number */
+	const char *title;  /* msgid */
+	const char *button; /* msgid */
+	const char *field;  /* where a refusal points (#f-FIELD) */
+} forms[CW_FORM_COUNT] = {
+    [CW_FORM_NOTE] = {"notes", N_("Add a case note"), N_("Add the note"), "text"},
+    [CW_FORM_TASK] = {"tasks", N_("Add a task"), N_("Add the task"), "due"},
+    [CW_FORM_CONTACT] = {"contacts", N_("Record a contact"), N_("Record the contact"), "channel"},
+    [CW_FORM_REFERRAL] = {"referrals", N_("Refer her to another party"), N_("Make the referral"), "to"},
+    [CW_FORM_GRIEVANCE] = {"grievances", N_("Open a grievance"), N_("Open the grievance"), "came"},
+    [CW_FORM_CORRECT] = {"corrections", N_("Correct her record"), N_("Correct the record"), "reason"},
+    [CW_FORM_DONE] = {"task", N_("Work list"), NULL, NULL},
+    [CW_FORM_APPROVE] = {"change", N_("Work list"), NULL, NULL},
+    [CW_FORM_REJECT] = {"change", N_("Work list"), NULL, NULL},
+    [CW_FORM_OPEN] = {"note", N_("Case note"), NULL, NULL},
+    [CW_FORM_RESOLVE] = {"grievance", N_("Resolve the grievance"), N_("Resolve it"), "resolution"},
+    [CW_FORM_ANSWER] = {"referral", N_("What came of the referral"), N_("Record the answer"), "answer"},
+};
+
+/* What a form's fields hold; the same struct draws a form again with what was typed. */
+struct cw_values {
+	char text[CASEWORK_TEXT_MAX +
+	          1]; /* a note, a task's what, a contact's note, what for, about, outcome */
+	char due[16], assignee[USER_NAME_MAX + 1], channel[CASEWORK_CHANNEL_MAX + 1], outcome[32];
+	char party[CASEWORK_PARTY_MAX + 1];
+	char phone[REGISTRY_FIELD_MAX + 1], address[REGISTRY_FIELD_MAX + 1], name[REGISTRY_NAME_MAX + 1];
+	char reason[REGISTRY_REASON_MAX + 1];
 };
 
 struct cw_page_arg {
 	struct page_change pc;
 	enum cw_form form;
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
-	char text[CASEWORK_TEXT_MAX + 1];
-	char due[16], assignee[USER_NAME_MAX + 1], channel[CASEWORK_CHANNEL_MAX + 1], outcome[32];
-	char phone[REGISTRY_FIELD_MAX + 1], address[REGISTRY_FIELD_MAX + 1], name[REGISTRY_NAME_MAX + 1];
-	char reason[REGISTRY_REASON_MAX + 1];
+	struct cw_values v;
 	uint64_t number;
 };
 
-static const char *const form_titles[] = {
-    [CW_FORM_NOTE] = N_("Add a case note"),
-    [CW_FORM_TASK] = N_("Add a task"),
-    [CW_FORM_CONTACT] = N_("Record a contact"),
-    [CW_FORM_GRIEVANCE] = N_("Open a grievance"),
-    [CW_FORM_DONE] = N_("Work list"),
-    [CW_FORM_APPROVE] = N_("Work list"),
-    [CW_FORM_CORRECT] = N_("Correct her record"),
-    [CW_FORM_OPEN] = N_("Case note"),
+/* The name of each person's form's free-text field: one page holds them all, each id once. */
+static const char *const text_field[CW_FORM_COUNT] = {
+    [CW_FORM_NOTE] = "text",
+    [CW_FORM_TASK] = "what",
+    [CW_FORM_CONTACT] = "contact_note",
+    [CW_FORM_REFERRAL] = "referral_what",
+    [CW_FORM_GRIEVANCE] = "about",
+    [CW_FORM_CORRECT] = "",
+    [CW_FORM_RESOLVE] = "resolution",
+    [CW_FORM_ANSWER] = "answer",
 };
 
-/* The name of each form's free-text field. */
-static const char *const text_field[] = {
-    [CW_FORM_NOTE] = "text",       [CW_FORM_TASK] = "what", [CW_FORM_CONTACT] = "contact_note",
-    [CW_FORM_GRIEVANCE] = "about", [CW_FORM_DONE] = "text", [CW_FORM_APPROVE] = "text",
-    [CW_FORM_CORRECT] = "text",    [CW_FORM_OPEN] = "text",
+/* ---- Words ------------------------------------------------------------------------- */
+
+/* A code as the log keeps it, and its words (a msgid). */
+struct code_words {
+	const char *code, *words;
 };
 
-/* ---- Tables ------------------------------------------------------------------------- */
+/* A contact's channels and outcomes, in the order the form offers them. */
+static const struct code_words channels[] = {{"visit", N_("visit")},   {"phone", N_("telephone")},
+                                             {"letter", N_("letter")}, {"sms", N_("text message")},
+                                             {"email", N_("e-mail")},  {NULL, NULL}};
+static const struct code_words outcomes[] = {{"reached", N_("reached")},   {"no-answer", N_("no answer")},
+                                             {"moved", N_("moved away")},  {"refused", N_("refused to talk")},
+                                             {"deceased", N_("has died")}, {NULL, NULL}};
 
-struct rows {
-	struct page *p;
-	size_t n;
-	int kind;       /* 0 notes, 1 contacts, 2 referrals, 3 grievances, 4 tasks */
-	int done_forms; /* tasks: a "done" button each */
-	struct store *store;
-	struct registry_keys keys;
-};
-
-/* A form of one button posting to path (with the CSRF token): "Mark done", "Approve". */
-static void
-button_form(struct page *p, const char *path, const char *label)
+/* code's words in the page's language from table; a code not there (a grievance's way in) as typed. */
+static const char *
+code_words(struct page *p, const struct code_words *table, const char *code)
 {
-	html_raw_const(p->b, "<form method=\"post\"");
-	html_href(p->b, "action", path);
-	html_raw_const(p->b, ">");
-	page_csrf(p);
-	html_raw_const(p->b, "<button type=\"submit\">");
-	html_text(p->b, label);
-	html_raw_const(p->b, "</button></form>");
-}
-
-/* A table's head row of n columns, each heading already in the page's language. */
-static void
-table_head(struct page *p, const char *const *headings, size_t n)
-{
-	size_t i;
-
-	html_raw_const(p->b, "<table><thead><tr>");
-	for (i = 0; i < n; i++)
-		page_th(p, headings[i]);
-	html_raw_const(p->b, "</tr></thead><tbody>");
-}
-
-static void
-number_cell(struct page *p, uint64_t n)
-{
-	html_raw_const(p->b, "<td>");
-	html_textf(p->b, "%llu", (unsigned long long)n);
-	html_raw_const(p->b, "</td>");
-}
-
-static void
-when_cell(struct page *p, const char *at)
-{
-	html_raw_const(p->b, "<td>");
-	page_when(p, at);
-	html_raw_const(p->b, "</td>");
+	for (; table->code != NULL; table++)
+		if (strcmp(table->code, code) == 0)
+			return i18n_get(p->lang, table->words);
+	return code;
 }
 
 static const char *
 outcome_words(struct page *p, const char *o)
 {
-	if (strcmp(o, "reached") == 0)
-		return T(p, "reached");
-	if (strcmp(o, "no-answer") == 0)
-		return T(p, "no answer");
-	if (strcmp(o, "moved") == 0)
-		return T(p, "moved away");
-	if (strcmp(o, "refused") == 0)
-		return T(p, "refused to talk");
-	return T(p, "has died");
+	return code_words(p, outcomes, o);
 }
 
-/* A contact's channel in words; another (a referral's party, a grievance's way in) as typed. */
 static const char *
 channel_words(struct page *p, const char *c)
 {
-	if (strcmp(c, "visit") == 0)
-		return T(p, "visit");
-	if (strcmp(c, "phone") == 0)
-		return T(p, "telephone");
-	if (strcmp(c, "letter") == 0)
-		return T(p, "letter");
-	if (strcmp(c, "sms") == 0)
-		return T(p, "text message");
-	if (strcmp(c, "email") == 0)
-		return T(p, "e-mail");
-	return c;
+	return code_words(p, channels, c);
 }
 
-static enum redress_err
-row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
+/* A <select> of table's codes, none chosen unless current; the first option says choose. */
+static void
+code_select(struct page *p, const char *label, const char *name, const char *choose,
+            const struct code_words *table, const char *current, const char *error)
 {
-	struct rows *r = ctx;
-	struct page *p = r->p;
+	page_select_begin(p, label, name, error);
+	page_option(p, "", choose, current);
+	for (; table->code != NULL; table++)
+		page_option(p, table->code, i18n_get(p->lang, table->words), current);
+	page_select_end(p, name, error);
+}
 
-	(void)err;
-	if (r->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
-		page_th(p, T(p, "Number"));
-		if (r->kind == 4)
-			page_th(p, T(p, "Person"));
-		page_th(p, r->kind == 4 ? T(p, "Due") : T(p, "When"));
-		if (r->kind == 1) {
-			page_th(p, T(p, "How"));
-			page_th(p, T(p, "Outcome"));
-		} else if (r->kind == 2) {
-			page_th(p, T(p, "Referred to"));
-		} else if (r->kind == 3) {
-			page_th(p, T(p, "How it came"));
-			page_th(p, T(p, "Days open"));
-			page_th(p, T(p, "State"));
-		} else if (r->kind == 0) {
-			page_th(p, T(p, "Times opened"));
-			if (r->done_forms)
-				page_th(p, T(p, "Open"));
-		} else {
-			page_th(p, T(p, "What"));
-			page_th(p, T(p, "For"));
-			if (r->done_forms)
-				page_th(p, T(p, "Done"));
-		}
-		page_th(p, T(p, "By"));
-		html_raw_const(p->b, "</tr></thead><tbody>");
-	}
-	html_raw_const(p->b, "<tr>");
-	number_cell(p, it->seq);
-	if (r->kind == 4) {
-		html_raw_const(p->b, "<td><a");
-		html_href_path_suffix(p->b, "href", "/persons/", it->pseudonym, "/casework");
-		html_raw_const(p->b, ">");
-		html_text(p->b, it->pseudonym);
-		html_raw_const(p->b, "</a></td>");
-		page_td(p, it->due);
-	} else {
-		when_cell(p, it->at);
-	}
-	if (r->kind == 1) {
-		page_td(p, channel_words(p, it->kind));
-		page_td(p, outcome_words(p, it->outcome));
-	} else if (r->kind == 2) {
-		page_td(p, it->kind);
-	} else if (r->kind == 3) {
-		char days[16];
+/* ---- Small parts ---------------------------------------------------------------------- */
 
-		snprintf(days, sizeof(days), "%d", casework_days_since(it->at));
-		page_td(p, it->kind);
-		page_td(p, days);
-		page_td(p, it->closed_seq != 0 ? T(p, "resolved") : T(p, "not resolved"));
-	} else if (r->kind == 0) {
-		char n[24];
-
-		snprintf(n, sizeof(n), "%llu", (unsigned long long)it->opened);
-		page_td(p, n);
-		if (r->done_forms) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "/work/notes/%llu/open", (unsigned long long)it->seq);
-			html_raw_const(p->b, "<td><form method=\"post\"");
-			html_href(p->b, "action", path);
-			html_raw_const(p->b, " class=\"open-note\">");
-			page_csrf(p);
-			{
-				char id[32];
-
-				snprintf(id, sizeof(id), "f-why-%llu", (unsigned long long)it->seq);
-				html_raw_const(p->b, "<label");
-				html_attr(p->b, "for", id);
-				html_raw_const(p->b, ">");
-				html_text(p->b, T(p, "Why you open it"));
-				html_raw_const(p->b, "</label> <input type=\"text\" name=\"reason\" required"
-				                     " autocomplete=\"off\"");
-				html_attr(p->b, "id", id);
-				html_raw_const(p->b, "> ");
-			}
-			html_raw_const(p->b, "<button type=\"submit\">");
-			html_text(p->b, T(p, "Open the note"));
-			html_raw_const(p->b, "</button></form></td>");
-		}
-	} else {
-		struct buf what;
-		struct redress_error e;
-
-		buf_init_secret(&what, SEAL_PLAIN_MAX);
-		if (casework_open_sealed(r->store, &r->keys, it->pseudonym, "task", it->sealed, &what, &e) ==
-		    REDRESS_OK)
-			page_td(p, what.data != NULL ? what.data : "");
-		else
-			page_td(p, T(p, "(erased)"));
-		buf_free(&what);
-		page_td(p, it->assignee);
-		if (r->done_forms) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "/work/tasks/%llu/done", (unsigned long long)it->seq);
-			html_raw_const(p->b, "<td>");
-			button_form(p, path, T(p, "Mark done"));
-			html_raw_const(p->b, "</td>");
-		}
-	}
-	page_td(p, page_actor(it->actor));
-	html_raw_const(p->b, "</tr>");
-	return REDRESS_OK;
+/* A form of one button posting to path (with the CSRF token): "Mark done", "Approve". */
+static void
+button_form(struct page *p, const char *path, const char *label, const char *button_class)
+{
+	html_raw_const(p->b, "<form method=\"post\"");
+	html_href(p->b, "action", path);
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	html_raw_const(p->b, "<button type=\"submit\"");
+	if (button_class != NULL)
+		html_attr(p->b, "class", button_class);
+	html_raw_const(p->b, ">");
+	html_text(p->b, label);
+	html_raw_const(p->b, "</button></form>");
 }
 
 static void
@@ -274,116 +177,347 @@ section(struct page *p, const char *heading)
 	html_raw_const(p->b, "</h2>");
 }
 
-/* ---- A person's casework page ------------------------------------------------------------ */
+/* A link to her casework page, as a cell or inline. */
+static void
+casework_link(struct page *p, const char *pseudonym)
+{
+	html_raw_const(p->b, "<a");
+	html_href_path_suffix(p->b, "href", "/persons/", pseudonym, "/casework");
+	html_raw_const(p->b, ">");
+	html_text(p->b, pseudonym);
+	html_raw_const(p->b, "</a>");
+}
+
+/* A one-field form posting to path: a label, a text field (id f-NAME-N, once on a page), a button. */
+static void
+inline_form(struct page *p, const char *path, const char *form_class, const char *name, uint64_t n,
+            const char *label, const char *button, const char *hidden_from)
+{
+	char id[48];
+
+	snprintf(id, sizeof(id), "f-%s-%llu", name, (unsigned long long)n);
+	html_raw_const(p->b, "<form method=\"post\"");
+	html_href(p->b, "action", path);
+	html_attr(p->b, "class", form_class);
+	html_raw_const(p->b, ">");
+	page_csrf(p);
+	if (hidden_from != NULL) {
+		html_raw_const(p->b, "<input type=\"hidden\" name=\"from\"");
+		html_attr(p->b, "value", hidden_from);
+		html_raw_const(p->b, ">");
+	}
+	html_raw_const(p->b, "<label");
+	html_attr(p->b, "for", id);
+	html_raw_const(p->b, ">");
+	html_text(p->b, label);
+	html_raw_const(p->b, "</label> <input type=\"text\" required autocomplete=\"off\"");
+	html_attr(p->b, "name", name);
+	html_attr(p->b, "id", id);
+	html_raw_const(p->b, "> <button type=\"submit\">");
+	html_text(p->b, button);
+	html_raw_const(p->b, "</button></form>");
+}
+
+/* ---- Lists ------------------------------------------------------------------------------- */
+
+/* What a list of casework items draws: its columns, by kind. */
+enum cw_list { CW_LIST_NOTES, CW_LIST_CONTACTS, CW_LIST_REFERRALS, CW_LIST_GRIEVANCES };
+
+struct rows {
+	struct page *p;
+	size_t n;
+	enum cw_list list;
+	int with_forms; /* notes: an "open" form each; grievances, referrals: a closing form each open one */
+	const char *from;  /* a grievance resolved goes back to her casework page (NULL: the work list) */
+	int person_column; /* grievances on the work list: whose */
+	const char
+	    *heads[8]; /* the columns' headings in the page's language, each cell labelled with its own */
+	size_t col;
+};
+
+/* The columns' headings, by list (msgids); "" ends them. */
+static const char *const list_heads[][5] = {
+    [CW_LIST_NOTES] = {N_("When"), N_("Times opened"), ""},
+    [CW_LIST_CONTACTS] = {N_("When"), N_("How"), N_("Outcome"), ""},
+    [CW_LIST_REFERRALS] = {N_("When"), N_("Referred to"), N_("State"), ""},
+    [CW_LIST_GRIEVANCES] = {N_("When"), N_("How it came"), N_("Days open"), N_("State"), ""},
+};
+
+/*
+ * Opens the table at a list's first row: Number, [Person], the list's
+ * columns, [the form's], By.  At phone width (class cw-stack) each row
+ * is a block, each cell under its heading's words (data-label), so that
+ * a row's form is on the screen, not beyond its right edge.
+ */
+static void
+stack_head(struct rows *r, size_t n)
+{
+	size_t i;
+
+	html_raw_const(r->p->b, "<table class=\"cw-stack\"><thead><tr>");
+	for (i = 0; i < n; i++)
+		page_th(r->p, r->heads[i]);
+	html_raw_const(r->p->b, "</tr></thead><tbody>");
+}
 
 static void
-form_begin(struct page *p, const char *pseudonym, const char *what, const char *heading)
+rows_head(struct rows *r)
 {
-	html_raw_const(p->b, "<form method=\"post\"");
-	{
-		char path[96];
+	struct page *p = r->p;
+	size_t i, n = 0;
 
-		snprintf(path, sizeof(path), "/persons/%s/casework/%s", pseudonym, what);
-		html_href(p->b, "action", path);
+	r->heads[n++] = T(p, "Number");
+	if (r->person_column)
+		r->heads[n++] = T(p, "Person");
+	for (i = 0; list_heads[r->list][i][0] != '\0'; i++)
+		r->heads[n++] = i18n_get(p->lang, list_heads[r->list][i]);
+	if (r->with_forms)
+		r->heads[n++] = r->list == CW_LIST_NOTES       ? T(p, "Open")
+		                : r->list == CW_LIST_REFERRALS ? T(p, "Answer")
+		                                               : T(p, "Resolve");
+	r->heads[n++] = T(p, "By");
+	stack_head(r, n);
+}
+
+/* Opens the row's next cell, labelled with its column's heading. */
+static void
+cell_open(struct rows *r)
+{
+	html_raw_const(r->p->b, "<td");
+	html_attr(r->p->b, "data-label", r->heads[r->col++]);
+	html_raw_const(r->p->b, ">");
+}
+
+static void
+cell_text(struct rows *r, const char *text)
+{
+	cell_open(r);
+	html_text(r->p->b, text);
+	html_raw_const(r->p->b, "</td>");
+}
+
+/*
+ * The cell of the form that closes an open grievance (form
+ * CW_FORM_RESOLVE) or referral (CW_FORM_ANSWER) with its outcome; empty
+ * once closed, none without forms.
+ */
+static void
+closing_cell(struct rows *r, const struct casework_item *it, enum cw_form form)
+{
+	struct page *p = r->p;
+	char path[80];
+
+	if (!r->with_forms)
+		return;
+	cell_open(r);
+	if (it->closed_seq == 0) {
+		snprintf(path, sizeof(path), "/work/%s/%llu/%s",
+		         form == CW_FORM_RESOLVE ? "grievances" : "referrals", (unsigned long long)it->seq,
+		         form == CW_FORM_RESOLVE ? "resolve" : "outcome");
+		inline_form(p, path, form == CW_FORM_RESOLVE ? "resolve-grievance" : "referral-answer",
+		            text_field[form], it->seq,
+		            form == CW_FORM_RESOLVE ? T(p, "Outcome (sealed)")
+		                                    : T(p, "What came of it (sealed)"),
+		            i18n_get(p->lang, forms[form].button), r->from != NULL ? r->from : "");
 	}
+	html_raw_const(p->b, "</td>");
+}
+
+static enum redress_err
+row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
+{
+	struct rows *r = ctx;
+	struct page *p = r->p;
+	char path[80], n[24];
+
+	(void)err;
+	if (r->n++ == 0)
+		rows_head(r);
+	r->col = 0;
+	html_raw_const(p->b, "<tr>");
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)it->seq);
+	cell_text(r, n);
+	if (r->person_column) {
+		cell_open(r);
+		casework_link(p, it->pseudonym);
+		html_raw_const(p->b, "</td>");
+	}
+	cell_open(r);
+	page_when(p, it->at);
+	html_raw_const(p->b, "</td>");
+	switch (r->list) {
+	case CW_LIST_NOTES:
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)it->opened);
+		cell_text(r, n);
+		if (r->with_forms) {
+			snprintf(path, sizeof(path), "/work/notes/%llu/open", (unsigned long long)it->seq);
+			cell_open(r);
+			inline_form(p, path, "open-note", "reason", it->seq, T(p, "Why you open it"),
+			            T(p, "Open the note"), NULL);
+			html_raw_const(p->b, "</td>");
+		}
+		break;
+	case CW_LIST_CONTACTS:
+		cell_text(r, channel_words(p, it->kind));
+		cell_text(r, outcome_words(p, it->outcome));
+		break;
+	case CW_LIST_REFERRALS:
+		cell_text(r, it->kind);
+		cell_text(r, it->closed_seq != 0 ? T(p, "answered") : T(p, "waiting for an answer"));
+		closing_cell(r, it, CW_FORM_ANSWER);
+		break;
+	case CW_LIST_GRIEVANCES:
+		snprintf(n, sizeof(n), "%d", casework_days_since(it->at));
+		cell_text(r, channel_words(p, it->kind));
+		cell_text(r, n);
+		cell_text(r, it->closed_seq != 0 ? T(p, "resolved") : T(p, "not resolved"));
+		closing_cell(r, it, CW_FORM_RESOLVE);
+		break;
+	}
+	cell_text(r, page_actor(it->actor));
+	html_raw_const(p->b, "</tr>");
+	return REDRESS_OK;
+}
+
+/* A person's lists on her casework page, in order. */
+static const struct {
+	const char *heading, *error, *empty; /* msgids */
+	enum cw_list list;
+	enum redress_err (*each)(struct store *, const char *, casework_fn, void *, struct redress_error *);
+} person_lists[] = {
+    {N_("Case notes"), N_("The notes could not be read."), N_("No notes yet."), CW_LIST_NOTES,
+     casework_notes_each},
+    {N_("Contact attempts"), N_("The contacts could not be read."), N_("No attempt to reach her yet."),
+     CW_LIST_CONTACTS, casework_contacts_each},
+    {N_("Referrals"), N_("The referrals could not be read."), N_("No referrals."), CW_LIST_REFERRALS,
+     casework_referrals_each},
+    {N_("Grievances"), N_("The grievances could not be read."), N_("No grievances."), CW_LIST_GRIEVANCES,
+     casework_person_grievances_each},
+};
+
+/* The grievances open longer than CASEWORK_GRIEVANCE_DAYS, whoever's, with a resolve form each when
+ * with_forms. */
+static void
+overdue_grievances(struct page *p, struct store *store, int with_forms)
+{
+	struct rows r = {p, 0, CW_LIST_GRIEVANCES, with_forms, NULL, 1, {NULL}, 0};
+	struct redress_error err;
+	enum redress_err rc;
+
+	section(p, T(p, "Overdue grievances"));
+	rc = casework_grievances_each(store, 1, CASEWORK_GRIEVANCE_DAYS, row_one, &r, &err);
+	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The grievances could not be read."),
+	              T(p, "No grievance has been open longer than 30 days."));
+}
+
+/* ---- A person's forms ---------------------------------------------------------------------- */
+
+/*
+ * Draws a person's form: folded under its title on her casework page (v
+ * NULL), or open with what was typed (v) and error beside its first field
+ * on a refusal.
+ */
+static void
+person_form(struct page *p, enum cw_form form, const char *pseudonym, const struct cw_values *v,
+            const char *error)
+{
+	const char *e = error; /* the error, at the form's first field */
+	char path[96];
+
+	if (v == NULL) {
+		html_raw_const(p->b, "<details class=\"cw-form\"><summary>");
+		html_text(p->b, i18n_get(p->lang, forms[form].title));
+		html_raw_const(p->b, "</summary>");
+	}
+	snprintf(path, sizeof(path), "/persons/%s/casework/%s", pseudonym, forms[form].path);
+	html_raw_const(p->b, "<form method=\"post\"");
+	html_href(p->b, "action", path);
 	html_raw_const(p->b, "><fieldset><legend>");
-	html_text(p->b, heading);
+	html_text(p->b, i18n_get(p->lang, forms[form].title));
 	html_raw_const(p->b, "</legend>");
 	page_csrf(p);
+#define V(field) (v != NULL ? v->field : NULL)
+	switch (form) {
+	case CW_FORM_NOTE: page_textarea(p, N_("Note (sealed)"), "text", V(text), e, 1, 5); break;
+	case CW_FORM_TASK:
+		page_input_hint(p, N_("Due date"), "due", "text", V(due), e, 1, "off",
+		                T(p, "For example 2026-12-07, 2026. 12. 7. or 2026年12月7日."));
+		page_input(p, N_("What is to be done (sealed)"), "what", "text", V(text), NULL, 1, "off");
+		page_input(p, N_("For (a caseworker's account; empty: you)"), "for", "text", V(assignee),
+		           NULL, 0, "off");
+		break;
+	case CW_FORM_CONTACT:
+		code_select(p, N_("How"), "channel", T(p, "Choose how"), channels,
+		            v != NULL ? v->channel : "", e);
+		code_select(p, N_("Outcome"), "outcome", T(p, "Choose the outcome"), outcomes,
+		            v != NULL ? v->outcome : "", NULL);
+		page_input(p, N_("Note (sealed)"), "contact_note", "text", V(text), NULL, 0, "off");
+		break;
+	case CW_FORM_REFERRAL:
+		page_input_hint(p, N_("Referred to"), "to", "text", V(party), e, 1, "off",
+		                T(p, "The party as her consent names it (share:PARTY), one word: "
+		                     "counselling, legal-aid ..."));
+		page_input(p, N_("What for (sealed)"), "referral_what", "text", V(text), NULL, 1, "off");
+		break;
+	case CW_FORM_GRIEVANCE:
+		page_input_hint(p, N_("How it came"), "came", "text", V(channel), e, 1, "off",
+		                T(p, "One word: phone, letter, visit ..."));
+		page_textarea(p, N_("What it is about (sealed)"), "about", V(text), NULL, 1, 3);
+		break;
+	default:
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_text(p->b,
+		          T(p, "Fill only what changes. A new telephone or address applies at once; a new "
+		               "name waits for a second staff member's approval."));
+		html_raw_const(p->b, "</p>");
+		page_input(p, N_("Telephone"), "phone", "tel", V(phone), NULL, 0, "off");
+		page_input(p, N_("Address"), "address", "text", V(address), NULL, 0, "off");
+		page_input(p, N_("Her name"), "name", "text", V(name), NULL, 0, "off");
+		page_input(p, N_("Reason for the correction"), "reason", "text", V(reason), e, 1, "off");
+		break;
+	}
+#undef V
+	html_raw_const(p->b, "<button type=\"submit\">");
+	html_text(p->b, i18n_get(p->lang, forms[form].button));
+	html_raw_const(p->b, "</button></fieldset></form>");
+	if (v == NULL)
+		html_raw_const(p->b, "</details>");
 }
 
-static void
-form_end(struct page *p, const char *button)
-{
-	html_raw_const(p->b, "<button type=\"submit\">");
-	html_text(p->b, button);
-	html_raw_const(p->b, "</button></fieldset></form>");
-}
+/* ---- A person's casework page ------------------------------------------------------------ */
 
 static void
 casework_render(struct page *p, struct store *store, const char *pseudonym, int can_write, int can_open)
 {
-	struct rows r;
 	struct redress_error err;
 	enum redress_err rc;
+	size_t i;
+	int f;
 
 	page_back_to_file(p, pseudonym);
-	section(p, T(p, "Case notes"));
-	memset(&r, 0, sizeof(r));
-	r.p = p;
-	r.done_forms = can_open;
-	rc = casework_notes_each(store, pseudonym, row_one, &r, &err);
-	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The notes could not be read."), T(p, "No notes yet."));
-	html_raw_const(p->b, "<p class=\"hint\">");
-	html_text(p->b,
-	          T(p, "A note's text is sealed with her key; opening one is recorded with its reason."));
-	html_raw_const(p->b, "</p>");
-	section(p, T(p, "Contact attempts"));
-	memset(&r, 0, sizeof(r));
-	r.p = p;
-	r.kind = 1;
-	rc = casework_contacts_each(store, pseudonym, row_one, &r, &err);
-	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The contacts could not be read."),
-	              T(p, "No attempt to reach her yet."));
-	section(p, T(p, "Referrals"));
-	memset(&r, 0, sizeof(r));
-	r.p = p;
-	r.kind = 2;
-	rc = casework_referrals_each(store, pseudonym, row_one, &r, &err);
-	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The referrals could not be read."),
-	              T(p, "No referrals."));
-	section(p, T(p, "Grievances"));
-	memset(&r, 0, sizeof(r));
-	r.p = p;
-	r.kind = 3;
-	rc = casework_person_grievances_each(store, pseudonym, row_one, &r, &err);
-	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The grievances could not be read."),
-	              T(p, "No grievances."));
+	for (i = 0; i < sizeof(person_lists) / sizeof(person_lists[0]); i++) {
+		enum cw_list list = person_lists[i].list;
+		struct rows r = {p, 0, list, 0, pseudonym, 0, {NULL}, 0};
+
+		r.with_forms = list == CW_LIST_NOTES ? can_open : list == CW_LIST_CONTACTS ? 0 : can_write;
+		section(p, i18n_get(p->lang, person_lists[i].heading));
+		rc = person_lists[i].each(store, pseudonym, row_one, &r, &err);
+		page_list_end(p, rc != REDRESS_OK, r.n, i18n_get(p->lang, person_lists[i].error),
+		              i18n_get(p->lang, person_lists[i].empty));
+		if (list == CW_LIST_NOTES) {
+			html_raw_const(p->b, "<p class=\"hint\">");
+			html_text(p->b,
+			          T(p,
+			            "A note's text is sealed with her key; opening one is recorded with its "
+			            "reason."));
+			html_raw_const(p->b, "</p>");
+		}
+	}
 	if (!can_write)
 		return;
-	form_begin(p, pseudonym, "notes", T(p, "Add a case note"));
-	page_textarea(p, N_("Note (sealed)"), "text", NULL, NULL, 1, 5);
-	form_end(p, T(p, "Add the note"));
-	form_begin(p, pseudonym, "tasks", T(p, "Add a task"));
-	page_input_hint(p, N_("Due date"), "due", "text", NULL, NULL, 1, "off",
-	                T(p, "For example 2026-12-07, 2026. 12. 7. or 2026年12月7日."));
-	page_input(p, N_("What is to be done (sealed)"), "what", "text", NULL, NULL, 1, "off");
-	page_input(p, N_("For (a caseworker's account; empty: you)"), "for", "text", NULL, NULL, 0, "off");
-	form_end(p, T(p, "Add the task"));
-	form_begin(p, pseudonym, "contacts", T(p, "Record a contact"));
-	page_select_begin(p, N_("How"), "channel", NULL);
-	page_option(p, "", T(p, "Choose how"), "");
-	page_option(p, "visit", T(p, "visit"), NULL);
-	page_option(p, "phone", T(p, "telephone"), NULL);
-	page_option(p, "letter", T(p, "letter"), NULL);
-	page_option(p, "sms", T(p, "text message"), NULL);
-	page_option(p, "email", T(p, "e-mail"), NULL);
-	page_select_end(p, "channel", NULL);
-	page_select_begin(p, N_("Outcome"), "outcome", NULL);
-	page_option(p, "", T(p, "Choose the outcome"), "");
-	page_option(p, "reached", T(p, "reached"), NULL);
-	page_option(p, "no-answer", T(p, "no answer"), NULL);
-	page_option(p, "moved", T(p, "moved away"), NULL);
-	page_option(p, "refused", T(p, "refused to talk"), NULL);
-	page_option(p, "deceased", T(p, "has died"), NULL);
-	page_select_end(p, "outcome", NULL);
-	page_input(p, N_("Note (sealed)"), "contact_note", "text", NULL, NULL, 0, "off");
-	form_end(p, T(p, "Record the contact"));
-	form_begin(p, pseudonym, "grievances", T(p, "Open a grievance"));
-	page_input_hint(p, N_("How it came"), "came", "text", NULL, NULL, 1, "off",
-	                T(p, "One word: phone, letter, visit ..."));
-	page_textarea(p, N_("What it is about (sealed)"), "about", NULL, NULL, 1, 3);
-	form_end(p, T(p, "Open the grievance"));
-	form_begin(p, pseudonym, "corrections", T(p, "Correct her record"));
-	html_raw_const(p->b, "<p class=\"hint\">");
-	html_text(p->b, T(p, "Fill only what changes. A new telephone or address applies at once; a new name "
-	                     "waits for a second staff member's approval."));
-	html_raw_const(p->b, "</p>");
-	page_input(p, N_("Telephone"), "phone", "tel", NULL, NULL, 0, "off");
-	page_input(p, N_("Address"), "address", "text", NULL, NULL, 0, "off");
-	page_input(p, N_("Her name"), "name", "text", NULL, NULL, 0, "off");
-	page_input(p, N_("Reason for the correction"), "reason", "text", NULL, NULL, 1, "off");
-	form_end(p, T(p, "Correct the record"));
+	section(p, T(p, "Record"));
+	for (f = 0; f < CW_FORM_PERSON_COUNT; f++)
+		person_form(p, (enum cw_form)f, pseudonym, NULL, NULL);
 }
 
 void
@@ -417,30 +551,35 @@ refusal_words(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
 		return a->form == CW_FORM_TASK
 		           ? T(p, "No such person or account: check the pseudonym and the account.")
 		           : T(p, "No person has this pseudonym, or the data was erased.");
-	if (rc == REDRESS_E_CONFLICT)
-		return T(p, "It was done already, or her record changed meanwhile: look again.");
 	if (rc == REDRESS_E_CONFLICT && a->form == CW_FORM_CORRECT)
 		return T(
 		    p, "Another person holds this national id, or her record changed meanwhile: look again.");
+	if (rc == REDRESS_E_CONFLICT)
+		return T(p, "It was done already, or her record changed meanwhile: look again.");
+	if (rc == REDRESS_E_REFUSED && a->form == CW_FORM_APPROVE)
+		return T(p, "Another staff member must approve a change one proposed.");
+	if (rc == REDRESS_E_REFUSED && a->form == CW_FORM_REFERRAL)
+		return T(p, "She has not consented to share her file with this party (share:PARTY): ask her "
+		            "first.");
 	if (rc == REDRESS_E_REFUSED)
-		return a->form == CW_FORM_APPROVE
-		           ? T(p, "Another staff member must approve a change one proposed.")
-		           : T(p, "Your role may not do this.");
-	if (a->form == CW_FORM_TASK)
+		return T(p, "Your role may not do this.");
+	switch (a->form) {
+	case CW_FORM_TASK:
 		return T(p, "Give a due date from today on, what is to be done, and a caseworker's account "
 		            "or nothing.");
-	if (a->form == CW_FORM_GRIEVANCE)
-		return T(p, "Say how it came in one word, and what it is about.");
-	if (a->form == CW_FORM_CONTACT)
-		return T(p, "Choose how you tried to reach her, and the outcome.");
-	if (a->form == CW_FORM_CORRECT)
-		return T(p, "Give at least one new value, and the reason for the correction.");
-	if (a->form == CW_FORM_OPEN)
-		return T(p, "Say why you open the note.");
-	return T(p, "Write the text without control characters, at most 8000 bytes.");
+	case CW_FORM_GRIEVANCE: return T(p, "Say how it came in one word, and what it is about.");
+	case CW_FORM_CONTACT: return T(p, "Choose how you tried to reach her, and the outcome.");
+	case CW_FORM_REFERRAL:
+		return T(p, "Name the party in one word (a-z, 0-9, - _ .), and what it is for.");
+	case CW_FORM_CORRECT: return T(p, "Give at least one new value, and the reason for the correction.");
+	case CW_FORM_OPEN: return T(p, "Say why you open the note.");
+	case CW_FORM_RESOLVE: return T(p, "Say what came of the grievance.");
+	case CW_FORM_ANSWER: return T(p, "Say what came of the referral.");
+	default: return T(p, "Write the text without control characters, at most 8000 bytes.");
+	}
 }
 
-/* A link back to her casework page (where the forms are: a refused one is typed again there). */
+/* A link back to her casework page. */
 static void
 back_to_casework(struct page *p, const char *pseudonym)
 {
@@ -451,6 +590,62 @@ back_to_casework(struct page *p, const char *pseudonym)
 	html_raw_const(p->b, "</a></p>");
 }
 
+/*
+ * A refused form's page: the way back, the error summary, and the form
+ * again with what was typed (a person's form, a grievance's outcome), or
+ * the refusal in words (a button's).
+ */
+static void
+refused_render(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
+{
+	const char *why = refusal_words(p, a, rc);
+
+	if (a->pseudonym[0] != '\0') {
+		page_back_to_file(p, a->pseudonym);
+		back_to_casework(p, a->pseudonym);
+	} else {
+		html_raw_const(p->b, "<p><a href=\"/work\">");
+		html_text(p->b, T(p, "Back to the work list"));
+		html_raw_const(p->b, "</a></p>");
+	}
+	if (a->form < CW_FORM_PERSON_COUNT) {
+		const char *names[1] = {forms[a->form].field}, *errors[1] = {why};
+
+		page_error_summary(p, names, errors, 1);
+		page_notice(p, "info", T(p, "Nothing was saved."));
+		person_form(p, a->form, a->pseudonym, &a->v, why);
+		return;
+	}
+	page_notice(p, "error", why);
+	page_notice(p, "info", T(p, "Nothing was saved."));
+	if (a->form == CW_FORM_RESOLVE || a->form == CW_FORM_ANSWER) {
+		char path[80];
+
+		snprintf(path, sizeof(path),
+		         a->form == CW_FORM_RESOLVE ? "/work/grievances/%llu/resolve"
+		                                    : "/work/referrals/%llu/outcome",
+		         (unsigned long long)a->number);
+		html_raw_const(p->b, "<form method=\"post\"");
+		html_href(p->b, "action", path);
+		html_raw_const(p->b, "><fieldset><legend>");
+		html_text(p->b, i18n_get(p->lang, forms[a->form].title));
+		html_raw_const(p->b, "</legend>");
+		page_csrf(p);
+		if (a->pseudonym[0] != '\0') {
+			html_raw_const(p->b, "<input type=\"hidden\" name=\"from\"");
+			html_attr(p->b, "value", a->pseudonym);
+			html_raw_const(p->b, ">");
+		}
+		if (a->form == CW_FORM_RESOLVE)
+			page_textarea(p, N_("Outcome (sealed)"), "resolution", a->v.text, why, 1, 3);
+		else
+			page_textarea(p, N_("What came of it (sealed)"), "answer", a->v.text, why, 1, 3);
+		html_raw_const(p->b, "<button type=\"submit\">");
+		html_text(p->b, i18n_get(p->lang, forms[a->form].button));
+		html_raw_const(p->b, "</button></fieldset></form>");
+	}
+}
+
 /* Opens a note (recorded, with why) and shows its text; a refusal is drawn by the caller. */
 static enum redress_err
 open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *res, struct redress_error *err)
@@ -459,9 +654,9 @@ open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *re
 	struct page p;
 	enum redress_err rc;
 
-	rc = casework_note_open(c->log, c->actor, &c->keys, a->number, a->reason, a->pseudonym, &text, err);
+	rc = casework_note_open(c->log, c->actor, &c->keys, a->number, a->v.reason, a->pseudonym, &text, err);
 	if (rc == REDRESS_OK) {
-		page_change_begin(&p, &a->pc, res, form_titles[CW_FORM_OPEN]);
+		page_change_begin(&p, &a->pc, res, forms[CW_FORM_OPEN].title);
 		page_back_to_file(&p, a->pseudonym);
 		page_notice(&p, "ok", T(&p, "The opening of the note is recorded, with your reason."));
 		html_raw_const(p.b, "<blockquote class=\"note-text\">");
@@ -474,10 +669,12 @@ open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *re
 	return rc;
 }
 
+/* Makes a form's change; 303 back to its page, else the refused page. */
 static enum redress_err
 do_form(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
 {
 	struct cw_page_arg *a = arg;
+	struct cw_values *v = &a->v;
 	enum casework_channel channel;
 	enum casework_outcome outcome;
 	uint64_t n = 0;
@@ -487,42 +684,57 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 
 	switch (a->form) {
 	case CW_FORM_NOTE:
-		rc = casework_note_add(c->log, c->actor, &c->keys, a->pseudonym, a->text, &n, err);
+		rc = casework_note_add(c->log, c->actor, &c->keys, a->pseudonym, v->text, &n, err);
 		break;
 	case CW_FORM_TASK:
 		/* Nobody named: the task is hers who adds it, so that it is on her work list. */
-		rc = casework_task_add(c->log, c->actor, &c->keys, a->pseudonym, a->due, a->text,
-		                       a->assignee[0] != '\0' ? a->assignee : c->actor->name, &n, err);
+		rc = casework_task_add(c->log, c->actor, &c->keys, a->pseudonym, v->due, v->text,
+		                       v->assignee[0] != '\0' ? v->assignee : c->actor->name, &n, err);
 		break;
 	case CW_FORM_CONTACT:
-		if ((rc = casework_channel_parse(a->channel, &channel, err)) == REDRESS_OK &&
-		    (rc = casework_outcome_parse(a->outcome, &outcome, err)) == REDRESS_OK)
+		if ((rc = casework_channel_parse(v->channel, &channel, err)) == REDRESS_OK &&
+		    (rc = casework_outcome_parse(v->outcome, &outcome, err)) == REDRESS_OK)
 			rc = casework_contact_add(c->log, c->actor, &c->keys, a->pseudonym, channel, outcome,
-			                          a->text[0] != '\0' ? a->text : NULL, &n, err);
+			                          v->text[0] != '\0' ? v->text : NULL, &n, err);
+		break;
+	case CW_FORM_REFERRAL:
+		rc = casework_referral_add(c->log, c->actor, &c->keys, a->pseudonym, v->party, v->text, &n,
+		                           err);
 		break;
 	case CW_FORM_GRIEVANCE:
-		rc = casework_grievance_open(c->log, c->actor, &c->keys, a->pseudonym, a->channel, a->text,
+		rc = casework_grievance_open(c->log, c->actor, &c->keys, a->pseudonym, v->channel, v->text,
 		                             &n, err);
 		break;
-	case CW_FORM_DONE: rc = casework_task_done(c->log, c->actor, a->number, err); break;
 	case CW_FORM_CORRECT: {
 		struct registry_update u;
 
 		memset(&u, 0, sizeof(u));
-		u.phone = a->phone[0] != '\0' ? a->phone : NULL;
-		u.address = a->address[0] != '\0' ? a->address : NULL;
-		u.name = a->name[0] != '\0' ? a->name : NULL;
+		u.phone = v->phone[0] != '\0' ? v->phone : NULL;
+		u.address = v->address[0] != '\0' ? v->address : NULL;
+		u.name = v->name[0] != '\0' ? v->name : NULL;
 		u.frailty = -1;
-		rc = registry_update(c->log, c->actor, &c->keys, a->pseudonym, &u, a->reason, &n, err);
+		rc = registry_update(c->log, c->actor, &c->keys, a->pseudonym, &u, v->reason, &n, err);
 		break;
 	}
-	case CW_FORM_OPEN: return open_note(c, a, res, err);
-	default: rc = registry_change_decide(c->log, c->actor, &c->keys, a->number, 1, err); break;
+	case CW_FORM_DONE: rc = casework_task_done(c->log, c->actor, a->number, err); break;
+	case CW_FORM_OPEN:
+		if ((rc = open_note(c, a, res, err)) == REDRESS_OK)
+			return rc;
+		a->pseudonym[0] = '\0'; /* whose it is is known only once opened */
+		break;
+	case CW_FORM_RESOLVE:
+		rc = casework_grievance_resolve(c->log, c->actor, &c->keys, a->number, v->text, err);
+		break;
+	case CW_FORM_ANSWER:
+		rc = casework_referral_outcome(c->log, c->actor, &c->keys, a->number, v->text, err);
+		break;
+	default:
+		rc = registry_change_decide(c->log, c->actor, &c->keys, a->number, a->form == CW_FORM_APPROVE,
+		                            err);
+		break;
 	}
-	if (rc == REDRESS_OK && a->form == CW_FORM_OPEN)
-		return rc;
 	if (rc == REDRESS_OK) {
-		if (a->form == CW_FORM_DONE || a->form == CW_FORM_APPROVE)
+		if (a->pseudonym[0] == '\0')
 			page_redirect(res, "/work");
 		else {
 			snprintf(path, sizeof(path), "/persons/%s/casework", a->pseudonym);
@@ -530,28 +742,50 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 		}
 		return REDRESS_OK;
 	}
-	page_change_begin_failed(&p, &a->pc, res, form_titles[a->form]);
-	if (a->form == CW_FORM_DONE || a->form == CW_FORM_APPROVE ||
-	    (a->form == CW_FORM_OPEN && a->pseudonym[0] == '\0')) {
-		html_raw_const(p.b, "<p><a href=\"/work\">");
-		html_text(p.b, T(&p, "Back to the work list"));
-		html_raw_const(p.b, "</a></p>");
-	} else {
-		page_back_to_file(&p, a->pseudonym);
-		back_to_casework(&p, a->pseudonym);
-	}
-	page_notice(&p, "error", refusal_words(&p, a, rc));
-	page_notice(&p, "info", T(&p, "Nothing was saved."));
+	page_change_begin_failed(&p, &a->pc, res, forms[a->form].title);
+	refused_render(&p, a, rc);
 	page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : rc == REDRESS_E_CONFLICT ? 409 : 422);
 	return rc;
 }
 
-/* Reads form kind's fields and submits it; a field that does not fit is refused here. */
+/* Copies each field of a form into v; 0 when one is too long. */
+static int
+form_values(struct http_request *req, enum cw_form form, struct cw_values *v)
+{
+	return page_form_copy(req, text_field[form], v->text, sizeof(v->text)) &&
+	       page_form_copy(req, form == CW_FORM_GRIEVANCE ? "came" : "channel", v->channel,
+	                      sizeof(v->channel)) &&
+	       page_form_copy(req, "outcome", v->outcome, sizeof(v->outcome)) &&
+	       page_form_copy(req, "for", v->assignee, sizeof(v->assignee)) &&
+	       page_form_copy(req, "to", v->party, sizeof(v->party)) &&
+	       page_form_copy(req, "due", v->due, sizeof(v->due)) &&
+	       page_form_copy(req, "phone", v->phone, sizeof(v->phone)) &&
+	       page_form_copy(req, "address", v->address, sizeof(v->address)) &&
+	       page_form_copy(req, "name", v->name, sizeof(v->name)) &&
+	       page_form_copy(req, "reason", v->reason, sizeof(v->reason));
+}
+
+/* A path's pseudonym-like value (V-..., R-...) into out, else ""; 0 when there is none. */
+static int
+pseudonym_copy(const char *s, char out[REGISTRY_PSEUDONYM_MAX + 1])
+{
+	size_t i, len = s != NULL ? strlen(s) : 0;
+
+	out[0] = '\0';
+	if (len < 3 || len > REGISTRY_PSEUDONYM_MAX || (s[0] != 'V' && s[0] != 'R') || s[1] != '-')
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	memcpy(out, s, len + 1);
+	return 1;
+}
+
+/* Reads form's fields and submits it; a field that does not fit is refused here, the form drawn again. */
 static void
 form_post(struct http_request *req, struct http_response *res, enum cw_form form)
 {
 	struct cw_page_arg *a = calloc(1, sizeof(*a));
-	const char *pseudonym = http_param(req, "pseudonym");
 	int ok = 1;
 
 	if (a == NULL) {
@@ -560,10 +794,9 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 	}
 	page_change_init(&a->pc, req, res);
 	a->form = form;
-	if (form == CW_FORM_DONE || form == CW_FORM_APPROVE || form == CW_FORM_OPEN) {
-		const char *t = http_param(req, form == CW_FORM_DONE   ? "task"
-		                                : form == CW_FORM_OPEN ? "note"
-		                                                       : "change");
+	if (form >= CW_FORM_PERSON_COUNT) {
+		const char *t = http_param(req, forms[form].path);
+		char from[REGISTRY_PSEUDONYM_MAX + 1];
 		size_t i;
 
 		for (i = 0; t != NULL && t[i] >= '0' && t[i] <= '9' && i < 18; i++)
@@ -574,27 +807,26 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 			return;
 		}
 		if (form == CW_FORM_OPEN)
-			ok = page_form_copy(req, "reason", a->reason, sizeof(a->reason)) &&
-			     a->reason[0] != '\0';
+			ok = page_form_copy(req, "reason", a->v.reason, sizeof(a->v.reason)) &&
+			     a->v.reason[0] != '\0';
+		if (form == CW_FORM_RESOLVE || form == CW_FORM_ANSWER) {
+			/* From her casework page: back there; from the work list: back to it. */
+			ok = page_form_copy(req, "from", from, sizeof(from)) &&
+			     page_form_copy(req, text_field[form], a->v.text, sizeof(a->v.text)) &&
+			     a->v.text[0] != '\0';
+			pseudonym_copy(from, a->pseudonym);
+		}
 	} else {
+		const char *pseudonym = http_param(req, "pseudonym");
+
 		if (pseudonym == NULL || strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX) {
 			free(a);
 			http_page_refuse(req, res, 404);
 			return;
 		}
 		memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
-		/* Each form's fields have names of their own: one page holds them all, each id once. */
-		ok = page_form_copy(req, text_field[form], a->text, sizeof(a->text)) &&
-		     page_form_copy(req, form == CW_FORM_GRIEVANCE ? "came" : "channel", a->channel,
-		                    sizeof(a->channel)) &&
-		     page_form_copy(req, "outcome", a->outcome, sizeof(a->outcome)) &&
-		     page_form_copy(req, "for", a->assignee, sizeof(a->assignee)) &&
-		     page_form_copy(req, "due", a->due, sizeof(a->due)) &&
-		     page_form_copy(req, "phone", a->phone, sizeof(a->phone)) &&
-		     page_form_copy(req, "address", a->address, sizeof(a->address)) &&
-		     page_form_copy(req, "name", a->name, sizeof(a->name)) &&
-		     page_form_copy(req, "reason", a->reason, sizeof(a->reason));
-		if (ok && form == CW_FORM_TASK && page_date_parse(a->due, a->due) != 0)
+		ok = form_values(req, form, &a->v);
+		if (ok && form == CW_FORM_TASK && page_date_parse(a->v.due, a->v.due) != 0)
 			ok = 0;
 	}
 	if (ok) {
@@ -604,13 +836,8 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 	{
 		struct page p;
 
-		page_begin_failed(&p, req, res, form_titles[form]);
-		if (a->pseudonym[0] != '\0') {
-			page_back_to_file(&p, a->pseudonym);
-			back_to_casework(&p, a->pseudonym);
-		}
-		page_notice(&p, "error", refusal_words(&p, a, REDRESS_E_INVALID));
-		page_notice(&p, "info", T(&p, "Nothing was saved."));
+		page_begin_failed(&p, req, res, forms[form].title);
+		refused_render(&p, a, REDRESS_E_INVALID);
 		page_end(&p, 422);
 	}
 	sodium_memzero(a, sizeof(*a));
@@ -636,9 +863,21 @@ page_casework_contact(struct http_request *req, struct http_response *res)
 }
 
 void
+page_casework_referral(struct http_request *req, struct http_response *res)
+{
+	form_post(req, res, CW_FORM_REFERRAL);
+}
+
+void
 page_casework_grievance(struct http_request *req, struct http_response *res)
 {
 	form_post(req, res, CW_FORM_GRIEVANCE);
+}
+
+void
+page_casework_correct(struct http_request *req, struct http_response *res)
+{
+	form_post(req, res, CW_FORM_CORRECT);
 }
 
 void
@@ -654,9 +893,9 @@ page_work_change_approve(struct http_request *req, struct http_response *res)
 }
 
 void
-page_casework_correct(struct http_request *req, struct http_response *res)
+page_work_change_reject(struct http_request *req, struct http_response *res)
 {
-	form_post(req, res, CW_FORM_CORRECT);
+	form_post(req, res, CW_FORM_REJECT);
 }
 
 void
@@ -665,87 +904,173 @@ page_work_note_open(struct http_request *req, struct http_response *res)
 	form_post(req, res, CW_FORM_OPEN);
 }
 
+void
+page_work_grievance_resolve(struct http_request *req, struct http_response *res)
+{
+	form_post(req, res, CW_FORM_RESOLVE);
+}
+
+void
+page_work_referral_outcome(struct http_request *req, struct http_response *res)
+{
+	form_post(req, res, CW_FORM_ANSWER);
+}
+
 /* ---- The work list ------------------------------------------------------------------------ */
 
-struct changes_rows {
+/* A task as a card: whose, when due, what (sealed, opened for the caseworker), for whom, Mark done. */
+struct task_cards {
 	struct page *p;
 	size_t n;
+	struct store *store;
+	struct registry_keys keys;
 };
+
+static enum redress_err
+task_card(void *ctx, const struct casework_item *it, struct redress_error *err)
+{
+	struct task_cards *r = ctx;
+	struct page *p = r->p;
+	struct redress_error e;
+	struct buf what;
+	char path[64];
+
+	(void)err;
+	if (r->n++ == 0)
+		html_raw_const(p->b, "<ul class=\"plain cw-cards\">");
+	html_raw_const(p->b, "<li><p>");
+	casework_link(p, it->pseudonym);
+	html_raw_const(p->b, " &middot; ");
+	html_text(p->b, T(p, "Due"));
+	html_raw_const(p->b, " ");
+	html_text(p->b, it->due);
+	html_raw_const(p->b, " &middot; ");
+	html_textf(p->b, "%s %llu", T(p, "Number"), (unsigned long long)it->seq);
+	if (it->assignee[0] != '\0') {
+		html_raw_const(p->b, " &middot; ");
+		html_text(p->b, T(p, "For"));
+		html_raw_const(p->b, " ");
+		html_text(p->b, it->assignee);
+	}
+	html_raw_const(p->b, "</p><p class=\"cw-what\">");
+	buf_init_secret(&what, SEAL_PLAIN_MAX);
+	if (casework_open_sealed(r->store, &r->keys, it->pseudonym, "task", it->sealed, &what, &e) ==
+	    REDRESS_OK)
+		html_text(p->b, what.data != NULL ? what.data : "");
+	else
+		html_text(p->b, T(p, "(erased)"));
+	buf_free(&what);
+	html_raw_const(p->b, "</p>");
+	snprintf(path, sizeof(path), "/work/tasks/%llu/done", (unsigned long long)it->seq);
+	button_form(p, path, T(p, "Mark done"), NULL);
+	html_raw_const(p->b, "</li>");
+	return REDRESS_OK;
+}
+
+static void
+task_list(struct page *p, struct task_cards *r, const struct casework_task_filter *f, const char *empty)
+{
+	struct redress_error err;
+	enum redress_err rc;
+
+	r->n = 0;
+	rc = casework_tasks_each(r->store, f, task_card, r, &err);
+	if (r->n > 0)
+		html_raw_const(p->b, "</ul>");
+	if (rc != REDRESS_OK)
+		page_notice(p, "error", T(p, "The tasks could not be read."));
+	else if (r->n == 0)
+		page_notice(p, "info", empty);
+}
 
 static enum redress_err
 change_row(void *ctx, const struct registry_change *ch, struct redress_error *err)
 {
-	struct changes_rows *r = ctx;
+	struct rows *r = ctx;
 	struct page *p = r->p;
 	char path[64];
 
 	(void)err;
 	if (r->n++ == 0) {
-		const char *const h[] = {T(p, "Number"), T(p, "Person"), T(p, "Fields"), T(p, "Proposed by"),
-		                         T(p, "Approve")};
-
-		table_head(p, h, sizeof(h) / sizeof(h[0]));
+		r->heads[0] = T(p, "Number");
+		r->heads[1] = T(p, "Person");
+		r->heads[2] = T(p, "Fields");
+		r->heads[3] = T(p, "Proposed by");
+		r->heads[4] = T(p, "Decide");
+		stack_head(r, 5);
 	}
+	r->col = 0;
 	html_raw_const(p->b, "<tr>");
-	number_cell(p, ch->seq);
-	page_td(p, ch->pseudonym);
-	page_td(p, ch->fields);
-	page_td(p, page_actor(ch->actor));
-	html_raw_const(p->b, "<td>");
+	snprintf(path, sizeof(path), "%llu", (unsigned long long)ch->seq);
+	cell_text(r, path);
+	cell_text(r, ch->pseudonym);
+	cell_text(r, ch->fields);
+	cell_text(r, page_actor(ch->actor));
+	cell_open(r);
 	if (strcmp(page_actor(ch->actor), p->req->actor.name) == 0) {
+		html_raw_const(p->b, "<p class=\"hint\">");
 		html_text(p->b, T(p, "another staff member approves it"));
+		html_raw_const(p->b, "</p>");
 	} else {
 		snprintf(path, sizeof(path), "/work/changes/%llu/approve", (unsigned long long)ch->seq);
-		button_form(p, path, T(p, "Approve"));
+		button_form(p, path, T(p, "Approve"), NULL);
 	}
+	/* Either may turn it down: another staff member, or she who proposed it (a withdrawal). */
+	snprintf(path, sizeof(path), "/work/changes/%llu/reject", (unsigned long long)ch->seq);
+	button_form(p, path, T(p, "Reject"), "warning");
 	html_raw_const(p->b, "</td></tr>");
 	return REDRESS_OK;
 }
 
-#define OUTREACH_ROWS 20 /* people of a program's outreach list on the work list */
+#define OUTREACH_ROWS 20 /* people on the work list's outreach list */
+
+/* One person owed by some programs and not yet reached; programs by their names on the page. */
+struct owed {
+	struct casework_outreach o;
+	char programs[256];
+};
 
 struct outreach_rows {
 	struct page *p;
 	struct store *store;
-	size_t n;
+	const char *program; /* the program's name in the page's language */
+	struct owed rows[OUTREACH_ROWS * 4];
+	size_t n, full;
 };
 
+/* The program's name in the page's language, else in another, else its code's name. */
+static const char *
+program_words(const struct page *p, const struct program *prog)
+{
+	const char *name = page_names_text(p, &prog->rules.names);
+
+	return name[0] != '\0' ? name : prog->name;
+}
+
+/* Adds o to the rows, or the program to her row when she is there already. */
 static enum redress_err
-outreach_row(void *ctx, const struct casework_outreach *o, struct redress_error *err)
+outreach_collect(void *ctx, const struct casework_outreach *o, struct redress_error *err)
 {
 	struct outreach_rows *r = ctx;
-	struct page *p = r->p;
-	char n[16];
+	struct owed *w;
+	size_t i, len;
 
 	(void)err;
-	if (r->n++ == 0) {
-		const char *const h[] = {T(p, "Person"), T(p, "Born"), T(p, "Frailty"), T(p, "Attempts"),
-		                         T(p, "Last attempt")};
-
-		table_head(p, h, sizeof(h) / sizeof(h[0]));
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->rows[i].o.pseudonym, o->pseudonym) == 0)
+			break;
+	if (i == r->n) {
+		if (r->n == sizeof(r->rows) / sizeof(r->rows[0])) {
+			r->full = 1;
+			return REDRESS_OK;
+		}
+		w = &r->rows[r->n++];
+		w->o = *o;
+		w->programs[0] = '\0';
 	}
-	html_raw_const(p->b, "<tr>");
-	html_raw_const(p->b, "<td><a");
-	html_href_path_suffix(p->b, "href", "/persons/", o->pseudonym, "/casework");
-	html_raw_const(p->b, ">");
-	html_text(p->b, o->pseudonym);
-	html_raw_const(p->b, "</a></td>");
-	snprintf(n, sizeof(n), "%d", o->birth_year);
-	page_td(p, n);
-	snprintf(n, sizeof(n), "%d", o->frailty);
-	page_td(p, n);
-	snprintf(n, sizeof(n), "%llu", (unsigned long long)o->attempts);
-	page_td(p, n);
-	if (o->at[0] != '\0') {
-		html_raw_const(p->b, "<td>");
-		html_text(p->b, outcome_words(p, o->outcome));
-		html_raw_const(p->b, ", ");
-		page_when(p, o->at);
-		html_raw_const(p->b, "</td>");
-	} else {
-		page_td(p, T(p, "never tried"));
-	}
-	html_raw_const(p->b, "</tr>");
+	w = &r->rows[i];
+	len = strlen(w->programs);
+	snprintf(w->programs + len, sizeof(w->programs) - len, "%s%s", len > 0 ? ", " : "", r->program);
 	return REDRESS_OK;
 }
 
@@ -753,28 +1078,88 @@ static enum redress_err
 outreach_program(void *ctx, const struct program *prog, struct redress_error *err)
 {
 	struct outreach_rows *r = ctx;
-	struct page *p = r->p;
-	enum redress_err rc;
 
-	html_raw_const(p->b, "<h3>");
-	html_text(p->b, prog->name);
-	html_raw_const(p->b, "</h3>");
-	r->n = 0;
-	rc = casework_outreach_each(r->store, prog->code, OUTREACH_ROWS, outreach_row, r, err);
-	page_list_end(p, rc != REDRESS_OK, r->n, T(p, "The outreach list could not be read."),
-	              T(p, "Everyone this program owes has been reached, or declined."));
-	return REDRESS_OK;
+	r->program = program_words(r->p, prog);
+	return casework_outreach_each(r->store, prog->code, OUTREACH_ROWS, outreach_collect, r, err);
+}
+
+/* Most frail first, then oldest (the order of each program's list). */
+static int
+owed_cmp(const void *a, const void *b)
+{
+	const struct casework_outreach *x = &((const struct owed *)a)->o, *y = &((const struct owed *)b)->o;
+
+	if (x->frailty != y->frailty)
+		return x->frailty > y->frailty ? -1 : 1;
+	if (x->birth_year != y->birth_year)
+		return x->birth_year < y->birth_year ? -1 : 1;
+	return strcmp(x->pseudonym, y->pseudonym);
+}
+
+/* Who is owed and not yet reached, each once with the programs that owe her, most frail and oldest first. */
+static void
+outreach_list(struct page *p, struct store *store)
+{
+	struct outreach_rows *r = calloc(1, sizeof(*r));
+	struct rows lab = {p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0}; /* the cells' labels */
+	struct redress_error err;
+	size_t i;
+
+	section(p, T(p, "Not yet reached: most frail and oldest first"));
+	if (r == NULL ||
+	    (r->p = p, r->store = store, program_each(store, outreach_program, r, &err)) != REDRESS_OK) {
+		page_notice(p, "error", T(p, "The outreach list could not be read."));
+		free(r);
+		return;
+	}
+	qsort(r->rows, r->n, sizeof(r->rows[0]), owed_cmp);
+	lab.heads[0] = T(p, "Person");
+	lab.heads[1] = T(p, "Born");
+	lab.heads[2] = T(p, "Frailty");
+	lab.heads[3] = T(p, "Last attempt");
+	lab.heads[4] = T(p, "Owed by");
+	for (i = 0; i < r->n && i < OUTREACH_ROWS; i++) {
+		const struct casework_outreach *o = &r->rows[i].o;
+		char n[16];
+
+		if (i == 0)
+			stack_head(&lab, 5);
+		lab.col = 0;
+		html_raw_const(p->b, "<tr>");
+		cell_open(&lab);
+		casework_link(p, o->pseudonym);
+		html_raw_const(p->b, "</td>");
+		snprintf(n, sizeof(n), "%d", o->birth_year);
+		cell_text(&lab, n);
+		snprintf(n, sizeof(n), "%d", o->frailty);
+		cell_text(&lab, n);
+		cell_open(&lab);
+		if (o->at[0] != '\0') {
+			html_text(p->b, outcome_words(p, o->outcome));
+			html_raw_const(p->b, ", ");
+			page_when(p, o->at);
+			html_textf(p->b, " (%llu)", (unsigned long long)o->attempts);
+		} else {
+			html_text(p->b, T(p, "never tried"));
+		}
+		html_raw_const(p->b, "</td>");
+		cell_text(&lab, r->rows[i].programs);
+		html_raw_const(p->b, "</tr>");
+	}
+	page_list_end(p, 0, r->n < OUTREACH_ROWS ? r->n : OUTREACH_ROWS, "",
+	              T(p, "Everyone the programs owe has been reached, or declined."));
+	free(r);
 }
 
 void
 page_work(struct http_request *req, struct http_response *res)
 {
 	struct casework_task_filter mine = {NULL, 0, 1}, overdue = {NULL, 1, 1};
-	struct changes_rows cr;
 	struct redress_error err;
+	struct task_cards tc;
 	struct store *store;
 	struct page p;
-	struct rows r;
+	struct rows cr = {&p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0};
 	enum redress_err rc;
 
 	if ((store = page_open(&p, req, res, N_("Work list"))) == NULL)
@@ -782,52 +1167,24 @@ page_work(struct http_request *req, struct http_response *res)
 	if (!users_allows(&req->actor, PERM_PERSONS_WRITE)) {
 		/* An admin or a reviewer: the overdue grievances, which an admin escalates; no sealed task.
 		 */
-		section(&p, T(&p, "Overdue grievances"));
-		memset(&r, 0, sizeof(r));
-		r.p = &p;
-		r.kind = 3;
-		rc = casework_grievances_each(store, 1, CASEWORK_GRIEVANCE_DAYS, row_one, &r, &err);
-		page_list_end(&p, rc != REDRESS_OK, r.n, T(&p, "The grievances could not be read."),
-		              T(&p, "No grievance has been open longer than 30 days."));
+		overdue_grievances(&p, store, 0);
 		page_end(&p, 200);
 		return;
 	}
 	mine.assignee = req->actor.name;
+	tc.p = &p;
+	tc.store = store;
+	tc.keys = http_registry_keys(req);
 	section(&p, T(&p, "Overdue tasks"));
-	memset(&r, 0, sizeof(r));
-	r.p = &p;
-	r.kind = 4;
-	r.done_forms = 1;
-	r.store = store;
-	r.keys = http_registry_keys(req);
-	rc = casework_tasks_each(store, &overdue, row_one, &r, &err);
-	page_list_end(&p, rc != REDRESS_OK, r.n, T(&p, "The tasks could not be read."),
-	              T(&p, "Nothing is overdue."));
+	task_list(&p, &tc, &overdue, T(&p, "Nothing is overdue."));
 	section(&p, T(&p, "My open tasks"));
-	r.n = 0;
-	rc = casework_tasks_each(store, &mine, row_one, &r, &err);
-	page_list_end(&p, rc != REDRESS_OK, r.n, T(&p, "The tasks could not be read."),
-	              T(&p, "No open task is given to you."));
-	section(&p, T(&p, "Overdue grievances"));
-	memset(&r, 0, sizeof(r));
-	r.p = &p;
-	r.kind = 3;
-	rc = casework_grievances_each(store, 1, CASEWORK_GRIEVANCE_DAYS, row_one, &r, &err);
-	page_list_end(&p, rc != REDRESS_OK, r.n, T(&p, "The grievances could not be read."),
-	              T(&p, "No grievance has been open longer than 30 days."));
+	task_list(&p, &tc, &mine, T(&p, "No open task is given to you."));
+	overdue_grievances(&p, store, 1);
 	section(&p, T(&p, "Corrections waiting for approval"));
-	cr.p = &p;
-	cr.n = 0;
 	rc = registry_changes_each(store, 1, change_row, &cr, &err);
 	page_list_end(&p, rc != REDRESS_OK, cr.n, T(&p, "The corrections could not be read."),
 	              T(&p, "No correction is waiting."));
-	section(&p, T(&p, "Not yet reached: most frail and oldest first"));
-	{
-		struct outreach_rows orows = {&p, store, 0};
-
-		if (program_each(store, outreach_program, &orows, &err) != REDRESS_OK)
-			page_notice(&p, "error", T(&p, "The outreach list could not be read."));
-	}
+	outreach_list(&p, store);
 	page_end(&p, 200);
 }
 

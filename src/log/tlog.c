@@ -220,6 +220,8 @@ static const struct tlog_migration {
     {"the table of a fund's closure", NULL},
     /* NULL again: registry_changes and registry_change_decisions, and casework's tables. */
     {"the tables of corrections and of casework: notes, tasks, contacts, referrals, grievances", NULL},
+    /* NULL again: casework_referral_outcomes (what came of a referral). */
+    {"the table of referrals' outcomes", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

@@ -105,6 +105,22 @@ jcall cho POST "/persons/$P/referrals" '{"to": "legal-aid", "what": "Synthetic: 
 expect_status 201 "a referral with consent"
 call rin GET "/persons/$P/referrals"
 expect_in "$OUT" '"to":"legal-aid"'
+expect_in "$OUT" '"answered":false'
+ref=$(printf '%s' "$OUT" | json referrals.0.referral)
+jcall rin POST "/referrals/$ref/outcome" '{"outcome": "x"}'
+expect_status 403 "a reviewer recording a referral's outcome"
+jcall cho POST "/referrals/$ref/outcome" '{}'
+expect_status 400 "a referral's outcome without its text"
+jcall cho POST "/referrals/999999/outcome" '{"outcome": "x"}'
+expect_status 404 "the outcome of no referral"
+jcall cho POST "/referrals/$ref/outcome" '{"outcome": "Synthetic: an appointment on Monday"}'
+expect_status 200
+expect_eq "$OUT" "{\"referral\":$ref,\"answered\":true}" "the outcome's answer"
+jcall cho POST "/referrals/$ref/outcome" '{"outcome": "again"}'
+expect_status 409 "a referral answered twice"
+call rin GET "/persons/$P/referrals"
+expect_in "$OUT" '"answered":true'
+expect_not_in "$OUT" "an appointment on Monday" "the list of referrals"
 
 # ---- Grievances ------------------------------------------------------------------------
 jcall cho POST "/persons/$P/grievances" '{"channel": "letter", "about": "Synthetic: no answer"}'
@@ -147,5 +163,13 @@ jcall moe POST "/persons/$P/notes" '{"text": "x"}'
 expect_status 403
 
 stop_server
+# What is written about her is sealed: nowhere in clear in the database or the server's log.
+for text in "Synthetic note: she asked" "Synthetic: tea" "Synthetic: inheritance" \
+	"Synthetic: an appointment on Monday" "Synthetic: no answer" "Synthetic Corrected Name"; do
+	checks=$((checks + 1))
+	if grep -qaF "$text" "$DB" "$DB-wal" "$T/server.log" 2>/dev/null; then
+		fail "'$text' is in clear in the database or the server's log"
+	fi
+done
 expect_exit 0 rd audit verify
 finish

@@ -139,6 +139,22 @@ expect_exit 0 as cid consent withdraw "$P" --scope share:legal-aid --method "by 
 expect_exit 15 as cid referral add "$P" --to legal-aid --what again
 expect_exit 0 as rita referral list "$P"
 expect_in "$OUT" "to legal-aid"
+expect_in "$OUT" "waiting"
+# What came of it: once, sealed, by a caseworker; a bad number or no text changes nothing.
+REF=$(printf '%s\n' "$OUT" | head -1 | cut -f1)
+before=$(size)
+expect_exit 15 as rita referral outcome "$REF" --outcome x
+expect_exit 2 as cid referral outcome nope --outcome x
+expect_exit 2 as cid referral outcome "$REF"
+expect_exit 12 as cid referral outcome "$REF" --outcome ""
+expect_exit 13 as cid referral outcome 999999 --outcome x
+expect_one_line_error "no referral 999999"
+expect_eq "$(size)" "$before" "events after refused referral outcomes"
+expect_exit 0 as cid referral outcome "$REF" --outcome "CANARY-ANSWER-n4"
+expect_in "$OUT" "referral $REF: answered"
+expect_exit 14 as cid referral outcome "$REF" --outcome again
+expect_exit 0 as rita referral list "$P" --json
+expect_in "$OUT" '"answered": true'
 
 # --- Grievances ---
 expect_exit 0 as cid grievance open "$P" --channel letter --about "CANARY-GRIEF-l2"

@@ -40,7 +40,7 @@ sqlite3 "$DB" "CREATE TABLE http_totp_steps (account TEXT PRIMARY KEY, step INTE
 
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 7"
+expect_in "$OUT" "migrated the schema from version 1 to 8"
 expect_eq "$(sqlite3 "$DB" "SELECT account || ':' || step FROM users_totp_steps")" "ada:12345" \
 	"the TOTP step kept, in the users module's table"
 expect_eq "$(sqlite3 "$DB" "SELECT program || ':' || seq FROM reports_renderings")" "flagship-2015:7" \
@@ -56,8 +56,8 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-for from in 1 2 3 4 5 6; do
-	expect_exit 0 as ada audit show --index "$((last - 6 + from))"
+for from in 1 2 3 4 5 6 7; do
+	expect_exit 0 as ada audit show --index "$((last - 7 + from))"
 	expect_in "$OUT" '"type": "log.migrated"'
 	expect_in "$OUT" "\"from\": $from"
 done
@@ -75,6 +75,10 @@ migrated=$OUT
 expect_exit 0 as cho person update "$migrated" --frailty 2 --reason "Synthetic: seen frail"
 printf 'Synthetic note after the migration.\n' >"$T/note.txt"
 expect_exit 0 as cho note add "$migrated" --file "$T/note.txt"
+# The table migration 8 made: what came of a referral.
+expect_exit 0 as cho consent grant "$migrated" --scope share:legal-aid --method "in person"
+expect_exit 0 as cho referral add "$migrated" --to legal-aid --what "Synthetic: advice"
+expect_exit 0 as cho referral outcome "$OUT" --outcome "Synthetic: an appointment"
 expect_exit 0 rd audit verify
 
 # Again: nothing to do, no second backup.

@@ -144,7 +144,7 @@ XML
 # pending transfer, @ID a new transfer id, @CODE a new account code,
 # @ACCOUNT a new staff account (a monitor) and @LOCKED one locked,
 # @APPROVED (which leaves nothing on the line) a new approved claim to book,
-# and @PLEDGE a new pledge.
+# @PLEDGE a new pledge, and @WAITING a new referral waiting for its answer.
 TABLE=(
 	'user add @USER --role monitor --password-file $T/mona.pw | admin'
 	'user list | admin'
@@ -210,6 +210,7 @@ TABLE=(
 	'contact add $V1 --channel phone --outcome no-answer | caseworker'
 	'contact list | admin caseworker reviewer'
 	'referral list $V1 | admin caseworker reviewer'
+	'referral outcome @WAITING --outcome "Synthetic: an appointment" | caseworker'
 	'grievance open $V1 --channel letter --about "Synthetic: no answer" | caseworker'
 	'grievance list | admin caseworker reviewer'
 	'outreach list --program flagship-2015 | admin caseworker reviewer'
@@ -257,6 +258,13 @@ fixtures() {
 		printf 'kind,name,birth_date,region\nvictim,Synthetic Imported %s,1926-07-07,KR-11\n' "$seq_no" \
 			>"$T/import-$seq_no.csv"
 		CMD=${CMD//@CSV/$T/import-$seq_no.csv}
+		;;
+	esac
+	case "$CMD" in *@WAITING*)
+		new_person victim
+		expect_exit 0 as cid consent grant "$P" --scope share:legal-aid --method "in person"
+		expect_exit 0 as cid referral add "$P" --to legal-aid --what "Synthetic: advice"
+		CMD=${CMD//@WAITING/$OUT}
 		;;
 	esac
 	case "$CMD" in *@V*) new_person victim && CMD=${CMD//@V/$P} ;; esac

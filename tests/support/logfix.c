@@ -185,7 +185,8 @@ audit(struct logfix *f)
 	struct redress_error err;
 
 	assert_non_null(r);
-	assert_int_equal(audit_verify(f->log, sign_key_public(keydir_log_key(f->kd)), r, &err), REDRESS_OK);
+	if (audit_verify(f->log, sign_key_public(keydir_log_key(f->kd)), r, &err) != REDRESS_OK)
+		fail_msg("audit: %s", err.message);
 	return r;
 }
 
@@ -331,4 +332,37 @@ logfix_db_bytes(struct logfix *f, size_t *len_r)
 		assert_true(*len_r > 0);
 	}
 	return data;
+}
+
+/* Fails the test when a needle is in len bytes of data, naming what holds it. */
+static void
+assert_none_in(const char *what, const char *data, size_t len, const char *const *needles)
+{
+	size_t i;
+
+	for (i = 0; data != NULL && needles[i] != NULL; i++)
+		if (memmem(data, len, needles[i], strlen(needles[i])) != NULL)
+			fail_msg("%s holds '%s' in clear", what, needles[i]);
+}
+
+void
+logfix_assert_nowhere(struct logfix *f, const char *const *needles)
+{
+	struct redress_error err;
+	char what[48];
+	struct buf bytes;
+	uint64_t seq, size = logfix_size(f);
+	size_t len;
+	char *data = logfix_db_bytes(f, &len);
+
+	assert_non_null(data);
+	assert_none_in("the database or its journal", data, len, needles);
+	free(data);
+	for (seq = 0; seq < size; seq++) {
+		buf_init(&bytes, TLOG_EVENT_MAX);
+		assert_int_equal(tlog_event_bytes(f->log, seq, &bytes, &err), REDRESS_OK);
+		snprintf(what, sizeof(what), "event %llu", (unsigned long long)seq);
+		assert_none_in(what, bytes.data, bytes.len, needles);
+		buf_free(&bytes);
+	}
 }

@@ -62,6 +62,12 @@ void logfix_append(struct tlog *log, int n, const char *what);
  */
 char *logfix_db_bytes(struct logfix *f, size_t *len_r);
 
+/*
+ * Fails the test naming where, when any of needles (NULL-terminated) is
+ * in clear in the database's bytes (logfix_db_bytes) or in any event's.
+ */
+void logfix_assert_nowhere(struct logfix *f, const char *const *needles);
+
 /* Runs SQL on the database behind the log's back. */
 void logfix_tamper(struct logfix *f, const char *sql);
 

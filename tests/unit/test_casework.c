@@ -37,10 +37,11 @@ static const struct event_module *const modules[] = {&users_module, &registry_mo
 #define CANARY_REFER   "CANARY-REFER-0d5a"
 #define CANARY_GRIEF   "CANARY-GRIEF-73e1"
 #define CANARY_OUTCOME "CANARY-OUTCOME-c6f8"
+#define CANARY_ANSWER  "CANARY-ANSWER-91d4"
 
 static const char *const canaries[] = {
-    CANARY_NAME, CANARY_NAME2,   CANARY_PHONE, CANARY_PHONE2, CANARY_REASON,  CANARY_NOTE, CANARY_OPEN,
-    CANARY_TASK, CANARY_CONTACT, CANARY_REFER, CANARY_GRIEF,  CANARY_OUTCOME, NULL};
+    CANARY_NAME, CANARY_NAME2,   CANARY_PHONE, CANARY_PHONE2, CANARY_REASON,  CANARY_NOTE,   CANARY_OPEN,
+    CANARY_TASK, CANARY_CONTACT, CANARY_REFER, CANARY_GRIEF,  CANARY_OUTCOME, CANARY_ANSWER, NULL};
 
 static const struct actor cid = {"cid", ROLE_CASEWORKER, 0};
 static const struct actor cy = {"cy", ROLE_CASEWORKER, 0};
@@ -101,59 +102,11 @@ teardown(void **state)
 	return 0;
 }
 
-static char *
-slurp(const char *path, size_t *len_r)
-{
-	FILE *fp = fopen(path, "rb");
-	char *data = NULL;
-	long n;
-
-	*len_r = 0;
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)n + 1)) != NULL)
-		*len_r = fread(data, 1, (size_t)n, fp);
-	fclose(fp);
-	return data;
-}
-
-static void
-no_canary(const char *what, const char *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; canaries[i] != NULL; i++)
-		if (data != NULL && memmem(data, len, canaries[i], strlen(canaries[i])) != NULL)
-			fail_msg("%s holds the canary '%s'", what, canaries[i]);
-}
-
 /* No canary in the database, its journal, or any event's bytes. */
 static void
 no_canary_anywhere(struct fixture *f)
 {
-	char path[160], what[32];
-	struct redress_error err;
-	struct buf bytes;
-	uint64_t seq;
-	size_t len;
-	char *data;
-
-	data = slurp(f->lf->db, &len);
-	assert_non_null(data);
-	no_canary("the database", data, len);
-	free(data);
-	snprintf(path, sizeof(path), "%s-wal", f->lf->db);
-	data = slurp(path, &len);
-	no_canary("the journal", data, len);
-	free(data);
-	for (seq = 0; seq < logfix_size(f->lf); seq++) {
-		buf_init(&bytes, TLOG_EVENT_MAX);
-		assert_int_equal(tlog_event_bytes(f->lf->log, seq, &bytes, &err), REDRESS_OK);
-		snprintf(what, sizeof(what), "event %llu", (unsigned long long)seq);
-		no_canary(what, bytes.data, bytes.len);
-		buf_free(&bytes);
-	}
+	logfix_assert_nowhere(f->lf, canaries);
 }
 
 /* The identity as a reveal opens it (recorded, as any reveal). */
@@ -487,6 +440,8 @@ consent(struct fixture *f, int given, struct redress_error *err)
 	return rc;
 }
 
+static uint64_t last_referral; /* the number refer() last made */
+
 static enum redress_err
 refer(struct fixture *f, const char *party, struct redress_error *err)
 {
@@ -501,7 +456,75 @@ refer(struct fixture *f, const char *party, struct redress_error *err)
 		return rc;
 	}
 	assert_int_equal(tlog_commit(f->lf->log, err), REDRESS_OK);
+	last_referral = referral;
 	return REDRESS_OK;
+}
+
+/* Records what came of referral number referral as account a. */
+static enum redress_err
+answer(struct fixture *f, const struct actor *a, uint64_t referral, const char *outcome,
+       struct redress_error *err)
+{
+	enum redress_err rc;
+
+	as(f, a);
+	assert_int_equal(tlog_begin(f->lf->log, err), REDRESS_OK);
+	if ((rc = casework_referral_outcome(f->lf->log, a, &f->keys, referral, outcome, err)) != REDRESS_OK) {
+		tlog_rollback(f->lf->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->lf->log, err), REDRESS_OK);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+referral_closed(void *ctx, const struct casework_item *it, struct redress_error *err)
+{
+	(void)err;
+	*(uint64_t *)ctx = it->closed_seq;
+	return REDRESS_OK;
+}
+
+/*
+ * What came of a referral: sealed (no canary anywhere), once, by a
+ * caseworker only; bad input and unknown referrals change nothing; the
+ * list says it was answered; audit replays it and names its table edited.
+ */
+static void
+test_referral_outcome(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+	uint64_t before, referral, closed = 1;
+
+	assert_int_equal(consent(f, 1, &err), REDRESS_OK);
+	if (refer(f, "legal-aid", &err) != REDRESS_OK)
+		fail_msg("refer: %s", err.message);
+	referral = last_referral;
+	assert_int_equal(casework_referrals_each(f->lf->store, f->p, referral_closed, &closed, &err),
+	                 REDRESS_OK);
+	assert_int_equal(closed, 0);
+	before = logfix_size(f->lf);
+	assert_int_equal(answer(f, &rita, referral, "x", &err), REDRESS_E_REFUSED);
+	assert_int_equal(answer(f, &mona, referral, "x", &err), REDRESS_E_REFUSED);
+	assert_int_equal(answer(f, &cid, referral, "", &err), REDRESS_E_INVALID);
+	assert_int_equal(answer(f, &cid, referral, "bad\001control", &err), REDRESS_E_INVALID);
+	assert_int_equal(answer(f, &cid, 0, "x", &err), REDRESS_E_INVALID);
+	assert_int_equal(answer(f, &cid, referral + 1000, "x", &err), REDRESS_E_NOTFOUND);
+	assert_non_null(strstr(err.message, "referral"));
+	assert_int_equal(logfix_size(f->lf), before);
+	if (answer(f, &cy, referral, CANARY_ANSWER, &err) != REDRESS_OK)
+		fail_msg("answer: %s", err.message);
+	assert_int_equal(logfix_size(f->lf), before + 1);
+	assert_int_equal(answer(f, &cid, referral, "again", &err), REDRESS_E_CONFLICT);
+	assert_non_null(strstr(err.message, "answered already"));
+	assert_int_equal(casework_referrals_each(f->lf->store, f->p, referral_closed, &closed, &err),
+	                 REDRESS_OK);
+	assert_int_equal(closed, before); /* the outcome's event */
+	no_canary_anywhere(f);
+	logfix_audit_clean(f->lf);
+	logfix_tamper(f->lf, "UPDATE casework_referral_outcomes SET actor = 'user:mona'");
+	logfix_audit_finds(f->lf, "casework_referral_outcomes");
 }
 
 /* A referral needs her consent to share with that party; a withdrawal stops referrals at once. */
@@ -658,6 +681,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_referrals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_referral_outcome, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_contacts_grievances_erasure, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_undecided_asks_again, setup, teardown),
 	};

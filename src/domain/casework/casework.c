@@ -326,11 +326,15 @@ static enum redress_err
 close_item(struct tlog *log, const struct registry_keys *keys, const char *type, const char *key,
            uint64_t ref, const char *pseudonym, const char *outcome, struct redress_error *err)
 {
-	const struct member m[] = {{key, NULL, NULL, (int64_t)ref, 1},
-	                           {"outcome", outcome, "grievance-outcome", 0, 0}};
+	/* The field an outcome is sealed for: "grievance-outcome", "referral-outcome". */
+	int referral = strcmp(key, "referral") == 0;
+	const char *field = referral ? "referral-outcome" : "grievance-outcome";
+	/* Canonical JSON: members in key order ("grievance" < "outcome" < "referral"). */
+	const struct member m[] = {{key, NULL, NULL, (int64_t)ref, 1}, {"outcome", outcome, field, 0, 0}};
+	const struct member r[] = {{"outcome", outcome, field, 0, 0}, {key, NULL, NULL, (int64_t)ref, 1}};
 
-	return record(log, keys, outcome != NULL ? pseudonym : NULL, type, m, outcome != NULL ? 2 : 1, NULL,
-	              err);
+	return record(log, keys, outcome != NULL ? pseudonym : NULL, type, referral ? r : m,
+	              outcome != NULL ? 2 : 1, NULL, err);
 }
 
 enum redress_err
@@ -448,9 +452,11 @@ casework_grievance_open(struct tlog *log, const struct actor *actor, const struc
 	return record(log, keys, pseudonym, CW_EV_GRIEVANCE, m, 3, grievance_r, err);
 }
 
-enum redress_err
-casework_grievance_resolve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-                           uint64_t grievance, const char *outcome, struct redress_error *err)
+/* Records the outcome (sealed) that closes a grievance or a referral (k), numbered number. */
+static enum redress_err
+close_with_outcome(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                   const struct cw_closing *k, const char *type, uint64_t number, const char *outcome,
+                   struct redress_error *err)
 {
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	int closed = 0;
@@ -459,16 +465,31 @@ casework_grievance_resolve(struct tlog *log, const struct actor *actor, const st
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
 	    (rc = text_ok("the outcome", outcome, err)) != REDRESS_OK)
 		return rc;
-	if (grievance == 0 || grievance > INT64_MAX)
-		return error_set(err, REDRESS_E_INVALID, "a grievance's number is a positive integer");
-	if ((rc = casework_ref_state(tlog_store(log), CW_Q_GRIEVANCE_STATE, (int64_t)grievance, "grievance",
-	                             pseudonym, &closed, err)) != REDRESS_OK)
+	if (number == 0 || number > INT64_MAX)
+		return error_set(err, REDRESS_E_INVALID, "a %s's number is a positive integer", k->what);
+	if ((rc = casework_ref_state(tlog_store(log), k->state, (int64_t)number, k->what, pseudonym, &closed,
+	                             err)) != REDRESS_OK)
 		return rc;
 	if (closed)
-		return error_set(err, REDRESS_E_CONFLICT, "grievance %llu is resolved already",
-		                 (unsigned long long)grievance);
-	return close_item(log, keys, CW_EV_GRIEVANCE_RESOLVED, "grievance", grievance, pseudonym, outcome,
-	                  err);
+		return error_set(err, REDRESS_E_CONFLICT, "%s %llu is %s already", k->what,
+		                 (unsigned long long)number, k->closed);
+	return close_item(log, keys, type, k->what, number, pseudonym, outcome, err);
+}
+
+enum redress_err
+casework_grievance_resolve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                           uint64_t grievance, const char *outcome, struct redress_error *err)
+{
+	return close_with_outcome(log, actor, keys, casework_closing(CW_TABLE_GRIEVANCES_DONE),
+	                          CW_EV_GRIEVANCE_RESOLVED, grievance, outcome, err);
+}
+
+enum redress_err
+casework_referral_outcome(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                          uint64_t referral, const char *outcome, struct redress_error *err)
+{
+	return close_with_outcome(log, actor, keys, casework_closing(CW_TABLE_REFERRALS_DONE),
+	                          CW_EV_REFERRAL_OUTCOME, referral, outcome, err);
 }
 
 int

@@ -1,7 +1,7 @@
 /*
  * casework.h -- the everyday work of a fund on a person's file, beyond
  * registration: case notes, tasks, contact attempts, referrals to other
- * parties, and grievances.
+ * parties (and what came of them), and grievances.
  *
  * Every change is an event ("casework.*") in the caller's change
  * (tlog_begin ... tlog_commit; on error the caller rolls back), applied to
@@ -156,7 +156,17 @@ enum redress_err casework_referral_add(struct tlog *log, const struct actor *act
                                        const char *party, const char *what, uint64_t *referral_r,
                                        struct redress_error *err);
 
-/* Calls fn with each of pseudonym's referrals, oldest first. */
+/*
+ * Records what came of referral number referral (outcome: the party's
+ * answer, sealed), once: a second time is REDRESS_E_CONFLICT.  Needs
+ * PERM_PERSONS_WRITE.
+ */
+enum redress_err casework_referral_outcome(struct tlog *log, const struct actor *actor,
+                                           const struct registry_keys *keys, uint64_t referral,
+                                           const char *outcome, struct redress_error *err);
+
+/* Calls fn with each of pseudonym's referrals (closed_seq: its outcome's event, 0 while none), oldest first.
+ */
 enum redress_err casework_referrals_each(struct store *store, const char *pseudonym, casework_fn fn,
                                          void *ctx, struct redress_error *err);
 

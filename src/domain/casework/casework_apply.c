@@ -51,6 +51,10 @@ static const char casework_schema[] =
     " actor TEXT NOT NULL, at TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS casework_grievances_resolved ("
     " grievance INTEGER PRIMARY KEY, seq INTEGER NOT NULL, outcome TEXT NOT NULL, actor TEXT NOT NULL,"
+    " at TEXT NOT NULL);"
+    /* What came of a referral (sealed), once: the party's answer, as the caseworker heard it. */
+    "CREATE TABLE IF NOT EXISTS casework_referral_outcomes ("
+    " referral INTEGER PRIMARY KEY, seq INTEGER NOT NULL, outcome TEXT NOT NULL, actor TEXT NOT NULL,"
     " at TEXT NOT NULL);";
 
 #define ITEM_COLUMNS_TASK                                                                                    \
@@ -122,8 +126,11 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                               " FROM casework_contacts WHERE (?1 IS NULL OR pseudonym = ?1) ORDER BY seq",
                        .columns = "itttttttitit"},
     [CW_Q_REFERRALS] = {.name = "casework.referrals",
-                        .sql = "SELECT seq, pseudonym, actor, at, '', '', party, '', 0, '', 0, ''"
-                               " FROM casework_referrals WHERE pseudonym = ?1 ORDER BY seq",
+                        .sql = "SELECT f.seq, f.pseudonym, f.actor, f.at, '', '', f.party, '',"
+                               " coalesce(o.seq, 0), coalesce(o.at, ''), 0, ''"
+                               " FROM casework_referrals f"
+                               " LEFT JOIN casework_referral_outcomes o ON o.referral = f.seq"
+                               " WHERE f.pseudonym = ?1 ORDER BY f.seq",
                         .columns = "itttttttitit"},
     [CW_Q_GRIEVANCES] = {.name = "casework.grievances",
                          .sql = "SELECT g.seq, g.pseudonym, g.actor, g.at, '', '', g.channel, '',"
@@ -166,6 +173,15 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                 " LEFT JOIN casework_grievances_resolved r ON r.grievance = g.seq"
                 " WHERE g.pseudonym = ?1 ORDER BY g.seq",
          .columns = "itttttttitit"},
+    [CW_Q_INSERT_REFERRAL_DONE] = {.name = "casework.referral_outcome.insert",
+                                   .sql = "INSERT INTO casework_referral_outcomes (referral, seq, outcome,"
+                                          " actor, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                   .columns = ""},
+    [CW_Q_REFERRAL_STATE] = {.name = "casework.referral.state",
+                             .sql = "SELECT f.pseudonym, o.seq IS NOT NULL FROM casework_referrals f"
+                                    " LEFT JOIN casework_referral_outcomes o ON o.referral = f.seq"
+                                    " WHERE f.seq = ?1",
+                             .columns = "ti"},
     /* Audit's snapshots, in enum cw_table order: each table whole, by its key. */
     [CW_Q_SNAP_NOTES] = {.name = "casework_notes",
                          .sql = "SELECT seq, pseudonym, text, actor, at FROM casework_notes ORDER BY seq",
@@ -199,6 +215,10 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                                    .sql = "SELECT grievance, seq, outcome, actor, at FROM"
                                           " casework_grievances_resolved ORDER BY grievance",
                                    .columns = "iittt"},
+    [CW_Q_SNAP_REFERRALS_DONE] = {.name = "casework_referral_outcomes",
+                                  .sql = "SELECT referral, seq, outcome, actor, at FROM"
+                                         " casework_referral_outcomes ORDER BY referral",
+                                  .columns = "iittt"},
 };
 
 const struct store_catalogue casework_catalogue = {"casework", casework_statements,
@@ -206,13 +226,15 @@ const struct store_catalogue casework_catalogue = {"casework", casework_statemen
 
 /* The snapshots, in enum cw_table order. */
 static const unsigned casework_snapshots[] = {
-    CW_Q_SNAP_NOTES,    CW_Q_SNAP_NOTE_OPENS, CW_Q_SNAP_TASKS,      CW_Q_SNAP_TASKS_DONE,
-    CW_Q_SNAP_CONTACTS, CW_Q_SNAP_REFERRALS,  CW_Q_SNAP_GRIEVANCES, CW_Q_SNAP_GRIEVANCES_DONE};
+    CW_Q_SNAP_NOTES,      CW_Q_SNAP_NOTE_OPENS,      CW_Q_SNAP_TASKS,
+    CW_Q_SNAP_TASKS_DONE, CW_Q_SNAP_CONTACTS,        CW_Q_SNAP_REFERRALS,
+    CW_Q_SNAP_GRIEVANCES, CW_Q_SNAP_GRIEVANCES_DONE, CW_Q_SNAP_REFERRALS_DONE};
 
 /* Each table's insert, in enum cw_table order. */
 static const unsigned table_insert[CW_TABLE_COUNT] = {
-    CW_Q_INSERT_NOTE,    CW_Q_INSERT_NOTE_OPEN, CW_Q_INSERT_TASK,      CW_Q_INSERT_TASK_DONE,
-    CW_Q_INSERT_CONTACT, CW_Q_INSERT_REFERRAL,  CW_Q_INSERT_GRIEVANCE, CW_Q_INSERT_GRIEVANCE_DONE,
+    CW_Q_INSERT_NOTE,      CW_Q_INSERT_NOTE_OPEN,      CW_Q_INSERT_TASK,
+    CW_Q_INSERT_TASK_DONE, CW_Q_INSERT_CONTACT,        CW_Q_INSERT_REFERRAL,
+    CW_Q_INSERT_GRIEVANCE, CW_Q_INSERT_GRIEVANCE_DONE, CW_Q_INSERT_REFERRAL_DONE,
 };
 
 static const char *const channel_names[] = {"visit", "phone", "letter", "sms", "email"};
@@ -280,12 +302,7 @@ static enum redress_err
 get_sealed(const struct canon_node *data, const char *key, int optional, const char **s_r,
            struct redress_error *err)
 {
-	enum redress_err rc;
-
-	rc = optional ? canon_get_string_opt(data, key, s_r, err) : canon_get_string(data, key, s_r, err);
-	if (rc != REDRESS_OK || *s_r == NULL)
-		return rc;
-	return registry_sealed_check(key, *s_r, err);
+	return registry_get_sealed(data, key, optional, CW_EVENT_DATA_MAX, s_r, err);
 }
 
 static enum redress_err
@@ -369,16 +386,26 @@ casework_event_row(const struct event *ev, struct cw_row *row, struct redress_er
 		row->values[4] = V_TEXT(c);
 		row->n = 5;
 	} else if (strcmp(ev->type, CW_EV_TASK_DONE) == 0 ||
-	           strcmp(ev->type, CW_EV_GRIEVANCE_RESOLVED) == 0) {
+	           strcmp(ev->type, CW_EV_GRIEVANCE_RESOLVED) == 0 ||
+	           strcmp(ev->type, CW_EV_REFERRAL_OUTCOME) == 0) {
 		static const char *const task_keys[] = {"task", NULL};
 		static const char *const grievance_keys[] = {"grievance", "outcome", NULL};
+		static const char *const referral_keys[] = {"outcome", "referral", NULL};
 		int task = strcmp(ev->type, CW_EV_TASK_DONE) == 0;
+		int referral = strcmp(ev->type, CW_EV_REFERRAL_OUTCOME) == 0;
+		const char *key = task ? "task" : referral ? "referral" : "grievance";
 
-		if ((rc = canon_only_keys(d, task ? task_keys : grievance_keys, err)) != REDRESS_OK ||
-		    (rc = get_ref(d, task ? "task" : "grievance", &ref, err)) != REDRESS_OK ||
+		if ((rc = canon_only_keys(d,
+		                          task       ? task_keys
+		                          : referral ? referral_keys
+		                                     : grievance_keys,
+		                          err)) != REDRESS_OK ||
+		    (rc = get_ref(d, key, &ref, err)) != REDRESS_OK ||
 		    (!task && (rc = get_sealed(d, "outcome", 0, &a, err)) != REDRESS_OK))
 			return rc;
-		row->table = task ? CW_TABLE_TASKS_DONE : CW_TABLE_GRIEVANCES_DONE;
+		row->table = task       ? CW_TABLE_TASKS_DONE
+		             : referral ? CW_TABLE_REFERRALS_DONE
+		                        : CW_TABLE_GRIEVANCES_DONE;
 		row->values[0] = V_INT(ref);
 		row->values[1] = V_INT(ev->seq);
 		row->n = 2;
@@ -429,6 +456,22 @@ casework_event_row(const struct event *ev, struct cw_row *row, struct redress_er
 	row->values[row->n++] = V_TEXT(ev->actor);
 	row->values[row->n++] = V_TEXT(ev->at);
 	return REDRESS_OK;
+}
+
+const struct cw_closing *
+casework_closing(enum cw_table table)
+{
+	static const struct cw_closing closings[] = {
+	    {CW_TABLE_TASKS_DONE, CW_TABLE_TASKS, CW_Q_TASK_STATE, "task", "done"},
+	    {CW_TABLE_GRIEVANCES_DONE, CW_TABLE_GRIEVANCES, CW_Q_GRIEVANCE_STATE, "grievance", "resolved"},
+	    {CW_TABLE_REFERRALS_DONE, CW_TABLE_REFERRALS, CW_Q_REFERRAL_STATE, "referral", "answered"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(closings) / sizeof(closings[0]) - 1; i++)
+		if (closings[i].table == table)
+			break;
+	return &closings[i];
 }
 
 enum redress_err
@@ -483,17 +526,17 @@ casework_replay(struct store *store, const struct event *ev, struct redress_erro
 		break;
 	case CW_TABLE_TASKS_DONE:
 	case CW_TABLE_GRIEVANCES_DONE:
-		if ((rc = casework_ref_state(
-		         store, row.table == CW_TABLE_TASKS_DONE ? CW_Q_TASK_STATE : CW_Q_GRIEVANCE_STATE,
-		         row.ref, row.table == CW_TABLE_TASKS_DONE ? "task" : "grievance", whose, &closed,
-		         err)) != REDRESS_OK)
+	case CW_TABLE_REFERRALS_DONE: {
+		const struct cw_closing *k = casework_closing(row.table);
+
+		if ((rc = casework_ref_state(store, k->state, row.ref, k->what, whose, &closed, err)) !=
+		    REDRESS_OK)
 			return rc;
 		if (closed)
-			return error_set(err, REDRESS_E_CONFLICT, "%s %lld is %s already",
-			                 row.table == CW_TABLE_TASKS_DONE ? "task" : "grievance",
-			                 (long long)row.ref,
-			                 row.table == CW_TABLE_TASKS_DONE ? "done" : "resolved");
+			return error_set(err, REDRESS_E_CONFLICT, "%s %lld is %s already", k->what,
+			                 (long long)row.ref, k->closed);
 		break;
+	}
 	case CW_TABLE_REFERRALS: {
 		char scope[REGISTRY_SCOPE_MAX + 1];
 
@@ -525,7 +568,7 @@ casework_replay(struct store *store, const struct event *ev, struct redress_erro
 
 struct fold_ref {
 	int64_t seq;
-	uint8_t table; /* CW_TABLE_NOTES, CW_TABLE_TASKS or CW_TABLE_GRIEVANCES */
+	uint8_t table; /* CW_TABLE_NOTES, CW_TABLE_TASKS, CW_TABLE_GRIEVANCES or CW_TABLE_REFERRALS */
 	uint8_t closed;
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 };
@@ -573,6 +616,7 @@ casework_fold(void *model, const struct event *ev, struct audit_fold *fold, stru
 	case CW_TABLE_NOTES:
 	case CW_TABLE_TASKS:
 	case CW_TABLE_GRIEVANCES:
+	case CW_TABLE_REFERRALS:
 		if (m->n == m->cap) {
 			size_t cap = m->cap != 0 ? m->cap * 2 : 64;
 			struct fold_ref *v = realloc(m->v, cap * sizeof(*v));
@@ -596,15 +640,15 @@ casework_fold(void *model, const struct event *ev, struct audit_fold *fold, stru
 			                 (long long)r->seq, r->pseudonym, row.pseudonym);
 		break;
 	case CW_TABLE_TASKS_DONE:
-	case CW_TABLE_GRIEVANCES_DONE: {
-		int task = row.table == CW_TABLE_TASKS_DONE;
+	case CW_TABLE_GRIEVANCES_DONE:
+	case CW_TABLE_REFERRALS_DONE: {
+		const struct cw_closing *k = casework_closing(row.table);
 
-		if ((r = model_find(m, row.ref, task ? CW_TABLE_TASKS : CW_TABLE_GRIEVANCES)) == NULL)
-			return error_set(err, REDRESS_E_NOTFOUND, "no %s %lld", task ? "task" : "grievance",
-			                 (long long)row.ref);
+		if ((r = model_find(m, row.ref, (uint8_t)k->opened)) == NULL)
+			return error_set(err, REDRESS_E_NOTFOUND, "no %s %lld", k->what, (long long)row.ref);
 		if (r->closed)
-			return error_set(err, REDRESS_E_CONFLICT, "%s %lld is closed already",
-			                 task ? "task" : "grievance", (long long)row.ref);
+			return error_set(err, REDRESS_E_CONFLICT, "%s %lld is %s already", k->what,
+			                 (long long)row.ref, k->closed);
 		r->closed = 1;
 		break;
 	}

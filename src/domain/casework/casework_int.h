@@ -17,6 +17,7 @@
 #define CW_EV_REFERRAL           "casework.referral.made"
 #define CW_EV_GRIEVANCE          "casework.grievance.opened"
 #define CW_EV_GRIEVANCE_RESOLVED "casework.grievance.resolved"
+#define CW_EV_REFERRAL_OUTCOME   "casework.referral.outcome"
 
 #define CW_EVENT_DATA_MAX (96u * 1024)
 
@@ -30,6 +31,7 @@ enum cw_table {
 	CW_TABLE_REFERRALS,
 	CW_TABLE_GRIEVANCES,
 	CW_TABLE_GRIEVANCES_DONE,
+	CW_TABLE_REFERRALS_DONE,
 	CW_TABLE_COUNT
 };
 
@@ -53,6 +55,8 @@ enum {
 	CW_Q_GRIEVANCES,
 	CW_Q_OUTREACH,
 	CW_Q_PERSON_GRIEVANCES,
+	CW_Q_INSERT_REFERRAL_DONE,
+	CW_Q_REFERRAL_STATE,
 	/* Audit's snapshots, in enum cw_table order: each table whole, by its key. */
 	CW_Q_SNAP_NOTES,
 	CW_Q_SNAP_NOTE_OPENS,
@@ -62,6 +66,7 @@ enum {
 	CW_Q_SNAP_REFERRALS,
 	CW_Q_SNAP_GRIEVANCES,
 	CW_Q_SNAP_GRIEVANCES_DONE,
+	CW_Q_SNAP_REFERRALS_DONE,
 	CW_Q_COUNT
 };
 extern const struct store_statement casework_statements[CW_Q_COUNT];
@@ -81,6 +86,20 @@ struct cw_row {
 	int64_t ref;
 };
 
+/*
+ * A row that closes another -- a task done, a grievance resolved, a
+ * referral's outcome: its table, the table of what it closes, the state
+ * statement (casework_ref_state), and words for errors ("task", "done").
+ */
+struct cw_closing {
+	enum cw_table table, opened;
+	unsigned state;
+	const char *what, *closed;
+};
+
+/* table's closing (table one of CW_TABLE_TASKS_DONE, CW_TABLE_GRIEVANCES_DONE, CW_TABLE_REFERRALS_DONE). */
+const struct cw_closing *casework_closing(enum cw_table table);
+
 /* Reads ev back into its row, checking every field; unknown fields and types are refused. */
 enum redress_err casework_event_row(const struct event *ev, struct cw_row *row, struct redress_error *err);
 
@@ -88,8 +107,8 @@ enum redress_err casework_event_row(const struct event *ev, struct cw_row *row, 
 enum redress_err casework_replay(struct store *store, const struct event *ev, struct redress_error *err);
 
 /*
- * The state of a note (q CW_Q_NOTE_GET), task (CW_Q_TASK_STATE) or
- * grievance (CW_Q_GRIEVANCE_STATE) numbered ref: its person into
+ * The state of a note (q CW_Q_NOTE_GET), task (CW_Q_TASK_STATE),
+ * grievance (CW_Q_GRIEVANCE_STATE) or referral (CW_Q_REFERRAL_STATE) numbered ref: its person into
  * pseudonym (REGISTRY_PSEUDONYM_MAX + 1 bytes), and *closed_r 1 when done
  * or resolved.  None: REDRESS_E_NOTFOUND naming what.
  */

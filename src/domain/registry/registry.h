@@ -466,6 +466,14 @@ enum redress_err registry_seal_text(const struct seal_key *key, const char *pseu
                                     const char *text, struct buf *out, struct redress_error *err);
 /* Checks that s is sealed text as registry_seal_text writes it ("s1:" and base64, at most 64 KiB); names key. */
 enum redress_err registry_sealed_check(const char *key, const char *s, struct redress_error *err);
+struct canon_node;
+/*
+ * An event's field key that holds sealed text (at most max characters),
+ * borrowed into *s_r; when optional, an absent or null field is *s_r NULL.
+ * The registry's and casework's events read their sealed fields so.
+ */
+enum redress_err registry_get_sealed(const struct canon_node *data, const char *key, int optional, size_t max,
+                                     const char **s_r, struct redress_error *err);
 enum redress_err registry_open_text(const struct seal_key *key, const char *pseudonym, const char *field,
                                     const char *sealed, struct buf *out, struct redress_error *err);
 

@@ -88,34 +88,11 @@ static const char registry_schema[] =
     /* registry_change.c's: corrections proposed, and their approvals and rejections. */
     REGISTRY_CHANGE_SCHEMA;
 
-/* Sealed text as seal_encrypt writes it: "s1:" and base64, within bounds. */
-static enum redress_err
-sealed_check(const char *key, const char *s, struct redress_error *err)
-{
-	size_t i, len = strlen(s);
-
-	if (len < 4 || len > REGISTRY_SEALED_MAX || strncmp(s, "s1:", 3) != 0)
-		return error_set(err, REDRESS_E_INVALID, "field '%s' is not sealed text", key);
-	for (i = 3; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/' || c == '='))
-			return error_set(err, REDRESS_E_INVALID, "field '%s' is not sealed text", key);
-	}
-	return REDRESS_OK;
-}
-
 static enum redress_err
 get_sealed(const struct canon_node *data, const char *key, int optional, const char **s_r,
            struct redress_error *err)
 {
-	enum redress_err rc;
-
-	rc = optional ? canon_get_string_opt(data, key, s_r, err) : canon_get_string(data, key, s_r, err);
-	if (rc != REDRESS_OK || *s_r == NULL)
-		return rc;
-	return sealed_check(key, *s_r, err);
+	return registry_get_sealed(data, key, optional, REGISTRY_SEALED_MAX, s_r, err);
 }
 
 /* A pseudonym field of kind (or of either kind when kind_r is given). */

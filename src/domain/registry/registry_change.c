@@ -196,6 +196,21 @@ registry_sealed_check(const char *key, const char *s, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+enum redress_err
+registry_get_sealed(const struct canon_node *data, const char *key, int optional, size_t max,
+                    const char **s_r, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	rc = optional ? canon_get_string_opt(data, key, s_r, err) : canon_get_string(data, key, s_r, err);
+	if (rc != REDRESS_OK || *s_r == NULL)
+		return rc;
+	if (strlen(*s_r) > max)
+		return error_set(err, REDRESS_E_INVALID, "field '%s' is longer than %zu characters", key,
+		                 max);
+	return registry_sealed_check(key, *s_r, err);
+}
+
 static enum redress_err
 pseudonym_ok(const char *s, struct redress_error *err)
 {
