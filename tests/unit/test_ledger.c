@@ -91,6 +91,47 @@ fund(struct logfix *f)
 	assert_int_equal(transfer(f, "in-1", "income", "bank", "1000", 0, NULL, &err), REDRESS_OK);
 }
 
+/*
+ * A change's transfers reach the tables through their events' replay
+ * (tlog_append_apply), which keeps the accounts' totals in the change's
+ * cache: the change sees them at once, the table at commit, and the
+ * audit's replay (which writes at every event) agrees with the result.
+ */
+static void
+test_change_books_through_replay(void **state)
+{
+	static const struct ledger_transfer_request reqs[] = {
+	    {"c-1", "bank", "payable", "100", 0, NULL},
+	    {"c-2", "bank", "payable", "50", 1, NULL},
+	    {"c-3", "bank", "payable", "20", 1, NULL},
+	};
+	struct logfix *f = *state;
+	struct ledger_account a;
+	struct ledger_transfer t;
+	struct redress_error err;
+	size_t i;
+
+	fund(f);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		assert_int_equal(ledger_transfer_create(f->log, &reqs[i], NULL, NULL, &err), REDRESS_OK);
+	assert_int_equal(ledger_transfer_post(f->log, "c-2", &t, &err), REDRESS_OK);
+	assert_int_equal(t.state, LEDGER_POSTED);
+	assert_true(t.resolved_seq > (int64_t)t.created_seq);
+	assert_int_equal(ledger_transfer_void(f->log, "c-3", &t, &err), REDRESS_OK);
+	assert_int_equal(t.state, LEDGER_VOIDED);
+	/* The change sees its totals; the table gets them at commit. */
+	assert_int_equal(ledger_account_current(f->log, "bank", &a, &err), REDRESS_OK);
+	assert_int_equal(a.credits_posted, 150);
+	assert_int_equal(a.credits_pending, 0);
+	assert_int_equal(balance(f, "bank", 0), 1000);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	assert_int_equal(balance(f, "bank", 0), 850);
+	assert_int_equal(balance(f, "bank", 1), 850);
+	assert_int_equal(balance(f, "payable", 0), -150);
+	logfix_audit_clean(f);
+}
+
 static void
 test_double_entry_and_balances(void **state)
 {
@@ -457,6 +498,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_audit_names_altered_event, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_reordered_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_rewritten_tree, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_change_books_through_replay, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

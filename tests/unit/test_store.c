@@ -340,6 +340,7 @@ test_every_store_call_failing(void **state)
 			size_after[i] = logfix_size(f);
 		}
 		assert_true(calls > SCRIPT_STEPS);
+		print_message("the script makes %ld store calls\n", calls);
 		logfix_free(f);
 	}
 	/*
