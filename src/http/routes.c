@@ -117,6 +117,12 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_ENTITLEMENTS_RUN, POST, "/api/v1/programs/{code}/entitlements", "programs.entitlements",
           api_programs_entitlements),
     NEEDS(PERM_QUEUE_READ, GET, "/api/v1/programs/{code}/queue", "programs.queue", api_programs_queue),
+    NEEDS(PERM_PROGRAMS_MANAGE, POST, "/api/v1/programs/{code}/diff", "programs.diff", api_programs_diff),
+    NEEDS(PERM_PERSONS_READ, GET, "/api/v1/programs/{code}/held", "programs.held", api_programs_held),
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/proof", "persons.proof", api_persons_proof),
+    NEEDS(PERM_CLAIMS_READ, GET, "/api/v1/claims/{claim}/services", "claims.services", api_claims_services),
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/claims/{claim}/services", "claims.services.add",
+          api_claims_service_add),
 
     NEEDS(PERM_CLAIMS_READ, GET, "/api/v1/claims", "claims.list", api_claims_list),
     NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims", "claims.open", api_claims_open),

@@ -229,6 +229,20 @@ expect_eq "$(printf '%s' "$OUT" | json released)" 0 "released without a proof"
 expect_exit 0 as fin queue --program pension-test --json
 expect_eq "$OUT" "[]" "the queue without a proof of life"
 expect_exit 0 as cid person show "$V5" --json
+# The caseworker's list of held instalments: hers, due today, no proof yet.
+expect_exit 0 as cid entitlements held --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json 0.entitlement)" "E-$P1-$V5-001" "the held instalment listed"
+expect_eq "$(printf '%s' "$OUT" | json 0.due_on)" "$(date -u +%F)" "its due date"
+expect_eq "$(printf '%s' "$OUT" | json 0.last_proof)" "null" "no proof of life yet"
+expect_eq "$(printf '%s' "$OUT" | json length)" "1" "one instalment held (the others not due)"
+expect_exit 15 as fin entitlements held --program pension-test
+expect_exit 13 as cid entitlements held --program nowhere
+expect_exit 2 as cid entitlements held --program pension-test --dry-run
+# Neither batched nor counted as paid while held.
+expect_exit 0 as fin pay batch --program pension-test
+expect_exit 0 as mona report public --program pension-test --format json --k 3
+expect_eq "$(printf '%s' "$OUT" | json report.amounts.paid)" "0" "a held instalment is not paid"
+expect_eq "$(printf '%s' "$OUT" | json report.amounts.owed)" "0" "nor owed in the report until released"
 # A proof of life: wrong date, future date, then today's.
 expect_exit 12 as cid entitlements proof "$V5" --date 2026-02-30
 expect_exit 12 as cid entitlements proof "$V5" --date 2199-01-01
@@ -238,6 +252,8 @@ expect_exit 0 as cid entitlements proof "$V5" --date "$(date -u +%F)"
 expect_exit 0 as fin entitlements compute --program pension-test --json
 expect_eq "$(printf '%s' "$OUT" | json released)" 1 "released after a proof of life"
 expect_eq "$(printf '%s' "$OUT" | json booked)" 0 "nothing booked twice"
+expect_exit 0 as cid entitlements held --program pension-test
+expect_eq "$OUT" "no instalment of pension-test is held" "no instalment held after the proof"
 expect_exit 0 as fin queue --program pension-test --json
 expect_eq "$(printf '%s' "$OUT" | json 0.entitlement)" "E-$P1-$V5-001" "the first instalment in the queue"
 expect_eq "$(printf '%s' "$OUT" | json 0.amount)" "500000" "an instalment's amount"

@@ -191,6 +191,7 @@ TABLE=(
 	'queue --program flagship-2015 | finance'
 	'entitlements proof $V1 --date 2020-01-01 | caseworker'
 	'entitlements services $C1 | admin caseworker reviewer finance'
+	'entitlements held --program flagship-2015 | admin caseworker reviewer'
 	'person bank @V --account 1234-5678 --bic SHBKKRSE --holder "Synthetic Holder" | caseworker'
 	'pay debtor --program flagship-2015 --name "Synthetic Fund" --iban DE89370400440532013000 --bic SHBKKRSE | finance'
 	'pay batch --program flagship-2015 | finance'

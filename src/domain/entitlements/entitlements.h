@@ -242,6 +242,8 @@ struct entitlement_service {
 };
 
 const char *entitlement_service_state_name(enum entitlement_service_state state);
+/* 1 and *state_r when text is a state's name ("scheduled", "delivered", "refused"), else 0. */
+int entitlement_service_state_parse(const char *text, enum entitlement_service_state *state_r);
 
 /*
  * Records a service in kind of approved claim id's program (service, a
@@ -270,6 +272,16 @@ enum redress_err entitlement_get(struct store *store, const char *id, struct ent
  */
 enum redress_err entitlements_of_person(struct store *store, const char *beneficiary,
                                         struct entitlement **items_r, size_t *n_r, struct redress_error *err);
+
+/*
+ * The held instalments of program (due, but no proof of life in the
+ * program's window): a caseworker's list of whom to visit, oldest due
+ * first.  Never in the queue, never paid or counted as paid until a proof
+ * is recorded and a run releases them.  The caller frees *items_r (NULL
+ * when none).
+ */
+enum redress_err entitlements_held(struct store *store, const char *program, struct entitlement **items_r,
+                                   size_t *n_r, struct redress_error *err);
 
 /*
  * The payment states, for domain/payments, inside a change: appends the
@@ -310,5 +322,14 @@ enum redress_err entitlements_split(int64_t amount, const int64_t *num, const in
 json_t *entitlement_queue_json(uint64_t position, const struct entitlement *e,
                                const struct registry_person *p);
 json_t *entitlements_run_json(const char *program, int dry_run, const struct entitlements_run *run);
+
+/*
+ *   entitlement_held_json:    a held instalment, with the date of its
+ *                             beneficiary's latest proof of life
+ *                             (last_proof, "" for none);
+ *   entitlement_service_json: a service record of a claim.
+ */
+json_t *entitlement_held_json(const struct entitlement *e, const char *last_proof);
+json_t *entitlement_service_json(const struct entitlement_service *s);
 
 #endif

@@ -100,6 +100,10 @@ static const struct store_statement entitlements_statements[] = {
                             .sql = READ_SELECT " WHERE e.program = ?1 AND e.state IN ('scheduled', 'held')"
                                                " AND s.due_on <= ?2 ORDER BY e.id",
                             .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_HELD] = {.name = "entitlements.held",
+                             .sql = READ_SELECT " WHERE e.program = ?1 AND e.state = 'held'"
+                                                " ORDER BY s.due_on, e.id",
+                             .columns = READ_COLUMNS},
     [ENTITLEMENTS_Q_SCHEDULE_INSERT] = {.name = "entitlements.schedule.insert",
                                         .sql =
                                             "INSERT INTO entitlements_schedule (id, due_on) VALUES (?1, ?2)",
@@ -637,6 +641,18 @@ entitlements_due(struct store *store, const char *program, const char *today, st
 		return err->code;
 	store_bind_text(st, 1, program);
 	store_bind_text(st, 2, today);
+	return read_all(st, items_r, n_r, err);
+}
+
+enum redress_err
+entitlements_held(struct store *store, const char *program, struct entitlement **items_r, size_t *n_r,
+                  struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = stmt(store, ENTITLEMENTS_Q_HELD, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
 	return read_all(st, items_r, n_r, err);
 }
 

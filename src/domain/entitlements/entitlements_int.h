@@ -34,6 +34,7 @@ enum entitlements_statement {
 	ENTITLEMENTS_Q_SERVICE_INSERT,  /* a service in kind's record */
 	ENTITLEMENTS_Q_SERVICE_LATEST,  /* a claim's service's latest state */
 	ENTITLEMENTS_Q_SERVICES_OF,     /* a claim's service records */
+	ENTITLEMENTS_Q_HELD,            /* a program's held instalments, oldest due first */
 };
 
 extern const struct store_catalogue entitlements_catalogue;
