@@ -22,7 +22,8 @@ entitlements_usage(FILE *f)
 	    "       redress entitlements service CLAIM --service CODE --state scheduled|delivered|refused\n"
 	    "               --date YYYY-MM-DD --provider TEXT\n"
 	    "       redress entitlements services CLAIM [--json]\n"
-	    "       redress entitlements held --program CODE [--json]\n\n"
+	    "       redress entitlements held --program CODE [--json]\n"
+	    "       redress entitlements benefit PSEUDONYM --benefit CODE --date YYYY-MM-DD [--ended]\n\n"
 	    "Books what every approved claim of the program is owed, by the program's rules:\n"
 	    "the survivor amount to a victim alive on the cutoff date; the bereaved amount,\n"
 	    "shared by exact fractions, to the heirs of a victim who had died by then.  Each\n"
@@ -39,13 +40,17 @@ entitlements_usage(FILE *f)
 	    "'service' records a service in kind of an approved claim's program (its date and\n"
 	    "provider, an organisation; no money moves): scheduled, then delivered or refused.\n"
 	    "'held' lists the instalments held for want of a proof of life, oldest due first,\n"
-	    "with her latest proof: whom a caseworker should see.\n\n"
+	    "with her latest proof: whom a caseworker should see.\n"
+	    "'benefit' records on her file another benefit she receives (or, --ended, no\n"
+	    "longer does) from a day: a program excluding people who receive it leaves her out.\n\n"
 	    "  --dry-run  compute and report, book nothing\n"
 	    "  --json     the run's figures as JSON\n"
 	    "  --date     the day the proof of life was given, or the service's\n"
 	    "  --service  a code of the program's services in kind\n"
 	    "  --state    scheduled, delivered or refused\n"
-	    "  --provider who gives the service (an organisation)\n");
+	    "  --provider who gives the service (an organisation)\n"
+	    "  --benefit  the code of another benefit (\"state-pension\")\n"
+	    "  --ended    she no longer receives it\n");
 }
 
 static void
@@ -135,6 +140,55 @@ proof_cmd(struct cli *cli, int argc, char **argv)
 	a.person = argv[optind];
 	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_proof, &a)) == 0)
 		printf("proof of life of %s on %s recorded\n", a.person, a.on);
+	return status;
+}
+
+struct benefit_arg {
+	const char *person, *benefit, *on;
+	int ended;
+};
+
+static enum redress_err
+do_benefit(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct benefit_arg *a = arg;
+
+	return entitlements_benefit_record(cli->log, &cli->actor, a->person, a->benefit, !a->ended, a->on,
+	                                   err);
+}
+
+/* entitlements benefit PSEUDONYM --benefit CODE --date YYYY-MM-DD [--ended] */
+static int
+benefit_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"benefit", required_argument, NULL, 'b'},
+	    {"date", required_argument, NULL, 'd'},
+	    {"ended", no_argument, NULL, 'e'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct benefit_arg a = {NULL, NULL, NULL, 0};
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'b': a.benefit = optarg; break;
+		case 'd': a.on = optarg; break;
+		case 'e': a.ended = 1; break;
+		case 'h': entitlements_usage(stdout); return 0;
+		default: return cli_bad_option("entitlements", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("entitlements", "'benefit' takes exactly one PSEUDONYM");
+	if (a.benefit == NULL || a.on == NULL)
+		return cli_usage_error("entitlements",
+		                       "'benefit' needs --benefit CODE and --date YYYY-MM-DD");
+	a.person = argv[optind];
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_benefit, &a)) == 0)
+		printf("%s %s %s from %s\n", a.person, a.ended ? "no longer receives" : "receives", a.benefit,
+		       a.on);
 	return status;
 }
 
@@ -325,6 +379,8 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 		return services_cmd(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "held") == 0)
 		return held_cmd(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "benefit") == 0)
+		return benefit_cmd(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "compute") != 0)
 		return cli_usage_error("entitlements", "'%s' is not an entitlements command", argv[1]);
 	argc--, argv++;

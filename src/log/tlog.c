@@ -220,6 +220,11 @@ static const struct tlog_migration {
     {"the table of a fund's closure", NULL},
     /* NULL again: registry_changes and registry_change_decisions, and casework's tables. */
     {"the tables of corrections and of casework: notes, tasks, contacts, referrals, grievances", NULL},
+    /*
+     * NULL again: programs_versions and programs_version_adds (a program's
+     * versions), entitlements_benefits (other benefits a person receives).
+     */
+    {"the tables of programs' versions and of other benefits", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

@@ -50,7 +50,17 @@ static const char entitlements_schema[] =
     " service_on TEXT NOT NULL,"
     " provider TEXT NOT NULL,"
     " actor TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS entitlements_services_claim ON entitlements_services (claim, service, seq);";
+    "CREATE INDEX IF NOT EXISTS entitlements_services_claim ON entitlements_services (claim, service, seq);"
+    /* Other benefits a person receives, each record final, the latest the state. */
+    "CREATE TABLE IF NOT EXISTS entitlements_benefits ("
+    " seq INTEGER PRIMARY KEY,"
+    " person TEXT NOT NULL,"
+    " benefit TEXT NOT NULL,"
+    " receives INTEGER NOT NULL,"
+    " benefit_on TEXT NOT NULL,"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS entitlements_benefits_person ON entitlements_benefits (person, benefit, "
+    "seq);";
 
 #define COLUMNS                                                                                              \
 	"id, claim, program, beneficiary, amount, currency, basis, state, from_id, booked_seq, changed_seq," \
@@ -100,6 +110,19 @@ static const struct store_statement entitlements_statements[] = {
                             .sql = READ_SELECT " WHERE e.program = ?1 AND e.state IN ('scheduled', 'held')"
                                                " AND s.due_on <= ?2 ORDER BY e.id",
                             .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_STATE_COUNTS] = {.name = "entitlements.state_counts",
+                                     .sql = "SELECT state, count(*) FROM entitlements WHERE program = ?1"
+                                            " GROUP BY state ORDER BY state",
+                                     .columns = "ti"},
+    [ENTITLEMENTS_Q_BENEFIT_INSERT] =
+        {.name = "entitlements.benefit.insert",
+         .sql = "INSERT INTO entitlements_benefits (seq, person, benefit, receives,"
+                " benefit_on, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         .columns = ""},
+    [ENTITLEMENTS_Q_BENEFIT_LATEST] = {.name = "entitlements.benefit.latest",
+                                       .sql = "SELECT receives FROM entitlements_benefits WHERE person = ?1"
+                                              " AND benefit = ?2 ORDER BY seq DESC LIMIT 1",
+                                       .columns = "i"},
     [ENTITLEMENTS_Q_HELD] = {.name = "entitlements.held",
                              .sql = READ_SELECT " WHERE e.program = ?1 AND e.state = 'held'"
                                                 " ORDER BY s.due_on, e.id",
@@ -645,6 +668,45 @@ entitlements_due(struct store *store, const char *program, const char *today, st
 }
 
 enum redress_err
+entitlements_claim_paid(struct store *store, const char *claim, int64_t *paid_r, struct redress_error *err)
+{
+	struct entitlement *items = NULL;
+	size_t n = 0, i;
+	enum redress_err rc;
+
+	*paid_r = 0;
+	if ((rc = entitlements_of_claim(store, claim, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (items[i].state == ENTITLEMENT_PAID &&
+		    __builtin_add_overflow(*paid_r, items[i].amount, paid_r)) {
+			rc = error_set(err, REDRESS_E_OVERFLOW, "claim '%s': what it paid is beyond 64 bits",
+			               claim);
+			break;
+		}
+	free(items);
+	return rc;
+}
+
+enum redress_err
+entitlements_count_by_state(struct store *store, const char *program, int64_t counts_r[ENTITLEMENT_STATES],
+                            struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum entitlement_state state;
+
+	memset(counts_r, 0, ENTITLEMENT_STATES * sizeof(counts_r[0]));
+	if ((st = stmt(store, ENTITLEMENTS_Q_STATE_COUNTS, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		if (entitlements_state_parse(store_column_text(st, 0), &state))
+			counts_r[state] = store_column_int64(st, 1);
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
 entitlements_held(struct store *store, const char *program, struct entitlement **items_r, size_t *n_r,
                   struct redress_error *err)
 {
@@ -676,6 +738,13 @@ entitlements_replay(struct store *store, const struct event *ev, struct redress_
 		if ((rc = entitlements_decode_service(ev, &sv, err)) != REDRESS_OK)
 			return rc;
 		return entitlements_apply_service(store, &sv, err);
+	}
+	if (strcmp(ev->type, ENTITLEMENTS_EV_BENEFIT) == 0) {
+		struct entitlement_benefit b;
+
+		if ((rc = entitlements_decode_benefit(ev, &b, err)) != REDRESS_OK)
+			return rc;
+		return entitlements_apply_benefit(store, &b, err);
 	}
 
 	if (strcmp(ev->type, ENTITLEMENTS_EV_BOOKED) == 0) {
@@ -742,6 +811,8 @@ entitlements_fold(void *model, const struct event *ev, struct audit_fold *fold, 
 	}
 	if (strcmp(ev->type, ENTITLEMENTS_EV_SERVICE) == 0)
 		return entitlements_fold_service(&m->services, ev, fold, err);
+	if (strcmp(ev->type, ENTITLEMENTS_EV_BENEFIT) == 0)
+		return entitlements_fold_benefit(ev, fold, err);
 	if (strcmp(ev->type, ENTITLEMENTS_EV_PROOF) == 0) {
 		char person[REGISTRY_PSEUDONYM_MAX + 1], on[11];
 
@@ -814,8 +885,12 @@ static const struct store_query q_snapshot_services = {
     "entitlements_services",
     "SELECT seq, claim, service, state, service_on, provider, actor FROM entitlements_services ORDER BY seq"};
 
+static const struct store_query q_snapshot_benefits = {
+    "entitlements_benefits",
+    "SELECT seq, person, benefit, receives, benefit_on, actor FROM entitlements_benefits ORDER BY seq"};
+
 static const struct store_query *const entitlements_snapshots[] = {
-    &q_snapshot, &q_snapshot_schedule, &q_snapshot_proofs, &q_snapshot_services, NULL};
+    &q_snapshot, &q_snapshot_schedule, &q_snapshot_proofs, &q_snapshot_services, &q_snapshot_benefits, NULL};
 
 const struct event_module entitlements_module = {
     .name = "entitlements",

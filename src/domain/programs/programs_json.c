@@ -42,5 +42,12 @@ program_json(const struct program *p)
 		return NULL;
 	}
 	json_decref(rules);
+	/* Which version this is, and from when (a version after the first), and whether it is approved. */
+	if (json_object_set_new(o, "version", json_integer(p->version > 0 ? p->version : 1)) != 0 ||
+	    (p->version > 1 && (json_object_set_new(o, "from", json_string(p->from)) != 0 ||
+	                        json_object_set_new(o, "approved", json_boolean(p->added_seq != 0)) != 0))) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
