@@ -314,6 +314,13 @@ enum redress_err entitlements_count_by_state(struct store *store, const char *pr
                                              int64_t counts_r[ENTITLEMENT_STATES], struct redress_error *err);
 
 /*
+ * Every entitlement in state, of any program, in id order (for audit's
+ * checks across modules, domain/payments).  The caller frees *items_r.
+ */
+enum redress_err entitlements_in_state(struct store *store, enum entitlement_state state,
+                                       struct entitlement **items_r, size_t *n_r, struct redress_error *err);
+
+/*
  * The held instalments of program (due, but no proof of life in the
  * program's window): a caseworker's list of whom to visit, oldest due
  * first.  Never in the queue, never paid or counted as paid until a proof

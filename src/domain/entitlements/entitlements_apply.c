@@ -123,6 +123,9 @@ static const struct store_statement entitlements_statements[] = {
                                        .sql = "SELECT receives FROM entitlements_benefits WHERE person = ?1"
                                               " AND benefit = ?2 ORDER BY seq DESC LIMIT 1",
                                        .columns = "i"},
+    [ENTITLEMENTS_Q_IN_STATE] = {.name = "entitlements.in_state",
+                                 .sql = READ_SELECT " WHERE e.state = ?1 ORDER BY e.id",
+                                 .columns = READ_COLUMNS},
     [ENTITLEMENTS_Q_HELD] = {.name = "entitlements.held",
                              .sql = READ_SELECT " WHERE e.program = ?1 AND e.state = 'held'"
                                                 " ORDER BY s.due_on, e.id",
@@ -704,6 +707,18 @@ entitlements_count_by_state(struct store *store, const char *program, int64_t co
 		if (entitlements_state_parse(store_column_text(st, 0), &state))
 			counts_r[state] = store_column_int64(st, 1);
 	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+entitlements_in_state(struct store *store, enum entitlement_state state, struct entitlement **items_r,
+                      size_t *n_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = stmt(store, ENTITLEMENTS_Q_IN_STATE, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, entitlement_state_name(state));
+	return read_all(st, items_r, n_r, err);
 }
 
 enum redress_err

@@ -39,6 +39,7 @@ enum entitlements_statement {
 	ENTITLEMENTS_Q_STATE_COUNTS,    /* a program's entitlements counted by state */
 	ENTITLEMENTS_Q_BENEFIT_INSERT,  /* another benefit's record */
 	ENTITLEMENTS_Q_BENEFIT_LATEST,  /* a person's latest record of a benefit */
+	ENTITLEMENTS_Q_IN_STATE,        /* every entitlement in a state */
 };
 
 extern const struct store_catalogue entitlements_catalogue;
