@@ -375,14 +375,7 @@ version_row(void *ctx, const struct program_version *v, struct redress_error *er
 	json_t *array = ctx, *o;
 
 	if (array != NULL) {
-		o = json_pack("{s:i, s:s?, s:I, s:s?, s:o?, s:s?, s:s}", "version", v->version, "from",
-		              v->from[0] != '\0' ? v->from : NULL, "proposed_event",
-		              (json_int_t)v->proposed_seq, "proposed_by",
-		              v->proposed_by[0] != '\0' ? v->proposed_by : NULL, "added_event",
-		              v->added_seq != 0 ? json_integer((json_int_t)v->added_seq) : NULL, "added_by",
-		              v->added_by[0] != '\0' ? v->added_by : NULL, "state",
-		              v->added_seq != 0 ? "approved" : "proposed");
-		if (o == NULL || json_array_append_new(array, o) != 0)
+		if ((o = program_version_json(v)) == NULL || json_array_append_new(array, o) != 0)
 			return error_set(err, REDRESS_E_NOMEM, "out of memory");
 		return REDRESS_OK;
 	}

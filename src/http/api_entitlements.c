@@ -3,8 +3,10 @@
  * staff over /api/v1 (domain/entitlements): a proof of life (a
  * caseworker), the held instalments waiting for one (who reads persons),
  * the services in kind of a claim (recorded by a caseworker, read by who
- * reads claims), and a rule change shown before it is made (an admin:
- * `redress program diff`).
+ * reads claims), a rule change shown before it is made (an admin:
+ * `redress program diff`), a program's versions (proposed by an admin,
+ * approved by another, listed for who reads claims), and other benefits
+ * recorded on a person's file (a caseworker).
  *
  * The preview runs as a change the writer rolls back (http_change.rollback),
  * as a dry run of the entitlements does: it books nothing and writes
@@ -13,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
+#include "core/text.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/programs/programs.h"
@@ -203,4 +207,178 @@ api_programs_diff(struct http_request *req, struct http_response *res)
 		return;
 	}
 	http_change_submit(req, do_diff, p);
+}
+
+/* ---- Versions of a program ----------------------------------------------------------- */
+
+static enum redress_err
+version_one(void *ctx, const struct program_version *v, struct redress_error *err)
+{
+	return api_append(ctx, program_version_json(v), err);
+}
+
+void
+api_programs_versions(struct http_request *req, struct http_response *res)
+{
+	struct redress_error err;
+	struct store *store;
+	json_t *array;
+
+	if ((store = http_store(req, res)) == NULL)
+		return;
+	array = json_array();
+	api_reply_list(res, "versions", array,
+	               program_versions_each(store, http_param(req, "code"), version_one, array, &err), &err);
+}
+
+struct propose_arg {
+	struct program p; /* first: freed with the argument */
+	char from[16];
+};
+
+static enum redress_err
+do_propose(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct propose_arg *a = arg;
+	char today[CLOCK_TEXT_SIZE];
+	int version = 0;
+	enum redress_err rc;
+
+	if (a->from[0] == '\0') {
+		clock_now_text(today);
+		today[10] = '\0';
+		text_copy(a->from, sizeof(a->from), today);
+	}
+	if ((rc = program_version_propose(c->log, c->actor, &a->p, a->from, &version, err)) != REDRESS_OK)
+		return rc;
+	http_reply_json(res, 201,
+	                json_pack("{s:s, s:i, s:s, s:s}", "code", a->p.code, "version", version, "from",
+	                          a->from, "state", "proposed"));
+	return REDRESS_OK;
+}
+
+/*
+ * A new version of program {code}: the body is its file (the path's code),
+ * ?from=YYYY-MM-DD the day it is in force from (default today); another
+ * admin approves it.
+ */
+void
+api_programs_version_propose(struct http_request *req, struct http_response *res)
+{
+	struct propose_arg *a;
+	struct program *p;
+	const char *from = http_query(req, "from");
+
+	if ((p = api_program_file(req, res)) == NULL)
+		return;
+	if (strcmp(p->code, http_param(req, "code")) != 0 ||
+	    (from != NULL && strlen(from) >= sizeof(a->from))) {
+		http_reply_error(
+		    res, 400, "invalid",
+		    strcmp(p->code, http_param(req, "code")) != 0
+		        ? "the program file's code is not the path's: a new version keeps its code"
+		        : "?from is a date, YYYY-MM-DD");
+		free(p);
+		return;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		free(p);
+		http_reply_out_of_memory(res);
+		return;
+	}
+	a->p = *p;
+	free(p);
+	text_copy(a->from, sizeof(a->from), from != NULL ? from : "");
+	http_change_submit(req, do_propose, a);
+}
+
+struct approve_arg {
+	char code[PROGRAM_CODE_MAX + 1];
+	int version;
+};
+
+static enum redress_err
+do_approve(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct approve_arg *a = arg;
+	enum redress_err rc;
+
+	if ((rc = program_version_approve(c->log, c->actor, a->code, a->version, err)) != REDRESS_OK)
+		return rc;
+	http_reply_json(
+	    res, 200,
+	    json_pack("{s:s, s:i, s:s}", "code", a->code, "version", a->version, "state", "approved"));
+	return REDRESS_OK;
+}
+
+/* The path's {version}: 2 or later; 0 after answering 404. */
+static int
+version_param(struct http_request *req, struct http_response *res)
+{
+	const char *v = http_param(req, "version");
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < 2 || n > PROGRAM_VERSIONS_MAX) {
+		http_reply_error(res, 404, "not_found", "there is no such version of the program to approve");
+		return 0;
+	}
+	return (int)n;
+}
+
+void
+api_programs_version_approve(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {NULL};
+	struct approve_arg *a;
+	json_t *body;
+
+	if ((a = api_form_begin(req, res, fields, 1, sizeof(*a), &body)) == NULL)
+		return;
+	api_form_end(req, body,
+	             api_param_copy(req, res, "code", a->code, sizeof(a->code), NO_PROGRAM) == 0 &&
+	                 (a->version = version_param(req, res)) != 0,
+	             do_approve, a, sizeof(*a));
+}
+
+/* ---- Other benefits on a person's file ------------------------------------------------ */
+
+struct benefit_arg {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	char benefit[PROGRAM_ITEM_CODE_MAX + 1];
+	char date[16];
+	int receives;
+};
+
+static enum redress_err
+do_benefit(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct benefit_arg *a = arg;
+	enum redress_err rc;
+
+	if ((rc = entitlements_benefit_record(c->log, c->actor, a->pseudonym, a->benefit, a->receives,
+	                                      a->date, err)) != REDRESS_OK)
+		return rc;
+	http_reply_json(res, 201,
+	                json_pack("{s:s, s:s, s:b, s:s}", "pseudonym", a->pseudonym, "benefit", a->benefit,
+	                          "receives", a->receives, "on", a->date));
+	return REDRESS_OK;
+}
+
+void
+api_persons_benefit(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"benefit", "date", "receives", NULL};
+	struct benefit_arg *a;
+	json_t *body;
+
+	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
+		return;
+	api_form_end(req, body,
+	             api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym), NO_PERSON) ==
+	                     0 &&
+	                 http_field_string(res, body, "benefit", 1, a->benefit, sizeof(a->benefit)) >= 0 &&
+	                 http_field_string(res, body, "date", 1, a->date, sizeof(a->date)) >= 0 &&
+	                 http_field_bool(res, body, "receives", 1, &a->receives) >= 0,
+	             do_benefit, a, sizeof(*a));
 }

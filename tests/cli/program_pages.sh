@@ -188,6 +188,52 @@ expect_eq "$(printf '%s' "$OUT" | json released)" 1 "released after the proof"
 call cho GET /programs/pension-2026/held
 expect_eq "$(printf '%s' "$OUT" | json held.length)" 0 "nothing held after the proof"
 
+# Versions over the API: a second admin (made on the command line) proposes,
+# ada approves; the proposer may not approve.
+printf 'pw-ada2-5e6f7a8b9c\n' >"$T/ada2-own.pw"
+expect_exit 0 as ada user add ada2 --role caseworker --password-file "$T/ada2-own.pw"
+expect_exit 0 as ada user role ada2 admin
+sed 's/"2000000"/"2500000"/' "$SRCDIR/examples/awf-1995.json" >"$T/awf-v2.json"
+jcall ada POST "/programs/awf-1995/versions?from=2001-01-01" "$(cat "$T/awf-v2.json")"
+expect_status 400 "a version from a past day"
+jcall cho POST /programs/awf-1995/versions "$(cat "$T/awf-v2.json")"
+expect_status 403 "a caseworker proposing a version"
+jcall ada POST /programs/pension-2026/versions "$(cat "$T/awf-v2.json")"
+expect_status 400 "a file whose code is not the path's"
+REDRESS_PASSWORD_FILE="$T/ada2-own.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as ada2 \
+	program add --file "$T/awf-v2.json" >/dev/null
+expect_eq "$?" 0 "version 2 proposed by ada2"
+jcall ada POST /programs/awf-1995/versions "$(cat "$T/awf-v2.json")"
+expect_status 409 "a second proposal while one awaits approval"
+call rin GET /programs/awf-1995/versions
+expect_status 200 "the versions"
+expect_eq "$(printf '%s' "$OUT" | json versions.1.state)" proposed "version 2 awaits approval"
+call ada GET /programs/awf-1995
+expect_eq "$(printf '%s' "$OUT" | json version)" 1 "version 1 in force"
+call cho POST /programs/awf-1995/versions/2/approve
+expect_status 403 "a caseworker approving"
+call ada POST /programs/awf-1995/versions/x/approve
+expect_status 404 "no such version"
+call ada POST /programs/awf-1995/versions/2/approve
+expect_status 200 "approved by a second admin"
+call ada POST /programs/awf-1995/versions/2/approve
+expect_status 409 "approved already"
+call ada GET /programs/awf-1995
+expect_eq "$(printf '%s' "$OUT" | json version)" 2 "version 2 in force"
+expect_eq "$(printf '%s' "$OUT" | json benefits.survivor)" 2500000 "its amount"
+jcall ada POST /programs/awf-1995/versions "$(sed 's/"2000000"/"2600000"/' "$SRCDIR/examples/awf-1995.json")"
+expect_status 201 "version 3 proposed by ada"
+call ada POST /programs/awf-1995/versions/3/approve
+expect_status 422 "the proposer approving her own version"
+
+# Another benefit on a person's file, over the API.
+jcall cho POST "/persons/$victim/benefits" '{"benefit": "state-pension", "date": "2020-01-01", "receives": true}'
+expect_status 201 "another benefit recorded"
+jcall cho POST "/persons/$victim/benefits" '{"benefit": "state pension", "date": "2020-01-01", "receives": true}'
+expect_status 400 "a benefit code with a space"
+jcall rin POST "/persons/$victim/benefits" '{"benefit": "state-pension", "date": "2020-01-01", "receives": false}'
+expect_status 403 "a reviewer recording a benefit"
+
 stop_server
 echo "program_pages: $checks checks, $failures failures"
 [ "$failures" -eq 0 ]

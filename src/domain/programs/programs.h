@@ -308,4 +308,7 @@ json_t *program_rules_json(const struct program *p);
  */
 json_t *program_json(const struct program *p);
 
+/* A version as program history lists it (same ownership as program_json). */
+json_t *program_version_json(const struct program_version *v);
+
 #endif

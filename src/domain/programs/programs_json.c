@@ -51,3 +51,14 @@ program_json(const struct program *p)
 	}
 	return o;
 }
+
+json_t *
+program_version_json(const struct program_version *v)
+{
+	return json_pack("{s:i, s:s?, s:I, s:s?, s:o?, s:s?, s:s}", "version", v->version, "from",
+	                 v->from[0] != '\0' ? v->from : NULL, "proposed_event", (json_int_t)v->proposed_seq,
+	                 "proposed_by", v->proposed_by[0] != '\0' ? v->proposed_by : NULL, "added_event",
+	                 v->added_seq != 0 ? json_integer((json_int_t)v->added_seq) : NULL, "added_by",
+	                 v->added_by[0] != '\0' ? v->added_by : NULL, "state",
+	                 v->added_seq != 0 ? "approved" : "proposed");
+}
