@@ -158,14 +158,18 @@ last_version(struct store *store, const char *code, int *last_r, struct redress_
 {
 	struct store_stmt *st;
 
+	*last_r = 1;
 	if ((st = stmt(store, PROGRAMS_Q_VERSION_LAST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
-	if (store_step(st, err) != STORE_ROW)
-		return err->code;
-	*last_r = (int)store_column_int64(st, 0);
-	store_done(st);
-	return REDRESS_OK;
+	switch (store_step(st, err)) {
+	case STORE_ROW:
+		*last_r = (int)store_column_int64(st, 0);
+		store_done(st);
+		return REDRESS_OK;
+	case STORE_DONE: return REDRESS_OK; /* an aggregate always gives a row; none is version 1 */
+	default: return err->code;
+	}
 }
 
 /* The version of code awaiting a second admin into *pending_r (0: none). */
@@ -194,7 +198,7 @@ programs_version_apply(struct store *store, const struct program *p, const char 
 	struct store_stmt *st;
 	struct program *base;
 	enum redress_err rc;
-	int last, pending;
+	int last = 1, pending = 0;
 
 	/* What the command refuses, replay refuses too: the log may not carry it either. */
 	if ((base = malloc(sizeof(*base))) == NULL)
@@ -352,7 +356,7 @@ program_version_propose(struct tlog *log, const struct actor *actor, const struc
 	char day[11];
 	uint64_t seq = 0;
 	enum redress_err rc;
-	int last;
+	int last = 1;
 
 	buf_init(&data, VERSION_EVENT_DATA_MAX + 2 * PROGRAM_RULES_TEXT_MAX);
 	buf_init(&rules, PROGRAM_RULES_TEXT_MAX + 1);
