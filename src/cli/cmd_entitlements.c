@@ -5,10 +5,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "domain/entitlements/entitlements.h"
+#include "domain/programs/programs.h"
 
 static void
 entitlements_usage(FILE *f)
@@ -19,7 +21,9 @@ entitlements_usage(FILE *f)
 	    "       redress entitlements proof PSEUDONYM --date YYYY-MM-DD\n"
 	    "       redress entitlements service CLAIM --service CODE --state scheduled|delivered|refused\n"
 	    "               --date YYYY-MM-DD --provider TEXT\n"
-	    "       redress entitlements services CLAIM [--json]\n\n"
+	    "       redress entitlements services CLAIM [--json]\n"
+	    "       redress entitlements held --program CODE [--json]\n"
+	    "       redress entitlements benefit PSEUDONYM --benefit CODE --date YYYY-MM-DD [--ended]\n\n"
 	    "Books what every approved claim of the program is owed, by the program's rules:\n"
 	    "the survivor amount to a victim alive on the cutoff date; the bereaved amount,\n"
 	    "shared by exact fractions, to the heirs of a victim who had died by then.  Each\n"
@@ -34,13 +38,19 @@ entitlements_usage(FILE *f)
 	    "if she has a proof of life recent enough; else it is held until 'proof' records\n"
 	    "one (a caseworker).  A death stops the schedule as the program says.\n"
 	    "'service' records a service in kind of an approved claim's program (its date and\n"
-	    "provider, an organisation; no money moves): scheduled, then delivered or refused.\n\n"
+	    "provider, an organisation; no money moves): scheduled, then delivered or refused.\n"
+	    "'held' lists the instalments held for want of a proof of life, oldest due first,\n"
+	    "with her latest proof: whom a caseworker should see.\n"
+	    "'benefit' records on her file another benefit she receives (or, --ended, no\n"
+	    "longer does) from a day: a program excluding people who receive it leaves her out.\n\n"
 	    "  --dry-run  compute and report, book nothing\n"
 	    "  --json     the run's figures as JSON\n"
 	    "  --date     the day the proof of life was given, or the service's\n"
 	    "  --service  a code of the program's services in kind\n"
 	    "  --state    scheduled, delivered or refused\n"
-	    "  --provider who gives the service (an organisation)\n");
+	    "  --provider who gives the service (an organisation)\n"
+	    "  --benefit  the code of another benefit (\"state-pension\")\n"
+	    "  --ended    she no longer receives it\n");
 }
 
 static void
@@ -133,6 +143,55 @@ proof_cmd(struct cli *cli, int argc, char **argv)
 	return status;
 }
 
+struct benefit_arg {
+	const char *person, *benefit, *on;
+	int ended;
+};
+
+static enum redress_err
+do_benefit(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct benefit_arg *a = arg;
+
+	return entitlements_benefit_record(cli->log, &cli->actor, a->person, a->benefit, !a->ended, a->on,
+	                                   err);
+}
+
+/* entitlements benefit PSEUDONYM --benefit CODE --date YYYY-MM-DD [--ended] */
+static int
+benefit_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"benefit", required_argument, NULL, 'b'},
+	    {"date", required_argument, NULL, 'd'},
+	    {"ended", no_argument, NULL, 'e'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct benefit_arg a = {NULL, NULL, NULL, 0};
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'b': a.benefit = optarg; break;
+		case 'd': a.on = optarg; break;
+		case 'e': a.ended = 1; break;
+		case 'h': entitlements_usage(stdout); return 0;
+		default: return cli_bad_option("entitlements", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("entitlements", "'benefit' takes exactly one PSEUDONYM");
+	if (a.benefit == NULL || a.on == NULL)
+		return cli_usage_error("entitlements",
+		                       "'benefit' needs --benefit CODE and --date YYYY-MM-DD");
+	a.person = argv[optind];
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_benefit, &a)) == 0)
+		printf("%s %s %s from %s\n", a.person, a.ended ? "no longer receives" : "receives", a.benefit,
+		       a.on);
+	return status;
+}
+
 struct service_arg {
 	const char *claim, *service, *on, *provider;
 	enum entitlement_service_state state;
@@ -178,13 +237,7 @@ service_cmd(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("entitlements",
 		                       "'service' needs --service CODE, --state STATE, --date YYYY-MM-DD and"
 		                       " --provider TEXT");
-	if (strcmp(state, "scheduled") == 0)
-		a.state = ENTITLEMENT_SERVICE_SCHEDULED;
-	else if (strcmp(state, "delivered") == 0)
-		a.state = ENTITLEMENT_SERVICE_DELIVERED;
-	else if (strcmp(state, "refused") == 0)
-		a.state = ENTITLEMENT_SERVICE_REFUSED;
-	else
+	if (!entitlement_service_state_parse(state, &a.state))
 		return cli_usage_error("entitlements", "--state is scheduled, delivered or refused, not '%s'",
 		                       state);
 	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_service, &a)) == 0)
@@ -192,20 +245,22 @@ service_cmd(struct cli *cli, int argc, char **argv)
 	return status;
 }
 
+/* Appends v (taken; NULL when out of memory) to array. */
+static enum redress_err
+json_push(json_t *array, json_t *v, struct redress_error *err)
+{
+	if (v == NULL || json_array_append_new(array, v) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	return REDRESS_OK;
+}
+
 static enum redress_err
 service_row(void *ctx, const struct entitlement_service *s, struct redress_error *err)
 {
 	json_t *array = ctx;
 
-	(void)err;
 	if (array != NULL)
-		return json_array_append_new(array,
-		                             json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "event",
-		                                       (json_int_t)s->seq, "service", s->service, "state",
-		                                       entitlement_service_state_name(s->state), "on", s->on,
-		                                       "provider", s->provider, "by", s->actor)) == 0
-		           ? REDRESS_OK
-		           : error_set(err, REDRESS_E_NOMEM, "out of memory");
+		return json_push(array, entitlement_service_json(s), err);
 	printf("%-6llu %-16s %-10s %s  %s (by %s)\n", (unsigned long long)s->seq, s->service,
 	       entitlement_service_state_name(s->state), s->on, s->provider, s->actor);
 	return REDRESS_OK;
@@ -244,6 +299,65 @@ services_cmd(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* entitlements held --program CODE [--json] */
+static int
+held_cmd(struct cli *cli, int argc, char **argv)
+{
+	struct redress_error err;
+	struct entitlement *items = NULL;
+	char proof[11], amount[MONEY_TEXT_SIZE];
+	const char *program;
+	json_t *array = NULL;
+	size_t n = 0, i;
+	struct program *p = NULL;
+	int json = 0, status;
+
+	if ((status = parse_program_options(argc, argv, "entitlements", &program, NULL, &json)) != 0) {
+		if (status < 0)
+			entitlements_usage(stdout);
+		return status < 0 ? 0 : status;
+	}
+	/* An unknown program is not an empty list; a program with its rules is some kilobytes. */
+	if ((p = malloc(sizeof(*p))) == NULL) {
+		error_set(&err, REDRESS_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	if (cli_open_as(cli, CLI_READ, PERM_PERSONS_READ, &err) != REDRESS_OK ||
+	    program_get(tlog_store(cli->log), program, p, &err) != REDRESS_OK ||
+	    entitlements_held(tlog_store(cli->log), program, &items, &n, &err) != REDRESS_OK)
+		goto fail;
+	if (json && (array = json_array()) == NULL) {
+		error_set(&err, REDRESS_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (entitlements_latest_proof(tlog_store(cli->log), items[i].beneficiary, proof, &err) !=
+		    REDRESS_OK)
+			goto fail;
+		if (array != NULL) {
+			if (json_push(array, entitlement_held_json(&items[i], proof), &err) != REDRESS_OK)
+				goto fail;
+			continue;
+		}
+		money_format(items[i].amount, currency_find(items[i].currency, NULL), amount, sizeof(amount));
+		printf("%-10s %-24s due %s  %18s %s  last proof of life: %s\n", items[i].beneficiary,
+		       items[i].id, items[i].due_on, amount, items[i].currency,
+		       proof[0] != '\0' ? proof : "none");
+	}
+	if (array != NULL)
+		cli_print_json(array);
+	else if (n == 0)
+		printf("no instalment of %s is held\n", program);
+	free(items);
+	free(p);
+	return 0;
+fail:
+	json_decref(array);
+	free(items);
+	free(p);
+	return cli_fail(&err);
+}
+
 int
 cmd_entitlements(struct cli *cli, int argc, char **argv)
 {
@@ -263,6 +377,10 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 		return service_cmd(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "services") == 0)
 		return services_cmd(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "held") == 0)
+		return held_cmd(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "benefit") == 0)
+		return benefit_cmd(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "compute") != 0)
 		return cli_usage_error("entitlements", "'%s' is not an entitlements command", argv[1]);
 	argc--, argv++;

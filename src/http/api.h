@@ -114,6 +114,24 @@ void api_ledger_exchange(struct http_request *req, struct http_response *res);
 /* api_payments.c */
 void api_persons_bank(struct http_request *req, struct http_response *res);
 void api_programs_debtor(struct http_request *req, struct http_response *res);
+
+/*
+ * The request's body read as a program file (program_parse), on the heap
+ * (the caller frees it); NULL after answering 400 naming the field.
+ */
+struct program;
+struct program *api_program_file(struct http_request *req, struct http_response *res);
+
+/* Proof of life, held instalments, services in kind and a rule change's preview (api_entitlements.c). */
+void api_persons_proof(struct http_request *req, struct http_response *res);
+void api_programs_held(struct http_request *req, struct http_response *res);
+void api_claims_services(struct http_request *req, struct http_response *res);
+void api_claims_service_add(struct http_request *req, struct http_response *res);
+void api_programs_diff(struct http_request *req, struct http_response *res);
+void api_programs_versions(struct http_request *req, struct http_response *res);
+void api_programs_version_propose(struct http_request *req, struct http_response *res);
+void api_programs_version_approve(struct http_request *req, struct http_response *res);
+void api_persons_benefit(struct http_request *req, struct http_response *res);
 void api_programs_batch(struct http_request *req, struct http_response *res);
 void api_batches_show(struct http_request *req, struct http_response *res);
 void api_batches_export(struct http_request *req, struct http_response *res);

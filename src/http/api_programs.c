@@ -113,25 +113,34 @@ do_add(struct http_change *c, void *arg, struct http_response *res, struct redre
  * refuses any field it does not know, naming it, and names the line and
  * column of a syntax error), so not through the http_field_ readers.
  */
-void
-api_programs_add(struct http_request *req, struct http_response *res)
+struct program *
+api_program_file(struct http_request *req, struct http_response *res)
 {
 	struct redress_error err;
 	struct program *p;
 
 	if (http_body_json(req, res) < 0)
-		return;
+		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		http_reply_error(res, 503, "unavailable", "out of memory");
-		return;
+		return NULL;
 	}
 	if (program_parse(req->body.data != NULL ? req->body.data : "", req->body.len, p, &err) !=
 	    REDRESS_OK) {
 		free(p);
 		http_reply_error(res, 400, "invalid", "the program file: %s", err.message);
-		return;
+		return NULL;
 	}
-	http_change_submit(req, do_add, p);
+	return p;
+}
+
+void
+api_programs_add(struct http_request *req, struct http_response *res)
+{
+	struct program *p;
+
+	if ((p = api_program_file(req, res)) != NULL)
+		http_change_submit(req, do_add, p);
 }
 
 /* ---- Entitlements --------------------------------------------------------------- */

@@ -222,6 +222,11 @@ static const struct tlog_migration {
     {"the tables of corrections and of casework: notes, tasks, contacts, referrals, grievances", NULL},
     /* NULL again: casework_referral_outcomes (what came of a referral). */
     {"the table of referrals' outcomes", NULL},
+    /*
+     * NULL again: programs_versions and programs_version_adds (a program's
+     * versions), entitlements_benefits (other benefits a person receives).
+     */
+    {"the tables of programs' versions and of other benefits", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

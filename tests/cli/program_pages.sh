@@ -110,6 +110,132 @@ expect_eq "$(printf '%s' "$OUT" | json harms.0.state)" approved "a harm approved
 call cho GET "/claims/$claim"
 expect_eq "$(printf '%s' "$OUT" | json harms.0.harm)" displacement "the claim's harms"
 
+# The API of a rule change: a new version of colombia-1448 shown before it
+# is made (displacement doubled), an admin only, nothing written.
+sign_in fumi
+call rin POST "/claims/$claim/approve"
+call ryu POST "/claims/$claim/approve"
+expect_status 200 "the claim approved"
+node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));
+  for (const h of b.harms) if (h.code==="displacement") h.amount.quantity="34";
+  console.log(JSON.stringify(b))' "$SRCDIR/examples/colombia-1448.json" >"$T/colombia-v2.json"
+size=$(log_size)
+jcall ada POST /programs/colombia-1448/diff "$(cat "$T/colombia-v2.json")"
+expect_status 200 "a rule change previewed"
+expect_eq "$(printf '%s' "$OUT" | json beneficiaries.gain)" 1 "one beneficiary would gain"
+expect_eq "$(printf '%s' "$OUT" | json changes.0.claim)" "$claim" "the list for staff names the claim"
+jcall cho POST /programs/colombia-1448/diff "$(cat "$T/colombia-v2.json")"
+expect_status 403 "a caseworker previewing a rule change"
+jcall ada POST /programs/awf-1995/diff "$(cat "$T/colombia-v2.json")"
+expect_status 400 "a file whose code is not the path's"
+jcall ada POST /programs/colombia-1448/diff '{"code": "colombia-1448"}'
+expect_status 400 "a file the parser refuses"
+expect_eq "$(log_size)" "$size" "log size after previews"
+
+# Services in kind over the API: an approved claim of awf-1995.
+jcall cho POST /claims "{\"program\": \"awf-1995\", \"victim\": \"$victim\"}"
+awf=$(printf '%s' "$OUT" | json id)
+call cho POST "/claims/$awf/submit"
+call rin POST "/claims/$awf/approve"
+call ryu POST "/claims/$awf/approve"
+expect_status 200 "the awf claim approved"
+today=$(date -u +%F)
+jcall cho POST "/claims/$awf/services" "{\"service\": \"medical\", \"state\": \"delivered\", \"date\": \"$today\", \"provider\": \"Synthetic Clinic\"}"
+expect_status 201 "a service delivered"
+expect_eq "$(printf '%s' "$OUT" | json services.0.state)" delivered "the service's state"
+jcall cho POST "/claims/$awf/services" "{\"service\": \"medical\", \"state\": \"refused\", \"date\": \"$today\", \"provider\": \"Synthetic Clinic\"}"
+expect_status 409 "a service delivered already"
+jcall cho POST "/claims/$awf/services" "{\"service\": \"welfare\", \"state\": \"lost\", \"date\": \"$today\", \"provider\": \"Synthetic Clinic\"}"
+expect_status 400 "a state that is none"
+jcall cho POST "/claims/$awf/services" "{\"service\": \"dental\", \"state\": \"scheduled\", \"date\": \"$today\", \"provider\": \"Synthetic Clinic\"}"
+expect_status 400 "a service the program does not give"
+jcall rin POST "/claims/$awf/services" "{\"service\": \"welfare\", \"state\": \"scheduled\", \"date\": \"$today\", \"provider\": \"Synthetic Clinic\"}"
+expect_status 403 "a reviewer recording a service"
+call fumi GET "/claims/$awf/services"
+expect_status 200 "finance reads a claim's services"
+expect_eq "$(printf '%s' "$OUT" | json services.length)" 1 "one record"
+call fumi GET "/claims/C-999999/services"
+expect_status 404 "the services of no claim"
+
+# Proof of life and held instalments over the API: pension-2026 in EUR.
+as fumi ledger account add gift:eur --currency EUR --kind income >/dev/null
+as fumi ledger transfer --id gift-eur --from gift:eur --to bank:eur --amount 100000 >/dev/null
+jcall cho POST /claims "{\"program\": \"pension-2026\", \"victim\": \"$victim\"}"
+pen=$(printf '%s' "$OUT" | json id)
+call cho POST "/claims/$pen/submit"
+call rin POST "/claims/$pen/approve"
+call ryu POST "/claims/$pen/approve"
+jcall fumi POST /programs/pension-2026/entitlements '{}'
+expect_status 200 "the pension's schedule booked"
+expect_eq "$(printf '%s' "$OUT" | json held)" 1 "its first instalment held"
+call cho GET /programs/pension-2026/held
+expect_status 200 "the held instalments"
+expect_eq "$(printf '%s' "$OUT" | json held.0.beneficiary)" "$victim" "hers"
+expect_eq "$(printf '%s' "$OUT" | json held.0.last_proof)" null "no proof yet"
+call fumi GET /programs/pension-2026/held
+expect_status 403 "finance reading whom to visit"
+call cho GET /programs/nowhere/held
+expect_status 404 "the held instalments of no program"
+jcall cho POST "/persons/$victim/proof" '{"date": "2199-01-01"}'
+expect_status 400 "a proof of life in the future"
+jcall rin POST "/persons/$victim/proof" "{\"date\": \"$today\"}"
+expect_status 403 "a reviewer recording a proof of life"
+jcall cho POST "/persons/V-999999/proof" "{\"date\": \"$today\"}"
+expect_status 404 "a proof of life of nobody"
+jcall cho POST "/persons/$victim/proof" "{\"date\": \"$today\"}"
+expect_status 201 "a proof of life"
+expect_eq "$(printf '%s' "$OUT" | json proof_of_life)" "$today" "its date"
+jcall fumi POST /programs/pension-2026/entitlements '{}'
+expect_eq "$(printf '%s' "$OUT" | json released)" 1 "released after the proof"
+call cho GET /programs/pension-2026/held
+expect_eq "$(printf '%s' "$OUT" | json held.length)" 0 "nothing held after the proof"
+
+# Versions over the API: a second admin (made on the command line) proposes,
+# ada approves; the proposer may not approve.
+printf 'pw-ada2-5e6f7a8b9c\n' >"$T/ada2-own.pw"
+expect_exit 0 as ada user add ada2 --role caseworker --password-file "$T/ada2-own.pw"
+expect_exit 0 as ada user role ada2 admin
+sed 's/"2000000"/"2500000"/' "$SRCDIR/examples/awf-1995.json" >"$T/awf-v2.json"
+jcall ada POST "/programs/awf-1995/versions?from=2001-01-01" "$(cat "$T/awf-v2.json")"
+expect_status 400 "a version from a past day"
+jcall cho POST /programs/awf-1995/versions "$(cat "$T/awf-v2.json")"
+expect_status 403 "a caseworker proposing a version"
+jcall ada POST /programs/pension-2026/versions "$(cat "$T/awf-v2.json")"
+expect_status 400 "a file whose code is not the path's"
+REDRESS_PASSWORD_FILE="$T/ada2-own.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as ada2 \
+	program add --file "$T/awf-v2.json" >/dev/null
+expect_eq "$?" 0 "version 2 proposed by ada2"
+jcall ada POST /programs/awf-1995/versions "$(cat "$T/awf-v2.json")"
+expect_status 409 "a second proposal while one awaits approval"
+call rin GET /programs/awf-1995/versions
+expect_status 200 "the versions"
+expect_eq "$(printf '%s' "$OUT" | json versions.1.state)" proposed "version 2 awaits approval"
+call ada GET /programs/awf-1995
+expect_eq "$(printf '%s' "$OUT" | json version)" 1 "version 1 in force"
+call cho POST /programs/awf-1995/versions/2/approve
+expect_status 403 "a caseworker approving"
+call ada POST /programs/awf-1995/versions/x/approve
+expect_status 404 "no such version"
+call ada POST /programs/awf-1995/versions/2/approve
+expect_status 200 "approved by a second admin"
+call ada POST /programs/awf-1995/versions/2/approve
+expect_status 409 "approved already"
+call ada GET /programs/awf-1995
+expect_eq "$(printf '%s' "$OUT" | json version)" 2 "version 2 in force"
+expect_eq "$(printf '%s' "$OUT" | json benefits.survivor)" 2500000 "its amount"
+jcall ada POST /programs/awf-1995/versions "$(sed 's/"2000000"/"2600000"/' "$SRCDIR/examples/awf-1995.json")"
+expect_status 201 "version 3 proposed by ada"
+call ada POST /programs/awf-1995/versions/3/approve
+expect_status 422 "the proposer approving her own version"
+
+# Another benefit on a person's file, over the API.
+jcall cho POST "/persons/$victim/benefits" '{"benefit": "state-pension", "date": "2020-01-01", "receives": true}'
+expect_status 201 "another benefit recorded"
+jcall cho POST "/persons/$victim/benefits" '{"benefit": "state pension", "date": "2020-01-01", "receives": true}'
+expect_status 400 "a benefit code with a space"
+jcall rin POST "/persons/$victim/benefits" '{"benefit": "state-pension", "date": "2020-01-01", "receives": false}'
+expect_status 403 "a reviewer recording a benefit"
+
 stop_server
 echo "program_pages: $checks checks, $failures failures"
 [ "$failures" -eq 0 ]

@@ -174,6 +174,15 @@ expect_in "$(printf '%s' "$OUT" | json first_unresolved)" "no harm is approved"
 expect_exit 0 as fin queue --program harms-test --json
 expect_eq "$(printf '%s' "$OUT" | json 0.beneficiary)" "$V1" "the queue"
 expect_eq "$(printf '%s' "$OUT" | json 0.amount)" "40000000" "V1's entitlement"
+# The public report by harm: approved harms of approved claims, small counts suppressed, no amount for them.
+expect_exit 0 as mona report public --program harms-test --format json --k 3
+expect_eq "$(printf '%s' "$OUT" | json report.by_harm.length)" 2 "harms approved on approved claims (homicide was denied)"
+expect_eq "$(printf '%s' "$OUT" | json report.by_harm.0.harm)" displacement "harms in code order"
+expect_eq "$(printf '%s' "$OUT" | json report.by_harm.1.claims)" "fewer than 3" "a harm on two claims, suppressed"
+expect_eq "$(printf '%s' "$OUT" | json report.by_harm.1.paid)" null "no amount for a suppressed harm"
+expect_eq "$(printf '%s' "$OUT" | json report.benefit.form)" lump_sum "the form of benefit"
+expect_exit 0 as mona report public --program harms-test --format csv --k 3
+expect_in "$OUT" "by harm,sexual-violence,claims approved with this harm,fewer than 3,claims"
 
 # A rule change shown before it is made: displacement worth 20 wages, caps of 50.
 node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]));b.harms[2].amount.quantity="20";b.caps.person.quantity="50";b.caps.family.quantity="50";console.log(JSON.stringify(b))' "$T/harms.json" >"$T/harms-v2.json"
@@ -229,6 +238,22 @@ expect_eq "$(printf '%s' "$OUT" | json released)" 0 "released without a proof"
 expect_exit 0 as fin queue --program pension-test --json
 expect_eq "$OUT" "[]" "the queue without a proof of life"
 expect_exit 0 as cid person show "$V5" --json
+# The caseworker's list of held instalments: hers, due today, no proof yet.
+expect_exit 0 as cid entitlements held --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json 0.entitlement)" "E-$P1-$V5-001" "the held instalment listed"
+expect_eq "$(printf '%s' "$OUT" | json 0.due_on)" "$(date -u +%F)" "its due date"
+expect_eq "$(printf '%s' "$OUT" | json 0.last_proof)" "null" "no proof of life yet"
+expect_eq "$(printf '%s' "$OUT" | json length)" "1" "one instalment held (the others not due)"
+expect_exit 15 as fin entitlements held --program pension-test
+expect_exit 13 as cid entitlements held --program nowhere
+expect_exit 2 as cid entitlements held --program pension-test --dry-run
+# Neither batched nor counted as paid while held.
+expect_exit 0 as fin pay batch --program pension-test
+expect_exit 0 as mona report public --program pension-test --format json --k 3
+expect_eq "$(printf '%s' "$OUT" | json report.amounts.paid)" "0" "a held instalment is not paid"
+expect_eq "$(printf '%s' "$OUT" | json report.amounts.owed)" "0" "nor owed in the report until released"
+expect_eq "$(printf '%s' "$OUT" | json report.benefit.form)" instalments "a pension's form"
+expect_eq "$(printf '%s' "$OUT" | json report.benefit.instalments.held)" "fewer than 3" "a held instalment, counted and suppressed"
 # A proof of life: wrong date, future date, then today's.
 expect_exit 12 as cid entitlements proof "$V5" --date 2026-02-30
 expect_exit 12 as cid entitlements proof "$V5" --date 2199-01-01
@@ -238,6 +263,8 @@ expect_exit 0 as cid entitlements proof "$V5" --date "$(date -u +%F)"
 expect_exit 0 as fin entitlements compute --program pension-test --json
 expect_eq "$(printf '%s' "$OUT" | json released)" 1 "released after a proof of life"
 expect_eq "$(printf '%s' "$OUT" | json booked)" 0 "nothing booked twice"
+expect_exit 0 as cid entitlements held --program pension-test
+expect_eq "$OUT" "no instalment of pension-test is held" "no instalment held after the proof"
 expect_exit 0 as fin queue --program pension-test --json
 expect_eq "$(printf '%s' "$OUT" | json 0.entitlement)" "E-$P1-$V5-001" "the first instalment in the queue"
 expect_eq "$(printf '%s' "$OUT" | json 0.amount)" "500000" "an instalment's amount"
@@ -280,6 +307,130 @@ expect_eq "$(printf '%s' "$OUT" | json 2.service)" "welfare" "the welfare suppor
 expect_eq "$(printf '%s' "$OUT" | json 2.state)" "refused" "refused"
 expect_exit 0 as fin ledger history bank:jpy --json
 expect_eq "$OUT" "[]" "no money moved for services in kind"
+
+# Exclusion by another benefit recorded on her file: a program leaving out
+# people who receive a state pension.
+cat >"$T/excl.json" <<'JSON'
+{"code": "excl-test", "name": "Excluding", "currency": "KRW", "cutoff": "2015-12-28",
+ "accounts": {"fund": "bank:krw", "payable": "payable:excl-test", "expense": "benefits:excl-test"},
+ "benefits": {"survivor": "300000", "bereaved": "0"}, "approvals": 2,
+ "exclusions": [{"receives": "state-pension"}]}
+JSON
+expect_exit 0 as ada program add --file "$T/excl.json"
+expect_exit 0 as ada program show excl-test --json
+expect_eq "$(printf '%s' "$OUT" | json exclusions.0.receives)" state-pension "the exclusion by a benefit"
+bad '{"exclusions":[{"receives":"state pension"}]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "field 'exclusions[0].receives'"
+bad '{"exclusions":[{"receives":"a","paid_by":"b"}]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+expect_one_line_error "must be {\"paid_by\": \"PROGRAM\"} or {\"receives\": \"BENEFIT\"}"
+V8=$(person --kind victim --name "Synthetic Pensioner H" --birth-date 1934-05-05)
+V9=$(person --kind victim --name "Synthetic Pensioner I" --birth-date 1935-06-06)
+size=$(log_size)
+expect_exit 12 as cid entitlements benefit "$V8" --benefit "state pension" --date 2020-01-01
+expect_exit 12 as cid entitlements benefit "$V8" --benefit state-pension --date 2199-01-01
+expect_exit 13 as cid entitlements benefit V-999999 --benefit state-pension --date 2020-01-01
+expect_exit 15 as fin entitlements benefit "$V8" --benefit state-pension --date 2020-01-01
+expect_exit 2 as cid entitlements benefit "$V8" --date 2020-01-01
+expect_eq "$(log_size)" "$size" "log size after refused benefit records"
+expect_exit 0 as cid entitlements benefit "$V8" --benefit state-pension --date 2020-01-01
+expect_in "$OUT" "receives state-pension from 2020-01-01"
+# V9 received it, and no longer does: she is not left out.
+expect_exit 0 as cid entitlements benefit "$V9" --benefit state-pension --date 2020-01-01
+expect_exit 0 as cid entitlements benefit "$V9" --benefit state-pension --date 2021-01-01 --ended
+for v in "$V8" "$V9"; do
+	expect_exit 0 as cid claim open --program excl-test --victim "$v"
+	c=$OUT
+	expect_exit 0 as cid claim submit "$c"
+	expect_exit 0 as rita claim approve "$c"
+	expect_exit 0 as rob claim approve "$c"
+done
+expect_exit 0 as fin entitlements compute --program excl-test --json
+expect_eq "$(printf '%s' "$OUT" | json excluded)" 1 "the one receiving the benefit left out"
+expect_eq "$(printf '%s' "$OUT" | json booked)" 1 "the other booked"
+expect_exit 0 as fin queue --program excl-test --json
+expect_eq "$(printf '%s' "$OUT" | json 0.beneficiary)" "$V9" "the one who no longer receives it"
+
+# Versions: a program's rules change from a day, proposed by one admin and
+# approved by another; entitlements booked before keep their amounts.
+cp "$T/ada.pw" "$T/ada2.pw"
+expect_exit 0 as ada user add ada2 --role monitor --password-file "$T/ada2.pw"
+expect_exit 0 as ada user role ada2 admin
+cat >"$T/versions.json" <<'JSON'
+{"code": "versions-test", "name": "Versioned", "currency": "KRW", "cutoff": "2015-12-28",
+ "accounts": {"fund": "bank:krw", "payable": "payable:versions-test", "expense": "benefits:versions-test"},
+ "benefits": {"survivor": "1000000", "bereaved": "0"}, "approvals": 2}
+JSON
+expect_exit 0 as ada program add --file "$T/versions.json"
+version_claim() {
+	expect_exit 0 as cid claim open --program versions-test --victim "$1" || return
+	c=$OUT
+	expect_exit 0 as cid claim submit "$c"
+	expect_exit 0 as rita claim approve "$c"
+	expect_exit 0 as rob claim approve "$c"
+	printf '%s' "$c"
+}
+V6=$(person --kind victim --name "Synthetic Versioned F" --birth-date 1932-03-03)
+V7=$(person --kind victim --name "Synthetic Versioned G" --birth-date 1933-04-04)
+Q1=$(version_claim "$V6")
+expect_exit 0 as fin entitlements compute --program versions-test --json
+expect_eq "$(printf '%s' "$OUT" | json total_minor)" 1000000 "booked under version 1"
+sed 's/"survivor": "1000000"/"survivor": "1500000"/' "$T/versions.json" >"$T/versions-2.json"
+sed 's/"KRW"/"JPY"/; s/bank:krw/bank:jpy/' "$T/versions-2.json" >"$T/versions-jpy.json"
+size=$(log_size)
+expect_exit 12 as ada program add --file "$T/versions-jpy.json"
+expect_one_line_error "a new version keeps its currency (KRW)"
+expect_exit 12 as ada program add --file "$T/versions-2.json" --from 2001-01-01
+expect_one_line_error "is in the past"
+expect_exit 15 as cid program add --file "$T/versions-2.json"
+expect_eq "$(log_size)" "$size" "log size after refused versions"
+expect_exit 0 as ada program add --file "$T/versions-2.json"
+expect_in "$OUT" "version 2 of program versions-test proposed"
+expect_exit 14 as ada program add --file "$T/versions-2.json"
+expect_one_line_error "version 2 awaits a second admin's approval"
+# Not in force before the second admin: the rules in force are still version 1's.
+expect_exit 0 as ada program show versions-test --json
+expect_eq "$(printf '%s' "$OUT" | json version)" 1 "version 1 in force before the approval"
+expect_exit 0 as ada program diff versions-test --version 2 --json
+expect_eq "$(printf '%s' "$OUT" | json beneficiaries.gain)" 1 "the proposed version previewed"
+expect_exit 0 as ada program show versions-test --version 2 --json
+expect_eq "$(printf '%s' "$OUT" | json approved)" false "version 2 not approved yet"
+size=$(log_size)
+expect_exit 15 as ada program approve versions-test --version 2
+expect_one_line_error "may not approve it too"
+expect_exit 13 as ada2 program approve versions-test --version 9
+expect_exit 15 as fin program approve versions-test --version 2
+expect_eq "$(log_size)" "$size" "log size after refused approvals"
+expect_exit 0 as ada2 program approve versions-test --version 2
+expect_in "$OUT" "version 2 of program versions-test approved: in force from $(date -u +%F)"
+expect_exit 14 as ada2 program approve versions-test --version 2
+expect_exit 0 as ada program show versions-test --json
+expect_eq "$(printf '%s' "$OUT" | json version)" 2 "version 2 in force"
+expect_eq "$(printf '%s' "$OUT" | json benefits.survivor)" 1500000 "its amount"
+# A new claim is owed under version 2; the claim booked under version 1 keeps its amount.
+Q2=$(version_claim "$V7")
+expect_exit 0 as fin entitlements compute --program versions-test --json
+expect_eq "$(printf '%s' "$OUT" | json total_minor)" 1500000 "booked under version 2"
+expect_eq "$(printf '%s' "$OUT" | json skipped)" 1 "the one booked under version 1 not recomputed"
+expect_exit 0 as fin queue --program versions-test --json
+expect_eq "$(printf '%s' "$OUT" | json 0.amount_minor)$(printf '%s' "$OUT" | json 1.amount_minor)" \
+	"10000001500000" "each claim's amount under its own version"
+# A version from a later day: approved, not in force yet.
+sed 's/"survivor": "1000000"/"survivor": "2000000"/' "$T/versions.json" >"$T/versions-3.json"
+expect_exit 0 as ada2 program add --file "$T/versions-3.json" --from 2099-01-01
+expect_exit 0 as ada program approve versions-test --version 3
+expect_exit 0 as ada program show versions-test --json
+expect_eq "$(printf '%s' "$OUT" | json version)" 2 "version 3 not in force before its day"
+expect_exit 15 as mona program history versions-test
+expect_exit 0 as rita program history versions-test --json
+expect_eq "$(printf '%s' "$OUT" | json 1.proposed_by)" user:ada "who proposed version 2"
+expect_eq "$(printf '%s' "$OUT" | json 1.added_by)" user:ada2 "who approved it"
+expect_eq "$(printf '%s' "$OUT" | json 2.from)" 2099-01-01 "version 3's day"
+expect_eq "$(printf '%s' "$OUT" | json length)" 3 "three versions"
+sed 's/versions-test/versions-new/g' "$T/versions.json" >"$T/versions-new.json"
+expect_exit 12 as ada program add --file "$T/versions-new.json" --from 2099-01-01
+expect_one_line_error "program 'versions-new' is new"
 
 # The audit replays harms, verdicts and rules to the same tables.
 expect_exit 0 rd audit verify

@@ -916,6 +916,9 @@ test_import_all_or_nothing(void **state)
 	                   "payments_orders 'B-000002-000001' is pending but its ledger transfer is posted");
 	logfix_tamper(w.lf, "UPDATE entitlements SET state = 'queued' WHERE state = 'batched'");
 	logfix_audit_finds(w.lf, "is queued but its payment order at the bank is B-000002-000001");
+	/* A batched entitlement with no order at the bank, read through the entitlements module. */
+	logfix_tamper(w.lf, "UPDATE entitlements SET state = 'batched' WHERE state = 'returned'");
+	logfix_audit_finds(w.lf, "is batched but its payment order at the bank is missing");
 	logfix_free(w.lf);
 }
 

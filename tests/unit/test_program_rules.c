@@ -126,6 +126,7 @@ round_trip(const char *name)
 	/* program_json adds readers' fields; the file's are kept. */
 	json_object_del(file, "benefits_minor");
 	json_object_del(file, "event");
+	json_object_del(file, "version");
 	if (p->rules.nharms > 0)
 		json_object_del(file, "benefits");
 	rules = program_rules_json(p);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "claimfix.h"
+#include "core/clock.h"
 #include "domain/ledger/ledger.h"
 #include "domain/programs/programs.h"
 
@@ -435,6 +436,111 @@ test_audit_names_tampered_program(void **state)
 	claimfix_audit_finds(f, "program 'flagship-2015': account 'bank:krw'");
 }
 
+/* Runs a version's proposal (approve 0) or approval in a change, rolled back on error. */
+static enum redress_err
+try_version(struct fixture *f, const struct actor *actor, const struct program *p, const char *from,
+            int approve, int version, int *version_r, struct redress_error *err)
+{
+	struct actor as;
+	enum redress_err rc;
+
+	/* The log attributes the events to actor. */
+	claimfix_act(f, &as, actor->name, actor->role);
+	assert_int_equal(tlog_begin(f->log, err), REDRESS_OK);
+	rc = approve ? program_version_approve(f->log, actor, p->code, version, err)
+	             : program_version_propose(f->log, actor, p, from, version_r, err);
+	if (rc != REDRESS_OK) {
+		tlog_rollback(f->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->log, err), REDRESS_OK);
+	return REDRESS_OK;
+}
+
+static void
+test_versions(void **state)
+{
+	struct fixture *f = *state;
+	struct redress_error err;
+	struct actor ada, ada2;
+	struct program p, q, got;
+	char today[CLOCK_TEXT_SIZE];
+	uint64_t size;
+	int version = 0;
+
+	clock_now_text(today);
+	today[10] = '\0';
+	parse_ok(flagship, &p);
+	claimfix_act(f, &ada, "ada", ROLE_ADMIN);
+	/* The second admin: the fixture's first account. */
+	claimfix_act(f, &ada2, "root", ROLE_ADMIN);
+	assert_int_equal(try_add(f, &ada, &p, &err), REDRESS_OK);
+	q = p;
+	q.survivor_amount = 150000000;
+
+	/* What a new version may not change, a day in the past, a caseworker: refused, nothing written. */
+	size = logfix_size(f->lf);
+	snprintf(q.currency, sizeof(q.currency), "JPY");
+	assert_int_equal(try_version(f, &ada, &q, today, 0, 0, &version, &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "keeps its currency"));
+	snprintf(q.currency, sizeof(q.currency), "KRW");
+	snprintf(q.expense, sizeof(q.expense), "benefits:other");
+	assert_int_equal(try_version(f, &ada, &q, today, 0, 0, &version, &err), REDRESS_E_INVALID);
+	snprintf(q.expense, sizeof(q.expense), "%s", p.expense);
+	assert_int_equal(try_version(f, &ada, &q, "2001-01-01", 0, 0, &version, &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "in the past"));
+	assert_int_equal(try_version(f, &ada, &q, "2099-02-30", 0, 0, &version, &err), REDRESS_E_INVALID);
+	assert_int_equal(logfix_size(f->lf), size);
+
+	/* Proposed: numbered 2, not in force before a second admin approves it. */
+	assert_int_equal(try_version(f, &ada, &q, today, 0, 0, &version, &err), REDRESS_OK);
+	assert_int_equal(version, 2);
+	assert_int_equal(program_get(f->store, p.code, &got, &err), REDRESS_OK);
+	assert_int_equal(got.version, 1);
+	assert_int_equal(got.survivor_amount, 100000000);
+	assert_int_equal(try_version(f, &ada, &q, today, 0, 0, &version, &err), REDRESS_E_CONFLICT);
+	size = logfix_size(f->lf);
+	assert_int_equal(try_version(f, &ada, &q, NULL, 1, 2, NULL, &err), REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "second admin"));
+	assert_int_equal(try_version(f, &ada2, &q, NULL, 1, 3, NULL, &err), REDRESS_E_NOTFOUND);
+	assert_int_equal(logfix_size(f->lf), size);
+
+	/* Approved by another admin: in force today; version 1 stays readable. */
+	assert_int_equal(try_version(f, &ada2, &q, NULL, 1, 2, NULL, &err), REDRESS_OK);
+	assert_int_equal(try_version(f, &ada2, &q, NULL, 1, 2, NULL, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(program_get(f->store, p.code, &got, &err), REDRESS_OK);
+	assert_int_equal(got.version, 2);
+	assert_string_equal(got.from, today);
+	assert_int_equal(got.survivor_amount, 150000000);
+	assert_int_equal(program_version_get(f->store, p.code, 1, &got, &err), REDRESS_OK);
+	assert_int_equal(got.survivor_amount, 100000000);
+
+	/* A version from a later day, approved: not in force before that day. */
+	q.survivor_amount = 200000000;
+	assert_int_equal(try_version(f, &ada2, &q, "2099-01-01", 0, 0, &version, &err), REDRESS_OK);
+	assert_int_equal(version, 3);
+	assert_int_equal(try_version(f, &ada, &q, NULL, 1, 3, NULL, &err), REDRESS_OK);
+	assert_int_equal(program_get(f->store, p.code, &got, &err), REDRESS_OK);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(program_version_get(f->store, p.code, 3, &got, &err), REDRESS_OK);
+	assert_int_equal(got.survivor_amount, 200000000);
+	assert_string_equal(got.from, "2099-01-01");
+	logfix_audit_clean(f->lf);
+
+	/* A version's row edited behind the log's back is found. */
+	assert_int_equal(
+	    store_exec(f->store, "UPDATE programs_versions SET survivor_amount = 1 WHERE version = 2", &err),
+	    REDRESS_OK);
+	claimfix_audit_finds(f, "programs_versions 'flagship-2015': survivor_amount");
+	assert_int_equal(
+	    store_exec(f->store,
+	               "UPDATE programs_versions SET survivor_amount = 150000000 WHERE version = 2;"
+	               "DELETE FROM programs_version_adds WHERE version = 3",
+	               &err),
+	    REDRESS_OK);
+	claimfix_audit_finds(f, "programs_version_adds");
+}
+
 int
 main(void)
 {
@@ -445,6 +551,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_existing_fund, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_permission_and_rules_as_data, claimfix_setup,
 	                                    claimfix_teardown),
+	    cmocka_unit_test_setup_teardown(test_versions, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_tampered_program, claimfix_setup,
 	                                    claimfix_teardown),
 	};

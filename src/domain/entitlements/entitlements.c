@@ -322,10 +322,16 @@ held_before(struct store *store, const struct program *p, const struct claim *c,
 		if (strcmp(items[i].program, p->code) == 0)
 			rc = money_add(*held_r, items[i].amount, held_r, err);
 		for (k = 0; k < p->rules.nexclusions; k++)
-			if (strcmp(items[i].program, p->rules.exclusions[k]) == 0)
+			if (!p->rules.exclusion_receives[k] &&
+			    strcmp(items[i].program, p->rules.exclusions[k]) == 0)
 				*excluded_r = 1;
 	}
 	free(items);
+	/* Another benefit recorded on her file. */
+	for (k = 0; rc == REDRESS_OK && !*excluded_r && k < p->rules.nexclusions; k++)
+		if (p->rules.exclusion_receives[k])
+			rc = entitlements_receives(store, beneficiary, p->rules.exclusions[k], excluded_r,
+			                           err);
 	return rc;
 }
 

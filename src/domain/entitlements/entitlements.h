@@ -91,6 +91,7 @@ enum entitlement_state {
 	ENTITLEMENT_HELD, /* due, but no proof of life in the program's window: a task for the caseworker */
 	ENTITLEMENT_STOPPED, /* its beneficiary died and the program stops the schedule: not owed */
 };
+#define ENTITLEMENT_STATES (ENTITLEMENT_STOPPED + 1)
 
 enum entitlement_basis {
 	ENTITLEMENT_SURVIVOR,  /* the victim, alive on the cutoff date */
@@ -241,7 +242,38 @@ struct entitlement_service {
 	char actor[TLOG_ACTOR_MAX + 1];
 };
 
+/*
+ * Another benefit a person receives (a state pension ...), recorded on her
+ * file by a caseworker: what a program's exclusion {"receives": CODE}
+ * reads.  Each record final; the latest for a person and a benefit holds.
+ */
+struct entitlement_benefit {
+	uint64_t seq;
+	char person[REGISTRY_PSEUDONYM_MAX + 1];
+	char benefit[33]; /* a code: letters, digits and . _ - */
+	int receives;     /* 1: she receives it from on; 0: she no longer does */
+	char on[11];      /* YYYY-MM-DD */
+	char actor[TLOG_ACTOR_MAX + 1];
+};
+
+/*
+ * Records that person (in the registry) receives benefit (receives 1) or
+ * no longer does (0), from on (YYYY-MM-DD, not in the future): event
+ * "entitlements.benefit.recorded", inside a change.  Needs
+ * PERM_PERSONS_WRITE.  A run then leaves her out of every program that
+ * excludes people receiving it.
+ */
+enum redress_err entitlements_benefit_record(struct tlog *log, const struct actor *actor, const char *person,
+                                             const char *benefit, int receives, const char *on,
+                                             struct redress_error *err);
+
+/* Whether person's latest record of benefit says she receives it (0 when none). */
+enum redress_err entitlements_receives(struct store *store, const char *person, const char *benefit,
+                                       int *receives_r, struct redress_error *err);
+
 const char *entitlement_service_state_name(enum entitlement_service_state state);
+/* 1 and *state_r when text is a state's name ("scheduled", "delivered", "refused"), else 0. */
+int entitlement_service_state_parse(const char *text, enum entitlement_service_state *state_r);
 
 /*
  * Records a service in kind of approved claim id's program (service, a
@@ -270,6 +302,33 @@ enum redress_err entitlement_get(struct store *store, const char *id, struct ent
  */
 enum redress_err entitlements_of_person(struct store *store, const char *beneficiary,
                                         struct entitlement **items_r, size_t *n_r, struct redress_error *err);
+
+/*
+ * For reports: what claim's entitlements paid (minor units, all its
+ * beneficiaries), and how many entitlements of program are in each state
+ * (counts_r[ENTITLEMENT_QUEUED] ...).
+ */
+enum redress_err entitlements_claim_paid(struct store *store, const char *claim, int64_t *paid_r,
+                                         struct redress_error *err);
+enum redress_err entitlements_count_by_state(struct store *store, const char *program,
+                                             int64_t counts_r[ENTITLEMENT_STATES], struct redress_error *err);
+
+/*
+ * Every entitlement in state, of any program, in id order (for audit's
+ * checks across modules, domain/payments).  The caller frees *items_r.
+ */
+enum redress_err entitlements_in_state(struct store *store, enum entitlement_state state,
+                                       struct entitlement **items_r, size_t *n_r, struct redress_error *err);
+
+/*
+ * The held instalments of program (due, but no proof of life in the
+ * program's window): a caseworker's list of whom to visit, oldest due
+ * first.  Never in the queue, never paid or counted as paid until a proof
+ * is recorded and a run releases them.  The caller frees *items_r (NULL
+ * when none).
+ */
+enum redress_err entitlements_held(struct store *store, const char *program, struct entitlement **items_r,
+                                   size_t *n_r, struct redress_error *err);
 
 /*
  * The payment states, for domain/payments, inside a change: appends the
@@ -310,5 +369,14 @@ enum redress_err entitlements_split(int64_t amount, const int64_t *num, const in
 json_t *entitlement_queue_json(uint64_t position, const struct entitlement *e,
                                const struct registry_person *p);
 json_t *entitlements_run_json(const char *program, int dry_run, const struct entitlements_run *run);
+
+/*
+ *   entitlement_held_json:    a held instalment, with the date of its
+ *                             beneficiary's latest proof of life
+ *                             (last_proof, "" for none);
+ *   entitlement_service_json: a service record of a claim.
+ */
+json_t *entitlement_held_json(const struct entitlement *e, const char *last_proof);
+json_t *entitlement_service_json(const struct entitlement_service *s);
 
 #endif

@@ -50,7 +50,17 @@ static const char entitlements_schema[] =
     " service_on TEXT NOT NULL,"
     " provider TEXT NOT NULL,"
     " actor TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS entitlements_services_claim ON entitlements_services (claim, service, seq);";
+    "CREATE INDEX IF NOT EXISTS entitlements_services_claim ON entitlements_services (claim, service, seq);"
+    /* Other benefits a person receives, each record final, the latest the state. */
+    "CREATE TABLE IF NOT EXISTS entitlements_benefits ("
+    " seq INTEGER PRIMARY KEY,"
+    " person TEXT NOT NULL,"
+    " benefit TEXT NOT NULL,"
+    " receives INTEGER NOT NULL,"
+    " benefit_on TEXT NOT NULL,"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS entitlements_benefits_person ON entitlements_benefits (person, benefit, "
+    "seq);";
 
 #define COLUMNS                                                                                              \
 	"id, claim, program, beneficiary, amount, currency, basis, state, from_id, booked_seq, changed_seq," \
@@ -100,6 +110,26 @@ static const struct store_statement entitlements_statements[] = {
                             .sql = READ_SELECT " WHERE e.program = ?1 AND e.state IN ('scheduled', 'held')"
                                                " AND s.due_on <= ?2 ORDER BY e.id",
                             .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_STATE_COUNTS] = {.name = "entitlements.state_counts",
+                                     .sql = "SELECT state, count(*) FROM entitlements WHERE program = ?1"
+                                            " GROUP BY state ORDER BY state",
+                                     .columns = "ti"},
+    [ENTITLEMENTS_Q_BENEFIT_INSERT] =
+        {.name = "entitlements.benefit.insert",
+         .sql = "INSERT INTO entitlements_benefits (seq, person, benefit, receives,"
+                " benefit_on, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         .columns = ""},
+    [ENTITLEMENTS_Q_BENEFIT_LATEST] = {.name = "entitlements.benefit.latest",
+                                       .sql = "SELECT receives FROM entitlements_benefits WHERE person = ?1"
+                                              " AND benefit = ?2 ORDER BY seq DESC LIMIT 1",
+                                       .columns = "i"},
+    [ENTITLEMENTS_Q_IN_STATE] = {.name = "entitlements.in_state",
+                                 .sql = READ_SELECT " WHERE e.state = ?1 ORDER BY e.id",
+                                 .columns = READ_COLUMNS},
+    [ENTITLEMENTS_Q_HELD] = {.name = "entitlements.held",
+                             .sql = READ_SELECT " WHERE e.program = ?1 AND e.state = 'held'"
+                                                " ORDER BY s.due_on, e.id",
+                             .columns = READ_COLUMNS},
     [ENTITLEMENTS_Q_SCHEDULE_INSERT] = {.name = "entitlements.schedule.insert",
                                         .sql =
                                             "INSERT INTO entitlements_schedule (id, due_on) VALUES (?1, ?2)",
@@ -142,6 +172,10 @@ static const struct store_statement entitlements_statements[] = {
                                               "SELECT seq, claim, service, state, service_on, provider, actor"
                                               " FROM entitlements_services ORDER BY seq",
                                           .columns = "itttttt"},
+    [ENTITLEMENTS_Q_SNAPSHOT_BENEFITS] = {.name = "entitlements_benefits",
+                                          .sql = "SELECT seq, person, benefit, receives, benefit_on, actor"
+                                                 " FROM entitlements_benefits ORDER BY seq",
+                                          .columns = "ittitt"},
 };
 
 const struct store_catalogue entitlements_catalogue = {"entitlements", entitlements_statements,
@@ -649,6 +683,69 @@ entitlements_due(struct store *store, const char *program, const char *today, st
 	return read_all(st, items_r, n_r, err);
 }
 
+enum redress_err
+entitlements_claim_paid(struct store *store, const char *claim, int64_t *paid_r, struct redress_error *err)
+{
+	struct entitlement *items = NULL;
+	size_t n = 0, i;
+	enum redress_err rc;
+
+	*paid_r = 0;
+	if ((rc = entitlements_of_claim(store, claim, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (items[i].state == ENTITLEMENT_PAID &&
+		    __builtin_add_overflow(*paid_r, items[i].amount, paid_r)) {
+			rc = error_set(err, REDRESS_E_OVERFLOW, "claim '%s': what it paid is beyond 64 bits",
+			               claim);
+			break;
+		}
+	free(items);
+	return rc;
+}
+
+enum redress_err
+entitlements_count_by_state(struct store *store, const char *program, int64_t counts_r[ENTITLEMENT_STATES],
+                            struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+	enum entitlement_state state;
+
+	memset(counts_r, 0, ENTITLEMENT_STATES * sizeof(counts_r[0]));
+	if ((st = stmt(store, ENTITLEMENTS_Q_STATE_COUNTS, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		if (entitlements_state_parse(store_column_text(st, 0), &state))
+			counts_r[state] = store_column_int64(st, 1);
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+enum redress_err
+entitlements_in_state(struct store *store, enum entitlement_state state, struct entitlement **items_r,
+                      size_t *n_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = stmt(store, ENTITLEMENTS_Q_IN_STATE, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, entitlement_state_name(state));
+	return read_all(st, items_r, n_r, err);
+}
+
+enum redress_err
+entitlements_held(struct store *store, const char *program, struct entitlement **items_r, size_t *n_r,
+                  struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = stmt(store, ENTITLEMENTS_Q_HELD, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	return read_all(st, items_r, n_r, err);
+}
+
 static enum redress_err
 entitlements_replay(struct store *store, const struct event *ev, struct redress_error *err)
 {
@@ -669,6 +766,13 @@ entitlements_replay(struct store *store, const struct event *ev, struct redress_
 		if ((rc = entitlements_decode_service(ev, &sv, err)) != REDRESS_OK)
 			return rc;
 		return entitlements_apply_service(store, &sv, err);
+	}
+	if (strcmp(ev->type, ENTITLEMENTS_EV_BENEFIT) == 0) {
+		struct entitlement_benefit b;
+
+		if ((rc = entitlements_decode_benefit(ev, &b, err)) != REDRESS_OK)
+			return rc;
+		return entitlements_apply_benefit(store, &b, err);
 	}
 
 	if (strcmp(ev->type, ENTITLEMENTS_EV_BOOKED) == 0) {
@@ -735,6 +839,8 @@ entitlements_fold(void *model, const struct event *ev, struct audit_fold *fold, 
 	}
 	if (strcmp(ev->type, ENTITLEMENTS_EV_SERVICE) == 0)
 		return entitlements_fold_service(&m->services, ev, fold, err);
+	if (strcmp(ev->type, ENTITLEMENTS_EV_BENEFIT) == 0)
+		return entitlements_fold_benefit(ev, fold, err);
 	if (strcmp(ev->type, ENTITLEMENTS_EV_PROOF) == 0) {
 		char person[REGISTRY_PSEUDONYM_MAX + 1], on[11];
 
@@ -803,9 +909,9 @@ entitlements_fold_end(void *model, struct audit_fold *fold)
 	free(m);
 }
 
-static const unsigned entitlements_snapshots[] = {ENTITLEMENTS_Q_SNAPSHOT, ENTITLEMENTS_Q_SNAPSHOT_SCHEDULE,
-                                                  ENTITLEMENTS_Q_SNAPSHOT_PROOFS,
-                                                  ENTITLEMENTS_Q_SNAPSHOT_SERVICES};
+static const unsigned entitlements_snapshots[] = {
+    ENTITLEMENTS_Q_SNAPSHOT, ENTITLEMENTS_Q_SNAPSHOT_SCHEDULE, ENTITLEMENTS_Q_SNAPSHOT_PROOFS,
+    ENTITLEMENTS_Q_SNAPSHOT_SERVICES, ENTITLEMENTS_Q_SNAPSHOT_BENEFITS};
 
 const struct event_module entitlements_module = {
     .name = "entitlements",

@@ -16,6 +16,7 @@
 #define ENTITLEMENTS_EV_CHANGED "entitlements.entitlement.changed"
 #define ENTITLEMENTS_EV_PROOF   "entitlements.proof.recorded"
 #define ENTITLEMENTS_EV_SERVICE "entitlements.service.recorded"
+#define ENTITLEMENTS_EV_BENEFIT "entitlements.benefit.recorded"
 
 /* The module's statements (entitlements_apply.c; docs/store.md). */
 enum entitlements_statement {
@@ -34,11 +35,17 @@ enum entitlements_statement {
 	ENTITLEMENTS_Q_SERVICE_INSERT,  /* a service in kind's record */
 	ENTITLEMENTS_Q_SERVICE_LATEST,  /* a claim's service's latest state */
 	ENTITLEMENTS_Q_SERVICES_OF,     /* a claim's service records */
+	ENTITLEMENTS_Q_HELD,            /* a program's held instalments, oldest due first */
+	ENTITLEMENTS_Q_STATE_COUNTS,    /* a program's entitlements counted by state */
+	ENTITLEMENTS_Q_BENEFIT_INSERT,  /* another benefit's record */
+	ENTITLEMENTS_Q_BENEFIT_LATEST,  /* a person's latest record of a benefit */
+	ENTITLEMENTS_Q_IN_STATE,        /* every entitlement in a state */
 	/* Audit's: each table whole, by its key. */
 	ENTITLEMENTS_Q_SNAPSHOT,
 	ENTITLEMENTS_Q_SNAPSHOT_SCHEDULE,
 	ENTITLEMENTS_Q_SNAPSHOT_PROOFS,
 	ENTITLEMENTS_Q_SNAPSHOT_SERVICES,
+	ENTITLEMENTS_Q_SNAPSHOT_BENEFITS,
 };
 
 extern const struct store_catalogue entitlements_catalogue;
@@ -55,6 +62,17 @@ enum redress_err entitlements_apply_service(struct store *store, const struct en
 enum redress_err entitlements_fold_service(struct strmap *latest, const struct event *ev,
                                            struct audit_fold *fold, struct redress_error *err);
 void entitlements_fold_services_free(struct strmap *latest);
+
+/*
+ * Other benefits (entitlements_benefits.c): the event read back, applied,
+ * and folded for audit (a final row, snapshot 4).
+ */
+enum redress_err entitlements_decode_benefit(const struct event *ev, struct entitlement_benefit *b,
+                                             struct redress_error *err);
+enum redress_err entitlements_apply_benefit(struct store *store, const struct entitlement_benefit *b,
+                                            struct redress_error *err);
+enum redress_err entitlements_fold_benefit(const struct event *ev, struct audit_fold *fold,
+                                           struct redress_error *err);
 
 /* A proof of life's event data; applying it (the command and replay). */
 enum redress_err entitlements_encode_proof(struct buf *out, const char *person, const char *on,

@@ -1,6 +1,7 @@
 /*
- * entitlements_json.c -- the payment queue and an entitlements run as
- * JSON, one shape for every reader: `redress queue --json` and the HTTP
+ * entitlements_json.c -- the payment queue, an entitlements run, the held
+ * instalments and the services in kind as JSON, one shape for every
+ * reader: `redress queue --json`, `entitlements held --json` and the HTTP
  * API.  Pseudonyms only: a queue row names a beneficiary by pseudonym, with
  * the frailty and birth year that put her where she is.
  */
@@ -37,4 +38,26 @@ entitlements_run_json(const char *program, int dry_run, const struct entitlement
 	                 run->unresolved > 0 ? run->first_unresolved : NULL, "excluded",
 	                 (json_int_t)run->excluded, "capped_minor", (json_int_t)run->capped, "released",
 	                 (json_int_t)run->released, "held", (json_int_t)run->held);
+}
+
+json_t *
+entitlement_held_json(const struct entitlement *e, const char *last_proof)
+{
+	const struct currency *cur = currency_find(e->currency, NULL);
+	char amount[MONEY_TEXT_SIZE];
+
+	money_format(e->amount, cur, amount, sizeof(amount));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s?, s:s}", "entitlement", e->id, "claim",
+	                 e->claim, "beneficiary", e->beneficiary, "amount", amount, "currency", e->currency,
+	                 "amount_minor", (json_int_t)e->amount, "due_on", e->due_on, "last_proof",
+	                 last_proof[0] != '\0' ? last_proof : NULL, "state",
+	                 entitlement_state_name(e->state));
+}
+
+json_t *
+entitlement_service_json(const struct entitlement_service *s)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "event", (json_int_t)s->seq, "claim",
+	                 s->claim, "service", s->service, "state", entitlement_service_state_name(s->state),
+	                 "on", s->on, "provider", s->provider, "by", s->actor);
 }

@@ -27,8 +27,8 @@ entitlement_service_state_name(enum entitlement_service_state state)
 	return (size_t)state < SERVICE_STATES ? service_state_names[state] : "?";
 }
 
-static int
-service_state_parse(const char *text, enum entitlement_service_state *state_r)
+int
+entitlement_service_state_parse(const char *text, enum entitlement_service_state *state_r)
 {
 	size_t i;
 
@@ -103,7 +103,7 @@ entitlements_decode_service(const struct event *ev, struct entitlement_service *
 	    (rc = canon_get_string_into(ev->data, "provider", s->provider, sizeof(s->provider), err)) !=
 	        REDRESS_OK)
 		return rc;
-	if (!service_state_parse(state, &s->state))
+	if (!entitlement_service_state_parse(state, &s->state))
 		return error_set(err, REDRESS_E_INVALID,
 		                 "field 'state' is '%s', not scheduled, delivered or refused", state);
 	s->seq = ev->seq;
@@ -280,7 +280,7 @@ entitlements_service_each(struct store *store, const char *claim,
 		s.seq = (uint64_t)store_column_int64(st, 0);
 		text_copy(s.claim, sizeof(s.claim), store_column_text(st, 1));
 		text_copy(s.service, sizeof(s.service), store_column_text(st, 2));
-		(void)service_state_parse(store_column_text(st, 3), &s.state);
+		(void)entitlement_service_state_parse(store_column_text(st, 3), &s.state);
 		text_copy(s.on, sizeof(s.on), store_column_text(st, 4));
 		text_copy(s.provider, sizeof(s.provider), store_column_text(st, 5));
 		text_copy(s.actor, sizeof(s.actor), store_column_text(st, 6));

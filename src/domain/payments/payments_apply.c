@@ -132,11 +132,10 @@ static const struct store_statement payments_statements[PAYMENTS_Q_COUNT] = {
                                   .sql = "INSERT INTO payments_exports (seq, batch, format, "
                                          "sha256, orders, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                   .columns = ""},
-    [PAYMENTS_Q_CHECK_BATCHED] =
-        {.name = "payments.check.batched",
-         .sql = "SELECT e.id, e.state FROM entitlements e WHERE e.state = 'batched' AND NOT EXISTS"
-                " (SELECT 1 FROM payments_orders o WHERE o.entitlement = e.id AND o.state = 'pending')",
-         .columns = "tt"},
+    [PAYMENTS_Q_PENDING_FOR] = {.name = "payments.pending_for",
+                                .sql = "SELECT 1 FROM payments_orders WHERE entitlement = ?1"
+                                       " AND state = 'pending' LIMIT 1",
+                                .columns = "i"},
     [PAYMENTS_Q_SNAP_DEBTORS] = {.name = "payments_debtors",
                                  .sql = "SELECT program, name, iban, bic, set_seq FROM"
                                         " payments_debtors ORDER BY program",
@@ -689,6 +688,38 @@ payments_replay(struct store *store, const struct event *ev, struct redress_erro
 	return error_set(err, REDRESS_E_INVALID, "unknown payments event type '%.64s'", ev->type);
 }
 
+/* Every batched entitlement (read through the entitlements module) has an order at the bank. */
+static enum redress_err
+check_batched(struct store *store, struct audit_report *report, struct redress_error *err)
+{
+	struct entitlement *items = NULL;
+	struct store_stmt *st;
+	size_t n = 0, i;
+	enum redress_err rc;
+
+	if ((rc = entitlements_in_state(store, ENTITLEMENT_BATCHED, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; rc == REDRESS_OK && i < n; i++) {
+		if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_PENDING_FOR, err)) == NULL) {
+			rc = err->code;
+			break;
+		}
+		store_bind_text(st, 1, items[i].id);
+		switch (store_step(st, err)) {
+		case STORE_ROW: store_done(st); break;
+		case STORE_DONE:
+			audit_finding(
+			    report,
+			    "entitlements '%.70s' is batched but its payment order at the bank is missing",
+			    items[i].id);
+			break;
+		default: rc = err->code; break;
+		}
+	}
+	free(items);
+	return rc;
+}
+
 /*
  * Across modules, on the live tables: an order at the bank holds a pending
  * transfer and a batched entitlement, a settled one a posted transfer, a
@@ -747,10 +778,8 @@ check_order(struct store *store, const struct payments_order *o, struct audit_re
  * transfer and a batched entitlement, a settled one a posted transfer, a
  * returned one a voided transfer (or a posted one and its reversal "-R");
  * and every batched entitlement has exactly its one order at the bank.
- * The transfers and the orders' entitlements are read through the ledger's
- * and the entitlements' functions; only the batched entitlements without
- * an order are still found by a query on the entitlements' table (the
- * entitlements module has no function that lists them).
+ * The transfers and the entitlements are read through the ledger's and the
+ * entitlements' functions, never their tables.
  */
 static enum redress_err
 payments_check(struct store *store, struct audit_report *report, struct redress_error *err)
@@ -769,13 +798,7 @@ payments_check(struct store *store, struct audit_report *report, struct redress_
 		}
 	if (r == STORE_ERROR)
 		return err->code;
-	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_CHECK_BATCHED, err)) == NULL)
-		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW)
-		audit_finding(report,
-		              "entitlements '%.70s' is %s but its payment order at the bank is missing",
-		              store_column_text(st, 0), store_column_text(st, 1));
-	return r == STORE_ERROR ? err->code : REDRESS_OK;
+	return check_batched(store, report, err);
 }
 
 /* ---- audit's fold: the same apply code, into a private in-memory database ---- */

@@ -260,6 +260,7 @@ program_parse(const char *text, size_t len, struct program *p_r, struct redress_
 		return error_set(err, REDRESS_E_INVALID, "the program file is %zu bytes; the limit is %u",
 		                 len, PROGRAM_FILE_MAX);
 	memset(&p, 0, sizeof(p));
+	p.version = 1; /* a file is a program as first added, until a proposal numbers it */
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
 		return error_set(err, REDRESS_E_INVALID, "%d:%d: %s", jerr.line, jerr.column, jerr.text);
@@ -286,7 +287,7 @@ program_get(struct store *store, const char *code, struct program *p_r, struct r
 		enum redress_err rc = programs_read(st, p_r, err);
 
 		store_done(st);
-		return rc;
+		return rc == REDRESS_OK ? programs_in_force(store, p_r, err) : rc;
 	}
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
@@ -312,7 +313,9 @@ program_each(struct store *store,
 	if ((p = malloc(sizeof(*p))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory listing programs");
 	while ((r = store_step(st, err)) == STORE_ROW)
-		if ((rc = programs_read(st, p, err)) != REDRESS_OK || (rc = fn(ctx, p, err)) != REDRESS_OK)
+		if ((rc = programs_read(st, p, err)) != REDRESS_OK ||
+		    (rc = programs_in_force(store, p, err)) != REDRESS_OK ||
+		    (rc = fn(ctx, p, err)) != REDRESS_OK)
 			goto out;
 	rc = r == STORE_DONE ? REDRESS_OK : err->code;
 out:
@@ -377,8 +380,8 @@ program_add(struct tlog *log, const struct actor *actor, const struct program *p
 	if (rc == REDRESS_OK)
 		return error_set(
 		    err, REDRESS_E_CONFLICT,
-		    "program '%s' already exists (added by event %llu); a program is never changed:"
-		    " add a new one under a new code",
+		    "program '%s' already exists (added by event %llu); a new version of it is proposed"
+		    " by one admin ('redress program add --file') and approved by another",
 		    q.code, (unsigned long long)old.added_seq);
 	if (rc != REDRESS_E_NOTFOUND)
 		return rc;

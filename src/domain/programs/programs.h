@@ -145,6 +145,8 @@ struct program_rules {
 	enum program_priority priority[PROGRAM_PRIORITY_MAX];
 	size_t nexclusions;
 	char exclusions[PROGRAM_EXCLUSIONS_MAX][PROGRAM_CODE_MAX + 1]; /* paid by these programs: excluded */
+	/* 1: exclusions[i] is a benefit recorded on her file ({"receives"}), not a program ({"paid_by"}). */
+	int exclusion_receives[PROGRAM_EXCLUSIONS_MAX];
 	enum program_form form;
 	struct program_instalments instalments; /* form PROGRAM_FORM_INSTALMENTS */
 	size_t nservices;
@@ -164,7 +166,26 @@ struct program {
 	int approvals;           /* different reviewers who must approve a claim */
 	uint64_t added_seq;      /* the event that added it (0 for a program only parsed) */
 	struct program_rules rules;
+	/*
+	 * Which version of the program this is: 1 as first added (from ""),
+	 * else a version a second admin approved (programs.version.added),
+	 * in force from the day from (YYYY-MM-DD).
+	 */
+	int version;
+	char from[11];
 };
+
+/* A version of a program as its history lists it. */
+struct program_version {
+	int version;
+	char from[11];                        /* in force from; "" for version 1 */
+	uint64_t proposed_seq;                /* the event that proposed it (version 1: added it) */
+	char proposed_by[TLOG_ACTOR_MAX + 1]; /* "" for version 1 */
+	uint64_t added_seq;                   /* the second admin's approval; 0: awaiting it */
+	char added_by[TLOG_ACTOR_MAX + 1];
+};
+
+#define PROGRAM_VERSIONS_MAX 1000
 
 extern const struct event_module programs_module;
 
@@ -184,11 +205,43 @@ enum redress_err program_parse(const char *text, size_t len, struct program *p_r
 enum redress_err program_add(struct tlog *log, const struct actor *actor, const struct program *p,
                              struct redress_error *err);
 
-/* Reads a program; REDRESS_E_NOTFOUND naming code when there is none. */
+/*
+ * Reads a program as it is in force today: its latest version approved by
+ * a second admin whose day has come, else the program as first added.
+ * REDRESS_E_NOTFOUND naming code when there is none.
+ */
 enum redress_err program_get(struct store *store, const char *code, struct program *p_r,
                              struct redress_error *err);
 
-/* Calls fn for each program, in code order; stops at fn's first error. */
+/*
+ * A new version of a program (docs/programs.md, "Versions"): p is the new
+ * rules under an existing code, with the same currency, fund, payable and
+ * expense accounts, in force from the day from (YYYY-MM-DD, not before
+ * today).  An admin proposes it (event "programs.version.proposed",
+ * *version_r its number: the last one's plus one); another admin approves
+ * it (event "programs.version.added"), after which program_get gives it
+ * from that day.  Entitlements booked before keep the amounts they were
+ * booked with: a run books only what is not booked yet.  A proposal while
+ * another awaits approval is REDRESS_E_CONFLICT; an approval by its
+ * proposer is REDRESS_E_REFUSED.  Both need PERM_PROGRAMS_MANAGE, inside a
+ * change.
+ */
+enum redress_err program_version_propose(struct tlog *log, const struct actor *actor, const struct program *p,
+                                         const char *from, int *version_r, struct redress_error *err);
+enum redress_err program_version_approve(struct tlog *log, const struct actor *actor, const char *code,
+                                         int version, struct redress_error *err);
+
+/* Reads version (1: as first added) of program code, approved or not; REDRESS_E_NOTFOUND when none. */
+enum redress_err program_version_get(struct store *store, const char *code, int version, struct program *p_r,
+                                     struct redress_error *err);
+
+/* Calls fn for each version of program code, version 1 first. */
+enum redress_err program_versions_each(struct store *store, const char *code,
+                                       enum redress_err (*fn)(void *ctx, const struct program_version *v,
+                                                              struct redress_error *err),
+                                       void *ctx, struct redress_error *err);
+
+/* Calls fn for each program as in force today (program_get), in code order; stops at fn's first error. */
 enum redress_err program_each(struct store *store,
                               enum redress_err (*fn)(void *ctx, const struct program *p,
                                                      struct redress_error *err),
@@ -254,5 +307,8 @@ json_t *program_rules_json(const struct program *p);
  * memory.
  */
 json_t *program_json(const struct program *p);
+
+/* A version as program history lists it (same ownership as program_json). */
+json_t *program_version_json(const struct program_version *v);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * programs_apply.c -- the programs' event and table: encoding the event,
  * reading it back, applying it, replaying it, and folding it for audit's
- * fast path.  A program is never changed once added, so each row is final
- * when its event is read: the fold hashes it at once and keeps only the
- * code, to refuse a second program under the same code as replay would.
+ * fast path.  A program's row is never changed once added, and each
+ * version after it is two final rows (proposed, approved), so each row is
+ * final when its event is read: the fold hashes it at once and keeps only
+ * the code, to refuse a second program under the same code as replay would.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "core/strmap.h"
 #include "core/text.h"
 #include "domain/programs/programs_int.h"
+#include "domain/registry/registry.h"
 
 static const char programs_schema[] = "CREATE TABLE IF NOT EXISTS programs_programs ("
                                       " code TEXT PRIMARY KEY,"
@@ -28,7 +30,35 @@ static const char programs_schema[] = "CREATE TABLE IF NOT EXISTS programs_progr
                                       /* The rules beyond the flat schedule, as the event holds them. */
                                       "CREATE TABLE IF NOT EXISTS programs_rules ("
                                       " code TEXT PRIMARY KEY,"
-                                      " rules TEXT NOT NULL);";
+                                      " rules TEXT NOT NULL);"
+                                      /*
+                                       * The versions after the first: each proposed by an admin
+                                       * (a final row), approved by another (a final row beside
+                                       * it); the program's row keeps version 1.
+                                       */
+                                      "CREATE TABLE IF NOT EXISTS programs_versions ("
+                                      " code TEXT NOT NULL,"
+                                      " version INTEGER NOT NULL,"
+                                      " from_on TEXT NOT NULL,"
+                                      " name TEXT NOT NULL,"
+                                      " currency TEXT NOT NULL,"
+                                      " cutoff TEXT NOT NULL,"
+                                      " fund TEXT NOT NULL,"
+                                      " payable TEXT NOT NULL,"
+                                      " expense TEXT NOT NULL,"
+                                      " survivor_amount INTEGER NOT NULL,"
+                                      " bereaved_amount INTEGER NOT NULL,"
+                                      " approvals INTEGER NOT NULL,"
+                                      " rules TEXT NOT NULL,"
+                                      " proposed_seq INTEGER NOT NULL,"
+                                      " proposed_by TEXT NOT NULL,"
+                                      " PRIMARY KEY (code, version));"
+                                      "CREATE TABLE IF NOT EXISTS programs_version_adds ("
+                                      " code TEXT NOT NULL,"
+                                      " version INTEGER NOT NULL,"
+                                      " added_seq INTEGER NOT NULL,"
+                                      " added_by TEXT NOT NULL,"
+                                      " PRIMARY KEY (code, version));";
 
 #define PROGRAM_COLUMNS                                                                                      \
 	"code, name, currency, cutoff, fund, payable, expense, survivor_amount, bereaved_amount, approvals," \
@@ -37,6 +67,16 @@ static const char programs_schema[] = "CREATE TABLE IF NOT EXISTS programs_progr
 	"SELECT p.code, p.name, p.currency, p.cutoff, p.fund, p.payable, p.expense, p.survivor_amount,"      \
 	" p.bereaved_amount, p.approvals, p.added_seq, coalesce(r.rules, '')"                                \
 	" FROM programs_programs p LEFT JOIN programs_rules r ON r.code = p.code"
+
+#define VERSION_COLUMNS                                                                                      \
+	"code, version, from_on, name, currency, cutoff, fund, payable, expense, survivor_amount,"           \
+	" bereaved_amount, approvals, rules, proposed_seq, proposed_by"
+/* A version read as programs_read reads a program, then its number and day. */
+#define VERSION_SELECT                                                                                       \
+	"SELECT v.code, v.name, v.currency, v.cutoff, v.fund, v.payable, v.expense, v.survivor_amount,"      \
+	" v.bereaved_amount, v.approvals, coalesce(a.added_seq, 0), v.rules, v.version, v.from_on"           \
+	" FROM programs_versions v LEFT JOIN programs_version_adds a"                                        \
+	" ON a.code = v.code AND a.version = v.version"
 
 static const struct store_statement programs_statements[] = {
     [PROGRAMS_Q_GET] = {.name = "programs.get",
@@ -58,6 +98,42 @@ static const struct store_statement programs_statements[] = {
     [PROGRAMS_Q_SNAPSHOT_RULES] = {.name = "programs_rules",
                                    .sql = "SELECT code, rules FROM programs_rules ORDER BY code",
                                    .columns = "tt"},
+    [PROGRAMS_Q_SNAPSHOT_VERSIONS] = {.name = "programs_versions",
+                                      .sql = "SELECT " VERSION_COLUMNS " FROM programs_versions"
+                                             " ORDER BY code, version",
+                                      .columns = "tittttttiiitit"},
+    [PROGRAMS_Q_SNAPSHOT_VERSION_ADDS] = {.name = "programs_version_adds",
+                                          .sql = "SELECT code, version, added_seq, added_by FROM"
+                                                 " programs_version_adds ORDER BY code, version",
+                                          .columns = "tiit"},
+    [PROGRAMS_Q_VERSION_INSERT] = {.name = "programs.version.insert",
+                                   .sql = "INSERT INTO programs_versions (" VERSION_COLUMNS
+                                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                                          " ?14, ?15)",
+                                   .columns = ""},
+    [PROGRAMS_Q_VERSION_ADD_INSERT] = {.name = "programs.version.add.insert",
+                                       .sql = "INSERT INTO programs_version_adds (code, version, added_seq,"
+                                              " added_by) VALUES (?1, ?2, ?3, ?4)",
+                                       .columns = ""},
+    [PROGRAMS_Q_VERSION_IN_FORCE] = {.name = "programs.version.in_force",
+                                     .sql = VERSION_SELECT " WHERE v.code = ?1 AND v.from_on <= ?2"
+                                                           " AND a.added_seq IS NOT NULL"
+                                                           " ORDER BY v.version DESC LIMIT 1",
+                                     .columns = "tttttttiiiitit"},
+    [PROGRAMS_Q_VERSION_GET] = {.name = "programs.version.get",
+                                .sql = VERSION_SELECT " WHERE v.code = ?1 AND v.version = ?2",
+                                .columns = "tttttttiiiitit"},
+    [PROGRAMS_Q_VERSIONS] = {.name = "programs.versions",
+                             .sql = "SELECT v.version, v.from_on, v.proposed_seq, v.proposed_by,"
+                                    " coalesce(a.added_seq, 0), coalesce(a.added_by, '')"
+                                    " FROM programs_versions v LEFT JOIN programs_version_adds a"
+                                    " ON a.code = v.code AND a.version = v.version"
+                                    " WHERE v.code = ?1 ORDER BY v.version",
+                             .columns = "ititit"},
+    [PROGRAMS_Q_VERSION_LAST] =
+        {.name = "programs.version.last",
+         .sql = "SELECT coalesce(max(version), 1) FROM programs_versions WHERE code = ?1",
+         .columns = "i"},
 };
 
 const struct store_catalogue programs_catalogue = {"programs", programs_statements,
@@ -78,6 +154,7 @@ programs_read(struct store_stmt *st, struct program *p, struct redress_error *er
 	p->bereaved_amount = store_column_int64(st, 8);
 	p->approvals = (int)store_column_int64(st, 9);
 	p->added_seq = (uint64_t)store_column_int64(st, 10);
+	p->version = 1;
 	return programs_rules_load(p, store_column_text(st, 11), err);
 }
 
@@ -85,7 +162,8 @@ programs_read(struct store_stmt *st, struct program *p, struct redress_error *er
  * {"accounts":{"expense","fund","payable"},"approvals","benefits":{"bereaved","survivor"},
  *  "code","currency","cutoff","name","rules"}: the file's shape, amounts in minor units;
  * "rules" (the second format's fields as canonical JSON text, programs_rules_text) only
- * when the program has any, so a program of the first format is the event it always was.
+ * when the program has any, so a program of the first format is the event it always was;
+ * "from" and "version" only for a version after the first ("programs.version.proposed").
  */
 enum redress_err
 programs_encode(struct buf *out, const struct program *p, const char *rules_text, struct redress_error *err)
@@ -118,11 +196,19 @@ programs_encode(struct buf *out, const struct program *p, const char *rules_text
 	canon_string(&c, p->currency);
 	canon_key(&c, "cutoff");
 	canon_string(&c, p->cutoff);
+	if (p->version > 1) {
+		canon_key(&c, "from");
+		canon_string(&c, p->from);
+	}
 	canon_key(&c, "name");
 	canon_string(&c, p->name);
 	if (rules_text[0] != '\0') {
 		canon_key(&c, "rules");
 		canon_string(&c, rules_text);
+	}
+	if (p->version > 1) {
+		canon_key(&c, "version");
+		canon_int(&c, p->version);
 	}
 	canon_object_end(&c);
 	return canon_error(&c, err);
@@ -147,6 +233,10 @@ programs_decode(const struct event *ev, struct program *p, const char **rules_te
 {
 	static const char *const keys[] = {"accounts", "approvals", "benefits", "code", "currency",
 	                                   "cutoff",   "name",      "rules",    NULL};
+	static const char *const version_keys[] = {"accounts", "approvals", "benefits", "code",
+	                                           "currency", "cutoff",    "from",     "name",
+	                                           "rules",    "version",   NULL};
+	int proposed = strcmp(ev->type, PROGRAMS_EV_VERSION_PROPOSED) == 0;
 	static const char *const account_keys[] = {"expense", "fund", "payable", NULL};
 	static const char *const benefit_keys[] = {"bereaved", "survivor", NULL};
 	const struct canon_node *accounts = NULL, *benefits = NULL;
@@ -154,7 +244,8 @@ programs_decode(const struct event *ev, struct program *p, const char **rules_te
 	enum redress_err rc;
 
 	memset(p, 0, sizeof(*p));
-	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
+	p->version = 1;
+	if ((rc = canon_only_keys(ev->data, proposed ? version_keys : keys, err)) != REDRESS_OK ||
 	    (rc = canon_get_string_into(ev->data, "code", p->code, sizeof(p->code), err)) != REDRESS_OK ||
 	    (rc = canon_get_string_into(ev->data, "name", p->name, sizeof(p->name), err)) != REDRESS_OK ||
 	    (rc = canon_get_string_into(ev->data, "currency", p->currency, sizeof(p->currency), err)) !=
@@ -183,6 +274,21 @@ programs_decode(const struct event *ev, struct program *p, const char **rules_te
 		return error_set(err, REDRESS_E_INVALID, "field 'approvals' is %lld", (long long)approvals);
 	p->approvals = (int)approvals;
 	p->added_seq = ev->seq;
+	if (proposed) {
+		int64_t version;
+
+		if ((rc = canon_get_int(ev->data, "version", &version, err)) != REDRESS_OK ||
+		    (rc = canon_get_string_into(ev->data, "from", p->from, sizeof(p->from), err)) !=
+		        REDRESS_OK)
+			return rc;
+		if (version < 2 || version > PROGRAM_VERSIONS_MAX)
+			return error_set(err, REDRESS_E_INVALID, "field 'version' is %lld",
+			                 (long long)version);
+		p->version = (int)version;
+		p->added_seq = 0;
+		if ((rc = registry_date_check("field 'from'", p->from, err)) != REDRESS_OK)
+			return rc;
+	}
 	/* What the commands would refuse, the log may not carry either. */
 	return programs_check(p, err);
 }
@@ -224,7 +330,7 @@ programs_replay(struct store *store, const struct event *ev, struct redress_erro
 	enum redress_err rc;
 
 	if (strcmp(ev->type, PROGRAMS_EV_ADDED) != 0)
-		return error_set(err, REDRESS_E_INVALID, "unknown programs event type '%.64s'", ev->type);
+		return programs_versions_replay(store, ev, err);
 	if ((rc = programs_decode(ev, &p, &rules, err)) != REDRESS_OK)
 		return rc;
 	return programs_apply(store, &p, rules, err);
@@ -287,6 +393,65 @@ programs_fold_begin(void)
 	return codes;
 }
 
+/*
+ * A version's event, folded: its row is final at once (a proposal, an
+ * approval).  The program must have been added; the order of versions
+ * and the second admin are what replay checks against the tables.
+ */
+static enum redress_err
+fold_version(struct strmap *codes, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
+{
+	struct program *p;
+	const char *rules;
+	char code[PROGRAM_CODE_MAX + 1];
+	int version;
+	enum redress_err rc;
+
+	if (strcmp(ev->type, PROGRAMS_EV_VERSION_ADDED) == 0) {
+		if ((rc = programs_version_add_decode(ev, code, &version, err)) != REDRESS_OK)
+			return rc;
+		if (strmap_get(codes, code) == NULL)
+			return error_set(err, REDRESS_E_NOTFOUND,
+			                 "a version of program '%s', which was never added", code);
+		{
+			const struct audit_value row[] = {AUDIT_TEXT_VALUE(code), AUDIT_INT_VALUE(version),
+			                                  AUDIT_INT_VALUE(ev->seq),
+			                                  AUDIT_TEXT_VALUE(ev->actor)};
+
+			audit_fold_row(fold, 3, row, sizeof(row) / sizeof(row[0]));
+		}
+		return REDRESS_OK;
+	}
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory folding programs");
+	if ((rc = programs_decode(ev, p, &rules, err)) == REDRESS_OK && strmap_get(codes, p->code) == NULL)
+		rc = error_set(err, REDRESS_E_NOTFOUND, "a version of program '%s', which was never added",
+		               p->code);
+	if (rc == REDRESS_OK) {
+		const struct audit_value row[] = {
+		    AUDIT_TEXT_VALUE(p->code),
+		    AUDIT_INT_VALUE(p->version),
+		    AUDIT_TEXT_VALUE(p->from),
+		    AUDIT_TEXT_VALUE(p->name),
+		    AUDIT_TEXT_VALUE(p->currency),
+		    AUDIT_TEXT_VALUE(p->cutoff),
+		    AUDIT_TEXT_VALUE(p->fund),
+		    AUDIT_TEXT_VALUE(p->payable),
+		    AUDIT_TEXT_VALUE(p->expense),
+		    AUDIT_INT_VALUE(p->survivor_amount),
+		    AUDIT_INT_VALUE(p->bereaved_amount),
+		    AUDIT_INT_VALUE(p->approvals),
+		    AUDIT_TEXT_VALUE(rules),
+		    AUDIT_INT_VALUE(ev->seq),
+		    AUDIT_TEXT_VALUE(ev->actor),
+		};
+
+		audit_fold_row(fold, 2, row, sizeof(row) / sizeof(row[0]));
+	}
+	free(p);
+	return rc;
+}
+
 static enum redress_err
 programs_fold(void *model, const struct event *ev, struct audit_fold *fold, struct redress_error *err)
 {
@@ -296,6 +461,9 @@ programs_fold(void *model, const struct event *ev, struct audit_fold *fold, stru
 	char *code;
 	enum redress_err rc;
 
+	if (strcmp(ev->type, PROGRAMS_EV_VERSION_PROPOSED) == 0 ||
+	    strcmp(ev->type, PROGRAMS_EV_VERSION_ADDED) == 0)
+		return fold_version(codes, ev, fold, err);
 	if (strcmp(ev->type, PROGRAMS_EV_ADDED) != 0)
 		return error_set(err, REDRESS_E_INVALID, "unknown programs event type '%.64s'", ev->type);
 	if ((rc = programs_decode(ev, &p, &rules, err)) != REDRESS_OK)
@@ -340,8 +508,6 @@ programs_fold_end(void *model, struct audit_fold *fold)
 	strmap_free(codes);
 	free(codes);
 }
-
-static const unsigned programs_snapshots[] = {PROGRAMS_Q_SNAPSHOT, PROGRAMS_Q_SNAPSHOT_RULES};
 
 const struct event_module programs_module = {
     .name = "programs",

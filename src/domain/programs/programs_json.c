@@ -42,5 +42,23 @@ program_json(const struct program *p)
 		return NULL;
 	}
 	json_decref(rules);
+	/* Which version this is, and from when (a version after the first), and whether it is approved. */
+	if (json_object_set_new(o, "version", json_integer(p->version > 0 ? p->version : 1)) != 0 ||
+	    (p->version > 1 && (json_object_set_new(o, "from", json_string(p->from)) != 0 ||
+	                        json_object_set_new(o, "approved", json_boolean(p->added_seq != 0)) != 0))) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
+}
+
+json_t *
+program_version_json(const struct program_version *v)
+{
+	return json_pack("{s:i, s:s?, s:I, s:s?, s:o?, s:s?, s:s}", "version", v->version, "from",
+	                 v->from[0] != '\0' ? v->from : NULL, "proposed_event", (json_int_t)v->proposed_seq,
+	                 "proposed_by", v->proposed_by[0] != '\0' ? v->proposed_by : NULL, "added_event",
+	                 v->added_seq != 0 ? json_integer((json_int_t)v->added_seq) : NULL, "added_by",
+	                 v->added_by[0] != '\0' ? v->added_by : NULL, "state",
+	                 v->added_seq != 0 ? "approved" : "proposed");
 }

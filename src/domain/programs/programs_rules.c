@@ -564,8 +564,9 @@ priority_at(const struct reader *r, json_t *v, struct program_rules *rules)
 static enum redress_err
 exclusions_at(const struct reader *r, json_t *v, const char *self, struct program_rules *rules)
 {
-	static const char *const fields[] = {"paid_by", NULL};
+	static const char *const fields[] = {"paid_by", "receives", NULL};
 	char where[64], what[96];
+	const char *key;
 	json_t *e, *f;
 	size_t i;
 	enum redress_err rc;
@@ -579,22 +580,30 @@ exclusions_at(const struct reader *r, json_t *v, const char *self, struct progra
 	json_array_foreach(v, i, e)
 	{
 		snprintf(where, sizeof(where), "exclusions[%zu]", i);
-		if (!json_is_object(e))
-			return error_set(r->err, REDRESS_E_INVALID,
-			                 "field '%s' must be an object: {\"paid_by\": \"PROGRAM\"}", where);
-		if ((rc = only(r, e, fields, where)) != REDRESS_OK)
+		if (json_is_object(e) && (rc = only(r, e, fields, where)) != REDRESS_OK)
 			return rc;
-		snprintf(what, sizeof(what), "%s.paid_by", where);
-		if ((f = json_object_get(e, "paid_by")) == NULL)
-			return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", what);
+		if (!json_is_object(e) || json_object_size(e) != 1)
+			return error_set(
+			    r->err, REDRESS_E_INVALID,
+			    "field '%s' must be {\"paid_by\": \"PROGRAM\"} or {\"receives\": \"BENEFIT\"}",
+			    where);
+		/* A person paid by another program, or receiving another benefit recorded on her file. */
+		rules->exclusion_receives[i] = json_object_get(e, "receives") != NULL;
+		key = rules->exclusion_receives[i] ? "receives" : "paid_by";
+		f = json_object_get(e, key);
+		snprintf(what, sizeof(what), "%s.%s", where, key);
 		if ((rc = string_at(r, f, what, rules->exclusions[i], sizeof(rules->exclusions[i]))) !=
 		    REDRESS_OK)
 			return rc;
-		snprintf(what, sizeof(what), "field '%s.paid_by'", where);
-		if ((rc = text_check_id(what, rules->exclusions[i], PROGRAM_CODE_MAX, PROGRAM_CODE_CHARS,
-		                        r->err)) != REDRESS_OK)
+		snprintf(what, sizeof(what), "field '%s.%s'", where, key);
+		if (rules->exclusion_receives[i]) {
+			if ((rc = text_check_id(what, rules->exclusions[i], PROGRAM_ITEM_CODE_MAX, "._-",
+			                        r->err)) != REDRESS_OK)
+				return rc;
+		} else if ((rc = text_check_id(what, rules->exclusions[i], PROGRAM_CODE_MAX,
+		                               PROGRAM_CODE_CHARS, r->err)) != REDRESS_OK)
 			return rc;
-		if (strcmp(rules->exclusions[i], self) == 0)
+		if (!rules->exclusion_receives[i] && strcmp(rules->exclusions[i], self) == 0)
 			return error_set(r->err, REDRESS_E_INVALID,
 			                 "field '%s.paid_by' names the program itself", where);
 		rules->nexclusions = i + 1;
@@ -790,8 +799,10 @@ program_rules_json(const struct program *p)
 	if (!bad && rules->nexclusions > 0) {
 		bad |= put(o, "exclusions", a = json_array());
 		for (i = 0; !bad && i < rules->nexclusions; i++)
-			bad |= json_array_append_new(
-			           a, json_pack("{s:s}", "paid_by", rules->exclusions[i])) != 0;
+			bad |=
+			    json_array_append_new(
+			        a, json_pack("{s:s}", rules->exclusion_receives[i] ? "receives" : "paid_by",
+			                     rules->exclusions[i])) != 0;
 	}
 	if (!bad && rules->form == PROGRAM_FORM_INSTALMENTS) {
 		const struct program_instalments *in = &rules->instalments;

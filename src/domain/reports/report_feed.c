@@ -51,7 +51,7 @@ static const char *const feed_committed[] = {
 static int
 feed_public_type(const char *type)
 {
-	return strcmp(type, "programs.program.added") == 0 || strncmp(type, "pledges.", 8) == 0 ||
+	return strncmp(type, "programs.", 9) == 0 || strncmp(type, "pledges.", 8) == 0 ||
 	       strncmp(type, "reports.", 8) == 0 || strcmp(type, "log.created") == 0;
 }
 

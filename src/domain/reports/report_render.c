@@ -237,6 +237,21 @@ report_render_csv(const struct report_published *pub, struct buf *out, struct re
 	csv_count(out, "statistics", "total", "paid", &r->consented_paid, r->k);
 	csv_breakdown(out, "by region", &r->by_region, r->k);
 	csv_breakdown(out, "by decade of birth", &r->by_decade, r->k);
+	csv_row(out, "benefit", "", "form", r->form, "");
+	report_count_text(&r->scheduled, r->k, text, sizeof(text));
+	csv_row(out, "benefit", "instalments", "scheduled, not due yet", text, "instalments");
+	report_count_text(&r->held, r->k, text, sizeof(text));
+	csv_row(out, "benefit", "instalments", "held for want of a proof of life", text, "instalments");
+	report_count_text(&r->stopped, r->k, text, sizeof(text));
+	csv_row(out, "benefit", "instalments", "stopped at death", text, "instalments");
+	for (i = 0; i < r->nharms; i++) {
+		report_count_text(&r->harms[i].claims, r->k, text, sizeof(text));
+		csv_row(out, "by harm", r->harms[i].harm, "claims approved with this harm", text, "claims");
+		if (r->harms[i].claims.mark == REPORT_SHOWN)
+			csv_money(out, "by harm", r->harms[i].harm, "paid", r->harms[i].paid, r->currency);
+		else
+			csv_row(out, "by harm", r->harms[i].harm, "paid", "withheld", r->currency);
+	}
 	return buf_error(out, err);
 }
 
@@ -394,6 +409,24 @@ report_render_html(const struct report_published *pub, struct buf *out, struct r
 	html_raw_const(out, "</table>\n");
 	html_breakdown(out, "By region", "region", &r->by_region, r->k);
 	html_breakdown(out, "By decade of birth", "decade", &r->by_decade, r->k);
+	html_raw_const(out, "<table>\n<caption>By form of benefit: ");
+	html_text(out, r->form);
+	html_raw_const(out, "</caption>\n");
+	html_row_count(out, "instalments scheduled, not due yet", &r->scheduled, r->k);
+	html_row_count(out, "instalments held for want of a proof of life", &r->held, r->k);
+	html_row_count(out, "instalments stopped at death", &r->stopped, r->k);
+	html_raw_const(out, "</table>\n");
+	if (r->nharms > 0) {
+		html_raw_const(out, "<table>\n<caption>By harm: approved claims with the harm approved, and what "
+		                    "they paid (a claim with several harms counts in each)</caption>\n");
+		for (i = 0; i < r->nharms; i++) {
+			html_row_count(out, r->harms[i].harm, &r->harms[i].claims, r->k);
+			snprintf(text, sizeof(text), "%s: paid", r->harms[i].harm);
+			if (r->harms[i].claims.mark == REPORT_SHOWN)
+				html_row_money(out, text, r->harms[i].paid, r->currency);
+		}
+		html_raw_const(out, "</table>\n");
+	}
 	html_raw_const(out, "<h2>The checkpoint these figures were computed at</h2>\n<pre>");
 	html_text(out, r->checkpoint.data != NULL ? r->checkpoint.data : "");
 	html_raw_const(

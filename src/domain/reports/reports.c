@@ -13,6 +13,8 @@
 #include "core/canon.h"
 #include "core/text.h"
 #include "crypto/codec.h"
+#include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
 #include "domain/programs/programs.h"
 #include "domain/reports/report_cells.h"
@@ -336,6 +338,87 @@ out:
 	return rc;
 }
 
+/* What by_harm gathers: the report, and the store its claims are read from. */
+struct harm_walk {
+	struct store *store;
+	struct report *r;
+	const char *claim;
+	int64_t paid; /* the current claim's, read once it has an approved harm */
+	int paid_read;
+};
+
+static enum redress_err
+harm_one(void *ctx, const struct claim_harm *h, struct redress_error *err)
+{
+	struct harm_walk *w = ctx;
+	struct report *r = w->r;
+	enum redress_err rc;
+	size_t i;
+
+	if (h->state != CLAIM_HARM_APPROVED)
+		return REDRESS_OK;
+	if (!w->paid_read) {
+		if ((rc = entitlements_claim_paid(w->store, w->claim, &w->paid, err)) != REDRESS_OK)
+			return rc;
+		w->paid_read = 1;
+	}
+	for (i = 0; i < r->nharms && strcmp(r->harms[i].harm, h->harm) != 0; i++)
+		;
+	if (i == r->nharms) {
+		if (r->nharms == REPORT_HARMS_MAX)
+			return error_set(err, REDRESS_E_NOMEM, "claims with more than %d harms",
+			                 REPORT_HARMS_MAX);
+		text_copy(r->harms[i].harm, sizeof(r->harms[i].harm), h->harm);
+		r->nharms++;
+	}
+	if (__builtin_add_overflow(r->harms[i].claims.value, 1, &r->harms[i].claims.value) ||
+	    __builtin_add_overflow(r->harms[i].paid, w->paid, &r->harms[i].paid))
+		return error_set(err, REDRESS_E_OVERFLOW, "harm %s: its figures overflow", h->harm);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+harm_claim(void *ctx, const struct claim *c, struct redress_error *err)
+{
+	struct harm_walk *w = ctx;
+
+	w->claim = c->id;
+	w->paid = 0;
+	w->paid_read = 0;
+	return claim_harm_each(w->store, c->id, harm_one, w, err);
+}
+
+/*
+ * By harm, through the claims' and the entitlements' own functions: each
+ * approved claim's approved harms, and what it paid; harms in code order.
+ * By form: the program's form and its instalments' states.
+ */
+static enum redress_err
+by_harm_and_form(struct store *store, const struct program *p, struct report *r, struct redress_error *err)
+{
+	struct harm_walk w = {store, r, NULL, 0, 0};
+	int64_t counts[ENTITLEMENT_STATES];
+	enum redress_err rc;
+	size_t i, j;
+
+	text_copy(r->form, sizeof(r->form),
+	          p->rules.form == PROGRAM_FORM_INSTALMENTS ? "instalments" : "lump_sum");
+	if ((rc = claim_each(store, CLAIM_APPROVED, p->code, harm_claim, &w, err)) != REDRESS_OK ||
+	    (rc = entitlements_count_by_state(store, p->code, counts, err)) != REDRESS_OK)
+		return rc;
+	for (i = 1; i < r->nharms; i++)
+		for (j = i; j > 0 && strcmp(r->harms[j - 1].harm, r->harms[j].harm) > 0; j--) {
+			struct report_harm tmp = r->harms[j];
+
+			r->harms[j] = r->harms[j - 1];
+			r->harms[j - 1] = tmp;
+		}
+	r->scheduled.value = counts[ENTITLEMENT_SCHEDULED];
+	r->held.value = counts[ENTITLEMENT_HELD];
+	r->stopped.value = counts[ENTITLEMENT_STOPPED];
+	return REDRESS_OK;
+}
+
 /* Where each published count sits among the suppression cells. */
 enum {
 	C_REGISTERED,
@@ -351,6 +434,9 @@ enum {
 	C_HIDDEN_PEOPLE, /* registered, not consented to statistics */
 	C_HIDDEN_REACHED,
 	C_HIDDEN_PAID,
+	C_SCHEDULED, /* instalments not due yet */
+	C_HELD,      /* instalments held for want of a proof of life */
+	C_STOPPED,   /* instalments stopped at death */
 	C_FIXED
 };
 
@@ -362,7 +448,8 @@ suppress(struct report *r, struct redress_error *err)
 	    &r->registered, &r->reached, &r->consented, &r->declined,          &r->approved,
 	    &r->paid,       &r->waiting, &r->deaths,    &r->consented_reached, &r->consented_paid};
 	struct report_breakdown *tables[2] = {&r->by_region, &r->by_decade};
-	size_t ncells = C_FIXED + 3 * (r->by_region.n + r->by_decade.n), i, t, j, col, g = 0;
+	size_t nbreak = 3 * (r->by_region.n + r->by_decade.n);
+	size_t ncells = C_FIXED + nbreak + r->nharms, i, t, j, col, g = 0;
 	struct report_cell *cells = NULL;
 	struct report_group groups[3 + 6];
 	size_t *members = NULL, nm = 0;
@@ -389,6 +476,15 @@ suppress(struct report *r, struct redress_error *err)
 	cells[C_CONSENTED_PAID].le = C_CONSENTED;
 	cells[C_HIDDEN_PEOPLE].hidden = cells[C_HIDDEN_REACHED].hidden = cells[C_HIDDEN_PAID].hidden = 1;
 	cells[C_HIDDEN_REACHED].le = cells[C_HIDDEN_PAID].le = C_HIDDEN_PEOPLE;
+	cells[C_SCHEDULED].value = r->scheduled.value;
+	cells[C_HELD].value = r->held.value;
+	cells[C_STOPPED].value = r->stopped.value;
+	/* A harm's claims are among the approved claims; a claim may have several harms, so no sum holds. */
+	for (i = 0; i < r->nharms; i++) {
+		cells[C_FIXED + nbreak + i].value = r->harms[i].claims.value;
+		cells[C_FIXED + nbreak + i].le = C_APPROVED;
+		cells[C_FIXED + nbreak + i].cost = 1;
+	}
 	if (__builtin_sub_overflow(r->registered.value, r->consented.value, &cells[C_HIDDEN_PEOPLE].value) ||
 	    __builtin_sub_overflow(r->reached.value, r->consented_reached.value,
 	                           &cells[C_HIDDEN_REACHED].value) ||
@@ -440,6 +536,11 @@ suppress(struct report *r, struct redress_error *err)
 		goto out;
 	for (i = 0; i < C_HIDDEN_PEOPLE; i++)
 		fixed[i]->mark = cells[i].mark;
+	r->scheduled.mark = cells[C_SCHEDULED].mark;
+	r->held.mark = cells[C_HELD].mark;
+	r->stopped.mark = cells[C_STOPPED].mark;
+	for (i = 0; i < r->nharms; i++)
+		r->harms[i].claims.mark = cells[C_FIXED + nbreak + i].mark;
 	for (t = 0, j = C_FIXED; t < 2; t++) {
 		for (i = 0; i < tables[t]->n; i++, j += 3) {
 			tables[t]->rows[i].people.mark = cells[j].mark;
@@ -571,7 +672,12 @@ report_compute(struct tlog *log, const char *program, int k, struct report *r, s
 			return rc;
 		own = 1;
 	}
-	if ((rc = program_get(store, program, &p, err)) != REDRESS_OK)
+	/*
+	 * The program as first added: its name, currency, accounts and form.  A
+	 * report is a function of the tables at one size, never of the day it
+	 * is computed (a version in force from a later day would change it).
+	 */
+	if ((rc = program_version_get(store, program, 1, &p, err)) != REDRESS_OK)
 		goto out;
 	text_copy(r->program, sizeof(r->program), p.code);
 	text_copy(r->program_name, sizeof(r->program_name), p.name);
@@ -601,6 +707,7 @@ report_compute(struct tlog *log, const char *program, int k, struct report *r, s
 	    (rc = count_query(store, REPORTS_Q_DEATHS, p.code, &r->deaths.value, err)) != REDRESS_OK ||
 	    (rc = breakdowns(store, p.code, r, err)) != REDRESS_OK ||
 	    (rc = money(store, &p, r, err)) != REDRESS_OK ||
+	    (rc = by_harm_and_form(store, &p, r, err)) != REDRESS_OK ||
 	    (rc = days_to_payment(log, p.code, r->paid.value, r, err)) != REDRESS_OK)
 		goto out;
 	rc = suppress(r, err);

@@ -18,6 +18,11 @@
  *     birth) count only people whose latest word on the "statistics" scope
  *     is consent.  Money is exact.  Quantiles of days are published only
  *     when at least k people were paid.
+ *   - By harm (a program that pays by harm): for each harm, approved
+ *     claims that have it approved, and what they paid; by form of
+ *     benefit: the program's form, and its instalments scheduled, held
+ *     (no proof of life) and stopped (at death), which are neither paid
+ *     nor owed.  The same suppression holds for every count.
  *   - No name, pseudonym or other per-person value ever enters a report.
  *   - Deterministic: the report is a function of the tables at one tree
  *     size and of k; it names that size, the root and the signed
@@ -48,6 +53,7 @@
 #define REPORT_GROUPS_MAX     200        /* rows of one breakdown */
 #define REPORT_MONTHS_MAX     600        /* months of disbursements */
 #define REPORT_CURRENCIES_MAX 32
+#define REPORT_HARMS_MAX      64 /* harms of one program, all its versions */
 
 /* One published count, after suppression. */
 struct report_count {
@@ -77,6 +83,17 @@ struct report_pledged {
 	int64_t pledged, received; /* minor units of currency */
 };
 
+/*
+ * A harm's row: approved claims that have it approved (a claim with
+ * several harms counts in each, so rows do not add up), and what those
+ * claims' entitlements paid, published only when the count is.
+ */
+struct report_harm {
+	char harm[33];
+	struct report_count claims;
+	int64_t paid; /* minor units */
+};
+
 /* The figures of a report: what its body holds. */
 struct report {
 	char program[65];
@@ -100,6 +117,12 @@ struct report {
 	int64_t days_median, days_p90;
 	size_t nmonths;
 	struct report_month months[REPORT_MONTHS_MAX];
+	/* By harm, and by form of benefit (the form the program was added with). */
+	size_t nharms;
+	struct report_harm harms[REPORT_HARMS_MAX];
+	char form[16]; /* "lump_sum" or "instalments" */
+	/* Instalments not paid nor owed: not due yet, held for want of a proof of life, stopped at death. */
+	struct report_count scheduled, held, stopped;
 };
 
 /* A report as published: its body, the event that holds it, and the proof. */

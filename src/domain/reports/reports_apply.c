@@ -186,6 +186,38 @@ report_encode(const struct report *r, struct buf *out, struct redress_error *err
 	canon_key(&c, "paid");
 	canon_int(&c, r->amount_paid);
 	canon_object_end(&c);
+	canon_key(&c, "benefit");
+	canon_object_begin(&c);
+	canon_key(&c, "form");
+	canon_string(&c, r->form);
+	canon_key(&c, "instalments");
+	canon_object_begin(&c);
+	canon_key(&c, "held");
+	put_count(&c, &r->held, r->k);
+	canon_key(&c, "scheduled");
+	put_count(&c, &r->scheduled, r->k);
+	canon_key(&c, "stopped");
+	put_count(&c, &r->stopped, r->k);
+	canon_object_end(&c);
+	canon_object_end(&c);
+	canon_key(&c, "by_harm");
+	canon_array_begin(&c);
+	for (i = 0; i < r->nharms; i++) {
+		canon_object_begin(&c);
+		canon_key(&c, "claims");
+		put_count(&c, &r->harms[i].claims, r->k);
+		canon_key(&c, "harm");
+		canon_string(&c, r->harms[i].harm);
+		/* What a group of claims paid, only where the group is shown: never a few people's amounts.
+		 */
+		canon_key(&c, "paid");
+		if (r->harms[i].claims.mark == REPORT_SHOWN)
+			canon_int(&c, r->harms[i].paid);
+		else
+			canon_null(&c);
+		canon_object_end(&c);
+	}
+	canon_array_end(&c);
 	canon_key(&c, "checkpoint");
 	canon_object_begin(&c);
 	canon_key(&c, "note");

@@ -38,7 +38,7 @@ struct gate_rule {
  * types not named here need PERM_USERS_MANAGE (its last row).
  */
 static const struct gate_rule rules[] = {
-    {"programs.program.added", BIT(PERM_PROGRAMS_MANAGE), 0},
+    {"programs.", BIT(PERM_PROGRAMS_MANAGE), 0},
     {"pledges.", BIT(PERM_LEDGER_WRITE), 0},
     {"ledger.account.opened", BIT(PERM_LEDGER_WRITE) | BIT(PERM_PROGRAMS_MANAGE) | BIT(PERM_ENTITLEMENTS_RUN),
      0},
