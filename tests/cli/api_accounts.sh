@@ -133,7 +133,12 @@ page_post() { # PATH FIELD=VALUE...
 	for f in "$@"; do
 		args+=(--data-urlencode "$f")
 	done
-	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/pg.jar" -b "$T/pg.jar" "${args[@]}" "$ROOT$path")
+	STATUS=$(curl -s -o "$T/body" -D "$T/page-headers" -w '%{http_code}' -c "$T/pg.jar" -b "$T/pg.jar" "${args[@]}" "$ROOT$path")
+	# A refused form is post/redirect/get: its answer is at the address it is sent to.
+	refused=$(sed -n 's/^[Ll]ocation: \(\/sign-in\/refused\/[^[:space:]]*\).*/\1/p' "$T/page-headers")
+	if [ "$STATUS" = 303 ] && [ -n "$refused" ]; then
+		STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/pg.jar" -b "$T/pg.jar" "$ROOT$refused")
+	fi
 	OUT=$(cat "$T/body")
 }
 page_post /sign-in username=cho password=canary-reset-2-77aa11
