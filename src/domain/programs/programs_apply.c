@@ -509,6 +509,10 @@ programs_fold_end(void *model, struct audit_fold *fold)
 	free(codes);
 }
 
+/* In the order of the fold's tables. */
+static const unsigned programs_snapshots[] = {PROGRAMS_Q_SNAPSHOT, PROGRAMS_Q_SNAPSHOT_RULES,
+                                              PROGRAMS_Q_SNAPSHOT_VERSIONS, PROGRAMS_Q_SNAPSHOT_VERSION_ADDS};
+
 const struct event_module programs_module = {
     .name = "programs",
     .type_prefix = "programs.",
