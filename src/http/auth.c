@@ -91,8 +91,15 @@ http_authenticate(struct http_request *req)
 	header = http_header(req, "Cookie");
 	if (header == NULL || !cookie_value(header, COOKIE_NAME, token, sizeof(token)))
 		return;
-	if (!http_session_find(&req->app->sessions, token, (uint64_t)time(NULL), &session))
+	switch (http_session_find(&req->app->sessions, token, (uint64_t)time(NULL), &session, &err)) {
+	case 1: break;
+	case 0: sodium_memzero(token, sizeof(token)); return;
+	default:
+		/* The database could not say: no refusal, the client keeps its session and retries. */
+		sodium_memzero(token, sizeof(token));
+		http_reply_fail(&req->res, &err);
 		return;
+	}
 	/*
 	 * The account as it stands now: a lock, a disable or a change of role
 	 * made by another process (the command line) takes effect at once.

@@ -220,6 +220,17 @@ static const struct tlog_migration {
     {"the table of a fund's closure", NULL},
     /* NULL again: registry_changes and registry_change_decisions, and casework's tables. */
     {"the tables of corrections and of casework: notes, tasks, contacts, referrals, grievances", NULL},
+    /*
+     * Sessions move to the sessions module, shared by every server: the
+     * account's name no longer in clear (a keyed tag, and the name sealed
+     * under the cookie's token), no CSRF token stored.  The old rows held
+     * both in clear and go; their holders sign in again.
+     */
+    {"signed-in sessions are shared by every server, their account sealed",
+     "DROP TABLE IF EXISTS users_sessions;"
+     "CREATE TABLE IF NOT EXISTS sessions_live (hash TEXT PRIMARY KEY, account_tag TEXT NOT NULL,"
+     " account_sealed TEXT NOT NULL, created INTEGER NOT NULL, seen INTEGER NOT NULL);"
+     "CREATE INDEX IF NOT EXISTS sessions_live_account ON sessions_live (account_tag);"},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

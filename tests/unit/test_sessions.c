@@ -36,18 +36,19 @@ test_full_table_refuses(void **state)
 	actor.role = ROLE_CASEWORKER;
 	for (i = 0; i < HTTP_SESSIONS_MAX; i++) {
 		snprintf(actor.name, sizeof(actor.name), "u%zu", i);
-		assert_int_equal(http_session_create(&s, &actor, now + i / 100, tokens[i], csrf), 0);
+		assert_int_equal(http_session_create(&s, &actor, now + i / 100, tokens[i], csrf, &err), 0);
 	}
 	/* Full of live sessions: the next is refused, and the oldest lives on. */
 	snprintf(actor.name, sizeof(actor.name), "flood");
-	assert_int_equal(http_session_create(&s, &actor, now + 60, token, csrf), -1);
+	assert_int_equal(http_session_create(&s, &actor, now + 60, token, csrf, &err), -1);
 	for (i = 0; i < HTTP_SESSIONS_MAX; i += 97) {
-		assert_int_equal(http_session_find(&s, tokens[i], now + 60, &found), 1);
+		assert_int_equal(http_session_find(&s, tokens[i], now + 60, &found, &err), 1);
 		assert_int_equal(strncmp(found.account, "u", 1), 0);
 	}
 	/* Idle past the limit (all but those just seen): their slots are free again. */
-	assert_int_equal(http_session_create(&s, &actor, now + 60 + HTTP_SESSION_IDLE_S + 1, token, csrf), 0);
-	assert_int_equal(http_session_find(&s, token, now + 61 + HTTP_SESSION_IDLE_S, &found), 1);
+	assert_int_equal(
+	    http_session_create(&s, &actor, now + 60 + HTTP_SESSION_IDLE_S + 1, token, csrf, &err), 0);
+	assert_int_equal(http_session_find(&s, token, now + 61 + HTTP_SESSION_IDLE_S, &found, &err), 1);
 	assert_string_equal(found.account, "flood");
 	http_sessions_free(&s);
 	free(tokens);
