@@ -101,23 +101,6 @@ teardown(void **state)
 	return 0;
 }
 
-static char *
-slurp(const char *path, size_t *len_r)
-{
-	FILE *fp = fopen(path, "rb");
-	char *data = NULL;
-	long n;
-
-	*len_r = 0;
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)n + 1)) != NULL)
-		*len_r = fread(data, 1, (size_t)n, fp);
-	fclose(fp);
-	return data;
-}
-
 static void
 no_canary(const char *what, const char *data, size_t len)
 {
@@ -128,24 +111,21 @@ no_canary(const char *what, const char *data, size_t len)
 			fail_msg("%s holds the canary '%s'", what, canaries[i]);
 }
 
-/* No canary in the database, its journal, or any event's bytes. */
+/* No canary in the database's bytes (with its journal or WAL), or any event's bytes. */
 static void
 no_canary_anywhere(struct fixture *f)
 {
-	char path[160], what[32];
+	char what[32];
 	struct redress_error err;
 	struct buf bytes;
 	uint64_t seq;
 	size_t len;
 	char *data;
 
-	data = slurp(f->lf->db, &len);
+	/* The SQLite file and its journal, or the PostgreSQL database's files and the whole WAL. */
+	data = logfix_db_bytes(f->lf, &len);
 	assert_non_null(data);
 	no_canary("the database", data, len);
-	free(data);
-	snprintf(path, sizeof(path), "%s-wal", f->lf->db);
-	data = slurp(path, &len);
-	no_canary("the journal", data, len);
 	free(data);
 	for (seq = 0; seq < logfix_size(f->lf); seq++) {
 		buf_init(&bytes, TLOG_EVENT_MAX);
