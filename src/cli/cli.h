@@ -155,6 +155,8 @@ int cli_bad_option(const char *cmd, char **argv);
 /* Subcommands: argv[0] is the subcommand's name. */
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_migrate(struct cli *cli, int argc, char **argv);
+/* `migrate --to URI` (cmd_migrate_to.c): a SQLite fund into an empty PostgreSQL database; an exit status. */
+int cli_migrate_to(struct cli *cli, const char *target);
 int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

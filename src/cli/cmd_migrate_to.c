@@ -1,0 +1,360 @@
+/*
+ * cmd_migrate_to.c -- `redress migrate --to postgresql://...`: moves a
+ * SQLite fund into an empty PostgreSQL database, whole.
+ *
+ * One consistent snapshot of the SQLite file (a read transaction: servers
+ * may go on writing; what they write after it began is not moved) is
+ * copied in one PostgreSQL transaction: every table as SQLite keeps its
+ * definition (the store translates the dialect), every row by its
+ * column's declared type, then every index.  The copy is then opened as a
+ * fund (every module's statements prepared against it) and its log's size
+ * and root compared with the source's: the same, or the copy is refused.
+ * Nothing is written to the source; a failure leaves the target empty.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "crypto/codec.h"
+
+#define COPY_TABLES_MAX 256  /* a fund has about 60 */
+#define COPY_SQL_MAX    8192 /* one table's SELECT or INSERT */
+#define COPY_NAME_MAX   63   /* an identifier (PostgreSQL's limit) */
+
+enum copy_kind { COPY_INT, COPY_TEXT, COPY_BLOB };
+
+struct copy_table {
+	char name[COPY_NAME_MAX + 1];
+	char *create; /* the CREATE TABLE statement as SQLite keeps it */
+	int ncols;
+	enum copy_kind kinds[128];
+	char select_sql[COPY_SQL_MAX], insert_sql[COPY_SQL_MAX];
+	uint64_t rows;
+};
+
+static const struct store_query q_tables = {
+    "migrate.tables",
+    "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"};
+static const struct store_query q_indexes = {
+    "migrate.indexes",
+    "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"};
+static const struct store_query q_columns = {
+    "migrate.columns", "SELECT name, upper(type) FROM pragma_table_info(?1) ORDER BY cid"};
+static const struct store_query q_target_tables = {
+    "migrate.target_tables",
+    "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"};
+/* The stores key prepared statements by these addresses: one pair per table, alive as long as the process. */
+static struct store_query q_select[COPY_TABLES_MAX], q_insert[COPY_TABLES_MAX];
+
+/* 1 when name is an identifier redress makes: lowercase letters, digits, '_'. */
+static int
+plain_name(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0 || n > COPY_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		      name[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* Appends text to out (size COPY_SQL_MAX); REDRESS_E_OVERFLOW when it does not fit. */
+static enum redress_err
+sql_add(char *out, size_t *len, const char *text, const char *table, struct redress_error *err)
+{
+	size_t n = strlen(text), total;
+
+	if (__builtin_add_overflow(*len, n, &total) || total >= COPY_SQL_MAX)
+		return error_set(err, REDRESS_E_OVERFLOW, "table %s has too many columns to copy", table);
+	memcpy(out + *len, text, n + 1);
+	*len = total;
+	return REDRESS_OK;
+}
+
+/* The columns of t in the source, and its SELECT and INSERT. */
+static enum redress_err
+table_columns(struct store *src, struct copy_table *t, struct redress_error *err)
+{
+	size_t slen = 0, ilen = 0;
+	enum store_step_result r;
+	struct store_stmt *st;
+	char num[24];
+	enum redress_err rc = REDRESS_OK;
+
+	if ((st = store_query(src, &q_columns, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, t->name);
+	t->ncols = 0;
+	t->select_sql[0] = t->insert_sql[0] = '\0';
+	if ((rc = sql_add(t->select_sql, &slen, "SELECT ", t->name, err)) != REDRESS_OK ||
+	    (rc = sql_add(t->insert_sql, &ilen, "INSERT INTO ", t->name, err)) != REDRESS_OK ||
+	    (rc = sql_add(t->insert_sql, &ilen, t->name, t->name, err)) != REDRESS_OK ||
+	    (rc = sql_add(t->insert_sql, &ilen, " (", t->name, err)) != REDRESS_OK)
+		return rc;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		const char *col = store_column_text(st, 0), *type = store_column_text(st, 1);
+
+		if (!plain_name(col) || t->ncols == (int)(sizeof(t->kinds) / sizeof(t->kinds[0]))) {
+			store_done(st);
+			return error_set(err, REDRESS_E_INVALID,
+			                 "table %s: column '%.64s' is not one redress makes: not copied",
+			                 t->name, col);
+		}
+		t->kinds[t->ncols] = strstr(type, "INT") != NULL    ? COPY_INT
+		                     : strstr(type, "BLOB") != NULL ? COPY_BLOB
+		                                                    : COPY_TEXT;
+		snprintf(num, sizeof(num), "?%d", t->ncols + 1);
+		if ((t->ncols > 0 &&
+		     ((rc = sql_add(t->select_sql, &slen, ", ", t->name, err)) != REDRESS_OK ||
+		      (rc = sql_add(t->insert_sql, &ilen, ", ", t->name, err)) != REDRESS_OK)) ||
+		    (rc = sql_add(t->select_sql, &slen, col, t->name, err)) != REDRESS_OK ||
+		    (rc = sql_add(t->insert_sql, &ilen, col, t->name, err)) != REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
+		t->ncols++;
+	}
+	if (r != STORE_DONE)
+		return err->code;
+	if (t->ncols == 0)
+		return error_set(err, REDRESS_E_INVALID, "table %s has no column", t->name);
+	if ((rc = sql_add(t->select_sql, &slen, " FROM ", t->name, err)) != REDRESS_OK ||
+	    (rc = sql_add(t->select_sql, &slen, t->name, t->name, err)) != REDRESS_OK ||
+	    (rc = sql_add(t->insert_sql, &ilen, ") VALUES (", t->name, err)) != REDRESS_OK)
+		return rc;
+	for (int i = 0; i < t->ncols; i++) {
+		snprintf(num, sizeof(num), "%s?%d", i > 0 ? ", " : "", i + 1);
+		if ((rc = sql_add(t->insert_sql, &ilen, num, t->name, err)) != REDRESS_OK)
+			return rc;
+	}
+	return sql_add(t->insert_sql, &ilen, ")", t->name, err);
+}
+
+/* Copies the rows of table i from src to dst (inside dst's transaction). */
+static enum redress_err
+table_rows(struct store *src, struct store *dst, struct copy_table *t, size_t i, struct redress_error *err)
+{
+	struct store_stmt *from, *to;
+	enum store_step_result r;
+	enum redress_err rc;
+	int c;
+
+	q_select[i].name = "migrate.select";
+	q_select[i].sql = t->select_sql;
+	q_insert[i].name = "migrate.insert";
+	q_insert[i].sql = t->insert_sql;
+	if ((from = store_query(src, &q_select[i], err)) == NULL)
+		return err->code;
+	while ((r = store_step(from, err)) == STORE_ROW) {
+		if ((to = store_query(dst, &q_insert[i], err)) == NULL) {
+			store_done(from);
+			return err->code;
+		}
+		for (c = 0; c < t->ncols; c++) {
+			size_t len = 0;
+			const void *blob;
+
+			if (store_column_is_null(from, c)) {
+				store_bind_null(to, c + 1);
+				continue;
+			}
+			switch (t->kinds[c]) {
+			case COPY_INT:
+				if (!store_column_is_integer(from, c)) {
+					store_done(from);
+					return error_set(
+					    err, REDRESS_E_STORE,
+					    "table %s, row %llu: column %d holds no integer: not copied",
+					    t->name, (unsigned long long)t->rows + 1, c + 1);
+				}
+				store_bind_int64(to, c + 1, store_column_int64(from, c));
+				break;
+			case COPY_BLOB:
+				blob = store_column_blob(from, c, &len);
+				store_bind_blob(to, c + 1, blob != NULL ? blob : "", len);
+				break;
+			case COPY_TEXT: store_bind_text(to, c + 1, store_column_text(from, c)); break;
+			}
+		}
+		if ((rc = store_run(to, err)) != REDRESS_OK) {
+			store_done(from);
+			error_prefix(err, "table %s, row %llu", t->name, (unsigned long long)t->rows + 1);
+			return rc;
+		}
+		t->rows++;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+/* The source's tables (and their CREATE statements) into tables; *n_r of them. */
+static enum redress_err
+list_tables(struct store *src, struct copy_table *tables, size_t *n_r, struct redress_error *err)
+{
+	enum store_step_result r;
+	struct store_stmt *st;
+	size_t n = 0;
+
+	if ((st = store_query(src, &q_tables, err)) == NULL)
+		return err->code;
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		const char *name = store_column_text(st, 0);
+
+		if (n == COPY_TABLES_MAX) {
+			store_done(st);
+			return error_set(err, REDRESS_E_INVALID,
+			                 "more than %d tables: not a fund redress made", COPY_TABLES_MAX);
+		}
+		if (!plain_name(name)) {
+			store_done(st);
+			return error_set(err, REDRESS_E_INVALID,
+			                 "table '%.64s' is not one redress makes: not copied", name);
+		}
+		snprintf(tables[n].name, sizeof(tables[n].name), "%s", name);
+		if ((tables[n].create = strdup(store_column_text(st, 1))) == NULL) {
+			store_done(st);
+			return error_set(err, REDRESS_E_NOMEM, "out of memory listing the tables");
+		}
+		*n_r = ++n;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+/* Runs the source's CREATE INDEX statements on dst. */
+static enum redress_err
+copy_indexes(struct store *src, struct store *dst, size_t *n_r, struct redress_error *err)
+{
+	struct buf all;
+	enum store_step_result r;
+	struct store_stmt *st;
+	enum redress_err rc;
+
+	buf_init(&all, 1u << 20);
+	if ((st = store_query(src, &q_indexes, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		buf_puts(&all, store_column_text(st, 0));
+		buf_puts(&all, ";\n");
+		++*n_r;
+	}
+	if (r != STORE_DONE) {
+		rc = err->code;
+		goto out;
+	}
+	if ((rc = buf_error(&all, err)) == REDRESS_OK && all.len > 0)
+		rc = store_exec(dst, all.data, err);
+out:
+	buf_free(&all);
+	return rc;
+}
+
+/* The log's size and root in store, as base64 text. */
+static enum redress_err
+log_head(struct store *store, struct keydir *kd, uint64_t *size_r, char root_r[64], struct redress_error *err)
+{
+	uint8_t root[MERKLE_HASH_SIZE];
+	struct tlog *log = NULL;
+	enum redress_err rc;
+
+	if ((rc = tlog_open(store, keydir_log_key(kd), cli_modules, &log, err)) == REDRESS_OK &&
+	    (rc = tlog_size(log, size_r, err)) == REDRESS_OK &&
+	    (rc = tlog_root_at(log, *size_r, root, err)) == REDRESS_OK)
+		rc = codec_base64_encode(root, sizeof(root), root_r, 64, err);
+	tlog_close(&log);
+	return rc;
+}
+
+int
+cli_migrate_to(struct cli *cli, const char *target)
+{
+	char shown[512], root_src[64], root_dst[64];
+	struct copy_table *tables = NULL;
+	struct store *dst = NULL;
+	struct redress_error err;
+	struct store_stmt *st;
+	uint64_t rows = 0, size_src = 0, size_dst = 0;
+	size_t n = 0, i, nindexes = 0;
+	int64_t version = 0;
+	enum redress_err rc;
+	int status = 0;
+
+	store_location_shown(target, shown, sizeof(shown));
+	if (store_is_pgsql(cli->db) || !store_is_pgsql(target))
+		return cli_usage_error("migrate",
+		                       "'migrate --to' moves a SQLite fund (--db FILE) into a PostgreSQL "
+		                       "database (--to postgresql://...)");
+	if ((tables = calloc(COPY_TABLES_MAX, sizeof(*tables))) == NULL) {
+		error_set(&err, REDRESS_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	if ((rc = store_open(cli->db, STORE_OPEN_EXISTING, &cli->store, &err)) != REDRESS_OK ||
+	    (rc = keydir_open(cli->keys, &cli->keydir, &err)) != REDRESS_OK ||
+	    (rc = tlog_schema_version(cli->store, &version, &err)) != REDRESS_OK)
+		goto fail;
+	if (version != TLOG_SCHEMA_VERSION) {
+		error_set(&err, REDRESS_E_STORE,
+		          "the fund's schema is version %lld, not this redress's (%d): run 'redress migrate' "
+		          "on it first",
+		          (long long)version, TLOG_SCHEMA_VERSION);
+		goto fail;
+	}
+	if ((rc = store_open(target, STORE_OPEN_EXISTING, &dst, &err)) != REDRESS_OK)
+		goto fail;
+	if ((st = store_query(dst, &q_target_tables, &err)) == NULL || store_step(st, &err) != STORE_ROW)
+		goto fail;
+	version = store_column_int64(st, 0);
+	store_done(st);
+	if (version != 0) {
+		error_set(&err, REDRESS_E_CONFLICT,
+		          "the database %s is not empty (%lld tables): move a fund only into a new database "
+		          "(createdb)",
+		          shown, (long long)version);
+		goto fail;
+	}
+	/* One snapshot of the source for the whole copy. */
+	if ((rc = store_begin_read(cli->store, &err)) != REDRESS_OK ||
+	    (rc = list_tables(cli->store, tables, &n, &err)) != REDRESS_OK ||
+	    (rc = store_begin(dst, &err)) != REDRESS_OK)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if ((rc = store_exec(dst, tables[i].create, &err)) != REDRESS_OK ||
+		    (rc = table_columns(cli->store, &tables[i], &err)) != REDRESS_OK ||
+		    (rc = table_rows(cli->store, dst, &tables[i], i, &err)) != REDRESS_OK)
+			goto fail;
+	if ((rc = copy_indexes(cli->store, dst, &nindexes, &err)) != REDRESS_OK ||
+	    (rc = store_commit(dst, &err)) != REDRESS_OK)
+		goto fail;
+	store_rollback(cli->store);
+	for (i = 0; i < n; i++)
+		rows += tables[i].rows;
+	/* The copy as a fund: every statement prepares against it, and its log is the source's. */
+	if ((rc = log_head(cli->store, cli->keydir, &size_src, root_src, &err)) != REDRESS_OK ||
+	    (rc = log_head(dst, cli->keydir, &size_dst, root_dst, &err)) != REDRESS_OK)
+		goto fail;
+	if (size_src != size_dst || strcmp(root_src, root_dst) != 0) {
+		error_set(&err, REDRESS_E_STORE,
+		          "the copy's log (%llu events, root %s) is not the source's (%llu events, root %s)",
+		          (unsigned long long)size_dst, root_dst, (unsigned long long)size_src, root_src);
+		goto fail;
+	}
+	printf("moved %zu tables (%llu rows) and %zu indexes into %s\n", n, (unsigned long long)rows,
+	       nindexes, shown);
+	printf("the log: %llu events, root %s, the same in both\n", (unsigned long long)size_dst, root_dst);
+	printf("next: redress --db '%s' --keys %s audit verify\n", shown, cli->keys);
+	goto out;
+fail:
+	if (dst != NULL && store_in_transaction(dst))
+		store_rollback(dst);
+	status = cli_fail(&err);
+out:
+	store_close(&dst);
+	for (i = 0; tables != NULL && i < n; i++)
+		free(tables[i].create);
+	free(tables);
+	return status;
+}

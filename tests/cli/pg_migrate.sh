@@ -1,0 +1,59 @@
+# pg_migrate.sh -- `redress migrate --to postgresql://...` (issue 12): a
+# SQLite fund moved whole into an empty PostgreSQL database.  The copy
+# audits clean with the same log root, holds as many rows in every table,
+# and the SQLite file is left as it was; a database that is not empty, a
+# target that is not PostgreSQL or a source that is are refused and change
+# nothing.
+# PostgreSQL only: run by tests/pg/run.sh (REDRESS_TEST_PG); skipped else.
+. "$SRCDIR/tests/cli/lib.sh"
+if [ -z "${REDRESS_TEST_PG:-}" ]; then
+	echo "SKIP: needs a PostgreSQL cluster (tests/pg/run.sh)" >&2
+	exit 77
+fi
+PGURI=$DB
+DB="$T/fund.db"
+
+expect_exit 0 rd demo
+printf '%s\n' "$OUT" | awk '$1 == "fumi" { for (i = 1; i < NF; i++) if ($i == "password") print $(i + 1) }' >"$T/fumi.pw"
+expect_exit 0 rd audit verify
+src_root=$(printf '%s\n' "$OUT" | sed -n 's/.*; root \(.*\)$/\1/p')
+[ -n "$src_root" ] || fail "no root in the SQLite fund's audit: $OUT"
+before=$(sha256sum <"$DB")
+
+expect_exit 0 rd migrate --to "$PGURI"
+expect_in "$OUT" "the same in both"
+expect_in "$OUT" "root $src_root"
+expect_eq "$(sha256sum <"$DB")" "$before" "the SQLite file after the move"
+
+# The copy is the fund: its audit is clean and its root the same.
+expect_exit 0 "$REDRESS" --db "$PGURI" --keys "$KEYS" audit verify
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 's/.*; root \(.*\)$/\1/p')" "$src_root" "the log root on PostgreSQL"
+# Every table as many rows on both sides.
+for t in $(sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"); do
+	expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM $t")" "$(sqlite3 "$DB" "SELECT count(*) FROM $t")" "rows of $t"
+done
+# It works as a fund: a staff account signs in with its password, a change lands and audits.
+pg_as_fumi() {
+	REDRESS_PASSWORD_FILE="$T/fumi.pw" "$REDRESS" --db "$PGURI" --keys "$KEYS" --as fumi "$@"
+}
+expect_exit 0 pg_as_fumi ledger balance
+expect_exit 0 pg_as_fumi ledger transfer --id after-move --from bank:krw --to payable:flagship-2015 --amount 1
+expect_exit 0 "$REDRESS" --db "$PGURI" --keys "$KEYS" audit verify
+
+# Refused, changing nothing: a database that is not empty, a target or a source of the wrong kind.
+events=$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")
+expect_exit 14 rd migrate --to "$PGURI"
+expect_in "$ERR" "is not empty"
+expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")" "$events" "events after a refused move"
+expect_exit 2 rd migrate --to "$T/other.db"
+expect_exit 2 "$REDRESS" --db "$PGURI" --keys "$KEYS" migrate --to "$PGURI"
+[ -e "$T/other.db" ] && fail "a refused move made a file"
+checks=$((checks + 1))
+# An older schema must be migrated first.
+other=$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" other) || fail "no second database"
+sqlite3 "$DB" "UPDATE log_meta SET value = '7' WHERE name = 'schema'"
+expect_exit 17 rd migrate --to "$other"
+expect_in "$ERR" "run 'redress migrate' on it first"
+expect_eq "$(psql "$other" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()")" 0 \
+	"tables in the target after a refused move"
+finish
