@@ -157,6 +157,14 @@ int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_migrate(struct cli *cli, int argc, char **argv);
 /* `migrate --to URI` (cmd_migrate_to.c): a SQLite fund into an empty PostgreSQL database; an exit status. */
 int cli_migrate_to(struct cli *cli, const char *target);
+/*
+ * Copies the SQLite fund at src_path (its schema current) into the empty
+ * PostgreSQL database target in one transaction, and checks that the
+ * copy's log has the source's size and root (kd: the fund's keys); prints
+ * what it moved.  On failure target is left empty.
+ */
+enum redress_err cli_copy_to_pgsql(const char *src_path, struct keydir *kd, const char *target,
+                                   struct redress_error *err);
 int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

@@ -269,92 +269,110 @@ log_head(struct store *store, struct keydir *kd, uint64_t *size_r, char root_r[6
 	return rc;
 }
 
-int
-cli_migrate_to(struct cli *cli, const char *target)
+enum redress_err
+cli_copy_to_pgsql(const char *src_path, struct keydir *kd, const char *target, struct redress_error *err)
 {
 	char shown[512], root_src[64], root_dst[64];
 	struct copy_table *tables = NULL;
-	struct store *dst = NULL;
-	struct redress_error err;
+	struct store *src = NULL, *dst = NULL;
 	struct store_stmt *st;
 	uint64_t rows = 0, size_src = 0, size_dst = 0;
 	size_t n = 0, i, nindexes = 0;
 	int64_t version = 0;
 	enum redress_err rc;
-	int status = 0;
 
 	store_location_shown(target, shown, sizeof(shown));
-	if (store_is_pgsql(cli->db) || !store_is_pgsql(target))
-		return cli_usage_error("migrate",
-		                       "'migrate --to' moves a SQLite fund (--db FILE) into a PostgreSQL "
-		                       "database (--to postgresql://...)");
 	if ((tables = calloc(COPY_TABLES_MAX, sizeof(*tables))) == NULL) {
-		error_set(&err, REDRESS_E_NOMEM, "out of memory");
-		goto fail;
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
 	}
-	if ((rc = store_open(cli->db, STORE_OPEN_EXISTING, &cli->store, &err)) != REDRESS_OK ||
-	    (rc = keydir_open(cli->keys, &cli->keydir, &err)) != REDRESS_OK ||
-	    (rc = tlog_schema_version(cli->store, &version, &err)) != REDRESS_OK)
-		goto fail;
+	if ((rc = store_open(src_path, STORE_OPEN_EXISTING, &src, err)) != REDRESS_OK ||
+	    (rc = tlog_schema_version(src, &version, err)) != REDRESS_OK)
+		goto out;
 	if (version != TLOG_SCHEMA_VERSION) {
-		error_set(&err, REDRESS_E_STORE,
-		          "the fund's schema is version %lld, not this redress's (%d): run 'redress migrate' "
-		          "on it first",
-		          (long long)version, TLOG_SCHEMA_VERSION);
-		goto fail;
+		rc = error_set(
+		    err, REDRESS_E_STORE,
+		    "the fund's schema is version %lld, not this redress's (%d): run 'redress migrate' "
+		    "on it first",
+		    (long long)version, TLOG_SCHEMA_VERSION);
+		goto out;
 	}
-	if ((rc = store_open(target, STORE_OPEN_EXISTING, &dst, &err)) != REDRESS_OK)
-		goto fail;
-	if ((st = store_query(dst, &q_target_tables, &err)) == NULL || store_step(st, &err) != STORE_ROW)
-		goto fail;
+	if ((rc = store_open(target, STORE_OPEN_EXISTING, &dst, err)) != REDRESS_OK)
+		goto out;
+	if ((st = store_query(dst, &q_target_tables, err)) == NULL || store_step(st, err) != STORE_ROW) {
+		rc = err->code;
+		goto out;
+	}
 	version = store_column_int64(st, 0);
 	store_done(st);
 	if (version != 0) {
-		error_set(&err, REDRESS_E_CONFLICT,
-		          "the database %s is not empty (%lld tables): move a fund only into a new database "
-		          "(createdb)",
-		          shown, (long long)version);
-		goto fail;
+		rc = error_set(
+		    err, REDRESS_E_CONFLICT,
+		    "the database %s is not empty (%lld tables): move a fund only into a new database "
+		    "(createdb)",
+		    shown, (long long)version);
+		goto out;
 	}
 	/* One snapshot of the source for the whole copy. */
-	if ((rc = store_begin_read(cli->store, &err)) != REDRESS_OK ||
-	    (rc = list_tables(cli->store, tables, &n, &err)) != REDRESS_OK ||
-	    (rc = store_begin(dst, &err)) != REDRESS_OK)
-		goto fail;
+	if ((rc = store_begin_read(src, err)) != REDRESS_OK ||
+	    (rc = list_tables(src, tables, &n, err)) != REDRESS_OK ||
+	    (rc = store_begin(dst, err)) != REDRESS_OK)
+		goto out;
 	for (i = 0; i < n; i++)
-		if ((rc = store_exec(dst, tables[i].create, &err)) != REDRESS_OK ||
-		    (rc = table_columns(cli->store, &tables[i], &err)) != REDRESS_OK ||
-		    (rc = table_rows(cli->store, dst, &tables[i], i, &err)) != REDRESS_OK)
-			goto fail;
-	if ((rc = copy_indexes(cli->store, dst, &nindexes, &err)) != REDRESS_OK ||
-	    (rc = store_commit(dst, &err)) != REDRESS_OK)
-		goto fail;
-	store_rollback(cli->store);
+		if ((rc = store_exec(dst, tables[i].create, err)) != REDRESS_OK ||
+		    (rc = table_columns(src, &tables[i], err)) != REDRESS_OK ||
+		    (rc = table_rows(src, dst, &tables[i], i, err)) != REDRESS_OK)
+			goto out;
+	if ((rc = copy_indexes(src, dst, &nindexes, err)) != REDRESS_OK ||
+	    (rc = store_commit(dst, err)) != REDRESS_OK)
+		goto out;
+	store_rollback(src);
 	for (i = 0; i < n; i++)
 		rows += tables[i].rows;
 	/* The copy as a fund: every statement prepares against it, and its log is the source's. */
-	if ((rc = log_head(cli->store, cli->keydir, &size_src, root_src, &err)) != REDRESS_OK ||
-	    (rc = log_head(dst, cli->keydir, &size_dst, root_dst, &err)) != REDRESS_OK)
-		goto fail;
+	if ((rc = log_head(src, kd, &size_src, root_src, err)) != REDRESS_OK ||
+	    (rc = log_head(dst, kd, &size_dst, root_dst, err)) != REDRESS_OK)
+		goto out;
 	if (size_src != size_dst || strcmp(root_src, root_dst) != 0) {
-		error_set(&err, REDRESS_E_STORE,
-		          "the copy's log (%llu events, root %s) is not the source's (%llu events, root %s)",
-		          (unsigned long long)size_dst, root_dst, (unsigned long long)size_src, root_src);
-		goto fail;
+		rc = error_set(
+		    err, REDRESS_E_STORE,
+		    "the copy's log (%llu events, root %s) is not the source's (%llu events, root %s)",
+		    (unsigned long long)size_dst, root_dst, (unsigned long long)size_src, root_src);
+		goto out;
 	}
 	printf("moved %zu tables (%llu rows) and %zu indexes into %s\n", n, (unsigned long long)rows,
 	       nindexes, shown);
 	printf("the log: %llu events, root %s, the same in both\n", (unsigned long long)size_dst, root_dst);
-	printf("next: redress --db '%s' --keys %s audit verify\n", shown, cli->keys);
-	goto out;
-fail:
+out:
 	if (dst != NULL && store_in_transaction(dst))
 		store_rollback(dst);
-	status = cli_fail(&err);
-out:
 	store_close(&dst);
+	store_close(&src);
 	for (i = 0; tables != NULL && i < n; i++)
 		free(tables[i].create);
 	free(tables);
-	return status;
+	return rc;
+}
+
+int
+cli_migrate_to(struct cli *cli, const char *target)
+{
+	char shown[512];
+	struct redress_error err;
+
+	if (store_is_pgsql(cli->db) || !store_is_pgsql(target))
+		return cli_usage_error("migrate",
+		                       "'migrate --to' moves a SQLite fund (--db FILE) into a PostgreSQL "
+		                       "database (--to postgresql://...)");
+	/* The fund must open as any command opens it: its schema current, not behind its key directory's
+	 * checkpoint (a stale copy moved would fork the log), its keys its own. */
+	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK || cli_open_keys(cli, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	cli_close(cli);
+	if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK ||
+	    cli_copy_to_pgsql(cli->db, cli->keydir, target, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	store_location_shown(target, shown, sizeof(shown));
+	printf("next: redress --db '%s' --keys %s audit verify\n", shown, cli->keys);
+	return 0;
 }

@@ -24,6 +24,16 @@ expect_exit 0 rd migrate --to "$PGURI"
 expect_in "$OUT" "the same in both"
 expect_in "$OUT" "root $src_root"
 expect_eq "$(sha256sum <"$DB")" "$before" "the SQLite file after the move"
+# Again into the same database (not empty now): refused, changing nothing.
+events=$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")
+expect_exit 14 rd migrate --to "$PGURI"
+expect_in "$ERR" "is not empty"
+expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")" "$events" "events after a refused move"
+
+# A backup of the SQLite fund as it was moved (before the PostgreSQL fund moves on: the key
+# directory's checkpoint follows the fund that writes, and then refuses the stale file).
+echo "synthetic backup passphrase 2026" >"$T/pass"
+expect_exit 0 rd backup --out "$T/fund.rbk" --passphrase-file "$T/pass"
 
 # The copy is the fund: its audit is clean and its root the same.
 expect_exit 0 "$REDRESS" --db "$PGURI" --keys "$KEYS" audit verify
@@ -40,11 +50,24 @@ expect_exit 0 pg_as_fumi ledger balance
 expect_exit 0 pg_as_fumi ledger transfer --id after-move --from bank:krw --to payable:flagship-2015 --amount 1
 expect_exit 0 "$REDRESS" --db "$PGURI" --keys "$KEYS" audit verify
 
+# A backup of the SQLite fund restored into another empty PostgreSQL database: the same root, clean.
+third=$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" third) || fail "no third database"
+expect_exit 0 "$REDRESS" restore "$T/fund.rbk" --db "$third" --keys "$T/keys3" --passphrase-file "$T/pass"
+expect_in "$OUT" "the same in both"
+expect_exit 0 "$REDRESS" --db "$third" --keys "$T/keys3" audit verify
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 's/.*; root \(.*\)$/\1/p')" "$src_root" "the log root restored on PostgreSQL"
+expect_eq "$(ls -A "$T" | grep -c '^\.redress-backup')" 0 "scratch directories left by the restore"
+# Restoring again into it (not empty) is refused, and the keys it made are taken back.
+expect_exit 14 "$REDRESS" restore "$T/fund.rbk" --db "$third" --keys "$T/keys4" --passphrase-file "$T/pass"
+[ -e "$T/keys4" ] && fail "a refused restore left its key directory"
+checks=$((checks + 1))
+
+# The SQLite file is stale now: the key directory's checkpoint is past it, and it is refused.
+expect_exit 1 rd audit verify
+expect_in "$OUT$ERR" "signed a checkpoint at"
+expect_exit 26 rd migrate --to "$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" stale)"
+expect_in "$ERR" "latest changes are lost"
 # Refused, changing nothing: a database that is not empty, a target or a source of the wrong kind.
-events=$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")
-expect_exit 14 rd migrate --to "$PGURI"
-expect_in "$ERR" "is not empty"
-expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")" "$events" "events after a refused move"
 expect_exit 2 rd migrate --to "$T/other.db"
 expect_exit 2 "$REDRESS" --db "$PGURI" --keys "$KEYS" migrate --to "$PGURI"
 [ -e "$T/other.db" ] && fail "a refused move made a file"
@@ -53,7 +76,7 @@ checks=$((checks + 1))
 other=$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" other) || fail "no second database"
 sqlite3 "$DB" "UPDATE log_meta SET value = '7' WHERE name = 'schema'"
 expect_exit 17 rd migrate --to "$other"
-expect_in "$ERR" "run 'redress migrate' on it first"
+expect_in "$ERR" "redress migrate"
 expect_eq "$(psql "$other" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()")" 0 \
 	"tables in the target after a refused move"
 finish
