@@ -158,13 +158,15 @@ int cmd_migrate(struct cli *cli, int argc, char **argv);
 /* `migrate --to URI` (cmd_migrate_to.c): a SQLite fund into an empty PostgreSQL database; an exit status. */
 int cli_migrate_to(struct cli *cli, const char *target);
 /*
- * Copies the SQLite fund at src_path (its schema current) into the empty
- * PostgreSQL database target in one transaction, and checks that the
- * copy's log has the source's size and root (kd: the fund's keys); prints
- * what it moved.  On failure target is left empty.
+ * Copies the fund at from into to, one backend into the other: a SQLite
+ * file (its schema current) into an empty PostgreSQL database, or a
+ * PostgreSQL fund into a new SQLite file; one snapshot of from, one
+ * transaction on to.  Then checks that the copy's log has from's root at
+ * the copy's size (kd: the fund's keys), and unless quiet prints what it
+ * moved.  A failure of the copy leaves to empty.
  */
-enum redress_err cli_copy_to_pgsql(const char *src_path, struct keydir *kd, const char *target,
-                                   struct redress_error *err);
+enum redress_err cli_copy_fund(const char *from, struct keydir *kd, const char *to, int quiet,
+                               struct redress_error *err);
 int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

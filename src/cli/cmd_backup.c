@@ -42,7 +42,9 @@ backup_usage(FILE *f)
 	        "taken while servers go on writing, and the key directory's keys, sealed\n"
 	        "(XChaCha20-Poly1305, libsodium secretstream) under a key Argon2id derives from the\n"
 	        "passphrase.  It changes nothing in the fund and needs no --as: whoever can read\n"
-	        "the key directory may copy it.  Restore it with 'redress restore'.\n\n"
+	        "the key directory may copy it.  Restore it with 'redress restore'.  A PostgreSQL\n"
+	        "fund (--db postgresql://...) is copied from one REPEATABLE READ snapshot into a\n"
+	        "SQLite file, its log's root checked, and restores into either kind of database.\n\n"
 	        "--passphrase-file F  the passphrase is F's first line (at least %d characters);\n"
 	        "         without it, it is asked twice on the terminal.\n"
 	        "Keep the passphrase apart from the backups: a backup with its passphrase is the\n"
@@ -196,7 +198,10 @@ cmd_backup(struct cli *cli, int argc, char **argv)
 	if (scratch_dir(out, dir, sizeof(dir), &err) != REDRESS_OK)
 		goto fail;
 	snprintf(copy, sizeof(copy), "%s/fund.db", dir);
-	if (store_backup(cli->store, copy, &err) != REDRESS_OK)
+	/* A PostgreSQL fund: one REPEATABLE READ snapshot of it copied into a SQLite file, its log's root
+	 * checked. */
+	if (store_is_pgsql(cli->db) ? cli_copy_fund(cli->db, cli->keydir, copy, 1, &err) != REDRESS_OK
+	                            : store_backup(cli->store, copy, &err) != REDRESS_OK)
 		goto fail;
 	n = snprintf(manifest, sizeof(manifest), "format 1\norigin %s\nevents %llu\n", tlog_origin(cli->log),
 	             (unsigned long long)events);
@@ -222,8 +227,12 @@ fail:
 out:
 	sealfile_abort(&sf);
 	if (dir[0] != '\0') {
-		snprintf(copy, sizeof(copy), "%s/fund.db", dir);
-		unlink(copy);
+		static const char *const files[] = {"fund.db", "fund.db-wal", "fund.db-shm"};
+
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(copy, sizeof(copy), "%s/%s", dir, files[i]);
+			unlink(copy);
+		}
 		rmdir(dir);
 	}
 	crypto_wipe(keys, sizeof(keys));
@@ -380,7 +389,7 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	made_keys = 1;
 	if (pg) {
 		if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK ||
-		    cli_copy_to_pgsql(tmp, cli->keydir, cli->db, &err) != REDRESS_OK)
+		    cli_copy_fund(tmp, cli->keydir, cli->db, 0, &err) != REDRESS_OK)
 			goto fail;
 		keydir_close(&cli->keydir);
 	} else if (rename(tmp, cli->db) != 0) {

@@ -1,6 +1,7 @@
 /*
  * cmd_migrate_to.c -- `redress migrate --to postgresql://...`: moves a
- * SQLite fund into an empty PostgreSQL database, whole.
+ * SQLite fund into an empty PostgreSQL database, whole; and the same copy
+ * the other way, a PostgreSQL fund into a new SQLite file, for `backup`.
  *
  * One consistent snapshot of the SQLite file (a read transaction: servers
  * may go on writing; what they write after it began is not moved) is
@@ -44,6 +45,14 @@ static const struct store_query q_columns = {
 static const struct store_query q_target_tables = {
     "migrate.target_tables",
     "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"};
+/* The same from PostgreSQL (a backup of a fund there): the types as information_schema names them. */
+static const struct store_query q_pg_tables = {
+    "migrate.pg_tables", "SELECT table_name::text, '' FROM information_schema.tables WHERE table_schema ="
+                         " current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"};
+static const struct store_query q_pg_columns = {
+    "migrate.pg_columns",
+    "SELECT column_name::text, data_type::text FROM information_schema.columns"
+    " WHERE table_schema = current_schema() AND table_name::text = ?1 ORDER BY ordinal_position"};
 /* The stores key prepared statements by these addresses: one pair per table, alive as long as the process. */
 static struct store_query q_select[COPY_TABLES_MAX], q_insert[COPY_TABLES_MAX];
 
@@ -77,7 +86,7 @@ sql_add(char *out, size_t *len, const char *text, const char *table, struct redr
 
 /* The columns of t in the source, and its SELECT and INSERT. */
 static enum redress_err
-table_columns(struct store *src, struct copy_table *t, struct redress_error *err)
+table_columns(struct store *src, int pg, struct copy_table *t, struct redress_error *err)
 {
 	size_t slen = 0, ilen = 0;
 	enum store_step_result r;
@@ -85,7 +94,7 @@ table_columns(struct store *src, struct copy_table *t, struct redress_error *err
 	char num[24];
 	enum redress_err rc = REDRESS_OK;
 
-	if ((st = store_query(src, &q_columns, err)) == NULL)
+	if ((st = store_query(src, pg ? &q_pg_columns : &q_columns, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, t->name);
 	t->ncols = 0;
@@ -104,9 +113,12 @@ table_columns(struct store *src, struct copy_table *t, struct redress_error *err
 			                 "table %s: column '%.64s' is not one redress makes: not copied",
 			                 t->name, col);
 		}
-		t->kinds[t->ncols] = strstr(type, "INT") != NULL    ? COPY_INT
-		                     : strstr(type, "BLOB") != NULL ? COPY_BLOB
-		                                                    : COPY_TEXT;
+		/* SQLite's declared INTEGER, BLOB; PostgreSQL's bigint, bytea (what the store made of them).
+		 */
+		t->kinds[t->ncols] = strcasestr(type, "INT") != NULL ? COPY_INT
+		                     : strcasestr(type, "BLOB") != NULL || strcasestr(type, "BYTEA") != NULL
+		                         ? COPY_BLOB
+		                         : COPY_TEXT;
 		snprintf(num, sizeof(num), "?%d", t->ncols + 1);
 		if ((t->ncols > 0 &&
 		     ((rc = sql_add(t->select_sql, &slen, ", ", t->name, err)) != REDRESS_OK ||
@@ -192,13 +204,13 @@ table_rows(struct store *src, struct store *dst, struct copy_table *t, size_t i,
 
 /* The source's tables (and their CREATE statements) into tables; *n_r of them. */
 static enum redress_err
-list_tables(struct store *src, struct copy_table *tables, size_t *n_r, struct redress_error *err)
+list_tables(struct store *src, int pg, struct copy_table *tables, size_t *n_r, struct redress_error *err)
 {
 	enum store_step_result r;
 	struct store_stmt *st;
 	size_t n = 0;
 
-	if ((st = store_query(src, &q_tables, err)) == NULL)
+	if ((st = store_query(src, pg ? &q_pg_tables : &q_tables, err)) == NULL)
 		return err->code;
 	while ((r = store_step(st, err)) == STORE_ROW) {
 		const char *name = store_column_text(st, 0);
@@ -214,7 +226,7 @@ list_tables(struct store *src, struct copy_table *tables, size_t *n_r, struct re
 			                 "table '%.64s' is not one redress makes: not copied", name);
 		}
 		snprintf(tables[n].name, sizeof(tables[n].name), "%s", name);
-		if ((tables[n].create = strdup(store_column_text(st, 1))) == NULL) {
+		if (!pg && (tables[n].create = strdup(store_column_text(st, 1))) == NULL) {
 			store_done(st);
 			return error_set(err, REDRESS_E_NOMEM, "out of memory listing the tables");
 		}
@@ -253,40 +265,74 @@ out:
 	return rc;
 }
 
-/* The log's size and root in store, as base64 text. */
+/*
+ * The root of the log in store at size (0: its size now, in *size_r), as
+ * base64 text; REDRESS_E_STORE when the log is shorter than size.
+ */
 static enum redress_err
-log_head(struct store *store, struct keydir *kd, uint64_t *size_r, char root_r[64], struct redress_error *err)
+log_root(struct store *store, struct keydir *kd, uint64_t size, uint64_t *size_r, char root_r[64],
+         struct redress_error *err)
 {
 	uint8_t root[MERKLE_HASH_SIZE];
 	struct tlog *log = NULL;
 	enum redress_err rc;
 
-	if ((rc = tlog_open(store, keydir_log_key(kd), cli_modules, &log, err)) == REDRESS_OK &&
-	    (rc = tlog_size(log, size_r, err)) == REDRESS_OK &&
-	    (rc = tlog_root_at(log, *size_r, root, err)) == REDRESS_OK)
+	if ((rc = tlog_open(store, keydir_log_key(kd), cli_modules, &log, err)) != REDRESS_OK ||
+	    (rc = tlog_size(log, size_r, err)) != REDRESS_OK)
+		goto out;
+	if (size == 0)
+		size = *size_r;
+	else if (size > *size_r) {
+		rc = error_set(err, REDRESS_E_STORE,
+		               "the source's log holds %llu events, fewer than the copy's %llu",
+		               (unsigned long long)*size_r, (unsigned long long)size);
+		goto out;
+	}
+	if ((rc = tlog_root_at(log, size, root, err)) == REDRESS_OK)
 		rc = codec_base64_encode(root, sizeof(root), root_r, 64, err);
+out:
 	tlog_close(&log);
 	return rc;
 }
 
+/* REDRESS_OK when the PostgreSQL database dst (shown) has no table. */
+static enum redress_err
+target_empty(struct store *dst, const char *shown, struct redress_error *err)
+{
+	struct store_stmt *st;
+	int64_t n;
+
+	if ((st = store_query(dst, &q_target_tables, err)) == NULL || store_step(st, err) != STORE_ROW)
+		return err->code;
+	n = store_column_int64(st, 0);
+	store_done(st);
+	if (n != 0)
+		return error_set(
+		    err, REDRESS_E_CONFLICT,
+		    "the database %s is not empty (%lld tables): move a fund only into a new database "
+		    "(createdb)",
+		    shown, (long long)n);
+	return REDRESS_OK;
+}
+
 enum redress_err
-cli_copy_to_pgsql(const char *src_path, struct keydir *kd, const char *target, struct redress_error *err)
+cli_copy_fund(const char *from, struct keydir *kd, const char *to, int quiet, struct redress_error *err)
 {
 	char shown[512], root_src[64], root_dst[64];
 	struct copy_table *tables = NULL;
 	struct store *src = NULL, *dst = NULL;
-	struct store_stmt *st;
 	uint64_t rows = 0, size_src = 0, size_dst = 0;
 	size_t n = 0, i, nindexes = 0;
 	int64_t version = 0;
+	int pg_src = store_is_pgsql(from), pg_dst = store_is_pgsql(to);
 	enum redress_err rc;
 
-	store_location_shown(target, shown, sizeof(shown));
+	store_location_shown(to, shown, sizeof(shown));
 	if ((tables = calloc(COPY_TABLES_MAX, sizeof(*tables))) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = store_open(src_path, STORE_OPEN_EXISTING, &src, err)) != REDRESS_OK ||
+	if ((rc = store_open(from, STORE_OPEN_EXISTING, &src, err)) != REDRESS_OK ||
 	    (rc = tlog_schema_version(src, &version, err)) != REDRESS_OK)
 		goto out;
 	if (version != TLOG_SCHEMA_VERSION) {
@@ -297,52 +343,49 @@ cli_copy_to_pgsql(const char *src_path, struct keydir *kd, const char *target, s
 		    (long long)version, TLOG_SCHEMA_VERSION);
 		goto out;
 	}
-	if ((rc = store_open(target, STORE_OPEN_EXISTING, &dst, err)) != REDRESS_OK)
+	if ((rc = store_open(to, pg_dst ? STORE_OPEN_EXISTING : STORE_OPEN_CREATE, &dst, err)) !=
+	        REDRESS_OK ||
+	    (pg_dst && (rc = target_empty(dst, shown, err)) != REDRESS_OK))
 		goto out;
-	if ((st = store_query(dst, &q_target_tables, err)) == NULL || store_step(st, err) != STORE_ROW) {
-		rc = err->code;
-		goto out;
-	}
-	version = store_column_int64(st, 0);
-	store_done(st);
-	if (version != 0) {
-		rc = error_set(
-		    err, REDRESS_E_CONFLICT,
-		    "the database %s is not empty (%lld tables): move a fund only into a new database "
-		    "(createdb)",
-		    shown, (long long)version);
-		goto out;
-	}
-	/* One snapshot of the source for the whole copy. */
+	/* One snapshot of the source for the whole copy (REPEATABLE READ on PostgreSQL), one change on the
+	 * target. */
 	if ((rc = store_begin_read(src, err)) != REDRESS_OK ||
-	    (rc = list_tables(src, tables, &n, err)) != REDRESS_OK ||
+	    (rc = list_tables(src, pg_src, tables, &n, err)) != REDRESS_OK ||
 	    (rc = store_begin(dst, err)) != REDRESS_OK)
 		goto out;
+	/* Into SQLite, every module's schema as init makes it; into PostgreSQL, SQLite's own definitions. */
+	if (!pg_dst && (rc = tlog_schema_make(dst, cli_modules, err)) != REDRESS_OK)
+		goto out;
 	for (i = 0; i < n; i++)
-		if ((rc = store_exec(dst, tables[i].create, err)) != REDRESS_OK ||
-		    (rc = table_columns(src, &tables[i], err)) != REDRESS_OK ||
+		if ((pg_dst && (rc = store_exec(dst, tables[i].create, err)) != REDRESS_OK) ||
+		    (rc = table_columns(src, pg_src, &tables[i], err)) != REDRESS_OK ||
 		    (rc = table_rows(src, dst, &tables[i], i, err)) != REDRESS_OK)
 			goto out;
-	if ((rc = copy_indexes(src, dst, &nindexes, err)) != REDRESS_OK ||
+	if ((pg_dst && !pg_src && (rc = copy_indexes(src, dst, &nindexes, err)) != REDRESS_OK) ||
 	    (rc = store_commit(dst, err)) != REDRESS_OK)
 		goto out;
 	store_rollback(src);
 	for (i = 0; i < n; i++)
 		rows += tables[i].rows;
-	/* The copy as a fund: every statement prepares against it, and its log is the source's. */
-	if ((rc = log_head(src, kd, &size_src, root_src, err)) != REDRESS_OK ||
-	    (rc = log_head(dst, kd, &size_dst, root_dst, err)) != REDRESS_OK)
+	/*
+	 * The copy as a fund: every statement prepares against it, and its log
+	 * is the source's at the copy's size (servers may have written since).
+	 */
+	if ((rc = log_root(dst, kd, 0, &size_dst, root_dst, err)) != REDRESS_OK ||
+	    (rc = log_root(src, kd, size_dst, &size_src, root_src, err)) != REDRESS_OK)
 		goto out;
-	if (size_src != size_dst || strcmp(root_src, root_dst) != 0) {
-		rc = error_set(
-		    err, REDRESS_E_STORE,
-		    "the copy's log (%llu events, root %s) is not the source's (%llu events, root %s)",
-		    (unsigned long long)size_dst, root_dst, (unsigned long long)size_src, root_src);
+	if (strcmp(root_src, root_dst) != 0) {
+		rc = error_set(err, REDRESS_E_STORE,
+		               "the copy's log (%llu events, root %s) is not the source's (root %s)",
+		               (unsigned long long)size_dst, root_dst, root_src);
 		goto out;
 	}
-	printf("moved %zu tables (%llu rows) and %zu indexes into %s\n", n, (unsigned long long)rows,
-	       nindexes, shown);
-	printf("the log: %llu events, root %s, the same in both\n", (unsigned long long)size_dst, root_dst);
+	if (!quiet) {
+		printf("moved %zu tables (%llu rows) and %zu indexes into %s\n", n, (unsigned long long)rows,
+		       nindexes, shown);
+		printf("the log: %llu events, root %s, the same in both\n", (unsigned long long)size_dst,
+		       root_dst);
+	}
 out:
 	if (dst != NULL && store_in_transaction(dst))
 		store_rollback(dst);
@@ -370,7 +413,7 @@ cli_migrate_to(struct cli *cli, const char *target)
 		return cli_fail(&err);
 	cli_close(cli);
 	if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK ||
-	    cli_copy_to_pgsql(cli->db, cli->keydir, target, &err) != REDRESS_OK)
+	    cli_copy_fund(cli->db, cli->keydir, target, 0, &err) != REDRESS_OK)
 		return cli_fail(&err);
 	store_location_shown(target, shown, sizeof(shown));
 	printf("next: redress --db '%s' --keys %s audit verify\n", shown, cli->keys);

@@ -397,6 +397,12 @@ modules_schema(struct store *store, const struct event_module *const *modules, s
 }
 
 enum redress_err
+tlog_schema_make(struct store *store, const struct event_module *const *modules, struct redress_error *err)
+{
+	return modules_schema(store, modules, err);
+}
+
+enum redress_err
 tlog_create(struct store *store, const struct sign_key *key, const char *origin, const char *actor,
             const struct event_module *const *modules, struct redress_error *err)
 {

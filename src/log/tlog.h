@@ -228,6 +228,10 @@ enum redress_err tlog_high_water_async(struct tlog *log, struct redress_error *e
  */
 enum redress_err tlog_schema_version(struct store *store, int64_t *version_r, struct redress_error *err);
 
+/* Makes the log's tables and every module's where missing, and nothing else (the target of a copy). */
+enum redress_err tlog_schema_make(struct store *store, const struct event_module *const *modules,
+                                  struct redress_error *err);
+
 /*
  * Brings an older database's schema to TLOG_SCHEMA_VERSION, one numbered
  * migration at a time, all in one change: each runs its DDL and appends a

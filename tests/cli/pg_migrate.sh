@@ -2,8 +2,11 @@
 # SQLite fund moved whole into an empty PostgreSQL database.  The copy
 # audits clean with the same log root, holds as many rows in every table,
 # and the SQLite file is left as it was; a database that is not empty, a
-# target that is not PostgreSQL or a source that is are refused and change
-# nothing.
+# target that is not PostgreSQL or a source that is, a stale file or an
+# older schema are refused and change nothing.  And `backup`/`restore`
+# with PostgreSQL: a SQLite backup restored into PostgreSQL, a PostgreSQL
+# fund backed up and restored into SQLite and into PostgreSQL, each
+# auditing clean with the root it was taken at.
 # PostgreSQL only: run by tests/pg/run.sh (REDRESS_TEST_PG); skipped else.
 . "$SRCDIR/tests/cli/lib.sh"
 if [ -z "${REDRESS_TEST_PG:-}" ]; then
@@ -61,6 +64,27 @@ expect_eq "$(ls -A "$T" | grep -c '^\.redress-backup')" 0 "scratch directories l
 expect_exit 14 "$REDRESS" restore "$T/fund.rbk" --db "$third" --keys "$T/keys4" --passphrase-file "$T/pass"
 [ -e "$T/keys4" ] && fail "a refused restore left its key directory"
 checks=$((checks + 1))
+
+# A backup of the PostgreSQL fund (one snapshot copied into a SQLite file inside the sealed file),
+# restored into a new SQLite file and into a new PostgreSQL database: both audit clean, the same root.
+expect_exit 0 "$REDRESS" --db "$PGURI" --keys "$KEYS" audit verify
+pg_root=$(printf '%s\n' "$OUT" | sed -n 's/.*; root \(.*\)$/\1/p')
+expect_exit 0 "$REDRESS" --db "$PGURI" --keys "$KEYS" backup --out "$T/pg.rbk" --passphrase-file "$T/pass"
+expect_in "$OUT" "backup $T/pg.rbk"
+expect_eq "$(ls -A "$T" | grep -c '^\.redress-backup')" 0 "scratch directories left by the backup"
+expect_exit 0 "$REDRESS" restore "$T/pg.rbk" --db "$T/back.db" --keys "$T/keys5" --passphrase-file "$T/pass"
+expect_exit 0 "$REDRESS" --db "$T/back.db" --keys "$T/keys5" audit verify
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 's/.*; root \(.*\)$/\1/p')" "$pg_root" "the root of the PostgreSQL backup restored into SQLite"
+fourth=$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" fourth) || fail "no fourth database"
+expect_exit 0 "$REDRESS" restore "$T/pg.rbk" --db "$fourth" --keys "$T/keys6" --passphrase-file "$T/pass"
+expect_exit 0 "$REDRESS" --db "$fourth" --keys "$T/keys6" audit verify
+expect_eq "$(printf '%s\n' "$OUT" | sed -n 's/.*; root \(.*\)$/\1/p')" "$pg_root" "the root of the PostgreSQL backup restored into PostgreSQL"
+# A wrong passphrase restores nothing.
+echo "not the passphrase at all 2026" >"$T/wrong"
+fifth=$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" fifth) || fail "no fifth database"
+expect_exit 19 "$REDRESS" restore "$T/pg.rbk" --db "$fifth" --keys "$T/keys7" --passphrase-file "$T/wrong"
+expect_eq "$(psql "$fifth" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()")" 0 \
+	"tables after a restore with a wrong passphrase"
 
 # The SQLite file is stale now: the key directory's checkpoint is past it, and it is refused.
 expect_exit 1 rd audit verify
