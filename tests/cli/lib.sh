@@ -27,6 +27,12 @@ db_sql() {
 		sqlite3 "$DB" "$1"
 	fi
 }
+# db_events [seq]: every event's body as text, in order (with "SEQ|" first when asked).
+db_events() {
+	body="CAST(body AS TEXT)"
+	[ -n "${REDRESS_TEST_PG:-}" ] && body="convert_from(body, 'UTF8')"
+	db_sql "SELECT ${1:+seq || '|' || }$body FROM log_events ORDER BY seq"
+}
 # db_dump: the database's whole content as SQL text; on SQLite, with the file's raw bytes.
 db_dump() {
 	if [ -n "${REDRESS_TEST_PG:-}" ]; then
