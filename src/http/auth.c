@@ -95,9 +95,12 @@ http_authenticate(struct http_request *req)
 	case 1: break;
 	case 0: sodium_memzero(token, sizeof(token)); return;
 	default:
-		/* The database could not say: no refusal, the client keeps its session and retries. */
+		/* The database could not say (a failover): no refusal, the client keeps its session and retries. */
 		sodium_memzero(token, sizeof(token));
-		http_reply_fail(&req->res, &err);
+		req->res.retry_after = 1;
+		http_reply_error(&req->res, 503, "unavailable",
+		                 "the session could not be checked, the database did not answer (%s): try again",
+		                 err.message);
 		return;
 	}
 	/*
