@@ -86,7 +86,7 @@ BASE=$BASE2
 sign_in cho
 BASE=$BASE1
 
-n=15
+n=40
 # post NAME BASE JAR: n registrations, each retried with its key until 2xx (up to 120 tries).
 post() {
 	for i in $(seq "$n"); do
@@ -116,7 +116,12 @@ post a "$BASE1" cho1 &
 pa=$!
 post b "$BASE2" cho &
 pb=$!
-sleep 3
+# Mid-load: once a few registrations are answered on each server (not after a fixed time: a fast
+# machine had answered them all within it).
+for _ in $(seq 100); do
+	[ "$(cat "$T/ok-a" "$T/ok-b" 2>/dev/null | wc -l)" -ge 10 ] && break
+	sleep 0.1
+done
 # The primary machine lost: its pg_autoctl and its postmaster killed at once.
 kill -9 "$(autoctl_of n1)" "$(head -n 1 "$P/n1/postmaster.pid")"
 wait "$pa" "$pb"
