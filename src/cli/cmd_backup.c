@@ -42,7 +42,9 @@ backup_usage(FILE *f)
 	        "taken while servers go on writing, and the key directory's keys, sealed\n"
 	        "(XChaCha20-Poly1305, libsodium secretstream) under a key Argon2id derives from the\n"
 	        "passphrase.  It changes nothing in the fund and needs no --as: whoever can read\n"
-	        "the key directory may copy it.  Restore it with 'redress restore'.\n\n"
+	        "the key directory may copy it.  Restore it with 'redress restore'.  A PostgreSQL\n"
+	        "fund (--db postgresql://...) is copied from one REPEATABLE READ snapshot into a\n"
+	        "SQLite file, its log's root checked, and restores into either kind of database.\n\n"
 	        "--passphrase-file F  the passphrase is F's first line (at least %d characters);\n"
 	        "         without it, it is asked twice on the terminal.\n"
 	        "Keep the passphrase apart from the backups: a backup with its passphrase is the\n"
@@ -55,7 +57,9 @@ restore_usage(FILE *f)
 {
 	fprintf(f, "usage: redress restore FILE --db PATH --keys DIR [--passphrase-file F]\n\n"
 	           "Unseals the backup FILE into a new database PATH and a new key directory DIR\n"
-	           "(neither may exist yet), and checks that the keys are the log's.  Then run\n"
+	           "(neither may exist yet), and checks that the keys are the log's.  PATH may be a\n"
+	           "postgresql:// URI of an empty database (createdb): the fund is moved into it as\n"
+	           "'migrate --to' does, its log's root checked.  Then run\n"
 	           "'redress --db PATH --keys DIR audit verify'.\n\n"
 	           "--passphrase-file F  the passphrase is F's first line; without it, it is asked\n"
 	           "         on the terminal.\n"
@@ -194,7 +198,10 @@ cmd_backup(struct cli *cli, int argc, char **argv)
 	if (scratch_dir(out, dir, sizeof(dir), &err) != REDRESS_OK)
 		goto fail;
 	snprintf(copy, sizeof(copy), "%s/fund.db", dir);
-	if (store_backup(cli->store, copy, &err) != REDRESS_OK)
+	/* A PostgreSQL fund: one REPEATABLE READ snapshot of it copied into a SQLite file, its log's root
+	 * checked. */
+	if (store_is_pgsql(cli->db) ? cli_copy_fund(cli->db, cli->keydir, copy, 1, &err) != REDRESS_OK
+	                            : store_backup(cli->store, copy, &err) != REDRESS_OK)
 		goto fail;
 	n = snprintf(manifest, sizeof(manifest), "format 1\norigin %s\nevents %llu\n", tlog_origin(cli->log),
 	             (unsigned long long)events);
@@ -220,8 +227,12 @@ fail:
 out:
 	sealfile_abort(&sf);
 	if (dir[0] != '\0') {
-		snprintf(copy, sizeof(copy), "%s/fund.db", dir);
-		unlink(copy);
+		static const char *const files[] = {"fund.db", "fund.db-wal", "fund.db-shm"};
+
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(copy, sizeof(copy), "%s/%s", dir, files[i]);
+			unlink(copy);
+		}
 		rmdir(dir);
 	}
 	crypto_wipe(keys, sizeof(keys));
@@ -286,15 +297,17 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	char pass[PASSWORD_MAX + 1], tmp[CLI_PATH_MAX + 16], manifest[BACKUP_MANIFEST_MAX + 1];
+	char pass[PASSWORD_MAX + 1], tmp[CLI_PATH_MAX + 16], manifest[BACKUP_MANIFEST_MAX + 1],
+	    scratch[CLI_PATH_MAX], scratch_shown[CLI_PATH_MAX];
 	uint8_t keys[KEYDIR_SECRET_SIZE];
 	const char *file = NULL, *in;
 	struct sealfile *sf = NULL;
 	struct redress_error err;
 	uint64_t len, events = 0;
-	int c, status = 1, made_tmp = 0, made_keys = 0, made_db = 0, had_keydir;
+	int c, status = 1, made_tmp = 0, made_keys = 0, made_db = 0, had_keydir, pg;
 
 	pass[0] = '\0';
+	scratch[0] = '\0';
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -312,9 +325,11 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error("restore", "takes exactly one backup FILE");
 	in = argv[optind];
-	/* Where it goes must be new: a restore never overwrites a fund. */
+	/* Where it goes must be new: a restore never overwrites a fund (a PostgreSQL one: cli_copy_to_pgsql
+	 * checks). */
+	pg = store_is_pgsql(cli->db);
 	snprintf(tmp, sizeof(tmp), "%s-wal", cli->db);
-	if (access(cli->db, F_OK) == 0 || access(tmp, F_OK) == 0) {
+	if (!pg && (access(cli->db, F_OK) == 0 || access(tmp, F_OK) == 0)) {
 		error_set(&err, REDRESS_E_CONFLICT,
 		          "'%.200s' already exists: restore into a new --db PATH; nothing was changed",
 		          cli->db);
@@ -322,6 +337,14 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	}
 	had_keydir = access(cli->keys, F_OK) == 0;
 	snprintf(tmp, sizeof(tmp), "%s.restoring", cli->db);
+	/* Into PostgreSQL: the SQLite copy unsealed beside the key directory, then moved in whole. */
+	if (pg) {
+		if (scratch_dir(cli->keys, scratch, sizeof(scratch), &err) != REDRESS_OK) {
+			scratch[0] = '\0';
+			goto fail;
+		}
+		snprintf(tmp, sizeof(tmp), "%s/fund.db", scratch);
+	}
 	if (backup_passphrase(file, 0, pass, sizeof(pass), &err) != REDRESS_OK ||
 	    sealfile_open(in, pass, &sf, &err) != REDRESS_OK)
 		goto fail;
@@ -364,18 +387,25 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	if (keydir_import(cli->keys, keys, &err) != REDRESS_OK)
 		goto fail;
 	made_keys = 1;
-	if (rename(tmp, cli->db) != 0) {
+	if (pg) {
+		if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK ||
+		    cli_copy_fund(tmp, cli->keydir, cli->db, 0, &err) != REDRESS_OK)
+			goto fail;
+		keydir_close(&cli->keydir);
+	} else if (rename(tmp, cli->db) != 0) {
 		error_set(&err, REDRESS_E_IO, "cannot rename '%.200s' into place: %s", tmp, strerror(errno));
 		goto fail;
 	}
-	made_tmp = 0;
-	made_db = 1;
+	made_tmp = pg;
+	made_db = !pg;
 	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK || cli_open_keys(cli, &err) != REDRESS_OK ||
 	    tlog_size(cli->log, &events, &err) != REDRESS_OK)
 		goto fail;
+	store_location_shown(cli->db, scratch_shown, sizeof(scratch_shown));
 	printf("restored %s into %s with keys in %s: fund %s, %llu events; now run 'redress --db %s --keys %s"
 	       " audit verify'\n",
-	       in, cli->db, cli->keys, tlog_origin(cli->log), (unsigned long long)events, cli->db, cli->keys);
+	       in, scratch_shown, cli->keys, tlog_origin(cli->log), (unsigned long long)events, scratch_shown,
+	       cli->keys);
 	status = 0;
 	goto out;
 fail:
@@ -394,9 +424,18 @@ fail:
 			rmdir(cli->keys);
 	}
 out:
-	if (made_tmp) {
+	if (made_tmp && !pg) {
 		snprintf(tmp, sizeof(tmp), "%s.restoring", cli->db);
 		unlink(tmp);
+	}
+	if (scratch[0] != '\0') {
+		static const char *const files[] = {"fund.db", "fund.db-wal", "fund.db-shm"};
+
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(tmp, sizeof(tmp), "%s/%s", scratch, files[i]);
+			unlink(tmp);
+		}
+		rmdir(scratch);
 	}
 	sealfile_close(&sf);
 	crypto_wipe(keys, sizeof(keys));

@@ -15,11 +15,18 @@
 static void
 migrate_usage(FILE *f)
 {
-	fprintf(f, "usage: redress [--db PATH] [--keys DIR] migrate\n\n"
+	fprintf(f, "usage: redress [--db PATH] [--keys DIR] migrate\n"
+	           "       redress --db FILE --keys DIR migrate --to postgresql://...\n\n"
 	           "Upgrades the database's schema to this redress's version, one numbered migration\n"
 	           "at a time, each recorded in the log as a 'log.migrated' event, all in one change.\n"
 	           "First copies the database to PATH.schema-N-TIME.bak (N the version found).  Stop\n"
-	           "every server of the fund first.  A database already current is left alone.\n");
+	           "every server of the fund first.  A database already current is left alone.\n\n"
+	           "--to URI  moves the SQLite fund FILE (its schema current) into the PostgreSQL\n"
+	           "         database URI, which must exist and be empty (createdb): every table and\n"
+	           "         row of one snapshot of FILE in one transaction, then checks that the\n"
+	           "         copy's log has the same size and root.  FILE is not changed; on any\n"
+	           "         failure URI stays empty.  Then serve the fund from URI with the same\n"
+	           "         key directory, and run audit verify on it.\n");
 }
 
 int
@@ -34,8 +41,10 @@ cmd_migrate(struct cli *cli, int argc, char **argv)
 		migrate_usage(stdout);
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "--to") == 0)
+		return cli_migrate_to(cli, argv[2]);
 	if (argc != 1)
-		return cli_usage_error("migrate", "'migrate' takes no argument");
+		return cli_usage_error("migrate", "'migrate' takes no argument but --to URI");
 	if ((rc = store_open(cli->db, STORE_OPEN_EXISTING, &cli->store, &err)) != REDRESS_OK ||
 	    (rc = keydir_open(cli->keys, &cli->keydir, &err)) != REDRESS_OK ||
 	    (rc = tlog_schema_version(cli->store, &from, &err)) != REDRESS_OK)

@@ -28,6 +28,7 @@
 #include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
 #include "domain/reports/reports.h"
+#include "domain/sessions/sessions.h"
 #include "domain/users/users.h"
 
 const struct event_module *const cli_modules[] = {&ledger_module,
@@ -42,6 +43,7 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &idempotency_module,
                                                   &fund_module,
                                                   &casework_module,
+                                                  &sessions_module,
                                                   NULL};
 
 struct command {

@@ -192,9 +192,10 @@ http_sign_in(struct http_request *req, const char *name, const char *password, c
 	}
 	/* Only this name's failures: the address's stay, or one good account would reset guessing for all. */
 	http_throttle_clear(&app->throttle, name, req->address);
-	if (http_session_create(&app->sessions, &actor, now, out->token, out->csrf) != 0) {
-		out->wait = 60;
-		return HTTP_SIGN_IN_FULL;
+	switch (http_session_create(&app->sessions, &actor, now, out->token, out->csrf, &out->err)) {
+	case 0: break;
+	case -1: out->wait = 60; return HTTP_SIGN_IN_FULL;
+	default: return HTTP_SIGN_IN_ERROR;
 	}
 	out->actor = actor;
 	req->actor = actor; /* for the access log's account */
@@ -347,6 +348,7 @@ http_password_change(struct http_request *req, const char *name, const char *old
 	}
 	http_throttle_clear(&req->app->throttle, name, req->address);
 	http_sessions_end_account(&req->app->sessions, name);
+	http_sessions_flush(&req->app->sessions);
 out:
 	sodium_memzero(&a, sizeof(a));
 	return result;

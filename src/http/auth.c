@@ -57,6 +57,21 @@ http_cookie(const struct http_request *req, const char *name, char *out, size_t 
 	return header != NULL && cookie_value(header, name, out, size);
 }
 
+/*
+ * The database could not say whether the session lives (a failover): no
+ * refusal, so the client keeps its session; 503 and it retries.
+ */
+static void
+unconfirmed(struct http_request *req, char *token, size_t size, const char *what,
+            const struct redress_error *err)
+{
+	sodium_memzero(token, size);
+	req->res.retry_after = 1;
+	http_reply_error(&req->res, 503, "unavailable",
+	                 "the %s could not be checked, the database did not answer (%s): try again", what,
+	                 err->message);
+}
+
 void
 http_authenticate(struct http_request *req)
 {
@@ -91,8 +106,11 @@ http_authenticate(struct http_request *req)
 	header = http_header(req, "Cookie");
 	if (header == NULL || !cookie_value(header, COOKIE_NAME, token, sizeof(token)))
 		return;
-	if (!http_session_find(&req->app->sessions, token, (uint64_t)time(NULL), &session))
-		return;
+	switch (http_session_find(&req->app->sessions, token, (uint64_t)time(NULL), &session, &err)) {
+	case 1: break;
+	case 0: sodium_memzero(token, sizeof(token)); return;
+	default: unconfirmed(req, token, sizeof(token), "session", &err); return;
+	}
 	/*
 	 * The account as it stands now: a lock, a disable or a change of role
 	 * made by another process (the command line) takes effect at once.
@@ -102,6 +120,10 @@ http_authenticate(struct http_request *req)
 	rc = users_account_get(store, session.account, &acct, &err);
 	/* No snapshot held past this look: the request's change may follow. */
 	store_end_reads(store);
+	if (rc != REDRESS_OK && rc != REDRESS_E_NOTFOUND) {
+		unconfirmed(req, token, sizeof(token), "session's account", &err);
+		return;
+	}
 	if (rc != REDRESS_OK || acct.locked || acct.disabled || acct.must_change) {
 		http_session_end(&req->app->sessions, session.hash);
 		sodium_memzero(token, sizeof(token));

@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/strmap.h"
+#include "crypto/seal.h"
 #include "domain/registry/registry.h"
 #include "domain/users/users.h"
 #include "http/http.h"
@@ -334,63 +335,86 @@ enum redress_err http_change_run(struct http_app *app, const char *actor, http_c
 
 #define HTTP_SESSION_IDLE_S     (30 * 60)      /* signed out after 30 minutes without a request */
 #define HTTP_SESSION_ABSOLUTE_S (12 * 60 * 60) /* and after 12 hours whatever happens */
-#define HTTP_SESSIONS_MAX       4096
+#define HTTP_SESSIONS_MAX       4096           /* sessions in memory (with a database: a cache of it) */
+/*
+ * With a database, a session found in memory is asked of the database
+ * again once this many seconds have passed since it last was: a session
+ * ended on another server (sign-out, password change) is refused here
+ * at most this long after.
+ */
+#define HTTP_SESSION_RECHECK_S 2
 
 struct http_session {
 	uint8_t hash[32]; /* SHA-256 of the cookie's token; all zero: a free slot */
 	char account[USER_NAME_MAX + 1];
-	enum role role;
 	uint64_t created, seen; /* seconds */
 	char csrf[HTTP_TOKEN_TEXT_SIZE];
 	uint64_t stored_seen; /* the seen time the database has */
+	uint64_t checked;     /* when the database last said the session lives */
 };
 
 struct http_sessions {
 	pthread_mutex_t lock;
-	struct http_session *slots; /* HTTP_SESSIONS_MAX */
-	struct store *store;        /* NULL: in memory only; else written through (users_session_*) */
+	struct http_session *slots;       /* HTTP_SESSIONS_MAX */
+	struct store *store;              /* NULL: in memory only; else the sessions module's table */
+	const struct seal_key *index_key; /* the key of the accounts' tags in the table */
+	uint64_t swept;                   /* when expired rows were last deleted */
 	/*
-	 * Accounts whose sessions ended in memory and whose rows are still to
-	 * go: http_sessions_end_account runs inside the writer's change, whose
-	 * lock the sessions' own connection would wait for; the rows go at the
-	 * next sign-in, request or shutdown, outside it.
+	 * Accounts whose sessions are to end: http_sessions_end_account runs
+	 * inside the writer's change, whose lock the sessions' own connection
+	 * would wait for; http_sessions_flush ends them, outside it (the
+	 * writer calls it after each commit).  Under ended_lock.
 	 */
+	pthread_mutex_t ended_lock;
 	char (*ended)[USER_NAME_MAX + 1];
 	size_t ended_len, ended_cap;
 };
 
 enum redress_err http_sessions_init(struct http_sessions *s, struct redress_error *err);
-/* Writes the seen times the database lacks, closes the store, frees. */
+/* Ends the sessions still to end, writes the seen times the database lacks, closes the store, frees. */
 void http_sessions_free(struct http_sessions *s);
 
 /*
- * Keeps the sessions in the database too, through store (a connection of
- * their own, which s then owns and closes): loads the live ones, so a
- * restart signs no one out, and writes each new, ended or (once a
- * minute) seen session through.  A write that fails is reported on
- * stderr and the session lives on in memory.
+ * Keeps the sessions in the database (the sessions module's table, shared
+ * by every server of the fund) through store, a connection of their own
+ * which s then owns and closes; index_key (the key directory's, kept by
+ * the caller for as long as s) tags the accounts.  Deletes the expired
+ * rows.  From then on the database says which sessions live: memory is a
+ * cache of it, asked again after HTTP_SESSION_RECHECK_S.
  */
-enum redress_err http_sessions_attach(struct http_sessions *s, struct store *store, uint64_t now,
+enum redress_err http_sessions_attach(struct http_sessions *s, struct store *store,
+                                      const struct seal_key *index_key, uint64_t now,
                                       struct redress_error *err);
 
 /*
- * A new session for actor: a fresh 256-bit token (for the cookie) and CSRF
- * token; only the token's hash is kept.  Takes a free slot or an expired
- * session's; when every slot holds a live session, ends none and returns
- * -1 (the sign-in answers 503): a flood of sign-ins must not sign everyone
- * else out.  0 on success.
+ * A new session for actor: a fresh 256-bit token (for the cookie) and
+ * its CSRF token (drawn from it, not stored); only the token's hash is
+ * kept.  In memory only, when every slot holds a live session, ends none
+ * and returns -1 (the sign-in answers 503): a flood of sign-ins must not
+ * sign everyone else out; with a database memory is a cache and never
+ * full.  -2 when the database could not keep it (err says why).  0 on
+ * success.
  */
 int http_session_create(struct http_sessions *s, const struct actor *actor, uint64_t now,
-                        char token_r[HTTP_TOKEN_TEXT_SIZE], char csrf_r[HTTP_TOKEN_TEXT_SIZE]);
+                        char token_r[HTTP_TOKEN_TEXT_SIZE], char csrf_r[HTTP_TOKEN_TEXT_SIZE],
+                        struct redress_error *err);
 
-/* Finds the live session of token and marks it seen; 0 when none (unknown, idle or too old). */
-int http_session_find(struct http_sessions *s, const char *token, uint64_t now, struct http_session *copy_r);
+/*
+ * Finds the live session of token and marks it seen: 1 found (*copy_r
+ * filled), 0 none (unknown, ended, idle or too old), -1 the database
+ * could not say (err filled; the session is not ended: answer 503).
+ */
+int http_session_find(struct http_sessions *s, const char *token, uint64_t now, struct http_session *copy_r,
+                      struct redress_error *err);
 
-/* Ends the session whose token hashes to hash. */
+/* Ends the session whose token hashes to hash, on every server. */
 void http_session_end(struct http_sessions *s, const uint8_t hash[32]);
 
-/* Ends every session of account (locked, role changed). */
+/* Ends every session of account (locked, disabled, password changed) at the next http_sessions_flush. */
 void http_sessions_end_account(struct http_sessions *s, const char *account);
+
+/* Ends the sessions of the accounts http_sessions_end_account named; outside any change. */
+void http_sessions_flush(struct http_sessions *s);
 
 /* 32 random bytes as base64url without padding. */
 void http_token_new(char out[HTTP_TOKEN_TEXT_SIZE]);

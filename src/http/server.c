@@ -841,8 +841,8 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 
 		if ((rc = store_reopen(app->first, STORE_OPEN_EXISTING, &sessions, err)) != REDRESS_OK)
 			return rc;
-		if ((rc = http_sessions_attach(&app->sessions, sessions, (uint64_t)time(NULL), err)) !=
-		    REDRESS_OK)
+		if ((rc = http_sessions_attach(&app->sessions, sessions, keydir_index_key(config->keys),
+		                               (uint64_t)time(NULL), err)) != REDRESS_OK)
 			return rc;
 	}
 	return http_writer_start(app, err);

@@ -242,6 +242,9 @@ note_commit(struct http_app *app, uint64_t before)
 	uint64_t after = 0;
 
 	atomic_fetch_add(&app->metrics.commits, 1);
+	/* Sessions a change ended (a lock, a disable, a reset) end on every server now, outside the change.
+	 */
+	http_sessions_flush(&app->sessions);
 	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
 		atomic_store(&app->metrics.tree_size, after);
 		if (after > before)

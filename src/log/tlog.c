@@ -227,6 +227,17 @@ static const struct tlog_migration {
      * versions), entitlements_benefits (other benefits a person receives).
      */
     {"the tables of programs' versions and of other benefits", NULL},
+    /*
+     * Sessions move to the sessions module, shared by every server: the
+     * account's name no longer in clear (a keyed tag, and the name sealed
+     * under the cookie's token), no CSRF token stored.  The old rows held
+     * both in clear and go; their holders sign in again.
+     */
+    {"signed-in sessions are shared by every server, their account sealed",
+     "DROP TABLE IF EXISTS users_sessions;"
+     "CREATE TABLE IF NOT EXISTS sessions_live (hash TEXT PRIMARY KEY, account_tag TEXT NOT NULL,"
+     " account_sealed TEXT NOT NULL, created INTEGER NOT NULL, seen INTEGER NOT NULL);"
+     "CREATE INDEX IF NOT EXISTS sessions_live_account ON sessions_live (account_tag);"},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
@@ -388,6 +399,12 @@ modules_schema(struct store *store, const struct event_module *const *modules, s
 		if ((rc = store_exec(store, modules[i]->schema, err)) != REDRESS_OK)
 			return rc;
 	return REDRESS_OK;
+}
+
+enum redress_err
+tlog_schema_make(struct store *store, const struct event_module *const *modules, struct redress_error *err)
+{
+	return modules_schema(store, modules, err);
 }
 
 enum redress_err

@@ -48,7 +48,7 @@
  * made before schema versions, up to commit 5b42a33).  Each version past 1
  * is a migration in tlog.c's list, made by 'redress migrate'.
  */
-#define TLOG_SCHEMA_VERSION 9
+#define TLOG_SCHEMA_VERSION 10
 
 /* An event as read back from the log, for replay. */
 struct event {
@@ -227,6 +227,10 @@ enum redress_err tlog_high_water_async(struct tlog *log, struct redress_error *e
  * (an older one: 'redress migrate'; a newer one: a newer redress).
  */
 enum redress_err tlog_schema_version(struct store *store, int64_t *version_r, struct redress_error *err);
+
+/* Makes the log's tables and every module's where missing, and nothing else (the target of a copy). */
+enum redress_err tlog_schema_make(struct store *store, const struct event_module *const *modules,
+                                  struct redress_error *err);
 
 /*
  * Brings an older database's schema to TLOG_SCHEMA_VERSION, one numbered

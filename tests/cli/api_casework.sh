@@ -25,7 +25,7 @@ P=V-000001
 jcall cho POST "/persons/$P/update" '{"frailty": 3, "phone": "010-0000-1111", "reason": "seen at home"}'
 expect_status 200 "a correction at once"
 expect_eq "$(printf '%s' "$OUT" | json applied)" true
-expect_eq "$(sqlite3 "$DB" "SELECT frailty FROM registry_persons WHERE pseudonym = '$P'")" 3 "frailty after"
+expect_eq "$(db_sql "SELECT frailty FROM registry_persons WHERE pseudonym = '$P'")" 3 "frailty after"
 jcall cho POST "/persons/$P/update" '{"frailty": 3}'
 expect_status 400 "no reason"
 jcall cho POST "/persons/$P/update" '{"frailty": 9, "reason": "r"}'

@@ -74,7 +74,10 @@ restore_fails 12 "is truncated" "$T/cut.bak" "$T/pass"
 head -c 60 "$T/fund.bak" >"$T/header-only.bak"
 restore_fails 12 "is truncated" "$T/header-only.bak" "$T/pass"
 cp "$T/fund.bak" "$T/damaged.bak"
-printf '\x55' | dd of="$T/damaged.bak" bs=1 seek=$((size / 2)) conv=notrunc status=none
+# The byte flipped (XOR 0x55), never written as it was (a fixed 0x55 left one run in 256 undamaged).
+byte=$(od -An -tu1 -j $((size / 2)) -N1 "$T/damaged.bak" | tr -d ' ')
+printf "\\$(printf '%03o' $((byte ^ 0x55)))" | dd of="$T/damaged.bak" bs=1 seek=$((size / 2)) conv=notrunc status=none
+cmp -s "$T/fund.bak" "$T/damaged.bak" && fail "the damaged copy is not damaged"
 restore_fails 19 "is damaged at byte" "$T/damaged.bak" "$T/pass"
 restore_fails 12 "is not a redress backup" "$DB" "$T/pass"
 # A restore never overwrites a fund.

@@ -17,7 +17,7 @@ as() {
 	REDRESS_PASSWORD_FILE="$T/$who.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
 }
 size() {
-	sqlite3 "$DB" "SELECT count(*) FROM log_events"
+	db_sql "SELECT count(*) FROM log_events"
 }
 
 expect_exit 0 rd init --origin test.example/casework
@@ -34,7 +34,7 @@ P=$OUT
 # --- Corrections ---
 expect_exit 0 as cid person update "$P" --phone "CANARY-PHONE-c3" --frailty 3 --reason "CANARY-REASON-d4"
 expect_eq "$OUT" "$P: updated"
-expect_eq "$(sqlite3 "$DB" "SELECT frailty FROM registry_persons WHERE pseudonym = '$P'")" 3 "frailty after"
+expect_eq "$(db_sql "SELECT frailty FROM registry_persons WHERE pseudonym = '$P'")" 3 "frailty after"
 before=$(size)
 expect_exit 2 as cid person update "$P" --phone x
 expect_one_line_error "--reason"
@@ -167,8 +167,8 @@ expect_in "$OUT" "0 days	open"
 expect_exit 0 as ada grievance list --overdue
 expect_eq "$OUT" "" "overdue grievances today"
 # Opened 40 days ago, as the tables say (behind the log's back, then put back): overdue for the admin.
-at=$(sqlite3 "$DB" "SELECT at FROM casework_grievances WHERE seq = $G")
-sqlite3 "$DB" "UPDATE casework_grievances SET at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-40 days') WHERE seq = $G"
+at=$(db_sql "SELECT at FROM casework_grievances WHERE seq = $G")
+db_sql "UPDATE casework_grievances SET at = '$(date -u -d '40 days ago' +%Y-%m-%dT%H:%M:%SZ)' WHERE seq = $G"
 expect_exit 0 as ada grievance list --overdue --json
 expect_in "$OUT" '"days_open": 40'
 expect_exit 0 as ada grievance list --overdue --days 50
@@ -176,7 +176,7 @@ expect_eq "$OUT" "" "overdue after 50 days"
 expect_exit 2 as ada grievance list --overdue --days 0
 expect_exit 1 rd audit verify
 expect_in "$OUT$ERR" "casework_grievances"
-sqlite3 "$DB" "UPDATE casework_grievances SET at = '$at' WHERE seq = $G"
+db_sql "UPDATE casework_grievances SET at = '$at' WHERE seq = $G"
 expect_exit 15 as ada grievance resolve "$G" --outcome x
 expect_exit 0 as cid grievance resolve "$G" --outcome "CANARY-OUTCOME-m3"
 expect_exit 14 as cid grievance resolve "$G" --outcome again
@@ -207,7 +207,7 @@ expect_exit 15 as mona outreach list --program flagship-2015
 
 # Nothing personal in clear anywhere in the database; the log verifies.
 checks=$((checks + 1))
-if sqlite3 "$DB" .dump | grep -q CANARY || grep -qa CANARY "$DB"; then
+if db_dump | grep -qa CANARY; then
 	fail "a canary is in clear in the database"
 fi
 expect_exit 0 rd audit verify

@@ -84,7 +84,7 @@ expect_eq "$(printf '%s' "$OUT" | json balance)" 320000000 "moving to heirs chan
 expect_exit 0 rd audit verify --json
 expect_eq "$(printf '%s' "$OUT" | json ok)" "true" "audit"
 expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "audit on the fast path"
-sqlite3 "$DB" "UPDATE entitlements SET amount = 1 WHERE beneficiary = '$R2'"
+db_sql "UPDATE entitlements SET amount = 1 WHERE beneficiary = '$R2'"
 expect_exit 1 rd audit verify
 expect_in "$ERR" "entitlements 'E-C-000003-$R2': amount is '1'"
 finish

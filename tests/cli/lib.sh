@@ -18,6 +18,31 @@ fi
 failures=0
 checks=0
 
+# db_sql SQL: runs SQL on the fund's database behind redress's back (sqlite3,
+# or psql on PostgreSQL); rows on stdout, one a line, fields between '|'.
+db_sql() {
+	if [ -n "${REDRESS_TEST_PG:-}" ]; then
+		psql "$DB" -Atq -c "$1"
+	else
+		sqlite3 "$DB" "$1"
+	fi
+}
+# db_events [seq]: every event's body as text, in order (with "SEQ|" first when asked).
+db_events() {
+	body="CAST(body AS TEXT)"
+	[ -n "${REDRESS_TEST_PG:-}" ] && body="convert_from(body, 'UTF8')"
+	db_sql "SELECT ${1:+seq || '|' || }$body FROM log_events ORDER BY seq"
+}
+# db_dump: the database's whole content as SQL text; on SQLite, with the file's raw bytes.
+db_dump() {
+	if [ -n "${REDRESS_TEST_PG:-}" ]; then
+		"${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_dump" "$DB"
+	else
+		sqlite3 "$DB" .dump
+		cat "$DB"
+	fi
+}
+
 rd() {
 	"$REDRESS" --db "$DB" --keys "$KEYS" "$@"
 }

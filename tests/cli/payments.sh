@@ -222,7 +222,7 @@ expect_eq "$(bal payable:flagship-2015 balance)" $((6666667 + 13333333 + 1000000
 # left at the bank, sent twice), and after each step the money and the states agree.
 expect_exit 0 as cid person bank "$R2" --account 330-444-555 --bic SHBKKRSE --holder "Synthetic C2"
 sum() {
-	sqlite3 "$DB" "SELECT coalesce(sum(amount), 0) FROM entitlements WHERE state IN ($1)"
+	db_sql "SELECT coalesce(sum(amount), 0) FROM entitlements WHERE state IN ($1)"
 }
 invariant() {
 	expect_exit 0 as fin ledger balance --json
@@ -230,8 +230,8 @@ invariant() {
 	expect_eq "$(bal bank:krw available)" $((400000000 - $(sum "'paid','batched'"))) "$1: the fund's available"
 	expect_eq "$(bal payable:flagship-2015 balance)" "$(sum "'queued','declined','returned','batched'")" "$1: the payable owes the unpaid"
 	expect_eq "$(bal payable:flagship-2015 available)" "$(sum "'queued','declined','returned'")" "$1: owed and not at the bank"
-	expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM payments_orders WHERE state = 'pending'")" \
-		"$(sqlite3 "$DB" "SELECT count(*) FROM entitlements WHERE state = 'batched'")" "$1: one order at the bank per batched entitlement"
+	expect_eq "$(db_sql "SELECT count(*) FROM payments_orders WHERE state = 'pending'")" \
+		"$(db_sql "SELECT count(*) FROM entitlements WHERE state = 'batched'")" "$1: one order at the bank per batched entitlement"
 }
 RANDOM=2015
 invariant "before the random sequence"
@@ -250,7 +250,7 @@ for round in 1 2 3 4 5 6 7 8; do
 		1) entries+=("$(returned "$id" "$amount" 2026-11-2$((round % 10)) AC0$((RANDOM % 9 + 1)))") ;;
 		2) rejects="$rejects<TxInfAndSts><OrgnlEndToEndId>$id</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>MS03</Cd></Rsn></StsRsnInf></TxInfAndSts>" ;;
 		esac
-	done < <(sqlite3 -separator ' ' "$DB" "SELECT id, amount FROM payments_orders WHERE state = 'pending' ORDER BY id")
+	done < <(db_sql "SELECT id || ' ' || amount FROM payments_orders WHERE state = 'pending' ORDER BY id")
 	if [ ${#entries[@]} -gt 0 ]; then
 		camt "$T/rc$round.xml" "RAND-$round" "${entries[@]}"
 		expect_exit 0 as fin pay import "$T/rc$round.xml"
@@ -266,7 +266,7 @@ for round in 1 2 3 4 5 6 7 8; do
 done
 
 # No canary in the database, its journal, any event or any output but the pain.001 files.
-sqlite3 "$DB" 'SELECT CAST(body AS TEXT) FROM log_events ORDER BY seq' >"$T/events"
+db_events >"$T/events"
 for canary in $CANARIES; do
 	for f in "$DB" "$DB-wal" "$T/events" "$OUTPUTS"; do
 		checks=$((checks + 1))
@@ -283,7 +283,7 @@ expect_eq "$(printf '%s' "$OUT" | json findings)" "[]" "audit findings"
 expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "audit replayed"
 
 # Tampering with a payment order is named by the audit.
-sqlite3 "$DB" "UPDATE payments_orders SET state = 'settled', booked_on = '2026-11-21' WHERE id = 'B-000001-000002'"
+db_sql "UPDATE payments_orders SET state = 'settled', booked_on = '2026-11-21' WHERE id = 'B-000001-000002'"
 expect_exit 1 rd audit verify
 expect_in "$OUT$ERR" "payments_orders 'B-000001-000002'"
 finish

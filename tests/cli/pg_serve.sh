@@ -1,6 +1,8 @@
 # pg_serve.sh -- two `redress serve` on one PostgreSQL fund, writing at
 # once (issue 12): a caseworker signed in on one server is signed in on
-# both (sessions live in the database); registrations posted to both
+# both (sessions live in the database, naming no one); a sign-out on one
+# is refused by the other within 2 s; a restart keeps sessions; a password
+# change on one ends the account's sessions on both; registrations posted to both
 # servers at the same time are each answered 201, each found through the
 # other server, and the log stays one sequence -- every event number once,
 # no gap, no fork -- which `audit verify` then checks end to end.  Retries
@@ -17,16 +19,11 @@ fi
 
 SERVER2=
 trap 'stop_server; [ -n "$SERVER2" ] && kill "$SERVER2" 2>/dev/null; rm -rf "$T"' EXIT
-"$REDRESS" --db "$DB" --keys "$KEYS" serve --listen 127.0.0.1:0 --ready-fd 3 3>"$T/port2" 2>"$T/server2.log" &
-SERVER2=$!
-for _ in $(seq 100); do
-	[ -s "$T/port2" ] && break
-	sleep 0.1
-done
-PORT2=$(head -n1 "$T/port2")
-[ -n "$PORT2" ] || { fail "the second server did not say its port: $(cat "$T/server2.log")"; finish; }
+another_server "$T/port2" "$T/server2.log"
+SERVER2=$OTHER_PID
+[ -n "$OTHER_BASE" ] || { fail "the second server did not say its port: $(cat "$T/server2.log")"; finish; }
 BASE1=$BASE
-BASE2="http://127.0.0.1:$PORT2/api/v1"
+BASE2=$OTHER_BASE
 
 sql() {
 	psql "$DB" -Atq -c "$1"
@@ -43,6 +40,51 @@ BASE=$BASE1
 jar_of() {
 	[ "$1" = "$BASE1" ] && echo cho1 || echo cho
 }
+
+# ---- Sessions live in the database: any server answers any session --------------------
+# A session made on server 1 is signed in on server 2, its CSRF token too.
+BASE=$BASE2
+call cho1 GET /persons
+expect_status 200 "server 1's session read through server 2"
+jcall cho1 POST /persons '{"kind": "victim", "name": "Synthetic Crossed Session", "birth_date": "1930-03-03"}'
+expect_status 201 "server 1's session changing through server 2"
+# Nothing in the sessions table names the session or its account: no token, no CSRF token, no name.
+sign_in fumi
+BASE=$BASE1
+dump=$(sql "SELECT hash || ' ' || account_tag || ' ' || account_sealed FROM sessions_live")
+expect_eq "$(sql "SELECT count(*) FROM sessions_live")" 3 "sessions in the table (cho on each server, fumi)"
+for j in cho1 cho fumi; do
+	cookie=$(awk '$6 == "redress_session" { print $7 }' "$T/$j.jar")
+	checks=$((checks + 1))
+	[ -n "$cookie" ] || fail "no session cookie in $j's jar"
+	case "$dump" in *"$cookie"*) fail "$j's session token is in the sessions table in clear" ;; esac
+	case "$dump" in *"$(cat "$T/$j.csrf")"*) fail "$j's CSRF token is in the sessions table in clear" ;; esac
+	grep -qa -- "$cookie" "$T/server.log" "$T/server2.log" && fail "$j's session token is in a server's log"
+done
+checks=$((checks + 1))
+# (fumi: a name long enough that sealed text holding it by chance is one run in millions)
+case "$dump" in *fumi*) fail "an account's name is in the sessions table in clear: $dump" ;; esac
+
+# Signing out on server 2 ends the session on server 1 within HTTP_SESSION_RECHECK_S (2 s),
+# measured from the sign-out's answer to server 1's first 401; server 1 had it in its cache.
+BASE=$BASE1
+call fumi GET /session
+expect_status 200 "fumi's session through server 1 (now in its cache)"
+BASE=$BASE2
+call fumi DELETE /session
+expect_status 200 "fumi signing out through server 2"
+t0=$(date +%s%N)
+BASE=$BASE1
+for _ in $(seq 50); do
+	call fumi GET /session
+	[ "$STATUS" = 401 ] && break
+	sleep 0.1
+done
+ms=$((($(date +%s%N) - t0) / 1000000))
+expect_status 401 "fumi's session on server 1 after signing out on server 2"
+echo "a sign-out on one server was refused on the other after $ms ms" >&2
+checks=$((checks + 1))
+[ "$ms" -le 3000 ] || fail "the sign-out took $ms ms to reach the other server (bound: 2 s and the clock's second)"
 
 size0=$(sql "SELECT count(*) FROM log_events")
 n=12
@@ -110,6 +152,37 @@ for b in "$BASE1" "$BASE2"; do
 	jcall "$who" POST /persons '{"kind": "victim", "name": "Synthetic After The Cut", "birth_date": "1930-02-02"}'
 	expect_status 201 "a registration after the database cut the connections ($b)"
 done
+BASE=$BASE1
+
+# A restart of server 2 keeps both sessions: the one it made and server 1's.
+kill "$SERVER2" 2>/dev/null
+wait "$SERVER2" 2>/dev/null
+another_server "$T/port2" "$T/server2.log"
+SERVER2=$OTHER_PID
+[ -n "$OTHER_BASE" ] || { fail "server 2 did not restart: $(cat "$T/server2.log")"; finish; }
+BASE2=$OTHER_BASE
+BASE=$BASE2
+for j in cho cho1; do
+	jcall "$j" POST /persons '{"kind": "victim", "name": "Synthetic After Restart", "birth_date": "1930-04-04"}'
+	expect_status 201 "$j's session after server 2 restarted"
+done
+
+# A password changed through server 2 ends the account's sessions on server 1 too.
+BASE=$BASE1
+call cho1 GET /persons
+expect_status 200 "cho's session on server 1 before the password change"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data-binary "{\"username\":\"cho\",\"password\":\"$(field_of cho password)\",\"new_password\":\"synthetic-new-password-2026\"}" \
+	"$BASE2/password")
+OUT=$(cat "$T/body")
+expect_status 200 "cho changing her password through server 2"
+sleep 3
+call cho1 GET /persons
+expect_status 401 "cho's session on server 1 after the password change on server 2"
+BASE=$BASE2
+call cho GET /persons
+expect_status 401 "cho's session on server 2 after the password change"
+expect_eq "$(sql "SELECT count(*) FROM sessions_live")" 0 "sessions left in the table"
 BASE=$BASE1
 
 stop_server

@@ -35,6 +35,20 @@ PORT=$(head -n1 "$T/port")
 [ -n "$PORT" ] || { fail "the server did not say its port: $(cat "$T/server.log")"; finish; }
 BASE="http://127.0.0.1:$PORT/api/v1"
 
+# another_server PORTFILE LOG: one more server on the fund, its stderr appended to LOG;
+# its PID in $OTHER_PID, its API's base in $OTHER_BASE (empty when it did not say its port).
+another_server() {
+	: >"$1"
+	"$REDRESS" --db "$DB" --keys "$KEYS" serve --listen 127.0.0.1:0 --ready-fd 3 3>"$1" 2>>"$2" &
+	OTHER_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$1" ] && break
+		sleep 0.1
+	done
+	OTHER_BASE=
+	[ -s "$1" ] && OTHER_BASE="http://127.0.0.1:$(head -n1 "$1")/api/v1"
+}
+
 # call WHO METHOD PATH [CURL OPTIONS...]: a request in WHO's session (or,
 # for WHO "-", none); the body in $OUT, the status in $STATUS, the headers in $T/headers.
 call() {

@@ -170,8 +170,8 @@ for f in "$DB" "$DB-wal"; do
 done
 # Every event's bytes, straight from the database (as `audit show --raw` gives them).
 n=$(log_size)
-expect_eq "$(sqlite3 "$DB" 'SELECT count(*) FROM log_events')" "$n" "events read"
-sqlite3 "$DB" 'SELECT seq, CAST(body AS TEXT) FROM log_events ORDER BY seq' >"$T/events"
+expect_eq "$(db_sql 'SELECT count(*) FROM log_events')" "$n" "events read"
+db_events seq >"$T/events"
 checks=$((checks + 1))
 if grep -E 'canary-|argon2' "$T/events" >/dev/null; then
 	fail "an event holds a password or a hash in clear: $(grep -E 'canary-|argon2' "$T/events" | head -1)"
@@ -309,7 +309,7 @@ checks=$((checks + 1))
 [ "$tok1" != "$tok2" ] || fail "two tokens are the same"
 hash1=$(printf '%s' "$tok1" | sha256sum | cut -d' ' -f1)
 hash2=$(printf '%s' "$tok2" | sha256sum | cut -d' ' -f1)
-expect_eq "$(sqlite3 "$DB" "SELECT account || ' ' || ifnull(revoked_seq, 'live') FROM users_tokens WHERE hash = '$hash1'")" \
+expect_eq "$(db_sql "SELECT account || ' ' || coalesce(CAST(revoked_seq AS TEXT), 'live') FROM users_tokens WHERE hash = '$hash1'")" \
 	"fin live" "token 1's row"
 expect_exit 0 as ada "$T/ada.pw" user list && keep
 expect_in "$OUT" "fin                      finance    totp no   tokens 2"
@@ -329,7 +329,7 @@ expect_eq "$(log_size)" "$size" "log size after refused token commands"
 expect_exit 0 as ada "$T/ada.pw" user revoke fin && keep
 expect_eq "$OUT" "account fin: 2 API tokens revoked"
 for h in "$hash1" "$hash2"; do
-	expect_eq "$(sqlite3 "$DB" "SELECT revoked_seq IS NOT NULL FROM users_tokens WHERE hash = '$h'")" 1 "token revoked"
+	expect_eq "$(db_sql "SELECT CASE WHEN revoked_seq IS NOT NULL THEN 1 ELSE 0 END FROM users_tokens WHERE hash = '$h'")" 1 "token revoked"
 done
 expect_exit 0 as ada "$T/ada.pw" user revoke fin && keep
 expect_eq "$OUT" "account fin: 0 API tokens revoked"
@@ -364,7 +364,7 @@ expect_exit 0 as mon "$T/mon.pw" ledger balance && keep
 expect_exit 0 rd audit verify --json && keep
 expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "audit replayed"
 # No secret nor token in clear but in the one output that printed it.
-sqlite3 "$DB" 'SELECT CAST(body AS TEXT) FROM log_events ORDER BY seq' >"$T/events"
+db_events >"$T/events"
 for canary in "$secret1" "$secret2" "$tok1" "$tok2" "${tok1#rdt_}" "${tok2#rdt_}"; do
 	not_in_files "$canary" "$DB" "$DB-wal" "$T/events" "$OTHER"
 done
@@ -379,7 +379,7 @@ expect_in "$(cat "$T/events")" "\"hash\":\"$hash1\""
 expect_in "$totp_out" "$secret1" "the enrolment's own output"
 
 # A role raised behind the log's back is named by audit (sqlite3, as tamper.sh edits).
-sqlite3 "$DB" "UPDATE users_accounts SET role = 'admin' WHERE name = 'mon'" || fail "sqlite3 failed"
+db_sql "UPDATE users_accounts SET role = 'admin' WHERE name = 'mon'" || fail "the database's shell failed"
 expect_exit 1 rd audit verify
 expect_in "$ERR" "FAIL: users_accounts 'mon': role is 'admin' in the database but 'monitor' by the log"
 finish

@@ -325,35 +325,6 @@ enum redress_err users_role_set(struct tlog *log, const struct actor *actor, con
                                 const char *name, enum role role, int *pending_r, struct redress_error *err);
 
 /*
- * Signed-in sessions in the database (users_session.c), so a restart signs
- * no one out: the server's working state, not events, never replayed.  A
- * session is known by the lowercase hex of its token's SHA-256.
- */
-#define USERS_SESSION_HASH_SIZE 65
-struct users_session {
-	char hash[USERS_SESSION_HASH_SIZE];
-	char account[USER_NAME_MAX + 1];
-	enum role role;
-	char csrf[64];          /* the session's CSRF token */
-	uint64_t created, seen; /* unix seconds */
-};
-
-/* Inserts s, or (the same hash) updates when it was last seen. */
-enum redress_err users_session_put(struct store *store, const struct users_session *s,
-                                   struct redress_error *err);
-enum redress_err users_session_delete(struct store *store, const char *hash, struct redress_error *err);
-enum redress_err users_sessions_delete_account(struct store *store, const char *account,
-                                               struct redress_error *err);
-/*
- * Deletes the sessions seen before seen_after or created before
- * created_after, then calls fn for each left; a malformed row is skipped.
- */
-enum redress_err users_sessions_load(struct store *store, uint64_t seen_after, uint64_t created_after,
-                                     enum redress_err (*fn)(void *ctx, const struct users_session *s,
-                                                            struct redress_error *err),
-                                     void *ctx, struct redress_error *err);
-
-/*
  * The last TOTP step each account signed in with, kept so that a code used
  * before a restart is refused after it (the server's state, not events).
  * users_totp_step_keep keeps step unless a later one is kept already;

@@ -51,16 +51,6 @@ static const char users_schema[] = "CREATE TABLE IF NOT EXISTS users_accounts ("
                                    " role TEXT NOT NULL,"
                                    " proposed_by TEXT NOT NULL,"
                                    " proposed_seq INTEGER NOT NULL);"
-                                   /* users_session.c's: the server's state, not a projection */
-                                   "CREATE TABLE IF NOT EXISTS users_sessions ("
-                                   " hash TEXT PRIMARY KEY,"
-                                   " account TEXT NOT NULL,"
-                                   " role TEXT NOT NULL,"
-                                   " csrf TEXT NOT NULL,"
-                                   " created INTEGER NOT NULL,"
-                                   " seen INTEGER NOT NULL);"
-                                   "CREATE INDEX IF NOT EXISTS users_sessions_account"
-                                   " ON users_sessions (account);"
                                    /* the last TOTP step each account signed in with (users_session.c) */
                                    "CREATE TABLE IF NOT EXISTS users_totp_steps ("
                                    " account TEXT PRIMARY KEY,"
@@ -185,23 +175,6 @@ static const struct store_statement users_statements[USERS_Q_COUNT] = {
                 " EXISTS (SELECT 1 FROM users_disabled d WHERE d.name = a.name)"
                 " FROM users_tokens k JOIN users_accounts a ON a.name = k.account WHERE k.hash = ?1",
          .columns = "ttiiti"},
-    [USERS_Q_SESSION_PUT] = {.name = "users.session.put",
-                             .sql = "INSERT INTO users_sessions (hash, account, role, csrf, created, seen) "
-                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                                    " ON CONFLICT (hash) DO UPDATE SET seen = excluded.seen",
-                             .columns = ""},
-    [USERS_Q_SESSION_DELETE] = {.name = "users.session.delete",
-                                .sql = "DELETE FROM users_sessions WHERE hash = ?1",
-                                .columns = ""},
-    [USERS_Q_SESSIONS_DELETE_ACCOUNT] = {.name = "users.sessions.delete_account",
-                                         .sql = "DELETE FROM users_sessions WHERE account = ?1",
-                                         .columns = ""},
-    [USERS_Q_SESSIONS_EXPIRE] = {.name = "users.sessions.expire",
-                                 .sql = "DELETE FROM users_sessions WHERE seen < ?1 OR created < ?2",
-                                 .columns = ""},
-    [USERS_Q_SESSIONS_EACH] = {.name = "users.sessions.each",
-                               .sql = "SELECT hash, account, role, csrf, created, seen FROM users_sessions",
-                               .columns = "ttttii"},
     [USERS_Q_TOTP_STEPS_ALL] = {.name = "users.totp_steps.all",
                                 .sql = "SELECT account, step FROM users_totp_steps",
                                 .columns = "ti"},

@@ -1,0 +1,165 @@
+/*
+ * sessions.c -- the table of signed-in sessions (sessions.h), its
+ * catalogue, and the module that has it made and prepared with the fund's
+ * other tables.
+ */
+#include "domain/sessions/sessions.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const char sessions_schema[] = "CREATE TABLE IF NOT EXISTS sessions_live ("
+                                      " hash TEXT PRIMARY KEY,"
+                                      " account_tag TEXT NOT NULL,"
+                                      " account_sealed TEXT NOT NULL,"
+                                      " created INTEGER NOT NULL,"
+                                      " seen INTEGER NOT NULL);"
+                                      "CREATE INDEX IF NOT EXISTS sessions_live_account"
+                                      " ON sessions_live (account_tag);";
+
+enum sessions_statement {
+	SESSIONS_Q_PUT,
+	SESSIONS_Q_GET,
+	SESSIONS_Q_SEEN,
+	SESSIONS_Q_DELETE,
+	SESSIONS_Q_DELETE_TAG,
+	SESSIONS_Q_EXPIRE,
+	SESSIONS_Q_COUNT
+};
+
+static const struct store_statement sessions_statements[SESSIONS_Q_COUNT] = {
+    [SESSIONS_Q_PUT] = {.name = "sessions.put",
+                        .sql = "INSERT INTO sessions_live (hash, account_tag, account_sealed, created, seen)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5)",
+                        .columns = ""},
+    [SESSIONS_Q_GET] = {.name = "sessions.get",
+                        .sql = "SELECT account_tag, account_sealed, created, seen FROM sessions_live"
+                               " WHERE hash = ?1",
+                        .columns = "ttii"},
+    [SESSIONS_Q_SEEN] = {.name = "sessions.seen",
+                         .sql = "UPDATE sessions_live SET seen = ?2 WHERE hash = ?1 AND seen < ?2",
+                         .columns = ""},
+    [SESSIONS_Q_DELETE] = {.name = "sessions.delete",
+                           .sql = "DELETE FROM sessions_live WHERE hash = ?1",
+                           .columns = ""},
+    [SESSIONS_Q_DELETE_TAG] = {.name = "sessions.delete_tag",
+                               .sql = "DELETE FROM sessions_live WHERE account_tag = ?1",
+                               .columns = ""},
+    [SESSIONS_Q_EXPIRE] = {.name = "sessions.expire",
+                           .sql = "DELETE FROM sessions_live WHERE seen < ?1 OR created < ?2",
+                           .columns = ""},
+};
+
+static const struct store_catalogue sessions_catalogue = {"sessions", sessions_statements,
+                                                          STORE_COUNT(sessions_statements)};
+
+enum redress_err
+sessions_put(struct store *store, const struct sessions_row *row, const char *account_sealed,
+             struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_PUT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, row->hash);
+	store_bind_text(st, 2, row->tag);
+	store_bind_text(st, 3, account_sealed);
+	store_bind_int64(st, 4, (int64_t)row->created);
+	store_bind_int64(st, 5, (int64_t)row->seen);
+	return store_run(st, err);
+}
+
+enum redress_err
+sessions_get(struct store *store, const char *hash, struct sessions_row *row_r, struct buf *sealed,
+             struct redress_error *err)
+{
+	struct store_stmt *st;
+	const char *tag;
+
+	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_GET, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, hash);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no such session");
+	default: return err->code;
+	}
+	tag = store_column_text(st, 0);
+	if (strlen(hash) != SESSIONS_HASH_SIZE - 1 || strlen(tag) != SESSIONS_TAG_SIZE - 1 ||
+	    store_column_int64(st, 2) < 0 || store_column_int64(st, 3) < 0) {
+		store_done(st);
+		/* Not what a server wrote: it signs no one in, and its content is not repeated. */
+		return error_set(err, REDRESS_E_NOTFOUND, "a session's row is malformed");
+	}
+	memcpy(row_r->hash, hash, SESSIONS_HASH_SIZE);
+	memcpy(row_r->tag, tag, SESSIONS_TAG_SIZE);
+	row_r->created = (uint64_t)store_column_int64(st, 2);
+	row_r->seen = (uint64_t)store_column_int64(st, 3);
+	buf_puts(sealed, store_column_text(st, 1));
+	store_done(st);
+	return buf_error(sealed, err);
+}
+
+/* Runs statement id with hash (or tag) as ?1 and, when with_int, v as ?2. */
+static enum redress_err
+run_text(struct store *store, enum sessions_statement id, const char *text, int with_int, uint64_t v,
+         struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_statement(store, &sessions_catalogue, id, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, text);
+	if (with_int)
+		store_bind_int64(st, 2, (int64_t)v);
+	return store_run(st, err);
+}
+
+enum redress_err
+sessions_seen(struct store *store, const char *hash, uint64_t seen, struct redress_error *err)
+{
+	return run_text(store, SESSIONS_Q_SEEN, hash, 1, seen, err);
+}
+
+enum redress_err
+sessions_delete(struct store *store, const char *hash, struct redress_error *err)
+{
+	return run_text(store, SESSIONS_Q_DELETE, hash, 0, 0, err);
+}
+
+enum redress_err
+sessions_delete_tag(struct store *store, const char *tag, struct redress_error *err)
+{
+	return run_text(store, SESSIONS_Q_DELETE_TAG, tag, 0, 0, err);
+}
+
+enum redress_err
+sessions_expire(struct store *store, uint64_t seen_after, uint64_t created_after, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_EXPIRE, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)seen_after);
+	store_bind_int64(st, 2, (int64_t)created_after);
+	return store_run(st, err);
+}
+
+/* The module has no events: one that claims to be its is not replayed. */
+static enum redress_err
+sessions_replay(struct store *store, const struct event *ev, struct redress_error *err)
+{
+	(void)store;
+	return error_set(err, REDRESS_E_INVALID, "event type '%.64s' is unknown: sessions keeps no events",
+	                 ev->type);
+}
+
+const struct event_module sessions_module = {
+    .name = "sessions",
+    .type_prefix = "sessions.",
+    .schema = sessions_schema,
+    .catalogue = &sessions_catalogue,
+    .snapshot_ids = NULL,
+    .nsnapshots = 0,
+    .replay = sessions_replay,
+};
