@@ -399,8 +399,19 @@ static enum redress_err
 cache_fill(struct store *store, struct store_stmt *st, const void *key, const struct store_statement *q,
            struct redress_error *err)
 {
+	size_t declared = q->columns != NULL ? strlen(q->columns) : 0;
+	int has;
+
 	if (store->backend->prepare(store->conn, q, &st->handle, err) != REDRESS_OK)
 		return err != NULL ? err->code : REDRESS_E_STORE;
+	/* A declared type per result column, or audit and the readers would read past or short of the row. */
+	if (declared > 0 && (has = store->backend->column_count(st->handle)) != (int)declared) {
+		store->backend->finalize(st->handle);
+		st->handle = NULL;
+		return error_set(err, REDRESS_E_INTERNAL,
+		                 "statement %s declares %zu result columns, its SQL has %d", q->name,
+		                 declared, has);
+	}
 	st->key = key;
 	st->query = *q;
 	st->store = store;

@@ -101,7 +101,7 @@ static const struct store_statement programs_statements[] = {
     [PROGRAMS_Q_SNAPSHOT_VERSIONS] = {.name = "programs_versions",
                                       .sql = "SELECT " VERSION_COLUMNS " FROM programs_versions"
                                              " ORDER BY code, version",
-                                      .columns = "tittttttiiitit"},
+                                      .columns = "titttttttiiitit"},
     [PROGRAMS_Q_SNAPSHOT_VERSION_ADDS] = {.name = "programs_version_adds",
                                           .sql = "SELECT code, version, added_seq, added_by FROM"
                                                  " programs_version_adds ORDER BY code, version",

@@ -347,6 +347,52 @@ programs_versions_replay(struct store *store, const struct event *ev, struct red
 	return error_set(err, REDRESS_E_INVALID, "unknown programs event type '%.64s'", ev->type);
 }
 
+/*
+ * 1 in *same_r when q (its number and day aside) is what version last
+ * already says: such a file proposes nothing.  Compared as the events
+ * would record them.
+ */
+static enum redress_err
+same_as_last(struct store *store, const struct program *q, int last, int *same_r, struct redress_error *err)
+{
+	struct program *cur = malloc(sizeof(*cur));
+	struct buf a, b, ra, rb;
+	enum redress_err rc;
+
+	*same_r = 0;
+	if (cur == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	buf_init(&a, VERSION_EVENT_DATA_MAX + 2 * PROGRAM_RULES_TEXT_MAX);
+	buf_init(&b, VERSION_EVENT_DATA_MAX + 2 * PROGRAM_RULES_TEXT_MAX);
+	buf_init(&ra, PROGRAM_RULES_TEXT_MAX + 1);
+	buf_init(&rb, PROGRAM_RULES_TEXT_MAX + 1);
+	buf_puts(&ra, "");
+	buf_puts(&rb, "");
+	if ((rc = program_version_get(store, q->code, last, cur, err)) == REDRESS_E_NOTFOUND) {
+		rc = REDRESS_OK;
+		goto out;
+	}
+	/* A version still awaiting its approval: the proposal is refused for that, below. */
+	if (rc != REDRESS_OK || (last > 1 && cur->added_seq == 0))
+		goto out;
+	cur->version = q->version;
+	text_copy(cur->from, sizeof(cur->from), q->from);
+	cur->added_seq = q->added_seq;
+	if ((rc = programs_rules_text(q, &ra, err)) != REDRESS_OK ||
+	    (rc = programs_rules_text(cur, &rb, err)) != REDRESS_OK ||
+	    (rc = programs_encode(&a, q, ra.data != NULL ? ra.data : "", err)) != REDRESS_OK ||
+	    (rc = programs_encode(&b, cur, rb.data != NULL ? rb.data : "", err)) != REDRESS_OK)
+		goto out;
+	*same_r = a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+out:
+	buf_free(&a);
+	buf_free(&b);
+	buf_free(&ra);
+	buf_free(&rb);
+	free(cur);
+	return rc;
+}
+
 enum redress_err
 program_version_propose(struct tlog *log, const struct actor *actor, const struct program *p,
                         const char *from, int *version_r, struct redress_error *err)
@@ -382,6 +428,20 @@ program_version_propose(struct tlog *log, const struct actor *actor, const struc
 		goto out;
 	q->version = last + 1;
 	text_copy(q->from, sizeof(q->from), from);
+	{
+		int same;
+
+		if ((rc = same_as_last(tlog_store(log), q, last, &same, err)) != REDRESS_OK)
+			goto out;
+		if (same) {
+			rc = error_set(
+			    err, REDRESS_E_CONFLICT,
+			    "program '%s' already exists and already says what this file says (version %d):"
+			    " nothing to propose",
+			    q->code, last);
+			goto out;
+		}
+	}
 	/* programs_encode writes "from" and "version" for a version after the first. */
 	if ((rc = programs_rules_text(q, &rules, err)) != REDRESS_OK ||
 	    (rc = programs_encode(&data, q, rules.data != NULL ? rules.data : "", err)) != REDRESS_OK)
