@@ -176,7 +176,7 @@ ROOT=${BASE%/api/v1}
 STATUS=$(curl -s -o "$T/page" -w '%{http_code}' -b "$T/ada.jar" "$ROOT/admin/accounts")
 expect_status 200 "the accounts page"
 expect_in "$(cat "$T/page")" 'action="/admin/accounts/moe/disable"'
-expect_in "$(cat "$T/page")" "Reset the password"
+expect_in "$(cat "$T/page")" 'action="/admin/accounts/moe/password"'
 sign_in moe
 page_post() { # WHO PATH FORM...
 	who=$1 path=$2

@@ -266,6 +266,24 @@ test_catalogue_reads_another_module(void **state)
 	assert_int_equal(store_step(st, &err), STORE_DONE);
 }
 
+/* A statement declaring other result columns than its SQL has is refused when the store opens it. */
+static const struct store_statement miscounted_statements[] = {
+    {.name = "miscounted.rows", .sql = "SELECT 1, 'two', 3", .columns = "it"},
+};
+static const struct store_catalogue miscounted_catalogue = {"miscounted", miscounted_statements,
+                                                            STORE_COUNT(miscounted_statements)};
+
+static void
+test_catalogue_columns_counted(void **state)
+{
+	const struct store_catalogue *const list[] = {&miscounted_catalogue, NULL};
+	struct logfix *f = *state;
+	struct redress_error err;
+
+	assert_int_not_equal(store_prepare(f->store, list, &err), REDRESS_OK);
+	assert_non_null(strstr(err.message, "miscounted.rows declares 2 result columns, its SQL has 3"));
+}
+
 /* ---- Fault injection ------------------------------------------------------- */
 
 #define SCRIPT_STEPS 9
@@ -502,6 +520,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_reads_end_before_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_reads_another_module, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_catalogue_columns_counted, setup, teardown),
 	    cmocka_unit_test(test_every_store_call_failing),
 	    cmocka_unit_test(test_location_shown_without_password),
 	    cmocka_unit_test(test_fault_injection_across_threads),
