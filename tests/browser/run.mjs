@@ -942,9 +942,11 @@ try {
   }
   await axe('refused finance page');
   check(!(await page.isVisible('a[href="/pledges"]')), 'the caseworker\'s menu has no pledges');
-  // The casework page's channel hint names the codes to type (phone, letter, visit): the casework helper's to word.
+  // Two casework hints name codes a caseworker types as written (channels: phone, letter, visit; a
+  // referral's party as her consent names it: counselling, legal-aid): values, not words to translate.
   await phoneWalk('caseworker', ['/persons', '/persons/V-000001', '/persons/V-000001/casework', '/work', '/claims?state=all',
-    new URL(claimUrl).pathname, `${new URL(registered).pathname}/consents`, `${new URL(registered).pathname}/bank`], /phone, letter, visit/);
+    new URL(claimUrl).pathname, `${new URL(registered).pathname}/consents`, `${new URL(registered).pathname}/bank`],
+  /phone, letter, visit|counselling, legal-aid/);
 
   // A caseworker's day: a family calls about Demo Survivor One; find her by name, see her payment.
   await page.goto(`${base}/persons`);
