@@ -34,11 +34,17 @@ check_round_trip(const struct program *p)
 	if (cur == NULL || p->approvals < PROGRAM_APPROVALS_MIN || p->approvals > PROGRAM_APPROVALS_MAX ||
 	    p->survivor_amount < 0 || p->bereaved_amount < 0 || strlen(p->cutoff) != 10)
 		abort();
-	/* The readers' JSON is the file's shape plus two members of their own; the rules as the file gives them. */
+	/*
+	 * The readers' JSON is the file's shape plus members of their own (the
+	 * minor units, the event, the version and the day it is in force
+	 * from); the rules as the file gives them.
+	 */
 	if ((obj = program_json(p)) == NULL)
 		abort();
 	json_object_del(obj, "benefits_minor");
 	json_object_del(obj, "event");
+	json_object_del(obj, "version");
+	json_object_del(obj, "from");
 	if (p->rules.nharms > 0)
 		json_object_del(obj, "benefits");
 	if ((text = json_dumps(obj, JSON_COMPACT)) == NULL || (q = malloc(sizeof(*q))) == NULL)
