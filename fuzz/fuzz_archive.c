@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 #include "domain/fund/fund.h"
+#include "support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,23 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fund_archive_verified v1, v2;
 	struct redress_error err;
-	const uint8_t *nl = memchr(data, '\n', size);
 	char *key, *text;
-	size_t key_len, text_len;
+	size_t text_len;
 
-	if (nl == NULL)
+	if (!support_split_key_line(data, size, &key, &text, &text_len))
 		return 0;
-	key_len = (size_t)(nl - data);
-	text_len = size - key_len - 1;
-	if ((key = malloc(key_len + 1)) == NULL || (text = malloc(text_len + 1)) == NULL) {
-		free(key);
-		return 0;
-	}
-	memcpy(key, data, key_len);
-	key[key_len] = '\0';
-	/* Files are read NUL-terminated (cli_read_file), and so is this. */
-	memcpy(text, nl + 1, text_len);
-	text[text_len] = '\0';
 	error_clear(&err);
 	if (fund_archive_verify(text, text_len, key, NULL, &v1, &err) == REDRESS_OK) {
 		if (fund_archive_verify(text, text_len, key, NULL, &v2, &err) != REDRESS_OK ||

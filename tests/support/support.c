@@ -1,6 +1,9 @@
 /*
  * support.c -- helpers shared by the tests and the fuzz targets.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "support.h"
 
 uint64_t
@@ -51,5 +54,28 @@ support_utf8_valid(const unsigned char *s, size_t len)
 			return 0;
 		pos += utf8_rows[r].n;
 	}
+	return 1;
+}
+
+int
+support_split_key_line(const uint8_t *data, size_t size, char **key_r, char **text_r, size_t *text_len_r)
+{
+	const uint8_t *nl = memchr(data, '\n', size);
+	size_t key_len;
+
+	*key_r = *text_r = NULL;
+	if (nl == NULL)
+		return 0;
+	key_len = (size_t)(nl - data);
+	*text_len_r = size - key_len - 1;
+	if ((*key_r = malloc(key_len + 1)) == NULL || (*text_r = malloc(*text_len_r + 1)) == NULL) {
+		free(*key_r);
+		*key_r = NULL;
+		return 0;
+	}
+	memcpy(*key_r, data, key_len);
+	(*key_r)[key_len] = '\0';
+	memcpy(*text_r, nl + 1, *text_len_r);
+	(*text_r)[*text_len_r] = '\0';
 	return 1;
 }
