@@ -591,9 +591,9 @@ struct http_app {
 	pthread_cond_t queue_cond;
 	struct http_job *queue_head, *queue_tail;
 	int stopping;
-	_Atomic int draining; /* SIGTERM came: answer what is in flight, refuse (503) what starts now */
-	int scrub_pending;    /* the writer's: a change destroyed a secret, scrub when readers allow */
-	uint64_t seen_size;   /* the writer's: the log's size after its last commit (0: none yet) */
+	_Atomic int draining;    /* SIGTERM came: answer what is in flight, refuse (503) what starts now */
+	int scrub_pending;       /* the writer's: a change destroyed a secret, scrub when readers allow */
+	uint64_t scrub_after_us; /* the writer's: no scrub try before then (monotonic clock) */
 	struct http_sessions sessions;
 	struct http_refused refused;   /* refused forms' pages, for post/redirect/get */
 	struct users_vouched *vouched; /* password records that opened for a token's role (users.h) */

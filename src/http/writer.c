@@ -51,6 +51,7 @@
 
 #define GROUP_MAX               512
 #define WRITER_LINGER_MAX_US    10000
+#define WRITER_SCRUB_RETRY_US   500000 /* a scrub readers held back is tried again this often */
 #define HTTP_IDEMPOTENCY_KEEP_S (24 * 60 * 60)
 
 struct http_job {
@@ -249,22 +250,23 @@ note_commit(struct http_app *app, uint64_t before)
 		atomic_store(&app->metrics.tree_size, after);
 		if (after > before)
 			atomic_fetch_add(&app->metrics.events_appended, after - before);
-		app->seen_size = after;
 	}
 }
 
 /*
- * Before a change: a log grown since the writer's last commit was written
+ * After a change: a log grown beside the writer's own commits was written
  * by another process (the command line), which may have destroyed a
  * secret -- a person erased -- and could not empty the SQLite journal
  * while the server read.  The writer then empties it once its readers let
- * it (store_scrub_try: it never holds other writers back for long).
+ * it (scrub).  Asked of the log inside each change (tlog_begin reads the
+ * size there), so a command that commits just after the writer does is
+ * noticed too.
  */
 static void
-note_other_writers(struct http_app *app, uint64_t before)
+note_other_writers(struct http_app *app)
 {
 	/* PostgreSQL has no journal a reader pins; there, other writers (servers too) are the usual case. */
-	if (app->seen_size != 0 && before != app->seen_size && !store_is_pgsql(app->config->db))
+	if (tlog_take_written_beside(app->log) && !store_is_pgsql(app->config->db))
 		app->scrub_pending = 1;
 }
 
@@ -308,8 +310,7 @@ run_alone(struct http_app *app, struct http_job *job)
 	 * command line) wrote, every change would fail as "database is locked".
 	 */
 	store_end_reads(tlog_store(app->log));
-	if (tlog_size(app->log, &before, &err) == REDRESS_OK)
-		note_other_writers(app, before);
+	(void)tlog_size(app->log, &before, &err);
 	if (job->own) {
 		rc = run_own(app, job, &err);
 	} else if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
@@ -325,14 +326,24 @@ run_alone(struct http_app *app, struct http_job *job)
 	finish(app, job, rc, &err);
 }
 
-/* Leaves no copy of a destroyed secret in the database's files, once readers let it. */
+/*
+ * Leaves no copy of a destroyed secret in the database's files, once readers
+ * let it.  A try holds the write lock while it waits for readers, so after
+ * a try they refused the next waits WRITER_SCRUB_RETRY_US: trying after
+ * every group would keep the lock from a command beside the server, whose
+ * busy handler polls and would find it taken again each time.
+ */
 static void
 scrub(struct http_app *app)
 {
 	struct redress_error err;
 
-	if (app->scrub_pending && store_scrub_try(tlog_store(app->log), &err) == REDRESS_OK)
+	if (!app->scrub_pending || clock_monotonic_us() < app->scrub_after_us)
+		return;
+	if (store_scrub_try(tlog_store(app->log), &err) == REDRESS_OK)
 		app->scrub_pending = 0;
+	else
+		app->scrub_after_us = clock_monotonic_us() + WRITER_SCRUB_RETRY_US;
 }
 
 static void
@@ -349,8 +360,7 @@ run_group(struct http_app *app, struct http_job *jobs)
 	if (jobs->next == NULL || job != NULL)
 		goto each;                     /* one job, or one that makes its own change: each alone */
 	store_end_reads(tlog_store(app->log)); /* as in run_alone */
-	if (tlog_size(app->log, &before, &err) == REDRESS_OK)
-		note_other_writers(app, before);
+	(void)tlog_size(app->log, &before, &err);
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;
 	/* A change that asks to be rolled back (a dry run) cannot share a commit: all go alone. */
@@ -382,6 +392,7 @@ each:
 		run_alone(app, job);
 	}
 out:
+	note_other_writers(app);
 	scrub(app);
 	/* Nothing read may keep a snapshot while the writer waits: it would pin the journal. */
 	store_end_reads(tlog_store(app->log));
@@ -412,6 +423,19 @@ queued(const struct http_app *app)
 	return n;
 }
 
+/* The monotonic clock's time us from now, for pthread_cond_timedwait on queue_cond. */
+static void
+deadline_after(uint64_t us, struct timespec *deadline)
+{
+	clock_gettime(CLOCK_MONOTONIC, deadline);
+	deadline->tv_sec += (time_t)(us / 1000000);
+	deadline->tv_nsec += (long)(us % 1000000) * 1000;
+	if (deadline->tv_nsec >= 1000000000) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000;
+	}
+}
+
 /*
  * With jobs waiting, waits until expect of them wait or linger_us have
  * passed (under queue_lock).
@@ -423,13 +447,7 @@ linger(struct http_app *app, size_t expect, uint64_t linger_us)
 
 	if (linger_us == 0 || queued(app) >= expect)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)(linger_us / 1000000);
-	deadline.tv_nsec += (long)(linger_us % 1000000) * 1000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	deadline_after(linger_us, &deadline);
 	while (!app->stopping && queued(app) < expect)
 		if (pthread_cond_timedwait(&app->queue_cond, &app->queue_lock, &deadline) != 0)
 			break;
@@ -467,12 +485,26 @@ writer_main(void *arg)
 	cosign(app, &asked); /* the checkpoint the server starts at */
 	for (;;) {
 		struct http_job *jobs, *tail;
+		struct timespec deadline;
 		uint64_t start;
 		size_t n = 1;
 
 		pthread_mutex_lock(&app->queue_lock);
-		while (app->queue_head == NULL && !app->stopping)
-			pthread_cond_wait(&app->queue_cond, &app->queue_lock);
+		while (app->queue_head == NULL && !app->stopping) {
+			if (!app->scrub_pending) {
+				pthread_cond_wait(&app->queue_cond, &app->queue_lock);
+				continue;
+			}
+			/* A scrub readers held back is tried again while nothing else is to be done. */
+			deadline_after(WRITER_SCRUB_RETRY_US, &deadline);
+			if (pthread_cond_timedwait(&app->queue_cond, &app->queue_lock, &deadline) != 0 &&
+			    app->queue_head == NULL) {
+				pthread_mutex_unlock(&app->queue_lock);
+				scrub(app);
+				store_end_reads(tlog_store(app->log));
+				pthread_mutex_lock(&app->queue_lock);
+			}
+		}
 		if (app->queue_head == NULL) {
 			pthread_mutex_unlock(&app->queue_lock);
 			break;
@@ -502,10 +534,9 @@ writer_main(void *arg)
 enum redress_err
 http_writer_start(struct http_app *app, struct redress_error *err)
 {
-	struct redress_error ignored;
-
 	expire_idempotency(app);
-	(void)tlog_size(app->log, &app->seen_size, &ignored);
+	/* A command may have erased someone while readers kept the journal, before this server began. */
+	app->scrub_pending = !store_is_pgsql(app->config->db);
 	pthread_mutex_init(&app->queue_lock, NULL);
 	/* The writer's timed waits (linger) count on the monotonic clock. */
 	{

@@ -53,7 +53,10 @@ struct tlog {
 	struct merkle_range range; /* right edge at range.size, valid when range_valid */
 	int range_valid;
 	int in_change;
-	uint64_t change_start;          /* tree size when the change began */
+	uint64_t change_start; /* tree size when the change began */
+	uint64_t own_size;     /* tree size this handle's last commit left; valid when own_valid */
+	int own_valid;
+	int written_beside; /* a change began on a tree another handle grew: see tlog_take_written_beside */
 	void *states[TLOG_MODULES_MAX]; /* per module, for the current change */
 	struct buf event;               /* reused for each event's bytes */
 	char at[CLOCK_TEXT_SIZE];       /* "": the clock; else the time given by tlog_set_time */
@@ -330,6 +333,15 @@ meta_set(struct store *store, const char *name, const char *value, struct redres
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, value);
 	return store_run(st, err);
+}
+
+int
+tlog_take_written_beside(struct tlog *log)
+{
+	int beside = log->written_beside;
+
+	log->written_beside = 0;
+	return beside;
 }
 
 enum redress_err
@@ -830,6 +842,8 @@ tlog_begin(struct tlog *log, struct redress_error *err)
 		return rc;
 	if ((rc = tlog_size(log, &size, err)) != REDRESS_OK)
 		goto fail;
+	if (log->own_valid && size != log->own_size)
+		log->written_beside = 1;
 	if (!log->range_valid || log->range.size != size) {
 		rc = merkle_range_load(&log->range, size, tlog_node_read, log->store, err);
 		if (rc != REDRESS_OK)
@@ -1331,6 +1345,8 @@ tlog_commit(struct tlog *log, struct redress_error *err)
 	}
 	tlog_discard_states(log);
 	log->in_change = 0;
+	log->own_size = log->range.size;
+	log->own_valid = 1;
 	if (log->next_key != NULL) {
 		/* The handover committed: the new key signs from its size on. */
 		size_t n = log->chain.count;

@@ -320,6 +320,15 @@ enum redress_err tlog_commit(struct tlog *log, struct redress_error *err);
 /* Abandons the change; nothing since tlog_begin remains. */
 void tlog_rollback(struct tlog *log);
 
+/*
+ * Nonzero when a change begun on this handle since the last call found the
+ * tree grown by another handle (another process: the command line beside a
+ * server) after this handle's own last commit; clears the mark.  The
+ * first change after opening notices nothing: the handle had no commit to
+ * compare with.
+ */
+int tlog_take_written_beside(struct tlog *log);
+
 /* The number of events in the log (the tree size). */
 enum redress_err tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err);
 

@@ -143,15 +143,17 @@ int store_in_transaction(const struct store *store);
  * domain/registry).  Deleted content is overwritten where it lay (SQLite's
  * secure_delete, always on); this also moves the write-ahead journal into
  * the database and empties it, since the journal still holds the pages as
- * they were.  Outside a transaction; REDRESS_E_STORE when readers kept the
- * journal from being emptied (run it again when they are done).
+ * they were.  Outside a transaction.  Waits up to 10 s for readers without
+ * holding other writers back for more than a moment at a time;
+ * REDRESS_E_BUSY when readers kept the journal from being emptied (run it
+ * again when they are done).
  */
 enum redress_err store_scrub(struct store *store, struct redress_error *err);
 
 /*
- * store_scrub, but waiting for readers only briefly: for a server's writer,
- * which holds every other writer back while it waits and tries again at
- * its next change.  REDRESS_E_BUSY when readers kept the journal.
+ * store_scrub, but trying once and waiting for readers only briefly: for
+ * a server's writer, which tries again later.  REDRESS_E_BUSY when readers
+ * kept the journal.
  */
 enum redress_err store_scrub_try(struct store *store, struct redress_error *err);
 

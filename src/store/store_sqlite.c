@@ -35,6 +35,7 @@
 #define SQLITE_WAL_RESTART_PAGES 3000
 #define SQLITE_WAL_RESTART_MS    50
 #define SQLITE_WAL_LIMIT_S       "16777216"
+#define SQLITE_SCRUB_PAUSE_MS    100
 
 /* The error of redress's that a SQLite result code is. */
 static enum redress_err
@@ -170,23 +171,33 @@ sqlite_open(const char *location, enum store_open_flags flags, void **conn_r, st
 /*
  * secure_delete has zeroed what was deleted in the pages the journal holds
  * now; older copies of those pages stay in the journal until a checkpoint
- * moves it into the database and TRUNCATE empties the file.
+ * moves it into the database and TRUNCATE empties the file.  While it waits
+ * for readers a TRUNCATE checkpoint holds the write lock, so each try waits
+ * only SQLITE_WAL_RESTART_MS: a caller who waits (the command line) tries
+ * again every SQLITE_SCRUB_PAUSE_MS until SQLITE_BUSY_TIMEOUT_MS have
+ * passed, and other writers (a server beside it) go on in between.
  */
 static enum redress_err
 sqlite_scrub(void *conn, int wait, struct redress_error *err)
 {
-	int log = 0, done = 0, rc;
+	int tries = wait ? SQLITE_BUSY_TIMEOUT_MS / (SQLITE_WAL_RESTART_MS + SQLITE_SCRUB_PAUSE_MS) : 1;
+	int log = 0, done = 0, rc = SQLITE_BUSY;
 
-	/* While it waits for readers, the checkpoint holds the write lock: a server's writer waits little. */
-	if (!wait)
-		sqlite3_busy_timeout(conn, SQLITE_WAL_RESTART_MS);
-	rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
-	if (!wait)
-		sqlite3_busy_timeout(conn, SQLITE_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(conn, SQLITE_WAL_RESTART_MS);
+	while (tries-- > 0) {
+		rc = sqlite3_wal_checkpoint_v2(conn, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+		if ((rc & 0xff) != SQLITE_BUSY || tries == 0)
+			break;
+		usleep(SQLITE_SCRUB_PAUSE_MS * 1000);
+	}
+	sqlite3_busy_timeout(conn, SQLITE_BUSY_TIMEOUT_MS);
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return error_set(err, REDRESS_E_BUSY,
+		                 "the journal could not be emptied: another process kept reading the "
+		                 "database for more than %d ms; try again when it is done",
+		                 wait ? SQLITE_BUSY_TIMEOUT_MS : SQLITE_WAL_RESTART_MS);
 	if (rc != SQLITE_OK)
-		return sqlite_fail(conn, rc,
-		                   "the journal could not be emptied (is another process reading? try again)",
-		                   err);
+		return sqlite_fail(conn, rc, "the journal could not be emptied", err);
 	return REDRESS_OK;
 }
 

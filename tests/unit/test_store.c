@@ -146,6 +146,75 @@ test_reads_end_before_write(void **state)
 	store_close(&other);
 }
 
+/*
+ * A change on a second handle of the log (the command line beside a
+ * server) is noticed by the next change on the first, once; the first
+ * handle's own changes are not.
+ */
+static void
+test_changes_beside_the_log_noticed(void **state)
+{
+	static const struct event_module *const none[] = {NULL};
+	struct logfix *f = *state;
+	struct store *other_store = NULL;
+	struct tlog *other = NULL;
+	struct redress_error err;
+
+	assert_int_equal(store_reopen(f->store, STORE_OPEN_EXISTING, &other_store, &err), REDRESS_OK);
+	assert_int_equal(tlog_open(other_store, keydir_log_key(f->kd), none, &other, &err), REDRESS_OK);
+	logfix_append(f->log, 1, "the first handle's own");
+	logfix_append(f->log, 1, "and again");
+	assert_false(tlog_take_written_beside(f->log));
+	logfix_append(other, 2, "beside it");
+	logfix_append(f->log, 1, "after the other handle's change");
+	assert_true(tlog_take_written_beside(f->log));
+	assert_false(tlog_take_written_beside(f->log)); /* taken once */
+	logfix_append(f->log, 1, "its own again");
+	assert_false(tlog_take_written_beside(f->log));
+	/* Noticed when the change begins: a change rolled back still says so. */
+	logfix_append(other, 1, "beside it again");
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	tlog_rollback(f->log);
+	assert_true(tlog_take_written_beside(f->log));
+	tlog_close(&other);
+	store_close(&other_store);
+}
+
+/*
+ * A scrub waits for a reader's snapshot without keeping other writers out
+ * while it waits: with a reader holding one, store_scrub_try says busy at
+ * once, and another connection's write goes through while store_scrub
+ * tries again.  PostgreSQL's scrub (VACUUM) waits for no reader.
+ */
+static void
+test_scrub_lets_writers_through(void **state)
+{
+	struct logfix *f = *state;
+	struct store *reader = NULL;
+	struct redress_error err;
+	struct store_stmt *held;
+
+	assert_int_equal(store_exec(f->store, "CREATE TABLE pairs (a INTEGER, b TEXT)", &err), REDRESS_OK);
+	logfix_append(f->log, 3, "for the journal");
+	assert_int_equal(store_reopen(f->store, STORE_OPEN_EXISTING, &reader, &err), REDRESS_OK);
+	assert_int_equal(store_begin_read(reader, &err), REDRESS_OK);
+	assert_non_null(held = store_query(reader, &q_pair_count, &err));
+	assert_int_equal(store_step(held, &err), STORE_ROW);
+	logfix_append(f->log, 1, "after the reader's snapshot");
+	if (store_is_pgsql(f->db)) {
+		assert_int_equal(store_scrub_try(f->store, &err), REDRESS_OK);
+	} else {
+		assert_int_equal(store_scrub_try(f->store, &err), REDRESS_E_BUSY);
+		assert_non_null(strstr(err.message, "another process kept reading"));
+	}
+	/* The refused try let the write lock go: the next change goes through at once. */
+	logfix_append(f->log, 1, "while the scrub is refused");
+	store_done(held);
+	assert_int_equal(store_commit(reader, &err), REDRESS_OK);
+	assert_int_equal(store_scrub(f->store, &err), REDRESS_OK);
+	store_close(&reader);
+}
+
 /* ---- Catalogues ------------------------------------------------------------ */
 
 enum { TQ_INSERT, TQ_GET, TQ_COUNT };
@@ -518,6 +587,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_bind_error_is_sticky, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bindings_cleared, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reads_end_before_write, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_changes_beside_the_log_noticed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_scrub_lets_writers_through, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_reads_another_module, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_columns_counted, setup, teardown),
