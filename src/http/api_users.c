@@ -124,6 +124,7 @@ do_token(struct http_change *c, void *arg, struct http_response *res, struct red
 	char token[USERS_TOKEN_SIZE];
 	enum redress_err rc;
 
+	c->shown_once = 1;
 	if ((rc = users_token_issue(c->log, c->actor, a->name, token, sizeof(token), err)) == REDRESS_OK)
 		http_reply_json(res, 201, json_pack("{s:s, s:s}", "account", a->name, "token", token));
 	sodium_memzero(token, sizeof(token));
@@ -154,6 +155,7 @@ do_totp(struct http_change *c, void *arg, struct http_response *res, struct redr
 	struct buf svg;
 
 	buf_init_secret(&svg, 1u << 20);
+	c->shown_once = 1;
 	if ((rc = users_totp_enrol(c->log, c->actor, c->keys.master, a->name, uri, sizeof(uri), err)) !=
 	    REDRESS_OK)
 		goto out;

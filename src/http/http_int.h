@@ -286,6 +286,12 @@ struct http_change {
 	 */
 	int personal;
 	/*
+	 * Set by a change whose answer holds a secret shown once (an API
+	 * token, a second factor's secret): the answer kept for a retry with
+	 * the same Idempotency-Key says so (409) instead of holding it.
+	 */
+	int shown_once;
+	/*
 	 * Set by a change that is only to be tried (a dry run): its answer is
 	 * given, and everything it did is rolled back.  The writer makes such
 	 * a change alone, in a change of its own: when fn sets it inside a

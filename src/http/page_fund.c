@@ -450,6 +450,7 @@ do_totp(struct http_change *c, void *arg, struct http_response *res, struct redr
 	/* The drawing and the data: URI hold the secret: secret buffers, wiped when freed. */
 	buf_init_secret(&svg, 1u << 20);
 	buf_init_secret(&src, 2u << 20);
+	c->shown_once = 1;
 	rc = users_totp_enrol(c->log, c->actor, keydir_master_key(c->keydir), a->name, uri, sizeof(uri), err);
 	page_change_begin(&p, &a->pc, res, N_("Second factor"));
 	if (rc != REDRESS_OK) {

@@ -34,7 +34,11 @@
  * and erasing anyone deletes every such answer
  * (http_idempotency_forget_personal), in the erasure's own transaction.
  * Which persons an answer names is not kept (that too would be personal
- * data): a retry of such a request after an erasure is made again.
+ * data): a retry of such a request after an erasure is made again.  An
+ * answer that holds a secret shown once (http_change.shown_once: an API
+ * token, a second factor's secret) is not kept at all: a retry gets 409
+ * "shown_once", and the secret is only ever hashed or sealed where it
+ * lives.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,8 +154,23 @@ idempotency_keep(struct http_change *c, struct http_job *job, struct redress_err
 	a.status = job->res->status;
 	snprintf(a.content_type, sizeof(a.content_type), "%s", known_type(job->res->content_type));
 	buf_init(&sealed, 2 * HTTP_UPLOAD_MAX);
-	rc = seal_encrypt(c->keys.master, job->res->body.data != NULL ? job->res->body.data : "",
-	                  job->res->body.len, "http.idempotency", &sealed, err);
+	if (c->shown_once) {
+		/* Nothing that opens with the fund's keys may hold it: a retry learns it was made. */
+		struct http_response said;
+
+		memset(&said, 0, sizeof(said));
+		buf_init(&said.body, HTTP_UPLOAD_MAX);
+		http_reply_error(&said, 409, "shown_once",
+		                 "this request was made and answered; what it made (an API token or a "
+		                 "second factor's secret) is shown only once: revoke it and make another");
+		a.status = said.status;
+		rc = seal_encrypt(c->keys.master, said.body.data != NULL ? said.body.data : "", said.body.len,
+		                  "http.idempotency", &sealed, err);
+		buf_free(&said.body);
+	} else {
+		rc = seal_encrypt(c->keys.master, job->res->body.data != NULL ? job->res->body.data : "",
+		                  job->res->body.len, "http.idempotency", &sealed, err);
+	}
 	if (rc == REDRESS_OK)
 		rc = idempotency_put(c->store, job->actor.name, job->idempotency_key, &a, sealed.data,
 		                     (int64_t)now_s(), c->personal, err);

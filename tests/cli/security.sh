@@ -10,6 +10,7 @@
 #      recover), an event by the OS user; failed sign-ins over HTTP never
 #      lock (tests/http's test_lock);
 #   5. no one, not even an admin, makes an API token for another account;
+#      a token is shown once, never kept for a retry;
 #   7. every opening of sealed data is an event: evidence downloaded from
 #      the web page, ?reasons=true on the API, claim show --reasons.
 . "$SRCDIR/tests/cli/lib.sh"
@@ -84,6 +85,20 @@ call ada POST /users/rin/tokens
 expect_status 403 "an admin making a token for a reviewer"
 expect_exit 15 as ada user token rin
 expect_in "$ERR" "made by its own account only"
+# A token is shown once: a retry with the same Idempotency-Key is told it was
+# made, and no kept answer holds it (nothing that opens with the fund's keys).
+call moe POST /users/moe/tokens -H "Idempotency-Key: token-once"
+expect_status 201 "a token made with an Idempotency-Key"
+once_token=$(printf '%s' "$OUT" | json token)
+call moe POST /users/moe/tokens -H "Idempotency-Key: token-once"
+expect_status 409 "the retry of a token's request"
+expect_in "$OUT" "shown_once"
+expect_not_in "$OUT" "$once_token" "the retry's answer"
+expect_in "$(cat "$T/headers")" "Idempotent-Replayed: true" "the retry's headers"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $once_token" "$BASE/session")
+expect_eq "$STATUS" 200 "the token the first answer gave, after the retry"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM idempotency_answers WHERE key = 'token-once'")" 1 \
+	"answers kept under the token's key"
 
 # ---- 3. Erasure reaches the answers kept for retries ----------------------------------
 reveal_erase_replay() { # HOW (api or cli): reveal with a key, erase, replay
