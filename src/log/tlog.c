@@ -241,6 +241,12 @@ static const struct tlog_migration {
      "CREATE TABLE IF NOT EXISTS sessions_live (hash TEXT PRIMARY KEY, account_tag TEXT NOT NULL,"
      " account_sealed TEXT NOT NULL, created INTEGER NOT NULL, seen INTEGER NOT NULL);"
      "CREATE INDEX IF NOT EXISTS sessions_live_account ON sessions_live (account_tag);"},
+    /*
+     * An entitlement records the version of its program's rules it was
+     * booked under; those booked before keep NULL (their events say none).
+     */
+    {"each entitlement records the version of the program's rules it was booked under",
+     "ALTER TABLE entitlements ADD COLUMN program_version INTEGER;"},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

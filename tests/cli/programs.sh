@@ -416,6 +416,13 @@ expect_eq "$(printf '%s' "$OUT" | json skipped)" 1 "the one booked under version
 expect_exit 0 as fin queue --program versions-test --json
 expect_eq "$(printf '%s' "$OUT" | json 0.amount_minor)$(printf '%s' "$OUT" | json 1.amount_minor)" \
 	"10000001500000" "each claim's amount under its own version"
+expect_eq "$(printf '%s' "$OUT" | json 0.program_version)$(printf '%s' "$OUT" | json 1.program_version)" \
+	"12" "the version of the rules each entitlement was booked under"
+# The version recorded is the event's: a row that claims another is found.
+db_sql "UPDATE entitlements SET program_version = 2 WHERE program = 'versions-test' AND program_version = 1"
+expect_exit 1 rd audit verify
+expect_in "$OUT$ERR" "program_version"
+db_sql "UPDATE entitlements SET program_version = 1 WHERE program = 'versions-test' AND claim = '$Q1'"
 # A version from a later day: approved, not in force yet.
 sed 's/"survivor": "1000000"/"survivor": "2000000"/' "$T/versions.json" >"$T/versions-3.json"
 expect_exit 0 as ada2 program add --file "$T/versions-3.json" --from 2099-01-01

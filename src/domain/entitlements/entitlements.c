@@ -442,6 +442,7 @@ book_schedule(struct tlog *log, const struct program *p, const struct claim *c, 
 		snprintf(e.id, sizeof(e.id), "E-%s-%s-%03d", c->id, beneficiary, k + 1);
 		snprintf(e.claim, sizeof(e.claim), "%s", c->id);
 		snprintf(e.program, sizeof(e.program), "%s", p->code);
+		e.program_version = p->version;
 		snprintf(e.beneficiary, sizeof(e.beneficiary), "%s", beneficiary);
 		memcpy(e.currency, p->currency, sizeof(e.currency));
 		e.amount = amount;
@@ -520,6 +521,7 @@ book_one(void *ctx, const struct program *p, const struct claim *c, const char *
 	snprintf(e.id, sizeof(e.id), "E-%s-%s", c->id, beneficiary);
 	snprintf(e.claim, sizeof(e.claim), "%s", c->id);
 	snprintf(e.program, sizeof(e.program), "%s", p->code);
+	e.program_version = p->version;
 	snprintf(e.beneficiary, sizeof(e.beneficiary), "%s", beneficiary);
 	memcpy(e.currency, p->currency, sizeof(e.currency));
 	e.amount = amount;

@@ -113,6 +113,12 @@ struct entitlement {
 	char paid_on[11];                            /* YYYY-MM-DD when paid, else "" */
 	char return_reason[ENTITLEMENT_REASON_SIZE]; /* the bank's reason when returned, else "" */
 	char due_on[11];                             /* an instalment's due date, else "" */
+	/*
+	 * The version of the program's rules it was booked under (an heir's
+	 * share: the one it came from); 0 for one booked before versions were
+	 * recorded (schema 11).  A later version never changes it.
+	 */
+	int program_version;
 };
 
 /* What a run did (or, dry, would do). */

@@ -27,7 +27,8 @@ static const char entitlements_schema[] =
     " booked_seq INTEGER NOT NULL,"
     " changed_seq INTEGER,"
     " paid_on TEXT,"
-    " return_reason TEXT);"
+    " return_reason TEXT,"
+    " program_version INTEGER);"
     "CREATE INDEX IF NOT EXISTS entitlements_beneficiary ON entitlements (beneficiary, state);"
     "CREATE INDEX IF NOT EXISTS entitlements_program ON entitlements (program, state);"
     "CREATE INDEX IF NOT EXISTS entitlements_claim ON entitlements (claim);"
@@ -64,20 +65,21 @@ static const char entitlements_schema[] =
 
 #define COLUMNS                                                                                              \
 	"id, claim, program, beneficiary, amount, currency, basis, state, from_id, booked_seq, changed_seq," \
-	" paid_on, return_reason"
+	" paid_on, return_reason, program_version"
 
 /* A row with its due date (instalments): what every read gives. */
 #define READ_SELECT                                                                                          \
 	"SELECT e.id, e.claim, e.program, e.beneficiary, e.amount, e.currency, e.basis, e.state, e.from_id," \
-	" e.booked_seq, e.changed_seq, e.paid_on, e.return_reason, s.due_on"                                 \
+	" e.booked_seq, e.changed_seq, e.paid_on, e.return_reason, s.due_on, e.program_version"              \
 	" FROM entitlements e LEFT JOIN entitlements_schedule s ON s.id = e.id"
-#define READ_COLUMNS "tttttittiiittt"
+#define READ_COLUMNS "tttttittiiittti"
 
 static const struct store_statement entitlements_statements[] = {
-    [ENTITLEMENTS_Q_INSERT] = {.name = "entitlements.insert",
-                               .sql = "INSERT INTO entitlements (" COLUMNS
-                                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, NULL, NULL)",
-                               .columns = ""},
+    [ENTITLEMENTS_Q_INSERT] =
+        {.name = "entitlements.insert",
+         .sql = "INSERT INTO entitlements (" COLUMNS
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, NULL, NULL, ?11)",
+         .columns = ""},
     [ENTITLEMENTS_Q_CHANGE] = {.name = "entitlements.change",
                                .sql = "UPDATE entitlements SET state = ?2, changed_seq = ?3, paid_on = ?4,"
                                       " return_reason = ?5 WHERE id = ?1",
@@ -159,7 +161,7 @@ static const struct store_statement entitlements_statements[] = {
     /* Audit's snapshots: each table whole, by its key. */
     [ENTITLEMENTS_Q_SNAPSHOT] = {.name = "entitlements",
                                  .sql = "SELECT " COLUMNS " FROM entitlements ORDER BY id",
-                                 .columns = "ttttittttiitt"},
+                                 .columns = "ttttittttiitti"},
     [ENTITLEMENTS_Q_SNAPSHOT_SCHEDULE] = {.name = "entitlements_schedule",
                                           .sql = "SELECT id, due_on FROM entitlements_schedule ORDER BY id",
                                           .columns = "tt"},
@@ -207,6 +209,7 @@ entitlement_read(struct store_stmt *st, struct entitlement *e)
 	text_copy(e->paid_on, sizeof(e->paid_on), store_column_text(st, 11));
 	text_copy(e->return_reason, sizeof(e->return_reason), store_column_text(st, 12));
 	text_copy(e->due_on, sizeof(e->due_on), store_column_text(st, 13));
+	e->program_version = (int)store_column_int64(st, 14); /* NULL (booked before schema 11): 0 */
 }
 
 enum redress_err
@@ -239,6 +242,10 @@ entitlements_encode(struct buf *out, const struct entitlement *e, struct redress
 	canon_string(&c, e->id);
 	canon_key(&c, "program");
 	canon_string(&c, e->program);
+	if (e->program_version > 0) {
+		canon_key(&c, "program_version");
+		canon_int(&c, e->program_version);
+	}
 	canon_key(&c, "state");
 	canon_string(&c, entitlement_state_name(e->state));
 	canon_object_end(&c);
@@ -248,9 +255,12 @@ entitlements_encode(struct buf *out, const struct entitlement *e, struct redress
 static enum redress_err
 decode_booked(const struct event *ev, struct entitlement *e, struct redress_error *err)
 {
-	static const char *const keys[] = {"amount", "basis", "beneficiary", "claim", "currency", "due_on",
-	                                   "from",   "id",    "program",     "state", NULL};
+	/* Sorted, as canon_only_keys walks them. */
+	static const char *const keys[] = {"amount",   "basis",           "beneficiary", "claim",
+	                                   "currency", "due_on",          "from",        "id",
+	                                   "program",  "program_version", "state",       NULL};
 	const char *basis, *state;
+	int64_t version = 0;
 	enum redress_err rc;
 
 	memset(e, 0, sizeof(*e));
@@ -270,6 +280,16 @@ decode_booked(const struct event *ev, struct entitlement *e, struct redress_erro
 	    (rc = canon_get_string(ev->data, "basis", &basis, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "state", &state, err)) != REDRESS_OK)
 		return rc;
+	/* Absent in events booked before versions were recorded. */
+	if (canon_find(ev->data, "program_version") != NULL) {
+		if ((rc = canon_get_int(ev->data, "program_version", &version, err)) != REDRESS_OK)
+			return rc;
+		if (version < 1 || version > INT32_MAX)
+			return error_set(err, REDRESS_E_INVALID,
+			                 "entitlement '%s': program_version %lld is not a version", e->id,
+			                 (long long)version);
+		e->program_version = (int)version;
+	}
 	/* A schedule's instalment is booked scheduled, with its due date; anything else queued or declined.
 	 */
 	if (!entitlements_basis_parse(basis, &e->basis) || !entitlements_state_parse(state, &e->state) ||
@@ -384,6 +404,8 @@ entitlements_apply_booked(struct store *store, const struct entitlement *e, stru
 	store_bind_text(st, 8, entitlement_state_name(e->state));
 	store_bind_text(st, 9, e->from[0] != '\0' ? e->from : NULL);
 	store_bind_int64(st, 10, (int64_t)e->booked_seq);
+	if (e->program_version > 0)
+		store_bind_int64(st, 11, e->program_version);
 	if ((rc = store_run(st, err)) != REDRESS_OK || e->due_on[0] == '\0')
 		return rc;
 	if ((st = stmt(store, ENTITLEMENTS_Q_SCHEDULE_INSERT, err)) == NULL)
@@ -898,6 +920,8 @@ entitlements_fold_end(void *model, struct audit_fold *fold)
 			                        : (struct audit_value){AUDIT_NULL, 0, NULL},
 			    AUDIT_TEXT_OR_NULL_VALUE(h->e.paid_on),
 			    AUDIT_TEXT_OR_NULL_VALUE(h->e.return_reason),
+			    h->e.program_version > 0 ? AUDIT_INT_VALUE(h->e.program_version)
+			                             : (struct audit_value){AUDIT_NULL, 0, NULL},
 			};
 
 			audit_fold_row(fold, 0, row, sizeof(row) / sizeof(row[0]));

@@ -7,6 +7,13 @@
  */
 #include "domain/entitlements/entitlements.h"
 
+/* The version of the rules it was booked under; null when booked before versions were recorded. */
+static json_t *
+version_json(const struct entitlement *e)
+{
+	return e->program_version > 0 ? json_integer(e->program_version) : json_null();
+}
+
 json_t *
 entitlement_queue_json(uint64_t position, const struct entitlement *e, const struct registry_person *p)
 {
@@ -16,11 +23,11 @@ entitlement_queue_json(uint64_t position, const struct entitlement *e, const str
 	json_t *row;
 
 	money_format(e->amount, cur, amount, sizeof(amount));
-	row =
-	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:s}", "position", (json_int_t)position,
-	              "entitlement", e->id, "claim", e->claim, "beneficiary", e->beneficiary, "amount",
-	              amount, "currency", e->currency, "amount_minor", (json_int_t)e->amount, "frailty",
-	              p->frailty, "birth_year", p->birth_year, "state", entitlement_state_name(e->state));
+	row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i, s:s, s:o}", "position",
+	                (json_int_t)position, "entitlement", e->id, "claim", e->claim, "beneficiary",
+	                e->beneficiary, "amount", amount, "currency", e->currency, "amount_minor",
+	                (json_int_t)e->amount, "frailty", p->frailty, "birth_year", p->birth_year, "state",
+	                entitlement_state_name(e->state), "program_version", version_json(e));
 	/* A payment the bank returned is queued again, with the bank's reason. */
 	if (row != NULL && e->return_reason[0] != '\0')
 		json_object_set_new(row, "return_reason", json_string(e->return_reason));
@@ -47,11 +54,11 @@ entitlement_held_json(const struct entitlement *e, const char *last_proof)
 	char amount[MONEY_TEXT_SIZE];
 
 	money_format(e->amount, cur, amount, sizeof(amount));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s?, s:s}", "entitlement", e->id, "claim",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s?, s:o, s:s}", "entitlement", e->id, "claim",
 	                 e->claim, "beneficiary", e->beneficiary, "amount", amount, "currency", e->currency,
 	                 "amount_minor", (json_int_t)e->amount, "due_on", e->due_on, "last_proof",
-	                 last_proof[0] != '\0' ? last_proof : NULL, "state",
-	                 entitlement_state_name(e->state));
+	                 last_proof[0] != '\0' ? last_proof : NULL, "program_version", version_json(e),
+	                 "state", entitlement_state_name(e->state));
 }
 
 json_t *
