@@ -370,7 +370,7 @@ setup(void **state)
 			sql(f,
 			    "INSERT INTO entitlements VALUES ('E-C-%06d-V-%06d', 'C-%06d', 'flagship-2015', "
 			    "'V-%06d',"
-			    " 100000000, 'KRW', 'survivor', '%s', NULL, 1, NULL, %s%s%s, NULL)",
+			    " 100000000, 'KRW', 'survivor', '%s', NULL, 1, NULL, %s%s%s, NULL, NULL)",
 			    i, i, i, i, i <= 10 ? "paid" : states[i - 11], i <= 10 ? "'" : "",
 			    i <= 10 ? day : "NULL", i <= 10 ? "'" : "");
 		}
