@@ -187,7 +187,7 @@ heirs_split(struct store *store, const char *pseudonym, int64_t amount, struct h
 	return REDRESS_OK;
 }
 
-/* Appends the booked event for e and applies it. */
+/* Appends the booked event for e and applies it from its bytes (tlog_append_apply). */
 static enum redress_err
 book_event(struct tlog *log, struct entitlement *e, struct redress_error *err)
 {
@@ -195,9 +195,9 @@ book_event(struct tlog *log, struct entitlement *e, struct redress_error *err)
 	enum redress_err rc;
 
 	buf_init(&data, EVENT_DATA_MAX);
-	if ((rc = entitlements_encode(&data, e, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_BOOKED, &data, &e->booked_seq, err)) == REDRESS_OK)
-		rc = entitlements_apply_booked(tlog_store(log), e, err);
+	if ((rc = entitlements_encode(&data, e, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &entitlements_module, ENTITLEMENTS_EV_BOOKED, &data,
+		                       &e->booked_seq, err);
 	buf_free(&data);
 	return rc;
 }
@@ -212,7 +212,6 @@ state_event_full(struct tlog *log, const char *id, enum entitlement_state to, co
 {
 	struct buf data;
 	struct canon c;
-	uint64_t seq;
 	enum redress_err rc;
 
 	buf_init(&data, EVENT_DATA_MAX);
@@ -231,9 +230,8 @@ state_event_full(struct tlog *log, const char *id, enum entitlement_state to, co
 	canon_key(&c, "state");
 	canon_string(&c, entitlement_state_name(to));
 	canon_object_end(&c);
-	if ((rc = canon_error(&c, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_CHANGED, &data, &seq, err)) == REDRESS_OK)
-		rc = entitlements_apply_changed(tlog_store(log), id, to, paid_on, reason, seq, err);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &entitlements_module, ENTITLEMENTS_EV_CHANGED, &data, NULL, err);
 	buf_free(&data);
 	return rc;
 }
@@ -1015,7 +1013,6 @@ entitlements_proof_record(struct tlog *log, const struct actor *actor, const cha
 	struct registry_person who;
 	char today[11];
 	struct buf data;
-	uint64_t seq;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
@@ -1030,9 +1027,8 @@ entitlements_proof_record(struct tlog *log, const struct actor *actor, const cha
 		                 "%s is not alive in the registry: a proof of life cannot be recorded",
 		                 person);
 	buf_init(&data, EVENT_DATA_MAX);
-	if ((rc = entitlements_encode_proof(&data, who.pseudonym, on, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_PROOF, &data, &seq, err)) == REDRESS_OK)
-		rc = entitlements_apply_proof(tlog_store(log), who.pseudonym, on, tlog_actor(log), seq, err);
+	if ((rc = entitlements_encode_proof(&data, who.pseudonym, on, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &entitlements_module, ENTITLEMENTS_EV_PROOF, &data, NULL, err);
 	buf_free(&data);
 	return rc;
 }

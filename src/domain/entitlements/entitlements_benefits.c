@@ -146,9 +146,9 @@ entitlements_benefit_record(struct tlog *log, const struct actor *actor, const c
 	text_copy(b.actor, sizeof(b.actor), tlog_actor(log));
 	b.receives = receives != 0;
 	buf_init(&data, BENEFIT_EVENT_DATA_MAX);
-	if ((rc = encode_benefit(&data, &b, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_BENEFIT, &data, &b.seq, err)) == REDRESS_OK)
-		rc = entitlements_apply_benefit(tlog_store(log), &b, err);
+	if ((rc = encode_benefit(&data, &b, err)) == REDRESS_OK)
+		rc =
+		    tlog_append_apply(log, &entitlements_module, ENTITLEMENTS_EV_BENEFIT, &data, &b.seq, err);
 	buf_free(&data);
 	return rc;
 }

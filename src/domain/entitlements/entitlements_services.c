@@ -252,9 +252,9 @@ entitlements_service_record(struct tlog *log, const struct actor *actor, const c
 		goto out;
 	}
 	buf_init(&data, 1024);
-	if ((rc = encode_service(&data, &s, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, ENTITLEMENTS_EV_SERVICE, &data, &s.seq, err)) == REDRESS_OK)
-		rc = entitlements_apply_service(tlog_store(log), &s, err);
+	if ((rc = encode_service(&data, &s, err)) == REDRESS_OK)
+		rc =
+		    tlog_append_apply(log, &entitlements_module, ENTITLEMENTS_EV_SERVICE, &data, &s.seq, err);
 	buf_free(&data);
 out:
 	free(p);
