@@ -281,9 +281,8 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 	c.state = CLAIM_OPEN;
 	c.approvals_needed = p.approvals;
 	buf_init(&data, CLAIMS_EVENT_DATA_MAX);
-	if ((rc = claims_encode_opened(&data, &c, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, CLAIMS_EV_OPENED, &data, &c.opened_seq, err)) == REDRESS_OK)
-		rc = claims_apply_opened(store, &c, err);
+	if ((rc = claims_encode_opened(&data, &c, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &claims_module, CLAIMS_EV_OPENED, &data, &c.opened_seq, err);
 	buf_free(&data);
 	if (rc == REDRESS_OK)
 		memcpy(id_r, c.id, strlen(c.id) + 1);
@@ -394,7 +393,7 @@ claim_evidence_add_labelled(struct tlog *log, const struct actor *actor, const s
 	struct claims_ev_evidence e;
 	struct buf sealed, name, event;
 	const char *base;
-	uint64_t part, seq;
+	uint64_t part;
 	size_t off;
 	struct claim c;
 	enum redress_err rc;
@@ -454,8 +453,8 @@ claim_evidence_add_labelled(struct tlog *log, const struct actor *actor, const s
 		goto out;
 	e.name = name.data;
 	if ((rc = claims_encode_evidence(&event, &e, err)) != REDRESS_OK ||
-	    (rc = tlog_append_buf(log, CLAIMS_EV_EVIDENCE, &event, &seq, err)) != REDRESS_OK ||
-	    (rc = claims_apply_evidence(store, &e, tlog_actor(log), seq, err)) != REDRESS_OK)
+	    (rc = tlog_append_apply(log, &claims_module, CLAIMS_EV_EVIDENCE, &event, NULL, err)) !=
+	        REDRESS_OK)
 		goto out;
 	memcpy(sha256_r, sha256, sizeof(sha256));
 out:
@@ -549,10 +548,8 @@ transition(struct tlog *log, const struct actor *actor, const struct registry_ke
 			goto out;
 		t.reason = sealed.data;
 	}
-	if ((rc = claims_encode_transition(&event, &t, err)) != REDRESS_OK ||
-	    (rc = tlog_append_buf(log, claims_action_event(action), &event, &seq, err)) != REDRESS_OK)
-		goto out;
-	rc = claims_apply_transition(store, &t, tlog_actor(log), seq, err);
+	if ((rc = claims_encode_transition(&event, &t, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &claims_module, claims_action_event(action), &event, NULL, err);
 out:
 	buf_free(&sealed);
 	buf_free(&event);
@@ -755,7 +752,7 @@ claim_reasons_opened_why(struct tlog *log, const struct actor *actor, const stru
 		r.why = sealed.data;
 	}
 	if ((rc = claims_encode_read(&event, &r, err)) == REDRESS_OK)
-		rc = tlog_append_buf(log, CLAIMS_EV_REASONS, &event, &seq, err);
+		rc = tlog_append_apply(log, &claims_module, CLAIMS_EV_REASONS, &event, NULL, err);
 out:
 	buf_free(&event);
 	buf_free(&sealed);
@@ -771,7 +768,6 @@ claim_evidence_open(struct tlog *log, const struct actor *actor, const struct re
 	struct claims_ev_read r;
 	struct buf event;
 	size_t start = out->len;
-	uint64_t seq;
 	enum redress_err rc;
 
 	if ((rc = claim_evidence_read(tlog_store(log), actor, keys, id, n, out, name_r, err)) != REDRESS_OK)
@@ -781,7 +777,7 @@ claim_evidence_open(struct tlog *log, const struct actor *actor, const struct re
 	r.n = n;
 	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
 	if ((rc = claims_encode_read(&event, &r, err)) == REDRESS_OK)
-		rc = tlog_append_buf(log, CLAIMS_EV_READ, &event, &seq, err);
+		rc = tlog_append_apply(log, &claims_module, CLAIMS_EV_READ, &event, NULL, err);
 	buf_free(&event);
 	if (rc != REDRESS_OK && out->len > start) {
 		/* A read that could not be recorded hands nothing back. */

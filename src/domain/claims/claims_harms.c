@@ -294,10 +294,8 @@ static enum redress_err
 harm_event(struct tlog *log, const struct actor *actor, const struct claims_ev_harm *h, int reviewed,
            struct redress_error *err)
 {
-	struct event ev;
 	struct claim c;
 	struct buf data;
-	uint64_t seq;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, reviewed ? PERM_CLAIMS_DECIDE : PERM_CLAIMS_INTAKE, err)) !=
@@ -307,15 +305,9 @@ harm_event(struct tlog *log, const struct actor *actor, const struct claims_ev_h
 	    (rc = harm_table_rules(tlog_store(log), h, reviewed, tlog_actor(log), &c, err)) != REDRESS_OK)
 		return rc;
 	buf_init(&data, HARM_EVENT_DATA_MAX);
-	if ((rc = claims_encode_harm(&data, h, reviewed, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, reviewed ? CLAIMS_EV_HARM_REV : CLAIMS_EV_HARM, &data, &seq, err)) ==
-	        REDRESS_OK) {
-		memset(&ev, 0, sizeof(ev));
-		ev.type = reviewed ? CLAIMS_EV_HARM_REV : CLAIMS_EV_HARM;
-		ev.actor = tlog_actor(log);
-		ev.seq = seq;
-		rc = claims_apply_harm(tlog_store(log), &ev, h, err);
-	}
+	if ((rc = claims_encode_harm(&data, h, reviewed, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &claims_module, reviewed ? CLAIMS_EV_HARM_REV : CLAIMS_EV_HARM,
+		                       &data, NULL, err);
 	buf_free(&data);
 	return rc;
 }

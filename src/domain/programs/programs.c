@@ -403,9 +403,8 @@ program_add(struct tlog *log, const struct actor *actor, const struct program *p
 	buf_init(&rules, PROGRAM_RULES_TEXT_MAX + 1);
 	buf_puts(&rules, "");
 	if ((rc = programs_rules_text(&q, &rules, err)) == REDRESS_OK &&
-	    (rc = programs_encode(&data, &q, rules.data != NULL ? rules.data : "", err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, PROGRAMS_EV_ADDED, &data, &q.added_seq, err)) == REDRESS_OK)
-		rc = programs_apply(tlog_store(log), &q, rules.data != NULL ? rules.data : "", err);
+	    (rc = programs_encode(&data, &q, rules.data != NULL ? rules.data : "", err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &programs_module, PROGRAMS_EV_ADDED, &data, &q.added_seq, err);
 	buf_free(&data);
 	buf_free(&rules);
 	return rc;

@@ -400,7 +400,6 @@ program_version_propose(struct tlog *log, const struct actor *actor, const struc
 	struct program *q = NULL;
 	struct buf data, rules;
 	char day[11];
-	uint64_t seq = 0;
 	enum redress_err rc;
 	int last = 1;
 
@@ -447,9 +446,8 @@ program_version_propose(struct tlog *log, const struct actor *actor, const struc
 	    (rc = programs_encode(&data, q, rules.data != NULL ? rules.data : "", err)) != REDRESS_OK)
 		goto out;
 	/* A version replay would refuse is refused here: the change is rolled back, nothing written. */
-	if ((rc = tlog_append_buf(log, PROGRAMS_EV_VERSION_PROPOSED, &data, &seq, err)) != REDRESS_OK ||
-	    (rc = programs_version_apply(tlog_store(log), q, rules.data != NULL ? rules.data : "", seq,
-	                                 tlog_actor(log), err)) != REDRESS_OK)
+	if ((rc = tlog_append_apply(log, &programs_module, PROGRAMS_EV_VERSION_PROPOSED, &data, NULL, err)) !=
+	    REDRESS_OK)
 		goto out;
 	if (version_r != NULL)
 		*version_r = q->version;
@@ -465,7 +463,6 @@ program_version_approve(struct tlog *log, const struct actor *actor, const char 
                         struct redress_error *err)
 {
 	struct buf data;
-	uint64_t seq = 0;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PROGRAMS_MANAGE, err)) != REDRESS_OK)
@@ -477,9 +474,8 @@ program_version_approve(struct tlog *log, const struct actor *actor, const char 
 		    " first added)",
 		    version);
 	buf_init(&data, VERSION_EVENT_DATA_MAX);
-	if ((rc = encode_add(&data, code, version, err)) == REDRESS_OK &&
-	    (rc = tlog_append_buf(log, PROGRAMS_EV_VERSION_ADDED, &data, &seq, err)) == REDRESS_OK)
-		rc = programs_version_add_apply(tlog_store(log), code, version, seq, tlog_actor(log), err);
+	if ((rc = encode_add(&data, code, version, err)) == REDRESS_OK)
+		rc = tlog_append_apply(log, &programs_module, PROGRAMS_EV_VERSION_ADDED, &data, NULL, err);
 	buf_free(&data);
 	return rc;
 }
