@@ -450,16 +450,28 @@ store_query(struct store *store, const struct store_query *q, struct redress_err
 	return cache_get(store, q, &s, err);
 }
 
-/* Whether a catalogue of module is among catalogues (NULL-terminated). */
+/* Whether every module named in reads (names between spaces) has a catalogue among catalogues. */
 static int
-catalogue_listed(const struct store_catalogue *const *catalogues, const char *module)
+catalogues_listed(const struct store_catalogue *const *catalogues, const char *reads)
 {
-	size_t i;
+	const char *name = reads, *end;
+	size_t i, len;
+	int found;
 
-	for (i = 0; catalogues[i] != NULL; i++)
-		if (strcmp(catalogues[i]->module, module) == 0)
-			return 1;
-	return 0;
+	while (*name != '\0') {
+		end = strchr(name, ' ');
+		len = end != NULL ? (size_t)(end - name) : strlen(name);
+		found = 0;
+		for (i = 0; catalogues[i] != NULL && !found; i++)
+			found = strncmp(catalogues[i]->module, name, len) == 0 &&
+			        catalogues[i]->module[len] == '\0';
+		if (!found)
+			return 0;
+		name += len;
+		while (*name == ' ')
+			name++;
+	}
+	return 1;
 }
 
 enum redress_err
@@ -502,7 +514,7 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 				return error_set(err, REDRESS_E_INTERNAL,
 				                 "module %s: statement %zu has no name, SQL or columns",
 				                 catalogues[i]->module, j);
-			if (q->reads != NULL && !catalogue_listed(catalogues, q->reads))
+			if (q->reads != NULL && !catalogues_listed(catalogues, q->reads))
 				continue; /* the other module's tables may be missing: prepared at its first
 				             use */
 			st = cache_slot(store->cache, store->slots, q);

@@ -49,9 +49,10 @@ struct store_statement {
 	const char *sql_sqlite;
 	const char *sql_pgsql;
 	/*
-	 * The module (its catalogue's name) whose tables the statement reads
-	 * beside its own module's, or NULL.  Such a statement is prepared at
-	 * open only when that module's catalogue is prepared too; a store
+	 * The modules (their catalogues' names, between spaces: "registry
+	 * entitlements") whose tables the statement reads beside its own
+	 * module's, or NULL.  Such a statement is prepared at open only when
+	 * those modules' catalogues are prepared too; a store
 	 * opened without that module (a test's log of a few modules) prepares
 	 * it at its first use, where it fails naming the missing table.  It
 	 * also lists, by a grep, every read across modules.

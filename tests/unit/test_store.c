@@ -299,6 +299,10 @@ test_catalogue_prepared_and_read_by_type(void **state)
 
 static const struct store_statement reader_statements[] = {
     {.name = "reader.other", .sql = "SELECT x FROM other_rows", .columns = "i", .reads = "other"},
+    {.name = "reader.two",
+     .sql = "SELECT (SELECT count(*) FROM other_rows) + (SELECT count(*) FROM third_rows)",
+     .columns = "i",
+     .reads = "other third"},
 };
 static const struct store_catalogue reader_catalogue = {"reader", reader_statements,
                                                         STORE_COUNT(reader_statements)};
@@ -307,16 +311,20 @@ static const struct store_statement other_statements[] = {
 };
 static const struct store_catalogue other_catalogue = {"other", other_statements,
                                                        STORE_COUNT(other_statements)};
+static const struct store_catalogue third_catalogue = {"third", other_statements,
+                                                       STORE_COUNT(other_statements)};
 
 /*
- * A statement that reads another module's tables (.reads) is prepared at
- * open with that module, and waits for its first use without it.
+ * A statement that reads other modules' tables (.reads) is prepared at
+ * open with all those modules, and waits for its first use without one.
  */
 static void
 test_catalogue_reads_another_module(void **state)
 {
 	const struct store_catalogue *const alone[] = {&reader_catalogue, NULL};
 	const struct store_catalogue *const both[] = {&reader_catalogue, &other_catalogue, NULL};
+	const struct store_catalogue *const all[] = {&reader_catalogue, &other_catalogue, &third_catalogue,
+	                                             NULL};
 	struct logfix *f = *state;
 	struct redress_error err;
 	struct store_stmt *st;
@@ -330,9 +338,19 @@ test_catalogue_reads_another_module(void **state)
 	assert_non_null(strstr(err.message, "module reader"));
 	assert_non_null(strstr(err.message, "reader.other"));
 	assert_int_equal(store_exec(f->store, "CREATE TABLE other_rows (x INTEGER)", &err), REDRESS_OK);
+	/* Of the two modules reader.two reads, one is missing: it waits, and the store opens. */
 	assert_int_equal(store_prepare(f->store, both, &err), REDRESS_OK);
 	assert_non_null(st = store_statement(f->store, &reader_catalogue, 0, &err));
 	assert_int_equal(store_step(st, &err), STORE_DONE);
+	/* With both: every table it reads must be there at open. */
+	assert_int_not_equal(store_prepare(f->store, all, &err), REDRESS_OK);
+	assert_non_null(strstr(err.message, "reader.two"));
+	assert_int_equal(store_exec(f->store, "CREATE TABLE third_rows (y INTEGER)", &err), REDRESS_OK);
+	assert_int_equal(store_prepare(f->store, all, &err), REDRESS_OK);
+	assert_non_null(st = store_statement(f->store, &reader_catalogue, 1, &err));
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_int_equal(store_column_int64(st, 0), 0);
+	store_done(st);
 }
 
 /* A statement declaring other result columns than its SQL has is refused when the store opens it. */

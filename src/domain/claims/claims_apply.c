@@ -164,7 +164,8 @@ static const struct store_statement claims_statements[] = {
                               .sql = "SELECT " CLAIM_COLUMNS " FROM claims_claims"
                                      " WHERE program IN (SELECT code FROM programs_programs) AND victim = ?1"
                                      " ORDER BY opened_seq",
-                              .columns = "ttttttiiiiii"},
+                              .columns = "ttttttiiiiii",
+                              .reads = "programs"},
     [CLAIMS_Q_EVIDENCE_EACH] = {.name = "claims.evidence.each",
                                 .sql =
                                     "SELECT claim, n, sha256, size, added_by, added_seq FROM claims_evidence"

@@ -43,20 +43,24 @@ static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS reports_publish
 static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
     [REPORTS_Q_REGISTERED] = {.name = "reports.registered",
                               .sql = "SELECT count(*) FROM registry_persons",
-                              .columns = "i"},
+                              .columns = "i",
+                              .reads = "registry"},
     [REPORTS_Q_REACHED] = {.name = "reports.reached",
                            .sql = "SELECT count(DISTINCT pseudonym) FROM registry_consultations",
-                           .columns = "i"},
+                           .columns = "i",
+                           .reads = "registry"},
     [REPORTS_Q_DECLINED] =
         {.name = "reports.declined",
          .sql = "SELECT count(*) FROM registry_persons p WHERE (SELECT c.wish FROM registry_consultations c"
                 " WHERE c.pseudonym = p.pseudonym ORDER BY c.seq DESC LIMIT 1) = 'decline'",
-         .columns = "i"},
+         .columns = "i",
+         .reads = "registry"},
     /* Everyone registered, by region and birth year: the cells small-cell withholding counts. */
     [REPORTS_Q_CELLS] = {.name = "reports.cells",
                          .sql = "SELECT coalesce(region, ''), birth_year, count(*) FROM registry_persons"
                                 " GROUP BY coalesce(region, ''), birth_year",
-                         .columns = "tii"},
+                         .columns = "tii",
+                         .reads = "registry"},
     [REPORTS_Q_CONSENTED] =
         {.name = "reports.consented",
          .sql = "SELECT p.region, p.birth_year,"
@@ -66,43 +70,52 @@ static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
                 "  WHERE program = ?1 AND state = 'paid') x ON x.beneficiary = p.pseudonym"
                 " WHERE (SELECT s.given FROM registry_consents s WHERE s.pseudonym = p.pseudonym"
                 " AND s.scope = 'statistics' ORDER BY s.seq DESC LIMIT 1) = 1",
-         .columns = "tiii"},
+         .columns = "tiii",
+         .reads = "registry entitlements"},
     [REPORTS_Q_APPROVED] =
         {.name = "reports.approved",
          .sql = "SELECT count(*) FROM claims_claims WHERE program = ?1 AND state = 'approved'",
-         .columns = "i"},
+         .columns = "i",
+         .reads = "claims"},
     [REPORTS_Q_PAID_PEOPLE] =
         {.name = "reports.paid_people",
          .sql = "SELECT count(DISTINCT beneficiary) FROM entitlements WHERE program = ?1 AND state = 'paid'",
-         .columns = "i"},
+         .columns = "i",
+         .reads = "entitlements"},
     [REPORTS_Q_WAITING] = {.name = "reports.waiting",
                            .sql = "SELECT count(DISTINCT beneficiary) FROM entitlements WHERE"
                                   " program = ?1 AND state IN ('queued', 'batched', 'returned')",
-                           .columns = "i"},
+                           .columns = "i",
+                           .reads = "entitlements"},
     [REPORTS_Q_AMOUNTS] = {.name = "reports.amounts",
                            .sql = "SELECT state, amount FROM entitlements WHERE program = ?1"
                                   " AND state IN ('paid', 'queued', 'batched', 'returned')",
-                           .columns = "ti"},
+                           .columns = "ti",
+                           .reads = "entitlements"},
     [REPORTS_Q_DEATHS] = {.name = "reports.deaths",
                           .sql = "SELECT count(*) FROM (SELECT beneficiary, max(CASE WHEN state = 'paid' "
                                  "THEN 1 ELSE 0 END) AS paid"
                                  " FROM entitlements WHERE program = ?1 GROUP BY beneficiary) x"
                                  " JOIN registry_persons p ON p.pseudonym = x.beneficiary WHERE x.paid = 0 "
                                  "AND p.death_seq IS NOT NULL",
-                          .columns = "i"},
+                          .columns = "i",
+                          .reads = "entitlements registry"},
     [REPORTS_Q_DAYS] =
         {.name = "reports.days",
          .sql = "SELECT min(e.paid_on), min(p.registered_seq) FROM entitlements e JOIN registry_persons p"
                 " ON p.pseudonym = e.beneficiary WHERE e.program = ?1 AND e.state = 'paid'"
                 " GROUP BY e.beneficiary",
-         .columns = "ti"},
+         .columns = "ti",
+         .reads = "entitlements registry"},
     [REPORTS_Q_MONTHS] = {.name = "reports.months",
                           .sql = "SELECT substr(paid_on, 1, 7), amount FROM entitlements"
                                  " WHERE program = ?1 AND state = 'paid' ORDER BY paid_on",
-                          .columns = "ti"},
+                          .columns = "ti",
+                          .reads = "entitlements"},
     [REPORTS_Q_PLEDGED] = {.name = "reports.pledged",
                            .sql = "SELECT currency, amount, received FROM pledges_pledges WHERE program = ?1",
-                           .columns = "tii"},
+                           .columns = "tii",
+                           .reads = "pledges"},
     [REPORTS_Q_INSERT] = {.name = "reports.insert",
                           .sql = "INSERT INTO reports_published (" REPORT_COLUMNS
                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
