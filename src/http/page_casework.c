@@ -664,6 +664,8 @@ open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *re
 		html_raw_const(p.b, "</blockquote>");
 		back_to_casework(&p, a->pseudonym);
 		page_end(&p, 200);
+		/* Shown once, like a reveal (refused.c): answered at /shown/ID, a reload leads back to her casework. */
+		snprintf(res->once_back, sizeof(res->once_back), "/persons/%s/casework", a->pseudonym);
 	}
 	buf_free(&text);
 	return rc;
