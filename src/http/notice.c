@@ -412,7 +412,7 @@ write_payment(struct letter *l, struct redress_error *err)
 		html_raw_const(l->b, "<table class=\"list\"><thead><tr><th>");
 		text(l, N_("Program"));
 		html_raw_const(l->b, "</th><th>");
-		text(l, N_("Bank reference"));
+		text(l, N_("Our reference"));
 		html_raw_const(l->b, "</th><th>");
 		text(l, N_("Amount"));
 		html_raw_const(l->b, "</th><th>");
@@ -445,7 +445,7 @@ write_payment(struct letter *l, struct redress_error *err)
 			html_raw_const(l->b, "</td></tr>\n");
 		}
 		html_raw_const(l->b, "</tbody></table>\n");
-		para(l, N_("The bank reference is the one your bank shows beside the payment."));
+		para(l, N_("Give our reference when you ask about a payment."));
 	}
 	free(items);
 	return REDRESS_OK;

@@ -4,7 +4,7 @@
  * (nothing recorded), after its withdrawal, for a reviewer and for the
  * dead; written in her recorded language (Korean, Japanese, English); a
  * decision with its amount as the money writer writes it and its reason
- * opened on the record; her payments with their bank reference and state;
+ * opened on the record; her payments with their reference and state;
  * a reminder with her missing documents and her tasks; hostile text in
  * her name, her address and a task escaped; the opening of her name and
  * address recorded as a reveal, and no name or address in the database.
