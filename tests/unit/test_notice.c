@@ -7,7 +7,8 @@
  * opened on the record; her payments with their reference and state;
  * a reminder with her missing documents and her tasks; hostile text in
  * her name, her address and a task escaped; the opening of her name and
- * address recorded as a reveal, and no name or address in the database.
+ * address recorded as a reveal, and no name or address in the database;
+ * a daughter's letters of her dead mother's claim and her own share.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -288,7 +289,8 @@ test_language_and_escaping(void **state)
 }
 
 static void
-step(struct world *w, struct actor *actor, int what, const char *claim, char newid[CLAIM_ID_MAX + 1])
+step_for(struct world *w, struct actor *actor, int what, const char *victim, const char *claim,
+         char newid[CLAIM_ID_MAX + 1])
 {
 	struct fixture *f = w->f;
 	struct redress_error err;
@@ -299,7 +301,7 @@ step(struct world *w, struct actor *actor, int what, const char *claim, char new
 	claimfix_act(f, actor, actor->name, actor->role);
 	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
 	switch (what) {
-	case 0: rc = claim_open(f->log, actor, "flagship-2015", w->ja, NULL, newid, &err); break;
+	case 0: rc = claim_open(f->log, actor, "flagship-2015", victim, NULL, newid, &err); break;
 	case 1:
 		rc = claim_evidence_add(f->log, actor, &f->rkeys, claim, "doc.txt", "evidence", 8, sha, &err);
 		break;
@@ -310,6 +312,12 @@ step(struct world *w, struct actor *actor, int what, const char *claim, char new
 	if (rc != REDRESS_OK)
 		fail_msg("step %d: %s", what, err.message);
 	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+}
+
+static void
+step(struct world *w, struct actor *actor, int what, const char *claim, char newid[CLAIM_ID_MAX + 1])
+{
+	step_for(w, actor, what, w->ja, claim, newid);
 }
 
 /* Decision, payment and reminder as the tables say them, amounts as the money writer writes them. */
@@ -376,6 +384,59 @@ test_kinds_content(void **state)
 	assert_false(claimfix_db_contains(f, "CANARY-TASK-0f2d", strlen("CANARY-TASK-0f2d")));
 }
 
+/*
+ * A family: the daughter of a victim who died before the cutoff gets the
+ * letter of her mother's claim's decision and her own share of the
+ * bereaved amount, in her own language.
+ */
+static void
+test_family(void **state)
+{
+	struct fixture *f = *state;
+	struct world w;
+	struct registry_new_person np;
+	struct redress_error err;
+	struct buf amount;
+	char daughter[REGISTRY_PSEUDONYM_MAX + 1], claim[CLAIM_ID_MAX + 1], *page;
+
+	need_words();
+	world(f, &w);
+	memset(&np, 0, sizeof(np));
+	np.kind = REGISTRY_RELATIVE;
+	snprintf(np.identity.name, sizeof(np.identity.name), "Synthetic Daughter");
+	snprintf(np.identity.birth_date, sizeof(np.identity.birth_date), "1950-06-07");
+	snprintf(np.language, sizeof(np.language), "en");
+	claimfix_act(f, &w.carol, "carol", ROLE_CASEWORKER);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(registry_add(f->log, &w.carol, &f->rkeys, &np, daughter, &err), REDRESS_OK);
+	assert_int_equal(registry_relation_add(f->log, &w.carol, w.ko, daughter, "daughter", 1, 1, &err),
+	                 REDRESS_OK);
+	assert_int_equal(registry_death(f->log, &w.carol, &f->rkeys, w.ko, "2010-01-02", &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	consent(&w, daughter, 1);
+	step_for(&w, &w.carol, 0, w.ko, NULL, claim);
+	step_for(&w, &w.carol, 1, w.ko, claim, NULL);
+	step_for(&w, &w.carol, 2, w.ko, claim, NULL);
+	step_for(&w, &w.rita, 3, w.ko, claim, NULL);
+	step_for(&w, &w.rob, 3, w.ko, claim, NULL);
+	step_for(&w, &w.fina, 4, w.ko, NULL, NULL);
+	buf_init(&amount, 128);
+	i18n_money(&amount, I18N_EN, 20000000, "KRW");
+	assert_string_equal(amount.data, "KRW 20,000,000");
+	assert_int_equal(render(&w, &w.carol, daughter, NOTICE_DECISION, &page, NULL), REDRESS_OK);
+	if (strstr(page, "<html lang=\"en\">") == NULL || strstr(page, claim) == NULL ||
+	    strstr(page, "Approved") == NULL || strstr(page, amount.data) == NULL)
+		fail_msg("the daughter's decision letter:\n%s", page);
+	free(page);
+	assert_int_equal(render(&w, &w.carol, daughter, NOTICE_PAYMENT, &page, NULL), REDRESS_OK);
+	assert_non_null(strstr(page, amount.data));
+	assert_non_null(strstr(page, "To be paid"));
+	free(page);
+	buf_free(&amount);
+	/* Her mother has died: no letter to her. */
+	assert_int_equal(render(&w, &w.carol, w.ko, NOTICE_DECISION, &page, NULL), REDRESS_E_REFUSED);
+}
+
 int
 main(void)
 {
@@ -384,6 +445,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_refused_without_consent, setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_language_and_escaping, setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_kinds_content, setup, claimfix_teardown),
+	    cmocka_unit_test_setup_teardown(test_family, setup, claimfix_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
