@@ -199,6 +199,8 @@ int cmd_receipt(struct cli *cli, int argc, char **argv);
 int cmd_fund(struct cli *cli, int argc, char **argv);
 /* Casework (domain/casework): notes, tasks, contacts, referrals, grievances. */
 int cmd_note(struct cli *cli, int argc, char **argv);
+/* Letters to a person (http/notice.h): decision, payment, reminder. */
+int cmd_notice(struct cli *cli, int argc, char **argv);
 int cmd_task(struct cli *cli, int argc, char **argv);
 int cmd_contact(struct cli *cli, int argc, char **argv);
 int cmd_referral(struct cli *cli, int argc, char **argv);

@@ -67,6 +67,7 @@ static const struct command commands[] = {
     {"task", cmd_task, "what must be done on a person's file, by when and by whom"},
     {"contact", cmd_contact, "every attempt to reach a person, and what came of it"},
     {"referral", cmd_referral, "referring a person to another party, with her consent to share"},
+    {"notice", cmd_notice, "a letter to a person in her language: decision, payment or reminder"},
     {"outreach", cmd_outreach, "who the fund owes and has not reached, most frail and oldest first"},
     {"grievance", cmd_grievance, "complaints: channel, days open, outcome; the overdue escalate"},
     {"program", cmd_program, "a program's rules: currency, cutoff, benefits, approvals"},

@@ -73,6 +73,8 @@ void api_persons_list(struct http_request *req, struct http_response *res);
 void api_persons_add(struct http_request *req, struct http_response *res);
 void api_persons_show(struct http_request *req, struct http_response *res);
 void api_persons_reveal(struct http_request *req, struct http_response *res);
+/* api_casework.c: a letter to her, its opening recorded (http/notice.h). */
+void api_persons_notice(struct http_request *req, struct http_response *res);
 void api_persons_death(struct http_request *req, struct http_response *res);
 void api_persons_erase(struct http_request *req, struct http_response *res);
 void api_persons_consent(struct http_request *req, struct http_response *res);

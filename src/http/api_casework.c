@@ -13,6 +13,9 @@
  *   GET|POST /api/v1/persons/{pseudonym}/referrals, POST /api/v1/referrals/{referral}/outcome
  *   GET  /api/v1/grievances (?overdue=1 ?days=N ?all=1), POST .../grievances, /grievances/{g}/resolve
  *   GET  /api/v1/programs/{code}/outreach            who is owed and not yet reached
+ *   GET  /api/v1/persons/{pseudonym}/notices/{kind}  a letter to her (text/html; http/notice.h),
+ *                                                    only with her consent to contact; the opening
+ *                                                    of her name and address is recorded (the writer)
  *
  * Bodies that carry what is written about her are read into fixed fields
  * the writer wipes; answers are never cached (Cache-Control: no-store).
@@ -22,6 +25,7 @@
 
 #include "domain/casework/casework.h"
 #include "http/api.h"
+#include "http/notice.h"
 
 #define NO_PERSON    "no person has that pseudonym"
 #define NO_CHANGE    "there is no change with that number"
@@ -649,4 +653,51 @@ api_programs_outreach(struct http_request *req, struct http_response *res)
 	api_reply_list(res, "outreach", arr,
 	               casework_outreach_each(store, http_param(req, "code"), limit, outreach_one, arr, &err),
 	               &err);
+}
+
+/* ---- Letters to her (http/notice.h) ------------------------------------------------------ */
+
+struct notice_api_arg {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	enum notice_kind kind;
+};
+
+static enum redress_err
+do_notice(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct notice_api_arg *a = arg;
+	struct buf page;
+	enum redress_err rc;
+
+	c->personal = 1; /* her name and address: a kept answer goes when anyone is erased */
+	buf_init_secret(&page, NOTICE_PAGE_MAX);
+	if ((rc = notice_render(c->log, c->actor, &c->keys, a->pseudonym, a->kind, &page, err)) ==
+	    REDRESS_OK) {
+		http_reply_text(res, 200, "text/html; charset=utf-8", page.data, page.len);
+		http_allow_style(res);
+	}
+	buf_free(&page);
+	return rc;
+}
+
+void
+api_persons_notice(struct http_request *req, struct http_response *res)
+{
+	struct notice_api_arg *a;
+	struct redress_error err;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_out_of_memory(res);
+		return;
+	}
+	if (api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym), NO_PERSON) != 0) {
+		free(a);
+		return;
+	}
+	if (notice_kind_parse(http_param(req, "kind"), &a->kind, &err) != REDRESS_OK) {
+		free(a);
+		http_reply_error(res, 404, "not_found", "%s", err.message);
+		return;
+	}
+	http_change_submit(req, do_notice, a);
 }

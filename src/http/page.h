@@ -233,6 +233,7 @@ void page_casework_grievance(struct http_request *req, struct http_response *res
 void page_casework_referral(struct http_request *req, struct http_response *res);
 void page_casework_correct(struct http_request *req, struct http_response *res);
 void page_work_note_open(struct http_request *req, struct http_response *res);
+void page_casework_notice(struct http_request *req, struct http_response *res);
 void page_work(struct http_request *req, struct http_response *res);
 void page_work_task_done(struct http_request *req, struct http_response *res);
 void page_work_change_approve(struct http_request *req, struct http_response *res);

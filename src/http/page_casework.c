@@ -12,6 +12,7 @@
  *   POST /work/grievances/{grievance}/resolve        a grievance's outcome (sealed)
  *   POST /work/referrals/{referral}/outcome          what came of a referral (sealed)
  *   POST /work/notes/{note}/open                     a note's text, its opening recorded with why
+ *   POST /persons/{pseudonym}/notices/{kind}         a letter to her (http/notice.h), shown once
  *
  * Nothing sealed is shown on these pages but what a task is, to a
  * caseworker; a note's text is opened by a POST with its reason, on the
@@ -31,6 +32,7 @@
 
 #include "domain/casework/casework.h"
 #include "domain/programs/programs.h"
+#include "http/notice.h"
 #include "http/page.h"
 
 /* Which form a POST is: the person's forms first (they post to /persons/{p}/casework/PATH). */
@@ -486,6 +488,51 @@ person_form(struct page *p, enum cw_form form, const char *pseudonym, const stru
 
 /* ---- A person's casework page ------------------------------------------------------------ */
 
+/*
+ * Her letters (http/notice.h): a button for each kind, which posts (a
+ * letter opens her name and address, on the record), only when she
+ * consented to be contacted; else why there is none.
+ */
+static void
+notices_render(struct page *p, struct store *store, const char *pseudonym)
+{
+	static const char *const buttons[NOTICE_KINDS] = {N_("Letter: decision on her claim"),
+	                                                  N_("Letter: her payments"),
+	                                                  N_("Letter: what is missing or due")};
+	struct redress_error err;
+	int allowed = 0, k;
+
+	section(p, T(p, "Letters to her"));
+	if (notice_allowed(store, pseudonym, &allowed, &err) != REDRESS_OK || !allowed) {
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_text(p->b,
+		          T(p, "She has not consented to be contacted (or has died): no letter is written to "
+		               "her."));
+		html_raw_const(p->b, "</p>");
+		return;
+	}
+	html_raw_const(p->b, "<p class=\"hint\">");
+	html_text(p->b,
+	          T(p, "A letter in her language, to print. Writing one opens her name and address: it is "
+	               "recorded."));
+	html_raw_const(p->b, "</p><div class=\"notices\">");
+	for (k = 0; k < NOTICE_KINDS; k++) {
+		html_raw_const(p->b, "<form method=\"post\" class=\"notice-form\"");
+		if (k == NOTICE_DECISION)
+			html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/notices/decision");
+		else if (k == NOTICE_PAYMENT)
+			html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/notices/payment");
+		else
+			html_href_path_suffix(p->b, "action", "/persons/", pseudonym, "/notices/reminder");
+		html_raw_const(p->b, ">");
+		page_csrf(p);
+		html_raw_const(p->b, "<button type=\"submit\">");
+		html_text(p->b, i18n_get(p->lang, buttons[k]));
+		html_raw_const(p->b, "</button></form>");
+	}
+	html_raw_const(p->b, "</div>");
+}
+
 static void
 casework_render(struct page *p, struct store *store, const char *pseudonym, int can_write, int can_open)
 {
@@ -513,6 +560,8 @@ casework_render(struct page *p, struct store *store, const char *pseudonym, int 
 			html_raw_const(p->b, "</p>");
 		}
 	}
+	if (can_open)
+		notices_render(p, store, pseudonym);
 	if (!can_write)
 		return;
 	section(p, T(p, "Record"));
@@ -664,6 +713,9 @@ open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *re
 		html_raw_const(p.b, "</blockquote>");
 		back_to_casework(&p, a->pseudonym);
 		page_end(&p, 200);
+		/* Shown once, like a reveal (refused.c): answered at /shown/ID, a reload leads back to her
+		 * casework. */
+		snprintf(res->once_back, sizeof(res->once_back), "/persons/%s/casework", a->pseudonym);
 	}
 	buf_free(&text);
 	return rc;
@@ -1213,4 +1265,69 @@ page_casework_overdue_notice(struct page *p, struct store *store)
 	html_raw_const(p->b, " <a href=\"/work\">");
 	html_text(p->b, T(p, "See the work list"));
 	html_raw_const(p->b, "</a></p></div>");
+}
+
+/* ---- A letter to her (http/notice.h) ------------------------------------------------------- */
+
+struct notice_page_arg {
+	struct page_change pc;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	enum notice_kind kind;
+};
+
+static enum redress_err
+do_notice(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct notice_page_arg *a = arg;
+	struct buf letter;
+	struct page p;
+	enum redress_err rc;
+
+	c->personal = 1; /* her name and address */
+	buf_init_secret(&letter, NOTICE_PAGE_MAX);
+	rc = notice_render(c->log, c->actor, &c->keys, a->pseudonym, a->kind, &letter, err);
+	if (rc == REDRESS_OK) {
+		http_reply_text(res, 200, "text/html; charset=utf-8", letter.data, letter.len);
+		http_allow_style(res);
+		/* Shown once, like a reveal (refused.c): a reload posts nothing and leads back to her
+		 * casework. */
+		snprintf(res->once_back, sizeof(res->once_back), "/persons/%s/casework", a->pseudonym);
+	} else {
+		page_change_begin_failed(&p, &a->pc, res, N_("Letters to her"));
+		page_back_to_file(&p, a->pseudonym);
+		page_notice(&p, "error",
+		            rc == REDRESS_E_REFUSED
+		                ? T(&p, "She has not consented to be contacted (or has died): no "
+		                        "letter is written to her.")
+		            : rc == REDRESS_E_NOTFOUND
+		                ? T(&p, "No person has this pseudonym, or the data was erased.")
+		                : T(&p, "The letter could not be written."));
+		page_notice(&p, "info", T(&p, "Nothing was saved."));
+		back_to_casework(&p, a->pseudonym);
+		page_end(&p, rc == REDRESS_E_REFUSED ? 422 : rc == REDRESS_E_NOTFOUND ? 404 : 500);
+	}
+	buf_free(&letter);
+	return rc;
+}
+
+void
+page_casework_notice(struct http_request *req, struct http_response *res)
+{
+	const char *pseudonym = http_param(req, "pseudonym");
+	struct notice_page_arg *a;
+	struct redress_error err;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	if (pseudonym == NULL || strlen(pseudonym) > REGISTRY_PSEUDONYM_MAX ||
+	    notice_kind_parse(http_param(req, "kind"), &a->kind, &err) != REDRESS_OK) {
+		free(a);
+		http_page_refuse(req, res, 404);
+		return;
+	}
+	memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
+	page_change_init(&a->pc, req, res);
+	http_change_submit(req, do_notice, a);
 }

@@ -98,6 +98,8 @@ const struct http_route http_routes[] = {
           api_grievances_resolve),
     NEEDS(PERM_PERSONS_READ, GET, "/api/v1/programs/{code}/outreach", "programs.outreach",
           api_programs_outreach),
+    NEEDS(PERM_PERSONS_REVEAL, GET, "/api/v1/persons/{pseudonym}/notices/{kind}", "persons.notice",
+          api_persons_notice),
 
     NEEDS(PERM_LEDGER_READ, GET, "/api/v1/ledger/accounts", "ledger.accounts", api_ledger_accounts),
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/ledger/accounts", "ledger.account.add", api_ledger_account_add),
@@ -190,6 +192,8 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons", "page.persons.find", page_persons_find),
     PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/new", "page.persons.new", page_persons_new),
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/persons/{pseudonym}/casework", "page.casework", page_casework_show),
+    PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/persons/{pseudonym}/notices/{kind}", "page.casework.notice",
+               page_casework_notice),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/casework/notes", "page.casework.note",
                page_casework_note),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/casework/tasks", "page.casework.task",
