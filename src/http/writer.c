@@ -628,9 +628,22 @@ request_hash(const struct http_request *req, uint8_t out[HASH_SHA256_SIZE])
 static void
 submit(struct http_request *req, http_change_fn fn, void *arg, size_t size, int own)
 {
-	struct http_job *job = calloc(1, sizeof(*job));
+	struct http_job *job;
 
-	if (job == NULL) {
+	/*
+	 * HEAD is answered by a GET route without its body; a GET that makes a
+	 * change (an opening of sealed data recorded, a letter) would then
+	 * record what nobody was shown.
+	 */
+	if (req->method == HTTP_HEAD) {
+		if (arg != NULL && size > 0)
+			sodium_memzero(arg, size);
+		free(arg);
+		http_reply_error(&req->res, 405, "method_not_allowed",
+		                 "this resource records who opened it: ask with GET, not HEAD");
+		return;
+	}
+	if ((job = calloc(1, sizeof(*job))) == NULL) {
 		if (arg != NULL && size > 0)
 			sodium_memzero(arg, size);
 		free(arg);

@@ -67,6 +67,11 @@ expect_in "$(grep -i '^content-security-policy' "$T/headers")" "style-src 'self'
 expect_in "$OUT" '決定通知書'
 expect_in "$OUT" "$ADDRESS_CANARY"
 expect_eq "$(reveals)" $((before + 1)) "the API's letter is a reveal on the log"
+# HEAD would record a letter nobody was shown: refused, nothing recorded.
+before=$(events)
+STATUS=$(curl -s -I -o /dev/null -w '%{http_code}' -b "$T/cho.jar" "$BASE/persons/$P/notices/decision")
+expect_eq "$STATUS" 405 "HEAD of a letter"
+expect_eq "$(events)" "$before" "events after a HEAD of a letter"
 call cho GET "/persons/V-000001/notices/payment"
 expect_status 200
 expect_in "$OUT" '100,000,000원'
