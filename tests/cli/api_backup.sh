@@ -121,6 +121,7 @@ OUT=$(cat "$T/body")
 expect_status 200 "the backup page"
 expect_in "$OUT" 'name="csrf_token"'
 expect_in "$OUT" 'name="passphrase2"'
+expect_in "$OUT" "암호문은 백업과 따로" "the page's explanation, in Korean"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cho.jar" "$PAGES/admin/backup")
 expect_eq "$STATUS" 403 "the backup page for a caseworker"
 page_post() { # ARGS...: a form post of ada's, with her CSRF token
@@ -141,6 +142,7 @@ STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$PAGES$refused"
 OUT=$(cat "$T/body")
 expect_eq "$STATUS" 422 "the refused form's page"
 expect_in "$OUT" 'href="#f-passphrase2"' "the error beside the second passphrase"
+expect_in "$OUT" "두 암호문이 다릅니다" "the error in Korean"
 page_post --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" --data-urlencode "passphrase=$PASS" \
 	--data-urlencode "passphrase2=$PASS" --data-urlencode "password=wrong-password"
 expect_eq "$STATUS" 303 "a wrong password on the page"
