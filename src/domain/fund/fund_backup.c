@@ -114,6 +114,7 @@ digest_fd(int fd, const char *name, struct fund_backup *made, struct redress_err
 	struct hash_sha256 h;
 	off_t at = 0;
 	ssize_t n;
+	int e;
 
 	if (chunk == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory reading back the backup");
@@ -122,9 +123,10 @@ digest_fd(int fd, const char *name, struct fund_backup *made, struct redress_err
 		hash_sha256_update(&h, chunk, (size_t)n);
 		at += n;
 	}
+	e = errno;
 	free(chunk);
 	if (n < 0)
-		return error_set(err, REDRESS_E_IO, "cannot read back '%.200s': %s", name, strerror(errno));
+		return error_set(err, REDRESS_E_IO, "cannot read back '%.200s': %s", name, strerror(e));
 	hash_sha256_final(&h, sum);
 	made->bytes = (uint64_t)at;
 	for (size_t i = 0; i < sizeof(sum); i++)
