@@ -6,7 +6,8 @@
 # verify` passes and every person acknowledged before it is found; the
 # file holds no name in clear; its event (who, the tree size it holds, its
 # SHA-256) is in the live log -- and not in the restored fund, whose copy
-# was taken before the event was written.
+# was taken before the event was written.  On PostgreSQL (suite pgsql) the
+# API refuses (409): such a fund is backed up on the command line.
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/serve_lib.sh"
 
@@ -19,6 +20,17 @@ ADA_PW=$(field_of ada password)
 body() { # PASSPHRASE PASSWORD: the request's JSON
 	node -e 'console.log(JSON.stringify({passphrase: process.argv[1], password: process.argv[2]}))' "$1" "$2"
 }
+
+# A PostgreSQL fund is backed up on the command line only (tests/cli/pg_migrate.sh): over HTTP, 409 saying so.
+if [ -n "${REDRESS_TEST_PG:-}" ]; then
+	size=$(log_size)
+	jcall ada POST /backup "$(body "$PASS" "$ADA_PW")"
+	expect_status 409 "a backup of a PostgreSQL fund over HTTP"
+	expect_in "$OUT" "redress backup"
+	expect_eq "$(log_size)" "$size" "the log after the refusal"
+	stop_server
+	finish
+fi
 
 # ---- Who may: an admin only; nobody is asked to sign in ------------------------------
 size=$(log_size)
