@@ -5,7 +5,9 @@
 # people restores with `redress restore` into a new place, where `audit
 # verify` passes and every person acknowledged before it is found; the
 # file holds no name in clear; its event (who, the tree size it holds, its
-# SHA-256) is in the live log -- and not in the restored fund, whose copy
+# SHA-256) is in the live log; an event that cannot be written (a trigger
+# refuses it) means nothing is sent; a retried Idempotency-Key gets 409
+# shown_once, never a second file -- and not in the restored fund, whose copy
 # was taken before the event was written.  On PostgreSQL (suite pgsql) the
 # API refuses (409): such a fund is backed up on the command line.
 . "$SRCDIR/tests/cli/lib.sh"
@@ -127,6 +129,29 @@ checks=$((checks + 1))
 events=$(printf '%s' "$ev" | sed 's/.*"events":\([0-9]*\).*/\1/')
 expect_eq "$(sqlite3 "$R/fund.db" "SELECT count(*) >= $events FROM log_events")" 1 "the restored log holds the events the event says"
 
+# A retry with the same Idempotency-Key: the file is never given twice.
+call ada POST /backup -H 'Content-Type: application/json' -H 'Idempotency-Key: backup-once-1' --data-binary "$(body "$PASS" "$ADA_PW")"
+expect_status 200 "a backup with an Idempotency-Key"
+call ada POST /backup -H 'Content-Type: application/json' -H 'Idempotency-Key: backup-once-1' --data-binary "$(body "$PASS" "$ADA_PW")"
+expect_status 409 "the same Idempotency-Key again"
+expect_in "$OUT" "shown_once"
+
+# The event cannot be recorded (a trigger behind the server's back refuses it): nothing is sent.
+size=$(log_size)
+sqlite3 "$DB" "CREATE TRIGGER no_backup_event BEFORE INSERT ON log_events
+	WHEN CAST(NEW.body AS TEXT) LIKE '%fund.backup.made%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+jcall ada POST /backup "$(body "$PASS" "$ADA_PW")"
+checks=$((checks + 1))
+# (SQLite's abort is a constraint's failure to the store: 409; a disk full would be 507.)
+case "$STATUS" in 4?? | 5??) ;; *) fail "a backup whose event failed answered $STATUS" ;; esac
+checks=$((checks + 1))
+[ "$(head -c 7 "$T/body")" != RDRSBKP ] || fail "a backup whose event failed was sent"
+expect_in "$(tr -d '\r' <"$T/headers")" "Content-Type: application/json" "the failure's answer"
+sqlite3 "$DB" "DROP TRIGGER no_backup_event"
+expect_eq "$(log_size)" "$size" "the log after the failed event"
+checks=$((checks + 1))
+[ -z "$(ls -A "$T" | grep redress-backup)" ] || fail "a failed backup left a file: $(ls -A "$T")"
+
 # ---- The page: CSRF, a mismatched pair refused, the download --------------------------
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$PAGES/admin/backup?lang=ko")
 OUT=$(cat "$T/body")
@@ -164,7 +189,7 @@ page_post --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" --data-urlencode "p
 expect_eq "$STATUS" 200 "the page's download"
 expect_eq "$(head -c 8 "$T/body")" "RDRSBKP" "the page's download is a sealed backup"
 expect_in "$(tr -d '\r' <"$T/headers")" "Content-Disposition: attachment;"
-expect_eq "$(db_events | grep -c '"type":"fund.backup.made"')" 2 "one event per backup"
+expect_eq "$(db_events | grep -c '"type":"fund.backup.made"')" 3 "one event per backup given"
 R2="$T/restored2"
 mkdir "$R2"
 expect_exit 0 "$REDRESS" restore "$T/body" --db "$R2/fund.db" --keys "$R2/fund.keys" --passphrase-file "$T/pass"
