@@ -5,11 +5,11 @@
 # people restores with `redress restore` into a new place, where `audit
 # verify` passes and every person acknowledged before it is found; the
 # file holds no name in clear; its event (who, the tree size it holds, its
-# SHA-256) is in the live log; an event that cannot be written (a trigger
-# refuses it) means nothing is sent; a retried Idempotency-Key gets 409
-# shown_once, never a second file -- and not in the restored fund, whose copy
-# was taken before the event was written.  On PostgreSQL (suite pgsql) the
-# API refuses (409): such a fund is backed up on the command line.
+# SHA-256) is in the live log and not in the restored fund, whose copy was
+# taken before the event was written.  An event that cannot be written (a
+# trigger refuses it) means nothing is sent; a retried Idempotency-Key gets
+# 409 shown_once, never a second file.  On PostgreSQL (suite pgsql) the API
+# refuses (409): such a fund is backed up on the command line.
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/serve_lib.sh"
 
