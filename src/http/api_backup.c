@@ -28,6 +28,7 @@
 #include "crypto/keydir.h"
 #include "domain/fund/fund_backup.h"
 #include "http/api.h"
+#include "http/page.h"
 
 static atomic_flag backup_running = ATOMIC_FLAG_INIT;
 
@@ -61,6 +62,8 @@ backup_tmpfile(const char *path, struct redress_error *err)
 struct backup_arg {
 	struct fund_backup made;
 	char filename[64];
+	int page;              /* asked from the page: a failure answers as the page's form */
+	struct page_change pc; /* when page */
 };
 
 static enum redress_err
@@ -72,8 +75,11 @@ do_backup(struct http_change *c, void *arg, struct http_response *res, struct re
 
 	/* A retry with the same Idempotency-Key is told the file was given once, never a second copy. */
 	c->shown_once = 1;
-	if ((rc = fund_backup_record(c->log, c->actor, &a->made, &seq, err)) != REDRESS_OK)
+	if ((rc = fund_backup_record(c->log, c->actor, &a->made, &seq, err)) != REDRESS_OK) {
+		if (a->page)
+			page_backup_failed(&a->pc, res, err);
 		return rc;
+	}
 	res->status = 200;
 	res->content_type = "application/octet-stream";
 	snprintf(res->disposition, sizeof(res->disposition), "attachment; filename=\"%s\"", a->filename);
@@ -140,6 +146,10 @@ http_backup_take(struct http_request *req, struct http_response *res, const char
 	}
 	if ((fd = backup_tmpfile(config->db, err)) < 0)
 		goto out;
+	if (req->route >= 0 && http_routes[req->route].page) {
+		a->page = 1;
+		page_change_init(&a->pc, req, res);
+	}
 	gmtime_r(&now, &tm);
 	strftime(a->filename, sizeof(a->filename), "redress-backup-%Y%m%d-%H%M%S.rbk", &tm);
 	memset(&to, 0, sizeof(to));

@@ -90,6 +90,18 @@ page_backup_form(struct http_request *req, struct http_response *res)
 }
 
 void
+page_backup_failed(struct page_change *pc, struct http_response *res, const struct redress_error *err)
+{
+	struct backup_form f;
+	struct page p;
+
+	memset(&f, 0, sizeof(f));
+	f.detail = err->message;
+	page_change_begin_failed(&p, pc, res, N_("Backup of the fund"));
+	backup_page(&p, &f, http_status_for(err->code));
+}
+
+void
 page_backup_take(struct http_request *req, struct http_response *res)
 {
 	char *passphrase = sodium_malloc(PASSWORD_MAX + 1), *again = sodium_malloc(PASSWORD_MAX + 1),

@@ -147,6 +147,15 @@ case "$STATUS" in 4?? | 5??) ;; *) fail "a backup whose event failed answered $S
 checks=$((checks + 1))
 [ "$(head -c 7 "$T/body")" != RDRSBKP ] || fail "a backup whose event failed was sent"
 expect_in "$(tr -d '\r' <"$T/headers")" "Content-Type: application/json" "the failure's answer"
+# The page the same: its form again, saying why, and no file.
+STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" \
+	--data-urlencode "passphrase=$PASS" --data-urlencode "passphrase2=$PASS" --data-urlencode "password=$ADA_PW" "$PAGES/admin/backup")
+expect_eq "$STATUS" 303 "the page's backup whose event failed"
+refused=$(tr -d '\r' <"$T/headers" | sed -n 's/^Location: //p')
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$PAGES$refused")
+OUT=$(cat "$T/body")
+expect_eq "$STATUS" 409 "the refused page of a backup whose event failed"
+expect_in "$OUT" "백업을 만들지 못했으며" "the page says so (in Korean, the default)"
 sqlite3 "$DB" "DROP TRIGGER no_backup_event"
 expect_eq "$(log_size)" "$size" "the log after the failed event"
 checks=$((checks + 1))
