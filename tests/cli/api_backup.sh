@@ -19,6 +19,14 @@ for who in ada cho rin fumi moe; do
 	sign_in "$who"
 done
 ADA_PW=$(field_of ada password)
+page_post() { # ARGS...: a form post of ada's to the backup page (the CSRF token is the caller's to give)
+	STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/ada.jar" "$@" "$PAGES/admin/backup?lang=ko")
+}
+follow_refused() { # a refused form answers 303 to its kept page: that page's status and body
+	refused=$(tr -d '\r' <"$T/headers" | sed -n 's/^Location: //p')
+	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$PAGES$refused")
+	OUT=$(cat "$T/body")
+}
 body() { # PASSPHRASE PASSWORD: the request's JSON
 	node -e 'console.log(JSON.stringify({passphrase: process.argv[1], password: process.argv[2]}))' "$1" "$2"
 }
@@ -148,14 +156,12 @@ checks=$((checks + 1))
 [ "$(head -c 7 "$T/body")" != RDRSBKP ] || fail "a backup whose event failed was sent"
 expect_in "$(tr -d '\r' <"$T/headers")" "Content-Type: application/json" "the failure's answer"
 # The page the same: its form again, saying why, and no file.
-STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" \
-	--data-urlencode "passphrase=$PASS" --data-urlencode "passphrase2=$PASS" --data-urlencode "password=$ADA_PW" "$PAGES/admin/backup")
+page_post --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" --data-urlencode "passphrase=$PASS" \
+	--data-urlencode "passphrase2=$PASS" --data-urlencode "password=$ADA_PW"
 expect_eq "$STATUS" 303 "the page's backup whose event failed"
-refused=$(tr -d '\r' <"$T/headers" | sed -n 's/^Location: //p')
-STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$PAGES$refused")
-OUT=$(cat "$T/body")
+follow_refused
 expect_eq "$STATUS" 409 "the refused page of a backup whose event failed"
-expect_in "$OUT" "백업을 만들지 못했으며" "the page says so (in Korean, the default)"
+expect_in "$OUT" "백업을 만들지 못했으며" "the page says so"
 sqlite3 "$DB" "DROP TRIGGER no_backup_event"
 expect_eq "$(log_size)" "$size" "the log after the failed event"
 checks=$((checks + 1))
@@ -170,22 +176,16 @@ expect_in "$OUT" 'name="passphrase2"'
 expect_in "$OUT" "암호문은 백업과 따로" "the page's explanation, in Korean"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cho.jar" "$PAGES/admin/backup")
 expect_eq "$STATUS" 403 "the backup page for a caseworker"
-page_post() { # ARGS...: a form post of ada's, with her CSRF token
-	STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/ada.jar" "$@" "$PAGES/admin/backup?lang=ko")
-}
 size=$(log_size)
 page_post --data-urlencode "passphrase=$PASS" --data-urlencode "passphrase2=$PASS" --data-urlencode "password=$ADA_PW"
 # A page's form without its token is refused as every page's is: 400, kept for the session (303 to it).
 expect_eq "$STATUS" 303 "a form without the CSRF token"
-refused=$(tr -d '\r' <"$T/headers" | sed -n 's/^Location: //p')
-STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$PAGES$refused")
+follow_refused
 expect_eq "$STATUS" 400 "the page of a form without the CSRF token"
 page_post --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" --data-urlencode "passphrase=$PASS" \
 	--data-urlencode "passphrase2=$PASS and more" --data-urlencode "password=$ADA_PW"
 expect_eq "$STATUS" 303 "a mismatched pair of passphrases"
-refused=$(tr -d '\r' <"$T/headers" | sed -n 's/^Location: //p')
-STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" "$PAGES$refused")
-OUT=$(cat "$T/body")
+follow_refused
 expect_eq "$STATUS" 422 "the refused form's page"
 expect_in "$OUT" 'href="#f-passphrase2"' "the error beside the second passphrase"
 expect_in "$OUT" "두 암호문이 다릅니다" "the error in Korean"
