@@ -17,6 +17,7 @@
  * percent-encoded (the page's form: its second passphrase and the token too). */
 #define HTTP_BACKUP_BODY_MAX (16u << 10)
 #define HTTP_BACKUP_FORM_MAX (16u << 10)
+
 #define HTTP_UPLOAD_MAX   (64u << 20) /* a file (multipart): only on the routes that take one */
 #define HTTP_UPLOAD_SLACK (1u << 20)  /* a multipart body's boundaries and text fields around its file */
 
