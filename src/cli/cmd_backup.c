@@ -3,22 +3,15 @@
  * database and its key directory as one file sealed under a passphrase
  * (crypto/sealfile.h), and back into a new place.
  *
- * The copy of the database is taken through SQLite's online backup API
- * (store_backup) while servers go on writing: one snapshot, holding every
- * change committed before it began and nothing half-done.  It never
- * touches the fund: no event, no lock beyond a reader's.
- *
- * Inside the sealed stream, entries one after another, each a type byte,
- * an 8-byte big-endian length and that many bytes:
- *   'M'  the manifest: text lines "origin ...", "events N", "format 1"
- *   'K'  the key directory's three keys (KEYDIR_SECRET_SIZE bytes)
- *   'D'  the database file
- *   'E'  the end (length 0)
+ * Writing the backup is fund_backup_write (domain/fund/fund_backup.h,
+ * which says what the file holds), shared with the server's
+ * POST /api/v1/backup; this file reads the options and the passphrase,
+ * and restores.  A backup from the command line records no event: it
+ * needs the key directory, not an account.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +22,7 @@
 #include "crypto/hash.h"
 #include "crypto/sealfile.h"
 #include "crypto/sign.h"
-
-#define BACKUP_MANIFEST_MAX 1024
-#define BACKUP_DB_MAX       (UINT64_C(1) << 44) /* 16 TiB: beyond that the length is damage */
+#include "domain/fund/fund_backup.h"
 
 static void
 backup_usage(FILE *f)
@@ -95,61 +86,13 @@ backup_passphrase(const char *file, int confirm, char *out, size_t size, struct 
 	return rc;
 }
 
+/* A PostgreSQL fund: one REPEATABLE READ snapshot of it copied into a SQLite file, its log's root checked. */
 static enum redress_err
-entry_head(struct sealfile *sf, char type, uint64_t len, struct redress_error *err)
+copy_pgsql(void *arg, const char *path, struct redress_error *err)
 {
-	uint8_t head[9];
-	int i;
+	struct cli *cli = arg;
 
-	head[0] = (uint8_t)type;
-	for (i = 8; i >= 1; i--, len >>= 8)
-		head[i] = (uint8_t)len;
-	return sealfile_write(sf, head, sizeof(head), err);
-}
-
-/* Appends the file at path as entry 'D'. */
-static enum redress_err
-entry_file(struct sealfile *sf, const char *path, uint64_t *size_r, struct redress_error *err)
-{
-	static uint8_t chunk[SEALFILE_BLOCK];
-	enum redress_err rc;
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
-		rc = error_set(err, REDRESS_E_IO, "cannot read the copy '%.200s': %s", path, strerror(errno));
-		goto out;
-	}
-	*size_r = (uint64_t)st.st_size;
-	if ((rc = entry_head(sf, 'D', (uint64_t)st.st_size, err)) != REDRESS_OK)
-		goto out;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if ((rc = sealfile_write(sf, chunk, (size_t)n, err)) != REDRESS_OK)
-			goto out;
-	if (n < 0)
-		rc = error_set(err, REDRESS_E_IO, "cannot read the copy '%.200s': %s", path, strerror(errno));
-out:
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-/* A private directory beside path for the database's copy: "DIR/.redress-backup-XXXXXX". */
-static enum redress_err
-scratch_dir(const char *path, char *dir, size_t size, struct redress_error *err)
-{
-	char copy[CLI_PATH_MAX];
-	int n;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	n = snprintf(dir, size, "%s/.redress-backup-XXXXXX", dirname(copy));
-	if (n < 0 || (size_t)n >= size)
-		return error_set(err, REDRESS_E_IO, "path '%.200s' is too long", path);
-	if (mkdtemp(dir) == NULL)
-		return error_set(err, REDRESS_E_IO, "cannot make a scratch directory beside '%.200s': %s",
-		                 path, strerror(errno));
-	return REDRESS_OK;
+	return cli_copy_fund(cli->db, cli->keydir, path, 1, err);
 }
 
 int
@@ -161,16 +104,13 @@ cmd_backup(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	char pass[PASSWORD_MAX + 1], dir[CLI_PATH_MAX], copy[CLI_PATH_MAX + 16],
-	    manifest[BACKUP_MANIFEST_MAX];
-	uint8_t keys[KEYDIR_SECRET_SIZE];
+	char pass[PASSWORD_MAX + 1];
 	const char *out = NULL, *file = NULL;
-	struct sealfile *sf = NULL;
+	struct fund_backup_to to;
+	struct fund_backup made;
 	struct redress_error err;
-	uint64_t events = 0, dbsize = 0;
-	int c, n, status = 1;
+	int c, status = 1;
 
-	dir[0] = '\0';
 	pass[0] = '\0';
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
@@ -191,51 +131,26 @@ cmd_backup(struct cli *cli, int argc, char **argv)
 	if (backup_passphrase(file, 1, pass, sizeof(pass), &err) != REDRESS_OK)
 		goto fail;
 	/* The fund must open, and the keys must be its own, before anything is written. */
-	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK || cli_open_keys(cli, &err) != REDRESS_OK ||
-	    tlog_size(cli->log, &events, &err) != REDRESS_OK ||
-	    keydir_export(cli->keys, keys, &err) != REDRESS_OK)
+	if (cli_open(cli, CLI_READ, &err) != REDRESS_OK || cli_open_keys(cli, &err) != REDRESS_OK)
 		goto fail;
-	if (scratch_dir(out, dir, sizeof(dir), &err) != REDRESS_OK)
-		goto fail;
-	snprintf(copy, sizeof(copy), "%s/fund.db", dir);
-	/* A PostgreSQL fund: one REPEATABLE READ snapshot of it copied into a SQLite file, its log's root
-	 * checked. */
-	if (store_is_pgsql(cli->db) ? cli_copy_fund(cli->db, cli->keydir, copy, 1, &err) != REDRESS_OK
-	                            : store_backup(cli->store, copy, &err) != REDRESS_OK)
-		goto fail;
-	n = snprintf(manifest, sizeof(manifest), "format 1\norigin %s\nevents %llu\n", tlog_origin(cli->log),
-	             (unsigned long long)events);
-	if (n < 0 || (size_t)n >= sizeof(manifest)) {
-		error_set(&err, REDRESS_E_INTERNAL, "the backup's manifest does not fit");
-		goto fail;
+	memset(&to, 0, sizeof(to));
+	to.path = out;
+	to.fd = -1;
+	to.beside = out;
+	if (store_is_pgsql(cli->db)) {
+		to.copy = copy_pgsql;
+		to.copy_arg = cli;
 	}
-	if (sealfile_create(out, pass, &sf, &err) != REDRESS_OK ||
-	    entry_head(sf, 'M', (uint64_t)n, &err) != REDRESS_OK ||
-	    sealfile_write(sf, manifest, (size_t)n, &err) != REDRESS_OK ||
-	    entry_head(sf, 'K', sizeof(keys), &err) != REDRESS_OK ||
-	    sealfile_write(sf, keys, sizeof(keys), &err) != REDRESS_OK ||
-	    entry_file(sf, copy, &dbsize, &err) != REDRESS_OK || entry_head(sf, 'E', 0, &err) != REDRESS_OK ||
-	    sealfile_finish(&sf, &err) != REDRESS_OK)
+	if (fund_backup_write(cli->log, cli->keys, &to, pass, &made, &err) != REDRESS_OK)
 		goto fail;
 	printf("backup %s: fund %s, %llu events, a database of %llu bytes and its keys, sealed under the"
 	       " passphrase\n",
-	       out, tlog_origin(cli->log), (unsigned long long)events, (unsigned long long)dbsize);
+	       out, tlog_origin(cli->log), (unsigned long long)made.events, (unsigned long long)made.db_size);
 	status = 0;
 	goto out;
 fail:
 	status = cli_fail(&err);
 out:
-	sealfile_abort(&sf);
-	if (dir[0] != '\0') {
-		static const char *const files[] = {"fund.db", "fund.db-wal", "fund.db-shm"};
-
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-			snprintf(copy, sizeof(copy), "%s/%s", dir, files[i]);
-			unlink(copy);
-		}
-		rmdir(dir);
-	}
-	crypto_wipe(keys, sizeof(keys));
 	explicit_bzero(pass, sizeof(pass));
 	return status;
 }
@@ -297,7 +212,7 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	char pass[PASSWORD_MAX + 1], tmp[CLI_PATH_MAX + 16], manifest[BACKUP_MANIFEST_MAX + 1],
+	char pass[PASSWORD_MAX + 1], tmp[CLI_PATH_MAX + 16], manifest[FUND_BACKUP_MANIFEST_MAX + 1],
 	    scratch[CLI_PATH_MAX], scratch_shown[CLI_PATH_MAX];
 	uint8_t keys[KEYDIR_SECRET_SIZE];
 	const char *file = NULL, *in;
@@ -339,10 +254,8 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	snprintf(tmp, sizeof(tmp), "%s.restoring", cli->db);
 	/* Into PostgreSQL: the SQLite copy unsealed beside the key directory, then moved in whole. */
 	if (pg) {
-		if (scratch_dir(cli->keys, scratch, sizeof(scratch), &err) != REDRESS_OK) {
-			scratch[0] = '\0';
+		if (fund_backup_scratch(cli->keys, scratch, sizeof(scratch), &err) != REDRESS_OK)
 			goto fail;
-		}
 		snprintf(tmp, sizeof(tmp), "%s/fund.db", scratch);
 	}
 	if (backup_passphrase(file, 0, pass, sizeof(pass), &err) != REDRESS_OK ||
@@ -351,7 +264,7 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	explicit_bzero(pass, sizeof(pass));
 	if (entry_read(sf, in, 'M', &len, &err) != REDRESS_OK)
 		goto fail;
-	if (len > BACKUP_MANIFEST_MAX) {
+	if (len > FUND_BACKUP_MANIFEST_MAX) {
 		error_set(&err, REDRESS_E_INVALID, "backup '%.200s' has a manifest of %llu bytes: damaged",
 		          in, (unsigned long long)len);
 		goto fail;
@@ -375,7 +288,7 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	if (sealfile_read(sf, keys, sizeof(keys), &err) != REDRESS_OK ||
 	    entry_read(sf, in, 'D', &len, &err) != REDRESS_OK)
 		goto fail;
-	if (len > BACKUP_DB_MAX) {
+	if (len > FUND_BACKUP_DB_MAX) {
 		error_set(&err, REDRESS_E_INVALID, "backup '%.200s' claims a database of %llu bytes: damaged",
 		          in, (unsigned long long)len);
 		goto fail;
@@ -428,15 +341,7 @@ out:
 		snprintf(tmp, sizeof(tmp), "%s.restoring", cli->db);
 		unlink(tmp);
 	}
-	if (scratch[0] != '\0') {
-		static const char *const files[] = {"fund.db", "fund.db-wal", "fund.db-shm"};
-
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-			snprintf(tmp, sizeof(tmp), "%s/%s", scratch, files[i]);
-			unlink(tmp);
-		}
-		rmdir(scratch);
-	}
+	fund_backup_scratch_remove(scratch);
 	sealfile_close(&sf);
 	crypto_wipe(keys, sizeof(keys));
 	explicit_bzero(pass, sizeof(pass));

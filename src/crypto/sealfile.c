@@ -29,6 +29,7 @@ struct sealfile {
 	int fd;
 	int writing;
 	int ended; /* reading: the final block has been opened */
+	int on_fd; /* writing onto the caller's file (a dup of it): no rename, nothing to remove */
 	char path[PATH_MAX];
 	char tmp[PATH_MAX];
 	uint64_t offset;  /* reading: bytes of the file consumed, for messages */
@@ -126,10 +127,39 @@ push_block(struct sealfile *sf, const uint8_t *plain, size_t len, const uint8_t 
 	return write_all(sf, sf->cipher, (size_t)clen, err);
 }
 
+/* Writes the header and the check block onto sf->fd; on failure aborts *sfp. */
+static enum redress_err
+seal_start(struct sealfile **sfp, const char *passphrase, struct redress_error *err)
+{
+	uint8_t header[HEADER_LEN], key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+	struct sealfile *sf = *sfp;
+	enum redress_err rc;
+
+	sf->writing = 1;
+	memcpy(header, MAGIC, MAGIC_LEN);
+	header[8] = VERSION;
+	header[9] = KDF_ARGON2ID13;
+	header[10] = header[11] = 0;
+	put_be(header + 12, SEALFILE_OPSLIMIT, 8);
+	put_be(header + 20, SEALFILE_MEMLIMIT, 8);
+	randombytes_buf(header + 28, SALT_LEN);
+	rc = derive(passphrase, header + 28, SEALFILE_OPSLIMIT, SEALFILE_MEMLIMIT, key, err);
+	if (rc == REDRESS_OK) {
+		crypto_secretstream_xchacha20poly1305_init_push(&sf->state, header + FIXED_LEN, key);
+		rc = write_all(sf, header, HEADER_LEN, err);
+	}
+	sodium_memzero(key, sizeof(key));
+	if (rc == REDRESS_OK)
+		rc = push_block(sf, (const uint8_t *)CHECK_TEXT, sizeof(CHECK_TEXT) - 1, header, FIXED_LEN, 0,
+		                err);
+	if (rc != REDRESS_OK)
+		sealfile_abort(sfp);
+	return rc;
+}
+
 enum redress_err
 sealfile_create(const char *path, const char *passphrase, struct sealfile **sf_r, struct redress_error *err)
 {
-	uint8_t header[HEADER_LEN], key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
 	struct sealfile *sf;
 	enum redress_err rc;
 	int n;
@@ -153,27 +183,31 @@ sealfile_create(const char *path, const char *passphrase, struct sealfile **sf_r
 		sealfile_free(sf);
 		return rc;
 	}
-	sf->writing = 1;
-	memcpy(header, MAGIC, MAGIC_LEN);
-	header[8] = VERSION;
-	header[9] = KDF_ARGON2ID13;
-	header[10] = header[11] = 0;
-	put_be(header + 12, SEALFILE_OPSLIMIT, 8);
-	put_be(header + 20, SEALFILE_MEMLIMIT, 8);
-	randombytes_buf(header + 28, SALT_LEN);
-	rc = derive(passphrase, header + 28, SEALFILE_OPSLIMIT, SEALFILE_MEMLIMIT, key, err);
-	if (rc == REDRESS_OK) {
-		crypto_secretstream_xchacha20poly1305_init_push(&sf->state, header + FIXED_LEN, key);
-		rc = write_all(sf, header, HEADER_LEN, err);
-	}
-	sodium_memzero(key, sizeof(key));
-	if (rc == REDRESS_OK)
-		rc = push_block(sf, (const uint8_t *)CHECK_TEXT, sizeof(CHECK_TEXT) - 1, header, FIXED_LEN, 0,
-		                err);
-	if (rc != REDRESS_OK) {
-		sealfile_abort(&sf);
+	if ((rc = seal_start(&sf, passphrase, err)) != REDRESS_OK)
+		return rc;
+	*sf_r = sf;
+	return REDRESS_OK;
+}
+
+enum redress_err
+sealfile_create_fd(int fd, const char *name, const char *passphrase, struct sealfile **sf_r,
+                   struct redress_error *err)
+{
+	struct sealfile *sf;
+	enum redress_err rc;
+
+	if ((sf = sealfile_new()) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory starting a backup");
+	snprintf(sf->path, sizeof(sf->path), "%s", name);
+	snprintf(sf->tmp, sizeof(sf->tmp), "%s", name);
+	sf->on_fd = 1;
+	if ((sf->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		rc = error_set(err, REDRESS_E_IO, "cannot write '%.200s': %s", name, strerror(errno));
+		sealfile_free(sf);
 		return rc;
 	}
+	if ((rc = seal_start(&sf, passphrase, err)) != REDRESS_OK)
+		return rc;
 	*sf_r = sf;
 	return REDRESS_OK;
 }
@@ -211,7 +245,7 @@ sealfile_finish(struct sealfile **sfp, struct redress_error *err)
 	rc = push_block(sf, sf->buf, sf->have, NULL, 0, crypto_secretstream_xchacha20poly1305_TAG_FINAL, err);
 	if (rc == REDRESS_OK && fsync(sf->fd) != 0)
 		rc = error_set(err, REDRESS_E_IO, "cannot sync '%.200s': %s", sf->tmp, strerror(errno));
-	if (rc == REDRESS_OK) {
+	if (rc == REDRESS_OK && !sf->on_fd) {
 		close(sf->fd);
 		sf->fd = -1;
 		if (rename(sf->tmp, sf->path) != 0)
@@ -232,7 +266,7 @@ sealfile_abort(struct sealfile **sf)
 {
 	if (sf == NULL || *sf == NULL)
 		return;
-	if ((*sf)->writing)
+	if ((*sf)->writing && !(*sf)->on_fd)
 		unlink((*sf)->tmp);
 	sealfile_free(*sf);
 	*sf = NULL;

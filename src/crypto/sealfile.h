@@ -51,6 +51,16 @@ struct sealfile;
 enum redress_err sealfile_create(const char *path, const char *passphrase, struct sealfile **sf_r,
                                  struct redress_error *err);
 
+/*
+ * The same, onto fd, a file the caller opened for writing (an unlinked
+ * temporary one): the stream begins at fd's offset; name only names it in
+ * messages.  sealfile_finish syncs it and renames nothing; sealfile_abort
+ * removes nothing (the caller drops the file).  The caller keeps fd: it
+ * is never closed here.
+ */
+enum redress_err sealfile_create_fd(int fd, const char *name, const char *passphrase, struct sealfile **sf_r,
+                                    struct redress_error *err);
+
 /* Seals and writes len bytes.  REDRESS_E_IO naming the file on failure. */
 enum redress_err sealfile_write(struct sealfile *sf, const void *data, size_t len, struct redress_error *err);
 

@@ -189,4 +189,27 @@ void api_users_password(struct http_request *req, struct http_response *res);
 void api_users_role(struct http_request *req, struct http_response *res);
 void api_password_change(struct http_request *req, struct http_response *res);
 
+/* api_backup.c: an admin's download of a sealed backup (the page's form takes it too). */
+void api_backup(struct http_request *req, struct http_response *res);
+
+enum http_backup_result {
+	HTTP_BACKUP_OK,         /* the backup is made and the event submitted: the writer answers */
+	HTTP_BACKUP_THROTTLED,  /* too many wrong passwords, or another backup running: wait seconds */
+	HTTP_BACKUP_PASSWORD,   /* the account's own password is wrong (counted as a failed sign-in) */
+	HTTP_BACKUP_PASSPHRASE, /* the passphrase is shorter than PASSWORD_MIN */
+	HTTP_BACKUP_ERROR,      /* anything else: err */
+};
+
+/*
+ * Checks the signed-in admin's password again, makes the backup sealed
+ * under passphrase into an unlinked private file, puts that file in res
+ * and submits the change that records "fund.backup.made" (the writer then
+ * answers 200 with the file).  Anything but HTTP_BACKUP_OK has answered
+ * nothing and changed nothing: err says why.  The caller wipes both
+ * secrets.
+ */
+enum http_backup_result http_backup_take(struct http_request *req, struct http_response *res,
+                                         const char *passphrase, const char *password, unsigned *wait_r,
+                                         struct redress_error *err);
+
 #endif

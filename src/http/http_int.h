@@ -116,6 +116,15 @@ struct http_response {
 	int immutable;         /* 1: an asset whose name holds its hash, cached for a year; else no-store */
 	const char *fixed;     /* static text answered instead of body (out of memory: needs no allocation) */
 	char once_back[128];   /* a page shown once (a reveal): where it leads after (refused.c); "" */
+	/*
+	 * has_file: a 200 answers file_size bytes of the open file file_fd
+	 * instead of body (a backup, never held whole in memory).  The
+	 * response owns file_fd: it is closed once sent, or when the answer is
+	 * another status, or the request ends unanswered.
+	 */
+	int has_file;
+	int file_fd;
+	uint64_t file_size;
 };
 
 enum http_request_state {

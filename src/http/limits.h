@@ -13,6 +13,11 @@
 #define HTTP_JSON_BODY_MAX (1u << 20) /* an API route's JSON body (a route may say otherwise) */
 #define HTTP_FORM_BODY_MAX                                                                                   \
 	(64u << 10)                   /* a page's urlencoded form: 16 full fields of 1 KiB, percent-encoded */
+/* A backup's request: a passphrase and a password of PASSWORD_MAX bytes each, escaped (JSON) or
+ * percent-encoded (the page's form: its second passphrase and the token too). */
+#define HTTP_BACKUP_BODY_MAX (16u << 10)
+#define HTTP_BACKUP_FORM_MAX (16u << 10)
+
 #define HTTP_UPLOAD_MAX   (64u << 20) /* a file (multipart): only on the routes that take one */
 #define HTTP_UPLOAD_SLACK (1u << 20)  /* a multipart body's boundaries and text fields around its file */
 

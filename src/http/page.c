@@ -86,6 +86,7 @@ static const struct {
     {"/batches", N_("Payment batches"), 0, PERM_LEDGER_READ},
     {"/admin/accounts", N_("Accounts and roles"), 0, PERM_USERS_MANAGE},
     {"/admin/programs", N_("Programs"), 0, PERM_PROGRAMS_MANAGE},
+    {"/admin/backup", N_("Backup"), 0, PERM_USERS_MANAGE},
     {"/reports", N_("Transparency reports"), 0, PERM_AGGREGATES_READ},
     {"/transparency", N_("Verifying the published figures"), 0, PERM_AGGREGATES_READ},
 };

@@ -243,6 +243,12 @@ void page_work_referral_outcome(struct http_request *req, struct http_response *
 /* For a caseworker: a notice of her overdue tasks, with a link to the work list (nothing when none). */
 void page_casework_overdue_notice(struct page *p, struct store *store);
 
+/* page_backup.c: the admin's backup, a download */
+void page_backup_form(struct http_request *req, struct http_response *res);
+void page_backup_take(struct http_request *req, struct http_response *res);
+/* The backup's form again, saying err (the event could not be recorded: nothing was sent). */
+void page_backup_failed(struct page_change *pc, struct http_response *res, const struct redress_error *err);
+
 /* page_claims.c */
 void page_claims_list(struct http_request *req, struct http_response *res);
 void page_claims_show(struct http_request *req, struct http_response *res);

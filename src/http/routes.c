@@ -46,6 +46,7 @@ const struct http_route http_routes[] = {
 
     PUBLIC(POST, "/api/v1/session", "session.create", api_session_create),
     PUBLIC(POST, "/api/v1/password", "password.change", api_password_change),
+    NEEDS_BODY(HTTP_BACKUP_BODY_MAX, PERM_USERS_MANAGE, POST, "/api/v1/backup", "backup.make", api_backup),
     ACCOUNT(GET, "/api/v1/session", "session.show", api_session_show),
     ACCOUNT(DELETE, "/api/v1/session", "session.delete", api_session_delete),
 
@@ -282,6 +283,10 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/role", "page.admin.role", page_admin_role),
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/password", "page.admin.password",
                page_admin_password),
+    /* An admin's backup (api_backup.c, page_backup.c): a small body of two secrets (issue 10 item 8). */
+    PAGE_NEEDS(PERM_USERS_MANAGE, GET, "/admin/backup", "page.admin.backup_form", page_backup_form),
+    {HTTP_POST, "/admin/backup", "page.admin.backup", HTTP_SIGNED_IN, PERM_USERS_MANAGE, page_backup_take,
+     HTTP_BACKUP_FORM_MAX, 1, 0},
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs", "page.admin.programs", page_admin_programs),
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, POST, "/admin/programs", "page.admin.program_add",
                page_admin_program_add),

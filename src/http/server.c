@@ -217,6 +217,8 @@ request_free(struct http_request *req)
 	/* Secret buffers: freeing wipes them. */
 	buf_free(&req->body);
 	buf_free(&req->res.body);
+	if (req->res.has_file)
+		close(req->res.file_fd);
 	sodium_memzero(req, sizeof(*req));
 	free(req);
 }
@@ -466,7 +468,20 @@ respond(struct http_request *req)
 		data = res->body.data != NULL ? res->body.data : "";
 		len = res->body.len;
 	}
-	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
+	if (res->has_file && res->status == 200) {
+		/* libmicrohttpd takes the file: it reads it as it sends, and closes it. */
+		res->has_file = 0;
+		if ((r = MHD_create_response_from_fd(res->file_size, res->file_fd)) == NULL) {
+			close(res->file_fd);
+			return MHD_NO;
+		}
+	} else {
+		if (res->has_file) {
+			res->has_file = 0;
+			close(res->file_fd);
+		}
+		r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
+	}
 	if (r == NULL)
 		return MHD_NO;
 	add_headers(req->app, r, res);

@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
+#include "domain/fund/fund_backup.h"
 #include "domain/fund/fund_int.h"
 #include "domain/programs/programs.h"
 #include "domain/reports/reports.h"
@@ -182,6 +183,8 @@ fund_replay(struct store *store, const struct event *ev, struct redress_error *e
 		return fund_inherited_apply(store, NULL, ev, err);
 	if (strcmp(ev->type, FUND_EV_OBLIGATION) == 0)
 		return fund_obligation_apply(store, NULL, NULL, 0, ev, err);
+	if (strcmp(ev->type, FUND_EV_BACKUP_MADE) == 0)
+		return fund_backup_event_check(ev, err); /* no table: the log is the record */
 	if (strcmp(ev->type, FUND_EV_CLOSED) != 0)
 		return error_set(err, REDRESS_E_INVALID, "event %llu: unknown type '%.64s'",
 		                 (unsigned long long)ev->seq, ev->type);
@@ -243,6 +246,8 @@ fund_fold(void *model, const struct event *ev, struct audit_fold *fold, struct r
 	}
 	if (strcmp(ev->type, FUND_EV_OBLIGATION) == 0)
 		return fund_obligation_apply(NULL, fold, m->inherited, m->ninherited, ev, err);
+	if (strcmp(ev->type, FUND_EV_BACKUP_MADE) == 0)
+		return fund_backup_event_check(ev, err);
 	if (strcmp(ev->type, FUND_EV_CLOSED) != 0)
 		return error_set(err, REDRESS_E_INVALID, "event %llu: unknown type '%.64s'",
 		                 (unsigned long long)ev->seq, ev->type);
