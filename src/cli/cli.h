@@ -157,16 +157,6 @@ int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_migrate(struct cli *cli, int argc, char **argv);
 /* `migrate --to URI` (cmd_migrate_to.c): a SQLite fund into an empty PostgreSQL database; an exit status. */
 int cli_migrate_to(struct cli *cli, const char *target);
-/*
- * Copies the fund at from into to, one backend into the other: a SQLite
- * file (its schema current) into an empty PostgreSQL database, or a
- * PostgreSQL fund into a new SQLite file; one snapshot of from, one
- * transaction on to.  Then checks that the copy's log has from's root at
- * the copy's size (kd: the fund's keys), and unless quiet prints what it
- * moved.  A failure of the copy leaves to empty.
- */
-enum redress_err cli_copy_fund(const char *from, struct keydir *kd, const char *to, int quiet,
-                               struct redress_error *err);
 int cmd_ledger(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);

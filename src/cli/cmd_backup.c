@@ -23,6 +23,7 @@
 #include "crypto/sealfile.h"
 #include "crypto/sign.h"
 #include "domain/fund/fund_backup.h"
+#include "domain/fund/fund_copy.h"
 
 static void
 backup_usage(FILE *f)
@@ -92,7 +93,7 @@ copy_pgsql(void *arg, const char *path, struct redress_error *err)
 {
 	struct cli *cli = arg;
 
-	return cli_copy_fund(cli->db, cli->keydir, path, 1, err);
+	return fund_copy(cli->db, cli->keydir, path, cli_modules, NULL, err);
 }
 
 int
@@ -215,6 +216,7 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	char pass[PASSWORD_MAX + 1], tmp[CLI_PATH_MAX + 16], manifest[FUND_BACKUP_MANIFEST_MAX + 1],
 	    scratch[CLI_PATH_MAX], scratch_shown[CLI_PATH_MAX];
 	uint8_t keys[KEYDIR_SECRET_SIZE];
+	struct fund_copy_done done;
 	const char *file = NULL, *in;
 	struct sealfile *sf = NULL;
 	struct redress_error err;
@@ -302,9 +304,13 @@ cmd_restore(struct cli *cli, int argc, char **argv)
 	made_keys = 1;
 	if (pg) {
 		if (keydir_open(cli->keys, &cli->keydir, &err) != REDRESS_OK ||
-		    cli_copy_fund(tmp, cli->keydir, cli->db, 0, &err) != REDRESS_OK)
+		    fund_copy(tmp, cli->keydir, cli->db, cli_modules, &done, &err) != REDRESS_OK)
 			goto fail;
 		keydir_close(&cli->keydir);
+		printf("moved %zu tables (%llu rows) and %zu indexes into the PostgreSQL database\n",
+		       done.tables, (unsigned long long)done.rows, done.indexes);
+		printf("the log: %llu events, root %s, the same in both\n", (unsigned long long)done.events,
+		       done.root);
 	} else if (rename(tmp, cli->db) != 0) {
 		error_set(&err, REDRESS_E_IO, "cannot rename '%.200s' into place: %s", tmp, strerror(errno));
 		goto fail;

@@ -27,6 +27,7 @@
 
 #include "crypto/keydir.h"
 #include "domain/fund/fund_backup.h"
+#include "domain/fund/fund_copy.h"
 #include "http/api.h"
 #include "http/page.h"
 
@@ -57,6 +58,15 @@ backup_tmpfile(const char *path, struct redress_error *err)
 	}
 	unlink(name);
 	return fd;
+}
+
+/* A PostgreSQL fund's copy for its backup (fund_backup_copy_fn): one at a time (backup_running). */
+static enum redress_err
+copy_pgsql(void *arg, const char *path, struct redress_error *err)
+{
+	const struct http_app *app = arg;
+
+	return fund_copy(app->config->db, app->config->keys, path, app->config->modules, NULL, err);
 }
 
 struct backup_arg {
@@ -99,15 +109,10 @@ http_backup_take(struct http_request *req, struct http_response *res, const char
 	enum http_backup_result result = HTTP_BACKUP_ERROR;
 	struct tm tm;
 	time_t now = time(NULL);
-	int fd = -1, running = 0;
+	char scratch[FUND_BACKUP_SCRATCH_MAX];
+	int fd = -1, running = 0, pg = store_is_pgsql(config->db);
 
 	*wait_r = 0;
-	if (store_is_pgsql(config->db)) {
-		error_set(
-		    err, REDRESS_E_CONFLICT,
-		    "a PostgreSQL fund is backed up on the command line ('redress backup'), not over HTTP");
-		return HTTP_BACKUP_ERROR;
-	}
 	if ((*wait_r =
 	         http_throttle_wait(&req->app->throttle, req->actor.name, req->address, (uint64_t)now)) > 0)
 		return HTTP_BACKUP_THROTTLED;
@@ -144,7 +149,17 @@ http_backup_take(struct http_request *req, struct http_response *res, const char
 		error_set(err, REDRESS_E_STORE, "the log could not be read");
 		goto out;
 	}
-	if ((fd = backup_tmpfile(config->db, err)) < 0)
+	/*
+	 * The sealed file and the database's scratch copy go beside a SQLite
+	 * database; a PostgreSQL fund has no directory of its own here, so
+	 * they go in the key directory, as private as the keys they hold.
+	 */
+	if (pg &&
+	    snprintf(scratch, sizeof(scratch), "%s/backup", config->keys_path) >= (int)sizeof(scratch)) {
+		error_set(err, REDRESS_E_IO, "the key directory's path is too long for a backup in it");
+		goto out;
+	}
+	if ((fd = backup_tmpfile(pg ? scratch : config->db, err)) < 0)
 		goto out;
 	if (req->route >= 0 && http_routes[req->route].page) {
 		a->page = 1;
@@ -155,7 +170,12 @@ http_backup_take(struct http_request *req, struct http_response *res, const char
 	memset(&to, 0, sizeof(to));
 	to.path = a->filename;
 	to.fd = fd;
-	to.beside = config->db;
+	to.beside = pg ? scratch : config->db;
+	if (pg) {
+		/* One REPEATABLE READ snapshot of it, copied into a SQLite file, its log's root checked. */
+		to.copy = copy_pgsql;
+		to.copy_arg = req->app;
+	}
 	if (fund_backup_write(log, config->keys_path, &to, passphrase, &a->made, err) != REDRESS_OK)
 		goto out;
 	/* The response owns the file from here: sent on success, closed otherwise. */
