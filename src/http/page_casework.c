@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "domain/casework/casework.h"
+#include "domain/entitlements/entitlements.h"
 #include "domain/programs/programs.h"
 #include "http/notice.h"
 #include "http/page.h"
@@ -43,6 +44,7 @@ enum cw_form {
 	CW_FORM_REFERRAL,
 	CW_FORM_GRIEVANCE,
 	CW_FORM_CORRECT,
+	CW_FORM_PROOF,
 	CW_FORM_PERSON_COUNT,
 	CW_FORM_DONE = CW_FORM_PERSON_COUNT,
 	CW_FORM_APPROVE,
@@ -66,6 +68,7 @@ static const struct {
     [CW_FORM_REFERRAL] = {"referrals", N_("Refer her to another party"), N_("Make the referral"), "to"},
     [CW_FORM_GRIEVANCE] = {"grievances", N_("Open a grievance"), N_("Open the grievance"), "came"},
     [CW_FORM_CORRECT] = {"corrections", N_("Correct her record"), N_("Correct the record"), "reason"},
+    [CW_FORM_PROOF] = {"proofs", N_("Record a proof of life"), N_("Record the proof"), "proved_on"},
     [CW_FORM_DONE] = {"task", N_("Work list"), NULL, NULL},
     [CW_FORM_APPROVE] = {"change", N_("Work list"), NULL, NULL},
     [CW_FORM_REJECT] = {"change", N_("Work list"), NULL, NULL},
@@ -100,6 +103,7 @@ static const char *const text_field[CW_FORM_COUNT] = {
     [CW_FORM_REFERRAL] = "referral_what",
     [CW_FORM_GRIEVANCE] = "about",
     [CW_FORM_CORRECT] = "",
+    [CW_FORM_PROOF] = "",
     [CW_FORM_RESOLVE] = "resolution",
     [CW_FORM_ANSWER] = "answer",
 };
@@ -466,6 +470,11 @@ person_form(struct page *p, enum cw_form form, const char *pseudonym, const stru
 		                T(p, "One word: phone, letter, visit ..."));
 		page_textarea(p, N_("What it is about (sealed)"), "about", V(text), NULL, 1, 3);
 		break;
+	case CW_FORM_PROOF:
+		page_input_hint(p, N_("The day she was seen alive"), "proved_on", "text", V(due), e, 1, "off",
+		                T(p, "Not after today. An instalment held for want of it is paid at the next "
+		                     "entitlement run."));
+		break;
 	default:
 		html_raw_const(p->b, "<p class=\"hint\">");
 		html_text(p->b,
@@ -621,6 +630,8 @@ refusal_words(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
 	case CW_FORM_REFERRAL:
 		return T(p, "Name the party in one word (a-z, 0-9, - _ .), and what it is for.");
 	case CW_FORM_CORRECT: return T(p, "Give at least one new value, and the reason for the correction.");
+	case CW_FORM_PROOF:
+		return T(p, "Give the day she was seen alive: not after today, and only while she lives.");
 	case CW_FORM_OPEN: return T(p, "Say why you open the note.");
 	case CW_FORM_RESOLVE: return T(p, "Say what came of the grievance.");
 	case CW_FORM_ANSWER: return T(p, "Say what came of the referral.");
@@ -768,6 +779,9 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 		rc = registry_update(c->log, c->actor, &c->keys, a->pseudonym, &u, v->reason, &n, err);
 		break;
 	}
+	case CW_FORM_PROOF:
+		rc = entitlements_proof_record(c->log, c->actor, a->pseudonym, v->due, err);
+		break;
 	case CW_FORM_DONE: rc = casework_task_done(c->log, c->actor, a->number, err); break;
 	case CW_FORM_OPEN:
 		if ((rc = open_note(c, a, res, err)) == REDRESS_OK)
@@ -804,6 +818,8 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 static int
 form_values(struct http_request *req, enum cw_form form, struct cw_values *v)
 {
+	if (form == CW_FORM_PROOF)
+		return page_form_copy(req, "proved_on", v->due, sizeof(v->due));
 	return page_form_copy(req, text_field[form], v->text, sizeof(v->text)) &&
 	       page_form_copy(req, form == CW_FORM_GRIEVANCE ? "came" : "channel", v->channel,
 	                      sizeof(v->channel)) &&
@@ -878,7 +894,8 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 		}
 		memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
 		ok = form_values(req, form, &a->v);
-		if (ok && form == CW_FORM_TASK && page_date_parse(a->v.due, a->v.due) != 0)
+		if (ok && (form == CW_FORM_TASK || form == CW_FORM_PROOF) &&
+		    page_date_parse(a->v.due, a->v.due) != 0)
 			ok = 0;
 	}
 	if (ok) {
@@ -924,6 +941,12 @@ void
 page_casework_grievance(struct http_request *req, struct http_response *res)
 {
 	form_post(req, res, CW_FORM_GRIEVANCE);
+}
+
+void
+page_casework_proof(struct http_request *req, struct http_response *res)
+{
+	form_post(req, res, CW_FORM_PROOF);
 }
 
 void
@@ -1203,6 +1226,96 @@ outreach_list(struct page *p, struct store *store)
 	free(r);
 }
 
+/*
+ * The instalments held for want of a proof of life (entitlements_held):
+ * a caseworker's task as the program makes it, each with the form that
+ * records the proof.  Done when a proof is recorded and the next
+ * entitlement run releases the instalment.
+ */
+#define HELD_ROWS 50
+
+struct held_rows {
+	struct page *p;
+	struct store *store;
+	size_t n;
+	int more;
+};
+
+static enum redress_err
+held_program(void *ctx, const struct program *prog, struct redress_error *err)
+{
+	struct held_rows *r = ctx;
+	struct page *p = r->p;
+	struct entitlement *items = NULL;
+	char proof[11];
+	size_t n = 0, i;
+	enum redress_err rc;
+
+	if (prog->rules.form != PROGRAM_FORM_INSTALMENTS)
+		return REDRESS_OK;
+	if ((rc = entitlements_held(r->store, prog->code, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		const struct entitlement *e = &items[i];
+
+		if (r->n == HELD_ROWS) {
+			r->more = 1;
+			break;
+		}
+		if ((rc = entitlements_latest_proof(r->store, e->beneficiary, proof, err)) != REDRESS_OK)
+			break;
+		if (r->n++ == 0)
+			html_raw_const(p->b, "<ul class=\"plain cw-cards\">");
+		html_raw_const(p->b, "<li><p>");
+		casework_link(p, e->beneficiary);
+		html_raw_const(p->b, " &middot; ");
+		html_text(p->b, program_words(p, prog));
+		html_raw_const(p->b, " &middot; ");
+		html_text(p->b, e->id);
+		html_raw_const(p->b, " &middot; ");
+		html_text(p->b, T(p, "Due"));
+		html_raw_const(p->b, " ");
+		html_text(p->b, e->due_on);
+		html_raw_const(p->b, "</p><p class=\"hint\">");
+		html_text(p->b, T(p, "Her last proof of life:"));
+		html_raw_const(p->b, " ");
+		html_text(p->b, proof[0] != '\0' ? proof : T(p, "none"));
+		html_raw_const(p->b, "</p>");
+		person_form(p, CW_FORM_PROOF, e->beneficiary, NULL, NULL);
+		html_raw_const(p->b, "</li>");
+	}
+	free(items);
+	return rc;
+}
+
+static void
+held_list(struct page *p, struct store *store)
+{
+	struct held_rows r = {p, store, 0, 0};
+	struct redress_error err;
+
+	section(p, T(p, "A proof of life needed: instalments held"));
+	if (program_each(store, held_program, &r, &err) != REDRESS_OK) {
+		if (r.n > 0)
+			html_raw_const(p->b, "</ul>");
+		page_notice(p, "error", T(p, "The held instalments could not be read."));
+		return;
+	}
+	if (r.n > 0)
+		html_raw_const(p->b, "</ul>");
+	else {
+		html_raw_const(p->b, "<p>");
+		html_text(p->b, T(p, "No instalment is held."));
+		html_raw_const(p->b, "</p>");
+	}
+	if (r.more) {
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_text(p->b,
+		          T(p, "More are held: 'redress entitlements held --program CODE' lists them all."));
+		html_raw_const(p->b, "</p>");
+	}
+}
+
 void
 page_work(struct http_request *req, struct http_response *res)
 {
@@ -1231,6 +1344,7 @@ page_work(struct http_request *req, struct http_response *res)
 	task_list(&p, &tc, &overdue, T(&p, "Nothing is overdue."));
 	section(&p, T(&p, "My open tasks"));
 	task_list(&p, &tc, &mine, T(&p, "No open task is given to you."));
+	held_list(&p, store);
 	overdue_grievances(&p, store, 1);
 	section(&p, T(&p, "Corrections waiting for approval"));
 	rc = registry_changes_each(store, 1, change_row, &cr, &err);

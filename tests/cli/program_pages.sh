@@ -174,6 +174,34 @@ expect_eq "$(printf '%s' "$OUT" | json held.0.beneficiary)" "$victim" "hers"
 expect_eq "$(printf '%s' "$OUT" | json held.0.last_proof)" null "no proof yet"
 call fumi GET /programs/pension-2026/held
 expect_status 403 "finance reading whom to visit"
+# On the caseworker's work list: the held instalment, with the form that records her proof of life.
+cho_page() { # PATH [curl args...]: a page as cho; the status in STATUS, the page in OUT
+	path=$1
+	shift
+	STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/cho.jar" "$@" "$PAGES$path")
+	OUT=$(cat "$T/body")
+}
+cho_page "/work?lang=ko"
+expect_eq "$STATUS" 200 "the work list"
+expect_in "$OUT" "생존 확인 필요: 보류된 분할 지급금" "the held instalments' heading in Korean"
+expect_in "$OUT" "E-$pen-$victim-001" "the held instalment on the work list"
+expect_in "$OUT" "action=\"/persons/$victim/casework/proofs\"" "its proof of life form"
+cho_page "/persons/$victim/casework/proofs" --data-urlencode "csrf_token=$(cat "$T/cho.csrf")" \
+	--data-urlencode "proved_on=2199-01-01"
+expect_eq "$STATUS" 303 "a proof of life in the future, from the page"
+refused=$(tr -d '\r' <"$T/headers" | sed -n 's/^Location: //p')
+cho_page "$refused"
+expect_eq "$STATUS" 422 "the refused proof's page"
+expect_in "$OUT" 'href="#f-proved_on"' "the error beside the date"
+proofs=$(db_events | grep -c '"type":"entitlements.proof.recorded"')
+yesterday=$(date -u -d yesterday +%F)
+cho_page "/persons/$victim/casework/proofs" --data-urlencode "csrf_token=$(cat "$T/cho.csrf")" \
+	--data-urlencode "proved_on=$yesterday"
+expect_eq "$STATUS" 303 "a proof of life recorded from the page"
+expect_in "$(tr -d '\r' <"$T/headers")" "Location: /persons/$victim/casework" "back to her casework"
+expect_eq "$(db_events | grep -c '"type":"entitlements.proof.recorded"')" $((proofs + 1)) "one proof recorded"
+cho_page "/work" -H "X-CSRF-Token: x"
+expect_in "$OUT" "E-$pen-$victim-001" "still held until the next entitlement run releases it"
 call cho GET /programs/nowhere/held
 expect_status 404 "the held instalments of no program"
 jcall cho POST "/persons/$victim/proof" '{"date": "2199-01-01"}'
@@ -189,6 +217,8 @@ jcall fumi POST /programs/pension-2026/entitlements '{}'
 expect_eq "$(printf '%s' "$OUT" | json released)" 1 "released after the proof"
 call cho GET /programs/pension-2026/held
 expect_eq "$(printf '%s' "$OUT" | json held.length)" 0 "nothing held after the proof"
+cho_page "/work?lang=ja"
+expect_in "$OUT" "保留中の分割金はありません。" "the work list once the instalment is released"
 
 # Versions over the API: a second admin (made on the command line) proposes,
 # ada approves; the proposer may not approve.
