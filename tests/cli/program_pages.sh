@@ -39,6 +39,10 @@ page "/admin/programs/awf-1995?lang=ja"
 expect_in "$OUT" "医療支援" "a service in kind, in Japanese"
 page "/admin/programs/flagship-2015?lang=ko"
 expect_not_in "$OUT" "피해와 피해별 지급액" "the flagship program's page"
+expect_in "$OUT" "화해·치유재단 (2015년 한일 합의)" "the flagship program's Korean name"
+expect_not_in "$OUT" "Reconciliation and Healing" "no English name on a Korean page"
+page "/admin/programs?lang=ja"
+expect_in "$OUT" "和解・癒やし財団（2015年日韓合意）" "the flagship program's Japanese name on the list"
 
 # The program editor: fields in, a program out, through the same parser.
 post() {
