@@ -63,6 +63,14 @@ void page_begin_full(struct page *p, struct http_request *req, struct http_respo
  */
 void page_error_summary(struct page *p, const char *const *names, const char *const *errors, size_t n);
 
+/*
+ * A refusal of the program parser (programs.h: English, for the command
+ * line) in lang, appended to out: the field names and values it quotes
+ * kept, the rest translated (page_program_words.c); a message it does not
+ * know kept in English after a sentence in lang.
+ */
+void page_program_error(struct buf *out, enum i18n_lang lang, const char *message);
+
 /* An ISO 20022 reason code of a returned payment (AC04 ...) in words, the code in brackets. */
 const char *page_bank_reason_words(struct page *p, const char *code);
 

@@ -79,6 +79,22 @@ expect_eq "$(printf '%s' "$OUT" | json names.ko)" "편집기 프로그램" "its 
 page "/admin/programs?lang=ko"
 expect_in "$OUT" "편집기 프로그램" "its Korean name on the list"
 
+# A pasted program refused in the page's language: the field kept, the sentence translated.
+paste() {
+	STATUS=$(curl -s -L -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" \
+		--data-urlencode "rules=$1" "$PAGES/admin/programs?lang=$2")
+	OUT=$(cat "$T/body")
+}
+sed 's/"survivor": "100000000"/"survivor": "100,000,000"/' "$SRCDIR/examples/flagship-2015.json" >"$T/comma.json"
+paste "$(cat "$T/comma.json")" ko
+expect_eq "$STATUS" 422 "a pasted program with a separator in an amount"
+expect_in "$OUT" "&#39;benefits.survivor&#39; 항목: 금액 &#39;100,000,000&#39;의 4번째에" "the refusal in Korean"
+expect_not_in "$OUT" "use digits and at most" "no English sentence"
+paste '{"code": "p-1", "name": "P"}' ja
+expect_in "$OUT" "「currency」項目がありません。" "a missing field, in Japanese"
+paste $'{\n  "code": "p-1",\n  oops\n}' ko
+expect_in "$OUT" "3행 6열: JSON 문법이 맞지 않습니다" "a syntax error's line and column, in Korean"
+
 # The API: a harm named with its evidence, reviewed harm by harm.
 for who in cho rin ryu; do sign_in "$who"; done
 jcall cho POST /persons '{"kind": "victim", "name": "Synthetic Harm Survivor", "birth_date": "1931-03-01"}'
