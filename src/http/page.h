@@ -25,6 +25,8 @@ struct page {
 	struct http_response *res;
 	struct buf *b; /* res->body */
 	enum i18n_lang lang;
+	const char *title; /* the page's title in its language (static, the catalogue's) */
+	int tables;        /* tables opened by page_table_begin and not yet closed */
 };
 
 /* The words of the page p in its language: T(p, "Sign in"). */
@@ -165,6 +167,19 @@ void page_notice(struct page *p, const char *kind, const char *text);
  */
 int page_list_end(struct page *p, int failed, size_t n, const char *error, const char *empty);
 
+/*
+ * Opens a table and its head row ("<table><thead><tr>") inside the box
+ * that scrolls it sideways on a narrow screen: a region named label (NULL:
+ * the page's title) that the keyboard reaches (tabindex 0), so that a
+ * table without a link in it can still be scrolled (WCAG 2.1.1; axe's
+ * scrollable-region-focusable).  page_table_end, or page_list_end, closes
+ * both.
+ */
+void page_table_begin(struct page *p, const char *label);
+
+/* Closes the body, the table and its box: "</tbody></table></div>". */
+void page_table_end(struct page *p);
+
 /* Answers 303 to path (a literal or built from escaped parts; checked with html_url_ok). */
 void page_redirect(struct http_response *res, const char *path);
 
@@ -304,7 +319,8 @@ void page_admin_program_add(struct http_request *req, struct http_response *res)
 void page_persons_erase_confirm(struct http_request *req, struct http_response *res);
 void page_persons_erase(struct http_request *req, struct http_response *res);
 
-/* page_admin.c: a program's name (or a harm's, a unit's) in the page's language, else the first given, else "". */
+/* page_admin.c: a program's name (or a harm's, a unit's) in the page's language, else the first given, else
+ * "". */
 struct program_names;
 const char *page_names_text(const struct page *p, const struct program_names *n);
 

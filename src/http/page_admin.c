@@ -394,7 +394,8 @@ program_more_rules(struct page *p, const struct program *prog)
 	if (r->nharms > 0) {
 		html_raw_const(p->b, "<h2>");
 		html_text(p->b, T(p, "Harms and what each is owed"));
-		html_raw_const(p->b, "</h2><table><thead><tr>");
+		html_raw_const(p->b, "</h2>");
+		page_table_begin(p, T(p, "Harms and what each is owed"));
 		page_th(p, T(p, "Code"));
 		page_th(p, T(p, "Harm"));
 		page_th(p, T(p, "Amount"));
@@ -410,7 +411,8 @@ program_more_rules(struct page *p, const struct program *prog)
 			html_text(p->b, text.data != NULL ? text.data : "");
 			html_raw_const(p->b, "</td></tr>");
 		}
-		html_raw_const(p->b, "</tbody></table><dl class=\"facts\">");
+		page_table_end(p);
+		html_raw_const(p->b, "<dl class=\"facts\">");
 		page_fact(p, T(p, "Several harms"),
 		          r->combine == PROGRAM_COMBINE_MAX ? T(p, "the largest one only")
 		                                            : T(p, "added up"));
@@ -431,7 +433,10 @@ program_more_rules(struct page *p, const struct program *prog)
 		html_text(p->b, page_names_text(p, &r->units[i].names)[0] != '\0'
 		                    ? page_names_text(p, &r->units[i].names)
 		                    : r->units[i].code);
-		html_raw_const(p->b, "</h2><table><thead><tr>");
+		html_raw_const(p->b, "</h2>");
+		page_table_begin(p, page_names_text(p, &r->units[i].names)[0] != '\0'
+		                        ? page_names_text(p, &r->units[i].names)
+		                        : r->units[i].code);
 		page_th(p, T(p, "From"));
 		page_th(p, T(p, "Value"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
@@ -446,7 +451,7 @@ program_more_rules(struct page *p, const struct program *prog)
 			html_text(p->b, text.data);
 			html_raw_const(p->b, "</td></tr>");
 		}
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	}
 	html_raw_const(p->b, "<dl class=\"facts\">");
 	if (r->npriority > 0) {
@@ -885,14 +890,14 @@ programs_page(struct page *p, struct store *store, const char *text, const char 
 {
 	struct redress_error err;
 
-	html_raw_const(p->b, "<table><thead><tr>");
+	page_table_begin(p, NULL);
 	page_th(p, T(p, "Code"));
 	page_th(p, T(p, "Name"));
 	page_th(p, T(p, "Currency"));
 	html_raw_const(p->b, "</tr></thead><tbody>");
 	if (program_each(store, program_row, p, &err) != REDRESS_OK)
 		page_notice(p, "error", T(p, "The programs could not be read."));
-	html_raw_const(p->b, "</tbody></table>");
+	page_table_end(p);
 	program_editor(p, editor, e);
 	program_form(p, text, error);
 }

@@ -106,7 +106,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 		                 "a page's worth"); /* stops the walk; not a failure */
 	}
 	if (l->count++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "Claim"));
 		page_th(p, T(p, "Victim"));
 		page_th(p, T(p, "Program"));
@@ -141,7 +141,7 @@ page_claims_table(struct page *p, struct store *store, int state, const char *vi
 	rc = victim != NULL ? claim_each_of_victim(store, victim, list_row, &l, &err)
 	                    : claim_each(store, state, NULL, list_row, &l, &err);
 	if (l.count > 0)
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	if (l.more) {
 		rc = REDRESS_OK;
 		html_raw_const(p->b, "<p class=\"hint\">");
@@ -173,7 +173,7 @@ split_table(struct page *p, struct store *store, int state, int split)
 
 	rc = claim_each(store, state, NULL, list_row, &l, &err);
 	if (l.count > 0)
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	if (rc != REDRESS_OK && !l.more) {
 		page_notice(p, "error", T(p, "The claims could not be read."));
 		return -1;
@@ -504,7 +504,7 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_text(p->b, T(p, "No evidence has been attached."));
 		html_raw_const(p->b, "</p>");
 	} else {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "File"));
 		page_th(p, T(p, "Bytes"));
 		page_th(p, "SHA-256");
@@ -513,11 +513,12 @@ claim_body(struct page *p, struct store *store, const char *id)
 		struct evidence_ctx ec = {p, p->req->app != NULL ? http_read_log(p->req, p->res) : NULL};
 
 		claim_evidence_each(store, c.id, evidence_row, &ec, &err);
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	}
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "History"));
-	html_raw_const(p->b, "</h2><table><thead><tr>");
+	html_raw_const(p->b, "</h2>");
+	page_table_begin(p, T(p, "History"));
 	page_th(p, T(p, "When"));
 	page_th(p, T(p, "What"));
 	page_th(p, T(p, "Round"));
@@ -535,7 +536,7 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_text(p->b, T(p, "Nothing yet: the claim has not been submitted for review."));
 		html_raw_const(p->b, "</td></tr>");
 	}
-	html_raw_const(p->b, "</tbody></table>");
+	page_table_end(p);
 
 	if (users_allows(actor, PERM_CLAIMS_INTAKE) && (c.state == CLAIM_OPEN || c.state == CLAIM_DENIED)) {
 		html_raw_const(p->b, "<h2>");

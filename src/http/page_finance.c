@@ -181,7 +181,7 @@ pledge_row(void *ctx, const struct pledge *pl, struct redress_error *err)
 
 	(void)err;
 	if (pc->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "Pledge"));
 		page_th(p, T(p, "Program"));
 		page_th(p, T(p, "Donor"));
@@ -475,7 +475,7 @@ batch_row(void *ctx, const char *id, struct redress_error *err)
 	if (payments_batch_get(bc->store, id, &b, err) != REDRESS_OK)
 		return err->code;
 	if (bc->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "Batch"));
 		page_th(p, T(p, "Program"));
 		page_th(p, T(p, "Orders"));
@@ -760,17 +760,18 @@ batch_body(struct page *p, struct store *store, const char *id)
 	}
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "Orders"));
-	html_raw_const(p->b, "</h2><table><thead><tr>");
+	html_raw_const(p->b, "</h2>");
+	page_table_begin(p, T(p, "Orders"));
 	page_th(p, T(p, "Order"));
 	page_th(p, T(p, "Beneficiary"));
 	page_th(p, T(p, "Amount"));
 	page_th(p, T(p, "State"));
 	html_raw_const(p->b, "</tr></thead><tbody>");
 	if (payments_orders_each(store, b.id, order_row, p, &err) != REDRESS_OK) {
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 		page_notice(p, "error", T(p, "The orders could not be read."));
 	} else {
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	}
 	if (users_allows(&p->req->actor, PERM_LEDGER_WRITE))
 		import_form(p);

@@ -133,6 +133,18 @@ async function noSideScroll(name) {
   check(scroll <= inner, `${name}: nothing scrolls sideways (${scroll} <= ${inner} px)`);
 }
 
+// What scrolls sideways the keyboard reaches (WCAG 2.1.1, axe's scrollable-region-focusable, checked on
+// every page of the walk without running axe on each): a box that scrolls is focusable and named, or
+// holds something focusable.
+async function scrollersReachable(name) {
+  const bad = await page.$$eval('main *', (es) => es.filter((e) => {
+    const s = getComputedStyle(e);
+    return /auto|scroll/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1
+      && !(e.tabIndex >= 0 && e.getAttribute('aria-label')) && !e.querySelector('a[href], button, input, select, textarea, [tabindex]');
+  }).map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
+  check(bad.length === 0, `${name}: what scrolls sideways is reached by the keyboard (${bad.slice(0, 3).join(', ')})`);
+}
+
 // A role's pages at phone width (390 x 844) in Korean and Japanese: nothing scrolls sideways, and no
 // heading, label, button or column heading is left in English (two English words in a row; the data
 // a person typed, program names among them, is not checked). Screenshots phone-ROLE-PAGE-LANG.png.
@@ -142,6 +154,7 @@ async function phoneWalk(role, paths, allow = /^$/) {
     for (const path of paths) {
       await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
       await noSideScroll(`${role}: ${path} in ${lang} at phone width`);
+      await scrollersReachable(`${role}: ${path} in ${lang} at phone width`);
       const english = await page.$$eval('main h1, main label, main button, main th, main legend, main summary, main .hint, main .notice, nav a',
         (es) => es.map((e) => e.textContent.trim()).filter((t) => /[A-Za-z]{3,}[ ,]+[A-Za-z]{3,}/.test(t)
           && !/SHA-256|pain\.001|camt\.054|payable:|benefits:|bank:|JSON|TOTP/.test(t)));
