@@ -481,7 +481,7 @@ try {
   {
     // The evidence table's headings at phone width in Japanese: none broken into a column of single kana.
     // The lines each heading's text is drawn on (the distinct tops of its text's boxes).
-    const lines = await page.$$eval('main table:first-of-type thead th', (ths) => ths.map((th) => {
+    const lines = await page.locator('main table').first().locator('thead th').evaluateAll((ths) => ths.map((th) => {
       const range = document.createRange();
       range.selectNodeContents(th);
       return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
@@ -489,7 +489,7 @@ try {
     check(lines.length > 0 && Math.max(...lines) <= 2, `ja at 390 px: the evidence table's headings take at most two lines each (${lines.join(', ')})`);
     check((await page.textContent('label[for="f-label"]')).includes('(必須)') && (await page.getAttribute('#f-label', 'required')) !== null,
       'ja: the evidence\'s kind is marked (必須) and required');
-    check((await page.textContent('main table:last-of-type tbody')).includes('まだありません'), 'ja: an empty history says so, not a table of headings only');
+    check((await page.locator('main table').last().locator('tbody').textContent()).includes('まだありません'), 'ja: an empty history says so, not a table of headings only');
   }
   await shot('phone-claim-evidence-ja');
   await page.goto(`${claimUrl}?lang=ko`);
@@ -514,7 +514,7 @@ try {
     await page.fill('#f-method', given === 'grant' ? 'by telephone, recorded' : 'in person, at the office');
     await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
   }
-  const history = await page.$$eval('section[aria-labelledby=s-history] table:last-of-type tbody tr', (rows) => rows.map((r) => r.textContent));
+  const history = await page.locator('section[aria-labelledby=s-history] table').last().locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent));
   check(history.length === 3 && history[1].includes('연락 받기') && history[1].includes('동의함')
     && history[2].includes('연락 받기') && history[2].includes('철회함') && history[2].includes('cho'),
     'the consent history lists the grant and the withdrawal in order, in words, with who recorded them');
@@ -623,12 +623,12 @@ try {
   check(!(await page.isVisible('button.approve')) && (await page.isVisible('.notice-ok')), 'a reviewer who approved sees no approve button, but that the claim waits for another');
   await page.goto(`${base}/claims`);
   const halves = await page.$$eval('main h2', (hs) => hs.map((h) => [h.textContent, h.nextElementSibling && h.nextElementSibling.nextElementSibling ? h.nextElementSibling.nextElementSibling.outerHTML : '']));
-  check(halves.length === 2 && !(await page.textContent('main table:first-of-type, main h2 + p')).includes(new URL(claimUrl).pathname) &&
+  check(halves.length === 2 && !(await page.locator('main table, main h2 + p').first().textContent()).includes(new URL(claimUrl).pathname) &&
     (await page.innerHTML('main')).lastIndexOf(new URL(claimUrl).pathname) > (await page.innerHTML('main')).indexOf(halves[1][0]),
     'the reviewer\'s queue splits "needs you" from "waiting for another reviewer", the claim she approved in the second');
   await axe('review queue in two');
   await page.goto(claimUrl);
-  const historyText = await page.textContent('main table:last-of-type');
+  const historyText = await page.locator('main table').last().textContent();
   check(/\d{4}년 \d{1,2}월 \d{1,2}일 \d\d:\d\d KST/.test(historyText), `the claim\'s history is dated, in the fund\'s time zone (${historyText.slice(0, 80)})`);
   await shot('claim-approved-once');
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
@@ -842,7 +842,8 @@ try {
   await page.fill('#f-rules', '{"code": "browser-2026",\n "name": }');
   res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/programs"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
-  check(res.status() === 422 && /\d+:\d+/.test(await page.textContent('#f-rules-error')), 'a broken program is refused beside the field, with line and column');
+  check(res.status() === 422 && /\d+행 \d+열: JSON 문법이 맞지 않습니다/.test(await page.textContent('#f-rules-error')),
+    'a broken program is refused beside the field, with line and column, in Korean');
   await axe('programs with an error');
   await page.fill('#f-rules', '</textarea><script>alert(3)</script>');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/programs"] button')]);
@@ -1304,7 +1305,7 @@ try {
       `${lang}: "Mark done" is on the phone's screen (right edge ${doneBox && Math.round(doneBox.x + doneBox.width)} px)`);
     const workTall = await page.evaluate(() => document.documentElement.scrollHeight);
     console.log(`     the work list in ${lang} at 390 px: ${workTall} px tall`);
-    const owed = await page.$$eval('main table:last-of-type tbody tr td:first-child', (ts) => ts.map((t) => t.textContent));
+    const owed = await page.locator('main table').last().locator('tbody tr td:first-child').evaluateAll((ts) => ts.map((t) => t.textContent));
     check(owed.length === new Set(owed).size, `${lang}: each person is on the outreach list once (${owed.length})`);
     const rejects = await page.$$('form[action*="/work/changes/"][action$="/reject"] button');
     check(rejects.length >= 1, `${lang}: a waiting correction has a Reject button`);
