@@ -510,6 +510,22 @@ page_table_begin(struct page *p, const char *label)
 }
 
 void
+page_table_stacked_begin(struct page *p)
+{
+	html_raw_const(p->b, "<table class=\"stack\"><thead><tr>");
+}
+
+void
+page_td_begin(struct page *p, const char *label, const char *cls)
+{
+	html_raw_const(p->b, "<td");
+	if (cls != NULL)
+		html_attr(p->b, "class", cls);
+	html_attr(p->b, "data-label", label);
+	html_raw_const(p->b, ">");
+}
+
+void
 page_table_end(struct page *p)
 {
 	html_raw_const(p->b, "</tbody></table>");

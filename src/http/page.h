@@ -180,6 +180,17 @@ void page_table_begin(struct page *p, const char *label);
 /* Closes the body, the table and its box: "</tbody></table></div>". */
 void page_table_end(struct page *p);
 
+/*
+ * Opens a table whose rows become cards below 40rem instead of scrolling:
+ * each cell shown under its heading's words (the label given to
+ * page_td_begin), for rows too rich to read sideways (a form in a cell).
+ * page_table_end or page_list_end closes it.
+ */
+void page_table_stacked_begin(struct page *p);
+
+/* Opens a cell under label (its heading's words, shown before it on a phone); cls may be NULL. */
+void page_td_begin(struct page *p, const char *label, const char *cls);
+
 /* Answers 303 to path (a literal or built from escaped parts; checked with html_url_ok). */
 void page_redirect(struct http_response *res, const char *path);
 

@@ -178,10 +178,12 @@ pledge_row(void *ctx, const struct pledge *pl, struct redress_error *err)
 {
 	struct pledges_ctx *pc = ctx;
 	struct page *p = pc->p;
+	struct redress_error gone; /* a program not found: its code is shown */
+	struct program prog;
 
 	(void)err;
 	if (pc->n++ == 0) {
-		page_table_begin(p, NULL);
+		page_table_stacked_begin(p); /* a receipt form in a row: cards on a phone, not a scroll */
 		page_th(p, T(p, "Pledge"));
 		page_th(p, T(p, "Program"));
 		page_th(p, T(p, "Donor"));
@@ -192,20 +194,32 @@ pledge_row(void *ctx, const struct pledge *pl, struct redress_error *err)
 			page_th(p, T(p, "Receipt"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
 	}
-	html_raw_const(p->b, "<tr><td><code>");
+	html_raw_const(p->b, "<tr>");
+	page_td_begin(p, T(p, "Pledge"), NULL);
+	html_raw_const(p->b, "<code>");
 	html_text(p->b, pl->id);
-	html_raw_const(p->b, "</code></td><td><code>");
-	html_text(p->b, pl->program);
-	html_raw_const(p->b, "</code></td><td>");
+	html_raw_const(p->b, "</code></td>");
+	page_td_begin(p, T(p, "Program"), NULL);
+	if (program_get(pc->store, pl->program, &prog, &gone) == REDRESS_OK)
+		html_text(p->b,
+		          program_name(&prog, i18n_code(p->lang))); /* its name in the page's language */
+	else
+		html_text(p->b, pl->program);
+	html_raw_const(p->b, "</td>");
+	page_td_begin(p, T(p, "Donor"), NULL);
 	html_text(p->b, pl->donor);
 	html_raw_const(p->b, "</td>");
-	td_money(p, pl->amount, pl->currency);
-	td_money(p, pl->received, pl->currency);
-	html_raw_const(p->b, "<td>");
+	page_td_begin(p, T(p, "Amount"), "num");
+	text_money(p, pl->amount, pl->currency);
+	html_raw_const(p->b, "</td>");
+	page_td_begin(p, T(p, "Received"), "num");
+	text_money(p, pl->received, pl->currency);
+	html_raw_const(p->b, "</td>");
+	page_td_begin(p, T(p, "Conditions"), NULL);
 	html_text(p->b, pl->condition[0] != '\0' ? pl->condition : T(p, "none"));
 	html_raw_const(p->b, "</td>");
 	if (pc->may_write) {
-		html_raw_const(p->b, "<td>");
+		page_td_begin(p, T(p, "Receipt"), NULL);
 		if (pl->received < pl->amount)
 			receipt_form(pc, pl);
 		else

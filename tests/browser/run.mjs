@@ -743,6 +743,20 @@ try {
   await page.waitForLoadState('load');
   check(res.status() === 200, 'the bank\'s rejection of an order is read');
   await phoneWalk('finance', ['/queue', '/fund', '/pledges', '/batches', '/batches/B-000001', '/account']);
+  // The pledges at phone width: each pledge a card, every cell under its heading's words, nothing
+  // to scroll sideways, the receipt form folded under it (figures in README).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const lang of ['ko', 'ja']) {
+    await page.goto(`${base}/pledges?lang=${lang}`);
+    const rows = await page.$$eval('main table tbody tr', (trs) => trs.map((tr) => Math.round(tr.getBoundingClientRect().height)));
+    const wide = await page.$eval('main table', (t) => Math.round(t.getBoundingClientRect().width));
+    console.log(`     pledges at 390 px in ${lang}: rows ${rows.join(', ')} px tall; the table ${wide} px wide`);
+    check(rows.length > 0 && Math.max(...rows) <= 320 && wide <= 390, `the pledges in ${lang} at 390 px: each row at most 320 px tall, the table within the screen`);
+    const labels = await page.$$eval('main table tbody tr:first-child td', (tds) => tds.map((td) => getComputedStyle(td, '::before').content));
+    check(labels.every((l) => l !== 'none' && l.length > 4), `the pledges in ${lang} at 390 px: every cell under its heading's words`);
+  }
+  await shot('phone-finance-pledges-stacked-ja');
+  await page.setViewportSize({ width: 1100, height: 900 });
   await page.goto(`${base}/fund?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
