@@ -13,8 +13,9 @@
 
 #include "http/page.h"
 
-#define WORDS_CAPTURES 6 /* %1$s ... %5$s; [0] unused */
-#define WORDS_DEPTH    2 /* a pattern's part that is itself a message, translated once more */
+#define WORDS_CAPTURES 6     /* %1$s ... %5$s; [0] unused */
+#define WORDS_DEPTH    2     /* a pattern's part that is itself a message, translated once more */
+#define WORDS_STEPS    20000 /* tries of one pattern against one message: quoted values cannot make it slow */
 
 struct capture {
 	const char *at;
@@ -153,9 +154,12 @@ placeholder(const char *s)
 	return s[0] == '%' && s[1] >= '1' && s[1] <= '5' && s[2] == '$' && s[3] == 's' ? s[1] - '0' : 0;
 }
 
-/* Whether text matches pattern in full, each placeholder one or more bytes (shortest first). */
+/*
+ * Whether text matches pattern in full, each placeholder one or more bytes
+ * (shortest first); no, once *steps tries are spent.
+ */
 static int
-match(const char *pat, const char *text, struct capture *caps)
+match(const char *pat, const char *text, struct capture *caps, unsigned *steps)
 {
 	size_t len, max;
 	int n;
@@ -168,9 +172,11 @@ match(const char *pat, const char *text, struct capture *caps)
 	}
 	max = strlen(text);
 	for (len = 1; len <= max; len++) {
+		if ((*steps)++ >= WORDS_STEPS)
+			return 0;
 		caps[n].at = text;
 		caps[n].len = len;
-		if (match(pat + 4, text + len, caps))
+		if (match(pat + 4, text + len, caps, steps))
 			return 1;
 	}
 	return 0;
@@ -234,8 +240,10 @@ words(struct buf *out, enum i18n_lang lang, const char *message, size_t len, int
 		return;
 	}
 	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+		unsigned steps = 0;
+
 		memset(caps, 0, sizeof(caps));
-		if ((!patterns[i].inner || depth > 0) && match(patterns[i].msgid, text, caps)) {
+		if ((!patterns[i].inner || depth > 0) && match(patterns[i].msgid, text, caps, &steps)) {
 			fill(out, lang, patterns[i].msgid, caps, patterns[i].nested, depth);
 			return;
 		}

@@ -410,6 +410,18 @@ test_program_errors(void **state)
 	buf_reset(&b);
 	page_program_error(&b, I18N_KO, "something new went wrong");
 	assert_string_equal(b.data, "프로그램이 거부되었습니다: something new went wrong");
+	/* Quotes everywhere cannot make the matching slow: it gives up, the message is kept. */
+	{
+		char quotes[500];
+		size_t q;
+
+		for (q = 0; q + 1 < sizeof(quotes); q++)
+			quotes[q] = "field ' '"[q % 9];
+		quotes[q] = '\0';
+		buf_reset(&b);
+		page_program_error(&b, I18N_KO, quotes);
+		assert_non_null(strstr(b.data, quotes + 10));
+	}
 	buf_free(&b);
 }
 
