@@ -335,6 +335,14 @@ void page_persons_erase(struct http_request *req, struct http_response *res);
 struct program_names;
 const char *page_names_text(const struct page *p, const struct program_names *n);
 
+/*
+ * The name of the program code in the page's language (program_name), its
+ * code if it cannot be read.  cache holds the last program read, for a
+ * list whose rows mostly name one program: zero it before the first call.
+ */
+struct program;
+const char *page_program_words(struct page *p, struct store *store, const char *code, struct program *cache);
+
 /* The form adding an account (the accounts page shows it). */
 void page_admin_account_form(struct page *p);
 

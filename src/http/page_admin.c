@@ -357,6 +357,18 @@ page_names_text(const struct page *p, const struct program_names *n)
 	return "";
 }
 
+const char *
+page_program_words(struct page *p, struct store *store, const char *code, struct program *cache)
+{
+	struct redress_error err;
+
+	if (strcmp(cache->code, code) != 0 && program_get(store, code, cache, &err) != REDRESS_OK) {
+		cache->code[0] = '\0';
+		return code;
+	}
+	return program_name(cache, i18n_code(p->lang));
+}
+
 /* An amount rule in words: money, or "40 x monthly minimum wage". */
 static void
 amount_words(struct page *p, const struct program *prog, const struct program_amount *a, struct buf *out)

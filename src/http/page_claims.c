@@ -57,7 +57,8 @@ struct list_ctx {
 	size_t count;
 	int more;  /* stopped at QUEUE_PAGE with more to come */
 	int split; /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
-	struct store *store; /* for the split */
+	struct store *store;  /* for the split and the programs' names */
+	struct program *prog; /* the last program named (page_program_words) */
 };
 
 struct mine_ctx {
@@ -121,7 +122,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	html_text(p->b, c->id);
 	html_raw_const(p->b, "</a></td>");
 	page_td(p, c->victim);
-	page_td(p, c->program);
+	page_td(p, page_program_words(p, l->store, c->program, l->prog));
 	page_td(p, state_words(p, c->state));
 	html_raw_const(p->b, "<td>");
 	html_textf(p->b, "%d / %d", c->approvals, c->approvals_needed);
@@ -134,12 +135,17 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 int
 page_claims_table(struct page *p, struct store *store, int state, const char *victim)
 {
-	struct list_ctx l = {p, victim, 0, 0, 0, store};
+	struct list_ctx l = {p, victim, 0, 0, 0, store, NULL};
 	struct redress_error err;
 	enum redress_err rc;
 
+	if ((l.prog = calloc(1, sizeof(*l.prog))) == NULL) {
+		page_notice(p, "error", T(p, "The claims could not be read."));
+		return -1;
+	}
 	rc = victim != NULL ? claim_each_of_victim(store, victim, list_row, &l, &err)
 	                    : claim_each(store, state, NULL, list_row, &l, &err);
+	free(l.prog);
 	if (l.count > 0)
 		page_table_end(p);
 	if (l.more) {
@@ -167,11 +173,16 @@ page_claims_table(struct page *p, struct store *store, int state, const char *vi
 static int
 split_table(struct page *p, struct store *store, int state, int split)
 {
-	struct list_ctx l = {p, NULL, 0, 0, split, store};
+	struct list_ctx l = {p, NULL, 0, 0, split, store, NULL};
 	struct redress_error err;
 	enum redress_err rc;
 
+	if ((l.prog = calloc(1, sizeof(*l.prog))) == NULL) {
+		page_notice(p, "error", T(p, "The claims could not be read."));
+		return -1;
+	}
 	rc = claim_each(store, state, NULL, list_row, &l, &err);
+	free(l.prog);
 	if (l.count > 0)
 		page_table_end(p);
 	if (rc != REDRESS_OK && !l.more) {
@@ -479,7 +490,12 @@ claim_body(struct page *p, struct store *store, const char *id)
 	html_raw_const(p->b, "</dd><dt>");
 	html_text(p->b, T(p, "Program"));
 	html_raw_const(p->b, "</dt><dd>");
-	html_text(p->b, c.program);
+	{
+		struct program *prog = calloc(1, sizeof(*prog));
+
+		html_text(p->b, prog != NULL ? page_program_words(p, store, c.program, prog) : c.program);
+		free(prog);
+	}
 	html_raw_const(p->b, "</dd><dt>");
 	html_text(p->b, T(p, "State"));
 	html_raw_const(p->b, "</dt><dd class=\"state\">");

@@ -135,6 +135,13 @@ expect_eq "$(printf '%s' "$OUT" | json harms.0.state)" approved "a harm approved
 call cho GET "/claims/$claim"
 expect_eq "$(printf '%s' "$OUT" | json harms.0.harm)" displacement "the claim's harms"
 
+# The claims list and a claim's page name its program in the page's language.
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cho.jar" "$PAGES/claims?state=all&lang=ko")
+expect_eq "$STATUS" 200 "the claims list"
+expect_in "$(cat "$T/body")" "<td>피해별 행정 배상 (콜롬비아식 예시)</td>" "the claims list names the program in Korean"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cho.jar" "$PAGES/claims/$claim?lang=ja")
+expect_in "$(cat "$T/body")" "<dd>被害別の行政補償（コロンビア型の例）</dd>" "a claim's page names its program in Japanese"
+
 # The API of a rule change: a new version of colombia-1448 shown before it
 # is made (displacement doubled), an admin only, nothing written.
 sign_in fumi
