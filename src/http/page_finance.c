@@ -178,7 +178,6 @@ pledge_row(void *ctx, const struct pledge *pl, struct redress_error *err)
 {
 	struct pledges_ctx *pc = ctx;
 	struct page *p = pc->p;
-	struct redress_error gone; /* a program not found: its code is shown */
 	struct program prog;
 
 	(void)err;
@@ -200,11 +199,8 @@ pledge_row(void *ctx, const struct pledge *pl, struct redress_error *err)
 	html_text(p->b, pl->id);
 	html_raw_const(p->b, "</code></td>");
 	page_td_begin(p, T(p, "Program"), NULL);
-	if (program_get(pc->store, pl->program, &prog, &gone) == REDRESS_OK)
-		html_text(p->b,
-		          program_name(&prog, i18n_code(p->lang))); /* its name in the page's language */
-	else
-		html_text(p->b, pl->program);
+	prog.code[0] = '\0';
+	html_text(p->b, page_program_words(p, pc->store, pl->program, &prog));
 	html_raw_const(p->b, "</td>");
 	page_td_begin(p, T(p, "Donor"), NULL);
 	html_text(p->b, pl->donor);
