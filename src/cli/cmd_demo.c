@@ -57,6 +57,9 @@ demo_usage(FILE *f)
 static const char demo_program[] =
     "{\"code\": \"flagship-2015\","
     " \"name\": \"Reconciliation and Healing Foundation (2015 agreement)\","
+    " \"names\": {\"ko\": \"화해·치유재단 (2015년 한일 합의)\","
+    " \"ja\": \"和解・癒やし財団（2015年日韓合意）\","
+    " \"en\": \"Reconciliation and Healing Foundation (2015 agreement)\"},"
     " \"currency\": \"KRW\", \"cutoff\": \"2015-12-28\","
     " \"accounts\": {\"fund\": \"bank:krw\", \"payable\": \"payable:flagship-2015\","
     " \"expense\": \"benefits:flagship-2015\"},"

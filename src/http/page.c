@@ -174,6 +174,8 @@ page_begin_full(struct page *p, struct http_request *req, struct http_response *
 	p->res = res;
 	p->b = &res->body;
 	p->lang = lang;
+	p->title = i18n_get(lang, title);
+	p->tables = 0;
 	buf_reset(p->b);
 	html_raw_const(p->b, "<!DOCTYPE html>\n<html");
 	html_attr(p->b, "lang", i18n_code(p->lang));
@@ -499,11 +501,46 @@ page_notice(struct page *p, const char *kind, const char *text)
 	html_raw_const(p->b, "</p>");
 }
 
+void
+page_table_begin(struct page *p, const char *label)
+{
+	html_raw_const(p->b, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\"");
+	html_attr(p->b, "aria-label", label != NULL ? label : p->title != NULL ? p->title : "");
+	html_raw_const(p->b, "><table><thead><tr>");
+	p->tables++;
+}
+
+void
+page_table_stacked_begin(struct page *p)
+{
+	html_raw_const(p->b, "<table class=\"stack\"><thead><tr>");
+}
+
+void
+page_td_begin(struct page *p, const char *label, const char *cls)
+{
+	html_raw_const(p->b, "<td");
+	if (cls != NULL)
+		html_attr(p->b, "class", cls);
+	html_attr(p->b, "data-label", label);
+	html_raw_const(p->b, ">");
+}
+
+void
+page_table_end(struct page *p)
+{
+	html_raw_const(p->b, "</tbody></table>");
+	if (p->tables > 0) {
+		html_raw_const(p->b, "</div>");
+		p->tables--;
+	}
+}
+
 int
 page_list_end(struct page *p, int failed, size_t n, const char *error, const char *empty)
 {
 	if (n > 0)
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p); /* a table some callers open without its box closes without it */
 	if (failed) {
 		page_notice(p, "error", error);
 		return -1;

@@ -25,6 +25,8 @@ struct page {
 	struct http_response *res;
 	struct buf *b; /* res->body */
 	enum i18n_lang lang;
+	const char *title; /* the page's title in its language (static, the catalogue's) */
+	int tables;        /* tables opened by page_table_begin and not yet closed */
 };
 
 /* The words of the page p in its language: T(p, "Sign in"). */
@@ -62,6 +64,14 @@ void page_begin_full(struct page *p, struct http_request *req, struct http_respo
  * (a message in the page's language, or NULL: that field is fine).
  */
 void page_error_summary(struct page *p, const char *const *names, const char *const *errors, size_t n);
+
+/*
+ * A refusal of the program parser (programs.h: English, for the command
+ * line) in lang, appended to out: the field names and values it quotes
+ * kept, the rest translated (page_program_words.c); a message it does not
+ * know kept in English after a sentence in lang.
+ */
+void page_program_error(struct buf *out, enum i18n_lang lang, const char *message);
 
 /* An ISO 20022 reason code of a returned payment (AC04 ...) in words, the code in brackets. */
 const char *page_bank_reason_words(struct page *p, const char *code);
@@ -156,6 +166,30 @@ void page_notice(struct page *p, const char *kind, const char *text);
  * or empty when it had no row.
  */
 int page_list_end(struct page *p, int failed, size_t n, const char *error, const char *empty);
+
+/*
+ * Opens a table and its head row ("<table><thead><tr>") inside the box
+ * that scrolls it sideways on a narrow screen: a region named label (NULL:
+ * the page's title) that the keyboard reaches (tabindex 0), so that a
+ * table without a link in it can still be scrolled (WCAG 2.1.1; axe's
+ * scrollable-region-focusable).  page_table_end, or page_list_end, closes
+ * both.
+ */
+void page_table_begin(struct page *p, const char *label);
+
+/* Closes the body, the table and its box: "</tbody></table></div>". */
+void page_table_end(struct page *p);
+
+/*
+ * Opens a table whose rows become cards below 40rem instead of scrolling:
+ * each cell shown under its heading's words (the label given to
+ * page_td_begin), for rows too rich to read sideways (a form in a cell).
+ * page_table_end or page_list_end closes it.
+ */
+void page_table_stacked_begin(struct page *p);
+
+/* Opens a cell under label (its heading's words, shown before it on a phone); cls may be NULL. */
+void page_td_begin(struct page *p, const char *label, const char *cls);
 
 /* Answers 303 to path (a literal or built from escaped parts; checked with html_url_ok). */
 void page_redirect(struct http_response *res, const char *path);
@@ -304,9 +338,18 @@ void page_admin_program_add(struct http_request *req, struct http_response *res)
 void page_persons_erase_confirm(struct http_request *req, struct http_response *res);
 void page_persons_erase(struct http_request *req, struct http_response *res);
 
-/* page_admin.c: a program's name (or a harm's, a unit's) in the page's language, else the first given, else "". */
+/* page_admin.c: a program's name (or a harm's, a unit's) in the page's language, else the first given, else
+ * "". */
 struct program_names;
 const char *page_names_text(const struct page *p, const struct program_names *n);
+
+/*
+ * The name of the program code in the page's language (program_name), its
+ * code if it cannot be read.  cache holds the last program read, for a
+ * list whose rows mostly name one program: zero it before the first call.
+ */
+struct program;
+const char *page_program_words(struct page *p, struct store *store, const char *code, struct program *cache);
 
 /* The form adding an account (the accounts page shows it). */
 void page_admin_account_form(struct page *p);

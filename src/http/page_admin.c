@@ -357,6 +357,18 @@ page_names_text(const struct page *p, const struct program_names *n)
 	return "";
 }
 
+const char *
+page_program_words(struct page *p, struct store *store, const char *code, struct program *cache)
+{
+	struct redress_error err;
+
+	if (strcmp(cache->code, code) != 0 && program_get(store, code, cache, &err) != REDRESS_OK) {
+		cache->code[0] = '\0';
+		return code;
+	}
+	return program_name(cache, i18n_code(p->lang));
+}
+
 /* An amount rule in words: money, or "40 x monthly minimum wage". */
 static void
 amount_words(struct page *p, const struct program *prog, const struct program_amount *a, struct buf *out)
@@ -394,7 +406,8 @@ program_more_rules(struct page *p, const struct program *prog)
 	if (r->nharms > 0) {
 		html_raw_const(p->b, "<h2>");
 		html_text(p->b, T(p, "Harms and what each is owed"));
-		html_raw_const(p->b, "</h2><table><thead><tr>");
+		html_raw_const(p->b, "</h2>");
+		page_table_begin(p, T(p, "Harms and what each is owed"));
 		page_th(p, T(p, "Code"));
 		page_th(p, T(p, "Harm"));
 		page_th(p, T(p, "Amount"));
@@ -410,7 +423,8 @@ program_more_rules(struct page *p, const struct program *prog)
 			html_text(p->b, text.data != NULL ? text.data : "");
 			html_raw_const(p->b, "</td></tr>");
 		}
-		html_raw_const(p->b, "</tbody></table><dl class=\"facts\">");
+		page_table_end(p);
+		html_raw_const(p->b, "<dl class=\"facts\">");
 		page_fact(p, T(p, "Several harms"),
 		          r->combine == PROGRAM_COMBINE_MAX ? T(p, "the largest one only")
 		                                            : T(p, "added up"));
@@ -431,7 +445,10 @@ program_more_rules(struct page *p, const struct program *prog)
 		html_text(p->b, page_names_text(p, &r->units[i].names)[0] != '\0'
 		                    ? page_names_text(p, &r->units[i].names)
 		                    : r->units[i].code);
-		html_raw_const(p->b, "</h2><table><thead><tr>");
+		html_raw_const(p->b, "</h2>");
+		page_table_begin(p, page_names_text(p, &r->units[i].names)[0] != '\0'
+		                        ? page_names_text(p, &r->units[i].names)
+		                        : r->units[i].code);
 		page_th(p, T(p, "From"));
 		page_th(p, T(p, "Value"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
@@ -446,7 +463,7 @@ program_more_rules(struct page *p, const struct program *prog)
 			html_text(p->b, text.data);
 			html_raw_const(p->b, "</td></tr>");
 		}
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	}
 	html_raw_const(p->b, "<dl class=\"facts\">");
 	if (r->npriority > 0) {
@@ -885,14 +902,14 @@ programs_page(struct page *p, struct store *store, const char *text, const char 
 {
 	struct redress_error err;
 
-	html_raw_const(p->b, "<table><thead><tr>");
+	page_table_begin(p, NULL);
 	page_th(p, T(p, "Code"));
 	page_th(p, T(p, "Name"));
 	page_th(p, T(p, "Currency"));
 	html_raw_const(p->b, "</tr></thead><tbody>");
 	if (program_each(store, program_row, p, &err) != REDRESS_OK)
 		page_notice(p, "error", T(p, "The programs could not be read."));
-	html_raw_const(p->b, "</tbody></table>");
+	page_table_end(p);
 	program_editor(p, editor, e);
 	program_form(p, text, error);
 }
@@ -943,6 +960,7 @@ do_program_add(struct http_change *c, void *arg, struct http_response *res, stru
 {
 	struct program_arg *a = arg;
 	char path[PROGRAM_CODE_MAX + 32];
+	struct buf words;
 	enum redress_err rc;
 	struct page p;
 
@@ -954,9 +972,12 @@ do_program_add(struct http_change *c, void *arg, struct http_response *res, stru
 	}
 	page_change_begin(&p, &a->pc, res, N_("Programs"));
 	page_notice(&p, "error", T(&p, "The program could not be added, and nothing was saved."));
+	buf_init(&words, REDRESS_ERROR_MAX * 4);
+	page_program_error(&words, p.lang, err->message);
 	html_raw_const(p.b, "<p class=\"hint\">");
-	html_text(p.b, err->message);
+	html_text(p.b, words.data);
 	html_raw_const(p.b, "</p>");
+	buf_free(&words);
 	program_form(&p, NULL, NULL);
 	page_end(&p, rc == REDRESS_E_CONFLICT ? 409 : 422);
 	return rc;
@@ -973,6 +994,7 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	char *written = NULL;
 	struct page p;
 	struct editor_errors *e = NULL;
+	struct buf words; /* the parser's message in the page's language */
 	const char *at;
 	char input[32];
 	size_t i;
@@ -984,9 +1006,12 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		return;
 	}
 	page_change_init(&a->pc, req, res);
+	buf_init(&words, REDRESS_ERROR_MAX * 4);
+	memset(&err, 0, sizeof(err));
 	if (from_editor) {
 		if ((e = calloc(1, sizeof(*e))) == NULL) {
 			free(a);
+			buf_free(&words);
 			http_reply_error(res, 503, "unavailable", "out of memory");
 			return;
 		}
@@ -1007,22 +1032,29 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		else if (program_parse(written, strlen(written), &a->prog, &err) == REDRESS_OK) {
 			mem_json_free(written);
 			free(e);
+			buf_free(&words);
 			http_change_submit(req, do_program_add, a);
 			return;
-		} else if ((at = editor_input_of(err.message, input)) != NULL)
-			editor_fail(e, at,
-			            err.message); /* the parser's words, beside the field they are about */
+		} else if ((at = editor_input_of(err.message, input)) != NULL) {
+			/* The parser's words, in the page's language, beside the field they are about. */
+			page_program_error(&words, p.lang, err.message);
+			editor_fail(e, at, words.data);
+		}
 		mem_json_free(written);
-	} else if (text != NULL && text[0] != '\0' && strlen(text) <= PROGRAM_FILE_MAX &&
+	} else if (text != NULL && text[0] != '\0' && /* the parser refuses a file over its limit */
 	           program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
+		buf_free(&words);
 		http_change_submit(req, do_program_add, a);
 		return;
 	}
 	free(a);
 	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL) {
 		free(e);
+		buf_free(&words);
 		return;
 	}
+	if (words.len == 0 && (!from_editor || e->n == 0))
+		page_program_error(&words, p.lang, err.message);
 	page_notice(&p, "error", T(&p, "The program could not be added, and nothing was saved."));
 	if (from_editor) {
 		/* Every input's error beside it and in the summary, the values kept; a message of the parser
@@ -1039,7 +1071,7 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 			page_error_summary(&p, names, errors, n);
 		else {
 			html_raw_const(p.b, "<p class=\"hint\" id=\"editor-error\">");
-			html_text(p.b, err.message);
+			html_text(p.b, words.data);
 			html_raw_const(p.b, "</p>");
 		}
 		programs_page(&p, store, NULL, NULL, req, e);
@@ -1047,10 +1079,11 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		/* The parser's message names the field, or the line and column of a syntax error. */
 		programs_page(&p, store, text,
 		              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.")
-		                                              : err.message,
+		                                              : words.data,
 		              NULL, NULL);
 	}
 	free(e);
+	buf_free(&words);
 	page_end(&p, 422);
 }
 

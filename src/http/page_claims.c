@@ -57,7 +57,8 @@ struct list_ctx {
 	size_t count;
 	int more;  /* stopped at QUEUE_PAGE with more to come */
 	int split; /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
-	struct store *store; /* for the split */
+	struct store *store;  /* for the split and the programs' names */
+	struct program *prog; /* the last program named (page_program_words) */
 };
 
 struct mine_ctx {
@@ -106,7 +107,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 		                 "a page's worth"); /* stops the walk; not a failure */
 	}
 	if (l->count++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "Claim"));
 		page_th(p, T(p, "Victim"));
 		page_th(p, T(p, "Program"));
@@ -121,7 +122,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	html_text(p->b, c->id);
 	html_raw_const(p->b, "</a></td>");
 	page_td(p, c->victim);
-	page_td(p, c->program);
+	page_td(p, page_program_words(p, l->store, c->program, l->prog));
 	page_td(p, state_words(p, c->state));
 	html_raw_const(p->b, "<td>");
 	html_textf(p->b, "%d / %d", c->approvals, c->approvals_needed);
@@ -134,14 +135,19 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 int
 page_claims_table(struct page *p, struct store *store, int state, const char *victim)
 {
-	struct list_ctx l = {p, victim, 0, 0, 0, store};
+	struct list_ctx l = {p, victim, 0, 0, 0, store, NULL};
 	struct redress_error err;
 	enum redress_err rc;
 
+	if ((l.prog = calloc(1, sizeof(*l.prog))) == NULL) {
+		page_notice(p, "error", T(p, "The claims could not be read."));
+		return -1;
+	}
 	rc = victim != NULL ? claim_each_of_victim(store, victim, list_row, &l, &err)
 	                    : claim_each(store, state, NULL, list_row, &l, &err);
+	free(l.prog);
 	if (l.count > 0)
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	if (l.more) {
 		rc = REDRESS_OK;
 		html_raw_const(p->b, "<p class=\"hint\">");
@@ -167,13 +173,18 @@ page_claims_table(struct page *p, struct store *store, int state, const char *vi
 static int
 split_table(struct page *p, struct store *store, int state, int split)
 {
-	struct list_ctx l = {p, NULL, 0, 0, split, store};
+	struct list_ctx l = {p, NULL, 0, 0, split, store, NULL};
 	struct redress_error err;
 	enum redress_err rc;
 
+	if ((l.prog = calloc(1, sizeof(*l.prog))) == NULL) {
+		page_notice(p, "error", T(p, "The claims could not be read."));
+		return -1;
+	}
 	rc = claim_each(store, state, NULL, list_row, &l, &err);
+	free(l.prog);
 	if (l.count > 0)
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	if (rc != REDRESS_OK && !l.more) {
 		page_notice(p, "error", T(p, "The claims could not be read."));
 		return -1;
@@ -479,7 +490,12 @@ claim_body(struct page *p, struct store *store, const char *id)
 	html_raw_const(p->b, "</dd><dt>");
 	html_text(p->b, T(p, "Program"));
 	html_raw_const(p->b, "</dt><dd>");
-	html_text(p->b, c.program);
+	{
+		struct program *prog = calloc(1, sizeof(*prog));
+
+		html_text(p->b, prog != NULL ? page_program_words(p, store, c.program, prog) : c.program);
+		free(prog);
+	}
 	html_raw_const(p->b, "</dd><dt>");
 	html_text(p->b, T(p, "State"));
 	html_raw_const(p->b, "</dt><dd class=\"state\">");
@@ -504,7 +520,7 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_text(p->b, T(p, "No evidence has been attached."));
 		html_raw_const(p->b, "</p>");
 	} else {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "File"));
 		page_th(p, T(p, "Bytes"));
 		page_th(p, "SHA-256");
@@ -513,11 +529,12 @@ claim_body(struct page *p, struct store *store, const char *id)
 		struct evidence_ctx ec = {p, p->req->app != NULL ? http_read_log(p->req, p->res) : NULL};
 
 		claim_evidence_each(store, c.id, evidence_row, &ec, &err);
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	}
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "History"));
-	html_raw_const(p->b, "</h2><table><thead><tr>");
+	html_raw_const(p->b, "</h2>");
+	page_table_begin(p, T(p, "History"));
 	page_th(p, T(p, "When"));
 	page_th(p, T(p, "What"));
 	page_th(p, T(p, "Round"));
@@ -535,7 +552,7 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_text(p->b, T(p, "Nothing yet: the claim has not been submitted for review."));
 		html_raw_const(p->b, "</td></tr>");
 	}
-	html_raw_const(p->b, "</tbody></table>");
+	page_table_end(p);
 
 	if (users_allows(actor, PERM_CLAIMS_INTAKE) && (c.state == CLAIM_OPEN || c.state == CLAIM_DENIED)) {
 		html_raw_const(p->b, "<h2>");

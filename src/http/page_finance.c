@@ -178,10 +178,11 @@ pledge_row(void *ctx, const struct pledge *pl, struct redress_error *err)
 {
 	struct pledges_ctx *pc = ctx;
 	struct page *p = pc->p;
+	struct program prog;
 
 	(void)err;
 	if (pc->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_stacked_begin(p); /* a receipt form in a row: cards on a phone, not a scroll */
 		page_th(p, T(p, "Pledge"));
 		page_th(p, T(p, "Program"));
 		page_th(p, T(p, "Donor"));
@@ -192,20 +193,29 @@ pledge_row(void *ctx, const struct pledge *pl, struct redress_error *err)
 			page_th(p, T(p, "Receipt"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
 	}
-	html_raw_const(p->b, "<tr><td><code>");
+	html_raw_const(p->b, "<tr>");
+	page_td_begin(p, T(p, "Pledge"), NULL);
+	html_raw_const(p->b, "<code>");
 	html_text(p->b, pl->id);
-	html_raw_const(p->b, "</code></td><td><code>");
-	html_text(p->b, pl->program);
-	html_raw_const(p->b, "</code></td><td>");
+	html_raw_const(p->b, "</code></td>");
+	page_td_begin(p, T(p, "Program"), NULL);
+	prog.code[0] = '\0';
+	html_text(p->b, page_program_words(p, pc->store, pl->program, &prog));
+	html_raw_const(p->b, "</td>");
+	page_td_begin(p, T(p, "Donor"), NULL);
 	html_text(p->b, pl->donor);
 	html_raw_const(p->b, "</td>");
-	td_money(p, pl->amount, pl->currency);
-	td_money(p, pl->received, pl->currency);
-	html_raw_const(p->b, "<td>");
+	page_td_begin(p, T(p, "Amount"), "num");
+	text_money(p, pl->amount, pl->currency);
+	html_raw_const(p->b, "</td>");
+	page_td_begin(p, T(p, "Received"), "num");
+	text_money(p, pl->received, pl->currency);
+	html_raw_const(p->b, "</td>");
+	page_td_begin(p, T(p, "Conditions"), NULL);
 	html_text(p->b, pl->condition[0] != '\0' ? pl->condition : T(p, "none"));
 	html_raw_const(p->b, "</td>");
 	if (pc->may_write) {
-		html_raw_const(p->b, "<td>");
+		page_td_begin(p, T(p, "Receipt"), NULL);
 		if (pl->received < pl->amount)
 			receipt_form(pc, pl);
 		else
@@ -475,7 +485,7 @@ batch_row(void *ctx, const char *id, struct redress_error *err)
 	if (payments_batch_get(bc->store, id, &b, err) != REDRESS_OK)
 		return err->code;
 	if (bc->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "Batch"));
 		page_th(p, T(p, "Program"));
 		page_th(p, T(p, "Orders"));
@@ -760,17 +770,18 @@ batch_body(struct page *p, struct store *store, const char *id)
 	}
 	html_raw_const(p->b, "<h2>");
 	html_text(p->b, T(p, "Orders"));
-	html_raw_const(p->b, "</h2><table><thead><tr>");
+	html_raw_const(p->b, "</h2>");
+	page_table_begin(p, T(p, "Orders"));
 	page_th(p, T(p, "Order"));
 	page_th(p, T(p, "Beneficiary"));
 	page_th(p, T(p, "Amount"));
 	page_th(p, T(p, "State"));
 	html_raw_const(p->b, "</tr></thead><tbody>");
 	if (payments_orders_each(store, b.id, order_row, p, &err) != REDRESS_OK) {
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 		page_notice(p, "error", T(p, "The orders could not be read."));
 	} else {
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	}
 	if (users_allows(&p->req->actor, PERM_LEDGER_WRITE))
 		import_form(p);

@@ -121,7 +121,7 @@ page_fund_balances(struct http_request *req, struct http_response *res)
 
 	if ((store = page_open(&p, req, res, N_("Fund balances"))) == NULL)
 		return;
-	html_raw_const(p.b, "<table><thead><tr>");
+	page_table_begin(&p, NULL);
 	page_th(&p, T(&p, "Account"));
 	page_th(&p, T(&p, "Name"));
 	page_th(&p, T(&p, "Kind"));
@@ -129,12 +129,13 @@ page_fund_balances(struct http_request *req, struct http_response *res)
 	page_th(&p, T(&p, "With pending transfers"));
 	html_raw_const(p.b, "</tr></thead><tbody>");
 	if (ledger_account_each(store, balance_row, &p, &err) != REDRESS_OK) {
-		html_raw_const(p.b, "</tbody></table>");
+		page_table_end(&p);
 		page_notice(&p, "error", T(&p, "The balances could not be read."));
 		page_end(&p, 500);
 		return;
 	}
-	html_raw_const(p.b, "</tbody></table><p class=\"hint\">");
+	page_table_end(&p);
+	html_raw_const(p.b, "<p class=\"hint\">");
 	html_text(p.b, T(&p, "Balances are in each account's own currency, from the double-entry ledger."));
 	html_raw_const(p.b, "</p>");
 	page_end(&p, 200);
@@ -175,7 +176,7 @@ queue_row(void *ctx, const struct entitlement *e, const struct registry_person *
 		                 "a page's worth"); /* stops the walk; not a failure */
 	}
 	if (q->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, "#");
 		page_th(p, T(p, "Beneficiary"));
 		page_th(p, T(p, "Birth year"));
@@ -415,7 +416,7 @@ page_admin_accounts(struct http_request *req, struct http_response *res)
 
 	if ((store = page_open(&p, req, res, N_("Accounts and roles"))) == NULL)
 		return;
-	html_raw_const(p.b, "<table><thead><tr>");
+	page_table_begin(&p, NULL);
 	page_th(&p, T(&p, "Account"));
 	page_th(&p, T(&p, "Role"));
 	page_th(&p, T(&p, "Second factor"));
@@ -427,7 +428,7 @@ page_admin_accounts(struct http_request *req, struct http_response *res)
 	pc.may_run = 0;
 	if (users_each(store, account_row, &pc, &err) != REDRESS_OK)
 		page_notice(&p, "error", T(&p, "The accounts could not be read."));
-	html_raw_const(p.b, "</tbody></table>");
+	page_table_end(&p);
 	page_admin_account_form(&p);
 	page_end(&p, 200);
 }

@@ -80,7 +80,7 @@ struct list {
 static void
 list_head(struct page *p)
 {
-	html_raw_const(p->b, "<div class=\"table-wrap\"><table aria-labelledby=\"list-title\"><thead><tr>");
+	page_table_begin(p, NULL);
 	page_th(p, T(p, "Pseudonym"));
 	page_th(p, T(p, "Kind"));
 	page_th(p, T(p, "Status"));
@@ -120,7 +120,7 @@ static void
 list_end(struct page *p, size_t n)
 {
 	if (n > 0)
-		html_raw_const(p->b, "</tbody></table></div>");
+		page_table_end(p);
 }
 
 static void
@@ -1175,7 +1175,8 @@ consent_history(struct page *p, struct store *store, const char *pseudonym)
 
 	html_raw_const(p->b, "<h3>");
 	html_text(p->b, T(p, "History of consent"));
-	html_raw_const(p->b, "</h3><table><thead><tr>");
+	html_raw_const(p->b, "</h3>");
+	page_table_begin(p, T(p, "History of consent"));
 	page_th(p, T(p, "When"));
 	page_th(p, T(p, "Scope"));
 	page_th(p, T(p, "Word"));
@@ -1184,7 +1185,8 @@ consent_history(struct page *p, struct store *store, const char *pseudonym)
 	html_raw_const(p->b, "</tr></thead><tbody>");
 	if (registry_consent_history(store, pseudonym, consent_event_row, p, &err) != REDRESS_OK)
 		page_notice(p, "error", T(p, "The history of consent could not be read."));
-	html_raw_const(p->b, "</tbody></table><p class=\"hint\">");
+	page_table_end(p);
+	html_raw_const(p->b, "<p class=\"hint\">");
 	html_text(p->b, T(p, "How each word was given, and its witness, stay sealed."));
 	html_raw_const(p->b, "</p>");
 }
@@ -1202,7 +1204,7 @@ consultation_row(void *ctx, const struct registry_consultation *c, struct redres
 
 	(void)err;
 	if (cc->n++ == 0) {
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "When"));
 		page_th(p, T(p, "The person's wish"));
 		page_th(p, T(p, "Recorded by"));
@@ -1235,7 +1237,8 @@ consultations(struct page *p, struct store *store, const char *pseudonym)
 		html_text(p->b, T(p, "No consultation has been recorded."));
 		html_raw_const(p->b, "</p>");
 	} else {
-		html_raw_const(p->b, "</tbody></table><p class=\"hint\">");
+		page_table_end(p);
+		html_raw_const(p->b, "<p class=\"hint\">");
 		html_text(p->b, T(p, "The summaries of what was said stay sealed."));
 		html_raw_const(p->b, "</p>");
 	}

@@ -74,7 +74,7 @@ breakdown(struct page *p, const char *title, json_t *rows, int k, struct buf *tm
 		html_raw_const(p->b, "</p>");
 		return;
 	}
-	html_raw_const(p->b, "<table><thead><tr>");
+	page_table_begin(p, NULL);
 	page_th(p, T(p, "Group"));
 	page_th(p, T(p, "People"));
 	page_th(p, T(p, "Reached"));
@@ -95,7 +95,7 @@ breakdown(struct page *p, const char *title, json_t *rows, int k, struct buf *tm
 		}
 		html_raw_const(p->b, "</tr>");
 	}
-	html_raw_const(p->b, "</tbody></table>");
+	page_table_end(p);
 }
 
 /* The figures of a published report (its JSON), in the page's language. */
@@ -149,7 +149,7 @@ report_figures(struct page *p, json_t *doc, const char *code)
 	} else {
 		json_t *row;
 
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "Pledged"));
 		page_th(p, T(p, "Received"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
@@ -169,7 +169,7 @@ report_figures(struct page *p, json_t *doc, const char *code)
 			html_text(p->b, tmp.data);
 			html_raw_const(p->b, "</td></tr>");
 		}
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	}
 	html_raw_const(p->b, "<h4>");
 	html_text(p->b, T(p, "Paid each month"));
@@ -182,7 +182,7 @@ report_figures(struct page *p, json_t *doc, const char *code)
 	} else {
 		json_t *row;
 
-		html_raw_const(p->b, "<table><thead><tr>");
+		page_table_begin(p, NULL);
 		page_th(p, T(p, "Month"));
 		page_th(p, T(p, "Amount paid"));
 		html_raw_const(p->b, "</tr></thead><tbody>");
@@ -197,7 +197,7 @@ report_figures(struct page *p, json_t *doc, const char *code)
 			html_text(p->b, tmp.data);
 			html_raw_const(p->b, "</td></tr>");
 		}
-		html_raw_const(p->b, "</tbody></table>");
+		page_table_end(p);
 	}
 	v = json_object_get(report, "statistics");
 	breakdown(p, T(p, "By region (people who consented to statistics)"), json_object_get(v, "by_region"),

@@ -133,6 +133,18 @@ async function noSideScroll(name) {
   check(scroll <= inner, `${name}: nothing scrolls sideways (${scroll} <= ${inner} px)`);
 }
 
+// What scrolls sideways the keyboard reaches (WCAG 2.1.1, axe's scrollable-region-focusable, checked on
+// every page of the walk without running axe on each): a box that scrolls is focusable and named, or
+// holds something focusable.
+async function scrollersReachable(name) {
+  const bad = await page.$$eval('main *', (es) => es.filter((e) => {
+    const s = getComputedStyle(e);
+    return /auto|scroll/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1
+      && !(e.tabIndex >= 0 && e.getAttribute('aria-label')) && !e.querySelector('a[href], button, input, select, textarea, [tabindex]');
+  }).map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
+  check(bad.length === 0, `${name}: what scrolls sideways is reached by the keyboard (${bad.slice(0, 3).join(', ')})`);
+}
+
 // A role's pages at phone width (390 x 844) in Korean and Japanese: nothing scrolls sideways, and no
 // heading, label, button or column heading is left in English (two English words in a row; the data
 // a person typed, program names among them, is not checked). Screenshots phone-ROLE-PAGE-LANG.png.
@@ -142,6 +154,7 @@ async function phoneWalk(role, paths, allow = /^$/) {
     for (const path of paths) {
       await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
       await noSideScroll(`${role}: ${path} in ${lang} at phone width`);
+      await scrollersReachable(`${role}: ${path} in ${lang} at phone width`);
       const english = await page.$$eval('main h1, main label, main button, main th, main legend, main summary, main .hint, main .notice, nav a',
         (es) => es.map((e) => e.textContent.trim()).filter((t) => /[A-Za-z]{3,}[ ,]+[A-Za-z]{3,}/.test(t)
           && !/SHA-256|pain\.001|camt\.054|payable:|benefits:|bank:|JSON|TOTP/.test(t)));
@@ -468,7 +481,7 @@ try {
   {
     // The evidence table's headings at phone width in Japanese: none broken into a column of single kana.
     // The lines each heading's text is drawn on (the distinct tops of its text's boxes).
-    const lines = await page.$$eval('main table:first-of-type thead th', (ths) => ths.map((th) => {
+    const lines = await page.locator('main table').first().locator('thead th').evaluateAll((ths) => ths.map((th) => {
       const range = document.createRange();
       range.selectNodeContents(th);
       return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
@@ -476,7 +489,7 @@ try {
     check(lines.length > 0 && Math.max(...lines) <= 2, `ja at 390 px: the evidence table's headings take at most two lines each (${lines.join(', ')})`);
     check((await page.textContent('label[for="f-label"]')).includes('(必須)') && (await page.getAttribute('#f-label', 'required')) !== null,
       'ja: the evidence\'s kind is marked (必須) and required');
-    check((await page.textContent('main table:last-of-type tbody')).includes('まだありません'), 'ja: an empty history says so, not a table of headings only');
+    check((await page.locator('main table').last().locator('tbody').textContent()).includes('まだありません'), 'ja: an empty history says so, not a table of headings only');
   }
   await shot('phone-claim-evidence-ja');
   await page.goto(`${claimUrl}?lang=ko`);
@@ -501,7 +514,7 @@ try {
     await page.fill('#f-method', given === 'grant' ? 'by telephone, recorded' : 'in person, at the office');
     await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
   }
-  const history = await page.$$eval('section[aria-labelledby=s-history] table:last-of-type tbody tr', (rows) => rows.map((r) => r.textContent));
+  const history = await page.locator('section[aria-labelledby=s-history] table').last().locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent));
   check(history.length === 3 && history[1].includes('연락 받기') && history[1].includes('동의함')
     && history[2].includes('연락 받기') && history[2].includes('철회함') && history[2].includes('cho'),
     'the consent history lists the grant and the withdrawal in order, in words, with who recorded them');
@@ -610,12 +623,12 @@ try {
   check(!(await page.isVisible('button.approve')) && (await page.isVisible('.notice-ok')), 'a reviewer who approved sees no approve button, but that the claim waits for another');
   await page.goto(`${base}/claims`);
   const halves = await page.$$eval('main h2', (hs) => hs.map((h) => [h.textContent, h.nextElementSibling && h.nextElementSibling.nextElementSibling ? h.nextElementSibling.nextElementSibling.outerHTML : '']));
-  check(halves.length === 2 && !(await page.textContent('main table:first-of-type, main h2 + p')).includes(new URL(claimUrl).pathname) &&
+  check(halves.length === 2 && !(await page.locator('main table, main h2 + p').first().textContent()).includes(new URL(claimUrl).pathname) &&
     (await page.innerHTML('main')).lastIndexOf(new URL(claimUrl).pathname) > (await page.innerHTML('main')).indexOf(halves[1][0]),
     'the reviewer\'s queue splits "needs you" from "waiting for another reviewer", the claim she approved in the second');
   await axe('review queue in two');
   await page.goto(claimUrl);
-  const historyText = await page.textContent('main table:last-of-type');
+  const historyText = await page.locator('main table').last().textContent();
   check(/\d{4}년 \d{1,2}월 \d{1,2}일 \d\d:\d\d KST/.test(historyText), `the claim\'s history is dated, in the fund\'s time zone (${historyText.slice(0, 80)})`);
   await shot('claim-approved-once');
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
@@ -730,6 +743,20 @@ try {
   await page.waitForLoadState('load');
   check(res.status() === 200, 'the bank\'s rejection of an order is read');
   await phoneWalk('finance', ['/queue', '/fund', '/pledges', '/batches', '/batches/B-000001', '/account']);
+  // The pledges at phone width: each pledge a card, every cell under its heading's words, nothing
+  // to scroll sideways, the receipt form folded under it (figures in README).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const lang of ['ko', 'ja']) {
+    await page.goto(`${base}/pledges?lang=${lang}`);
+    const rows = await page.$$eval('main table tbody tr', (trs) => trs.map((tr) => Math.round(tr.getBoundingClientRect().height)));
+    const wide = await page.$eval('main table', (t) => Math.round(t.getBoundingClientRect().width));
+    console.log(`     pledges at 390 px in ${lang}: rows ${rows.join(', ')} px tall; the table ${wide} px wide`);
+    check(rows.length > 0 && Math.max(...rows) <= 320 && wide <= 390, `the pledges in ${lang} at 390 px: each row at most 320 px tall, the table within the screen`);
+    const labels = await page.$$eval('main table tbody tr:first-child td', (tds) => tds.map((td) => getComputedStyle(td, '::before').content));
+    check(labels.every((l) => l !== 'none' && l.length > 4), `the pledges in ${lang} at 390 px: every cell under its heading's words`);
+  }
+  await shot('phone-finance-pledges-stacked-ja');
+  await page.setViewportSize({ width: 1100, height: 900 });
   await page.goto(`${base}/fund?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
@@ -829,7 +856,8 @@ try {
   await page.fill('#f-rules', '{"code": "browser-2026",\n "name": }');
   res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/programs"] button')]).then((a) => a[0]);
   await page.waitForLoadState('load');
-  check(res.status() === 422 && /\d+:\d+/.test(await page.textContent('#f-rules-error')), 'a broken program is refused beside the field, with line and column');
+  check(res.status() === 422 && /\d+행 \d+열: JSON 문법이 맞지 않습니다/.test(await page.textContent('#f-rules-error')),
+    'a broken program is refused beside the field, with line and column, in Korean');
   await axe('programs with an error');
   await page.fill('#f-rules', '</textarea><script>alert(3)</script>');
   await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/programs"] button')]);
@@ -1291,7 +1319,7 @@ try {
       `${lang}: "Mark done" is on the phone's screen (right edge ${doneBox && Math.round(doneBox.x + doneBox.width)} px)`);
     const workTall = await page.evaluate(() => document.documentElement.scrollHeight);
     console.log(`     the work list in ${lang} at 390 px: ${workTall} px tall`);
-    const owed = await page.$$eval('main table:last-of-type tbody tr td:first-child', (ts) => ts.map((t) => t.textContent));
+    const owed = await page.locator('main table').last().locator('tbody tr td:first-child').evaluateAll((ts) => ts.map((t) => t.textContent));
     check(owed.length === new Set(owed).size, `${lang}: each person is on the outreach list once (${owed.length})`);
     const rejects = await page.$$('form[action*="/work/changes/"][action$="/reject"] button');
     check(rejects.length >= 1, `${lang}: a waiting correction has a Reject button`);

@@ -67,10 +67,11 @@ for f in "$T"/demo-camt.054-*.xml; do xsd_valid "$f" camt.054.001.08; done
 # The program the demo embeds is examples/flagship-2015.json.
 expect_exit 0 fin program show flagship-2015 --json
 shown=$OUT
-for field in code name currency cutoff approvals benefits.survivor benefits.bereaved; do
+for field in code name names.ko names.ja names.en currency cutoff approvals benefits.survivor benefits.bereaved; do
 	want=$(node -e 'const p=require(process.argv[1]);let v=p;for(const k of process.argv[2].split("."))v=v[k];console.log(String(v))' "$SRCDIR/examples/flagship-2015.json" "$field")
 	expect_eq "$(printf '%s' "$shown" | json "$field")" "$want" "demo program field $field"
 done
+expect_eq "$(printf '%s' "$shown" | json names.ko)" "화해·치유재단 (2015년 한일 합의)" "the demo program's Korean name"
 
 expect_exit 0 rd audit verify
 # Again, from nothing.

@@ -28,6 +28,11 @@ expect_in "$OUT" "성폭력" "a harm's Korean name"
 expect_in "$OUT" "30 × 법정 월 최저임금" "a harm's amount in units"
 expect_in "$OUT" "가족당 상한" "the family cap"
 expect_in "$OUT" "쇠약한 분 먼저, 연세 많은 분 먼저" "the order of payment"
+# Every table in a box the keyboard reaches, named: it may scroll sideways on a phone (WCAG 2.1.1).
+expect_in "$OUT" '<div class="table-scroll" role="region" tabindex="0" aria-label="피해와 피해별 지급액"><table>' "the harms' table in a named, focusable region"
+expect_eq "$(grep -o '<table>' "$T/body" | wc -l)" "$(grep -o 'role="region" tabindex="0" aria-label="[^"]*"><table>' "$T/body" | wc -l)" "every table of the program's page in its region"
+page "/admin/programs?lang=ja"
+expect_in "$OUT" '<div class="table-scroll" role="region" tabindex="0" aria-label="支援事業"><table>' "the programs list named by the page's title"
 page "/admin/programs/colombia-1448?lang=en"
 expect_in "$OUT" "sexual violence" "a harm's English name"
 expect_in "$OUT" "Administrative compensation by harm" "the English name"
@@ -39,6 +44,10 @@ page "/admin/programs/awf-1995?lang=ja"
 expect_in "$OUT" "医療支援" "a service in kind, in Japanese"
 page "/admin/programs/flagship-2015?lang=ko"
 expect_not_in "$OUT" "피해와 피해별 지급액" "the flagship program's page"
+expect_in "$OUT" "화해·치유재단 (2015년 한일 합의)" "the flagship program's Korean name"
+expect_not_in "$OUT" "Reconciliation and Healing" "no English name on a Korean page"
+page "/admin/programs?lang=ja"
+expect_in "$OUT" "和解・癒やし財団（2015年日韓合意）" "the flagship program's Japanese name on the list"
 
 # The program editor: fields in, a program out, through the same parser.
 post() {
@@ -75,6 +84,22 @@ expect_eq "$(printf '%s' "$OUT" | json names.ko)" "편집기 프로그램" "its 
 page "/admin/programs?lang=ko"
 expect_in "$OUT" "편집기 프로그램" "its Korean name on the list"
 
+# A pasted program refused in the page's language: the field kept, the sentence translated.
+paste() {
+	STATUS=$(curl -s -L -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" --data-urlencode "csrf_token=$(cat "$T/ada.csrf")" \
+		--data-urlencode "rules=$1" "$PAGES/admin/programs?lang=$2")
+	OUT=$(cat "$T/body")
+}
+sed 's/"survivor": "100000000"/"survivor": "100,000,000"/' "$SRCDIR/examples/flagship-2015.json" >"$T/comma.json"
+paste "$(cat "$T/comma.json")" ko
+expect_eq "$STATUS" 422 "a pasted program with a separator in an amount"
+expect_in "$OUT" "&#39;benefits.survivor&#39; 항목: 금액 &#39;100,000,000&#39;의 4번째에" "the refusal in Korean"
+expect_not_in "$OUT" "use digits and at most" "no English sentence"
+paste '{"code": "p-1", "name": "P"}' ja
+expect_in "$OUT" "「currency」項目がありません。" "a missing field, in Japanese"
+paste $'{\n  "code": "p-1",\n  oops\n}' ko
+expect_in "$OUT" "3행 6열: JSON 문법이 맞지 않습니다" "a syntax error's line and column, in Korean"
+
 # The API: a harm named with its evidence, reviewed harm by harm.
 for who in cho rin ryu; do sign_in "$who"; done
 jcall cho POST /persons '{"kind": "victim", "name": "Synthetic Harm Survivor", "birth_date": "1931-03-01"}'
@@ -109,6 +134,13 @@ expect_status 200 "the second reviewer"
 expect_eq "$(printf '%s' "$OUT" | json harms.0.state)" approved "a harm approved by two reviewers"
 call cho GET "/claims/$claim"
 expect_eq "$(printf '%s' "$OUT" | json harms.0.harm)" displacement "the claim's harms"
+
+# The claims list and a claim's page name its program in the page's language.
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cho.jar" "$PAGES/claims?state=all&lang=ko")
+expect_eq "$STATUS" 200 "the claims list"
+expect_in "$(cat "$T/body")" "<td>피해별 행정 배상 (콜롬비아식 예시)</td>" "the claims list names the program in Korean"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cho.jar" "$PAGES/claims/$claim?lang=ja")
+expect_in "$(cat "$T/body")" "<dd>被害別の行政補償（コロンビア型の例）</dd>" "a claim's page names its program in Japanese"
 
 # The API of a rule change: a new version of colombia-1448 shown before it
 # is made (displacement doubled), an admin only, nothing written.

@@ -8,7 +8,8 @@
  * an href, and UTF-8 (Korean, Japanese, emoji) passed through while broken
  * bytes are replaced.  Then the language choice from Accept-Language, the
  * amounts and dates as each language writes them, and the catalogues from
- * the build tree when the machine has the locales.
+ * the build tree when the machine has the locales, and the program
+ * parser's refusals in Korean and Japanese.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -22,7 +23,9 @@
 #include <cmocka.h>
 
 #include "core/html.h"
+#include "domain/programs/programs.h"
 #include "http/i18n.h"
+#include "http/page.h"
 
 static const char *const hostile[] = {
     "<script>alert(1)</script>",        "\"><img src=x onerror=alert(1)>",       "' onmouseover='alert(1)",
@@ -292,6 +295,136 @@ test_catalogues(void **state)
 	assert_string_equal(i18n_get(I18N_KO, "no such message"), "no such message");
 }
 
+/* Whether the locales the catalogues need are there (else the test is skipped, loudly). */
+static int
+have_locales(void)
+{
+	locale_t ko = newlocale(LC_MESSAGES_MASK, "ko_KR.UTF-8", (locale_t)0);
+	locale_t ja = newlocale(LC_MESSAGES_MASK, "ja_JP.UTF-8", (locale_t)0);
+	int ok = ko != (locale_t)0 && ja != (locale_t)0;
+
+	if (ko != (locale_t)0)
+		freelocale(ko);
+	if (ja != (locale_t)0)
+		freelocale(ja);
+	if (!ok)
+		fprintf(stderr, "test_html: ko_KR.UTF-8 or ja_JP.UTF-8 not generated; skipping\n");
+	return ok;
+}
+
+/* The parser's message for text, in lang. */
+static void
+refusal(const char *text, enum i18n_lang lang, struct buf *out)
+{
+	struct redress_error err;
+	struct program *p = malloc(sizeof(*p));
+
+	assert_non_null(p);
+	memset(&err, 0, sizeof(err));
+	if (program_parse(text, strlen(text), p, &err) == REDRESS_OK)
+		fail_msg("accepted: %s", text);
+	free(p);
+	buf_reset(out);
+	page_program_error(out, lang, err.message);
+}
+
+#define PROGRAM_HEAD                                                                                         \
+	"{\"code\": \"p-1\", \"name\": \"P\", \"currency\": \"KRW\", \"cutoff\": \"2015-12-28\", "           \
+	"\"accounts\": {\"fund\": \"bank:krw\", \"payable\": \"payable:p-1\", \"expense\": "                 \
+	"\"benefits:p-1\"}, "                                                                                \
+	"\"approvals\": 2"
+
+/*
+ * Programs refused by the parser for many reasons: each refusal in Korean
+ * and Japanese has the words of its language and none of the English
+ * sentence, the quoted field names kept.
+ */
+static void
+test_program_errors(void **state)
+{
+	static const char *const bad[] = {
+	    PROGRAM_HEAD "}",
+	    PROGRAM_HEAD ", \"benefits\": {\"survivor\": \"100,000,000\", \"bereaved\": \"0\"}}",
+	    PROGRAM_HEAD ", \"benefits\": {\"survivor\": \"1\", \"bereaved\": \"0\"}, \"colour\": 1}",
+	    PROGRAM_HEAD ", \"benefits\": {\"survivor\": \"1\", \"bereaved\": \"0\", \"orphan\": \"1\"}}",
+	    PROGRAM_HEAD ", \"harms\": [{\"code\": \"injury\", \"amount\": \"5000\"}]}",
+	    PROGRAM_HEAD ", \"harms\": [{\"code\": \"injury\", \"names\": {}, \"amount\": \"5000\"}]}",
+	    PROGRAM_HEAD ", \"harms\": [{\"code\": \"injury\", \"names\": {\"ko\": \"상해\"}, "
+	                 "\"amount\": {\"unit\": \"wage\", \"quantity\": \"4\"}}]}",
+	    PROGRAM_HEAD
+	    ", \"harms\": [{\"code\": \"injury\", \"names\": {\"ko\": \"상해\"}, \"amount\": \"5000\"}, "
+	    "{\"code\": \"injury\", \"names\": {\"ko\": \"상해\"}, \"amount\": \"5000\"}]}",
+	    PROGRAM_HEAD ", \"benefits\": {\"survivor\": \"1\", \"bereaved\": \"0\"}, "
+	                 "\"payment\": {\"form\": \"instalments\", \"count\": 12, \"every_months\": 1}}",
+	    PROGRAM_HEAD
+	    ", \"benefits\": {\"survivor\": \"1\", \"bereaved\": \"0\"}, \"priority\": [\"age\", \"age\"]}",
+	    PROGRAM_HEAD ", \"benefits\": {\"survivor\": \"0\", \"bereaved\": \"0\"}}",
+	    "{\"code\": \"p-1\", \"name\": \"P\", \"currency\": \"XXX\", \"cutoff\": \"2015-12-28\"}",
+	    "{\"code\": \"P 1\", \"name\": \"P\", \"currency\": \"KRW\", \"cutoff\": \"2015-12-28\"}",
+	    "{\"code\": \"p-1\", \"name\": \"P\", \"currency\": \"KRW\", \"cutoff\": \"2015-02-30\"}",
+	    "{\n  \"code\": \"p-1\",\n  oops\n}",
+	    "[]",
+	};
+	static const char *const english[] = {"field '",  " is missing",    "must be",    "unknown field",
+	                                      "amount '", "declared twice", "not a date", "refused"};
+	struct buf b;
+	size_t i, k;
+
+	(void)state;
+	if (!have_locales())
+		skip();
+	i18n_init(NULL);
+	buf_init(&b, 4096);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		refusal(bad[i], I18N_KO, &b);
+		if (strstr(b.data, "\xed") == NULL && strstr(b.data, "\xec") == NULL &&
+		    strstr(b.data, "\xea") == NULL && strstr(b.data, "\xeb") == NULL)
+			fail_msg("case %zu: no Hangul in '%s'", i, b.data);
+		for (k = 0; k < sizeof(english) / sizeof(english[0]); k++)
+			if (strstr(b.data, english[k]) != NULL)
+				fail_msg("case %zu: English '%s' left in '%s'", i, english[k], b.data);
+		refusal(bad[i], I18N_JA, &b);
+		if (strstr(b.data, "\xe3\x81") == NULL && strstr(b.data, "\xe3\x82") == NULL &&
+		    strstr(b.data, "\xe3\x83") == NULL)
+			fail_msg("case %zu: no kana in '%s'", i, b.data);
+		for (k = 0; k < sizeof(english) / sizeof(english[0]); k++)
+			if (strstr(b.data, english[k]) != NULL)
+				fail_msg("case %zu: English '%s' left in '%s'", i, english[k], b.data);
+	}
+	/* Exactly: the field kept, the sentence translated; an amount's refusal inside a field's. */
+	refusal(bad[0], I18N_KO, &b);
+	assert_string_equal(b.data, "'benefits' 항목이 없습니다.");
+	refusal(bad[0], I18N_JA, &b);
+	assert_string_equal(b.data, "「benefits」項目がありません。");
+	refusal(bad[1], I18N_KO, &b);
+	assert_string_equal(b.data,
+	                    "'benefits.survivor' 항목: 금액 '100,000,000'의 4번째에 ','이(가) 있습니다. "
+	                    "숫자와 '.' 하나까지만 쓰십시오.");
+	refusal(bad[14], I18N_KO, &b);
+	if (strstr(b.data,
+	           "3행 6열: JSON 문법이 맞지 않습니다('oops' 근처: 문자열이나 '}'가 와야 합니다).") == NULL)
+		fail_msg("%s", b.data);
+	/* English is the parser's own words; a message no pattern knows is kept after a sentence. */
+	refusal(bad[0], I18N_EN, &b);
+	assert_string_equal(b.data, "field 'benefits' is missing");
+	buf_reset(&b);
+	page_program_error(&b, I18N_KO, "something new went wrong");
+	assert_string_equal(b.data, "프로그램이 거부되었습니다: something new went wrong");
+	/* Quotes everywhere cannot make the matching slow: it gives up, the message is kept. */
+	{
+		char quotes[500];
+		size_t q;
+
+		for (q = 0; q + 1 < sizeof(quotes); q++)
+			quotes[q] = "field ' '"[q % 9];
+		quotes[q] = '\0';
+		buf_reset(&b);
+		page_program_error(&b, I18N_KO, quotes);
+		assert_non_null(strstr(b.data, quotes + 10));
+	}
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -306,6 +439,7 @@ main(void)
 	    cmocka_unit_test(test_accept_language),
 	    cmocka_unit_test(test_money_and_dates),
 	    cmocka_unit_test(test_catalogues),
+	    cmocka_unit_test(test_program_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,12 @@
 /*
  * test_program_rules.c -- the second program format: the three examples
  * parse to the rules they state and read back the same from their JSON;
+ * every file in examples/ names its program and items in ko, ja and en;
  * malformed rules are refused naming the field; amounts in units are
  * exact with half-up rounding; combination and caps on random programs
  * agree with a brute-force reference; overflow is refused, never wrapped.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,11 +103,96 @@ test_examples(void **state)
 	assert_string_equal(p->rules.services[0].code, "medical");
 	assert_int_equal(p->survivor_amount, 2000000);
 
-	/* The flagship keeps the first format: no rules, its name for every language. */
+	/* The flagship keeps the first format's rules (none), with its name in each language. */
 	parse_example("flagship-2015.json", p);
 	assert_int_equal(p->rules.nharms, 0);
 	assert_int_equal(p->rules.form, PROGRAM_FORM_LUMP_SUM);
-	assert_string_equal(program_name(p, "ko"), p->name);
+	assert_string_equal(program_name(p, "ko"), "화해·치유재단 (2015년 한일 합의)");
+	assert_string_equal(program_name(p, "ja"), "和解・癒やし財団（2015年日韓合意）");
+	assert_string_equal(program_name(p, "en"), p->name);
+	free(p);
+}
+
+/* The next code point of UTF-8 text at *s (valid UTF-8: the parser checked it). */
+static unsigned
+next_code_point(const char **s)
+{
+	const unsigned char *u = (const unsigned char *)*s;
+	unsigned c = u[0], n = c < 0x80 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3, i;
+
+	c &= n == 0 ? 0x7f : 0x3f >> n;
+	for (i = 1; i <= n; i++)
+		c = (c << 6) | (u[i] & 0x3f);
+	*s += n + 1;
+	return c;
+}
+
+/* A name fit for its language: Hangul in Korean; kana or kanji and no Hangul in Japanese; ASCII in English.
+ */
+static void
+assert_names(const char *file, const char *what, const struct program_names *n)
+{
+	int hangul = 0, japanese = 0, other = 0;
+	const char *s;
+	unsigned c;
+
+	for (s = n->text[PROGRAM_LANG_KO]; *s != '\0';)
+		hangul |= (c = next_code_point(&s)) >= 0xac00 && c <= 0xd7a3;
+	if (!hangul)
+		fail_msg("%s: %s has no Korean name ('%s')", file, what, n->text[PROGRAM_LANG_KO]);
+	hangul = 0;
+	for (s = n->text[PROGRAM_LANG_JA]; *s != '\0';) {
+		c = next_code_point(&s);
+		japanese |= (c >= 0x3040 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff);
+		hangul |= c >= 0xac00 && c <= 0xd7a3;
+	}
+	if (!japanese || hangul)
+		fail_msg("%s: %s has no Japanese name ('%s')", file, what, n->text[PROGRAM_LANG_JA]);
+	for (s = n->text[PROGRAM_LANG_EN]; *s != '\0'; s++)
+		other |= (unsigned char)*s >= 0x80;
+	if (n->text[PROGRAM_LANG_EN][0] == '\0' || other)
+		fail_msg("%s: %s has no English name ('%s')", file, what, n->text[PROGRAM_LANG_EN]);
+}
+
+/* Every program file in examples/ names the program, its harms, units and services in ko, ja and en. */
+static void
+test_examples_named(void **state)
+{
+	struct program *p = malloc(sizeof(*p));
+	char path[4096], what[64];
+	struct dirent *e;
+	size_t i, files = 0;
+	DIR *dir;
+
+	(void)state;
+	assert_non_null(p);
+	snprintf(path, sizeof(path), "%s/examples", REDRESS_SRCDIR);
+	dir = opendir(path);
+	assert_non_null(dir);
+	while ((e = readdir(dir)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		files++;
+		parse_example(e->d_name, p);
+		assert_names(e->d_name, "the program", &p->rules.names);
+		assert_string_equal(p->rules.names.text[PROGRAM_LANG_EN], p->name);
+		for (i = 0; i < p->rules.nharms; i++) {
+			snprintf(what, sizeof(what), "harm '%s'", p->rules.harms[i].code);
+			assert_names(e->d_name, what, &p->rules.harms[i].names);
+		}
+		for (i = 0; i < p->rules.nunits; i++) {
+			snprintf(what, sizeof(what), "unit '%s'", p->rules.units[i].code);
+			assert_names(e->d_name, what, &p->rules.units[i].names);
+		}
+		for (i = 0; i < p->rules.nservices; i++) {
+			snprintf(what, sizeof(what), "service '%s'", p->rules.services[i].code);
+			assert_names(e->d_name, what, &p->rules.services[i].names);
+		}
+	}
+	closedir(dir);
+	assert_true(files >= 5);
 	free(p);
 }
 
@@ -440,11 +527,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_examples),
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_refuses_malformed_rules),
-	    cmocka_unit_test(test_rounding_half_up),
-	    cmocka_unit_test(test_random_against_reference),
+	    cmocka_unit_test(test_examples),         cmocka_unit_test(test_examples_named),
+	    cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_refuses_malformed_rules),
+	    cmocka_unit_test(test_rounding_half_up), cmocka_unit_test(test_random_against_reference),
 	    cmocka_unit_test(test_sum_overflow),
 	};
 

@@ -22,7 +22,7 @@
 #include "domain/ledger/ledger.h"
 #include "domain/programs/programs.h"
 
-/* The flagship program, as in programs.h and examples/flagship-2015.json. */
+/* The flagship program, as in programs.h and examples/flagship-2015.json (less its names). */
 static const char flagship[] =
     "{\n"
     "  \"code\": \"flagship-2015\",\n"
@@ -79,8 +79,17 @@ test_examples(void **state)
 	(void)state;
 	text = read_example("flagship-2015.json", &len);
 	parse_ok(text, &p);
-	/* The file in examples/ is the program in programs.h, field for field. */
+	/*
+	 * The file in examples/ is the program in programs.h, field for field,
+	 * with its names in Korean, Japanese and English besides (the text
+	 * here, of the first format, has none: such a file stays valid).
+	 */
 	parse_ok(flagship, &q);
+	assert_string_equal(q.rules.names.text[PROGRAM_LANG_KO], "");
+	assert_string_equal(p.rules.names.text[PROGRAM_LANG_KO], "화해·치유재단 (2015년 한일 합의)");
+	assert_string_equal(p.rules.names.text[PROGRAM_LANG_JA], "和解・癒やし財団（2015年日韓合意）");
+	assert_string_equal(p.rules.names.text[PROGRAM_LANG_EN], p.name);
+	memcpy(&q.rules.names, &p.rules.names, sizeof(q.rules.names));
 	assert_memory_equal(&p, &q, sizeof(p));
 	free(text);
 	assert_string_equal(p.code, "flagship-2015");

@@ -998,11 +998,17 @@ programs_rules_load(struct program *p, const char *text, struct redress_error *e
 	json_error_t jerr;
 	json_t *root;
 	enum redress_err rc;
+	unsigned long failures = mem_failures();
 
 	memset(&p->rules, 0, sizeof(p->rules));
 	if (text == NULL || text[0] == '\0')
 		return REDRESS_OK;
-	if ((root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	/* jansson tells out of memory as a syntax error: the allocator tells it apart. */
+	if (root == NULL &&
+	    (json_error_code(&jerr) == json_error_out_of_memory || mem_failures() != failures))
+		return error_set(err, REDRESS_E_NOMEM, "out of memory reading program '%s''s rules", p->code);
+	if (root == NULL)
 		return error_set(err, REDRESS_E_INVALID, "program '%s': its rules are not JSON (%d:%d: %s)",
 		                 p->code, jerr.line, jerr.column, jerr.text);
 	rc = json_is_object(root)
