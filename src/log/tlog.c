@@ -247,6 +247,8 @@ static const struct tlog_migration {
      */
     {"each entitlement records the version of the program's rules it was booked under",
      "ALTER TABLE entitlements ADD COLUMN program_version INTEGER;"},
+    /* NULL again: registry_persons_frailty, the index of the frailest-first list. */
+    {"the registry's index for the list of people, frailest first", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
