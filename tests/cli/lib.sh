@@ -29,9 +29,39 @@ db_sql() {
 }
 # db_events [seq]: every event's body as text, in order (with "SEQ|" first when asked).
 db_events() {
-	body="CAST(body AS TEXT)"
-	[ -n "${REDRESS_TEST_PG:-}" ] && body="convert_from(body, 'UTF8')"
-	db_sql "SELECT ${1:+seq || '|' || }$body FROM log_events ORDER BY seq"
+	db_sql "SELECT ${1:+seq || '|' || }$(db_text body) FROM log_events ORDER BY seq"
+}
+# db_pg: true when the fund is a PostgreSQL database (tests/pg/run.sh).
+db_pg() {
+	[ -n "${REDRESS_TEST_PG:-}" ]
+}
+# sqlite_only WHAT WHY: true on SQLite.  On PostgreSQL false, after a line on
+# stderr naming the check left out and why, so that nothing passes unsaid:
+#   if sqlite_only "the file's bytes" "SQLite's file"; then ...; fi
+sqlite_only() {
+	db_pg || return 0
+	echo "skipped on PostgreSQL: $1 ($2)" >&2
+	return 1
+}
+# db_text EXPR / db_bytes EXPR: SQL reading a byte column as UTF-8 text, and
+# text as bytes, in the fund's dialect (SQLite's CAST, PostgreSQL's convert).
+db_text() {
+	if db_pg; then echo "convert_from($1, 'UTF8')"; else echo "CAST($1 AS TEXT)"; fi
+}
+db_bytes() {
+	if db_pg; then echo "convert_to($1, 'UTF8')"; else echo "CAST($1 AS BLOB)"; fi
+}
+# db_files_hold GREP-ARGS...: true when the database's files hold what
+# `grep -aq GREP-ARGS` looks for: SQLite's file and its journals; on
+# PostgreSQL the cluster's data directory, its WAL included (everything
+# committed is written there), and a dump of the fund.
+db_files_hold() {
+	if db_pg; then
+		grep -raq "$@" "$REDRESS_TEST_PG/data" && return 0
+		db_dump | grep -aq "$@"
+	else
+		grep -aq "$@" "$DB"*
+	fi
 }
 # db_dump: the database's whole content as SQL text; on SQLite, with the file's raw bytes.
 db_dump() {
