@@ -51,6 +51,27 @@ db_text() {
 db_bytes() {
 	if db_pg; then echo "convert_to($1, 'UTF8')"; else echo "CAST($1 AS BLOB)"; fi
 }
+# db_new NAME: the location of another, empty database for a second fund:
+# $T/NAME.db, or a new database NAME of the cluster (its URI).
+db_new() {
+	if db_pg; then
+		"$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" "$1"
+	else
+		echo "$T/$1.db"
+	fi
+}
+# db_copy FROM NAME: a copy of the database at FROM (no one connected), at
+# a location db_new would give NAME; prints that location.
+db_copy() {
+	if db_pg; then
+		src=${1#postgresql://redress@/}
+		src=${src%%\?*}
+		DB=$1 db_sql "CREATE DATABASE \"$2\" TEMPLATE \"$src\"" || return 1
+		echo "postgresql://redress@/$2?${1#*\?}"
+	else
+		cp "$1" "$T/$2.db" && echo "$T/$2.db"
+	fi
+}
 # db_files_hold GREP-ARGS...: true when the database's files hold what
 # `grep -aq GREP-ARGS` looks for: SQLite's file and its journals; on
 # PostgreSQL the cluster's data directory, its WAL included (everything
