@@ -51,6 +51,18 @@ db_text() {
 db_bytes() {
 	if db_pg; then echo "convert_to($1, 'UTF8')"; else echo "CAST($1 AS BLOB)"; fi
 }
+# db_hold_writer SECONDS: another process holds the fund's write lock for
+# SECONDS, then lets it go without a change (SQLite's BEGIN IMMEDIATE; on
+# PostgreSQL the advisory lock that store_begin takes, PG_WRITER_LOCK in
+# src/store/store_pgsql.c).  Run it in the background.
+db_hold_writer() {
+	if db_pg; then
+		psql "$DB" -Atq -c "BEGIN" -c "SELECT pg_advisory_xact_lock(7237970110993003891)" \
+			-c "SELECT pg_sleep($1)" -c "ROLLBACK" >/dev/null
+	else
+		printf 'BEGIN IMMEDIATE;\n.shell sleep %s\nROLLBACK;\n' "$1" | sqlite3 "$DB"
+	fi
+}
 # db_new NAME: the location of another, empty database for a second fund:
 # $T/NAME.db, or a new database NAME of the cluster (its URI).
 db_new() {
