@@ -78,10 +78,33 @@ db_copy() {
 	if db_pg; then
 		src=${1#postgresql://redress@/}
 		src=${src%%\?*}
-		DB=$1 db_sql "CREATE DATABASE \"$2\" TEMPLATE \"$src\"" || return 1
+		DB="postgresql://redress@/postgres?${1#*\?}" db_sql "CREATE DATABASE \"$2\" TEMPLATE \"$src\"" || return 1
 		echo "postgresql://redress@/$2?${1#*\?}"
 	else
 		cp "$1" "$T/$2.db" && echo "$T/$2.db"
+	fi
+}
+# db_put_back COPY: the fund's database replaced by COPY (from db_copy; no
+# one connected), as an older copy put back in its place.
+db_put_back() {
+	if db_pg; then
+		name=${DB#postgresql://redress@/}
+		name=${name%%\?*}
+		src=${1#postgresql://redress@/}
+		src=${src%%\?*}
+		psql "postgresql://redress@/postgres?${DB#*\?}" -Atq -c "DROP DATABASE \"$name\"" \
+			-c "CREATE DATABASE \"$name\" TEMPLATE \"$src\""
+	else
+		cp "$1" "$DB" && rm -f "$DB-wal" "$DB-shm"
+	fi
+}
+# db_empty: the fund's database emptied, for a new fund in its place (its
+# file and journals removed; on PostgreSQL its tables dropped).
+db_empty() {
+	if db_pg; then
+		db_sql "DROP SCHEMA public CASCADE; CREATE SCHEMA public" 2>/dev/null
+	else
+		rm -f "$DB" "$DB-wal" "$DB-shm"
 	fi
 }
 # db_files_hold GREP-ARGS...: true when the database's files hold what
@@ -99,7 +122,8 @@ db_files_hold() {
 # db_dump: the database's whole content as SQL text; on SQLite, with the file's raw bytes.
 db_dump() {
 	if [ -n "${REDRESS_TEST_PG:-}" ]; then
-		"${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_dump" "$DB"
+		# (Without pg_dump's \restrict lines: their key is new at each run.)
+		"${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_dump" "$DB" | grep -v '^\\\(un\)\?restrict '
 	else
 		sqlite3 "$DB" .dump
 		cat "$DB"

@@ -4,9 +4,8 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 make_fund() {
-	rm -rf "$DB" "$DB-wal" "$DB-shm" "$KEYS"
-	# On PostgreSQL, the fund's database emptied for the next fund.
-	if db_pg; then db_sql "DROP SCHEMA public CASCADE; CREATE SCHEMA public" || fail "emptying the database"; fi
+	db_empty || fail "emptying the database"
+	rm -rf "$KEYS"
 	rd init --origin tamper.example/fund >/dev/null || fail "init"
 	rd ledger account add gift --currency KRW --kind income >/dev/null
 	rd ledger account add bank --currency KRW --no-overdraft >/dev/null
