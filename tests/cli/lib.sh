@@ -119,6 +119,21 @@ db_files_hold() {
 		grep -aq "$@" "$DB"*
 	fi
 }
+# db_files: the names of the database's files, one a line, to look in for
+# what must not be there in clear: SQLite's file and its WAL; on PostgreSQL
+# one file written now, every file of the cluster's data directory (its WAL
+# included) and a dump of the fund, one after the other.
+db_files() {
+	if db_pg; then
+		{
+			find "$REDRESS_TEST_PG/data" -type f -exec cat {} + 2>/dev/null
+			db_dump
+		} >"$T/cluster.bytes"
+		echo "$T/cluster.bytes"
+	else
+		printf '%s\n%s\n' "$DB" "$DB-wal"
+	fi
+}
 # db_dump: the database's whole content as SQL text; on SQLite, with the file's raw bytes.
 db_dump() {
 	if [ -n "${REDRESS_TEST_PG:-}" ]; then
