@@ -112,14 +112,13 @@ expect_exit 12 as ada "$T/ada.pw" user password cat --password-file <(printf 'sh
 # ---- No secret in the database; audit replays every change -------------------------
 for pw in ada ben cat cat2 cat3 dan; do
 	checks=$((checks + 1))
-	grep -qa "$(cat "$T/$pw.pw")" "$DB" && fail "password $pw is in the database in clear"
+	db_files_hold "$(cat "$T/$pw.pw")" && fail "password $pw is in the database in clear"
 done
 expect_exit 0 rd audit verify
 expect_in "$OUT" "verified"
 # A role edited behind the log's back is found.
-sqlite3 "$DB" "UPDATE users_accounts SET role = 'admin' WHERE name = 'dan'" 2>/dev/null && {
-	expect_exit 1 rd audit verify
-	expect_in "$OUT$ERR" "users_accounts"
-}
+db_sql "UPDATE users_accounts SET role = 'admin' WHERE name = 'dan'" || fail "the database's shell failed"
+expect_exit 1 rd audit verify
+expect_in "$OUT$ERR" "users_accounts"
 
 finish

@@ -229,8 +229,8 @@ expect_status 201 "a change in the session kept over the restart (its CSRF token
 cookie=$(awk '$6 == "redress_session" { print $7 }' "$T/cho.jar")
 checks=$((checks + 1))
 [ -n "$cookie" ] || fail "no session cookie in cho's jar"
-grep -qa "$cookie" "$DB" "$DB-wal" 2>/dev/null && fail "a session token is in the database in clear"
-grep -qa "$(cat "$T/cho.csrf")" "$DB" "$DB-wal" 2>/dev/null && fail "a CSRF token is in the database in clear"
+grep -qa "$cookie" $(db_files) 2>/dev/null && fail "a session token is in the database in clear"
+grep -qa "$(cat "$T/cho.csrf")" $(db_files) 2>/dev/null && fail "a CSRF token is in the database in clear"
 call cho DELETE /session
 expect_status 200 "signing out"
 call cho GET /persons

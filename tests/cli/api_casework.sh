@@ -164,10 +164,11 @@ expect_status 403
 
 stop_server
 # What is written about her is sealed: nowhere in clear in the database or the server's log.
+files=$(db_files)
 for text in "Synthetic note: she asked" "Synthetic: tea" "Synthetic: inheritance" \
 	"Synthetic: an appointment on Monday" "Synthetic: no answer" "Synthetic Corrected Name"; do
 	checks=$((checks + 1))
-	if grep -qaF "$text" "$DB" "$DB-wal" "$T/server.log" 2>/dev/null; then
+	if grep -qaF "$text" $files "$T/server.log" 2>/dev/null; then
 		fail "'$text' is in clear in the database or the server's log"
 	fi
 done

@@ -80,7 +80,7 @@ jcall fumi POST /persons/V-000001/bank "{\"account\":\"$canary_account\",\"bic\"
 expect_status 403 "finance may not"
 jcall cho POST /persons/V-000001/bank '{"account":"1","bic":"not a bic","holder":"x"}'
 expect_status 400 "a malformed BIC"
-for f in "$DB" "$DB-wal" "$T/server.log"; do
+for f in $(db_files) "$T/server.log"; do
 	[ -f "$f" ] || continue
 	checks=$((checks + 1))
 	if grep -a -q -e "$canary_account" -e "$canary_holder" "$f"; then

@@ -160,14 +160,14 @@ expect_exit 13 as fin claim show C-000009
 
 # Nothing of the evidence, its name or a reason in clear in the database's files.
 checks=$((checks + 1))
-if grep -aq -e "canary-evidence" -e "canary-name" -e "canary-reason" "$DB"*; then
+if db_files_hold -e "canary-evidence" -e "canary-name" -e "canary-reason"; then
 	fail "a canary is in the database in clear"
 fi
 expect_exit 0 rd audit verify
 expect_in "$OUT" "verified"
 
 # A claim row edited behind the log's back is named.
-sqlite3 "$DB" "UPDATE claims_claims SET state = 'approved' WHERE id = 'C-000001'" || fail "sqlite3 failed"
+db_sql "UPDATE claims_claims SET state = 'approved' WHERE id = 'C-000001'" || fail "the database's shell failed"
 expect_exit 1 rd audit verify
 expect_in "$OUT$ERR" "claims_claims 'C-000001'"
 finish

@@ -10,7 +10,7 @@
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/serve_lib.sh"
 
-command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 is not installed (scripts/install-deps test)" >&2; exit 77; }
+db_pg || command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 is not installed (scripts/install-deps test)" >&2; exit 77; }
 sign_in cho
 
 # Load: two clients registering people, two reading the list, until told to stop.
@@ -44,7 +44,7 @@ erased=""
 erase_one() { # K [held]: a person added and erased on the command line, her wrapped key noted first
 	expect_exit 0 as cho person add --kind victim --name "Canary Erase Serving $1 7d2c" --birth-date 1931-02-03
 	p=$OUT
-	sqlite3 "$DB" "SELECT wrapped FROM registry_keys WHERE pseudonym = '$p'" >>"$T/wrapped"
+	db_sql "SELECT wrapped FROM registry_keys WHERE pseudonym = '$p'" >>"$T/wrapped"
 	if [ "${2:-}" = held ]; then
 		# Another process holds a snapshot through the erasure: the command cannot empty the journal.
 		printf 'BEGIN;\nSELECT count(*) FROM log_events;\n.shell sleep 25\nCOMMIT;\n' | sqlite3 "$DB" >/dev/null &
@@ -63,12 +63,18 @@ erase_one() { # K [held]: a person added and erased on the command line, her wra
 }
 erase_one 1
 erase_one 2
-erase_one 3 held
+# (PostgreSQL's VACUUM waits for no reader, and leaves what an old snapshot
+# sees: the held reader and the journal are SQLite's.)
+if sqlite_only "an erasure while another process holds a snapshot" "SQLite's journal, which the erasure empties"; then
+	erase_one 3 held
+else
+	erase_one 3
+fi
 # The load stops while the reader still holds its snapshot: nothing but the
 # server's own retry can empty the journal after the reader is done.
 rm -f "$T/load"
 wait "$w1" "$w2" "$r1" "$r2"
-wait "$reader"
+[ -z "${reader:-}" ] || wait "$reader"
 
 # Each erasure is kept: the identity is gone, whatever the journal said.
 for p in $erased; do
@@ -78,15 +84,25 @@ done
 # half-second retries: no copy of an erased key is left in the database or
 # its journal.
 expect_eq "$(wc -l <"$T/wrapped")" 3 "wrapped keys read before the erasures"
-for _ in $(seq 50); do
-	left=0
-	while read -r w; do
-		[ -n "$w" ] && cat "$DB" "$DB-wal" 2>/dev/null | grep -qaF "$w" && left=$((left + 1))
-	done <"$T/wrapped"
-	[ "$left" = 0 ] && break
-	sleep 0.1
-done
-expect_eq "$left" 0 "erased keys still in the database's files"
+if sqlite_only "the erased keys gone from the database's files" \
+	"PostgreSQL's dead rows and WAL keep them until the procedure of docs/deploy.md, 'Erasure on PostgreSQL'"; then
+	for _ in $(seq 50); do
+		left=0
+		while read -r w; do
+			[ -n "$w" ] && cat "$DB" "$DB-wal" 2>/dev/null | grep -qaF "$w" && left=$((left + 1))
+		done <"$T/wrapped"
+		[ "$left" = 0 ] && break
+		sleep 0.1
+	done
+	expect_eq "$left" 0 "erased keys still in the database's files"
+fi
+# In the database's content (a dump), none is left on either backend.
+db_dump >"$T/dump"
+left=0
+while read -r w; do
+	[ -n "$w" ] && grep -qaF "${w#s1:}" "$T/dump" && left=$((left + 1))
+done <"$T/wrapped"
+expect_eq "$left" 0 "erased keys still in the database's content"
 expect_exit 0 rd audit verify
 expect_in "$OUT" "verified"
 finish

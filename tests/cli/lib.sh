@@ -29,14 +29,116 @@ db_sql() {
 }
 # db_events [seq]: every event's body as text, in order (with "SEQ|" first when asked).
 db_events() {
-	body="CAST(body AS TEXT)"
-	[ -n "${REDRESS_TEST_PG:-}" ] && body="convert_from(body, 'UTF8')"
-	db_sql "SELECT ${1:+seq || '|' || }$body FROM log_events ORDER BY seq"
+	db_sql "SELECT ${1:+seq || '|' || }$(db_text body) FROM log_events ORDER BY seq"
+}
+# db_pg: true when the fund is a PostgreSQL database (tests/pg/run.sh).
+db_pg() {
+	[ -n "${REDRESS_TEST_PG:-}" ]
+}
+# sqlite_only WHAT WHY: true on SQLite.  On PostgreSQL false, after a line on
+# stderr naming the check left out and why, so that nothing passes unsaid:
+#   if sqlite_only "the file's bytes" "SQLite's file"; then ...; fi
+sqlite_only() {
+	db_pg || return 0
+	echo "skipped on PostgreSQL: $1 ($2)" >&2
+	return 1
+}
+# db_text EXPR / db_bytes EXPR: SQL reading a byte column as UTF-8 text, and
+# text as bytes, in the fund's dialect (SQLite's CAST, PostgreSQL's convert).
+db_text() {
+	if db_pg; then echo "convert_from($1, 'UTF8')"; else echo "CAST($1 AS TEXT)"; fi
+}
+db_bytes() {
+	if db_pg; then echo "convert_to($1, 'UTF8')"; else echo "CAST($1 AS BLOB)"; fi
+}
+# db_hold_writer SECONDS: another process holds the fund's write lock for
+# SECONDS, then lets it go without a change (SQLite's BEGIN IMMEDIATE; on
+# PostgreSQL the advisory lock that store_begin takes, PG_WRITER_LOCK in
+# src/store/store_pgsql.c).  Run it in the background.
+db_hold_writer() {
+	if db_pg; then
+		psql "$DB" -Atq -c "BEGIN" -c "SELECT pg_advisory_xact_lock(7237970110993003891)" \
+			-c "SELECT pg_sleep($1)" -c "ROLLBACK" >/dev/null
+	else
+		printf 'BEGIN IMMEDIATE;\n.shell sleep %s\nROLLBACK;\n' "$1" | sqlite3 "$DB"
+	fi
+}
+# db_new NAME: the location of another, empty database for a second fund:
+# $T/NAME.db, or a new database NAME of the cluster (its URI).
+db_new() {
+	if db_pg; then
+		"$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" "$1"
+	else
+		echo "$T/$1.db"
+	fi
+}
+# db_copy FROM NAME: a copy of the database at FROM (no one connected), at
+# a location db_new would give NAME; prints that location.
+db_copy() {
+	if db_pg; then
+		src=${1#postgresql://redress@/}
+		src=${src%%\?*}
+		DB="postgresql://redress@/postgres?${1#*\?}" db_sql "CREATE DATABASE \"$2\" TEMPLATE \"$src\"" || return 1
+		echo "postgresql://redress@/$2?${1#*\?}"
+	else
+		cp "$1" "$T/$2.db" && echo "$T/$2.db"
+	fi
+}
+# db_put_back COPY: the fund's database replaced by COPY (from db_copy; no
+# one connected), as an older copy put back in its place.
+db_put_back() {
+	if db_pg; then
+		name=${DB#postgresql://redress@/}
+		name=${name%%\?*}
+		src=${1#postgresql://redress@/}
+		src=${src%%\?*}
+		psql "postgresql://redress@/postgres?${DB#*\?}" -Atq -c "DROP DATABASE \"$name\"" \
+			-c "CREATE DATABASE \"$name\" TEMPLATE \"$src\""
+	else
+		cp "$1" "$DB" && rm -f "$DB-wal" "$DB-shm"
+	fi
+}
+# db_empty: the fund's database emptied, for a new fund in its place (its
+# file and journals removed; on PostgreSQL its tables dropped).
+db_empty() {
+	if db_pg; then
+		db_sql "DROP SCHEMA public CASCADE; CREATE SCHEMA public" 2>/dev/null
+	else
+		rm -f "$DB" "$DB-wal" "$DB-shm"
+	fi
+}
+# db_files_hold GREP-ARGS...: true when the database's files hold what
+# `grep -aq GREP-ARGS` looks for: SQLite's file and its journals; on
+# PostgreSQL the cluster's data directory, its WAL included (everything
+# committed is written there), and a dump of the fund.
+db_files_hold() {
+	if db_pg; then
+		grep -raq "$@" "$REDRESS_TEST_PG/data" && return 0
+		db_dump | grep -aq "$@"
+	else
+		grep -aq "$@" "$DB"*
+	fi
+}
+# db_files: the names of the database's files, one a line, to look in for
+# what must not be there in clear: SQLite's file and its WAL; on PostgreSQL
+# one file written now, every file of the cluster's data directory (its WAL
+# included) and a dump of the fund, one after the other.
+db_files() {
+	if db_pg; then
+		{
+			find "$REDRESS_TEST_PG/data" -type f -exec cat {} + 2>/dev/null
+			db_dump
+		} >"$T/cluster.bytes"
+		echo "$T/cluster.bytes"
+	else
+		printf '%s\n%s\n' "$DB" "$DB-wal"
+	fi
 }
 # db_dump: the database's whole content as SQL text; on SQLite, with the file's raw bytes.
 db_dump() {
 	if [ -n "${REDRESS_TEST_PG:-}" ]; then
-		"${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_dump" "$DB"
+		# (Without pg_dump's \restrict lines: their key is new at each run.)
+		"${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_dump" "$DB" | grep -v '^\\\(un\)\?restrict '
 	else
 		sqlite3 "$DB" .dump
 		cat "$DB"

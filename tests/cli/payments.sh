@@ -267,8 +267,9 @@ done
 
 # No canary in the database, its journal, any event or any output but the pain.001 files.
 db_events >"$T/events"
+files=$(db_files)
 for canary in $CANARIES; do
-	for f in "$DB" "$DB-wal" "$T/events" "$OUTPUTS"; do
+	for f in $files "$T/events" "$OUTPUTS"; do
 		checks=$((checks + 1))
 		if [ -f "$f" ] && grep -aqF -- "$canary" "$f"; then
 			fail "$(basename "$f") holds the canary $canary"

@@ -1,6 +1,6 @@
 # security.sh -- what issue 10 found, each attack replayed against the real
 # `redress serve` and the command line on a fresh demo fund:
-#   2. a role edited in the database (sqlite3, no keys) gives no power, over
+#   2. a role edited in the database (its shell, no keys) gives no power, over
 #      HTTP (password and token) or on the command line; audit verify
 #      replays roles;
 #   3. erasure reaches the answers kept for Idempotency-Key retries: a
@@ -15,14 +15,14 @@
 #      the web page, ?reasons=true on the API, claim show --reasons.
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/serve_lib.sh"
-command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 is not installed" >&2; exit 77; }
+db_pg || command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 is not installed" >&2; exit 77; }
 
 for who in ada cho rin moe; do
 	sign_in "$who"
 done
 # last_raw: the bytes of the log's last event; last_event: its type.
 last_raw() {
-	sqlite3 "$DB" "SELECT body FROM log_events ORDER BY seq DESC LIMIT 1"
+	db_sql "SELECT $(db_text body) FROM log_events ORDER BY seq DESC LIMIT 1"
 }
 last_event() {
 	last_raw | json type
@@ -54,7 +54,7 @@ as_new() {
 call moe POST /users/moe/tokens
 expect_status 201 "a monitor making his own token"
 moe_token=$(printf '%s' "$OUT" | json token)
-sqlite3 "$DB" "UPDATE users_accounts SET role = 'admin' WHERE name = 'moe'"
+db_sql "UPDATE users_accounts SET role = 'admin' WHERE name = 'moe'" || fail "the database's shell failed"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data-binary "{\"username\":\"moe\",\"password\":\"$(field_of moe password)\"}" "$BASE/session")
 checks=$((checks + 1))
@@ -69,12 +69,12 @@ expect_exit 19 as moe user add mallory --role admin --password-file "$T/moe.pw"
 expect_in "$ERR" "altered"
 expect_exit 19 as moe person show V-000001 --reveal
 # cho, a caseworker, raised the same way, adds no admin either.
-sqlite3 "$DB" "UPDATE users_accounts SET role = 'admin' WHERE name = 'cho'"
+db_sql "UPDATE users_accounts SET role = 'admin' WHERE name = 'cho'" || fail "the database's shell failed"
 expect_exit 19 as cho user add mallory --role admin --password-file "$T/moe.pw"
-expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM users_accounts WHERE name = 'mallory'")" 0 "accounts named mallory"
+expect_eq "$(db_sql "SELECT count(*) FROM users_accounts WHERE name = 'mallory'")" 0 "accounts named mallory"
 # Edited back: both work again, as what the log made them, and the audit is clean.
-sqlite3 "$DB" "UPDATE users_accounts SET role = 'monitor' WHERE name = 'moe'"
-sqlite3 "$DB" "UPDATE users_accounts SET role = 'caseworker' WHERE name = 'cho'"
+db_sql "UPDATE users_accounts SET role = 'monitor' WHERE name = 'moe'" || fail "the database's shell failed"
+db_sql "UPDATE users_accounts SET role = 'caseworker' WHERE name = 'cho'" || fail "the database's shell failed"
 expect_exit 0 as moe ledger balance
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $moe_token" "$BASE/users")
 expect_eq "$STATUS" 403 "moe's token, a monitor's again, listing accounts"
@@ -97,7 +97,7 @@ expect_not_in "$OUT" "$once_token" "the retry's answer"
 expect_in "$(cat "$T/headers")" "Idempotent-Replayed: true" "the retry's headers"
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $once_token" "$BASE/session")
 expect_eq "$STATUS" 200 "the token the first answer gave, after the retry"
-expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM idempotency_answers WHERE key = 'token-once'")" 1 \
+expect_eq "$(db_sql "SELECT count(*) FROM idempotency_answers WHERE key = 'token-once'")" 1 \
 	"answers kept under the token's key"
 
 # ---- 3. Erasure reaches the answers kept for retries ----------------------------------
@@ -126,7 +126,7 @@ reveal_erase_replay() { # HOW (api or cli): reveal with a key, erase, replay
 		--data-binary '{"reason": "Synthetic: a test"}'
 	expect_not_in "$OUT" "Canary Erased" "the retry's answer after the erasure ($how)"
 	expect_not_in "$(cat "$T/headers")" "Idempotent-Replayed: true" "the retry's headers after the erasure ($how)"
-	expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM idempotency_answers WHERE key = 'reveal-$how'")" 0 \
+	expect_eq "$(db_sql "SELECT count(*) FROM idempotency_answers WHERE key = 'reveal-$how'")" 0 \
 		"kept answers under the reveal's key after the erasure ($how)"
 }
 reveal_erase_replay api
@@ -209,6 +209,6 @@ expect_in "$OUT" "ada"
 expect_not_in "$OUT" "locked" "the account list after the recovery"
 expect_exit 0 rd audit verify
 checks=$((checks + 1))
-if grep -q 'canary-recovered-6b1f' "$DB" 2>/dev/null; then fail "the new password is in the database in clear"; fi
+if db_files_hold 'canary-recovered-6b1f'; then fail "the new password is in the database in clear"; fi
 
 finish

@@ -1,9 +1,11 @@
 # tamper.sh -- edits made to the database behind redress's back, with the
-# sqlite3 shell, are each found and named by `audit verify` (exit 1).
+# database's shell (sqlite3 or psql, db_sql), are each found and named by
+# `audit verify` (exit 1).
 . "$SRCDIR/tests/cli/lib.sh"
 
 make_fund() {
-	rm -rf "$DB" "$DB-wal" "$DB-shm" "$KEYS"
+	db_empty || fail "emptying the database"
+	rm -rf "$KEYS"
 	rd init --origin tamper.example/fund >/dev/null || fail "init"
 	rd ledger account add gift --currency KRW --kind income >/dev/null
 	rd ledger account add bank --currency KRW --no-overdraft >/dev/null
@@ -18,7 +20,7 @@ make_fund() {
 # check NAME SQL EXPECTED-FINDING
 check() {
 	make_fund
-	sqlite3 "$DB" "$2" || fail "$1: sqlite3 failed"
+	db_sql "$2" || fail "$1: the database's shell failed"
 	if expect_exit 1 rd audit verify; then
 		expect_in "$ERR" "$3" "$1: findings"
 	fi
@@ -37,7 +39,7 @@ check "unbalanced books" "UPDATE ledger_accounts SET credits_posted = credits_po
 check "deleted event" "DELETE FROM log_events WHERE seq = 4" "event 4 missing"
 check "deleted last event" "DELETE FROM log_events WHERE seq = (SELECT max(seq) FROM log_events)" \
 	"deleted from the end"
-check "altered event" "UPDATE log_events SET body = CAST(replace(CAST(body AS TEXT), '\"amount\":300', '\"amount\":30') AS BLOB) WHERE seq = 5" \
+check "altered event" "UPDATE log_events SET body = $(db_bytes "replace($(db_text body), '\"amount\":300', '\"amount\":30')") WHERE seq = 5" \
 	"event 5 was altered"
 check "reordered history" "UPDATE log_events SET seq = -1 WHERE seq = 5; UPDATE log_events SET seq = 5 WHERE seq = 6; UPDATE log_events SET seq = 6 WHERE seq = -1;" \
 	"history reordered"
@@ -47,7 +49,7 @@ check "forged checkpoint" "UPDATE log_checkpoints SET note = replace(note, 'tamp
 # A rewrite that is consistent inside the database (the last event and its
 # checkpoints removed together) is caught by a checkpoint published before.
 make_fund
-sqlite3 "$DB" "DELETE FROM log_events WHERE seq = 6; DELETE FROM log_nodes WHERE id >= 10; DELETE FROM log_checkpoints WHERE size = 7; DELETE FROM ledger_transfers WHERE id = 'pay-2'; UPDATE ledger_accounts SET credits_pending = 0 WHERE code = 'bank'; UPDATE ledger_accounts SET debits_pending = 0 WHERE code = 'payable';"
+db_sql "DELETE FROM log_events WHERE seq = 6; DELETE FROM log_nodes WHERE id >= 10; DELETE FROM log_checkpoints WHERE size = 7; DELETE FROM ledger_transfers WHERE id = 'pay-2'; UPDATE ledger_accounts SET credits_pending = 0 WHERE code = 'bank'; UPDATE ledger_accounts SET debits_pending = 0 WHERE code = 'payable';"
 # The checkpoint the fund keeps in its key directory catches it at once ...
 expect_exit 1 rd audit verify
 expect_in "$ERR" "signed a checkpoint at 7"
@@ -61,7 +63,7 @@ fi
 
 # The key directory is the trust anchor: a database whose key was swapped fails.
 make_fund
-sqlite3 "$DB" "UPDATE log_meta SET value = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE name = 'public_key'"
+db_sql "UPDATE log_meta SET value = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE name = 'public_key'"
 expect_exit 1 rd audit verify
 expect_in "$ERR" "the database's log keys do not include the trusted key"
 finish

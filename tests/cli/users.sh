@@ -159,7 +159,7 @@ expect_in "$OUT" "REDRESS_PASSWORD_FILE"
 
 # The audit agrees, and no password or hash is in the database, its WAL, or any event.
 expect_exit 0 rd audit verify
-for f in "$DB" "$DB-wal"; do
+for f in $(db_files); do
 	[ -f "$f" ] || continue
 	for needle in canary- '$argon2id$'; do
 		checks=$((checks + 1))
@@ -365,12 +365,13 @@ expect_exit 0 rd audit verify --json && keep
 expect_eq "$(printf '%s' "$OUT" | json replayed)" "false" "audit replayed"
 # No secret nor token in clear but in the one output that printed it.
 db_events >"$T/events"
+files=$(db_files)
 for canary in "$secret1" "$secret2" "$tok1" "$tok2" "${tok1#rdt_}" "${tok2#rdt_}"; do
-	not_in_files "$canary" "$DB" "$DB-wal" "$T/events" "$OTHER"
+	not_in_files "$canary" $files "$T/events" "$OTHER"
 done
-raw_secret_absent "$secret1" "$DB" "$DB-wal" "$T/events" "$OTHER"
-raw_secret_absent "$secret2" "$DB" "$DB-wal" "$T/events" "$OTHER"
-not_in_files "otpauth" "$DB" "$DB-wal" "$T/events" "$OTHER"
+raw_secret_absent "$secret1" $files "$T/events" "$OTHER"
+raw_secret_absent "$secret2" $files "$T/events" "$OTHER"
+not_in_files "otpauth" $files "$T/events" "$OTHER"
 checks=$((checks + 1))
 case "$totp_out2" in *"$secret1"*) fail "the second enrolment shows the first secret" ;; esac
 # ... while the events do hold the sealed secret and the token's hash.
