@@ -20,7 +20,7 @@
 MESON ?= meson
 NINJA ?= ninja
 FUZZ_SECONDS ?= 600
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program fuzz_camt fuzz_report fuzz_http fuzz_form fuzz_cosig fuzz_receipt fuzz_casework fuzz_archive
 
 .PHONY: all deps build run test test-unit test-browser test-san test-fuzz test-release test-build-only bench bench-scale fuzz format clean
@@ -55,7 +55,8 @@ test: deps-test build/build.ninja
 	@grep -q test_payments build/build.ninja || $(MESON) setup --reconfigure build
 	@grep -q test_payments build/build.ninja || { echo "make test: the tests are not configured (see meson's warning above)" >&2; exit 1; }
 	$(NINJA) -C build
-	$(MESON) test -C build --print-errorlogs --num-processes 2
+	@# Three at a time on two cores: the command and server tests wait on servers, databases and TOTP steps more than they compute.
+	$(MESON) test -C build --print-errorlogs --num-processes 3
 	$(MAKE) test-browser
 	$(MAKE) test-san
 	$(MAKE) test-fuzz
