@@ -23,10 +23,16 @@ static const struct event_module *const modules[] = {&ledger_module,   &users_mo
 int
 claimfix_setup(void **state)
 {
+	return claimfix_setup_with(state, modules, "test.example/fund");
+}
+
+int
+claimfix_setup_with(void **state, const struct event_module *const *with, const char *origin)
+{
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->lf = logfix_new(modules, "test.example/fund");
+	f->lf = logfix_new(with, origin);
 	f->store = f->lf->store;
 	f->log = f->lf->log;
 	f->rkeys.master = keydir_master_key(f->lf->kd);

@@ -23,6 +23,8 @@ struct fixture {
 
 /* cmocka setup and teardown: *state is a struct fixture. */
 int claimfix_setup(void **state);
+/* The same with the modules with (NULL-terminated) and the log's origin. */
+int claimfix_setup_with(void **state, const struct event_module *const *with, const char *origin);
 int claimfix_teardown(void **state);
 
 /* Acts as account name with role from now on: the log's actor is "user:NAME". */

@@ -44,17 +44,7 @@ static const struct event_module *const modules[] = {
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->lf = logfix_new(modules, "test.example/notices");
-	f->store = f->lf->store;
-	f->log = f->lf->log;
-	f->rkeys.master = keydir_master_key(f->lf->kd);
-	f->rkeys.index = keydir_index_key(f->lf->kd);
-	claimfix_boot(f);
-	*state = f;
-	return 0;
+	return claimfix_setup_with(state, modules, "test.example/notices");
 }
 
 struct world {
