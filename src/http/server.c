@@ -847,6 +847,19 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 		return rc;
 	if ((rc = http_totp_setup(app, app->first, err)) != REDRESS_OK)
 		return rc;
+	/*
+	 * The tree's size now, while this thread still owns the connection:
+	 * from http_writer_start on, app->log is the writer thread's alone (a
+	 * PostgreSQL connection used by two threads at once loses answers, and
+	 * the first request would wait for its own forever).
+	 */
+	{
+		uint64_t size = 0;
+
+		if ((rc = tlog_size(app->log, &size, err)) != REDRESS_OK)
+			return rc;
+		atomic_store(&app->metrics.tree_size, size);
+	}
 	/* A statement left mid-rows would hold the writer to its first snapshot: after another process wrote
 	 * (the command line), every change would fail as "database is locked". */
 	store_end_reads(app->first);
@@ -1026,14 +1039,6 @@ http_serve(const struct http_config *config, struct redress_error *err)
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	port = info != NULL ? info->port : config->port;
-	{
-		uint64_t size = 0;
-		struct redress_error ignored;
-
-		if (tlog_size(app.log, &size, &ignored) == REDRESS_OK)
-			atomic_store(&app.metrics.tree_size, size);
-		store_end_reads(app.first);
-	}
 	fprintf(stderr, "redress: serving %s on %s%s%s:%u\n", config->db,
 	        strchr(config->host, ':') ? "[" : "", config->host, strchr(config->host, ':') ? "]" : "",
 	        port);
@@ -1046,18 +1051,15 @@ http_serve(const struct http_config *config, struct redress_error *err)
 		close(config->ready_fd);
 	}
 	for (;;) {
-		uint64_t size = 0;
-		struct redress_error ignored;
-
 		if (sigwait(&stop_set, &sig) != 0)
 			continue;
 		if (sig != SIGHUP)
 			break;
 		if (config->reload != NULL)
 			config->reload(config->reload_ctx);
-		(void)tlog_size(app.log, &size, &ignored);
+		/* The writer's gauge: its connection is not this thread's to use. */
 		fprintf(stderr, "redress: SIGHUP: serving %s, %llu events, %llu requests in flight\n",
-		        config->db, (unsigned long long)size,
+		        config->db, (unsigned long long)atomic_load(&app.metrics.tree_size),
 		        (unsigned long long)atomic_load(&app.metrics.in_flight));
 	}
 	/* Let what is in flight finish; refuse what comes after. */

@@ -89,18 +89,18 @@ fi
 # A fork: a copy of the database made now, then each copy goes its own way
 # (with its own copy of the keys: the key directory's high-water mark would
 # otherwise refuse the older copy before it could fork).
-cp "$DB" "$T/fork.db"
+FORK=$(db_copy "$DB" fork)
 cp -a "$KEYS" "$T/fork.keys"
 rd ledger transfer --id real --from a --to b --amount 5 >/dev/null
 expect_exit 0 rd audit cosign
-"$REDRESS" --db "$T/fork.db" --keys "$T/fork.keys" ledger transfer --id forged --from a --to b --amount 500 >/dev/null
-expect_exit 19 "$REDRESS" --db "$T/fork.db" --keys "$T/fork.keys" audit cosign
+"$REDRESS" --db "$FORK" --keys "$T/fork.keys" ledger transfer --id forged --from a --to b --amount 500 >/dev/null
+expect_exit 19 "$REDRESS" --db "$FORK" --keys "$T/fork.keys" audit cosign
 expect_in "$OUT" "0 of 1 witnesses cosigned"
 expect_in "$ERR" "refused the checkpoint"
 expect_in "$(cat "$T/w1.log")" "422 REFUSED: FORK"
 # The fork's checkpoint carries no cosignature, so a policy refuses it.
-"$REDRESS" --db "$T/fork.db" --keys "$T/fork.keys" audit checkpoint >"$T/forkcp"
-expect_exit 19 "$REDRESS" --db "$T/fork.db" --keys "$T/fork.keys" audit verify --checkpoint "$T/forkcp" --witness "$W1"
+"$REDRESS" --db "$FORK" --keys "$T/fork.keys" audit checkpoint >"$T/forkcp"
+expect_exit 19 "$REDRESS" --db "$FORK" --keys "$T/fork.keys" audit verify --checkpoint "$T/forkcp" --witness "$W1"
 # The witness still holds the real history: the real fund's next checkpoint is cosigned.
 rd ledger transfer --id real2 --from a --to b --amount 6 >/dev/null
 expect_exit 0 rd audit cosign
