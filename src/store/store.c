@@ -474,11 +474,38 @@ catalogues_listed(const struct store_catalogue *const *catalogues, const char *r
 	return 1;
 }
 
+/* Hands the backend every statement of catalogues store_prepare is about to prepare, to begin at once. */
+static enum redress_err
+prepare_ahead(struct store *store, const struct store_catalogue *const *catalogues, size_t total,
+              struct redress_error *err)
+{
+	const struct store_statement **qs;
+	size_t i, j, n = 0;
+
+	if (total == 0)
+		return REDRESS_OK;
+	if ((qs = calloc(total, sizeof(*qs))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory preparing statements");
+	for (i = 0; catalogues[i] != NULL; i++)
+		for (j = 0; j < catalogues[i]->count; j++) {
+			const struct store_statement *q = &catalogues[i]->statements[j];
+
+			if (q->name != NULL && q->sql != NULL &&
+			    (q->reads == NULL || catalogues_listed(catalogues, q->reads)) &&
+			    cache_slot(store->cache, store->slots, q)->key == NULL)
+				qs[n++] = q;
+		}
+	store->backend->prepare_ahead(store->conn, qs, n);
+	free(qs);
+	return REDRESS_OK;
+}
+
 enum redress_err
 store_prepare(struct store *store, const struct store_catalogue *const *catalogues, struct redress_error *err)
 {
 	struct store_stmt *cache, *st;
 	size_t total = 0, slots, i, j;
+	enum redress_err rc;
 
 	/* The same catalogues again (a log opened on a pooled connection for each request): done. */
 	if (store->catalogues != NULL) {
@@ -506,6 +533,9 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 		store->cache = cache;
 		store->slots = slots;
 	}
+	if (store->backend->prepare_ahead != NULL &&
+	    (rc = prepare_ahead(store, catalogues, total, err)) != REDRESS_OK)
+		return rc;
 	for (i = 0; catalogues[i] != NULL; i++)
 		for (j = 0; j < catalogues[i]->count; j++) {
 			const struct store_statement *q = &catalogues[i]->statements[j];

@@ -33,6 +33,12 @@ struct store_backend {
 	/* Prepares q in this backend's dialect; the handle is freed with finalize. */
 	enum redress_err (*prepare)(void *conn, const struct store_statement *q, void **stmt_r,
 	                            struct redress_error *err);
+	/*
+	 * NULL, or: begins preparing the n statements qs at once, for the
+	 * prepare calls that follow to take (a backend whose every prepare is a
+	 * round trip to a server).  Errors are left for prepare to report.
+	 */
+	void (*prepare_ahead)(void *conn, const struct store_statement *const *qs, size_t n);
 	void (*finalize)(void *stmt);
 	/* Ends the statement's rows; clear also unbinds every parameter. */
 	void (*reset)(void *stmt, int clear);

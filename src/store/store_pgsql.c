@@ -68,10 +68,25 @@ struct pg_conn {
 	PGconn *pg;
 	char *conninfo;
 	int readonly;
-	unsigned generation; /* one more at every new connection: statements are prepared again */
-	unsigned long names; /* statements prepared, for their names */
-	int64_t changes;     /* rows changed by the last INSERT, UPDATE or DELETE */
-	int in_tx;           /* a transaction is open: a lost connection is not made again */
+	unsigned generation;    /* one more at every new connection: statements are prepared again */
+	unsigned long names;    /* statements prepared, for their names */
+	int64_t changes;        /* rows changed by the last INSERT, UPDATE or DELETE */
+	int in_tx;              /* a transaction is open: a lost connection is not made again */
+	struct pg_ahead *ahead; /* statements prepared ahead in one pipeline (pg_prepare_ahead) */
+	size_t nahead;
+};
+
+/*
+ * A statement the server prepared and described in a pipeline, waiting for
+ * pg_prepare to take it: its server name, translated SQL and description.
+ */
+struct pg_ahead {
+	const struct store_statement *q;
+	char name[24];
+	char *sql;
+	int nhints;
+	unsigned generation;
+	PGresult *desc;
 };
 
 /* A bound parameter: its bytes, inline when short. */
@@ -457,11 +472,27 @@ pg_open(const char *location, enum store_open_flags flags, void **conn_r, struct
 	return REDRESS_OK;
 }
 
+/* Forgets what was prepared ahead and not taken (the server's statements stay, unused). */
+static void
+pg_ahead_clear(struct pg_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nahead; i++) {
+		free(c->ahead[i].sql);
+		PQclear(c->ahead[i].desc);
+	}
+	free(c->ahead);
+	c->ahead = NULL;
+	c->nahead = 0;
+}
+
 static void
 pg_close(void *conn)
 {
 	struct pg_conn *c = conn;
 
+	pg_ahead_clear(c);
 	PQfinish(c->pg);
 	free(c->conninfo);
 	free(c);
@@ -802,6 +833,127 @@ pg_finalize(void *stmt)
 	free(st);
 }
 
+/*
+ * Moves q's statement prepared ahead into st (its name, SQL, description);
+ * 1 when there was one on this connection.
+ */
+static int
+pg_ahead_take(struct pg_conn *c, const struct store_statement *q, struct pg_stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < c->nahead; i++) {
+		struct pg_ahead *a = &c->ahead[i];
+
+		if (a->q != q || a->desc == NULL)
+			continue;
+		if (a->generation != c->generation)
+			return 0;
+		memcpy(st->name, a->name, sizeof(st->name));
+		st->sql = a->sql;
+		st->nhints = a->nhints;
+		st->desc = a->desc;
+		st->generation = a->generation;
+		a->sql = NULL;
+		a->desc = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+/* Statements sent at once, a Sync after each: their answers stay well within the socket's buffers. */
+#define PG_AHEAD_BATCH 48
+
+/*
+ * Reads the answers to one statement of a pipeline: its prepare's and its
+ * description's, then its Sync.  The description is kept in a->desc when
+ * both succeeded.  Returns 0 when the pipeline cannot be read on (the
+ * connection broke).
+ */
+static int
+pg_ahead_read(PGconn *pg, struct pg_ahead *a)
+{
+	PGresult *res;
+	int seen = 0, nulls = 0, ok = 1;
+
+	for (;;) {
+		if ((res = PQgetResult(pg)) == NULL) {
+			if (++nulls > 1)
+				return 0; /* nothing more will come */
+			continue;
+		}
+		nulls = 0;
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (seen == 0)
+			ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		else if (seen == 1 && ok && PQresultStatus(res) == PGRES_COMMAND_OK) {
+			a->desc = res;
+			res = NULL;
+		}
+		seen++;
+		PQclear(res);
+	}
+	return 1;
+}
+
+/*
+ * Prepares and describes qs on the server in pipelines (a round trip per
+ * PG_AHEAD_BATCH statements rather than two per statement: a command
+ * opening a fund prepares some three hundred), for pg_prepare to take.
+ * Only between transactions.  Any statement that fails here (a parameter
+ * whose type the server must be told) is left to pg_prepare, which
+ * reports it; a broken pipeline leaves the connection to be made again.
+ */
+static void
+pg_prepare_ahead(void *conn, const struct store_statement *const *qs, size_t n)
+{
+	struct pg_conn *c = conn;
+	size_t i, start, end;
+
+	pg_ahead_clear(c);
+	if (n == 0 || c->in_tx || PQstatus(c->pg) != CONNECTION_OK ||
+	    PQtransactionStatus(c->pg) != PQTRANS_IDLE || (c->ahead = calloc(n, sizeof(*c->ahead))) == NULL)
+		return;
+	c->nahead = n;
+	for (start = 0; start < n; start = end) {
+		struct redress_error ignored;
+
+		end = start + PG_AHEAD_BATCH < n ? start + PG_AHEAD_BATCH : n;
+		if (!PQenterPipelineMode(c->pg))
+			return;
+		for (i = start; i < end; i++) {
+			struct pg_ahead *a = &c->ahead[i];
+			const struct store_statement *q = qs[i];
+
+			a->q = q;
+			a->generation = c->generation;
+			snprintf(a->name, sizeof(a->name), "r%lu", ++c->names);
+			if (pg_translate(q->sql_pgsql != NULL ? q->sql_pgsql : q->sql, &a->sql, &a->nhints,
+			                 &ignored) != REDRESS_OK ||
+			    !PQsendPrepare(c->pg, a->name, a->sql, 0, NULL) ||
+			    !PQsendDescribePrepared(c->pg, a->name) || !PQpipelineSync(c->pg))
+				break;
+		}
+		end = i; /* what was sent, each with its Sync */
+		for (i = start; i < end; i++)
+			if (!pg_ahead_read(c->pg, &c->ahead[i]))
+				break;
+		if (i < end || !PQexitPipelineMode(c->pg)) {
+			/* Unreadable: the connection is made again at its next use. */
+			PQreset(c->pg);
+			c->generation++;
+			if (PQstatus(c->pg) == CONNECTION_OK)
+				(void)pg_session(c, &ignored);
+			return;
+		}
+		if (end < (start + PG_AHEAD_BATCH < n ? start + PG_AHEAD_BATCH : n))
+			return;
+	}
+}
+
 static enum redress_err
 pg_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct redress_error *err)
 {
@@ -817,6 +969,13 @@ pg_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct re
 	st->conn = c;
 	st->name_of = q->name;
 	st->row = -1;
+	if (pg_ahead_take(c, q, st)) {
+		if (st->nhints > 0 && (st->hints = calloc((size_t)st->nhints, sizeof(Oid))) == NULL) {
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory preparing %s", q->name);
+			goto fail;
+		}
+		goto described;
+	}
 	snprintf(st->name, sizeof(st->name), "r%lu", ++c->names);
 	if ((rc = pg_translate(q->sql_pgsql != NULL ? q->sql_pgsql : q->sql, &st->sql, &st->nhints, err)) !=
 	    REDRESS_OK)
@@ -828,6 +987,7 @@ pg_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct re
 	if ((rc = pg_prepare_on(st, err)) != REDRESS_OK)
 		goto fail;
 	st->desc = PQdescribePrepared(c->pg, st->name);
+described:
 	if (PQresultStatus(st->desc) != PGRES_COMMAND_OK) {
 		rc = pg_fail(c, st->desc, q->name, err);
 		goto fail;
@@ -1276,6 +1436,7 @@ const struct store_backend store_backend_pgsql = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .prepare = pg_prepare,
+    .prepare_ahead = pg_prepare_ahead,
     .finalize = pg_finalize,
     .reset = pg_reset,
     .bind_int64 = pg_bind_int64,
