@@ -496,12 +496,19 @@ struct http_throttle_slot {
 	uint64_t last; /* seconds */
 };
 
+#define HTTP_THROTTLE_FORGET_S (24 * 3600) /* a count in the database outlives its last failure by */
+
+struct http_sessions;
+
 struct http_throttle {
 	pthread_mutex_t lock;
 	struct http_throttle_slot slots[HTTP_THROTTLE_SLOTS];
+	struct http_sessions *shared; /* NULL, or the sessions whose database also keeps the counts */
 };
 
 void http_throttle_init(struct http_throttle *t);
+/* Keeps the counts in sessions' database too (once attached), shared by every server of the fund. */
+void http_throttle_share(struct http_throttle *t, struct http_sessions *sessions);
 void http_throttle_free(struct http_throttle *t);
 
 /* Seconds to wait before account may try again from address; 0: now. */

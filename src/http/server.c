@@ -872,6 +872,7 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 		if ((rc = http_sessions_attach(&app->sessions, sessions, keydir_index_key(config->keys),
 		                               (uint64_t)time(NULL), err)) != REDRESS_OK)
 			return rc;
+		http_throttle_share(&app->throttle, &app->sessions);
 	}
 	return http_writer_start(app, err);
 }

@@ -141,7 +141,10 @@ sweep(struct http_sessions *s, uint64_t now)
 	s->swept = now;
 	if (sessions_expire(s->store, now > HTTP_SESSION_IDLE_S ? now - HTTP_SESSION_IDLE_S : 0,
 	                    now > HTTP_SESSION_ABSOLUTE_S ? now - HTTP_SESSION_ABSOLUTE_S : 0,
-	                    &err) != REDRESS_OK)
+	                    &err) != REDRESS_OK ||
+	    sessions_throttle_expire(s->store,
+	                             now > HTTP_THROTTLE_FORGET_S ? now - HTTP_THROTTLE_FORGET_S : 0,
+	                             &err) != REDRESS_OK)
 		fprintf(stderr, "redress: expired sessions could not be removed from the database: %s\n",
 		        err.message);
 	store_end_reads(s->store);

@@ -10,10 +10,21 @@
  * fresh names or addresses does not reset the count of an account being
  * guessed.  Failures never lock an account (api_session.c): a lock is an
  * admin's deliberate act.
+ *
+ * Once the server's sessions have their database (http_throttle_share),
+ * the counts are kept there too, under keyed tags of the account and the
+ * address (never the name or the address), so that every server of the
+ * fund slows the same guesser and a restart forgets nothing: the wait is
+ * the longer of this server's and the database's.  A count in the
+ * database is forgotten a day after its last failure.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "crypto/seal.h"
+#include "domain/sessions/sessions.h"
 #include "http/http_int.h"
 
 void
@@ -75,20 +86,91 @@ find(struct http_throttle *t, const char *key, int create, uint64_t now)
 	return empty;
 }
 
+/* Seconds still to wait after failures, the last at last. */
 static unsigned
-wait_for(const struct http_throttle_slot *s, uint64_t now)
+wait_after(unsigned failures, uint64_t last, uint64_t now)
 {
 	uint64_t wait, until;
 	unsigned over;
 
-	if (s == NULL || s->failures < HTTP_THROTTLE_FREE)
+	if (failures < HTTP_THROTTLE_FREE)
 		return 0;
-	over = s->failures - HTTP_THROTTLE_FREE;
+	over = failures - HTTP_THROTTLE_FREE;
 	wait = over >= 10 ? HTTP_THROTTLE_WAIT_MAX : (uint64_t)2 << over;
 	if (wait > HTTP_THROTTLE_WAIT_MAX)
 		wait = HTTP_THROTTLE_WAIT_MAX;
-	until = s->last + wait;
+	if (__builtin_add_overflow(last, wait, &until))
+		until = UINT64_MAX;
 	return until > now ? (unsigned)(until - now) : 0;
+}
+
+static unsigned
+wait_for(const struct http_throttle_slot *s, uint64_t now)
+{
+	return s == NULL ? 0 : wait_after(s->failures, s->last, now);
+}
+
+/* The database's tag of a count key ("a:NAME" or "i:ADDRESS"). */
+static void
+tag_of(const struct http_sessions *shared, const char *key, char out[SESSIONS_TAG_SIZE])
+{
+	char value[sizeof(((struct http_throttle_slot *)0)->key) + 32];
+
+	snprintf(value, sizeof(value), "sign-in-failures:%s", key);
+	seal_blind_index(shared->index_key, value, out);
+	sodium_memzero(value, sizeof(value));
+}
+
+/* What the shared counts do (under the sessions' lock, on their connection). */
+enum shared_op { SHARED_WAIT, SHARED_FAIL, SHARED_CLEAR };
+
+/*
+ * Applies op to the database's count under key; for SHARED_WAIT returns
+ * the seconds it imposes, for SHARED_FAIL the count with this failure.  A
+ * database that cannot answer is logged and counts for nothing: this
+ * server's own counts still hold.
+ */
+static unsigned
+shared(struct http_throttle *t, enum shared_op op, const char *key, uint64_t now)
+{
+	struct http_sessions *s = t->shared;
+	char tag[SESSIONS_TAG_SIZE];
+	struct redress_error err;
+	enum redress_err rc = REDRESS_OK;
+	unsigned failures = 0, out = 0;
+	uint64_t last = 0;
+
+	if (s == NULL)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	if (s->store == NULL)
+		goto out;
+	tag_of(s, key, tag);
+	switch (op) {
+	case SHARED_WAIT:
+		if ((rc = sessions_throttle_get(s->store, tag, &failures, &last, &err)) == REDRESS_OK)
+			out = wait_after(failures, last, now);
+		break;
+	case SHARED_FAIL:
+		if ((rc = sessions_throttle_fail(s->store, tag, now, &failures, &err)) == REDRESS_OK)
+			out = failures;
+		break;
+	case SHARED_CLEAR: rc = sessions_throttle_clear(s->store, tag, &err); break;
+	}
+	/* An autocommit write ends, and lets the lock go, only when its statement is reset. */
+	store_end_reads(s->store);
+	if (rc != REDRESS_OK)
+		fprintf(stderr, "redress: failed sign-ins could not be counted in the database: %s\n",
+		        err.message);
+out:
+	pthread_mutex_unlock(&s->lock);
+	return out;
+}
+
+void
+http_throttle_share(struct http_throttle *t, struct http_sessions *sessions)
+{
+	t->shared = sessions;
 }
 
 static void
@@ -102,13 +184,17 @@ unsigned
 http_throttle_wait(struct http_throttle *t, const char *account, const char *address, uint64_t now)
 {
 	char akey[sizeof(t->slots[0].key)], ikey[sizeof(t->slots[0].key)];
-	unsigned a, i;
+	unsigned a, i, db;
 
 	keys(account, address, akey, ikey, sizeof(akey));
 	pthread_mutex_lock(&t->lock);
 	a = wait_for(find(t, akey, 0, now), now);
 	i = wait_for(find(t, ikey, 0, now), now);
 	pthread_mutex_unlock(&t->lock);
+	if (a < (db = shared(t, SHARED_WAIT, akey, now)))
+		a = db;
+	if (i < (db = shared(t, SHARED_WAIT, ikey, now)))
+		i = db;
 	return a > i ? a : i;
 }
 
@@ -117,7 +203,7 @@ http_throttle_fail(struct http_throttle *t, const char *account, const char *add
 {
 	char akey[sizeof(t->slots[0].key)], ikey[sizeof(t->slots[0].key)];
 	struct http_throttle_slot *s;
-	unsigned failures;
+	unsigned failures, db;
 
 	keys(account, address, akey, ikey, sizeof(akey));
 	pthread_mutex_lock(&t->lock);
@@ -129,6 +215,9 @@ http_throttle_fail(struct http_throttle *t, const char *account, const char *add
 	s->last = now;
 	failures = s->failures;
 	pthread_mutex_unlock(&t->lock);
+	(void)shared(t, SHARED_FAIL, ikey, now);
+	if (failures < (db = shared(t, SHARED_FAIL, akey, now)))
+		failures = db;
 	return failures;
 }
 
@@ -143,4 +232,5 @@ http_throttle_clear(struct http_throttle *t, const char *account, const char *ad
 	if ((s = find(t, akey, 0, 0)) != NULL)
 		memset(s, 0, sizeof(*s));
 	pthread_mutex_unlock(&t->lock);
+	(void)shared(t, SHARED_CLEAR, akey, 0);
 }

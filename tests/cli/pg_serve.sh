@@ -7,6 +7,8 @@
 # other server, and the log stays one sequence -- every event number once,
 # no gap, no fork -- which `audit verify` then checks end to end.  Retries
 # with the same Idempotency-Key through the other server book nothing twice.
+# Failed sign-ins through one server slow the next try through the other,
+# and a restart forgets none of them.
 # When the database cuts every connection (a restart, a failover), both
 # servers answer the next reads and writes on new connections.
 # PostgreSQL only: run by tests/pg/run.sh (REDRESS_TEST_PG); skipped else.
@@ -154,6 +156,26 @@ for b in "$BASE1" "$BASE2"; do
 done
 BASE=$BASE1
 
+# Failed sign-ins count on every server: five wrong passwords for one name
+# through server 1, and the sixth, through server 2, must wait.  The
+# table holds keyed tags only, never the name.
+guess() {
+	STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -H 'Content-Type: application/json' \
+		--data-binary '{"username":"guessed-canary-name","password":"not the password"}' "$1/session")
+	OUT=$(cat "$T/body")
+}
+for _ in 1 2 3 4 5; do
+	guess "$BASE1"
+	expect_status 401 "a wrong password through server 1"
+done
+guess "$BASE2"
+expect_status 429 "the sixth wrong password, through server 2"
+expect_in "$(cat "$T/headers")" "Retry-After:"
+expect_eq "$(sql "SELECT count(*) FROM sessions_throttle WHERE failures >= 5")" 2 \
+	"failure counts in the database (the name's and the address's)"
+expect_not_in "$(sql "SELECT tag FROM sessions_throttle")" "guessed-canary-name"
+expect_not_in "$(sql "SELECT tag FROM sessions_throttle")" "127.0.0.1"
+
 # A restart of server 2 keeps both sessions: the one it made and server 1's.
 kill "$SERVER2" 2>/dev/null
 wait "$SERVER2" 2>/dev/null
@@ -166,6 +188,12 @@ for j in cho cho1; do
 	jcall "$j" POST /persons '{"kind": "victim", "name": "Synthetic After Restart", "birth_date": "1930-04-04"}'
 	expect_status 201 "$j's session after server 2 restarted"
 done
+# ... and still makes the guesser wait: the count is the database's, not the process's.
+guess "$BASE2"
+expect_status 429 "a wrong password through server 2 after its restart"
+# The guesses came from the staff's own address: forgotten, so that cho may change her password below
+# (server 2, restarted, holds no count of its own).
+sql "DELETE FROM sessions_throttle"
 
 # A password changed through server 2 ends the account's sessions on server 1 too.
 BASE=$BASE1

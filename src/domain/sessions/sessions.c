@@ -6,6 +6,7 @@
 #include "domain/sessions/sessions.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char sessions_schema[] = "CREATE TABLE IF NOT EXISTS sessions_live ("
@@ -15,7 +16,11 @@ static const char sessions_schema[] = "CREATE TABLE IF NOT EXISTS sessions_live 
                                       " created INTEGER NOT NULL,"
                                       " seen INTEGER NOT NULL);"
                                       "CREATE INDEX IF NOT EXISTS sessions_live_account"
-                                      " ON sessions_live (account_tag);";
+                                      " ON sessions_live (account_tag);"
+                                      "CREATE TABLE IF NOT EXISTS sessions_throttle ("
+                                      " tag TEXT PRIMARY KEY,"
+                                      " failures INTEGER NOT NULL,"
+                                      " last INTEGER NOT NULL);";
 
 enum sessions_statement {
 	SESSIONS_Q_PUT,
@@ -24,6 +29,10 @@ enum sessions_statement {
 	SESSIONS_Q_DELETE,
 	SESSIONS_Q_DELETE_TAG,
 	SESSIONS_Q_EXPIRE,
+	SESSIONS_Q_THROTTLE_GET,
+	SESSIONS_Q_THROTTLE_FAIL,
+	SESSIONS_Q_THROTTLE_CLEAR,
+	SESSIONS_Q_THROTTLE_EXPIRE,
 	SESSIONS_Q_COUNT
 };
 
@@ -48,6 +57,22 @@ static const struct store_statement sessions_statements[SESSIONS_Q_COUNT] = {
     [SESSIONS_Q_EXPIRE] = {.name = "sessions.expire",
                            .sql = "DELETE FROM sessions_live WHERE seen < ?1 OR created < ?2",
                            .columns = ""},
+    [SESSIONS_Q_THROTTLE_GET] = {.name = "sessions.throttle.get",
+                                 .sql = "SELECT failures, last FROM sessions_throttle WHERE tag = ?1",
+                                 .columns = "ii"},
+    [SESSIONS_Q_THROTTLE_FAIL] = {.name = "sessions.throttle.fail",
+                                  .sql =
+                                      "INSERT INTO sessions_throttle (tag, failures, last) VALUES (?1, 1, ?2)"
+                                      " ON CONFLICT (tag) DO UPDATE SET"
+                                      " failures = sessions_throttle.failures + 1, last = excluded.last"
+                                      " RETURNING failures",
+                                  .columns = "i"},
+    [SESSIONS_Q_THROTTLE_CLEAR] = {.name = "sessions.throttle.clear",
+                                   .sql = "DELETE FROM sessions_throttle WHERE tag = ?1",
+                                   .columns = ""},
+    [SESSIONS_Q_THROTTLE_EXPIRE] = {.name = "sessions.throttle.expire",
+                                    .sql = "DELETE FROM sessions_throttle WHERE last < ?1",
+                                    .columns = ""},
 };
 
 static const struct store_catalogue sessions_catalogue = {"sessions", sessions_statements,
@@ -142,6 +167,71 @@ sessions_expire(struct store *store, uint64_t seen_after, uint64_t created_after
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seen_after);
 	store_bind_int64(st, 2, (int64_t)created_after);
+	return store_run(st, err);
+}
+
+enum redress_err
+sessions_throttle_get(struct store *store, const char *tag, unsigned *failures_r, uint64_t *last_r,
+                      struct redress_error *err)
+{
+	struct store_stmt *st;
+	int64_t failures, last;
+
+	*failures_r = 0;
+	*last_r = 0;
+	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_THROTTLE_GET, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, tag);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE: return REDRESS_OK;
+	default: return err->code;
+	}
+	failures = store_column_int64(st, 0);
+	last = store_column_int64(st, 1);
+	store_done(st);
+	/* A count no server wrote is read as the most it could be: a guesser gains nothing by it. */
+	*failures_r = failures < 0 || failures > UINT32_MAX ? UINT32_MAX : (unsigned)failures;
+	*last_r = last < 0 ? 0 : (uint64_t)last;
+	return REDRESS_OK;
+}
+
+enum redress_err
+sessions_throttle_fail(struct store *store, const char *tag, uint64_t now, unsigned *failures_r,
+                       struct redress_error *err)
+{
+	struct store_stmt *st;
+	int64_t failures;
+
+	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_THROTTLE_FAIL, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, tag);
+	store_bind_int64(st, 2, (int64_t)now);
+	switch (store_step(st, err)) {
+	case STORE_ROW: break;
+	case STORE_DONE: return error_set(err, REDRESS_E_STORE, "a failed sign-in was not counted");
+	default: return err->code;
+	}
+	failures = store_column_int64(st, 0);
+	store_done(st);
+	*failures_r = failures < 0 || failures > UINT32_MAX ? UINT32_MAX : (unsigned)failures;
+	return REDRESS_OK;
+}
+
+enum redress_err
+sessions_throttle_clear(struct store *store, const char *tag, struct redress_error *err)
+{
+	return run_text(store, SESSIONS_Q_THROTTLE_CLEAR, tag, 0, 0, err);
+}
+
+enum redress_err
+sessions_throttle_expire(struct store *store, uint64_t before, struct redress_error *err)
+{
+	struct store_stmt *st;
+
+	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_THROTTLE_EXPIRE, err)) == NULL)
+		return err->code;
+	store_bind_int64(st, 1, (int64_t)before);
 	return store_run(st, err);
 }
 

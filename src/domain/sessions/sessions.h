@@ -58,6 +58,27 @@ enum redress_err sessions_delete_tag(struct store *store, const char *tag, struc
 enum redress_err sessions_expire(struct store *store, uint64_t seen_after, uint64_t created_after,
                                  struct redress_error *err);
 
+/*
+ * Failed sign-ins, counted in the database so that every server of the
+ * fund slows the same guesser (http/throttle.c decides the waits).  A
+ * count is kept under a keyed tag of an account or of a client address
+ * (SESSIONS_TAG_SIZE), never the name or the address.
+ */
+
+/* The failures counted under tag and when the last came; 0 and 0 when none. */
+enum redress_err sessions_throttle_get(struct store *store, const char *tag, unsigned *failures_r,
+                                       uint64_t *last_r, struct redress_error *err);
+
+/* Counts one more failure under tag at now; *failures_r is the count with it. */
+enum redress_err sessions_throttle_fail(struct store *store, const char *tag, uint64_t now,
+                                        unsigned *failures_r, struct redress_error *err);
+
+/* Forgets the failures under tag (a sign-in that succeeded). */
+enum redress_err sessions_throttle_clear(struct store *store, const char *tag, struct redress_error *err);
+
+/* Forgets the counts whose last failure came before before. */
+enum redress_err sessions_throttle_expire(struct store *store, uint64_t before, struct redress_error *err);
+
 extern const struct event_module sessions_module;
 
 #endif
