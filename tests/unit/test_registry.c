@@ -755,6 +755,97 @@ test_erase_shreds(void **state)
 	logfix_audit_finds(f->lf, "V-000001 is erased but its data key was not destroyed");
 }
 
+/* The wrapped data key of pseudonym as registry_keys holds it, into out (empty: none). */
+static void
+wrapped_key_of(struct fixture *f, const char *pseudonym, char *out, size_t size)
+{
+	static const struct store_query q = {"test.wrapped",
+	                                     "SELECT wrapped FROM registry_keys WHERE pseudonym = ?1"};
+	struct redress_error err;
+	struct store_stmt *st = store_query(f->lf->store, &q, &err);
+
+	assert_non_null(st);
+	store_bind_text(st, 1, pseudonym);
+	out[0] = '\0';
+	if (store_step(st, &err) == STORE_ROW)
+		snprintf(out, size, "%s", store_column_text(st, 0));
+	store_done(st);
+}
+
+/* 1 when wrapped (pseudonym's) opens under master. */
+static int
+opens_under(const struct seal_key *master, const char *pseudonym, const char *wrapped)
+{
+	struct seal_key *key = NULL;
+	struct redress_error err;
+	char ad[REGISTRY_PSEUDONYM_MAX + 32];
+	int opened;
+
+	snprintf(ad, sizeof(ad), "%s/key", pseudonym);
+	opened = seal_unwrap(master, wrapped, ad, &key, &err) == REDRESS_OK;
+	seal_key_free(&key);
+	return opened;
+}
+
+/*
+ * Erasure finished by a rotation of the master key (docs/deploy.md,
+ * "Erasure on PostgreSQL"): after the erase, her wrapped data key may
+ * stay in the database's files (PostgreSQL's dead tuples and WAL; on
+ * SQLite the scrub removes it); after the rotation, every copy of it that
+ * the files hold opens only under the old master key, which the
+ * procedure destroys, and her identity is nowhere in clear.  The people
+ * kept open under the new key only.
+ */
+static void
+test_erasure_finished_by_rotation(void **state)
+{
+	struct fixture *f = *state;
+	struct seal_key *new_master = NULL;
+	struct redress_error err;
+	const struct seal_key *old_master;
+	struct registry_identity id;
+	char gone[512], kept[512], kept_after[512];
+	uint64_t count = 0;
+	size_t len;
+	char *bytes;
+
+	canary_victim(f);
+	add_ok(f, REGISTRY_VICTIM, "Kept", "1932-02-02", NULL, "V-000002");
+	wrapped_key_of(f, "V-000001", gone, sizeof(gone));
+	wrapped_key_of(f, "V-000002", kept, sizeof(kept));
+	assert_true(gone[0] != '\0' && kept[0] != '\0');
+	assert_true(opens_under(f->keys.master, "V-000001", gone));
+	assert_int_equal(erase(f, &admin, "V-000001", &err), REDRESS_OK);
+
+	/* The rotation: every remaining data key sealed again, in one change. */
+	assert_int_equal(seal_key_random(&new_master, &err), REDRESS_OK);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(registry_keys_rewrap(f->lf->store, f->keys.master, new_master, &count, &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(count, 1);
+	wrapped_key_of(f, "V-000002", kept_after, sizeof(kept_after));
+	assert_true(opens_under(new_master, "V-000002", kept_after));
+	assert_false(opens_under(f->keys.master, "V-000002", kept_after));
+	old_master = f->keys.master;
+	f->keys.master = new_master;
+	assert_int_equal(reveal(f, &caseworker, "V-000002", "a check after rotation", &id, &err), REDRESS_OK);
+	assert_string_equal(id.name, "Kept");
+	f->keys.master = old_master;
+	explicit_bzero(&id, sizeof(id));
+
+	/* What the files still hold of her key opens under the old master only. */
+	bytes = logfix_db_bytes(f->lf, &len);
+	if (memmem(bytes, len, gone, strlen(gone)) != NULL) {
+		print_message("her wrapped data key is still in the database's files (dead rows, WAL): "
+		              "it opens under the old master key only\n");
+		assert_false(opens_under(new_master, "V-000001", gone));
+	}
+	free(bytes);
+	assert_no_canary_anywhere(f);
+	seal_key_free(&new_master);
+}
+
 static void
 test_shares_exact(void **state)
 {
@@ -1153,6 +1244,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_duplicate_national_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_erase_shreds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_erasure_finished_by_rotation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_shares_exact, setup, teardown),
 	    cmocka_unit_test(test_share_arithmetic_overflow),
 	    cmocka_unit_test_setup_teardown(test_consent_and_wishes, setup, teardown),
