@@ -29,6 +29,42 @@ migrate_usage(FILE *f)
 	           "         key directory, and run audit verify on it.\n");
 }
 
+/*
+ * Where the copy taken before a migration goes: beside a SQLite file
+ * (FILE.schema-V-TIME.bak); for a PostgreSQL fund, which has no file, in
+ * the working directory, named after the database
+ * (DBNAME.schema-V-TIME.pgdump, pg_dump's custom format).
+ */
+static enum redress_err
+migrate_backup_path(struct cli *cli, int64_t from, char *out, size_t size, struct redress_error *err)
+{
+	const char *suffix = store_dump_suffix(cli->store);
+	char name[256] = "fund";
+	int len;
+
+	if (strcmp(suffix, ".bak") == 0)
+		len = snprintf(out, size, "%s.schema-%lld-%lld.bak", cli->db, (long long)from,
+		               (long long)time(NULL));
+	else {
+		/* postgresql://.../NAME?...: NAME, its characters kept to a file name's safe ones. */
+		const char *slash = strstr(cli->db, "://"), *p;
+		size_t n = 0;
+
+		p = slash != NULL ? strchr(slash + 3, '/') : NULL;
+		for (p = p != NULL ? p + 1 : ""; *p != '\0' && *p != '?' && n + 1 < sizeof(name); p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+				name[n++] = *p;
+		if (n > 0)
+			name[n] = '\0';
+		len = snprintf(out, size, "%s.schema-%lld-%lld%s", name, (long long)from,
+		               (long long)time(NULL), suffix);
+	}
+	if (len < 0 || (size_t)len >= size)
+		return error_set(err, REDRESS_E_USAGE, "the backup's path is too long");
+	return REDRESS_OK;
+}
+
 int
 cmd_migrate(struct cli *cli, int argc, char **argv)
 {
@@ -54,9 +90,8 @@ cmd_migrate(struct cli *cli, int argc, char **argv)
 		return 0;
 	}
 	if (from < TLOG_SCHEMA_VERSION) {
-		snprintf(backup, sizeof(backup), "%s.schema-%lld-%lld.bak", cli->db, (long long)from,
-		         (long long)time(NULL));
-		if ((rc = store_backup(cli->store, backup, &err)) != REDRESS_OK)
+		if ((rc = migrate_backup_path(cli, from, backup, sizeof(backup), &err)) != REDRESS_OK ||
+		    (rc = store_dump(cli->store, backup, &err)) != REDRESS_OK)
 			return cli_fail(&err);
 		printf("backed up to %s\n", backup);
 	}

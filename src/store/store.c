@@ -343,6 +343,23 @@ store_backup(struct store *store, const char *path, struct redress_error *err)
 	return store->backend->backup(store->conn, path, err);
 }
 
+enum redress_err
+store_dump(struct store *store, const char *path, struct redress_error *err)
+{
+	if (store->backend->dump == NULL)
+		return store_backup(store, path, err);
+	if (store->in_transaction)
+		return error_set(err, REDRESS_E_INTERNAL, "a dump inside a transaction");
+	store_end_reads(store);
+	return store->backend->dump(store->conn, path, err);
+}
+
+const char *
+store_dump_suffix(const struct store *store)
+{
+	return store->backend->dump_suffix != NULL ? store->backend->dump_suffix : ".bak";
+}
+
 void
 store_end_reads(struct store *store)
 {

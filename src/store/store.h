@@ -183,6 +183,20 @@ enum redress_err store_check_quick(struct store *store, struct redress_error *er
 enum redress_err store_backup(struct store *store, const char *path, struct redress_error *err);
 
 /*
+ * A copy of the whole database at path (mode 0600) in the backend's own
+ * form, for putting it back by the backend's own tools: SQLite's is
+ * store_backup's database file; PostgreSQL's is pg_dump's custom format
+ * (pg_restore puts it back), made by running pg_dump, which must be
+ * installed (Debian's postgresql-client).  What `redress migrate` takes
+ * before it changes the schema.  An existing path is REDRESS_E_CONFLICT;
+ * on failure no file is left at path.
+ */
+enum redress_err store_dump(struct store *store, const char *path, struct redress_error *err);
+
+/* The suffix a store_dump file of this store's backend should have: ".bak" or ".pgdump". */
+const char *store_dump_suffix(const struct store *store);
+
+/*
  * Resets every statement left in the middle of its rows.  Such a statement
  * keeps the snapshot it read from (and the journal from being emptied): a
  * connection kept idle in a pool would go on answering from the past.

@@ -18,6 +18,9 @@ struct store_backend {
 	enum redress_err (*exec)(void *conn, const char *sql, struct redress_error *err);
 	/* A consistent copy of the database in a new file at path; see store_backup(). */
 	enum redress_err (*backup)(void *conn, const char *path, struct redress_error *err);
+	/* See store_dump(); NULL: backup. */
+	enum redress_err (*dump)(void *conn, const char *path, struct redress_error *err);
+	const char *dump_suffix; /* of a dump's file name */
 	/* See store_check(). */
 	enum redress_err (*check)(void *conn, struct redress_error *err);
 	/* See store_check_quick(); NULL: check. */

@@ -33,11 +33,16 @@
  * A result is read whole into memory by libpq when the statement is first
  * stepped: a statement that walks a whole table (the audit) holds it all.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store/store_backend.h"
 
@@ -541,6 +546,98 @@ pg_backup(void *conn, const char *path, struct redress_error *err)
 	                 "cannot write the backup '%.200s': a PostgreSQL database is backed up by the "
 	                 "database (pgBackRest or pg_dump, docs/deploy.md), not by redress",
 	                 path);
+}
+
+/*
+ * The database as pg_dump's custom format, by pg_dump itself (the
+ * PostgreSQL project's tool, which knows every object a fund holds and
+ * what pg_restore needs).  The connection's parameters reach it in its
+ * environment (PGHOST, PGPORT, PGPASSWORD ..., each option's own variable
+ * as libpq names it), not its arguments, so that no password shows in the
+ * process list.  The file is made first, mode 0600, empty, so that a dump
+ * of a fund is never readable by others even for a moment.
+ */
+static enum redress_err
+pg_dump_to(void *conn, const char *path, struct redress_error *err)
+{
+	struct pg_conn *c = conn;
+	char file_arg[4200], prog[] = "pg_dump", format[] = "--format=custom", nopass[] = "--no-password";
+	char *const argv[] = {prog, format, nopass, file_arg, NULL};
+	extern char **environ;
+	PQconninfoOption *opts = NULL, *o;
+	posix_spawn_file_actions_t actions;
+	char **env = NULL, *msg = NULL;
+	size_t n = 0, used = 0, i;
+	int fd, status = 0, spawned;
+	enum redress_err rc = REDRESS_OK;
+	pid_t pid;
+
+	if (snprintf(file_arg, sizeof(file_arg), "--file=%s", path) >= (int)sizeof(file_arg))
+		return error_set(err, REDRESS_E_USAGE, "the dump's path is too long");
+	if ((opts = PQconninfoParse(c->conninfo, &msg)) == NULL) {
+		PQfreemem(msg);
+		return error_set(err, REDRESS_E_USAGE, "the database's address cannot be read for pg_dump");
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		rc = error_set(err, errno == EEXIST ? REDRESS_E_CONFLICT : REDRESS_E_IO,
+		               "cannot write the dump '%.200s': %s", path, strerror(errno));
+		PQconninfoFree(opts);
+		return rc;
+	}
+	close(fd);
+	while (environ[n] != NULL)
+		n++;
+	for (o = opts; o->keyword != NULL; o++)
+		n++;
+	if ((env = calloc(n + 1, sizeof(*env))) == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory running pg_dump");
+		goto out;
+	}
+	/* The connection's own parameters first: getenv takes the first of a name. */
+	for (o = opts; o->keyword != NULL; o++) {
+		size_t len;
+
+		if (o->envvar == NULL || o->val == NULL || o->val[0] == '\0')
+			continue;
+		len = strlen(o->envvar) + strlen(o->val) + 2;
+		if ((env[used] = malloc(len)) == NULL) {
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory running pg_dump");
+			goto out;
+		}
+		snprintf(env[used++], len, "%s=%s", o->envvar, o->val);
+	}
+	for (i = 0; environ[i] != NULL; i++)
+		env[used + i] = environ[i];
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+	spawned = posix_spawnp(&pid, "pg_dump", &actions, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&actions);
+	if (spawned != 0) {
+		rc = error_set(err, REDRESS_E_IO,
+		               "cannot run pg_dump to back the database up: %s (Debian's postgresql-client "
+		               "has it)",
+		               strerror(spawned));
+		goto out;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			rc = error_set(err, REDRESS_E_IO, "waiting for pg_dump: %s", strerror(errno));
+			goto out;
+		}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		rc = error_set(err, REDRESS_E_IO,
+		               "pg_dump could not back the database up (exit %d; its message is above)",
+		               WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+out:
+	for (i = 0; env != NULL && i < used; i++) {
+		explicit_bzero(env[i], strlen(env[i]));
+		free(env[i]);
+	}
+	free(env);
+	PQconninfoFree(opts);
+	if (rc != REDRESS_OK)
+		unlink(path);
+	return rc;
 }
 
 /*
@@ -1430,6 +1527,8 @@ const struct store_backend store_backend_pgsql = {
     .exec = pg_exec,
     .scrub = pg_scrub,
     .backup = pg_backup,
+    .dump = pg_dump_to,
+    .dump_suffix = ".pgdump",
     .check = pg_check,
     .begin = pg_begin,
     .begin_read = pg_begin_read,

@@ -6,7 +6,8 @@
 # older schema are refused and change nothing.  And `backup`/`restore`
 # with PostgreSQL: a SQLite backup restored into PostgreSQL, a PostgreSQL
 # fund backed up and restored into SQLite and into PostgreSQL, each
-# auditing clean with the root it was taken at.
+# auditing clean with the root it was taken at.  And `redress migrate` of a
+# PostgreSQL fund of an older schema: pg_dump's copy first, then the upgrade.
 # PostgreSQL only: run by tests/pg/run.sh (REDRESS_TEST_PG); skipped else.
 . "$SRCDIR/tests/cli/lib.sh"
 if [ -z "${REDRESS_TEST_PG:-}" ]; then
@@ -103,4 +104,37 @@ expect_exit 17 rd migrate --to "$other"
 expect_in "$ERR" "redress migrate"
 expect_eq "$(psql "$other" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()")" 0 \
 	"tables in the target after a refused move"
+
+# `redress migrate` on a PostgreSQL fund of an older schema: pg_dump's copy first (in the working
+# directory, mode 600, restorable by pg_restore), then the upgrade, in one transaction, recorded.
+# The fund made older by hand: schema 12, before the table of failed sign-ins.
+psql "$PGURI" -Atq -c "UPDATE log_meta SET value = '12' WHERE name = 'schema'" -c "DROP TABLE sessions_throttle"
+expect_exit 17 "$REDRESS" --db "$PGURI" --keys "$KEYS" ledger balance
+expect_in "$ERR" "run 'redress migrate'"
+events=$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")
+mkdir "$T/work"
+expect_exit 0 sh -c "cd '$T/work' && '$REDRESS' --db '$PGURI' --keys '$KEYS' migrate"
+expect_in "$OUT" "migrated the schema from version 12 to"
+dump=$(ls "$T/work"/fund.schema-12-*.pgdump 2>/dev/null | head -n1)
+[ -n "$dump" ] || fail "no pg_dump copy in the working directory: $OUT"
+checks=$((checks + 1))
+expect_eq "$(stat -c %a "$dump")" 600 "the dump's mode"
+expect_in "$(pg_restore --list "$dump")" "TABLE public log_events"
+expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")" "$((events + 1))" "events after the migration (one: log.migrated)"
+expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sessions_throttle'")" 1 \
+	"the table the migration made"
+# The dump is the fund as it was: restored into an empty database, it holds the events before the migration.
+sixth=$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" sixth) || fail "no sixth database"
+pg_restore --no-owner --dbname="$sixth" "$dump" || fail "pg_restore could not restore the dump"
+expect_eq "$(psql "$sixth" -Atq -c "SELECT count(*) FROM log_events")" "$events" "events in the restored dump"
+# The downgrade was faked behind the log's back: the log says the fund was made at the newest
+# schema, and the audit names the migration that does not follow it.
+expect_exit 1 "$REDRESS" --db "$PGURI" --keys "$KEYS" audit verify
+expect_in "$OUT$ERR" "a migration that does not follow version"
+# Without pg_dump, nothing is changed and the error says what is missing.
+psql "$PGURI" -Atq -c "UPDATE log_meta SET value = '12' WHERE name = 'schema'"
+expect_exit 22 env PATH=/nonexistent "$REDRESS" --db "$PGURI" --keys "$KEYS" migrate
+expect_in "$ERR" "cannot run pg_dump"
+expect_eq "$(psql "$PGURI" -Atq -c "SELECT value FROM log_meta WHERE name = 'schema'")" 12 "the schema after a migration without pg_dump"
+expect_eq "$(ls "$T/work" | wc -l)" 1 "files left by a migration that could not back up"
 finish
