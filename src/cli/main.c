@@ -27,6 +27,7 @@
 #include "domain/payments/payments.h"
 #include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
+#include "domain/dups/dups.h"
 #include "domain/reports/reports.h"
 #include "domain/sessions/sessions.h"
 #include "domain/users/users.h"
@@ -44,6 +45,7 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &fund_module,
                                                   &casework_module,
                                                   &sessions_module,
+                                                  &dups_module,
                                                   NULL};
 
 struct command {
