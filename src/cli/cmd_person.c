@@ -74,9 +74,48 @@ set_field(char *dst, size_t size, const char *src, const char *option)
 	return 0;
 }
 
+/* Suspected duplicates a registration or an import made (registry_dup_candidates). */
+struct dup_list {
+	struct registry_dup_pair *v;
+	size_t n, cap;
+};
+
+static enum redress_err
+dup_seen(void *ctx, const struct registry_dup_pair *pair, struct redress_error *err)
+{
+	struct dup_list *d = ctx;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap != 0 ? d->cap * 2 : 8;
+		struct registry_dup_pair *v = realloc(d->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory noting suspected duplicates");
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n++] = *pair;
+	return REDRESS_OK;
+}
+
+/* Warns on stderr of each pair new makes: pseudonyms only, never a name. */
+static void
+dup_warn(const struct dup_list *d, const char *new_one)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr,
+		        "redress: warning: %s may be the same person as %s (same %s); both are registered:"
+		        " decide with 'redress duplicates resolve %s,%s --same|--distinct --reason TEXT'\n",
+		        new_one, strcmp(d->v[i].a, new_one) == 0 ? d->v[i].b : d->v[i].a,
+		        registry_dup_basis_name(d->v[i].basis), d->v[i].a, d->v[i].b);
+}
+
 struct add_arg {
 	struct registry_new_person person;
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	struct dup_list dups;
 };
 
 static enum redress_err
@@ -84,8 +123,12 @@ do_add(struct cli *cli, void *arg, struct redress_error *err)
 {
 	struct add_arg *a = arg;
 	struct registry_keys keys = cli_registry_keys(cli);
+	enum redress_err rc;
 
-	return registry_add(cli->log, &cli->actor, &keys, &a->person, a->pseudonym, err);
+	a->dups.n = 0;
+	if ((rc = registry_add(cli->log, &cli->actor, &keys, &a->person, a->pseudonym, err)) != REDRESS_OK)
+		return rc;
+	return registry_dup_candidates(tlog_store(cli->log), a->pseudonym, dup_seen, &a->dups, err);
 }
 
 static int
@@ -151,9 +194,12 @@ person_add(struct cli *cli, int argc, char **argv)
 		status = cli_usage_error("person", "'add' takes options only, not '%s'", argv[optind]);
 	else if (!have_kind || id->name[0] == '\0' || id->birth_date[0] == '\0')
 		status = cli_usage_error("person", "'add' needs --kind, --name and --birth-date");
-	else if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_add, a)) == 0)
+	else if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_add, a)) == 0) {
 		printf("%s\n", a->pseudonym);
+		dup_warn(&a->dups, a->pseudonym);
+	}
 out:
+	free(a->dups.v);
 	explicit_bzero(a, sizeof(*a));
 	free(a);
 	return status;
@@ -350,6 +396,7 @@ struct import_arg {
 	uint64_t shown_at; /* when, in monotonic microseconds */
 	struct imported *rows;
 	size_t nrows, cap;
+	struct dup_list dups; /* the pairs the file's persons make, with each other or with those before */
 };
 
 static void
@@ -392,7 +439,10 @@ import_row(void *ctx, size_t line, size_t offset, const struct registry_new_pers
 	}
 	row = &a->rows[a->nrows];
 	row->line = line;
-	if ((rc = registry_add(a->cli->log, &a->cli->actor, &a->keys, p, row->pseudonym, err)) != REDRESS_OK)
+	if ((rc = registry_add(a->cli->log, &a->cli->actor, &a->keys, p, row->pseudonym, err)) !=
+	        REDRESS_OK ||
+	    (rc = registry_dup_candidates(tlog_store(a->cli->log), row->pseudonym, dup_seen, &a->dups,
+	                                  err)) != REDRESS_OK)
 		return rc;
 	a->nrows++;
 	draw_progress(a, offset, 0);
@@ -460,7 +510,15 @@ person_import(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < a.nrows; i++)
 		printf("line %zu: %s\n", a.rows[i].line, a.rows[i].pseudonym);
 	printf("%s: %zu %s imported\n", path, a.nrows, a.nrows == 1 ? "person" : "persons");
+	/* Suspected duplicates do not stop an import: they are reported, to be decided. */
+	for (i = 0; i < a.dups.n; i++)
+		printf("suspected duplicate: %s,%s (%s)\n", a.dups.v[i].a, a.dups.v[i].b,
+		       registry_dup_basis_name(a.dups.v[i].basis));
+	if (a.dups.n > 0)
+		printf("%s: %zu suspected duplicate %s: see 'redress duplicates list'\n", path, a.dups.n,
+		       a.dups.n == 1 ? "pair" : "pairs");
 out:
+	free(a.dups.v);
 	free(a.rows);
 	if (file.data != NULL)
 		explicit_bzero(file.data, file.cap);
