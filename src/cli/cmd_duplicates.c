@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/claims/claims.h"
 #include "domain/dups/dups.h"
 
 static void
@@ -93,6 +94,28 @@ dups_list_cmd(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static enum redress_err
+holding_one(void *ctx, const struct claim *c, struct redress_error *err)
+{
+	const char *into = ctx;
+
+	(void)err;
+	printf("  %s holds claim %s (%s, %s): it stays hers; any new claim is opened for %s\n", c->victim,
+	       c->id, c->program, claim_state_name(c->state), into);
+	return REDRESS_OK;
+}
+
+/* What the person merged away holds: her claims, which stay on her file, for staff to follow up. */
+static int
+print_holdings(struct cli *cli, const char *merged, const char *into)
+{
+	struct redress_error err;
+
+	if (claim_each_of_victim(tlog_store(cli->log), merged, holding_one, (void *)into, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	return 0;
+}
+
 struct resolve_arg {
 	const char *pair, *reason;
 	int same;
@@ -161,9 +184,24 @@ dups_resolve_cmd(struct cli *cli, int argc, char **argv)
 		break;
 	case DUPS_MERGED:
 		printf("%s: %s merged into %s (event %" PRIu64 ")\n", name, a.done.b, a.done.a, a.seq);
-		break;
+		return print_holdings(cli, a.done.b, a.done.a);
 	}
 	return 0;
+}
+
+enum redress_err
+cli_merged_json(struct store *store, const char *pseudonym, json_t *file, struct redress_error *err)
+{
+	char into[REGISTRY_PSEUDONYM_MAX + 1];
+	uint64_t seq;
+	enum redress_err rc;
+
+	if ((rc = dups_merged_into(store, pseudonym, into, &seq, err)) != REDRESS_OK || into[0] == '\0')
+		return rc;
+	if (json_object_set_new(file, "merged_into", json_string(into)) != 0 ||
+	    json_object_set_new(file, "merged_event", json_integer((json_int_t)seq)) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory showing %s", pseudonym);
+	return REDRESS_OK;
 }
 
 int

@@ -221,6 +221,10 @@ print_show(const struct registry_person *p, json_t *file, const struct registry_
 	printf("  language    %s\n", p->language);
 	printf("  frailty     %d\n", p->frailty);
 	printf("  registered  event %llu\n", (unsigned long long)p->registered_seq);
+	if (json_object_get(file, "merged_into") != NULL)
+		printf("  merged into %s (event %lld): no new claim is opened for her\n",
+		       json_string_value(json_object_get(file, "merged_into")),
+		       (long long)json_integer_value(json_object_get(file, "merged_event")));
 	printf("  wish        %s\n", json_string_value(json_object_get(file, "wish")));
 	json_object_foreach(json_object_get(file, "consents"), scope, v)
 	{
@@ -297,7 +301,8 @@ person_show(struct cli *cli, int argc, char **argv)
 	} else if (cli_open_as(cli, CLI_READ, PERM_PERSONS_READ, &err) != REDRESS_OK) {
 		return cli_fail(&err);
 	}
-	if (registry_file_json(tlog_store(cli->log), argv[optind], &p, &file, &err) != REDRESS_OK) {
+	if (registry_file_json(tlog_store(cli->log), argv[optind], &p, &file, &err) != REDRESS_OK ||
+	    cli_merged_json(tlog_store(cli->log), p.pseudonym, file, &err) != REDRESS_OK) {
 		status = cli_fail(&err);
 		goto out;
 	}
