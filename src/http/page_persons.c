@@ -1440,6 +1440,8 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		    T(p, "What she was owed passes to her heirs; her own wish and consent are closed."));
 	}
 	html_raw_const(p->b, "</p>");
+	/* Merged into another person, or suspected to be one with others (page_dups.c). */
+	page_dups_notice(p, store, person.pseudonym);
 
 	section(p, "s-summary", T(p, "At a glance"));
 	html_raw_const(p->b, "<dl class=\"facts summary\">");

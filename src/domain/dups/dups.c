@@ -111,6 +111,39 @@ dups_list(struct store *store, const struct actor *actor,
 	return REDRESS_OK;
 }
 
+struct undecided_ctx {
+	struct store *store;
+	const char *self;
+	registry_dup_fn fn;
+	void *ctx;
+};
+
+static enum redress_err
+undecided_one(void *ctx, const struct registry_dup_pair *pair, struct redress_error *err)
+{
+	struct undecided_ctx *u = ctx;
+	char into[REGISTRY_PSEUDONYM_MAX + 1];
+	struct dups_state s;
+	enum redress_err rc;
+
+	if ((rc = dups_pair_state(u->store, pair->a, pair->b, &s, err)) != REDRESS_OK ||
+	    (rc = dups_merged_into(u->store, strcmp(pair->a, u->self) == 0 ? pair->b : pair->a, into, NULL,
+	                           err)) != REDRESS_OK)
+		return rc;
+	if (s.decided || into[0] != '\0')
+		return REDRESS_OK;
+	return u->fn(u->ctx, pair, err);
+}
+
+enum redress_err
+dups_undecided_of(struct store *store, const char *pseudonym, registry_dup_fn fn, void *ctx,
+                  struct redress_error *err)
+{
+	struct undecided_ctx u = {store, pseudonym, fn, ctx};
+
+	return registry_dup_candidates(store, pseudonym, undecided_one, &u, err);
+}
+
 enum redress_err
 dups_resolve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
              const char *pair_text, int same, const char *reason, struct registry_dup_pair *pair_r,

@@ -62,6 +62,14 @@ enum redress_err dups_list(struct store *store, const struct actor *actor,
                                                   struct redress_error *err),
                            void *ctx, size_t *total_r, struct redress_error *err);
 
+/*
+ * Calls fn with each suspected pair pseudonym makes that is not yet
+ * decided and whose other person was not merged away, oldest first: what
+ * her file shows.
+ */
+enum redress_err dups_undecided_of(struct store *store, const char *pseudonym, registry_dup_fn fn, void *ctx,
+                                   struct redress_error *err);
+
 /* What dups_resolve made of a pair. */
 enum dups_outcome {
 	DUPS_DISTINCT, /* recorded as two people */
