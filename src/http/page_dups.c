@@ -243,10 +243,7 @@ do_resolve(struct http_change *c, void *arg, struct http_response *res, struct r
 	html_raw_const(p.b, "</a></p>");
 	page_notice(&p, "error", err->message);
 	page_notice(&p, "info", T(&p, "Nothing was saved."));
-	page_end(&p, rc == REDRESS_E_NOTFOUND   ? 404
-	             : rc == REDRESS_E_CONFLICT ? 409
-	             : rc == REDRESS_E_REFUSED  ? 403
-	                                        : 422);
+	page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : rc == REDRESS_E_CONFLICT ? 409 : 422);
 	return rc;
 }
 
