@@ -85,6 +85,14 @@ for who in fin mona; do
 	expect_exit 15 as "$who" duplicates list
 done
 
+# A fund whose persons have no duplicate key (registered before them): `person reindex` gives them theirs.
+db_sql "DELETE FROM registry_dup_keys"
+expect_exit 0 as cid duplicates list
+expect_eq "$OUT" "no suspected duplicates" "the list without keys"
+expect_exit 0 as cid person reindex
+expect_exit 0 as cid duplicates list
+expect_eq "$(printf '%s\n' "$OUT" | grep -c .)" 5 "pairs listed after reindex"
+
 # --- Bad input and refusals change nothing ---
 before=$(size)
 expect_exit 2 as cid duplicates resolve "$A,$B" --reason r
