@@ -53,8 +53,9 @@ person_usage(FILE *f)
 	       "bank    records where she is paid: account number, IBAN if any, the bank's BIC and\n"
 	       "        the account holder, sealed like her identity (a later record replaces it).\n"
 	       "reindex indexes everyone again for the pages' search by name, telephone and\n"
-	       "        national id (keyed hashes of normalized parts; a fund registered before the\n"
-	       "        search existed needs it once).  Each identity is opened once, in one change.\n\n"
+	       "        national id, and for suspected duplicates (keyed hashes of normalized parts;\n"
+	       "        a fund registered before the search or the duplicate keys existed needs it\n"
+	       "        once).  Each identity is opened once, in one change.\n\n"
 	       "add, import, death, bank and reindex need a caseworker; show and list an account that reads\n"
 	       "persons; --reveal a caseworker; erase an admin.\n\n");
 	cli_person_change_usage(f);

@@ -65,6 +65,8 @@ for from in 1 2 3 4 5 6 7 8 9 10 11 12; do
 done
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'programs_rules'")" 1 \
 	"the programs' rules table after migrating"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name IN ('registry_dup_keys', 'dups_decisions')")" 2 \
+	"the tables of suspected duplicates after migrating (migration 12)"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'programs_versions'")" 1 \
 	"the programs' versions table after migrating (migration 9)"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'entitlements_benefits'")" 1 \
