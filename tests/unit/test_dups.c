@@ -25,10 +25,12 @@
 
 static const struct event_module *const modules[] = {&users_module, &registry_module, &dups_module, NULL};
 
-#define CANARY_NAME   "Canary Dupname"
+#define CANARY_NAME   "Qzvik Dupxname"
 #define CANARY_REASON "CANARY-REASON-3e7a"
 
-static const char *const canaries[] = {"Canary", "canary", "dupname", CANARY_REASON, NULL};
+/* ("Canary" would not do: PostgreSQL's catalogue names "Spanish (Canary Islands)".) */
+static const char *const canaries[] = {"Qzvik", "qzvik",       "Dupxname", "dupxname",
+                                       "XNAME", CANARY_REASON, NULL};
 
 static const struct actor cid = {"cid", ROLE_CASEWORKER, 0};
 static const struct actor cy = {"cy", ROLE_CASEWORKER, 0};
@@ -181,13 +183,13 @@ test_found_by_name_and_year(void **state)
 	struct seen s;
 
 	add(f, CANARY_NAME, "1931-04-05", "KR-11", a);
-	add(f, "canary   DUP-NAME", "1931-12-30", "KR-11", b); /* same, and same region */
+	add(f, "qzvik   DUP-XNAME", "1931-12-30", "KR-11", b); /* same, and same region */
 	add(f,
-	    "\xef\xbc\xa3"
-	    "anary Dupname",
-	    "1931-01-01", "", c);                                            /* a full-width C; no region */
+	    "\xef\xbc\xb1"
+	    "zvik Dupxname",
+	    "1931-01-01", "", c);                                            /* a full-width Q; no region */
 	add(f, CANARY_NAME, "1932-04-05", "KR-11", d);                       /* another year */
-	add(f, "Canary Dupnamx", "1931-04-05", "KR-11", e);                  /* another name */
+	add(f, "Qzvik Dupxnamy", "1931-04-05", "KR-11", e);                  /* another name */
 	add(f, "\xe3\x82\xab\xe3\x83\x8a", "1930-01-01", "", k);             /* カナ */
 	add(f, "\xe3\x81\x8b\xe3\x81\xaa", "1930-05-05", "", h);             /* かな */
 	add(f, "\xea\xb9\x80\xec\x88\x9c\xec\x9e\x90", "1930-01-01", "", w); /* 김순자: alone */
@@ -230,7 +232,7 @@ test_correction_and_erasure_move_the_key(void **state)
 	struct seen s;
 
 	add(f, CANARY_NAME, "1931-04-05", "", a);
-	add(f, "Canary Othername", "1931-04-05", "", b);
+	add(f, "Qzvik Otherxname", "1931-04-05", "", b);
 	add(f, CANARY_NAME, "1931-07-07", "", c);
 	list(f, &s);
 	assert_int_equal(s.n, 1);
