@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "domain/dups/dups.h"
 #include "domain/entitlements/entitlements.h"
 #include "http/http.h"
 
@@ -325,22 +326,31 @@ out:
 
 struct list_out {
 	json_t *json; /* an array, or NULL for text */
+	struct store *store;
 };
 
 static enum redress_err
 list_one(void *ctx, const struct registry_person *p, struct redress_error *err)
 {
 	struct list_out *out = ctx;
+	char into[REGISTRY_PSEUDONYM_MAX + 1];
+	enum redress_err rc;
+	json_t *o;
 
-	(void)err;
+	/* A person merged into another as a duplicate (domain/dups) says whom. */
+	if ((rc = dups_merged_into(out->store, p->pseudonym, into, NULL, err)) != REDRESS_OK)
+		return rc;
 	if (out->json != NULL) {
-		json_array_append_new(out->json, registry_person_json(p));
+		if ((o = registry_person_json(p)) == NULL ||
+		    (into[0] != '\0' && json_object_set_new(o, "merged_into", json_string(into)) != 0) ||
+		    json_array_append_new(out->json, o) != 0)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory listing persons");
 		return REDRESS_OK;
 	}
-	printf("%-10s %-8s %-8s %4d  %s  frailty %d  %-16s%s%s\n", p->pseudonym, registry_kind_name(p->kind),
-	       registry_status_name(p->status), p->birth_year, p->language, p->frailty,
-	       p->region[0] != '\0' ? p->region : "-", p->death_date[0] != '\0' ? "  died " : "",
-	       p->death_date);
+	printf("%-10s %-8s %-8s %4d  %s  frailty %d  %-16s%s%s%s%s\n", p->pseudonym,
+	       registry_kind_name(p->kind), registry_status_name(p->status), p->birth_year, p->language,
+	       p->frailty, p->region[0] != '\0' ? p->region : "-", p->death_date[0] != '\0' ? "  died " : "",
+	       p->death_date, into[0] != '\0' ? "  merged into " : "", into);
 	return REDRESS_OK;
 }
 
@@ -353,7 +363,7 @@ person_list(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct list_out out = {NULL};
+	struct list_out out = {NULL, NULL};
 	struct redress_error err;
 	int c, status = -1, json = 0;
 
@@ -378,6 +388,7 @@ person_list(struct cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	if (json)
 		out.json = json_array();
+	out.store = tlog_store(cli->log);
 	if (registry_each(tlog_store(cli->log), status, list_one, &out, &err) != REDRESS_OK) {
 		json_decref(out.json);
 		return cli_fail(&err);

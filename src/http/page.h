@@ -282,6 +282,8 @@ void page_duplicates(struct http_request *req, struct http_response *res);
 void page_duplicates_resolve(struct http_request *req, struct http_response *res);
 /* On a case file: whom she was merged into, or the suspected pairs she makes not yet decided (pseudonyms). */
 void page_dups_notice(struct page *p, struct store *store, const char *pseudonym);
+/* In a list's row: ", merged into V-000001" when pseudonym was merged (nothing else, nor on error). */
+void page_dups_merged_words(struct page *p, struct store *store, const char *pseudonym);
 
 /* page_backup.c: the admin's backup, a download */
 void page_backup_form(struct http_request *req, struct http_response *res);

@@ -165,6 +165,21 @@ notice_pair(void *ctx, const struct registry_dup_pair *pair, struct redress_erro
 }
 
 void
+page_dups_merged_words(struct page *p, struct store *store, const char *pseudonym)
+{
+	char into[REGISTRY_PSEUDONYM_MAX + 1];
+	struct redress_error err;
+
+	if (store == NULL || dups_merged_into(store, pseudonym, into, NULL, &err) != REDRESS_OK ||
+	    into[0] == '\0')
+		return;
+	html_raw_const(p->b, ", ");
+	html_text(p->b, T(p, "merged into"));
+	html_raw_const(p->b, " ");
+	html_text(p->b, into);
+}
+
+void
 page_dups_notice(struct page *p, struct store *store, const char *pseudonym)
 {
 	char into[REGISTRY_PSEUDONYM_MAX + 1];

@@ -152,6 +152,11 @@ expect_exit 0 as rita person show "$B" --json
 expect_in "$OUT" "\"merged_into\": \"$A\""
 expect_exit 0 as rita person show "$A"
 expect_not_in "$OUT" "merged into" "the file merged into"
+expect_exit 0 as rita person list
+expect_in "$OUT" "merged into $A" "the list"
+expect_eq "$(printf '%s\n' "$OUT" | grep -c "merged into")" 1 "persons listed as merged"
+expect_exit 0 as rita person list --json
+expect_in "$OUT" "\"merged_into\": \"$A\""
 expect_exit 0 as rita claim show "$OLD_CLAIM"
 before=$(size)
 expect_exit 14 as cid claim open --program flagship-2015 --victim "$B"
