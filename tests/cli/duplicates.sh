@@ -177,6 +177,15 @@ if db_dump | grep -qai "canary"; then
 fi
 expect_exit 0 rd audit verify
 expect_in "$OUT" "verified"
+# The public feed carries the decisions with their pseudonyms committed, and recounts the report.
+expect_exit 0 as mona report public --program flagship-2015 --out "$T/report.json"
+expect_exit 0 as mona audit feed --out "$T/feed.jsonl"
+feed=$(cat "$T/feed.jsonl")
+expect_in "$feed" '"type":"duplicates.merge.approved"'
+expect_not_in "$feed" "$A" "the feed"
+expect_not_in "$feed" "anary" "the feed"
+expect_exit 0 "$REDRESS" report recount --feed "$T/feed.jsonl" "$T/report.json"
+expect_in "$OUT" "every figure matches"
 
 # A row edited behind the log's back is named by the audit.
 db_sql "UPDATE dups_decisions SET decision = 'distinct' WHERE decision = 'merged'"
