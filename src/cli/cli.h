@@ -196,6 +196,11 @@ int cmd_contact(struct cli *cli, int argc, char **argv);
 int cmd_referral(struct cli *cli, int argc, char **argv);
 int cmd_grievance(struct cli *cli, int argc, char **argv);
 int cmd_outreach(struct cli *cli, int argc, char **argv);
+/* Suspected duplicates (domain/dups): list the pairs, decide each. */
+int cmd_duplicates(struct cli *cli, int argc, char **argv);
+/* Adds "merged_into" and "merged_event" to a case file's JSON when pseudonym was merged (cmd_duplicates.c). */
+enum redress_err cli_merged_json(struct store *store, const char *pseudonym, json_t *file,
+                                 struct redress_error *err);
 /* A positive event number given on the command line (cmd_note.c); 0 when text is not one. */
 uint64_t cli_number(const char *text);
 

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "domain/dups/dups.h"
 #include "domain/entitlements/entitlements.h"
 #include "http/http.h"
 
@@ -53,8 +54,9 @@ person_usage(FILE *f)
 	       "bank    records where she is paid: account number, IBAN if any, the bank's BIC and\n"
 	       "        the account holder, sealed like her identity (a later record replaces it).\n"
 	       "reindex indexes everyone again for the pages' search by name, telephone and\n"
-	       "        national id (keyed hashes of normalized parts; a fund registered before the\n"
-	       "        search existed needs it once).  Each identity is opened once, in one change.\n\n"
+	       "        national id, and for suspected duplicates (keyed hashes of normalized parts;\n"
+	       "        a fund registered before the search or the duplicate keys existed needs it\n"
+	       "        once).  Each identity is opened once, in one change.\n\n"
 	       "add, import, death, bank and reindex need a caseworker; show and list an account that reads\n"
 	       "persons; --reveal a caseworker; erase an admin.\n\n");
 	cli_person_change_usage(f);
@@ -74,9 +76,48 @@ set_field(char *dst, size_t size, const char *src, const char *option)
 	return 0;
 }
 
+/* Suspected duplicates a registration or an import made (registry_dup_candidates). */
+struct dup_list {
+	struct registry_dup_pair *v;
+	size_t n, cap;
+};
+
+static enum redress_err
+dup_seen(void *ctx, const struct registry_dup_pair *pair, struct redress_error *err)
+{
+	struct dup_list *d = ctx;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap != 0 ? d->cap * 2 : 8;
+		struct registry_dup_pair *v = realloc(d->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory noting suspected duplicates");
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n++] = *pair;
+	return REDRESS_OK;
+}
+
+/* Warns on stderr of each pair new makes: pseudonyms only, never a name. */
+static void
+dup_warn(const struct dup_list *d, const char *new_one)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr,
+		        "redress: warning: %s may be the same person as %s (same %s); both are registered:"
+		        " decide with 'redress duplicates resolve %s,%s --same|--distinct --reason TEXT'\n",
+		        new_one, strcmp(d->v[i].a, new_one) == 0 ? d->v[i].b : d->v[i].a,
+		        registry_dup_basis_name(d->v[i].basis), d->v[i].a, d->v[i].b);
+}
+
 struct add_arg {
 	struct registry_new_person person;
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	struct dup_list dups;
 };
 
 static enum redress_err
@@ -84,8 +125,12 @@ do_add(struct cli *cli, void *arg, struct redress_error *err)
 {
 	struct add_arg *a = arg;
 	struct registry_keys keys = cli_registry_keys(cli);
+	enum redress_err rc;
 
-	return registry_add(cli->log, &cli->actor, &keys, &a->person, a->pseudonym, err);
+	a->dups.n = 0;
+	if ((rc = registry_add(cli->log, &cli->actor, &keys, &a->person, a->pseudonym, err)) != REDRESS_OK)
+		return rc;
+	return registry_dup_candidates(tlog_store(cli->log), a->pseudonym, dup_seen, &a->dups, err);
 }
 
 static int
@@ -151,9 +196,12 @@ person_add(struct cli *cli, int argc, char **argv)
 		status = cli_usage_error("person", "'add' takes options only, not '%s'", argv[optind]);
 	else if (!have_kind || id->name[0] == '\0' || id->birth_date[0] == '\0')
 		status = cli_usage_error("person", "'add' needs --kind, --name and --birth-date");
-	else if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_add, a)) == 0)
+	else if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_add, a)) == 0) {
 		printf("%s\n", a->pseudonym);
+		dup_warn(&a->dups, a->pseudonym);
+	}
 out:
+	free(a->dups.v);
 	explicit_bzero(a, sizeof(*a));
 	free(a);
 	return status;
@@ -175,6 +223,10 @@ print_show(const struct registry_person *p, json_t *file, const struct registry_
 	printf("  language    %s\n", p->language);
 	printf("  frailty     %d\n", p->frailty);
 	printf("  registered  event %llu\n", (unsigned long long)p->registered_seq);
+	if (json_object_get(file, "merged_into") != NULL)
+		printf("  merged into %s (event %lld): no new claim is opened for her\n",
+		       json_string_value(json_object_get(file, "merged_into")),
+		       (long long)json_integer_value(json_object_get(file, "merged_event")));
 	printf("  wish        %s\n", json_string_value(json_object_get(file, "wish")));
 	json_object_foreach(json_object_get(file, "consents"), scope, v)
 	{
@@ -251,7 +303,8 @@ person_show(struct cli *cli, int argc, char **argv)
 	} else if (cli_open_as(cli, CLI_READ, PERM_PERSONS_READ, &err) != REDRESS_OK) {
 		return cli_fail(&err);
 	}
-	if (registry_file_json(tlog_store(cli->log), argv[optind], &p, &file, &err) != REDRESS_OK) {
+	if (registry_file_json(tlog_store(cli->log), argv[optind], &p, &file, &err) != REDRESS_OK ||
+	    cli_merged_json(tlog_store(cli->log), p.pseudonym, file, &err) != REDRESS_OK) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -273,22 +326,31 @@ out:
 
 struct list_out {
 	json_t *json; /* an array, or NULL for text */
+	struct store *store;
 };
 
 static enum redress_err
 list_one(void *ctx, const struct registry_person *p, struct redress_error *err)
 {
 	struct list_out *out = ctx;
+	char into[REGISTRY_PSEUDONYM_MAX + 1];
+	enum redress_err rc;
+	json_t *o;
 
-	(void)err;
+	/* A person merged into another as a duplicate (domain/dups) says whom. */
+	if ((rc = dups_merged_into(out->store, p->pseudonym, into, NULL, err)) != REDRESS_OK)
+		return rc;
 	if (out->json != NULL) {
-		json_array_append_new(out->json, registry_person_json(p));
+		if ((o = registry_person_json(p)) == NULL ||
+		    (into[0] != '\0' && json_object_set_new(o, "merged_into", json_string(into)) != 0) ||
+		    json_array_append_new(out->json, o) != 0)
+			return error_set(err, REDRESS_E_NOMEM, "out of memory listing persons");
 		return REDRESS_OK;
 	}
-	printf("%-10s %-8s %-8s %4d  %s  frailty %d  %-16s%s%s\n", p->pseudonym, registry_kind_name(p->kind),
-	       registry_status_name(p->status), p->birth_year, p->language, p->frailty,
-	       p->region[0] != '\0' ? p->region : "-", p->death_date[0] != '\0' ? "  died " : "",
-	       p->death_date);
+	printf("%-10s %-8s %-8s %4d  %s  frailty %d  %-16s%s%s%s%s\n", p->pseudonym,
+	       registry_kind_name(p->kind), registry_status_name(p->status), p->birth_year, p->language,
+	       p->frailty, p->region[0] != '\0' ? p->region : "-", p->death_date[0] != '\0' ? "  died " : "",
+	       p->death_date, into[0] != '\0' ? "  merged into " : "", into);
 	return REDRESS_OK;
 }
 
@@ -301,7 +363,7 @@ person_list(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct list_out out = {NULL};
+	struct list_out out = {NULL, NULL};
 	struct redress_error err;
 	int c, status = -1, json = 0;
 
@@ -326,6 +388,7 @@ person_list(struct cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	if (json)
 		out.json = json_array();
+	out.store = tlog_store(cli->log);
 	if (registry_each(tlog_store(cli->log), status, list_one, &out, &err) != REDRESS_OK) {
 		json_decref(out.json);
 		return cli_fail(&err);
@@ -350,6 +413,7 @@ struct import_arg {
 	uint64_t shown_at; /* when, in monotonic microseconds */
 	struct imported *rows;
 	size_t nrows, cap;
+	struct dup_list dups; /* the pairs the file's persons make, with each other or with those before */
 };
 
 static void
@@ -392,7 +456,10 @@ import_row(void *ctx, size_t line, size_t offset, const struct registry_new_pers
 	}
 	row = &a->rows[a->nrows];
 	row->line = line;
-	if ((rc = registry_add(a->cli->log, &a->cli->actor, &a->keys, p, row->pseudonym, err)) != REDRESS_OK)
+	if ((rc = registry_add(a->cli->log, &a->cli->actor, &a->keys, p, row->pseudonym, err)) !=
+	        REDRESS_OK ||
+	    (rc = registry_dup_candidates(tlog_store(a->cli->log), row->pseudonym, dup_seen, &a->dups,
+	                                  err)) != REDRESS_OK)
 		return rc;
 	a->nrows++;
 	draw_progress(a, offset, 0);
@@ -460,7 +527,15 @@ person_import(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < a.nrows; i++)
 		printf("line %zu: %s\n", a.rows[i].line, a.rows[i].pseudonym);
 	printf("%s: %zu %s imported\n", path, a.nrows, a.nrows == 1 ? "person" : "persons");
+	/* Suspected duplicates do not stop an import: they are reported, to be decided. */
+	for (i = 0; i < a.dups.n; i++)
+		printf("suspected duplicate: %s,%s (%s)\n", a.dups.v[i].a, a.dups.v[i].b,
+		       registry_dup_basis_name(a.dups.v[i].basis));
+	if (a.dups.n > 0)
+		printf("%s: %zu suspected duplicate %s: see 'redress duplicates list'\n", path, a.dups.n,
+		       a.dups.n == 1 ? "pair" : "pairs");
 out:
+	free(a.dups.v);
 	free(a.rows);
 	if (file.data != NULL)
 		explicit_bzero(file.data, file.cap);

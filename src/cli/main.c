@@ -27,6 +27,7 @@
 #include "domain/payments/payments.h"
 #include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
+#include "domain/dups/dups.h"
 #include "domain/reports/reports.h"
 #include "domain/sessions/sessions.h"
 #include "domain/users/users.h"
@@ -44,6 +45,7 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &fund_module,
                                                   &casework_module,
                                                   &sessions_module,
+                                                  &dups_module,
                                                   NULL};
 
 struct command {
@@ -70,6 +72,7 @@ static const struct command commands[] = {
     {"notice", cmd_notice, "a letter to a person in her language: decision, payment or reminder"},
     {"outreach", cmd_outreach, "who the fund owes and has not reached, most frail and oldest first"},
     {"grievance", cmd_grievance, "complaints: channel, days open, outcome; the overdue escalate"},
+    {"duplicates", cmd_duplicates, "persons suspected to be one: list the pairs, decide each (merges take two)"},
     {"program", cmd_program, "a program's rules: currency, cutoff, benefits, approvals"},
     {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},
     {"entitlements", cmd_entitlements, "book what approved claims are owed, by the program's rules"},

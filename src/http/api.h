@@ -102,6 +102,12 @@ void api_grievances_resolve(struct http_request *req, struct http_response *res)
 void api_referrals_outcome(struct http_request *req, struct http_response *res);
 void api_programs_outreach(struct http_request *req, struct http_response *res);
 
+/* api_dups.c: suspected duplicates */
+struct dups_pair;
+json_t *api_dup_pair_json(const struct dups_pair *p); /* a pair as the list shows it; NULL: out of memory */
+void api_duplicates_list(struct http_request *req, struct http_response *res);
+void api_duplicates_resolve(struct http_request *req, struct http_response *res);
+
 /* api_ledger.c */
 void api_ledger_accounts(struct http_request *req, struct http_response *res);
 void api_ledger_account_add(struct http_request *req, struct http_response *res);

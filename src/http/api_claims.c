@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "domain/claims/claims.h"
+#include "domain/dups/dups.h"
 #include "http/api.h"
 
 #define NO_CLAIM "there is no claim with that id"
@@ -152,6 +153,11 @@ do_open(struct http_change *c, void *arg, struct http_response *res, struct redr
 	char id[CLAIM_ID_MAX + 1];
 	enum redress_err rc;
 
+	/* No new claim names a person merged into another (domain/dups). */
+	if ((rc = dups_check_not_merged(tlog_store(c->log), a->victim, err)) != REDRESS_OK ||
+	    (a->claimant[0] != '\0' &&
+	     (rc = dups_check_not_merged(tlog_store(c->log), a->claimant, err)) != REDRESS_OK))
+		return rc;
 	if ((rc = claim_open(c->log, c->actor, a->program, a->victim,
 	                     a->claimant[0] != '\0' ? a->claimant : NULL, id, err)) != REDRESS_OK)
 		return rc;

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "domain/casework/casework.h"
+#include "domain/dups/dups.h"
 #include "domain/entitlements/entitlements.h"
 #include "http/api.h"
 
@@ -83,9 +84,11 @@ api_persons_list(struct http_request *req, struct http_response *res)
 void
 api_persons_show(struct http_request *req, struct http_response *res)
 {
+	char into[REGISTRY_PSEUDONYM_MAX + 1];
 	struct registry_person p;
 	struct redress_error err;
 	struct store *store;
+	uint64_t merged;
 	json_t *file;
 
 	if ((store = http_store(req, res)) == NULL)
@@ -93,6 +96,16 @@ api_persons_show(struct http_request *req, struct http_response *res)
 	if (registry_file_json(store, http_param(req, "pseudonym"), &p, &file, &err) != REDRESS_OK) {
 		http_reply_fail(res, &err);
 		return;
+	}
+	/* A person merged into another (domain/dups) says whom. */
+	if (dups_merged_into(store, p.pseudonym, into, &merged, &err) != REDRESS_OK) {
+		json_decref(file);
+		http_reply_fail(res, &err);
+		return;
+	}
+	if (into[0] != '\0') {
+		json_object_set_new(file, "merged_into", json_string(into));
+		json_object_set_new(file, "merged_event", json_integer((json_int_t)merged));
 	}
 	http_reply_json(res, 200, file);
 }
@@ -104,16 +117,37 @@ struct add_arg {
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 };
 
+/* A suspected duplicate of the person just registered, for her answer: pseudonyms only. */
+static enum redress_err
+dup_one(void *ctx, const struct registry_dup_pair *pair, struct redress_error *err)
+{
+	struct dups_pair p;
+
+	memset(&p, 0, sizeof(p));
+	p.pair = *pair;
+	return api_append(ctx, api_dup_pair_json(&p), err);
+}
+
 static enum redress_err
 do_add(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
 {
 	struct add_arg *a = arg;
 	enum redress_err rc;
+	json_t *dups;
 
 	if ((rc = registry_add(c->log, c->actor, &c->keys, &a->person, a->pseudonym, err)) != REDRESS_OK)
 		return rc;
+	/* Registered all the same; the pairs she makes are named, to be decided (domain/dups). */
+	if ((dups = json_array()) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory registering");
+	if ((rc = registry_dup_candidates(tlog_store(c->log), a->pseudonym, dup_one, dups, err)) !=
+	    REDRESS_OK) {
+		json_decref(dups);
+		return rc;
+	}
 	/* The writer wipes a->person once done: it may need it again (a group rolled back). */
-	http_reply_json(res, 201, json_pack("{s:s}", "pseudonym", a->pseudonym));
+	http_reply_json(res, 201,
+	                json_pack("{s:s, s:o}", "pseudonym", a->pseudonym, "suspected_duplicates", dups));
 	return REDRESS_OK;
 }
 

@@ -277,6 +277,13 @@ void page_work_grievance_resolve(struct http_request *req, struct http_response 
 void page_work_referral_outcome(struct http_request *req, struct http_response *res);
 /* For a caseworker: a notice of her overdue tasks, with a link to the work list (nothing when none). */
 void page_casework_overdue_notice(struct page *p, struct store *store);
+/* page_dups.c: suspected duplicates, and deciding each pair */
+void page_duplicates(struct http_request *req, struct http_response *res);
+void page_duplicates_resolve(struct http_request *req, struct http_response *res);
+/* On a case file: whom she was merged into, or the suspected pairs she makes not yet decided (pseudonyms). */
+void page_dups_notice(struct page *p, struct store *store, const char *pseudonym);
+/* In a list's row: ", merged into V-000001" when pseudonym was merged (nothing else, nor on error). */
+void page_dups_merged_words(struct page *p, struct store *store, const char *pseudonym);
 
 /* page_backup.c: the admin's backup, a download */
 void page_backup_form(struct http_request *req, struct http_response *res);

@@ -1350,6 +1350,10 @@ page_work(struct http_request *req, struct http_response *res)
 	rc = registry_changes_each(store, 1, change_row, &cr, &err);
 	page_list_end(&p, rc != REDRESS_OK, cr.n, T(&p, "The corrections could not be read."),
 	              T(&p, "No correction is waiting."));
+	/* Suspected duplicates have a page of their own (page_dups.c). */
+	html_raw_const(p.b, "<p><a href=\"/work/duplicates\">");
+	html_text(p.b, T(&p, "Suspected duplicates"));
+	html_raw_const(p.b, "</a></p>");
 	outreach_list(&p, store);
 	page_end(&p, 200);
 }

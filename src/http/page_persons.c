@@ -75,6 +75,7 @@ language_name(const char *code)
 struct list {
 	struct page *p;
 	size_t count;
+	struct store *store; /* for whom a person was merged into (domain/dups) */
 };
 
 static void
@@ -108,6 +109,7 @@ list_row(void *ctx, const struct registry_person *person, struct redress_error *
 	html_text(p->b, kind_words(p, person->kind));
 	html_raw_const(p->b, "</td><td>");
 	html_text(p->b, status_words(p, person->status));
+	page_dups_merged_words(p, l->store, person->pseudonym);
 	html_raw_const(p->b, "</td><td>");
 	html_textf(p->b, "%d", person->birth_year);
 	html_raw_const(p->b, "</td><td>");
@@ -270,7 +272,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 	struct registry_filter filter = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED};
 	struct registry_person person;
 	struct redress_error err;
-	struct list l = {NULL, 0};
+	struct list l = {NULL, 0, NULL};
 	struct store *store;
 	struct page p;
 	uint64_t total = 0;
@@ -337,6 +339,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 	html_text(p.b, T(&p, "Show"));
 	html_raw_const(p.b, "</button></form>");
 	l.p = &p;
+	l.store = store;
 	if (registry_list(store, &filter, (size_t)(page - 1) * LIST_PAGE, LIST_PAGE, list_row, &l, &total,
 	                  &err) != REDRESS_OK) {
 		list_end(&p, l.count);
@@ -383,7 +386,7 @@ found_row(void *ctx, const char *pseudonym, struct redress_error *err)
 {
 	struct found *f = ctx;
 	struct registry_person person;
-	struct list l = {f->p, f->count};
+	struct list l = {f->p, f->count, f->store};
 
 	if (f->count >= LIST_PAGE)
 		return REDRESS_OK; /* the rest are counted, not shown */
@@ -1440,6 +1443,8 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 		    T(p, "What she was owed passes to her heirs; her own wish and consent are closed."));
 	}
 	html_raw_const(p->b, "</p>");
+	/* Merged into another person, or suspected to be one with others (page_dups.c). */
+	page_dups_notice(p, store, person.pseudonym);
 
 	section(p, "s-summary", T(p, "At a glance"));
 	html_raw_const(p->b, "<dl class=\"facts summary\">");

@@ -251,6 +251,8 @@ static const struct tlog_migration {
     {"the registry's index for the list of people, frailest first", NULL},
     /* NULL again: sessions_throttle, failed sign-ins counted for every server of the fund. */
     {"the table of failed sign-ins, shared by every server", NULL},
+    /* NULL again: registry_dup_keys (suspected duplicates) and dups_decisions (what each pair is). */
+    {"the tables of suspected duplicates and of what each pair was decided to be", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

@@ -972,7 +972,7 @@ try {
   check(!(await page.isVisible('a[href="/pledges"]')), 'the caseworker\'s menu has no pledges');
   // Two casework hints name codes a caseworker types as written (channels: phone, letter, visit; a
   // referral's party as her consent names it: counselling, legal-aid): values, not words to translate.
-  await phoneWalk('caseworker', ['/persons', '/persons/V-000001', '/persons/V-000001/casework', '/work', '/claims?state=all',
+  await phoneWalk('caseworker', ['/persons', '/persons/V-000001', '/persons/V-000001/casework', '/work', '/work/duplicates', '/claims?state=all',
     new URL(claimUrl).pathname, `${new URL(registered).pathname}/consents`, `${new URL(registered).pathname}/bank`],
   /phone, letter, visit|counselling, legal-aid/);
 

@@ -144,7 +144,8 @@ XML
 # pending transfer, @ID a new transfer id, @CODE a new account code,
 # @ACCOUNT a new staff account (a monitor) and @LOCKED one locked,
 # @APPROVED (which leaves nothing on the line) a new approved claim to book,
-# @PLEDGE a new pledge, and @WAITING a new referral waiting for its answer.
+# @PLEDGE a new pledge, @WAITING a new referral waiting for its answer, and
+# @PAIR two new persons of one name and birth year (a suspected duplicate).
 TABLE=(
 	'user add @USER --role monitor --password-file $T/mona.pw | admin'
 	'user list | admin'
@@ -217,6 +218,10 @@ TABLE=(
 	'grievance open $V1 --channel letter --about "Synthetic: no answer" | caseworker'
 	'grievance list | admin caseworker reviewer'
 	'outreach list --program flagship-2015 | admin caseworker reviewer'
+	'duplicates list | admin caseworker reviewer'
+	'duplicates list --json | admin caseworker reviewer'
+	'duplicates resolve @PAIR --distinct --reason "Synthetic reason: two women" | caseworker'
+	'duplicates resolve @PAIR --same --reason "Synthetic reason: one woman" | caseworker'
 	'pledge list --json | admin finance monitor'
 	'report public --program flagship-2015 --format csv | admin monitor'
 	'report public --program flagship-2015 --format html --k 3 | admin monitor'
@@ -268,6 +273,15 @@ fixtures() {
 		expect_exit 0 as cid consent grant "$P" --scope share:legal-aid --method "in person"
 		expect_exit 0 as cid referral add "$P" --to legal-aid --what "Synthetic: advice"
 		CMD=${CMD//@WAITING/$OUT}
+		;;
+	esac
+	case "$CMD" in *@PAIR*)
+		seq_no=$((seq_no + 1))
+		NAMES+=("Synthetic Twin $seq_no")
+		expect_exit 0 as cid person add --kind victim --name "Synthetic Twin $seq_no" --birth-date 1927-01-01
+		first=$OUT
+		expect_exit 0 as cid person add --kind victim --name "Synthetic Twin $seq_no" --birth-date 1927-02-02
+		CMD=${CMD//@PAIR/$first,$OUT}
 		;;
 	esac
 	case "$CMD" in *@V*) new_person victim && CMD=${CMD//@V/$P} ;; esac

@@ -226,6 +226,7 @@ static const struct {
     {"batches", "id", "B-000001", "B-999999"},
     {"pledges", "id", "P-000001", "P-999999"},
     {"programs", "code", "flagship-2015", "no-such-program"},
+    {"duplicates", "pair", "V-000001,V-000002", "V-999998,V-999999"},
 };
 
 /* The query a read needs to answer 200. */

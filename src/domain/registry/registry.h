@@ -287,6 +287,49 @@ enum redress_err registry_search_reindex(struct tlog *log, const struct actor *a
                                          const struct registry_keys *keys, uint64_t *count_r,
                                          struct redress_error *err);
 
+/* ---- Suspected duplicates (registry_dups.c) ---- */
+
+/*
+ * Two persons are suspected to be one when their whole names, normalised
+ * as search normalises them (Latin lower-cased, full-width Latin made
+ * ASCII, katakana as hiragana, spaces and punctuation dropped), and their
+ * birth years are equal: each person's keyed hash of the two (under the
+ * index key) is her duplicate key, written at registration, import,
+ * correction and `person reindex`, never anyone's name.  Names match
+ * within a script only: 김순자 and Kim Sun-ja are not found as one.
+ * Equal regions (both given) make the suspicion stronger.  Erased persons
+ * are never suspected.
+ */
+enum registry_dup_basis { REGISTRY_DUP_NAME_YEAR, REGISTRY_DUP_NAME_YEAR_REGION };
+
+/* "name+birth_year" or "name+birth_year+region". */
+const char *registry_dup_basis_name(enum registry_dup_basis basis);
+
+struct registry_dup_pair {
+	char a[REGISTRY_PSEUDONYM_MAX + 1]; /* registered first */
+	char b[REGISTRY_PSEUDONYM_MAX + 1]; /* registered after */
+	enum registry_dup_basis basis;
+};
+
+typedef enum redress_err (*registry_dup_fn)(void *ctx, const struct registry_dup_pair *pair,
+                                            struct redress_error *err);
+
+/* Calls fn with each pair pseudonym makes with the persons sharing her duplicate key, oldest first. */
+enum redress_err registry_dup_candidates(struct store *store, const char *pseudonym, registry_dup_fn fn,
+                                         void *ctx, struct redress_error *err);
+
+/* Calls fn with every suspected pair, in order of the later one's registration; stops at fn's error. */
+enum redress_err registry_dup_pairs(struct store *store, registry_dup_fn fn, void *ctx,
+                                    struct redress_error *err);
+
+/*
+ * The pair of x and y (in either order) into *pair_r when they share a
+ * duplicate key; REDRESS_E_NOTFOUND naming both when they do not, or
+ * when either is unknown or erased.
+ */
+enum redress_err registry_dup_pair_get(struct store *store, const char *x, const char *y,
+                                       struct registry_dup_pair *pair_r, struct redress_error *err);
+
 /*
  * Checks a relation word: one word of Latin, Hangul, kana or kanji letters,
  * digits, '-' and '_', at most 32 bytes ("daughter", "조카", "娘").

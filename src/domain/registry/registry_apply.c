@@ -92,6 +92,12 @@ static const char registry_schema[] =
     " pseudonym TEXT NOT NULL,"
     " PRIMARY KEY (token, pseudonym)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS registry_search_pseudonym ON registry_search (pseudonym);"
+    /* registry_dups.c's duplicate keys (whole name and birth year, keyed): derived like the search's. */
+    "CREATE TABLE IF NOT EXISTS registry_dup_keys ("
+    " key TEXT NOT NULL,"
+    " pseudonym TEXT NOT NULL,"
+    " PRIMARY KEY (key, pseudonym)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS registry_dup_keys_pseudonym ON registry_dup_keys (pseudonym);"
     /* registry_change.c's: corrections proposed, and their approvals and rejections. */
     REGISTRY_CHANGE_SCHEMA;
 

@@ -123,6 +123,20 @@ enum redress_err registry_decode_search(const struct event *ev, struct redress_e
 enum redress_err registry_search_index_new(struct tlog *log, const struct seal_key *index_key,
                                            const char *pseudonym, const struct registry_identity *id,
                                            struct redress_error *err);
+/*
+ * Writes pseudonym's duplicate key (registry_dups.c): a keyed hash of her
+ * whole normalised name and her birth year, under index_key; replaces her
+ * earlier one.  Written at once, not deferred like the search's tokens, so
+ * that a person registered later in the same change (an import) finds her.
+ */
+enum redress_err registry_dup_key_write(struct store *store, const struct seal_key *index_key,
+                                        const char *pseudonym, const struct registry_identity *id,
+                                        struct redress_error *err);
+/* registry_search.c's normalised name (what a search and a duplicate key see), as UTF-8 into out. */
+void registry_search_name_text(const char *name, char *out, size_t size);
+/* registry_search.c's keyed hash of kind:value under index_key (32 hex digits and a NUL). */
+void registry_search_token(const struct seal_key *index_key, const char *kind, const char *value,
+                           char out[33]);
 /* Writes the change's waiting tokens now (before an erasure or a re-index reads or deletes tokens). */
 enum redress_err registry_search_flush(struct tlog *log, struct redress_error *err);
 /* registry_module's flush and discard of the waiting tokens. */
@@ -194,6 +208,11 @@ enum registry_statement {
 	REGISTRY_Q_SEARCH_INSERT,
 	REGISTRY_Q_SEARCH_INSERT_MANY, /* REGISTRY_SEARCH_INSERT_ROWS pairs at once */
 	REGISTRY_Q_SEARCH_FIND,
+	/* Duplicate keys (registry_dups.c). */
+	REGISTRY_Q_DUP_DELETE,
+	REGISTRY_Q_DUP_INSERT,
+	REGISTRY_Q_DUP_OF,
+	REGISTRY_Q_DUP_PAIRS,
 	REGISTRY_Q_CHECK_KEYS,
 	REGISTRY_Q_CHECK_ORPHAN_KEYS,
 	REGISTRY_Q_CHECK_SHARES,

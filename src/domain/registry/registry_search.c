@@ -19,6 +19,8 @@
  *   - A telephone number is its digits (+82 10 ... as 010 ...): the whole
  *     number and its last four digits are tokens.
  *   - A national id is as registry_id_normalise() writes it.
+ *   - The whole normalised name with the birth year is a duplicate key
+ *     (registry_dups.c), in a table of its own.
  *
  * What this gives away: equal tokens have equal hashes, so whoever reads
  * the database learns how many persons share a token (a frequent surname
@@ -172,6 +174,25 @@ tokens_add(struct tokens *t, const struct seal_key *index_key, const char *kind,
 		token_hash(index_key, kind, value, t->hash[t->n++]);
 }
 
+void
+registry_search_token(const struct seal_key *index_key, const char *kind, const char *value, char out[33])
+{
+	token_hash(index_key, kind, value, out);
+}
+
+void
+registry_search_name_text(const char *name, char *out, size_t size)
+{
+	unsigned long cps[SEARCH_CHARS_MAX];
+	char text[4 * SEARCH_CHARS_MAX + 1];
+	size_t n = name_chars(name, cps);
+
+	chars_text(cps, n, text);
+	text_copy(out, size, text);
+	explicit_bzero(cps, sizeof(cps));
+	explicit_bzero(text, sizeof(text));
+}
+
 /* A name's tokens: every character (n1) and every pair (n2); with query set, only what a query needs. */
 static void
 name_tokens(struct tokens *t, const struct seal_key *index_key, const char *name, int query)
@@ -228,6 +249,8 @@ registry_search_index(struct store *store, const struct seal_key *index_key, con
 	if (t == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
 	identity_tokens(t, index_key, id);
+	if ((rc = registry_dup_key_write(store, index_key, pseudonym, id, err)) != REDRESS_OK)
+		goto out;
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL) {
 		rc = err->code;
 		goto out;
@@ -348,6 +371,8 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 	if (slot == NULL)
 		return error_set(err, REDRESS_E_INTERNAL, "%s indexed for search outside a change",
 		                 pseudonym);
+	if ((rc = registry_dup_key_write(tlog_store(log), index_key, pseudonym, id, err)) != REDRESS_OK)
+		return rc;
 	if (*slot == NULL && (*slot = calloc(1, sizeof(struct search_pending))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
 	q = *slot;
@@ -385,7 +410,15 @@ registry_search_forget(struct store *store, const char *pseudonym, struct redres
 {
 	struct store_stmt *st;
 
+	enum redress_err rc;
+
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	/* Her duplicate key goes with her tokens. */
+	if ((st = registry_stmt(store, REGISTRY_Q_DUP_DELETE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	return store_run(st, err);

@@ -197,6 +197,36 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                        " ORDER BY pseudonym",
                                 .columns = "t"},
 
+    /* Duplicate keys (registry_dups.c): who shares whose, never erased persons. */
+    [REGISTRY_Q_DUP_DELETE] = {.name = "registry.dup.delete",
+                               .sql = "DELETE FROM registry_dup_keys WHERE pseudonym = ?1",
+                               .columns = ""},
+    [REGISTRY_Q_DUP_INSERT] = {.name = "registry.dup.insert",
+                               .sql = "INSERT INTO registry_dup_keys (key, pseudonym) VALUES (?1, ?2)"
+                                      " ON CONFLICT DO NOTHING",
+                               .columns = ""},
+    [REGISTRY_Q_DUP_OF] = {.name = "registry.dup.of",
+                           .sql = "SELECT DISTINCT p.pseudonym, p.registered_seq, coalesce(p.region, ''),"
+                                  " coalesce(q.region, ''), q.registered_seq"
+                                  " FROM registry_dup_keys x JOIN registry_dup_keys y ON y.key = x.key"
+                                  " AND y.pseudonym <> x.pseudonym"
+                                  " JOIN registry_persons p ON p.pseudonym = y.pseudonym"
+                                  " JOIN registry_persons q ON q.pseudonym = x.pseudonym"
+                                  " WHERE x.pseudonym = ?1 AND p.status <> 'erased' AND q.status <> 'erased'"
+                                  " ORDER BY p.registered_seq",
+                           .columns = "titti"},
+    [REGISTRY_Q_DUP_PAIRS] = {.name = "registry.dup.pairs",
+                              .sql = "SELECT DISTINCT pa.pseudonym, pb.pseudonym, coalesce(pa.region, ''),"
+                                     " coalesce(pb.region, ''), pa.registered_seq, pb.registered_seq"
+                                     " FROM registry_dup_keys x JOIN registry_dup_keys y ON y.key = x.key"
+                                     " AND y.pseudonym <> x.pseudonym"
+                                     " JOIN registry_persons pa ON pa.pseudonym = x.pseudonym"
+                                     " JOIN registry_persons pb ON pb.pseudonym = y.pseudonym"
+                                     " WHERE pa.registered_seq < pb.registered_seq AND pa.status <> 'erased'"
+                                     " AND pb.status <> 'erased'"
+                                     " ORDER BY pb.registered_seq, pa.registered_seq",
+                              .columns = "ttttii"},
+
     /* The module's own check (registry_check). */
     [REGISTRY_Q_CHECK_KEYS] = {.name = "registry.check.keys",
                                .sql = "SELECT p.pseudonym, p.status, k.pseudonym IS NOT NULL"

@@ -61,6 +61,7 @@ static const struct gate_rule rules[] = {
     {"payments.bank.recorded", BIT(PERM_PERSONS_WRITE), 0},
     {"casework.note.opened", BIT(PERM_PERSONS_REVEAL), 0},
     {"casework.", BIT(PERM_PERSONS_WRITE), 0},
+    {"duplicates.", BIT(PERM_PERSONS_WRITE), 0},
     {"payments.", BIT(PERM_LEDGER_WRITE), 0},
     {"reports.", BIT(PERM_AGGREGATES_READ), 0},
     {"fund.", BIT(PERM_USERS_MANAGE), 0},

@@ -1,0 +1,371 @@
+/*
+ * test_dups.c -- suspected duplicates with the log, in process: the same
+ * whole name (in other spacing, case, full-width Latin, katakana for
+ * hiragana) and birth year make a pair, another year or name does not,
+ * equal regions make the stronger basis; a correction of the name moves
+ * her key, an erasure forgets it; a pair decided distinct leaves the
+ * list; a merge proposed by one caseworker is refused to its proposer and
+ * approved by another; the merged person is merged into no one else;
+ * bad input, unknown pairs, decisions made twice and roles that may not
+ * are refused and change nothing; no canary in clear anywhere; audit
+ * clean on its fast path, and naming the table edited behind its back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "domain/dups/dups.h"
+#include "logfix.h"
+
+static const struct event_module *const modules[] = {&users_module, &registry_module, &dups_module, NULL};
+
+#define CANARY_NAME   "Qzvik Dupxname"
+#define CANARY_REASON "CANARY-REASON-3e7a"
+
+/* ("Canary" would not do: PostgreSQL's catalogue names "Spanish (Canary Islands)".) */
+static const char *const canaries[] = {"Qzvik", "qzvik",       "Dupxname", "dupxname",
+                                       "XNAME", CANARY_REASON, NULL};
+
+static const struct actor cid = {"cid", ROLE_CASEWORKER, 0};
+static const struct actor cy = {"cy", ROLE_CASEWORKER, 0};
+static const struct actor rita = {"rita", ROLE_REVIEWER, 0};
+static const struct actor mona = {"mona", ROLE_MONITOR, 0};
+
+struct fixture {
+	struct logfix *lf;
+	struct registry_keys keys;
+};
+
+static const struct actor *
+as(struct fixture *f, const struct actor *a)
+{
+	logfix_account(f->lf, a->name, a->role);
+	return a;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->lf = logfix_new(modules, "test.example/dups");
+	f->keys.master = keydir_master_key(f->lf->kd);
+	f->keys.index = keydir_index_key(f->lf->kd);
+	as(f, &rita);
+	as(f, &mona);
+	as(f, &cy);
+	as(f, &cid);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	logfix_free(f->lf);
+	free(f);
+	return 0;
+}
+
+/* Registers a victim as cid; returns her pseudonym in out. */
+static void
+add(struct fixture *f, const char *name, const char *birth, const char *region,
+    char out[REGISTRY_PSEUDONYM_MAX + 1])
+{
+	struct registry_new_person np;
+	struct redress_error err;
+
+	memset(&np, 0, sizeof(np));
+	np.kind = REGISTRY_VICTIM;
+	snprintf(np.identity.name, sizeof(np.identity.name), "%s", name);
+	snprintf(np.identity.birth_date, sizeof(np.identity.birth_date), "%s", birth);
+	snprintf(np.region, sizeof(np.region), "%s", region);
+	memcpy(np.language, "ko", 3);
+	as(f, &cid);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	if (registry_add(f->lf->log, &cid, &f->keys, &np, out, &err) != REDRESS_OK)
+		fail_msg("add: %s", err.message);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+}
+
+struct seen {
+	char pairs[16][2 * REGISTRY_PSEUDONYM_MAX + 8];
+	enum registry_dup_basis basis[16];
+	uint64_t proposal[16];
+	size_t n;
+};
+
+static enum redress_err
+seen_pair(void *ctx, const struct registry_dup_pair *pair, struct redress_error *err)
+{
+	struct seen *s = ctx;
+
+	(void)err;
+	assert_true(s->n < 16);
+	dups_pair_name(pair, s->pairs[s->n], sizeof(s->pairs[0]));
+	s->basis[s->n++] = pair->basis;
+	return REDRESS_OK;
+}
+
+static enum redress_err
+seen_listed(void *ctx, const struct dups_pair *p, struct redress_error *err)
+{
+	struct seen *s = ctx;
+
+	s->proposal[s->n] = p->proposal;
+	return seen_pair(ctx, &p->pair, err);
+}
+
+/* The undecided pairs, as caseworker cid lists them. */
+static void
+list(struct fixture *f, struct seen *s)
+{
+	struct redress_error err;
+	size_t total = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (dups_list(tlog_store(f->lf->log), &cid, seen_listed, s, &total, &err) != REDRESS_OK)
+		fail_msg("list: %s", err.message);
+	assert_int_equal(total, s->n);
+}
+
+static int
+listed(const struct seen *s, const char *a, const char *b)
+{
+	char name[2 * REGISTRY_PSEUDONYM_MAX + 8];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s,%s", a, b);
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->pairs[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Decides pair text as a; returns the result (a failed change is rolled back) and *outcome_r. */
+static enum redress_err
+resolve(struct fixture *f, const struct actor *a, const char *pair, int same, const char *reason,
+        enum dups_outcome *outcome_r, struct redress_error *err)
+{
+	enum dups_outcome outcome = DUPS_DISTINCT;
+	enum redress_err rc;
+
+	as(f, a);
+	assert_int_equal(tlog_begin(f->lf->log, err), REDRESS_OK);
+	if ((rc = dups_resolve(f->lf->log, a, &f->keys, pair, same, reason, NULL, &outcome, NULL, err)) !=
+	    REDRESS_OK) {
+		tlog_rollback(f->lf->log);
+		return rc;
+	}
+	assert_int_equal(tlog_commit(f->lf->log, err), REDRESS_OK);
+	if (outcome_r != NULL)
+		*outcome_r = outcome;
+	return REDRESS_OK;
+}
+
+static void
+test_found_by_name_and_year(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], c[REGISTRY_PSEUDONYM_MAX + 1],
+	    d[REGISTRY_PSEUDONYM_MAX + 1], e[REGISTRY_PSEUDONYM_MAX + 1], k[REGISTRY_PSEUDONYM_MAX + 1],
+	    h[REGISTRY_PSEUDONYM_MAX + 1], w[REGISTRY_PSEUDONYM_MAX + 1];
+	struct redress_error err;
+	struct seen s;
+
+	add(f, CANARY_NAME, "1931-04-05", "KR-11", a);
+	add(f, "qzvik   DUP-XNAME", "1931-12-30", "KR-11", b); /* same, and same region */
+	add(f,
+	    "\xef\xbc\xb1"
+	    "zvik Dupxname",
+	    "1931-01-01", "", c);                                            /* a full-width Q; no region */
+	add(f, CANARY_NAME, "1932-04-05", "KR-11", d);                       /* another year */
+	add(f, "Qzvik Dupxnamy", "1931-04-05", "KR-11", e);                  /* another name */
+	add(f, "\xe3\x82\xab\xe3\x83\x8a", "1930-01-01", "", k);             /* カナ */
+	add(f, "\xe3\x81\x8b\xe3\x81\xaa", "1930-05-05", "", h);             /* かな */
+	add(f, "\xea\xb9\x80\xec\x88\x9c\xec\x9e\x90", "1930-01-01", "", w); /* 김순자: alone */
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(registry_dup_candidates(tlog_store(f->lf->log), b, seen_pair, &s, &err), REDRESS_OK);
+	assert_int_equal(s.n, 2);
+	assert_true(listed(&s, a, b));
+	assert_int_equal(s.basis[0], REGISTRY_DUP_NAME_YEAR_REGION);
+	assert_true(listed(&s, b, c));
+	assert_int_equal(s.basis[1], REGISTRY_DUP_NAME_YEAR);
+
+	list(f, &s);
+	assert_int_equal(s.n, 4);
+	assert_true(listed(&s, a, b));
+	assert_true(listed(&s, a, c));
+	assert_true(listed(&s, b, c));
+	assert_true(listed(&s, k, h));
+	assert_false(listed(&s, a, d));
+	assert_false(listed(&s, a, e));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(registry_dup_candidates(tlog_store(f->lf->log), w, seen_pair, &s, &err), REDRESS_OK);
+	assert_int_equal(s.n, 0);
+	/* A reader of files lists; a monitor may not. */
+	assert_int_equal(dups_list(tlog_store(f->lf->log), &rita, seen_listed, &s, NULL, &err), REDRESS_OK);
+	assert_int_equal(dups_list(tlog_store(f->lf->log), &mona, seen_listed, &s, NULL, &err),
+	                 REDRESS_E_REFUSED);
+	logfix_assert_nowhere(f->lf, canaries);
+	logfix_audit_clean(f->lf);
+}
+
+static void
+test_correction_and_erasure_move_the_key(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], c[REGISTRY_PSEUDONYM_MAX + 1];
+	struct registry_update u;
+	struct redress_error err;
+	uint64_t change = 0;
+	struct seen s;
+
+	add(f, CANARY_NAME, "1931-04-05", "", a);
+	add(f, "Qzvik Otherxname", "1931-04-05", "", b);
+	add(f, CANARY_NAME, "1931-07-07", "", c);
+	list(f, &s);
+	assert_int_equal(s.n, 1);
+	/* b's name corrected to a's: proposed by cid, approved by cy; then she is suspected too. */
+	memset(&u, 0, sizeof(u));
+	u.frailty = -1;
+	u.name = CANARY_NAME;
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	if (registry_update(f->lf->log, &cid, &f->keys, b, &u, CANARY_REASON, &change, &err) != REDRESS_OK)
+		fail_msg("update: %s", err.message);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	as(f, &cy);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	if (registry_change_decide(f->lf->log, &cy, &f->keys, change, 1, &err) != REDRESS_OK)
+		fail_msg("approve: %s", err.message);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	list(f, &s);
+	assert_int_equal(s.n, 3);
+	assert_true(listed(&s, a, b));
+	/* Erased, she is suspected no more, and her key is gone. */
+	logfix_account(f->lf, "ada", ROLE_ADMIN);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	if (registry_erase(f->lf->log, &(struct actor){"ada", ROLE_ADMIN, 0}, c, &err) != REDRESS_OK)
+		fail_msg("erase: %s", err.message);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	list(f, &s);
+	assert_int_equal(s.n, 1);
+	assert_true(listed(&s, a, b));
+	assert_int_equal(resolve(f, &cid, "V-000001,V-000003", 0, "r", NULL, &err), REDRESS_E_NOTFOUND);
+	logfix_audit_clean(f->lf);
+}
+
+static void
+test_distinct_and_merge(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], c[REGISTRY_PSEUDONYM_MAX + 1],
+	    pair[40], into[REGISTRY_PSEUDONYM_MAX + 1];
+	enum dups_outcome outcome;
+	struct redress_error err;
+	uint64_t size, seq;
+	struct seen s;
+
+	add(f, CANARY_NAME, "1931-04-05", "", a);
+	add(f, CANARY_NAME, "1931-05-05", "", b);
+	add(f, CANARY_NAME, "1931-06-05", "", c);
+	list(f, &s);
+	assert_int_equal(s.n, 3);
+
+	/* Refusals change nothing. */
+	size = logfix_size(f->lf);
+	snprintf(pair, sizeof(pair), "%s,%s", a, b);
+	assert_int_equal(resolve(f, &cid, a, 0, "r", NULL, &err), REDRESS_E_INVALID);
+	assert_int_equal(resolve(f, &cid, "V-000001,V-000001", 0, "r", NULL, &err), REDRESS_E_INVALID);
+	assert_int_equal(resolve(f, &cid, "V-000001,v-2", 0, "r", NULL, &err), REDRESS_E_INVALID);
+	assert_int_equal(resolve(f, &cid, ",V-000001", 0, "r", NULL, &err), REDRESS_E_INVALID);
+	assert_int_equal(resolve(f, &cid, "V-000001,V-00000000000000000002", 0, "r", NULL, &err),
+	                 REDRESS_E_INVALID);
+	assert_int_equal(resolve(f, &cid, pair, 0, "", NULL, &err), REDRESS_E_INVALID);
+	assert_int_equal(resolve(f, &cid, "V-000001,V-000099", 0, "r", NULL, &err), REDRESS_E_NOTFOUND);
+	assert_non_null(strstr(err.message, "not suspected duplicates"));
+	assert_int_equal(resolve(f, &rita, pair, 0, "r", NULL, &err), REDRESS_E_REFUSED);
+	assert_int_equal(resolve(f, &mona, pair, 1, "r", NULL, &err), REDRESS_E_REFUSED);
+	assert_int_equal(logfix_size(f->lf), size);
+
+	/* Distinct, given in either order: the pair leaves the list, and stays decided. */
+	snprintf(pair, sizeof(pair), "%s,%s", c, b);
+	assert_int_equal(resolve(f, &cid, pair, 0, CANARY_REASON, &outcome, &err), REDRESS_OK);
+	assert_int_equal(outcome, DUPS_DISTINCT);
+	list(f, &s);
+	assert_int_equal(s.n, 2);
+	assert_false(listed(&s, b, c));
+	assert_int_equal(resolve(f, &cy, pair, 1, "r", NULL, &err), REDRESS_E_CONFLICT);
+
+	/* Same: proposed, refused to the proposer, approved by another. */
+	snprintf(pair, sizeof(pair), "%s,%s", a, b);
+	assert_int_equal(resolve(f, &cid, pair, 1, CANARY_REASON, &outcome, &err), REDRESS_OK);
+	assert_int_equal(outcome, DUPS_PROPOSED);
+	list(f, &s);
+	assert_true(listed(&s, a, b));
+	assert_true(s.proposal[0] != 0 || s.proposal[1] != 0);
+	size = logfix_size(f->lf);
+	assert_int_equal(resolve(f, &cid, pair, 1, "again", NULL, &err), REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "second staff member"));
+	assert_int_equal(logfix_size(f->lf), size);
+	assert_int_equal(dups_merged_into(tlog_store(f->lf->log), b, into, NULL, &err), REDRESS_OK);
+	assert_string_equal(into, "");
+	assert_int_equal(resolve(f, &cy, pair, 1, CANARY_REASON, &outcome, &err), REDRESS_OK);
+	assert_int_equal(outcome, DUPS_MERGED);
+	assert_int_equal(dups_merged_into(tlog_store(f->lf->log), b, into, &seq, &err), REDRESS_OK);
+	assert_string_equal(into, a);
+	assert_true(seq > 0);
+	assert_int_equal(dups_check_not_merged(tlog_store(f->lf->log), b, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(dups_check_not_merged(tlog_store(f->lf->log), a, &err), REDRESS_OK);
+	assert_int_equal(resolve(f, &cy, pair, 0, "r", NULL, &err), REDRESS_E_CONFLICT);
+	list(f, &s);
+	assert_int_equal(s.n, 1);
+	assert_true(listed(&s, a, c));
+	/* A person merged away is merged again into no one: c,b is decided; a,c may merge still. */
+	logfix_assert_nowhere(f->lf, canaries);
+	logfix_audit_clean(f->lf);
+
+	/* The table edited behind the log's back: audit names it. */
+	logfix_tamper(f->lf, "UPDATE dups_decisions SET decision = 'distinct' WHERE decision = 'merged'");
+	logfix_audit_finds(f->lf, "dups_decisions");
+}
+
+static void
+test_pair_parse(void **state)
+{
+	char x[REGISTRY_PSEUDONYM_MAX + 1], y[REGISTRY_PSEUDONYM_MAX + 1];
+	struct redress_error err;
+
+	(void)state;
+	assert_int_equal(dups_pair_parse("V-000001,R-000002", x, y, &err), REDRESS_OK);
+	assert_string_equal(x, "V-000001");
+	assert_string_equal(y, "R-000002");
+	assert_int_equal(dups_pair_parse("V-000001", x, y, &err), REDRESS_E_INVALID);
+	assert_int_equal(dups_pair_parse("V-000001,", x, y, &err), REDRESS_E_INVALID);
+	assert_int_equal(dups_pair_parse("V-1,V-2,V-3", x, y, &err), REDRESS_E_INVALID);
+	assert_int_equal(dups_pair_parse("V-1,<b>", x, y, &err), REDRESS_E_INVALID);
+	assert_int_equal(dups_pair_parse(NULL, x, y, &err), REDRESS_E_INVALID);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_found_by_name_and_year, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_correction_and_erasure_move_the_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_distinct_and_merge, setup, teardown),
+	    cmocka_unit_test(test_pair_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
