@@ -42,6 +42,8 @@ action_words(struct page *p, enum claim_action action)
 	case CLAIM_APPROVE: return T(p, "approved");
 	case CLAIM_DENY: return T(p, "denied");
 	case CLAIM_APPEAL: return T(p, "appealed");
+	case CLAIM_UPHOLD: return T(p, "appeal upheld");
+	case CLAIM_OVERTURN: return T(p, "appeal overturned: approved");
 	}
 	return "?";
 }
