@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "crypto/keydir.h"
+#include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
@@ -267,9 +268,9 @@ test_suppress_refusals(void **state)
 
 /* ---- A population, its figures and its report ---- */
 
-static const struct event_module *const modules[] = {&ledger_module,   &users_module,   &registry_module,
-                                                     &programs_module, &claims_module,  &entitlements_module,
-                                                     &pledges_module,  &reports_module, NULL};
+static const struct event_module *const modules[] = {
+    &ledger_module,       &users_module,   &registry_module, &programs_module, &claims_module,
+    &entitlements_module, &pledges_module, &reports_module,  &casework_module, NULL};
 
 static const char program_text[] =
     "{\"code\": \"flagship-2015\", \"name\": \"Flagship <&> \\\"Fund\\\"\", \"currency\": \"KRW\","
