@@ -711,7 +711,7 @@ money(struct store *store, const struct program *p, struct report *r, struct red
  * never on today's: the report is a function of the log.
  */
 static enum redress_err
-casework_figures(struct tlog *log, const char *program, struct report *r, struct redress_error *err)
+casework_figures(struct tlog *log, const struct program *p, struct report *r, struct redress_error *err)
 {
 	static const struct store_field two[] = {{0, sizeof(int64_t), 0},
 	                                         {sizeof(int64_t), sizeof(int64_t), 0}};
@@ -723,7 +723,10 @@ casework_figures(struct tlog *log, const char *program, struct report *r, struct
 	int64_t counts[2], today = 0, opened;
 	enum redress_err rc;
 
-	r->grievance_days = CASEWORK_GRIEVANCE_DAYS;
+	const char *program = p->code;
+
+	/* The program's limit where it sets one (as first added, like the rest of the report). */
+	r->grievance_days = p->rules.grievance_days > 0 ? p->rules.grievance_days : CASEWORK_GRIEVANCE_DAYS;
 	if ((rc = count_query(store, REPORTS_Q_ELIGIBLE, NULL, &r->eligible.value, err)) != REDRESS_OK ||
 	    (rc = count_query(store, REPORTS_Q_APPLIED, program, &r->applied.value, err)) != REDRESS_OK)
 		return rc;
@@ -761,7 +764,7 @@ casework_figures(struct tlog *log, const char *program, struct report *r, struct
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_GRIEVANCES_OPEN, err)) == NULL)
 		return err->code;
 	while ((step = store_step(st, err)) == STORE_ROW)
-		if (parse_day(store_column_text(st, 0), &opened) && today - opened > CASEWORK_GRIEVANCE_DAYS)
+		if (parse_day(store_column_text(st, 0), &opened) && today - opened > r->grievance_days)
 			r->grievances_overdue.value++;
 	return step == STORE_ERROR ? err->code : REDRESS_OK;
 }
@@ -829,7 +832,7 @@ report_compute(struct tlog *log, const char *program, int k, struct report *r, s
 	    (rc = money(store, &p, r, err)) != REDRESS_OK ||
 	    (rc = by_harm_and_form(store, &p, r, err)) != REDRESS_OK ||
 	    (rc = days_to_payment(log, p.code, r->paid.value, r, err)) != REDRESS_OK ||
-	    (rc = casework_figures(log, p.code, r, err)) != REDRESS_OK)
+	    (rc = casework_figures(log, &p, r, err)) != REDRESS_OK)
 		goto out;
 	rc = suppress(r, err);
 out:
