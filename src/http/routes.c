@@ -143,6 +143,9 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims/{claim}/appeal", "claims.appeal", api_claims_appeal),
     NEEDS(PERM_APPEALS_DECIDE, POST, "/api/v1/claims/{claim}/appeal/decision", "claims.appeal.decide",
           api_claims_appeal_decide),
+    /* An appealed claim's harms, reviewed anew by the appeals role (the domain checks the state). */
+    NEEDS(PERM_APPEALS_DECIDE, POST, "/api/v1/claims/{claim}/appeal/harms/{harm}/review",
+          "claims.appeal.harms.review", api_claims_harm_review),
     NEEDS(PERM_CLAIMS_DECIDE, POST, "/api/v1/claims/{claim}/approve", "claims.approve", api_claims_approve),
     NEEDS(PERM_CLAIMS_DECIDE, POST, "/api/v1/claims/{claim}/deny", "claims.deny", api_claims_deny),
     NEEDS(PERM_CLAIMS_INTAKE, POST, "/api/v1/claims/{claim}/harms", "claims.harms.add", api_claims_harm_add),

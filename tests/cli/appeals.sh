@@ -106,6 +106,29 @@ expect_in "$OUT" "the papers show it"
 expect_exit 0 as fin entitlements compute --program flagship-2015
 expect_in "$OUT" "8 entitlements booked"
 
+# Under a program that pays by harm, the appeals role reviews the appealed claim's harms anew.
+expect_exit 0 as ada program add --file "$SRCDIR/examples/colombia-1448.json"
+printf 'Synthetic testimony\n' >"$T/ev.txt"
+expect_exit 0 as cid claim open --program colombia-1448 --victim "${PEOPLE[11]}"
+H=$OUT
+expect_exit 0 as cid claim evidence add "$H" "$T/ev.txt"
+expect_exit 0 as cid claim harm add "$H" --harm sexual-violence --evidence 1
+expect_exit 0 as cid claim harm add "$H" --harm displacement --evidence 1
+expect_exit 0 as cid claim submit "$H"
+expect_exit 0 as rita claim harm deny "$H" --harm sexual-violence
+expect_exit 0 as rita claim deny "$H" --reason "Synthetic: not shown"
+expect_exit 0 as cid claim appeal "$H" --reason "Synthetic: a witness found"
+size=$(log_size)
+expect_exit 15 as rob claim harm approve "$H" --harm sexual-violence
+expect_one_line_error "may not decide appeals"
+expect_exit 0 as ava claim harm approve "$H" --harm sexual-violence
+expect_exit 0 as abe claim harm approve "$H" --harm sexual-violence
+expect_exit 15 as abe claim harm approve "$H" --harm sexual-violence
+expect_one_line_error "abe has already reviewed harm 'sexual-violence'"
+expect_exit 0 as ava claim show "$H" --json
+expect_eq "$(printf '%s' "$OUT" | json harms.0.state)" approved "a harm approved anew on appeal"
+expect_eq "$(printf '%s' "$OUT" | json harms.1.state)" pending "a harm not yet reviewed on appeal"
+
 # Grievances for the report: three opened, one resolved.
 for v in "${PEOPLE[@]:0:3}"; do
 	expect_exit 0 as cid grievance open "$v" --channel letter --about "Synthetic: no answer yet"
@@ -132,6 +155,15 @@ tpost() { # TOKEN PATH JSON
 		-H 'Content-Type: application/json' --data-binary "$3" "$BASE$2")
 	OUT=$(cat "$T/body")
 }
+# The appealed claim's other harm, over the appeals role's route; a reviewer's refused.
+tpost "$rob_token" "/api/v1/claims/$H/harms/displacement/review" '{"verdict": "approved"}'
+expect_eq "$STATUS" 422 "a reviewer reviewing an appealed claim's harm (the domain refuses)"
+tpost "$rob_token" "/api/v1/claims/$H/appeal/harms/displacement/review" '{"verdict": "approved"}'
+expect_eq "$STATUS" 403 "a reviewer on the appeals role's route"
+tpost "$abe_token" "/api/v1/claims/$H/appeal/harms/displacement/review" '{"verdict": "denied"}'
+expect_eq "$STATUS" 200 "the appeals role reviewing a harm anew (body: $OUT)"
+tpost "$abe_token" "/api/v1/claims/$H/appeal/decision" '{"outcome": "overturned", "reason": "Synthetic: shown"}'
+expect_eq "$STATUS" 200 "the harm-paid claim overturned"
 W=${DENIED[5]}
 size=$(log_size)
 tpost "$rob_token" "/api/v1/claims/$W/appeal/decision" '{"outcome": "overturned", "reason": "Synthetic"}'
