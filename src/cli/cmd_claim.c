@@ -26,14 +26,17 @@ claim_usage(FILE *f)
 	    "       redress [--as USER] claim approve CLAIM [--reason TEXT]\n"
 	    "       redress [--as USER] claim deny CLAIM --reason TEXT\n"
 	    "       redress [--as USER] claim appeal CLAIM [--reason TEXT]\n"
+	    "       redress [--as USER] claim appeal-decide CLAIM --uphold|--overturn --reason TEXT\n"
 	    "       redress [--as USER] claim show CLAIM [--json] [--reasons]\n"
 	    "       redress [--as USER] claim list [--status STATE] [--program CODE] [--json]\n\n"
 	    "A claim is for one victim under one program; the claimant (default: the victim)\n"
 	    "is a registered person acting for her or her estate.  'open' prints the claim's\n"
 	    "id (C-000001).  States: open -> submitted -> approved, or denied -> appealed ->\n"
-	    "approved or denied again.  Approval needs the program's number of approvals by\n"
-	    "different reviewers, none of whom opened the claim; one denial (with a reason)\n"
-	    "denies it; an appeal starts the count again.\n"
+	    "approved (overturned) or denied for good (upheld).  Approval needs the program's\n"
+	    "number of approvals by different reviewers, none of whom opened the claim; one\n"
+	    "denial (with a reason) denies it.  A claim is appealed once, by a caseworker for\n"
+	    "the survivor; 'appeal-decide' needs the appeals role and an account that took no\n"
+	    "part in the claim before (opened, approved, denied, reviewed a harm).\n"
 	    "'evidence add' seals FILE (at most %u MiB) with the victim's key and prints its\n"
 	    "SHA-256; evidence is added while the claim is open, or denied (for an appeal).\n"
 	    "--label says what the file is: identity, testimony, medical, family, photo,\n"
@@ -44,7 +47,8 @@ claim_usage(FILE *f)
 	    "reviewers then approve or deny each harm while it is submitted: a harm is\n"
 	    "approved by the program's number of different reviewers, denied by one.\n"
 	    "open, evidence, harm add, submit and appeal need a caseworker; approve, deny and\n"
-	    "harm approve|deny a reviewer;\n"
+	    "harm approve|deny a reviewer (an appealed claim's harms: the appeals role);\n"
+	    "appeal-decide the appeals role;\n"
 	    "show and list an account that reads claims.\n",
 	    CLAIM_EVIDENCE_MAX >> 20);
 }
@@ -168,6 +172,11 @@ do_transition(struct cli *cli, void *arg, struct redress_error *err)
 	case CLAIM_SUBMIT: rc = claim_submit(cli->log, &cli->actor, a->id, err); break;
 	case CLAIM_APPROVE: rc = claim_approve(cli->log, &cli->actor, &keys, a->id, a->reason, err); break;
 	case CLAIM_DENY: rc = claim_deny(cli->log, &cli->actor, &keys, a->id, a->reason, err); break;
+	case CLAIM_UPHOLD:
+	case CLAIM_OVERTURN:
+		rc = claim_appeal_decide(cli->log, &cli->actor, &keys, a->id, a->action == CLAIM_OVERTURN,
+		                         a->reason, err);
+		break;
 	default: rc = claim_appeal(cli->log, &cli->actor, &keys, a->id, a->reason, err); break;
 	}
 	if (rc != REDRESS_OK)
@@ -213,6 +222,46 @@ claim_transition_cmd(struct cli *cli, int argc, char **argv, enum claim_action a
 		       a.after.approvals_needed - a.after.approvals);
 	else
 		printf("claim %s %s\n", a.after.id, claim_state_name(a.after.state));
+	return 0;
+}
+
+/* appeal-decide */
+
+static int
+claim_appeal_decide_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"uphold", no_argument, NULL, 'u'},
+	    {"overturn", no_argument, NULL, 'o'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct transition_arg a;
+	int c, uphold = 0, overturn = 0, status;
+
+	memset(&a, 0, sizeof(a));
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'u': uphold = 1; break;
+		case 'o': overturn = 1; break;
+		case 'r': a.reason = optarg; break;
+		case 'h': claim_usage(stdout); return 0;
+		default: return cli_bad_option("claim", argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("claim", "'appeal-decide' takes exactly one CLAIM");
+	a.id = argv[optind];
+	if (uphold + overturn != 1)
+		return cli_usage_error("claim", "'appeal-decide' needs one of --uphold or --overturn");
+	if (a.reason == NULL || a.reason[0] == '\0')
+		return cli_usage_error("claim", "'appeal-decide' needs --reason TEXT: what she is told");
+	a.action = overturn ? CLAIM_OVERTURN : CLAIM_UPHOLD;
+	if ((status = cli_run_change(cli, PERM_APPEALS_DECIDE, do_transition, &a)) != 0)
+		return status;
+	printf("claim %s: appeal %s; the claim is %s\n", a.after.id, overturn ? "overturned" : "upheld",
+	       claim_state_name(a.after.state));
 	return 0;
 }
 
@@ -303,7 +352,9 @@ claim_harm_cmd(struct cli *cli, int argc, char **argv)
 		                       "'harm add' needs --evidence N[,N...]: the claim's evidence files that"
 		                       " support the harm, by number (1 to %d of them)",
 		                       CLAIM_HARM_EVIDENCE_MAX);
-	status = cli_run_change(cli, a.review ? PERM_CLAIMS_DECIDE : PERM_CLAIMS_INTAKE, do_harm, &a);
+	/* A review needs a reviewer, or on an appealed claim the appeals role: the claim decides. */
+	status = a.review ? cli_run_own_change(cli, do_harm, &a)
+	                  : cli_run_change(cli, PERM_CLAIMS_INTAKE, do_harm, &a);
 	if (status == 0)
 		printf("claim %s: harm %s %s\n", a.id, a.harm,
 		       !a.review   ? "named"
@@ -522,6 +573,8 @@ cmd_claim(struct cli *cli, int argc, char **argv)
 		return claim_evidence_cmd(cli, argc, argv);
 	if (strcmp(sub, "harm") == 0)
 		return claim_harm_cmd(cli, argc, argv);
+	if (strcmp(sub, "appeal-decide") == 0)
+		return claim_appeal_decide_cmd(cli, argc, argv);
 	for (i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
 		if (strcmp(sub, transitions[i].name) == 0)
 			return claim_transition_cmd(cli, argc, argv, transitions[i].action);

@@ -135,8 +135,8 @@ user_add(struct cli *cli, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error("user", "'add' takes exactly one account NAME");
 	if (!have_role)
-		return cli_usage_error("user",
-		                       "'add' needs --role admin|caseworker|reviewer|finance|monitor");
+		return cli_usage_error(
+		    "user", "'add' needs --role admin|caseworker|reviewer|finance|monitor|appeals");
 	name = argv[optind];
 	if (users_name_check(name, &err) != REDRESS_OK)
 		return cli_fail(&err);

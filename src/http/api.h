@@ -176,6 +176,7 @@ void api_claims_submit(struct http_request *req, struct http_response *res);
 void api_claims_harm_add(struct http_request *req, struct http_response *res);
 void api_claims_harm_review(struct http_request *req, struct http_response *res);
 void api_claims_appeal(struct http_request *req, struct http_response *res);
+void api_claims_appeal_decide(struct http_request *req, struct http_response *res);
 void api_claims_approve(struct http_request *req, struct http_response *res);
 void api_claims_deny(struct http_request *req, struct http_response *res);
 void api_claims_evidence_add(struct http_request *req, struct http_response *res);

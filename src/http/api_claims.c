@@ -199,6 +199,11 @@ do_transition(struct http_change *c, void *arg, struct http_response *res, struc
 	case CLAIM_SUBMIT: rc = claim_submit(c->log, c->actor, a->id, err); break;
 	case CLAIM_APPROVE: rc = claim_approve(c->log, c->actor, &c->keys, a->id, reason, err); break;
 	case CLAIM_DENY: rc = claim_deny(c->log, c->actor, &c->keys, a->id, reason, err); break;
+	case CLAIM_UPHOLD:
+	case CLAIM_OVERTURN:
+		rc = claim_appeal_decide(c->log, c->actor, &c->keys, a->id, a->action == CLAIM_OVERTURN,
+		                         reason, err);
+		break;
 	default: rc = claim_appeal(c->log, c->actor, &c->keys, a->id, reason, err); break;
 	}
 	if (rc != REDRESS_OK)
@@ -249,6 +254,39 @@ void
 api_claims_appeal(struct http_request *req, struct http_response *res)
 {
 	transition(req, res, CLAIM_APPEAL);
+}
+
+/*
+ * An appeal's decision: {"outcome": "upheld" | "overturned", "reason"},
+ * both required; by the appeals role, never by one who took part in the
+ * claim (403), on an appealed claim only (409).
+ */
+void
+api_claims_appeal_decide(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"outcome", "reason", NULL};
+	struct transition_arg *a;
+	char outcome[16];
+	json_t *body;
+	int ok;
+
+	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
+		return;
+	ok = api_param_copy(req, res, "claim", a->id, sizeof(a->id), NO_CLAIM) == 0 &&
+	     http_field_string(res, body, "outcome", 1, outcome, sizeof(outcome)) >= 0 &&
+	     http_field_string(res, body, "reason", 1, a->reason, sizeof(a->reason)) >= 0;
+	if (ok) {
+		if (strcmp(outcome, "upheld") == 0) {
+			a->action = CLAIM_UPHOLD;
+		} else if (strcmp(outcome, "overturned") == 0) {
+			a->action = CLAIM_OVERTURN;
+		} else {
+			http_reply_error(res, 400, "invalid",
+			                 "field 'outcome' must be \"upheld\" or \"overturned\"");
+			ok = 0;
+		}
+	}
+	api_form_end(req, body, ok, do_transition, a, sizeof(*a));
 }
 
 /* ---- Harms ------------------------------------------------------------------------ */

@@ -230,7 +230,9 @@ decision_last(void *ctx, const struct claim_decision *d, struct redress_error *e
 	struct last_decision *ld = ctx;
 
 	(void)err;
-	if ((d->action == CLAIM_APPROVE || d->action == CLAIM_DENY) && d->has_reason) {
+	if ((d->action == CLAIM_APPROVE || d->action == CLAIM_DENY || d->action == CLAIM_UPHOLD ||
+	     d->action == CLAIM_OVERTURN) &&
+	    d->has_reason) {
 		ld->d = *d;
 		ld->found = 1;
 	}

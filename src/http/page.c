@@ -709,7 +709,7 @@ page_role_words(struct page *p, enum role role)
 	static const char *const words[] = {
 	    [ROLE_ADMIN] = N_("administrator"), [ROLE_CASEWORKER] = N_("caseworker"),
 	    [ROLE_REVIEWER] = N_("reviewer"),   [ROLE_FINANCE] = N_("finance officer"),
-	    [ROLE_MONITOR] = N_("monitor"),
+	    [ROLE_MONITOR] = N_("monitor"),     [ROLE_APPEALS] = N_("appeals officer"),
 	};
 
 	return (unsigned)role < sizeof(words) / sizeof(words[0]) ? i18n_get(p->lang, words[role])

@@ -301,6 +301,9 @@ void page_claims_submit(struct http_request *req, struct http_response *res);
 void page_claims_approve(struct http_request *req, struct http_response *res);
 void page_claims_deny(struct http_request *req, struct http_response *res);
 void page_claims_appeal(struct http_request *req, struct http_response *res);
+/* An appeal's decision (the appeals role): the claim approved, or its denial upheld; a reason each. */
+void page_claims_uphold(struct http_request *req, struct http_response *res);
+void page_claims_overturn(struct http_request *req, struct http_response *res);
 void page_claims_reason(struct http_request *req, struct http_response *res);
 
 /*

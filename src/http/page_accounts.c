@@ -57,8 +57,8 @@ action_form_end(struct page *p, const char *name, const char *text)
 void
 page_admin_account_actions(struct page *p, const struct users_account *a)
 {
-	static const enum role roles[] = {ROLE_CASEWORKER, ROLE_REVIEWER, ROLE_FINANCE, ROLE_MONITOR,
-	                                  ROLE_ADMIN};
+	static const enum role roles[] = {ROLE_CASEWORKER, ROLE_REVIEWER, ROLE_FINANCE,
+	                                  ROLE_MONITOR,    ROLE_APPEALS,  ROLE_ADMIN};
 	char id[USER_NAME_MAX + 16];
 	size_t i;
 

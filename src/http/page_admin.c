@@ -54,6 +54,7 @@ account_form_render(struct page *p, const struct account_form *f)
 	page_option(p, "reviewer", page_role_words(p, ROLE_REVIEWER), f != NULL ? f->role : NULL);
 	page_option(p, "finance", page_role_words(p, ROLE_FINANCE), f != NULL ? f->role : NULL);
 	page_option(p, "monitor", page_role_words(p, ROLE_MONITOR), f != NULL ? f->role : NULL);
+	page_option(p, "appeals", page_role_words(p, ROLE_APPEALS), f != NULL ? f->role : NULL);
 	page_option(p, "admin", page_role_words(p, ROLE_ADMIN), f != NULL ? f->role : NULL);
 	page_select_end(p, "role", words(p, f != NULL ? f->role_error : NULL));
 	page_input(p, N_("Initial password (at least 10 characters)"), "password", "password", NULL,

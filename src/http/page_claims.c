@@ -43,6 +43,8 @@ action_words(struct page *p, enum claim_action action)
 	case CLAIM_APPROVE: return T(p, "approved");
 	case CLAIM_DENY: return T(p, "denied");
 	case CLAIM_APPEAL: return T(p, "appealed");
+	case CLAIM_UPHOLD: return T(p, "appeal upheld");
+	case CLAIM_OVERTURN: return T(p, "appeal overturned: approved");
 	}
 	return "?";
 }
@@ -217,7 +219,10 @@ page_claims_list(struct http_request *req, struct http_response *res)
 		filter = (int)state;
 	else
 		filter = CLAIM_SUBMITTED;
-	page_begin(&p, req, res, filter == CLAIM_SUBMITTED ? N_("Claims waiting for review") : N_("Claims"));
+	page_begin(&p, req, res,
+	           filter == CLAIM_SUBMITTED  ? N_("Claims waiting for review")
+	           : filter == CLAIM_APPEALED ? N_("Appeals waiting for a decision")
+	                                      : N_("Claims"));
 	html_raw_const(p.b, "<nav class=\"filters\"");
 	html_attr(p.b, "aria-label", T(&p, "Show claims"));
 	html_raw_const(p.b, "><ul><li><a href=\"/claims?state=submitted\">");
@@ -588,8 +593,22 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_raw_const(p->b, "</h2>");
 		transition_form(p, path, T(p, "Appeal the decision"), "appeal_reason", 1, "");
 	}
-	if (users_allows(actor, PERM_CLAIMS_DECIDE) &&
-	    (c.state == CLAIM_SUBMITTED || c.state == CLAIM_APPEALED)) {
+	if (users_allows(actor, PERM_APPEALS_DECIDE) && c.state == CLAIM_APPEALED) {
+		html_raw_const(p->b, "<h2 id=\"appeal-decision\">");
+		html_text(p->b, T(p, "Appeal decision"));
+		html_raw_const(p->b, "</h2><p class=\"hint\">");
+		html_text(p->b,
+		          T(p, "An appeal is decided once, by a member of the appeals staff who took no part "
+		               "in the claim. Overturned, the claim is approved and paid; upheld, the "
+		               "denial stands for good. The reason is what the family is told."));
+		html_raw_const(p->b, "</p>");
+		snprintf(path, sizeof(path), "/claims/%s/overturn", c.id);
+		transition_form(p, path, T(p, "Overturn: approve the claim"), "overturn_reason", 1,
+		                "approve");
+		snprintf(path, sizeof(path), "/claims/%s/uphold", c.id);
+		transition_form(p, path, T(p, "Uphold the denial"), "uphold_reason", 1, "deny");
+	}
+	if (users_allows(actor, PERM_CLAIMS_DECIDE) && c.state == CLAIM_SUBMITTED) {
 		html_raw_const(p->b, "<h2>");
 		html_text(p->b, T(p, "Decision"));
 		html_raw_const(p->b, "</h2><p class=\"hint\">");
@@ -697,7 +716,7 @@ page_claims_download(struct http_request *req, struct http_response *res)
 
 /* ---- Changes ------------------------------------------------------------------------ */
 
-enum claim_op { OP_OPEN, OP_EVIDENCE, OP_SUBMIT, OP_APPROVE, OP_DENY, OP_APPEAL };
+enum claim_op { OP_OPEN, OP_EVIDENCE, OP_SUBMIT, OP_APPROVE, OP_DENY, OP_APPEAL, OP_UPHOLD, OP_OVERTURN };
 
 struct claim_arg {
 	struct page_change pc;
@@ -753,7 +772,18 @@ refusal_words(struct page *p, enum claim_op op, enum redress_err code)
 		break;
 	case OP_APPEAL:
 		if (code == REDRESS_E_CONFLICT)
-			return T(p, "Only a denied claim can be appealed.");
+			return T(p, "Only a denied claim can be appealed, and only once.");
+		break;
+	case OP_UPHOLD:
+	case OP_OVERTURN:
+		if (code == REDRESS_E_REFUSED)
+			return T(
+			    p, "You took part in this claim before (you opened, approved, denied or reviewed "
+			       "it): another member of the appeals staff decides its appeal.");
+		if (code == REDRESS_E_CONFLICT)
+			return T(p,
+			         "This claim has no appeal waiting: it was never appealed, or its appeal was "
+			         "already decided.");
 		break;
 	}
 	return T(p, "The change could not be made, and nothing was saved.");
@@ -786,6 +816,11 @@ do_claim(struct http_change *c, void *arg, struct http_response *res, struct red
 	case OP_APPROVE: rc = claim_approve(c->log, c->actor, &c->keys, a->id, reason, err); break;
 	case OP_DENY: rc = claim_deny(c->log, c->actor, &c->keys, a->id, reason, err); break;
 	case OP_APPEAL: rc = claim_appeal(c->log, c->actor, &c->keys, a->id, reason, err); break;
+	case OP_UPHOLD:
+	case OP_OVERTURN:
+		rc =
+		    claim_appeal_decide(c->log, c->actor, &c->keys, a->id, a->op == OP_OVERTURN, reason, err);
+		break;
 	}
 	if (rc == REDRESS_OK) {
 		snprintf(path, sizeof(path), "/claims/%s", id);
@@ -858,7 +893,7 @@ transition(struct http_request *req, struct http_response *res, enum claim_op op
 		form_refused(req, res, a, N_("Give a reason: it is recorded with the decision."));
 		return;
 	}
-	if (op == OP_APPROVE || op == OP_DENY) {
+	if (op == OP_APPROVE || op == OP_DENY || op == OP_UPHOLD || op == OP_OVERTURN) {
 		const char *confirm = http_form_field(req, "confirm");
 
 		if (confirm == NULL || strcmp(confirm, "yes") != 0) {
@@ -892,6 +927,18 @@ void
 page_claims_appeal(struct http_request *req, struct http_response *res)
 {
 	transition(req, res, OP_APPEAL, "appeal_reason", 1);
+}
+
+void
+page_claims_uphold(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, OP_UPHOLD, "uphold_reason", 1);
+}
+
+void
+page_claims_overturn(struct http_request *req, struct http_response *res)
+{
+	transition(req, res, OP_OVERTURN, "overturn_reason", 1);
 }
 
 void

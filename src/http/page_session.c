@@ -57,6 +57,8 @@ page_home(struct http_request *req, struct http_response *res)
 		page_redirect(res, "/admin/accounts");
 	else if (users_allows(&req->actor, PERM_CLAIMS_DECIDE))
 		page_redirect(res, "/claims"); /* a reviewer's day starts at the queue */
+	else if (users_allows(&req->actor, PERM_APPEALS_DECIDE))
+		page_redirect(res, "/claims?state=appealed"); /* the appeals waiting for a decision */
 	else if (users_allows(&req->actor, PERM_PERSONS_READ))
 		page_redirect(res, "/persons");
 	else if (users_allows(&req->actor, PERM_QUEUE_READ))
@@ -347,6 +349,7 @@ static const char *const perm_words[] = {
     [PERM_PERSONS_ERASE] = N_("Erase a person's data"),
     [PERM_CONSENT_WRITE] = N_("Record consent and consultations"),
     [PERM_CLAIMS_INTAKE] = N_("Open claims, add evidence, submit and appeal"),
+    [PERM_APPEALS_DECIDE] = N_("Decide appeals against claims you took no part in"),
     [PERM_CLAIMS_DECIDE] = N_("Approve or deny claims"),
     [PERM_CLAIMS_READ] = N_("Read claims"),
     [PERM_LEDGER_WRITE] = N_("Record transfers in the fund's ledger"),

@@ -8,7 +8,7 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 unset REDRESS_PASSWORD_FILE
-for who in ada carol cid rita rob fin; do
+for who in ada carol cid rita rob fin ann; do
 	printf 'pw-%s-2c81f0e7aa\n' "$who" >"$T/$who.pw"
 done
 
@@ -84,6 +84,7 @@ expect_exit 0 as ada user add cid --role caseworker --password-file "$T/cid.pw"
 expect_exit 0 as ada user add rita --role reviewer --password-file "$T/rita.pw"
 expect_exit 0 as ada user add rob --role reviewer --password-file "$T/rob.pw"
 expect_exit 0 as ada user add fin --role finance --password-file "$T/fin.pw"
+expect_exit 0 as ada user add ann --role appeals --password-file "$T/ann.pw"
 
 # Roles: a reviewer cannot open, a caseworker cannot approve, finance and admin cannot do either.
 size=$(log_size)
@@ -127,22 +128,27 @@ expect_exit 14 as rob claim approve C-000002
 expect_one_line_error "is denied"
 expect_exit 0 as cid claim appeal C-000002 --reason "new documents"
 expect_in "$OUT" "appealed"
-expect_exit 0 as rita claim approve C-000002
-expect_exit 0 as rob claim approve C-000002
-expect_in "$OUT" "claim C-000002 approved"
+# An appealed claim is the appeals role's: reviewers are refused, the appeal overturned by ann.
+expect_exit 14 as rita claim approve C-000002
+expect_one_line_error "decided by an account of the appeals role"
+expect_exit 15 as rob claim appeal-decide C-000002 --overturn --reason "documents found"
+expect_exit 0 as ann claim appeal-decide C-000002 --overturn --reason "documents found"
+expect_in "$OUT" "claim C-000002: appeal overturned; the claim is approved"
 expect_exit 14 as cid claim appeal C-000002
 expect_one_line_error "is approved"
 
 # show and list.
 expect_exit 0 as rita claim show C-000002 --json
 expect_eq "$(printf '%s' "$OUT" | json state)" "approved" "state"
-expect_eq "$(printf '%s' "$OUT" | json approvals)" "2" "approvals"
+expect_eq "$(printf '%s' "$OUT" | json approvals)" "0" "approvals (the appeal's round has none)"
 expect_eq "$(printf '%s' "$OUT" | json round)" "1" "round"
 expect_eq "$(printf '%s' "$OUT" | json evidence.0.sha256)" "$evsha" "evidence in show"
 expect_eq "$(printf '%s' "$OUT" | json evidence.0.label)" testimony "the evidence's label in show"
 expect_eq "$(printf '%s' "$OUT" | json opened_by)" "user:carol" "opened by"
 expect_eq "$(printf '%s' "$OUT" | json history.1.actor)" "user:rita" "first approval by"
 expect_eq "$(printf '%s' "$OUT" | json history.2.action)" "denied" "the denial"
+expect_eq "$(printf '%s' "$OUT" | json history.4.action)" "overturned" "the appeal's decision"
+expect_eq "$(printf '%s' "$OUT" | json history.4.actor)" "user:ann" "the appeal decided by"
 expect_exit 0 as rita claim show C-000002
 expect_in "$OUT" "evidence 1  testimony  $evsha"
 expect_exit 0 as rita claim show C-000002

@@ -1,5 +1,5 @@
 # roles.sh -- the table test: every command that takes --as, run as each of
-# the five roles against a fund with data in every state.  The roles a row
+# the six roles against a fund with data in every state.  The roles a row
 # allows succeed (exit 0); every other role is refused (exit 15) with one
 # line naming the account, its role, and the roles that may -- which the
 # code computes from its permission table in src/domain/users/users.c, so
@@ -16,9 +16,9 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 unset REDRESS_PASSWORD_FILE
-ROLES=(admin caseworker reviewer finance monitor)
-declare -A ACCOUNT=([admin]=ada [caseworker]=cid [reviewer]=rita [finance]=fin [monitor]=mona)
-for who in ada cid rita rob fin mona; do
+ROLES=(admin caseworker reviewer finance monitor appeals)
+declare -A ACCOUNT=([admin]=ada [caseworker]=cid [reviewer]=rita [finance]=fin [monitor]=mona [appeals]=ava)
+for who in ada cid rita rob fin mona ava; do
 	printf 'pw-%s-7d3e91b0c4\n' "$who" >"$T/$who.pw"
 done
 printf 'pw-wrong-7d3e91b0c4\n' >"$T/wrong.pw"
@@ -79,6 +79,7 @@ expect_exit 0 as ada user add rita --role reviewer --password-file "$T/rita.pw"
 expect_exit 0 as ada user add rob --role reviewer --password-file "$T/rob.pw"
 expect_exit 0 as ada user add fin --role finance --password-file "$T/fin.pw"
 expect_exit 0 as ada user add mona --role monitor --password-file "$T/mona.pw"
+expect_exit 0 as ada user add ava --role appeals --password-file "$T/ava.pw"
 
 # The flagship program, and a funded fund: KRW, and JPY to exchange.
 expect_exit 0 as ada program add --file "$SRCDIR/examples/flagship-2015.json"
@@ -140,7 +141,7 @@ XML
 # src/cli/cmd_*.c).  A row is evaluated as shell words when it runs, after
 # its fixtures are made: @USER a new account name, @PROGRAM a new program
 # file, @V and @R a new victim and relative, @CSV a new one-row person file,
-# @OPEN, @SUBMITTED, @DENIED a new claim in that state, @PENDING a new
+# @OPEN, @SUBMITTED, @DENIED, @APPEALED a new claim in that state, @PENDING a new
 # pending transfer, @ID a new transfer id, @CODE a new account code,
 # @ACCOUNT a new staff account (a monitor) and @LOCKED one locked,
 # @APPROVED (which leaves nothing on the line) a new approved claim to book,
@@ -151,14 +152,14 @@ TABLE=(
 	'user list | admin'
 	'user totp @ACCOUNT | admin'
 	'user totp @ACCOUNT --svg $T/qr.svg | admin'
-	'user token | admin caseworker reviewer finance monitor'
+	'user token | admin caseworker reviewer finance monitor appeals'
 	'user revoke @ACCOUNT | admin'
 	'user lock @ACCOUNT --reason "Synthetic reason: a test" | admin'
 	'user unlock @LOCKED | admin'
 	'program add --file @PROGRAM | admin'
-	'program show flagship-2015 | admin caseworker reviewer finance'
+	'program show flagship-2015 | admin caseworker reviewer finance appeals'
 	'program diff --file $SRCDIR/examples/flagship-2015.json | admin'
-	'program history flagship-2015 | admin caseworker reviewer finance'
+	'program history flagship-2015 | admin caseworker reviewer finance appeals'
 	'person add --kind victim --name "Synthetic Added Person" --birth-date 1930-05-05 | caseworker'
 	'person show $V1 | admin caseworker reviewer'
 	'person show $V1 --reveal --reason "Synthetic reason: a visit" | caseworker'
@@ -177,9 +178,11 @@ TABLE=(
 	'claim approve @SUBMITTED | reviewer'
 	'claim deny @SUBMITTED --reason "Synthetic reason: not eligible" | reviewer'
 	'claim appeal @DENIED --reason "new papers" | caseworker'
-	'claim show $C1 | admin caseworker reviewer finance'
-	'claim show $C1 --json --reasons | admin caseworker reviewer finance'
-	'claim list | admin caseworker reviewer finance'
+	'claim appeal-decide @APPEALED --overturn --reason "Synthetic reason: papers found" | appeals'
+	'claim appeal-decide @APPEALED --uphold --reason "Synthetic reason: not shown" | appeals'
+	'claim show $C1 | admin caseworker reviewer finance appeals'
+	'claim show $C1 --json --reasons | admin caseworker reviewer finance appeals'
+	'claim list | admin caseworker reviewer finance appeals'
 	'ledger account add @CODE --currency KRW --kind expense | finance'
 	'ledger transfer --id @ID --from gift --to bank:krw --amount 1000 | finance'
 	'ledger post @PENDING | finance'
@@ -192,7 +195,7 @@ TABLE=(
 	'entitlements compute --program flagship-2015 --dry-run | finance'
 	'queue --program flagship-2015 | finance'
 	'entitlements proof $V1 --date 2020-01-01 | caseworker'
-	'entitlements services $C1 | admin caseworker reviewer finance'
+	'entitlements services $C1 | admin caseworker reviewer finance appeals'
 	'entitlements held --program flagship-2015 | admin caseworker reviewer'
 	'entitlements benefit $V1 --benefit state-pension --date 2020-01-01 | caseworker'
 	'person bank @V --account 1234-5678 --bic SHBKKRSE --holder "Synthetic Holder" | caseworker'
@@ -286,7 +289,7 @@ fixtures() {
 	esac
 	case "$CMD" in *@V*) new_person victim && CMD=${CMD//@V/$P} ;; esac
 	case "$CMD" in *@R*) new_person relative && CMD=${CMD//@R/$P} ;; esac
-	for state in OPEN SUBMITTED DENIED; do
+	for state in OPEN SUBMITTED DENIED APPEALED; do
 		case "$CMD" in *@$state*) new_claim "${state,,}" && CMD=${CMD//@$state/$CLAIM} ;; esac
 	done
 	case "$CMD" in *@APPROVED*) new_claim approved && CMD=${CMD//@APPROVED/} ;; esac

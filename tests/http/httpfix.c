@@ -35,11 +35,12 @@ static const struct {
 	enum role role;
 } staff[HTTPFIX_ACCOUNTS] = {
     {"ada", ROLE_ADMIN},    {"cho", ROLE_CASEWORKER}, {"rin", ROLE_REVIEWER},      {"ryu", ROLE_REVIEWER},
-    {"fumi", ROLE_FINANCE}, {"moe", ROLE_MONITOR},    {"lockme", ROLE_CASEWORKER},
+    {"fumi", ROLE_FINANCE}, {"moe", ROLE_MONITOR},    {"lockme", ROLE_CASEWORKER}, {"aki", ROLE_APPEALS},
 };
 
-/* The lockme account is the fixture's own: the demo does not make it. */
+/* The lockme and aki (appeals) accounts are the fixture's own: the demo does not make them. */
 #define LOCKME_PASSWORD "lockme-password-of-the-fixture"
+#define AKI_PASSWORD    "aki-password-of-the-fixture"
 
 /* ---- Processes ------------------------------------------------------------ */
 
@@ -161,6 +162,10 @@ demo_passwords(struct httpfix *fix, const char *out)
 			         LOCKME_PASSWORD);
 			continue;
 		}
+		if (strcmp(fix->accounts[i].name, "aki") == 0) {
+			snprintf(fix->accounts[i].password, sizeof(fix->accounts[i].password), AKI_PASSWORD);
+			continue;
+		}
 		snprintf(needle, sizeof(needle), "\n  %-5s %-10s password ", fix->accounts[i].name,
 		         users_role_name(fix->accounts[i].role));
 		if ((line = strstr(out, needle)) == NULL) {
@@ -176,7 +181,7 @@ demo_passwords(struct httpfix *fix, const char *out)
 }
 
 /*
- * Gives the staff what the demo may not: the lockme account, a TOTP secret
+ * Gives the staff what the demo may not: the lockme and aki (appeals) accounts, a TOTP secret
  * for each role that needs one (enrolling again replaces the demo's), and
  * an API token each.  One change, as the admin.
  */
@@ -200,6 +205,8 @@ demo_staff(struct httpfix *fix)
 		goto out;
 	if (tlog_set_actor(log, "user:ada", &err) != REDRESS_OK ||
 	    users_add(log, &ada, keydir_master_key(kd), "lockme", ROLE_CASEWORKER, LOCKME_PASSWORD, &err) !=
+	        REDRESS_OK ||
+	    users_add(log, &ada, keydir_master_key(kd), "aki", ROLE_APPEALS, AKI_PASSWORD, &err) !=
 	        REDRESS_OK) {
 		tlog_rollback(log);
 		goto out;

@@ -23,7 +23,7 @@
 #include "domain/users/users.h"
 #include "http/http_int.h"
 
-#define HTTPFIX_ACCOUNTS   7
+#define HTTPFIX_ACCOUNTS   8
 #define HTTPFIX_STATUS_MAX 600
 
 /* A staff account of the demo (or of the fixture: "lockme"). */

@@ -38,7 +38,7 @@
 #include "http/page.h"
 #include "httpfix.h"
 
-#define MATRIX_ROLES 5
+#define MATRIX_ROLES 6
 
 #define METRICS_TOKEN  "operators-metrics-token-0123456789abcdef"
 #define METRICS_BEARER "Authorization: Bearer " METRICS_TOKEN
@@ -72,7 +72,7 @@ struct state {
 };
 
 /* The matrix asks as one account per role. */
-static const char *const role_accounts[MATRIX_ROLES] = {"ada", "cho", "rin", "fumi", "moe"};
+static const char *const role_accounts[MATRIX_ROLES] = {"ada", "cho", "rin", "fumi", "moe", "aki"};
 
 /* ---- Helpers ------------------------------------------------------------------- */
 
@@ -680,7 +680,7 @@ test_sign_in_totp(void **state_r)
 		httpfix_response_free(&res);
 		checked++;
 	}
-	assert_int_equal(checked, 3); /* ada, rin, fumi */
+	assert_int_equal(checked, 4); /* ada, rin, fumi, aki */
 	httpfix_client_free(&c);
 	httpfix_client_init(&c, s->fix, &s->fix->server, "127.0.0.3");
 	/* A reviewer with the right password and no code: refused. */

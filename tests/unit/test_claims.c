@@ -3,7 +3,8 @@
  * machine, every illegal transition refused and changing nothing; four
  * eyes (the opener may not approve, nor a reviewer twice in a round; the
  * program's number of different reviewers is needed; an appeal starts the
- * count again); who may do what; the rules of opening; evidence sealed
+ * count again); appeals decided by the appeals role alone, never by an
+ * account that took part in the claim, once; who may do what; the rules of opening; evidence sealed
  * with the victim's key and read back whole, its canary content and name
  * nowhere in clear in the database's files or the events, any damage to
  * the stored file refused; each reading of it recorded on the log; and
@@ -24,6 +25,7 @@
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "domain/claims/claims.h"
+#include "domain/claims/claims_int.h" /* claims_transition: the rules alone */
 #include "domain/programs/programs.h"
 
 #define EVIDENCE_CANARY "canary-evidence-3b7e19c2-letter-of-the-survivor"
@@ -35,6 +37,7 @@ struct world {
 	struct actor carol, cid;      /* caseworkers */
 	struct actor rita, rob, ruth; /* reviewers */
 	struct actor ada;             /* an admin */
+	struct actor ana, abe;        /* the appeals role */
 	char victim[REGISTRY_PSEUDONYM_MAX + 1], victim2[REGISTRY_PSEUDONYM_MAX + 1];
 	char relative[REGISTRY_PSEUDONYM_MAX + 1];
 };
@@ -86,6 +89,8 @@ world(struct fixture *f, struct world *w, int approvals)
 	claimfix_act(f, &w->rob, "rob", ROLE_REVIEWER);
 	claimfix_act(f, &w->ruth, "ruth", ROLE_REVIEWER);
 	claimfix_act(f, &w->ada, "ada", ROLE_ADMIN);
+	claimfix_act(f, &w->ana, "ana", ROLE_APPEALS);
+	claimfix_act(f, &w->abe, "abe", ROLE_APPEALS);
 }
 
 /* Makes actor the one acting (the log's actor too). */
@@ -96,7 +101,7 @@ as(struct world *w, struct actor *actor)
 	return actor;
 }
 
-enum step { OPEN, EVIDENCE, SUBMIT, APPROVE, DENY, APPEAL };
+enum step { OPEN, EVIDENCE, SUBMIT, APPROVE, DENY, APPEAL, UPHOLD, OVERTURN };
 
 /*
  * Runs one command in its own change as actor; on error rolls back and
@@ -123,6 +128,8 @@ run(struct world *w, struct actor *actor, enum step step, const char *id, const 
 	case SUBMIT: rc = claim_submit(f->log, actor, id, err); break;
 	case APPROVE: rc = claim_approve(f->log, actor, &f->rkeys, id, reason, err); break;
 	case DENY: rc = claim_deny(f->log, actor, &f->rkeys, id, reason, err); break;
+	case UPHOLD: rc = claim_appeal_decide(f->log, actor, &f->rkeys, id, 0, reason, err); break;
+	case OVERTURN: rc = claim_appeal_decide(f->log, actor, &f->rkeys, id, 1, reason, err); break;
 	default: rc = claim_appeal(f->log, actor, &f->rkeys, id, reason, err); break;
 	}
 	if (rc != REDRESS_OK) {
@@ -242,16 +249,16 @@ test_state_machine(void **state)
 	assert_int_equal(c.decided_seq, 0);
 	assert_int_equal(c.evidence, 2);
 
-	/* appealed: no evidence, no submission, no second appeal; the count starts again. */
+	/* appealed: no evidence, no submission, no second appeal; reviewers no longer decide it. */
 	refused(&w, &w.carol, SUBMIT, id, NULL, REDRESS_E_CONFLICT, "is appealed");
 	refused(&w, &w.carol, APPEAL, id, NULL, REDRESS_E_CONFLICT, "is appealed");
 	refused(&w, &w.carol, EVIDENCE, id, NULL, REDRESS_E_CONFLICT, "is appealed");
-	ok(&w, &w.rita, APPROVE, id, NULL); /* rita approved in round 0: this is round 1 */
-	assert_int_equal(get(&w, id).approvals, 1);
-	ok(&w, &w.ruth, APPROVE, id, "consistent");
+	refused(&w, &w.ruth, APPROVE, id, NULL, REDRESS_E_CONFLICT, "the appeals role");
+	refused(&w, &w.ruth, DENY, id, "no", REDRESS_E_CONFLICT, "the appeals role");
+	ok(&w, &w.ana, OVERTURN, id, "consistent");
 	c = get(&w, id);
 	assert_int_equal(c.state, CLAIM_APPROVED);
-	assert_int_equal(c.approvals, 2);
+	assert_int_equal(c.round, 1);
 	assert_true(c.decided_seq > 0);
 
 	/* approved: final. */
@@ -639,6 +646,111 @@ test_reasons_opened_why(void **state)
 	logfix_audit_clean(f->lf);
 }
 
+/*
+ * The rules of an appeal's decision, as commands, replay and the fold
+ * share them (claims_transition): only an appealed claim; not by its
+ * opener nor by one who took part before; upheld stays denied for good,
+ * overturned is approved; a claim appealed once.
+ */
+static void
+test_appeal_rules(void **state)
+{
+	struct redress_error err;
+	struct claim c, d;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	snprintf(c.id, sizeof(c.id), "C-000001");
+	snprintf(c.opened_by, sizeof(c.opened_by), "user:carol");
+	c.approvals_needed = 2;
+	c.state = CLAIM_DENIED;
+	c.decided_seq = 9;
+
+	d = c;
+	assert_int_equal(claims_transition(&d, CLAIM_UPHOLD, "user:ana", 0, 10, &err), REDRESS_E_CONFLICT);
+	assert_non_null(strstr(err.message, "is denied"));
+	assert_int_equal(claims_transition(&d, CLAIM_APPEAL, "user:cid", 0, 10, &err), REDRESS_OK);
+	assert_int_equal(d.state, CLAIM_APPEALED);
+	assert_int_equal(d.round, 1);
+	c = d;
+	assert_int_equal(claims_transition(&d, CLAIM_OVERTURN, "user:carol", 0, 11, &err), REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "opened claim C-000001 before"));
+	assert_int_equal(claims_transition(&d, CLAIM_OVERTURN, "user:rita", 1, 11, &err), REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "decided or reviewed claim C-000001 before"));
+	assert_memory_equal(&c, &d, sizeof(c)); /* refusals changed nothing */
+	assert_int_equal(claims_transition(&d, CLAIM_APPROVE, "user:ruth", 0, 11, &err), REDRESS_E_CONFLICT);
+	assert_non_null(strstr(err.message, "appeal-decide"));
+	assert_int_equal(claims_transition(&d, CLAIM_OVERTURN, "user:ana", 0, 11, &err), REDRESS_OK);
+	assert_int_equal(d.state, CLAIM_APPROVED);
+	assert_int_equal(d.decided_seq, 11);
+
+	d = c;
+	assert_int_equal(claims_transition(&d, CLAIM_UPHOLD, "user:ana", 0, 12, &err), REDRESS_OK);
+	assert_int_equal(d.state, CLAIM_DENIED);
+	assert_int_equal(d.decided_seq, 12);
+	assert_int_equal(claims_transition(&d, CLAIM_UPHOLD, "user:abe", 0, 13, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(claims_transition(&d, CLAIM_APPEAL, "user:cid", 0, 13, &err), REDRESS_E_CONFLICT);
+	assert_non_null(strstr(err.message, "appealed only once"));
+}
+
+/*
+ * Appeals with the log: only the appeals role decides one; an account
+ * that reviewed the claim (even holding the appeals role now) or opened it
+ * is refused; a reason is needed; an appeal is decided once and a claim
+ * appealed once; every refusal changes nothing; audit agrees.
+ */
+static void
+test_appeals(void **state)
+{
+	struct fixture *f = *state;
+	struct world w;
+	char id[CLAIM_ID_MAX + 1], id2[CLAIM_ID_MAX + 1];
+	struct actor rita_now, carol_now;
+	struct claim c;
+
+	world(f, &w, 2);
+	open_claim(&w, w.victim, NULL, id);
+	ok(&w, &w.carol, SUBMIT, id, NULL);
+	ok(&w, &w.rita, APPROVE, id, NULL);
+	ok(&w, &w.rob, DENY, id, "papers missing");
+	refused(&w, &w.ana, OVERTURN, id, "no", REDRESS_E_CONFLICT, "is denied");
+	refused(&w, &w.ana, APPEAL, id, "x", REDRESS_E_REFUSED, "may not open or submit claims");
+	ok(&w, &w.cid, APPEAL, id, "papers found");
+
+	/* The appeals role alone; reviewers, caseworkers and admins are refused. */
+	refused(&w, &w.ruth, OVERTURN, id, "fine", REDRESS_E_REFUSED, "may not decide appeals");
+	refused(&w, &w.cid, UPHOLD, id, "no", REDRESS_E_REFUSED, "may not decide appeals");
+	refused(&w, &w.ada, OVERTURN, id, "fine", REDRESS_E_REFUSED, "may not decide appeals");
+	/* Not one who took part: rita approved, rob denied, carol opened it, whatever role they hold now. */
+	rita_now = w.rita;
+	rita_now.role = ROLE_APPEALS;
+	refused(&w, &rita_now, OVERTURN, id, "fine", REDRESS_E_REFUSED, "user:rita decided or reviewed");
+	carol_now = w.carol;
+	carol_now.role = ROLE_APPEALS;
+	refused(&w, &carol_now, UPHOLD, id, "no", REDRESS_E_REFUSED, "user:carol opened");
+	/* A reason is what she is told: needed. */
+	refused(&w, &w.ana, UPHOLD, id, NULL, REDRESS_E_INVALID, "needs a reason");
+	refused(&w, &w.ana, UPHOLD, id, "", REDRESS_E_INVALID, "needs a reason");
+	ok(&w, &w.ana, UPHOLD, id, "the papers do not show it");
+	c = get(&w, id);
+	assert_int_equal(c.state, CLAIM_DENIED);
+	assert_true(c.decided_seq > 0);
+	/* Decided once; appealed once. */
+	refused(&w, &w.abe, OVERTURN, id, "again", REDRESS_E_CONFLICT, "is denied");
+	refused(&w, &w.cid, APPEAL, id, "again", REDRESS_E_CONFLICT, "appealed only once");
+
+	/* A second claim overturned: approved, for the next entitlement run. */
+	open_claim(&w, w.victim2, NULL, id2);
+	ok(&w, &w.carol, SUBMIT, id2, NULL);
+	ok(&w, &w.ruth, DENY, id2, "not a victim");
+	ok(&w, &w.cid, APPEAL, id2, NULL);
+	ok(&w, &w.abe, OVERTURN, id2, "she is");
+	c = get(&w, id2);
+	assert_int_equal(c.state, CLAIM_APPROVED);
+	assert_true(c.decided_seq > 0);
+	logfix_audit_clean(f->lf);
+}
+
 /* A full workflow on two claims, then each table edited behind the log's back. */
 static void
 full_workflow(struct world *w, char id1[CLAIM_ID_MAX + 1], char id2[CLAIM_ID_MAX + 1])
@@ -651,8 +763,7 @@ full_workflow(struct world *w, char id1[CLAIM_ID_MAX + 1], char id2[CLAIM_ID_MAX
 	ok(w, &w->rob, DENY, id1, "not fine");
 	ok(w, &w->cid, EVIDENCE, id1, NULL);
 	ok(w, &w->cid, APPEAL, id1, NULL);
-	ok(w, &w->rita, APPROVE, id1, NULL);
-	ok(w, &w->ruth, APPROVE, id1, NULL);
+	ok(w, &w->ana, OVERTURN, id1, "documents found");
 	open_claim(w, w->victim2, NULL, id2);
 	ok(w, &w->carol, SUBMIT, id2, NULL);
 	ok(w, &w->rob, APPROVE, id2, NULL);
@@ -677,13 +788,14 @@ test_audit(void **state)
 	logfix_tamper(f->lf, "UPDATE claims_claims SET state = 'submitted' WHERE id = 'C-000002';"
 	                     "UPDATE claims_claims SET approvals_needed = 1 WHERE id = 'C-000001'");
 	claimfix_audit_finds(f, "claims_claims 'C-000001': approvals_needed");
-	logfix_tamper(f->lf, "UPDATE claims_claims SET approvals_needed = 2 WHERE id = 'C-000001';"
-	                     "UPDATE claims_decisions SET actor = 'user:carol' WHERE action = 'approved' AND "
-	                     "actor = 'user:ruth'");
+	logfix_tamper(f->lf,
+	              "UPDATE claims_claims SET approvals_needed = 2 WHERE id = 'C-000001';"
+	              "UPDATE claims_decisions SET actor = 'user:carol' WHERE action = 'overturned' AND "
+	              "actor = 'user:ana'");
 	claimfix_audit_finds(f, "claims_decisions");
 	logfix_tamper(
-	    f->lf, "UPDATE claims_decisions SET actor = 'user:ruth' WHERE actor = 'user:carol' AND action = "
-	           "'approved';"
+	    f->lf, "UPDATE claims_decisions SET actor = 'user:ana' WHERE actor = 'user:carol' AND action = "
+	           "'overturned';"
 	           "DELETE FROM claims_evidence WHERE id = 'C-000001/2'");
 	claimfix_audit_finds(f, "claims_evidence 'C-000001/2': row the log creates is missing");
 }
@@ -694,6 +806,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_state_machine, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_four_eyes, claimfix_setup, claimfix_teardown),
+	    cmocka_unit_test(test_appeal_rules),
+	    cmocka_unit_test_setup_teardown(test_appeals, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_permissions, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_open_rules, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_evidence_round_trip, claimfix_setup, claimfix_teardown),

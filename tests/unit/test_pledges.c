@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
@@ -22,9 +23,9 @@
 #include "logfix.h"
 #include "support.h"
 
-static const struct event_module *const modules[] = {&ledger_module,   &users_module,   &registry_module,
-                                                     &programs_module, &claims_module,  &entitlements_module,
-                                                     &pledges_module,  &reports_module, NULL};
+static const struct event_module *const modules[] = {
+    &ledger_module,       &users_module,   &registry_module, &programs_module, &claims_module,
+    &entitlements_module, &pledges_module, &reports_module,  &casework_module, NULL};
 
 static const char program_text[] =
     "{\"code\": \"flagship-2015\", \"name\": \"Flagship\", \"currency\": \"KRW\", \"cutoff\": \"2015-12-28\","

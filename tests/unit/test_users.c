@@ -118,10 +118,11 @@ static const struct {
       PERM_CLAIMS_READ},
      6},
     {ROLE_MONITOR, {PERM_BALANCES_READ, PERM_AGGREGATES_READ}, 2},
+    {ROLE_APPEALS, {PERM_APPEALS_DECIDE, PERM_CLAIMS_READ}, 2},
 };
 
-#define ROLES 5
-#define PERMS (PERM_AGGREGATES_READ + 1)
+#define ROLES 6
+#define PERMS (PERM_APPEALS_DECIDE + 1)
 
 static void
 test_permission_table(void **state)
@@ -184,7 +185,8 @@ test_permission_table(void **state)
 static void
 test_roles_and_names(void **state)
 {
-	static const char *const names[] = {"admin", "caseworker", "reviewer", "finance", "monitor"};
+	static const char *const names[] = {"admin",   "caseworker", "reviewer",
+	                                    "finance", "monitor",    "appeals"};
 	struct redress_error err;
 	struct actor cut;
 	enum role role;
@@ -197,7 +199,7 @@ test_roles_and_names(void **state)
 		assert_string_equal(users_role_name(role), names[i]);
 	}
 	assert_int_equal(users_role_parse("Admin", &role, &err), REDRESS_E_INVALID);
-	assert_non_null(strstr(err.message, "admin, caseworker, reviewer, finance, monitor"));
+	assert_non_null(strstr(err.message, "admin, caseworker, reviewer, finance, monitor, appeals"));
 	assert_int_equal(users_role_parse("", &role, &err), REDRESS_E_INVALID);
 
 	assert_int_equal(users_name_check("ada", &err), REDRESS_OK);

@@ -510,28 +510,36 @@ transition(struct tlog *log, const struct actor *actor, const struct registry_ke
 	struct buf sealed, event;
 	char ad[CLAIM_ID_MAX + 64];
 	uint64_t seq;
-	int approved_before = 0;
+	int before = 0, decides_appeal = action == CLAIM_UPHOLD || action == CLAIM_OVERTURN;
+	enum permission perm = PERM_CLAIMS_INTAKE;
 	enum redress_err rc;
 
-	rc = users_require(
-	    actor, action == CLAIM_APPROVE || action == CLAIM_DENY ? PERM_CLAIMS_DECIDE : PERM_CLAIMS_INTAKE,
-	    err);
+	if (action == CLAIM_APPROVE || action == CLAIM_DENY)
+		perm = PERM_CLAIMS_DECIDE;
+	else if (decides_appeal)
+		perm = PERM_APPEALS_DECIDE;
+	rc = users_require(actor, perm, err);
 	if (rc != REDRESS_OK || (rc = load(store, id, &c, err)) != REDRESS_OK)
 		return rc;
 	if (action == CLAIM_DENY && (reason == NULL || reason[0] == '\0'))
 		return error_set(err, REDRESS_E_INVALID, "a denial needs a reason (--reason TEXT)");
+	if (decides_appeal && (reason == NULL || reason[0] == '\0'))
+		return error_set(err, REDRESS_E_INVALID,
+		                 "an appeal's decision needs a reason, what she is told (--reason TEXT)");
 	if (action == CLAIM_SUBMIT && c.state == CLAIM_OPEN &&
 	    (rc = harms_named(store, &c, err)) != REDRESS_OK)
 		return rc;
 	if (reason != NULL && (rc = text_check("reason", reason, CLAIM_REASON_MAX, err)) != REDRESS_OK)
 		return rc;
-	if (action == CLAIM_APPROVE && (rc = claims_approved_by(store, c.id, c.round, tlog_actor(log),
-	                                                        &approved_before, err)) != REDRESS_OK)
+	if (action == CLAIM_APPROVE &&
+	    (rc = claims_approved_by(store, c.id, c.round, tlog_actor(log), &before, err)) != REDRESS_OK)
+		return rc;
+	if (decides_appeal &&
+	    (rc = claims_took_part(store, c.id, c.round, tlog_actor(log), &before, err)) != REDRESS_OK)
 		return rc;
 	after = c;
 	if ((rc = tlog_size(log, &seq, err)) != REDRESS_OK ||
-	    (rc = claims_transition(&after, action, tlog_actor(log), approved_before, seq, err)) !=
-	        REDRESS_OK)
+	    (rc = claims_transition(&after, action, tlog_actor(log), before, seq, err)) != REDRESS_OK)
 		return rc;
 
 	memset(&t, 0, sizeof(t));
@@ -582,6 +590,13 @@ claim_appeal(struct tlog *log, const struct actor *actor, const struct registry_
              const char *reason, struct redress_error *err)
 {
 	return transition(log, actor, keys, id, CLAIM_APPEAL, reason, err);
+}
+
+enum redress_err
+claim_appeal_decide(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
+                    const char *id, int overturn, const char *reason, struct redress_error *err)
+{
+	return transition(log, actor, keys, id, overturn ? CLAIM_OVERTURN : CLAIM_UPHOLD, reason, err);
 }
 
 enum redress_err

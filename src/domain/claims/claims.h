@@ -2,7 +2,8 @@
  * claims.h -- a claim for a victim under a program, from intake to decision.
  *
  *   open -> submitted -> approved        (after `approvals` approvals by
- *                     \-> denied  -> appealed -> approved / denied ...
+ *                     \-> denied  -> appealed -> approved (overturned)
+ *                                             \-> denied   (upheld; final)
  *
  * A claim is for one victim (registry pseudonym) under one program; the
  * claimant is the victim or a relative acting for her or her estate.
@@ -12,6 +13,13 @@
  * opened the claim.  Every transition checks the current state, is an
  * event ("claims.*"), and a decision carries its reason (sealed: it may
  * describe the person).
+ *
+ * An appeal (a caseworker's, on the survivor's behalf, against a denial;
+ * once per claim) is decided only by an account of the `appeals` role
+ * that took no part in the claim before: it did not open it, approve or
+ * deny it, or review any of its harms in an earlier round.  Upheld, the
+ * claim stays denied for good; overturned, it is approved (and the next
+ * entitlement run books what it is owed).
  *
  * Claim ids are "C-000001", in order of opening.
  */
@@ -63,6 +71,8 @@ enum claim_action {
 	CLAIM_APPROVE,
 	CLAIM_DENY,
 	CLAIM_APPEAL,
+	CLAIM_UPHOLD,   /* an appeal upheld: the claim stays denied */
+	CLAIM_OVERTURN, /* an appeal overturned: the claim is approved */
 };
 
 /* One evidence file, without its content or its (sealed) name. */
@@ -131,7 +141,9 @@ enum redress_err claim_harm_add(struct tlog *log, const struct actor *actor, con
  * A reviewer's verdict on one harm of claim id (approve 1, deny 0): event
  * "claims.harm.reviewed".  While the claim is submitted or appealed; not
  * by the account that opened it, and once per reviewer, harm and round
- * (REDRESS_E_REFUSED).  Needs PERM_CLAIMS_DECIDE.
+ * (REDRESS_E_REFUSED).  Needs PERM_CLAIMS_DECIDE while submitted; while
+ * appealed PERM_APPEALS_DECIDE, and not by an account that took part in
+ * the claim before (as claim_appeal_decide).
  */
 enum redress_err claim_harm_review(struct tlog *log, const struct actor *actor, const char *id,
                                    const char *harm, int approve, struct redress_error *err);
@@ -198,7 +210,9 @@ enum redress_err claim_evidence_label(struct tlog *log, const struct claim_evide
  * (tlog_actor): an approval by the account that opened the claim, or a
  * second by the same account in the same round, is REDRESS_E_REFUSED.
  * submit and appeal need PERM_CLAIMS_INTAKE, approve and deny
- * PERM_CLAIMS_DECIDE.
+ * PERM_CLAIMS_DECIDE.  approve and deny act on a submitted claim only (an
+ * appealed one is claim_appeal_decide's); a claim is appealed once (a
+ * second appeal, after the first was upheld, is REDRESS_E_CONFLICT).
  */
 enum redress_err claim_submit(struct tlog *log, const struct actor *actor, const char *id,
                               struct redress_error *err);
@@ -208,6 +222,20 @@ enum redress_err claim_deny(struct tlog *log, const struct actor *actor, const s
                             const char *id, const char *reason, struct redress_error *err);
 enum redress_err claim_appeal(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
                               const char *id, const char *reason, struct redress_error *err);
+
+/*
+ * Decides the appeal of claim id (appealed): overturn 1 approves it, 0
+ * upholds the denial (events "claims.appeal.overturned" and
+ * "claims.appeal.upheld"), with reason (required: it is what the
+ * survivor is told, sealed as a denial's is).  Needs PERM_APPEALS_DECIDE;
+ * an account that opened the claim, approved or denied it, or reviewed
+ * one of its harms in an earlier round is REDRESS_E_REFUSED naming its
+ * part; a claim not appealed (never, or decided already) is
+ * REDRESS_E_CONFLICT naming its state.  Nothing changes on error.
+ */
+enum redress_err claim_appeal_decide(struct tlog *log, const struct actor *actor,
+                                     const struct registry_keys *keys, const char *id, int overturn,
+                                     const char *reason, struct redress_error *err);
 
 /* Reads a claim; REDRESS_E_NOTFOUND naming id when there is none. */
 enum redress_err claim_get(struct store *store, const char *id, struct claim *c_r, struct redress_error *err);

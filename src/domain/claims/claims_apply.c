@@ -109,6 +109,13 @@ static const struct store_statement claims_statements[] = {
                               .sql = "SELECT count(*) FROM claims_decisions WHERE claim = ?1 AND round = ?2"
                                      " AND actor = ?3 AND action = 'approved'",
                               .columns = "i"},
+    /* Approved, denied or reviewed a harm in a round before the appeal's: decisions' rows are per round. */
+    [CLAIMS_Q_TOOK_PART] = {.name = "claims.took_part",
+                            .sql = "SELECT (SELECT count(*) FROM claims_decisions WHERE claim = ?1"
+                                   " AND round < ?2 AND actor = ?3 AND action IN ('approved', 'denied'))"
+                                   " + (SELECT count(*) FROM claims_harm_reviews WHERE claim = ?1"
+                                   " AND round < ?2 AND actor = ?3)",
+                            .columns = "i"},
     [CLAIMS_Q_HARM_INSERT] = {.name = "claims.harm.insert",
                               .sql = "INSERT INTO claims_harms (" HARM_COLUMNS
                                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -227,16 +234,13 @@ static const char *const state_names[] = {
     [CLAIM_DENIED] = "denied", [CLAIM_APPEALED] = "appealed",
 };
 static const char *const action_names[] = {
-    [CLAIM_SUBMIT] = "submitted",
-    [CLAIM_APPROVE] = "approved",
-    [CLAIM_DENY] = "denied",
-    [CLAIM_APPEAL] = "appealed",
+    [CLAIM_SUBMIT] = "submitted", [CLAIM_APPROVE] = "approved", [CLAIM_DENY] = "denied",
+    [CLAIM_APPEAL] = "appealed",  [CLAIM_UPHOLD] = "upheld",    [CLAIM_OVERTURN] = "overturned",
 };
 static const char *const action_events[] = {
-    [CLAIM_SUBMIT] = CLAIMS_EV_SUBMITTED,
-    [CLAIM_APPROVE] = CLAIMS_EV_APPROVED,
-    [CLAIM_DENY] = CLAIMS_EV_DENIED,
-    [CLAIM_APPEAL] = CLAIMS_EV_APPEALED,
+    [CLAIM_SUBMIT] = CLAIMS_EV_SUBMITTED, [CLAIM_APPROVE] = CLAIMS_EV_APPROVED,
+    [CLAIM_DENY] = CLAIMS_EV_DENIED,      [CLAIM_APPEAL] = CLAIMS_EV_APPEALED,
+    [CLAIM_UPHOLD] = CLAIMS_EV_UPHELD,    [CLAIM_OVERTURN] = CLAIMS_EV_OVERTURN,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -337,9 +341,22 @@ wrong_state(const struct claim *c, const char *step, const char *from, struct re
 	                 claim_state_name(c->state), step, from);
 }
 
+/* An appealed claim is the appeals role's to decide, not the reviewers'. */
+static enum redress_err
+reviewers_step(const struct claim *c, const char *step, struct redress_error *err)
+{
+	if (c->state == CLAIM_APPEALED)
+		return error_set(
+		    err, REDRESS_E_CONFLICT,
+		    "claim %s is appealed: it is not %s by reviewers but decided by an account of"
+		    " the appeals role ('redress claim appeal-decide %s --uphold|--overturn')",
+		    c->id, step, c->id);
+	return wrong_state(c, step, "submitted", err);
+}
+
 enum redress_err
-claims_transition(struct claim *c, enum claim_action action, const char *actor, int approved_before,
-                  uint64_t seq, struct redress_error *err)
+claims_transition(struct claim *c, enum claim_action action, const char *actor, int before, uint64_t seq,
+                  struct redress_error *err)
 {
 	struct claim n = *c;
 
@@ -351,14 +368,14 @@ claims_transition(struct claim *c, enum claim_action action, const char *actor, 
 		n.approvals = 0;
 		break;
 	case CLAIM_APPROVE:
-		if (c->state != CLAIM_SUBMITTED && c->state != CLAIM_APPEALED)
-			return wrong_state(c, "approved", "submitted or appealed", err);
+		if (c->state != CLAIM_SUBMITTED)
+			return reviewers_step(c, "approved", err);
 		if (strcmp(c->opened_by, actor) == 0)
 			return error_set(
 			    err, REDRESS_E_REFUSED,
 			    "claim %s was opened by %s, who may not approve it: %d other reviewers must",
 			    c->id, actor, c->approvals_needed);
-		if (approved_before)
+		if (before)
 			return error_set(
 			    err, REDRESS_E_REFUSED,
 			    "%s has already approved claim %s in this round: it needs %d approvals by"
@@ -371,18 +388,37 @@ claims_transition(struct claim *c, enum claim_action action, const char *actor, 
 		}
 		break;
 	case CLAIM_DENY:
-		if (c->state != CLAIM_SUBMITTED && c->state != CLAIM_APPEALED)
-			return wrong_state(c, "denied", "submitted or appealed", err);
+		if (c->state != CLAIM_SUBMITTED)
+			return reviewers_step(c, "denied", err);
 		n.state = CLAIM_DENIED;
 		n.decided_seq = seq;
 		break;
 	case CLAIM_APPEAL:
 		if (c->state != CLAIM_DENIED)
 			return wrong_state(c, "appealed", "denied", err);
+		if (c->round > 0)
+			return error_set(
+			    err, REDRESS_E_CONFLICT,
+			    "claim %s was appealed once and the appeal upheld: a claim is appealed"
+			    " only once",
+			    c->id);
 		n.state = CLAIM_APPEALED;
 		n.approvals = 0;
 		n.round++;
 		n.decided_seq = 0;
+		break;
+	case CLAIM_UPHOLD:
+	case CLAIM_OVERTURN:
+		if (c->state != CLAIM_APPEALED)
+			return wrong_state(c, action == CLAIM_UPHOLD ? "upheld" : "overturned",
+			                   "appealed (an appeal is decided once)", err);
+		if (strcmp(c->opened_by, actor) == 0 || before)
+			return error_set(err, REDRESS_E_REFUSED,
+			                 "%s %s claim %s before: its appeal is decided by an account of the"
+			                 " appeals role that took no part in it",
+			                 actor, before ? "decided or reviewed" : "opened", c->id);
+		n.state = action == CLAIM_OVERTURN ? CLAIM_APPROVED : CLAIM_DENIED;
+		n.decided_seq = seq;
 		break;
 	default: return error_set(err, REDRESS_E_INTERNAL, "unknown claim action %d", (int)action);
 	}
@@ -614,8 +650,10 @@ claims_decode_transition(const struct event *ev, struct claims_ev_transition *t,
 		return REDRESS_OK;
 	if (canon_find(ev->data, "reason") == NULL)
 		return error_set(err, REDRESS_E_INVALID, "field 'reason' is missing");
-	rc = t->action == CLAIM_DENY ? canon_get_string(ev->data, "reason", &t->reason, err)
-	                             : canon_get_string_opt(ev->data, "reason", &t->reason, err);
+	/* A denial and an appeal's decision carry their reason (what she is told). */
+	rc = t->action == CLAIM_DENY || t->action == CLAIM_UPHOLD || t->action == CLAIM_OVERTURN
+	         ? canon_get_string(ev->data, "reason", &t->reason, err)
+	         : canon_get_string_opt(ev->data, "reason", &t->reason, err);
 	if (rc != REDRESS_OK)
 		return rc;
 	return t->reason != NULL ? sealed_check("reason", t->reason, err) : REDRESS_OK;
@@ -696,21 +734,37 @@ claims_apply_evidence(struct store *store, const struct claims_ev_evidence *e, c
 	return claim_update(store, &c, err);
 }
 
-enum redress_err
-claims_approved_by(struct store *store, const char *id, int round, const char *actor, int *approved_r,
-                   struct redress_error *err)
+/* 1 in *found_r when statement id (?1 claim, ?2 round, ?3 actor) counts any row. */
+static enum redress_err
+actor_rows(struct store *store, unsigned id, const char *claim, int round, const char *actor, int *found_r,
+           struct redress_error *err)
 {
 	struct store_stmt *st;
 
-	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_APPROVED_BY, err)) == NULL)
+	if ((st = store_statement(store, &claims_catalogue, id, err)) == NULL)
 		return err->code;
-	store_bind_text(st, 1, id);
+	store_bind_text(st, 1, claim);
 	store_bind_int64(st, 2, round);
 	store_bind_text(st, 3, actor);
 	if (store_step(st, err) != STORE_ROW)
 		return err->code;
-	*approved_r = store_column_int64(st, 0) != 0;
+	*found_r = store_column_int64(st, 0) != 0;
+	store_done(st);
 	return REDRESS_OK;
+}
+
+enum redress_err
+claims_approved_by(struct store *store, const char *id, int round, const char *actor, int *approved_r,
+                   struct redress_error *err)
+{
+	return actor_rows(store, CLAIMS_Q_APPROVED_BY, id, round, actor, approved_r, err);
+}
+
+enum redress_err
+claims_took_part(struct store *store, const char *id, int round, const char *actor, int *took_part_r,
+                 struct redress_error *err)
+{
+	return actor_rows(store, CLAIMS_Q_TOOK_PART, id, round, actor, took_part_r, err);
 }
 
 enum redress_err
@@ -719,17 +773,21 @@ claims_apply_transition(struct store *store, const struct claims_ev_transition *
 {
 	struct store_stmt *st;
 	struct claim c;
-	int approved_before = 0;
+	int before = 0;
 	enum redress_err rc;
 
 	if ((rc = claim_get(store, t->claim, &c, err)) != REDRESS_OK)
 		return rc;
 	if (t->action == CLAIM_APPROVE &&
-	    (rc = claims_approved_by(store, c.id, c.round, actor, &approved_before, err)) != REDRESS_OK)
+	    (rc = claims_approved_by(store, c.id, c.round, actor, &before, err)) != REDRESS_OK)
 		return rc;
-	if (t->action == CLAIM_DENY && t->reason == NULL)
-		return error_set(err, REDRESS_E_INVALID, "a denial needs a reason");
-	if ((rc = claims_transition(&c, t->action, actor, approved_before, seq, err)) != REDRESS_OK)
+	if ((t->action == CLAIM_UPHOLD || t->action == CLAIM_OVERTURN) &&
+	    (rc = claims_took_part(store, c.id, c.round, actor, &before, err)) != REDRESS_OK)
+		return rc;
+	if ((t->action == CLAIM_DENY || t->action == CLAIM_UPHOLD || t->action == CLAIM_OVERTURN) &&
+	    t->reason == NULL)
+		return error_set(err, REDRESS_E_INVALID, "a denial or an appeal's decision needs a reason");
+	if ((rc = claims_transition(&c, t->action, actor, before, seq, err)) != REDRESS_OK)
 		return rc;
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_DECISION_INSERT, err)) == NULL)
 		return err->code;

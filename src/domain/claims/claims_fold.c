@@ -26,6 +26,11 @@ struct held_claim {
 	 * ("HARM\nACTOR"), to refuse a second as replay does.
 	 */
 	struct strmap harms;
+	/*
+	 * Who approved, denied or reviewed a harm, by round ("ROUND\nACTOR"):
+	 * an appeal is decided by none of an earlier round's.
+	 */
+	struct strmap parts;
 };
 
 struct claims_model {
@@ -155,8 +160,41 @@ held_free(struct held_claim *h)
 	if (h != NULL) {
 		approvers_clear(h);
 		keys_clear(&h->harms, 0);
+		keys_clear(&h->parts, 0);
 	}
 	free(h);
+}
+
+/* Records that actor took part in h's current round (an approval, a denial, a harm's review). */
+static enum redress_err
+part_add(struct held_claim *h, const char *actor, struct redress_error *err)
+{
+	char key[TLOG_ACTOR_MAX + 32], *copy;
+	enum redress_err rc;
+
+	snprintf(key, sizeof(key), "%d\n%.*s", h->c.round, TLOG_ACTOR_MAX, actor);
+	if (strmap_get(&h->parts, key) != NULL)
+		return REDRESS_OK;
+	if ((copy = strdup(key)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
+	if ((rc = strmap_put(&h->parts, copy, copy, err)) != REDRESS_OK)
+		free(copy);
+	return rc;
+}
+
+/* 1 when actor took part in a round of h before its current one (claims_took_part's fold). */
+static int
+part_before(const struct held_claim *h, const char *actor)
+{
+	char key[TLOG_ACTOR_MAX + 32];
+	int r;
+
+	for (r = 0; r < h->c.round; r++) {
+		snprintf(key, sizeof(key), "%d\n%.*s", r, TLOG_ACTOR_MAX, actor);
+		if (strmap_get(&h->parts, key) != NULL)
+			return 1;
+	}
+	return 0;
 }
 
 static enum redress_err
@@ -168,6 +206,7 @@ fold_opened(struct claims_model *m, const struct event *ev, struct redress_error
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
 	strmap_init(&h->harms);
+	strmap_init(&h->parts);
 	if ((rc = claims_decode_opened(ev, &h->c, err)) != REDRESS_OK) {
 		free(h);
 		return rc;
@@ -248,8 +287,14 @@ fold_transition(struct claims_model *m, const struct event *ev, struct audit_fol
 	for (i = 0; i < h->napprovers; i++)
 		if (strcmp(h->approvers[i], ev->actor) == 0)
 			approved_before = 1;
-	if (t.action == CLAIM_DENY && t.reason == NULL)
-		return error_set(err, REDRESS_E_INVALID, "a denial needs a reason");
+	if (t.action == CLAIM_UPHOLD || t.action == CLAIM_OVERTURN)
+		approved_before = part_before(h, ev->actor);
+	if ((t.action == CLAIM_DENY || t.action == CLAIM_UPHOLD || t.action == CLAIM_OVERTURN) &&
+	    t.reason == NULL)
+		return error_set(err, REDRESS_E_INVALID, "a denial or an appeal's decision needs a reason");
+	if ((t.action == CLAIM_APPROVE || t.action == CLAIM_DENY) &&
+	    (rc = part_add(h, ev->actor, err)) != REDRESS_OK)
+		return rc;
 	if (t.action == CLAIM_APPROVE) {
 		/* Room for the approver first, so that a failure leaves the claim as it was. */
 		if ((grown = realloc(h->approvers, (size_t)(h->napprovers + 1) * sizeof(*grown))) == NULL)
@@ -293,7 +338,9 @@ fold_harm(struct claims_model *m, const struct event *ev, struct audit_fold *fol
 
 	if ((rc = claims_decode_harm(ev, &harm, err)) != REDRESS_OK ||
 	    (rc = held_get(m, harm.claim, &h, err)) != REDRESS_OK ||
-	    (rc = claims_harm_rules(&h->c, &harm, reviewed, ev->actor, err)) != REDRESS_OK)
+	    (rc = claims_harm_rules(&h->c, &harm, reviewed, ev->actor,
+	                            reviewed && h->c.state == CLAIM_APPEALED && part_before(h, ev->actor),
+	                            err)) != REDRESS_OK)
 		return rc;
 	if (reviewed && strmap_get(&h->harms, harm.harm) == NULL)
 		return error_set(err, REDRESS_E_NOTFOUND, "claim %s names no harm '%s' to review", harm.claim,
@@ -309,6 +356,8 @@ fold_harm(struct claims_model *m, const struct event *ev, struct audit_fold *fol
 		free(copy);
 		return rc;
 	}
+	if (reviewed && (rc = part_add(h, ev->actor, err)) != REDRESS_OK)
+		return rc;
 	if (reviewed)
 		claims_fold_harm_review(fold, &harm, h->c.round, ev->actor, ev->seq);
 	else

@@ -125,7 +125,7 @@ claims_decode_harm(const struct event *ev, struct claims_ev_harm *h, struct redr
 
 enum redress_err
 claims_harm_rules(const struct claim *c, const struct claims_ev_harm *h, int reviewed, const char *actor,
-                  struct redress_error *err)
+                  int took_part, struct redress_error *err)
 {
 	int last;
 	enum redress_err rc;
@@ -155,6 +155,12 @@ claims_harm_rules(const struct claim *c, const struct claims_ev_harm *h, int rev
 	if (strcmp(c->opened_by, actor) == 0)
 		return error_set(err, REDRESS_E_REFUSED,
 		                 "claim %s was opened by %s, who may not review its harms", c->id, actor);
+	if (c->state == CLAIM_APPEALED && took_part)
+		return error_set(
+		    err, REDRESS_E_REFUSED,
+		    "%s decided or reviewed claim %s before: on its appeal, its harms are reviewed"
+		    " by the appeals role's accounts that took no part in it",
+		    actor, c->id);
 	return REDRESS_OK;
 }
 
@@ -179,10 +185,15 @@ harm_table_rules(struct store *store, const struct claims_ev_harm *h, int review
 	struct program *p = NULL;
 	struct store_stmt *st;
 	int64_t named = 0, before = 0;
+	int took_part = 0;
 	enum redress_err rc;
 
-	if ((rc = claim_get(store, h->claim, c, err)) != REDRESS_OK ||
-	    (rc = claims_harm_rules(c, h, reviewed, actor, err)) != REDRESS_OK)
+	if ((rc = claim_get(store, h->claim, c, err)) != REDRESS_OK)
+		return rc;
+	if (reviewed && c->state == CLAIM_APPEALED &&
+	    (rc = claims_took_part(store, c->id, c->round, actor, &took_part, err)) != REDRESS_OK)
+		return rc;
+	if ((rc = claims_harm_rules(c, h, reviewed, actor, took_part, err)) != REDRESS_OK)
 		return rc;
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_HARM_GET, err)) == NULL)
 		return err->code;
@@ -296,10 +307,15 @@ harm_event(struct tlog *log, const struct actor *actor, const struct claims_ev_h
 {
 	struct claim c;
 	struct buf data;
+	struct redress_error unread; /* no such claim: harm_table_rules says so below */
+	enum permission perm = reviewed ? PERM_CLAIMS_DECIDE : PERM_CLAIMS_INTAKE;
 	enum redress_err rc;
 
-	if ((rc = users_require(actor, reviewed ? PERM_CLAIMS_DECIDE : PERM_CLAIMS_INTAKE, err)) !=
-	        REDRESS_OK ||
+	/* An appealed claim's harms are the appeals role's to review. */
+	if (reviewed && claims_id_check(h->claim, &unread) == REDRESS_OK &&
+	    claim_get(tlog_store(log), h->claim, &c, &unread) == REDRESS_OK && c.state == CLAIM_APPEALED)
+		perm = PERM_APPEALS_DECIDE;
+	if ((rc = users_require(actor, perm, err)) != REDRESS_OK ||
 	    (rc = claims_id_check(h->claim, err)) != REDRESS_OK ||
 	    (rc = text_check_id("harm", h->harm, CLAIM_HARM_CODE_MAX, "._-", err)) != REDRESS_OK ||
 	    (rc = harm_table_rules(tlog_store(log), h, reviewed, tlog_actor(log), &c, err)) != REDRESS_OK)

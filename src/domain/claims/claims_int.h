@@ -20,6 +20,8 @@
 #define CLAIMS_EV_REASONS   "claims.reasons.read"
 #define CLAIMS_EV_HARM      "claims.harm.claimed"
 #define CLAIMS_EV_HARM_REV  "claims.harm.reviewed"
+#define CLAIMS_EV_UPHELD    "claims.appeal.upheld"
+#define CLAIMS_EV_OVERTURN  "claims.appeal.overturned"
 
 /*
  * Sealed text is "s1:" and the base64 of a 24-byte nonce, the plain bytes
@@ -48,6 +50,7 @@ enum claims_statement {
 	CLAIMS_Q_EVIDENCE_INSERT,
 	CLAIMS_Q_DECISION_INSERT,
 	CLAIMS_Q_APPROVED_BY,
+	CLAIMS_Q_TOOK_PART,          /* did actor approve, deny or review a harm of a claim before a round */
 	CLAIMS_Q_HARM_INSERT,        /* a harm named on a claim */
 	CLAIMS_Q_HARM_GET,           /* one harm of a claim: 1 row when named */
 	CLAIMS_Q_HARM_REVIEW_INSERT, /* a reviewer's verdict on a harm */
@@ -120,12 +123,17 @@ int claims_action_parse(const char *text, enum claim_action *action_r);
 /*
  * The rules of a transition on the claim as it stands, shared by the
  * commands, replay and the fold: state, four eyes, the count of approvals.
- * actor is the event's; approved_before is 1 when actor already approved
- * this round.  On success c is the claim after the transition (seq is the
- * event's); on error c is unchanged and err names the state or the rule.
+ * actor is the event's; before is, for an approval, 1 when actor already
+ * approved this round, and for an appeal's decision (uphold, overturn),
+ * 1 when actor took part in an earlier round (claims_took_part).  On success c is the claim after the
+ * transition (seq is the event's); on error c is unchanged and err names the state or the rule.
  */
-enum redress_err claims_transition(struct claim *c, enum claim_action action, const char *actor,
-                                   int approved_before, uint64_t seq, struct redress_error *err);
+enum redress_err claims_transition(struct claim *c, enum claim_action action, const char *actor, int before,
+                                   uint64_t seq, struct redress_error *err);
+
+/* 1 in *took_part_r when actor approved or denied claim id, or reviewed one of its harms, before round. */
+enum redress_err claims_took_part(struct store *store, const char *id, int round, const char *actor,
+                                  int *took_part_r, struct redress_error *err);
 
 /* Evidence may be attached in this state. */
 int claims_evidence_allowed(enum claim_state state);
@@ -164,14 +172,16 @@ enum redress_err claims_apply_transition(struct store *store, const struct claim
  * checked: the claim id, the harm's code, the evidence list ascending and
  * within bounds), the rules shared by commands, replay and the fold, and
  * the tables.  claims_harm_rules checks a harm event against the claim c
- * as it stands: its state, and for a review that actor did not open it.
+ * as it stands: its state, and for a review that actor did not open it
+ * nor, on an appealed claim, take part in it before (took_part, from
+ * claims_took_part).
  */
 enum redress_err claims_encode_harm(struct buf *out, const struct claims_ev_harm *h, int reviewed,
                                     struct redress_error *err);
 enum redress_err claims_decode_harm(const struct event *ev, struct claims_ev_harm *h,
                                     struct redress_error *err);
 enum redress_err claims_harm_rules(const struct claim *c, const struct claims_ev_harm *h, int reviewed,
-                                   const char *actor, struct redress_error *err);
+                                   const char *actor, int took_part, struct redress_error *err);
 enum redress_err claims_apply_harm(struct store *store, const struct event *ev,
                                    const struct claims_ev_harm *h, struct redress_error *err);
 void claims_fold_harm(struct audit_fold *fold, const struct claims_ev_harm *h, const char *actor,

@@ -20,9 +20,9 @@
  * (programs_rules.c): names, units, harms, combine, caps, priority,
  * exclusions, payment, services.
  */
-static const char *const top_fields[] = {"accounts", "approvals", "benefits",   "caps",  "code", "combine",
-                                         "currency", "cutoff",    "exclusions", "harms", "name", "names",
-                                         "payment",  "priority",  "services",   "units", NULL};
+static const char *const top_fields[] = {
+    "accounts",   "approvals", "benefits", "caps",  "casework", "code",     "combine",  "currency", "cutoff",
+    "exclusions", "harms",     "name",     "names", "payment",  "priority", "services", "units",    NULL};
 static const char *const account_fields[] = {"expense", "fund", "payable", NULL};
 static const char *const benefit_fields[] = {"bereaved", "survivor", NULL};
 

@@ -55,6 +55,7 @@
 #define PROGRAM_QUANTITY_DIGITS 4     /* fraction digits of a quantity of a unit ("17.5") */
 #define PROGRAM_INSTALMENTS_MAX 1200  /* a hundred years of monthly payments */
 #define PROGRAM_RULES_TEXT_MAX  65536 /* the rules' canonical JSON in an event */
+#define PROGRAM_DAYS_MAX        3650  /* a casework limit in days: ten years */
 
 /* The languages of the pages: a program's names are given in each. */
 enum program_lang { PROGRAM_LANG_KO, PROGRAM_LANG_JA, PROGRAM_LANG_EN, PROGRAM_LANGS };
@@ -151,6 +152,8 @@ struct program_rules {
 	struct program_instalments instalments; /* form PROGRAM_FORM_INSTALMENTS */
 	size_t nservices;
 	struct program_service services[PROGRAM_SERVICES_MAX];
+	/* "casework": {"grievance_days": N}: days a grievance may stay open (0: the fund's, 30). */
+	int grievance_days;
 };
 
 struct program {

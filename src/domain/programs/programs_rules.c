@@ -652,6 +652,22 @@ programs_rules_parse(json_t *root, struct program *p, struct redress_error *err)
 		return rc;
 	if ((v = json_object_get(root, "services")) != NULL && (rc = services_at(&r, v, rules)) != REDRESS_OK)
 		return rc;
+	if ((v = json_object_get(root, "casework")) != NULL) {
+		static const char *const casework_fields[] = {"grievance_days", NULL};
+
+		if (!json_is_object(v))
+			return error_set(err, REDRESS_E_INVALID, "field 'casework' must be an object");
+		if ((rc = only(&r, v, casework_fields, "casework")) != REDRESS_OK)
+			return rc;
+		if (json_object_get(v, "grievance_days") != NULL &&
+		    !positive_int(json_object_get(v, "grievance_days"), PROGRAM_DAYS_MAX,
+		                  &rules->grievance_days))
+			return error_set(
+			    err, REDRESS_E_INVALID,
+			    "field 'casework.grievance_days' must be a whole number of days, 1 to %d:"
+			    " how long a grievance may stay open",
+			    PROGRAM_DAYS_MAX);
+	}
 	return REDRESS_OK;
 }
 
@@ -823,6 +839,8 @@ program_rules_json(const struct program *p)
 			           a, json_pack("{s:s, s:o}", "code", rules->services[i].code, "names",
 			                        names_json(&rules->services[i].names))) != 0;
 	}
+	if (!bad && rules->grievance_days > 0)
+		bad |= put(o, "casework", json_pack("{s:i}", "grievance_days", rules->grievance_days));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -837,7 +855,8 @@ programs_rules_empty(const struct program *p)
 
 	return !r->names.text[0][0] && !r->names.text[1][0] && !r->names.text[2][0] && r->nunits == 0 &&
 	       r->nharms == 0 && !r->cap_person.set && !r->cap_family.set && r->npriority == 0 &&
-	       r->nexclusions == 0 && r->form == PROGRAM_FORM_LUMP_SUM && r->nservices == 0;
+	       r->nexclusions == 0 && r->form == PROGRAM_FORM_LUMP_SUM && r->nservices == 0 &&
+	       r->grievance_days == 0;
 }
 
 const char *

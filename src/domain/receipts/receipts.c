@@ -102,7 +102,8 @@ concern_event(struct concern *c, const char *type, json_t *data)
 		return 1;
 	}
 	if (strcmp(type, "claims.claim.submitted") == 0 || strcmp(type, "claims.claim.approved") == 0 ||
-	    strcmp(type, "claims.claim.denied") == 0 || strcmp(type, "claims.claim.appealed") == 0) {
+	    strcmp(type, "claims.claim.denied") == 0 || strcmp(type, "claims.claim.appealed") == 0 ||
+	    strcmp(type, "claims.appeal.upheld") == 0 || strcmp(type, "claims.appeal.overturned") == 0) {
 		const char *claim = str(data, "claim");
 
 		return claim != NULL && idset_has(&c->claims, claim);
@@ -328,6 +329,8 @@ static const struct {
     {"claims.claim.approved", N_("Claim approved")},
     {"claims.claim.denied", N_("Claim denied")},
     {"claims.claim.appealed", N_("Claim appealed")},
+    {"claims.appeal.upheld", N_("Appeal decided: the denial upheld")},
+    {"claims.appeal.overturned", N_("Appeal decided: the claim approved")},
     {"entitlements.entitlement.booked", N_("Entitlement booked")},
     {"entitlements.entitlement.changed", N_("Entitlement changed")},
     {"payments.order.created", N_("Payment ordered")},

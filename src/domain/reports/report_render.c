@@ -244,6 +244,15 @@ report_render_csv(const struct report_published *pub, struct buf *out, struct re
 	csv_row(out, "benefit", "instalments", "held for want of a proof of life", text, "instalments");
 	report_count_text(&r->stopped, r->k, text, sizeof(text));
 	csv_row(out, "benefit", "instalments", "stopped at death", text, "instalments");
+	csv_count(out, "casework", "", "eligible", &r->eligible, r->k);
+	csv_count(out, "casework", "", "applied (claims opened)", &r->applied, r->k);
+	csv_count(out, "casework", "grievances", "opened", &r->grievances_opened, r->k);
+	csv_count(out, "casework", "grievances", "resolved", &r->grievances_resolved, r->k);
+	snprintf(text, sizeof(text), "open longer than %d days", r->grievance_days);
+	csv_count(out, "casework", "grievances", text, &r->grievances_overdue, r->k);
+	csv_count(out, "casework", "appeals", "opened", &r->appeals_opened, r->k);
+	csv_count(out, "casework", "appeals", "upheld", &r->appeals_upheld, r->k);
+	csv_count(out, "casework", "appeals", "overturned", &r->appeals_overturned, r->k);
 	for (i = 0; i < r->nharms; i++) {
 		report_count_text(&r->harms[i].claims, r->k, text, sizeof(text));
 		csv_row(out, "by harm", r->harms[i].harm, "claims approved with this harm", text, "claims");
@@ -415,6 +424,16 @@ report_render_html(const struct report_published *pub, struct buf *out, struct r
 	html_row_count(out, "instalments scheduled, not due yet", &r->scheduled, r->k);
 	html_row_count(out, "instalments held for want of a proof of life", &r->held, r->k);
 	html_row_count(out, "instalments stopped at death", &r->stopped, r->k);
+	html_raw_const(out, "</table>\n<table>\n<caption>Casework: reaching people, grievances and appeals</caption>\n");
+	html_row_count(out, "people eligible", &r->eligible, r->k);
+	html_row_count(out, "claims applied for", &r->applied, r->k);
+	html_row_count(out, "grievances opened", &r->grievances_opened, r->k);
+	html_row_count(out, "grievances resolved", &r->grievances_resolved, r->k);
+	snprintf(text, sizeof(text), "grievances open longer than %d days", r->grievance_days);
+	html_row_count(out, text, &r->grievances_overdue, r->k);
+	html_row_count(out, "appeals opened", &r->appeals_opened, r->k);
+	html_row_count(out, "appeals upheld", &r->appeals_upheld, r->k);
+	html_row_count(out, "appeals overturned: claim approved", &r->appeals_overturned, r->k);
 	html_raw_const(out, "</table>\n");
 	if (r->nharms > 0) {
 		html_raw_const(out, "<table>\n<caption>By harm: approved claims with the harm approved, and what "

@@ -13,6 +13,7 @@
 #include "core/canon.h"
 #include "core/text.h"
 #include "crypto/codec.h"
+#include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
@@ -437,6 +438,16 @@ enum {
 	C_SCHEDULED, /* instalments not due yet */
 	C_HELD,      /* instalments held for want of a proof of life */
 	C_STOPPED,   /* instalments stopped at death */
+	C_ELIGIBLE,
+	C_APPLIED,
+	C_GRIEV_OPENED,
+	C_GRIEV_RESOLVED,
+	C_GRIEV_OPEN, /* hidden: opened less resolved */
+	C_GRIEV_OVERDUE,
+	C_APPEALS,
+	C_UPHELD,
+	C_OVERTURNED,
+	C_APPEALS_PENDING, /* hidden: opened less decided */
 	C_FIXED
 };
 
@@ -451,7 +462,7 @@ suppress(struct report *r, struct redress_error *err)
 	size_t nbreak = 3 * (r->by_region.n + r->by_decade.n);
 	size_t ncells = C_FIXED + nbreak + r->nharms, i, t, j, col, g = 0;
 	struct report_cell *cells = NULL;
-	struct report_group groups[3 + 6];
+	struct report_group groups[3 + 6 + 2];
 	size_t *members = NULL, nm = 0;
 	enum redress_err rc;
 
@@ -479,6 +490,46 @@ suppress(struct report *r, struct redress_error *err)
 	cells[C_SCHEDULED].value = r->scheduled.value;
 	cells[C_HELD].value = r->held.value;
 	cells[C_STOPPED].value = r->stopped.value;
+	/* Casework: each count at most the one it is part of; opened = resolved + open, and = decided +
+	 * pending. */
+	cells[C_ELIGIBLE].value = r->eligible.value;
+	cells[C_ELIGIBLE].le = C_REGISTERED;
+	cells[C_APPLIED].value = r->applied.value;
+	cells[C_GRIEV_OPENED].value = r->grievances_opened.value;
+	cells[C_GRIEV_RESOLVED].value = r->grievances_resolved.value;
+	cells[C_GRIEV_RESOLVED].le = C_GRIEV_OPENED;
+	cells[C_GRIEV_OPEN].hidden = 1;
+	cells[C_GRIEV_OPEN].le = C_GRIEV_OPENED;
+	cells[C_GRIEV_OVERDUE].value = r->grievances_overdue.value;
+	cells[C_GRIEV_OVERDUE].le = C_GRIEV_OPEN;
+	cells[C_APPEALS].value = r->appeals_opened.value;
+	cells[C_APPEALS].le = C_APPLIED;
+	cells[C_UPHELD].value = r->appeals_upheld.value;
+	cells[C_UPHELD].le = C_APPEALS;
+	cells[C_OVERTURNED].value = r->appeals_overturned.value;
+	cells[C_OVERTURNED].le = C_APPEALS;
+	cells[C_APPEALS_PENDING].hidden = 1;
+	cells[C_APPEALS_PENDING].le = C_APPEALS;
+	if (__builtin_sub_overflow(r->grievances_opened.value, r->grievances_resolved.value,
+	                           &cells[C_GRIEV_OPEN].value) ||
+	    __builtin_sub_overflow(r->appeals_opened.value, r->appeals_upheld.value,
+	                           &cells[C_APPEALS_PENDING].value) ||
+	    __builtin_sub_overflow(cells[C_APPEALS_PENDING].value, r->appeals_overturned.value,
+	                           &cells[C_APPEALS_PENDING].value)) {
+		rc = error_set(err, REDRESS_E_OVERFLOW, "report counts overflow");
+		goto out;
+	}
+	{
+		static const size_t griev[2] = {C_GRIEV_RESOLVED, C_GRIEV_OPEN};
+		static const size_t appeals[3] = {C_UPHELD, C_OVERTURNED, C_APPEALS_PENDING};
+
+		groups[g].total = C_GRIEV_OPENED;
+		groups[g].members = griev;
+		groups[g++].n = 2;
+		groups[g].total = C_APPEALS;
+		groups[g].members = appeals;
+		groups[g++].n = 3;
+	}
 	/* A harm's claims are among the approved claims; a claim may have several harms, so no sum holds. */
 	for (i = 0; i < r->nharms; i++) {
 		cells[C_FIXED + nbreak + i].value = r->harms[i].claims.value;
@@ -539,6 +590,14 @@ suppress(struct report *r, struct redress_error *err)
 	r->scheduled.mark = cells[C_SCHEDULED].mark;
 	r->held.mark = cells[C_HELD].mark;
 	r->stopped.mark = cells[C_STOPPED].mark;
+	r->eligible.mark = cells[C_ELIGIBLE].mark;
+	r->applied.mark = cells[C_APPLIED].mark;
+	r->grievances_opened.mark = cells[C_GRIEV_OPENED].mark;
+	r->grievances_resolved.mark = cells[C_GRIEV_RESOLVED].mark;
+	r->grievances_overdue.mark = cells[C_GRIEV_OVERDUE].mark;
+	r->appeals_opened.mark = cells[C_APPEALS].mark;
+	r->appeals_upheld.mark = cells[C_UPHELD].mark;
+	r->appeals_overturned.mark = cells[C_OVERTURNED].mark;
 	for (i = 0; i < r->nharms; i++)
 		r->harms[i].claims.mark = cells[C_FIXED + nbreak + i].mark;
 	for (t = 0, j = C_FIXED; t < 2; t++) {
@@ -646,6 +705,70 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 	return REDRESS_OK;
 }
 
+/*
+ * Casework: eligible, applied, grievances and appeals.  "Overdue" is
+ * counted on the day of the last event the report counts (event size-1),
+ * never on today's: the report is a function of the log.
+ */
+static enum redress_err
+casework_figures(struct tlog *log, const struct program *p, struct report *r, struct redress_error *err)
+{
+	static const struct store_field two[] = {{0, sizeof(int64_t), 0},
+	                                         {sizeof(int64_t), sizeof(int64_t), 0}};
+	struct store *store = tlog_store(log);
+	struct canon_doc doc;
+	struct store_stmt *st;
+	struct buf scratch;
+	enum store_step_result step;
+	int64_t counts[2], today = 0, opened;
+	enum redress_err rc;
+
+	const char *program = p->code;
+
+	/* The program's limit where it sets one (as first added, like the rest of the report). */
+	r->grievance_days = p->rules.grievance_days > 0 ? p->rules.grievance_days : CASEWORK_GRIEVANCE_DAYS;
+	if ((rc = count_query(store, REPORTS_Q_ELIGIBLE, NULL, &r->eligible.value, err)) != REDRESS_OK ||
+	    (rc = count_query(store, REPORTS_Q_APPLIED, program, &r->applied.value, err)) != REDRESS_OK)
+		return rc;
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_APPEALS, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	while ((step = store_step(st, err)) == STORE_ROW) {
+		const char *action = store_column_text(st, 0);
+		struct report_count *to = strcmp(action, "appealed") == 0 ? &r->appeals_opened
+		                          : strcmp(action, "upheld") == 0 ? &r->appeals_upheld
+		                                                          : &r->appeals_overturned;
+
+		to->value = store_column_int64(st, 1);
+	}
+	if (step == STORE_ERROR)
+		return err->code;
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_GRIEVANCES, err)) == NULL)
+		return err->code;
+	switch (store_read(st, two, counts, err)) {
+	case STORE_ROW: store_done(st); break;
+	case STORE_DONE: return error_set(err, REDRESS_E_INTERNAL, "query reports.grievances gave no row");
+	default: return err->code;
+	}
+	r->grievances_opened.value = counts[0];
+	r->grievances_resolved.value = counts[1];
+	if (counts[0] == counts[1] || r->size == 0)
+		return REDRESS_OK;
+	buf_init(&scratch, TLOG_EVENT_MAX);
+	canon_doc_init(&doc);
+	rc = event_day(log, r->size - 1, &scratch, &doc, &today, err);
+	canon_doc_free(&doc);
+	buf_free(&scratch);
+	if (rc != REDRESS_OK)
+		return rc;
+	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_GRIEVANCES_OPEN, err)) == NULL)
+		return err->code;
+	while ((step = store_step(st, err)) == STORE_ROW)
+		if (parse_day(store_column_text(st, 0), &opened) && today - opened > r->grievance_days)
+			r->grievances_overdue.value++;
+	return step == STORE_ERROR ? err->code : REDRESS_OK;
+}
+
 enum redress_err
 report_compute(struct tlog *log, const char *program, int k, struct report *r, struct redress_error *err)
 {
@@ -708,7 +831,8 @@ report_compute(struct tlog *log, const char *program, int k, struct report *r, s
 	    (rc = breakdowns(store, p.code, r, err)) != REDRESS_OK ||
 	    (rc = money(store, &p, r, err)) != REDRESS_OK ||
 	    (rc = by_harm_and_form(store, &p, r, err)) != REDRESS_OK ||
-	    (rc = days_to_payment(log, p.code, r->paid.value, r, err)) != REDRESS_OK)
+	    (rc = days_to_payment(log, p.code, r->paid.value, r, err)) != REDRESS_OK ||
+	    (rc = casework_figures(log, &p, r, err)) != REDRESS_OK)
 		goto out;
 	rc = suppress(r, err);
 out:

@@ -23,6 +23,10 @@
  *     benefit: the program's form, and its instalments scheduled, held
  *     (no proof of life) and stopped (at death), which are neither paid
  *     nor owed.  The same suppression holds for every count.
+ *   - Casework: people eligible, claims applied, grievances opened,
+ *     resolved and overdue (open longer than the limit on the day of the
+ *     last event counted: no clock), appeals opened, upheld and overturned;
+ *     suppressed as the rest.
  *   - No name, pseudonym or other per-person value ever enters a report.
  *   - Deterministic: the report is a function of the tables at one tree
  *     size and of k; it names that size, the root and the signed
@@ -123,6 +127,17 @@ struct report {
 	char form[16]; /* "lump_sum" or "instalments" */
 	/* Instalments not paid nor owed: not due yet, held for want of a proof of life, stopped at death. */
 	struct report_count scheduled, held, stopped;
+	/*
+	 * Casework: people eligible (the outreach list's rule: alive victims,
+	 * alive heirs of a victim who died), claims opened under the program;
+	 * grievances (the whole registry's) opened, resolved, and open longer
+	 * than grievance_days on the day of the last event counted; the
+	 * program's appeals opened, upheld and overturned.
+	 */
+	struct report_count eligible, applied;
+	struct report_count grievances_opened, grievances_resolved, grievances_overdue;
+	struct report_count appeals_opened, appeals_upheld, appeals_overturned;
+	int grievance_days;
 };
 
 /* A report as published: its body, the event that holds it, and the proof. */

@@ -116,6 +116,35 @@ static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
                            .sql = "SELECT currency, amount, received FROM pledges_pledges WHERE program = ?1",
                            .columns = "tii",
                            .reads = "pledges"},
+    /* Eligible as the outreach list reads the rules: alive victims, and alive heirs of a victim who died. */
+    [REPORTS_Q_ELIGIBLE] =
+        {.name = "reports.eligible",
+         .sql = "SELECT count(*) FROM registry_persons p WHERE p.status = 'alive' AND (p.kind = 'victim'"
+                " OR EXISTS (SELECT 1 FROM registry_relations r JOIN registry_persons v"
+                " ON v.pseudonym = r.victim WHERE r.relative = p.pseudonym AND v.status = 'deceased'))",
+         .columns = "i",
+         .reads = "registry"},
+    [REPORTS_Q_APPLIED] = {.name = "reports.applied",
+                           .sql = "SELECT count(*) FROM claims_claims WHERE program = ?1",
+                           .columns = "i",
+                           .reads = "claims"},
+    [REPORTS_Q_APPEALS] = {.name = "reports.appeals",
+                           .sql = "SELECT d.action, count(*) FROM claims_decisions d JOIN claims_claims c"
+                                  " ON c.id = d.claim WHERE c.program = ?1"
+                                  " AND d.action IN ('appealed', 'upheld', 'overturned') GROUP BY d.action",
+                           .columns = "ti",
+                           .reads = "claims"},
+    [REPORTS_Q_GRIEVANCES] = {.name = "reports.grievances",
+                              .sql = "SELECT (SELECT count(*) FROM casework_grievances),"
+                                     " (SELECT count(*) FROM casework_grievances_resolved)",
+                              .columns = "ii",
+                              .reads = "casework"},
+    [REPORTS_Q_GRIEVANCES_OPEN] = {.name = "reports.grievances.open",
+                                   .sql = "SELECT substr(g.at, 1, 10) FROM casework_grievances g"
+                                          " WHERE NOT EXISTS (SELECT 1 FROM casework_grievances_resolved r"
+                                          " WHERE r.grievance = g.seq)",
+                                   .columns = "t",
+                                   .reads = "casework"},
     [REPORTS_Q_INSERT] = {.name = "reports.insert",
                           .sql = "INSERT INTO reports_published (" REPORT_COLUMNS
                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -231,6 +260,33 @@ report_encode(const struct report *r, struct buf *out, struct redress_error *err
 		canon_object_end(&c);
 	}
 	canon_array_end(&c);
+	canon_key(&c, "casework");
+	canon_object_begin(&c);
+	canon_key(&c, "appeals");
+	canon_object_begin(&c);
+	canon_key(&c, "opened");
+	put_count(&c, &r->appeals_opened, r->k);
+	canon_key(&c, "overturned");
+	put_count(&c, &r->appeals_overturned, r->k);
+	canon_key(&c, "upheld");
+	put_count(&c, &r->appeals_upheld, r->k);
+	canon_object_end(&c);
+	canon_key(&c, "applied");
+	put_count(&c, &r->applied, r->k);
+	canon_key(&c, "eligible");
+	put_count(&c, &r->eligible, r->k);
+	canon_key(&c, "grievances");
+	canon_object_begin(&c);
+	canon_key(&c, "limit_days");
+	canon_int(&c, r->grievance_days);
+	canon_key(&c, "opened");
+	put_count(&c, &r->grievances_opened, r->k);
+	canon_key(&c, "overdue");
+	put_count(&c, &r->grievances_overdue, r->k);
+	canon_key(&c, "resolved");
+	put_count(&c, &r->grievances_resolved, r->k);
+	canon_object_end(&c);
+	canon_object_end(&c);
 	canon_key(&c, "checkpoint");
 	canon_object_begin(&c);
 	canon_key(&c, "note");

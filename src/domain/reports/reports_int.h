@@ -22,6 +22,11 @@ enum reports_statement {
 	REPORTS_Q_DAYS,
 	REPORTS_Q_MONTHS,
 	REPORTS_Q_PLEDGED,
+	REPORTS_Q_ELIGIBLE,   /* people the outreach list counts eligible, reached or not */
+	REPORTS_Q_APPLIED,    /* claims opened under the program */
+	REPORTS_Q_APPEALS,    /* the program's appeals: opened, upheld, overturned */
+	REPORTS_Q_GRIEVANCES, /* grievances opened, and resolved */
+	REPORTS_Q_GRIEVANCES_OPEN /* the day each open grievance was opened */,
 	REPORTS_Q_INSERT,
 	REPORTS_Q_SNAPSHOT,
 	REPORTS_Q_RENDERING_KEEP,

@@ -11,7 +11,7 @@
 #include "domain/users/users_int.h"
 
 #define USERS_EVENT_DATA_MAX 4096
-#define PERM_COUNT           (PERM_AGGREGATES_READ + 1)
+#define PERM_COUNT           (PERM_APPEALS_DECIDE + 1)
 #define PERM_BIT(p)          (1u << (p))
 
 _Static_assert(PERM_COUNT <= 32, "permissions fit in a 32-bit mask");
@@ -20,7 +20,7 @@ _Static_assert(PERM_COUNT <= 32, "permissions fit in a 32-bit mask");
 
 static const char *const role_names[] = {
     [ROLE_ADMIN] = "admin",     [ROLE_CASEWORKER] = "caseworker", [ROLE_REVIEWER] = "reviewer",
-    [ROLE_FINANCE] = "finance", [ROLE_MONITOR] = "monitor",
+    [ROLE_FINANCE] = "finance", [ROLE_MONITOR] = "monitor",       [ROLE_APPEALS] = "appeals",
 };
 
 #define ROLE_COUNT (sizeof(role_names) / sizeof(role_names[0]))
@@ -40,6 +40,7 @@ static const unsigned role_perms[] = {
     [ROLE_FINANCE] = PERM_BIT(PERM_LEDGER_WRITE) | PERM_BIT(PERM_LEDGER_READ) | PERM_BIT(PERM_BALANCES_READ) |
                      PERM_BIT(PERM_ENTITLEMENTS_RUN) | PERM_BIT(PERM_QUEUE_READ) | PERM_BIT(PERM_CLAIMS_READ),
     [ROLE_MONITOR] = PERM_BIT(PERM_BALANCES_READ) | PERM_BIT(PERM_AGGREGATES_READ),
+    [ROLE_APPEALS] = PERM_BIT(PERM_APPEALS_DECIDE) | PERM_BIT(PERM_CLAIMS_READ),
 };
 
 _Static_assert(sizeof(role_perms) / sizeof(role_perms[0]) == ROLE_COUNT, "a permission set per role");
@@ -62,6 +63,7 @@ static const char *const perm_names[] = {
     [PERM_ENTITLEMENTS_RUN] = "compute entitlements",
     [PERM_QUEUE_READ] = "read the payment queue",
     [PERM_AGGREGATES_READ] = "read aggregate reports",
+    [PERM_APPEALS_DECIDE] = "decide appeals",
 };
 
 _Static_assert(sizeof(perm_names) / sizeof(perm_names[0]) == PERM_COUNT, "a name per permission");
@@ -83,7 +85,8 @@ users_role_parse(const char *text, enum role *role_r, struct redress_error *err)
 			return REDRESS_OK;
 		}
 	return error_set(err, REDRESS_E_INVALID,
-	                 "role '%.32s' is not one of admin, caseworker, reviewer, finance, monitor", text);
+	                 "role '%.32s' is not one of admin, caseworker, reviewer, finance, monitor, appeals",
+	                 text);
 }
 
 const char *

@@ -58,6 +58,7 @@ enum role {
 	ROLE_REVIEWER,
 	ROLE_FINANCE,
 	ROLE_MONITOR,
+	ROLE_APPEALS, /* decides appeals against claims it took no part in (domain/claims) */
 };
 
 enum permission {
@@ -77,6 +78,7 @@ enum permission {
 	PERM_ENTITLEMENTS_RUN, /* entitlements compute */
 	PERM_QUEUE_READ,       /* queue */
 	PERM_AGGREGATES_READ,  /* reports (a later issue) */
+	PERM_APPEALS_DECIDE,   /* claim appeal-decide, and an appealed claim's harms */
 };
 
 /* Who is acting. */

@@ -33,7 +33,7 @@ _Static_assert(TOKEN_TEXT_LEN < USERS_TOKEN_SIZE, "a token's text fits USERS_TOK
 int
 users_role_needs_totp(enum role role)
 {
-	return role == ROLE_ADMIN || role == ROLE_REVIEWER || role == ROLE_FINANCE;
+	return role == ROLE_ADMIN || role == ROLE_REVIEWER || role == ROLE_FINANCE || role == ROLE_APPEALS;
 }
 
 enum redress_err

@@ -48,7 +48,9 @@ static const struct gate_rule rules[] = {
     {"entitlements.", BIT(PERM_ENTITLEMENTS_RUN) | BIT(PERM_PERSONS_WRITE) | BIT(PERM_LEDGER_WRITE), 0},
     {"claims.claim.approved", BIT(PERM_CLAIMS_DECIDE), 0},
     {"claims.claim.denied", BIT(PERM_CLAIMS_DECIDE), 0},
-    {"claims.harm.reviewed", BIT(PERM_CLAIMS_DECIDE), 0},
+    /* An appealed claim's harms are reviewed by the appeals role (the state decides, claims checks it). */
+    {"claims.harm.reviewed", BIT(PERM_CLAIMS_DECIDE) | BIT(PERM_APPEALS_DECIDE), 0},
+    {"claims.appeal.", BIT(PERM_APPEALS_DECIDE), 0},
     {"claims.evidence.read", BIT(PERM_CLAIMS_READ), 0},
     {"claims.reasons.read", BIT(PERM_CLAIMS_READ), 0},
     {"claims.", BIT(PERM_CLAIMS_INTAKE), 0},
