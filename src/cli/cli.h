@@ -196,6 +196,8 @@ int cmd_contact(struct cli *cli, int argc, char **argv);
 int cmd_referral(struct cli *cli, int argc, char **argv);
 int cmd_grievance(struct cli *cli, int argc, char **argv);
 int cmd_outreach(struct cli *cli, int argc, char **argv);
+/* Offices (domain/offices): their regions and staff, and a person's transfer. */
+int cmd_office(struct cli *cli, int argc, char **argv);
 /* A positive event number given on the command line (cmd_note.c); 0 when text is not one. */
 uint64_t cli_number(const char *text);
 

@@ -24,6 +24,7 @@
 #include "domain/idempotency/idempotency.h"
 #include "domain/fund/fund.h"
 #include "domain/ledger/ledger.h"
+#include "domain/offices/offices.h"
 #include "domain/payments/payments.h"
 #include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
@@ -44,6 +45,7 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &fund_module,
                                                   &casework_module,
                                                   &sessions_module,
+                                                  &offices_module,
                                                   NULL};
 
 struct command {
@@ -69,6 +71,7 @@ static const struct command commands[] = {
     {"referral", cmd_referral, "referring a person to another party, with her consent to share"},
     {"notice", cmd_notice, "a letter to a person in her language: decision, payment or reminder"},
     {"outreach", cmd_outreach, "who the fund owes and has not reached, most frail and oldest first"},
+    {"office", cmd_office, "offices: the regions each covers, its staff, a person's transfer"},
     {"grievance", cmd_grievance, "complaints: channel, days open, outcome; the overdue escalate"},
     {"program", cmd_program, "a program's rules: currency, cutoff, benefits, approvals"},
     {"claim", cmd_claim, "claims: intake, evidence, review, decision, appeal"},

@@ -249,6 +249,8 @@ static const struct tlog_migration {
      "ALTER TABLE entitlements ADD COLUMN program_version INTEGER;"},
     /* NULL again: registry_persons_frailty, the index of the frailest-first list. */
     {"the registry's index for the list of people, frailest first", NULL},
+    /* NULL again: the offices module's offices_offices, offices_regions, offices_staff, offices_persons. */
+    {"the tables of offices: their regions, their staff, and people transferred between them", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};
