@@ -273,14 +273,18 @@ out:
 
 struct list_out {
 	json_t *json; /* an array, or NULL for text */
+	struct cli *cli;
 };
 
 static enum redress_err
 list_one(void *ctx, const struct registry_person *p, struct redress_error *err)
 {
 	struct list_out *out = ctx;
+	int sees;
 
-	(void)err;
+	/* Only the people the account's office sees (domain/offices). */
+	if ((sees = cli_sees(out->cli, p->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	if (out->json != NULL) {
 		json_array_append_new(out->json, registry_person_json(p));
 		return REDRESS_OK;
@@ -301,7 +305,7 @@ person_list(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct list_out out = {NULL};
+	struct list_out out = {NULL, cli};
 	struct redress_error err;
 	int c, status = -1, json = 0;
 

@@ -46,6 +46,7 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &casework_module,
                                                   &sessions_module,
                                                   &offices_module,
+                                                  &offices_module,
                                                   NULL};
 
 struct command {
@@ -305,7 +306,7 @@ cli_open_signed_in(struct cli *cli, enum cli_open_mode mode, struct redress_erro
 		               " COMMAND ...' (its password from the file REDRESS_PASSWORD_FILE names, or"
 		               " typed on the terminal)");
 		goto fail;
-	} else if ((rc = sign_in(cli, err)) != REDRESS_OK) {
+	} else if ((rc = sign_in(cli, err)) != REDRESS_OK || (rc = cli_scope_args(cli, err)) != REDRESS_OK) {
 		goto fail;
 	}
 	return REDRESS_OK;
@@ -411,6 +412,8 @@ main(int argc, char **argv)
 		argc -= optind;
 		argv += optind;
 		optind = 0; /* GNU getopt: start afresh for the subcommand */
+		cli.argc = argc;
+		cli.argv = argv;
 		status = commands[i].run(&cli, argc, argv);
 		cli_close(&cli);
 		return status;

@@ -267,7 +267,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 	const char *q = http_query(req, "q"), *kind = http_query(req, "kind"),
 	           *status = http_query(req, "status"), *sort = http_query(req, "sort");
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], path[64], words[96];
-	struct registry_filter filter = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED};
+	struct registry_filter filter = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED, NULL};
 	struct registry_person person;
 	struct redress_error err;
 	struct list l = {NULL, 0};

@@ -151,6 +151,7 @@ list_bind(struct store_stmt *st, const struct registry_filter *f, size_t limit, 
 	                                                   : "registered");
 	store_bind_int64(st, 6, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
 	store_bind_int64(st, 7, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
+	store_bind_text(st, 8, f->office != NULL ? f->office : "");
 }
 
 enum redress_err
@@ -163,7 +164,8 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 
 	*total_r = 0;
 	/* Without a filter, the count SQLite keeps by its smallest index; with one, a scan. */
-	if (f->kind < 0 && f->status < 0 && f->frailty <= 0 && (f->unpaid <= 0 || f->unpaid > 2)) {
+	if (f->kind < 0 && f->status < 0 && f->frailty <= 0 && (f->unpaid <= 0 || f->unpaid > 2) &&
+	    (f->office == NULL || f->office[0] == '\0')) {
 		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT_ALL, err)) == NULL)
 			return err->code;
 	} else {

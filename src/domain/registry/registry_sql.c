@@ -21,13 +21,17 @@
  * at the bank: the entitlements module's table, read here for the pages'
  * filter; hence .reads), 2 for only those with a payment the bank
  * returned, ?5 the order ('registered', 'frailty', 'birth'), ?6 limit, ?7
- * offset.  One statement per order (?5 only checked), so that the default
- * order, registration, walks its index instead of sorting the whole table.
+ * offset, ?8 an office's code or '' (domain/offices: only the people that
+ * office's staff see, those of no office included; hence .reads too).  One statement per order (?5 only
+ * checked), so that the default order, registration, walks its index instead of sorting the whole table.
  */
 #define LIST_WHERE                                                                                           \
 	" WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR status = ?2) AND frailty >= ?3 AND (?4 = 0 OR"        \
 	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
-	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
+	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"           \
+	" AND (?8 = '' OR coalesce((SELECT t.office FROM offices_persons t"                                  \
+	" WHERE t.pseudonym = registry_persons.pseudonym), (SELECT r.office FROM offices_regions r"          \
+	" WHERE r.region = registry_persons.region), ?8) = ?8)"
 #define LIST_SELECT "SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE " AND ?5 = ?5 ORDER BY "
 
 static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
@@ -73,20 +77,20 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
     [REGISTRY_Q_PERSONS_LIST] = {.name = "registry.persons.list",
                                  .sql = LIST_SELECT "registered_seq LIMIT ?6 OFFSET ?7",
                                  .columns = PERSON_TYPES,
-                                 .reads = "entitlements"},
+                                 .reads = "entitlements offices"},
     [REGISTRY_Q_PERSONS_LIST_FRAILTY] = {.name = "registry.persons.list_frailty",
                                          .sql = LIST_SELECT "frailty DESC, registered_seq LIMIT ?6 OFFSET ?7",
                                          .columns = PERSON_TYPES,
-                                         .reads = "entitlements"},
+                                         .reads = "entitlements offices"},
     [REGISTRY_Q_PERSONS_LIST_BIRTH] = {.name = "registry.persons.list_birth",
                                        .sql = LIST_SELECT "birth_year, registered_seq LIMIT ?6 OFFSET ?7",
                                        .columns = PERSON_TYPES,
-                                       .reads = "entitlements"},
+                                       .reads = "entitlements offices"},
     [REGISTRY_Q_PERSONS_COUNT] = {.name = "registry.persons.count",
                                   .sql = "SELECT count(*) FROM registry_persons" LIST_WHERE
                                          " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7",
                                   .columns = "i",
-                                  .reads = "entitlements"},
+                                  .reads = "entitlements offices"},
     [REGISTRY_Q_IDENTITY_GET] = {.name = "registry.identity.get",
                                  .sql = "SELECT identity FROM registry_persons WHERE pseudonym = ?1",
                                  .columns = "t"},
