@@ -22,10 +22,22 @@
 
 /* ---- Reading ---------------------------------------------------------------- */
 
+/* The list's array, and who asks: only the claims of people its office sees (domain/offices). */
+struct claims_list {
+	json_t *array;
+	struct http_request *req;
+	struct store *store;
+};
+
 static enum redress_err
 claim_one(void *ctx, const struct claim *c, struct redress_error *err)
 {
-	return api_append(ctx, claim_json(c), err);
+	struct claims_list *l = ctx;
+	int sees;
+
+	if ((sees = http_sees(l->req, l->store, c->victim, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
+	return api_append(l->array, claim_json(c), err);
 }
 
 void
@@ -34,6 +46,7 @@ api_claims_list(struct http_request *req, struct http_response *res)
 	const char *state_text = http_query(req, "state"), *program = http_query(req, "program");
 	struct redress_error err;
 	enum claim_state state;
+	struct claims_list l;
 	struct store *store;
 	json_t *array;
 	int filter = -1;
@@ -48,8 +61,10 @@ api_claims_list(struct http_request *req, struct http_response *res)
 	if ((store = http_store(req, res)) == NULL)
 		return;
 	array = json_array();
-	api_reply_list(res, "claims", array, claim_each(store, filter, program, claim_one, array, &err),
-	               &err);
+	l.array = array;
+	l.req = req;
+	l.store = store;
+	api_reply_list(res, "claims", array, claim_each(store, filter, program, claim_one, &l, &err), &err);
 }
 
 /* A yes-or-no query parameter: 1 or 0 (absent: 0), -1 after answering 400. */

@@ -230,6 +230,17 @@ refuse_office(struct http_request *req, struct http_response *res)
 	return -1;
 }
 
+int
+http_sees(struct http_request *req, struct store *store, const char *pseudonym, struct redress_error *err)
+{
+	if (!req->scope_known) {
+		if (offices_scope_get(store, &req->actor, &req->scope, err) != REDRESS_OK)
+			return -1;
+		req->scope_known = 1;
+	}
+	return offices_scope_sees(store, &req->scope, pseudonym, err);
+}
+
 static int
 changes_state(enum http_method m)
 {
