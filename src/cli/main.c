@@ -46,7 +46,6 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &casework_module,
                                                   &sessions_module,
                                                   &offices_module,
-                                                  &offices_module,
                                                   NULL};
 
 struct command {
