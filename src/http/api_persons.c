@@ -371,8 +371,11 @@ do_relation(struct http_change *c, void *arg, struct http_response *res, struct 
 	enum redress_err rc;
 	char share[48];
 
-	rc =
-	    registry_relation_add(c->log, c->actor, a->victim, a->relative, a->relation, a->num, a->den, err);
+	/* The two persons in the body, as a path's person (domain/offices): another office's is not found. */
+	if ((rc = offices_require(c->store, c->actor, a->victim, err)) == REDRESS_OK &&
+	    (rc = offices_require(c->store, c->actor, a->relative, err)) == REDRESS_OK)
+		rc = registry_relation_add(c->log, c->actor, a->victim, a->relative, a->relation, a->num, a->den,
+		                           err);
 	if (rc != REDRESS_OK)
 		return rc;
 	snprintf(share, sizeof(share), "%lld/%lld", (long long)a->num, (long long)a->den);

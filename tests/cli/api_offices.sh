@@ -124,6 +124,12 @@ expect_status 200 "an admin sees across"
 call moe GET "/persons/$P_cyd"
 expect_status 403 "the monitor, as before"
 
+# A person named in a body, not a path: the same.
+jcall cho POST "/claims" "{\"program\": \"flagship-2015\", \"victim\": \"$P_cyd\"}"
+expect_status 404 "a claim opened for the south's person by the north"
+jcall cho POST "/relations" "{\"victim\": \"$P_cyd\", \"relative\": \"$P_cho\", \"relation\": \"child\", \"share\": \"1/2\"}"
+expect_status 404 "a relation naming the south's person, by the north"
+
 # The lists.
 call cho GET "/persons?limit=1000"
 expect_in "$OUT" "$P_cho"
