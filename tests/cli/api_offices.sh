@@ -160,6 +160,39 @@ expect_eq "$STATUS" 404 "the north's search for the south's pseudonym"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cyd.jar" "$ROOT/persons?q=$P_cyd")
 expect_eq "$STATUS" 303 "the south's search for her own"
 
+# Offices over the API: listed and added by an admin only; an account put in one; a transfer.
+call ada GET "/offices"
+expect_status 200 "the offices"
+expect_eq "$(printf '%s' "$OUT" | json offices.0.code)" north
+expect_eq "$(printf '%s' "$OUT" | json offices.1.staff)" 2 "the south's staff"
+call cho GET "/offices"
+expect_status 403 "a caseworker lists offices"
+jcall ada POST "/offices" '{"code": "east", "name": "East office", "regions": "GANGWON"}'
+expect_status 201 "an office added"
+jcall ada POST "/offices" '{"code": "east2", "name": "East again", "regions": "BUSAN"}'
+expect_status 409 "a region another office covers"
+jcall ada POST "/offices" '{"code": "x y", "name": "X", "regions": "JEJU"}'
+expect_status 400 "a code with a space"
+jcall ada POST "/users/moe/office" '{"office": "nowhere"}'
+expect_status 404 "no such office"
+jcall ada POST "/users/moe/office" '{"office": "east"}'
+expect_status 200 "the monitor put in an office"
+call moe GET "/persons/$P_cyd"
+expect_status 403 "the monitor, in an office, as before"
+jcall ada POST "/users/moe/office" '{}'
+expect_status 200 "the monitor out of any office"
+expect_eq "$(printf '%s' "$OUT" | json office)" null
+jcall cyd POST "/persons/$P_cho/transfer" '{"office": "south", "reason": "moved"}'
+expect_status 404 "a transfer of another office's person"
+jcall cho POST "/persons/$P_cho/transfer" '{"office": "south"}'
+expect_status 400 "a transfer without a reason"
+jcall cho POST "/persons/$P_cho/transfer" '{"office": "south", "reason": "moved to her daughter"}'
+expect_status 200 "a transfer"
+call cyd GET "/persons/$P_cho"
+expect_status 200 "the south sees her after the transfer"
+call cho GET "/persons/$P_cho"
+expect_status 404 "the north no longer sees her"
+
 # Last, as it changes her file: her own office's staff are never refused by the office.
 out=$(matrix cyd caseworker cyd own)
 expect_eq "$out" "" "the south's caseworker on her own office's person"
