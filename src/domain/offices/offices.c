@@ -149,7 +149,6 @@ offices_staff_set(struct tlog *log, const struct actor *actor, const char *accou
 	struct buf data;
 	struct canon c;
 	enum redress_err rc;
-	int exists;
 
 	if (office != NULL && office[0] == '\0')
 		office = NULL;
@@ -159,13 +158,8 @@ offices_staff_set(struct tlog *log, const struct actor *actor, const char *accou
 	    (rc = users_account_get(store, account, &acct, err)) != REDRESS_OK ||
 	    (rc = offices_staff_get(store, account, now, err)) != REDRESS_OK)
 		return rc;
-	if (office != NULL) {
-		if ((exists = offices_exists(store, office, err)) < 0)
-			return err->code;
-		if (!exists)
-			return error_set(err, REDRESS_E_NOTFOUND,
-			                 "no office '%s' (see 'redress office list')", office);
-	}
+	if (office != NULL && (rc = offices_office_require(store, office, err)) != REDRESS_OK)
+		return rc;
 	if (strcmp(now, office != NULL ? office : "") == 0)
 		return error_set(err, REDRESS_E_CONFLICT,
 		                 office != NULL ? "account '%s' is in office '%s' already"
@@ -312,7 +306,6 @@ offices_transfer(struct tlog *log, const struct actor *actor, const struct regis
 	struct buf sealed, data;
 	struct canon c;
 	enum redress_err rc;
-	int exists;
 
 	buf_init(&sealed, SEAL_PLAIN_MAX);
 	buf_init(&data, OFFICES_EVENT_DATA_MAX);
@@ -332,14 +325,8 @@ offices_transfer(struct tlog *log, const struct actor *actor, const struct regis
 		               "%s was erased: nothing more can be recorded of this person", pseudonym);
 		goto out;
 	}
-	if ((exists = offices_exists(store, office, err)) < 0) {
-		rc = err->code;
+	if ((rc = offices_office_require(store, office, err)) != REDRESS_OK)
 		goto out;
-	}
-	if (!exists) {
-		rc = error_set(err, REDRESS_E_NOTFOUND, "no office '%s' (see 'redress office list')", office);
-		goto out;
-	}
 	if ((rc = offices_person_office(store, pseudonym, now, err)) != REDRESS_OK)
 		goto out;
 	if (strcmp(now, office) == 0) {

@@ -210,6 +210,18 @@ offices_exists(struct store *store, const char *code, struct redress_error *err)
 	}
 }
 
+enum redress_err
+offices_office_require(struct store *store, const char *code, struct redress_error *err)
+{
+	int exists;
+
+	if ((exists = offices_exists(store, code, err)) < 0)
+		return err->code;
+	if (!exists)
+		return error_set(err, REDRESS_E_NOTFOUND, "no office '%s' (see 'redress office list')", code);
+	return REDRESS_OK;
+}
+
 struct region_ctx {
 	struct store *store;
 	const char *office;
@@ -284,7 +296,6 @@ apply_staff(struct store *store, const struct event *ev, struct redress_error *e
 	struct users_account acct;
 	struct store_stmt *st;
 	enum redress_err rc;
-	int exists;
 
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "account", &account, err)) != REDRESS_OK ||
@@ -293,13 +304,8 @@ apply_staff(struct store *store, const struct event *ev, struct redress_error *e
 	    (office != NULL && (rc = offices_code_check(office, err)) != REDRESS_OK) ||
 	    (rc = users_account_get(store, account, &acct, err)) != REDRESS_OK)
 		return rc;
-	if (office != NULL) {
-		if ((exists = offices_exists(store, office, err)) < 0)
-			return err->code;
-		if (!exists)
-			return error_set(err, REDRESS_E_NOTFOUND,
-			                 "no office '%s' (see 'redress office list')", office);
-	}
+	if (office != NULL && (rc = offices_office_require(store, office, err)) != REDRESS_OK)
+		return rc;
 	if ((st = stmt(store, OFFICES_Q_STAFF_DELETE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, account);
@@ -321,7 +327,6 @@ apply_transferred(struct store *store, const struct event *ev, struct redress_er
 	struct registry_person p;
 	struct store_stmt *st;
 	enum redress_err rc;
-	int exists;
 
 	if ((rc = canon_only_keys(ev->data, keys, err)) != REDRESS_OK ||
 	    (rc = canon_get_string(ev->data, "office", &office, err)) != REDRESS_OK ||
@@ -334,11 +339,8 @@ apply_transferred(struct store *store, const struct event *ev, struct redress_er
 	if (p.status == REGISTRY_ERASED)
 		return error_set(err, REDRESS_E_CONFLICT,
 		                 "%s was erased: nothing more can be recorded of this person", pseudonym);
-	if ((exists = offices_exists(store, office, err)) < 0)
-		return err->code;
-	if (!exists)
-		return error_set(err, REDRESS_E_NOTFOUND, "no office '%s' (see 'redress office list')",
-		                 office);
+	if ((rc = offices_office_require(store, office, err)) != REDRESS_OK)
+		return rc;
 	if ((st = stmt(store, OFFICES_Q_PERSON_DELETE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
@@ -396,17 +398,6 @@ offices_fold_begin(void)
 	return calloc(1, sizeof(struct offices_model));
 }
 
-static char *
-dup_text(const char *s)
-{
-	size_t len = strlen(s) + 1;
-	char *d = malloc(len);
-
-	if (d != NULL)
-		memcpy(d, s, len);
-	return d;
-}
-
 /* Keeps key's last row in *list (replacing an earlier one); office NULL drops it. */
 static enum redress_err
 hold(struct held **list, size_t *n, size_t *cap, const char *key, const char *office, const char *reason,
@@ -436,8 +427,8 @@ hold(struct held **list, size_t *n, size_t *cap, const char *key, const char *of
 		*cap = c;
 	}
 	h.seq = seq;
-	if ((h.key = dup_text(key)) == NULL || (h.office = dup_text(office)) == NULL ||
-	    (reason != NULL && (h.reason = dup_text(reason)) == NULL)) {
+	if ((h.key = strdup(key)) == NULL || (h.office = strdup(office)) == NULL ||
+	    (reason != NULL && (h.reason = strdup(reason)) == NULL)) {
 		free(h.key);
 		free(h.office);
 		return error_set(err, REDRESS_E_NOMEM, "out of memory folding offices");

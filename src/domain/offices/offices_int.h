@@ -57,6 +57,9 @@ enum redress_err offices_regions_each(const char *regions,
 /* 1 when office code exists, 0 when not, -1 with err set on failure. */
 int offices_exists(struct store *store, const char *code, struct redress_error *err);
 
+/* REDRESS_OK when office code exists; REDRESS_E_NOTFOUND naming it when not. */
+enum redress_err offices_office_require(struct store *store, const char *code, struct redress_error *err);
+
 /* Appends an event of the module and applies it (offices_replay). */
 enum redress_err offices_append(struct tlog *log, const char *type, struct buf *data,
                                 struct redress_error *err);
