@@ -160,6 +160,16 @@ expect_eq "$STATUS" 404 "the north's search for the south's pseudonym"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cyd.jar" "$ROOT/persons?q=$P_cyd")
 expect_eq "$STATUS" 303 "the south's search for her own"
 
+# The search by name neither shows nor counts another office's people.
+search() {
+	curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" -H "X-CSRF-Token: $(cat "$T/$1.csrf")" \
+		--data-urlencode "who=$2" --data-urlencode "reason=a visit" "$ROOT/persons/search"
+}
+expect_eq "$(search cyd "Office cyd")" 200 "the south's search by name"
+expect_in "$(cat "$T/body")" "$P_cyd" "the south's search by name"
+expect_eq "$(search cho "Office cyd")" 200 "the north's search by name"
+expect_not_in "$(cat "$T/body")" "$P_cyd" "the north's search by name"
+
 # Offices over the API: listed and added by an admin only; an account put in one; a transfer.
 call ada GET "/offices"
 expect_status 200 "the offices"
