@@ -289,6 +289,9 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/enable", "page.admin.enable",
                page_admin_enable),
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/role", "page.admin.role", page_admin_role),
+    PAGE_NEEDS(PERM_USERS_MANAGE, GET, "/admin/offices", "page.admin.offices", page_offices),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/offices", "page.admin.offices.add", page_offices_add),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/offices/staff", "page.admin.offices.staff", page_offices_staff),
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/password", "page.admin.password",
                page_admin_password),
     /* An admin's backup (api_backup.c, page_backup.c): a small body of two secrets (issue 10 item 8). */

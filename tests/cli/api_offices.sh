@@ -203,6 +203,32 @@ expect_status 200 "the south sees her after the transfer"
 call cho GET "/persons/$P_cho"
 expect_status 404 "the north no longer sees her"
 
+# The admin's page of offices, in Korean too; its forms; a caseworker refused.
+page() {
+	curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" -H "X-CSRF-Token: $(cat "$T/$1.csrf")" "${@:3}" "$ROOT$2"
+}
+expect_eq "$(page ada /admin/offices)" 200 "the offices page"
+expect_in "$(cat "$T/body")" "North office"
+expect_in "$(cat "$T/body")" "BUSAN"
+expect_eq "$(page ada /admin/offices -H 'Accept-Language: ko')" 200 "the offices page in Korean"
+expect_in "$(cat "$T/body")" "사무소"
+expect_eq "$(page cho /admin/offices)" 403 "a caseworker on the offices page"
+expect_eq "$(page ada /admin/offices --data-urlencode code=west --data-urlencode name=West \
+	--data-urlencode regions=JEOLLA)" 303 "an office added from the page"
+expect_eq "$(db_sql "SELECT name FROM offices_offices WHERE code = 'west'")" West
+# (A refused form's page is shown after a redirect, post/redirect/get.)
+expect_eq "$(page ada /admin/offices --data-urlencode code=west2 --data-urlencode name=W \
+	--data-urlencode regions=BUSAN -L)" 409 "a region another office covers, from the page"
+expect_in "$(cat "$T/body")" "covered by office"
+expect_eq "$(page ada /admin/offices/staff --data-urlencode account=moe --data-urlencode office=west)" 303 \
+	"an account put in an office from the page"
+expect_eq "$(db_sql "SELECT office FROM offices_staff WHERE account = 'moe'")" west
+expect_eq "$(page ada /admin/offices/staff --data-urlencode account=moe --data-urlencode office=)" 303 \
+	"an account out of any office from the page"
+expect_eq "$(db_sql "SELECT count(*) FROM offices_staff WHERE account = 'moe'")" 0
+expect_eq "$(page cho /admin/offices --data-urlencode code=x --data-urlencode name=X \
+	--data-urlencode regions=Y -L)" 403 "a caseworker adding an office from the page"
+
 # Last, as it changes her file: her own office's staff are never refused by the office.
 out=$(matrix cyd caseworker cyd own)
 expect_eq "$out" "" "the south's caseworker on her own office's person"
