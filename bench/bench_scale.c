@@ -603,7 +603,7 @@ main(int argc, char **argv)
 	/* ---- reads, in process ---- */
 	{
 		static double get_ms[READS], list_ms[READS], frail_ms[READS], find_ms[READS];
-		struct registry_filter f = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED};
+		struct registry_filter f = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED, NULL};
 		struct scale_person v, h;
 		uint64_t t, total;
 		size_t hits;

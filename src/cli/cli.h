@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "crypto/keydir.h"
+#include "domain/offices/offices.h"
 #include "domain/registry/registry.h"
 #include "domain/users/users.h"
 #include "log/cosig.h"
@@ -31,6 +32,10 @@ struct cli {
 	struct tlog *log;
 	int high_water_later; /* cli_open leaves the high-water check to the command (audit verify) */
 	int keys_check_later; /* cli_open leaves the keys' fingerprints to the command (keys rotate) */
+	/* The command's words (argv[0] the command), for cli_scope_args; and the actor's scope it found. */
+	int argc;
+	char **argv;
+	struct offices_scope scope;
 };
 
 enum cli_open_mode {
@@ -77,6 +82,16 @@ enum redress_err cli_open_signed_in(struct cli *cli, enum cli_open_mode mode, st
  * (REDRESS_E_KEYS otherwise).
  */
 enum redress_err cli_open_keys(struct cli *cli, struct redress_error *err);
+
+/*
+ * Offices (cli_office.c): REDRESS_E_NOTFOUND, as for a person never
+ * registered, when the command's arguments name a person (or her claim,
+ * note, task ...) the signed-in account's office does not see; fills
+ * cli->scope.  cli_open_signed_in calls it.
+ */
+enum redress_err cli_scope_args(struct cli *cli, struct redress_error *err);
+/* 1 when the acting account sees pseudonym, 0 when not, -1 with err set: for lists. */
+int cli_sees(struct cli *cli, const char *pseudonym, struct redress_error *err);
 
 /* The registry's keys from the key directory (after cli_open_as). */
 struct registry_keys cli_registry_keys(const struct cli *cli);
@@ -201,6 +216,8 @@ int cmd_duplicates(struct cli *cli, int argc, char **argv);
 /* Adds "merged_into" and "merged_event" to a case file's JSON when pseudonym was merged (cmd_duplicates.c). */
 enum redress_err cli_merged_json(struct store *store, const char *pseudonym, json_t *file,
                                  struct redress_error *err);
+/* Offices (domain/offices): their regions and staff, and a person's transfer. */
+int cmd_office(struct cli *cli, int argc, char **argv);
 /* A positive event number given on the command line (cmd_note.c); 0 when text is not one. */
 uint64_t cli_number(const char *text);
 

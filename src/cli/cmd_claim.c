@@ -488,12 +488,21 @@ claim_show_cmd(struct cli *cli, int argc, char **argv)
 
 /* list */
 
+/* A list's array (NULL: text), and who asks: only the claims of people its office sees (domain/offices). */
+struct list_ctx {
+	struct cli *cli;
+	json_t *array;
+};
+
 static enum redress_err
 list_one(void *ctx, const struct claim *c, struct redress_error *err)
 {
-	json_t *array = ctx;
+	struct list_ctx *l = ctx;
+	json_t *array = l->array;
+	int sees;
 
-	(void)err;
+	if ((sees = cli_sees(l->cli, c->victim, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	if (array != NULL) {
 		json_array_append_new(array, claim_json(c));
 		return REDRESS_OK;
@@ -513,6 +522,7 @@ claim_list_cmd(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct list_ctx l;
 	struct redress_error err;
 	enum claim_state state;
 	const char *program = NULL;
@@ -538,7 +548,9 @@ claim_list_cmd(struct cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	if (json)
 		array = json_array();
-	if (claim_each(tlog_store(cli->log), status, program, list_one, array, &err) != REDRESS_OK) {
+	l.cli = cli;
+	l.array = array;
+	if (claim_each(tlog_store(cli->log), status, program, list_one, &l, &err) != REDRESS_OK) {
 		json_decref(array);
 		return cli_fail(&err);
 	}

@@ -51,11 +51,22 @@ do_resolve(struct cli *cli, void *arg, struct redress_error *err)
 	return casework_grievance_resolve(cli->log, &cli->actor, &keys, a->grievance, a->text, err);
 }
 
+/* What a list's row needs: the array (NULL: text) and who asks. */
+struct list_ctx {
+	struct cli *cli;
+	json_t *arr;
+};
+
 static enum redress_err
 list_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 {
-	json_t *arr = ctx;
-	int days = casework_days_since(it->at);
+	struct list_ctx *l = ctx;
+	json_t *arr = l->arr;
+	int days = casework_days_since(it->at), sees;
+
+	/* Only the grievances of the people the account's office sees (domain/offices). */
+	if ((sees = cli_sees(l->cli, it->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 
 	if (arr != NULL) {
 		if (json_array_append_new(arr, json_pack("{sIsssssssssisb}", "grievance", (json_int_t)it->seq,
@@ -140,9 +151,10 @@ cmd_grievance(struct cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	{
 		json_t *arr = json ? json_array() : NULL;
+		struct list_ctx l = {cli, arr};
 
 		if (casework_grievances_each(tlog_store(cli->log), !all || overdue, overdue ? days : 0,
-		                             list_one, arr, &err) != REDRESS_OK) {
+		                             list_one, &l, &err) != REDRESS_OK) {
 			json_decref(arr);
 			return cli_fail(&err);
 		}

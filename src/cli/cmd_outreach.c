@@ -24,11 +24,22 @@ outreach_usage(FILE *f)
 	           "Needs an account that reads persons.\n");
 }
 
+/* What a list's row needs: the array (NULL: text) and who asks. */
+struct list_ctx {
+	struct cli *cli;
+	json_t *arr;
+};
+
 static enum redress_err
 list_one(void *ctx, const struct casework_outreach *o, struct redress_error *err)
 {
-	json_t *arr = ctx;
+	struct list_ctx *l = ctx;
+	json_t *arr = l->arr;
+	int sees;
 
+	/* Only the people the account's office sees (domain/offices). */
+	if ((sees = cli_sees(l->cli, o->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	if (arr != NULL)
 		return json_array_append_new(
 		           arr, json_pack("{sssssisisosososI}", "pseudonym", o->pseudonym, "kind", o->kind,
@@ -59,6 +70,7 @@ cmd_outreach(struct cli *cli, int argc, char **argv)
 	const char *program = NULL;
 	uint64_t limit = 1000;
 	json_t *arr = NULL;
+	struct list_ctx l;
 	int c;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -84,8 +96,10 @@ cmd_outreach(struct cli *cli, int argc, char **argv)
 		json_decref(arr);
 		return cli_usage_error("outreach", "'list' needs --program CODE and no argument");
 	}
+	l.cli = cli;
+	l.arr = arr;
 	if (cli_open_as(cli, CLI_READ, PERM_PERSONS_READ, &err) != REDRESS_OK ||
-	    casework_outreach_each(tlog_store(cli->log), program, limit, list_one, arr, &err) != REDRESS_OK) {
+	    casework_outreach_each(tlog_store(cli->log), program, limit, list_one, &l, &err) != REDRESS_OK) {
 		json_decref(arr);
 		return cli_fail(&err);
 	}

@@ -327,6 +327,7 @@ out:
 struct list_out {
 	json_t *json; /* an array, or NULL for text */
 	struct store *store;
+	struct cli *cli;
 };
 
 static enum redress_err
@@ -336,7 +337,11 @@ list_one(void *ctx, const struct registry_person *p, struct redress_error *err)
 	char into[REGISTRY_PSEUDONYM_MAX + 1];
 	enum redress_err rc;
 	json_t *o;
+	int sees;
 
+	/* Only the people the account's office sees (domain/offices). */
+	if ((sees = cli_sees(out->cli, p->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	/* A person merged into another as a duplicate (domain/dups) says whom. */
 	if ((rc = dups_merged_into(out->store, p->pseudonym, into, NULL, err)) != REDRESS_OK)
 		return rc;
@@ -363,7 +368,7 @@ person_list(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct list_out out = {NULL, NULL};
+	struct list_out out = {NULL, NULL, cli};
 	struct redress_error err;
 	int c, status = -1, json = 0;
 

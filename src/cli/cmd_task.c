@@ -58,7 +58,11 @@ list_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 	struct registry_keys keys = cli_registry_keys(l->cli);
 	struct buf what;
 	enum redress_err rc;
+	int sees;
 
+	/* Only the tasks of the people the account's office sees (domain/offices). */
+	if ((sees = cli_sees(l->cli, it->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	buf_init_secret(&what, SEAL_PLAIN_MAX);
 	if ((rc = casework_open_sealed(tlog_store(l->cli->log), &keys, it->pseudonym, "task", it->sealed,
 	                               &what, err)) != REDRESS_OK) {

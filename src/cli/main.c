@@ -24,6 +24,7 @@
 #include "domain/idempotency/idempotency.h"
 #include "domain/fund/fund.h"
 #include "domain/ledger/ledger.h"
+#include "domain/offices/offices.h"
 #include "domain/payments/payments.h"
 #include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
@@ -46,6 +47,7 @@ const struct event_module *const cli_modules[] = {&ledger_module,
                                                   &casework_module,
                                                   &sessions_module,
                                                   &dups_module,
+                                                  &offices_module,
                                                   NULL};
 
 struct command {
@@ -71,6 +73,7 @@ static const struct command commands[] = {
     {"referral", cmd_referral, "referring a person to another party, with her consent to share"},
     {"notice", cmd_notice, "a letter to a person in her language: decision, payment or reminder"},
     {"outreach", cmd_outreach, "who the fund owes and has not reached, most frail and oldest first"},
+    {"office", cmd_office, "offices: the regions each covers, its staff, a person's transfer"},
     {"grievance", cmd_grievance, "complaints: channel, days open, outcome; the overdue escalate"},
     {"duplicates", cmd_duplicates, "persons suspected to be one: list the pairs, decide each (merges take two)"},
     {"program", cmd_program, "a program's rules: currency, cutoff, benefits, approvals"},
@@ -305,7 +308,7 @@ cli_open_signed_in(struct cli *cli, enum cli_open_mode mode, struct redress_erro
 		               " COMMAND ...' (its password from the file REDRESS_PASSWORD_FILE names, or"
 		               " typed on the terminal)");
 		goto fail;
-	} else if ((rc = sign_in(cli, err)) != REDRESS_OK) {
+	} else if ((rc = sign_in(cli, err)) != REDRESS_OK || (rc = cli_scope_args(cli, err)) != REDRESS_OK) {
 		goto fail;
 	}
 	return REDRESS_OK;
@@ -411,6 +414,8 @@ main(int argc, char **argv)
 		argc -= optind;
 		argv += optind;
 		optind = 0; /* GNU getopt: start afresh for the subcommand */
+		cli.argc = argc;
+		cli.argv = argv;
 		status = commands[i].run(&cli, argc, argv);
 		cli_close(&cli);
 		return status;

@@ -68,6 +68,12 @@ void api_session_create(struct http_request *req, struct http_response *res);
 void api_session_show(struct http_request *req, struct http_response *res);
 void api_session_delete(struct http_request *req, struct http_response *res);
 
+/* api_offices.c: offices, an account's office, a person's transfer (domain/offices). */
+void api_offices_list(struct http_request *req, struct http_response *res);
+void api_offices_add(struct http_request *req, struct http_response *res);
+void api_users_office(struct http_request *req, struct http_response *res);
+void api_persons_transfer(struct http_request *req, struct http_response *res);
+
 /* api_persons.c */
 void api_persons_list(struct http_request *req, struct http_response *res);
 void api_persons_add(struct http_request *req, struct http_response *res);

@@ -171,11 +171,23 @@ api_persons_update(struct http_request *req, struct http_response *res)
 	api_form_end(req, body, ok, do_update, a, sizeof(*a));
 }
 
+/* A list's array, and who asks: only the rows of people its office sees. */
+struct scoped_list {
+	json_t *array;
+	struct http_request *req;
+	struct store *store;
+};
+
 static enum redress_err
 change_one(void *ctx, const struct registry_change *ch, struct redress_error *err)
 {
+	struct scoped_list *l = ctx;
+	int sees;
+
+	if ((sees = http_sees(l->req, l->store, ch->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	return api_append(
-	    ctx,
+	    l->array,
 	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "change", (json_int_t)ch->seq, "pseudonym",
 	              ch->pseudonym, "fields", ch->fields, "proposed_by", ch->actor, "at", ch->at, "decision",
 	              ch->decision[0] != '\0' ? ch->decision : "pending", "decided_by", ch->decided_by),
@@ -186,6 +198,7 @@ void
 api_changes_list(struct http_request *req, struct http_response *res)
 {
 	struct redress_error err;
+	struct scoped_list l;
 	struct store *store;
 	json_t *arr;
 	int all;
@@ -193,7 +206,10 @@ api_changes_list(struct http_request *req, struct http_response *res)
 	if ((all = query_flag(req, res, "all")) < 0 || (store = http_store(req, res)) == NULL)
 		return;
 	arr = json_array();
-	api_reply_list(res, "changes", arr, registry_changes_each(store, !all, change_one, arr, &err), &err);
+	l.array = arr;
+	l.req = req;
+	l.store = store;
+	api_reply_list(res, "changes", arr, registry_changes_each(store, !all, change_one, &l, &err), &err);
 }
 
 struct decide_arg {
@@ -508,13 +524,19 @@ struct list_ctx {
 	const char *key;
 	struct store *store;
 	struct registry_keys keys; /* tasks: what each is, opened with her key */
+	struct http_request *req;  /* who asks: only the rows of people its office sees */
 };
 
 static enum redress_err
 list_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 {
 	struct list_ctx *l = ctx;
-	json_t *o = item_json(it, l->key);
+	json_t *o;
+	int sees;
+
+	if ((sees = http_sees(l->req, l->store, it->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
+	o = item_json(it, l->key);
 
 	if (o != NULL && strcmp(l->key, "task") == 0) {
 		struct buf what;
@@ -540,7 +562,7 @@ person_list(struct http_request *req, struct http_response *res, const char *key
             enum redress_err (*each)(struct store *, const char *, casework_fn, void *,
                                      struct redress_error *))
 {
-	struct list_ctx l = {NULL, key, NULL, {NULL, NULL}};
+	struct list_ctx l = {NULL, key, NULL, {NULL, NULL}, req};
 	struct redress_error err;
 
 	if ((l.store = http_store(req, res)) == NULL)
@@ -565,7 +587,7 @@ api_referrals_list(struct http_request *req, struct http_response *res)
 void
 api_contacts_list(struct http_request *req, struct http_response *res)
 {
-	struct list_ctx l = {NULL, "contact", NULL, {NULL, NULL}};
+	struct list_ctx l = {NULL, "contact", NULL, {NULL, NULL}, req};
 	struct redress_error err;
 	const char *who = http_query(req, "pseudonym");
 
@@ -579,7 +601,7 @@ api_contacts_list(struct http_request *req, struct http_response *res)
 void
 api_tasks_list(struct http_request *req, struct http_response *res)
 {
-	struct list_ctx l = {NULL, "task", NULL, {NULL, NULL}};
+	struct list_ctx l = {NULL, "task", NULL, {NULL, NULL}, req};
 	struct casework_task_filter f = {NULL, 0, 1};
 	struct redress_error err;
 	int mine, overdue, all;
@@ -598,7 +620,7 @@ api_tasks_list(struct http_request *req, struct http_response *res)
 void
 api_grievances_list(struct http_request *req, struct http_response *res)
 {
-	struct list_ctx l = {NULL, "grievance", NULL, {NULL, NULL}};
+	struct list_ctx l = {NULL, "grievance", NULL, {NULL, NULL}, req};
 	struct redress_error err;
 	uint64_t days = CASEWORK_GRIEVANCE_DAYS;
 	int overdue, all;
@@ -622,8 +644,13 @@ api_grievances_list(struct http_request *req, struct http_response *res)
 static enum redress_err
 outreach_one(void *ctx, const struct casework_outreach *o, struct redress_error *err)
 {
+	struct scoped_list *l = ctx;
+	int sees;
+
+	if ((sees = http_sees(l->req, l->store, o->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	return api_append(
-	    ctx,
+	    l->array,
 	    json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:I}", "pseudonym", o->pseudonym, "kind", o->kind,
 	              "birth_year", o->birth_year, "frailty", o->frailty, "last_channel",
 	              o->channel[0] != '\0' ? json_string(o->channel) : json_null(), "last_outcome",
@@ -638,6 +665,7 @@ api_programs_outreach(struct http_request *req, struct http_response *res)
 {
 	struct redress_error err;
 	uint64_t limit = 1000;
+	struct scoped_list l;
 	struct store *store;
 	json_t *arr;
 
@@ -650,8 +678,11 @@ api_programs_outreach(struct http_request *req, struct http_response *res)
 	if ((store = http_store(req, res)) == NULL)
 		return;
 	arr = json_array();
+	l.array = arr;
+	l.req = req;
+	l.store = store;
 	api_reply_list(res, "outreach", arr,
-	               casework_outreach_each(store, http_param(req, "code"), limit, outreach_one, arr, &err),
+	               casework_outreach_each(store, http_param(req, "code"), limit, outreach_one, &l, &err),
 	               &err);
 }
 

@@ -23,10 +23,22 @@
 
 /* ---- Reading ---------------------------------------------------------------- */
 
+/* The list's array, and who asks: only the claims of people its office sees (domain/offices). */
+struct claims_list {
+	json_t *array;
+	struct http_request *req;
+	struct store *store;
+};
+
 static enum redress_err
 claim_one(void *ctx, const struct claim *c, struct redress_error *err)
 {
-	return api_append(ctx, claim_json(c), err);
+	struct claims_list *l = ctx;
+	int sees;
+
+	if ((sees = http_sees(l->req, l->store, c->victim, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
+	return api_append(l->array, claim_json(c), err);
 }
 
 void
@@ -35,6 +47,7 @@ api_claims_list(struct http_request *req, struct http_response *res)
 	const char *state_text = http_query(req, "state"), *program = http_query(req, "program");
 	struct redress_error err;
 	enum claim_state state;
+	struct claims_list l;
 	struct store *store;
 	json_t *array;
 	int filter = -1;
@@ -49,8 +62,10 @@ api_claims_list(struct http_request *req, struct http_response *res)
 	if ((store = http_store(req, res)) == NULL)
 		return;
 	array = json_array();
-	api_reply_list(res, "claims", array, claim_each(store, filter, program, claim_one, array, &err),
-	               &err);
+	l.array = array;
+	l.req = req;
+	l.store = store;
+	api_reply_list(res, "claims", array, claim_each(store, filter, program, claim_one, &l, &err), &err);
 }
 
 /* A yes-or-no query parameter: 1 or 0 (absent: 0), -1 after answering 400. */
@@ -153,6 +168,10 @@ do_open(struct http_change *c, void *arg, struct http_response *res, struct redr
 	char id[CLAIM_ID_MAX + 1];
 	enum redress_err rc;
 
+	/* The victim and claimant in the body, as a path's person (domain/offices): another office's is not found. */
+	if ((rc = offices_require(c->store, c->actor, a->victim, err)) != REDRESS_OK ||
+	    (a->claimant[0] != '\0' && (rc = offices_require(c->store, c->actor, a->claimant, err)) != REDRESS_OK))
+		return rc;
 	/* No new claim names a person merged into another (domain/dups). */
 	if ((rc = dups_check_not_merged(tlog_store(c->log), a->victim, err)) != REDRESS_OK ||
 	    (a->claimant[0] != '\0' &&

@@ -27,25 +27,31 @@
 struct page {
 	json_t *persons;
 	uint64_t last;
-	size_t count;
+	size_t count; /* rows read, those of other offices included: a full page may have a next */
+	struct http_request *req;
+	struct store *store;
 };
 
 static enum redress_err
 page_one(void *ctx, const struct registry_person *p, struct redress_error *err)
 {
 	struct page *page = ctx;
+	int sees;
 
-	if (json_array_append_new(page->persons, registry_person_json(p)) != 0)
-		return error_set(err, REDRESS_E_NOMEM, "out of memory listing persons");
+	/* Only the people the account's office sees (domain/offices); a page may then hold fewer. */
 	page->last = p->registered_seq;
 	page->count++;
+	if ((sees = http_sees(page->req, page->store, p->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
+	if (json_array_append_new(page->persons, registry_person_json(p)) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory listing persons");
 	return REDRESS_OK;
 }
 
 void
 api_persons_list(struct http_request *req, struct http_response *res)
 {
-	struct page page = {NULL, 0, 0};
+	struct page page = {NULL, 0, 0, req, NULL};
 	struct redress_error err;
 	enum registry_status status;
 	const char *status_text = http_query(req, "status");
@@ -70,6 +76,7 @@ api_persons_list(struct http_request *req, struct http_response *res)
 	if ((store = http_store(req, res)) == NULL)
 		return;
 	page.persons = json_array();
+	page.store = store;
 	if (registry_page(store, filter, after, (size_t)limit, page_one, &page, &err) != REDRESS_OK) {
 		json_decref(page.persons);
 		http_reply_fail(res, &err);
@@ -398,8 +405,11 @@ do_relation(struct http_change *c, void *arg, struct http_response *res, struct 
 	enum redress_err rc;
 	char share[48];
 
-	rc =
-	    registry_relation_add(c->log, c->actor, a->victim, a->relative, a->relation, a->num, a->den, err);
+	/* The two persons in the body, as a path's person (domain/offices): another office's is not found. */
+	if ((rc = offices_require(c->store, c->actor, a->victim, err)) == REDRESS_OK &&
+	    (rc = offices_require(c->store, c->actor, a->relative, err)) == REDRESS_OK)
+		rc = registry_relation_add(c->log, c->actor, a->victim, a->relative, a->relation, a->num, a->den,
+		                           err);
 	if (rc != REDRESS_OK)
 		return rc;
 	snprintf(share, sizeof(share), "%lld/%lld", (long long)a->num, (long long)a->den);

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "crypto/hash.h"
+#include "domain/offices/offices.h"
 #include "http/http_int.h"
 
 #define COOKIE_NAME "redress_session"
@@ -171,6 +172,75 @@ refuse_role(struct http_request *req, struct http_response *res)
 	return -1;
 }
 
+/*
+ * Answers 404 to a caseworker or reviewer of one office who names a person
+ * of another (domain/offices): as for a pseudonym never registered, so a
+ * refusal does not confirm she is.  Every route that names a person, or a
+ * claim, note, task, grievance, referral or correction of one, is scoped
+ * here in one place.  0 when the route may go on.
+ */
+static int
+refuse_office(struct http_request *req, struct http_response *res)
+{
+	static const struct {
+		const char *param;
+		int kind; /* enum offices_ref, or -1 for a pseudonym */
+	} scoped[] = {
+	    {"pseudonym", -1},
+	    {"claim", OFFICES_REF_CLAIM},
+	    {"note", OFFICES_REF_NOTE},
+	    {"task", OFFICES_REF_TASK},
+	    {"grievance", OFFICES_REF_GRIEVANCE},
+	    {"referral", OFFICES_REF_REFERRAL},
+	    {"change", OFFICES_REF_CHANGE},
+	};
+	const struct http_route *route = &http_routes[req->route];
+	struct redress_error err;
+	struct store *store;
+	const char *value;
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
+	int kind;
+
+	if (route->access != HTTP_SIGNED_IN)
+		return 0;
+	for (i = 0; i <= sizeof(scoped) / sizeof(scoped[0]) && rc == REDRESS_OK; i++) {
+		if (i < sizeof(scoped) / sizeof(scoped[0])) {
+			value = http_param(req, scoped[i].param);
+			kind = scoped[i].kind;
+		} else {
+			/* The pages name a claim /claims/{id}. */
+			value = strncmp(route->pattern, "/claims/", 8) == 0 ? http_param(req, "id") : "";
+			kind = OFFICES_REF_CLAIM;
+		}
+		if (value[0] == '\0')
+			continue;
+		if ((store = http_store(req, res)) == NULL)
+			return -1;
+		rc = kind < 0 ? offices_require(store, &req->actor, value, &err)
+		              : offices_require_ref(store, &req->actor, (enum offices_ref)kind, value, &err);
+		store_end_reads(store);
+	}
+	if (rc == REDRESS_OK)
+		return 0;
+	if (rc == REDRESS_E_NOTFOUND && route->page)
+		http_page_refuse(req, res, 404);
+	else
+		http_reply_fail(res, &err);
+	return -1;
+}
+
+int
+http_sees(struct http_request *req, struct store *store, const char *pseudonym, struct redress_error *err)
+{
+	if (!req->scope_known) {
+		if (offices_scope_get(store, &req->actor, &req->scope, err) != REDRESS_OK)
+			return -1;
+		req->scope_known = 1;
+	}
+	return offices_scope_sees(store, &req->scope, pseudonym, err);
+}
+
 static int
 changes_state(enum http_method m)
 {
@@ -215,7 +285,9 @@ http_authorize(struct http_request *req, struct http_response *res)
 			return -1;
 		}
 	}
-	return refuse_role(req, res);
+	if (refuse_role(req, res) != 0)
+		return -1;
+	return refuse_office(req, res);
 }
 
 void

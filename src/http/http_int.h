@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/strmap.h"
 #include "crypto/seal.h"
+#include "domain/offices/offices.h"
 #include "domain/registry/registry.h"
 #include "domain/users/users.h"
 #include "http/http.h"
@@ -162,7 +163,19 @@ struct http_request {
 	/* The upload's file, once the multipart body is read. */
 	char upload_name[256];
 	char upload_type[128];
+	/* Whose people the actor sees (domain/offices), once http_sees asked. */
+	struct offices_scope scope;
+	int scope_known;
 };
+
+/*
+ * 1 when the request's account sees pseudonym (domain/offices: her office
+ * is its office's, or she has none, or it sees across), 0 when not, -1
+ * with err set when the database failed.  Every list of people, or of what
+ * concerns them, shows a row only when this is 1 (auth.c).
+ */
+int http_sees(struct http_request *req, struct store *store, const char *pseudonym,
+              struct redress_error *err);
 
 /* The value of {name} in the route's pattern, or "" (never NULL). */
 const char *http_param(const struct http_request *req, const char *name);

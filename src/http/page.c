@@ -85,6 +85,7 @@ static const struct {
     {"/pledges", N_("Pledges and receipts"), 0, PERM_BALANCES_READ},
     {"/batches", N_("Payment batches"), 0, PERM_LEDGER_READ},
     {"/admin/accounts", N_("Accounts and roles"), 0, PERM_USERS_MANAGE},
+    {"/admin/offices", N_("Offices"), 0, PERM_USERS_MANAGE},
     {"/admin/programs", N_("Programs"), 0, PERM_PROGRAMS_MANAGE},
     {"/admin/backup", N_("Backup"), 0, PERM_USERS_MANAGE},
     {"/reports", N_("Transparency reports"), 0, PERM_AGGREGATES_READ},

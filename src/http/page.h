@@ -343,6 +343,10 @@ void page_admin_account_add(struct http_request *req, struct http_response *res)
 void page_admin_lock(struct http_request *req, struct http_response *res);
 void page_admin_unlock(struct http_request *req, struct http_response *res);
 void page_admin_programs(struct http_request *req, struct http_response *res);
+/* page_offices.c: /admin/offices, the offices, one added, an account put in one (domain/offices). */
+void page_offices(struct http_request *req, struct http_response *res);
+void page_offices_add(struct http_request *req, struct http_response *res);
+void page_offices_staff(struct http_request *req, struct http_response *res);
 void page_admin_program_show(struct http_request *req, struct http_response *res);
 void page_admin_program_add(struct http_request *req, struct http_response *res);
 void page_persons_erase_confirm(struct http_request *req, struct http_response *res);

@@ -335,8 +335,11 @@ row_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 	struct rows *r = ctx;
 	struct page *p = r->p;
 	char path[80], n[24];
+	int sees;
 
-	(void)err;
+	/* Only the people the account's office sees (domain/offices). */
+	if ((sees = http_sees(p->req, p->req->store, it->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	if (r->n++ == 0)
 		rows_head(r);
 	r->col = 0;
@@ -1009,8 +1012,11 @@ task_card(void *ctx, const struct casework_item *it, struct redress_error *err)
 	struct redress_error e;
 	struct buf what;
 	char path[64];
+	int sees;
 
-	(void)err;
+	/* Only the people the account's office sees (domain/offices). */
+	if ((sees = http_sees(p->req, p->req->store, it->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	if (r->n++ == 0)
 		html_raw_const(p->b, "<ul class=\"plain cw-cards\">");
 	html_raw_const(p->b, "<li><p>");
@@ -1064,8 +1070,11 @@ change_row(void *ctx, const struct registry_change *ch, struct redress_error *er
 	struct rows *r = ctx;
 	struct page *p = r->p;
 	char path[64];
+	int sees;
 
-	(void)err;
+	/* Only the people the account's office sees (domain/offices). */
+	if ((sees = http_sees(p->req, p->req->store, ch->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	if (r->n++ == 0) {
 		r->heads[0] = T(p, "Number");
 		r->heads[1] = T(p, "Person");
@@ -1129,8 +1138,11 @@ outreach_collect(void *ctx, const struct casework_outreach *o, struct redress_er
 	struct outreach_rows *r = ctx;
 	struct owed *w;
 	size_t i, len;
+	int sees;
 
-	(void)err;
+	/* Only the people the account's office sees (domain/offices). */
+	if ((sees = http_sees(r->p->req, r->p->req->store, o->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	for (i = 0; i < r->n; i++)
 		if (strcmp(r->rows[i].o.pseudonym, o->pseudonym) == 0)
 			break;
@@ -1258,6 +1270,16 @@ held_program(void *ctx, const struct program *prog, struct redress_error *err)
 	for (i = 0; i < n; i++) {
 		const struct entitlement *e = &items[i];
 
+		int sees;
+
+		/* Only the people the account's office sees (domain/offices). */
+		if ((sees = http_sees(p->req, r->store, e->beneficiary, err)) <= 0) {
+			if (sees < 0) {
+				rc = err->code;
+				break;
+			}
+			continue;
+		}
 		if (r->n == HELD_ROWS) {
 			r->more = 1;
 			break;
@@ -1358,12 +1380,22 @@ page_work(struct http_request *req, struct http_response *res)
 	page_end(&p, 200);
 }
 
+/* The overdue tasks of the people the account's office sees (domain/offices). */
+struct overdue_count {
+	struct page *p;
+	struct store *store;
+	uint64_t n;
+};
+
 static enum redress_err
 count_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 {
-	(void)it;
-	(void)err;
-	(*(uint64_t *)ctx)++;
+	struct overdue_count *c = ctx;
+	int sees;
+
+	if ((sees = http_sees(c->p->req, c->store, it->pseudonym, err)) < 0)
+		return err->code;
+	c->n += (uint64_t)sees;
 	return REDRESS_OK;
 }
 
@@ -1372,10 +1404,11 @@ page_casework_overdue_notice(struct page *p, struct store *store)
 {
 	struct casework_task_filter overdue = {NULL, 1, 1};
 	struct redress_error err;
-	uint64_t n = 0;
+	struct overdue_count c = {p, store, 0};
+	uint64_t n;
 
 	if (!users_allows(&p->req->actor, PERM_PERSONS_WRITE) ||
-	    casework_tasks_each(store, &overdue, count_one, &n, &err) != REDRESS_OK || n == 0)
+	    casework_tasks_each(store, &overdue, count_one, &c, &err) != REDRESS_OK || (n = c.n) == 0)
 		return;
 	html_raw_const(p->b, "<div class=\"notice notice-info\" role=\"status\"><p>");
 	html_text(p->b, T(p, "Overdue tasks"));

@@ -101,7 +101,11 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 {
 	struct list_ctx *l = ctx;
 	struct page *p = l->p;
+	int sees;
 
+	/* Only the claims of the people the account's office sees (domain/offices). */
+	if ((sees = http_sees(p->req, l->store, c->victim, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	if (l->split != 0 && waits_for_another(l->store, p, c) != (l->split == 2))
 		return REDRESS_OK;
 	if (l->victim == NULL && l->count == QUEUE_PAGE) {

@@ -269,7 +269,7 @@ page_persons_find(struct http_request *req, struct http_response *res)
 	const char *q = http_query(req, "q"), *kind = http_query(req, "kind"),
 	           *status = http_query(req, "status"), *sort = http_query(req, "sort");
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], path[64], words[96];
-	struct registry_filter filter = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED};
+	struct registry_filter filter = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED, NULL};
 	struct registry_person person;
 	struct redress_error err;
 	struct list l = {NULL, 0, NULL};
@@ -289,7 +289,9 @@ page_persons_find(struct http_request *req, struct http_response *res)
 		for (i = 0; q[i] != '\0' && q[i] != ' ' && i < sizeof(pseudonym) - 1; i++)
 			pseudonym[i] = (q[i] >= 'a' && q[i] <= 'z') ? (char)(q[i] - 'a' + 'A') : q[i];
 		pseudonym[i] = '\0';
-		if (registry_get(store, pseudonym, &person, &err) == REDRESS_OK) {
+		/* Another office's person is "no person" here too (domain/offices). */
+		if (registry_get(store, pseudonym, &person, &err) == REDRESS_OK &&
+		    http_sees(req, store, pseudonym, &err) == 1) {
 			page_lang(req, res);
 			snprintf(path, sizeof(path), "/persons/%s", person.pseudonym);
 			page_redirect(res, path);
@@ -340,6 +342,15 @@ page_persons_find(struct http_request *req, struct http_response *res)
 	html_raw_const(p.b, "</button></form>");
 	l.p = &p;
 	l.store = store;
+	/* Asking of no one fills req->scope. */
+	if (http_sees(req, store, "", &err) < 0) {
+		list_end(&p, 0);
+		page_notice(&p, "error", T(&p, "The list could not be read. Try again in a moment."));
+		page_end(&p, 500);
+		return;
+	}
+	/* Only the people the account's office sees (domain/offices): filtered in the query. */
+	filter.office = req->scope.across ? NULL : req->scope.office;
 	if (registry_list(store, &filter, (size_t)(page - 1) * LIST_PAGE, LIST_PAGE, list_row, &l, &total,
 	                  &err) != REDRESS_OK) {
 		list_end(&p, l.count);
@@ -379,6 +390,7 @@ struct found {
 	struct page *p;
 	struct store *store;
 	size_t count;
+	size_t seen; /* found and of the account's office's people (domain/offices) */
 };
 
 static enum redress_err
@@ -387,7 +399,12 @@ found_row(void *ctx, const char *pseudonym, struct redress_error *err)
 	struct found *f = ctx;
 	struct registry_person person;
 	struct list l = {f->p, f->count, f->store};
+	int sees;
 
+	/* Another office's people are neither shown nor counted. */
+	if ((sees = http_sees(f->p->req, f->store, pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
+	f->seen++;
 	if (f->count >= LIST_PAGE)
 		return REDRESS_OK; /* the rest are counted, not shown */
 	if (registry_get(f->store, pseudonym, &person, err) != REDRESS_OK)
@@ -419,6 +436,7 @@ do_search(struct http_change *c, void *arg, struct http_response *res, struct re
 	f.p = &p;
 	f.store = c->store;
 	f.count = 0;
+	f.seen = 0;
 	html_raw_const(p.b, "<h2 id=\"list-title\">");
 	html_text(p.b, T(&p, "Persons found"));
 	html_raw_const(p.b, "</h2>");
@@ -438,6 +456,7 @@ do_search(struct http_change *c, void *arg, struct http_response *res, struct re
 		sodium_memzero(a->who, sizeof(a->who));
 		return rc;
 	}
+	total = f.seen;
 	html_raw_const(p.b, "<p class=\"count\">");
 	if (total == 0)
 		html_text(

@@ -171,6 +171,12 @@ const struct http_route http_routes[] = {
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/enable", "users.enable", api_users_enable),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/password", "users.password", api_users_password),
     NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/role", "users.role", api_users_role),
+    /* Offices (api_offices.c): who sees whom. */
+    NEEDS(PERM_USERS_MANAGE, GET, "/api/v1/offices", "offices.list", api_offices_list),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/offices", "offices.add", api_offices_add),
+    NEEDS(PERM_USERS_MANAGE, POST, "/api/v1/users/{name}/office", "users.office", api_users_office),
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/transfer", "persons.transfer",
+          api_persons_transfer),
 
     NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/bank", "persons.bank", api_persons_bank),
     NEEDS(PERM_LEDGER_WRITE, POST, "/api/v1/programs/{code}/debtor", "programs.debtor", api_programs_debtor),
@@ -298,6 +304,9 @@ const struct http_route http_routes[] = {
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/enable", "page.admin.enable",
                page_admin_enable),
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/role", "page.admin.role", page_admin_role),
+    PAGE_NEEDS(PERM_USERS_MANAGE, GET, "/admin/offices", "page.admin.offices", page_offices),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/offices", "page.admin.offices.add", page_offices_add),
+    PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/offices/staff", "page.admin.offices.staff", page_offices_staff),
     PAGE_NEEDS(PERM_USERS_MANAGE, POST, "/admin/accounts/{name}/password", "page.admin.password",
                page_admin_password),
     /* An admin's backup (api_backup.c, page_backup.c): a small body of two secrets (issue 10 item 8). */

@@ -253,6 +253,8 @@ static const struct tlog_migration {
     {"the table of failed sign-ins, shared by every server", NULL},
     /* NULL again: registry_dup_keys (suspected duplicates) and dups_decisions (what each pair is). */
     {"the tables of suspected duplicates and of what each pair was decided to be", NULL},
+    /* NULL again: the offices module's offices_offices, offices_regions, offices_staff, offices_persons. */
+    {"the tables of offices: their regions, their staff, and people transferred between them", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

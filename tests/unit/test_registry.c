@@ -682,7 +682,7 @@ test_list_orders(void **state)
 	              {"Kim B", "1925-01-01", 3},
 	              {"Kim C", "1928-01-01", 3},
 	              {"Kim D", "1931-01-01", 0}};
-	struct registry_filter all = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED};
+	struct registry_filter all = {-1, -1, 0, 0, REGISTRY_ORDER_REGISTERED, NULL};
 	struct registry_new_person p;
 	struct redress_error err;
 	struct fixture *f = *state;

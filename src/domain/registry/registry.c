@@ -151,6 +151,8 @@ list_bind(struct store_stmt *st, const struct registry_filter *f, size_t limit, 
 	                                                   : "registered");
 	store_bind_int64(st, 6, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
 	store_bind_int64(st, 7, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
+	if (f->office != NULL && f->office[0] != '\0')
+		store_bind_text(st, 8, f->office);
 }
 
 enum redress_err
@@ -160,14 +162,18 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 {
 	struct store_stmt *st;
 	enum store_step_result r;
+	int office = f->office != NULL && f->office[0] != '\0';
 
 	*total_r = 0;
 	/* Without a filter, the count SQLite keeps by its smallest index; with one, a scan. */
-	if (f->kind < 0 && f->status < 0 && f->frailty <= 0 && (f->unpaid <= 0 || f->unpaid > 2)) {
+	if (f->kind < 0 && f->status < 0 && f->frailty <= 0 && (f->unpaid <= 0 || f->unpaid > 2) &&
+	    (f->office == NULL || f->office[0] == '\0')) {
 		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT_ALL, err)) == NULL)
 			return err->code;
 	} else {
-		if ((st = registry_stmt(store, REGISTRY_Q_PERSONS_COUNT, err)) == NULL)
+		if ((st = registry_stmt(store,
+		                        office ? REGISTRY_Q_PERSONS_COUNT_OFFICE : REGISTRY_Q_PERSONS_COUNT,
+		                        err)) == NULL)
 			return err->code;
 		list_bind(st, f, limit, offset);
 	}
@@ -175,11 +181,14 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 		return r == STORE_DONE ? error_set(err, REDRESS_E_INTERNAL, "no count of persons")
 		                       : err->code;
 	*total_r = (uint64_t)store_column_int64(st, 0);
-	if ((st = registry_stmt(store,
-	                        f->order == REGISTRY_ORDER_FRAILTY ? REGISTRY_Q_PERSONS_LIST_FRAILTY
-	                        : f->order == REGISTRY_ORDER_BIRTH ? REGISTRY_Q_PERSONS_LIST_BIRTH
-	                                                           : REGISTRY_Q_PERSONS_LIST,
-	                        err)) == NULL)
+	if ((st = registry_stmt(
+	         store,
+	         f->order == REGISTRY_ORDER_FRAILTY
+	             ? (office ? REGISTRY_Q_PERSONS_LIST_FRAILTY_OFFICE : REGISTRY_Q_PERSONS_LIST_FRAILTY)
+	         : f->order == REGISTRY_ORDER_BIRTH
+	             ? (office ? REGISTRY_Q_PERSONS_LIST_BIRTH_OFFICE : REGISTRY_Q_PERSONS_LIST_BIRTH)
+	             : (office ? REGISTRY_Q_PERSONS_LIST_OFFICE : REGISTRY_Q_PERSONS_LIST),
+	         err)) == NULL)
 		return err->code;
 	list_bind(st, f, limit, offset);
 	return persons_each(st, fn, ctx, err);

@@ -183,6 +183,7 @@ struct registry_filter {
 	int unpaid; /* 1: only persons with an entitlement not yet paid; 2: only those with a returned payment
 	             */
 	enum registry_order order;
+	const char *office; /* domain/offices: only the people this office's staff see; NULL or "" for all */
 };
 
 /*

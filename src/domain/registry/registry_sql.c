@@ -29,6 +29,18 @@
 	" EXISTS (SELECT 1 FROM entitlements e WHERE e.beneficiary = registry_persons.pseudonym"             \
 	" AND e.state IN ('queued', 'returned', 'batched') AND (?4 = 1 OR e.state = 'returned')))"
 #define LIST_SELECT "SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE " AND ?5 = ?5 ORDER BY "
+/*
+ * The same for the staff of one office (domain/offices), ?8 its code: only
+ * the people it sees, hers by transfer or by region, and those of no
+ * office.  Statements of their own, so that the lists without an office
+ * never read the offices module's tables.
+ */
+#define LIST_OFFICE                                                                                          \
+	" AND coalesce((SELECT t.office FROM offices_persons t WHERE t.pseudonym = "                         \
+	"registry_persons.pseudonym),"                                                                       \
+	" (SELECT r.office FROM offices_regions r WHERE r.region = registry_persons.region), ?8) = ?8"
+#define LIST_SELECT_OFFICE                                                                                   \
+	"SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE LIST_OFFICE " AND ?5 = ?5 ORDER BY "
 
 static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
     /* Persons. */
@@ -87,6 +99,25 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                          " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7",
                                   .columns = "i",
                                   .reads = "entitlements"},
+    [REGISTRY_Q_PERSONS_LIST_OFFICE] = {.name = "registry.persons.list_office",
+                                        .sql = LIST_SELECT_OFFICE "registered_seq LIMIT ?6 OFFSET ?7",
+                                        .columns = PERSON_TYPES,
+                                        .reads = "entitlements offices"},
+    [REGISTRY_Q_PERSONS_LIST_FRAILTY_OFFICE] = {.name = "registry.persons.list_frailty_office",
+                                                .sql = LIST_SELECT_OFFICE
+                                                "frailty DESC, registered_seq LIMIT ?6 OFFSET ?7",
+                                                .columns = PERSON_TYPES,
+                                                .reads = "entitlements offices"},
+    [REGISTRY_Q_PERSONS_LIST_BIRTH_OFFICE] = {.name = "registry.persons.list_birth_office",
+                                              .sql = LIST_SELECT_OFFICE
+                                              "birth_year, registered_seq LIMIT ?6 OFFSET ?7",
+                                              .columns = PERSON_TYPES,
+                                              .reads = "entitlements offices"},
+    [REGISTRY_Q_PERSONS_COUNT_OFFICE] = {.name = "registry.persons.count_office",
+                                         .sql = "SELECT count(*) FROM registry_persons" LIST_WHERE LIST_OFFICE
+                                                " AND ?5 = ?5 AND ?6 = ?6 AND ?7 = ?7",
+                                         .columns = "i",
+                                         .reads = "entitlements offices"},
     [REGISTRY_Q_IDENTITY_GET] = {.name = "registry.identity.get",
                                  .sql = "SELECT identity FROM registry_persons WHERE pseudonym = ?1",
                                  .columns = "t"},

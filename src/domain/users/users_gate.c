@@ -67,6 +67,8 @@ static const struct gate_rule rules[] = {
     {"payments.", BIT(PERM_LEDGER_WRITE), 0},
     {"reports.", BIT(PERM_AGGREGATES_READ), 0},
     {"fund.", BIT(PERM_USERS_MANAGE), 0},
+    {"offices.person.transferred", BIT(PERM_PERSONS_WRITE), 0},
+    {"offices.", BIT(PERM_USERS_MANAGE), 0},
     {TLOG_EV_KEY_ROTATED, BIT(PERM_USERS_MANAGE), 0},
     {USERS_EV_TOTP_ENROLLED, BIT(PERM_USERS_MANAGE), 1},
     /* Before tokens were made by their own account only, an admin made them: both verify. */
