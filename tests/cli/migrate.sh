@@ -40,7 +40,7 @@ sqlite3 "$DB" "CREATE TABLE http_totp_steps (account TEXT PRIMARY KEY, step INTE
 
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 12"
+expect_in "$OUT" "migrated the schema from version 1 to 13"
 expect_eq "$(sqlite3 "$DB" "SELECT account || ':' || step FROM users_totp_steps")" "ada:12345" \
 	"the TOTP step kept, in the users module's table"
 expect_eq "$(sqlite3 "$DB" "SELECT program || ':' || seq FROM reports_renderings")" "flagship-2015:7" \
@@ -58,8 +58,8 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-for from in 1 2 3 4 5 6 7 8 9 10 11; do
-	expect_exit 0 as ada audit show --index "$((last - 11 + from))"
+for from in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	expect_exit 0 as ada audit show --index "$((last - 12 + from))"
 	expect_in "$OUT" '"type": "log.migrated"'
 	expect_in "$OUT" "\"from\": $from"
 done
@@ -75,6 +75,10 @@ expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM entitlements WHERE program_vers
 	"entitlements booked before the migration that claim a version"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_persons_frailty'")" 1 \
 	"the frailest-first list's index after migrating (migration 11)"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_search_owned'")" 1 \
+	"the search tokens by person after migrating (migration 12)"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_search_pseudonym'")" 0 \
+	"the index it replaces, after migrating (migration 12)"
 
 # The audit is clean, and the fund keeps working: reads, a change, the server's tables.
 expect_exit 0 rd audit verify

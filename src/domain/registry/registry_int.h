@@ -154,6 +154,13 @@ enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind
 
 #define REGISTRY_SEARCH_INSERT_ROWS 32
 
+/* The pairs of registry_search by person (registry_apply.c's schema; the migration to schema 13 makes it). */
+#define REGISTRY_SEARCH_OWNED_SCHEMA                                                                         \
+	"CREATE TABLE IF NOT EXISTS registry_search_owned ("                                                 \
+	" pseudonym TEXT NOT NULL,"                                                                          \
+	" token TEXT NOT NULL,"                                                                              \
+	" PRIMARY KEY (pseudonym, token)) WITHOUT ROWID;"
+
 /* The registry's statements (registry_sql.c), by id in registry_catalogue. */
 enum registry_statement {
 	REGISTRY_Q_PERSON_GET,
@@ -190,9 +197,12 @@ enum registry_statement {
 	REGISTRY_Q_WISH_LATEST,
 	REGISTRY_Q_CONSULTATIONS,
 	REGISTRY_Q_REVEAL_INSERT,
-	REGISTRY_Q_SEARCH_DELETE,
+	REGISTRY_Q_SEARCH_DELETE,       /* her pairs in registry_search, by registry_search_owned */
+	REGISTRY_Q_SEARCH_OWNED_DELETE, /* then hers in registry_search_owned */
 	REGISTRY_Q_SEARCH_INSERT,
 	REGISTRY_Q_SEARCH_INSERT_MANY, /* REGISTRY_SEARCH_INSERT_ROWS pairs at once */
+	REGISTRY_Q_SEARCH_OWNED_INSERT,
+	REGISTRY_Q_SEARCH_OWNED_INSERT_MANY,
 	REGISTRY_Q_SEARCH_FIND,
 	REGISTRY_Q_CHECK_KEYS,
 	REGISTRY_Q_CHECK_ORPHAN_KEYS,
@@ -236,20 +246,22 @@ enum redress_err registry_fold(void *model, const struct event *ev, struct audit
 void registry_fold_end(void *model, struct audit_fold *fold);
 
 /* registry.c's helpers for corrections (registry_change.c). */
-enum redress_err registry_append_apply_seq(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r,
-                                           struct redress_error *err);
+enum redress_err registry_append_apply_seq(struct tlog *log, const char *type, struct buf *data,
+                                           uint64_t *seq_r, struct redress_error *err);
 enum redress_err registry_identity_seal(const struct seal_key *key, const char *pseudonym,
                                         const struct registry_identity *id, struct buf *out,
                                         struct redress_error *err);
-enum redress_err registry_identity_unseal(const struct seal_key *key, const char *pseudonym, const char *sealed,
-                                          struct registry_identity *id_r, struct redress_error *err);
+enum redress_err registry_identity_unseal(const struct seal_key *key, const char *pseudonym,
+                                          const char *sealed, struct registry_identity *id_r,
+                                          struct redress_error *err);
 /* The blind index of national_id ("" for none); held by anyone not erased but self: REDRESS_E_CONFLICT. */
 enum redress_err registry_id_index(struct store *store, const struct registry_keys *keys,
-                                   const char *national_id, const char *self, char index[SEAL_INDEX_TEXT_SIZE],
-                                   struct redress_error *err);
+                                   const char *national_id, const char *self,
+                                   char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err);
 
 /* Corrections' events applied (registry_change.c), for registry_replay. */
-enum redress_err registry_change_replay(struct store *store, const struct event *ev, struct redress_error *err);
+enum redress_err registry_change_replay(struct store *store, const struct event *ev,
+                                        struct redress_error *err);
 
 /*
  * Corrections' part of audit's fold, kept in the registry's fold model:

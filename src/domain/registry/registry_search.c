@@ -220,31 +220,29 @@ enum redress_err
 registry_search_index(struct store *store, const struct seal_key *index_key, const char *pseudonym,
                       const struct registry_identity *id, struct redress_error *err)
 {
+	static const enum registry_statement inserts[] = {REGISTRY_Q_SEARCH_INSERT,
+	                                                  REGISTRY_Q_SEARCH_OWNED_INSERT};
 	struct tokens *t = calloc(1, sizeof(*t));
 	struct store_stmt *st;
 	enum redress_err rc = REDRESS_OK;
-	size_t i;
+	size_t i, k;
 
 	if (t == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
 	identity_tokens(t, index_key, id);
-	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL) {
-		rc = err->code;
+	if ((rc = registry_search_forget(store, pseudonym, err)) != REDRESS_OK)
 		goto out;
-	}
-	store_bind_text(st, 1, pseudonym);
-	if ((rc = store_run(st, err)) != REDRESS_OK)
-		goto out;
-	for (i = 0; i < t->n; i++) {
-		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT, err)) == NULL) {
-			rc = err->code;
-			goto out;
+	for (k = 0; k < sizeof(inserts) / sizeof(inserts[0]); k++)
+		for (i = 0; i < t->n; i++) {
+			if ((st = registry_stmt(store, inserts[k], err)) == NULL) {
+				rc = err->code;
+				goto out;
+			}
+			store_bind_text(st, 1, t->hash[i]);
+			store_bind_text(st, 2, pseudonym);
+			if ((rc = store_run(st, err)) != REDRESS_OK)
+				goto out;
 		}
-		store_bind_text(st, 1, t->hash[i]);
-		store_bind_text(st, 2, pseudonym);
-		if ((rc = store_run(st, err)) != REDRESS_OK)
-			goto out;
-	}
 out:
 	free(t);
 	return rc;
@@ -271,6 +269,12 @@ struct search_pending {
 };
 
 static int
+token_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, SEARCH_TOKEN_HEX);
+}
+
+static int
 pair_cmp(const void *a, const void *b)
 {
 	const struct search_pair *x = a, *y = b;
@@ -279,41 +283,58 @@ pair_cmp(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->pseudonym, y->pseudonym);
 }
 
-enum redress_err
-registry_search_pending_flush(struct store *store, void *state, struct redress_error *err)
+/* pairs[0, n) into registry_search (or registry_search_owned, with owned set), in that order. */
+static enum redress_err
+pairs_insert(struct store *store, const struct search_pair *pairs, size_t n, int owned,
+             struct redress_error *err)
 {
-	struct search_pending *q = state;
+	enum registry_statement many = owned ? REGISTRY_Q_SEARCH_OWNED_INSERT_MANY
+	                                     : REGISTRY_Q_SEARCH_INSERT_MANY,
+	                        one = owned ? REGISTRY_Q_SEARCH_OWNED_INSERT : REGISTRY_Q_SEARCH_INSERT;
 	struct store_stmt *st;
 	enum redress_err rc = REDRESS_OK;
-	size_t i, j, n;
+	size_t i, j;
 
-	if (q == NULL || q->n == 0)
-		return REDRESS_OK;
-	qsort(q->v, q->n, sizeof(q->v[0]), pair_cmp);
-	/* Without the duplicates (a token twice in one name). */
-	for (i = n = 0; i < q->n; i++)
-		if (n == 0 || pair_cmp(&q->v[n - 1], &q->v[i]) != 0)
-			q->v[n++] = q->v[i];
-	q->n = 0;
 	/* REGISTRY_SEARCH_INSERT_ROWS at once, then the rest one by one. */
 	for (i = 0; i + REGISTRY_SEARCH_INSERT_ROWS <= n && rc == REDRESS_OK;
 	     i += REGISTRY_SEARCH_INSERT_ROWS) {
-		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT_MANY, err)) == NULL)
+		if ((st = registry_stmt(store, many, err)) == NULL)
 			return err->code;
 		for (j = 0; j < REGISTRY_SEARCH_INSERT_ROWS; j++) {
-			store_bind_text(st, (int)(2 * j + 1), q->v[i + j].token);
-			store_bind_text(st, (int)(2 * j + 2), q->v[i + j].pseudonym);
+			store_bind_text(st, (int)(2 * j + 1), pairs[i + j].token);
+			store_bind_text(st, (int)(2 * j + 2), pairs[i + j].pseudonym);
 		}
 		rc = store_run(st, err);
 	}
 	for (; i < n && rc == REDRESS_OK; i++) {
-		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT, err)) == NULL)
+		if ((st = registry_stmt(store, one, err)) == NULL)
 			return err->code;
-		store_bind_text(st, 1, q->v[i].token);
-		store_bind_text(st, 2, q->v[i].pseudonym);
+		store_bind_text(st, 1, pairs[i].token);
+		store_bind_text(st, 2, pairs[i].pseudonym);
 		rc = store_run(st, err);
 	}
 	return rc;
+}
+
+enum redress_err
+registry_search_pending_flush(struct store *store, void *state, struct redress_error *err)
+{
+	struct search_pending *q = state;
+	enum redress_err rc;
+	size_t n;
+
+	if (q == NULL || q->n == 0)
+		return REDRESS_OK;
+	n = q->n;
+	q->n = 0;
+	/*
+	 * By person first, as they came (registration order: her rows go at
+	 * the end of registry_search_owned, or near it), then by token.
+	 */
+	if ((rc = pairs_insert(store, q->v, n, 1, err)) != REDRESS_OK)
+		return rc;
+	qsort(q->v, n, sizeof(q->v[0]), pair_cmp);
+	return pairs_insert(store, q->v, n, 0, err);
 }
 
 void
@@ -343,7 +364,7 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 	struct search_pending *q;
 	struct tokens *t;
 	enum redress_err rc = REDRESS_OK;
-	size_t i;
+	size_t i, n;
 
 	if (slot == NULL)
 		return error_set(err, REDRESS_E_INTERNAL, "%s indexed for search outside a change",
@@ -354,6 +375,12 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
 	identity_tokens(t, index_key, id);
+	/* Without the duplicates (a token twice in one name): each pair once. */
+	qsort(t->hash, t->n, sizeof(t->hash[0]), token_cmp);
+	for (i = n = 0; i < t->n; i++)
+		if (n == 0 || memcmp(t->hash[n - 1], t->hash[i], SEARCH_TOKEN_HEX) != 0)
+			memmove(t->hash[n++], t->hash[i], sizeof(t->hash[0]));
+	t->n = n;
 	if (q->n + t->n > q->cap) {
 		size_t cap = q->cap != 0 ? q->cap : 4096;
 		void *grown;
@@ -385,7 +412,15 @@ registry_search_forget(struct store *store, const char *pseudonym, struct redres
 {
 	struct store_stmt *st;
 
+	enum redress_err rc;
+
+	/* Her pairs in registry_search first: registry_search_owned says which. */
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	if ((rc = store_run(st, err)) != REDRESS_OK)
+		return rc;
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_OWNED_DELETE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
 	return store_run(st, err);

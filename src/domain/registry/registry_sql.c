@@ -175,8 +175,12 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
 
     /* Search tokens (registry_search.c). */
     [REGISTRY_Q_SEARCH_DELETE] = {.name = "registry.search.delete",
-                                  .sql = "DELETE FROM registry_search WHERE pseudonym = ?1",
+                                  .sql = "DELETE FROM registry_search WHERE pseudonym = ?1 AND token IN"
+                                         " (SELECT token FROM registry_search_owned WHERE pseudonym = ?1)",
                                   .columns = ""},
+    [REGISTRY_Q_SEARCH_OWNED_DELETE] = {.name = "registry.search.owned_delete",
+                                        .sql = "DELETE FROM registry_search_owned WHERE pseudonym = ?1",
+                                        .columns = ""},
     [REGISTRY_Q_SEARCH_INSERT] = {.name = "registry.search.insert",
                                   .sql = "INSERT INTO registry_search (token, pseudonym) VALUES (?1, ?2)"
                                          " ON CONFLICT DO NOTHING",
@@ -184,6 +188,21 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
     [REGISTRY_Q_SEARCH_INSERT_MANY] =
         {.name = "registry.search.insert_many",
          .sql = "INSERT INTO registry_search (token, pseudonym) VALUES "
+                "(?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12), (?13, ?14),"
+                " (?15, ?16), (?17, ?18), (?19, ?20), (?21, ?22), (?23, ?24), (?25, ?26),"
+                " (?27, ?28), (?29, ?30), (?31, ?32), (?33, ?34), (?35, ?36), (?37, ?38),"
+                " (?39, ?40), (?41, ?42), (?43, ?44), (?45, ?46), (?47, ?48), (?49, ?50),"
+                " (?51, ?52), (?53, ?54), (?55, ?56), (?57, ?58), (?59, ?60), (?61, ?62),"
+                " (?63, ?64)"
+                " ON CONFLICT DO NOTHING",
+         .columns = ""},
+    [REGISTRY_Q_SEARCH_OWNED_INSERT] = {.name = "registry.search.owned_insert",
+                                        .sql = "INSERT INTO registry_search_owned (pseudonym, token)"
+                                               " VALUES (?2, ?1) ON CONFLICT DO NOTHING",
+                                        .columns = ""},
+    [REGISTRY_Q_SEARCH_OWNED_INSERT_MANY] =
+        {.name = "registry.search.owned_insert_many",
+         .sql = "INSERT INTO registry_search_owned (token, pseudonym) VALUES "
                 "(?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12), (?13, ?14),"
                 " (?15, ?16), (?17, ?18), (?19, ?20), (?21, ?22), (?23, ?24), (?25, ?26),"
                 " (?27, ?28), (?29, ?30), (?31, ?32), (?33, ?34), (?35, ?36), (?37, ?38),"
