@@ -102,6 +102,36 @@ expect_exit 0 rd migrate
 expect_in "$OUT" "nothing to do"
 expect_eq "$(ls "$DB".schema-*.bak | wc -l)" 1 "backups after a second migrate"
 
+# Migration 12 on a fund put back to schema 12 by hand, whose persons have search tokens (32
+# hex digits, an index by person): each keeps its first 16, the same as a
+# new index gives, and registry_search_owned holds the same pairs.
+expect_exit 0 as cho person reindex
+sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1" >"$T/tokens.txt"
+[ -s "$T/tokens.txt" ] || fail "no search tokens after a reindex"
+checks=$((checks + 1))
+sqlite3 "$DB" <<'SQL'
+DROP TABLE registry_search_owned;
+CREATE TABLE old_search (token TEXT NOT NULL, pseudonym TEXT NOT NULL,
+ PRIMARY KEY (token, pseudonym)) WITHOUT ROWID;
+INSERT INTO old_search SELECT token || '0123456789abcdef', pseudonym FROM registry_search;
+DROP TABLE registry_search;
+ALTER TABLE old_search RENAME TO registry_search;
+CREATE INDEX registry_search_pseudonym ON registry_search (pseudonym);
+UPDATE log_meta SET value = '12' WHERE name = 'schema';
+SQL
+expect_exit 0 rd migrate
+expect_in "$OUT" "from version 12 to 13"
+expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1")" \
+	"$(cat "$T/tokens.txt")" "search tokens after migration 12"
+expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search_owned ORDER BY 1")" \
+	"$(cat "$T/tokens.txt")" "search tokens by person after migration 12"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_search_pseudonym'")" 0 \
+	"the index by person after migration 12"
+expect_exit 0 as cho person reindex
+expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1")" \
+	"$(cat "$T/tokens.txt")" "search tokens indexed again after migration 12"
+# (No audit here: the log rightly finds a second migration from 12 to 13.)
+
 # A schema from a newer redress: refused, by every command and by migrate.
 sqlite3 "$DB" "UPDATE log_meta SET value = '99' WHERE name = 'schema'"
 expect_exit 17 as fumi ledger balance

@@ -23,8 +23,11 @@
  * What this gives away: equal tokens have equal hashes, so whoever reads
  * the database learns how many persons share a token (a frequent surname
  * stands out), never the token.  Without the index key no hash can be
- * computed.  Pairs of characters also match names that hold both pairs
- * apart: results are candidates, confirmed by a reveal.
+ * computed.  A token keeps 64 bits of its hash: two tokens of a fund of a
+ * million distinct tokens share one by chance less than once in 10^7
+ * funds, and that only adds candidates.  Pairs of characters also match
+ * names that hold both pairs apart: results are candidates, confirmed by
+ * a reveal.
  *
  * Each search by identity is an event on the log, like a reveal: who
  * searched, when, by what (name or number), how many were found, and the
@@ -39,7 +42,7 @@
 #include "domain/registry/registry_int.h"
 
 #define SEARCH_DOMAIN     "redress search 1:"
-#define SEARCH_TOKEN_HEX  32 /* of the 64 hex digits of a blind index: 128 bits */
+#define SEARCH_TOKEN_HEX  16 /* of the 64 hex digits of a blind index: 64 bits */
 #define SEARCH_CHARS_MAX  64 /* characters of a name or query that count */
 #define SEARCH_TOKENS_MAX (2 * SEARCH_CHARS_MAX + 4)
 
