@@ -265,9 +265,9 @@ static const struct tlog_migration {
      " SELECT DISTINCT substr(token, 1, 16), pseudonym FROM registry_search;"
      "DROP TABLE registry_search;"
      "ALTER TABLE registry_search_short RENAME TO registry_search;"
-     "CREATE TABLE IF NOT EXISTS registry_search_owned (pseudonym TEXT NOT NULL, token TEXT NOT NULL,"
-     " PRIMARY KEY (pseudonym, token)) WITHOUT ROWID;"
-     "INSERT INTO registry_search_owned (pseudonym, token) SELECT pseudonym, token FROM registry_search;"},
+     "CREATE TABLE IF NOT EXISTS registry_search_owned (pseudonym TEXT NOT NULL, tokens TEXT NOT NULL,"
+     " PRIMARY KEY (pseudonym, tokens)) WITHOUT ROWID;"
+     "INSERT INTO registry_search_owned (pseudonym, tokens) SELECT pseudonym, token FROM registry_search;"},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

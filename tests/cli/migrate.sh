@@ -123,13 +123,16 @@ expect_exit 0 rd migrate
 expect_in "$OUT" "from version 12 to 13"
 expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1")" \
 	"$(cat "$T/tokens.txt")" "search tokens after migration 12"
-expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search_owned ORDER BY 1")" \
+expect_eq "$(sqlite3 "$DB" "SELECT tokens || ' ' || pseudonym FROM registry_search_owned ORDER BY 1")" \
 	"$(cat "$T/tokens.txt")" "search tokens by person after migration 12"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_search_pseudonym'")" 0 \
 	"the index by person after migration 12"
 expect_exit 0 as cho person reindex
 expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1")" \
 	"$(cat "$T/tokens.txt")" "search tokens indexed again after migration 12"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM registry_search_owned")" \
+	"$(sqlite3 "$DB" "SELECT count(DISTINCT pseudonym) FROM registry_search")" \
+	"rows of search tokens by person, indexed again (one a person: the old ones deleted)"
 # (No audit here: the log rightly finds a second migration from 12 to 13.)
 
 # A schema from a newer redress: refused, by every command and by migrate.

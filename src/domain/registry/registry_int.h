@@ -158,8 +158,8 @@ enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind
 #define REGISTRY_SEARCH_OWNED_SCHEMA                                                                         \
 	"CREATE TABLE IF NOT EXISTS registry_search_owned ("                                                 \
 	" pseudonym TEXT NOT NULL,"                                                                          \
-	" token TEXT NOT NULL,"                                                                              \
-	" PRIMARY KEY (pseudonym, token)) WITHOUT ROWID;"
+	" tokens TEXT NOT NULL,"                                                                             \
+	" PRIMARY KEY (pseudonym, tokens)) WITHOUT ROWID;"
 
 /* The registry's statements (registry_sql.c), by id in registry_catalogue. */
 enum registry_statement {
@@ -197,12 +197,12 @@ enum registry_statement {
 	REGISTRY_Q_WISH_LATEST,
 	REGISTRY_Q_CONSULTATIONS,
 	REGISTRY_Q_REVEAL_INSERT,
-	REGISTRY_Q_SEARCH_DELETE,       /* her pairs in registry_search, by registry_search_owned */
-	REGISTRY_Q_SEARCH_OWNED_DELETE, /* then hers in registry_search_owned */
+	REGISTRY_Q_SEARCH_DELETE,    /* one pair */
+	REGISTRY_Q_SEARCH_OWNED_GET, /* her tokens, 16 hex digits each, one or more a row */
+	REGISTRY_Q_SEARCH_OWNED_DELETE,
 	REGISTRY_Q_SEARCH_INSERT,
 	REGISTRY_Q_SEARCH_INSERT_MANY, /* REGISTRY_SEARCH_INSERT_ROWS pairs at once */
 	REGISTRY_Q_SEARCH_OWNED_INSERT,
-	REGISTRY_Q_SEARCH_OWNED_INSERT_MANY,
 	REGISTRY_Q_SEARCH_FIND,
 	REGISTRY_Q_CHECK_KEYS,
 	REGISTRY_Q_CHECK_ORPHAN_KEYS,

@@ -219,33 +219,74 @@ identity_tokens(struct tokens *t, const struct seal_key *index_key, const struct
 	explicit_bzero(norm, sizeof(norm));
 }
 
+static int
+token_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, SEARCH_TOKEN_HEX);
+}
+
+/* Sorts t's tokens and drops the duplicates (a token twice in one name). */
+static void
+tokens_unique(struct tokens *t)
+{
+	size_t i, n;
+
+	qsort(t->hash, t->n, sizeof(t->hash[0]), token_cmp);
+	for (i = n = 0; i < t->n; i++)
+		if (n == 0 || memcmp(t->hash[n - 1], t->hash[i], SEARCH_TOKEN_HEX) != 0)
+			memmove(t->hash[n++], t->hash[i], sizeof(t->hash[0]));
+	t->n = n;
+}
+
+/*
+ * Her tokens as one row of registry_search_owned: their hex digits one
+ * after the other (what registry_search_forget reads to delete them).
+ */
+static enum redress_err
+owned_insert(struct store *store, const char *pseudonym, const struct tokens *t, struct redress_error *err)
+{
+	char all[SEARCH_TOKENS_MAX * SEARCH_TOKEN_HEX + 1];
+	struct store_stmt *st;
+	size_t i;
+
+	if (t->n == 0)
+		return REDRESS_OK;
+	for (i = 0; i < t->n; i++)
+		memcpy(all + i * SEARCH_TOKEN_HEX, t->hash[i], SEARCH_TOKEN_HEX);
+	all[t->n * SEARCH_TOKEN_HEX] = '\0';
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_OWNED_INSERT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	store_bind_text(st, 2, all);
+	return store_run(st, err);
+}
+
 enum redress_err
 registry_search_index(struct store *store, const struct seal_key *index_key, const char *pseudonym,
                       const struct registry_identity *id, struct redress_error *err)
 {
-	static const enum registry_statement inserts[] = {REGISTRY_Q_SEARCH_INSERT,
-	                                                  REGISTRY_Q_SEARCH_OWNED_INSERT};
 	struct tokens *t = calloc(1, sizeof(*t));
 	struct store_stmt *st;
 	enum redress_err rc = REDRESS_OK;
-	size_t i, k;
+	size_t i;
 
 	if (t == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
 	identity_tokens(t, index_key, id);
-	if ((rc = registry_search_forget(store, pseudonym, err)) != REDRESS_OK)
+	tokens_unique(t);
+	if ((rc = registry_search_forget(store, pseudonym, err)) != REDRESS_OK ||
+	    (rc = owned_insert(store, pseudonym, t, err)) != REDRESS_OK)
 		goto out;
-	for (k = 0; k < sizeof(inserts) / sizeof(inserts[0]); k++)
-		for (i = 0; i < t->n; i++) {
-			if ((st = registry_stmt(store, inserts[k], err)) == NULL) {
-				rc = err->code;
-				goto out;
-			}
-			store_bind_text(st, 1, t->hash[i]);
-			store_bind_text(st, 2, pseudonym);
-			if ((rc = store_run(st, err)) != REDRESS_OK)
-				goto out;
+	for (i = 0; i < t->n; i++) {
+		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT, err)) == NULL) {
+			rc = err->code;
+			goto out;
 		}
+		store_bind_text(st, 1, t->hash[i]);
+		store_bind_text(st, 2, pseudonym);
+		if ((rc = store_run(st, err)) != REDRESS_OK)
+			goto out;
+	}
 out:
 	free(t);
 	return rc;
@@ -272,12 +313,6 @@ struct search_pending {
 };
 
 static int
-token_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, SEARCH_TOKEN_HEX);
-}
-
-static int
 pair_cmp(const void *a, const void *b)
 {
 	const struct search_pair *x = a, *y = b;
@@ -286,58 +321,38 @@ pair_cmp(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->pseudonym, y->pseudonym);
 }
 
-/* pairs[0, n) into registry_search (or registry_search_owned, with owned set), in that order. */
-static enum redress_err
-pairs_insert(struct store *store, const struct search_pair *pairs, size_t n, int owned,
-             struct redress_error *err)
-{
-	enum registry_statement many = owned ? REGISTRY_Q_SEARCH_OWNED_INSERT_MANY
-	                                     : REGISTRY_Q_SEARCH_INSERT_MANY,
-	                        one = owned ? REGISTRY_Q_SEARCH_OWNED_INSERT : REGISTRY_Q_SEARCH_INSERT;
-	struct store_stmt *st;
-	enum redress_err rc = REDRESS_OK;
-	size_t i, j;
-
-	/* REGISTRY_SEARCH_INSERT_ROWS at once, then the rest one by one. */
-	for (i = 0; i + REGISTRY_SEARCH_INSERT_ROWS <= n && rc == REDRESS_OK;
-	     i += REGISTRY_SEARCH_INSERT_ROWS) {
-		if ((st = registry_stmt(store, many, err)) == NULL)
-			return err->code;
-		for (j = 0; j < REGISTRY_SEARCH_INSERT_ROWS; j++) {
-			store_bind_text(st, (int)(2 * j + 1), pairs[i + j].token);
-			store_bind_text(st, (int)(2 * j + 2), pairs[i + j].pseudonym);
-		}
-		rc = store_run(st, err);
-	}
-	for (; i < n && rc == REDRESS_OK; i++) {
-		if ((st = registry_stmt(store, one, err)) == NULL)
-			return err->code;
-		store_bind_text(st, 1, pairs[i].token);
-		store_bind_text(st, 2, pairs[i].pseudonym);
-		rc = store_run(st, err);
-	}
-	return rc;
-}
-
 enum redress_err
 registry_search_pending_flush(struct store *store, void *state, struct redress_error *err)
 {
 	struct search_pending *q = state;
-	enum redress_err rc;
-	size_t n;
+	struct store_stmt *st;
+	enum redress_err rc = REDRESS_OK;
+	size_t i, j, n;
 
 	if (q == NULL || q->n == 0)
 		return REDRESS_OK;
+	qsort(q->v, q->n, sizeof(q->v[0]), pair_cmp);
 	n = q->n;
 	q->n = 0;
-	/*
-	 * By person first, as they came (registration order: her rows go at
-	 * the end of registry_search_owned, or near it), then by token.
-	 */
-	if ((rc = pairs_insert(store, q->v, n, 1, err)) != REDRESS_OK)
-		return rc;
-	qsort(q->v, n, sizeof(q->v[0]), pair_cmp);
-	return pairs_insert(store, q->v, n, 0, err);
+	/* REGISTRY_SEARCH_INSERT_ROWS at once, then the rest one by one. */
+	for (i = 0; i + REGISTRY_SEARCH_INSERT_ROWS <= n && rc == REDRESS_OK;
+	     i += REGISTRY_SEARCH_INSERT_ROWS) {
+		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT_MANY, err)) == NULL)
+			return err->code;
+		for (j = 0; j < REGISTRY_SEARCH_INSERT_ROWS; j++) {
+			store_bind_text(st, (int)(2 * j + 1), q->v[i + j].token);
+			store_bind_text(st, (int)(2 * j + 2), q->v[i + j].pseudonym);
+		}
+		rc = store_run(st, err);
+	}
+	for (; i < n && rc == REDRESS_OK; i++) {
+		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT, err)) == NULL)
+			return err->code;
+		store_bind_text(st, 1, q->v[i].token);
+		store_bind_text(st, 2, q->v[i].pseudonym);
+		rc = store_run(st, err);
+	}
+	return rc;
 }
 
 void
@@ -367,7 +382,7 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 	struct search_pending *q;
 	struct tokens *t;
 	enum redress_err rc = REDRESS_OK;
-	size_t i, n;
+	size_t i;
 
 	if (slot == NULL)
 		return error_set(err, REDRESS_E_INTERNAL, "%s indexed for search outside a change",
@@ -378,12 +393,10 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
 	identity_tokens(t, index_key, id);
-	/* Without the duplicates (a token twice in one name): each pair once. */
-	qsort(t->hash, t->n, sizeof(t->hash[0]), token_cmp);
-	for (i = n = 0; i < t->n; i++)
-		if (n == 0 || memcmp(t->hash[n - 1], t->hash[i], SEARCH_TOKEN_HEX) != 0)
-			memmove(t->hash[n++], t->hash[i], sizeof(t->hash[0]));
-	t->n = n;
+	tokens_unique(t);
+	/* Whose they are at once (one row, at the end of its table); the pairs wait. */
+	if ((rc = owned_insert(tlog_store(log), pseudonym, t, err)) != REDRESS_OK)
+		goto out;
 	if (q->n + t->n > q->cap) {
 		size_t cap = q->cap != 0 ? q->cap : 4096;
 		void *grown;
@@ -413,20 +426,59 @@ out:
 enum redress_err
 registry_search_forget(struct store *store, const char *pseudonym, struct redress_error *err)
 {
+	enum store_step_result r;
 	struct store_stmt *st;
+	struct buf all;
+	enum redress_err rc = REDRESS_OK;
+	size_t i;
 
-	enum redress_err rc;
+	/*
+	 * Her tokens from registry_search_owned (a row holds one or more, 16
+	 * hex digits each; a fund migrated from schema 12 has one a row),
+	 * read whole before any is deleted; then each pair, then those rows.
+	 */
+	buf_init(&all, 65536);
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_OWNED_GET, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, pseudonym);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		buf_puts(&all, store_column_text(st, 0));
+	if (r != STORE_DONE) {
+		rc = err->code;
+		goto out;
+	}
+	if ((rc = buf_error(&all, err)) != REDRESS_OK)
+		goto out;
+	if (all.len % SEARCH_TOKEN_HEX != 0) {
+		rc = error_set(err, REDRESS_E_STORE, "%s's search tokens are not whole (%zu hex digits)",
+		               pseudonym, all.len);
+		goto out;
+	}
+	for (i = 0; i + SEARCH_TOKEN_HEX <= all.len; i += SEARCH_TOKEN_HEX) {
+		char token[SEARCH_TOKEN_HEX + 1];
 
-	/* Her pairs in registry_search first: registry_search_owned says which. */
-	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL)
-		return err->code;
+		memcpy(token, all.data + i, SEARCH_TOKEN_HEX);
+		token[SEARCH_TOKEN_HEX] = '\0';
+		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_DELETE, err)) == NULL) {
+			rc = err->code;
+			goto out;
+		}
+		store_bind_text(st, 1, token);
+		store_bind_text(st, 2, pseudonym);
+		if ((rc = store_run(st, err)) != REDRESS_OK)
+			goto out;
+	}
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_OWNED_DELETE, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
 	store_bind_text(st, 1, pseudonym);
-	if ((rc = store_run(st, err)) != REDRESS_OK)
-		return rc;
-	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_OWNED_DELETE, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, pseudonym);
-	return store_run(st, err);
+	rc = store_run(st, err);
+out:
+	buf_free(&all);
+	return rc;
 }
 
 /* A sorted set of pseudonyms. */

@@ -184,9 +184,11 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
 
     /* Search tokens (registry_search.c). */
     [REGISTRY_Q_SEARCH_DELETE] = {.name = "registry.search.delete",
-                                  .sql = "DELETE FROM registry_search WHERE pseudonym = ?1 AND token IN"
-                                         " (SELECT token FROM registry_search_owned WHERE pseudonym = ?1)",
+                                  .sql = "DELETE FROM registry_search WHERE token = ?1 AND pseudonym = ?2",
                                   .columns = ""},
+    [REGISTRY_Q_SEARCH_OWNED_GET] = {.name = "registry.search.owned_get",
+                                     .sql = "SELECT tokens FROM registry_search_owned WHERE pseudonym = ?1",
+                                     .columns = "t"},
     [REGISTRY_Q_SEARCH_OWNED_DELETE] = {.name = "registry.search.owned_delete",
                                         .sql = "DELETE FROM registry_search_owned WHERE pseudonym = ?1",
                                         .columns = ""},
@@ -200,13 +202,9 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                            " ON CONFLICT DO NOTHING",
                                        .columns = ""},
     [REGISTRY_Q_SEARCH_OWNED_INSERT] = {.name = "registry.search.owned_insert",
-                                        .sql = "INSERT INTO registry_search_owned (token, pseudonym)"
-                                               " VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                                        .sql = "INSERT INTO registry_search_owned (pseudonym, tokens)"
+                                               " VALUES (?1, ?2)",
                                         .columns = ""},
-    [REGISTRY_Q_SEARCH_OWNED_INSERT_MANY] = {.name = "registry.search.owned_insert_many",
-                                             .sql = "INSERT INTO registry_search_owned (token, pseudonym)"
-                                                    " VALUES " PAIRS_32 " ON CONFLICT DO NOTHING",
-                                             .columns = ""},
     [REGISTRY_Q_SEARCH_FIND] = {.name = "registry.search.find",
                                 .sql = "SELECT pseudonym FROM registry_search WHERE token = ?1"
                                        " ORDER BY pseudonym",
