@@ -315,13 +315,22 @@ out:
  * people).  Only hashes wait here, never a name; who they are (the
  * registry_search_owned row) is written at once, at the end of its table.
  */
-#define SEARCH_PENDING_MAX 2097152 /* pairs, about 100 MB */
+#define SEARCH_PENDING_MAX 2097152 /* pairs, 32 MB, and their persons' pseudonyms */
 
+/* A pair waiting: its token as the number its hex digits write, and its person's place in who. */
 struct search_pair {
-	uint64_t key; /* the token's hex digits as a number: sorts as the token does */
-	char token[SEARCH_TOKEN_HEX + 1];
-	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	uint64_t key;
+	uint32_t person;
 };
+
+struct search_pending {
+	struct search_pair *v;
+	size_t n, cap;
+	char (*who)[REGISTRY_PSEUDONYM_MAX + 1]; /* the persons of the pairs, as they came */
+	size_t nwho, capwho;
+};
+
+static const char hex_digits[] = "0123456789abcdef";
 
 /* The number a token's lower-case hex digits write (SEARCH_TOKEN_HEX of them: 64 bits). */
 static uint64_t
@@ -335,11 +344,18 @@ token_key(const char *token)
 	return key;
 }
 
-struct search_pending {
-	struct search_pair *v;
-	size_t n, cap;
-};
+/* The token again from its number. */
+static void
+token_text(uint64_t key, char out[SEARCH_TOKEN_HEX + 1])
+{
+	size_t i;
 
+	for (i = SEARCH_TOKEN_HEX; i > 0; i--, key >>= 4)
+		out[i - 1] = hex_digits[key & 0xf];
+	out[SEARCH_TOKEN_HEX] = '\0';
+}
+
+/* By token, then as they came (her registration: the order of registry_search's second column, nearly). */
 static int
 pair_cmp(const void *a, const void *b)
 {
@@ -347,12 +363,13 @@ pair_cmp(const void *a, const void *b)
 
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	return strcmp(x->pseudonym, y->pseudonym);
+	return x->person < y->person ? -1 : x->person > y->person;
 }
 
 enum redress_err
 registry_search_pending_flush(struct store *store, void *state, struct redress_error *err)
 {
+	char token[REGISTRY_SEARCH_INSERT_ROWS][SEARCH_TOKEN_HEX + 1];
 	struct search_pending *q = state;
 	struct store_stmt *st;
 	enum redress_err rc = REDRESS_OK;
@@ -369,18 +386,21 @@ registry_search_pending_flush(struct store *store, void *state, struct redress_e
 		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT_MANY, err)) == NULL)
 			return err->code;
 		for (j = 0; j < REGISTRY_SEARCH_INSERT_ROWS; j++) {
-			store_bind_text(st, (int)(2 * j + 1), q->v[i + j].token);
-			store_bind_text(st, (int)(2 * j + 2), q->v[i + j].pseudonym);
+			token_text(q->v[i + j].key, token[j]);
+			store_bind_text(st, (int)(2 * j + 1), token[j]);
+			store_bind_text(st, (int)(2 * j + 2), q->who[q->v[i + j].person]);
 		}
 		rc = store_run(st, err);
 	}
 	for (; i < n && rc == REDRESS_OK; i++) {
 		if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_INSERT, err)) == NULL)
 			return err->code;
-		store_bind_text(st, 1, q->v[i].token);
-		store_bind_text(st, 2, q->v[i].pseudonym);
+		token_text(q->v[i].key, token[0]);
+		store_bind_text(st, 1, token[0]);
+		store_bind_text(st, 2, q->who[q->v[i].person]);
 		rc = store_run(st, err);
 	}
+	q->nwho = 0;
 	return rc;
 }
 
@@ -392,6 +412,7 @@ registry_search_pending_discard(void *state)
 	if (q == NULL)
 		return;
 	free(q->v);
+	free(q->who);
 	free(q);
 }
 
@@ -426,6 +447,8 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 	/* Whose they are at once (one row, at the end of its table); the pairs wait. */
 	if ((rc = owned_insert(tlog_store(log), pseudonym, t, err)) != REDRESS_OK)
 		goto out;
+	if (t->n == 0)
+		goto out;
 	if (q->n + t->n > q->cap) {
 		size_t cap = q->cap != 0 ? q->cap : 4096;
 		void *grown;
@@ -440,12 +463,25 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 		q->v = grown;
 		q->cap = cap;
 	}
+	if (q->nwho == q->capwho) {
+		size_t cap = q->capwho != 0 ? q->capwho * 2 : 256;
+		void *grown;
+
+		if ((grown = realloc(q->who, cap * sizeof(q->who[0]))) == NULL) {
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search",
+			               pseudonym);
+			goto out;
+		}
+		q->who = grown;
+		q->capwho = cap;
+	}
+	text_copy(q->who[q->nwho], sizeof(q->who[0]), pseudonym);
 	for (i = 0; i < t->n; i++) {
-		memcpy(q->v[q->n].token, t->hash[i], sizeof(q->v[0].token));
 		q->v[q->n].key = token_key(t->hash[i]);
-		text_copy(q->v[q->n].pseudonym, sizeof(q->v[0].pseudonym), pseudonym);
+		q->v[q->n].person = (uint32_t)q->nwho;
 		q->n++;
 	}
+	q->nwho++;
 	if (q->n >= SEARCH_PENDING_MAX)
 		rc = registry_search_pending_flush(tlog_store(log), q, err);
 out:
