@@ -424,6 +424,24 @@ registry_search_flush(struct tlog *log, struct redress_error *err)
 	return slot == NULL ? REDRESS_OK : registry_search_pending_flush(tlog_store(log), *slot, err);
 }
 
+/* Makes room in *v (*cap elements of size bytes) for need of them, doubling; 0 when out of memory. */
+static int
+array_room(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap != 0 ? *cap : 256;
+	void *grown;
+
+	if (need <= *cap)
+		return 1;
+	while (n < need)
+		n *= 2;
+	if ((grown = realloc(*v, n * size)) == NULL)
+		return 0;
+	*v = grown;
+	*cap = n;
+	return 1;
+}
+
 enum redress_err
 registry_search_index_new(struct tlog *log, const struct seal_key *index_key, const char *pseudonym,
                           const struct registry_identity *id, struct redress_error *err)
@@ -449,31 +467,10 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 		goto out;
 	if (t->n == 0)
 		goto out;
-	if (q->n + t->n > q->cap) {
-		size_t cap = q->cap != 0 ? q->cap : 4096;
-		void *grown;
-
-		while (cap < q->n + t->n)
-			cap *= 2;
-		if ((grown = realloc(q->v, cap * sizeof(q->v[0]))) == NULL) {
-			rc = error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search",
-			               pseudonym);
-			goto out;
-		}
-		q->v = grown;
-		q->cap = cap;
-	}
-	if (q->nwho == q->capwho) {
-		size_t cap = q->capwho != 0 ? q->capwho * 2 : 256;
-		void *grown;
-
-		if ((grown = realloc(q->who, cap * sizeof(q->who[0]))) == NULL) {
-			rc = error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search",
-			               pseudonym);
-			goto out;
-		}
-		q->who = grown;
-		q->capwho = cap;
+	if (!array_room((void **)&q->v, &q->cap, q->n + t->n, sizeof(q->v[0])) ||
+	    !array_room((void **)&q->who, &q->capwho, q->nwho + 1, sizeof(q->who[0]))) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
+		goto out;
 	}
 	text_copy(q->who[q->nwho], sizeof(q->who[0]), pseudonym);
 	for (i = 0; i < t->n; i++) {
