@@ -154,7 +154,7 @@ enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind
 
 #define REGISTRY_SEARCH_INSERT_ROWS 32
 
-/* The pairs of registry_search by person (registry_apply.c's schema; the migration to schema 13 makes it). */
+/* Each person's search tokens, one row (registry_apply.c's schema; the migration to schema 13 makes it). */
 #define REGISTRY_SEARCH_OWNED_SCHEMA                                                                         \
 	"CREATE TABLE IF NOT EXISTS registry_search_owned ("                                                 \
 	" pseudonym TEXT NOT NULL,"                                                                          \
@@ -246,22 +246,20 @@ enum redress_err registry_fold(void *model, const struct event *ev, struct audit
 void registry_fold_end(void *model, struct audit_fold *fold);
 
 /* registry.c's helpers for corrections (registry_change.c). */
-enum redress_err registry_append_apply_seq(struct tlog *log, const char *type, struct buf *data,
-                                           uint64_t *seq_r, struct redress_error *err);
+enum redress_err registry_append_apply_seq(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r,
+                                           struct redress_error *err);
 enum redress_err registry_identity_seal(const struct seal_key *key, const char *pseudonym,
                                         const struct registry_identity *id, struct buf *out,
                                         struct redress_error *err);
-enum redress_err registry_identity_unseal(const struct seal_key *key, const char *pseudonym,
-                                          const char *sealed, struct registry_identity *id_r,
-                                          struct redress_error *err);
+enum redress_err registry_identity_unseal(const struct seal_key *key, const char *pseudonym, const char *sealed,
+                                          struct registry_identity *id_r, struct redress_error *err);
 /* The blind index of national_id ("" for none); held by anyone not erased but self: REDRESS_E_CONFLICT. */
 enum redress_err registry_id_index(struct store *store, const struct registry_keys *keys,
-                                   const char *national_id, const char *self,
-                                   char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err);
+                                   const char *national_id, const char *self, char index[SEAL_INDEX_TEXT_SIZE],
+                                   struct redress_error *err);
 
 /* Corrections' events applied (registry_change.c), for registry_replay. */
-enum redress_err registry_change_replay(struct store *store, const struct event *ev,
-                                        struct redress_error *err);
+enum redress_err registry_change_replay(struct store *store, const struct event *ev, struct redress_error *err);
 
 /*
  * Corrections' part of audit's fold, kept in the registry's fold model:
