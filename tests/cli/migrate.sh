@@ -40,7 +40,7 @@ sqlite3 "$DB" "CREATE TABLE http_totp_steps (account TEXT PRIMARY KEY, step INTE
 
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 15"
+expect_in "$OUT" "migrated the schema from version 1 to 16"
 expect_eq "$(sqlite3 "$DB" "SELECT account || ':' || step FROM users_totp_steps")" "ada:12345" \
 	"the TOTP step kept, in the users module's table"
 expect_eq "$(sqlite3 "$DB" "SELECT program || ':' || seq FROM reports_renderings")" "flagship-2015:7" \
@@ -58,8 +58,8 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-for from in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do
-	expect_exit 0 as ada audit show --index "$((last - 14 + from))"
+for from in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+	expect_exit 0 as ada audit show --index "$((last - 15 + from))"
 	expect_in "$OUT" '"type": "log.migrated"'
 	expect_in "$OUT" "\"from\": $from"
 done
@@ -79,6 +79,10 @@ expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'reg
 	"the frailest-first list's index after migrating (migration 11)"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name LIKE 'offices_%' AND type = 'table'")" 4 \
 	"the offices module's tables after migrating (migration 14)"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_search_owned'")" 1 \
+	"the search tokens by person after migrating (migration 15)"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_search_pseudonym'")" 0 \
+	"the index it replaces, after migrating (migration 15)"
 
 # The audit is clean, and the fund keeps working: reads, a change, the server's tables.
 expect_exit 0 rd audit verify
@@ -101,6 +105,39 @@ expect_exit 0 rd audit verify
 expect_exit 0 rd migrate
 expect_in "$OUT" "nothing to do"
 expect_eq "$(ls "$DB".schema-*.bak | wc -l)" 1 "backups after a second migrate"
+
+# Migration 15 on a fund put back to schema 15 by hand, whose persons have search tokens (32
+# hex digits, an index by person): each keeps its first 16, the same as a
+# new index gives, and registry_search_owned holds the same pairs.
+expect_exit 0 as cho person reindex
+sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1" >"$T/tokens.txt"
+[ -s "$T/tokens.txt" ] || fail "no search tokens after a reindex"
+checks=$((checks + 1))
+sqlite3 "$DB" <<'SQL'
+DROP TABLE registry_search_owned;
+CREATE TABLE old_search (token TEXT NOT NULL, pseudonym TEXT NOT NULL,
+ PRIMARY KEY (token, pseudonym)) WITHOUT ROWID;
+INSERT INTO old_search SELECT token || '0123456789abcdef', pseudonym FROM registry_search;
+DROP TABLE registry_search;
+ALTER TABLE old_search RENAME TO registry_search;
+CREATE INDEX registry_search_pseudonym ON registry_search (pseudonym);
+UPDATE log_meta SET value = '15' WHERE name = 'schema';
+SQL
+expect_exit 0 rd migrate
+expect_in "$OUT" "from version 15 to 16"
+expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1")" \
+	"$(cat "$T/tokens.txt")" "search tokens after migration 15"
+expect_eq "$(sqlite3 "$DB" "SELECT tokens || ' ' || pseudonym FROM registry_search_owned ORDER BY 1")" \
+	"$(cat "$T/tokens.txt")" "search tokens by person after migration 15"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_search_pseudonym'")" 0 \
+	"the index by person after migration 15"
+expect_exit 0 as cho person reindex
+expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1")" \
+	"$(cat "$T/tokens.txt")" "search tokens indexed again after migration 15"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM registry_search_owned")" \
+	"$(sqlite3 "$DB" "SELECT count(DISTINCT pseudonym) FROM registry_search")" \
+	"rows of search tokens by person, indexed again (one a person: the old ones deleted)"
+# (No audit here: the log rightly finds a second migration from 15 to 16.)
 
 # A schema from a newer redress: refused, by every command and by migrate.
 sqlite3 "$DB" "UPDATE log_meta SET value = '99' WHERE name = 'schema'"

@@ -583,12 +583,18 @@ test_search(void **state)
 	assert_string_equal(find(f, "순자", &fc), "");
 }
 
-/* The count of search tokens the table holds for pseudonym. */
+/*
+ * The count of search tokens the table holds for pseudonym, after checking
+ * that registry_search_owned (what deleting hers reads) holds as many.
+ */
 static long
 tokens_of(struct fixture *f, const char *pseudonym)
 {
 	static const struct store_query q = {"test.tokens",
 	                                     "SELECT count(*) FROM registry_search WHERE pseudonym = ?1"};
+	static const struct store_query same = {"test.tokens_owned",
+	                                        "SELECT coalesce(sum(length(tokens)), 0) / 16 FROM"
+	                                        " registry_search_owned WHERE pseudonym = ?1"};
 	struct redress_error err;
 	struct store_stmt *st = store_query(f->lf->store, &q, &err);
 	long n;
@@ -597,6 +603,11 @@ tokens_of(struct fixture *f, const char *pseudonym)
 	store_bind_text(st, 1, pseudonym);
 	assert_int_equal(store_step(st, &err), STORE_ROW);
 	n = (long)store_column_int64(st, 0);
+	store_done(st);
+	assert_non_null(st = store_query(f->lf->store, &same, &err));
+	store_bind_text(st, 1, pseudonym);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_int_equal(store_column_int64(st, 0), n);
 	store_done(st);
 	return n;
 }

@@ -91,7 +91,13 @@ static const char registry_schema[] =
     " token TEXT NOT NULL,"
     " pseudonym TEXT NOT NULL,"
     " PRIMARY KEY (token, pseudonym)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS registry_search_pseudonym ON registry_search (pseudonym);"
+    /*
+     * Whose tokens are which, for deleting hers: a table of its own, not an
+     * index on registry_search, so that an import writes it in registration
+     * order (appending) while registry_search takes the same pairs in token
+     * order; an index would take them in token order too, at random.
+     */
+    REGISTRY_SEARCH_OWNED_SCHEMA
     /* registry_dups.c's duplicate keys (whole name and birth year, keyed): derived like the search's. */
     "CREATE TABLE IF NOT EXISTS registry_dup_keys ("
     " key TEXT NOT NULL,"

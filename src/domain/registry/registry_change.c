@@ -655,8 +655,9 @@ registry_update(struct tlog *log, const struct actor *actor, const struct regist
 		goto out;
 	if (identity) {
 		*change_r = seq;
-	} else if (changed[6] && (rc = registry_search_index(store, keys->index, pseudonym, &np.identity,
-	                                                     err)) != REDRESS_OK) {
+	} else if (changed[6] && ((rc = registry_search_flush(log, err)) != REDRESS_OK ||
+	                          (rc = registry_search_index(store, keys->index, pseudonym, &np.identity,
+	                                                      err)) != REDRESS_OK)) {
 		goto out;
 	}
 out:
@@ -753,7 +754,9 @@ registry_change_decide(struct tlog *log, const struct actor *actor, const struct
 	if ((rc = registry_data_key(store, keys, prop.pseudonym, &key, err)) != REDRESS_OK ||
 	    (rc = registry_identity_unseal(key, prop.pseudonym, after.identity, &id, err)) != REDRESS_OK)
 		goto out;
-	rc = registry_search_index(store, keys->index, prop.pseudonym, &id, err);
+	/* Her tokens from a registration in this change written first, to be replaced with the rest. */
+	if ((rc = registry_search_flush(log, err)) == REDRESS_OK)
+		rc = registry_search_index(store, keys->index, prop.pseudonym, &id, err);
 out:
 	explicit_bzero(&id, sizeof(id));
 	seal_key_free(&key);

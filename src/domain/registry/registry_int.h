@@ -168,6 +168,13 @@ enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind
 
 #define REGISTRY_SEARCH_INSERT_ROWS 32
 
+/* Each person's search tokens, one row (registry_apply.c's schema; the migration to schema 13 makes it). */
+#define REGISTRY_SEARCH_OWNED_SCHEMA                                                                         \
+	"CREATE TABLE IF NOT EXISTS registry_search_owned ("                                                 \
+	" pseudonym TEXT NOT NULL,"                                                                          \
+	" tokens TEXT NOT NULL,"                                                                             \
+	" PRIMARY KEY (pseudonym, tokens)) WITHOUT ROWID;"
+
 /* The registry's statements (registry_sql.c), by id in registry_catalogue. */
 enum registry_statement {
 	REGISTRY_Q_PERSON_GET,
@@ -208,9 +215,12 @@ enum registry_statement {
 	REGISTRY_Q_WISH_LATEST,
 	REGISTRY_Q_CONSULTATIONS,
 	REGISTRY_Q_REVEAL_INSERT,
-	REGISTRY_Q_SEARCH_DELETE,
+	REGISTRY_Q_SEARCH_DELETE,    /* one pair */
+	REGISTRY_Q_SEARCH_OWNED_GET, /* her tokens, 16 hex digits each, one or more a row */
+	REGISTRY_Q_SEARCH_OWNED_DELETE,
 	REGISTRY_Q_SEARCH_INSERT,
 	REGISTRY_Q_SEARCH_INSERT_MANY, /* REGISTRY_SEARCH_INSERT_ROWS pairs at once */
+	REGISTRY_Q_SEARCH_OWNED_INSERT,
 	REGISTRY_Q_SEARCH_FIND,
 	/* Duplicate keys (registry_dups.c). */
 	REGISTRY_Q_DUP_DELETE,

@@ -42,6 +42,15 @@
 #define LIST_SELECT_OFFICE                                                                                   \
 	"SELECT " PERSON_COLUMNS " FROM registry_persons" LIST_WHERE LIST_OFFICE " AND ?5 = ?5 ORDER BY "
 
+/* REGISTRY_SEARCH_INSERT_ROWS pairs of parameters: (?1, ?2) ... (?63, ?64). */
+#define PAIRS_32                                                                                             \
+	"(?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12), (?13, ?14),"                         \
+	" (?15, ?16), (?17, ?18), (?19, ?20), (?21, ?22), (?23, ?24), (?25, ?26),"                           \
+	" (?27, ?28), (?29, ?30), (?31, ?32), (?33, ?34), (?35, ?36), (?37, ?38),"                           \
+	" (?39, ?40), (?41, ?42), (?43, ?44), (?45, ?46), (?47, ?48), (?49, ?50),"                           \
+	" (?51, ?52), (?53, ?54), (?55, ?56), (?57, ?58), (?59, ?60), (?61, ?62),"                           \
+	" (?63, ?64)"
+
 static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
     /* Persons. */
     [REGISTRY_Q_PERSON_GET] = {.name = "registry.person.get",
@@ -206,23 +215,27 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
 
     /* Search tokens (registry_search.c). */
     [REGISTRY_Q_SEARCH_DELETE] = {.name = "registry.search.delete",
-                                  .sql = "DELETE FROM registry_search WHERE pseudonym = ?1",
+                                  .sql = "DELETE FROM registry_search WHERE token = ?1 AND pseudonym = ?2",
                                   .columns = ""},
+    [REGISTRY_Q_SEARCH_OWNED_GET] = {.name = "registry.search.owned_get",
+                                     .sql = "SELECT tokens FROM registry_search_owned WHERE pseudonym = ?1",
+                                     .columns = "t"},
+    [REGISTRY_Q_SEARCH_OWNED_DELETE] = {.name = "registry.search.owned_delete",
+                                        .sql = "DELETE FROM registry_search_owned WHERE pseudonym = ?1",
+                                        .columns = ""},
     [REGISTRY_Q_SEARCH_INSERT] = {.name = "registry.search.insert",
                                   .sql = "INSERT INTO registry_search (token, pseudonym) VALUES (?1, ?2)"
                                          " ON CONFLICT DO NOTHING",
                                   .columns = ""},
-    [REGISTRY_Q_SEARCH_INSERT_MANY] =
-        {.name = "registry.search.insert_many",
-         .sql = "INSERT INTO registry_search (token, pseudonym) VALUES "
-                "(?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12), (?13, ?14),"
-                " (?15, ?16), (?17, ?18), (?19, ?20), (?21, ?22), (?23, ?24), (?25, ?26),"
-                " (?27, ?28), (?29, ?30), (?31, ?32), (?33, ?34), (?35, ?36), (?37, ?38),"
-                " (?39, ?40), (?41, ?42), (?43, ?44), (?45, ?46), (?47, ?48), (?49, ?50),"
-                " (?51, ?52), (?53, ?54), (?55, ?56), (?57, ?58), (?59, ?60), (?61, ?62),"
-                " (?63, ?64)"
-                " ON CONFLICT DO NOTHING",
-         .columns = ""},
+    [REGISTRY_Q_SEARCH_INSERT_MANY] = {.name = "registry.search.insert_many",
+                                       .sql =
+                                           "INSERT INTO registry_search (token, pseudonym) VALUES " PAIRS_32
+                                           " ON CONFLICT DO NOTHING",
+                                       .columns = ""},
+    [REGISTRY_Q_SEARCH_OWNED_INSERT] = {.name = "registry.search.owned_insert",
+                                        .sql = "INSERT INTO registry_search_owned (pseudonym, tokens)"
+                                               " VALUES (?1, ?2)",
+                                        .columns = ""},
     [REGISTRY_Q_SEARCH_FIND] = {.name = "registry.search.find",
                                 .sql = "SELECT pseudonym FROM registry_search WHERE token = ?1"
                                        " ORDER BY pseudonym",
