@@ -176,6 +176,9 @@ expect_eq "$(sql "SELECT count(*) FROM sessions_throttle WHERE failures >= 5")" 
 expect_not_in "$(sql "SELECT tag FROM sessions_throttle")" "guessed-canary-name"
 expect_not_in "$(sql "SELECT tag FROM sessions_throttle")" "127.0.0.1"
 
+# The count made long (twelve failures: a wait of minutes), so that the restart below cannot outlast it.
+sql "UPDATE sessions_throttle SET failures = 12, last = $(date +%s)"
+
 # A restart of server 2 keeps both sessions: the one it made and server 1's.
 kill "$SERVER2" 2>/dev/null
 wait "$SERVER2" 2>/dev/null
