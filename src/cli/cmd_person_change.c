@@ -154,13 +154,17 @@ person_decide(struct cli *cli, int argc, char **argv, int approve)
 
 struct changes_out {
 	json_t *json;
+	struct cli *cli; /* who asks: only the changes of people its office sees (domain/offices) */
 };
 
 static enum redress_err
 change_one(void *ctx, const struct registry_change *ch, struct redress_error *err)
 {
 	struct changes_out *out = ctx;
+	int sees;
 
+	if ((sees = cli_sees(out->cli, ch->pseudonym, err)) <= 0)
+		return sees < 0 ? err->code : REDRESS_OK;
 	if (out->json != NULL) {
 		json_t *o = json_pack("{sIssssssssssss}", "change", (json_int_t)ch->seq, "pseudonym",
 		                      ch->pseudonym, "fields", ch->fields, "proposed_by", ch->actor, "at",
@@ -185,7 +189,7 @@ person_changes(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct changes_out out = {NULL};
+	struct changes_out out = {NULL, cli};
 	struct redress_error err;
 	int c, all = 0, json = 0;
 

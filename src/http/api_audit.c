@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "core/canon.h"
 #include "crypto/codec.h"
 #include "domain/reports/reports.h"
 #include "http/api.h"
@@ -145,6 +146,38 @@ api_audit_consistency(struct http_request *req, struct http_response *res)
 	                          (json_int_t)used, "hashes", hashes_json(proof, count)));
 }
 
+/*
+ * 1 when the account may see the event of bytes (len): it names no person
+ * its office does not see (domain/offices), in its data's "pseudonym",
+ * "victim", "claimant", "relative", "beneficiary" or "person"; 0 when it
+ * names one, -1 with err set when the database failed.
+ */
+static int
+event_seen(struct http_request *req, struct store *store, const char *bytes, size_t len,
+           struct redress_error *err)
+{
+	static const char *const keys[] = {"pseudonym", "victim",      "claimant",
+	                                   "relative",  "beneficiary", "person"};
+	const struct canon_node *data;
+	struct canon_doc doc;
+	const char *who;
+	size_t i;
+	int sees = 1;
+
+	if (http_sees(req, store, "", err) < 0)
+		return -1;
+	if (req->scope.across)
+		return 1;
+	canon_doc_init(&doc);
+	if (canon_read(&doc, bytes, len, err) == REDRESS_OK &&
+	    (data = canon_find(canon_root(&doc), "data")) != NULL)
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && sees == 1; i++)
+			if (canon_get_string(data, keys[i], &who, NULL) == REDRESS_OK)
+				sees = http_sees(req, store, who, err);
+	canon_doc_free(&doc);
+	return sees;
+}
+
 void
 api_audit_event(struct http_request *req, struct http_response *res)
 {
@@ -164,6 +197,19 @@ api_audit_event(struct http_request *req, struct http_response *res)
 		return;
 	buf_reset(&res->body);
 	if (tlog_event_bytes(log, seq, &res->body, &err) != REDRESS_OK) {
+		http_reply_fail(res, &err);
+		return;
+	}
+	/* An event of another office's person is not found, as the event that does not exist
+	 * (domain/offices). */
+	switch (event_seen(req, tlog_store(log), res->body.data, res->body.len, &err)) {
+	case 1: break;
+	case 0:
+		buf_reset(&res->body);
+		http_reply_error(res, 404, "not_found", "no event %llu in the log", (unsigned long long)seq);
+		return;
+	default:
+		buf_reset(&res->body);
 		http_reply_fail(res, &err);
 		return;
 	}

@@ -86,9 +86,16 @@ api_programs_held(struct http_request *req, struct http_response *res)
 	array = json_array();
 	if ((rc = program_get(store, http_param(req, "code"), p, &err)) == REDRESS_OK)
 		rc = entitlements_held(store, p->code, &items, &n, &err);
-	for (i = 0; rc == REDRESS_OK && i < n; i++)
-		if ((rc = entitlements_latest_proof(store, items[i].beneficiary, proof, &err)) == REDRESS_OK)
+	for (i = 0; rc == REDRESS_OK && i < n; i++) {
+		/* Only the people the account's office sees (domain/offices). */
+		int sees = http_sees(req, store, items[i].beneficiary, &err);
+
+		if (sees < 0)
+			rc = err.code;
+		else if (sees && (rc = entitlements_latest_proof(store, items[i].beneficiary, proof, &err)) ==
+		                     REDRESS_OK)
 			rc = api_append(array, entitlement_held_json(&items[i], proof), &err);
+	}
 	api_reply_list(res, "held", array, rc, &err);
 	free(items);
 	free(p);

@@ -124,6 +124,19 @@ expect_status 200 "an admin sees across"
 call moe GET "/persons/$P_cyd"
 expect_status 403 "the monitor, as before"
 
+# An event of hers, by its number: not found either, in the words of an event that does not exist.
+seq=$(db_sql "SELECT registered_seq FROM registry_persons WHERE pseudonym = '$P_cyd'")
+call cho GET "/audit/events/999999"
+never=$(printf '%s' "$OUT" | json error.message)
+call cho GET "/audit/events/$seq"
+expect_status 404 "the south's person's registration, asked by the north"
+expect_eq "$(printf '%s' "$OUT" | json error.message)" "${never//999999/$seq}" "the refusal's words"
+call cyd GET "/audit/events/$seq"
+expect_status 200 "her registration, asked by her own office"
+expect_in "$OUT" "$P_cyd"
+call ada GET "/audit/events/$seq"
+expect_status 200 "her registration, asked by an admin"
+
 # A person named in a body, not a path: the same.
 jcall cho POST "/claims" "{\"program\": \"flagship-2015\", \"victim\": \"$P_cyd\"}"
 expect_status 404 "a claim opened for the south's person by the north"

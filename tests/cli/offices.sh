@@ -132,6 +132,11 @@ expect_exit 13 as sam note show "$note" --reason look
 expect_exit 13 as sam task done "$task"
 expect_exit 13 as sam grievance resolve "$grievance" --outcome "done"
 expect_exit 13 as sam person approve-change "$change"
+expect_exit 0 as nina person changes
+expect_in "$OUT" "$PN"
+expect_exit 0 as sam person changes
+expect_not_in "$OUT" "$PN" "sam's proposed changes"
+expect_exit 0 as sam claim list
 expect_exit 0 as nina task list
 expect_in "$OUT" "$PN"
 expect_exit 0 as sam task list
