@@ -447,12 +447,21 @@ transition_form(struct page *p, const char *action_path, const char *button, con
 		html_raw_const(p->b, "> <label class=\"inline\"");
 		html_attr(p->b, "for", confirm_id);
 		html_raw_const(p->b, ">");
-		html_text(
-		    p->b,
-		    strcmp(button_class, "approve") == 0
-		        ? T(p, "I have checked the evidence and approve this claim.")
-		        : T(p,
-		            "I have checked the evidence and deny this claim; the family will be told why."));
+		if (reason_field != NULL && strcmp(reason_field, "overturn_reason") == 0)
+			html_text(p->b,
+			          T(p, "I have read the appeal and the evidence, and overturn the denial: "
+			               "the claim is approved."));
+		else if (reason_field != NULL && strcmp(reason_field, "uphold_reason") == 0)
+			html_text(p->b,
+			          T(p, "I have read the appeal and the evidence, and uphold the denial for "
+			               "good; the family will be told why."));
+		else
+			html_text(p->b,
+			          strcmp(button_class, "approve") == 0
+			              ? T(p, "I have checked the evidence and approve this claim.")
+			              : T(p,
+			                  "I have checked the evidence and deny this claim; the family will "
+			                  "be told why."));
 		html_raw_const(p->b, "</label></div>");
 	}
 	html_raw_const(p->b, "<button type=\"submit\"");
