@@ -57,8 +57,9 @@ struct list_ctx {
 	struct page *p;
 	const char *victim; /* only this victim's claims, or NULL */
 	size_t count;
-	int more;  /* stopped at QUEUE_PAGE with more to come */
-	int split; /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
+	int more;    /* stopped at QUEUE_PAGE with more to come */
+	int split;   /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
+	int appeals; /* the split is an appeals officer's: she took part in the claim before, or not */
 	struct store *store;  /* for the split and the programs' names */
 	struct program *prog; /* the last program named (page_program_words) */
 };
@@ -78,6 +79,38 @@ approved_mine(void *ctx, const struct claim_decision *d, struct redress_error *e
 	if (d->action == CLAIM_APPROVE && d->round == m->round && strcmp(d->actor, m->actor) == 0)
 		m->mine = 1;
 	return REDRESS_OK;
+}
+
+/* An approval or denial by m->actor in a round before m->round: she took part in the claim. */
+static enum redress_err
+decided_before(void *ctx, const struct claim_decision *d, struct redress_error *err)
+{
+	struct mine_ctx *m = ctx;
+
+	(void)err;
+	if ((d->action == CLAIM_APPROVE || d->action == CLAIM_DENY) && d->round < m->round &&
+	    strcmp(d->actor, m->actor) == 0)
+		m->mine = 1;
+	return REDRESS_OK;
+}
+
+/*
+ * 1 when the account opened claim c or decided it before its appeal: another
+ * member of the appeals staff decides it (the domain checks the harms'
+ * reviews too, and refuses what this list lets through).
+ */
+static int
+took_part(struct store *store, const struct page *p, const struct claim *c)
+{
+	char actor[TLOG_ACTOR_MAX + 8];
+	struct mine_ctx m = {actor, c->round, 0};
+	struct redress_error err;
+
+	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
+	if (strcmp(c->opened_by, actor) == 0)
+		return 1;
+	claim_decision_each(store, c->id, decided_before, &m, &err);
+	return m.mine;
 }
 
 /* 1 when the account opened claim c or approved it in its current round: another reviewer must decide. */
@@ -101,7 +134,8 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	struct list_ctx *l = ctx;
 	struct page *p = l->p;
 
-	if (l->split != 0 && waits_for_another(l->store, p, c) != (l->split == 2))
+	if (l->split != 0 &&
+	    (l->appeals ? took_part(l->store, p, c) : waits_for_another(l->store, p, c)) != (l->split == 2))
 		return REDRESS_OK;
 	if (l->victim == NULL && l->count == QUEUE_PAGE) {
 		l->more = 1;
@@ -137,7 +171,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 int
 page_claims_table(struct page *p, struct store *store, int state, const char *victim)
 {
-	struct list_ctx l = {p, victim, 0, 0, 0, store, NULL};
+	struct list_ctx l = {p, victim, 0, 0, 0, 0, store, NULL};
 	struct redress_error err;
 	enum redress_err rc;
 
@@ -175,7 +209,7 @@ page_claims_table(struct page *p, struct store *store, int state, const char *vi
 static int
 split_table(struct page *p, struct store *store, int state, int split)
 {
-	struct list_ctx l = {p, NULL, 0, 0, split, store, NULL};
+	struct list_ctx l = {p, NULL, 0, 0, split, state == CLAIM_APPEALED, store, NULL};
 	struct redress_error err;
 	enum redress_err rc;
 
@@ -233,8 +267,7 @@ page_claims_list(struct http_request *req, struct http_response *res)
 	html_raw_const(p.b, "</a></li><li><a href=\"/claims?state=all\">");
 	html_text(p.b, T(&p, "All claims"));
 	html_raw_const(p.b, "</a></li></ul></nav>");
-	if (users_allows(&req->actor, PERM_CLAIMS_DECIDE) &&
-	    (filter == CLAIM_SUBMITTED || filter == CLAIM_APPEALED)) {
+	if (users_allows(&req->actor, PERM_CLAIMS_DECIDE) && filter == CLAIM_SUBMITTED) {
 		/* A reviewer's queue in two: what she may decide now, and what waits for another reviewer. */
 		int failed = 0;
 
@@ -249,6 +282,24 @@ page_claims_list(struct http_request *req, struct http_response *res)
 		    p.b,
 		    T(&p,
 		      "Claims you opened or have approved in this round: another reviewer decides them."));
+		html_raw_const(p.b, "</p>");
+		failed |= split_table(&p, store, filter, 2) < 0;
+		page_end(&p, failed ? 500 : 200);
+		return;
+	}
+	if (users_allows(&req->actor, PERM_APPEALS_DECIDE) && filter == CLAIM_APPEALED) {
+		/* The appeals queue in two: what she may decide, and what she took part in before. */
+		int failed = 0;
+
+		html_raw_const(p.b, "<h2>");
+		html_text(p.b, T(&p, "Needs you"));
+		html_raw_const(p.b, "</h2>");
+		failed |= split_table(&p, store, filter, 1) < 0;
+		html_raw_const(p.b, "<h2>");
+		html_text(p.b, T(&p, "Another member of the appeals staff decides"));
+		html_raw_const(p.b, "</h2><p class=\"hint\">");
+		html_text(p.b, T(&p, "Claims you opened or decided before their appeal: you take no part in "
+		                     "deciding the appeal."));
 		html_raw_const(p.b, "</p>");
 		failed |= split_table(&p, store, filter, 2) < 0;
 		page_end(&p, failed ? 500 : 200);
