@@ -57,9 +57,14 @@ struct list_ctx {
 	struct page *p;
 	const char *victim; /* only this victim's claims, or NULL */
 	size_t count;
-	int more;    /* stopped at QUEUE_PAGE with more to come */
-	int split;   /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
-	int appeals; /* the split is an appeals officer's: she took part in the claim before, or not */
+	int more;  /* stopped at QUEUE_PAGE with more to come */
+	int split; /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
+	/*
+	 * The split is an appeals officer's: she opened the claim or decided it
+	 * before its appeal, or not (the domain checks harm reviews too and
+	 * refuses what this list lets through); else a reviewer's.
+	 */
+	int appeals;
 	struct store *store;  /* for the split and the programs' names */
 	struct program *prog; /* the last program named (page_program_words) */
 };
@@ -95,12 +100,12 @@ decided_before(void *ctx, const struct claim_decision *d, struct redress_error *
 }
 
 /*
- * 1 when the account opened claim c or decided it before its appeal: another
- * member of the appeals staff decides it (the domain checks the harms'
- * reviews too, and refuses what this list lets through).
+ * 1 when the account opened claim c or made a decision of it that fn (one
+ * of the two above) finds: another person must decide.
  */
 static int
-took_part(struct store *store, const struct page *p, const struct claim *c)
+not_for_me(struct store *store, const struct page *p, const struct claim *c,
+           enum redress_err (*fn)(void *ctx, const struct claim_decision *d, struct redress_error *err))
 {
 	char actor[TLOG_ACTOR_MAX + 8];
 	struct mine_ctx m = {actor, c->round, 0};
@@ -109,22 +114,7 @@ took_part(struct store *store, const struct page *p, const struct claim *c)
 	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
 	if (strcmp(c->opened_by, actor) == 0)
 		return 1;
-	claim_decision_each(store, c->id, decided_before, &m, &err);
-	return m.mine;
-}
-
-/* 1 when the account opened claim c or approved it in its current round: another reviewer must decide. */
-static int
-waits_for_another(struct store *store, const struct page *p, const struct claim *c)
-{
-	char actor[TLOG_ACTOR_MAX + 8];
-	struct mine_ctx m = {actor, c->round, 0};
-	struct redress_error err;
-
-	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
-	if (strcmp(c->opened_by, actor) == 0)
-		return 1;
-	claim_decision_each(store, c->id, approved_mine, &m, &err);
+	claim_decision_each(store, c->id, fn, &m, &err);
 	return m.mine;
 }
 
@@ -135,7 +125,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	struct page *p = l->p;
 
 	if (l->split != 0 &&
-	    (l->appeals ? took_part(l->store, p, c) : waits_for_another(l->store, p, c)) != (l->split == 2))
+	    not_for_me(l->store, p, c, l->appeals ? decided_before : approved_mine) != (l->split == 2))
 		return REDRESS_OK;
 	if (l->victim == NULL && l->count == QUEUE_PAGE) {
 		l->more = 1;

@@ -228,6 +228,36 @@ expect_eq "$STATUS" 409 "an appeal decided already, on the page"
 expect_in "$OUT" "no appeal waiting"
 tget "$abe_token" "/persons"
 expect_eq "$STATUS" 403 "the appeals role reads no case files"
+# A reviewer made an appeals officer: never the decider of an appeal against her own decision.
+expect_exit 0 as cid claim open --program colombia-1448 --victim "${PEOPLE[0]}"
+R=$OUT
+expect_exit 0 as cid claim evidence add "$R" "$T/ev.txt"
+expect_exit 0 as cid claim harm add "$R" --harm displacement --evidence 1
+expect_exit 0 as cid claim submit "$R"
+expect_exit 0 as rita claim deny "$R" --reason "Synthetic: not shown"
+expect_exit 0 as cid claim appeal "$R" --reason "Synthetic: new papers"
+expect_exit 0 as ada user role rita appeals
+expect_exit 0 as rita user token
+rita_token=$OUT
+size=$(log_size)
+expect_exit 15 as rita claim appeal-decide "$R" --overturn --reason "Synthetic: mine"
+expect_one_line_error "user:rita decided or reviewed claim $R before"
+expect_exit 15 as rita claim harm approve "$R" --harm displacement
+expect_one_line_error "user:rita decided or reviewed claim $R before"
+tpost "$rita_token" "/api/v1/claims/$R/appeal/decision" '{"outcome": "overturned", "reason": "Synthetic"}'
+expect_eq "$STATUS" 422 "a former reviewer deciding the appeal over HTTP"
+expect_eq "$(log_size)" "$size" "log size after the former reviewer's refusals"
+# Her queue puts the claim under another member's; abe's, under his.
+curl -s -H "Authorization: Bearer $rita_token" -H "Accept-Language: en" "$BASE/claims?state=appealed" >"$T/q.html"
+part() { # N: the queue page's part before (1) or after (2) the heading of another member's
+	awk -v RS='Another member of the appeals staff decides' -v n="$1" 'NR == n' "$T/q.html"
+}
+expect_in "$(part 2)" "$R"
+expect_not_in "$(part 1)" "$R" "rita's own part of the queue"
+curl -s -H "Authorization: Bearer $abe_token" -H "Accept-Language: en" "$BASE/claims?state=appealed" >"$T/q.html"
+expect_in "$(part 1)" "$R"
+expect_not_in "$(part 2)" "$R" "abe's other part of the queue"
+
 kill "$SERVER" 2>/dev/null
 wait "$SERVER" 2>/dev/null
 
