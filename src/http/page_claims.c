@@ -60,6 +60,12 @@ struct list_ctx {
 	size_t count;
 	int more;  /* stopped at QUEUE_PAGE with more to come */
 	int split; /* 0: every claim; 1: those the account may decide; 2: those waiting for another */
+	/*
+	 * The split is an appeals officer's: she opened the claim or decided it
+	 * before its appeal, or not (the domain checks harm reviews too and
+	 * refuses what this list lets through); else a reviewer's.
+	 */
+	int appeals;
 	struct store *store;  /* for the split and the programs' names */
 	struct program *prog; /* the last program named (page_program_words) */
 };
@@ -81,9 +87,26 @@ approved_mine(void *ctx, const struct claim_decision *d, struct redress_error *e
 	return REDRESS_OK;
 }
 
-/* 1 when the account opened claim c or approved it in its current round: another reviewer must decide. */
+/* An approval or denial by m->actor in a round before m->round: she took part in the claim. */
+static enum redress_err
+decided_before(void *ctx, const struct claim_decision *d, struct redress_error *err)
+{
+	struct mine_ctx *m = ctx;
+
+	(void)err;
+	if ((d->action == CLAIM_APPROVE || d->action == CLAIM_DENY) && d->round < m->round &&
+	    strcmp(d->actor, m->actor) == 0)
+		m->mine = 1;
+	return REDRESS_OK;
+}
+
+/*
+ * 1 when the account opened claim c or made a decision of it that fn (one
+ * of the two above) finds: another person must decide.
+ */
 static int
-waits_for_another(struct store *store, const struct page *p, const struct claim *c)
+not_for_me(struct store *store, const struct page *p, const struct claim *c,
+           enum redress_err (*fn)(void *ctx, const struct claim_decision *d, struct redress_error *err))
 {
 	char actor[TLOG_ACTOR_MAX + 8];
 	struct mine_ctx m = {actor, c->round, 0};
@@ -92,7 +115,7 @@ waits_for_another(struct store *store, const struct page *p, const struct claim 
 	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
 	if (strcmp(c->opened_by, actor) == 0)
 		return 1;
-	claim_decision_each(store, c->id, approved_mine, &m, &err);
+	claim_decision_each(store, c->id, fn, &m, &err);
 	return m.mine;
 }
 
@@ -106,7 +129,8 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 	/* Only the claims of the people the account's office sees (domain/offices). */
 	if ((sees = http_sees(p->req, l->store, c->victim, err)) <= 0)
 		return sees < 0 ? err->code : REDRESS_OK;
-	if (l->split != 0 && waits_for_another(l->store, p, c) != (l->split == 2))
+	if (l->split != 0 &&
+	    not_for_me(l->store, p, c, l->appeals ? decided_before : approved_mine) != (l->split == 2))
 		return REDRESS_OK;
 	if (l->victim == NULL && l->count == QUEUE_PAGE) {
 		l->more = 1;
@@ -142,7 +166,7 @@ list_row(void *ctx, const struct claim *c, struct redress_error *err)
 int
 page_claims_table(struct page *p, struct store *store, int state, const char *victim)
 {
-	struct list_ctx l = {p, victim, 0, 0, 0, store, NULL};
+	struct list_ctx l = {p, victim, 0, 0, 0, 0, store, NULL};
 	struct redress_error err;
 	enum redress_err rc;
 
@@ -180,7 +204,7 @@ page_claims_table(struct page *p, struct store *store, int state, const char *vi
 static int
 split_table(struct page *p, struct store *store, int state, int split)
 {
-	struct list_ctx l = {p, NULL, 0, 0, split, store, NULL};
+	struct list_ctx l = {p, NULL, 0, 0, split, state == CLAIM_APPEALED, store, NULL};
 	struct redress_error err;
 	enum redress_err rc;
 
@@ -238,8 +262,7 @@ page_claims_list(struct http_request *req, struct http_response *res)
 	html_raw_const(p.b, "</a></li><li><a href=\"/claims?state=all\">");
 	html_text(p.b, T(&p, "All claims"));
 	html_raw_const(p.b, "</a></li></ul></nav>");
-	if (users_allows(&req->actor, PERM_CLAIMS_DECIDE) &&
-	    (filter == CLAIM_SUBMITTED || filter == CLAIM_APPEALED)) {
+	if (users_allows(&req->actor, PERM_CLAIMS_DECIDE) && filter == CLAIM_SUBMITTED) {
 		/* A reviewer's queue in two: what she may decide now, and what waits for another reviewer. */
 		int failed = 0;
 
@@ -254,6 +277,24 @@ page_claims_list(struct http_request *req, struct http_response *res)
 		    p.b,
 		    T(&p,
 		      "Claims you opened or have approved in this round: another reviewer decides them."));
+		html_raw_const(p.b, "</p>");
+		failed |= split_table(&p, store, filter, 2) < 0;
+		page_end(&p, failed ? 500 : 200);
+		return;
+	}
+	if (users_allows(&req->actor, PERM_APPEALS_DECIDE) && filter == CLAIM_APPEALED) {
+		/* The appeals queue in two: what she may decide, and what she took part in before. */
+		int failed = 0;
+
+		html_raw_const(p.b, "<h2>");
+		html_text(p.b, T(&p, "Needs you"));
+		html_raw_const(p.b, "</h2>");
+		failed |= split_table(&p, store, filter, 1) < 0;
+		html_raw_const(p.b, "<h2>");
+		html_text(p.b, T(&p, "Another member of the appeals staff decides"));
+		html_raw_const(p.b, "</h2><p class=\"hint\">");
+		html_text(p.b, T(&p, "Claims you opened or decided before their appeal: you take no part in "
+		                     "deciding the appeal."));
 		html_raw_const(p.b, "</p>");
 		failed |= split_table(&p, store, filter, 2) < 0;
 		page_end(&p, failed ? 500 : 200);
@@ -452,12 +493,21 @@ transition_form(struct page *p, const char *action_path, const char *button, con
 		html_raw_const(p->b, "> <label class=\"inline\"");
 		html_attr(p->b, "for", confirm_id);
 		html_raw_const(p->b, ">");
-		html_text(
-		    p->b,
-		    strcmp(button_class, "approve") == 0
-		        ? T(p, "I have checked the evidence and approve this claim.")
-		        : T(p,
-		            "I have checked the evidence and deny this claim; the family will be told why."));
+		if (reason_field != NULL && strcmp(reason_field, "overturn_reason") == 0)
+			html_text(p->b,
+			          T(p, "I have read the appeal and the evidence, and overturn the denial: "
+			               "the claim is approved."));
+		else if (reason_field != NULL && strcmp(reason_field, "uphold_reason") == 0)
+			html_text(p->b,
+			          T(p, "I have read the appeal and the evidence, and uphold the denial for "
+			               "good; the family will be told why."));
+		else
+			html_text(p->b,
+			          strcmp(button_class, "approve") == 0
+			              ? T(p, "I have checked the evidence and approve this claim.")
+			              : T(p,
+			                  "I have checked the evidence and deny this claim; the family will "
+			                  "be told why."));
 		html_raw_const(p->b, "</label></div>");
 	}
 	html_raw_const(p->b, "<button type=\"submit\"");

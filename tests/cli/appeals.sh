@@ -204,8 +204,60 @@ expect_not_in "$OUT" "/claims/$P2/approve" "a reviewer's page of an appealed cla
 tget "$abe_token" "/claims?state=appealed"
 expect_eq "$STATUS" 200 "the appeals queue"
 expect_in "$OUT" "$P2"
+expect_in "$(curl -s -H "Authorization: Bearer $abe_token" -H "Accept-Language: en" "$BASE/claims/$P2")" "and overturn the denial: the claim is approved"
+tform() { # TOKEN PATH FORM-FIELDS...
+	tok=$1 path=$2
+	shift 2
+	args=()
+	for f in "$@"; do args+=(--data-urlencode "$f"); done
+	STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" -H "Accept-Language: en" "${args[@]}" "$BASE$path")
+	OUT=$(cat "$T/body")
+}
+size=$(log_size)
+tform "$rob_token" "/claims/$P2/overturn" "overturn_reason=Synthetic" "confirm=yes"
+expect_eq "$STATUS" 403 "a reviewer posting the overturn form"
+tform "$abe_token" "/claims/$P2/overturn" "overturn_reason=Synthetic: shown"
+expect_eq "$STATUS" 422 "the overturn form without its confirmation"
+tform "$abe_token" "/claims/$P2/uphold" "confirm=yes"
+expect_eq "$STATUS" 422 "the uphold form without a reason"
+expect_eq "$(log_size)" "$size" "log size after refused forms"
+tform "$abe_token" "/claims/$P2/overturn" "overturn_reason=Synthetic: shown" "confirm=yes"
+expect_eq "$STATUS" 303 "the overturn form (body: $OUT)"
+tform "$abe_token" "/claims/$P2/uphold" "uphold_reason=Synthetic: again" "confirm=yes"
+expect_eq "$STATUS" 409 "an appeal decided already, on the page"
+expect_in "$OUT" "no appeal waiting"
 tget "$abe_token" "/persons"
 expect_eq "$STATUS" 403 "the appeals role reads no case files"
+# A reviewer made an appeals officer: never the decider of an appeal against her own decision.
+expect_exit 0 as cid claim open --program colombia-1448 --victim "${PEOPLE[0]}"
+R=$OUT
+expect_exit 0 as cid claim evidence add "$R" "$T/ev.txt"
+expect_exit 0 as cid claim harm add "$R" --harm displacement --evidence 1
+expect_exit 0 as cid claim submit "$R"
+expect_exit 0 as rita claim deny "$R" --reason "Synthetic: not shown"
+expect_exit 0 as cid claim appeal "$R" --reason "Synthetic: new papers"
+expect_exit 0 as ada user role rita appeals
+expect_exit 0 as rita user token
+rita_token=$OUT
+size=$(log_size)
+expect_exit 15 as rita claim appeal-decide "$R" --overturn --reason "Synthetic: mine"
+expect_one_line_error "user:rita decided or reviewed claim $R before"
+expect_exit 15 as rita claim harm approve "$R" --harm displacement
+expect_one_line_error "user:rita decided or reviewed claim $R before"
+tpost "$rita_token" "/api/v1/claims/$R/appeal/decision" '{"outcome": "overturned", "reason": "Synthetic"}'
+expect_eq "$STATUS" 422 "a former reviewer deciding the appeal over HTTP"
+expect_eq "$(log_size)" "$size" "log size after the former reviewer's refusals"
+# Her queue puts the claim under another member's; abe's, under his.
+curl -s -H "Authorization: Bearer $rita_token" -H "Accept-Language: en" "$BASE/claims?state=appealed" >"$T/q.html"
+part() { # N: the queue page's part before (1) or after (2) the heading of another member's
+	awk -v RS='Another member of the appeals staff decides' -v n="$1" 'NR == n' "$T/q.html"
+}
+expect_in "$(part 2)" "$R"
+expect_not_in "$(part 1)" "$R" "rita's own part of the queue"
+curl -s -H "Authorization: Bearer $abe_token" -H "Accept-Language: en" "$BASE/claims?state=appealed" >"$T/q.html"
+expect_in "$(part 1)" "$R"
+expect_not_in "$(part 2)" "$R" "abe's other part of the queue"
+
 kill "$SERVER" 2>/dev/null
 wait "$SERVER" 2>/dev/null
 
@@ -215,14 +267,14 @@ rep=$(cat "$T/report.json")
 expect_eq "$(printf '%s' "$rep" | json report.casework.applied)" 11 "claims applied for"
 expect_eq "$(printf '%s' "$rep" | json report.casework.eligible)" 12 "people eligible"
 expect_eq "$(printf '%s' "$rep" | json report.casework.appeals.opened)" 7 "appeals opened"
-expect_eq "$(printf '%s' "$rep" | json report.casework.appeals.overturned)" 4 "appeals overturned"
+expect_eq "$(printf '%s' "$rep" | json report.casework.appeals.overturned)" 5 "appeals overturned"
 expect_eq "$(printf '%s' "$rep" | json report.casework.appeals.upheld)" "fewer than 3" "appeals upheld: suppressed"
 expect_eq "$(printf '%s' "$rep" | json report.casework.grievances.opened)" 3 "grievances opened"
 expect_eq "$(printf '%s' "$rep" | json report.casework.grievances.resolved)" "fewer than 3" "grievances resolved: suppressed"
 expect_eq "$(printf '%s' "$rep" | json report.casework.grievances.overdue)" 0 "grievances overdue"
 expect_eq "$(printf '%s' "$rep" | json report.casework.grievances.limit_days)" 30 "the grievances' limit"
 expect_exit 0 as mona report public --program flagship-2015 --k 3 --format csv
-expect_in "$OUT" "casework,appeals,overturned,4"
+expect_in "$OUT" "casework,appeals,overturned,5"
 expect_exit 0 rd audit pubkey
 printf '%s\n' "$OUT" >"$T/vkey"
 expect_exit 0 "$REDRESS" report verify "$T/report.json" --pubkey "$T/vkey"
