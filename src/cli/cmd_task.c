@@ -5,22 +5,30 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "domain/casework/casework.h"
+#include "domain/entitlements/entitlements.h"
+#include "domain/programs/programs.h"
 
 static void
 task_usage(FILE *f)
 {
-	fprintf(f, "usage: redress task add PSEUDONYM --due YYYY-MM-DD --what TEXT [--for USER]\n"
-	           "       redress task list [--mine] [--overdue] [--all] [--json]\n"
-	           "       redress task done TASK\n\n"
-	           "Tasks on a person's file.  --what is sealed with her key; --for gives the task to a\n"
-	           "caseworker's account.  list shows the open tasks by due date (--all: done ones too;\n"
-	           "--overdue: open tasks due before today; --mine: the acting account's), with what\n"
-	           "each is, opened with her key.  done closes a task (once).\n\n"
-	           "All need a caseworker.\n");
+	fprintf(
+	    f, "usage: redress task add PSEUDONYM --due YYYY-MM-DD --what TEXT [--for USER]\n"
+	       "       redress task list [--mine] [--overdue] [--all] [--json]\n"
+	       "       redress task done TASK\n\n"
+	       "Tasks on a person's file.  --what is sealed with her key; --for gives the task to a\n"
+	       "caseworker's account.  list shows the open tasks by due date (--all: done ones too;\n"
+	       "--overdue: open tasks due before today; --mine: the acting account's), with what\n"
+	       "each is, opened with her key.  done closes a task (once).\n"
+	       "The open list also shows, as 'held', each instalment held for want of a proof of life\n"
+	       "(programs paid in instalments): no one's task and no number, it goes once\n"
+	       "'redress entitlements proof PSEUDONYM --date D' records one and the next run releases it.\n\n"
+	       "All need a caseworker.\n");
 }
 
 struct task_arg {
@@ -87,6 +95,61 @@ list_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 	       what.data != NULL ? what.data : "");
 out:
 	buf_free(&what);
+	return rc;
+}
+
+/*
+ * The instalments held for want of a proof of life, as tasks of the open
+ * list: derived from the entitlements' state (domain/entitlements), so
+ * they have no number and no one marks them done; a proof of life and the
+ * next run end them.  With --overdue, those due before today.
+ */
+struct held_ctx {
+	struct list_ctx *l;
+	int overdue;
+	char today[11];
+};
+
+static enum redress_err
+held_program(void *ctx, const struct program *prog, struct redress_error *err)
+{
+	struct held_ctx *h = ctx;
+	struct list_ctx *l = h->l;
+	struct entitlement *items = NULL;
+	enum redress_err rc = REDRESS_OK;
+	size_t n = 0, i;
+	int sees;
+
+	if (prog->rules.form != PROGRAM_FORM_INSTALMENTS)
+		return REDRESS_OK;
+	if ((rc = entitlements_held(tlog_store(l->cli->log), prog->code, &items, &n, err)) != REDRESS_OK)
+		return rc;
+	for (i = 0; i < n && rc == REDRESS_OK; i++) {
+		const struct entitlement *e = &items[i];
+
+		if (h->overdue && strcmp(e->due_on, h->today) >= 0)
+			continue;
+		/* Only the people the account's office sees (domain/offices). */
+		if ((sees = cli_sees(l->cli, e->beneficiary, err)) <= 0) {
+			if (sees < 0)
+				rc = err->code;
+			continue;
+		}
+		if (l->json != NULL) {
+			if (json_array_append_new(
+			        l->json,
+			        json_pack("{sssssssssss{ss}}", "held", e->id, "pseudonym", e->beneficiary,
+			                  "program", prog->code, "due", e->due_on, "what",
+			                  "a proof of life before the instalment is released", "done_by",
+			                  "command", "redress entitlements proof")) != 0)
+				rc = error_set(err, REDRESS_E_NOMEM, "out of memory listing tasks");
+			continue;
+		}
+		printf("held\t%s\tdue %s\t-\topen\ta proof of life needed: instalment %s of %s"
+		       " (redress entitlements proof %s --date D)\n",
+		       e->beneficiary, e->due_on, e->id, prog->code, e->beneficiary);
+	}
+	free(items);
 	return rc;
 }
 
@@ -159,6 +222,18 @@ cmd_task(struct cli *cli, int argc, char **argv)
 	if (casework_tasks_each(tlog_store(cli->log), &f, list_one, &l, &err) != REDRESS_OK) {
 		json_decref(l.json);
 		return cli_fail(&err);
+	}
+	/* Held instalments are no one's and always open: not in --mine or --all's done ones, but open. */
+	if (!mine) {
+		struct held_ctx h = {&l, f.overdue, ""};
+		char now[CLOCK_TEXT_SIZE];
+
+		clock_now_text(now);
+		memcpy(h.today, now, 10); /* the day, as due dates are written */
+		if (program_each(tlog_store(cli->log), held_program, &h, &err) != REDRESS_OK) {
+			json_decref(l.json);
+			return cli_fail(&err);
+		}
 	}
 	if (l.json != NULL)
 		cli_print_json(l.json);

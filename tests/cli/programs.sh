@@ -244,6 +244,15 @@ expect_eq "$(printf '%s' "$OUT" | json 0.entitlement)" "E-$P1-$V5-001" "the held
 expect_eq "$(printf '%s' "$OUT" | json 0.due_on)" "$(date -u +%F)" "its due date"
 expect_eq "$(printf '%s' "$OUT" | json 0.last_proof)" "null" "no proof of life yet"
 expect_eq "$(printf '%s' "$OUT" | json length)" "1" "one instalment held (the others not due)"
+# ... and in the caseworker's open tasks, as a task of no one's with no number.
+expect_exit 0 as cid task list
+expect_in "$OUT" "held	$V5	due $(date -u +%F)	-	open	a proof of life needed: instalment E-$P1-$V5-001 of pension-test"
+expect_exit 0 as cid task list --json
+expect_in "$OUT" "\"held\": \"E-$P1-$V5-001\""
+expect_exit 0 as cid task list --overdue
+expect_not_in "$OUT" "E-$P1-$V5-001"
+expect_exit 0 as cid task list --mine
+expect_not_in "$OUT" "E-$P1-$V5-001"
 expect_exit 15 as fin entitlements held --program pension-test
 expect_exit 13 as cid entitlements held --program nowhere
 expect_exit 2 as cid entitlements held --program pension-test --dry-run
@@ -265,6 +274,8 @@ expect_eq "$(printf '%s' "$OUT" | json released)" 1 "released after a proof of l
 expect_eq "$(printf '%s' "$OUT" | json booked)" 0 "nothing booked twice"
 expect_exit 0 as cid entitlements held --program pension-test
 expect_eq "$OUT" "no instalment of pension-test is held" "no instalment held after the proof"
+expect_exit 0 as cid task list
+expect_not_in "$OUT" "E-$P1-$V5-001"
 expect_exit 0 as fin queue --program pension-test --json
 expect_eq "$(printf '%s' "$OUT" | json 0.entitlement)" "E-$P1-$V5-001" "the first instalment in the queue"
 expect_eq "$(printf '%s' "$OUT" | json 0.amount)" "500000" "an instalment's amount"
