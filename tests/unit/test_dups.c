@@ -12,7 +12,8 @@
  * with the fund's modules, two approved claims of one woman registered
  * twice, merged: the entitlement run books one entitlement, for the
  * person she was merged into, and reports the other claim unresolved,
- * naming whom (in the run and in a rule change's preview alike).
+ * naming whom (in the run and in a rule change's preview alike); an
+ * entitlement booked for her before the merge held out of payment batches.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,14 +29,16 @@
 #include "domain/dups/dups.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
+#include "domain/payments/payments.h"
 #include "domain/programs/programs.h"
 #include "logfix.h"
 
 static const struct event_module *const modules[] = {&users_module, &registry_module, &dups_module, NULL};
 /* The entitlement run's modules too. */
 static const struct event_module *const fund_modules[] = {
-    &ledger_module, &users_module,        &registry_module, &programs_module,
-    &claims_module, &entitlements_module, &dups_module,     NULL};
+    &ledger_module,   &users_module,  &registry_module,
+    &programs_module, &claims_module, &entitlements_module,
+    &payments_module, &dups_module,   NULL};
 
 #define CANARY_NAME   "Qzvik Dupxname"
 #define CANARY_REASON "CANARY-REASON-3e7a"
@@ -506,6 +509,61 @@ test_merged_claim_books_nothing(void **state)
 	free(p);
 }
 
+/* An entitlement booked before the merge is held out of every payment batch. */
+static void
+test_merged_entitlement_held(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], pair[40],
+	    claim_b[CLAIM_ID_MAX + 1];
+	struct program *p = calloc(1, sizeof(*p));
+	struct payments_batch_run batch;
+	struct entitlements_run run;
+	struct redress_error err;
+	uint64_t size;
+
+	assert_non_null(p);
+	as(f, &ada);
+	as(f, &rob);
+	as(f, &fin);
+	flagship(f, p);
+	add(f, CANARY_NAME, "1931-04-05", "", a);
+	add(f, CANARY_NAME, "1931-05-05", "", b);
+	approved_claim(f, b, claim_b);
+	as(f, &fin);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(entitlements_compute(f->lf->log, &fin, "flagship-2015", &run, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(run.booked, 1);
+	assert_int_equal(booked(f, claim_b, b), 1);
+
+	/* Before the merge a batch would take it (she has no bank details: left for that alone). */
+	as(f, &fin);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(payments_batch(f->lf->log, &fin, "flagship-2015", 0, &batch, &err), REDRESS_OK);
+	tlog_rollback(f->lf->log);
+	assert_int_equal(batch.no_bank, 1);
+	assert_int_equal(batch.merged, 0);
+
+	snprintf(pair, sizeof(pair), "%s,%s", a, b);
+	assert_int_equal(resolve(f, &cid, pair, 1, CANARY_REASON, NULL, &err), REDRESS_OK);
+	assert_int_equal(resolve(f, &cy, pair, 1, CANARY_REASON, NULL, &err), REDRESS_OK);
+
+	/* After it: held, named as merged, nothing ordered. */
+	as(f, &fin);
+	size = logfix_size(f->lf);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(payments_batch(f->lf->log, &fin, "flagship-2015", 0, &batch, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(batch.merged, 1);
+	assert_int_equal(batch.no_bank, 0);
+	assert_int_equal(batch.orders, 0);
+	assert_string_equal(batch.id, "");
+	assert_int_equal(logfix_size(f->lf), size);
+	logfix_audit_clean(f->lf);
+	free(p);
+}
+
 static void
 test_pair_parse(void **state)
 {
@@ -531,6 +589,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_correction_and_erasure_move_the_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_distinct_and_merge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_merged_claim_books_nothing, setup_fund, teardown),
+	    cmocka_unit_test_setup_teardown(test_merged_entitlement_held, setup_fund, teardown),
 	    cmocka_unit_test(test_pair_parse),
 	};
 
