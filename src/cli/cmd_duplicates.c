@@ -7,11 +7,13 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "domain/claims/claims.h"
 #include "domain/dups/dups.h"
+#include "domain/entitlements/entitlements.h"
 
 static void
 usage(FILE *f)
@@ -25,7 +27,10 @@ usage(FILE *f)
 	           "         --same: one person registered twice.  The first staff member proposes the\n"
 	           "         merge; another approves it by running the same command: the later-registered\n"
 	           "         person is then merged into the earlier, her file says so, and no new claim\n"
-	           "         is opened for her.  --reason (required) is recorded, sealed.\n\n"
+	           "         is opened for her; the entitlement run books nothing for her claims (it\n"
+	           "         reports them unresolved: decide them on the earlier person's file).  What\n"
+	           "         was booked for her before is listed, for staff to follow up.\n"
+	           "         --reason (required) is recorded, sealed.\n\n"
 	           "list needs an account that reads persons; resolve a caseworker.\n");
 }
 
@@ -100,19 +105,35 @@ holding_one(void *ctx, const struct claim *c, struct redress_error *err)
 	const char *into = ctx;
 
 	(void)err;
-	printf("  %s holds claim %s (%s, %s): it stays hers; any new claim is opened for %s\n", c->victim,
-	       c->id, c->program, claim_state_name(c->state), into);
+	printf("  %s holds claim %s (%s, %s): it stays hers, and books nothing from now on; any new"
+	       " claim is opened for %s\n",
+	       c->victim, c->id, c->program, claim_state_name(c->state), into);
 	return REDRESS_OK;
 }
 
-/* What the person merged away holds: her claims, which stay on her file, for staff to follow up. */
+/*
+ * What the person merged away holds: her claims, which stay on her file,
+ * and what was booked for her before the merge (README, "Suspected
+ * duplicates", says what staff do of it), for staff to follow up.
+ */
 static int
 print_holdings(struct cli *cli, const char *merged, const char *into)
 {
+	struct entitlement *items = NULL;
 	struct redress_error err;
+	size_t n = 0, i;
 
-	if (claim_each_of_victim(tlog_store(cli->log), merged, holding_one, (void *)into, &err) != REDRESS_OK)
+	if (claim_each_of_victim(tlog_store(cli->log), merged, holding_one, (void *)into, &err) !=
+	        REDRESS_OK ||
+	    entitlements_of_person(tlog_store(cli->log), merged, &items, &n, &err) != REDRESS_OK) {
+		free(items);
 		return cli_fail(&err);
+	}
+	for (i = 0; i < n; i++)
+		printf("  %s was booked entitlement %s (claim %s, %s) before the merge: check it against %s's"
+		       " file\n",
+		       merged, items[i].id, items[i].claim, entitlement_state_name(items[i].state), into);
+	free(items);
 	return 0;
 }
 

@@ -244,10 +244,11 @@ pay_batch(struct cli *cli, int argc, char **argv)
 		return status;
 	money_format(a.run.total, currency_find(a.run.currency, NULL), total, sizeof(total));
 	if (json) {
-		cli_print_json(json_pack("{s:s?, s:I, s:s, s:s, s:I, s:I}", "batch",
+		cli_print_json(json_pack("{s:s?, s:I, s:s, s:s, s:I, s:I, s:I}", "batch",
 		                         a.run.id[0] ? a.run.id : NULL, "orders", (json_int_t)a.run.orders,
 		                         "total", total, "currency", a.run.currency, "no_bank_details",
-		                         (json_int_t)a.run.no_bank, "deceased", (json_int_t)a.run.deceased));
+		                         (json_int_t)a.run.no_bank, "deceased", (json_int_t)a.run.deceased,
+		                         "merged", (json_int_t)a.run.merged));
 		return 0;
 	}
 	if (a.run.id[0] == '\0')
@@ -258,6 +259,9 @@ pay_batch(struct cli *cli, int argc, char **argv)
 	if (a.run.no_bank > 0 || a.run.deceased > 0)
 		printf("; left in the queue: %llu without bank details, %llu deceased",
 		       (unsigned long long)a.run.no_bank, (unsigned long long)a.run.deceased);
+	if (a.run.merged > 0)
+		printf("; held in the queue: %llu of persons merged into another (decide them on her file)",
+		       (unsigned long long)a.run.merged);
 	putchar('\n');
 	return 0;
 }

@@ -131,10 +131,10 @@ do_batch(struct http_change *c, void *arg, struct http_response *res, struct red
 		return rc;
 	money_format(run.total, currency_find(run.currency, NULL), total, sizeof(total));
 	http_reply_json(res, run.id[0] != '\0' ? 201 : 200,
-	                json_pack("{s:s?, s:I, s:s, s:s, s:I, s:I}", "batch", run.id[0] ? run.id : NULL,
+	                json_pack("{s:s?, s:I, s:s, s:s, s:I, s:I, s:I}", "batch", run.id[0] ? run.id : NULL,
 	                          "orders", (json_int_t)run.orders, "total", total, "currency", run.currency,
 	                          "no_bank_details", (json_int_t)run.no_bank, "deceased",
-	                          (json_int_t)run.deceased));
+	                          (json_int_t)run.deceased, "merged", (json_int_t)run.merged));
 	return REDRESS_OK;
 }
 

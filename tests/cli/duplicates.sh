@@ -6,13 +6,16 @@
 # each pair's basis; a pair decided distinct leaves the list; a merge
 # proposed by one caseworker, refused to its proposer, approved by
 # another; the merged person's file says so and no new claim names her;
+# her claim, approved, books nothing at the entitlement run (reported
+# unresolved, naming whom she was merged into) while the claim of the
+# person she was merged into books the one entitlement;
 # bad input and every role that may not, refused with their documented
 # exit status, changing nothing; no canary in clear in the database; and
 # audit verify clean at the end.
 . "$SRCDIR/tests/cli/lib.sh"
 
 unset REDRESS_PASSWORD_FILE
-for who in ada cid cy rita fin mona; do
+for who in ada cid cy rita rob fin mona; do
 	printf 'pw-%s-8d1f3a7c42\n' "$who" >"$T/$who.pw"
 done
 as() {
@@ -30,8 +33,12 @@ expect_exit 0 rd user add ada --role admin --password-file "$T/ada.pw"
 expect_exit 0 as ada user add cid --role caseworker --password-file "$T/cid.pw"
 expect_exit 0 as ada user add cy --role caseworker --password-file "$T/cy.pw"
 expect_exit 0 as ada user add rita --role reviewer --password-file "$T/rita.pw"
+expect_exit 0 as ada user add rob --role reviewer --password-file "$T/rob.pw"
 expect_exit 0 as ada user add fin --role finance --password-file "$T/fin.pw"
 expect_exit 0 as ada user add mona --role monitor --password-file "$T/mona.pw"
+# Enough in the fund for two survivors: a run that paid one woman twice would not be refused.
+expect_exit 0 as fin ledger account add gift --currency KRW --kind income
+expect_exit 0 as fin ledger transfer --id gift-1 --from gift --to bank:krw --amount 300000000
 
 # --- At registration: both accepted, a warning with pseudonyms only ---
 expect_exit 0 as cid person add --kind victim --name "Canary Dupname" --birth-date 1931-04-05 --region KR-11
@@ -138,6 +145,10 @@ expect_exit 0 as cid person add --kind relative --name "Canary Relative" --birth
 REL=$OUT
 expect_exit 0 as cid claim open --program flagship-2015 --victim "$B"
 OLD_CLAIM=$OUT
+# Her claim approved before the merge, by two reviewers (the flagship's approvals).
+expect_exit 0 as cid claim submit "$OLD_CLAIM"
+expect_exit 0 as rita claim approve "$OLD_CLAIM"
+expect_exit 0 as rob claim approve "$OLD_CLAIM"
 expect_exit 0 as cy duplicates resolve "$B,$A" --same --reason "CANARY-REASON-agreed" --json
 expect_in "$OUT" '"outcome": "merged"'
 expect_in "$OUT" "\"merged_into\": \"$A\""
@@ -164,6 +175,27 @@ expect_one_line_error "$B was merged into $A"
 expect_exit 14 as cid claim open --program flagship-2015 --victim "$A" --claimant "$B"
 expect_eq "$(size)" "$before" "events after refused claims"
 expect_exit 0 as cid claim open --program flagship-2015 --victim "$A" --claimant "$REL"
+A_CLAIM=$OUT
+expect_exit 0 as cid claim submit "$A_CLAIM"
+expect_exit 0 as rita claim approve "$A_CLAIM"
+expect_exit 0 as rob claim approve "$A_CLAIM"
+
+# --- The entitlement run: one woman, one entitlement ---
+# Both claims are approved; hers merged away books nothing, and the run says why and where to decide it.
+expect_exit 0 as fin entitlements compute --program flagship-2015 --dry-run
+expect_in "$OUT" "would book 1 entitlements"
+expect_in "$OUT" "claim $OLD_CLAIM: its victim $B was merged into $A: decide it on $A's file"
+expect_exit 0 as fin entitlements compute --program flagship-2015
+expect_in "$OUT" "1 entitlements booked"
+expect_in "$OUT" "100000000 in minor units"
+expect_in "$OUT" "1 approved claims cannot be computed yet; the first: claim $OLD_CLAIM: its victim $B was merged into $A: decide it on $A's file"
+expect_exit 0 as fin entitlements compute --program flagship-2015 --json
+expect_eq "$(printf '%s' "$OUT" | json unresolved)" 1 "claims unresolved at the second run"
+expect_eq "$(printf '%s' "$OUT" | json booked)" 0 "entitlements booked at the second run"
+expect_eq "$(db_sql "SELECT count(*) FROM entitlements WHERE claim = '$OLD_CLAIM'")" 0 "entitlements of her claim"
+expect_eq "$(db_sql "SELECT beneficiary || ' ' || amount FROM entitlements")" "$A 100000000" "the one entitlement"
+expect_exit 0 as fin ledger balance payable:flagship-2015 --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 100000000 "the payable: one survivor's amount"
 # A person merged away is merged into no one else; her other pair stays listed but cannot merge.
 expect_exit 14 as cid duplicates resolve "$B,$I1" --same --reason r
 expect_one_line_error "was merged into $A"

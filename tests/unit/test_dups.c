@@ -8,7 +8,12 @@
  * approved by another; the merged person is merged into no one else;
  * bad input, unknown pairs, decisions made twice and roles that may not
  * are refused and change nothing; no canary in clear anywhere; audit
- * clean on its fast path, and naming the table edited behind its back.
+ * clean on its fast path, and naming the table edited behind its back;
+ * with the fund's modules, two approved claims of one woman registered
+ * twice, merged: the entitlement run books one entitlement, for the
+ * person she was merged into, and reports the other claim unresolved,
+ * naming whom (in the run and in a rule change's preview alike); an
+ * entitlement booked for her before the merge held out of payment batches.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,10 +25,20 @@
 
 #include <cmocka.h>
 
+#include "domain/claims/claims.h"
 #include "domain/dups/dups.h"
+#include "domain/entitlements/entitlements.h"
+#include "domain/ledger/ledger.h"
+#include "domain/payments/payments.h"
+#include "domain/programs/programs.h"
 #include "logfix.h"
 
 static const struct event_module *const modules[] = {&users_module, &registry_module, &dups_module, NULL};
+/* The entitlement run's modules too. */
+static const struct event_module *const fund_modules[] = {
+    &ledger_module,   &users_module,  &registry_module,
+    &programs_module, &claims_module, &entitlements_module,
+    &payments_module, &dups_module,   NULL};
 
 #define CANARY_NAME   "Qzvik Dupxname"
 #define CANARY_REASON "CANARY-REASON-3e7a"
@@ -36,6 +51,9 @@ static const struct actor cid = {"cid", ROLE_CASEWORKER, 0};
 static const struct actor cy = {"cy", ROLE_CASEWORKER, 0};
 static const struct actor rita = {"rita", ROLE_REVIEWER, 0};
 static const struct actor mona = {"mona", ROLE_MONITOR, 0};
+static const struct actor rob = {"rob", ROLE_REVIEWER, 0};
+static const struct actor ada = {"ada", ROLE_ADMIN, 0};
+static const struct actor fin = {"fin", ROLE_FINANCE, 0};
 
 struct fixture {
 	struct logfix *lf;
@@ -50,12 +68,12 @@ as(struct fixture *f, const struct actor *a)
 }
 
 static int
-setup(void **state)
+setup_with(void **state, const struct event_module *const *with)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->lf = logfix_new(modules, "test.example/dups");
+	f->lf = logfix_new(with, "test.example/dups");
 	f->keys.master = keydir_master_key(f->lf->kd);
 	f->keys.index = keydir_index_key(f->lf->kd);
 	as(f, &rita);
@@ -64,6 +82,18 @@ setup(void **state)
 	as(f, &cid);
 	*state = f;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_with(state, modules);
+}
+
+static int
+setup_fund(void **state)
+{
+	return setup_with(state, fund_modules);
 }
 
 static int
@@ -340,6 +370,200 @@ test_distinct_and_merge(void **state)
 	logfix_audit_finds(f->lf, "dups_decisions");
 }
 
+/* A claim of victim under the flagship, opened, submitted and approved by two reviewers. */
+static void
+approved_claim(struct fixture *f, const char *victim, char id[CLAIM_ID_MAX + 1])
+{
+	const struct actor *steps[] = {&cid, &cid, &rita, &rob};
+	struct redress_error err;
+	enum redress_err rc;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		as(f, steps[i]);
+		assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+		rc = i == 0   ? claim_open(f->lf->log, &cid, "flagship-2015", victim, NULL, id, &err)
+		     : i == 1 ? claim_submit(f->lf->log, &cid, id, &err)
+		              : claim_approve(f->lf->log, steps[i], &f->keys, id, "consistent", &err);
+		if (rc != REDRESS_OK)
+			fail_msg("claim step %zu: %s", i, err.message);
+		assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	}
+}
+
+/* The flagship program (two approvals) and a gift that holds both survivors' amounts. */
+static void
+flagship(struct fixture *f, struct program *p)
+{
+	static const char text[] =
+	    "{\"code\": \"flagship-2015\", \"name\": \"Flagship\", \"currency\": \"KRW\", \"cutoff\": "
+	    "\"2015-12-28\", \"accounts\": {\"fund\": \"bank:krw\", \"payable\": \"payable:flagship-2015\","
+	    " \"expense\": \"benefits:flagship-2015\"},"
+	    " \"benefits\": {\"survivor\": \"100000000\", \"bereaved\": \"20000000\"}, \"approvals\": 2}";
+	static const struct ledger_account_spec gift = {"gift", "KRW", LEDGER_INCOME, NULL, 0};
+	struct ledger_transfer_request funding = {0};
+	struct redress_error err;
+
+	funding.id = "gift-1";
+	funding.from = "gift";
+	funding.to = "bank:krw";
+	funding.amount = "300000000";
+	assert_int_equal(program_parse(text, strlen(text), p, &err), REDRESS_OK);
+	as(f, &ada);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	if (program_add(f->lf->log, &ada, p, &err) != REDRESS_OK)
+		fail_msg("program_add: %s", err.message);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	/* The gift is finance's to record (audit checks who made every event). */
+	as(f, &fin);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(ledger_account_open(f->lf->log, &gift, NULL, &err), REDRESS_OK);
+	assert_int_equal(ledger_transfer_create(f->lf->log, &funding, NULL, NULL, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+}
+
+/* How many entitlements are booked: of claim for beneficiary, or (claim NULL) in all. */
+static int64_t
+booked(struct fixture *f, const char *claim, const char *beneficiary)
+{
+	static const struct store_query all = {"test.entitlements", "SELECT count(*) FROM entitlements"};
+	static const struct store_query of = {
+	    "test.entitlements.of",
+	    "SELECT count(*) FROM entitlements WHERE claim = ?1 AND beneficiary = ?2"};
+	struct redress_error err;
+	struct store_stmt *st;
+	int64_t n;
+
+	if ((st = store_query(tlog_store(f->lf->log), claim != NULL ? &of : &all, &err)) == NULL)
+		fail_msg("%s", err.message);
+	if (claim != NULL) {
+		store_bind_text(st, 1, claim);
+		store_bind_text(st, 2, beneficiary);
+	}
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	n = store_column_int64(st, 0);
+	store_done(st);
+	return n;
+}
+
+static void
+test_merged_claim_books_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], pair[40], why[160];
+	char claim_a[CLAIM_ID_MAX + 1], claim_b[CLAIM_ID_MAX + 1];
+	struct entitlements_diff *d = calloc(1, sizeof(*d));
+	struct program *p = calloc(1, sizeof(*p));
+	struct entitlements_run run;
+	struct redress_error err;
+
+	assert_non_null(d);
+	assert_non_null(p);
+	as(f, &ada);
+	as(f, &rob);
+	as(f, &fin);
+	flagship(f, p);
+	add(f, CANARY_NAME, "1931-04-05", "", a);
+	add(f, CANARY_NAME, "1931-05-05", "", b);
+	approved_claim(f, a, claim_a);
+	approved_claim(f, b, claim_b);
+
+	/* Merged with four eyes: b into a. */
+	snprintf(pair, sizeof(pair), "%s,%s", a, b);
+	assert_int_equal(resolve(f, &cid, pair, 1, CANARY_REASON, NULL, &err), REDRESS_OK);
+	assert_int_equal(resolve(f, &cy, pair, 1, CANARY_REASON, NULL, &err), REDRESS_OK);
+
+	/* A rule change's preview computes the same: one survivor owed, b's claim unresolved. */
+	snprintf(why, sizeof(why), "claim %s: its victim %s was merged into %s: decide it on %s's file",
+	         claim_b, b, a, a);
+	as(f, &ada);
+	if (entitlements_preview(f->lf->log, &ada, p, d, &err) != REDRESS_OK)
+		fail_msg("preview: %s", err.message);
+	assert_int_equal(d->new_run.unresolved, 1);
+	assert_string_equal(d->new_run.first_unresolved, why);
+
+	/* The run: one entitlement, a's; b's claim reported, not booked. */
+	as(f, &fin);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	if (entitlements_compute(f->lf->log, &fin, "flagship-2015", &run, &err) != REDRESS_OK)
+		fail_msg("run: %s", err.message);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(run.booked, 1);
+	assert_int_equal(run.total, 100000000);
+	assert_int_equal(run.unresolved, 1);
+	assert_string_equal(run.first_unresolved, why);
+	assert_int_equal(booked(f, claim_a, a), 1);
+	assert_int_equal(booked(f, claim_b, b), 0);
+	assert_int_equal(booked(f, NULL, NULL), 1);
+
+	/* Run again: still nothing for b. */
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(entitlements_compute(f->lf->log, &fin, "flagship-2015", &run, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(run.booked, 0);
+	assert_int_equal(run.unresolved, 1);
+	assert_int_equal(booked(f, NULL, NULL), 1);
+	logfix_audit_clean(f->lf);
+	entitlements_diff_free(d);
+	free(d);
+	free(p);
+}
+
+/* An entitlement booked before the merge is held out of every payment batch. */
+static void
+test_merged_entitlement_held(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], pair[40],
+	    claim_b[CLAIM_ID_MAX + 1];
+	struct program *p = calloc(1, sizeof(*p));
+	struct payments_batch_run batch;
+	struct entitlements_run run;
+	struct redress_error err;
+	uint64_t size;
+
+	assert_non_null(p);
+	as(f, &ada);
+	as(f, &rob);
+	as(f, &fin);
+	flagship(f, p);
+	add(f, CANARY_NAME, "1931-04-05", "", a);
+	add(f, CANARY_NAME, "1931-05-05", "", b);
+	approved_claim(f, b, claim_b);
+	as(f, &fin);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(entitlements_compute(f->lf->log, &fin, "flagship-2015", &run, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(run.booked, 1);
+	assert_int_equal(booked(f, claim_b, b), 1);
+
+	/* Before the merge a batch would take it (she has no bank details: left for that alone). */
+	as(f, &fin);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(payments_batch(f->lf->log, &fin, "flagship-2015", 0, &batch, &err), REDRESS_OK);
+	tlog_rollback(f->lf->log);
+	assert_int_equal(batch.no_bank, 1);
+	assert_int_equal(batch.merged, 0);
+
+	snprintf(pair, sizeof(pair), "%s,%s", a, b);
+	assert_int_equal(resolve(f, &cid, pair, 1, CANARY_REASON, NULL, &err), REDRESS_OK);
+	assert_int_equal(resolve(f, &cy, pair, 1, CANARY_REASON, NULL, &err), REDRESS_OK);
+
+	/* After it: held, named as merged, nothing ordered. */
+	as(f, &fin);
+	size = logfix_size(f->lf);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(payments_batch(f->lf->log, &fin, "flagship-2015", 0, &batch, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(batch.merged, 1);
+	assert_int_equal(batch.no_bank, 0);
+	assert_int_equal(batch.orders, 0);
+	assert_string_equal(batch.id, "");
+	assert_int_equal(logfix_size(f->lf), size);
+	logfix_audit_clean(f->lf);
+	free(p);
+}
+
 static void
 test_pair_parse(void **state)
 {
@@ -364,6 +588,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_found_by_name_and_year, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_correction_and_erasure_move_the_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_distinct_and_merge, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_merged_claim_books_nothing, setup_fund, teardown),
+	    cmocka_unit_test_setup_teardown(test_merged_entitlement_held, setup_fund, teardown),
 	    cmocka_unit_test(test_pair_parse),
 	};
 

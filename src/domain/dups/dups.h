@@ -13,7 +13,9 @@
  *     (a).  One staff member proposes it and another approves it (four
  *     eyes, as a correction of identity fields: docs/casework.md); the
  *     approval is the merge event, which audit replays.  From then on b's
- *     file says "merged into a", and no new claim is opened for b.
+ *     file says "merged into a", no new claim is opened for b, and the
+ *     entitlement run books nothing for a claim of b's (entitlements.c:
+ *     it reports it unresolved, to be decided on a's file).
  *
  * The reason of every decision is sealed with b's data key, so that
  * erasing her makes it unreadable.  Who may: listing needs
@@ -101,6 +103,16 @@ enum redress_err dups_resolve(struct tlog *log, const struct actor *actor, const
 enum redress_err dups_merged_into(struct store *store, const char *pseudonym,
                                   char into_r[REGISTRY_PSEUDONYM_MAX + 1], uint64_t *seq_r,
                                   struct redress_error *err);
+
+/*
+ * dups_merged_into through log, for the modules that must ask whatever
+ * modules their log was opened with (the entitlement run): into_r is ""
+ * when the log was opened without this module (a unit test's: nothing can
+ * have been merged through it).
+ */
+enum redress_err dups_merged_into_log(struct tlog *log, const char *pseudonym,
+                                      char into_r[REGISTRY_PSEUDONYM_MAX + 1], uint64_t *seq_r,
+                                      struct redress_error *err);
 
 /* REDRESS_E_CONFLICT saying so when pseudonym was merged into another person; what a new claim checks. */
 enum redress_err dups_check_not_merged(struct store *store, const char *pseudonym, struct redress_error *err);

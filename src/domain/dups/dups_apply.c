@@ -172,6 +172,21 @@ dups_merged_into(struct store *store, const char *pseudonym, char into_r[REGISTR
 }
 
 enum redress_err
+dups_merged_into_log(struct tlog *log, const char *pseudonym, char into_r[REGISTRY_PSEUDONYM_MAX + 1],
+                     uint64_t *seq_r, struct redress_error *err)
+{
+	const struct event_module *const *m;
+
+	for (m = tlog_modules(log); *m != NULL; m++)
+		if (*m == &dups_module)
+			return dups_merged_into(tlog_store(log), pseudonym, into_r, seq_r, err);
+	into_r[0] = '\0';
+	if (seq_r != NULL)
+		*seq_r = 0;
+	return REDRESS_OK;
+}
+
+enum redress_err
 dups_check_not_merged(struct store *store, const char *pseudonym, struct redress_error *err)
 {
 	char into[REGISTRY_PSEUDONYM_MAX + 1];

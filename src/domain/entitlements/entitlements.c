@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "domain/claims/claims.h"
+#include "domain/dups/dups.h"
 #include "domain/entitlements/entitlements_int.h"
 #include "domain/ledger/ledger.h"
 #include "domain/programs/programs.h"
@@ -667,17 +668,40 @@ harms_amount(struct store *store, const struct program *p, const struct claim *c
 	return money_add(run->capped, uncapped - *amount_r, &run->capped, err);
 }
 
+/*
+ * *merged_r is 1 (and the run says why) when who, the claim's victim or
+ * one of her heirs, was merged into another person (domain/dups): the same
+ * real person would be paid on two files, so staff decide on the other's.
+ */
+static enum redress_err
+merged_away(struct tlog *log, const struct claim *c, const char *who, const char *as,
+            struct entitlements_run *run, int *merged_r, struct redress_error *err)
+{
+	char into[REGISTRY_PSEUDONYM_MAX + 1], why[128];
+	enum redress_err rc;
+
+	*merged_r = 0;
+	if ((rc = dups_merged_into_log(log, who, into, NULL, err)) != REDRESS_OK || into[0] == '\0')
+		return rc;
+	*merged_r = 1;
+	snprintf(why, sizeof(why), "its %s %s was merged into %s: decide it on %s's file", as, who, into,
+	         into);
+	unresolved(run, c->id, why);
+	return REDRESS_OK;
+}
+
 enum redress_err
-entitlements_owe_claim(struct store *store, const struct program *p, const struct claim *c,
+entitlements_owe_claim(struct tlog *log, const struct program *p, const struct claim *c,
                        struct entitlements_run *run, const struct entitlements_sink *sink,
                        struct redress_error *err)
 {
+	struct store *store = tlog_store(log);
 	struct registry_person victim;
 	struct heirs *h = NULL;
 	char why[128];
 	enum entitlement_basis basis;
 	int64_t amount, survivor, bereaved;
-	int died_by_cutoff, none;
+	int died_by_cutoff, none, merged = 0;
 	enum redress_err rc;
 	size_t i;
 
@@ -687,6 +711,8 @@ entitlements_owe_claim(struct store *store, const struct program *p, const struc
 		unresolved(run, c->id, "the victim's file has been erased");
 		return REDRESS_OK;
 	}
+	if ((rc = merged_away(log, c, c->victim, "victim", run, &merged, err)) != REDRESS_OK || merged)
+		return rc;
 	survivor = p->survivor_amount;
 	bereaved = p->bereaved_amount;
 	if (p->rules.nharms > 0) {
@@ -709,7 +735,10 @@ entitlements_owe_claim(struct store *store, const struct program *p, const struc
 		rc = REDRESS_OK;
 		goto out;
 	}
-	for (i = 0; rc == REDRESS_OK && i < h->n; i++)
+	/* An heir merged away: her share would be paid on two files; nothing is booked until decided. */
+	for (i = 0; rc == REDRESS_OK && !merged && i < h->n; i++)
+		rc = merged_away(log, c, h->who[i], "heir", run, &merged, err);
+	for (i = 0; rc == REDRESS_OK && !merged && i < h->n; i++)
 		rc = owed_one(store, p, c, h->who[i], h->parts[i], basis, run, sink, err);
 out:
 	free(h);
@@ -727,7 +756,7 @@ compute_claim(struct tlog *log, const struct program *p, const struct claim *c, 
 
 	if ((rc = reconcile_claim(log, c, run, &done, err)) != REDRESS_OK || done)
 		return rc;
-	return entitlements_owe_claim(tlog_store(log), p, c, run, &book, err);
+	return entitlements_owe_claim(log, p, c, run, &book, err);
 }
 
 /* The approved claims of a program, collected before any is booked. */

@@ -108,6 +108,7 @@ harm_figures(void *ctx, const struct claim_harm *h, struct redress_error *err)
 
 /* The approved claims, each computed under both rules; what is paid of them. */
 struct walk {
+	struct tlog *log;
 	struct store *store;
 	const struct program *oldp, *newp;
 	struct entitlements_diff *d;
@@ -126,10 +127,8 @@ walk_claim(void *ctx, const struct claim *c, struct redress_error *err)
 	enum redress_err rc;
 
 	w->d->claims++;
-	if ((rc = entitlements_owe_claim(w->store, w->oldp, c, &w->d->old_run, &old_sink, err)) !=
-	        REDRESS_OK ||
-	    (rc = entitlements_owe_claim(w->store, w->newp, c, &w->d->new_run, &new_sink, err)) !=
-	        REDRESS_OK ||
+	if ((rc = entitlements_owe_claim(w->log, w->oldp, c, &w->d->old_run, &old_sink, err)) != REDRESS_OK ||
+	    (rc = entitlements_owe_claim(w->log, w->newp, c, &w->d->new_run, &new_sink, err)) != REDRESS_OK ||
 	    (rc = claim_harm_each(w->store, c->id, harm_figures, &w->harms, err)) != REDRESS_OK ||
 	    (rc = entitlements_of_claim(w->store, c->id, &items, &n, err)) != REDRESS_OK)
 		return rc;
@@ -239,6 +238,7 @@ entitlements_preview(struct tlog *log, const struct actor *actor, const struct p
 		               newp->code, oldp->currency, oldp->fund, oldp->payable);
 		goto out;
 	}
+	w.log = log;
 	w.store = tlog_store(log);
 	w.oldp = oldp;
 	w.newp = newp;

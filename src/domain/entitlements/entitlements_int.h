@@ -138,9 +138,11 @@ struct entitlements_sink {
 /*
  * What approved claim c is owed under p, each beneficiary's part given to
  * sink; a claim that cannot be computed yet is counted in run (unresolved)
- * and gives nothing.  Reads only: the sink alone may write.
+ * and gives nothing: a victim whose file was erased, or who (or an heir of
+ * whose) was merged into another person (domain/dups), heirs not recorded.
+ * Reads only: the sink alone may write.
  */
-enum redress_err entitlements_owe_claim(struct store *store, const struct program *p, const struct claim *c,
+enum redress_err entitlements_owe_claim(struct tlog *log, const struct program *p, const struct claim *c,
                                         struct entitlements_run *run, const struct entitlements_sink *sink,
                                         struct redress_error *err);
 

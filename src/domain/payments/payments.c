@@ -12,6 +12,7 @@
 #include "core/canon.h"
 #include "core/text.h"
 #include "crypto/hash.h"
+#include "domain/dups/dups.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
 #include "domain/payments/payments_int.h"
@@ -324,6 +325,7 @@ payments_debtor_set(struct tlog *log, const struct actor *actor, const struct pa
 /* ---- batches ---- */
 
 struct candidates {
+	struct tlog *log;
 	struct store *store;
 	uint64_t limit;
 	struct payments_batch_run *run;
@@ -335,6 +337,7 @@ static enum redress_err
 candidate(void *ctx, const struct entitlement *e, const struct registry_person *p, struct redress_error *err)
 {
 	struct candidates *c = ctx;
+	char into[REGISTRY_PSEUDONYM_MAX + 1];
 	struct buf sealed;
 	struct redress_error ignored;
 	enum redress_err rc;
@@ -343,6 +346,13 @@ candidate(void *ctx, const struct entitlement *e, const struct registry_person *
 		return REDRESS_OK;
 	if (p->status != REGISTRY_ALIVE) {
 		c->run->deceased++;
+		return REDRESS_OK;
+	}
+	/* Booked before she was merged into another person: held until staff decide on that file. */
+	if ((rc = dups_merged_into_log(c->log, e->beneficiary, into, NULL, err)) != REDRESS_OK)
+		return rc;
+	if (into[0] != '\0') {
+		c->run->merged++;
 		return REDRESS_OK;
 	}
 	buf_init(&sealed, 8192);
@@ -433,6 +443,7 @@ payments_batch(struct tlog *log, const struct actor *actor, const char *program,
 	    (rc = program_get(tlog_store(log), program, &p, err)) != REDRESS_OK)
 		return rc;
 	memcpy(run_r->currency, p.currency, sizeof(run_r->currency));
+	cands.log = log;
 	cands.store = tlog_store(log);
 	cands.limit = limit;
 	cands.run = run_r;

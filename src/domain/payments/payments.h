@@ -134,6 +134,7 @@ struct payments_batch_run {
 	char currency[CURRENCY_CODE_SIZE];
 	uint64_t no_bank;  /* left in the queue: no bank details recorded */
 	uint64_t deceased; /* left in the queue: beneficiary deceased or erased */
+	uint64_t merged;   /* left in the queue: beneficiary merged into another person (domain/dups) */
 };
 
 /* What an import did (or found already done). */
