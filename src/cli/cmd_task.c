@@ -27,7 +27,7 @@ task_usage(FILE *f)
 	       "each is, opened with her key.  done closes a task (once).\n"
 	       "The open list also shows, as 'held', each instalment held for want of a proof of life\n"
 	       "(programs paid in instalments): no one's task and no number, it goes once\n"
-	       "'redress entitlements proof PSEUDONYM --date D' records one and the next run releases it.\n\n"
+	       "a proof of life is recorded ('redress entitlements proof') and the next run releases it.\n\n"
 	       "All need a caseworker.\n");
 }
 
