@@ -228,6 +228,28 @@ split_table(struct page *p, struct store *store, int state, int split)
 	return (int)l.count;
 }
 
+/*
+ * A queue in two halves, and the page's end: "Needs you", then what
+ * another decides (others_title), with why (why): msgids, marked N_() by the caller.
+ */
+static void
+split_queue(struct page *p, struct store *store, int state, const char *others_title, const char *why)
+{
+	int failed = 0;
+
+	html_raw_const(p->b, "<h2>");
+	html_text(p->b, T(p, "Needs you"));
+	html_raw_const(p->b, "</h2>");
+	failed |= split_table(p, store, state, 1) < 0;
+	html_raw_const(p->b, "<h2>");
+	html_text(p->b, i18n_get(p->lang, others_title));
+	html_raw_const(p->b, "</h2><p class=\"hint\">");
+	html_text(p->b, i18n_get(p->lang, why));
+	html_raw_const(p->b, "</p>");
+	failed |= split_table(p, store, state, 2) < 0;
+	page_end(p, failed ? 500 : 200);
+}
+
 void
 page_claims_list(struct http_request *req, struct http_response *res)
 {
@@ -264,40 +286,16 @@ page_claims_list(struct http_request *req, struct http_response *res)
 	html_raw_const(p.b, "</a></li></ul></nav>");
 	if (users_allows(&req->actor, PERM_CLAIMS_DECIDE) && filter == CLAIM_SUBMITTED) {
 		/* A reviewer's queue in two: what she may decide now, and what waits for another reviewer. */
-		int failed = 0;
-
-		html_raw_const(p.b, "<h2>");
-		html_text(p.b, T(&p, "Needs you"));
-		html_raw_const(p.b, "</h2>");
-		failed |= split_table(&p, store, filter, 1) < 0;
-		html_raw_const(p.b, "<h2>");
-		html_text(p.b, T(&p, "Waiting for another reviewer"));
-		html_raw_const(p.b, "</h2><p class=\"hint\">");
-		html_text(
-		    p.b,
-		    T(&p,
-		      "Claims you opened or have approved in this round: another reviewer decides them."));
-		html_raw_const(p.b, "</p>");
-		failed |= split_table(&p, store, filter, 2) < 0;
-		page_end(&p, failed ? 500 : 200);
+		split_queue(
+		    &p, store, filter, N_("Waiting for another reviewer"),
+		    N_("Claims you opened or have approved in this round: another reviewer decides them."));
 		return;
 	}
 	if (users_allows(&req->actor, PERM_APPEALS_DECIDE) && filter == CLAIM_APPEALED) {
 		/* The appeals queue in two: what she may decide, and what she took part in before. */
-		int failed = 0;
-
-		html_raw_const(p.b, "<h2>");
-		html_text(p.b, T(&p, "Needs you"));
-		html_raw_const(p.b, "</h2>");
-		failed |= split_table(&p, store, filter, 1) < 0;
-		html_raw_const(p.b, "<h2>");
-		html_text(p.b, T(&p, "Another member of the appeals staff decides"));
-		html_raw_const(p.b, "</h2><p class=\"hint\">");
-		html_text(p.b, T(&p, "Claims you opened or decided before their appeal: you take no part in "
-		                     "deciding the appeal."));
-		html_raw_const(p.b, "</p>");
-		failed |= split_table(&p, store, filter, 2) < 0;
-		page_end(&p, failed ? 500 : 200);
+		split_queue(&p, store, filter, N_("Another member of the appeals staff decides"),
+		            N_("Claims you opened or decided before their appeal: you take no part in "
+		               "deciding the appeal."));
 		return;
 	}
 	page_end(&p, page_claims_table(&p, store, filter, NULL) < 0 ? 500 : 200);
