@@ -658,13 +658,29 @@ hits_union(struct hits *all, const struct hits *b, struct redress_error *err)
 	return rc;
 }
 
+/* Drops the tokens t holds twice, keeping the first of each where it stands (the query's order). */
+static void
+tokens_once(struct tokens *t)
+{
+	size_t i, j, n;
+
+	for (i = n = 0; i < t->n; i++) {
+		for (j = 0; j < n && memcmp(t->hash[j], t->hash[i], SEARCH_TOKEN_HEX) != 0; j++)
+			;
+		if (j == n)
+			memmove(t->hash[n++], t->hash[i], sizeof(t->hash[0]));
+	}
+	t->n = n;
+}
+
 /*
  * A name query's tokens are pairs of letters; a pair of Hangul syllables
  * is rare, but a pair of Latin letters ("an", "ia") is held by much of a
  * fund.  So each token's list is first counted up to SEARCH_PROBE_ROWS,
  * and when one is shorter than that, the rarest token's list is read,
  * each of its persons checked in the database for seven other tokens by
- * the primary key (token, pseudonym), the next rarest first; a query of
+ * the primary key (token, pseudonym), the one farthest from the rarest
+ * in the query first, then the next rarest; a query of
  * more tokens reads the rarest's list again for the next seven, and the
  * persons found both times are kept.  The rows read are the rarest
  * token's list and a lookup per person and token, not every list: each
@@ -741,13 +757,20 @@ find_all(struct store *store, const struct tokens *t, const size_t *order, size_
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
-/* The persons holding every token of t (sorted, unique), into h, sorted; next is room to work in. */
+static size_t
+distance(size_t a, size_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* The persons holding every token of t (in the query's order, each once), into h, sorted; next is room to
+ * work in. */
 static enum redress_err
 name_hits(struct store *store, const struct tokens *t, struct hits *h, struct hits *next,
           struct redress_error *err)
 {
 	int64_t count[SEARCH_TOKENS_MAX];
-	size_t order[SEARCH_TOKENS_MAX], i, j, n;
+	size_t order[SEARCH_TOKENS_MAX], i, j, k, n, far;
 	enum redress_err rc;
 
 	if (t->n < 2)
@@ -764,6 +787,17 @@ name_hits(struct store *store, const struct tokens *t, struct hits *h, struct hi
 		return name_hits_whole(store, t, h, next, err);
 	if (count[order[0]] == 0)
 		return REDRESS_OK; /* no one holds the rarest */
+	/*
+	 * The pairs of one word go together (whoever holds "rc" holds "ci"):
+	 * the pair farthest from the rarest in the query, likely of another
+	 * word, is checked first, then the others rarest first.
+	 */
+	for (i = 2, far = 1; i < t->n; i++)
+		if (distance(order[i], order[0]) > distance(order[far], order[0]))
+			far = i;
+	for (k = order[far]; far > 1; far--)
+		order[far] = order[far - 1];
+	order[1] = k;
 	if ((rc = find_all(store, t, order, 1, h, err)) != REDRESS_OK)
 		return rc;
 	for (i = SEARCH_FIND_ALL; i < t->n && h->n > 0; i += SEARCH_FIND_ALL - 1) {
@@ -795,7 +829,7 @@ registry_search_find(struct store *store, const struct seal_key *index_key, cons
 		return error_set(err, REDRESS_E_NOMEM, "out of memory searching");
 	/* By name: every token of the query. */
 	name_tokens(t, index_key, query, 1);
-	tokens_unique(t);
+	tokens_once(t);
 	rc = name_hits(store, t, &h, &next, err);
 	if (rc == REDRESS_OK)
 		rc = hits_union(&all, &h, err);
