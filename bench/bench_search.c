@@ -1,14 +1,17 @@
 /*
  * bench_search.c -- finding a person by name at scale: PEOPLE synthetic
- * people with Korean names (a surname and two given syllables drawn from
- * common ones, so that parts repeat as they do in life) registered in
- * changes of BATCH, then QUERIES searches for a random two-syllable part
- * of a registered name through registry_search_find() (keyed hashes of
- * pairs, nothing decrypted), each timed; the median and the 99th
- * percentile are printed beside the goal (p99 under 50 ms at 100,000
- * people), and beside a baseline measured in the same run: one lookup of
- * a pseudonym by its primary key (registry_get), because these machines
- * are shared and noisy.
+ * people, two in three with Korean names (a surname and two given
+ * syllables drawn from common ones, so that parts repeat as they do in
+ * life) and one in three with Latin ones (a given name and a surname
+ * drawn from common ones, as bench/scale_people.c), registered in changes
+ * of 1,000; then QUERIES searches through registry_search_find() (keyed
+ * hashes of pairs, nothing decrypted), each timed: a random two-syllable
+ * part of a Korean name, and a Latin whole name ("maria garcia"), whose
+ * pairs of letters ("ar", "ia") many of the fund hold.  The median and the
+ * 99th percentile of each kind are printed beside the goal (p99 under
+ * 50 ms at 100,000 people), and beside a baseline measured in the same
+ * run: one lookup of a pseudonym by its primary key (registry_get),
+ * because these machines are shared and noisy.
  *
  * Usage: bench_search [PEOPLE [QUERIES [DIR]]]   (defaults 100000, 1000)
  * No real data: the names are drawn from syllable lists.
@@ -33,8 +36,15 @@ static const char *const surnames[] = {"김", "이", "박", "최", "정", "강",
 static const char *const syllables[] = {"순", "자", "영", "옥", "정", "희", "미", "숙",
                                         "춘", "복", "말", "분", "금", "덕", "선", "남",
                                         "귀", "화", "례", "점", "연", "향", "월", "녀"};
-#define NS (sizeof(surnames) / sizeof(surnames[0]))
-#define NG (sizeof(syllables) / sizeof(syllables[0]))
+/* Without accents, as a caller types them (the search folds case, not accents). */
+static const char *const la_given[] = {"maria",  "rosa",  "ana",      "lucia", "carmen", "elena", "sofia",
+                                       "isabel", "pilar", "remedios", "lola",  "teresa", "gloria"};
+static const char *const la_family[] = {"gomez",   "rodriguez", "santos",   "cruz",    "reyes", "garcia",
+                                        "mendoza", "flores",    "castillo", "navarro", "ortiz", "villanueva"};
+#define NS  (sizeof(surnames) / sizeof(surnames[0]))
+#define NG  (sizeof(syllables) / sizeof(syllables[0]))
+#define NLG (sizeof(la_given) / sizeof(la_given[0]))
+#define NLF (sizeof(la_family) / sizeof(la_family[0]))
 
 static uint64_t rng = 88172645463325252ull;
 
@@ -77,8 +87,8 @@ main(int argc, char **argv)
 	struct keydir *kd = NULL;
 	struct store *store = NULL;
 	struct tlog *log = NULL;
-	uint64_t *t, *tb, start;
-	size_t found, total_found = 0;
+	uint64_t *t, *tl, *tb, start;
+	size_t found, total_found = 0, latin_found = 0;
 	double add_s;
 
 	bench_name("bench_search");
@@ -112,8 +122,12 @@ main(int argc, char **argv)
 			bench_die("begin", &err);
 		memset(&p, 0, sizeof(p));
 		p.kind = REGISTRY_VICTIM;
-		snprintf(p.identity.name, sizeof(p.identity.name), "%s%s%s", surnames[draw(NS)],
-		         syllables[draw(NG)], syllables[draw(NG)]);
+		if (i % 3 == 2)
+			snprintf(p.identity.name, sizeof(p.identity.name), "%s %s", la_given[draw(NLG)],
+			         la_family[draw(NLF)]);
+		else
+			snprintf(p.identity.name, sizeof(p.identity.name), "%s%s%s", surnames[draw(NS)],
+			         syllables[draw(NG)], syllables[draw(NG)]);
 		snprintf(p.identity.birth_date, sizeof(p.identity.birth_date), "19%02u-0%u-1%u",
 		         20 + draw(15), 1 + draw(9), draw(9));
 		snprintf(p.identity.phone, sizeof(p.identity.phone), "010-%04u-%04ld", draw(10000),
@@ -129,12 +143,13 @@ main(int argc, char **argv)
 	       (double)n / add_s);
 
 	if ((t = calloc((size_t)queries, sizeof(*t))) == NULL ||
+	    (tl = calloc((size_t)queries, sizeof(*tl))) == NULL ||
 	    (tb = calloc((size_t)queries, sizeof(*tb))) == NULL) {
 		fprintf(stderr, "bench_search: out of memory\n");
 		return 1;
 	}
 	for (i = 0; i < queries; i++) {
-		char query[16];
+		char query[64];
 		size_t total = 0;
 
 		/* A given name as a caller would give it: two syllables, in every surname. */
@@ -146,6 +161,15 @@ main(int argc, char **argv)
 			bench_die("search", &err);
 		t[i] = clock_monotonic_us() - start;
 		total_found += total;
+		/* A Latin whole name, given name and surname. */
+		snprintf(query, sizeof(query), "%s %s", la_given[draw(NLG)], la_family[draw(NLF)]);
+		found = 0;
+		start = clock_monotonic_us();
+		if (registry_search_find(store, rk.index, query, count_one, &found, &total, &err) !=
+		    REDRESS_OK)
+			bench_die("search", &err);
+		tl[i] = clock_monotonic_us() - start;
+		latin_found += total;
 		snprintf(pseudonym, sizeof(pseudonym), "V-%06ld", 1 + (long)draw((unsigned)n));
 		start = clock_monotonic_us();
 		if (registry_get(store, pseudonym, &person, &err) != REDRESS_OK)
@@ -153,13 +177,20 @@ main(int argc, char **argv)
 		tb[i] = clock_monotonic_us() - start;
 	}
 	qsort(t, (size_t)queries, sizeof(*t), cmp_u64);
+	qsort(tl, (size_t)queries, sizeof(*tl), cmp_u64);
 	qsort(tb, (size_t)queries, sizeof(*tb), cmp_u64);
-	printf("name search: median %.2f ms, p99 %.2f ms (goal p99 < 50 ms), %.1f persons found on average;"
-	       " baseline, a pseudonym by its key: median %.3f ms, p99 %.3f ms\n",
+	printf("name search, Korean part: median %.2f ms, p99 %.2f ms (goal p99 < 50 ms), %.1f persons found"
+	       " on average\n",
 	       (double)t[queries / 2] / 1000.0, (double)t[(size_t)((double)queries * 0.99)] / 1000.0,
-	       (double)total_found / (double)queries, (double)tb[queries / 2] / 1000.0,
-	       (double)tb[(size_t)((double)queries * 0.99)] / 1000.0);
+	       (double)total_found / (double)queries);
+	printf("name search, Latin whole name: median %.2f ms, p99 %.2f ms (goal p99 < 50 ms), %.1f persons"
+	       " found on average\n",
+	       (double)tl[queries / 2] / 1000.0, (double)tl[(size_t)((double)queries * 0.99)] / 1000.0,
+	       (double)latin_found / (double)queries);
+	printf("baseline, a pseudonym by its key: median %.3f ms, p99 %.3f ms\n",
+	       (double)tb[queries / 2] / 1000.0, (double)tb[(size_t)((double)queries * 0.99)] / 1000.0);
 	free(t);
+	free(tl);
 	free(tb);
 	tlog_close(&log);
 	store_close(&store);

@@ -583,6 +583,70 @@ test_search(void **state)
 	assert_string_equal(find(f, "순자", &fc), "");
 }
 
+static enum redress_err
+count_found(void *ctx, const char *pseudonym, struct redress_error *err)
+{
+	(void)pseudonym;
+	(void)err;
+	(*(size_t *)ctx)++;
+	return REDRESS_OK;
+}
+
+/*
+ * A name query finds those holding every pair of it, whichever way it is
+ * read: from its rarest pair's list (a pair held by fewer than 4,096,
+ * registry_search.c's SEARCH_PROBE_ROWS), in rounds of eight pairs for a
+ * long name, or, when every pair is that common, from every list read
+ * whole.  Latin and Hangul, pairs across the space included.
+ */
+static void
+test_search_rare_and_common(void **state)
+{
+	static const char *const others[] = {"Anna Marr",        "Marsh Anna", "Anna Marrowbridge",
+	                                     "Bob Marrowbridge", "김순자",     "박순자"};
+	struct fixture *f = *state;
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	struct registry_new_person p;
+	struct redress_error err;
+	struct found_ctx fc;
+	size_t i, n = 0, total = 0;
+
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	for (i = 0; i < 4100; i++) { /* V-000001 .. V-004100 */
+		person(&p, REGISTRY_VICTIM, "Anna Marsh", "1930-01-01", NULL);
+		assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, pseudonym, &err),
+		                 REDRESS_OK);
+	}
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) { /* V-004101 .. V-004106 */
+		person(&p, REGISTRY_VICTIM, others[i], "1930-01-01", NULL);
+		assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, pseudonym, &err),
+		                 REDRESS_OK);
+	}
+	assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	assert_string_equal(pseudonym, "V-004106");
+
+	/* Every pair (an nn na am ma ar) held by more than 4,096: every list read; not Marsh Anna (no "am").
+	 */
+	assert_int_equal(
+	    registry_search_find(f->lf->store, f->keys.index, "anna mar", count_found, &n, &total, &err),
+	    REDRESS_OK);
+	assert_int_equal(n, 4102);
+	assert_int_equal(total, 4102);
+	/* A rare pair ("rr", "ha" across the space) and common ones. */
+	assert_string_equal(find(f, "anna marr", &fc), "V-004101 V-004103");
+	assert_string_equal(find(f, "marsh anna", &fc), "V-004102");
+	/* Fifteen pairs: Bob holds the rare ones, not the common an nn na am, read in the second round. */
+	assert_string_equal(find(f, "ANNA MARROWBRIDGE", &fc), "V-004103");
+	assert_string_equal(find(f, "bob marrowbridge", &fc), "V-004104");
+	assert_string_equal(find(f, "marrowbridge", &fc), "V-004103 V-004104");
+	assert_string_equal(find(f, "anna marrowbridgx", &fc), ""); /* a pair no one holds */
+	assert_string_equal(find(f, "anna marrsh", &fc), "");       /* every pair held, never by one person */
+	/* Hangul: two pairs, one pair. */
+	assert_string_equal(find(f, "김순자", &fc), "V-004105");
+	assert_string_equal(find(f, "순자", &fc), "V-004105 V-004106");
+	assert_string_equal(find(f, "박순", &fc), "V-004106");
+}
+
 /*
  * The count of search tokens the table holds for pseudonym, after checking
  * that registry_search_owned (what deleting hers reads) holds as many.
@@ -1266,6 +1330,7 @@ main(void)
 	    cmocka_unit_test(test_relation_words),
 	    cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_search_tokens_in_one_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_search_rare_and_common, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list_orders, setup_list, teardown),
 	    cmocka_unit_test(test_csv_errors),
 	    cmocka_unit_test_setup_teardown(test_fold_matches_replay, setup, teardown),

@@ -658,6 +658,160 @@ hits_union(struct hits *all, const struct hits *b, struct redress_error *err)
 	return rc;
 }
 
+/* Drops the tokens t holds twice, keeping the first of each where it stands (the query's order). */
+static void
+tokens_once(struct tokens *t)
+{
+	size_t i, j, n;
+
+	for (i = n = 0; i < t->n; i++) {
+		for (j = 0; j < n && memcmp(t->hash[j], t->hash[i], SEARCH_TOKEN_HEX) != 0; j++)
+			;
+		if (j == n)
+			memmove(t->hash[n++], t->hash[i], sizeof(t->hash[0]));
+	}
+	t->n = n;
+}
+
+/*
+ * A name query's tokens are pairs of letters; a pair of Hangul syllables
+ * is rare, but a pair of Latin letters ("an", "ia") is held by much of a
+ * fund.  So each token's list is first counted up to SEARCH_PROBE_ROWS,
+ * and when one is shorter than that, the rarest token's list is read,
+ * each of its persons checked in the database for seven other tokens by
+ * the primary key (token, pseudonym), the one farthest from the rarest
+ * in the query first, then the next rarest; a query of
+ * more tokens reads the rarest's list again for the next seven, and the
+ * persons found both times are kept.  The rows read are the rarest
+ * token's list and a lookup per person and token, not every list: each
+ * lookup in the database costs a fraction of a statement stepped from
+ * here.  When every token is that common, every list is read whole and
+ * the lists intersected in memory.  Either way the persons found are
+ * those holding every token.
+ */
+#define SEARCH_PROBE_ROWS 4096
+#define SEARCH_FIND_ALL   8 /* tokens REGISTRY_Q_SEARCH_FIND_ALL takes */
+
+/* How many hold token, counted up to SEARCH_PROBE_ROWS, into *count_r. */
+static enum redress_err
+token_probe(struct store *store, const char *token, int64_t *count_r, struct redress_error *err)
+{
+	struct store_stmt *st;
+	enum store_step_result r;
+
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_PROBE, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, token);
+	store_bind_int64(st, 2, SEARCH_PROBE_ROWS);
+	if ((r = store_step(st, err)) != STORE_ROW)
+		return r == STORE_DONE ? error_set(err, REDRESS_E_STORE, "a token's count gave no row")
+		                       : err->code;
+	*count_r = store_column_int64(st, 0);
+	store_done(st);
+	return REDRESS_OK;
+}
+
+/* Every list read whole, intersected in memory (next is room for one list). */
+static enum redress_err
+name_hits_whole(struct store *store, const struct tokens *t, struct hits *h, struct hits *next,
+                struct redress_error *err)
+{
+	enum redress_err rc = REDRESS_OK;
+	size_t i, j, n;
+
+	for (i = 0; i < t->n && rc == REDRESS_OK; i++) {
+		next->n = 0;
+		if ((rc = token_hits(store, t->hash[i], i == 0 ? h : next, err)) != REDRESS_OK || i == 0)
+			continue;
+		for (j = n = 0; j < h->n; j++)
+			if (hits_has(next, h->p[j]))
+				memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
+		h->n = n;
+	}
+	return rc;
+}
+
+/*
+ * The persons holding token order[0] and order[from, from + 7) of t
+ * (fewer at the end: order[0] again), into out, sorted.
+ */
+static enum redress_err
+find_all(struct store *store, const struct tokens *t, const size_t *order, size_t from, struct hits *out,
+         struct redress_error *err)
+{
+	enum store_step_result r;
+	struct store_stmt *st;
+	enum redress_err rc;
+	size_t k;
+
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_FIND_ALL, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, t->hash[order[0]]);
+	for (k = 0; k + 1 < SEARCH_FIND_ALL; k++)
+		store_bind_text(st, (int)k + 2, t->hash[order[from + k < t->n ? from + k : 0]]);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		if ((rc = hits_add(out, store_column_text(st, 0), err)) != REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+static size_t
+distance(size_t a, size_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* The persons holding every token of t (in the query's order, each once), into h, sorted; next is room to
+ * work in. */
+static enum redress_err
+name_hits(struct store *store, const struct tokens *t, struct hits *h, struct hits *next,
+          struct redress_error *err)
+{
+	int64_t count[SEARCH_TOKENS_MAX];
+	size_t order[SEARCH_TOKENS_MAX], i, j, k, n, far;
+	enum redress_err rc;
+
+	if (t->n < 2)
+		return name_hits_whole(store, t, h, next, err);
+	for (i = 0; i < t->n; i++) {
+		if ((rc = token_probe(store, t->hash[i], &count[i], err)) != REDRESS_OK)
+			return rc;
+		/* Insertion by count, rarest first (a query has at most SEARCH_TOKENS_MAX). */
+		for (j = i; j > 0 && count[order[j - 1]] > count[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	if (count[order[0]] >= SEARCH_PROBE_ROWS)
+		return name_hits_whole(store, t, h, next, err);
+	if (count[order[0]] == 0)
+		return REDRESS_OK; /* no one holds the rarest */
+	/*
+	 * The pairs of one word go together (whoever holds "rc" holds "ci"):
+	 * the pair farthest from the rarest in the query, likely of another
+	 * word, is checked first, then the others rarest first.
+	 */
+	for (i = 2, far = 1; i < t->n; i++)
+		if (distance(order[i], order[0]) > distance(order[far], order[0]))
+			far = i;
+	for (k = order[far]; far > 1; far--)
+		order[far] = order[far - 1];
+	order[1] = k;
+	if ((rc = find_all(store, t, order, 1, h, err)) != REDRESS_OK)
+		return rc;
+	for (i = SEARCH_FIND_ALL; i < t->n && h->n > 0; i += SEARCH_FIND_ALL - 1) {
+		next->n = 0;
+		if ((rc = find_all(store, t, order, i, next, err)) != REDRESS_OK)
+			return rc;
+		for (j = n = 0; j < h->n; j++)
+			if (hits_has(next, h->p[j]))
+				memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
+		h->n = n;
+	}
+	return REDRESS_OK;
+}
+
 enum redress_err
 registry_search_find(struct store *store, const struct seal_key *index_key, const char *query,
                      enum redress_err (*fn)(void *ctx, const char *pseudonym, struct redress_error *err),
@@ -668,22 +822,15 @@ registry_search_find(struct store *store, const struct seal_key *index_key, cons
 	struct redress_error ignored;
 	char digits[REGISTRY_FIELD_MAX + 1], norm[REGISTRY_FIELD_MAX + 1];
 	enum redress_err rc = REDRESS_OK;
-	size_t i, j, n;
+	size_t i, n;
 
 	*total_r = 0;
 	if (t == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory searching");
 	/* By name: every token of the query. */
 	name_tokens(t, index_key, query, 1);
-	for (i = 0; i < t->n && rc == REDRESS_OK; i++) {
-		next.n = 0;
-		if ((rc = token_hits(store, t->hash[i], i == 0 ? &h : &next, err)) != REDRESS_OK || i == 0)
-			continue;
-		for (j = n = 0; j < h.n; j++)
-			if (hits_has(&next, h.p[j]))
-				memmove(h.p[n++], h.p[j], sizeof(h.p[0]));
-		h.n = n;
-	}
+	tokens_once(t);
+	rc = name_hits(store, t, &h, &next, err);
 	if (rc == REDRESS_OK)
 		rc = hits_union(&all, &h, err);
 	/* By number: a telephone (whole, or its last four digits) and a national id. */
