@@ -267,6 +267,7 @@ void page_casework_grievance(struct http_request *req, struct http_response *res
 void page_casework_referral(struct http_request *req, struct http_response *res);
 void page_casework_correct(struct http_request *req, struct http_response *res);
 void page_casework_proof(struct http_request *req, struct http_response *res);
+void page_casework_transfer(struct http_request *req, struct http_response *res);
 void page_work_note_open(struct http_request *req, struct http_response *res);
 void page_casework_notice(struct http_request *req, struct http_response *res);
 void page_work(struct http_request *req, struct http_response *res);

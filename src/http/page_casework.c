@@ -7,6 +7,8 @@
  *
  *   GET  /persons/{pseudonym}/casework               the page (readers of files)
  *   POST /persons/{pseudonym}/casework/notes|tasks|contacts|referrals|grievances|corrections
+ *   POST /persons/{pseudonym}/casework/proofs|transfer  a proof of life; a move to another office
+ *                                                    (domain/offices; offered only when there is one)
  *   GET  /work                                       the work list (caseworkers)
  *   POST /work/tasks/{task}/done, /work/changes/{change}/approve|reject
  *   POST /work/grievances/{grievance}/resolve        a grievance's outcome (sealed)
@@ -32,6 +34,7 @@
 
 #include "domain/casework/casework.h"
 #include "domain/entitlements/entitlements.h"
+#include "domain/offices/offices.h"
 #include "domain/programs/programs.h"
 #include "http/notice.h"
 #include "http/page.h"
@@ -45,6 +48,7 @@ enum cw_form {
 	CW_FORM_GRIEVANCE,
 	CW_FORM_CORRECT,
 	CW_FORM_PROOF,
+	CW_FORM_TRANSFER,
 	CW_FORM_PERSON_COUNT,
 	CW_FORM_DONE = CW_FORM_PERSON_COUNT,
 	CW_FORM_APPROVE,
@@ -69,6 +73,7 @@ static const struct {
     [CW_FORM_GRIEVANCE] = {"grievances", N_("Open a grievance"), N_("Open the grievance"), "came"},
     [CW_FORM_CORRECT] = {"corrections", N_("Correct her record"), N_("Correct the record"), "reason"},
     [CW_FORM_PROOF] = {"proofs", N_("Record a proof of life"), N_("Record the proof"), "proved_on"},
+    [CW_FORM_TRANSFER] = {"transfer", N_("Move to another office"), N_("Move her"), "office"},
     [CW_FORM_DONE] = {"task", N_("Work list"), NULL, NULL},
     [CW_FORM_APPROVE] = {"change", N_("Work list"), NULL, NULL},
     [CW_FORM_REJECT] = {"change", N_("Work list"), NULL, NULL},
@@ -85,6 +90,7 @@ struct cw_values {
 	char party[CASEWORK_PARTY_MAX + 1];
 	char phone[REGISTRY_FIELD_MAX + 1], address[REGISTRY_FIELD_MAX + 1], name[REGISTRY_NAME_MAX + 1];
 	char reason[REGISTRY_REASON_MAX + 1];
+	char office[OFFICES_CODE_MAX + 1]; /* where she is moved */
 };
 
 struct cw_page_arg {
@@ -104,6 +110,7 @@ static const char *const text_field[CW_FORM_COUNT] = {
     [CW_FORM_GRIEVANCE] = "about",
     [CW_FORM_CORRECT] = "",
     [CW_FORM_PROOF] = "",
+    [CW_FORM_TRANSFER] = "",
     [CW_FORM_RESOLVE] = "resolution",
     [CW_FORM_ANSWER] = "answer",
 };
@@ -421,14 +428,58 @@ overdue_grievances(struct page *p, struct store *store, int with_forms)
 
 /* ---- A person's forms ---------------------------------------------------------------------- */
 
+/* The offices she may be moved to: all but hers (here), each an option, or only counted (p NULL). */
+struct office_pick {
+	struct page *p;
+	const char *here, *current;
+	size_t n;
+};
+
+static enum redress_err
+office_pick(void *ctx, const struct offices_office *o, struct redress_error *err)
+{
+	struct office_pick *k = ctx;
+
+	(void)err;
+	if (strcmp(o->code, k->here) == 0)
+		return REDRESS_OK;
+	k->n++;
+	if (k->p != NULL)
+		page_option(k->p, o->code, o->name, k->current);
+	return REDRESS_OK;
+}
+
+/*
+ * The offices pseudonym may be moved to, as options of the select begun
+ * (p not NULL, current selected) or only counted; store NULL: only
+ * current.  Returns how many.
+ */
+static size_t
+office_options(struct page *p, struct store *store, const char *pseudonym, const char *current)
+{
+	char here[OFFICES_CODE_MAX + 1] = "";
+	struct office_pick k = {p, here, current, 0};
+	struct redress_error err;
+
+	if (store == NULL) {
+		if (p != NULL && current != NULL && current[0] != '\0')
+			page_option(p, current, current, current);
+		return current != NULL && current[0] != '\0';
+	}
+	if (offices_person_office(store, pseudonym, here, &err) != REDRESS_OK ||
+	    offices_each(store, office_pick, &k, &err) != REDRESS_OK)
+		return 0;
+	return k.n;
+}
+
 /*
  * Draws a person's form: folded under its title on her casework page (v
  * NULL), or open with what was typed (v) and error beside its first field
  * on a refusal.
  */
 static void
-person_form(struct page *p, enum cw_form form, const char *pseudonym, const struct cw_values *v,
-            const char *error)
+person_form(struct page *p, struct store *store, enum cw_form form, const char *pseudonym,
+            const struct cw_values *v, const char *error)
 {
 	const char *e = error; /* the error, at the form's first field */
 	char path[96];
@@ -477,6 +528,18 @@ person_form(struct page *p, enum cw_form form, const char *pseudonym, const stru
 		page_input_hint(p, N_("The day she was seen alive"), "proved_on", "text", V(due), e, 1, "off",
 		                T(p, "Not after today. An instalment held for want of it is paid at the next "
 		                     "entitlement run."));
+		break;
+	case CW_FORM_TRANSFER:
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_text(p->b,
+		          T(p, "The office chosen holds her from now on, whatever her region: its staff see "
+		               "her file, and yours no longer do unless you see every office."));
+		html_raw_const(p->b, "</p>");
+		page_select_required_begin(p, N_("Office"), "office", e);
+		page_option(p, "", T(p, "Choose the office"), V(office));
+		office_options(p, store, pseudonym, V(office));
+		page_select_end(p, "office", e);
+		page_input(p, N_("Why she moves (sealed)"), "reason", "text", V(reason), NULL, 1, "off");
 		break;
 	default:
 		html_raw_const(p->b, "<p class=\"hint\">");
@@ -578,7 +641,9 @@ casework_render(struct page *p, struct store *store, const char *pseudonym, int 
 		return;
 	section(p, T(p, "Record"));
 	for (f = 0; f < CW_FORM_PERSON_COUNT; f++)
-		person_form(p, (enum cw_form)f, pseudonym, NULL, NULL);
+		/* Moving her is offered only when the fund has an office she is not of. */
+		if (f != CW_FORM_TRANSFER || office_options(NULL, store, pseudonym, NULL) > 0)
+			person_form(p, store, (enum cw_form)f, pseudonym, NULL, NULL);
 }
 
 void
@@ -597,6 +662,9 @@ page_casework_show(struct http_request *req, struct http_response *res)
 		page_end(&p, 404);
 		return;
 	}
+	if (http_query(req, "moved") != NULL)
+		page_notice(&p, "ok",
+		            T(&p, "She was moved to the office chosen, with your reason on the record."));
 	casework_render(&p, store, person.pseudonym,
 	                person.status != REGISTRY_ERASED && users_allows(&req->actor, PERM_PERSONS_WRITE),
 	                person.status != REGISTRY_ERASED && users_allows(&req->actor, PERM_PERSONS_REVEAL));
@@ -635,6 +703,7 @@ refusal_words(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
 	case CW_FORM_CORRECT: return T(p, "Give at least one new value, and the reason for the correction.");
 	case CW_FORM_PROOF:
 		return T(p, "Give the day she was seen alive: not after today, and only while she lives.");
+	case CW_FORM_TRANSFER: return T(p, "Choose one of the other offices, and say why she moves.");
 	case CW_FORM_OPEN: return T(p, "Say why you open the note.");
 	case CW_FORM_RESOLVE: return T(p, "Say what came of the grievance.");
 	case CW_FORM_ANSWER: return T(p, "Say what came of the referral.");
@@ -659,7 +728,7 @@ back_to_casework(struct page *p, const char *pseudonym)
  * the refusal in words (a button's).
  */
 static void
-refused_render(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
+refused_render(struct page *p, struct store *store, const struct cw_page_arg *a, enum redress_err rc)
 {
 	const char *why = refusal_words(p, a, rc);
 
@@ -676,7 +745,7 @@ refused_render(struct page *p, const struct cw_page_arg *a, enum redress_err rc)
 
 		page_error_summary(p, names, errors, 1);
 		page_notice(p, "info", T(p, "Nothing was saved."));
-		person_form(p, a->form, a->pseudonym, &a->v, why);
+		person_form(p, store, a->form, a->pseudonym, &a->v, why);
 		return;
 	}
 	page_notice(p, "error", why);
@@ -735,6 +804,25 @@ open_note(struct http_change *c, struct cw_page_arg *a, struct http_response *re
 	return rc;
 }
 
+/*
+ * Moves her to the office chosen (domain/offices).  An office that is not
+ * one of the fund's is a wrong choice in the form (REDRESS_E_INVALID, 422),
+ * not "no such person": the person she is stays 404 when not seen.
+ */
+static enum redress_err
+transfer(struct http_change *c, const struct cw_page_arg *a, struct redress_error *err)
+{
+	struct registry_person person;
+	struct redress_error e2;
+	enum redress_err rc;
+
+	rc = offices_transfer(c->log, c->actor, &c->keys, a->pseudonym, a->v.office, a->v.reason, err);
+	if (rc == REDRESS_E_NOTFOUND && registry_get(c->store, a->pseudonym, &person, &e2) == REDRESS_OK &&
+	    offices_require(c->store, c->actor, a->pseudonym, &e2) == REDRESS_OK)
+		rc = error_set(err, REDRESS_E_INVALID, "there is no office '%s'", a->v.office);
+	return rc;
+}
+
 /* Makes a form's change; 303 back to its page, else the refused page. */
 static enum redress_err
 do_form(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
@@ -785,6 +873,7 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 	case CW_FORM_PROOF:
 		rc = entitlements_proof_record(c->log, c->actor, a->pseudonym, v->due, err);
 		break;
+	case CW_FORM_TRANSFER: rc = transfer(c, a, err); break;
 	case CW_FORM_DONE: rc = casework_task_done(c->log, c->actor, a->number, err); break;
 	case CW_FORM_OPEN:
 		if ((rc = open_note(c, a, res, err)) == REDRESS_OK)
@@ -802,6 +891,17 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 		                            err);
 		break;
 	}
+	if (rc == REDRESS_OK && a->form == CW_FORM_TRANSFER) {
+		struct redress_error e2;
+
+		/* Her casework page says she moved; one who no longer sees her is told on the list. */
+		if (offices_require(c->store, c->actor, a->pseudonym, &e2) == REDRESS_OK) {
+			snprintf(path, sizeof(path), "/persons/%s/casework?moved=1", a->pseudonym);
+			page_redirect(res, path);
+		} else
+			page_redirect(res, "/persons?moved=1");
+		return REDRESS_OK;
+	}
 	if (rc == REDRESS_OK) {
 		if (a->pseudonym[0] == '\0')
 			page_redirect(res, "/work");
@@ -812,7 +912,7 @@ do_form(struct http_change *c, void *arg, struct http_response *res, struct redr
 		return REDRESS_OK;
 	}
 	page_change_begin_failed(&p, &a->pc, res, forms[a->form].title);
-	refused_render(&p, a, rc);
+	refused_render(&p, c->store, a, rc);
 	page_end(&p, rc == REDRESS_E_NOTFOUND ? 404 : rc == REDRESS_E_CONFLICT ? 409 : 422);
 	return rc;
 }
@@ -823,6 +923,9 @@ form_values(struct http_request *req, enum cw_form form, struct cw_values *v)
 {
 	if (form == CW_FORM_PROOF)
 		return page_form_copy(req, "proved_on", v->due, sizeof(v->due));
+	if (form == CW_FORM_TRANSFER)
+		return page_form_copy(req, "office", v->office, sizeof(v->office)) &&
+		       page_form_copy(req, "reason", v->reason, sizeof(v->reason));
 	return page_form_copy(req, text_field[form], v->text, sizeof(v->text)) &&
 	       page_form_copy(req, form == CW_FORM_GRIEVANCE ? "came" : "channel", v->channel,
 	                      sizeof(v->channel)) &&
@@ -909,7 +1012,7 @@ form_post(struct http_request *req, struct http_response *res, enum cw_form form
 		struct page p;
 
 		page_begin_failed(&p, req, res, forms[form].title);
-		refused_render(&p, a, REDRESS_E_INVALID);
+		refused_render(&p, NULL, a, REDRESS_E_INVALID);
 		page_end(&p, 422);
 	}
 	sodium_memzero(a, sizeof(*a));
@@ -950,6 +1053,12 @@ void
 page_casework_proof(struct http_request *req, struct http_response *res)
 {
 	form_post(req, res, CW_FORM_PROOF);
+}
+
+void
+page_casework_transfer(struct http_request *req, struct http_response *res)
+{
+	form_post(req, res, CW_FORM_TRANSFER);
 }
 
 void
@@ -1303,7 +1412,7 @@ held_program(void *ctx, const struct program *prog, struct redress_error *err)
 		html_raw_const(p->b, " ");
 		html_text(p->b, proof[0] != '\0' ? proof : T(p, "none"));
 		html_raw_const(p->b, "</p>");
-		person_form(p, CW_FORM_PROOF, e->beneficiary, NULL, NULL);
+		person_form(p, r->store, CW_FORM_PROOF, e->beneficiary, NULL, NULL);
 		html_raw_const(p->b, "</li>");
 	}
 	free(items);

@@ -324,6 +324,9 @@ page_persons_find(struct http_request *req, struct http_response *res)
 
 	page_begin(&p, req, res, N_("Find a person"));
 	page_casework_overdue_notice(&p, store); /* a caseworker's day starts here: what is late */
+	if (http_query(req, "moved") != NULL) /* page_casework.c: she was moved to an office you do not see */
+		page_notice(&p, "ok",
+		            T(&p, "She was moved to the office chosen; its staff hold her file now."));
 	find_form(&p, NULL, NULL);
 	if (users_allows(&req->actor, PERM_PERSONS_REVEAL))
 		identity_form(&p, NULL, NULL, NULL);

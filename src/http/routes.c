@@ -222,6 +222,8 @@ const struct http_route http_routes[] = {
                "page.casework.correct", page_casework_correct),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/casework/proofs", "page.casework.proof",
                page_casework_proof),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/casework/transfer", "page.casework.transfer",
+               page_casework_transfer),
     PAGE_NEEDS(PERM_PERSONS_REVEAL, POST, "/work/notes/{note}/open", "page.work.note_open", page_work_note_open),
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/work", "page.work", page_work),
     PAGE_NEEDS(PERM_PERSONS_READ, GET, "/work/duplicates", "page.duplicates", page_duplicates),

@@ -242,6 +242,58 @@ expect_eq "$(db_sql "SELECT count(*) FROM offices_staff WHERE account = 'moe'")"
 expect_eq "$(page cho /admin/offices --data-urlencode code=x --data-urlencode name=X \
 	--data-urlencode regions=Y -L)" 403 "a caseworker adding an office from the page"
 
+# The move to another office from her casework page (P_cho is the south's since the API's transfer).
+# form WHO PSEUDONYM OFFICE REASON [curl args]: the status of the form's POST, in WHO's session.
+form() {
+	curl -s -o "$T/body" -w '%{http_code}' -D "$T/head" -b "$T/$1.jar" \
+		--data-urlencode "csrf_token=$(cat "$T/$1.csrf")" --data-urlencode "office=$3" \
+		--data-urlencode "reason=$4" "${@:5}" "$ROOT/persons/$2/casework/transfer"
+}
+office_of() {
+	expect_exit 0 as ada office of "$1"
+	expect_eq "$OUT" "$2" "$3"
+}
+expect_eq "$(page cyd "/persons/$P_cho/casework" -H 'Accept-Language: en')" 200 \
+	"her casework page, by her office's caseworker"
+expect_in "$(cat "$T/body")" "Move to another office" "the form to move her"
+expect_in "$(cat "$T/body")" 'action="/persons/'"$P_cho"'/casework/transfer"' "the form's action"
+expect_in "$(cat "$T/body")" '<option value="north">' "another office offered"
+expect_not_in "$(cat "$T/body")" '<option value="south"' "her own office not offered"
+expect_eq "$(page cyd "/persons/$P_cho/casework" -H 'Accept-Language: ko')" 200 "her casework page in Korean"
+expect_in "$(cat "$T/body")" "다른 사무소로 옮기기" "the form's title in Korean"
+expect_eq "$(form cyd "$P_cho" north "" -L -H 'Accept-Language: en')" 422 "a move without a reason"
+expect_in "$(cat "$T/body")" 'id="f-office"' "the form again"
+expect_in "$(cat "$T/body")" "say why she moves" "the refusal beside the field"
+office_of "$P_cho" south "nothing changed by a move without a reason"
+expect_eq "$(form cyd "$P_cho" nowhere "she moved" -L)" 422 "a move to no such office"
+office_of "$P_cho" south "nothing changed by a move to no such office"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cyd.jar" --data-urlencode "csrf_token=wrong" \
+	--data-urlencode office=north --data-urlencode "reason=she moved" -L "$ROOT/persons/$P_cho/casework/transfer")
+expect_eq "$STATUS" 400 "a move with a wrong CSRF token (a page refuses it as a bad form)"
+office_of "$P_cho" south "nothing changed by a wrong CSRF token"
+expect_eq "$(form cho "$P_cho" north "she moved" -L)" 404 "a move of another office's person"
+office_of "$P_cho" south "nothing changed by another office's caseworker"
+expect_eq "$(form cyd "$P_cho" north "back to her sister in Seoul")" 303 "a move from the page"
+expect_in "$(tr -d '\r' <"$T/head")" "Location: /persons?moved=1" "to the list: she is no longer hers"
+office_of "$P_cho" north "the office after the move from the page"
+call cho GET "/persons/$P_cho"
+expect_status 200 "the north sees her after the move from the page"
+call cyd GET "/persons/$P_cho"
+expect_status 404 "the south no longer sees her"
+expect_eq "$(page cyd "/persons?moved=1" -H 'Accept-Language: en')" 200 "the list after the move"
+expect_in "$(cat "$T/body")" "its staff hold her file now" "the notice of the move"
+# A caseworker of no office sees across: she still sees her, and is led back to her casework.
+jcall ada POST "/users/cyd/office" '{}'
+expect_status 200 "the south's caseworker out of any office"
+expect_eq "$(form cyd "$P_cho" east "to the east")" 303 "a move by a caseworker of no office"
+expect_in "$(tr -d '\r' <"$T/head")" "Location: /persons/$P_cho/casework?moved=1" "back to her casework"
+expect_eq "$(page cyd "/persons/$P_cho/casework?moved=1" -H 'Accept-Language: en')" 200 \
+	"her casework page after the move"
+expect_in "$(cat "$T/body")" "She was moved to the office chosen" "the notice of the move"
+office_of "$P_cho" east "the office after the second move"
+jcall ada POST "/users/cyd/office" '{"office": "south"}'
+expect_status 200 "the south's caseworker back in the south"
+
 # Last, as it changes her file: her own office's staff are never refused by the office.
 out=$(matrix cyd caseworker cyd own)
 expect_eq "$out" "" "the south's caseworker on her own office's person"
