@@ -7,18 +7,7 @@
 # database; and audit verify clean at the end.
 . "$SRCDIR/tests/cli/lib.sh"
 
-unset REDRESS_PASSWORD_FILE
-for who in ada cid cy rita fin mona; do
-	printf 'pw-%s-5c0e2d71a9\n' "$who" >"$T/$who.pw"
-done
-as() {
-	who=$1
-	shift
-	REDRESS_PASSWORD_FILE="$T/$who.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
-}
-size() {
-	db_sql "SELECT count(*) FROM log_events"
-}
+staff_passwords 5c0e2d71a9 ada cid cy rita fin mona
 
 expect_exit 0 rd init --origin test.example/casework
 expect_exit 0 rd user add ada --role admin --password-file "$T/ada.pw"
@@ -35,7 +24,7 @@ P=$OUT
 expect_exit 0 as cid person update "$P" --phone "CANARY-PHONE-c3" --frailty 3 --reason "CANARY-REASON-d4"
 expect_eq "$OUT" "$P: updated"
 expect_eq "$(db_sql "SELECT frailty FROM registry_persons WHERE pseudonym = '$P'")" 3 "frailty after"
-before=$(size)
+before=$(log_size)
 expect_exit 2 as cid person update "$P" --phone x
 expect_one_line_error "--reason"
 expect_exit 12 as cid person update "$P" --phone "CANARY-PHONE-c3" --reason same
@@ -47,7 +36,7 @@ expect_exit 13 as cid person update V-000099 --phone 1 --reason r
 for who in rita fin mona ada; do
 	expect_exit 15 as "$who" person update "$P" --phone 2 --reason r
 done
-expect_eq "$(size)" "$before" "events after refused updates"
+expect_eq "$(log_size)" "$before" "events after refused updates"
 
 expect_exit 0 as cid person update "$P" --name "CANARY-NAME-e5" --reason "CANARY-REASON-f6"
 expect_in "$OUT" "proposed"
@@ -56,13 +45,13 @@ expect_exit 0 as cid person show "$P" --reveal --reason check
 expect_in "$OUT" "CANARY-NAME-a1" "the name before approval"
 expect_exit 0 as cy person changes
 expect_in "$OUT" "$change	$P	name	user:cid"
-before=$(size)
+before=$(log_size)
 expect_exit 15 as cid person approve-change "$change"
 expect_one_line_error "another staff member must approve it"
 expect_exit 15 as rita person approve-change "$change"
 expect_exit 2 as cy person approve-change x12
 expect_exit 13 as cy person approve-change 99999
-expect_eq "$(size)" "$before" "events after refused approvals"
+expect_eq "$(log_size)" "$before" "events after refused approvals"
 expect_exit 0 as cy person approve-change "$change"
 expect_exit 14 as cy person approve-change "$change"
 expect_exit 0 as cid person show "$P" --reveal --reason check
@@ -127,11 +116,11 @@ expect_in "$OUT" "$P	phone	no-answer"
 expect_exit 15 as mona contact list
 
 # --- Referrals: only with consent to share:PARTY ---
-before=$(size)
+before=$(log_size)
 expect_exit 15 as cid referral add "$P" --to legal-aid --what "CANARY-REFER-k1"
 expect_one_line_error "has not consented to 'share:legal-aid'"
 expect_exit 12 as cid referral add "$P" --to "Legal Aid" --what x
-expect_eq "$(size)" "$before" "events after refused referrals"
+expect_eq "$(log_size)" "$before" "events after refused referrals"
 expect_exit 0 as cid consent grant "$P" --scope share:legal-aid --method "in person"
 expect_exit 0 as cid referral add "$P" --to legal-aid --what "CANARY-REFER-k1"
 expect_exit 15 as cid referral add "$P" --to clinic --what x
@@ -142,14 +131,14 @@ expect_in "$OUT" "to legal-aid"
 expect_in "$OUT" "waiting"
 # What came of it: once, sealed, by a caseworker; a bad number or no text changes nothing.
 REF=$(printf '%s\n' "$OUT" | head -1 | cut -f1)
-before=$(size)
+before=$(log_size)
 expect_exit 15 as rita referral outcome "$REF" --outcome x
 expect_exit 2 as cid referral outcome nope --outcome x
 expect_exit 2 as cid referral outcome "$REF"
 expect_exit 12 as cid referral outcome "$REF" --outcome ""
 expect_exit 13 as cid referral outcome 999999 --outcome x
 expect_one_line_error "no referral 999999"
-expect_eq "$(size)" "$before" "events after refused referral outcomes"
+expect_eq "$(log_size)" "$before" "events after refused referral outcomes"
 expect_exit 0 as cid referral outcome "$REF" --outcome "CANARY-ANSWER-n4"
 expect_in "$OUT" "referral $REF: answered"
 expect_exit 14 as cid referral outcome "$REF" --outcome again

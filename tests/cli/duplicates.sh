@@ -14,18 +14,7 @@
 # audit verify clean at the end.
 . "$SRCDIR/tests/cli/lib.sh"
 
-unset REDRESS_PASSWORD_FILE
-for who in ada cid cy rita rob fin mona; do
-	printf 'pw-%s-8d1f3a7c42\n' "$who" >"$T/$who.pw"
-done
-as() {
-	who=$1
-	shift
-	REDRESS_PASSWORD_FILE="$T/$who.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
-}
-size() {
-	db_sql "SELECT count(*) FROM log_events"
-}
+staff_passwords 8d1f3a7c42 ada cid cy rita rob fin mona
 
 expect_exit 0 rd init --origin test.example/duplicates
 expect_exit 0 rd program add --file "$SRCDIR/examples/flagship-2015.json"
@@ -101,7 +90,7 @@ expect_exit 0 as cid duplicates list
 expect_eq "$(printf '%s\n' "$OUT" | grep -c .)" 5 "pairs listed after reindex"
 
 # --- Bad input and refusals change nothing ---
-before=$(size)
+before=$(log_size)
 expect_exit 2 as cid duplicates resolve "$A,$B" --reason r
 expect_one_line_error "--same and --distinct"
 expect_exit 2 as cid duplicates resolve "$A,$B" --same --distinct --reason r
@@ -121,7 +110,7 @@ expect_exit 13 as cid duplicates resolve "$A,$K" --distinct --reason r
 for who in rita fin mona ada; do
 	expect_exit 15 as "$who" duplicates resolve "$A,$B" --distinct --reason r
 done
-expect_eq "$(size)" "$before" "events after refused decisions"
+expect_eq "$(log_size)" "$before" "events after refused decisions"
 
 # --- Distinct: the pair leaves the list; given in either order ---
 expect_exit 0 as cid duplicates resolve "$I3,$I2" --distinct --reason "CANARY-REASON-two-women"
@@ -137,10 +126,10 @@ expect_in "$OUT" "merge"
 expect_in "$OUT" "proposed"
 expect_exit 0 as cy duplicates list
 expect_in "$OUT" "proposed by user:cid, waiting for a second staff member"
-before=$(size)
+before=$(log_size)
 expect_exit 15 as cid duplicates resolve "$A,$B" --same --reason again
 expect_one_line_error "needs a second staff member"
-expect_eq "$(size)" "$before" "events after the proposer's approval"
+expect_eq "$(log_size)" "$before" "events after the proposer's approval"
 expect_exit 0 as cid person add --kind relative --name "Canary Relative" --birth-date 1960-01-01
 REL=$OUT
 expect_exit 0 as cid claim open --program flagship-2015 --victim "$B"
@@ -169,11 +158,11 @@ expect_eq "$(printf '%s\n' "$OUT" | grep -c "merged into")" 1 "persons listed as
 expect_exit 0 as rita person list --json
 expect_in "$OUT" "\"merged_into\": \"$A\""
 expect_exit 0 as rita claim show "$OLD_CLAIM"
-before=$(size)
+before=$(log_size)
 expect_exit 14 as cid claim open --program flagship-2015 --victim "$B"
 expect_one_line_error "$B was merged into $A"
 expect_exit 14 as cid claim open --program flagship-2015 --victim "$A" --claimant "$B"
-expect_eq "$(size)" "$before" "events after refused claims"
+expect_eq "$(log_size)" "$before" "events after refused claims"
 expect_exit 0 as cid claim open --program flagship-2015 --victim "$A" --claimant "$REL"
 A_CLAIM=$OUT
 expect_exit 0 as cid claim submit "$A_CLAIM"

@@ -149,6 +149,27 @@ rd() {
 	"$REDRESS" --db "$DB" --keys "$KEYS" "$@"
 }
 
+# staff_passwords SALT NAME...: a password file $T/NAME.pw for each staff
+# account a suite makes ("pw-NAME-SALT"), read by `as`.
+staff_passwords() {
+	salt=$1
+	shift
+	unset REDRESS_PASSWORD_FILE
+	for who in "$@"; do
+		printf 'pw-%s-%s\n' "$who" "$salt" >"$T/$who.pw"
+	done
+}
+# as NAME ARGS...: the command line acting as staff account NAME (its password from staff_passwords).
+as() {
+	who=$1
+	shift
+	REDRESS_PASSWORD_FILE="$T/$who.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
+}
+# log_size: the fund's events, to show that a refused command added none.
+log_size() {
+	db_sql "SELECT count(*) FROM log_events"
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	failures=$((failures + 1))

@@ -10,18 +10,7 @@
 # and an office moved behind the log's back is found.
 . "$SRCDIR/tests/cli/lib.sh"
 
-unset REDRESS_PASSWORD_FILE
-for who in ada nina sam rev fin mona cross; do
-	printf 'pw-%s-7d1f0b3c55\n' "$who" >"$T/$who.pw"
-done
-as() {
-	who=$1
-	shift
-	REDRESS_PASSWORD_FILE="$T/$who.pw" "$REDRESS" --db "$DB" --keys "$KEYS" --as "$who" "$@"
-}
-size() {
-	db_sql "SELECT count(*) FROM log_events"
-}
+staff_passwords 7d1f0b3c55 ada nina sam rev fin mona cross
 
 expect_exit 0 rd init --origin test.example/offices
 expect_exit 0 rd user add ada --role admin --password-file "$T/ada.pw"
@@ -42,7 +31,7 @@ P0=$OUT
 expect_exit 0 as sam person show "$PN"
 
 # --- Offices, and who may make them ---
-before=$(size)
+before=$(log_size)
 expect_exit 15 as nina office add north --name "North" --regions SEOUL
 expect_one_line_error "may not manage staff accounts"
 expect_exit 2 as ada office add north --regions SEOUL
@@ -53,7 +42,7 @@ expect_exit 12 as ada office add north --name North --regions "SEOUL,,INCHEON"
 expect_one_line_error "region 2"
 expect_exit 12 as ada office add north --name North --regions "SEOUL,SEOUL"
 expect_one_line_error "listed twice"
-expect_eq "$(size)" "$before" "events after refused offices"
+expect_eq "$(log_size)" "$before" "events after refused offices"
 expect_exit 0 as ada office add north --name "North office" --regions SEOUL,INCHEON
 expect_exit 0 as ada office add south --name "South office" --regions BUSAN
 expect_exit 14 as ada office add north --name "Again" --regions JEJU
@@ -105,7 +94,7 @@ expect_exit 13 as sam person show V-000099
 never=$ERR
 expect_exit 13 as sam person show "$PN"
 expect_eq "$ERR" "${never//V-000099/$PN}" "the refusal"
-before=$(size)
+before=$(log_size)
 expect_exit 13 as sam person show "$PN" --reveal --reason look
 printf 'seen at home\n' >"$T/note"
 expect_exit 13 as sam note add "$PN" --file "$T/note"
@@ -117,7 +106,7 @@ expect_exit 13 as sam person update "$PN" --frailty 2 --reason r
 expect_exit 13 as sam person death "$PN" --date 2020-01-01
 expect_exit 13 as sam office transfer "$PN" --to south --reason "moved"
 expect_exit 13 as rev person show "$PN"
-expect_eq "$(size)" "$before" "events after another office's refusals"
+expect_eq "$(log_size)" "$before" "events after another office's refusals"
 
 # What concerns her, by its number, is not found either.
 expect_exit 0 as nina note add "$PN" --file "$T/note"
@@ -147,12 +136,12 @@ expect_exit 0 as cross grievance list
 expect_in "$OUT" "$PN" "the grievances of a caseworker in no office"
 
 # --- A transfer ---
-before=$(size)
+before=$(log_size)
 expect_exit 2 as nina office transfer "$PN" --to south
 expect_exit 13 as nina office transfer "$PN" --to west --reason "moved"
 expect_exit 14 as nina office transfer "$PN" --to north --reason "stays"
 expect_exit 15 as ada office transfer "$PN" --to south --reason "moved"
-expect_eq "$(size)" "$before" "events after refused transfers"
+expect_eq "$(log_size)" "$before" "events after refused transfers"
 expect_exit 0 as nina office transfer "$PN" --to south --reason "CANARY-MOVED-to-her-daughter"
 expect_eq "$OUT" "$PN: office south"
 expect_eq "$(db_sql "SELECT count(*) FROM log_events WHERE $(db_text body) LIKE '%offices.person.transferred%'")" 1 \
