@@ -114,6 +114,15 @@ enum redress_err dups_merged_into_log(struct tlog *log, const char *pseudonym,
                                       char into_r[REGISTRY_PSEUDONYM_MAX + 1], uint64_t *seq_r,
                                       struct redress_error *err);
 
+/*
+ * Into *any_r, 1 when anyone in the fund was merged into another person
+ * (0 as well when log was opened without this module).  The entitlement
+ * run and the pay batch ask once, and per person only when so: a fund
+ * that merged nobody pays no lookup per claim.  The answer holds for the
+ * change the caller is in, which merges nobody.
+ */
+enum redress_err dups_any_merged_log(struct tlog *log, int *any_r, struct redress_error *err);
+
 /* REDRESS_E_CONFLICT saying so when pseudonym was merged into another person; what a new claim checks. */
 enum redress_err dups_check_not_merged(struct store *store, const char *pseudonym, struct redress_error *err);
 

@@ -43,6 +43,9 @@ static const struct store_statement dups_statements[DUPS_Q_COUNT] = {
                        .sql = "SELECT a, seq FROM dups_decisions WHERE b = ?1 AND decision = 'merged'"
                               " ORDER BY seq LIMIT 1",
                        .columns = "ti"},
+    [DUPS_Q_ANY] = {.name = "dups.any_merged",
+                    .sql = "SELECT 1 FROM dups_decisions WHERE decision = 'merged' LIMIT 1",
+                    .columns = "i"},
     [DUPS_Q_SNAPSHOT] = {.name = "dups_decisions",
                          .sql = "SELECT " DECISION_COLUMNS " FROM dups_decisions ORDER BY seq",
                          .columns = "ittttittt"},
@@ -184,6 +187,28 @@ dups_merged_into_log(struct tlog *log, const char *pseudonym, char into_r[REGIST
 	if (seq_r != NULL)
 		*seq_r = 0;
 	return REDRESS_OK;
+}
+
+enum redress_err
+dups_any_merged_log(struct tlog *log, int *any_r, struct redress_error *err)
+{
+	const struct event_module *const *m;
+	struct store_stmt *st;
+	enum store_step_result r;
+
+	*any_r = 0;
+	for (m = tlog_modules(log); *m != NULL && *m != &dups_module; m++)
+		;
+	if (*m == NULL)
+		return REDRESS_OK;
+	if ((st = store_statement(tlog_store(log), &dups_catalogue, DUPS_Q_ANY, err)) == NULL)
+		return err->code;
+	if ((r = store_step(st, err)) == STORE_ROW) {
+		*any_r = 1;
+		store_done(st);
+		return REDRESS_OK;
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
 enum redress_err

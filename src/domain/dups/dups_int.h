@@ -18,6 +18,7 @@ enum {
 	DUPS_Q_INSERT,
 	DUPS_Q_PAIR,     /* a pair's decisions, newest first */
 	DUPS_Q_MERGED,   /* whom a person was merged into */
+	DUPS_Q_ANY,      /* whether anyone was merged */
 	DUPS_Q_SNAPSHOT, /* audit's */
 	DUPS_Q_COUNT
 };

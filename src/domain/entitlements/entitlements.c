@@ -681,6 +681,8 @@ merged_away(struct tlog *log, const struct claim *c, const char *who, const char
 	enum redress_err rc;
 
 	*merged_r = 0;
+	if (run->none_merged)
+		return REDRESS_OK;
 	if ((rc = dups_merged_into_log(log, who, into, NULL, err)) != REDRESS_OK || into[0] == '\0')
 		return rc;
 	*merged_r = 1;
@@ -875,11 +877,14 @@ entitlements_compute(struct tlog *log, const struct actor *actor, const char *pr
 	struct program p;
 	enum redress_err rc;
 	size_t i;
+	int merged;
 
 	memset(run_r, 0, sizeof(*run_r));
 	if ((rc = users_require(actor, PERM_ENTITLEMENTS_RUN, err)) != REDRESS_OK ||
-	    (rc = program_get(tlog_store(log), program, &p, err)) != REDRESS_OK)
+	    (rc = program_get(tlog_store(log), program, &p, err)) != REDRESS_OK ||
+	    (rc = dups_any_merged_log(log, &merged, err)) != REDRESS_OK)
 		return rc;
+	run_r->none_merged = !merged;
 	if ((rc = claim_each(tlog_store(log), CLAIM_APPROVED, program, collect_claim, &claims, err)) !=
 	    REDRESS_OK)
 		goto out;

@@ -134,6 +134,7 @@ struct entitlements_run {
 	uint64_t released;          /* instalments due and released to the queue (a proof of life in time) */
 	uint64_t held;              /* instalments due and held for want of a proof of life */
 	int64_t capped;             /* minor units the caps (per person, per family) held back */
+	int none_merged;            /* the fund merged nobody (asked once): no claim is looked up */
 };
 
 struct program;

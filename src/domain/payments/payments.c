@@ -329,6 +329,7 @@ struct candidates {
 	struct store *store;
 	uint64_t limit;
 	struct payments_batch_run *run;
+	int any_merged; /* asked once: else nobody is looked up */
 	struct entitlement *items;
 	size_t n, cap;
 };
@@ -349,7 +350,9 @@ candidate(void *ctx, const struct entitlement *e, const struct registry_person *
 		return REDRESS_OK;
 	}
 	/* Booked before she was merged into another person: held until staff decide on that file. */
-	if ((rc = dups_merged_into_log(c->log, e->beneficiary, into, NULL, err)) != REDRESS_OK)
+	into[0] = '\0';
+	if (c->any_merged &&
+	    (rc = dups_merged_into_log(c->log, e->beneficiary, into, NULL, err)) != REDRESS_OK)
 		return rc;
 	if (into[0] != '\0') {
 		c->run->merged++;
@@ -440,7 +443,8 @@ payments_batch(struct tlog *log, const struct actor *actor, const char *program,
 	memset(run_r, 0, sizeof(*run_r));
 	memset(&cands, 0, sizeof(cands));
 	if ((rc = users_require(actor, PERM_LEDGER_WRITE, err)) != REDRESS_OK ||
-	    (rc = program_get(tlog_store(log), program, &p, err)) != REDRESS_OK)
+	    (rc = program_get(tlog_store(log), program, &p, err)) != REDRESS_OK ||
+	    (rc = dups_any_merged_log(log, &cands.any_merged, err)) != REDRESS_OK)
 		return rc;
 	memcpy(run_r->currency, p.currency, sizeof(run_r->currency));
 	cands.log = log;
