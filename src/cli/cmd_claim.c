@@ -11,7 +11,6 @@
 
 #include "cli/cli.h"
 #include "domain/claims/claims.h"
-#include "domain/dups/dups.h"
 
 static void
 claim_usage(FILE *f)
@@ -62,13 +61,7 @@ static enum redress_err
 do_open(struct cli *cli, void *arg, struct redress_error *err)
 {
 	struct open_arg *a = arg;
-	enum redress_err rc;
 
-	/* No new claim names a person merged into another (domain/dups). */
-	if ((rc = dups_check_not_merged(tlog_store(cli->log), a->victim, err)) != REDRESS_OK ||
-	    (a->claimant != NULL &&
-	     (rc = dups_check_not_merged(tlog_store(cli->log), a->claimant, err)) != REDRESS_OK))
-		return rc;
 	return claim_open(cli->log, &cli->actor, a->program, a->victim, a->claimant, a->id, err);
 }
 

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "domain/claims/claims.h"
-#include "domain/dups/dups.h"
 #include "http/api.h"
 
 #define NO_CLAIM "there is no claim with that id"
@@ -168,14 +167,11 @@ do_open(struct http_change *c, void *arg, struct http_response *res, struct redr
 	char id[CLAIM_ID_MAX + 1];
 	enum redress_err rc;
 
-	/* The victim and claimant in the body, as a path's person (domain/offices): another office's is not found. */
+	/* The victim and claimant in the body, as a path's person (domain/offices): another office's is not
+	 * found. */
 	if ((rc = offices_require(c->store, c->actor, a->victim, err)) != REDRESS_OK ||
-	    (a->claimant[0] != '\0' && (rc = offices_require(c->store, c->actor, a->claimant, err)) != REDRESS_OK))
-		return rc;
-	/* No new claim names a person merged into another (domain/dups). */
-	if ((rc = dups_check_not_merged(tlog_store(c->log), a->victim, err)) != REDRESS_OK ||
 	    (a->claimant[0] != '\0' &&
-	     (rc = dups_check_not_merged(tlog_store(c->log), a->claimant, err)) != REDRESS_OK))
+	     (rc = offices_require(c->store, c->actor, a->claimant, err)) != REDRESS_OK))
 		return rc;
 	if ((rc = claim_open(c->log, c->actor, a->program, a->victim,
 	                     a->claimant[0] != '\0' ? a->claimant : NULL, id, err)) != REDRESS_OK)

@@ -16,7 +16,6 @@
 #include <sodium.h>
 
 #include "domain/claims/claims.h"
-#include "domain/dups/dups.h"
 #include "domain/programs/programs.h"
 #include "http/page.h"
 
@@ -855,11 +854,7 @@ do_claim(struct http_change *c, void *arg, struct http_response *res, struct red
 
 	snprintf(id, sizeof(id), "%s", a->id);
 	switch (a->op) {
-	case OP_OPEN:
-		/* No new claim names a person merged into another (domain/dups). */
-		if ((rc = dups_check_not_merged(tlog_store(c->log), a->id, err)) == REDRESS_OK)
-			rc = claim_open(c->log, c->actor, a->program, a->id, NULL, id, err);
-		break;
+	case OP_OPEN: rc = claim_open(c->log, c->actor, a->program, a->id, NULL, id, err); break;
 	case OP_EVIDENCE:
 		rc = claim_evidence_add_labelled(c->log, c->actor, &c->keys, a->id, a->filename, a->label,
 		                                 a->data, a->len, sha, err);

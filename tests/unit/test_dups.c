@@ -355,8 +355,8 @@ test_distinct_and_merge(void **state)
 	assert_int_equal(dups_merged_into(tlog_store(f->lf->log), b, into, &seq, &err), REDRESS_OK);
 	assert_string_equal(into, a);
 	assert_true(seq > 0);
-	assert_int_equal(dups_check_not_merged(tlog_store(f->lf->log), b, &err), REDRESS_E_CONFLICT);
-	assert_int_equal(dups_check_not_merged(tlog_store(f->lf->log), a, &err), REDRESS_OK);
+	assert_int_equal(dups_check_not_merged(f->lf->log, b, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(dups_check_not_merged(f->lf->log, a, &err), REDRESS_OK);
 	assert_int_equal(resolve(f, &cy, pair, 0, "r", NULL, &err), REDRESS_E_CONFLICT);
 	list(f, &s);
 	assert_int_equal(s.n, 1);
@@ -509,6 +509,61 @@ test_merged_claim_books_nothing(void **state)
 	free(p);
 }
 
+/*
+ * A claim naming a person merged away is approved neither by a reviewer
+ * nor by an overturned appeal, and no new one names her: it would pay her
+ * on two files.  Each refusal changes nothing.
+ */
+static void
+test_merged_claim_not_approved(void **state)
+{
+	struct fixture *f = *state;
+	char a[REGISTRY_PSEUDONYM_MAX + 1], b[REGISTRY_PSEUDONYM_MAX + 1], pair[40];
+	char claim_b[CLAIM_ID_MAX + 1], other[CLAIM_ID_MAX + 1];
+	struct program *p = calloc(1, sizeof(*p));
+	struct redress_error err;
+	uint64_t size;
+
+	assert_non_null(p);
+	as(f, &ada);
+	as(f, &rob);
+	as(f, &fin);
+	flagship(f, p);
+	add(f, CANARY_NAME, "1931-04-05", "", a);
+	add(f, CANARY_NAME, "1931-05-05", "", b);
+	/* b's claim opened and submitted before anyone saw the pair. */
+	as(f, &cid);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(claim_open(f->lf->log, &cid, "flagship-2015", b, NULL, claim_b, &err), REDRESS_OK);
+	assert_int_equal(claim_submit(f->lf->log, &cid, claim_b, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+
+	snprintf(pair, sizeof(pair), "%s,%s", a, b);
+	assert_int_equal(resolve(f, &cid, pair, 1, CANARY_REASON, NULL, &err), REDRESS_OK);
+	assert_int_equal(resolve(f, &cy, pair, 1, CANARY_REASON, NULL, &err), REDRESS_OK);
+
+	size = logfix_size(f->lf);
+	as(f, &rita);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(claim_approve(f->lf->log, &rita, &f->keys, claim_b, "consistent", &err),
+	                 REDRESS_E_CONFLICT);
+	assert_non_null(strstr(err.message, "was merged into"));
+	assert_non_null(strstr(err.message, a));
+	as(f, &cid);
+	assert_int_equal(claim_open(f->lf->log, &cid, "flagship-2015", b, NULL, other, &err),
+	                 REDRESS_E_CONFLICT);
+	tlog_rollback(f->lf->log);
+	assert_int_equal(logfix_size(f->lf), size);
+	/* Denying it stays possible: that closes her duplicate file's claim. */
+	as(f, &rita);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(claim_deny(f->lf->log, &rita, &f->keys, claim_b, "a duplicate file", &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	logfix_audit_clean(f->lf);
+	free(p);
+}
+
 /* An entitlement booked before the merge is held out of every payment batch. */
 static void
 test_merged_entitlement_held(void **state)
@@ -590,6 +645,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_distinct_and_merge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_merged_claim_books_nothing, setup_fund, teardown),
 	    cmocka_unit_test_setup_teardown(test_merged_entitlement_held, setup_fund, teardown),
+	    cmocka_unit_test_setup_teardown(test_merged_claim_not_approved, setup_fund, teardown),
 	    cmocka_unit_test(test_pair_parse),
 	};
 

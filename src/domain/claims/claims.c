@@ -14,6 +14,7 @@
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "domain/claims/claims_int.h"
+#include "domain/dups/dups.h"
 #include "domain/fund/fund.h"
 #include "domain/programs/programs.h"
 
@@ -250,6 +251,10 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 	if (claimant == NULL)
 		claimant = victim;
 	else if ((rc = person_check(store, "claimant", claimant, &cl, err)) != REDRESS_OK)
+		return rc;
+	/* No new claim names a person merged into another (domain/dups). */
+	if ((rc = dups_check_not_merged(log, victim, err)) != REDRESS_OK ||
+	    (rc = dups_check_not_merged(log, claimant, err)) != REDRESS_OK)
 		return rc;
 	/* One claim per victim and program: a second one would be paid twice. */
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_BY_VICTIM, err)) == NULL)
@@ -571,10 +576,30 @@ claim_submit(struct tlog *log, const struct actor *actor, const char *id, struct
 	return transition(log, actor, NULL, id, CLAIM_SUBMIT, NULL, err);
 }
 
+/*
+ * A claim naming a person merged into another is decided on the other's
+ * file: approving it here would pay one woman on two files (domain/dups).
+ */
+static enum redress_err
+check_not_merged(struct tlog *log, const char *id, struct redress_error *err)
+{
+	struct claim c;
+	enum redress_err rc;
+
+	if ((rc = load(tlog_store(log), id, &c, err)) != REDRESS_OK ||
+	    (rc = dups_check_not_merged(log, c.victim, err)) != REDRESS_OK)
+		return rc;
+	return dups_check_not_merged(log, c.claimant, err);
+}
+
 enum redress_err
 claim_approve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys, const char *id,
               const char *reason, struct redress_error *err)
 {
+	enum redress_err rc;
+
+	if ((rc = check_not_merged(log, id, err)) != REDRESS_OK)
+		return rc;
 	return transition(log, actor, keys, id, CLAIM_APPROVE, reason, err);
 }
 
@@ -596,6 +621,10 @@ enum redress_err
 claim_appeal_decide(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
                     const char *id, int overturn, const char *reason, struct redress_error *err)
 {
+	enum redress_err rc;
+
+	if (overturn && (rc = check_not_merged(log, id, err)) != REDRESS_OK)
+		return rc;
 	return transition(log, actor, keys, id, overturn ? CLAIM_OVERTURN : CLAIM_UPHOLD, reason, err);
 }
 

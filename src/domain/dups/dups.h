@@ -123,7 +123,11 @@ enum redress_err dups_merged_into_log(struct tlog *log, const char *pseudonym,
  */
 enum redress_err dups_any_merged_log(struct tlog *log, int *any_r, struct redress_error *err);
 
-/* REDRESS_E_CONFLICT saying so when pseudonym was merged into another person; what a new claim checks. */
-enum redress_err dups_check_not_merged(struct store *store, const char *pseudonym, struct redress_error *err);
+/*
+ * REDRESS_E_CONFLICT saying so when pseudonym was merged into another
+ * person (through log, as dups_merged_into_log); what a new claim, an
+ * approval and an overturned appeal check (domain/claims).
+ */
+enum redress_err dups_check_not_merged(struct tlog *log, const char *pseudonym, struct redress_error *err);
 
 #endif

@@ -211,8 +211,9 @@ dups_any_merged_log(struct tlog *log, int *any_r, struct redress_error *err)
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
-enum redress_err
-dups_check_not_merged(struct store *store, const char *pseudonym, struct redress_error *err)
+/* dups_check_not_merged on the tables (replay's check of a decision, too). */
+static enum redress_err
+not_merged(struct store *store, const char *pseudonym, struct redress_error *err)
 {
 	char into[REGISTRY_PSEUDONYM_MAX + 1];
 	uint64_t seq;
@@ -224,6 +225,17 @@ dups_check_not_merged(struct store *store, const char *pseudonym, struct redress
 		return error_set(err, REDRESS_E_CONFLICT,
 		                 "%s was merged into %s (event %llu): record it on %s's file instead",
 		                 pseudonym, into, (unsigned long long)seq, into);
+	return REDRESS_OK;
+}
+
+enum redress_err
+dups_check_not_merged(struct tlog *log, const char *pseudonym, struct redress_error *err)
+{
+	const struct event_module *const *m;
+
+	for (m = tlog_modules(log); *m != NULL; m++)
+		if (*m == &dups_module)
+			return not_merged(tlog_store(log), pseudonym, err);
 	return REDRESS_OK;
 }
 
@@ -252,7 +264,7 @@ row_check(struct store *store, const struct event *ev, const struct dups_row *ro
 	if (strcmp(row->decision, "distinct") == 0)
 		return REDRESS_OK;
 	for (i = 0; i < 2; i++)
-		if ((rc = dups_check_not_merged(store, who[i], err)) != REDRESS_OK)
+		if ((rc = not_merged(store, who[i], err)) != REDRESS_OK)
 			return rc;
 	if (strcmp(row->decision, "proposed") == 0) {
 		if (s.proposal != 0)
