@@ -422,6 +422,19 @@ flagship(struct fixture *f, struct program *p)
 	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
 }
 
+/* The flagship funded, and one woman registered twice: a, then b. */
+static void
+one_woman_twice(struct fixture *f, struct program *p, char a[REGISTRY_PSEUDONYM_MAX + 1],
+                char b[REGISTRY_PSEUDONYM_MAX + 1])
+{
+	as(f, &ada);
+	as(f, &rob);
+	as(f, &fin);
+	flagship(f, p);
+	add(f, CANARY_NAME, "1931-04-05", "", a);
+	add(f, CANARY_NAME, "1931-05-05", "", b);
+}
+
 /* How many entitlements are booked: of claim for beneficiary, or (claim NULL) in all. */
 static int64_t
 booked(struct fixture *f, const char *claim, const char *beneficiary)
@@ -459,12 +472,7 @@ test_merged_claim_books_nothing(void **state)
 
 	assert_non_null(d);
 	assert_non_null(p);
-	as(f, &ada);
-	as(f, &rob);
-	as(f, &fin);
-	flagship(f, p);
-	add(f, CANARY_NAME, "1931-04-05", "", a);
-	add(f, CANARY_NAME, "1931-05-05", "", b);
+	one_woman_twice(f, p, a, b);
 	approved_claim(f, a, claim_a);
 	approved_claim(f, b, claim_b);
 
@@ -525,12 +533,7 @@ test_merged_claim_not_approved(void **state)
 	uint64_t size;
 
 	assert_non_null(p);
-	as(f, &ada);
-	as(f, &rob);
-	as(f, &fin);
-	flagship(f, p);
-	add(f, CANARY_NAME, "1931-04-05", "", a);
-	add(f, CANARY_NAME, "1931-05-05", "", b);
+	one_woman_twice(f, p, a, b);
 	/* b's claim opened and submitted before anyone saw the pair. */
 	as(f, &cid);
 	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
@@ -578,12 +581,7 @@ test_merged_entitlement_held(void **state)
 	uint64_t size;
 
 	assert_non_null(p);
-	as(f, &ada);
-	as(f, &rob);
-	as(f, &fin);
-	flagship(f, p);
-	add(f, CANARY_NAME, "1931-04-05", "", a);
-	add(f, CANARY_NAME, "1931-05-05", "", b);
+	one_woman_twice(f, p, a, b);
 	approved_claim(f, b, claim_b);
 	as(f, &fin);
 	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
