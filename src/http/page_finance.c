@@ -631,6 +631,14 @@ do_batch(struct http_change *c, void *arg, struct http_response *res, struct red
 			           (unsigned long long)run.deceased);
 			html_raw_const(p.b, "</p>");
 		}
+		if (run.merged > 0) {
+			html_raw_const(p.b, "<p class=\"hint\">");
+			html_textf(p.b, "%s %llu. %s",
+			           T(&p, "Held in the queue: persons merged into another:"),
+			           (unsigned long long)run.merged,
+			           T(&p, "Caseworkers decide them on the file each was merged into."));
+			html_raw_const(p.b, "</p>");
+		}
 		if (run.no_bank > 0) {
 			html_raw_const(p.b, "<p><a href=\"/persons?unpaid=1\">");
 			html_text(

@@ -40,6 +40,7 @@ expect_not_in "$ERR" "anary" "the warning"
 expect_not_in "$ERR" "ANARY" "the warning"
 # Another birth year, or another name: no suspicion.
 expect_exit 0 as cid person add --kind victim --name "Canary Dupname" --birth-date 1932-04-05
+X=$OUT
 expect_eq "$ERR" "" "stderr for another birth year"
 expect_exit 0 as cid person add --kind victim --name "Canary Dupnamf" --birth-date 1931-04-05
 expect_eq "$ERR" "" "stderr for another name"
@@ -138,6 +139,10 @@ OLD_CLAIM=$OUT
 expect_exit 0 as cid claim submit "$OLD_CLAIM"
 expect_exit 0 as rita claim approve "$OLD_CLAIM"
 expect_exit 0 as rob claim approve "$OLD_CLAIM"
+# And a claim naming her as claimant, still open when she is merged.
+expect_exit 0 as cid claim open --program flagship-2015 --victim "$X" --claimant "$B"
+OPEN_CLAIM=$OUT
+expect_exit 0 as cid claim submit "$OPEN_CLAIM"
 expect_exit 0 as cy duplicates resolve "$B,$A" --same --reason "CANARY-REASON-agreed" --json
 expect_in "$OUT" '"outcome": "merged"'
 expect_in "$OUT" "\"merged_into\": \"$A\""
@@ -162,7 +167,11 @@ before=$(log_size)
 expect_exit 14 as cid claim open --program flagship-2015 --victim "$B"
 expect_one_line_error "$B was merged into $A"
 expect_exit 14 as cid claim open --program flagship-2015 --victim "$A" --claimant "$B"
+# Her open claim is approved by no one (it would pay her on two files); it can be denied.
+expect_exit 14 as rita claim approve "$OPEN_CLAIM"
+expect_one_line_error "$B was merged into $A"
 expect_eq "$(log_size)" "$before" "events after refused claims"
+expect_exit 0 as rita claim deny "$OPEN_CLAIM" --reason "Synthetic: a duplicate file"
 expect_exit 0 as cid claim open --program flagship-2015 --victim "$A" --claimant "$REL"
 A_CLAIM=$OUT
 expect_exit 0 as cid claim submit "$A_CLAIM"
