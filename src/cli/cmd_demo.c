@@ -659,17 +659,29 @@ demo_print_balance(void *ctx, const struct ledger_account *a, struct redress_err
 /*
  * Removes an earlier demo database and its keys -- and nothing else: a
  * database whose log is not a demo's (its origin does not start with
- * DEMO_ORIGIN) is a fund's, and is never removed.
+ * DEMO_ORIGIN) is a fund's, and is never removed.  A PostgreSQL database
+ * holding no log is left as it is; one holding a demo's loses every table
+ * of its schema (store_destroy).
  */
 static enum redress_err
 demo_remove(struct cli *cli, struct redress_error *err)
 {
-	char path[CLI_PATH_MAX + 16];
+	struct store *store = NULL;
+	struct redress_error none;
+	int64_t schema;
 	enum redress_err rc;
 	int demo;
 
-	if (access(cli->db, F_OK) != 0)
+	if (!store_is_pgsql(cli->db) && access(cli->db, F_OK) != 0)
 		return REDRESS_OK;
+	if (store_is_pgsql(cli->db)) {
+		if ((rc = store_open(cli->db, STORE_OPEN_EXISTING, &store, err)) != REDRESS_OK)
+			return rc;
+		rc = tlog_schema_version(store, &schema, &none);
+		store_close(&store);
+		if (rc != REDRESS_OK)
+			return REDRESS_OK; /* no log: nothing of an earlier demo's */
+	}
 	if ((rc = cli_open(cli, CLI_READ, err)) != REDRESS_OK)
 		return error_prefix(
 		    err, "--fresh removes only an earlier demo database, and '%.200s' is not one", cli->db);
@@ -679,14 +691,11 @@ demo_remove(struct cli *cli, struct redress_error *err)
 		return error_set(err, REDRESS_E_CONFLICT,
 		                 "'%.200s' holds a fund's log, not a demo's: --fresh will not remove it",
 		                 cli->db);
-
+	if ((rc = store_open(cli->db, STORE_OPEN_EXISTING, &store, err)) != REDRESS_OK ||
+	    (rc = store_destroy(&store, err)) != REDRESS_OK)
+		return rc;
 	keydir_remove_keys(cli->keys);
 	rmdir(cli->keys);
-	unlink(cli->db);
-	snprintf(path, sizeof(path), "%s-wal", cli->db);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", cli->db);
-	unlink(path);
 	return REDRESS_OK;
 }
 

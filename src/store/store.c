@@ -18,11 +18,14 @@
  */
 #include "store/store.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/buf.h"
 #include "store/store_backend.h"
 
 /*
@@ -358,6 +361,46 @@ const char *
 store_dump_suffix(const struct store *store)
 {
 	return store->backend->dump_suffix != NULL ? store->backend->dump_suffix : ".bak";
+}
+
+enum redress_err
+store_destroy(struct store **store, struct redress_error *err)
+{
+	static const char *const beside[] = {"", "-wal", "-shm"};
+	struct buf path;
+	enum redress_err rc = REDRESS_OK;
+	size_t i, len;
+
+	if (*store == NULL)
+		return REDRESS_OK;
+	if ((*store)->in_transaction) {
+		store_close(store);
+		return error_set(err, REDRESS_E_INTERNAL, "a database removed inside a transaction");
+	}
+	store_end_reads(*store);
+	if ((*store)->backend->destroy != NULL) {
+		rc = (*store)->backend->destroy((*store)->conn, err);
+		store_close(store);
+		return rc;
+	}
+	/* A file: removed once closed, so that SQLite has let go of its WAL and shared memory. */
+	buf_init(&path, 1 << 16);
+	buf_puts(&path, (*store)->backend->location((*store)->conn));
+	store_close(store);
+	if ((rc = buf_error(&path, err)) != REDRESS_OK) {
+		buf_free(&path);
+		return rc;
+	}
+	len = path.len;
+	for (i = 0; rc == REDRESS_OK && i < sizeof(beside) / sizeof(*beside); i++) {
+		path.len = len;
+		buf_puts(&path, beside[i]);
+		if ((rc = buf_error(&path, err)) == REDRESS_OK && unlink(path.data) != 0 && errno != ENOENT)
+			rc = error_set(err, REDRESS_E_IO, "cannot remove '%.200s': %s", path.data,
+			               strerror(errno));
+	}
+	buf_free(&path);
+	return rc;
 }
 
 void

@@ -197,6 +197,17 @@ enum redress_err store_dump(struct store *store, const char *path, struct redres
 const char *store_dump_suffix(const struct store *store);
 
 /*
+ * Closes *store (setting it to NULL) and removes everything in its
+ * database: a SQLite file goes, with its -wal and -shm; in PostgreSQL
+ * every table of the connection's current schema is dropped, in one
+ * transaction (the database itself stays, as its owner made it).  The
+ * caller has checked that the database is its to remove (`demo --fresh`:
+ * a demo's log).  Outside a transaction; on an error *store is closed
+ * all the same, and in PostgreSQL nothing was dropped.
+ */
+enum redress_err store_destroy(struct store **store, struct redress_error *err);
+
+/*
  * Resets every statement left in the middle of its rows.  Such a statement
  * keeps the snapshot it read from (and the journal from being emptied): a
  * connection kept idle in a pool would go on answering from the past.

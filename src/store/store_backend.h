@@ -21,6 +21,8 @@ struct store_backend {
 	/* See store_dump(); NULL: backup. */
 	enum redress_err (*dump)(void *conn, const char *path, struct redress_error *err);
 	const char *dump_suffix; /* of a dump's file name */
+	/* Drops everything in the database, see store_destroy(); NULL: the file is removed once closed. */
+	enum redress_err (*destroy)(void *conn, struct redress_error *err);
 	/* See store_check(). */
 	enum redress_err (*check)(void *conn, struct redress_error *err);
 	/* See store_check_quick(); NULL: check. */

@@ -539,6 +539,26 @@ pg_exec(void *conn, const char *sql, struct redress_error *err)
 	return rc;
 }
 
+/*
+ * Every table of the current schema, dropped by one statement (a DO block
+ * is one transaction): the names come from pg_tables and are quoted by
+ * format's %I, never pasted.
+ */
+static enum redress_err
+pg_destroy(void *conn, struct redress_error *err)
+{
+	static const char sql[] =
+	    "DO $$DECLARE t text; BEGIN"
+	    " FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP"
+	    " EXECUTE format('DROP TABLE %I CASCADE', t); END LOOP; END$$";
+	struct pg_conn *c = conn;
+	enum redress_err rc;
+
+	if ((rc = pg_alive(c, err)) != REDRESS_OK)
+		return rc;
+	return pg_simple(c, sql, "cannot remove the fund's tables", err);
+}
+
 static enum redress_err
 pg_backup(void *conn, const char *path, struct redress_error *err)
 {
@@ -1529,6 +1549,7 @@ const struct store_backend store_backend_pgsql = {
     .backup = pg_backup,
     .dump = pg_dump_to,
     .dump_suffix = ".pgdump",
+    .destroy = pg_destroy,
     .check = pg_check,
     .begin = pg_begin,
     .begin_read = pg_begin_read,
