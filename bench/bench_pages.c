@@ -21,11 +21,20 @@
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "crypto/keydir.h"
+#include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
+#include "domain/dups/dups.h"
 #include "domain/entitlements/entitlements.h"
+#include "domain/fund/fund.h"
+#include "domain/idempotency/idempotency.h"
 #include "domain/ledger/ledger.h"
+#include "domain/offices/offices.h"
+#include "domain/payments/payments.h"
+#include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
 #include "domain/registry/registry.h"
+#include "domain/reports/reports.h"
+#include "domain/sessions/sessions.h"
 #include "domain/users/users.h"
 #include "http/page.h"
 
@@ -33,9 +42,12 @@
 #define BENCH_EXAMPLES "examples"
 #endif
 
+/* Every module, as a fund the server serves has them (the pages read offices, duplicates, casework). */
 static const struct event_module *const modules[] = {
-    &ledger_module,       &users_module, &registry_module, &programs_module, &claims_module,
-    &entitlements_module, NULL};
+    &ledger_module,   &users_module,        &registry_module, &programs_module,
+    &claims_module,   &entitlements_module, &payments_module, &pledges_module,
+    &reports_module,  &idempotency_module,  &fund_module,     &casework_module,
+    &sessions_module, &dups_module,         &offices_module,  NULL};
 
 static int
 cmp_u64(const void *a, const void *b)
@@ -65,6 +77,7 @@ render(http_handler handler, struct store *store, const struct actor *actor, con
        const char *param, size_t *bytes_r)
 {
 	struct http_request *req = calloc(1, sizeof(*req));
+	struct redress_error err;
 	uint64_t start, took;
 
 	if (req == NULL)
@@ -82,11 +95,17 @@ render(http_handler handler, struct store *store, const struct actor *actor, con
 	}
 	buf_init(&req->res.body, PAGE_MAX);
 	start = clock_monotonic_us();
+	/* As the server does for a GET (http_store): one snapshot for the page. */
+	if (getenv("BENCH_NO_SNAPSHOT") == NULL && store_begin_read(store, &err) != REDRESS_OK)
+		exit(1);
 	handler(req, &req->res);
+	if (store_in_transaction(store))
+		store_rollback(store);
 	took = clock_monotonic_us() - start;
 	if (req->res.status != 200) {
-		fprintf(stderr, "bench_pages: status %u for %s\n", req->res.status,
-		        param != NULL ? param : "");
+		fprintf(stderr, "bench_pages: status %u for %s: %.900s\n", req->res.status,
+		        param != NULL ? param : "",
+		        req->res.body.data != NULL ? strstr(req->res.body.data, "<main") : "");
 		exit(1);
 	}
 	*bytes_r = req->res.body.len;
