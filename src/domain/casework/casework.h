@@ -192,8 +192,9 @@ enum redress_err casework_grievance_resolve(struct tlog *log, const struct actor
 /*
  * Calls fn with each grievance (open ones only with open), oldest first,
  * item->limit_days its limit: days when days > 0, else her own
- * (casework_person_days).  days > 0 or CASEWORK_DAYS_HERS: only those open
- * longer than their limit (overdue); 0: all.
+ * (casework_person_days).  days > 0 or CASEWORK_DAYS_HERS: only the open
+ * ones open longer than their limit (overdue); 0: all.  Another negative
+ * days is REDRESS_E_INVALID.
  */
 enum redress_err casework_grievances_each(struct store *store, int open, int days, casework_fn fn, void *ctx,
                                           struct redress_error *err);
