@@ -12,7 +12,8 @@
 // sign out, and a monitor refused the caseworker's pages; a caseworker's
 // day on the casework pages (task, contact, note opened with a reason,
 // telephone corrected, work list) in Korean and Japanese at phone width,
-// its clicks from the case file counted and bounded.  Every page is
+// its clicks from the case file counted and bounded; an admin's work list
+// (the overdue grievances, each by its own limit).  Every page is
 // checked by axe-core; a serious or critical violation fails the run, as
 // does any Content-Security-Policy violation the browser reports.
 // Screenshots go to BUILD_DIR/screenshots/.
@@ -914,7 +915,13 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/erase"] button')]);
   check(page.url() === registered2 && (await page.textContent('.banner')).includes('삭제됨'), 'the person is erased');
   await shot('case-file-erased');
-  await phoneWalk('admin', ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', '/account']);
+  await phoneWalk('admin', ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', '/account', '/work']);
+  // The admin's work list: the overdue grievances she escalates, each by its own limit, the rule said.
+  await page.goto(`${base}/work?lang=ko`);
+  const escalate = await page.textContent('main');
+  check(escalate.includes('casework.grievance_days') && escalate.includes('기한을 넘겨 열려 있는 고충은 없습니다'),
+    "an admin's work list: no grievance past its limit, and how each one's limit is set (the programs she is eligible for)");
+  await axe("an admin's work list");
   await page.goto(`${base}/account?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
