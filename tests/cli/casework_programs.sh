@@ -13,6 +13,7 @@
 fund_setup test.example/casework-programs 1000000000
 expect_exit 0 as ada program add --file "$SRCDIR/examples/awf-1995.json"
 expect_exit 0 as ada program add --file "$SRCDIR/examples/pension.json"
+expect_exit 0 as ada program add --file "$SRCDIR/examples/colombia-1448.json"
 # A program like awf-1995 that excludes a state pension and sets its casework days.
 sed -e 's/awf-1995/awf-days/g' -e 's/"approvals": 2,/"approvals": 2, "exclusions": [{"receives": "state-pension"}], "casework": {"ask_again_days": 7, "grievance_days": 10},/' \
 	"$SRCDIR/examples/awf-1995.json" >"$T/awf-days.json"
@@ -44,6 +45,8 @@ listed() { # program: the pseudonyms on its outreach list, sorted, on one line
 sorted() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
 # The flagship pays survivors and the bereaved: every living victim but the one who declined, every heir.
 expect_eq "$(listed flagship-2015)" "$(sorted "$V1" "$V2" "$R1" "$R2" "$R3")" "the flagship's outreach list"
+# By harm (an amount for survivors and heirs alike): the same people, none declined.
+expect_eq "$(listed colombia-1448)" "$(sorted "$V1" "$V2" "$R1" "$R2" "$R3")" "colombia-1448's outreach list"
 # No bereaved benefit: R3's victim died by the 1995 cutoff; V3's own (she died after it) passes to R1, R2.
 expect_eq "$(listed awf-1995)" "$(sorted "$V1" "$V2" "$R1" "$R2")" "awf-1995's outreach list"
 # No bereaved benefit, a 2026 cutoff, and a schedule that stops at death: living victims only.
