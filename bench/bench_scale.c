@@ -52,6 +52,7 @@
 #include "core/money.h"
 #include "crypto/hash.h"
 #include "crypto/keydir.h"
+#include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
 #include "domain/ledger/ledger.h"
@@ -73,9 +74,17 @@
 #define STAGES_MAX   16
 
 /* As src/cli/main.c's cli_modules. */
-static const struct event_module *const modules[] = {
-    &ledger_module,       &users_module,    &registry_module, &programs_module, &claims_module,
-    &entitlements_module, &payments_module, &pledges_module,  &reports_module,  NULL};
+static const struct event_module *const modules[] = {&ledger_module,
+                                                     &users_module,
+                                                     &registry_module,
+                                                     &programs_module,
+                                                     &claims_module,
+                                                     &entitlements_module,
+                                                     &payments_module,
+                                                     &pledges_module,
+                                                     &reports_module,
+                                                     &casework_module,
+                                                     NULL};
 
 /* One line of the table. */
 struct stage {

@@ -15,7 +15,9 @@ consult_usage(FILE *f)
 	fprintf(f, "usage: redress consult add PSEUDONYM --wish accept|decline|undecided [--summary TEXT]\n\n"
 	           "Records a consultation and the wish the person stated: accept (the payment),\n"
 	           "decline (it: she is then never paid, and never counted as unreached), or\n"
-	           "undecided (ask again: a task to ask her again in 30 days is added to her file).\n"
+	           "undecided (ask again: a task to ask her again is added to her file, due in the\n"
+	           "shortest casework.ask_again_days of the programs she is eligible for; 30 days\n"
+	           "when none sets it).\n"
 	           "The latest wish is what counts; someone never consulted\n"
 	           "has the wish 'none'.  --summary, what was said, is sealed with her key.\n"
 	           "Needs a caseworker.\n");
@@ -25,6 +27,7 @@ struct consult_arg {
 	const char *pseudonym, *summary;
 	enum registry_wish wish;
 	uint64_t task; /* the task to ask again, after an undecided wish */
+	int days;      /* in how many days */
 };
 
 static enum redress_err
@@ -33,9 +36,15 @@ do_consult(struct cli *cli, void *arg, struct redress_error *err)
 	struct consult_arg *a = arg;
 	struct registry_keys keys = cli_registry_keys(cli);
 
-	/* An undecided wish makes a task to ask her again (domain/casework). */
-	return casework_consult(cli->log, &cli->actor, &keys, a->pseudonym, a->wish, a->summary, &a->task,
-	                        err);
+	enum redress_err rc;
+
+	/* An undecided wish makes a task to ask her again (domain/casework), when her programs say. */
+	if ((rc = casework_consult(cli->log, &cli->actor, &keys, a->pseudonym, a->wish, a->summary, &a->task,
+	                           err)) != REDRESS_OK ||
+	    a->task == 0)
+		return rc;
+	return casework_person_days(tlog_store(cli->log), a->pseudonym, CASEWORK_DAYS_ASK_AGAIN, &a->days,
+	                            err);
 }
 
 int
@@ -47,7 +56,7 @@ cmd_consult(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct consult_arg a = {NULL, NULL, REGISTRY_WISH_NONE, 0};
+	struct consult_arg a = {NULL, NULL, REGISTRY_WISH_NONE, 0, 0};
 	struct redress_error err;
 	int c, status;
 
@@ -76,7 +85,7 @@ cmd_consult(struct cli *cli, int argc, char **argv)
 		printf("%s: consulted; wish %s\n", a.pseudonym, registry_wish_name(a.wish));
 		if (a.task != 0)
 			printf("%s: task %llu to ask her again in %d days\n", a.pseudonym,
-			       (unsigned long long)a.task, CASEWORK_ASK_AGAIN_DAYS);
+			       (unsigned long long)a.task, a.days);
 	}
 	return status;
 }

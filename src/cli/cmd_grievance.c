@@ -21,8 +21,10 @@ grievance_usage(FILE *f)
 	        "       redress grievance resolve GRIEVANCE --outcome TEXT\n\n"
 	        "A grievance has the channel it came by (one word: phone, letter, visit ...), what it\n"
 	        "is about and, once resolved, its outcome (both sealed with her key).  list shows the\n"
-	        "open ones (--all: resolved too) with the days each has been open; --overdue only\n"
-	        "those open longer than --days (default %d): the list an admin escalates.\n\n"
+	        "open ones (--all: resolved too) with the days each has been open and its limit;\n"
+	        "--overdue only those open longer than their limit: the list an admin escalates.\n"
+	        "A grievance's limit is the shortest casework.grievance_days of the programs she is\n"
+	        "eligible for, %d days when none sets it; --days N: N days for every grievance.\n\n"
 	        "open and resolve need a caseworker; list an account that reads persons (admins too).\n",
 	        CASEWORK_GRIEVANCE_DAYS);
 }
@@ -69,15 +71,16 @@ list_one(void *ctx, const struct casework_item *it, struct redress_error *err)
 		return sees < 0 ? err->code : REDRESS_OK;
 
 	if (arr != NULL) {
-		if (json_array_append_new(arr, json_pack("{sIsssssssssisb}", "grievance", (json_int_t)it->seq,
-		                                         "pseudonym", it->pseudonym, "channel", it->kind,
-		                                         "by", it->actor, "at", it->at, "days_open", days,
-		                                         "resolved", it->closed_seq != 0)) != 0)
+		if (json_array_append_new(arr,
+		                          json_pack("{sIsssssssssisisb}", "grievance", (json_int_t)it->seq,
+		                                    "pseudonym", it->pseudonym, "channel", it->kind, "by",
+		                                    it->actor, "at", it->at, "days_open", days, "limit_days",
+		                                    it->limit_days, "resolved", it->closed_seq != 0)) != 0)
 			return error_set(err, REDRESS_E_NOMEM, "out of memory listing grievances");
 		return REDRESS_OK;
 	}
-	printf("%" PRIu64 "\t%s\t%s\t%s\t%d days\t%s\n", it->seq, it->pseudonym, it->kind, it->at, days,
-	       it->closed_seq != 0 ? "resolved" : "open");
+	printf("%" PRIu64 "\t%s\t%s\t%s\t%d days\t%s\tlimit %d days\n", it->seq, it->pseudonym, it->kind,
+	       it->at, days, it->closed_seq != 0 ? "resolved" : "open", it->limit_days);
 	return REDRESS_OK;
 }
 
@@ -98,7 +101,7 @@ cmd_grievance(struct cli *cli, int argc, char **argv)
 	struct grievance_arg a;
 	struct redress_error err;
 	const char *sub;
-	int c, json = 0, status, overdue = 0, all = 0, days = CASEWORK_GRIEVANCE_DAYS;
+	int c, json = 0, status, overdue = 0, all = 0, days = CASEWORK_DAYS_HERS;
 	uint64_t n;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -153,6 +156,7 @@ cmd_grievance(struct cli *cli, int argc, char **argv)
 		json_t *arr = json ? json_array() : NULL;
 		struct list_ctx l = {cli, arr};
 
+		/* --overdue: by --days, or each by her own limit; else all, each with her own limit. */
 		if (casework_grievances_each(tlog_store(cli->log), !all || overdue, overdue ? days : 0,
 		                             list_one, &l, &err) != REDRESS_OK) {
 			json_decref(arr);

@@ -15,8 +15,11 @@ static void
 outreach_usage(FILE *f)
 {
 	fprintf(f, "usage: redress outreach list --program CODE [--limit N] [--json]\n\n"
-	           "The people the program owes and the fund has not reached: living victims, and the\n"
-	           "living heirs of victims who have died, without a contact attempt that reached\n"
+	           "The people the program's rules make eligible and the fund has not reached:\n"
+	           "living victims when it pays a survivor; living heirs of a victim who has died,\n"
+	           "when it pays the bereaved (she died by its cutoff) or passes her own to her heirs\n"
+	           "(she died after it, and its schedule does not stop at death); none its\n"
+	           "exclusions leave out -- without a contact attempt that reached\n"
 	           "them (or found they refused, or had died) and without a declined wish.  Most\n"
 	           "frail and oldest first, each with the last attempt (channel, outcome, when) and\n"
 	           "how many there were; at most --limit (1000 unless given).  Record each attempt\n"

@@ -91,6 +91,8 @@ item_json(const struct casework_item *it, const char *number_key)
 	if (strcmp(number_key, "grievance") == 0) {
 		json_object_set_new(o, "channel", json_string(it->kind));
 		json_object_set_new(o, "days_open", json_integer(casework_days_since(it->at)));
+		if (it->limit_days > 0) /* the fund's list: each grievance's limit (a case file's: none) */
+			json_object_set_new(o, "limit_days", json_integer(it->limit_days));
 		json_object_set_new(o, "resolved", json_boolean(it->closed_seq != 0));
 	}
 	if (strcmp(number_key, "task") == 0)
@@ -622,23 +624,27 @@ api_grievances_list(struct http_request *req, struct http_response *res)
 {
 	struct list_ctx l = {NULL, "grievance", NULL, {NULL, NULL}, req};
 	struct redress_error err;
-	uint64_t days = CASEWORK_GRIEVANCE_DAYS;
-	int overdue, all;
+	uint64_t days = 0;
+	int overdue, all, given;
 
 	if ((overdue = query_flag(req, res, "overdue")) < 0 || (all = query_flag(req, res, "all")) < 0 ||
-	    api_query_u64(req, res, "days", 0, &days) < 0)
+	    (given = api_query_u64(req, res, "days", 0, &days)) < 0)
 		return;
-	if (days == 0 || days > 3650) {
+	/* No days: each grievance's own limit, by the programs she is eligible for (domain/casework). */
+	if (given && (days == 0 || days > 3650)) {
 		http_reply_error(res, 400, "invalid", "query parameter 'days' must be 1 to 3650");
 		return;
 	}
 	if ((l.store = http_store(req, res)) == NULL)
 		return;
 	l.array = json_array();
-	api_reply_list(
-	    res, "grievances", l.array,
-	    casework_grievances_each(l.store, !all || overdue, overdue ? (int)days : 0, list_one, &l, &err),
-	    &err);
+	api_reply_list(res, "grievances", l.array,
+	               casework_grievances_each(l.store, !all || overdue,
+	                                        !overdue   ? 0
+	                                        : days > 0 ? (int)days
+	                                                   : CASEWORK_DAYS_HERS,
+	                                        list_one, &l, &err),
+	               &err);
 }
 
 static enum redress_err

@@ -411,8 +411,11 @@ static const struct {
      casework_person_grievances_each},
 };
 
-/* The grievances open longer than CASEWORK_GRIEVANCE_DAYS, whoever's, with a resolve form each when
- * with_forms. */
+/*
+ * The grievances open longer than their limit (the shortest of her
+ * programs', else CASEWORK_GRIEVANCE_DAYS), whoever's, with a resolve
+ * form each when with_forms.
+ */
 static void
 overdue_grievances(struct page *p, struct store *store, int with_forms)
 {
@@ -421,9 +424,14 @@ overdue_grievances(struct page *p, struct store *store, int with_forms)
 	enum redress_err rc;
 
 	section(p, T(p, "Overdue grievances"));
-	rc = casework_grievances_each(store, 1, CASEWORK_GRIEVANCE_DAYS, row_one, &r, &err);
+	rc = casework_grievances_each(store, 1, CASEWORK_DAYS_HERS, row_one, &r, &err);
 	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The grievances could not be read."),
-	              T(p, "No grievance has been open longer than 30 days."));
+	              T(p, "No grievance has been open longer than its limit."));
+	html_raw_const(p->b, "<p class=\"hint\">");
+	html_text(p->b,
+	          T(p, "A grievance is overdue after the shortest limit that the programs she is eligible"
+	               " for set (casework.grievance_days), or 30 days where none sets one."));
+	html_raw_const(p->b, "</p>");
 }
 
 /* ---- A person's forms ---------------------------------------------------------------------- */

@@ -12,7 +12,8 @@
 // sign out, and a monitor refused the caseworker's pages; a caseworker's
 // day on the casework pages (task, contact, note opened with a reason,
 // telephone corrected, work list) in Korean and Japanese at phone width,
-// its clicks from the case file counted and bounded.  Every page is
+// its clicks from the case file counted and bounded; an admin's work list
+// (the overdue grievances, each by its own limit).  Every page is
 // checked by axe-core; a serious or critical violation fails the run, as
 // does any Content-Security-Policy violation the browser reports.
 // Screenshots go to BUILD_DIR/screenshots/.
@@ -24,13 +25,15 @@ import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const CHROMIUM = '/usr/bin/chromium';
 const build = resolve(process.argv[2] || 'build');
 const redress = join(build, 'redress');
 const shots = join(build, 'screenshots');
+const examples = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
 
 if (!existsSync(CHROMIUM)) {
   console.error('\n*** BROWSER TESTS SKIPPED: /usr/bin/chromium is not installed (scripts/install-deps test installs it) ***\n');
@@ -914,7 +917,13 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/erase"] button')]);
   check(page.url() === registered2 && (await page.textContent('.banner')).includes('삭제됨'), 'the person is erased');
   await shot('case-file-erased');
-  await phoneWalk('admin', ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', '/account']);
+  await phoneWalk('admin', ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', '/account', '/work']);
+  // The admin's work list: the overdue grievances she escalates, each by its own limit, the rule said.
+  await page.goto(`${base}/work?lang=ko`);
+  const escalate = await page.textContent('main');
+  check(escalate.includes('casework.grievance_days') && escalate.includes('기한을 넘겨 열려 있는 고충은 없습니다'),
+    "an admin's work list: no grievance past its limit, and how each one's limit is set (the programs she is eligible for)");
+  await axe("an admin's work list");
   await page.goto(`${base}/account?lang=ko`);
   await Promise.all([page.waitForLoadState('load'), page.click('form.sign-out button')]);
 
@@ -1307,6 +1316,14 @@ try {
     await page.waitForLoadState('load');
     check(res.status() === 303, `${lang}: a new name is proposed (303)`);
 
+    // Another program with other rules (no bereaved benefit, a schedule that stops at death), added once.
+    if (lang === 'ko') {
+      const adaPassword = `${db}.ada.pw`;
+      writeFileSync(adaPassword, `${passwords.ada}\n`, { mode: 0o600 });
+      const added = spawnSync(redress, ['--db', db, '--as', 'ada', 'program', 'add', '--file', join(examples, 'pension.json')],
+        { encoding: 'utf8', env: { ...process.env, REDRESS_PASSWORD_FILE: adaPassword } });
+      check(added.status === 0, `another program, pension-2026, is added (${added.stderr.trim()})`);
+    }
     // The work list: one click from anywhere (the menu); her task is there, in the page's language.
     clicks = 0;
     await click('nav.main-nav a[href="/work"]');
@@ -1321,6 +1338,11 @@ try {
     console.log(`     the work list in ${lang} at 390 px: ${workTall} px tall`);
     const owed = await page.locator('main table').last().locator('tbody tr td:first-child').evaluateAll((ts) => ts.map((t) => t.textContent));
     check(owed.length === new Set(owed).size, `${lang}: each person is on the outreach list once (${owed.length})`);
+    const owedRows = await page.locator('main table').last().locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+    const pension = lang === 'ko' ? '연금' : '年金';
+    check(owedRows.some((t) => t.includes('V-0') && t.includes(pension)) && owedRows.some((t) => t.includes('R-0')) &&
+      !owedRows.some((t) => t.includes('R-0') && t.includes(pension)),
+      `${lang}: the outreach list by each program's rules: the pension (no bereaved benefit) owes victims on it, never heirs`);
     const rejects = await page.$$('form[action*="/work/changes/"][action$="/reject"] button');
     check(rejects.length >= 1, `${lang}: a waiting correction has a Reject button`);
     clicks = 0;

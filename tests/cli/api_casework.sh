@@ -133,6 +133,20 @@ call ada GET "/grievances?days=0&overdue=1"
 expect_status 400
 call ada GET /grievances
 expect_in "$OUT" '"days_open":0'
+expect_in "$OUT" '"limit_days":30' "a grievance's limit: the fund's, no program of hers sets one"
+call ada GET "/grievances?overdue=1&days=x"
+expect_status 400
+call ada GET "/grievances?overdue=1&days=3651"
+expect_status 400
+# Opened 40 days ago (behind the log's back, then put back): overdue by her limit, not by 50 days.
+at=$(db_sql "SELECT at FROM casework_grievances WHERE seq = $g")
+db_sql "UPDATE casework_grievances SET at = '$(date -u -d '40 days ago' +%Y-%m-%dT%H:%M:%SZ)' WHERE seq = $g"
+call ada GET "/grievances?overdue=1"
+expect_in "$OUT" "\"grievance\":$g" "overdue by her limit"
+expect_in "$OUT" '"limit_days":30'
+call ada GET "/grievances?overdue=1&days=50"
+expect_eq "$OUT" '{"grievances":[]}' "overdue after 50 days"
+db_sql "UPDATE casework_grievances SET at = '$at' WHERE seq = $g"
 jcall ada POST "/grievances/$g/resolve" '{"outcome": "x"}'
 expect_status 403 "an admin resolving (caseworkers do)"
 jcall cho POST "/grievances/$g/resolve" '{"outcome": "Synthetic: answered"}'
@@ -147,6 +161,14 @@ same_outreach=$(as cho outreach list --program flagship-2015 --json)
 checks=$((checks + 1))
 node -e 'const [a, b] = process.argv.slice(1); process.exit(JSON.stringify(JSON.parse(a).outreach) === JSON.stringify(JSON.parse(b)) ? 0 : 1)' "$OUT" "$same_outreach" ||
 	fail "the outreach list over HTTP and on the command line differ: $OUT against $same_outreach"
+# Another program's rules, another list: the same over HTTP as on the command line.
+expect_exit 0 as ada program add --file "$SRCDIR/examples/awf-1995.json"
+call rin GET /programs/awf-1995/outreach
+expect_status 200
+same_outreach=$(as cho outreach list --program awf-1995 --json)
+checks=$((checks + 1))
+node -e 'const [a, b] = process.argv.slice(1); process.exit(JSON.stringify(JSON.parse(a).outreach) === JSON.stringify(JSON.parse(b)) ? 0 : 1)' "$OUT" "$same_outreach" ||
+	fail "awf-1995's outreach list over HTTP and on the command line differ: $OUT against $same_outreach"
 call rin GET /programs/no-such/outreach
 expect_status 404
 call rin GET "/programs/flagship-2015/outreach?limit=0"

@@ -17,13 +17,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "domain/casework/casework.h"
+#include "domain/claims/claims.h"
+#include "domain/entitlements/entitlements.h"
+#include "domain/ledger/ledger.h"
+#include "domain/programs/programs.h"
 #include "logfix.h"
 
-static const struct event_module *const modules[] = {&users_module, &registry_module, &casework_module, NULL};
+static const struct event_module *const modules[] = {
+    &ledger_module, &users_module,        &registry_module, &programs_module,
+    &claims_module, &entitlements_module, &casework_module, NULL};
 
 #define CANARY_NAME    "CANARY-NAME-18ab"
 #define CANARY_NAME2   "CANARY-NAME-TWO-7c21"
@@ -670,10 +677,243 @@ test_undecided_asks_again(void **state)
 	logfix_audit_clean(f->lf);
 }
 
+/* Adds the program of JSON text as ada; fails the test on error. */
+static void
+add_program(struct fixture *f, const char *text)
+{
+	const struct actor ada = {"ada", ROLE_ADMIN, 0};
+	struct redress_error err;
+	struct program *p = calloc(1, sizeof(*p));
+
+	assert_non_null(p);
+	as(f, &ada);
+	if (program_parse(text, strlen(text), p, &err) != REDRESS_OK)
+		fail_msg("parse: %s", err.message);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	if (program_add(f->lf->log, &ada, p, &err) != REDRESS_OK)
+		fail_msg("program_add: %s", err.message);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	free(p);
+}
+
+#define PROGRAM_JSON(code, cutoff, survivor, bereaved, more)                                                 \
+	"{\"code\": \"" code "\", \"name\": \"" code "\", \"currency\": \"KRW\", \"cutoff\": \"" cutoff      \
+	"\","                                                                                                \
+	" \"accounts\": {\"fund\": \"bank:krw\", \"payable\": \"payable:" code                               \
+	"\", \"expense\": \"benefits:" code "\"}, \"benefits\": {\"survivor\": \"" survivor                  \
+	"\", \"bereaved\": \"" bereaved "\"},"                                                               \
+	" \"approvals\": 2" more "}"
+
+/* Registers a person of kind, born in 1930; *p_r her pseudonym. */
+static void
+add_person(struct fixture *f, enum registry_kind kind, char p_r[REGISTRY_PSEUDONYM_MAX + 1])
+{
+	struct registry_new_person np;
+	struct redress_error err;
+
+	memset(&np, 0, sizeof(np));
+	np.kind = kind;
+	static int serial;
+
+	snprintf(np.identity.name, sizeof(np.identity.name), "Person %d", ++serial);
+	snprintf(np.identity.birth_date, sizeof(np.identity.birth_date), "1930-01-01");
+	memcpy(np.language, "ko", 3);
+	if (registry_add(f->lf->log, &cid, &f->keys, &np, p_r, &err) != REDRESS_OK)
+		fail_msg("add: %s", err.message);
+}
+
+struct names {
+	size_t n;
+	char who[8][REGISTRY_PSEUDONYM_MAX + 1];
+};
+
+static enum redress_err
+outreach_name(void *ctx, const struct casework_outreach *o, struct redress_error *err)
+{
+	struct names *l = ctx;
+
+	(void)err;
+	if (l->n < 8)
+		snprintf(l->who[l->n], sizeof(l->who[0]), "%s", o->pseudonym);
+	l->n++;
+	return REDRESS_OK;
+}
+
+/* Whether pseudonym is on program's outreach list (limit rows). */
+static int
+on_list(struct fixture *f, const char *program, uint64_t limit, const char *pseudonym, size_t *n_r)
+{
+	struct names l;
+	struct redress_error err;
+	size_t i;
+
+	memset(&l, 0, sizeof(l));
+	if (casework_outreach_each(f->lf->store, program, limit, outreach_name, &l, &err) != REDRESS_OK)
+		fail_msg("outreach: %s", err.message);
+	*n_r = l.n;
+	for (i = 0; i < l.n && i < 8; i++)
+		if (strcmp(l.who[i], pseudonym) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Two programs over one registry: the flagship (survivor and bereaved,
+ * cutoff 2015) and one that pays no bereaved benefit (cutoff 1995), and a
+ * third that excludes a benefit.  The outreach lists, the report's counts
+ * and the days each person's programs set follow each program's rules.
+ */
+static void
+test_rules_per_program(void **state)
+{
+	struct fixture *f = *state;
+	char v2[REGISTRY_PSEUDONYM_MAX + 1], v3[REGISTRY_PSEUDONYM_MAX + 1];
+	char r1[REGISTRY_PSEUDONYM_MAX + 1], r2[REGISTRY_PSEUDONYM_MAX + 1], due[11];
+	struct casework_task_filter open = {NULL, 0, 1};
+	struct casework_item it;
+	struct redress_error err;
+	struct program *p = calloc(1, sizeof(*p));
+	struct registry_person her;
+	char sql[160], at[32];
+	int64_t eligible, reached;
+	uint64_t task = 0, grievance = 0, contact = 0;
+	size_t n;
+	int days, yes, count = 0;
+	time_t when;
+	struct tm tm;
+
+	assert_non_null(p);
+	add_program(f, PROGRAM_JSON("flagship-2015", "2015-12-28", "100000000", "20000000", ""));
+	add_program(f, PROGRAM_JSON("awf-1995", "1995-07-19", "2000000", "0",
+	                            ", \"casework\": {\"ask_again_days\": 7, \"grievance_days\": 10}"));
+	add_program(f, PROGRAM_JSON("pension-x", "2015-12-28", "500", "0",
+	                            ", \"exclusions\": [{\"receives\": \"state-pension\"}],"
+	                            " \"casework\": {\"ask_again_days\": 3}"));
+	/* v2 died after the 1995 cutoff, before the 2015 one; v3 before both.  r1 is v2's heir, r2 v3's. */
+	as(f, &cid);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	add_person(f, REGISTRY_VICTIM, v2);
+	add_person(f, REGISTRY_VICTIM, v3);
+	add_person(f, REGISTRY_RELATIVE, r1);
+	add_person(f, REGISTRY_RELATIVE, r2);
+	assert_int_equal(registry_relation_add(f->lf->log, &cid, v2, r1, "daughter", 1, 1, &err), REDRESS_OK);
+	assert_int_equal(registry_relation_add(f->lf->log, &cid, v3, r2, "son", 1, 1, &err), REDRESS_OK);
+	assert_int_equal(registry_death(f->lf->log, &cid, &f->keys, v2, "2000-05-05", &err), REDRESS_OK);
+	assert_int_equal(registry_death(f->lf->log, &cid, &f->keys, v3, "1990-05-05", &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+
+	/* The flagship: the living victim, and both heirs (bereaved, by its 2015 cutoff). */
+	assert_true(on_list(f, "flagship-2015", 100, f->p, &n));
+	assert_int_equal(n, 3);
+	assert_true(on_list(f, "flagship-2015", 100, r1, &n) && on_list(f, "flagship-2015", 100, r2, &n));
+	/* No bereaved benefit: r2's victim died by the 1995 cutoff; r1's after it, so her own passes to r1.
+	 */
+	assert_true(on_list(f, "awf-1995", 100, r1, &n));
+	assert_int_equal(n, 2);
+	assert_false(on_list(f, "awf-1995", 100, r2, &n));
+	/* The limit stops the list. */
+	(void)on_list(f, "flagship-2015", 1, f->p, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(
+	    casework_outreach_each(f->lf->store, "nope", 10, outreach_name, &(struct names){0}, &err),
+	    REDRESS_E_NOTFOUND);
+	assert_non_null(strstr(err.message, "nope"));
+
+	/* The report's counts, and reached: a contact that reached her. */
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(
+	    casework_contact_add(f->lf->log, &cid, &f->keys, r1, CW_VISIT, CW_REACHED, NULL, &contact, &err),
+	    REDRESS_OK);
+	assert_int_equal(casework_contact_add(f->lf->log, &cid, &f->keys, r2, CW_PHONE, CW_NO_ANSWER, NULL,
+	                                      &contact, &err),
+	                 REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(program_get(f->lf->store, "flagship-2015", p, &err), REDRESS_OK);
+	assert_int_equal(casework_eligible_count(f->lf->store, p, &eligible, &reached, &err), REDRESS_OK);
+	assert_int_equal(eligible, 3);
+	assert_int_equal(reached, 1);
+	assert_false(on_list(f, "flagship-2015", 100, r1, &n)); /* reached: off the list */
+	assert_int_equal(program_get(f->lf->store, "awf-1995", p, &err), REDRESS_OK);
+	assert_int_equal(casework_eligible_count(f->lf->store, p, &eligible, &reached, &err), REDRESS_OK);
+	assert_int_equal(eligible, 2);
+	assert_int_equal(reached, 1);
+
+	/* Excluded by a benefit she receives: off that program's list, and its days no longer hers. */
+	assert_int_equal(program_get(f->lf->store, "pension-x", p, &err), REDRESS_OK);
+	assert_int_equal(casework_eligible_count(f->lf->store, p, &eligible, &reached, &err), REDRESS_OK);
+	assert_int_equal(eligible, 1); /* the victim only: both heirs' victims died by its cutoff, no bereaved */
+	assert_int_equal(casework_person_days(f->lf->store, f->p, CASEWORK_DAYS_ASK_AGAIN, &days, &err),
+	                 REDRESS_OK);
+	assert_int_equal(days, 3);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(
+	    entitlements_benefit_record(f->lf->log, &cid, f->p, "state-pension", 1, "2020-01-01", &err),
+	    REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(registry_get(f->lf->store, f->p, &her, &err), REDRESS_OK);
+	assert_int_equal(casework_eligible(f->lf->store, p, &her, &yes, &err), REDRESS_OK);
+	assert_false(yes);
+	assert_false(on_list(f, "pension-x", 100, f->p, &n));
+	assert_int_equal(n, 0);
+	assert_true(on_list(f, "awf-1995", 100, f->p, &n));
+
+	/* Her days: the shortest of the programs she is eligible for (awf: 7, 10); r2's: the fund's. */
+	assert_int_equal(casework_person_days(f->lf->store, f->p, CASEWORK_DAYS_ASK_AGAIN, &days, &err),
+	                 REDRESS_OK);
+	assert_int_equal(days, 7);
+	assert_int_equal(casework_person_days(f->lf->store, f->p, CASEWORK_DAYS_GRIEVANCE, &days, &err),
+	                 REDRESS_OK);
+	assert_int_equal(days, 10);
+	assert_int_equal(casework_person_days(f->lf->store, r2, CASEWORK_DAYS_ASK_AGAIN, &days, &err),
+	                 REDRESS_OK);
+	assert_int_equal(days, CASEWORK_ASK_AGAIN_DAYS);
+	assert_int_equal(casework_person_days(f->lf->store, r2, CASEWORK_DAYS_GRIEVANCE, &days, &err),
+	                 REDRESS_OK);
+	assert_int_equal(days, CASEWORK_GRIEVANCE_DAYS);
+	assert_int_equal(casework_person_days(f->lf->store, "V-999999", CASEWORK_DAYS_GRIEVANCE, &days, &err),
+	                 REDRESS_E_NOTFOUND);
+
+	/* Undecided: asked again in her programs' 7 days, not the fund's 30. */
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(
+	    casework_consult(f->lf->log, &cid, &f->keys, f->p, REGISTRY_WISH_UNDECIDED, NULL, &task, &err),
+	    REDRESS_OK);
+	assert_int_equal(
+	    casework_grievance_open(f->lf->log, &cid, &f->keys, f->p, "phone", "late", &grievance, &err),
+	    REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(casework_tasks_each(f->lf->store, &open, first_item, &it, &err), REDRESS_OK);
+	when = time(NULL) + 7 * 86400;
+	gmtime_r(&when, &tm);
+	strftime(due, sizeof(due), "%Y-%m-%d", &tm);
+	assert_string_equal(it.due, due);
+
+	/* Her grievance, opened 15 days ago: overdue by her program's 10 days, not by the fund's 30. */
+	when = time(NULL) - 15 * 86400;
+	gmtime_r(&when, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(sql, sizeof(sql), "UPDATE casework_grievances SET at = '%s'", at);
+	logfix_tamper(f->lf, sql);
+	assert_int_equal(
+	    casework_grievances_each(f->lf->store, 1, CASEWORK_DAYS_HERS, count_item, &count, &err),
+	    REDRESS_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(casework_grievances_each(f->lf->store, 1, CASEWORK_DAYS_HERS, first_item, &it, &err),
+	                 REDRESS_OK);
+	assert_int_equal(it.limit_days, 10);
+	count = 0;
+	assert_int_equal(casework_grievances_each(f->lf->store, 1, 30, count_item, &count, &err), REDRESS_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(casework_grievances_each(f->lf->store, 1, -5, count_item, &count, &err),
+	                 REDRESS_E_INVALID);
+	free(p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_rules_per_program, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_update_at_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_update_four_eyes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_update_stale_and_rejected, setup, teardown),

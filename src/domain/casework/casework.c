@@ -512,32 +512,53 @@ casework_days_since(const char *at)
 }
 
 struct overdue_ctx {
-	int days;
+	struct store *store;
+	int days;             /* as casework_grievances_each's */
+	struct cw_days *hers; /* the programs' limits, when days is not > 0 */
 	casework_fn fn;
 	void *ctx;
 };
 
+/* Gives the grievance its limit, and passes it on when listed (days 0) or overdue. */
 static enum redress_err
 overdue_one(void *ctx, const struct casework_item *item, struct redress_error *err)
 {
 	struct overdue_ctx *o = ctx;
+	struct casework_item it = *item;
+	enum redress_err rc;
 
-	if (casework_days_since(item->at) <= o->days)
+	if (o->days > 0)
+		it.limit_days = o->days;
+	else if ((rc = casework_days_of(o->store, o->hers, item->pseudonym, &it.limit_days, err)) !=
+	         REDRESS_OK)
+		return rc;
+	if (o->days != 0 && (it.closed_seq != 0 || casework_days_since(item->at) <= it.limit_days))
 		return REDRESS_OK;
-	return o->fn(o->ctx, item, err);
+	return o->fn(o->ctx, &it, err);
 }
 
 enum redress_err
 casework_grievances_each(struct store *store, int open, int days, casework_fn fn, void *ctx,
                          struct redress_error *err)
 {
-	struct overdue_ctx o = {days, fn, ctx};
+	struct cw_days hers;
+	struct overdue_ctx o = {store, days, &hers, fn, ctx};
 	struct store_stmt *st;
+	enum redress_err rc;
 
-	if ((st = store_statement(store, &casework_catalogue, CW_Q_GRIEVANCES, err)) == NULL)
-		return err->code;
+	if (days < 0 && days != CASEWORK_DAYS_HERS)
+		return error_set(err, REDRESS_E_INVALID, "a grievance's limit is a positive number of days");
+	if ((rc = casework_days_load(store, CASEWORK_DAYS_GRIEVANCE, &hers, err)) != REDRESS_OK)
+		goto out;
+	if ((st = store_statement(store, &casework_catalogue, CW_Q_GRIEVANCES, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
 	store_bind_int64(st, 1, open);
-	return items_each(st, days > 0 ? overdue_one : fn, days > 0 ? (void *)&o : ctx, err);
+	rc = items_each(st, overdue_one, &o, err);
+out:
+	casework_days_free(&hers);
+	return rc;
 }
 
 enum redress_err
@@ -547,17 +568,35 @@ casework_outreach_each(struct store *store, const char *program, uint64_t limit,
                        void *ctx, struct redress_error *err)
 {
 	struct casework_outreach o;
-	struct program prog;
-	struct store_stmt *st;
-	enum store_step_result r;
+	struct registry_person person;
+	struct program *prog;
+	struct store_stmt *st = NULL;
+	enum store_step_result r = STORE_DONE;
+	uint64_t listed = 0;
+	int eligible;
 	enum redress_err rc;
 
-	if ((rc = program_get(store, program, &prog, err)) != REDRESS_OK)
-		return rc;
-	if ((st = store_statement(store, &casework_catalogue, CW_Q_OUTREACH, err)) == NULL)
-		return err->code;
-	store_bind_int64(st, 1, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	/* A program with its rules is some kilobytes: on the heap, not on a server thread's stack. */
+	if ((prog = malloc(sizeof(*prog))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory reading program %s", program);
+	if ((rc = program_get(store, program, prog, err)) != REDRESS_OK)
+		goto out;
+	if ((st = store_statement(store, &casework_catalogue, CW_Q_OUTREACH, err)) == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	while (listed < limit && (r = store_step(st, err)) == STORE_ROW) {
+		memset(&person, 0, sizeof(person));
+		text_copy(person.pseudonym, sizeof(person.pseudonym), store_column_text(st, 0));
+		person.kind =
+		    strcmp(store_column_text(st, 1), "victim") == 0 ? REGISTRY_VICTIM : REGISTRY_RELATIVE;
+		person.status = REGISTRY_ALIVE;
+		/* The program's own rules: its cutoff, what it pays, whom it excludes. */
+		if ((rc = casework_eligible(store, prog, &person, &eligible, err)) != REDRESS_OK)
+			goto out;
+		if (!eligible)
+			continue;
+		listed++;
 		memset(&o, 0, sizeof(o));
 		text_copy(o.pseudonym, sizeof(o.pseudonym), store_column_text(st, 0));
 		text_copy(o.kind, sizeof(o.kind), store_column_text(st, 1));
@@ -567,12 +606,15 @@ casework_outreach_each(struct store *store, const char *program, uint64_t limit,
 		text_copy(o.outcome, sizeof(o.outcome), store_column_text(st, 5));
 		text_copy(o.at, sizeof(o.at), store_column_text(st, 6));
 		o.attempts = (uint64_t)store_column_int64(st, 7);
-		if ((rc = fn(ctx, &o, err)) != REDRESS_OK) {
-			store_done(st);
-			return rc;
-		}
+		if ((rc = fn(ctx, &o, err)) != REDRESS_OK)
+			goto out;
 	}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	rc = r == STORE_ERROR ? err->code : REDRESS_OK;
+out:
+	if (st != NULL)
+		store_done(st);
+	free(prog);
+	return rc;
 }
 
 enum redress_err
@@ -581,14 +623,20 @@ casework_consult(struct tlog *log, const struct actor *actor, const struct regis
                  struct redress_error *err)
 {
 	char due[11];
-	time_t when = time(NULL) + (time_t)CASEWORK_ASK_AGAIN_DAYS * 86400;
+	time_t when;
 	struct tm tm;
+	int days;
 	enum redress_err rc;
 
 	*task_r = 0;
 	if ((rc = registry_consult(log, actor, keys, pseudonym, wish, summary, err)) != REDRESS_OK ||
 	    wish != REGISTRY_WISH_UNDECIDED)
 		return rc;
+	/* When the programs she is eligible for say (the fund's 30 days when none does). */
+	if ((rc = casework_person_days(tlog_store(log), pseudonym, CASEWORK_DAYS_ASK_AGAIN, &days, err)) !=
+	    REDRESS_OK)
+		return rc;
+	when = time(NULL) + (time_t)days * 86400;
 	gmtime_r(&when, &tm);
 	snprintf(due, sizeof(due), "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
 	         tm.tm_mday % 100);

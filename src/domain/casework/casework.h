@@ -82,6 +82,7 @@ struct casework_item {
 	uint64_t closed_seq;              /* a task done, a grievance resolved: that event; 0: open */
 	char closed_at[40];
 	uint64_t opened;    /* a note: how many times it was opened */
+	int limit_days;     /* a grievance: the days it may stay open (casework_person_days) */
 	const char *sealed; /* the task's what (sealed), for a caseworker's list; borrowed */
 };
 
@@ -105,9 +106,10 @@ enum redress_err casework_task_add(struct tlog *log, const struct actor *actor,
 /*
  * Records a consultation (registry_consult) and, when her wish is
  * "undecided", in the same change a task on her file to ask her again in
- * CASEWORK_ASK_AGAIN_DAYS days (*task_r, else 0): an undecided survivor
- * is never forgotten.  Needs PERM_CONSENT_WRITE, and PERM_PERSONS_WRITE
- * for the task.
+ * her ask-again days (casework_person_days: the shortest "ask_again_days"
+ * of the programs she is eligible for, else CASEWORK_ASK_AGAIN_DAYS)
+ * (*task_r, else 0): an undecided survivor is never forgotten.  Needs
+ * PERM_CONSENT_WRITE, and PERM_PERSONS_WRITE for the task.
  */
 enum redress_err casework_consult(struct tlog *log, const struct actor *actor,
                                   const struct registry_keys *keys, const char *pseudonym,
@@ -184,12 +186,55 @@ enum redress_err casework_grievance_resolve(struct tlog *log, const struct actor
                                             const struct registry_keys *keys, uint64_t grievance,
                                             const char *outcome, struct redress_error *err);
 
+/* casework_grievances_each's days: each grievance's own limit (casework_person_days). */
+#define CASEWORK_DAYS_HERS (-1)
+
 /*
- * Calls fn with each grievance (open ones only with open; only those open
- * longer than days, when days > 0), oldest first.
+ * Calls fn with each grievance (open ones only with open), oldest first,
+ * item->limit_days its limit: days when days > 0, else her own
+ * (casework_person_days).  days > 0 or CASEWORK_DAYS_HERS: only the open
+ * ones open longer than their limit (overdue); 0: all.  Another negative
+ * days is REDRESS_E_INVALID.
  */
 enum redress_err casework_grievances_each(struct store *store, int open, int days, casework_fn fn, void *ctx,
                                           struct redress_error *err);
+
+struct program;
+
+/*
+ * Whether program p's rules make person eligible: living, and a victim
+ * when p pays a survivor (a survivor amount above zero, or harms); an
+ * heir of a victim who has died, when p pays the bereaved (the victim
+ * died by p's cutoff) or passes a survivor's own to her heirs (she died
+ * after it, and p's schedule does not stop at death); and not left out by
+ * p's exclusions (a benefit she receives, another program that pays her).
+ * The cutoff and the exclusions are domain/entitlements' rules.
+ */
+enum redress_err casework_eligible(struct store *store, const struct program *p,
+                                   const struct registry_person *person, int *eligible_r,
+                                   struct redress_error *err);
+
+/*
+ * For the public report: how many people p makes eligible, and how many
+ * of them a contact attempt reached (outcome "reached").
+ */
+enum redress_err casework_eligible_count(struct store *store, const struct program *p, int64_t *eligible_r,
+                                         int64_t *reached_r, struct redress_error *err);
+
+/* Which of a program's casework days. */
+enum casework_days {
+	CASEWORK_DAYS_GRIEVANCE, /* "grievance_days": how long a grievance may stay open */
+	CASEWORK_DAYS_ASK_AGAIN, /* "ask_again_days": when an undecided person is asked again */
+};
+
+/*
+ * A person's days of kind which: the shortest that the programs (as in
+ * force today) she is eligible for set (casework_eligible); the fund's,
+ * CASEWORK_GRIEVANCE_DAYS or CASEWORK_ASK_AGAIN_DAYS, when none of them
+ * sets one.  An unknown pseudonym is REDRESS_E_NOTFOUND.
+ */
+enum redress_err casework_person_days(struct store *store, const char *pseudonym, enum casework_days which,
+                                      int *days_r, struct redress_error *err);
 
 /* One person on the outreach list, and her last contact attempt ("" when none). */
 struct casework_outreach {
@@ -201,9 +246,8 @@ struct casework_outreach {
 };
 
 /*
- * The fund's daily work list for program: the persons it owes and has not
- * reached -- living victims, and the living heirs of victims who have
- * died, as the program's rules pay them -- with no attempt that reached
+ * The fund's daily work list for program: the persons its rules make
+ * eligible (casework_eligible) and who have not been reached -- with no attempt that reached
  * her (or found she refused or had died) and no declined wish, most frail
  * and oldest first, at most limit of them, each with her last attempt.
  * An unknown program is REDRESS_E_NOTFOUND.

@@ -139,12 +139,12 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                                 " WHERE (?1 = 0 OR r.seq IS NULL) ORDER BY g.seq",
                          .columns = "itttttttitit"},
     /*
-     * The outreach list: who the fund owes and has not reached -- living
-     * victims and the heirs of victims who have died (the flagship's
-     * rules: a survivor's own benefit, or her heirs' share) -- without an
-     * attempt that reached her (or found she refused or had died), and
-     * without a declined wish (declining is never "unreached"); most frail
-     * and oldest first, with the last attempt.
+     * The outreach list's candidates: living victims and the living heirs
+     * of victims who have died -- whom a program may owe; its own rules
+     * then decide (casework_eligible) -- without an attempt that reached
+     * her (or found she refused or had died), and without a declined wish
+     * (declining is never "unreached"); most frail and oldest first, with
+     * the last attempt.
      */
     [CW_Q_OUTREACH] =
         {.name = "casework.outreach",
@@ -164,8 +164,9 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                 " AND c.outcome IN ('reached', 'refused', 'deceased'))"
                 " AND coalesce((SELECT w.wish FROM registry_consultations w WHERE"
                 " w.pseudonym = p.pseudonym ORDER BY w.seq DESC LIMIT 1), '') <> 'decline'"
-                " ORDER BY p.frailty DESC, p.birth_year, p.registered_seq LIMIT ?1",
-         .columns = "ttiittti"},
+                " ORDER BY p.frailty DESC, p.birth_year, p.registered_seq",
+         .columns = "ttiittti",
+         .reads = "registry"},
     [CW_Q_PERSON_GRIEVANCES] =
         {.name = "casework.grievances.person",
          .sql = "SELECT g.seq, g.pseudonym, g.actor, g.at, '', '', g.channel, '',"
@@ -182,6 +183,17 @@ const struct store_statement casework_statements[CW_Q_COUNT] = {
                                     " LEFT JOIN casework_referral_outcomes o ON o.referral = f.seq"
                                     " WHERE f.seq = ?1",
                              .columns = "ti"},
+    /* Whom a program may owe (casework_eligible decides), and whether an attempt reached her. */
+    [CW_Q_CANDIDATES] = {.name = "casework.candidates",
+                         .sql =
+                             "SELECT p.pseudonym, p.kind, CASE WHEN EXISTS (SELECT 1 FROM casework_contacts c"
+                             " WHERE c.pseudonym = p.pseudonym AND c.outcome = 'reached') THEN 1 ELSE 0 END"
+                             " FROM registry_persons p WHERE p.status = 'alive' AND (p.kind = 'victim'"
+                             " OR EXISTS (SELECT 1 FROM registry_relations r JOIN registry_persons v"
+                             " ON v.pseudonym = r.victim WHERE r.relative = p.pseudonym"
+                             " AND v.status = 'deceased')) ORDER BY p.pseudonym",
+                         .columns = "tti",
+                         .reads = "registry"},
     /* Audit's snapshots, in enum cw_table order: each table whole, by its key. */
     [CW_Q_SNAP_NOTES] = {.name = "casework_notes",
                          .sql = "SELECT seq, pseudonym, text, actor, at FROM casework_notes ORDER BY seq",

@@ -57,6 +57,7 @@ enum {
 	CW_Q_PERSON_GRIEVANCES,
 	CW_Q_INSERT_REFERRAL_DONE,
 	CW_Q_REFERRAL_STATE,
+	CW_Q_CANDIDATES, /* who any program could make eligible, and whether a contact reached her */
 	/* Audit's snapshots, in enum cw_table order: each table whole, by its key. */
 	CW_Q_SNAP_NOTES,
 	CW_Q_SNAP_NOTE_OPENS,
@@ -114,6 +115,22 @@ enum redress_err casework_replay(struct store *store, const struct event *ev, st
  */
 enum redress_err casework_ref_state(struct store *store, unsigned q, int64_t ref, const char *what,
                                     char *pseudonym, int *closed_r, struct redress_error *err);
+
+/*
+ * The programs that set days of kind which (casework_rules.c), read once
+ * for a list: casework_days_of() is casework_person_days() against them.
+ * casework_days_free() frees them (also after an error).
+ */
+struct cw_days {
+	enum casework_days which;
+	struct program *programs;
+	size_t n;
+};
+enum redress_err casework_days_load(struct store *store, enum casework_days which, struct cw_days *d,
+                                    struct redress_error *err);
+enum redress_err casework_days_of(struct store *store, const struct cw_days *d, const char *pseudonym,
+                                  int *days_r, struct redress_error *err);
+void casework_days_free(struct cw_days *d);
 
 /* One word of a-z, 0-9 and - _ . (a party, a channel), at most max bytes. */
 enum redress_err casework_word_check(const char *what, const char *s, size_t max, struct redress_error *err);

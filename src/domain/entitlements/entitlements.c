@@ -334,6 +334,24 @@ held_before(struct store *store, const struct program *p, const struct claim *c,
 	return rc;
 }
 
+enum redress_err
+entitlements_excluded(struct store *store, const struct program *p, const char *beneficiary, int *excluded_r,
+                      struct redress_error *err)
+{
+	struct claim none;
+	int64_t held;
+
+	/* No claim of hers is being computed: every entitlement she holds counts. */
+	memset(&none, 0, sizeof(none));
+	return held_before(store, p, &none, beneficiary, &held, excluded_r, err);
+}
+
+int
+entitlements_died_by_cutoff(const struct program *p, const struct registry_person *victim)
+{
+	return victim->status == REGISTRY_DECEASED && strcmp(victim->death_date, p->cutoff) <= 0;
+}
+
 /*
  * One beneficiary's part of claim c, before it is booked or previewed: an
  * excluded beneficiary is counted and left out; the cap per person
@@ -722,7 +740,7 @@ entitlements_owe_claim(struct tlog *log, const struct program *p, const struct c
 			return rc;
 		bereaved = survivor;
 	}
-	died_by_cutoff = victim.status == REGISTRY_DECEASED && strcmp(victim.death_date, p->cutoff) <= 0;
+	died_by_cutoff = entitlements_died_by_cutoff(p, &victim);
 	if (!died_by_cutoff && victim.status == REGISTRY_ALIVE)
 		return owed_one(store, p, c, victim.pseudonym, survivor, ENTITLEMENT_SURVIVOR, run, sink,
 		                err);

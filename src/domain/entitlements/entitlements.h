@@ -139,6 +139,18 @@ struct entitlements_run {
 
 struct program;
 
+/*
+ * The rules a run applies, for who else reads them (domain/casework's
+ * outreach): whether victim (deceased) died by p's cutoff -- her heirs
+ * then share the bereaved amount, else her own passes to them -- and
+ * whether p's exclusions leave beneficiary out (she holds an entitlement
+ * of a program p excludes, or her latest record of a benefit p excludes
+ * says she receives it), every entitlement she holds counted.
+ */
+int entitlements_died_by_cutoff(const struct program *p, const struct registry_person *victim);
+enum redress_err entitlements_excluded(struct store *store, const struct program *p, const char *beneficiary,
+                                       int *excluded_r, struct redress_error *err);
+
 /* One beneficiary whose entitlement a rule change would change. */
 struct entitlements_change {
 	char claim[17];

@@ -154,6 +154,9 @@ struct program_rules {
 	struct program_service services[PROGRAM_SERVICES_MAX];
 	/* "casework": {"grievance_days": N}: days a grievance may stay open (0: the fund's, 30). */
 	int grievance_days;
+	/* "casework": {"ask_again_days": N}: days until an undecided person is asked again (0: the fund's,
+	 * 30). */
+	int ask_again_days;
 };
 
 struct program {

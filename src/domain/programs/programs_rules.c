@@ -653,20 +653,34 @@ programs_rules_parse(json_t *root, struct program *p, struct redress_error *err)
 	if ((v = json_object_get(root, "services")) != NULL && (rc = services_at(&r, v, rules)) != REDRESS_OK)
 		return rc;
 	if ((v = json_object_get(root, "casework")) != NULL) {
-		static const char *const casework_fields[] = {"grievance_days", NULL};
+		static const char *const casework_fields[] = {"ask_again_days", "grievance_days", NULL};
 
 		if (!json_is_object(v))
 			return error_set(err, REDRESS_E_INVALID, "field 'casework' must be an object");
 		if ((rc = only(&r, v, casework_fields, "casework")) != REDRESS_OK)
 			return rc;
-		if (json_object_get(v, "grievance_days") != NULL &&
-		    !positive_int(json_object_get(v, "grievance_days"), PROGRAM_DAYS_MAX,
-		                  &rules->grievance_days))
-			return error_set(
-			    err, REDRESS_E_INVALID,
-			    "field 'casework.grievance_days' must be a whole number of days, 1 to %d:"
-			    " how long a grievance may stay open",
-			    PROGRAM_DAYS_MAX);
+		{
+			/* Each a whole number of days, and what it is for (for the error). */
+			const struct {
+				const char *field, *what;
+				int *days;
+			} limits[] = {
+			    {"grievance_days", "how long a grievance may stay open", &rules->grievance_days},
+			    {"ask_again_days", "when a person who was undecided is asked again",
+			     &rules->ask_again_days},
+			};
+			size_t i;
+
+			for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+				if (json_object_get(v, limits[i].field) != NULL &&
+				    !positive_int(json_object_get(v, limits[i].field), PROGRAM_DAYS_MAX,
+				                  limits[i].days))
+					return error_set(
+					    err, REDRESS_E_INVALID,
+					    "field 'casework.%s' must be a whole number of days, 1 to"
+					    " %d: %s",
+					    limits[i].field, PROGRAM_DAYS_MAX, limits[i].what);
+		}
 	}
 	return REDRESS_OK;
 }
@@ -839,8 +853,15 @@ program_rules_json(const struct program *p)
 			           a, json_pack("{s:s, s:o}", "code", rules->services[i].code, "names",
 			                        names_json(&rules->services[i].names))) != 0;
 	}
-	if (!bad && rules->grievance_days > 0)
-		bad |= put(o, "casework", json_pack("{s:i}", "grievance_days", rules->grievance_days));
+	if (!bad && (rules->grievance_days > 0 || rules->ask_again_days > 0)) {
+		json_t *cw = json_object();
+
+		bad |= put(o, "casework", cw);
+		if (!bad && rules->grievance_days > 0)
+			bad |= put(cw, "grievance_days", json_integer(rules->grievance_days));
+		if (!bad && rules->ask_again_days > 0)
+			bad |= put(cw, "ask_again_days", json_integer(rules->ask_again_days));
+	}
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -856,7 +877,7 @@ programs_rules_empty(const struct program *p)
 	return !r->names.text[0][0] && !r->names.text[1][0] && !r->names.text[2][0] && r->nunits == 0 &&
 	       r->nharms == 0 && !r->cap_person.set && !r->cap_family.set && r->npriority == 0 &&
 	       r->nexclusions == 0 && r->form == PROGRAM_FORM_LUMP_SUM && r->nservices == 0 &&
-	       r->grievance_days == 0;
+	       r->grievance_days == 0 && r->ask_again_days == 0;
 }
 
 const char *

@@ -245,6 +245,8 @@ report_render_csv(const struct report_published *pub, struct buf *out, struct re
 	report_count_text(&r->stopped, r->k, text, sizeof(text));
 	csv_row(out, "benefit", "instalments", "stopped at death", text, "instalments");
 	csv_count(out, "casework", "", "eligible", &r->eligible, r->k);
+	csv_count(out, "casework", "", "eligible and reached (a contact attempt reached her)",
+	          &r->eligible_reached, r->k);
 	csv_count(out, "casework", "", "applied (claims opened)", &r->applied, r->k);
 	csv_count(out, "casework", "grievances", "opened", &r->grievances_opened, r->k);
 	csv_count(out, "casework", "grievances", "resolved", &r->grievances_resolved, r->k);
@@ -424,8 +426,10 @@ report_render_html(const struct report_published *pub, struct buf *out, struct r
 	html_row_count(out, "instalments scheduled, not due yet", &r->scheduled, r->k);
 	html_row_count(out, "instalments held for want of a proof of life", &r->held, r->k);
 	html_row_count(out, "instalments stopped at death", &r->stopped, r->k);
-	html_raw_const(out, "</table>\n<table>\n<caption>Casework: reaching people, grievances and appeals</caption>\n");
+	html_raw_const(
+	    out, "</table>\n<table>\n<caption>Casework: reaching people, grievances and appeals</caption>\n");
 	html_row_count(out, "people eligible", &r->eligible, r->k);
+	html_row_count(out, "people eligible and reached by a contact attempt", &r->eligible_reached, r->k);
 	html_row_count(out, "claims applied for", &r->applied, r->k);
 	html_row_count(out, "grievances opened", &r->grievances_opened, r->k);
 	html_row_count(out, "grievances resolved", &r->grievances_resolved, r->k);
@@ -436,8 +440,9 @@ report_render_html(const struct report_published *pub, struct buf *out, struct r
 	html_row_count(out, "appeals overturned: claim approved", &r->appeals_overturned, r->k);
 	html_raw_const(out, "</table>\n");
 	if (r->nharms > 0) {
-		html_raw_const(out, "<table>\n<caption>By harm: approved claims with the harm approved, and what "
-		                    "they paid (a claim with several harms counts in each)</caption>\n");
+		html_raw_const(out,
+		               "<table>\n<caption>By harm: approved claims with the harm approved, and what "
+		               "they paid (a claim with several harms counts in each)</caption>\n");
 		for (i = 0; i < r->nharms; i++) {
 			html_row_count(out, r->harms[i].harm, &r->harms[i].claims, r->k);
 			snprintf(text, sizeof(text), "%s: paid", r->harms[i].harm);

@@ -439,6 +439,8 @@ enum {
 	C_HELD,      /* instalments held for want of a proof of life */
 	C_STOPPED,   /* instalments stopped at death */
 	C_ELIGIBLE,
+	C_CW_REACHED,   /* eligible, reached by a contact attempt */
+	C_CW_UNREACHED, /* hidden: eligible less reached */
 	C_APPLIED,
 	C_GRIEV_OPENED,
 	C_GRIEV_RESOLVED,
@@ -462,7 +464,7 @@ suppress(struct report *r, struct redress_error *err)
 	size_t nbreak = 3 * (r->by_region.n + r->by_decade.n);
 	size_t ncells = C_FIXED + nbreak + r->nharms, i, t, j, col, g = 0;
 	struct report_cell *cells = NULL;
-	struct report_group groups[3 + 6 + 2];
+	struct report_group groups[3 + 6 + 3];
 	size_t *members = NULL, nm = 0;
 	enum redress_err rc;
 
@@ -494,6 +496,10 @@ suppress(struct report *r, struct redress_error *err)
 	 * pending. */
 	cells[C_ELIGIBLE].value = r->eligible.value;
 	cells[C_ELIGIBLE].le = C_REGISTERED;
+	cells[C_CW_REACHED].value = r->eligible_reached.value;
+	cells[C_CW_REACHED].le = C_ELIGIBLE;
+	cells[C_CW_UNREACHED].hidden = 1;
+	cells[C_CW_UNREACHED].le = C_ELIGIBLE;
 	cells[C_APPLIED].value = r->applied.value;
 	cells[C_GRIEV_OPENED].value = r->grievances_opened.value;
 	cells[C_GRIEV_RESOLVED].value = r->grievances_resolved.value;
@@ -512,6 +518,8 @@ suppress(struct report *r, struct redress_error *err)
 	cells[C_APPEALS_PENDING].le = C_APPEALS;
 	if (__builtin_sub_overflow(r->grievances_opened.value, r->grievances_resolved.value,
 	                           &cells[C_GRIEV_OPEN].value) ||
+	    __builtin_sub_overflow(r->eligible.value, r->eligible_reached.value,
+	                           &cells[C_CW_UNREACHED].value) ||
 	    __builtin_sub_overflow(r->appeals_opened.value, r->appeals_upheld.value,
 	                           &cells[C_APPEALS_PENDING].value) ||
 	    __builtin_sub_overflow(cells[C_APPEALS_PENDING].value, r->appeals_overturned.value,
@@ -522,6 +530,7 @@ suppress(struct report *r, struct redress_error *err)
 	{
 		static const size_t griev[2] = {C_GRIEV_RESOLVED, C_GRIEV_OPEN};
 		static const size_t appeals[3] = {C_UPHELD, C_OVERTURNED, C_APPEALS_PENDING};
+		static const size_t eligible[2] = {C_CW_REACHED, C_CW_UNREACHED};
 
 		groups[g].total = C_GRIEV_OPENED;
 		groups[g].members = griev;
@@ -529,6 +538,9 @@ suppress(struct report *r, struct redress_error *err)
 		groups[g].total = C_APPEALS;
 		groups[g].members = appeals;
 		groups[g++].n = 3;
+		groups[g].total = C_ELIGIBLE;
+		groups[g].members = eligible;
+		groups[g++].n = 2;
 	}
 	/* A harm's claims are among the approved claims; a claim may have several harms, so no sum holds. */
 	for (i = 0; i < r->nharms; i++) {
@@ -591,6 +603,7 @@ suppress(struct report *r, struct redress_error *err)
 	r->held.mark = cells[C_HELD].mark;
 	r->stopped.mark = cells[C_STOPPED].mark;
 	r->eligible.mark = cells[C_ELIGIBLE].mark;
+	r->eligible_reached.mark = cells[C_CW_REACHED].mark;
 	r->applied.mark = cells[C_APPLIED].mark;
 	r->grievances_opened.mark = cells[C_GRIEV_OPENED].mark;
 	r->grievances_resolved.mark = cells[C_GRIEV_RESOLVED].mark;
@@ -706,7 +719,7 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 }
 
 /*
- * Casework: eligible, applied, grievances and appeals.  "Overdue" is
+ * Casework: eligible, reached, applied, grievances and appeals.  "Overdue" is
  * counted on the day of the last event the report counts (event size-1),
  * never on today's: the report is a function of the log.
  */
@@ -727,7 +740,9 @@ casework_figures(struct tlog *log, const struct program *p, struct report *r, st
 
 	/* The program's limit where it sets one (as first added, like the rest of the report). */
 	r->grievance_days = p->rules.grievance_days > 0 ? p->rules.grievance_days : CASEWORK_GRIEVANCE_DAYS;
-	if ((rc = count_query(store, REPORTS_Q_ELIGIBLE, NULL, &r->eligible.value, err)) != REDRESS_OK ||
+	/* Eligible by the program's own rules, as its outreach list reads them; reached by a contact. */
+	if ((rc = casework_eligible_count(store, p, &r->eligible.value, &r->eligible_reached.value, err)) !=
+	        REDRESS_OK ||
 	    (rc = count_query(store, REPORTS_Q_APPLIED, program, &r->applied.value, err)) != REDRESS_OK)
 		return rc;
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_APPEALS, err)) == NULL)

@@ -23,7 +23,8 @@
  *     benefit: the program's form, and its instalments scheduled, held
  *     (no proof of life) and stopped (at death), which are neither paid
  *     nor owed.  The same suppression holds for every count.
- *   - Casework: people eligible, claims applied, grievances opened,
+ *   - Casework: people eligible by the program's rules, of them reached
+ *     by a contact attempt, claims applied, grievances opened,
  *     resolved and overdue (open longer than the limit on the day of the
  *     last event counted: no clock), appeals opened, upheld and overturned;
  *     suppressed as the rest.
@@ -128,13 +129,14 @@ struct report {
 	/* Instalments not paid nor owed: not due yet, held for want of a proof of life, stopped at death. */
 	struct report_count scheduled, held, stopped;
 	/*
-	 * Casework: people eligible (the outreach list's rule: alive victims,
-	 * alive heirs of a victim who died), claims opened under the program;
+	 * Casework: people eligible (by the program's rules, as its outreach
+	 * list reads them: casework_eligible), of them reached by a contact
+	 * attempt, claims opened under the program;
 	 * grievances (the whole registry's) opened, resolved, and open longer
 	 * than grievance_days on the day of the last event counted; the
 	 * program's appeals opened, upheld and overturned.
 	 */
-	struct report_count eligible, applied;
+	struct report_count eligible, eligible_reached, applied;
 	struct report_count grievances_opened, grievances_resolved, grievances_overdue;
 	struct report_count appeals_opened, appeals_upheld, appeals_overturned;
 	int grievance_days;

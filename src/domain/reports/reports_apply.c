@@ -116,14 +116,6 @@ static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
                            .sql = "SELECT currency, amount, received FROM pledges_pledges WHERE program = ?1",
                            .columns = "tii",
                            .reads = "pledges"},
-    /* Eligible as the outreach list reads the rules: alive victims, and alive heirs of a victim who died. */
-    [REPORTS_Q_ELIGIBLE] =
-        {.name = "reports.eligible",
-         .sql = "SELECT count(*) FROM registry_persons p WHERE p.status = 'alive' AND (p.kind = 'victim'"
-                " OR EXISTS (SELECT 1 FROM registry_relations r JOIN registry_persons v"
-                " ON v.pseudonym = r.victim WHERE r.relative = p.pseudonym AND v.status = 'deceased'))",
-         .columns = "i",
-         .reads = "registry"},
     [REPORTS_Q_APPLIED] = {.name = "reports.applied",
                            .sql = "SELECT count(*) FROM claims_claims WHERE program = ?1",
                            .columns = "i",
@@ -286,6 +278,8 @@ report_encode(const struct report *r, struct buf *out, struct redress_error *err
 	canon_key(&c, "resolved");
 	put_count(&c, &r->grievances_resolved, r->k);
 	canon_object_end(&c);
+	canon_key(&c, "reached");
+	put_count(&c, &r->eligible_reached, r->k);
 	canon_object_end(&c);
 	canon_key(&c, "checkpoint");
 	canon_object_begin(&c);

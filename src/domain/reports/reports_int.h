@@ -22,7 +22,6 @@ enum reports_statement {
 	REPORTS_Q_DAYS,
 	REPORTS_Q_MONTHS,
 	REPORTS_Q_PLEDGED,
-	REPORTS_Q_ELIGIBLE,   /* people the outreach list counts eligible, reached or not */
 	REPORTS_Q_APPLIED,    /* claims opened under the program */
 	REPORTS_Q_APPEALS,    /* the program's appeals: opened, upheld, overturned */
 	REPORTS_Q_GRIEVANCES, /* grievances opened, and resolved */
