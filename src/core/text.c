@@ -182,3 +182,29 @@ text_copy(char *dst, size_t size, const char *src)
 	memcpy(dst, src != NULL ? src : "", len);
 	dst[len] = '\0';
 }
+
+unsigned long
+text_utf8_next(const unsigned char *s, size_t *len_r)
+{
+	if (s[0] < 0x80) {
+		*len_r = 1;
+		return s[0];
+	}
+	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+		*len_r = 2;
+		return ((unsigned long)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+	}
+	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		*len_r = 3;
+		return ((unsigned long)(s[0] & 0x0f) << 12) | ((unsigned long)(s[1] & 0x3f) << 6) |
+		       (s[2] & 0x3f);
+	}
+	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+	    (s[3] & 0xc0) == 0x80) {
+		*len_r = 4;
+		return ((unsigned long)(s[0] & 0x07) << 18) | ((unsigned long)(s[1] & 0x3f) << 12) |
+		       ((unsigned long)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+	}
+	*len_r = 1;
+	return s[0];
+}

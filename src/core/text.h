@@ -51,6 +51,12 @@ void text_copy(char *dst, size_t size, const char *src);
 /* Returns 1 when the len bytes at s are valid UTF-8 (no overlongs, no surrogates). */
 int text_utf8_valid(const char *s, size_t len);
 
+/*
+ * The code point at s, which is not at its NUL, and in *len_r the bytes it
+ * takes (1 to 4); a byte that starts no valid sequence counts as itself.
+ */
+unsigned long text_utf8_next(const unsigned char *s, size_t *len_r);
+
 /* Parses a non-negative decimal integer that fits in uint64_t, digits only. */
 enum redress_err text_parse_u64(const char *what, const char *s, unsigned long long *value_r,
                                 struct redress_error *err);

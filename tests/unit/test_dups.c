@@ -251,6 +251,41 @@ test_found_by_name_and_year(void **state)
 	logfix_audit_clean(f->lf);
 }
 
+/*
+ * Across scripts: a name in Hangul or kana meets its Latin forms (the
+ * Revised Romanization, the surname's usual spelling, Hepburn; either
+ * order), never a kanji name (no table reads it).
+ */
+static void
+test_found_across_scripts(void **state)
+{
+	struct fixture *f = *state;
+	char x[REGISTRY_PSEUDONYM_MAX + 1], y[REGISTRY_PSEUDONYM_MAX + 1], z[REGISTRY_PSEUDONYM_MAX + 1],
+	    t[REGISTRY_PSEUDONYM_MAX + 1], j[REGISTRY_PSEUDONYM_MAX + 1], l[REGISTRY_PSEUDONYM_MAX + 1],
+	    q[REGISTRY_PSEUDONYM_MAX + 1], r[REGISTRY_PSEUDONYM_MAX + 1];
+	struct seen s;
+
+	add(f, "\xea\xb9\x80\xeb\xb3\xb5\xeb\x8f\x99", "1931-04-05", "", x); /* 김복동 */
+	add(f, "Kim Bok-dong", "1931-08-01", "", y);                         /* the usual spelling */
+	add(f, "Bokdong GIM", "1931-02-02", "", z);                          /* the rules', surname last */
+	add(f, "Kim Bok-dong", "1935-04-05", "", t);                         /* another year */
+	add(f, "\xe7\x94\xb0\xe4\xb8\xad\xe8\x8a\xb1\xe5\xad\x90", "1930-01-01", "", j); /* 田中花子 */
+	add(f, "Tanaka Hanako", "1930-03-03", "", l);
+	add(f, "\xe3\x81\x9f\xe3\x81\xaa\xe3\x81\x8b \xe3\x81\xaf\xe3\x81\xaa\xe3\x81\x93", "1928-01-01", "",
+	    q); /* たなか はなこ */
+	add(f, "Hanako Tanaka", "1928-09-09", "", r);
+
+	list(f, &s);
+	assert_true(listed(&s, x, y));
+	assert_true(listed(&s, x, z));
+	assert_true(listed(&s, q, r));
+	assert_false(listed(&s, x, t));
+	assert_false(listed(&s, y, z)); /* two Latin spellings meet only through her Hangul */
+	assert_false(listed(&s, j, l)); /* kanji: no table */
+	assert_int_equal(s.n, 3);
+	logfix_audit_clean(f->lf);
+}
+
 static void
 test_correction_and_erasure_move_the_key(void **state)
 {
@@ -639,6 +674,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_found_by_name_and_year, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_found_across_scripts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_correction_and_erasure_move_the_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_distinct_and_merge, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_merged_claim_books_nothing, setup_fund, teardown),

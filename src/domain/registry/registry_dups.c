@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "core/romanize.h"
 #include "core/text.h"
 #include "domain/registry/registry_int.h"
 
@@ -28,13 +29,33 @@ registry_dup_basis_name(enum registry_dup_basis basis)
 	return (size_t)basis < sizeof(basis_names) / sizeof(basis_names[0]) ? basis_names[basis] : "?";
 }
 
+/* The duplicate key of a name (as search reads it) and a birth year, for pseudonym. */
+static enum redress_err
+dup_key_insert(struct store *store, const struct seal_key *index_key, const char *pseudonym,
+               const char *birth_date, const char *name, struct redress_error *err)
+{
+	char value[ROMANIZE_TEXT_MAX + 16], key[33];
+	struct store_stmt *st;
+
+	snprintf(value, sizeof(value), "%.4s:%s", birth_date, name);
+	registry_search_token(index_key, "dup", value, key);
+	explicit_bzero(value, sizeof(value));
+	if ((st = registry_stmt(store, REGISTRY_Q_DUP_INSERT, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, pseudonym);
+	return store_run(st, err);
+}
+
 enum redress_err
 registry_dup_key_write(struct store *store, const struct seal_key *index_key, const char *pseudonym,
                        const struct registry_identity *id, struct redress_error *err)
 {
-	char name[DUP_NAME_MAX], value[DUP_NAME_MAX + 16], key[33];
+	char name[DUP_NAME_MAX];
+	struct romanize_forms forms;
 	struct store_stmt *st;
 	enum redress_err rc;
+	size_t i;
 
 	if ((st = registry_stmt(store, REGISTRY_Q_DUP_DELETE, err)) == NULL)
 		return err->code;
@@ -44,15 +65,19 @@ registry_dup_key_write(struct store *store, const struct seal_key *index_key, co
 	registry_search_name_text(id->name, name, sizeof(name));
 	if (name[0] == '\0' || strlen(id->birth_date) < 4)
 		return REDRESS_OK; /* nothing to compare */
-	snprintf(value, sizeof(value), "%.4s:%s", id->birth_date, name);
-	registry_search_token(index_key, "dup", value, key);
+	rc = dup_key_insert(store, index_key, pseudonym, id->birth_date, name, err);
 	explicit_bzero(name, sizeof(name));
-	explicit_bzero(value, sizeof(value));
-	if ((st = registry_stmt(store, REGISTRY_Q_DUP_INSERT, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, key);
-	store_bind_text(st, 2, pseudonym);
-	return store_run(st, err);
+	if (rc != REDRESS_OK)
+		return rc;
+	/*
+	 * A name in Hangul or kana has keys of its Latin forms too (core/romanize.h),
+	 * so that the same woman registered in Latin letters shares one.
+	 */
+	romanize_name(id->name, &forms);
+	for (i = 0; rc == REDRESS_OK && i < forms.n; i++)
+		rc = dup_key_insert(store, index_key, pseudonym, id->birth_date, forms.form[i], err);
+	explicit_bzero(&forms, sizeof(forms));
+	return rc;
 }
 
 /* The pair of two persons, the one registered first as a; regions equal and given: the stronger basis. */

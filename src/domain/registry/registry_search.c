@@ -49,33 +49,6 @@
 #define SEARCH_CHARS_MAX  64 /* characters of a name or query that count */
 #define SEARCH_TOKENS_MAX (2 * SEARCH_CHARS_MAX + 4)
 
-/* The code point at s (advancing *len_r bytes); a byte that starts no valid sequence counts as itself. */
-static unsigned long
-next_code_point(const unsigned char *s, size_t *len_r)
-{
-	if (s[0] < 0x80) {
-		*len_r = 1;
-		return s[0];
-	}
-	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
-		*len_r = 2;
-		return ((unsigned long)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-	}
-	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-		*len_r = 3;
-		return ((unsigned long)(s[0] & 0x0f) << 12) | ((unsigned long)(s[1] & 0x3f) << 6) |
-		       (s[2] & 0x3f);
-	}
-	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-	    (s[3] & 0xc0) == 0x80) {
-		*len_r = 4;
-		return ((unsigned long)(s[0] & 0x07) << 18) | ((unsigned long)(s[1] & 0x3f) << 12) |
-		       ((unsigned long)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-	}
-	*len_r = 1;
-	return s[0];
-}
-
 /*
  * The characters of a name as they count for search, into cps (at most
  * SEARCH_CHARS_MAX); returns how many.
@@ -88,7 +61,7 @@ name_chars(const char *name, unsigned long cps[SEARCH_CHARS_MAX])
 	unsigned long cp;
 
 	while (*s != '\0' && n < SEARCH_CHARS_MAX) {
-		cp = next_code_point(s, &len);
+		cp = text_utf8_next(s, &len);
 		s += len;
 		if (cp >= 0xff01 && cp <= 0xff5e) /* full-width Latin and digits */
 			cp -= 0xfee0;
