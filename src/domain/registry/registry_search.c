@@ -621,21 +621,57 @@ hits_has(const struct hits *h, const char *pseudonym)
 	return 0;
 }
 
-/* The persons holding token, into out (sorted, as the query orders them). */
+/*
+ * The persons holding token, into out (sorted, as the query orders them),
+ * at most limit of them: *whole_r is 0 when the list was longer (out then
+ * holds its first limit), else 1.
+ */
 static enum redress_err
-token_hits(struct store *store, const char *token, struct hits *out, struct redress_error *err)
+token_hits_upto(struct store *store, const char *token, size_t limit, struct hits *out, int *whole_r,
+                struct redress_error *err)
 {
 	enum store_step_result r;
 	struct store_stmt *st;
 	enum redress_err rc;
+	size_t read = 0;
 
+	*whole_r = 1;
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_FIND, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, token);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		if ((rc = hits_add(out, store_column_text(st, 0), err)) != REDRESS_OK)
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		if (read++ == limit) {
+			*whole_r = 0;
+			store_done(st);
+			return REDRESS_OK;
+		}
+		if ((rc = hits_add(out, store_column_text(st, 0), err)) != REDRESS_OK) {
+			store_done(st);
 			return rc;
+		}
+	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+/* The persons holding token, into out (sorted, as the query orders them). */
+static enum redress_err
+token_hits(struct store *store, const char *token, struct hits *out, struct redress_error *err)
+{
+	int whole;
+
+	return token_hits_upto(store, token, SIZE_MAX, out, &whole, err);
+}
+
+/* Keeps in h (sorted) only the persons b (sorted) has too. */
+static void
+hits_intersect(struct hits *h, const struct hits *b)
+{
+	size_t j, n;
+
+	for (j = n = 0; j < h->n; j++)
+		if (hits_has(b, h->p[j]))
+			memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
+	h->n = n;
 }
 
 /* Adds to all (sorted, no duplicates) what b has that all has not. */
@@ -676,25 +712,33 @@ tokens_once(struct tokens *t)
 /*
  * A name query's tokens are pairs of letters; a pair of Hangul syllables
  * is rare, but a pair of Latin letters ("an", "ia") is held by much of a
- * fund.  So each token's list is first counted up to SEARCH_PROBE_ROWS,
- * and when one is shorter than that, the rarest token's list is read,
- * each of its persons checked in the database for seven other tokens by
- * the primary key (token, pseudonym), the one farthest from the rarest
- * in the query first, then the next rarest; a query of
- * more tokens reads the rarest's list again for the next seven, and the
- * persons found both times are kept.  The rows read are the rarest
- * token's list and a lookup per person and token, not every list: each
- * lookup in the database costs a fraction of a statement stepped from
- * here.  When every token is that common, every list is read whole and
- * the lists intersected in memory.  Either way the persons found are
+ * fund.  So the rarest token is found first by counting each token's
+ * list, up to SEARCH_PROBE_ROWS and never further than the rarest counted
+ * so far (a list longer than that one cannot be the rarest, so "maria
+ * garcia" counts about eight times its rarest pair's persons, not eight
+ * times SEARCH_PROBE_ROWS).  When one is shorter than SEARCH_PROBE_ROWS,
+ * the rarest token's list is read, then the list of the token farthest
+ * from it in the query (likely of another word: whoever holds "rc" holds
+ * "ci", not "ma"), up to SEARCH_MERGE_ROWS times as long, and the two
+ * merged in memory (reading a row costs a fraction of a lookup); each
+ * person left is then checked in the database for the other tokens, by
+ * the primary key (token, pseudonym), SEARCH_HOLDS a statement.  When the
+ * far list is longer, each of the rarest's persons is checked in the
+ * database for seven other tokens (REGISTRY_Q_SEARCH_FIND_ALL), the far
+ * one first, and a query of more tokens reads the rarest's list again for
+ * the next seven.  When every token is common, every list is read whole
+ * and the lists intersected in memory.  Every way the persons found are
  * those holding every token.
  */
 #define SEARCH_PROBE_ROWS 4096
 #define SEARCH_FIND_ALL   8 /* tokens REGISTRY_Q_SEARCH_FIND_ALL takes */
+#define SEARCH_MERGE_ROWS 8 /* rows of the far list read for each person of the rarest, at most */
+#define SEARCH_HOLDS      7 /* tokens REGISTRY_Q_SEARCH_HOLDS takes */
 
-/* How many hold token, counted up to SEARCH_PROBE_ROWS, into *count_r. */
+/* How many hold token, counted up to limit, into *count_r. */
 static enum redress_err
-token_probe(struct store *store, const char *token, int64_t *count_r, struct redress_error *err)
+token_probe(struct store *store, const char *token, int64_t limit, int64_t *count_r,
+            struct redress_error *err)
 {
 	struct store_stmt *st;
 	enum store_step_result r;
@@ -702,7 +746,7 @@ token_probe(struct store *store, const char *token, int64_t *count_r, struct red
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_PROBE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, token);
-	store_bind_int64(st, 2, SEARCH_PROBE_ROWS);
+	store_bind_int64(st, 2, limit);
 	if ((r = store_step(st, err)) != STORE_ROW)
 		return r == STORE_DONE ? error_set(err, REDRESS_E_STORE, "a token's count gave no row")
 		                       : err->code;
@@ -717,16 +761,13 @@ name_hits_whole(struct store *store, const struct tokens *t, struct hits *h, str
                 struct redress_error *err)
 {
 	enum redress_err rc = REDRESS_OK;
-	size_t i, j, n;
+	size_t i;
 
 	for (i = 0; i < t->n && rc == REDRESS_OK; i++) {
 		next->n = 0;
 		if ((rc = token_hits(store, t->hash[i], i == 0 ? h : next, err)) != REDRESS_OK || i == 0)
 			continue;
-		for (j = n = 0; j < h->n; j++)
-			if (hits_has(next, h->p[j]))
-				memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
-		h->n = n;
+		hits_intersect(h, next);
 	}
 	return rc;
 }
@@ -757,6 +798,52 @@ find_all(struct store *store, const struct tokens *t, const size_t *order, size_
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
+/*
+ * Whether pseudonym holds every token order[from, to) of t (at most
+ * SEARCH_HOLDS of them, each once), into *holds_r: the rows of hers
+ * among them are counted.
+ */
+static enum redress_err
+person_holds(struct store *store, const struct tokens *t, const size_t *order, size_t from, size_t to,
+             const char *pseudonym, int *holds_r, struct redress_error *err)
+{
+	enum store_step_result r;
+	struct store_stmt *st;
+	size_t k;
+
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_HOLDS, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, pseudonym);
+	for (k = 0; k < SEARCH_HOLDS; k++) /* fewer at the end: the first again, which counts once */
+		store_bind_text(st, (int)k + 2, t->hash[order[from + k < to ? from + k : from]]);
+	if ((r = store_step(st, err)) != STORE_ROW)
+		return r == STORE_DONE ? error_set(err, REDRESS_E_STORE, "a person's tokens gave no count")
+		                       : err->code;
+	*holds_r = store_column_int64(st, 0) == (int64_t)(to - from);
+	store_done(st);
+	return REDRESS_OK;
+}
+
+/* Each person of t's rarest list checked in the database, seven tokens a statement (order[1] first). */
+static enum redress_err
+name_hits_lookup(struct store *store, const struct tokens *t, const size_t *order, struct hits *h,
+                 struct hits *next, struct redress_error *err)
+{
+	enum redress_err rc;
+	size_t i;
+
+	h->n = 0;
+	if ((rc = find_all(store, t, order, 1, h, err)) != REDRESS_OK)
+		return rc;
+	for (i = SEARCH_FIND_ALL; i < t->n && h->n > 0; i += SEARCH_FIND_ALL - 1) {
+		next->n = 0;
+		if ((rc = find_all(store, t, order, i, next, err)) != REDRESS_OK)
+			return rc;
+		hits_intersect(h, next);
+	}
+	return REDRESS_OK;
+}
+
 static size_t
 distance(size_t a, size_t b)
 {
@@ -769,24 +856,28 @@ static enum redress_err
 name_hits(struct store *store, const struct tokens *t, struct hits *h, struct hits *next,
           struct redress_error *err)
 {
-	int64_t count[SEARCH_TOKENS_MAX];
-	size_t order[SEARCH_TOKENS_MAX], i, j, k, n, far;
+	int64_t count[SEARCH_TOKENS_MAX], best = SEARCH_PROBE_ROWS;
+	size_t order[SEARCH_TOKENS_MAX], i, j, k, n, far, limit;
 	enum redress_err rc;
+	int whole, holds;
 
 	if (t->n < 2)
 		return name_hits_whole(store, t, h, next, err);
 	for (i = 0; i < t->n; i++) {
-		if ((rc = token_probe(store, t->hash[i], &count[i], err)) != REDRESS_OK)
+		/* Counted no further than the rarest so far: a longer list is not the rarest. */
+		if ((rc = token_probe(store, t->hash[i], best, &count[i], err)) != REDRESS_OK)
 			return rc;
+		if (count[i] < best)
+			best = count[i];
 		/* Insertion by count, rarest first (a query has at most SEARCH_TOKENS_MAX). */
 		for (j = i; j > 0 && count[order[j - 1]] > count[i]; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
+		if (best == 0)
+			return REDRESS_OK; /* no one holds this one */
 	}
 	if (count[order[0]] >= SEARCH_PROBE_ROWS)
 		return name_hits_whole(store, t, h, next, err);
-	if (count[order[0]] == 0)
-		return REDRESS_OK; /* no one holds the rarest */
 	/*
 	 * The pairs of one word go together (whoever holds "rc" holds "ci"):
 	 * the pair farthest from the rarest in the query, likely of another
@@ -798,17 +889,27 @@ name_hits(struct store *store, const struct tokens *t, struct hits *h, struct hi
 	for (k = order[far]; far > 1; far--)
 		order[far] = order[far - 1];
 	order[1] = k;
-	if ((rc = find_all(store, t, order, 1, h, err)) != REDRESS_OK)
+	/* The rarest list and the far one, merged; when the far one is too long, looked up instead. */
+	if ((rc = token_hits(store, t->hash[order[0]], h, err)) != REDRESS_OK)
 		return rc;
-	for (i = SEARCH_FIND_ALL; i < t->n && h->n > 0; i += SEARCH_FIND_ALL - 1) {
-		next->n = 0;
-		if ((rc = find_all(store, t, order, i, next, err)) != REDRESS_OK)
-			return rc;
-		for (j = n = 0; j < h->n; j++)
-			if (hits_has(next, h->p[j]))
-				memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
-		h->n = n;
+	next->n = 0;
+	limit = h->n * SEARCH_MERGE_ROWS;
+	if ((rc = token_hits_upto(store, t->hash[order[1]], limit, next, &whole, err)) != REDRESS_OK)
+		return rc;
+	if (!whole)
+		return name_hits_lookup(store, t, order, h, next, err);
+	hits_intersect(h, next);
+	/* Each person left: the other tokens, looked up. */
+	for (j = n = 0; j < h->n; j++) {
+		for (i = 2, holds = 1; i < t->n && holds; i += SEARCH_HOLDS)
+			if ((rc = person_holds(store, t, order, i,
+			                       i + SEARCH_HOLDS < t->n ? i + SEARCH_HOLDS : t->n, h->p[j],
+			                       &holds, err)) != REDRESS_OK)
+				return rc;
+		if (holds)
+			memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
 	}
+	h->n = n;
 	return REDRESS_OK;
 }
 

@@ -244,6 +244,10 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                  .sql = "SELECT count(*) FROM (SELECT 1 FROM registry_search WHERE token = ?1"
                                         " LIMIT ?2) AS probe",
                                  .columns = "i"},
+    [REGISTRY_Q_SEARCH_HOLDS] = {.name = "registry.search.holds",
+                                 .sql = "SELECT count(*) FROM registry_search WHERE pseudonym = ?1"
+                                        " AND token IN (?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                 .columns = "i"},
     [REGISTRY_Q_SEARCH_FIND_ALL] = {.name = "registry.search.find_all",
                                     .sql = "SELECT a.pseudonym FROM registry_search a WHERE a.token = ?1"
                                            " AND EXISTS (SELECT 1 FROM registry_search b2 WHERE b2.token = ?2"
