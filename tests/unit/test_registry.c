@@ -596,12 +596,12 @@ count_found(void *ctx, const char *pseudonym, struct redress_error *err)
 /*
  * A name query finds those holding every pair of it, whichever way it is
  * read: from its rarest pair's list (a pair held by fewer than 4,096,
- * registry_search.c's SEARCH_PROBE_ROWS) merged with the far pair's list
- * when that is short, each person left looked up for the other pairs
- * (one who holds both ends but not the middle is not found), or each of
- * the rarest's persons looked up in rounds of eight pairs for a long
- * name, or, when every pair is that common, from every list read whole.
- * Latin and Hangul, pairs across the space included.
+ * registry_search.c's SEARCH_PROBE_ROWS) merged with the other pairs'
+ * lists that are short (one who holds both ends but not the middle is not
+ * found), each person left looked up for the pairs whose lists are long,
+ * seven a statement (a long name in two), or, when every pair is that
+ * common, from every list read whole.  Latin and Hangul, pairs across the
+ * space included.
  */
 static void
 test_search_rare_and_common(void **state)
