@@ -657,6 +657,45 @@ test_search_rare_and_common(void **state)
 	assert_string_equal(find(f, "최영희옥", &fc), "V-004107");
 	assert_string_equal(find(f, "최영이희옥", &fc), "V-004108");
 	assert_string_equal(find(f, "영희", &fc), "V-004107 V-004109");
+
+	/*
+	 * Rarest pairs held by more than the few checked one by one.  "bo
+	 * marsh": bo (661) is the rarest, merged with the far pair sh (330
+	 * left), then rs is too long to read for so few, so each one's own
+	 * tokens are searched for rs, ar, ma and om (a Bob Marsh lacks om).
+	 * "bo tom": ot (400: Bo Tom, Otto Marx) is the rarest, merged with the
+	 * short lists om, bo (not an Otto Marx) and to.
+	 */
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	for (i = 0; i < 860; i++) {
+		static const char *const names[] = {"Bo Marsh", "Bob Marsh", "Tom Marx",
+		                                    "Bo Tom",   "Bob Tod",   "Otto Marx"};
+		static const size_t upto[] = {300, 330, 430, 730, 760, 860};
+		size_t k = 0;
+
+		while (i >= upto[k])
+			k++;
+		person(&p, REGISTRY_VICTIM, names[k], "1930-01-01", NULL);
+		assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, pseudonym, &err),
+		                 REDRESS_OK);
+	}
+	assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	n = 0;
+	assert_int_equal(
+	    registry_search_find(f->lf->store, f->keys.index, "bo marsh", count_found, &n, &total, &err),
+	    REDRESS_OK);
+	assert_int_equal(n, 300);
+	assert_int_equal(total, 300);
+	n = 0;
+	assert_int_equal(
+	    registry_search_find(f->lf->store, f->keys.index, "bo tom", count_found, &n, &total, &err),
+	    REDRESS_OK);
+	assert_int_equal(n, 300);
+	n = 0;
+	assert_int_equal(
+	    registry_search_find(f->lf->store, f->keys.index, "bob marsh", count_found, &n, &total, &err),
+	    REDRESS_OK);
+	assert_int_equal(n, 30);
 }
 
 /*

@@ -717,21 +717,22 @@ tokens_once(struct tokens *t)
  * so far (a longer list cannot be the rarest: "maria garcia" counts about
  * eight times its rarest pair's persons, not eight times
  * SEARCH_PROBE_ROWS).  When one is shorter than SEARCH_PROBE_ROWS, its
- * list is read, then the other tokens' lists, the farthest from it in the
- * query first (likely of another word: whoever holds "rc" holds "ci",
- * not "ma"), each merged in memory with the persons left while it is at
- * most SEARCH_MERGE_ROWS times as long as they are many: reading a row
- * costs about a tenth of a lookup (0.17 against 1.5 µs measured at
- * 100,000 people).  The tokens whose lists were longer are then looked up
- * in the database for each person left, by the primary key (token,
- * pseudonym), SEARCH_HOLDS a statement that stops at the first missing.
- * When every token is common, every list is read whole and the lists
- * intersected in memory.  Every way the persons found are those holding
- * every token.
+ * list is read; while more than SEARCH_FEW persons are left, the other
+ * tokens' lists are read too, the farthest from the rarest in the query
+ * first (likely of another word: whoever holds "rc" holds "ci", not
+ * "ma"), each merged in memory with the persons left, until one is more
+ * than SEARCH_MERGE_ROWS times as long as they are many (reading a row
+ * costs a few percent of a lookup).  Then each person left has her own
+ * tokens read in one lookup (registry_search_owned: one row of them all)
+ * and the tokens not merged are looked for among them, instead of one
+ * lookup in registry_search per person and token (measured at 100,000
+ * people: a Latin whole name's CPU time halved).  When every token is
+ * common, every list is read whole and the lists intersected in memory.
+ * Every way the persons found are those holding every token.
  */
 #define SEARCH_PROBE_ROWS 4096
-#define SEARCH_MERGE_ROWS 8 /* rows of a list read for each person left, at most */
-#define SEARCH_HOLDS      7 /* tokens REGISTRY_Q_SEARCH_HOLDS takes */
+#define SEARCH_MERGE_ROWS 8   /* rows of a list read for each person left, at most */
+#define SEARCH_FEW        256 /* persons left few enough to check one by one */
 
 /* How many hold token, counted up to limit, into *count_r. */
 static enum redress_err
@@ -771,27 +772,37 @@ name_hits_whole(struct store *store, const struct tokens *t, struct hits *h, str
 }
 
 /*
- * Whether pseudonym holds every token of t numbered in rest[0, n) (at
- * most SEARCH_HOLDS), into *holds_r.
+ * Whether pseudonym holds every token of t numbered in rest[0, n), into
+ * *holds_r: her own tokens are read in one lookup (registry_search_owned,
+ * which holds what registry_search holds of her) and each is looked for
+ * among them.  mine is room for them.
  */
 static enum redress_err
 person_holds(struct store *store, const struct tokens *t, const size_t *rest, size_t n, const char *pseudonym,
-             int *holds_r, struct redress_error *err)
+             struct buf *mine, int *holds_r, struct redress_error *err)
 {
 	enum store_step_result r;
 	struct store_stmt *st;
-	size_t k;
+	enum redress_err rc;
+	size_t i, k;
 
-	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_HOLDS, err)) == NULL)
+	buf_reset(mine);
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_OWNED_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	for (k = 0; k < SEARCH_HOLDS; k++) /* fewer at the end: the first again */
-		store_bind_text(st, (int)k + 2, t->hash[rest[k < n ? k : 0]]);
-	if ((r = store_step(st, err)) != STORE_ROW)
-		return r == STORE_DONE ? error_set(err, REDRESS_E_STORE, "a person's tokens gave no answer")
-		                       : err->code;
-	*holds_r = store_column_int64(st, 0) != 0;
-	store_done(st);
+	while ((r = store_step(st, err)) == STORE_ROW)
+		buf_puts(mine, store_column_text(st, 0));
+	if (r != STORE_DONE)
+		return err->code;
+	if ((rc = buf_error(mine, err)) != REDRESS_OK)
+		return rc;
+	*holds_r = 1;
+	for (k = 0; k < n && *holds_r; k++) {
+		for (i = 0; i + SEARCH_TOKEN_HEX <= mine->len; i += SEARCH_TOKEN_HEX)
+			if (memcmp(mine->data + i, t->hash[rest[k]], SEARCH_TOKEN_HEX) == 0)
+				break;
+		*holds_r = i + SEARCH_TOKEN_HEX <= mine->len;
+	}
 	return REDRESS_OK;
 }
 
@@ -808,9 +819,10 @@ name_hits(struct store *store, const struct tokens *t, struct hits *h, struct hi
           struct redress_error *err)
 {
 	int64_t count = 0, best = SEARCH_PROBE_ROWS;
-	size_t order[SEARCH_TOKENS_MAX], rest[SEARCH_TOKENS_MAX], i, j, k, n, nrest = 0, rarest = 0;
+	size_t order[SEARCH_TOKENS_MAX], rest[SEARCH_TOKENS_MAX], i, j, n, nrest = 0, rarest = 0;
+	struct buf mine;
 	enum redress_err rc;
-	int whole, holds;
+	int whole, holds = 0;
 
 	if (t->n < 2)
 		return name_hits_whole(store, t, h, next, err);
@@ -839,28 +851,31 @@ name_hits(struct store *store, const struct tokens *t, struct hits *h, struct hi
 	}
 	if ((rc = token_hits(store, t->hash[order[0]], h, err)) != REDRESS_OK)
 		return rc;
-	for (i = 1; i < t->n && h->n > 0; i++) {
+	for (i = 1; i < t->n && h->n > SEARCH_FEW; i++) {
 		next->n = 0;
 		if ((rc = token_hits_upto(store, t->hash[order[i]], h->n * SEARCH_MERGE_ROWS, next, &whole,
 		                          err)) != REDRESS_OK)
 			return rc;
-		if (whole)
-			hits_intersect(h, next);
-		else
-			rest[nrest++] = order[i]; /* too long to read for so few: looked up */
+		if (!whole) /* too long to read for so few: it and the rest looked up */
+			break;
+		hits_intersect(h, next);
 	}
-	/* Each person left: the tokens not merged, looked up. */
-	for (j = n = 0; j < h->n; j++) {
-		for (k = 0, holds = 1; k < nrest && holds; k += SEARCH_HOLDS)
-			if ((rc = person_holds(store, t, rest + k,
-			                       nrest - k < SEARCH_HOLDS ? nrest - k : SEARCH_HOLDS, h->p[j],
-			                       &holds, err)) != REDRESS_OK)
-				return rc;
+	for (; i < t->n; i++)
+		rest[nrest++] = order[i];
+	/* Each person left: her own tokens read, those not merged looked for among them. */
+	buf_init(&mine, 4096);
+	for (j = n = 0; j < h->n && nrest > 0; j++) {
+		if ((rc = person_holds(store, t, rest, nrest, h->p[j], &mine, &holds, err)) != REDRESS_OK)
+			goto out;
 		if (holds)
 			memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
 	}
-	h->n = n;
-	return REDRESS_OK;
+	if (nrest > 0)
+		h->n = n;
+	rc = REDRESS_OK;
+out:
+	buf_free(&mine);
+	return rc;
 }
 
 enum redress_err

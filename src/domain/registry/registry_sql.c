@@ -244,17 +244,6 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                  .sql = "SELECT count(*) FROM (SELECT 1 FROM registry_search WHERE token = ?1"
                                         " LIMIT ?2) AS probe",
                                  .columns = "i"},
-    [REGISTRY_Q_SEARCH_HOLDS] =
-        {.name = "registry.search.holds",
-         .sql = "SELECT CASE WHEN EXISTS (SELECT 1 FROM registry_search WHERE token = ?2 AND pseudonym = ?1)"
-                " AND EXISTS (SELECT 1 FROM registry_search WHERE token = ?3 AND pseudonym = ?1)"
-                " AND EXISTS (SELECT 1 FROM registry_search WHERE token = ?4 AND pseudonym = ?1)"
-                " AND EXISTS (SELECT 1 FROM registry_search WHERE token = ?5 AND pseudonym = ?1)"
-                " AND EXISTS (SELECT 1 FROM registry_search WHERE token = ?6 AND pseudonym = ?1)"
-                " AND EXISTS (SELECT 1 FROM registry_search WHERE token = ?7 AND pseudonym = ?1)"
-                " AND EXISTS (SELECT 1 FROM registry_search WHERE token = ?8 AND pseudonym = ?1)"
-                " THEN 1 ELSE 0 END",
-         .columns = "i"},
 
     /* Duplicate keys (registry_dups.c): who shares whose, never erased persons. */
     [REGISTRY_Q_DUP_DELETE] = {.name = "registry.dup.delete",
