@@ -248,6 +248,7 @@ struct rows {
 	size_t col;
 	const char
 	    *label; /* the table's name for a screen reader (its section's heading; NULL: the page's title) */
+	int stacked; /* cards on a phone even without a form (a long column that would wrap word by word) */
 };
 
 /* The columns' headings, by list (msgids); "" ends them. */
@@ -263,15 +264,16 @@ static const char *const list_heads[][5] = {
  * columns, [the form's], By.  With a form in its rows it is a stacked
  * table (page_table_stacked_begin): at phone width each row is a card,
  * each cell under its heading's words, so that a row's form is on the
- * screen, not beyond its right edge; without, it scrolls sideways in its
- * box (page_table_begin) like the other pages' tables.
+ * screen, not beyond its right edge (so too a list marked stacked);
+ * without, it scrolls sideways in its box (page_table_begin) like the
+ * other pages' tables.
  */
 static void
 stack_head(struct rows *r, size_t n)
 {
 	size_t i;
 
-	if (r->with_forms)
+	if (r->with_forms || r->stacked)
 		page_table_stacked_begin(r->p);
 	else
 		page_table_begin(r->p, r->label);
@@ -421,7 +423,7 @@ static const struct {
 static void
 overdue_grievances(struct page *p, struct store *store, int with_forms)
 {
-	struct rows r = {p, 0, CW_LIST_GRIEVANCES, with_forms, NULL, 1, {NULL}, 0, NULL};
+	struct rows r = {p, 0, CW_LIST_GRIEVANCES, with_forms, NULL, 1, {NULL}, 0, NULL, 0};
 	struct redress_error err;
 	enum redress_err rc;
 
@@ -625,7 +627,7 @@ casework_render(struct page *p, struct store *store, const char *pseudonym, int 
 	page_back_to_file(p, pseudonym);
 	for (i = 0; i < sizeof(person_lists) / sizeof(person_lists[0]); i++) {
 		enum cw_list list = person_lists[i].list;
-		struct rows r = {p, 0, list, 0, pseudonym, 0, {NULL}, 0, NULL};
+		struct rows r = {p, 0, list, 0, pseudonym, 0, {NULL}, 0, NULL, 0};
 
 		r.with_forms = list == CW_LIST_NOTES ? can_open : list == CW_LIST_CONTACTS ? 0 : can_write;
 		r.label = i18n_get(p->lang, person_lists[i].heading);
@@ -1304,7 +1306,8 @@ static void
 outreach_list(struct page *p, struct store *store)
 {
 	struct outreach_rows *r = calloc(1, sizeof(*r));
-	struct rows lab = {p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0, NULL}; /* the cells' labels */
+	/* The cells' labels; cards, because the programs that owe her make a long last column. */
+	struct rows lab = {p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0, NULL, 1};
 	struct redress_error err;
 	size_t i;
 
@@ -1463,7 +1466,7 @@ page_work(struct http_request *req, struct http_response *res)
 	struct task_cards tc;
 	struct store *store;
 	struct page p;
-	struct rows cr = {&p, 0, CW_LIST_NOTES, 1, NULL, 0, {NULL}, 0, NULL}; /* a decide form each */
+	struct rows cr = {&p, 0, CW_LIST_NOTES, 1, NULL, 0, {NULL}, 0, NULL, 0}; /* a decide form each */
 	enum redress_err rc;
 
 	if ((store = page_open(&p, req, res, N_("Work list"))) == NULL)
