@@ -4,9 +4,11 @@
  *
  * The layout is built for people who may use a screen reader or only a
  * keyboard: a skip link first, landmarks (header, nav, main, footer), the
- * lang attribute of the page's language, and no script at all; the one
- * stylesheet comes from /assets/ under a name holding its hash, so it can
- * be cached for a year and still change with the binary.
+ * lang attribute of the page's language, and nothing that needs a
+ * script: the one stylesheet and the one small script (a table's box a
+ * tab stop only while it scrolls; without it every box is one) come from
+ * /assets/ under names holding their hashes, so they can be cached for a
+ * year and still change with the binary.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -41,30 +43,46 @@ page_lang(struct http_request *req, struct http_response *res)
 	return I18N_KO;
 }
 
-/* ---- The stylesheet's name ------------------------------------------------------- */
+/* ---- The assets' names ------------------------------------------------------- */
 
-static pthread_once_t css_once = PTHREAD_ONCE_INIT;
-static char css_url[64];
+static pthread_once_t assets_once = PTHREAD_ONCE_INIT;
+static char css_url[64], js_url[64];
 
-static void
-css_name(void)
+/* FNV-1a of n bytes at s: a name that changes when the file does, not a security measure. */
+static unsigned long long
+asset_hash(const char *s, size_t n)
 {
-	/* FNV-1a: a name that changes when the file does, not a security measure. */
 	uint64_t h = 1469598103934665603ull;
 	size_t i;
 
-	for (i = 0; i < http_asset_css_len; i++) {
-		h ^= (unsigned char)http_asset_css[i];
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
 		h *= 1099511628211ull;
 	}
-	snprintf(css_url, sizeof(css_url), "/assets/redress.%016llx.css", (unsigned long long)h);
+	return (unsigned long long)h;
+}
+
+static void
+assets_name(void)
+{
+	snprintf(css_url, sizeof(css_url), "/assets/redress.%016llx.css",
+	         asset_hash(http_asset_css, http_asset_css_len));
+	snprintf(js_url, sizeof(js_url), "/assets/redress.%016llx.js",
+	         asset_hash(http_asset_js, http_asset_js_len));
 }
 
 const char *
 page_css_url(void)
 {
-	pthread_once(&css_once, css_name);
+	pthread_once(&assets_once, assets_name);
 	return css_url;
+}
+
+const char *
+page_js_url(void)
+{
+	pthread_once(&assets_once, assets_name);
+	return js_url;
 }
 
 /* ---- Layout ------------------------------------------------------------------ */
@@ -188,7 +206,9 @@ page_begin_full(struct page *p, struct http_request *req, struct http_response *
 	html_text(p->b, i18n_get(p->lang, title));
 	html_raw_const(p->b, " — redress</title><link rel=\"stylesheet\"");
 	html_href(p->b, "href", page_css_url());
-	html_raw_const(p->b, "></head><body><a class=\"skip\" href=\"#main\">");
+	html_raw_const(p->b, "><script defer");
+	html_href(p->b, "src", page_js_url());
+	html_raw_const(p->b, "></script></head><body><a class=\"skip\" href=\"#main\">");
 	html_text(p->b, T(p, "Skip to the content"));
 	html_raw_const(p->b, "</a><header class=\"top\"><p class=\"brand\"><a href=\"/\">");
 	html_text(p->b, T(p, "redress: the survivors' fund"));
@@ -694,13 +714,60 @@ page_form_copy(struct http_request *req, const char *name, char *out, size_t siz
 	return 1;
 }
 
+/* Whether the word s[0, n) is an id to keep whole: ASCII, a digit, a hyphen or a colon in it, not too long.
+ */
+static int
+id_word(const char *s, size_t n)
+{
+	int marked = 0;
+	size_t i;
+
+	if (n < 2 || n > PAGE_ID_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80)
+			return 0;
+		if ((c >= '0' && c <= '9') || c == '-' || c == ':')
+			marked = 1;
+	}
+	return marked;
+}
+
+void
+page_text_ids(struct page *p, const char *text)
+{
+	size_t i = 0, n;
+
+	while (text[i] != '\0') {
+		for (n = 0; text[i + n] == ' '; n++)
+			;
+		if (n > 0) {
+			html_textn(p->b, text + i, n);
+			i += n;
+			continue;
+		}
+		for (n = 0; text[i + n] != '\0' && text[i + n] != ' '; n++)
+			;
+		if (id_word(text + i, n)) {
+			html_raw_const(p->b, "<span class=\"id\">");
+			html_textn(p->b, text + i, n);
+			html_raw_const(p->b, "</span>");
+		} else {
+			html_textn(p->b, text + i, n);
+		}
+		i += n;
+	}
+}
+
 void
 page_fact(struct page *p, const char *label, const char *value)
 {
 	html_raw_const(p->b, "<dt>");
 	html_text(p->b, label);
 	html_raw_const(p->b, "</dt><dd>");
-	html_text(p->b, value != NULL && value[0] != '\0' ? value : "—");
+	page_text_ids(p, value != NULL && value[0] != '\0' ? value : "—");
 	html_raw_const(p->b, "</dd>");
 }
 
@@ -739,7 +806,7 @@ void
 page_td(struct page *p, const char *text)
 {
 	html_raw_const(p->b, "<td>");
-	html_text(p->b, text);
+	page_text_ids(p, text);
 	html_raw_const(p->b, "</td>");
 }
 

@@ -130,11 +130,23 @@ void page_select_end(struct page *p, const char *name, const char *error);
 struct store *page_open(struct page *p, struct http_request *req, struct http_response *res,
                         const char *title);
 
-/* A column heading <th scope="col">, and a cell; text already in the page's language. */
+/*
+ * text, escaped, with each of its ids, dates and codes kept on one line
+ * (V-000001, B-000001-000001, 2026-12-07, benefits:flagship-2015): a
+ * word of ASCII with a digit, a hyphen or a colon in it, at most
+ * PAGE_ID_MAX bytes, inside <span class="id"> (white-space: nowrap), so
+ * that a narrow cell does not break it at its hyphens.  Other words,
+ * Hangul, kana and kanji break as the language does.
+ */
+#define PAGE_ID_MAX 40
+void page_text_ids(struct page *p, const char *text);
+
+/* A column heading <th scope="col">, and a cell (its ids kept whole); text already in the page's language. */
 void page_th(struct page *p, const char *text);
 void page_td(struct page *p, const char *text);
 
-/* <dt>label</dt><dd>value</dd> (an em dash when value is empty); both already in the page's language. */
+/* <dt>label</dt><dd>value</dd> (an em dash when value is empty; its ids kept whole); both already in the
+ * page's language. */
 void page_fact(struct page *p, const char *label, const char *value);
 
 /* A link back to pseudonym's case file, "Back to the case file V-000001" (the task pages' first line). */
@@ -172,8 +184,9 @@ int page_list_end(struct page *p, int failed, size_t n, const char *error, const
  * that scrolls it sideways on a narrow screen: a region named label (NULL:
  * the page's title) that the keyboard reaches (tabindex 0), so that a
  * table without a link in it can still be scrolled (WCAG 2.1.1; axe's
- * scrollable-region-focusable).  page_table_end, or page_list_end, closes
- * both.
+ * scrollable-region-focusable).  The pages' script (assets/redress.js)
+ * takes the tab stop away while the table fits, and gives it back when
+ * it no longer does.  page_table_end, or page_list_end, closes both.
  */
 void page_table_begin(struct page *p, const char *label);
 
@@ -196,6 +209,10 @@ void page_redirect(struct http_response *res, const char *path);
 
 /* The stylesheet's URL, "/assets/redress.HASH.css". */
 const char *page_css_url(void);
+
+/* The script's URL, "/assets/redress.HASH.js" (assets/redress.js: a table's box a tab stop only while it
+ * scrolls). */
+const char *page_js_url(void);
 
 /*
  * What a change made for a page needs to render its answer on the
@@ -388,5 +405,9 @@ void page_persons_death(struct http_request *req, struct http_response *res);
 /* The stylesheet (assets/redress.css, embedded at build time). */
 extern const char http_asset_css[];
 extern const size_t http_asset_css_len;
+
+/* The script (assets/redress.js, embedded at build time). */
+extern const char http_asset_js[];
+extern const size_t http_asset_js_len;
 
 #endif

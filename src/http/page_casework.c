@@ -246,6 +246,9 @@ struct rows {
 	const char
 	    *heads[8]; /* the columns' headings in the page's language, each cell labelled with its own */
 	size_t col;
+	const char
+	    *label; /* the table's name for a screen reader (its section's heading; NULL: the page's title) */
+	int stacked; /* cards on a phone even without a form (a long column that would wrap word by word) */
 };
 
 /* The columns' headings, by list (msgids); "" ends them. */
@@ -258,16 +261,22 @@ static const char *const list_heads[][5] = {
 
 /*
  * Opens the table at a list's first row: Number, [Person], the list's
- * columns, [the form's], By.  At phone width (class cw-stack) each row
- * is a block, each cell under its heading's words (data-label), so that
- * a row's form is on the screen, not beyond its right edge.
+ * columns, [the form's], By.  With a form in its rows it is a stacked
+ * table (page_table_stacked_begin): at phone width each row is a card,
+ * each cell under its heading's words, so that a row's form is on the
+ * screen, not beyond its right edge (so too a list marked stacked);
+ * without, it scrolls sideways in its box (page_table_begin) like the
+ * other pages' tables.
  */
 static void
 stack_head(struct rows *r, size_t n)
 {
 	size_t i;
 
-	html_raw_const(r->p->b, "<table class=\"cw-stack\"><thead><tr>");
+	if (r->with_forms || r->stacked)
+		page_table_stacked_begin(r->p);
+	else
+		page_table_begin(r->p, r->label);
 	for (i = 0; i < n; i++)
 		page_th(r->p, r->heads[i]);
 	html_raw_const(r->p->b, "</tr></thead><tbody>");
@@ -296,16 +305,14 @@ rows_head(struct rows *r)
 static void
 cell_open(struct rows *r)
 {
-	html_raw_const(r->p->b, "<td");
-	html_attr(r->p->b, "data-label", r->heads[r->col++]);
-	html_raw_const(r->p->b, ">");
+	page_td_begin(r->p, r->heads[r->col++], NULL);
 }
 
 static void
 cell_text(struct rows *r, const char *text)
 {
 	cell_open(r);
-	html_text(r->p->b, text);
+	page_text_ids(r->p, text);
 	html_raw_const(r->p->b, "</td>");
 }
 
@@ -419,11 +426,12 @@ static const struct {
 static void
 overdue_grievances(struct page *p, struct store *store, int with_forms)
 {
-	struct rows r = {p, 0, CW_LIST_GRIEVANCES, with_forms, NULL, 1, {NULL}, 0};
+	struct rows r = {p, 0, CW_LIST_GRIEVANCES, with_forms, NULL, 1, {NULL}, 0, NULL, 0};
 	struct redress_error err;
 	enum redress_err rc;
 
 	section(p, T(p, "Overdue grievances"));
+	r.label = T(p, "Overdue grievances");
 	rc = casework_grievances_each(store, 1, CASEWORK_DAYS_HERS, row_one, &r, &err);
 	page_list_end(p, rc != REDRESS_OK, r.n, T(p, "The grievances could not be read."),
 	              T(p, "No grievance has been open longer than its limit."));
@@ -627,9 +635,10 @@ casework_render(struct page *p, struct store *store, const char *pseudonym, int 
 	page_back_to_file(p, pseudonym);
 	for (i = 0; i < sizeof(person_lists) / sizeof(person_lists[0]); i++) {
 		enum cw_list list = person_lists[i].list;
-		struct rows r = {p, 0, list, 0, pseudonym, 0, {NULL}, 0};
+		struct rows r = {p, 0, list, 0, pseudonym, 0, {NULL}, 0, NULL, 0};
 
 		r.with_forms = list == CW_LIST_NOTES ? can_open : list == CW_LIST_CONTACTS ? 0 : can_write;
+		r.label = i18n_get(p->lang, person_lists[i].heading);
 		section(p, i18n_get(p->lang, person_lists[i].heading));
 		rc = person_lists[i].each(store, pseudonym, row_one, &r, &err);
 		page_list_end(p, rc != REDRESS_OK, r.n, i18n_get(p->lang, person_lists[i].error),
@@ -1305,11 +1314,13 @@ static void
 outreach_list(struct page *p, struct store *store)
 {
 	struct outreach_rows *r = calloc(1, sizeof(*r));
-	struct rows lab = {p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0}; /* the cells' labels */
+	/* The cells' labels; cards, because the programs that owe her make a long last column. */
+	struct rows lab = {p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0, NULL, 1};
 	struct redress_error err;
 	size_t i;
 
 	section(p, T(p, "Not yet reached: most frail and oldest first"));
+	lab.label = T(p, "Not yet reached: most frail and oldest first");
 	if (r == NULL ||
 	    (r->p = p, r->store = store, program_each(store, outreach_program, r, &err)) != REDRESS_OK) {
 		page_notice(p, "error", T(p, "The outreach list could not be read."));
@@ -1463,7 +1474,7 @@ page_work(struct http_request *req, struct http_response *res)
 	struct task_cards tc;
 	struct store *store;
 	struct page p;
-	struct rows cr = {&p, 0, CW_LIST_NOTES, 0, NULL, 0, {NULL}, 0};
+	struct rows cr = {&p, 0, CW_LIST_NOTES, 1, NULL, 0, {NULL}, 0, NULL, 0}; /* a decide form each */
 	enum redress_err rc;
 
 	if ((store = page_open(&p, req, res, N_("Work list"))) == NULL)

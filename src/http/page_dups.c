@@ -90,9 +90,7 @@ struct pair_rows {
 static void
 cell_begin(struct pair_rows *r, size_t col)
 {
-	html_raw_const(r->p->b, "<td");
-	html_attr(r->p->b, "data-label", r->heads[col]);
-	html_raw_const(r->p->b, ">");
+	page_td_begin(r->p, r->heads[col], NULL);
 }
 
 static enum redress_err
@@ -109,7 +107,7 @@ pair_row(void *ctx, const struct dups_pair *d, struct redress_error *err)
 		r->heads[1] = T(p, "Why suspected");
 		r->heads[2] = T(p, "Merge");
 		r->heads[3] = T(p, "Decide");
-		html_raw_const(p->b, "<table class=\"cw-stack\"><thead><tr>");
+		page_table_stacked_begin(p); /* a decide form in a row: cards on a phone */
 		for (i = 0; i < (r->may_decide ? 4u : 3u); i++)
 			page_th(p, r->heads[i]);
 		html_raw_const(p->b, "</tr></thead><tbody>");

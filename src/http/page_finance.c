@@ -710,14 +710,14 @@ order_row(void *ctx, const struct payments_order *o, struct redress_error *err)
 	html_raw_const(p->b, "<tr><td><code>");
 	html_text(p->b, o->id);
 	html_raw_const(p->b, "</code></td><td>");
-	html_text(p->b, o->beneficiary);
+	page_text_ids(p, o->beneficiary);
 	html_raw_const(p->b, "</td>");
 	td_money(p, o->amount, o->currency);
 	html_raw_const(p->b, "<td>");
 	html_text(p->b, order_state_words(p, o->state));
 	if (o->state == PAYMENTS_SETTLED && o->booked_on[0] != '\0') {
 		html_text(p->b, " ");
-		html_text(p->b, o->booked_on);
+		page_text_ids(p, o->booked_on);
 	}
 	if (o->state == PAYMENTS_RETURNED && o->reason[0] != '\0') {
 		html_raw_const(p->b, " <code>");

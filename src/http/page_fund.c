@@ -188,7 +188,7 @@ queue_row(void *ctx, const struct entitlement *e, const struct registry_person *
 	html_raw_const(p->b, "<tr><td>");
 	html_textf(p->b, "%zu", q->n);
 	html_raw_const(p->b, "</td><td>");
-	html_text(p->b, e->beneficiary);
+	page_text_ids(p, e->beneficiary);
 	html_raw_const(p->b, "</td><td>");
 	html_textf(p->b, "%d", person->birth_year);
 	html_raw_const(p->b, "</td><td>");

@@ -400,12 +400,15 @@ void
 page_asset(struct http_request *req, struct http_response *res)
 {
 	const char *name = http_param(req, "name");
-	const char *css = page_css_url() + strlen("/assets/");
+	const char *css = page_css_url() + strlen("/assets/"), *js = page_js_url() + strlen("/assets/");
 
-	if (strcmp(name, css) != 0) {
+	if (strcmp(name, css) == 0)
+		http_reply_text(res, 200, "text/css; charset=utf-8", http_asset_css, http_asset_css_len);
+	else if (strcmp(name, js) == 0)
+		http_reply_text(res, 200, "text/javascript; charset=utf-8", http_asset_js, http_asset_js_len);
+	else {
 		http_reply_text(res, 404, "text/plain; charset=utf-8", "no such asset\n", 14);
 		return;
 	}
-	http_reply_text(res, 200, "text/css; charset=utf-8", http_asset_css, http_asset_css_len);
 	res->immutable = 1;
 }

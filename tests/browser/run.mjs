@@ -148,6 +148,40 @@ async function scrollersReachable(name) {
   check(bad.length === 0, `${name}: what scrolls sideways is reached by the keyboard (${bad.slice(0, 3).join(', ')})`);
 }
 
+// Every id, code and date in the page's main part is drawn on one line, never broken at its hyphens
+// (V-000001, C-000001, B-000001-000001, 2026-12-07, benefits:flagship-2015, an IBAN): each occurrence's
+// Range.getClientRects() lies on one line. Returns how many were measured.
+async function idsWhole(name) {
+  const { seen, broken } = await page.evaluate(() => {
+    const re = /\b(?:[A-Z]{1,3}-\d{6}(?:-\d{6})?|\d{4}-\d\d-\d\d|[A-Z]{2}\d\d[A-Z0-9]{10,30}|[a-z]+:[a-z][a-z0-9-]*-\d+)\b/g;
+    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    const out = [];
+    let n = 0;
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (t.parentElement.closest('input, textarea, select, option, pre') || !t.parentElement.getClientRects().length) continue;
+      for (const m of t.data.matchAll(re)) {
+        const r = document.createRange();
+        r.setStart(t, m.index);
+        r.setEnd(t, m.index + m[0].length);
+        const tops = [...r.getClientRects()].filter((x) => x.width > 0).map((x) => x.top).sort((a, b) => a - b);
+        if (!tops.length) continue;
+        n++;
+        if (tops[tops.length - 1] - tops[0] > 4) out.push(m[0]);
+      }
+    }
+    return { seen: n, broken: out };
+  });
+  check(broken.length === 0, `${name}: every id, code and date is on one line (${seen} measured; broken: ${broken.slice(0, 4).join(', ')})`);
+  return seen;
+}
+
+// A table's scrolling box is a tab stop exactly while it scrolls (the pages' script, assets/redress.js).
+async function tabStops() {
+  return page.$$eval('main .table-scroll', (es) => es.map((e) => ({
+    scrolls: e.scrollWidth > e.clientWidth + 1, stop: e.hasAttribute('tabindex') && e.tabIndex === 0,
+  })));
+}
+
 // A role's pages at phone width (390 x 844) in Korean and Japanese: nothing scrolls sideways, and no
 // heading, label, button or column heading is left in English (two English words in a row; the data
 // a person typed, program names among them, is not checked). Screenshots phone-ROLE-PAGE-LANG.png.
@@ -158,6 +192,9 @@ async function phoneWalk(role, paths, allow = /^$/) {
       await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
       await noSideScroll(`${role}: ${path} in ${lang} at phone width`);
       await scrollersReachable(`${role}: ${path} in ${lang} at phone width`);
+      await idsWhole(`${role}: ${path} in ${lang} at phone width`);
+      const stops = await tabStops();
+      check(stops.every((b) => b.scrolls === b.stop), `${role}: ${path} in ${lang} at phone width: a table's box is a tab stop only while it scrolls (${stops.map((b) => `${b.scrolls ? 'scrolls' : 'fits'}/${b.stop ? 'stop' : 'no stop'}`).join(', ')})`);
       const english = await page.$$eval('main h1, main label, main button, main th, main legend, main summary, main .hint, main .notice, nav a',
         (es) => es.map((e) => e.textContent.trim()).filter((t) => /[A-Za-z]{3,}[ ,]+[A-Za-z]{3,}/.test(t)
           && !/SHA-256|pain\.001|camt\.054|payable:|benefits:|bank:|JSON|TOTP/.test(t)));
@@ -746,6 +783,36 @@ try {
   await page.waitForLoadState('load');
   check(res.status() === 200, 'the bank\'s rejection of an order is read');
   await phoneWalk('finance', ['/queue', '/fund', '/pledges', '/batches', '/batches/B-000001', '/account']);
+  // The batch's orders (B-000001-000001 ...) at 390 px in Japanese: the ids whole, so the table is wider
+  // than the screen and scrolls in its box, which the keyboard reaches (Tab); at 1100 px it fits and is no
+  // tab stop; narrowed again, the stop comes back (the script measures on resize).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/batches/B-000001?lang=ja`);
+  check(await idsWhole('the batch in ja at 390 px') >= 14, 'the batch in ja at 390 px: its order ids and beneficiaries were measured');
+  let stops = await tabStops();
+  check(stops.length === 1 && stops[0].scrolls && stops[0].stop, `the batch's orders in ja at 390 px scroll in a box that is a tab stop (${JSON.stringify(stops)})`);
+  await page.evaluate(() => {
+    const heading = document.querySelector('main .table-scroll').previousElementSibling; // its h2
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  });
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.classList.contains('table-scroll')), 'Tab from its heading reaches the scrolling orders table');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('End');
+  await page.waitForTimeout(100);
+  check(await page.$eval('main .table-scroll', (e) => e.scrollLeft > 0), 'the focused orders table scrolls sideways with the keyboard');
+  await axe('the batch in Japanese at 390 px (a scrolling table, a tab stop)');
+  await shot('phone-batch-orders-ja');
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.goto(`${base}/batches/B-000001?lang=ja`);
+  stops = await tabStops();
+  check(stops.length === 1 && !stops[0].scrolls && !stops[0].stop, `the batch's orders at 1100 px fit and are no tab stop (${JSON.stringify(stops)})`);
+  await axe('the batch in Japanese at 1100 px (a table that fits, no tab stop)');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(() => document.querySelector('main .table-scroll').getAttribute('tabindex') === '0', null, { timeout: 2000 }).catch(() => {});
+  stops = await tabStops();
+  check(stops.length === 1 && stops[0].scrolls && stops[0].stop, `narrowed to 390 px, the orders table is a tab stop again (${JSON.stringify(stops)})`);
   // The pledges at phone width: each pledge a card, every cell under its heading's words, nothing
   // to scroll sideways, the receipt form folded under it (figures in README).
   await page.setViewportSize({ width: 390, height: 844 });
@@ -1056,6 +1123,12 @@ try {
       for (const path of pagesToFit) {
         await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
         await noSideScroll(`${path} in ${lang} at ${label}`);
+        await idsWhole(`${path} in ${lang} at ${label}`);
+        if (path === '/persons' && label.startsWith('phone')) {
+          // The list of persons fits a phone (the pseudonyms whole): its box is no tab stop.
+          const stops = await tabStops();
+          check(stops.length === 1 && !stops[0].scrolls && !stops[0].stop, `the list of persons fits at 390 px in ${lang}: no tab stop (${JSON.stringify(stops)})`);
+        }
       }
     }
   }

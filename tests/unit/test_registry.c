@@ -596,15 +596,19 @@ count_found(void *ctx, const char *pseudonym, struct redress_error *err)
 /*
  * A name query finds those holding every pair of it, whichever way it is
  * read: from its rarest pair's list (a pair held by fewer than 4,096,
- * registry_search.c's SEARCH_PROBE_ROWS), in rounds of eight pairs for a
- * long name, or, when every pair is that common, from every list read
- * whole.  Latin and Hangul, pairs across the space included.
+ * registry_search.c's SEARCH_PROBE_ROWS) merged with the other pairs'
+ * lists that are short (one who holds both ends but not the middle is not
+ * found), each person left looked up for the pairs whose lists are long,
+ * seven a statement (a long name in two), or, when every pair is that
+ * common, from every list read whole.  Latin and Hangul, pairs across the
+ * space included.
  */
 static void
 test_search_rare_and_common(void **state)
 {
 	static const char *const others[] = {"Anna Marr",        "Marsh Anna", "Anna Marrowbridge",
-	                                     "Bob Marrowbridge", "김순자",     "박순자"};
+	                                     "Bob Marrowbridge", "김순자",     "박순자",
+	                                     "최영희옥",         "최영이희옥", "박영희"};
 	struct fixture *f = *state;
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	struct registry_new_person p;
@@ -618,13 +622,13 @@ test_search_rare_and_common(void **state)
 		assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, pseudonym, &err),
 		                 REDRESS_OK);
 	}
-	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) { /* V-004101 .. V-004106 */
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) { /* V-004101 .. V-004109 */
 		person(&p, REGISTRY_VICTIM, others[i], "1930-01-01", NULL);
 		assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, pseudonym, &err),
 		                 REDRESS_OK);
 	}
 	assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
-	assert_string_equal(pseudonym, "V-004106");
+	assert_string_equal(pseudonym, "V-004109");
 
 	/* Every pair (an nn na am ma ar) held by more than 4,096: every list read; not Marsh Anna (no "am").
 	 */
@@ -646,6 +650,52 @@ test_search_rare_and_common(void **state)
 	assert_string_equal(find(f, "김순자", &fc), "V-004105");
 	assert_string_equal(find(f, "순자", &fc), "V-004105 V-004106");
 	assert_string_equal(find(f, "박순", &fc), "V-004106");
+	/*
+	 * The rarest (최영, tied with 영희 and 희옥, counted first) and the far
+	 * pair (희옥) merged: 최영이희옥 holds both, not 영희 between them.
+	 */
+	assert_string_equal(find(f, "최영희옥", &fc), "V-004107");
+	assert_string_equal(find(f, "최영이희옥", &fc), "V-004108");
+	assert_string_equal(find(f, "영희", &fc), "V-004107 V-004109");
+
+	/*
+	 * Rarest pairs held by more than the few checked one by one.  "bo
+	 * marsh": bo (661) is the rarest, merged with the far pair sh (330
+	 * left), then rs is too long to read for so few, so each one's own
+	 * tokens are searched for rs, ar, ma and om (a Bob Marsh lacks om).
+	 * "bo tom": ot (400: Bo Tom, Otto Marx) is the rarest, merged with the
+	 * short lists om, bo (not an Otto Marx) and to.
+	 */
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	for (i = 0; i < 860; i++) {
+		static const char *const names[] = {"Bo Marsh", "Bob Marsh", "Tom Marx",
+		                                    "Bo Tom",   "Bob Tod",   "Otto Marx"};
+		static const size_t upto[] = {300, 330, 430, 730, 760, 860};
+		size_t k = 0;
+
+		while (i >= upto[k])
+			k++;
+		person(&p, REGISTRY_VICTIM, names[k], "1930-01-01", NULL);
+		assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, pseudonym, &err),
+		                 REDRESS_OK);
+	}
+	assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	n = 0;
+	assert_int_equal(
+	    registry_search_find(f->lf->store, f->keys.index, "bo marsh", count_found, &n, &total, &err),
+	    REDRESS_OK);
+	assert_int_equal(n, 300);
+	assert_int_equal(total, 300);
+	n = 0;
+	assert_int_equal(
+	    registry_search_find(f->lf->store, f->keys.index, "bo tom", count_found, &n, &total, &err),
+	    REDRESS_OK);
+	assert_int_equal(n, 300);
+	n = 0;
+	assert_int_equal(
+	    registry_search_find(f->lf->store, f->keys.index, "bob marsh", count_found, &n, &total, &err),
+	    REDRESS_OK);
+	assert_int_equal(n, 30);
 }
 
 /*

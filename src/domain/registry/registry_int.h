@@ -223,7 +223,6 @@ enum registry_statement {
 	REGISTRY_Q_SEARCH_OWNED_INSERT,
 	REGISTRY_Q_SEARCH_FIND,
 	REGISTRY_Q_SEARCH_PROBE,    /* how many hold a token, counted up to a limit */
-	REGISTRY_Q_SEARCH_FIND_ALL, /* who holds eight tokens (the rarest first) */
 	/* Duplicate keys (registry_dups.c). */
 	REGISTRY_Q_DUP_DELETE,
 	REGISTRY_Q_DUP_INSERT,

@@ -594,21 +594,57 @@ hits_has(const struct hits *h, const char *pseudonym)
 	return 0;
 }
 
-/* The persons holding token, into out (sorted, as the query orders them). */
+/*
+ * The persons holding token, into out (sorted, as the query orders them),
+ * at most limit of them: *whole_r is 0 when the list was longer (out then
+ * holds its first limit), else 1.
+ */
 static enum redress_err
-token_hits(struct store *store, const char *token, struct hits *out, struct redress_error *err)
+token_hits_upto(struct store *store, const char *token, size_t limit, struct hits *out, int *whole_r,
+                struct redress_error *err)
 {
 	enum store_step_result r;
 	struct store_stmt *st;
 	enum redress_err rc;
+	size_t read = 0;
 
+	*whole_r = 1;
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_FIND, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, token);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		if ((rc = hits_add(out, store_column_text(st, 0), err)) != REDRESS_OK)
+	while ((r = store_step(st, err)) == STORE_ROW) {
+		if (read++ == limit) {
+			*whole_r = 0;
+			store_done(st);
+			return REDRESS_OK;
+		}
+		if ((rc = hits_add(out, store_column_text(st, 0), err)) != REDRESS_OK) {
+			store_done(st);
 			return rc;
+		}
+	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
+}
+
+/* The persons holding token, into out (sorted, as the query orders them). */
+static enum redress_err
+token_hits(struct store *store, const char *token, struct hits *out, struct redress_error *err)
+{
+	int whole;
+
+	return token_hits_upto(store, token, SIZE_MAX, out, &whole, err);
+}
+
+/* Keeps in h (sorted) only the persons b (sorted) has too. */
+static void
+hits_intersect(struct hits *h, const struct hits *b)
+{
+	size_t j, n;
+
+	for (j = n = 0; j < h->n; j++)
+		if (hits_has(b, h->p[j]))
+			memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
+	h->n = n;
 }
 
 /* Adds to all (sorted, no duplicates) what b has that all has not. */
@@ -649,25 +685,32 @@ tokens_once(struct tokens *t)
 /*
  * A name query's tokens are pairs of letters; a pair of Hangul syllables
  * is rare, but a pair of Latin letters ("an", "ia") is held by much of a
- * fund.  So each token's list is first counted up to SEARCH_PROBE_ROWS,
- * and when one is shorter than that, the rarest token's list is read,
- * each of its persons checked in the database for seven other tokens by
- * the primary key (token, pseudonym), the one farthest from the rarest
- * in the query first, then the next rarest; a query of
- * more tokens reads the rarest's list again for the next seven, and the
- * persons found both times are kept.  The rows read are the rarest
- * token's list and a lookup per person and token, not every list: each
- * lookup in the database costs a fraction of a statement stepped from
- * here.  When every token is that common, every list is read whole and
- * the lists intersected in memory.  Either way the persons found are
- * those holding every token.
+ * fund.  So the rarest token is found first by counting each token's
+ * list, up to SEARCH_PROBE_ROWS and never further than the rarest counted
+ * so far (a longer list cannot be the rarest: "maria garcia" counts about
+ * eight times its rarest pair's persons, not eight times
+ * SEARCH_PROBE_ROWS).  When one is shorter than SEARCH_PROBE_ROWS, its
+ * list is read; while more than SEARCH_FEW persons are left, the other
+ * tokens' lists are read too, the farthest from the rarest in the query
+ * first (likely of another word: whoever holds "rc" holds "ci", not
+ * "ma"), each merged in memory with the persons left, until one is more
+ * than SEARCH_MERGE_ROWS times as long as they are many (reading a row
+ * costs a few percent of a lookup).  Then each person left has her own
+ * tokens read in one lookup (registry_search_owned: one row of them all)
+ * and the tokens not merged are looked for among them, instead of one
+ * lookup in registry_search per person and token (measured at 100,000
+ * people: a Latin whole name's CPU time halved).  When every token is
+ * common, every list is read whole and the lists intersected in memory.
+ * Every way the persons found are those holding every token.
  */
 #define SEARCH_PROBE_ROWS 4096
-#define SEARCH_FIND_ALL   8 /* tokens REGISTRY_Q_SEARCH_FIND_ALL takes */
+#define SEARCH_MERGE_ROWS 8   /* rows of a list read for each person left, at most */
+#define SEARCH_FEW        256 /* persons left few enough to check one by one */
 
-/* How many hold token, counted up to SEARCH_PROBE_ROWS, into *count_r. */
+/* How many hold token, counted up to limit, into *count_r. */
 static enum redress_err
-token_probe(struct store *store, const char *token, int64_t *count_r, struct redress_error *err)
+token_probe(struct store *store, const char *token, int64_t limit, int64_t *count_r,
+            struct redress_error *err)
 {
 	struct store_stmt *st;
 	enum store_step_result r;
@@ -675,7 +718,7 @@ token_probe(struct store *store, const char *token, int64_t *count_r, struct red
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_PROBE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, token);
-	store_bind_int64(st, 2, SEARCH_PROBE_ROWS);
+	store_bind_int64(st, 2, limit);
 	if ((r = store_step(st, err)) != STORE_ROW)
 		return r == STORE_DONE ? error_set(err, REDRESS_E_STORE, "a token's count gave no row")
 		                       : err->code;
@@ -690,44 +733,50 @@ name_hits_whole(struct store *store, const struct tokens *t, struct hits *h, str
                 struct redress_error *err)
 {
 	enum redress_err rc = REDRESS_OK;
-	size_t i, j, n;
+	size_t i;
 
 	for (i = 0; i < t->n && rc == REDRESS_OK; i++) {
 		next->n = 0;
 		if ((rc = token_hits(store, t->hash[i], i == 0 ? h : next, err)) != REDRESS_OK || i == 0)
 			continue;
-		for (j = n = 0; j < h->n; j++)
-			if (hits_has(next, h->p[j]))
-				memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
-		h->n = n;
+		hits_intersect(h, next);
 	}
 	return rc;
 }
 
 /*
- * The persons holding token order[0] and order[from, from + 7) of t
- * (fewer at the end: order[0] again), into out, sorted.
+ * Whether pseudonym holds every token of t numbered in rest[0, n), into
+ * *holds_r: her own tokens are read in one lookup (registry_search_owned,
+ * which holds what registry_search holds of her) and each is looked for
+ * among them.  mine is room for them.
  */
 static enum redress_err
-find_all(struct store *store, const struct tokens *t, const size_t *order, size_t from, struct hits *out,
-         struct redress_error *err)
+person_holds(struct store *store, const struct tokens *t, const size_t *rest, size_t n, const char *pseudonym,
+             struct buf *mine, int *holds_r, struct redress_error *err)
 {
 	enum store_step_result r;
 	struct store_stmt *st;
 	enum redress_err rc;
-	size_t k;
+	size_t i, k;
 
-	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_FIND_ALL, err)) == NULL)
+	buf_reset(mine);
+	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_OWNED_GET, err)) == NULL)
 		return err->code;
-	store_bind_text(st, 1, t->hash[order[0]]);
-	for (k = 0; k + 1 < SEARCH_FIND_ALL; k++)
-		store_bind_text(st, (int)k + 2, t->hash[order[from + k < t->n ? from + k : 0]]);
+	store_bind_text(st, 1, pseudonym);
 	while ((r = store_step(st, err)) == STORE_ROW)
-		if ((rc = hits_add(out, store_column_text(st, 0), err)) != REDRESS_OK) {
-			store_done(st);
-			return rc;
-		}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+		buf_puts(mine, store_column_text(st, 0));
+	if (r != STORE_DONE)
+		return err->code;
+	if ((rc = buf_error(mine, err)) != REDRESS_OK)
+		return rc;
+	*holds_r = 1;
+	for (k = 0; k < n && *holds_r; k++) {
+		for (i = 0; i + SEARCH_TOKEN_HEX <= mine->len; i += SEARCH_TOKEN_HEX)
+			if (memcmp(mine->data + i, t->hash[rest[k]], SEARCH_TOKEN_HEX) == 0)
+				break;
+		*holds_r = i + SEARCH_TOKEN_HEX <= mine->len;
+	}
+	return REDRESS_OK;
 }
 
 static size_t
@@ -742,47 +791,64 @@ static enum redress_err
 name_hits(struct store *store, const struct tokens *t, struct hits *h, struct hits *next,
           struct redress_error *err)
 {
-	int64_t count[SEARCH_TOKENS_MAX];
-	size_t order[SEARCH_TOKENS_MAX], i, j, k, n, far;
+	int64_t count = 0, best = SEARCH_PROBE_ROWS;
+	size_t order[SEARCH_TOKENS_MAX], rest[SEARCH_TOKENS_MAX], i, j, n, nrest = 0, rarest = 0;
+	struct buf mine;
 	enum redress_err rc;
+	int whole, holds = 0;
 
 	if (t->n < 2)
 		return name_hits_whole(store, t, h, next, err);
 	for (i = 0; i < t->n; i++) {
-		if ((rc = token_probe(store, t->hash[i], &count[i], err)) != REDRESS_OK)
+		/* Counted no further than the rarest so far: a longer list is not the rarest. */
+		if ((rc = token_probe(store, t->hash[i], best, &count, err)) != REDRESS_OK)
 			return rc;
-		/* Insertion by count, rarest first (a query has at most SEARCH_TOKENS_MAX). */
-		for (j = i; j > 0 && count[order[j - 1]] > count[i]; j--)
+		if (count == 0)
+			return REDRESS_OK; /* no one holds this one */
+		if (count < best) {
+			best = count;
+			rarest = i;
+		}
+	}
+	if (best >= SEARCH_PROBE_ROWS)
+		return name_hits_whole(store, t, h, next, err);
+	/* The rarest first, then the others farthest from it in the query first. */
+	order[0] = rarest;
+	for (i = 0, n = 1; i < t->n; i++) {
+		if (i == rarest)
+			continue;
+		for (j = n; j > 1 && distance(order[j - 1], rarest) < distance(i, rarest); j--)
 			order[j] = order[j - 1];
 		order[j] = i;
+		n++;
 	}
-	if (count[order[0]] >= SEARCH_PROBE_ROWS)
-		return name_hits_whole(store, t, h, next, err);
-	if (count[order[0]] == 0)
-		return REDRESS_OK; /* no one holds the rarest */
-	/*
-	 * The pairs of one word go together (whoever holds "rc" holds "ci"):
-	 * the pair farthest from the rarest in the query, likely of another
-	 * word, is checked first, then the others rarest first.
-	 */
-	for (i = 2, far = 1; i < t->n; i++)
-		if (distance(order[i], order[0]) > distance(order[far], order[0]))
-			far = i;
-	for (k = order[far]; far > 1; far--)
-		order[far] = order[far - 1];
-	order[1] = k;
-	if ((rc = find_all(store, t, order, 1, h, err)) != REDRESS_OK)
+	if ((rc = token_hits(store, t->hash[order[0]], h, err)) != REDRESS_OK)
 		return rc;
-	for (i = SEARCH_FIND_ALL; i < t->n && h->n > 0; i += SEARCH_FIND_ALL - 1) {
+	for (i = 1; i < t->n && h->n > SEARCH_FEW; i++) {
 		next->n = 0;
-		if ((rc = find_all(store, t, order, i, next, err)) != REDRESS_OK)
+		if ((rc = token_hits_upto(store, t->hash[order[i]], h->n * SEARCH_MERGE_ROWS, next, &whole,
+		                          err)) != REDRESS_OK)
 			return rc;
-		for (j = n = 0; j < h->n; j++)
-			if (hits_has(next, h->p[j]))
-				memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
-		h->n = n;
+		if (!whole) /* too long to read for so few: it and the rest looked up */
+			break;
+		hits_intersect(h, next);
 	}
-	return REDRESS_OK;
+	for (; i < t->n; i++)
+		rest[nrest++] = order[i];
+	/* Each person left: her own tokens read, those not merged looked for among them. */
+	buf_init(&mine, 4096);
+	for (j = n = 0; j < h->n && nrest > 0; j++) {
+		if ((rc = person_holds(store, t, rest, nrest, h->p[j], &mine, &holds, err)) != REDRESS_OK)
+			goto out;
+		if (holds)
+			memmove(h->p[n++], h->p[j], sizeof(h->p[0]));
+	}
+	if (nrest > 0)
+		h->n = n;
+	rc = REDRESS_OK;
+out:
+	buf_free(&mine);
+	return rc;
 }
 
 enum redress_err

@@ -244,24 +244,6 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                  .sql = "SELECT count(*) FROM (SELECT 1 FROM registry_search WHERE token = ?1"
                                         " LIMIT ?2) AS probe",
                                  .columns = "i"},
-    [REGISTRY_Q_SEARCH_FIND_ALL] = {.name = "registry.search.find_all",
-                                    .sql = "SELECT a.pseudonym FROM registry_search a WHERE a.token = ?1"
-                                           " AND EXISTS (SELECT 1 FROM registry_search b2 WHERE b2.token = ?2"
-                                           " AND b2.pseudonym = a.pseudonym)"
-                                           " AND EXISTS (SELECT 1 FROM registry_search b3 WHERE b3.token = ?3"
-                                           " AND b3.pseudonym = a.pseudonym)"
-                                           " AND EXISTS (SELECT 1 FROM registry_search b4 WHERE b4.token = ?4"
-                                           " AND b4.pseudonym = a.pseudonym)"
-                                           " AND EXISTS (SELECT 1 FROM registry_search b5 WHERE b5.token = ?5"
-                                           " AND b5.pseudonym = a.pseudonym)"
-                                           " AND EXISTS (SELECT 1 FROM registry_search b6 WHERE b6.token = ?6"
-                                           " AND b6.pseudonym = a.pseudonym)"
-                                           " AND EXISTS (SELECT 1 FROM registry_search b7 WHERE b7.token = ?7"
-                                           " AND b7.pseudonym = a.pseudonym)"
-                                           " AND EXISTS (SELECT 1 FROM registry_search b8 WHERE b8.token = ?8"
-                                           " AND b8.pseudonym = a.pseudonym)"
-                                           " ORDER BY a.pseudonym",
-                                    .columns = "t"},
 
     /* Duplicate keys (registry_dups.c): who shares whose, never erased persons. */
     [REGISTRY_Q_DUP_DELETE] = {.name = "registry.dup.delete",
