@@ -469,10 +469,17 @@ program_more_rules(struct page *p, const struct program *prog)
 	html_raw_const(p->b, "<dl class=\"facts\">");
 	if (r->npriority > 0) {
 		buf_reset(&text);
-		for (i = 0; i < r->npriority; i++)
-			buf_printf(&text, "%s%s", i > 0 ? ", " : "",
-			           r->priority[i] == PROGRAM_PRIORITY_AGE ? T(p, "oldest first")
-			                                                  : T(p, "most frail first"));
+		for (i = 0; i < r->npriority; i++) {
+			buf_puts(&text, i > 0 ? ", " : "");
+			if (r->priority[i] == PROGRAM_PRIORITY_VULNERABILITY)
+				buf_printf(&text, "%s: %s", T(p, "Vulnerable first"),
+				           registry_vulnerability_name(r->priority_vulnerability[i],
+				                                       i18n_code(p->lang)));
+			else
+				buf_puts(&text, r->priority[i] == PROGRAM_PRIORITY_AGE
+				                    ? T(p, "oldest first")
+				                    : T(p, "most frail first"));
+		}
 		page_fact(p, T(p, "Order of payment"), text.data);
 	}
 	for (i = 0; i < r->nexclusions; i++)

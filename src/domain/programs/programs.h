@@ -51,7 +51,7 @@
 #define PROGRAM_UNIT_VALUES_MAX 32
 #define PROGRAM_EXCLUSIONS_MAX  8
 #define PROGRAM_SERVICES_MAX    8
-#define PROGRAM_PRIORITY_MAX    3
+#define PROGRAM_PRIORITY_MAX    7     /* frailty, age and five vulnerability categories */
 #define PROGRAM_QUANTITY_DIGITS 4     /* fraction digits of a quantity of a unit ("17.5") */
 #define PROGRAM_INSTALMENTS_MAX 1200  /* a hundred years of monthly payments */
 #define PROGRAM_RULES_TEXT_MAX  65536 /* the rules' canonical JSON in an event */
@@ -103,6 +103,8 @@ enum program_combine {
 enum program_priority {
 	PROGRAM_PRIORITY_FRAILTY, /* most frail first */
 	PROGRAM_PRIORITY_AGE,     /* oldest (birth year) first */
+	/* "vulnerability:CODE": people with that category recorded first (domain/registry's vocabulary). */
+	PROGRAM_PRIORITY_VULNERABILITY,
 };
 
 enum program_form {
@@ -144,6 +146,7 @@ struct program_rules {
 	struct program_amount cap_family; /* a victim's total, all her claims and heirs together */
 	size_t npriority;
 	enum program_priority priority[PROGRAM_PRIORITY_MAX];
+	int priority_vulnerability[PROGRAM_PRIORITY_MAX]; /* PROGRAM_PRIORITY_VULNERABILITY: the category */
 	size_t nexclusions;
 	char exclusions[PROGRAM_EXCLUSIONS_MAX][PROGRAM_CODE_MAX + 1]; /* paid by these programs: excluded */
 	/* 1: exclusions[i] is a benefit recorded on her file ({"receives"}), not a program ({"paid_by"}). */

@@ -22,8 +22,9 @@ __extension__ typedef __int128 wide;
 static const char *const lang_codes[PROGRAM_LANGS] = {"ko", "ja", "en"};
 
 static const char *const combine_names[] = {[PROGRAM_COMBINE_SUM] = "sum", [PROGRAM_COMBINE_MAX] = "max"};
-static const char *const priority_names[] = {
-    [PROGRAM_PRIORITY_FRAILTY] = "frailty", [PROGRAM_PRIORITY_AGE] = "age"};
+static const char *const priority_names[] = {[PROGRAM_PRIORITY_FRAILTY] = "frailty",
+                                             [PROGRAM_PRIORITY_AGE] = "age",
+                                             [PROGRAM_PRIORITY_VULNERABILITY] = "vulnerability"};
 static const char *const at_death_names[] = {
     [PROGRAM_AT_DEATH_STOP] = "stop", [PROGRAM_AT_DEATH_HEIRS] = "heirs"};
 
@@ -531,31 +532,67 @@ caps_at(const struct reader *r, json_t *v, struct program_rules *rules)
 	return REDRESS_OK;
 }
 
+/* One priority key's text ("frailty", "age", "vulnerability:disability") into out. */
+static void
+priority_text(const struct program_rules *rules, size_t i, char *out, size_t size)
+{
+	if (rules->priority[i] == PROGRAM_PRIORITY_VULNERABILITY)
+		snprintf(out, size, "vulnerability:%s",
+		         registry_vulnerability_code(rules->priority_vulnerability[i]));
+	else
+		snprintf(out, size, "%s", priority_names[rules->priority[i]]);
+}
+
 static enum redress_err
 priority_at(const struct reader *r, json_t *v, struct program_rules *rules)
 {
-	char where[32];
+	char where[32], text[64], list[160];
 	json_t *e;
 	size_t i, k;
-	int index;
+	int index, used = 0;
 	enum redress_err rc;
 
-	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > NAMES_COUNT(priority_names))
-		return error_set(
-		    r->err, REDRESS_E_INVALID,
-		    "field 'priority' must be a list of \"frailty\" and \"age\", most important first");
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > PROGRAM_PRIORITY_MAX)
+		return error_set(r->err, REDRESS_E_INVALID,
+		                 "field 'priority' must be a list of \"frailty\", \"age\" and"
+		                 " \"vulnerability:CODE\", most important first, at most %d",
+		                 PROGRAM_PRIORITY_MAX);
 	json_array_foreach(v, i, e)
 	{
 		snprintf(where, sizeof(where), "priority[%zu]", i);
-		if ((rc = choice_at(r, e, where, priority_names, NAMES_COUNT(priority_names), &index)) !=
-		    REDRESS_OK)
-			return rc;
-		for (k = 0; k < i; k++)
-			if (rules->priority[k] == (enum program_priority)index)
+		if (json_is_string(e) && strncmp(json_string_value(e), "vulnerability:", 14) == 0) {
+			const char *code = json_string_value(e) + 14;
+
+			if ((index = registry_vulnerability_find(code)) < 0) {
+				for (k = 0, list[0] = '\0'; registry_vulnerability_code((int)k) != NULL; k++)
+					used +=
+					    snprintf(list + used, sizeof(list) - (size_t)used, "%s%s",
+					             k > 0 ? ", " : "", registry_vulnerability_code((int)k));
+				return error_set(
+				    r->err, REDRESS_E_INVALID,
+				    "field '%s': vulnerability category '%.32s' is not one of: %s", where,
+				    code, list);
+			}
+			rules->priority[i] = PROGRAM_PRIORITY_VULNERABILITY;
+			rules->priority_vulnerability[i] = index;
+		} else {
+			static const char *const plain[] = {"frailty", "age", "vulnerability:CODE"};
+
+			if ((rc = choice_at(r, e, where, plain, NAMES_COUNT(plain) - 1, &index)) !=
+			    REDRESS_OK)
 				return error_set(r->err, REDRESS_E_INVALID,
-				                 "field '%s': '%s' is listed twice", where,
-				                 priority_names[index]);
-		rules->priority[i] = (enum program_priority)index;
+				                 "field '%s' must be \"frailty\", \"age\" or"
+				                 " \"vulnerability:CODE\"",
+				                 where);
+			rules->priority[i] = (enum program_priority)index;
+		}
+		priority_text(rules, i, text, sizeof(text));
+		for (k = 0; k < i; k++)
+			if (rules->priority[k] == rules->priority[i] &&
+			    (rules->priority[i] != PROGRAM_PRIORITY_VULNERABILITY ||
+			     rules->priority_vulnerability[k] == rules->priority_vulnerability[i]))
+				return error_set(r->err, REDRESS_E_INVALID,
+				                 "field '%s': '%s' is listed twice", where, text);
 		rules->npriority = i + 1;
 	}
 	return REDRESS_OK;
@@ -809,8 +846,12 @@ program_rules_json(const struct program *p)
 	}
 	if (!bad && rules->npriority > 0) {
 		bad |= put(o, "priority", a = json_array());
-		for (i = 0; !bad && i < rules->npriority; i++)
-			bad |= json_array_append_new(a, json_string(priority_names[rules->priority[i]])) != 0;
+		for (i = 0; !bad && i < rules->npriority; i++) {
+			char key[64];
+
+			priority_text(rules, i, key, sizeof(key));
+			bad |= json_array_append_new(a, json_string(key)) != 0;
+		}
 	}
 	if (!bad && rules->nexclusions > 0) {
 		bad |= put(o, "exclusions", a = json_array());
