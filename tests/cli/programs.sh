@@ -65,7 +65,7 @@ expect_exit 12 as ada program add --file "$T/bad.json"
 expect_one_line_error "field 'payment.at_death' is missing"
 bad '{"priority":["wealth"]}'
 expect_exit 12 as ada program add --file "$T/bad.json"
-expect_one_line_error "field 'priority[0]' must be one of \"frailty\", \"age\""
+expect_one_line_error "field 'priority[0]' must be \"frailty\", \"age\" or \"vulnerability:CODE\""
 bad '{"benefits":{"survivor":"1","bereaved":"0"}}'
 expect_exit 12 as ada program add --file "$T/bad.json"
 expect_one_line_error "a program with 'harms' pays by harm; leave 'benefits' out"

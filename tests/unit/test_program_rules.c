@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "core/mem.h"
+#include "domain/registry/registry.h"
 #include "domain/programs/programs.h"
 
 static char *
@@ -84,8 +85,11 @@ test_examples(void **state)
 	harms[1] = program_harm_find(p, "displacement");
 	assert_int_equal(program_harms_amount(p, harms, 2, "2012-06-30", 0, &v, NULL, &err), REDRESS_OK);
 	assert_int_equal(v, 40LL * 56670000);
-	assert_int_equal(p->rules.npriority, 2);
-	assert_int_equal(p->rules.priority[0], PROGRAM_PRIORITY_FRAILTY);
+	assert_int_equal(p->rules.npriority, 3);
+	assert_int_equal(p->rules.priority[0], PROGRAM_PRIORITY_VULNERABILITY);
+	assert_int_equal(p->rules.priority_vulnerability[0], REGISTRY_VULN_DISABILITY);
+	assert_int_equal(p->rules.priority[1], PROGRAM_PRIORITY_FRAILTY);
+	assert_int_equal(p->rules.priority[2], PROGRAM_PRIORITY_AGE);
 
 	parse_example("pension.json", p);
 	assert_int_equal(p->rules.form, PROGRAM_FORM_INSTALMENTS);
@@ -293,6 +297,17 @@ test_refuses_malformed_rules(void **state)
 	     "field 'combine' without 'harms'"},
 	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"caps\":{\"household\":\"1\"}",
 	     "unknown field 'caps.household'"},
+	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"priority\":[\"vulnerability:wealthy\"]",
+	     "field 'priority[0]': vulnerability category 'wealthy' is not one of: disability, displaced"},
+	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},"
+	     "\"priority\":[\"vulnerability:minority\",\"age\",\"vulnerability:minority\"]",
+	     "field 'priority[2]': 'vulnerability:minority' is listed twice"},
+	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"priority\":[\"vulnerability\"]",
+	     "field 'priority[0]' must be \"frailty\", \"age\" or \"vulnerability:CODE\""},
+	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"priority\":[\"age\",\"frailty\","
+	     "\"vulnerability:disability\",\"vulnerability:displaced\",\"vulnerability:sole-carer\","
+	     "\"vulnerability:no-income\",\"vulnerability:minority\",\"vulnerability:disability\"]",
+	     "at most 7"},
 	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"priority\":[\"age\",\"age\"]",
 	     "field 'priority[1]': 'age' is listed twice"},
 	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"exclusions\":[{\"paid_by\":\"t\"}]",
