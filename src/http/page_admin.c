@@ -991,6 +991,35 @@ do_program_add(struct http_change *c, void *arg, struct http_response *res, stru
 	return rc;
 }
 
+/*
+ * The error summary of a pasted program file with several errors: each of
+ * the parser's messages in the page's language, linked to the textarea.
+ */
+static void
+pasted_errors(struct page *p, const struct program_errors *all)
+{
+	const char *names[PROGRAM_ERRORS_MAX + 1], *errors[PROGRAM_ERRORS_MAX + 1];
+	struct buf words[PROGRAM_ERRORS_MAX + 1];
+	size_t i, n = all->n;
+
+	for (i = 0; i < n; i++) {
+		buf_init(&words[i], REDRESS_ERROR_MAX * 4);
+		page_program_error(&words[i], p->lang, all->message[i]);
+		names[i] = "rules";
+		errors[i] = words[i].data != NULL ? words[i].data : all->message[i];
+	}
+	if (all->more > 0) {
+		buf_init(&words[n], 128);
+		buf_printf(&words[n], "%s: %zu", T(p, "More errors not listed"), all->more);
+		names[n] = "rules";
+		errors[n] = words[n].data != NULL ? words[n].data : "…";
+		n++;
+	}
+	page_error_summary(p, names, errors, n);
+	for (i = 0; i < n; i++)
+		buf_free(&words[i]);
+}
+
 void
 page_admin_program_add(struct http_request *req, struct http_response *res)
 {
@@ -1002,7 +1031,8 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	char *written = NULL;
 	struct page p;
 	struct editor_errors *e = NULL;
-	struct buf words; /* the parser's message in the page's language */
+	struct program_errors *all = NULL; /* a pasted file's errors, every one */
+	struct buf words;                  /* the parser's message in the page's language */
 	const char *at;
 	char input[32];
 	size_t i;
@@ -1050,7 +1080,9 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		}
 		mem_json_free(written);
 	} else if (text != NULL && text[0] != '\0' && /* the parser refuses a file over its limit */
-	           program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
+	           (all = calloc(1, sizeof(*all))) != NULL &&
+	           program_parse_all(text, strlen(text), &a->prog, all, &err) == REDRESS_OK) {
+		free(all);
 		buf_free(&words);
 		http_change_submit(req, do_program_add, a);
 		return;
@@ -1084,6 +1116,9 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		}
 		programs_page(&p, store, NULL, NULL, req, e);
 	} else {
+		/* Several errors of a pasted file: every one in the summary, in the page's language. */
+		if (all != NULL && all->n > 1)
+			pasted_errors(&p, all);
 		/* The parser's message names the field, or the line and column of a syntax error. */
 		programs_page(&p, store, text,
 		              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.")
@@ -1091,6 +1126,7 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		              NULL, NULL);
 	}
 	free(e);
+	free(all);
 	buf_free(&words);
 	page_end(&p, 422);
 }

@@ -134,6 +134,8 @@ const struct http_route http_routes[] = {
           "programs.versions.approve", api_programs_version_approve),
     NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/benefits", "persons.benefits",
           api_persons_benefit),
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/vulnerability", "persons.vulnerability",
+          api_persons_vulnerability),
     NEEDS(PERM_PERSONS_READ, GET, "/api/v1/programs/{code}/held", "programs.held", api_programs_held),
     NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/proof", "persons.proof", api_persons_proof),
     NEEDS(PERM_CLAIMS_READ, GET, "/api/v1/claims/{claim}/services", "claims.services", api_claims_services),

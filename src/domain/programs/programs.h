@@ -197,9 +197,33 @@ extern const struct event_module programs_module;
 
 /*
  * Parses a program file (len bytes of JSON).  Every error names the field
- * (and, for JSON syntax, the line and column) and changes nothing.
+ * (and, for JSON syntax, the line and column) and changes nothing.  err
+ * holds the first error found, followed by "(and N more errors)" when
+ * there were others: program_parse_all lists them all.
  */
 enum redress_err program_parse(const char *text, size_t len, struct program *p_r, struct redress_error *err);
+
+/* Every error of a program file found in one pass, each naming its field ("harms[2].amount"). */
+#define PROGRAM_ERRORS_MAX 32
+struct program_errors {
+	size_t n;    /* messages kept, in the order found (the file's order, mostly) */
+	size_t more; /* errors found beyond PROGRAM_ERRORS_MAX, not kept */
+	char message[PROGRAM_ERRORS_MAX][REDRESS_ERROR_MAX];
+};
+
+/*
+ * program_parse, going on after an invalid field to report every field
+ * that is wrong in errs (cleared first): each field of the top, of
+ * "accounts" and "benefits", and each section of the rules, each element
+ * of their lists (units, harms, services, exclusions, priority) and each
+ * field of a harm is read whatever came before it; a field that needs
+ * another (amounts need the currency) is skipped while that one is wrong.
+ * Checks across fields run once each field is right.  err holds the first
+ * error as program_parse gives it.  A syntax error is one error (the JSON
+ * cannot be read past it).
+ */
+enum redress_err program_parse_all(const char *text, size_t len, struct program *p_r,
+                                   struct program_errors *errs, struct redress_error *err);
 
 /*
  * Records the program (event "programs.program.added") and opens its
