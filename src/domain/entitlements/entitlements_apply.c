@@ -158,6 +158,19 @@ static const struct store_statement entitlements_statements[] = {
                                            " FROM entitlements_services WHERE claim = ?1 ORDER BY seq",
                                     .columns = "ittttt"
                                                "t"},
+    /* Each claim's service's latest record, counted by service and state, for the public report. */
+    [ENTITLEMENTS_Q_SERVICE_COUNTS] = {.name = "entitlements.service.counts",
+                                       .sql =
+                                           "SELECT s.service, s.state, count(*) FROM entitlements_services s"
+                                           " JOIN claims_claims c ON c.id = s.claim WHERE c.program = ?1"
+                                           " AND s.seq = (SELECT max(t.seq) FROM entitlements_services t"
+                                           " WHERE t.claim = s.claim AND t.service = s.service)"
+                                           " GROUP BY s.service, s.state ORDER BY s.service, s.state",
+                                       .columns = "tti"},
+    [ENTITLEMENTS_Q_BENEFITS_OF] = {.name = "entitlements.benefits.of",
+                                    .sql = "SELECT seq, person, benefit, receives, benefit_on, actor"
+                                           " FROM entitlements_benefits WHERE person = ?1 ORDER BY seq",
+                                    .columns = "ittitt"},
     /* Audit's snapshots: each table whole, by its key. */
     [ENTITLEMENTS_Q_SNAPSHOT] = {.name = "entitlements",
                                  .sql = "SELECT " COLUMNS " FROM entitlements ORDER BY id",

@@ -98,6 +98,17 @@ struct report_harm {
 	int64_t paid; /* minor units */
 };
 
+/*
+ * A service in kind's row (a program's "services", every one it declares):
+ * claims' services by their latest state, each count suppressed as the
+ * others are.
+ */
+#define REPORT_SERVICES_MAX 8 /* PROGRAM_SERVICES_MAX */
+struct report_service {
+	char service[33];
+	struct report_count scheduled, delivered, refused;
+};
+
 /* The figures of a report: what its body holds. */
 struct report {
 	char program[65];
@@ -127,6 +138,9 @@ struct report {
 	char form[16]; /* "lump_sum" or "instalments" */
 	/* Instalments not paid nor owed: not due yet, held for want of a proof of life, stopped at death. */
 	struct report_count scheduled, held, stopped;
+	/* Services in kind, in code order; none (and no "services" in the body) for a program without. */
+	size_t nservices;
+	struct report_service services[REPORT_SERVICES_MAX];
 	/*
 	 * Casework: people eligible (the outreach list's rule: alive victims,
 	 * alive heirs of a victim who died), claims opened under the program;
