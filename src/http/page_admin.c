@@ -20,6 +20,7 @@
 #include "domain/programs/programs.h"
 #include "domain/registry/registry.h"
 #include "http/page.h"
+#include "http/page_program_history.h"
 
 /* ---- Adding an account ------------------------------------------------------------------ */
 
@@ -951,6 +952,7 @@ page_admin_program_show(struct http_request *req, struct http_response *res)
 		status = 404;
 	} else {
 		program_rules(&p, &prog);
+		page_program_versions(&p, store, &prog);
 	}
 	html_raw_const(p.b, "<p><a href=\"/admin/programs\">");
 	html_text(p.b, T(&p, "Programs"));

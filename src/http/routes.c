@@ -6,6 +6,7 @@
  */
 #include "http/api.h"
 #include "http/page.h"
+#include "http/page_program_history.h"
 
 #define R(method, pattern, name, access, perm, handler)                                                      \
 	{                                                                                                    \
@@ -322,6 +323,24 @@ const struct http_route http_routes[] = {
                page_admin_program_add),
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs/{code}", "page.admin.program",
                page_admin_program_show),
+    /* A program's versions (page_program_history.c): proposed by one admin, approved by another. */
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs/{code}/versions/new", "page.admin.version_new",
+               page_admin_version_new),
+    PAGE_NEEDS_FILE(PERM_PROGRAMS_MANAGE, POST, "/admin/programs/{code}/versions", "page.admin.version_propose",
+                    page_admin_version_propose),
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs/{code}/versions/{version}/approve",
+               "page.admin.version_confirm", page_admin_version_confirm),
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, POST, "/admin/programs/{code}/versions/{version}/approve",
+               "page.admin.version_approve", page_admin_version_approve),
+    /* Her vulnerability categories and other benefits (page_program_history.c). */
+    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/{pseudonym}/vulnerability",
+               "page.persons.vulnerability_form", page_persons_vulnerability_form),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/vulnerability", "page.persons.vulnerability",
+               page_persons_vulnerability),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/{pseudonym}/benefits", "page.persons.benefits_form",
+               page_persons_benefits_form),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/benefits", "page.persons.benefits",
+               page_persons_benefits),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/death", "page.persons.death",
                page_persons_death),
     PAGE_NEEDS(PERM_PERSONS_ERASE, GET, "/persons/{pseudonym}/erase", "page.persons.erase_confirm",
