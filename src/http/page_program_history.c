@@ -790,6 +790,7 @@ page_persons_vulnerability(struct http_request *req, struct http_response *res)
 	page_begin_failed(&p, req, res, N_("Record vulnerability categories"));
 	vulnerability_render(&p, a->pseudonym, a->mask, a);
 	page_end(&p, 422);
+	explicit_bzero(a, sizeof(*a)); /* the reason, as typed */
 	free(a);
 }
 
