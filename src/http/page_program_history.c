@@ -694,6 +694,45 @@ vulnerability_render(struct page *p, const char *pseudonym, unsigned mask, const
 	html_raw_const(p->b, "</button></form>");
 }
 
+static enum redress_err
+vulnerability_row(void *ctx, const struct registry_vulnerability_record *r, struct redress_error *err)
+{
+	struct page *p = ctx;
+	struct buf words;
+	int i;
+
+	(void)err;
+	buf_init(&words, 256);
+	for (i = 0; i < REGISTRY_VULNS; i++)
+		if (r->mask & (1u << i))
+			buf_printf(&words, "%s%s", words.len > 0 ? ", " : "",
+			           registry_vulnerability_name(i, i18n_code(p->lang)));
+	html_raw_const(p->b, "<tr><td>");
+	page_when(p, r->at);
+	html_raw_const(p->b, "</td>");
+	page_td(p, words.len > 0 ? words.data : T(p, "None recorded"));
+	page_td(p, page_actor(r->actor));
+	html_raw_const(p->b, "</tr>");
+	buf_free(&words);
+	return REDRESS_OK;
+}
+
+/* What was recorded before, oldest first (the reasons stay sealed). */
+static void
+vulnerability_history(struct page *p, struct store *store, const char *pseudonym)
+{
+	struct redress_error err;
+
+	page_table_begin(p, T(p, "Recorded before"));
+	page_th(p, T(p, "Date"));
+	page_th(p, T(p, "Vulnerability"));
+	page_th(p, T(p, "By"));
+	html_raw_const(p->b, "</tr></thead><tbody>");
+	if (registry_vulnerability_each(store, pseudonym, vulnerability_row, p, &err) != REDRESS_OK)
+		page_notice(p, "error", T(p, "The vulnerability categories could not be read."));
+	page_table_end(p);
+}
+
 void
 page_persons_vulnerability_form(struct http_request *req, struct http_response *res)
 {
@@ -709,6 +748,7 @@ page_persons_vulnerability_form(struct http_request *req, struct http_response *
 	if (registry_vulnerability_get(store, person.pseudonym, &mask, NULL, &err) != REDRESS_OK)
 		page_notice(&p, "error", T(&p, "The vulnerability categories could not be read."));
 	vulnerability_render(&p, person.pseudonym, mask, NULL);
+	vulnerability_history(&p, store, person.pseudonym);
 	page_end(&p, 200);
 }
 
