@@ -160,6 +160,11 @@ else
 	page ada "/admin/programs/awf-1995?lang=en"
 	expect_not_in "$OUT" "awaiting a second admin" "nothing awaits"
 fi
+# The add page lists every error of a pasted file in its summary, in the page's language.
+post ada "/admin/programs?lang=ko" --data-urlencode 'rules={"code": "p x", "name": "P", "currency": "KRW", "cutoff": "2015-02-30", "accounts": {"fund": "bank:krw", "payable": "payable:p", "expense": "benefits:p"}, "benefits": {"survivor": "1", "bereaved": "0"}, "approvals": 1}'
+expect_eq "$STATUS" 422 "a pasted program with three errors"
+expect_eq "$(grep -o 'href="#f-rules"' "$T/body" | wc -l)" 3 "the add page's summary lists the three"
+expect_in "$OUT" "approvals" "the last of them"
 # The API lists every error of a pasted file too.
 jcall ada POST /programs "$bad"
 expect_status 400 "a program file with three errors"
