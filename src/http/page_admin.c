@@ -470,17 +470,7 @@ program_more_rules(struct page *p, const struct program *prog)
 	html_raw_const(p->b, "<dl class=\"facts\">");
 	if (r->npriority > 0) {
 		buf_reset(&text);
-		for (i = 0; i < r->npriority; i++) {
-			buf_puts(&text, i > 0 ? ", " : "");
-			if (r->priority[i] == PROGRAM_PRIORITY_VULNERABILITY)
-				buf_printf(&text, "%s: %s", T(p, "Vulnerable first"),
-				           registry_vulnerability_name(r->priority_vulnerability[i],
-				                                       i18n_code(p->lang)));
-			else
-				buf_puts(&text, r->priority[i] == PROGRAM_PRIORITY_AGE
-				                    ? T(p, "oldest first")
-				                    : T(p, "most frail first"));
-		}
+		page_program_order(p, prog, &text);
 		page_fact(p, T(p, "Order of payment"), text.data);
 	}
 	for (i = 0; i < r->nexclusions; i++)

@@ -21,6 +21,30 @@
 #include "http/page.h"
 #include "http/page_program_history.h"
 
+/* ---- A program's order of payment ------------------------------------------------------ */
+
+void
+page_program_order(struct page *p, const struct program *prog, struct buf *out)
+{
+	const struct program_rules *r = &prog->rules;
+	size_t i;
+
+	if (r->npriority == 0) {
+		buf_printf(out, "%s, %s", T(p, "most frail first"), T(p, "oldest first"));
+		return;
+	}
+	for (i = 0; i < r->npriority; i++) {
+		buf_puts(out, i > 0 ? ", " : "");
+		if (r->priority[i] == PROGRAM_PRIORITY_VULNERABILITY)
+			buf_printf(
+			    out, "%s: %s", T(p, "Vulnerable first"),
+			    registry_vulnerability_name(r->priority_vulnerability[i], i18n_code(p->lang)));
+		else
+			buf_puts(out, r->priority[i] == PROGRAM_PRIORITY_AGE ? T(p, "oldest first")
+			                                                     : T(p, "most frail first"));
+	}
+}
+
 /* ---- A program's versions --------------------------------------------------------------- */
 
 struct versions_ctx {

@@ -10,6 +10,10 @@
 #include "domain/programs/programs.h"
 #include "http/page.h"
 
+/* The program's order of payment in words ("Vulnerable first: disability, most frail first, ..."), appended
+ * to out. */
+void page_program_order(struct page *p, const struct program *prog, struct buf *out);
+
 /* The program page's section: its versions with their dates, and the way to propose or approve one. */
 void page_program_versions(struct page *p, struct store *store, const struct program *prog);
 

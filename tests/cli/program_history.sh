@@ -165,6 +165,11 @@ post ada "/admin/programs?lang=ko" --data-urlencode 'rules={"code": "p x", "name
 expect_eq "$STATUS" 422 "a pasted program with three errors"
 expect_eq "$(grep -o 'href="#f-rules"' "$T/body" | wc -l)" 3 "the add page's summary lists the three"
 expect_in "$OUT" "approvals" "the last of them"
+# The payment queue says each program's own order: colombia-1448 pays the disabled first.
+expect_exit 0 as ada program add --file "$SRCDIR/examples/colombia-1448.json"
+sign_in fumi
+page fumi "/queue?lang=en"
+expect_in "$OUT" "Order of payment: Vulnerable first: disability or long illness, most frail first, oldest first" "the queue page's order for colombia-1448"
 # The API lists every error of a pasted file too.
 jcall ada POST /programs "$bad"
 expect_status 400 "a program file with three errors"
