@@ -887,9 +887,11 @@ program_form(struct page *p, const char *text, const char *error)
 	html_raw_const(p->b, "</h2><p class=\"hint\">");
 	html_text(p->b, T(p, "Paste the program's rules as JSON, as for 'redress program add'. A program "
 	                     "cannot be changed once added."));
-	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs\">");
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs\""
+	                     " enctype=\"multipart/form-data\">");
 	page_csrf(p);
-	page_textarea(p, N_("The program's rules (JSON)"), "rules", text, error, 1, 16);
+	page_textarea(p, N_("The program's rules (JSON)"), "rules", text, error, 0, 16);
+	page_program_file_input(p);
 	html_raw_const(p->b, "<button type=\"submit\">");
 	html_text(p->b, T(p, "Add the program"));
 	html_raw_const(p->b, "</button></form>");
@@ -1015,7 +1017,9 @@ pasted_errors(struct page *p, const struct program_errors *all)
 void
 page_admin_program_add(struct http_request *req, struct http_response *res)
 {
+	const struct buf *upload = http_upload_file(req);
 	const char *text = http_form_field(req, "rules");
+	char *filed = NULL; /* a chosen file's text, NUL-terminated: read instead of the box */
 	struct redress_error err;
 	struct program_arg *a;
 	struct store *store;
@@ -1031,7 +1035,18 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	int from_editor = (text == NULL || text[0] == '\0') && http_query(req, "form") != NULL &&
 	                  strcmp(http_query(req, "form"), "editor") == 0;
 
+	if (upload != NULL && upload->len > 0) {
+		if (upload->len > PROGRAM_FILE_MAX || memchr(upload->data, '\0', upload->len) != NULL ||
+		    (filed = malloc(upload->len + 1)) == NULL) {
+			http_reply_error(res, 413, "too_large", "the program file is too large, or not text");
+			return;
+		}
+		memcpy(filed, upload->data, upload->len);
+		filed[upload->len] = '\0';
+		text = filed;
+	}
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		free(filed);
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
@@ -1041,6 +1056,7 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	if (from_editor) {
 		if ((e = calloc(1, sizeof(*e))) == NULL) {
 			free(a);
+			free(filed);
 			buf_free(&words);
 			http_reply_error(res, 503, "unavailable", "out of memory");
 			return;
@@ -1075,6 +1091,7 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	           (all = calloc(1, sizeof(*all))) != NULL &&
 	           program_parse_all(text, strlen(text), &a->prog, all, &err) == REDRESS_OK) {
 		free(all);
+		free(filed);
 		buf_free(&words);
 		http_change_submit(req, do_program_add, a);
 		return;
@@ -1082,6 +1099,8 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	free(a);
 	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL) {
 		free(e);
+		free(all);
+		free(filed);
 		buf_free(&words);
 		return;
 	}
@@ -1121,6 +1140,7 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	free(all);
 	buf_free(&words);
 	page_end(&p, 422);
+	free(filed); /* after the page: the box shows it again */
 }
 
 /* ---- Erasing a person ---------------------------------------------------------------------- */

@@ -45,6 +45,19 @@ page_program_order(struct page *p, const struct program *prog, struct buf *out)
 	}
 }
 
+void
+page_program_file_input(struct page *p)
+{
+	html_raw_const(p->b, "<div class=\"field\"><label for=\"f-file\">");
+	html_text(p->b, T(p, "Or the program file"));
+	html_raw_const(p->b, "</label><p class=\"hint\" id=\"f-file-hint\">");
+	html_text(p->b, T(p, "Rules longer than the box takes (about 1,000 characters) are sent as a file: "
+	                     "the file is read instead of the box."));
+	html_raw_const(
+	    p->b, "</p><input type=\"file\" id=\"f-file\" name=\"file\" accept=\".json,application/json\""
+	          " aria-describedby=\"f-file-hint\"></div>");
+}
+
 /* ---- A program's versions --------------------------------------------------------------- */
 
 struct versions_ctx {
@@ -209,14 +222,7 @@ version_form(struct page *p, const char *code, const char *text, const char *fro
 	/* A form field holds at most HTTP_FORM_FIELD_MAX bytes: longer rules come as a file. */
 	page_textarea(p, N_("The program's rules (JSON)"), "rules",
 	              text != NULL && strlen(text) <= HTTP_FORM_FIELD_MAX ? text : NULL, errors[0], 0, 16);
-	html_raw_const(p->b, "<div class=\"field\"><label for=\"f-file\">");
-	html_text(p->b, T(p, "Or the program file"));
-	html_raw_const(p->b, "</label><p class=\"hint\" id=\"f-file-hint\">");
-	html_text(p->b, T(p, "Rules longer than the box takes (about 1,000 characters) are sent as a file: "
-	                     "the file is read instead of the box."));
-	html_raw_const(
-	    p->b, "</p><input type=\"file\" id=\"f-file\" name=\"file\" accept=\".json,application/json\""
-	          " aria-describedby=\"f-file-hint\"></div>");
+	page_program_file_input(p);
 	page_input_hint(p, N_("In force from"), "from", "text", from, errors[1], 1, "off",
 	                T(p, "Today or a later day, for example 2026-12-07."));
 	html_raw_const(p->b, "<button type=\"submit\">");

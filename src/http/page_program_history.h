@@ -14,6 +14,13 @@
  * to out. */
 void page_program_order(struct page *p, const struct program *prog, struct buf *out);
 
+/*
+ * A program form's file input ("file"), for rules longer than a form field
+ * takes (HTTP_FORM_FIELD_MAX bytes): its form is multipart, and the file,
+ * when one is chosen, is read instead of the box.
+ */
+void page_program_file_input(struct page *p);
+
 /* The program page's section: its versions with their dates, and the way to propose or approve one. */
 void page_program_versions(struct page *p, struct store *store, const struct program *prog);
 

@@ -319,8 +319,8 @@ const struct http_route http_routes[] = {
     {HTTP_POST, "/admin/backup", "page.admin.backup", HTTP_SIGNED_IN, PERM_USERS_MANAGE, page_backup_take,
      HTTP_BACKUP_FORM_MAX, 1, 0},
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs", "page.admin.programs", page_admin_programs),
-    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, POST, "/admin/programs", "page.admin.program_add",
-               page_admin_program_add),
+    PAGE_NEEDS_FILE(PERM_PROGRAMS_MANAGE, POST, "/admin/programs", "page.admin.program_add",
+                    page_admin_program_add),
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs/{code}", "page.admin.program",
                page_admin_program_show),
     /* A program's versions (page_program_history.c): proposed by one admin, approved by another. */

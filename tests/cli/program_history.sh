@@ -165,8 +165,13 @@ post ada "/admin/programs?lang=ko" --data-urlencode 'rules={"code": "p x", "name
 expect_eq "$STATUS" 422 "a pasted program with three errors"
 expect_eq "$(grep -o 'href="#f-rules"' "$T/body" | wc -l)" 3 "the add page's summary lists the three"
 expect_in "$OUT" "approvals" "the last of them"
+# A program file longer than a form field (colombia-1448, about 2,700 bytes) is added from the page as a file.
+STATUS=$(curl -s -L -o "$T/body" -w '%{http_code}' -b "$T/ada.jar" -F "csrf_token=$(cat "$T/ada.csrf")" \
+	-F "file=@$SRCDIR/examples/colombia-1448.json;type=application/json" "$PAGES/admin/programs?lang=en")
+OUT=$(cat "$T/body")
+expect_eq "$STATUS" 200 "a long program file added from the page, as a file"
+expect_in "$OUT" "monthly minimum wage" "its page"
 # The payment queue says each program's own order: colombia-1448 pays the disabled first.
-expect_exit 0 as ada program add --file "$SRCDIR/examples/colombia-1448.json"
 sign_in fumi
 page fumi "/queue?lang=en"
 expect_in "$OUT" "Order of payment: Vulnerable first: disability or long illness, most frail first, oldest first" "the queue page's order for colombia-1448"
