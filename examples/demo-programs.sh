@@ -37,6 +37,8 @@ as fin ledger transfer --id gift-eur --from gift:eur --to bank:eur --amount 1000
 
 step "colombia-1448: two harms, each with its evidence, reviewed one by one"
 v=$(as cid person add --kind victim --name "Synthetic Survivor Uno" --birth-date 1950-05-05 --frailty 2)
+# The program pays people with a disability first ("priority": ["vulnerability:disability", ...]).
+as cid person vulnerability "$v" --set disability,displaced --reason "Synthetic: seen at the home visit"
 c=$(as cid claim open --program colombia-1448 --victim "$v")
 printf 'Synthetic statement of the harms\n' >"$dir/statement.txt"
 as cid claim evidence add "$c" "$dir/statement.txt" >/dev/null

@@ -21,44 +21,51 @@
 static void
 person_usage(FILE *f)
 {
-	fprintf(
-	    f, "usage: redress person add --kind victim|relative --name TEXT --birth-date YYYY-MM-DD\n"
-	       "                          [--national-id TEXT] [--phone TEXT] [--address TEXT]\n"
-	       "                          [--region CODE] [--language ko|ja|en] [--frailty 0-3]\n"
-	       "       redress person show PSEUDONYM [--reveal [--reason TEXT]] [--json]\n"
-	       "       redress person list [--status alive|deceased|erased] [--json]\n"
-	       "       redress person import FILE.csv [--dry-run]\n"
-	       "       redress person death PSEUDONYM --date YYYY-MM-DD\n"
-	       "       redress person erase PSEUDONYM\n"
-	       "       redress person bank PSEUDONYM --account TEXT [--iban TEXT] --bic BIC --holder TEXT\n"
-	       "       redress person reindex\n\n"
-	       "The people a fund exists for.  Each is known by a pseudonym given in order,\n"
-	       "V-000001 for a victim and R-000001 for a relative, and that is all any output shows.\n"
-	       "Name, birth date, national id, phone and address are sealed with the person's own\n"
-	       "key; only kind, status, birth year, date of death, region, language and frailty\n"
-	       "(0 none known .. 3 most frail: the payment queue's order) are kept in clear.\n\n"
-	       "add     registers a person and prints the pseudonym.  A national id already\n"
-	       "        registered (whatever its spacing, hyphens or case) is refused, naming who\n"
-	       "        holds it.  --language defaults to ko, --frailty to 0.\n"
-	       "show    the file; --reveal also opens the identity (caseworkers), and records who\n"
-	       "        read it, when, and --reason, sealed.\n"
-	       "list    everyone, or those with --status.\n"
-	       "import  registers every row of a CSV file whose first line names the columns\n"
-	       "        kind,name,birth_date,national_id,phone,address,region,language,frailty\n"
-	       "        (any order; kind, name and birth_date required) as one change: one bad row\n"
-	       "        (named by line and field) imports nothing.  --dry-run checks everything and\n"
-	       "        changes nothing.\n"
-	       "death   records the date of death.\n"
-	       "erase   destroys the person's key: her sealed fields never open again, here, in\n"
-	       "        the log, or in backups made from now on (admin).\n"
-	       "bank    records where she is paid: account number, IBAN if any, the bank's BIC and\n"
-	       "        the account holder, sealed like her identity (a later record replaces it).\n"
-	       "reindex indexes everyone again for the pages' search by name, telephone and\n"
-	       "        national id, and for suspected duplicates (keyed hashes of normalized parts;\n"
-	       "        a fund registered before the search or the duplicate keys existed needs it\n"
-	       "        once).  Each identity is opened once, in one change.\n\n"
-	       "add, import, death, bank and reindex need a caseworker; show and list an account that reads\n"
-	       "persons; --reveal a caseworker; erase an admin.\n\n");
+	fprintf(f,
+	        "usage: redress person add --kind victim|relative --name TEXT --birth-date YYYY-MM-DD\n"
+	        "                          [--national-id TEXT] [--phone TEXT] [--address TEXT]\n"
+	        "                          [--region CODE] [--language ko|ja|en] [--frailty 0-3]\n"
+	        "       redress person show PSEUDONYM [--reveal [--reason TEXT]] [--json]\n"
+	        "       redress person list [--status alive|deceased|erased] [--json]\n"
+	        "       redress person import FILE.csv [--dry-run]\n"
+	        "       redress person death PSEUDONYM --date YYYY-MM-DD\n"
+	        "       redress person erase PSEUDONYM\n"
+	        "       redress person bank PSEUDONYM --account TEXT [--iban TEXT] --bic BIC --holder TEXT\n"
+	        "       redress person reindex\n"
+	        "       redress person vulnerability PSEUDONYM --set CODE[,CODE...]|none --reason TEXT\n\n"
+	        "The people a fund exists for.  Each is known by a pseudonym given in order,\n"
+	        "V-000001 for a victim and R-000001 for a relative, and that is all any output shows.\n"
+	        "Name, birth date, national id, phone and address are sealed with the person's own\n"
+	        "key; only kind, status, birth year, date of death, region, language and frailty\n"
+	        "(0 none known .. 3 most frail: the payment queue's order) are kept in clear.\n\n"
+	        "add     registers a person and prints the pseudonym.  A national id already\n"
+	        "        registered (whatever its spacing, hyphens or case) is refused, naming who\n"
+	        "        holds it.  --language defaults to ko, --frailty to 0.\n"
+	        "show    the file; --reveal also opens the identity (caseworkers), and records who\n"
+	        "        read it, when, and --reason, sealed.\n"
+	        "list    everyone, or those with --status.\n"
+	        "import  registers every row of a CSV file whose first line names the columns\n"
+	        "        kind,name,birth_date,national_id,phone,address,region,language,frailty\n"
+	        "        (any order; kind, name and birth_date required) as one change: one bad row\n"
+	        "        (named by line and field) imports nothing.  --dry-run checks everything and\n"
+	        "        changes nothing.\n"
+	        "death   records the date of death.\n"
+	        "erase   destroys the person's key: her sealed fields never open again, here, in\n"
+	        "        the log, or in backups made from now on (admin).\n"
+	        "bank    records where she is paid: account number, IBAN if any, the bank's BIC and\n"
+	        "        the account holder, sealed like her identity (a later record replaces it).\n"
+	        "reindex indexes everyone again for the pages' search by name, telephone and\n"
+	        "        national id, and for suspected duplicates (keyed hashes of normalized parts;\n"
+	        "        a fund registered before the search or the duplicate keys existed needs it\n"
+	        "        once).  Each identity is opened once, in one change.\n"
+	        "vulnerability  records her vulnerability categories, replacing those recorded\n"
+	        "        before (none: she has none): disability, displaced, sole-carer, no-income,\n"
+	        "        minority.  A program may pay people with a category first (\"priority\":\n"
+	        "        [\"vulnerability:disability\", ...]).  The codes are in clear, like frailty;\n"
+	        "        --reason (required) is sealed with her key and goes with erasure.\n\n"
+	        "add, import, death, bank, vulnerability and reindex need a caseworker; show and list an "
+	        "account that reads\n"
+	        "persons; --reveal a caseworker; erase an admin.\n\n");
 	cli_person_change_usage(f);
 }
 
@@ -228,6 +235,14 @@ print_show(const struct registry_person *p, json_t *file, const struct registry_
 		       json_string_value(json_object_get(file, "merged_into")),
 		       (long long)json_integer_value(json_object_get(file, "merged_event")));
 	printf("  wish        %s\n", json_string_value(json_object_get(file, "wish")));
+	v = json_object_get(file, "vulnerability");
+	if (json_array_size(v) > 0) {
+		printf("  vulnerable ");
+		for (i = 0; i < json_array_size(v); i++)
+			printf("%s%s", i > 0 ? "," : " ", json_string_value(json_array_get(v, i)));
+		printf(" (event %lld)\n",
+		       (long long)json_integer_value(json_object_get(file, "vulnerability_event")));
+	}
 	json_object_foreach(json_object_get(file, "consents"), scope, v)
 	{
 		printf("  consent     %s: %s (event %lld)\n", scope,
@@ -600,6 +615,60 @@ person_death(struct cli *cli, int argc, char **argv)
 	return status;
 }
 
+struct vulnerability_arg {
+	const char *pseudonym, *reason;
+	unsigned mask;
+};
+
+static enum redress_err
+do_vulnerability(struct cli *cli, void *arg, struct redress_error *err)
+{
+	struct vulnerability_arg *v = arg;
+	struct registry_keys keys = cli_registry_keys(cli);
+
+	return registry_vulnerability_record(cli->log, &cli->actor, &keys, v->pseudonym, v->mask, v->reason,
+	                                     err);
+}
+
+static int
+person_vulnerability(struct cli *cli, int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"set", required_argument, NULL, 's'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct vulnerability_arg v = {NULL, NULL, 0};
+	char text[REGISTRY_VULN_TEXT_MAX + 1];
+	struct redress_error err;
+	const char *set = NULL;
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 's': set = optarg; break;
+		case 'r': v.reason = optarg; break;
+		case 'h': person_usage(stdout); return 0;
+		default: return cli_bad_option("person", argv);
+		}
+	}
+	if (optind + 1 != argc || set == NULL || v.reason == NULL)
+		return cli_usage_error("person",
+		                       "'vulnerability' takes one PSEUDONYM, --set CODE[,CODE...] (or"
+		                       " none) and --reason TEXT");
+	if (registry_vulnerability_parse(set, &v.mask, &err) != REDRESS_OK) {
+		error_prefix(&err, "--set");
+		return cli_fail(&err);
+	}
+	v.pseudonym = argv[optind];
+	if ((status = cli_run_change(cli, PERM_PERSONS_WRITE, do_vulnerability, &v)) == 0) {
+		registry_vulnerability_text(v.mask, text);
+		printf("%s: vulnerability categories %s\n", v.pseudonym, text[0] != '\0' ? text : "none");
+	}
+	return status;
+}
+
 static enum redress_err
 do_reindex(struct cli *cli, void *arg, struct redress_error *err)
 {
@@ -693,6 +762,8 @@ cmd_person(struct cli *cli, int argc, char **argv)
 		return cmd_person_bank(cli, argc, argv);
 	if (strcmp(sub, "reindex") == 0)
 		return person_reindex(cli, argc, argv);
+	if (strcmp(sub, "vulnerability") == 0)
+		return person_vulnerability(cli, argc, argv);
 	if (strcmp(sub, "update") == 0 || strcmp(sub, "approve-change") == 0 ||
 	    strcmp(sub, "reject-change") == 0 || strcmp(sub, "changes") == 0)
 		return cmd_person_change(cli, argc, argv);

@@ -135,6 +135,7 @@ read_program_file(int argc, char **argv, const char *cmd, struct program *p, int
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct program_errors *errs;
 	struct redress_error err;
 	const char *file = NULL;
 	struct buf text;
@@ -164,8 +165,24 @@ read_program_file(int argc, char **argv, const char *cmd, struct program *p, int
 		return cli_usage_error("program", "'%s' needs --file PROGRAM.json", cmd);
 	if (cli_read_file(file, PROGRAM_FILE_MAX, &text, &err) != REDRESS_OK)
 		return cli_fail(&err);
-	rc = program_parse(text.data != NULL ? text.data : "", text.len, p, &err);
+	if ((errs = malloc(sizeof(*errs))) == NULL) {
+		buf_free(&text);
+		return redress_exit_code(REDRESS_E_NOMEM);
+	}
+	/* Every error of the file at once, one a line, each naming its field. */
+	rc = program_parse_all(text.data != NULL ? text.data : "", text.len, p, errs, &err);
 	buf_free(&text);
+	if (rc == REDRESS_E_INVALID && errs->n > 1) {
+		size_t i;
+
+		for (i = 0; i < errs->n; i++)
+			fprintf(stderr, "redress: %.200s: %s\n", file, errs->message[i]);
+		if (errs->more > 0)
+			fprintf(stderr, "redress: %.200s: and %zu more errors\n", file, errs->more);
+		free(errs);
+		return redress_exit_code(rc);
+	}
+	free(errs);
 	if (rc != REDRESS_OK) {
 		/* A syntax error reads FILE:LINE:COLUMN: ..., a field's FILE: field '...' ... */
 		if (err.message[0] >= '0' && err.message[0] <= '9') {

@@ -146,6 +146,8 @@ void api_programs_versions(struct http_request *req, struct http_response *res);
 void api_programs_version_propose(struct http_request *req, struct http_response *res);
 void api_programs_version_approve(struct http_request *req, struct http_response *res);
 void api_persons_benefit(struct http_request *req, struct http_response *res);
+/* A person's vulnerability categories (api_entitlements.c): {"categories": "disability,...", "reason"}. */
+void api_persons_vulnerability(struct http_request *req, struct http_response *res);
 void api_programs_batch(struct http_request *req, struct http_response *res);
 void api_batches_show(struct http_request *req, struct http_response *res);
 void api_batches_export(struct http_request *req, struct http_response *res);

@@ -389,3 +389,53 @@ api_persons_benefit(struct http_request *req, struct http_response *res)
 	                 http_field_bool(res, body, "receives", 1, &a->receives) >= 0,
 	             do_benefit, a, sizeof(*a));
 }
+
+/* ---- Vulnerability categories on a person's file (domain/registry) ---------------------- */
+
+struct vulnerability_arg {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	char reason[REGISTRY_TEXT_MAX + 1];
+	unsigned mask;
+};
+
+static enum redress_err
+do_vulnerability(struct http_change *c, void *arg, struct http_response *res, struct redress_error *err)
+{
+	struct vulnerability_arg *a = arg;
+	json_t *codes = json_array();
+	enum redress_err rc;
+	int i;
+
+	if ((rc = registry_vulnerability_record(c->log, c->actor, &c->keys, a->pseudonym, a->mask, a->reason,
+	                                        err)) != REDRESS_OK) {
+		json_decref(codes);
+		return rc;
+	}
+	for (i = 0; codes != NULL && i < REGISTRY_VULNS; i++)
+		if (a->mask & (1u << i))
+			json_array_append_new(codes, json_string(registry_vulnerability_code(i)));
+	http_reply_json(res, 201, json_pack("{s:s, s:o*}", "pseudonym", a->pseudonym, "categories", codes));
+	return REDRESS_OK;
+}
+
+void
+api_persons_vulnerability(struct http_request *req, struct http_response *res)
+{
+	static const char *const fields[] = {"categories", "reason", NULL};
+	char text[REGISTRY_VULN_TEXT_MAX * 2];
+	struct vulnerability_arg *a;
+	struct redress_error err;
+	json_t *body;
+	int ok;
+
+	if ((a = api_form_begin(req, res, fields, 0, sizeof(*a), &body)) == NULL)
+		return;
+	ok = api_param_copy(req, res, "pseudonym", a->pseudonym, sizeof(a->pseudonym), NO_PERSON) == 0 &&
+	     http_field_string(res, body, "categories", 1, text, sizeof(text)) >= 0 &&
+	     http_field_string(res, body, "reason", 1, a->reason, sizeof(a->reason)) >= 0;
+	if (ok && registry_vulnerability_parse(text, &a->mask, &err) != REDRESS_OK) {
+		http_reply_error(res, 400, "invalid", "field 'categories': %s", err.message);
+		ok = 0;
+	}
+	api_form_end(req, body, ok, do_vulnerability, a, sizeof(*a));
+}

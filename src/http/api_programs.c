@@ -116,6 +116,7 @@ do_add(struct http_change *c, void *arg, struct http_response *res, struct redre
 struct program *
 api_program_file(struct http_request *req, struct http_response *res)
 {
+	struct program_errors *errs;
 	struct redress_error err;
 	struct program *p;
 
@@ -125,12 +126,30 @@ api_program_file(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return NULL;
 	}
-	if (program_parse(req->body.data != NULL ? req->body.data : "", req->body.len, p, &err) !=
-	    REDRESS_OK) {
+	if ((errs = malloc(sizeof(*errs))) == NULL) {
 		free(p);
-		http_reply_error(res, 400, "invalid", "the program file: %s", err.message);
+		http_reply_error(res, 503, "unavailable", "out of memory");
 		return NULL;
 	}
+	if (program_parse_all(req->body.data != NULL ? req->body.data : "", req->body.len, p, errs, &err) !=
+	    REDRESS_OK) {
+		/* The first error as the message, and every one in "errors" (each naming its field). */
+		json_t *list = json_array(), *reply;
+		size_t i;
+
+		for (i = 0; list != NULL && i < errs->n; i++)
+			json_array_append_new(list, json_string(errs->message[i]));
+		reply = json_pack("{s:{s:i, s:s, s:s+, s:o*}}", "error", "status", 400, "code", "invalid",
+		                  "message", "the program file: ", err.message, "errors", list);
+		free(p);
+		free(errs);
+		if (reply == NULL)
+			http_reply_error(res, 400, "invalid", "the program file: %s", err.message);
+		else
+			http_reply_json(res, 400, reply);
+		return NULL;
+	}
+	free(errs);
 	return p;
 }
 

@@ -20,6 +20,7 @@
 #include "domain/programs/programs.h"
 #include "domain/registry/registry.h"
 #include "http/page.h"
+#include "http/page_program_history.h"
 
 /* ---- Adding an account ------------------------------------------------------------------ */
 
@@ -469,10 +470,7 @@ program_more_rules(struct page *p, const struct program *prog)
 	html_raw_const(p->b, "<dl class=\"facts\">");
 	if (r->npriority > 0) {
 		buf_reset(&text);
-		for (i = 0; i < r->npriority; i++)
-			buf_printf(&text, "%s%s", i > 0 ? ", " : "",
-			           r->priority[i] == PROGRAM_PRIORITY_AGE ? T(p, "oldest first")
-			                                                  : T(p, "most frail first"));
+		page_program_order(p, prog, &text);
 		page_fact(p, T(p, "Order of payment"), text.data);
 	}
 	for (i = 0; i < r->nexclusions; i++)
@@ -889,9 +887,11 @@ program_form(struct page *p, const char *text, const char *error)
 	html_raw_const(p->b, "</h2><p class=\"hint\">");
 	html_text(p->b, T(p, "Paste the program's rules as JSON, as for 'redress program add'. A program "
 	                     "cannot be changed once added."));
-	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs\">");
+	html_raw_const(p->b, "</p><form class=\"form\" method=\"post\" action=\"/admin/programs\""
+	                     " enctype=\"multipart/form-data\">");
 	page_csrf(p);
-	page_textarea(p, N_("The program's rules (JSON)"), "rules", text, error, 1, 16);
+	page_textarea(p, N_("The program's rules (JSON)"), "rules", text, error, 0, 16);
+	page_program_file_input(p);
 	html_raw_const(p->b, "<button type=\"submit\">");
 	html_text(p->b, T(p, "Add the program"));
 	html_raw_const(p->b, "</button></form>");
@@ -944,6 +944,7 @@ page_admin_program_show(struct http_request *req, struct http_response *res)
 		status = 404;
 	} else {
 		program_rules(&p, &prog);
+		page_program_versions(&p, store, &prog);
 	}
 	html_raw_const(p.b, "<p><a href=\"/admin/programs\">");
 	html_text(p.b, T(&p, "Programs"));
@@ -984,10 +985,41 @@ do_program_add(struct http_change *c, void *arg, struct http_response *res, stru
 	return rc;
 }
 
+/*
+ * The error summary of a pasted program file with several errors: each of
+ * the parser's messages in the page's language, linked to the textarea.
+ */
+static void
+pasted_errors(struct page *p, const struct program_errors *all)
+{
+	const char *names[PROGRAM_ERRORS_MAX + 1], *errors[PROGRAM_ERRORS_MAX + 1];
+	struct buf words[PROGRAM_ERRORS_MAX + 1];
+	size_t i, n = all->n;
+
+	for (i = 0; i < n; i++) {
+		buf_init(&words[i], REDRESS_ERROR_MAX * 4);
+		page_program_error(&words[i], p->lang, all->message[i]);
+		names[i] = "rules";
+		errors[i] = words[i].data != NULL ? words[i].data : all->message[i];
+	}
+	if (all->more > 0) {
+		buf_init(&words[n], 128);
+		buf_printf(&words[n], "%s: %zu", T(p, "More errors not listed"), all->more);
+		names[n] = "rules";
+		errors[n] = words[n].data != NULL ? words[n].data : "…";
+		n++;
+	}
+	page_error_summary(p, names, errors, n);
+	for (i = 0; i < n; i++)
+		buf_free(&words[i]);
+}
+
 void
 page_admin_program_add(struct http_request *req, struct http_response *res)
 {
+	const struct buf *upload = http_upload_file(req);
 	const char *text = http_form_field(req, "rules");
+	char *filed = NULL; /* a chosen file's text, NUL-terminated: read instead of the box */
 	struct redress_error err;
 	struct program_arg *a;
 	struct store *store;
@@ -995,14 +1027,26 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	char *written = NULL;
 	struct page p;
 	struct editor_errors *e = NULL;
-	struct buf words; /* the parser's message in the page's language */
+	struct program_errors *all = NULL; /* a pasted file's errors, every one */
+	struct buf words;                  /* the parser's message in the page's language */
 	const char *at;
 	char input[32];
 	size_t i;
 	int from_editor = (text == NULL || text[0] == '\0') && http_query(req, "form") != NULL &&
 	                  strcmp(http_query(req, "form"), "editor") == 0;
 
+	if (upload != NULL && upload->len > 0) {
+		if (upload->len > PROGRAM_FILE_MAX || memchr(upload->data, '\0', upload->len) != NULL ||
+		    (filed = malloc(upload->len + 1)) == NULL) {
+			http_reply_error(res, 413, "too_large", "the program file is too large, or not text");
+			return;
+		}
+		memcpy(filed, upload->data, upload->len);
+		filed[upload->len] = '\0';
+		text = filed;
+	}
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		free(filed);
 		http_reply_error(res, 503, "unavailable", "out of memory");
 		return;
 	}
@@ -1012,6 +1056,7 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	if (from_editor) {
 		if ((e = calloc(1, sizeof(*e))) == NULL) {
 			free(a);
+			free(filed);
 			buf_free(&words);
 			http_reply_error(res, 503, "unavailable", "out of memory");
 			return;
@@ -1043,7 +1088,10 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		}
 		mem_json_free(written);
 	} else if (text != NULL && text[0] != '\0' && /* the parser refuses a file over its limit */
-	           program_parse(text, strlen(text), &a->prog, &err) == REDRESS_OK) {
+	           (all = calloc(1, sizeof(*all))) != NULL &&
+	           program_parse_all(text, strlen(text), &a->prog, all, &err) == REDRESS_OK) {
+		free(all);
+		free(filed);
 		buf_free(&words);
 		http_change_submit(req, do_program_add, a);
 		return;
@@ -1051,6 +1099,8 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 	free(a);
 	if ((store = page_open(&p, req, res, N_("Programs"))) == NULL) {
 		free(e);
+		free(all);
+		free(filed);
 		buf_free(&words);
 		return;
 	}
@@ -1077,6 +1127,9 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		}
 		programs_page(&p, store, NULL, NULL, req, e);
 	} else {
+		/* Several errors of a pasted file: every one in the summary, in the page's language. */
+		if (all != NULL && all->n > 1)
+			pasted_errors(&p, all);
 		/* The parser's message names the field, or the line and column of a syntax error. */
 		programs_page(&p, store, text,
 		              text == NULL || text[0] == '\0' ? T(&p, "Paste the program's rules.")
@@ -1084,8 +1137,10 @@ page_admin_program_add(struct http_request *req, struct http_response *res)
 		              NULL, NULL);
 	}
 	free(e);
+	free(all);
 	buf_free(&words);
 	page_end(&p, 422);
+	free(filed); /* after the page: the box shows it again */
 }
 
 /* ---- Erasing a person ---------------------------------------------------------------------- */

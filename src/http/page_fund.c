@@ -18,6 +18,7 @@
 #include "domain/ledger/ledger.h"
 #include "domain/programs/programs.h"
 #include "http/page.h"
+#include "http/page_program_history.h"
 
 /* <td> holding an amount in the page's language, right-aligned. */
 static void
@@ -220,6 +221,17 @@ program_queue(void *ctx, const struct program *prog, struct redress_error *err)
 	html_raw_const(p->b, "</h2><p><code>");
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</code></p>");
+	/* Its own order (page_program_history.c), when its rules give one. */
+	if (prog->rules.npriority > 0) {
+		struct buf order;
+
+		buf_init(&order, 256);
+		page_program_order(p, prog, &order);
+		html_raw_const(p->b, "<p class=\"hint\">");
+		html_textf(p->b, "%s: %s", T(p, "Order of payment"), order.data != NULL ? order.data : "");
+		html_raw_const(p->b, "</p>");
+		buf_free(&order);
+	}
 	/* "Nobody is waiting" only for an empty queue, not after a page of it. */
 	failed = entitlements_queue(pc->store, prog->code, queue_row, &q, err) != REDRESS_OK && !q.more;
 	if (page_list_end(p, failed, q.n, T(p, "The queue could not be read."),

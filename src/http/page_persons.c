@@ -27,6 +27,7 @@
 #include "domain/entitlements/entitlements.h"
 #include "domain/payments/payments.h"
 #include "http/page.h"
+#include "http/page_program_history.h"
 
 #define LIST_PAGE 50
 
@@ -1473,6 +1474,9 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 	snprintf(number, sizeof(number), "%d", person.birth_year);
 	page_fact(p, T(p, "Birth year"), number);
 	page_fact(p, T(p, "Frailty"), frailty_words(p, person.frailty));
+	/* page_program_history.c: what a program's priority and exclusions read on her file. */
+	page_casefile_vulnerability(p, store, person.pseudonym);
+	page_casefile_benefits(p, store, person.pseudonym);
 	page_fact(p, T(p, "Language"), language_name(person.language));
 	wish = json_string_value(json_object_get(file, "wish"));
 	page_fact(p, T(p, "Latest wish"), wish_words(p, wish != NULL ? wish : "none"));
@@ -1530,6 +1534,10 @@ casefile(struct page *p, struct store *store, const char *pseudonym, const struc
 			task_link(p, person.pseudonym, "/casework",
 			          T(p, "Casework: notes, tasks, contacts, grievances"), NULL);
 			n += 2;
+			if (alive) {
+				page_casefile_benefit_links(p, person.pseudonym);
+				n += 2;
+			}
 			if (victim) {
 				task_link(p, person.pseudonym, "/heirs", T(p, "Record an heir"), NULL);
 				n++;

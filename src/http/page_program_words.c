@@ -258,8 +258,29 @@ words(struct buf *out, enum i18n_lang lang, const char *message, size_t len, int
 	fill(out, lang, depth == 0 ? fallback_msgid : "%1$s", caps, 0, depth);
 }
 
+/* program_parse's note that a file has more errors than the one it names (programs.h). */
+static const char more_msgid[] = N_("%1$s (and %2$s more errors)");
+
 void
 page_program_error(struct buf *out, enum i18n_lang lang, const char *message)
 {
-	words(out, lang, message, strlen(message), 0);
+	static const char open[] = " (and ", close[] = " more errors)";
+	struct capture caps[WORDS_CAPTURES];
+	const char *tail = strstr(message, open);
+	size_t len = strlen(message), digits;
+
+	/* "FIRST (and N more errors)": the first translated, then how many more. */
+	if (tail != NULL && len > strlen(close) && strcmp(message + len - strlen(close), close) == 0) {
+		digits = (size_t)(message + len - strlen(close) - (tail + strlen(open)));
+		if (digits > 0 && strspn(tail + strlen(open), "0123456789") == digits) {
+			memset(caps, 0, sizeof(caps));
+			caps[1].at = message;
+			caps[1].len = (size_t)(tail - message);
+			caps[2].at = tail + strlen(open);
+			caps[2].len = digits;
+			fill(out, lang, more_msgid, caps, 1, 0);
+			return;
+		}
+	}
+	words(out, lang, message, len, 0);
 }

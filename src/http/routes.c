@@ -6,6 +6,7 @@
  */
 #include "http/api.h"
 #include "http/page.h"
+#include "http/page_program_history.h"
 
 #define R(method, pattern, name, access, perm, handler)                                                      \
 	{                                                                                                    \
@@ -134,6 +135,8 @@ const struct http_route http_routes[] = {
           "programs.versions.approve", api_programs_version_approve),
     NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/benefits", "persons.benefits",
           api_persons_benefit),
+    NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/vulnerability", "persons.vulnerability",
+          api_persons_vulnerability),
     NEEDS(PERM_PERSONS_READ, GET, "/api/v1/programs/{code}/held", "programs.held", api_programs_held),
     NEEDS(PERM_PERSONS_WRITE, POST, "/api/v1/persons/{pseudonym}/proof", "persons.proof", api_persons_proof),
     NEEDS(PERM_CLAIMS_READ, GET, "/api/v1/claims/{claim}/services", "claims.services", api_claims_services),
@@ -316,10 +319,28 @@ const struct http_route http_routes[] = {
     {HTTP_POST, "/admin/backup", "page.admin.backup", HTTP_SIGNED_IN, PERM_USERS_MANAGE, page_backup_take,
      HTTP_BACKUP_FORM_MAX, 1, 0},
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs", "page.admin.programs", page_admin_programs),
-    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, POST, "/admin/programs", "page.admin.program_add",
-               page_admin_program_add),
+    PAGE_NEEDS_FILE(PERM_PROGRAMS_MANAGE, POST, "/admin/programs", "page.admin.program_add",
+                    page_admin_program_add),
     PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs/{code}", "page.admin.program",
                page_admin_program_show),
+    /* A program's versions (page_program_history.c): proposed by one admin, approved by another. */
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs/{code}/versions/new", "page.admin.version_new",
+               page_admin_version_new),
+    PAGE_NEEDS_FILE(PERM_PROGRAMS_MANAGE, POST, "/admin/programs/{code}/versions", "page.admin.version_propose",
+                    page_admin_version_propose),
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, GET, "/admin/programs/{code}/versions/{version}/approve",
+               "page.admin.version_confirm", page_admin_version_confirm),
+    PAGE_NEEDS(PERM_PROGRAMS_MANAGE, POST, "/admin/programs/{code}/versions/{version}/approve",
+               "page.admin.version_approve", page_admin_version_approve),
+    /* Her vulnerability categories and other benefits (page_program_history.c). */
+    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/{pseudonym}/vulnerability",
+               "page.persons.vulnerability_form", page_persons_vulnerability_form),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/vulnerability", "page.persons.vulnerability",
+               page_persons_vulnerability),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, GET, "/persons/{pseudonym}/benefits", "page.persons.benefits_form",
+               page_persons_benefits_form),
+    PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/benefits", "page.persons.benefits",
+               page_persons_benefits),
     PAGE_NEEDS(PERM_PERSONS_WRITE, POST, "/persons/{pseudonym}/death", "page.persons.death",
                page_persons_death),
     PAGE_NEEDS(PERM_PERSONS_ERASE, GET, "/persons/{pseudonym}/erase", "page.persons.erase_confirm",

@@ -274,6 +274,8 @@ static const struct tlog_migration {
      "CREATE TABLE IF NOT EXISTS registry_search_owned (pseudonym TEXT NOT NULL, tokens TEXT NOT NULL,"
      " PRIMARY KEY (pseudonym, tokens)) WITHOUT ROWID;"
      "INSERT INTO registry_search_owned (pseudonym, tokens) SELECT pseudonym, token FROM registry_search;"},
+    /* NULL again: registry_vulnerabilities (a person's vulnerability categories, registry_vulnerability.c). */
+    {"the table of people's vulnerability categories", NULL},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

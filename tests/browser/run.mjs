@@ -564,6 +564,26 @@ try {
   await axe('case file with its history');
   await shot('case-file-history');
 
+  // Her vulnerability categories and another benefit, each on a page of its own (issue 16).
+  await page.goto(`${registered}/vulnerability`);
+  await axe('vulnerability categories');
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/vulnerability"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422 && await page.isVisible('.error-summary a[href="#f-reason"]'),
+    'vulnerability categories without a reason are refused, the summary linking the reason');
+  await axe('vulnerability categories with an error');
+  await page.check('#f-vuln-disability');
+  await page.fill('#f-reason', 'seen at the home visit');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/vulnerability"] button')]);
+  check(page.url() === registered && (await page.textContent('dl.summary')).includes('장애·장기 질환'), 'her category on the case file, in Korean');
+  await page.goto(`${registered}/benefits`);
+  await page.fill('#f-benefit', 'state-pension');
+  await page.selectOption('#f-receives', 'yes');
+  await page.fill('#f-date', '2020. 1. 1.');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/benefits"] button')]);
+  check((await page.textContent('main table')).includes('state-pension'), 'another benefit recorded (a Korean date form), listed on its page');
+  await axe('other benefits');
+
   // A death, on its own page, confirmed: a date in the future is refused; a Korean date form is taken.
   await page.goto(`${base}/persons/new`);
   await page.fill('#f-name', 'Demo Browser Second Person');
@@ -969,6 +989,23 @@ try {
   check(page.url().endsWith('/admin/programs/editor-browser') && clicks === 1 && (await page.textContent('main')).includes('5,000,000원')
     && (await page.textContent('main')).includes('payable:editor-browser'),
     'the editor adds a program by harm typed with a Korean date and separators, its accounts named from its code');
+
+  // A new version of a program, proposed from its page; its proposer may not approve it.
+  await page.goto(`${base}/admin/programs/browser-2026`);
+  check(await page.isVisible('#versions'), 'the program page lists its versions');
+  await Promise.all([page.waitForLoadState('load'), page.click('a[href="/admin/programs/browser-2026/versions/new"]')]);
+  await axe('a new version');
+  await page.fill('#f-rules', (await page.inputValue('#f-rules')).replace('50000000', '60000000'));
+  await page.fill('#f-from', new Date().toISOString().slice(0, 10));
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/programs/browser-2026/versions"] button')]);
+  check((await page.textContent('main')).includes('두 번째 관리자 승인 대기'), 'the new version awaits a second admin (said in Korean)');
+  await Promise.all([page.waitForLoadState('load'), page.click('a[href="/admin/programs/browser-2026/versions/2/approve"]')]);
+  check((await page.textContent('pre.rules')).includes('60000000'), 'the confirmation shows the version\'s rules');
+  await axe('approving a version');
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/programs/browser-2026/versions/2/approve"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() === 422, 'the proposer may not approve her own version');
+  await axe('a version refused to its proposer');
 
   // Erasing a person registered in this test, after typing her pseudonym.
   await page.goto(`${registered2}/erase`);

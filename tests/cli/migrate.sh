@@ -40,7 +40,7 @@ sqlite3 "$DB" "CREATE TABLE http_totp_steps (account TEXT PRIMARY KEY, step INTE
 
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 16"
+expect_in "$OUT" "migrated the schema from version 1 to 17"
 expect_eq "$(sqlite3 "$DB" "SELECT account || ':' || step FROM users_totp_steps")" "ada:12345" \
 	"the TOTP step kept, in the users module's table"
 expect_eq "$(sqlite3 "$DB" "SELECT program || ':' || seq FROM reports_renderings")" "flagship-2015:7" \
@@ -58,8 +58,8 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-for from in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-	expect_exit 0 as ada audit show --index "$((last - 15 + from))"
+for from in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+	expect_exit 0 as ada audit show --index "$((last - 16 + from))"
 	expect_in "$OUT" '"type": "log.migrated"'
 	expect_in "$OUT" "\"from\": $from"
 done
@@ -83,6 +83,8 @@ expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'reg
 	"the search tokens by person after migrating (migration 15)"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_search_pseudonym'")" 0 \
 	"the index it replaces, after migrating (migration 15)"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_vulnerabilities'")" 1 \
+	"the table of vulnerability categories after migrating (migration 16)"
 
 # The audit is clean, and the fund keeps working: reads, a change, the server's tables.
 expect_exit 0 rd audit verify
@@ -124,7 +126,7 @@ CREATE INDEX registry_search_pseudonym ON registry_search (pseudonym);
 UPDATE log_meta SET value = '15' WHERE name = 'schema';
 SQL
 expect_exit 0 rd migrate
-expect_in "$OUT" "from version 15 to 16"
+expect_in "$OUT" "from version 15 to 17"
 expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1")" \
 	"$(cat "$T/tokens.txt")" "search tokens after migration 15"
 expect_eq "$(sqlite3 "$DB" "SELECT tokens || ' ' || pseudonym FROM registry_search_owned ORDER BY 1")" \

@@ -27,7 +27,7 @@ expect_in "$OUT" "피해와 피해별 지급액" "the harms' heading in Korean"
 expect_in "$OUT" "성폭력" "a harm's Korean name"
 expect_in "$OUT" "30 × 법정 월 최저임금" "a harm's amount in units"
 expect_in "$OUT" "가족당 상한" "the family cap"
-expect_in "$OUT" "쇠약한 분 먼저, 연세 많은 분 먼저" "the order of payment"
+expect_in "$OUT" "취약한 분 먼저: 장애·장기 질환, 쇠약한 분 먼저, 연세 많은 분 먼저" "the order of payment"
 # Every table in a box the keyboard reaches, named: it may scroll sideways on a phone (WCAG 2.1.1).
 expect_in "$OUT" '<div class="table-scroll" role="region" tabindex="0" aria-label="피해와 피해별 지급액"><table>' "the harms' table in a named, focusable region"
 expect_eq "$(grep -o '<table>' "$T/body" | wc -l)" "$(grep -o 'role="region" tabindex="0" aria-label="[^"]*"><table>' "$T/body" | wc -l)" "every table of the program's page in its region"

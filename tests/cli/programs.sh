@@ -65,7 +65,7 @@ expect_exit 12 as ada program add --file "$T/bad.json"
 expect_one_line_error "field 'payment.at_death' is missing"
 bad '{"priority":["wealth"]}'
 expect_exit 12 as ada program add --file "$T/bad.json"
-expect_one_line_error "field 'priority[0]' must be one of \"frailty\", \"age\""
+expect_one_line_error "field 'priority[0]' must be \"frailty\", \"age\" or \"vulnerability:CODE\""
 bad '{"benefits":{"survivor":"1","bereaved":"0"}}'
 expect_exit 12 as ada program add --file "$T/bad.json"
 expect_one_line_error "a program with 'harms' pays by harm; leave 'benefits' out"
@@ -75,6 +75,17 @@ expect_one_line_error "field 'benefits' is missing"
 bad '{"exclusions":[{"paid_by":"harms-test"}]}'
 expect_exit 12 as ada program add --file "$T/bad.json"
 expect_one_line_error "field 'exclusions[0].paid_by' names the program itself"
+# Several errors at once: every one, one a line, each naming its field (issue 14).
+bad '{"cutoff":"2015-02-30","approvals":1,"harms":[{"code":"a b","names":{"en":"A"},"amount":"1"},{"code":"x","names":{"en":"X"},"amount":"1"},{"code":"y","names":{"fr":"Y"},"amount":"1.5"}]}'
+expect_exit 12 as ada program add --file "$T/bad.json"
+for e in "bad.json: field 'cutoff' has day 30" "bad.json: field 'harms[0].code'" \
+	"bad.json: unknown field 'harms[2].names.fr'" "bad.json: field 'harms[2].amount'" "bad.json: field 'approvals' is 1"; do
+	expect_in "$ERR" "$e" "every error of the file"
+done
+expect_eq "$(printf '%s\n' "$ERR" | grep -c '^redress: ')" 5 "one line an error"
+cp "$T/bad.json" "$T/bad-diff.json"
+expect_exit 12 as ada program diff --file "$T/bad-diff.json"
+expect_eq "$(printf '%s\n' "$ERR" | grep -c "^redress: .*bad-diff.json: ")" 5 "program diff names every error too"
 expect_eq "$(log_size)" "$size" "log size after refused program files"
 
 # The program and the three examples; the flagship stays as it was.

@@ -199,6 +199,7 @@ TABLE=(
 	'entitlements held --program flagship-2015 | admin caseworker reviewer'
 	'entitlements benefit $V1 --benefit state-pension --date 2020-01-01 | caseworker'
 	'person bank @V --account 1234-5678 --bic SHBKKRSE --holder "Synthetic Holder" | caseworker'
+	'person vulnerability @V --set disability --reason "Synthetic: seen at a visit" | caseworker'
 	'pay debtor --program flagship-2015 --name "Synthetic Fund" --iban DE89370400440532013000 --bic SHBKKRSE | finance'
 	'pay batch --program flagship-2015 | finance'
 	'pay export B-000001 --format pain.001 --out $T/pain.xml | finance'

@@ -19,6 +19,7 @@
 
 #include "core/mem.h"
 #include "domain/programs/programs.h"
+#include "domain/registry/registry.h"
 
 static char *
 read_example(const char *name, size_t *len_r)
@@ -84,8 +85,11 @@ test_examples(void **state)
 	harms[1] = program_harm_find(p, "displacement");
 	assert_int_equal(program_harms_amount(p, harms, 2, "2012-06-30", 0, &v, NULL, &err), REDRESS_OK);
 	assert_int_equal(v, 40LL * 56670000);
-	assert_int_equal(p->rules.npriority, 2);
-	assert_int_equal(p->rules.priority[0], PROGRAM_PRIORITY_FRAILTY);
+	assert_int_equal(p->rules.npriority, 3);
+	assert_int_equal(p->rules.priority[0], PROGRAM_PRIORITY_VULNERABILITY);
+	assert_int_equal(p->rules.priority_vulnerability[0], REGISTRY_VULN_DISABILITY);
+	assert_int_equal(p->rules.priority[1], PROGRAM_PRIORITY_FRAILTY);
+	assert_int_equal(p->rules.priority[2], PROGRAM_PRIORITY_AGE);
 
 	parse_example("pension.json", p);
 	assert_int_equal(p->rules.form, PROGRAM_FORM_INSTALMENTS);
@@ -293,6 +297,17 @@ test_refuses_malformed_rules(void **state)
 	     "field 'combine' without 'harms'"},
 	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"caps\":{\"household\":\"1\"}",
 	     "unknown field 'caps.household'"},
+	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"priority\":[\"vulnerability:wealthy\"]",
+	     "field 'priority[0]': vulnerability category 'wealthy' is not one of: disability, displaced"},
+	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},"
+	     "\"priority\":[\"vulnerability:minority\",\"age\",\"vulnerability:minority\"]",
+	     "field 'priority[2]': 'vulnerability:minority' is listed twice"},
+	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"priority\":[\"vulnerability\"]",
+	     "field 'priority[0]' must be \"frailty\", \"age\" or \"vulnerability:CODE\""},
+	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"priority\":[\"age\",\"frailty\","
+	     "\"vulnerability:disability\",\"vulnerability:displaced\",\"vulnerability:sole-carer\","
+	     "\"vulnerability:no-income\",\"vulnerability:minority\",\"vulnerability:disability\"]",
+	     "at most 7"},
 	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"priority\":[\"age\",\"age\"]",
 	     "field 'priority[1]': 'age' is listed twice"},
 	    {"\"benefits\":{\"survivor\":\"1\",\"bereaved\":\"0\"},\"exclusions\":[{\"paid_by\":\"t\"}]",
@@ -523,6 +538,61 @@ test_sum_overflow(void **state)
 	free(p);
 }
 
+/* Several errors in one file: every one found in one pass, each naming its field, in the file's order. */
+static void
+test_every_error_in_one_pass(void **state)
+{
+	static const char text[] =
+	    "{\"code\":\"t\",\"name\":\"T\",\"currency\":\"KRW\",\"cutoff\":\"2015-02-30\","
+	    "\"accounts\":{\"fund\":\"bank:krw\",\"payable\":7,\"expense\":\"benefits:t\"},\"approvals\":1,"
+	    "\"units\":[{\"code\":\"w\",\"values\":[{\"from\":\"2000-01-01\",\"amount\":\"0\"}]}],"
+	    "\"harms\":[{\"code\":\"a b\",\"names\":{\"en\":\"A\"},\"amount\":\"1\"},"
+	    "{\"code\":\"ok\",\"names\":{\"en\":\"OK\"},\"amount\":{\"unit\":\"w\",\"quantity\":\"2\"}},"
+	    "{\"code\":\"c\",\"names\":{\"fr\":\"C\"},\"amount\":\"1.5\"}],"
+	    "\"priority\":[\"age\",\"wealth\",\"vulnerability:minority\"],"
+	    "\"exclusions\":[{\"paid_by\":\"t\"}],\"services\":[{\"code\":\"m\"}]}";
+	static const char *const expect[] = {
+	    "field 'cutoff'",
+	    "field 'accounts.payable' must be a string",
+	    "field 'units[0].values[0].amount' is zero",
+	    "field 'harms[0].code'",
+	    "unknown field 'harms[2].names.fr'",
+	    "field 'harms[2].amount'",
+	    "field 'priority[1]' must be",
+	    "field 'exclusions[0].paid_by' names the program itself",
+	    "field 'services[0].names' is missing",
+	    "field 'approvals' is 1",
+	};
+	struct program_errors *errs = calloc(1, sizeof(*errs));
+	struct redress_error err;
+	struct program p;
+	size_t i;
+
+	(void)state;
+	assert_non_null(errs);
+	assert_int_equal(program_parse_all(text, strlen(text), &p, errs, &err), REDRESS_E_INVALID);
+	for (i = 0; i < errs->n; i++)
+		print_message("  %zu: %s\n", i, errs->message[i]);
+	assert_int_equal(errs->n, sizeof(expect) / sizeof(expect[0]));
+	assert_int_equal(errs->more, 0);
+	for (i = 0; i < errs->n; i++)
+		if (strstr(errs->message[i], expect[i]) == NULL)
+			fail_msg("error %zu is '%s', not '%s'", i, errs->message[i], expect[i]);
+	assert_non_null(strstr(err.message, expect[0]));
+	/* program_parse: the first, and how many more. */
+	assert_int_equal(program_parse(text, strlen(text), &p, &err), REDRESS_E_INVALID);
+	assert_non_null(strstr(err.message, "(and 9 more errors)"));
+	/* One error is one, without "more"; a syntax error is one. */
+	assert_int_equal(program_parse_all("{\"code\": }", 11, &p, errs, &err), REDRESS_E_INVALID);
+	assert_int_equal(errs->n, 1);
+	assert_non_null(strstr(errs->message[0], "1:"));
+	assert_int_equal(
+	    parse_rules("\"harms\":[{\"code\":\"a\",\"names\":{\"en\":\"A\"},\"amount\":\"x\"}]", &p, &err),
+	    REDRESS_E_INVALID);
+	assert_null(strstr(err.message, "more errors"));
+	free(errs);
+}
+
 int
 main(void)
 {
@@ -530,7 +600,7 @@ main(void)
 	    cmocka_unit_test(test_examples),         cmocka_unit_test(test_examples_named),
 	    cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_refuses_malformed_rules),
 	    cmocka_unit_test(test_rounding_half_up), cmocka_unit_test(test_random_against_reference),
-	    cmocka_unit_test(test_sum_overflow),
+	    cmocka_unit_test(test_sum_overflow),     cmocka_unit_test(test_every_error_in_one_pass),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

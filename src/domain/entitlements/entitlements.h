@@ -286,6 +286,24 @@ enum redress_err entitlements_benefit_record(struct tlog *log, const struct acto
                                              const char *benefit, int receives, const char *on,
                                              struct redress_error *err);
 
+/* Calls fn for each record of person's other benefits, oldest first; stops at fn's first error. */
+enum redress_err entitlements_benefits_each(struct store *store, const char *person,
+                                            enum redress_err (*fn)(void *ctx,
+                                                                   const struct entitlement_benefit *b,
+                                                                   struct redress_error *err),
+                                            void *ctx, struct redress_error *err);
+
+/*
+ * The services in kind of program's claims counted for the public report:
+ * fn gets each service code and state with how many claims' services are
+ * in that state now (their latest record), services in code order.
+ */
+enum redress_err entitlements_service_counts(struct store *store, const char *program,
+                                             enum redress_err (*fn)(void *ctx, const char *service,
+                                                                    enum entitlement_service_state state,
+                                                                    int64_t count, struct redress_error *err),
+                                             void *ctx, struct redress_error *err);
+
 /* Whether person's latest record of benefit says she receives it (0 when none). */
 enum redress_err entitlements_receives(struct store *store, const char *person, const char *benefit,
                                        int *receives_r, struct redress_error *err);

@@ -158,6 +158,19 @@ static const struct store_statement entitlements_statements[] = {
                                            " FROM entitlements_services WHERE claim = ?1 ORDER BY seq",
                                     .columns = "ittttt"
                                                "t"},
+    /* Each claim's service's latest record, counted by service and state, for the public report. */
+    [ENTITLEMENTS_Q_SERVICE_COUNTS] = {.name = "entitlements.service.counts",
+                                       .sql =
+                                           "SELECT s.service, s.state, count(*) FROM entitlements_services s"
+                                           " JOIN claims_claims c ON c.id = s.claim WHERE c.program = ?1"
+                                           " AND s.seq = (SELECT max(t.seq) FROM entitlements_services t"
+                                           " WHERE t.claim = s.claim AND t.service = s.service)"
+                                           " GROUP BY s.service, s.state ORDER BY s.service, s.state",
+                                       .columns = "tti"},
+    [ENTITLEMENTS_Q_BENEFITS_OF] = {.name = "entitlements.benefits.of",
+                                    .sql = "SELECT seq, person, benefit, receives, benefit_on, actor"
+                                           " FROM entitlements_benefits WHERE person = ?1 ORDER BY seq",
+                                    .columns = "ittitt"},
     /* Audit's snapshots: each table whole, by its key. */
     [ENTITLEMENTS_Q_SNAPSHOT] = {.name = "entitlements",
                                  .sql = "SELECT " COLUMNS " FROM entitlements ORDER BY id",
@@ -540,12 +553,15 @@ entitlements_unpaid_beneficiaries(struct store *store, const char *program,
 struct queued {
 	struct entitlement e;
 	struct registry_person p;
+	unsigned vulnerable; /* her vulnerability categories (registry.h), a mask */
 };
 
 /* The program's order: its priority keys (most frail first, oldest first), then booking. */
 struct queue_keys {
 	size_t n;
 	enum program_priority key[PROGRAM_PRIORITY_MAX];
+	int category[PROGRAM_PRIORITY_MAX]; /* PROGRAM_PRIORITY_VULNERABILITY's */
+	int vulnerability;                  /* 1: a key needs the categories */
 };
 
 static int
@@ -560,6 +576,13 @@ queue_order(const void *a, const void *b, void *ctx)
 			return y->p.frailty - x->p.frailty; /* most frail first */
 		if (keys->key[i] == PROGRAM_PRIORITY_AGE && x->p.birth_year != y->p.birth_year)
 			return x->p.birth_year - y->p.birth_year; /* oldest first */
+		if (keys->key[i] == PROGRAM_PRIORITY_VULNERABILITY) {
+			int xv = (x->vulnerable >> keys->category[i]) & 1,
+			    yv = (y->vulnerable >> keys->category[i]) & 1;
+
+			if (xv != yv)
+				return yv - xv; /* with the category first */
+		}
 	}
 	return x->e.booked_seq < y->e.booked_seq ? -1 : x->e.booked_seq > y->e.booked_seq;
 }
@@ -571,14 +594,20 @@ queue_keys(struct store *store, const char *program, struct queue_keys *keys, st
 	struct program *p;
 	enum redress_err rc;
 
+	memset(keys, 0, sizeof(*keys));
 	keys->n = 2;
 	keys->key[0] = PROGRAM_PRIORITY_FRAILTY;
 	keys->key[1] = PROGRAM_PRIORITY_AGE;
 	if ((p = malloc(sizeof(*p))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory");
 	if ((rc = program_get(store, program, p, err)) == REDRESS_OK && p->rules.npriority > 0) {
+		size_t i;
+
 		keys->n = p->rules.npriority;
 		memcpy(keys->key, p->rules.priority, sizeof(keys->key));
+		memcpy(keys->category, p->rules.priority_vulnerability, sizeof(keys->category));
+		for (i = 0; i < keys->n; i++)
+			keys->vulnerability |= keys->key[i] == PROGRAM_PRIORITY_VULNERABILITY;
 	}
 	free(p);
 	/* No such program has no queue either: the defaults order nothing. */
@@ -611,7 +640,10 @@ entitlements_queue(struct store *store, const char *program,
 	}
 	for (i = 0; i < n; i++) {
 		q[i].e = items[i];
-		if ((rc = registry_get(store, items[i].beneficiary, &q[i].p, err)) != REDRESS_OK)
+		if ((rc = registry_get(store, items[i].beneficiary, &q[i].p, err)) != REDRESS_OK ||
+		    (keys.vulnerability &&
+		     (rc = registry_vulnerability_get(store, items[i].beneficiary, &q[i].vulnerable, NULL,
+		                                      err)) != REDRESS_OK))
 			goto out;
 	}
 	if (n > 0)

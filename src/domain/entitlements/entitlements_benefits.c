@@ -152,3 +152,33 @@ entitlements_benefit_record(struct tlog *log, const struct actor *actor, const c
 	buf_free(&data);
 	return rc;
 }
+
+enum redress_err
+entitlements_benefits_each(struct store *store, const char *person,
+                           enum redress_err (*fn)(void *ctx, const struct entitlement_benefit *b,
+                                                  struct redress_error *err),
+                           void *ctx, struct redress_error *err)
+{
+	struct entitlement_benefit b;
+	struct store_stmt *st;
+	enum store_step_result step;
+	enum redress_err rc;
+
+	if ((st = stmt(store, ENTITLEMENTS_Q_BENEFITS_OF, err)) == NULL)
+		return err->code;
+	store_bind_text(st, 1, person);
+	while ((step = store_step(st, err)) == STORE_ROW) {
+		memset(&b, 0, sizeof(b));
+		b.seq = (uint64_t)store_column_int64(st, 0);
+		text_copy(b.person, sizeof(b.person), store_column_text(st, 1));
+		text_copy(b.benefit, sizeof(b.benefit), store_column_text(st, 2));
+		b.receives = store_column_int64(st, 3) != 0;
+		text_copy(b.on, sizeof(b.on), store_column_text(st, 4));
+		text_copy(b.actor, sizeof(b.actor), store_column_text(st, 5));
+		if ((rc = fn(ctx, &b, err)) != REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
+	}
+	return step == STORE_DONE ? REDRESS_OK : err->code;
+}

@@ -40,6 +40,8 @@ enum entitlements_statement {
 	ENTITLEMENTS_Q_BENEFIT_INSERT,  /* another benefit's record */
 	ENTITLEMENTS_Q_BENEFIT_LATEST,  /* a person's latest record of a benefit */
 	ENTITLEMENTS_Q_IN_STATE,        /* every entitlement in a state */
+	ENTITLEMENTS_Q_SERVICE_COUNTS,  /* a program's services in kind by code and latest state */
+	ENTITLEMENTS_Q_BENEFITS_OF,     /* a person's records of other benefits, oldest first */
 	/* Audit's: each table whole, by its key. */
 	ENTITLEMENTS_Q_SNAPSHOT,
 	ENTITLEMENTS_Q_SNAPSHOT_SCHEDULE,

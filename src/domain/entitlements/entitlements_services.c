@@ -289,3 +289,36 @@ entitlements_service_each(struct store *store, const char *claim,
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
+
+enum redress_err
+entitlements_service_counts(struct store *store, const char *program,
+                            enum redress_err (*fn)(void *ctx, const char *service,
+                                                   enum entitlement_service_state state, int64_t count,
+                                                   struct redress_error *err),
+                            void *ctx, struct redress_error *err)
+{
+	enum entitlement_service_state state;
+	struct store_stmt *st;
+	enum store_step_result step;
+	enum redress_err rc;
+
+	if ((st = store_statement(store, &entitlements_catalogue, ENTITLEMENTS_Q_SERVICE_COUNTS, err)) ==
+	    NULL)
+		return err->code;
+	store_bind_text(st, 1, program);
+	while ((step = store_step(st, err)) == STORE_ROW) {
+		if (!entitlement_service_state_parse(store_column_text(st, 1), &state)) {
+			rc = error_set(err, REDRESS_E_TAMPERED,
+			               "entitlements_services holds the state '%.32s'",
+			               store_column_text(st, 1));
+			store_done(st);
+			return rc;
+		}
+		if ((rc = fn(ctx, store_column_text(st, 0), state, store_column_int64(st, 2), err)) !=
+		    REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
+	}
+	return step == STORE_DONE ? REDRESS_OK : err->code;
+}

@@ -197,43 +197,61 @@ amount_field(json_t *obj, const char *key, const struct currency *cur, int64_t *
 	return REDRESS_OK;
 }
 
-static enum redress_err
-parse_object(json_t *root, struct program *p, struct redress_error *err)
+/* Whether parsing goes on after rc (programs_errors_keep). */
+static int
+keep(struct program_errors *all, enum redress_err rc, const struct redress_error *err)
 {
-	const struct currency *cur;
-	json_t *accounts, *benefits, *approvals;
-	json_int_t n;
+	return programs_errors_keep(all, rc, err);
+}
+
+/* "accounts": its three codes, each read whatever is wrong with the others. */
+static enum redress_err
+parse_accounts(json_t *root, struct program *p, struct program_errors *all, struct redress_error *err)
+{
+	json_t *accounts;
 	enum redress_err rc;
 
-	if ((rc = only_fields(root, top_fields, "", err)) != REDRESS_OK ||
-	    (rc = string_field(root, "", "code", p->code, sizeof(p->code), err)) != REDRESS_OK ||
-	    (rc = string_field(root, "", "name", p->name, sizeof(p->name), err)) != REDRESS_OK ||
-	    (rc = string_field(root, "", "currency", p->currency, sizeof(p->currency), err)) != REDRESS_OK ||
-	    (rc = string_field(root, "", "cutoff", p->cutoff, sizeof(p->cutoff), err)) != REDRESS_OK)
-		return rc;
-	if ((cur = currency_find(p->currency, err)) == NULL)
-		return error_prefix(err, "field 'currency'");
 	if ((accounts = member(root, "", "accounts", is_object, "an object", err)) == NULL)
 		return err->code;
-	if ((rc = only_fields(accounts, account_fields, "accounts", err)) != REDRESS_OK ||
-	    (rc = string_field(accounts, "accounts", "fund", p->fund, sizeof(p->fund), err)) != REDRESS_OK ||
-	    (rc = string_field(accounts, "accounts", "payable", p->payable, sizeof(p->payable), err)) !=
-	        REDRESS_OK ||
-	    (rc = string_field(accounts, "accounts", "expense", p->expense, sizeof(p->expense), err)) !=
-	        REDRESS_OK)
+	if (!keep(all, rc = only_fields(accounts, account_fields, "accounts", err), err))
 		return rc;
-	memcpy(p->currency, cur->code, sizeof(p->currency));
-	/* A program that pays by harm may leave the flat schedule out. */
-	if (json_object_get(root, "benefits") != NULL || json_object_get(root, "harms") == NULL) {
-		if ((benefits = member(root, "", "benefits", is_object, "an object", err)) == NULL)
-			return err->code;
-		if ((rc = only_fields(benefits, benefit_fields, "benefits", err)) != REDRESS_OK ||
-		    (rc = amount_field(benefits, "survivor", cur, &p->survivor_amount, err)) != REDRESS_OK ||
-		    (rc = amount_field(benefits, "bereaved", cur, &p->bereaved_amount, err)) != REDRESS_OK)
-			return rc;
-	}
-	if ((rc = programs_rules_parse(root, p, err)) != REDRESS_OK)
+	if ((rc = string_field(accounts, "accounts", "fund", p->fund, sizeof(p->fund), err)) == REDRESS_OK)
+		rc = account_check("accounts.fund", p->fund, err);
+	if (!keep(all, rc, err))
 		return rc;
+	if ((rc = string_field(accounts, "accounts", "payable", p->payable, sizeof(p->payable), err)) ==
+	    REDRESS_OK)
+		rc = account_check("accounts.payable", p->payable, err);
+	if (!keep(all, rc, err))
+		return rc;
+	if ((rc = string_field(accounts, "accounts", "expense", p->expense, sizeof(p->expense), err)) ==
+	    REDRESS_OK)
+		rc = account_check("accounts.expense", p->expense, err);
+	return rc;
+}
+
+/* "benefits": the flat schedule, in the currency cur. */
+static enum redress_err
+parse_benefits(json_t *root, const struct currency *cur, struct program *p, struct program_errors *all,
+               struct redress_error *err)
+{
+	json_t *benefits;
+	enum redress_err rc;
+
+	if ((benefits = member(root, "", "benefits", is_object, "an object", err)) == NULL)
+		return err->code;
+	if (!keep(all, rc = only_fields(benefits, benefit_fields, "benefits", err), err) ||
+	    !keep(all, rc = amount_field(benefits, "survivor", cur, &p->survivor_amount, err), err))
+		return rc;
+	return amount_field(benefits, "bereaved", cur, &p->bereaved_amount, err);
+}
+
+static enum redress_err
+parse_approvals(json_t *root, struct program *p, struct redress_error *err)
+{
+	json_t *approvals;
+	json_int_t n;
+
 	if ((approvals = member(root, "", "approvals", is_integer, "a whole number", err)) == NULL)
 		return err->code;
 	n = json_integer_value(approvals);
@@ -244,33 +262,115 @@ parse_object(json_t *root, struct program *p, struct redress_error *err)
 		    " claim: four eyes at least)",
 		    (long long)n, PROGRAM_APPROVALS_MIN, PROGRAM_APPROVALS_MAX);
 	p->approvals = (int)n;
-	memcpy(p->currency, cur->code, sizeof(p->currency));
+	return REDRESS_OK;
+}
+
+/*
+ * The file's object, every field read whatever is wrong with the others
+ * when all is not NULL (program_parse_all); the checks across fields once
+ * each is right.
+ */
+static enum redress_err
+parse_object(json_t *root, struct program *p, struct program_errors *all, struct redress_error *err)
+{
+	const struct currency *cur = NULL;
+	enum redress_err rc;
+
+	if (!keep(all, rc = only_fields(root, top_fields, "", err), err))
+		return rc;
+	/* Each field checked as programs_check will, so that every one is named at once. */
+	if ((rc = string_field(root, "", "code", p->code, sizeof(p->code), err)) == REDRESS_OK)
+		rc = text_check_id("field 'code'", p->code, PROGRAM_CODE_MAX, PROGRAM_CODE_CHARS, err);
+	if (!keep(all, rc, err))
+		return rc;
+	if ((rc = string_field(root, "", "name", p->name, sizeof(p->name), err)) == REDRESS_OK)
+		rc = text_check("field 'name'", p->name, PROGRAM_NAME_MAX, err);
+	if (!keep(all, rc, err))
+		return rc;
+	if ((rc = string_field(root, "", "currency", p->currency, sizeof(p->currency), err)) == REDRESS_OK &&
+	    (cur = currency_find(p->currency, err)) == NULL)
+		rc = error_prefix(err, "field 'currency'");
+	if (!keep(all, rc, err))
+		return rc;
+	if ((rc = string_field(root, "", "cutoff", p->cutoff, sizeof(p->cutoff), err)) == REDRESS_OK)
+		rc = registry_date_check("field 'cutoff'", p->cutoff, err);
+	if (!keep(all, rc, err) || !keep(all, rc = parse_accounts(root, p, all, err), err))
+		return rc;
+	/* Amounts are in the currency: they are read once it is known. */
+	if (cur != NULL) {
+		memcpy(p->currency, cur->code, sizeof(p->currency));
+		/* A program that pays by harm may leave the flat schedule out. */
+		if ((json_object_get(root, "benefits") != NULL || json_object_get(root, "harms") == NULL) &&
+		    !keep(all, rc = parse_benefits(root, cur, p, all, err), err))
+			return rc;
+		if (!keep(all, rc = programs_rules_parse(root, p, all, err), err))
+			return rc;
+	}
+	if (!keep(all, rc = parse_approvals(root, p, err), err))
+		return rc;
+	if (all != NULL && all->n > 0) {
+		/* err holds the last error kept: the first is what the caller names. */
+		error_set(err, REDRESS_E_INVALID, "%s", all->message[0]);
+		return REDRESS_E_INVALID;
+	}
 	return programs_check(p, err);
+}
+
+enum redress_err
+program_parse_all(const char *text, size_t len, struct program *p_r, struct program_errors *errs,
+                  struct redress_error *err)
+{
+	struct program *p;
+	json_error_t jerr;
+	json_t *root;
+	enum redress_err rc;
+
+	if (errs != NULL) {
+		errs->n = 0;
+		errs->more = 0;
+	}
+	if (len > PROGRAM_FILE_MAX)
+		rc = error_set(err, REDRESS_E_INVALID, "the program file is %zu bytes; the limit is %u", len,
+		               PROGRAM_FILE_MAX);
+	else if ((p = calloc(1, sizeof(*p))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory reading a program file");
+	else {
+		p->version = 1; /* a file is a program as first added, until a proposal numbers it */
+		root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (root == NULL)
+			rc =
+			    error_set(err, REDRESS_E_INVALID, "%d:%d: %s", jerr.line, jerr.column, jerr.text);
+		else if (!json_is_object(root))
+			rc = error_set(err, REDRESS_E_INVALID, "1:1: a program file is one JSON object");
+		else
+			rc = parse_object(root, p, errs, err);
+		json_decref(root);
+		if (rc == REDRESS_OK)
+			*p_r = *p;
+		free(p);
+	}
+	/* A single error (syntax, or found by a check across fields) is the list's one. */
+	if (rc == REDRESS_E_INVALID && errs != NULL && errs->n == 0)
+		programs_errors_keep(errs, rc, err);
+	return rc;
 }
 
 enum redress_err
 program_parse(const char *text, size_t len, struct program *p_r, struct redress_error *err)
 {
-	struct program p;
-	json_error_t jerr;
-	json_t *root;
+	struct program_errors *errs = malloc(sizeof(*errs));
 	enum redress_err rc;
 
-	if (len > PROGRAM_FILE_MAX)
-		return error_set(err, REDRESS_E_INVALID, "the program file is %zu bytes; the limit is %u",
-		                 len, PROGRAM_FILE_MAX);
-	memset(&p, 0, sizeof(p));
-	p.version = 1; /* a file is a program as first added, until a proposal numbers it */
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL)
-		return error_set(err, REDRESS_E_INVALID, "%d:%d: %s", jerr.line, jerr.column, jerr.text);
-	if (!json_is_object(root))
-		rc = error_set(err, REDRESS_E_INVALID, "1:1: a program file is one JSON object");
-	else
-		rc = parse_object(root, &p, err);
-	json_decref(root);
-	if (rc == REDRESS_OK)
-		*p_r = p;
+	if (errs == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory reading a program file");
+	rc = program_parse_all(text, len, p_r, errs, err);
+	if (rc == REDRESS_E_INVALID && errs->n + errs->more > 1) {
+		char first[REDRESS_ERROR_MAX];
+
+		memcpy(first, errs->message[0], sizeof(first));
+		error_set(err, rc, "%.400s (and %zu more errors)", first, errs->n + errs->more - 1);
+	}
+	free(errs);
 	return rc;
 }
 

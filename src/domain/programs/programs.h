@@ -51,7 +51,7 @@
 #define PROGRAM_UNIT_VALUES_MAX 32
 #define PROGRAM_EXCLUSIONS_MAX  8
 #define PROGRAM_SERVICES_MAX    8
-#define PROGRAM_PRIORITY_MAX    3
+#define PROGRAM_PRIORITY_MAX    7     /* frailty, age and five vulnerability categories */
 #define PROGRAM_QUANTITY_DIGITS 4     /* fraction digits of a quantity of a unit ("17.5") */
 #define PROGRAM_INSTALMENTS_MAX 1200  /* a hundred years of monthly payments */
 #define PROGRAM_RULES_TEXT_MAX  65536 /* the rules' canonical JSON in an event */
@@ -103,6 +103,8 @@ enum program_combine {
 enum program_priority {
 	PROGRAM_PRIORITY_FRAILTY, /* most frail first */
 	PROGRAM_PRIORITY_AGE,     /* oldest (birth year) first */
+	/* "vulnerability:CODE": people with that category recorded first (domain/registry's vocabulary). */
+	PROGRAM_PRIORITY_VULNERABILITY,
 };
 
 enum program_form {
@@ -144,6 +146,7 @@ struct program_rules {
 	struct program_amount cap_family; /* a victim's total, all her claims and heirs together */
 	size_t npriority;
 	enum program_priority priority[PROGRAM_PRIORITY_MAX];
+	int priority_vulnerability[PROGRAM_PRIORITY_MAX]; /* PROGRAM_PRIORITY_VULNERABILITY: the category */
 	size_t nexclusions;
 	char exclusions[PROGRAM_EXCLUSIONS_MAX][PROGRAM_CODE_MAX + 1]; /* paid by these programs: excluded */
 	/* 1: exclusions[i] is a benefit recorded on her file ({"receives"}), not a program ({"paid_by"}). */
@@ -197,9 +200,33 @@ extern const struct event_module programs_module;
 
 /*
  * Parses a program file (len bytes of JSON).  Every error names the field
- * (and, for JSON syntax, the line and column) and changes nothing.
+ * (and, for JSON syntax, the line and column) and changes nothing.  err
+ * holds the first error found, followed by "(and N more errors)" when
+ * there were others: program_parse_all lists them all.
  */
 enum redress_err program_parse(const char *text, size_t len, struct program *p_r, struct redress_error *err);
+
+/* Every error of a program file found in one pass, each naming its field ("harms[2].amount"). */
+#define PROGRAM_ERRORS_MAX 32
+struct program_errors {
+	size_t n;    /* messages kept, in the order found (the file's order, mostly) */
+	size_t more; /* errors found beyond PROGRAM_ERRORS_MAX, not kept */
+	char message[PROGRAM_ERRORS_MAX][REDRESS_ERROR_MAX];
+};
+
+/*
+ * program_parse, going on after an invalid field to report every field
+ * that is wrong in errs (cleared first): each field of the top, of
+ * "accounts" and "benefits", and each section of the rules, each element
+ * of their lists (units, harms, services, exclusions, priority) and each
+ * field of a harm is read whatever came before it; a field that needs
+ * another (amounts need the currency) is skipped while that one is wrong.
+ * Checks across fields run once each field is right.  err holds the first
+ * error as program_parse gives it.  A syntax error is one error (the JSON
+ * cannot be read past it).
+ */
+enum redress_err program_parse_all(const char *text, size_t len, struct program *p_r,
+                                   struct program_errors *errs, struct redress_error *err);
 
 /*
  * Records the program (event "programs.program.added") and opens its

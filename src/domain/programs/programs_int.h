@@ -50,11 +50,21 @@ enum redress_err programs_check(const struct program *p, struct redress_error *e
  * The rules (programs_rules.c): programs_rules_parse reads the second
  * format's fields of root (a program file, or the rules an event or a row
  * holds) into p->rules, p's code and currency already set; every error
- * names the field and changes nothing but p->rules.  programs_rules_check
+ * names the field and changes nothing but p->rules.  With all not NULL it
+ * goes on past invalid fields, keeping each error there (and then returns
+ * REDRESS_OK unless something else failed).  programs_rules_check
  * checks what spans fields.  programs_rules_empty is 1 for a program of
  * the first format.
  */
-enum redress_err programs_rules_parse(json_t *root, struct program *p, struct redress_error *err);
+enum redress_err programs_rules_parse(json_t *root, struct program *p, struct program_errors *all,
+                                      struct redress_error *err);
+
+/*
+ * Whether a parse goes on after rc: REDRESS_OK, or an invalid field whose
+ * error (in err) is kept in all when all is not NULL (collecting every
+ * error); anything else stops it.
+ */
+int programs_errors_keep(struct program_errors *all, enum redress_err rc, const struct redress_error *err);
 enum redress_err programs_rules_check(const struct program *p, struct redress_error *err);
 int programs_rules_empty(const struct program *p);
 

@@ -22,8 +22,9 @@ __extension__ typedef __int128 wide;
 static const char *const lang_codes[PROGRAM_LANGS] = {"ko", "ja", "en"};
 
 static const char *const combine_names[] = {[PROGRAM_COMBINE_SUM] = "sum", [PROGRAM_COMBINE_MAX] = "max"};
-static const char *const priority_names[] = {
-    [PROGRAM_PRIORITY_FRAILTY] = "frailty", [PROGRAM_PRIORITY_AGE] = "age"};
+static const char *const priority_names[] = {[PROGRAM_PRIORITY_FRAILTY] = "frailty",
+                                             [PROGRAM_PRIORITY_AGE] = "age",
+                                             [PROGRAM_PRIORITY_VULNERABILITY] = "vulnerability"};
 static const char *const at_death_names[] = {
     [PROGRAM_AT_DEATH_STOP] = "stop", [PROGRAM_AT_DEATH_HEIRS] = "heirs"};
 
@@ -33,7 +34,29 @@ static const char *const at_death_names[] = {
 struct reader {
 	const struct currency *cur;
 	struct redress_error *err;
+	struct program_errors *all; /* NULL: stop at the first error */
 };
+
+int
+programs_errors_keep(struct program_errors *all, enum redress_err rc, const struct redress_error *err)
+{
+	if (rc == REDRESS_OK)
+		return 1;
+	if (rc != REDRESS_E_INVALID || all == NULL)
+		return 0;
+	if (all->n < PROGRAM_ERRORS_MAX)
+		memcpy(all->message[all->n++], err->message, sizeof(all->message[0]));
+	else
+		all->more++;
+	return 1;
+}
+
+/* Whether reading goes on after rc (programs_errors_keep). */
+static int
+keep(const struct reader *r, enum redress_err rc)
+{
+	return programs_errors_keep(r->all, rc, r->err);
+}
 
 /* Refuses members of obj not in allowed (a NULL-ended list); where names obj. */
 static enum redress_err
@@ -227,14 +250,88 @@ amount_at(const struct reader *r, const struct program_rules *rules, json_t *v, 
 	return quantity_at(r, text, at, &a->num);
 }
 
+/* units[i]: its code, names and dated values. */
 static enum redress_err
-units_at(const struct reader *r, json_t *v, struct program_rules *rules)
+unit_at(const struct reader *r, json_t *u, size_t i, struct program_rules *rules)
 {
 	static const char *const fields[] = {"code", "names", "values", NULL};
 	static const char *const value_fields[] = {"amount", "from", NULL};
+	struct program_unit *unit = &rules->units[i];
 	char where[64], at[96], text[MONEY_TEXT_SIZE + 8];
-	json_t *u, *values, *e, *f;
-	size_t i, k;
+	json_t *values, *e, *f;
+	size_t k;
+	enum redress_err rc;
+
+	snprintf(where, sizeof(where), "units[%zu]", i);
+	if (!json_is_object(u))
+		return error_set(r->err, REDRESS_E_INVALID, "field '%s' must be an object", where);
+	if ((rc = only(r, u, fields, where)) != REDRESS_OK ||
+	    (rc = code_at(r, u, where, unit->code)) != REDRESS_OK)
+		return rc;
+	if (unit_find(rules, unit->code) >= 0)
+		return error_set(r->err, REDRESS_E_INVALID, "field '%s.code': unit '%s' is declared twice",
+		                 where, unit->code);
+	/* Declared from here on, so that an amount in it is not refused for what is wrong below. */
+	rules->nunits = i + 1;
+	snprintf(at, sizeof(at), "%s.names", where);
+	if ((f = json_object_get(u, "names")) != NULL && !keep(r, rc = names_at(r, f, at, &unit->names)))
+		return rc;
+	snprintf(at, sizeof(at), "%s.values", where);
+	values = json_object_get(u, "values");
+	if (!json_is_array(values) || json_array_size(values) == 0)
+		return error_set(r->err, REDRESS_E_INVALID,
+		                 "field '%s' must be a list of {\"from\": \"YYYY-MM-DD\", \"amount\": ...},"
+		                 " at least one",
+		                 at);
+	if (json_array_size(values) > PROGRAM_UNIT_VALUES_MAX)
+		return error_set(r->err, REDRESS_E_INVALID, "field '%s' has %zu values; the limit is %d", at,
+		                 json_array_size(values), PROGRAM_UNIT_VALUES_MAX);
+	json_array_foreach(values, k, e)
+	{
+		char eat[128];
+
+		snprintf(eat, sizeof(eat), "%s[%zu]", at, k);
+		if (!json_is_object(e))
+			return error_set(r->err, REDRESS_E_INVALID, "field '%s' must be an object", eat);
+		if ((rc = only(r, e, value_fields, eat)) != REDRESS_OK)
+			return rc;
+		snprintf(where, sizeof(where), "%.50s.from", eat);
+		if ((f = json_object_get(e, "from")) == NULL)
+			return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", where);
+		if ((rc = string_at(r, f, where, unit->values[k].from, sizeof(unit->values[k].from))) !=
+		    REDRESS_OK)
+			return rc;
+		{
+			char what[96];
+
+			snprintf(what, sizeof(what), "field '%s'", where);
+			if ((rc = registry_date_check(what, unit->values[k].from, r->err)) != REDRESS_OK)
+				return rc;
+		}
+		if (k > 0 && strcmp(unit->values[k - 1].from, unit->values[k].from) >= 0)
+			return error_set(r->err, REDRESS_E_INVALID,
+			                 "field '%s' is %s, not after the entry before it (%s): list the"
+			                 " values oldest first, one per date",
+			                 where, unit->values[k].from, unit->values[k - 1].from);
+		snprintf(where, sizeof(where), "%.50s.amount", eat);
+		if ((f = json_object_get(e, "amount")) == NULL)
+			return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", where);
+		if ((rc = string_at(r, f, where, text, sizeof(text))) != REDRESS_OK)
+			return rc;
+		if ((rc = money_parse(text, r->cur, &unit->values[k].minor, r->err)) != REDRESS_OK)
+			return error_prefix(r->err, "field '%s'", where);
+		if (unit->values[k].minor == 0)
+			return error_set(r->err, REDRESS_E_INVALID, "field '%s' is zero", where);
+	}
+	unit->nvalues = json_array_size(values);
+	return REDRESS_OK;
+}
+
+static enum redress_err
+units_at(const struct reader *r, json_t *v, struct program_rules *rules)
+{
+	json_t *u;
+	size_t i;
 	enum redress_err rc;
 
 	if (!json_is_array(v))
@@ -244,86 +341,55 @@ units_at(const struct reader *r, json_t *v, struct program_rules *rules)
 		                 json_array_size(v), PROGRAM_UNITS_MAX);
 	json_array_foreach(v, i, u)
 	{
-		struct program_unit *unit = &rules->units[i];
-
-		snprintf(where, sizeof(where), "units[%zu]", i);
-		if (!json_is_object(u))
-			return error_set(r->err, REDRESS_E_INVALID, "field '%s' must be an object", where);
-		if ((rc = only(r, u, fields, where)) != REDRESS_OK ||
-		    (rc = code_at(r, u, where, unit->code)) != REDRESS_OK)
+		if (!keep(r, rc = unit_at(r, u, i, rules)))
 			return rc;
-		if (unit_find(rules, unit->code) >= 0)
-			return error_set(r->err, REDRESS_E_INVALID,
-			                 "field '%s.code': unit '%s' is declared twice", where, unit->code);
-		snprintf(at, sizeof(at), "%s.names", where);
-		if ((f = json_object_get(u, "names")) != NULL &&
-		    (rc = names_at(r, f, at, &unit->names)) != REDRESS_OK)
-			return rc;
-		snprintf(at, sizeof(at), "%s.values", where);
-		values = json_object_get(u, "values");
-		if (!json_is_array(values) || json_array_size(values) == 0)
-			return error_set(
-			    r->err, REDRESS_E_INVALID,
-			    "field '%s' must be a list of {\"from\": \"YYYY-MM-DD\", \"amount\": ...},"
-			    " at least one",
-			    at);
-		if (json_array_size(values) > PROGRAM_UNIT_VALUES_MAX)
-			return error_set(r->err, REDRESS_E_INVALID,
-			                 "field '%s' has %zu values; the limit is %d", at,
-			                 json_array_size(values), PROGRAM_UNIT_VALUES_MAX);
-		json_array_foreach(values, k, e)
-		{
-			char eat[128];
-
-			snprintf(eat, sizeof(eat), "%s[%zu]", at, k);
-			if (!json_is_object(e))
-				return error_set(r->err, REDRESS_E_INVALID, "field '%s' must be an object",
-				                 eat);
-			if ((rc = only(r, e, value_fields, eat)) != REDRESS_OK)
-				return rc;
-			snprintf(where, sizeof(where), "%.50s.from", eat);
-			if ((f = json_object_get(e, "from")) == NULL)
-				return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", where);
-			if ((rc = string_at(r, f, where, unit->values[k].from,
-			                    sizeof(unit->values[k].from))) != REDRESS_OK)
-				return rc;
-			{
-				char what[96];
-
-				snprintf(what, sizeof(what), "field '%s'", where);
-				if ((rc = registry_date_check(what, unit->values[k].from, r->err)) !=
-				    REDRESS_OK)
-					return rc;
-			}
-			if (k > 0 && strcmp(unit->values[k - 1].from, unit->values[k].from) >= 0)
-				return error_set(
-				    r->err, REDRESS_E_INVALID,
-				    "field '%s' is %s, not after the entry before it (%s): list the"
-				    " values oldest first, one per date",
-				    where, unit->values[k].from, unit->values[k - 1].from);
-			snprintf(where, sizeof(where), "%.50s.amount", eat);
-			if ((f = json_object_get(e, "amount")) == NULL)
-				return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", where);
-			if ((rc = string_at(r, f, where, text, sizeof(text))) != REDRESS_OK)
-				return rc;
-			if ((rc = money_parse(text, r->cur, &unit->values[k].minor, r->err)) != REDRESS_OK)
-				return error_prefix(r->err, "field '%s'", where);
-			if (unit->values[k].minor == 0)
-				return error_set(r->err, REDRESS_E_INVALID, "field '%s' is zero", where);
-		}
-		unit->nvalues = json_array_size(values);
-		rules->nunits = i + 1;
 	}
 	return REDRESS_OK;
+}
+
+/* harms[i]: its code, names and amount, each read whatever is wrong with the others. */
+static enum redress_err
+harm_at(const struct reader *r, json_t *h, size_t i, struct program_rules *rules)
+{
+	static const char *const fields[] = {"amount", "code", "names", NULL};
+	struct program_harm *harm = &rules->harms[i];
+	char where[64], at[96];
+	json_t *f;
+	size_t k;
+	enum redress_err rc;
+
+	snprintf(where, sizeof(where), "harms[%zu]", i);
+	if (!json_is_object(h))
+		return error_set(r->err, REDRESS_E_INVALID, "field '%s' must be an object", where);
+	if (!keep(r, rc = only(r, h, fields, where)))
+		return rc;
+	if (!keep(r, rc = code_at(r, h, where, harm->code)))
+		return rc;
+	for (k = 0; rc == REDRESS_OK && k < i; k++)
+		if (strcmp(rules->harms[k].code, harm->code) == 0 &&
+		    !keep(r, rc = error_set(r->err, REDRESS_E_INVALID,
+		                            "field '%s.code': harm '%s' is declared twice (also harms[%zu])",
+		                            where, harm->code, k)))
+			return rc;
+	snprintf(at, sizeof(at), "%s.names", where);
+	if ((f = json_object_get(h, "names")) == NULL)
+		rc = error_set(r->err, REDRESS_E_INVALID,
+		               "field '%s' is missing: a harm is named for the people it is read to", at);
+	else
+		rc = names_at(r, f, at, &harm->names);
+	if (!keep(r, rc))
+		return rc;
+	snprintf(at, sizeof(at), "%s.amount", where);
+	if ((f = json_object_get(h, "amount")) == NULL)
+		return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", at);
+	return amount_at(r, rules, f, at, &harm->amount);
 }
 
 static enum redress_err
 harms_at(const struct reader *r, json_t *v, struct program_rules *rules)
 {
-	static const char *const fields[] = {"amount", "code", "names", NULL};
-	char where[64], at[96];
-	json_t *h, *f;
-	size_t i, k;
+	json_t *h;
+	size_t i;
 	enum redress_err rc;
 
 	if (!json_is_array(v) || json_array_size(v) == 0)
@@ -334,33 +400,10 @@ harms_at(const struct reader *r, json_t *v, struct program_rules *rules)
 		                 json_array_size(v), PROGRAM_HARMS_MAX);
 	json_array_foreach(v, i, h)
 	{
-		struct program_harm *harm = &rules->harms[i];
-
-		snprintf(where, sizeof(where), "harms[%zu]", i);
-		if (!json_is_object(h))
-			return error_set(r->err, REDRESS_E_INVALID, "field '%s' must be an object", where);
-		if ((rc = only(r, h, fields, where)) != REDRESS_OK ||
-		    (rc = code_at(r, h, where, harm->code)) != REDRESS_OK)
-			return rc;
-		for (k = 0; k < i; k++)
-			if (strcmp(rules->harms[k].code, harm->code) == 0)
-				return error_set(
-				    r->err, REDRESS_E_INVALID,
-				    "field '%s.code': harm '%s' is declared twice (also harms[%zu])", where,
-				    harm->code, k);
-		snprintf(at, sizeof(at), "%s.names", where);
-		if ((f = json_object_get(h, "names")) == NULL)
-			return error_set(
-			    r->err, REDRESS_E_INVALID,
-			    "field '%s' is missing: a harm is named for the people it is read to", at);
-		if ((rc = names_at(r, f, at, &harm->names)) != REDRESS_OK)
-			return rc;
-		snprintf(at, sizeof(at), "%s.amount", where);
-		if ((f = json_object_get(h, "amount")) == NULL)
-			return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", at);
-		if ((rc = amount_at(r, rules, f, at, &harm->amount)) != REDRESS_OK)
-			return rc;
+		rc = harm_at(r, h, i, rules);
 		rules->nharms = i + 1;
+		if (!keep(r, rc))
+			return rc;
 	}
 	return REDRESS_OK;
 }
@@ -471,12 +514,36 @@ payment_at(const struct reader *r, json_t *v, struct program_rules *rules)
 }
 
 static enum redress_err
-services_at(const struct reader *r, json_t *v, struct program_rules *rules)
+service_at(const struct reader *r, json_t *s, size_t i, struct program_rules *rules)
 {
 	static const char *const fields[] = {"code", "names", NULL};
+	struct program_service *svc = &rules->services[i];
 	char where[64], at[96];
-	json_t *s, *f;
-	size_t i, k;
+	json_t *f;
+	size_t k;
+	enum redress_err rc;
+
+	snprintf(where, sizeof(where), "services[%zu]", i);
+	if (!json_is_object(s))
+		return error_set(r->err, REDRESS_E_INVALID, "field '%s' must be an object", where);
+	if ((rc = only(r, s, fields, where)) != REDRESS_OK ||
+	    (rc = code_at(r, s, where, svc->code)) != REDRESS_OK)
+		return rc;
+	for (k = 0; k < i; k++)
+		if (strcmp(rules->services[k].code, svc->code) == 0)
+			return error_set(r->err, REDRESS_E_INVALID,
+			                 "field '%s.code': service '%s' is declared twice", where, svc->code);
+	snprintf(at, sizeof(at), "%s.names", where);
+	if ((f = json_object_get(s, "names")) == NULL)
+		return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", at);
+	return names_at(r, f, at, &svc->names);
+}
+
+static enum redress_err
+services_at(const struct reader *r, json_t *v, struct program_rules *rules)
+{
+	json_t *s;
+	size_t i;
 	enum redress_err rc;
 
 	if (!json_is_array(v))
@@ -487,25 +554,10 @@ services_at(const struct reader *r, json_t *v, struct program_rules *rules)
 		                 PROGRAM_SERVICES_MAX);
 	json_array_foreach(v, i, s)
 	{
-		struct program_service *svc = &rules->services[i];
-
-		snprintf(where, sizeof(where), "services[%zu]", i);
-		if (!json_is_object(s))
-			return error_set(r->err, REDRESS_E_INVALID, "field '%s' must be an object", where);
-		if ((rc = only(r, s, fields, where)) != REDRESS_OK ||
-		    (rc = code_at(r, s, where, svc->code)) != REDRESS_OK)
-			return rc;
-		for (k = 0; k < i; k++)
-			if (strcmp(rules->services[k].code, svc->code) == 0)
-				return error_set(r->err, REDRESS_E_INVALID,
-				                 "field '%s.code': service '%s' is declared twice", where,
-				                 svc->code);
-		snprintf(at, sizeof(at), "%s.names", where);
-		if ((f = json_object_get(s, "names")) == NULL)
-			return error_set(r->err, REDRESS_E_INVALID, "field '%s' is missing", at);
-		if ((rc = names_at(r, f, at, &svc->names)) != REDRESS_OK)
-			return rc;
+		rc = service_at(r, s, i, rules);
 		rules->nservices = i + 1;
+		if (!keep(r, rc))
+			return rc;
 	}
 	return REDRESS_OK;
 }
@@ -531,43 +583,122 @@ caps_at(const struct reader *r, json_t *v, struct program_rules *rules)
 	return REDRESS_OK;
 }
 
+/* One priority key's text ("frailty", "age", "vulnerability:disability") into out. */
+static void
+priority_text(const struct program_rules *rules, size_t i, char *out, size_t size)
+{
+	if (rules->priority[i] == PROGRAM_PRIORITY_VULNERABILITY)
+		snprintf(out, size, "vulnerability:%s",
+		         registry_vulnerability_code(rules->priority_vulnerability[i]));
+	else
+		snprintf(out, size, "%s", priority_names[rules->priority[i]]);
+}
+
+/* priority[i]: "frailty", "age" or "vulnerability:CODE", not listed before. */
+static enum redress_err
+priority_key_at(const struct reader *r, json_t *e, size_t i, struct program_rules *rules)
+{
+	char where[32], text[64], list[160];
+	size_t k;
+	int index, used = 0;
+	enum redress_err rc;
+
+	snprintf(where, sizeof(where), "priority[%zu]", i);
+	if (json_is_string(e) && strncmp(json_string_value(e), "vulnerability:", 14) == 0) {
+		const char *code = json_string_value(e) + 14;
+
+		if ((index = registry_vulnerability_find(code)) < 0) {
+			for (k = 0, list[0] = '\0'; registry_vulnerability_code((int)k) != NULL; k++)
+				used += snprintf(list + used, sizeof(list) - (size_t)used, "%s%s",
+				                 k > 0 ? ", " : "", registry_vulnerability_code((int)k));
+			return error_set(r->err, REDRESS_E_INVALID,
+			                 "field '%s': vulnerability category '%.32s' is not one of: %s",
+			                 where, code, list);
+		}
+		rules->priority[i] = PROGRAM_PRIORITY_VULNERABILITY;
+		rules->priority_vulnerability[i] = index;
+	} else {
+		static const char *const plain[] = {"frailty", "age"};
+
+		if ((rc = choice_at(r, e, where, plain, NAMES_COUNT(plain), &index)) != REDRESS_OK)
+			return error_set(r->err, REDRESS_E_INVALID,
+			                 "field '%s' must be \"frailty\", \"age\" or \"vulnerability:CODE\"",
+			                 where);
+		rules->priority[i] = (enum program_priority)index;
+	}
+	priority_text(rules, i, text, sizeof(text));
+	for (k = 0; k < i; k++)
+		if (rules->priority[k] == rules->priority[i] &&
+		    (rules->priority[i] != PROGRAM_PRIORITY_VULNERABILITY ||
+		     rules->priority_vulnerability[k] == rules->priority_vulnerability[i]))
+			return error_set(r->err, REDRESS_E_INVALID, "field '%s': '%s' is listed twice", where,
+			                 text);
+	return REDRESS_OK;
+}
+
 static enum redress_err
 priority_at(const struct reader *r, json_t *v, struct program_rules *rules)
 {
-	char where[32];
 	json_t *e;
-	size_t i, k;
-	int index;
+	size_t i;
 	enum redress_err rc;
 
-	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > NAMES_COUNT(priority_names))
-		return error_set(
-		    r->err, REDRESS_E_INVALID,
-		    "field 'priority' must be a list of \"frailty\" and \"age\", most important first");
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > PROGRAM_PRIORITY_MAX)
+		return error_set(r->err, REDRESS_E_INVALID,
+		                 "field 'priority' must be a list of \"frailty\", \"age\" and"
+		                 " \"vulnerability:CODE\", most important first, at most %d",
+		                 PROGRAM_PRIORITY_MAX);
 	json_array_foreach(v, i, e)
 	{
-		snprintf(where, sizeof(where), "priority[%zu]", i);
-		if ((rc = choice_at(r, e, where, priority_names, NAMES_COUNT(priority_names), &index)) !=
-		    REDRESS_OK)
-			return rc;
-		for (k = 0; k < i; k++)
-			if (rules->priority[k] == (enum program_priority)index)
-				return error_set(r->err, REDRESS_E_INVALID,
-				                 "field '%s': '%s' is listed twice", where,
-				                 priority_names[index]);
-		rules->priority[i] = (enum program_priority)index;
+		/* A key not understood is none of the others: it never equals a later one. */
+		rules->priority[i] = (enum program_priority) - 1;
+		rc = priority_key_at(r, e, i, rules);
 		rules->npriority = i + 1;
+		if (!keep(r, rc))
+			return rc;
 	}
+	return REDRESS_OK;
+}
+
+static enum redress_err
+exclusion_at(const struct reader *r, json_t *e, size_t i, const char *self, struct program_rules *rules)
+{
+	static const char *const fields[] = {"paid_by", "receives", NULL};
+	char where[64], what[96];
+	const char *key;
+	json_t *f;
+	enum redress_err rc;
+
+	snprintf(where, sizeof(where), "exclusions[%zu]", i);
+	if (json_is_object(e) && (rc = only(r, e, fields, where)) != REDRESS_OK)
+		return rc;
+	if (!json_is_object(e) || json_object_size(e) != 1)
+		return error_set(
+		    r->err, REDRESS_E_INVALID,
+		    "field '%s' must be {\"paid_by\": \"PROGRAM\"} or {\"receives\": \"BENEFIT\"}", where);
+	/* A person paid by another program, or receiving another benefit recorded on her file. */
+	rules->exclusion_receives[i] = json_object_get(e, "receives") != NULL;
+	key = rules->exclusion_receives[i] ? "receives" : "paid_by";
+	f = json_object_get(e, key);
+	snprintf(what, sizeof(what), "%s.%s", where, key);
+	if ((rc = string_at(r, f, what, rules->exclusions[i], sizeof(rules->exclusions[i]))) != REDRESS_OK)
+		return rc;
+	snprintf(what, sizeof(what), "field '%s.%s'", where, key);
+	if (rules->exclusion_receives[i])
+		return text_check_id(what, rules->exclusions[i], PROGRAM_ITEM_CODE_MAX, "._-", r->err);
+	if ((rc = text_check_id(what, rules->exclusions[i], PROGRAM_CODE_MAX, PROGRAM_CODE_CHARS, r->err)) !=
+	    REDRESS_OK)
+		return rc;
+	if (strcmp(rules->exclusions[i], self) == 0)
+		return error_set(r->err, REDRESS_E_INVALID, "field '%s.paid_by' names the program itself",
+		                 where);
 	return REDRESS_OK;
 }
 
 static enum redress_err
 exclusions_at(const struct reader *r, json_t *v, const char *self, struct program_rules *rules)
 {
-	static const char *const fields[] = {"paid_by", "receives", NULL};
-	char where[64], what[96];
-	const char *key;
-	json_t *e, *f;
+	json_t *e;
 	size_t i;
 	enum redress_err rc;
 
@@ -579,40 +710,16 @@ exclusions_at(const struct reader *r, json_t *v, const char *self, struct progra
 		                 PROGRAM_EXCLUSIONS_MAX);
 	json_array_foreach(v, i, e)
 	{
-		snprintf(where, sizeof(where), "exclusions[%zu]", i);
-		if (json_is_object(e) && (rc = only(r, e, fields, where)) != REDRESS_OK)
-			return rc;
-		if (!json_is_object(e) || json_object_size(e) != 1)
-			return error_set(
-			    r->err, REDRESS_E_INVALID,
-			    "field '%s' must be {\"paid_by\": \"PROGRAM\"} or {\"receives\": \"BENEFIT\"}",
-			    where);
-		/* A person paid by another program, or receiving another benefit recorded on her file. */
-		rules->exclusion_receives[i] = json_object_get(e, "receives") != NULL;
-		key = rules->exclusion_receives[i] ? "receives" : "paid_by";
-		f = json_object_get(e, key);
-		snprintf(what, sizeof(what), "%s.%s", where, key);
-		if ((rc = string_at(r, f, what, rules->exclusions[i], sizeof(rules->exclusions[i]))) !=
-		    REDRESS_OK)
-			return rc;
-		snprintf(what, sizeof(what), "field '%s.%s'", where, key);
-		if (rules->exclusion_receives[i]) {
-			if ((rc = text_check_id(what, rules->exclusions[i], PROGRAM_ITEM_CODE_MAX, "._-",
-			                        r->err)) != REDRESS_OK)
-				return rc;
-		} else if ((rc = text_check_id(what, rules->exclusions[i], PROGRAM_CODE_MAX,
-		                               PROGRAM_CODE_CHARS, r->err)) != REDRESS_OK)
-			return rc;
-		if (!rules->exclusion_receives[i] && strcmp(rules->exclusions[i], self) == 0)
-			return error_set(r->err, REDRESS_E_INVALID,
-			                 "field '%s.paid_by' names the program itself", where);
+		rc = exclusion_at(r, e, i, self, rules);
 		rules->nexclusions = i + 1;
+		if (!keep(r, rc))
+			return rc;
 	}
 	return REDRESS_OK;
 }
 
 enum redress_err
-programs_rules_parse(json_t *root, struct program *p, struct redress_error *err)
+programs_rules_parse(json_t *root, struct program *p, struct program_errors *all, struct redress_error *err)
 {
 	struct reader r;
 	struct program_rules *rules = &p->rules;
@@ -624,42 +731,42 @@ programs_rules_parse(json_t *root, struct program *p, struct redress_error *err)
 	if ((r.cur = currency_find(p->currency, err)) == NULL)
 		return error_prefix(err, "field 'currency'");
 	r.err = err;
+	r.all = all;
 	if ((v = json_object_get(root, "names")) != NULL &&
-	    (rc = names_at(&r, v, "names", &rules->names)) != REDRESS_OK)
+	    !keep(&r, rc = names_at(&r, v, "names", &rules->names)))
 		return rc;
 	/* Units before everything that may be counted in them. */
-	if ((v = json_object_get(root, "units")) != NULL && (rc = units_at(&r, v, rules)) != REDRESS_OK)
+	if ((v = json_object_get(root, "units")) != NULL && !keep(&r, rc = units_at(&r, v, rules)))
 		return rc;
-	if ((v = json_object_get(root, "harms")) != NULL && (rc = harms_at(&r, v, rules)) != REDRESS_OK)
+	if ((v = json_object_get(root, "harms")) != NULL && !keep(&r, rc = harms_at(&r, v, rules)))
 		return rc;
 	if ((v = json_object_get(root, "combine")) != NULL) {
 		if (rules->nharms == 0)
-			return error_set(err, REDRESS_E_INVALID,
-			                 "field 'combine' without 'harms': nothing to combine");
-		if ((rc = choice_at(&r, v, "combine", combine_names, NAMES_COUNT(combine_names), &combine)) !=
-		    REDRESS_OK)
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "field 'combine' without 'harms': nothing to combine");
+		else if ((rc = choice_at(&r, v, "combine", combine_names, NAMES_COUNT(combine_names),
+		                         &combine)) == REDRESS_OK)
+			rules->combine = (enum program_combine)combine;
+		if (!keep(&r, rc))
 			return rc;
-		rules->combine = (enum program_combine)combine;
 	}
-	if ((v = json_object_get(root, "caps")) != NULL && (rc = caps_at(&r, v, rules)) != REDRESS_OK)
+	if ((v = json_object_get(root, "caps")) != NULL && !keep(&r, rc = caps_at(&r, v, rules)))
 		return rc;
-	if ((v = json_object_get(root, "priority")) != NULL && (rc = priority_at(&r, v, rules)) != REDRESS_OK)
+	if ((v = json_object_get(root, "priority")) != NULL && !keep(&r, rc = priority_at(&r, v, rules)))
 		return rc;
 	if ((v = json_object_get(root, "exclusions")) != NULL &&
-	    (rc = exclusions_at(&r, v, p->code, rules)) != REDRESS_OK)
+	    !keep(&r, rc = exclusions_at(&r, v, p->code, rules)))
 		return rc;
-	if ((v = json_object_get(root, "payment")) != NULL && (rc = payment_at(&r, v, rules)) != REDRESS_OK)
+	if ((v = json_object_get(root, "payment")) != NULL && !keep(&r, rc = payment_at(&r, v, rules)))
 		return rc;
-	if ((v = json_object_get(root, "services")) != NULL && (rc = services_at(&r, v, rules)) != REDRESS_OK)
+	if ((v = json_object_get(root, "services")) != NULL && !keep(&r, rc = services_at(&r, v, rules)))
 		return rc;
 	if ((v = json_object_get(root, "casework")) != NULL) {
 		static const char *const casework_fields[] = {"ask_again_days", "grievance_days", NULL};
 
 		if (!json_is_object(v))
-			return error_set(err, REDRESS_E_INVALID, "field 'casework' must be an object");
-		if ((rc = only(&r, v, casework_fields, "casework")) != REDRESS_OK)
-			return rc;
-		{
+			rc = error_set(err, REDRESS_E_INVALID, "field 'casework' must be an object");
+		else if ((rc = only(&r, v, casework_fields, "casework")) == REDRESS_OK) {
 			/* Each a whole number of days, and what it is for (for the error). */
 			const struct {
 				const char *field, *what;
@@ -674,13 +781,16 @@ programs_rules_parse(json_t *root, struct program *p, struct redress_error *err)
 			for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
 				if (json_object_get(v, limits[i].field) != NULL &&
 				    !positive_int(json_object_get(v, limits[i].field), PROGRAM_DAYS_MAX,
-				                  limits[i].days))
-					return error_set(
-					    err, REDRESS_E_INVALID,
-					    "field 'casework.%s' must be a whole number of days, 1 to"
-					    " %d: %s",
-					    limits[i].field, PROGRAM_DAYS_MAX, limits[i].what);
+				                  limits[i].days) &&
+				    !keep(&r, rc = error_set(err, REDRESS_E_INVALID,
+				                             "field 'casework.%s' must be a whole number of days, 1 to"
+				                             " %d: %s",
+				                             limits[i].field, PROGRAM_DAYS_MAX, limits[i].what)))
+					return rc;
+			rc = REDRESS_OK;
 		}
+		if (!keep(&r, rc))
+			return rc;
 	}
 	return REDRESS_OK;
 }
@@ -823,8 +933,12 @@ program_rules_json(const struct program *p)
 	}
 	if (!bad && rules->npriority > 0) {
 		bad |= put(o, "priority", a = json_array());
-		for (i = 0; !bad && i < rules->npriority; i++)
-			bad |= json_array_append_new(a, json_string(priority_names[rules->priority[i]])) != 0;
+		for (i = 0; !bad && i < rules->npriority; i++) {
+			char key[64];
+
+			priority_text(rules, i, key, sizeof(key));
+			bad |= json_array_append_new(a, json_string(key)) != 0;
+		}
 	}
 	if (!bad && rules->nexclusions > 0) {
 		bad |= put(o, "exclusions", a = json_array());
@@ -1052,7 +1166,7 @@ programs_rules_load(struct program *p, const char *text, struct redress_error *e
 		return error_set(err, REDRESS_E_INVALID, "program '%s': its rules are not JSON (%d:%d: %s)",
 		                 p->code, jerr.line, jerr.column, jerr.text);
 	rc = json_is_object(root)
-	         ? programs_rules_parse(root, p, err)
+	         ? programs_rules_parse(root, p, NULL, err)
 	         : error_set(err, REDRESS_E_INVALID, "program '%s': its rules are not an object", p->code);
 	json_decref(root);
 	return rc;

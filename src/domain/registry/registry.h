@@ -468,9 +468,10 @@ struct registry_update {
  * and *change_r is 0.  Nothing to change is REDRESS_E_INVALID; a national
  * id another person holds REDRESS_E_CONFLICT.  Needs PERM_PERSONS_WRITE.
  */
-enum redress_err registry_update(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-                                 const char *pseudonym, const struct registry_update *u, const char *reason,
-                                 uint64_t *change_r, struct redress_error *err);
+enum redress_err registry_update(struct tlog *log, const struct actor *actor,
+                                 const struct registry_keys *keys, const char *pseudonym,
+                                 const struct registry_update *u, const char *reason, uint64_t *change_r,
+                                 struct redress_error *err);
 
 /*
  * Approves (approve 1) or rejects (0) proposed change number change.  The
@@ -508,7 +509,8 @@ enum redress_err registry_changes_each(struct store *store, int pending,
  */
 enum redress_err registry_seal_text(const struct seal_key *key, const char *pseudonym, const char *field,
                                     const char *text, struct buf *out, struct redress_error *err);
-/* Checks that s is sealed text as registry_seal_text writes it ("s1:" and base64, at most 64 KiB); names key. */
+/* Checks that s is sealed text as registry_seal_text writes it ("s1:" and base64, at most 64 KiB); names key.
+ */
 enum redress_err registry_sealed_check(const char *key, const char *s, struct redress_error *err);
 struct canon_node;
 /*
@@ -520,5 +522,71 @@ enum redress_err registry_get_sealed(const struct canon_node *data, const char *
                                      const char **s_r, struct redress_error *err);
 enum redress_err registry_open_text(const struct seal_key *key, const char *pseudonym, const char *field,
                                     const char *sealed, struct buf *out, struct redress_error *err);
+
+/*
+ * Vulnerability categories (registry_vulnerability.c): what a caseworker
+ * records of a person so that a program may pay the most vulnerable first
+ * ("priority": ["vulnerability:disability", ...]).  A small fixed
+ * vocabulary, each with its name in ko, ja and en; a person's categories
+ * are the latest record's (none recorded: none).  The codes are in clear,
+ * like frailty, because the queue orders by them without keys and audit
+ * replays them; the reason, which may say why (a diagnosis, a status), is
+ * sealed with her data key (PSEUDONYM/vulnerability) and goes with
+ * erasure.  A set of categories is a bit mask: bit i is category i.
+ */
+enum registry_vulnerability {
+	REGISTRY_VULN_DISABILITY, /* a disability or a long illness */
+	REGISTRY_VULN_DISPLACED,  /* displaced from her home */
+	REGISTRY_VULN_SOLE_CARER, /* the only carer of children or others */
+	REGISTRY_VULN_NO_INCOME,  /* no income of her own */
+	REGISTRY_VULN_MINORITY,   /* of a minority the program names */
+	REGISTRY_VULNS
+};
+#define REGISTRY_VULN_TEXT_MAX 80 /* "disability,displaced,...": every code, commas between */
+
+/* Code i ("disability"), or NULL past the last. */
+const char *registry_vulnerability_code(int i);
+/* Category i's name in lang ("ko", "ja", anything else English); NULL past the last. */
+const char *registry_vulnerability_name(int i, const char *lang);
+/* The index of code, or -1. */
+int registry_vulnerability_find(const char *code);
+/*
+ * Reads "disability,no-income" (codes separated by commas, in any order,
+ * spaces around them allowed; "" or "none" is none) into a mask.  An
+ * unknown or repeated code is REDRESS_E_INVALID naming it and the codes.
+ */
+enum redress_err registry_vulnerability_parse(const char *text, unsigned *mask_r, struct redress_error *err);
+/* The mask as the event writes it: codes in vocabulary order, commas between; "" for none. */
+void registry_vulnerability_text(unsigned mask, char out[REGISTRY_VULN_TEXT_MAX + 1]);
+
+/*
+ * Records pseudonym's categories (event "registry.vulnerability.recorded"),
+ * replacing the ones recorded before; reason (required, at most
+ * REGISTRY_TEXT_MAX bytes) sealed with her data key.  Needs
+ * PERM_PERSONS_WRITE; an erased person is REDRESS_E_CONFLICT.
+ */
+enum redress_err registry_vulnerability_record(struct tlog *log, const struct actor *actor,
+                                               const struct registry_keys *keys, const char *pseudonym,
+                                               unsigned mask, const char *reason, struct redress_error *err);
+
+/* pseudonym's categories now (0: none recorded), and the event that recorded them (0: none; seq_r may be
+ * NULL). */
+enum redress_err registry_vulnerability_get(struct store *store, const char *pseudonym, unsigned *mask_r,
+                                            uint64_t *seq_r, struct redress_error *err);
+
+/* One record as the history lists it. */
+struct registry_vulnerability_record {
+	uint64_t seq;
+	unsigned mask;
+	char actor[TLOG_ACTOR_MAX + 1];
+	char at[40];
+};
+
+/* Calls fn for each record of pseudonym's, oldest first; stops at fn's first error. */
+enum redress_err
+registry_vulnerability_each(struct store *store, const char *pseudonym,
+                            enum redress_err (*fn)(void *ctx, const struct registry_vulnerability_record *r,
+                                                   struct redress_error *err),
+                            void *ctx, struct redress_error *err);
 
 #endif

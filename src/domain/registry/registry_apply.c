@@ -105,7 +105,9 @@ static const char registry_schema[] =
     " PRIMARY KEY (key, pseudonym)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS registry_dup_keys_pseudonym ON registry_dup_keys (pseudonym);"
     /* registry_change.c's: corrections proposed, and their approvals and rejections. */
-    REGISTRY_CHANGE_SCHEMA;
+    REGISTRY_CHANGE_SCHEMA
+        /* registry_vulnerability.c's: a person's vulnerability categories, each record final. */
+        REGISTRY_VULNERABILITY_SCHEMA;
 
 static enum redress_err
 get_sealed(const struct canon_node *data, const char *key, int optional, const char **s_r,
@@ -575,6 +577,8 @@ registry_replay(struct store *store, const struct event *ev, struct redress_erro
 	if (strcmp(ev->type, REGISTRY_EV_CHANGED) == 0 || strcmp(ev->type, REGISTRY_EV_PROPOSED) == 0 ||
 	    strcmp(ev->type, REGISTRY_EV_REJECTED) == 0)
 		return registry_change_replay(store, ev, err);
+	if (strcmp(ev->type, REGISTRY_EV_VULNERABILITY) == 0)
+		return registry_vulnerability_replay(store, ev, err);
 	return error_set(err, REDRESS_E_INVALID, "unknown registry event type '%.64s'", ev->type);
 }
 
@@ -640,7 +644,7 @@ registry_check(struct store *store, struct audit_report *report, struct redress_
 static const unsigned registry_snapshots[] = {
     REGISTRY_Q_SNAPSHOT_PERSONS,  REGISTRY_Q_SNAPSHOT_STATUS,        REGISTRY_Q_SNAPSHOT_RELATIONS,
     REGISTRY_Q_SNAPSHOT_CONSENTS, REGISTRY_Q_SNAPSHOT_CONSULTATIONS, REGISTRY_Q_SNAPSHOT_REVEALS,
-    REGISTRY_Q_SNAPSHOT_CHANGES,  REGISTRY_Q_SNAPSHOT_DECISIONS,
+    REGISTRY_Q_SNAPSHOT_CHANGES,  REGISTRY_Q_SNAPSHOT_DECISIONS,     REGISTRY_Q_SNAPSHOT_VULNERABILITIES,
 };
 
 const struct event_module registry_module = {

@@ -37,7 +37,7 @@ struct fold_people {
 };
 
 struct registry_model {
-	struct fold_people kinds[2];         /* by enum registry_kind */
+	struct fold_people kinds[2];          /* by enum registry_kind */
 	struct registry_change_fold *changes; /* corrections proposed (registry_change.c) */
 };
 
@@ -317,11 +317,23 @@ registry_fold(void *model, const struct event *ev, struct audit_fold *fold, stru
 		int year;
 		enum redress_err rc;
 
-		if ((rc = registry_change_fold(&m->changes, ev, fold, &pseudonym, &year, err)) != REDRESS_OK ||
+		if ((rc = registry_change_fold(&m->changes, ev, fold, &pseudonym, &year, err)) !=
+		        REDRESS_OK ||
 		    (rc = model_person(m, pseudonym, 1, &p, err)) != REDRESS_OK)
 			return rc;
 		if (year >= 0)
 			p->birth_year = (uint16_t)year;
+		return REDRESS_OK;
+	}
+	if (strcmp(ev->type, REGISTRY_EV_VULNERABILITY) == 0) {
+		struct registry_ev_vulnerability r;
+		struct fold_person *p = NULL;
+		enum redress_err rc;
+
+		if ((rc = registry_decode_vulnerability(ev, &r, err)) != REDRESS_OK ||
+		    (rc = model_person(m, r.pseudonym, 1, &p, err)) != REDRESS_OK)
+			return rc;
+		registry_vulnerability_fold_row(ev, &r, fold);
 		return REDRESS_OK;
 	}
 	return error_set(err, REDRESS_E_INVALID, "unknown registry event type '%.64s'", ev->type);

@@ -21,6 +21,8 @@
 #define REGISTRY_EV_CHANGED  "registry.person.changed"
 #define REGISTRY_EV_PROPOSED "registry.person.change.proposed"
 #define REGISTRY_EV_REJECTED "registry.person.change.rejected"
+/* Vulnerability categories (registry_vulnerability.c). */
+#define REGISTRY_EV_VULNERABILITY "registry.vulnerability.recorded"
 
 #define REGISTRY_PARTY_MAX      64 /* the PARTY of "share:PARTY" */
 #define REGISTRY_SHARE_DEN_MAX  1000000
@@ -239,6 +241,10 @@ enum registry_statement {
 	REGISTRY_Q_CHANGE_DECIDE,
 	REGISTRY_Q_CHANGES_ALL,
 	REGISTRY_Q_CHANGES_PENDING,
+	/* Vulnerability categories (registry_vulnerability.c). */
+	REGISTRY_Q_VULN_INSERT,
+	REGISTRY_Q_VULN_LATEST,
+	REGISTRY_Q_VULN_HISTORY,
 	/* Audit's snapshots, in REGISTRY_TABLE_* order, named by their tables. */
 	REGISTRY_Q_SNAPSHOT_PERSONS,
 	REGISTRY_Q_SNAPSHOT_STATUS,
@@ -248,6 +254,7 @@ enum registry_statement {
 	REGISTRY_Q_SNAPSHOT_REVEALS,
 	REGISTRY_Q_SNAPSHOT_CHANGES, /* registry_change.c's tables */
 	REGISTRY_Q_SNAPSHOT_DECISIONS,
+	REGISTRY_Q_SNAPSHOT_VULNERABILITIES, /* registry_vulnerability.c's table */
 	REGISTRY_Q_COUNT
 };
 extern const struct store_catalogue registry_catalogue;
@@ -270,20 +277,22 @@ enum redress_err registry_fold(void *model, const struct event *ev, struct audit
 void registry_fold_end(void *model, struct audit_fold *fold);
 
 /* registry.c's helpers for corrections (registry_change.c). */
-enum redress_err registry_append_apply_seq(struct tlog *log, const char *type, struct buf *data, uint64_t *seq_r,
-                                           struct redress_error *err);
+enum redress_err registry_append_apply_seq(struct tlog *log, const char *type, struct buf *data,
+                                           uint64_t *seq_r, struct redress_error *err);
 enum redress_err registry_identity_seal(const struct seal_key *key, const char *pseudonym,
                                         const struct registry_identity *id, struct buf *out,
                                         struct redress_error *err);
-enum redress_err registry_identity_unseal(const struct seal_key *key, const char *pseudonym, const char *sealed,
-                                          struct registry_identity *id_r, struct redress_error *err);
+enum redress_err registry_identity_unseal(const struct seal_key *key, const char *pseudonym,
+                                          const char *sealed, struct registry_identity *id_r,
+                                          struct redress_error *err);
 /* The blind index of national_id ("" for none); held by anyone not erased but self: REDRESS_E_CONFLICT. */
 enum redress_err registry_id_index(struct store *store, const struct registry_keys *keys,
-                                   const char *national_id, const char *self, char index[SEAL_INDEX_TEXT_SIZE],
-                                   struct redress_error *err);
+                                   const char *national_id, const char *self,
+                                   char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err);
 
 /* Corrections' events applied (registry_change.c), for registry_replay. */
-enum redress_err registry_change_replay(struct store *store, const struct event *ev, struct redress_error *err);
+enum redress_err registry_change_replay(struct store *store, const struct event *ev,
+                                        struct redress_error *err);
 
 /*
  * Corrections' part of audit's fold, kept in the registry's fold model:
@@ -313,6 +322,35 @@ void registry_change_fold_free(struct registry_change_fold **cf);
 	" actor TEXT NOT NULL,"                                                                              \
 	" at TEXT NOT NULL);"
 
+/*
+ * Vulnerability categories (registry_vulnerability.c): one final row per
+ * record, the latest a person's.  The decoder checks every field; replay
+ * inserts the row (the person must be live); the fold hashes it.
+ */
+#define REGISTRY_VULNERABILITY_SCHEMA                                                                        \
+	"CREATE TABLE IF NOT EXISTS registry_vulnerabilities ("                                              \
+	" seq INTEGER PRIMARY KEY,"                                                                          \
+	" pseudonym TEXT NOT NULL,"                                                                          \
+	" categories TEXT NOT NULL,"                                                                         \
+	" reason TEXT NOT NULL,"                                                                             \
+	" actor TEXT NOT NULL,"                                                                              \
+	" at TEXT NOT NULL);"                                                                                \
+	"CREATE INDEX IF NOT EXISTS registry_vulnerabilities_person ON registry_vulnerabilities "            \
+	"(pseudonym, seq);"
+struct registry_ev_vulnerability {
+	const char *pseudonym;
+	unsigned mask;
+	char categories[REGISTRY_VULN_TEXT_MAX + 1]; /* canonical */
+	const char *reason;                          /* sealed */
+};
+enum redress_err registry_decode_vulnerability(const struct event *ev, struct registry_ev_vulnerability *r,
+                                               struct redress_error *err);
+enum redress_err registry_vulnerability_replay(struct store *store, const struct event *ev,
+                                               struct redress_error *err);
+/* The row of a decoded record (the person checked live by the caller). */
+void registry_vulnerability_fold_row(const struct event *ev, const struct registry_ev_vulnerability *r,
+                                     struct audit_fold *fold);
+
 /* The snapshot tables, in registry_module.snapshot_ids order. */
 enum {
 	REGISTRY_TABLE_PERSONS,       /* what registration fixes */
@@ -323,6 +361,7 @@ enum {
 	REGISTRY_TABLE_REVEALS,
 	REGISTRY_TABLE_CHANGES,   /* proposed corrections (registry_change.c) */
 	REGISTRY_TABLE_DECISIONS, /* their approvals and rejections */
+	REGISTRY_TABLE_VULNERABILITIES,
 };
 
 #endif

@@ -82,6 +82,25 @@ registry_file_json(struct store *store, const char *pseudonym, struct registry_p
 		goto out;
 	}
 	json_object_set_new(file, "wish", json_string(registry_wish_name(wish)));
+	{
+		json_t *v = json_array();
+		unsigned mask;
+		uint64_t seq;
+		int i;
+
+		if ((rc = registry_vulnerability_get(store, p_r->pseudonym, &mask, &seq, err)) !=
+		    REDRESS_OK) {
+			json_decref(file);
+			goto out;
+		}
+		for (i = 0; v != NULL && i < REGISTRY_VULNS; i++)
+			if (mask & (1u << i))
+				json_array_append_new(v, json_string(registry_vulnerability_code(i)));
+		/* Her vulnerability categories (codes), and the event that recorded them (null: never). */
+		json_object_set_new(file, "vulnerability", v);
+		json_object_set_new(file, "vulnerability_event",
+		                    seq > 0 ? json_integer((json_int_t)seq) : json_null());
+	}
 	json_object_set(file, "consents", consents);
 	json_object_set(file, "heirs", heirs);
 	*file_r = file;

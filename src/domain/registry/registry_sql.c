@@ -367,6 +367,24 @@ static const struct store_statement registry_statements[REGISTRY_Q_COUNT] = {
                                      .sql = "SELECT seq, pseudonym, fields, before, after, reason, actor, at"
                                             " FROM registry_changes ORDER BY seq",
                                      .columns = "ittttttt"},
+    [REGISTRY_Q_VULN_INSERT] =
+        {.name = "registry.vulnerability.insert",
+         .sql = "INSERT INTO registry_vulnerabilities (seq, pseudonym, categories, reason,"
+                " actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         .columns = ""},
+    [REGISTRY_Q_VULN_LATEST] =
+        {.name = "registry.vulnerability.latest",
+         .sql = "SELECT categories, seq FROM registry_vulnerabilities WHERE pseudonym = ?1"
+                " ORDER BY seq DESC LIMIT 1",
+         .columns = "ti"},
+    [REGISTRY_Q_VULN_HISTORY] = {.name = "registry.vulnerability.history",
+                                 .sql = "SELECT categories, seq, actor, at FROM registry_vulnerabilities"
+                                        " WHERE pseudonym = ?1 ORDER BY seq",
+                                 .columns = "titt"},
+    [REGISTRY_Q_SNAPSHOT_VULNERABILITIES] = {.name = "registry_vulnerabilities",
+                                             .sql = "SELECT seq, pseudonym, categories, reason, actor, at"
+                                                    " FROM registry_vulnerabilities ORDER BY seq",
+                                             .columns = "ittttt"},
     [REGISTRY_Q_SNAPSHOT_DECISIONS] = {.name = "registry_change_decisions",
                                        .sql = "SELECT change, seq, decision, actor, at"
                                               " FROM registry_change_decisions ORDER BY change",

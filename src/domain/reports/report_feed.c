@@ -63,7 +63,8 @@ committed_key(const char *key)
 	for (i = 0; feed_committed[i] != NULL; i++)
 		if (strcmp(feed_committed[i], key) == 0)
 			return 1;
-	return 0;
+	/* A person's vulnerability categories (registry.vulnerability.recorded): no figure counts them. */
+	return strcmp(key, "categories") == 0;
 }
 
 /* Whether s holds a pseudonym (V-123456, R-123456) anywhere: an account code or a reference naming one. */
@@ -365,8 +366,13 @@ replay_line(struct tlog *log, const struct event_module *const *modules, struct 
 	canon_doc_init(&doc);
 	if ((rc = canon_read(&doc, data->data, data->len, err)) != REDRESS_OK)
 		goto out;
-	/* Staff accounts are no part of any figure, and their names are commitments: not replayed. */
-	for (i = 0; modules[i] != NULL && strncmp(type, "users.", 6) != 0; i++) {
+	/*
+	 * Staff accounts are no part of any figure, and their names are
+	 * commitments: not replayed; nor vulnerability categories, committed.
+	 */
+	for (i = 0; modules[i] != NULL && strncmp(type, "users.", 6) != 0 &&
+	            strcmp(type, "registry.vulnerability.recorded") != 0;
+	     i++) {
 		if (strncmp(type, modules[i]->type_prefix, strlen(modules[i]->type_prefix)) != 0)
 			continue;
 		{

@@ -244,6 +244,14 @@ report_render_csv(const struct report_published *pub, struct buf *out, struct re
 	csv_row(out, "benefit", "instalments", "held for want of a proof of life", text, "instalments");
 	report_count_text(&r->stopped, r->k, text, sizeof(text));
 	csv_row(out, "benefit", "instalments", "stopped at death", text, "instalments");
+	for (i = 0; i < r->nservices; i++) {
+		csv_count(out, "services in kind", r->services[i].service, "scheduled",
+		          &r->services[i].scheduled, r->k);
+		csv_count(out, "services in kind", r->services[i].service, "delivered",
+		          &r->services[i].delivered, r->k);
+		csv_count(out, "services in kind", r->services[i].service, "refused", &r->services[i].refused,
+		          r->k);
+	}
 	csv_count(out, "casework", "", "eligible", &r->eligible, r->k);
 	csv_count(out, "casework", "", "eligible and reached (a contact attempt reached her)",
 	          &r->eligible_reached, r->k);
@@ -426,6 +434,22 @@ report_render_html(const struct report_published *pub, struct buf *out, struct r
 	html_row_count(out, "instalments scheduled, not due yet", &r->scheduled, r->k);
 	html_row_count(out, "instalments held for want of a proof of life", &r->held, r->k);
 	html_row_count(out, "instalments stopped at death", &r->stopped, r->k);
+	if (r->nservices > 0) {
+		html_raw_const(out,
+		               "</table>\n<table>\n<caption>Services in kind: claims by the service's "
+		               "state</caption>\n<tr><th scope=\"col\">service</th><th scope=\"col\">"
+		               "scheduled</th><th scope=\"col\">delivered</th><th scope=\"col\">refused</th>"
+		               "</tr>\n");
+		for (i = 0; i < r->nservices; i++) {
+			html_raw_const(out, "<tr><th scope=\"row\">");
+			html_text(out, r->services[i].service);
+			html_raw_const(out, "</th>");
+			html_count_cell(out, &r->services[i].scheduled, r->k);
+			html_count_cell(out, &r->services[i].delivered, r->k);
+			html_count_cell(out, &r->services[i].refused, r->k);
+			html_raw_const(out, "</tr>\n");
+		}
+	}
 	html_raw_const(
 	    out, "</table>\n<table>\n<caption>Casework: reaching people, grievances and appeals</caption>\n");
 	html_row_count(out, "people eligible", &r->eligible, r->k);

@@ -389,6 +389,51 @@ harm_claim(void *ctx, const struct claim *c, struct redress_error *err)
 	return claim_harm_each(w->store, c->id, harm_one, w, err);
 }
 
+/* One count of entitlements_service_counts into the report's row of its service. */
+static enum redress_err
+service_count(void *ctx, const char *service, enum entitlement_service_state state, int64_t count,
+              struct redress_error *err)
+{
+	struct report *r = ctx;
+	size_t i;
+
+	for (i = 0; i < r->nservices && strcmp(r->services[i].service, service) != 0; i++)
+		;
+	/* A service a later version of the program no longer declares: not a row of this report. */
+	if (i == r->nservices)
+		return REDRESS_OK;
+	(state == ENTITLEMENT_SERVICE_DELIVERED ? &r->services[i].delivered
+	 : state == ENTITLEMENT_SERVICE_REFUSED ? &r->services[i].refused
+	                                        : &r->services[i].scheduled)
+	    ->value = count;
+	(void)err;
+	return REDRESS_OK;
+}
+
+/*
+ * Services in kind: every service the program declares, in code order,
+ * its claims' services counted by their latest state.
+ */
+static enum redress_err
+by_service(struct store *store, const struct program *p, struct report *r, struct redress_error *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->rules.nservices && i < REPORT_SERVICES_MAX; i++)
+		text_copy(r->services[i].service, sizeof(r->services[i].service), p->rules.services[i].code);
+	r->nservices = i;
+	for (i = 1; i < r->nservices; i++)
+		for (j = i; j > 0 && strcmp(r->services[j - 1].service, r->services[j].service) > 0; j--) {
+			struct report_service tmp = r->services[j];
+
+			r->services[j] = r->services[j - 1];
+			r->services[j - 1] = tmp;
+		}
+	if (r->nservices == 0)
+		return REDRESS_OK;
+	return entitlements_service_counts(store, p->code, service_count, r, err);
+}
+
 /*
  * By harm, through the claims' and the entitlements' own functions: each
  * approved claim's approved harms, and what it paid; harms in code order.
@@ -417,7 +462,7 @@ by_harm_and_form(struct store *store, const struct program *p, struct report *r,
 	r->scheduled.value = counts[ENTITLEMENT_SCHEDULED];
 	r->held.value = counts[ENTITLEMENT_HELD];
 	r->stopped.value = counts[ENTITLEMENT_STOPPED];
-	return REDRESS_OK;
+	return by_service(store, p, r, err);
 }
 
 /* Where each published count sits among the suppression cells. */
@@ -462,7 +507,8 @@ suppress(struct report *r, struct redress_error *err)
 	    &r->paid,       &r->waiting, &r->deaths,    &r->consented_reached, &r->consented_paid};
 	struct report_breakdown *tables[2] = {&r->by_region, &r->by_decade};
 	size_t nbreak = 3 * (r->by_region.n + r->by_decade.n);
-	size_t ncells = C_FIXED + nbreak + r->nharms, i, t, j, col, g = 0;
+	size_t ncells = C_FIXED + nbreak + r->nharms + 3 * r->nservices, i, t, j, col, g = 0;
+	size_t svc = C_FIXED + nbreak + r->nharms; /* the services' cells, three a service */
 	struct report_cell *cells = NULL;
 	struct report_group groups[3 + 6 + 3];
 	size_t *members = NULL, nm = 0;
@@ -548,6 +594,17 @@ suppress(struct report *r, struct redress_error *err)
 		cells[C_FIXED + nbreak + i].le = C_APPROVED;
 		cells[C_FIXED + nbreak + i].cost = 1;
 	}
+	/* A service's claims by state: each among the approved claims; they add up to no published total. */
+	for (i = 0; i < r->nservices; i++) {
+		const struct report_count *by_state[3] = {&r->services[i].scheduled,
+		                                          &r->services[i].delivered, &r->services[i].refused};
+
+		for (j = 0; j < 3; j++) {
+			cells[svc + 3 * i + j].value = by_state[j]->value;
+			cells[svc + 3 * i + j].le = C_APPROVED;
+			cells[svc + 3 * i + j].cost = 1;
+		}
+	}
 	if (__builtin_sub_overflow(r->registered.value, r->consented.value, &cells[C_HIDDEN_PEOPLE].value) ||
 	    __builtin_sub_overflow(r->reached.value, r->consented_reached.value,
 	                           &cells[C_HIDDEN_REACHED].value) ||
@@ -613,6 +670,11 @@ suppress(struct report *r, struct redress_error *err)
 	r->appeals_overturned.mark = cells[C_OVERTURNED].mark;
 	for (i = 0; i < r->nharms; i++)
 		r->harms[i].claims.mark = cells[C_FIXED + nbreak + i].mark;
+	for (i = 0; i < r->nservices; i++) {
+		r->services[i].scheduled.mark = cells[svc + 3 * i].mark;
+		r->services[i].delivered.mark = cells[svc + 3 * i + 1].mark;
+		r->services[i].refused.mark = cells[svc + 3 * i + 2].mark;
+	}
 	for (t = 0, j = C_FIXED; t < 2; t++) {
 		for (i = 0; i < tables[t]->n; i++, j += 3) {
 			tables[t]->rows[i].people.mark = cells[j].mark;

@@ -99,6 +99,17 @@ struct report_harm {
 	int64_t paid; /* minor units */
 };
 
+/*
+ * A service in kind's row (a program's "services", every one it declares):
+ * claims' services by their latest state, each count suppressed as the
+ * others are.
+ */
+#define REPORT_SERVICES_MAX 8 /* PROGRAM_SERVICES_MAX */
+struct report_service {
+	char service[33];
+	struct report_count scheduled, delivered, refused;
+};
+
 /* The figures of a report: what its body holds. */
 struct report {
 	char program[65];
@@ -128,6 +139,9 @@ struct report {
 	char form[16]; /* "lump_sum" or "instalments" */
 	/* Instalments not paid nor owed: not due yet, held for want of a proof of life, stopped at death. */
 	struct report_count scheduled, held, stopped;
+	/* Services in kind, in code order; none (and no "services" in the body) for a program without. */
+	size_t nservices;
+	struct report_service services[REPORT_SERVICES_MAX];
 	/*
 	 * Casework: people eligible (by the program's rules, as its outreach
 	 * list reads them: casework_eligible), of them reached by a contact

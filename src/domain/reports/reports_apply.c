@@ -233,6 +233,24 @@ report_encode(const struct report *r, struct buf *out, struct redress_error *err
 	canon_key(&c, "stopped");
 	put_count(&c, &r->stopped, r->k);
 	canon_object_end(&c);
+	/* Services in kind, only for a program that declares some: other reports stay as they were. */
+	if (r->nservices > 0) {
+		canon_key(&c, "services");
+		canon_array_begin(&c);
+		for (i = 0; i < r->nservices; i++) {
+			canon_object_begin(&c);
+			canon_key(&c, "delivered");
+			put_count(&c, &r->services[i].delivered, r->k);
+			canon_key(&c, "refused");
+			put_count(&c, &r->services[i].refused, r->k);
+			canon_key(&c, "scheduled");
+			put_count(&c, &r->services[i].scheduled, r->k);
+			canon_key(&c, "service");
+			canon_string(&c, r->services[i].service);
+			canon_object_end(&c);
+		}
+		canon_array_end(&c);
+	}
 	canon_object_end(&c);
 	canon_key(&c, "by_harm");
 	canon_array_begin(&c);
