@@ -88,12 +88,12 @@ post cho "/persons/$victim/benefits?lang=en" --data-urlencode "benefit=state-pen
 expect_eq "$STATUS" 200 "recorded, a date typed the Korean way"
 expect_in "$OUT" "state-pension" "listed on the benefits' page"
 page cho "/persons/$victim?lang=en"
-expect_in "$OUT" "<dd>state-pension</dd>" "on the case file, as a benefit she receives"
+expect_in "$OUT" "<dd><span class=\"id\">state-pension</span></dd>" "on the case file, as a benefit she receives"
 post cho "/persons/$victim/benefits?lang=en" --data-urlencode "benefit=state-pension" --data-urlencode "receives=no" --data-urlencode "date=2021-01-01"
 expect_eq "$STATUS" 200 "ended"
 expect_in "$OUT" "no longer receives it from" "the history"
 page cho "/persons/$victim?lang=en"
-expect_not_in "$OUT" "<dd>state-pension</dd>" "no longer on the case file as received"
+expect_not_in "$OUT" "<dd><span class=\"id\">state-pension</span></dd>" "no longer on the case file as received"
 
 # A program's versions: listed with their dates, proposed from the page.
 page ada "/admin/programs/awf-1995?lang=en"
