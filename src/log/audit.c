@@ -374,7 +374,7 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		              (unsigned long long)seq, (long long)stated);
 		return REDRESS_OK;
 	}
-	if (version != TLOG_VERSION && version != 1) {
+	if (version < 1 || version > TLOG_VERSION) {
 		audit_finding(report, "event %llu has unknown version %lld", (unsigned long long)seq,
 		              (long long)version);
 		return REDRESS_OK;
@@ -577,7 +577,19 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 		report->events++;
 		tree.leaf = store_column_blob(evs, 1, &tree.leaf_len);
 		body = store_column_blob(evs, 2, &len);
-		merkle_leaf_hash(body, len, leaf);
+		if (tlog_event_version(body, len) == 3 && !tlog_has_public(log)) {
+			/* Its public part needs the index key: the tree is checked on the stored leaf. */
+			report->unprojected++;
+			if (tree.leaf_len == MERKLE_HASH_SIZE)
+				memcpy(leaf, tree.leaf, MERKLE_HASH_SIZE);
+			else
+				memset(leaf, 0, sizeof(leaf));
+		} else if ((rc = tlog_event_leaf(log, body, len, leaf, err)) != REDRESS_OK) {
+			/* An event the projection cannot read: its leaf cannot be its own. */
+			audit_finding(report, "event %llu: its public part cannot be made: %s",
+			              (unsigned long long)seq, err->message);
+			memset(leaf, 0, sizeof(leaf));
+		}
 		tree.seq = seq;
 		if ((rc = merkle_range_append(&range, leaf, audit_node_compare, &tree, err)) != REDRESS_OK)
 			return rc;
