@@ -148,6 +148,8 @@ struct report_published {
 	char actor[TLOG_ACTOR_MAX + 1];
 	char at[32];                    /* the event's time */
 	char salt[TLOG_SALT_TEXT_SIZE]; /* the event's salt, published with it ("" before salts) */
+	int version;                    /* the event's version (tlog.h): 3 binds it to its feed line */
+	char public_hash[65];           /* version 3: the hex SHA-256 of its public part (its feed line's) */
 	uint64_t proof_size;            /* the tree the proof is for: seq + 1 or more */
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
 	size_t proof_count;
@@ -244,6 +246,19 @@ enum redress_err report_json_canon(struct json_t *v, struct buf *out, struct red
 struct seal_key;
 enum redress_err report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, struct buf *out,
                                    struct redress_error *err);
+
+/*
+ * The projection of an event to its public part (log/tlog.h, struct
+ * tlog_public; ctx is the fund's index key, a const struct seal_key *):
+ * what its feed line publishes, with each value the feed may withhold
+ * (region, birth decade) as a salted commitment.  Registered with every
+ * log opened with the key directory, so that appends write version 3.
+ */
+enum redress_err report_feed_project(const void *ctx, const char *event, size_t len, struct buf *out,
+                                     struct redress_error *err);
+
+/* The projection above as a log takes it, for index_key (which must outlive the log). */
+struct tlog_public report_feed_public(const struct seal_key *index_key);
 
 /*
  * Recomputes the published JSON report (report_json, len bytes) from the
