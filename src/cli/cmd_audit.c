@@ -296,6 +296,23 @@ checkpoint_cosigned(struct tlog *log, struct buf *out, struct redress_error *err
 	return tlog_checkpoint_cosigned(log, out, NULL, err);
 }
 
+/*
+ * The projection to public parts, with the key directory's index key, once
+ * the keys are checked to be this fund's: a wrong index key would make
+ * every version-3 leaf differ.
+ */
+static enum redress_err
+audit_projection(struct cli *cli, struct redress_error *err)
+{
+	enum redress_err rc;
+
+	if ((rc = tlog_keys_check(cli->log, keydir_master_key(cli->keydir), keydir_index_key(cli->keydir),
+	                          err)) != REDRESS_OK)
+		return rc;
+	cli_log_public(cli);
+	return REDRESS_OK;
+}
+
 /* The trusted public key: --pubkey FILE, or the key directory's. */
 static enum redress_err
 trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_SIZE],
@@ -309,8 +326,12 @@ trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_
 		if ((rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
 			return error_prefix(err, "verify needs the trusted key (or --pubkey FILE)");
 		memcpy(key_r, sign_key_public(keydir_log_key(cli->keydir)), SIGN_PUBLIC_SIZE);
-		return REDRESS_OK;
+		return audit_projection(cli, err);
 	}
+	/* With --pubkey, the key directory still gives the index key that version-3 leaves need, if here. */
+	if (keydir_open(cli->keys, &cli->keydir, err) == REDRESS_OK &&
+	    (rc = audit_projection(cli, err)) != REDRESS_OK)
+		return rc;
 	buf_init(&text, 4096);
 	if ((rc = read_file(pubkey_file, &text, err)) == REDRESS_OK) {
 		while (text.len > 0 && (text.data[text.len - 1] == '\n' || text.data[text.len - 1] == '\r'))
@@ -410,12 +431,13 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 
 		for (i = 0; i < report->nfindings; i++)
 			json_array_append_new(findings, json_string(report->findings[i]));
-		cli_print_json(json_pack("{s:b, s:I, s:s, s:I, s:I, s:b, s:o, s:I, s:I}", "ok",
+		cli_print_json(json_pack("{s:b, s:I, s:s, s:I, s:I, s:b, s:o, s:I, s:I, s:I}", "ok",
 		                         report->nfindings == 0, "events", (json_int_t)report->events, "root",
 		                         root, "checkpoints", (json_int_t)report->checkpoints, "rows",
 		                         (json_int_t)report->rows, "replayed", report->replayed, "findings",
 		                         findings, "more_findings", (json_int_t)report->dropped,
-		                         "microseconds", (json_int_t)(clock_monotonic_us() - started)));
+		                         "microseconds", (json_int_t)(clock_monotonic_us() - started),
+		                         "unprojected", (json_int_t)report->unprojected));
 	} else {
 		for (i = 0; i < report->nfindings; i++)
 			fprintf(stderr, "FAIL: %s\n", report->findings[i]);
@@ -425,6 +447,11 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 		       report->nfindings == 0 ? "verified" : "NOT VERIFIED",
 		       (unsigned long long)report->events, (unsigned long long)report->checkpoints,
 		       (unsigned long long)report->rows, root);
+		if (report->unprojected > 0)
+			printf("note: the leaves of %llu version-3 events were taken as stored, not"
+			       " recomputed from their bytes: their public part needs the key directory's"
+			       " index key (--keys)\n",
+			       (unsigned long long)report->unprojected);
 	}
 	free(report);
 	buf_free(&note);
