@@ -987,14 +987,24 @@ tlog_event_version(const void *event, size_t len)
 }
 
 void
-tlog_leaf_v3(const uint8_t public_hash[MERKLE_HASH_SIZE], const void *event, size_t len,
-             uint8_t leaf_r[MERKLE_HASH_SIZE])
+tlog_leaf_entry(const uint8_t public_hash[MERKLE_HASH_SIZE], const uint8_t private_hash[MERKLE_HASH_SIZE],
+                uint8_t leaf_r[MERKLE_HASH_SIZE])
 {
 	uint8_t entry[2 * MERKLE_HASH_SIZE];
 
 	memcpy(entry, public_hash, MERKLE_HASH_SIZE);
-	hash_sha256(event, len, entry + MERKLE_HASH_SIZE);
+	memcpy(entry + MERKLE_HASH_SIZE, private_hash, MERKLE_HASH_SIZE);
 	merkle_leaf_hash(entry, sizeof(entry), leaf_r);
+}
+
+void
+tlog_leaf_v3(const uint8_t public_hash[MERKLE_HASH_SIZE], const void *event, size_t len,
+             uint8_t leaf_r[MERKLE_HASH_SIZE])
+{
+	uint8_t private_hash[MERKLE_HASH_SIZE];
+
+	hash_sha256(event, len, private_hash);
+	tlog_leaf_entry(public_hash, private_hash, leaf_r);
 }
 
 enum redress_err

@@ -291,6 +291,10 @@ int tlog_has_public(const struct tlog *log);
 /* An event's version from its canonical bytes (they end in "v":N}): 1, 2, 3; 0 when unreadable. */
 int tlog_event_version(const void *event, size_t len);
 
+/* The leaf hash of a version-3 event from its leaf entry's halves: SHA-256(public part), SHA-256(bytes). */
+void tlog_leaf_entry(const uint8_t public_hash[MERKLE_HASH_SIZE],
+                     const uint8_t private_hash[MERKLE_HASH_SIZE], uint8_t leaf_r[MERKLE_HASH_SIZE]);
+
 /* The leaf hash of a version-3 event from its public part's SHA-256 and its bytes. */
 void tlog_leaf_v3(const uint8_t public_hash[MERKLE_HASH_SIZE], const void *event, size_t len,
                   uint8_t leaf_r[MERKLE_HASH_SIZE]);

@@ -36,6 +36,8 @@
 #include "domain/reports/report_cells.h"
 #include "domain/reports/reports.h"
 #include "log/checkpoint.h"
+#include "log/cosig.h"
+#include "log/keychain.h"
 #include "log/note.h"
 
 #define FEED_FORMAT     "redress-feed-1"
@@ -811,5 +813,254 @@ out:
 	buf_free(&expected);
 	buf_free(&got);
 	buf_free(&data);
+	return rc;
+}
+
+/* ---- Verifying a feed against its checkpoint ------------------------------------------------- */
+
+/* Reads member key of line as 32 bytes of hex into out; 0 when it is not that. */
+static int
+line_hash(json_t *line, const char *key, uint8_t out[MERKLE_HASH_SIZE])
+{
+	const char *hex = json_string_value(json_object_get(line, key));
+	size_t got = 0;
+
+	return hex != NULL && strlen(hex) == 2 * MERKLE_HASH_SIZE &&
+	       codec_hex_decode(hex, strlen(hex), out, MERKLE_HASH_SIZE, &got, NULL) == REDRESS_OK &&
+	       got == MERKLE_HASH_SIZE;
+}
+
+/* The members a version-3 line may have: its public part's, and what opens it. */
+static int
+line_member_known(const char *key)
+{
+	static const char *const known[] = {"actor", "data",   "day",      "seq",  "type",
+	                                    "v",     "opened", "withheld", "leaf", "private"};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(known[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The leaf of a version-3 feed line, rebuilt from the line alone: its
+ * public part with each opened field committed again under the salt the
+ * line gives and each withheld one as its commitment, then the leaf of
+ * that part's hash and "private".  REDRESS_E_INVALID (naming what) for a
+ * line not so formed.
+ */
+static enum redress_err
+line_leaf_v3(json_t *line, uint8_t leaf_r[MERKLE_HASH_SIZE], struct redress_error *err)
+{
+	json_t *data = json_object_get(line, "data"), *opened = json_object_get(line, "opened");
+	json_t *withheld = json_object_get(line, "withheld"), *pub = NULL, *pdata = NULL, *v;
+	uint8_t private_hash[MERKLE_HASH_SIZE], hash[MERKLE_HASH_SIZE], fs[HASH_KEYED256_SIZE];
+	const char *key;
+	struct buf canon;
+	enum redress_err rc = REDRESS_OK;
+
+	json_object_foreach(line, key, v)
+	{
+		if (!line_member_known(key))
+			return error_set(err, REDRESS_E_INVALID, "member '%.32s' is no part of a feed line",
+			                 key);
+	}
+	if (!json_is_string(json_object_get(line, "actor")) || !json_is_object(data) ||
+	    !json_is_string(json_object_get(line, "day")) || !json_is_integer(json_object_get(line, "seq")) ||
+	    !json_is_string(json_object_get(line, "type")) || !line_hash(line, "private", private_hash) ||
+	    (opened != NULL && !json_is_object(opened)) || (withheld != NULL && !json_is_object(withheld)))
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "a line of version 3 needs actor, data, day, seq, type and private (64 hex)");
+	if ((pdata = json_deep_copy(data)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	buf_init(&canon, TLOG_EVENT_MAX + 1024);
+	json_object_foreach(opened, key, v)
+	{
+		json_t *c = NULL;
+		const char *hex = json_string_value(v);
+		size_t got = 0;
+
+		if (json_object_get(data, key) == NULL || hex == NULL || strlen(hex) != 2 * sizeof(fs) ||
+		    codec_hex_decode(hex, strlen(hex), fs, sizeof(fs), &got, NULL) != REDRESS_OK ||
+		    got != sizeof(fs)) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "opened field '%.32s': needs its value in data and a salt of 64 hex",
+			               key);
+			goto out;
+		}
+		if ((rc = field_commit(fs, json_object_get(data, key), &c, err)) != REDRESS_OK)
+			goto out;
+		json_object_set_new(pdata, key, c);
+	}
+	json_object_foreach(withheld, key, v)
+	{
+		const char *c = json_string_value(v);
+
+		if (!json_is_null(json_object_get(data, key)) || c == NULL ||
+		    strncmp(c, FEED_FIELD_PREFIX, 2) != 0 || strlen(c) != 2 + 2 * HASH_KEYED256_SIZE ||
+		    json_object_get(opened, key) != NULL) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "withheld field '%.32s': needs null in data and a commitment f:HEX",
+			               key);
+			goto out;
+		}
+		json_object_set(pdata, key, v);
+	}
+	pub = json_pack("{s:O, s:O, s:O, s:O, s:O, s:i}", "actor", json_object_get(line, "actor"), "data",
+	                pdata, "day", json_object_get(line, "day"), "seq", json_object_get(line, "seq"),
+	                "type", json_object_get(line, "type"), "v", 3);
+	if (pub == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = report_json_canon(pub, &canon, err)) != REDRESS_OK)
+		goto out;
+	hash_sha256(canon.data, canon.len, hash);
+	tlog_leaf_entry(hash, private_hash, leaf_r);
+out:
+	crypto_wipe(fs, sizeof(fs));
+	json_decref(pdata);
+	json_decref(pub);
+	buf_free(&canon);
+	return rc;
+}
+
+enum redress_err
+report_feed_verify(const char *feed, size_t len, const char *vkey, const struct cosig_policy *policy,
+                   struct report_feed_verified *v_r, struct redress_error *err)
+{
+	const char *p, *nl, *end = feed + len, *note;
+	json_t *header = NULL, *line = NULL;
+	struct keychain *chain = NULL;
+	struct merkle_range range;
+	struct checkpoint cp;
+	uint8_t leaf[MERKLE_HASH_SIZE], listed[MERKLE_HASH_SIZE], root[MERKLE_HASH_SIZE];
+	uint64_t seq = 0;
+	size_t lineno = 1;
+	enum redress_err rc;
+
+	memset(v_r, 0, sizeof(*v_r));
+	merkle_range_init(&range);
+	if ((chain = malloc(sizeof(*chain))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = keychain_init_vkey(chain, vkey, err)) != REDRESS_OK) {
+		error_prefix(err, "the public key");
+		goto out;
+	}
+	nl = memchr(feed, '\n', len);
+	if (nl == NULL ||
+	    (header = json_loadb(feed, (size_t)(nl - feed), JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    strcmp(json_string_value(json_object_get(header, "feed")) != NULL
+	               ? json_string_value(json_object_get(header, "feed"))
+	               : "",
+	           FEED_FORMAT) != 0 ||
+	    (note = json_string_value(json_object_get(header, "checkpoint"))) == NULL ||
+	    !json_is_integer(json_object_get(header, "size"))) {
+		rc = error_set(err, REDRESS_E_INVALID,
+		               "feed line 1: not a %s header with its checkpoint and size", FEED_FORMAT);
+		goto out;
+	}
+	/* The checkpoint: signed by the key in force at its size (through the handovers), cosigned enough. */
+	if ((rc = keychain_follow_json(chain, json_object_get(header, "handovers"), err)) != REDRESS_OK ||
+	    (rc = keychain_verify(chain, note, strlen(note), &cp, NULL, err)) != REDRESS_OK ||
+	    (rc = cosig_policy_check(policy, note, strlen(note), err)) != REDRESS_OK) {
+		error_prefix(err, "feed line 1: the checkpoint");
+		goto out;
+	}
+	if ((uint64_t)json_integer_value(json_object_get(header, "size")) != cp.size) {
+		rc = error_set(err, REDRESS_E_INVALID, "feed line 1: size %lld is not the checkpoint's %llu",
+		               (long long)json_integer_value(json_object_get(header, "size")),
+		               (unsigned long long)cp.size);
+		goto out;
+	}
+	v_r->size = cp.size;
+	/* Every event up to the checkpoint, in order, each line's leaf rebuilt where it can be. */
+	for (p = nl + 1; p < end; p = nl + 1) {
+		int version;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		lineno++;
+		if (nl == p && nl == end)
+			break;
+		json_decref(line);
+		if ((line = json_loadb(p, (size_t)(nl - p), JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+		    !json_is_object(line)) {
+			rc = error_set(err, REDRESS_E_INVALID, "feed line %zu is not a JSON object", lineno);
+			goto out;
+		}
+		if (seq >= cp.size || json_integer_value(json_object_get(line, "seq")) != (json_int_t)seq ||
+		    !json_is_integer(json_object_get(line, "seq"))) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "feed line %zu: expected event %llu of the %llu the checkpoint holds",
+			               lineno, (unsigned long long)seq, (unsigned long long)cp.size);
+			goto out;
+		}
+		if (!line_hash(line, "leaf", listed)) {
+			rc =
+			    error_set(err, REDRESS_E_INVALID, "feed line %zu (event %llu): no leaf of 64 hex",
+			              lineno, (unsigned long long)seq);
+			goto out;
+		}
+		version = (int)json_integer_value(json_object_get(line, "v"));
+		if (version == 3) {
+			if ((rc = line_leaf_v3(line, leaf, err)) != REDRESS_OK) {
+				error_prefix(err, "feed line %zu (event %llu)", lineno,
+				             (unsigned long long)seq);
+				goto out;
+			}
+			if (memcmp(leaf, listed, sizeof(leaf)) != 0) {
+				rc = error_set(
+				    err, REDRESS_E_CRYPTO,
+				    "feed line %zu (event %llu, %.64s): what it says is not what its "
+				    "leaf commits to: the line was altered",
+				    lineno, (unsigned long long)seq,
+				    json_string_value(json_object_get(line, "type")) != NULL
+				        ? json_string_value(json_object_get(line, "type"))
+				        : "?");
+				goto out;
+			}
+			v_r->bound++;
+		} else if (version == 1 || version == 2) {
+			/* Its leaf is the hash of bytes the feed does not give: in the tree, not bound to the
+			 * line. */
+			if (version == 1)
+				v_r->unbound_v1++;
+			else
+				v_r->unbound_v2++;
+		} else {
+			rc = error_set(err, REDRESS_E_INVALID, "feed line %zu (event %llu): unknown version",
+			               lineno, (unsigned long long)seq);
+			goto out;
+		}
+		if ((rc = merkle_range_append(&range, listed, NULL, NULL, err)) != REDRESS_OK)
+			goto out;
+		seq++;
+		if (nl == end)
+			break;
+	}
+	if (seq != cp.size) {
+		rc = error_set(err, REDRESS_E_INVALID,
+		               "the feed ends at event %llu, the checkpoint holds %llu",
+		               (unsigned long long)seq, (unsigned long long)cp.size);
+		goto out;
+	}
+	merkle_range_root(&range, root);
+	if (memcmp(root, cp.root, sizeof(root)) != 0) {
+		rc = error_set(err, REDRESS_E_CRYPTO,
+		               "the feed's %llu leaves do not give the root of the signed checkpoint: a "
+		               "listed leaf was altered, or the feed is of another history",
+		               (unsigned long long)seq);
+		goto out;
+	}
+	rc = REDRESS_OK;
+out:
+	free(chain);
+	json_decref(line);
+	json_decref(header);
 	return rc;
 }

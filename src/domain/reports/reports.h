@@ -273,6 +273,30 @@ enum redress_err report_recount(const char *feed, size_t feed_len, const char *r
                                 const struct event_module *const *modules, const char *tmpdir,
                                 size_t *bytes_r, struct redress_error *err);
 
+/* What report_feed_verify found. */
+struct report_feed_verified {
+	uint64_t size;       /* events in the feed: the checkpoint's size */
+	uint64_t bound;      /* lines of version 3: each rebuilt to its leaf from the line alone */
+	uint64_t unbound_v1; /* lines of events of version 1 (before salts): their leaf as listed */
+	uint64_t unbound_v2; /* lines of events of version 2: the same */
+};
+
+/*
+ * Checks a public feed (len bytes) offline with the log's verifier key
+ * (vkey) and a witness policy (NULL: none): its header's checkpoint is
+ * signed by the key in force at its size (through the header's handovers)
+ * and cosigned as policy asks; it has one line per event 0 .. size-1, in
+ * order; each version-3 line rebuilds to the leaf it lists (the opened
+ * fields committed again under their salts); and the listed leaves give
+ * the checkpoint's root, which binds every line at once.  Lines of older
+ * events list their leaf, which the line itself cannot be checked against
+ * (counted in v_r).  An altered line is REDRESS_E_CRYPTO naming it; a
+ * malformed one REDRESS_E_INVALID naming the line.
+ */
+enum redress_err report_feed_verify(const char *feed, size_t len, const char *vkey,
+                                    const struct cosig_policy *policy, struct report_feed_verified *v_r,
+                                    struct redress_error *err);
+
 /*
  * report_verify, and the checkpoint the report is proved against must carry
  * valid cosignatures by at least policy->threshold of its witnesses
