@@ -868,6 +868,7 @@ audit_merge(struct audit_report *report, const struct audit_report *tree)
 	report->dropped += tree->dropped + events->dropped;
 	report->events = tree->events;
 	report->checkpoints = tree->checkpoints;
+	report->unprojected = tree->unprojected;
 	memcpy(report->root, tree->root, sizeof(report->root));
 	free(events);
 }
