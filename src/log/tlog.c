@@ -705,7 +705,7 @@ tlog_open(struct store *store, const struct sign_key *key, const struct event_mo
 
 enum redress_err
 tlog_migrate(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
-             int64_t *from_r, struct redress_error *err)
+             const struct tlog_public *projection, int64_t *from_r, struct redress_error *err)
 {
 	struct tlog *log = NULL;
 	struct store_stmt *st;
@@ -720,8 +720,10 @@ tlog_migrate(struct store *store, const struct sign_key *key, const struct event
 	if (*from_r == TLOG_SCHEMA_VERSION)
 		return REDRESS_OK;
 	buf_init(&data, 1024);
-	if ((rc = tlog_open_at(store, key, modules, 1, &log, err)) != REDRESS_OK ||
-	    (rc = tlog_set_actor(log, "redress:migrate", err)) != REDRESS_OK ||
+	if ((rc = tlog_open_at(store, key, modules, 1, &log, err)) != REDRESS_OK)
+		goto out;
+	tlog_set_public(log, projection);
+	if ((rc = tlog_set_actor(log, "redress:migrate", err)) != REDRESS_OK ||
 	    (rc = tlog_begin(log, err)) != REDRESS_OK)
 		goto out;
 	for (v = *from_r; v < TLOG_SCHEMA_VERSION; v++) {

@@ -272,11 +272,12 @@ enum redress_err tlog_schema_make(struct store *store, const struct event_module
  * "log.migrated" event ({"from": N, "to": N+1, "what": "..."}), so the log
  * holds the schema's history.  key signs the checkpoint.  *from_r is the
  * version found.  Nothing is changed when it fails (or when the schema is
- * already current).  The caller backs the database up first.
+ * already current).  The caller backs the database up first.  projection
+ * (may be NULL: version 2) makes the "log.migrated" events version 3.
  */
 enum redress_err tlog_migrate(struct store *store, const struct sign_key *key,
-                              const struct event_module *const *modules, int64_t *from_r,
-                              struct redress_error *err);
+                              const struct event_module *const *modules, const struct tlog_public *projection,
+                              int64_t *from_r, struct redress_error *err);
 
 /*
  * Registers the projection of events to their public parts (copied; NULL
