@@ -26,7 +26,7 @@ audit_usage(FILE *f)
 	fprintf(f, "usage: redress audit checkpoint\n"
 	           "       redress audit pubkey\n"
 	           "       redress audit handovers\n"
-	           "       redress audit show --index N [--raw]\n"
+	           "       redress audit show --index N [--raw | --leaf]\n"
 	           "       redress audit prove --index N [--size M]\n"
 	           "       redress audit prove --consistency OLD [--size NEW]\n"
 	           "       redress audit verify [--json] [--checkpoint FILE] [--pubkey FILE]\n"
@@ -41,7 +41,9 @@ audit_usage(FILE *f)
 	           "handovers   the log's key handovers as JSON, {\"handovers\": [NOTE, ...]}: each a\n"
 	           "            checkpoint signed by the old key and the new, naming the new; with them\n"
 	           "            a verifier holding the first key follows every rotation\n"
-	           "show        event N as JSON; --raw prints its exact bytes, the Merkle leaf input\n"
+	           "show        event N as JSON; --raw prints its exact bytes; --leaf the Merkle leaf\n"
+	           "            input (the bytes; for version 3 the 64-byte SHA-256(public part) ||\n"
+	           "            SHA-256(bytes), binary), what an RFC 9162 verifier hashes\n"
 	           "prove       an RFC 9162 inclusion proof of event N, or a consistency proof between\n"
 	           "            tree sizes OLD and NEW; --size defaults to the current size.  JSON with\n"
 	           "            base64 hashes.\n"
@@ -126,6 +128,7 @@ audit_show(struct cli *cli, int argc, char **argv)
 	static const struct option options[] = {
 	    {"index", required_argument, NULL, 'i'},
 	    {"raw", no_argument, NULL, 'r'},
+	    {"leaf", no_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -143,6 +146,7 @@ audit_show(struct cli *cli, int argc, char **argv)
 			have_index = 1;
 			break;
 		case 'r': raw = 1; break;
+		case 'l': raw = 2; break;
 		case 'h': audit_usage(stdout); return 0;
 		default: return cli_bad_option("audit", argv);
 		}
@@ -157,7 +161,19 @@ audit_show(struct cli *cli, int argc, char **argv)
 		buf_free(&out);
 		return cli_fail(&err);
 	}
-	if (raw) {
+	if (raw == 2) {
+		/* The RFC 9162 leaf input: for version 3, its 64-byte leaf entry (binary). */
+		struct buf entry;
+
+		buf_init(&entry, TLOG_EVENT_MAX);
+		if (tlog_event_entry(cli->log, out.data, out.len, &entry, &err) != REDRESS_OK) {
+			buf_free(&entry);
+			buf_free(&out);
+			return cli_fail(&err);
+		}
+		fwrite(entry.data, 1, entry.len, stdout);
+		buf_free(&entry);
+	} else if (raw) {
 		fwrite(out.data, 1, out.len, stdout);
 	} else {
 		event = json_loadb(out.data, out.len, 0, NULL);

@@ -1037,6 +1037,27 @@ tlog_event_public(struct tlog *log, const void *event, size_t len, struct buf *o
 }
 
 enum redress_err
+tlog_event_entry(struct tlog *log, const void *event, size_t len, struct buf *out, struct redress_error *err)
+{
+	uint8_t hash[MERKLE_HASH_SIZE];
+	enum redress_err rc;
+
+	if (tlog_event_version(event, len) != 3) {
+		buf_append(out, event, len);
+		return buf_error(out, err);
+	}
+	buf_reset(&log->public_part);
+	if ((rc = tlog_event_public(log, event, len, &log->public_part, err)) != REDRESS_OK ||
+	    (rc = buf_error(&log->public_part, err)) != REDRESS_OK)
+		return rc;
+	hash_sha256(log->public_part.data, log->public_part.len, hash);
+	buf_append(out, hash, sizeof(hash));
+	hash_sha256(event, len, hash);
+	buf_append(out, hash, sizeof(hash));
+	return buf_error(out, err);
+}
+
+enum redress_err
 tlog_event_leaf(struct tlog *log, const void *event, size_t len, uint8_t leaf_r[MERKLE_HASH_SIZE],
                 struct redress_error *err)
 {

@@ -319,6 +319,16 @@ enum redress_err tlog_event_public(struct tlog *log, const void *event, size_t l
                                    struct redress_error *err);
 
 /*
+ * Appends to out the RFC 9162 leaf input of an event (len bytes): its
+ * bytes for versions 1 and 2; for version 3 the 64-byte leaf entry,
+ * SHA-256(public part) || SHA-256(bytes), by the log's projection
+ * (REDRESS_E_KEYS without one).  What an RFC 9162 verifier hashes as the
+ * leaf (`audit show --leaf`).
+ */
+enum redress_err tlog_event_entry(struct tlog *log, const void *event, size_t len, struct buf *out,
+                                  struct redress_error *err);
+
+/*
  * The leaf hash of an event (len bytes) as the log computes it at append:
  * for version 3 through the log's projection (REDRESS_E_KEYS without one).
  */
