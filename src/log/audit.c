@@ -32,6 +32,7 @@ struct audit_pass {
 	struct audit_report *errors;
 	struct canon_doc doc; /* each event read, in reused memory */
 	int64_t schema;       /* the schema's version as the log's events so far say */
+	int64_t version;      /* the highest event version so far: a log never goes back from 3 */
 };
 
 void
@@ -389,6 +390,21 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		              TLOG_SALT_SIZE);
 		return REDRESS_OK;
 	}
+	/*
+	 * Once a fund writes version 3 it writes nothing older (an older redress
+	 * cannot read it): an older event after one is relabelled, perhaps to
+	 * unbind its feed line from its leaf.
+	 */
+	if (version < pass->version && pass->version == 3) {
+		audit_finding(
+		    report,
+		    "event %llu is of version %lld after events of version 3: a fund never goes back"
+		    " to an older version",
+		    (unsigned long long)seq, (long long)version);
+		return REDRESS_OK;
+	}
+	if (version > pass->version)
+		pass->version = version;
 	ev.version = (int)version;
 	if (strncmp(ev.type, "log.", 4) == 0) {
 		audit_log_event(log, &ev, public_key, &pass->schema, report);

@@ -61,6 +61,10 @@ expect_in "$ERR" "feed line $line (event $((line - 2)), claims.claim.approved)"
 line=$(alter leaf 'if(o.v===3&&o.type==="registry.consent.recorded"){o.leaf="00".repeat(32);return true}')
 expect_exit 19 "${NONE[@]}" audit feed-verify "$T/leaf.jsonl" --pubkey "$T/vkey"
 expect_in "$ERR" "feed line $line"
+# A line relabelled as of an older version, to have its leaf listed rather than rebuilt: refused.
+line=$(alter relabel 'if(o.type==="ledger.transfer.created"){o.v=2;o.data.amount+=1;return true}')
+expect_exit 19 "${NONE[@]}" audit feed-verify "$T/relabel.jsonl" --pubkey "$T/vkey"
+expect_in "$ERR" "feed line $line (event $((line - 2))) says version 2 after lines of version 3"
 # A line dropped, or one added that the log has not: refused.
 sed '5d' "$T/feed.jsonl" >"$T/short.jsonl"
 expect_exit 12 "${NONE[@]}" audit feed-verify "$T/short.jsonl" --pubkey "$T/vkey"
@@ -115,6 +119,13 @@ expect_exit 0 rd audit verify
 expect_not_in "$OUT" "taken as stored" "audit verify with the keys"
 expect_exit 0 "$REDRESS" --db "$DB" --keys "$T/none.keys" audit verify --pubkey "$T/vkey"
 expect_in "$OUT" "the leaves of $size version-3 events were taken as stored"
+# An event relabelled as version 2 behind the log's back: named too.
+last=$(($(log_size) - 1))
+db_sql "UPDATE log_events SET body = $(db_bytes "REPLACE($(db_text body), ',\"v\":3}', ',\"v\":2}')") WHERE seq = $last"
+expect_exit 1 rd audit verify
+expect_in "$ERR" "event $last is of version 2 after events of version 3"
+db_sql "UPDATE log_events SET body = $(db_bytes "REPLACE($(db_text body), ',\"v\":2}', ',\"v\":3}')") WHERE seq = $last"
+expect_exit 0 rd audit verify
 # An event's bytes changed behind the log's back: its recomputed leaf is not the stored one.
 seq=$(db_events 1 | grep -m1 'registry.person.registered' | cut -d'|' -f1)
 db_sql "UPDATE log_events SET body = $(db_bytes "REPLACE($(db_text body), '\"kind\":\"victim\"', '\"kind\":\"relative\"')") WHERE seq = $seq"

@@ -375,6 +375,29 @@ test_altered_line_named(void **state)
 }
 
 static void
+test_relabelled_line_refused(void **state)
+{
+	struct fix *f = *state;
+	struct report_feed_verified v;
+	struct redress_error err;
+	json_t *lines = feed_lines(&f->feed), *line;
+	struct buf bad;
+
+	/* A version-3 line called version 2, its amount changed: its leaf is listed, not rebuilt. */
+	buf_init(&bad, (size_t)1 << 24);
+	line = json_deep_copy(json_array_get(lines, 6));
+	json_object_set_new(line, "v", json_integer(2));
+	json_object_set_new(json_object_get(line, "data"), "amount", json_integer(1));
+	feed_with(lines, 6, line, &bad);
+	assert_int_equal(report_feed_verify(bad.data, bad.len, f->vkey.data, NULL, &v, &err),
+	                 REDRESS_E_CRYPTO);
+	assert_non_null(strstr(err.message, "feed line 7 (event 5) says version 2 after lines of version 3"));
+	json_decref(line);
+	json_decref(lines);
+	buf_free(&bad);
+}
+
+static void
 test_withheld_region_opens_to_no_guess(void **state)
 {
 	struct fix *f = *state;
@@ -463,6 +486,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_every_line_is_its_leaf, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_altered_line_named, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_relabelled_line_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_withheld_region_opens_to_no_guess, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_without_projection, setup, teardown),
 	};

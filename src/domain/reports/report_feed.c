@@ -1025,6 +1025,15 @@ report_feed_verify(const char *feed, size_t len, const char *vkey, const struct 
 				goto out;
 			}
 			v_r->bound++;
+		} else if ((version == 1 || version == 2) && v_r->bound > 0) {
+			/* A fund never goes back from version 3: this line was relabelled to escape its leaf.
+			 */
+			rc = error_set(
+			    err, REDRESS_E_CRYPTO,
+			    "feed line %zu (event %llu) says version %d after lines of version 3: a "
+			    "fund never goes back, the line was relabelled",
+			    lineno, (unsigned long long)seq, version);
+			goto out;
 		} else if (version == 1 || version == 2) {
 			/* Its leaf is the hash of bytes the feed does not give: in the tree, not bound to the
 			 * line. */
