@@ -17,7 +17,7 @@ for i in 01 02 03 04 05 06; do
 	PEOPLE+=("$P")
 	expect_exit 0 as cid consent grant "$P" --scope statistics --method "in person"
 done
-ALONE=$(person --kind victim --name "Bound Alone" --birth-date 1941-05-05 --region KR-49)
+person --kind victim --name "Bound Alone" --birth-date 1941-05-05 --region KR-49 >/dev/null
 approve_claims "${PEOPLE[@]:0:3}"
 expect_exit 0 as fin entitlements compute --program flagship-2015
 expect_exit 0 as mona report public --program flagship-2015 --out "$T/report.json"
