@@ -4,7 +4,7 @@
  * Every change to redress is an event appended here.  An event's bytes are
  * canonical JSON (core/canon.h):
  *
- *   {"actor":A,"at":T,"data":D,"salt":S,"seq":N,"type":TYPE,"v":2}
+ *   {"actor":A,"at":T,"data":D,"salt":S,"seq":N,"type":TYPE,"v":3}
  *
  * where N is the event's 0-based position, which is also its Merkle leaf
  * index; T the UTC time (core/clock.h); A who did it; TYPE a dotted name
@@ -14,7 +14,8 @@
  * plausible contents, so the public proofs (every sibling hash) reveal
  * nothing about any event; it is kept with the event and shown only to
  * those who may read events.  Events written before salts ("v":1) have no
- * "salt" and still verify.  The events are the leaves of an RFC 9162
+ * "salt" and still verify; events of version 2 are those below with the
+ * leaf of their bytes.  The events are the leaves of an RFC 9162
  * Merkle tree (log/merkle.h) whose nodes are stored beside them.
  *
  * Version 3 (written now, when the log has a projection, tlog_set_public)

@@ -21,6 +21,14 @@
  * The recount replays the feed into a scratch database through the
  * modules' own replay functions and runs the report's own computation on
  * it, so there is one definition of every figure.
+ *
+ * An event of version 3 has a Merkle leaf over its public part -- what its
+ * feed line publishes, region and decade as salted commitments -- and its
+ * whole bytes (log/tlog.h).  The projection to that part lives here, and
+ * is registered with the log (report_feed_project); the feed writes each
+ * line from it, opening or withholding the committed fields, and
+ * report_feed_verify rebuilds every line's leaf and the tree's root from
+ * the feed alone.
  */
 #include <jansson.h>
 #include <stdio.h>
