@@ -84,6 +84,14 @@ enum redress_err cli_open_signed_in(struct cli *cli, enum cli_open_mode mode, st
 enum redress_err cli_open_keys(struct cli *cli, struct redress_error *err);
 
 /*
+ * Registers with cli->log the projection of events to their public parts
+ * (the feed's, keyed with the key directory's index key), so that appends
+ * write version-3 events and audit recomputes their leaves.  Nothing
+ * without a log or a key directory.
+ */
+void cli_log_public(struct cli *cli);
+
+/*
  * Offices (cli_office.c): REDRESS_E_NOTFOUND, as for a person never
  * registered, when the command's arguments name a person (or her claim,
  * note, task ...) the signed-in account's office does not see; fills

@@ -26,20 +26,24 @@ audit_usage(FILE *f)
 	fprintf(f, "usage: redress audit checkpoint\n"
 	           "       redress audit pubkey\n"
 	           "       redress audit handovers\n"
-	           "       redress audit show --index N [--raw]\n"
+	           "       redress audit show --index N [--raw | --leaf]\n"
 	           "       redress audit prove --index N [--size M]\n"
 	           "       redress audit prove --consistency OLD [--size NEW]\n"
 	           "       redress audit verify [--json] [--checkpoint FILE] [--pubkey FILE]\n"
 	           "                            [--witness VKEY...] [--witness-threshold K]\n"
 	           "       redress audit cosign\n"
-	           "       redress audit feed [--out FILE] [--k K]\n\n"
+	           "       redress audit feed [--out FILE] [--k K]\n"
+	           "       redress audit feed-verify FEED [--pubkey FILE] [--witness VKEY...]\n"
+	           "                                 [--witness-threshold K]\n\n"
 	           "checkpoint  the latest signed checkpoint (C2SP tlog-checkpoint in a signed note)\n"
 	           "pubkey      the verifier key for checkpoints (signed-note vkey: name+hash+base64)\n"
 	           "            that signs now (after 'keys rotate --log', the newest)\n"
 	           "handovers   the log's key handovers as JSON, {\"handovers\": [NOTE, ...]}: each a\n"
 	           "            checkpoint signed by the old key and the new, naming the new; with them\n"
 	           "            a verifier holding the first key follows every rotation\n"
-	           "show        event N as JSON; --raw prints its exact bytes, the Merkle leaf input\n"
+	           "show        event N as JSON; --raw prints its exact bytes; --leaf the Merkle leaf\n"
+	           "            input (the bytes; for version 3 the 64-byte SHA-256(public part) ||\n"
+	           "            SHA-256(bytes), binary), what an RFC 9162 verifier hashes\n"
 	           "prove       an RFC 9162 inclusion proof of event N, or a consistency proof between\n"
 	           "            tree sizes OLD and NEW; --size defaults to the current size.  JSON with\n"
 	           "            base64 hashes.\n"
@@ -59,7 +63,12 @@ audit_usage(FILE *f)
 	           "            replaced by keyed commitments, birth years as decades, and region and\n"
 	           "            decade withheld for anyone in a cell of fewer than K (default 5)\n"
 	           "            registered people.  'report recount' recomputes a report from it.\n"
-	           "            Needs an account that may read aggregate reports (monitor, admin).\n");
+	           "            Needs an account that may read aggregate reports (monitor, admin).\n"
+	           "feed-verify checks a feed offline, with the log's verifier key only (--pubkey FILE,\n"
+	           "            else the database's): its checkpoint is signed (and cosigned by K of the\n"
+	           "            witnesses given), each line rebuilds to its Merkle leaf, and the leaves\n"
+	           "            give the checkpoint's root.  An altered line is named, exit 19; lines\n"
+	           "            of events written before version 3 are counted as not bound.\n");
 }
 
 /* Reads a whole small file into out. */
@@ -119,6 +128,7 @@ audit_show(struct cli *cli, int argc, char **argv)
 	static const struct option options[] = {
 	    {"index", required_argument, NULL, 'i'},
 	    {"raw", no_argument, NULL, 'r'},
+	    {"leaf", no_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -136,6 +146,7 @@ audit_show(struct cli *cli, int argc, char **argv)
 			have_index = 1;
 			break;
 		case 'r': raw = 1; break;
+		case 'l': raw = 2; break;
 		case 'h': audit_usage(stdout); return 0;
 		default: return cli_bad_option("audit", argv);
 		}
@@ -150,7 +161,19 @@ audit_show(struct cli *cli, int argc, char **argv)
 		buf_free(&out);
 		return cli_fail(&err);
 	}
-	if (raw) {
+	if (raw == 2) {
+		/* The RFC 9162 leaf input: for version 3, its 64-byte leaf entry (binary). */
+		struct buf entry;
+
+		buf_init(&entry, TLOG_EVENT_MAX);
+		if (tlog_event_entry(cli->log, out.data, out.len, &entry, &err) != REDRESS_OK) {
+			buf_free(&entry);
+			buf_free(&out);
+			return cli_fail(&err);
+		}
+		fwrite(entry.data, 1, entry.len, stdout);
+		buf_free(&entry);
+	} else if (raw) {
 		fwrite(out.data, 1, out.len, stdout);
 	} else {
 		event = json_loadb(out.data, out.len, 0, NULL);
@@ -296,6 +319,22 @@ checkpoint_cosigned(struct tlog *log, struct buf *out, struct redress_error *err
 	return tlog_checkpoint_cosigned(log, out, NULL, err);
 }
 
+/*
+ * The projection to public parts, with the key directory's index key, once
+ * the keys are checked to be this fund's: a wrong index key would make
+ * every version-3 leaf differ.  Keys that are not the fund's are no finding
+ * of the log's: the leaves are then taken as stored, and the audit says so.
+ */
+static void
+audit_projection(struct cli *cli)
+{
+	struct redress_error e;
+
+	if (tlog_keys_check(cli->log, keydir_master_key(cli->keydir), keydir_index_key(cli->keydir), &e) ==
+	    REDRESS_OK)
+		cli_log_public(cli);
+}
+
 /* The trusted public key: --pubkey FILE, or the key directory's. */
 static enum redress_err
 trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_SIZE],
@@ -309,8 +348,12 @@ trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_
 		if ((rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
 			return error_prefix(err, "verify needs the trusted key (or --pubkey FILE)");
 		memcpy(key_r, sign_key_public(keydir_log_key(cli->keydir)), SIGN_PUBLIC_SIZE);
+		audit_projection(cli);
 		return REDRESS_OK;
 	}
+	/* With --pubkey, the key directory still gives the index key that version-3 leaves need, if here. */
+	if (keydir_open(cli->keys, &cli->keydir, err) == REDRESS_OK)
+		audit_projection(cli);
 	buf_init(&text, 4096);
 	if ((rc = read_file(pubkey_file, &text, err)) == REDRESS_OK) {
 		while (text.len > 0 && (text.data[text.len - 1] == '\n' || text.data[text.len - 1] == '\r'))
@@ -328,6 +371,55 @@ trusted_key(struct cli *cli, const char *pubkey_file, uint8_t key_r[SIGN_PUBLIC_
 	}
 	buf_free(&text);
 	return rc;
+}
+
+/* `audit feed-verify FEED`: every line of a public feed bound to the signed checkpoint, offline. */
+static int
+audit_feed_verify(struct cli *cli, int argc, char **argv)
+{
+	struct cli_verify_opts o;
+	struct report_feed_verified v;
+	struct redress_error err;
+	struct buf feed, key;
+	uint64_t unbound;
+	int64_t started;
+	int status = cli_verify_options("audit", argc, argv, audit_usage, &o);
+
+	if (status >= 0)
+		return status;
+	if (cli_verifier_key(cli, o.pubkey, &key, &err) != REDRESS_OK)
+		return cli_fail(&err);
+	if (cli_read_file(argv[optind], (size_t)1 << 34, &feed, &err) != REDRESS_OK) {
+		buf_free(&key);
+		return cli_fail(&err);
+	}
+	status = 0;
+	started = clock_monotonic_us();
+	if (report_feed_verify(feed.data != NULL ? feed.data : "", feed.len, key.data, &o.policy, &v, &err) !=
+	    REDRESS_OK) {
+		error_prefix(&err, "%.200s does not verify", argv[optind]);
+		status = cli_fail(&err);
+	} else {
+		unbound = v.unbound_v1 + v.unbound_v2;
+		printf(
+		    "%s: verified: its %llu events give the root of the log signed at size %llu; %llu lines"
+		    " bound to their leaves (%lld ms)\n",
+		    argv[optind], (unsigned long long)v.size, (unsigned long long)v.size,
+		    (unsigned long long)v.bound, (long long)((clock_monotonic_us() - started) / 1000));
+		if (unbound > 0)
+			printf("%s: %llu lines not bound to their leaves: events written before version 3"
+			       " (%llu of version 1, %llu of version 2) have a leaf over their whole bytes,"
+			       " salt included, which a feed line cannot rebuild; they are in the tree, their"
+			       " lines are checked only by the recount\n",
+			       argv[optind], (unsigned long long)unbound, (unsigned long long)v.unbound_v1,
+			       (unsigned long long)v.unbound_v2);
+		if (o.policy.count > 0)
+			printf("%s: cosigned by at least %zu of the %zu witnesses given\n", argv[optind],
+			       o.policy.threshold, o.policy.count);
+	}
+	buf_free(&feed);
+	buf_free(&key);
+	return status;
 }
 
 static int
@@ -410,12 +502,13 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 
 		for (i = 0; i < report->nfindings; i++)
 			json_array_append_new(findings, json_string(report->findings[i]));
-		cli_print_json(json_pack("{s:b, s:I, s:s, s:I, s:I, s:b, s:o, s:I, s:I}", "ok",
+		cli_print_json(json_pack("{s:b, s:I, s:s, s:I, s:I, s:b, s:o, s:I, s:I, s:I}", "ok",
 		                         report->nfindings == 0, "events", (json_int_t)report->events, "root",
 		                         root, "checkpoints", (json_int_t)report->checkpoints, "rows",
 		                         (json_int_t)report->rows, "replayed", report->replayed, "findings",
 		                         findings, "more_findings", (json_int_t)report->dropped,
-		                         "microseconds", (json_int_t)(clock_monotonic_us() - started)));
+		                         "microseconds", (json_int_t)(clock_monotonic_us() - started),
+		                         "unprojected", (json_int_t)report->unprojected));
 	} else {
 		for (i = 0; i < report->nfindings; i++)
 			fprintf(stderr, "FAIL: %s\n", report->findings[i]);
@@ -425,6 +518,11 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 		       report->nfindings == 0 ? "verified" : "NOT VERIFIED",
 		       (unsigned long long)report->events, (unsigned long long)report->checkpoints,
 		       (unsigned long long)report->rows, root);
+		if (report->unprojected > 0)
+			printf("note: the leaves of %llu version-3 events were taken as stored, not"
+			       " recomputed from their bytes: their public part needs the fund's own"
+			       " index key (--keys)\n",
+			       (unsigned long long)report->unprojected);
 	}
 	free(report);
 	buf_free(&note);
@@ -479,6 +577,8 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	}
 	if (strcmp(sub, "feed") == 0)
 		return audit_feed(cli, argc, argv);
+	if (strcmp(sub, "feed-verify") == 0)
+		return audit_feed_verify(cli, argc, argv);
 	if (strcmp(sub, "show") == 0)
 		return audit_show(cli, argc, argv);
 	if (strcmp(sub, "prove") == 0)

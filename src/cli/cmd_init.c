@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
+#include "domain/reports/reports.h"
 
 /* Room for a readable origin; the log accepts longer ones, people should not. */
 #define INIT_ORIGIN_MAX 128
@@ -50,6 +51,7 @@ enum redress_err
 cli_init_database(struct cli *cli, const char *origin, struct redress_error *err)
 {
 	int made_db, made_keys = 0, had_keydir;
+	struct tlog_public pub;
 	enum redress_err rc;
 
 	made_db = access(cli->db, F_OK) != 0;
@@ -69,12 +71,15 @@ cli_init_database(struct cli *cli, const char *origin, struct redress_error *err
 	made_keys = 1;
 	if ((rc = keydir_open(cli->keys, &cli->keydir, err)) != REDRESS_OK)
 		goto fail;
-	if ((rc = tlog_create(cli->store, keydir_log_key(cli->keydir), origin, cli->os_user, cli_modules,
-	                      err)) != REDRESS_OK)
+	pub = report_feed_public(keydir_index_key(cli->keydir));
+	if ((rc = tlog_create_public(cli->store, keydir_log_key(cli->keydir), origin, cli->os_user,
+	                             cli_modules, &pub, err)) != REDRESS_OK)
 		goto fail;
 	if ((rc = tlog_open(cli->store, keydir_log_key(cli->keydir), cli_modules, &cli->log, err)) !=
-	        REDRESS_OK ||
-	    (rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK ||
+	    REDRESS_OK)
+		goto fail;
+	cli_log_public(cli);
+	if ((rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK ||
 	    (rc = cli_high_water(cli, 1, err)) != REDRESS_OK ||
 	    (rc = tlog_keys_check(cli->log, keydir_master_key(cli->keydir), keydir_index_key(cli->keydir),
 	                          err)) != REDRESS_OK)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "domain/reports/reports.h"
 
 static void
 migrate_usage(FILE *f)
@@ -70,6 +71,7 @@ cmd_migrate(struct cli *cli, int argc, char **argv)
 {
 	char backup[CLI_PATH_MAX + 64];
 	struct redress_error err;
+	struct tlog_public pub;
 	int64_t from = 0, after = 0;
 	enum redress_err rc;
 
@@ -95,7 +97,8 @@ cmd_migrate(struct cli *cli, int argc, char **argv)
 			return cli_fail(&err);
 		printf("backed up to %s\n", backup);
 	}
-	if ((rc = tlog_migrate(cli->store, keydir_log_key(cli->keydir), cli_modules, &from, &err)) !=
+	pub = report_feed_public(keydir_index_key(cli->keydir));
+	if ((rc = tlog_migrate(cli->store, keydir_log_key(cli->keydir), cli_modules, &pub, &from, &err)) !=
 	        REDRESS_OK ||
 	    (rc = tlog_schema_version(cli->store, &after, &err)) != REDRESS_OK)
 		return cli_fail(&err);

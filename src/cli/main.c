@@ -209,6 +209,17 @@ cli_high_water(struct cli *cli, int keep, struct redress_error *err)
 	return tlog_high_water(cli->log, path, keep, err);
 }
 
+void
+cli_log_public(struct cli *cli)
+{
+	struct tlog_public pub;
+
+	if (cli->log == NULL || cli->keydir == NULL)
+		return;
+	pub = report_feed_public(keydir_index_key(cli->keydir));
+	tlog_set_public(cli->log, &pub);
+}
+
 enum redress_err
 cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
 {
@@ -222,6 +233,7 @@ cli_open(struct cli *cli, enum cli_open_mode mode, struct redress_error *err)
 	               &cli->log, err);
 	if (rc != REDRESS_OK)
 		goto fail;
+	cli_log_public(cli);
 	if ((rc = tlog_set_actor(cli->log, cli->os_user, err)) != REDRESS_OK ||
 	    (!cli->high_water_later && (rc = cli_high_water(cli, mode == CLI_WRITE, err)) != REDRESS_OK) ||
 	    (cli->keydir != NULL && !cli->keys_check_later &&
@@ -248,6 +260,7 @@ cli_open_keys(struct cli *cli, struct redress_error *err)
 		return error_set(err, REDRESS_E_KEYS,
 		                 "the key directory's log key is not the key this database was created with"
 		                 " (wrong --keys?)");
+	cli_log_public(cli);
 	return REDRESS_OK;
 }
 

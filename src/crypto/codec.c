@@ -48,3 +48,14 @@ codec_hex_encode(const void *bin, size_t len, char *out, size_t out_size, struct
 	sodium_bin2hex(out, out_size, bin, len);
 	return REDRESS_OK;
 }
+
+enum redress_err
+codec_hex_decode(const char *hex, size_t hex_len, void *out, size_t out_size, size_t *len_r,
+                 struct redress_error *err)
+{
+	const char *end = NULL;
+
+	if (sodium_hex2bin(out, out_size, hex, hex_len, NULL, len_r, &end) != 0 || end != hex + hex_len)
+		return error_set(err, REDRESS_E_INVALID, "not hex of at most %zu bytes", out_size);
+	return REDRESS_OK;
+}

@@ -44,4 +44,12 @@ enum redress_err codec_base64url_encode(const void *bin, size_t len, char *out, 
 enum redress_err codec_hex_encode(const void *bin, size_t len, char *out, size_t out_size,
                                   struct redress_error *err);
 
+/*
+ * Reads hex_len hex digits (either case, nothing else) into out (at most
+ * out_size bytes; *len_r how many).  Anything else, or too long, is
+ * REDRESS_E_INVALID.
+ */
+enum redress_err codec_hex_decode(const char *hex, size_t hex_len, void *out, size_t out_size, size_t *len_r,
+                                  struct redress_error *err);
+
 #endif

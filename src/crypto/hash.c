@@ -59,6 +59,17 @@ hash_keyed128(const uint8_t key[HASH_KEYED128_KEY_SIZE], const void *data, size_
 	crypto_shorthash_siphashx24(out, data, len, key);
 }
 
+int
+hash_keyed256(const void *key, size_t key_len, const void *data, size_t len, uint8_t out[HASH_KEYED256_SIZE])
+{
+	if (key_len < HASH_KEYED256_KEY_MIN || key_len > HASH_KEYED256_KEY_MAX ||
+	    crypto_generichash(out, HASH_KEYED256_SIZE, data, len, key, key_len) != 0) {
+		sodium_memzero(out, HASH_KEYED256_SIZE);
+		return -1;
+	}
+	return 0;
+}
+
 void
 crypto_random(void *buf, size_t len)
 {

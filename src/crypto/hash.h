@@ -45,6 +45,19 @@ void hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE])
 void hash_keyed128(const uint8_t key[HASH_KEYED128_KEY_SIZE], const void *data, size_t len,
                    uint8_t out[HASH_KEYED128_SIZE]);
 
+#define HASH_KEYED256_SIZE    32
+#define HASH_KEYED256_KEY_MIN 16 /* bytes: BLAKE2b takes keys of 16 to 64 bytes */
+#define HASH_KEYED256_KEY_MAX 64
+
+/*
+ * BLAKE2b-256 keyed with key (HASH_KEYED256_KEY_MIN to _MAX bytes), over
+ * data: a pseudorandom function no one without the key can compute or
+ * test a guess against (libsodium's crypto_generichash).  A key of another
+ * size is a programming error: out is then all zero and -1 is returned.
+ */
+int hash_keyed256(const void *key, size_t key_len, const void *data, size_t len,
+                  uint8_t out[HASH_KEYED256_SIZE]);
+
 /* Fills buf with len bytes from the operating system's CSPRNG. */
 void crypto_random(void *buf, size_t len);
 

@@ -41,6 +41,7 @@
 
 #include "core/clock.h"
 #include "core/mem.h"
+#include "domain/reports/reports.h"
 #include "http/api.h"
 #include "http/form.h"
 #include "http/i18n.h"
@@ -849,6 +850,12 @@ app_open(struct http_app *app, const struct http_config *config, struct redress_
 	if ((rc = tlog_open(app->first, keydir_log_key(config->keys), config->modules, &app->log, err)) !=
 	    REDRESS_OK)
 		return rc;
+	/* Appends write version-3 events, whose leaves commit to the feed's public part. */
+	{
+		struct tlog_public pub = report_feed_public(keydir_index_key(config->keys));
+
+		tlog_set_public(app->log, &pub);
+	}
 	if (config->keys_path != NULL) {
 		char path[4096];
 

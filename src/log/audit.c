@@ -32,6 +32,7 @@ struct audit_pass {
 	struct audit_report *errors;
 	struct canon_doc doc; /* each event read, in reused memory */
 	int64_t schema;       /* the schema's version as the log's events so far say */
+	int64_t version;      /* the highest event version so far: a log never goes back from 3 */
 };
 
 void
@@ -374,7 +375,7 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		              (unsigned long long)seq, (long long)stated);
 		return REDRESS_OK;
 	}
-	if (version != TLOG_VERSION && version != 1) {
+	if (version < 1 || version > TLOG_VERSION) {
 		audit_finding(report, "event %llu has unknown version %lld", (unsigned long long)seq,
 		              (long long)version);
 		return REDRESS_OK;
@@ -389,6 +390,21 @@ audit_event(struct tlog *log, struct audit_pass *pass, struct store_stmt *evs, u
 		              TLOG_SALT_SIZE);
 		return REDRESS_OK;
 	}
+	/*
+	 * Once a fund writes version 3 it writes nothing older (an older redress
+	 * cannot read it): an older event after one is relabelled, perhaps to
+	 * unbind its feed line from its leaf.
+	 */
+	if (version < pass->version && pass->version == 3) {
+		audit_finding(
+		    report,
+		    "event %llu is of version %lld after events of version 3: a fund never goes back"
+		    " to an older version",
+		    (unsigned long long)seq, (long long)version);
+		return REDRESS_OK;
+	}
+	if (version > pass->version)
+		pass->version = version;
 	ev.version = (int)version;
 	if (strncmp(ev.type, "log.", 4) == 0) {
 		audit_log_event(log, &ev, public_key, &pass->schema, report);
@@ -577,7 +593,19 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 		report->events++;
 		tree.leaf = store_column_blob(evs, 1, &tree.leaf_len);
 		body = store_column_blob(evs, 2, &len);
-		merkle_leaf_hash(body, len, leaf);
+		if (tlog_event_version(body, len) == 3 && !tlog_has_public(log)) {
+			/* Its public part needs the index key: the tree is checked on the stored leaf. */
+			report->unprojected++;
+			if (tree.leaf_len == MERKLE_HASH_SIZE)
+				memcpy(leaf, tree.leaf, MERKLE_HASH_SIZE);
+			else
+				memset(leaf, 0, sizeof(leaf));
+		} else if ((rc = tlog_event_leaf(log, body, len, leaf, err)) != REDRESS_OK) {
+			/* An event the projection cannot read: its leaf cannot be its own. */
+			audit_finding(report, "event %llu: its public part cannot be made: %s",
+			              (unsigned long long)seq, err->message);
+			memset(leaf, 0, sizeof(leaf));
+		}
 		tree.seq = seq;
 		if ((rc = merkle_range_append(&range, leaf, audit_node_compare, &tree, err)) != REDRESS_OK)
 			return rc;
@@ -856,6 +884,7 @@ audit_merge(struct audit_report *report, const struct audit_report *tree)
 	report->dropped += tree->dropped + events->dropped;
 	report->events = tree->events;
 	report->checkpoints = tree->checkpoints;
+	report->unprojected = tree->unprojected;
 	memcpy(report->root, tree->root, sizeof(report->root));
 	free(events);
 }

@@ -36,6 +36,12 @@
 #define AUDIT_MAX_FINDINGS 32
 #define AUDIT_FINDING_MAX  320
 
+/*
+ * unprojected: version-3 events whose leaf was not recomputed from their
+ * bytes, the log having been opened without the projection to public parts
+ * (no index key: audit verify --pubkey without the key directory).  Their
+ * stored leaf still goes into the tree and its checks.
+ */
 struct audit_report {
 	uint64_t events;                /* events read */
 	int replayed;                   /* 1 when the digests differed and the log was replayed row by row */
@@ -44,6 +50,7 @@ struct audit_report {
 	uint8_t root[MERKLE_HASH_SIZE]; /* the root the events give */
 	unsigned nfindings;             /* findings kept, at most AUDIT_MAX_FINDINGS */
 	uint64_t dropped;               /* findings beyond those kept */
+	uint64_t unprojected;           /* version-3 events whose leaf was taken as stored (below) */
 	char findings[AUDIT_MAX_FINDINGS][AUDIT_FINDING_MAX];
 };
 

@@ -66,6 +66,8 @@ struct tlog {
 	struct buf head;  /* the checkpoint the change being committed signed */
 	int head_signed;
 	struct high_water_thread *hw; /* tlog_high_water_async's; NULL: written by tlog_commit itself */
+	struct tlog_public pub;       /* the projection to public parts; project NULL: none (version 2) */
+	struct buf public_part;       /* reused for each version-3 event's public part */
 };
 
 /*
@@ -427,6 +429,7 @@ tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
 	log->key = key;
 	log->modules = modules;
 	buf_init(&log->event, TLOG_EVENT_MAX);
+	buf_init(&log->public_part, TLOG_EVENT_MAX + 1024);
 	buf_init(&log->head, 8192);
 	memcpy(log->actor, "unknown", sizeof("unknown"));
 	*log_r = log;
@@ -458,6 +461,14 @@ enum redress_err
 tlog_create(struct store *store, const struct sign_key *key, const char *origin, const char *actor,
             const struct event_module *const *modules, struct redress_error *err)
 {
+	return tlog_create_public(store, key, origin, actor, modules, NULL, err);
+}
+
+enum redress_err
+tlog_create_public(struct store *store, const struct sign_key *key, const char *origin, const char *actor,
+                   const struct event_module *const *modules, const struct tlog_public *projection,
+                   struct redress_error *err)
+{
 	char pub[CODEC_BASE64_SIZE(SIGN_PUBLIC_SIZE)];
 	struct tlog *log = NULL;
 	struct buf data;
@@ -488,6 +499,7 @@ tlog_create(struct store *store, const struct sign_key *key, const char *origin,
 	    (rc = tlog_init(&log, store, key, modules, err)) != REDRESS_OK)
 		goto out;
 	memcpy(log->origin, origin, strlen(origin) + 1);
+	tlog_set_public(log, projection);
 	memcpy(log->public_key, sign_key_public(key), SIGN_PUBLIC_SIZE);
 	keychain_init(&log->chain, log->origin, log->public_key);
 	if ((rc = tlog_set_actor(log, actor, err)) != REDRESS_OK)
@@ -695,7 +707,7 @@ tlog_open(struct store *store, const struct sign_key *key, const struct event_mo
 
 enum redress_err
 tlog_migrate(struct store *store, const struct sign_key *key, const struct event_module *const *modules,
-             int64_t *from_r, struct redress_error *err)
+             const struct tlog_public *projection, int64_t *from_r, struct redress_error *err)
 {
 	struct tlog *log = NULL;
 	struct store_stmt *st;
@@ -710,8 +722,10 @@ tlog_migrate(struct store *store, const struct sign_key *key, const struct event
 	if (*from_r == TLOG_SCHEMA_VERSION)
 		return REDRESS_OK;
 	buf_init(&data, 1024);
-	if ((rc = tlog_open_at(store, key, modules, 1, &log, err)) != REDRESS_OK ||
-	    (rc = tlog_set_actor(log, "redress:migrate", err)) != REDRESS_OK ||
+	if ((rc = tlog_open_at(store, key, modules, 1, &log, err)) != REDRESS_OK)
+		goto out;
+	tlog_set_public(log, projection);
+	if ((rc = tlog_set_actor(log, "redress:migrate", err)) != REDRESS_OK ||
 	    (rc = tlog_begin(log, err)) != REDRESS_OK)
 		goto out;
 	for (v = *from_r; v < TLOG_SCHEMA_VERSION; v++) {
@@ -763,6 +777,7 @@ tlog_close(struct tlog **log)
 		tlog_rollback(*log);
 	high_water_stop(*log);
 	buf_free(&(*log)->event);
+	buf_free(&(*log)->public_part);
 	buf_free(&(*log)->head);
 	free((*log)->high_water);
 	free(*log);
@@ -912,7 +927,20 @@ enum redress_err
 tlog_encode_event(struct buf *out, const char *actor, const char *at, const char *data, size_t data_len,
                   const char *salt, uint64_t seq, const char *type, struct redress_error *err)
 {
+	return tlog_encode_event_version(out, salt != NULL ? 2 : 1, actor, at, data, data_len, salt, seq,
+	                                 type, err);
+}
+
+enum redress_err
+tlog_encode_event_version(struct buf *out, int version, const char *actor, const char *at, const char *data,
+                          size_t data_len, const char *salt, uint64_t seq, const char *type,
+                          struct redress_error *err)
+{
 	struct canon c;
+
+	if ((version == 1) != (salt == NULL) || version < 1 || version > TLOG_VERSION)
+		return error_set(err, REDRESS_E_INTERNAL, "an event of version %d %s a salt", version,
+		                 salt == NULL ? "without" : "with");
 
 	canon_init(&c, out);
 	canon_object_begin(&c);
@@ -931,9 +959,124 @@ tlog_encode_event(struct buf *out, const char *actor, const char *at, const char
 	canon_key(&c, "type");
 	canon_string(&c, type);
 	canon_key(&c, "v");
-	canon_int(&c, salt != NULL ? TLOG_VERSION : 1);
+	canon_int(&c, version);
 	canon_object_end(&c);
 	return canon_error(&c, err);
+}
+
+void
+tlog_set_public(struct tlog *log, const struct tlog_public *pub)
+{
+	if (pub != NULL && pub->project != NULL)
+		log->pub = *pub;
+	else
+		memset(&log->pub, 0, sizeof(log->pub));
+}
+
+int
+tlog_has_public(const struct tlog *log)
+{
+	return log->pub.project != NULL;
+}
+
+int
+tlog_event_version(const void *event, size_t len)
+{
+	const char *e = event;
+
+	/* Canonical bytes sort "v" last: the event ends in ,"v":N} with N one digit. */
+	if (len < 7 || memcmp(e + len - 7, ",\"v\":", 5) != 0 || e[len - 1] != '}')
+		return 0;
+	return e[len - 2] >= '1' && e[len - 2] <= '0' + TLOG_VERSION ? e[len - 2] - '0' : 0;
+}
+
+void
+tlog_leaf_entry(const uint8_t public_hash[MERKLE_HASH_SIZE], const uint8_t private_hash[MERKLE_HASH_SIZE],
+                uint8_t leaf_r[MERKLE_HASH_SIZE])
+{
+	uint8_t entry[2 * MERKLE_HASH_SIZE];
+
+	memcpy(entry, public_hash, MERKLE_HASH_SIZE);
+	memcpy(entry + MERKLE_HASH_SIZE, private_hash, MERKLE_HASH_SIZE);
+	merkle_leaf_hash(entry, sizeof(entry), leaf_r);
+}
+
+void
+tlog_leaf_v3(const uint8_t public_hash[MERKLE_HASH_SIZE], const void *event, size_t len,
+             uint8_t leaf_r[MERKLE_HASH_SIZE])
+{
+	uint8_t private_hash[MERKLE_HASH_SIZE];
+
+	hash_sha256(event, len, private_hash);
+	tlog_leaf_entry(public_hash, private_hash, leaf_r);
+}
+
+enum redress_err
+tlog_leaf_of(const void *event, size_t len, const uint8_t *public_hash, uint8_t leaf_r[MERKLE_HASH_SIZE],
+             struct redress_error *err)
+{
+	if (tlog_event_version(event, len) != 3) {
+		merkle_leaf_hash(event, len, leaf_r);
+		return REDRESS_OK;
+	}
+	if (public_hash == NULL)
+		return error_set(err, REDRESS_E_INVALID,
+		                 "an event of version 3 needs the hash of its public part to be proved");
+	tlog_leaf_v3(public_hash, event, len, leaf_r);
+	return REDRESS_OK;
+}
+
+enum redress_err
+tlog_event_public(struct tlog *log, const void *event, size_t len, struct buf *out, struct redress_error *err)
+{
+	if (tlog_event_version(event, len) != 3)
+		return error_set(err, REDRESS_E_INVALID, "only an event of version 3 has a public part");
+	if (log->pub.project == NULL)
+		return error_set(
+		    err, REDRESS_E_KEYS,
+		    "the public part of an event needs the fund's index key (the key directory)");
+	return log->pub.project(log->pub.ctx, event, len, out, err);
+}
+
+enum redress_err
+tlog_event_entry(struct tlog *log, const void *event, size_t len, struct buf *out, struct redress_error *err)
+{
+	uint8_t hash[MERKLE_HASH_SIZE];
+	enum redress_err rc;
+
+	if (tlog_event_version(event, len) != 3) {
+		buf_append(out, event, len);
+		return buf_error(out, err);
+	}
+	buf_reset(&log->public_part);
+	if ((rc = tlog_event_public(log, event, len, &log->public_part, err)) != REDRESS_OK ||
+	    (rc = buf_error(&log->public_part, err)) != REDRESS_OK)
+		return rc;
+	hash_sha256(log->public_part.data, log->public_part.len, hash);
+	buf_append(out, hash, sizeof(hash));
+	hash_sha256(event, len, hash);
+	buf_append(out, hash, sizeof(hash));
+	return buf_error(out, err);
+}
+
+enum redress_err
+tlog_event_leaf(struct tlog *log, const void *event, size_t len, uint8_t leaf_r[MERKLE_HASH_SIZE],
+                struct redress_error *err)
+{
+	uint8_t hash[MERKLE_HASH_SIZE];
+	enum redress_err rc;
+
+	if (tlog_event_version(event, len) != 3) {
+		merkle_leaf_hash(event, len, leaf_r);
+		return REDRESS_OK;
+	}
+	buf_reset(&log->public_part);
+	if ((rc = tlog_event_public(log, event, len, &log->public_part, err)) != REDRESS_OK ||
+	    (rc = buf_error(&log->public_part, err)) != REDRESS_OK)
+		return rc;
+	hash_sha256(log->public_part.data, log->public_part.len, hash);
+	tlog_leaf_v3(hash, event, len, leaf_r);
+	return REDRESS_OK;
 }
 
 enum redress_err
@@ -963,11 +1106,12 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 	if (rc != REDRESS_OK)
 		return rc;
 	buf_reset(&log->event);
-	if ((rc = tlog_encode_event(&log->event, log->actor, at, data, data_len, salt, seq, type, err)) !=
+	if ((rc = tlog_encode_event_version(&log->event, log->pub.project != NULL ? TLOG_VERSION : 2,
+	                                    log->actor, at, data, data_len, salt, seq, type, err)) !=
 	    REDRESS_OK)
 		return rc;
-
-	merkle_leaf_hash(log->event.data, log->event.len, leaf);
+	if ((rc = tlog_event_leaf(log, log->event.data, log->event.len, leaf, err)) != REDRESS_OK)
+		return rc;
 	if ((st = q(log->store, TLOG_Q_EVENT_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seq);
@@ -1014,7 +1158,7 @@ tlog_append_apply(struct tlog *log, const struct event_module *module, const cha
 		ev.actor = log->actor;
 		ev.at = log->last_at;
 		ev.data = canon_root(&doc);
-		ev.version = TLOG_VERSION;
+		ev.version = log->pub.project != NULL ? TLOG_VERSION : 2;
 		ev.state = tlog_module_state(log, module);
 		rc = module->replay(log->store, &ev, err);
 	}

@@ -4,7 +4,7 @@
  * Every change to redress is an event appended here.  An event's bytes are
  * canonical JSON (core/canon.h):
  *
- *   {"actor":A,"at":T,"data":D,"salt":S,"seq":N,"type":TYPE,"v":2}
+ *   {"actor":A,"at":T,"data":D,"salt":S,"seq":N,"type":TYPE,"v":3}
  *
  * where N is the event's 0-based position, which is also its Merkle leaf
  * index; T the UTC time (core/clock.h); A who did it; TYPE a dotted name
@@ -14,8 +14,23 @@
  * plausible contents, so the public proofs (every sibling hash) reveal
  * nothing about any event; it is kept with the event and shown only to
  * those who may read events.  Events written before salts ("v":1) have no
- * "salt" and still verify.  The events are the leaves of an RFC 9162
+ * "salt" and still verify; events of version 2 are those below with the
+ * leaf of their bytes.  The events are the leaves of an RFC 9162
  * Merkle tree (log/merkle.h) whose nodes are stored beside them.
+ *
+ * Version 3 (written now, when the log has a projection, tlog_set_public)
+ * has the same bytes with "v":3, but its leaf is not the hash of those
+ * bytes: it is the hash of a 64-byte leaf entry,
+ *
+ *   SHA-256(public part) || SHA-256(event bytes)
+ *
+ * where the public part is what the public feed publishes of the event
+ * (canonical JSON; made by the projection the domain registers, since the
+ * log knows nothing of what identifies someone).  A monitor holding a
+ * feed line then rebuilds the leaf from it alone, while the second half,
+ * over the whole event with its secret salt, keeps the leaf unguessable
+ * and binds every byte of the event.  Events of versions 1 and 2 keep
+ * their bytes and their leaves.
  *
  * A change happens inside tlog_begin() ... tlog_commit(): the domain module
  * appends its event(s) and updates its tables through the same store, and
@@ -38,7 +53,7 @@
 #define TLOG_EVENT_MAX (1u << 20) /* bytes in one event */
 #define TLOG_ACTOR_MAX 128
 #define TLOG_TYPE_MAX  64
-#define TLOG_VERSION   2  /* events with a salt; 1: before salts */
+#define TLOG_VERSION   3  /* leaf over the public part and the whole event; 2: salted, 1: before salts */
 #define TLOG_SALT_SIZE 16 /* bytes of secret randomness in each event: 128 bits */
 /* The salt's text: the padded base64 of TLOG_SALT_SIZE bytes, with its NUL. */
 #define TLOG_SALT_TEXT_SIZE (((TLOG_SALT_SIZE + 2) / 3) * 4 + 1)
@@ -128,6 +143,21 @@ struct event_module {
 	void (*gate)(void *model, const struct event *ev, struct audit_report *report);
 };
 
+/*
+ * The projection of an event to its public part, registered with the log
+ * by the layer that knows what a public feed may show (the reports
+ * module's feed, with the fund's index key as ctx).  project appends to
+ * out the public part of the version-3 event (len bytes, as tlog encodes
+ * it): canonical JSON, a function of the event's bytes and ctx only, the
+ * same on every call and in every later redress (a change to it is a new
+ * event version).  It changes nothing on failure.
+ */
+struct tlog_public {
+	enum redress_err (*project)(const void *ctx, const char *event, size_t len, struct buf *out,
+	                            struct redress_error *err);
+	const void *ctx; /* owned by the caller; must outlive the log */
+};
+
 /* The log's own statements (tlog_catalogue), by id. */
 enum tlog_statement {
 	TLOG_Q_META_SET,
@@ -165,6 +195,11 @@ struct seal_key;
 enum redress_err tlog_create(struct store *store, const struct sign_key *key, const char *origin,
                              const char *actor, const struct event_module *const *modules,
                              struct redress_error *err);
+
+/* tlog_create whose first event is already of version 3, by the projection pub (copied). */
+enum redress_err tlog_create_public(struct store *store, const struct sign_key *key, const char *origin,
+                                    const char *actor, const struct event_module *const *modules,
+                                    const struct tlog_public *pub, struct redress_error *err);
 
 /*
  * Opens the log kept in store.  key signs checkpoints and may be NULL for a
@@ -238,11 +273,68 @@ enum redress_err tlog_schema_make(struct store *store, const struct event_module
  * "log.migrated" event ({"from": N, "to": N+1, "what": "..."}), so the log
  * holds the schema's history.  key signs the checkpoint.  *from_r is the
  * version found.  Nothing is changed when it fails (or when the schema is
- * already current).  The caller backs the database up first.
+ * already current).  The caller backs the database up first.  projection
+ * (may be NULL: version 2) makes the "log.migrated" events version 3.
  */
 enum redress_err tlog_migrate(struct store *store, const struct sign_key *key,
-                              const struct event_module *const *modules, int64_t *from_r,
-                              struct redress_error *err);
+                              const struct event_module *const *modules, const struct tlog_public *projection,
+                              int64_t *from_r, struct redress_error *err);
+
+/*
+ * Registers the projection of events to their public parts (copied; NULL
+ * or a NULL project takes it away).  A log with one appends version-3
+ * events and checks their leaves (tlog_event_leaf); a log without one
+ * appends version 2 (a scratch log, such as a recount's) and cannot
+ * recompute a version-3 leaf from the event's bytes.
+ */
+void tlog_set_public(struct tlog *log, const struct tlog_public *pub);
+int tlog_has_public(const struct tlog *log);
+
+/* An event's version from its canonical bytes (they end in "v":N}): 1, 2, 3; 0 when unreadable. */
+int tlog_event_version(const void *event, size_t len);
+
+/* The leaf hash of a version-3 event from its leaf entry's halves: SHA-256(public part), SHA-256(bytes). */
+void tlog_leaf_entry(const uint8_t public_hash[MERKLE_HASH_SIZE],
+                     const uint8_t private_hash[MERKLE_HASH_SIZE], uint8_t leaf_r[MERKLE_HASH_SIZE]);
+
+/* The leaf hash of a version-3 event from its public part's SHA-256 and its bytes. */
+void tlog_leaf_v3(const uint8_t public_hash[MERKLE_HASH_SIZE], const void *event, size_t len,
+                  uint8_t leaf_r[MERKLE_HASH_SIZE]);
+
+/*
+ * The leaf hash of an event from its bytes alone, for a verifier: the
+ * RFC 9162 leaf of the bytes for versions 1 and 2; for version 3 the leaf
+ * of public_hash (the SHA-256 of its public part, as a receipt or an
+ * archive carries it) and the bytes.  A version-3 event without
+ * public_hash is REDRESS_E_INVALID.
+ */
+enum redress_err tlog_leaf_of(const void *event, size_t len, const uint8_t *public_hash,
+                              uint8_t leaf_r[MERKLE_HASH_SIZE], struct redress_error *err);
+
+/*
+ * Appends the public part of a version-3 event (len bytes) to out, by the
+ * log's projection; REDRESS_E_KEYS when the log has none (opened without
+ * the fund's index key), REDRESS_E_INVALID for an event of another version.
+ */
+enum redress_err tlog_event_public(struct tlog *log, const void *event, size_t len, struct buf *out,
+                                   struct redress_error *err);
+
+/*
+ * Appends to out the RFC 9162 leaf input of an event (len bytes): its
+ * bytes for versions 1 and 2; for version 3 the 64-byte leaf entry,
+ * SHA-256(public part) || SHA-256(bytes), by the log's projection
+ * (REDRESS_E_KEYS without one).  What an RFC 9162 verifier hashes as the
+ * leaf (`audit show --leaf`).
+ */
+enum redress_err tlog_event_entry(struct tlog *log, const void *event, size_t len, struct buf *out,
+                                  struct redress_error *err);
+
+/*
+ * The leaf hash of an event (len bytes) as the log computes it at append:
+ * for version 3 through the log's projection (REDRESS_E_KEYS without one).
+ */
+enum redress_err tlog_event_leaf(struct tlog *log, const void *event, size_t len,
+                                 uint8_t leaf_r[MERKLE_HASH_SIZE], struct redress_error *err);
 
 /* Frees the log (not its store); NULL is a no-op; sets *log to NULL. */
 void tlog_close(struct tlog **log);
@@ -292,6 +384,11 @@ enum redress_err tlog_append(struct tlog *log, const char *type, const char *dat
 enum redress_err tlog_encode_event(struct buf *out, const char *actor, const char *at, const char *data,
                                    size_t data_len, const char *salt, uint64_t seq, const char *type,
                                    struct redress_error *err);
+
+/* tlog_encode_event of an event of version (1 without a salt; 2 or 3 with one). */
+enum redress_err tlog_encode_event_version(struct buf *out, int version, const char *actor, const char *at,
+                                           const char *data, size_t data_len, const char *salt, uint64_t seq,
+                                           const char *type, struct redress_error *err);
 
 /*
  * tlog_append with the data a module built in a struct buf: the buffer's

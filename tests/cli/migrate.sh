@@ -102,6 +102,14 @@ expect_exit 0 as cho consent grant "$migrated" --scope share:legal-aid --method 
 expect_exit 0 as cho referral add "$migrated" --to legal-aid --what "Synthetic: advice"
 expect_exit 0 as cho referral outcome "$OUT" --outcome "Synthetic: an appointment"
 expect_exit 0 rd audit verify
+# Its public feed verifies against the checkpoint: the events written before version 3 (all the
+# old fund's) are in the tree but their lines are not bound; the migrations' and every later one are.
+old_events=$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")
+expect_exit 0 as moe audit feed --out "$T/feed.jsonl"
+rd audit pubkey >"$T/vkey"
+expect_exit 0 "$REDRESS" --db "$T/none.db" audit feed-verify "$T/feed.jsonl" --pubkey "$T/vkey"
+expect_in "$OUT" "$(($(log_size) - old_events)) lines bound to their leaves"
+expect_in "$OUT" "$old_events lines not bound to their leaves: events written before version 3 ($old_events of version 1, 0 of version 2)"
 
 # Again: nothing to do, no second backup.
 expect_exit 0 rd migrate

@@ -666,6 +666,22 @@ fund_archive_write(struct tlog *log, const struct buf *body, const struct fund_r
 	root = json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:O}, s:O}", "format", FUND_ARCHIVE_FORMAT, "body",
 	                 body->data, "event", ev64, "proof", "checkpoint", note.data, "size",
 	                 (json_int_t)size, "inclusion", hashes, "handovers", h);
+	/* A version-3 event's leaf also commits to its public part (log/tlog.h): its hash, to rebuild it. */
+	if (root != NULL && tlog_event_version(bytes.data, bytes.len) == 3) {
+		uint8_t hash[MERKLE_HASH_SIZE];
+		char hex[2 * MERKLE_HASH_SIZE + 1];
+
+		buf_reset(&chain);
+		if ((rc = tlog_event_public(log, bytes.data, bytes.len, &chain, err)) != REDRESS_OK ||
+		    (rc = buf_error(&chain, err)) != REDRESS_OK)
+			goto out;
+		hash_sha256(chain.data, chain.len, hash);
+		(void)codec_hex_encode(hash, sizeof(hash), hex, sizeof(hex), NULL);
+		if (json_object_set_new(root, "event_public", json_string(hex)) != 0) {
+			json_decref(root);
+			root = NULL;
+		}
+	}
 	if (root != NULL && reports != NULL && reports->texts != NULL &&
 	    json_object_set(root, "reports", reports->texts) != 0) {
 		json_decref(root);
@@ -802,7 +818,7 @@ enum redress_err
 fund_archive_verify(const char *text, size_t len, const char *vkey, const struct cosig_policy *policy,
                     struct fund_archive_verified *v_r, struct redress_error *err)
 {
-	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], leaf[MERKLE_HASH_SIZE];
+	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], leaf[MERKLE_HASH_SIZE], public[MERKLE_HASH_SIZE];
 	const char *body_text, *ev64, *note;
 	struct keychain *chain = NULL;
 	json_t *root = NULL, *prf, *hashes, *h, *body = NULL, *ev = NULL;
@@ -875,7 +891,21 @@ fund_archive_verify(const char *text, size_t len, const char *vkey, const struct
 		goto out;
 	}
 	v_r->seq = (uint64_t)json_integer_value(json_object_get(ev, "seq"));
-	merkle_leaf_hash(bytes, blen, leaf);
+	if (json_object_get(root, "event_public") != NULL) {
+		const char *ph = json_string_value(json_object_get(root, "event_public"));
+
+		if (ph == NULL || strlen(ph) != 2 * MERKLE_HASH_SIZE ||
+		    codec_hex_decode(ph, strlen(ph), public, sizeof(public), &hl, NULL) != REDRESS_OK ||
+		    hl != MERKLE_HASH_SIZE) {
+			rc = error_set(err, REDRESS_E_INVALID, "field 'event_public' is not 64 hex digits");
+			goto out;
+		}
+	}
+	if ((rc = tlog_leaf_of(bytes, blen, json_object_get(root, "event_public") != NULL ? public : NULL,
+	                       leaf, err)) != REDRESS_OK) {
+		error_prefix(err, "field 'event'");
+		goto out;
+	}
 	if (v_r->seq >= cp.size ||
 	    merkle_verify_inclusion(v_r->seq, cp.size, leaf, (const uint8_t(*)[MERKLE_HASH_SIZE])proof, n,
 	                            cp.root, err) != REDRESS_OK) {

@@ -160,6 +160,32 @@ proof_json(const uint8_t proof[][MERKLE_HASH_SIZE], size_t count)
 	return a;
 }
 
+/*
+ * The hex SHA-256 of a version-3 event's public part, which its leaf
+ * commits to beside its bytes (log/tlog.h): the receipt carries it so that
+ * the leaf is rebuilt offline.  "" for an older event.
+ */
+static enum redress_err
+public_hash(struct tlog *log, const struct buf *bytes, char hex[2 * MERKLE_HASH_SIZE + 1],
+            struct redress_error *err)
+{
+	uint8_t hash[MERKLE_HASH_SIZE];
+	struct buf part;
+	enum redress_err rc;
+
+	hex[0] = '\0';
+	if (tlog_event_version(bytes->data, bytes->len) != 3)
+		return REDRESS_OK;
+	buf_init(&part, TLOG_EVENT_MAX + 1024);
+	if ((rc = tlog_event_public(log, bytes->data, bytes->len, &part, err)) == REDRESS_OK &&
+	    (rc = buf_error(&part, err)) == REDRESS_OK) {
+		hash_sha256(part.data, part.len, hash);
+		rc = codec_hex_encode(hash, sizeof(hash), hex, 2 * MERKLE_HASH_SIZE + 1, err);
+	}
+	buf_free(&part);
+	return rc;
+}
+
 enum redress_err
 receipt_build(struct tlog *log, const char *pseudonym, struct buf *out, char lang_r[3],
               struct redress_error *err)
@@ -171,6 +197,7 @@ receipt_build(struct tlog *log, const char *pseudonym, struct buf *out, char lan
 	char *b64 = NULL, *dumped = NULL;
 	uint64_t size = 0, seq, used;
 	size_t count, b64_size;
+	char public_hex[2 * MERKLE_HASH_SIZE + 1];
 	int registered = 0;
 	enum redress_err rc;
 
@@ -229,10 +256,15 @@ receipt_build(struct tlog *log, const char *pseudonym, struct buf *out, char lan
 				json_decref(ev);
 				goto out;
 			}
+			if ((rc = public_hash(log, &bytes, public_hex, err)) != REDRESS_OK) {
+				json_decref(ev);
+				goto out;
+			}
 			json_array_append_new(
-			    events, json_pack("{s:I, s:s, s:s?, s:s, s:o}", "seq", (json_int_t)seq, "type",
-			                      type, "at", str(ev, "at"), "bytes", b64, "proof",
-			                      proof_json((const uint8_t(*)[MERKLE_HASH_SIZE])proof, count)));
+			    events, json_pack("{s:I, s:s, s:s?, s:s, s:o, s:s?}", "seq", (json_int_t)seq,
+			                      "type", type, "at", str(ev, "at"), "bytes", b64, "proof",
+			                      proof_json((const uint8_t(*)[MERKLE_HASH_SIZE])proof, count),
+			                      "public", public_hex[0] != '\0' ? public_hex : NULL));
 		}
 		json_decref(ev);
 	}
@@ -488,7 +520,7 @@ static enum redress_err
 check_event(struct concern *c, json_t *ev, size_t n, const struct checkpoint *cp, uint8_t *raw,
             size_t raw_size, struct redress_error *err)
 {
-	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], leaf[MERKLE_HASH_SIZE];
+	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE], leaf[MERKLE_HASH_SIZE], public[MERKLE_HASH_SIZE];
 	json_t *p = json_object_get(ev, "proof"), *h, *inner = NULL;
 	const char *b64 = str(ev, "bytes"), *type = str(ev, "type"), *itype;
 	json_int_t seq = json_integer_value(json_object_get(ev, "seq"));
@@ -511,7 +543,19 @@ check_event(struct concern *c, json_t *ev, size_t n, const struct checkpoint *cp
 			return error_set(err, REDRESS_E_INVALID,
 			                 "event %zu: proof hash %zu is not base64 of 32 bytes", n, i);
 	}
-	merkle_leaf_hash(raw, raw_len, leaf);
+	/* A version-3 event's leaf also commits to its public part, whose hash the receipt gives. */
+	if (str(ev, "public") != NULL) {
+		const char *hex = str(ev, "public");
+
+		if (strlen(hex) != 2 * MERKLE_HASH_SIZE ||
+		    codec_hex_decode(hex, strlen(hex), public, sizeof(public), &got, NULL) != REDRESS_OK ||
+		    got != MERKLE_HASH_SIZE)
+			return error_set(err, REDRESS_E_INVALID, "event %zu: 'public' is not 64 hex digits",
+			                 n);
+	}
+	if ((rc = tlog_leaf_of(raw, raw_len, str(ev, "public") != NULL ? public : NULL, leaf, err)) !=
+	    REDRESS_OK)
+		return error_prefix(err, "event %zu", n);
 	if ((rc = merkle_verify_inclusion((uint64_t)seq, cp->size, leaf,
 	                                  (const uint8_t(*)[MERKLE_HASH_SIZE])proof, json_array_size(p),
 	                                  cp->root, err)) != REDRESS_OK)

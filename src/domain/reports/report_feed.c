@@ -21,6 +21,14 @@
  * The recount replays the feed into a scratch database through the
  * modules' own replay functions and runs the report's own computation on
  * it, so there is one definition of every figure.
+ *
+ * An event of version 3 has a Merkle leaf over its public part -- what its
+ * feed line publishes, region and decade as salted commitments -- and its
+ * whole bytes (log/tlog.h).  The projection to that part lives here, and
+ * is registered with the log (report_feed_project); the feed writes each
+ * line from it, opening or withholding the committed fields, and
+ * report_feed_verify rebuilds every line's leaf and the tree's root from
+ * the feed alone.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -29,11 +37,15 @@
 #include <unistd.h>
 
 #include "core/mem.h"
+#include "crypto/codec.h"
+#include "crypto/hash.h"
 #include "crypto/seal.h"
 #include "crypto/sign.h"
 #include "domain/reports/report_cells.h"
 #include "domain/reports/reports.h"
 #include "log/checkpoint.h"
+#include "log/cosig.h"
+#include "log/keychain.h"
 #include "log/note.h"
 
 #define FEED_FORMAT     "redress-feed-1"
@@ -145,6 +157,179 @@ feed_scrub(const struct seal_key *key, json_t *v)
 	}
 }
 
+/* ---- The public part of an event (version 3) ------------------------------------------------- */
+
+#define FEED_FIELD_DOMAIN "redress-field-1\n"
+#define FEED_FIELD_PREFIX "f:"
+
+/*
+ * The values a feed line shows only when they are not rare at the time the
+ * feed is written: the public part commits to each with a salted
+ * commitment, which the feed opens (the field's salt) when it shows the
+ * value and gives as it is when it withholds it.
+ */
+static const struct {
+	const char *type, *field;
+} feed_withholdable[] = {
+    {"registry.person.registered", "region"},
+    {"registry.person.registered", "birth_year"},
+};
+#define FEED_WITHHOLDABLE (sizeof(feed_withholdable) / sizeof(feed_withholdable[0]))
+
+/*
+ * The value of a withholdable field as the feed shows it: the decade of a
+ * birth year, a region as it is; a new reference the caller owns.
+ */
+static json_t *
+field_shown(const char *field, json_t *value)
+{
+	if (strcmp(field, "birth_year") == 0 && json_is_integer(value))
+		return json_integer(json_integer_value(value) / 10 * 10);
+	return value != NULL ? json_incref(value) : json_null();
+}
+
+/* The field's salt: BLAKE2b-256 keyed with the event's secret salt over the field's name. */
+static enum redress_err
+field_salt(const uint8_t *salt, size_t salt_len, const char *field, uint8_t out[HASH_KEYED256_SIZE],
+           struct redress_error *err)
+{
+	char msg[64];
+	int n = snprintf(msg, sizeof(msg), "%s%s", FEED_FIELD_DOMAIN, field);
+
+	if (n < 0 || (size_t)n >= sizeof(msg) || hash_keyed256(salt, salt_len, msg, (size_t)n, out) != 0)
+		return error_set(err, REDRESS_E_INTERNAL, "no salt for field '%.32s'", field);
+	return REDRESS_OK;
+}
+
+/*
+ * The commitment "f:" + 64 hex digits to value (its canonical JSON) under a
+ * field's salt: BLAKE2b-256 keyed with the field salt.  A new reference.
+ */
+static enum redress_err
+field_commit(const uint8_t fsalt[HASH_KEYED256_SIZE], json_t *value, json_t **c_r, struct redress_error *err)
+{
+	uint8_t h[HASH_KEYED256_SIZE];
+	char text[sizeof(FEED_FIELD_PREFIX) + 2 * HASH_KEYED256_SIZE];
+	struct buf canon;
+	enum redress_err rc;
+
+	*c_r = NULL;
+	buf_init(&canon, 4096);
+	if ((rc = report_json_canon(value, &canon, err)) == REDRESS_OK) {
+		hash_keyed256(fsalt, HASH_KEYED256_SIZE, canon.data, canon.len, h);
+		memcpy(text, FEED_FIELD_PREFIX, 2);
+		codec_hex_encode(h, sizeof(h), text + 2, sizeof(text) - 2, NULL);
+		if ((*c_r = json_string(text)) == NULL)
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+	}
+	buf_free(&canon);
+	return rc;
+}
+
+/* The event's salt as bytes; REDRESS_E_TAMPERED when it has none of the right size. */
+static enum redress_err
+event_salt_bytes(json_t *ev, uint64_t seq, uint8_t salt[TLOG_SALT_SIZE + 3], struct redress_error *err)
+{
+	const char *text = json_string_value(json_object_get(ev, "salt"));
+	size_t len = 0;
+
+	if (text == NULL ||
+	    codec_base64_decode(text, strlen(text), salt, TLOG_SALT_SIZE + 3, &len, NULL) != REDRESS_OK ||
+	    len != TLOG_SALT_SIZE)
+		return error_set(err, REDRESS_E_TAMPERED, "event %llu has no salt of %d bytes",
+		                 (unsigned long long)seq, TLOG_SALT_SIZE);
+	return REDRESS_OK;
+}
+
+/*
+ * The public part of the event ev (its parsed bytes, which this changes)
+ * as a new object in *pub_r: {"actor","data","day","seq","type","v"}, the
+ * data scrubbed as the feed scrubs it and each withholdable field replaced
+ * by its salted commitment.  With fsalts non-NULL, each withholdable
+ * field's salt is kept there (field i of feed_withholdable at i; present[i]
+ * set) for the feed to open it.
+ */
+static enum redress_err
+feed_public(const struct seal_key *key, json_t *ev, json_t **pub_r,
+            uint8_t fsalts[FEED_WITHHOLDABLE][HASH_KEYED256_SIZE], int present[FEED_WITHHOLDABLE],
+            struct redress_error *err)
+{
+	const char *type = json_string_value(json_object_get(ev, "type"));
+	const char *at = json_string_value(json_object_get(ev, "at"));
+	const char *actor = json_string_value(json_object_get(ev, "actor"));
+	json_t *data = json_object_get(ev, "data"), *seqv = json_object_get(ev, "seq"), *actor_v;
+	uint8_t salt[TLOG_SALT_SIZE + 3], fs[HASH_KEYED256_SIZE];
+	char day[16];
+	size_t i;
+	enum redress_err rc = REDRESS_OK;
+
+	*pub_r = NULL;
+	if (present != NULL)
+		memset(present, 0, sizeof(int) * FEED_WITHHOLDABLE);
+	if (type == NULL || at == NULL || strlen(at) < 10 || actor == NULL || !json_is_object(data) ||
+	    !json_is_integer(seqv))
+		return error_set(err, REDRESS_E_TAMPERED, "an event without type, at, actor, seq and data");
+	if ((rc = event_salt_bytes(ev, (uint64_t)json_integer_value(seqv), salt, err)) != REDRESS_OK)
+		return rc;
+	if (!feed_public_type(type))
+		feed_scrub(key, data);
+	for (i = 0; i < FEED_WITHHOLDABLE && rc == REDRESS_OK; i++) {
+		json_t *shown, *c;
+
+		if (strcmp(type, feed_withholdable[i].type) != 0)
+			continue;
+		if ((rc = field_salt(salt, TLOG_SALT_SIZE, feed_withholdable[i].field, fs, err)) !=
+		    REDRESS_OK)
+			break;
+		shown = field_shown(feed_withholdable[i].field,
+		                    json_object_get(data, feed_withholdable[i].field));
+		rc = field_commit(fs, shown, &c, err);
+		json_decref(shown);
+		if (rc != REDRESS_OK)
+			break;
+		json_object_set_new(data, feed_withholdable[i].field, c);
+		if (fsalts != NULL) {
+			memcpy(fsalts[i], fs, sizeof(fs));
+			present[i] = 1;
+		}
+	}
+	crypto_wipe(salt, sizeof(salt));
+	crypto_wipe(fs, sizeof(fs));
+	if (rc != REDRESS_OK)
+		return rc;
+	actor_v = commit(key, actor);
+	snprintf(day, sizeof(day), "%.10s", at);
+	*pub_r = json_pack("{s:o, s:O, s:s, s:O, s:s, s:i}", "actor", actor_v, "data", data, "day", day,
+	                   "seq", seqv, "type", type, "v", 3);
+	if (*pub_r == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	return REDRESS_OK;
+}
+
+enum redress_err
+report_feed_project(const void *ctx, const char *event, size_t len, struct buf *out,
+                    struct redress_error *err)
+{
+	json_t *ev, *pub = NULL;
+	enum redress_err rc;
+
+	if ((ev = json_loadb(event, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return error_set(err, REDRESS_E_TAMPERED, "an event that is not JSON");
+	if ((rc = feed_public(ctx, ev, &pub, NULL, NULL, err)) == REDRESS_OK)
+		rc = report_json_canon(pub, out, err);
+	json_decref(pub);
+	json_decref(ev);
+	return rc;
+}
+
+struct tlog_public
+report_feed_public(const struct seal_key *index_key)
+{
+	struct tlog_public pub = {report_feed_project, index_key};
+
+	return pub;
+}
+
 /* A registration's region ("" for none) and birth year, as the feed and the report count them. */
 static void
 region_year(json_t *data, const char **region_r, int64_t *year_r)
@@ -170,6 +355,116 @@ put_line(struct buf *out, json_t *line, struct redress_error *err)
 	return REDRESS_OK;
 }
 
+/* Puts the hex of n bytes as member key of obj. */
+static enum redress_err
+put_hex(json_t *obj, const char *key, const uint8_t *bytes, size_t n, struct redress_error *err)
+{
+	char hex[2 * 64 + 1];
+	enum redress_err rc;
+
+	if ((rc = codec_hex_encode(bytes, n, hex, sizeof(hex), err)) != REDRESS_OK)
+		return rc;
+	if (json_object_set_new(obj, key, json_string(hex)) != 0)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory writing the feed");
+	return REDRESS_OK;
+}
+
+/*
+ * Appends the feed line of event seq (ev its parsed bytes, whose reference
+ * this takes; bytes, len as stored), withholding its region and decade
+ * when small.  A version-3 line is its public part with each withholdable
+ * field opened (shown, with its salt in "opened") or withheld (null in
+ * data, its commitment in "withheld"), the SHA-256 of the event's bytes
+ * ("private") and its leaf: what a monitor rebuilds the leaf from.  An
+ * older event's line is scrubbed as before, with its leaf, unbound.
+ */
+static enum redress_err
+feed_line(const struct seal_key *key, json_t *ev, uint64_t seq, const char *bytes, size_t len, int small,
+          struct buf *out, struct redress_error *err)
+{
+	uint8_t fsalts[FEED_WITHHOLDABLE][HASH_KEYED256_SIZE], leaf[MERKLE_HASH_SIZE], hash[MERKLE_HASH_SIZE];
+	int present[FEED_WITHHOLDABLE], version = tlog_event_version(bytes, len);
+	json_t *line = NULL, *data = json_object_get(ev, "data"), *kept[FEED_WITHHOLDABLE];
+	json_t *opened = NULL, *withheld = NULL;
+	const char *type = json_string_value(json_object_get(ev, "type"));
+	struct buf pub;
+	size_t i;
+	enum redress_err rc = REDRESS_OK;
+
+	buf_init(&pub, TLOG_EVENT_MAX + 1024);
+	for (i = 0; i < FEED_WITHHOLDABLE; i++)
+		kept[i] = json_incref(json_object_get(data, feed_withholdable[i].field));
+	if (version != 3) {
+		const char *at = json_string_value(json_object_get(ev, "at"));
+		const char *actor = json_string_value(json_object_get(ev, "actor"));
+		char day[16];
+
+		for (i = 0; i < FEED_WITHHOLDABLE; i++)
+			if (strcmp(type, feed_withholdable[i].type) == 0)
+				json_object_set_new(data, feed_withholdable[i].field,
+				                    small ? json_null()
+				                          : field_shown(feed_withholdable[i].field, kept[i]));
+		if (!feed_public_type(type))
+			feed_scrub(key, data);
+		snprintf(day, sizeof(day), "%.10s", at);
+		merkle_leaf_hash(bytes, len, leaf);
+		line = json_pack("{s:I, s:s, s:s, s:o, s:O, s:i}", "seq", (json_int_t)seq, "type", type,
+		                 "day", day, "actor", commit(key, actor != NULL ? actor : ""), "data", data,
+		                 "v", version);
+		if (line == NULL) {
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the feed");
+			goto out;
+		}
+	} else {
+		if ((rc = feed_public(key, ev, &line, fsalts, present, err)) != REDRESS_OK ||
+		    (rc = report_json_canon(line, &pub, err)) != REDRESS_OK)
+			goto out;
+		hash_sha256(pub.data, pub.len, hash);
+		tlog_leaf_v3(hash, bytes, len, leaf);
+		hash_sha256(bytes, len, hash);
+		if ((rc = put_hex(line, "private", hash, sizeof(hash), err)) != REDRESS_OK)
+			goto out;
+		data = json_object_get(line, "data");
+		for (i = 0; i < FEED_WITHHOLDABLE; i++) {
+			if (!present[i])
+				continue;
+			if (small) {
+				if (withheld == NULL)
+					withheld = json_object();
+				json_object_set(withheld, feed_withholdable[i].field,
+				                json_object_get(data, feed_withholdable[i].field));
+				json_object_set_new(data, feed_withholdable[i].field, json_null());
+			} else {
+				if (opened == NULL)
+					opened = json_object();
+				if ((rc = put_hex(opened, feed_withholdable[i].field, fsalts[i],
+				                  HASH_KEYED256_SIZE, err)) != REDRESS_OK)
+					goto out;
+				json_object_set_new(data, feed_withholdable[i].field,
+				                    field_shown(feed_withholdable[i].field, kept[i]));
+			}
+		}
+		if (opened != NULL)
+			json_object_set(line, "opened", opened);
+		if (withheld != NULL)
+			json_object_set(line, "withheld", withheld);
+	}
+	if ((rc = put_hex(line, "leaf", leaf, sizeof(leaf), err)) != REDRESS_OK)
+		goto out;
+	rc = put_line(out, line, err);
+	line = NULL;
+out:
+	crypto_wipe(fsalts, sizeof(fsalts));
+	for (i = 0; i < FEED_WITHHOLDABLE; i++)
+		json_decref(kept[i]);
+	json_decref(opened);
+	json_decref(withheld);
+	json_decref(line);
+	json_decref(ev);
+	buf_free(&pub);
+	return rc;
+}
+
 enum redress_err
 report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, struct buf *out,
                   struct redress_error *err)
@@ -177,7 +472,7 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 	struct report_cells cells;
 	struct buf bytes, note;
 	uint64_t size = 0, seq;
-	json_t *ev = NULL;
+	json_t *ev = NULL, *header;
 	int pass;
 	enum redress_err rc;
 
@@ -186,10 +481,14 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 	report_cells_init(&cells);
 	if ((rc = tlog_checkpoint_cosigned(log, &note, &size, err)) != REDRESS_OK)
 		goto out;
-	if ((rc = put_line(out,
-	                   json_pack("{s:s, s:s, s:I, s:i}", "feed", FEED_FORMAT, "checkpoint", note.data,
-	                             "size", (json_int_t)size, "k", k),
-	                   err)) != REDRESS_OK)
+	if ((rc = tlog_handovers_json(log, &bytes, err)) != REDRESS_OK)
+		goto out;
+	header = json_pack("{s:s, s:s, s:I, s:i}", "feed", FEED_FORMAT, "checkpoint", note.data, "size",
+	                   (json_int_t)size, "k", k);
+	/* The log's key handovers, so a reader holding an earlier key follows to the one that signed. */
+	if (header != NULL && bytes.len > 2)
+		json_object_set_new(header, "handovers", json_loadb(bytes.data, bytes.len, 0, NULL));
+	if ((rc = put_line(out, header, err)) != REDRESS_OK)
 		goto out;
 	/* Pass 0 counts the cells; pass 1 writes. */
 	for (pass = 0; pass < 2; pass++) {
@@ -199,7 +498,7 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 			const char *type, *at, *region;
 			json_t *data;
 			int64_t year;
-			char day[16];
+			int small;
 
 			buf_reset(&bytes);
 			if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK)
@@ -214,36 +513,15 @@ report_feed_write(struct tlog *log, const struct seal_key *index_key, int k, str
 			}
 			if (strcmp(type, "registry.person.registered") == 0) {
 				region_year(data, &region, &year);
-				if (pass == 0) {
-					if ((rc = report_cells_add(&cells, region, year, 1, err)) !=
-					    REDRESS_OK)
-						goto out;
-				} else {
-					/* The decade only, and neither for a person the small cells withhold.
-					 */
-					int small = report_cells_withheld(&cells, region, year);
-
-					json_object_set_new(data, "birth_year",
-					                    small ? json_null()
-					                          : json_integer(year / 10 * 10));
-					if (small)
-						json_object_set_new(data, "region", json_null());
-				}
-			}
+				if (pass == 0 &&
+				    (rc = report_cells_add(&cells, region, year, 1, err)) != REDRESS_OK)
+					goto out;
+				small = pass == 1 && report_cells_withheld(&cells, region, year);
+			} else
+				small = 0;
 			if (pass == 1) {
-				snprintf(day, sizeof(day), "%.10s", at);
-				if (!feed_public_type(type))
-					feed_scrub(index_key, data);
-				rc = put_line(
-				    out,
-				    json_pack("{s:I, s:s, s:s, s:o, s:O}", "seq", (json_int_t)seq, "type",
-				              type, "day", day, "actor",
-				              commit(index_key,
-				                     json_string_value(json_object_get(ev, "actor")) != NULL
-				                         ? json_string_value(json_object_get(ev, "actor"))
-				                         : ""),
-				              "data", data),
-				    err);
+				rc = feed_line(index_key, ev, seq, bytes.data, bytes.len, small, out, err);
+				ev = NULL; /* feed_line took it */
 				if (rc != REDRESS_OK)
 					goto out;
 			}
@@ -549,5 +827,263 @@ out:
 	buf_free(&expected);
 	buf_free(&got);
 	buf_free(&data);
+	return rc;
+}
+
+/* ---- Verifying a feed against its checkpoint ------------------------------------------------- */
+
+/* Reads member key of line as 32 bytes of hex into out; 0 when it is not that. */
+static int
+line_hash(json_t *line, const char *key, uint8_t out[MERKLE_HASH_SIZE])
+{
+	const char *hex = json_string_value(json_object_get(line, key));
+	size_t got = 0;
+
+	return hex != NULL && strlen(hex) == 2 * MERKLE_HASH_SIZE &&
+	       codec_hex_decode(hex, strlen(hex), out, MERKLE_HASH_SIZE, &got, NULL) == REDRESS_OK &&
+	       got == MERKLE_HASH_SIZE;
+}
+
+/* The members a version-3 line may have: its public part's, and what opens it. */
+static int
+line_member_known(const char *key)
+{
+	static const char *const known[] = {"actor", "data",   "day",      "seq",  "type",
+	                                    "v",     "opened", "withheld", "leaf", "private"};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(known[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The leaf of a version-3 feed line, rebuilt from the line alone: its
+ * public part with each opened field committed again under the salt the
+ * line gives and each withheld one as its commitment, then the leaf of
+ * that part's hash and "private".  REDRESS_E_INVALID (naming what) for a
+ * line not so formed.
+ */
+static enum redress_err
+line_leaf_v3(json_t *line, uint8_t leaf_r[MERKLE_HASH_SIZE], struct redress_error *err)
+{
+	json_t *data = json_object_get(line, "data"), *opened = json_object_get(line, "opened");
+	json_t *withheld = json_object_get(line, "withheld"), *pub = NULL, *pdata = NULL, *v;
+	uint8_t private_hash[MERKLE_HASH_SIZE], hash[MERKLE_HASH_SIZE], fs[HASH_KEYED256_SIZE];
+	const char *key;
+	struct buf canon;
+	enum redress_err rc = REDRESS_OK;
+
+	json_object_foreach(line, key, v)
+	{
+		if (!line_member_known(key))
+			return error_set(err, REDRESS_E_INVALID, "member '%.32s' is no part of a feed line",
+			                 key);
+	}
+	if (!json_is_string(json_object_get(line, "actor")) || !json_is_object(data) ||
+	    !json_is_string(json_object_get(line, "day")) || !json_is_integer(json_object_get(line, "seq")) ||
+	    !json_is_string(json_object_get(line, "type")) || !line_hash(line, "private", private_hash) ||
+	    (opened != NULL && !json_is_object(opened)) || (withheld != NULL && !json_is_object(withheld)))
+		return error_set(
+		    err, REDRESS_E_INVALID,
+		    "a line of version 3 needs actor, data, day, seq, type and private (64 hex)");
+	if ((pdata = json_deep_copy(data)) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	buf_init(&canon, TLOG_EVENT_MAX + 1024);
+	json_object_foreach(opened, key, v)
+	{
+		json_t *c = NULL;
+		const char *hex = json_string_value(v);
+		size_t got = 0;
+
+		if (json_object_get(data, key) == NULL || hex == NULL || strlen(hex) != 2 * sizeof(fs) ||
+		    codec_hex_decode(hex, strlen(hex), fs, sizeof(fs), &got, NULL) != REDRESS_OK ||
+		    got != sizeof(fs)) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "opened field '%.32s': needs its value in data and a salt of 64 hex",
+			               key);
+			goto out;
+		}
+		if ((rc = field_commit(fs, json_object_get(data, key), &c, err)) != REDRESS_OK)
+			goto out;
+		json_object_set_new(pdata, key, c);
+	}
+	json_object_foreach(withheld, key, v)
+	{
+		const char *c = json_string_value(v);
+
+		if (!json_is_null(json_object_get(data, key)) || c == NULL ||
+		    strncmp(c, FEED_FIELD_PREFIX, 2) != 0 || strlen(c) != 2 + 2 * HASH_KEYED256_SIZE ||
+		    json_object_get(opened, key) != NULL) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "withheld field '%.32s': needs null in data and a commitment f:HEX",
+			               key);
+			goto out;
+		}
+		json_object_set(pdata, key, v);
+	}
+	pub = json_pack("{s:O, s:O, s:O, s:O, s:O, s:i}", "actor", json_object_get(line, "actor"), "data",
+	                pdata, "day", json_object_get(line, "day"), "seq", json_object_get(line, "seq"),
+	                "type", json_object_get(line, "type"), "v", 3);
+	if (pub == NULL) {
+		rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = report_json_canon(pub, &canon, err)) != REDRESS_OK)
+		goto out;
+	hash_sha256(canon.data, canon.len, hash);
+	tlog_leaf_entry(hash, private_hash, leaf_r);
+out:
+	crypto_wipe(fs, sizeof(fs));
+	json_decref(pdata);
+	json_decref(pub);
+	buf_free(&canon);
+	return rc;
+}
+
+enum redress_err
+report_feed_verify(const char *feed, size_t len, const char *vkey, const struct cosig_policy *policy,
+                   struct report_feed_verified *v_r, struct redress_error *err)
+{
+	const char *p, *nl, *end = feed + len, *note;
+	json_t *header = NULL, *line = NULL;
+	struct keychain *chain = NULL;
+	struct merkle_range range;
+	struct checkpoint cp;
+	uint8_t leaf[MERKLE_HASH_SIZE], listed[MERKLE_HASH_SIZE], root[MERKLE_HASH_SIZE];
+	uint64_t seq = 0;
+	size_t lineno = 1;
+	enum redress_err rc;
+
+	memset(v_r, 0, sizeof(*v_r));
+	merkle_range_init(&range);
+	if ((chain = malloc(sizeof(*chain))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory");
+	if ((rc = keychain_init_vkey(chain, vkey, err)) != REDRESS_OK) {
+		error_prefix(err, "the public key");
+		goto out;
+	}
+	nl = memchr(feed, '\n', len);
+	if (nl == NULL ||
+	    (header = json_loadb(feed, (size_t)(nl - feed), JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    strcmp(json_string_value(json_object_get(header, "feed")) != NULL
+	               ? json_string_value(json_object_get(header, "feed"))
+	               : "",
+	           FEED_FORMAT) != 0 ||
+	    (note = json_string_value(json_object_get(header, "checkpoint"))) == NULL ||
+	    !json_is_integer(json_object_get(header, "size"))) {
+		rc = error_set(err, REDRESS_E_INVALID,
+		               "feed line 1: not a %s header with its checkpoint and size", FEED_FORMAT);
+		goto out;
+	}
+	/* The checkpoint: signed by the key in force at its size (through the handovers), cosigned enough. */
+	if ((rc = keychain_follow_json(chain, json_object_get(header, "handovers"), err)) != REDRESS_OK ||
+	    (rc = keychain_verify(chain, note, strlen(note), &cp, NULL, err)) != REDRESS_OK ||
+	    (rc = cosig_policy_check(policy, note, strlen(note), err)) != REDRESS_OK) {
+		error_prefix(err, "feed line 1: the checkpoint");
+		goto out;
+	}
+	if ((uint64_t)json_integer_value(json_object_get(header, "size")) != cp.size) {
+		rc = error_set(err, REDRESS_E_INVALID, "feed line 1: size %lld is not the checkpoint's %llu",
+		               (long long)json_integer_value(json_object_get(header, "size")),
+		               (unsigned long long)cp.size);
+		goto out;
+	}
+	v_r->size = cp.size;
+	/* Every event up to the checkpoint, in order, each line's leaf rebuilt where it can be. */
+	for (p = nl + 1; p < end; p = nl + 1) {
+		int version;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		lineno++;
+		if (nl == p && nl == end)
+			break;
+		json_decref(line);
+		if ((line = json_loadb(p, (size_t)(nl - p), JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+		    !json_is_object(line)) {
+			rc = error_set(err, REDRESS_E_INVALID, "feed line %zu is not a JSON object", lineno);
+			goto out;
+		}
+		if (seq >= cp.size || json_integer_value(json_object_get(line, "seq")) != (json_int_t)seq ||
+		    !json_is_integer(json_object_get(line, "seq"))) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "feed line %zu: expected event %llu of the %llu the checkpoint holds",
+			               lineno, (unsigned long long)seq, (unsigned long long)cp.size);
+			goto out;
+		}
+		if (!line_hash(line, "leaf", listed)) {
+			rc =
+			    error_set(err, REDRESS_E_INVALID, "feed line %zu (event %llu): no leaf of 64 hex",
+			              lineno, (unsigned long long)seq);
+			goto out;
+		}
+		version = (int)json_integer_value(json_object_get(line, "v"));
+		if (version == 3) {
+			if ((rc = line_leaf_v3(line, leaf, err)) != REDRESS_OK) {
+				error_prefix(err, "feed line %zu (event %llu)", lineno,
+				             (unsigned long long)seq);
+				goto out;
+			}
+			if (memcmp(leaf, listed, sizeof(leaf)) != 0) {
+				rc = error_set(
+				    err, REDRESS_E_CRYPTO,
+				    "feed line %zu (event %llu, %.64s): what it says is not what its "
+				    "leaf commits to: the line was altered",
+				    lineno, (unsigned long long)seq,
+				    json_string_value(json_object_get(line, "type")) != NULL
+				        ? json_string_value(json_object_get(line, "type"))
+				        : "?");
+				goto out;
+			}
+			v_r->bound++;
+		} else if ((version == 1 || version == 2) && v_r->bound > 0) {
+			/* A fund never goes back from version 3: this line was relabelled to escape its leaf.
+			 */
+			rc = error_set(
+			    err, REDRESS_E_CRYPTO,
+			    "feed line %zu (event %llu) says version %d after lines of version 3: a "
+			    "fund never goes back, the line was relabelled",
+			    lineno, (unsigned long long)seq, version);
+			goto out;
+		} else if (version == 1 || version == 2) {
+			/* Its leaf is the hash of bytes the feed does not give: in the tree, not bound to the
+			 * line. */
+			if (version == 1)
+				v_r->unbound_v1++;
+			else
+				v_r->unbound_v2++;
+		} else {
+			rc = error_set(err, REDRESS_E_INVALID, "feed line %zu (event %llu): unknown version",
+			               lineno, (unsigned long long)seq);
+			goto out;
+		}
+		if ((rc = merkle_range_append(&range, listed, NULL, NULL, err)) != REDRESS_OK)
+			goto out;
+		seq++;
+		if (nl == end)
+			break;
+	}
+	if (seq != cp.size) {
+		rc = error_set(err, REDRESS_E_INVALID,
+		               "the feed ends at event %llu, the checkpoint holds %llu",
+		               (unsigned long long)seq, (unsigned long long)cp.size);
+		goto out;
+	}
+	merkle_range_root(&range, root);
+	if (memcmp(root, cp.root, sizeof(root)) != 0) {
+		rc = error_set(err, REDRESS_E_CRYPTO,
+		               "the feed's %llu leaves do not give the root of the signed checkpoint: a "
+		               "listed leaf was altered, or the feed is of another history",
+		               (unsigned long long)seq);
+		goto out;
+	}
+	rc = REDRESS_OK;
+out:
+	free(chain);
+	json_decref(line);
+	json_decref(header);
 	return rc;
 }

@@ -66,6 +66,14 @@ report_render_json(const struct report_published *pub, struct buf *out, struct r
 		json_decref(root);
 		root = NULL;
 	}
+	/* Version 3 (its leaf commits to its public part apart): said, so that verify rebuilds it so. */
+	if (root != NULL && pub->version == 3 &&
+	    (json_object_set_new(json_object_get(root, "event"), "v", json_integer(pub->version)) != 0 ||
+	     json_object_set_new(json_object_get(root, "event"), "public", json_string(pub->public_hash)) !=
+	         0)) {
+		json_decref(root);
+		root = NULL;
+	}
 	if (root == NULL || (text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS)) == NULL) {
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the report as JSON");
 		goto out;

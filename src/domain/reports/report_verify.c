@@ -12,6 +12,7 @@
 #include "core/canon.h"
 #include "core/text.h"
 #include "crypto/codec.h"
+#include "crypto/hash.h"
 #include "domain/reports/reports.h"
 #include "log/checkpoint.h"
 #include "log/cosig.h"
@@ -201,6 +202,7 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 	uint8_t leaf[MERKLE_HASH_SIZE], named_root[MERKLE_HASH_SIZE];
 	uint64_t seq = 0, size = 0, proof_size = 0;
 	size_t nproof, ncons, rlen;
+	int version;
 	enum redress_err rc;
 
 	memset(v_r, 0, sizeof(*v_r));
@@ -250,6 +252,20 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 	if (json_object_get(event, "salt") != NULL &&
 	    (rc = get_string(event, "salt", &salt, TLOG_SALT_TEXT_SIZE, err)) != REDRESS_OK)
 		goto out;
+	/* Its version: 3 says so; before, 2 with a salt and 1 without. */
+	version = salt != NULL ? 2 : 1;
+	if (json_object_get(event, "v") != NULL) {
+		uint64_t v = 0;
+
+		if ((rc = get_uint(event, "v", &v, err)) != REDRESS_OK)
+			goto out;
+		if (v != 3 || salt == NULL) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "field 'event.v' must be 3, with a salt, or absent");
+			goto out;
+		}
+		version = 3;
+	}
 	if (strcmp(type, REPORTS_EV_PUBLISHED) != 0) {
 		rc = error_set(err, REDRESS_E_INVALID, "field 'event.type' must be '%s'",
 		               REPORTS_EV_PUBLISHED);
@@ -273,10 +289,27 @@ report_verify_policy(const char *json, size_t len, const char *vkey, const struc
 	if ((rc = to_canon(&c, body, "report", 0, err)) != REDRESS_OK ||
 	    (rc = canon_error(&c, err)) != REDRESS_OK)
 		goto out;
-	if ((rc = tlog_encode_event(&bytes, actor, at, data.data, data.len, salt, seq, type, err)) !=
-	    REDRESS_OK)
+	if ((rc = tlog_encode_event_version(&bytes, version, actor, at, data.data, data.len, salt, seq, type,
+	                                    err)) != REDRESS_OK)
 		goto out;
-	merkle_leaf_hash(bytes.data, bytes.len, leaf);
+	if (version == 3) {
+		/*
+		 * Its leaf commits to its public part apart, whose actor is a
+		 * commitment only the fund can make: the report gives the part's
+		 * hash, and the leaf still binds every byte of the event above.
+		 */
+		const char *hex = NULL;
+		uint8_t public_hash[MERKLE_HASH_SIZE];
+
+		if ((rc = get_string(event, "public", &hex, 2 * MERKLE_HASH_SIZE, err)) != REDRESS_OK ||
+		    !hex_decode(hex, public_hash, MERKLE_HASH_SIZE)) {
+			rc = error_set(err, REDRESS_E_INVALID,
+			               "field 'event.public' must be 64 hex digits in an event of version 3");
+			goto out;
+		}
+		tlog_leaf_v3(public_hash, bytes.data, bytes.len, leaf);
+	} else
+		merkle_leaf_hash(bytes.data, bytes.len, leaf);
 
 	/* The checkpoint that includes it, signed by the key. */
 	if ((rc = signed_checkpoint(proof_note, chain, "field 'proof.checkpoint'", &later, err)) !=

@@ -164,6 +164,8 @@ struct report_published {
 	char actor[TLOG_ACTOR_MAX + 1];
 	char at[32];                    /* the event's time */
 	char salt[TLOG_SALT_TEXT_SIZE]; /* the event's salt, published with it ("" before salts) */
+	int version;                    /* the event's version (tlog.h): 3 binds it to its feed line */
+	char public_hash[65];           /* version 3: the hex SHA-256 of its public part (its feed line's) */
 	uint64_t proof_size;            /* the tree the proof is for: seq + 1 or more */
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH_SIZE];
 	size_t proof_count;
@@ -262,6 +264,19 @@ enum redress_err report_feed_write(struct tlog *log, const struct seal_key *inde
                                    struct redress_error *err);
 
 /*
+ * The projection of an event to its public part (log/tlog.h, struct
+ * tlog_public; ctx is the fund's index key, a const struct seal_key *):
+ * what its feed line publishes, with each value the feed may withhold
+ * (region, birth decade) as a salted commitment.  Registered with every
+ * log opened with the key directory, so that appends write version 3.
+ */
+enum redress_err report_feed_project(const void *ctx, const char *event, size_t len, struct buf *out,
+                                     struct redress_error *err);
+
+/* The projection above as a log takes it, for index_key (which must outlive the log). */
+struct tlog_public report_feed_public(const struct seal_key *index_key);
+
+/*
  * Recomputes the published JSON report (report_json, len bytes) from the
  * feed: replays the feed's events up to the size the report was computed
  * at into a scratch database in tmpdir (removed after), computes the
@@ -273,6 +288,30 @@ enum redress_err report_feed_write(struct tlog *log, const struct seal_key *inde
 enum redress_err report_recount(const char *feed, size_t feed_len, const char *report_json, size_t len,
                                 const struct event_module *const *modules, const char *tmpdir,
                                 size_t *bytes_r, struct redress_error *err);
+
+/* What report_feed_verify found. */
+struct report_feed_verified {
+	uint64_t size;       /* events in the feed: the checkpoint's size */
+	uint64_t bound;      /* lines of version 3: each rebuilt to its leaf from the line alone */
+	uint64_t unbound_v1; /* lines of events of version 1 (before salts): their leaf as listed */
+	uint64_t unbound_v2; /* lines of events of version 2: the same */
+};
+
+/*
+ * Checks a public feed (len bytes) offline with the log's verifier key
+ * (vkey) and a witness policy (NULL: none): its header's checkpoint is
+ * signed by the key in force at its size (through the header's handovers)
+ * and cosigned as policy asks; it has one line per event 0 .. size-1, in
+ * order; each version-3 line rebuilds to the leaf it lists (the opened
+ * fields committed again under their salts); and the listed leaves give
+ * the checkpoint's root, which binds every line at once.  Lines of older
+ * events list their leaf, which the line itself cannot be checked against
+ * (counted in v_r).  An altered line is REDRESS_E_CRYPTO naming it; a
+ * malformed one REDRESS_E_INVALID naming the line.
+ */
+enum redress_err report_feed_verify(const char *feed, size_t len, const char *vkey,
+                                    const struct cosig_policy *policy, struct report_feed_verified *v_r,
+                                    struct redress_error *err);
 
 /*
  * report_verify, and the checkpoint the report is proved against must carry

@@ -544,15 +544,35 @@ note_checkpoint(const char *note, struct checkpoint *cp, struct redress_error *e
 	return checkpoint_parse(note, (size_t)(blank - note) + 1, cp, err);
 }
 
-/* The report event's salt, published with it so that anyone rebuilds its bytes ("" before salts). */
-static void
-event_salt(const struct canon_node *root, struct report_published *pub)
+/*
+ * The report event's salt, version and (version 3) the hash of its public
+ * part, published with it so that anyone rebuilds its leaf ("" before salts).
+ */
+static enum redress_err
+event_salt(struct tlog *log, const struct buf *bytes, const struct canon_node *root,
+           struct report_published *pub, struct redress_error *err)
 {
 	const char *salt = NULL;
+	int64_t version = 1;
+	uint8_t hash[MERKLE_HASH_SIZE];
+	struct buf part;
+	enum redress_err rc = REDRESS_OK;
 
 	pub->salt[0] = '\0';
+	pub->public_hash[0] = '\0';
 	if (canon_get_string(root, "salt", &salt, NULL) == REDRESS_OK)
 		text_copy(pub->salt, sizeof(pub->salt), salt);
+	pub->version = canon_get_int(root, "v", &version, NULL) == REDRESS_OK ? (int)version : 1;
+	if (pub->version != 3)
+		return REDRESS_OK;
+	buf_init(&part, TLOG_EVENT_MAX + 1024);
+	if ((rc = tlog_event_public(log, bytes->data, bytes->len, &part, err)) == REDRESS_OK &&
+	    (rc = buf_error(&part, err)) == REDRESS_OK) {
+		hash_sha256(part.data, part.len, hash);
+		rc = codec_hex_encode(hash, sizeof(hash), pub->public_hash, sizeof(pub->public_hash), err);
+	}
+	buf_free(&part);
+	return rc;
 }
 
 /*
@@ -615,7 +635,9 @@ last_is_same(struct tlog *log, uint64_t size, struct report_published *pub, int 
 		pub->seq = size - 1;
 		text_copy(pub->actor, sizeof(pub->actor), actor);
 		text_copy(pub->at, sizeof(pub->at), at);
-		event_salt(canon_root(&doc), pub);
+		buf_reset(&bytes);
+		if ((rc = tlog_event_bytes(log, size - 1, &bytes, err)) == REDRESS_OK)
+			rc = event_salt(log, &bytes, canon_root(&doc), pub, err);
 	}
 out:
 	buf_free(&bytes);
@@ -640,7 +662,7 @@ event_meta(struct tlog *log, struct report_published *pub, struct redress_error 
 	    (rc = canon_get_string(canon_root(&doc), "at", &at, err)) == REDRESS_OK) {
 		text_copy(pub->actor, sizeof(pub->actor), actor);
 		text_copy(pub->at, sizeof(pub->at), at);
-		event_salt(canon_root(&doc), pub);
+		rc = event_salt(log, &bytes, canon_root(&doc), pub, err);
 	}
 	buf_free(&bytes);
 	canon_doc_free(&doc);
