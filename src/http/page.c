@@ -350,7 +350,8 @@ page_input_hint(struct page *p, const char *label, const char *name, const char 
 		html_attr(p->b, "autocomplete", autocomplete);
 	if (required)
 		html_raw_const(p->b, " required");
-	if (strcmp(name, "code") == 0 || strcmp(name, "totp") == 0)
+	/* A one-time code is digits; an office's or a program's "code" is not (letters, digits, -). */
+	if (autocomplete != NULL && strcmp(autocomplete, "one-time-code") == 0)
 		html_raw_const(p->b, " inputmode=\"numeric\" pattern=\"[0-9]*\"");
 	if (hint == NULL)
 		field_invalid(p, id, error);

@@ -555,7 +555,9 @@ person_form(struct page *p, struct store *store, enum cw_form form, const char *
 		page_option(p, "", T(p, "Choose the office"), V(office));
 		office_options(p, store, pseudonym, V(office));
 		page_select_end(p, "office", e);
-		page_input(p, N_("Why she moves (sealed)"), "reason", "text", V(reason), NULL, 1, "off");
+		/* Not "reason": the correction form on the same page has that field, and ids are one a page.
+		 */
+		page_input(p, N_("Why she moves (sealed)"), "move_reason", "text", V(reason), NULL, 1, "off");
 		break;
 	default:
 		html_raw_const(p->b, "<p class=\"hint\">");
@@ -942,7 +944,7 @@ form_values(struct http_request *req, enum cw_form form, struct cw_values *v)
 		return page_form_copy(req, "proved_on", v->due, sizeof(v->due));
 	if (form == CW_FORM_TRANSFER)
 		return page_form_copy(req, "office", v->office, sizeof(v->office)) &&
-		       page_form_copy(req, "reason", v->reason, sizeof(v->reason));
+		       page_form_copy(req, "move_reason", v->reason, sizeof(v->reason));
 	return page_form_copy(req, text_field[form], v->text, sizeof(v->text)) &&
 	       page_form_copy(req, form == CW_FORM_GRIEVANCE ? "came" : "channel", v->channel,
 	                      sizeof(v->channel)) &&

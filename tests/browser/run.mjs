@@ -1021,7 +1021,37 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/erase"] button')]);
   check(page.url() === registered2 && (await page.textContent('.banner')).includes('삭제됨'), 'the person is erased');
   await shot('case-file-erased');
-  await phoneWalk('admin', ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', '/account', '/work']);
+  // Offices: one added for a region none of the demo's people live in (so no caseworker's view changes),
+  // a code taken twice refused with nothing added, an account put in it; the page in the phone walk below.
+  await page.goto(`${base}/admin/offices?lang=ko`);
+  await axe('offices');
+  await page.fill('#f-code', 'jeju');
+  await page.fill('#f-name', '제주 사무소');
+  await page.fill('#f-regions', 'KR-49');
+  await shot('offices-form');
+  check(await page.isVisible('form[action="/admin/offices"] button'), 'the add-office button is shown');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/offices"] button')]);
+  await shot('office-added');
+  const added = await page.textContent('main');
+  check(page.url().endsWith('/admin/offices') && added.includes('제주 사무소') && added.includes('KR-49'),
+    `an office is added from the page, then listed (post/redirect/get) (${page.url()}: ${added.slice(0, 300)})`);
+  await page.fill('#f-code', 'jeju');
+  await page.fill('#f-name', '두 번째');
+  await page.fill('#f-regions', 'KR-50');
+  res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action="/admin/offices"] button')]).then((a) => a[0]);
+  await page.waitForLoadState('load');
+  check(res.status() >= 400 && res.status() < 500 && !(await page.textContent('main')).includes('두 번째 ·')
+    && (await page.$$('main .notice-error, main .error-summary')).length > 0, `an office code taken twice is refused with a message (${res.status()})`);
+  await page.goto(`${base}/admin/offices?lang=ko`);
+  await page.fill('#f-account', 'tess');
+  await page.selectOption('#f-office', 'jeju');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/offices/staff"] button')]);
+  check(page.url().endsWith('/admin/offices')
+    && (await page.$eval('main table tbody tr', (tr) => tr.lastElementChild.textContent.trim())) === '1',
+    'an account is put in the office from the page (the office counts one account)');
+  await axe('offices with one office');
+  await shot('offices');
+  await phoneWalk('admin', ['/admin/accounts', '/admin/programs', '/admin/programs/flagship-2015', '/admin/offices', '/account', '/work']);
   // The admin's work list: the overdue grievances she escalates, each by its own limit, the rule said.
   await page.goto(`${base}/work?lang=ko`);
   const escalate = await page.textContent('main');

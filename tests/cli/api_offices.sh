@@ -247,7 +247,7 @@ expect_eq "$(page cho /admin/offices --data-urlencode code=x --data-urlencode na
 form() {
 	curl -s -o "$T/body" -w '%{http_code}' -D "$T/head" -b "$T/$1.jar" \
 		--data-urlencode "csrf_token=$(cat "$T/$1.csrf")" --data-urlencode "office=$3" \
-		--data-urlencode "reason=$4" "${@:5}" "$ROOT/persons/$2/casework/transfer"
+		--data-urlencode "move_reason=$4" "${@:5}" "$ROOT/persons/$2/casework/transfer"
 }
 office_of() {
 	expect_exit 0 as ada office of "$1"
@@ -268,7 +268,7 @@ office_of "$P_cho" south "nothing changed by a move without a reason"
 expect_eq "$(form cyd "$P_cho" nowhere "she moved" -L)" 422 "a move to no such office"
 office_of "$P_cho" south "nothing changed by a move to no such office"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/cyd.jar" --data-urlencode "csrf_token=wrong" \
-	--data-urlencode office=north --data-urlencode "reason=she moved" -L "$ROOT/persons/$P_cho/casework/transfer")
+	--data-urlencode office=north --data-urlencode "move_reason=she moved" -L "$ROOT/persons/$P_cho/casework/transfer")
 expect_eq "$STATUS" 400 "a move with a wrong CSRF token (a page refuses it as a bad form)"
 office_of "$P_cho" south "nothing changed by a wrong CSRF token"
 expect_eq "$(form cho "$P_cho" north "she moved" -L)" 404 "a move of another office's person"
