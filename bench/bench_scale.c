@@ -366,11 +366,14 @@ main(int argc, char **argv)
 	size_t len;
 	char *data;
 	FILE *out;
+	int help;
 
 	bench_name("bench_scale");
-	if (argc < 2 || victims <= 0) {
-		fprintf(stderr, "usage: BENCH_SCALE_PEOPLE=N bench_scale OUT [DIR]\n");
-		return 2;
+	/* An option is no output file: `--help` once started a whole 200,000-person run. */
+	help = argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+	if (argc < 2 || victims <= 0 || argv[1][0] == '-') {
+		fprintf(help ? stdout : stderr, "usage: BENCH_SCALE_PEOPLE=N bench_scale OUT [DIR]\n");
+		return help ? 0 : 2;
 	}
 	bench_anon_watch();
 	snprintf(dir, sizeof(dir), "%s/redress-scale-XXXXXX", argc > 2 ? argv[2] : "/tmp");
