@@ -67,6 +67,7 @@ struct tlog {
 	int head_signed;
 	struct high_water_thread *hw; /* tlog_high_water_async's; NULL: written by tlog_commit itself */
 	struct tlog_public pub;       /* the projection to public parts; project NULL: none (version 2) */
+	int v2_checked;               /* without pub: the log's latest event was found older than 3 */
 	struct buf public_part;       /* reused for each version-3 event's public part */
 };
 
@@ -276,7 +277,8 @@ static const struct tlog_migration {
      "CREATE TABLE IF NOT EXISTS registry_search_owned (pseudonym TEXT NOT NULL, tokens TEXT NOT NULL,"
      " PRIMARY KEY (pseudonym, tokens)) WITHOUT ROWID;"
      "INSERT INTO registry_search_owned (pseudonym, tokens) SELECT pseudonym, token FROM registry_search;"},
-    /* NULL again: registry_vulnerabilities (a person's vulnerability categories, registry_vulnerability.c). */
+    /* NULL again: registry_vulnerabilities (a person's vulnerability categories, registry_vulnerability.c).
+     */
     {"the table of people's vulnerability categories", NULL},
 };
 
@@ -1079,6 +1081,37 @@ tlog_event_leaf(struct tlog *log, const void *event, size_t len, uint8_t leaf_r[
 	return REDRESS_OK;
 }
 
+/*
+ * A fund never goes back from version 3 (audit refuses an older event
+ * after a newer one): a handle opened without the projection appends only
+ * to a log whose latest event is older, which it checks once.  Without
+ * this, a tool that forgot tlog_set_public would write events that pass
+ * every check but the audit's.
+ */
+static enum redress_err
+version_kept(struct tlog *log, uint64_t seq, struct redress_error *err)
+{
+	struct buf last;
+	enum redress_err rc;
+
+	if (log->pub.project != NULL || log->v2_checked || seq == 0)
+		return REDRESS_OK;
+	buf_init(&last, TLOG_EVENT_MAX + 1);
+	if ((rc = tlog_event_bytes(log, seq - 1, &last, err)) == REDRESS_OK) {
+		if (tlog_event_version(last.data, last.len) >= 3)
+			rc = error_set(
+			    err, REDRESS_E_INTERNAL,
+			    "event %llu is of version 3: this log must be opened with the public "
+			    "feed's projection (tlog_set_public), or its next event would go back to "
+			    "version 2, which audit refuses",
+			    (unsigned long long)(seq - 1));
+		else
+			log->v2_checked = 1;
+	}
+	buf_free(&last);
+	return rc;
+}
+
 enum redress_err
 tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len, uint64_t *seq_r,
             struct redress_error *err)
@@ -1095,6 +1128,8 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 		return error_set(err, REDRESS_E_INTERNAL, "event type '%.64s' is malformed", type);
 	if (seq >= (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_OVERFLOW, "the log is full");
+	if ((rc = version_kept(log, seq, err)) != REDRESS_OK)
+		return rc;
 	if (log->at[0] != '\0')
 		memcpy(at, log->at, sizeof(at));
 	else

@@ -1420,12 +1420,22 @@ test_shutdown(void **state_r)
 	status = httpfix_server_stop(&s->fix->server);
 	for (i = 0; i < SHUTDOWN_THREADS; i++)
 		pthread_join(workers[i].thread, NULL);
+	if (status != 0) {
+		char line[512];
+		FILE *f = fopen(s->fix->server.errlog, "r");
+
+		while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+			fputs(line, stderr);
+		if (f != NULL)
+			fclose(f);
+	}
 	assert_int_equal(status, 0);
 	for (i = 0; i < SHUTDOWN_THREADS; i++)
 		if (workers[i].message[0] != '\0')
 			fail_msg("worker %u: %s", i, workers[i].message);
 	/* The log verifies, and every transfer answered 201 is in the ledger; none unanswered is. */
-	assert_int_equal(httpfix_run(s->fix, NULL, out, sizeof(out), verify), 0);
+	if (httpfix_run(s->fix, NULL, out, sizeof(out), verify) != 0)
+		fail_msg("audit verify after the shutdown: %s", out);
 	assert_int_equal(store_open(s->fix->db, STORE_OPEN_EXISTING, &store, &err), REDRESS_OK);
 	for (i = 0; i < SHUTDOWN_THREADS; i++)
 		for (j = 0; j < workers[i].sent; j++) {
