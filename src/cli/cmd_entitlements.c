@@ -422,6 +422,10 @@ cmd_entitlements(struct cli *cli, int argc, char **argv)
 	if (run.capped > 0)
 		printf("%lld in minor units held back by the caps per family and per person\n",
 		       (long long)run.capped);
+	if (run.ended_at_death > 0)
+		printf("%llu approved claims owe nothing: the victim died after the cutoff and %s's "
+		       "payments stop at death\n",
+		       (unsigned long long)run.ended_at_death, program);
 	return 0;
 }
 

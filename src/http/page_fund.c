@@ -334,6 +334,9 @@ do_run(struct http_change *c, void *arg, struct http_response *res, struct redre
 	run_fact(&p, T(&p, "Of those, declined by the person"), run.declined);
 	run_fact(&p, T(&p, "Already booked and unchanged"), run.skipped);
 	run_fact(&p, T(&p, "Approved claims that cannot be computed yet"), run.unresolved);
+	if (run.ended_at_death > 0)
+		run_fact(&p, T(&p, "Approved claims owing nothing: payments stop at death"),
+		         run.ended_at_death);
 	html_raw_const(p.b, "</dl>");
 	if (run.unresolved > 0) {
 		html_raw_const(p.b, "<p class=\"hint\">");

@@ -301,6 +301,25 @@ expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "the payable after the schedu
 expect_exit 12 as cid entitlements proof "$V5" --date 2199-01-01
 expect_exit 14 as cid entitlements proof "$V5" --date "$(date -u +%F)"
 expect_one_line_error "is not alive in the registry"
+# A victim who died after the cutoff, her claim approved since: her schedule
+# would have stopped at her death, so nothing passes to her niece.
+V6=$(person --kind victim --name "Synthetic Pensioner F" --birth-date 1932-03-03)
+R6=$(person --kind relative --name "Synthetic Niece F1" --birth-date 1960-06-06)
+expect_exit 0 as cid person death "$V6" --date 2020-04-04
+expect_exit 0 as cid relation add "$V6" "$R6" --relation niece --share 1/1
+expect_exit 0 as cid claim open --program pension-test --victim "$V6"
+P6=$OUT
+expect_exit 0 as cid claim submit "$P6"
+expect_exit 0 as rita claim approve "$P6"
+expect_exit 0 as rob claim approve "$P6"
+expect_exit 0 as fin entitlements compute --program pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json booked)" 0 "nothing booked for the heir of a schedule stopped at death"
+expect_eq "$(printf '%s' "$OUT" | json ended_at_death)" 1 "the claim counted as ended at death"
+expect_eq "$(printf '%s' "$OUT" | json unresolved)" 0 "and not as unresolved"
+expect_exit 0 as fin entitlements compute --program pension-test
+expect_in "$OUT" "1 approved claims owe nothing: the victim died after the cutoff and pension-test's payments stop at death"
+expect_exit 0 as fin ledger balance payable:pension-test --json
+expect_eq "$(printf '%s' "$OUT" | json balance)" 0 "the payable after a claim that owes nothing"
 
 # Services in kind: the AWF-style program's medical support, recorded by a caseworker.
 expect_exit 0 as cid claim open --program awf-1995 --victim "$V1"

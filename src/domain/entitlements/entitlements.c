@@ -744,6 +744,16 @@ entitlements_owe_claim(struct tlog *log, const struct program *p, const struct c
 	if (!died_by_cutoff && victim.status == REGISTRY_ALIVE)
 		return owed_one(store, p, c, victim.pseudonym, survivor, ENTITLEMENT_SURVIVOR, run, sink,
 		                err);
+	/*
+	 * Her own schedule would have stopped at her death (stops_at_death), so
+	 * nothing of it passes to her heirs; casework_eligible leaves them off
+	 * the outreach list by the same rule.
+	 */
+	if (!died_by_cutoff && p->rules.form == PROGRAM_FORM_INSTALMENTS &&
+	    p->rules.instalments.at_death == PROGRAM_AT_DEATH_STOP) {
+		run->ended_at_death++;
+		return REDRESS_OK;
+	}
 	/* Her heirs share: the bereaved amount, or her own if she died after the cutoff. */
 	amount = died_by_cutoff ? bereaved : survivor;
 	basis = died_by_cutoff ? ENTITLEMENT_BEREAVED : ENTITLEMENT_INHERITED;

@@ -134,6 +134,8 @@ struct entitlements_run {
 	uint64_t released;          /* instalments due and released to the queue (a proof of life in time) */
 	uint64_t held;              /* instalments due and held for want of a proof of life */
 	int64_t capped;             /* minor units the caps (per person, per family) held back */
+	uint64_t ended_at_death;    /* approved claims owing nothing: she died after the cutoff, and
+	                               the program's schedule stops at death */
 	int none_merged;            /* the fund merged nobody (asked once): no claim is looked up */
 };
 

@@ -37,14 +37,14 @@ entitlement_queue_json(uint64_t position, const struct entitlement *e, const str
 json_t *
 entitlements_run_json(const char *program, int dry_run, const struct entitlements_run *run)
 {
-	return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:I, s:I, s:I, s:I}", "program",
-	                 program, "dry_run", dry_run, "booked", (json_int_t)run->booked, "total_minor",
-	                 (json_int_t)run->total, "declined", (json_int_t)run->declined, "changed",
-	                 (json_int_t)run->changed, "skipped", (json_int_t)run->skipped, "unresolved",
-	                 (json_int_t)run->unresolved, "first_unresolved",
-	                 run->unresolved > 0 ? run->first_unresolved : NULL, "excluded",
-	                 (json_int_t)run->excluded, "capped_minor", (json_int_t)run->capped, "released",
-	                 (json_int_t)run->released, "held", (json_int_t)run->held);
+	return json_pack(
+	    "{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:I, s:I, s:I, s:I, s:I}", "program", program,
+	    "dry_run", dry_run, "booked", (json_int_t)run->booked, "total_minor", (json_int_t)run->total,
+	    "declined", (json_int_t)run->declined, "changed", (json_int_t)run->changed, "skipped",
+	    (json_int_t)run->skipped, "unresolved", (json_int_t)run->unresolved, "first_unresolved",
+	    run->unresolved > 0 ? run->first_unresolved : NULL, "excluded", (json_int_t)run->excluded,
+	    "capped_minor", (json_int_t)run->capped, "released", (json_int_t)run->released, "held",
+	    (json_int_t)run->held, "ended_at_death", (json_int_t)run->ended_at_death);
 }
 
 json_t *
