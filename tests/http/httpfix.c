@@ -6,6 +6,7 @@
  * are there (counted in fix->header_failures), and the answer is counted
  * by route and status for the /metrics check.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -144,6 +145,123 @@ httpfix_file_has(const char *path, const char *needle)
 		found = 1;
 	free(data);
 	return found;
+}
+
+/* Like httpfix_file_has, for every regular file under dir; *read_r counts the files read. */
+static int
+dir_has(const char *dir, const char *needle, unsigned *read_r)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+	struct stat st;
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			found = dir_has(path, needle, read_r);
+		} else if (S_ISREG(st.st_mode)) {
+			found = httpfix_file_has(path, needle);
+			(*read_r)++;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* ---- PostgreSQL ------------------------------------------------------------ */
+
+/*
+ * With REDRESS_TEST_PG naming a throwaway cluster (tests/pg/run.sh starts
+ * it), the fixture's fund is a new database of that cluster, made by
+ * httpfix_new and dropped by httpfix_free; else a SQLite file in its
+ * directory.  out gets the URI of database in the cluster.
+ */
+static int
+pg_uri(const char *database, char *out, size_t size)
+{
+	const char *dir = getenv("REDRESS_TEST_PG");
+	char path[256], port[16] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/port", dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(port, sizeof(port), f) == NULL)
+		port[0] = '\0';
+	fclose(f);
+	port[strcspn(port, "\n")] = '\0';
+	if (port[0] == '\0')
+		return -1;
+	return snprintf(out, size, "postgresql://redress@/%s?host=%s&port=%s", database, dir, port) <
+	               (int)size
+	           ? 0
+	           : -1;
+}
+
+/* Runs sql on the cluster's postgres database (CREATE and DROP DATABASE). */
+static int
+pg_admin(const char *sql)
+{
+	struct store *admin = NULL;
+	struct redress_error err;
+	char uri[256];
+	int rc = -1;
+
+	if (pg_uri("postgres", uri, sizeof(uri)) != 0)
+		return -1;
+	if (store_open(uri, STORE_OPEN_EXISTING, &admin, &err) == REDRESS_OK &&
+	    store_exec(admin, sql, &err) == REDRESS_OK)
+		rc = 0;
+	else
+		fprintf(stderr, "httpfix: %s: %s\n", sql, err.message);
+	store_close(&admin);
+	return rc;
+}
+
+static const struct store_query httpfix_q_dboid = {
+    "httpfix.dboid", "SELECT oid::bigint FROM pg_database WHERE datname = current_database()"};
+
+int
+httpfix_db_has(struct httpfix *fix, const char *needle)
+{
+	struct redress_error err;
+	struct store *store = NULL;
+	struct store_stmt *st;
+	struct stat sb;
+	char path[512];
+	unsigned read = 0;
+	long long oid = -1;
+	int found;
+
+	if (fix->pg_name[0] == '\0') {
+		if (stat(fix->db, &sb) != 0)
+			return -1;
+		snprintf(path, sizeof(path), "%s-wal", fix->db);
+		return httpfix_file_has(fix->db, needle) || httpfix_file_has(path, needle);
+	}
+	if (store_open(fix->db, STORE_OPEN_EXISTING, &store, &err) != REDRESS_OK)
+		return -1;
+	if ((st = store_query(store, &httpfix_q_dboid, &err)) != NULL && store_step(st, &err) == STORE_ROW)
+		oid = store_column_int64(st, 0);
+	if (st != NULL)
+		store_done(st);
+	store_close(&store);
+	if (oid < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/data/base/%lld", getenv("REDRESS_TEST_PG"), oid);
+	found = dir_has(path, needle, &read);
+	snprintf(path, sizeof(path), "%s/data/pg_wal", getenv("REDRESS_TEST_PG"));
+	if (!found)
+		found = dir_has(path, needle, &read);
+	return read == 0 ? -1 : found;
 }
 
 /* ---- The demo database ---------------------------------------------------- */
@@ -315,7 +433,20 @@ httpfix_new(void)
 		free(fix);
 		return NULL;
 	}
-	snprintf(fix->db, sizeof(fix->db), "%s/fund.db", fix->dir);
+	if (getenv("REDRESS_TEST_PG") != NULL && getenv("REDRESS_TEST_PG")[0] != '\0') {
+		static unsigned made;
+		char sql[96];
+
+		snprintf(fix->pg_name, sizeof(fix->pg_name), "h_%ld_%u", (long)getpid(), ++made);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", fix->pg_name);
+		if (pg_uri(fix->pg_name, fix->db, sizeof(fix->db)) != 0 || pg_admin(sql) != 0) {
+			fix->pg_name[0] = '\0';
+			goto fail;
+		}
+		fprintf(stderr, "httpfix: the fund is PostgreSQL's database %s\n", fix->pg_name);
+	} else {
+		snprintf(fix->db, sizeof(fix->db), "%s/fund.db", fix->dir);
+	}
 	snprintf(fix->keys, sizeof(fix->keys), "%s/fund.keys", fix->dir);
 	snprintf(fix->errors, sizeof(fix->errors), "%s/errors.log", fix->dir);
 	for (i = 0; i < HTTPFIX_ACCOUNTS; i++) {
@@ -343,6 +474,10 @@ httpfix_free(struct httpfix **fix)
 
 	if (*fix == NULL)
 		return;
+	if ((*fix)->pg_name[0] != '\0' && getenv("HTTPFIX_KEEP") == NULL) {
+		snprintf(cmd, sizeof(cmd), "DROP DATABASE %s WITH (FORCE)", (*fix)->pg_name);
+		pg_admin(cmd);
+	}
 	if (getenv("HTTPFIX_KEEP") == NULL && strstr((*fix)->dir, "redress-http-") != NULL) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (*fix)->dir);
 		if (system(cmd) != 0)

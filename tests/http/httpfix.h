@@ -50,7 +50,8 @@ struct httpfix_server {
 
 struct httpfix {
 	char dir[128];
-	char db[192];
+	char db[256];     /* a SQLite file, or a postgresql:// URI (REDRESS_TEST_PG) */
+	char pg_name[64]; /* the PostgreSQL database made for the fixture, "" on SQLite */
 	char keys[192];
 	char errors[192];         /* every error answer's body, one a line */
 	char cert[192], key[192]; /* a self-signed certificate for TLS, "" when none could be made */
@@ -156,6 +157,14 @@ uint64_t httpfix_tree_size(struct httpfix_client *c);
 
 /* Runs the redress binary with args (NULL-terminated) against the fixture's database; stdout into out. */
 int httpfix_run(struct httpfix *fix, const char *password, char *out, size_t size, const char *const *args);
+
+/*
+ * Whether the fund's database holds needle in clear: on SQLite its file
+ * and its -wal; on PostgreSQL every file of its directory in the cluster
+ * and the cluster's WAL.  1 when found, 0 when not, -1 when nothing could
+ * be read (a check that read nothing must not pass).
+ */
+int httpfix_db_has(struct httpfix *fix, const char *needle);
 
 /* 1 when the file at path holds needle anywhere. */
 int httpfix_file_has(const char *path, const char *needle);

@@ -444,9 +444,13 @@ test_audit_names_altered_event(void **state)
 	struct logfix *f = *state;
 
 	fund(f);
-	logfix_tamper(f, "UPDATE log_events SET body = CAST(replace(CAST(body AS TEXT), '\"amount\":1000', "
-	                 "'\"amount\":9000')"
-	                 " AS BLOB) WHERE seq = 4");
+	if (f->pg_name[0] != '\0')
+		logfix_tamper(f,
+		              "UPDATE log_events SET body = convert_to(replace(convert_from(body, 'UTF8'), "
+		              "'\"amount\":1000', '\"amount\":9000'), 'UTF8') WHERE seq = 4");
+	else
+		logfix_tamper(f, "UPDATE log_events SET body = CAST(replace(CAST(body AS TEXT), "
+		                 "'\"amount\":1000', '\"amount\":9000') AS BLOB) WHERE seq = 4");
 	logfix_audit_finds(f, "event 4 was altered");
 }
 
@@ -469,8 +473,11 @@ test_audit_names_rewritten_tree(void **state)
 
 	fund(f);
 	/* A forger who rewrites an event and its whole tree still cannot re-sign. */
-	logfix_tamper(f,
-	              "UPDATE log_nodes SET hash = zeroblob(32) WHERE id = (SELECT max(id) FROM log_nodes)");
+	logfix_tamper(f, f->pg_name[0] != '\0'
+	                     ? "UPDATE log_nodes SET hash = decode(repeat('00', 32), 'hex') "
+	                       "WHERE id = (SELECT max(id) FROM log_nodes)"
+	                     : "UPDATE log_nodes SET hash = zeroblob(32) "
+	                       "WHERE id = (SELECT max(id) FROM log_nodes)");
 	logfix_audit_finds(f, "does not match the events");
 	logfix_tamper(f, "UPDATE log_checkpoints SET note = replace(note, 'test.example', 'test.exampl3')");
 	logfix_audit_finds(f, "checkpoint at size");

@@ -381,19 +381,17 @@ test_refusal_does_not_tell_which_names_exist(void **state)
 	                 REDRESS_E_REFUSED);
 }
 
-/* The whole of a file's bytes, or an empty buffer when it does not exist. */
+/* The database's bytes on either backend (logfix_db_bytes: SQLite's file and -wal, or the cluster's files and
+ * WAL). */
 static void
-read_bytes(const char *path, struct buf *out)
+db_bytes(struct logfix *f, struct buf *out)
 {
-	char chunk[65536];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
+	size_t len;
+	char *data = logfix_db_bytes(f, &len);
 
-	if (fp == NULL)
-		return;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(out, chunk, n);
-	fclose(fp);
+	assert_non_null(data);
+	buf_append(out, data, len);
+	free(data);
 	assert_int_equal(buf_error(out, NULL), REDRESS_OK);
 }
 
@@ -431,7 +429,7 @@ test_no_password_or_hash_in_clear(void **state)
 	struct logfix *f = *state;
 	struct buf ada_hash, bob_hash, bytes, ev;
 	struct redress_error err;
-	char path[160], what[64];
+	char what[64];
 	const char *tail;
 	uint64_t i, size;
 
@@ -461,9 +459,7 @@ test_no_password_or_hash_in_clear(void **state)
 
 	/* The database file and its write-ahead log, byte for byte. */
 	buf_init(&bytes, 1u << 28);
-	read_bytes(f->db, &bytes);
-	snprintf(path, sizeof(path), "%s-wal", f->db);
-	read_bytes(path, &bytes);
+	db_bytes(f, &bytes);
 	assert_true(bytes.len > 0);
 	tail = strrchr(ada_hash.data, '$') + 1;
 	assert_absent(&bytes, ADA_PASSWORD, "the database");
@@ -1074,7 +1070,7 @@ static void
 test_second_factor_secrets_not_in_clear(void **state)
 {
 	struct logfix *f = *state;
-	char uri[USERS_TOTP_URI_SIZE], base32[TOTP_BASE32_SIZE], token[USERS_TOKEN_SIZE], what[64], path[160];
+	char uri[USERS_TOTP_URI_SIZE], base32[TOTP_BASE32_SIZE], token[USERS_TOKEN_SIZE], what[64];
 	char hexsecret[2 * TOTP_SECRET_SIZE + 1], b64[64];
 	uint8_t secret[TOTP_SECRET_SIZE], digest[HASH_SHA256_SIZE];
 	char tokhash[2 * HASH_SHA256_SIZE + 1];
@@ -1110,9 +1106,7 @@ test_second_factor_secrets_not_in_clear(void **state)
 			fail_msg("%s holds the raw TOTP secret", what);
 	}
 	buf_init(&bytes, 1u << 28);
-	read_bytes(f->db, &bytes);
-	snprintf(path, sizeof(path), "%s-wal", f->db);
-	read_bytes(path, &bytes);
+	db_bytes(f, &bytes);
 	assert_absent(&bytes, base32, "the database");
 	assert_absent(&bytes, hexsecret, "the database");
 	assert_absent(&bytes, b64, "the database");
