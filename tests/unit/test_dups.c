@@ -31,6 +31,7 @@
 #include "domain/ledger/ledger.h"
 #include "domain/payments/payments.h"
 #include "domain/programs/programs.h"
+#include "fundfix.h"
 #include "logfix.h"
 
 static const struct event_module *const modules[] = {&users_module, &registry_module, &dups_module, NULL};
@@ -409,21 +410,7 @@ test_distinct_and_merge(void **state)
 static void
 approved_claim(struct fixture *f, const char *victim, char id[CLAIM_ID_MAX + 1])
 {
-	const struct actor *steps[] = {&cid, &cid, &rita, &rob};
-	struct redress_error err;
-	enum redress_err rc;
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		as(f, steps[i]);
-		assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
-		rc = i == 0   ? claim_open(f->lf->log, &cid, "flagship-2015", victim, NULL, id, &err)
-		     : i == 1 ? claim_submit(f->lf->log, &cid, id, &err)
-		              : claim_approve(f->lf->log, steps[i], &f->keys, id, "consistent", &err);
-		if (rc != REDRESS_OK)
-			fail_msg("claim step %zu: %s", i, err.message);
-		assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
-	}
+	fundfix_claim_approved(f->lf, &f->keys, "flagship-2015", victim, id);
 }
 
 /* The flagship program (two approvals) and a gift that holds both survivors' amounts. */
@@ -435,26 +422,8 @@ flagship(struct fixture *f, struct program *p)
 	    "\"2015-12-28\", \"accounts\": {\"fund\": \"bank:krw\", \"payable\": \"payable:flagship-2015\","
 	    " \"expense\": \"benefits:flagship-2015\"},"
 	    " \"benefits\": {\"survivor\": \"100000000\", \"bereaved\": \"20000000\"}, \"approvals\": 2}";
-	static const struct ledger_account_spec gift = {"gift", "KRW", LEDGER_INCOME, NULL, 0};
-	struct ledger_transfer_request funding = {0};
-	struct redress_error err;
 
-	funding.id = "gift-1";
-	funding.from = "gift";
-	funding.to = "bank:krw";
-	funding.amount = "300000000";
-	assert_int_equal(program_parse(text, strlen(text), p, &err), REDRESS_OK);
-	as(f, &ada);
-	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
-	if (program_add(f->lf->log, &ada, p, &err) != REDRESS_OK)
-		fail_msg("program_add: %s", err.message);
-	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
-	/* The gift is finance's to record (audit checks who made every event). */
-	as(f, &fin);
-	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
-	assert_int_equal(ledger_account_open(f->lf->log, &gift, NULL, &err), REDRESS_OK);
-	assert_int_equal(ledger_transfer_create(f->lf->log, &funding, NULL, NULL, &err), REDRESS_OK);
-	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	fundfix_program(f->lf, text, "300000000", p);
 }
 
 /* The flagship funded, and one woman registered twice: a, then b. */
