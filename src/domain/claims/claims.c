@@ -534,6 +534,14 @@ transition(struct tlog *log, const struct actor *actor, const struct registry_ke
 	if (action == CLAIM_SUBMIT && c.state == CLAIM_OPEN &&
 	    (rc = harms_named(store, &c, err)) != REDRESS_OK)
 		return rc;
+	/*
+	 * A claim naming a person merged into another is decided on the other's
+	 * file: approving it here would pay one woman on two files (domain/dups).
+	 */
+	if ((action == CLAIM_APPROVE || action == CLAIM_OVERTURN) &&
+	    ((rc = dups_check_not_merged(log, c.victim, err)) != REDRESS_OK ||
+	     (rc = dups_check_not_merged(log, c.claimant, err)) != REDRESS_OK))
+		return rc;
 	if (reason != NULL && (rc = text_check("reason", reason, CLAIM_REASON_MAX, err)) != REDRESS_OK)
 		return rc;
 	if (action == CLAIM_APPROVE &&
@@ -576,30 +584,10 @@ claim_submit(struct tlog *log, const struct actor *actor, const char *id, struct
 	return transition(log, actor, NULL, id, CLAIM_SUBMIT, NULL, err);
 }
 
-/*
- * A claim naming a person merged into another is decided on the other's
- * file: approving it here would pay one woman on two files (domain/dups).
- */
-static enum redress_err
-check_not_merged(struct tlog *log, const char *id, struct redress_error *err)
-{
-	struct claim c;
-	enum redress_err rc;
-
-	if ((rc = load(tlog_store(log), id, &c, err)) != REDRESS_OK ||
-	    (rc = dups_check_not_merged(log, c.victim, err)) != REDRESS_OK)
-		return rc;
-	return dups_check_not_merged(log, c.claimant, err);
-}
-
 enum redress_err
 claim_approve(struct tlog *log, const struct actor *actor, const struct registry_keys *keys, const char *id,
               const char *reason, struct redress_error *err)
 {
-	enum redress_err rc;
-
-	if ((rc = check_not_merged(log, id, err)) != REDRESS_OK)
-		return rc;
 	return transition(log, actor, keys, id, CLAIM_APPROVE, reason, err);
 }
 
@@ -621,10 +609,6 @@ enum redress_err
 claim_appeal_decide(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
                     const char *id, int overturn, const char *reason, struct redress_error *err)
 {
-	enum redress_err rc;
-
-	if (overturn && (rc = check_not_merged(log, id, err)) != REDRESS_OK)
-		return rc;
 	return transition(log, actor, keys, id, overturn ? CLAIM_OVERTURN : CLAIM_UPHOLD, reason, err);
 }
 
