@@ -697,13 +697,14 @@ page_persons_add(struct http_request *req, struct http_response *res)
  */
 enum { RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR, RECORD_DEATH, RECORD_BANK };
 
-#define TASK_FIELDS 4
+#define TASK_FIELDS 5
 
 struct record_arg {
 	struct page_change pc;
 	int kind; /* RECORD_CONSENT, RECORD_CONSULT, RECORD_HEIR, RECORD_DEATH */
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
-	char scope[REGISTRY_SCOPE_MAX + 1];
+	char scope[REGISTRY_SCOPE_MAX + 1]; /* as chosen: "share" for sharing with party */
+	char party[REGISTRY_SCOPE_MAX + 1];
 	char given[12]; /* "grant", "withdraw", or what came */
 	char method[REGISTRY_TEXT_MAX + 1];
 	char witness[REGISTRY_TEXT_MAX + 1];
@@ -721,11 +722,11 @@ struct record_arg {
 };
 
 static const char *const task_fields[][TASK_FIELDS] = {
-    [RECORD_CONSENT] = {"scope", "given", "method", "witness"},
-    [RECORD_CONSULT] = {"wish", "summary", NULL, NULL},
-    [RECORD_HEIR] = {"relative", "relation", "share", NULL},
-    [RECORD_DEATH] = {"date", "confirm", NULL, NULL},
-    [RECORD_BANK] = {"holder", "account", "bic", "iban"},
+    [RECORD_CONSENT] = {"scope", "party", "given", "method", "witness"},
+    [RECORD_CONSULT] = {"wish", "summary", NULL, NULL, NULL},
+    [RECORD_HEIR] = {"relative", "relation", "share", NULL, NULL},
+    [RECORD_DEATH] = {"date", "confirm", NULL, NULL, NULL},
+    [RECORD_BANK] = {"holder", "account", "bic", "iban", NULL},
 };
 
 static const char *const task_titles[] = {
@@ -753,15 +754,21 @@ task_fields_render(struct page *p, int kind, const struct record_arg *a)
 		page_option(p, "processing", T(p, "processing of the case"), a != NULL ? a->scope : NULL);
 		page_option(p, "statistics", T(p, "counting in statistics"), a != NULL ? a->scope : NULL);
 		page_option(p, "contact", T(p, "being contacted"), a != NULL ? a->scope : NULL);
+		page_option(p, "share", T(p, "sharing her file with a named party"),
+		            a != NULL ? a->scope : NULL);
 		page_select_end(p, "scope", e[0]);
-		page_select_required_begin(p, N_("Consent"), "given", e[1]);
+		/* A referral needs share:PARTY: the party's name, one word, as the referral will give it. */
+		page_input_hint(p, N_("The party (only for sharing)"), "party", "text",
+		                a != NULL ? a->party : NULL, e[1], 0, "off",
+		                T(p, "One word, as a referral will name it: counselling, legal-aid ..."));
+		page_select_required_begin(p, N_("Consent"), "given", e[2]);
 		page_option(p, "", T(p, "Choose granted or withdrawn"), a != NULL ? a->given : "");
 		page_option(p, "grant", T(p, "granted"), a != NULL ? a->given : NULL);
 		page_option(p, "withdraw", T(p, "withdrawn"), a != NULL ? a->given : NULL);
-		page_select_end(p, "given", e[1]);
+		page_select_end(p, "given", e[2]);
 		page_input(p, N_("How it was given (in person, by telephone ...)"), "method", "text",
-		           a != NULL ? a->method : NULL, e[2], 1, "off");
-		page_input_hint(p, N_("Witness"), "witness", "text", a != NULL ? a->witness : NULL, e[3], 0,
+		           a != NULL ? a->method : NULL, e[3], 1, "off");
+		page_input_hint(p, N_("Witness"), "witness", "text", a != NULL ? a->witness : NULL, e[4], 0,
 		                "off", T(p, "How the word was given, and its witness, are sealed."));
 		break;
 	case RECORD_CONSULT:
@@ -966,10 +973,18 @@ do_record(struct http_change *c, void *arg, struct http_response *res, struct re
 		                           a->den, err);
 	else if (a->kind == RECORD_BANK)
 		rc = payments_bank_set(c->log, c->actor, &c->keys, a->pseudonym, &a->bank, err);
-	else
-		rc = registry_consent(c->log, c->actor, &c->keys, a->pseudonym, a->scope,
+	else {
+		char scope[REGISTRY_SCOPE_MAX + 8];
+
+		/* Sharing is consented to per party: the scope the registry keeps is share:PARTY. */
+		if (strcmp(a->scope, "share") == 0)
+			snprintf(scope, sizeof(scope), "share:%s", a->party);
+		else
+			snprintf(scope, sizeof(scope), "%s", a->scope);
+		rc = registry_consent(c->log, c->actor, &c->keys, a->pseudonym, scope,
 		                      strcmp(a->given, "grant") == 0, a->method,
 		                      a->witness[0] != '\0' ? a->witness : NULL, err);
+	}
 	if (rc == REDRESS_OK) {
 		snprintf(path, sizeof(path), "/persons/%s", a->pseudonym);
 		page_redirect(res, path);
@@ -1064,17 +1079,30 @@ record(struct http_request *req, struct http_response *res, int kind)
 		if (!page_form_copy(req, "summary", a->summary, sizeof(a->summary)))
 			a->errors[1] = T(&p, "The summary is too long.");
 	} else {
+		char full[REGISTRY_SCOPE_MAX + 8];
+
 		if (!page_form_copy(req, "scope", a->scope, sizeof(a->scope)) || a->scope[0] == '\0')
 			a->errors[0] = T(&p, "Choose the scope of the consent.");
+		if (!page_form_copy(req, "party", a->party, sizeof(a->party)))
+			a->errors[1] = T(&p, "The party's name is too long.");
+		else if (strcmp(a->scope, "share") == 0 &&
+		         (snprintf(full, sizeof(full), "share:%s", a->party) >= REGISTRY_SCOPE_MAX + 1 ||
+		          registry_scope_check(full, &err) != REDRESS_OK))
+			a->errors[1] =
+			    T(&p,
+			      "Name the party in one word (letters, digits, '.', '_' and '-'): counselling, "
+			      "legal-aid ...");
+		else if (strcmp(a->scope, "share") != 0 && a->party[0] != '\0')
+			a->errors[1] = T(&p, "A party is named only when she consents to sharing her file.");
 		page_form_copy(req, "given", a->given, sizeof(a->given));
 		if (strcmp(a->given, "grant") != 0 && strcmp(a->given, "withdraw") != 0)
-			a->errors[1] = T(&p, "Say whether consent was granted or withdrawn.");
+			a->errors[2] = T(&p, "Say whether consent was granted or withdrawn.");
 		if (!page_form_copy(req, "method", a->method, sizeof(a->method)))
-			a->errors[2] = T(&p, "Say it in fewer words: at most 4000 bytes.");
+			a->errors[3] = T(&p, "Say it in fewer words: at most 4000 bytes.");
 		else if (a->method[0] == '\0')
-			a->errors[2] = T(&p, "Say how the consent was given: in person, by telephone ...");
+			a->errors[3] = T(&p, "Say how the consent was given: in person, by telephone ...");
 		if (!page_form_copy(req, "witness", a->witness, sizeof(a->witness)))
-			a->errors[3] = T(&p, "The witness is too long.");
+			a->errors[4] = T(&p, "The witness is too long.");
 	}
 	for (i = 0; i < TASK_FIELDS; i++)
 		bad |= a->errors[i] != NULL;

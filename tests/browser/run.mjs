@@ -120,9 +120,9 @@ page.on('console', (msg) => {
 });
 
 // axe-core, evaluated through the debugging protocol (the page's CSP allows no inline script, rightly).
-async function axe(name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () =>
+async function axe(name, on = page) {
+  await on.evaluate(axeSource);
+  const result = await on.evaluate(async () =>
     // eslint-disable-next-line no-undef
     axe.run(document, { resultTypes: ['violations'] }));
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -1392,14 +1392,32 @@ try {
     await noSideScroll(`the refused referral in ${lang} at phone width`);
     await axe(`the refused referral in ${lang}`);
 
-    // Her consent to share with the party (given by the command line, as the consent page has no party yet):
-    // the referral is made, then what came of it is recorded from her casework page (sealed).
-    const choPassword = `${db}.cho.pw`;
-    writeFileSync(choPassword, `${passwords.cho}\n`, { mode: 0o600 });
-    const consentTo = (given) => spawnSync(redress, ['--db', db, '--as', 'cho', 'consent', given, 'V-000001', '--scope',
-      'share:legal-aid', '--method', 'browser test: in person'], { encoding: 'utf8', env: { ...process.env, REDRESS_PASSWORD_FILE: choPassword } });
-    const grant = consentTo('grant');
-    check(grant.status === 0, `${lang}: her consent to share:legal-aid is recorded (${grant.stderr.trim()})`);
+    // Her consent to share with the party, recorded on her consent page in a second tab (the refused
+    // referral stays open in the first): a party in two words, or a party named for another scope, is
+    // refused in words; then the referral is made, and what came of it recorded from her casework page (sealed).
+    const consentTo = async (given, scope, party) => {
+      const tab = await browser.newPage();
+      await tab.setViewportSize(page.viewportSize());
+      await tab.goto(`${file}/consents?lang=${lang}`);
+      await tab.selectOption('#f-scope', scope);
+      await tab.fill('#f-party', party);
+      await tab.selectOption('#f-given', given);
+      await tab.fill('#f-method', 'browser test: in person');
+      const answer = await Promise.all([tab.waitForResponse(postAnswer), tab.click('main button[type=submit]')]).then((a) => a[0]);
+      await tab.waitForLoadState('load');
+      const summary = answer.status() === 422 ? await tab.textContent('.error-summary') : '';
+      const party_kept = answer.status() === 422 ? await tab.inputValue('#f-party') : '';
+      if (answer.status() === 422) await axe(`the refused consent in ${lang}`, tab);
+      await tab.close();
+      return { status: answer.status(), summary, party_kept };
+    };
+    let consent = await consentTo('grant', 'share', 'legal aid');
+    check(consent.status === 422 && script.test(consent.summary) && consent.party_kept === 'legal aid',
+      `${lang}: a party in two words is refused (${consent.status}) in ${lang}, what was typed kept`);
+    consent = await consentTo('grant', 'contact', 'legal-aid');
+    check(consent.status === 422 && script.test(consent.summary), `${lang}: a party named for the contact scope is refused (${consent.status})`);
+    consent = await consentTo('grant', 'share', 'legal-aid');
+    check(consent.status === 303, `${lang}: her consent to share:legal-aid is recorded on her consent page (${consent.status})`);
     res = await Promise.all([page.waitForResponse(postAnswer), page.click('form[action$="/casework/referrals"] button')]).then((a) => a[0]);
     await page.waitForLoadState('load');
     clicks++;
@@ -1419,7 +1437,8 @@ try {
     check(res.status() === 303 && (await page.$$('form.referral-answer')).length === answerForms.length - 1 && clicks <= 5
       && !(await page.textContent('main')).includes('an appointment on Monday'),
       `${lang}: what came of the referral is recorded in ${clicks} clicks from her file, sealed (not shown)`);
-    check(consentTo('withdraw').status === 0, `${lang}: her consent to share:legal-aid is withdrawn again`);
+    consent = await consentTo('withdraw', 'share', 'legal-aid');
+    check(consent.status === 303, `${lang}: her consent to share:legal-aid is withdrawn again on her consent page (${consent.status})`);
 
     // A grievance opened, then resolved from her casework page with its outcome (sealed).
     await page.goto(file);

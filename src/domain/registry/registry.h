@@ -103,6 +103,8 @@ const char *registry_kind_name(enum registry_kind kind);
 const char *registry_status_name(enum registry_status status);
 const char *registry_wish_name(enum registry_wish wish);
 enum redress_err registry_wish_parse(const char *text, enum registry_wish *wish_r, struct redress_error *err);
+/* A consent's scope: processing, statistics, contact or share:PARTY (PARTY one word: letters, digits, ._-). */
+enum redress_err registry_scope_check(const char *scope, struct redress_error *err);
 enum redress_err registry_kind_parse(const char *text, enum registry_kind *kind_r, struct redress_error *err);
 enum redress_err registry_status_parse(const char *text, enum registry_status *status_r,
                                        struct redress_error *err);

@@ -73,7 +73,6 @@ enum redress_err registry_region_check(const char *region, struct redress_error 
 enum redress_err registry_language_check(const char *language, struct redress_error *err);
 enum redress_err registry_frailty_check(int64_t frailty, struct redress_error *err);
 enum redress_err registry_birth_year_check(int64_t year, struct redress_error *err);
-enum redress_err registry_scope_check(const char *scope, struct redress_error *err);
 /* 0 < num <= den <= REGISTRY_SHARE_DEN_MAX, reduced. */
 enum redress_err registry_share_check(int64_t num, int64_t den, struct redress_error *err);
 
