@@ -56,12 +56,9 @@ int
 cmd_notice(struct cli *cli, int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"kind", required_argument, NULL, 'k'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"out", required_argument, NULL, 'o'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"kind", required_argument, NULL, 'k'}, {"format", required_argument, NULL, 'f'},
+	    {"out", required_argument, NULL, 'o'},  {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	struct notice_arg a;
 	struct redress_error err;

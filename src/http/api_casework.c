@@ -14,9 +14,9 @@
  *   GET  /api/v1/grievances (?overdue=1 ?days=N ?all=1), POST .../grievances, /grievances/{g}/resolve
  *   GET  /api/v1/programs/{code}/outreach            who is owed and not yet reached
  *   GET  /api/v1/persons/{pseudonym}/notices/{kind}  a letter to her (text/html, or application/pdf
- *                                                    for ?format=pdf or Accept: application/pdf; http/notice.h),
- *                                                    only with her consent to contact; the opening
- *                                                    of her name and address is recorded (the writer)
+ *                                                    for ?format=pdf or Accept: application/pdf;
+ * http/notice.h), only with her consent to contact; the opening of her name and address is recorded (the
+ * writer)
  *
  * Bodies that carry what is written about her are read into fixed fields
  * the writer wipes; answers are never cached (Cache-Control: no-store).
@@ -711,11 +711,13 @@ do_notice(struct http_change *c, void *arg, struct http_response *res, struct re
 	c->personal = 1; /* her name and address: a kept answer goes when anyone is erased */
 	buf_init_secret(&page, NOTICE_PAGE_MAX);
 	if ((rc = notice_render(c->log, c->actor, &c->keys, a->pseudonym, a->kind, a->format, &page, err)) ==
-	    REDRESS_OK && a->format == NOTICE_PDF) {
+	        REDRESS_OK &&
+	    a->format == NOTICE_PDF) {
 		/* A download named by her pseudonym and the kind, never kept by a cache (no-store). */
 		http_reply_text(res, 200, "application/pdf", page.data, page.len);
-		snprintf(res->disposition, sizeof(res->disposition), "attachment; filename=\"notice-%s-%s.pdf\"",
-		         a->pseudonym, notice_kind_name(a->kind));
+		snprintf(res->disposition, sizeof(res->disposition),
+		         "attachment; filename=\"notice-%s-%s.pdf\"", a->pseudonym,
+		         notice_kind_name(a->kind));
 	} else if (rc == REDRESS_OK) {
 		http_reply_text(res, 200, "text/html; charset=utf-8", page.data, page.len);
 		http_allow_style(res);
@@ -748,7 +750,8 @@ api_persons_notice(struct http_request *req, struct http_response *res)
 	format = http_query(req, "format");
 	accept = http_header(req, "Accept");
 	if (format == NULL)
-		a->format = accept != NULL && strstr(accept, "application/pdf") != NULL ? NOTICE_PDF : NOTICE_HTML;
+		a->format =
+		    accept != NULL && strstr(accept, "application/pdf") != NULL ? NOTICE_PDF : NOTICE_HTML;
 	else if (notice_format_parse(format, &a->format, &err) != REDRESS_OK) {
 		free(a);
 		http_reply_error(res, 400, "invalid", "query parameter 'format': %s", err.message);

@@ -657,22 +657,21 @@ html_head(struct buf *b, const struct notice_doc *d)
 	                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
 	html_text(b, d->title);
 	html_raw_const(
-	    b,
-	    "</title><style>"
-	    "@page{size:A4;margin:20mm 18mm}"
-	    "body{font-family:'Noto Serif CJK KR','Noto Serif CJK JP','Noto Serif',serif;font-size:11pt;"
-	    "line-height:1.5;color:#000;background:#fff;max-width:174mm;margin:1em auto;padding:0 1em}"
-	    "header{display:flex;justify-content:space-between;gap:1em;border-bottom:1px solid #000;"
-	    "padding-bottom:.5em}header .fund{font-weight:bold}"
-	    ".to{margin:2em 0 "
-	    "1.5em;white-space:pre-line}h1{font-size:14pt}h2{font-size:12pt;margin-top:1.5em}"
-	    "table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #777;"
-	    "padding:2px "
-	    "6px;text-align:left;vertical-align:top}td.amount{text-align:right;white-space:nowrap}"
-	    ".facts th{width:35%}.ref{font-family:monospace}section.claim{break-inside:avoid}"
-	    "footer{margin-top:2em;border-top:1px solid #777;font-size:9pt}"
-	    "@media print{body{margin:0;max-width:none;padding:0}a{color:#000;text-decoration:none}}"
-	    "</style></head><body>\n");
+	    b, "</title><style>"
+	       "@page{size:A4;margin:20mm 18mm}"
+	       "body{font-family:'Noto Serif CJK KR','Noto Serif CJK JP','Noto Serif',serif;font-size:11pt;"
+	       "line-height:1.5;color:#000;background:#fff;max-width:174mm;margin:1em auto;padding:0 1em}"
+	       "header{display:flex;justify-content:space-between;gap:1em;border-bottom:1px solid #000;"
+	       "padding-bottom:.5em}header .fund{font-weight:bold}"
+	       ".to{margin:2em 0 "
+	       "1.5em;white-space:pre-line}h1{font-size:14pt}h2{font-size:12pt;margin-top:1.5em}"
+	       "table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #777;"
+	       "padding:2px "
+	       "6px;text-align:left;vertical-align:top}td.amount{text-align:right;white-space:nowrap}"
+	       ".facts th{width:35%}.ref{font-family:monospace}section.claim{break-inside:avoid}"
+	       "footer{margin-top:2em;border-top:1px solid #777;font-size:9pt}"
+	       "@media print{body{margin:0;max-width:none;padding:0}a{color:#000;text-decoration:none}}"
+	       "</style></head><body>\n");
 }
 
 /* A table's cell: its element, a class by its style, its text. */
@@ -737,11 +736,11 @@ html_write(struct buf *b, const struct notice_doc *d)
 	html_raw_const(b, "</h1>\n");
 	for (i = 0; i < d->n; i++) {
 		const struct notice_block *k = &d->blocks[i];
-		int group = k->type == NB_FACT                          ? FACTS
-		            : k->type == NB_HEAD || k->type == NB_ROW   ? TABLE
-		            : k->type == NB_ITEM                        ? LIST
-		            : k->type == NB_FOOTER                      ? FOOT
-		                                                        : NONE;
+		int group = k->type == NB_FACT                        ? FACTS
+		            : k->type == NB_HEAD || k->type == NB_ROW ? TABLE
+		            : k->type == NB_ITEM                      ? LIST
+		            : k->type == NB_FOOTER                    ? FOOT
+		                                                      : NONE;
 
 		if (open != NONE && (group != open || k->type == NB_HEAD)) {
 			if (open == FACTS)

@@ -65,7 +65,7 @@ struct notice_doc {
 	enum redress_err failed; /* sticky: the first allocation or limit that failed */
 	int open;                /* 1: the last cell's text is not yet terminated */
 	enum i18n_lang lang;
-	const char *title; /* the letter's title in her language (a catalogue's string) */
+	const char *title;                  /* the letter's title in her language (a catalogue's string) */
 	uint32_t fund, date, name, address; /* offsets of the header's strings in text */
 };
 

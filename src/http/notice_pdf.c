@@ -173,7 +173,8 @@ static void
 page_frame(struct pdf *p)
 {
 	const char *fund = notice_doc_str(p->d, p->d->fund);
-	PangoLayout *date = layout_new(p, notice_doc_str(p->d, p->d->date), SMALL_PT, 0, -1, PANGO_ALIGN_LEFT);
+	PangoLayout *date =
+	    layout_new(p, notice_doc_str(p->d, p->d->date), SMALL_PT, 0, -1, PANGO_ALIGN_LEFT);
 	double dw = width_of(date);
 	PangoLayout *name = layout_new(p, fund, SMALL_PT, 1, CONTENT_W - dw - 12, PANGO_ALIGN_LEFT);
 	PangoLayout *num;
@@ -491,7 +492,8 @@ static int
 opening(struct pdf *p)
 {
 	PangoLayout *to = layout_new(p, notice_doc_str(p->d, p->d->name), 11, 0, CONTENT_W, PANGO_ALIGN_LEFT);
-	PangoLayout *at = layout_new(p, notice_doc_str(p->d, p->d->address), 10, 0, CONTENT_W, PANGO_ALIGN_LEFT);
+	PangoLayout *at =
+	    layout_new(p, notice_doc_str(p->d, p->d->address), 10, 0, CONTENT_W, PANGO_ALIGN_LEFT);
 	PangoLayout *title = layout_new(p, p->d->title, 15, 1, CONTENT_W, PANGO_ALIGN_LEFT);
 	int rc;
 

@@ -593,9 +593,8 @@ notices_render(struct page *p, struct store *store, const char *pseudonym)
 	static const char *const buttons[NOTICE_KINDS] = {N_("Letter: decision on her claim"),
 	                                                  N_("Letter: her payments"),
 	                                                  N_("Letter: what is missing or due")};
-	static const char *const pdf_buttons[NOTICE_KINDS] = {N_("PDF: decision on her claim"),
-	                                                      N_("PDF: her payments"),
-	                                                      N_("PDF: what is missing or due")};
+	static const char *const pdf_buttons[NOTICE_KINDS] = {
+	    N_("PDF: decision on her claim"), N_("PDF: her payments"), N_("PDF: what is missing or due")};
 	struct redress_error err;
 	int allowed = 0, k;
 
@@ -1577,8 +1576,9 @@ do_notice(struct http_change *c, void *arg, struct http_response *res, struct re
 	if (rc == REDRESS_OK && a->format == NOTICE_PDF) {
 		/* A download: the page stays where it was; never kept by a cache (no-store). */
 		http_reply_text(res, 200, "application/pdf", letter.data, letter.len);
-		snprintf(res->disposition, sizeof(res->disposition), "attachment; filename=\"notice-%s-%s.pdf\"",
-		         a->pseudonym, notice_kind_name(a->kind));
+		snprintf(res->disposition, sizeof(res->disposition),
+		         "attachment; filename=\"notice-%s-%s.pdf\"", a->pseudonym,
+		         notice_kind_name(a->kind));
 	} else if (rc == REDRESS_OK) {
 		http_reply_text(res, 200, "text/html; charset=utf-8", letter.data, letter.len);
 		http_allow_style(res);

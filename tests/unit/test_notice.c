@@ -157,7 +157,8 @@ render(struct world *w, struct actor *actor, const char *pseudonym, enum notice_
 	claimfix_act(f, actor, actor->name, actor->role);
 	buf_init_secret(&out, NOTICE_PAGE_MAX);
 	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
-	if ((rc = notice_render(f->log, actor, &f->rkeys, pseudonym, kind, NOTICE_HTML, &out, &err)) == REDRESS_OK) {
+	if ((rc = notice_render(f->log, actor, &f->rkeys, pseudonym, kind, NOTICE_HTML, &out, &err)) ==
+	    REDRESS_OK) {
 		assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
 		assert_non_null(out.data);
 		*page_r = strdup(out.data);
