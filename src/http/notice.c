@@ -21,6 +21,26 @@
 #include "http/notice_int.h"
 
 static const char *const kind_names[NOTICE_KINDS] = {"decision", "payment", "reminder"};
+static const char *const format_names[NOTICE_FORMATS] = {"html", "pdf"};
+
+/*
+ * The index of text among the n names into *i_r; REDRESS_E_INVALID naming
+ * what it was meant to be and the choices when it is none (NULL included).
+ */
+static enum redress_err
+name_parse(const char *const *names, int n, const char *text, const char *what, const char *choices, int *i_r,
+           struct redress_error *err)
+{
+	int i;
+
+	for (i = 0; text != NULL && i < n; i++)
+		if (strcmp(text, names[i]) == 0) {
+			*i_r = i;
+			return REDRESS_OK;
+		}
+	return error_set(err, REDRESS_E_INVALID, "notice %s '%.32s': it is %s", what,
+	                 text != NULL ? text : "", choices);
+}
 
 const char *
 notice_kind_name(enum notice_kind kind)
@@ -31,15 +51,31 @@ notice_kind_name(enum notice_kind kind)
 enum redress_err
 notice_kind_parse(const char *text, enum notice_kind *kind_r, struct redress_error *err)
 {
-	int i;
+	int i = 0;
+	enum redress_err rc =
+	    name_parse(kind_names, NOTICE_KINDS, text, "kind", "decision, payment or reminder", &i, err);
 
-	for (i = 0; i < NOTICE_KINDS; i++)
-		if (text != NULL && strcmp(text, kind_names[i]) == 0) {
-			*kind_r = (enum notice_kind)i;
-			return REDRESS_OK;
-		}
-	return error_set(err, REDRESS_E_INVALID, "notice kind '%.32s': it is decision, payment or reminder",
-	                 text != NULL ? text : "");
+	if (rc == REDRESS_OK)
+		*kind_r = (enum notice_kind)i;
+	return rc;
+}
+
+const char *
+notice_format_name(enum notice_format format)
+{
+	return (unsigned)format < NOTICE_FORMATS ? format_names[format] : "?";
+}
+
+enum redress_err
+notice_format_parse(const char *text, enum notice_format *format_r, struct redress_error *err)
+{
+	int i = 0;
+	enum redress_err rc =
+	    name_parse(format_names, NOTICE_FORMATS, text, "format", "html or pdf", &i, err);
+
+	if (rc == REDRESS_OK)
+		*format_r = (enum notice_format)i;
+	return rc;
 }
 
 enum redress_err
@@ -872,28 +908,6 @@ letter_gather(struct letter *l, enum notice_kind kind, const struct registry_ide
 out:
 	free(claims);
 	return rc;
-}
-
-static const char *const format_names[NOTICE_FORMATS] = {"html", "pdf"};
-
-const char *
-notice_format_name(enum notice_format format)
-{
-	return (unsigned)format < NOTICE_FORMATS ? format_names[format] : "?";
-}
-
-enum redress_err
-notice_format_parse(const char *text, enum notice_format *format_r, struct redress_error *err)
-{
-	int i;
-
-	for (i = 0; i < NOTICE_FORMATS; i++)
-		if (text != NULL && strcmp(text, format_names[i]) == 0) {
-			*format_r = (enum notice_format)i;
-			return REDRESS_OK;
-		}
-	return error_set(err, REDRESS_E_INVALID, "notice format '%.32s': it is html or pdf",
-	                 text != NULL ? text : "");
 }
 
 enum redress_err

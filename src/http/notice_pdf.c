@@ -412,6 +412,19 @@ out:
 	return rc;
 }
 
+/* A block's runs from x to the right margin, line by line, then after points of space. */
+static int
+runs(struct pdf *p, const struct notice_block *k, double size, int bold, double x, double after,
+     struct buf *scratch)
+{
+	PangoLayout *lo = layout_runs(p, k, size, bold, PAGE_W - MARGIN_X - x, scratch);
+	int rc = flow(p, lo, x);
+
+	p->y += after;
+	g_object_unref(lo);
+	return rc;
+}
+
 /* ---- The letter ------------------------------------------------------------------ */
 
 static int
@@ -425,37 +438,27 @@ blocks(struct pdf *p)
 	buf_init_secret(&scratch, NOTICE_PAGE_MAX);
 	while (i < d->n && rc == 0) {
 		const struct notice_block *k = &d->blocks[i];
-		PangoLayout *lo;
 
 		switch (k->type) {
 		case NB_HEADING:
-			lo = layout_runs(p, k, 12, 1, CONTENT_W, &scratch);
 			p->y += 10;
 			/* A heading is kept with the first lines after it. */
-			if ((rc = room(p, height_of(lo) + 40)) == 0)
-				rc = flow(p, lo, MARGIN_X);
-			p->y += 4;
-			g_object_unref(lo);
+			if ((rc = room(p, 60)) == 0)
+				rc = runs(p, k, 12, 1, MARGIN_X, 4, &scratch);
 			i++;
 			break;
 		case NB_PARA:
-			lo = layout_runs(p, k, BODY_PT, 0, CONTENT_W, &scratch);
-			rc = flow(p, lo, MARGIN_X);
-			p->y += 6;
-			g_object_unref(lo);
+			rc = runs(p, k, BODY_PT, 0, MARGIN_X, 6, &scratch);
 			i++;
 			break;
 		case NB_ITEM:
-			lo = layout_runs(p, k, BODY_PT, 0, CONTENT_W - 14, &scratch);
 			if ((rc = room(p, BODY_PT * 1.5)) == 0) {
 				PangoLayout *dot = layout_new(p, "\u2022", BODY_PT, 0, -1, PANGO_ALIGN_LEFT);
 
 				show(p, dot, MARGIN_X + 3, p->y);
 				g_object_unref(dot);
-				rc = flow(p, lo, MARGIN_X + 14);
+				rc = runs(p, k, BODY_PT, 0, MARGIN_X + 14, 4, &scratch);
 			}
-			p->y += 4;
-			g_object_unref(lo);
 			i++;
 			break;
 		case NB_FOOTER:
@@ -466,10 +469,7 @@ blocks(struct pdf *p)
 				rule(p, p->y, 0.45, 0.5);
 				p->y += 6;
 			}
-			lo = layout_runs(p, k, SMALL_PT, 0, CONTENT_W, &scratch);
-			rc = flow(p, lo, MARGIN_X);
-			p->y += 3;
-			g_object_unref(lo);
+			rc = runs(p, k, SMALL_PT, 0, MARGIN_X, 3, &scratch);
 			i++;
 			break;
 		case NB_SECTION:
