@@ -562,11 +562,14 @@ notice_pdf_write(const struct notice_doc *doc, struct buf *out, struct redress_e
 		goto out;
 	}
 	cairo_surface_finish(p.surface);
+	/* cairo 1.16 does not always pass its stream's write error on to the surface: both are asked. */
+	if (out->failed != REDRESS_OK) {
+		rc = error_set(err, out->failed, "the notice's PDF is longer than %zu bytes", out->max);
+		goto out;
+	}
 	if ((st = cairo_surface_status(p.surface)) != CAIRO_STATUS_SUCCESS) {
-		rc = out->failed != REDRESS_OK
-		         ? error_set(err, out->failed, "the notice's PDF is longer than %zu bytes", out->max)
-		         : error_set(err, REDRESS_E_IO, "the notice's PDF could not be written: %s",
-		                     cairo_status_to_string(st));
+		rc = error_set(err, REDRESS_E_IO, "the notice's PDF could not be written: %s",
+		               cairo_status_to_string(st));
 		goto out;
 	}
 	if (out->len == start)
