@@ -85,6 +85,7 @@ build-san/build.ninja:
 test-san: build-san/build.ninja
 	$(NINJA) -C build-san
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		$(MESON) test -C build-san --print-errorlogs --num-processes 2 --suite unit --suite cli --suite http --no-suite cli-slow
 
 build-fuzz/build.ninja:

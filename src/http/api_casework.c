@@ -13,9 +13,10 @@
  *   GET|POST /api/v1/persons/{pseudonym}/referrals, POST /api/v1/referrals/{referral}/outcome
  *   GET  /api/v1/grievances (?overdue=1 ?days=N ?all=1), POST .../grievances, /grievances/{g}/resolve
  *   GET  /api/v1/programs/{code}/outreach            who is owed and not yet reached
- *   GET  /api/v1/persons/{pseudonym}/notices/{kind}  a letter to her (text/html; http/notice.h),
- *                                                    only with her consent to contact; the opening
- *                                                    of her name and address is recorded (the writer)
+ *   GET  /api/v1/persons/{pseudonym}/notices/{kind}  a letter to her (text/html, or application/pdf
+ *                                                    for ?format=pdf or Accept: application/pdf;
+ * http/notice.h), only with her consent to contact; the opening of her name and address is recorded (the
+ * writer)
  *
  * Bodies that carry what is written about her are read into fixed fields
  * the writer wipes; answers are never cached (Cache-Control: no-store).
@@ -697,6 +698,7 @@ api_programs_outreach(struct http_request *req, struct http_response *res)
 struct notice_api_arg {
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	enum notice_kind kind;
+	enum notice_format format;
 };
 
 static enum redress_err
@@ -708,8 +710,15 @@ do_notice(struct http_change *c, void *arg, struct http_response *res, struct re
 
 	c->personal = 1; /* her name and address: a kept answer goes when anyone is erased */
 	buf_init_secret(&page, NOTICE_PAGE_MAX);
-	if ((rc = notice_render(c->log, c->actor, &c->keys, a->pseudonym, a->kind, &page, err)) ==
-	    REDRESS_OK) {
+	if ((rc = notice_render(c->log, c->actor, &c->keys, a->pseudonym, a->kind, a->format, &page, err)) ==
+	        REDRESS_OK &&
+	    a->format == NOTICE_PDF) {
+		/* A download named by her pseudonym and the kind, never kept by a cache (no-store). */
+		http_reply_text(res, 200, "application/pdf", page.data, page.len);
+		snprintf(res->disposition, sizeof(res->disposition),
+		         "attachment; filename=\"notice-%s-%s.pdf\"", a->pseudonym,
+		         notice_kind_name(a->kind));
+	} else if (rc == REDRESS_OK) {
 		http_reply_text(res, 200, "text/html; charset=utf-8", page.data, page.len);
 		http_allow_style(res);
 	}
@@ -720,6 +729,7 @@ do_notice(struct http_change *c, void *arg, struct http_response *res, struct re
 void
 api_persons_notice(struct http_request *req, struct http_response *res)
 {
+	const char *format, *accept;
 	struct notice_api_arg *a;
 	struct redress_error err;
 
@@ -734,6 +744,17 @@ api_persons_notice(struct http_request *req, struct http_response *res)
 	if (notice_kind_parse(http_param(req, "kind"), &a->kind, &err) != REDRESS_OK) {
 		free(a);
 		http_reply_error(res, 404, "not_found", "%s", err.message);
+		return;
+	}
+	/* ?format= names it; else an Accept that asks for a PDF gets one; else HTML. */
+	format = http_query(req, "format");
+	accept = http_header(req, "Accept");
+	if (format == NULL)
+		a->format =
+		    accept != NULL && strstr(accept, "application/pdf") != NULL ? NOTICE_PDF : NOTICE_HTML;
+	else if (notice_format_parse(format, &a->format, &err) != REDRESS_OK) {
+		free(a);
+		http_reply_error(res, 400, "invalid", "query parameter 'format': %s", err.message);
 		return;
 	}
 	http_change_submit(req, do_notice, a);

@@ -18,8 +18,29 @@
 #include "domain/programs/programs.h"
 #include "http/i18n.h"
 #include "http/notice.h"
+#include "http/notice_int.h"
 
 static const char *const kind_names[NOTICE_KINDS] = {"decision", "payment", "reminder"};
+static const char *const format_names[NOTICE_FORMATS] = {"html", "pdf"};
+
+/*
+ * The index of text among the n names into *i_r; REDRESS_E_INVALID naming
+ * what it was meant to be and the choices when it is none (NULL included).
+ */
+static enum redress_err
+name_parse(const char *const *names, int n, const char *text, const char *what, const char *choices, int *i_r,
+           struct redress_error *err)
+{
+	int i;
+
+	for (i = 0; text != NULL && i < n; i++)
+		if (strcmp(text, names[i]) == 0) {
+			*i_r = i;
+			return REDRESS_OK;
+		}
+	return error_set(err, REDRESS_E_INVALID, "notice %s '%.32s': it is %s", what,
+	                 text != NULL ? text : "", choices);
+}
 
 const char *
 notice_kind_name(enum notice_kind kind)
@@ -30,15 +51,31 @@ notice_kind_name(enum notice_kind kind)
 enum redress_err
 notice_kind_parse(const char *text, enum notice_kind *kind_r, struct redress_error *err)
 {
-	int i;
+	int i = 0;
+	enum redress_err rc =
+	    name_parse(kind_names, NOTICE_KINDS, text, "kind", "decision, payment or reminder", &i, err);
 
-	for (i = 0; i < NOTICE_KINDS; i++)
-		if (text != NULL && strcmp(text, kind_names[i]) == 0) {
-			*kind_r = (enum notice_kind)i;
-			return REDRESS_OK;
-		}
-	return error_set(err, REDRESS_E_INVALID, "notice kind '%.32s': it is decision, payment or reminder",
-	                 text != NULL ? text : "");
+	if (rc == REDRESS_OK)
+		*kind_r = (enum notice_kind)i;
+	return rc;
+}
+
+const char *
+notice_format_name(enum notice_format format)
+{
+	return (unsigned)format < NOTICE_FORMATS ? format_names[format] : "?";
+}
+
+enum redress_err
+notice_format_parse(const char *text, enum notice_format *format_r, struct redress_error *err)
+{
+	int i = 0;
+	enum redress_err rc =
+	    name_parse(format_names, NOTICE_FORMATS, text, "format", "html or pdf", &i, err);
+
+	if (rc == REDRESS_OK)
+		*format_r = (enum notice_format)i;
+	return rc;
 }
 
 enum redress_err
@@ -104,10 +141,10 @@ claims_of(struct store *store, const struct registry_person *p, struct claims_li
 	return registry_heir_of(store, p->pseudonym, heir_claims, &h, err);
 }
 
-/* ---- Writing ------------------------------------------------------------------- */
+/* ---- Gathering the letter's content (notice_int.h) -------------------------------- */
 
 struct letter {
-	struct buf *b;
+	struct notice_doc *d;
 	enum i18n_lang lang;
 	struct tlog *log;
 	struct store *store;
@@ -124,28 +161,124 @@ W(const struct letter *l, const char *msgid)
 	return i18n_get(l->lang, msgid);
 }
 
+/* Ends the text of the last cell, if one is open. */
+static void
+doc_close(struct notice_doc *d)
+{
+	if (d->open)
+		buf_putc(&d->text, '\0');
+	d->open = 0;
+}
+
+/* Where the next string of d begins; past the limit of offsets, the sticky error. */
+static uint32_t
+doc_here(struct notice_doc *d)
+{
+	if (d->text.len > UINT32_MAX - 1) {
+		d->failed = REDRESS_E_OVERFLOW;
+		return 0;
+	}
+	return (uint32_t)d->text.len;
+}
+
+/* Starts a block of type with one cell of plain text; errors are sticky in d. */
+static void
+blk(struct letter *l, enum notice_block_type type)
+{
+	struct notice_doc *d = l->d;
+	struct notice_block *b;
+	size_t cap;
+
+	doc_close(d);
+	if (d->failed != REDRESS_OK)
+		return;
+	if (d->n == d->cap) {
+		if (d->n >= NOTICE_BLOCKS_MAX) {
+			d->failed = REDRESS_E_OVERFLOW;
+			return;
+		}
+		cap = d->cap == 0 ? 64 : d->cap * 2;
+		if (cap > NOTICE_BLOCKS_MAX)
+			cap = NOTICE_BLOCKS_MAX;
+		if ((b = realloc(d->blocks, cap * sizeof(*b))) == NULL) {
+			d->failed = REDRESS_E_NOMEM;
+			return;
+		}
+		d->blocks = b;
+		d->cap = cap;
+	}
+	b = &d->blocks[d->n++];
+	memset(b, 0, sizeof(*b));
+	b->type = (unsigned char)type;
+	b->ncells = 1;
+	b->cell[0].off = doc_here(d);
+	b->cell[0].style = NOTICE_TEXT;
+	d->open = 1;
+}
+
+/* Starts the next cell (a column, or a run of text) of the current block in style. */
+static void
+cell(struct letter *l, enum notice_style style)
+{
+	struct notice_doc *d = l->d;
+	struct notice_block *b;
+
+	doc_close(d);
+	if (d->failed != REDRESS_OK || d->n == 0)
+		return;
+	b = &d->blocks[d->n - 1];
+	if (b->ncells >= NOTICE_CELLS) {
+		d->failed = REDRESS_E_INTERNAL;
+		return;
+	}
+	b->cell[b->ncells].off = doc_here(d);
+	b->cell[b->ncells].style = (unsigned char)style;
+	b->ncells++;
+	d->open = 1;
+}
+
+/* Appends s (text, not markup) to the current cell. */
+static void
+put(struct letter *l, const char *s)
+{
+	buf_puts(&l->d->text, s != NULL ? s : "");
+}
+
+/* Appends the translation of msgid to the current cell. */
 static void
 text(struct letter *l, const char *msgid)
 {
-	html_text(l->b, W(l, msgid));
+	put(l, W(l, msgid));
+}
+
+/* A string of the letter's header, kept apart from the blocks: its offset. */
+static uint32_t
+field(struct letter *l, const char *s)
+{
+	uint32_t off;
+
+	doc_close(l->d);
+	off = doc_here(l->d);
+	put(l, s);
+	buf_putc(&l->d->text, '\0');
+	return off;
 }
 
 static void
 para(struct letter *l, const char *msgid)
 {
-	html_raw_const(l->b, "<p>");
+	blk(l, NB_PARA);
 	text(l, msgid);
-	html_raw_const(l->b, "</p>\n");
 }
 
 static void
 heading(struct letter *l, const char *msgid)
 {
-	html_raw_const(l->b, "<h2>");
+	blk(l, NB_HEADING);
 	text(l, msgid);
-	html_raw_const(l->b, "</h2>\n");
 }
 
+/* A cell holding an amount, in her language's way of writing money. */
 static void
 money_cell(struct letter *l, int64_t minor, const char *currency)
 {
@@ -153,12 +286,12 @@ money_cell(struct letter *l, int64_t minor, const char *currency)
 
 	buf_init(&m, 128);
 	i18n_money(&m, l->lang, minor, currency);
-	html_raw_const(l->b, "<td class=\"amount\">");
-	html_text(l->b, m.data != NULL ? m.data : "");
-	html_raw_const(l->b, "</td>");
+	cell(l, NOTICE_AMOUNT);
+	put(l, m.data);
 	buf_free(&m);
 }
 
+/* Appends a date (ISO) in her language's way of writing it; nothing for "". */
 static void
 date_text(struct letter *l, const char *iso)
 {
@@ -167,19 +300,18 @@ date_text(struct letter *l, const char *iso)
 	buf_init(&d, 128);
 	if (iso != NULL && iso[0] != '\0')
 		i18n_date(&d, l->lang, iso);
-	html_text(l->b, d.data != NULL ? d.data : "");
+	put(l, d.data);
 	buf_free(&d);
 }
 
 /* One row of a two-column table: a label (a msgid) and a value (already text). */
 static void
-fact(struct letter *l, const char *msgid, const char *value)
+fact(struct letter *l, const char *msgid, const char *value, enum notice_style style)
 {
-	html_raw_const(l->b, "<tr><th scope=\"row\">");
+	blk(l, NB_FACT);
 	text(l, msgid);
-	html_raw_const(l->b, "</th><td>");
-	html_text(l->b, value);
-	html_raw_const(l->b, "</td></tr>\n");
+	cell(l, style);
+	put(l, value);
 }
 
 /* The name of program code in her language, or the code itself when it cannot be read. */
@@ -265,28 +397,27 @@ harm_row(void *ctx, const struct claim_harm *h, struct redress_error *err)
 			label = named;
 	}
 	if (hc->n++ == 0) {
-		html_raw_const(l->b, "<table class=\"list\"><thead><tr><th>");
+		blk(l, NB_HEAD);
 		text(l, N_("Harm"));
-		html_raw_const(l->b, "</th><th>");
+		cell(l, NOTICE_TEXT);
 		text(l, N_("Decision"));
-		html_raw_const(l->b, "</th><th>");
+		cell(l, NOTICE_TEXT);
 		text(l, N_("Amount"));
-		html_raw_const(l->b, "</th></tr></thead><tbody>\n");
 	}
-	html_raw_const(l->b, "<tr><td>");
-	html_text(l->b, label);
-	html_raw_const(l->b, "</td><td>");
+	blk(l, NB_ROW);
+	put(l, label);
+	cell(l, NOTICE_TEXT);
 	text(l, h->state == CLAIM_HARM_APPROVED ? N_("Approved")
 	        : h->state == CLAIM_HARM_DENIED ? N_("Denied")
 	                                        : N_("Under review"));
-	html_raw_const(l->b, "</td>");
 	if (h->state == CLAIM_HARM_APPROVED && i >= 0 && l->prog->rules.harms[i].amount.set &&
 	    program_amount_value(l->prog, &l->prog->rules.harms[i].amount, l->today, &minor, &e) ==
 	        REDRESS_OK)
 		money_cell(l, minor, hc->currency);
-	else
-		html_raw_const(l->b, "<td class=\"amount\">&ndash;</td>");
-	html_raw_const(l->b, "</tr>\n");
+	else {
+		cell(l, NOTICE_AMOUNT);
+		put(l, "\u2013");
+	}
 	return REDRESS_OK;
 }
 
@@ -338,21 +469,19 @@ write_decision(struct letter *l, struct redress_error *err)
 		if (c->state != CLAIM_APPROVED && c->state != CLAIM_DENIED)
 			continue;
 		decided++;
-		html_raw_const(l->b, "<section class=\"claim\"><table class=\"facts\">\n");
-		fact(l, N_("Claim"), c->id);
-		fact(l, N_("Program"), program_label(l, c->program));
+		blk(l, NB_SECTION);
+		fact(l, N_("Claim"), c->id, NOTICE_REF);
+		fact(l, N_("Program"), program_label(l, c->program), NOTICE_TEXT);
 		hc = (struct harm_ctx){l, program_get(l->store, c->program, l->prog, err) == REDRESS_OK, "",
 		                       0};
 		hc.currency = hc.program_read ? l->prog->currency : "";
-		fact(l, N_("Decision"), W(l, claim_words(c->state)));
+		fact(l, N_("Decision"), W(l, claim_words(c->state)), NOTICE_TEXT);
 		if ((rc = claim_awarded(l, c->id, &awarded, currency, err)) != REDRESS_OK)
 			break;
 		if (c->state == CLAIM_APPROVED && currency[0] != '\0') {
-			html_raw_const(l->b, "<tr><th scope=\"row\">");
+			blk(l, NB_FACT);
 			text(l, N_("Amount awarded to you"));
-			html_raw_const(l->b, "</th>");
 			money_cell(l, awarded, currency);
-			html_raw_const(l->b, "</tr>\n");
 		}
 		/* The reason in words, opened on the record as every opening of it is. */
 		memset(&ld, 0, sizeof(ld));
@@ -365,14 +494,11 @@ write_decision(struct letter *l, struct redress_error *err)
 			    (rc = claim_reason_read(l->store, l->actor, l->keys, &ld.d, &reason, err)) !=
 			        REDRESS_OK)
 				break;
-			fact(l, N_("Reason"), reason.data != NULL ? reason.data : "");
+			fact(l, N_("Reason"), reason.data, NOTICE_TEXT);
 		}
-		html_raw_const(l->b, "</table>\n");
 		if ((rc = claim_harm_each(l->store, c->id, harm_row, &hc, err)) != REDRESS_OK)
 			break;
-		if (hc.n > 0)
-			html_raw_const(l->b, "</tbody></table>\n");
-		html_raw_const(l->b, "</section>\n");
+		blk(l, NB_SECTION_END);
 	}
 	if (rc != REDRESS_OK)
 		goto out;
@@ -411,42 +537,38 @@ write_payment(struct letter *l, struct redress_error *err)
 		if (instalments > 0)
 			para(l, N_("Your benefit is paid in instalments: each one is listed with the day it "
 			           "is due."));
-		html_raw_const(l->b, "<table class=\"list\"><thead><tr><th>");
+		blk(l, NB_HEAD);
 		text(l, N_("Program"));
-		html_raw_const(l->b, "</th><th>");
+		cell(l, NOTICE_TEXT);
 		text(l, N_("Our reference"));
-		html_raw_const(l->b, "</th><th>");
+		cell(l, NOTICE_TEXT);
 		text(l, N_("Amount"));
-		html_raw_const(l->b, "</th><th>");
+		cell(l, NOTICE_TEXT);
 		text(l, N_("Due"));
-		html_raw_const(l->b, "</th><th>");
+		cell(l, NOTICE_TEXT);
 		text(l, N_("State"));
-		html_raw_const(l->b, "</th><th>");
+		cell(l, NOTICE_TEXT);
 		text(l, N_("Paid on"));
-		html_raw_const(l->b, "</th></tr></thead><tbody>\n");
 		for (i = 0; i < n; i++) {
 			const struct entitlement *e = &items[i];
 
-			html_raw_const(l->b, "<tr><td>");
-			html_text(l->b, program_label(l, e->program));
-			html_raw_const(l->b, "</td><td class=\"ref\">");
-			html_text(l->b, e->id);
-			html_raw_const(l->b, "</td>");
+			blk(l, NB_ROW);
+			put(l, program_label(l, e->program));
+			cell(l, NOTICE_REF);
+			put(l, e->id);
 			money_cell(l, e->amount, e->currency);
-			html_raw_const(l->b, "<td>");
+			cell(l, NOTICE_DATE);
 			date_text(l, e->due_on);
-			html_raw_const(l->b, "</td><td>");
+			cell(l, NOTICE_TEXT);
 			text(l, (unsigned)e->state < ENTITLEMENT_STATES ? state_words[e->state] : "?");
 			if (e->state == ENTITLEMENT_RETURNED && e->return_reason[0] != '\0') {
-				html_raw_const(l->b, " (");
-				html_text(l->b, e->return_reason);
-				html_raw_const(l->b, ")");
+				put(l, " (");
+				put(l, e->return_reason);
+				put(l, ")");
 			}
-			html_raw_const(l->b, "</td><td>");
+			cell(l, NOTICE_DATE);
 			date_text(l, e->paid_on);
-			html_raw_const(l->b, "</td></tr>\n");
 		}
-		html_raw_const(l->b, "</tbody></table>\n");
 		para(l, N_("Give our reference when you ask about a payment."));
 	}
 	free(items);
@@ -461,9 +583,8 @@ struct tasks_ctx {
 static void
 item_begin(struct letter *l, size_t *n)
 {
-	if ((*n)++ == 0)
-		html_raw_const(l->b, "<ul class=\"due\">\n");
-	html_raw_const(l->b, "<li>");
+	(*n)++;
+	blk(l, NB_ITEM);
 }
 
 static enum redress_err
@@ -480,12 +601,11 @@ task_item(void *ctx, const struct casework_item *it, struct redress_error *err)
 	                                                     it->sealed, &what, err)) != REDRESS_OK)
 		goto out;
 	item_begin(t->l, &t->n);
-	html_text(t->l->b, what.data != NULL ? what.data : "");
-	html_raw_const(t->l->b, " &mdash; ");
+	put(t->l, what.data);
+	put(t->l, " \u2014 ");
 	text(t->l, N_("by"));
-	html_raw_const(t->l->b, " ");
+	put(t->l, " ");
 	date_text(t->l, it->due);
-	html_raw_const(t->l->b, "</li>\n");
 out:
 	buf_free(&what);
 	return rc;
@@ -518,9 +638,11 @@ write_reminder(struct letter *l, struct redress_error *err)
 		                 "that support your claim, or ask your caseworker for help.")
 		            : N_("Your claim has documents but has not been submitted yet: your "
 		                 "caseworker will ask you to confirm it."));
-		html_raw_const(l->b, " (");
-		html_text(l->b, c->id);
-		html_raw_const(l->b, ")</li>\n");
+		put(l, " (");
+		cell(l, NOTICE_REF);
+		put(l, c->id);
+		cell(l, NOTICE_TEXT);
+		put(l, ")");
 	}
 	if ((rc = entitlements_of_person(l->store, l->p->pseudonym, &items, &n, err)) != REDRESS_OK ||
 	    (rc = entitlements_latest_proof(l->store, l->p->pseudonym, proof, err)) != REDRESS_OK)
@@ -534,28 +656,24 @@ write_reminder(struct letter *l, struct redress_error *err)
 	if (held > 0) {
 		item_begin(l, &t.n);
 		text(l, N_("A proof of life is needed now: a payment due to you is held until we have one."));
-		html_raw_const(l->b, "</li>\n");
 	} else if (next[0] != '\0') {
 		item_begin(l, &t.n);
 		text(l, N_("Your next instalment is due on"));
-		html_raw_const(l->b, " ");
+		put(l, " ");
 		date_text(l, next);
-		html_raw_const(l->b, ": ");
+		put(l, ": ");
 		text(l, N_("a recent proof of life may be asked before it is paid."));
-		html_raw_const(l->b, "</li>\n");
 	}
 	if ((held > 0 || next[0] != '\0') && proof[0] != '\0') {
 		item_begin(l, &t.n);
 		text(l, N_("Your latest proof of life is dated"));
-		html_raw_const(l->b, " ");
+		put(l, " ");
 		date_text(l, proof);
-		html_raw_const(l->b, ".</li>\n");
+		put(l, ".");
 	}
 	if ((rc = casework_tasks_each(l->store, &f, task_item, &t, err)) != REDRESS_OK)
 		goto out;
-	if (t.n > 0)
-		html_raw_const(l->b, "</ul>\n");
-	else
+	if (t.n == 0)
 		para(l, N_("Nothing is missing or due at present."));
 out:
 	free(items);
@@ -563,43 +681,190 @@ out:
 	return rc;
 }
 
+/* ---- The HTML writer ------------------------------------------------------------ */
+
 /* The page's one stylesheet: A4, print-ready, nothing fetched (the CSP allows it by its hash). */
 static void
-write_head(struct letter *l, const char *title)
+html_head(struct buf *b, const struct notice_doc *d)
 {
-	html_raw_const(l->b, "<!DOCTYPE html>\n<html lang=\"");
-	html_text(l->b, i18n_code(l->lang));
-	html_raw_const(l->b,
-	               "\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-	html_text(l->b, title);
+	html_raw_const(b, "<!DOCTYPE html>\n<html lang=\"");
+	html_text(b, i18n_code(d->lang));
+	html_raw_const(b, "\"><head><meta charset=\"utf-8\">"
+	                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	html_text(b, d->title);
 	html_raw_const(
-	    l->b,
-	    "</title><style>"
-	    "@page{size:A4;margin:20mm 18mm}"
-	    "body{font-family:'Noto Serif CJK KR','Noto Serif CJK JP','Noto Serif',serif;font-size:11pt;"
-	    "line-height:1.5;color:#000;background:#fff;max-width:174mm;margin:1em auto;padding:0 1em}"
-	    "header{display:flex;justify-content:space-between;gap:1em;border-bottom:1px solid #000;"
-	    "padding-bottom:.5em}header .fund{font-weight:bold}"
-	    ".to{margin:2em 0 "
-	    "1.5em;white-space:pre-line}h1{font-size:14pt}h2{font-size:12pt;margin-top:1.5em}"
-	    "table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #777;"
-	    "padding:2px "
-	    "6px;text-align:left;vertical-align:top}td.amount{text-align:right;white-space:nowrap}"
-	    ".facts th{width:35%}.ref{font-family:monospace}section.claim{break-inside:avoid}"
-	    "footer{margin-top:2em;border-top:1px solid #777;font-size:9pt}"
-	    "@media print{body{margin:0;max-width:none;padding:0}a{color:#000;text-decoration:none}}"
-	    "</style></head><body>\n");
+	    b, "</title><style>"
+	       "@page{size:A4;margin:20mm 18mm}"
+	       "body{font-family:'Noto Serif CJK KR','Noto Serif CJK JP','Noto Serif',serif;font-size:11pt;"
+	       "line-height:1.5;color:#000;background:#fff;max-width:174mm;margin:1em auto;padding:0 1em}"
+	       "header{display:flex;justify-content:space-between;gap:1em;border-bottom:1px solid #000;"
+	       "padding-bottom:.5em}header .fund{font-weight:bold}"
+	       ".to{margin:2em 0 "
+	       "1.5em;white-space:pre-line}h1{font-size:14pt}h2{font-size:12pt;margin-top:1.5em}"
+	       "table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #777;"
+	       "padding:2px "
+	       "6px;text-align:left;vertical-align:top}td.amount{text-align:right;white-space:nowrap}"
+	       ".facts th{width:35%}.ref{font-family:monospace}section.claim{break-inside:avoid}"
+	       "footer{margin-top:2em;border-top:1px solid #777;font-size:9pt}"
+	       "@media print{body{margin:0;max-width:none;padding:0}a{color:#000;text-decoration:none}}"
+	       "</style></head><body>\n");
 }
 
+/* A table's cell: its element, a class by its style, its text. */
+static void
+html_cell(struct buf *b, const struct notice_doc *d, const struct notice_cell *c, int head)
+{
+	if (head)
+		html_raw_const(b, "<th>");
+	else if (c->style == NOTICE_AMOUNT)
+		html_raw_const(b, "<td class=\"amount\">");
+	else if (c->style == NOTICE_REF)
+		html_raw_const(b, "<td class=\"ref\">");
+	else
+		html_raw_const(b, "<td>");
+	html_text(b, notice_doc_str(d, c->off));
+	if (head)
+		html_raw_const(b, "</th>");
+	else
+		html_raw_const(b, "</td>");
+}
+
+/* The runs of a paragraph, an item or the footer: a reference in a span of its own. */
+static void
+html_runs(struct buf *b, const struct notice_doc *d, const struct notice_block *k)
+{
+	unsigned i;
+
+	for (i = 0; i < k->ncells; i++) {
+		if (k->cell[i].style == NOTICE_REF)
+			html_raw_const(b, "<span class=\"ref\">");
+		html_text(b, notice_doc_str(d, k->cell[i].off));
+		if (k->cell[i].style == NOTICE_REF)
+			html_raw_const(b, "</span>");
+	}
+}
+
+/*
+ * Writes d as one HTML page into b: the blocks' groups (a claim's facts, a
+ * table's rows, a list's items, the footer's paragraphs) each in their
+ * element, opened at a group's first block and closed at the next one of
+ * another type.
+ */
+static void
+html_write(struct buf *b, const struct notice_doc *d)
+{
+	enum { NONE, FACTS, TABLE, LIST, FOOT };
+	int open = NONE;
+	size_t i;
+	unsigned j;
+
+	html_head(b, d);
+	html_raw_const(b, "<header><div class=\"fund\">");
+	html_text(b, notice_doc_str(d, d->fund));
+	html_raw_const(b, "</div><div class=\"date\">");
+	html_text(b, notice_doc_str(d, d->date));
+	html_raw_const(b, "</div></header>\n<div class=\"to\"><div class=\"name\">");
+	html_text(b, notice_doc_str(d, d->name));
+	html_raw_const(b, "</div><div class=\"address\">");
+	html_text(b, notice_doc_str(d, d->address));
+	html_raw_const(b, "</div></div>\n<h1>");
+	html_text(b, d->title);
+	html_raw_const(b, "</h1>\n");
+	for (i = 0; i < d->n; i++) {
+		const struct notice_block *k = &d->blocks[i];
+		int group = k->type == NB_FACT                        ? FACTS
+		            : k->type == NB_HEAD || k->type == NB_ROW ? TABLE
+		            : k->type == NB_ITEM                      ? LIST
+		            : k->type == NB_FOOTER                    ? FOOT
+		                                                      : NONE;
+
+		if (open != NONE && (group != open || k->type == NB_HEAD)) {
+			if (open == FACTS)
+				html_raw_const(b, "</table>\n");
+			else if (open == TABLE)
+				html_raw_const(b, "</tbody></table>\n");
+			else if (open == LIST)
+				html_raw_const(b, "</ul>\n");
+			else
+				html_raw_const(b, "</footer>\n");
+			open = NONE;
+		}
+		switch (k->type) {
+		case NB_HEADING:
+			html_raw_const(b, "<h2>");
+			html_runs(b, d, k);
+			html_raw_const(b, "</h2>\n");
+			break;
+		case NB_PARA:
+			html_raw_const(b, "<p>");
+			html_runs(b, d, k);
+			html_raw_const(b, "</p>\n");
+			break;
+		case NB_SECTION: html_raw_const(b, "<section class=\"claim\">"); break;
+		case NB_SECTION_END: html_raw_const(b, "</section>\n"); break;
+		case NB_FACT:
+			if (open == NONE)
+				html_raw_const(b, "<table class=\"facts\">\n");
+			html_raw_const(b, "<tr><th scope=\"row\">");
+			html_text(b, notice_doc_str(d, k->cell[0].off));
+			html_raw_const(b, "</th>");
+			for (j = 1; j < k->ncells; j++)
+				html_cell(b, d, &k->cell[j], 0);
+			html_raw_const(b, "</tr>\n");
+			break;
+		case NB_HEAD:
+			html_raw_const(b, "<table class=\"list\"><thead><tr>");
+			for (j = 0; j < k->ncells; j++)
+				html_cell(b, d, &k->cell[j], 1);
+			html_raw_const(b, "</tr></thead><tbody>\n");
+			break;
+		case NB_ROW:
+			html_raw_const(b, "<tr>");
+			for (j = 0; j < k->ncells; j++)
+				html_cell(b, d, &k->cell[j], 0);
+			html_raw_const(b, "</tr>\n");
+			break;
+		case NB_ITEM:
+			if (open == NONE)
+				html_raw_const(b, "<ul class=\"due\">\n");
+			html_raw_const(b, "<li>");
+			html_runs(b, d, k);
+			html_raw_const(b, "</li>\n");
+			break;
+		case NB_FOOTER:
+			if (open == NONE)
+				html_raw_const(b, "<footer>");
+			html_raw_const(b, "<p>");
+			html_runs(b, d, k);
+			html_raw_const(b, "</p>");
+			break;
+		default: break;
+		}
+		open = group;
+	}
+	if (open == FACTS)
+		html_raw_const(b, "</table>\n");
+	else if (open == TABLE)
+		html_raw_const(b, "</tbody></table>\n");
+	else if (open == LIST)
+		html_raw_const(b, "</ul>\n");
+	else if (open == FOOT)
+		html_raw_const(b, "</footer>\n");
+	html_raw_const(b, "</body></html>\n");
+}
+
+/* ---- The letter ----------------------------------------------------------------- */
+
+/* Gathers the whole letter of kind into l->d: its header, its body, its footer. */
 static enum redress_err
-write_letter(struct letter *l, enum notice_kind kind, const struct registry_identity *id,
-             struct redress_error *err)
+letter_gather(struct letter *l, enum notice_kind kind, const struct registry_identity *id,
+              struct redress_error *err)
 {
 	static const char *const titles[NOTICE_KINDS] = {N_("Notice of decision"), N_("Notice of payment"),
 	                                                 N_("Reminder")};
 	struct claims_list *claims;
 	const char *fund = W(l, N_("The reparations fund"));
+	struct buf date;
 	enum redress_err rc = REDRESS_OK;
 
 	/* The fund's name: the program of her first claim, in her language. */
@@ -610,18 +875,14 @@ write_letter(struct letter *l, enum notice_kind kind, const struct registry_iden
 		fund = program_name(l->prog, i18n_code(l->lang));
 	if (rc != REDRESS_OK)
 		goto out;
-	write_head(l, W(l, titles[kind]));
-	html_raw_const(l->b, "<header><div class=\"fund\">");
-	html_text(l->b, fund);
-	html_raw_const(l->b, "</div><div class=\"date\">");
-	date_text(l, l->today);
-	html_raw_const(l->b, "</div></header>\n<div class=\"to\"><div class=\"name\">");
-	html_text(l->b, id->name);
-	html_raw_const(l->b, "</div><div class=\"address\">");
-	html_text(l->b, id->address);
-	html_raw_const(l->b, "</div></div>\n<h1>");
-	text(l, titles[kind]);
-	html_raw_const(l->b, "</h1>\n");
+	buf_init(&date, 128);
+	i18n_date(&date, l->lang, l->today);
+	l->d->title = W(l, titles[kind]);
+	l->d->fund = field(l, fund);
+	l->d->date = field(l, date.data);
+	l->d->name = field(l, id->name);
+	l->d->address = field(l, id->address);
+	buf_free(&date);
 	switch (kind) {
 	case NOTICE_DECISION: rc = write_decision(l, err); break;
 	case NOTICE_PAYMENT: rc = write_payment(l, err); break;
@@ -631,14 +892,19 @@ write_letter(struct letter *l, enum notice_kind kind, const struct registry_iden
 	}
 	if (rc != REDRESS_OK)
 		goto out;
-	html_raw_const(l->b, "<footer><p>");
+	blk(l, NB_FOOTER);
 	text(l, N_("For any question, call or write to your caseworker, and give this number:"));
-	html_raw_const(l->b, " <span class=\"ref\">");
-	html_text(l->b, l->p->pseudonym);
-	html_raw_const(l->b, "</span></p><p>");
+	put(l, " ");
+	cell(l, NOTICE_REF);
+	put(l, l->p->pseudonym);
+	blk(l, NB_FOOTER);
 	text(l, N_("This letter was written for you alone; you agreed to be contacted by the fund."));
-	html_raw_const(l->b, "</p></footer>\n</body></html>\n");
-	rc = buf_error(l->b, err);
+	doc_close(l->d);
+	if (l->d->failed == REDRESS_OK)
+		l->d->failed = l->d->text.failed;
+	if (l->d->failed != REDRESS_OK)
+		rc = error_set(err, l->d->failed, "the notice is longer than a letter may be (%zu blocks)",
+		               l->d->n);
 out:
 	free(claims);
 	return rc;
@@ -646,11 +912,13 @@ out:
 
 enum redress_err
 notice_render(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-              const char *pseudonym, enum notice_kind kind, struct buf *out, struct redress_error *err)
+              const char *pseudonym, enum notice_kind kind, enum notice_format format, struct buf *out,
+              struct redress_error *err)
 {
 	struct store *store = tlog_store(log);
 	struct registry_person p;
 	struct registry_identity id;
+	struct notice_doc doc;
 	struct letter l;
 	char reason[32];
 	time_t now = time(NULL);
@@ -659,8 +927,13 @@ notice_render(struct tlog *log, const struct actor *actor, const struct registry
 	enum redress_err rc;
 
 	memset(&id, 0, sizeof(id));
+	memset(&doc, 0, sizeof(doc));
+	memset(&l, 0, sizeof(l));
 	if ((unsigned)kind >= NOTICE_KINDS)
 		return error_set(err, REDRESS_E_INVALID, "notice kind %d is none of the three", (int)kind);
+	if ((unsigned)format >= NOTICE_FORMATS)
+		return error_set(err, REDRESS_E_INVALID, "notice format %d is neither html nor pdf",
+		                 (int)format);
 	if ((rc = users_require(actor, PERM_PERSONS_REVEAL, err)) != REDRESS_OK ||
 	    (rc = registry_get(store, pseudonym, &p, err)) != REDRESS_OK)
 		return rc;
@@ -681,10 +954,11 @@ notice_render(struct tlog *log, const struct actor *actor, const struct registry
 	snprintf(reason, sizeof(reason), NOTICE_REASON "%s", notice_kind_name(kind));
 	if ((rc = registry_reveal(log, actor, keys, pseudonym, reason, &id, err)) != REDRESS_OK)
 		return rc;
-	memset(&l, 0, sizeof(l));
 	lang = i18n_parse(p.language);
-	l.b = out;
-	l.lang = lang < 0 ? I18N_KO : (enum i18n_lang)lang;
+	buf_init_secret(&doc.text, NOTICE_PAGE_MAX);
+	doc.lang = lang < 0 ? I18N_KO : (enum i18n_lang)lang;
+	l.d = &doc;
+	l.lang = doc.lang;
 	l.log = log;
 	l.store = store;
 	l.actor = actor;
@@ -697,9 +971,18 @@ notice_render(struct tlog *log, const struct actor *actor, const struct registry
 		rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing a notice");
 		goto out;
 	}
-	rc = write_letter(&l, kind, &id, err);
+	if ((rc = letter_gather(&l, kind, &id, err)) != REDRESS_OK)
+		goto out;
+	if (format == NOTICE_PDF)
+		rc = notice_pdf_write(&doc, out, err);
+	else {
+		html_write(out, &doc);
+		rc = buf_error(out, err);
+	}
 out:
 	free(l.prog);
+	free(doc.blocks);
+	buf_free(&doc.text);
 	sodium_memzero(&id, sizeof(id));
 	return rc;
 }

@@ -1,9 +1,11 @@
 /*
  * notice.h -- letters to a survivor or her family: the decision on a claim,
  * her payments, or what is missing or due, as one print-ready HTML page
- * (A4, a print stylesheet, nothing fetched from elsewhere) in her recorded
+ * (A4, a print stylesheet, nothing fetched from elsewhere) or as a PDF (A4,
+ * laid out by pango, fonts Noto Sans CJK KR/JP embedded), in her recorded
  * language (Korean, Japanese or English, from the pages' gettext
- * catalogues).
+ * catalogues).  Both are written from one content (notice_int.h), so they
+ * never say different things.
  *
  * A letter carries her name and address, opened from her sealed identity:
  * rendering one is a reveal, recorded on the log (registry_reveal, with
@@ -27,7 +29,7 @@
 
 #define NOTICE_SCOPE    "contact"  /* the consent a letter needs */
 #define NOTICE_CLAIMS   64         /* claims one decision letter lists, at most */
-#define NOTICE_PAGE_MAX (1u << 20) /* bytes of one letter */
+#define NOTICE_PAGE_MAX (4u << 20) /* bytes of one letter, HTML or PDF (its fonts' subsets included) */
 #define NOTICE_REASON   "notice: " /* the reveal's reason: this and the kind */
 
 enum notice_kind {
@@ -36,6 +38,19 @@ enum notice_kind {
 	NOTICE_REMINDER, /* what is missing or due: documents, a proof of life, open tasks */
 	NOTICE_KINDS
 };
+
+enum notice_format {
+	NOTICE_HTML, /* text/html, one page with a print stylesheet */
+	NOTICE_PDF,  /* application/pdf, A4 pages */
+	NOTICE_FORMATS
+};
+
+/* "html" or "pdf"; "?" out of range. */
+const char *notice_format_name(enum notice_format format);
+
+/* The format named text; REDRESS_E_INVALID naming it and the two formats when it is neither. */
+enum redress_err notice_format_parse(const char *text, enum notice_format *format_r,
+                                     struct redress_error *err);
 
 /* "decision", "payment", "reminder". */
 const char *notice_kind_name(enum notice_kind kind);
@@ -52,7 +67,7 @@ enum redress_err notice_allowed(struct store *store, const char *pseudonym, int 
                                 struct redress_error *err);
 
 /*
- * Renders the letter of kind for pseudonym into out (which the caller
+ * Renders the letter of kind for pseudonym, as format, into out (which the caller
  * initialised with a maximum of at least NOTICE_PAGE_MAX; it holds her name
  * and address: the caller wipes it, buf_init_secret does), in her recorded
  * language, dated today, and records the opening of her identity in the
@@ -60,11 +75,13 @@ enum redress_err notice_allowed(struct store *store, const char *pseudonym, int 
  * back, and out may hold part of a page: wipe it).  Errors:
  * REDRESS_E_NOTFOUND (no such person, or erased), REDRESS_E_REFUSED (no
  * consent to be contacted, or she has died: a letter goes to her heirs),
- * REDRESS_E_INVALID (a kind out of range); a role without
+ * REDRESS_E_INVALID (a kind or format out of range), REDRESS_E_IO (the PDF
+ * could not be laid out or written: a font missing, cairo's error named);
+ * a role without
  * PERM_PERSONS_REVEAL is refused by users_require.
  */
 enum redress_err notice_render(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
-                               const char *pseudonym, enum notice_kind kind, struct buf *out,
-                               struct redress_error *err);
+                               const char *pseudonym, enum notice_kind kind, enum notice_format format,
+                               struct buf *out, struct redress_error *err);
 
 #endif

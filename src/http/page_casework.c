@@ -14,7 +14,8 @@
  *   POST /work/grievances/{grievance}/resolve        a grievance's outcome (sealed)
  *   POST /work/referrals/{referral}/outcome          what came of a referral (sealed)
  *   POST /work/notes/{note}/open                     a note's text, its opening recorded with why
- *   POST /persons/{pseudonym}/notices/{kind}         a letter to her (http/notice.h), shown once
+ *   POST /persons/{pseudonym}/notices/{kind}         a letter to her (http/notice.h), shown once;
+ *                                                    with format=pdf, a PDF to download
  *
  * Nothing sealed is shown on these pages but what a task is, to a
  * caseworker; a note's text is opened by a POST with its reason, on the
@@ -592,6 +593,8 @@ notices_render(struct page *p, struct store *store, const char *pseudonym)
 	static const char *const buttons[NOTICE_KINDS] = {N_("Letter: decision on her claim"),
 	                                                  N_("Letter: her payments"),
 	                                                  N_("Letter: what is missing or due")};
+	static const char *const pdf_buttons[NOTICE_KINDS] = {
+	    N_("PDF: decision on her claim"), N_("PDF: her payments"), N_("PDF: what is missing or due")};
 	struct redress_error err;
 	int allowed = 0, k;
 
@@ -621,7 +624,9 @@ notices_render(struct page *p, struct store *store, const char *pseudonym)
 		page_csrf(p);
 		html_raw_const(p->b, "<button type=\"submit\">");
 		html_text(p->b, i18n_get(p->lang, buttons[k]));
-		html_raw_const(p->b, "</button></form>");
+		html_raw_const(p->b, "</button> <button type=\"submit\" name=\"format\" value=\"pdf\"");
+		html_attr(p->b, "aria-label", i18n_get(p->lang, pdf_buttons[k]));
+		html_raw_const(p->b, ">PDF</button></form>");
 	}
 	html_raw_const(p->b, "</div>");
 }
@@ -1554,6 +1559,7 @@ struct notice_page_arg {
 	struct page_change pc;
 	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
 	enum notice_kind kind;
+	enum notice_format format;
 };
 
 static enum redress_err
@@ -1566,8 +1572,14 @@ do_notice(struct http_change *c, void *arg, struct http_response *res, struct re
 
 	c->personal = 1; /* her name and address */
 	buf_init_secret(&letter, NOTICE_PAGE_MAX);
-	rc = notice_render(c->log, c->actor, &c->keys, a->pseudonym, a->kind, &letter, err);
-	if (rc == REDRESS_OK) {
+	rc = notice_render(c->log, c->actor, &c->keys, a->pseudonym, a->kind, a->format, &letter, err);
+	if (rc == REDRESS_OK && a->format == NOTICE_PDF) {
+		/* A download: the page stays where it was; never kept by a cache (no-store). */
+		http_reply_text(res, 200, "application/pdf", letter.data, letter.len);
+		snprintf(res->disposition, sizeof(res->disposition),
+		         "attachment; filename=\"notice-%s-%s.pdf\"", a->pseudonym,
+		         notice_kind_name(a->kind));
+	} else if (rc == REDRESS_OK) {
 		http_reply_text(res, 200, "text/html; charset=utf-8", letter.data, letter.len);
 		http_allow_style(res);
 		/* Shown once, like a reveal (refused.c): a reload posts nothing and leads back to her
@@ -1595,6 +1607,7 @@ void
 page_casework_notice(struct http_request *req, struct http_response *res)
 {
 	const char *pseudonym = http_param(req, "pseudonym");
+	char format[8] = "";
 	struct notice_page_arg *a;
 	struct redress_error err;
 
@@ -1609,6 +1622,13 @@ page_casework_notice(struct http_request *req, struct http_response *res)
 		return;
 	}
 	memcpy(a->pseudonym, pseudonym, strlen(pseudonym) + 1);
+	/* The PDF button names format=pdf; the letter's own button names none. */
+	if (!page_form_copy(req, "format", format, sizeof(format)) ||
+	    (format[0] != '\0' && notice_format_parse(format, &a->format, &err) != REDRESS_OK)) {
+		free(a);
+		http_page_refuse(req, res, 404);
+		return;
+	}
 	page_change_init(&a->pc, req, res);
 	http_change_submit(req, do_notice, a);
 }

@@ -553,6 +553,20 @@ try {
     await page.selectOption('#f-given', given);
     await page.fill('#f-method', given === 'grant' ? 'by telephone, recorded' : 'in person, at the office');
     await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+    // While she consents to contact: her letter as a PDF from her casework page, a download (issue 19).
+    const afterConsent = page.url();
+    await page.goto(`${registered}/casework`);
+    const pdfButton = page.locator('form[action$="/notices/payment"] button[value=pdf]');
+    if (given === 'grant') {
+      check(await pdfButton.count() === 1, 'her casework page has a PDF button beside the payment letter');
+      const [pdf] = await Promise.all([page.waitForEvent('download'), pdfButton.click()]);
+      const bytes = readFileSync(await pdf.path());
+      check(pdf.suggestedFilename().endsWith('-payment.pdf') && bytes.subarray(0, 5).toString() === '%PDF-'
+        && bytes.subarray(-8).toString().includes('%%EOF'), 'the PDF button downloads her payment letter as a whole PDF');
+    } else {
+      check(await pdfButton.count() === 0, 'no PDF button once she withdrew her consent to contact');
+    }
+    await page.goto(afterConsent);
   }
   const history = await page.locator('section[aria-labelledby=s-history] table').last().locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent));
   check(history.length === 3 && history[1].includes('연락 받기') && history[1].includes('동의함')

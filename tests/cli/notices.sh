@@ -26,8 +26,8 @@ expect_exit 2 as cho notice render "$P"
 expect_in "$ERR" "--kind"
 expect_exit 2 as cho notice render "$P" --kind letter
 expect_in "$ERR" "decision, payment or reminder"
-expect_exit 2 as cho notice render "$P" --kind payment --format pdf
-expect_in "$ERR" "only html"
+expect_exit 2 as cho notice render "$P" --kind payment --format docx
+expect_in "$ERR" "html or pdf"
 size=$(events)
 before=$(reveals)
 expect_exit 15 as cho notice render "$P" --kind decision

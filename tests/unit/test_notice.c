@@ -157,7 +157,8 @@ render(struct world *w, struct actor *actor, const char *pseudonym, enum notice_
 	claimfix_act(f, actor, actor->name, actor->role);
 	buf_init_secret(&out, NOTICE_PAGE_MAX);
 	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
-	if ((rc = notice_render(f->log, actor, &f->rkeys, pseudonym, kind, &out, &err)) == REDRESS_OK) {
+	if ((rc = notice_render(f->log, actor, &f->rkeys, pseudonym, kind, NOTICE_HTML, &out, &err)) ==
+	    REDRESS_OK) {
 		assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
 		assert_non_null(out.data);
 		*page_r = strdup(out.data);
@@ -192,6 +193,16 @@ test_kinds(void **state)
 	assert_non_null(strstr(err.message, "'letter'"));
 	assert_int_equal(notice_kind_parse(NULL, &k, &err), REDRESS_E_INVALID);
 	assert_string_equal(notice_kind_name(NOTICE_PAYMENT), "payment");
+	{
+		enum notice_format fm = NOTICE_HTML;
+
+		assert_int_equal(notice_format_parse("pdf", &fm, &err), REDRESS_OK);
+		assert_int_equal(fm, NOTICE_PDF);
+		assert_int_equal(notice_format_parse("docx", &fm, &err), REDRESS_E_INVALID);
+		assert_non_null(strstr(err.message, "html or pdf"));
+		assert_int_equal(fm, NOTICE_PDF);
+		assert_string_equal(notice_format_name(NOTICE_HTML), "html");
+	}
 }
 
 static void
@@ -276,6 +287,65 @@ test_language_and_escaping(void **state)
 	assert_false(claimfix_db_contains(f, "CANARY-ADDRESS-3e9b", strlen("CANARY-ADDRESS-3e9b")));
 	assert_false(claimfix_events_contain(f, "CANARY-ADDRESS-3e9b"));
 	assert_false(claimfix_db_contains(f, "alert('x')", strlen("alert('x')")));
+}
+
+/*
+ * The same letter as a PDF: a whole file (%PDF- ... %%EOF), one reveal;
+ * and a PDF that outgrows the caller's buffer is an error naming it, with
+ * nothing recorded.  Never a byte of it in the database.
+ */
+static void
+test_pdf(void **state)
+{
+	struct fixture *f = *state;
+	struct world w;
+	struct redress_error err;
+	struct buf out;
+	uint64_t before;
+	enum redress_err rc;
+
+	need_words();
+	world(f, &w);
+	consent(&w, w.ja, 1);
+	claimfix_act(f, &w.carol, w.carol.name, w.carol.role);
+
+	/* Too small a buffer: refused, named, rolled back. */
+	before = logfix_size(f->lf);
+	buf_init_secret(&out, 4096);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	rc = notice_render(f->log, &w.carol, &f->rkeys, w.ja, NOTICE_REMINDER, NOTICE_PDF, &out, &err);
+	assert_int_not_equal(rc, REDRESS_OK);
+	if (strstr(err.message, "longer than 4096 bytes") == NULL)
+		fail_msg("the error does not name the limit: %s", err.message);
+	tlog_rollback(f->log);
+	buf_free(&out);
+	assert_int_equal(logfix_size(f->lf), before);
+
+	/* The real one. */
+	buf_init_secret(&out, NOTICE_PAGE_MAX);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	rc = notice_render(f->log, &w.carol, &f->rkeys, w.ja, NOTICE_REMINDER, NOTICE_PDF, &out, &err);
+	if (rc != REDRESS_OK)
+		fail_msg("notice_render (pdf): %s", err.message);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	assert_true(out.len > 1000);
+	assert_memory_equal(out.data, "%PDF-", 5);
+	assert_non_null(memmem(out.data + out.len - 16, 16, "%%EOF", 5));
+	assert_int_equal(logfix_size(f->lf), before + 1);
+	assert_true(claimfix_events_contain(f, "registry.person.revealed"));
+	buf_free(&out);
+	assert_false(claimfix_db_contains(f, "%PDF-", 5));
+	assert_false(claimfix_db_contains(f, "CANARY-ADDRESS-3e9b", strlen("CANARY-ADDRESS-3e9b")));
+
+	/* A format out of range changes nothing. */
+	buf_init_secret(&out, NOTICE_PAGE_MAX);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	assert_int_equal(notice_render(f->log, &w.carol, &f->rkeys, w.ja, NOTICE_REMINDER,
+	                               (enum notice_format)7, &out, &err),
+	                 REDRESS_E_INVALID);
+	tlog_rollback(f->log);
+	assert_int_equal(out.len, 0);
+	buf_free(&out);
 }
 
 static void
@@ -436,6 +506,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_language_and_escaping, setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_kinds_content, setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_family, setup, claimfix_teardown),
+	    cmocka_unit_test_setup_teardown(test_pdf, setup, claimfix_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
