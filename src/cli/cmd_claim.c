@@ -253,8 +253,14 @@ claim_appeal_decide_cmd(struct cli *cli, int argc, char **argv)
 	a.action = overturn ? CLAIM_OVERTURN : CLAIM_UPHOLD;
 	if ((status = cli_run_change(cli, PERM_APPEALS_DECIDE, do_transition, &a)) != 0)
 		return status;
-	printf("claim %s: appeal %s; the claim is %s\n", a.after.id, overturn ? "overturned" : "upheld",
-	       claim_state_name(a.after.state));
+	if (a.after.state == CLAIM_APPEALED)
+		printf("claim %s: your vote to %s is recorded (%d of the %d members of the appeals role who"
+		       " must agree); the claim stays appealed until they do\n",
+		       a.after.id, overturn ? "overturn" : "uphold",
+		       overturn ? a.after.votes_overturned : a.after.votes_upheld, a.after.deciders);
+	else
+		printf("claim %s: appeal %s; the claim is %s\n", a.after.id,
+		       overturn ? "overturned" : "upheld", claim_state_name(a.after.state));
 	return 0;
 }
 

@@ -44,6 +44,8 @@ action_words(struct page *p, enum claim_action action)
 	case CLAIM_APPEAL: return T(p, "appealed");
 	case CLAIM_UPHOLD: return T(p, "appeal upheld");
 	case CLAIM_OVERTURN: return T(p, "appeal overturned: approved");
+	case CLAIM_VOTE_UPHOLD: return T(p, "voted to uphold the denial");
+	case CLAIM_VOTE_OVERTURN: return T(p, "voted to overturn the denial");
 	}
 	return "?";
 }
@@ -86,15 +88,22 @@ approved_mine(void *ctx, const struct claim_decision *d, struct redress_error *e
 	return REDRESS_OK;
 }
 
-/* An approval or denial by m->actor in a round before m->round: she took part in the claim. */
+/*
+ * An approval or denial by m->actor in a round before m->round: she took
+ * part in the claim; or her vote on its appeal (m->round): another member
+ * who agrees decides it with her.
+ */
 static enum redress_err
 decided_before(void *ctx, const struct claim_decision *d, struct redress_error *err)
 {
 	struct mine_ctx *m = ctx;
+	int vote = d->action == CLAIM_VOTE_UPHOLD || d->action == CLAIM_VOTE_OVERTURN;
 
 	(void)err;
-	if ((d->action == CLAIM_APPROVE || d->action == CLAIM_DENY) && d->round < m->round &&
-	    strcmp(d->actor, m->actor) == 0)
+	if (strcmp(d->actor, m->actor) != 0)
+		return REDRESS_OK;
+	if (((d->action == CLAIM_APPROVE || d->action == CLAIM_DENY) && d->round < m->round) ||
+	    (vote && d->round == m->round))
 		m->mine = 1;
 	return REDRESS_OK;
 }
@@ -373,6 +382,7 @@ struct history_ctx {
 	struct page *p;
 	struct tlog *log;   /* the request's, for each event's time; NULL on the writer's thread */
 	int approved_by_me; /* the account approved in the claim's current round */
+	int voted_by_me;    /* the account voted on the claim's appeal */
 	int round;          /* the claim's round */
 	size_t rows;        /* rows written */
 };
@@ -389,6 +399,9 @@ history_row(void *ctx, const struct claim_decision *d, struct redress_error *err
 	snprintf(actor, sizeof(actor), "user:%s", p->req->actor.name);
 	if (d->action == CLAIM_APPROVE && d->round == h->round && strcmp(d->actor, actor) == 0)
 		h->approved_by_me = 1;
+	if ((d->action == CLAIM_VOTE_UPHOLD || d->action == CLAIM_VOTE_OVERTURN) && d->round == h->round &&
+	    strcmp(d->actor, actor) == 0)
+		h->voted_by_me = 1;
 	html_raw_const(p->b, "<tr><td>");
 	if (h->log != NULL && page_event_at(h->log, d->seq, at) == 0)
 		page_when(p, at);
@@ -649,15 +662,34 @@ claim_body(struct page *p, struct store *store, const char *id)
 		html_text(p->b, T(p, "Appeal decision"));
 		html_raw_const(p->b, "</h2><p class=\"hint\">");
 		html_text(p->b,
-		          T(p, "An appeal is decided once, by a member of the appeals staff who took no part "
-		               "in the claim. Overturned, the claim is approved and paid; upheld, the "
-		               "denial stands for good. The reason is what the family is told."));
+		          T(p, "An appeal is decided once, when two members of the appeals staff who took no "
+		               "part in the claim agree; until then each one's decision is a vote. "
+		               "Overturned, the claim is approved and paid; upheld, the denial stands for "
+		               "good. The reason is what the family is told."));
 		html_raw_const(p->b, "</p>");
-		snprintf(path, sizeof(path), "/claims/%s/overturn", c.id);
-		transition_form(p, path, T(p, "Overturn: approve the claim"), "overturn_reason", 1,
-		                "approve");
-		snprintf(path, sizeof(path), "/claims/%s/uphold", c.id);
-		transition_form(p, path, T(p, "Uphold the denial"), "uphold_reason", 1, "deny");
+		if (c.votes_upheld + c.votes_overturned > 0) {
+			html_raw_const(p->b, "<dl class=\"facts\">");
+			char n[16];
+
+			snprintf(n, sizeof(n), "%d", c.votes_overturned);
+			page_fact(p, T(p, "Votes to overturn"), n);
+			snprintf(n, sizeof(n), "%d", c.votes_upheld);
+			page_fact(p, T(p, "Votes to uphold"), n);
+			html_raw_const(p->b, "</dl>");
+		}
+		if (h.voted_by_me) {
+			html_raw_const(p->b, "<p class=\"notice notice-ok\">");
+			html_text(p->b,
+			          T(p, "You have voted on this appeal: it waits for another member of the "
+			               "appeals staff."));
+			html_raw_const(p->b, "</p>");
+		} else {
+			snprintf(path, sizeof(path), "/claims/%s/overturn", c.id);
+			transition_form(p, path, T(p, "Overturn: approve the claim"), "overturn_reason", 1,
+			                "approve");
+			snprintf(path, sizeof(path), "/claims/%s/uphold", c.id);
+			transition_form(p, path, T(p, "Uphold the denial"), "uphold_reason", 1, "deny");
+		}
 	}
 	if (users_allows(actor, PERM_CLAIMS_DECIDE) && c.state == CLAIM_SUBMITTED) {
 		html_raw_const(p->b, "<h2>");
@@ -830,7 +862,8 @@ refusal_words(struct page *p, enum claim_op op, enum redress_err code)
 		if (code == REDRESS_E_REFUSED)
 			return T(
 			    p, "You took part in this claim before (you opened, approved, denied or reviewed "
-			       "it): another member of the appeals staff decides its appeal.");
+			       "it), or voted on its appeal already: another member of the appeals staff "
+			       "decides it.");
 		if (code == REDRESS_E_CONFLICT)
 			return T(p,
 			         "This claim has no appeal waiting: it was never appealed, or its appeal was "

@@ -280,6 +280,15 @@ static const struct tlog_migration {
     /* NULL again: registry_vulnerabilities (a person's vulnerability categories, registry_vulnerability.c).
      */
     {"the table of people's vulnerability categories", NULL},
+    /*
+     * Deciding an appeal takes a second person (DESIGN.md): a claim keeps
+     * how many appeals members must agree on its appeal (0: an appeal made
+     * before, which one decided) and the votes given so far.
+     */
+    {"an appeal is decided by two members of the appeals role who agree",
+     "ALTER TABLE claims_claims ADD COLUMN deciders INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE claims_claims ADD COLUMN votes_upheld INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE claims_claims ADD COLUMN votes_overturned INTEGER NOT NULL DEFAULT 0;"},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

@@ -12,12 +12,13 @@
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/fund_lib.sh"
 
-for who in ava abe; do
+for who in ava abe aki; do
 	printf 'pw-%s-90c1d2e3f4\n' "$who" >"$T/$who.pw"
 done
 fund_setup test.example/appeals 10000000000
 expect_exit 0 as ada user add ava --role appeals --password-file "$T/ava.pw"
 expect_exit 0 as ada user add abe --role appeals --password-file "$T/abe.pw"
+expect_exit 0 as ada user add aki --role appeals --password-file "$T/aki.pw"
 expect_exit 2 as ada user add zed --role appeal --password-file "$T/ava.pw"
 expect_in "$ERR" "not one of admin, caseworker, reviewer, finance, monitor, appeals"
 
@@ -79,23 +80,42 @@ long=$(head -c 4001 /dev/zero | tr '\0' x)
 expect_exit 12 as ava claim appeal-decide "$C" --overturn --reason "$long"
 expect_eq "$(log_size)" "$size" "log size after refused decisions"
 
-# Decided: four overturned, one upheld, one waits.
+# Decided when two members agree (DESIGN.md: a second person): four overturned, one upheld, one waits.
+# ava's word alone is a vote; she gives it once.
 expect_exit 0 as ava claim appeal-decide "$C" --overturn --reason "Synthetic: the papers show it"
+expect_in "$OUT" "claim $C: your vote to overturn is recorded (1 of the 2 members of the appeals role who must agree)"
+expect_exit 0 as rita claim show "$C" --json
+expect_eq "$(printf '%s' "$OUT" | json state)" appealed "a claim after one vote"
+expect_eq "$(printf '%s' "$OUT" | json appeal.deciders)" 2 "the members who must agree"
+expect_eq "$(printf '%s' "$OUT" | json appeal.votes_overturned)" 1 "the votes to overturn"
+size=$(log_size)
+expect_exit 15 as ava claim appeal-decide "$C" --uphold --reason "Synthetic: changed my mind"
+expect_one_line_error "ava has given its decision on claim $C's appeal already"
+expect_eq "$(log_size)" "$size" "log size after a second vote refused"
+# abe disagrees (a vote to uphold); aki agrees with ava: overturned.
+expect_exit 0 as abe claim appeal-decide "$C" --uphold --reason "Synthetic: not shown"
+expect_in "$OUT" "your vote to uphold is recorded (1 of the 2"
+expect_exit 0 as aki claim appeal-decide "$C" --overturn --reason "Synthetic: the papers show it"
 expect_in "$OUT" "claim $C: appeal overturned; the claim is approved"
 expect_exit 14 as abe claim appeal-decide "$C" --uphold --reason "Synthetic: twice"
 expect_one_line_error "an appeal is decided once"
 for c in "${DENIED[@]:1:3}"; do
 	expect_exit 0 as abe claim appeal-decide "$c" --overturn --reason "Synthetic: shown"
+	expect_exit 0 as ava claim appeal-decide "$c" --overturn --reason "Synthetic: shown"
 done
 U=${DENIED[4]}
 expect_exit 0 as ava claim appeal-decide "$U" --uphold --reason "Synthetic: not shown"
+expect_exit 0 as aki claim appeal-decide "$U" --uphold --reason "Synthetic: not shown"
 expect_in "$OUT" "claim $U: appeal upheld; the claim is denied"
 expect_exit 14 as cid claim appeal "$U" --reason "Synthetic: once more"
 expect_one_line_error "a claim is appealed only once"
 expect_exit 0 as rita claim show "$C" --json
 expect_eq "$(printf '%s' "$OUT" | json state)" approved "the overturned claim's state"
-expect_eq "$(printf '%s' "$OUT" | json history.3.action)" overturned "the overturn in the history"
-expect_eq "$(printf '%s' "$OUT" | json history.3.actor)" user:ava "who overturned it"
+expect_eq "$(printf '%s' "$OUT" | json history.3.action)" vote-overturned "ava's vote in the history"
+expect_eq "$(printf '%s' "$OUT" | json history.3.actor)" user:ava "who voted first"
+expect_eq "$(printf '%s' "$OUT" | json history.4.action)" vote-upheld "abe's vote in the history"
+expect_eq "$(printf '%s' "$OUT" | json history.5.action)" overturned "the overturn in the history"
+expect_eq "$(printf '%s' "$OUT" | json history.5.actor)" user:aki "who overturned it, agreeing with ava"
 expect_exit 0 as ava claim list --status appealed --json
 expect_eq "$(printf '%s' "$OUT" | json length)" 1 "appeals waiting"
 expect_eq "$(printf '%s' "$OUT" | json 0.id)" "${DENIED[5]}" "the appeal waiting"
@@ -148,6 +168,8 @@ done
 BASE="http://127.0.0.1:$(head -n1 "$T/port")"
 expect_exit 0 as abe user token
 abe_token=$OUT
+expect_exit 0 as aki user token
+aki_token=$OUT
 expect_exit 0 as rob user token
 rob_token=$OUT
 tpost() { # TOKEN PATH JSON
@@ -163,7 +185,14 @@ expect_eq "$STATUS" 403 "a reviewer on the appeals role's route"
 tpost "$abe_token" "/api/v1/claims/$H/appeal/harms/displacement/review" '{"verdict": "denied"}'
 expect_eq "$STATUS" 200 "the appeals role reviewing a harm anew (body: $OUT)"
 tpost "$abe_token" "/api/v1/claims/$H/appeal/decision" '{"outcome": "overturned", "reason": "Synthetic: shown"}'
-expect_eq "$STATUS" 200 "the harm-paid claim overturned"
+expect_eq "$STATUS" 200 "the harm-paid claim: abe's vote"
+expect_eq "$(printf '%s' "$OUT" | json state)" appealed "the claim after one vote over HTTP"
+expect_eq "$(printf '%s' "$OUT" | json appeal.votes_overturned)" 1 "the vote counted"
+tpost "$abe_token" "/api/v1/claims/$H/appeal/decision" '{"outcome": "overturned", "reason": "Synthetic: again"}'
+expect_eq "$STATUS" 422 "a second vote by the same member over HTTP"
+tpost "$aki_token" "/api/v1/claims/$H/appeal/decision" '{"outcome": "overturned", "reason": "Synthetic: shown"}'
+expect_eq "$STATUS" 200 "the harm-paid claim overturned by a second member"
+expect_eq "$(printf '%s' "$OUT" | json state)" approved "the claim after two agreeing members"
 W=${DENIED[5]}
 size=$(log_size)
 tpost "$rob_token" "/api/v1/claims/$W/appeal/decision" '{"outcome": "overturned", "reason": "Synthetic"}'
@@ -181,6 +210,8 @@ tpost "$abe_token" "/api/v1/claims/$U/appeal/decision" '{"outcome": "overturned"
 expect_eq "$STATUS" 409 "an appeal decided already"
 expect_eq "$(log_size)" "$size" "log size after refused requests"
 tpost "$abe_token" "/api/v1/claims/$W/appeal/decision" '{"outcome": "upheld", "reason": "Synthetic: not shown"}'
+expect_eq "$STATUS" 200 "a vote to uphold over HTTP (body: $OUT)"
+tpost "$aki_token" "/api/v1/claims/$W/appeal/decision" '{"outcome": "upheld", "reason": "Synthetic: not shown"}'
 expect_eq "$STATUS" 200 "an appeal upheld over HTTP (body: $OUT)"
 expect_eq "$(printf '%s' "$OUT" | json state)" denied "the claim after"
 # Pages: the claim page offers the appeals role the decision of an appealed claim, a reviewer none.
@@ -222,7 +253,22 @@ tform "$abe_token" "/claims/$P2/uphold" "confirm=yes"
 expect_eq "$STATUS" 422 "the uphold form without a reason"
 expect_eq "$(log_size)" "$size" "log size after refused forms"
 tform "$abe_token" "/claims/$P2/overturn" "overturn_reason=Synthetic: shown" "confirm=yes"
-expect_eq "$STATUS" 303 "the overturn form (body: $OUT)"
+expect_eq "$STATUS" 303 "the overturn form: abe's vote (body: $OUT)"
+# The claim page says so to abe (no forms), and shows the vote to aki with the forms.
+tget "$abe_token" "/claims/$P2"
+expect_in "$OUT" "You have voted on this appeal"
+expect_not_in "$OUT" "/claims/$P2/overturn" "the forms after abe's vote, for abe"
+tget "$aki_token" "/claims/$P2"
+expect_in "$OUT" "/claims/$P2/overturn"
+expect_in "$(curl -s -H "Authorization: Bearer $aki_token" -H "Accept-Language: en" "$BASE/claims/$P2")" "Votes to overturn"
+# abe's queue puts it under another member's; aki's under hers.
+curl -s -H "Authorization: Bearer $abe_token" -H "Accept-Language: en" "$BASE/claims?state=appealed" >"$T/q.html"
+expect_in "$(awk -v RS='Another member of the appeals staff decides' 'NR == 2' "$T/q.html")" "$P2"
+tform "$abe_token" "/claims/$P2/uphold" "uphold_reason=Synthetic: changed" "confirm=yes"
+expect_eq "$STATUS" 422 "a second vote by the same member, on the page"
+expect_in "$OUT" "voted on its appeal already"
+tform "$aki_token" "/claims/$P2/overturn" "overturn_reason=Synthetic: shown" "confirm=yes"
+expect_eq "$STATUS" 303 "the overturn form of a second member (body: $OUT)"
 tform "$abe_token" "/claims/$P2/uphold" "uphold_reason=Synthetic: again" "confirm=yes"
 expect_eq "$STATUS" 409 "an appeal decided already, on the page"
 expect_in "$OUT" "no appeal waiting"

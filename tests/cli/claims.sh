@@ -8,7 +8,7 @@
 . "$SRCDIR/tests/cli/lib.sh"
 
 unset REDRESS_PASSWORD_FILE
-for who in ada carol cid rita rob fin ann; do
+for who in ada carol cid rita rob fin ann amy; do
 	printf 'pw-%s-2c81f0e7aa\n' "$who" >"$T/$who.pw"
 done
 
@@ -85,6 +85,7 @@ expect_exit 0 as ada user add rita --role reviewer --password-file "$T/rita.pw"
 expect_exit 0 as ada user add rob --role reviewer --password-file "$T/rob.pw"
 expect_exit 0 as ada user add fin --role finance --password-file "$T/fin.pw"
 expect_exit 0 as ada user add ann --role appeals --password-file "$T/ann.pw"
+expect_exit 0 as ada user add amy --role appeals --password-file "$T/amy.pw"
 
 # Roles: a reviewer cannot open, a caseworker cannot approve, finance and admin cannot do either.
 size=$(log_size)
@@ -128,11 +129,13 @@ expect_exit 14 as rob claim approve C-000002
 expect_one_line_error "is denied"
 expect_exit 0 as cid claim appeal C-000002 --reason "new documents"
 expect_in "$OUT" "appealed"
-# An appealed claim is the appeals role's: reviewers are refused, the appeal overturned by ann.
+# An appealed claim is the appeals role's: reviewers are refused, the appeal overturned by ann and amy.
 expect_exit 14 as rita claim approve C-000002
 expect_one_line_error "decided by an account of the appeals role"
 expect_exit 15 as rob claim appeal-decide C-000002 --overturn --reason "documents found"
 expect_exit 0 as ann claim appeal-decide C-000002 --overturn --reason "documents found"
+expect_in "$OUT" "claim C-000002: your vote to overturn is recorded"
+expect_exit 0 as amy claim appeal-decide C-000002 --overturn --reason "documents found"
 expect_in "$OUT" "claim C-000002: appeal overturned; the claim is approved"
 expect_exit 14 as cid claim appeal C-000002
 expect_one_line_error "is approved"
@@ -147,8 +150,9 @@ expect_eq "$(printf '%s' "$OUT" | json evidence.0.label)" testimony "the evidenc
 expect_eq "$(printf '%s' "$OUT" | json opened_by)" "user:carol" "opened by"
 expect_eq "$(printf '%s' "$OUT" | json history.1.actor)" "user:rita" "first approval by"
 expect_eq "$(printf '%s' "$OUT" | json history.2.action)" "denied" "the denial"
-expect_eq "$(printf '%s' "$OUT" | json history.4.action)" "overturned" "the appeal's decision"
-expect_eq "$(printf '%s' "$OUT" | json history.4.actor)" "user:ann" "the appeal decided by"
+expect_eq "$(printf '%s' "$OUT" | json history.4.action)" "vote-overturned" "the first appeals member's vote"
+expect_eq "$(printf '%s' "$OUT" | json history.5.action)" "overturned" "the appeal's decision"
+expect_eq "$(printf '%s' "$OUT" | json history.5.actor)" "user:amy" "the appeal decided by"
 expect_exit 0 as rita claim show C-000002
 expect_in "$OUT" "evidence 1  testimony  $evsha"
 expect_exit 0 as rita claim show C-000002

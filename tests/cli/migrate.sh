@@ -40,7 +40,7 @@ sqlite3 "$DB" "CREATE TABLE http_totp_steps (account TEXT PRIMARY KEY, step INTE
 
 # Migrated: a backup that is the fund as it was, one event per migration.
 expect_exit 0 rd migrate
-expect_in "$OUT" "migrated the schema from version 1 to 17"
+expect_in "$OUT" "migrated the schema from version 1 to 18"
 expect_eq "$(sqlite3 "$DB" "SELECT account || ':' || step FROM users_totp_steps")" "ada:12345" \
 	"the TOTP step kept, in the users module's table"
 expect_eq "$(sqlite3 "$DB" "SELECT program || ':' || seq FROM reports_renderings")" "flagship-2015:7" \
@@ -58,8 +58,8 @@ expect_eq "$(stat -c %a "$backup")" 600 "the backup's mode"
 expect_eq "$(sqlite3 "$backup" "SELECT count(*) FROM log_events")" \
 	"$(sqlite3 "$FIX/fund.db" "SELECT count(*) FROM log_events")" "events in the backup"
 last=$(sqlite3 "$DB" "SELECT max(seq) FROM log_events")
-for from in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
-	expect_exit 0 as ada audit show --index "$((last - 16 + from))"
+for from in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do
+	expect_exit 0 as ada audit show --index "$((last - 17 + from))"
 	expect_in "$OUT" '"type": "log.migrated"'
 	expect_in "$OUT" "\"from\": $from"
 done
@@ -73,6 +73,8 @@ expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'ent
 	"the other benefits' table after migrating (migration 9)"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM pragma_table_info('entitlements') WHERE name = 'program_version'")" 1 \
 	"the entitlements' version column after migrating (migration 10)"
+expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM pragma_table_info('claims_claims') WHERE name IN ('deciders', 'votes_upheld', 'votes_overturned')")" 3 \
+	"the appeals' deciders and votes after migrating (migration 17)"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM entitlements WHERE program_version IS NOT NULL")" 0 \
 	"entitlements booked before the migration that claim a version"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'registry_persons_frailty'")" 1 \
@@ -131,10 +133,13 @@ INSERT INTO old_search SELECT token || '0123456789abcdef', pseudonym FROM regist
 DROP TABLE registry_search;
 ALTER TABLE old_search RENAME TO registry_search;
 CREATE INDEX registry_search_pseudonym ON registry_search (pseudonym);
+ALTER TABLE claims_claims DROP COLUMN deciders;
+ALTER TABLE claims_claims DROP COLUMN votes_upheld;
+ALTER TABLE claims_claims DROP COLUMN votes_overturned;
 UPDATE log_meta SET value = '15' WHERE name = 'schema';
 SQL
 expect_exit 0 rd migrate
-expect_in "$OUT" "from version 15 to 17"
+expect_in "$OUT" "from version 15 to 18"
 expect_eq "$(sqlite3 "$DB" "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY 1")" \
 	"$(cat "$T/tokens.txt")" "search tokens after migration 15"
 expect_eq "$(sqlite3 "$DB" "SELECT tokens || ' ' || pseudonym FROM registry_search_owned ORDER BY 1")" \

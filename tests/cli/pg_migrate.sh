@@ -107,8 +107,9 @@ expect_eq "$(psql "$other" -Atq -c "SELECT count(*) FROM information_schema.tabl
 
 # `redress migrate` on a PostgreSQL fund of an older schema: pg_dump's copy first (in the working
 # directory, mode 600, restorable by pg_restore), then the upgrade, in one transaction, recorded.
-# The fund made older by hand: schema 12, before the table of failed sign-ins.
-psql "$PGURI" -Atq -c "UPDATE log_meta SET value = '12' WHERE name = 'schema'" -c "DROP TABLE sessions_throttle"
+# The fund made older by hand: schema 12, before the table of failed sign-ins (and the appeals' votes).
+psql "$PGURI" -Atq -c "UPDATE log_meta SET value = '12' WHERE name = 'schema'" -c "DROP TABLE sessions_throttle" \
+	-c "ALTER TABLE claims_claims DROP COLUMN deciders, DROP COLUMN votes_upheld, DROP COLUMN votes_overturned"
 expect_exit 17 "$REDRESS" --db "$PGURI" --keys "$KEYS" ledger balance
 expect_in "$ERR" "run 'redress migrate'"
 events=$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")

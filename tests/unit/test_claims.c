@@ -37,7 +37,7 @@ struct world {
 	struct actor carol, cid;      /* caseworkers */
 	struct actor rita, rob, ruth; /* reviewers */
 	struct actor ada;             /* an admin */
-	struct actor ana, abe;        /* the appeals role */
+	struct actor ana, abe, aya;   /* the appeals role */
 	char victim[REGISTRY_PSEUDONYM_MAX + 1], victim2[REGISTRY_PSEUDONYM_MAX + 1];
 	char relative[REGISTRY_PSEUDONYM_MAX + 1];
 };
@@ -91,6 +91,7 @@ world(struct fixture *f, struct world *w, int approvals)
 	claimfix_act(f, &w->ada, "ada", ROLE_ADMIN);
 	claimfix_act(f, &w->ana, "ana", ROLE_APPEALS);
 	claimfix_act(f, &w->abe, "abe", ROLE_APPEALS);
+	claimfix_act(f, &w->aya, "aya", ROLE_APPEALS);
 }
 
 /* Makes actor the one acting (the log's actor too). */
@@ -256,6 +257,8 @@ test_state_machine(void **state)
 	refused(&w, &w.ruth, APPROVE, id, NULL, REDRESS_E_CONFLICT, "the appeals role");
 	refused(&w, &w.ruth, DENY, id, "no", REDRESS_E_CONFLICT, "the appeals role");
 	ok(&w, &w.ana, OVERTURN, id, "consistent");
+	assert_int_equal(get(&w, id).state, CLAIM_APPEALED); /* a vote: two must agree */
+	ok(&w, &w.abe, OVERTURN, id, "consistent");
 	c = get(&w, id);
 	assert_int_equal(c.state, CLAIM_APPROVED);
 	assert_int_equal(c.round, 1);
@@ -646,11 +649,38 @@ test_reasons_opened_why(void **state)
 	logfix_audit_clean(f->lf);
 }
 
+/* A claim opened by carol and denied at event 9, on its own (no log). */
+static void
+denied(struct claim *c, const char *id)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	snprintf(c->opened_by, sizeof(c->opened_by), "user:carol");
+	c->approvals_needed = 2;
+	c->state = CLAIM_DENIED;
+	c->decided_seq = 9;
+}
+
+/* claims_transition with the event's action alone (and an appeal's deciders). */
+static enum redress_err
+step(struct claim *c, enum claim_action action, const char *actor, int before, uint64_t seq, int deciders,
+     struct redress_error *err)
+{
+	struct claims_ev_transition t;
+
+	memset(&t, 0, sizeof(t));
+	snprintf(t.claim, sizeof(t.claim), "%s", c->id);
+	t.action = action;
+	t.deciders = deciders;
+	return claims_transition(c, &t, actor, before, seq, err);
+}
+
 /*
  * The rules of an appeal's decision, as commands, replay and the fold
  * share them (claims_transition): only an appealed claim; not by its
  * opener nor by one who took part before; upheld stays denied for good,
- * overturned is approved; a claim appealed once.
+ * overturned is approved; a claim appealed once.  An appeal whose event
+ * names no deciders (made before two were asked) is decided by one.
  */
 static void
 test_appeal_rules(void **state)
@@ -659,38 +689,90 @@ test_appeal_rules(void **state)
 	struct claim c, d;
 
 	(void)state;
-	memset(&c, 0, sizeof(c));
-	snprintf(c.id, sizeof(c.id), "C-000001");
-	snprintf(c.opened_by, sizeof(c.opened_by), "user:carol");
-	c.approvals_needed = 2;
-	c.state = CLAIM_DENIED;
-	c.decided_seq = 9;
+	denied(&c, "C-000001");
 
 	d = c;
-	assert_int_equal(claims_transition(&d, CLAIM_UPHOLD, "user:ana", 0, 10, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(step(&d, CLAIM_UPHOLD, "user:ana", 0, 10, 0, &err), REDRESS_E_CONFLICT);
 	assert_non_null(strstr(err.message, "is denied"));
-	assert_int_equal(claims_transition(&d, CLAIM_APPEAL, "user:cid", 0, 10, &err), REDRESS_OK);
+	assert_int_equal(step(&d, CLAIM_APPEAL, "user:cid", 0, 10, 0, &err), REDRESS_OK);
 	assert_int_equal(d.state, CLAIM_APPEALED);
 	assert_int_equal(d.round, 1);
 	c = d;
-	assert_int_equal(claims_transition(&d, CLAIM_OVERTURN, "user:carol", 0, 11, &err), REDRESS_E_REFUSED);
+	assert_int_equal(step(&d, CLAIM_OVERTURN, "user:carol", 0, 11, 0, &err), REDRESS_E_REFUSED);
 	assert_non_null(strstr(err.message, "opened claim C-000001 before"));
-	assert_int_equal(claims_transition(&d, CLAIM_OVERTURN, "user:rita", 1, 11, &err), REDRESS_E_REFUSED);
+	assert_int_equal(step(&d, CLAIM_OVERTURN, "user:rita", CLAIMS_BEFORE_TOOK_PART, 11, 0, &err),
+	                 REDRESS_E_REFUSED);
 	assert_non_null(strstr(err.message, "decided or reviewed claim C-000001 before"));
 	assert_memory_equal(&c, &d, sizeof(c)); /* refusals changed nothing */
-	assert_int_equal(claims_transition(&d, CLAIM_APPROVE, "user:ruth", 0, 11, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(step(&d, CLAIM_APPROVE, "user:ruth", 0, 11, 0, &err), REDRESS_E_CONFLICT);
 	assert_non_null(strstr(err.message, "appeal-decide"));
-	assert_int_equal(claims_transition(&d, CLAIM_OVERTURN, "user:ana", 0, 11, &err), REDRESS_OK);
+	/* One decides this appeal: a vote would be its decision. */
+	assert_int_equal(step(&d, CLAIM_VOTE_OVERTURN, "user:ana", 0, 11, 0, &err), REDRESS_E_INVALID);
+	assert_int_equal(step(&d, CLAIM_OVERTURN, "user:ana", 0, 11, 0, &err), REDRESS_OK);
 	assert_int_equal(d.state, CLAIM_APPROVED);
 	assert_int_equal(d.decided_seq, 11);
 
 	d = c;
-	assert_int_equal(claims_transition(&d, CLAIM_UPHOLD, "user:ana", 0, 12, &err), REDRESS_OK);
+	assert_int_equal(step(&d, CLAIM_UPHOLD, "user:ana", 0, 12, 0, &err), REDRESS_OK);
 	assert_int_equal(d.state, CLAIM_DENIED);
 	assert_int_equal(d.decided_seq, 12);
-	assert_int_equal(claims_transition(&d, CLAIM_UPHOLD, "user:abe", 0, 13, &err), REDRESS_E_CONFLICT);
-	assert_int_equal(claims_transition(&d, CLAIM_APPEAL, "user:cid", 0, 13, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(step(&d, CLAIM_UPHOLD, "user:abe", 0, 13, 0, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(step(&d, CLAIM_APPEAL, "user:cid", 0, 13, 0, &err), REDRESS_E_CONFLICT);
 	assert_non_null(strstr(err.message, "appealed only once"));
+}
+
+/*
+ * Deciding an appeal takes a second person (DESIGN.md): with two deciders
+ * a member's word alone is a vote; the same member votes once; members who
+ * disagree wait for a third; the decision comes when two agree.
+ */
+static void
+test_appeal_two_deciders(void **state)
+{
+	struct redress_error err;
+	struct claim c, d;
+
+	(void)state;
+	denied(&c, "C-000002");
+	assert_int_equal(step(&c, CLAIM_APPEAL, "user:cid", 0, 10, CLAIMS_DECIDERS_MAX + 1, &err),
+	                 REDRESS_E_INVALID);
+	assert_int_equal(step(&c, CLAIM_APPEAL, "user:cid", 0, 10, CLAIM_APPEAL_DECIDERS, &err), REDRESS_OK);
+	assert_int_equal(c.deciders, 2);
+	assert_int_equal(claims_deciders(&c), 2);
+
+	d = c;
+	/* A decision by one member alone is refused: it is a vote. */
+	assert_int_equal(step(&d, CLAIM_OVERTURN, "user:ana", 0, 11, 0, &err), REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "decided when 2 members of the appeals role agree"));
+	assert_memory_equal(&c, &d, sizeof(c));
+	assert_int_equal(step(&d, CLAIM_VOTE_OVERTURN, "user:ana", 0, 11, 0, &err), REDRESS_OK);
+	assert_int_equal(d.state, CLAIM_APPEALED);
+	assert_int_equal(d.votes_overturned, 1);
+	assert_int_equal(d.decided_seq, 0);
+	/* ana again: refused, whatever she would say. */
+	c = d;
+	assert_int_equal(step(&d, CLAIM_OVERTURN, "user:ana", CLAIMS_BEFORE_VOTED, 12, 0, &err),
+	                 REDRESS_E_REFUSED);
+	assert_non_null(strstr(err.message, "has given its decision on claim C-000002's appeal already"));
+	assert_int_equal(step(&d, CLAIM_VOTE_UPHOLD, "user:ana", CLAIMS_BEFORE_VOTED, 12, 0, &err),
+	                 REDRESS_E_REFUSED);
+	/* The opener and who took part before cannot vote either. */
+	assert_int_equal(step(&d, CLAIM_VOTE_UPHOLD, "user:carol", 0, 12, 0, &err), REDRESS_E_REFUSED);
+	assert_int_equal(step(&d, CLAIM_VOTE_UPHOLD, "user:rita", CLAIMS_BEFORE_TOOK_PART, 12, 0, &err),
+	                 REDRESS_E_REFUSED);
+	/* A second vote to overturn would be the decision: as a vote it is refused. */
+	assert_int_equal(step(&d, CLAIM_VOTE_OVERTURN, "user:abe", 0, 12, 0, &err), REDRESS_E_INVALID);
+	assert_memory_equal(&c, &d, sizeof(c));
+	/* abe disagrees: a vote to uphold; the claim waits for a third. */
+	assert_int_equal(step(&d, CLAIM_UPHOLD, "user:abe", 0, 12, 0, &err), REDRESS_E_REFUSED);
+	assert_int_equal(step(&d, CLAIM_VOTE_UPHOLD, "user:abe", 0, 12, 0, &err), REDRESS_OK);
+	assert_int_equal(d.state, CLAIM_APPEALED);
+	assert_int_equal(d.votes_upheld, 1);
+	assert_int_equal(d.votes_overturned, 1);
+	/* ada agrees with ana: overturned, approved. */
+	assert_int_equal(step(&d, CLAIM_OVERTURN, "user:ada", 0, 13, 0, &err), REDRESS_OK);
+	assert_int_equal(d.state, CLAIM_APPROVED);
+	assert_int_equal(d.decided_seq, 13);
 }
 
 /*
@@ -731,9 +813,24 @@ test_appeals(void **state)
 	/* A reason is what she is told: needed. */
 	refused(&w, &w.ana, UPHOLD, id, NULL, REDRESS_E_INVALID, "needs a reason");
 	refused(&w, &w.ana, UPHOLD, id, "", REDRESS_E_INVALID, "needs a reason");
+	/* Two members who agree decide it: ana's word is a vote; she gives it once. */
 	ok(&w, &w.ana, UPHOLD, id, "the papers do not show it");
 	c = get(&w, id);
+	assert_int_equal(c.state, CLAIM_APPEALED);
+	assert_int_equal(c.deciders, CLAIM_APPEAL_DECIDERS);
+	assert_int_equal(c.votes_upheld, 1);
+	assert_int_equal(c.decided_seq, 0);
+	refused(&w, &w.ana, UPHOLD, id, "again", REDRESS_E_REFUSED, "has given its decision");
+	refused(&w, &w.ana, OVERTURN, id, "changed my mind", REDRESS_E_REFUSED, "has given its decision");
+	/* abe disagrees: a vote to overturn; aya agrees with ana: upheld. */
+	ok(&w, &w.abe, OVERTURN, id, "the papers may show it");
+	assert_int_equal(get(&w, id).state, CLAIM_APPEALED);
+	logfix_audit_clean(f->lf);
+	ok(&w, &w.aya, UPHOLD, id, "the papers do not show it");
+	c = get(&w, id);
 	assert_int_equal(c.state, CLAIM_DENIED);
+	assert_int_equal(c.votes_upheld, 1);
+	assert_int_equal(c.votes_overturned, 1);
 	assert_true(c.decided_seq > 0);
 	/* Decided once; appealed once. */
 	refused(&w, &w.abe, OVERTURN, id, "again", REDRESS_E_CONFLICT, "is denied");
@@ -745,6 +842,7 @@ test_appeals(void **state)
 	ok(&w, &w.ruth, DENY, id2, "not a victim");
 	ok(&w, &w.cid, APPEAL, id2, NULL);
 	ok(&w, &w.abe, OVERTURN, id2, "she is");
+	ok(&w, &w.ana, OVERTURN, id2, "she is");
 	c = get(&w, id2);
 	assert_int_equal(c.state, CLAIM_APPROVED);
 	assert_true(c.decided_seq > 0);
@@ -764,6 +862,7 @@ full_workflow(struct world *w, char id1[CLAIM_ID_MAX + 1], char id2[CLAIM_ID_MAX
 	ok(w, &w->cid, EVIDENCE, id1, NULL);
 	ok(w, &w->cid, APPEAL, id1, NULL);
 	ok(w, &w->ana, OVERTURN, id1, "documents found");
+	ok(w, &w->abe, OVERTURN, id1, "documents found");
 	open_claim(w, w->victim2, NULL, id2);
 	ok(w, &w->carol, SUBMIT, id2, NULL);
 	ok(w, &w->rob, APPROVE, id2, NULL);
@@ -791,13 +890,19 @@ test_audit(void **state)
 	logfix_tamper(f->lf,
 	              "UPDATE claims_claims SET approvals_needed = 2 WHERE id = 'C-000001';"
 	              "UPDATE claims_decisions SET actor = 'user:carol' WHERE action = 'overturned' AND "
-	              "actor = 'user:ana'");
+	              "actor = 'user:abe'");
 	claimfix_audit_finds(f, "claims_decisions");
 	logfix_tamper(
-	    f->lf, "UPDATE claims_decisions SET actor = 'user:ana' WHERE actor = 'user:carol' AND action = "
+	    f->lf, "UPDATE claims_decisions SET actor = 'user:abe' WHERE actor = 'user:carol' AND action = "
 	           "'overturned';"
 	           "DELETE FROM claims_evidence WHERE id = 'C-000001/2'");
 	claimfix_audit_finds(f, "claims_evidence 'C-000001/2': row the log creates is missing");
+	/* The appeal's votes are the log's: a count or a vote edited behind its back is found. */
+	logfix_tamper(f->lf, "UPDATE claims_claims SET votes_overturned = 0 WHERE id = 'C-000001'");
+	claimfix_audit_finds(f, "claims_claims 'C-000001': votes_overturned");
+	logfix_tamper(f->lf, "UPDATE claims_claims SET votes_overturned = 1 WHERE id = 'C-000001';"
+	                     "DELETE FROM claims_decisions WHERE action = 'vote-overturned'");
+	claimfix_audit_finds(f, "claims_decisions");
 }
 
 int
@@ -807,6 +912,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_state_machine, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_four_eyes, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test(test_appeal_rules),
+	    cmocka_unit_test(test_appeal_two_deciders),
 	    cmocka_unit_test_setup_teardown(test_appeals, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_permissions, claimfix_setup, claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_open_rules, claimfix_setup, claimfix_teardown),

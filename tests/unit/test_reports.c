@@ -361,7 +361,7 @@ setup(void **state)
 			sql(f,
 			    "INSERT INTO claims_claims VALUES ('C-%06d', 'flagship-2015', 'V-%06d', "
 			    "'V-%06d', '%s', 'u', 2,"
-			    " 2, 1, 0, 1, 1)",
+			    " 2, 1, 0, 1, 1, 0, 0, 0)",
 			    i, i, i, i <= 12 ? "approved" : "submitted");
 		if (i <= 17) {
 			static const char *const states[] = {"queued",   "queued", "batched", "returned",

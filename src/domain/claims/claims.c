@@ -548,16 +548,22 @@ transition(struct tlog *log, const struct actor *actor, const struct registry_ke
 	    (rc = claims_approved_by(store, c.id, c.round, tlog_actor(log), &before, err)) != REDRESS_OK)
 		return rc;
 	if (decides_appeal &&
-	    (rc = claims_took_part(store, c.id, c.round, tlog_actor(log), &before, err)) != REDRESS_OK)
+	    (rc = claims_appeal_before(store, &c, tlog_actor(log), &before, err)) != REDRESS_OK)
 		return rc;
-	after = c;
-	if ((rc = tlog_size(log, &seq, err)) != REDRESS_OK ||
-	    (rc = claims_transition(&after, action, tlog_actor(log), before, seq, err)) != REDRESS_OK)
-		return rc;
-
+	/* Until enough members agree, a member's decision is her vote (claims.h). */
+	if (decides_appeal &&
+	    (action == CLAIM_UPHOLD ? c.votes_upheld : c.votes_overturned) + 1 < claims_deciders(&c))
+		action = action == CLAIM_UPHOLD ? CLAIM_VOTE_UPHOLD : CLAIM_VOTE_OVERTURN;
 	memset(&t, 0, sizeof(t));
 	text_copy(t.claim, sizeof(t.claim), c.id);
 	t.action = action;
+	if (action == CLAIM_APPEAL)
+		t.deciders = CLAIM_APPEAL_DECIDERS;
+	after = c;
+	if ((rc = tlog_size(log, &seq, err)) != REDRESS_OK ||
+	    (rc = claims_transition(&after, &t, tlog_actor(log), before, seq, err)) != REDRESS_OK)
+		return rc;
+
 	buf_init(&sealed, CLAIMS_SEALED_MAX);
 	buf_init(&event, CLAIMS_EVENT_DATA_MAX);
 	if (reason != NULL) {

@@ -15,11 +15,15 @@
  * describe the person).
  *
  * An appeal (a caseworker's, on the survivor's behalf, against a denial;
- * once per claim) is decided only by an account of the `appeals` role
- * that took no part in the claim before: it did not open it, approve or
- * deny it, or review any of its harms in an earlier round.  Upheld, the
- * claim stays denied for good; overturned, it is approved (and the next
- * entitlement run books what it is owed).
+ * once per claim) is decided only by accounts of the `appeals` role that
+ * took no part in the claim before: they did not open it, approve or
+ * deny it, or review any of its harms in an earlier round.  Deciding an
+ * appeal takes a second person (DESIGN.md): it is decided when
+ * CLAIM_APPEAL_DECIDERS members agree, each member's decision before
+ * that being a vote (an appeal made before this rule, whose event names
+ * no deciders, was decided by one).  Upheld, the claim stays denied for
+ * good; overturned, it is approved (and the next entitlement run books
+ * what it is owed).
  *
  * Claim ids are "C-000001", in order of opening.
  */
@@ -36,11 +40,12 @@
 #include "domain/users/users.h"
 #include "log/tlog.h"
 
-#define CLAIM_ID_MAX         16
-#define CLAIM_REASON_MAX     4000
-#define CLAIM_EVIDENCE_MAX   (64u << 20) /* bytes in one evidence file */
-#define CLAIM_FILENAME_MAX   255         /* bytes in an evidence file's base name */
-#define CLAIM_EVIDENCE_FILES 1000        /* evidence files on one claim, at most */
+#define CLAIM_ID_MAX          16
+#define CLAIM_REASON_MAX      4000
+#define CLAIM_EVIDENCE_MAX    (64u << 20) /* bytes in one evidence file */
+#define CLAIM_FILENAME_MAX    255         /* bytes in an evidence file's base name */
+#define CLAIM_EVIDENCE_FILES  1000        /* evidence files on one claim, at most */
+#define CLAIM_APPEAL_DECIDERS 2           /* appeals members who must agree to decide an appeal */
 
 enum claim_state {
 	CLAIM_OPEN,
@@ -63,6 +68,13 @@ struct claim {
 	int evidence;                       /* evidence files attached */
 	uint64_t opened_seq;
 	uint64_t decided_seq; /* 0 until approved or denied; 0 again after an appeal */
+	/*
+	 * The appeal's members who must agree (0 before an appeal, and for an
+	 * appeal made before two were asked: one decides), and the votes given
+	 * so far for each outcome.
+	 */
+	int deciders;
+	int votes_upheld, votes_overturned;
 };
 
 /* A transition, as the history (claim_decision_each) records it. */
@@ -71,8 +83,10 @@ enum claim_action {
 	CLAIM_APPROVE,
 	CLAIM_DENY,
 	CLAIM_APPEAL,
-	CLAIM_UPHOLD,   /* an appeal upheld: the claim stays denied */
-	CLAIM_OVERTURN, /* an appeal overturned: the claim is approved */
+	CLAIM_UPHOLD,        /* an appeal upheld: the claim stays denied */
+	CLAIM_OVERTURN,      /* an appeal overturned: the claim is approved */
+	CLAIM_VOTE_UPHOLD,   /* one appeals member's vote to uphold, before the members agree */
+	CLAIM_VOTE_OVERTURN, /* one appeals member's vote to overturn */
 };
 
 /* One evidence file, without its content or its (sealed) name. */

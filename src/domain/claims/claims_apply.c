@@ -31,7 +31,10 @@ static const char claims_schema[] =
     " round INTEGER NOT NULL,"
     " evidence INTEGER NOT NULL,"
     " opened_seq INTEGER NOT NULL,"
-    " decided_seq INTEGER);"
+    " decided_seq INTEGER,"
+    " deciders INTEGER NOT NULL DEFAULT 0,"
+    " votes_upheld INTEGER NOT NULL DEFAULT 0,"
+    " votes_overturned INTEGER NOT NULL DEFAULT 0);"
     /* One claim per victim and program: a second would be paid twice. */
     "CREATE UNIQUE INDEX IF NOT EXISTS claims_claims_victim ON claims_claims (program, victim);"
     "CREATE INDEX IF NOT EXISTS claims_claims_state ON claims_claims (state, opened_seq);"
@@ -79,7 +82,7 @@ static const char claims_schema[] =
 
 #define CLAIM_COLUMNS                                                                                        \
 	"id, program, victim, claimant, state, opened_by, approvals_needed, approvals, round, evidence,"     \
-	" opened_seq, decided_seq"
+	" opened_seq, decided_seq, deciders, votes_upheld, votes_overturned"
 #define EVIDENCE_COLUMNS    "id, claim, n, name, sha256, size, added_by, added_seq"
 #define DECISION_COLUMNS    "seq, claim, action, round, actor, reason"
 #define HARM_COLUMNS        "id, claim, harm, evidence, claimed_by, claimed_seq"
@@ -88,14 +91,15 @@ static const char claims_schema[] =
 static const struct store_statement claims_statements[] = {
     [CLAIMS_Q_GET] = {.name = "claims.get",
                       .sql = "SELECT " CLAIM_COLUMNS " FROM claims_claims WHERE id = ?1",
-                      .columns = "ttttttiiiiii"},
+                      .columns = "ttttttiiiiiiiii"},
     [CLAIMS_Q_INSERT] = {.name = "claims.insert",
                          .sql = "INSERT INTO claims_claims (" CLAIM_COLUMNS
-                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0, ?8, NULL)",
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0, ?8, NULL, 0, 0, 0)",
                          .columns = ""},
     [CLAIMS_Q_UPDATE] = {.name = "claims.update",
                          .sql = "UPDATE claims_claims SET state = ?2, approvals = ?3, round = ?4,"
-                                " evidence = ?5, decided_seq = ?6 WHERE id = ?1",
+                                " evidence = ?5, decided_seq = ?6, deciders = ?7, votes_upheld = ?8,"
+                                " votes_overturned = ?9 WHERE id = ?1",
                          .columns = ""},
     [CLAIMS_Q_EVIDENCE_INSERT] = {.name = "claims.evidence.insert",
                                   .sql = "INSERT INTO claims_evidence (" EVIDENCE_COLUMNS
@@ -116,6 +120,10 @@ static const struct store_statement claims_statements[] = {
                                    " + (SELECT count(*) FROM claims_harm_reviews WHERE claim = ?1"
                                    " AND round < ?2 AND actor = ?3)",
                             .columns = "i"},
+    [CLAIMS_Q_VOTED_BY] = {.name = "claims.voted_by",
+                           .sql = "SELECT count(*) FROM claims_decisions WHERE claim = ?1 AND round = ?2"
+                                  " AND actor = ?3 AND action IN ('vote-upheld', 'vote-overturned')",
+                           .columns = "i"},
     [CLAIMS_Q_HARM_INSERT] = {.name = "claims.harm.insert",
                               .sql = "INSERT INTO claims_harms (" HARM_COLUMNS
                                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -160,18 +168,18 @@ static const struct store_statement claims_statements[] = {
                        .sql = "SELECT " CLAIM_COLUMNS " FROM claims_claims"
                               " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR program = ?2)"
                               " ORDER BY opened_seq",
-                       .columns = "ttttttiiiiii"},
+                       .columns = "ttttttiiiiiiiii"},
     /* The same, by the indexes: the ?-IS-NULL form makes SQLite scan and sort the whole table. */
     [CLAIMS_Q_EACH_STATE] = {.name = "claims.each.state",
                              .sql = "SELECT " CLAIM_COLUMNS
                                     " FROM claims_claims WHERE state = ?1 ORDER BY opened_seq",
-                             .columns = "ttttttiiiiii"},
+                             .columns = "ttttttiiiiiiiii"},
     /* A victim's claims through the (program, victim) index: a program IN the few there are. */
     [CLAIMS_Q_EACH_VICTIM] = {.name = "claims.each.victim",
                               .sql = "SELECT " CLAIM_COLUMNS " FROM claims_claims"
                                      " WHERE program IN (SELECT code FROM programs_programs) AND victim = ?1"
                                      " ORDER BY opened_seq",
-                              .columns = "ttttttiiiiii",
+                              .columns = "ttttttiiiiiiiii",
                               .reads = "programs"},
     [CLAIMS_Q_EVIDENCE_EACH] = {.name = "claims.evidence.each",
                                 .sql =
@@ -201,7 +209,7 @@ static const struct store_statement claims_statements[] = {
     /* The snapshots: named by their tables, key first (audit compares by the first column). */
     [CLAIMS_Q_SNAPSHOT_CLAIMS] = {.name = "claims_claims",
                                   .sql = "SELECT " CLAIM_COLUMNS " FROM claims_claims ORDER BY id",
-                                  .columns = "ttttttiiiiii"},
+                                  .columns = "ttttttiiiiiiiii"},
     [CLAIMS_Q_SNAPSHOT_EVIDENCE] = {.name = "claims_evidence",
                                     .sql = "SELECT " EVIDENCE_COLUMNS " FROM claims_evidence ORDER BY id",
                                     .columns = "ttittiti"},
@@ -234,13 +242,24 @@ static const char *const state_names[] = {
     [CLAIM_DENIED] = "denied", [CLAIM_APPEALED] = "appealed",
 };
 static const char *const action_names[] = {
-    [CLAIM_SUBMIT] = "submitted", [CLAIM_APPROVE] = "approved", [CLAIM_DENY] = "denied",
-    [CLAIM_APPEAL] = "appealed",  [CLAIM_UPHOLD] = "upheld",    [CLAIM_OVERTURN] = "overturned",
+    [CLAIM_SUBMIT] = "submitted",
+    [CLAIM_APPROVE] = "approved",
+    [CLAIM_DENY] = "denied",
+    [CLAIM_APPEAL] = "appealed",
+    [CLAIM_UPHOLD] = "upheld",
+    [CLAIM_OVERTURN] = "overturned",
+    [CLAIM_VOTE_UPHOLD] = "vote-upheld",
+    [CLAIM_VOTE_OVERTURN] = "vote-overturned",
 };
 static const char *const action_events[] = {
-    [CLAIM_SUBMIT] = CLAIMS_EV_SUBMITTED, [CLAIM_APPROVE] = CLAIMS_EV_APPROVED,
-    [CLAIM_DENY] = CLAIMS_EV_DENIED,      [CLAIM_APPEAL] = CLAIMS_EV_APPEALED,
-    [CLAIM_UPHOLD] = CLAIMS_EV_UPHELD,    [CLAIM_OVERTURN] = CLAIMS_EV_OVERTURN,
+    [CLAIM_SUBMIT] = CLAIMS_EV_SUBMITTED,
+    [CLAIM_APPROVE] = CLAIMS_EV_APPROVED,
+    [CLAIM_DENY] = CLAIMS_EV_DENIED,
+    [CLAIM_APPEAL] = CLAIMS_EV_APPEALED,
+    [CLAIM_UPHOLD] = CLAIMS_EV_UPHELD,
+    [CLAIM_OVERTURN] = CLAIMS_EV_OVERTURN,
+    [CLAIM_VOTE_UPHOLD] = CLAIMS_EV_VOTE_UPHOLD,
+    [CLAIM_VOTE_OVERTURN] = CLAIMS_EV_VOTE_OVERTURN,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -326,6 +345,9 @@ claims_read(struct store_stmt *st, struct claim *c)
 	c->evidence = (int)store_column_int64(st, 9);
 	c->opened_seq = (uint64_t)store_column_int64(st, 10);
 	c->decided_seq = (uint64_t)store_column_int64(st, 11);
+	c->deciders = (int)store_column_int64(st, 12);
+	c->votes_upheld = (int)store_column_int64(st, 13);
+	c->votes_overturned = (int)store_column_int64(st, 14);
 }
 
 int
@@ -354,11 +376,37 @@ reviewers_step(const struct claim *c, const char *step, struct redress_error *er
 	return wrong_state(c, step, "submitted", err);
 }
 
-enum redress_err
-claims_transition(struct claim *c, enum claim_action action, const char *actor, int before, uint64_t seq,
-                  struct redress_error *err)
+/* The members who must agree on c's appeal: one for an appeal whose event named none. */
+int
+claims_deciders(const struct claim *c)
 {
+	return c->deciders > 1 ? c->deciders : 1;
+}
+
+/* Refuses actor deciding or voting on c's appeal when it opened the claim or took part before. */
+static enum redress_err
+appeal_member_check(const struct claim *c, const char *actor, int before, struct redress_error *err)
+{
+	if (before == CLAIMS_BEFORE_VOTED)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "%s has given its decision on claim %s's appeal already: %d members of the"
+		                 " appeals role who agree decide it, each once",
+		                 actor, c->id, claims_deciders(c));
+	if (strcmp(c->opened_by, actor) == 0 || before)
+		return error_set(err, REDRESS_E_REFUSED,
+		                 "%s %s claim %s before: its appeal is decided by accounts of the"
+		                 " appeals role that took no part in it",
+		                 actor, before ? "decided or reviewed" : "opened", c->id);
+	return REDRESS_OK;
+}
+
+enum redress_err
+claims_transition(struct claim *c, const struct claims_ev_transition *t, const char *actor, int before,
+                  uint64_t seq, struct redress_error *err)
+{
+	enum claim_action action = t->action;
 	struct claim n = *c;
+	int upholds, votes;
 
 	switch (action) {
 	case CLAIM_SUBMIT:
@@ -402,23 +450,48 @@ claims_transition(struct claim *c, enum claim_action action, const char *actor, 
 			    "claim %s was appealed once and the appeal upheld: a claim is appealed"
 			    " only once",
 			    c->id);
+		if (t->deciders < 0 || t->deciders > CLAIMS_DECIDERS_MAX)
+			return error_set(err, REDRESS_E_INVALID, "an appeal's deciders: %d is not 1 to %d",
+			                 t->deciders, CLAIMS_DECIDERS_MAX);
 		n.state = CLAIM_APPEALED;
 		n.approvals = 0;
 		n.round++;
 		n.decided_seq = 0;
+		n.deciders = t->deciders;
+		n.votes_upheld = n.votes_overturned = 0;
 		break;
 	case CLAIM_UPHOLD:
 	case CLAIM_OVERTURN:
+	case CLAIM_VOTE_UPHOLD:
+	case CLAIM_VOTE_OVERTURN:
+		upholds = action == CLAIM_UPHOLD || action == CLAIM_VOTE_UPHOLD;
 		if (c->state != CLAIM_APPEALED)
-			return wrong_state(c, action == CLAIM_UPHOLD ? "upheld" : "overturned",
+			return wrong_state(c, upholds ? "upheld" : "overturned",
 			                   "appealed (an appeal is decided once)", err);
-		if (strcmp(c->opened_by, actor) == 0 || before)
-			return error_set(err, REDRESS_E_REFUSED,
-			                 "%s %s claim %s before: its appeal is decided by an account of the"
-			                 " appeals role that took no part in it",
-			                 actor, before ? "decided or reviewed" : "opened", c->id);
-		n.state = action == CLAIM_OVERTURN ? CLAIM_APPROVED : CLAIM_DENIED;
-		n.decided_seq = seq;
+		if (appeal_member_check(c, actor, before, err) != REDRESS_OK)
+			return err->code;
+		/* This member's word and the votes for the same outcome: a decision when they are enough. */
+		votes = (upholds ? c->votes_upheld : c->votes_overturned) + 1;
+		if ((action == CLAIM_UPHOLD || action == CLAIM_OVERTURN) && votes < claims_deciders(c))
+			return error_set(
+			    err, REDRESS_E_REFUSED,
+			    "claim %s's appeal is decided when %d members of the appeals role agree:"
+			    " %d would %s it",
+			    c->id, claims_deciders(c), votes, upholds ? "uphold" : "overturn");
+		if ((action == CLAIM_VOTE_UPHOLD || action == CLAIM_VOTE_OVERTURN) &&
+		    votes >= claims_deciders(c))
+			return error_set(
+			    err, REDRESS_E_INVALID,
+			    "claim %s: a vote that makes %d of %d is the appeal's decision, not a vote",
+			    c->id, votes, claims_deciders(c));
+		if (action == CLAIM_VOTE_UPHOLD) {
+			n.votes_upheld++;
+		} else if (action == CLAIM_VOTE_OVERTURN) {
+			n.votes_overturned++;
+		} else {
+			n.state = action == CLAIM_OVERTURN ? CLAIM_APPROVED : CLAIM_DENIED;
+			n.decided_seq = seq;
+		}
 		break;
 	default: return error_set(err, REDRESS_E_INTERNAL, "unknown claim action %d", (int)action);
 	}
@@ -504,6 +577,10 @@ claims_encode_transition(struct buf *out, const struct claims_ev_transition *t, 
 	canon_object_begin(&w);
 	canon_key(&w, "claim");
 	canon_string(&w, t->claim);
+	if (t->action == CLAIM_APPEAL && t->deciders > 0) {
+		canon_key(&w, "deciders");
+		canon_int(&w, t->deciders);
+	}
 	if (t->action != CLAIM_SUBMIT) {
 		canon_key(&w, "reason");
 		if (t->reason != NULL)
@@ -631,6 +708,8 @@ claims_decode_transition(const struct event *ev, struct claims_ev_transition *t,
 {
 	static const char *const submit_keys[] = {"claim", NULL};
 	static const char *const keys[] = {"claim", "reason", NULL};
+	static const char *const appeal_keys[] = {"claim", "deciders", "reason", NULL};
+	int64_t deciders = 0;
 	enum redress_err rc;
 	size_t i;
 
@@ -641,17 +720,29 @@ claims_decode_transition(const struct event *ev, struct claims_ev_transition *t,
 	if (i == COUNT(action_events))
 		return error_set(err, REDRESS_E_INVALID, "unknown claims event type '%.64s'", ev->type);
 	t->action = (enum claim_action)i;
-	if ((rc = canon_only_keys(ev->data, t->action == CLAIM_SUBMIT ? submit_keys : keys, err)) !=
-	        REDRESS_OK ||
+	if ((rc = canon_only_keys(ev->data,
+	                          t->action == CLAIM_SUBMIT   ? submit_keys
+	                          : t->action == CLAIM_APPEAL ? appeal_keys
+	                                                      : keys,
+	                          err)) != REDRESS_OK ||
 	    (rc = canon_get_string_into(ev->data, "claim", t->claim, sizeof(t->claim), err)) != REDRESS_OK ||
 	    (rc = claims_id_check(t->claim, err)) != REDRESS_OK)
 		return rc;
 	if (t->action == CLAIM_SUBMIT)
 		return REDRESS_OK;
+	/* An appeal names its deciders since two were asked (claims.h); one decided those before. */
+	if (t->action == CLAIM_APPEAL && canon_find(ev->data, "deciders") != NULL) {
+		if ((rc = canon_get_int(ev->data, "deciders", &deciders, err)) != REDRESS_OK)
+			return rc;
+		if (deciders < 1 || deciders > CLAIMS_DECIDERS_MAX)
+			return error_set(err, REDRESS_E_INVALID, "field 'deciders' is not 1 to %d",
+			                 CLAIMS_DECIDERS_MAX);
+		t->deciders = (int)deciders;
+	}
 	if (canon_find(ev->data, "reason") == NULL)
 		return error_set(err, REDRESS_E_INVALID, "field 'reason' is missing");
 	/* A denial and an appeal's decision carry their reason (what she is told). */
-	rc = t->action == CLAIM_DENY || t->action == CLAIM_UPHOLD || t->action == CLAIM_OVERTURN
+	rc = claims_action_needs_reason(t->action)
 	         ? canon_get_string(ev->data, "reason", &t->reason, err)
 	         : canon_get_string_opt(ev->data, "reason", &t->reason, err);
 	if (rc != REDRESS_OK)
@@ -695,6 +786,9 @@ claim_update(struct store *store, const struct claim *c, struct redress_error *e
 		store_bind_int64(st, 6, (int64_t)c->decided_seq);
 	else
 		store_bind_null(st, 6);
+	store_bind_int64(st, 7, c->deciders);
+	store_bind_int64(st, 8, c->votes_upheld);
+	store_bind_int64(st, 9, c->votes_overturned);
 	return store_run(st, err);
 }
 
@@ -767,6 +861,34 @@ claims_took_part(struct store *store, const char *id, int round, const char *act
 	return actor_rows(store, CLAIMS_Q_TOOK_PART, id, round, actor, took_part_r, err);
 }
 
+int
+claims_action_on_appeal(enum claim_action action)
+{
+	return action == CLAIM_UPHOLD || action == CLAIM_OVERTURN || action == CLAIM_VOTE_UPHOLD ||
+	       action == CLAIM_VOTE_OVERTURN;
+}
+
+int
+claims_action_needs_reason(enum claim_action action)
+{
+	return action == CLAIM_DENY || claims_action_on_appeal(action);
+}
+
+enum redress_err
+claims_appeal_before(struct store *store, const struct claim *c, const char *actor, int *before_r,
+                     struct redress_error *err)
+{
+	enum redress_err rc;
+	int voted = 0;
+
+	if ((rc = claims_took_part(store, c->id, c->round, actor, before_r, err)) != REDRESS_OK || *before_r)
+		return rc;
+	if ((rc = actor_rows(store, CLAIMS_Q_VOTED_BY, c->id, c->round, actor, &voted, err)) != REDRESS_OK)
+		return rc;
+	*before_r = voted ? CLAIMS_BEFORE_VOTED : 0;
+	return REDRESS_OK;
+}
+
 enum redress_err
 claims_apply_transition(struct store *store, const struct claims_ev_transition *t, const char *actor,
                         uint64_t seq, struct redress_error *err)
@@ -781,13 +903,12 @@ claims_apply_transition(struct store *store, const struct claims_ev_transition *
 	if (t->action == CLAIM_APPROVE &&
 	    (rc = claims_approved_by(store, c.id, c.round, actor, &before, err)) != REDRESS_OK)
 		return rc;
-	if ((t->action == CLAIM_UPHOLD || t->action == CLAIM_OVERTURN) &&
-	    (rc = claims_took_part(store, c.id, c.round, actor, &before, err)) != REDRESS_OK)
+	if (claims_action_on_appeal(t->action) &&
+	    (rc = claims_appeal_before(store, &c, actor, &before, err)) != REDRESS_OK)
 		return rc;
-	if ((t->action == CLAIM_DENY || t->action == CLAIM_UPHOLD || t->action == CLAIM_OVERTURN) &&
-	    t->reason == NULL)
+	if (claims_action_needs_reason(t->action) && t->reason == NULL)
 		return error_set(err, REDRESS_E_INVALID, "a denial or an appeal's decision needs a reason");
-	if ((rc = claims_transition(&c, t->action, actor, before, seq, err)) != REDRESS_OK)
+	if ((rc = claims_transition(&c, t, actor, before, seq, err)) != REDRESS_OK)
 		return rc;
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_DECISION_INSERT, err)) == NULL)
 		return err->code;

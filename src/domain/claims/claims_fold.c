@@ -63,6 +63,9 @@ claims_fold_claim(struct audit_fold *fold, const struct claim *c)
 	    AUDIT_INT_VALUE(c->evidence),
 	    AUDIT_INT_VALUE(c->opened_seq),
 	    c->decided_seq != 0 ? AUDIT_INT_VALUE(c->decided_seq) : (struct audit_value){AUDIT_NULL, 0, NULL},
+	    AUDIT_INT_VALUE(c->deciders),
+	    AUDIT_INT_VALUE(c->votes_upheld),
+	    AUDIT_INT_VALUE(c->votes_overturned),
 	};
 
 	audit_fold_row(fold, CLAIMS_TABLE_CLAIMS, row, sizeof(row) / sizeof(row[0]));
@@ -287,29 +290,32 @@ fold_transition(struct claims_model *m, const struct event *ev, struct audit_fol
 	for (i = 0; i < h->napprovers; i++)
 		if (strcmp(h->approvers[i], ev->actor) == 0)
 			approved_before = 1;
-	if (t.action == CLAIM_UPHOLD || t.action == CLAIM_OVERTURN)
-		approved_before = part_before(h, ev->actor);
-	if ((t.action == CLAIM_DENY || t.action == CLAIM_UPHOLD || t.action == CLAIM_OVERTURN) &&
-	    t.reason == NULL)
+	/* On an appeal the list holds who voted on it (claims_appeal_before's fold). */
+	if (claims_action_on_appeal(t.action))
+		approved_before = part_before(h, ev->actor) ? CLAIMS_BEFORE_TOOK_PART
+		                  : approved_before         ? CLAIMS_BEFORE_VOTED
+		                                            : 0;
+	if (claims_action_needs_reason(t.action) && t.reason == NULL)
 		return error_set(err, REDRESS_E_INVALID, "a denial or an appeal's decision needs a reason");
 	if ((t.action == CLAIM_APPROVE || t.action == CLAIM_DENY) &&
 	    (rc = part_add(h, ev->actor, err)) != REDRESS_OK)
 		return rc;
-	if (t.action == CLAIM_APPROVE) {
-		/* Room for the approver first, so that a failure leaves the claim as it was. */
+	if (t.action == CLAIM_APPROVE || t.action == CLAIM_VOTE_UPHOLD || t.action == CLAIM_VOTE_OVERTURN) {
+		/* Room for the approver (or voter) first, so that a failure leaves the claim as it was. */
 		if ((grown = realloc(h->approvers, (size_t)(h->napprovers + 1) * sizeof(*grown))) == NULL)
 			return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
 		h->approvers = grown;
 	}
-	if ((rc = claims_transition(&h->c, t.action, ev->actor, approved_before, ev->seq, err)) != REDRESS_OK)
+	if ((rc = claims_transition(&h->c, &t, ev->actor, approved_before, ev->seq, err)) != REDRESS_OK)
 		return rc;
 	claims_fold_decision(fold, &t, h->c.round, ev->actor, ev->seq);
-	if (t.action == CLAIM_APPROVE && h->c.state != CLAIM_APPROVED) {
+	if ((t.action == CLAIM_APPROVE && h->c.state != CLAIM_APPROVED) || t.action == CLAIM_VOTE_UPHOLD ||
+	    t.action == CLAIM_VOTE_OVERTURN) {
 		if ((h->approvers[h->napprovers] = strdup(ev->actor)) == NULL)
 			return error_set(err, REDRESS_E_NOMEM, "out of memory folding claims");
 		h->napprovers++;
 	}
-	if (h->c.state == CLAIM_DENIED || h->c.state == CLAIM_APPEALED) {
+	if (h->c.state == CLAIM_DENIED || t.action == CLAIM_APPEAL) {
 		approvers_clear(h);
 		if (t.action == CLAIM_APPEAL && (rc = reviews_clear(h, err)) != REDRESS_OK)
 			return rc;

@@ -10,18 +10,20 @@
 #include "domain/claims/claims.h"
 #include "log/audit.h"
 
-#define CLAIMS_EV_OPENED    "claims.claim.opened"
-#define CLAIMS_EV_EVIDENCE  "claims.evidence.added"
-#define CLAIMS_EV_SUBMITTED "claims.claim.submitted"
-#define CLAIMS_EV_APPROVED  "claims.claim.approved"
-#define CLAIMS_EV_DENIED    "claims.claim.denied"
-#define CLAIMS_EV_APPEALED  "claims.claim.appealed"
-#define CLAIMS_EV_READ      "claims.evidence.read"
-#define CLAIMS_EV_REASONS   "claims.reasons.read"
-#define CLAIMS_EV_HARM      "claims.harm.claimed"
-#define CLAIMS_EV_HARM_REV  "claims.harm.reviewed"
-#define CLAIMS_EV_UPHELD    "claims.appeal.upheld"
-#define CLAIMS_EV_OVERTURN  "claims.appeal.overturned"
+#define CLAIMS_EV_OPENED        "claims.claim.opened"
+#define CLAIMS_EV_EVIDENCE      "claims.evidence.added"
+#define CLAIMS_EV_SUBMITTED     "claims.claim.submitted"
+#define CLAIMS_EV_APPROVED      "claims.claim.approved"
+#define CLAIMS_EV_DENIED        "claims.claim.denied"
+#define CLAIMS_EV_APPEALED      "claims.claim.appealed"
+#define CLAIMS_EV_READ          "claims.evidence.read"
+#define CLAIMS_EV_REASONS       "claims.reasons.read"
+#define CLAIMS_EV_HARM          "claims.harm.claimed"
+#define CLAIMS_EV_HARM_REV      "claims.harm.reviewed"
+#define CLAIMS_EV_UPHELD        "claims.appeal.upheld"
+#define CLAIMS_EV_OVERTURN      "claims.appeal.overturned"
+#define CLAIMS_EV_VOTE_UPHOLD   "claims.appeal.vote.upheld"
+#define CLAIMS_EV_VOTE_OVERTURN "claims.appeal.vote.overturned"
 
 /*
  * Sealed text is "s1:" and the base64 of a 24-byte nonce, the plain bytes
@@ -51,6 +53,7 @@ enum claims_statement {
 	CLAIMS_Q_DECISION_INSERT,
 	CLAIMS_Q_APPROVED_BY,
 	CLAIMS_Q_TOOK_PART,          /* did actor approve, deny or review a harm of a claim before a round */
+	CLAIMS_Q_VOTED_BY,           /* has actor voted on this round's appeal */
 	CLAIMS_Q_HARM_INSERT,        /* a harm named on a claim */
 	CLAIMS_Q_HARM_GET,           /* one harm of a claim: 1 row when named */
 	CLAIMS_Q_HARM_REVIEW_INSERT, /* a reviewer's verdict on a harm */
@@ -108,6 +111,7 @@ struct claims_ev_transition {
 	char claim[CLAIM_ID_MAX + 1];
 	enum claim_action action;
 	const char *reason;
+	int deciders; /* an appeal's: the members who must agree (0: not named, one decides) */
 };
 
 /* Reads the claim under the cursor st (CLAIMS_Q_GET's columns). */
@@ -121,15 +125,31 @@ const char *claims_action_event(enum claim_action action);
 int claims_action_parse(const char *text, enum claim_action *action_r);
 
 /*
- * The rules of a transition on the claim as it stands, shared by the
- * commands, replay and the fold: state, four eyes, the count of approvals.
- * actor is the event's; before is, for an approval, 1 when actor already
- * approved this round, and for an appeal's decision (uphold, overturn),
- * 1 when actor took part in an earlier round (claims_took_part).  On success c is the claim after the
- * transition (seq is the event's); on error c is unchanged and err names the state or the rule.
+ * The rules of a transition t on the claim as it stands, shared by the
+ * commands, replay and the fold: state, four eyes, the count of approvals,
+ * the appeal's members who must agree.  actor is the event's; before is,
+ * for an approval, 1 when actor already approved this round, and for an
+ * appeal's decision or vote CLAIMS_BEFORE_TOOK_PART when actor took part
+ * in an earlier round, CLAIMS_BEFORE_VOTED when it voted on this appeal
+ * (claims_appeal_before).  On success c is the claim after the transition
+ * (seq is the event's); on error c is unchanged and err names the state or
+ * the rule.
  */
-enum redress_err claims_transition(struct claim *c, enum claim_action action, const char *actor, int before,
-                                   uint64_t seq, struct redress_error *err);
+enum redress_err claims_transition(struct claim *c, const struct claims_ev_transition *t, const char *actor,
+                                   int before, uint64_t seq, struct redress_error *err);
+
+#define CLAIMS_BEFORE_TOOK_PART 1
+#define CLAIMS_BEFORE_VOTED     2
+#define CLAIMS_DECIDERS_MAX     9 /* an appeal's deciders, at most */
+
+/* The members who must agree on c's appeal (claims.h): 1 for an appeal made before two were asked. */
+int claims_deciders(const struct claim *c);
+/* The action decides or votes on an appeal; it needs a reason (a denial, an appeal's decision or vote). */
+int claims_action_on_appeal(enum claim_action action);
+int claims_action_needs_reason(enum claim_action action);
+/* *before_r for claims_transition on c's appeal: took part before, voted on it, or 0. */
+enum redress_err claims_appeal_before(struct store *store, const struct claim *c, const char *actor,
+                                      int *before_r, struct redress_error *err);
 
 /* 1 in *took_part_r when actor approved or denied claim id, or reviewed one of its harms, before round. */
 enum redress_err claims_took_part(struct store *store, const char *id, int round, const char *actor,

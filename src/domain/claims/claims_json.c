@@ -8,13 +8,27 @@
 #include "domain/claims/claims.h"
 #include "log/tlog.h"
 
+/* An appeal's part of a claim: the members who must agree, and the votes given while they do not yet. */
+static void
+appeal_json(json_t *o, const struct claim *c)
+{
+	if (o != NULL && c->round > 0)
+		json_object_set_new(o, "appeal",
+		                    json_pack("{s:i, s:i, s:i}", "deciders",
+		                              c->deciders > 1 ? c->deciders : 1, "votes_upheld",
+		                              c->votes_upheld, "votes_overturned", c->votes_overturned));
+}
+
 json_t *
 claim_json(const struct claim *c)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "id", c->id, "program", c->program,
-	                 "victim", c->victim, "claimant", c->claimant, "state", claim_state_name(c->state),
-	                 "approvals", c->approvals, "approvals_needed", c->approvals_needed, "evidence",
-	                 c->evidence);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "id", c->id, "program", c->program,
+	                      "victim", c->victim, "claimant", c->claimant, "state",
+	                      claim_state_name(c->state), "approvals", c->approvals, "approvals_needed",
+	                      c->approvals_needed, "evidence", c->evidence);
+
+	appeal_json(o, c);
+	return o;
 }
 
 struct file_out {
@@ -107,6 +121,7 @@ claim_file_json(struct store *store, const struct actor *actor, const struct reg
 	              (json_int_t)c.opened_seq, "decided_event",
 	              c.decided_seq != 0 ? json_integer((json_int_t)c.decided_seq) : json_null(), "evidence",
 	              out.evidence, "history", out.history);
+	appeal_json(o, &c);
 	if (o == NULL || json_object_set(o, "harms", out.harms) != 0) {
 		json_decref(o);
 		o = NULL;

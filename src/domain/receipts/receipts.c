@@ -103,7 +103,9 @@ concern_event(struct concern *c, const char *type, json_t *data)
 	}
 	if (strcmp(type, "claims.claim.submitted") == 0 || strcmp(type, "claims.claim.approved") == 0 ||
 	    strcmp(type, "claims.claim.denied") == 0 || strcmp(type, "claims.claim.appealed") == 0 ||
-	    strcmp(type, "claims.appeal.upheld") == 0 || strcmp(type, "claims.appeal.overturned") == 0) {
+	    strcmp(type, "claims.appeal.upheld") == 0 || strcmp(type, "claims.appeal.overturned") == 0 ||
+	    strcmp(type, "claims.appeal.vote.upheld") == 0 ||
+	    strcmp(type, "claims.appeal.vote.overturned") == 0) {
 		const char *claim = str(data, "claim");
 
 		return claim != NULL && idset_has(&c->claims, claim);
@@ -363,6 +365,8 @@ static const struct {
     {"claims.claim.appealed", N_("Claim appealed")},
     {"claims.appeal.upheld", N_("Appeal decided: the denial upheld")},
     {"claims.appeal.overturned", N_("Appeal decided: the claim approved")},
+    {"claims.appeal.vote.upheld", N_("Appeal: one member voted to uphold the denial (two must agree)")},
+    {"claims.appeal.vote.overturned", N_("Appeal: one member voted to approve the claim (two must agree)")},
     {"entitlements.entitlement.booked", N_("Entitlement booked")},
     {"entitlements.entitlement.changed", N_("Entitlement changed")},
     {"payments.order.created", N_("Payment ordered")},
