@@ -535,7 +535,12 @@ static const char *const edge_data[] = {
     "V-000009\",\"s1:k\"],"
     "\"nested\":{\"deeper\":{\"n\":[[[\"R-000001\"]]],\"victim\":\"V-000001\"}},\"summary\":\"\"}",
     "{}",
+    /* As deep as the public part may nest. */
+    "{\"a\":[[[[[[[[[[1]]]]]]]]]],\"region\":[[[[[[[[[[\"V-000001\"]]]]]]]]]]}",
 };
+
+/* A region two deeper still: a registration's is replaced by its commitment, any other type's is refused. */
+#define DEEP_REGION "{\"region\":[[[[[[[[[[[[\"V-000001\"]]]]]]]]]]]]}"
 
 static const char *const edge_types[] = {
     "registry.person.registered", "registry.consent.recorded", "programs.program.added",
@@ -577,6 +582,27 @@ test_projection_is_the_reference(void **state)
 			                 REDRESS_OK);
 			assert_same_projection(key, bytes.data, bytes.len);
 		}
+	for (j = 0; j < sizeof(edge_types) / sizeof(edge_types[0]); j++) {
+		struct buf a, b;
+
+		buf_reset(&bytes);
+		assert_int_equal(tlog_encode_event_version(&bytes, 3, "ada", ats[0], DEEP_REGION,
+		                                           strlen(DEEP_REGION), "AAECAwQFBgcICQoLDA0ODw==", 7,
+		                                           edge_types[j], &err),
+		                 REDRESS_OK);
+		if (j == 0) {
+			assert_same_projection(key, bytes.data, bytes.len);
+			continue;
+		}
+		buf_init(&a, TLOG_EVENT_MAX);
+		buf_init(&b, TLOG_EVENT_MAX);
+		assert_int_equal(report_feed_project(key, bytes.data, bytes.len, &a, &err),
+		                 REDRESS_E_TAMPERED);
+		assert_int_not_equal(feed_reference_project(key, bytes.data, bytes.len, &b, &err),
+		                     REDRESS_OK);
+		buf_free(&a);
+		buf_free(&b);
+	}
 	buf_free(&bytes);
 }
 
@@ -608,6 +634,10 @@ test_projection_refuses(void **state)
 	    "\",\"seq\":1,\"type\":\"x.y\",\"v\":3}",
 	    "{\"actor\":\"a\",\"at\":\"2026-12-0\xe5\x92\x8c\",\"data\":{},\"salt\":\"AAECAwQFBgcICQoLDA0ODw="
 	    "=\",\"seq\":1,\"type\":\"x.y\",\"v\":3}",
+	    /* Nested one deeper than the public part may (the first projection refused it too). */
+	    "{\"actor\":\"a\",\"at\":\"2026-12-07T00:00:00Z\",\"data\":{\"a\":[[[[[[[[[[[1]]]]]]]]]]]},"
+	    "\"salt\":"
+	    "\"AAECAwQFBgcICQoLDA0ODw==\",\"seq\":1,\"type\":\"x.y\",\"v\":3}",
 	};
 	struct redress_error err;
 	struct buf out;

@@ -340,6 +340,28 @@ scrub_write(const struct seal_key *key, struct canon *c, const struct canon_node
 	}
 }
 
+/*
+ * How deep the public part may nest (its root at 0), as report_json_canon
+ * allows and so as the first projection did: an event nested deeper never
+ * had a public part, and must not get one now.
+ */
+#define PUBLIC_DEPTH_MAX (CANON_MAX_DEPTH - 4)
+
+/* How deep n nests: 0 for a scalar, one more than its deepest member or item for a container. */
+static unsigned
+node_height(const struct canon_node *n)
+{
+	const struct canon_node *m;
+	unsigned h = 0, mh;
+
+	if (n->type != CANON_OBJECT && n->type != CANON_ARRAY)
+		return 0;
+	for (m = canon_first(n); m < canon_end(n); m = canon_next(m))
+		if ((mh = node_height(m)) > h)
+			h = mh;
+	return h + 1;
+}
+
 /* "f:" and 64 hex digits, with the NUL. */
 #define FIELD_TEXT_SIZE (sizeof(FEED_FIELD_PREFIX) + 2 * HASH_KEYED256_SIZE)
 /* The most bytes a withholdable field's shown value may take (as the first projection allowed). */
@@ -360,6 +382,8 @@ field_commit_node(const struct seal_key *key, const uint8_t fsalt[HASH_KEYED256_
 	struct canon c;
 	enum redress_err rc;
 
+	if (v != NULL && node_height(v) > PUBLIC_DEPTH_MAX)
+		return error_set(err, REDRESS_E_TAMPERED, "field '%s' is nested too deep", field);
 	buf_reset(scratch);
 	canon_init(&c, scratch);
 	if (v == NULL)
@@ -447,6 +471,16 @@ feed_project(const struct seal_key *key, const char *event, size_t len, struct b
 		if (fsalts != NULL) {
 			memcpy(fsalts[i], fs, sizeof(fs));
 			present[i] = 1;
+		}
+	}
+	/* The data's members sit at depth 2 of the public part; the withholdable ones are replaced. */
+	for (m = canon_first(data); m < canon_end(data); m = canon_next(m)) {
+		for (i = 0; i < n && strcmp(over[i].name, m->key) != 0; i++)
+			;
+		if (i == n && node_height(m) > PUBLIC_DEPTH_MAX - 2) {
+			rc = error_set(err, REDRESS_E_TAMPERED, "event %lld: its data is nested too deep",
+			               (long long)seq->num);
+			goto out;
 		}
 	}
 	/* In the order of the data's members (insertion sort: there are two). */
