@@ -21,7 +21,7 @@ MESON ?= meson
 NINJA ?= ninja
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 5
-FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program fuzz_camt fuzz_report fuzz_http fuzz_form fuzz_cosig fuzz_receipt fuzz_casework fuzz_archive fuzz_romanize
+FUZZ_TARGETS = fuzz_note fuzz_money fuzz_event fuzz_csv fuzz_program fuzz_camt fuzz_report fuzz_http fuzz_form fuzz_cosig fuzz_receipt fuzz_casework fuzz_archive fuzz_romanize fuzz_feed_project
 
 .PHONY: all deps build run test test-unit test-browser test-san test-fuzz test-release test-build-only bench bench-scale fuzz format clean
 

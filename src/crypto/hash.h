@@ -33,6 +33,14 @@ void hash_sha256_init(struct hash_sha256 *state);
 void hash_sha256_update(struct hash_sha256 *state, const void *data, size_t len);
 void hash_sha256_final(struct hash_sha256 *state, uint8_t out[HASH_SHA256_SIZE]);
 
+/*
+ * SHA-256 uses the CPU's SHA extensions where it has them, libsodium
+ * elsewhere (the same digests).  For tests: allow 0 keeps to libsodium
+ * from now on, 1 goes back to the default; returns 1 when the extensions
+ * are now in use.  States begun before keep their own.
+ */
+int hash_sha256_accelerate(int allow);
+
 #define HASH_KEYED128_KEY_SIZE 16
 #define HASH_KEYED128_SIZE     16
 

@@ -9,7 +9,11 @@
  * changed amount, day or region fails naming the line; a withheld region's
  * commitment opens to no guessed region under any salt a reader has; and
  * a log without the projection still writes version 2 and cannot make a
- * public part.
+ * public part.  The projection (report_feed_project, over the canonical
+ * bytes) gives, byte for byte, the public part of the first projection
+ * over jansson (support/feed_reference.c) for every event the fixture
+ * wrote and for events made to reach each of its rules; so no leaf of a
+ * version-3 event already written changes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +29,7 @@
 #include "core/mem.h"
 #include "crypto/keydir.h"
 #include "domain/reports/reports.h"
+#include "feed_reference.h"
 #include "log/merkle.h"
 #include "log/tlog.h"
 #include "logfix.h"
@@ -485,6 +490,169 @@ test_without_projection(void **state)
 	buf_free(&part);
 }
 
+/* The new projection and the reference give the same bytes for event (or both refuse it). */
+static void
+assert_same_projection(const struct seal_key *key, const char *event, size_t len)
+{
+	struct redress_error err, ref_err;
+	struct buf got, want;
+	enum redress_err rc, ref_rc;
+
+	buf_init(&got, TLOG_EVENT_MAX + 1024);
+	buf_init(&want, TLOG_EVENT_MAX + 1024);
+	rc = report_feed_project(key, event, len, &got, &err);
+	ref_rc = feed_reference_project(key, event, len, &want, &ref_err);
+	if (rc != REDRESS_OK || ref_rc != REDRESS_OK || got.len != want.len ||
+	    memcmp(got.data, want.data, got.len) != 0)
+		print_error("event %.*s\n new (%d %s): %s\n ref (%d %s): %s\n", (int)len, event, rc,
+		            rc == REDRESS_OK ? "" : err.message, got.data != NULL ? got.data : "", ref_rc,
+		            ref_rc == REDRESS_OK ? "" : ref_err.message, want.data != NULL ? want.data : "");
+	assert_int_equal(rc, REDRESS_OK);
+	assert_int_equal(ref_rc, REDRESS_OK);
+	assert_int_equal(got.len, want.len);
+	assert_memory_equal(got.data, want.data, got.len);
+	buf_free(&got);
+	buf_free(&want);
+}
+
+/* Data made to reach each rule of the projection, under the types that treat it differently. */
+static const char *const edge_data[] = {
+    /* The region and decade: present, missing, null, sealed, a pseudonym, not a string, a negative year. */
+    "{\"birth_year\":1999,\"region\":\"KR-11\"}",
+    "{\"a\":1,\"zz\":2}",
+    "{\"birth_year\":null,\"region\":null}",
+    "{\"birth_year\":\"s1:AAAA\",\"region\":\"s1:BBBB\"}",
+    "{\"birth_year\":-1925,\"region\":\"V-123456\"}",
+    "{\"birth_year\":9223372036854775807,\"region\":{\"code\":\"KR-11\",\"victim\":\"V-000001\"}}",
+    "{\"birth_year\":-9223372036854775808,\"region\":[\"V-000001\",\"KR-11\",[\"R-000002\"]]}",
+    "{\"beneficiary\":\"x\",\"c\":\"plain\",\"region\":\"X\",\"z\":[1,true,null,\"s1:in-array\"]}",
+    /* Committed members, an id_index, pseudonyms inside text and arrays, and what looks like one but is not.
+     */
+    "{\"id_index\":\"abc\",\"identity\":\"s1:xyz\",\"name\":\"\\u0001 \\\"q\\\" \\\\ \\n\",\"note\":"
+    "\"for V-000001 and "
+    "R-000002\",\"ref\":\"KR-11\",\"w\":\"XV-123456\",\"x\":\"V-12345\",\"y\":\"-123456\"}",
+    "{\"list\":[{\"pseudonym\":\"V-000001\",\"reason\":\"\xed\x95\x9c\xea\xb5\xad\"},\"a "
+    "V-000009\",\"s1:k\"],"
+    "\"nested\":{\"deeper\":{\"n\":[[[\"R-000001\"]]],\"victim\":\"V-000001\"}},\"summary\":\"\"}",
+    "{}",
+    /* As deep as the public part may nest. */
+    "{\"a\":[[[[[[[[[[1]]]]]]]]]],\"region\":[[[[[[[[[[\"V-000001\"]]]]]]]]]]}",
+};
+
+/* A region two deeper still: a registration's is replaced by its commitment, any other type's is refused. */
+#define DEEP_REGION "{\"region\":[[[[[[[[[[[[\"V-000001\"]]]]]]]]]]]]}"
+
+static const char *const edge_types[] = {
+    "registry.person.registered", "registry.consent.recorded", "programs.program.added",
+    "pledges.pledge.added",       "reports.report.published",  "log.created",
+    "claims.claim.opened",
+};
+
+static void
+test_projection_is_the_reference(void **state)
+{
+	struct fix *f = *state;
+	const struct seal_key *key = keydir_index_key(f->lf->kd);
+	static const char *const actors[] = {"ada", "s1:sealed-actor", "V-000001", "\xe5\x92\x8c"};
+	static const char *const ats[] = {"2026-12-07T20:00:00Z", "2026-12-07",
+	                                  "\xe5\x92\x8c\xe5\x92\x8c\xe5\x92\x8c-1"};
+	struct redress_error err;
+	struct buf bytes;
+	uint64_t size = logfix_size(f->lf), seq;
+	size_t i, j, n = 0;
+
+	buf_init(&bytes, TLOG_EVENT_MAX);
+	/* Every event the fixture wrote of version 3: the demo's types and the registrations. */
+	for (seq = 1; seq < size; seq++) {
+		buf_reset(&bytes);
+		assert_int_equal(tlog_event_bytes(f->lf->log, seq, &bytes, &err), REDRESS_OK);
+		assert_int_equal(tlog_event_version(bytes.data, bytes.len), 3);
+		assert_same_projection(key, bytes.data, bytes.len);
+		n++;
+	}
+	assert_int_equal(n, NDEMO + NPEOPLE);
+	/* And the edges, under each kind of type, actor and time. */
+	for (i = 0; i < sizeof(edge_data) / sizeof(edge_data[0]); i++)
+		for (j = 0; j < sizeof(edge_types) / sizeof(edge_types[0]); j++) {
+			buf_reset(&bytes);
+			assert_int_equal(tlog_encode_event_version(
+			                     &bytes, 3, actors[(i + j) % 4], ats[(i + j) % 3], edge_data[i],
+			                     strlen(edge_data[i]), "AAECAwQFBgcICQoLDA0ODw==", i * 10 + j,
+			                     edge_types[j], &err),
+			                 REDRESS_OK);
+			assert_same_projection(key, bytes.data, bytes.len);
+		}
+	for (j = 0; j < sizeof(edge_types) / sizeof(edge_types[0]); j++) {
+		struct buf a, b;
+
+		buf_reset(&bytes);
+		assert_int_equal(tlog_encode_event_version(&bytes, 3, "ada", ats[0], DEEP_REGION,
+		                                           strlen(DEEP_REGION), "AAECAwQFBgcICQoLDA0ODw==", 7,
+		                                           edge_types[j], &err),
+		                 REDRESS_OK);
+		if (j == 0) {
+			assert_same_projection(key, bytes.data, bytes.len);
+			continue;
+		}
+		buf_init(&a, TLOG_EVENT_MAX);
+		buf_init(&b, TLOG_EVENT_MAX);
+		assert_int_equal(report_feed_project(key, bytes.data, bytes.len, &a, &err),
+		                 REDRESS_E_TAMPERED);
+		assert_int_not_equal(feed_reference_project(key, bytes.data, bytes.len, &b, &err),
+		                     REDRESS_OK);
+		buf_free(&a);
+		buf_free(&b);
+	}
+	buf_free(&bytes);
+}
+
+/* What is not an event of version 3 is refused, naming the event, and nothing is made of it. */
+static void
+test_projection_refuses(void **state)
+{
+	struct fix *f = *state;
+	const struct seal_key *key = keydir_index_key(f->lf->kd);
+	static const char *const bad[] = {
+	    "",
+	    "[]",
+	    "{\"actor\":\"a\"}",
+	    "{\"at\":\"2026-12-07\",\"type\":\"x.y\"}",
+	    /* Not canonical: white space, keys out of order. */
+	    "{ "
+	    "\"actor\":\"a\",\"at\":\"2026-12-07T00:00:00Z\",\"data\":{},\"salt\":\"AAECAwQFBgcICQoLDA0ODw=="
+	    "\","
+	    "\"seq\":1,\"type\":\"x.y\",\"v\":3}",
+	    "{\"at\":\"2026-12-07T00:00:00Z\",\"actor\":\"a\",\"data\":{},\"salt\":\"AAECAwQFBgcICQoLDA0ODw=="
+	    "\","
+	    "\"seq\":1,\"type\":\"x.y\",\"v\":3}",
+	    /* A salt of the wrong size, a time too short, data not an object, a day that cuts a character. */
+	    "{\"actor\":\"a\",\"at\":\"2026-12-07T00:00:00Z\",\"data\":{},\"salt\":\"AAEC\",\"seq\":1,"
+	    "\"type\":\"x.y\",\"v\":3}",
+	    "{\"actor\":\"a\",\"at\":\"2026\",\"data\":{},\"salt\":\"AAECAwQFBgcICQoLDA0ODw==\",\"seq\":1,"
+	    "\"type\":\"x.y\",\"v\":3}",
+	    "{\"actor\":\"a\",\"at\":\"2026-12-07T00:00:00Z\",\"data\":[],\"salt\":\"AAECAwQFBgcICQoLDA0ODw=="
+	    "\",\"seq\":1,\"type\":\"x.y\",\"v\":3}",
+	    "{\"actor\":\"a\",\"at\":\"2026-12-0\xe5\x92\x8c\",\"data\":{},\"salt\":\"AAECAwQFBgcICQoLDA0ODw="
+	    "=\",\"seq\":1,\"type\":\"x.y\",\"v\":3}",
+	    /* Nested one deeper than the public part may (the first projection refused it too). */
+	    "{\"actor\":\"a\",\"at\":\"2026-12-07T00:00:00Z\",\"data\":{\"a\":[[[[[[[[[[[1]]]]]]]]]]]},"
+	    "\"salt\":"
+	    "\"AAECAwQFBgcICQoLDA0ODw==\",\"seq\":1,\"type\":\"x.y\",\"v\":3}",
+	};
+	struct redress_error err;
+	struct buf out;
+	size_t i;
+
+	buf_init(&out, TLOG_EVENT_MAX);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_reset(&out);
+		assert_int_equal(report_feed_project(key, bad[i], strlen(bad[i]), &out, &err),
+		                 REDRESS_E_TAMPERED);
+		assert_non_null(strstr(err.message, "event"));
+	}
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -494,6 +662,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_relabelled_line_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_withheld_region_opens_to_no_guess, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_without_projection, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_projection_is_the_reference, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_projection_refuses, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

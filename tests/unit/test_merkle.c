@@ -5,11 +5,15 @@
  *
  * The reference below hashes by concatenating bytes into a buffer and calling
  * hash_sha256 once, so it shares no code with merkle.c beyond SHA-256.
+ * SHA-256 itself, on the CPU's SHA extensions where it has them, is held to
+ * FIPS 180-4's examples and to libsodium's on every length up to a few
+ * blocks, whole and in pieces.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1504,10 +1508,86 @@ test_write_failures(void **state)
 	free(d);
 }
 
+static void
+digest_is(const char *hex, const uint8_t d[HS])
+{
+	char got[2 * HS + 1];
+	size_t i;
+
+	for (i = 0; i < HS; i++)
+		snprintf(got + 2 * i, 3, "%02x", d[i]);
+	assert_string_equal(got, hex);
+}
+
+/* SHA-256 of data as hash_sha256 gives it, and as three updates split at a and b give it. */
+static void
+sha256_both_ways(const uint8_t *data, size_t len, size_t a, size_t b, uint8_t whole[HS], uint8_t parts[HS])
+{
+	struct hash_sha256 st;
+
+	hash_sha256(data, len, whole);
+	hash_sha256_init(&st);
+	hash_sha256_update(&st, data, a);
+	hash_sha256_update(&st, data + a, b - a);
+	hash_sha256_update(&st, data + b, len - b);
+	hash_sha256_final(&st, parts);
+}
+
+static void
+test_sha256_extensions(void **state)
+{
+	static uint8_t data[1000000];
+	uint8_t d[HS], fast[HS], fast_parts[HS], slow[HS], slow_parts[HS];
+	uint32_t x = 12345;
+	size_t len, a, b, i;
+	int accelerated;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++) {
+		x = x * 1103515245u + 12345u;
+		data[i] = (uint8_t)(x >> 16);
+	}
+	accelerated = hash_sha256_accelerate(1);
+	print_message("SHA-256 on the CPU's SHA extensions: %s\n",
+	              accelerated ? "yes" : "no (libsodium's alone)");
+	/* FIPS 180-4's examples. */
+	hash_sha256("", 0, d);
+	digest_is("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", d);
+	hash_sha256("abc", 3, d);
+	digest_is("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", d);
+	hash_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, d);
+	digest_is("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", d);
+	{
+		static uint8_t as[1000000];
+
+		memset(as, 'a', sizeof(as));
+		hash_sha256(as, sizeof(as), d);
+		digest_is("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", d);
+	}
+	/* Every length up to five blocks, and some long ones, in pieces across block edges; as libsodium. */
+	for (len = 0; len <= 330 || len < sizeof(data); len = len <= 330 ? len + 1 : len * 3 + 7) {
+		if (len > sizeof(data))
+			len = sizeof(data);
+		a = len / 3;
+		b = len - len / 5;
+		hash_sha256_accelerate(1);
+		sha256_both_ways(data, len, a, b, fast, fast_parts);
+		hash_sha256_accelerate(0);
+		sha256_both_ways(data, len, a, b, slow, slow_parts);
+		assert_memory_equal(fast, slow, HS);
+		assert_memory_equal(fast_parts, slow, HS);
+		assert_memory_equal(slow_parts, slow, HS);
+		if (len == sizeof(data))
+			break;
+	}
+	assert_int_equal(hash_sha256_accelerate(1), accelerated);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sha256_extensions),
 	    cmocka_unit_test(test_empty_tree),
 	    cmocka_unit_test(test_hand_derivation),
 	    cmocka_unit_test(test_known_roots),

@@ -36,7 +36,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/canon.h"
 #include "core/mem.h"
+#include "core/text.h"
 #include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "crypto/seal.h"
@@ -102,27 +104,66 @@ names_pseudonym(const char *s)
 	return 0;
 }
 
-static json_t *
-commit_as(const struct seal_key *key, const char *value, const char *prefix)
+#define COMMIT_TEXT_SIZE (SEAL_INDEX_TEXT_SIZE + 4) /* "s1:" and 64 hex digits at most, with the NUL */
+
+/*
+ * The commitment to value as text: prefix and 32 hex digits of its blind
+ * index under the feed's domain, or with prefix "" all 64 (as the
+ * registry reads an id_index).
+ */
+static void
+commit_text(const struct seal_key *key, const char *value, const char *prefix, char text[COMMIT_TEXT_SIZE])
 {
-	char hex[SEAL_INDEX_TEXT_SIZE], text[SEAL_INDEX_TEXT_SIZE + 4];
+	char hex[SEAL_INDEX_TEXT_SIZE], small[512];
+	size_t vlen = strlen(value), plen = strlen(prefix), digits = prefix[0] == '\0' ? 64 : FEED_COMMIT_HEX;
 	struct buf in;
 
-	buf_init(&in, TLOG_EVENT_MAX);
-	buf_puts(&in, FEED_DOMAIN);
-	buf_puts(&in, value);
-	seal_blind_index(key, in.data != NULL ? in.data : FEED_DOMAIN, hex);
-	buf_free(&in);
-	/* A blind index stays 64 hex digits, as the registry reads it. */
-	snprintf(text, sizeof(text), "%s%.*s", prefix, prefix[0] == '\0' ? 64 : FEED_COMMIT_HEX, hex);
-	return json_string(text);
+	if (vlen < sizeof(small) - sizeof(FEED_DOMAIN)) {
+		/* The common case, without an allocation: a pseudonym, a name, a sealed field. */
+		memcpy(small, FEED_DOMAIN, sizeof(FEED_DOMAIN) - 1);
+		memcpy(small + sizeof(FEED_DOMAIN) - 1, value, vlen + 1);
+		seal_blind_index(key, small, hex);
+	} else {
+		buf_init(&in, TLOG_EVENT_MAX);
+		buf_puts(&in, FEED_DOMAIN);
+		buf_puts(&in, value);
+		seal_blind_index(key, in.data != NULL ? in.data : FEED_DOMAIN, hex);
+		buf_free(&in);
+	}
+	memcpy(text, prefix, plen);
+	memcpy(text + plen, hex, digits);
+	text[plen + digits] = '\0';
 }
 
-/* "c:" and 32 hex digits; sealed text keeps its "s1:" form, so that it still reads as sealed. */
+/* "c:", or "s1:" for sealed text, so that it still reads as sealed. */
+static const char *
+commit_prefix(const char *value)
+{
+	return strncmp(value, "s1:", 3) == 0 ? "s1:" : "c:";
+}
+
 static json_t *
 commit(const struct seal_key *key, const char *value)
 {
-	return commit_as(key, value, strncmp(value, "s1:", 3) == 0 ? "s1:" : "c:");
+	char text[COMMIT_TEXT_SIZE];
+
+	commit_text(key, value, commit_prefix(value), text);
+	return json_string(text);
+}
+
+/* The commitment to the value of member name: an id_index keeps all its 64 digits and no prefix. */
+static void
+commit_member_text(const struct seal_key *key, const char *name, const char *value,
+                   char text[COMMIT_TEXT_SIZE])
+{
+	commit_text(key, value, strcmp(name, "id_index") == 0 ? "" : commit_prefix(value), text);
+}
+
+/* Whether a member key's string value s is replaced by its commitment. */
+static int
+committed_member(const char *key, const char *s)
+{
+	return committed_key(key) || names_pseudonym(s) || strncmp(s, "s1:", 3) == 0;
 }
 
 /* Replaces, in v (an object or array, recursively), what identifies. */
@@ -136,14 +177,12 @@ feed_scrub(const struct seal_key *key, json_t *v)
 	if (json_is_object(v)) {
 		json_object_foreach(v, k, item)
 		{
-			if (json_is_string(item) &&
-			    (committed_key(k) || names_pseudonym(json_string_value(item)) ||
-			     strncmp(json_string_value(item), "s1:", 3) == 0))
-				json_object_set_new(v, k,
-				                    strcmp(k, "id_index") == 0
-				                        ? commit_as(key, json_string_value(item), "")
-				                        : commit(key, json_string_value(item)));
-			else
+			if (json_is_string(item) && committed_member(k, json_string_value(item))) {
+				char text[COMMIT_TEXT_SIZE];
+
+				commit_member_text(key, k, json_string_value(item), text);
+				json_object_set_new(v, k, json_string(text));
+			} else
 				feed_scrub(key, item);
 		}
 	} else if (json_is_array(v)) {
@@ -226,11 +265,10 @@ field_commit(const uint8_t fsalt[HASH_KEYED256_SIZE], json_t *value, json_t **c_
 	return rc;
 }
 
-/* The event's salt as bytes; REDRESS_E_TAMPERED when it has none of the right size. */
+/* The event's salt (its base64 text) as bytes; REDRESS_E_TAMPERED when it has none of the right size. */
 static enum redress_err
-event_salt_bytes(json_t *ev, uint64_t seq, uint8_t salt[TLOG_SALT_SIZE + 3], struct redress_error *err)
+event_salt_bytes(const char *text, int64_t seq, uint8_t salt[TLOG_SALT_SIZE + 3], struct redress_error *err)
 {
-	const char *text = json_string_value(json_object_get(ev, "salt"));
 	size_t len = 0;
 
 	if (text == NULL ||
@@ -242,84 +280,269 @@ event_salt_bytes(json_t *ev, uint64_t seq, uint8_t salt[TLOG_SALT_SIZE + 3], str
 }
 
 /*
- * The public part of the event ev (its parsed bytes, which this changes)
- * as a new object in *pub_r: {"actor","data","day","seq","type","v"}, the
- * data scrubbed as the feed scrubs it and each withholdable field replaced
- * by its salted commitment.  With fsalts non-NULL, each withholdable
- * field's salt is kept there (field i of feed_withholdable at i; present[i]
- * set) for the feed to open it.
+ * The projection walks the event's canonical bytes (canon_read, into a
+ * flat array of nodes, no allocation per value) and writes the public part
+ * straight out through the canonical writer: members keep their order, so
+ * nothing is sorted, and only the strings that identify are rewritten.
+ * Its bytes are those of the first projection over jansson
+ * (tests/support/feed_reference.c), which test_feed and fuzz_feed_project
+ * hold it to: the leaves of the version-3 events already written depend on
+ * them.
+ */
+
+/* A string member of obj, or NULL when it is missing or not a string. */
+static const char *
+member_string(const struct canon_node *obj, const char *key)
+{
+	const struct canon_node *n = canon_find(obj, key);
+
+	return n != NULL && n->type == CANON_STRING ? n->str : NULL;
+}
+
+/*
+ * Writes n, the value of member name (NULL for an array's item), scrubbed
+ * as feed_scrub scrubs it: a string that identifies becomes its
+ * commitment, objects and arrays are walked (canon_read bounds the depth).
+ */
+static void
+scrub_write(const struct seal_key *key, struct canon *c, const struct canon_node *n, const char *name)
+{
+	const struct canon_node *m;
+	char text[COMMIT_TEXT_SIZE];
+
+	switch (n->type) {
+	case CANON_STRING:
+		if (name != NULL && committed_member(name, n->str)) {
+			commit_member_text(key, name, n->str, text);
+			canon_string(c, text);
+		} else if (name == NULL && names_pseudonym(n->str)) {
+			commit_text(key, n->str, commit_prefix(n->str), text);
+			canon_string(c, text);
+		} else {
+			canon_string(c, n->str);
+		}
+		break;
+	case CANON_OBJECT:
+		canon_object_begin(c);
+		for (m = canon_first(n); m < canon_end(n); m = canon_next(m)) {
+			canon_key(c, m->key);
+			scrub_write(key, c, m, m->key);
+		}
+		canon_object_end(c);
+		break;
+	case CANON_ARRAY:
+		canon_array_begin(c);
+		for (m = canon_first(n); m < canon_end(n); m = canon_next(m))
+			scrub_write(key, c, m, NULL);
+		canon_array_end(c);
+		break;
+	default: canon_write_node(c, n);
+	}
+}
+
+/*
+ * How deep the public part may nest (its root at 0), as report_json_canon
+ * allows and so as the first projection did: an event nested deeper never
+ * had a public part, and must not get one now.
+ */
+#define PUBLIC_DEPTH_MAX (CANON_MAX_DEPTH - 4)
+
+/* How deep n nests: 0 for a scalar, one more than its deepest member or item for a container. */
+static unsigned
+node_height(const struct canon_node *n)
+{
+	const struct canon_node *m;
+	unsigned h = 0, mh;
+
+	if (n->type != CANON_OBJECT && n->type != CANON_ARRAY)
+		return 0;
+	for (m = canon_first(n); m < canon_end(n); m = canon_next(m))
+		if ((mh = node_height(m)) > h)
+			h = mh;
+	return h + 1;
+}
+
+/* "f:" and 64 hex digits, with the NUL. */
+#define FIELD_TEXT_SIZE (sizeof(FEED_FIELD_PREFIX) + 2 * HASH_KEYED256_SIZE)
+/* The most bytes a withholdable field's shown value may take (as the first projection allowed). */
+#define FIELD_VALUE_MAX 4096
+
+/*
+ * The salted commitment (field_commit) to member field of data as the feed
+ * shows it: scrubbed when scrub is set, a birth year as its decade, null
+ * when missing.  scratch (max FIELD_VALUE_MAX) holds its canonical bytes.
  */
 static enum redress_err
-feed_public(const struct seal_key *key, json_t *ev, json_t **pub_r,
-            uint8_t fsalts[FEED_WITHHOLDABLE][HASH_KEYED256_SIZE], int present[FEED_WITHHOLDABLE],
-            struct redress_error *err)
+field_commit_node(const struct seal_key *key, const uint8_t fsalt[HASH_KEYED256_SIZE],
+                  const struct canon_node *data, const char *field, int scrub, struct buf *scratch,
+                  char text[FIELD_TEXT_SIZE], struct redress_error *err)
 {
-	const char *type = json_string_value(json_object_get(ev, "type"));
-	const char *at = json_string_value(json_object_get(ev, "at"));
-	const char *actor = json_string_value(json_object_get(ev, "actor"));
-	json_t *data = json_object_get(ev, "data"), *seqv = json_object_get(ev, "seq"), *actor_v;
-	uint8_t salt[TLOG_SALT_SIZE + 3], fs[HASH_KEYED256_SIZE];
-	char day[16];
-	size_t i;
-	enum redress_err rc = REDRESS_OK;
+	const struct canon_node *v = canon_find(data, field);
+	uint8_t h[HASH_KEYED256_SIZE];
+	struct canon c;
+	enum redress_err rc;
 
-	*pub_r = NULL;
+	if (v != NULL && node_height(v) > PUBLIC_DEPTH_MAX)
+		return error_set(err, REDRESS_E_TAMPERED, "field '%s' is nested too deep", field);
+	buf_reset(scratch);
+	canon_init(&c, scratch);
+	if (v == NULL)
+		canon_null(&c);
+	else if (strcmp(field, "birth_year") == 0 && v->type == CANON_INT)
+		canon_int(&c, v->num / 10 * 10);
+	else if (scrub)
+		scrub_write(key, &c, v, field);
+	else
+		canon_write_node(&c, v);
+	if ((rc = canon_error(&c, err)) != REDRESS_OK || (rc = buf_error(scratch, err)) != REDRESS_OK)
+		return rc;
+	hash_keyed256(fsalt, HASH_KEYED256_SIZE, scratch->data, scratch->len, h);
+	memcpy(text, FEED_FIELD_PREFIX, 2);
+	return codec_hex_encode(h, sizeof(h), text + 2, FIELD_TEXT_SIZE - 2, err);
+}
+
+/*
+ * Appends to out the public part of the event (len bytes of canonical
+ * JSON): {"actor","data","day","seq","type","v":3}, the data scrubbed as
+ * the feed scrubs it and each withholdable field replaced by its salted
+ * commitment.  With fsalts non-NULL, each withholdable field's salt is
+ * kept there (field i of feed_withholdable at i; present[i] set) for the
+ * feed to open it.  REDRESS_E_TAMPERED for bytes that are not such an
+ * event; out may then hold a part of the answer.
+ */
+static enum redress_err
+feed_project(const struct seal_key *key, const char *event, size_t len, struct buf *out,
+             uint8_t fsalts[FEED_WITHHOLDABLE][HASH_KEYED256_SIZE], int present[FEED_WITHHOLDABLE],
+             struct redress_error *err)
+{
+	struct {
+		const char *name;
+		char text[FIELD_TEXT_SIZE];
+	} over[FEED_WITHHOLDABLE], tmp;
+	const struct canon_node *ev, *data, *seq, *m;
+	const char *type, *at, *actor;
+	uint8_t salt[TLOG_SALT_SIZE + 3], fs[HASH_KEYED256_SIZE];
+	char text[COMMIT_TEXT_SIZE], day[11];
+	struct redress_error why;
+	struct canon_doc doc;
+	struct buf scratch;
+	struct canon c;
+	size_t i, j, n = 0, next = 0;
+	int scrub;
+	enum redress_err rc;
+
+	canon_doc_init(&doc);
+	buf_init(&scratch, FIELD_VALUE_MAX);
 	if (present != NULL)
 		memset(present, 0, sizeof(int) * FEED_WITHHOLDABLE);
-	if (type == NULL || at == NULL || strlen(at) < 10 || actor == NULL || !json_is_object(data) ||
-	    !json_is_integer(seqv))
-		return error_set(err, REDRESS_E_TAMPERED, "an event without type, at, actor, seq and data");
-	if ((rc = event_salt_bytes(ev, (uint64_t)json_integer_value(seqv), salt, err)) != REDRESS_OK)
-		return rc;
-	if (!feed_public_type(type))
-		feed_scrub(key, data);
-	for (i = 0; i < FEED_WITHHOLDABLE && rc == REDRESS_OK; i++) {
-		json_t *shown, *c;
-
+	if (canon_read(&doc, event, len, &why) != REDRESS_OK) {
+		rc = error_set(err, REDRESS_E_TAMPERED, "an event that is not canonical JSON (%s)",
+		               why.message);
+		goto out;
+	}
+	ev = canon_root(&doc);
+	type = member_string(ev, "type");
+	at = member_string(ev, "at");
+	actor = member_string(ev, "actor");
+	data = canon_find(ev, "data");
+	seq = canon_find(ev, "seq");
+	if (type == NULL || at == NULL || strlen(at) < 10 || actor == NULL || data == NULL ||
+	    data->type != CANON_OBJECT || seq == NULL || seq->type != CANON_INT) {
+		rc = error_set(err, REDRESS_E_TAMPERED, "an event without type, at, actor, seq and data");
+		goto out;
+	}
+	/* The day is the time's first ten bytes, which must not cut a character. */
+	if (!text_utf8_valid(at, 10)) {
+		rc = error_set(err, REDRESS_E_TAMPERED, "event %lld has no day", (long long)seq->num);
+		goto out;
+	}
+	if ((rc = event_salt_bytes(member_string(ev, "salt"), seq->num, salt, err)) != REDRESS_OK)
+		goto out;
+	scrub = !feed_public_type(type);
+	for (i = 0; i < FEED_WITHHOLDABLE; i++) {
 		if (strcmp(type, feed_withholdable[i].type) != 0)
 			continue;
 		if ((rc = field_salt(salt, TLOG_SALT_SIZE, feed_withholdable[i].field, fs, err)) !=
-		    REDRESS_OK)
-			break;
-		shown = field_shown(feed_withholdable[i].field,
-		                    json_object_get(data, feed_withholdable[i].field));
-		rc = field_commit(fs, shown, &c, err);
-		json_decref(shown);
-		if (rc != REDRESS_OK)
-			break;
-		json_object_set_new(data, feed_withholdable[i].field, c);
+		        REDRESS_OK ||
+		    (rc = field_commit_node(key, fs, data, feed_withholdable[i].field, scrub, &scratch,
+		                            over[n].text, err)) != REDRESS_OK)
+			goto out;
+		over[n++].name = feed_withholdable[i].field;
 		if (fsalts != NULL) {
 			memcpy(fsalts[i], fs, sizeof(fs));
 			present[i] = 1;
 		}
 	}
+	/* The data's members sit at depth 2 of the public part; the withholdable ones are replaced. */
+	for (m = canon_first(data); m < canon_end(data); m = canon_next(m)) {
+		for (i = 0; i < n && strcmp(over[i].name, m->key) != 0; i++)
+			;
+		if (i == n && node_height(m) > PUBLIC_DEPTH_MAX - 2) {
+			rc = error_set(err, REDRESS_E_TAMPERED, "event %lld: its data is nested too deep",
+			               (long long)seq->num);
+			goto out;
+		}
+	}
+	/* In the order of the data's members (insertion sort: there are two). */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(over[j - 1].name, over[j].name) > 0; j--) {
+			tmp = over[j];
+			over[j] = over[j - 1];
+			over[j - 1] = tmp;
+		}
+
+	canon_init(&c, out);
+	canon_object_begin(&c);
+	canon_key(&c, "actor");
+	commit_text(key, actor, commit_prefix(actor), text);
+	canon_string(&c, text);
+	canon_key(&c, "data");
+	canon_object_begin(&c);
+	for (m = canon_first(data); m < canon_end(data); m = canon_next(m)) {
+		for (; next < n && strcmp(over[next].name, m->key) < 0; next++) {
+			canon_key(&c, over[next].name);
+			canon_string(&c, over[next].text);
+		}
+		canon_key(&c, m->key);
+		if (next < n && strcmp(over[next].name, m->key) == 0)
+			canon_string(&c, over[next++].text);
+		else if (scrub)
+			scrub_write(key, &c, m, m->key);
+		else
+			canon_write_node(&c, m);
+	}
+	for (; next < n; next++) {
+		canon_key(&c, over[next].name);
+		canon_string(&c, over[next].text);
+	}
+	canon_object_end(&c);
+	canon_key(&c, "day");
+	memcpy(day, at, 10);
+	day[10] = '\0';
+	canon_string(&c, day);
+	canon_key(&c, "seq");
+	canon_int(&c, seq->num);
+	canon_key(&c, "type");
+	canon_string(&c, type);
+	canon_key(&c, "v");
+	canon_int(&c, 3);
+	canon_object_end(&c);
+	if ((rc = canon_error(&c, err)) == REDRESS_OK)
+		rc = buf_error(out, err);
+out:
 	crypto_wipe(salt, sizeof(salt));
 	crypto_wipe(fs, sizeof(fs));
-	if (rc != REDRESS_OK)
-		return rc;
-	actor_v = commit(key, actor);
-	snprintf(day, sizeof(day), "%.10s", at);
-	*pub_r = json_pack("{s:o, s:O, s:s, s:O, s:s, s:i}", "actor", actor_v, "data", data, "day", day,
-	                   "seq", seqv, "type", type, "v", 3);
-	if (*pub_r == NULL)
-		return error_set(err, REDRESS_E_NOMEM, "out of memory");
-	return REDRESS_OK;
+	crypto_wipe(&over, sizeof(over));
+	canon_doc_free(&doc);
+	buf_free(&scratch);
+	return rc;
 }
 
 enum redress_err
 report_feed_project(const void *ctx, const char *event, size_t len, struct buf *out,
                     struct redress_error *err)
 {
-	json_t *ev, *pub = NULL;
-	enum redress_err rc;
-
-	if ((ev = json_loadb(event, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
-		return error_set(err, REDRESS_E_TAMPERED, "an event that is not JSON");
-	if ((rc = feed_public(ctx, ev, &pub, NULL, NULL, err)) == REDRESS_OK)
-		rc = report_json_canon(pub, out, err);
-	json_decref(pub);
-	json_decref(ev);
-	return rc;
+	return feed_project(ctx, event, len, out, NULL, NULL, err);
 }
 
 struct tlog_public
@@ -416,9 +639,13 @@ feed_line(const struct seal_key *key, json_t *ev, uint64_t seq, const char *byte
 			goto out;
 		}
 	} else {
-		if ((rc = feed_public(key, ev, &line, fsalts, present, err)) != REDRESS_OK ||
-		    (rc = report_json_canon(line, &pub, err)) != REDRESS_OK)
+		if ((rc = feed_project(key, bytes, len, &pub, fsalts, present, err)) != REDRESS_OK)
 			goto out;
+		/* The line is the public part, with the withholdable fields opened or withheld below. */
+		if ((line = json_loadb(pub.data, pub.len, 0, NULL)) == NULL) {
+			rc = error_set(err, REDRESS_E_NOMEM, "out of memory writing the feed");
+			goto out;
+		}
 		hash_sha256(pub.data, pub.len, hash);
 		tlog_leaf_v3(hash, bytes, len, leaf);
 		hash_sha256(bytes, len, hash);
