@@ -754,6 +754,23 @@ store_read(struct store_stmt *st, const struct store_field *fields, void *out, s
 
 		if (fields[i].size == 0)
 			continue; /* STORE_SKIP */
+		if (fields[i].flags & STORE_BORROW) {
+			if (fields[i].size != sizeof(p) || (types[i] == 'b' && fields[i].len_offset == 0) ||
+			    (types[i] != 't' && types[i] != 'b')) {
+				error_set(err, REDRESS_E_INTERNAL,
+				          "query %s: column %zu cannot be borrowed so", st->query.name, i);
+				store_done(st);
+				return STORE_ERROR;
+			}
+			if (types[i] == 't') {
+				p = store_column_text(st, (int)i);
+			} else {
+				p = store_column_blob(st, (int)i, &len);
+				memcpy((unsigned char *)out + fields[i].len_offset, &len, sizeof(len));
+			}
+			memcpy(at, &p, sizeof(p));
+			continue;
+		}
 		switch (types[i]) {
 		case 'i': {
 			int64_t v = store_column_int64(st, (int)i);

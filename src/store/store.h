@@ -241,28 +241,46 @@ struct store_stmt *store_statement(struct store *store, const struct store_catal
  * exactly size bytes (other lengths are REDRESS_E_STORE), or, with
  * len_offset != 0, up to size bytes and their number as a size_t at
  * len_offset.  A NULL reads as 0, "" or no bytes.  A field of size 0
- * (STORE_SKIP) leaves its column unread.
+ * (STORE_SKIP) leaves its column unread.  With flags STORE_BORROW nothing
+ * is copied and there is no limit: a 't' column puts a const char * at
+ * offset ("" for NULL), a 'b' column a const void * there and its length
+ * as a size_t at len_offset; both are owned by the statement and valid
+ * until its next step, as store_column_text's.
  */
 struct store_field {
 	size_t offset;
 	size_t size;
 	size_t len_offset;
+	unsigned flags; /* STORE_BORROW or 0 */
 };
+
+#define STORE_BORROW 1u
 
 /* The field for member of struct type: STORE_FIELD(struct account_read, a.code). */
 #define STORE_FIELD(type, member)                                                                            \
 	{                                                                                                    \
-		offsetof(type, member), sizeof(((type *)0)->member), 0                                       \
+		offsetof(type, member), sizeof(((type *)0)->member), 0, 0                                    \
 	}
 /* A 'b' column of up to sizeof(member) bytes, its length in the size_t len_member. */
 #define STORE_FIELD_BYTES(type, member, len_member)                                                          \
 	{                                                                                                    \
-		offsetof(type, member), sizeof(((type *)0)->member), offsetof(type, len_member)              \
+		offsetof(type, member), sizeof(((type *)0)->member), offsetof(type, len_member), 0           \
+	}
+/* A 't' column as a const char * member, borrowed from the statement. */
+#define STORE_FIELD_TEXT(type, member)                                                                       \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), 0, STORE_BORROW                         \
+	}
+/* A 'b' column as a const void * member and its size_t length, borrowed from the statement. */
+#define STORE_FIELD_BLOB(type, member, len_member)                                                           \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), offsetof(type, len_member),             \
+		    STORE_BORROW                                                                             \
 	}
 /* A column the caller does not keep. */
 #define STORE_SKIP                                                                                           \
 	{                                                                                                    \
-		0, 0, 0                                                                                      \
+		0, 0, 0, 0                                                                                   \
 	}
 
 /*

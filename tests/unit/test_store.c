@@ -247,9 +247,9 @@ struct typed_row {
 };
 
 static const struct store_field typed_fields[] = {
-    {offsetof(struct typed_row, n), sizeof(int64_t), 0},
-    {offsetof(struct typed_row, t), sizeof(((struct typed_row *)0)->t), 0},
-    {offsetof(struct typed_row, b), sizeof(((struct typed_row *)0)->b), offsetof(struct typed_row, b_len)},
+    STORE_FIELD(struct typed_row, n),
+    STORE_FIELD(struct typed_row, t),
+    STORE_FIELD_BYTES(struct typed_row, b, b_len),
 };
 
 static void
@@ -389,6 +389,31 @@ test_reader_narrow_types_and_each(void **state)
 	assert_int_equal(store_each(st, narrow_fields, &row, each_add, &sum, &err), REDRESS_E_CONFLICT);
 	assert_int_equal(sum.rows, 1);
 	assert_non_null(strstr(err.message, "stopped at row 1"));
+
+	/* Borrowed: text and bytes of any length, as the statement holds them. */
+	{
+		struct borrowed {
+			int64_t n;
+			const char *t;
+			const void *b;
+			size_t b_len;
+		} bw;
+		static const struct store_field borrow_fields[] = {
+		    STORE_FIELD(struct borrowed, n),
+		    STORE_SKIP,
+		    STORE_FIELD_TEXT(struct borrowed, t),
+		    STORE_FIELD_BLOB(struct borrowed, b, b_len),
+		};
+
+		assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET_WIDE, &err));
+		assert_int_equal(store_read(st, borrow_fields, &bw, &err), STORE_ROW);
+		assert_string_equal(bw.t, "zero");
+		assert_int_equal(store_read(st, borrow_fields, &bw, &err), STORE_ROW);
+		assert_string_equal(bw.t, "far too long for eight");
+		assert_int_equal(bw.b_len, 3);
+		assert_memory_equal(bw.b, "\x01\x02\x03", 3);
+		store_done(st);
+	}
 
 	/* A value beyond an int is refused, naming the query, never cut. */
 	insert_typed(f->store, (int64_t)INT_MAX + 1, "big", "", 0);

@@ -39,10 +39,7 @@ struct decision_read {
 	int64_t has_reason;
 };
 
-#define FIELD(type, member)                                                                                  \
-	{                                                                                                    \
-		offsetof(struct type, member), sizeof(((struct type *)0)->member), 0                         \
-	}
+#define FIELD(type, member) STORE_FIELD(struct type, member)
 
 /* CLAIMS_Q_EVIDENCE_EACH's columns, and CLAIMS_Q_DECISION_EACH's. */
 static const struct store_field evidence_fields[] = {

@@ -207,10 +207,7 @@ struct order_read {
 	int64_t created_seq, resolved_seq;
 };
 
-#define ORDER_FIELD(member)                                                                                  \
-	{                                                                                                    \
-		offsetof(struct order_read, member), sizeof(((struct order_read *)0)->member), 0             \
-	}
+#define ORDER_FIELD(member) STORE_FIELD(struct order_read, member)
 
 static const struct store_field order_fields[] = {
     ORDER_FIELD(o.id),     ORDER_FIELD(o.batch),    ORDER_FIELD(o.entitlement), ORDER_FIELD(o.beneficiary),

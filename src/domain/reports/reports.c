@@ -66,7 +66,7 @@ static enum redress_err
 count_query(struct store *store, enum reports_statement id, const char *program, int64_t *n_r,
             struct redress_error *err)
 {
-	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0}};
+	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
 	struct store_stmt *st;
 
 	if ((st = store_statement(store, &reports_catalogue, id, err)) == NULL)
@@ -788,8 +788,8 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 static enum redress_err
 casework_figures(struct tlog *log, const struct program *p, struct report *r, struct redress_error *err)
 {
-	static const struct store_field two[] = {{0, sizeof(int64_t), 0},
-	                                         {sizeof(int64_t), sizeof(int64_t), 0}};
+	static const struct store_field two[] = {{0, sizeof(int64_t), 0, 0},
+	                                         {sizeof(int64_t), sizeof(int64_t), 0, 0}};
 	struct store *store = tlog_store(log);
 	struct canon_doc doc;
 	struct store_stmt *st;
