@@ -805,9 +805,12 @@ store_read(struct store_stmt *st, const struct store_field *fields, void *out, s
 		case 't':
 			p = store_column_text(st, (int)i);
 			len = strlen(p);
-			if (len >= fields[i].size)
+			if (len >= fields[i].size && (fields[i].flags & STORE_CUT))
+				len = fields[i].size - 1;
+			else if (len >= fields[i].size)
 				goto too_long;
-			memcpy(at, p, len + 1);
+			memcpy(at, p, len);
+			at[len] = '\0';
 			break;
 		case 'b':
 			p = store_column_blob(st, (int)i, &len);

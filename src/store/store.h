@@ -245,16 +245,19 @@ struct store_stmt *store_statement(struct store *store, const struct store_catal
  * is copied and there is no limit: a 't' column puts a const char * at
  * offset ("" for NULL), a 'b' column a const void * there and its length
  * as a size_t at len_offset; both are owned by the statement and valid
- * until its next step, as store_column_text's.
+ * until its next step, as store_column_text's.  With flags STORE_CUT a
+ * 't' column longer than its array is cut to fit (size - 1 bytes, as
+ * snprintf's "%s" would), for a field that only shows a prefix.
  */
 struct store_field {
 	size_t offset;
 	size_t size;
 	size_t len_offset;
-	unsigned flags; /* STORE_BORROW or 0 */
+	unsigned flags; /* STORE_BORROW, STORE_CUT or 0 */
 };
 
 #define STORE_BORROW 1u
+#define STORE_CUT    2u
 
 /* The field for member of struct type: STORE_FIELD(struct account_read, a.code). */
 #define STORE_FIELD(type, member)                                                                            \
@@ -276,6 +279,11 @@ struct store_field {
 	{                                                                                                    \
 		offsetof(type, member), sizeof(((type *)0)->member), offsetof(type, len_member),             \
 		    STORE_BORROW                                                                             \
+	}
+/* A 't' column into a char array, cut to fit. */
+#define STORE_FIELD_CUT(type, member)                                                                        \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), 0, STORE_CUT                            \
 	}
 /* A column the caller does not keep. */
 #define STORE_SKIP                                                                                           \

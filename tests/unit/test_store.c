@@ -414,6 +414,21 @@ test_reader_narrow_types_and_each(void **state)
 		assert_memory_equal(bw.b, "\x01\x02\x03", 3);
 		store_done(st);
 	}
+	/* Cut: text longer than the array keeps what fits, as snprintf would. */
+	{
+		struct cut {
+			char t[8];
+		} ct;
+		static const struct store_field cut_fields[] = {STORE_SKIP, STORE_SKIP,
+		                                                STORE_FIELD_CUT(struct cut, t), STORE_SKIP};
+
+		assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET_WIDE, &err));
+		assert_int_equal(store_read(st, cut_fields, &ct, &err), STORE_ROW);
+		assert_string_equal(ct.t, "zero");
+		assert_int_equal(store_read(st, cut_fields, &ct, &err), STORE_ROW);
+		assert_string_equal(ct.t, "far too");
+		store_done(st);
+	}
 
 	/* A value beyond an int is refused, naming the query, never cut. */
 	insert_typed(f->store, (int64_t)INT_MAX + 1, "big", "", 0);
