@@ -59,8 +59,8 @@ claim_get(struct store *store, const char *id, struct claim *c_r, struct redress
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	switch (store_step(st, err)) {
-	case STORE_ROW: claims_read(st, c_r); return REDRESS_OK;
+	switch (claims_next(st, c_r, err)) {
+	case STORE_ROW: return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no claim '%.32s' (see 'redress claim list')", id);
 	default: return err->code;
@@ -77,8 +77,7 @@ each_row(struct store_stmt *st,
 	enum redress_err rc;
 	struct claim c;
 
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		claims_read(st, &c);
+	while ((r = claims_next(st, &c, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &c, err)) != REDRESS_OK)
 			return rc;
 	}
