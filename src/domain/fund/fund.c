@@ -128,6 +128,7 @@ static const struct store_field closure_fields[] = {
 int
 fund_closed(struct store *store, struct fund_closure *c_r, struct redress_error *err)
 {
+	struct fund_closure c;
 	struct store_stmt *st;
 
 	struct redress_error ignored;
@@ -135,9 +136,9 @@ fund_closed(struct store *store, struct fund_closure *c_r, struct redress_error 
 	/* No table (a log opened without this module, as some tests' are): never closed. */
 	if ((st = store_statement(store, &fund_catalogue, FUND_Q_GET, &ignored)) == NULL)
 		return 0;
-	memset(c_r, 0, sizeof(*c_r));
-	switch (store_read_one(st, closure_fields, c_r, err)) {
-	case STORE_ROW: return 1;
+	memset(&c, 0, sizeof(c));
+	switch (store_read_one(st, closure_fields, &c, err)) {
+	case STORE_ROW: *c_r = c; return 1;
 	case STORE_DONE: return 0;
 	default: return -1;
 	}

@@ -293,14 +293,15 @@ enum redress_err
 payments_debtor_get(struct store *store, const char *program, struct payments_debtor *d_r,
                     struct redress_error *err)
 {
+	struct payments_debtor d;
 	struct store_stmt *st;
 
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_DEBTOR_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
-	memset(d_r, 0, sizeof(*d_r));
-	switch (store_read_one(st, debtor_fields, d_r, err)) {
-	case STORE_ROW: return REDRESS_OK;
+	memset(&d, 0, sizeof(d));
+	switch (store_read_one(st, debtor_fields, &d, err)) {
+	case STORE_ROW: *d_r = d; return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
 		                 "program '%.64s' has no bank account of the fund to pay from:"
