@@ -358,7 +358,7 @@ tlog_node_write(void *ctx, unsigned level, uint64_t index, const uint8_t hash[ME
 static enum redress_err
 meta_get(struct store *store, const char *name, char *out, size_t size, struct redress_error *err)
 {
-	const struct store_field value[] = {{0, size, 0}};
+	const struct store_field value[] = {{0, size, 0, 0}};
 	struct store_stmt *st;
 
 	if ((st = q(store, TLOG_Q_META_GET, err)) == NULL)
@@ -599,7 +599,7 @@ tlog_schema_check(int64_t version, int older_ok, struct redress_error *err)
 static enum redress_err
 tlog_handovers_read(struct tlog *log, char *out, size_t size, struct redress_error *err)
 {
-	const struct store_field value[] = {{0, size, 0}};
+	const struct store_field value[] = {{0, size, 0, 0}};
 	struct store_stmt *st;
 
 	if ((st = q(log->store, TLOG_Q_META_GET, err)) == NULL)

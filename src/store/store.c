@@ -19,7 +19,9 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -750,19 +752,65 @@ store_read(struct store_stmt *st, const struct store_field *fields, void *out, s
 		unsigned char *at = (unsigned char *)out + fields[i].offset;
 		const void *p;
 
+		if (fields[i].size == 0)
+			continue; /* STORE_SKIP */
+		if (fields[i].flags & STORE_BORROW) {
+			if (fields[i].size != sizeof(p) || (types[i] == 'b' && fields[i].len_offset == 0) ||
+			    (types[i] != 't' && types[i] != 'b')) {
+				error_set(err, REDRESS_E_INTERNAL,
+				          "query %s: column %zu cannot be borrowed so", st->query.name, i);
+				store_done(st);
+				return STORE_ERROR;
+			}
+			if (types[i] == 't') {
+				p = store_column_text(st, (int)i);
+			} else {
+				p = store_column_blob(st, (int)i, &len);
+				memcpy((unsigned char *)out + fields[i].len_offset, &len, sizeof(len));
+			}
+			memcpy(at, &p, sizeof(p));
+			continue;
+		}
 		switch (types[i]) {
 		case 'i': {
 			int64_t v = store_column_int64(st, (int)i);
 
-			memcpy(at, &v, sizeof(v));
+			if (fields[i].size == sizeof(int64_t)) {
+				memcpy(at, &v, sizeof(v));
+			} else if (fields[i].size == sizeof(int)) {
+				int n = (int)v;
+
+				if (v < INT_MIN || v > INT_MAX) {
+					error_set(err, REDRESS_E_STORE,
+					          "query %s: column %zu (%s) is %lld, beyond an int",
+					          st->query.name, i, store_column_name(st, (int)i),
+					          (long long)v);
+					store_done(st);
+					return STORE_ERROR;
+				}
+				memcpy(at, &n, sizeof(n));
+			} else if (fields[i].size == sizeof(bool)) {
+				bool b = v != 0;
+
+				memcpy(at, &b, sizeof(b));
+			} else {
+				error_set(err, REDRESS_E_INTERNAL,
+				          "query %s: column %zu is read into %zu bytes", st->query.name, i,
+				          fields[i].size);
+				store_done(st);
+				return STORE_ERROR;
+			}
 			break;
 		}
 		case 't':
 			p = store_column_text(st, (int)i);
 			len = strlen(p);
-			if (len >= fields[i].size)
+			if (len >= fields[i].size && (fields[i].flags & STORE_CUT))
+				len = fields[i].size - 1;
+			else if (len >= fields[i].size)
 				goto too_long;
-			memcpy(at, p, len + 1);
+			memcpy(at, p, len);
+			at[len] = '\0';
 			break;
 		case 'b':
 			p = store_column_blob(st, (int)i, &len);
@@ -786,6 +834,33 @@ too_long:
 	          st->query.name, i, store_column_name(st, (int)i), len, fields[i].size);
 	store_done(st);
 	return STORE_ERROR;
+}
+
+enum store_step_result
+store_read_one(struct store_stmt *st, const struct store_field *fields, void *out, struct redress_error *err)
+{
+	enum store_step_result r = store_read(st, fields, out, err);
+
+	if (r == STORE_ROW)
+		store_done(st);
+	return r;
+}
+
+enum redress_err
+store_each(struct store_stmt *st, const struct store_field *fields, void *row,
+           enum redress_err (*fn)(void *arg, void *row, struct redress_error *err), void *arg,
+           struct redress_error *err)
+{
+	enum store_step_result r;
+	enum redress_err rc;
+
+	while ((r = store_read(st, fields, row, err)) == STORE_ROW) {
+		if ((rc = fn(arg, row, err)) != REDRESS_OK) {
+			store_done(st);
+			return rc;
+		}
+	}
+	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
 enum redress_err

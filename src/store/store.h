@@ -234,26 +234,89 @@ struct store_stmt *store_statement(struct store *store, const struct store_catal
 
 /*
  * Where a row reader puts one column in the caller's struct: at offset,
- * size bytes.  For an 'i' column an int64_t; for 't' a char array of size
- * bytes (the text and its NUL; longer text is REDRESS_E_STORE); for 'b' an
- * array of exactly size bytes (other lengths are REDRESS_E_STORE), or, with
+ * size bytes.  For an 'i' column an int64_t or uint64_t (size 8), an int
+ * (size 4; a value out of its range is REDRESS_E_STORE) or a bool (size 1:
+ * nonzero is true); for 't' a char array of size bytes (the text and its
+ * NUL; longer text is REDRESS_E_STORE, never cut); for 'b' an array of
+ * exactly size bytes (other lengths are REDRESS_E_STORE), or, with
  * len_offset != 0, up to size bytes and their number as a size_t at
- * len_offset.  A NULL reads as 0, "" or no bytes.
+ * len_offset.  A NULL reads as 0, "" or no bytes.  A field of size 0
+ * (STORE_SKIP) leaves its column unread.  With flags STORE_BORROW nothing
+ * is copied and there is no limit: a 't' column puts a const char * at
+ * offset ("" for NULL), a 'b' column a const void * there and its length
+ * as a size_t at len_offset; both are owned by the statement and valid
+ * until its next step, as store_column_text's.  With flags STORE_CUT a
+ * 't' column longer than its array is cut to fit (size - 1 bytes, as
+ * snprintf's "%s" would), for a field that only shows a prefix.
  */
 struct store_field {
 	size_t offset;
 	size_t size;
 	size_t len_offset;
+	unsigned flags; /* STORE_BORROW, STORE_CUT or 0 */
 };
+
+#define STORE_BORROW 1u
+#define STORE_CUT    2u
+
+/* The field for member of struct type: STORE_FIELD(struct account_read, a.code). */
+#define STORE_FIELD(type, member)                                                                            \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), 0, 0                                    \
+	}
+/* A 'b' column of up to sizeof(member) bytes, its length in the size_t len_member. */
+#define STORE_FIELD_BYTES(type, member, len_member)                                                          \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), offsetof(type, len_member), 0           \
+	}
+/* A 't' column as a const char * member, borrowed from the statement. */
+#define STORE_FIELD_TEXT(type, member)                                                                       \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), 0, STORE_BORROW                         \
+	}
+/* A 'b' column as a const void * member and its size_t length, borrowed from the statement. */
+#define STORE_FIELD_BLOB(type, member, len_member)                                                           \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), offsetof(type, len_member),             \
+		    STORE_BORROW                                                                             \
+	}
+/* A 't' column into a char array, cut to fit. */
+#define STORE_FIELD_CUT(type, member)                                                                        \
+	{                                                                                                    \
+		offsetof(type, member), sizeof(((type *)0)->member), 0, STORE_CUT                            \
+	}
+/* A column the caller does not keep. */
+#define STORE_SKIP                                                                                           \
+	{                                                                                                    \
+		0, 0, 0, 0                                                                                   \
+	}
 
 /*
  * Steps st and reads its row into out by the statement's declared column
  * types (fields[i] for column i; the statement must declare its columns).
  * STORE_ROW with out filled, STORE_DONE at the end (the statement's
- * snapshot then ends), STORE_ERROR with err filled.
+ * snapshot then ends), STORE_ERROR with err filled.  On an error out may
+ * be partly filled.
  */
 enum store_step_result store_read(struct store_stmt *st, const struct store_field *fields, void *out,
                                   struct redress_error *err);
+
+/*
+ * store_read() for a lookup of at most one row: after STORE_ROW the
+ * statement is ended (store_done), so its snapshot ends at once.
+ */
+enum store_step_result store_read_one(struct store_stmt *st, const struct store_field *fields, void *out,
+                                      struct redress_error *err);
+
+/*
+ * Reads every row of st into *row (as store_read) and calls fn(arg, row,
+ * err) for each; fn's error other than REDRESS_OK ends the walk (the
+ * statement is ended) and is returned.  REDRESS_OK at the end of the rows.
+ * fn must not begin or end a transaction nor step st.
+ */
+enum redress_err store_each(struct store_stmt *st, const struct store_field *fields, void *row,
+                            enum redress_err (*fn)(void *arg, void *row, struct redress_error *err),
+                            void *arg, struct redress_error *err);
 
 /* The statement's declared column types, or NULL (a struct store_query's). */
 const char *store_stmt_columns(const struct store_stmt *st);

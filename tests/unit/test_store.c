@@ -9,9 +9,11 @@
  * clear error, leaves no half-change, keeps the audit clean, and the same
  * connection goes on to finish the script.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -217,13 +219,16 @@ test_scrub_lets_writers_through(void **state)
 
 /* ---- Catalogues ------------------------------------------------------------ */
 
-enum { TQ_INSERT, TQ_GET, TQ_COUNT };
+enum { TQ_INSERT, TQ_GET, TQ_GET_WIDE, TQ_COUNT };
 
 static const struct store_statement test_statements[TQ_COUNT] = {
     [TQ_INSERT] = {.name = "test.row.insert",
                    .sql = "INSERT INTO rows_typed (n, t, b) VALUES (?1, ?2, ?3)",
                    .columns = ""},
     [TQ_GET] = {.name = "test.row.get", .sql = "SELECT n, t, b FROM rows_typed ORDER BY n", .columns = "itb"},
+    [TQ_GET_WIDE] = {.name = "test.row.wide",
+                     .sql = "SELECT n, n, t, b FROM rows_typed ORDER BY n",
+                     .columns = "iitb"},
 };
 static const struct store_catalogue test_catalogue = {"test", test_statements, STORE_COUNT(test_statements)};
 
@@ -242,9 +247,9 @@ struct typed_row {
 };
 
 static const struct store_field typed_fields[] = {
-    {offsetof(struct typed_row, n), sizeof(int64_t), 0},
-    {offsetof(struct typed_row, t), sizeof(((struct typed_row *)0)->t), 0},
-    {offsetof(struct typed_row, b), sizeof(((struct typed_row *)0)->b), offsetof(struct typed_row, b_len)},
+    STORE_FIELD(struct typed_row, n),
+    STORE_FIELD(struct typed_row, t),
+    STORE_FIELD_BYTES(struct typed_row, b, b_len),
 };
 
 static void
@@ -295,6 +300,144 @@ test_catalogue_prepared_and_read_by_type(void **state)
 	/* An id beyond the catalogue. */
 	assert_null(store_statement(f->store, &test_catalogue, TQ_COUNT, &err));
 	assert_int_equal(err.code, REDRESS_E_INTERNAL);
+}
+
+/* A row as TQ_GET_WIDE reads it into the narrower C types a module keeps. */
+struct narrow_row {
+	int n;
+	bool nonzero;
+	char t[8];
+	unsigned char b[4];
+	size_t b_len;
+};
+
+static const struct store_field narrow_fields[] = {
+    STORE_FIELD(struct narrow_row, n),
+    STORE_FIELD(struct narrow_row, nonzero),
+    STORE_SKIP,
+    STORE_FIELD_BYTES(struct narrow_row, b, b_len),
+};
+
+struct each_sum {
+	int64_t sum;
+	int rows;
+	int stop_at; /* the row whose callback fails, or 0 */
+};
+
+static enum redress_err
+each_add(void *arg, void *row, struct redress_error *err)
+{
+	struct each_sum *s = arg;
+	const struct narrow_row *r = row;
+
+	s->rows++;
+	s->sum += r->n + (r->nonzero ? 100 : 0) + (int64_t)r->b_len * 1000;
+	if (s->rows == s->stop_at)
+		return error_set(err, REDRESS_E_CONFLICT, "stopped at row %d", s->rows);
+	return REDRESS_OK;
+}
+
+/*
+ * The row reader fills an int and a bool from an integer column, skips a
+ * column the caller does not keep, refuses a value beyond an int rather
+ * than cut it; store_read_one ends the statement after its row; store_each
+ * walks every row and stops at the callback's error.
+ */
+static void
+test_reader_narrow_types_and_each(void **state)
+{
+	const struct store_catalogue *const good[] = {&test_catalogue, NULL};
+	struct logfix *f = *state;
+	struct redress_error err;
+	struct narrow_row row;
+	struct each_sum sum;
+	struct store_stmt *st;
+
+	assert_int_equal(store_exec(f->store, "CREATE TABLE rows_typed (n INTEGER, t TEXT, b BLOB)", &err),
+	                 REDRESS_OK);
+	assert_int_equal(store_prepare(f->store, good, &err), REDRESS_OK);
+	insert_typed(f->store, 0, "zero", "\x01", 1);
+	insert_typed(f->store, 7, "far too long for eight", "\x01\x02\x03", 3);
+
+	assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET_WIDE, &err));
+	memset(&row, 0x5a, sizeof(row));
+	assert_int_equal(store_read_one(st, narrow_fields, &row, &err), STORE_ROW);
+	assert_int_equal(row.n, 0);
+	assert_false(row.nonzero);
+	assert_int_equal(row.t[0], 0x5a); /* skipped: untouched */
+	assert_int_equal(row.b_len, 1);
+	/* Ended after its row: the next read begins again at the first. */
+	assert_int_equal(store_read(st, narrow_fields, &row, &err), STORE_ROW);
+	assert_int_equal(row.n, 0);
+	assert_int_equal(store_read(st, narrow_fields, &row, &err), STORE_ROW);
+	assert_int_equal(row.n, 7);
+	assert_true(row.nonzero);
+	assert_int_equal(row.b_len, 3);
+	assert_memory_equal(row.b, "\x01\x02\x03", 3);
+	assert_int_equal(store_read(st, narrow_fields, &row, &err), STORE_DONE);
+
+	/* Every row, in order, then REDRESS_OK. */
+	memset(&sum, 0, sizeof(sum));
+	assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET_WIDE, &err));
+	assert_int_equal(store_each(st, narrow_fields, &row, each_add, &sum, &err), REDRESS_OK);
+	assert_int_equal(sum.rows, 2);
+	assert_int_equal(sum.sum, 0 + 1000 + 7 + 100 + 3000);
+	/* The callback's error ends the walk and is what store_each returns. */
+	memset(&sum, 0, sizeof(sum));
+	sum.stop_at = 1;
+	assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET_WIDE, &err));
+	assert_int_equal(store_each(st, narrow_fields, &row, each_add, &sum, &err), REDRESS_E_CONFLICT);
+	assert_int_equal(sum.rows, 1);
+	assert_non_null(strstr(err.message, "stopped at row 1"));
+
+	/* Borrowed: text and bytes of any length, as the statement holds them. */
+	{
+		struct borrowed {
+			int64_t n;
+			const char *t;
+			const void *b;
+			size_t b_len;
+		} bw;
+		static const struct store_field borrow_fields[] = {
+		    STORE_FIELD(struct borrowed, n),
+		    STORE_SKIP,
+		    STORE_FIELD_TEXT(struct borrowed, t),
+		    STORE_FIELD_BLOB(struct borrowed, b, b_len),
+		};
+
+		assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET_WIDE, &err));
+		assert_int_equal(store_read(st, borrow_fields, &bw, &err), STORE_ROW);
+		assert_string_equal(bw.t, "zero");
+		assert_int_equal(store_read(st, borrow_fields, &bw, &err), STORE_ROW);
+		assert_string_equal(bw.t, "far too long for eight");
+		assert_int_equal(bw.b_len, 3);
+		assert_memory_equal(bw.b, "\x01\x02\x03", 3);
+		store_done(st);
+	}
+	/* Cut: text longer than the array keeps what fits, as snprintf would. */
+	{
+		struct cut {
+			char t[8];
+		} ct;
+		static const struct store_field cut_fields[] = {STORE_SKIP, STORE_SKIP,
+		                                                STORE_FIELD_CUT(struct cut, t), STORE_SKIP};
+
+		assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET_WIDE, &err));
+		assert_int_equal(store_read(st, cut_fields, &ct, &err), STORE_ROW);
+		assert_string_equal(ct.t, "zero");
+		assert_int_equal(store_read(st, cut_fields, &ct, &err), STORE_ROW);
+		assert_string_equal(ct.t, "far too");
+		store_done(st);
+	}
+
+	/* A value beyond an int is refused, naming the query, never cut. */
+	insert_typed(f->store, (int64_t)INT_MAX + 1, "big", "", 0);
+	memset(&sum, 0, sizeof(sum));
+	assert_non_null(st = store_statement(f->store, &test_catalogue, TQ_GET_WIDE, &err));
+	assert_int_equal(store_each(st, narrow_fields, &row, each_add, &sum, &err), REDRESS_E_STORE);
+	assert_int_equal(sum.rows, 2);
+	assert_non_null(strstr(err.message, "test.row.wide"));
+	assert_non_null(strstr(err.message, "beyond an int"));
 }
 
 static const struct store_statement reader_statements[] = {
@@ -608,6 +751,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_changes_beside_the_log_noticed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_scrub_lets_writers_through, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_narrow_types_and_each, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_reads_another_module, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_columns_counted, setup, teardown),
 	    cmocka_unit_test(test_every_store_call_failing),

@@ -139,6 +139,14 @@ casework_note_add(struct tlog *log, const struct actor *actor, const struct regi
 	return record(log, keys, pseudonym, CW_EV_NOTE, m, 2, note_r, err);
 }
 
+/* CW_Q_NOTE_GET's row: the note's person and its sealed text, borrowed. */
+struct note_row {
+	const char *pseudonym, *sealed;
+};
+
+static const struct store_field note_fields[] = {STORE_FIELD_TEXT(struct note_row, pseudonym),
+                                                 STORE_FIELD_TEXT(struct note_row, sealed)};
+
 enum redress_err
 casework_note_open(struct tlog *log, const struct actor *actor, const struct registry_keys *keys,
                    uint64_t note, const char *reason, char pseudonym_r[REGISTRY_PSEUDONYM_MAX + 1],
@@ -146,6 +154,7 @@ casework_note_open(struct tlog *log, const struct actor *actor, const struct reg
 {
 	struct store *store = tlog_store(log);
 	struct seal_key *key = NULL;
+	struct note_row row;
 	struct store_stmt *st;
 	enum redress_err rc;
 
@@ -161,17 +170,16 @@ casework_note_open(struct tlog *log, const struct actor *actor, const struct reg
 	if ((st = store_statement(store, &casework_catalogue, CW_Q_NOTE_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)note);
-	switch (store_step(st, err)) {
+	switch (store_read(st, note_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no note %llu (see 'redress note list PSEUDONYM')",
 		                 (unsigned long long)note);
 	default: return err->code;
 	}
-	text_copy(pseudonym_r, REGISTRY_PSEUDONYM_MAX + 1, store_column_text(st, 0));
+	text_copy(pseudonym_r, REGISTRY_PSEUDONYM_MAX + 1, row.pseudonym);
 	if ((rc = registry_data_key(store, keys, pseudonym_r, &key, err)) != REDRESS_OK ||
-	    (rc = registry_open_text(key, pseudonym_r, "note", store_column_text(st, 1), text_r, err)) !=
-	        REDRESS_OK)
+	    (rc = registry_open_text(key, pseudonym_r, "note", row.sealed, text_r, err)) != REDRESS_OK)
 		goto out;
 	store_done(st);
 	{
@@ -191,34 +199,40 @@ out:
 	return rc;
 }
 
+/* The reads' common columns (CW_Q_NOTES ... CW_Q_GRIEVANCES), each text cut to its field as before. */
+static const struct store_field item_fields[] = {
+    STORE_FIELD(struct casework_item, seq),        STORE_FIELD_CUT(struct casework_item, pseudonym),
+    STORE_FIELD_CUT(struct casework_item, actor),  STORE_FIELD_CUT(struct casework_item, at),
+    STORE_FIELD_CUT(struct casework_item, due),    STORE_FIELD_CUT(struct casework_item, assignee),
+    STORE_FIELD_CUT(struct casework_item, kind),   STORE_FIELD_CUT(struct casework_item, outcome),
+    STORE_FIELD(struct casework_item, closed_seq), STORE_FIELD_CUT(struct casework_item, closed_at),
+    STORE_FIELD(struct casework_item, opened),     STORE_FIELD_TEXT(struct casework_item, sealed),
+};
+
+/* What items_each hands store_each: the caller's function and its context. */
+struct item_call {
+	casework_fn fn;
+	void *ctx;
+};
+
+/* Calls fn with an item (a struct casework_item) and returns what it does. */
+static enum redress_err
+item_call(void *arg, void *row, struct redress_error *err)
+{
+	const struct item_call *call = arg;
+
+	return call->fn(call->ctx, row, err);
+}
+
 /* Steps st and calls fn with each row as an item (the reads' common columns). */
 static enum redress_err
 items_each(struct store_stmt *st, casework_fn fn, void *ctx, struct redress_error *err)
 {
+	struct item_call call = {fn, ctx};
 	struct casework_item item;
-	enum store_step_result r;
-	enum redress_err rc;
 
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		memset(&item, 0, sizeof(item));
-		item.seq = (uint64_t)store_column_int64(st, 0);
-		text_copy(item.pseudonym, sizeof(item.pseudonym), store_column_text(st, 1));
-		text_copy(item.actor, sizeof(item.actor), store_column_text(st, 2));
-		text_copy(item.at, sizeof(item.at), store_column_text(st, 3));
-		text_copy(item.due, sizeof(item.due), store_column_text(st, 4));
-		text_copy(item.assignee, sizeof(item.assignee), store_column_text(st, 5));
-		text_copy(item.kind, sizeof(item.kind), store_column_text(st, 6));
-		text_copy(item.outcome, sizeof(item.outcome), store_column_text(st, 7));
-		item.closed_seq = (uint64_t)store_column_int64(st, 8);
-		text_copy(item.closed_at, sizeof(item.closed_at), store_column_text(st, 9));
-		item.opened = (uint64_t)store_column_int64(st, 10);
-		item.sealed = store_column_text(st, 11);
-		if ((rc = fn(ctx, &item, err)) != REDRESS_OK) {
-			store_done(st);
-			return rc;
-		}
-	}
-	return r == STORE_DONE ? REDRESS_OK : err->code;
+	memset(&item, 0, sizeof(item));
+	return store_each(st, item_fields, &item, item_call, &call, err);
 }
 
 /* A read of one person's items: she must be registered. */
@@ -561,6 +575,14 @@ out:
 	return rc;
 }
 
+/* CW_Q_OUTREACH's columns, each text cut to its field. */
+static const struct store_field outreach_fields[] = {
+    STORE_FIELD_CUT(struct casework_outreach, pseudonym), STORE_FIELD_CUT(struct casework_outreach, kind),
+    STORE_FIELD(struct casework_outreach, birth_year),    STORE_FIELD(struct casework_outreach, frailty),
+    STORE_FIELD_CUT(struct casework_outreach, channel),   STORE_FIELD_CUT(struct casework_outreach, outcome),
+    STORE_FIELD_CUT(struct casework_outreach, at),        STORE_FIELD(struct casework_outreach, attempts),
+};
+
 enum redress_err
 casework_outreach_each(struct store *store, const char *program, uint64_t limit,
                        enum redress_err (*fn)(void *ctx, const struct casework_outreach *o,
@@ -585,11 +607,11 @@ casework_outreach_each(struct store *store, const char *program, uint64_t limit,
 		rc = err->code;
 		goto out;
 	}
-	while (listed < limit && (r = store_step(st, err)) == STORE_ROW) {
+	memset(&o, 0, sizeof(o));
+	while (listed < limit && (r = store_read(st, outreach_fields, &o, err)) == STORE_ROW) {
 		memset(&person, 0, sizeof(person));
-		text_copy(person.pseudonym, sizeof(person.pseudonym), store_column_text(st, 0));
-		person.kind =
-		    strcmp(store_column_text(st, 1), "victim") == 0 ? REGISTRY_VICTIM : REGISTRY_RELATIVE;
+		text_copy(person.pseudonym, sizeof(person.pseudonym), o.pseudonym);
+		person.kind = strcmp(o.kind, "victim") == 0 ? REGISTRY_VICTIM : REGISTRY_RELATIVE;
 		person.status = REGISTRY_ALIVE;
 		/* The program's own rules: its cutoff, what it pays, whom it excludes. */
 		if ((rc = casework_eligible(store, prog, &person, &eligible, err)) != REDRESS_OK)
@@ -597,15 +619,6 @@ casework_outreach_each(struct store *store, const char *program, uint64_t limit,
 		if (!eligible)
 			continue;
 		listed++;
-		memset(&o, 0, sizeof(o));
-		text_copy(o.pseudonym, sizeof(o.pseudonym), store_column_text(st, 0));
-		text_copy(o.kind, sizeof(o.kind), store_column_text(st, 1));
-		o.birth_year = (int)store_column_int64(st, 2);
-		o.frailty = (int)store_column_int64(st, 3);
-		text_copy(o.channel, sizeof(o.channel), store_column_text(st, 4));
-		text_copy(o.outcome, sizeof(o.outcome), store_column_text(st, 5));
-		text_copy(o.at, sizeof(o.at), store_column_text(st, 6));
-		o.attempts = (uint64_t)store_column_int64(st, 7);
 		if ((rc = fn(ctx, &o, err)) != REDRESS_OK)
 			goto out;
 	}

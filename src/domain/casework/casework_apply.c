@@ -14,6 +14,7 @@
  * (a few bytes each) and leaves the person and her consent to the replay
  * that a differing digest starts.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,23 +487,35 @@ casework_closing(enum cw_table table)
 	return &closings[i];
 }
 
+/* A row of CW_Q_NOTE_GET, CW_Q_TASK_STATE or CW_Q_GRIEVANCE_STATE as casework_ref_state keeps it. */
+struct ref_row {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	bool closed;
+};
+
+/* A note's second column is its sealed text, not a state. */
+static const struct store_field note_ref_fields[] = {STORE_FIELD_CUT(struct ref_row, pseudonym), STORE_SKIP};
+static const struct store_field state_ref_fields[] = {STORE_FIELD_CUT(struct ref_row, pseudonym),
+                                                      STORE_FIELD(struct ref_row, closed)};
+
 enum redress_err
 casework_ref_state(struct store *store, unsigned q, int64_t ref, const char *what, char *pseudonym,
                    int *closed_r, struct redress_error *err)
 {
 	struct store_stmt *st;
+	struct ref_row row;
 
 	if ((st = store_statement(store, &casework_catalogue, q, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, ref);
-	switch (store_step(st, err)) {
+	memset(&row, 0, sizeof(row));
+	switch (store_read_one(st, q == CW_Q_NOTE_GET ? note_ref_fields : state_ref_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no %s %lld", what, (long long)ref);
 	default: return err->code;
 	}
-	text_copy(pseudonym, REGISTRY_PSEUDONYM_MAX + 1, store_column_text(st, 0));
-	*closed_r = q == CW_Q_NOTE_GET ? 0 : store_column_int64(st, 1) != 0;
-	store_done(st);
+	memcpy(pseudonym, row.pseudonym, sizeof(row.pseudonym));
+	*closed_r = row.closed;
 	return REDRESS_OK;
 }
 

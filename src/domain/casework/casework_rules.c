@@ -17,6 +17,7 @@
  * ("casework": {"grievance_days", "ask_again_days"}); the fund's 30 when
  * none of them sets one.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,11 +87,25 @@ casework_eligible(struct store *store, const struct program *p, const struct reg
 	return REDRESS_OK;
 }
 
+/* A row of CW_Q_CANDIDATES: a living person, her kind, whether she has been reached. */
+struct candidate_row {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	const char *kind;
+	bool reached;
+};
+
+static const struct store_field candidate_fields[] = {
+    STORE_FIELD_CUT(struct candidate_row, pseudonym),
+    STORE_FIELD_TEXT(struct candidate_row, kind),
+    STORE_FIELD(struct candidate_row, reached),
+};
+
 enum redress_err
 casework_eligible_count(struct store *store, const struct program *p, int64_t *eligible_r, int64_t *reached_r,
                         struct redress_error *err)
 {
 	struct registry_person person;
+	struct candidate_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	int eligible;
@@ -99,11 +114,10 @@ casework_eligible_count(struct store *store, const struct program *p, int64_t *e
 	*eligible_r = *reached_r = 0;
 	if ((st = store_statement(store, &casework_catalogue, CW_Q_CANDIDATES, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	while ((r = store_read(st, candidate_fields, &row, err)) == STORE_ROW) {
 		memset(&person, 0, sizeof(person));
-		text_copy(person.pseudonym, sizeof(person.pseudonym), store_column_text(st, 0));
-		person.kind =
-		    strcmp(store_column_text(st, 1), "victim") == 0 ? REGISTRY_VICTIM : REGISTRY_RELATIVE;
+		memcpy(person.pseudonym, row.pseudonym, sizeof(person.pseudonym));
+		person.kind = strcmp(row.kind, "victim") == 0 ? REGISTRY_VICTIM : REGISTRY_RELATIVE;
 		person.status = REGISTRY_ALIVE;
 		if ((rc = casework_eligible(store, p, &person, &eligible, err)) != REDRESS_OK) {
 			store_done(st);
@@ -112,7 +126,7 @@ casework_eligible_count(struct store *store, const struct program *p, int64_t *e
 		if (!eligible)
 			continue;
 		(*eligible_r)++;
-		if (store_column_int64(st, 2) != 0)
+		if (row.reached)
 			(*reached_r)++;
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;

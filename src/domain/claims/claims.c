@@ -39,10 +39,7 @@ struct decision_read {
 	int64_t has_reason;
 };
 
-#define FIELD(type, member)                                                                                  \
-	{                                                                                                    \
-		offsetof(struct type, member), sizeof(((struct type *)0)->member), 0                         \
-	}
+#define FIELD(type, member) STORE_FIELD(struct type, member)
 
 /* CLAIMS_Q_EVIDENCE_EACH's columns, and CLAIMS_Q_DECISION_EACH's. */
 static const struct store_field evidence_fields[] = {
@@ -62,8 +59,8 @@ claim_get(struct store *store, const char *id, struct claim *c_r, struct redress
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	switch (store_step(st, err)) {
-	case STORE_ROW: claims_read(st, c_r); return REDRESS_OK;
+	switch (claims_next(st, c_r, err)) {
+	case STORE_ROW: return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no claim '%.32s' (see 'redress claim list')", id);
 	default: return err->code;
@@ -80,8 +77,7 @@ each_row(struct store_stmt *st,
 	enum redress_err rc;
 	struct claim c;
 
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		claims_read(st, &c);
+	while ((r = claims_next(st, &c, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &c, err)) != REDRESS_OK)
 			return rc;
 	}
@@ -210,12 +206,23 @@ person_check(struct store *store, const char *role, const char *pseudonym, struc
 	return REDRESS_OK;
 }
 
+/* CLAIMS_Q_BY_VICTIM's row (two texts, borrowed) or CLAIMS_Q_COUNT's (an integer). */
+struct text_pair {
+	const char *text[2];
+	int64_t n;
+};
+
+static const struct store_field by_victim_fields[] = {STORE_FIELD_TEXT(struct text_pair, text[0]),
+                                                      STORE_FIELD_TEXT(struct text_pair, text[1])};
+static const struct store_field count_fields[] = {STORE_FIELD(struct text_pair, n)};
+
 enum redress_err
 claim_open(struct tlog *log, const struct actor *actor, const char *program, const char *victim,
            const char *claimant, char id_r[CLAIM_ID_MAX + 1], struct redress_error *err)
 {
 	struct store *store = tlog_store(log);
 	struct registry_person v, cl;
+	struct text_pair pair;
 	struct store_stmt *st;
 	struct program p;
 	struct claim c;
@@ -261,21 +268,21 @@ claim_open(struct tlog *log, const struct actor *actor, const char *program, con
 		return err->code;
 	store_bind_text(st, 1, p.code);
 	store_bind_text(st, 2, victim);
-	switch (store_step(st, err)) {
+	switch (store_read(st, by_victim_fields, &pair, err)) {
 	case STORE_ROW:
 		return error_set(
 		    err, REDRESS_E_CONFLICT,
 		    "%s already has claim %s under program %s (%s): a denied claim is appealed, not"
 		    " opened again",
-		    victim, store_column_text(st, 0), p.code, store_column_text(st, 1));
+		    victim, pair.text[0], p.code, pair.text[1]);
 	case STORE_DONE: break;
 	default: return err->code;
 	}
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_COUNT, err)) == NULL)
 		return err->code;
-	if (store_step(st, err) != STORE_ROW)
+	if (store_read(st, count_fields, &pair, err) != STORE_ROW)
 		return err->code;
-	count = (uint64_t)store_column_int64(st, 0);
+	count = (uint64_t)pair.n;
 
 	memset(&c, 0, sizeof(c));
 	snprintf(c.id, sizeof(c.id), "C-%06llu", (unsigned long long)count + 1);
@@ -618,6 +625,27 @@ claim_appeal_decide(struct tlog *log, const struct actor *actor, const struct re
 	return transition(log, actor, keys, id, overturn ? CLAIM_OVERTURN : CLAIM_UPHOLD, reason, err);
 }
 
+/* CLAIMS_Q_EVIDENCE_GET's row: the sealed file name, its SHA-256 and size, borrowed. */
+struct evidence_sealed {
+	const char *name, *sha256;
+	int64_t size;
+};
+
+static const struct store_field evidence_get_fields[] = {
+    STORE_FIELD_TEXT(struct evidence_sealed, name),
+    STORE_FIELD_TEXT(struct evidence_sealed, sha256),
+    STORE_FIELD(struct evidence_sealed, size),
+};
+
+/* CLAIMS_Q_BLOB_PARTS's row: a part's number and its sealed text, borrowed. */
+struct sealed_part {
+	int64_t n;
+	const char *sealed;
+};
+
+static const struct store_field part_fields[] = {STORE_FIELD(struct sealed_part, n),
+                                                 STORE_FIELD_TEXT(struct sealed_part, sealed)};
+
 enum redress_err
 claim_evidence_read(struct store *store, const struct actor *actor, const struct registry_keys *keys,
                     const char *id, int n, struct buf *out, char name_r[CLAIM_FILENAME_MAX + 1],
@@ -625,6 +653,8 @@ claim_evidence_read(struct store *store, const struct actor *actor, const struct
 {
 	uint8_t digest[HASH_SHA256_SIZE];
 	char sha256[65], want[65], ad[CLAIM_ID_MAX + 64];
+	struct evidence_sealed ev;
+	struct sealed_part pt;
 	struct hash_sha256 h;
 	struct seal_key *key = NULL;
 	struct store_stmt *st;
@@ -642,7 +672,7 @@ claim_evidence_read(struct store *store, const struct actor *actor, const struct
 		return err->code;
 	store_bind_text(st, 1, c.id);
 	store_bind_int64(st, 2, n);
-	switch (store_step(st, err)) {
+	switch (store_read(st, evidence_get_fields, &ev, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "claim %s has no evidence %d (it has %d)", c.id, n,
@@ -651,11 +681,11 @@ claim_evidence_read(struct store *store, const struct actor *actor, const struct
 	}
 	buf_init(&name, CLAIM_FILENAME_MAX + 1);
 	buf_init(&part, CLAIMS_EVIDENCE_PART + 1);
-	text_copy(want, sizeof(want), store_column_text(st, 1));
-	size = store_column_int64(st, 2);
+	text_copy(want, sizeof(want), ev.sha256);
+	size = ev.size;
 	snprintf(ad, sizeof(ad), "%s/evidence/%d/name", c.id, n);
 	if ((rc = victim_key(store, keys, c.victim, &key, err)) != REDRESS_OK ||
-	    (rc = seal_decrypt(key, store_column_text(st, 0), ad, &name, err)) != REDRESS_OK)
+	    (rc = seal_decrypt(key, ev.name, ad, &name, err)) != REDRESS_OK)
 		goto out;
 	hash_sha256_init(&h);
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_BLOB_PARTS, err)) == NULL) {
@@ -664,15 +694,15 @@ claim_evidence_read(struct store *store, const struct actor *actor, const struct
 	}
 	store_bind_text(st, 1, c.id);
 	store_bind_int64(st, 2, n);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		if (store_column_int64(st, 0) != expect_part) {
+	while ((r = store_read(st, part_fields, &pt, err)) == STORE_ROW) {
+		if (pt.n != expect_part) {
 			rc = error_set(err, REDRESS_E_CRYPTO, "evidence %s/%d: part %lld is missing", c.id, n,
 			               (long long)expect_part);
 			goto out;
 		}
 		snprintf(ad, sizeof(ad), "%s/evidence/%d/part/%lld", c.id, n, (long long)expect_part);
 		buf_reset(&part);
-		if ((rc = seal_decrypt(key, store_column_text(st, 1), ad, &part, err)) != REDRESS_OK)
+		if ((rc = seal_decrypt(key, pt.sealed, ad, &part, err)) != REDRESS_OK)
 			goto out;
 		hash_sha256_update(&h, part.data, part.len);
 		buf_append(out, part.data, part.len);

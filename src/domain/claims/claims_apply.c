@@ -10,6 +10,7 @@
  * SHA-256 and size, so the log still binds the file.  Audit checks that
  * every evidence row has its sealed file, and no sealed file lacks a row.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -325,29 +326,46 @@ bad:
 	return error_set(err, REDRESS_E_INVALID, "'%.32s' is not a claim id (C-000001, ...)", id);
 }
 
-void
-claims_read(struct store_stmt *st, struct claim *c)
+/* A claim as CLAIM_COLUMNS hold it: the struct, with its state as text. */
+struct claim_row {
+	struct claim c;
+	const char *state;
+};
+
+/* CLAIM_COLUMNS, each text cut to its field as before. */
+static const struct store_field claim_fields[] = {
+    STORE_FIELD_CUT(struct claim_row, c.id),
+    STORE_FIELD_CUT(struct claim_row, c.program),
+    STORE_FIELD_CUT(struct claim_row, c.victim),
+    STORE_FIELD_CUT(struct claim_row, c.claimant),
+    STORE_FIELD_TEXT(struct claim_row, state),
+    STORE_FIELD_CUT(struct claim_row, c.opened_by),
+    STORE_FIELD(struct claim_row, c.approvals_needed),
+    STORE_FIELD(struct claim_row, c.approvals),
+    STORE_FIELD(struct claim_row, c.round),
+    STORE_FIELD(struct claim_row, c.evidence),
+    STORE_FIELD(struct claim_row, c.opened_seq),
+    STORE_FIELD(struct claim_row, c.decided_seq),
+    STORE_FIELD(struct claim_row, c.deciders),
+    STORE_FIELD(struct claim_row, c.votes_upheld),
+    STORE_FIELD(struct claim_row, c.votes_overturned),
+};
+
+enum store_step_result
+claims_next(struct store_stmt *st, struct claim *c, struct redress_error *err)
 {
+	struct claim_row row;
+	enum store_step_result r;
 	enum claim_state state = CLAIM_OPEN;
 
-	memset(c, 0, sizeof(*c));
-	text_copy(c->id, sizeof(c->id), store_column_text(st, 0));
-	text_copy(c->program, sizeof(c->program), store_column_text(st, 1));
-	text_copy(c->victim, sizeof(c->victim), store_column_text(st, 2));
-	text_copy(c->claimant, sizeof(c->claimant), store_column_text(st, 3));
+	memset(&row, 0, sizeof(row));
+	if ((r = store_read(st, claim_fields, &row, err)) != STORE_ROW)
+		return r;
+	*c = row.c;
 	/* A row with another state was not written here; audit names it. */
-	(void)claim_state_parse(store_column_text(st, 4), &state, NULL);
+	(void)claim_state_parse(row.state, &state, NULL);
 	c->state = state;
-	text_copy(c->opened_by, sizeof(c->opened_by), store_column_text(st, 5));
-	c->approvals_needed = (int)store_column_int64(st, 6);
-	c->approvals = (int)store_column_int64(st, 7);
-	c->round = (int)store_column_int64(st, 8);
-	c->evidence = (int)store_column_int64(st, 9);
-	c->opened_seq = (uint64_t)store_column_int64(st, 10);
-	c->decided_seq = (uint64_t)store_column_int64(st, 11);
-	c->deciders = (int)store_column_int64(st, 12);
-	c->votes_upheld = (int)store_column_int64(st, 13);
-	c->votes_overturned = (int)store_column_int64(st, 14);
+	return STORE_ROW;
 }
 
 int
@@ -833,17 +851,18 @@ static enum redress_err
 actor_rows(struct store *store, unsigned id, const char *claim, int round, const char *actor, int *found_r,
            struct redress_error *err)
 {
+	static const struct store_field found_field[] = {{0, sizeof(bool), 0, 0}};
 	struct store_stmt *st;
+	bool found;
 
 	if ((st = store_statement(store, &claims_catalogue, id, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, claim);
 	store_bind_int64(st, 2, round);
 	store_bind_text(st, 3, actor);
-	if (store_step(st, err) != STORE_ROW)
+	if (store_read_one(st, found_field, &found, err) != STORE_ROW)
 		return err->code;
-	*found_r = store_column_int64(st, 0) != 0;
-	store_done(st);
+	*found_r = found;
 	return REDRESS_OK;
 }
 
@@ -972,28 +991,37 @@ claims_replay(struct store *store, const struct event *ev, struct redress_error 
 	return claims_apply_transition(store, &t, ev->actor, ev->seq, err);
 }
 
+/* A row of CLAIMS_Q_CHECK_BLOBS ("t") or _CHECK_ORPHANS ("ti"), its id borrowed. */
+struct evidence_ref {
+	const char *id;
+	int64_t n;
+};
+
 /* Every evidence row has its sealed file, and no sealed file lacks its row. */
 static enum redress_err
 claims_check(struct store *store, struct audit_report *report, struct redress_error *err)
 {
+	static const struct store_field fields[] = {STORE_FIELD_TEXT(struct evidence_ref, id),
+	                                            STORE_FIELD(struct evidence_ref, n)};
+	struct evidence_ref row;
 	struct store_stmt *st;
 	enum store_step_result r;
 
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_CHECK_BLOBS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW)
+	while ((r = store_read(st, fields, &row, err)) == STORE_ROW)
 		audit_finding(
 		    report, "claims_evidence '%.40s': its sealed file is missing from claims_evidence_blobs",
-		    store_column_text(st, 0));
+		    row.id);
 	if (r == STORE_ERROR)
 		return err->code;
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_CHECK_ORPHANS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW)
+	while ((r = store_read(st, fields, &row, err)) == STORE_ROW)
 		audit_finding(
 		    report,
 		    "claims_evidence_blobs '%.40s/%lld': a sealed file that no evidence event records",
-		    store_column_text(st, 0), (long long)store_column_int64(st, 1));
+		    row.id, (long long)row.n);
 	return r == STORE_ERROR ? err->code : REDRESS_OK;
 }
 

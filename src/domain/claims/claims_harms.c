@@ -167,15 +167,20 @@ claims_harm_rules(const struct claim *c, const struct claims_ev_harm *h, int rev
 static enum redress_err
 count_row(struct store_stmt *st, int64_t *n_r, struct redress_error *err)
 {
-	switch (store_step(st, err)) {
-	case STORE_ROW: break;
+	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
+
+	switch (store_read_one(st, count_field, n_r, err)) {
+	case STORE_ROW: return REDRESS_OK;
 	case STORE_DONE: return error_set(err, REDRESS_E_INTERNAL, "a count returned no row");
 	default: return err->code;
 	}
-	*n_r = store_column_int64(st, 0);
-	store_done(st);
-	return REDRESS_OK;
 }
+
+/* CLAIMS_Q_HARMS_OF's row: the harm, and the approvals its program needs. */
+struct harm_row {
+	struct claim_harm h;
+	int needed;
+};
 
 /* The rules against the tables: the claim's state, the harm in its program, named once, reviewed once. */
 static enum redress_err
@@ -377,28 +382,26 @@ claim_harm_each(struct store *store, const char *id,
                 enum redress_err (*fn)(void *ctx, const struct claim_harm *h, struct redress_error *err),
                 void *ctx, struct redress_error *err)
 {
-	struct claim_harm h;
+	static const struct store_field fields[] = {
+	    STORE_FIELD_CUT(struct harm_row, h.claim),    STORE_FIELD_CUT(struct harm_row, h.harm),
+	    STORE_FIELD_CUT(struct harm_row, h.evidence), STORE_FIELD(struct harm_row, h.claimed_seq),
+	    STORE_FIELD(struct harm_row, h.approvals),    STORE_FIELD(struct harm_row, h.denials),
+	    STORE_FIELD(struct harm_row, needed),
+	};
+	struct harm_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
-	int needed;
 
 	if ((st = store_statement(store, &claims_catalogue, CLAIMS_Q_HARMS_OF, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		memset(&h, 0, sizeof(h));
-		text_copy(h.claim, sizeof(h.claim), store_column_text(st, 0));
-		text_copy(h.harm, sizeof(h.harm), store_column_text(st, 1));
-		text_copy(h.evidence, sizeof(h.evidence), store_column_text(st, 2));
-		h.claimed_seq = (uint64_t)store_column_int64(st, 3);
-		h.approvals = (int)store_column_int64(st, 4);
-		h.denials = (int)store_column_int64(st, 5);
-		needed = (int)store_column_int64(st, 6);
-		h.state = h.denials > 0           ? CLAIM_HARM_DENIED
-		          : h.approvals >= needed ? CLAIM_HARM_APPROVED
-		                                  : CLAIM_HARM_PENDING;
-		if ((rc = fn(ctx, &h, err)) != REDRESS_OK)
+	memset(&row, 0, sizeof(row));
+	while ((r = store_read(st, fields, &row, err)) == STORE_ROW) {
+		row.h.state = row.h.denials > 0               ? CLAIM_HARM_DENIED
+		              : row.h.approvals >= row.needed ? CLAIM_HARM_APPROVED
+		                                              : CLAIM_HARM_PENDING;
+		if ((rc = fn(ctx, &row.h, err)) != REDRESS_OK)
 			return rc;
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;

@@ -114,8 +114,11 @@ struct claims_ev_transition {
 	int deciders; /* an appeal's: the members who must agree (0: not named, one decides) */
 };
 
-/* Reads the claim under the cursor st (CLAIMS_Q_GET's columns). */
-void claims_read(struct store_stmt *st, struct claim *c);
+/*
+ * Steps st (CLAIMS_Q_GET's columns) and reads its claim into *c, as
+ * store_read(): STORE_ROW, STORE_DONE, or STORE_ERROR with err filled.
+ */
+enum store_step_result claims_next(struct store_stmt *st, struct claim *c, struct redress_error *err);
 
 /* "C-000001" ...: an id as claim_open makes them. */
 enum redress_err claims_id_check(const char *id, struct redress_error *err);

@@ -72,7 +72,7 @@ static const char entitlements_schema[] =
 	"SELECT e.id, e.claim, e.program, e.beneficiary, e.amount, e.currency, e.basis, e.state, e.from_id," \
 	" e.booked_seq, e.changed_seq, e.paid_on, e.return_reason, s.due_on, e.program_version"              \
 	" FROM entitlements e LEFT JOIN entitlements_schedule s ON s.id = e.id"
-#define READ_COLUMNS "tttttittiiittti"
+#define READ_COLUMNS "ttttittttiittti"
 
 static const struct store_statement entitlements_statements[] = {
     [ENTITLEMENTS_Q_INSERT] =
@@ -202,27 +202,48 @@ stmt(struct store *store, enum entitlements_statement id, struct redress_error *
 	return store_statement(store, &entitlements_catalogue, id, err);
 }
 
-static void
-entitlement_read(struct store_stmt *st, struct entitlement *e)
+/* An entitlement as READ_COLUMNS hold it: the struct, with its basis and state as text. */
+struct entitlement_row {
+	struct entitlement e;
+	const char *basis, *state;
+};
+
+/* READ_COLUMNS, each text cut to its field as before; column 10 is not kept. */
+static const struct store_field entitlement_fields[] = {
+    STORE_FIELD_CUT(struct entitlement_row, e.id),
+    STORE_FIELD_CUT(struct entitlement_row, e.claim),
+    STORE_FIELD_CUT(struct entitlement_row, e.program),
+    STORE_FIELD_CUT(struct entitlement_row, e.beneficiary),
+    STORE_FIELD(struct entitlement_row, e.amount),
+    STORE_FIELD_CUT(struct entitlement_row, e.currency),
+    STORE_FIELD_TEXT(struct entitlement_row, basis),
+    STORE_FIELD_TEXT(struct entitlement_row, state),
+    STORE_FIELD_CUT(struct entitlement_row, e.from),
+    STORE_FIELD(struct entitlement_row, e.booked_seq),
+    STORE_SKIP,
+    STORE_FIELD_CUT(struct entitlement_row, e.paid_on),
+    STORE_FIELD_CUT(struct entitlement_row, e.return_reason),
+    STORE_FIELD_CUT(struct entitlement_row, e.due_on),
+    STORE_FIELD(struct entitlement_row, e.program_version), /* NULL (booked before schema 11): 0 */
+};
+
+/* Steps st (READ_COLUMNS) and reads its row into *e, as store_read(). */
+static enum store_step_result
+entitlement_next(struct store_stmt *st, struct entitlement *e, struct redress_error *err)
 {
-	memset(e, 0, sizeof(*e));
-	text_copy(e->id, sizeof(e->id), store_column_text(st, 0));
-	text_copy(e->claim, sizeof(e->claim), store_column_text(st, 1));
-	text_copy(e->program, sizeof(e->program), store_column_text(st, 2));
-	text_copy(e->beneficiary, sizeof(e->beneficiary), store_column_text(st, 3));
-	e->amount = store_column_int64(st, 4);
-	text_copy(e->currency, sizeof(e->currency), store_column_text(st, 5));
-	if (!entitlements_basis_parse(store_column_text(st, 6), &e->basis))
+	struct entitlement_row row;
+	enum store_step_result r;
+
+	memset(&row, 0, sizeof(row));
+	if ((r = store_read(st, entitlement_fields, &row, err)) != STORE_ROW)
+		return r;
+	*e = row.e;
+	if (!entitlements_basis_parse(row.basis, &e->basis))
 		e->basis =
 		    ENTITLEMENT_SURVIVOR; /* unreachable for rows written here; audit names such a row */
-	if (!entitlements_state_parse(store_column_text(st, 7), &e->state))
+	if (!entitlements_state_parse(row.state, &e->state))
 		e->state = ENTITLEMENT_QUEUED;
-	text_copy(e->from, sizeof(e->from), store_column_text(st, 8));
-	e->booked_seq = (uint64_t)store_column_int64(st, 9);
-	text_copy(e->paid_on, sizeof(e->paid_on), store_column_text(st, 11));
-	text_copy(e->return_reason, sizeof(e->return_reason), store_column_text(st, 12));
-	text_copy(e->due_on, sizeof(e->due_on), store_column_text(st, 13));
-	e->program_version = (int)store_column_int64(st, 14); /* NULL (booked before schema 11): 0 */
+	return STORE_ROW;
 }
 
 enum redress_err
@@ -459,8 +480,8 @@ entitlement_get(struct store *store, const char *id, struct entitlement *e_r, st
 	if ((st = stmt(store, ENTITLEMENTS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, id);
-	switch (store_step(st, err)) {
-	case STORE_ROW: entitlement_read(st, e_r); return REDRESS_OK;
+	switch (entitlement_next(st, e_r, err)) {
+	case STORE_ROW: return REDRESS_OK;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no entitlement '%.64s'", id);
 	default: return err->code;
 	}
@@ -471,19 +492,21 @@ static enum redress_err
 read_all(struct store_stmt *st, struct entitlement **items_r, size_t *n_r, struct redress_error *err)
 {
 	struct entitlement *items = NULL, *grown;
+	struct entitlement e;
 	size_t n = 0, cap = 0;
 	enum store_step_result r;
 
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	while ((r = entitlement_next(st, &e, err)) == STORE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			if ((grown = realloc(items, cap * sizeof(*items))) == NULL) {
+				store_done(st);
 				free(items);
 				return error_set(err, REDRESS_E_NOMEM, "out of memory reading entitlements");
 			}
 			items = grown;
 		}
-		entitlement_read(st, &items[n++]);
+		items[n++] = e;
 	}
 	if (r == STORE_ERROR) {
 		free(items);
@@ -530,12 +553,20 @@ entitlements_of_claim(struct store *store, const char *claim, struct entitlement
 	return read_all(st, items_r, n_r, err);
 }
 
+/* A row of one text column, borrowed; or of a text and a count. */
+struct text_row {
+	const char *text;
+	int64_t n;
+};
+
 enum redress_err
 entitlements_unpaid_beneficiaries(struct store *store, const char *program,
                                   enum redress_err (*fn)(void *ctx, const char *beneficiary,
                                                          struct redress_error *err),
                                   void *ctx, struct redress_error *err)
 {
+	static const struct store_field beneficiary_field[] = {STORE_FIELD_TEXT(struct text_row, text)};
+	struct text_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
@@ -543,8 +574,8 @@ entitlements_unpaid_beneficiaries(struct store *store, const char *program,
 	if ((st = stmt(store, ENTITLEMENTS_Q_UNPAID_BENEFICIARIES, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		if ((rc = fn(ctx, store_column_text(st, 0), err)) != REDRESS_OK)
+	while ((r = store_read(st, beneficiary_field, &row, err)) == STORE_ROW)
+		if ((rc = fn(ctx, row.text, err)) != REDRESS_OK)
 			return rc;
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
@@ -705,20 +736,24 @@ entitlements_apply_proof(struct store *store, const char *person, const char *on
 	return store_run(st, err);
 }
 
+/* ENTITLEMENTS_Q_PROOF_LATEST's row: a date, cut to YYYY-MM-DD's size as before. */
+struct proof_on {
+	char on[11];
+};
+
 enum redress_err
 entitlements_latest_proof(struct store *store, const char *person, char on_r[11], struct redress_error *err)
 {
+	static const struct store_field on_field[] = {STORE_FIELD_CUT(struct proof_on, on)};
+	struct proof_on row;
 	struct store_stmt *st;
 
 	on_r[0] = '\0';
 	if ((st = stmt(store, ENTITLEMENTS_Q_PROOF_LATEST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, person);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		text_copy(on_r, 11, store_column_text(st, 0));
-		store_done(st);
-		return REDRESS_OK;
+	switch (store_read_one(st, on_field, &row, err)) {
+	case STORE_ROW: memcpy(on_r, row.on, sizeof(row.on)); return REDRESS_OK;
 	case STORE_DONE: return REDRESS_OK;
 	default: return err->code;
 	}
@@ -762,6 +797,9 @@ enum redress_err
 entitlements_count_by_state(struct store *store, const char *program, int64_t counts_r[ENTITLEMENT_STATES],
                             struct redress_error *err)
 {
+	static const struct store_field count_fields[] = {STORE_FIELD_TEXT(struct text_row, text),
+	                                                  STORE_FIELD(struct text_row, n)};
+	struct text_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum entitlement_state state;
@@ -770,9 +808,9 @@ entitlements_count_by_state(struct store *store, const char *program, int64_t co
 	if ((st = stmt(store, ENTITLEMENTS_Q_STATE_COUNTS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		if (entitlements_state_parse(store_column_text(st, 0), &state))
-			counts_r[state] = store_column_int64(st, 1);
+	while ((r = store_read(st, count_fields, &row, err)) == STORE_ROW)
+		if (entitlements_state_parse(row.text, &state))
+			counts_r[state] = row.n;
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 

@@ -6,6 +6,7 @@
  * record is a final row; the latest for a person and a benefit says
  * whether she receives it.  No money moves.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,12 @@
 #include "domain/entitlements/entitlements_int.h"
 
 #define BENEFIT_EVENT_DATA_MAX 512
+
+/* ENTITLEMENTS_Q_BENEFITS_OF's row: the record, with whether she receives it as read. */
+struct benefit_row {
+	struct entitlement_benefit b;
+	bool receives;
+};
 
 static struct store_stmt *
 stmt(struct store *store, enum entitlements_statement id, struct redress_error *err)
@@ -104,18 +111,17 @@ enum redress_err
 entitlements_receives(struct store *store, const char *person, const char *benefit, int *receives_r,
                       struct redress_error *err)
 {
+	static const struct store_field receives_field[] = {{0, sizeof(bool), 0, 0}};
 	struct store_stmt *st;
+	bool receives;
 
 	*receives_r = 0;
 	if ((st = stmt(store, ENTITLEMENTS_Q_BENEFIT_LATEST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, person);
 	store_bind_text(st, 2, benefit);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		*receives_r = store_column_int64(st, 0) != 0;
-		store_done(st);
-		return REDRESS_OK;
+	switch (store_read_one(st, receives_field, &receives, err)) {
+	case STORE_ROW: *receives_r = receives; return REDRESS_OK;
 	case STORE_DONE: return REDRESS_OK;
 	default: return err->code;
 	}
@@ -159,7 +165,12 @@ entitlements_benefits_each(struct store *store, const char *person,
                                                   struct redress_error *err),
                            void *ctx, struct redress_error *err)
 {
-	struct entitlement_benefit b;
+	static const struct store_field fields[] = {
+	    STORE_FIELD(struct benefit_row, b.seq),         STORE_FIELD_CUT(struct benefit_row, b.person),
+	    STORE_FIELD_CUT(struct benefit_row, b.benefit), STORE_FIELD(struct benefit_row, receives),
+	    STORE_FIELD_CUT(struct benefit_row, b.on),      STORE_FIELD_CUT(struct benefit_row, b.actor),
+	};
+	struct benefit_row row;
 	struct store_stmt *st;
 	enum store_step_result step;
 	enum redress_err rc;
@@ -167,15 +178,10 @@ entitlements_benefits_each(struct store *store, const char *person,
 	if ((st = stmt(store, ENTITLEMENTS_Q_BENEFITS_OF, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, person);
-	while ((step = store_step(st, err)) == STORE_ROW) {
-		memset(&b, 0, sizeof(b));
-		b.seq = (uint64_t)store_column_int64(st, 0);
-		text_copy(b.person, sizeof(b.person), store_column_text(st, 1));
-		text_copy(b.benefit, sizeof(b.benefit), store_column_text(st, 2));
-		b.receives = store_column_int64(st, 3) != 0;
-		text_copy(b.on, sizeof(b.on), store_column_text(st, 4));
-		text_copy(b.actor, sizeof(b.actor), store_column_text(st, 5));
-		if ((rc = fn(ctx, &b, err)) != REDRESS_OK) {
+	memset(&row, 0, sizeof(row));
+	while ((step = store_read(st, fields, &row, err)) == STORE_ROW) {
+		row.b.receives = row.receives;
+		if ((rc = fn(ctx, &row.b, err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;
 		}

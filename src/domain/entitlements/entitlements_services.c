@@ -13,6 +13,23 @@
 #include "core/text.h"
 #include "domain/entitlements/entitlements_int.h"
 
+/* ENTITLEMENTS_Q_SERVICE_LATEST's row: the latest state, cut to its field as before. */
+struct service_latest {
+	char state[16];
+};
+
+/* ENTITLEMENTS_Q_SERVICES_OF's row: the record, its state as text. */
+struct service_row {
+	struct entitlement_service s;
+	const char *state;
+};
+
+/* ENTITLEMENTS_Q_SERVICE_COUNTS's row, its text borrowed. */
+struct service_count {
+	const char *service, *state;
+	int64_t n;
+};
+
 static const char *const service_state_names[] = {
     [ENTITLEMENT_SERVICE_SCHEDULED] = "scheduled",
     [ENTITLEMENT_SERVICE_DELIVERED] = "delivered",
@@ -115,7 +132,8 @@ enum redress_err
 entitlements_apply_service(struct store *store, const struct entitlement_service *s,
                            struct redress_error *err)
 {
-	char latest[16];
+	static const struct store_field latest_field[] = {STORE_FIELD_CUT(struct service_latest, state)};
+	struct service_latest latest;
 	struct store_stmt *st;
 	enum redress_err rc;
 	int found = 0;
@@ -125,16 +143,12 @@ entitlements_apply_service(struct store *store, const struct entitlement_service
 		return err->code;
 	store_bind_text(st, 1, s->claim);
 	store_bind_text(st, 2, s->service);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		text_copy(latest, sizeof(latest), store_column_text(st, 0));
-		store_done(st);
-		found = 1;
-		break;
+	switch (store_read_one(st, latest_field, &latest, err)) {
+	case STORE_ROW: found = 1; break;
 	case STORE_DONE: break;
 	default: return err->code;
 	}
-	if ((rc = service_follows(s, found ? latest : NULL, err)) != REDRESS_OK)
+	if ((rc = service_follows(s, found ? latest.state : NULL, err)) != REDRESS_OK)
 		return rc;
 	if ((st = store_statement(store, &entitlements_catalogue, ENTITLEMENTS_Q_SERVICE_INSERT, err)) ==
 	    NULL)
@@ -267,7 +281,13 @@ entitlements_service_each(struct store *store, const char *claim,
                                                  struct redress_error *err),
                           void *ctx, struct redress_error *err)
 {
-	struct entitlement_service s;
+	static const struct store_field fields[] = {
+	    STORE_FIELD(struct service_row, s.seq),         STORE_FIELD_CUT(struct service_row, s.claim),
+	    STORE_FIELD_CUT(struct service_row, s.service), STORE_FIELD_TEXT(struct service_row, state),
+	    STORE_FIELD_CUT(struct service_row, s.on),      STORE_FIELD_CUT(struct service_row, s.provider),
+	    STORE_FIELD_CUT(struct service_row, s.actor),
+	};
+	struct service_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
@@ -275,16 +295,10 @@ entitlements_service_each(struct store *store, const char *claim,
 	if ((st = store_statement(store, &entitlements_catalogue, ENTITLEMENTS_Q_SERVICES_OF, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, claim);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		memset(&s, 0, sizeof(s));
-		s.seq = (uint64_t)store_column_int64(st, 0);
-		text_copy(s.claim, sizeof(s.claim), store_column_text(st, 1));
-		text_copy(s.service, sizeof(s.service), store_column_text(st, 2));
-		(void)entitlement_service_state_parse(store_column_text(st, 3), &s.state);
-		text_copy(s.on, sizeof(s.on), store_column_text(st, 4));
-		text_copy(s.provider, sizeof(s.provider), store_column_text(st, 5));
-		text_copy(s.actor, sizeof(s.actor), store_column_text(st, 6));
-		if ((rc = fn(ctx, &s, err)) != REDRESS_OK)
+	memset(&row, 0, sizeof(row));
+	while ((r = store_read(st, fields, &row, err)) == STORE_ROW) {
+		(void)entitlement_service_state_parse(row.state, &row.s.state);
+		if ((rc = fn(ctx, &row.s, err)) != REDRESS_OK)
 			return rc;
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
@@ -297,7 +311,11 @@ entitlements_service_counts(struct store *store, const char *program,
                                                    struct redress_error *err),
                             void *ctx, struct redress_error *err)
 {
+	static const struct store_field fields[] = {STORE_FIELD_TEXT(struct service_count, service),
+	                                            STORE_FIELD_TEXT(struct service_count, state),
+	                                            STORE_FIELD(struct service_count, n)};
 	enum entitlement_service_state state;
+	struct service_count row;
 	struct store_stmt *st;
 	enum store_step_result step;
 	enum redress_err rc;
@@ -306,16 +324,14 @@ entitlements_service_counts(struct store *store, const char *program,
 	    NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
-	while ((step = store_step(st, err)) == STORE_ROW) {
-		if (!entitlement_service_state_parse(store_column_text(st, 1), &state)) {
+	while ((step = store_read(st, fields, &row, err)) == STORE_ROW) {
+		if (!entitlement_service_state_parse(row.state, &state)) {
 			rc = error_set(err, REDRESS_E_TAMPERED,
-			               "entitlements_services holds the state '%.32s'",
-			               store_column_text(st, 1));
+			               "entitlements_services holds the state '%.32s'", row.state);
 			store_done(st);
 			return rc;
 		}
-		if ((rc = fn(ctx, store_column_text(st, 0), state, store_column_int64(st, 2), err)) !=
-		    REDRESS_OK) {
+		if ((rc = fn(ctx, row.service, state, row.n, err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;
 		}

@@ -117,9 +117,18 @@ const struct store_statement fund_statements[FUND_Q_COUNT] = {
 };
 const struct store_catalogue fund_catalogue = {"fund", fund_statements, STORE_COUNT(fund_statements)};
 
+/* FUND_Q_GET's columns. */
+static const struct store_field closure_fields[] = {
+    STORE_FIELD(struct fund_closure, seq),
+    STORE_FIELD(struct fund_closure, successor),
+    STORE_FIELD(struct fund_closure, contact),
+    STORE_FIELD(struct fund_closure, archive),
+};
+
 int
 fund_closed(struct store *store, struct fund_closure *c_r, struct redress_error *err)
 {
+	struct fund_closure c;
 	struct store_stmt *st;
 
 	struct redress_error ignored;
@@ -127,15 +136,9 @@ fund_closed(struct store *store, struct fund_closure *c_r, struct redress_error 
 	/* No table (a log opened without this module, as some tests' are): never closed. */
 	if ((st = store_statement(store, &fund_catalogue, FUND_Q_GET, &ignored)) == NULL)
 		return 0;
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		memset(c_r, 0, sizeof(*c_r));
-		c_r->seq = (uint64_t)store_column_int64(st, 0);
-		snprintf(c_r->successor, sizeof(c_r->successor), "%s", store_column_text(st, 1));
-		snprintf(c_r->contact, sizeof(c_r->contact), "%s", store_column_text(st, 2));
-		snprintf(c_r->archive, sizeof(c_r->archive), "%s", store_column_text(st, 3));
-		store_done(st);
-		return 1;
+	memset(&c, 0, sizeof(c));
+	switch (store_read_one(st, closure_fields, &c, err)) {
+	case STORE_ROW: *c_r = c; return 1;
 	case STORE_DONE: return 0;
 	default: return -1;
 	}
@@ -273,12 +276,36 @@ fund_fold_end(void *model, struct audit_fold *fold)
 	free(m);
 }
 
+/* A row of FUND_Q_CHECK_SUMS. */
+struct currency_sum {
+	const char *currency;
+	int64_t sum;
+};
+
+/* A row of FUND_Q_CHECK_COUNTS: an inheritance's declared counts, its unpaid sums, the counts kept. */
+struct inherited_counts {
+	int64_t seq;
+	int64_t declared[3];
+	const char *unpaid;
+	int64_t kept[3];
+};
+
+static const struct store_field counts_fields[] = {
+    STORE_FIELD(struct inherited_counts, seq),         STORE_FIELD(struct inherited_counts, declared[0]),
+    STORE_FIELD(struct inherited_counts, declared[1]), STORE_FIELD(struct inherited_counts, declared[2]),
+    STORE_FIELD_TEXT(struct inherited_counts, unpaid), STORE_FIELD(struct inherited_counts, kept[0]),
+    STORE_FIELD(struct inherited_counts, kept[1]),     STORE_FIELD(struct inherited_counts, kept[2]),
+};
+
 /* The sums of an inheritance's unpaid entitlements as recorded, against what it declared. */
 static enum redress_err
 check_sums(struct store *store, int64_t seq, const char *declared_text, struct audit_report *report,
            struct redress_error *err)
 {
+	static const struct store_field sum_fields[] = {STORE_FIELD_TEXT(struct currency_sum, currency),
+	                                                STORE_FIELD(struct currency_sum, sum)};
 	json_t *declared = json_loads(declared_text, 0, NULL), *kept = json_object();
+	struct currency_sum row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc = REDRESS_OK;
@@ -292,9 +319,8 @@ check_sums(struct store *store, int64_t seq, const char *declared_text, struct a
 		goto out;
 	}
 	store_bind_int64(st, 1, seq);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		json_object_set_new(kept, store_column_text(st, 0),
-		                    json_integer((json_int_t)store_column_int64(st, 1)));
+	while ((r = store_read(st, sum_fields, &row, err)) == STORE_ROW)
+		json_object_set_new(kept, row.currency, json_integer((json_int_t)row.sum));
 	if (r == STORE_ERROR)
 		rc = err->code;
 	else if (!json_equal(declared, kept))
@@ -324,6 +350,7 @@ fund_check(struct store *store, struct audit_report *report, struct redress_erro
 		char *unpaid;
 	} *list = NULL, *grown;
 	size_t n = 0, i;
+	struct inherited_counts row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc = REDRESS_OK;
@@ -331,24 +358,23 @@ fund_check(struct store *store, struct audit_report *report, struct redress_erro
 
 	if ((st = store_statement(store, &fund_catalogue, FUND_Q_CHECK_COUNTS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	while ((r = store_read(st, counts_fields, &row, err)) == STORE_ROW) {
 		for (k = 0; k < 3; k++)
-			if (store_column_int64(st, 1 + k) != store_column_int64(st, 5 + k))
+			if (row.declared[k] != row.kept[k])
 				audit_finding(report,
 				              "fund.inherited %lld declares %lld %s, but %lld were recorded",
-				              (long long)store_column_int64(st, 0),
-				              (long long)store_column_int64(st, 1 + k), kinds[k],
-				              (long long)store_column_int64(st, 5 + k));
+				              (long long)row.seq, (long long)row.declared[k], kinds[k],
+				              (long long)row.kept[k]);
 		/* The sums are read after this statement is done: one statement at a time. */
 		if ((grown = realloc(list, (n + 1) * sizeof(*list))) == NULL ||
-		    (grown[n].unpaid = strdup(store_column_text(st, 4))) == NULL) {
+		    (grown[n].unpaid = strdup(row.unpaid)) == NULL) {
 			list = grown != NULL ? grown : list;
 			store_done(st);
 			rc = error_set(err, REDRESS_E_NOMEM, "out of memory");
 			goto out;
 		}
 		list = grown;
-		list[n++].seq = store_column_int64(st, 0);
+		list[n++].seq = row.seq;
 	}
 	if (r == STORE_ERROR) {
 		rc = err->code;
@@ -397,6 +423,38 @@ add_total(json_t *totals, const char *currency, int64_t amount, struct redress_e
 	return REDRESS_OK;
 }
 
+/* Rows of FUND_Q_OPEN_CLAIMS, FUND_Q_UNPAID and FUND_Q_ACCOUNTS, borrowed from the statement. */
+struct open_claim_row {
+	const char *id, *program, *state, *victim;
+};
+struct unpaid_row {
+	const char *id, *program, *beneficiary;
+	int64_t amount;
+	const char *currency, *state;
+};
+struct account_row {
+	const char *account, *currency;
+	int64_t debits, credits;
+};
+
+static const struct store_field open_claim_fields[] = {
+    STORE_FIELD_TEXT(struct open_claim_row, id),
+    STORE_FIELD_TEXT(struct open_claim_row, program),
+    STORE_FIELD_TEXT(struct open_claim_row, state),
+    STORE_FIELD_TEXT(struct open_claim_row, victim),
+};
+static const struct store_field unpaid_fields[] = {
+    STORE_FIELD_TEXT(struct unpaid_row, id),          STORE_FIELD_TEXT(struct unpaid_row, program),
+    STORE_FIELD_TEXT(struct unpaid_row, beneficiary), STORE_FIELD(struct unpaid_row, amount),
+    STORE_FIELD_TEXT(struct unpaid_row, currency),    STORE_FIELD_TEXT(struct unpaid_row, state),
+};
+static const struct store_field account_fields[] = {
+    STORE_FIELD_TEXT(struct account_row, account),
+    STORE_FIELD_TEXT(struct account_row, currency),
+    STORE_FIELD(struct account_row, debits),
+    STORE_FIELD(struct account_row, credits),
+};
+
 /* The body: what is left, from the tables as they stand, with its counts and sums. */
 static enum redress_err
 archive_body(struct tlog *log, const char *successor, const char *contact, const struct fund_reports *reports,
@@ -405,6 +463,9 @@ archive_body(struct tlog *log, const char *successor, const char *contact, const
 	struct store *store = tlog_store(log);
 	json_t *body = NULL, *claims = json_array(), *unpaid = json_array(), *accounts = json_array(),
 	       *sums = json_object();
+	struct open_claim_row claim;
+	struct unpaid_row owed;
+	struct account_row account;
 	struct store_stmt *st;
 	enum store_step_result step;
 	uint64_t size = 0;
@@ -420,25 +481,21 @@ archive_body(struct tlog *log, const char *successor, const char *contact, const
 		rc = err->code;
 		goto out;
 	}
-	while ((step = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(
-		    claims, json_pack("{s:s, s:s, s:s, s:s}", "id", store_column_text(st, 0), "program",
-		                      store_column_text(st, 1), "state", store_column_text(st, 2), "victim",
-		                      store_column_text(st, 3)));
+	while ((step = store_read(st, open_claim_fields, &claim, err)) == STORE_ROW)
+		json_array_append_new(claims,
+		                      json_pack("{s:s, s:s, s:s, s:s}", "id", claim.id, "program",
+		                                claim.program, "state", claim.state, "victim", claim.victim));
 	if (step == STORE_ERROR ||
 	    (st = store_statement(store, &fund_catalogue, FUND_Q_UNPAID, err)) == NULL) {
 		rc = err->code;
 		goto out;
 	}
-	while ((step = store_step(st, err)) == STORE_ROW) {
-		int64_t amount = store_column_int64(st, 3);
-
-		json_array_append_new(
-		    unpaid, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "id", store_column_text(st, 0),
-		                      "program", store_column_text(st, 1), "beneficiary",
-		                      store_column_text(st, 2), "amount", (json_int_t)amount, "currency",
-		                      store_column_text(st, 4), "state", store_column_text(st, 5)));
-		if ((rc = add_total(sums, store_column_text(st, 4), amount, err)) != REDRESS_OK) {
+	while ((step = store_read(st, unpaid_fields, &owed, err)) == STORE_ROW) {
+		json_array_append_new(unpaid, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "id", owed.id,
+		                                        "program", owed.program, "beneficiary",
+		                                        owed.beneficiary, "amount", (json_int_t)owed.amount,
+		                                        "currency", owed.currency, "state", owed.state));
+		if ((rc = add_total(sums, owed.currency, owed.amount, err)) != REDRESS_OK) {
 			store_done(st);
 			goto out;
 		}
@@ -448,12 +505,11 @@ archive_body(struct tlog *log, const char *successor, const char *contact, const
 		rc = err->code;
 		goto out;
 	}
-	while ((step = store_step(st, err)) == STORE_ROW)
-		json_array_append_new(accounts,
-		                      json_pack("{s:s, s:s, s:I, s:I}", "account", store_column_text(st, 0),
-		                                "currency", store_column_text(st, 1), "debits",
-		                                (json_int_t)store_column_int64(st, 2), "credits",
-		                                (json_int_t)store_column_int64(st, 3)));
+	while ((step = store_read(st, account_fields, &account, err)) == STORE_ROW)
+		json_array_append_new(accounts, json_pack("{s:s, s:s, s:I, s:I}", "account", account.account,
+		                                          "currency", account.currency, "debits",
+		                                          (json_int_t)account.debits, "credits",
+		                                          (json_int_t)account.credits));
 	if (step == STORE_ERROR) {
 		rc = err->code;
 		goto out;

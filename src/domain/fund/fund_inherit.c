@@ -257,8 +257,10 @@ fund_inherit(struct tlog *log, const struct actor *actor, const char *text, size
 {
 	static const char *const lists[3][2] = {
 	    {"open_claims", "claim"}, {"unpaid_entitlements", "entitlement"}, {"accounts", "account"}};
+	static const struct store_field seq_field[] = {{0, sizeof(int64_t), 0, 0}};
 	struct fund_closure own;
 	struct store_stmt *st;
+	int64_t taken;
 	json_t *root = NULL, *body = NULL, *totals, *item;
 	size_t i, j;
 	int closed;
@@ -282,12 +284,10 @@ fund_inherit(struct tlog *log, const struct actor *actor, const char *text, size
 		return err->code;
 	store_bind_text(st, 1, v_r->archive);
 	store_bind_int64(st, 2, -1);
-	switch (store_step(st, err)) {
+	switch (store_read_one(st, seq_field, &taken, err)) {
 	case STORE_ROW:
-		rc = error_set(err, REDRESS_E_CONFLICT, "this archive was taken over already (event %lld)",
-		               (long long)store_column_int64(st, 0));
-		store_done(st);
-		return rc;
+		return error_set(err, REDRESS_E_CONFLICT, "this archive was taken over already (event %lld)",
+		                 (long long)taken);
 	case STORE_DONE: break;
 	default: return err->code;
 	}
@@ -324,6 +324,16 @@ out:
 
 /* ---- Reading what was taken over ------------------------------------------------------- */
 
+/* FUND_Q_OBLIGATIONS's columns, each text cut to its field as before. */
+static const struct store_field obligation_fields[] = {
+    STORE_FIELD(struct fund_obligation, seq),         STORE_FIELD(struct fund_obligation, inherited),
+    STORE_FIELD_CUT(struct fund_obligation, kind),    STORE_FIELD_CUT(struct fund_obligation, id),
+    STORE_FIELD_CUT(struct fund_obligation, program), STORE_FIELD_CUT(struct fund_obligation, person),
+    STORE_FIELD_CUT(struct fund_obligation, state),   STORE_FIELD_CUT(struct fund_obligation, currency),
+    STORE_FIELD(struct fund_obligation, amount),      STORE_FIELD(struct fund_obligation, debits),
+    STORE_FIELD(struct fund_obligation, credits),     STORE_FIELD_CUT(struct fund_obligation, origin),
+};
+
 enum redress_err
 fund_obligations_each(struct store *store,
                       enum redress_err (*fn)(void *ctx, const struct fund_obligation *o,
@@ -337,20 +347,8 @@ fund_obligations_each(struct store *store,
 
 	if ((st = store_statement(store, &fund_catalogue, FUND_Q_OBLIGATIONS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		memset(&o, 0, sizeof(o));
-		o.seq = (uint64_t)store_column_int64(st, 0);
-		o.inherited = (uint64_t)store_column_int64(st, 1);
-		snprintf(o.kind, sizeof(o.kind), "%s", store_column_text(st, 2));
-		snprintf(o.id, sizeof(o.id), "%s", store_column_text(st, 3));
-		snprintf(o.program, sizeof(o.program), "%s", store_column_text(st, 4));
-		snprintf(o.person, sizeof(o.person), "%s", store_column_text(st, 5));
-		snprintf(o.state, sizeof(o.state), "%s", store_column_text(st, 6));
-		snprintf(o.currency, sizeof(o.currency), "%s", store_column_text(st, 7));
-		o.amount = store_column_int64(st, 8);
-		o.debits = store_column_int64(st, 9);
-		o.credits = store_column_int64(st, 10);
-		snprintf(o.origin, sizeof(o.origin), "%s", store_column_text(st, 11));
+	memset(&o, 0, sizeof(o));
+	while ((r = store_read(st, obligation_fields, &o, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &o, err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;

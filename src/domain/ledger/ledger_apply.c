@@ -124,10 +124,7 @@ struct account_read {
 	int64_t no_overdraft;
 };
 
-#define FIELD(type, member)                                                                                  \
-	{                                                                                                    \
-		offsetof(type, member), sizeof(((type *)0)->member), 0                                       \
-	}
+#define FIELD(type, member) STORE_FIELD(type, member)
 
 static const struct store_field account_fields[] = {
     FIELD(struct account_read, a.code),

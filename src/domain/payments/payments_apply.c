@@ -207,10 +207,7 @@ struct order_read {
 	int64_t created_seq, resolved_seq;
 };
 
-#define ORDER_FIELD(member)                                                                                  \
-	{                                                                                                    \
-		offsetof(struct order_read, member), sizeof(((struct order_read *)0)->member), 0             \
-	}
+#define ORDER_FIELD(member) STORE_FIELD(struct order_read, member)
 
 static const struct store_field order_fields[] = {
     ORDER_FIELD(o.id),     ORDER_FIELD(o.batch),    ORDER_FIELD(o.entitlement), ORDER_FIELD(o.beneficiary),
@@ -270,25 +267,41 @@ payments_orders_each(struct store *store, const char *batch,
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
+/* PAYMENTS_Q_DEBTOR_GET's columns, each text cut to its field as before. */
+static const struct store_field debtor_fields[] = {
+    STORE_FIELD_CUT(struct payments_debtor, program), STORE_FIELD_CUT(struct payments_debtor, name),
+    STORE_FIELD_CUT(struct payments_debtor, iban),    STORE_FIELD_CUT(struct payments_debtor, bic),
+    STORE_FIELD_CUT(struct payments_debtor, account), STORE_FIELD_CUT(struct payments_debtor, scheme),
+};
+
+/* A row of a text and up to two integers (PAYMENTS_Q_BANK_GET "t" ... _BATCH_FIGURES "tii"). */
+struct labelled_row {
+	const char *text; /* borrowed from the statement */
+	int64_t n[2];
+};
+
+static const struct store_field labelled_fields[] = {
+    STORE_FIELD_TEXT(struct labelled_row, text),
+    STORE_FIELD(struct labelled_row, n[0]),
+    STORE_FIELD(struct labelled_row, n[1]),
+};
+
+/* A row of one integer (PAYMENTS_Q_BATCH_COUNT, _BATCH_EXPORTS). */
+static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
+
 enum redress_err
 payments_debtor_get(struct store *store, const char *program, struct payments_debtor *d_r,
                     struct redress_error *err)
 {
+	struct payments_debtor d;
 	struct store_stmt *st;
 
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_DEBTOR_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		memset(d_r, 0, sizeof(*d_r));
-		text_copy(d_r->program, sizeof(d_r->program), store_column_text(st, 0));
-		text_copy(d_r->name, sizeof(d_r->name), store_column_text(st, 1));
-		text_copy(d_r->iban, sizeof(d_r->iban), store_column_text(st, 2));
-		text_copy(d_r->bic, sizeof(d_r->bic), store_column_text(st, 3));
-		text_copy(d_r->account, sizeof(d_r->account), store_column_text(st, 4));
-		text_copy(d_r->scheme, sizeof(d_r->scheme), store_column_text(st, 5));
-		return REDRESS_OK;
+	memset(&d, 0, sizeof(d));
+	switch (store_read_one(st, debtor_fields, &d, err)) {
+	case STORE_ROW: *d_r = d; return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
 		                 "program '%.64s' has no bank account of the fund to pay from:"
@@ -301,13 +314,14 @@ payments_debtor_get(struct store *store, const char *program, struct payments_de
 enum redress_err
 payments_bank_sealed(struct store *store, const char *pseudonym, struct buf *out, struct redress_error *err)
 {
+	struct labelled_row row;
 	struct store_stmt *st;
 
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BANK_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	switch (store_step(st, err)) {
-	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); return buf_error(out, err);
+	switch (store_read(st, labelled_fields, &row, err)) {
+	case STORE_ROW: buf_puts(out, row.text); return buf_error(out, err);
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
 		                 "%.16s has no bank details recorded ('redress person bank')", pseudonym);
@@ -334,12 +348,13 @@ enum redress_err
 payments_batch_count(struct store *store, uint64_t *n_r, struct redress_error *err)
 {
 	struct store_stmt *st;
+	int64_t n;
 
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_COUNT, err)) == NULL)
 		return err->code;
-	if (store_step(st, err) != STORE_ROW)
+	if (store_read(st, count_field, &n, err) != STORE_ROW)
 		return err->code;
-	*n_r = (uint64_t)store_column_int64(st, 0);
+	*n_r = (uint64_t)n;
 	return REDRESS_OK;
 }
 
@@ -347,6 +362,13 @@ enum redress_err
 payments_batch_get(struct store *store, const char *batch, struct payments_batch_info *b_r,
                    struct redress_error *err)
 {
+	static const struct store_field batch_fields[] = {
+	    STORE_FIELD_CUT(struct payments_batch_info, id),
+	    STORE_FIELD_CUT(struct payments_batch_info, program),
+	    STORE_FIELD_CUT(struct payments_batch_info, currency),
+	    STORE_FIELD(struct payments_batch_info, created_seq),
+	};
+	struct labelled_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum payments_order_state state;
@@ -355,23 +377,19 @@ payments_batch_get(struct store *store, const char *batch, struct payments_batch
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, batch);
-	switch (store_step(st, err)) {
+	switch (store_read(st, batch_fields, b_r, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no payment batch '%.32s'", batch);
 	default: return err->code;
 	}
-	text_copy(b_r->id, sizeof(b_r->id), store_column_text(st, 0));
-	text_copy(b_r->program, sizeof(b_r->program), store_column_text(st, 1));
-	text_copy(b_r->currency, sizeof(b_r->currency), store_column_text(st, 2));
-	b_r->created_seq = (uint64_t)store_column_int64(st, 3);
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_FIGURES, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, batch);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		uint64_t n = (uint64_t)store_column_int64(st, 1);
-		int64_t sum = store_column_int64(st, 2);
+	while ((r = store_read(st, labelled_fields, &row, err)) == STORE_ROW) {
+		uint64_t n = (uint64_t)row.n[0];
+		int64_t sum = row.n[1];
 
-		if (!payments_order_state_parse(store_column_text(st, 0), &state))
+		if (!payments_order_state_parse(row.text, &state))
 			continue;
 		switch (state) {
 		case PAYMENTS_PENDING: b_r->pending = n, b_r->total_pending = sum; break;
@@ -387,27 +405,31 @@ payments_batch_get(struct store *store, const char *batch, struct payments_batch
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_EXPORTS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, batch);
-	if (store_step(st, err) != STORE_ROW)
+	if (store_read(st, count_field, &b_r->exports, err) != STORE_ROW)
 		return err->code;
-	b_r->exports = (uint64_t)store_column_int64(st, 0);
 	return REDRESS_OK;
 }
+
+/* PAYMENTS_Q_BATCH_LIST's row, cut to a batch id's size as before. */
+struct batch_id {
+	char id[PAYMENTS_BATCH_ID_MAX + 1];
+};
 
 enum redress_err
 payments_batch_each(struct store *store,
                     enum redress_err (*fn)(void *ctx, const char *id, struct redress_error *err), void *ctx,
                     struct redress_error *err)
 {
-	char id[PAYMENTS_BATCH_ID_MAX + 1];
+	static const struct store_field id_field[] = {STORE_FIELD_CUT(struct batch_id, id)};
+	struct batch_id row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
 
 	if ((st = store_statement(store, &payments_catalogue, PAYMENTS_Q_BATCH_LIST, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		text_copy(id, sizeof(id), store_column_text(st, 0));
-		if ((rc = fn(ctx, id, err)) != REDRESS_OK)
+	while ((r = store_read(st, id_field, &row, err)) == STORE_ROW) {
+		if ((rc = fn(ctx, row.id, err)) != REDRESS_OK)
 			return rc;
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;

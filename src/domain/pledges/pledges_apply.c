@@ -84,10 +84,7 @@ struct pledge_read {
 	int64_t received_seq;
 };
 
-#define FIELD(member)                                                                                        \
-	{                                                                                                    \
-		offsetof(struct pledge_read, member), sizeof(((struct pledge_read *)0)->member), 0           \
-	}
+#define FIELD(member) STORE_FIELD(struct pledge_read, member)
 
 static const struct store_field pledge_fields[] = {
     FIELD(p.id),        FIELD(p.program),  FIELD(p.donor),    FIELD(p.amount),    FIELD(p.currency),

@@ -382,13 +382,8 @@ program_get(struct store *store, const char *code, struct program *p_r, struct r
 	if ((st = store_statement(store, &programs_catalogue, PROGRAMS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
-	switch (store_step(st, err)) {
-	case STORE_ROW: {
-		enum redress_err rc = programs_read(st, p_r, err);
-
-		store_done(st);
-		return rc == REDRESS_OK ? programs_in_force(store, p_r, err) : rc;
-	}
+	switch (programs_next(st, p_r, 0, err)) {
+	case STORE_ROW: store_done(st); return programs_in_force(store, p_r, err);
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
 		                 "no program '%.64s' (add it with 'redress program add --file PROGRAM.json')",
@@ -412,9 +407,8 @@ program_each(struct store *store,
 	/* A program with its rules is some kilobytes: one on the heap, not on a server thread's stack. */
 	if ((p = malloc(sizeof(*p))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory listing programs");
-	while ((r = store_step(st, err)) == STORE_ROW)
-		if ((rc = programs_read(st, p, err)) != REDRESS_OK ||
-		    (rc = programs_in_force(store, p, err)) != REDRESS_OK ||
+	while ((r = programs_next(st, p, 0, err)) == STORE_ROW)
+		if ((rc = programs_in_force(store, p, err)) != REDRESS_OK ||
 		    (rc = fn(ctx, p, err)) != REDRESS_OK)
 			goto out;
 	rc = r == STORE_DONE ? REDRESS_OK : err->code;

@@ -71,7 +71,7 @@ static const char programs_schema[] = "CREATE TABLE IF NOT EXISTS programs_progr
 #define VERSION_COLUMNS                                                                                      \
 	"code, version, from_on, name, currency, cutoff, fund, payable, expense, survivor_amount,"           \
 	" bereaved_amount, approvals, rules, proposed_seq, proposed_by"
-/* A version read as programs_read reads a program, then its number and day. */
+/* A version read as programs_next reads a program, then its number and day. */
 #define VERSION_SELECT                                                                                       \
 	"SELECT v.code, v.name, v.currency, v.cutoff, v.fund, v.payable, v.expense, v.survivor_amount,"      \
 	" v.bereaved_amount, v.approvals, coalesce(a.added_seq, 0), v.rules, v.version, v.from_on"           \
@@ -139,23 +139,77 @@ static const struct store_statement programs_statements[] = {
 const struct store_catalogue programs_catalogue = {"programs", programs_statements,
                                                    STORE_COUNT(programs_statements)};
 
-enum redress_err
-programs_read(struct store_stmt *st, struct program *p, struct redress_error *err)
+/*
+ * A program's row as read (PROGRAMS_Q_GET's columns; a version's add its
+ * number and first day), before it is copied into a struct program: a
+ * read that finds no row leaves the caller's program as it was.  The
+ * rules are borrowed and parsed.
+ */
+struct program_head {
+	char code[PROGRAM_CODE_MAX + 1];
+	char name[PROGRAM_NAME_MAX + 1];
+	char currency[CURRENCY_CODE_SIZE];
+	char cutoff[11];
+	char fund[LEDGER_CODE_MAX + 1];
+	char payable[LEDGER_CODE_MAX + 1];
+	char expense[LEDGER_CODE_MAX + 1];
+	int64_t survivor_amount, bereaved_amount;
+	int approvals;
+	uint64_t added_seq;
+	const char *rules;
+	int version;
+	char from[11];
+};
+
+/* Each text cut to its field, as text_copy cut it before. */
+#define PROGRAM_FIELDS                                                                                       \
+	STORE_FIELD_CUT(struct program_head, code), STORE_FIELD_CUT(struct program_head, name),              \
+	    STORE_FIELD_CUT(struct program_head, currency), STORE_FIELD_CUT(struct program_head, cutoff),    \
+	    STORE_FIELD_CUT(struct program_head, fund), STORE_FIELD_CUT(struct program_head, payable),       \
+	    STORE_FIELD_CUT(struct program_head, expense),                                                   \
+	    STORE_FIELD(struct program_head, survivor_amount),                                               \
+	    STORE_FIELD(struct program_head, bereaved_amount), STORE_FIELD(struct program_head, approvals),  \
+	    STORE_FIELD(struct program_head, added_seq), STORE_FIELD_TEXT(struct program_head, rules)
+
+static const struct store_field program_fields[] = {PROGRAM_FIELDS};
+static const struct store_field program_version_fields[] = {
+    PROGRAM_FIELDS, STORE_FIELD(struct program_head, version), STORE_FIELD_CUT(struct program_head, from)};
+
+/* Copies array member m of the head into the program (the same size in both). */
+#define HEAD_COPY(p, h, m)                                                                                   \
+	do {                                                                                                 \
+		_Static_assert(sizeof((p)->m) == sizeof((h)->m), "program and its head differ in " #m);      \
+		memcpy((p)->m, (h)->m, sizeof((p)->m));                                                      \
+	} while (0)
+
+enum store_step_result
+programs_next(struct store_stmt *st, struct program *p, int versioned, struct redress_error *err)
 {
+	struct program_head h;
+	enum store_step_result r;
+
+	memset(&h, 0, sizeof(h));
+	if ((r = store_read(st, versioned ? program_version_fields : program_fields, &h, err)) != STORE_ROW)
+		return r;
 	memset(p, 0, sizeof(*p));
-	text_copy(p->code, sizeof(p->code), store_column_text(st, 0));
-	text_copy(p->name, sizeof(p->name), store_column_text(st, 1));
-	text_copy(p->currency, sizeof(p->currency), store_column_text(st, 2));
-	text_copy(p->cutoff, sizeof(p->cutoff), store_column_text(st, 3));
-	text_copy(p->fund, sizeof(p->fund), store_column_text(st, 4));
-	text_copy(p->payable, sizeof(p->payable), store_column_text(st, 5));
-	text_copy(p->expense, sizeof(p->expense), store_column_text(st, 6));
-	p->survivor_amount = store_column_int64(st, 7);
-	p->bereaved_amount = store_column_int64(st, 8);
-	p->approvals = (int)store_column_int64(st, 9);
-	p->added_seq = (uint64_t)store_column_int64(st, 10);
-	p->version = 1;
-	return programs_rules_load(p, store_column_text(st, 11), err);
+	HEAD_COPY(p, &h, code);
+	HEAD_COPY(p, &h, name);
+	HEAD_COPY(p, &h, currency);
+	HEAD_COPY(p, &h, cutoff);
+	HEAD_COPY(p, &h, fund);
+	HEAD_COPY(p, &h, payable);
+	HEAD_COPY(p, &h, expense);
+	HEAD_COPY(p, &h, from);
+	p->survivor_amount = h.survivor_amount;
+	p->bereaved_amount = h.bereaved_amount;
+	p->approvals = h.approvals;
+	p->added_seq = h.added_seq;
+	p->version = versioned ? h.version : 1;
+	if (programs_rules_load(p, h.rules, err) != REDRESS_OK) {
+		store_done(st);
+		return STORE_ERROR;
+	}
+	return STORE_ROW;
 }
 
 /*

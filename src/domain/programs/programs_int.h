@@ -78,7 +78,8 @@ enum redress_err programs_rules_text(const struct program *p, struct buf *out, s
 enum redress_err programs_rules_load(struct program *p, const char *text, struct redress_error *err);
 
 /* Reads the program under the cursor st (PROGRAMS_Q_GET's columns), its rules parsed. */
-enum redress_err programs_read(struct store_stmt *st, struct program *p, struct redress_error *err);
+enum store_step_result programs_next(struct store_stmt *st, struct program *p, int versioned,
+                                     struct redress_error *err);
 
 /* The canonical data of "programs.program.added", appended to out; rules_text "" for none. */
 enum redress_err programs_encode(struct buf *out, const struct program *p, const char *rules_text,

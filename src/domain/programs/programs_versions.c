@@ -37,24 +37,10 @@ today(char out[11])
 	out[10] = '\0';
 }
 
-/* Reads the version row under st (VERSION_SELECT's columns) into p. */
-static enum redress_err
-read_version(struct store_stmt *st, struct program *p, struct redress_error *err)
-{
-	enum redress_err rc;
-
-	if ((rc = programs_read(st, p, err)) != REDRESS_OK)
-		return rc;
-	p->version = (int)store_column_int64(st, 12);
-	text_copy(p->from, sizeof(p->from), store_column_text(st, 13));
-	return REDRESS_OK;
-}
-
 enum redress_err
 programs_in_force(struct store *store, struct program *p, struct redress_error *err)
 {
 	struct store_stmt *st;
-	enum redress_err rc;
 	char day[11];
 	char code[PROGRAM_CODE_MAX + 1];
 
@@ -64,11 +50,8 @@ programs_in_force(struct store *store, struct program *p, struct redress_error *
 		return err->code;
 	store_bind_text(st, 1, code);
 	store_bind_text(st, 2, day);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		rc = read_version(st, p, err);
-		store_done(st);
-		return rc;
+	switch (programs_next(st, p, 1, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
 	case STORE_DONE: return REDRESS_OK;
 	default: return err->code;
 	}
@@ -79,18 +62,14 @@ program_version_get(struct store *store, const char *code, int version, struct p
                     struct redress_error *err)
 {
 	struct store_stmt *st;
-	enum redress_err rc;
 
 	if (version == 1) {
 		/* The program as first added: its own row, whatever is in force. */
 		if ((st = stmt(store, PROGRAMS_Q_GET, err)) == NULL)
 			return err->code;
 		store_bind_text(st, 1, code);
-		switch (store_step(st, err)) {
-		case STORE_ROW:
-			rc = programs_read(st, p_r, err);
-			store_done(st);
-			return rc;
+		switch (programs_next(st, p_r, 0, err)) {
+		case STORE_ROW: store_done(st); return REDRESS_OK;
 		case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no program '%.64s'", code);
 		default: return err->code;
 		}
@@ -99,11 +78,8 @@ program_version_get(struct store *store, const char *code, int version, struct p
 		return err->code;
 	store_bind_text(st, 1, code);
 	store_bind_int64(st, 2, version);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		rc = read_version(st, p_r, err);
-		store_done(st);
-		return rc;
+	switch (programs_next(st, p_r, 1, err)) {
+	case STORE_ROW: store_done(st); return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
 		                 "program '%.64s' has no version %d (see 'redress program history %.64s')",
@@ -111,6 +87,13 @@ program_version_get(struct store *store, const char *code, int version, struct p
 	default: return err->code;
 	}
 }
+
+/* PROGRAMS_Q_VERSIONS's columns, each text cut to its field as before. */
+static const struct store_field version_fields[] = {
+    STORE_FIELD(struct program_version, version),      STORE_FIELD_CUT(struct program_version, from),
+    STORE_FIELD(struct program_version, proposed_seq), STORE_FIELD_CUT(struct program_version, proposed_by),
+    STORE_FIELD(struct program_version, added_seq),    STORE_FIELD_CUT(struct program_version, added_by),
+};
 
 enum redress_err
 program_versions_each(struct store *store, const char *code,
@@ -136,14 +119,8 @@ program_versions_each(struct store *store, const char *code,
 	if ((st = stmt(store, PROGRAMS_Q_VERSIONS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		memset(&v, 0, sizeof(v));
-		v.version = (int)store_column_int64(st, 0);
-		text_copy(v.from, sizeof(v.from), store_column_text(st, 1));
-		v.proposed_seq = (uint64_t)store_column_int64(st, 2);
-		text_copy(v.proposed_by, sizeof(v.proposed_by), store_column_text(st, 3));
-		v.added_seq = (uint64_t)store_column_int64(st, 4);
-		text_copy(v.added_by, sizeof(v.added_by), store_column_text(st, 5));
+	memset(&v, 0, sizeof(v));
+	while ((r = store_read(st, version_fields, &v, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &v, err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;
@@ -156,17 +133,15 @@ program_versions_each(struct store *store, const char *code,
 static enum redress_err
 last_version(struct store *store, const char *code, int *last_r, struct redress_error *err)
 {
+	static const struct store_field last_field[] = {{0, sizeof(int), 0, 0}};
 	struct store_stmt *st;
 
 	*last_r = 1;
 	if ((st = stmt(store, PROGRAMS_Q_VERSION_LAST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		*last_r = (int)store_column_int64(st, 0);
-		store_done(st);
-		return REDRESS_OK;
+	switch (store_read_one(st, last_field, last_r, err)) {
+	case STORE_ROW: return REDRESS_OK;
 	case STORE_DONE: return REDRESS_OK; /* an aggregate always gives a row; none is version 1 */
 	default: return err->code;
 	}
@@ -248,7 +223,7 @@ enum redress_err
 programs_version_add_apply(struct store *store, const char *code, int version, uint64_t seq,
                            const char *actor, struct redress_error *err)
 {
-	struct program_version found;
+	struct program_version found, row;
 	struct store_stmt *st;
 	enum store_step_result r;
 
@@ -256,11 +231,11 @@ programs_version_add_apply(struct store *store, const char *code, int version, u
 	if ((st = stmt(store, PROGRAMS_Q_VERSIONS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, code);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		if ((int)store_column_int64(st, 0) == version) {
+	while ((r = store_read(st, version_fields, &row, err)) == STORE_ROW)
+		if (row.version == version) {
 			found.version = version;
-			text_copy(found.proposed_by, sizeof(found.proposed_by), store_column_text(st, 3));
-			found.added_seq = (uint64_t)store_column_int64(st, 4);
+			memcpy(found.proposed_by, row.proposed_by, sizeof(found.proposed_by));
+			found.added_seq = row.added_seq;
 		}
 	if (r != STORE_DONE)
 		return err->code;

@@ -202,10 +202,10 @@ struct share_row {
 };
 
 static const struct store_field share_fields[] = {
-    {offsetof(struct share_row, other), sizeof(((struct share_row *)0)->other), 0},
-    {offsetof(struct share_row, num), sizeof(int64_t), 0},
-    {offsetof(struct share_row, den), sizeof(int64_t), 0},
-    {offsetof(struct share_row, relation), sizeof(((struct share_row *)0)->relation), 0},
+    STORE_FIELD(struct share_row, other),
+    STORE_FIELD(struct share_row, num),
+    STORE_FIELD(struct share_row, den),
+    STORE_FIELD(struct share_row, relation),
 };
 
 /* Calls fn with each share of st's rows; stops at fn's first error. */
@@ -285,9 +285,9 @@ registry_consents_each(struct store *store, const char *pseudonym,
                        void *ctx, struct redress_error *err)
 {
 	static const struct store_field fields[] = {
-	    {offsetof(struct consent_row, scope), sizeof(((struct consent_row *)0)->scope), 0},
-	    {offsetof(struct consent_row, given), sizeof(int64_t), 0},
-	    {offsetof(struct consent_row, seq), sizeof(int64_t), 0},
+	    STORE_FIELD(struct consent_row, scope),
+	    STORE_FIELD(struct consent_row, given),
+	    STORE_FIELD(struct consent_row, seq),
 	};
 	struct consent_row row;
 	struct store_stmt *st;
@@ -309,11 +309,9 @@ registry_consent_history(struct store *store, const char *pseudonym,
                          void *ctx, struct redress_error *err)
 {
 	static const struct store_field fields[] = {
-	    {offsetof(struct consent_row, scope), sizeof(((struct consent_row *)0)->scope), 0},
-	    {offsetof(struct consent_row, given), sizeof(int64_t), 0},
-	    {offsetof(struct consent_row, seq), sizeof(int64_t), 0},
-	    {offsetof(struct consent_row, actor), sizeof(((struct consent_row *)0)->actor), 0},
-	    {offsetof(struct consent_row, at), sizeof(((struct consent_row *)0)->at), 0},
+	    STORE_FIELD(struct consent_row, scope), STORE_FIELD(struct consent_row, given),
+	    STORE_FIELD(struct consent_row, seq),   STORE_FIELD(struct consent_row, actor),
+	    STORE_FIELD(struct consent_row, at),
 	};
 	struct registry_consent_event e;
 	struct consent_row row;
@@ -348,10 +346,10 @@ registry_consultations_each(struct store *store, const char *pseudonym,
 		char at[40];
 	} row;
 	static const struct store_field fields[] = {
-	    {offsetof(struct consultation_row, wish), sizeof(row.wish), 0},
-	    {offsetof(struct consultation_row, seq), sizeof(int64_t), 0},
-	    {offsetof(struct consultation_row, actor), sizeof(row.actor), 0},
-	    {offsetof(struct consultation_row, at), sizeof(row.at), 0},
+	    STORE_FIELD(struct consultation_row, wish),
+	    STORE_FIELD(struct consultation_row, seq),
+	    STORE_FIELD(struct consultation_row, actor),
+	    STORE_FIELD(struct consultation_row, at),
 	};
 	struct registry_consultation c;
 	struct store_stmt *st;

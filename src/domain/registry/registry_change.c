@@ -279,35 +279,47 @@ decode_change(const struct event *ev, struct ev_change *r, struct redress_error 
 	return REDRESS_OK;
 }
 
+/* REGISTRY_Q_CHANGE_ROW_GET's row: a side (its identity borrowed), when registered, its status. */
+struct row_read {
+	struct side s;
+	int64_t registered;
+	const char *status;
+};
+
+static const struct store_field row_fields[] = {
+    STORE_FIELD(struct row_read, s.birth_year),    STORE_FIELD_CUT(struct row_read, s.region),
+    STORE_FIELD_CUT(struct row_read, s.language),  STORE_FIELD(struct row_read, s.frailty),
+    STORE_FIELD_TEXT(struct row_read, s.identity), STORE_FIELD_CUT(struct row_read, s.id_index),
+    STORE_FIELD(struct row_read, registered),      STORE_FIELD_TEXT(struct row_read, status),
+};
+
 /* The person's row as it stands (identity into idbuf); REDRESS_E_CONFLICT when erased. */
 static enum redress_err
 row_get(struct store *store, const char *pseudonym, struct side *s, int64_t *registered_r, struct buf *idbuf,
         struct redress_error *err)
 {
 	struct store_stmt *st;
+	struct row_read row;
 
 	memset(s, 0, sizeof(*s));
 	if ((st = registry_stmt(store, REGISTRY_Q_CHANGE_ROW_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	switch (store_step(st, err)) {
+	memset(&row, 0, sizeof(row));
+	switch (store_read(st, row_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no person '%s'", pseudonym);
 	default: return err->code;
 	}
-	if (strcmp(store_column_text(st, 7), "erased") == 0) {
+	if (strcmp(row.status, "erased") == 0) {
 		store_done(st);
 		return error_set(err, REDRESS_E_CONFLICT,
 		                 "%s was erased: nothing more can be recorded of this person", pseudonym);
 	}
-	s->birth_year = store_column_int64(st, 0);
-	text_copy(s->region, sizeof(s->region), store_column_text(st, 1));
-	text_copy(s->language, sizeof(s->language), store_column_text(st, 2));
-	s->frailty = store_column_int64(st, 3);
+	*s = row.s;
 	buf_reset(idbuf);
-	buf_puts(idbuf, store_column_text(st, 4));
-	text_copy(s->id_index, sizeof(s->id_index), store_column_text(st, 5));
-	*registered_r = store_column_int64(st, 6);
+	buf_puts(idbuf, row.s.identity);
+	*registered_r = row.registered;
 	store_done(st);
 	if (idbuf->failed != REDRESS_OK)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory reading %s's row", pseudonym);
@@ -332,29 +344,45 @@ struct proposal {
 	struct buf before, after; /* the sides' canonical text */
 };
 
+/* REGISTRY_Q_CHANGE_GET's row: the proposal's short fields cut as before, its sides borrowed. */
+struct proposal_read {
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+	char fields[CHANGE_FIELDS_MAX];
+	const char *before, *after;
+	char actor[TLOG_ACTOR_MAX + 1];
+	char decision[16];
+};
+
+static const struct store_field proposal_fields[] = {
+    STORE_FIELD_CUT(struct proposal_read, pseudonym), STORE_FIELD_CUT(struct proposal_read, fields),
+    STORE_FIELD_TEXT(struct proposal_read, before),   STORE_FIELD_TEXT(struct proposal_read, after),
+    STORE_FIELD_CUT(struct proposal_read, actor),     STORE_FIELD_CUT(struct proposal_read, decision),
+};
+
 static enum redress_err
 proposal_get(struct store *store, int64_t change, struct proposal *p, struct redress_error *err)
 {
+	struct proposal_read row;
 	struct store_stmt *st;
 
 	if ((st = registry_stmt(store, REGISTRY_Q_CHANGE_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, change);
-	switch (store_step(st, err)) {
+	switch (store_read(st, proposal_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND,
 		                 "no proposed change %lld (see 'redress person changes')", (long long)change);
 	default: return err->code;
 	}
-	text_copy(p->pseudonym, sizeof(p->pseudonym), store_column_text(st, 0));
-	text_copy(p->fields, sizeof(p->fields), store_column_text(st, 1));
+	memcpy(p->pseudonym, row.pseudonym, sizeof(p->pseudonym));
+	memcpy(p->fields, row.fields, sizeof(p->fields));
 	buf_reset(&p->before);
-	buf_puts(&p->before, store_column_text(st, 2));
+	buf_puts(&p->before, row.before);
 	buf_reset(&p->after);
-	buf_puts(&p->after, store_column_text(st, 3));
-	text_copy(p->actor, sizeof(p->actor), store_column_text(st, 4));
-	text_copy(p->decision, sizeof(p->decision), store_column_text(st, 5));
+	buf_puts(&p->after, row.after);
+	memcpy(p->actor, row.actor, sizeof(p->actor));
+	memcpy(p->decision, row.decision, sizeof(p->decision));
 	store_done(st);
 	if (p->before.failed != REDRESS_OK || p->after.failed != REDRESS_OK)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory reading change %lld",
@@ -769,6 +797,17 @@ out:
 	return rc;
 }
 
+/* REGISTRY_Q_CHANGES_ALL's and _PENDING's columns, cut to the struct's fields as before. */
+static const struct store_field change_row_fields[] = {
+    STORE_FIELD(struct registry_change, seq),
+    STORE_FIELD_CUT(struct registry_change, pseudonym),
+    STORE_FIELD_CUT(struct registry_change, fields),
+    STORE_FIELD_CUT(struct registry_change, actor),
+    STORE_FIELD_CUT(struct registry_change, at),
+    STORE_FIELD_CUT(struct registry_change, decision),
+    STORE_FIELD_CUT(struct registry_change, decided_by),
+};
+
 enum redress_err
 registry_changes_each(struct store *store, int pending,
                       enum redress_err (*fn)(void *ctx, const struct registry_change *c,
@@ -783,15 +822,8 @@ registry_changes_each(struct store *store, int pending,
 	if ((st = registry_stmt(store, pending ? REGISTRY_Q_CHANGES_PENDING : REGISTRY_Q_CHANGES_ALL, err)) ==
 	    NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		memset(&row, 0, sizeof(row));
-		row.seq = (uint64_t)store_column_int64(st, 0);
-		text_copy(row.pseudonym, sizeof(row.pseudonym), store_column_text(st, 1));
-		text_copy(row.fields, sizeof(row.fields), store_column_text(st, 2));
-		text_copy(row.actor, sizeof(row.actor), store_column_text(st, 3));
-		text_copy(row.at, sizeof(row.at), store_column_text(st, 4));
-		text_copy(row.decision, sizeof(row.decision), store_column_text(st, 5));
-		text_copy(row.decided_by, sizeof(row.decided_by), store_column_text(st, 6));
+	memset(&row, 0, sizeof(row));
+	while ((r = store_read(st, change_row_fields, &row, err)) == STORE_ROW) {
 		if ((rc = fn(ctx, &row, err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;

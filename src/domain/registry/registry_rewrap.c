@@ -23,8 +23,8 @@ struct rewrap_row {
 };
 
 static const struct store_field rewrap_fields[] = {
-    {offsetof(struct rewrap_row, pseudonym), sizeof(((struct rewrap_row *)0)->pseudonym), 0},
-    {offsetof(struct rewrap_row, wrapped), sizeof(((struct rewrap_row *)0)->wrapped), 0},
+    STORE_FIELD(struct rewrap_row, pseudonym),
+    STORE_FIELD(struct rewrap_row, wrapped),
 };
 
 enum redress_err

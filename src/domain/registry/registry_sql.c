@@ -413,10 +413,7 @@ struct person_row {
 	int64_t registered_seq;
 };
 
-#define PERSON_FIELD(f)                                                                                      \
-	{                                                                                                    \
-		offsetof(struct person_row, f), sizeof(((struct person_row *)0)->f), 0                       \
-	}
+#define PERSON_FIELD(f) STORE_FIELD(struct person_row, f)
 static const struct store_field person_fields[] = {
     PERSON_FIELD(pseudonym),  PERSON_FIELD(kind),       PERSON_FIELD(status),
     PERSON_FIELD(death_date), PERSON_FIELD(birth_year), PERSON_FIELD(region),

@@ -62,11 +62,28 @@ report_published_free(struct report_published *p)
 }
 
 /* One count from a query taking the program as ?1 (or no parameter). */
+/*
+ * A row of a text and up to three integers, as most of the report's
+ * queries give (REPORTS_Q_DAYS "ti" ... REPORTS_Q_CONSENTED "tiii"): the
+ * reader fills as many fields as the statement declares columns.
+ */
+struct labelled_row {
+	const char *text; /* borrowed from the statement */
+	int64_t n[3];
+};
+
+static const struct store_field labelled_fields[] = {
+    STORE_FIELD_TEXT(struct labelled_row, text),
+    STORE_FIELD(struct labelled_row, n[0]),
+    STORE_FIELD(struct labelled_row, n[1]),
+    STORE_FIELD(struct labelled_row, n[2]),
+};
+
 static enum redress_err
 count_query(struct store *store, enum reports_statement id, const char *program, int64_t *n_r,
             struct redress_error *err)
 {
-	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0}};
+	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
 	struct store_stmt *st;
 
 	if ((st = store_statement(store, &reports_catalogue, id, err)) == NULL)
@@ -142,6 +159,7 @@ days_to_payment(struct tlog *log, const char *program, int64_t paid_people, stru
                 struct redress_error *err)
 {
 	struct store *store = tlog_store(log);
+	struct labelled_row row;
 	struct store_stmt *st;
 	struct canon_doc doc;
 	struct buf scratch;
@@ -171,8 +189,8 @@ days_to_payment(struct tlog *log, const char *program, int64_t paid_people, stru
 			goto out;
 		}
 		store_bind_text(st, 1, program);
-		while ((step = store_step(st, err)) == STORE_ROW) {
-			if (!parse_day(store_column_text(st, 0), &paid)) {
+		while ((step = store_read(st, labelled_fields, &row, err)) == STORE_ROW) {
+			if (!parse_day(row.text, &paid)) {
 				free(pairs);
 				rc = error_set(err, REDRESS_E_INVALID,
 				               "a paid entitlement of program %s has no paid_on date",
@@ -190,7 +208,7 @@ days_to_payment(struct tlog *log, const char *program, int64_t paid_people, stru
 				pairs = pg;
 			}
 			pairs[np].paid = paid;
-			pairs[np].seq = (uint64_t)store_column_int64(st, 1);
+			pairs[np].seq = (uint64_t)row.n[0];
 			np++;
 		}
 		if (step == STORE_ERROR) {
@@ -256,15 +274,15 @@ cmp_row(const void *a, const void *b)
 static enum redress_err
 registry_cells(struct store *store, int64_t k, struct report_cells *cells, struct redress_error *err)
 {
+	struct labelled_row row;
 	struct store_stmt *st;
 	enum store_step_result step;
 	enum redress_err rc;
 
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_CELLS, err)) == NULL)
 		return err->code;
-	while ((step = store_step(st, err)) == STORE_ROW)
-		if ((rc = report_cells_add(cells, store_column_text(st, 0), store_column_int64(st, 1),
-		                           store_column_int64(st, 2), err)) != REDRESS_OK) {
+	while ((step = store_read(st, labelled_fields, &row, err)) == STORE_ROW)
+		if ((rc = report_cells_add(cells, row.text, row.n[0], row.n[1], err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;
 		}
@@ -284,6 +302,7 @@ static enum redress_err
 breakdowns(struct store *store, const char *program, struct report *r, struct redress_error *err)
 {
 	struct report_cells cells;
+	struct labelled_row row;
 	struct store_stmt *st;
 	enum store_step_result step;
 	enum redress_err rc;
@@ -297,10 +316,10 @@ breakdowns(struct store *store, const char *program, struct report *r, struct re
 		goto out;
 	}
 	store_bind_text(st, 1, program);
-	while ((step = store_step(st, err)) == STORE_ROW) {
-		const char *region = store_column_text(st, 0);
-		int64_t year = store_column_int64(st, 1);
-		int reached = store_column_int64(st, 2) != 0, paid = store_column_int64(st, 3) != 0;
+	while ((step = store_read(st, labelled_fields, &row, err)) == STORE_ROW) {
+		const char *region = row.text;
+		int64_t year = row.n[0];
+		int reached = row.n[1] != 0, paid = row.n[2] != 0;
 		struct report_row *rows[2];
 		size_t i;
 
@@ -699,6 +718,7 @@ static enum redress_err
 money(struct store *store, const struct program *p, struct report *r, struct redress_error *err)
 {
 	struct ledger_account a;
+	struct labelled_row row;
 	struct store_stmt *st;
 	enum store_step_result step;
 	enum redress_err rc;
@@ -711,11 +731,10 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_AMOUNTS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p->code);
-	while ((step = store_step(st, err)) == STORE_ROW) {
-		int64_t *sum =
-		    strcmp(store_column_text(st, 0), "paid") == 0 ? &r->amount_paid : &r->amount_owed;
+	while ((step = store_read(st, labelled_fields, &row, err)) == STORE_ROW) {
+		int64_t *sum = strcmp(row.text, "paid") == 0 ? &r->amount_paid : &r->amount_owed;
 
-		if (__builtin_add_overflow(*sum, store_column_int64(st, 1), sum))
+		if (__builtin_add_overflow(*sum, row.n[0], sum))
 			return error_set(err, REDRESS_E_OVERFLOW,
 			                 "program %s: the sum of its entitlements overflows", p->code);
 	}
@@ -724,8 +743,8 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_MONTHS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p->code);
-	while ((step = store_step(st, err)) == STORE_ROW) {
-		const char *month = store_column_text(st, 0);
+	while ((step = store_read(st, labelled_fields, &row, err)) == STORE_ROW) {
+		const char *month = row.text;
 
 		if (r->nmonths == 0 || strcmp(r->months[r->nmonths - 1].month, month) != 0) {
 			if (r->nmonths == REPORT_MONTHS_MAX)
@@ -734,7 +753,7 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 			text_copy(r->months[r->nmonths].month, sizeof(r->months[0].month), month);
 			r->months[r->nmonths++].amount = 0;
 		}
-		if (__builtin_add_overflow(r->months[r->nmonths - 1].amount, store_column_int64(st, 1),
+		if (__builtin_add_overflow(r->months[r->nmonths - 1].amount, row.n[0],
 		                           &r->months[r->nmonths - 1].amount))
 			return error_set(err, REDRESS_E_OVERFLOW, "program %s: a month's payments overflow",
 			                 p->code);
@@ -744,8 +763,8 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_PLEDGED, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, p->code);
-	while ((step = store_step(st, err)) == STORE_ROW) {
-		const char *cur = store_column_text(st, 0);
+	while ((step = store_read(st, labelled_fields, &row, err)) == STORE_ROW) {
+		const char *cur = row.text;
 		struct report_pledged *x = NULL;
 
 		for (i = 0; i < r->npledged; i++)
@@ -758,8 +777,8 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 			x = &r->pledged[r->npledged++];
 			text_copy(x->currency, sizeof(x->currency), cur);
 		}
-		if (__builtin_add_overflow(x->pledged, store_column_int64(st, 1), &x->pledged) ||
-		    __builtin_add_overflow(x->received, store_column_int64(st, 2), &x->received))
+		if (__builtin_add_overflow(x->pledged, row.n[0], &x->pledged) ||
+		    __builtin_add_overflow(x->received, row.n[1], &x->received))
 			return error_set(err, REDRESS_E_OVERFLOW, "program %s: its pledges overflow",
 			                 p->code);
 	}
@@ -788,9 +807,10 @@ money(struct store *store, const struct program *p, struct report *r, struct red
 static enum redress_err
 casework_figures(struct tlog *log, const struct program *p, struct report *r, struct redress_error *err)
 {
-	static const struct store_field two[] = {{0, sizeof(int64_t), 0},
-	                                         {sizeof(int64_t), sizeof(int64_t), 0}};
+	static const struct store_field two[] = {{0, sizeof(int64_t), 0, 0},
+	                                         {sizeof(int64_t), sizeof(int64_t), 0, 0}};
 	struct store *store = tlog_store(log);
+	struct labelled_row row;
 	struct canon_doc doc;
 	struct store_stmt *st;
 	struct buf scratch;
@@ -810,13 +830,13 @@ casework_figures(struct tlog *log, const struct program *p, struct report *r, st
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_APPEALS, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
-	while ((step = store_step(st, err)) == STORE_ROW) {
-		const char *action = store_column_text(st, 0);
+	while ((step = store_read(st, labelled_fields, &row, err)) == STORE_ROW) {
+		const char *action = row.text;
 		struct report_count *to = strcmp(action, "appealed") == 0 ? &r->appeals_opened
 		                          : strcmp(action, "upheld") == 0 ? &r->appeals_upheld
 		                                                          : &r->appeals_overturned;
 
-		to->value = store_column_int64(st, 1);
+		to->value = row.n[0];
 	}
 	if (step == STORE_ERROR)
 		return err->code;
@@ -840,8 +860,8 @@ casework_figures(struct tlog *log, const struct program *p, struct report *r, st
 		return rc;
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_GRIEVANCES_OPEN, err)) == NULL)
 		return err->code;
-	while ((step = store_step(st, err)) == STORE_ROW)
-		if (parse_day(store_column_text(st, 0), &opened) && today - opened > r->grievance_days)
+	while ((step = store_read(st, labelled_fields, &row, err)) == STORE_ROW)
+		if (parse_day(row.text, &opened) && today - opened > r->grievance_days)
 			r->grievances_overdue.value++;
 	return step == STORE_ERROR ? err->code : REDRESS_OK;
 }

@@ -225,10 +225,7 @@ struct users_read {
 	char role[32];
 };
 
-#define USERS_FIELD(member)                                                                                  \
-	{                                                                                                    \
-		offsetof(struct users_read, member), sizeof(((struct users_read *)0)->member), 0             \
-	}
+#define USERS_FIELD(member) STORE_FIELD(struct users_read, member)
 
 static const struct store_field users_fields[] = {USERS_FIELD(a.name), USERS_FIELD(role),
                                                   USERS_FIELD(a.password_sealed), USERS_FIELD(a.added_seq)};

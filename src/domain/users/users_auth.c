@@ -10,6 +10,7 @@
  * log and the tables hold its SHA-256.  Every local copy is wiped.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +37,30 @@ users_role_needs_totp(enum role role)
 	return role == ROLE_ADMIN || role == ROLE_REVIEWER || role == ROLE_FINANCE || role == ROLE_APPEALS;
 }
 
+/* USERS_Q_ACCOUNT_GET's row: the role and the pending role (NULL: "") borrowed, the flags as read. */
+struct account_read {
+	const char *role;
+	bool has_totp, locked;
+	int64_t tokens;
+	bool disabled, must_change;
+	const char *pending_role;
+};
+
+static const struct store_field account_fields[] = {
+    STORE_FIELD_TEXT(struct account_read, role),
+    STORE_FIELD(struct account_read, has_totp),
+    STORE_FIELD(struct account_read, locked),
+    STORE_FIELD(struct account_read, tokens),
+    STORE_FIELD(struct account_read, disabled),
+    STORE_FIELD(struct account_read, must_change),
+    STORE_FIELD_TEXT(struct account_read, pending_role),
+};
+
 enum redress_err
 users_account_get(struct store *store, const char *name, struct users_account *acct_r,
                   struct redress_error *err)
 {
+	struct account_read row;
 	struct store_stmt *st;
 	enum redress_err rc;
 
@@ -48,24 +69,25 @@ users_account_get(struct store *store, const char *name, struct users_account *a
 	if ((st = store_statement(store, &users_catalogue, USERS_Q_ACCOUNT_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
-	switch (store_step(st, err)) {
+	switch (store_read(st, account_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no account '%.64s'", name);
 	default: return err->code;
 	}
 	memset(acct_r, 0, sizeof(*acct_r));
 	memcpy(acct_r->name, name, strlen(name) + 1);
-	if (users_role_parse(store_column_text(st, 0), &acct_r->role, NULL) != REDRESS_OK)
+	if (users_role_parse(row.role, &acct_r->role, NULL) != REDRESS_OK)
 		return error_set(
 		    err, REDRESS_E_STORE,
 		    "account '%.64s' has a malformed row in the database (run 'redress audit verify')", name);
-	acct_r->has_totp = store_column_int64(st, 1) != 0;
-	acct_r->locked = store_column_int64(st, 2) != 0;
-	acct_r->tokens = (uint64_t)store_column_int64(st, 3);
-	acct_r->disabled = store_column_int64(st, 4) != 0;
-	acct_r->must_change = store_column_int64(st, 5) != 0;
-	if (!store_column_is_null(st, 6) &&
-	    users_role_parse(store_column_text(st, 6), &acct_r->pending_role, NULL) == REDRESS_OK)
+	acct_r->has_totp = row.has_totp;
+	acct_r->locked = row.locked;
+	acct_r->tokens = (uint64_t)row.tokens;
+	acct_r->disabled = row.disabled;
+	acct_r->must_change = row.must_change;
+	/* A NULL pending role reads as "", which is no role. */
+	if (row.pending_role[0] != '\0' &&
+	    users_role_parse(row.pending_role, &acct_r->pending_role, NULL) == REDRESS_OK)
 		acct_r->has_pending_role = 1;
 	return REDRESS_OK;
 }
@@ -391,12 +413,26 @@ users_token_authenticate(struct store *store, const struct seal_key *master, con
 	return users_token_authenticate_vouched(store, master, NULL, token, actor_r, err);
 }
 
+/* USERS_Q_TOKEN_FIND's row, its text borrowed: copied and checked before the statement ends. */
+struct token_read {
+	const char *name, *role;
+	bool revoked, locked;
+	const char *password;
+	bool disabled;
+};
+
 enum redress_err
 users_token_authenticate_vouched(struct store *store, const struct seal_key *master,
                                  struct users_vouched *vouched, const char *token, struct actor *actor_r,
                                  struct redress_error *err)
 {
+	static const struct store_field token_fields[] = {
+	    STORE_FIELD_TEXT(struct token_read, name),     STORE_FIELD_TEXT(struct token_read, role),
+	    STORE_FIELD(struct token_read, revoked),       STORE_FIELD(struct token_read, locked),
+	    STORE_FIELD_TEXT(struct token_read, password), STORE_FIELD(struct token_read, disabled),
+	};
 	char hash[USERS_TOKEN_HASH_SIZE];
+	struct token_read row;
 	struct store_stmt *st;
 	struct users_row a;
 	struct buf opened;
@@ -410,21 +446,20 @@ users_token_authenticate_vouched(struct store *store, const struct seal_key *mas
 	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOKEN_FIND, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, hash);
-	switch (store_step(st, err)) {
+	switch (store_read(st, token_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);
 	default: return err->code;
 	}
 	/* One row at most: copied, and the statement ended at once, so no snapshot outlives the lookup. */
 	memset(&a, 0, sizeof(a));
-	malformed = users_role_parse(store_column_text(st, 1), &a.role, NULL) != REDRESS_OK ||
-	            strlen(store_column_text(st, 0)) >= sizeof(a.name) ||
-	            strlen(store_column_text(st, 4)) >= sizeof(a.password_sealed);
-	text_copy(a.name, sizeof(a.name), store_column_text(st, 0));
-	text_copy(a.password_sealed, sizeof(a.password_sealed), store_column_text(st, 4));
-	revoked = store_column_int64(st, 2) != 0;
-	locked = store_column_int64(st, 3) != 0;
-	disabled = store_column_int64(st, 5) != 0;
+	malformed = users_role_parse(row.role, &a.role, NULL) != REDRESS_OK ||
+	            strlen(row.name) >= sizeof(a.name) || strlen(row.password) >= sizeof(a.password_sealed);
+	text_copy(a.name, sizeof(a.name), row.name);
+	text_copy(a.password_sealed, sizeof(a.password_sealed), row.password);
+	revoked = row.revoked;
+	locked = row.locked;
+	disabled = row.disabled;
 	store_done(st);
 	if (revoked)
 		return error_set(err, REDRESS_E_REFUSED, USERS_TOKEN_REFUSED);

@@ -25,8 +25,8 @@ users_totp_step_keep(struct store *store, const char *account, uint64_t step, st
 }
 
 static const struct store_field totp_step_fields[] = {
-    {offsetof(struct users_totp_step, account), sizeof(((struct users_totp_step *)0)->account), 0},
-    {offsetof(struct users_totp_step, step), sizeof(int64_t), 0},
+    STORE_FIELD(struct users_totp_step, account),
+    STORE_FIELD(struct users_totp_step, step),
 };
 
 enum redress_err
