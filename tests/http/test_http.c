@@ -37,6 +37,7 @@
 #include "domain/ledger/ledger.h"
 #include "http/page.h"
 #include "httpfix.h"
+#include "store/store.h"
 
 #define MATRIX_ROLES 6
 
@@ -615,6 +616,40 @@ test_idempotency(void **state_r)
 	size1 = httpfix_tree_size(&s->client);
 	assert_int_equal(ask_status(&s->client, &req), 201);
 	assert_int_equal(httpfix_tree_size(&s->client), size1);
+	/*
+	 * The kept answer edited behind the server's back -- its status, or
+	 * cho's answer (naming the person she registered) put under fumi's key:
+	 * a retry gets an error, never that answer, and nothing is made again.
+	 */
+	{
+		const char *const edits[] = {
+		    "UPDATE idempotency_answers SET status = 200 WHERE key = 'test-idempotency-2'",
+		    "UPDATE idempotency_answers SET status = 201, body = (SELECT body FROM "
+		    "idempotency_answers"
+		    " WHERE key = 'test-idempotency-1') WHERE key = 'test-idempotency-2'",
+		};
+		struct redress_error err;
+		struct store *store = NULL;
+		json_t *registered = json_loads(first.body, 0, NULL);
+		const char *pseudonym = json_string_value(json_object_get(registered, "pseudonym"));
+		size_t i;
+
+		assert_non_null(pseudonym);
+		for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+			assert_int_equal(store_open(s->fix->db, STORE_OPEN_EXISTING, &store, &err),
+			                 REDRESS_OK);
+			if (store_exec(store, edits[i], &err) != REDRESS_OK)
+				fail_msg("%s: %s", edits[i], err.message);
+			store_close(&store);
+			ask(&s->client, &req, &again);
+			assert_int_equal(again.status, 500);
+			assert_null(strstr(again.body, pseudonym));
+			assert_non_null(strstr(again.body, "does not open"));
+			assert_int_equal(httpfix_tree_size(&s->client), size1);
+			httpfix_response_free(&again);
+		}
+		json_decref(registered);
+	}
 	httpfix_response_free(&first);
 }
 
