@@ -547,26 +547,26 @@ pg_keep_late(struct pg_conn *c, enum redress_err rc, const struct redress_error 
 }
 
 /*
- * Reads the answers to the deferred writes sent and, with st, to st sent
- * after them (one Sync, one round trip for all), and leaves pipeline
- * mode.  Returns the first failure among the writes, named by its
- * statement (kept as the transaction's late failure too); st's own answer
- * is left in st->res for pg_run.  A pipeline that cannot be read to its
- * end (the connection broke) leaves the connection to be made again: the
- * server has rolled the transaction back.
+ * Reads the answers to the deferred writes sent and, with last, to the
+ * statement sent after them (one Sync, one round trip for all), and
+ * leaves pipeline mode.  Returns the first failure among the writes,
+ * named by its statement (kept as the transaction's late failure too);
+ * the last statement's own answer is left in *last for the caller.  A
+ * pipeline that cannot be read to its end (the connection broke) leaves
+ * the connection to be made again, and *last NULL.
  */
 static enum redress_err
-pg_settle(struct pg_conn *c, struct pg_stmt *st, struct redress_error *err)
+pg_settle(struct pg_conn *c, PGresult **last, const char *last_name, struct redress_error *err)
 {
 	struct redress_error mine;
 	enum redress_err rc = REDRESS_OK;
-	size_t i, n = c->npiped + (st != NULL ? 1 : 0);
+	size_t i, n = c->npiped + (last != NULL ? 1 : 0);
 	PGresult *res;
 	int broken = !PQpipelineSync(c->pg);
 
 	error_clear(&mine);
 	for (i = 0; i < n && !broken; i++) {
-		const char *name = i < c->npiped ? c->piped[i] : NULL; /* NULL: st */
+		const char *name = i < c->npiped ? c->piped[i] : NULL; /* NULL: the last */
 
 		while ((res = PQgetResult(c->pg)) != NULL) {
 			ExecStatusType s = PQresultStatus(res);
@@ -577,8 +577,8 @@ pg_settle(struct pg_conn *c, struct pg_stmt *st, struct redress_error *err)
 				break;
 			}
 			if (name == NULL) {
-				PQclear(st->res);
-				st->res = res;
+				PQclear(*last);
+				*last = res;
 				continue;
 			}
 			if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
@@ -603,16 +603,16 @@ pg_settle(struct pg_conn *c, struct pg_stmt *st, struct redress_error *err)
 			rc = error_set(&mine, REDRESS_E_STORE_IO,
 			               "the transaction: the connection to the database was lost; nothing "
 			               "was changed, try again");
-		if (st != NULL) {
-			PQclear(st->res);
-			st->res = NULL;
+		if (last != NULL) {
+			PQclear(*last);
+			*last = NULL;
 		}
 		PQreset(c->pg);
 		c->generation++;
 		if (PQstatus(c->pg) == CONNECTION_OK)
 			(void)pg_session(c, &ignored);
-	} else if (rc == REDRESS_OK && st != NULL && PQresultStatus(st->res) == PGRES_PIPELINE_ABORTED) {
-		rc = error_set(&mine, REDRESS_E_STORE, "%s: the database skipped it", st->name_of);
+	} else if (rc == REDRESS_OK && last != NULL && PQresultStatus(*last) == PGRES_PIPELINE_ABORTED) {
+		rc = error_set(&mine, REDRESS_E_STORE, "%s: the database skipped it", last_name);
 	}
 	pg_keep_late(c, rc, &mine);
 	if (rc != REDRESS_OK && err != NULL)
@@ -625,7 +625,7 @@ static enum redress_err
 pg_settled(struct pg_conn *c, struct redress_error *err)
 {
 	if (c->npiped > 0)
-		(void)pg_settle(c, NULL, NULL);
+		(void)pg_settle(c, NULL, NULL, NULL);
 	return c->late_rc != REDRESS_OK ? pg_late(c, err) : REDRESS_OK;
 }
 
@@ -634,7 +634,7 @@ static void
 pg_settle_end(struct pg_conn *c)
 {
 	if (c->npiped > 0)
-		(void)pg_settle(c, NULL, NULL);
+		(void)pg_settle(c, NULL, NULL, NULL);
 	c->late_rc = REDRESS_OK;
 	c->in_write = 0;
 }
@@ -694,7 +694,7 @@ pg_defer(struct pg_stmt *st, struct redress_error *err)
 
 	if (c->late_rc != REDRESS_OK)
 		return pg_late(c, err);
-	if (c->npiped == PG_PIPED_MAX && (rc = pg_settle(c, NULL, err)) != REDRESS_OK)
+	if (c->npiped == PG_PIPED_MAX && (rc = pg_settle(c, NULL, NULL, err)) != REDRESS_OK)
 		return rc;
 	if (c->npiped == c->piped_size) {
 		size_t size = c->piped_size == 0 ? 16 : 2 * c->piped_size;
@@ -993,15 +993,38 @@ static enum redress_err
 pg_commit(void *conn, struct redress_error *err)
 {
 	struct pg_conn *c = conn;
-	PGresult *res;
+	PGresult *res = NULL;
 	enum redress_err rc = REDRESS_OK;
 
-	/* The deferred writes answered first: a failure among them is the change's, and COMMIT is not sent.
-	 */
-	if ((rc = pg_settled(c, err)) != REDRESS_OK)
-		return rc;
+	if (c->late_rc != REDRESS_OK)
+		return pg_late(c, err); /* a deferred write failed: COMMIT is not sent */
 	c->in_write = 0;
-	res = PQexec(c->pg, "COMMIT");
+	if (c->npiped == 0) {
+		res = PQexec(c->pg, "COMMIT");
+	} else if (!PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0)) {
+		/* Not sent: the connection broke before, and the server rolled the transaction back. */
+		(void)pg_settle(c, NULL, NULL, NULL);
+		return pg_late(c, err);
+	} else if ((rc = pg_settle(c, &res, "commit", err)) != REDRESS_OK) {
+		/*
+		 * COMMIT behind the deferred writes, one round trip for all.  Skipped
+		 * (a write before it failed), nothing was kept; unanswered (the
+		 * connection broke), it may have been.
+		 */
+		int skipped = res != NULL && PQresultStatus(res) == PGRES_PIPELINE_ABORTED;
+		char msg[REDRESS_ERROR_MAX];
+
+		PQclear(res);
+		if (skipped)
+			return rc;
+		c->in_tx = 0;
+		c->late_rc = REDRESS_OK;
+		snprintf(msg, sizeof(msg), "%s", err->message);
+		return error_set(err, REDRESS_E_UNKNOWN,
+		                 "the commit's answer was lost with the connection to the database (%s): "
+		                 "the change may or may not have been kept",
+		                 msg);
+	}
 	c->in_tx = 0;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		if (pg_lost(c->pg, PQresultErrorField(res, PG_DIAG_SQLSTATE))) {
@@ -1504,10 +1527,10 @@ again:
 		/* After deferred writes: sent behind them, all answered in one round trip. */
 		if ((rc = pg_send(st, err)) != REDRESS_OK) {
 			pg_keep_late(c, rc, err);
-			(void)pg_settle(c, NULL, NULL);
+			(void)pg_settle(c, NULL, NULL, NULL);
 			return rc;
 		}
-		if ((rc = pg_settle(c, st, err)) != REDRESS_OK) {
+		if ((rc = pg_settle(c, &st->res, st->name_of, err)) != REDRESS_OK) {
 			PQclear(st->res);
 			st->res = NULL;
 			return rc;
