@@ -23,6 +23,12 @@
  *   before.  Waiting for it is bounded by lock_timeout (10 s), then
  *   REDRESS_E_BUSY.  A read-only transaction is REPEATABLE READ: one
  *   snapshot.
+ * - A write its catalogue marks deferred is sent in pipeline mode inside
+ *   a write transaction without waiting for its answer; the next
+ *   statement, or COMMIT, goes behind it and all are answered in one round
+ *   trip.  A deferred write that failed is returned, named, by the next
+ *   statement or the commit (COMMIT is then not run); COMMIT unanswered
+ *   after deferred writes is an unknown outcome, as any lost COMMIT.
  * - A connection lost outside a transaction (a restart, a failover) is
  *   made again at the next begin or statement, with every statement
  *   prepared again; a multi-host URI with target_session_attrs=read-write
