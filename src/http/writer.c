@@ -289,26 +289,46 @@ finish(struct http_app *app, struct http_job *job, enum redress_err rc, const st
 	pthread_mutex_unlock(&app->queue_lock);
 }
 
+/* The metrics' tree size and events appended: before and after a change (sizes of the tree). */
+static void
+note_sizes(struct http_app *app, uint64_t before, uint64_t after)
+{
+	atomic_store(&app->metrics.tree_size, after);
+	if (after > before)
+		atomic_fetch_add(&app->metrics.events_appended, after - before);
+}
+
 /*
  * Counts a commit and the events it appended.  Called before any answer of
  * the commit goes out: a client that asks /healthz after its answer sees
- * its change in the tree size.
+ * its change in the tree size.  The sizes are the log handle's own (the
+ * size its change began at, under the writers' lock, and the size it
+ * left): no statement after the commit.
  */
 static void
-note_commit(struct http_app *app, uint64_t before)
+note_commit(struct http_app *app)
 {
-	struct redress_error err;
-	uint64_t after = 0;
+	uint64_t before, after;
 
 	atomic_fetch_add(&app->metrics.commits, 1);
 	/* Sessions a change ended (a lock, a disable, a reset) end on every server now, outside the change.
 	 */
 	http_sessions_flush(&app->sessions);
-	if (tlog_size(app->log, &after, &err) == REDRESS_OK) {
-		atomic_store(&app->metrics.tree_size, after);
-		if (after > before)
-			atomic_fetch_add(&app->metrics.events_appended, after - before);
-	}
+	tlog_committed(app->log, &before, &after);
+	note_sizes(app, before, after);
+}
+
+/* note_commit for a job that made its own change, perhaps not through the log handle: the sizes read. */
+static void
+note_own_commit(struct http_app *app, uint64_t before)
+{
+	struct redress_error err;
+	uint64_t after = 0;
+
+	atomic_fetch_add(&app->metrics.commits, 1);
+	http_sessions_flush(&app->sessions);
+	if (tlog_size(app->log, &after, &err) == REDRESS_OK)
+		note_sizes(app, before, after);
 }
 
 /*
@@ -368,8 +388,8 @@ run_alone(struct http_app *app, struct http_job *job)
 	 * command line) wrote, every change would fail as "database is locked".
 	 */
 	store_end_reads(tlog_store(app->log));
-	(void)tlog_size(app->log, &before, &err);
 	if (job->own) {
+		(void)tlog_size(app->log, &before, &err);
 		rc = run_own(app, job, &err);
 	} else if ((rc = tlog_begin(app->log, &err)) == REDRESS_OK) {
 		if ((rc = run_one(app, job, &err)) == REDRESS_OK && !job->rollback)
@@ -379,8 +399,10 @@ run_alone(struct http_app *app, struct http_job *job)
 	}
 	if (rc != REDRESS_OK)
 		fail_job(job, &err);
+	else if (job->own)
+		note_own_commit(app, before);
 	else if (!job->rollback)
-		note_commit(app, before);
+		note_commit(app);
 	finish(app, job, rc, &err);
 }
 
@@ -410,7 +432,6 @@ run_group(struct http_app *app, struct http_job *jobs)
 	struct redress_error err;
 	struct http_job *job, *next;
 	enum redress_err rc;
-	uint64_t before = 0;
 
 	error_clear(&err);
 	for (job = jobs; job != NULL && !job->own; job = job->next)
@@ -418,7 +439,6 @@ run_group(struct http_app *app, struct http_job *jobs)
 	if (jobs->next == NULL || job != NULL)
 		goto each;                     /* one job, or one that makes its own change: each alone */
 	store_end_reads(tlog_store(app->log)); /* as in run_alone */
-	(void)tlog_size(app->log, &before, &err);
 	if ((rc = tlog_begin(app->log, &err)) != REDRESS_OK)
 		goto each;
 	/* A change that asks to be rolled back (a dry run) cannot share a commit: all go alone. */
@@ -426,7 +446,7 @@ run_group(struct http_app *app, struct http_job *jobs)
 		if ((rc = run_one(app, job, &err)) != REDRESS_OK || job->rollback)
 			break;
 	if (job == NULL && (rc = tlog_commit(app->log, &err)) == REDRESS_OK) {
-		note_commit(app, before);
+		note_commit(app);
 		for (job = jobs; job != NULL; job = next) {
 			next = job->next;
 			finish(app, job, REDRESS_OK, NULL);

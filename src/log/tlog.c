@@ -120,13 +120,15 @@ const struct store_statement tlog_statements[TLOG_Q_COUNT] = {
                      .columns = "i"},
     [TLOG_Q_EVENT_INSERT] = {.name = "log.event.insert",
                              .sql = "INSERT INTO log_events (seq, leaf, body) VALUES (?1, ?2, ?3)",
-                             .columns = ""},
+                             .columns = "",
+                             .deferred = 1},
     [TLOG_Q_EVENT_GET] = {.name = "log.event.get",
                           .sql = "SELECT body FROM log_events WHERE seq = ?1",
                           .columns = "b"},
     [TLOG_Q_NODE_INSERT] = {.name = "log.node.insert",
                             .sql = "INSERT INTO log_nodes (id, hash) VALUES (?1, ?2)",
-                            .columns = ""},
+                            .columns = "",
+                            .deferred = 1},
     [TLOG_Q_NODE_GET] = {.name = "log.node.get",
                          .sql = "SELECT hash FROM log_nodes WHERE id = ?1",
                          .columns = "b"},
@@ -135,7 +137,8 @@ const struct store_statement tlog_statements[TLOG_Q_COUNT] = {
                          .columns = "b"},
     [TLOG_Q_CHECKPOINT_INSERT] = {.name = "log.checkpoint.insert",
                                   .sql = "INSERT INTO log_checkpoints (size, root, note) VALUES (?1, ?2, ?3)",
-                                  .columns = ""},
+                                  .columns = "",
+                                  .deferred = 1},
     [TLOG_Q_CHECKPOINT_LATEST] = {.name = "log.checkpoint.latest",
                                   .sql = "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1",
                                   .columns = "t"},
@@ -390,6 +393,13 @@ tlog_take_written_beside(struct tlog *log)
 
 	log->written_beside = 0;
 	return beside;
+}
+
+void
+tlog_committed(const struct tlog *log, uint64_t *start_r, uint64_t *size_r)
+{
+	*start_r = log->own_valid ? log->change_start : 0;
+	*size_r = log->own_valid ? log->own_size : 0;
 }
 
 enum redress_err

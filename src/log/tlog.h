@@ -426,6 +426,12 @@ void tlog_rollback(struct tlog *log);
  */
 int tlog_take_written_beside(struct tlog *log);
 
+/*
+ * The tree size this handle's last commit began at and left, as the handle
+ * knows them (no database read); 0 when it has committed nothing yet.
+ */
+void tlog_committed(const struct tlog *log, uint64_t *start_r, uint64_t *size_r);
+
 /* The number of events in the log (the tree size). */
 enum redress_err tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err);
 

@@ -58,6 +58,17 @@ struct store_statement {
 	 * also lists, by a grep, every read across modules.
 	 */
 	const char *reads;
+	/*
+	 * 1: a write (INSERT, UPDATE, DELETE, no RETURNING) whose failure only
+	 * ever fails the whole change.  Inside a write transaction a backend
+	 * may then send it and go on without waiting for its answer (PostgreSQL:
+	 * pipeline mode, one round trip for the writes and the next read); its
+	 * error is then returned by the next statement stepped or by the
+	 * commit, named by this statement's name, and the change is rolled
+	 * back.  store_changes() still counts its rows.  Never for a statement
+	 * whose own error the caller tells apart (a conflict it answers).
+	 */
+	int deferred;
 };
 
 /* A module's statements: statements[id] for each id of the module's enum. */

@@ -23,6 +23,12 @@
  *   before.  Waiting for it is bounded by lock_timeout (10 s), then
  *   REDRESS_E_BUSY.  A read-only transaction is REPEATABLE READ: one
  *   snapshot.
+ * - A write its catalogue marks deferred is sent in pipeline mode inside
+ *   a write transaction without waiting for its answer; the next
+ *   statement, or COMMIT, goes behind it and all are answered in one round
+ *   trip.  A deferred write that failed is returned, named, by the next
+ *   statement or the commit (COMMIT is then not run); COMMIT unanswered
+ *   after deferred writes is an unknown outcome, as any lost COMMIT.
  * - A connection lost outside a transaction (a restart, a failover) is
  *   made again at the next begin or statement, with every statement
  *   prepared again; a multi-host URI with target_session_attrs=read-write
@@ -77,8 +83,19 @@ struct pg_conn {
 	unsigned long names;    /* statements prepared, for their names */
 	int64_t changes;        /* rows changed by the last INSERT, UPDATE or DELETE */
 	int in_tx;              /* a transaction is open: a lost connection is not made again */
+	int in_write;           /* ... and it is a write transaction (store_begin): writes may be deferred */
 	struct pg_ahead *ahead; /* statements prepared ahead in one pipeline (pg_prepare_ahead) */
 	size_t nahead;
+	/*
+	 * Deferred writes sent in pipeline mode, their answers not read yet
+	 * (pg_defer): the statements' names, for their errors.  The first
+	 * failure read where it could not be returned (pg_changes, a
+	 * prepare) is kept in late_rc/late until the transaction ends.
+	 */
+	const char **piped;
+	size_t npiped, piped_size;
+	enum redress_err late_rc;
+	struct redress_error late;
 };
 
 /*
@@ -115,6 +132,8 @@ struct pg_stmt {
 	struct pg_param *params;
 	PGresult *desc; /* the statement's description: its columns' names and types */
 	PGresult *res;  /* the rows, once stepped */
+	int deferred;   /* a write whose answer may be read later, at the next statement (pg_defer) */
+	int sent;       /* deferred and sent: stepped again, it is done */
 	int row;
 	char (*num)[32]; /* per column: a number's text, for column_text */
 };
@@ -499,6 +518,7 @@ pg_close(void *conn)
 
 	pg_ahead_clear(c);
 	PQfinish(c->pg);
+	free(c->piped);
 	free(c->conninfo);
 	free(c);
 }
@@ -507,6 +527,197 @@ static const char *
 pg_location(void *conn)
 {
 	return ((struct pg_conn *)conn)->conninfo;
+}
+
+/* ---- Deferred writes (pipeline mode) --------------------------------------- */
+
+/* Deferred writes sent before their answers are read: the answers stay well within the socket's buffers. */
+#define PG_PIPED_MAX 128
+
+/* The first failure of a deferred write, kept until its transaction ends. */
+static enum redress_err
+pg_late(struct pg_conn *c, struct redress_error *err)
+{
+	if (err != NULL)
+		*err = c->late;
+	return c->late_rc;
+}
+
+static void
+pg_keep_late(struct pg_conn *c, enum redress_err rc, const struct redress_error *err)
+{
+	if (rc != REDRESS_OK && c->late_rc == REDRESS_OK) {
+		c->late_rc = rc;
+		c->late = *err;
+	}
+}
+
+/*
+ * Reads the answers to the deferred writes sent and, with last, to the
+ * statement sent after them (one Sync, one round trip for all), and
+ * leaves pipeline mode.  Returns the first failure among the writes,
+ * named by its statement (kept as the transaction's late failure too);
+ * the last statement's own answer is left in *last for the caller.  A
+ * pipeline that cannot be read to its end (the connection broke) leaves
+ * the connection to be made again, and *last NULL.
+ */
+static enum redress_err
+pg_settle(struct pg_conn *c, PGresult **last, const char *last_name, struct redress_error *err)
+{
+	struct redress_error mine;
+	enum redress_err rc = REDRESS_OK;
+	size_t i, n = c->npiped + (last != NULL ? 1 : 0);
+	PGresult *res;
+	int broken = !PQpipelineSync(c->pg);
+
+	error_clear(&mine);
+	for (i = 0; i < n && !broken; i++) {
+		const char *name = i < c->npiped ? c->piped[i] : NULL; /* NULL: the last */
+
+		while ((res = PQgetResult(c->pg)) != NULL) {
+			ExecStatusType s = PQresultStatus(res);
+
+			if (s == PGRES_PIPELINE_SYNC) {
+				broken = 1; /* an answer is missing */
+				PQclear(res);
+				break;
+			}
+			if (name == NULL) {
+				PQclear(*last);
+				*last = res;
+				continue;
+			}
+			if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+				c->changes = strtoll(PQcmdTuples(res), NULL, 10);
+			else if (s != PGRES_PIPELINE_ABORTED && rc == REDRESS_OK)
+				rc = pg_fail(c, res, name, &mine);
+			PQclear(res);
+		}
+		if (PQstatus(c->pg) != CONNECTION_OK)
+			broken = 1;
+	}
+	if (!broken) {
+		res = PQgetResult(c->pg);
+		broken = PQresultStatus(res) != PGRES_PIPELINE_SYNC;
+		PQclear(res);
+	}
+	c->npiped = 0;
+	if (broken || !PQexitPipelineMode(c->pg)) {
+		struct redress_error ignored;
+
+		if (rc == REDRESS_OK)
+			rc = error_set(&mine, REDRESS_E_STORE_IO,
+			               "the transaction: the connection to the database was lost; nothing "
+			               "was changed, try again");
+		if (last != NULL) {
+			PQclear(*last);
+			*last = NULL;
+		}
+		PQreset(c->pg);
+		c->generation++;
+		if (PQstatus(c->pg) == CONNECTION_OK)
+			(void)pg_session(c, &ignored);
+	} else if (rc == REDRESS_OK && last != NULL && PQresultStatus(*last) == PGRES_PIPELINE_ABORTED) {
+		rc = error_set(&mine, REDRESS_E_STORE, "%s: the database skipped it", last_name);
+	}
+	pg_keep_late(c, rc, &mine);
+	if (rc != REDRESS_OK && err != NULL)
+		*err = c->late;
+	return rc != REDRESS_OK ? c->late_rc : REDRESS_OK;
+}
+
+/* Settles the deferred writes, if any, before a statement that cannot go in a pipeline. */
+static enum redress_err
+pg_settled(struct pg_conn *c, struct redress_error *err)
+{
+	if (c->npiped > 0)
+		(void)pg_settle(c, NULL, NULL, NULL);
+	return c->late_rc != REDRESS_OK ? pg_late(c, err) : REDRESS_OK;
+}
+
+/* Ends a transaction's deferred state: what was sent is read and forgotten. */
+static void
+pg_settle_end(struct pg_conn *c)
+{
+	if (c->npiped > 0)
+		(void)pg_settle(c, NULL, NULL, NULL);
+	c->late_rc = REDRESS_OK;
+	c->in_write = 0;
+}
+
+/* st's parameters in libpq's three arrays, allocated (all NULL when it has none). */
+static enum redress_err
+pg_values(struct pg_stmt *st, const char ***values_r, int **lengths_r, int **formats_r,
+          struct redress_error *err)
+{
+	int i;
+
+	*values_r = NULL;
+	*lengths_r = *formats_r = NULL;
+	if (st->nparams == 0)
+		return REDRESS_OK;
+	if ((*values_r = calloc((size_t)st->nparams, sizeof(**values_r))) == NULL ||
+	    (*lengths_r = calloc((size_t)st->nparams, sizeof(int))) == NULL ||
+	    (*formats_r = calloc((size_t)st->nparams, sizeof(int))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "%s: out of memory", st->name_of);
+	for (i = 0; i < st->nparams; i++) {
+		(*values_r)[i] = st->params[i].value;
+		(*lengths_r)[i] = st->params[i].length;
+		(*formats_r)[i] = st->params[i].format;
+	}
+	return REDRESS_OK;
+}
+
+/* Sends st with its parameters into the pipeline (entered if need be); its answer is read later. */
+static enum redress_err
+pg_send(struct pg_stmt *st, struct redress_error *err)
+{
+	struct pg_conn *c = st->conn;
+	const char **values;
+	int *lengths, *formats;
+	enum redress_err rc;
+
+	if ((rc = pg_values(st, &values, &lengths, &formats, err)) == REDRESS_OK &&
+	    ((PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c->pg)) ||
+	     !PQsendQueryPrepared(c->pg, st->name, st->nparams, values, lengths, formats, 1)))
+		rc = pg_fail(c, NULL, st->name_of, err);
+	free(values);
+	free(lengths);
+	free(formats);
+	return rc;
+}
+
+/*
+ * A deferred write: sent into the pipeline, its answer read with the next
+ * statement's (pg_settle).  Only inside a write transaction, on the
+ * connection it was prepared on.
+ */
+static enum redress_err
+pg_defer(struct pg_stmt *st, struct redress_error *err)
+{
+	struct pg_conn *c = st->conn;
+	enum redress_err rc;
+
+	if (c->late_rc != REDRESS_OK)
+		return pg_late(c, err);
+	if (c->npiped == PG_PIPED_MAX && (rc = pg_settle(c, NULL, NULL, err)) != REDRESS_OK)
+		return rc;
+	if (c->npiped == c->piped_size) {
+		size_t size = c->piped_size == 0 ? 16 : 2 * c->piped_size;
+		const char **piped = realloc(c->piped, size * sizeof(*piped));
+
+		if (piped == NULL)
+			return error_set(err, REDRESS_E_NOMEM, "%s: out of memory", st->name_of);
+		c->piped = piped;
+		c->piped_size = size;
+	}
+	if ((rc = pg_send(st, err)) != REDRESS_OK) {
+		pg_keep_late(c, rc, err);
+		return rc;
+	}
+	c->piped[c->npiped++] = st->name_of;
+	st->sent = 1;
+	return REDRESS_OK;
 }
 
 /* Runs sql (one or more statements, no parameters); a result of status ok is success. */
@@ -530,7 +741,7 @@ pg_exec(void *conn, const char *sql, struct redress_error *err)
 	char *text;
 	enum redress_err rc;
 
-	if ((rc = pg_alive(c, err)) != REDRESS_OK)
+	if ((rc = pg_alive(c, err)) != REDRESS_OK || (rc = pg_settled(c, err)) != REDRESS_OK)
 		return rc;
 	if ((rc = pg_translate(sql, &text, NULL, err)) != REDRESS_OK)
 		return rc;
@@ -730,6 +941,7 @@ pg_scrub(void *conn, int wait, struct redress_error *err)
 static void
 pg_abandon(struct pg_conn *c)
 {
+	pg_settle_end(c);
 	if (PQtransactionStatus(c->pg) == PQTRANS_INTRANS || PQtransactionStatus(c->pg) == PQTRANS_INERROR)
 		PQclear(PQexec(c->pg, "ROLLBACK"));
 }
@@ -762,9 +974,15 @@ pg_start(struct pg_conn *c, const char *sql, struct redress_error *err)
 static enum redress_err
 pg_begin(void *conn, struct redress_error *err)
 {
+	((struct pg_conn *)conn)->late_rc = REDRESS_OK;
 	if (((struct pg_conn *)conn)->readonly)
 		return error_set(err, REDRESS_E_STORE, "the database was opened read-only");
-	return pg_start(conn, "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK ")", err);
+	enum redress_err rc;
+
+	if ((rc = pg_start(conn, "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK ")", err)) ==
+	    REDRESS_OK)
+		((struct pg_conn *)conn)->in_write = 1;
+	return rc;
 }
 
 static enum redress_err
@@ -781,9 +999,38 @@ static enum redress_err
 pg_commit(void *conn, struct redress_error *err)
 {
 	struct pg_conn *c = conn;
-	PGresult *res = PQexec(c->pg, "COMMIT");
+	PGresult *res = NULL;
 	enum redress_err rc = REDRESS_OK;
 
+	if (c->late_rc != REDRESS_OK)
+		return pg_late(c, err); /* a deferred write failed: COMMIT is not sent */
+	c->in_write = 0;
+	if (c->npiped == 0) {
+		res = PQexec(c->pg, "COMMIT");
+	} else if (!PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0)) {
+		/* Not sent: the connection broke before, and the server rolled the transaction back. */
+		(void)pg_settle(c, NULL, NULL, NULL);
+		return pg_late(c, err);
+	} else if ((rc = pg_settle(c, &res, "commit", err)) != REDRESS_OK) {
+		/*
+		 * COMMIT behind the deferred writes, one round trip for all.  Skipped
+		 * (a write before it failed), nothing was kept; unanswered (the
+		 * connection broke), it may have been.
+		 */
+		int skipped = res != NULL && PQresultStatus(res) == PGRES_PIPELINE_ABORTED;
+		char msg[REDRESS_ERROR_MAX];
+
+		PQclear(res);
+		if (skipped)
+			return rc;
+		c->in_tx = 0;
+		c->late_rc = REDRESS_OK;
+		snprintf(msg, sizeof(msg), "%s", err->message);
+		return error_set(err, REDRESS_E_UNKNOWN,
+		                 "the commit's answer was lost with the connection to the database (%s): "
+		                 "the change may or may not have been kept",
+		                 msg);
+	}
 	c->in_tx = 0;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		if (pg_lost(c->pg, PQresultErrorField(res, PG_DIAG_SQLSTATE))) {
@@ -811,6 +1058,7 @@ pg_rollback(void *conn, struct redress_error *err)
 	struct pg_conn *c = conn;
 	enum redress_err rc;
 
+	pg_settle_end(c);
 	c->in_tx = 0;
 	/* A lost connection's transaction was rolled back by the server. */
 	if (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) == PQTRANS_IDLE)
@@ -1071,6 +1319,8 @@ pg_prepare_ahead(void *conn, const struct store_statement *const *qs, size_t n)
 	}
 }
 
+static int pg_reads(const char *sql);
+
 static enum redress_err
 pg_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct redress_error *err)
 {
@@ -1079,7 +1329,8 @@ pg_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct re
 	enum redress_err rc;
 	int i, n;
 
-	if ((rc = pg_alive(c, err)) != REDRESS_OK)
+	/* Prepared mid-change: the deferred writes are answered first (PQprepare waits for its answer). */
+	if ((rc = pg_alive(c, err)) != REDRESS_OK || (rc = pg_settled(c, err)) != REDRESS_OK)
 		return rc;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory preparing %s", q->name);
@@ -1105,6 +1356,8 @@ pg_prepare(void *conn, const struct store_statement *q, void **stmt_r, struct re
 		goto fail;
 	st->desc = PQdescribePrepared(c->pg, st->name);
 described:
+	/* A write that returns rows is read at once; so is anything a catalogue did not mark. */
+	st->deferred = q->deferred && !pg_reads(st->sql) && strcasestr(st->sql, "RETURNING") == NULL;
 	if (PQresultStatus(st->desc) != PGRES_COMMAND_OK) {
 		rc = pg_fail(c, st->desc, q->name, err);
 		goto fail;
@@ -1144,6 +1397,7 @@ pg_reset(void *stmt, int clear)
 	PQclear(st->res);
 	st->res = NULL;
 	st->row = -1;
+	st->sent = 0;
 	if (!clear)
 		return;
 	for (i = 0; i < st->nparams; i++) {
@@ -1262,7 +1516,7 @@ pg_run(struct pg_stmt *st, struct redress_error *err)
 {
 	struct pg_conn *c = st->conn;
 	const char **values = NULL;
-	int *lengths = NULL, *formats = NULL, i, outside = !c->in_tx, tries = 0;
+	int *lengths = NULL, *formats = NULL, outside = !c->in_tx, tries = 0;
 	enum redress_err rc = REDRESS_OK;
 	ExecStatusType s;
 
@@ -1270,20 +1524,28 @@ again:
 	/* A connection lost between transactions is made again, and the statement prepared on it. */
 	if ((rc = pg_alive(c, err)) != REDRESS_OK)
 		return rc;
-	if (st->generation != c->generation && (rc = pg_prepare_on(st, err)) != REDRESS_OK)
+	if (c->late_rc != REDRESS_OK)
+		return pg_late(c, err); /* a deferred write failed: the transaction is lost */
+	if (st->generation != c->generation &&
+	    ((rc = pg_settled(c, err)) != REDRESS_OK || (rc = pg_prepare_on(st, err)) != REDRESS_OK))
 		return rc;
-	if (st->nparams > 0 && ((values = calloc((size_t)st->nparams, sizeof(*values))) == NULL ||
-	                        (lengths = calloc((size_t)st->nparams, sizeof(int))) == NULL ||
-	                        (formats = calloc((size_t)st->nparams, sizeof(int))) == NULL)) {
-		rc = error_set(err, REDRESS_E_NOMEM, "%s: out of memory", st->name_of);
-		goto out;
+	if (c->npiped > 0) {
+		/* After deferred writes: sent behind them, all answered in one round trip. */
+		if ((rc = pg_send(st, err)) != REDRESS_OK) {
+			pg_keep_late(c, rc, err);
+			(void)pg_settle(c, NULL, NULL, NULL);
+			return rc;
+		}
+		if ((rc = pg_settle(c, &st->res, st->name_of, err)) != REDRESS_OK) {
+			PQclear(st->res);
+			st->res = NULL;
+			return rc;
+		}
+	} else {
+		if ((rc = pg_values(st, &values, &lengths, &formats, err)) != REDRESS_OK)
+			goto out;
+		st->res = PQexecPrepared(c->pg, st->name, st->nparams, values, lengths, formats, 1);
 	}
-	for (i = 0; i < st->nparams; i++) {
-		values[i] = st->params[i].value;
-		lengths[i] = st->params[i].length;
-		formats[i] = st->params[i].format;
-	}
-	st->res = PQexecPrepared(c->pg, st->name, st->nparams, values, lengths, formats, 1);
 	s = PQresultStatus(st->res);
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
 		const char *cmd = PQcmdStatus(st->res);
@@ -1335,7 +1597,13 @@ static enum store_step_result
 pg_step(void *conn, void *stmt, const char *name, struct redress_error *err)
 {
 	struct pg_stmt *st = stmt;
+	struct pg_conn *c = st->conn;
 
+	if (st->sent)
+		return STORE_DONE;
+	if (st->res == NULL && st->deferred && c->in_write && st->generation == c->generation &&
+	    PQstatus(c->pg) == CONNECTION_OK)
+		return pg_defer(st, err) == REDRESS_OK ? STORE_DONE : STORE_ERROR;
 	if (st->res == NULL) {
 		if (pg_run(st, err) != REDRESS_OK)
 			return STORE_ERROR;
@@ -1536,7 +1804,11 @@ pg_column_blob(void *stmt, int index, size_t *len_r)
 static int64_t
 pg_changes(void *conn)
 {
-	return ((struct pg_conn *)conn)->changes;
+	struct pg_conn *c = conn;
+
+	/* The last write's rows: a deferred one's answer is read first (a failure kept for later). */
+	(void)pg_settled(c, NULL);
+	return c->changes;
 }
 
 const struct store_backend store_backend_pgsql = {

@@ -7,7 +7,9 @@
  * which the Nth store call fails for every N, in every way (busy, I/O
  * error, full disk, out of memory, a commit of unknown outcome): each is a
  * clear error, leaves no half-change, keeps the audit clean, and the same
- * connection goes on to finish the script.
+ * connection goes on to finish the script.  Writes a catalogue marks
+ * deferred are read back, counted and kept, and one that fails fails its
+ * change by name, whenever the backend reports it.
  */
 #include <limits.h>
 #include <pthread.h>
@@ -215,6 +217,163 @@ test_scrub_lets_writers_through(void **state)
 	assert_int_equal(store_commit(reader, &err), REDRESS_OK);
 	assert_int_equal(store_scrub(f->store, &err), REDRESS_OK);
 	store_close(&reader);
+}
+
+/* ---- Deferred writes --------------------------------------------------------- */
+
+enum { KQ_INSERT, KQ_UPDATE, KQ_GET, KQ_COUNT };
+
+static const struct store_statement keyed_statements[KQ_COUNT] = {
+    [KQ_INSERT] = {.name = "test.keyed.insert",
+                   .sql = "INSERT INTO keyed (k, v) VALUES (?1, ?2)",
+                   .columns = "",
+                   .deferred = 1},
+    [KQ_UPDATE] = {.name = "test.keyed.update",
+                   .sql = "UPDATE keyed SET v = ?2 WHERE k = ?1",
+                   .columns = "",
+                   .deferred = 1},
+    [KQ_GET] = {.name = "test.keyed.get", .sql = "SELECT v FROM keyed WHERE k = ?1", .columns = "t"},
+};
+static const struct store_catalogue keyed_catalogue = {"test", keyed_statements,
+                                                       STORE_COUNT(keyed_statements)};
+
+/* Runs the deferred write id of (k, v); its own result (REDRESS_OK when its answer is deferred). */
+static enum redress_err
+keyed_write(struct store *store, unsigned id, int64_t k, const char *v, struct redress_error *err)
+{
+	struct store_stmt *st = store_statement(store, &keyed_catalogue, id, err);
+
+	assert_non_null(st);
+	store_bind_int64(st, 1, k);
+	store_bind_text(st, 2, v);
+	return store_run(st, err);
+}
+
+/* k's value in out ("" when there is no such row); the step's result. */
+static enum store_step_result
+keyed_get(struct store *store, int64_t k, char *out, size_t size, struct redress_error *err)
+{
+	struct store_stmt *st = store_statement(store, &keyed_catalogue, KQ_GET, err);
+	enum store_step_result r;
+
+	assert_non_null(st);
+	store_bind_int64(st, 1, k);
+	out[0] = '\0';
+	if ((r = store_step(st, err)) == STORE_ROW) {
+		snprintf(out, size, "%s", store_column_text(st, 0));
+		store_done(st);
+	}
+	return r;
+}
+
+/*
+ * Writes a catalogue marks deferred (sent without waiting on PostgreSQL,
+ * in pipeline mode): read back inside the change, counted by
+ * store_changes, kept by the commit; one that fails fails the change,
+ * named, by the next statement or the commit, and nothing of the change is
+ * kept; on PostgreSQL, the connection cut with writes unanswered makes the
+ * commit's outcome unknown, and the same handle goes on.
+ */
+static void
+test_deferred_writes(void **state)
+{
+	struct logfix *f = *state;
+	struct redress_error err;
+	enum redress_err rc;
+	char v[16];
+
+	assert_int_equal(
+	    store_exec(f->store, "CREATE TABLE keyed (k INTEGER PRIMARY KEY, v TEXT NOT NULL)", &err),
+	    REDRESS_OK);
+	assert_int_equal(store_begin(f->store, &err), REDRESS_OK);
+	assert_int_equal(keyed_write(f->store, KQ_INSERT, 1, "a", &err), REDRESS_OK);
+	assert_int_equal(keyed_write(f->store, KQ_INSERT, 2, "b", &err), REDRESS_OK);
+	assert_int_equal(keyed_write(f->store, KQ_UPDATE, 1, "a2", &err), REDRESS_OK);
+	assert_int_equal(store_changes(f->store), 1);
+	assert_int_equal(keyed_write(f->store, KQ_UPDATE, 9, "none", &err), REDRESS_OK);
+	assert_int_equal(store_changes(f->store), 0);
+	assert_int_equal(keyed_get(f->store, 1, v, sizeof(v), &err), STORE_ROW);
+	assert_string_equal(v, "a2");
+	assert_int_equal(keyed_write(f->store, KQ_INSERT, 3, "c", &err), REDRESS_OK);
+	assert_int_equal(store_commit(f->store, &err), REDRESS_OK); /* 3 unanswered until the commit */
+	assert_int_equal(keyed_get(f->store, 3, v, sizeof(v), &err), STORE_ROW);
+	assert_string_equal(v, "c");
+
+	/* A repeated key: refused at once (SQLite) or by what follows it (PostgreSQL), never kept. */
+	assert_int_equal(store_begin(f->store, &err), REDRESS_OK);
+	assert_int_equal(keyed_write(f->store, KQ_UPDATE, 2, "b2", &err), REDRESS_OK);
+	rc = keyed_write(f->store, KQ_INSERT, 1, "again", &err);
+	if (store_is_pgsql(f->db))
+		assert_int_equal(rc, REDRESS_OK); /* deferred: sent, its answer not waited for */
+	if (rc == REDRESS_OK) {
+		assert_int_equal(keyed_get(f->store, 1, v, sizeof(v), &err), STORE_ERROR);
+		assert_int_equal(err.code, REDRESS_E_CONFLICT);
+		assert_non_null(strstr(err.message, "test.keyed.insert"));
+		/* Every later statement and the commit say the same. */
+		assert_int_not_equal(keyed_write(f->store, KQ_INSERT, 7, "after", &err), REDRESS_OK);
+		assert_int_not_equal(store_commit(f->store, &err), REDRESS_OK);
+		assert_non_null(strstr(err.message, "test.keyed.insert"));
+	} else {
+		assert_int_equal(rc, REDRESS_E_CONFLICT);
+		assert_non_null(strstr(err.message, "test.keyed.insert"));
+		store_rollback(f->store);
+	}
+	assert_int_equal(keyed_get(f->store, 2, v, sizeof(v), &err), STORE_ROW);
+	assert_string_equal(v, "b"); /* the update before the failure was not kept */
+	assert_int_equal(keyed_get(f->store, 7, v, sizeof(v), &err), STORE_DONE);
+
+	/* The same, found only at the commit. */
+	assert_int_equal(store_begin(f->store, &err), REDRESS_OK);
+	assert_int_equal(keyed_write(f->store, KQ_UPDATE, 2, "b3", &err), REDRESS_OK);
+	if (keyed_write(f->store, KQ_INSERT, 2, "again", &err) == REDRESS_OK) {
+		assert_int_equal(store_commit(f->store, &err), REDRESS_E_CONFLICT);
+		assert_non_null(strstr(err.message, "test.keyed.insert"));
+	} else {
+		store_rollback(f->store);
+	}
+	assert_int_equal(keyed_get(f->store, 2, v, sizeof(v), &err), STORE_ROW);
+	assert_string_equal(v, "b");
+
+	if (store_is_pgsql(f->db)) {
+		static const struct store_query q_pid = {"test.pid", "SELECT pg_backend_pid()"};
+		static const struct store_query q_kill = {"test.kill", "SELECT pg_terminate_backend(?1)"};
+		static const struct store_query q_alive = {
+		    "test.alive", "SELECT count(*) FROM pg_stat_activity WHERE pid = ?1"};
+		struct store *other = NULL;
+		struct store_stmt *st;
+		int64_t pid, alive = 1;
+		int i;
+
+		assert_non_null(st = store_query(f->store, &q_pid, &err));
+		assert_int_equal(store_step(st, &err), STORE_ROW);
+		pid = store_column_int64(st, 0);
+		store_done(st);
+		assert_int_equal(store_reopen(f->store, STORE_OPEN_EXISTING, &other, &err), REDRESS_OK);
+		assert_int_equal(store_begin(f->store, &err), REDRESS_OK);
+		assert_int_equal(keyed_write(f->store, KQ_INSERT, 4, "cut", &err), REDRESS_OK);
+		assert_non_null(st = store_query(other, &q_kill, &err));
+		store_bind_int64(st, 1, pid);
+		assert_int_equal(store_step(st, &err), STORE_ROW);
+		store_done(st);
+		for (i = 0; i < 100 && alive > 0; i++) {
+			assert_non_null(st = store_query(other, &q_alive, &err));
+			store_bind_int64(st, 1, pid);
+			assert_int_equal(store_step(st, &err), STORE_ROW);
+			alive = store_column_int64(st, 0);
+			store_done(st);
+		}
+		assert_int_equal(alive, 0);
+		/* COMMIT goes behind the unanswered write: its answer lost, the outcome is unknown. */
+		assert_int_equal(store_commit(f->store, &err), REDRESS_E_UNKNOWN);
+		assert_non_null(strstr(err.message, "may or may not"));
+		assert_int_equal(keyed_get(other, 4, v, sizeof(v), &err), STORE_DONE); /* here: it was not */
+		/* The handle connects again and goes on. */
+		assert_int_equal(store_begin(f->store, &err), REDRESS_OK);
+		assert_int_equal(keyed_write(f->store, KQ_INSERT, 5, "after", &err), REDRESS_OK);
+		assert_int_equal(store_commit(f->store, &err), REDRESS_OK);
+		assert_int_equal(keyed_get(other, 5, v, sizeof(v), &err), STORE_ROW);
+		store_close(&other);
+	}
 }
 
 /* ---- Catalogues ------------------------------------------------------------ */
@@ -750,6 +909,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_reads_end_before_write, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_changes_beside_the_log_noticed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_scrub_lets_writers_through, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_deferred_writes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reader_narrow_types_and_each, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_reads_another_module, setup, teardown),

@@ -89,15 +89,18 @@ static const struct store_statement ledger_statements[LEDGER_Q_COUNT] = {
     [LEDGER_Q_ACCOUNT_TOTALS] = {.name = "ledger.account.totals",
                                  .sql = "UPDATE ledger_accounts SET debits_posted = ?2, credits_posted = ?3,"
                                         " debits_pending = ?4, credits_pending = ?5 WHERE code = ?1",
-                                 .columns = ""},
+                                 .columns = "",
+                                 .deferred = 1},
     [LEDGER_Q_TRANSFER_INSERT] = {.name = "ledger.transfer.insert",
                                   .sql = "INSERT INTO ledger_transfers (" TRANSFER_COLUMNS
                                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)",
-                                  .columns = ""},
+                                  .columns = "",
+                                  .deferred = 1},
     [LEDGER_Q_TRANSFER_RESOLVE] =
         {.name = "ledger.transfer.resolve",
          .sql = "UPDATE ledger_transfers SET state = ?2, resolved_seq = ?3 WHERE id = ?1",
-         .columns = ""},
+         .columns = "",
+         .deferred = 1},
     [LEDGER_Q_SNAPSHOT_ACCOUNTS] = {.name = "ledger_accounts",
                                     .sql = "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts ORDER BY code",
                                     .columns = "ttttiiiiii"},
