@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "crypto/codec.h"
+#include "domain/idempotency/idempotency.h"
 #include "domain/reports/reports.h"
 #include "log/audit.h"
 #include "log/cosig.h"
@@ -489,6 +490,13 @@ audit_verify_cmd(struct cli *cli, int argc, char **argv)
 	}
 	started = clock_monotonic_us();
 	if (audit_verify(cli->log, key, report, &err) != REDRESS_OK)
+		goto fail;
+	/* The kept Idempotency-Key answers are no events: opened with the fund's key instead. */
+	if (cli->keydir != NULL &&
+	    tlog_keys_check(cli->log, keydir_master_key(cli->keydir), keydir_index_key(cli->keydir), &err) ==
+	        REDRESS_OK &&
+	    idempotency_audit(tlog_store(cli->log), keydir_master_key(cli->keydir), report, &err) !=
+	        REDRESS_OK)
 		goto fail;
 	if (checkpoint_file != NULL &&
 	    audit_external_checkpoint(cli->log, key, note.data, note.len, report, &err) != REDRESS_OK)

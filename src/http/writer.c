@@ -49,7 +49,6 @@
 #include <sodium.h>
 
 #include "core/clock.h"
-#include "crypto/codec.h"
 #include "crypto/hash.h"
 #include "domain/idempotency/idempotency.h"
 #include "http/http_int.h"
@@ -105,35 +104,6 @@ known_type(const char *type)
 	return "application/octet-stream";
 }
 
-#define ANSWER_AD_MAX (32 + 2 * HASH_SHA256_SIZE)
-
-/*
- * The associated data an answer is sealed under: the SHA-256 of the
- * account, its key, the request's hash, the status and the content type
- * (hashed: together they outgrow SEAL_AD_MAX).  None of them can be
- * changed in the database, nor an answer moved under another account's
- * key, without its opening failing: a retry then gets an error, never an
- * answer that was not given to it.
- */
-static void
-answer_ad(const char *account, const char *key, const struct idempotency_answer *a, char *out, size_t size)
-{
-	uint8_t digest[HASH_SHA256_SIZE];
-	char hex[2 * HASH_SHA256_SIZE + 1], status[24];
-	struct hash_sha256 h;
-
-	snprintf(status, sizeof(status), "%lld", (long long)a->status);
-	hash_sha256_init(&h);
-	hash_sha256_update(&h, account, strlen(account) + 1);
-	hash_sha256_update(&h, key, strlen(key) + 1);
-	hash_sha256_update(&h, a->request, HASH_SHA256_SIZE);
-	hash_sha256_update(&h, status, strlen(status) + 1);
-	hash_sha256_update(&h, a->content_type, strlen(a->content_type) + 1);
-	hash_sha256_final(&h, digest);
-	codec_hex_encode(digest, sizeof(digest), hex, sizeof(hex), NULL);
-	snprintf(out, size, "http.idempotency.2 %s", hex);
-}
-
 /* 1 when the key was seen: res then holds the answer to give. */
 static int
 idempotency_replay(struct http_change *c, struct http_job *job, struct redress_error *err,
@@ -141,7 +111,7 @@ idempotency_replay(struct http_change *c, struct http_job *job, struct redress_e
 {
 	struct idempotency_answer a;
 	struct buf sealed, plain;
-	char ad[ANSWER_AD_MAX];
+	char ad[IDEMPOTENCY_AD_SIZE];
 
 	*rc = REDRESS_OK;
 	buf_init(&sealed, 2 * HTTP_UPLOAD_MAX);
@@ -160,7 +130,7 @@ idempotency_replay(struct http_change *c, struct http_job *job, struct redress_e
 		return 1;
 	}
 	buf_init_secret(&plain, HTTP_UPLOAD_MAX);
-	answer_ad(job->actor.name, job->idempotency_key, &a, ad, sizeof(ad));
+	idempotency_answer_ad(job->actor.name, job->idempotency_key, &a, ad);
 	if ((*rc = seal_decrypt(c->keys.master, sealed.data, ad, &plain, err)) != REDRESS_OK) {
 		error_set(err, REDRESS_E_TAMPERED,
 		          "the answer kept for this Idempotency-Key does not open: it was changed in the "
@@ -183,7 +153,7 @@ idempotency_keep(struct http_change *c, struct http_job *job, struct redress_err
 {
 	struct idempotency_answer a;
 	struct buf sealed;
-	char ad[ANSWER_AD_MAX];
+	char ad[IDEMPOTENCY_AD_SIZE];
 	enum redress_err rc;
 
 	memset(&a, 0, sizeof(a));
@@ -201,12 +171,12 @@ idempotency_keep(struct http_change *c, struct http_job *job, struct redress_err
 		                 "this request was made and answered; what it made (an API token or a "
 		                 "second factor's secret) is shown only once: revoke it and make another");
 		a.status = said.status;
-		answer_ad(job->actor.name, job->idempotency_key, &a, ad, sizeof(ad));
+		idempotency_answer_ad(job->actor.name, job->idempotency_key, &a, ad);
 		rc = seal_encrypt(c->keys.master, said.body.data != NULL ? said.body.data : "", said.body.len,
 		                  ad, &sealed, err);
 		buf_free(&said.body);
 	} else {
-		answer_ad(job->actor.name, job->idempotency_key, &a, ad, sizeof(ad));
+		idempotency_answer_ad(job->actor.name, job->idempotency_key, &a, ad);
 		rc = seal_encrypt(c->keys.master, job->res->body.data != NULL ? job->res->body.data : "",
 		                  job->res->body.len, ad, &sealed, err);
 	}

@@ -99,6 +99,17 @@ STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $once_
 expect_eq "$STATUS" 200 "the token the first answer gave, after the retry"
 expect_eq "$(db_sql "SELECT count(*) FROM idempotency_answers WHERE key = 'token-once'")" 1 \
 	"answers kept under the token's key"
+# The kept answer is sealed bound to its row: audit opens it; its status edited behind the
+# server's back, audit names it and the retry gets 500 tampered, not the edited status.
+expect_exit 0 rd audit verify
+db_sql "UPDATE idempotency_answers SET status = 201 WHERE key = 'token-once'" || fail "the database's shell failed"
+expect_exit 1 rd audit verify
+expect_in "$ERR" "idempotency_answers (moe, token-once): the kept answer does not open"
+call moe POST /users/moe/tokens -H "Idempotency-Key: token-once"
+expect_status 500 "the retry of an answer edited in the database"
+expect_in "$OUT" "tampered"
+db_sql "UPDATE idempotency_answers SET status = 409 WHERE key = 'token-once'" || fail "the database's shell failed"
+expect_exit 0 rd audit verify
 
 # ---- 3. Erasure reaches the answers kept for retries ----------------------------------
 reveal_erase_replay() { # HOW (api or cli): reveal with a key, erase, replay

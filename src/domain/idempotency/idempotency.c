@@ -6,7 +6,10 @@
 #include "domain/idempotency/idempotency.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "crypto/codec.h"
 
 static const char idempotency_schema[] = "CREATE TABLE IF NOT EXISTS idempotency_answers ("
                                          " account TEXT NOT NULL,"
@@ -30,6 +33,7 @@ enum idempotency_statement {
 	IDEMPOTENCY_Q_PERSONAL_EXPIRE,
 	IDEMPOTENCY_Q_FORGET,
 	IDEMPOTENCY_Q_PERSONAL_CLEAR,
+	IDEMPOTENCY_Q_EACH, /* every kept answer, for the audit */
 	IDEMPOTENCY_Q_COUNT
 };
 
@@ -62,6 +66,10 @@ static const struct store_statement idempotency_statements[IDEMPOTENCY_Q_COUNT] 
     [IDEMPOTENCY_Q_PERSONAL_CLEAR] = {.name = "idempotency.personal.clear",
                                       .sql = "DELETE FROM idempotency_personal",
                                       .columns = ""},
+    [IDEMPOTENCY_Q_EACH] = {.name = "idempotency.each",
+                            .sql = "SELECT account, key, request, status, content_type, body"
+                                   " FROM idempotency_answers ORDER BY account, key",
+                            .columns = "ttbitt"},
 };
 
 static const struct store_catalogue idempotency_catalogue = {"idempotency", idempotency_statements,
@@ -125,6 +133,81 @@ idempotency_put(struct store *store, const char *account, const char *key, const
 	store_bind_text(st, 1, account);
 	store_bind_text(st, 2, key);
 	return store_run(st, err);
+}
+
+void
+idempotency_answer_ad(const char *account, const char *key, const struct idempotency_answer *a,
+                      char out[IDEMPOTENCY_AD_SIZE])
+{
+	uint8_t digest[HASH_SHA256_SIZE];
+	char hex[2 * HASH_SHA256_SIZE + 1], status[24];
+	struct hash_sha256 h;
+
+	snprintf(status, sizeof(status), "%lld", (long long)a->status);
+	hash_sha256_init(&h);
+	hash_sha256_update(&h, account, strlen(account) + 1);
+	hash_sha256_update(&h, key, strlen(key) + 1);
+	hash_sha256_update(&h, a->request, HASH_SHA256_SIZE);
+	hash_sha256_update(&h, status, strlen(status) + 1);
+	hash_sha256_update(&h, a->content_type, strlen(a->content_type) + 1);
+	hash_sha256_final(&h, digest);
+	codec_hex_encode(digest, sizeof(digest), hex, sizeof(hex), NULL);
+	snprintf(out, IDEMPOTENCY_AD_SIZE, "http.idempotency.2 %s", hex);
+}
+
+/* A kept answer as IDEMPOTENCY_Q_EACH reads it, borrowed from the statement. */
+struct kept_row {
+	const char *account, *key;
+	const void *request;
+	size_t request_len;
+	int64_t status;
+	const char *content_type, *body;
+};
+
+enum redress_err
+idempotency_audit(struct store *store, const struct seal_key *master, struct audit_report *report,
+                  struct redress_error *err)
+{
+	static const struct store_field fields[] = {
+	    STORE_FIELD_TEXT(struct kept_row, account),
+	    STORE_FIELD_TEXT(struct kept_row, key),
+	    STORE_FIELD_BLOB(struct kept_row, request, request_len),
+	    STORE_FIELD(struct kept_row, status),
+	    STORE_FIELD_TEXT(struct kept_row, content_type),
+	    STORE_FIELD_TEXT(struct kept_row, body),
+	};
+	char ad[IDEMPOTENCY_AD_SIZE];
+	struct idempotency_answer a;
+	struct redress_error open_err;
+	struct kept_row row;
+	struct store_stmt *st;
+	struct buf plain;
+	enum store_step_result r;
+
+	if ((st = store_statement(store, &idempotency_catalogue, IDEMPOTENCY_Q_EACH, err)) == NULL)
+		return err->code;
+	buf_init_secret(&plain, IDEMPOTENCY_ANSWER_MAX);
+	while ((r = store_read(st, fields, &row, err)) == STORE_ROW) {
+		memset(&a, 0, sizeof(a));
+		if (row.request_len != HASH_SHA256_SIZE || strlen(row.content_type) > IDEMPOTENCY_TYPE_MAX) {
+			audit_finding(report, "idempotency_answers (%.64s, %.64s): malformed", row.account,
+			              row.key);
+			continue;
+		}
+		memcpy(a.request, row.request, HASH_SHA256_SIZE);
+		a.status = row.status;
+		memcpy(a.content_type, row.content_type, strlen(row.content_type) + 1);
+		idempotency_answer_ad(row.account, row.key, &a, ad);
+		buf_reset(&plain);
+		if (seal_decrypt(master, row.body, ad, &plain, &open_err) != REDRESS_OK)
+			audit_finding(report,
+			              "idempotency_answers (%.64s, %.64s): the kept answer does not open: its"
+			              " status, request or body was edited, or it was moved from another"
+			              " account's key, behind the server's back",
+			              row.account, row.key);
+	}
+	buf_free(&plain);
+	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
 
 /* Runs statement id of the catalogue, binding before to ?1 when it is >= 0. */
