@@ -303,6 +303,25 @@ q(struct store *store, enum tlog_statement id, struct redress_error *err)
 	return store_statement(store, &tlog_catalogue, id, err);
 }
 
+/* A 'b' column borrowed (a tree node's hash, an event's bytes): valid until the statement's next step. */
+struct bytes_read {
+	const void *data;
+	size_t len;
+};
+
+static const struct store_field bytes_field[] = {STORE_FIELD_BLOB(struct bytes_read, data, len)};
+
+/* A 't' column borrowed into a const char *; a checkpoint's size and text (TLOG_Q_CHECKPOINT_LATEST_SIZE). */
+static const struct store_field text_field[] = {{0, sizeof(const char *), 0, STORE_BORROW}};
+
+struct sized_text_read {
+	int64_t size;
+	const char *text;
+};
+
+static const struct store_field sized_text_fields[] = {STORE_FIELD(struct sized_text_read, size),
+                                                       STORE_FIELD_TEXT(struct sized_text_read, text)};
+
 uint64_t
 tlog_node_id(unsigned level, uint64_t index)
 {
@@ -321,20 +340,19 @@ tlog_node_read(void *ctx, unsigned level, uint64_t index, uint8_t out[MERKLE_HAS
                struct redress_error *err)
 {
 	struct store_stmt *st;
-	const void *hash;
-	size_t len;
+	struct bytes_read hash;
 
 	if ((st = q(ctx, level == 0 ? TLOG_Q_LEAF_GET : TLOG_Q_NODE_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, level == 0 ? (int64_t)index : (int64_t)tlog_node_id(level, index));
-	switch (store_step(st, err)) {
+	/* Borrowed, not a 32-byte field: a hash of another length is tampering, named so. */
+	switch (store_read(st, bytes_field, &hash, err)) {
 	case STORE_ROW:
-		hash = store_column_blob(st, 0, &len);
-		if (len != MERKLE_HASH_SIZE)
+		if (hash.len != MERKLE_HASH_SIZE)
 			return error_set(err, REDRESS_E_TAMPERED,
 			                 "tree node (level %u, index %llu) is not 32 bytes", level,
 			                 (unsigned long long)index);
-		memcpy(out, hash, MERKLE_HASH_SIZE);
+		memcpy(out, hash.data, MERKLE_HASH_SIZE);
 		return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_TAMPERED, "tree node (level %u, index %llu) is missing",
@@ -405,14 +423,16 @@ tlog_committed(const struct tlog *log, uint64_t *start_r, uint64_t *size_r)
 enum redress_err
 tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
 {
+	static const struct store_field size_field[] = {{0, sizeof(int64_t), 0, 0}};
 	struct store_stmt *st;
+	int64_t size;
 
 	if ((st = q(log->store, TLOG_Q_SIZE, err)) == NULL)
 		return err->code;
-	if (store_step(st, err) != STORE_ROW)
+	/* store_read_one ends it: its snapshot would pin the journal until the next change. */
+	if (store_read_one(st, size_field, &size, err) != STORE_ROW)
 		return err->code;
-	*size_r = (uint64_t)store_column_int64(st, 0);
-	store_done(st); /* its snapshot would pin the journal until the next change */
+	*size_r = (uint64_t)size;
 	return REDRESS_OK;
 }
 
@@ -646,14 +666,13 @@ tlog_chain_load(struct tlog *log, struct redress_error *err)
 		if ((st = q(log->store, TLOG_Q_CHECKPOINT_AT, err)) == NULL)
 			return err->code;
 		store_bind_int64(st, 1, (int64_t)size);
-		switch (store_step(st, err)) {
+		switch (store_read(st, text_field, &note, err)) {
 		case STORE_ROW: break;
 		case STORE_DONE:
 			return error_set(err, REDRESS_E_TAMPERED,
 			                 "the log's key handover at size %llu is missing", size);
 		default: return err->code;
 		}
-		note = store_column_text(st, 0);
 		rc = keychain_follow(&log->chain, note, strlen(note), NULL, err);
 		store_done(st);
 		if (rc != REDRESS_OK) {
@@ -1610,11 +1629,12 @@ enum redress_err
 tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err)
 {
 	struct store_stmt *st;
+	const char *text;
 
 	if ((st = q(log->store, TLOG_Q_CHECKPOINT_LATEST, err)) == NULL)
 		return err->code;
-	switch (store_step(st, err)) {
-	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); return buf_error(out, err);
+	switch (store_read(st, text_field, &text, err)) {
+	case STORE_ROW: buf_puts(out, text); return buf_error(out, err);
 	case STORE_DONE: return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
 	default: return err->code;
 	}
@@ -1624,19 +1644,21 @@ enum redress_err
 tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r, struct redress_error *err)
 {
 	struct redress_error ignored;
+	struct sized_text_read latest;
 	struct store_stmt *st;
+	const char *line;
 	int64_t size;
 	int step;
 
 	if ((st = q(log->store, TLOG_Q_CHECKPOINT_LATEST_SIZE, err)) == NULL)
 		return err->code;
-	switch (store_step(st, err)) {
+	switch (store_read(st, sized_text_fields, &latest, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_TAMPERED, "the log has no signed checkpoint");
 	default: return err->code;
 	}
-	size = store_column_int64(st, 0);
-	buf_puts(out, store_column_text(st, 1));
+	size = latest.size;
+	buf_puts(out, latest.text);
 	if (size_r != NULL)
 		*size_r = (uint64_t)size;
 	/* A database made before cosignatures were kept has no table for them:
@@ -1644,8 +1666,8 @@ tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r, st
 	if ((st = q(log->store, TLOG_Q_COSIG_AT, &ignored)) == NULL)
 		return buf_error(out, err);
 	store_bind_int64(st, 1, size);
-	while ((step = store_step(st, err)) == STORE_ROW)
-		buf_puts(out, store_column_text(st, 0));
+	while ((step = store_read(st, text_field, &line, err)) == STORE_ROW)
+		buf_puts(out, line);
 	if (step != STORE_DONE)
 		return err->code;
 	return buf_error(out, err);
@@ -1692,19 +1714,15 @@ enum redress_err
 tlog_event_bytes(struct tlog *log, uint64_t seq, struct buf *out, struct redress_error *err)
 {
 	struct store_stmt *st;
-	const void *body;
-	size_t len;
+	struct bytes_read body;
 
 	if (seq > (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu", (unsigned long long)seq);
 	if ((st = q(log->store, TLOG_Q_EVENT_GET, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)seq);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		body = store_column_blob(st, 0, &len);
-		buf_append(out, body, len);
-		return buf_error(out, err);
+	switch (store_read(st, bytes_field, &body, err)) {
+	case STORE_ROW: buf_append(out, body.data, body.len); return buf_error(out, err);
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no event %llu in the log",
 		                 (unsigned long long)seq);
@@ -1782,6 +1800,7 @@ enum redress_err
 tlog_checkpoint_at(struct tlog *log, uint64_t size, struct buf *out, struct redress_error *err)
 {
 	struct store_stmt *st;
+	const char *text;
 
 	if (size > (uint64_t)INT64_MAX)
 		return error_set(err, REDRESS_E_NOTFOUND, "no checkpoint at size %llu",
@@ -1789,8 +1808,8 @@ tlog_checkpoint_at(struct tlog *log, uint64_t size, struct buf *out, struct redr
 	if ((st = q(log->store, TLOG_Q_CHECKPOINT_AT, err)) == NULL)
 		return err->code;
 	store_bind_int64(st, 1, (int64_t)size);
-	switch (store_step(st, err)) {
-	case STORE_ROW: buf_puts(out, store_column_text(st, 0)); break;
+	switch (store_read(st, text_field, &text, err)) {
+	case STORE_ROW: buf_puts(out, text); break;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no checkpoint at size %llu",
 		                 (unsigned long long)size);
@@ -1804,6 +1823,7 @@ enum redress_err
 tlog_handovers_json(struct tlog *log, struct buf *out, struct redress_error *err)
 {
 	struct store_stmt *st;
+	const char *note;
 	struct canon c;
 	size_t i;
 
@@ -1813,11 +1833,11 @@ tlog_handovers_json(struct tlog *log, struct buf *out, struct redress_error *err
 		if ((st = q(log->store, TLOG_Q_CHECKPOINT_AT, err)) == NULL)
 			return err->code;
 		store_bind_int64(st, 1, (int64_t)log->chain.keys[i].from);
-		if (store_step(st, err) != STORE_ROW)
+		if (store_read(st, text_field, &note, err) != STORE_ROW)
 			return error_set(err, REDRESS_E_TAMPERED,
 			                 "the log's key handover at size %llu is missing",
 			                 (unsigned long long)log->chain.keys[i].from);
-		canon_string(&c, store_column_text(st, 0));
+		canon_string(&c, note);
 		store_done(st);
 	}
 	canon_array_end(&c);

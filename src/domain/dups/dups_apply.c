@@ -122,29 +122,47 @@ event_row(const struct event *ev, struct dups_row *row, struct redress_error *er
 	return REDRESS_OK;
 }
 
+/* DUPS_Q_PAIR's row: a decision on the pair, with its proposal's event and proposer. */
+struct decision_row {
+	int64_t proposal;
+	const char *decision, *proposer;
+};
+
+static const struct store_field decision_fields[] = {STORE_FIELD(struct decision_row, proposal),
+                                                     STORE_FIELD_TEXT(struct decision_row, decision),
+                                                     STORE_FIELD_TEXT(struct decision_row, proposer)};
+
+/* DUPS_Q_MERGED's row: whom a person was merged into, and when. */
+struct merged_row {
+	char into[REGISTRY_PSEUDONYM_MAX + 1];
+	int64_t seq;
+};
+
+static const struct store_field merged_fields[] = {STORE_FIELD_CUT(struct merged_row, into),
+                                                   STORE_FIELD(struct merged_row, seq)};
+
 enum redress_err
 dups_pair_state(struct store *store, const char *a, const char *b, struct dups_state *s_r,
                 struct redress_error *err)
 {
 	enum store_step_result r;
 	struct store_stmt *st;
-	const char *decision;
+	struct decision_row row;
 
 	memset(s_r, 0, sizeof(*s_r));
 	if ((st = store_statement(store, &dups_catalogue, DUPS_Q_PAIR, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, a);
 	store_bind_text(st, 2, b);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		decision = store_column_text(st, 1);
-		if (strcmp(decision, "proposed") == 0) {
-			s_r->proposal = (uint64_t)store_column_int64(st, 0);
-			text_copy(s_r->proposer, sizeof(s_r->proposer), store_column_text(st, 2));
+	while ((r = store_read(st, decision_fields, &row, err)) == STORE_ROW) {
+		if (strcmp(row.decision, "proposed") == 0) {
+			s_r->proposal = (uint64_t)row.proposal;
+			text_copy(s_r->proposer, sizeof(s_r->proposer), row.proposer);
 		} else {
 			s_r->decided = 1;
 			s_r->proposal = 0;
 			s_r->proposer[0] = '\0';
-			text_copy(s_r->decision, sizeof(s_r->decision), decision);
+			text_copy(s_r->decision, sizeof(s_r->decision), row.decision);
 		}
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;
@@ -154,6 +172,7 @@ enum redress_err
 dups_merged_into(struct store *store, const char *pseudonym, char into_r[REGISTRY_PSEUDONYM_MAX + 1],
                  uint64_t *seq_r, struct redress_error *err)
 {
+	struct merged_row row;
 	struct store_stmt *st;
 
 	into_r[0] = '\0';
@@ -162,12 +181,11 @@ dups_merged_into(struct store *store, const char *pseudonym, char into_r[REGISTR
 	if ((st = store_statement(store, &dups_catalogue, DUPS_Q_MERGED, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	switch (store_step(st, err)) {
+	switch (store_read_one(st, merged_fields, &row, err)) {
 	case STORE_ROW:
-		text_copy(into_r, REGISTRY_PSEUDONYM_MAX + 1, store_column_text(st, 0));
+		memcpy(into_r, row.into, sizeof(row.into));
 		if (seq_r != NULL)
-			*seq_r = (uint64_t)store_column_int64(st, 1);
-		store_done(st);
+			*seq_r = (uint64_t)row.seq;
 		return REDRESS_OK;
 	case STORE_DONE: return REDRESS_OK;
 	default: return err->code;

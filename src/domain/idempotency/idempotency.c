@@ -75,37 +75,45 @@ static const struct store_statement idempotency_statements[IDEMPOTENCY_Q_COUNT] 
 static const struct store_catalogue idempotency_catalogue = {"idempotency", idempotency_statements,
                                                              STORE_COUNT(idempotency_statements)};
 
+/* IDEMPOTENCY_Q_GET's row, borrowed: checked before it is kept. */
+struct answer_read {
+	const void *request;
+	size_t request_len;
+	int64_t status;
+	const char *type, *sealed;
+};
+
+static const struct store_field answer_fields[] = {
+    STORE_FIELD_BLOB(struct answer_read, request, request_len), STORE_FIELD(struct answer_read, status),
+    STORE_FIELD_TEXT(struct answer_read, type), STORE_FIELD_TEXT(struct answer_read, sealed)};
+
 enum redress_err
 idempotency_get(struct store *store, const char *account, const char *key, struct idempotency_answer *a_r,
                 struct buf *sealed, struct redress_error *err)
 {
+	struct answer_read row;
 	struct store_stmt *st;
-	const void *request;
-	const char *type;
-	size_t len;
 
 	if ((st = store_statement(store, &idempotency_catalogue, IDEMPOTENCY_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, account);
 	store_bind_text(st, 2, key);
-	/* Read by column: the body is as large as an answer may be, no fixed field holds it. */
-	switch (store_step(st, err)) {
+	/* Borrowed: the body is as large as an answer may be, no fixed field holds it. */
+	switch (store_read(st, answer_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no answer is kept for this Idempotency-Key");
 	default: return err->code;
 	}
-	request = store_column_blob(st, 0, &len);
-	type = store_column_text(st, 2);
-	if (len != HASH_SHA256_SIZE || strlen(type) > IDEMPOTENCY_TYPE_MAX) {
+	if (row.request_len != HASH_SHA256_SIZE || strlen(row.type) > IDEMPOTENCY_TYPE_MAX) {
 		store_done(st);
 		return error_set(err, REDRESS_E_STORE,
 		                 "the answer kept for Idempotency-Key '%.64s' is malformed", key);
 	}
-	memcpy(a_r->request, request, HASH_SHA256_SIZE);
-	a_r->status = store_column_int64(st, 1);
-	memcpy(a_r->content_type, type, strlen(type) + 1);
-	buf_puts(sealed, store_column_text(st, 3));
+	memcpy(a_r->request, row.request, HASH_SHA256_SIZE);
+	a_r->status = row.status;
+	memcpy(a_r->content_type, row.type, strlen(row.type) + 1);
+	buf_puts(sealed, row.sealed);
 	store_done(st);
 	return buf_error(sealed, err);
 }

@@ -592,27 +592,38 @@ ledger_replay(struct store *store, const struct event *ev, struct redress_error 
 	return error_set(err, REDRESS_E_INVALID, "unknown ledger event type '%.64s'", ev->type);
 }
 
+/* LEDGER_Q_CHECK_BALANCED's row: a currency's debits and credits, posted and pending. */
+struct balanced_row {
+	const char *currency;
+	int64_t debits_posted, credits_posted, debits_pending, credits_pending;
+};
+
+static const struct store_field balanced_fields[] = {
+    STORE_FIELD_TEXT(struct balanced_row, currency),   STORE_FIELD(struct balanced_row, debits_posted),
+    STORE_FIELD(struct balanced_row, credits_posted),  STORE_FIELD(struct balanced_row, debits_pending),
+    STORE_FIELD(struct balanced_row, credits_pending),
+};
+
 /* Double entry: per currency, debits equal credits; no-overdraft accounts are not below zero. */
 static enum redress_err
 ledger_check(struct store *store, struct audit_report *report, struct redress_error *err)
 {
 	struct ledger_account a;
+	struct balanced_row b;
 	struct store_stmt *st;
 	enum store_step_result r;
 	int64_t posted, pending;
 
 	if ((st = store_statement(store, &ledger_catalogue, LEDGER_Q_CHECK_BALANCED, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		if (store_column_int64(st, 1) != store_column_int64(st, 2) ||
-		    store_column_int64(st, 3) != store_column_int64(st, 4))
+	while ((r = store_read(st, balanced_fields, &b, err)) == STORE_ROW) {
+		if (b.debits_posted != b.credits_posted || b.debits_pending != b.credits_pending)
 			audit_finding(
 			    report,
 			    "ledger %s: debits (%lld posted, %lld pending) differ from credits (%lld"
 			    " posted, %lld pending)",
-			    store_column_text(st, 0), (long long)store_column_int64(st, 1),
-			    (long long)store_column_int64(st, 3), (long long)store_column_int64(st, 2),
-			    (long long)store_column_int64(st, 4));
+			    b.currency, (long long)b.debits_posted, (long long)b.debits_pending,
+			    (long long)b.credits_posted, (long long)b.credits_pending);
 	}
 	if (r == STORE_ERROR)
 		return err->code;

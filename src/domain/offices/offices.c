@@ -21,18 +21,15 @@ stmt(struct store *store, unsigned id, struct redress_error *err)
 	return store_statement(store, &offices_catalogue, id, err);
 }
 
-/* Reads the one text column of a one-row statement into out; *found_r 0 when there is no row. */
-static enum redress_err
-one_text(struct store_stmt *st, char *out, size_t size, int *found_r, struct redress_error *err)
+enum redress_err
+offices_one_text(struct store_stmt *st, char *out, size_t size, int *found_r, struct redress_error *err)
 {
+	const struct store_field text_field[] = {{0, size, 0, STORE_CUT}};
+
 	*found_r = 0;
 	out[0] = '\0';
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		text_copy(out, size, store_column_text(st, 0));
-		*found_r = 1;
-		store_done(st);
-		return REDRESS_OK;
+	switch (store_read_one(st, text_field, out, err)) {
+	case STORE_ROW: *found_r = 1; return REDRESS_OK;
 	case STORE_DONE: return REDRESS_OK;
 	default: return err->code;
 	}
@@ -72,7 +69,12 @@ offices_each(struct store *store,
              enum redress_err (*fn)(void *ctx, const struct offices_office *o, struct redress_error *err),
              void *ctx, struct redress_error *err)
 {
-	struct offices_office *all = NULL, *grown;
+	static const struct store_field office_fields[] = {STORE_FIELD_CUT(struct offices_office, code),
+	                                                   STORE_FIELD_CUT(struct offices_office, name),
+	                                                   STORE_FIELD(struct offices_office, staff)};
+	static const struct store_field region_field[] = {{0, sizeof(const char *), 0, STORE_BORROW}};
+	struct offices_office *all = NULL, *grown, row;
+	const char *region;
 	struct store_stmt *st;
 	size_t n = 0, cap = 0, i, len;
 	enum store_step_result step;
@@ -81,7 +83,8 @@ offices_each(struct store *store,
 	/* The offices first, then each one's regions: one statement at a time. */
 	if ((st = stmt(store, OFFICES_Q_OFFICES, err)) == NULL)
 		return err->code;
-	while ((step = store_step(st, err)) == STORE_ROW) {
+	memset(&row, 0, sizeof(row));
+	while ((step = store_read(st, office_fields, &row, err)) == STORE_ROW) {
 		if (n == cap) {
 			size_t bytes;
 
@@ -94,11 +97,7 @@ offices_each(struct store *store,
 			}
 			all = grown;
 		}
-		memset(&all[n], 0, sizeof(all[n]));
-		text_copy(all[n].code, sizeof(all[n].code), store_column_text(st, 0));
-		text_copy(all[n].name, sizeof(all[n].name), store_column_text(st, 1));
-		all[n].staff = (uint64_t)store_column_int64(st, 2);
-		n++;
+		all[n++] = row;
 	}
 	if (step != STORE_DONE) {
 		rc = err->code;
@@ -111,9 +110,9 @@ offices_each(struct store *store,
 		}
 		store_bind_text(st, 1, all[i].code);
 		len = 0;
-		while ((step = store_step(st, err)) == STORE_ROW)
+		while ((step = store_read(st, region_field, &region, err)) == STORE_ROW)
 			len += (size_t)snprintf(all[i].regions + len, sizeof(all[i].regions) - len, "%s%s",
-			                        len > 0 ? "," : "", store_column_text(st, 0));
+			                        len > 0 ? "," : "", region);
 		if (step != STORE_DONE) {
 			rc = err->code;
 			goto out;
@@ -136,7 +135,7 @@ offices_staff_get(struct store *store, const char *account, char office_r[OFFICE
 	if ((st = stmt(store, OFFICES_Q_STAFF_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, account);
-	return one_text(st, office_r, OFFICES_CODE_MAX + 1, &found, err);
+	return offices_one_text(st, office_r, OFFICES_CODE_MAX + 1, &found, err);
 }
 
 enum redress_err
@@ -192,7 +191,7 @@ offices_person_office(struct store *store, const char *pseudonym, char office_r[
 	if ((st = stmt(store, OFFICES_Q_PERSON_OFFICE, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	return one_text(st, office_r, OFFICES_CODE_MAX + 1, &found, err);
+	return offices_one_text(st, office_r, OFFICES_CODE_MAX + 1, &found, err);
 }
 
 enum redress_err
@@ -282,7 +281,7 @@ offices_require_ref(struct store *store, const struct actor *actor, enum offices
 		}
 		store_bind_int64(st, 1, n);
 	}
-	if (one_text(st, pseudonym, sizeof(pseudonym), &found, err) != REDRESS_OK)
+	if (offices_one_text(st, pseudonym, sizeof(pseudonym), &found, err) != REDRESS_OK)
 		return err->code;
 	if (!found)
 		return REDRESS_OK;

@@ -234,19 +234,16 @@ region_put(void *ctx, const char *region, struct redress_error *err)
 	struct region_ctx *r = ctx;
 	struct store_stmt *st;
 	char other[OFFICES_CODE_MAX + 1];
+	int found;
 
 	if ((st = stmt(r->store, OFFICES_Q_REGION_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, region);
-	switch (store_step(st, err)) {
-	case STORE_ROW:
-		text_copy(other, sizeof(other), store_column_text(st, 0));
-		store_done(st);
+	if (offices_one_text(st, other, sizeof(other), &found, err) != REDRESS_OK)
+		return err->code;
+	if (found)
 		return error_set(err, REDRESS_E_CONFLICT, "region '%s' is covered by office '%s' already",
 		                 region, other);
-	case STORE_DONE: break;
-	default: return err->code;
-	}
 	if ((st = stmt(r->store, OFFICES_Q_REGION_INSERT, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, region);

@@ -60,6 +60,13 @@ int offices_exists(struct store *store, const char *code, struct redress_error *
 /* REDRESS_OK when office code exists; REDRESS_E_NOTFOUND naming it when not. */
 enum redress_err offices_office_require(struct store *store, const char *code, struct redress_error *err);
 
+/*
+ * Reads the one text column of a one-row statement into out (size bytes,
+ * cut to fit) and ends it; *found_r 0 and out "" when there is no row.
+ */
+enum redress_err offices_one_text(struct store_stmt *st, char *out, size_t size, int *found_r,
+                                  struct redress_error *err);
+
 /* Appends an event of the module and applies it (offices_replay). */
 enum redress_err offices_append(struct tlog *log, const char *type, struct buf *data,
                                 struct redress_error *err);

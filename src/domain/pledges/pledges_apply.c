@@ -335,13 +335,15 @@ pledge_each(struct store *store, const char *program,
 enum redress_err
 pledges_count(struct store *store, uint64_t *n_r, struct redress_error *err)
 {
+	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
 	struct store_stmt *st;
+	int64_t n;
 
 	if ((st = store_statement(store, &pledges_catalogue, PLEDGES_Q_PLEDGES_COUNT, err)) == NULL)
 		return err->code;
-	if (store_step(st, err) != STORE_ROW)
+	if (store_read_one(st, count_field, &n, err) != STORE_ROW)
 		return err->code;
-	*n_r = (uint64_t)store_column_int64(st, 0);
+	*n_r = (uint64_t)n;
 	return REDRESS_OK;
 }
 

@@ -162,6 +162,7 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 {
 	struct store_stmt *st;
 	enum store_step_result r;
+	int64_t total;
 	int office = f->office != NULL && f->office[0] != '\0';
 
 	*total_r = 0;
@@ -177,10 +178,10 @@ registry_list(struct store *store, const struct registry_filter *f, size_t offse
 			return err->code;
 		list_bind(st, f, limit, offset);
 	}
-	if ((r = store_step(st, err)) != STORE_ROW)
+	if ((r = store_read_one(st, registry_int_field, &total, err)) != STORE_ROW)
 		return r == STORE_DONE ? error_set(err, REDRESS_E_INTERNAL, "no count of persons")
 		                       : err->code;
-	*total_r = (uint64_t)store_column_int64(st, 0);
+	*total_r = (uint64_t)total;
 	if ((st = registry_stmt(
 	         store,
 	         f->order == REGISTRY_ORDER_FRAILTY
@@ -256,6 +257,7 @@ registry_consent_given(struct store *store, const char *pseudonym, const char *s
                        struct redress_error *err)
 {
 	struct store_stmt *st;
+	int64_t given;
 	enum redress_err rc;
 
 	if ((rc = registry_scope_check(scope, err)) != REDRESS_OK)
@@ -263,8 +265,8 @@ registry_consent_given(struct store *store, const char *pseudonym, const char *s
 	if ((st = person_query(store, pseudonym, REGISTRY_Q_CONSENT_LATEST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 2, scope);
-	switch (store_step(st, err)) {
-	case STORE_ROW: *given_r = store_column_int64(st, 0) != 0; return REDRESS_OK;
+	switch (store_read(st, registry_int_field, &given, err)) {
+	case STORE_ROW: *given_r = given != 0; return REDRESS_OK;
 	case STORE_DONE: *given_r = 0; return REDRESS_OK;
 	default: return err->code;
 	}
@@ -375,11 +377,12 @@ registry_latest_wish(struct store *store, const char *pseudonym, enum registry_w
                      struct redress_error *err)
 {
 	struct store_stmt *st;
+	const char *wish;
 
 	if ((st = person_query(store, pseudonym, REGISTRY_Q_WISH_LATEST, err)) == NULL)
 		return err->code;
-	switch (store_step(st, err)) {
-	case STORE_ROW: return registry_wish_parse(store_column_text(st, 0), wish_r, err);
+	switch (store_read(st, registry_text_field, &wish, err)) {
+	case STORE_ROW: return registry_wish_parse(wish, wish_r, err);
 	case STORE_DONE: *wish_r = REGISTRY_WISH_NONE; return REDRESS_OK;
 	default: return err->code;
 	}
@@ -453,6 +456,7 @@ registry_data_key(struct store *store, const struct registry_keys *keys, const c
                   struct seal_key **key_r, struct redress_error *err)
 {
 	char ad[REGISTRY_PSEUDONYM_MAX + 32];
+	const char *sealed;
 	struct store_stmt *st;
 	enum redress_err rc;
 
@@ -461,7 +465,7 @@ registry_data_key(struct store *store, const struct registry_keys *keys, const c
 	if ((st = registry_stmt(store, REGISTRY_Q_KEY_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	switch (store_step(st, err)) {
+	switch (store_read(st, registry_text_field, &sealed, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "%s has no data key: not registered, or erased",
@@ -469,7 +473,7 @@ registry_data_key(struct store *store, const struct registry_keys *keys, const c
 	default: return err->code;
 	}
 	seal_ad(ad, sizeof(ad), pseudonym, "key");
-	if (seal_unwrap(keys->master, store_column_text(st, 0), ad, key_r, err) != REDRESS_OK)
+	if (seal_unwrap(keys->master, sealed, ad, key_r, err) != REDRESS_OK)
 		return error_prefix(err, "%s's data key (is this the fund's master key?)", pseudonym);
 	return REDRESS_OK;
 }
@@ -543,6 +547,7 @@ static enum redress_err
 identity_open(struct store *store, const struct seal_key *key, const char *pseudonym,
               struct registry_identity *id_r, struct redress_error *err)
 {
+	const char *sealed;
 	struct store_stmt *st;
 	struct buf plain;
 	enum redress_err rc;
@@ -550,14 +555,13 @@ identity_open(struct store *store, const struct seal_key *key, const char *pseud
 	if ((st = registry_stmt(store, REGISTRY_Q_IDENTITY_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	switch (store_step(st, err)) {
+	switch (store_read(st, registry_text_field, &sealed, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no person '%s'", pseudonym);
 	default: return err->code;
 	}
 	buf_init(&plain, SEAL_PLAIN_MAX);
-	if ((rc = open_field(key, pseudonym, "identity", store_column_text(st, 0), &plain, err)) ==
-	    REDRESS_OK)
+	if ((rc = open_field(key, pseudonym, "identity", sealed, &plain, err)) == REDRESS_OK)
 		rc = identity_decode(plain.data, plain.len, id_r, err);
 	buf_wipe(&plain);
 	return rc;
@@ -581,6 +585,7 @@ national_id_index_for(struct store *store, const struct registry_keys *keys, con
                       const char *self, char index[SEAL_INDEX_TEXT_SIZE], struct redress_error *err)
 {
 	char norm[REGISTRY_FIELD_MAX + 1], *value;
+	const char *holder;
 	size_t len;
 	struct store_stmt *st;
 	enum redress_err rc;
@@ -601,14 +606,14 @@ national_id_index_for(struct store *store, const struct registry_keys *keys, con
 	if ((st = registry_stmt(store, REGISTRY_Q_INDEX_HOLDER, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, index);
-	switch (store_step(st, err)) {
+	switch (store_read(st, registry_text_field, &holder, err)) {
 	case STORE_ROW:
-		if (self != NULL && strcmp(self, store_column_text(st, 0)) == 0) {
+		if (self != NULL && strcmp(self, holder) == 0) {
 			store_done(st);
 			return REDRESS_OK;
 		}
 		return error_set(err, REDRESS_E_CONFLICT, "this national id is already registered to %s",
-		                 store_column_text(st, 0));
+		                 holder);
 	case STORE_DONE: return REDRESS_OK;
 	default: return err->code;
 	}

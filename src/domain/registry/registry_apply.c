@@ -318,6 +318,7 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
                         struct redress_error *err)
 {
 	struct store_stmt *st;
+	const char *previous;
 	enum registry_kind k;
 	uint64_t last = 0;
 	enum redress_err rc;
@@ -325,9 +326,9 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
 	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_LAST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, registry_kind_name(kind));
-	switch (store_step(st, err)) {
+	switch (store_read(st, registry_text_field, &previous, err)) {
 	case STORE_ROW:
-		if ((rc = registry_pseudonym_parse(store_column_text(st, 0), &k, &last, err)) != REDRESS_OK)
+		if ((rc = registry_pseudonym_parse(previous, &k, &last, err)) != REDRESS_OK)
 			return rc;
 		break;
 	case STORE_DONE: break;
@@ -422,10 +423,23 @@ replay_erased(struct store *store, const struct event *ev, struct redress_error 
 	return registry_search_forget(store, pseudonym, err);
 }
 
+/* A share's fraction (REGISTRY_Q_RELATION_SHARES), or a victim's share (REGISTRY_Q_CHECK_SHARES). */
+struct fraction_row {
+	const char *victim;
+	int64_t num, den;
+};
+
+static const struct store_field fraction_fields[] = {STORE_FIELD(struct fraction_row, num),
+                                                     STORE_FIELD(struct fraction_row, den)};
+static const struct store_field victim_fraction_fields[] = {STORE_FIELD_TEXT(struct fraction_row, victim),
+                                                            STORE_FIELD(struct fraction_row, num),
+                                                            STORE_FIELD(struct fraction_row, den)};
+
 /* The sum of the shares victim's heirs hold, reduced. */
 static enum redress_err
 shares_sum(struct store *store, const char *victim, int64_t *num_r, int64_t *den_r, struct redress_error *err)
 {
+	struct fraction_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
@@ -435,9 +449,8 @@ shares_sum(struct store *store, const char *victim, int64_t *num_r, int64_t *den
 	if ((st = registry_stmt(store, REGISTRY_Q_RELATION_SHARES, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, victim);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		if ((rc = registry_share_add(num_r, den_r, store_column_int64(st, 0),
-		                             store_column_int64(st, 1), err)) != REDRESS_OK)
+	while ((r = store_read(st, fraction_fields, &row, err)) == STORE_ROW)
+		if ((rc = registry_share_add(num_r, den_r, row.num, row.den, err)) != REDRESS_OK)
 			return rc;
 	return r == STORE_DONE ? REDRESS_OK : err->code;
 }
@@ -588,10 +601,22 @@ registry_replay(struct store *store, const struct event *ev, struct redress_erro
  * did not happen; a key missing means a file can no longer be opened), and
  * no victim's heirs holding more than the whole.
  */
+/* REGISTRY_Q_CHECK_KEYS's row: the person, and whether a key is kept (the status is not read). */
+struct key_check_row {
+	const char *pseudonym;
+	int64_t keyed;
+};
+
+static const struct store_field key_check_fields[] = {STORE_FIELD_TEXT(struct key_check_row, pseudonym),
+                                                      STORE_SKIP, STORE_FIELD(struct key_check_row, keyed)};
+
 static enum redress_err
 registry_check(struct store *store, struct audit_report *report, struct redress_error *err)
 {
 	char victim[REGISTRY_PSEUDONYM_MAX + 1] = "";
+	struct key_check_row key;
+	struct fraction_row share;
+	const char *orphan;
 	struct store_stmt *st;
 	enum store_step_result r;
 	int64_t num = 0, den = 1;
@@ -599,39 +624,36 @@ registry_check(struct store *store, struct audit_report *report, struct redress_
 
 	if ((st = registry_stmt(store, REGISTRY_Q_CHECK_KEYS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		if (store_column_int64(st, 2) != 0)
+	while ((r = store_read(st, key_check_fields, &key, err)) == STORE_ROW) {
+		if (key.keyed != 0)
 			audit_finding(report,
 			              "registry person %.16s is erased but its data key was not destroyed",
-			              store_column_text(st, 0));
+			              key.pseudonym);
 		else
 			audit_finding(report,
 			              "registry person %.16s has no data key: its file cannot be opened",
-			              store_column_text(st, 0));
+			              key.pseudonym);
 	}
 	if (r == STORE_ERROR)
 		return err->code;
 	if ((st = registry_stmt(store, REGISTRY_Q_CHECK_ORPHAN_KEYS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW)
-		audit_finding(report, "registry_keys holds a key for %.16s, who is not registered",
-		              store_column_text(st, 0));
+	while ((r = store_read(st, registry_text_field, &orphan, err)) == STORE_ROW)
+		audit_finding(report, "registry_keys holds a key for %.16s, who is not registered", orphan);
 	if (r == STORE_ERROR)
 		return err->code;
 	if ((st = registry_stmt(store, REGISTRY_Q_CHECK_SHARES, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	while ((r = store_read(st, victim_fraction_fields, &share, err)) == STORE_ROW) {
 		struct redress_error e;
 
-		if (strcmp(victim, store_column_text(st, 0)) != 0) {
-			text_copy(victim, sizeof(victim), store_column_text(st, 0));
+		if (strcmp(victim, share.victim) != 0) {
+			text_copy(victim, sizeof(victim), share.victim);
 			num = 0, den = 1, over = 0;
 		}
 		if (over)
 			continue;
-		if (registry_share_add(&num, &den, store_column_int64(st, 1), store_column_int64(st, 2),
-		                       &e) != REDRESS_OK ||
-		    num > den) {
+		if (registry_share_add(&num, &den, share.num, share.den, &e) != REDRESS_OK || num > den) {
 			audit_finding(report, "registry: the shares of %s's heirs add up to more than 1",
 			              victim);
 			over = 1;

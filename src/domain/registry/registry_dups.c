@@ -93,11 +93,27 @@ pair_make(struct registry_dup_pair *pair, const char *x, int64_t x_seq, const ch
 	                                                                     : REGISTRY_DUP_NAME_YEAR;
 }
 
+/* Two persons of a key (REGISTRY_Q_DUP_OF: x and her; REGISTRY_Q_DUP_PAIRS: x and y). */
+struct dup_row {
+	const char *x, *y, *x_region, *y_region;
+	int64_t x_seq, y_seq;
+};
+
+static const struct store_field dup_of_fields[] = {
+    STORE_FIELD_TEXT(struct dup_row, x), STORE_FIELD(struct dup_row, x_seq),
+    STORE_FIELD_TEXT(struct dup_row, x_region), STORE_FIELD_TEXT(struct dup_row, y_region),
+    STORE_FIELD(struct dup_row, y_seq)};
+static const struct store_field dup_pair_fields[] = {
+    STORE_FIELD_TEXT(struct dup_row, x),        STORE_FIELD_TEXT(struct dup_row, y),
+    STORE_FIELD_TEXT(struct dup_row, x_region), STORE_FIELD_TEXT(struct dup_row, y_region),
+    STORE_FIELD(struct dup_row, x_seq),         STORE_FIELD(struct dup_row, y_seq)};
+
 enum redress_err
 registry_dup_candidates(struct store *store, const char *pseudonym, registry_dup_fn fn, void *ctx,
                         struct redress_error *err)
 {
 	struct registry_dup_pair pair;
+	struct dup_row row;
 	enum store_step_result r;
 	struct store_stmt *st;
 	enum redress_err rc;
@@ -105,10 +121,8 @@ registry_dup_candidates(struct store *store, const char *pseudonym, registry_dup
 	if ((st = registry_stmt(store, REGISTRY_Q_DUP_OF, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		pair_make(&pair, store_column_text(st, 0), store_column_int64(st, 1),
-		          store_column_text(st, 2), pseudonym, store_column_int64(st, 4),
-		          store_column_text(st, 3));
+	while ((r = store_read(st, dup_of_fields, &row, err)) == STORE_ROW) {
+		pair_make(&pair, row.x, row.x_seq, row.x_region, pseudonym, row.y_seq, row.y_region);
 		if ((rc = fn(ctx, &pair, err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;
@@ -121,16 +135,15 @@ enum redress_err
 registry_dup_pairs(struct store *store, registry_dup_fn fn, void *ctx, struct redress_error *err)
 {
 	struct registry_dup_pair pair;
+	struct dup_row row;
 	enum store_step_result r;
 	struct store_stmt *st;
 	enum redress_err rc;
 
 	if ((st = registry_stmt(store, REGISTRY_Q_DUP_PAIRS, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		pair_make(&pair, store_column_text(st, 0), store_column_int64(st, 4),
-		          store_column_text(st, 2), store_column_text(st, 1), store_column_int64(st, 5),
-		          store_column_text(st, 3));
+	while ((r = store_read(st, dup_pair_fields, &row, err)) == STORE_ROW) {
+		pair_make(&pair, row.x, row.x_seq, row.x_region, row.y, row.y_seq, row.y_region);
 		if ((rc = fn(ctx, &pair, err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;

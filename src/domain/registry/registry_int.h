@@ -223,7 +223,7 @@ enum registry_statement {
 	REGISTRY_Q_SEARCH_INSERT_MANY, /* REGISTRY_SEARCH_INSERT_ROWS pairs at once */
 	REGISTRY_Q_SEARCH_OWNED_INSERT,
 	REGISTRY_Q_SEARCH_FIND,
-	REGISTRY_Q_SEARCH_PROBE,    /* how many hold a token, counted up to a limit */
+	REGISTRY_Q_SEARCH_PROBE, /* how many hold a token, counted up to a limit */
 	/* Duplicate keys (registry_dups.c). */
 	REGISTRY_Q_DUP_DELETE,
 	REGISTRY_Q_DUP_INSERT,
@@ -260,6 +260,15 @@ extern const struct store_catalogue registry_catalogue;
 
 /* Statement id of registry_catalogue, reset, nothing bound (store_statement()); NULL with err filled. */
 struct store_stmt *registry_stmt(struct store *store, enum registry_statement id, struct redress_error *err);
+
+/*
+ * Row readers of a statement of one column (store_read()): an 'i' column
+ * into an int64_t, a 't' column borrowed into a const char * (valid until
+ * the statement's next step, so read it with store_read, not
+ * store_read_one, when the text is used after the read).
+ */
+extern const struct store_field registry_int_field[1];
+extern const struct store_field registry_text_field[1];
 
 /*
  * Steps st, a statement of a person's columns (REGISTRY_Q_PERSON_GET's),

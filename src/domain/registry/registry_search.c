@@ -487,6 +487,7 @@ enum redress_err
 registry_search_forget(struct store *store, const char *pseudonym, struct redress_error *err)
 {
 	enum store_step_result r;
+	const char *tokens;
 	struct store_stmt *st;
 	struct buf all;
 	enum redress_err rc = REDRESS_OK;
@@ -503,8 +504,8 @@ registry_search_forget(struct store *store, const char *pseudonym, struct redres
 		goto out;
 	}
 	store_bind_text(st, 1, pseudonym);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		buf_puts(&all, store_column_text(st, 0));
+	while ((r = store_read(st, registry_text_field, &tokens, err)) == STORE_ROW)
+		buf_puts(&all, tokens);
 	if (r != STORE_DONE) {
 		rc = err->code;
 		goto out;
@@ -604,6 +605,7 @@ token_hits_upto(struct store *store, const char *token, size_t limit, struct hit
                 struct redress_error *err)
 {
 	enum store_step_result r;
+	const char *pseudonym;
 	struct store_stmt *st;
 	enum redress_err rc;
 	size_t read = 0;
@@ -612,13 +614,13 @@ token_hits_upto(struct store *store, const char *token, size_t limit, struct hit
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_FIND, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, token);
-	while ((r = store_step(st, err)) == STORE_ROW) {
+	while ((r = store_read(st, registry_text_field, &pseudonym, err)) == STORE_ROW) {
 		if (read++ == limit) {
 			*whole_r = 0;
 			store_done(st);
 			return REDRESS_OK;
 		}
-		if ((rc = hits_add(out, store_column_text(st, 0), err)) != REDRESS_OK) {
+		if ((rc = hits_add(out, pseudonym, err)) != REDRESS_OK) {
 			store_done(st);
 			return rc;
 		}
@@ -719,11 +721,9 @@ token_probe(struct store *store, const char *token, int64_t limit, int64_t *coun
 		return err->code;
 	store_bind_text(st, 1, token);
 	store_bind_int64(st, 2, limit);
-	if ((r = store_step(st, err)) != STORE_ROW)
+	if ((r = store_read_one(st, registry_int_field, count_r, err)) != STORE_ROW)
 		return r == STORE_DONE ? error_set(err, REDRESS_E_STORE, "a token's count gave no row")
 		                       : err->code;
-	*count_r = store_column_int64(st, 0);
-	store_done(st);
 	return REDRESS_OK;
 }
 
@@ -755,6 +755,7 @@ person_holds(struct store *store, const struct tokens *t, const size_t *rest, si
              struct buf *mine, int *holds_r, struct redress_error *err)
 {
 	enum store_step_result r;
+	const char *tokens;
 	struct store_stmt *st;
 	enum redress_err rc;
 	size_t i, k;
@@ -763,8 +764,8 @@ person_holds(struct store *store, const struct tokens *t, const size_t *rest, si
 	if ((st = registry_stmt(store, REGISTRY_Q_SEARCH_OWNED_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, pseudonym);
-	while ((r = store_step(st, err)) == STORE_ROW)
-		buf_puts(mine, store_column_text(st, 0));
+	while ((r = store_read(st, registry_text_field, &tokens, err)) == STORE_ROW)
+		buf_puts(mine, tokens);
 	if (r != STORE_DONE)
 		return err->code;
 	if ((rc = buf_error(mine, err)) != REDRESS_OK)

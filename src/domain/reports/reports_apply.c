@@ -773,27 +773,32 @@ reports_rendering_keep(struct store *store, const char *program, const char *for
 	return store_run(st, err);
 }
 
+/* REPORTS_Q_RENDERING_GET's row: the rendering, borrowed. */
+struct rendering_read {
+	const void *body;
+	size_t len;
+};
+
 enum redress_err
 reports_rendering_get(struct store *store, const char *program, const char *format, struct buf *out,
                       struct redress_error *err)
 {
+	/* Borrowed: a rendering is as large as a report, no fixed field holds it. */
+	static const struct store_field body_field[] = {STORE_FIELD_BLOB(struct rendering_read, body, len)};
+	struct rendering_read row;
 	struct store_stmt *st;
-	const void *body;
-	size_t len;
 
 	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_RENDERING_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, program);
 	store_bind_text(st, 2, format);
-	switch (store_step(st, err)) {
+	switch (store_read(st, body_field, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "no report of %s has been published", program);
 	default: return err->code;
 	}
-	/* By column: a rendering is as large as a report, no fixed field holds it. */
-	body = store_column_blob(st, 0, &len);
-	buf_append(out, body, len);
+	buf_append(out, row.body, row.len);
 	store_done(st);
 	return buf_error(out, err);
 }

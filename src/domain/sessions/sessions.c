@@ -94,33 +94,50 @@ sessions_put(struct store *store, const struct sessions_row *row, const char *ac
 	return store_run(st, err);
 }
 
+/* SESSIONS_Q_GET's row, as stored: the text borrowed and checked before it is kept. */
+struct session_read {
+	const char *tag, *sealed;
+	int64_t created, seen;
+};
+
+static const struct store_field session_fields[] = {
+    STORE_FIELD_TEXT(struct session_read, tag), STORE_FIELD_TEXT(struct session_read, sealed),
+    STORE_FIELD(struct session_read, created), STORE_FIELD(struct session_read, seen)};
+
+/* SESSIONS_Q_THROTTLE_GET's row (SESSIONS_Q_THROTTLE_FAIL's is its first column). */
+struct throttle_read {
+	int64_t failures, last;
+};
+
+static const struct store_field throttle_fields[] = {STORE_FIELD(struct throttle_read, failures),
+                                                     STORE_FIELD(struct throttle_read, last)};
+
 enum redress_err
 sessions_get(struct store *store, const char *hash, struct sessions_row *row_r, struct buf *sealed,
              struct redress_error *err)
 {
+	struct session_read row;
 	struct store_stmt *st;
-	const char *tag;
 
 	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, hash);
-	switch (store_step(st, err)) {
+	switch (store_read(st, session_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_NOTFOUND, "no such session");
 	default: return err->code;
 	}
-	tag = store_column_text(st, 0);
-	if (strlen(hash) != SESSIONS_HASH_SIZE - 1 || strlen(tag) != SESSIONS_TAG_SIZE - 1 ||
-	    store_column_int64(st, 2) < 0 || store_column_int64(st, 3) < 0) {
+	if (strlen(hash) != SESSIONS_HASH_SIZE - 1 || strlen(row.tag) != SESSIONS_TAG_SIZE - 1 ||
+	    row.created < 0 || row.seen < 0) {
 		store_done(st);
 		/* Not what a server wrote: it signs no one in, and its content is not repeated. */
 		return error_set(err, REDRESS_E_NOTFOUND, "a session's row is malformed");
 	}
 	memcpy(row_r->hash, hash, SESSIONS_HASH_SIZE);
-	memcpy(row_r->tag, tag, SESSIONS_TAG_SIZE);
-	row_r->created = (uint64_t)store_column_int64(st, 2);
-	row_r->seen = (uint64_t)store_column_int64(st, 3);
-	buf_puts(sealed, store_column_text(st, 1));
+	memcpy(row_r->tag, row.tag, SESSIONS_TAG_SIZE);
+	row_r->created = (uint64_t)row.created;
+	row_r->seen = (uint64_t)row.seen;
+	buf_puts(sealed, row.sealed);
 	store_done(st);
 	return buf_error(sealed, err);
 }
@@ -174,25 +191,22 @@ enum redress_err
 sessions_throttle_get(struct store *store, const char *tag, unsigned *failures_r, uint64_t *last_r,
                       struct redress_error *err)
 {
+	struct throttle_read row;
 	struct store_stmt *st;
-	int64_t failures, last;
 
 	*failures_r = 0;
 	*last_r = 0;
 	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_THROTTLE_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, tag);
-	switch (store_step(st, err)) {
+	switch (store_read_one(st, throttle_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return REDRESS_OK;
 	default: return err->code;
 	}
-	failures = store_column_int64(st, 0);
-	last = store_column_int64(st, 1);
-	store_done(st);
 	/* A count no server wrote is read as the most it could be: a guesser gains nothing by it. */
-	*failures_r = failures < 0 || failures > UINT32_MAX ? UINT32_MAX : (unsigned)failures;
-	*last_r = last < 0 ? 0 : (uint64_t)last;
+	*failures_r = row.failures < 0 || row.failures > UINT32_MAX ? UINT32_MAX : (unsigned)row.failures;
+	*last_r = row.last < 0 ? 0 : (uint64_t)row.last;
 	return REDRESS_OK;
 }
 
@@ -200,21 +214,19 @@ enum redress_err
 sessions_throttle_fail(struct store *store, const char *tag, uint64_t now, unsigned *failures_r,
                        struct redress_error *err)
 {
+	struct throttle_read row;
 	struct store_stmt *st;
-	int64_t failures;
 
 	if ((st = store_statement(store, &sessions_catalogue, SESSIONS_Q_THROTTLE_FAIL, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, tag);
 	store_bind_int64(st, 2, (int64_t)now);
-	switch (store_step(st, err)) {
+	switch (store_read_one(st, throttle_fields, &row, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_STORE, "a failed sign-in was not counted");
 	default: return err->code;
 	}
-	failures = store_column_int64(st, 0);
-	store_done(st);
-	*failures_r = failures < 0 || failures > UINT32_MAX ? UINT32_MAX : (unsigned)failures;
+	*failures_r = row.failures < 0 || row.failures > UINT32_MAX ? UINT32_MAX : (unsigned)row.failures;
 	return REDRESS_OK;
 }
 

@@ -181,16 +181,18 @@ users_password_check(const char *password, struct redress_error *err)
 enum redress_err
 users_count(struct store *store, uint64_t *count_r, struct redress_error *err)
 {
+	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
 	struct store_stmt *st;
+	int64_t count;
 
 	if ((st = store_statement(store, &users_catalogue, USERS_Q_ACCOUNTS_COUNT, err)) == NULL)
 		return err->code;
-	switch (store_step(st, err)) {
+	switch (store_read_one(st, count_field, &count, err)) {
 	case STORE_ROW: break;
 	case STORE_DONE: return error_set(err, REDRESS_E_INTERNAL, "counting accounts gave no row");
 	default: return err->code;
 	}
-	*count_r = (uint64_t)store_column_int64(st, 0);
+	*count_r = (uint64_t)count;
 	return REDRESS_OK;
 }
 
@@ -429,11 +431,19 @@ users_bootstrap_actor(const char *os_name, struct actor *actor_r)
 	actor_r->bootstrap = 1;
 }
 
+/* USERS_Q_EACH's row: an account's name and role, borrowed. */
+struct name_role_row {
+	const char *name, *role;
+};
+
 enum redress_err
 users_each(struct store *store,
            enum redress_err (*fn)(void *ctx, const char *name, enum role role, struct redress_error *err),
            void *ctx, struct redress_error *err)
 {
+	static const struct store_field name_role_fields[] = {STORE_FIELD_TEXT(struct name_role_row, name),
+	                                                      STORE_FIELD_TEXT(struct name_role_row, role)};
+	struct name_role_row row;
 	struct store_stmt *st;
 	enum store_step_result r;
 	enum redress_err rc;
@@ -441,14 +451,14 @@ users_each(struct store *store,
 
 	if ((st = store_statement(store, &users_catalogue, USERS_Q_EACH, err)) == NULL)
 		return err->code;
-	while ((r = store_step(st, err)) == STORE_ROW) {
-		if (users_role_parse(store_column_text(st, 1), &role, NULL) != REDRESS_OK)
+	while ((r = store_read(st, name_role_fields, &row, err)) == STORE_ROW) {
+		if (users_role_parse(row.role, &role, NULL) != REDRESS_OK)
 			return error_set(
 			    err, REDRESS_E_STORE,
 			    "account '%.64s' has a malformed row in the database (run 'redress audit"
 			    " verify')",
-			    store_column_text(st, 0));
-		if ((rc = fn(ctx, store_column_text(st, 0), role, err)) != REDRESS_OK)
+			    row.name);
+		if ((rc = fn(ctx, row.name, role, err)) != REDRESS_OK)
 			return rc;
 	}
 	return r == STORE_DONE ? REDRESS_OK : err->code;

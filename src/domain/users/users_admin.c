@@ -125,25 +125,33 @@ run_name_seq(struct store *store, enum users_statement id, const char *name, int
 	return store_run(st, err);
 }
 
+/* USERS_Q_PENDING_GET's row: the role granted and who proposed it, borrowed. */
+struct pending_row {
+	const char *role, *by;
+};
+
 /* The pending grant of name: 1 with its role and proposer, 0 when none. */
 static enum redress_err
 pending_get(struct store *store, const char *name, int *has_r, enum role *role_r, char *by, size_t by_size,
             struct redress_error *err)
 {
+	static const struct store_field pending_fields[] = {STORE_FIELD_TEXT(struct pending_row, role),
+	                                                    STORE_FIELD_TEXT(struct pending_row, by)};
+	struct pending_row pending;
 	struct store_stmt *st;
 
 	*has_r = 0;
 	if ((st = store_statement(store, &users_catalogue, USERS_Q_PENDING_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
-	switch (store_step(st, err)) {
+	switch (store_read(st, pending_fields, &pending, err)) {
 	case STORE_ROW:
-		if (users_role_parse(store_column_text(st, 0), role_r, NULL) != REDRESS_OK)
+		if (users_role_parse(pending.role, role_r, NULL) != REDRESS_OK)
 			return error_set(
 			    err, REDRESS_E_STORE,
 			    "account '%.64s' has a malformed pending role (run 'redress audit verify')",
 			    name);
-		text_copy(by, by_size, store_column_text(st, 1));
+		text_copy(by, by_size, pending.by);
 		*has_r = 1;
 		return REDRESS_OK;
 	case STORE_DONE: return REDRESS_OK;
@@ -154,13 +162,14 @@ pending_get(struct store *store, const char *name, int *has_r, enum role *role_r
 static enum redress_err
 admins_count(struct store *store, int64_t *n_r, struct redress_error *err)
 {
+	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
 	struct store_stmt *st;
 
 	*n_r = 0;
 	if ((st = store_statement(store, &users_catalogue, USERS_Q_ADMINS, err)) == NULL)
 		return err->code;
-	switch (store_step(st, err)) {
-	case STORE_ROW: *n_r = store_column_int64(st, 0); return REDRESS_OK;
+	switch (store_read_one(st, count_field, n_r, err)) {
+	case STORE_ROW: return REDRESS_OK;
 	case STORE_DONE: return error_set(err, REDRESS_E_INTERNAL, "counting admins gave no row");
 	default: return err->code;
 	}

@@ -409,25 +409,36 @@ token_hash_ok(const char *s)
 	return s[i] == '\0';
 }
 
+/* USERS_Q_TOTP_GET's row, the text borrowed and checked before it is kept. */
+struct totp_read {
+	const char *name, *sealed;
+	int64_t enrolled_seq;
+};
+
+static const struct store_field totp_fields[] = {STORE_FIELD_TEXT(struct totp_read, name),
+                                                 STORE_FIELD_TEXT(struct totp_read, sealed),
+                                                 STORE_FIELD(struct totp_read, enrolled_seq)};
+
 enum redress_err
 users_totp_get(struct store *store, const char *name, struct users_totp_row *t_r, struct redress_error *err)
 {
+	struct totp_read row;
 	struct store_stmt *st;
 
 	if ((st = store_statement(store, &users_catalogue, USERS_Q_TOTP_GET, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, name);
-	switch (store_step(st, err)) {
+	switch (store_read(st, totp_fields, &row, err)) {
 	case STORE_ROW:
 		memset(t_r, 0, sizeof(*t_r));
-		copy_text(t_r->name, sizeof(t_r->name), store_column_text(st, 0));
-		if (!sealed_text_ok(store_column_text(st, 1), t_r->secret_sealed, sizeof(t_r->secret_sealed)))
+		copy_text(t_r->name, sizeof(t_r->name), row.name);
+		if (!sealed_text_ok(row.sealed, t_r->secret_sealed, sizeof(t_r->secret_sealed)))
 			return error_set(
 			    err, REDRESS_E_STORE,
 			    "account '%.64s' has a malformed TOTP row in the database (run 'redress"
 			    " audit verify')",
 			    name);
-		t_r->enrolled_seq = (uint64_t)store_column_int64(st, 2);
+		t_r->enrolled_seq = (uint64_t)row.enrolled_seq;
 		return REDRESS_OK;
 	case STORE_DONE:
 		return error_set(err, REDRESS_E_NOTFOUND, "account '%.64s' has no TOTP secret", name);
