@@ -423,7 +423,7 @@ tlog_committed(const struct tlog *log, uint64_t *start_r, uint64_t *size_r)
 enum redress_err
 tlog_size(struct tlog *log, uint64_t *size_r, struct redress_error *err)
 {
-	static const struct store_field size_field[] = {{0, sizeof(int64_t), 0, 0}};
+	static const struct store_field size_field[] = {STORE_FIELD_INT64_ROW};
 	struct store_stmt *st;
 	int64_t size;
 

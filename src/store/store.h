@@ -296,6 +296,15 @@ struct store_field {
 	{                                                                                                    \
 		offsetof(type, member), sizeof(((type *)0)->member), 0, STORE_CUT                            \
 	}
+/* A row of one integer column read whole into an int64_t (a count, a sum, a size), or a bool. */
+#define STORE_FIELD_INT64_ROW                                                                                \
+	{                                                                                                    \
+		0, sizeof(int64_t), 0, 0                                                                     \
+	}
+#define STORE_FIELD_BOOL_ROW                                                                                 \
+	{                                                                                                    \
+		0, sizeof(_Bool), 0, 0                                                                       \
+	}
 /* A column the caller does not keep. */
 #define STORE_SKIP                                                                                           \
 	{                                                                                                    \

@@ -851,7 +851,7 @@ static enum redress_err
 actor_rows(struct store *store, unsigned id, const char *claim, int round, const char *actor, int *found_r,
            struct redress_error *err)
 {
-	static const struct store_field found_field[] = {{0, sizeof(bool), 0, 0}};
+	static const struct store_field found_field[] = {STORE_FIELD_BOOL_ROW};
 	struct store_stmt *st;
 	bool found;
 

@@ -167,7 +167,7 @@ claims_harm_rules(const struct claim *c, const struct claims_ev_harm *h, int rev
 static enum redress_err
 count_row(struct store_stmt *st, int64_t *n_r, struct redress_error *err)
 {
-	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
+	static const struct store_field count_field[] = {STORE_FIELD_INT64_ROW};
 
 	switch (store_read_one(st, count_field, n_r, err)) {
 	case STORE_ROW: return REDRESS_OK;

@@ -111,7 +111,7 @@ enum redress_err
 entitlements_receives(struct store *store, const char *person, const char *benefit, int *receives_r,
                       struct redress_error *err)
 {
-	static const struct store_field receives_field[] = {{0, sizeof(bool), 0, 0}};
+	static const struct store_field receives_field[] = {STORE_FIELD_BOOL_ROW};
 	struct store_stmt *st;
 	bool receives;
 

@@ -257,7 +257,7 @@ fund_inherit(struct tlog *log, const struct actor *actor, const char *text, size
 {
 	static const char *const lists[3][2] = {
 	    {"open_claims", "claim"}, {"unpaid_entitlements", "entitlement"}, {"accounts", "account"}};
-	static const struct store_field seq_field[] = {{0, sizeof(int64_t), 0, 0}};
+	static const struct store_field seq_field[] = {STORE_FIELD_INT64_ROW};
 	struct fund_closure own;
 	struct store_stmt *st;
 	int64_t taken;

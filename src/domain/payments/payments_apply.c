@@ -287,7 +287,7 @@ static const struct store_field labelled_fields[] = {
 };
 
 /* A row of one integer (PAYMENTS_Q_BATCH_COUNT, _BATCH_EXPORTS). */
-static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
+static const struct store_field count_field[] = {STORE_FIELD_INT64_ROW};
 
 enum redress_err
 payments_debtor_get(struct store *store, const char *program, struct payments_debtor *d_r,

@@ -335,7 +335,7 @@ pledge_each(struct store *store, const char *program,
 enum redress_err
 pledges_count(struct store *store, uint64_t *n_r, struct redress_error *err)
 {
-	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
+	static const struct store_field count_field[] = {STORE_FIELD_INT64_ROW};
 	struct store_stmt *st;
 	int64_t n;
 

@@ -400,7 +400,7 @@ registry_stmt(struct store *store, enum registry_statement id, struct redress_er
 	return store_statement(store, &registry_catalogue, id, err);
 }
 
-const struct store_field registry_int_field[1] = {{0, sizeof(int64_t), 0, 0}};
+const struct store_field registry_int_field[1] = {STORE_FIELD_INT64_ROW};
 const struct store_field registry_text_field[1] = {{0, sizeof(const char *), 0, STORE_BORROW}};
 
 /* A person's row as the statement gives it: kind and status as text. */

@@ -83,7 +83,7 @@ static enum redress_err
 count_query(struct store *store, enum reports_statement id, const char *program, int64_t *n_r,
             struct redress_error *err)
 {
-	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
+	static const struct store_field count_field[] = {STORE_FIELD_INT64_ROW};
 	struct store_stmt *st;
 
 	if ((st = store_statement(store, &reports_catalogue, id, err)) == NULL)

@@ -181,7 +181,7 @@ users_password_check(const char *password, struct redress_error *err)
 enum redress_err
 users_count(struct store *store, uint64_t *count_r, struct redress_error *err)
 {
-	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
+	static const struct store_field count_field[] = {STORE_FIELD_INT64_ROW};
 	struct store_stmt *st;
 	int64_t count;
 

@@ -162,7 +162,7 @@ pending_get(struct store *store, const char *name, int *has_r, enum role *role_r
 static enum redress_err
 admins_count(struct store *store, int64_t *n_r, struct redress_error *err)
 {
-	static const struct store_field count_field[] = {{0, sizeof(int64_t), 0, 0}};
+	static const struct store_field count_field[] = {STORE_FIELD_INT64_ROW};
 	struct store_stmt *st;
 
 	*n_r = 0;
