@@ -547,21 +547,112 @@ audit_compare_table(struct store *live, struct store *shadow, const struct event
  * its append completes equal to the stored ones, every stored checkpoint
  * signed and naming the events' root at its size.  Reads store, which may
  * be a connection of its own, in a thread of its own.
+ *
+ * Events are read in batches, and their leaves -- a version-3 leaf is the
+ * costliest part of the audit (the projection to the public part, then
+ * three hashes) -- computed on two threads, each half the batch; then
+ * appended to the tree in order on this one, which compares every node
+ * and checkpoint as before.  A batch holds at most AUDIT_BATCH events or
+ * AUDIT_BATCH_BYTES of them (one event may be larger alone).
  */
+#define AUDIT_BATCH       2048
+#define AUDIT_BATCH_BYTES (8u << 20)
+
+struct audit_batch_event {
+	uint64_t seq;
+	size_t body; /* offset of its bytes in the batch's arena */
+	size_t len;
+	uint8_t stored[MERKLE_HASH_SIZE]; /* its stored leaf hash */
+	int stored_ok;                    /* the stored leaf is MERKLE_HASH_SIZE bytes */
+	int unprojected;                  /* version 3 without the projection: checked on the stored leaf */
+	uint8_t leaf[MERKLE_HASH_SIZE];
+	char *why; /* why its leaf could not be made (malloc'd), or NULL */
+};
+
+struct audit_batch {
+	const struct tlog *log;
+	struct audit_batch_event *events;
+	size_t n;
+	struct buf arena;
+};
+
+/* The leaves of the batch's events from..to, with a scratch buffer of its own. */
+struct audit_leaf_job {
+	struct audit_batch *b;
+	size_t from, to;
+};
+
+static void *
+audit_leaves(void *arg)
+{
+	struct audit_leaf_job *job = arg;
+	struct audit_batch *b = job->b;
+	struct redress_error err;
+	struct buf scratch;
+	size_t i;
+
+	buf_init(&scratch, TLOG_EVENT_MAX);
+	for (i = job->from; i < job->to; i++) {
+		struct audit_batch_event *e = &b->events[i];
+
+		if (e->unprojected) {
+			if (e->stored_ok)
+				memcpy(e->leaf, e->stored, MERKLE_HASH_SIZE);
+			else
+				memset(e->leaf, 0, MERKLE_HASH_SIZE);
+		} else if (tlog_event_leaf_in(b->log, b->arena.data + e->body, e->len, &scratch, e->leaf,
+		                              &err) != REDRESS_OK) {
+			/* An event the projection cannot read: its leaf cannot be its own. */
+			memset(e->leaf, 0, MERKLE_HASH_SIZE);
+			e->why = strdup(err.message);
+		}
+	}
+	buf_free(&scratch);
+	return NULL;
+}
+
+/* Computes the batch's leaves on this thread and one more (this one alone if none can start). */
+static void
+audit_batch_leaves(struct audit_batch *b)
+{
+	struct audit_leaf_job first = {b, 0, b->n / 2}, second = {b, b->n / 2, b->n};
+	pthread_t thread;
+	int started = b->n >= 64 && pthread_create(&thread, NULL, audit_leaves, &second) == 0;
+
+	if (!started)
+		first.to = b->n;
+	audit_leaves(&first);
+	if (started)
+		pthread_join(thread, NULL);
+}
+
+static void
+audit_batch_clear(struct audit_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->events[i].why);
+	b->n = 0;
+	buf_reset(&b->arena);
+}
+
 static enum redress_err
 audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[SIGN_PUBLIC_SIZE],
                 struct audit_report *report, struct redress_error *err)
 {
 	struct store_stmt *evs, *cps;
-	enum store_step_result r, rc_cp;
+	enum store_step_result r = STORE_ROW, rc_cp;
 	struct merkle_range range;
 	struct audit_tree tree;
-	uint8_t leaf[MERKLE_HASH_SIZE];
-	enum redress_err rc;
+	struct audit_batch batch;
+	enum redress_err rc = REDRESS_OK;
 	uint64_t expect = 0;
-	int gap = 0;
+	int gap = 0, projects = tlog_has_public(log);
+	size_t i;
 
 	memset(&tree, 0, sizeof(tree));
+	memset(&batch, 0, sizeof(batch));
 	merkle_range_init(&range);
 	tree.report = report;
 
@@ -569,57 +660,86 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 	    (tree.nodes = store_statement(store, &tlog_catalogue, TLOG_Q_NODES_ALL, err)) == NULL ||
 	    (cps = store_statement(store, &tlog_catalogue, TLOG_Q_CHECKPOINTS_ALL, err)) == NULL)
 		return err->code;
+	batch.log = log;
+	if ((batch.events = calloc(AUDIT_BATCH, sizeof(*batch.events))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory auditing the tree");
+	buf_init(&batch.arena, AUDIT_BATCH_BYTES + TLOG_EVENT_MAX);
 	rc_cp = store_step(cps, err);
-	while ((r = store_step(evs, err)) == STORE_ROW) {
-		uint64_t seq = (uint64_t)store_column_int64(evs, 0);
-		const void *body;
-		size_t len;
+	while (r == STORE_ROW) {
+		/* Read a batch: each event's bytes, its stored leaf, whether it can be projected. */
+		while (batch.n < AUDIT_BATCH && batch.arena.len < AUDIT_BATCH_BYTES &&
+		       (r = store_step(evs, err)) == STORE_ROW) {
+			struct audit_batch_event *e = &batch.events[batch.n];
+			const void *body, *stored;
+			size_t len, stored_len;
 
-		if (seq != expect) {
-			if (seq - expect == 1)
-				audit_finding(report,
-				              "event %llu missing: the log jumps from %llu to %llu (deleted)",
-				              (unsigned long long)expect, (unsigned long long)expect - 1,
-				              (unsigned long long)seq);
-			else
-				audit_finding(report,
-				              "events %llu to %llu missing: the log jumps to %llu (deleted)",
-				              (unsigned long long)expect, (unsigned long long)seq - 1,
-				              (unsigned long long)seq);
-			tree.broken = 1;
-			gap = 1;
+			memset(e, 0, sizeof(*e));
+			e->seq = (uint64_t)store_column_int64(evs, 0);
+			stored = store_column_blob(evs, 1, &stored_len);
+			if ((e->stored_ok = stored_len == MERKLE_HASH_SIZE))
+				memcpy(e->stored, stored, MERKLE_HASH_SIZE);
+			body = store_column_blob(evs, 2, &len);
+			e->unprojected = tlog_event_version(body, len) == 3 && !projects;
+			e->body = batch.arena.len;
+			e->len = len;
+			buf_append(&batch.arena, body, len);
+			if ((rc = buf_error(&batch.arena, err)) != REDRESS_OK)
+				goto out;
+			batch.n++;
 		}
-		expect = seq + 1;
-		report->events++;
-		tree.leaf = store_column_blob(evs, 1, &tree.leaf_len);
-		body = store_column_blob(evs, 2, &len);
-		if (tlog_event_version(body, len) == 3 && !tlog_has_public(log)) {
-			/* Its public part needs the index key: the tree is checked on the stored leaf. */
-			report->unprojected++;
-			if (tree.leaf_len == MERKLE_HASH_SIZE)
-				memcpy(leaf, tree.leaf, MERKLE_HASH_SIZE);
-			else
-				memset(leaf, 0, sizeof(leaf));
-		} else if ((rc = tlog_event_leaf(log, body, len, leaf, err)) != REDRESS_OK) {
-			/* An event the projection cannot read: its leaf cannot be its own. */
-			audit_finding(report, "event %llu: its public part cannot be made: %s",
-			              (unsigned long long)seq, err->message);
-			memset(leaf, 0, sizeof(leaf));
+		if (r == STORE_ERROR) {
+			rc = err->code;
+			goto out;
 		}
-		tree.seq = seq;
-		if ((rc = merkle_range_append(&range, leaf, audit_node_compare, &tree, err)) != REDRESS_OK)
-			return rc;
-		while (rc_cp == STORE_ROW && (uint64_t)store_column_int64(cps, 0) <= range.size) {
-			uint8_t root[MERKLE_HASH_SIZE];
+		audit_batch_leaves(&batch);
+		/* In order: gaps, the tree's nodes and the checkpoints, as one event after another. */
+		for (i = 0; i < batch.n; i++) {
+			struct audit_batch_event *e = &batch.events[i];
 
-			merkle_range_root(&range, root);
-			if ((uint64_t)store_column_int64(cps, 0) == range.size)
-				audit_checkpoint_row(log, cps, root, report);
-			rc_cp = store_step(cps, err);
+			if (e->seq != expect) {
+				if (e->seq - expect == 1)
+					audit_finding(
+					    report,
+					    "event %llu missing: the log jumps from %llu to %llu (deleted)",
+					    (unsigned long long)expect, (unsigned long long)expect - 1,
+					    (unsigned long long)e->seq);
+				else
+					audit_finding(
+					    report,
+					    "events %llu to %llu missing: the log jumps to %llu (deleted)",
+					    (unsigned long long)expect, (unsigned long long)e->seq - 1,
+					    (unsigned long long)e->seq);
+				tree.broken = 1;
+				gap = 1;
+			}
+			expect = e->seq + 1;
+			report->events++;
+			if (e->unprojected)
+				report->unprojected++;
+			if (e->why != NULL)
+				audit_finding(report, "event %llu: its public part cannot be made: %s",
+				              (unsigned long long)e->seq, e->why);
+			tree.leaf = e->stored;
+			tree.leaf_len = e->stored_ok ? MERKLE_HASH_SIZE : 0;
+			tree.seq = e->seq;
+			if ((rc = merkle_range_append(&range, e->leaf, audit_node_compare, &tree, err)) !=
+			    REDRESS_OK)
+				goto out;
+			while (rc_cp == STORE_ROW && (uint64_t)store_column_int64(cps, 0) <= range.size) {
+				uint8_t root[MERKLE_HASH_SIZE];
+
+				merkle_range_root(&range, root);
+				if ((uint64_t)store_column_int64(cps, 0) == range.size)
+					audit_checkpoint_row(log, cps, root, report);
+				rc_cp = store_step(cps, err);
+			}
 		}
+		audit_batch_clear(&batch);
 	}
-	if (r == STORE_ERROR || rc_cp == STORE_ERROR)
-		return err->code;
+	if (rc_cp == STORE_ERROR) {
+		rc = err->code;
+		goto out;
+	}
 	merkle_range_root(&range, report->root);
 	if (report->events == 0)
 		audit_finding(report, "the log holds no events");
@@ -634,7 +754,11 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 		              "were deleted%s",
 		              (long long)store_column_int64(cps, 0), (unsigned long long)report->events,
 		              gap ? "" : " from the end");
-	return REDRESS_OK;
+out:
+	audit_batch_clear(&batch);
+	free(batch.events);
+	buf_free(&batch.arena);
+	return rc;
 }
 
 /* The events, each read and folded or replayed as pass says. */

@@ -1103,6 +1103,13 @@ enum redress_err
 tlog_event_leaf(struct tlog *log, const void *event, size_t len, uint8_t leaf_r[MERKLE_HASH_SIZE],
                 struct redress_error *err)
 {
+	return tlog_event_leaf_in(log, event, len, &log->public_part, leaf_r, err);
+}
+
+enum redress_err
+tlog_event_leaf_in(const struct tlog *log, const void *event, size_t len, struct buf *scratch,
+                   uint8_t leaf_r[MERKLE_HASH_SIZE], struct redress_error *err)
+{
 	uint8_t hash[MERKLE_HASH_SIZE];
 	enum redress_err rc;
 
@@ -1110,11 +1117,15 @@ tlog_event_leaf(struct tlog *log, const void *event, size_t len, uint8_t leaf_r[
 		merkle_leaf_hash(event, len, leaf_r);
 		return REDRESS_OK;
 	}
-	buf_reset(&log->public_part);
-	if ((rc = tlog_event_public(log, event, len, &log->public_part, err)) != REDRESS_OK ||
-	    (rc = buf_error(&log->public_part, err)) != REDRESS_OK)
+	if (log->pub.project == NULL)
+		return error_set(
+		    err, REDRESS_E_KEYS,
+		    "the public part of an event needs the fund's index key (the key directory)");
+	buf_reset(scratch);
+	if ((rc = log->pub.project(log->pub.ctx, event, len, scratch, err)) != REDRESS_OK ||
+	    (rc = buf_error(scratch, err)) != REDRESS_OK)
 		return rc;
-	hash_sha256(log->public_part.data, log->public_part.len, hash);
+	hash_sha256(scratch->data, scratch->len, hash);
 	tlog_leaf_v3(hash, event, len, leaf_r);
 	return REDRESS_OK;
 }

@@ -335,6 +335,13 @@ enum redress_err tlog_event_entry(struct tlog *log, const void *event, size_t le
  */
 enum redress_err tlog_event_leaf(struct tlog *log, const void *event, size_t len,
                                  uint8_t leaf_r[MERKLE_HASH_SIZE], struct redress_error *err);
+/*
+ * The same with the caller's scratch buffer for the public part: it reads
+ * the log only, so several threads may call it at once on one log.
+ */
+enum redress_err tlog_event_leaf_in(const struct tlog *log, const void *event, size_t len,
+                                    struct buf *scratch, uint8_t leaf_r[MERKLE_HASH_SIZE],
+                                    struct redress_error *err);
 
 /* Frees the log (not its store); NULL is a no-op; sets *log to NULL. */
 void tlog_close(struct tlog **log);

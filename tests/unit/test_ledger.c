@@ -483,6 +483,38 @@ test_audit_names_rewritten_tree(void **state)
 	logfix_audit_finds(f, "checkpoint at size");
 }
 
+/*
+ * Audit reads the events in batches of 2,048 and makes their leaves on two
+ * threads (log/audit.c): a log of several batches verifies, and what is
+ * wrong in a later batch is named at its own event.
+ */
+static void
+test_audit_across_batches(void **state)
+{
+	struct logfix *f = *state;
+
+	struct redress_error err;
+	char id[32];
+	int i;
+
+	fund(f);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	for (i = 0; i < 5000; i++) {
+		struct ledger_transfer_request req = {id, "income", "bank", "1", 0, NULL};
+
+		snprintf(id, sizeof(id), "many-%d", i);
+		if (ledger_transfer_create(f->log, &req, NULL, NULL, &err) != REDRESS_OK)
+			fail_msg("transfer %d: %s", i, err.message);
+	}
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+	logfix_audit_clean(f);
+	logfix_tamper(
+	    f, "UPDATE log_events SET leaf = (SELECT leaf FROM log_events WHERE seq = 10) WHERE seq = 4100");
+	logfix_audit_finds(f, "event 4100 does not match its stored leaf hash");
+	logfix_tamper(f, "DELETE FROM log_events WHERE seq = 4700");
+	logfix_audit_finds(f, "event 4700 missing");
+}
+
 int
 main(void)
 {
@@ -505,6 +537,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_audit_names_altered_event, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_reordered_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_rewritten_tree, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_across_batches, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_change_books_through_replay, setup, teardown),
 	};
 
