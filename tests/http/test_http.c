@@ -649,6 +649,26 @@ test_idempotency(void **state_r)
 			httpfix_response_free(&again);
 		}
 		json_decref(registered);
+		/* The audit names the row too; then it goes, so that the fund verifies again. */
+		{
+			const char *const verify[] = {"audit", "verify", NULL};
+			static char out[1 << 16];
+
+			assert_int_not_equal(httpfix_run(s->fix, NULL, out, sizeof(out), verify), 0);
+			assert_non_null(strstr(out,
+			                       "idempotency_answers (fumi, test-idempotency-2): the kept "
+			                       "answer does not open"));
+			assert_int_equal(store_open(s->fix->db, STORE_OPEN_EXISTING, &store, &err),
+			                 REDRESS_OK);
+			assert_int_equal(
+			    store_exec(store,
+			               "DELETE FROM idempotency_answers WHERE key = 'test-idempotency-2'",
+			               &err),
+			    REDRESS_OK);
+			store_close(&store);
+			if (httpfix_run(s->fix, NULL, out, sizeof(out), verify) != 0)
+				fail_msg("audit verify after the edited answer went: %s", out);
+		}
 	}
 	httpfix_response_free(&first);
 }
