@@ -565,6 +565,7 @@ struct audit_batch_event {
 	uint8_t stored[MERKLE_HASH_SIZE]; /* its stored leaf hash */
 	int stored_ok;                    /* the stored leaf is MERKLE_HASH_SIZE bytes */
 	int unprojected;                  /* version 3 without the projection: checked on the stored leaf */
+	int oversized;                    /* more than TLOG_EVENT_MAX bytes: not read, its leaf none */
 	uint8_t leaf[MERKLE_HASH_SIZE];
 	char *why; /* why its leaf could not be made (malloc'd), or NULL */
 };
@@ -595,7 +596,9 @@ audit_leaves(void *arg)
 	for (i = job->from; i < job->to; i++) {
 		struct audit_batch_event *e = &b->events[i];
 
-		if (e->unprojected) {
+		if (e->oversized) {
+			memset(e->leaf, 0, MERKLE_HASH_SIZE);
+		} else if (e->unprojected) {
 			if (e->stored_ok)
 				memcpy(e->leaf, e->stored, MERKLE_HASH_SIZE);
 			else
@@ -679,8 +682,18 @@ audit_tree_scan(struct tlog *log, struct store *store, const uint8_t public_key[
 			if ((e->stored_ok = stored_len == MERKLE_HASH_SIZE))
 				memcpy(e->stored, stored, MERKLE_HASH_SIZE);
 			body = store_column_blob(evs, 2, &len);
-			e->unprojected = tlog_event_version(body, len) == 3 && !projects;
 			e->body = batch.arena.len;
+			if (len > TLOG_EVENT_MAX) {
+				/* Only an edit behind the log's back makes one: a finding, its leaf none. */
+				char why[80];
+
+				snprintf(why, sizeof(why), "it is %zu bytes, more than an event may be", len);
+				e->why = strdup(why);
+				e->oversized = 1;
+				batch.n++;
+				continue;
+			}
+			e->unprojected = tlog_event_version(body, len) == 3 && !projects;
 			e->len = len;
 			buf_append(&batch.arena, body, len);
 			if ((rc = buf_error(&batch.arena, err)) != REDRESS_OK)

@@ -513,6 +513,12 @@ test_audit_across_batches(void **state)
 	logfix_audit_finds(f, "event 4100 does not match its stored leaf hash");
 	logfix_tamper(f, "DELETE FROM log_events WHERE seq = 4700");
 	logfix_audit_finds(f, "event 4700 missing");
+	/* A body larger than any event is named, not an error that stops the audit. */
+	logfix_tamper(
+	    f, f->pg_name[0] != '\0'
+	           ? "UPDATE log_events SET body = decode(repeat('20', 1100000), 'hex') WHERE seq = 4300"
+	           : "UPDATE log_events SET body = zeroblob(1100000) WHERE seq = 4300");
+	logfix_audit_finds(f, "event 4300: its public part cannot be made: it is 1100000 bytes");
 }
 
 int
