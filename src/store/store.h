@@ -55,7 +55,9 @@ struct store_statement {
 	 * those modules' catalogues are prepared too; a store
 	 * opened without that module (a test's log of a few modules) prepares
 	 * it at its first use, where it fails naming the missing table.  It
-	 * also lists, by a grep, every read across modules.
+	 * also lists, by a grep, every read across modules; test_catalogue
+	 * fails on a read across modules that is not declared, and on any
+	 * write of another module's table.
 	 */
 	const char *reads;
 	/*

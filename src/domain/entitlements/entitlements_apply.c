@@ -166,7 +166,8 @@ static const struct store_statement entitlements_statements[] = {
                                            " AND s.seq = (SELECT max(t.seq) FROM entitlements_services t"
                                            " WHERE t.claim = s.claim AND t.service = s.service)"
                                            " GROUP BY s.service, s.state ORDER BY s.service, s.state",
-                                       .columns = "tti"},
+                                       .columns = "tti",
+                                       .reads = "claims"},
     [ENTITLEMENTS_Q_BENEFITS_OF] = {.name = "entitlements.benefits.of",
                                     .sql = "SELECT seq, person, benefit, receives, benefit_on, actor"
                                            " FROM entitlements_benefits WHERE person = ?1 ORDER BY seq",
