@@ -1,5 +1,5 @@
 /*
- * fundfix.c -- a funded program and approved claims for the domain tests
+ * fundfix.c -- people, a funded program and approved claims for the domain tests
  * (fundfix.h).
  */
 #include <setjmp.h>
@@ -13,6 +13,20 @@
 
 #include "domain/ledger/ledger.h"
 #include "fundfix.h"
+
+void
+fundfix_person(struct logfix *f, const struct registry_keys *keys, const struct registry_new_person *np,
+               char out[REGISTRY_PSEUDONYM_MAX + 1])
+{
+	static const struct actor cid = {"cid", ROLE_CASEWORKER, 0};
+	struct redress_error err;
+
+	logfix_account(f, cid.name, cid.role);
+	assert_int_equal(tlog_begin(f->log, &err), REDRESS_OK);
+	if (registry_add(f->log, &cid, keys, np, out, &err) != REDRESS_OK)
+		fail_msg("registering %s: %s", np->identity.birth_date, err.message);
+	assert_int_equal(tlog_commit(f->log, &err), REDRESS_OK);
+}
 
 void
 fundfix_program(struct logfix *f, const char *text, const char *amount, struct program *p_r)

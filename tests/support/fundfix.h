@@ -1,7 +1,7 @@
 /*
  * fundfix.h -- on top of logfix, the steps many domain tests take before
- * the one they test: a program added and its fund account funded, and a
- * claim taken through to approval by two reviewers.  Each step is made
+ * the one they test: a person registered, a program added and its fund
+ * account funded, and a claim taken through to approval by two reviewers.  Each step is made
  * by the account whose role it needs (audit checks who made every
  * event), in a change of its own; any failure fails the test, naming
  * the step.
@@ -13,6 +13,13 @@
 #include "domain/programs/programs.h"
 #include "domain/registry/registry.h"
 #include "logfix.h"
+
+/*
+ * Registers np as the caseworker "cid" in a change of its own; her
+ * pseudonym in out.
+ */
+void fundfix_person(struct logfix *f, const struct registry_keys *keys, const struct registry_new_person *np,
+                    char out[REGISTRY_PSEUDONYM_MAX + 1]);
 
 /*
  * Adds the program in text (parsed into *p_r) as the admin "ada"; then,

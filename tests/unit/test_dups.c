@@ -113,7 +113,6 @@ add(struct fixture *f, const char *name, const char *birth, const char *region,
     char out[REGISTRY_PSEUDONYM_MAX + 1])
 {
 	struct registry_new_person np;
-	struct redress_error err;
 
 	memset(&np, 0, sizeof(np));
 	np.kind = REGISTRY_VICTIM;
@@ -121,11 +120,7 @@ add(struct fixture *f, const char *name, const char *birth, const char *region,
 	snprintf(np.identity.birth_date, sizeof(np.identity.birth_date), "%s", birth);
 	snprintf(np.region, sizeof(np.region), "%s", region);
 	memcpy(np.language, "ko", 3);
-	as(f, &cid);
-	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
-	if (registry_add(f->lf->log, &cid, &f->keys, &np, out, &err) != REDRESS_OK)
-		fail_msg("add: %s", err.message);
-	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	fundfix_person(f->lf, &f->keys, &np, out);
 }
 
 struct seen {
