@@ -550,6 +550,48 @@ test_versions(void **state)
 	claimfix_audit_finds(f, "programs_version_adds");
 }
 
+/*
+ * A program's rules read in turn with another version's, whose rules text
+ * is as long and differs by one digit: each read gives its own (the
+ * rules' reading is kept per thread, by text, code and currency:
+ * programs_rules.c).
+ */
+static void
+test_versions_rules_read_in_turn(void **state)
+{
+	static const char usd[] =
+	    "{\"code\": \"caps-usd\", \"name\": \"Caps in dollars\", \"currency\": \"USD\","
+	    " \"cutoff\": \"2015-12-28\", \"accounts\": {\"fund\": \"bank:usd\", \"payable\": "
+	    "\"payable:usd\","
+	    " \"expense\": \"benefits:usd\"}, \"benefits\": {\"survivor\": \"100\", \"bereaved\": \"20\"},"
+	    " \"approvals\": 2, \"caps\": {\"person\": \"10\"}}";
+	struct fixture *f = *state;
+	struct redress_error err;
+	struct actor ada, ada2;
+	struct program p, q, got;
+	char today[CLOCK_TEXT_SIZE];
+	int i, version = 0;
+
+	clock_now_text(today);
+	today[10] = '\0';
+	claimfix_act(f, &ada, "ada", ROLE_ADMIN);
+	claimfix_act(f, &ada2, "root", ROLE_ADMIN);
+	parse_ok(usd, &p);
+	assert_int_equal(try_add(f, &ada, &p, &err), REDRESS_OK);
+	q = p;
+	q.rules.cap_person.minor = 2000;
+	assert_int_equal(try_version(f, &ada, &q, today, 0, 0, &version, &err), REDRESS_OK);
+	assert_int_equal(try_version(f, &ada2, &q, NULL, 1, version, NULL, &err), REDRESS_OK);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(program_get(f->store, p.code, &got, &err), REDRESS_OK);
+		assert_int_equal(got.version, 2);
+		assert_int_equal(got.rules.cap_person.minor, 2000);
+		assert_int_equal(program_version_get(f->store, p.code, 1, &got, &err), REDRESS_OK);
+		assert_int_equal(got.rules.cap_person.minor, 1000);
+	}
+	logfix_audit_clean(f->lf);
+}
+
 int
 main(void)
 {
@@ -561,6 +603,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_permission_and_rules_as_data, claimfix_setup,
 	                                    claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_versions, claimfix_setup, claimfix_teardown),
+	    cmocka_unit_test_setup_teardown(test_versions_rules_read_in_turn, claimfix_setup,
+	                                    claimfix_teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_names_tampered_program, claimfix_setup,
 	                                    claimfix_teardown),
 	};

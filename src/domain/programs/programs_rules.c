@@ -782,10 +782,11 @@ programs_rules_parse(json_t *root, struct program *p, struct program_errors *all
 				if (json_object_get(v, limits[i].field) != NULL &&
 				    !positive_int(json_object_get(v, limits[i].field), PROGRAM_DAYS_MAX,
 				                  limits[i].days) &&
-				    !keep(&r, rc = error_set(err, REDRESS_E_INVALID,
-				                             "field 'casework.%s' must be a whole number of days, 1 to"
-				                             " %d: %s",
-				                             limits[i].field, PROGRAM_DAYS_MAX, limits[i].what)))
+				    !keep(&r, rc = error_set(
+				                  err, REDRESS_E_INVALID,
+				                  "field 'casework.%s' must be a whole number of days, 1 to"
+				                  " %d: %s",
+				                  limits[i].field, PROGRAM_DAYS_MAX, limits[i].what)))
 					return rc;
 			rc = REDRESS_OK;
 		}
@@ -1146,6 +1147,45 @@ programs_rules_text(const struct program *p, struct buf *out, struct redress_err
 	return rc;
 }
 
+/*
+ * The rules last read on this thread, by what their reading depends on:
+ * the text, the program's code and its currency.  Every step of a claim
+ * reads its program, and parsing the same text again each time was about
+ * a tenth of a claim's cost (bench_registry).  Only a reading that
+ * succeeded is kept, and only a text that fits; the rules are public.
+ */
+#define RULES_MEMO_TEXT 8192
+static _Thread_local struct {
+	int valid;
+	char code[PROGRAM_CODE_MAX + 1];
+	char currency[CURRENCY_CODE_SIZE];
+	size_t len;
+	char text[RULES_MEMO_TEXT];
+	struct program_rules rules;
+} memo;
+
+static int
+memo_matches(const struct program *p, const char *text, size_t len)
+{
+	return memo.valid && memo.len == len && strcmp(memo.code, p->code) == 0 &&
+	       strcmp(memo.currency, p->currency) == 0 && memcmp(memo.text, text, len) == 0;
+}
+
+static void
+memo_keep(const struct program *p, const char *text, size_t len)
+{
+	memo.valid = 0;
+	if (len >= sizeof(memo.text) || strlen(p->code) >= sizeof(memo.code) ||
+	    strlen(p->currency) >= sizeof(memo.currency))
+		return;
+	memcpy(memo.code, p->code, strlen(p->code) + 1);
+	memcpy(memo.currency, p->currency, strlen(p->currency) + 1);
+	memcpy(memo.text, text, len);
+	memo.len = len;
+	memo.rules = p->rules;
+	memo.valid = 1;
+}
+
 enum redress_err
 programs_rules_load(struct program *p, const char *text, struct redress_error *err)
 {
@@ -1153,10 +1193,16 @@ programs_rules_load(struct program *p, const char *text, struct redress_error *e
 	json_t *root;
 	enum redress_err rc;
 	unsigned long failures = mem_failures();
+	size_t len;
 
 	memset(&p->rules, 0, sizeof(p->rules));
 	if (text == NULL || text[0] == '\0')
 		return REDRESS_OK;
+	len = strlen(text);
+	if (memo_matches(p, text, len)) {
+		p->rules = memo.rules;
+		return REDRESS_OK;
+	}
 	root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	/* jansson tells out of memory as a syntax error: the allocator tells it apart. */
 	if (root == NULL &&
@@ -1169,5 +1215,7 @@ programs_rules_load(struct program *p, const char *text, struct redress_error *e
 	         ? programs_rules_parse(root, p, NULL, err)
 	         : error_set(err, REDRESS_E_INVALID, "program '%s': its rules are not an object", p->code);
 	json_decref(root);
+	if (rc == REDRESS_OK)
+		memo_keep(p, text, len);
 	return rc;
 }
