@@ -116,10 +116,48 @@ api_reports_publish_keep(struct tlog *log, const struct actor *actor, struct sto
 	return rc;
 }
 
-enum redress_err
-api_reports_stored(struct store *store, const char *program, struct buf *out, struct redress_error *err)
+/*
+ * The rendering of program in formats[f] kept for the public page, into
+ * body, only when it is what the log's report renders (the audit's check,
+ * reports_rendering_check): figures edited in the table, or an older
+ * report put in its place, are REDRESS_E_TAMPERED naming it, never shown
+ * as the fund's.  REDRESS_E_NOTFOUND when none was kept.
+ */
+static enum redress_err
+checked_get(struct http_request *req, struct tlog *log, struct store *store, const char *program, int f,
+            struct buf *body, struct redress_error *err)
 {
-	return reports_rendering_get(store, program, "json", NULL, out, err);
+	struct tlog_public projection = report_feed_public(http_registry_keys(req).index);
+	struct buf json;
+	uint64_t seq = 0, json_seq;
+	enum redress_err rc;
+
+	if ((rc = reports_rendering_get(store, program, formats[f].name, &seq, body, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&json, 16u << 20);
+	json_seq = seq;
+	if (f != 0 &&
+	    (rc = reports_rendering_get(store, program, "json", &json_seq, &json, err)) != REDRESS_OK &&
+	    rc != REDRESS_E_NOTFOUND)
+		goto out;
+	/* The report event's public part (version 3) needs the index key, as the server's own log has. */
+	tlog_set_public(log, &projection);
+	rc = reports_rendering_check(log, program, formats[f].name, seq, body->data, body->len, json_seq,
+	                             f == 0 ? body->data : json.data, f == 0 ? body->len : json.len, err);
+out:
+	buf_free(&json);
+	return rc;
+}
+
+enum redress_err
+api_reports_stored(struct http_request *req, struct http_response *res, struct store *store,
+                   const char *program, struct buf *out, struct redress_error *err)
+{
+	struct tlog *log;
+
+	if ((log = http_read_log(req, res)) == NULL)
+		return error_set(err, REDRESS_E_STORE, "the log could not be read");
+	return checked_get(req, log, store, program, 0, out, err);
 }
 
 void
@@ -162,8 +200,7 @@ api_reports_public(struct http_request *req, struct http_response *res)
 	struct redress_error err;
 	struct store *store;
 	struct tlog *log;
-	struct buf body, json;
-	uint64_t seq = 0, json_seq;
+	struct buf body;
 	int f;
 
 	if (program == NULL) {
@@ -178,8 +215,7 @@ api_reports_public(struct http_request *req, struct http_response *res)
 	if ((store = http_store(req, res)) == NULL || (log = http_read_log(req, res)) == NULL)
 		return;
 	buf_init(&body, 16u << 20);
-	buf_init(&json, 16u << 20);
-	if (reports_rendering_get(store, program, formats[f].name, &seq, &body, &err) != REDRESS_OK) {
+	if (checked_get(req, log, store, program, f, &body, &err) != REDRESS_OK) {
 		if (err.code == REDRESS_E_NOTFOUND)
 			http_reply_error(
 			    res, 404, "not_found",
@@ -189,32 +225,9 @@ api_reports_public(struct http_request *req, struct http_response *res)
 			http_reply_fail(res, &err);
 		goto out;
 	}
-	/*
-	 * Served only as the log's report renders it (the audit's check): figures
-	 * edited in the table, or an older report put in its place, are a 500
-	 * naming what is wrong, never shown as the fund's.
-	 */
-	json_seq = seq;
-	if (f != 0 && reports_rendering_get(store, program, "json", &json_seq, &json, &err) != REDRESS_OK &&
-	    err.code != REDRESS_E_NOTFOUND) {
-		http_reply_fail(res, &err);
-		goto out;
-	}
-	{
-		struct tlog_public projection = report_feed_public(http_registry_keys(req).index);
-
-		tlog_set_public(log, &projection);
-	}
-	if (reports_rendering_check(log, program, formats[f].name, seq, body.data, body.len, json_seq,
-	                            f == 0 ? body.data : json.data, f == 0 ? body.len : json.len,
-	                            &err) != REDRESS_OK) {
-		http_reply_fail(res, &err);
-		goto out;
-	}
 	http_reply_text(res, 200, formats[f].content_type, body.data, body.len);
 	if (strcmp(formats[f].name, "html") == 0)
 		http_allow_style(res);
 out:
-	buf_free(&json);
 	buf_free(&body);
 }
