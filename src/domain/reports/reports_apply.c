@@ -28,7 +28,9 @@ static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS reports_publish
                                      /*
                                       * The renderings of each program's latest report published
                                       * through the server, for its public page (public figures
-                                      * only); a cache of what the published event says, not audited.
+                                      * only): copies of what the published event renders, no event;
+                                      * audit renders each again from the event its seq names
+                                      * (report_kept.c) and names one that differs.
                                       */
                                      "CREATE TABLE IF NOT EXISTS reports_renderings ("
                                      " program TEXT NOT NULL,"
