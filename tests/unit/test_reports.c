@@ -549,6 +549,23 @@ render_all(struct report_published *pub, struct buf *json, struct buf *csv, stru
 	assert_int_equal(report_render_html(pub, html, &err), REDRESS_OK);
 }
 
+/* Frees two published reports and their renderings (render_all's). */
+static void
+free_two(struct report_published *a, struct report_published *b, struct buf *ja, struct buf *ca,
+         struct buf *ha, struct buf *jb, struct buf *cb, struct buf *hb)
+{
+	report_published_free(a);
+	report_published_free(b);
+	free(a);
+	free(b);
+	buf_free(ja);
+	buf_free(ca);
+	buf_free(ha);
+	buf_free(jb);
+	buf_free(cb);
+	buf_free(hb);
+}
+
 static void
 publish(struct fix *f, int k, struct report_published *pub)
 {
@@ -631,16 +648,7 @@ test_same_bytes_and_no_pseudonym(void **state)
 	assert_int_equal(b->reused, 0);
 	assert_int_equal(b->report.npledged, 1);
 	assert_string_equal(b->report.pledged[0].currency, "USD");
-	report_published_free(a);
-	report_published_free(b);
-	free(a);
-	free(b);
-	buf_free(&ja);
-	buf_free(&ca);
-	buf_free(&ha);
-	buf_free(&jb);
-	buf_free(&cb);
-	buf_free(&hb);
+	free_two(a, b, &ja, &ca, &ha, &jb, &cb, &hb);
 }
 
 /* Replaces the first occurrence of from in text (NUL-terminated, room for the change) by to. */
@@ -830,16 +838,7 @@ test_renderings_audit(void **state)
 	sql(f, "DELETE FROM reports_renderings WHERE program = 'ghost-2020'");
 	renderings_audit(f, NULL);
 
-	report_published_free(a);
-	report_published_free(b);
-	free(a);
-	free(b);
-	buf_free(&ja);
-	buf_free(&ca);
-	buf_free(&ha);
-	buf_free(&jb);
-	buf_free(&cb);
-	buf_free(&hb);
+	free_two(a, b, &ja, &ca, &ha, &jb, &cb, &hb);
 	/* The log signs with next no more once closed: the fixture's teardown closes it first. */
 	logfix_free(f->lf);
 	f->lf = NULL;
