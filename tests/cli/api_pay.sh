@@ -161,6 +161,7 @@ STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/report?p
 expect_eq "$STATUS" 200 "the renderings are whole again"
 STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Accept-Language: en' "http://127.0.0.1:$PORT/reports")
 expect_not_in "$(cat "$T/body")" "is not what the signed log holds"
+expect_not_in "$(cat "$T/body")" "No report of this program has been published yet"
 
 stop_server
 expect_exit 0 rd audit verify
