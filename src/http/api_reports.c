@@ -116,10 +116,48 @@ api_reports_publish_keep(struct tlog *log, const struct actor *actor, struct sto
 	return rc;
 }
 
-enum redress_err
-api_reports_stored(struct store *store, const char *program, struct buf *out, struct redress_error *err)
+/*
+ * The rendering of program in formats[f] kept for the public page, into
+ * body, only when it is what the log's report renders (the audit's check,
+ * reports_rendering_check): figures edited in the table, or an older
+ * report put in its place, are REDRESS_E_TAMPERED naming it, never shown
+ * as the fund's.  REDRESS_E_NOTFOUND when none was kept.
+ */
+static enum redress_err
+checked_get(struct http_request *req, struct tlog *log, struct store *store, const char *program, int f,
+            struct buf *body, struct redress_error *err)
 {
-	return reports_rendering_get(store, program, "json", out, err);
+	struct tlog_public projection = report_feed_public(http_registry_keys(req).index);
+	struct buf json;
+	uint64_t seq = 0, json_seq;
+	enum redress_err rc;
+
+	if ((rc = reports_rendering_get(store, program, formats[f].name, &seq, body, err)) != REDRESS_OK)
+		return rc;
+	buf_init(&json, 16u << 20);
+	json_seq = seq;
+	if (f != 0 &&
+	    (rc = reports_rendering_get(store, program, "json", &json_seq, &json, err)) != REDRESS_OK &&
+	    rc != REDRESS_E_NOTFOUND)
+		goto out;
+	/* The report event's public part (version 3) needs the index key, as the server's own log has. */
+	tlog_set_public(log, &projection);
+	rc = reports_rendering_check(log, program, formats[f].name, seq, body->data, body->len, json_seq,
+	                             f == 0 ? body->data : json.data, f == 0 ? body->len : json.len, err);
+out:
+	buf_free(&json);
+	return rc;
+}
+
+enum redress_err
+api_reports_stored(struct http_request *req, struct http_response *res, struct store *store,
+                   const char *program, struct buf *out, struct redress_error *err)
+{
+	struct tlog *log;
+
+	if ((log = http_read_log(req, res)) == NULL)
+		return error_set(err, REDRESS_E_STORE, "the log could not be read");
+	return checked_get(req, log, store, program, 0, out, err);
 }
 
 void
@@ -161,6 +199,7 @@ api_reports_public(struct http_request *req, struct http_response *res)
 	const char *program = http_query(req, "program"), *format = http_query(req, "format");
 	struct redress_error err;
 	struct store *store;
+	struct tlog *log;
 	struct buf body;
 	int f;
 
@@ -173,10 +212,10 @@ api_reports_public(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 400, "invalid", "query parameter 'format': it is html, csv or json");
 		return;
 	}
-	if ((store = http_store(req, res)) == NULL)
+	if ((store = http_store(req, res)) == NULL || (log = http_read_log(req, res)) == NULL)
 		return;
 	buf_init(&body, 16u << 20);
-	if (reports_rendering_get(store, program, formats[f].name, &body, &err) != REDRESS_OK) {
+	if (checked_get(req, log, store, program, f, &body, &err) != REDRESS_OK) {
 		if (err.code == REDRESS_E_NOTFOUND)
 			http_reply_error(
 			    res, 404, "not_found",
@@ -184,11 +223,11 @@ api_reports_public(struct http_request *req, struct http_response *res)
 			    " with POST /api/v1/programs/CODE/reports");
 		else
 			http_reply_fail(res, &err);
-		buf_free(&body);
-		return;
+		goto out;
 	}
 	http_reply_text(res, 200, formats[f].content_type, body.data, body.len);
-	buf_free(&body);
 	if (strcmp(formats[f].name, "html") == 0)
 		http_allow_style(res);
+out:
+	buf_free(&body);
 }

@@ -218,6 +218,7 @@ report_figures(struct page *p, json_t *doc, const char *code)
 
 struct reports_ctx {
 	struct page *p;
+	struct http_response *res;
 	struct store *store;
 	size_t n;
 };
@@ -233,6 +234,7 @@ program_report(void *ctx, const struct program *prog, struct redress_error *err)
 	struct buf body;
 
 	(void)err;
+	memset(&e, 0, sizeof(e));
 	rc->n++;
 	html_raw_const(p->b, "<section");
 	html_attr(p->b, "id", prog->code);
@@ -242,10 +244,16 @@ program_report(void *ctx, const struct program *prog, struct redress_error *err)
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</span></h2>");
 	buf_init(&body, REPORT_MAX_BYTES * 2);
-	if (api_reports_stored(rc->store, prog->code, &body, &e) == REDRESS_OK &&
+	if (api_reports_stored(p->req, rc->res, rc->store, prog->code, &body, &e) == REDRESS_OK &&
 	    (doc = json_loadb(body.data, body.len, 0, &jerr)) != NULL)
 		report_figures(p, doc, prog->code);
-	else {
+	else if (e.code == REDRESS_E_TAMPERED) {
+		/* Edited behind the log's back: no figure of it is shown; audit verify names it. */
+		page_notice(p, "error",
+		            T(p,
+		              "The report kept for this page is not what the signed log holds, so it is not "
+		              "shown. The fund's audit names it; publishing the report again replaces it."));
+	} else {
 		html_raw_const(p->b, "<p>");
 		html_text(p->b, T(p, "No report of this program has been published yet."));
 		html_raw_const(p->b, "</p>");
@@ -283,6 +291,7 @@ page_reports(struct http_request *req, struct http_response *res)
 	                "which anyone can verify."));
 	html_raw_const(p.b, "</p>");
 	rc.p = &p;
+	rc.res = res;
 	rc.store = store;
 	rc.n = 0;
 	if (program_each(store, program_report, &rc, &err) != REDRESS_OK) {

@@ -1654,12 +1654,9 @@ tlog_checkpoint(struct tlog *log, struct buf *out, struct redress_error *err)
 enum redress_err
 tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r, struct redress_error *err)
 {
-	struct redress_error ignored;
 	struct sized_text_read latest;
 	struct store_stmt *st;
-	const char *line;
 	int64_t size;
-	int step;
 
 	if ((st = q(log->store, TLOG_Q_CHECKPOINT_LATEST_SIZE, err)) == NULL)
 		return err->code;
@@ -1672,11 +1669,24 @@ tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uint64_t *size_r, st
 	buf_puts(out, latest.text);
 	if (size_r != NULL)
 		*size_r = (uint64_t)size;
-	/* A database made before cosignatures were kept has no table for them:
-	 * its checkpoint is served as it was signed. */
+	/* A database made before cosignatures were kept: its checkpoint is served as it was signed. */
+	return tlog_cosignatures_at(log, (uint64_t)size, out, err);
+}
+
+enum redress_err
+tlog_cosignatures_at(struct tlog *log, uint64_t size, struct buf *out, struct redress_error *err)
+{
+	struct redress_error ignored;
+	struct store_stmt *st;
+	const char *line;
+	int step;
+
+	if (size > (uint64_t)INT64_MAX)
+		return buf_error(out, err);
+	/* A database made before cosignatures were kept has none. */
 	if ((st = q(log->store, TLOG_Q_COSIG_AT, &ignored)) == NULL)
 		return buf_error(out, err);
-	store_bind_int64(st, 1, size);
+	store_bind_int64(st, 1, (int64_t)size);
 	while ((step = store_read(st, text_field, &line, err)) == STORE_ROW)
 		buf_puts(out, line);
 	if (step != STORE_DONE)
@@ -1833,6 +1843,12 @@ tlog_checkpoint_at(struct tlog *log, uint64_t size, struct buf *out, struct redr
 enum redress_err
 tlog_handovers_json(struct tlog *log, struct buf *out, struct redress_error *err)
 {
+	return tlog_handovers_json_at(log, UINT64_MAX, out, err);
+}
+
+enum redress_err
+tlog_handovers_json_at(struct tlog *log, uint64_t size, struct buf *out, struct redress_error *err)
+{
 	struct store_stmt *st;
 	const char *note;
 	struct canon c;
@@ -1840,7 +1856,7 @@ tlog_handovers_json(struct tlog *log, struct buf *out, struct redress_error *err
 
 	canon_init(&c, out);
 	canon_array_begin(&c);
-	for (i = 1; i < log->chain.count; i++) {
+	for (i = 1; i < log->chain.count && log->chain.keys[i].from <= size; i++) {
 		if ((st = q(log->store, TLOG_Q_CHECKPOINT_AT, err)) == NULL)
 			return err->code;
 		store_bind_int64(st, 1, (int64_t)log->chain.keys[i].from);

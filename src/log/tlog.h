@@ -454,6 +454,13 @@ enum redress_err tlog_checkpoint_cosigned(struct tlog *log, struct buf *out, uin
                                           struct redress_error *err);
 
 /*
+ * Appends the witnesses' cosignature lines kept for the checkpoint of size
+ * (none: nothing), in the order tlog_checkpoint_cosigned lists them.
+ */
+enum redress_err tlog_cosignatures_at(struct tlog *log, uint64_t size, struct buf *out,
+                                      struct redress_error *err);
+
+/*
  * Keeps witness's cosignature line (one "— NAME BASE64\n" line, already
  * verified by the caller) on the checkpoint of size, replacing that
  * witness's earlier one for the size.  Its own transaction; never inside a
@@ -499,6 +506,14 @@ enum redress_err tlog_checkpoint_at(struct tlog *log, uint64_t size, struct buf 
  * log never rotated.
  */
 enum redress_err tlog_handovers_json(struct tlog *log, struct buf *out, struct redress_error *err);
+
+/*
+ * The same, as they stood when the tree had size events: the handovers at
+ * sizes up to size (what a report proved against the checkpoint of size
+ * carried when it was published, whatever rotations came later).
+ */
+enum redress_err tlog_handovers_json_at(struct tlog *log, uint64_t size, struct buf *out,
+                                        struct redress_error *err);
 
 /* The event of a rotation of the log's signing key (`keys rotate --log`). */
 #define TLOG_EV_KEY_ROTATED "log.key.rotated"

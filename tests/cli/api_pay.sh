@@ -131,6 +131,38 @@ done
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/report?program=flagship-2015&format=pdf")
 expect_eq "$STATUS" 400 "an unknown format"
 
+# A rendering edited behind the log's back -- a figure of the CSV, the HTML's event -- is refused
+# by the page (500 naming it) and named by audit verify; publishing again puts it right.
+db_sql "UPDATE reports_renderings SET body = $(db_bytes "replace($(db_text body), 'amount paid,', 'amount paid,1')") WHERE format = 'csv'" ||
+	fail "the database's shell failed"
+db_sql "UPDATE reports_renderings SET seq = seq - 1 WHERE format = 'html'" || fail "the database's shell failed"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' "http://127.0.0.1:$PORT/report?program=flagship-2015&format=csv")
+expect_eq "$STATUS" 500 "an edited CSV rendering is not served"
+expect_in "$(cat "$T/body")" "report rendering of program flagship-2015 (csv) is not what the log's report at event"
+expect_not_in "$(cat "$T/body")" "amount paid"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' "http://127.0.0.1:$PORT/report?program=flagship-2015&format=html")
+expect_eq "$STATUS" 500 "an HTML rendering naming another event is not served"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/report?program=flagship-2015&format=json")
+expect_eq "$STATUS" 200 "the JSON rendering, untouched, is served"
+expect_exit 1 rd audit verify
+expect_in "$ERR" "report rendering of program flagship-2015 (csv) is not what the log's report at event"
+expect_in "$ERR" "report rendering of program flagship-2015 (html) names event"
+# The JSON, which the reports page shows figures from: neither serves an edited one.
+db_sql "UPDATE reports_renderings SET body = $(db_bytes "replace($(db_text body), '\"registered\": ', '\"registered\": 1')") WHERE format = 'json'" ||
+	fail "the database's shell failed"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/report?program=flagship-2015&format=json")
+expect_eq "$STATUS" 500 "an edited JSON rendering is not served"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Accept-Language: en' "http://127.0.0.1:$PORT/reports")
+expect_eq "$STATUS" 200 "the reports page"
+expect_in "$(cat "$T/body")" "is not what the signed log holds, so it is not shown"
+jcall moe POST /programs/flagship-2015/reports '{"format":"csv"}'
+expect_status 201 "the monitor publishes again"
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/report?program=flagship-2015&format=html")
+expect_eq "$STATUS" 200 "the renderings are whole again"
+STATUS=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Accept-Language: en' "http://127.0.0.1:$PORT/reports")
+expect_not_in "$(cat "$T/body")" "is not what the signed log holds"
+expect_not_in "$(cat "$T/body")" "No report of this program has been published yet"
+
 stop_server
 expect_exit 0 rd audit verify
 finish

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "crypto/keydir.h"
+#include "crypto/sign.h"
 #include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
@@ -26,6 +27,7 @@
 #include "domain/programs/programs.h"
 #include "domain/reports/report_svg.h"
 #include "domain/reports/reports.h"
+#include "log/audit.h"
 #include "log/note.h"
 #include "logfix.h"
 #include "support.h"
@@ -389,7 +391,8 @@ teardown(void **state)
 {
 	struct fix *f = *state;
 
-	logfix_free(f->lf);
+	if (f->lf != NULL)
+		logfix_free(f->lf);
 	free(f);
 	return 0;
 }
@@ -546,6 +549,23 @@ render_all(struct report_published *pub, struct buf *json, struct buf *csv, stru
 	assert_int_equal(report_render_html(pub, html, &err), REDRESS_OK);
 }
 
+/* Frees two published reports and their renderings (render_all's). */
+static void
+free_two(struct report_published *a, struct report_published *b, struct buf *ja, struct buf *ca,
+         struct buf *ha, struct buf *jb, struct buf *cb, struct buf *hb)
+{
+	report_published_free(a);
+	report_published_free(b);
+	free(a);
+	free(b);
+	buf_free(ja);
+	buf_free(ca);
+	buf_free(ha);
+	buf_free(jb);
+	buf_free(cb);
+	buf_free(hb);
+}
+
 static void
 publish(struct fix *f, int k, struct report_published *pub)
 {
@@ -628,16 +648,7 @@ test_same_bytes_and_no_pseudonym(void **state)
 	assert_int_equal(b->reused, 0);
 	assert_int_equal(b->report.npledged, 1);
 	assert_string_equal(b->report.pledged[0].currency, "USD");
-	report_published_free(a);
-	report_published_free(b);
-	free(a);
-	free(b);
-	buf_free(&ja);
-	buf_free(&ca);
-	buf_free(&ha);
-	buf_free(&jb);
-	buf_free(&cb);
-	buf_free(&hb);
+	free_two(a, b, &ja, &ca, &ha, &jb, &cb, &hb);
 }
 
 /* Replaces the first occurrence of from in text (NUL-terminated, room for the change) by to. */
@@ -671,6 +682,167 @@ verify_altered(const struct buf *json, const char *vkey, const char *from, const
 	rc = report_verify(copy, strlen(copy), vkey, &v, err);
 	free(copy);
 	return rc;
+}
+
+/* Keeps pub's three renderings as the server does (api_reports.c), in a transaction of the store's. */
+static void
+keep_all(struct fix *f, const char *program, const struct report_published *pub, const struct buf *json,
+         const struct buf *csv, const struct buf *html)
+{
+	struct store *store = tlog_store(f->lf->log);
+	struct redress_error err;
+
+	assert_int_equal(store_begin(store, &err), REDRESS_OK);
+	assert_int_equal(
+	    reports_rendering_keep(store, program, "json", pub->seq, json->data, json->len, &err),
+	    REDRESS_OK);
+	assert_int_equal(reports_rendering_keep(store, program, "csv", pub->seq, csv->data, csv->len, &err),
+	                 REDRESS_OK);
+	assert_int_equal(
+	    reports_rendering_keep(store, program, "html", pub->seq, html->data, html->len, &err),
+	    REDRESS_OK);
+	assert_int_equal(store_commit(store, &err), REDRESS_OK);
+}
+
+/* Audits the kept renderings: no finding when needle is NULL, else one finding containing it. */
+static void
+renderings_audit(struct fix *f, const char *needle)
+{
+	struct audit_report *r = calloc(1, sizeof(*r));
+	struct redress_error err;
+	unsigned i, found = 0;
+
+	assert_non_null(r);
+	if (reports_renderings_audit(f->lf->log, r, &err) != REDRESS_OK)
+		fail_msg("the renderings' audit: %s", err.message);
+	for (i = 0; i < r->nfindings; i++) {
+		if (needle != NULL && strstr(r->findings[i], needle) != NULL)
+			found++;
+		else if (needle == NULL)
+			fprintf(stderr, "finding: %s\n", r->findings[i]);
+	}
+	if (needle == NULL)
+		assert_int_equal(r->nfindings, 0);
+	else if (found == 0)
+		fail_msg("no finding names '%s' (%u findings)", needle, r->nfindings);
+	free(r);
+}
+
+/* Keeps bytes as program's rendering in format at seq, behind the log's back (what SQL would write). */
+static void
+keep_one(struct fix *f, const char *format, uint64_t seq, const char *bytes, size_t len)
+{
+	struct store *store = tlog_store(f->lf->log);
+	struct redress_error err;
+
+	assert_int_equal(store_begin(store, &err), REDRESS_OK);
+	assert_int_equal(reports_rendering_keep(store, "flagship-2015", format, seq, bytes, len, &err),
+	                 REDRESS_OK);
+	assert_int_equal(store_commit(store, &err), REDRESS_OK);
+}
+
+/* Keeps format's rendering b with from replaced by to. */
+static void
+keep_edited(struct fix *f, const char *format, uint64_t seq, const struct buf *b, const char *from,
+            const char *to)
+{
+	size_t size = b->len + 256;
+	char *copy = malloc(size);
+
+	assert_non_null(copy);
+	memcpy(copy, b->data, b->len + 1);
+	assert_true(replace(copy, size, from, to));
+	keep_one(f, format, seq, copy, strlen(copy));
+	free(copy);
+}
+
+/*
+ * The renderings kept for the public page, checked by the audit against
+ * the log: as kept, clean, and still clean after more events, a witness's
+ * later cosignature and a rotation of the log's key; a figure edited in
+ * any format, a row's seq changed, one rendering put back to an older
+ * report's, a seq naming an event that is no report, and a row of a
+ * program never published are each a finding naming the rendering.
+ */
+static void
+test_renderings_audit(void **state)
+{
+	struct fix *f = *state;
+	struct report_published *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct tlog_public projection = report_feed_public(keydir_index_key(f->lf->kd));
+	struct buf ja, ca, ha, jb, cb, hb;
+	struct sign_key *next = NULL;
+	struct redress_error err;
+	char seq_text[64];
+
+	assert_non_null(a);
+	assert_non_null(b);
+	/* Version-3 events, as the server writes: the report's public part is in its JSON. */
+	tlog_set_public(f->lf->log, &projection);
+	publish(f, 3, a);
+	render_all(a, &ja, &ca, &ha);
+	publish(f, 5, b);
+	assert_true(b->seq > a->seq);
+	assert_int_equal(b->version, 3);
+	render_all(b, &jb, &cb, &hb);
+	keep_all(f, "flagship-2015", b, &jb, &cb, &hb);
+	renderings_audit(f, NULL);
+
+	/* Later events, a cosignature kept for the proof's checkpoint, a new log key: the same bytes. */
+	logfix_append(f->lf->log, 3, "later");
+	assert_int_equal(tlog_cosign_add(f->lf->log, b->proof_size, "witness.example",
+	                                 "\xe2\x80\x94 witness.example AAAA\n", &err),
+	                 REDRESS_OK);
+	assert_int_equal(sign_key_generate(&next, &err), REDRESS_OK);
+	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
+	assert_int_equal(tlog_rotate_key(f->lf->log, next, &err), REDRESS_OK);
+	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
+	renderings_audit(f, NULL);
+
+	/* A figure edited in each format. */
+	keep_edited(f, "csv", b->seq, &cb, "people,,registered,30", "people,,registered,31");
+	renderings_audit(
+	    f, "report rendering of program flagship-2015 (csv) is not what the log's report at event");
+	keep_one(f, "csv", b->seq, cb.data, cb.len);
+	keep_edited(f, "html", b->seq, &hb, ">30</td>", ">31</td>");
+	renderings_audit(f, "report rendering of program flagship-2015 (html) is not what the log's report");
+	keep_one(f, "html", b->seq, hb.data, hb.len);
+	keep_edited(f, "json", b->seq, &jb, "\"registered\": 30", "\"registered\": 31");
+	renderings_audit(f, "report rendering of program flagship-2015 (json) is not what the log's report");
+	keep_one(f, "json", b->seq, jb.data, jb.len);
+	renderings_audit(f, NULL);
+
+	/* A row's seq changed (by SQL, as anyone with the database would). */
+	sql(f, "UPDATE reports_renderings SET seq = %llu WHERE format = 'csv'", (unsigned long long)a->seq);
+	snprintf(seq_text, sizeof(seq_text), "(csv) names event %llu, its JSON rendering event %llu",
+	         (unsigned long long)a->seq, (unsigned long long)b->seq);
+	renderings_audit(f, seq_text);
+	sql(f, "UPDATE reports_renderings SET seq = %llu WHERE format = 'json'", (unsigned long long)a->seq);
+	renderings_audit(
+	    f, "report rendering of program flagship-2015 (json) is not what the log's report at event");
+	/* Every row naming an event that is no report. */
+	sql(f, "UPDATE reports_renderings SET seq = 0");
+	renderings_audit(f, "(html) names event 0, which is not a published report");
+	sql(f, "UPDATE reports_renderings SET seq = %llu", (unsigned long long)b->seq);
+	renderings_audit(f, NULL);
+
+	/* The CSV put back to the older report's (its own bytes, its own event). */
+	keep_one(f, "csv", a->seq, ca.data, ca.len);
+	renderings_audit(f, seq_text);
+	keep_one(f, "csv", b->seq, cb.data, cb.len);
+
+	/* A row of a program that was never published, copied from a real one. */
+	sql(f, "INSERT INTO reports_renderings (program, format, seq, body) SELECT 'ghost-2020', format, seq,"
+	       " body FROM reports_renderings WHERE program = 'flagship-2015' AND format = 'csv'");
+	renderings_audit(f, "report rendering of program ghost-2020 (csv) holds event");
+	sql(f, "DELETE FROM reports_renderings WHERE program = 'ghost-2020'");
+	renderings_audit(f, NULL);
+
+	free_two(a, b, &ja, &ca, &ha, &jb, &cb, &hb);
+	/* The log signs with next no more once closed: the fixture's teardown closes it first. */
+	logfix_free(f->lf);
+	f->lf = NULL;
+	sign_key_free(&next);
 }
 
 /*
@@ -846,6 +1018,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_same_bytes_and_no_pseudonym, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_csv_formula, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_renderings_audit, setup, teardown),
 	    cmocka_unit_test(test_svg),
 	};
 

@@ -212,7 +212,52 @@ enum redress_err reports_rendering_keep(struct store *store, const char *program
                                         uint64_t seq, const void *body, size_t len,
                                         struct redress_error *err);
 enum redress_err reports_rendering_get(struct store *store, const char *program, const char *format,
-                                       struct buf *out, struct redress_error *err);
+                                       uint64_t *seq_r, struct buf *out, struct redress_error *err);
+
+/*
+ * Decodes a report's body (canonical JSON, len bytes) back into its
+ * figures: r is then what report_encode gives those very bytes from
+ * (checked by encoding it again).  A body that does not read back so is
+ * REDRESS_E_INVALID.
+ */
+enum redress_err report_decode(const char *body, size_t len, struct report *r, struct redress_error *err);
+
+/*
+ * Rebuilds from the log alone the published report that report_publish
+ * gave when the event at seq was proved against the checkpoint of
+ * proof_size: the body, actor, time, salt, version and public hash of the
+ * event, its figures (report_decode), the checkpoint of proof_size as
+ * signed (without cosignatures), the key handovers at sizes up to
+ * proof_size, and the inclusion and consistency proofs.  The same bytes
+ * after more events and after key rotations.  An event that is not a
+ * published report, or a size that does not hold it, is REDRESS_E_INVALID
+ * (REDRESS_E_NOTFOUND for an event or checkpoint that does not exist).
+ */
+enum redress_err report_published_load(struct tlog *log, uint64_t seq, uint64_t proof_size,
+                                       struct report_published *pub, struct redress_error *err);
+
+/*
+ * Checks one kept rendering (program, format, its seq and its len bytes)
+ * against the log: it must be exactly what report_published_load of seq
+ * renders in that format, with the proof size, and the cosignature lines
+ * among those kept for that size, that the program's kept JSON rendering
+ * (json, json_len bytes at json_seq; NULL when there is none) names; and
+ * seq must be json_seq.  REDRESS_OK when it is; REDRESS_E_TAMPERED naming
+ * the rendering and what is wrong when not; other codes when the log
+ * could not be read.
+ */
+enum redress_err reports_rendering_check(struct tlog *log, const char *program, const char *format,
+                                         uint64_t seq, const void *body, size_t len, uint64_t json_seq,
+                                         const void *json, size_t json_len, struct redress_error *err);
+
+/*
+ * The audit of the kept renderings (`audit verify`): each is checked as
+ * above, and each that differs is a finding of report naming it.  Needs
+ * the log's public projection (the key directory) for version-3 events.
+ */
+struct audit_report;
+enum redress_err reports_renderings_audit(struct tlog *log, struct audit_report *report,
+                                          struct redress_error *err);
 
 enum redress_err report_publish(struct tlog *log, const struct actor *actor, const char *program, int k,
                                 struct report_published *pub, struct redress_error *err);

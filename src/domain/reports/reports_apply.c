@@ -28,7 +28,9 @@ static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS reports_publish
                                      /*
                                       * The renderings of each program's latest report published
                                       * through the server, for its public page (public figures
-                                      * only); a cache of what the published event says, not audited.
+                                      * only): copies of what the published event renders, no event;
+                                      * audit renders each again from the event its seq names
+                                      * (report_kept.c) and names one that differs.
                                       */
                                      "CREATE TABLE IF NOT EXISTS reports_renderings ("
                                      " program TEXT NOT NULL,"
@@ -150,9 +152,13 @@ static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
                                          " DO UPDATE SET seq = excluded.seq, body = excluded.body",
                                   .columns = ""},
     [REPORTS_Q_RENDERING_GET] = {.name = "reports.rendering.get",
-                                 .sql =
-                                     "SELECT body FROM reports_renderings WHERE program = ?1 AND format = ?2",
-                                 .columns = "b"},
+                                 .sql = "SELECT seq, body FROM reports_renderings WHERE program = ?1"
+                                        " AND format = ?2",
+                                 .columns = "ib"},
+    [REPORTS_Q_RENDERING_EACH] = {.name = "reports.rendering.each",
+                                  .sql = "SELECT program, format, seq, body FROM reports_renderings"
+                                         " ORDER BY program, format",
+                                  .columns = "ttib"},
 };
 
 const struct store_catalogue reports_catalogue = {"reports", reports_statements,
@@ -759,6 +765,66 @@ fail:
 }
 
 enum redress_err
+report_published_load(struct tlog *log, uint64_t seq, uint64_t proof_size, struct report_published *pub,
+                      struct redress_error *err)
+{
+	struct canon_doc doc;
+	struct buf bytes;
+	const char *type;
+	const struct canon_node *data;
+	struct canon c;
+	uint64_t proved;
+	enum redress_err rc;
+
+	canon_doc_init(&doc);
+	buf_init(&bytes, TLOG_EVENT_MAX);
+	pub->seq = seq;
+	pub->reused = 0;
+	if ((rc = tlog_event_bytes(log, seq, &bytes, err)) != REDRESS_OK ||
+	    (rc = canon_read(&doc, bytes.data, bytes.len, err)) != REDRESS_OK ||
+	    (rc = canon_get_string(canon_root(&doc), "type", &type, err)) != REDRESS_OK)
+		goto out;
+	if (strcmp(type, REPORTS_EV_PUBLISHED) != 0 ||
+	    (data = canon_find(canon_root(&doc), "data")) == NULL) {
+		rc = error_set(err, REDRESS_E_INVALID, "event %llu is not a published report (it is %.64s)",
+		               (unsigned long long)seq, type);
+		goto out;
+	}
+	buf_reset(&pub->body);
+	canon_init(&c, &pub->body);
+	canon_write_node(&c, data);
+	if ((rc = canon_error(&c, err)) != REDRESS_OK || (rc = event_meta(log, pub, err)) != REDRESS_OK ||
+	    (rc = report_decode(pub->body.data, pub->body.len, &pub->report, err)) != REDRESS_OK)
+		goto out;
+	if (pub->report.size != seq) {
+		rc = error_set(err, REDRESS_E_INVALID, "report event %llu says it was computed at size %llu",
+		               (unsigned long long)seq, (unsigned long long)pub->report.size);
+		goto out;
+	}
+	/* The proof as report_publish made it at proof_size: the checkpoint as signed, the handovers then. */
+	if (proof_size <= seq) {
+		rc = error_set(err, REDRESS_E_INVALID,
+		               "a proof of event %llu at size %llu, which does not hold it",
+		               (unsigned long long)seq, (unsigned long long)proof_size);
+		goto out;
+	}
+	pub->proof_size = proof_size;
+	buf_reset(&pub->proof_checkpoint);
+	buf_reset(&pub->handovers);
+	if ((rc = tlog_checkpoint_at(log, proof_size, &pub->proof_checkpoint, err)) != REDRESS_OK ||
+	    (rc = tlog_handovers_json_at(log, proof_size, &pub->handovers, err)) != REDRESS_OK ||
+	    (rc = tlog_prove_inclusion(log, seq, proof_size, &proved, pub->proof, &pub->proof_count, err)) !=
+	        REDRESS_OK ||
+	    (rc = tlog_prove_consistency(log, pub->report.size, proof_size, &proved, pub->consistency,
+	                                 &pub->consistency_count, err)) != REDRESS_OK)
+		goto out;
+out:
+	buf_free(&bytes);
+	canon_doc_free(&doc);
+	return rc;
+}
+
+enum redress_err
 reports_rendering_keep(struct store *store, const char *program, const char *format, uint64_t seq,
                        const void *body, size_t len, struct redress_error *err)
 {
@@ -773,18 +839,20 @@ reports_rendering_keep(struct store *store, const char *program, const char *for
 	return store_run(st, err);
 }
 
-/* REPORTS_Q_RENDERING_GET's row: the rendering, borrowed. */
+/* REPORTS_Q_RENDERING_GET's row: the event it renders, and the rendering, borrowed. */
 struct rendering_read {
+	int64_t seq;
 	const void *body;
 	size_t len;
 };
 
 enum redress_err
-reports_rendering_get(struct store *store, const char *program, const char *format, struct buf *out,
-                      struct redress_error *err)
+reports_rendering_get(struct store *store, const char *program, const char *format, uint64_t *seq_r,
+                      struct buf *out, struct redress_error *err)
 {
 	/* Borrowed: a rendering is as large as a report, no fixed field holds it. */
-	static const struct store_field body_field[] = {STORE_FIELD_BLOB(struct rendering_read, body, len)};
+	static const struct store_field body_field[] = {STORE_FIELD(struct rendering_read, seq),
+	                                                STORE_FIELD_BLOB(struct rendering_read, body, len)};
 	struct rendering_read row;
 	struct store_stmt *st;
 
@@ -798,6 +866,8 @@ reports_rendering_get(struct store *store, const char *program, const char *form
 		return error_set(err, REDRESS_E_NOTFOUND, "no report of %s has been published", program);
 	default: return err->code;
 	}
+	if (seq_r != NULL)
+		*seq_r = row.seq < 0 ? UINT64_MAX : (uint64_t)row.seq;
 	buf_append(out, row.body, row.len);
 	store_done(st);
 	return buf_error(out, err);
