@@ -1,9 +1,10 @@
 /*
  * registry_apply.c -- the registry's events and tables: reading each event
  * back (every field checked, unknown fields refused) and applying it.
- * Live commands (registry.c) append their event, read it back and apply it
- * through registry_replay(), as audit's replay does, so the tables are by
- * construction a function of the log.
+ * Live commands (registry.c) append their event and apply it from the
+ * very bytes appended through registry_replay() (tlog_append_apply), as
+ * audit's replay does, so the tables are by construction a function of
+ * the log.
  *
  * registry_keys is the exception, on purpose: it holds each person's data
  * key wrapped under the master key, is written by the command beside its
@@ -341,7 +342,8 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
 	return REDRESS_OK;
 }
 
-enum redress_err
+/* Inserts a registration's row, r->p.registered_seq its event, once replay has checked it. */
+static enum redress_err
 registry_person_insert(struct store *store, const struct registry_ev_person *r, struct redress_error *err)
 {
 	struct store_stmt *st;

@@ -149,19 +149,12 @@ enum redress_err registry_append_apply(struct tlog *log, const char *type, struc
                                        struct redress_error *err);
 
 /*
- * Applies one event to the tables.  Commands append their event, read it
- * back and come through here, as audit's replay does, so the tables are by
+ * Applies one event to the tables.  Every command of the module appends
+ * its event through tlog_append_apply, which comes here with the very
+ * bytes appended, as audit's replay does, so the tables are by
  * construction what the log says (the event's actor and time included).
  */
 enum redress_err registry_replay(struct store *store, const struct event *ev, struct redress_error *err);
-
-/*
- * Inserts a registration's row, r->p.registered_seq its event: what
- * replaying the event does once it has checked it, and what registry_add
- * does with the values it has just put in the event (no read-back).
- */
-enum redress_err registry_person_insert(struct store *store, const struct registry_ev_person *r,
-                                        struct redress_error *err);
 
 /* The pseudonym the next person of kind gets: the last one's number plus one. */
 enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind kind,
