@@ -126,8 +126,9 @@ enum redress_err registry_search_index_new(struct tlog *log, const struct seal_k
                                            struct redress_error *err);
 /*
  * Writes pseudonym's duplicate key (registry_dups.c): a keyed hash of her
- * whole normalised name and her birth year, under index_key; replaces her
- * earlier one.  Written at once, not deferred like the search's tokens, so
+ * whole normalised name and her birth year, under index_key.  She has
+ * none yet: she is new, or registry_search_forget() has just deleted her
+ * earlier ones (a reindex, a correction).  Written at once, not deferred like the search's tokens, so
  * that a person registered later in the same change (an import) finds her.
  */
 enum redress_err registry_dup_key_write(struct store *store, const struct seal_key *index_key,
