@@ -340,6 +340,37 @@ test_pseudonyms_in_order(void **state)
 	expect_error(registry_get(f->lf->store, "V-1", &p, &err), REDRESS_E_INVALID, &err,
 	             "a pseudonym is V-000042");
 	expect_error(registry_get(f->lf->store, "V-0000002", &p, &err), REDRESS_E_INVALID, &err, NULL);
+	/* In one change (each kind's last number kept in the change): in order per kind, then after a
+	 * rollback. */
+	{
+		static const enum registry_kind kinds[] = {
+		    REGISTRY_RELATIVE, REGISTRY_VICTIM, REGISTRY_VICTIM, REGISTRY_RELATIVE, REGISTRY_VICTIM};
+		static const char *const expect[] = {"R-000003", "V-000003", "V-000004", "R-000004",
+		                                     "V-000005"};
+		char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+		struct registry_new_person np;
+		size_t i;
+
+		for (i = 0; i < 2; i++) {
+			assert_int_equal(begin(f, &err), REDRESS_OK);
+			person(&np, REGISTRY_VICTIM, "E", "1931-01-01", NULL);
+			assert_int_equal(
+			    registry_add(f->lf->log, &caseworker, &f->keys, &np, pseudonym, &err),
+			    REDRESS_OK);
+			assert_string_equal(pseudonym, "V-000003");
+			tlog_rollback(f->lf->log);
+		}
+		assert_int_equal(begin(f, &err), REDRESS_OK);
+		for (i = 0; i < 5; i++) {
+			person(&np, kinds[i], "F", kinds[i] == REGISTRY_VICTIM ? "1931-01-01" : "1961-01-01",
+			       NULL);
+			assert_int_equal(
+			    registry_add(f->lf->log, &caseworker, &f->keys, &np, pseudonym, &err),
+			    REDRESS_OK);
+			assert_string_equal(pseudonym, expect[i]);
+		}
+		assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	}
 	logfix_audit_clean(f->lf);
 }
 

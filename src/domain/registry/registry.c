@@ -637,7 +637,8 @@ registry_add(struct tlog *log, const struct actor *actor, const struct registry_
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
 	    (rc = registry_new_person_check(p, &field, err)) != REDRESS_OK ||
 	    (rc = national_id_index(store, keys, p->identity.national_id, index, err)) != REDRESS_OK ||
-	    (rc = registry_next_pseudonym(store, p->kind, pseudonym, err)) != REDRESS_OK)
+	    (rc = registry_next_pseudonym(store, tlog_module_state(log, &registry_module), p->kind, pseudonym,
+	                                  err)) != REDRESS_OK)
 		return rc;
 	language = p->language[0] != '\0' ? p->language : "ko";
 	buf_init(&plain, SEAL_PLAIN_MAX);

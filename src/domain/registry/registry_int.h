@@ -157,9 +157,22 @@ enum redress_err registry_append_apply(struct tlog *log, const char *type, struc
  */
 enum redress_err registry_replay(struct store *store, const struct event *ev, struct redress_error *err);
 
-/* The pseudonym the next person of kind gets: the last one's number plus one. */
-enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind kind,
+/*
+ * The pseudonym the next person of kind gets: the last one's number plus
+ * one.  state is the registry's slot of the change (ev->state,
+ * tlog_module_state) or NULL (audit's replay): once a person of kind was
+ * registered in the change, her number is kept there (registry_change_last)
+ * and read instead of the table, which only replay writes.
+ */
+enum redress_err registry_next_pseudonym(struct store *store, void **state, enum registry_kind kind,
                                          char out[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err);
+
+/* The number of the last person of kind registered in the change (slot: its registry state); 0: none. */
+uint64_t registry_change_last(void **slot, enum registry_kind kind);
+
+/* Keeps number as the last person of kind registered in the change; out of memory only. */
+enum redress_err registry_change_set_last(void **slot, enum registry_kind kind, uint64_t number,
+                                          struct redress_error *err);
 
 #define REGISTRY_SEARCH_INSERT_ROWS 32
 

@@ -350,6 +350,7 @@ struct search_pending {
 	int started, stop, busy, nomem;
 	pthread_mutex_t mu;
 	pthread_cond_t work, idle;
+	uint64_t last[2];        /* registry_change_last: per kind, 0 for none */
 	struct search_job *ring; /* SEARCH_RING */
 	size_t head, count;      /* the worker's to take: ring[head], count of them */
 	size_t tail, staged;     /* this thread's: the next slot, and how many it filled since handing */
@@ -677,6 +678,27 @@ registry_search_pending_discard(void *state)
 	free(q->v);
 	free(q->who);
 	free(q);
+}
+
+uint64_t
+registry_change_last(void **slot, enum registry_kind kind)
+{
+	struct search_pending *q = *slot;
+
+	return q != NULL && (size_t)kind < sizeof(q->last) / sizeof(q->last[0]) ? q->last[kind] : 0;
+}
+
+enum redress_err
+registry_change_set_last(void **slot, enum registry_kind kind, uint64_t number, struct redress_error *err)
+{
+	struct search_pending *q;
+
+	if (*slot == NULL && (*slot = calloc(1, sizeof(struct search_pending))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory registering a person");
+	q = *slot;
+	if ((size_t)kind < sizeof(q->last) / sizeof(q->last[0]))
+		q->last[kind] = number;
+	return REDRESS_OK;
 }
 
 enum redress_err
