@@ -726,12 +726,14 @@ registry_search_index_new(struct tlog *log, const struct seal_key *index_key, co
 	if (*slot == NULL && (*slot = calloc(1, sizeof(struct search_pending))) == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
 	q = *slot;
-	if (q->index_key != NULL && q->index_key != index_key &&
-	    (rc = search_worker_drain(q, err)) == REDRESS_OK)
-		rc = registry_search_pending_flush(tlog_store(log), q, err);
-	if (rc != REDRESS_OK)
-		return rc;
-	q->index_key = index_key;
+	/* The second thread reads the key: changed only once it has done all (a first key: not started). */
+	if (q->index_key != index_key) {
+		if (q->index_key != NULL && (rc = search_worker_drain(q, err)) == REDRESS_OK)
+			rc = registry_search_pending_flush(tlog_store(log), q, err);
+		if (rc != REDRESS_OK)
+			return rc;
+		q->index_key = index_key;
+	}
 	if (q->nwho >= UINT32_MAX ||
 	    !array_room((void **)&q->who, &q->capwho, q->nwho + 1, sizeof(q->who[0])))
 		return error_set(err, REDRESS_E_NOMEM, "out of memory indexing %s for search", pseudonym);
