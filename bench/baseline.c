@@ -57,6 +57,16 @@ bench_cpu_seconds(void)
 	       (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+double
+bench_thread_cpu_seconds(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static long anon_peak_kib;
 static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
 

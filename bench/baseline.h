@@ -39,6 +39,12 @@ void bench_anon_reset(void);
  * also counts the others' turns.
  */
 double bench_cpu_seconds(void);
+/*
+ * The CPU seconds the calling thread has used: around a stage that hands
+ * work to a second thread, what the stage's own thread spent, the length
+ * of its path on an idle machine of two cores.
+ */
+double bench_thread_cpu_seconds(void);
 long bench_peak_mib(void);
 
 /* Reads every event of the log at path and hashes it as a Merkle leaf; returns the seconds. */

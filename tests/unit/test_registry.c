@@ -340,6 +340,37 @@ test_pseudonyms_in_order(void **state)
 	expect_error(registry_get(f->lf->store, "V-1", &p, &err), REDRESS_E_INVALID, &err,
 	             "a pseudonym is V-000042");
 	expect_error(registry_get(f->lf->store, "V-0000002", &p, &err), REDRESS_E_INVALID, &err, NULL);
+	/* In one change (each kind's last number kept in the change): in order per kind, then after a
+	 * rollback. */
+	{
+		static const enum registry_kind kinds[] = {
+		    REGISTRY_RELATIVE, REGISTRY_VICTIM, REGISTRY_VICTIM, REGISTRY_RELATIVE, REGISTRY_VICTIM};
+		static const char *const expect[] = {"R-000003", "V-000003", "V-000004", "R-000004",
+		                                     "V-000005"};
+		char pseudonym[REGISTRY_PSEUDONYM_MAX + 1];
+		struct registry_new_person np;
+		size_t i;
+
+		for (i = 0; i < 2; i++) {
+			assert_int_equal(begin(f, &err), REDRESS_OK);
+			person(&np, REGISTRY_VICTIM, "E", "1931-01-01", NULL);
+			assert_int_equal(
+			    registry_add(f->lf->log, &caseworker, &f->keys, &np, pseudonym, &err),
+			    REDRESS_OK);
+			assert_string_equal(pseudonym, "V-000003");
+			tlog_rollback(f->lf->log);
+		}
+		assert_int_equal(begin(f, &err), REDRESS_OK);
+		for (i = 0; i < 5; i++) {
+			person(&np, kinds[i], "F", kinds[i] == REGISTRY_VICTIM ? "1931-01-01" : "1961-01-01",
+			       NULL);
+			assert_int_equal(
+			    registry_add(f->lf->log, &caseworker, &f->keys, &np, pseudonym, &err),
+			    REDRESS_OK);
+			assert_string_equal(pseudonym, expect[i]);
+		}
+		assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	}
 	logfix_audit_clean(f->lf);
 }
 
@@ -768,6 +799,100 @@ test_search_tokens_in_one_change(void **state)
 	assert_int_equal(tokens_of(f, b), 9);
 	assert_int_equal(tokens_of(f, c), 0);
 	logfix_audit_clean(f->lf);
+}
+
+/* The search's two tables, every row in order, into out (cleared first). */
+static void
+search_rows(struct fixture *f, struct buf *out)
+{
+	static const struct store_query pairs = {
+	    "test.search_rows",
+	    "SELECT token || ' ' || pseudonym FROM registry_search ORDER BY token, pseudonym"};
+	static const struct store_query owned = {
+	    "test.search_owned_rows",
+	    "SELECT pseudonym || ' ' || tokens FROM registry_search_owned ORDER BY pseudonym, tokens"};
+	const struct store_query *const q[] = {&pairs, &owned};
+	struct redress_error err;
+	struct store_stmt *st;
+	size_t i;
+
+	buf_reset(out);
+	for (i = 0; i < 2; i++) {
+		assert_non_null(st = store_query(f->lf->store, q[i], &err));
+		while (store_step(st, &err) == STORE_ROW) {
+			buf_puts(out, store_column_text(st, 0));
+			buf_puts(out, "\n");
+		}
+		store_done(st);
+	}
+	assert_int_equal(buf_error(out, &err), REDRESS_OK);
+}
+
+/*
+ * An import of many persons in one change hashes their tokens on a second
+ * thread past the first 64: what it writes is row for row what indexing
+ * each person alone writes (a reindex); a rolled-back import of hundreds
+ * (the thread still busy) leaves no token; a person erased in the change
+ * that registered her, past the 64th, leaves none.
+ */
+static void
+test_search_tokens_second_thread(void **state)
+{
+	static const char *const names[] = {"김순자", "Kang Il-chul", "ジュン 山田", "박옥선", "Maria Lopez"};
+	char pseudonym[REGISTRY_PSEUDONYM_MAX + 1], erased[REGISTRY_PSEUDONYM_MAX + 1];
+	struct fixture *f = *state;
+	struct registry_new_person p;
+	struct redress_error err;
+	struct buf before, after;
+	uint64_t count;
+	int i;
+
+	buf_init(&before, 1 << 24);
+	buf_init(&after, 1 << 24);
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	for (i = 0; i < 300; i++) {
+		person(&p, REGISTRY_VICTIM, names[i % 5], "1927-01-01", NULL);
+		assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, pseudonym, &err),
+		                 REDRESS_OK);
+	}
+	tlog_rollback(f->lf->log);
+	search_rows(f, &before);
+	assert_int_equal(before.len, 0);
+
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	for (i = 0; i < 700; i++) {
+		char name[64], nid[32];
+
+		snprintf(name, sizeof(name), "%s %d", names[i % 5], i);
+		snprintf(nid, sizeof(nid), "SYN-270101-%07d", i);
+		person(&p, REGISTRY_VICTIM, name, "1927-01-01", nid);
+		snprintf(p.identity.phone, sizeof(p.identity.phone), "010-1234-%04d", i);
+		assert_int_equal(registry_add(f->lf->log, &caseworker, &f->keys, &p, pseudonym, &err),
+		                 REDRESS_OK);
+		if (i == 400)
+			memcpy(erased, pseudonym, sizeof(erased));
+	}
+	assert_int_equal(registry_erase(f->lf->log, &admin, erased, &err), REDRESS_OK);
+	assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	assert_string_equal(pseudonym, "V-000700");
+	assert_int_equal(tokens_of(f, "V-000001"), tokens_of(f, "V-000006"));
+	assert_true(tokens_of(f, "V-000650") > 10);
+	assert_int_equal(tokens_of(f, erased), 0);
+	search_rows(f, &before);
+
+	/* Each person indexed alone, on this thread: the same rows. */
+	assert_int_equal(begin(f, &err), REDRESS_OK);
+	assert_int_equal(registry_search_reindex(f->lf->log, &caseworker, &f->keys, &count, &err),
+	                 REDRESS_OK);
+	assert_int_equal(end(f, REDRESS_OK, &err), REDRESS_OK);
+	assert_int_equal(count, 699);
+	search_rows(f, &after);
+	assert_true(before.len > 700 * 16);
+	assert_int_equal(before.len, after.len);
+	assert_memory_equal(before.data, after.data, before.len);
+	logfix_audit_clean(f->lf);
+	buf_free(&before);
+	buf_free(&after);
 }
 
 /* The list's modules: it reads the entitlements module's table for its unpaid filter. */
@@ -1425,6 +1550,7 @@ main(void)
 	    cmocka_unit_test(test_csv_rows),
 	    cmocka_unit_test(test_relation_words),
 	    cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_search_tokens_second_thread, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_search_tokens_in_one_change, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_search_rare_and_common, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list_orders, setup_list, teardown),

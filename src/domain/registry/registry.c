@@ -629,17 +629,16 @@ registry_add(struct tlog *log, const struct actor *actor, const struct registry_
 	struct store *store = tlog_store(log);
 	struct seal_key *key = NULL;
 	struct buf plain, identity, wrapped, data;
-	struct registry_ev_person row;
 	const char *field, *language;
 	struct store_stmt *st;
 	struct canon c;
-	uint64_t seq;
 	enum redress_err rc;
 
 	if ((rc = users_require(actor, PERM_PERSONS_WRITE, err)) != REDRESS_OK ||
 	    (rc = registry_new_person_check(p, &field, err)) != REDRESS_OK ||
 	    (rc = national_id_index(store, keys, p->identity.national_id, index, err)) != REDRESS_OK ||
-	    (rc = registry_next_pseudonym(store, p->kind, pseudonym, err)) != REDRESS_OK)
+	    (rc = registry_next_pseudonym(store, tlog_module_state(log, &registry_module), p->kind, pseudonym,
+	                                  err)) != REDRESS_OK)
 		return rc;
 	language = p->language[0] != '\0' ? p->language : "ko";
 	buf_init(&plain, SEAL_PLAIN_MAX);
@@ -673,26 +672,9 @@ registry_add(struct tlog *log, const struct actor *actor, const struct registry_
 	canon_string(&c, pseudonym);
 	canon_opt_string(&c, "region", p->region);
 	canon_object_end(&c);
+	/* Her row by replay of the very bytes appended, as audit's replay writes it (tlog_append_apply). */
 	if ((rc = canon_error(&c, err)) != REDRESS_OK ||
-	    (rc = tlog_append_buf(log, REGISTRY_EV_REGISTERED, &data, &seq, err)) != REDRESS_OK)
-		goto out;
-	/*
-	 * Her row from the values just put in the event, without reading it
-	 * back: replay inserts the same through the same function, after
-	 * checking them, and audit compares the two row for row.
-	 */
-	memset(&row, 0, sizeof(row));
-	memcpy(row.p.pseudonym, pseudonym, sizeof(row.p.pseudonym));
-	row.p.kind = p->kind;
-	row.p.status = REGISTRY_ALIVE;
-	row.p.birth_year = registry_date_year(p->identity.birth_date);
-	text_copy(row.p.region, sizeof(row.p.region), p->region);
-	text_copy(row.p.language, sizeof(row.p.language), language);
-	row.p.frailty = p->frailty;
-	row.p.registered_seq = seq;
-	row.identity = identity.data;
-	row.id_index = index[0] != '\0' ? index : NULL;
-	if ((rc = registry_person_insert(store, &row, err)) != REDRESS_OK)
+	    (rc = append_apply(log, REGISTRY_EV_REGISTERED, &data, NULL, err)) != REDRESS_OK)
 		goto out;
 	if ((st = registry_stmt(store, REGISTRY_Q_KEY_INSERT, err)) == NULL) {
 		rc = err->code;

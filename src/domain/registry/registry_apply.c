@@ -1,9 +1,10 @@
 /*
  * registry_apply.c -- the registry's events and tables: reading each event
  * back (every field checked, unknown fields refused) and applying it.
- * Live commands (registry.c) append their event, read it back and apply it
- * through registry_replay(), as audit's replay does, so the tables are by
- * construction a function of the log.
+ * Live commands (registry.c) append their event and apply it from the
+ * very bytes appended through registry_replay() (tlog_append_apply), as
+ * audit's replay does, so the tables are by construction a function of
+ * the log.
  *
  * registry_keys is the exception, on purpose: it holds each person's data
  * key wrapped under the master key, is written by the command beside its
@@ -314,8 +315,8 @@ person_live(struct store *store, const char *pseudonym, struct registry_person *
 }
 
 enum redress_err
-registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[REGISTRY_PSEUDONYM_MAX + 1],
-                        struct redress_error *err)
+registry_next_pseudonym(struct store *store, void **state, enum registry_kind kind,
+                        char out[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err)
 {
 	struct store_stmt *st;
 	const char *previous;
@@ -323,6 +324,8 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
 	uint64_t last = 0;
 	enum redress_err rc;
 
+	if (state != NULL && (last = registry_change_last(state, kind)) != 0)
+		goto next;
 	if ((st = registry_stmt(store, REGISTRY_Q_PERSON_LAST, err)) == NULL)
 		return err->code;
 	store_bind_text(st, 1, registry_kind_name(kind));
@@ -334,6 +337,7 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
 	case STORE_DONE: break;
 	default: return err->code;
 	}
+next:
 	if (last >= REGISTRY_NUMBER_MAX)
 		return error_set(err, REDRESS_E_OVERFLOW, "no pseudonym is left for another %s",
 		                 registry_kind_name(kind));
@@ -341,7 +345,8 @@ registry_next_pseudonym(struct store *store, enum registry_kind kind, char out[R
 	return REDRESS_OK;
 }
 
-enum redress_err
+/* Inserts a registration's row, r->p.registered_seq its event, once replay has checked it. */
+static enum redress_err
 registry_person_insert(struct store *store, const struct registry_ev_person *r, struct redress_error *err)
 {
 	struct store_stmt *st;
@@ -370,12 +375,21 @@ replay_registered(struct store *store, const struct event *ev, struct redress_er
 	if ((rc = registry_decode_person(ev, &r, err)) != REDRESS_OK)
 		return rc;
 	/* Pseudonyms are given in order, per kind. */
-	if ((rc = registry_next_pseudonym(store, r.p.kind, expect, err)) != REDRESS_OK)
+	if ((rc = registry_next_pseudonym(store, ev->state, r.p.kind, expect, err)) != REDRESS_OK)
 		return rc;
 	if (strcmp(expect, r.p.pseudonym) != 0)
 		return error_set(err, REDRESS_E_INVALID, "pseudonym %s is out of order: the next %s is %s",
 		                 r.p.pseudonym, registry_kind_name(r.p.kind), expect);
-	return registry_person_insert(store, &r, err);
+	if ((rc = registry_person_insert(store, &r, err)) != REDRESS_OK || ev->state == NULL)
+		return rc;
+	{
+		enum registry_kind kind;
+		uint64_t number;
+
+		if ((rc = registry_pseudonym_parse(r.p.pseudonym, &kind, &number, err)) != REDRESS_OK)
+			return rc;
+		return registry_change_set_last(ev->state, kind, number, err);
+	}
 }
 
 static enum redress_err

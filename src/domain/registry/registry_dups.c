@@ -53,15 +53,9 @@ registry_dup_key_write(struct store *store, const struct seal_key *index_key, co
 {
 	char name[DUP_NAME_MAX];
 	struct romanize_forms forms;
-	struct store_stmt *st;
 	enum redress_err rc;
 	size_t i;
 
-	if ((st = registry_stmt(store, REGISTRY_Q_DUP_DELETE, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, pseudonym);
-	if ((rc = store_run(st, err)) != REDRESS_OK)
-		return rc;
 	registry_search_name_text(id->name, name, sizeof(name));
 	if (name[0] == '\0' || strlen(id->birth_date) < 4)
 		return REDRESS_OK; /* nothing to compare */

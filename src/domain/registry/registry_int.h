@@ -126,8 +126,9 @@ enum redress_err registry_search_index_new(struct tlog *log, const struct seal_k
                                            struct redress_error *err);
 /*
  * Writes pseudonym's duplicate key (registry_dups.c): a keyed hash of her
- * whole normalised name and her birth year, under index_key; replaces her
- * earlier one.  Written at once, not deferred like the search's tokens, so
+ * whole normalised name and her birth year, under index_key.  She has
+ * none yet: she is new, or registry_search_forget() has just deleted her
+ * earlier ones (a reindex, a correction).  Written at once, not deferred like the search's tokens, so
  * that a person registered later in the same change (an import) finds her.
  */
 enum redress_err registry_dup_key_write(struct store *store, const struct seal_key *index_key,
@@ -149,23 +150,29 @@ enum redress_err registry_append_apply(struct tlog *log, const char *type, struc
                                        struct redress_error *err);
 
 /*
- * Applies one event to the tables.  Commands append their event, read it
- * back and come through here, as audit's replay does, so the tables are by
+ * Applies one event to the tables.  Every command of the module appends
+ * its event through tlog_append_apply, which comes here with the very
+ * bytes appended, as audit's replay does, so the tables are by
  * construction what the log says (the event's actor and time included).
  */
 enum redress_err registry_replay(struct store *store, const struct event *ev, struct redress_error *err);
 
 /*
- * Inserts a registration's row, r->p.registered_seq its event: what
- * replaying the event does once it has checked it, and what registry_add
- * does with the values it has just put in the event (no read-back).
+ * The pseudonym the next person of kind gets: the last one's number plus
+ * one.  state is the registry's slot of the change (ev->state,
+ * tlog_module_state) or NULL (audit's replay): once a person of kind was
+ * registered in the change, her number is kept there (registry_change_last)
+ * and read instead of the table, which only replay writes.
  */
-enum redress_err registry_person_insert(struct store *store, const struct registry_ev_person *r,
-                                        struct redress_error *err);
-
-/* The pseudonym the next person of kind gets: the last one's number plus one. */
-enum redress_err registry_next_pseudonym(struct store *store, enum registry_kind kind,
+enum redress_err registry_next_pseudonym(struct store *store, void **state, enum registry_kind kind,
                                          char out[REGISTRY_PSEUDONYM_MAX + 1], struct redress_error *err);
+
+/* The number of the last person of kind registered in the change (slot: its registry state); 0: none. */
+uint64_t registry_change_last(void **slot, enum registry_kind kind);
+
+/* Keeps number as the last person of kind registered in the change; out of memory only. */
+enum redress_err registry_change_set_last(void **slot, enum registry_kind kind, uint64_t number,
+                                          struct redress_error *err);
 
 #define REGISTRY_SEARCH_INSERT_ROWS 32
 

@@ -712,32 +712,16 @@ report_publish(struct tlog *log, const struct actor *actor, const char *program,
 			return rc;
 		if ((rc = tlog_begin(log, err)) != REDRESS_OK)
 			return rc;
-		if ((rc = tlog_append_buf(log, REPORTS_EV_PUBLISHED, &pub->body, &pub->seq, err)) !=
-		    REDRESS_OK)
+		/* Its row by replay of the very bytes appended (tlog_append_apply), as audit's replay writes
+		 * it. */
+		if ((rc = tlog_append_apply(log, &reports_module, REPORTS_EV_PUBLISHED, &pub->body, &pub->seq,
+		                            err)) != REDRESS_OK)
 			goto fail;
 		if (pub->seq != pub->report.size) {
 			/* Someone else's change came between: the figures would not be at this size. */
 			rc = error_set(err, REDRESS_E_CONFLICT,
 			               "the log grew while the report was computed: publish it again");
 			goto fail;
-		}
-		{
-			struct row row;
-			struct canon_doc doc;
-
-			canon_doc_init(&doc);
-			rc = canon_read(&doc, pub->body.data, pub->body.len, err);
-			if (rc == REDRESS_OK) {
-				struct event ev = {pub->seq, REPORTS_EV_PUBLISHED, tlog_actor(log),
-				                   "",       canon_root(&doc),     0,
-				                   NULL};
-
-				if ((rc = decode(&ev, &row, err)) == REDRESS_OK)
-					rc = apply(tlog_store(log), &row, err);
-			}
-			canon_doc_free(&doc);
-			if (rc != REDRESS_OK)
-				goto fail;
 		}
 		if ((rc = tlog_commit(log, err)) != REDRESS_OK)
 			return rc;
