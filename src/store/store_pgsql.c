@@ -16,6 +16,10 @@
  * - Every statement is a named server-side prepared statement; results
  *   come back in binary (bytea as its bytes, integers as integers), and
  *   parameters go in binary where their type is bytea or bigint.
+ * - Catalogues whose every statement was prepared against the schema as it
+ *   is are recorded in the database's setting redress.prepared (their
+ *   digest and the schema's md5); a session that finds them there prepares
+ *   each statement at its first use (pg_prepared_before, pg_prepared_all).
  * - Writers are serialized as SQLite's are: store_begin() takes one
  *   transaction-scoped advisory lock, so that appends to the log are one
  *   sequence (no gap, no fork) whichever server makes them, and every
