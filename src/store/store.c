@@ -27,6 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "core/buf.h"
 #include "store/store_backend.h"
 
@@ -536,6 +538,56 @@ catalogues_listed(const struct store_catalogue *const *catalogues, const char *r
 	return 1;
 }
 
+/* Whether store_prepare prepares q at open among catalogues (a .reads of a module not there waits). */
+static int
+prepared_at_open(const struct store_catalogue *const *catalogues, const struct store_statement *q)
+{
+	return q->reads == NULL || catalogues_listed(catalogues, q->reads);
+}
+
+/* Hashes s and where it ends (NULL and "" differ). */
+static void
+digest_text(crypto_generichash_state *h, const char *s)
+{
+	static const unsigned char none = 1, end = 0;
+
+	if (s == NULL)
+		crypto_generichash_update(h, &none, 1);
+	else
+		crypto_generichash_update(h, (const unsigned char *)s, strlen(s) + 1);
+	crypto_generichash_update(h, &end, 1);
+}
+
+/*
+ * The digest, in hex, of what store_prepare prepares at open of
+ * catalogues: every module's name and every statement's name, SQL (each
+ * dialect's), declared columns and whether it waits for its first use.
+ */
+static void
+catalogues_digest(const struct store_catalogue *const *catalogues, char hex[STORE_DIGEST_HEX + 1])
+{
+	crypto_generichash_state h;
+	unsigned char d[STORE_DIGEST_HEX / 2];
+	size_t i, j;
+
+	crypto_generichash_init(&h, NULL, 0, sizeof(d));
+	for (i = 0; catalogues[i] != NULL; i++) {
+		digest_text(&h, catalogues[i]->module);
+		for (j = 0; j < catalogues[i]->count; j++) {
+			const struct store_statement *q = &catalogues[i]->statements[j];
+
+			digest_text(&h, q->name);
+			digest_text(&h, q->sql);
+			digest_text(&h, q->sql_sqlite);
+			digest_text(&h, q->sql_pgsql);
+			digest_text(&h, q->columns);
+			digest_text(&h, prepared_at_open(catalogues, q) ? "open" : "first use");
+		}
+	}
+	crypto_generichash_final(&h, d, sizeof(d));
+	sodium_bin2hex(hex, STORE_DIGEST_HEX + 1, d, sizeof(d));
+}
+
 /* Hands the backend every statement of catalogues store_prepare is about to prepare, to begin at once. */
 static enum redress_err
 prepare_ahead(struct store *store, const struct store_catalogue *const *catalogues, size_t total,
@@ -552,8 +604,7 @@ prepare_ahead(struct store *store, const struct store_catalogue *const *catalogu
 		for (j = 0; j < catalogues[i]->count; j++) {
 			const struct store_statement *q = &catalogues[i]->statements[j];
 
-			if (q->name != NULL && q->sql != NULL &&
-			    (q->reads == NULL || catalogues_listed(catalogues, q->reads)) &&
+			if (q->name != NULL && q->sql != NULL && prepared_at_open(catalogues, q) &&
 			    cache_slot(store->cache, store->slots, q)->key == NULL)
 				qs[n++] = q;
 		}
@@ -567,7 +618,9 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 {
 	struct store_stmt *cache, *st;
 	size_t total = 0, slots, i, j;
+	char digest[STORE_DIGEST_HEX + 1];
 	enum redress_err rc;
+	int before = 0;
 
 	/* The same catalogues again (a log opened on a pooled connection for each request): done. */
 	if (store->catalogues != NULL) {
@@ -595,7 +648,16 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 		store->cache = cache;
 		store->slots = slots;
 	}
-	if (store->backend->prepare_ahead != NULL &&
+	/*
+	 * The very statements were all prepared against this schema before
+	 * (PostgreSQL, where each costs the server a parse): none can fail
+	 * now, so each is prepared at its first use.
+	 */
+	if (store->backend->prepared_before != NULL) {
+		catalogues_digest(catalogues, digest);
+		before = store->backend->prepared_before(store->conn, digest);
+	}
+	if (!before && store->backend->prepare_ahead != NULL &&
 	    (rc = prepare_ahead(store, catalogues, total, err)) != REDRESS_OK)
 		return rc;
 	for (i = 0; catalogues[i] != NULL; i++)
@@ -606,7 +668,7 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 				return error_set(err, REDRESS_E_INTERNAL,
 				                 "module %s: statement %zu has no name, SQL or columns",
 				                 catalogues[i]->module, j);
-			if (q->reads != NULL && !catalogues_listed(catalogues, q->reads))
+			if (!prepared_at_open(catalogues, q) || before)
 				continue; /* the other module's tables may be missing: prepared at its first
 				             use */
 			st = cache_slot(store->cache, store->slots, q);
@@ -614,6 +676,8 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 				return error_prefix(err, "module %s, statement %s", catalogues[i]->module,
 				                    q->name);
 		}
+	if (!before && store->backend->prepared_all != NULL)
+		store->backend->prepared_all(store->conn, digest);
 	if (store->catalogues != (const struct store_catalogue **)catalogues) {
 		const struct store_catalogue **copy = calloc(i + 1, sizeof(*copy));
 
@@ -624,6 +688,16 @@ store_prepare(struct store *store, const struct store_catalogue *const *catalogu
 		store->catalogues = copy;
 	}
 	return REDRESS_OK;
+}
+
+size_t
+store_statements_prepared(const struct store *store)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < store->slots; i++)
+		n += store->cache[i].key != NULL;
+	return n;
 }
 
 struct store_stmt *

@@ -7,6 +7,9 @@
 
 #include "store/store.h"
 
+/* The hex digits of a digest of catalogues, as prepared_before and prepared_all take it. */
+#define STORE_DIGEST_HEX 32
+
 struct store_backend {
 	const char *name;
 	/* Opens a connection; returns the backend's handle in *conn_r. */
@@ -44,6 +47,16 @@ struct store_backend {
 	 * round trip to a server).  Errors are left for prepare to report.
 	 */
 	void (*prepare_ahead)(void *conn, const struct store_statement *const *qs, size_t n);
+	/*
+	 * NULL, or: 1 when the database records that every statement of the
+	 * catalogues whose digest (STORE_DIGEST_HEX hex digits) is given was
+	 * prepared against its schema as it is now; 0 when not, or when that
+	 * cannot be told.  Then store_prepare prepares each at its first use.
+	 */
+	int (*prepared_before)(void *conn, const char *digest);
+	/* NULL, or: records that every statement of digest was prepared against the schema as it is (best
+	 * effort). */
+	void (*prepared_all)(void *conn, const char *digest);
 	void (*finalize)(void *stmt);
 	/* Ends the statement's rows; clear also unbinds every parameter. */
 	void (*reset)(void *stmt, int clear);

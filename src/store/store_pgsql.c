@@ -16,6 +16,10 @@
  * - Every statement is a named server-side prepared statement; results
  *   come back in binary (bytea as its bytes, integers as integers), and
  *   parameters go in binary where their type is bytea or bigint.
+ * - Catalogues whose every statement was prepared against the schema as it
+ *   is are recorded in the database's setting redress.prepared (their
+ *   digest and the schema's md5); a session that finds them there prepares
+ *   each statement at its first use (pg_prepared_before, pg_prepared_all).
  * - Writers are serialized as SQLite's are: store_begin() takes one
  *   transaction-scoped advisory lock, so that appends to the log are one
  *   sequence (no gap, no fork) whichever server makes them, and every
@@ -1319,6 +1323,78 @@ pg_prepare_ahead(void *conn, const struct store_statement *const *qs, size_t n)
 	}
 }
 
+/*
+ * Statements prepared before (store_prepare): the database keeps, in its
+ * setting redress.prepared (ALTER DATABASE ... SET, read by every session
+ * at its start), the last PG_PREPARED_KEPT entries, each a catalogues'
+ * digest followed by the md5 of the schema they were all prepared
+ * against: the current schema's relations, their columns and types,
+ * their indexes' uniqueness and the constraints' names (ON CONFLICT ON
+ * CONSTRAINT).  A change of either is another entry: prepared again.
+ */
+#define PG_PREPARED_KEPT 8
+#define PG_SCHEMA_MD5                                                                                        \
+	"(SELECT md5(string_agg(format('%s %s %s %s %s %s', c.relname, c.relkind, a.attnum, a.attname,"      \
+	" a.atttypid, i.indisunique), ',' ORDER BY c.relname, a.attnum) || coalesce((SELECT"                 \
+	" string_agg(format('%s %s %s', conrelid, conname, contype), ',' ORDER BY conname, conrelid)"        \
+	" FROM pg_constraint WHERE connamespace = current_schema()::regnamespace), ''))"                     \
+	" FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped" \
+	" LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relnamespace = "                              \
+	"current_schema()::regnamespace)"
+
+/* Whether c is between transactions, out of pipeline mode: a statement of the backend's own may run. */
+static int
+pg_idle(const struct pg_conn *c)
+{
+	return !c->in_tx && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_IDLE &&
+	       PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF;
+}
+
+static int
+pg_prepared_before(void *conn, const char *digest)
+{
+	struct pg_conn *c = conn;
+	PGresult *res;
+	int yes;
+
+	if (!pg_idle(c))
+		return 0;
+	res = PQexecParams(
+	    c->pg,
+	    "SELECT strpos(coalesce(current_setting('redress.prepared', true), ''), $1 || " PG_SCHEMA_MD5
+	    ") > 0",
+	    1, NULL, &digest, NULL, NULL, 0);
+	yes = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	      strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return yes;
+}
+
+/*
+ * Adds digest and the schema's md5 first to redress.prepared, keeping
+ * PG_PREPARED_KEPT.  Best effort: a read-only session, a standby or a role
+ * that does not own the database changes nothing (its commands then
+ * prepare every statement at open, as before).
+ */
+static void
+pg_prepared_all(void *conn, const char *digest)
+{
+	struct pg_conn *c = conn;
+	char keep[16];
+	const char *params[2] = {digest, keep};
+
+	if (!pg_idle(c) || c->readonly)
+		return;
+	snprintf(keep, sizeof(keep), "%d", PG_PREPARED_KEPT * (STORE_DIGEST_HEX + 32 + 1) - 1);
+	PQclear(PQexecParams(c->pg,
+	                     "SELECT set_config('redress.prepared_now', left($1 || " PG_SCHEMA_MD5
+	                     " || ' ' || coalesce(current_setting('redress.prepared', true), ''), $2::int),"
+	                     " false)",
+	                     2, NULL, params, NULL, NULL, 0));
+	PQclear(PQexec(c->pg, "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET redress.prepared = %L',"
+	                      " current_database(), current_setting('redress.prepared_now')); END$$"));
+}
+
 static int pg_reads(const char *sql);
 
 static enum redress_err
@@ -1829,6 +1905,8 @@ const struct store_backend store_backend_pgsql = {
     .rollback = pg_rollback,
     .prepare = pg_prepare,
     .prepare_ahead = pg_prepare_ahead,
+    .prepared_before = pg_prepared_before,
+    .prepared_all = pg_prepared_all,
     .finalize = pg_finalize,
     .reset = pg_reset,
     .bind_int64 = pg_bind_int64,

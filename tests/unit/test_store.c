@@ -424,6 +424,60 @@ insert_typed(struct store *store, int64_t n, const char *t, const void *b, size_
 	assert_int_equal(store_run(st, &err), REDRESS_OK);
 }
 
+/*
+ * On PostgreSQL a fund whose very statements were all prepared against its
+ * schema prepares them at first use (each is a parse on the server); a
+ * typo, another statement or a schema changed behind redress's back is
+ * still found at open, naming the statement.  SQLite prepares them all.
+ */
+static void
+test_catalogue_prepared_again_only_when_changed(void **state)
+{
+	const struct store_catalogue *const good[] = {&test_catalogue, NULL};
+	const struct store_catalogue *const bad[] = {&test_catalogue, &broken_catalogue, NULL};
+	int pg = strncmp(((struct logfix *)*state)->db, "postgresql:", 11) == 0;
+	struct logfix *f = *state;
+	struct redress_error err;
+	struct store *other = NULL;
+	struct store_stmt *st;
+
+	assert_int_equal(store_exec(f->store, "CREATE TABLE rows_typed (n INTEGER, t TEXT, b BLOB)", &err),
+	                 REDRESS_OK);
+	assert_int_equal(store_open(f->db, 0, &other, &err), REDRESS_OK);
+	assert_int_equal(store_prepare(other, good, &err), REDRESS_OK);
+	assert_int_equal(store_statements_prepared(other), STORE_COUNT(test_statements));
+	store_close(&other);
+
+	/* The same statements on the same schema: none prepared at open on PostgreSQL, each at its first use.
+	 */
+	assert_int_equal(store_open(f->db, 0, &other, &err), REDRESS_OK);
+	assert_int_equal(store_prepare(other, good, &err), REDRESS_OK);
+	assert_int_equal(store_statements_prepared(other), pg ? 0 : STORE_COUNT(test_statements));
+	insert_typed(other, 1, "one", "\x01", 1);
+	assert_non_null(st = store_statement(other, &test_catalogue, TQ_GET, &err));
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_int_equal(store_column_int64(st, 0), 1);
+	store_done(st);
+	assert_int_equal(store_statements_prepared(other), pg ? 2 : STORE_COUNT(test_statements));
+	store_close(&other);
+
+	/* A typo among them, after the good ones were recorded: found at open, named. */
+	assert_int_equal(store_open(f->db, 0, &other, &err), REDRESS_OK);
+	assert_int_not_equal(store_prepare(other, bad, &err), REDRESS_OK);
+	assert_non_null(strstr(err.message, "module broken"));
+	assert_non_null(strstr(err.message, "broken.typo"));
+	store_close(&other);
+
+	/* A column dropped behind redress's back: the schema changed, so all are prepared, and the one is
+	 * named. */
+	assert_int_equal(store_exec(f->store, "ALTER TABLE rows_typed DROP COLUMN t", &err), REDRESS_OK);
+	assert_int_equal(store_open(f->db, 0, &other, &err), REDRESS_OK);
+	assert_int_not_equal(store_prepare(other, good, &err), REDRESS_OK);
+	assert_non_null(strstr(err.message, "module test"));
+	assert_non_null(strstr(err.message, "test.row.insert"));
+	store_close(&other);
+}
+
 static void
 test_catalogue_prepared_and_read_by_type(void **state)
 {
@@ -911,6 +965,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_scrub_lets_writers_through, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deferred_writes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_and_read_by_type, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_catalogue_prepared_again_only_when_changed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reader_narrow_types_and_each, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_reads_another_module, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_catalogue_columns_counted, setup, teardown),
