@@ -477,7 +477,7 @@ canon_write_node(struct canon *c, const struct canon_node *n)
 	case CANON_OBJECT:
 		canon_object_begin(c);
 		for (m = canon_first(n); m < canon_end(n); m = canon_next(m)) {
-			canon_key(c, m->key);
+			canon_key_read(c, m->key);
 			canon_write_node(c, m);
 		}
 		canon_object_end(c);
@@ -488,7 +488,7 @@ canon_write_node(struct canon *c, const struct canon_node *n)
 			canon_write_node(c, m);
 		canon_array_end(c);
 		break;
-	case CANON_STRING: canon_string(c, n->str); break;
+	case CANON_STRING: canon_string_read(c, n->str); break;
 	case CANON_INT: canon_int(c, n->num); break;
 	case CANON_BOOL: canon_bool(c, (int)n->num); break;
 	case CANON_NULL: canon_null(c); break;

@@ -330,13 +330,13 @@ scrub_write(const struct seal_key *key, struct canon *c, const struct canon_node
 			commit_text(key, n->str, commit_prefix(n->str), text);
 			canon_string(c, text);
 		} else {
-			canon_string(c, n->str);
+			canon_string_read(c, n->str);
 		}
 		break;
 	case CANON_OBJECT:
 		canon_object_begin(c);
 		for (m = canon_first(n); m < canon_end(n); m = canon_next(m)) {
-			canon_key(c, m->key);
+			canon_key_read(c, m->key);
 			scrub_write(key, c, m, m->key);
 		}
 		canon_object_end(c);
@@ -506,7 +506,7 @@ feed_project_read(const struct seal_key *key, const struct canon_node *ev, struc
 			canon_key(&c, over[next].name);
 			canon_string(&c, over[next].text);
 		}
-		canon_key(&c, m->key);
+		canon_key_read(&c, m->key);
 		if (next < n && strcmp(over[next].name, m->key) == 0)
 			canon_string(&c, over[next++].text);
 		else if (scrub)
@@ -526,7 +526,7 @@ feed_project_read(const struct seal_key *key, const struct canon_node *ev, struc
 	canon_key(&c, "seq");
 	canon_int(&c, seq->num);
 	canon_key(&c, "type");
-	canon_string(&c, type);
+	canon_string_read(&c, type);
 	canon_key(&c, "v");
 	canon_int(&c, 3);
 	canon_object_end(&c);
