@@ -478,6 +478,66 @@ test_writer_key_order(void **state)
 	buf_free(&b);
 }
 
+/*
+ * canon_key_read and canon_string_read (for a read document's text) write
+ * the same bytes as canon_key and canon_string, and still refuse keys out
+ * of order, a duplicate, an empty key and a key outside an object.
+ */
+static void
+test_writer_read_text(void **state)
+{
+	struct canon c;
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, TEST_BUF_MAX);
+	canon_init(&c, &b);
+	canon_object_begin(&c);
+	canon_key_read(&c, "a\"b");
+	canon_string_read(&c, "x\n\x01\xea\xb0\x80");
+	canon_key(&c, "b");
+	canon_string(&c, "y");
+	canon_key_read(&c, "c");
+	canon_string_read(&c, "");
+	canon_object_end(&c);
+	assert_written(&c, &b, "{\"a\\\"b\":\"x\\n\\u0001\xea\xb0\x80\",\"b\":\"y\",\"c\":\"\"}");
+
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_object_begin(&c);
+	canon_key(&c, "b");
+	canon_int(&c, 1);
+	canon_key_read(&c, "a");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_object_begin(&c);
+	canon_key_read(&c, "a");
+	canon_int(&c, 1);
+	canon_key_read(&c, "a");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_object_begin(&c);
+	canon_key_read(&c, "");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_key_read(&c, "a");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+
+	/* A second top-level value is refused as canon_string refuses it. */
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_string_read(&c, "one");
+	canon_string_read(&c, "two");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+	buf_free(&b);
+}
+
 static void
 test_writer_misuse(void **state)
 {
@@ -1874,6 +1934,7 @@ main(void)
 	    cmocka_unit_test(test_writer_top_level_and_raw),
 	    cmocka_unit_test(test_writer_one_value),
 	    cmocka_unit_test(test_writer_key_order),
+	    cmocka_unit_test(test_writer_read_text),
 	    cmocka_unit_test(test_writer_misuse),
 	    cmocka_unit_test(test_writer_depth),
 	    cmocka_unit_test(test_writer_buffer_limit),
