@@ -538,6 +538,41 @@ test_writer_read_text(void **state)
 	buf_free(&b);
 }
 
+/*
+ * canon_find stops at the first name past the one asked (the members are
+ * sorted): every member is found, and names before, between, after and
+ * sharing a prefix with them are not.
+ */
+static void
+test_find_sorted(void **state)
+{
+	static const char text[] = "{\"B\":0,\"a\":1,\"ab\":2,\"abc\":3,\"b\":4,\"ba\":5,\"z\":6}";
+	static const char *const present[] = {"B", "a", "ab", "abc", "b", "ba", "z"};
+	static const char *const absent[] = {"A",  "C", "Z", "_",  "aa", "abd",  "abcd", "ac",
+	                                     "bb", "c", "y", "za", "zz", "\x7f", ""};
+	struct redress_error err;
+	struct canon_doc doc;
+	const struct canon_node *root, *m;
+	size_t i;
+
+	(void)state;
+	canon_doc_init(&doc);
+	assert_int_equal(canon_read(&doc, text, strlen(text), &err), REDRESS_OK);
+	root = canon_root(&doc);
+	for (i = 0; i < sizeof(present) / sizeof(present[0]); i++) {
+		m = canon_find(root, present[i]);
+		if (m == NULL)
+			fail_msg("canon_find did not find '%s'", present[i]);
+		assert_string_equal(m->key, present[i]);
+		assert_true(m->num == (int64_t)i);
+	}
+	for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+		if (canon_find(root, absent[i]) != NULL)
+			fail_msg("canon_find found '%s', which is not there", absent[i]);
+	assert_null(canon_find(canon_find(root, "a"), "a")); /* not an object */
+	canon_doc_free(&doc);
+}
+
 static void
 test_writer_misuse(void **state)
 {
@@ -1935,6 +1970,7 @@ main(void)
 	    cmocka_unit_test(test_writer_one_value),
 	    cmocka_unit_test(test_writer_key_order),
 	    cmocka_unit_test(test_writer_read_text),
+	    cmocka_unit_test(test_find_sorted),
 	    cmocka_unit_test(test_writer_misuse),
 	    cmocka_unit_test(test_writer_depth),
 	    cmocka_unit_test(test_writer_buffer_limit),
