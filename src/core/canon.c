@@ -141,8 +141,9 @@ canon_key_ascii(const char *key)
 	return 1;
 }
 
-void
-canon_key(struct canon *c, const char *key)
+/* canon_key, with the check that key is ASCII left to the caller (ascii_known). */
+static void
+canon_key_checked(struct canon *c, const char *key, int ascii_known)
 {
 	size_t len = strlen(key);
 
@@ -152,7 +153,7 @@ canon_key(struct canon *c, const char *key)
 	 * first is still set after a key only when that key got no value.  Keys
 	 * are ASCII so that byte order is the UTF-16 order RFC 8785 sorts by.
 	 */
-	if (c->depth == 0 || len == 0 || len >= CANON_KEY_MAX || !canon_key_ascii(key) ||
+	if (c->depth == 0 || len == 0 || len >= CANON_KEY_MAX || (!ascii_known && !canon_key_ascii(key)) ||
 	    (c->first[c->depth] && c->last_key[c->depth][0] != '\0') ||
 	    (!c->first[c->depth] && strcmp(c->last_key[c->depth], key) >= 0)) {
 		c->failed = REDRESS_E_INTERNAL;
@@ -172,11 +173,34 @@ canon_key(struct canon *c, const char *key)
 	c->first[c->depth] = 1;
 }
 
+void
+canon_key(struct canon *c, const char *key)
+{
+	canon_key_checked(c, key, 0);
+}
+
+void
+canon_key_read(struct canon *c, const char *key)
+{
+	canon_key_checked(c, key, 1);
+}
+
 /* After a value, the next member of the same container needs a comma. */
 static void
 canon_value_done(struct canon *c)
 {
 	c->first[c->depth] = 0;
+}
+
+void
+canon_string_read(struct canon *c, const char *s)
+{
+	if (c->failed != REDRESS_OK)
+		return;
+	if (!canon_separate(c))
+		return;
+	canon_quote(c->out, s);
+	canon_value_done(c);
 }
 
 void
@@ -189,10 +213,7 @@ canon_string(struct canon *c, const char *s)
 		c->failed = REDRESS_E_INVALID;
 		return;
 	}
-	if (!canon_separate(c))
-		return;
-	canon_quote(c->out, s);
-	canon_value_done(c);
+	canon_string_read(c, s);
 }
 
 void

@@ -52,6 +52,13 @@ void canon_string(struct canon *c, const char *s);
 void canon_int(struct canon *c, int64_t v);
 void canon_bool(struct canon *c, int v);
 void canon_null(struct canon *c);
+/*
+ * canon_key and canon_string for text canon_read gave (a node's key or
+ * str), which it already found ASCII and valid UTF-8: the same bytes,
+ * without checking that again.  Order, depth and size are still checked.
+ */
+void canon_key_read(struct canon *c, const char *key);
+void canon_string_read(struct canon *c, const char *s);
 /* Writes bytes that are already one canonical value. */
 void canon_raw(struct canon *c, const char *bytes, size_t len);
 

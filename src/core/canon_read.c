@@ -343,12 +343,27 @@ const struct canon_node *
 canon_find(const struct canon_node *obj, const char *key)
 {
 	const struct canon_node *c;
+	unsigned char k0 = (unsigned char)key[0], c0;
+	int cmp;
 
 	if (obj == NULL || obj->type != CANON_OBJECT)
 		return NULL;
-	for (c = canon_first(obj); c < canon_end(obj); c = canon_next(c))
-		if (strcmp(c->key, key) == 0)
+	/*
+	 * The members are in ascending byte order (canon_read refuses any
+	 * other): the walk stops at the first name past key, and compares
+	 * whole names only where the first bytes agree.
+	 */
+	for (c = canon_first(obj); c < canon_end(obj); c = canon_next(c)) {
+		if ((c0 = (unsigned char)c->key[0]) != k0) {
+			if (c0 > k0)
+				return NULL;
+			continue;
+		}
+		if ((cmp = strcmp(c->key, key)) == 0)
 			return c;
+		if (cmp > 0)
+			return NULL;
+	}
 	return NULL;
 }
 
@@ -477,7 +492,7 @@ canon_write_node(struct canon *c, const struct canon_node *n)
 	case CANON_OBJECT:
 		canon_object_begin(c);
 		for (m = canon_first(n); m < canon_end(n); m = canon_next(m)) {
-			canon_key(c, m->key);
+			canon_key_read(c, m->key);
 			canon_write_node(c, m);
 		}
 		canon_object_end(c);
@@ -488,7 +503,7 @@ canon_write_node(struct canon *c, const struct canon_node *n)
 			canon_write_node(c, m);
 		canon_array_end(c);
 		break;
-	case CANON_STRING: canon_string(c, n->str); break;
+	case CANON_STRING: canon_string_read(c, n->str); break;
 	case CANON_INT: canon_int(c, n->num); break;
 	case CANON_BOOL: canon_bool(c, (int)n->num); break;
 	case CANON_NULL: canon_null(c); break;

@@ -69,6 +69,9 @@ struct tlog {
 	struct tlog_public pub;       /* the projection to public parts; project NULL: none (version 2) */
 	int v2_checked;               /* without pub: the log's latest event was found older than 3 */
 	struct buf public_part;       /* reused for each version-3 event's public part */
+	/* The event tlog_append last read for its leaf (pub.project_read); event_read: it holds it. */
+	struct canon_doc event_doc;
+	int event_read;
 };
 
 /*
@@ -471,6 +474,7 @@ tlog_init(struct tlog **log_r, struct store *store, const struct sign_key *key,
 	log->modules = modules;
 	buf_init(&log->event, TLOG_EVENT_MAX);
 	buf_init(&log->public_part, TLOG_EVENT_MAX + 1024);
+	canon_doc_init(&log->event_doc);
 	buf_init(&log->head, 8192);
 	memcpy(log->actor, "unknown", sizeof("unknown"));
 	*log_r = log;
@@ -818,6 +822,7 @@ tlog_close(struct tlog **log)
 	high_water_stop(*log);
 	buf_free(&(*log)->event);
 	buf_free(&(*log)->public_part);
+	canon_doc_free(&(*log)->event_doc);
 	buf_free(&(*log)->head);
 	free((*log)->high_water);
 	free(*log);
@@ -1161,6 +1166,34 @@ version_kept(struct tlog *log, uint64_t seq, struct redress_error *err)
 	return rc;
 }
 
+/*
+ * The leaf of the event just encoded (log->event), as tlog_event_leaf
+ * makes it.  With pub.project_read the event is read once, here, and kept
+ * in log->event_doc for tlog_append_apply's replay; bytes that do not read
+ * go to project, which names what is wrong as it always did.
+ */
+static enum redress_err
+append_leaf(struct tlog *log, uint8_t leaf_r[MERKLE_HASH_SIZE], struct redress_error *err)
+{
+	uint8_t hash[MERKLE_HASH_SIZE];
+	struct redress_error why;
+	enum redress_err rc;
+
+	log->event_read = 0;
+	if (log->pub.project_read == NULL || tlog_event_version(log->event.data, log->event.len) != 3 ||
+	    canon_read(&log->event_doc, log->event.data, log->event.len, &why) != REDRESS_OK)
+		return tlog_event_leaf(log, log->event.data, log->event.len, leaf_r, err);
+	buf_reset(&log->public_part);
+	if ((rc = log->pub.project_read(log->pub.ctx, canon_root(&log->event_doc), &log->public_part, err)) !=
+	        REDRESS_OK ||
+	    (rc = buf_error(&log->public_part, err)) != REDRESS_OK)
+		return rc;
+	hash_sha256(log->public_part.data, log->public_part.len, hash);
+	tlog_leaf_v3(hash, log->event.data, log->event.len, leaf_r);
+	log->event_read = 1;
+	return REDRESS_OK;
+}
+
 enum redress_err
 tlog_append(struct tlog *log, const char *type, const char *data, size_t data_len, uint64_t *seq_r,
             struct redress_error *err)
@@ -1194,7 +1227,7 @@ tlog_append(struct tlog *log, const char *type, const char *data, size_t data_le
 	                                    log->actor, at, data, data_len, salt, seq, type, err)) !=
 	    REDRESS_OK)
 		return rc;
-	if ((rc = tlog_event_leaf(log, log->event.data, log->event.len, leaf, err)) != REDRESS_OK)
+	if ((rc = append_leaf(log, leaf, err)) != REDRESS_OK)
 		return rc;
 	if ((st = q(log->store, TLOG_Q_EVENT_INSERT, err)) == NULL)
 		return err->code;
@@ -1226,7 +1259,6 @@ enum redress_err
 tlog_append_apply(struct tlog *log, const struct event_module *module, const char *type,
                   const struct buf *data, uint64_t *seq_r, struct redress_error *err)
 {
-	struct canon_doc doc;
 	struct event ev;
 	enum redress_err rc;
 
@@ -1236,17 +1268,27 @@ tlog_append_apply(struct tlog *log, const struct event_module *module, const cha
 	memset(&ev, 0, sizeof(ev));
 	if ((rc = tlog_append_buf(log, type, data, &ev.seq, err)) != REDRESS_OK)
 		return rc;
-	canon_doc_init(&doc);
-	if ((rc = canon_read(&doc, data->data, data->len, err)) == REDRESS_OK) {
+	/*
+	 * The data as the leaf read it (the same bytes, so the same tree, whose
+	 * root only has the key "data"), else read here; the document is the
+	 * log's, reused.  A replay appends nothing, so nothing reads over it.
+	 */
+	if (log->event_read)
+		ev.data = canon_find(canon_root(&log->event_doc), "data");
+	else if ((rc = canon_read(&log->event_doc, data->data, data->len, err)) == REDRESS_OK)
+		ev.data = canon_root(&log->event_doc);
+	log->event_read = 0;
+	if (rc == REDRESS_OK && ev.data == NULL)
+		rc = error_set(err, REDRESS_E_INTERNAL, "event %llu read without its data",
+		               (unsigned long long)ev.seq);
+	if (rc == REDRESS_OK) {
 		ev.type = type;
 		ev.actor = log->actor;
 		ev.at = log->last_at;
-		ev.data = canon_root(&doc);
 		ev.version = log->pub.project != NULL ? TLOG_VERSION : 2;
 		ev.state = tlog_module_state(log, module);
 		rc = module->replay(log->store, &ev, err);
 	}
-	canon_doc_free(&doc);
 	if (rc == REDRESS_OK && seq_r != NULL)
 		*seq_r = ev.seq;
 	return rc;

@@ -156,6 +156,14 @@ struct tlog_public {
 	enum redress_err (*project)(const void *ctx, const char *event, size_t len, struct buf *out,
 	                            struct redress_error *err);
 	const void *ctx; /* owned by the caller; must outlive the log */
+	/*
+	 * Optional: the same projection of an event already read (canon_read
+	 * of the same bytes, its root), to the same bytes.  tlog_append reads
+	 * each event once, and tlog_append_apply replays its data from that
+	 * read; NULL: project reads the bytes itself.
+	 */
+	enum redress_err (*project_read)(const void *ctx, const struct canon_node *event, struct buf *out,
+	                                 struct redress_error *err);
 };
 
 /* The log's own statements (tlog_catalogue), by id. */

@@ -478,6 +478,101 @@ test_writer_key_order(void **state)
 	buf_free(&b);
 }
 
+/*
+ * canon_key_read and canon_string_read (for a read document's text) write
+ * the same bytes as canon_key and canon_string, and still refuse keys out
+ * of order, a duplicate, an empty key and a key outside an object.
+ */
+static void
+test_writer_read_text(void **state)
+{
+	struct canon c;
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, TEST_BUF_MAX);
+	canon_init(&c, &b);
+	canon_object_begin(&c);
+	canon_key_read(&c, "a\"b");
+	canon_string_read(&c, "x\n\x01\xea\xb0\x80");
+	canon_key(&c, "b");
+	canon_string(&c, "y");
+	canon_key_read(&c, "c");
+	canon_string_read(&c, "");
+	canon_object_end(&c);
+	assert_written(&c, &b, "{\"a\\\"b\":\"x\\n\\u0001\xea\xb0\x80\",\"b\":\"y\",\"c\":\"\"}");
+
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_object_begin(&c);
+	canon_key(&c, "b");
+	canon_int(&c, 1);
+	canon_key_read(&c, "a");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_object_begin(&c);
+	canon_key_read(&c, "a");
+	canon_int(&c, 1);
+	canon_key_read(&c, "a");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_object_begin(&c);
+	canon_key_read(&c, "");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_key_read(&c, "a");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+
+	/* A second top-level value is refused as canon_string refuses it. */
+	buf_reset(&b);
+	canon_init(&c, &b);
+	canon_string_read(&c, "one");
+	canon_string_read(&c, "two");
+	assert_writer_failed(&c, REDRESS_E_INTERNAL, "out of order");
+	buf_free(&b);
+}
+
+/*
+ * canon_find stops at the first name past the one asked (the members are
+ * sorted): every member is found, and names before, between, after and
+ * sharing a prefix with them are not.
+ */
+static void
+test_find_sorted(void **state)
+{
+	static const char text[] = "{\"B\":0,\"a\":1,\"ab\":2,\"abc\":3,\"b\":4,\"ba\":5,\"z\":6}";
+	static const char *const present[] = {"B", "a", "ab", "abc", "b", "ba", "z"};
+	static const char *const absent[] = {"A",  "C", "Z", "_",  "aa", "abd",  "abcd", "ac",
+	                                     "bb", "c", "y", "za", "zz", "\x7f", ""};
+	struct redress_error err;
+	struct canon_doc doc;
+	const struct canon_node *root, *m;
+	size_t i;
+
+	(void)state;
+	canon_doc_init(&doc);
+	assert_int_equal(canon_read(&doc, text, strlen(text), &err), REDRESS_OK);
+	root = canon_root(&doc);
+	for (i = 0; i < sizeof(present) / sizeof(present[0]); i++) {
+		m = canon_find(root, present[i]);
+		if (m == NULL)
+			fail_msg("canon_find did not find '%s'", present[i]);
+		assert_string_equal(m->key, present[i]);
+		assert_true(m->num == (int64_t)i);
+	}
+	for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+		if (canon_find(root, absent[i]) != NULL)
+			fail_msg("canon_find found '%s', which is not there", absent[i]);
+	assert_null(canon_find(canon_find(root, "a"), "a")); /* not an object */
+	canon_doc_free(&doc);
+}
+
 static void
 test_writer_misuse(void **state)
 {
@@ -1874,6 +1969,8 @@ main(void)
 	    cmocka_unit_test(test_writer_top_level_and_raw),
 	    cmocka_unit_test(test_writer_one_value),
 	    cmocka_unit_test(test_writer_key_order),
+	    cmocka_unit_test(test_writer_read_text),
+	    cmocka_unit_test(test_find_sorted),
 	    cmocka_unit_test(test_writer_misuse),
 	    cmocka_unit_test(test_writer_depth),
 	    cmocka_unit_test(test_writer_buffer_limit),

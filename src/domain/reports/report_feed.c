@@ -54,13 +54,14 @@
 #define FEED_DOMAIN     "redress-feed-1\n"
 #define FEED_COMMIT_HEX 32
 
-/* Keys whose string values identify someone or something of someone's. */
-static const char *const feed_committed[] = {
-    "pseudonym", "victim", "relative", "beneficiary", "claimant", "from",   "holder",
-    "iban",      "bic",    "account",  "identity",    "id_index", "method", "witness",
-    "summary",   "reason", "password", "secret",      "hash",     "name",   NULL,
-};
-
+/*
+ * Keys whose string values identify someone or something of someone's:
+ * pseudonym victim relative beneficiary claimant from holder iban bic
+ * account identity id_index method witness summary reason password secret
+ * hash name, and categories.  committed_key looks them up by first letter
+ * (every string member of every event asks).
+ */
+#define KEY_IS(k, lit) (strcmp((k), (lit)) == 0)
 /* Event types whose data is public as it is: the program's rules, pledges, reports. */
 static int
 feed_public_type(const char *type)
@@ -72,13 +73,23 @@ feed_public_type(const char *type)
 static int
 committed_key(const char *key)
 {
-	size_t i;
-
-	for (i = 0; feed_committed[i] != NULL; i++)
-		if (strcmp(feed_committed[i], key) == 0)
-			return 1;
+	switch (key[0]) {
+	case 'a': return KEY_IS(key, "account");
+	case 'b': return KEY_IS(key, "beneficiary") || KEY_IS(key, "bic");
 	/* A person's vulnerability categories (registry.vulnerability.recorded): no figure counts them. */
-	return strcmp(key, "categories") == 0;
+	case 'c': return KEY_IS(key, "claimant") || KEY_IS(key, "categories");
+	case 'f': return KEY_IS(key, "from");
+	case 'h': return KEY_IS(key, "holder") || KEY_IS(key, "hash");
+	case 'i': return KEY_IS(key, "iban") || KEY_IS(key, "identity") || KEY_IS(key, "id_index");
+	case 'm': return KEY_IS(key, "method");
+	case 'n': return KEY_IS(key, "name");
+	case 'p': return KEY_IS(key, "pseudonym") || KEY_IS(key, "password");
+	case 'r': return KEY_IS(key, "relative") || KEY_IS(key, "reason");
+	case 's': return KEY_IS(key, "summary") || KEY_IS(key, "secret");
+	case 'v': return KEY_IS(key, "victim");
+	case 'w': return KEY_IS(key, "witness");
+	default: return 0;
+	}
 }
 
 /* Whether s holds a pseudonym (V-123456, R-123456) anywhere: an account code or a reference naming one. */
@@ -319,13 +330,13 @@ scrub_write(const struct seal_key *key, struct canon *c, const struct canon_node
 			commit_text(key, n->str, commit_prefix(n->str), text);
 			canon_string(c, text);
 		} else {
-			canon_string(c, n->str);
+			canon_string_read(c, n->str);
 		}
 		break;
 	case CANON_OBJECT:
 		canon_object_begin(c);
 		for (m = canon_first(n); m < canon_end(n); m = canon_next(m)) {
-			canon_key(c, m->key);
+			canon_key_read(c, m->key);
 			scrub_write(key, c, m, m->key);
 		}
 		canon_object_end(c);
@@ -411,36 +422,28 @@ field_commit_node(const struct seal_key *key, const uint8_t fsalt[HASH_KEYED256_
  * event; out may then hold a part of the answer.
  */
 static enum redress_err
-feed_project(const struct seal_key *key, const char *event, size_t len, struct buf *out,
-             uint8_t fsalts[FEED_WITHHOLDABLE][HASH_KEYED256_SIZE], int present[FEED_WITHHOLDABLE],
-             struct redress_error *err)
+feed_project_read(const struct seal_key *key, const struct canon_node *ev, struct buf *out,
+                  uint8_t fsalts[FEED_WITHHOLDABLE][HASH_KEYED256_SIZE], int present[FEED_WITHHOLDABLE],
+                  struct redress_error *err)
 {
 	struct {
 		const char *name;
 		char text[FIELD_TEXT_SIZE];
 	} over[FEED_WITHHOLDABLE], tmp;
-	const struct canon_node *ev, *data, *seq, *m;
+	const struct canon_node *data, *seq, *m;
 	const char *type, *at, *actor;
 	uint8_t salt[TLOG_SALT_SIZE + 3], fs[HASH_KEYED256_SIZE];
 	char text[COMMIT_TEXT_SIZE], day[11];
-	struct redress_error why;
-	struct canon_doc doc;
 	struct buf scratch;
 	struct canon c;
 	size_t i, j, n = 0, next = 0;
 	int scrub;
 	enum redress_err rc;
 
-	canon_doc_init(&doc);
+	/* Allocates only for an event with a withholdable field. */
 	buf_init(&scratch, FIELD_VALUE_MAX);
 	if (present != NULL)
 		memset(present, 0, sizeof(int) * FEED_WITHHOLDABLE);
-	if (canon_read(&doc, event, len, &why) != REDRESS_OK) {
-		rc = error_set(err, REDRESS_E_TAMPERED, "an event that is not canonical JSON (%s)",
-		               why.message);
-		goto out;
-	}
-	ev = canon_root(&doc);
 	type = member_string(ev, "type");
 	at = member_string(ev, "at");
 	actor = member_string(ev, "actor");
@@ -503,7 +506,7 @@ feed_project(const struct seal_key *key, const char *event, size_t len, struct b
 			canon_key(&c, over[next].name);
 			canon_string(&c, over[next].text);
 		}
-		canon_key(&c, m->key);
+		canon_key_read(&c, m->key);
 		if (next < n && strcmp(over[next].name, m->key) == 0)
 			canon_string(&c, over[next++].text);
 		else if (scrub)
@@ -523,7 +526,7 @@ feed_project(const struct seal_key *key, const char *event, size_t len, struct b
 	canon_key(&c, "seq");
 	canon_int(&c, seq->num);
 	canon_key(&c, "type");
-	canon_string(&c, type);
+	canon_string_read(&c, type);
 	canon_key(&c, "v");
 	canon_int(&c, 3);
 	canon_object_end(&c);
@@ -533,8 +536,29 @@ out:
 	crypto_wipe(salt, sizeof(salt));
 	crypto_wipe(fs, sizeof(fs));
 	crypto_wipe(&over, sizeof(over));
-	canon_doc_free(&doc);
 	buf_free(&scratch);
+	return rc;
+}
+
+/* feed_project_read of the event's len canonical bytes, read here. */
+static enum redress_err
+feed_project(const struct seal_key *key, const char *event, size_t len, struct buf *out,
+             uint8_t fsalts[FEED_WITHHOLDABLE][HASH_KEYED256_SIZE], int present[FEED_WITHHOLDABLE],
+             struct redress_error *err)
+{
+	struct redress_error why;
+	struct canon_doc doc;
+	enum redress_err rc;
+
+	canon_doc_init(&doc);
+	if (present != NULL)
+		memset(present, 0, sizeof(int) * FEED_WITHHOLDABLE);
+	if (canon_read(&doc, event, len, &why) != REDRESS_OK)
+		rc = error_set(err, REDRESS_E_TAMPERED, "an event that is not canonical JSON (%s)",
+		               why.message);
+	else
+		rc = feed_project_read(key, canon_root(&doc), out, fsalts, present, err);
+	canon_doc_free(&doc);
 	return rc;
 }
 
@@ -545,10 +569,17 @@ report_feed_project(const void *ctx, const char *event, size_t len, struct buf *
 	return feed_project(ctx, event, len, out, NULL, NULL, err);
 }
 
+enum redress_err
+report_feed_project_read(const void *ctx, const struct canon_node *event, struct buf *out,
+                         struct redress_error *err)
+{
+	return feed_project_read(ctx, event, out, NULL, NULL, err);
+}
+
 struct tlog_public
 report_feed_public(const struct seal_key *index_key)
 {
-	struct tlog_public pub = {report_feed_project, index_key};
+	struct tlog_public pub = {report_feed_project, index_key, report_feed_project_read};
 
 	return pub;
 }

@@ -317,6 +317,9 @@ enum redress_err report_feed_write(struct tlog *log, const struct seal_key *inde
  */
 enum redress_err report_feed_project(const void *ctx, const char *event, size_t len, struct buf *out,
                                      struct redress_error *err);
+/* The same of the event already read (canon_read of its bytes; its root): the same bytes out. */
+enum redress_err report_feed_project_read(const void *ctx, const struct canon_node *event, struct buf *out,
+                                          struct redress_error *err);
 
 /* The projection above as a log takes it, for index_key (which must outlive the log). */
 struct tlog_public report_feed_public(const struct seal_key *index_key);
