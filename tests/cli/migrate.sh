@@ -43,10 +43,10 @@ expect_exit 0 rd migrate
 expect_in "$OUT" "migrated the schema from version 1 to 19"
 expect_eq "$(sqlite3 "$DB" "SELECT account || ':' || step FROM users_totp_steps")" "ada:12345" \
 	"the TOTP step kept, in the users module's table"
-# Moved to the reports module's reports_renderings (migration 3), then dropped with it (migration 18):
+# Moved to the reports module's reports_renderings, then dropped (migration 18, to schema 19):
 # the public report page renders the log's latest report event and keeps nothing.
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name IN ('http_reports', 'reports_renderings')")" 0 \
-	"the kept report renderings after migrating (migration 18)"
+	"the kept report renderings after migrating (migration 18, to schema 19)"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name LIKE 'http_%'")" 0 \
 	"the server's own tables left after the migration"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'idempotency_answers'")" 1 \

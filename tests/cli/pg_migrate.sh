@@ -130,7 +130,7 @@ expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")" "$((event
 	"events after the migration (a log.migrated for each version)"
 expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sessions_throttle'")" 1 \
 	"the table the migration made"
-# The public report page's kept renderings (schema 3 to 18) are dropped by migration 18.
+# The public report page's kept renderings are dropped by migration 18 (to schema 19).
 expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_name = 'reports_renderings'")" 0 \
 	"the kept report renderings after the migration"
 # The dump is the fund as it was: restored into an empty database, it holds the events before the migration.
