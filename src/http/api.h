@@ -161,16 +161,16 @@ void api_reports_publish(struct http_request *req, struct http_response *res);
 void api_reports_public(struct http_request *req, struct http_response *res);
 /*
  * For the pages: publishes program's report (k the default) in its own
- * change on log and keeps its renderings, as POST .../reports does; and
- * the latest published JSON report of program appended to out
- * (REDRESS_E_NOTFOUND when none was published), checked against the log
- * as GET /report checks it (REDRESS_E_TAMPERED when it is not what the
- * log's report renders).
+ * change on log, as POST .../reports does; and the JSON rendering of the
+ * program's latest published report, rebuilt from the log as GET /report
+ * serves it, appended to out (REDRESS_E_NOTFOUND when none was
+ * published, REDRESS_E_TAMPERED when reports_published names no report
+ * of the program).
  */
-enum redress_err api_reports_publish_keep(struct tlog *log, const struct actor *actor, struct store *store,
-                                          const char *program, struct redress_error *err);
-enum redress_err api_reports_stored(struct http_request *req, struct http_response *res, struct store *store,
-                                    const char *program, struct buf *out, struct redress_error *err);
+enum redress_err api_reports_publish_default(struct tlog *log, const struct actor *actor, const char *program,
+                                             struct redress_error *err);
+enum redress_err api_reports_shown(struct http_request *req, struct http_response *res, const char *program,
+                                   struct buf *out, struct redress_error *err);
 /* api_programs.c */
 void api_programs_list(struct http_request *req, struct http_response *res);
 void api_programs_show(struct http_request *req, struct http_response *res);

@@ -5,14 +5,15 @@
  *                                          figures at the current checkpoint,
  *                                          appended to the log (domain/reports)
  *   GET  /report?program=CODE[&format=html|json|csv]
- *                                          the latest one published through the
- *                                          server, for anyone, with its charts
+ *                                          the program's latest published report
+ *                                          (by the server, `report public` or
+ *                                          `fund close`), for anyone, with its charts
  *
  * Publishing computes over the whole registry, so anonymous readers never
- * trigger it: they get what was published, kept by the reports module
- * (reports_rendering_keep: public figures only, nothing personal) so that
- * it outlives a restart.  The JSON form carries the checkpoint and proofs
- * for `redress report verify`.
+ * trigger it: they get the latest report the log holds, rendered from its
+ * event on every request (report_shown_load), nothing kept apart from the
+ * log.  The JSON form carries the checkpoint and proofs for `redress
+ * report verify`.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,29 +50,20 @@ struct publish_arg {
 	int format;
 };
 
-/* Keeps every rendering of pub for the public page; renders the one asked for into res. */
+/* Renders pub in formats[f] into res with status. */
 static enum redress_err
-keep(struct store *store, const struct publish_arg *a, const struct report_published *pub,
-     struct http_response *res, struct redress_error *err)
+reply(const struct report_published *pub, int f, int status, struct http_response *res,
+      struct redress_error *err)
 {
 	struct buf out;
-	enum redress_err rc = REDRESS_OK;
-	size_t i;
+	enum redress_err rc;
 
 	buf_init(&out, 16u << 20);
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]) && rc == REDRESS_OK; i++) {
-		buf_reset(&out);
-		if ((rc = formats[i].render(pub, &out, err)) != REDRESS_OK ||
-		    (rc = buf_error(&out, err)) != REDRESS_OK)
-			break;
-		if ((rc = reports_rendering_keep(store, a->program, formats[i].name, pub->seq, out.data,
-		                                 out.len, err)) != REDRESS_OK)
-			break;
-		if (res != NULL && (int)i == a->format) {
-			http_reply_text(res, 201, formats[i].content_type, out.data, out.len);
-			if (strcmp(formats[i].name, "html") == 0)
-				http_allow_style(res);
-		}
+	if ((rc = formats[f].render(pub, &out, err)) == REDRESS_OK &&
+	    (rc = buf_error(&out, err)) == REDRESS_OK) {
+		http_reply_text(res, status, formats[f].content_type, out.data, out.len);
+		if (strcmp(formats[f].name, "html") == 0)
+			http_allow_style(res);
 	}
 	buf_free(&out);
 	return rc;
@@ -88,76 +80,63 @@ do_publish(struct http_change *c, void *arg, struct http_response *res, struct r
 		return error_set(err, REDRESS_E_NOMEM, "out of memory for a report");
 	report_published_init(pub);
 	if ((rc = report_publish(c->log, c->actor, a->program, (int)a->k, pub, err)) == REDRESS_OK)
-		rc = keep(c->store, a, pub, res, err);
+		rc = reply(pub, a->format, 201, res, err);
 	report_published_free(pub);
 	free(pub);
 	return rc;
 }
 
 enum redress_err
-api_reports_publish_keep(struct tlog *log, const struct actor *actor, struct store *store,
-                         const char *program, struct redress_error *err)
+api_reports_publish_default(struct tlog *log, const struct actor *actor, const char *program,
+                            struct redress_error *err)
 {
-	struct publish_arg a;
 	struct report_published *pub = calloc(1, sizeof(*pub));
 	enum redress_err rc;
 
 	if (pub == NULL)
 		return error_set(err, REDRESS_E_NOMEM, "out of memory for a report");
-	memset(&a, 0, sizeof(a));
-	snprintf(a.program, sizeof(a.program), "%s", program);
-	a.k = REPORT_K_DEFAULT;
-	a.format = -1;
 	report_published_init(pub);
-	if ((rc = report_publish(log, actor, program, REPORT_K_DEFAULT, pub, err)) == REDRESS_OK)
-		rc = keep(store, &a, pub, NULL, err);
+	rc = report_publish(log, actor, program, REPORT_K_DEFAULT, pub, err);
 	report_published_free(pub);
 	free(pub);
 	return rc;
 }
 
 /*
- * The rendering of program in formats[f] kept for the public page, into
- * body, only when it is what the log's report renders (the audit's check,
- * reports_rendering_check): figures edited in the table, or an older
- * report put in its place, are REDRESS_E_TAMPERED naming it, never shown
- * as the fund's.  REDRESS_E_NOTFOUND when none was kept.
+ * The program's latest published report, rebuilt from log into pub
+ * (report_shown_load): REDRESS_E_NOTFOUND when none was published,
+ * REDRESS_E_TAMPERED when reports_published names no report of it.
  */
 static enum redress_err
-checked_get(struct http_request *req, struct tlog *log, struct store *store, const char *program, int f,
-            struct buf *body, struct redress_error *err)
+shown(struct http_request *req, struct tlog *log, const char *program, struct report_published *pub,
+      struct redress_error *err)
 {
 	struct tlog_public projection = report_feed_public(http_registry_keys(req).index);
-	struct buf json;
-	uint64_t seq = 0, json_seq;
-	enum redress_err rc;
 
-	if ((rc = reports_rendering_get(store, program, formats[f].name, &seq, body, err)) != REDRESS_OK)
-		return rc;
-	buf_init(&json, 16u << 20);
-	json_seq = seq;
-	if (f != 0 &&
-	    (rc = reports_rendering_get(store, program, "json", &json_seq, &json, err)) != REDRESS_OK &&
-	    rc != REDRESS_E_NOTFOUND)
-		goto out;
 	/* The report event's public part (version 3) needs the index key, as the server's own log has. */
 	tlog_set_public(log, &projection);
-	rc = reports_rendering_check(log, program, formats[f].name, seq, body->data, body->len, json_seq,
-	                             f == 0 ? body->data : json.data, f == 0 ? body->len : json.len, err);
-out:
-	buf_free(&json);
-	return rc;
+	return report_shown_load(log, program, pub, err);
 }
 
 enum redress_err
-api_reports_stored(struct http_request *req, struct http_response *res, struct store *store,
-                   const char *program, struct buf *out, struct redress_error *err)
+api_reports_shown(struct http_request *req, struct http_response *res, const char *program, struct buf *out,
+                  struct redress_error *err)
 {
+	struct report_published *pub;
 	struct tlog *log;
+	enum redress_err rc;
 
 	if ((log = http_read_log(req, res)) == NULL)
 		return error_set(err, REDRESS_E_STORE, "the log could not be read");
-	return checked_get(req, log, store, program, 0, out, err);
+	if ((pub = calloc(1, sizeof(*pub))) == NULL)
+		return error_set(err, REDRESS_E_NOMEM, "out of memory for a report");
+	report_published_init(pub);
+	if ((rc = shown(req, log, program, pub, err)) == REDRESS_OK &&
+	    (rc = report_render_json(pub, out, err)) == REDRESS_OK)
+		rc = buf_error(out, err);
+	report_published_free(pub);
+	free(pub);
+	return rc;
 }
 
 void
@@ -197,10 +176,9 @@ void
 api_reports_public(struct http_request *req, struct http_response *res)
 {
 	const char *program = http_query(req, "program"), *format = http_query(req, "format");
+	struct report_published *pub;
 	struct redress_error err;
-	struct store *store;
 	struct tlog *log;
-	struct buf body;
 	int f;
 
 	if (program == NULL) {
@@ -212,22 +190,23 @@ api_reports_public(struct http_request *req, struct http_response *res)
 		http_reply_error(res, 400, "invalid", "query parameter 'format': it is html, csv or json");
 		return;
 	}
-	if ((store = http_store(req, res)) == NULL || (log = http_read_log(req, res)) == NULL)
+	if ((log = http_read_log(req, res)) == NULL)
 		return;
-	buf_init(&body, 16u << 20);
-	if (checked_get(req, log, store, program, f, &body, &err) != REDRESS_OK) {
+	if ((pub = calloc(1, sizeof(*pub))) == NULL) {
+		http_reply_error(res, 503, "unavailable", "out of memory");
+		return;
+	}
+	report_published_init(pub);
+	if (shown(req, log, program, pub, &err) != REDRESS_OK ||
+	    reply(pub, f, 200, res, &err) != REDRESS_OK) {
 		if (err.code == REDRESS_E_NOTFOUND)
 			http_reply_error(
 			    res, 404, "not_found",
-			    "no report of this program has been published here yet: a monitor publishes one"
+			    "no report of this program has been published yet: a monitor publishes one"
 			    " with POST /api/v1/programs/CODE/reports");
 		else
 			http_reply_fail(res, &err);
-		goto out;
 	}
-	http_reply_text(res, 200, formats[f].content_type, body.data, body.len);
-	if (strcmp(formats[f].name, "html") == 0)
-		http_allow_style(res);
-out:
-	buf_free(&body);
+	report_published_free(pub);
+	free(pub);
 }

@@ -7,8 +7,9 @@
  * signed downloads, and -- for the role that may -- the button that
  * publishes it again.
  *
- * The page reads what was published (the JSON the API keeps), never the
- * tables: what it shows is exactly what monitors can verify offline.
+ * The page reads what was published (the JSON the API renders from the
+ * log's latest report event of the program), never the registry's tables:
+ * what it shows is exactly what monitors can verify offline.
  * Publishing is a change of its own (report_publish); the page then
  * answers 303 to the reports (post/redirect/get).
  */
@@ -244,7 +245,7 @@ program_report(void *ctx, const struct program *prog, struct redress_error *err)
 	html_text(p->b, prog->code);
 	html_raw_const(p->b, "</span></h2>");
 	buf_init(&body, REPORT_MAX_BYTES * 2);
-	if (api_reports_stored(p->req, rc->res, rc->store, prog->code, &body, &e) == REDRESS_OK &&
+	if (api_reports_shown(p->req, rc->res, prog->code, &body, &e) == REDRESS_OK &&
 	    (doc = json_loadb(body.data, body.len, 0, &jerr)) != NULL)
 		report_figures(p, doc, prog->code);
 	else if (e.code == REDRESS_E_TAMPERED) {
@@ -320,7 +321,7 @@ do_publish_page(struct http_change *c, void *arg, struct http_response *res, str
 	char path[96];
 	struct page p;
 
-	if ((rc = api_reports_publish_keep(c->log, c->actor, c->store, a->program, err)) == REDRESS_OK) {
+	if ((rc = api_reports_publish_default(c->log, c->actor, a->program, err)) == REDRESS_OK) {
 		snprintf(path, sizeof(path), "/reports#%s", a->program);
 		page_redirect(res, path);
 		return REDRESS_OK;

@@ -295,6 +295,13 @@ static const struct tlog_migration {
      "ALTER TABLE claims_claims ADD COLUMN deciders INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE claims_claims ADD COLUMN votes_upheld INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE claims_claims ADD COLUMN votes_overturned INTEGER NOT NULL DEFAULT 0;"},
+    /*
+     * The public report page renders the program's latest reports_published
+     * row from its event on every request: the renderings kept for it
+     * (reports_renderings) go, nothing of them is needed.
+     */
+    {"the public report page is rendered from the log: its kept renderings go",
+     "DROP TABLE IF EXISTS reports_renderings;"},
 };
 
 const struct store_catalogue tlog_catalogue = {"log", tlog_statements, STORE_COUNT(tlog_statements)};

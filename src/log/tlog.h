@@ -63,7 +63,7 @@
  * made before schema versions, up to commit 5b42a33).  Each version past 1
  * is a migration in tlog.c's list, made by 'redress migrate'.
  */
-#define TLOG_SCHEMA_VERSION 18
+#define TLOG_SCHEMA_VERSION 19
 
 /* An event as read back from the log, for replay. */
 struct event {

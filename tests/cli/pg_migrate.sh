@@ -107,9 +107,13 @@ expect_eq "$(psql "$other" -Atq -c "SELECT count(*) FROM information_schema.tabl
 
 # `redress migrate` on a PostgreSQL fund of an older schema: pg_dump's copy first (in the working
 # directory, mode 600, restorable by pg_restore), then the upgrade, in one transaction, recorded.
-# The fund made older by hand: schema 12, before the table of failed sign-ins (and the appeals' votes).
+# The fund made older by hand: schema 12, before the table of failed sign-ins (and the appeals' votes),
+# with the report renderings it then kept.
 psql "$PGURI" -Atq -c "UPDATE log_meta SET value = '12' WHERE name = 'schema'" -c "DROP TABLE sessions_throttle" \
-	-c "ALTER TABLE claims_claims DROP COLUMN deciders, DROP COLUMN votes_upheld, DROP COLUMN votes_overturned"
+	-c "ALTER TABLE claims_claims DROP COLUMN deciders, DROP COLUMN votes_upheld, DROP COLUMN votes_overturned" \
+	-c "CREATE TABLE reports_renderings (program TEXT NOT NULL, format TEXT NOT NULL, seq BIGINT NOT NULL,
+	    body BYTEA NOT NULL, PRIMARY KEY (program, format))" \
+	-c "INSERT INTO reports_renderings VALUES ('flagship-2015', 'json', 7, '\\x7b7d')"
 expect_exit 17 "$REDRESS" --db "$PGURI" --keys "$KEYS" ledger balance
 expect_in "$ERR" "run 'redress migrate'"
 events=$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")
@@ -126,6 +130,9 @@ expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM log_events")" "$((event
 	"events after the migration (a log.migrated for each version)"
 expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sessions_throttle'")" 1 \
 	"the table the migration made"
+# The public report page's kept renderings are dropped by migration 18 (to schema 19).
+expect_eq "$(psql "$PGURI" -Atq -c "SELECT count(*) FROM information_schema.tables WHERE table_name = 'reports_renderings'")" 0 \
+	"the kept report renderings after the migration"
 # The dump is the fund as it was: restored into an empty database, it holds the events before the migration.
 sixth=$("$SRCDIR/scripts/pg-cluster" createdb "$REDRESS_TEST_PG" sixth) || fail "no sixth database"
 pg_restore --no-owner --dbname="$sixth" "$dump" || fail "pg_restore could not restore the dump"

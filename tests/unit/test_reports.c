@@ -22,11 +22,13 @@
 #include "domain/casework/casework.h"
 #include "domain/claims/claims.h"
 #include "domain/entitlements/entitlements.h"
+#include "domain/fund/fund.h"
 #include "domain/ledger/ledger.h"
 #include "domain/pledges/pledges.h"
 #include "domain/programs/programs.h"
 #include "domain/reports/report_svg.h"
 #include "domain/reports/reports.h"
+#include "http/api.h"
 #include "log/audit.h"
 #include "log/note.h"
 #include "logfix.h"
@@ -684,161 +686,164 @@ verify_altered(const struct buf *json, const char *vkey, const char *from, const
 	return rc;
 }
 
-/* Keeps pub's three renderings as the server does (api_reports.c), in a transaction of the store's. */
-static void
-keep_all(struct fix *f, const char *program, const struct report_published *pub, const struct buf *json,
-         const struct buf *csv, const struct buf *html)
+/* The JSON the public page serves for flagship-2015 (report_shown_load), into json; its seq and k. */
+static enum redress_err
+shown_json(struct fix *f, struct buf *json, uint64_t *seq_r, int *k_r, struct redress_error *err)
 {
-	struct store *store = tlog_store(f->lf->log);
-	struct redress_error err;
+	struct report_published *pub = malloc(sizeof(*pub));
+	enum redress_err rc;
 
-	assert_int_equal(store_begin(store, &err), REDRESS_OK);
-	assert_int_equal(
-	    reports_rendering_keep(store, program, "json", pub->seq, json->data, json->len, &err),
-	    REDRESS_OK);
-	assert_int_equal(reports_rendering_keep(store, program, "csv", pub->seq, csv->data, csv->len, &err),
-	                 REDRESS_OK);
-	assert_int_equal(
-	    reports_rendering_keep(store, program, "html", pub->seq, html->data, html->len, &err),
-	    REDRESS_OK);
-	assert_int_equal(store_commit(store, &err), REDRESS_OK);
+	assert_non_null(pub);
+	report_published_init(pub);
+	buf_reset(json);
+	if ((rc = report_shown_load(f->lf->log, "flagship-2015", pub, err)) == REDRESS_OK &&
+	    (rc = report_render_json(pub, json, err)) == REDRESS_OK) {
+		*seq_r = pub->seq;
+		*k_r = pub->report.k;
+	}
+	report_published_free(pub);
+	free(pub);
+	return rc;
 }
 
-/* Audits the kept renderings: no finding when needle is NULL, else one finding containing it. */
-static void
-renderings_audit(struct fix *f, const char *needle)
+/* How many of the audit's findings contain needle. */
+static unsigned
+audit_naming(struct fix *f, const char *needle)
 {
 	struct audit_report *r = calloc(1, sizeof(*r));
 	struct redress_error err;
-	unsigned i, found = 0;
+	unsigned i, n = 0;
 
 	assert_non_null(r);
-	if (reports_renderings_audit(f->lf->log, r, &err) != REDRESS_OK)
-		fail_msg("the renderings' audit: %s", err.message);
-	for (i = 0; i < r->nfindings; i++) {
-		if (needle != NULL && strstr(r->findings[i], needle) != NULL)
-			found++;
-		else if (needle == NULL)
+	if (audit_verify(f->lf->log, sign_key_public(keydir_log_key(f->lf->kd)), r, &err) != REDRESS_OK)
+		fail_msg("audit: %s", err.message);
+	for (i = 0; i < r->nfindings; i++)
+		if (strstr(r->findings[i], needle) != NULL)
+			n++;
+		else
 			fprintf(stderr, "finding: %s\n", r->findings[i]);
-	}
-	if (needle == NULL)
-		assert_int_equal(r->nfindings, 0);
-	else if (found == 0)
-		fail_msg("no finding names '%s' (%u findings)", needle, r->nfindings);
 	free(r);
+	return n;
 }
 
-/* Keeps bytes as program's rendering in format at seq, behind the log's back (what SQL would write). */
+/* vkey of the log as it signs now, without its trailing newline. */
 static void
-keep_one(struct fix *f, const char *format, uint64_t seq, const char *bytes, size_t len)
+log_vkey(struct fix *f, struct buf *vkey)
 {
-	struct store *store = tlog_store(f->lf->log);
 	struct redress_error err;
 
-	assert_int_equal(store_begin(store, &err), REDRESS_OK);
-	assert_int_equal(reports_rendering_keep(store, "flagship-2015", format, seq, bytes, len, &err),
-	                 REDRESS_OK);
-	assert_int_equal(store_commit(store, &err), REDRESS_OK);
-}
-
-/* Keeps format's rendering b with from replaced by to. */
-static void
-keep_edited(struct fix *f, const char *format, uint64_t seq, const struct buf *b, const char *from,
-            const char *to)
-{
-	size_t size = b->len + 256;
-	char *copy = malloc(size);
-
-	assert_non_null(copy);
-	memcpy(copy, b->data, b->len + 1);
-	assert_true(replace(copy, size, from, to));
-	keep_one(f, format, seq, copy, strlen(copy));
-	free(copy);
+	buf_reset(vkey);
+	assert_int_equal(tlog_vkey(f->lf->log, vkey, &err), REDRESS_OK);
+	while (vkey->len > 0 && vkey->data[vkey->len - 1] == '\n')
+		vkey->data[--vkey->len] = '\0';
 }
 
 /*
- * The renderings kept for the public page, checked by the audit against
- * the log: as kept, clean, and still clean after more events, a witness's
- * later cosignature and a rotation of the log's key; a figure edited in
- * any format, a row's seq changed, one rendering put back to an older
- * report's, a seq naming an event that is no report, and a row of a
- * program never published are each a finding naming the rendering.
+ * The public page shows the program's latest published report, whoever
+ * published it (the server's function, report_publish as `report public`
+ * does, fund close's final reports), rendered from the log: the same bytes
+ * report_publish gave, verifiable after a witness's cosignature and a
+ * rotation of the log's key.  Its reports_published row deleted, or its
+ * seq changed, is named by the audit's replay; a seq naming no report is
+ * REDRESS_E_TAMPERED, never shown.
  */
 static void
-test_renderings_audit(void **state)
+test_shown_latest(void **state)
 {
 	struct fix *f = *state;
-	struct report_published *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct report_published *b = malloc(sizeof(*b));
 	struct tlog_public projection = report_feed_public(keydir_index_key(f->lf->kd));
-	struct buf ja, ca, ha, jb, cb, hb;
+	struct buf json, jb, first_vkey;
+	struct fund_reports final;
 	struct sign_key *next = NULL;
+	struct report_verified v;
 	struct redress_error err;
-	char seq_text[64];
+	uint64_t seq = 0, a_seq, c_seq;
+	int k = 0;
 
-	assert_non_null(a);
 	assert_non_null(b);
+	buf_init(&json, REPORT_MAX_BYTES * 2);
+	buf_init(&jb, REPORT_MAX_BYTES * 2);
+	buf_init(&first_vkey, 4096);
+	/* The fixture's people were written behind the log's back: gone, so that the audit finds nothing. */
+	sql(f, "DELETE FROM entitlements; DELETE FROM claims_claims; DELETE FROM registry_consultations;"
+	       " DELETE FROM registry_consents; DELETE FROM registry_persons");
 	/* Version-3 events, as the server writes: the report's public part is in its JSON. */
 	tlog_set_public(f->lf->log, &projection);
-	publish(f, 3, a);
-	render_all(a, &ja, &ca, &ha);
-	publish(f, 5, b);
-	assert_true(b->seq > a->seq);
-	assert_int_equal(b->version, 3);
-	render_all(b, &jb, &cb, &hb);
-	keep_all(f, "flagship-2015", b, &jb, &cb, &hb);
-	renderings_audit(f, NULL);
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_E_NOTFOUND);
 
-	/* Later events, a cosignature kept for the proof's checkpoint, a new log key: the same bytes. */
-	logfix_append(f->lf->log, 3, "later");
-	assert_int_equal(tlog_cosign_add(f->lf->log, b->proof_size, "witness.example",
+	/* The server's publish (k 5), then report_publish as the command line (k 3): the later is shown. */
+	assert_int_equal(api_reports_publish_default(f->lf->log, &f->monitor, "flagship-2015", &err),
+	                 REDRESS_OK);
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_OK);
+	assert_int_equal(k, REPORT_K_DEFAULT);
+	a_seq = seq;
+	publish(f, 3, b);
+	assert_true(b->seq > a_seq);
+	assert_int_equal(report_render_json(b, &jb, &err), REDRESS_OK);
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_OK);
+	assert_int_equal(seq, b->seq);
+	assert_int_equal(k, 3);
+	/* Byte for byte what report_publish gave. */
+	assert_int_equal(json.len, jb.len);
+	assert_memory_equal(json.data, jb.data, jb.len);
+
+	/* A third, by fund close's final reports (k 7). */
+	fund_reports_init(&final);
+	assert_int_equal(fund_reports_publish(f->lf->log, &f->boot, 7, &final, &err), REDRESS_OK);
+	fund_reports_free(&final);
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_OK);
+	assert_true(seq > b->seq);
+	assert_int_equal(k, 7);
+	c_seq = seq;
+	assert_int_equal(audit_naming(f, ""), 0);
+
+	/* A witness's cosignature, a new log key (an event of its own): still served, and it verifies. */
+	log_vkey(f, &first_vkey);
+	assert_int_equal(tlog_cosign_add(f->lf->log, logfix_size(f->lf), "witness.example",
 	                                 "\xe2\x80\x94 witness.example AAAA\n", &err),
 	                 REDRESS_OK);
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_OK);
+	assert_non_null(strstr(json.data, "witness.example AAAA"));
 	assert_int_equal(sign_key_generate(&next, &err), REDRESS_OK);
 	assert_int_equal(tlog_begin(f->lf->log, &err), REDRESS_OK);
 	assert_int_equal(tlog_rotate_key(f->lf->log, next, &err), REDRESS_OK);
 	assert_int_equal(tlog_commit(f->lf->log, &err), REDRESS_OK);
-	renderings_audit(f, NULL);
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_OK);
+	assert_int_equal(seq, c_seq);
+	/* Against the key the fund published first, the handovers in the JSON leading on. */
+	if (report_verify(json.data, json.len, first_vkey.data, &v, &err) != REDRESS_OK)
+		fail_msg("the served report against the log's key: %s", err.message);
+	assert_int_equal(v.seq, c_seq);
+	assert_true(v.proof_size > c_seq + 1);
+	assert_int_equal(audit_naming(f, "reports_published"), 0);
 
-	/* A figure edited in each format. */
-	keep_edited(f, "csv", b->seq, &cb, "people,,registered,30", "people,,registered,31");
-	renderings_audit(
-	    f, "report rendering of program flagship-2015 (csv) is not what the log's report at event");
-	keep_one(f, "csv", b->seq, cb.data, cb.len);
-	keep_edited(f, "html", b->seq, &hb, ">30</td>", ">31</td>");
-	renderings_audit(f, "report rendering of program flagship-2015 (html) is not what the log's report");
-	keep_one(f, "html", b->seq, hb.data, hb.len);
-	keep_edited(f, "json", b->seq, &jb, "\"registered\": 30", "\"registered\": 31");
-	renderings_audit(f, "report rendering of program flagship-2015 (json) is not what the log's report");
-	keep_one(f, "json", b->seq, jb.data, jb.len);
-	renderings_audit(f, NULL);
+	/*
+	 * The latest row's seq changed: lower, the report before is shown; to an
+	 * event that is no report, refused.  The audit names both.
+	 */
+	sql(f, "UPDATE reports_published SET seq = 0 WHERE seq = %llu", (unsigned long long)c_seq);
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_OK);
+	assert_int_equal(seq, b->seq);
+	assert_int_not_equal(audit_naming(f, "reports_published"), 0);
+	sql(f, "UPDATE reports_published SET seq = %llu WHERE seq = 0", (unsigned long long)(c_seq + 1));
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_E_TAMPERED);
+	assert_non_null(strstr(err.message, "names event"));
+	assert_int_not_equal(audit_naming(f, "reports_published"), 0);
+	sql(f, "UPDATE reports_published SET seq = %llu WHERE seq = %llu", (unsigned long long)c_seq,
+	    (unsigned long long)(c_seq + 1));
+	assert_int_equal(audit_naming(f, "reports_published"), 0);
+	/* Deleted: the one before is shown, and the audit names the missing row. */
+	sql(f, "DELETE FROM reports_published WHERE seq = %llu", (unsigned long long)c_seq);
+	assert_int_equal(shown_json(f, &json, &seq, &k, &err), REDRESS_OK);
+	assert_int_equal(seq, b->seq);
+	assert_int_not_equal(audit_naming(f, "reports_published"), 0);
 
-	/* A row's seq changed (by SQL, as anyone with the database would). */
-	sql(f, "UPDATE reports_renderings SET seq = %llu WHERE format = 'csv'", (unsigned long long)a->seq);
-	snprintf(seq_text, sizeof(seq_text), "(csv) names event %llu, its JSON rendering event %llu",
-	         (unsigned long long)a->seq, (unsigned long long)b->seq);
-	renderings_audit(f, seq_text);
-	sql(f, "UPDATE reports_renderings SET seq = %llu WHERE format = 'json'", (unsigned long long)a->seq);
-	renderings_audit(
-	    f, "report rendering of program flagship-2015 (json) is not what the log's report at event");
-	/* Every row naming an event that is no report. */
-	sql(f, "UPDATE reports_renderings SET seq = 0");
-	renderings_audit(f, "(html) names event 0, which is not a published report");
-	sql(f, "UPDATE reports_renderings SET seq = %llu", (unsigned long long)b->seq);
-	renderings_audit(f, NULL);
-
-	/* The CSV put back to the older report's (its own bytes, its own event). */
-	keep_one(f, "csv", a->seq, ca.data, ca.len);
-	renderings_audit(f, seq_text);
-	keep_one(f, "csv", b->seq, cb.data, cb.len);
-
-	/* A row of a program that was never published, copied from a real one. */
-	sql(f, "INSERT INTO reports_renderings (program, format, seq, body) SELECT 'ghost-2020', format, seq,"
-	       " body FROM reports_renderings WHERE program = 'flagship-2015' AND format = 'csv'");
-	renderings_audit(f, "report rendering of program ghost-2020 (csv) holds event");
-	sql(f, "DELETE FROM reports_renderings WHERE program = 'ghost-2020'");
-	renderings_audit(f, NULL);
-
-	free_two(a, b, &ja, &ca, &ha, &jb, &cb, &hb);
+	report_published_free(b);
+	free(b);
+	buf_free(&json);
+	buf_free(&jb);
+	buf_free(&first_vkey);
 	/* The log signs with next no more once closed: the fixture's teardown closes it first. */
 	logfix_free(f->lf);
 	f->lf = NULL;
@@ -965,8 +970,8 @@ test_verify(void **state)
 	assert_int_equal(report_verify("{", 1, vkey.data, &v, &err), REDRESS_E_INVALID);
 	assert_int_equal(report_verify("{}", 2, vkey.data, &v, &err), REDRESS_E_INVALID);
 	assert_int_not_equal(report_verify(json.data, json.len, "nonsense", &v, &err), REDRESS_OK);
-	buf_free(&other);
 	buf_free(&vkey);
+	buf_free(&other);
 	buf_free(&json);
 	buf_free(&csv);
 	buf_free(&html);
@@ -1018,7 +1023,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_same_bytes_and_no_pseudonym, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_csv_formula, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_renderings_audit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shown_latest, setup, teardown),
 	    cmocka_unit_test(test_svg),
 	};
 

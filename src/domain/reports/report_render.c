@@ -4,11 +4,10 @@
  * report_svg.h).  Every format carries the same figures and the checkpoint
  * they were computed at; only JSON carries the proof that report verify
  * checks.  Each is a function of the published report alone: the same
- * report gives the same bytes.  The renderings kept for the public page
- * are checked by rendering them again (report_kept.c): a change to any
- * byte a renderer writes makes every rendering kept before it differ, so
- * `audit verify` names them and the page refuses them until a monitor
- * publishes again -- say so in the release's notes.
+ * report gives the same bytes.  Nothing rendered is kept: the public
+ * page renders the log's latest report on every request
+ * (report_shown_load), so a release that changes a byte a renderer
+ * writes changes what the page serves from then on, and nothing else.
  */
 #include <csv.h>
 #include <jansson.h>

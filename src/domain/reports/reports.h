@@ -202,19 +202,6 @@ enum redress_err report_encode(const struct report *r, struct buf *out, struct r
  * follows.  Needs PERM_AGGREGATES_READ.  The log must have its signing key.
  */
 /*
- * The renderings of a program's latest report published through the
- * server (format "json", "csv" or "html"), kept for its public page:
- * keep replaces the program's rendering in that format (inside the
- * caller's transaction); get appends it to out, REDRESS_E_NOTFOUND when
- * none was kept.
- */
-enum redress_err reports_rendering_keep(struct store *store, const char *program, const char *format,
-                                        uint64_t seq, const void *body, size_t len,
-                                        struct redress_error *err);
-enum redress_err reports_rendering_get(struct store *store, const char *program, const char *format,
-                                       uint64_t *seq_r, struct buf *out, struct redress_error *err);
-
-/*
  * Decodes a report's body (canonical JSON, len bytes) back into its
  * figures: r is then what report_encode gives those very bytes from
  * (checked by encoding it again).  A body that does not read back so is
@@ -237,27 +224,17 @@ enum redress_err report_published_load(struct tlog *log, uint64_t seq, uint64_t 
                                        struct report_published *pub, struct redress_error *err);
 
 /*
- * Checks one kept rendering (program, format, its seq and its len bytes)
- * against the log: it must be exactly what report_published_load of seq
- * renders in that format, with the proof size, and the cosignature lines
- * among those kept for that size, that the program's kept JSON rendering
- * (json, json_len bytes at json_seq; NULL when there is none) names; and
- * seq must be json_seq.  REDRESS_OK when it is; REDRESS_E_TAMPERED naming
- * the rendering and what is wrong when not; other codes when the log
- * could not be read.
+ * The report program's public page shows: its latest published report
+ * (the reports_published row with the greatest seq, whoever published
+ * it), rebuilt from the log by report_published_load with the proof
+ * against the latest signed checkpoint and that checkpoint's
+ * cosignatures -- what report_publish gives for it now.  None published
+ * is REDRESS_E_NOTFOUND; a row whose seq names no report of program the
+ * log holds is REDRESS_E_TAMPERED naming it.  Needs the log's public
+ * projection (tlog_set_public) for version-3 events.
  */
-enum redress_err reports_rendering_check(struct tlog *log, const char *program, const char *format,
-                                         uint64_t seq, const void *body, size_t len, uint64_t json_seq,
-                                         const void *json, size_t json_len, struct redress_error *err);
-
-/*
- * The audit of the kept renderings (`audit verify`): each is checked as
- * above, and each that differs is a finding of report naming it.  Needs
- * the log's public projection (the key directory) for version-3 events.
- */
-struct audit_report;
-enum redress_err reports_renderings_audit(struct tlog *log, struct audit_report *report,
-                                          struct redress_error *err);
+enum redress_err report_shown_load(struct tlog *log, const char *program, struct report_published *pub,
+                                   struct redress_error *err);
 
 enum redress_err report_publish(struct tlog *log, const struct actor *actor, const char *program, int k,
                                 struct report_published *pub, struct redress_error *err);

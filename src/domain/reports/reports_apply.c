@@ -24,20 +24,7 @@ static const char reports_schema[] = "CREATE TABLE IF NOT EXISTS reports_publish
                                      " k INTEGER NOT NULL,"
                                      " computed_at INTEGER NOT NULL,"
                                      " sha256 TEXT NOT NULL,"
-                                     " actor TEXT NOT NULL);"
-                                     /*
-                                      * The renderings of each program's latest report published
-                                      * through the server, for its public page (public figures
-                                      * only): copies of what the published event renders, no event;
-                                      * audit renders each again from the event its seq names
-                                      * (report_kept.c) and names one that differs.
-                                      */
-                                     "CREATE TABLE IF NOT EXISTS reports_renderings ("
-                                     " program TEXT NOT NULL,"
-                                     " format TEXT NOT NULL,"
-                                     " seq INTEGER NOT NULL,"
-                                     " body BLOB NOT NULL,"
-                                     " PRIMARY KEY (program, format));";
+                                     " actor TEXT NOT NULL);";
 
 #define REPORT_COLUMNS "seq, program, k, computed_at, sha256, actor"
 
@@ -146,19 +133,10 @@ static const struct store_statement reports_statements[REPORTS_Q_COUNT] = {
     [REPORTS_Q_SNAPSHOT] = {.name = "reports_published",
                             .sql = "SELECT " REPORT_COLUMNS " FROM reports_published ORDER BY seq",
                             .columns = "itiitt"},
-    [REPORTS_Q_RENDERING_KEEP] = {.name = "reports.rendering.keep",
-                                  .sql = "INSERT INTO reports_renderings (program, format, seq, body)"
-                                         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (program, format)"
-                                         " DO UPDATE SET seq = excluded.seq, body = excluded.body",
-                                  .columns = ""},
-    [REPORTS_Q_RENDERING_GET] = {.name = "reports.rendering.get",
-                                 .sql = "SELECT seq, body FROM reports_renderings WHERE program = ?1"
-                                        " AND format = ?2",
-                                 .columns = "ib"},
-    [REPORTS_Q_RENDERING_EACH] = {.name = "reports.rendering.each",
-                                  .sql = "SELECT program, format, seq, body FROM reports_renderings"
-                                         " ORDER BY program, format",
-                                  .columns = "ttib"},
+    [REPORTS_Q_LATEST] = {.name = "reports.latest",
+                          .sql = "SELECT seq FROM reports_published WHERE program = ?1"
+                                 " ORDER BY seq DESC LIMIT 1",
+                          .columns = "i"},
 };
 
 const struct store_catalogue reports_catalogue = {"reports", reports_statements,
@@ -806,53 +784,4 @@ out:
 	buf_free(&bytes);
 	canon_doc_free(&doc);
 	return rc;
-}
-
-enum redress_err
-reports_rendering_keep(struct store *store, const char *program, const char *format, uint64_t seq,
-                       const void *body, size_t len, struct redress_error *err)
-{
-	struct store_stmt *st;
-
-	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_RENDERING_KEEP, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, program);
-	store_bind_text(st, 2, format);
-	store_bind_int64(st, 3, (int64_t)seq);
-	store_bind_blob(st, 4, body, len);
-	return store_run(st, err);
-}
-
-/* REPORTS_Q_RENDERING_GET's row: the event it renders, and the rendering, borrowed. */
-struct rendering_read {
-	int64_t seq;
-	const void *body;
-	size_t len;
-};
-
-enum redress_err
-reports_rendering_get(struct store *store, const char *program, const char *format, uint64_t *seq_r,
-                      struct buf *out, struct redress_error *err)
-{
-	/* Borrowed: a rendering is as large as a report, no fixed field holds it. */
-	static const struct store_field body_field[] = {STORE_FIELD(struct rendering_read, seq),
-	                                                STORE_FIELD_BLOB(struct rendering_read, body, len)};
-	struct rendering_read row;
-	struct store_stmt *st;
-
-	if ((st = store_statement(store, &reports_catalogue, REPORTS_Q_RENDERING_GET, err)) == NULL)
-		return err->code;
-	store_bind_text(st, 1, program);
-	store_bind_text(st, 2, format);
-	switch (store_read(st, body_field, &row, err)) {
-	case STORE_ROW: break;
-	case STORE_DONE:
-		return error_set(err, REDRESS_E_NOTFOUND, "no report of %s has been published", program);
-	default: return err->code;
-	}
-	if (seq_r != NULL)
-		*seq_r = row.seq < 0 ? UINT64_MAX : (uint64_t)row.seq;
-	buf_append(out, row.body, row.len);
-	store_done(st);
-	return buf_error(out, err);
 }

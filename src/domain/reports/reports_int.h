@@ -28,9 +28,7 @@ enum reports_statement {
 	REPORTS_Q_GRIEVANCES_OPEN /* the day each open grievance was opened */,
 	REPORTS_Q_INSERT,
 	REPORTS_Q_SNAPSHOT,
-	REPORTS_Q_RENDERING_KEEP,
-	REPORTS_Q_RENDERING_GET,
-	REPORTS_Q_RENDERING_EACH, /* every kept rendering, for the audit */
+	REPORTS_Q_LATEST, /* a program's latest published report */
 	REPORTS_Q_COUNT
 };
 extern const struct store_catalogue reports_catalogue;
