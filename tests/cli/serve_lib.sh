@@ -10,7 +10,16 @@ stop_server() {
 		SERVER=
 	fi
 }
-trap 'stop_server; rm -rf "$T"' EXIT
+# A failed test shows the end of the server's request log (status, route, time and account
+# of each request; no person's data) before its directory goes: a run that failed once and
+# then passed leaves nothing else to read.
+show_server_log() {
+	if [ "${failures:-0}" -ne 0 ] && [ -s "$T/server.log" ]; then
+		echo "--- the server's log, its last 40 lines:" >&2
+		tail -n 40 "$T/server.log" >&2
+	fi
+}
+trap 'stop_server; show_server_log; rm -rf "$T"' EXIT
 
 expect_exit 0 rd demo
 demo=$OUT
